@@ -1,0 +1,7 @@
+"""scopeflow: TensorFlow 1's graph API on JAX. `import scopeflow as tf`."""
+
+from scopeflow.compat.v1 import *  # noqa: F401,F403
+from scopeflow.compat import v1 as _v1
+from scopeflow import compat  # noqa: F401
+
+__all__ = [n for n in dir(_v1) if not n.startswith("_")]

@@ -1,0 +1,6 @@
+"""`import scopeflow.compat.v1 as tf`: the TF1 namespace, gathered from scopeflow.api."""
+
+from scopeflow.api._core import *  # noqa: F401,F403
+from scopeflow.api._ops import *  # noqa: F401,F403
+from scopeflow.api._compat import *  # noqa: F401,F403
+from scopeflow import errors  # noqa: F401

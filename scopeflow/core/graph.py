@@ -1,0 +1,522 @@
+"""`tf.Graph`: ops in creation order, names in use, collections, and the scope stacks."""
+
+import re
+import threading
+
+from scopeflow.core import frame as _frame
+from scopeflow.core import naming
+from scopeflow.core.device import merge_device
+from scopeflow.core.tensor import Operation, Tensor
+
+
+class GraphKeys:
+    """Standard collection names."""
+
+    GLOBAL_VARIABLES = "variables"
+    VARIABLES = GLOBAL_VARIABLES
+    LOCAL_VARIABLES = "local_variables"
+    METRIC_VARIABLES = "metric_variables"
+    MODEL_VARIABLES = "model_variables"
+    TRAINABLE_VARIABLES = "trainable_variables"
+    SUMMARIES = "summaries"
+    QUEUE_RUNNERS = "queue_runners"
+    TABLE_INITIALIZERS = "table_initializer"
+    ASSET_FILEPATHS = "asset_filepaths"
+    MOVING_AVERAGE_VARIABLES = "moving_average_variables"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    CONCATENATED_VARIABLES = "concatenated_variables"
+    SAVERS = "savers"
+    WEIGHTS = "weights"
+    BIASES = "biases"
+    ACTIVATIONS = "activations"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    SAVEABLE_OBJECTS = "saveable_objects"
+    RESOURCES = "resources"
+    LOCAL_RESOURCES = "local_resources"
+    TRAINABLE_RESOURCE_VARIABLES = "trainable_resource_variables"
+    INIT_OP = "init_op"
+    LOCAL_INIT_OP = "local_init_op"
+    READY_OP = "ready_op"
+    READY_FOR_LOCAL_INIT_OP = "ready_for_local_init_op"
+    SUMMARY_OP = "summary_op"
+    GLOBAL_STEP = "global_step"
+    EVAL_STEP = "eval_step"
+    TRAIN_OP = "train_op"
+    COND_CONTEXT = "cond_context"
+    WHILE_CONTEXT = "while_context"
+    _SUMMARY_COLLECTION = "_SUMMARY_V2"
+    _VARIABLE_COLLECTIONS = [GLOBAL_VARIABLES, LOCAL_VARIABLES, METRIC_VARIABLES, MODEL_VARIABLES,
+                             TRAINABLE_VARIABLES, MOVING_AVERAGE_VARIABLES, CONCATENATED_VARIABLES,
+                             TRAINABLE_RESOURCE_VARIABLES]
+    _STREAMING_MODEL_PORTS = "streaming_model_ports"
+
+
+class _Local(threading.local):
+    frame = None
+
+
+class Graph:
+    """A TF1 graph: create ops inside `with g.as_default():`.
+
+    >>> g = Graph()
+    >>> with g.as_default():
+    ...     pass
+    """
+
+    def __init__(self):
+        self._ops = []
+        self._ops_by_name = {}
+        self._names_in_use = {}
+        self._version = 0
+        self._next_id = 1
+        self._collections = {}
+        self._finalized = False
+        self._local = _Local()
+        self._lock = threading.RLock()
+        self.seed = None
+        self._building_function = False
+        self._group_lock = self._lock
+        self._stateful_ops_cache = None
+
+    # ---- per-thread frame -------------------------------------------------------------------
+    def _frame(self):
+        f = self._local.frame
+        if f is None:
+            f = self._local.frame = _frame.Frame()
+        return f
+
+    building_function = property(lambda self: self._building_function)
+    version = property(lambda self: self._version)
+    finalized = property(lambda self: self._finalized)
+    graph_def_versions = property(lambda self: _versions())
+
+    @property
+    def _name_stack(self):
+        return self._frame().name_scope
+
+    @_name_stack.setter
+    def _name_stack(self, value):
+        self._frame().name_scope = value
+
+    def as_default(self):
+        return _DefaultGraph(self)
+
+    def finalize(self):
+        self._finalized = True
+
+    def _unsafe_unfinalize(self):
+        self._finalized = False
+
+    # ---- names ------------------------------------------------------------------------------
+    def unique_name(self, name, mark_as_used=True):
+        return naming.unique_name(self._names_in_use, self._frame().name_scope, name, mark_as_used)
+
+    def get_name_scope(self):
+        return self._frame().name_scope
+
+    def name_scope(self, name):
+        return NameScope(self, name)
+
+    def _op_scope(self, name):
+        """The full op name that `with name_scope(name) as s` would give (`s` minus '/')."""
+        if name and name[-1] == "/":
+            return name[:-1]
+        f = self._frame()
+        naming.check_scope_name(name, bool(f.name_scope))
+        return naming.unique_name(self._names_in_use, f.name_scope, name)
+
+    # ---- ops --------------------------------------------------------------------------------
+    def _add_op(self, op_type, full_name, inputs, attrs, out_specs, arg_counts=None):
+        """Creates an Operation named `full_name` (already unique) with outputs `out_specs`.
+
+        Applies control dependencies, devices, colocation and control-flow context.
+        """
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        if full_name in self._ops_by_name:
+            raise ValueError("Duplicate node name in graph: '%s'" % full_name)
+        op = Operation(self, op_type, full_name, inputs, attrs, arg_counts)
+        op._outputs = tuple(Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs))
+        for t in inputs:
+            t._consumers.append(op)
+        f = self._frame()
+        if f.controllers:
+            self._apply_control_dependencies(op, f.controllers)
+        if f.devices:
+            _apply_devices(op, f.devices)
+        if f.colocate:
+            op._colocation = [o._name for o in f.colocate[-1]]
+            if f.colocate[-1] and not op._device:
+                op._device = f.colocate[-1][0]._device
+        if f.in_cf is not None:
+            f.in_cf.add_op(op)
+        with self._lock:
+            op._id = self._next_id
+            self._next_id += 1
+            self._ops.append(op)
+            self._ops_by_name[full_name] = op
+            self._version += 1
+        return op
+
+    def _apply_control_dependencies(self, op, controllers):
+        input_ops = [t._op for t in op._inputs]
+        ctrl = []
+        for c in controllers:
+            if c.control_inputs is None:
+                continue
+            if not any(o in c.seen for o in input_ops):
+                ctrl.extend(x for x in c.control_inputs if x not in input_ops and x not in ctrl)
+            c.seen.add(op)
+        for x in ctrl:
+            op._control_inputs.append(x)
+            x._control_outputs.append(op)
+
+    def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None,
+                  op_def=None, compute_device=True):
+        """TF's low-level `Graph.create_op`: the op must be in the registry."""
+        from scopeflow.ops.registry import create_registered
+        name = name or op_type
+        full = naming.name_from_scope_name(name) if name[-1] == "/" else self.unique_name(name)
+        return create_registered(self, op_type, full, list(inputs), dict(attrs or {}))
+
+    def get_operations(self):
+        return list(self._ops)
+
+    def get_operation_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError("Operation names are strings (or similar), not %s."
+                            % type(name).__name__)
+        return self.as_graph_element(name, allow_tensor=False, allow_operation=True)
+
+    def get_tensor_by_name(self, name):
+        if not isinstance(name, str):
+            raise TypeError("Tensor names are strings (or similar), not %s." % type(name).__name__)
+        return self.as_graph_element(name, allow_tensor=True, allow_operation=False)
+
+    def _get_operation_by_name_unsafe(self, name):
+        return self._ops_by_name[name]
+
+    def as_graph_element(self, obj, allow_tensor=True, allow_operation=True):
+        if allow_tensor and allow_operation:
+            types_str = "Tensor or Operation"
+        elif allow_tensor:
+            types_str = "Tensor"
+        else:
+            types_str = "Operation"
+        conv = getattr(obj, "_as_graph_element", None)
+        if conv is not None and not isinstance(obj, (Tensor, Operation)):
+            obj = conv()
+        if isinstance(obj, str):
+            return self._element_by_name(obj, allow_tensor, allow_operation, types_str)
+        if isinstance(obj, Tensor) and allow_tensor:
+            if obj.graph is not self:
+                raise ValueError("Tensor %s is not an element of this graph." % obj)
+            return obj
+        if isinstance(obj, Operation) and allow_operation:
+            if obj.graph is not self:
+                raise ValueError("Operation %s is not an element of this graph." % obj)
+            return obj
+        raise TypeError("Can not convert a %s into a %s." % (type(obj).__name__, types_str))
+
+    def _element_by_name(self, name, allow_tensor, allow_operation, types_str):
+        if allow_tensor and ":" in name:
+            op_name, idx = naming.split_tensor_name(name)
+            if idx is None:
+                raise ValueError("The name %r looks a like a Tensor name, but is not a valid one. "
+                                 "Tensor names must be of the form \"<op_name>:<output_index>\"."
+                                 % name)
+            op = self._ops_by_name.get(op_name)
+            if op is None:
+                raise KeyError("The name %r refers to a Tensor which does not exist. The "
+                               "operation, %r, does not exist in the graph." % (name, op_name))
+            if idx >= len(op._outputs):
+                raise KeyError("The name %r refers to a Tensor which does not exist. The "
+                               "operation, %r, exists but only has %d outputs."
+                               % (name, op_name, len(op._outputs)))
+            return op._outputs[idx]
+        if ":" in name and not allow_tensor:
+            raise ValueError("Name %r appears to refer to a Tensor, not a %s." % (name, types_str))
+        if not allow_operation:
+            if name in self._ops_by_name:
+                raise ValueError("The name %r refers to an Operation, not a %s. Tensor names must "
+                                 "be of the form \"<op_name>:<output_index>\"." % (name, types_str))
+            raise ValueError("The name %r looks like an (invalid) Operation name, not a %s."
+                             % (name, types_str))
+        op = self._ops_by_name.get(name)
+        if op is None:
+            raise KeyError("The name %r refers to an Operation not in the graph." % name)
+        return op
+
+    # ---- collections ------------------------------------------------------------------------
+    def add_to_collection(self, name, value):
+        with self._lock:
+            self._collections.setdefault(name, []).append(value)
+
+    def add_to_collections(self, names, value):
+        names = (names,) if isinstance(names, str) else set(names)
+        for n in names:
+            self.add_to_collection(n, value)
+
+    def get_collection_ref(self, name):
+        with self._lock:
+            return self._collections.setdefault(name, [])
+
+    def get_collection(self, name, scope=None):
+        with self._lock:
+            items = self._collections.get(name)
+            if items is None:
+                return []
+            if scope is None:
+                return list(items)
+            rx = re.compile(scope)
+            return [i for i in items
+                    if getattr(i, "name", None) is not None and isinstance(i.name, str)
+                    and rx.match(i.name)]
+
+    def get_all_collection_keys(self):
+        with self._lock:
+            return [k for k, v in self._collections.items() if isinstance(v, list)]
+
+    def clear_collection(self, name):
+        with self._lock:
+            self._collections.pop(name, None)
+
+    # ---- contexts ---------------------------------------------------------------------------
+    def control_dependencies(self, control_inputs):
+        if control_inputs is None:
+            return _ControlDeps(self, None)
+        current = set()
+        for c in self._frame().controllers:
+            current.update(c.control_inputs or ())
+        ops = []
+        for c in control_inputs:
+            if callable(c) and not hasattr(c, "_as_graph_element") and \
+                    not isinstance(c, (Tensor, Operation)):
+                c = c()
+            c = self.as_graph_element(c)
+            if isinstance(c, Tensor):
+                c = c.op
+            if c not in current:
+                ops.append(c)
+                current.add(c)
+        return _ControlDeps(self, ops)
+
+    def device(self, device_name_or_function):
+        return _DeviceScope(self, device_name_or_function)
+
+    def colocate_with(self, op, ignore_existing=False):
+        return _Colocate(self, op, ignore_existing)
+
+    def gradient_override_map(self, op_type_map):
+        return _GradientOverride(self, op_type_map)
+
+    # ---- export -----------------------------------------------------------------------------
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        from scopeflow.summary.graph_def import graph_def
+        return graph_def(self, from_version, add_shapes)
+
+    def _as_graph_def(self, from_version=None, add_shapes=False):
+        return self.as_graph_def(from_version, add_shapes), self._version
+
+    def is_feedable(self, tensor):
+        return True
+
+    def is_fetchable(self, tensor_or_op):
+        return True
+
+    def prevent_feeding(self, tensor):
+        pass
+
+    def prevent_fetching(self, op):
+        pass
+
+    def __repr__(self):
+        return "<scopeflow.Graph object at 0x%x>" % id(self)
+
+
+def _versions():
+    from tensorboard.compat.proto import versions_pb2
+    return versions_pb2.VersionDef(producer=1994, min_consumer=12)
+
+
+def _apply_devices(op, devices):
+    prior = None
+    for spec in reversed(devices):
+        if spec is None:
+            break
+        if callable(spec):
+            dev = spec(op)
+            dev = dev.to_string() if hasattr(dev, "to_string") else (dev or "")
+        else:
+            dev = merge_device(spec, op._device)
+        if dev is not prior:
+            op._device = dev
+            prior = dev
+
+
+class NameScope:
+    """`Graph.name_scope(name)`: enters a (uniquified) name scope, returns 'scope/'."""
+
+    __slots__ = ("_graph", "_name", "_old")
+
+    def __init__(self, graph, name):
+        self._graph = graph
+        self._name = name
+
+    def __enter__(self):
+        name = self._name
+        f = self._graph._frame()
+        if name:
+            if not isinstance(name, str):
+                name = name.decode() if isinstance(name, bytes) else str(name)
+            naming.check_scope_name(name, bool(f.name_scope))
+        self._old = f.name_scope
+        if not name:
+            new, ret = "", ""
+        elif name[-1] == "/":
+            new, ret = name[:-1], name
+        else:
+            new = self._graph.unique_name(name)
+            ret = new + "/"
+        f.name_scope = new
+        return ret
+
+    def __exit__(self, *exc):
+        self._graph._frame().name_scope = self._old
+        return False
+
+
+class _DefaultGraph:
+    __slots__ = ("_graph",)
+
+    def __init__(self, graph):
+        self._graph = graph
+
+    def __enter__(self):
+        _frame.push_graph(self._graph)
+        return self._graph
+
+    def __exit__(self, *exc):
+        _frame.pop_graph(self._graph)
+        return False
+
+
+class _ControlDeps:
+    __slots__ = ("_graph", "control_inputs", "seen", "_old")
+
+    def __init__(self, graph, control_inputs):
+        self._graph = graph
+        self.control_inputs = control_inputs
+        self.seen = set()
+
+    def __enter__(self):
+        f = self._graph._frame()
+        self._old = f.controllers
+        if self.control_inputs is None:
+            f.controllers = []
+        else:
+            f.controllers = f.controllers + [self]
+        return None
+
+    def __exit__(self, *exc):
+        self._graph._frame().controllers = self._old
+        return False
+
+
+class _DeviceScope:
+    __slots__ = ("_graph", "_spec", "_old")
+
+    def __init__(self, graph, spec):
+        if spec is not None and not callable(spec):
+            spec = spec.to_string() if hasattr(spec, "to_string") else spec
+        self._graph = graph
+        self._spec = spec
+
+    def __enter__(self):
+        f = self._graph._frame()
+        self._old = f.devices
+        f.devices = f.devices + [self._spec]
+        return None
+
+    def __exit__(self, *exc):
+        self._graph._frame().devices = self._old
+        return False
+
+
+class _Colocate:
+    __slots__ = ("_graph", "_op", "_ignore", "_old_c", "_old_d")
+
+    def __init__(self, graph, op, ignore_existing):
+        self._graph = graph
+        self._op = op
+        self._ignore = ignore_existing
+
+    def __enter__(self):
+        f = self._graph._frame()
+        self._old_c, self._old_d = f.colocate, f.devices
+        op = self._op
+        if op is None:
+            f.colocate = f.colocate + [[]]
+            return None
+        if hasattr(op, "_as_graph_element") and not isinstance(op, (Tensor, Operation)):
+            op = op._as_graph_element()
+        if isinstance(op, Tensor):
+            op = op.op
+        base = [] if self._ignore or not f.colocate else list(f.colocate[-1])
+        f.colocate = f.colocate + [base + [op]]
+        f.devices = f.devices + [None]  # colocation overrides device scopes
+        return None
+
+    def __exit__(self, *exc):
+        f = self._graph._frame()
+        f.colocate, f.devices = self._old_c, self._old_d
+        return False
+
+
+class _GradientOverride:
+    __slots__ = ("_graph", "_map", "_old")
+
+    def __init__(self, graph, op_type_map):
+        if not isinstance(op_type_map, dict):
+            raise TypeError("op_type_map must be a dictionary mapping strings to strings")
+        self._graph = graph
+        self._map = op_type_map
+
+    def __enter__(self):
+        f = self._graph._frame()
+        self._old = f.gradient_override
+        f.gradient_override = {**self._old, **self._map}
+        return None
+
+    def __exit__(self, *exc):
+        self._graph._frame().gradient_override = self._old
+        return False
+
+
+def get_default_graph():
+    return _frame.default_graph()
+
+
+def reset_default_graph():
+    _frame.reset_global_default()
+
+
+def graph_from_inputs(values, default=None):
+    """The one graph that `values` live in (TF's `_get_graph_from_inputs`)."""
+    g = None
+    first = None
+    for v in values:
+        el = v
+        conv = getattr(v, "_as_graph_element", None)
+        if conv is not None and not isinstance(v, (Tensor, Operation)):
+            el = conv()
+        vg = getattr(el, "graph", None) if isinstance(el, (Tensor, Operation)) else None
+        if vg is None:
+            continue
+        if g is None:
+            g, first = vg, el
+        elif vg is not g:
+            raise ValueError("%s must be from the same graph as %s (graphs are %r and %r)."
+                             % (el, first, vg, g))
+    return g if g is not None else (default or get_default_graph())

@@ -1,0 +1,239 @@
+"""`Operation` and `Tensor`: the nodes and edges of a graph.
+
+Operator overloads (`+`, `*`, `[]`, ...) are installed by the op families that define them
+(ops/math.py, ops/array.py), so this file stays free of op knowledge.
+"""
+
+from scopeflow import dtypes
+from scopeflow.core.shape import TensorShape, as_shape, dims_str
+
+_NOT_ALLOWED = ("{} is not allowed. You can attempt the following resolutions to the problem: "
+                "If you are running in Graph mode, use Eager execution mode or decorate this "
+                "function with @tf.function.")
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """Raised for Python control flow on a symbolic tensor (`bool(t)`, `for x in t`)."""
+
+
+class Operation:
+    """A node: op type, name, inputs, attrs and outputs.
+
+    >>> import scopeflow as tf
+    >>> tf.constant(1.0, name="c").op.type
+    'Const'
+    """
+
+    __slots__ = ("_graph", "_name", "_type", "_inputs", "_control_inputs", "_outputs", "_attrs",
+                 "_device", "_id", "_arg_counts", "_colocation", "_traceback", "_ctx",
+                 "_control_outputs", "__weakref__")
+
+    def __init__(self, graph, op_type, name, inputs, attrs, arg_counts=None):
+        self._graph = graph
+        self._type = op_type
+        self._name = name
+        self._inputs = inputs
+        self._attrs = attrs
+        self._arg_counts = arg_counts
+        self._control_inputs = []
+        self._control_outputs = []
+        self._outputs = ()
+        self._device = ""
+        self._id = 0
+        self._colocation = None
+        self._traceback = None
+        self._ctx = None  # control-flow context (cond branch / while body) the op was built in
+
+    name = property(lambda self: self._name)
+    type = property(lambda self: self._type)
+    graph = property(lambda self: self._graph)
+    device = property(lambda self: self._device)
+    outputs = property(lambda self: list(self._outputs))
+    control_inputs = property(lambda self: list(self._control_inputs))
+
+    @property
+    def inputs(self):
+        return list(self._inputs)
+
+    @property
+    def _id_value(self):
+        return self._id
+
+    def values(self):
+        return tuple(self._outputs)
+
+    def get_attr(self, name):
+        if name == "_class":
+            if self._colocation:
+                return [("loc:@" + o).encode() for o in self._colocation]
+        elif name in self._attrs:
+            return self._attrs[name]
+        elif name in ("T", "dtype") and (self._inputs or self._outputs):
+            t = self._inputs[0] if self._inputs else self._outputs[0]
+            return t.dtype.base_dtype
+        raise ValueError("Operation '%s' has no attr named '%s'." % (self._name, name))
+
+    def _set_attr(self, name, value):
+        self._attrs[name] = value
+
+    @property
+    def node_def(self):
+        from scopeflow.summary.graph_def import node_def
+        return node_def(self)
+
+    @property
+    def traceback(self):
+        return self._traceback or []
+
+    def colocation_groups(self):
+        return [("loc:@" + o).encode() for o in (self._colocation or [self._name])]
+
+    def _add_control_input(self, op):
+        if op not in self._control_inputs:
+            self._control_inputs.append(op)
+            op._control_outputs.append(self)
+            self._graph._version += 1
+
+    def _add_control_inputs(self, ops):
+        for op in ops:
+            self._add_control_input(op)
+
+    def _set_device(self, device):
+        self._device = device.to_string() if hasattr(device, "to_string") else (device or "")
+
+    def run(self, feed_dict=None, session=None):
+        from scopeflow.session import _session_for
+        _session_for(session, self._graph).run(self, feed_dict)
+
+    def __repr__(self):
+        return "<tf.Operation '%s' type=%s>" % (self._name, self._type)
+
+    def __str__(self):
+        return str(self.node_def)
+
+
+class Tensor:
+    """An output of an Operation: `op:index`, a dtype and a static shape.
+
+    >>> import scopeflow as tf
+    >>> (tf.constant([1.0, 2.0]) * 2.0).name
+    'mul:0'
+    """
+
+    __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_consumers", "_name",
+                 "__weakref__")
+
+    def __init__(self, op, value_index, dtype, shape):
+        self._op = op
+        self._value_index = value_index
+        self._dtype = dtype
+        self._shape = shape
+        self._consumers = []
+        self._name = None
+
+    op = property(lambda self: self._op)
+    dtype = property(lambda self: self._dtype)
+    value_index = property(lambda self: self._value_index)
+    graph = property(lambda self: self._op._graph)
+    device = property(lambda self: self._op._device)
+    shape = property(lambda self: self._shape)
+
+    @property
+    def name(self):
+        if self._name is None:
+            self._name = "%s:%d" % (self._op._name, self._value_index)
+        return self._name
+
+    def get_shape(self):
+        return self._shape
+
+    def set_shape(self, shape):
+        shape = as_shape(shape)
+        mine = self._shape
+        if mine._dims is not None and shape._dims is not None:
+            if len(mine._dims) != len(shape._dims):
+                raise ValueError("Shapes must be equal rank, but are %d and %d"
+                                 % (len(mine._dims), len(shape._dims)))
+            for i, (a, b) in enumerate(zip(mine._dims, shape._dims)):
+                if a is not None and b is not None and a != b:
+                    raise ValueError("Dimension %d in both shapes must be equal, but are %d and "
+                                     "%d. Shapes are %s and %s." % (i, a, b, dims_str(mine._dims),
+                                                                    dims_str(shape._dims)))
+        self._shape = mine.merge_with(shape)
+
+    def consumers(self):
+        return list(self._consumers)
+
+    def eval(self, feed_dict=None, session=None):
+        from scopeflow.session import _session_for
+        return _session_for(session, self.graph).run(self, feed_dict)
+
+    def ref(self):
+        return _Reference(self)
+
+    experimental_ref = ref
+
+    def __hash__(self):
+        return id(self)
+
+    def __eq__(self, other):
+        return self is other
+
+    def __ne__(self, other):
+        return self is not other
+
+    def __bool__(self):
+        raise OperatorNotAllowedInGraphError(_NOT_ALLOWED.format(
+            "Using a symbolic `tf.Tensor` as a Python `bool`"))
+
+    def __iter__(self):
+        raise OperatorNotAllowedInGraphError(_NOT_ALLOWED.format(
+            "Iterating over a symbolic `tf.Tensor`"))
+
+    def __len__(self):
+        raise TypeError("len is not well defined for a symbolic Tensor (%s). Please call "
+                        "`x.shape` rather than `len(x)` for shape information." % self.name)
+
+    def __array__(self, dtype=None):
+        raise NotImplementedError(
+            "Cannot convert a symbolic tf.Tensor (%s) to a numpy array. This error may "
+            "indicate that you're trying to pass a Tensor to a NumPy call, which is not "
+            "supported." % self.name)
+
+    __array_priority__ = 100
+
+    def __repr__(self):
+        return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self._shape, self._dtype.name)
+
+    def __str__(self):
+        return "Tensor(\"%s\"%s, dtype=%s)" % (
+            self.name, ", shape=%s" % (self._shape,), self._dtype.name)
+
+    @classmethod
+    def _overload_operator(cls, name, fn):
+        setattr(cls, name, fn)
+
+
+class _Reference:
+    """Hashable wrapper with value identity (`Tensor.ref()`)."""
+
+    __slots__ = ("_wrapped",)
+
+    def __init__(self, wrapped):
+        self._wrapped = wrapped
+
+    def deref(self):
+        return self._wrapped
+
+    def __eq__(self, other):
+        return isinstance(other, _Reference) and self._wrapped is other._wrapped
+
+    def __hash__(self):
+        return id(self._wrapped)
+
+
+def is_tensor(x):
+    return isinstance(x, Tensor) or hasattr(x, "_as_graph_tensor")
+
+
+__all__ = ["Operation", "Tensor", "TensorShape", "dtypes", "is_tensor"]

@@ -1,0 +1,268 @@
+"""Constants, placeholders and `convert_to_tensor`: how Python values enter a graph."""
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import TensorShape, as_shape
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops.registry import ANY, op, spec
+
+_conversion_registry = []  # [(type or tuple of types, fn(value, dtype, name, as_ref))]
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100):
+    """TF's hook: objects of `base_type` convert through `conversion_func`."""
+    _conversion_registry.append((priority, base_type, conversion_func))
+    _conversion_registry.sort(key=lambda e: e[0])
+
+
+def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None,
+                      as_ref=False):
+    """Tensor for `value`; Python and NumPy values become a `Const` named `name`.
+
+    >>> import scopeflow as tf
+    >>> tf.convert_to_tensor([1, 2]).dtype
+    tf.int32
+    """
+    if type(value) is Tensor:
+        if dtype is not None:
+            dtype = _dt.as_dtype(dtype)
+            if not dtype.is_compatible_with(value._dtype):
+                raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: "
+                                 "%r" % (dtype.name, value._dtype.name, value))
+        return value
+    if dtype is not None:
+        dtype = _dt.as_dtype(dtype)
+    preferred_dtype = preferred_dtype or dtype_hint
+    for _, base, fn in _conversion_registry:
+        if isinstance(value, base):
+            return fn(value, dtype=dtype, name=name, as_ref=as_ref)
+    if isinstance(value, Tensor):
+        return convert_to_tensor(value, dtype)
+    if value is None:
+        raise ValueError("None values not supported.")
+    if dtype is None and preferred_dtype is not None:
+        try:
+            arr = to_numpy(value, _dt.as_dtype(preferred_dtype))
+        except (TypeError, ValueError):
+            arr = to_numpy(value, None)
+    else:
+        arr = to_numpy(value, dtype)
+    return _const(arr, name or "Const")
+
+
+def convert_n_to_tensor(values, dtype=None, name=None, preferred_dtype=None):
+    return [convert_to_tensor(v, dtype, None if name is None else "%s_%d" % (name, i),
+                              preferred_dtype) for i, v in enumerate(values)]
+
+
+def to_numpy(value, dtype):
+    """NumPy array for a Python/NumPy `value` with TF's dtype inference and checks."""
+    if isinstance(value, np.ndarray) or isinstance(value, np.generic):
+        arr = np.asarray(value)
+        inferred = _dt.as_dtype(arr.dtype) if arr.dtype.kind not in "SUO" else _dt.string
+    else:
+        arr, inferred = _infer_python(value)
+    if dtype is None:
+        dtype = inferred
+    if dtype.base_dtype is _dt.string:
+        return np.asarray(_to_bytes(arr), dtype=object).reshape(np.shape(arr))
+    target = np.dtype(dtype.base_dtype.as_numpy_dtype)
+    if arr.dtype.kind in "SUO" and arr.size:
+        raise TypeError("Expected %s, but got %r of type '%s'." % (
+            dtype.base_dtype.name, value, type(value).__name__))
+    if not isinstance(value, (np.ndarray, np.generic)):
+        _check_compatible(arr, inferred, dtype.base_dtype, value)
+    return arr.astype(target, copy=False)
+
+
+def _check_compatible(arr, inferred, dtype, value):
+    if inferred.is_floating and (dtype.is_integer or dtype.is_bool):
+        raise TypeError("Expected %s, but got %r of type '%s'." % (
+            dtype.name, value, type(value).__name__))
+    if inferred.is_complex and not dtype.is_complex:
+        raise TypeError("Expected %s, but got %r of type '%s'." % (
+            dtype.name, value, type(value).__name__))
+    if dtype.is_integer and inferred.is_integer and arr.size:
+        lo, hi = dtype.min, dtype.max
+        if arr.min() < lo or arr.max() > hi:
+            raise TypeError("Value out of range for %s" % dtype.name) if False else \
+                ValueError("Can't convert Python int %s to %s: out of range" % (
+                    int(arr.max() if arr.max() > hi else arr.min()), dtype.name))
+
+
+def _infer_python(value):
+    if isinstance(value, bool):
+        return np.asarray(value), _dt.bool
+    if isinstance(value, int):
+        return np.asarray(value), (_dt.int32 if -2**31 <= value < 2**31 else _dt.int64)
+    if isinstance(value, float):
+        return np.asarray(value), _dt.float32
+    if isinstance(value, (str, bytes)):
+        return np.asarray(value, dtype=object), _dt.string
+    if isinstance(value, complex):
+        return np.asarray(value), _dt.complex128
+    if isinstance(value, TensorShape):
+        return np.asarray(value.as_list(), dtype=np.int32), _dt.int32
+    if isinstance(value, (list, tuple)):
+        flat = _flatten(value)
+        if any(isinstance(v, Tensor) for v in flat):
+            raise _PackNeeded()
+        try:
+            arr = np.asarray(value)
+        except ValueError:
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        if arr.dtype == object and not all(isinstance(v, (str, bytes)) for v in flat):
+            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        if arr.dtype.kind in "SUO":
+            return np.asarray(value, dtype=object), _dt.string
+        if arr.dtype.kind == "f":
+            return arr, _dt.float32
+        if arr.dtype.kind in "iu":
+            fits = not arr.size or (arr.min() >= -2**31 and arr.max() < 2**31)
+            return arr, (_dt.int32 if fits else _dt.int64)
+        if arr.dtype.kind == "b":
+            return arr, _dt.bool
+        if arr.dtype.kind == "c":
+            return arr, _dt.complex128
+        return arr, _dt.as_dtype(arr.dtype)
+    if hasattr(value, "__array__"):
+        arr = np.asarray(value)
+        return arr, _dt.as_dtype(arr.dtype)
+    raise TypeError("Failed to convert elements of %r to Tensor. Consider casting elements to a "
+                    "supported type." % (value,))
+
+
+class _PackNeeded(Exception):
+    pass
+
+
+def _flatten(v):
+    out = []
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        else:
+            out.append(x)
+    return out
+
+
+def _to_bytes(arr):
+    a = np.asarray(arr, dtype=object)
+    return np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s),
+                        otypes=[object])(a) if a.size else a
+
+
+def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
+    """`tf.constant`: a Const op holding `value`, optionally reshaped / padded to `shape`.
+
+    >>> import scopeflow as tf
+    >>> tf.constant([1, 2, 3], shape=[2, 2]).shape.as_list()
+    [2, 2]
+    """
+    if dtype is not None:
+        dtype = _dt.as_dtype(dtype)
+    if isinstance(value, Tensor):
+        raise TypeError("Expected a Python or NumPy value for tf.constant, got a Tensor: %r"
+                        % (value,))
+    try:
+        arr = to_numpy(value, dtype)
+    except _PackNeeded:
+        raise TypeError("List of Tensors when single Tensor expected")
+    if shape is not None:
+        arr = _fit_shape(arr, as_shape(shape), verify_shape)
+    return _const(arr, name)
+
+
+def _fit_shape(arr, shape, verify):
+    dims = shape.as_list()
+    n = int(np.prod(dims)) if dims else 1
+    if verify and list(arr.shape) != dims:
+        raise TypeError("Expected Tensor's shape: %s, got %s." % (tuple(dims), arr.shape))
+    if arr.size == n:
+        return arr.reshape(dims)
+    if arr.size == 1:
+        return np.full(dims, arr.reshape(()), dtype=arr.dtype)
+    if arr.size > n:
+        raise ValueError("Too many elements provided. Takes at most %d, but got %d." % (n, arr.size))
+    if arr.size == 0:
+        raise ValueError("Expected %d elements, got 0" % n)
+    flat = arr.reshape(-1)
+    pad = np.full(n - arr.size, flat[-1], dtype=arr.dtype)
+    return np.concatenate([flat, pad]).reshape(dims)
+
+
+def _const_kernel(*, value, dtype):
+    import jax.numpy as jnp
+    return jnp.asarray(value)
+
+
+def _const_shape(*, value, dtype):
+    return spec(value.shape, dtype)
+
+
+_const_op = op("Const", infer=_const_shape, name="Const")(_const_kernel)
+
+
+def _const(arr, name):
+    return _const_op(name=name, value=arr, dtype=_dt.as_dtype(arr.dtype)
+                     if arr.dtype != object else _dt.string)
+
+
+def constant_value(t):
+    """The NumPy value of `t` when it is known at graph-build time, else None."""
+    if isinstance(t, Tensor):
+        o = t.op
+        if o._type == "Const":
+            return o._attrs["value"]
+        if o._type == "Shape" and t.op._inputs[0].shape.is_fully_defined():
+            return np.asarray(t.op._inputs[0].shape.as_list(),
+                              dtype=t.dtype.as_numpy_dtype)
+        if o._type in ("Identity", "StopGradient"):
+            return constant_value(o._inputs[0])
+        if o._type == "Pack":
+            vals = [constant_value(x) for x in o._inputs]
+            if all(v is not None for v in vals):
+                return np.stack(vals, axis=o._attrs.get("axis", 0))
+        return None
+    try:
+        return np.asarray(t)
+    except (TypeError, ValueError):
+        return None
+
+
+def _placeholder_shape(*, dtype, shape):
+    return TensorShape(shape) if shape is not None else TensorShape(None), dtype
+
+
+@op("Placeholder", infer=_placeholder_shape, context=True, stateful=True)
+def _placeholder(ctx, *, dtype, shape):
+    return ctx.missing_feed()
+
+
+def placeholder(dtype, shape=None, name=None):
+    """`tf.placeholder`: a value that every run must feed.
+
+    >>> import scopeflow as tf
+    >>> tf.placeholder(tf.float32, [None, 3]).shape.as_list()
+    [None, 3]
+    """
+    dtype = _dt.as_dtype(dtype)
+    shape = None if shape is None else as_shape(shape)
+    return _placeholder(name=name, dtype=dtype, shape=shape)
+
+
+def _pwd_shape(input, *, shape):  # noqa: A002 - TF's arg name
+    return shape, input.dtype.base_dtype
+
+
+@op("PlaceholderWithDefault", infer=_pwd_shape, types={"input": ANY})
+def _placeholder_with_default(input, *, shape):  # noqa: A002
+    return input
+
+
+def placeholder_with_default(input, shape, name=None):  # noqa: A002
+    """A placeholder that returns `input` when not fed."""
+    return _placeholder_with_default(input, name=name, shape=as_shape(shape))

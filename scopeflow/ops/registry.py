@@ -1,0 +1,282 @@
+"""One op, one entry: TF op type, default name, shape/dtype rule and JAX kernel together.
+
+    @op("MatMul", infer=matmul_shape)
+    def matmul(a, b, *, transpose_a=False, transpose_b=False):
+        return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+`op` registers an `OpDef` and returns the graph-building function: positional parameters of
+the kernel are the op's inputs (their names name converted constants, `add/y:0`), keyword-only
+parameters are its attrs. The builder converts Python values inside the op's name scope, checks
+dtypes as TF does, runs the shape rule, and adds one Operation to the graph.
+
+Kernels run at lowering time on JAX arrays: `kernel(*arrays, **attrs)`. A kernel declared with
+`context=True` receives the run context first (`kernel(ctx, *inputs, **attrs)`): variable state,
+random keys, feeds and run-time checks live there (see lowering/lower.py).
+"""
+
+import dataclasses
+import inspect
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.frame import default_graph
+from scopeflow.core.shape import TensorShape, dims_str
+from scopeflow.core.tensor import Operation, Tensor
+
+REGISTRY = {}
+
+T = "T"  # input shares the op's type attr with the other "T" inputs
+INDEX = "index"  # int32 unless given an int64 tensor (shapes, axes, indices)
+ANY = "any"  # converted on its own, no type sharing
+
+
+class ShapeError(ValueError):
+    """Raised by shape rules; the builder adds TF's node description to the message."""
+
+
+@dataclasses.dataclass(frozen=True)
+class OpDef:
+    type: str
+    kernel: object
+    infer: object
+    args: tuple  # input argument names, in order
+    arg_types: tuple  # T / INDEX / ANY / DType per input
+    list_args: frozenset  # inputs that take a list of tensors
+    default_name: str
+    context: bool = False  # kernel takes the run context first
+    stateful: bool = False  # must run even when its value is unused; never deduplicated
+    multi: bool = False  # builder returns all outputs as a list
+    ref_args: frozenset = frozenset()  # inputs passed as variable references, not values
+
+
+def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, stateful=False,
+       multi=False, refs=()):
+    """Registers `op_type` with the decorated JAX kernel and returns the graph builder."""
+
+    def deco(kernel):
+        params = list(inspect.signature(kernel).parameters.values())
+        if context:
+            params = params[1:]
+        args = tuple(p.name for p in params
+                     if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+        arg_types = tuple((types or {}).get(a, T) for a in args)
+        rec = OpDef(op_type, kernel, infer or same_as_first, args, arg_types, frozenset(lists),
+                    name or op_type, context, stateful, multi, frozenset(refs))
+        REGISTRY[op_type] = rec
+        return _builder(rec)
+
+    return deco
+
+
+def lookup(op_type):
+    rec = REGISTRY.get(op_type)
+    if rec is None:
+        raise NotImplementedError("no rule for op type %r" % op_type)
+    return rec
+
+
+def _builder(rec):
+    def build(*inputs, name=None, **attrs):
+        return apply(rec, inputs, attrs, name)
+
+    build.__name__ = getattr(rec.kernel, "__name__", rec.type)
+    build.__doc__ = getattr(rec.kernel, "__doc__", None)
+    build.op_def = rec
+    return build
+
+
+def apply(rec, inputs, attrs, name=None, graph=None):
+    """Adds one `rec` op over `inputs` (tensors or values) to the right graph; returns outputs."""
+    g = graph or _graph_of(inputs)
+    full = g._op_scope(name or rec.default_name)
+    tensors = _convert_inputs(g, rec, inputs, full)
+    return finish(g, rec, full, tensors, attrs)
+
+
+def finish(g, rec, full, tensors, attrs):
+    """Shape inference + graph insertion for converted inputs `tensors` (lists for list args)."""
+    try:
+        specs = rec.infer(*tensors, **attrs)
+    except ShapeError as e:
+        raise ValueError("%s for '{{node %s}} = %s[%s](%s)' with input shapes: %s." % (
+            e, full, rec.type, _attr_text(tensors, attrs), ", ".join(
+                t.op.name for t in _flat(tensors)),
+            ", ".join(dims_str(t.shape._dims) for t in _flat(tensors)))) from None
+    if isinstance(specs, tuple) and len(specs) == 2 and isinstance(specs[1], _dt.DType):
+        specs = (specs,)
+    counts = None
+    flat = tensors
+    if rec.list_args:
+        counts = tuple(len(t) if isinstance(t, (list, tuple)) else -1 for t in tensors)
+        flat = _flat(tensors)
+    op = g._add_op(rec.type, full, tuple(flat), attrs, specs, counts)
+    outs = op._outputs
+    if not outs:
+        return op
+    if rec.multi:
+        return list(outs)
+    return outs[0]
+
+
+def _flat(tensors):
+    out = []
+    for t in tensors:
+        if isinstance(t, (list, tuple)):
+            out.extend(t)
+        else:
+            out.append(t)
+    return out
+
+
+def _attr_text(tensors, attrs):
+    flat = _flat(tensors)
+    parts = []
+    if flat:
+        parts.append("T=DT_%s" % flat[0].dtype.base_dtype.name.upper())
+    for k in sorted(attrs):
+        v = attrs[k]
+        if isinstance(v, bool):
+            parts.append("%s=%s" % (k, "true" if v else "false"))
+    return ", ".join(parts)
+
+
+def _graph_of(inputs):
+    g = None
+    first = None
+    for x in inputs:
+        if isinstance(x, (list, tuple)):
+            for y in x:
+                g, first = _merge_graph(g, first, y)
+        else:
+            g, first = _merge_graph(g, first, x)
+    return g if g is not None else default_graph()
+
+
+def _merge_graph(g, first, x):
+    if isinstance(x, Tensor):
+        xg = x._op._graph
+    elif isinstance(x, Operation):
+        xg = x._graph
+    else:
+        el = getattr(x, "_as_graph_element", None)
+        if el is None:
+            return g, first
+        x = el()
+        xg = x.graph
+    if g is None:
+        return xg, x
+    if xg is not g:
+        raise ValueError("%s must be from the same graph as %s (graphs are %r and %r)."
+                         % (x, first, xg, g))
+    return g, first
+
+
+def _convert_inputs(g, rec, inputs, scope):
+    """Converts inputs as TF's op_def_library does: shared-type inputs agree on one dtype."""
+    if len(inputs) > len(rec.args):
+        raise TypeError("%s takes %d inputs, got %d" % (rec.type, len(rec.args), len(inputs)))
+    if all(type(x) is Tensor for x in inputs):
+        _check_shared(rec, inputs)
+        return list(inputs)
+    f = g._frame()
+    old = f.name_scope
+    f.name_scope = scope
+    try:
+        shared = _shared_dtype(rec, inputs)
+        out = []
+        for arg, kind, x in zip(rec.args, rec.arg_types, inputs):
+            want = shared if kind == T else (kind if isinstance(kind, _dt.DType) else None)
+            pref = _dt.int32 if kind == INDEX else None
+            if isinstance(x, (list, tuple)) and arg in rec.list_args:
+                out.append([_conv(v, want, arg if len(x) == 1 else "%s_%d" % (arg, i), pref,
+                                  arg in rec.ref_args) for i, v in enumerate(x)])
+            else:
+                out.append(_conv(x, want, arg, pref, arg in rec.ref_args))
+    finally:
+        f.name_scope = old
+    _check_shared(rec, out)
+    return out
+
+
+def _conv(x, dtype, name, preferred, as_ref):
+    from scopeflow.ops.constant import convert_to_tensor
+    if as_ref and hasattr(x, "_ref"):
+        return x._ref()
+    return convert_to_tensor(x, dtype=dtype, name=name, preferred_dtype=preferred)
+
+
+def _shared_dtype(rec, inputs):
+    """The dtype of the first Tensor among the shared-type inputs, else None."""
+    for kind, x in zip(rec.arg_types, inputs):
+        if kind != T:
+            continue
+        for y in (x if isinstance(x, (list, tuple)) else (x,)):
+            dt = getattr(y, "dtype", None)
+            if isinstance(dt, _dt.DType) and (isinstance(y, Tensor) or hasattr(y, "_ref")):
+                return dt.base_dtype
+    return None
+
+
+def _check_shared(rec, tensors):
+    first = None
+    first_arg = None
+    for arg, kind, x in zip(rec.args, rec.arg_types, tensors):
+        if kind != T:
+            continue
+        for y in (x if isinstance(x, (list, tuple)) else (x,)):
+            b = y._dtype.base_dtype
+            if first is None:
+                first, first_arg = b, arg
+            elif b is not first:
+                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
+                                "of argument '%s'." % (arg, rec.type, b.name, first.name,
+                                                       first_arg))
+
+
+def create_registered(graph, op_type, full_name, inputs, attrs):
+    """`Graph.create_op` for a registered op over existing tensors."""
+    rec = lookup(op_type)
+    return finish(graph, rec, full_name, inputs, attrs) and graph._ops_by_name[full_name]
+
+
+# ---- common shape rules -------------------------------------------------------------------
+def same_as_first(x, *rest, **attrs):
+    """Output has the first input's shape and base dtype."""
+    return x.shape, x.dtype.base_dtype
+
+
+def broadcast_dims(a, b):
+    """Static broadcast of two dims tuples (None = unknown); raises TF's ShapeError."""
+    if a is None or b is None:
+        return None
+    n = max(len(a), len(b))
+    a = (1,) * (n - len(a)) + tuple(a)
+    b = (1,) * (n - len(b)) + tuple(b)
+    out = []
+    for x, y in zip(a, b):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None:
+            out.append(y if y is not None and y > 1 else None)
+        elif y is None:
+            out.append(x if x > 1 else None)
+        elif x == y:
+            out.append(x)
+        else:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (x, y))
+    return tuple(out)
+
+
+def broadcast(x, y, **attrs):
+    """Elementwise binary op: broadcast shapes, the first input's dtype."""
+    return TensorShape._of(broadcast_dims(x.shape._dims, y.shape._dims)), x.dtype.base_dtype
+
+
+def broadcast_bool(x, y, **attrs):
+    return TensorShape._of(broadcast_dims(x.shape._dims, y.shape._dims)), _dt.bool
+
+
+def spec(shape, dtype):
+    """(TensorShape, DType) from dims given as a tuple/list or None (unknown rank)."""
+    return TensorShape._of(None if shape is None else tuple(shape)), dtype

@@ -1,0 +1,32 @@
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import oracle as _oracle  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def oracle():
+    """Callable running a snippet under real TF (skips where TF is not installed)."""
+    py = _oracle.tf_python()
+    if py is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    o = _oracle.Oracle(py)
+    yield o
+    o.close()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_graph():
+    import scopeflow.compat.v1 as tf
+    tf.reset_default_graph()
+    yield
+
+
+@pytest.fixture
+def tf():
+    import scopeflow.compat.v1 as tf
+    return tf

@@ -1,0 +1,142 @@
+"""Real TensorFlow as a test oracle, in a worker process (TF is never imported here).
+
+    def test_names(oracle):
+        code = "x = tf.constant(1.0); result = [x.name]"
+        assert run_here(code) == oracle(code)
+
+The worker runs each snippet after `tf.reset_default_graph()` with `tf` bound to
+`tensorflow.compat.v1` (v2 behaviour disabled) and returns its `result`, made JSON-friendly.
+An exception in the snippet comes back as {"raises": class name, "mro": [...], "msg": ...}.
+Where TF is not installed the `oracle` fixture skips the test.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+_WORKER = r'''
+import json, os, sys, traceback, warnings
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+warnings.filterwarnings("ignore")
+sys.path.insert(0, %(here)r)
+import logging
+logging.disable(logging.WARNING)
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+tf.get_logger().setLevel("ERROR")
+from oracle import evaluate
+out = sys.stdout
+sys.stdout = sys.stderr
+out.write("ready\n"); out.flush()
+for line in sys.stdin:
+    code = json.loads(line)
+    out.write(json.dumps(evaluate(tf, code)) + "\n"); out.flush()
+'''
+
+
+def tf_python():
+    """Path of a Python that has TensorFlow, or None."""
+    for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),
+                 "/tmp/tf/bin/python"):
+        if cand and os.path.exists(cand):
+            return cand
+    return None
+
+
+def to_json(x):
+    """Plain JSON data for fetched values, names, shapes (floats rounded to 5 places)."""
+    if x is None or isinstance(x, (bool, str)):
+        return x
+    if isinstance(x, int):
+        return int(x)
+    if isinstance(x, float):
+        if x != x:
+            return "nan"
+        if x in (float("inf"), float("-inf")):
+            return str(x)
+        return round(x, 5) + 0.0
+    if isinstance(x, bytes):
+        return x.decode("utf-8", "replace")
+    if isinstance(x, dict):
+        return {str(k): to_json(v) for k, v in sorted(x.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(x, (list, tuple)):
+        return [to_json(v) for v in x]
+    if hasattr(x, "tolist"):
+        return to_json(x.tolist())
+    if hasattr(x, "as_list"):
+        return None if x.ndims is None else x.as_list()
+    if hasattr(x, "name"):
+        return x.name
+    raise TypeError("cannot record %r" % type(x))
+
+
+def evaluate(tf, code):
+    """Runs `code` with `tf` on a fresh default graph; returns its JSON `result` or error."""
+    import numpy as np
+    tf.reset_default_graph()
+    env = {"tf": tf, "np": np}
+    try:
+        exec(code, env)
+        return {"ok": to_json(env.get("result"))}
+    except Exception as e:  # noqa: BLE001 - the error is the result
+        return {"raises": type(e).__name__, "mro": [c.__name__ for c in type(e).__mro__],
+                "msg": str(e)[:2000], "tb": traceback.format_exc()[-1500:]}
+
+
+class Oracle:
+    """A long-lived TF worker: `oracle(code)` returns what `evaluate` returns under TF."""
+
+    def __init__(self, python):
+        self._proc = subprocess.Popen([python, "-c", _WORKER % {"here": HERE}],
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True, bufsize=1)
+        line = self._proc.stdout.readline()
+        if line.strip() != "ready":
+            raise RuntimeError("TF oracle failed to start")
+
+    def __call__(self, code):
+        self._proc.stdin.write(json.dumps(code) + "\n")
+        self._proc.stdin.flush()
+        line = self._proc.stdout.readline()
+        if not line:
+            raise RuntimeError("TF oracle died")
+        return json.loads(line)
+
+    def close(self):
+        self._proc.stdin.close()
+        self._proc.wait(timeout=30)
+
+
+def run_here(code, module="scopeflow.compat.v1"):
+    """Runs `code` under scopeflow in this process, same protocol as the oracle."""
+    import importlib
+    return evaluate(importlib.import_module(module), code)
+
+
+def same(here, there):
+    """Compare two results: values/names equal, or errors of the same class (TF's MRO)."""
+    if "raises" in there:
+        return "raises" in here and there["raises"] in here["mro"]
+    return here == there
+
+
+def explain(code, here, there):
+    return "program:\n%s\nscopeflow: %s\ntensorflow: %s" % (
+        code, json.dumps(here)[:3000], json.dumps(there)[:3000])
+
+
+if __name__ == "__main__":  # pragma: no cover - manual use: python tests/oracle.py 'code'
+    py = tf_python()
+    o = Oracle(py)
+    src = sys.argv[1]
+    print("tf:", o(src))
+    try:
+        print("scopeflow:", run_here(src))
+    except Exception:  # noqa: BLE001
+        traceback.print_exc()
