@@ -185,6 +185,16 @@ def as_dtype(type_value):
                     + "data type %r not understood" % (type_value,))
 
 
+_ENUM_NAMES = {"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "float16": "DT_HALF"}
+
+
+def enum_name(dtype):
+    """TF's DataType enum name: 'DT_FLOAT' for float32, 'DT_INT32', 'DT_FLOAT_REF', ..."""
+    base = dtype.base_dtype.name
+    name = _ENUM_NAMES.get(base, "DT_" + base.upper())
+    return name + "_REF" if dtype._is_ref_dtype else name
+
+
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
 
 DType.__module__ = "scopeflow.dtypes"

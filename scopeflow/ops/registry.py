@@ -131,7 +131,7 @@ def _attr_text(tensors, attrs):
     flat = _flat(tensors)
     parts = []
     if flat:
-        parts.append("T=DT_%s" % flat[0].dtype.base_dtype.name.upper())
+        parts.append("T=%s" % _dt.enum_name(flat[0].dtype))
     for k in sorted(attrs):
         v = attrs[k]
         if isinstance(v, bool):
