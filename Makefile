@@ -1,0 +1,46 @@
+# scopeflow: set-up, demo, tests, benchmarks. Every target makes the virtualenv it needs once;
+# a stamp file keeps a second run quick (delete the stamp or `make clean` to reinstall).
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+TF_VENV := .venv-tf
+# CI clones the repository with shared/ beside it; a checkout in /work/main has it there too.
+SHARED ?= ../shared
+# Two pytest workers for a two-core machine; tests that share one expensive subprocess carry
+# an xdist_group mark, which --dist loadgroup keeps on one worker.
+JOBS ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: demo test tf-venv bench conformance lint clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $@
+
+$(TF_VENV)/.installed:
+	@test -x $(TF_VENV)/bin/python || $(PYTHON) -m venv $(TF_VENV)
+	$(TF_VENV)/bin/python -m pip install -q tensorflow-cpu==2.21.0 tf_keras==2.21.0 tf-slim==1.1.0
+	@touch $@
+
+demo: $(VENV)/.installed
+	$(PY) examples/seed.py
+
+test: $(VENV)/.installed
+	$(PY) -m pytest -q -n $(JOBS) --dist loadgroup $(PYTEST_ARGS) tests/
+
+tf-venv: $(TF_VENV)/.installed
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/build.py
+
+conformance: $(VENV)/.installed
+	$(PY) $(SHARED)/conformance/run.py --module scopeflow.compat.v1 --fuzz
+
+lint: $(VENV)/.installed
+	@$(PY) -m ruff --version >/dev/null 2>&1 || $(PY) -m pip install -q ruff
+	$(PY) -m ruff check scopeflow tests benchmarks examples
+
+clean:
+	rm -rf $(VENV) $(TF_VENV) logs .pytest_cache .hypothesis

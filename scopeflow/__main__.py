@@ -1,0 +1,5 @@
+"""`python -m scopeflow ...`: the `scopeflow` command."""
+
+from scopeflow.cli import main
+
+raise SystemExit(main())

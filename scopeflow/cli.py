@@ -1,0 +1,285 @@
+"""`scopeflow run | graph | explain | ckpt`: run TF1 scripts on scopeflow and read what they wrote.
+
+    scopeflow run train.py --steps 10     # `import tensorflow` in train.py gives scopeflow
+    scopeflow graph logs/                 # node names of the logged graph, grouped by scope
+    scopeflow explain s/w/Adam_1:0        # what TF's naming rules say the name means
+    scopeflow ckpt model.ckpt             # variables of a TF checkpoint with their shapes
+"""
+
+import argparse
+import glob
+import importlib
+import importlib.abc
+import importlib.util
+import os
+import re
+import runpy
+import sys
+import types
+
+# `import <prefix>...` -> scopeflow modules to try, first found wins (longest prefix first).
+_ALIASES = (
+    ("tensorflow.contrib.slim", ("scopeflow.contrib.slim", "scopeflow.slim")),
+    ("tf_slim", ("scopeflow.contrib.slim", "scopeflow.slim")),
+    ("tensorflow", ("scopeflow",)),
+)
+# Packages TF1 scripts import that scopeflow may lack; an empty package stands in for them.
+_STAND_INS = ("tensorflow.contrib",)
+
+
+def _targets(fullname):
+    """The scopeflow module names that `fullname` (a tensorflow/tf_slim name) may stand for."""
+    for prefix, targets in _ALIASES:
+        if fullname == prefix or fullname.startswith(prefix + "."):
+            return [t + fullname[len(prefix):] for t in targets]
+    return None
+
+
+def _find(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ImportError:  # a missing parent package
+        return False
+
+
+def _resolve(fullname, targets):
+    """The module `fullname` stands for: a scopeflow module, an attribute module, a stand-in."""
+    for target in targets:
+        if _find(target):
+            return importlib.import_module(target)
+    parent, _, leaf = fullname.rpartition(".")
+    attr = getattr(sys.modules.get(parent), leaf, None)
+    if isinstance(attr, types.ModuleType):  # e.g. tensorflow.compat.v1.nn
+        return attr
+    if fullname in _STAND_INS:
+        stand_in = types.ModuleType(fullname, "Stand-in package: scopeflow has no %s." % fullname)
+        stand_in.__path__ = []
+        return stand_in
+    raise ModuleNotFoundError("scopeflow has no module for %r (looked for %s)"
+                              % (fullname, ", ".join(targets)), name=fullname)
+
+
+class _AliasLoader(importlib.abc.Loader):
+    """Replaces the fresh module in sys.modules by the scopeflow module it stands for."""
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        name = module.__name__
+        sys.modules[name] = _resolve(name, _targets(name))
+
+
+class TensorflowAliases(importlib.abc.MetaPathFinder):
+    """Meta-path finder making `tensorflow` (and tf_slim) imports resolve to scopeflow.
+
+    >>> install_aliases(); import tensorflow.compat.v1 as tf; tf.__name__
+    'scopeflow.compat.v1'
+    """
+
+    def find_spec(self, fullname, path=None, target=None):
+        if _targets(fullname) is None:
+            return None
+        return importlib.util.spec_from_loader(fullname, _AliasLoader(), is_package=True)
+
+
+def install_aliases():
+    """Puts the `tensorflow` -> scopeflow finder first on sys.meta_path (once).
+
+    >>> install_aliases(); import tensorflow as tf; tf.__name__
+    'scopeflow'
+    """
+    if not any(isinstance(f, TensorflowAliases) for f in sys.meta_path):
+        sys.meta_path.insert(0, TensorflowAliases())
+
+
+def _run(args):
+    install_aliases()
+    sys.argv = [args.script] + args.args
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+    runpy.run_path(args.script, run_name="__main__")
+    return 0
+
+
+# ----------------------------------------------------------------------------- graph
+
+def _events_graph(path):
+    """The last GraphDef written to an events file."""
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+    from tensorboard.compat.proto import graph_pb2
+
+    graph = None
+    for event in EventFileLoader(path).Load():
+        if event.HasField("graph_def"):
+            graph = graph_pb2.GraphDef.FromString(event.graph_def)
+    return graph
+
+
+def load_graph_def(path):
+    """A GraphDef from a log directory, an events file, a .pbtxt or a binary .pb file."""
+    from google.protobuf import text_format
+    from tensorboard.compat.proto import graph_pb2
+
+    if os.path.isdir(path):
+        events = sorted(glob.glob(os.path.join(path, "**", "*tfevents*"), recursive=True),
+                        key=os.path.getmtime)
+        graphs = [g for g in map(_events_graph, reversed(events)) if g is not None]
+        if not graphs:
+            raise SystemExit("scopeflow graph: no graph in an events file under %s" % path)
+        return graphs[0]
+    if "tfevents" in os.path.basename(path):
+        return _events_graph(path) or graph_pb2.GraphDef()
+    with open(path, "rb") as f:
+        data = f.read()
+    if path.endswith((".pbtxt", ".txt")):
+        return text_format.Parse(data.decode("utf-8"), graph_pb2.GraphDef())
+    return graph_pb2.GraphDef.FromString(data)
+
+
+def scope_tree(nodes):
+    """Nested dict of name segments; the key None holds the op type where a node ends.
+
+    >>> scope_tree([("a/b", "Const"), ("a", "Add")])
+    {'a': {'b': {None: 'Const'}, None: 'Add'}}
+    """
+    root = {}
+    for name, op_type in nodes:
+        level = root
+        for segment in name.split("/"):
+            level = level.setdefault(segment, {})
+        level[None] = op_type
+    return root
+
+
+def _tree_lines(tree, depth=0):
+    for segment, sub in tree.items():
+        if segment is None:
+            continue
+        children = len(sub) - (None in sub)
+        label = segment if None in sub else segment + "/"
+        info = sub.get(None, "")
+        if children and None not in sub:
+            info = "(%d ops)" % _count(sub)
+        yield "%-48s %s" % ("  " * depth + label, info)
+        yield from _tree_lines(sub, depth + 1)
+
+
+def _count(tree):
+    return sum(_count(sub) if key is not None else 1 for key, sub in tree.items())
+
+
+def _graph(args):
+    nodes = [(n.name, n.op) for n in load_graph_def(args.path).node]
+    lines = ("%-48s %s" % node for node in nodes) if args.flat else _tree_lines(scope_tree(nodes))
+    for line in lines:
+        print(line.rstrip())
+    print("%d nodes" % len(nodes))
+    return 0
+
+
+# ----------------------------------------------------------------------------- explain
+
+# (pattern on one name segment, meaning); {p} is the enclosing name, {0}, {1} the groups.
+_SEGMENT_RULES = (
+    (r"read", "snapshot (Identity) of variable {p}: what the variable converts to as a tensor"),
+    (r"Assign", "an assignment to {p}; under a variable it is the initializer ({p}.initializer)"),
+    (r"Initializer", ("name scope of the ops computing variable {p}'s initial value "
+                      "(tf.get_variable)")),
+    (r"initial_value", "initial value of variable {p} (tf.Variable)"),
+    (r"part_(\d+)", "shard {0} of partitioned variable {p}"),
+    (r"(Adam|Adagrad|Momentum|Ftrl|Adadelta|RMSProp)(_1)?",
+     "{0}'s slot variable for {p} (a second slot of one optimizer gets _1)"),
+    (r"ExponentialMovingAverage", "the moving-average shadow variable of {p}"),
+    (r"(beta1_power|beta2_power)", "Adam's running power of beta, shared by all variables"),
+    (r"gradients(_\d+)?", "name scope of one tf.gradients call (later calls: gradients_1, ...)"),
+    (r"(.+)_grad", "gradient ops of op {0} (inside a gradients scope)"),
+    (r"update_(.+)", "the optimizer's update of a variable; its name starts with {0}"),
+    (r"[xy]", "a Python or numpy operand of op {p}, converted to a Const in the op's scope"),
+    (r"(.+)_(\d+)", ("'{0}' made unique: later uses of a name in one scope get _1, _2, "
+                     "... (TF compares names lowercased)")),
+)
+# Rules for a first segment, tried before the others.
+_TOP_RULES = (
+    (r"(Adam|Adagrad|Momentum|Ftrl|Adadelta|RMSProp|GradientDescent|ExponentialMovingAverage)",
+     "name scope and update op of the {0} optimizer (minimize / apply_gradients / apply)"),
+    (r"init", "tf.global_variables_initializer()'s op"),
+)
+
+# A segment no rule explains: (a scope, the op itself).
+_PLAIN = ("a name scope (name_scope, variable_scope, or an op's own scope)",
+          "the op's name (its default name, or name=...)")
+
+
+def explain_name(name):
+    """Lines saying what each part of a TF tensor or op name means.
+
+    >>> explain_name("s/w/read:0")[-1]
+    '  read: snapshot (Identity) of variable s/w: what the variable converts to as a tensor'
+    """
+    op_name, _, index = name.partition(":")
+    lines = ["%s: op %r" % (name, op_name) + (", output %s" % index if index else "")]
+    segments = op_name.split("/")
+    for i, segment in enumerate(segments):
+        rules = _TOP_RULES + _SEGMENT_RULES if i == 0 else _SEGMENT_RULES
+        enclosing = "/".join(segments[:i]) or "(top level)"
+        found = (m for m in (re.fullmatch(p, segment) for p, _ in rules) if m)
+        match = next(found, None)
+        if match is not None:
+            meaning = dict(rules)[match.re.pattern].format(*match.groups(""), p=enclosing)
+        else:
+            meaning = _PLAIN[i == len(segments) - 1]
+        lines.append("  %s: %s" % (segment, meaning))
+    return lines
+
+
+def _explain(args):
+    for line in explain_name(args.name):
+        print(line)
+    if args.graph:
+        op_name = args.name.partition(":")[0]
+        found = [n for n in load_graph_def(args.graph).node if n.name == op_name]
+        for node in found:
+            print("  in the graph: type %s, inputs %s" % (node.op, list(node.input) or "none"))
+        if not found:
+            print("  in the graph: no node named %r" % op_name)
+    return 0
+
+
+# ----------------------------------------------------------------------------- ckpt
+
+def _ckpt(args):
+    try:
+        from scopeflow.checkpoint import list_variables
+    except ImportError as e:
+        print("scopeflow ckpt: checkpoint reading is not available (%s)" % e, file=sys.stderr)
+        return 2
+    for name, shape in list_variables(args.path):
+        print("%-48s %s" % (name, list(shape)))
+    return 0
+
+
+def _parser():
+    ap = argparse.ArgumentParser(prog="scopeflow", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run a TF1 script with `import tensorflow` -> scopeflow")
+    run.add_argument("script")
+    run.add_argument("args", nargs=argparse.REMAINDER)
+    graph = sub.add_parser("graph", help="node names of a logged graph, grouped by scope")
+    graph.add_argument("path", help="log directory, events file, .pbtxt or .pb GraphDef")
+    graph.add_argument("--flat", action="store_true", help="one 'name type' line per node")
+    explain = sub.add_parser("explain", help="what TF's naming rules say a name means")
+    explain.add_argument("name")
+    explain.add_argument("--graph", help="also look the op up in this graph (as for `graph`)")
+    ckpt = sub.add_parser("ckpt", help="variables of a checkpoint, with shapes")
+    ckpt.add_argument("path", help="checkpoint prefix or directory")
+    return ap
+
+
+_COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt}
+
+
+def main(argv=None):
+    """Entry point of the `scopeflow` command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    return _COMMANDS[args.command](args)
