@@ -1,0 +1,201 @@
+"""The `scopeflow` command: run (tensorflow -> scopeflow), graph, explain, ckpt."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scopeflow import cli
+
+SCRIPT = textwrap.dedent("""
+    import sys
+    import tensorflow as tf
+    import tensorflow.compat.v1 as tf1
+    from tensorflow.compat.v1 import name_scope
+    tf1.disable_v2_behavior()
+    with name_scope("outer"):
+        x = tf1.placeholder(tf.float32, [None, 3], name="x")
+        y = x + 1.0
+        z = tf.add(y, y)
+    print(tf.__name__, tf1.__name__)
+    print(x.name, y.name, z.name)
+    print(__name__, sys.argv)
+""")
+
+
+def _scopeflow(*args, cwd=None):
+    """Runs `python -m scopeflow ARGS`; returns (exit status, stdout, stderr)."""
+    proc = subprocess.run([sys.executable, "-m", "scopeflow", *args], capture_output=True,
+                          text=True, cwd=cwd, timeout=120)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_run_resolves_tensorflow_to_scopeflow(tmp_path):
+    script = tmp_path / "train.py"
+    script.write_text(SCRIPT)
+    code, out, err = _scopeflow("run", str(script), "--steps", "3", "x")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] == "scopeflow scopeflow.compat.v1"
+    assert lines[1] == "outer/x:0 outer/add:0 outer/Add_1:0"
+    assert lines[2] == "__main__ %r" % [str(script), "--steps", "3", "x"]
+
+
+def test_run_script_imports_its_neighbours(tmp_path):
+    (tmp_path / "model.py").write_text("import tensorflow as tf\nW = tf.constant(1.0, name='W')\n")
+    (tmp_path / "main.py").write_text("import model\nprint(model.W.name)\n")
+    code, out, err = _scopeflow("run", str(tmp_path / "main.py"))
+    assert (code, out) == (0, "W:0\n"), err
+
+
+def test_run_unknown_tensorflow_module_names_itself(tmp_path):
+    script = tmp_path / "bad.py"
+    script.write_text("import tensorflow.python.ops.gen_nn_ops\n")
+    code, _, err = _scopeflow("run", str(script))
+    assert code != 0
+    assert "ModuleNotFoundError: scopeflow has no module for 'tensorflow.python'" in err
+
+
+def test_run_contrib_stand_in(tmp_path):
+    script = tmp_path / "contrib.py"
+    script.write_text("import tensorflow.contrib\nprint(tensorflow.contrib.__name__)\n")
+    code, out, err = _scopeflow("run", str(script))
+    assert (code, out) == (0, "tensorflow.contrib\n"), err
+
+
+def test_installed_command_exists():
+    command = os.path.join(os.path.dirname(sys.executable), "scopeflow")
+    proc = subprocess.run([command, "--help"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    assert "run" in proc.stdout and "graph" in proc.stdout
+
+
+# ----------------------------------------------------------------------------- graph
+
+def _graph_def(nodes):
+    from tensorboard.compat.proto import graph_pb2
+    g = graph_pb2.GraphDef()
+    for name, op_type in nodes:
+        g.node.add(name=name, op=op_type)
+    return g
+
+
+NODES = [("w/Initializer/zeros", "Const"), ("w", "VariableV2"), ("w/Assign", "Assign"),
+         ("w/read", "Identity"), ("s/a", "Const"), ("s/b/c", "AddV2")]
+TREE = """\
+w                                                VariableV2
+  Initializer/                                   (1 ops)
+    zeros                                        Const
+  Assign                                         Assign
+  read                                           Identity
+s/                                               (2 ops)
+  a                                              Const
+  b/                                             (1 ops)
+    c                                            AddV2
+6 nodes
+"""
+
+
+def test_graph_pbtxt_tree(tmp_path):
+    from google.protobuf import text_format
+    path = tmp_path / "g.pbtxt"
+    path.write_text(text_format.MessageToString(_graph_def(NODES)))
+    code, out, err = _scopeflow("graph", str(path))
+    assert (code, out) == (0, TREE), err
+
+
+def test_graph_events_logdir_flat(tmp_path):
+    from tensorboard.compat.proto import event_pb2
+    from tensorboard.summary.writer.event_file_writer import EventFileWriter
+    writer = EventFileWriter(str(tmp_path))
+    writer.add_event(event_pb2.Event(graph_def=_graph_def(NODES).SerializeToString()))
+    writer.close()
+    code, out, err = _scopeflow("graph", str(tmp_path), "--flat")
+    assert code == 0, err
+    assert [ln.split() for ln in out.splitlines()[:-1]] == [list(n) for n in NODES]
+
+
+def test_graph_binary_pb(tmp_path):
+    path = tmp_path / "g.pb"
+    path.write_bytes(_graph_def(NODES[:2]).SerializeToString())
+    assert [n.name for n in cli.load_graph_def(str(path)).node] == ["w/Initializer/zeros", "w"]
+
+
+_SEGMENT = st.text(alphabet="abAB_1.", min_size=1, max_size=3)
+
+
+@given(st.lists(st.lists(_SEGMENT, min_size=1, max_size=4).map("/".join), max_size=20))
+def test_scope_tree_keeps_every_node(names):
+    nodes = [(name, "T%d" % i) for i, name in enumerate(dict.fromkeys(names))]
+    tree = cli.scope_tree(nodes)
+    for name, op_type in nodes:
+        level = tree
+        for segment in name.split("/"):
+            level = level[segment]
+        assert level[None] == op_type
+    op_lines = [line for line in cli._tree_lines(tree) if not line.endswith(" ops)")]
+    assert len(op_lines) == len(nodes)
+
+
+# ----------------------------------------------------------------------------- explain
+
+@pytest.mark.parametrize("name, phrase", [
+    ("s/w/read:0", "read: snapshot (Identity) of variable s/w"),
+    ("s/w/Adam_1", "Adam_1: Adam's slot variable for s/w"),
+    ("beta1_power", "beta1_power: Adam's running power of beta"),
+    ("Adam/update_s/w/ApplyAdam", "Adam: name scope and update op of the Adam optimizer"),
+    ("gradients_1/MatMul_grad/MatMul_1:1", "MatMul_grad: gradient ops of op MatMul"),
+    ("gradients_1/MatMul_grad/MatMul_1:1", "MatMul_1: 'MatMul' made unique"),
+    ("add/y:0", "y: a Python or numpy operand of op add"),
+    ("s/p/part_1", "part_1: shard 1 of partitioned variable s/p"),
+    ("w/Initializer/random_uniform", "Initializer: name scope of the ops computing variable w"),
+    ("outer/inner/op", "inner: a name scope"),
+    ("outer/inner/op", "op: the op's name"),
+])
+def test_explain_name(name, phrase):
+    lines = cli.explain_name(name)
+    assert lines[0].startswith(name + ": op '%s'" % name.partition(":")[0])
+    assert any(line.strip().startswith(phrase) for line in lines[1:]), lines
+
+
+def test_explain_looks_the_op_up(tmp_path):
+    from google.protobuf import text_format
+    path = tmp_path / "g.pbtxt"
+    g = _graph_def(NODES)
+    g.node[3].input.append("w")
+    path.write_text(text_format.MessageToString(g))
+    code, out, err = _scopeflow("explain", "w/read:0", "--graph", str(path))
+    assert code == 0, err
+    assert out.splitlines()[-1] == "  in the graph: type Identity, inputs ['w']"
+
+
+# ----------------------------------------------------------------------------- ckpt
+
+CKPT = """
+import os
+v = tf.get_variable("s/w", [3, 4])
+u = tf.Variable([1, 2], name="u")
+saver = tf.train.Saver()
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    path = saver.save(sess, os.path.join(%r, "model.ckpt"))
+result = [[name, shape] for name, shape in tf.train.list_variables(path)]
+"""
+
+
+@pytest.mark.oracle
+def test_ckpt_lists_a_tf_checkpoint(oracle, tmp_path):
+    pytest.importorskip("scopeflow.checkpoint", reason="scopeflow.checkpoint is not there")
+    from scopeflow import checkpoint
+    if not hasattr(checkpoint, "list_variables"):
+        pytest.skip("scopeflow.checkpoint has no list_variables yet")
+    there = oracle(CKPT % str(tmp_path))
+    assert "ok" in there, there
+    code, out, err = _scopeflow("ckpt", str(tmp_path / "model.ckpt"))
+    assert code == 0, err
+    assert [line.split(None, 1) for line in out.splitlines()] == [
+        [name, str(shape)] for name, shape in there["ok"]]
