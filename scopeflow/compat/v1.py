@@ -2,5 +2,6 @@
 
 from scopeflow.api._core import *  # noqa: F401,F403
 from scopeflow.api._ops import *  # noqa: F401,F403
+from scopeflow.api._array import *  # noqa: F401,F403
 from scopeflow.api._compat import *  # noqa: F401,F403
 from scopeflow import errors  # noqa: F401

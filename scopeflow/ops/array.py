@@ -1,6 +1,14 @@
-"""Array ops: identity, shapes, reshapes, slicing, joining, gathering, with TF's names."""
+"""Array ops: identity, reshapes, transposes, joining, splitting, tiling and padding."""
 
-from scopeflow.ops.registry import ANY, op
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import TensorShape
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import array_base as _b
+from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
+from scopeflow.ops.constant import convert_to_tensor
+from scopeflow.ops.registry import ANY, INDEX, op, spec
 
 
 @op("Identity", types={"input": ANY})
@@ -18,3 +26,258 @@ def identity(input, name=None):  # noqa: A002
     if hasattr(input, "_identity_input"):
         input = input._identity_input()
     return _identity(input, name=name or "Identity")
+
+
+def _identity_n_shape(input):  # noqa: A002
+    return [(t.shape, t.dtype.base_dtype) for t in input]
+
+
+@op("IdentityN", infer=_identity_n_shape, lists=("input",), types={"input": ANY}, multi=True)
+def _identity_n(input):  # noqa: A002
+    return list(input)
+
+
+def identity_n(input, name=None):  # noqa: A002
+    """`tf.identity_n`: one IdentityN op passing several tensors through."""
+    return _identity_n([convert_to_tensor(x) for x in input], name=name or "IdentityN")
+
+
+@op("StopGradient", types={"input": ANY})
+def _stop_gradient(input):  # noqa: A002
+    import jax
+    return input if _b.is_numpy(input) else jax.lax.stop_gradient(input)
+
+
+def stop_gradient(input, name=None):  # noqa: A002
+    """`tf.stop_gradient`: the value of `input`, with no gradient flowing back."""
+    return _stop_gradient(input, name=name or "StopGradient")
+
+
+# ---- reshape / expand_dims / squeeze --------------------------------------------------------
+def _reshape_shape(tensor, shape):
+    check_rank(shape, 1)
+    out = _b.partial_shape(shape)
+    if out is None:
+        return spec(None, tensor.dtype.base_dtype)
+    return spec(_infer_minus_one(dims_of(tensor), out), tensor.dtype.base_dtype)
+
+
+def _infer_minus_one(din, out):
+    """Fills the one unknown output dim when the element counts tell it (TF's Reshape rule)."""
+    known_out = int(np.prod([d for d in out if d is not None]))
+    unknown_out = [i for i, d in enumerate(out) if d is None]
+    if din is None:
+        return out
+    known_in = int(np.prod([d for d in din if d is not None]))
+    n_unknown_in = sum(d is None for d in din)
+    if n_unknown_in == 0 and not unknown_out and known_in != known_out:
+        raise ShapeError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
+                         % (known_in, dims_text(out), known_out))
+    if len(unknown_out) != 1 or n_unknown_in:
+        return out
+    if known_out == 0 or known_in % known_out:
+        if known_out == 0 and known_in == 0:
+            return out
+        raise ShapeError("Dimension size must be evenly divisible by %d but is %d"
+                         % (known_out, known_in))
+    out = list(out)
+    out[unknown_out[0]] = known_in // known_out
+    return tuple(out)
+
+
+@op("Reshape", infer=_reshape_shape, types={"shape": INDEX})
+def _reshape(tensor, shape):
+    return xp(tensor).reshape(tensor, _b.as_int_list(shape))
+
+
+def reshape(tensor, shape, name=None):
+    """`tf.reshape`: same values in a new shape (one dim may be -1).
+
+    >>> import scopeflow as tf
+    >>> tf.reshape(tf.zeros([2, 3]), [-1]).shape.as_list()
+    [6]
+    """
+    return _reshape(tensor, shape, name=name or "Reshape")
+
+
+def _expand_dims_shape(input, dim):  # noqa: A002
+    dims = dims_of(input)
+    d = static_value(dim)
+    if d is not None and d.size != 1:
+        raise ShapeError("'dim' input must be a tensor with a single value")
+    if dims is None:
+        return spec(None, input.dtype.base_dtype)
+    r = len(dims)
+    if d is None:
+        return spec((None,) * (r + 1), input.dtype.base_dtype)
+    a = int(d.reshape(-1)[0])
+    if not -1 - r <= a <= r:
+        raise ShapeError("dim %d not in the interval [%d, %d]." % (a, -1 - r, r))
+    a = a + r + 1 if a < 0 else a
+    return spec(dims[:a] + (1,) + dims[a:], input.dtype.base_dtype)
+
+
+@op("ExpandDims", infer=_expand_dims_shape, types={"dim": INDEX})
+def _expand_dims(input, dim):  # noqa: A002
+    return xp(input).expand_dims(input, int(np.asarray(dim).reshape(-1)[0]))
+
+
+def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
+    """`tf.expand_dims`: inserts a dimension of size 1 at `axis`."""
+    axis = _deprecated_arg("axis", axis, "dim", dim)
+    if axis is None:
+        raise ValueError("Must specify an axis argument to tf.expand_dims()")
+    return _expand_dims(input, axis, name=name or "ExpandDims")
+
+
+def _deprecated_arg(new_name, new, old_name, old):
+    if new is not None and old is not None:
+        raise ValueError("Cannot specify both '%s' and '%s'" % (old_name, new_name))
+    return new if new is not None else old
+
+
+def _squeeze_shape(input, *, squeeze_dims):  # noqa: A002
+    dims = dims_of(input)
+    if dims is None:
+        return spec(None, input.dtype.base_dtype)
+    r = len(dims)
+    drop = set()
+    for i, a in enumerate(squeeze_dims):
+        if not -r <= a < r:
+            raise ShapeError("squeeze_dims[%d] not in [%d,%d)." % (i, -r, r))
+        a %= r
+        if dims[a] is not None and dims[a] != 1:
+            raise ShapeError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                             % (a, dims[a]))
+        drop.add(a)
+    if not squeeze_dims:
+        if None in dims:
+            return spec(None, input.dtype.base_dtype)
+        drop = {i for i, d in enumerate(dims) if d == 1}
+    return spec(tuple(d for i, d in enumerate(dims) if i not in drop), input.dtype.base_dtype)
+
+
+@op("Squeeze", infer=_squeeze_shape)
+def _squeeze(input, *, squeeze_dims):  # noqa: A002
+    return xp(input).squeeze(input, tuple(squeeze_dims) or None)
+
+
+def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
+    """`tf.squeeze`: removes dimensions of size 1 (all of them, or those in `axis`)."""
+    axis = _deprecated_arg("axis", axis, "squeeze_dims", squeeze_dims)
+    if np.isscalar(axis):
+        axis = [axis]
+    return _squeeze(input, name=name or "Squeeze",
+                    squeeze_dims=[int(a) for a in (axis or [])])
+
+
+# ---- transpose ------------------------------------------------------------------------------
+def _transpose_shape(x, perm):
+    check_rank(perm, 1)
+    dims = dims_of(x)
+    pdims = dims_of(perm)
+    n = len(dims) if dims is not None else (pdims[0] if pdims else None)
+    if dims is not None and pdims and pdims[0] is not None and pdims[0] != len(dims):
+        raise ShapeError("Dimension must be %d but is %d" % (len(dims), pdims[0]))
+    p = static_value(perm)
+    if n is None:
+        return spec(None, x.dtype.base_dtype)
+    if p is None:
+        return spec(dims if n < 2 else (None,) * n, x.dtype.base_dtype)
+    out = []
+    for i in p.tolist():
+        if not -n <= i < n:
+            raise ShapeError("perm dim %d is out of range of input rank %d" % (i, n))
+        out.append(None if dims is None else dims[i % n])
+    return spec(out, x.dtype.base_dtype)
+
+
+def _transpose_kernel(x, perm):
+    return xp(x).transpose(x, [i % max(1, np.ndim(x)) for i in _b.as_int_list(perm)])
+
+
+_transpose = op("Transpose", infer=_transpose_shape, types={"perm": INDEX})(_transpose_kernel)
+_conj_transpose = op("ConjugateTranspose", infer=_transpose_shape, types={"perm": INDEX})(
+    lambda x, perm: xp(x).conj(_transpose_kernel(x, perm)))
+
+
+def transpose(a, perm=None, name="transpose", conjugate=False):
+    """`tf.transpose`: permutes dimensions (reversed when `perm` is None).
+
+    >>> import scopeflow as tf
+    >>> tf.transpose(tf.zeros([2, 3])).shape.as_list()
+    [3, 2]
+    """
+    with _b.scope(name, "transpose", [a]) as scope:
+        if not isinstance(a, Tensor):
+            a = convert_to_tensor(a, name="a")
+        fn = _conj_transpose if conjugate and a.dtype.is_complex else _transpose
+        if perm is None:
+            r = a.shape.ndims
+            if r is None:
+                from scopeflow.ops.shape_ops import range_op, rank_op
+                perm = range_op(_b.raw("Sub", rank_op(a, name="Rank"), 1, name="sub"), -1, -1,
+                                name="Range")
+            else:
+                perm = np.arange(r - 1, -1, -1, dtype=np.int32)
+        return fn(a, perm, name=scope)
+
+
+# ---- broadcasting ---------------------------------------------------------------------------
+def _broadcast_to_shape(input, shape):  # noqa: A002
+    check_rank(shape, 1)
+    out = _b.partial_shape(shape)
+    dims = dims_of(input)
+    if out is None:
+        return spec(None, input.dtype.base_dtype)
+    if dims is not None:
+        if len(dims) > len(out):
+            raise ShapeError("Rank of input (%d) must be no greater than rank of output shape "
+                             "(%d)." % (len(dims), len(out)))
+        pad = (None,) * (len(out) - len(dims))
+        for i, (a, b) in enumerate(zip(pad + dims, out)):
+            if a is not None and b is not None and a != 1 and a != b:
+                raise ShapeError("Incompatible shapes: %s vs. %s" % (dims_text(dims),
+                                                                    dims_text(out)))
+    return spec(out, input.dtype.base_dtype)
+
+
+@op("BroadcastTo", infer=_broadcast_to_shape, types={"shape": INDEX})
+def _broadcast_to(input, shape):  # noqa: A002
+    return xp(input).broadcast_to(input, tuple(_b.as_int_list(shape)))
+
+
+def broadcast_to(input, shape, name=None):  # noqa: A002
+    """`tf.broadcast_to`: `input` broadcast to `shape`."""
+    return _broadcast_to(input, shape, name=name or "BroadcastTo")
+
+
+def _broadcast_args_shape(s0, s1):
+    check_rank(s0, 1)
+    check_rank(s1, 1)
+    a, b = dims_of(s0), dims_of(s1)
+    n = None if a is None or b is None or a[0] is None or b[0] is None else max(a[0], b[0])
+    return spec((n,), s0.dtype.base_dtype)
+
+
+@op("BroadcastArgs", infer=_broadcast_args_shape, types={"s0": INDEX, "s1": INDEX})
+def _broadcast_args(s0, s1):
+    out = np.broadcast_shapes(tuple(_b.as_int_list(s0)), tuple(_b.as_int_list(s1)))
+    return np.asarray(out, dtype=np.asarray(s0).dtype)
+
+
+def broadcast_dynamic_shape(shape_x, shape_y):
+    """`tf.broadcast_dynamic_shape`: the broadcast of two shape tensors (BroadcastArgs)."""
+    return _broadcast_args(shape_x, shape_y, name="BroadcastArgs")
+
+
+def broadcast_static_shape(shape_x, shape_y):
+    """`tf.broadcast_static_shape`: the broadcast of two TensorShapes."""
+    from scopeflow.ops.registry import broadcast_dims
+    x, y = TensorShape(shape_x), TensorShape(shape_y)
+    try:
+        return TensorShape._of(broadcast_dims(x._dims, y._dims))
+    except ShapeError:
+        raise ValueError("Incompatible shapes for broadcasting. Two shapes are compatible if "
+                         "for each dimension pair they are either equal or one of them is 1. "
+                         "Received: %s and %s." % (x, y)) from None

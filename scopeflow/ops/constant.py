@@ -36,7 +36,9 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     preferred_dtype = preferred_dtype or dtype_hint
     for _, base, fn in _conversion_registry:
         if isinstance(value, base):
-            return fn(value, dtype=dtype, name=name, as_ref=as_ref)
+            out = fn(value, dtype=dtype, name=name, as_ref=as_ref)
+            if out is not NotImplemented:  # TF: the next registered function is tried
+                return out
     if isinstance(value, Tensor):
         return convert_to_tensor(value, dtype)
     if value is None:

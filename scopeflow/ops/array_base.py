@@ -1,0 +1,294 @@
+"""What graph building knows of a value: TF's constant folding for shape rules, and helpers.
+
+TF's C++ shape inference evaluates small constant subgraphs (`EvaluateConstantTensor`) and
+reads partial shapes out of shape tensors (`MakeShapeFromShapeTensor`): `tf.reshape(x,
+tf.stack([tf.shape(x)[0], 3]))` gets shape `(?, 3)`. `static_value` and `partial_shape` are
+those two rules; they run registered kernels on NumPy inputs, so no rule is written twice.
+"""
+
+import contextlib
+import weakref
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.frame import default_graph
+from scopeflow.core.graph import graph_from_inputs
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import registry
+from scopeflow.ops.registry import ShapeError
+
+_MAX_FOLD = 1 << 12  # largest value (elements) folded at graph-building time
+_NOT_FOLDED = frozenset({"Placeholder", "PlaceholderWithDefault", "VariableV2", "Variable",
+                         "VarHandleOp", "Switch", "Merge", "Enter", "Exit", "NextIteration",
+                         "LoopCond"})
+_folded = weakref.WeakKeyDictionary()  # Operation -> tuple of output values (None: unknown)
+
+
+def _shape_value(op):
+    """Values of Shape/Size/Rank/ShapeN outputs known from static input shapes, else None."""
+    shapes = [t.shape for t in op._inputs]
+    out = op._outputs[0].dtype.as_numpy_dtype
+    t = op._type
+    if t == "Rank":
+        return None if shapes[0].ndims is None else (np.asarray(shapes[0].ndims, np.int32),)
+    if not all(s.is_fully_defined() for s in shapes):
+        if t == "Size" and shapes[0].ndims and 0 in shapes[0]._dims:
+            return (np.asarray(0, out),)
+        return None
+    if t == "Size":
+        return (np.asarray(shapes[0].num_elements(), out),)
+    return tuple(np.asarray(s.as_list(), out) for s in shapes)
+
+
+_FROM_SHAPES = {"Shape": _shape_value, "ShapeN": _shape_value, "Size": _shape_value,
+                "Rank": _shape_value}
+
+
+def static_value(t):
+    """NumPy value of `t` when graph building can compute it, else None.
+
+    >>> import scopeflow as tf
+    >>> static_value(tf.constant([1, 2]) + 1).tolist()
+    [2, 3]
+    """
+    if not isinstance(t, Tensor):
+        return None
+    vals = _fold(t._op)
+    return None if vals is None else vals[t._value_index]
+
+
+def _fold(root):
+    """Folds `root` and the ops it needs, depth first without recursion."""
+    stack = [root]
+    while stack:
+        op = stack[-1]
+        if op in _folded:
+            stack.pop()
+            continue
+        missing = [t._op for t in op._inputs if t._op not in _folded]
+        if missing and _foldable(op) and op._type not in _FROM_SHAPES:
+            stack.extend(missing)
+            continue
+        stack.pop()
+        _folded[op] = _fold_one(op)
+    return _folded[root]
+
+
+def _foldable(op):
+    if op._type in _NOT_FOLDED:
+        return False
+    rec = registry.REGISTRY.get(op._type)
+    return rec is not None and not (rec.context or rec.stateful)
+
+
+def _fold_one(op):
+    if op._type == "Const":
+        return (op._attrs["value"],)
+    if op._type in _FROM_SHAPES:
+        return _FROM_SHAPES[op._type](op)
+    if not _foldable(op) or any(t._dtype._is_ref_dtype for t in op._inputs):
+        return None
+    args = [_folded[t._op] for t in op._inputs]
+    if any(a is None for a in args):
+        return None
+    args = [a[t._value_index] for a, t in zip(args, op._inputs)]
+    if any(a is None or np.size(a) > _MAX_FOLD for a in args):
+        return None
+    return _run_kernel(op, args)
+
+
+def _run_kernel(op, args):
+    rec = registry.REGISTRY[op._type]
+    if op._arg_counts:
+        args = _regroup(args, op._arg_counts)
+    try:
+        out = rec.kernel(*args, **op._attrs)
+    except Exception:  # noqa: BLE001 - a value that cannot be folded is simply unknown
+        return None
+    outs = out if isinstance(out, (tuple, list)) else (out,)
+    vals = []
+    for o, spec in zip(outs, op._outputs):
+        v = np.asarray(o)
+        if v.size > _MAX_FOLD:
+            return None
+        vals.append(v.astype(spec._dtype.as_numpy_dtype) if spec._dtype is not _dt.string else v)
+    return tuple(vals)
+
+
+def _regroup(flat, counts):
+    out, i = [], 0
+    for c in counts:
+        if c < 0:
+            out.append(flat[i])
+            i += 1
+        else:
+            out.append(list(flat[i:i + c]))
+            i += c
+    return out
+
+
+def partial_shape(t):
+    """Dims tuple (None = unknown) that a shape tensor `t` describes, or None (unknown rank).
+
+    TF's `MakeShapeFromShapeTensor`: values are read through Shape, Pack, ConcatV2,
+    StridedSlice of a shape and Cast; -1 entries mean unknown.
+    """
+    v = static_value(t)
+    if v is not None:
+        if v.ndim == 0:
+            return None if v == -1 else _bad_shape_rank(t)
+        return tuple(None if d == -1 else int(d) for d in v.tolist())
+    fn = _PARTIAL.get(t._op._type)
+    out = fn(t) if fn else None
+    if out is not None:
+        return out
+    dims = t.shape._dims
+    if dims is not None and len(dims) == 1 and dims[0] is not None:
+        return (None,) * dims[0]
+    return None
+
+
+def _bad_shape_rank(t):
+    raise ShapeError("Shape must be rank 1 but is rank 0")
+
+
+def _partial_of_shape(t):
+    return t._op._inputs[t._value_index].shape._dims
+
+
+def _partial_of_pack(t):
+    out = []
+    for x in t._op._inputs:
+        v = static_value(x)
+        out.append(None if v is None or v.ndim or int(v) == -1 else int(v))
+    return tuple(out)
+
+
+def _partial_of_concat(t):
+    out = ()
+    for x in t._op._inputs[:-1]:
+        p = partial_shape(x)
+        if p is None:
+            return None
+        out += p
+    return out
+
+
+def _partial_of_cast(t):
+    return partial_shape(t._op._inputs[0])
+
+
+def _partial_of_strided_slice(t):
+    op = t._op
+    src = op._inputs[0]
+    if src._op._type != "Shape":
+        return None
+    dims = src._op._inputs[0].shape._dims
+    b, e, s = (static_value(x) for x in op._inputs[1:])
+    a = op._attrs
+    if dims is None or b is None or e is None or s is None or b.size != 1 or a[
+            "ellipsis_mask"] or a["new_axis_mask"] or a["shrink_axis_mask"]:
+        return None
+    b = None if a["begin_mask"] & 1 else int(b[0])
+    e = None if a["end_mask"] & 1 else int(e[0])
+    return tuple(dims[slice(b, e, int(s[0]))])
+
+
+_PARTIAL = {"Shape": _partial_of_shape, "ShapeN": _partial_of_shape, "Pack": _partial_of_pack,
+            "ConcatV2": _partial_of_concat, "Cast": _partial_of_cast,
+            "StridedSlice": _partial_of_strided_slice}
+
+
+# ---- building helpers ----------------------------------------------------------------------
+@contextlib.contextmanager
+def scope(name, default_name, values=()):
+    """TF's `ops.name_scope(name, default_name, values)`: yields the scope string 'a/b/'."""
+    g = graph_from_inputs([v for v in _flat(values) if v is not None])
+    push = g is not default_graph()
+    if push:
+        manager = g.as_default()
+        manager.__enter__()
+    try:
+        with g.name_scope(name if name is not None else default_name) as s:
+            yield s
+    finally:
+        if push:
+            manager.__exit__(None, None, None)
+
+
+def _flat(values):
+    for v in values if isinstance(values, (list, tuple)) else (values,):
+        if isinstance(v, (list, tuple)):
+            yield from _flat(v)
+        else:
+            yield v
+
+
+def dims_of(x):
+    """Static dims tuple of a tensor (None = unknown rank)."""
+    return x.shape._dims
+
+
+def dims_text(dims):
+    """'[?,3]' as TF's shape-inference errors write dims."""
+    return "[" + ",".join("?" if d is None else str(d) for d in dims) + "]"
+
+
+def merge_dims(a, b, what):
+    """Merges two dims tuples as TF's `Merge` (error names both shapes)."""
+    out = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is not None and y is not None and x != y:
+            raise ShapeError("Dimension %d in both shapes must be equal, but are %d and %d. "
+                             "Shapes are %s and %s.%s" % (i, x, y, dims_text(a), dims_text(b), what))
+        out.append(x if x is not None else y)
+    return tuple(out)
+
+
+def rank_of(x):
+    d = x.shape._dims
+    return None if d is None else len(d)
+
+
+def check_rank(x, want, what=None):
+    """TF's `WithRank`: raises "Shape must be rank 2 but is rank 1"."""
+    r = rank_of(x)
+    if r is not None and r != want:
+        raise ShapeError("Shape must be rank %d but is rank %d%s" % (want, r, what or ""))
+
+
+def check_rank_at_least(x, want):
+    r = rank_of(x)
+    if r is not None and r < want:
+        raise ShapeError("Shape must be at least rank %d but is rank %d" % (want, r))
+
+
+def is_numpy(*xs):
+    """True when every input is a host value (kernels then stay in NumPy: shapes stay static)."""
+    return all(isinstance(x, (np.ndarray, np.generic, int, float, bool)) for x in xs)
+
+
+def xp(*xs):
+    """The array module for a kernel's inputs: NumPy for host values, else jax.numpy."""
+    if is_numpy(*xs):
+        return np
+    import jax.numpy as jnp
+    return jnp
+
+
+def as_int_list(v):
+    return [int(a) for a in np.asarray(v).reshape(-1).tolist()]
+
+
+def index_dtype(*values):
+    """int64 if any value is an int64 tensor, else int32 (TF's Tidx inference)."""
+    for v in values:
+        if isinstance(v, Tensor) and v.dtype.base_dtype is _dt.int64:
+            return _dt.int64
+    return _dt.int32
+
+
+def raw(op_type, *inputs, name=None, **attrs):
+    """Adds a registered op by TF type (another family's op, without importing its module)."""
+    return registry.apply(registry.lookup(op_type), inputs, attrs, name)

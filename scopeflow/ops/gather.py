@@ -1,0 +1,368 @@
+"""Indexing by value: gather, gather_nd, scatter_nd, where / select, boolean_mask, unique.
+
+Where (one argument), boolean_mask, Unique and ListDiff give outputs whose size depends on the
+data: their kernels need concrete (host or un-traced) inputs, as XLA has no dynamic shapes.
+"""
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops import array_base as _b
+from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
+from scopeflow.ops.constant import constant_value, convert_to_tensor
+from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
+
+DATA_DEPENDENT_SHAPES = frozenset({"Where", "Unique", "UniqueWithCounts", "ListDiff"})
+
+
+# ---- gather ---------------------------------------------------------------------------------
+def _gather_shape(params, indices, axis, *, batch_dims=0):
+    p, i = dims_of(params), dims_of(indices)
+    dt = params.dtype.base_dtype
+    a = static_value(axis)
+    if a is None or p is None or i is None:
+        if p is None or i is None:
+            return spec(None, dt)
+        return spec((None,) * (len(p) + len(i) - 1 - batch_dims), dt)
+    a = int(a)
+    if a < -len(p) or a >= len(p):
+        want = a + 1 if a >= 0 else -a
+        raise ShapeError("Shape must be at least rank %d but is rank %d" % (want, len(p)))
+    a %= len(p)
+    bd = batch_dims + len(i) if batch_dims < 0 else batch_dims
+    if bd > a:
+        raise ShapeError("batch_dims (%d) must be less than or equal to axis (%d)." % (bd, a))
+    if bd > len(i):
+        raise ShapeError("batch_dims (%d) must be less than rank(indices) (%d)." % (bd, len(i)))
+    batch = tuple(x if x is not None else y for x, y in zip(p[:bd], i[:bd]))
+    return spec(batch + p[bd:a] + i[bd:] + p[a + 1:], dt)
+
+
+@op("GatherV2", infer=_gather_shape, types={"params": ANY, "indices": INDEX, "axis": INDEX})
+def _gather_v2(params, indices, axis, *, batch_dims=0):
+    m = xp(params, indices)
+    a = int(np.asarray(axis)) % np.ndim(params)
+    if batch_dims == 0:
+        return m.take(params, indices, axis=a)
+    import jax
+    fn = lambda p, i: _gather_v2(p, i, a - 1, batch_dims=batch_dims - 1)  # noqa: E731
+    return jax.vmap(fn)(params, indices)
+
+
+def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
+    """`tf.gather`: GatherV2 named 'GatherV2' (slices of `params` at `indices` along `axis`).
+
+    >>> import scopeflow as tf
+    >>> tf.gather(tf.zeros([4, 3]), [0, 2]).name
+    'GatherV2:0'
+    """
+    if axis is None:
+        axis = batch_dims
+    if hasattr(params, "sparse_read") and constant_value(axis) == 0 and batch_dims == 0:
+        return params.sparse_read(indices, name=name)
+    return _gather_v2(params, indices, axis, name=name or "GatherV2", batch_dims=batch_dims)
+
+
+def batch_gather(params, indices, name=None):
+    """`tf.batch_gather`: gather with every leading indices dimension a batch dimension."""
+    indices = convert_to_tensor(indices)
+    r = indices.shape.ndims
+    return gather(params, indices, name=name, axis=r - 1, batch_dims=r - 1)
+
+
+def _gather_nd_shape(params, indices, *, batch_dims=0):
+    p, i = dims_of(params), dims_of(indices)
+    dt = params.dtype.base_dtype
+    if i is None or not i or i[-1] is None or p is None:
+        if i is not None and not i:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+        return spec(None, dt)
+    k = i[-1] + batch_dims
+    if k > len(p):
+        raise ShapeError("indices.shape[-1] must be <= params.rank, but saw indices shape: %s "
+                         "and params shape: %s" % (dims_text(i), dims_text(p)))
+    return spec(i[:-1] + p[k:], dt)
+
+
+@op("GatherNd", infer=_gather_nd_shape, types={"params": ANY, "indices": INDEX})
+def _gather_nd(params, indices, *, batch_dims=0):
+    if batch_dims:
+        import jax
+        return jax.vmap(lambda p, i: _gather_nd(p, i, batch_dims=batch_dims - 1))(
+            params, indices)
+    k = np.shape(indices)[-1]
+    idx = tuple(indices[..., j] for j in range(k))
+    return params[idx]
+
+
+def gather_nd(params, indices, name=None, batch_dims=0):
+    """`tf.gather_nd`: slices of `params` at the index tuples in the last axis of `indices`."""
+    if batch_dims:
+        with _b.scope(name, "BatchGatherND", [params, indices]):
+            return _gather_nd(params, indices, name="GatherNd", batch_dims=batch_dims)
+    return _gather_nd(params, indices, name=name or "GatherNd")
+
+
+def _scatter_nd_shape(indices, updates, shape):
+    out = _b.partial_shape(shape)
+    i, u = dims_of(indices), dims_of(updates)
+    if out is not None and i is not None and u is not None and i and i[-1] is not None:
+        want = i[:-1] + out[i[-1]:]
+        if len(want) != len(u) or any(a is not None and b is not None and a != b
+                                      for a, b in zip(want, u)):
+            raise ShapeError("Dimensions [%d,%d) of input[shape=%s] = %s must match dims [%d,%d) "
+                             "of updates[shape=%s] = %s" % (
+                                 i[-1], len(out), dims_text(out), dims_text(out[i[-1]:]),
+                                 len(i) - 1, len(u), dims_text(u), dims_text(u[len(i) - 1:])))
+    return spec(out, updates.dtype.base_dtype)
+
+
+@op("ScatterNd", infer=_scatter_nd_shape, types={"indices": INDEX, "updates": ANY,
+                                                 "shape": INDEX})
+def _scatter_nd(indices, updates, shape):
+    import jax.numpy as jnp
+    out = jnp.zeros(_b.as_int_list(shape), dtype=jnp.result_type(updates))
+    k = np.shape(indices)[-1]
+    return out.at[tuple(indices[..., j] for j in range(k))].add(updates)
+
+
+def scatter_nd(indices, updates, shape, name=None):
+    """`tf.scatter_nd`: zeros of `shape` with `updates` added at `indices`."""
+    return _scatter_nd(indices, updates, shape, name=name or "ScatterNd")
+
+
+# ---- Where / Select -------------------------------------------------------------------------
+def _where_shape(input):  # noqa: A002
+    d = dims_of(input)
+    return spec((None, None if d is None else len(d)), _dt.int64)
+
+
+@op("Where", infer=_where_shape, types={"input": ANY})
+def _where_op(input):  # noqa: A002
+    return np.argwhere(np.asarray(input)).astype(np.int64)
+
+
+def _select_shape(condition, t, e):
+    c, a, b = dims_of(condition), dims_of(t), dims_of(e)
+    dt = t.dtype.base_dtype
+    if a is not None and b is not None:
+        if len(a) != len(b):
+            raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(a), len(b)))
+        a = _b.merge_dims(a, b, "")
+    a = a if a is not None else b
+    if c is None or a is None or not c:
+        return spec(a, dt)
+    if len(c) == 1 and len(a) > 1:
+        if c[0] is not None and a[0] is not None and c[0] != a[0]:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (a[0], c[0]))
+        return spec((a[0] if a[0] is not None else c[0],) + a[1:], dt)
+    if len(c) != len(a):
+        raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(a), len(c)))
+    return spec(_b.merge_dims(a, c, ""), dt)
+
+
+@op("Select", infer=_select_shape, types={"condition": _dt.bool})
+def _select(condition, t, e):
+    m = xp(condition, t, e)
+    if np.ndim(condition) == 1 and np.ndim(t) > 1:
+        condition = m.reshape(condition, (-1,) + (1,) * (np.ndim(t) - 1))
+    return m.where(condition, t, e)
+
+
+def _select_v2_shape(condition, t, e):
+    d = broadcast_dims(broadcast_dims(dims_of(condition), dims_of(t)), dims_of(e))
+    return spec(d, t.dtype.base_dtype)
+
+
+@op("SelectV2", infer=_select_v2_shape, types={"condition": _dt.bool})
+def _select_v2(condition, t, e):
+    return xp(condition, t, e).where(condition, t, e)
+
+
+def _where_indices(condition, name):
+    with _b.scope(name, "Where", [condition]) as scope:
+        condition = convert_to_tensor(condition, preferred_dtype=_dt.bool, name="condition")
+        return _where_op(condition, name=scope)
+
+
+def where(condition, x=None, y=None, name=None):
+    """TF1 `tf.where`: coordinates of true entries (Where) or an elementwise pick (Select)."""
+    if x is None and y is None:
+        return _where_indices(condition, name)
+    if x is not None and y is not None:
+        return _select(condition, x, y, name=name or "Select")
+    raise ValueError("x and y must both be non-None or both be None.")
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """`tf.where_v2`: like `where`, but the pick broadcasts (SelectV2)."""
+    if x is None and y is None:
+        return _where_indices(condition, name)
+    if x is not None and y is not None:
+        return _select_v2(condition, x, y, name=name or "SelectV2")
+    raise ValueError("x and y must both be non-None or both be None.")
+
+
+def select(condition, x, y, name=None):
+    """`tf.select` (TF 0.x spelling of `where` with three arguments)."""
+    return _select(condition, x, y, name=name or "Select")
+
+
+# ---- boolean_mask ---------------------------------------------------------------------------
+def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
+    """`tf.boolean_mask`: the entries of `tensor` where `mask` is true (Where + GatherV2)."""
+    from scopeflow.ops.array import reshape, squeeze
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.shape_ops import shape
+    with _b.scope(name, None, [tensor, mask]):
+        tensor = convert_to_tensor(tensor, name="tensor")
+        mask = convert_to_tensor(mask, name="mask")
+        nm = mask.shape.ndims
+        if nm == 0:
+            raise ValueError("mask cannot be scalar.")
+        if nm is None:
+            raise ValueError("Number of mask dimensions must be specified, even if some "
+                             "dimensions are None.  E.g. shape=[None] is ok, but shape=None is "
+                             "not.")
+        axis = 0 if axis is None else axis
+        axis_value = constant_value(axis)
+        st = tensor.shape
+        if axis_value is not None:
+            axis = int(axis_value)
+            st[axis:axis + nm].assert_is_compatible_with(mask.shape)
+        lead = _b.raw("Prod", shape(tensor)[axis:axis + nm], [0], name="Prod", keep_dims=False)
+        tensor = reshape(tensor, concat([shape(tensor)[:axis], [lead],
+                                         shape(tensor)[axis + nm:]], 0))
+        if axis_value is not None:
+            first = st[axis:axis + nm].num_elements()
+            tensor.set_shape(st[:axis].concatenate([first]).concatenate(st[axis + nm:]))
+        mask = reshape(mask, [-1])
+        indices = squeeze(where_v2(mask), axis=[1])
+        return gather(tensor, indices, axis=axis)
+
+
+# ---- unique / setdiff1d / searchsorted / permutations ---------------------------------------
+def _unique_shape(x, *, out_idx):
+    check_rank(x, 1)
+    return [spec((None,), x.dtype.base_dtype), (x.shape, out_idx)]
+
+
+@op("Unique", infer=_unique_shape, types={"x": ANY}, multi=True)
+def _unique_op(x, *, out_idx):
+    y, first, inv = np.unique(np.asarray(x), return_index=True, return_inverse=True)
+    order = np.argsort(first, kind="stable")  # TF keeps first-occurrence order
+    rank = np.empty_like(order)
+    rank[order] = np.arange(len(order))
+    return y[order], rank[inv.reshape(-1)].astype(out_idx.as_numpy_dtype)
+
+
+def unique(x, out_idx=_dt.int32, name=None):
+    """`tf.unique`: the distinct values `y` (first-seen order) and `idx` with x = y[idx]."""
+    return _unique_op(x, name=name or "Unique", out_idx=_dt.as_dtype(out_idx))
+
+
+def _unique_counts_shape(x, *, out_idx):
+    return _unique_shape(x, out_idx=out_idx) + [spec((None,), out_idx)]
+
+
+@op("UniqueWithCounts", infer=_unique_counts_shape, types={"x": ANY}, multi=True)
+def _unique_counts_op(x, *, out_idx):
+    y, idx = _unique_op(x, out_idx=out_idx)
+    return y, idx, np.bincount(idx, minlength=len(y)).astype(out_idx.as_numpy_dtype)
+
+
+def unique_with_counts(x, out_idx=_dt.int32, name=None):
+    """`tf.unique_with_counts`: `unique` plus how often each value occurs."""
+    return _unique_counts_op(x, name=name or "UniqueWithCounts", out_idx=_dt.as_dtype(out_idx))
+
+
+def _list_diff_shape(x, y, *, out_idx):
+    check_rank(x, 1)
+    check_rank(y, 1)
+    return [spec((None,), x.dtype.base_dtype), spec((None,), out_idx)]
+
+
+@op("ListDiff", infer=_list_diff_shape, multi=True)
+def _list_diff(x, y, *, out_idx):
+    x = np.asarray(x)
+    keep = ~np.isin(x, np.asarray(y))
+    return x[keep], np.nonzero(keep)[0].astype(out_idx.as_numpy_dtype)
+
+
+def setdiff1d(x, y, index_dtype=_dt.int32, name=None):
+    """`tf.setdiff1d`: values of `x` not in `y`, and their positions in `x`."""
+    return _list_diff(x, y, name=name or "ListDiff", out_idx=_dt.as_dtype(index_dtype))
+
+
+def _bound_shape(sorted_inputs, values, *, out_type):
+    check_rank(sorted_inputs, 2)
+    check_rank(values, 2)
+    return values.shape, out_type
+
+
+def _bound(side):
+    def kernel(sorted_inputs, values, *, out_type):
+        import jax
+        import jax.numpy as jnp
+        fn = jax.vmap(lambda s, v: jnp.searchsorted(s, v, side=side))
+        return fn(sorted_inputs, values).astype(out_type.as_numpy_dtype)
+    return kernel
+
+
+_lower_bound = op("LowerBound", infer=_bound_shape)(_bound("left"))
+_upper_bound = op("UpperBound", infer=_bound_shape)(_bound("right"))
+
+
+def searchsorted(sorted_sequence, values, side="left", out_type=_dt.int32, name=None):
+    """`tf.searchsorted`: insertion points of `values` in each innermost sorted row."""
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.shape_ops import shape_internal
+    seq_size = shape_internal(sorted_sequence)[-1]
+    val_size = shape_internal(values)[-1]
+    seq2 = reshape(sorted_sequence, [-1, seq_size])
+    val2 = reshape(values, [-1, val_size])
+    fns = {"right": (_upper_bound, "UpperBound"), "left": (_lower_bound, "LowerBound")}
+    if side not in fns:
+        raise ValueError("Argument `side` must be either 'right' or 'left'. Received: `side` = "
+                         "'%s'." % side)
+    fn, default = fns[side]
+    out = fn(seq2, val2, name=name or default, out_type=_dt.as_dtype(out_type))
+    return reshape(out, shape_internal(values))
+
+
+def _invert_permutation_shape(x):
+    check_rank(x, 1)
+    return x.shape, x.dtype.base_dtype
+
+
+@op("InvertPermutation", infer=_invert_permutation_shape)
+def _invert_permutation(x):
+    m = xp(x)
+    return m.zeros_like(x).at[x].set(m.arange(x.shape[0], dtype=x.dtype)) if m is not np else \
+        np.argsort(x).astype(x.dtype)
+
+
+def invert_permutation(x, name=None):
+    """`tf.invert_permutation`: y with y[x[i]] = i."""
+    return _invert_permutation(x, name=name or "InvertPermutation")
+
+
+def _unravel_shape(indices, dims):
+    check_rank(dims, 1)
+    n = (dims_of(dims) or (None,))[0]
+    i = dims_of(indices)
+    if i is None:
+        return spec(None, indices.dtype.base_dtype)
+    return spec((n,) + i if i else (n,), indices.dtype.base_dtype)
+
+
+@op("UnravelIndex", infer=_unravel_shape, types={"indices": INDEX, "dims": INDEX})
+def _unravel_index(indices, dims):
+    m = xp(indices, dims)
+    out = m.unravel_index(indices, tuple(_b.as_int_list(dims)))
+    return m.stack(out).astype(np.asarray(dims).dtype if m is np else dims.dtype)
+
+
+def unravel_index(indices, dims, name=None):
+    """`tf.unravel_index`: flat indices to coordinates in an array of shape `dims`."""
+    return _unravel_index(indices, dims, name=name or "UnravelIndex")

@@ -1,0 +1,445 @@
+"""Slicing: Slice, StridedSlice (and `Tensor.__getitem__`), reverse, reverse_sequence."""
+
+import builtins
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import array_base as _b
+from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
+from scopeflow.ops.constant import constant, convert_to_tensor
+from scopeflow.ops.registry import INDEX, op, spec
+
+newaxis = None
+
+
+# ---- Slice ----------------------------------------------------------------------------------
+def _slice_shape(input, begin, size):  # noqa: A002
+    check_rank(begin, 1)
+    check_rank(size, 1)
+    n = (dims_of(begin) or (None,))[0]
+    if n is None:
+        n = (dims_of(size) or (None,))[0]
+    dims = dims_of(input)
+    dt = input.dtype.base_dtype
+    if dims is not None and n is not None and len(dims) != n:
+        raise ShapeError("Shape must be rank %d but is rank %d" % (n, len(dims)))
+    n = len(dims) if dims is not None else n
+    sizes = static_value(size)
+    b = _b.partial_shape(begin) if n is not None else None
+    if sizes is None:
+        s = _b.partial_shape(size)
+        return spec(s if s is not None else (None if n is None else (None,) * n), dt)
+    dims = dims if dims is not None else (None,) * len(sizes)
+    b = b if b is not None else (None,) * len(sizes)
+    out = []
+    for d, bb, s in zip(dims, b, sizes.tolist()):
+        if s == -1:
+            out.append(None if d is None or bb is None else d - bb)
+        elif s < 0:
+            raise ShapeError("Slice size must be >= -1, got %d" % s)
+        else:
+            out.append(s)
+    return spec(out, dt)
+
+
+@op("Slice", infer=_slice_shape, types={"begin": INDEX, "size": INDEX})
+def _slice_op(input, begin, size):  # noqa: A002
+    sizes = _b.as_int_list(size)
+    if is_numpy(begin):
+        b = _b.as_int_list(begin)
+        idx = tuple(slice(x, None if s == -1 else x + s) for x, s in zip(b, sizes))
+        return input[idx]
+    import jax
+    sizes = [input.shape[i] if s == -1 else s for i, s in enumerate(sizes)]
+    return jax.lax.dynamic_slice(input, [begin[i] for i in range(len(sizes))], sizes)
+
+
+def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
+    """`tf.slice`: `size[i]` elements from `begin[i]` (-1: to the end).
+
+    >>> import scopeflow as tf
+    >>> tf.slice(tf.zeros([4, 3]), [1, 0], [2, -1]).shape.as_list()
+    [2, 3]
+    """
+    return _slice_op(input_, begin, size, name=name or "Slice")
+
+
+# ---- StridedSlice ---------------------------------------------------------------------------
+_NEW, _SHRINK = -1, -2  # final-shape markers of TF's dense spec
+
+
+def _dense_spec(rank, n, masks):
+    """TF's BuildDenseSpec: per input dim (sparse index or None, begin/end masked), gathers."""
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_mask = masks
+    if not ellipsis_mask:
+        ellipsis_mask, n = 1 << n, n + 1
+    elif ellipsis_mask & (ellipsis_mask - 1):
+        raise ShapeError("Multiple ellipses in slice spec not allowed")
+    ell = (ellipsis_mask & -ellipsis_mask).bit_length() - 1
+    after = sum(1 for i in builtins.range(ell + 1, n) if new_axis_mask >> i & 1)
+    dense, gather = [], []
+    for i in builtins.range(n):
+        if ellipsis_mask >> i & 1:
+            stop = min(rank - (n - i) + 1 + after, rank)
+            while len(dense) < stop:
+                gather.append(len(dense))
+                dense.append((None, True, True, False))
+        elif new_axis_mask >> i & 1:
+            gather.append(_NEW)
+        else:
+            if len(dense) == rank:
+                raise ShapeError("Index out of range using input dim %d; input has only %d dims"
+                                 % (len(dense), rank))
+            shrink = bool(shrink_mask >> i & 1)
+            gather.append(_SHRINK if shrink else len(dense))
+            dense.append((i, bool(begin_mask >> i & 1), bool(end_mask >> i & 1), shrink))
+    return dense, gather
+
+
+
+def _dim_size(k, d, b, e, s, masks):
+    """Processing size of dense dim `k` (None = unknown), TF's ValidateStridedSliceOp."""
+    masked_b, masked_e, shrink = masks
+    if s == 0:
+        raise ShapeError("strides[%d] must be non-zero" % k)
+    if d is None:
+        return 1 if shrink else None
+    if shrink and s <= 0:
+        raise ShapeError("only stride 1 allowed on non-range indexing.")
+    if b is not None and e is not None:
+        if shrink:
+            if not 0 <= (b + d if b < 0 else b) < d:
+                raise ShapeError("slice index %d of dimension %d out of bounds." % (b, k))
+            return 1
+        length = _canon(e, 1, masked_e, d, s) - _canon(b, 0, masked_b, d, s)
+    elif shrink:
+        return 1
+    elif masked_b and masked_e:
+        length = -d if s < 0 else d
+    else:
+        return None
+    if length == 0 or (length < 0) != (s < 0):
+        return 0
+    return length // s + (1 if length % s else 0)
+
+
+def _canon(x, c, masked, d, s):
+    """Begin (c=0) / end (c=1) clamped into the valid range for stride `s`."""
+    lo, hi = (0, d) if s > 0 else (-1, d - 1)
+    if masked:
+        return (lo, hi)[c] if s > 0 else (lo, hi)[1 - c]
+    x = x + d if x < 0 else x
+    return min(max(x, lo), hi)
+
+
+def _strided_slice_shape(input, begin, end, strides, *, begin_mask=0, end_mask=0,  # noqa: A002
+                         ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
+    for t in (begin, end, strides):
+        check_rank(t, 1)
+    dims = dims_of(input)
+    dt = input.dtype.base_dtype
+    n = next((d[0] for d in (dims_of(begin), dims_of(end), dims_of(strides))
+              if d is not None and d[0] is not None), None)
+    st = static_value(strides)
+    if dims is None or n is None or st is None:
+        return spec(None, dt)
+    b, e = static_value(begin), static_value(end)
+    masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    dense, gather = _dense_spec(len(dims), n, masks)
+    sizes = []
+    for k, (i, mb, me, shrink) in enumerate(dense):
+        s = 1 if i is None else int(st[i])
+        bb = 0 if i is None else (None if b is None else int(b[i]))
+        ee = 0 if i is None else (None if e is None else int(e[i]))
+        sizes.append(_dim_size(k, dims[k], bb, ee, s, (mb, me, shrink)))
+    return spec([1 if g == _NEW else sizes[g] for g in gather if g != _SHRINK], dt)
+
+
+@op("StridedSlice", infer=_strided_slice_shape, name="strided_slice",
+    types={"begin": INDEX, "end": INDEX, "strides": INDEX})
+def _strided_slice_op(input, begin, end, strides, *, begin_mask=0, end_mask=0,  # noqa: A002
+                      ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
+    st = _b.as_int_list(strides)
+    masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    if is_numpy(begin, end):
+        return input[_index_tuple(_b.as_int_list(begin), _b.as_int_list(end), st, masks)]
+    return _dynamic_strided_slice(input, begin, st, masks)
+
+
+def _index_tuple(b, e, st, masks):
+    """The Python index (ints, slices, Ellipsis, None) that a sparse spec describes."""
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_mask = masks
+    idx = []
+    for i, s in enumerate(st):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            idx.append(Ellipsis)
+        elif new_axis_mask & bit:
+            idx.append(None)
+        elif shrink_mask & bit:
+            idx.append(b[i])
+        else:
+            idx.append(builtins.slice(None if begin_mask & bit else b[i],
+                                      None if end_mask & bit else e[i], s))
+    return tuple(idx)
+
+
+
+def _dynamic_strided_slice(x, begin, st, masks):
+    """Run-time begin values: integer (shrink) dims index dynamically, masked dims stay whole."""
+    import jax
+    import jax.numpy as jnp
+    begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_mask = masks
+    idx = []
+    for i, s in enumerate(st):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            idx.append(Ellipsis)
+        elif new_axis_mask & bit:
+            idx.append(None)
+        elif shrink_mask & bit:
+            idx.append(("dyn", begin[i]))
+        elif begin_mask & end_mask & bit:
+            idx.append(builtins.slice(None, None, s))
+        else:
+            raise NotImplementedError("strided_slice with run-time begin/end values needs a "
+                                      "static slice size; use tf.slice with a fixed size")
+    static = tuple(slice(None) if isinstance(t, tuple) else t for t in idx)
+    positions = _dyn_axes(idx, x.ndim)
+    out = x
+    for axis, value in reversed(positions):
+        value = jnp.where(value < 0, value + x.shape[axis], value)
+        out = jax.lax.dynamic_index_in_dim(out, value, axis, keepdims=True)
+    out = out[static]
+    return jnp.squeeze(out, axis=tuple(_squeezed_positions(idx, x.ndim))) if positions else out
+
+
+def _dyn_axes(idx, rank):
+    """(input axis, value) of each dynamic integer index."""
+    out, axis = [], 0
+    n_real = sum(1 for t in idx if t is not None and t is not Ellipsis)
+    for t in idx:
+        if t is Ellipsis:
+            axis += rank - n_real
+        elif t is None:
+            continue
+        else:
+            if isinstance(t, tuple):
+                out.append((axis, t[1]))
+            axis += 1
+    return out
+
+
+def _squeezed_positions(idx, rank):
+    """Output positions of the dynamically indexed (kept as size 1) axes."""
+    out, pos = [], 0
+    n_real = sum(1 for t in idx if t is not None and t is not Ellipsis)
+    for t in idx:
+        if t is Ellipsis:
+            pos += rank - n_real
+        elif isinstance(t, tuple):
+            out.append(pos)
+            pos += 1
+        elif isinstance(t, builtins.slice) or t is None:
+            pos += 1
+    return out
+
+
+def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, ellipsis_mask=0,
+                  new_axis_mask=0, shrink_axis_mask=0, var=None, name=None):
+    """`tf.strided_slice`: StridedSlice named 'StridedSlice' (strides default to ones)."""
+    if strides is None:
+        from scopeflow.ops.shape_ops import ones_like
+        strides = ones_like(begin)
+    return _strided_slice_op(input_, begin, end, strides, name=name or "StridedSlice",
+                             begin_mask=begin_mask, end_mask=end_mask,
+                             ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask,
+                             shrink_axis_mask=shrink_axis_mask)
+
+
+# ---- Tensor.__getitem__ ---------------------------------------------------------------------
+_SLICE_TYPE_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+                     "scalar tf.int32/tf.int64 tensors are valid indices")
+_INDEX_DTYPES = ("int16", "int32", "int64")
+
+
+def _check_index(idx):
+    if isinstance(idx, (int, np.integer)) or type(idx).__name__ == "Dimension":
+        return
+    dtype = getattr(idx, "dtype", None)
+    shape = getattr(idx, "shape", None)
+    if dtype is None or _dt.as_dtype(dtype).base_dtype.name not in _INDEX_DTYPES or (
+            shape is not None and len(shape) == 1):
+        raise TypeError(_SLICE_TYPE_ERROR + ", got {!r}".format(idx))
+
+
+def _undefined_dim(d):
+    return type(d).__name__ == "Dimension" and d.value is None
+
+
+def _spec_entry(s, acc):
+    """Appends one index entry to acc = [begin, end, strides, masks dict, position]."""
+    begin, end, strides, masks, i = acc
+    bit = 1 << i
+    if isinstance(s, builtins.slice):
+        dt = _slice_tensor_dtype(s)
+        for part, out, mask, default in ((s.start, begin, "begin", 0), (s.stop, end, "end", 0),
+                                         (s.step, strides, None, 1)):
+            if part is not None and not _undefined_dim(part):
+                _check_index(part)
+                out.append(part)
+            else:
+                out.append(default if dt is None else constant(default, dtype=dt))
+                if mask:
+                    masks[mask] |= bit
+    elif s is Ellipsis or s is None:
+        begin.append(0)
+        end.append(0)
+        strides.append(1)
+        masks["ellipsis" if s is Ellipsis else "new_axis"] |= bit
+    else:
+        _check_index(s)
+        begin.append(s)
+        end.append(s + 1)
+        wide = isinstance(s, Tensor) and s.dtype.base_dtype.name in ("int16", "int64")
+        strides.append(constant(1, dtype=s.dtype) if wide else 1)
+        masks["shrink"] |= bit
+    acc[4] = i + 1
+
+
+def _slice_tensor_dtype(s):
+    dt = None
+    for t in (s.start, s.stop, s.step):
+        if isinstance(t, Tensor):
+            name = t.dtype.base_dtype.name
+            if name == "int64":
+                dt = _dt.int64
+            elif name == "int32" and dt is not _dt.int64:
+                dt = _dt.int32
+            elif name == "int16" and dt is None:
+                dt = _dt.int16
+    return dt
+
+
+def getitem(tensor, slice_spec, var=None):
+    """`tensor[spec]`: StridedSlice named 'strided_slice' (a bool mask: boolean_mask).
+
+    >>> import scopeflow as tf
+    >>> tf.zeros([4, 3])[1:3, ..., tf.newaxis].shape.as_list()
+    [2, 3, 1]
+    """
+    tensor = convert_to_tensor(tensor)
+    if isinstance(slice_spec, bool) or (isinstance(slice_spec, Tensor) and slice_spec.dtype
+                                        is _dt.bool) or (isinstance(slice_spec, np.ndarray)
+                                                         and slice_spec.dtype == bool):
+        from scopeflow.ops.gather import boolean_mask
+        return boolean_mask(tensor=tensor, mask=slice_spec)
+    if not isinstance(slice_spec, (list, tuple)):
+        slice_spec = [slice_spec]
+    acc = [[], [], [], dict.fromkeys(("begin", "end", "ellipsis", "new_axis", "shrink"), 0), 0]
+    for s in slice_spec:
+        _spec_entry(s, acc)
+    begin, end, strides, m, _ = acc
+    with _b.scope(None, "strided_slice", [tensor] + begin + end + strides) as scope:
+        packed = _pack_spec(begin, end, strides)
+        return _strided_slice_op(tensor, *packed, name=scope, begin_mask=m["begin"],
+                                 end_mask=m["end"], ellipsis_mask=m["ellipsis"],
+                                 new_axis_mask=m["new_axis"], shrink_axis_mask=m["shrink"])
+
+
+def _pack_spec(begin, end, strides):
+    from scopeflow.ops.joining import stack
+    from scopeflow.ops.math import cast
+    if not begin:
+        empty = constant([], dtype=_dt.int32)
+        return empty, empty, empty
+    packed = [stack(v) for v in (begin, end, strides)]
+    kinds = [p.dtype.base_dtype for p in packed]
+    if _dt.int64 in kinds:
+        packed = [cast(p, _dt.int64) for p in packed]
+    return packed
+
+
+def _install():
+    Tensor._overload_operator("__getitem__", getitem)
+
+
+_install()
+
+
+# ---- reverse / reverse_sequence -------------------------------------------------------------
+def _reverse_shape(tensor, axis):
+    check_rank(axis, 1)
+    a = static_value(axis)
+    dims = dims_of(tensor)
+    if a is not None and dims is not None:
+        seen = set()
+        for v in a.tolist():
+            if not -len(dims) <= v < len(dims):
+                raise ShapeError("'axis'[%d] = %d is out of valid range [%d, %d]"
+                                 % (len(seen), v, -len(dims), len(dims) - 1))
+            if v % len(dims) in seen:
+                raise ShapeError("axis %d specified more than once." % v)
+            seen.add(v % len(dims))
+    return tensor.shape, tensor.dtype.base_dtype
+
+
+@op("ReverseV2", infer=_reverse_shape, types={"axis": INDEX})
+def _reverse_v2(tensor, axis):
+    return xp(tensor).flip(tensor, tuple(_b.as_int_list(axis)))
+
+
+def reverse(tensor, axis, name=None):
+    """`tf.reverse` (ReverseV2): flips `tensor` along each axis in `axis`."""
+    return _reverse_v2(tensor, axis, name=name or "ReverseV2")
+
+
+reverse_v2 = reverse
+
+
+def _reverse_sequence_shape(input, seq_lengths, *, seq_dim, batch_dim=0):  # noqa: A002
+    check_rank(seq_lengths, 1)
+    dims = dims_of(input)
+    if dims is None:
+        return input.shape, input.dtype.base_dtype
+    r = len(dims)
+    if batch_dim >= r:
+        raise ShapeError("batch_dim must be < input rank: %d vs. %d" % (batch_dim, r))
+    if seq_dim >= r:
+        raise ShapeError("seq_dim must be < input rank: %d vs. %d" % (seq_dim, r))
+    if batch_dim == seq_dim:
+        raise ShapeError("batch_dim == seq_dim == %d" % seq_dim)
+    n = (dims_of(seq_lengths) or (None,))[0]
+    if n is not None and dims[batch_dim] is not None and n != dims[batch_dim]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (dims[batch_dim], n))
+    out = list(dims)
+    out[batch_dim] = out[batch_dim] if out[batch_dim] is not None else n
+    return spec(out, input.dtype.base_dtype)
+
+
+@op("ReverseSequence", infer=_reverse_sequence_shape, types={"seq_lengths": INDEX})
+def _reverse_sequence_op(input, seq_lengths, *, seq_dim, batch_dim=0):  # noqa: A002
+    import jax.numpy as jnp
+    t = jnp.arange(input.shape[seq_dim])
+    n = jnp.asarray(seq_lengths)
+    shape = [1] * input.ndim
+    shape[batch_dim] = -1
+    n = n.reshape(shape)
+    tshape = [1] * input.ndim
+    tshape[seq_dim] = -1
+    t = t.reshape(tshape)
+    src = jnp.where(t < n, n - 1 - t, t)
+    src = jnp.broadcast_to(src, input.shape)
+    return jnp.take_along_axis(input, src, axis=seq_dim)
+
+
+def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002
+                     seq_dim=None, batch_dim=None):
+    """`tf.reverse_sequence`: reverses the first `seq_lengths[b]` items of each batch row."""
+    seq_axis = seq_axis if seq_axis is not None else seq_dim
+    batch_axis = batch_axis if batch_axis is not None else batch_dim
+    return _reverse_sequence_op(input, seq_lengths, name=name or "ReverseSequence",
+                                seq_dim=seq_axis, batch_dim=0 if batch_axis is None
+                                else batch_axis)
