@@ -103,7 +103,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         from scopeflow.session import _session_for
-        _session_for(session, self._graph).run(self, feed_dict)
+        _session_for(session, self._graph, "operation").run(self, feed_dict)
 
     def __repr__(self):
         return "<tf.Operation '%s' type=%s>" % (self._name, self._type)

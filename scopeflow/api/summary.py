@@ -1,0 +1,9 @@
+"""`tf.summary`: event file writers and the Summary / Event protos."""
+
+from tensorboard.compat.proto.event_pb2 import Event, SessionLog, TaggedRunMetadata
+from tensorboard.compat.proto.summary_pb2 import Summary, SummaryDescription
+
+from scopeflow.summary.writer import FileWriter, FileWriterCache
+
+__all__ = ["Event", "FileWriter", "FileWriterCache", "SessionLog", "Summary",
+           "SummaryDescription", "TaggedRunMetadata"]

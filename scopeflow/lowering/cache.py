@@ -1,0 +1,71 @@
+"""Compiled run signatures, shared by every Session of a graph.
+
+Key: (ops of the slice in order, fetched tensors, fed tensors used, feed shapes and dtypes,
+(initialized?, shape, dtype) of each variable of the slice). The graph only grows, so a key
+stays valid; `stats` counts traces and XLA compiles (tests check that repeated runs add none).
+"""
+
+import threading
+import weakref
+
+stats = {"traces": 0, "compiles": 0}
+
+_by_graph = weakref.WeakKeyDictionary()  # Graph -> _GraphCache
+_lock = threading.Lock()
+
+
+class _GraphCache:
+    __slots__ = ("programs", "entries", "lock")
+
+    def __init__(self):
+        self.programs = {}  # (fetched tensors, target ops, fed tensors) -> (version, Program)
+        self.entries = {}  # (program key, feed avals, state signature) -> Entry
+        self.lock = threading.RLock()
+
+
+def _of(graph):
+    gc = _by_graph.get(graph)
+    if gc is None:
+        with _lock:
+            gc = _by_graph.get(graph)
+            if gc is None:
+                gc = _by_graph[graph] = _GraphCache()
+    return gc
+
+
+def program(graph, tensors, ops, fed):
+    """The `Program` of (fetched tensors, target ops, fed tensors), rebuilt if the graph
+    changed since and the slice with it."""
+    from scopeflow.lowering.lower import Program
+    gc = _of(graph)
+    key = (tuple(tensors), tuple(ops), tuple(fed))
+    hit = gc.programs.get(key)
+    if hit is not None and hit[0] == graph._version:
+        return hit[1]
+    prog = Program(graph, tensors, ops, fed)
+    if hit is not None and hit[1].key == prog.key:
+        prog = hit[1]  # the graph grew elsewhere: same slice, keep what was learnt
+    gc.programs[key] = (graph._version, prog)
+    return prog
+
+
+def entry(prog, state, feeds, state_sig):
+    """The compiled Entry of `prog` for these feed arrays and variable state."""
+    from scopeflow.lowering.lower import build
+    gc = _of(prog.graph)
+    key = (prog.key, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig)
+    e = gc.entries.get(key)
+    if e is None:
+        with gc.lock:
+            e = gc.entries.get(key)
+            if e is None:
+                e = gc.entries[key] = build(prog, state, feeds)
+    return e
+
+
+def clear(graph=None):
+    """Drops compiled signatures (of one graph, or all)."""
+    if graph is None:
+        _by_graph.clear()
+    else:
+        _by_graph.pop(graph, None)

@@ -1,0 +1,213 @@
+"""The run context kernels see: variables, random keys, feeds and run-time checks.
+
+A kernel registered with `context=True` is called as `kernel(ctx, *inputs, **attrs)` while a
+run signature is traced. Everything here happens at trace time: reads and writes move traced
+values between ops, checks become boolean outputs that the Session inspects after the run, and
+random keys derive from per-op counters the Session passes in, so each run draws fresh values.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import errors
+
+_MASK = 0xFFFFFFFF
+
+
+class VarRef:
+    """Handle of one variable inside a run: pass it to `ctx.read` / `ctx.write`."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op):
+        self.op = op  # the VariableV2 op
+
+    name = property(lambda self: self.op._name)
+
+    def __repr__(self):
+        return "<VarRef %s>" % self.op._name
+
+
+class Check:
+    """One run-time assertion: `ok` (traced bool) must hold, else `exc(None, op, message)`."""
+
+    __slots__ = ("ok", "exc", "op", "message", "data")
+
+    def __init__(self, ok, exc, op, message, data):
+        self.ok, self.exc, self.op, self.message, self.data = ok, exc, op, message, data
+
+    def text(self, data_values):
+        msg = self.message
+        return msg(*data_values) if callable(msg) else msg
+
+
+class RunContext:
+    """What a context kernel may do during a run (see the module docstring).
+
+    >>> ctx = RunContext({}, frozenset(), None)
+    >>> ctx.is_initialized(VarRef(None))
+    False
+    """
+
+    def __init__(self, values, feeds, rng_data, nonce=None):
+        self.op = None  # the Operation being executed
+        self._values = values  # variable op -> current value (initialized ones only)
+        self._feeds = feeds  # fed tensors (so missing_feed can tell the two apart)
+        self._rng_data = rng_data  # traced uint32 [nonce, count per random op...]
+        self._nonce = nonce
+        self._refs = {}
+        self.overrides = {}  # variable op -> value all reads use (fed or cut ref tensors)
+        self.written = {}  # variable op -> last value written this run
+        self.read_ops = set()  # variables whose value this run took from the Session
+        self.checks = []  # Check objects, in execution order
+        self.rng_ops = []  # ops that asked for a key, in order (slot i+1 of rng_data)
+
+    # ---- variables --------------------------------------------------------------------------
+    def var_ref(self):
+        """The handle of the variable op being executed (VariableV2's kernel returns it)."""
+        ref = self._refs.get(self.op)
+        if ref is None:
+            ref = self._refs[self.op] = VarRef(self.op)
+        return ref
+
+    def ref_for(self, op):
+        """The handle of variable op `op`."""
+        ref = self._refs.get(op)
+        if ref is None:
+            ref = self._refs[op] = VarRef(op)
+        return ref
+
+    def read(self, ref):
+        """Current value of the variable; uninitialized -> FailedPreconditionError."""
+        v = ref.op
+        if v in self.overrides:
+            return self.overrides[v]
+        val = self._values.get(v)
+        if val is None:
+            raise run_error(errors.FailedPreconditionError, self.op,
+                            "Attempting to use uninitialized value %s" % v._name)
+        if v not in self.written:
+            self.read_ops.add(v)
+        return val
+
+    def write(self, ref, value):
+        """Sets the variable (cast to its dtype); returns the new value."""
+        v = ref.op
+        dt = v._outputs[0]._dtype.base_dtype.as_numpy_dtype
+        value = jnp.asarray(value, dtype=dt)
+        self._values[v] = value
+        self.written[v] = value
+        return value
+
+    def is_initialized(self, ref):
+        """Whether the variable holds a value at this point of the run (static)."""
+        return ref.op in self._values or ref.op in self.overrides
+
+    def snapshot(self):
+        """Current variable values (for control-flow kernels that trace sub-functions)."""
+        return dict(self._values), dict(self.written)
+
+    def restore(self, snap):
+        values, written = snap
+        self._values.clear()
+        self._values.update(values)
+        self.written.clear()
+        self.written.update(written)
+
+    # ---- randomness -------------------------------------------------------------------------
+    def rng(self, seed=0, seed2=0):
+        """A PRNG key for the executing op: fresh each run, reproducible per session when
+        (seed, seed2) != (0, 0)."""
+        op = self.op
+        if op in self.rng_ops:
+            slot = self.rng_ops.index(op) + 1
+        else:
+            self.rng_ops.append(op)
+            slot = len(self.rng_ops)
+        if seed == 0 and seed2 == 0:
+            key = jax.random.PRNGKey(_stable_hash(op._name))
+            key = jax.random.fold_in(key, self._word(0))
+        else:
+            key = jax.random.PRNGKey(int(seed) & _MASK)
+            for word in (int(seed) >> 32, int(seed2) & _MASK, int(seed2) >> 32):
+                key = jax.random.fold_in(key, word & _MASK)
+        return jax.random.fold_in(key, self._word(slot))
+
+    def _word(self, i):
+        data = self._rng_data
+        if data is None or i >= data.shape[0]:
+            raise _NeedMoreRng(len(self.rng_ops))
+        return data[i]
+
+    # ---- feeds and checks -------------------------------------------------------------------
+    def missing_feed(self):
+        """Raises TF's error for an unfed placeholder (the executing op)."""
+        op = self.op
+        dtype = op._attrs.get("dtype") or op._outputs[0]._dtype
+        shape = op._attrs.get("shape")
+        text = "You must feed a value for placeholder tensor '%s' with dtype %s" % (
+            op._name, type_name(dtype))
+        if shape is not None and shape._dims is not None:
+            text += " and shape [%s]" % ",".join("?" if d is None else str(d)
+                                                 for d in shape._dims)
+        raise run_error(errors.InvalidArgumentError, op, text)
+
+    def check(self, ok, exc_class, message, data=()):
+        """Run-time assertion: after the run, raises `exc_class` with `message` if not `ok`.
+
+        `message` may be a callable taking the fetched `data` values (to print tensors).
+        """
+        if isinstance(ok, (bool, np.bool_, np.ndarray)) and not isinstance(ok, jax.core.Tracer):
+            if bool(np.all(ok)):
+                return
+            data_values = [np.asarray(d) for d in data]
+            msg = message(*data_values) if callable(message) else message
+            raise run_error(exc_class, self.op, msg)
+        self.checks.append(Check(jnp.all(jnp.asarray(ok)), exc_class, self.op, message,
+                                 tuple(data)))
+
+
+class _NeedMoreRng(Exception):
+    """Tracing found more random ops than rng words were allotted; retrace with `count`."""
+
+    def __init__(self, count):
+        super().__init__(count)
+        self.count = count
+
+
+def _stable_hash(text):
+    import zlib
+    return zlib.crc32(text.encode())
+
+
+_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "half"}
+
+
+def type_name(dtype):
+    """TF's DataTypeString: float, double, half, int32, string, ..."""
+    name = dtype.base_dtype.name
+    return _TYPE_NAMES.get(name, name)
+
+
+def run_error(exc_class, op, message):
+    """An OpError with TF's graph-execution wording for a failure at node `op`."""
+    name = op._name
+    if getattr(op, "_graph", None) is None:  # a node TF adds at run time (`_retval_w_0_0`)
+        return exc_class(None, None, "Graph execution error:\n\n%s\n\t [[{{node %s}}]]"
+                         % (message, name))
+    frames = _frames(op)
+    head = "Graph execution error:\n\nDetected at node '%s' defined at (most recent call " \
+           "last):\n%sNode: '%s'\n" % (name, "".join("  " + f for f in frames), name)
+    tail = "\n\nOriginal stack trace for '%s':\n%s" % (name, "".join(frames)) if frames else ""
+    return exc_class(None, op, "%s%s\n\t [[{{node %s}}]]%s" % (head, message, name, tail))
+
+
+def _frames(op):
+    out = []
+    for fr in getattr(op, "traceback", None) or ():
+        if isinstance(fr, (tuple, list)) and len(fr) >= 3:
+            out.append('  File "%s", line %s, in %s\n' % (fr[0], fr[1], fr[2]))
+        elif hasattr(fr, "filename"):
+            out.append('  File "%s", line %s, in %s\n' % (fr.filename, fr.lineno, fr.name))
+    return out

@@ -1,0 +1,297 @@
+"""Lowering: a run signature becomes one pure function, traced once and compiled by XLA.
+
+    fn(var_state, feeds, rng_data) -> (fetches, var_updates, check_flags, check_data)
+
+Ops execute in the order of `slice.backward_slice`. For each op the registry record gives the
+kernel; inputs are the values computed so far. A ref-typed input (`w:0`) is passed as the
+variable's `VarRef` when the kernel declares it in `refs=`, and is otherwise READ at that
+point of the order. Const outputs stay NumPy, so kernels can read shapes and axes statically
+and string values never enter XLA. Output values are cast to the dtypes the graph declares.
+"""
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.extend.core import jaxpr_as_fun
+
+from scopeflow.lowering import cache
+from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
+from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
+from scopeflow.ops.registry import REGISTRY, lookup
+
+# TF computes in int64 / float64 where asked; so must the kernels.
+jax.config.update("jax_enable_x64", True)
+
+_Tracer = jax.core.Tracer
+
+
+# ---- executing ops at trace time ------------------------------------------------------------
+def execute(ctx, order, env):
+    """Runs `order` (ops) on `env` (Tensor -> value) with run context `ctx`."""
+    for op in order:
+        if op._type == "Const":
+            env[op._outputs[0]] = op._attrs["value"]
+            continue
+        rec = REGISTRY.get(op._type) or lookup(op._type)
+        ctx.op = op
+        args = _gather(ctx, op, rec, env)
+        if rec.context:
+            out = rec.kernel(ctx, *args, **op._attrs)
+        else:
+            out = rec.kernel(*args, **op._attrs)
+        _store(ctx, op, out, env)
+
+
+def _gather(ctx, op, rec, env):
+    ins = op._inputs
+    counts = op._arg_counts
+    names = rec.args
+    if counts is None:
+        return [_value(ctx, env[t], t, i < len(names) and names[i] in rec.ref_args)
+                for i, t in enumerate(ins)]
+    out = []
+    pos = 0
+    for arg, n in zip(names, counts):
+        ref = arg in rec.ref_args
+        if n < 0:
+            out.append(_value(ctx, env[ins[pos]], ins[pos], ref))
+            pos += 1
+        else:
+            out.append([_value(ctx, env[t], t, ref) for t in ins[pos:pos + n]])
+            pos += n
+    return out
+
+
+def _value(ctx, v, t, as_ref):
+    if not t._dtype._is_ref_dtype:
+        return v
+    if as_ref:
+        return v if isinstance(v, VarRef) else ctx.ref_for(variable_of(t))
+    return ctx.read(v) if isinstance(v, VarRef) else v
+
+
+def _store(ctx, op, out, env):
+    outs = op._outputs
+    if not outs:
+        return
+    if len(outs) == 1:
+        env[outs[0]] = _typed(out, outs[0])
+        return
+    if out is None or len(out) != len(outs):
+        raise TypeError("kernel of %s (%s) returned %r for %d outputs"
+                        % (op._name, op._type, type(out).__name__, len(outs)))
+    for t, v in zip(outs, out):
+        env[t] = _typed(v, t)
+
+
+def _typed(v, t):
+    """`v` with the dtype the graph declares for `t` (kernels compute under x64)."""
+    if isinstance(v, VarRef):
+        return v
+    want = t._dtype.base_dtype.as_numpy_dtype
+    if want is None or want is object:
+        return v
+    if isinstance(v, _Tracer) or isinstance(v, jax.Array):
+        return v if v.dtype == want else v.astype(want)
+    if isinstance(v, np.ndarray):
+        return v if v.dtype == want else v.astype(want)
+    return np.asarray(v, dtype=want)
+
+
+def subgraph_function(outputs, inputs):
+    """`f(ctx, *input_values) -> [output values]` evaluating `outputs` cut at `inputs`.
+
+    Runs inside a kernel with that kernel's `ctx`. A ref-typed input (a variable's `w:0`)
+    means: reads of that variable use the given value.
+
+    >>> import scopeflow as tf
+    >>> x = tf.placeholder(tf.float32, []); y = x * 3.0
+    >>> subgraph_function([y], [x])(None, 2.0)[0].item()
+    6.0
+    """
+    outputs = list(outputs)
+    inputs = list(inputs)
+    order = backward_slice(outputs, frozenset(inputs))
+    overrides = [(i, variable_of(t)) for i, t in enumerate(inputs) if t._dtype._is_ref_dtype]
+
+    def f(ctx, *values):
+        ctx = ctx if ctx is not None else RunContext({}, frozenset(), None)
+        saved_op, saved_over = ctx.op, dict(ctx.overrides)
+        env = {}
+        for t, v in zip(inputs, values):
+            env[t] = v
+        for i, var in overrides:
+            if var is not None:
+                ctx.overrides[var] = values[i]
+                env[inputs[i]] = ctx.ref_for(var)
+        try:
+            execute(ctx, order, env)
+            return [_fetch_value(ctx, env[t]) for t in outputs]
+        finally:
+            ctx.op = saved_op
+            ctx.overrides.clear()
+            ctx.overrides.update(saved_over)
+
+    return f
+
+
+def _fetch_value(ctx, v):
+    return ctx.read(v) if isinstance(v, VarRef) else v
+
+
+# ---- a run signature --------------------------------------------------------------------------
+class Program:
+    """The slice of one (fetches, fed tensors) pair: what runs and what it needs."""
+
+    def __init__(self, graph, tensors, ops, fed):
+        self.graph = graph
+        self.tensors = tuple(tensors)  # fetched tensors not fed, in order
+        self.ops = tuple(ops)  # fetched operations (targets)
+        self.fed = tuple(fed)  # all fed tensors, feed_dict order
+        fed_set = frozenset(fed)
+        self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set))
+        self.variables = tuple(op for op in self.order if is_variable_op(op))
+        consumed = {t for op in self.order for t in op._inputs}
+        self.feed_pos = tuple(i for i, t in enumerate(self.fed) if t in consumed)
+        self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self.feed_pos))
+        self.n_rng = 0  # random ops seen when traced (sizes rng_data up front next time)
+
+    def state_sig(self, state):
+        """(initialized?, shape, dtype) for each variable of the slice, from `state`."""
+        out = []
+        for v in self.variables:
+            a = state.get(v)
+            out.append(None if a is None else (a.shape, a.dtype))
+        return tuple(out)
+
+
+@dataclasses.dataclass
+class Entry:
+    """A compiled run signature and how to read its outputs."""
+
+    call: object  # compiled executable or None (nothing for XLA to do)
+    var_in: tuple  # variable ops read from the Session, argument order
+    var_out: tuple  # variable ops written, output order
+    feed_pos: tuple  # indices into the plan's feeds passed as arguments
+    fetch_kinds: tuple  # per fetched tensor: ("dyn", i) | ("static", value)
+    n_dyn: int
+    checks: tuple  # Check objects (ok flags and data are outputs)
+    rng_ops: tuple  # ops whose counters form rng_data[1:]
+    new_state: bool  # a run changes which variables are initialized or their shapes
+
+
+def build(program, state, feeds):
+    """Traces and compiles `program` for the current `state` and feed arrays."""
+    n_rng = program.n_rng
+    while True:
+        try:
+            return _build(program, state, feeds, n_rng)
+        except _NeedMoreRng as e:
+            n_rng = program.n_rng = max(e.count, n_rng + 1)
+
+
+def _build(program, state, feeds, n_rng):
+    var_all = tuple(v for v in program.variables if v in state)
+    feed_pos = program.feed_pos
+    var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
+    feed_avals = [_aval(feeds[i]) for i in feed_pos]
+    rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
+    info = {}
+
+    def body(var_vals, feed_vals, rng_data):
+        return _body(program, var_all, var_vals, feed_vals, rng_data, info)
+
+    closed = jax.make_jaxpr(body)(var_avals, feed_avals, rng_aval)
+    cache.stats["traces"] += 1
+    written, read = info["written"], info["read"]
+    var_in = tuple(v for v in var_all if v in read)
+    use_rng = bool(info["rng_ops"])
+    call = None
+    if closed.jaxpr.outvars:
+        donate = () if info["checks"] else tuple(
+            i for i, v in enumerate(var_in) if v in written)
+        fn = _narrowed(jaxpr_as_fun(closed), var_all, var_avals, read, len(feed_pos),
+                       rng_aval if not use_rng else None)
+        in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
+        if use_rng:
+            in_avals.append(rng_aval)
+        call = jax.jit(fn, donate_argnums=donate).lower(*in_avals).compile()
+        cache.stats["compiles"] += 1
+    new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
+                    for v in written)
+    return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
+                 tuple(info["checks"]), tuple(info["rng_ops"]), new_state)
+
+
+def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval):
+    """`fn` taking only the variables it reads (others are never used: zeros stand in)."""
+
+    def call(*args):
+        args = list(args)
+        full = [args.pop(0) if v in read else jnp.zeros(a.shape, a.dtype)
+                for v, a in zip(var_all, var_avals)]
+        feeds, rest = args[:n_feeds], args[n_feeds:]
+        rng = rest[0] if rng_aval is None else jnp.zeros(rng_aval.shape, rng_aval.dtype)
+        return fn(*full, *feeds, rng)
+
+    return call
+
+
+def _aval(a):
+    return jax.ShapeDtypeStruct(np.shape(a), a.dtype)
+
+
+def _body(program, var_in, var_vals, feed_vals, rng_data, info):
+    ctx = RunContext(dict(zip(var_in, var_vals)), frozenset(program.fed), rng_data)
+    env = {}
+    for i, v in zip(program.feed_pos, feed_vals):
+        t = program.fed[i]
+        var = variable_of(t) if t._dtype._is_ref_dtype else None
+        if var is not None and t._op is var:
+            ctx.overrides[var] = v
+            env[t] = ctx.ref_for(var)
+        else:
+            env[t] = v
+    execute(ctx, program.order, env)
+    ctx.op = None
+    dyn, kinds = [], []
+    for t in program.tensors:
+        v = env[t]
+        if isinstance(v, VarRef):
+            ctx.op = _RetvalNode(t)
+            v = ctx.read(v)
+        if isinstance(v, _Tracer):
+            kinds.append(("dyn", len(dyn)))
+            dyn.append(v)
+        else:
+            kinds.append(("static", _static(v, t)))
+    info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
+                read=frozenset(ctx.read_ops),
+                written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in ctx.written.items()})
+    outs = dyn + [jnp.asarray(x) for x in ctx.written.values()]
+    if ctx.checks:
+        outs.append(jnp.stack([c.ok for c in ctx.checks]))
+        outs.extend(jnp.asarray(d) for c in ctx.checks for d in c.data)
+    return outs
+
+
+def _static(v, t):
+    """A value known at trace time (constants, strings), as the numpy array to return."""
+    dt = t._dtype.base_dtype.as_numpy_dtype
+    a = np.asarray(v)
+    if dt is object:
+        return a.astype(object) if a.dtype != object else a
+    return a.astype(dt) if dt is not None and a.dtype != dt else a
+
+
+class _RetvalNode:
+    """Stands for TF's `_retval_<name>_<i>_<j>` node when a fetched ref is read."""
+
+    def __init__(self, t):
+        self._name = "_retval_%s_%d_0" % (t._op._name, t._value_index)
+        self.traceback = ()
+
+
+__all__ = ["execute", "subgraph_function", "Program", "Entry", "build", "run_error"]

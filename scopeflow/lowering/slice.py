@@ -1,0 +1,73 @@
+"""The backward slice of a run: which ops execute, in which order.
+
+Order (documented, deterministic): depth-first post-order from the fetches in the order given,
+visiting an op's CONTROL inputs first, then its data inputs in order; each op once. A fed
+tensor cuts the walk: its producer runs only if something else needs it. A stateful op
+therefore runs after everything it depends on, and a read that follows an assign in this
+order sees the assigned value.
+"""
+
+
+def backward_slice(targets, cut=frozenset()):
+    """Ops needed by `targets` (Tensors and Operations), in execution order.
+
+    >>> import scopeflow as tf
+    >>> a = tf.constant(1.0, name="a"); b = tf.add(a, a, name="b")
+    >>> [op.name for op in backward_slice([b])]
+    ['a', 'b']
+    """
+    order = []
+    done = set()
+    for t in targets:
+        if t in cut:
+            continue
+        root = t._op if hasattr(t, "_value_index") else t
+        if root not in done:
+            _visit(root, cut, done, order)
+    return order
+
+
+def _visit(root, cut, done, order):
+    # Iterative DFS (graphs can be deeper than Python's recursion limit). Each stack entry is
+    # (op, iterator over its dependencies); an op is emitted once all of them are done.
+    done.add(root)
+    stack = [(root, _deps(root, cut))]
+    while stack:
+        op, it = stack[-1]
+        for dep in it:
+            if dep not in done:
+                done.add(dep)
+                stack.append((dep, _deps(dep, cut)))
+                break
+        else:
+            stack.pop()
+            order.append(op)
+
+
+def _deps(op, cut):
+    yield from op._control_inputs
+    for t in op._inputs:
+        if t not in cut:
+            yield t._op
+
+
+def variables_in(order):
+    """The VariableV2-like ops (ref-typed outputs, no inputs) of an op order."""
+    return [op for op in order if is_variable_op(op)]
+
+
+def is_variable_op(op):
+    outs = op._outputs
+    return (not op._inputs and len(outs) == 1 and outs[0]._dtype._is_ref_dtype)
+
+
+def variable_of(tensor):
+    """The variable op a ref-typed tensor refers to (`w:0`, `Assign:0` -> op `w`), or None."""
+    seen = 0
+    while tensor is not None and tensor._dtype._is_ref_dtype and seen < 10000:
+        op = tensor._op
+        if is_variable_op(op):
+            return op
+        tensor = next((t for t in op._inputs if t._dtype._is_ref_dtype), None)
+        seen += 1
+    return None

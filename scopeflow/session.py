@@ -1,0 +1,353 @@
+"""`tf.Session`: runs graph fragments as compiled XLA programs and holds variable state.
+
+A `run` resolves its fetch structure and feed keys once per (structure, feed keys) signature
+(a `_Plan`), then looks up the compiled program for the feed shapes and the variable state
+(lowering/cache.py), calls it, swaps in the variables it wrote and rebuilds the structure.
+Only the Session changes device arrays; a run that fails before executing changes nothing.
+"""
+
+import os
+import threading
+
+import numpy as np
+
+from scopeflow.core.frame import default_graph
+from scopeflow.core.graph import Graph
+from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.lowering import cache
+from scopeflow.session_fetch import (FeedSpec, feed_tensor, fetch_plan, flatten_feeds,
+                                     structure_key)
+from scopeflow.lowering.context import run_error
+from scopeflow.session_config import (ConfigProto, _DeviceAttributes, default_session_stack,
+                                      get_default_session)
+
+__all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session"]
+
+_MAX_PLANS = 4096
+_LEAVES = (Tensor, Operation, str)
+_MASK = 0xFFFFFFFF
+
+
+class _Plan:
+    """A resolved (fetch structure, feed keys) signature of one Session."""
+
+    __slots__ = ("fetches", "build", "sources", "tensors", "ops", "feeds", "prog", "version",
+                 "state_version", "shapes", "entry", "single")
+
+    def __init__(self, graph, fetches, feed_keys):
+        self.fetches = fetches  # kept alive: the plan key holds ids of its leaves
+        elements, self.build = fetch_plan(graph, fetches)
+        self.feeds = [FeedSpec(feed_tensor(graph, k), k) for k in feed_keys]
+        fed = {s.tensor: i for i, s in enumerate(self.feeds)}
+        self.tensors, self.ops, self.sources = [], [], []
+        for el in elements:  # where each unique element's value comes from
+            if isinstance(el, Operation):
+                self.ops.append(el)
+                self.sources.append(None)
+            elif el in fed:
+                self.sources.append(("fed", fed[el]))
+            else:
+                self.sources.append(("t", len(self.tensors)))
+                self.tensors.append(el)
+        self.single = type(fetches) is Tensor and self.sources[0][0] == "t"
+        self.prog = None
+        self.version = -1
+        self.state_version = -1
+        self.shapes = None
+        self.entry = None
+
+
+class BaseSession:
+    """The Session machinery shared by `Session` and `InteractiveSession`."""
+
+    def __init__(self, target="", graph=None, config=None):
+        if graph is None:
+            graph = default_graph()
+        elif not isinstance(graph, Graph):
+            raise TypeError('Argument `graph` must be a tf.Graph, but got "%s"'
+                            % type(graph).__name__)
+        self._graph = graph
+        self._target = _target_bytes(target)
+        if config is None:
+            config = ConfigProto()
+        elif not isinstance(config, ConfigProto):
+            raise TypeError('Argument `config` must be a tf.ConfigProto, but got "%s"'
+                            % type(config).__name__)
+        self._config = config
+        self._closed = False
+        self._lock = threading.Lock()
+        self._state = {}  # VariableV2 op -> device array
+        self._state_version = 0  # bumped when the variables' set or shapes change
+        self._rng_counts = {}  # random op -> runs so far
+        self._nonce = int.from_bytes(os.urandom(4), "little")
+        self._plans = {}
+
+    graph = property(lambda self: self._graph)
+    sess_str = property(lambda self: self._target)
+
+    @property
+    def graph_def(self):
+        return self._graph.as_graph_def(add_shapes=self._config.graph_options.infer_shapes)
+
+    def list_devices(self):
+        import jax
+        return [_DeviceAttributes(d) for d in jax.devices()]
+
+    def as_default(self):
+        """Context manager making this the default session of the thread (does not close)."""
+        return default_session_stack.get_controller(self)
+
+    def close(self):
+        """Frees the variable state; later runs raise RuntimeError."""
+        if not self._closed:
+            self._closed = True
+            with self._lock:
+                self._state = {}
+                self._plans = {}
+
+    def __del__(self):
+        pass
+
+    # ---- run --------------------------------------------------------------------------------
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Runs `fetches` (any nesting of graph elements) with `feed_dict`; numpy results.
+
+        >>> import scopeflow as tf
+        >>> with tf.Session() as s:
+        ...     print(s.run({"x": tf.constant(2.0) * 3.0}))
+        {'x': np.float32(6.0)}
+        """
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph._version == 0:
+            raise RuntimeError("The Session graph is empty. Add operations to the graph before "
+                               "calling run().")
+        if feed_dict:
+            if type(feed_dict) is not dict or any(type(k) is tuple for k in feed_dict):
+                feed_dict = flatten_feeds(feed_dict)
+            keys = tuple([k if type(k) is str else id(k) for k in feed_dict])
+            values = list(feed_dict.values())
+        else:
+            keys, values = (), ()
+        key = (fetches if type(fetches) in _LEAVES else structure_key(fetches), keys)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._new_plan(key, fetches, feed_dict)
+        feeds = [s.convert(v) for s, v in zip(plan.feeds, values)]
+        result = self._execute(plan, feeds)
+        if run_metadata is not None and hasattr(run_metadata, "step_stats"):
+            run_metadata.step_stats.SetInParent()
+        return result
+
+    def _new_plan(self, key, fetches, feed_dict):
+        plan = _Plan(self._graph, fetches, list(feed_dict) if feed_dict else [])
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        self._plans[key] = plan
+        return plan
+
+    def _execute(self, plan, feeds):
+        graph = self._graph
+        if plan.version != graph._version:
+            plan.prog = cache.program(graph, plan.tensors, plan.ops,
+                                      [s.tensor for s in plan.feeds])
+            plan.version = graph._version
+            plan.state_version = -1
+        shapes = tuple([a.shape for a in feeds]) if feeds else ()
+        entry = plan.entry
+        if plan.state_version != self._state_version or plan.shapes != shapes:
+            prog = plan.prog
+            entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
+            plan.entry, plan.shapes, plan.state_version = entry, shapes, self._state_version
+        values = _run_entry(self, entry, feeds)
+        if plan.single:
+            return values[0]
+        out = []
+        for src in plan.sources:
+            if src is None:
+                out.append(None)
+            elif src[0] == "t":
+                out.append(values[src[1]])
+            else:
+                out.append(feeds[src[1]])
+        return plan.build(out)
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function running `fetches`, taking the values of `feed_list` positionally."""
+        if feed_list is not None and not isinstance(feed_list, (list, tuple)):
+            raise TypeError("Argument `feed_list` must be a list or tuple. Received: "
+                            "feed_list=%s" % (feed_list,))
+        feed_list = list(feed_list or ())
+
+        def call(*feed_args, **kwargs):
+            return self.run(fetches, dict(zip(feed_list, feed_args)), **kwargs)
+
+        return call
+
+    def partial_run_setup(self, fetches, feeds=None):
+        raise NotImplementedError("partial_run is not supported by scopeflow Sessions.")
+
+    def partial_run(self, handle, fetches, feed_dict=None):
+        raise NotImplementedError("partial_run is not supported by scopeflow Sessions.")
+
+
+class Session(BaseSession):
+    """`tf.Session(target='', graph=None, config=None)`: a context manager too.
+
+    >>> import scopeflow as tf
+    >>> with tf.Session() as sess:
+    ...     print(sess.run(tf.constant([1, 2]) + 1))
+    [2 3]
+    """
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._graph_cm = None
+        self._session_cm = None
+
+    def __enter__(self):
+        if self._graph_cm is not None:
+            raise RuntimeError("Session context managers are not re-entrant. Use "
+                               "`Session.as_default()` if you want to enter a session multiple "
+                               "times.")
+        self._graph_cm = self._graph.as_default()
+        self._session_cm = self.as_default()
+        self._graph_cm.__enter__()
+        return self._session_cm.__enter__()
+
+    def __exit__(self, exc_type, exc_value, tb):
+        try:
+            self._session_cm.__exit__(exc_type, exc_value, tb)
+        finally:
+            self._graph_cm.__exit__(exc_type, exc_value, tb)
+            self._graph_cm = self._session_cm = None
+            self.close()
+        return False
+
+    @staticmethod
+    def reset(target, containers=None, config=None):
+        """Resets resource containers on a remote target: nothing to do in-process."""
+
+
+class InteractiveSession(BaseSession):
+    """A Session that installs itself as the default session (and graph, if given).
+
+    >>> import scopeflow as tf
+    >>> sess = tf.InteractiveSession()
+    >>> print(tf.constant(3).eval())
+    3
+    >>> sess.close()
+    """
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._session_cm = default_session_stack.get_controller(self, nested=False)
+        self._session_cm.__enter__()
+        self._graph_cm = None
+        if graph is not None:
+            self._graph_cm = graph.as_default()
+            self._graph_cm.__enter__()
+        self._explicitly_closed = False
+
+    def close(self):
+        super().close()
+        if self._explicitly_closed:
+            return
+        self._explicitly_closed = True
+        if self._graph_cm is not None:
+            self._graph_cm.__exit__(None, None, None)
+            self._graph_cm = None
+        self._session_cm.__exit__(None, None, None)
+
+
+def _target_bytes(target):
+    if target is None:
+        return None
+    if isinstance(target, bytes):
+        return target
+    if isinstance(target, str):
+        return target.encode()
+    if isinstance(target, ConfigProto):
+        raise TypeError('Argument `target` must be a string, but got "%s". Did you do '
+                        '"Session(config)" instead of "Session(config=config)"?'
+                        % type(target).__name__)
+    raise TypeError('Argument `target` must be a string, but got "%s"' % type(target).__name__)
+
+
+def _session_for(session, graph, kind="tensor"):
+    """The session `Tensor.eval` / `Operation.run` use, with TF's errors."""
+    what, call = (("evaluate tensor", "`eval(session=sess)`") if kind == "tensor" else
+                  ("execute operation", "run(session=sess)"))
+    noun = "tensor" if kind == "tensor" else "operation"
+    if session is None:
+        session = get_default_session()
+        if session is None:
+            if kind == "tensor":
+                raise ValueError("Cannot evaluate tensor using `eval()`: No default session is "
+                                 "registered. Use `with sess.as_default()` or pass an explicit "
+                                 "session to `eval(session=sess)`")
+            raise ValueError("Cannot execute operation using `run()`: No default session is "
+                             "registered. Use `with sess.as_default():` or pass an explicit "
+                             "session to `run(session=sess)`")
+        if session.graph is not graph:
+            raise ValueError("Cannot use the default session to %s: the %s's graph is different "
+                             "from the session's graph. Pass an explicit session to %s."
+                             % (what, noun, call))
+    elif session.graph is not graph:
+        raise ValueError("Cannot use the given session to %s: the %s's graph is different from "
+                         "the session's graph." % (what, noun))
+    return session
+
+
+# ---- executing a compiled entry ---------------------------------------------------------------
+def _run_entry(sess, entry, feeds):
+    """Calls the compiled program of `entry`; commits variable writes; numpy fetch values."""
+    outs = ()
+    if entry.call is not None:
+        with sess._lock:
+            state = sess._state
+            args = [state[v] for v in entry.var_in]
+            if entry.feed_pos:
+                args.extend([feeds[i] for i in entry.feed_pos])
+            if entry.rng_ops:
+                args.append(_rng_words(sess, entry.rng_ops))
+            outs = entry.call(*args)
+            if entry.checks:
+                _verify(entry, outs)
+            if entry.var_out:
+                for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
+                    state[v] = x
+                if entry.new_state:
+                    sess._state_version += 1
+    return [_numpy(outs[x]) if kind == "dyn" else _copy(x) for kind, x in entry.fetch_kinds]
+
+
+def _rng_words(sess, ops):
+    counts = sess._rng_counts
+    words = [sess._nonce]
+    for op in ops:
+        c = counts[op] = counts.get(op, 0) + 1
+        words.append(c & _MASK)
+    return np.array(words, dtype=np.uint32)
+
+
+def _verify(entry, outs):
+    base = entry.n_dyn + len(entry.var_out)
+    flags = np.asarray(outs[base])
+    if flags.all():
+        return
+    pos = base + 1
+    for ok, c in zip(flags.tolist(), entry.checks):
+        if not ok:
+            data = [np.asarray(outs[pos + k]) for k in range(len(c.data))]
+            raise run_error(c.exc, c.op, c.text(data))
+        pos += len(c.data)
+
+
+def _numpy(x):
+    a = np.asarray(x)
+    return a[()] if a.ndim == 0 else a.copy()
+
+
+def _copy(a):
+    return a[()] if a.ndim == 0 else a.copy()

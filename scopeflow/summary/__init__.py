@@ -1,0 +1,1 @@
+"""Summaries: event files (FileWriter) and GraphDef export."""

@@ -1,0 +1,309 @@
+"""GraphDef / NodeDef export with TF's own protobuf classes (as the tensorboard package ships).
+
+Attrs come from two places: the op's Python attrs (the kernel's keyword arguments, TF's attr
+names) and TF's op signatures (op_defs.json, recorded from TF's op registry), which say how
+the type and length attrs (`T`, `N`, `Tidx`, `dtype`, ...) follow from the inputs and outputs
+and which defaults TF writes.
+"""
+
+import functools
+import json
+import os
+
+import numpy as np
+from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_pb2,
+                                      tensor_shape_pb2)
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import TensorShape
+
+__all__ = ["graph_def", "node_def", "tensor_proto", "attr_value"]
+
+
+def graph_def(graph, from_version=None, add_shapes=False):
+    """`Graph.as_graph_def()`: one NodeDef per op in creation order, and the versions.
+
+    >>> import scopeflow as tf
+    >>> g = tf.Graph()
+    >>> with g.as_default():
+    ...     _ = tf.constant(1.0, name="c")
+    >>> [n.name for n in graph_def(g).node]
+    ['c']
+    """
+    gd = graph_pb2.GraphDef()
+    for op in list(graph._ops):
+        if from_version is not None and op._id <= from_version:
+            continue
+        nd = gd.node.add()
+        _fill(nd, op)
+        if add_shapes:
+            nd.attr["_output_shapes"].list.shape.extend(
+                shape_proto(t._shape) for t in op._outputs)
+    gd.versions.CopyFrom(graph.graph_def_versions)
+    return gd
+
+
+def node_def(op):
+    """`Operation.node_def`: name, op type, inputs ("x", "x:1", "^ctrl"), device, attrs."""
+    nd = node_def_pb2.NodeDef()
+    _fill(nd, op)
+    return nd
+
+
+def _fill(nd, op):
+    nd.name = op._name
+    nd.op = op._type
+    nd.input.extend(_input_name(t) for t in op._inputs)
+    nd.input.extend("^" + c._name for c in op._control_inputs)
+    if op._device:
+        nd.device = op._device
+    for name, value in _attrs(op).items():
+        nd.attr[name].CopyFrom(value)
+
+
+def _input_name(t):
+    i = t._value_index
+    return t._op._name if i == 0 else "%s:%d" % (t._op._name, i)
+
+
+# ---- attrs ----------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=None)
+def _op_defs():
+    with open(os.path.join(os.path.dirname(__file__), "op_defs.json")) as f:
+        return json.load(f)
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(op_type):
+    """(input args, output args, attrs) of a TF op type, or None when unknown.
+
+    An arg is (name, count attr or None, type attr or None, type-list attr or None)."""
+    raw = _op_defs().get(op_type)
+    if raw is None:
+        return None
+    ins, outs, attrs = raw
+    parsed = []
+    for a in attrs:
+        if isinstance(a, str):
+            name, typ = a.split("=", 1)
+            parsed.append((name, typ, None, False))
+        else:
+            parsed.append((a[0], a[1], a[2], True))
+    return _args(ins), _args(outs), tuple(parsed)
+
+
+def _args(text):
+    out = []
+    for spec in text.split():
+        name, kind = spec.lstrip("&").split(":", 1)
+        count = None
+        if "*" in kind:
+            count, kind = kind.split("*", 1)
+        if kind.startswith("["):
+            out.append((name, count, None, kind[1:-1]))
+        elif _is_fixed_type(kind):
+            out.append((name, count, None, None))
+        else:
+            out.append((name, count, kind, None))
+    return tuple(out)
+
+
+def _is_fixed_type(kind):
+    try:
+        _dt.as_dtype(kind)
+        return True
+    except TypeError:
+        return False
+
+
+def _attrs(op):
+    sig = _signature(op._type)
+    out = {}
+    if sig is None:
+        for k, v in op._attrs.items():
+            av = attr_value(v)
+            if av is not None:
+                out[k] = av
+        _derive_t(op, out)
+    else:
+        ins, outs, attrs = sig
+        types = dict((a[0], a[1]) for a in attrs)
+        for k, v in op._attrs.items():
+            if k in types:
+                av = attr_value(v, types[k])
+                if av is not None:
+                    out[k] = av
+        _derive(out, ins, _group(op._inputs, ins, op._arg_counts))
+        _derive(out, outs, _group(op._outputs, outs, None))
+        for name, typ, default, has_default in attrs:
+            if name not in out and has_default:
+                av = attr_value(default, typ)
+                if av is not None:
+                    out[name] = av
+    groups = op.colocation_groups() if op._colocation else None
+    if groups:
+        out["_class"] = attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+            s=groups))
+    return out
+
+
+def _derive_t(op, out):
+    """Unknown op types: TF's usual `T` from the first input."""
+    if "T" not in out and op._inputs:
+        out["T"] = attr_value_pb2.AttrValue(type=op._inputs[0]._dtype.base_dtype
+                                            .as_datatype_enum)
+
+
+def _group(tensors, args, counts):
+    """Splits `tensors` over the signature's args (list args take their counts)."""
+    tensors = list(tensors)
+    if counts is not None and len(counts) == len(args):
+        groups, pos = [], 0
+        for n in counts:
+            k = 1 if n < 0 else n
+            groups.append(tensors[pos:pos + k])
+            pos += k
+        return groups
+    n_list = sum(1 for a in args if a[1] or a[3])
+    singles = len(args) - n_list
+    extra = max(0, len(tensors) - singles)
+    groups, pos = [], 0
+    for a in args:
+        k = (extra if n_list == 1 else 0) if (a[1] or a[3]) else 1
+        groups.append(tensors[pos:pos + k])
+        pos += k
+    return groups
+
+
+def _derive(out, args, groups):
+    for (name, count, type_attr, list_attr), ts in zip(args, groups):
+        if count and count not in out:
+            out[count] = attr_value_pb2.AttrValue(i=len(ts))
+        if type_attr and type_attr not in out and ts:
+            out[type_attr] = attr_value_pb2.AttrValue(type=ts[0]._dtype.base_dtype
+                                                      .as_datatype_enum)
+        if list_attr and list_attr not in out:
+            out[list_attr] = attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
+                type=[t._dtype.base_dtype.as_datatype_enum for t in ts]))
+
+
+# ---- Python values -> AttrValue / TensorProto -------------------------------------------------
+def attr_value(v, typ=None):
+    """AttrValue for a Python attr value (`typ`: TF's attr type when known), or None."""
+    av = attr_value_pb2.AttrValue
+    if typ is not None and typ.startswith("list("):
+        inner = typ[5:-1]
+        items = [attr_value(x, inner) for x in (v or ())]
+        lv = av.ListValue()
+        field = _LIST_FIELD.get(inner)
+        if field is None:
+            return None
+        for item in items:
+            if item is not None:
+                getattr(lv, field).append(getattr(item, _SCALAR_FIELD[inner]))
+        return av(list=lv)
+    kind = typ or _infer_kind(v)
+    if kind == "type":
+        return av(type=_dt.as_dtype(v).base_dtype.as_datatype_enum)
+    if kind == "shape":
+        return av(shape=shape_proto(v))
+    if kind == "tensor":
+        return av(tensor=tensor_proto(v))
+    if kind == "bool":
+        return av(b=bool(v))
+    if kind == "int":
+        return av(i=int(v))
+    if kind == "float":
+        return av(f=float(v))
+    if kind == "string":
+        return av(s=v if isinstance(v, bytes) else str(v).encode())
+    if kind == "list":
+        return _list_value(v)
+    return None
+
+
+_SCALAR_FIELD = {"type": "type", "shape": "shape", "tensor": "tensor", "bool": "b", "int": "i",
+                 "float": "f", "string": "s"}
+_LIST_FIELD = _SCALAR_FIELD
+
+
+def _infer_kind(v):
+    if isinstance(v, bool) or isinstance(v, np.bool_):
+        return "bool"
+    if isinstance(v, (int, np.integer)):
+        return "int"
+    if isinstance(v, (float, np.floating)):
+        return "float"
+    if isinstance(v, (str, bytes)):
+        return "string"
+    if isinstance(v, _dt.DType):
+        return "type"
+    if isinstance(v, TensorShape):
+        return "shape"
+    if isinstance(v, np.ndarray):
+        return "tensor"
+    if isinstance(v, (list, tuple)):
+        return "list"
+    return None
+
+
+def _list_value(items):
+    lv = attr_value_pb2.AttrValue.ListValue()
+    for x in items:
+        item = attr_value(x)
+        if item is None:
+            return None
+        field = item.WhichOneof("value")
+        getattr(lv, _LIST_FIELD.get(field, field)).append(getattr(item, field))
+    return attr_value_pb2.AttrValue(list=lv)
+
+
+def shape_proto(shape):
+    """TensorShapeProto of a TensorShape / list / None (-1 for unknown dims)."""
+    if not isinstance(shape, TensorShape):
+        shape = TensorShape(shape)
+    if shape._dims is None:
+        return tensor_shape_pb2.TensorShapeProto(unknown_rank=True)
+    return tensor_shape_pb2.TensorShapeProto(dim=[
+        tensor_shape_pb2.TensorShapeProto.Dim(size=-1 if d is None else d)
+        for d in shape._dims])
+
+
+_VAL_FIELD = {"float32": "float_val", "float64": "double_val", "int32": "int_val",
+              "int16": "int_val", "int8": "int_val", "uint8": "int_val", "uint16": "int_val",
+              "int64": "int64_val", "uint32": "uint32_val", "uint64": "uint64_val",
+              "bool": "bool_val", "complex64": "scomplex_val", "complex128": "dcomplex_val",
+              "float16": "half_val", "bfloat16": "half_val", "string": "string_val"}
+_NO_CONTENT = ("bool", "complex64", "complex128", "string")
+
+
+def tensor_proto(value):
+    """TensorProto of a numpy value as TF's make_tensor_proto writes it: tensor_content for
+    several elements of a fixed-size type, one `*_val` for a filled tensor, else `*_val`s."""
+    a = np.asarray(value)
+    dtype = _dt.string if a.dtype.kind in "OSU" else _dt.as_dtype(a.dtype)
+    tp = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum,
+                                tensor_shape=shape_proto(list(a.shape)))
+    name = dtype.name
+    flat = a.reshape(-1)
+    if flat.size > 1 and name not in _NO_CONTENT and not _all_same(flat):
+        tp.tensor_content = np.ascontiguousarray(a).tobytes()
+        return tp
+    if flat.size > 1 and _all_same(flat):
+        flat = flat[:1]
+    field = getattr(tp, _VAL_FIELD[name])
+    if name in ("float16", "bfloat16"):
+        field.extend(flat.view(np.uint16).tolist())
+    elif name in ("complex64", "complex128"):
+        field.extend(x for c in flat.tolist() for x in (c.real, c.imag))
+    elif name == "string":
+        field.extend(s if isinstance(s, bytes) else str(s).encode() for s in flat.tolist())
+    else:
+        field.extend(flat.tolist())
+    return tp
+
+
+def _all_same(flat):
+    if flat.dtype == object:
+        return all(x == flat[0] for x in flat.tolist())
+    return bool(np.all(flat == flat[0])) if flat.size else True
