@@ -5,5 +5,7 @@ from scopeflow.api._ops import *  # noqa: F401,F403
 from scopeflow.api._array import *  # noqa: F401,F403
 from scopeflow.api._compat import *  # noqa: F401,F403
 from scopeflow import errors  # noqa: F401
+from scopeflow.api._variables import *  # noqa: F401,F403
+from scopeflow.api import initializers, random  # noqa: F401
 from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401

@@ -1,0 +1,182 @@
+"""Stateful random ops and TF's seed rules (graph seed + op seed), with TF's op names.
+
+Values come from JAX's generator, not TF's Philox: each run draws fresh numbers; a fixed
+(seed, seed2) pair makes a session's sequence reproducible, as in TF.
+"""
+
+import weakref
+
+import jax
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.frame import default_graph
+from scopeflow.core.shape import TensorShape, dimension_value
+from scopeflow.ops.constant import constant_value, convert_to_tensor
+from scopeflow.ops.registry import ANY, INDEX, op
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2 ** 31 - 1
+_op_seed_counts = weakref.WeakKeyDictionary()  # graph -> next implicit op seed
+
+
+def get_seed(op_seed):
+    """`tf.random.get_seed`: the (graph seed, op seed) pair a random op uses.
+
+    >>> get_seed(5)
+    (87654321, 5)
+    """
+    g = default_graph()
+    global_seed = g.seed
+    if global_seed is not None:
+        if op_seed is None:
+            op_seed = _op_seed_counts.get(g, 0)
+            _op_seed_counts[g] = op_seed + 1
+        seeds = (global_seed % _MAXINT32, op_seed % _MAXINT32)
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, op_seed % _MAXINT32)
+    else:
+        seeds = (None, None)
+    if seeds == (0, 0):
+        return 0, _MAXINT32
+    return seeds
+
+
+def set_random_seed(seed):
+    """`tf.set_random_seed`: the graph-level seed of the default graph."""
+    default_graph().seed = seed
+
+
+# ---- registered ops ------------------------------------------------------------------------
+def _out_shape(shape):
+    """Static output shape from a shape tensor: its value, else its length, else unknown."""
+    value = constant_value(shape)
+    if value is not None:
+        return TensorShape._of(tuple(int(d) for d in np.reshape(value, [-1])))
+    dims = shape.shape._dims
+    if dims is not None and len(dims) == 1 and dims[0] is not None:
+        return TensorShape._of((None,) * dims[0])
+    return TensorShape(None)
+
+
+def _sample_spec(shape, *, seed=0, seed2=0, dtype):
+    return _out_shape(shape), dtype
+
+
+def _static(shape):
+    return tuple(int(d) for d in np.asarray(shape).reshape(-1))
+
+
+_TYPES = {"shape": INDEX}
+
+
+@op("RandomStandardNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+def _random_standard_normal(ctx, shape, *, seed=0, seed2=0, dtype):
+    return jax.random.normal(ctx.rng(seed, seed2), _static(shape), dtype.as_numpy_dtype)
+
+
+@op("TruncatedNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+def _truncated_normal(ctx, shape, *, seed=0, seed2=0, dtype):
+    key = ctx.rng(seed, seed2)
+    return jax.random.truncated_normal(key, -2.0, 2.0, _static(shape), dtype.as_numpy_dtype)
+
+
+@op("RandomUniform", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
+    return jax.random.uniform(ctx.rng(seed, seed2), _static(shape), dtype.as_numpy_dtype)
+
+
+def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
+    return _out_shape(shape), Tout
+
+
+@op("RandomUniformInt", infer=_uniform_int_spec, types={"shape": INDEX, "minval": ANY,
+                                                         "maxval": ANY},
+    context=True, stateful=True)
+def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
+    key = ctx.rng(seed, seed2)
+    return jax.random.randint(key, _static(shape), minval, maxval, Tout.as_numpy_dtype)
+
+
+# ---- public functions ----------------------------------------------------------------------
+def _scope(name, default_name, values):
+    from scopeflow.api._core import name_scope
+    return name_scope(name, default_name, values)
+
+
+def shape_tensor(shape):
+    """TF's shape_util.shape_tensor: an int32 (or int64) tensor named 'shape'."""
+    dtype = None
+    if isinstance(shape, (tuple, list)):
+        if not shape:
+            dtype = _dt.int32
+        else:
+            shape = tuple(map(dimension_value, shape))
+    return convert_to_tensor(shape, dtype=dtype, name="shape")
+
+
+def _normal_like(kind, shape, mean, stddev, dtype, seed, name):
+    from scopeflow.ops.math import add
+    dtype = _dt.as_dtype(dtype)
+    with _scope(name, kind, [shape, mean, stddev]) as name:
+        shape_t = shape_tensor(shape)
+        mean_t = convert_to_tensor(mean, dtype=dtype, name="mean")
+        stddev_t = convert_to_tensor(stddev, dtype=dtype, name="stddev")
+        seed1, seed2 = get_seed(seed)
+        sampler = _random_standard_normal if kind == "random_normal" else _truncated_normal
+        rnd = sampler(shape_t, seed=seed1 or 0, seed2=seed2 or 0, dtype=dtype)
+        return add(rnd * stddev_t, mean_t, name=name)
+
+
+def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """`tf.random_normal`: samples of N(mean, stddev²), op `random_normal`.
+
+    >>> import scopeflow as tf
+    >>> tf.random_normal([2, 3]).name
+    'random_normal:0'
+    """
+    return _normal_like("random_normal", shape, mean, stddev, dtype, seed, name)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
+    """`tf.truncated_normal`: normal samples redrawn beyond two standard deviations."""
+    return _normal_like("truncated_normal", shape, mean, stddev, dtype, seed, name)
+
+
+_UNIFORM_DTYPES = (_dt.float16, _dt.bfloat16, _dt.float32, _dt.float64, _dt.int32, _dt.int64)
+
+
+def random_uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=None):
+    """`tf.random_uniform`: samples from [minval, maxval), op `random_uniform`.
+
+    >>> import scopeflow as tf
+    >>> tf.random_uniform([2], maxval=10, dtype=tf.int32).op.type
+    'RandomUniformInt'
+    """
+    dtype = _dt.as_dtype(dtype)
+    if dtype not in _UNIFORM_DTYPES:
+        raise ValueError("Argument `dtype` got invalid value %s. Accepted dtypes are %r."
+                         % (dtype, _UNIFORM_DTYPES))
+    if maxval is None:
+        if dtype.is_integer:
+            raise ValueError("Must specify maxval for integer dtype %r" % dtype)
+        maxval = 1
+    with _scope(name, "random_uniform", [shape, minval, maxval]) as name:
+        return _uniform_in_scope(shape_tensor(shape), minval, maxval, dtype, seed, name)
+
+
+def _uniform_in_scope(shape, minval, maxval, dtype, seed, name):
+    from scopeflow.ops.math import add, multiply
+    min_is_zero = isinstance(minval, int) and not isinstance(minval, bool) and minval == 0
+    max_is_one = isinstance(maxval, int) and not isinstance(maxval, bool) and maxval == 1
+    if not min_is_zero or not max_is_one or dtype.is_integer:
+        minval = convert_to_tensor(minval, dtype=dtype, name="min")
+        maxval = convert_to_tensor(maxval, dtype=dtype, name="max")
+    seed1, seed2 = get_seed(seed)
+    seeds = {"seed": seed1 or 0, "seed2": seed2 or 0}
+    if dtype.is_integer:
+        return _random_uniform_int(shape, minval, maxval, name=name, Tout=dtype, **seeds)
+    result = _random_uniform(shape, dtype=dtype, **seeds)
+    if min_is_zero:
+        return result if max_is_one else multiply(result, maxval)
+    return add(result * (maxval - minval), minval, name=name)
