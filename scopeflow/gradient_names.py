@@ -1,0 +1,118 @@
+"""The names TF gives gradient tensors (`gradients/MatMul_grad/MatMul_1:0`), as data.
+
+TF builds one gradient function per forward op, and the gradient of an input is the last op
+that function adds under `gradients/<op>_grad/`. scopeflow computes all gradients in one op, so
+it names each result after the op TF would have produced, following the same rules: a
+gradient that reaches a tensor along several edges is summed by `gradients/AddN`; some
+gradient functions pass the incoming gradient through unchanged (`Identity`, `AddN`, `Add`
+without broadcasting), so the name comes from further down; with `gate_gradients` an op whose
+function returns several gradients wraps them in `<op>_grad/tuple/control_dependency_<k>`.
+"""
+
+PASS = object()  # the gradient of the op's output, unchanged
+
+# Binary ops that broadcast: an input that needs no reduction gets the first name, one whose
+# static shape differs from the output's is reduced and reshaped (`Reshape`, `Reshape_1`).
+_BROADCAST = {
+    "AddV2": (PASS, PASS), "Add": (PASS, PASS), "Sub": (PASS, "Neg"), "Mul": ("Mul", "Mul_1"),
+    "RealDiv": ("RealDiv", "mul"), "Maximum": ("SelectV2", "SelectV2_1"),
+    "Minimum": ("SelectV2", "SelectV2_1"), "SquaredDifference": ("mul_1", "Neg"),
+    "Pow": ("mul_1", "mul_3"), "DivNoNan": ("div_no_nan", "mul"), "Atan2": ("mul", "mul_1"),
+    "FloorMod": (PASS, "mul"),
+}
+
+# Per-input names for the other common ops (a string applies to every input).
+_NAMES = {
+    "MatMul": ("MatMul", "MatMul_1"), "BatchMatMul": ("MatMul", "MatMul_1"),
+    "BatchMatMulV2": ("MatMul", "MatMul_1"), "BatchMatMulV3": ("MatMul", "MatMul_1"),
+    "Einsum": ("Einsum", "Einsum_1"), "BiasAdd": (PASS, "BiasAddGrad"),
+    "BiasAddV1": (PASS, "BiasAddGrad"), "Conv2D": ("Conv2DBackpropInput", "Conv2DBackpropFilter"),
+    "Select": (None, "Select", "Select_1"), "SelectV2": (None, "SelectV2", "SelectV2_1"),
+    "Identity": PASS, "AddN": PASS, "Snapshot": PASS, "PreventGradient": PASS,
+    "Sum": "Tile", "Mean": "truediv", "Max": "mul", "Min": "mul", "Prod": "Reshape_4",
+    "Square": "Mul_1", "Relu": "ReluGrad", "Relu6": "Relu6Grad", "Elu": "EluGrad",
+    "Selu": "SeluGrad", "LeakyRelu": "LeakyReluGrad", "Softsign": "SoftsignGrad",
+    "Softplus": "mul", "Tanh": "TanhGrad", "Sigmoid": "SigmoidGrad", "Sqrt": "SqrtGrad",
+    "Rsqrt": "RsqrtGrad", "Reciprocal": "ReciprocalGrad", "Exp": "mul", "Log": "mul",
+    "Log1p": "mul", "Expm1": "mul", "Sin": "mul", "Cos": "mul", "Abs": "mul", "Erf": "mul_1",
+    "Neg": "Neg", "Reshape": "Reshape", "ExpandDims": "Reshape", "Squeeze": "Reshape",
+    "Transpose": "transpose", "Softmax": "mul_1", "LogSoftmax": "sub", "Cast": "Cast",
+    "L2Loss": "mul", "Slice": "Pad", "StridedSlice": "StridedSliceGrad", "Tile": "Sum",
+    "Pad": "Slice_1", "PadV2": "Slice_1", "MaxPool": "MaxPoolGrad", "AvgPool": "AvgPoolGrad",
+    "Unpack": "stack", "SplitV": "concat", "Split": "concat",
+}
+
+
+def _trainable(t):
+    dt = t._dtype.base_dtype
+    return dt.is_floating or dt.is_complex
+
+
+def _reduces(t, out):
+    """Whether TF's broadcasting gradient must reduce `t` (its shape is not the output's)."""
+    a, b = t._shape._dims, out._shape._dims
+    return a is None or b is None or None in a or None in b or a != b
+
+
+def rule(op, idx):
+    """The leaf name (or PASS) TF's gradient function gives input `idx` of `op`."""
+    kind = op._type
+    pair = _BROADCAST.get(kind)
+    if pair is not None and len(op._inputs) == 2:
+        out = op._outputs[0]
+        if not _reduces(op._inputs[idx], out):
+            return pair[idx]
+        before = sum(_reduces(t, out) for t in op._inputs[:idx])
+        return "Reshape" if before == 0 else "Reshape_%d" % before
+    names = _NAMES.get(kind)
+    if kind == "ConcatV2":
+        return "Slice" if idx == 0 else "Slice_%d" % idx
+    if names is None:
+        k = sum(_trainable(t) for t in op._inputs[:idx])
+        return kind + "Grad" if k == 0 else "%sGrad_%d" % (kind, k)
+    if isinstance(names, tuple):
+        return names[idx] if idx < len(names) and names[idx] is not None else kind + "Grad"
+    return names
+
+
+def gated(op, idx):
+    """The `tuple/control_dependency_<k>` leaf when TF gates `op`'s gradients, else None."""
+    flags = [_trainable(t) for t in op._inputs]
+    if sum(flags) < 2 or not flags[idx]:
+        return None
+    k = sum(flags[:idx])
+    return "tuple/control_dependency" if k == 0 else "tuple/control_dependency_%d" % k
+
+
+class Namer:
+    """Finds, for a tensor, the TF name of its gradient: (key, scope parts, leaf).
+
+    `uses(t)` gives the (op, input index) edges the gradient arrives through (several edges
+    mean an AddN); `roots` maps each differentiated y to its position in `ys`.
+    """
+
+    def __init__(self, uses, roots, gate):
+        self._uses = uses
+        self._roots = roots
+        self._gate = gate
+
+    def name(self, t):
+        for _ in range(10000):  # PASS chains end at a use that names the gradient
+            edges = self._uses(t)
+            root = self._roots.get(t)
+            if len(edges) + (root is not None) > 1:
+                return ("AddN", t), (), "AddN"
+            if root is not None:
+                return ("root", root), (), "grad_ys_%d" % root
+            if not edges:
+                return None
+            op, idx = edges[0]
+            scope = op._name + "_grad"
+            leaf = self._gate and gated(op, idx)
+            if leaf:
+                return (op, leaf), (scope,), leaf
+            leaf = rule(op, idx)
+            if leaf is not PASS:
+                return (op, leaf), (scope,), leaf
+            t = op._outputs[0]
+        return None

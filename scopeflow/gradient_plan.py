@@ -1,0 +1,207 @@
+"""Which ops a gradient runs through, found with TF's rules, as a frozen `Plan`.
+
+TF's `tf.gradients` walks forward from the xs along float edges ("reached"), backward from the
+ys within those ops ("between"), and then back-propagates from the ys: an op passes gradient
+to its float inputs unless its type is not differentiable, it is in `stop_gradients`, or it is
+an x with nothing between upstream of it. The ops that pass gradient are `active`; an x that
+receives none gets None. The SymbolicGradient kernel re-runs only active ops inside `jax.vjp`;
+everything else they read is a `side` input, computed once by the forward pass.
+"""
+
+import dataclasses
+
+# TF registers these with no gradient (`ops.NotDifferentiable`) or a gradient that is None
+# for every input; `tf.NotDifferentiable` adds to the set.
+NOT_DIFFERENTIABLE = set(  # noqa: SIM905 - a table of words
+    """
+ApproximateEqual ArgMax ArgMin AsString Assert Assign AssignAdd AssignSub BitwiseAnd BitwiseOr
+BitwiseXor BroadcastGradientArgs Ceil ConcatOffset Const CountUpTo DecodeRaw EditDistance
+Equal Floor FloorDiv Greater GreaterEqual HistogramSummary ImageSummary Invert
+InvertPermutation IsVariableInitialized LeftShift Less LessEqual LinSpace LogicalAnd
+LogicalNot LogicalOr MergeSummary Multinomial NotEqual OneHot OnesLike
+ParameterizedTruncatedNormal Placeholder PopulationCount PyFunc
+RandomCrop RandomShuffle RandomStandardNormal RandomUniform RandomUniformInt Range Rank
+RightShift Rint Round ScalarSummary ScatterAdd ScatterDiv ScatterMul ScatterNdAdd
+ScatterNdUpdate ScatterSub ScatterUpdate Shape ShapeN Size StatelessMultinomial
+StatelessRandomNormal StatelessRandomUniform StatelessTruncatedNormal StopGradient
+StringJoin StringToHashBucketFast StringToNumber TensorSummary TensorSummaryV2
+TruncateDiv TruncatedNormal VariableV2 ZerosLike
+""".split()
+)
+
+# Stateful ops that still carry gradients (control flow over differentiable bodies).
+_STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
+                            "WhileLoop", "Scan", "SymbolicGradient"}
+
+
+def trainable(t):
+    """Whether a gradient can flow along `t` (float or complex, refs included)."""
+    dt = t._dtype.base_dtype
+    return dt.is_floating or dt.is_complex
+
+
+def differentiable(op):
+    if op._type in NOT_DIFFERENTIABLE:
+        return False
+    from scopeflow.ops.registry import REGISTRY
+    rec = REGISTRY.get(op._type)
+    return rec is None or not rec.stateful or op._type in _STATEFUL_DIFFERENTIABLE
+
+
+def _by_id(ops):
+    return sorted(ops, key=lambda o: o._id)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Group:
+    """xs differentiated together (no member is downstream of another) and the ops to run."""
+
+    members: tuple  # indices into Plan.xs
+    order: tuple  # active ops evaluated from the cut, in execution order
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Plan:
+    """Everything the SymbolicGradient kernel and the namer need, fixed at graph time."""
+
+    ys: tuple  # differentiated ys (repeats allowed: their cotangents add)
+    xs: tuple  # connected xs, each once
+    side: tuple  # tensors the active ops read from outside the slice
+    groups: tuple  # Group per vjp
+    roots: dict  # y -> its position in the caller's ys
+    active: frozenset  # ops that pass gradient
+    gate: bool  # gate_gradients (only changes names)
+
+    def uses(self, t):
+        """(op, input index) edges along which `t` receives gradient."""
+        ops = _by_id({c for c in t._consumers if c in self.active})
+        return [(op, i) for op in ops for i, inp in enumerate(op._inputs) if inp is t]
+
+    def __repr__(self):
+        return "<gradient plan %d ys, %d xs>" % (len(self.ys), len(self.xs))
+
+
+def plan(ys, xs, stop_ops, gate):
+    """The Plan of `gradients(ys, xs)`, or None when no x is connected."""
+    xs = list(dict.fromkeys(xs))
+    xs_set = set(xs)
+    from_ops = {x._op for x in xs}
+    between = _between([y._op for y in ys], _reached(from_ops))
+    stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
+    stops.update(stop_ops)
+    live, active = _live(ys, between, stops)
+    conn = [x for x in xs if x in live]
+    if not conn:
+        return None
+    dys = [y for y in ys if trainable(y) and (y._op in active or y in xs_set)]
+    roots = {}
+    for i, y in enumerate(ys):
+        if y in dys:
+            roots.setdefault(y, i)
+    groups, side = [], {}
+    for members in _layers(conn, between):
+        cut = {conn[i] for i in members}
+        order = _order(dys, active, cut)
+        _collect_side(order, dys, cut, side)
+        groups.append(Group(tuple(members), tuple(order)))
+    side = tuple(t for t in side if t not in xs_set)
+    return Plan(tuple(dys), tuple(conn), side, tuple(groups), roots, frozenset(active), gate)
+
+
+def _reached(from_ops):
+    reached = set()
+    queue = list(from_ops)
+    while queue:
+        op = queue.pop()
+        if op in reached:
+            continue
+        reached.add(op)
+        for t in op._outputs:
+            if trainable(t):
+                queue.extend(t._consumers)
+    return reached
+
+
+def _between(to_ops, reached):
+    between = set()
+    queue = list(to_ops)
+    while queue:
+        op = queue.pop()
+        if op in reached and op not in between:
+            between.add(op)
+            queue.extend(t._op for t in op._inputs)
+    return between
+
+
+def _live(ys, between, stops):
+    """Tensors that receive gradient, and the ops that pass it on (reverse creation order)."""
+    live = {y for y in ys if trainable(y)}
+    active = set()
+    for op in sorted(between, key=lambda o: o._id, reverse=True):
+        if op in stops or not differentiable(op):
+            continue
+        if not any(t in live for t in op._outputs):
+            continue
+        active.add(op)
+        live.update(t for t in op._inputs if trainable(t))
+    return live, active
+
+
+def _layers(conn, between):
+    """Groups of x indices: first the xs with no x downstream, then their parents, ..."""
+    by_op = {}
+    for i, x in enumerate(conn):
+        by_op.setdefault(x._op, []).append(i)
+    below = {i: set() for i in range(len(conn))}  # x index -> xs downstream of it
+    for i, x in enumerate(conn):
+        if not x._op._inputs:
+            continue
+        for op in _ancestors(x._op, between):
+            for j in by_op.get(op, ()):
+                below[j].add(i)
+    left = list(range(len(conn)))
+    out = []
+    while left:
+        layer = [i for i in left if not below[i].intersection(left)]
+        if not layer:  # a cycle through loop back edges: differentiate together
+            layer = left
+        out.append(layer)
+        left = [i for i in left if i not in layer]
+    return out
+
+
+def _ancestors(op, between):
+    seen = set()
+    queue = [t._op for t in op._inputs]
+    while queue:
+        o = queue.pop()
+        if o in seen or o not in between:
+            continue
+        seen.add(o)
+        queue.extend(t._op for t in o._inputs)
+    return seen
+
+
+def _order(dys, active, cut):
+    """Active ops needed for `dys` when `cut` tensors are given, in execution order."""
+    cut_ops = {t._op for t in cut}
+    needed = set()
+    stack = [y._op for y in dys if y not in cut]
+    while stack:
+        op = stack.pop()
+        if op in needed or op not in active or op in cut_ops:
+            continue
+        needed.add(op)
+        stack.extend(t._op for t in op._inputs if t not in cut)
+    return _by_id(needed)
+
+
+def _collect_side(order, dys, cut, side):
+    ran = set(order)
+    for op in order:
+        for t in op._inputs:
+            if t._op not in ran and t not in cut:
+                side.setdefault(t, None)
+    for y in dys:
+        if y._op not in ran and y not in cut:
+            side.setdefault(y, None)

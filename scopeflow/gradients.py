@@ -1,0 +1,312 @@
+"""`tf.gradients` and `tf.hessians`: one op whose kernel is `jax.vjp` over the forward slice.
+
+TF adds one gradient function per forward op. Here the slice between `xs` and `ys` is found at
+graph time with TF's rules (a gradient travels along float edges only; non-differentiable ops,
+`stop_gradients` and `xs` that nothing upstream reaches cut it; an x it never reaches gets
+None), and one `SymbolicGradient` op computes every requested gradient at run time with
+`jax.vjp` over that slice. Identity ops give the results TF's names
+(`gradients/MatMul_grad/MatMul_1:0`, see gradient_names.py). Values the slice reads from
+outside (labels, other weights, dropout masks) are inputs of the op, so the forward pass runs
+once and the gradient sees the same random draws.
+"""
+
+import enum
+
+import jax
+import jax.numpy as jnp
+
+from scopeflow.core.graph import graph_from_inputs
+from scopeflow.core.shape import TensorShape
+from scopeflow.core.tensor import Tensor
+from scopeflow.gradient_names import Namer
+from scopeflow.gradient_plan import NOT_DIFFERENTIABLE, plan
+from scopeflow.ops import registry
+from scopeflow.ops.registry import ANY
+
+__all__ = ["AggregationMethod", "NotDifferentiable", "RegisterGradient", "UnconnectedGradients",
+           "gradients", "hessians", "no_gradient"]
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `tf.gradients` returns for an x that `ys` do not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class AggregationMethod:
+    """Ways to sum gradients that reach a tensor along several edges (all exact here)."""
+
+    ADD_N = 0
+    DEFAULT = ADD_N
+    EXPERIMENTAL_TREE = 1
+    EXPERIMENTAL_ACCUMULATE_N = 2
+
+
+# ---- the op ---------------------------------------------------------------------------------
+def _grad_specs(xs, grad_ys, side, *, plan, jacobian=False):
+    if jacobian:
+        y, x = plan.ys[0], plan.xs[0]
+        dims = None if y._shape._dims is None or x._shape._dims is None else \
+            y._shape._dims + x._shape._dims
+        return [(TensorShape._of(dims), x._dtype.base_dtype)]
+    return [(x._shape, x._dtype.base_dtype) for x in plan.xs]
+
+
+@registry.op("SymbolicGradient", infer=_grad_specs, lists=("xs", "grad_ys", "side"),
+             types={"xs": ANY, "grad_ys": ANY, "side": ANY}, context=True, multi=True)
+def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
+    """Every gradient of `plan` in one `jax.vjp` per group of xs (jacobian: `jax.jacrev`)."""
+    me = ctx.op
+    n_checks = len(ctx.checks)
+    base = dict(zip(plan.side, side))
+    base.update(zip(plan.xs, xs))
+    out = [None] * len(plan.xs)
+    try:
+        for group in plan.groups:
+            f = _group_function(ctx, plan, group, base)
+            primals = [xs[i] for i in group.members]
+            if jacobian:
+                out[group.members[0]] = jax.jacrev(lambda x, f=f: f(x)[0])(*primals)
+                continue
+            ys, pull = jax.vjp(f, *primals)
+            cts = [_cotangent(y, grad_ys[k] if grad_ys else None) for k, y in enumerate(ys)]
+            for i, g in zip(group.members, pull(cts)):
+                out[i] = g
+    finally:
+        ctx.op = me
+        del ctx.checks[n_checks:]  # the forward pass already asserts what the slice asserts
+    return out if len(out) > 1 else out[0]
+
+
+def _cotangent(y, given):
+    y = jnp.asarray(y)
+    if given is None:
+        return jnp.ones_like(y)
+    return jnp.broadcast_to(jnp.asarray(given, dtype=y.dtype), y.shape)
+
+
+def _group_function(ctx, plan, group, base):
+    """f(*cut values) -> values of plan.ys, running the group's ops on `base` + the cut."""
+    from scopeflow.lowering.context import VarRef
+    from scopeflow.lowering.lower import execute
+    from scopeflow.lowering.slice import variable_of
+
+    cut = [plan.xs[i] for i in group.members]
+
+    def f(*values):
+        env = dict(base)
+        saved = dict(ctx.overrides)
+        for t, v in zip(cut, values):
+            var = variable_of(t) if t._dtype._is_ref_dtype else None
+            env[t] = v
+            if var is not None and t._op is var:  # reads of the variable see the cut value
+                ctx.overrides[var] = v
+                env[t] = ctx.ref_for(var)
+        try:
+            execute(ctx, group.order, env)
+            return [ctx.read(env[y]) if isinstance(env[y], VarRef) else env[y]
+                    for y in plan.ys]
+        finally:
+            ctx.overrides.clear()
+            ctx.overrides.update(saved)
+
+    return f
+
+
+# ---- tf.gradients ---------------------------------------------------------------------------
+def _as_list(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _unconnected(value):
+    try:
+        return UnconnectedGradients(value)
+    except ValueError:
+        raise ValueError("Unknown value for unconnected_gradients: '%s'" % (value,)) from None
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients=UnconnectedGradients.NONE):
+    """Symbolic derivatives of `sum(ys)` with respect to each x in `xs` (None if unconnected).
+
+    >>> import scopeflow as tf
+    >>> x = tf.constant(3.0)
+    >>> tf.gradients(x * x, x)[0].name
+    'gradients/AddN:0'
+    """
+    from scopeflow.api._core import name_scope
+    ys, xs = _as_list(ys), _as_list(xs)
+    stops = [] if stop_gradients is None else _as_list(stop_gradients)
+    grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
+    unconnected = _unconnected(unconnected_gradients)
+    g = graph_from_inputs(ys + xs + stops + [v for v in grad_ys if v is not None])
+    with g.as_default():
+        with name_scope(name, "gradients", ys + xs + stops) as scope:
+            ys, xs, grad_ys = _convert(ys, xs, grad_ys)
+            out = _build(g, scope, ys, xs, grad_ys, stops, bool(gate_gradients))
+        if unconnected is UnconnectedGradients.ZERO:
+            out = [_zeros_like(x) if gx is None else gx for gx, x in zip(out, xs)]
+    return out
+
+
+def _convert(ys, xs, grad_ys):
+    from scopeflow.ops.constant import convert_to_tensor
+    ys = [convert_to_tensor(y, name="y") for y in ys]
+    xs = [convert_to_tensor(x, name="x", as_ref=True) for x in xs]
+    if len(grad_ys) != len(ys):
+        raise ValueError("Length mismatch. Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
+    return ys, xs, [_grad_y(i, y, gy) for i, (y, gy) in enumerate(zip(ys, grad_ys))]
+
+
+def _grad_y(i, y, grad_y):
+    from scopeflow.ops.array import identity
+    from scopeflow.ops.constant import convert_to_tensor
+    if grad_y is None:
+        if y.dtype.is_complex:
+            raise TypeError("Gradients of complex tensors (%s) must set grad_ys (y.dtype = %s)"
+                            % (y, y.dtype.base_dtype.name))
+        return None
+    grad_y = convert_to_tensor(grad_y, name="grad_y")
+    real = lambda dt: dt.is_floating or dt.is_integer
+    if real(y.dtype) and not real(grad_y.dtype):
+        raise TypeError("Gradient type %s generated for real or integer-valued tensor %s with "
+                        "type %s must be real or integer" % (
+                            grad_y.dtype.base_dtype.name, y, y.dtype.base_dtype.name))
+    if y.dtype.is_complex and not grad_y.dtype.is_complex:
+        raise TypeError("Gradient type %s generated for complex-valued tensor %s with type %s "
+                        "must be real" % (grad_y.dtype.base_dtype.name, y,
+                                          y.dtype.base_dtype.name))
+    return identity(grad_y, name="grad_ys_%d" % i)
+
+
+def _zeros_like(x):
+    from scopeflow.ops.shape_ops import zeros_like
+    return zeros_like(x)
+
+
+def _build(g, scope, ys, xs, grad_ys, stops, gate):
+    """Adds the SymbolicGradient op and the named Identity ops; returns grads per x."""
+    p = plan(ys, xs, [t.op if isinstance(t, Tensor) else t for t in stops], gate)
+    if p is None:
+        return [None] * len(xs)
+    given = [gy for y, gy in zip(ys, grad_ys) if y in p.roots]
+    if any(gy is not None for gy in given):
+        given = [gy if gy is not None else _ones_like(y) for y, gy in zip(p.ys, given)]
+    else:
+        given = []
+    outs = registry.finish(g, _symbolic_gradient.op_def, g._op_scope("SymbolicGradient"),
+                           [list(p.xs), given, list(p.side)], {"plan": p})
+    by_x = dict(zip(p.xs, outs))
+    return _name_outputs(g, scope, p, xs, by_x)
+
+
+def _ones_like(y):
+    from scopeflow.ops.shape_ops import ones_like
+    return ones_like(y)
+
+
+def _name_outputs(g, scope, p, xs, by_x):
+    """Identity ops under TF's names for each connected x (one tensor per distinct name)."""
+    from scopeflow.ops.array import identity
+    namer = Namer(p.uses, p.roots, p.gate)
+    made, scopes, result = {}, {}, []
+    for x in xs:
+        value = by_x.get(x)
+        if value is None:
+            result.append(None)
+            continue
+        key, parts, leaf = namer.name(x) or ((x,), (), "SymbolicGradient")
+        if key not in made:
+            with g.name_scope(_scope_of(g, scope, parts, scopes)):
+                made[key] = identity(value, name=leaf)
+        result.append(made[key])
+    return result
+
+
+def _scope_of(g, scope, parts, scopes):
+    """'gradients/<op>_grad/' made once per op (later uses re-enter it, as TF's one scope)."""
+    path = scope
+    for part in parts:
+        key = (path, part)
+        if key not in scopes:
+            with g.name_scope(path), g.name_scope(part) as s:
+                scopes[key] = s
+        path = scopes[key]
+    return path
+
+
+# ---- tf.hessians ----------------------------------------------------------------------------
+def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gradients=False,
+             aggregation_method=None):
+    """The Hessian of `sum(ys)` with respect to each x, shaped `x.shape + x.shape`.
+
+    >>> import scopeflow as tf
+    >>> x = tf.constant([1.0, 2.0])
+    >>> tf.hessians(tf.reduce_sum(x * x * x), x)[0].shape.as_list()
+    [2, 2]
+    """
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.constant import convert_to_tensor
+    xs = [convert_to_tensor(x, as_ref=True) for x in _as_list(xs)]
+    out = []
+    for gx, x in zip(gradients(ys, xs, gate_gradients=gate_gradients), xs):
+        flat = reshape(gx, [-1])
+        out.append(reshape(_jacobian(flat, x), _double_shape(x)))
+    return out
+
+
+def _jacobian(flat, x):
+    """d flat / d x, shaped flat.shape + x.shape (zeros where flat does not depend on x)."""
+    g = flat.graph
+    p = plan([flat], [x], [], False)
+    if p is None:
+        from scopeflow.ops.shape_ops import zeros
+        return zeros(flat.shape.concatenate(x.shape), dtype=x.dtype.base_dtype)
+    return registry.finish(g, _symbolic_gradient.op_def, g._op_scope("hessians"),
+                           [[x], [], list(p.side)], {"plan": p, "jacobian": True})[0]
+
+
+def _double_shape(x):
+    dims = x.shape._dims
+    if dims is not None and None not in dims:
+        return list(dims) * 2
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.shape_ops import shape
+    s = shape(x)
+    return concat([s, s], 0)
+
+
+# ---- registration API -----------------------------------------------------------------------
+_REGISTERED = {}
+
+
+class RegisterGradient:
+    """`@tf.RegisterGradient("Name")`: records a gradient function under `Name`.
+
+    Gradients come from JAX; a registered function is kept so that code registering one
+    runs, and `gradient_override_map` to it is accepted.
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, f):
+        if self._op_type in _REGISTERED:
+            raise KeyError("Registering two gradient with name '%s'! (Previous registration "
+                           "was in %s)" % (self._op_type, _REGISTERED[self._op_type][1]))
+        _REGISTERED[self._op_type] = (f, getattr(f, "__module__", "?"))
+        return f
+
+
+def NotDifferentiable(op_type):
+    """`tf.NotDifferentiable("Op")`: gradients do not flow through ops of this type."""
+    if not isinstance(op_type, str):
+        raise TypeError("op_type must be a string")
+    NOT_DIFFERENTIABLE.add(op_type)
+
+
+no_gradient = NotDifferentiable
