@@ -39,7 +39,7 @@ def _identity_n(input):  # noqa: A002
 
 def identity_n(input, name=None):  # noqa: A002
     """`tf.identity_n`: one IdentityN op passing several tensors through."""
-    return _identity_n([convert_to_tensor(x) for x in input], name=name or "IdentityN")
+    return _identity_n(list(input), name=name or "IdentityN")
 
 
 @op("StopGradient", types={"input": ANY})
@@ -63,26 +63,38 @@ def _reshape_shape(tensor, shape):
 
 
 def _infer_minus_one(din, out):
-    """Fills the one unknown output dim when the element counts tell it (TF's Reshape rule)."""
-    known_out = int(np.prod([d for d in out if d is not None]))
-    unknown_out = [i for i, d in enumerate(out) if d is None]
+    """TF's SetOutputShapeForReshape: infers one unknown dim on either side from the counts."""
     if din is None:
         return out
-    known_in = int(np.prod([d for d in din if d is not None]))
-    n_unknown_in = sum(d is None for d in din)
-    if n_unknown_in == 0 and not unknown_out and known_in != known_out:
-        raise ShapeError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
-                         % (known_in, dims_text(out), known_out))
-    if len(unknown_out) != 1 or n_unknown_in:
+    out_known, out_unknown = _known_count(out)
+    in_known, in_unknown = _known_count(din)
+    if len(out_unknown) > 1 or len(in_unknown) > 1:
         return out
-    if known_out == 0 or known_in % known_out:
-        if known_out == 0 and known_in == 0:
-            return out
-        raise ShapeError("Dimension size must be evenly divisible by %d but is %d"
-                         % (known_out, known_in))
-    out = list(out)
-    out[unknown_out[0]] = known_in // known_out
-    return tuple(out)
+    if not in_unknown and not out_unknown:
+        if in_known != out_known:
+            raise ShapeError("Cannot reshape a tensor with %d elements to shape %s (%d elements)"
+                             % (in_known, dims_text(out), out_known))
+    elif not in_unknown and out_known > 0:
+        out = list(out)
+        out[out_unknown[0]] = _divide(in_known, out_known)
+        return tuple(out)
+    elif in_unknown and not out_unknown and in_known != 0:
+        _divide(out_known, in_known)
+    return out
+
+
+def _known_count(dims):
+    """(product of the known dims, positions of the unknown ones)."""
+    n = 1
+    for d in dims:
+        n *= 1 if d is None else d
+    return n, [i for i, d in enumerate(dims) if d is None]
+
+
+def _divide(n, by):
+    if n % by:
+        raise ShapeError("Dimension size must be evenly divisible by %d but is %d" % (by, n))
+    return n // by
 
 
 @op("Reshape", infer=_reshape_shape, types={"shape": INDEX})
@@ -109,7 +121,7 @@ def _expand_dims_shape(input, dim):  # noqa: A002
         return spec(None, input.dtype.base_dtype)
     r = len(dims)
     if d is None:
-        return spec((None,) * (r + 1), input.dtype.base_dtype)
+        return spec(None, input.dtype.base_dtype)
     a = int(d.reshape(-1)[0])
     if not -1 - r <= a <= r:
         raise ShapeError("dim %d not in the interval [%d, %d]." % (a, -1 - r, r))
@@ -237,8 +249,7 @@ def _broadcast_to_shape(input, shape):  # noqa: A002
         pad = (None,) * (len(out) - len(dims))
         for i, (a, b) in enumerate(zip(pad + dims, out)):
             if a is not None and b is not None and a != 1 and a != b:
-                raise ShapeError("Incompatible shapes: %s vs. %s" % (dims_text(dims),
-                                                                    dims_text(out)))
+                raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
     return spec(out, input.dtype.base_dtype)
 
 

@@ -15,6 +15,17 @@ from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
 DATA_DEPENDENT_SHAPES = frozenset({"Where", "Unique", "UniqueWithCounts", "ListDiff"})
 
 
+def host_value(x, op_type):
+    """`x` as a NumPy array; a traced value cannot give a data-dependent shape under XLA."""
+    try:
+        return np.asarray(x)
+    except Exception:  # noqa: BLE001 - jax raises its own TracerArrayConversionError
+        raise NotImplementedError(
+            "%s has an output whose size depends on the input values, which a compiled (XLA) "
+            "program cannot have; its input must be known when the run is traced (a constant "
+            "or a value computed only from constants)." % op_type) from None
+
+
 # ---- gather ---------------------------------------------------------------------------------
 def _gather_shape(params, indices, axis, *, batch_dims=0):
     p, i = dims_of(params), dims_of(indices)
@@ -139,7 +150,7 @@ def _where_shape(input):  # noqa: A002
 
 @op("Where", infer=_where_shape, types={"input": ANY})
 def _where_op(input):  # noqa: A002
-    return np.argwhere(np.asarray(input)).astype(np.int64)
+    return np.argwhere(host_value(input, "Where")).astype(np.int64)
 
 
 def _select_shape(condition, t, e):
@@ -249,7 +260,7 @@ def _unique_shape(x, *, out_idx):
 
 @op("Unique", infer=_unique_shape, types={"x": ANY}, multi=True)
 def _unique_op(x, *, out_idx):
-    y, first, inv = np.unique(np.asarray(x), return_index=True, return_inverse=True)
+    y, first, inv = np.unique(host_value(x, "Unique"), return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # TF keeps first-occurrence order
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
@@ -284,8 +295,8 @@ def _list_diff_shape(x, y, *, out_idx):
 
 @op("ListDiff", infer=_list_diff_shape, multi=True)
 def _list_diff(x, y, *, out_idx):
-    x = np.asarray(x)
-    keep = ~np.isin(x, np.asarray(y))
+    x = host_value(x, "ListDiff")
+    keep = ~np.isin(x, host_value(y, "ListDiff"))
     return x[keep], np.nonzero(keep)[0].astype(out_idx.as_numpy_dtype)
 
 

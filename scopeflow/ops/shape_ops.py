@@ -156,10 +156,19 @@ def _filled(shape, value, dtype, name, default):
 def _constant_if_small(value, shape, dtype, name):
     try:
         if np.prod(shape) < 1000:
-            return constant(value, shape=shape, dtype=dtype, name=name)
+            dims = [_int_dim(d) for d in shape]  # TF's make_tensor_proto: an int is no shape
+            return constant(value, shape=dims, dtype=dtype, name=name)
     except (NotImplementedError, TypeError):
         pass
     return None
+
+
+def _int_dim(d):
+    d = getattr(d, "value", d)
+    if d is None:
+        raise TypeError("int() argument must be a string, a bytes-like object or a real number, "
+                        "not 'NoneType'")
+    return int(d)
 
 
 def _zero(dtype):
@@ -306,9 +315,7 @@ def _one_hot_shape(indices, depth, on_value, off_value, *, axis=-1):
     dims = dims_of(indices)
     if dims is None:
         return spec(None, on_value.dtype.base_dtype)
-    a = len(dims) if axis == -1 else axis
-    if a > len(dims):
-        raise ShapeError("Shape must be at least rank %d but is rank %d" % (a, len(dims)))
+    a = (axis + len(dims) + 1) % (len(dims) + 1)  # TF's C++ modulo, also past the end
     return spec(dims[:a] + (depth_dim,) + dims[a:], on_value.dtype.base_dtype)
 
 

@@ -206,7 +206,7 @@ def _dynamic_strided_slice(x, begin, st, masks):
         else:
             raise NotImplementedError("strided_slice with run-time begin/end values needs a "
                                       "static slice size; use tf.slice with a fixed size")
-    static = tuple(slice(None) if isinstance(t, tuple) else t for t in idx)
+    static = tuple(builtins.slice(None) if isinstance(t, tuple) else t for t in idx)
     positions = _dyn_axes(idx, x.ndim)
     out = x
     for axis, value in reversed(positions):
