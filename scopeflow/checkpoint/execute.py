@@ -1,0 +1,101 @@
+"""Saving and restoring through a Session, driven by the Saver's ops in the graph.
+
+`save` finds the SaveV2 ops behind the SaverDef's save tensor, fetches the tensors they save
+in one `Session.run` and writes the bundle. `restore` finds the RestoreV2 ops behind the
+restore op, reads their tensors from the bundle and runs the restore op with those outputs
+fed, so the Assign ops move the values into the Session's variables. Both work the same for
+a Saver built here and for one recreated from an imported SaverDef.
+
+>>> # save(sess, saver_def, "/tmp/model")  ->  "/tmp/model"
+"""
+
+import os
+
+import numpy as np
+
+from scopeflow import errors
+from scopeflow.checkpoint import io_ops
+from scopeflow.checkpoint.bundle import BundleReader
+
+
+def _ops_behind(root, op_type, stop=()):
+    """Ops of `op_type` reachable from `root` through data and control inputs."""
+    found, seen, stack = [], set(), [root]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op.type == op_type:
+            found.append(op)
+            continue
+        if op.type in stop:
+            continue
+        stack.extend(t.op for t in op.inputs)
+        stack.extend(op.control_inputs)
+    return sorted(found, key=lambda o: o._id)
+
+
+def _strings(t):
+    from scopeflow.ops.constant import constant_value
+    value = constant_value(t)
+    if value is None:
+        raise errors.UnimplementedError(None, None, "%s: tensor names must be graph constants"
+                                        % t.op.name)
+    return [x.decode() if isinstance(x, bytes) else str(x) for x in np.reshape(value, -1)]
+
+
+def save(sess, save_tensor, checkpoint_file):
+    """Writes every tensor the SaveV2 ops behind `save_tensor` save; returns the prefix."""
+    names, specs, tensors, dtypes = [], [], [], []
+    for op in _ops_behind(save_tensor.op, "SaveV2", stop=("VariableV2",)):
+        names += _strings(op.inputs[1])
+        specs += _strings(op.inputs[2])
+        tensors += op.inputs[3:]
+        dtypes += [t.dtype.base_dtype for t in op.inputs[3:]]
+    values = sess.run(tensors) if tensors else []
+    _make_parent(checkpoint_file)
+    io_ops.write_bundle_entries(checkpoint_file, names, specs, [np.asarray(v) for v in values],
+                                dtypes)
+    return checkpoint_file
+
+
+def _make_parent(prefix):
+    """TF's BundleWriter creates the prefix's folder, one level only."""
+    folder = os.path.dirname(prefix)
+    if folder and not os.path.isdir(folder):
+        try:
+            os.mkdir(folder)
+        except FileNotFoundError:
+            raise errors.NotFoundError(None, None, "Failed to create a directory: %s; No such "
+                                       "file or directory" % folder) from None
+
+
+def restore(sess, restore_op, save_path):
+    """Runs `restore_op` with the RestoreV2 outputs behind it read from `save_path`."""
+    reader = BundleReader(save_path)
+    feeds = {}
+    for op in _ops_behind(restore_op, "RestoreV2"):
+        names, specs = _strings(op.inputs[1]), _strings(op.inputs[2])
+        for out, name, spec, dtype in zip(op.outputs, names, specs, op.get_attr("dtypes")):
+            try:
+                value = io_ops.read_tensor(reader, name, spec, dtype)
+            except errors.OpError as e:
+                raise type(e)(None, op, "%s\n\t [[{{node %s}}]]" % (e.message, op.name)) from None
+            _check_assign_shapes(out, value)
+            feeds[out] = value
+    sess.run(restore_op, feeds)
+
+
+def _check_assign_shapes(restored, value):
+    """TF's Assign error for a restored value whose shape differs from its variable's."""
+    for consumer in restored.consumers():
+        if consumer.type != "Assign" or not consumer._attrs.get("validate_shape", True):
+            continue
+        dims = consumer.inputs[0].shape._dims
+        if dims is not None and None not in dims and tuple(dims) != np.shape(value):
+            raise errors.InvalidArgumentError(
+                None, consumer, "Assign requires shapes of both tensors to match. lhs shape= "
+                "[%s] rhs shape= [%s]\n\t [[{{node %s}}]]" % (
+                    ",".join(map(str, dims)), ",".join(map(str, np.shape(value))),
+                    consumer.name))

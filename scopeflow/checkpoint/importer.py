@@ -1,0 +1,229 @@
+"""`tf.import_graph_def`: recreates a GraphDef's nodes as ops of the default graph.
+
+Each NodeDef becomes an op through the registry (its shape rule gives the outputs), under the
+`import/` scope (or `name`); inputs may be replaced through `input_map`; attrs are decoded from
+AttrValues and passed on as the kernel's keyword arguments. Nodes are created inputs first.
+
+>>> import scopeflow as tf
+>>> g = tf.Graph()
+>>> with g.as_default():
+...     _ = tf.identity(tf.constant(1.0, name="c"), name="i")
+>>> [t.name for t in import_graph_def(g.as_graph_def(), return_elements=["i:0"])]
+['import/i:0']
+"""
+
+import functools
+import inspect
+import socket
+
+from tensorboard.compat.proto import graph_pb2
+
+from scopeflow import errors
+from scopeflow.checkpoint.attrs import decode_attr
+from scopeflow.core import naming
+from scopeflow.core.device import canonical
+from scopeflow.core.frame import default_graph
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import registry
+
+_NOT_REGISTERED = ("Op type not registered '%s' in binary running on %s. Make sure the Op and "
+                   "Kernel are registered in the binary running in this process. Note that if "
+                   "you are loading a saved graph which used ops from tf.contrib (e.g. "
+                   "`tf.contrib.resampler`), accessing should be done before importing the "
+                   "graph, as contrib ops are lazily registered when the module is first "
+                   "accessed.")
+
+
+def _tensor_key(name):
+    name = name.lstrip("^")
+    return name if ":" in name else name + ":0"
+
+
+def _split_input(name):
+    """(op name, output index, is control) of a NodeDef input string."""
+    if name.startswith("^"):
+        return name[1:], -1, True
+    op_name, _, idx = name.partition(":")
+    return op_name, int(idx) if idx else 0, False
+
+
+def _order(nodes):
+    """NodeDefs ordered so that each comes after its inputs (stable otherwise)."""
+    by_name = {n.name: n for n in nodes}
+    for n in nodes:
+        for i in n.input:
+            if _split_input(i)[0] not in by_name:
+                raise ValueError("Node '%s': Unknown input node '%s'" % (n.name, i))
+    done, out = set(), []
+    for root in nodes:
+        stack = [(root, False)]
+        while stack:
+            node, expanded = stack.pop()
+            if node.name in done:
+                continue
+            if expanded:
+                done.add(node.name)
+                out.append(node)
+                continue
+            stack.append((node, True))
+            for i in reversed(node.input):
+                dep = by_name[_split_input(i)[0]]
+                if dep.name not in done:
+                    stack.append((dep, False))
+    return out
+
+
+@functools.cache
+def _attr_names(rec):
+    """Keyword-only parameters of the kernel (its attrs); None when it takes **kwargs."""
+    params = inspect.signature(rec.kernel).parameters.values()
+    if any(p.kind == p.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params if p.kind == p.KEYWORD_ONLY)
+
+
+def _kernel_attrs(rec, node):
+    names = _attr_names(rec)
+    return {k: decode_attr(v) for k, v in node.attr.items()
+            if not k.startswith("_") and (names is None or k in names)}
+
+
+def _group_inputs(rec, node, tensors):
+    """Splits a node's data inputs over the kernel's args (list args take several)."""
+    if not rec.list_args:
+        return list(tensors)
+    sizes = _list_sizes(rec, node, len(tensors))
+    groups, pos = [], 0
+    for arg in rec.args:
+        if arg in rec.list_args:
+            n = sizes[arg]
+            groups.append(list(tensors[pos:pos + n]))
+            pos += n
+        elif pos < len(tensors):
+            groups.append(tensors[pos])
+            pos += 1
+    return groups
+
+
+def _list_sizes(rec, node, total):
+    """Lengths of the list args: from TF's signature attrs, else the inputs left over."""
+    from scopeflow.summary.graph_def import _signature
+    sig = _signature(node.op)
+    sizes = {}
+    if sig is not None:
+        for name, count, _, list_attr in sig[0]:
+            if name in rec.list_args and count and count in node.attr:
+                sizes[name] = node.attr[count].i
+            elif name in rec.list_args and list_attr and list_attr in node.attr:
+                sizes[name] = len(node.attr[list_attr].list.type)
+    missing = [a for a in rec.args if a in rec.list_args and a not in sizes]
+    if missing:
+        rest = total - sum(sizes.values()) - (len(rec.args) - len(rec.list_args))
+        for a in missing:
+            sizes[a] = rest // len(missing)
+    return sizes
+
+
+class _Import:
+    """State of one import: names of created ops and the input map."""
+
+    def __init__(self, graph, prefix, input_map, uniquify):
+        self.graph = graph
+        self.prefix = prefix
+        self.input_map = input_map
+        self.uniquify = uniquify
+        self.names = {}  # node name -> created Operation
+        self.used_map = set()
+
+    def new_name(self, node_name):
+        full = self.prefix + node_name
+        if self.uniquify:
+            return naming.unique_name(self.graph._names_in_use, "", full)
+        naming.unique_name(self.graph._names_in_use, "", full)
+        return full
+
+    def input_tensor(self, node, position, text):
+        op_name, idx, _ = _split_input(text)
+        produced = self.names[op_name]._outputs[idx]
+        key = "%s:%d" % (op_name, idx)
+        mapped = self.input_map.get(key)
+        if mapped is None:
+            return produced
+        self.used_map.add(key)
+        if mapped.dtype.base_dtype is not produced.dtype.base_dtype:
+            from scopeflow.checkpoint.io_ops import type_string
+            raise ValueError("Input %d of node %s was passed %s from %s incompatible with "
+                             "expected %s." % (position, self.prefix + node.name,
+                                               type_string(mapped.dtype), mapped.name,
+                                               type_string(produced.dtype)))
+        return mapped
+
+    def create(self, node):
+        rec = registry.REGISTRY.get(node.op)
+        if rec is None:
+            raise errors.NotFoundError(None, None, _NOT_REGISTERED
+                                       % (node.op, socket.gethostname()))
+        data = [i for i in node.input if not i.startswith("^")]
+        tensors = [self.input_tensor(node, k, t) for k, t in enumerate(data)]
+        full = self.new_name(node.name)
+        registry.finish(self.graph, rec, full, _group_inputs(rec, node, tensors),
+                        _kernel_attrs(rec, node))
+        op = self.graph._ops_by_name[full]
+        for c in node.input:
+            if c.startswith("^"):
+                op._add_control_input(self.names[c[1:]])
+        if node.device:
+            op._device = canonical(node.device)
+        if "_class" in node.attr:
+            op._colocation = [self._renamed(s.decode()[5:]) for s in node.attr["_class"].list.s
+                              if s.startswith(b"loc:@")]
+        self.names[node.name] = op
+        return op
+
+    def _renamed(self, name):
+        op = self.names.get(name)
+        return op.name if op is not None else self.prefix + name
+
+
+def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
+                     op_dict=None, producer_op_list=None):
+    """Adds the nodes of `graph_def` to the default graph; returns `return_elements`."""
+    if not isinstance(graph_def, graph_pb2.GraphDef) and \
+            type(graph_def).__name__ != "GraphDef":
+        raise TypeError("Argument `graph_def` must be a GraphDef proto.")
+    from scopeflow.api._core import name_scope
+    input_map = {_tensor_key(k): v for k, v in (input_map or {}).items()}
+    for k, v in input_map.items():
+        if not isinstance(v, Tensor):
+            raise TypeError("Argument `input_map` must be a dictionary of Tensors, but "
+                            "its values for %s is %r." % (k, v))
+    graph = default_graph()
+    with name_scope(name, "import", list(input_map.values())) as scope:
+        state = _Import(graph, scope, input_map, uniquify=not scope)
+        nodes = _order(list(graph_def.node))
+        missing = sorted(k for k in input_map if k.split(":")[0] not in
+                         {n.name for n in nodes})
+        if missing:
+            raise ValueError("Attempted to map inputs that were not found in graph_def: [%s]"
+                             % ", ".join(missing))
+        for node in nodes:
+            state.create(node)
+    return _returns(state, return_elements)
+
+
+def _returns(state, return_elements):
+    if return_elements is None:
+        return None
+    out = []
+    for el in return_elements:
+        op_name, idx, _ = _split_input(el)
+        op = state.names.get(op_name)
+        if ":" in el:
+            if op is None or idx >= len(op._outputs):
+                raise ValueError("Requested return tensor '%s' not found in graph def" % el)
+            out.append(op._outputs[idx])
+        else:
+            if op is None:
+                raise ValueError("Requested return node '%s' not found in graph def" % el)
+            out.append(op)
+    return out
