@@ -159,7 +159,10 @@ class BaseSession:
             prog = plan.prog
             entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
             plan.entry, plan.shapes, plan.state_version = entry, shapes, self._state_version
-        values = _run_entry(self, entry, feeds)
+        runner = entry.runner
+        if runner is None:
+            runner = entry.runner = _runner(entry)
+        values = runner(self, feeds)
         if plan.single:
             return values[0]
         out = []
@@ -300,26 +303,54 @@ def _session_for(session, graph, kind="tensor"):
 
 
 # ---- executing a compiled entry ---------------------------------------------------------------
-def _run_entry(sess, entry, feeds):
-    """Calls the compiled program of `entry`; commits variable writes; numpy fetch values."""
-    outs = ()
-    if entry.call is not None:
-        with sess._lock:
-            state = sess._state
-            args = [state[v] for v in entry.var_in]
-            if entry.feed_pos:
-                args.extend([feeds[i] for i in entry.feed_pos])
-            if entry.rng_ops:
-                args.append(_rng_words(sess, entry.rng_ops))
-            outs = entry.call(*args)
-            if entry.checks:
-                _verify(entry, outs)
-            if entry.var_out:
-                for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
-                    state[v] = x
-                if entry.new_state:
-                    sess._state_version += 1
-    return [_numpy(outs[x]) if kind == "dyn" else _copy(x) for kind, x in entry.fetch_kinds]
+def _runner(entry):
+    """`run(sess, feeds) -> fetched values` for `entry`, with only the work it needs."""
+    call, feed_pos = entry.call, entry.feed_pos
+    read = _reader(entry.fetch_kinds)
+    if call is None:
+        return lambda sess, feeds: read(())
+    if entry.var_in or entry.var_out or entry.rng_ops or entry.checks:
+        def stateful(sess, feeds):
+            return read(_call_with_state(sess, entry, feeds))
+        return stateful
+    if not feed_pos:
+        return lambda sess, feeds: read(call())
+    return lambda sess, feeds: read(call(*[feeds[i] for i in feed_pos]))
+
+
+def _reader(kinds):
+    """outputs -> fetched numpy values (scalars for 0-d, writable arrays otherwise)."""
+    if len(kinds) == 1 and kinds[0][0] == "dyn" and kinds[0][1] == 0:
+        if kinds[0][2] == 0:
+            return lambda outs: [np.asarray(outs[0])[()]]
+        return lambda outs: [np.array(outs[0])]
+    parts = [(k[1], k[2] == 0) if k[0] == "dyn" else (-1, k[1]) for k in kinds]
+
+    def read(outs):
+        return [(np.asarray(outs[i])[()] if x is True else np.array(outs[i])) if i >= 0 else
+                (x[()] if x.ndim == 0 else x.copy()) for i, x in parts]
+
+    return read
+
+
+def _call_with_state(sess, entry, feeds):
+    """Calls `entry` on the Session's variables; commits what it wrote (checks passing)."""
+    with sess._lock:
+        state = sess._state
+        args = [state[v] for v in entry.var_in]
+        if entry.feed_pos:
+            args.extend([feeds[i] for i in entry.feed_pos])
+        if entry.rng_ops:
+            args.append(_rng_words(sess, entry.rng_ops))
+        outs = entry.call(*args)
+        if entry.checks:
+            _verify(entry, outs)
+        if entry.var_out:
+            for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
+                state[v] = x
+            if entry.new_state:
+                sess._state_version += 1
+    return outs
 
 
 def _rng_words(sess, ops):
@@ -342,12 +373,3 @@ def _verify(entry, outs):
             data = [np.asarray(outs[pos + k]) for k in range(len(c.data))]
             raise run_error(c.exc, c.op, c.text(data))
         pos += len(c.data)
-
-
-def _numpy(x):
-    a = np.asarray(x)
-    return a[()] if a.ndim == 0 else a.copy()
-
-
-def _copy(a):
-    return a[()] if a.ndim == 0 else a.copy()

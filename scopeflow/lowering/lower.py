@@ -14,7 +14,6 @@ import dataclasses
 import jax
 import jax.numpy as jnp
 import numpy as np
-from jax.extend.core import jaxpr_as_fun
 
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
@@ -175,11 +174,12 @@ class Entry:
     var_in: tuple  # variable ops read from the Session, argument order
     var_out: tuple  # variable ops written, output order
     feed_pos: tuple  # indices into the plan's feeds passed as arguments
-    fetch_kinds: tuple  # per fetched tensor: ("dyn", i) | ("static", value)
+    fetch_kinds: tuple  # per fetched tensor: ("dyn", output index, ndim) | ("static", value)
     n_dyn: int
     checks: tuple  # Check objects (ok flags and data are outputs)
     rng_ops: tuple  # ops whose counters form rng_data[1:]
     new_state: bool  # a run changes which variables are initialized or their shapes
+    runner: object = None  # the Session's specialised caller, made on first use
 
 
 def build(program, state, feeds):
@@ -212,17 +212,29 @@ def _build(program, state, feeds, n_rng):
     if closed.jaxpr.outvars:
         donate = () if info["checks"] else tuple(
             i for i, v in enumerate(var_in) if v in written)
-        fn = _narrowed(jaxpr_as_fun(closed), var_all, var_avals, read, len(feed_pos),
+        fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos),
                        rng_aval if not use_rng else None)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
         if use_rng:
             in_avals.append(rng_aval)
-        call = jax.jit(fn, donate_argnums=donate).lower(*in_avals).compile()
+        call = _fast(jax.jit(fn, donate_argnums=donate).lower(*in_avals).compile())
         cache.stats["compiles"] += 1
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state)
+
+
+def _fast(compiled):
+    """The compiled executable's C++ entry point (skips a Python frame per run)."""
+    try:
+        return compiled._executable.create_cpp_call(compiled._params) or compiled
+    except Exception:  # noqa: BLE001 - private API moved: the public call works too
+        return compiled
+
+
+def _as_fun(closed):
+    return lambda *args: jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
 
 
 def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval):
@@ -263,7 +275,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info):
             ctx.op = _RetvalNode(t)
             v = ctx.read(v)
         if isinstance(v, _Tracer):
-            kinds.append(("dyn", len(dyn)))
+            kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)
         else:
             kinds.append(("static", _static(v, t)))
