@@ -1,0 +1,1 @@
+"""Training: optimizers and their update ops, slots, global step, schedules, moving averages."""

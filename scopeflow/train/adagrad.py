@@ -1,0 +1,59 @@
+"""`tf.train.AdagradOptimizer` and its op `ApplyAdagrad`; slot `accumulator` (`w/Adagrad`)."""
+
+import jax.numpy as jnp
+
+from scopeflow.train.apply_op import apply_op
+from scopeflow.train.optimizer import Optimizer, cast_like
+
+
+@apply_op("ApplyAdagrad", refs=("var", "accum"))
+def apply_adagrad(ctx, var, accum, lr, grad, *, use_locking=False, update_slots=True):
+    acc = ctx.read(accum)
+    if update_slots:
+        acc = ctx.write(accum, acc + jnp.square(grad))
+    return ctx.write(var, ctx.read(var) - lr * grad / jnp.sqrt(acc))
+
+
+def fill_like(v, value, dtype):
+    """An initializer-callable filling `v`'s (dynamic) shape with `value`."""
+    def init(*args, **kwargs):
+        from scopeflow.ops.math import cast
+        from scopeflow.ops.shape_ops import fill, shape
+        return cast(fill(shape(v), value), dtype)
+
+    return init
+
+
+class AdagradOptimizer(Optimizer):
+    """Adagrad; the accumulator starts at `initial_accumulator_value`."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1, use_locking=False,
+                 name="Adagrad"):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError("initial_accumulator_value must be positive: %s"
+                             % initial_accumulator_value)
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._initial_accumulator_value = initial_accumulator_value
+        self._learning_rate_tensor = None
+
+    def _create_slots(self, var_list):
+        from scopeflow.ops.init_ops import constant_initializer
+        for v in var_list:
+            dtype = v.dtype.base_dtype
+            if v.get_shape().is_fully_defined():
+                init = constant_initializer(self._initial_accumulator_value, dtype=dtype)
+            else:
+                init = fill_like(v, self._initial_accumulator_value, dtype)
+            self._get_or_make_slot_with_initializer(v, init, v.get_shape(), dtype,
+                                                    "accumulator", self._name)
+
+    def _prepare(self):
+        from scopeflow.ops.constant import convert_to_tensor
+        lr = self._call_if_callable(self._learning_rate)
+        self._learning_rate_tensor = convert_to_tensor(lr, name="learning_rate")
+
+    def _apply_dense(self, grad, var):
+        return apply_adagrad(var, self.get_slot(var, "accumulator"),
+                             cast_like(self._learning_rate_tensor, var), grad,
+                             use_locking=self._use_locking)

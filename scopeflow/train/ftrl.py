@@ -1,0 +1,120 @@
+"""`tf.train.FtrlOptimizer` (FTRL-Proximal) and its ops `ApplyFtrl`, `ApplyFtrlV2`;
+slots `accum` (`initial_accumulator_value`) and `linear`."""
+
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow.train.apply_op import apply_op
+from scopeflow.train.optimizer import Optimizer, cast_like
+
+
+def _power(x, lr_power):
+    # new_accum ** -lr_power, TF's sqrt for the default lr_power of -0.5
+    if isinstance(lr_power, np.ndarray) and float(lr_power) == -0.5:
+        return jnp.sqrt(x)
+    return jnp.power(x, -lr_power)
+
+
+def _ftrl(ctx, refs, grad, shrunk, hyper):
+    var, accum, linear = refs
+    lr, l1, l2, lr_power = hyper
+    w, acc = ctx.read(var), ctx.read(accum)
+    new_acc = acc + jnp.square(grad)
+    lin = ctx.write(linear, ctx.read(linear) + shrunk
+                    - (_power(new_acc, lr_power) - _power(acc, lr_power)) / lr * w)
+    x = jnp.clip(lin, -l1, l1) - lin
+    y = _power(new_acc, lr_power) / lr + 2 * l2
+    ctx.write(accum, new_acc)
+    return ctx.write(var, x / y)
+
+
+@apply_op("ApplyFtrl", refs=("var", "accum", "linear"))
+def apply_ftrl(ctx, var, accum, linear, grad, lr, l1, l2, lr_power, *, use_locking=False,
+               multiply_linear_by_lr=False):
+    return _ftrl(ctx, (var, accum, linear), grad, grad, (lr, l1, l2, lr_power))
+
+
+@apply_op("ApplyFtrlV2", refs=("var", "accum", "linear"))
+def apply_ftrl_v2(ctx, var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power, *,
+                  use_locking=False, multiply_linear_by_lr=False):
+    shrunk = grad + 2 * l2_shrinkage * ctx.read(var)
+    return _ftrl(ctx, (var, accum, linear), grad, shrunk, (lr, l1, l2, lr_power))
+
+
+_CHECKS = (("initial_accumulator_value", "initial_accumulator_value %f needs to be positive or "
+            "zero", lambda x: x < 0.0),
+           ("learning_rate_power", "learning_rate_power %f needs to be negative or zero",
+            lambda x: x > 0.0),
+           ("l1", "l1_regularization_strength %f needs to be positive or zero",
+            lambda x: x < 0.0),
+           ("l2", "l2_regularization_strength %f needs to be positive or zero",
+            lambda x: x < 0.0),
+           ("l2_shrinkage", "l2_shrinkage_regularization_strength %f needs to be positive or "
+            "zero", lambda x: x < 0.0))
+
+
+class FtrlOptimizer(Optimizer):
+    """FTRL-Proximal (McMahan et al.), with optional L2 shrinkage."""
+
+    def __init__(self, learning_rate, learning_rate_power=-0.5, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="Ftrl", accum_name=None, linear_name=None,
+                 l2_shrinkage_regularization_strength=0.0, beta=None):
+        super().__init__(use_locking, name)
+        given = {"initial_accumulator_value": initial_accumulator_value,
+                 "learning_rate_power": learning_rate_power, "l1": l1_regularization_strength,
+                 "l2": l2_regularization_strength,
+                 "l2_shrinkage": l2_shrinkage_regularization_strength}
+        for key, text, bad in _CHECKS:
+            if bad(given[key]):
+                raise ValueError(text % given[key])
+        self._learning_rate = learning_rate
+        self._learning_rate_power = learning_rate_power
+        self._initial_accumulator_value = initial_accumulator_value
+        self._l1_regularization_strength = l1_regularization_strength
+        self._l2_regularization_strength = l2_regularization_strength
+        self._beta = 0.0 if beta is None else beta
+        self._l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+        self._accum_name = accum_name
+        self._linear_name = linear_name
+
+    def _create_slots(self, var_list):
+        def accum_init(shape, dtype=None, partition_info=None):
+            from scopeflow.ops.shape_ops import ones
+            return ones(shape=shape, dtype=dtype) * self._initial_accumulator_value
+
+        for v in var_list:
+            self._get_or_make_slot_with_initializer(v, accum_init, v.shape, v.dtype.base_dtype,
+                                                    "accum", self._accum_name or self._name)
+            self._zeros_slot(v, "linear", self._linear_name or self._name)
+
+    def _prepare(self):
+        from scopeflow.ops.constant import convert_to_tensor
+        from scopeflow.ops.math import maximum
+        self._learning_rate_tensor = convert_to_tensor(self._learning_rate,
+                                                       name="learning_rate")
+        self._l1_regularization_strength_tensor = convert_to_tensor(
+            self._l1_regularization_strength, name="l1_regularization_strength")
+        adjusted = self._l2_regularization_strength + self._beta / (
+            2.0 * maximum(self._learning_rate, 1e-36))
+        self._adjusted_l2_regularization_strength_tensor = convert_to_tensor(
+            adjusted, name="adjusted_l2_regularization_strength")
+        self._beta_tensor = convert_to_tensor(self._beta, name="beta")
+        self._l2_shrinkage_regularization_strength_tensor = convert_to_tensor(
+            self._l2_shrinkage_regularization_strength,
+            name="l2_shrinkage_regularization_strength")
+        self._learning_rate_power_tensor = convert_to_tensor(self._learning_rate_power,
+                                                             name="learning_rate_power")
+
+    def _apply_dense(self, grad, var):
+        accum, linear = self.get_slot(var, "accum"), self.get_slot(var, "linear")
+        head = [cast_like(t, var) for t in (self._learning_rate_tensor,
+                                            self._l1_regularization_strength_tensor,
+                                            self._adjusted_l2_regularization_strength_tensor)]
+        power = cast_like(self._learning_rate_power_tensor, var)
+        if self._l2_shrinkage_regularization_strength <= 0.0:
+            return apply_ftrl(var, accum, linear, grad, *head, power,
+                              use_locking=self._use_locking)
+        shrink = cast_like(self._l2_shrinkage_regularization_strength_tensor, var)
+        return apply_ftrl_v2(var, accum, linear, grad, *head, shrink, power,
+                             use_locking=self._use_locking)

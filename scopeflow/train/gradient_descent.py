@@ -1,0 +1,33 @@
+"""`tf.train.GradientDescentOptimizer` and its op `ApplyGradientDescent`: var -= lr * grad."""
+
+from scopeflow.train.apply_op import apply_op
+from scopeflow.train.optimizer import Optimizer, as_op, cast_like
+
+
+@apply_op("ApplyGradientDescent", refs=("var",))
+def apply_gradient_descent(ctx, var, alpha, delta, *, use_locking=False):
+    return ctx.write(var, ctx.read(var) - alpha * delta)
+
+
+class GradientDescentOptimizer(Optimizer):
+    """Plain gradient descent.
+
+    >>> import scopeflow as tf
+    >>> w = tf.get_variable("w", initializer=[1.0])
+    >>> tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(w * w)).type
+    'NoOp'
+    """
+
+    def __init__(self, learning_rate, use_locking=False, name="GradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._learning_rate_tensor = None
+
+    def _prepare(self):
+        from scopeflow.ops.constant import convert_to_tensor
+        lr = self._call_if_callable(self._learning_rate)
+        self._learning_rate_tensor = convert_to_tensor(lr, name="learning_rate")
+
+    def _apply_dense(self, grad, var):
+        lr = cast_like(self._learning_rate_tensor, var)
+        return as_op(apply_gradient_descent(var, lr, grad, use_locking=self._use_locking))

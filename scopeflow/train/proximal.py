@@ -1,0 +1,85 @@
+"""`tf.train.ProximalGradientDescentOptimizer` and `ProximalAdagradOptimizer` (FOBOS with
+L1/L2 regularization) and their ops `ApplyProximalGradientDescent`, `ApplyProximalAdagrad`."""
+
+import jax.numpy as jnp
+
+from scopeflow.train.apply_op import apply_op
+from scopeflow.train.optimizer import Optimizer, as_op
+
+
+def _shrink(prox, lr, l1, l2):
+    """FOBOS step: soft-threshold by lr * l1 (when l1 > 0), then scale by 1 / (1 + lr * l2)."""
+    soft = jnp.sign(prox) * jnp.maximum(jnp.abs(prox) - lr * l1, 0)
+    return jnp.where(l1 > 0, soft, prox) / (1 + lr * l2)
+
+
+@apply_op("ApplyProximalGradientDescent", refs=("var",))
+def apply_proximal_gradient_descent(ctx, var, alpha, l1, l2, delta, *, use_locking=False):
+    return ctx.write(var, _shrink(ctx.read(var) - delta * alpha, alpha, l1, l2))
+
+
+@apply_op("ApplyProximalAdagrad", refs=("var", "accum"))
+def apply_proximal_adagrad(ctx, var, accum, lr, l1, l2, grad, *, use_locking=False):
+    acc = ctx.write(accum, ctx.read(accum) + jnp.square(grad))
+    rate = lr / jnp.sqrt(acc)
+    return ctx.write(var, _shrink(ctx.read(var) - grad * rate, rate, l1, l2))
+
+
+class _Proximal(Optimizer):
+    def _prepare(self):
+        from scopeflow.ops.constant import convert_to_tensor
+        self._learning_rate_tensor = convert_to_tensor(self._learning_rate,
+                                                       name="learning_rate")
+        self._l1_regularization_strength_tensor = convert_to_tensor(
+            self._l1_regularization_strength, name="l1_regularization_strength")
+        self._l2_regularization_strength_tensor = convert_to_tensor(
+            self._l2_regularization_strength, name="l2_regularization_strength")
+
+    def _hyper(self):
+        return (self._learning_rate_tensor, self._l1_regularization_strength_tensor,
+                self._l2_regularization_strength_tensor)
+
+
+class ProximalGradientDescentOptimizer(_Proximal):
+    """Gradient descent with a proximal L1/L2 step."""
+
+    def __init__(self, learning_rate, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, use_locking=False,
+                 name="ProximalGradientDescent"):
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._l1_regularization_strength = l1_regularization_strength
+        self._l2_regularization_strength = l2_regularization_strength
+
+    def _apply_dense(self, grad, var):
+        return as_op(apply_proximal_gradient_descent(var, *self._hyper(), grad,
+                                                     use_locking=self._use_locking))
+
+
+class ProximalAdagradOptimizer(_Proximal):
+    """Adagrad with a proximal L1/L2 step; slot `accumulator`."""
+
+    def __init__(self, learning_rate, initial_accumulator_value=0.1,
+                 l1_regularization_strength=0.0, l2_regularization_strength=0.0,
+                 use_locking=False, name="ProximalAdagrad"):
+        if initial_accumulator_value <= 0.0:
+            raise ValueError("initial_accumulator_value must be positive: %s"
+                             % initial_accumulator_value)
+        super().__init__(use_locking, name)
+        self._learning_rate = learning_rate
+        self._initial_accumulator_value = initial_accumulator_value
+        self._l1_regularization_strength = l1_regularization_strength
+        self._l2_regularization_strength = l2_regularization_strength
+
+    def _create_slots(self, var_list):
+        from scopeflow.core.frame import default_graph
+        from scopeflow.ops.constant import constant
+        for v in var_list:
+            with default_graph().colocate_with(v.op):
+                val = constant(self._initial_accumulator_value, shape=v.get_shape(),
+                               dtype=v.dtype.base_dtype)
+            self._get_or_make_slot(v, val, "accumulator", self._name)
+
+    def _apply_dense(self, grad, var):
+        return apply_proximal_adagrad(var, self.get_slot(var, "accumulator"), *self._hyper(),
+                                      grad, use_locking=self._use_locking)
