@@ -118,6 +118,9 @@ class VariableScope:
         """Fills `req` from this scope's defaults and asks the store (at the root name scope)."""
         from scopeflow.ops.constant import convert_to_tensor
         pick = _first_set
+        if not isinstance(req.name, str):  # TF fails in its name regex
+            raise TypeError("expected string or bytes-like object, got '%s'"
+                            % type(req.name).__name__)
         full_name = self._name + "/" + req.name if self._name else req.name
         g = default_graph()
         with g.name_scope(None):

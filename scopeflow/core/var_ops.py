@@ -67,8 +67,9 @@ def _make_from_fn(v, a, g, scope):
         v._initial_value = convert_to_tensor(value, name="initial_value", dtype=a.dtype)
     v._variable = _variable_op(variable_shape(a, v._initial_value), v._initial_value.dtype,
                                scope)
-    for o in g._ops[start:]:
-        o._colocation = [true_name]
+    ops = g._ops
+    for i in range(start, len(ops)):
+        ops[i]._colocation = [true_name]
 
 
 def _finish(v, a, g, scope):

@@ -109,7 +109,7 @@ def shape_tensor(shape):
     dtype = None
     if isinstance(shape, (tuple, list)):
         if not shape:
-            dtype = _dt.int32
+            dtype, shape = _dt.int32, np.zeros([0], np.int32)
         else:
             shape = tuple(map(dimension_value, shape))
     return convert_to_tensor(shape, dtype=dtype, name="shape")

@@ -1,0 +1,178 @@
+"""tf.get_variable: creation, sharing, TF's errors verbatim, regularizers, custom getters."""
+
+import numpy as np
+import pytest
+from scope_programs import check_tf
+
+PROGRAMS = [
+    """v = tf.get_variable("v", initializer=np.array([1, 2], dtype=np.int64))
+w = tf.get_variable("w", [2], dtype=tf.bool)
+s = tf.get_variable("s", [], dtype=tf.string)
+result = [v.dtype.name, v.shape, w.dtype.name, s.dtype.name,
+          [o.name for o in tf.get_default_graph().get_operations()]]""",
+    """v = tf.get_variable("v", [2], trainable=False)
+l = tf.get_local_variable("l", [2])
+m = tf.get_variable("m", [2], collections=[tf.GraphKeys.MODEL_VARIABLES,
+                                           tf.GraphKeys.GLOBAL_VARIABLES])
+result = [[x.name for x in tf.trainable_variables()], [x.name for x in tf.local_variables()],
+          [x.name for x in tf.global_variables()], [x.name for x in tf.model_variables()],
+          l.trainable, v.trainable]""",
+    "tf.get_variable('v', [None, 3])",
+    "tf.get_variable('v')",
+    "tf.get_variable('v', [2], initializer=[1., 2.])",
+    "tf.get_variable('v', initializer=[1, 2], dtype=tf.float32)",
+    """v = tf.get_variable("v", initializer=[1., 2.], dtype=tf.float32)
+result = [o.name for o in tf.get_default_graph().get_operations()]""",
+    "tf.get_variable('v', initializer=tf.placeholder(tf.float32, [None]))",
+    """v = tf.get_variable("v", initializer=tf.placeholder(tf.float32, [None]),
+                    validate_shape=False)
+result = [v.shape, [o.name for o in tf.get_default_graph().get_operations()]]""",
+    "tf.get_variable('v', [2], dtype=tf.complex64)",
+    """v = tf.get_variable("v", initializer=lambda: tf.ones([2]))
+result = [v.shape, [o.name for o in tf.get_default_graph().get_operations()]]""",
+    "tf.get_variable('v', [2], initializer=lambda: tf.ones([2]))",
+    """tf.get_variable("v", [2], initializer=lambda shape, dtype, partition_info: tf.ones(shape))
+result = [o.name for o in tf.get_default_graph().get_operations()]""",
+    "tf.get_variable('v', [2], custom_getter=3)",
+    "tf.get_variable(3, [2])",
+    """v = tf.get_variable("", [2])
+result = [v.name, [o.name for o in tf.get_default_graph().get_operations()]]""",
+    "tf.get_variable('a b', [2])",
+    "tf.get_variable('v', [2], reuse=True)",
+    """with tf.variable_scope("a"):
+    tf.get_variable("v", [3, 4])
+with tf.variable_scope("a", reuse=True):
+    tf.get_variable("v", [3, 5])""",
+    """with tf.variable_scope("a"):
+    tf.get_variable("v", [2])
+with tf.variable_scope("a", reuse=True):
+    tf.get_variable("v", [2], dtype=tf.int32)""",
+    """with tf.variable_scope("a"):
+    tf.get_variable("v", [1])
+with tf.variable_scope("a"):
+    tf.get_variable("v", [1])""",
+    """with tf.variable_scope("a", reuse=True):
+    tf.get_variable("v", [1])""",
+    """with tf.variable_scope("a"):
+    v = tf.Variable(1.0, name="v")
+    w = tf.get_variable("v", [1])
+result = [v.name, w.name]""",
+    """c = tf.constant([1., 2.])
+v = tf.get_variable("v", initializer=c)
+w = tf.get_variable("w", initializer=c * 2)
+result = [v.initial_value.name, w.initial_value.name,
+          [o.name for o in tf.get_default_graph().get_operations()]]""",
+    """with tf.variable_scope("s"):
+    v = tf.get_variable("v", [2], regularizer=lambda t: tf.reduce_sum(t))
+rl = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+result = [[r.name for r in rl], tf.convert_to_tensor(rl[0]).name]""",
+    """tf.get_variable("v", [2], regularizer=lambda t: None)
+result = len(tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES))""",
+    """seen = {}
+def getter(getter, name, *args, **kwargs):
+    seen.update(name=name, shape=list(kwargs["shape"]), trainable=kwargs["trainable"],
+                reuse=str(kwargs["reuse"]), dtype=kwargs["dtype"].name,
+                has_constraint="constraint" in kwargs)
+    return getter(name, *args, **kwargs)
+with tf.variable_scope("a", custom_getter=getter, reuse=tf.AUTO_REUSE):
+    tf.get_variable("v", [2, 3])
+result = seen""",
+    """def getter(getter, name, shape=None, **kwargs):
+    return getter(name + "_renamed", shape=shape, **kwargs)
+v = tf.get_variable("v", [1], custom_getter=getter)
+result = [v.name, [x.name for x in tf.global_variables()]]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    check_tf(oracle, code, message=True)
+
+
+def test_names_and_ops(tf):
+    v = tf.get_variable("w", [3, 4])
+    ops = [(o.name, o.type) for o in tf.get_default_graph().get_operations()]
+    assert ops == [("w/Initializer/random_uniform/shape", "Const"),
+                   ("w/Initializer/random_uniform/min", "Const"),
+                   ("w/Initializer/random_uniform/max", "Const"),
+                   ("w/Initializer/random_uniform/RandomUniform", "RandomUniform"),
+                   ("w/Initializer/random_uniform/sub", "Sub"),
+                   ("w/Initializer/random_uniform/mul", "Mul"),
+                   ("w/Initializer/random_uniform", "AddV2"), ("w", "VariableV2"),
+                   ("w/Assign", "Assign"), ("w/read", "Identity")]
+    assert (v.name, v.dtype.name, v.shape.as_list()) == ("w:0", "float32_ref", [3, 4])
+
+
+def test_already_exists_names_the_users_frame(tf):
+    with tf.variable_scope("a"):
+        tf.get_variable("v", [1])  # the line the message points at
+    with pytest.raises(ValueError) as e:
+        with tf.variable_scope("a"):
+            tf.get_variable("v", [1])
+    msg = str(e.value)
+    assert msg.startswith("Variable a/v already exists, disallowed. Did you mean to set reuse=True "
+                          "or reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n")
+    first = msg.split("\n")[2]
+    assert __file__ in first and "test_already_exists_names_the_users_frame" in first
+    assert "scopeflow/core" not in msg and "scopeflow/ops" not in msg
+
+
+def test_missing_variable_message_lists_what_exists(tf):
+    with tf.variable_scope("a"):
+        tf.get_variable("w", [1])
+    with pytest.raises(ValueError) as e:
+        with tf.variable_scope("a", reuse=True):
+            tf.get_variable("v", [1])
+    assert str(e.value).startswith(
+        "Variable a/v does not exist, or was not created with tf.get_variable(). Did you mean to "
+        "set reuse=tf.AUTO_REUSE in VarScope?")
+    assert "a/w" in str(e.value)
+
+
+def test_share_errors(tf):
+    with tf.variable_scope("a"):
+        tf.get_variable("v", [3, 4])
+    with tf.variable_scope("a", reuse=True):
+        with pytest.raises(ValueError, match=r"Trying to share variable a/v, but specified shape "
+                                             r"\(3, 5\) and found shape \(3, 4\)\."):
+            tf.get_variable("v", [3, 5])
+        with pytest.raises(ValueError, match="Trying to share variable a/v, but specified dtype "
+                                             "int32 and found dtype float32_ref."):
+            tf.get_variable("v", [3, 4], dtype=tf.int32)
+
+
+def test_failed_get_variable_leaves_scopes_unchanged(tf):
+    g = tf.get_default_graph()
+    tf.get_variable("v", [1])
+    with tf.variable_scope("x") as s, tf.name_scope("n"):
+        for bad in (lambda: tf.get_variable("v", [None]), lambda: tf.get_variable("q"),
+                    lambda: tf.get_variable("bad name", [1])):
+            with pytest.raises(ValueError):
+                bad()
+            assert (g.get_name_scope(), tf.get_variable_scope()) == ("x/n", s)
+
+
+def test_regularizer_collection_holds_lazy_tensors(tf):
+    v = tf.get_variable("v", [2], regularizer=lambda t: tf.reduce_sum(t))
+    (loss,) = tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)
+    assert loss.name == "v/Regularizer/Sum:0"
+    assert loss.op.type == "Sum" and loss.dtype == tf.float32
+    again = tf.convert_to_tensor(loss)
+    assert again.name == "v/Regularizer/Sum_1:0"
+    assert v.name == "v:0"
+
+
+def test_initializer_values(tf):
+    pytest.importorskip("scopeflow.session")
+    a = tf.get_variable("a", initializer=[[1.0, 2.0], [3.0, 4.0]])
+    b = tf.get_variable("b", [2], initializer=tf.ones_initializer)
+    c = tf.get_variable("c", [3], dtype=tf.int32)
+    d = tf.get_variable("d", [3], initializer=tf.constant_initializer([1.0, 2.0]))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        va, vb, vc, vd = sess.run([a, b, c, d])
+    np.testing.assert_array_equal(va, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(vb, [1, 1])
+    np.testing.assert_array_equal(vc, [0, 0, 0])
+    np.testing.assert_array_equal(vd, [1, 2, 2])
