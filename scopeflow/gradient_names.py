@@ -48,10 +48,21 @@ def _trainable(t):
     return dt.is_floating or dt.is_complex
 
 
-def _reduces(t, out):
-    """Whether TF's broadcasting gradient must reduce `t` (its shape is not the output's)."""
-    a, b = t._shape._dims, out._shape._dims
-    return a is None or b is None or None in a or None in b or a != b
+def _must_reduce(a, b):
+    """TF's SmartBroadcastGradientArgs: whether each input's gradient must be summed down."""
+    if a is None or b is None:
+        return True, True
+    n = max(len(a), len(b))
+    pa, pb = (1,) * (n - len(a)) + tuple(a), (1,) * (n - len(b)) + tuple(b)
+    ra = rb = False
+    for x, y in zip(pa, pb):
+        if x == 1 and y != 1:
+            ra = True
+        elif y == 1 and x != 1:
+            rb = True
+        elif x is None or y is None:
+            return True, True
+    return ra or len(a) < len(b), rb or len(b) < len(a)
 
 
 def rule(op, idx):
@@ -59,11 +70,10 @@ def rule(op, idx):
     kind = op._type
     pair = _BROADCAST.get(kind)
     if pair is not None and len(op._inputs) == 2:
-        out = op._outputs[0]
-        if not _reduces(op._inputs[idx], out):
+        flags = _must_reduce(op._inputs[0]._shape._dims, op._inputs[1]._shape._dims)
+        if not flags[idx]:
             return pair[idx]
-        before = sum(_reduces(t, out) for t in op._inputs[:idx])
-        return "Reshape" if before == 0 else "Reshape_%d" % before
+        return "Reshape" if idx == 0 or not flags[0] else "Reshape_1"
     names = _NAMES.get(kind)
     if kind == "ConcatV2":
         return "Slice" if idx == 0 else "Slice_%d" % idx
@@ -85,7 +95,10 @@ def gated(op, idx):
 
 
 class Namer:
-    """Finds, for a tensor, the TF name of its gradient: (key, scope parts, leaf).
+    """Finds, for a tensor, the TF name of its gradient: (key, scope parts, leaf, when).
+
+    `when` orders creation as TF's backward pass does (later forward ops first), which
+    decides the numbering of repeated names (`AddN`, `AddN_1`).
 
     `uses(t)` gives the (op, input index) edges the gradient arrives through (several edges
     mean an AddN); `roots` maps each differentiated y to its position in `ys`.
@@ -101,18 +114,18 @@ class Namer:
             edges = self._uses(t)
             root = self._roots.get(t)
             if len(edges) + (root is not None) > 1:
-                return ("AddN", t), (), "AddN"
+                return ("AddN", t), (), "AddN", t._op._id
             if root is not None:
-                return ("root", root), (), "grad_ys_%d" % root
+                return ("root", root), (), "grad_ys_%d" % root, float("inf")
             if not edges:
                 return None
             op, idx = edges[0]
             scope = op._name + "_grad"
             leaf = self._gate and gated(op, idx)
             if leaf:
-                return (op, leaf), (scope,), leaf
+                return (op, leaf), (scope,), leaf, op._id
             leaf = rule(op, idx)
             if leaf is not PASS:
-                return (op, leaf), (scope,), leaf
+                return (op, leaf), (scope,), leaf, op._id
             t = op._outputs[0]
         return None

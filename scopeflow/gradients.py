@@ -211,18 +211,17 @@ def _name_outputs(g, scope, p, xs, by_x):
     """Identity ops under TF's names for each connected x (one tensor per distinct name)."""
     from scopeflow.ops.array import identity
     namer = Namer(p.uses, p.roots, p.gate)
-    made, scopes, result = {}, {}, []
-    for x in xs:
-        value = by_x.get(x)
-        if value is None:
-            result.append(None)
-            continue
-        key, parts, leaf = namer.name(x) or ((x,), (), "SymbolicGradient")
+    named = {}
+    for x in dict.fromkeys(xs):
+        if x in by_x:
+            named[x] = namer.name(x) or ((x,), (), "SymbolicGradient", 0)
+    made, scopes = {}, {}
+    for x in sorted(named, key=lambda t: -named[t][3]):  # TF's backward order
+        key, parts, leaf, _ = named[x]
         if key not in made:
             with g.name_scope(_scope_of(g, scope, parts, scopes)):
-                made[key] = identity(value, name=leaf)
-        result.append(made[key])
-    return result
+                made[key] = identity(by_x[x], name=leaf)
+    return [made[named[x][0]] if x in named else None for x in xs]
 
 
 def _scope_of(g, scope, parts, scopes):

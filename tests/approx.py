@@ -1,0 +1,28 @@
+"""Approximate equality of oracle results: names exact, floats within a tolerance."""
+
+import json
+
+
+def close(a, b, tol=1e-4):
+    """Whether JSON-like results `a` and `b` agree (floats to `tol` absolute + relative)."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k], tol) for k in a)
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y, tol) for x, y in zip(a, b))
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and \
+            not isinstance(a, bool) and not isinstance(b, bool):
+        return abs(a - b) <= tol + tol * abs(b)
+    return a == b
+
+
+def agree(here, there, tol=1e-4):
+    """Same values (see `close`) or errors of the same class (TF's MRO) and message."""
+    if "raises" in there:
+        return "raises" in here and there["raises"] in here["mro"] and \
+            here["msg"] == there["msg"]
+    return close(here, there, tol)
+
+
+def explain(code, here, there):
+    return "program:\n%s\nscopeflow: %s\ntensorflow: %s" % (
+        code, json.dumps(here)[:3000], json.dumps(there)[:3000])

@@ -1,0 +1,168 @@
+"""tf.gradients / tf.hessians against TensorFlow: names, shapes, None for unconnected, values."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from approx import agree, explain
+from oracle import run_here
+
+NAMES = '''
+def names(fn, shapes, gate=False, **kw):
+    xs = [tf.placeholder(tf.float32, s, name="x%d" % i) for i, s in enumerate(shapes)]
+    z = fn(*xs)
+    gs = tf.gradients(tf.reduce_sum(z), xs, gate_gradients=gate, **kw)
+    return [None if g is None else [g.name, g.shape.as_list()] for g in gs]
+'''
+
+OPS = [
+    ("lambda x, y: x + y", [[2, 3], [2, 3]]), ("lambda x, y: x + y", [[2, 3], [3]]),
+    ("lambda x, y: x - y", [[2, 3], [2, 3]]), ("lambda x, y: x - y", [[2, 1], [1, 3]]),
+    ("lambda x, y: x * y", [[2, 3], [2, 3]]), ("lambda x, y: x * y", [[None, 3], [3]]),
+    ("lambda x, y: x / y", [[2, 3], [2, 3]]), ("tf.maximum", [[2, 3], [2, 3]]),
+    ("tf.squared_difference", [[2, 3], [2, 3]]), ("tf.pow", [[2, 3], []]),
+    ("tf.matmul", [[2, 3], [3, 4]]), ("lambda a, b: tf.matmul(a, b, transpose_b=True)",
+                                      [[2, 3], [4, 3]]),
+    ("lambda x, y: tf.concat([x, y], 0)", [[2, 3], [2, 3]]),
+    ("lambda x, y: tf.add_n([x, y])", [[2, 3], [2, 3]]),
+    ("lambda x: x * x", [[2]]), ("lambda x: tf.exp(x) + tf.sin(x)", [[2]]),
+    ("lambda x: tf.reduce_mean(x)", [[2, 3]]), ("tf.square", [[2, 3]]), ("tf.tanh", [[2, 3]]),
+    ("tf.sigmoid", [[2, 3]]), ("tf.exp", [[2]]), ("tf.log", [[2]]), ("tf.sqrt", [[2]]),
+    ("lambda x: -x", [[2]]), ("lambda x: tf.reshape(x, [6])", [[2, 3]]), ("tf.identity", [[2]]),
+    ("tf.transpose", [[2, 3]]), ("lambda x: x", [[2]]), ("tf.stop_gradient", [[2]]),
+    ("tf.floor", [[2]]), ("lambda x: tf.cast(x, tf.int32)", [[2]]),
+    ("lambda x: tf.cast(tf.argmax(x), tf.float32)", [[2, 3]]),
+    ("lambda x: tf.cast(tf.shape(x), tf.float32)", [[2, 3]]),
+    ("lambda x: x * tf.stop_gradient(x)", [[2]]),
+    ("lambda x, y: x * 2.0", [[2], [2]]),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("gate", [False, True])
+@pytest.mark.parametrize("fn,shapes", OPS)
+def test_gradient_names_match_tf(oracle, fn, shapes, gate):
+    code = NAMES + "result = names(%s, %r, gate=%r)" % (fn, shapes, gate)
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+
+
+PROGRAMS = [
+    """x = tf.constant(3.0)
+with tf.name_scope("loss"):
+    g = tf.gradients(x * x, x)
+result = [g[0].name, tf.gradients(x * x, x, name="mine")[0].name,
+          tf.gradients(x * x, [x, tf.constant(1.0)])[1]]""",
+    """x = tf.placeholder(tf.float32, [2]); z = tf.placeholder(tf.float32, [2])
+g = tf.gradients(tf.reduce_sum(x * x), [x, z], unconnected_gradients="zero")
+with tf.Session() as s:
+    result = [[t.name for t in g], s.run(g, {x: [1.0, 2.0], z: [0.0, 0.0]})]""",
+    """x = tf.placeholder(tf.float32, [2])
+tf.gradients(x, x, unconnected_gradients="bogus")""",
+    """x = tf.placeholder(tf.float32, [2])
+tf.gradients([x, x], x, grad_ys=[1.0])""",
+    """x = tf.placeholder(tf.float32, [2])
+tf.gradients(tf.reduce_sum(x), x, grad_ys=[tf.constant(True)])""",
+    # multiple ys are summed; grad_ys weight them
+    """x = tf.constant(2.0)
+g1 = tf.gradients([x * x, 3.0 * x], x)
+g2 = tf.gradients([x * x, 3.0 * x], x, grad_ys=[2.0, tf.constant(-1.0)])
+with tf.Session() as s:
+    result = [g2[0].name, s.run(g1 + g2)]""",
+    # gradients w.r.t. variables, intermediate tensors, and a variable and its downstream
+    """w = tf.get_variable("w", initializer=[1.0, 2.0])
+h = tf.tanh(w * 3.0)
+y = tf.reduce_sum(h * h + w)
+gw, gh = tf.gradients(y, [w, h])
+gw2 = tf.gradients(y, w)[0]
+gh2 = tf.gradients(y, h)[0]
+with tf.Session() as s:
+    s.run(w.initializer)
+    result = [gw.name, gh.name, s.run([gw, gh, gw2, gh2])]""",
+    """w = tf.Variable([1.0, 2.0], name="w")
+loss = tf.reduce_sum(w * w * tf.constant([3.0, 4.0]))
+gv = tf.gradients(loss, w)
+gr = tf.gradients(loss, w.value())
+with tf.Session() as s:
+    s.run(w.initializer)
+    result = [gv[0].name, gr[0].name, s.run(gv + gr)]""",
+    # stop_gradients argument
+    """a = tf.constant(0.0); b = 2 * a
+g = tf.gradients(a + b, [a, b], stop_gradients=[a, b])
+g2 = tf.gradients(a + b, [a, b])
+with tf.Session() as s:
+    result = s.run(g + g2)""",
+    # hessians
+    """x = tf.placeholder(tf.float32, [3])
+y = tf.reduce_sum(x * x * x) + tf.reduce_prod(x)
+h = tf.hessians(y, x)
+with tf.Session() as s:
+    result = [h[0].name, h[0].shape.as_list(), s.run(h, {x: [1.0, 2.0, 3.0]})]""",
+    """w = tf.get_variable("w", initializer=[[1.0, 2.0], [3.0, 0.5]])
+y = tf.reduce_sum(tf.exp(w) * w)
+h = tf.hessians(y, w)
+with tf.Session() as s:
+    s.run(w.initializer)
+    result = [h[0].shape.as_list(), s.run(h)]""",
+    # second derivative through tf.gradients twice
+    """x = tf.constant([0.5, 1.5])
+g = tf.gradients(tf.reduce_sum(tf.sin(x) * x), x)[0]
+gg = tf.gradients(g, x)[0]
+with tf.Session() as s:
+    result = s.run([g, gg])""",
+    # through nonlinearities and reductions, with feeds
+    """x = tf.placeholder(tf.float32, [None, 3])
+w = tf.constant([[1.0, -1.0], [0.5, 2.0], [-0.3, 0.1]])
+y = tf.reduce_mean(tf.sigmoid(tf.matmul(x, w)) ** 2) + tf.reduce_max(x)
+g = tf.gradients(y, [x, w])
+with tf.Session() as s:
+    result = s.run(g, {x: [[1.0, 2.0, 3.0], [0.1, -0.2, 0.3]]})""",
+    # an op upstream of another x, and x used twice
+    """a = tf.placeholder(tf.float32, [2])
+h = a * a
+y = tf.reduce_sum(h * a)
+g = tf.gradients(y, [a, h])
+with tf.Session() as s:
+    result = [[t.name for t in g], s.run(g, {a: [1.0, 3.0]})]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_program_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+
+
+def test_stop_gradient_kernel_is_lax_stop_gradient(tf):
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.reduce_sum(x * tf.stop_gradient(x * 3.0))
+    g = tf.gradients(y, x)[0]
+    with tf.Session() as s:
+        assert np.allclose(s.run(g, {x: [1.0, 2.0]}), [3.0, 6.0])
+
+
+def test_unconnected_is_none_and_no_op_added(tf):
+    x = tf.placeholder(tf.float32, [2])
+    z = tf.placeholder(tf.float32, [2])
+    before = len(tf.get_default_graph().get_operations())
+    assert tf.gradients(tf.reduce_sum(x), z) == [None]
+    assert len(tf.get_default_graph().get_operations()) == before + 2  # Sum and its axes
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.floats(-2, 2), min_size=3, max_size=3),
+       st.lists(st.floats(-2, 2), min_size=3, max_size=3))
+def test_gradient_of_quadratic_form(xs, ws):
+    import scopeflow.compat.v1 as tf
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [3])
+    w = tf.constant(ws, tf.float32)
+    y = tf.reduce_sum(w * x * x) + tf.reduce_sum(tf.tanh(x))
+    g = tf.gradients(y, x)[0]
+    with tf.Session() as s:
+        got = s.run(g, {x: xs})
+    xa, wa = np.float32(xs), np.float32(ws)
+    want = 2 * wa * xa + (1 - np.tanh(xa) ** 2)
+    assert np.allclose(got, want, atol=1e-5)
