@@ -15,13 +15,16 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.lowering import cache
-from scopeflow.session_fetch import (FeedSpec, feed_tensor, fetch_plan, flatten_feeds,
-                                     structure_key)
 from scopeflow.lowering.context import run_error
-from scopeflow.session_config import (ConfigProto, _DeviceAttributes, default_session_stack,
-                                      get_default_session)
+from scopeflow.session_config import (
+    ConfigProto,
+    _DeviceAttributes,
+    default_session_stack,
+    get_default_session,
+)
+from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
 
-__all__ = ["Session", "InteractiveSession", "BaseSession", "get_default_session"]
+__all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"]
 
 _MAX_PLANS = 4096
 _LEAVES = (Tensor, Operation, str)
@@ -31,8 +34,20 @@ _MASK = 0xFFFFFFFF
 class _Plan:
     """A resolved (fetch structure, feed keys) signature of one Session."""
 
-    __slots__ = ("fetches", "build", "sources", "tensors", "ops", "feeds", "prog", "version",
-                 "state_version", "shapes", "entry", "single")
+    __slots__ = (
+        "build",
+        "entry",
+        "feeds",
+        "fetches",
+        "ops",
+        "prog",
+        "shapes",
+        "single",
+        "sources",
+        "state_version",
+        "tensors",
+        "version",
+    )
 
     def __init__(self, graph, fetches, feed_keys):
         self.fetches = fetches  # kept alive: the plan key holds ids of its leaves
@@ -363,13 +378,10 @@ def _rng_words(sess, ops):
 
 
 def _verify(entry, outs):
-    base = entry.n_dyn + len(entry.var_out)
-    flags = np.asarray(outs[base])
+    flags = np.asarray(outs[entry.n_dyn + len(entry.var_out)])
     if flags.all():
         return
-    pos = base + 1
     for ok, c in zip(flags.tolist(), entry.checks):
         if not ok:
-            data = [np.asarray(outs[pos + k]) for k in range(len(c.data))]
+            data = [np.asarray(outs[s]) if isinstance(s, int) else s[1] for s in c.slots]
             raise run_error(c.exc, c.op, c.text(data))
-        pos += len(c.data)

@@ -2,11 +2,25 @@
 
 import threading
 
-from tensorboard.compat.proto.config_pb2 import (ConfigProto, GPUOptions, GraphOptions,
-                                                 OptimizerOptions, RunMetadata, RunOptions)
+from tensorboard.compat.proto.config_pb2 import (
+    ConfigProto,
+    GPUOptions,
+    GraphOptions,
+    OptimizerOptions,
+    RunMetadata,
+    RunOptions,
+)
 
-__all__ = ["ConfigProto", "GPUOptions", "GraphOptions", "OptimizerOptions", "RunMetadata",
-           "RunOptions", "get_default_session", "default_session_stack"]
+__all__ = [
+    "ConfigProto",
+    "GPUOptions",
+    "GraphOptions",
+    "OptimizerOptions",
+    "RunMetadata",
+    "RunOptions",
+    "default_session_stack",
+    "get_default_session",
+]
 
 
 class _DeviceAttributes:
@@ -43,7 +57,7 @@ class _SessionStack(threading.local):
 
 
 class _Controller:
-    __slots__ = ("_owner", "_session", "_nested", "_stack")
+    __slots__ = ("_nested", "_owner", "_session", "_stack")
 
     def __init__(self, owner, session, nested):
         self._owner, self._session, self._nested = owner, session, nested

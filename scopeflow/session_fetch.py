@@ -148,7 +148,7 @@ def feed_tensor(graph, key):
 class FeedSpec:
     """How to convert and check values fed to one tensor."""
 
-    __slots__ = ("tensor", "np_dtype", "dims", "numeric", "ok_shapes", "key")
+    __slots__ = ("dims", "key", "np_dtype", "numeric", "ok_shapes", "tensor")
 
     def __init__(self, tensor, key):
         if not tensor.graph.is_feedable(tensor):

@@ -11,3 +11,5 @@ from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401
 from scopeflow.api._checkpoint import *  # noqa: F401,F403
 from scopeflow.api._train import *  # noqa: F401,F403
+from scopeflow.api import debugging  # noqa: F401
+from scopeflow.api._checks import *  # noqa: F401,F403

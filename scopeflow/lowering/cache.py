@@ -15,7 +15,7 @@ _lock = threading.Lock()
 
 
 class _GraphCache:
-    __slots__ = ("programs", "entries", "lock")
+    __slots__ = ("entries", "lock", "programs")
 
     def __init__(self):
         self.programs = {}  # (fetched tensors, target ops, fed tensors) -> (version, Program)

@@ -30,12 +30,16 @@ class VarRef:
 
 
 class Check:
-    """One run-time assertion: `ok` (traced bool) must hold, else `exc(None, op, message)`."""
+    """One run-time assertion: `ok` (traced bool) must hold, else `exc(None, op, message)`.
 
-    __slots__ = ("ok", "exc", "op", "message", "data")
+    Once traced, `slots` says where each data value is: an output index, or ("static", v).
+    """
+
+    __slots__ = ("data", "exc", "message", "ok", "op", "slots")
 
     def __init__(self, ok, exc, op, message, data):
         self.ok, self.exc, self.op, self.message, self.data = ok, exc, op, message, data
+        self.slots = ()
 
     def text(self, data_values):
         msg = self.message
@@ -156,16 +160,18 @@ class RunContext:
     def check(self, ok, exc_class, message, data=()):
         """Run-time assertion: after the run, raises `exc_class` with `message` if not `ok`.
 
-        `message` may be a callable taking the fetched `data` values (to print tensors).
+        `message` may be a callable taking the `data` values (numpy) to print tensors.
         """
-        if isinstance(ok, (bool, np.bool_, np.ndarray)) and not isinstance(ok, jax.core.Tracer):
+        data = list(data)
+        if not isinstance(ok, jax.core.Tracer):
             if bool(np.all(ok)):
                 return
-            data_values = [np.asarray(d) for d in data]
-            msg = message(*data_values) if callable(message) else message
-            raise run_error(exc_class, self.op, msg)
-        self.checks.append(Check(jnp.all(jnp.asarray(ok)), exc_class, self.op, message,
-                                 tuple(data)))
+            if not any(isinstance(d, jax.core.Tracer) for d in data):
+                values = [np.asarray(d) for d in data]
+                raise run_error(exc_class, self.op, message(*values) if callable(message)
+                                else message)
+            ok = False
+        self.checks.append(Check(jnp.all(jnp.asarray(ok)), exc_class, self.op, message, data))
 
 
 class _NeedMoreRng(Exception):

@@ -92,7 +92,7 @@ def _typed(v, t):
     want = t._dtype.base_dtype.as_numpy_dtype
     if want is None or want is object:
         return v
-    if isinstance(v, _Tracer) or isinstance(v, jax.Array):
+    if isinstance(v, (_Tracer, jax.Array)):
         return v if v.dtype == want else v.astype(want)
     if isinstance(v, np.ndarray):
         return v if v.dtype == want else v.astype(want)
@@ -285,7 +285,15 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info):
     outs = dyn + [jnp.asarray(x) for x in ctx.written.values()]
     if ctx.checks:
         outs.append(jnp.stack([c.ok for c in ctx.checks]))
-        outs.extend(jnp.asarray(d) for c in ctx.checks for d in c.data)
+        for c in ctx.checks:
+            slots = []
+            for d in c.data:
+                if isinstance(d, _Tracer):
+                    slots.append(len(outs))
+                    outs.append(d)
+                else:
+                    slots.append(("static", np.asarray(d)))
+            c.slots, c.ok, c.data = tuple(slots), None, None  # the Entry keeps no tracers
     return outs
 
 
@@ -306,4 +314,4 @@ class _RetvalNode:
         self.traceback = ()
 
 
-__all__ = ["execute", "subgraph_function", "Program", "Entry", "build", "run_error"]
+__all__ = ["Entry", "Program", "build", "execute", "run_error", "subgraph_function"]

@@ -11,13 +11,18 @@ import json
 import os
 
 import numpy as np
-from tensorboard.compat.proto import (attr_value_pb2, graph_pb2, node_def_pb2, tensor_pb2,
-                                      tensor_shape_pb2)
+from tensorboard.compat.proto import (
+    attr_value_pb2,
+    graph_pb2,
+    node_def_pb2,
+    tensor_pb2,
+    tensor_shape_pb2,
+)
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 
-__all__ = ["graph_def", "node_def", "tensor_proto", "attr_value"]
+__all__ = ["attr_value", "graph_def", "node_def", "tensor_proto"]
 
 
 def graph_def(graph, from_version=None, add_shapes=False):
@@ -67,13 +72,13 @@ def _input_name(t):
 
 
 # ---- attrs ----------------------------------------------------------------------------------
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _op_defs():
     with open(os.path.join(os.path.dirname(__file__), "op_defs.json")) as f:
         return json.load(f)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _signature(op_type):
     """(input args, output args, attrs) of a TF op type, or None when unknown.
 
@@ -127,7 +132,7 @@ def _attrs(op):
         _derive_t(op, out)
     else:
         ins, outs, attrs = sig
-        types = dict((a[0], a[1]) for a in attrs)
+        types = {a[0]: a[1] for a in attrs}
         for k, v in op._attrs.items():
             if k in types:
                 av = attr_value(v, types[k])
@@ -228,7 +233,7 @@ _LIST_FIELD = _SCALAR_FIELD
 
 
 def _infer_kind(v):
-    if isinstance(v, bool) or isinstance(v, np.bool_):
+    if isinstance(v, (bool, np.bool_)):
         return "bool"
     if isinstance(v, (int, np.integer)):
         return "int"

@@ -161,7 +161,7 @@ def _meta_graph(gd):
 class FileWriterCache:
     """One shared FileWriter per logdir (`tf.summary.FileWriterCache`)."""
 
-    _cache = {}
+    _cache = {}  # noqa: RUF012 - TF's shared class attribute
     _lock = threading.RLock()
 
     @staticmethod
