@@ -10,6 +10,7 @@ a Saver built here and for one recreated from an imported SaverDef.
 """
 
 import os
+import re
 
 import numpy as np
 
@@ -48,12 +49,18 @@ def _strings(t):
 def save(sess, save_tensor, checkpoint_file):
     """Writes every tensor the SaveV2 ops behind `save_tensor` save; returns the prefix."""
     names, specs, tensors, dtypes = [], [], [], []
-    for op in _ops_behind(save_tensor.op, "SaveV2", stop=("VariableV2",)):
+    save_ops = _ops_behind(save_tensor.op, "SaveV2", stop=("VariableV2",))
+    for op in save_ops:
         names += _strings(op.inputs[1])
         specs += _strings(op.inputs[2])
         tensors += op.inputs[3:]
         dtypes += [t.dtype.base_dtype for t in op.inputs[3:]]
-    values = sess.run(tensors) if tensors else []
+    try:
+        values = sess.run(tensors) if tensors else []
+    except errors.FailedPreconditionError as e:  # name the SaveV2 op, as TF's message does
+        node = "{{node %s}}" % save_ops[0].name
+        raise type(e)(e.node_def, save_ops[0], re.sub(r"\{\{node [^}]*\}\}", node, e.message)) \
+            from None
     _make_parent(checkpoint_file)
     io_ops.write_bundle_entries(checkpoint_file, names, specs, [np.asarray(v) for v in values],
                                 dtypes)

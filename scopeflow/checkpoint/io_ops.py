@@ -72,7 +72,7 @@ def _restore_v2(ctx, prefix, tensor_names, shape_and_slices, *, dtypes):
             continue
         read = functools.partial(_read_one, path, names[i], specs[i], dtypes[i])
         out.append(io_callback(read, jax.ShapeDtypeStruct(v.shape, v.dtype)))
-    return out
+    return out[0] if len(out) == 1 else out  # one output is returned bare
 
 
 def _read_one(path, name, spec, dtype):

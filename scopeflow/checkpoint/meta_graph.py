@@ -71,7 +71,12 @@ def strip_name_scope(name, export_scope):
 
 
 def prepend_name_scope(name, import_scope):
+    """`import_scope/name` (after a leading '^' or 'loc:@'); non-strings come back as given."""
     if not import_scope:
+        return name
+    if isinstance(name, bytes):
+        name = name.decode("utf-8", "replace")
+    if not isinstance(name, str):
         return name
     scope = import_scope.rstrip("/")
     for lead in ("^", "loc:@"):
@@ -115,9 +120,10 @@ def _element(x):
 
 
 def _in_scope(x, export_scope):
+    """TF's _should_include_node: strings count as node names; nameless items are kept."""
     if not export_scope:
         return True
-    name = getattr(x, "name", None)
+    name = x if isinstance(x, str) else getattr(x, "name", None)
     return not isinstance(name, str) or name.startswith(export_scope)
 
 

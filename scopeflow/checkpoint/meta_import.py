@@ -57,9 +57,12 @@ def _restore_collection(graph, key, col, scope, variables):
                 prepend_name_scope(value, scope)))
     elif kind == "any_list":
         _log.warning("Cannot restore the any_list collection %s. Skipping.", key)
-    else:
+    elif kind == "int64_list":
         for value in field.value:
-            graph.add_to_collection(key, value)
+            graph.add_to_collection(key, int(value))
+    else:  # TF treats strings (and, harmlessly, floats) as names under the import scope
+        for value in field.value:
+            graph.add_to_collection(key, prepend_name_scope(value, scope))
 
 
 def import_scoped_meta_graph_with_return_elements(meta_graph_or_file, clear_devices=False,
