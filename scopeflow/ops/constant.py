@@ -79,7 +79,7 @@ def to_numpy(value, dtype):
 
 
 def _check_compatible(arr, inferred, dtype, value):
-    if inferred.is_floating and (dtype.is_integer or dtype.is_bool):
+    if inferred.is_floating and (dtype.is_integer or dtype.is_bool) and arr.size:
         raise TypeError("Expected %s, but got %r of type '%s'." % (
             dtype.name, value, type(value).__name__))
     if inferred.is_complex and not dtype.is_complex:

@@ -1,0 +1,1 @@
+"""`tf.losses`: TF1 loss functions, the LOSSES collection and weighted reductions."""
