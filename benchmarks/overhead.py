@@ -2,8 +2,9 @@
 
     python benchmarks/overhead.py [--loops 2000] [--repeats 7]
 
-Three workloads: `a + b` with no feed, `p + b` with one scalar feed, and ten fetches of
-small ops. Each engine runs in its own subprocess (TF from $SCOPEFLOW_TF_PYTHON or
+Three workloads on float32 scalar variables `a`, `b`: `a + b` with no feed, `p + b` with one
+scalar feed, ten fetches `a * i + b`; plus `a + b` of two constants, which both TF (Grappler)
+and scopeflow fold when the graph is first run. Each engine runs in its own subprocess (TF from $SCOPEFLOW_TF_PYTHON or
 /tmp/tf/bin/python when present); the time per run is the median over repeats, and the first
 run (graph compilation) is timed separately. Prints a markdown table.
 """
@@ -19,7 +20,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TF_PYTHONS = (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),
               "/tmp/tf/bin/python")
-WORKLOADS = ("no feed", "one scalar feed", "10 fetches")
+WORKLOADS = ("no feed", "one scalar feed", "10 fetches", "constants (folded)")
 
 
 def _timed(fn, loops, repeats):
@@ -36,41 +37,44 @@ def _timed(fn, loops, repeats):
 
 
 def _graph_runs(tf):
-    """The three workloads as Session.run calls, plus the first-run time of each."""
-    a = tf.constant(1.0, name="a")
-    b = tf.constant(2.0, name="b")
+    """The workloads as Session.run calls, plus the first-run time of each."""
+    a = tf.Variable(1.0, name="a")
+    b = tf.Variable(2.0, name="b")
     c = a + b
     p = tf.placeholder(tf.float32, [], name="p")
     d = p + b
     outs = [a * float(i) + b for i in range(10)]
+    k = tf.constant(1.0) + tf.constant(2.0)
     sess = tf.Session()
-    first = {}
+    sess.run(tf.global_variables_initializer())
     calls = {"no feed": lambda: sess.run(c), "one scalar feed": lambda: sess.run(d, {p: 3.0}),
-             "10 fetches": lambda: sess.run(outs)}
-    for k, fn in calls.items():
+             "10 fetches": lambda: sess.run(outs), "constants (folded)": lambda: sess.run(k)}
+    return calls, _first_runs(calls)
+
+
+def _first_runs(calls):
+    first = {}
+    for key, fn in calls.items():
         t0 = time.perf_counter()
         fn()
-        first[k] = time.perf_counter() - t0
-    return calls, first
+        first[key] = time.perf_counter() - t0
+    return first
 
 
 def _jax_runs():
     import jax
     import jax.numpy as jnp
     import numpy as np
-    a, b = np.float32(1.0), np.float32(2.0)
-    f0 = jax.jit(lambda: jnp.float32(a) + b)
-    f1 = jax.jit(lambda p: p + b)
-    f10 = jax.jit(lambda: [jnp.float32(a) * float(i) + b for i in range(10)])
-    calls = {"no feed": lambda: np.asarray(f0())[()],
-             "one scalar feed": lambda: np.asarray(f1(np.float32(3.0)))[()],
-             "10 fetches": lambda: [np.asarray(x)[()] for x in f10()]}
-    first = {}
-    for k, fn in calls.items():
-        t0 = time.perf_counter()
-        fn()
-        first[k] = time.perf_counter() - t0
-    return calls, first
+    a, b = jnp.float32(1.0), jnp.float32(2.0)  # device arrays, as variables are
+    f0 = jax.jit(lambda a, b: a + b)
+    f1 = jax.jit(lambda p, b: p + b)
+    f10 = jax.jit(lambda a, b: [a * float(i) + b for i in range(10)])
+    fk = jax.jit(lambda: jnp.float32(1.0) + jnp.float32(2.0))
+    calls = {"no feed": lambda: np.asarray(f0(a, b))[()],
+             "one scalar feed": lambda: np.asarray(f1(np.float32(3.0), b))[()],
+             "10 fetches": lambda: [np.asarray(x)[()] for x in f10(a, b)],
+             "constants (folded)": lambda: np.asarray(fk())[()]}
+    return calls, _first_runs(calls)
 
 
 def run_engine(engine, loops, repeats):

@@ -28,7 +28,12 @@ _Tracer = jax.core.Tracer
 
 # ---- executing ops at trace time ------------------------------------------------------------
 def execute(ctx, order, env):
-    """Runs `order` (ops) on `env` (Tensor -> value) with run context `ctx`."""
+    """Runs `order` (ops) on `env` (Tensor -> value) with run context `ctx`.
+
+    Whatever can be computed from known values (constants, shapes, axes, which variables are
+    initialized) is computed now, to NumPy, as TF's constant folding would: kernels downstream
+    then see static values. Results above `_FOLD_LIMIT` elements stay in the compiled program.
+    """
     for op in order:
         if op._type == "Const":
             env[op._outputs[0]] = op._attrs["value"]
@@ -36,11 +41,38 @@ def execute(ctx, order, env):
         rec = REGISTRY.get(op._type) or lookup(op._type)
         ctx.op = op
         args = _gather(ctx, op, rec, env)
-        if rec.context:
-            out = rec.kernel(ctx, *args, **op._attrs)
+        if _small(op):
+            with jax.ensure_compile_time_eval():
+                out = _call(ctx, rec, op, args)
+            out = _to_numpy(out)
         else:
-            out = rec.kernel(*args, **op._attrs)
+            out = _call(ctx, rec, op, args)
         _store(ctx, op, out, env)
+
+
+def _call(ctx, rec, op, args):
+    if rec.context:
+        return rec.kernel(ctx, *args, **op._attrs)
+    return rec.kernel(*args, **op._attrs)
+
+
+_FOLD_LIMIT = 1 << 16  # elements: larger results stay in the compiled program
+
+
+def _small(op):
+    for t in op._outputs:
+        dims = t._shape._dims
+        if dims is not None and None not in dims and int(np.prod(dims)) > _FOLD_LIMIT:
+            return False
+    return True
+
+
+def _to_numpy(out):
+    if isinstance(out, jax.Array) and not isinstance(out, _Tracer):
+        return np.asarray(out)
+    if isinstance(out, (list, tuple)):
+        return type(out)(_to_numpy(v) for v in out)
+    return out
 
 
 def _gather(ctx, op, rec, env):
