@@ -1,6 +1,6 @@
 """TF checkpoints without TF: the V2 tensor bundle, the Saver, MetaGraphDef import/export."""
 
-from scopeflow.checkpoint.reader import (  # noqa: F401
+from scopeflow.checkpoint.reader import (
                                          NewCheckpointReader,
                                          list_variables,
                                          load_checkpoint,

@@ -13,6 +13,7 @@
 """
 
 import dataclasses
+import os
 
 from tensorboard.compat.proto import saver_pb2
 
@@ -23,6 +24,7 @@ from scopeflow.checkpoint.saveables import (
     op_list_to_dict,
     validate_and_slice_inputs,
 )
+from scopeflow.core.device import canonical
 from scopeflow.core.frame import default_graph
 
 V1, V2 = saver_pb2.SaverDef.V1, saver_pb2.SaverDef.V2
@@ -76,6 +78,52 @@ class BaseSaverBuilder:
             idx += len(s.specs)
         return group(*assigns, name=name)
 
+    # ---- sharded: one SaveV2 per device into `<prefix>_temp/part-*`, then a merge ----------
+    def _GroupByDevices(self, saveables):
+        per_device = {}
+        for s in saveables:
+            devices = {canonical(spec.device) for spec in s.specs}
+            if len(devices) != 1:
+                raise ValueError("All tensors of a saveable object must be on the same device: "
+                                 "%s" % s.name)
+            per_device.setdefault(devices.pop(), []).append(s)
+        return sorted(per_device.items(), key=lambda t: t[0])
+
+    def _AddShardedSaveOps(self, checkpoint_prefix, per_device):
+        from scopeflow.checkpoint import string_ops
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.gather import where
+        g = default_graph()
+        with g.device("/device:CPU:*"):  # TF writes "CPU"
+            suffix = where(string_ops.regex_full_match(checkpoint_prefix, "^s3://.*"),
+                           constant(".part"), constant(os.path.normpath("_temp/part")))
+            tmp_prefix = string_ops.string_join([checkpoint_prefix, suffix])
+        num_shards = constant(len(per_device), name="num_shards")
+        saves, prefixes, last = [], [], None
+        for shard, (device, saveables) in enumerate(per_device):
+            last = device
+            with g.device(_cpu0(device)):
+                name = string_ops.sharded_filename(tmp_prefix, shard, num_shards)
+                prefixes.append(name)
+                saves.append(self._AddSaveOps(name, saveables))
+        with g.control_dependencies([x.op for x in saves]), g.device(_cpu0(last)):
+            merge = string_ops.merge_v2_checkpoints(prefixes, checkpoint_prefix)
+            with g.control_dependencies([merge]):
+                from scopeflow.ops.array import identity
+                return identity(checkpoint_prefix)
+
+    def _AddShardedRestoreOps(self, filename_tensor, per_device, restore_sequentially,
+                              reshape):
+        from scopeflow.ops.state import group
+        g = default_graph()
+        shards = []
+        for shard, (device, saveables) in enumerate(per_device):
+            with g.device(device):
+                shards.append(self._AddRestoreOps(filename_tensor, saveables,
+                                                  restore_sequentially, reshape, shard,
+                                                  name="restore_shard"))
+        return group(*shards, name="restore_all")
+
     def build(self, names_to_saveables, reshape=False, sharded=False, max_to_keep=5,
               keep_checkpoint_every_n_hours=10000.0, name=None, restore_sequentially=False,
               filename="model"):
@@ -94,9 +142,15 @@ class BaseSaverBuilder:
             filename = placeholder_with_default(options.filename or "model", shape=(),
                                                 name="filename")
             filename = placeholder_with_default(filename, shape=(), name="Const")
-            save_tensor = self._AddSaveOps(filename, saveables)
-            restore_op = self._AddRestoreOps(filename, saveables, options.restore_sequentially,
-                                             options.reshape)
+            if options.sharded:
+                per_device = self._GroupByDevices(saveables)
+                save_tensor = self._AddShardedSaveOps(filename, per_device)
+                restore_op = self._AddShardedRestoreOps(
+                    filename, per_device, options.restore_sequentially, options.reshape)
+            else:
+                save_tensor = self._AddSaveOps(filename, saveables)
+                restore_op = self._AddRestoreOps(
+                    filename, saveables, options.restore_sequentially, options.reshape)
         _materialize_partitioned(default_graph())
         return saver_pb2.SaverDef(
             filename_tensor_name=filename.name, save_tensor_name=save_tensor.name,

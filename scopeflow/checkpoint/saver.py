@@ -236,11 +236,11 @@ class Saver:
         try:
             save_tensor = sess.graph.get_tensor_by_name(self.saver_def.save_tensor_name)
             return execute.save(sess, save_tensor, checkpoint_file)
-        except (errors.FailedPreconditionError, errors.NotFoundError) as exc:
+        except (errors.FailedPreconditionError, errors.NotFoundError):
             if not os.path.isdir(os.path.dirname(save_path) or "."):
                 raise ValueError("Parent directory of %s doesn't exist, can't save."
                                  % save_path) from None
-            raise exc
+            raise
 
     def export_meta_graph(self, filename=None, collection_list=None, as_text=False,
                           export_scope=None, clear_devices=False,

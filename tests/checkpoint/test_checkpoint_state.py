@@ -6,8 +6,8 @@ import re
 
 import numpy as np
 import pytest
-
 from oracle import explain, run_here, same
+
 from scopeflow.checkpoint import state
 from scopeflow.checkpoint.bundle import write_bundle
 

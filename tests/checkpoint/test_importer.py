@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
+from oracle import explain, run_here, same
 from tensorboard.compat.proto import attr_value_pb2, graph_pb2
 
-from oracle import explain, run_here, same
 from scopeflow.checkpoint.attrs import decode_attr, tensor_value
 
 _BASE = ("g = tf.Graph()\nwith g.as_default():\n"

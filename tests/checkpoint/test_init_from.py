@@ -1,7 +1,6 @@
 """tf.train.init_from_checkpoint: TF's ops, scope mapping rules, errors, loaded values."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 pytest.importorskip("scopeflow.session")

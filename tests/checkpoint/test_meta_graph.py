@@ -1,7 +1,6 @@
 """MetaGraphDef export/import: collections, scopes, savers, text files (vs real TF)."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 _SUMMARY = ("def summary(m):\n"

@@ -5,7 +5,6 @@ import re
 
 import numpy as np
 import pytest
-
 from oracle import explain, run_here, same
 
 pytest.importorskip("scopeflow.session")
@@ -41,6 +40,13 @@ GRAPHS = [
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver({'a': w, 'b': w})",
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver([w], defer_build=True)",
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver([tf.constant(1.0)])",
+    # sharded: a SaveV2 per device into `<prefix>_temp/part-*`, merged; restore per shard
+    "w = tf.get_variable('w', [2])\n"
+    "with tf.variable_scope('p', partitioner=tf.fixed_size_partitioner(2)):\n"
+    "  v = tf.get_variable('v', [4, 2])\ns = tf.train.Saver(sharded=True)\n"
+    "result = [str(s.saver_def)] + [(o.name, o.type, [i.name for i in o.inputs],"
+    " [c.name for c in o.control_inputs], o.device)"
+    " for o in tf.get_default_graph().get_operations() if o.name.startswith('save')]",
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver(defer_build=True)\nn = len(tf.get_default_graph()"
     ".get_operations())\ns.build()\nresult = [n, str(s.saver_def)]",
 ]
@@ -94,6 +100,18 @@ VALUES = [
     "  saver.save(sess, os.path.join(d, 'm'), latest_filename='state', write_state=True)\n"
     "result = [sorted(os.listdir(d)), tf.train.latest_checkpoint(d) is None,"
     " os.path.basename(tf.train.latest_checkpoint(d, 'state'))]",
+    _TMP + "w = tf.get_variable('w', initializer=[1.0, 2.0])\nsaver = tf.train.Saver(sharded=True)\n"
+    "with tf.Session() as sess:\n  sess.run(w.initializer)\n"
+    "  path = saver.save(sess, os.path.join(d, 'm'), global_step=5)\n"
+    "  sess.run(tf.assign(w, [0.0, 0.0]))\n  saver.restore(sess, path)\n"
+    "  result = [os.path.basename(path), sess.run(w), sorted(os.listdir(d))]",
+    # reshape=True restores into a variable of another shape with the same size
+    _TMP + "g1 = tf.Graph()\nwith g1.as_default():\n"
+    "  w = tf.get_variable('w', initializer=[[1.0, 2.0], [3.0, 4.0]])\n  s1 = tf.train.Saver()\n"
+    "  with tf.Session() as sess:\n    sess.run(w.initializer)\n"
+    "    path = s1.save(sess, os.path.join(d, 'm'))\n"
+    "w2 = tf.get_variable('w', [4])\ns2 = tf.train.Saver(reshape=True)\n"
+    "with tf.Session() as sess:\n  s2.restore(sess, path)\n  result = [sess.run(w2), " + _OPS[9:] + "]",
     # errors
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver()\nwith tf.Session() as sess: s.restore(sess, None)",
     "w = tf.get_variable('w', [2])\ns = tf.train.Saver()\n"

@@ -1,0 +1,80 @@
+"""The string and file-name ops of a sharded Saver: StringJoin, StaticRegexFullMatch,
+ShardedFilename, MergeV2Checkpoints.
+
+Strings stay host (NumPy object) values, so these kernels compute on constants; Saver.save
+does the file work of a sharded save itself (execute.py).
+
+>>> _sharded_filename(np.array(b"/tmp/m"), np.int32(0), np.int32(2))
+array(b'/tmp/m-00000-of-00002', dtype=object)
+"""
+
+import re
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow import errors
+from scopeflow.core.shape import TensorShape
+from scopeflow.ops.registry import broadcast_dims, op
+
+
+def _text(x):
+    return x.decode() if isinstance(x, bytes) else str(x)
+
+
+def _join_shape(inputs, *, separator=""):
+    dims = ()
+    for t in inputs:
+        dims = broadcast_dims(dims, t.shape._dims)
+    return TensorShape._of(dims), _dt.string
+
+
+@op("StringJoin", infer=_join_shape, lists=("inputs",), types={"inputs": _dt.string})
+def _string_join(inputs, *, separator=""):
+    parts = np.broadcast_arrays(*[np.asarray(x, dtype=object) for x in inputs])
+    out = np.empty(parts[0].shape, dtype=object)
+    for idx in np.ndindex(out.shape):
+        out[idx] = separator.encode().join(p[idx] for p in parts) if parts else b""
+    return out
+
+
+@op("StaticRegexFullMatch", infer=lambda input, *, pattern: (input.shape, _dt.bool),
+    types={"input": _dt.string})
+def _static_regex_full_match(input, *, pattern):
+    rx = re.compile(pattern)
+    flat = [rx.fullmatch(_text(s)) is not None for s in np.asarray(input).reshape(-1)]
+    return np.asarray(flat, dtype=bool).reshape(np.shape(input))
+
+
+@op("ShardedFilename", infer=lambda *a: (TensorShape._of(()), _dt.string),
+    types={"basename": _dt.string, "shard": _dt.int32, "num_shards": _dt.int32})
+def _sharded_filename(basename, shard, num_shards):
+    return np.array(("%s-%05d-of-%05d" % (_text(np.asarray(basename).item()), int(shard),
+                                          int(num_shards))).encode(), dtype=object)
+
+
+@op("MergeV2Checkpoints", infer=lambda *a, **k: [], stateful=True,
+    types={"checkpoint_prefixes": _dt.string, "destination_prefix": _dt.string})
+def _merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, *, delete_old_dirs=True,
+                          allow_missing_files=False):
+    raise errors.UnimplementedError(None, None, "MergeV2Checkpoints runs as part of "
+                                    "Saver.save; save a sharded checkpoint with Saver.save.")
+
+
+def string_join(inputs, separator="", name=None):
+    return _string_join(list(inputs), separator=separator, name=name)
+
+
+def regex_full_match(input, pattern, name=None):
+    return _static_regex_full_match(input, pattern=pattern, name=name)
+
+
+def sharded_filename(basename, shard, num_shards, name=None):
+    return _sharded_filename(basename, shard, num_shards, name=name)
+
+
+def merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, delete_old_dirs=True,
+                         allow_missing_files=False, name=None):
+    return _merge_v2_checkpoints(checkpoint_prefixes, destination_prefix,
+                                 delete_old_dirs=delete_old_dirs,
+                                 allow_missing_files=allow_missing_files, name=name)
