@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
@@ -34,7 +33,7 @@ def _identity_n_shape(input):  # noqa: A002
 
 @op("IdentityN", infer=_identity_n_shape, lists=("input",), types={"input": ANY}, multi=True)
 def _identity_n(input):  # noqa: A002
-    return list(input)
+    return _b.outputs(input)
 
 
 def identity_n(input, name=None):  # noqa: A002
@@ -247,7 +246,7 @@ def _broadcast_to_shape(input, shape):  # noqa: A002
             raise ShapeError("Rank of input (%d) must be no greater than rank of output shape "
                              "(%d)." % (len(dims), len(out)))
         pad = (None,) * (len(out) - len(dims))
-        for i, (a, b) in enumerate(zip(pad + dims, out)):
+        for a, b in zip(pad + dims, out):
             if a is not None and b is not None and a != 1 and a != b:
                 raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
     return spec(out, input.dtype.base_dtype)

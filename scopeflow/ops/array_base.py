@@ -241,9 +241,20 @@ def merge_dims(a, b, what):
     for i, (x, y) in enumerate(zip(a, b)):
         if x is not None and y is not None and x != y:
             raise ShapeError("Dimension %d in both shapes must be equal, but are %d and %d. "
-                             "Shapes are %s and %s.%s" % (i, x, y, dims_text(a), dims_text(b), what))
+                             "Shapes are %s and %s.%s"
+                             % (i, x, y, dims_text(a), dims_text(b), what))
         out.append(x if x is not None else y)
     return tuple(out)
+
+
+def shape_text(shape):
+    """A static shape as TF1 prints it: '(?, 3)', '(2,)', '<unknown>'."""
+    d = shape._dims
+    if d is None:
+        return "<unknown>"
+    if len(d) == 1:
+        return "(%s,)" % ("?" if d[0] is None else d[0])
+    return "(%s)" % ", ".join("?" if x is None else str(x) for x in d)
 
 
 def rank_of(x):
@@ -287,6 +298,12 @@ def index_dtype(*values):
         if isinstance(v, Tensor) and v.dtype.base_dtype is _dt.int64:
             return _dt.int64
     return _dt.int32
+
+
+def outputs(values):
+    """A kernel's result for a list of outputs (a one-output op returns the value itself)."""
+    values = list(values)
+    return values[0] if len(values) == 1 else values
 
 
 def raw(op_type, *inputs, name=None, **attrs):

@@ -6,7 +6,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array import identity
-from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
+from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.registry import INDEX, op, spec
 
@@ -68,7 +68,7 @@ def concat(values, axis, name="concat"):
 
 def _pack_shape(values, *, axis):
     merged = None
-    for i, v in enumerate(values):
+    for v in values:
         d = dims_of(v)
         if d is None:
             continue
@@ -130,7 +130,7 @@ def _unpack_shape(value, *, num, axis):
 @op("Unpack", infer=_unpack_shape, name="unstack", multi=True)
 def _unpack(value, *, num, axis=0):
     m = xp(value)
-    return [m.take(value, i, axis=axis) for i in range(num)]
+    return _b.outputs(m.take(value, i, axis=axis) for i in range(num))
 
 
 def unstack(value, num=None, axis=0, name="unstack"):
@@ -144,17 +144,9 @@ def unstack(value, num=None, axis=0, name="unstack"):
                                  % (axis, -len(dims), len(dims)))
             num = dims[axis]
         if num is None:
-            raise ValueError("Cannot infer argument `num` from shape %s" % _shape_str(value))
+            raise ValueError("Cannot infer argument `num` from shape %s"
+                             % _b.shape_text(value.shape))
     return _unpack(value, name=name, num=num, axis=axis)
-
-
-def _shape_str(t):
-    d = dims_of(t)
-    if d is None:
-        return "<unknown>"
-    if len(d) == 1:
-        return "(%s,)" % ("?" if d[0] is None else d[0])
-    return "(%s)" % ", ".join("?" if x is None else str(x) for x in d)
 
 
 # ---- split ----------------------------------------------------------------------------------
@@ -185,7 +177,7 @@ def _axis_in(a, r):
 
 @op("Split", infer=_split_shape, types={"split_dim": _dt.int32}, multi=True, name="split")
 def _split(split_dim, value, *, num_split):
-    return xp(value).split(value, num_split, axis=int(np.asarray(split_dim)))
+    return _b.outputs(xp(value).split(value, num_split, axis=int(np.asarray(split_dim))))
 
 
 def _split_v_shape(value, size_splits, split_dim, *, num_split):
@@ -222,7 +214,7 @@ def _split_v(value, size_splits, split_dim, *, num_split):
     m = xp(value)
     a = int(np.asarray(split_dim)) % np.ndim(value)
     sizes = _fill_split_sizes(_b.as_int_list(size_splits), value.shape[a])
-    return m.split(value, np.cumsum(sizes)[:-1].tolist(), axis=a)
+    return _b.outputs(m.split(value, np.cumsum(sizes)[:-1].tolist(), axis=a))
 
 
 def split(value, num_or_size_splits, axis=0, num=None, name="split"):

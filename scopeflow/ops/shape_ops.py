@@ -51,7 +51,7 @@ def _shape_n_shape(input, *, out_type):  # noqa: A002
 
 @op("ShapeN", infer=_shape_n_shape, lists=("input",), types={"input": ANY}, multi=True)
 def _shape_n_op(input, *, out_type):  # noqa: A002
-    return [np.asarray(np.shape(t), dtype=out_type.as_numpy_dtype) for t in input]
+    return _b.outputs(np.asarray(np.shape(t), dtype=out_type.as_numpy_dtype) for t in input)
 
 
 def shape_as_tensor(s, name=None):

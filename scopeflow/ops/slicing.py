@@ -49,7 +49,7 @@ def _slice_op(input, begin, size):  # noqa: A002
     sizes = _b.as_int_list(size)
     if is_numpy(begin):
         b = _b.as_int_list(begin)
-        idx = tuple(slice(x, None if s == -1 else x + s) for x, s in zip(b, sizes))
+        idx = tuple(builtins.slice(x, None if s == -1 else x + s) for x, s in zip(b, sizes))
         return input[idx]
     import jax
     sizes = [input.shape[i] if s == -1 else s for i, s in enumerate(sizes)]
@@ -376,12 +376,12 @@ def _reverse_shape(tensor, axis):
     dims = dims_of(tensor)
     if a is not None and dims is not None:
         seen = set()
-        for v in a.tolist():
+        for i, v in enumerate(a.tolist()):
             if not -len(dims) <= v < len(dims):
-                raise ShapeError("'axis'[%d] = %d is out of valid range [%d, %d]"
-                                 % (len(seen), v, -len(dims), len(dims) - 1))
+                raise ShapeError("'axis'[%d] = %d is out of valid range [0, %d"  # TF's text
+                                 % (i, v, len(dims) - 1))
             if v % len(dims) in seen:
-                raise ShapeError("axis %d specified more than once." % v)
+                raise ShapeError("axis %d specified more than once." % (v % len(dims)))
             seen.add(v % len(dims))
     return tensor.shape, tensor.dtype.base_dtype
 

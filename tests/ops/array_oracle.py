@@ -3,7 +3,7 @@
 `check_graph(oracle, code)` runs `code` under TF and scopeflow and compares every op created
 (name, type, input names, output shapes and dtypes, control inputs) and the error raised (class
 and the message before TF's node description). `check_values(oracle, code)` runs `fetch` with
-`feed` in a Session under both and compares the values.
+`feed` in a Session under both (after `init`, `repeat` times) and compares the values.
 """
 
 import json
@@ -69,7 +69,9 @@ def _diff(code, a, b):
 
 _RUN = r'''
 with tf.Session() as _s:
-    _v = _s.run(fetch, feed_dict=globals().get("feed"))
+    if "init" in globals():
+        _s.run(init)
+    _v = [_s.run(fetch, feed_dict=globals().get("feed")) for _ in range(globals().get("repeat", 1))]
 result = {"v": _enc(_v)}
 '''
 _ENC = r'''

@@ -1,0 +1,238 @@
+"""Control-flow contexts: which ops a cond branch or loop body holds, and how outside values enter.
+
+While a branch or body is built, the context is the frame's `in_cf`; the graph calls `add_op`
+for every new op. As in TF, an outside tensor read inside gets a capture op (a `Switch` for a
+cond branch, an `Enter` for a loop, named `<op>/Switch`, `<op>/Enter`), an op without inputs
+gets a control edge from the branch pivot, and TF's names come out the same. Capture ops are
+added just after the op that needs them (TF's order): the rewiring waits for the next op.
+
+At the end, `region` lists every op built for the construct: the cond / loop op runs them as
+sub-functions (lax.cond / lax.while_loop), cut at the construct's outside inputs, so they
+never run in the enclosing graph.
+"""
+
+from scopeflow.core import naming
+from scopeflow.ops import registry
+
+
+class CFContext:
+    """Ops built inside one branch / loop; nested contexts add theirs to every ancestor."""
+
+    def __init__(self, graph, outer, name):
+        self.graph = graph
+        self.outer = outer
+        self.name = graph.unique_name(name)  # TF reserves the context's name ('cond_text')
+        self.ops = []
+        self.values = set()  # outside tensors that count as inside (pivots, pred_id, enters)
+        self.captured = {}  # outside tensor -> its capture (Switch / Enter output)
+        self._pending = []  # (op, input index) waiting for a capture op
+        self._building = 0
+
+    def __enter__(self):
+        f = self.graph._frame()
+        self._saved = f.in_cf
+        f.in_cf = self
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if exc[0] is None:
+                self.flush()
+        finally:
+            self.graph._frame().in_cf = self._saved
+        return False
+
+    # ---- the graph's hook ---------------------------------------------------------------------
+    def add_op(self, op):
+        flush_all(self)
+        op._ctx = self
+        c = self
+        while c is not None:
+            c.ops.append(op)
+            c = c.outer
+        if self._building:
+            return
+        if not op._inputs:
+            self.no_inputs(op)
+            return
+        for i, t in enumerate(op._inputs):
+            if not self.inside(t):
+                self._pending.append((op, i))
+        if not any(o is op for o, _ in self._pending):
+            self.after_inputs(op)
+
+    def flush(self):
+        pending, self._pending = self._pending, []
+        done = []
+        for op, i in pending:
+            self._rewire(op, i, self.add_value(op._inputs[i], op._name + "/"))
+            if op not in done:
+                done.append(op)
+        for op in done:
+            self.after_inputs(op)
+
+    def _rewire(self, op, i, new):
+        old = op._inputs[i]
+        if new is old:
+            return
+        op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
+        if op in old._consumers:
+            old._consumers.remove(op)
+        new._consumers.append(op)
+
+    # ---- what is inside -----------------------------------------------------------------------
+    def contains(self, op):
+        c = op._ctx
+        while c is not None:
+            if c is self:
+                return True
+            c = c.outer
+        return False
+
+    def inside(self, t):
+        return t in self.values or self.contains(t._op)
+
+    def add_value(self, t, scope):
+        """The tensor that stands for `t` inside this context (TF's AddValue)."""
+        if self.inside(t):
+            return t
+        got = self.captured.get(t)
+        if got is not None:
+            return got
+        real = self.outer.add_value(t, scope) if self.outer is not None else t
+        out = self.capture(real, scope)
+        self.captured[t] = out
+        self.values.add(out)
+        return out
+
+    def make(self, op_type, inputs, attrs, name, scope=None):
+        """Adds a control-flow op named `scope + name` (uniquified), free of control deps."""
+        g = self.graph
+        f = g._frame()
+        base = scope[:-1] if scope else f.name_scope
+        full = naming.unique_name(g._names_in_use, base, name)
+        saved = f.controllers, f.in_cf
+        f.controllers, f.in_cf = [], self
+        self._building += 1
+        try:
+            return registry.finish(g, registry.lookup(op_type), full, inputs, attrs)
+        finally:
+            self._building -= 1
+            f.controllers, f.in_cf = saved
+
+    # ---- per kind ----------------------------------------------------------------------------
+    def pivot(self):
+        raise NotImplementedError
+
+    def capture(self, t, scope):
+        raise NotImplementedError
+
+    def no_inputs(self, op):
+        """TF: an op without inputs runs only when the branch / iteration does."""
+        if not any(self.contains(c) for c in op._control_inputs):
+            add_control(op, self.pivot()._op)
+
+    def after_inputs(self, op):
+        pass
+
+
+class CondContext(CFContext):
+    """One branch of tf.cond: outside values enter through `Switch(x, pred_id)[branch]`."""
+
+    def __init__(self, graph, outer, pred, pivot, branch):
+        super().__init__(graph, outer, "cond_text")
+        self.pred, self._pivot, self.branch = pred, pivot, branch
+        self.values.update((pred, pivot))
+
+    def pivot(self):
+        return self._pivot
+
+    def capture(self, t, scope):
+        kind = "RefSwitch" if t.dtype._is_ref_dtype else "Switch"
+        return self.make(kind, [t, self.pred], {}, "Switch", scope)[self.branch]
+
+    def output(self, t):
+        """A branch result: outside values still go through a Switch (TF's output rule)."""
+        flush_all(self)  # an input's capture made just before is the one to reuse
+        if self.inside(t):
+            return t
+        return self.add_value(t, None)
+
+
+class WhileContext(CFContext):
+    """A loop: outside values enter once through `Enter(x, is_constant=True)`."""
+
+    def __init__(self, graph, outer, parallel_iterations):
+        super().__init__(graph, outer, "while_context")
+        self.parallel_iterations = parallel_iterations
+        self.pivot_t = None  # Merge output (while building cond), then Identity (body)
+        self.constant_enters = set()
+
+    def pivot(self):
+        return self.pivot_t
+
+    def enter(self, t, is_constant, name="Enter", scope=None):
+        kind = "RefEnter" if t.dtype._is_ref_dtype else "Enter"
+        return self.make(kind, [t], {"frame_name": self.name, "is_constant": is_constant,
+                                        "parallel_iterations": self.parallel_iterations},
+                         name, scope)
+
+    def capture(self, t, scope):
+        out = self.enter(t, True, scope=scope)
+        self.constant_enters.add(out)
+        return out
+
+    def no_inputs(self, op):
+        if not self.inner_controls(op):
+            add_control(op, self.pivot()._op)
+
+    def after_inputs(self, op):
+        """TF's _MaybeAddControlDependency: ops fed only by loop constants wait for the pivot."""
+        if not self.inner_controls(op) and all(t in self.constant_enters for t in op._inputs):
+            add_control(op, self.pivot()._op)
+
+    def inner_controls(self, op):
+        """Control inputs from inside the loop (TF moves the others out of it)."""
+        return [c for c in op._control_inputs if self.contains(c)]
+
+
+def flush_all(ctx):
+    """Adds the pending capture ops of `ctx` and every context around it."""
+    while ctx is not None:
+        ctx.flush()
+        ctx = ctx.outer
+
+
+def add_control(op, ctrl):
+    if ctrl not in op._control_inputs:
+        op._control_inputs.append(ctrl)
+        ctrl._control_outputs.append(op)
+
+
+def _variable_output(t):
+    """A variable's ref output: sub-functions run the (pure) variable op themselves, so reads
+    and writes inside see the variable's current state."""
+    return t._dtype._is_ref_dtype and not t._op._inputs
+
+
+class Region:
+    """Everything one cond / while_loop built: its ops, outside inputs and control inputs."""
+
+    def __init__(self, ops):
+        self.ops = list(dict.fromkeys(ops))
+        members = set(self.ops)
+        self.inputs = []
+        self.controls = []
+        seen = set()
+        for op in self.ops:
+            for t in op._inputs:
+                if t._op not in members and t not in seen and not _variable_output(t):
+                    seen.add(t)
+                    self.inputs.append(t)
+            for c in list(op._control_inputs):
+                if c not in members:
+                    op._control_inputs.remove(c)
+                    if op in c._control_outputs:
+                        c._control_outputs.remove(op)
+                    if c not in self.controls:
+                        self.controls.append(c)

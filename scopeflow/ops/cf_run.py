@@ -1,0 +1,207 @@
+"""Running cond branches and loop bodies inside a traced run: lax.cond and lax.while_loop.
+
+A branch or body is a sub-function of the graph (lowering's `subgraph_function`). XLA control
+flow needs pure functions, so each call runs against a snapshot of the run context and hands
+back what it did: variables written and run-time checks made. Those become extra outputs of
+the `lax.cond` / extra loop carry, and are applied to the context afterwards. A first call of
+each sub-function outside the XLA construct finds them (its ops are dead code XLA drops).
+
+With a static `maximum_iterations` and back_prop, the loop is a masked `lax.scan` of that
+length, so reverse-mode gradients flow through it (design decision 5).
+"""
+
+import contextlib
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+_subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
+
+
+def _sub(owner, key, outputs, inputs):
+    from scopeflow.lowering.lower import subgraph_function
+    fns = _subs.setdefault(owner, {})
+    if key not in fns:
+        fns[key] = subgraph_function(list(outputs), list(inputs))
+    return fns[key]
+
+
+def _call(ctx, fn, args, var_values=None):
+    """fn(ctx, *args) as a pure call: (outputs, {var op: value written}, [Check])."""
+    snap = ctx.snapshot()
+    if var_values:
+        ctx.restore(({**snap[0], **var_values}, snap[1]))
+    n = len(ctx.checks)
+    try:
+        outs = fn(ctx, *args)
+        writes = {v: x for v, x in ctx.written.items() if snap[1].get(v) is not x}
+        checks = list(ctx.checks[n:])
+    finally:
+        ctx.restore(snap)
+        del ctx.checks[n:]
+    return list(outs), writes, checks
+
+
+def _is_static(x):
+    return not isinstance(x, jax.core.Tracer)
+
+
+def _strong(x, dtype):
+    return jax.lax.convert_element_type(jnp.asarray(x), dtype)
+
+
+# ---- cond -----------------------------------------------------------------------------------
+def run_cond(ctx, pred, inputs, then_branch, else_branch):
+    """If's kernel: the taken branch's outputs and the branch index (Merge's value_index)."""
+    fns = [_sub(b, "f", b.outputs, b.inputs) for b in (else_branch, then_branch)]
+    if _is_static(pred):
+        taken = int(bool(np.asarray(pred)))
+        return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
+    trial = [_call(ctx, f, inputs) for f in fns]
+    _same_shapes(trial[0][0], trial[1][0], "the branches of tf.cond")
+    values = ctx.snapshot()[0]
+    keys = _written_keys([w for _, w, _ in trial], values, "one branch of tf.cond")
+    slots = [(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
+    dtypes = [jnp.result_type(o) for o in trial[1][0]]
+
+    def branch(side):
+        def run():
+            outs, writes, checks = _call(ctx, fns[side], inputs)
+            return ([_strong(o, d) for o, d in zip(outs, dtypes)],
+                    [_strong(writes.get(v, values.get(v)), values_dtype(v, writes, values))
+                     for v in keys], _check_slots(slots, side, checks))
+        return run
+
+    outs, written, (oks, data) = jax.lax.cond(pred, branch(1), branch(0))
+    _apply(ctx, keys, written, slots, oks, data)
+    return list(outs) + [jnp.where(pred, 1, 0).astype(jnp.int32)]
+
+
+def values_dtype(v, writes, values):
+    x = writes.get(v)
+    return jnp.result_type(x if x is not None else values[v])
+
+
+def _written_keys(writes_list, values, where):
+    keys = list(dict.fromkeys(v for w in writes_list for v in w))
+    for v in keys:
+        if v not in values and not all(v in w for w in writes_list):
+            raise NotImplementedError("variable %s is first assigned inside %s; initialize it "
+                                      "before the control-flow construct" % (v._name, where))
+    return keys
+
+
+def _same_shapes(a, b, where):
+    for x, y in zip(a, b):
+        if np.shape(x) != np.shape(y):
+            raise NotImplementedError(
+                "%s give values of shapes %s and %s; a compiled (XLA) program needs one shape"
+                % (where, np.shape(x), np.shape(y)))
+
+
+def _check_slots(slots, side, checks):
+    """(ok flags, data) for every check slot; another side's checks pass, with zero data."""
+    own = iter(checks)
+    oks, data = [], []
+    for c, s in slots:
+        if s == side:
+            mine = next(own)
+            oks.append(jnp.asarray(mine.ok, bool))
+            data.append([jnp.asarray(d) for d in mine.data])
+        else:
+            oks.append(jnp.asarray(True))
+            data.append([jnp.zeros(np.shape(d), jnp.result_type(d)) for d in c.data])
+    return oks, data
+
+
+def _apply(ctx, keys, written, slots, oks, data):
+    from scopeflow.lowering.context import Check
+    for v, x in zip(keys, written):
+        ctx.write(ctx.ref_for(v), x)
+    for (c, _), ok, d in zip(slots, oks, data):
+        ctx.checks.append(Check(ok, c.exc, c.op, c.message, tuple(d)))
+
+
+# ---- while ----------------------------------------------------------------------------------
+def run_while(ctx, inputs, spec):
+    """While's kernel: the loop values after the last iteration."""
+    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + list(spec.inputs))
+    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + list(spec.inputs))
+    ext = list(inputs)
+    dtypes = [d.as_numpy_dtype for _, d in spec.specs]
+    init = [_strong(inputs[p], d) for p, d in zip(spec.init_pos, dtypes)]
+    outs, writes, checks = _call(ctx, body_fn, init + ext)
+    _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
+    if _call(ctx, cond_fn, init + ext)[1]:
+        raise NotImplementedError("tf.while_loop's condition assigns a variable")
+    values = ctx.snapshot()[0]
+    keys = _written_keys([writes], values, "the body of tf.while_loop")
+    slots = [(c, 0) for c in checks]
+    step = _Step(ctx, cond_fn, body_fn, ext, keys, slots, dtypes)
+    carry = (jnp.asarray(0, jnp.int32), init, [_strong(values[v], jnp.result_type(values[v]))
+                                                for v in keys], _check_slots(slots, 1, []))
+    if spec.max_iterations is not None:
+        carry = _scan(step, carry, spec.max_iterations)
+    else:
+        carry = jax.lax.while_loop(step.cond, step.body, carry)
+    _, vals, written, (oks, data) = carry
+    _apply(ctx, keys, written, slots, oks, data)
+    return vals[0] if len(vals) == 1 else list(vals)
+
+
+class _Step:
+    """The loop's cond and body over the carry (iteration, values, variables, checks)."""
+
+    def __init__(self, ctx, cond_fn, body_fn, ext, keys, slots, dtypes):
+        self.ctx, self.cond_fn, self.body_fn, self.ext = ctx, cond_fn, body_fn, ext
+        self.keys, self.slots, self.dtypes = keys, slots, dtypes
+
+    def cond(self, carry):
+        _, vals, written, _ = carry
+        out = _call(self.ctx, self.cond_fn, list(vals) + self.ext, dict(zip(self.keys, written)))
+        return jnp.asarray(out[0][0], bool)
+
+    def body(self, carry):
+        it, vals, written, (oks, data) = carry
+        with _iteration_rng(self.ctx, it):
+            outs, writes, checks = _call(self.ctx, self.body_fn, list(vals) + self.ext,
+                                         dict(zip(self.keys, written)))
+        new_oks, new_data = _check_slots(self.slots, 0, checks)
+        keep = [jnp.logical_and(o, n) for o, n in zip(oks, new_oks)]
+        data = [[jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
+                for o, nds, ods in zip(oks, new_data, data)]
+        written = [_strong(writes.get(v, w), jnp.result_type(w))
+                   for v, w in zip(self.keys, written)]
+        return (it + 1, [_strong(o, d) for o, d in zip(outs, self.dtypes)], written,
+                (keep, data))
+
+
+def _scan(step, carry, length):
+    """At most `length` iterations as a masked scan (reverse-differentiable)."""
+
+    def one(state, _):
+        carry, done = state
+        go = jnp.logical_and(jnp.logical_not(done), step.cond(carry))
+        new = step.body(carry)
+        carry = jax.tree_util.tree_map(lambda n, o: jnp.where(go, n, o), new, carry)
+        return (carry, jnp.logical_not(go)), None
+
+    (carry, _), _ = jax.lax.scan(one, (carry, jnp.asarray(False)), None, length=max(length, 0))
+    return carry
+
+
+@contextlib.contextmanager
+def _iteration_rng(ctx, it):
+    """Random ops draw new numbers each iteration: the iteration folds into their keys."""
+    own = "rng" in vars(ctx)
+    saved = ctx.rng
+    ctx.rng = lambda seed=0, seed2=0: jax.random.fold_in(saved(seed, seed2), it)
+    try:
+        yield
+    finally:
+        if own:
+            ctx.rng = saved
+        else:
+            del ctx.rng

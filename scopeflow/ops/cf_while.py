@@ -1,0 +1,151 @@
+"""Building a TF1 while loop: Enter / Merge / LoopCond / Switch / Identity / NextIteration / Exit.
+
+TF wires `Merge(Enter, NextIteration)`, a cycle; here each Merge reads only its Enter, and the
+`While` op (cf_run.run_while) carries the values around the loop. Its cond sub-function is cut
+at the Enter outputs, its body at the `Switch:1` outputs, so re-running a pivot inside them
+passes the current loop values through.
+"""
+
+import dataclasses
+
+from scopeflow.core.frame import default_graph
+from scopeflow.core.graph import GraphKeys
+from scopeflow.core.shape import TensorShape
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import cf_ops as _cf
+from scopeflow.ops import nest
+from scopeflow.ops.array import identity
+from scopeflow.ops.array_base import shape_text, static_value
+from scopeflow.ops.cf_context import Region, WhileContext, add_control, flush_all
+from scopeflow.ops.constant import convert_to_tensor
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LoopSpec:
+    """What the While op runs: sub-graph cuts and results, and how the values line up."""
+
+    cond_cut: tuple  # Enter outputs: the loop values when the condition runs
+    body_cut: tuple  # Switch:1 outputs: the loop values when the body runs
+    cond_out: Tensor
+    body_outs: tuple
+    inputs: tuple  # the While op's inputs (the loop's outside values)
+    init_pos: tuple  # index in `inputs` of each loop variable's initial value
+    specs: tuple  # (TensorShape, DType) of each loop variable
+    max_iterations: object  # static bound (int) when known and gradients may flow, else None
+
+
+def _shape_le(s1, s2):
+    """TF's _ShapeLessThanOrEqual: s1 is at least as specific as s2."""
+    if s2._dims is None:
+        return True
+    if s1._dims is None or len(s1._dims) != len(s2._dims):
+        return False
+    return all(b is None or a == b for a, b in zip(s1._dims, s2._dims))
+
+
+def _invariants(loop_vars, flat, shape_invariants):
+    if shape_invariants is None:
+        return [t.shape for t in flat]
+    nest.assert_same_structure(loop_vars, shape_invariants)
+    return [s if isinstance(s, TensorShape) else TensorShape(s)
+            for s in nest.flatten(shape_invariants)]
+
+
+def _enter_vars(ctx, flat, invariants):
+    outer = ctx.outer
+    enters = []
+    for t, inv in zip(flat, invariants):
+        real = outer.add_value(t, None) if outer is not None else t
+        e = ctx.enter(real, False)
+        if not _shape_le(real.shape, inv):
+            raise ValueError("The shape invariant specified for %s is not compatible with the "
+                             "initial shape of the loop variable. It enters the loop with shape "
+                             "%s, but the specified shape invariant is %s."
+                             % (real.name, shape_text(real.shape), shape_text(inv)))
+        e.set_shape(inv)
+        enters.append(e)
+    pivot = _outer_pivot(outer)
+    if pivot is not None:
+        for e in enters:
+            src = e.op._inputs[0]
+            if src._op._type == "Enter" and src._op._attrs.get("is_constant"):
+                add_control(e.op, pivot._op)
+    return enters
+
+
+def _outer_pivot(ctx):
+    while ctx is not None:
+        p = ctx.pivot()
+        if p is not None:
+            return p
+        ctx = ctx.outer
+    return None
+
+
+def build_loop(cond, body, loop_vars, options):
+    """The loop's graph and While op; returns the Exit tensors in the body's structure."""
+    g = default_graph()
+    outer = g._frame().in_cf
+    ctx = WhileContext(g, outer, options.parallel_iterations)
+    if outer is None:
+        g.add_to_collection(GraphKeys.WHILE_CONTEXT, ctx)
+    flat = [convert_to_tensor(x) for x in nest.flatten(loop_vars)]
+    invariants = _invariants(loop_vars, flat, options.shape_invariants)
+    with ctx:
+        enters = _enter_vars(ctx, flat, invariants)
+        merges = [_cf._merge([e], name="Merge")[0] for e in enters]
+        ctx.pivot_t = merges[0]
+        c = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, merges)))
+        _cf.check_bool(c, "input", "LoopCond")
+        loop_cond = _cf._loop_cond(c, name="LoopCond")
+        switches = [_cf._switch(m, loop_cond, name="Switch") for m in merges]
+        body_in = [identity(s[1], name="Identity") for s in switches]
+        ctx.pivot_t = body_in[0]
+        packed_in = nest.pack_sequence_as(loop_vars, body_in)
+        result = body(*packed_in)
+        if not nest.is_nested(result):
+            result = [result]
+        nest.assert_same_structure(list(packed_in), list(result))
+        outs = [convert_to_tensor(x) for x in nest.flatten(result)]
+        if len(merges) != len(outs):
+            raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got "
+                             "%d for the number of inputs/outputs, and %d for 'loop_vars'."
+                             % (len(merges), len(outs)))
+        nexts = [_next_iteration(m, v, flat[i]) for i, (m, v) in enumerate(zip(merges, outs))]
+    flush_all(outer)
+    spec, controls = _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options)
+    loop_op = _cf._while(list(spec.inputs), name="While", loop=spec)
+    for ctrl in controls:
+        add_control(loop_op[0].op, ctrl)
+    exits = [_cf._exit(t, name="Exit") for t in loop_op]
+    packed = nest.pack_sequence_as(result, exits)
+    if options.return_same_structure:
+        return packed
+    return packed[0] if len(exits) == 1 else packed
+
+
+def _next_iteration(merge, value, original):
+    nxt = _cf._next_iteration(value, name="NextIteration")
+    if not _shape_le(nxt.shape, merge.shape):
+        raise ValueError("Input tensor '%s' enters the loop with shape %s, but has shape %s after "
+                         "one iteration. To allow the shape to vary across iterations, use the "
+                         "`shape_invariants` argument of tf.while_loop to specify a "
+                         "less-specific shape." % (original.name, shape_text(original.shape),
+                                                   shape_text(nxt.shape)))
+    return nxt
+
+
+def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
+    region = Region(ctx.ops)
+    inputs = tuple(region.inputs)
+    init_pos = tuple(inputs.index(e.op._inputs[0]) for e in enters)
+    limit = None
+    if options.back_prop and options.maximum_iterations is not None:
+        v = static_value(options.maximum_iterations)
+        limit = None if v is None else int(v)
+    return LoopSpec(cond_cut=tuple(enters), body_cut=tuple(s[1] for s in switches),
+                    cond_out=loop_cond.op._inputs[0],
+                    body_outs=tuple(n.op._inputs[0] for n in nexts), inputs=inputs,
+                    init_pos=init_pos,
+                    specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
+                    max_iterations=limit), region.controls

@@ -1,0 +1,117 @@
+"""TF's `nest` for control flow: lists, tuples, namedtuples and dicts (sorted keys) hold leaves.
+
+>>> flatten({"b": 1, "a": [2, 3]})
+[2, 3, 1]
+>>> pack_sequence_as({"b": 0, "a": [0, 0]}, [2, 3, 1])
+{'a': [2, 3], 'b': 1}
+"""
+
+_HEAD = "The two structures don't have the same nested structure.\n\n"
+
+
+def is_nested(x):
+    return isinstance(x, (list, tuple, dict))
+
+
+def _children(x):
+    if isinstance(x, dict):
+        return [x[k] for k in sorted(x)]
+    return list(x)
+
+
+def flatten(structure):
+    if not is_nested(structure):
+        return [structure]
+    out = []
+    for c in _children(structure):
+        out.extend(flatten(c))
+    return out
+
+
+def _rebuild(like, items):
+    if isinstance(like, dict):
+        return type(like)((k, v) for k, v in zip(sorted(like), items))
+    if isinstance(like, tuple) and hasattr(like, "_fields"):
+        return type(like)(*items)
+    return type(like)(items)
+
+
+def pack_sequence_as(structure, flat_sequence):
+    flat = list(flat_sequence)
+    pos = [0]
+
+    def build(s):
+        if not is_nested(s):
+            pos[0] += 1
+            return flat[pos[0] - 1]
+        return _rebuild(s, [build(c) for c in _children(s)])
+
+    out = build(structure)
+    if pos[0] != len(flat):
+        raise ValueError("Could not pack sequence. Structure had %d atoms, but flat_sequence "
+                         "had %d items." % (pos[0], len(flat)))
+    return out
+
+
+def map_structure(fn, *structures):
+    for s in structures[1:]:
+        assert_same_structure(structures[0], s)
+    flats = [flatten(s) for s in structures]
+    return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)])
+
+
+def _desc(x):
+    return "type=%s str=%s" % (type(x).__name__, x)
+
+
+def _dots(x):
+    """The structure with each leaf written as '.' (TF's 'Entire ... structure')."""
+    if not is_nested(x):
+        return "."
+    if isinstance(x, dict):
+        return "{%s}" % ", ".join("%r: %s" % (k, _dots(x[k])) for k in sorted(x))
+    inner = ", ".join(_dots(c) for c in x)
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return "%s(%s)" % (type(x).__name__, ", ".join(
+            "%s=%s" % (f, _dots(c)) for f, c in zip(x._fields, x)))
+    if isinstance(x, tuple):
+        return "(%s%s)" % (inner, "," if len(x) == 1 else "")
+    return "[%s]" % inner
+
+
+def _mismatch(a, b):
+    """(exception class, 'More specifically' text) for the first difference, or None."""
+    if is_nested(a) != is_nested(b):
+        seq, atom = (a, b) if is_nested(a) else (b, a)
+        return ValueError, 'Substructure "%s" is a sequence, while substructure "%s" is not' % (
+            _desc(seq), _desc(atom))
+    if not is_nested(a):
+        return None
+    if type(a) is not type(b):
+        if not (isinstance(a, dict) and isinstance(b, dict)):
+            return TypeError, ("The two namedtuples don't have the same sequence type. First "
+                               "structure %s has type %s, while second structure %s has type %s"
+                               % (_desc(a), type(a).__name__, _desc(b), type(b).__name__))
+    if isinstance(a, dict) and sorted(a) != sorted(b):
+        return ValueError, ("The two dictionaries don't have the same set of keys. First "
+                            "structure has keys %s, while second structure has keys %s"
+                            % (_desc(sorted(a)), _desc(sorted(b))))
+    if len(a) != len(b):
+        return ValueError, ("The two structures don't have the same number of elements. First "
+                            "structure: %s. Second structure: %s" % (_desc(a), _desc(b)))
+    for x, y in zip(_children(a), _children(b)):
+        found = _mismatch(x, y)
+        if found:
+            return found
+    return None
+
+
+def assert_same_structure(a, b):
+    """Raises TF's ValueError / TypeError when `a` and `b` nest differently."""
+    found = _mismatch(a, b)
+    if found is None:
+        return
+    exc, detail = found
+    raise exc("%sFirst structure: %s\n\nSecond structure: %s\n\nMore specifically: %s\n"
+              "Entire first structure:\n%s\nEntire second structure:\n%s"
+              % (_HEAD, _desc(a), _desc(b), detail, _dots(a), _dots(b)))

@@ -1,0 +1,122 @@
+"""Slice, StridedSlice / `Tensor.__getitem__`, reverse, reverse_sequence vs TF."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from array_oracle import check_graph, check_values
+
+GRAPHS = [
+    "x = tf.placeholder(tf.float32, [4, 6]); i = tf.placeholder(tf.int32, []); a = x[i]; "
+    "b = x[1:i]; c = x[..., tf.newaxis, ::-1]; d = x[:]; e = x[[1, 2]]",
+    "x = tf.placeholder(tf.float32, [4, 6]); a = x[tf.constant([1])]",
+    "x = tf.placeholder(tf.float32, [4, 6]); a = x[1.0]",
+    "x = tf.placeholder(tf.float32, [4, 6]); i = tf.constant(1, tf.int64); a = x[i]; b = x[i:]",
+    "x = tf.zeros([2, 3]); x[5]",
+    "x = tf.zeros([2, 3]); x[1, 2, 3]",
+    "x = tf.zeros([2, 3]); x[..., ...]",
+    "x = tf.zeros([2, 3]); x[::0]",
+    "x = tf.placeholder(tf.float32, [None, 3, None, 5]); result = [t.shape.as_list() for t in "
+    "[x[1], x[:, 1:], x[..., 0], x[1:3, ..., ::2], x[tf.newaxis, ..., tf.newaxis], x[-1, -1], "
+    "x[::-1, ::-2], x[:, 5:1:-1], x[:, 1:100], x[2:-1, -2:]]]",
+    "x = tf.placeholder(tf.float32); result = [x[1].shape.ndims, x[..., 1].shape.ndims]",
+    "x = tf.placeholder(tf.float32, [2, 3]); c = tf.strided_slice(x, [0], [1]); "
+    "d = tf.strided_slice(x, [0, 1], [2, 3], [1, 2], name='ss')",
+    "x = tf.placeholder(tf.float32, [None, 3, None]); a = tf.slice(x, [0, 1, 1], [-1, -1, 2]); "
+    "i = tf.placeholder(tf.int32, []); b = tf.slice(x, [i, 0, 0], [2, -1, -1]); "
+    "c = tf.slice(x, tf.placeholder(tf.int32, [3]), [1, 1, 1]); "
+    "d = tf.slice(x, [0, 0, 0], tf.placeholder(tf.int32, [3]))",
+    "x = tf.zeros([2, 3]); tf.slice(x, [0, 0], [3, 1])",
+    "x = tf.placeholder(tf.float32, [2, 3]); a = tf.reverse(x, [1]); b = tf.reverse_v2(x, [0]); "
+    "c = tf.reverse_sequence(x, [1, 2], seq_axis=1, batch_axis=0); "
+    "d = tf.reverse_sequence(x, [1, 2, 2], 0, 1)",
+    "x = tf.placeholder(tf.float32, [2, 3]); tf.reverse(x, [2])",
+    "x = tf.placeholder(tf.float32, [2, 3]); tf.reverse(x, [1, -1])",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", GRAPHS)
+def test_graph_matches_tf(oracle, code):
+    check_graph(oracle, code)
+
+
+_BOUND = st.one_of(st.none(), st.integers(-6, 6))
+
+
+@st.composite
+def index_specs(draw):
+    """A random Python index: ints, slices (with steps), Ellipsis and tf.newaxis."""
+    items = []
+    ellipsis = False
+    for _ in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["int", "slice", "slice", "new", "ellipsis"]))
+        if kind == "int":
+            items.append(str(draw(st.integers(-2, 1))))
+        elif kind == "slice":
+            step = draw(st.sampled_from([None, 1, 2, -1, -2]))
+            parts = [draw(_BOUND), draw(_BOUND), step]
+            items.append(":".join("" if p is None else str(p) for p in parts))
+        elif kind == "new":
+            items.append("tf.newaxis")
+        elif not ellipsis:
+            ellipsis = True
+            items.append("...")
+    return ", ".join(items)
+
+
+@st.composite
+def slicing_cases(draw):
+    dims = [draw(st.sampled_from([2, 3, 5, None])) for _ in range(draw(st.integers(1, 4)))]
+    return dims, draw(index_specs())
+
+
+@pytest.mark.oracle
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=slicing_cases())
+def test_getitem_shapes_match_tf(oracle, case):
+    dims, spec = case
+    check_graph(oracle, "x = tf.placeholder(tf.float32, %r); y = x[%s]" % (dims, spec))
+
+
+@pytest.mark.oracle
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(case=slicing_cases())
+def test_getitem_values_match_tf(oracle, case):
+    dims, spec = case
+    known = [d or 4 for d in dims]
+    code = ("x = tf.placeholder(tf.float32, %r); fetch = x[%s]; "
+            "feed = {x: np.arange(%d.).reshape(%r)}" % (dims, spec, _prod(known), known))
+    graph = check_graph_ok(oracle, code)
+    if graph:
+        check_values(oracle, code)
+
+
+def check_graph_ok(oracle, code):
+    """Whether TF builds the graph (index out of range etc. make no value test)."""
+    out = oracle(code)
+    return "ok" in out
+
+
+def _prod(dims):
+    n = 1
+    for d in dims:
+        n *= d
+    return n
+
+
+VALUES = [
+    "x = tf.placeholder(tf.float32, [4, 3]); i = tf.placeholder(tf.int32, []); "
+    "fetch = [x[i], x[:, i], x[i, 1:], x[-i], tf.slice(x, [i, 0], [2, -1]), "
+    "tf.reverse(x, [0, 1]), tf.reverse_sequence(x, [2, 3, 1, 0], 1, 0)]; "
+    "feed = {x: np.arange(12.).reshape(4, 3), i: 1}",
+    "x = tf.constant(np.arange(24).reshape(2, 3, 4)); "
+    "fetch = [x[..., 1], x[:, tf.newaxis, ::-2], x[1, ..., tf.newaxis], "
+    "tf.strided_slice(x, [0, 1], [2, 3], [1, 2])]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", VALUES)
+def test_values_match_tf(oracle, code):
+    check_values(oracle, code)
