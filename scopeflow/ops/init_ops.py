@@ -236,7 +236,6 @@ class Orthogonal(Initializer):
         self.dtype = _assert_float_dtype(_dt.as_dtype(dtype))
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        tf = _tf()
         dtype = self.dtype if dtype is None else dtype
         if len(shape) < 2:
             raise ValueError("The tensor to initialize, specified by argument `shape` must be at "
@@ -245,11 +244,11 @@ class Orthogonal(Initializer):
         num_cols = int(shape[-1])
         flat = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
         a = _random.random_normal(flat, dtype=dtype, seed=self.seed)
-        q, r = tf.linalg.qr(a, full_matrices=False)
-        q *= tf.sign(tf.linalg.diag_part(r))
+        q, r = _qr(a)
+        q *= _tf().sign(_diag_part(r))
         if num_rows < num_cols:
-            q = tf.linalg.matrix_transpose(q)
-        return self.gain * tf.reshape(q, shape)
+            q = _matrix_transpose(q)
+        return self.gain * _tf().reshape(q, shape)
 
     def get_config(self):
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
@@ -270,7 +269,7 @@ class Identity(Initializer):
                              "least two-dimensional. Received shape=%s" % (shape,))
         if isinstance(full_shape, TensorShape):
             full_shape = full_shape.as_list()
-        init = tf.eye(*full_shape, dtype=self.dtype if dtype is None else dtype)
+        init = _eye(full_shape[0], full_shape[1], self.dtype if dtype is None else dtype)
         if partition_info is not None:
             init = tf.slice(init, partition_info.var_offset, shape)
         return self.gain * init
@@ -344,3 +343,85 @@ def _fill_op():
                                                      value.dtype.base_dtype))(
             lambda dims, value: jnp.full(tuple(np.asarray(dims)), value)).op_def
     return lambda *inputs, name: registry.apply(rec, inputs, {}, name)
+
+
+# ---- linear-algebra pieces, from the public namespace when another module provides them -----
+def _public(*paths):
+    tf = _tf()
+    for path in paths:
+        obj = tf
+        for part in path.split("."):
+            obj = getattr(obj, part, None)
+        if obj is not None:
+            return obj
+    return None
+
+
+def _private_op(op_type, kernel, infer, multi=False):
+    from scopeflow.ops import registry
+    rec = registry.REGISTRY.get(op_type)
+    if rec is None:
+        rec = registry.op(op_type, infer=infer, multi=multi)(kernel).op_def
+    return rec
+
+
+def _qr(a):
+    fn = _public("qr", "linalg.qr")
+    if fn is not None:
+        return fn(a, full_matrices=False)
+    import jax.numpy as jnp
+    from scopeflow.ops import registry
+    rec = _private_op("Qr", lambda input, *, full_matrices=False: tuple(jnp.linalg.qr(input)),
+                      _qr_shapes, multi=True)
+    return registry.apply(rec, [a], {"full_matrices": False}, "Qr")
+
+
+def _qr_shapes(input, *, full_matrices=False):  # noqa: A002 - TF's arg name
+    m, n = input.shape.as_list()
+    k = min(m, n)
+    return [(TensorShape([m, k]), input.dtype), (TensorShape([k, n]), input.dtype)]
+
+
+def _diag_part(r):
+    fn = _public("diag_part", "linalg.tensor_diag_part")
+    if fn is not None:
+        return fn(r)
+    import jax.numpy as jnp
+    from scopeflow.ops import registry
+    rec = _private_op("DiagPart", lambda input: jnp.diagonal(input),
+                      lambda input: (TensorShape([min(input.shape.as_list())]), input.dtype))
+    return registry.apply(rec, [r], {}, "DiagPart")
+
+
+def _matrix_transpose(q):
+    fn = _public("matrix_transpose", "linalg.matrix_transpose")
+    if fn is not None:
+        return fn(q)
+    from scopeflow.ops.random import _scope
+    with _scope(None, "matrix_transpose", [q]):
+        return _tf().transpose(q, perm=[1, 0])
+
+
+def _eye(num_rows, num_cols, dtype):
+    """TF's `eye(num_rows, num_cols)`: ones on a MatrixDiagV3 (`eye/ones`, `eye/diag`)."""
+    fn = _public("eye", "linalg.eye")
+    if fn is not None:
+        return fn(num_rows, num_cols, dtype=dtype)
+    import jax.numpy as jnp
+    from scopeflow.ops import registry
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.random import _scope
+    rec = _private_op(
+        "MatrixDiagV3",
+        lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT":
+        jnp.eye(int(num_rows), int(num_cols), dtype=diagonal.dtype),
+        lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT": (
+            TensorShape([num_rows.op.get_attr("value").item(),
+                         num_cols.op.get_attr("value").item()]), diagonal.dtype))
+    with _scope(None, "eye", []):
+        ones = filled([min(num_rows, num_cols)], dtype, 1, "ones")
+        with _scope(None, "diag", []) as scope:
+            inputs = [ones, constant(0, name="k"), constant(num_rows, name="num_rows"),
+                      constant(num_cols, name="num_cols"),
+                      constant(0, dtype=dtype, name="padding_value")]
+            return registry.finish(ones.graph, rec, scope[:-1], inputs, {"align": "RIGHT_LEFT"})

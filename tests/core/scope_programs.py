@@ -9,10 +9,11 @@ VALID_NODE_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*$")
 
 
 def check_tf(oracle, code, message=False):
-    """Asserts scopeflow and TF agree on `code` (errors: class, and with `message` its text)."""
+    """Asserts scopeflow and TF agree on `code` (errors: class, and with `message` its text,
+    unless the code starts with '# class only': a message another module writes)."""
     here, there = run_here(code), oracle(code)
     assert same(here, there), explain(code, here, there)
-    if message and "raises" in there:
+    if message and "raises" in there and not code.startswith("# class only"):
         # shapes print '?' in TF1 and 'None' here; the rest of the text must match
         want = re.sub(r"(?<=[(\[, ])\?(?=[,)\]])", "None",
                       there["msg"].split(" Originally defined at")[0])

@@ -1,0 +1,136 @@
+"""tf.Variable (RefVariable): ops, names, conversion, operators, updates; checked against TF."""
+
+import numpy as np
+import pytest
+from scope_programs import check_tf
+
+PROGRAMS = [
+    """v = tf.Variable([1.0, 2.0], name="v")
+result = [repr(v), v.dtype.name, v.shape, v.op.name, v.initializer.name, v.value().name,
+          v._ref().name, v.initial_value.name, v.read_value().name, v.device,
+          [(o.name, o.type) for o in tf.get_default_graph().get_operations()]]""",
+    """result = [tf.Variable(1.0).name, tf.Variable(2.0).name, tf.Variable(3.0, name="w").name,
+          tf.Variable(4.0, name="w").name, tf.Variable(5.0, name="").name]""",
+    "tf.Variable(1.0, constraint=3)",
+    "tf.Variable(None)",
+    "tf.Variable(1.0, collections='x')",
+    """v = tf.Variable(1.0, collections=["a", "b"], trainable=False)
+result = [tf.get_collection("a"), tf.get_collection("b"), tf.global_variables(),
+          tf.trainable_variables()]""",
+    """v = tf.Variable(1, name="v", dtype=tf.float32)
+w = tf.Variable(lambda: tf.zeros([2]), name="w")
+u = tf.Variable(tf.zeros([2]), name="u", trainable=False)
+result = [v.dtype.name, w.initial_value.name, u.initial_value.name,
+          [o.name for o in tf.get_default_graph().get_operations()],
+          [x.name for x in tf.trainable_variables()]]""",
+    "tf.Variable(tf.placeholder(tf.float32, [None]))",
+    """v = tf.Variable(tf.placeholder(tf.float32, [None]), validate_shape=False)
+result = [v.shape, v.value().shape]""",
+    """v = tf.Variable([1.0, 2.0], shape=[None], name="v")
+result = [v.shape, v.value().shape]""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+w = tf.Variable(v * 2.0, name="w")
+result = [o.name for o in tf.get_default_graph().get_operations()][:6]""",
+    """with tf.control_dependencies([tf.no_op()]):
+    v = tf.Variable(1.0, name="v")
+    w = tf.get_variable("w", [1])
+    c = tf.constant(1.0)
+result = [[o.name for o in op.control_inputs] for op in tf.get_default_graph().get_operations()]""",
+    """with tf.device("/cpu:0"):
+    v = tf.Variable(1.0, name="v")
+    w = tf.get_variable("w", [1])
+result = [[o.name, o.device] for o in tf.get_default_graph().get_operations()]""",
+    """v = tf.Variable([[1.0, 2.0]], name="v")
+result = [v[0].name, (v @ tf.ones([2, 1])).name, (1.0 - v).name, (v > 0).name, (v ** 2).name,
+          (2 ** v).name, (v / 2).name, (v // 2).name, (v % 2).name, (-v).name, abs(v).name]""",
+    """v = tf.Variable(True, name="v")
+result = [(v & True).name, (v | False).name, (~v).name, (v ^ True).name]""",
+    """v = tf.Variable(1.0)
+w = tf.Variable(2.0)
+result = [v == w, v != w, v == v, len({v: 1, w: 2})]""",
+    "# class only\nv = tf.Variable(1.0)\nfor x in v: pass",
+    """v = tf.Variable([1.0, 2.0], name="v")
+result = [tf.identity(v).name, tf.convert_to_tensor(v, dtype=tf.float32).name]""",
+    "tf.convert_to_tensor(tf.Variable([1.0, 2.0], name='v'), dtype=tf.int32)",
+    """v = tf.Variable([1.0, 2.0], name="v")
+result = [tf.is_tensor(v), isinstance(v, tf.Variable), isinstance(v, tf.Tensor)]""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+v2 = v
+v += 1.0
+result = [v.name, v2.name]""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+a = v.assign([1., 2.], read_value=False)
+b = v.assign_add([1., 2.], name="b")
+c = v.assign_sub([1., 2.])
+result = [a.name, b.name, c.name, a.get_attr("use_locking"), c.dtype.name, str(c.shape)]""",
+    """v = tf.Variable([[1.0, 2.0]], name="v")
+v.scatter_update([1, 2])""",
+    """v = tf.Variable(0, name="c")
+result = [v.count_up_to(3).name, v.count_up_to(3).dtype.name]""",
+    """v = tf.Variable([1.0], name="v")
+result = [tf.get_default_graph().get_operation_by_name("v/Assign").get_attr("_class"),
+          tf.get_default_graph().get_operation_by_name("v/read").get_attr("_class")]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    check_tf(oracle, code, message=True)
+
+
+def test_ops_and_names(tf):
+    v = tf.Variable([1.0, 2.0], name="v")
+    assert [(o.name, o.type) for o in tf.get_default_graph().get_operations()] == [
+        ("v/initial_value", "Const"), ("v", "VariableV2"), ("v/Assign", "Assign"),
+        ("v/read", "Identity")]
+    assert (v.name, v.dtype.name, v.value().name, v.initializer.name) == (
+        "v:0", "float32_ref", "v/read:0", "v/Assign")
+    assert repr(v) == "<tf.Variable 'v:0' shape=(2,) dtype=float32_ref>"
+    assert tf.convert_to_tensor(v) is v.value()
+    assert v.initializer.get_attr("_class") == [b"loc:@v"]
+
+
+def test_callable_initial_value_is_built_under_initializer(tf):
+    with tf.device("/cpu:0"):
+        v = tf.Variable(lambda: tf.zeros([2]), name="w")
+    g = tf.get_default_graph()
+    init = g.get_operation_by_name("w/Initializer/zeros")
+    assert init.device == "" and init.get_attr("_class") == [b"loc:@w"]
+    assert v.op.get_attr("_class") == [b"loc:@w"] and v.device != ""
+
+
+def test_operators_forward_to_the_snapshot(tf):
+    v = tf.Variable([[1.0, 2.0]], name="v")
+    for t in (v + 1.0, 2.0 * v, v - v, v @ tf.ones([2, 1]), -v):
+        assert v.value() in t.op.inputs
+    assert v == v and v != tf.Variable(1.0) and hash(v) == id(v)
+
+
+def test_variables_are_not_created_under_control_dependencies(tf):
+    with tf.control_dependencies([tf.no_op(name="gate")]):
+        v = tf.Variable(1.0, name="v")
+        c = tf.constant(1.0)
+    assert all(not o.control_inputs for o in tf.get_default_graph().get_operations()
+               if o.name.startswith("v"))
+    assert [o.name for o in c.op.control_inputs] == ["gate"]
+    assert v.name == "v:0"
+
+
+def test_values(tf):
+    pytest.importorskip("scopeflow.session")
+    v = tf.Variable([1.0, 2.0], name="v")
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        np.testing.assert_allclose(sess.run(v.assign_add([1.0, 1.0])), [2.0, 3.0])
+        np.testing.assert_allclose(sess.run(v + 1.0), [3.0, 4.0])
+        v.load([5.0, 6.0], sess)
+        np.testing.assert_allclose(v.eval(sess), [5.0, 6.0])
+
+
+def test_uninitialized_read_fails(tf):
+    pytest.importorskip("scopeflow.session")
+    v = tf.Variable(1.0, name="v")
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
+            sess.run(v)
