@@ -273,3 +273,18 @@ class Saver:
         except errors.InvalidArgumentError as err:
             raise _wrap_restore_error(err, "a mismatch between the current graph and the "
                                            "graph") from None
+
+
+def _get_saver_or_default():
+    """The Saver in the SAVERS collection, else a new sharded one added there (TF's rule)."""
+    from scopeflow.core.graph import GraphKeys
+    graph = default_graph()
+    savers = graph.get_collection(GraphKeys.SAVERS)
+    if savers:
+        if len(savers) > 1:
+            raise RuntimeError("More than one item in collection {}. Please indicate which one "
+                               "to use by passing it to the constructor.".format(GraphKeys.SAVERS))
+        return savers[0]
+    saver = Saver(sharded=True, allow_empty=True)
+    graph.add_to_collection(GraphKeys.SAVERS, saver)
+    return saver
