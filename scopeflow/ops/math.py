@@ -1,147 +1,319 @@
-"""Elementwise math, matmul, reductions and the Tensor operator overloads, with TF's names."""
+"""Elementwise math with broadcasting, casts and the Tensor operator overloads, with TF's names.
 
+Reductions live in ops/reductions.py, matrix products in ops/linalg.py, composite functions
+(xdivy, polyval, add_n, ...) in ops/math_extra.py; they are re-exported here for callers that
+know `math_ops`.
+"""
+
+import inspect
+
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.frame import default_graph
-from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
-from scopeflow.ops.constant import constant_value, convert_to_tensor
-from scopeflow.ops.registry import (INDEX, ShapeError, broadcast, broadcast_bool, op, spec)
+from scopeflow.errors import InvalidArgumentError
+from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.registry import broadcast, broadcast_bool
+
+_sp = jax.scipy.special
 
 
-def _binary(op_type, fn, infer=broadcast):
-    return op(op_type, infer=infer)(fn)
+def _safe(cond, x, fill):
+    """`x` with entries where `cond` holds replaced by `fill` (keeps gradients finite there)."""
+    return jnp.where(cond, jnp.asarray(fill, x.dtype), x)
 
 
-# ---- elementwise binary -------------------------------------------------------------------
-add_v2 = _binary("AddV2", lambda x, y: jnp.add(x, y))
-_add_str = _binary("Add", lambda x, y: jnp.add(x, y))
-sub = _binary("Sub", lambda x, y: jnp.subtract(x, y))
-mul = _binary("Mul", lambda x, y: jnp.multiply(x, y))
-real_div = _binary("RealDiv", lambda x, y: jnp.true_divide(x, y))
-div_no_nan_op = _binary("DivNoNan", lambda x, y: jnp.where(y == 0, jnp.zeros_like(x), x / jnp.where(
-    y == 0, jnp.ones_like(y), y)))
-pow_op = _binary("Pow", lambda x, y: jnp.power(x, y))
-maximum = _binary("Maximum", lambda x, y: jnp.maximum(x, y))
-minimum = _binary("Minimum", lambda x, y: jnp.minimum(x, y))
-squared_difference = _binary("SquaredDifference", lambda x, y: jnp.square(x - y))
-atan2 = _binary("Atan2", lambda y, x: jnp.arctan2(y, x))
-less = _binary("Less", lambda x, y: x < y, broadcast_bool)
-less_equal = _binary("LessEqual", lambda x, y: x <= y, broadcast_bool)
-greater = _binary("Greater", lambda x, y: x > y, broadcast_bool)
-greater_equal = _binary("GreaterEqual", lambda x, y: x >= y, broadcast_bool)
-_equal = _binary("Equal", lambda x, y: x == y, broadcast_bool)
-_not_equal = _binary("NotEqual", lambda x, y: x != y, broadcast_bool)
-logical_and = _binary("LogicalAnd", lambda x, y: jnp.logical_and(x, y), broadcast_bool)
-logical_or = _binary("LogicalOr", lambda x, y: jnp.logical_or(x, y), broadcast_bool)
+def _xlogy(x, y):
+    # TF's gradient is 0 where x == 0 (log(0) * 0 would give NaN): double-where.
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log(_safe(x == 0, y, 1)))
+
+
+def _xlog1py(x, y):
+    return jnp.where(x == 0, jnp.zeros_like(x), x * jnp.log1p(_safe(x == 0, y, 0)))
+
+
+def _xdivy(x, y):
+    return jnp.where(x == 0, jnp.zeros_like(x), x / _safe(x == 0, y, 1))
+
+
+def _div_no_nan(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x / _safe(y == 0, y, 1))
+
+
+def _mul_no_nan(x, y):
+    return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+def _truncate_mod(x, y):
+    return jnp.fmod(x, y)
+
+
+def _real_div(x, y):
+    if jnp.issubdtype(jnp.result_type(x), jnp.integer):
+        return jnp.trunc(x / y).astype(jnp.result_type(x))
+    return jnp.true_divide(x, y)
+
+
+def _polygamma(a, x):
+    # TF takes the order as a float tensor; JAX wants integers.
+    return _sp.polygamma(jnp.round(a).astype(jnp.int32), x).astype(x.dtype)
+
+
+def _pow(x, y):
+    return jnp.power(x, y).astype(jnp.result_type(x))
+
+
+# ---- elementwise binary: op type -> (kernel, input names, bool output) -----------------------
+_BINARY = {
+    "AddV2": (jnp.add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
+    "Mul": (jnp.multiply, "xy"), "RealDiv": (_real_div, "xy"), "DivNoNan": (_div_no_nan, "xy"),
+    "MulNoNan": (_mul_no_nan, "xy"), "Pow": (_pow, "xy"), "Maximum": (jnp.maximum, "xy"),
+    "Minimum": (jnp.minimum, "xy"),
+    "SquaredDifference": (lambda x, y: jnp.square(x - y), "xy"),
+    "Atan2": (jnp.arctan2, "yx"), "Xlogy": (_xlogy, "xy"), "Xlog1py": (_xlog1py, "xy"),
+    "Xdivy": (_xdivy, "xy"), "TruncateMod": (_truncate_mod, "xy"),
+    "Igamma": (_sp.gammainc, "ax"), "Igammac": (_sp.gammaincc, "ax"),
+    "Zeta": (_sp.zeta, "xq"), "Polygamma": (_polygamma, "ax"),
+    "NextAfter": (jnp.nextafter, ("x1", "x2")),
+    "BitwiseAnd": (jnp.bitwise_and, "xy"), "BitwiseOr": (jnp.bitwise_or, "xy"),
+    "BitwiseXor": (jnp.bitwise_xor, "xy"), "LeftShift": (jnp.left_shift, "xy"),
+    "RightShift": (jnp.right_shift, "xy"),
+}
+_COMPARE = {
+    "Less": jnp.less, "LessEqual": jnp.less_equal, "Greater": jnp.greater,
+    "GreaterEqual": jnp.greater_equal, "Equal": jnp.equal, "NotEqual": jnp.not_equal,
+    "LogicalAnd": jnp.logical_and, "LogicalOr": jnp.logical_or,
+}
+
+
+def _binary_kernel(fn, names):
+    """`fn` as a kernel whose parameters carry TF's input names (they name converted Consts)."""
+    def kernel(*args):
+        return fn(*args)
+
+    kernel.__signature__ = inspect.Signature(
+        [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])
+    return kernel
+
+
+BINARY = {t: typed_op(t, infer=broadcast)(_binary_kernel(fn, names))
+          for t, (fn, names) in _BINARY.items()}
+BINARY.update({t: typed_op(t, infer=broadcast_bool)(_binary_kernel(fn, "xy"))
+               for t, fn in _COMPARE.items()})
 
 
 def _int_div_checked(ctx, x, y, fn):
+    """Integer division by zero is TF's run-time InvalidArgumentError."""
     if jnp.issubdtype(jnp.result_type(y), jnp.integer):
-        from scopeflow.errors import InvalidArgumentError
         ctx.check(jnp.all(y != 0), InvalidArgumentError, "Integer division by zero")
         y = jnp.where(y == 0, jnp.ones_like(y), y)
     return fn(x, y)
 
 
-@op("FloorDiv", infer=broadcast, context=True)
-def floor_div(ctx, x, y):
-    return _int_div_checked(ctx, x, y, jnp.floor_divide)
+def _trunc_div(a, b):
+    if jnp.issubdtype(a.dtype, jnp.floating):
+        return jnp.trunc(a / b).astype(a.dtype)
+    return (jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b))).astype(a.dtype)
 
 
-@op("FloorMod", infer=broadcast, context=True)
-def floor_mod(ctx, x, y):
-    return _int_div_checked(ctx, x, y, jnp.mod)
+@typed_op("FloorDiv", infer=broadcast, context=True)
+def _floor_div(ctx, x, y):
+    return _int_div_checked(ctx, x, y, lambda a, b: jnp.floor_divide(a, b).astype(a.dtype))
 
 
-@op("TruncateDiv", infer=broadcast, context=True)
-def truncate_div(ctx, x, y):
-    return _int_div_checked(ctx, x, y, lambda a, b: jnp.trunc(a / b).astype(a.dtype)
-                            if jnp.issubdtype(a.dtype, jnp.floating) else
-                            (jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b))).astype(a.dtype))
+@typed_op("FloorMod", infer=broadcast, context=True)
+def _floor_mod(ctx, x, y):
+    return _int_div_checked(ctx, x, y, lambda a, b: jnp.mod(a, b).astype(a.dtype))
 
 
-def equal(x, y, name=None):
-    return _equal(x, y, name=name or "Equal")
+@typed_op("TruncateDiv", infer=broadcast, context=True)
+def _truncate_div(ctx, x, y):
+    return _int_div_checked(ctx, x, y, _trunc_div)
 
 
-def not_equal(x, y, name=None):
-    return _not_equal(x, y, name=name or "NotEqual")
+BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div)
 
 
-def logical_not(x, name=None):
-    return _logical_not(x, name=name)
+# ---- elementwise unary ----------------------------------------------------------------------
+def _reciprocal(x):
+    return (1 / x).astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else 1 // x
 
 
-_logical_not = op("LogicalNot", infer=lambda x: (x.shape, _dt.bool))(
-    lambda x: jnp.logical_not(x))
-
-
-def logical_xor(x, y, name="LogicalXor"):
-    return _logical_xor(x, y, name=name)
-
-
-_logical_xor = _binary("LogicalXor", lambda x, y: jnp.logical_xor(x, y), broadcast_bool)
-
-
-# ---- unary table ----------------------------------------------------------------------------
 _UNARY = {
     "Neg": jnp.negative, "Abs": jnp.abs, "Exp": jnp.exp, "Log": jnp.log, "Log1p": jnp.log1p,
-    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": lambda x: 1.0 / jnp.sqrt(x),
-    "Square": jnp.square, "Reciprocal": jnp.reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
+    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": jax.lax.rsqrt, "Square": jnp.square,
+    "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
     "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": jnp.tanh,
-    "Sigmoid": lambda x: 1.0 / (1.0 + jnp.exp(-x)), "Sin": jnp.sin, "Cos": jnp.cos,
-    "Tan": jnp.tan, "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan,
-    "Sinh": jnp.sinh, "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh,
-    "Atanh": jnp.arctanh, "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite,
-    "Erf": lambda x: __import__("jax").scipy.special.erf(x),
-    "Erfc": lambda x: __import__("jax").scipy.special.erfc(x),
-    "Lgamma": lambda x: __import__("jax").scipy.special.gammaln(x),
-    "Digamma": lambda x: __import__("jax").scipy.special.digamma(x),
-    "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj,
+    "Sigmoid": jax.nn.sigmoid, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
+    "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,
+    "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh, "Atanh": jnp.arctanh,
+    "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": _sp.erf,
+    "Erfc": _sp.erfc, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": _sp.gammaln,
+    "Digamma": _sp.digamma, "BesselI0": _sp.i0, "BesselI0e": _sp.i0e, "BesselI1": _sp.i1,
+    "BesselI1e": _sp.i1e, "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj,
+    "ComplexAbs": jnp.abs, "Angle": jnp.angle, "Invert": jnp.invert,
+    "LogicalNot": jnp.logical_not,
 }
-_BOOL_OUT = {"IsNan", "IsInf", "IsFinite"}
-UNARY = {}
-for _t, _fn in _UNARY.items():
-    _inf = (lambda x: (x.shape, _dt.bool)) if _t in _BOOL_OUT else None
-    UNARY[_t] = op(_t, infer=_inf)((lambda f: lambda x: f(x))(_fn))
+_BOOL_OUT = {"IsNan", "IsInf", "IsFinite", "LogicalNot"}
+_REAL_OUT = {"Real", "Imag", "ComplexAbs", "Angle"}
+_REAL_OF = {"complex64": _dt.float32, "complex128": _dt.float64}
 
 
-def _unary_public(op_type):
+def _unary_infer(op_type):
+    if op_type in _BOOL_OUT:
+        return lambda x: (x.shape, _dt.bool)
+    if op_type in _REAL_OUT:
+        return lambda x: (x.shape, _REAL_OF.get(x.dtype.base_dtype.name, x.dtype.base_dtype))
+    return None
+
+
+UNARY = {t: typed_op(t, infer=_unary_infer(t))((lambda f: lambda x: f(x))(fn))
+         for t, fn in _UNARY.items()}
+
+
+def _public_unary(op_type, default=None, scoped=None):
+    """TF's one-op wrapper: op named `default` (op type), or `scoped/OpType` when scoped."""
     b = UNARY[op_type]
 
     def f(x, name=None):
-        return b(x, name=name)
+        if scoped:
+            with name_scope(name, scoped, [x]):
+                return b(x)
+        return b(x, name=name or default or op_type)
 
-    f.__name__ = op_type.lower()
+    f.__name__ = (scoped or op_type).lower()
+    f.__doc__ = "`tf.math.%s`: elementwise %s." % (f.__name__, op_type)
     return f
 
 
-negative = _unary_public("Neg")
-exp, log, log1p, expm1 = (_unary_public(t) for t in ("Exp", "Log", "Log1p", "Expm1"))
-sqrt, rsqrt, square = (_unary_public(t) for t in ("Sqrt", "Rsqrt", "Square"))
-reciprocal, sign, floor, ceil = (_unary_public(t) for t in ("Reciprocal", "Sign", "Floor", "Ceil"))
-rint, tanh, sigmoid = (_unary_public(t) for t in ("Rint", "Tanh", "Sigmoid"))
-sin, cos, tan, asin, acos, atan = (_unary_public(t) for t in ("Sin", "Cos", "Tan", "Asin", "Acos",
-                                                               "Atan"))
-sinh, cosh, asinh, acosh, atanh = (_unary_public(t) for t in ("Sinh", "Cosh", "Asinh", "Acosh",
+negative, exp, log, log1p = (_public_unary(t) for t in ("Neg", "Exp", "Log", "Log1p"))
+expm1, sqrt, rsqrt, square = (_public_unary(t) for t in ("Expm1", "Sqrt", "Rsqrt", "Square"))
+reciprocal, floor, ceil, rint = (_public_unary(t) for t in ("Reciprocal", "Floor", "Ceil",
+                                                            "Rint"))
+tanh, sigmoid = _public_unary("Tanh"), _public_unary("Sigmoid")
+sin, cos, tan, asin, acos, atan = (_public_unary(t) for t in ("Sin", "Cos", "Tan", "Asin",
+                                                               "Acos", "Atan"))
+sinh, cosh, asinh, acosh, atanh = (_public_unary(t) for t in ("Sinh", "Cosh", "Asinh", "Acosh",
                                                               "Atanh"))
-is_nan, is_inf, is_finite = (_unary_public(t) for t in ("IsNan", "IsInf", "IsFinite"))
-erf, erfc, lgamma, digamma = (_unary_public(t) for t in ("Erf", "Erfc", "Lgamma", "Digamma"))
-real, imag, conj = (_unary_public(t) for t in ("Real", "Imag", "Conj"))
+is_nan, is_inf, is_finite = (_public_unary(t) for t in ("IsNan", "IsInf", "IsFinite"))
+erf, erfc, lgamma, digamma = (_public_unary(t) for t in ("Erf", "Erfc", "Lgamma", "Digamma"))
+erfinv, ndtri = _public_unary("Erfinv", scoped="erfinv"), _public_unary("Ndtri", scoped="ndtri")
+bessel_i0, bessel_i0e, bessel_i1, bessel_i1e = (
+    _public_unary(t, scoped=s) for t, s in (("BesselI0", "bessel_i0"),
+                                            ("BesselI0e", "bessel_i0e"),
+                                            ("BesselI1", "bessel_i1"),
+                                            ("BesselI1e", "bessel_i1e")))
+invert = _public_unary("Invert")
+_logical_not = UNARY["LogicalNot"]
+
+
+def logical_not(x, name=None):
+    """`tf.logical_not`.
+
+    >>> import scopeflow as tf
+    >>> tf.logical_not(tf.constant(True)).name
+    'LogicalNot:0'
+    """
+    return _logical_not(x, name=name or "LogicalNot")
+
+
+def sign(x, name=None):
+    return UNARY["Sign"](x, name=name or "Sign")
 
 
 def abs(x, name=None):  # noqa: A001 - TF's name
-    return UNARY["Abs"](x, name=name)
+    """`tf.abs`: Abs, or ComplexAbs (real output) for complex inputs, named 'Abs'."""
+    with name_scope(name, "Abs", [x]) as scope:
+        x = tensor(x, name="x")
+        op_type = "ComplexAbs" if x.dtype.base_dtype.is_complex else "Abs"
+        return UNARY[op_type](x, name=scope)
 
 
-def round(x, name=None):  # noqa: A001 - TF's name: banker's rounding
-    return UNARY["Round"](x, name=name)
+def round(x, name=None):  # noqa: A001 - TF's name: half to even; integers pass through
+    x = tensor(x, name="x")
+    if x.dtype.base_dtype.is_integer:
+        return x
+    return UNARY["Round"](x, name=name or "Round")
+
+
+def _complex_only(op_type, default):
+    def f(input, name=None):  # noqa: A002 - TF's arg name
+        with name_scope(name, default, [input]) as scope:
+            input = tensor(input, name="input")
+            if input.dtype.base_dtype.is_complex:
+                return UNARY[op_type](input, name=scope)
+            return _real_fallback(op_type, input)
+
+    f.__name__ = default.lower()
+    return f
+
+
+def _real_fallback(op_type, x):
+    if op_type in ("Real", "Conj"):
+        return x
+    from scopeflow.ops.op_util import array_ops as array
+    if op_type == "Imag":
+        return array.zeros_like(x)
+    from scopeflow.ops.math_extra import real_angle
+    return real_angle(x)
+
+
+real, imag, angle = (_complex_only(t, t) for t in ("Real", "Imag", "Angle"))
+
+
+def conj(x, name=None):
+    """`tf.math.conj`: real inputs pass through unchanged."""
+    x = tensor(x)
+    if x.dtype.base_dtype.is_complex:
+        return UNARY["Conj"](x, name=name or "Conj")
+    return x
 
 
 # ---- public binary functions with TF's default names ----------------------------------------
+def _public_binary(op_type, default):
+    b = BINARY[op_type]
+
+    def f(x, y, name=None):
+        return b(x, y, name=name or default)
+
+    f.__name__ = default.lower()
+    f.__doc__ = "`tf.math.%s`: elementwise %s with broadcasting." % (f.__name__, op_type)
+    return f
+
+
+subtract = _public_binary("Sub", "Sub")
+multiply = _public_binary("Mul", "Mul")
+realdiv = _public_binary("RealDiv", "RealDiv")
+div_no_nan_op = BINARY["DivNoNan"]
+pow = _public_binary("Pow", "Pow")  # noqa: A001 - TF's name
+maximum, minimum = _public_binary("Maximum", "Maximum"), _public_binary("Minimum", "Minimum")
+squared_difference = _public_binary("SquaredDifference", "SquaredDifference")
+floormod = mod = floor_mod = _public_binary("FloorMod", "FloorMod")
+floor_div = _public_binary("FloorDiv", "FloorDiv")
+truncatediv = _public_binary("TruncateDiv", "TruncateDiv")
+truncatemod = _public_binary("TruncateMod", "TruncateMod")
+xlogy = _public_binary("Xlogy", "Xlogy")
+igamma, igammac = _public_binary("Igamma", "Igamma"), _public_binary("Igammac", "Igammac")
+zeta, polygamma = _public_binary("Zeta", "Zeta"), _public_binary("Polygamma", "Polygamma")
+nextafter = _public_binary("NextAfter", "NextAfter")
+less, less_equal = _public_binary("Less", "Less"), _public_binary("LessEqual", "LessEqual")
+greater = _public_binary("Greater", "Greater")
+greater_equal = _public_binary("GreaterEqual", "GreaterEqual")
+equal, not_equal = _public_binary("Equal", "Equal"), _public_binary("NotEqual", "NotEqual")
+logical_and = _public_binary("LogicalAnd", "LogicalAnd")
+logical_or = _public_binary("LogicalOr", "LogicalOr")
+bitwise_and = _public_binary("BitwiseAnd", "BitwiseAnd")
+bitwise_or = _public_binary("BitwiseOr", "BitwiseOr")
+bitwise_xor = _public_binary("BitwiseXor", "BitwiseXor")
+left_shift = _public_binary("LeftShift", "LeftShift")
+right_shift = _public_binary("RightShift", "RightShift")
+atan2 = _public_binary("Atan2", "Atan2")
+add_v2 = BINARY["AddV2"]
+sub, mul, real_div = BINARY["Sub"], BINARY["Mul"], BINARY["RealDiv"]
+
+
 def add(x, y, name=None):
     """`tf.add`: op type AddV2 named 'Add' (Add for strings).
 
@@ -150,7 +322,7 @@ def add(x, y, name=None):
     'Add:0'
     """
     if _is_string(x) or _is_string(y):
-        return _add_str(x, y, name=name or "Add")
+        return BINARY["Add"](x, y, name=name or "Add")
     return add_v2(x, y, name=name or "Add")
 
 
@@ -158,150 +330,181 @@ def _is_string(x):
     return getattr(x, "dtype", None) is _dt.string or isinstance(x, (str, bytes))
 
 
-def subtract(x, y, name=None):
-    return sub(x, y, name=name or "Sub")
+def _scoped_binary(op_type, default):
+    """`with name_scope(name, default): op(x, y, name=scope)`: the op takes the scope's name."""
+    def f(x, y, name=None):
+        with name_scope(name, default, [x, y]) as scope:
+            return BINARY[op_type](x, y, name=scope)
+
+    f.__name__ = default
+    return f
 
 
-def multiply(x, y, name=None):
-    return mul(x, y, name=name or "Mul")
+floordiv = _scoped_binary("FloorDiv", "floordiv")
+multiply_no_nan = _scoped_binary("MulNoNan", "multiply_no_nan")
 
 
-def realdiv(x, y, name=None):
-    return real_div(x, y, name=name or "RealDiv")
+def _scoped_inner(op_type, default):
+    """`with name_scope(name, default): op(x, y)`: the op keeps its own name inside."""
+    def f(x, y, name=None):
+        with name_scope(name, default, [x, y]):
+            return BINARY[op_type](x, y)
+
+    f.__name__ = default
+    return f
 
 
-def div_no_nan(x, y, name=None):
-    return div_no_nan_op(x, y, name=name or "div_no_nan")
+xdivy, xlog1py = _scoped_inner("Xdivy", "xdivy"), _scoped_inner("Xlog1py", "xlog1py")
 
 
-def pow(x, y, name=None):  # noqa: A001 - TF's name
-    return pow_op(x, y, name=name or "Pow")
+def logical_xor(x, y, name="LogicalXor"):
+    """`tf.math.logical_xor`: (x or y) and not (x and y), as TF builds it."""
+    with name_scope(name, "LogicalXor", [x, y]) as scope:
+        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
 
 
-def floordiv(x, y, name=None):
-    return floor_div(x, y, name=name or "floordiv")
+def _complex_shape(real, imag, *, Tout):  # noqa: N803 - TF attr name
+    return broadcast(real, imag)[0], Tout
 
 
-def floormod(x, y, name=None):
-    return floor_mod(x, y, name=name or "FloorMod")
+@typed_op("Complex", infer=_complex_shape)
+def _complex_op(real, imag, *, Tout):  # noqa: N803
+    return jax.lax.complex(real, imag).astype(Tout.as_numpy_dtype)
 
 
-mod = floormod
+def complex(real, imag, name=None):  # noqa: A001 - TF's name
+    """`tf.complex`: real + imag * 1j (complex64 from float32, complex128 from float64)."""
+    with name_scope(name, "Complex", [real, imag]) as scope:
+        real, imag = tensor(real, name="real"), tensor(imag, name="imag")
+        if real.dtype.base_dtype is not imag.dtype.base_dtype:
+            raise TypeError("real and imag must have the same dtype")
+        tout = _dt.complex128 if real.dtype.base_dtype is _dt.float64 else _dt.complex64
+        return _complex_op(real, imag, name=scope, Tout=tout)
 
 
-def truncatediv(x, y, name=None):
-    return truncate_div(x, y, name=name or "TruncateDiv")
+@typed_op("Betainc")
+def _betainc_op(a, b, x):
+    return _sp.betainc(a, b, x)
 
 
-def truediv(x, y, name=None):
-    """Python 3 division: integers are cast to float (float64 for int32/int64) first."""
-    return _truediv(x, y, name or "truediv")
+def betainc(a, b, x, name=None):
+    """`tf.math.betainc`: the regularized incomplete beta function I_x(a, b)."""
+    return _betainc_op(a, b, x, name=name or "Betainc")
 
 
+# ---- division -------------------------------------------------------------------------------
 _INT_TO_FLOAT = {"int8": _dt.float32, "uint8": _dt.float32, "int16": _dt.float32,
                  "uint16": _dt.float32, "int32": _dt.float64, "int64": _dt.float64}
 
 
-def _truediv(x, y, scope_name):
-    g = default_graph()
-    from scopeflow.ops.registry import _graph_of
-    g = _graph_of((x, y))
-    full = g._op_scope(scope_name)
-    f = g._frame()
-    old = f.name_scope
-    f.name_scope = full
-    try:
-        x = convert_to_tensor(x, name="x")
-        y = convert_to_tensor(y, dtype_hint=x.dtype.base_dtype, name="y")
+def truediv(x, y, name=None):
+    """Python 3 division: integers are cast to float (float64 for int32/int64) first.
+
+    >>> import scopeflow as tf
+    >>> tf.truediv(tf.constant(1), 2).dtype
+    tf.float64
+    """
+    return _truediv(x, y, name or "truediv")
+
+
+def _truediv(x, y, scope_name, op_type="RealDiv"):
+    with name_scope(scope_name, None, [x, y]) as scope:
+        x = tensor(x, name="x")
+        y = tensor(y, dtype=None if isinstance(y, Tensor) else x.dtype.base_dtype, name="y")
         if x.dtype.base_dtype is not y.dtype.base_dtype:
             raise TypeError("`x` and `y` must have the same dtype, got %r != %r."
                             % (x.dtype.base_dtype, y.dtype.base_dtype))
         to = _INT_TO_FLOAT.get(x.dtype.base_dtype.name)
         if to is not None:
-            x = cast(x, to)
-            y = cast(y, to)
-    finally:
-        f.name_scope = old
-    return real_div(x, y, name=full + "/")
+            x, y = cast(x, to), cast(y, to)
+        return BINARY[op_type](x, y, name=scope)
 
 
 divide = truediv
 
 
+def div_no_nan(x, y, name=None):
+    """`tf.math.divide_no_nan`: 0 where y == 0 (integers cast to float as in truediv)."""
+    return _truediv(x, y, name or "div_no_nan", "DivNoNan")
+
+
+divide_no_nan = div_no_nan
+
+
 def div(x, y, name=None):
     """TF1 `tf.div`: floor division for integers, true division for floats (op 'div')."""
-    x = convert_to_tensor(x) if not isinstance(x, Tensor) else x
-    if x.dtype.base_dtype.is_integer:
-        return floor_div(x, y, name=name or "div")
-    return real_div(x, y, name=name or "div")
+    with name_scope(name, "div", [x, y]) as scope:
+        x = tensor(x, name="x")
+        y = tensor(y, dtype=x.dtype.base_dtype, name="y")
+        if x.dtype.base_dtype.is_integer:
+            return _floor_div(x, y, name=scope)
+        return real_div(x, y, name=scope)
 
 
 def scalar_mul(scalar, x, name=None):
+    """`tf.scalar_mul`: `scalar * x` for a 0-D `scalar`."""
+    scalar = tensor(scalar, dtype=x.dtype.base_dtype if isinstance(x, Tensor) else None,
+                    name="scalar")
+    if scalar.shape.ndims not in (0, None):
+        raise ValueError("The input scalar must be a 0-D value. Received shape %s."
+                         % (scalar.shape,))
     return mul(scalar, x, name=name or "Mul")
 
 
-def _matmul_shape(a, b, *, transpose_a=False, transpose_b=False):
-    da, db = a.shape._dims, b.shape._dims
-    if da is not None and len(da) != 2:
-        raise ShapeError("Shape must be rank 2 but is rank %d" % len(da))
-    if db is not None and len(db) != 2:
-        raise ShapeError("Shape must be rank 2 but is rank %d" % len(db))
-    m, k1 = (None, None) if da is None else ((da[1], da[0]) if transpose_a else da)
-    k2, n = (None, None) if db is None else ((db[1], db[0]) if transpose_b else db)
-    if k1 is not None and k2 is not None and k1 != k2:
-        raise ShapeError("Dimensions must be equal, but are %d and %d" % (k1, k2))
-    return spec((m, n), a.dtype.base_dtype)
-
-
-@op("MatMul", infer=_matmul_shape, name="MatMul")
-def _matmul_op(a, b, *, transpose_a=False, transpose_b=False):
-    return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
-
-
-def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
-           a_is_sparse=False, b_is_sparse=False, name=None, output_type=None):
-    """`tf.matmul` of rank-2 tensors (batched inputs go to BatchMatMulV2)."""
-    ra = _rank(a)
-    rb = _rank(b)
-    if (ra is not None and ra > 2) or (rb is not None and rb > 2):
-        from scopeflow.ops import linalg
-        return linalg.batch_matmul(a, b, adj_x=adjoint_a or transpose_a,
-                                   adj_y=adjoint_b or transpose_b, name=name or "MatMul")
-    return _matmul_op(a, b, name=name or "MatMul", transpose_a=bool(transpose_a or adjoint_a),
-                      transpose_b=bool(transpose_b or adjoint_b))
-
-
-def _rank(x):
-    s = getattr(x, "shape", None)
-    if isinstance(s, TensorShape):
-        return s.ndims
-    return np.ndim(x) if not isinstance(x, Tensor) else None
-
-
 # ---- cast -----------------------------------------------------------------------------------
-def _cast_shape(x, *, DstT, Truncate=False):  # noqa: N803 - TF attr names
+def _cast_shape(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803 - TF attr names
     return x.shape, DstT
 
 
-@op("Cast", infer=_cast_shape, name="Cast")
-def _cast_op(x, *, DstT, Truncate=False):  # noqa: N803
+@typed_op("Cast", infer=_cast_shape)
+def _cast_op(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803
+    if jnp.iscomplexobj(x) and not DstT.is_complex:
+        x = jnp.real(x)
     return x.astype(DstT.as_numpy_dtype)
 
 
 def cast(x, dtype, name=None):
-    """`tf.cast`: returns `x` itself when it already has `dtype`."""
+    """`tf.cast`: returns `x` itself when it already has `dtype`.
+
+    >>> import scopeflow as tf
+    >>> tf.cast(tf.constant(1.5), tf.int32).name
+    'Cast:0'
+    """
     dtype = _dt.as_dtype(dtype).base_dtype
     if isinstance(x, Tensor) and x.dtype.base_dtype is dtype:
         return x
     if not isinstance(x, Tensor) and hasattr(x, "_as_graph_tensor"):
-        x = convert_to_tensor(x)
+        t = tensor(x)
+        if t.dtype.base_dtype is dtype:
+            return t
+    with name_scope(name, "Cast", [x]) as scope:
+        x = tensor(x, name="x")
         if x.dtype.base_dtype is dtype:
             return x
-    return _cast_op(x, name=name or "Cast", DstT=dtype)
+        return _cast_op(x, name=scope, SrcT=x.dtype.base_dtype, DstT=dtype, Truncate=False)
 
 
 def saturate_cast(value, dtype, name=None):
-    return cast(value, dtype, name=name or "saturate_cast")
+    """`tf.saturate_cast`: clamps to `dtype`'s range (op 'saturate_cast/clamp'), then casts."""
+    dtype = _dt.as_dtype(dtype).base_dtype
+    with name_scope(name, "saturate_cast", [value]) as scope:
+        value = tensor(value, name="value")
+        src = value.dtype.base_dtype
+        if (src.is_floating or src.is_integer) and (dtype.is_floating or dtype.is_integer):
+            lo, hi = _clamp_range(src, dtype)
+            if lo is not None:
+                from scopeflow.ops.clip import clip_by_value_op
+                from scopeflow.ops.constant import constant
+                value = clip_by_value_op(value, constant(lo, src), constant(hi, src),
+                                         name="clamp")
+        return cast(value, dtype, name=scope)
+
+
+def _clamp_range(src, dst):
+    lo, hi = max(src.min, dst.min), min(src.max, dst.max)
+    if lo == src.min and hi == src.max:
+        return None, None
+    return np.asarray(lo).astype(src.as_numpy_dtype), np.asarray(hi).astype(src.as_numpy_dtype)
 
 
 def to_float(x, name="ToFloat"):
@@ -324,193 +527,20 @@ def to_bfloat16(x, name="ToBFloat16"):
     return cast(x, _dt.bfloat16, name=name)
 
 
-# ---- AddN -----------------------------------------------------------------------------------
-def _add_n_shape(inputs):
-    s = TensorShape(None)
-    for t in inputs:
-        s = s.merge_with(t.shape)
-    return s, inputs[0].dtype.base_dtype
+def to_complex64(x, name="ToComplex64"):
+    return cast(x, _dt.complex64, name=name)
 
 
-@op("AddN", infer=_add_n_shape, lists=("inputs",))
-def _add_n(inputs):
-    out = inputs[0]
-    for x in inputs[1:]:
-        out = out + x
-    return out
+def to_complex128(x, name="ToComplex128"):
+    return cast(x, _dt.complex128, name=name)
 
 
-def add_n(inputs, name=None):
-    if not inputs or not isinstance(inputs, (list, tuple)):
-        raise ValueError("inputs must be an iterable of at least one Tensor/IndexedSlices with "
-                         "the same dtype and shape")
-    if len(inputs) == 1:
-        from scopeflow.ops.array import identity
-        return identity(inputs[0], name=name) if name else convert_to_tensor(inputs[0])
-    return _add_n(list(inputs), name=name or "AddN")
-
-
-accumulate_n = add_n
-
-
-# ---- reductions -----------------------------------------------------------------------------
-def _reduce_shape(input, reduction_indices, *, keep_dims=False):  # noqa: A002
-    dims = input.shape._dims
-    axes = constant_value(reduction_indices)
-    if dims is None:
-        return spec(None, input.dtype.base_dtype)
-    if axes is None:
-        if keep_dims:
-            return spec((None,) * len(dims), input.dtype.base_dtype)
-        return spec(None, input.dtype.base_dtype)
-    r = len(dims)
-    ax = set()
-    for a in np.asarray(axes).reshape(-1).tolist():
-        if not -r <= a < r:
-            raise ShapeError("Invalid reduction dimension %d for input with %d dimensions" % (a, r))
-        ax.add(a % r)
-    if keep_dims:
-        out = tuple(1 if i in ax else d for i, d in enumerate(dims))
-    else:
-        out = tuple(d for i, d in enumerate(dims) if i not in ax)
-    return spec(out, input.dtype.base_dtype)
-
-
-def _bool_reduce_shape(input, reduction_indices, *, keep_dims=False):  # noqa: A002
-    s, _ = _reduce_shape(input, reduction_indices, keep_dims=keep_dims)
-    return s, _dt.bool
-
-
-def _axes(axes):
-    return tuple(np.asarray(axes).reshape(-1).tolist())
-
-
-def _reducer(op_type, fn, infer=_reduce_shape):
-    def kernel(input, reduction_indices, *, keep_dims=False):  # noqa: A002
-        return fn(input, axis=_axes(reduction_indices), keepdims=keep_dims)
-
-    return op(op_type, infer=infer, types={"reduction_indices": INDEX})(kernel)
-
-
-def _mean(x, axis, keepdims):
-    out = jnp.mean(x, axis=axis, keepdims=keepdims)
-    if jnp.issubdtype(x.dtype, jnp.integer):
-        return (jnp.sum(x, axis=axis, keepdims=keepdims) //
-                max(1, int(np.prod([x.shape[a] for a in axis])))).astype(x.dtype)
-    return out.astype(x.dtype)
-
-
-def _prod(x, axis, keepdims):
-    return jnp.prod(x, axis=axis, keepdims=keepdims).astype(x.dtype)
-
-
-def _sum(x, axis, keepdims):
-    return jnp.sum(x, axis=axis, keepdims=keepdims).astype(x.dtype)
-
-
-REDUCERS = {
-    "Sum": _reducer("Sum", _sum),
-    "Mean": _reducer("Mean", _mean),
-    "Max": _reducer("Max", jnp.max),
-    "Min": _reducer("Min", jnp.min),
-    "Prod": _reducer("Prod", _prod),
-    "All": _reducer("All", jnp.all, _bool_reduce_shape),
-    "Any": _reducer("Any", jnp.any, _bool_reduce_shape),
-    "EuclideanNorm": _reducer("EuclideanNorm", lambda x, axis, keepdims: jnp.sqrt(jnp.sum(
-        x * x, axis=axis, keepdims=keepdims))),
-}
-
-
-def _reduction_dims(x, axis):
-    """The reduction_indices input: `axis` itself, or all dims of `x` as a Const."""
-    if axis is not None:
-        return axis
-    x = convert_to_tensor(x)
-    r = x.shape.ndims
-    if r is not None:
-        from scopeflow.ops.constant import constant
-        return constant(np.arange(r, dtype=np.int32))
-    from scopeflow.ops import array
-    return array.range(0, array.rank(x), name=None)
-
-
-def _public_reduce(op_type, default_name):
-    def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
-               keep_dims=None):
-        axis = _pick_axis(axis, reduction_indices)
-        keep = _pick_keep(keepdims, keep_dims)
-        x = convert_to_tensor(input_tensor) if not isinstance(input_tensor, Tensor) \
-            else input_tensor
-        if op_type in ("All", "Any") and x.dtype.base_dtype is not _dt.bool:
-            x = convert_to_tensor(x, _dt.bool)
-        return REDUCERS[op_type](x, _reduction_dims(x, axis), name=name or default_name,
-                                 keep_dims=keep)
-
-    reduce.__name__ = "reduce_" + default_name.lower()
-    return reduce
-
-
-def _pick_axis(axis, reduction_indices):
-    if axis is not None and reduction_indices is not None:
-        raise ValueError("Can not specify both 'axis' and 'reduction_indices'.")
-    return axis if axis is not None else reduction_indices
-
-
-def _pick_keep(keepdims, keep_dims):
-    if keepdims is not None and keep_dims is not None:
-        raise ValueError("Can not specify both 'keepdims' and 'keep_dims'.")
-    return bool(keepdims if keepdims is not None else (keep_dims or False))
-
-
-reduce_sum = _public_reduce("Sum", "Sum")
-reduce_mean = _public_reduce("Mean", "Mean")
-reduce_max = _public_reduce("Max", "Max")
-reduce_min = _public_reduce("Min", "Min")
-reduce_prod = _public_reduce("Prod", "Prod")
-reduce_all = _public_reduce("All", "All")
-reduce_any = _public_reduce("Any", "Any")
-reduce_euclidean_norm = _public_reduce("EuclideanNorm", "EuclideanNorm")
-
-
-# ---- Tensor operators -----------------------------------------------------------------------
-def _binary_operator(fn, op_name):
-    def forward(x, y):
-        return fn(x, y, name=op_name)
-
-    def reverse(y, x):
-        return fn(x, y, name=op_name)
-
-    return forward, reverse
-
-
-def _install_operators():
-    table = {
-        "add": (lambda x, y, name: add(x, y, name=name) if _is_string(x) else
-                add_v2(x, y, name=name), "add"),
-        "sub": (lambda x, y, name: sub(x, y, name=name), "sub"),
-        "mul": (lambda x, y, name: mul(x, y, name=name), "mul"),
-        "truediv": (lambda x, y, name: _truediv(x, y, name), "truediv"),
-        "floordiv": (lambda x, y, name: floor_div(x, y, name=name), "floordiv"),
-        "mod": (lambda x, y, name: floor_mod(x, y, name=name), "mod"),
-        "pow": (lambda x, y, name: pow_op(x, y, name=name), "pow"),
-        "matmul": (lambda x, y, name: matmul(x, y, name=name), "matmul"),
-        "and": (lambda x, y, name: logical_and(x, y, name=name), "and"),
-        "or": (lambda x, y, name: logical_or(x, y, name=name), "or"),
-        "xor": (lambda x, y, name: _logical_xor(x, y, name=name), "xor"),
-    }
-    for key, (fn, op_name) in table.items():
-        fwd, rev = _binary_operator(fn, op_name)
-        Tensor._overload_operator("__%s__" % key, fwd)
-        Tensor._overload_operator("__r%s__" % key, rev)
-    Tensor._overload_operator("__div__", Tensor.__truediv__)
-    Tensor._overload_operator("__rdiv__", Tensor.__rtruediv__)
-    Tensor._overload_operator("__lt__", lambda x, y: less(x, y, name="Less"))
-    Tensor._overload_operator("__le__", lambda x, y: less_equal(x, y, name="LessEqual"))
-    Tensor._overload_operator("__gt__", lambda x, y: greater(x, y, name="Greater"))
-    Tensor._overload_operator("__ge__", lambda x, y: greater_equal(x, y, name="GreaterEqual"))
-    Tensor._overload_operator("__neg__", lambda x: UNARY["Neg"](x, name="Neg"))
-    Tensor._overload_operator("__abs__", lambda x: UNARY["Abs"](x, name="Abs"))
-    Tensor._overload_operator("__invert__", lambda x: _logical_not(x, name="LogicalNot"))
-
+from scopeflow.ops.math_operators import install as _install_operators  # noqa: E402
 
 _install_operators()
+
+from scopeflow.ops.linalg import matmul  # noqa: E402,F401 - math_ops.matmul
+from scopeflow.ops.math_extra import accumulate_n, add_n  # noqa: E402,F401
+from scopeflow.ops.reductions import (reduce_all, reduce_any, reduce_euclidean_norm,  # noqa: E402,F401,E501
+                                      reduce_max, reduce_mean, reduce_min, reduce_prod,
+                                      reduce_sum)

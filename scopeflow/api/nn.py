@@ -1,0 +1,38 @@
+"""`tf.nn`: activations, convolutions, pooling, normalization, losses, embeddings, sampling."""
+# ruff: noqa: F401 - re-exports
+
+from scopeflow.ops.math import sigmoid, tanh
+from scopeflow.ops.math_extra import in_top_k, top_k, zero_fraction
+from scopeflow.ops.nn import (bias_add, crelu, dropout, elu, leaky_relu, log_softmax, relu,
+                              relu6, relu_layer, selu, silu, softmax, softplus, softsign, swish,
+                              xw_plus_b)
+from scopeflow.ops.nn_conv_api import (atrous_conv2d, atrous_conv2d_transpose, conv1d,
+                                       conv1d_transpose, conv2d, conv2d_backprop_filter,
+                                       conv2d_backprop_input, conv2d_transpose, conv3d,
+                                       conv3d_transpose, conv_transpose, convolution,
+                                       depthwise_conv2d, depthwise_conv2d_native,
+                                       separable_conv2d)
+from scopeflow.ops.nn_embedding import embedding_lookup
+from scopeflow.ops.nn_losses import (l2_loss, log_poisson_loss,
+                                     sigmoid_cross_entropy_with_logits,
+                                     softmax_cross_entropy_with_logits,
+                                     softmax_cross_entropy_with_logits_v2,
+                                     sparse_softmax_cross_entropy_with_logits,
+                                     weighted_cross_entropy_with_logits)
+from scopeflow.ops.nn_norm import (batch_norm_with_global_normalization, batch_normalization,
+                                   fused_batch_norm, l2_normalize, local_response_normalization,
+                                   lrn, moments, normalize_moments, sufficient_statistics,
+                                   weighted_moments)
+from scopeflow.ops.nn_pool import (avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, avg_pool_v2,
+                                   max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2,
+                                   max_pool_with_argmax, pool)
+from scopeflow.ops.nn_sampled import nce_loss, sampled_softmax_loss
+from scopeflow.ops.nn_space import depth_to_space, space_to_depth, with_space_to_batch
+from scopeflow.ops.nn_space import space_to_batch
+from scopeflow.ops.sampling import (all_candidate_sampler, fixed_unigram_candidate_sampler,
+                                    learned_unigram_candidate_sampler,
+                                    log_uniform_candidate_sampler, uniform_candidate_sampler)
+
+# ---- recurrent networks -------------------------------------------------------------------
+# The RNN family (tf.nn.rnn_cell, dynamic_rnn, static_rnn, bidirectional_dynamic_rnn,
+# raw_rnn, ...) adds its imports here.

@@ -1,0 +1,220 @@
+"""Matrix products (MatMul, BatchMatMulV2, Einsum, tensordot) and tf.linalg decompositions."""
+
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
+
+
+# ---- MatMul / BatchMatMulV2 -----------------------------------------------------------------
+def _matmul_shape(a, b, *, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
+    da, db = a.shape._dims, b.shape._dims
+    for d in (da, db):
+        if d is not None and len(d) != 2:
+            raise ShapeError("Shape must be rank 2 but is rank %d" % len(d))
+    m, k1 = (None, None) if da is None else ((da[1], da[0]) if transpose_a else da)
+    k2, n = (None, None) if db is None else ((db[1], db[0]) if transpose_b else db)
+    _same(k1, k2)
+    return spec((m, n), a.dtype.base_dtype)
+
+
+def _same(x, y):
+    if x is not None and y is not None and x != y:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (x, y))
+    return x if x is not None else y
+
+
+def _adj(x):
+    return jnp.conj(jnp.swapaxes(x, -1, -2))
+
+
+@typed_op("MatMul", infer=_matmul_shape)
+def _mat_mul(a, b, *, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
+    return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
+
+
+def _batch_matmul_shape(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):
+    dx, dy = x.shape._dims, y.shape._dims
+    for d in (dx, dy):
+        if d is not None and len(d) < 2:
+            raise ShapeError("Shape must be at least rank 2 but is rank %d" % len(d))
+    if dx is None or dy is None:
+        return spec(None, x.dtype.base_dtype)
+    m, k1 = (dx[-1], dx[-2]) if adj_x else dx[-2:]
+    k2, n = (dy[-1], dy[-2]) if adj_y else dy[-2:]
+    _same(k1, k2)
+    batch = broadcast_dims(dx[:-2], dy[:-2])
+    return spec(batch + (m, n), x.dtype.base_dtype)
+
+
+@typed_op("BatchMatMulV2", infer=_batch_matmul_shape)
+def _batch_mat_mul(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):
+    return jnp.matmul(_adj(x) if adj_x else x, _adj(y) if adj_y else y)
+
+
+def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False,
+           a_is_sparse=False, b_is_sparse=False, output_type=None, grad_a=False, grad_b=False,
+           name=None):
+    """`tf.matmul`: MatMul for matrices, BatchMatMulV2 when a rank is above 2 or unknown.
+
+    >>> import scopeflow as tf
+    >>> tf.matmul(tf.ones([2, 3]), tf.ones([3, 4])).shape.as_list()
+    [2, 4]
+    """
+    for t, adj, s in ((transpose_a, adjoint_a, "a"), (transpose_b, adjoint_b, "b")):
+        if t and adj:
+            raise ValueError("Only one of `transpose_%s` and `adjoint_%s` can be True. Received "
+                             "`transpose_%s`=True, `adjoint_%s`=True." % (s, s, s, s))
+    with name_scope(name, "MatMul", [a, b]) as scope:
+        a, b = tensor(a, name="a"), tensor(b, name="b")
+        ra, rb = a.shape.ndims, b.shape.ndims
+        if ra is None or ra > 2 or rb is None or rb > 2:
+            return _batch_mat_mul(a, b, name=scope, adj_x=bool(adjoint_a or transpose_a),
+                                  adj_y=bool(adjoint_b or transpose_b), grad_x=grad_a,
+                                  grad_y=grad_b)
+        return _mat_mul(a, b, name=scope, transpose_a=bool(transpose_a or adjoint_a),
+                        transpose_b=bool(transpose_b or adjoint_b), grad_a=grad_a,
+                        grad_b=grad_b)
+
+
+def batch_matmul(x, y, adj_x=False, adj_y=False, name=None):
+    return _batch_mat_mul(x, y, name=name or "BatchMatMulV2", adj_x=adj_x, adj_y=adj_y)
+
+
+def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False,
+           name=None):
+    """`tf.linalg.matvec`: matmul with `b` as a column ('MatVec/Squeeze')."""
+    from scopeflow.ops.op_util import array_ops as array
+    with name_scope(name, "MatVec", [a, b]):
+        a, b = tensor(a, name="a"), tensor(b, name="b")
+        out = matmul(a, array.expand_dims(b, -1), transpose_a=transpose_a,
+                     adjoint_a=adjoint_a)
+        return array.squeeze(out, axis=-1)
+
+
+# ---- Einsum ---------------------------------------------------------------------------------
+def resolve_equation(equation, n_inputs):
+    """TF's stored equation: spaces dropped, the implicit output ('ij,jk' -> 'ij,jk->ik')."""
+    eq = equation.replace(" ", "")
+    lhs = eq.split("->")[0]
+    if len(lhs.split(",")) != n_inputs:
+        raise ValueError('Got %d inputs for equation "%s", expecting %d'
+                         % (n_inputs, equation, len(lhs.split(","))))
+    if "->" in eq:
+        return eq
+    letters = lhs.replace(",", "").replace(".", "")
+    out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return "%s->%s%s" % (lhs, "..." if "..." in lhs else "", out)
+
+
+def _einsum_shape(inputs, *, equation, N=None):  # noqa: N803 - TF attr name
+    lhs, out = equation.split("->")
+    sizes, ell = {}, ()
+    for sub, t in zip(lhs.split(","), inputs):
+        d = t.shape._dims
+        if d is None:
+            return spec(None, inputs[0].dtype.base_dtype)
+        named = sub.replace("...", "")
+        n_ell = len(d) - len(named)
+        if "..." in sub:
+            i = sub.index("...")
+            ell = broadcast_dims(ell, d[i:i + n_ell])
+            d = d[:i] + d[i + n_ell:]
+        for c, v in zip(named, d):
+            sizes[c] = _same(sizes.get(c), v)
+    dims = []
+    for part in out.split("..."):
+        dims.append(tuple(sizes.get(c) for c in part))
+    shape = dims[0] + (ell + dims[1] if len(dims) > 1 else ())
+    return spec(shape, inputs[0].dtype.base_dtype)
+
+
+@typed_op("Einsum", infer=_einsum_shape, lists=("inputs",))
+def _einsum_op(inputs, *, equation, N=None):  # noqa: N803
+    return jnp.einsum(equation, *inputs)
+
+
+def einsum(equation, *inputs, **kwargs):
+    """`tf.einsum`: one Einsum op in scope 'einsum'.
+
+    >>> import scopeflow as tf
+    >>> tf.einsum("ij,jk->ik", tf.ones([2, 3]), tf.ones([3, 4])).name
+    'einsum/Einsum:0'
+    """
+    name = kwargs.pop("name", None)
+    if kwargs:
+        raise TypeError("Invalid keyword arguments for this function: %s. Expected: name"
+                        % ", ".join(sorted(kwargs)))
+    with name_scope(name, "einsum", inputs):
+        ts = [tensor(x) for x in inputs]
+        eq = resolve_equation(equation, len(ts))
+        return _einsum_op(ts, equation=eq, N=len(ts))
+
+
+# ---- tensordot ------------------------------------------------------------------------------
+def _tensordot_axes(rank, axes):
+    if isinstance(axes, (int, np.integer)):
+        if axes < 0:
+            raise ValueError("`axes` must be at least 0. Received: %s." % axes)
+        return list(range(rank - axes, rank)), list(range(axes))
+    axes = list(axes)
+    if len(axes) != 2:
+        raise ValueError("`axes` must be an integer or have length 2. Received %s." % (axes,))
+    a, b = ([x] if isinstance(x, (int, np.integer)) else list(x) for x in axes)
+    if len(a) != len(b):
+        raise ValueError("Different number of contraction axes `a` and `b`, %d != %d."
+                         % (len(a), len(b)))
+    return a, b
+
+
+def _tensordot_reshape(x, axes, flipped=False):
+    from scopeflow.ops.op_util import array_ops as array
+    shape = x.shape.as_list()
+    r = len(shape)
+    axes = [i if i >= 0 else i + r for i in axes]
+    free = [i for i in range(r) if i not in axes]
+    free_dims = [shape[i] for i in free]
+    prod_free = int(np.prod(free_dims))
+    prod_axes = int(np.prod([shape[i] for i in axes]))
+    perm = axes + free if flipped else free + axes
+    new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+    if perm != list(range(r)):
+        x = array.transpose(x, perm)
+    if x.shape.as_list() != new_shape:
+        x = array.reshape(x, new_shape)
+    return x, free_dims
+
+
+def tensordot(a, b, axes, name=None):
+    """`tf.tensordot` for statically shaped operands: transpose/reshape to one MatMul."""
+    from scopeflow.ops.op_util import array_ops as array
+    with name_scope(name, "Tensordot", [a, b, axes]) as scope:
+        a, b = tensor(a, name="a"), tensor(b, name="b")
+        if not (a.shape.is_fully_defined() and b.shape.is_fully_defined()):
+            return _tensordot_einsum(a, b, axes)
+        a_axes, b_axes = _tensordot_axes(a.shape.ndims, axes)
+        a2, a_free = _tensordot_reshape(a, a_axes)
+        b2, b_free = _tensordot_reshape(b, b_axes, True)
+        ab = matmul(a2, b2)
+        if ab.shape.as_list() == a_free + b_free:
+            return ab
+        return array.reshape(ab, a_free + b_free, name=scope)
+
+
+def _tensordot_einsum(a, b, axes):
+    """Unknown dims: the same contraction as one Einsum."""
+    ra, rb = a.shape.ndims, b.shape.ndims
+    a_axes, b_axes = _tensordot_axes(ra, axes)
+    letters = iter("abcdefghijklmnopqrstuvwxyz")
+    sa = [next(letters) for _ in range(ra)]
+    sb = [next(letters) for _ in range(rb)]
+    for i, j in zip(a_axes, b_axes):
+        sb[j] = sa[i]
+    out = [c for i, c in enumerate(sa) if i not in [x % ra for x in a_axes]]
+    out += [c for j, c in enumerate(sb) if j not in [x % rb for x in b_axes]]
+    eq = "%s,%s->%s" % ("".join(sa), "".join(sb), "".join(out))
+    return _einsum_op([a, b], equation=eq, N=2)
+
+
+from scopeflow.ops.linalg_ops import *  # noqa: E402,F401,F403 - decompositions and solvers

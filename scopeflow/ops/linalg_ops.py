@@ -1,0 +1,387 @@
+"""tf.linalg decompositions, solvers and norms over batches of matrices (`[..., M, N]`)."""
+
+import collections
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.linalg as jsl
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops.op_util import name_scope, typed_op
+from scopeflow.ops.op_util import tensor as _to_tensor
+from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
+
+__all__ = ["adjoint", "cholesky", "cholesky_solve", "cross", "det", "eigh", "eigvalsh", "inv",
+           "logdet", "lstsq", "lu", "matrix_determinant", "matrix_inverse", "matrix_solve",
+           "matrix_solve_ls", "matrix_triangular_solve", "norm", "pinv", "qr",
+           "self_adjoint_eig", "self_adjoint_eigvals", "slogdet", "solve", "svd", "trace",
+           "triangular_solve", "normalize", "matrix_transpose"]
+
+
+def _matrix_dims(t, square=True):
+    """(batch dims, rows, cols) of a `[..., M, N]` tensor; None when the rank is unknown."""
+    d = t.shape._dims
+    if d is None:
+        return None
+    if len(d) < 2:
+        raise ShapeError("Shape must be at least rank 2 but is rank %d" % len(d))
+    if square and d[-1] is not None and d[-2] is not None and d[-1] != d[-2]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (d[-2], d[-1]))
+    return d[:-2], d[-2], d[-1]
+
+
+def _square_shape(input, **attrs):  # noqa: A002 - TF's arg name
+    m = _matrix_dims(input)
+    return spec(None if m is None else m[0] + (m[1] or m[2], m[1] or m[2]),
+                input.dtype.base_dtype)
+
+
+def _scalar_per_matrix(input, **attrs):  # noqa: A002
+    m = _matrix_dims(input)
+    return spec(None if m is None else m[0], input.dtype.base_dtype)
+
+
+def _adj(x):
+    return jnp.conj(jnp.swapaxes(x, -1, -2))
+
+
+@typed_op("MatrixInverse", infer=_square_shape)
+def _matrix_inverse(input, *, adjoint=False):  # noqa: A002
+    return jnp.linalg.inv(_adj(input) if adjoint else input)
+
+
+@typed_op("MatrixDeterminant", infer=_scalar_per_matrix)
+def _matrix_determinant(input):  # noqa: A002
+    return jnp.linalg.det(input)
+
+
+@typed_op("LogMatrixDeterminant", infer=lambda input: [_scalar_per_matrix(input)] * 2,
+          multi=True)
+def _log_matrix_determinant(input):  # noqa: A002
+    return tuple(jnp.linalg.slogdet(input))
+
+
+@typed_op("Cholesky", infer=_square_shape)
+def _cholesky(input):  # noqa: A002
+    return jnp.linalg.cholesky(input)
+
+
+def _eig_shape(input, *, compute_v=True):  # noqa: A002
+    m = _matrix_dims(input)
+    dt = input.dtype.base_dtype
+    if m is None:
+        return [spec(None, dt), spec(None, dt)]
+    n = m[1] or m[2]
+    return [spec(m[0] + (n,), dt), spec(m[0] + ((n, n) if compute_v else (0,)), dt)]
+
+
+@typed_op("SelfAdjointEigV2", infer=_eig_shape, multi=True)
+def _self_adjoint_eig(input, *, compute_v=True):  # noqa: A002
+    e, v = jnp.linalg.eigh(input)
+    return e, (v if compute_v else jnp.zeros((0,), input.dtype))
+
+
+def _qr_shape(input, *, full_matrices=False):  # noqa: A002
+    m = _matrix_dims(input, square=False)
+    dt = input.dtype.base_dtype
+    if m is None:
+        return [spec(None, dt), spec(None, dt)]
+    b, rows, cols = m
+    p = None if rows is None or cols is None else min(rows, cols)
+    if full_matrices:
+        return [spec(b + (rows, rows), dt), spec(b + (rows, cols), dt)]
+    return [spec(b + (rows, p), dt), spec(b + (p, cols), dt)]
+
+
+@typed_op("Qr", infer=_qr_shape, multi=True)
+def _qr(input, *, full_matrices=False):  # noqa: A002
+    return tuple(jnp.linalg.qr(input, mode="complete" if full_matrices else "reduced"))
+
+
+def _svd_shape(input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+    m = _matrix_dims(input, square=False)
+    dt = input.dtype.base_dtype
+    if m is None:
+        return [spec(None, dt)] * 3
+    b, rows, cols = m
+    p = None if rows is None or cols is None else min(rows, cols)
+    if not compute_uv:
+        return [spec(b + (p,), dt), spec((0,), dt), spec((0,), dt)]
+    if full_matrices:
+        return [spec(b + (p,), dt), spec(b + (rows, rows), dt), spec(b + (cols, cols), dt)]
+    return [spec(b + (p,), dt), spec(b + (rows, p), dt), spec(b + (cols, p), dt)]
+
+
+@typed_op("Svd", infer=_svd_shape, multi=True)
+def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+    if not compute_uv:
+        empty = jnp.zeros((0,), input.dtype)
+        return jnp.linalg.svd(input, compute_uv=False), empty, empty
+    u, s, vh = jnp.linalg.svd(input, full_matrices=full_matrices)
+    return s, u, _adj(vh)
+
+
+def _solve_shape(matrix, rhs, **attrs):
+    m = _matrix_dims(matrix)
+    r = _matrix_dims(rhs, square=False)
+    dt = matrix.dtype.base_dtype
+    if m is None or r is None:
+        return spec(None, dt)
+    n = m[1] or m[2]
+    if n is not None and r[1] is not None and n != r[1]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (n, r[1]))
+    return spec(broadcast_dims(m[0], r[0]) + (n or r[1], r[2]), dt)
+
+
+@typed_op("MatrixSolve", infer=_solve_shape)
+def _matrix_solve(matrix, rhs, *, adjoint=False):
+    return jnp.linalg.solve(_adj(matrix) if adjoint else matrix, rhs)
+
+
+@typed_op("MatrixTriangularSolve", infer=_solve_shape)
+def _triangular_solve(matrix, rhs, *, lower=True, adjoint=False):
+    return jsl.solve_triangular(matrix, rhs, lower=lower, trans="C" if adjoint else 0)
+
+
+def _cross_shape(a, b):
+    d = broadcast_dims(a.shape._dims, b.shape._dims) if a.shape._dims != b.shape._dims \
+        else a.shape._dims
+    if d is not None and d and d[-1] not in (None, 3):
+        raise ShapeError("Dimension must be 3 but is %d" % d[-1])
+    return spec(d, a.dtype.base_dtype)
+
+
+@typed_op("Cross", infer=_cross_shape)
+def _cross(a, b):
+    return jnp.cross(a, b)
+
+
+def _lu_shape(input, *, output_idx_type=_dt.int32):  # noqa: A002
+    m = _matrix_dims(input)
+    if m is None:
+        return [spec(None, input.dtype.base_dtype), spec(None, output_idx_type)]
+    return [spec(m[0] + (m[1], m[2]), input.dtype.base_dtype), spec(m[0] + (m[1],),
+                                                                     output_idx_type)]
+
+
+@typed_op("Lu", infer=_lu_shape, multi=True)
+def _lu(input, *, output_idx_type=_dt.int32):  # noqa: A002
+    lu_, _, perm = jax.lax.linalg.lu(input)
+    return lu_, perm.astype(output_idx_type.as_numpy_dtype)
+
+
+# ---- public functions -----------------------------------------------------------------------
+def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
+    """`tf.linalg.inv`.
+
+    >>> import scopeflow as tf
+    >>> tf.linalg.inv(tf.eye(2)).name
+    'MatrixInverse:0'
+    """
+    return _matrix_inverse(input, name=name or "MatrixInverse", adjoint=adjoint)
+
+
+def matrix_determinant(input, name=None):  # noqa: A002
+    return _matrix_determinant(input, name=name or "MatrixDeterminant")
+
+
+def slogdet(input, name=None):  # noqa: A002
+    return tuple(_log_matrix_determinant(input, name=name or "LogMatrixDeterminant"))
+
+
+def cholesky(input, name=None):  # noqa: A002
+    return _cholesky(input, name=name or "Cholesky")
+
+
+def logdet(matrix, name=None):
+    """`tf.linalg.logdet` of Hermitian positive definite matrices, through Cholesky."""
+    from scopeflow.ops import math as m, reductions
+    with name_scope(name, "logdet", [matrix]):
+        chol = cholesky(matrix)
+        diag = _diag_part(chol)
+        return 2.0 * reductions.reduce_sum(m.log(m.real(diag)), axis=[-1])
+
+
+Qr = collections.namedtuple("Qr", ["q", "r"])
+
+
+def qr(input, full_matrices=False, name=None):  # noqa: A002
+    return Qr(*_qr(input, name=name or "Qr", full_matrices=full_matrices))
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """`tf.linalg.svd`: (s, u, v) with `v` not adjointed, or only `s`."""
+    s, u, v = _svd(tensor, name=name or "Svd", compute_uv=compute_uv,
+                   full_matrices=full_matrices)
+    return (s, u, v) if compute_uv else s
+
+
+def self_adjoint_eig(tensor, name=None):
+    e, v = _self_adjoint_eig(tensor, name=name or "SelfAdjointEigV2", compute_v=True)
+    return e, v
+
+
+def self_adjoint_eigvals(tensor, name=None):
+    return _self_adjoint_eig(tensor, name=name or "SelfAdjointEigV2", compute_v=False)[0]
+
+
+def matrix_solve(matrix, rhs, adjoint=False, name=None):
+    return _matrix_solve(matrix, rhs, name=name or "MatrixSolve", adjoint=adjoint)
+
+
+def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
+    """`tf.linalg.triangular_solve` ('triangular_solve/MatrixTriangularSolve')."""
+    with name_scope(name, "triangular_solve", [matrix, rhs]):
+        return _triangular_solve(matrix, rhs, lower=lower, adjoint=adjoint)
+
+
+def cholesky_solve(chol, rhs, name=None):
+    """Solves A X = rhs given A's Cholesky factor, by two triangular solves."""
+    with name_scope(name, "cholesky_solve", [chol, rhs]):
+        y = _triangular_solve(chol, rhs, adjoint=False, lower=True)
+        return _triangular_solve(chol, y, adjoint=True, lower=True)
+
+
+def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """`tf.linalg.lstsq` by the normal equations (TF's fast path)."""
+    from scopeflow.ops.op_util import array_ops as array
+    from scopeflow.ops.linalg import matmul
+    with name_scope(name, "matrix_solve_ls", [matrix, rhs, l2_regularizer]):
+        matrix, rhs = _to_tensor(matrix, name="matrix"), _to_tensor(rhs, name="rhs")
+        gram = matmul(matrix, matrix, adjoint_a=True)
+        if l2_regularizer:
+            n = matrix.shape.as_list()[-1]
+            gram = gram + l2_regularizer * array.eye(n, dtype=matrix.dtype)
+        chol = cholesky(gram)
+        return cholesky_solve(chol, matmul(matrix, rhs, adjoint_a=True))
+
+
+def lu(input, output_idx_type=_dt.int32, name=None):  # noqa: A002
+    return tuple(_lu(input, name=name or "Lu", output_idx_type=_dt.as_dtype(output_idx_type)))
+
+
+def cross(a, b, name=None):
+    return _cross(a, b, name=name or "Cross")
+
+
+def _diag_part(x):
+    """The main diagonals of `x` ([..., M, N] -> [..., min(M, N)]): tf.linalg.diag_part."""
+    from scopeflow.ops.op_util import array_ops as array
+    try:
+        return array.matrix_diag_part(x)
+    except AttributeError:  # the array family has no MatrixDiagPartV3: the same values
+        from scopeflow.ops.linalg import einsum
+        return einsum("...ii->...i", x, name="diag_part")
+
+
+def trace(x, name=None):
+    """`tf.linalg.trace`: sum of the diagonal of each matrix (op 'Trace', a Sum)."""
+    from scopeflow.ops import reductions
+    with name_scope(name, "Trace", [x]) as scope:
+        x = _to_tensor(x, name="x")
+        return reductions.reduce_sum(_diag_part(x), [-1], name=scope)
+
+
+def matrix_transpose(a, name="matrix_transpose", conjugate=False):
+    """`tf.linalg.matrix_transpose`: swaps the last two dimensions."""
+    from scopeflow.ops.op_util import array_ops as array
+    with name_scope(name, "transpose", [a]):
+        a = _to_tensor(a, name="a")
+        r = a.shape.ndims
+        if r is None:
+            raise ValueError("Argument `a` should be a (batch) matrix with rank >= 2.  "
+                             "Received `a` = %s with shape: <unknown>" % (a,))
+        perm = list(range(r - 2)) + [r - 1, r - 2]
+        return array.transpose(a, perm, conjugate=conjugate)
+
+
+def adjoint(matrix, name=None):
+    """`tf.linalg.adjoint`: conjugate transpose ('adjoint/matrix_transpose/transpose')."""
+    with name_scope(name, "adjoint", [matrix]):
+        matrix = _to_tensor(matrix, name="matrix")
+        return matrix_transpose(matrix, conjugate=True)
+
+
+def pinv(a, rcond=None, validate_args=False, name=None):
+    """`tf.linalg.pinv` through the SVD, small singular values cut at `rcond * max(s)`."""
+    from scopeflow.ops import math as m, reductions
+    from scopeflow.ops.op_util import array_ops as array
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.op_util import raw
+    with name_scope(name or "pinv"):
+        a = _to_tensor(a, name="a")
+        if rcond is None:
+            dims = a.shape.as_list()[-2:]
+            rcond = 10.0 * max(dims) * np.finfo(a.dtype.as_numpy_dtype).eps
+        rcond = _to_tensor(np.asarray(rcond, a.dtype.as_numpy_dtype), name="rcond")
+        s, u, v = svd(a, full_matrices=False, compute_uv=True)
+        cutoff = rcond * reductions.reduce_max(s, axis=-1)
+        s = raw("SelectV2", m.greater(s, array.expand_dims(cutoff, -1)), s, np.inf)
+        return matmul(v / array.expand_dims(s, -2), u, adjoint_b=True)
+
+
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None, keep_dims=None):  # noqa: A002
+    """`tf.norm`: vector norms (and Frobenius / 1 / inf matrix norms) as TF composes them."""
+    from scopeflow.ops import math as m, reductions
+    from scopeflow.ops.op_util import array_ops as array
+    keep = reductions.pick_keep(keepdims, keep_dims)
+    axis, is_matrix = _norm_axis(axis, ord)
+    with name_scope(name, "norm", [tensor]):
+        x = _to_tensor(tensor)
+        if ord in ("fro", "euclidean", 2, 2.0):
+            result = m.sqrt(reductions.reduce_sum(x * m.conj(x), axis, keepdims=True))
+        else:
+            result = m.abs(x)
+            if ord == 1:
+                result = reductions.reduce_sum(result, None if axis is None else axis[0],
+                                               keepdims=True)
+                if is_matrix:
+                    result = reductions.reduce_max(result, axis[-1], keepdims=True)
+            elif ord == np.inf:
+                if is_matrix:
+                    result = reductions.reduce_sum(result, axis[1], keepdims=True)
+                result = reductions.reduce_max(result, None if axis is None else axis[0],
+                                               keepdims=True)
+            else:
+                result = m.pow(reductions.reduce_sum(m.pow(result, ord), axis, keepdims=True),
+                               1.0 / ord)
+        if not keep:
+            result = array.squeeze(result, axis)
+        return result
+
+
+def _norm_axis(axis, ord):  # noqa: A002
+    is_matrix = False
+    if axis is not None:
+        if isinstance(axis, (list, tuple)) and len(axis) == 2:
+            is_matrix = True
+            if axis[0] == axis[1]:
+                raise ValueError("'axis' must be a list or tuple of 2 distinct integers, got "
+                                 "%s." % (axis,))
+            if ord not in ("fro", "euclidean", 1, 2, np.inf):
+                raise ValueError("'ord' must be a supported matrix norm in ['euclidean', "
+                                 "'fro', 1, 2, inf], got '%s'." % (ord,))
+            return list(axis), True
+        if isinstance(axis, (list, tuple)):
+            if len(axis) != 1:
+                raise ValueError("'axis' must be None, an integer, or a tuple of 2 unique "
+                                 "integers, got %s" % (axis,))
+            axis = axis[0]
+        axis = [axis]
+    if not (isinstance(ord, (int, float)) and ord > 0) and ord not in ("euclidean",):
+        raise ValueError("'ord' must be a supported vector norm, got '%s'." % (ord,))
+    return axis, is_matrix
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
+    """`tf.linalg.normalize`: (tensor / norm, norm)."""
+    with name_scope(name, "normalize", [tensor]):
+        x = _to_tensor(tensor)
+        n = norm(x, ord=ord, axis=axis, keepdims=True)
+        return x / n, n
+
+
+inv, det, solve, triangular_solve, lstsq = (matrix_inverse, matrix_determinant, matrix_solve,
+                                            matrix_triangular_solve, matrix_solve_ls)
+eigh, eigvalsh = self_adjoint_eig, self_adjoint_eigvals

@@ -1,0 +1,309 @@
+"""Activations, softmax, bias_add and dropout (tf.nn), with TF's op types and names.
+
+Convolutions are in nn_conv.py, pooling in nn_pool.py, normalization in nn_norm.py, losses in
+nn_losses.py, embeddings in nn_embedding.py.
+"""
+
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
+from scopeflow.errors import InvalidArgumentError
+from scopeflow.ops.op_util import array_ops as array
+from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.registry import ShapeError, spec
+
+
+# ---- activations: op type -> kernel over `features` -----------------------------------------
+def _leaky_relu(features, *, alpha=0.2):
+    return jnp.where(features > 0, features, features * jnp.asarray(alpha, features.dtype))
+
+
+def _softsign(features):
+    return features / (1 + jnp.abs(features))
+
+
+def _relu(features):
+    return jax.nn.relu(features).astype(features.dtype)
+
+
+_ACTIVATIONS = {"Relu": _relu, "Relu6": jax.nn.relu6, "Elu": jax.nn.elu, "Selu": jax.nn.selu,
+                "Softplus": jax.nn.softplus, "Softsign": _softsign}
+ACT = {t: typed_op(t)((lambda f: lambda features: f(features))(fn))
+       for t, fn in _ACTIVATIONS.items()}
+_leaky = typed_op("LeakyRelu")(_leaky_relu)
+
+
+def _public_act(op_type):
+    def f(features, name=None):
+        return ACT[op_type](features, name=name or op_type)
+
+    f.__name__ = op_type.lower()
+    f.__doc__ = "`tf.nn.%s`: one %s op." % (f.__name__, op_type)
+    return f
+
+
+relu, elu, selu, softplus, softsign = (_public_act(t) for t in ("Relu", "Elu", "Selu",
+                                                                 "Softplus", "Softsign"))
+
+
+def relu6(features, name=None):
+    """`tf.nn.relu6`: min(max(features, 0), 6).
+
+    >>> import scopeflow as tf
+    >>> tf.nn.relu6(tf.ones([2])).name
+    'Relu6:0'
+    """
+    with name_scope(name, "Relu6", [features]) as scope:
+        features = tensor(features, name="features")
+        return ACT["Relu6"](features, name=scope)
+
+
+def leaky_relu(features, alpha=0.2, name=None):
+    """`tf.nn.leaky_relu`: integer features are cast to float32 first."""
+    from scopeflow.ops import math as m
+    with name_scope(name, "LeakyRelu", [features, alpha]) as scope:
+        features = tensor(features, name="features")
+        if features.dtype.is_integer:
+            features = m.cast(features, _dt.float32)
+        if isinstance(alpha, np.ndarray):
+            alpha = alpha.item()
+        return _leaky(features, name=scope, alpha=float(alpha))
+
+
+def crelu(features, name=None, axis=-1):
+    """`tf.nn.crelu`: relu of [features, -features] concatenated on `axis` ('CRelu/Relu')."""
+    with name_scope(name, "CRelu", [features]) as scope:
+        features = tensor(features, name="features")
+        c = array.concat([features, -features], axis, name=scope)
+        return ACT["Relu"](c, name="Relu")
+
+
+def swish(features, beta=1.0):
+    """`tf.nn.swish` / `tf.nn.silu`: features * sigmoid(beta * features), an IdentityN as TF's
+    custom-gradient wrapper leaves it ('IdentityN:0')."""
+    from scopeflow.ops import math as m
+    features = tensor(features, name="features")
+    beta = m.cast(tensor(beta, name="beta"), features.dtype)
+    y = features * m.sigmoid(beta * features)
+    return array.identity_n([array.identity(y), features, beta])[0]
+
+
+silu = swish
+
+
+def bias_add(value, bias, data_format=None, name=None):
+    """`tf.nn.bias_add`: adds a 1-D bias along the channel dimension.
+
+    >>> import scopeflow as tf
+    >>> tf.nn.bias_add(tf.ones([2, 3]), tf.ones([3])).name
+    'BiasAdd:0'
+    """
+    with name_scope(name, "BiasAdd", [value, bias]) as scope:
+        if data_format is not None:
+            if data_format.startswith("NC"):
+                data_format = "NCHW"
+            elif data_format.startswith("N") and data_format.endswith("C"):
+                data_format = "NHWC"
+            else:
+                raise ValueError("`data_format` must be of the form `N...C` or `NC...`. "
+                                 "Received: data_format=%s" % data_format)
+        value = tensor(value, name="input")
+        bias = tensor(bias, dtype=value.dtype.base_dtype, name="bias")
+        return _bias_add(value, bias, name=scope, data_format=data_format or "NHWC")
+
+
+def _bias_add_shape(value, bias, *, data_format="NHWC"):
+    d, b = value.shape._dims, bias.shape._dims
+    if b is not None and len(b) != 1:
+        raise ShapeError("Shape must be rank 1 but is rank %d" % len(b))
+    if d is not None and len(d) < 2:
+        raise ShapeError("Shape must be at least rank 2 but is rank %d" % len(d))
+    if d is None:
+        return spec(None, value.dtype.base_dtype)
+    c = 1 if data_format == "NCHW" and len(d) >= 3 else len(d) - 1
+    out = list(d)
+    if b is not None and b[0] is not None:
+        if d[c] is not None and d[c] != b[0]:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (d[c], b[0]))
+        out[c] = b[0]
+    return spec(out, value.dtype.base_dtype)
+
+
+@typed_op("BiasAdd", infer=_bias_add_shape)
+def _bias_add(value, bias, *, data_format="NHWC"):
+    if data_format == "NCHW" and value.ndim >= 3:
+        return value + bias.reshape((-1,) + (1,) * (value.ndim - 2))
+    return value + bias
+
+
+def xw_plus_b(x, weights, biases, name=None):
+    """`tf.nn.xw_plus_b`: matmul(x, weights) + biases (the BiasAdd named 'xw_plus_b')."""
+    from scopeflow.ops.linalg import matmul
+    with name_scope(name, "xw_plus_b", [x, weights, biases]) as scope:
+        x, weights = tensor(x, name="x"), tensor(weights, name="weights")
+        biases = tensor(biases, name="biases")
+        return bias_add(matmul(x, weights), biases, name=scope)
+
+
+def relu_layer(x, weights, biases, name=None):
+    """`tf.nn.relu_layer`: relu(matmul(x, weights) + biases) (the Relu named 'relu_layer')."""
+    from scopeflow.ops.linalg import matmul
+    with name_scope(name, "relu_layer", [x, weights, biases]) as scope:
+        x, weights = tensor(x, name="x"), tensor(weights, name="weights")
+        biases = tensor(biases, name="biases")
+        return ACT["Relu"](bias_add(matmul(x, weights), biases), name=scope)
+
+
+# ---- softmax --------------------------------------------------------------------------------
+def _softmax_shape(logits):
+    d = logits.shape._dims
+    if d is not None and len(d) < 1:
+        raise ShapeError("Shape must be at least rank 1 but is rank 0")
+    return logits.shape, logits.dtype.base_dtype
+
+
+@typed_op("Softmax", infer=_softmax_shape)
+def _softmax_op(logits):
+    return jax.nn.softmax(logits, axis=-1)
+
+
+@typed_op("LogSoftmax", infer=_softmax_shape)
+def _log_softmax_op(logits):
+    return jax.nn.log_softmax(logits, axis=-1)
+
+
+def _swap_axis(x, dim_index, last_index, name=None):
+    """Transposes `dim_index` and `last_index` (perm built from ranges, as TF does)."""
+    perm = array.concat([array.range(dim_index), [last_index],
+                         array.range(dim_index + 1, last_index), [dim_index]], 0)
+    return array.transpose(x, perm, name=name)
+
+
+def _softmax(logits, compute_op, dim=-1, name=None):
+    """Softmax-like op on axis `dim`: the op itself on the last axis, else between transposes."""
+    from scopeflow.ops import math as m
+    logits = tensor(logits)
+    shape = logits.shape
+    if dim == -1 or dim == shape.ndims - 1:
+        return compute_op(logits, name=name)
+    dim_val = dim
+    if isinstance(dim, Tensor):
+        from scopeflow.ops.op_util import static_value
+        dim_val = static_value(dim)
+    if dim_val is not None and not -shape.ndims <= dim_val < shape.ndims:
+        raise InvalidArgumentError(
+            None, None, "`dim` must be in the range [%d, %d) where %d is the number of "
+            "dimensions in the input. Received: dim=%s" % (-shape.ndims, shape.ndims,
+                                                           shape.ndims, dim_val))
+    ndims = array.rank(logits)
+    if not isinstance(dim, Tensor):
+        if dim < 0:
+            dim += ndims
+    else:
+        from scopeflow.ops.op_util import raw
+        dim = raw("Select", m.less(dim, 0), dim + ndims, dim)
+    input_rank = array.rank(logits)
+    dim_axis = dim % shape.ndims
+    logits = _swap_axis(logits, dim_axis, m.subtract(input_rank, 1))
+    output = compute_op(logits)
+    output = _swap_axis(output, dim_axis, m.subtract(input_rank, 1), name=name)
+    output.set_shape(shape)
+    return output
+
+
+def _pick_axis(axis, dim):
+    if axis is not None and dim is not None:
+        raise ValueError("Cannot specify both 'dim' and 'axis'.")
+    return -1 if axis is None and dim is None else (axis if axis is not None else dim)
+
+
+def softmax(logits, axis=None, name=None, dim=None):
+    """`tf.nn.softmax` over `axis` (default the last).
+
+    >>> import scopeflow as tf
+    >>> tf.nn.softmax(tf.ones([2, 3])).name
+    'Softmax:0'
+    """
+    return _softmax(logits, _softmax_op, _pick_axis(axis, dim), name)
+
+
+def log_softmax(logits, axis=None, name=None, dim=None):
+    """`tf.nn.log_softmax` over `axis` (default the last)."""
+    return _softmax(logits, _log_softmax_op, _pick_axis(axis, dim), name)
+
+
+# ---- dropout --------------------------------------------------------------------------------
+def dropout(x, keep_prob=None, noise_shape=None, seed=None, name=None, rate=None):
+    """`tf.nn.dropout`: zeroes entries with probability `rate` (or 1 - keep_prob), scales the
+    rest by 1 / (1 - rate); ops in scope 'dropout' ('dropout/SelectV2:0')."""
+    try:
+        from_keep = 1. - keep_prob if keep_prob is not None else None
+    except TypeError:
+        raise ValueError("`keep_prob` must be a floating point number or Tensor. Received: "
+                         "keep_prob=%s" % (keep_prob,)) from None
+    if rate is not None and from_keep is not None:
+        raise ValueError("Cannot specify both 'keep_prob' and 'rate'.")
+    rate = rate if rate is not None else from_keep
+    if rate is None:
+        raise ValueError("`rate` must be provided. Received: rate=None")
+    return _dropout(x, rate, noise_shape, seed, name)
+
+
+def _dropout(x, rate, noise_shape, seed, name):
+    from scopeflow.ops import math as m
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.op_util import raw
+    from scopeflow.ops.random import random_uniform
+    with name_scope(name, "dropout", [x]):
+        is_number = isinstance(rate, numbers.Real)
+        if is_number and (rate < 0 or rate >= 1):
+            raise ValueError("`rate` must be a scalar tensor or a float in the range [0, 1). "
+                             "Received: rate=%s" % rate)
+        x = tensor(x, name="x")
+        dtype = x.dtype.base_dtype
+        if not dtype.is_floating:
+            raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
+                             "Received: x_dtype=%s" % dtype.name)
+        if is_number and rate == 0:
+            return x
+        if not isinstance(rate, Tensor):
+            if not is_number:
+                raise ValueError("`rate` must be a scalar or scalar tensor. Received: rate=%s"
+                                 % (rate,))
+            ret = m.BINARY["Mul"](x, constant(1 / (1 - rate), dtype=dtype), name="Mul")
+        else:
+            rate.shape.assert_has_rank(0)
+            if rate.dtype.base_dtype is not dtype:
+                rate = m.cast(rate, dtype, name="rate")
+            one = constant(1, dtype=dtype)
+            ret = m.BINARY["RealDiv"](x, m.BINARY["Sub"](one, rate, name="Sub"),
+                                      name="RealDiv")
+        shape = _noise_shape(x, noise_shape)
+        random_tensor = random_uniform(shape, seed=seed, dtype=dtype)
+        keep_mask = random_tensor >= rate
+        ret = raw("SelectV2", keep_mask, ret, constant(0, dtype=dtype))
+        ret.set_shape(x.shape)
+        return ret
+
+
+def _noise_shape(x, noise_shape):
+    if noise_shape is None:
+        return array.shape(x)
+    from scopeflow.core.shape import TensorShape
+    try:
+        ns = TensorShape(noise_shape)
+    except (TypeError, ValueError):
+        return noise_shape
+    if x.shape.ndims is not None and ns.ndims == x.shape.ndims:
+        dims = [d if d is not None else xd for d, xd in zip(ns.as_list(), x.shape.as_list())]
+        if all(d is not None for d in dims):
+            return dims
+    return noise_shape
+
+
+from scopeflow.ops.nn_norm import *  # noqa: E402,F401,F403 - moments, batch norm, l2_normalize

@@ -1,0 +1,300 @@
+"""Convolutions: Conv2D, Conv3D, DepthwiseConv2dNative and their input backprops (transposed
+convolutions), with TF's stride/padding/dilation/data_format rules and shape errors."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow.ops.op_util import static_value, typed_op
+from scopeflow.ops.registry import ShapeError, spec
+
+_FORMATS = {"Conv2D": ("NHWC", "NCHW"), "Conv3D": ("NDHWC", "NCDHW"),
+            "DepthwiseConv2dNative": ("NHWC", "NCHW"), "Conv2DBackpropInput": ("NHWC", "NCHW"),
+            "Conv3DBackpropInputV2": ("NDHWC", "NCDHW"),
+            "Conv2DBackpropFilter": ("NHWC", "NCHW")}
+_PADDINGS = {"Conv3D": ("SAME", "VALID"), "Conv3DBackpropInputV2": ("SAME", "VALID")}
+
+
+# ---- argument normalization (nn_ops.py helpers) ---------------------------------------------
+def get_sequence(value, n, channel_index, name):
+    """TF's `_get_sequence`: strides/dilations as a full-rank list (1 on batch and channels)."""
+    if value is None:
+        return [1] * (n + 2)
+    if isinstance(value, (list, tuple)):
+        value = list(value)
+    elif isinstance(value, (int, np.integer)) or not hasattr(value, "__len__"):
+        value = [value]
+    else:
+        value = list(value)
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError("%s should be of length 1, %d or %d. Received: %s=%s of length %d"
+                         % (name, n, n + 2, name, value, len(value)))
+    return [1, 1] + value if channel_index == 1 else [1] + value + [1]
+
+
+def convert_padding(padding, expected_length=4):
+    """TF's `convert_padding`: a list of pairs becomes ('EXPLICIT', flat paddings)."""
+    explicit = []
+    if padding == "EXPLICIT":
+        raise ValueError("'EXPLICIT' is not a valid value for `padding`. To use explicit "
+                         "padding, `padding` must be a list.")
+    if isinstance(padding, (list, tuple)):
+        for i, pair in enumerate(padding):
+            if not isinstance(pair, (list, tuple)):
+                raise ValueError("When `padding` is a list, each element of `padding` must be a "
+                                 "list/tuple of size 2. Received: padding=%s with element at "
+                                 "index %d of type %s" % (padding, i, type(pair)))
+            if len(pair) != 2:
+                raise ValueError("When `padding` is a list, each element of `padding` must be a "
+                                 "list/tuple of size 2. Received: padding=%s with element at "
+                                 "index %d of size %d" % (padding, i, len(pair)))
+            explicit.extend(int(p) for p in pair)
+        if len(padding) != expected_length:
+            raise ValueError("When padding is a list, it must be of size %d. Received: "
+                             "padding=%s of size %d" % (expected_length, padding, len(padding)))
+        padding = "EXPLICIT"
+    return padding, explicit
+
+
+def pick(new, new_name, old, old_name):
+    if new is not None and old is not None:
+        raise ValueError("Cannot specify both '%s' and '%s'." % (old_name, new_name))
+    return new if new is not None else old
+
+
+# ---- shape rule -----------------------------------------------------------------------------
+def check_attr(op_type, name, value, allowed):
+    if value not in allowed:
+        raise ValueError("Attr '%s' of '%s' Op passed string '%s' not in: %s." % (
+            name, op_type, value, ", ".join('"%s"' % a for a in allowed)))
+
+
+def out_dim(size, k, stride, dilation, padding, pads=(0, 0)):
+    """One spatial output size; TF's "Negative dimension size" error for VALID windows."""
+    if size is None or k is None:
+        return None
+    k_eff = (k - 1) * dilation + 1
+    if padding == "SAME":
+        return -(-size // stride)
+    size = size + pads[0] + pads[1]
+    if size < k_eff:
+        raise ShapeError("Negative dimension size caused by subtracting %d from %d"
+                         % (k_eff, size))
+    return (size - k_eff) // stride + 1
+
+
+def _layout(data_format, rank):
+    """(batch axis, channel axis, spatial axes) for a data format of `rank` dims."""
+    if data_format.startswith("NC"):
+        return 0, 1, tuple(range(2, rank))
+    return 0, rank - 1, tuple(range(1, rank - 1))
+
+
+def conv_shape(op_type, x, filter_dims, attrs, out_channels):
+    """Output dims of a convolution of `x` by a filter of `filter_dims` (spatial..., in, out)."""
+    fmt = attrs.get("data_format", _FORMATS[op_type][0])
+    check_attr(op_type, "data_format", fmt, _FORMATS[op_type])
+    check_attr(op_type, "padding", attrs["padding"], _PADDINGS.get(op_type,
+                                                                   ("SAME", "VALID", "EXPLICIT")))
+    rank = len(_FORMATS[op_type][0])
+    d = x.shape._dims
+    if d is not None and len(d) != rank:
+        raise ShapeError("Shape must be rank %d but is rank %d" % (rank, len(d)))
+    if filter_dims is not None and len(filter_dims) != rank:
+        raise ShapeError("Shape must be rank %d but is rank %d" % (rank, len(filter_dims)))
+    strides, dil = attrs["strides"], attrs.get("dilations") or [1] * rank
+    b, c, sp = _layout(fmt, rank)
+    if strides[b] != 1 or strides[c] != 1:
+        raise ValueError("Current implementation does not yet support strides in the batch "
+                         "and depth dimensions.")
+    if d is None:
+        return None
+    fd = filter_dims or (None,) * rank
+    pads = np.asarray(attrs.get("explicit_paddings") or [0] * (2 * rank)).reshape(rank, 2)
+    out = [None] * rank
+    out[b] = d[b]
+    out[c] = out_channels
+    for i, a in enumerate(sp):
+        out[a] = out_dim(d[a], fd[i], strides[a], dil[a], attrs["padding"], pads[a])
+    return tuple(out)
+
+
+def _check_depth(x_c, f_in):
+    if x_c is not None and f_in is not None and x_c % f_in:
+        raise ShapeError("Depth of input (%d) is not a multiple of input depth of filter (%d)"
+                         % (x_c, f_in))
+
+
+def _conv_infer(op_type):
+    def infer(input, filter, **attrs):  # noqa: A002 - TF's arg names
+        fd = filter.shape._dims
+        fmt = attrs.get("data_format", _FORMATS[op_type][0])
+        check_attr(op_type, "data_format", fmt, _FORMATS[op_type])
+        d = input.shape._dims
+        if d is not None and fd is not None and len(d) == len(fd):
+            _check_depth(d[_layout(fmt, len(d))[1]], fd[-2])
+        out_c = None if fd is None else fd[-1]
+        if op_type == "DepthwiseConv2dNative" and fd is not None:
+            out_c = None if fd[-2] is None or fd[-1] is None else fd[-2] * fd[-1]
+        return spec(conv_shape(op_type, input, fd, attrs, out_c), input.dtype.base_dtype)
+
+    return infer
+
+
+# ---- kernels --------------------------------------------------------------------------------
+def lax_padding(padding, explicit, x_shape, k_shape, strides, dilations, spatial):
+    """Per spatial dim (lo, hi) padding, TF's SAME convention (the extra pad goes after)."""
+    if padding == "EXPLICIT":
+        p = np.asarray(explicit).reshape(-1, 2)
+        return [tuple(int(v) for v in p[a]) for a in spatial]
+    if padding == "VALID":
+        return [(0, 0)] * len(spatial)
+    pads = []
+    for i, a in enumerate(spatial):
+        k_eff = (k_shape[i] - 1) * dilations[a] + 1
+        out = -(-x_shape[a] // strides[a])
+        total = max((out - 1) * strides[a] + k_eff - x_shape[a], 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
+    """XLA convolution of `x` (data_format) with `w` (spatial..., in, out)."""
+    rank = x.ndim
+    _, _, sp = _layout(data_format, rank)
+    spatial_fmt = "DHW"[3 - len(sp):]
+    lhs = data_format
+    rhs = spatial_fmt + "IO"
+    pads = lax_padding(padding, explicit, x.shape, w.shape[:-2], strides, dilations, sp)
+    return jax.lax.conv_general_dilated(
+        x, w, window_strides=[strides[a] for a in sp], padding=pads,
+        rhs_dilation=[dilations[a] for a in sp], dimension_numbers=(lhs, rhs, lhs),
+        feature_group_count=groups)
+
+
+@typed_op("Conv2D", infer=_conv_infer("Conv2D"))
+def _conv2d(input, filter, *, strides, padding, use_cudnn_on_gpu=True, explicit_paddings=(),  # noqa: A002
+            data_format="NHWC", dilations=(1, 1, 1, 1)):
+    c = input.shape[_layout(data_format, 4)[1]]
+    return conv_nd(input, filter, strides, padding, explicit_paddings, data_format, dilations,
+                   groups=c // filter.shape[-2])
+
+
+@typed_op("Conv3D", infer=_conv_infer("Conv3D"))
+def _conv3d(input, filter, *, strides, padding, data_format="NDHWC",  # noqa: A002
+            dilations=(1, 1, 1, 1, 1)):
+    c = input.shape[_layout(data_format, 5)[1]]
+    return conv_nd(input, filter, strides, padding, (), data_format, dilations,
+                   groups=c // filter.shape[-2])
+
+
+@typed_op("DepthwiseConv2dNative", infer=_conv_infer("DepthwiseConv2dNative"))
+def _depthwise(input, filter, *, strides, padding, explicit_paddings=(),  # noqa: A002
+               data_format="NHWC", dilations=(1, 1, 1, 1)):
+    kh, kw, c, mult = filter.shape
+    w = filter.reshape(kh, kw, 1, c * mult)  # group g uses filter[:, :, g, :]
+    return conv_nd(input, w, strides, padding, explicit_paddings, data_format, dilations,
+                   groups=c)
+
+
+# ---- input backprop (transposed convolution) -------------------------------------------------
+def _backprop_input_infer(op_type):
+    def infer(input_sizes, filter, out_backprop, **attrs):
+        sizes = static_value(input_sizes)
+        dt = filter.dtype.base_dtype
+        fmt = attrs.get("data_format", _FORMATS[op_type][0])
+        check_attr(op_type, "data_format", fmt, _FORMATS[op_type])
+        if sizes is not None and np.ndim(sizes) == 1 and len(sizes) == len(fmt):
+            return spec(tuple(int(s) for s in sizes), dt)
+        d = out_backprop.shape._dims
+        n = len(fmt)
+        return spec((d[0] if d else None,) + (None,) * (n - 1), dt)
+
+    return infer
+
+
+def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwise=False):
+    shape = tuple(int(s) for s in np.asarray(input_sizes))  # the output size must be static
+
+    def forward(x):
+        if depthwise:
+            return _depthwise.op_def.kernel(x, filter, **attrs)
+        return conv_nd(x, filter, attrs["strides"], attrs["padding"],
+                       attrs.get("explicit_paddings", ()), attrs["data_format"],
+                       attrs.get("dilations") or [1] * len(shape), groups)
+
+    x0 = jnp.zeros(shape, out_backprop.dtype)
+    _, vjp = jax.vjp(forward, x0)
+    return vjp(out_backprop)[0]
+
+
+@typed_op("Conv2DBackpropInput", infer=_backprop_input_infer("Conv2DBackpropInput"),
+          types={"input_sizes": "index"})
+def _conv2d_backprop_input(input_sizes, filter, out_backprop, *, strides, padding,  # noqa: A002
+                           use_cudnn_on_gpu=True, explicit_paddings=(), data_format="NHWC",
+                           dilations=(1, 1, 1, 1)):
+    attrs = dict(strides=strides, padding=padding, explicit_paddings=explicit_paddings,
+                 data_format=data_format, dilations=dilations)
+    c = int(np.asarray(input_sizes)[_layout(data_format, 4)[1]])
+    return _transpose_conv(input_sizes, filter, out_backprop, attrs, c // filter.shape[-2])
+
+
+@typed_op("Conv3DBackpropInputV2", infer=_backprop_input_infer("Conv3DBackpropInputV2"),
+          types={"input_sizes": "index"})
+def _conv3d_backprop_input(input_sizes, filter, out_backprop, *, strides, padding,  # noqa: A002
+                           data_format="NDHWC", dilations=(1, 1, 1, 1, 1)):
+    attrs = dict(strides=strides, padding=padding, data_format=data_format,
+                 dilations=dilations)
+    return _transpose_conv(input_sizes, filter, out_backprop, attrs)
+
+
+@typed_op("DepthwiseConv2dNativeBackpropInput",
+          infer=_backprop_input_infer("Conv2DBackpropInput"), types={"input_sizes": "index"})
+def _depthwise_backprop_input(input_sizes, filter, out_backprop, *, strides, padding,  # noqa: A002
+                              explicit_paddings=(), data_format="NHWC",
+                              dilations=(1, 1, 1, 1)):
+    attrs = dict(strides=strides, padding=padding, explicit_paddings=explicit_paddings,
+                 data_format=data_format, dilations=dilations)
+    return _transpose_conv(input_sizes, filter, out_backprop, attrs, depthwise=True)
+
+
+def _filter_backprop_infer(input, filter_sizes, out_backprop, **attrs):  # noqa: A002
+    sizes = static_value(filter_sizes)
+    return spec(None if sizes is None else tuple(int(s) for s in sizes),
+                input.dtype.base_dtype)
+
+
+@typed_op("Conv2DBackpropFilter", infer=_filter_backprop_infer,
+          types={"filter_sizes": "index"})
+def _conv2d_backprop_filter(input, filter_sizes, out_backprop, *, strides, padding,  # noqa: A002
+                            use_cudnn_on_gpu=True, explicit_paddings=(), data_format="NHWC",
+                            dilations=(1, 1, 1, 1)):
+    shape = tuple(int(s) for s in np.asarray(filter_sizes))
+    c = input.shape[_layout(data_format, 4)[1]]
+
+    def forward(w):
+        return conv_nd(input, w, strides, padding, explicit_paddings, data_format, dilations,
+                       c // shape[-2])
+
+    _, vjp = jax.vjp(forward, jnp.zeros(shape, input.dtype))
+    return vjp(out_backprop)[0]
+
+
+def conv_attrs(strides, padding, data_format, dilations, rank=4, explicit=True):
+    """Attrs of a convolution op, normalized as TF's Python wrappers do."""
+    data_format = data_format or ("NHWC" if rank == 4 else "NDHWC")
+    channel_index = 1 if data_format.startswith("NC") else rank - 1
+    padding, explicit_paddings = convert_padding(padding, rank) if explicit else (padding, [])
+    attrs = dict(strides=get_sequence(strides, rank - 2, channel_index, "strides"),
+                 padding=padding, data_format=data_format,
+                 dilations=get_sequence(dilations, rank - 2, channel_index, "dilations"))
+    if explicit:
+        attrs["explicit_paddings"] = explicit_paddings
+    return attrs
+
+
+from scopeflow.ops.nn_conv_api import *  # noqa: E402,F401,F403 - the public conv functions

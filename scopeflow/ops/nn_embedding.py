@@ -1,0 +1,109 @@
+"""`tf.nn.embedding_lookup`: one GatherV2, or a lookup over partitioned params ('mod'/'div').
+
+TF routes partitioned lookups through DynamicPartition / ParallelDynamicStitch, whose output
+sizes depend on the ids; XLA needs static sizes, so each partition is gathered for all ids
+(clipped) and the partition each id belongs to is selected. Values and the output name
+('embedding_lookup/Reshape_1') are TF's.
+"""
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import Dimension
+from scopeflow.ops.op_util import array_ops as array
+from scopeflow.ops.op_util import name_scope, raw, tensor
+
+__all__ = ["embedding_lookup"]
+
+
+def _clip(params, ids, max_norm):
+    from scopeflow.ops.clip import clip_by_norm
+    if max_norm is None:
+        return params
+    ids_rank, params_rank = ids.shape.ndims, params.shape.ndims
+    if ids_rank and params_rank:
+        axes = list(range(ids_rank, params_rank))
+    else:
+        axes = array.range(array.rank(ids), array.rank(params))
+    return clip_by_norm(params, max_norm, axes=axes)
+
+
+def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_indices=True,
+                     max_norm=None):
+    """`tf.nn.embedding_lookup`: rows `ids` of `params` (a tensor or a list of partitions).
+
+    >>> import scopeflow as tf
+    >>> tf.nn.embedding_lookup(tf.ones([10, 3]), [[1, 2]]).shape.as_list()
+    [1, 2, 3]
+    """
+    if params is None:
+        raise ValueError("params must be specified")
+    if isinstance(params, (list, tuple)) and not params:
+        raise ValueError("Length of params is currently 0. Need at least one param.")
+    if hasattr(params, "_get_variable_list"):
+        params = list(params)
+    if not isinstance(params, (list, tuple)):
+        params = [params]
+    params = list(params)
+    with name_scope(name, "embedding_lookup", params + [ids]) as scope:
+        n = len(params)
+        params = [tensor(p, name="params") for p in params]
+        ids = tensor(ids, name="ids")
+        if n == 1:
+            with params[0].graph.colocate_with(params[0].op):
+                result = _clip(array.gather(params[0], ids, name=scope), ids, max_norm)
+            return array.identity(result)
+        return _partitioned(params, ids, partition_strategy, scope, max_norm)
+
+
+def _assignments(flat_ids, params, strategy):
+    """(partition of each id, row within its partition), as TF computes them."""
+    from scopeflow.ops import math as m
+    from scopeflow.ops.constant import constant
+    n = len(params)
+    if strategy == "mod":
+        return flat_ids % n, flat_ids // n
+    if strategy != "div":
+        raise ValueError("Unrecognized partition strategy: %s. Must be one of either `mod` or "
+                         "`div`." % strategy)
+    total = Dimension(params[0].shape.dims[0].value if params[0].shape.ndims else None)
+    for p in params[1:]:
+        total += Dimension(p.shape.dims[0].value if p.shape.ndims else None)
+    if total.value:
+        num_total = constant(total.value, flat_ids.dtype)
+    else:
+        from scopeflow.ops.reductions import reduce_sum
+        sizes = [array.shape(p)[0] for p in params]
+        num_total = reduce_sum(m.cast(array.stack(sizes), flat_ids.dtype))
+    per = num_total // n
+    extras = num_total % n
+    assign = m.maximum(flat_ids // (per + 1), (flat_ids - extras) // per)
+    new_ids = raw("Select", assign < extras, flat_ids % (per + 1), (flat_ids - extras) % per)
+    return assign, new_ids
+
+
+def _partitioned(params, ids, strategy, scope, max_norm):
+    from scopeflow.ops import math as m
+    flat_ids = array.reshape(ids, [-1])
+    assign, new_ids = _assignments(flat_ids, params, strategy)
+    assign = m.cast(assign, _dt.int32)
+    parts = []
+    for p, part in enumerate(params):
+        with part.graph.colocate_with(part.op):
+            rows = array.shape(part)[0]
+            safe = m.minimum(m.maximum(new_ids, 0), m.cast(rows - 1, new_ids.dtype))
+            got = array.gather(part, safe)
+        # Select with a vector condition picks whole rows: this partition's ids.
+        parts.append(raw("Select", m.equal(assign, p), got, array.zeros_like(got)))
+    from scopeflow.ops.math_extra import add_n
+    ret = add_n(parts, name=scope)
+    element = params[0].shape[1:]
+    for p in params[1:]:
+        element = element.merge_with(p.shape[1:])
+    if element.is_fully_defined():
+        element_d = np.asarray(element.as_list(), np.int32)
+    else:
+        element_d = array.shape(params[0])[1:]
+    ret = array.reshape(ret, array.concat([array.shape(ids), element_d], 0))
+    ret.set_shape(ids.shape.concatenate(element))
+    return _clip(ret, ids, max_norm)

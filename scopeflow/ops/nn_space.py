@@ -1,0 +1,229 @@
+"""Space-to-batch family (SpaceToBatchND, BatchToSpaceND, SpaceToDepth, DepthToSpace) and
+`with_space_to_batch`, which TF uses for dilated convolution and pooling."""
+
+import numpy as np
+
+from scopeflow.ops.constant import constant
+from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
+from scopeflow.ops.registry import INDEX, ShapeError, spec
+
+__all__ = ["batch_to_space", "batch_to_space_nd", "depth_to_space",
+           "required_space_to_batch_paddings", "space_to_batch", "space_to_batch_nd",
+           "space_to_depth", "with_space_to_batch"]
+
+
+def _block_shape_infer(to_batch):
+    def infer(input, block_shape, pads):  # noqa: A002 - TF's arg name
+        d = input.shape._dims
+        block, p = static_value(block_shape), static_value(pads)
+        dt = input.dtype.base_dtype
+        m = block_shape.shape._dims[0] if block_shape.shape._dims else None
+        if d is None or m is None:
+            return spec(None, dt)
+        out = list(d)
+        prod = None if block is None else int(np.prod(block))
+        out[0] = None if d[0] is None or prod is None else (d[0] * prod if to_batch
+                                                             else d[0] // prod)
+        for i in range(m):
+            out[1 + i] = _spatial(d[1 + i], block, p, i, to_batch)
+        return spec(out, dt)
+
+    return infer
+
+
+def _spatial(size, block, pads, i, to_batch):
+    if size is None or block is None or pads is None:
+        return None
+    b = int(block[i])
+    if to_batch:
+        total = size + int(pads[i][0]) + int(pads[i][1])
+        if total % b:
+            raise ShapeError("Dimension size must be evenly divisible by %d but is %d"
+                             % (b, total))
+        return total // b
+    return size * b - int(pads[i][0]) - int(pads[i][1])
+
+
+@typed_op("SpaceToBatchND", infer=_block_shape_infer(True),
+          types={"block_shape": INDEX, "paddings": INDEX})
+def _space_to_batch_nd(input, block_shape, paddings):  # noqa: A002
+    import jax.numpy as jnp
+    block = [int(b) for b in np.asarray(block_shape)]
+    pads = np.asarray(paddings).reshape(-1, 2)
+    m = len(block)
+    x = jnp.pad(input, [(0, 0)] + [tuple(int(v) for v in p) for p in pads]
+                + [(0, 0)] * (input.ndim - 1 - m))
+    b, rest = x.shape[0], x.shape[1 + m:]
+    shape = [b]
+    for i, bs in enumerate(block):
+        shape += [x.shape[1 + i] // bs, bs]
+    x = x.reshape(shape + list(rest))
+    perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + list(
+        range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    x = x.transpose(perm)
+    return x.reshape([b * int(np.prod(block))] + [s // bs for s, bs in zip(
+        shape[1::2], block)] + list(rest))
+
+
+@typed_op("BatchToSpaceND", infer=_block_shape_infer(False),
+          types={"block_shape": INDEX, "crops": INDEX})
+def _batch_to_space_nd(input, block_shape, crops):  # noqa: A002
+    block = [int(b) for b in np.asarray(block_shape)]
+    crops = np.asarray(crops).reshape(-1, 2)
+    m = len(block)
+    b = input.shape[0] // int(np.prod(block))
+    spatial, rest = list(input.shape[1:1 + m]), list(input.shape[1 + m:])
+    x = input.reshape(block + [b] + spatial + rest)
+    perm = [m]
+    for i in range(m):
+        perm += [m + 1 + i, i]
+    perm += list(range(2 * m + 1, 2 * m + 1 + len(rest)))
+    x = x.transpose(perm).reshape([b] + [s * bs for s, bs in zip(spatial, block)] + rest)
+    idx = tuple([slice(None)] + [slice(int(c[0]), x.shape[1 + i] - int(c[1]))
+                                 for i, c in enumerate(crops)])
+    return x[idx]
+
+
+def space_to_batch_nd(input, block_shape, paddings, name=None):  # noqa: A002
+    """`tf.space_to_batch_nd`: moves blocks of the spatial dims into the batch."""
+    return _space_to_batch_nd(input, block_shape, paddings, name=name or "SpaceToBatchND")
+
+
+def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
+    """`tf.batch_to_space_nd`: the inverse of space_to_batch_nd."""
+    return _batch_to_space_nd(input, block_shape, crops, name=name or "BatchToSpaceND")
+
+
+def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None):  # noqa: A002
+    block = block_size if block_shape is None else block_shape
+    return space_to_batch_nd(input, [block, block], paddings, name=name)
+
+
+def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # noqa: A002
+    block = block_size if block_shape is None else block_shape
+    return batch_to_space_nd(input, [block, block], crops, name=name)
+
+
+# ---- depth <-> space ------------------------------------------------------------------------
+def _depth_infer(to_depth):
+    def infer(input, *, block_size, data_format="NHWC"):  # noqa: A002
+        d = input.shape._dims
+        if d is None:
+            return spec(None, input.dtype.base_dtype)
+        if len(d) != 4:
+            raise ShapeError("Shape must be rank 4 but is rank %d" % len(d))
+        n, h, w, c = (d[0], d[2], d[3], d[1]) if data_format == "NCHW" else d
+        b = block_size
+        if to_depth:
+            h2, w2, c2 = [None if v is None else v // b for v in (h, w)] + [
+                None if c is None else c * b * b]
+        else:
+            h2, w2, c2 = [None if v is None else v * b for v in (h, w)] + [
+                None if c is None else c // (b * b)]
+        out = (n, c2, h2, w2) if data_format == "NCHW" else (n, h2, w2, c2)
+        return spec(out, input.dtype.base_dtype)
+
+    return infer
+
+
+@typed_op("SpaceToDepth", infer=_depth_infer(True))
+def _space_to_depth(input, *, block_size, data_format="NHWC"):  # noqa: A002
+    x = input.transpose(0, 2, 3, 1) if data_format == "NCHW" else input
+    n, h, w, c = x.shape
+    b = block_size
+    x = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
+    x = x.reshape(n, h // b, w // b, b * b * c)
+    return x.transpose(0, 3, 1, 2) if data_format == "NCHW" else x
+
+
+@typed_op("DepthToSpace", infer=_depth_infer(False))
+def _depth_to_space(input, *, block_size, data_format="NHWC"):  # noqa: A002
+    x = input.transpose(0, 2, 3, 1) if data_format == "NCHW" else input
+    n, h, w, c = x.shape
+    b = block_size
+    x = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
+    x = x.reshape(n, h * b, w * b, c // (b * b))
+    return x.transpose(0, 3, 1, 2) if data_format == "NCHW" else x
+
+
+def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    return _space_to_depth(input, name=name or "SpaceToDepth", block_size=int(block_size),
+                           data_format=data_format)
+
+
+def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    return _depth_to_space(input, name=name or "DepthToSpace", block_size=int(block_size),
+                           data_format=data_format)
+
+
+# ---- with_space_to_batch --------------------------------------------------------------------
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """`tf.required_space_to_batch_paddings` for static shapes: (paddings, crops) Consts."""
+    with name_scope(name, "required_space_to_batch_paddings", [input_shape, block_shape]):
+        input_shape = tensor(input_shape, name="input_shape", dtype="int32")
+        block_shape = tensor(block_shape, name="block_shape", dtype="int32")
+        n = block_shape.shape.as_list()[0]
+        if base_paddings is not None:
+            base_paddings = tensor(base_paddings, name="base_paddings", dtype="int32")
+        else:
+            base_paddings = constant(np.zeros([n, 2], np.int32), name="zeros")
+        block, shape = static_value(block_shape), static_value(input_shape)
+        base = static_value(base_paddings)
+        if block is None or shape is None or base is None:
+            raise NotImplementedError("space-to-batch paddings need static shapes")
+        pad_start, orig_end = base[:, 0], base[:, 1]
+        full = shape + pad_start + orig_end
+        extra = (block - full % block) % block
+        paddings = np.stack([pad_start, orig_end + extra], axis=1).astype(np.int32)
+        crops = np.stack([np.zeros_like(extra), extra], axis=1).astype(np.int32)
+        return constant(paddings, name="paddings"), constant(crops, name="crops")
+
+
+def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  # noqa: A002
+                        spatial_dims=None, data_format=None):
+    """`tf.nn.with_space_to_batch`: `op` on the space-to-batch'd input, for dilations > 1."""
+    from scopeflow.ops.nn_conv import convert_padding
+    input = tensor(input, name="input")
+    rate = tensor(dilation_rate, name="dilation_rate", dtype="int32")
+    n = rate.shape.as_list()[0]
+    start = 2 if data_format is not None and data_format.startswith("NC") else 1
+    spatial = list(range(start, start + n)) if spatial_dims is None else list(spatial_dims)
+    const_rate = static_value(rate)
+    if np.any(const_rate < 1):
+        raise ValueError("`dilation_rate` must be positive. Received: dilation_rate=%s"
+                         % (const_rate,))
+    if np.all(const_rate == 1):
+        return op(input, n, padding)
+    padding, explicit = convert_padding(padding)
+    base = _base_paddings(padding, explicit, filter_shape, const_rate, n, data_format)
+    d = input.shape._dims
+    if d is None or any(d[i] is None for i in spatial):
+        raise NotImplementedError("dilated convolution and pooling need static spatial sizes")
+    paddings, crops = required_space_to_batch_paddings([d[i] for i in spatial], rate, base)
+    x = space_to_batch_nd(input, static_value(rate), static_value(paddings))
+    y = op(x, n, "VALID")
+    return batch_to_space_nd(y, static_value(rate), static_value(crops))
+
+
+def _base_paddings(padding, explicit, filter_shape, rate, n, data_format):
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError("`filter_shape` must be specified for `padding='SAME'`. Received: "
+                             "filter_shape=None and padding=SAME")
+        fs = static_value(filter_shape) if not isinstance(filter_shape, np.ndarray) \
+            else filter_shape
+        if fs is None:
+            raise NotImplementedError("dilated SAME convolution needs a static filter shape")
+        if isinstance(filter_shape, np.ndarray):
+            tensor(filter_shape, name="filter_shape")
+        extra = (np.asarray(fs[:n]) - 1) * rate
+        start = extra // 2
+        return constant(np.stack([start, extra - start], axis=1).astype(np.int32),
+                        name="stack")
+    if padding == "VALID":
+        return np.zeros([n, 2], np.int32)
+    if padding == "EXPLICIT":
+        p = np.asarray(explicit).reshape(n + 2, 2)
+        return p[2:] if data_format is not None and data_format.startswith("NC") else p[1:-1]
+    raise ValueError("`padding` must be one of 'SAME' or 'VALID'. Received: padding=%s"
+                     % padding)

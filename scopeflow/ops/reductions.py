@@ -1,0 +1,315 @@
+"""Reductions (Sum, Mean, ... with axis/keepdims), logsumexp, variance, argmax, cumsum."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops.constant import constant
+from scopeflow.ops.op_util import name_scope, raw, static_axes, tensor, typed_op, static_value
+from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
+
+
+# ---- shape rules ----------------------------------------------------------------------------
+def _reduce_shape(input, reduction_indices, *, keep_dims=False):  # noqa: A002 - TF's names
+    dims = input.shape._dims
+    _check_axis_rank(reduction_indices, "at most rank 1")
+    axes = static_value(reduction_indices)
+    dtype = input.dtype.base_dtype
+    if dims is None:
+        return spec(None, dtype)
+    if axes is None:
+        n = reduction_indices.shape.num_elements() if reduction_indices.shape._dims else None
+        if keep_dims:
+            return spec((None,) * len(dims), dtype)
+        if n == 0:
+            return spec(dims, dtype)
+        return spec(None, dtype)
+    r = len(dims)
+    ax = set()
+    for a in np.asarray(axes).reshape(-1).tolist():
+        if not -r <= a < r:
+            raise ShapeError("Invalid reduction dimension %d for input with %d dimensions."
+                             % (a, r))
+        ax.add(a % r)
+    if keep_dims:
+        return spec(tuple(1 if i in ax else d for i, d in enumerate(dims)), dtype)
+    return spec(tuple(d for i, d in enumerate(dims) if i not in ax), dtype)
+
+
+def _check_axis_rank(t, what):
+    d = t.shape._dims
+    if d is not None and len(d) > 1:
+        raise ShapeError("Shape must be %s but is rank %d" % (what, len(d)))
+
+
+def _bool_reduce_shape(input, reduction_indices, *, keep_dims=False):  # noqa: A002
+    return _reduce_shape(input, reduction_indices, keep_dims=keep_dims)[0], _dt.bool
+
+
+# ---- kernels --------------------------------------------------------------------------------
+def _mean(x, axis, keepdims):
+    if jnp.issubdtype(x.dtype, jnp.integer):
+        n = max(1, int(np.prod([x.shape[a] for a in axis])))
+        s = jnp.sum(x, axis=axis, keepdims=keepdims)
+        return (jnp.sign(s) * (jnp.abs(s) // n)).astype(x.dtype)  # C++ division truncates
+    return jnp.mean(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+
+
+def _same_dtype(fn):
+    return lambda x, axis, keepdims: fn(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+
+
+def _euclidean(x, axis, keepdims):
+    return jnp.sqrt(jnp.sum(x * jnp.conj(x), axis=axis, keepdims=keepdims)).astype(x.dtype)
+
+
+_REDUCE = {
+    "Sum": _same_dtype(jnp.sum), "Mean": _mean, "Max": _same_dtype(jnp.max),
+    "Min": _same_dtype(jnp.min), "Prod": _same_dtype(jnp.prod),
+    "All": lambda x, axis, keepdims: jnp.all(x, axis=axis, keepdims=keepdims),
+    "Any": lambda x, axis, keepdims: jnp.any(x, axis=axis, keepdims=keepdims),
+    "EuclideanNorm": _euclidean,
+}
+
+
+def _reducer(op_type, fn):
+    bool_op = op_type in ("All", "Any")
+
+    def kernel(input, reduction_indices, *, keep_dims=False):  # noqa: A002
+        ax = tuple(a % max(input.ndim, 1) for a in static_axes(reduction_indices))
+        return fn(input, ax, keep_dims)
+
+    types = {"reduction_indices": INDEX, "input": ANY if bool_op else "T"}
+    return typed_op(op_type, infer=_bool_reduce_shape if bool_op else _reduce_shape,
+                    types=types)(kernel)
+
+
+REDUCERS = {t: _reducer(t, fn) for t, fn in _REDUCE.items()}
+
+
+# ---- public reductions ----------------------------------------------------------------------
+def reduction_dims(x, axis):
+    """The reduction_indices input: `axis`, all dims of `x` as a Const, or range(rank(x))."""
+    if axis is not None:
+        return axis
+    rank = x.shape.ndims if isinstance(x, Tensor) else None
+    if rank:  # TF takes the range path for rank 0 too
+        return constant(np.arange(rank, dtype=np.int32))
+    from scopeflow.ops.op_util import array_ops as array
+    return array.range(0, array.rank(x))
+
+
+def may_reduce_to_scalar(keepdims, axis, output):
+    """TF's `_may_reduce_to_scalar`: reducing all axes without keepdims gives a scalar."""
+    if axis is None and not keepdims and output.shape.ndims is None:
+        output.set_shape(())
+    return output
+
+
+def pick_axis(axis, reduction_indices, other="reduction_indices", mine="axis"):
+    if axis is not None and reduction_indices is not None:
+        raise ValueError("Cannot specify both '%s' and '%s'." % (other, mine))
+    return axis if axis is not None else reduction_indices
+
+
+def pick_keep(keepdims, keep_dims):
+    if keepdims is not None and keep_dims is not None:
+        raise ValueError("Cannot specify both 'keep_dims' and 'keepdims'.")
+    return bool(keepdims if keepdims is not None else (keep_dims or False))
+
+
+def _public_reduce(op_type):
+    def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+               keep_dims=None):
+        axis = pick_axis(axis, reduction_indices)
+        keep = pick_keep(keepdims, keep_dims)
+        out = REDUCERS[op_type](input_tensor, reduction_dims(input_tensor, axis),
+                                name=name or op_type, keep_dims=keep)
+        return may_reduce_to_scalar(keep, axis, out)
+
+    reduce.__name__ = "reduce_" + op_type.lower()
+    reduce.__doc__ = "`tf.reduce_%s`: op %s over `axis` (all axes when None)." % (
+        op_type.lower(), op_type)
+    return reduce
+
+
+reduce_sum = _public_reduce("Sum")
+reduce_mean = _public_reduce("Mean")
+reduce_max = _public_reduce("Max")
+reduce_min = _public_reduce("Min")
+reduce_prod = _public_reduce("Prod")
+reduce_all = _public_reduce("All")
+reduce_any = _public_reduce("Any")
+reduce_euclidean_norm = _public_reduce("EuclideanNorm")
+
+
+def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
+                     keep_dims=None):
+    """`tf.reduce_logsumexp`: log(sum(exp(x))) computed around the (finite) max.
+
+    >>> import scopeflow as tf
+    >>> tf.reduce_logsumexp(tf.zeros([2, 3]), 1).name
+    'ReduceLogSumExp:0'
+    """
+    axis = pick_axis(axis, reduction_indices)
+    keep = pick_keep(keepdims, keep_dims)
+    from scopeflow.ops import math as m
+    with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
+        raw_max = reduce_max(input_tensor, axis=axis, keepdims=True)
+        my_max = raw("StopGradient", raw("SelectV2", m.UNARY["IsFinite"](raw_max), raw_max, 0))
+        result = m.UNARY["Log"](reduce_sum(
+            m.UNARY["Exp"](m.BINARY["Sub"](input_tensor, my_max)), axis=axis, keepdims=keep))
+        if not keep:
+            my_max = raw("Reshape", my_max, raw("Shape", result, out_type=_dt.int32))
+        return may_reduce_to_scalar(keep, axis, m.add_v2(result, my_max, name=scope))
+
+
+def reduce_variance(input_tensor, axis=None, keepdims=False, name=None):
+    """`tf.math.reduce_variance`: mean of squared deviations (scope 'reduce_variance')."""
+    from scopeflow.ops import math as m
+    with name_scope(name or "reduce_variance"):
+        x = tensor(input_tensor)
+        means = reduce_mean(x, axis=axis, keepdims=True)
+        if means.dtype.is_integer:
+            raise TypeError("Input must be either real or complex. Received integer type "
+                            "<dtype: '%s'>." % means.dtype.name)
+        diff = x - means
+        if diff.dtype.is_complex:
+            sq = m.UNARY["Real"](diff * m.conj(diff))
+        else:
+            sq = m.UNARY["Square"](diff)
+        return reduce_mean(sq, axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor, axis=None, keepdims=False, name=None):
+    """`tf.math.reduce_std`: sqrt of reduce_variance (scope 'reduce_std')."""
+    from scopeflow.ops import math as m
+    with name_scope(name or "reduce_std"):
+        x = tensor(input_tensor)
+        return m.UNARY["Sqrt"](reduce_variance(x, axis=axis, keepdims=keepdims))
+
+
+def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=_dt.int64, name=None,
+                  reduction_indices=None, keep_dims=None, input=None):  # noqa: A002
+    """`tf.count_nonzero`: int64 count of nonzero entries, cast to `dtype`."""
+    x = pick_axis(input_tensor, input, "input", "input_tensor")
+    axis = pick_axis(axis, reduction_indices)
+    keep = pick_keep(keepdims, keep_dims)
+    from scopeflow.ops import math as m
+    with name_scope(name, "count_nonzero", [x]):
+        x = tensor(x, name="input")
+        zero = constant(np.zeros((), x.dtype.as_numpy_dtype) if x.dtype is not _dt.string
+                        else b"", x.dtype, name="zeros")
+        nz = m.cast(m.not_equal(x, zero, name="NotEqual"), _dt.int64)
+        return m.cast(reduce_sum(nz, axis=axis, keepdims=keep), dtype)
+
+
+# ---- argmax / argmin ------------------------------------------------------------------------
+def _arg_shape(input, dimension, *, output_type=_dt.int64):  # noqa: A002
+    dims = input.shape._dims
+    if dimension.shape._dims not in (None, ()):
+        raise ShapeError("Shape must be rank 0 but is rank %d" % len(dimension.shape._dims))
+    if dims is None:
+        return spec(None, output_type)
+    if not dims:
+        return spec((), output_type)
+    d = static_value(dimension)
+    if d is None:
+        return spec((None,) * (len(dims) - 1), output_type)
+    d = int(d)
+    r = len(dims)
+    if not -r <= d < r:
+        raise ShapeError("Dimension (%d) must be in the range [%d, %d), where %d is the number "
+                         "of dimensions in the input." % (d, -r, r, r))
+    return spec(dims[:d % r] + dims[d % r + 1:], output_type)
+
+
+def _arg_kernel(fn):
+    def kernel(input, dimension, *, output_type=_dt.int64):  # noqa: A002
+        if input.ndim == 0:
+            return jnp.zeros((), output_type.as_numpy_dtype)
+        return fn(input, axis=int(np.asarray(dimension))).astype(output_type.as_numpy_dtype)
+
+    return kernel
+
+
+_arg_types = {"dimension": INDEX}
+_argmax = typed_op("ArgMax", infer=_arg_shape, types=_arg_types)(_arg_kernel(jnp.argmax))
+_argmin = typed_op("ArgMin", infer=_arg_shape, types=_arg_types)(_arg_kernel(jnp.argmin))
+
+
+def _public_arg(builder, default):
+    def f(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
+        axis = pick_axis(axis, dimension, "dimension", "axis")
+        return builder(input, 0 if axis is None else axis, name=name or default,
+                       output_type=_dt.as_dtype(output_type))
+
+    f.__name__ = default.lower()
+    f.__doc__ = "`tf.%s`: index of the extreme value along `axis` (int64 by default)." % (
+        default.lower())
+    return f
+
+
+argmax, argmin = _public_arg(_argmax, "ArgMax"), _public_arg(_argmin, "ArgMin")
+
+
+def arg_max(input, dimension, name=None, output_type=_dt.int64):  # noqa: A002
+    return _argmax(input, dimension, name=name or "ArgMax", output_type=_dt.as_dtype(output_type))
+
+
+def arg_min(input, dimension, name=None, output_type=_dt.int64):  # noqa: A002
+    return _argmin(input, dimension, name=name or "ArgMin", output_type=_dt.as_dtype(output_type))
+
+
+# ---- cumulative ops -------------------------------------------------------------------------
+def _cum_shape(x, axis, *, exclusive=False, reverse=False):
+    if axis.shape._dims not in (None, ()):
+        raise ShapeError("Shape must be rank 0 but is rank %d" % len(axis.shape._dims))
+    return x.shape, x.dtype.base_dtype
+
+
+def _cumulative(fn, identity):
+    """Inclusive scan `fn`, made exclusive by shifting in `identity`, reversed by flipping."""
+    def kernel(x, axis, *, exclusive=False, reverse=False):
+        ax = int(np.asarray(axis)) % max(x.ndim, 1)
+        if reverse:
+            x = jnp.flip(x, ax)
+        out = fn(x, ax)
+        if exclusive:
+            pad = [(0, 0)] * x.ndim
+            pad[ax] = (1, 0)
+            out = jnp.pad(out, pad, constant_values=identity)
+            out = jax.lax.slice_in_dim(out, 0, x.shape[ax], axis=ax)
+        return jnp.flip(out, ax) if reverse else out
+
+    return kernel
+
+
+_cum_types = {"axis": INDEX}
+_cumsum = typed_op("Cumsum", infer=_cum_shape, types=_cum_types)(
+    _cumulative(lambda x, a: jnp.cumsum(x, axis=a, dtype=x.dtype), 0))
+_cumprod = typed_op("Cumprod", infer=_cum_shape, types=_cum_types)(
+    _cumulative(lambda x, a: jnp.cumprod(x, axis=a, dtype=x.dtype), 1))
+_cumlse = typed_op("CumulativeLogsumexp", infer=_cum_shape, types=_cum_types)(
+    _cumulative(lambda x, a: jax.lax.cumlogsumexp(x, axis=a), -np.inf))
+
+
+def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):
+    """`tf.cumsum`: running sum along `axis` (`exclusive`, `reverse` as in TF).
+
+    >>> import scopeflow as tf
+    >>> tf.cumsum(tf.ones([3])).name
+    'Cumsum:0'
+    """
+    return _cumsum(x, axis, name=name or "Cumsum", exclusive=exclusive, reverse=reverse)
+
+
+def cumprod(x, axis=0, exclusive=False, reverse=False, name=None):
+    return _cumprod(x, axis, name=name or "Cumprod", exclusive=exclusive, reverse=reverse)
+
+
+def cumulative_logsumexp(x, axis=0, exclusive=False, reverse=False, name=None):
+    return _cumlse(x, axis, name=name or "CumulativeLogsumexp", exclusive=exclusive,
+                   reverse=reverse)

@@ -1,0 +1,265 @@
+"""Sampling ops: candidate samplers, Multinomial, RandomShuffle, RandomGamma, RandomPoissonV2,
+random_crop. Keys come from the run context (`ctx.rng(seed, seed2)`), seeds from TF's rules.
+
+Unique candidate sampling (TF: draw with replacement, reject repeats) is drawn as a Gumbel
+top-k, which gives the same distribution over the sampled sequence with a static shape; the
+number of draws TF would have needed (it enters the expected counts) is drawn from its
+geometric waiting times.
+"""
+
+import collections
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops.op_util import array_ops as array
+from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
+from scopeflow.ops.registry import ANY, INDEX, spec
+
+__all__ = ["all_candidate_sampler", "fixed_unigram_candidate_sampler",
+           "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "multinomial",
+           "categorical", "random_crop", "random_gamma", "random_poisson", "random_shuffle",
+           "uniform_candidate_sampler"]
+
+
+def _seeds(seed):
+    from scopeflow.ops.random import get_seed
+    s1, s2 = get_seed(seed)
+    return s1 or 0, s2 or 0
+
+
+# ---- candidate samplers ---------------------------------------------------------------------
+def _sampler_shape(true_classes, **attrs):
+    d = true_classes.shape._dims
+    n = attrs["num_sampled"]
+    return [spec((n,), _dt.int64), spec((d[0] if d else None, attrs["num_true"]), _dt.float32),
+            spec((n,), _dt.float32)]
+
+
+def _log_uniform_probs(classes, range_max):
+    c = classes.astype(jnp.float32)
+    return (jnp.log(c + 2.0) - jnp.log(c + 1.0)) / np.log(range_max + 1.0)
+
+
+def _expected(p, num_sampled, tries, unique):
+    if not unique:
+        return p * num_sampled
+    return jnp.where(tries == num_sampled, p * num_sampled, -jnp.expm1(tries * jnp.log1p(-p)))
+
+
+def _sample(key, probs_all, num_sampled, unique):
+    """(candidates, number of draws with replacement TF needed) from class probabilities."""
+    k1, k2 = jax.random.split(key)
+    logp = jnp.log(probs_all)
+    if not unique:
+        c = jax.random.categorical(k1, logp, shape=(num_sampled,))
+        return c, jnp.asarray(num_sampled, jnp.float32)
+    g = jax.random.gumbel(k1, logp.shape)
+    _, c = jax.lax.top_k(logp + g, num_sampled)
+    taken = jnp.cumsum(probs_all[c]) - probs_all[c]  # probability mass already drawn
+    waits = jax.random.geometric(k2, jnp.clip(1.0 - taken, 1e-12, 1.0), (num_sampled,))
+    return c, jnp.sum(waits).astype(jnp.float32)
+
+
+def _make_sampler(op_type, probs_fn):
+    def kernel(ctx, true_classes, *, num_true, num_sampled, unique, range_max, seed=0,
+               seed2=0, **extra):
+        probs_all = probs_fn(jnp.arange(range_max), range_max, extra)
+        c, tries = _sample(ctx.rng(seed, seed2), probs_all, num_sampled, unique)
+        true_p = probs_all[jnp.clip(true_classes, 0, range_max - 1).astype(jnp.int32)]
+        return (c.astype(jnp.int64), _expected(true_p, num_sampled, tries, unique),
+                _expected(probs_all[c], num_sampled, tries, unique))
+
+    return typed_op(op_type, infer=_sampler_shape, types={"true_classes": _dt.int64},
+                    context=True, stateful=True, multi=True)(kernel)
+
+
+def _unigram_probs(classes, range_max, extra):
+    unigrams = np.asarray(extra.get("unigrams") or [1.0] * range_max, np.float64)
+    reserved = extra.get("num_reserved_ids", 0)
+    w = np.concatenate([np.zeros(reserved), unigrams ** extra.get("distortion", 1.0)])
+    w = w[:range_max]
+    return jnp.asarray(w / w.sum(), jnp.float32)
+
+
+_SAMPLERS = {
+    "LogUniformCandidateSampler": _make_sampler(
+        "LogUniformCandidateSampler", lambda c, r, e: _log_uniform_probs(c, r)),
+    "UniformCandidateSampler": _make_sampler(
+        "UniformCandidateSampler", lambda c, r, e: jnp.full(c.shape, 1.0 / r, jnp.float32)),
+    # Learned unigrams start uniform; their counts are not learned across runs here.
+    "LearnedUnigramCandidateSampler": _make_sampler(
+        "LearnedUnigramCandidateSampler", lambda c, r, e: jnp.full(c.shape, 1.0 / r,
+                                                                   jnp.float32)),
+    "FixedUnigramCandidateSampler": _make_sampler("FixedUnigramCandidateSampler",
+                                                  _unigram_probs),
+}
+
+CandidateSampler = collections.namedtuple(
+    "CandidateSampler", ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+
+
+def _public_sampler(op_type):
+    def f(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None,
+          **extra):
+        s1, s2 = _seeds(seed)
+        return CandidateSampler(*_SAMPLERS[op_type](
+            true_classes, name=name or op_type, num_true=int(num_true),
+            num_sampled=int(num_sampled), unique=bool(unique), range_max=int(range_max),
+            seed=s1, seed2=s2, **extra))
+
+    return f
+
+
+log_uniform_candidate_sampler = _public_sampler("LogUniformCandidateSampler")
+uniform_candidate_sampler = _public_sampler("UniformCandidateSampler")
+learned_unigram_candidate_sampler = _public_sampler("LearnedUnigramCandidateSampler")
+_fixed = _public_sampler("FixedUnigramCandidateSampler")
+
+
+def fixed_unigram_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max,
+                                    vocab_file="", distortion=1.0, num_reserved_ids=0,
+                                    num_shards=1, shard=0, unigrams=(), seed=None, name=None):
+    """`tf.nn.fixed_unigram_candidate_sampler` from an explicit `unigrams` list."""
+    if vocab_file:
+        raise NotImplementedError("vocab_file for fixed_unigram_candidate_sampler")
+    return _fixed(true_classes, num_true, num_sampled, unique, range_max, seed, name,
+                  distortion=float(distortion), num_reserved_ids=int(num_reserved_ids),
+                  unigrams=[float(u) for u in unigrams])
+
+
+def _all_shape(true_classes, **attrs):
+    return _sampler_shape(true_classes, **attrs)
+
+
+@typed_op("AllCandidateSampler", infer=_all_shape, types={"true_classes": _dt.int64},
+          context=True, stateful=True, multi=True)
+def _all_sampler(ctx, true_classes, *, num_true, num_sampled, unique, seed=0, seed2=0):
+    c = jnp.arange(num_sampled, dtype=jnp.int64)
+    return c, jnp.ones(true_classes.shape, jnp.float32), jnp.ones((num_sampled,), jnp.float32)
+
+
+def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
+    s1, s2 = _seeds(seed)
+    return CandidateSampler(*_all_sampler(true_classes, name=name or "AllCandidateSampler",
+                                          num_true=int(num_true), num_sampled=int(num_sampled),
+                                          unique=bool(unique), seed=s1, seed2=s2))
+
+
+# ---- Multinomial ----------------------------------------------------------------------------
+def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
+    d = logits.shape._dims
+    n = static_value(num_samples)
+    return spec(((d[0] if d else None), None if n is None else int(n)), output_dtype)
+
+
+@typed_op("Multinomial", infer=_multinomial_shape, types={"num_samples": _dt.int32},
+          context=True, stateful=True)
+def _multinomial(ctx, logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
+    n = int(np.asarray(num_samples))  # the output width must be static
+    key = ctx.rng(seed, seed2)
+    out = jax.random.categorical(key, logits, axis=-1, shape=(n, logits.shape[0]))
+    return out.T.astype(output_dtype.as_numpy_dtype)
+
+
+def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
+    """`tf.multinomial`: `num_samples` class indices per row of `logits` ('multinomial/...').
+
+    >>> import scopeflow as tf
+    >>> tf.multinomial(tf.zeros([2, 3]), 4).shape.as_list()
+    [2, 4]
+    """
+    with name_scope(name, "multinomial", [logits]):
+        return _categorical(logits, num_samples, output_dtype, seed)
+
+
+def categorical(logits, num_samples, dtype=None, seed=None, name=None):
+    """`tf.random.categorical` ('categorical/Multinomial')."""
+    with name_scope(name, "categorical", [logits]):
+        return _categorical(logits, num_samples, dtype, seed)
+
+
+def _categorical(logits, num_samples, dtype, seed):
+    logits = tensor(logits, name="logits")
+    s1, s2 = _seeds(seed)
+    return _multinomial(logits, num_samples, seed=s1, seed2=s2,
+                        output_dtype=_dt.as_dtype(dtype or _dt.int64))
+
+
+# ---- RandomShuffle, random_crop -------------------------------------------------------------
+@typed_op("RandomShuffle", types={"value": ANY}, context=True, stateful=True)
+def _random_shuffle(ctx, value, *, seed=0, seed2=0):
+    if value.ndim == 0:
+        return value
+    return jax.random.permutation(ctx.rng(seed, seed2), value, axis=0)
+
+
+def random_shuffle(value, seed=None, name=None):
+    """`tf.random_shuffle`: `value` with its first dimension permuted."""
+    s1, s2 = _seeds(seed)
+    return _random_shuffle(value, name=name or "RandomShuffle", seed=s1, seed2=s2)
+
+
+def random_crop(value, size, seed=None, name=None):
+    """`tf.random_crop`: a random `size` slice of `value` (the Slice named 'random_crop')."""
+    from scopeflow.ops.random import random_uniform
+    from scopeflow.ops.reductions import reduce_all
+    with name_scope(name, "random_crop", [value, size]) as scope:
+        value = tensor(value, name="value")
+        size = tensor(size, dtype=_dt.int32, name="size")
+        shape = array.shape(value)
+        reduce_all(shape >= size)
+        limit = shape - size + 1
+        offset = random_uniform(array.shape(shape), dtype=size.dtype,
+                                maxval=size.dtype.max, seed=seed) % limit
+        return array.slice(value, offset, size, name=scope)
+
+
+# ---- RandomGamma, RandomPoissonV2 -----------------------------------------------------------
+def _sample_with_param_shape(shape, param, **attrs):
+    s = static_value(shape)
+    p = param.shape._dims
+    dt = attrs.get("dtype") or param.dtype.base_dtype
+    if s is None or p is None:
+        return spec(None, dt)
+    return spec(tuple(int(v) for v in np.reshape(s, [-1])) + tuple(p), dt)
+
+
+@typed_op("RandomGamma", infer=_sample_with_param_shape, types={"shape": INDEX},
+          context=True, stateful=True)
+def _random_gamma(ctx, shape, alpha, *, seed=0, seed2=0):
+    out = tuple(int(v) for v in np.reshape(np.asarray(shape), [-1])) + alpha.shape
+    return jax.random.gamma(ctx.rng(seed, seed2), alpha, out, alpha.dtype)
+
+
+def random_gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=None):
+    """`tf.random_gamma`: Gamma(alpha, beta) samples of shape `shape + broadcast(alpha, beta)`."""
+    from scopeflow.ops import math as m
+    dtype = _dt.as_dtype(dtype)
+    with name_scope(name, "random_gamma", [shape, alpha, beta]):
+        shape = tensor(shape, name="shape", dtype=_dt.int32)
+        alpha = tensor(alpha, name="alpha", dtype=dtype)
+        beta = tensor(beta if beta is not None else 1, name="beta", dtype=dtype)
+        bshape = array.broadcast_dynamic_shape(array.shape(alpha), array.shape(beta))
+        alpha_b = array.broadcast_to(alpha, bshape)
+        s1, s2 = _seeds(seed)
+        tiny = np.finfo(dtype.as_numpy_dtype).tiny
+        return m.maximum(tiny, _random_gamma(shape, alpha_b, seed=s1, seed2=s2) / beta)
+
+
+@typed_op("RandomPoissonV2", infer=_sample_with_param_shape, types={"shape": INDEX},
+          context=True, stateful=True)
+def _random_poisson(ctx, shape, rate, *, seed=0, seed2=0, dtype=_dt.int64):
+    out = tuple(int(v) for v in np.reshape(np.asarray(shape), [-1])) + rate.shape
+    draws = jax.random.poisson(ctx.rng(seed, seed2), rate, out)
+    return draws.astype(dtype.as_numpy_dtype)
+
+
+def random_poisson(lam, shape, dtype=_dt.float32, seed=None, name=None):
+    """`tf.random_poisson`: Poisson(lam) samples of shape `shape + lam.shape`."""
+    with name_scope(name, "random_poisson", [lam, shape]):
+        shape = tensor(shape, name="shape", dtype=_dt.int32)
+        s1, s2 = _seeds(seed)
+        return _random_poisson(shape, lam, seed=s1, seed2=s2, dtype=_dt.as_dtype(dtype))

@@ -1,0 +1,216 @@
+"""Segment reductions: sorted (Segment*), unsorted (UnsortedSegment*) and sparse (SparseSegment*).
+
+XLA needs the number of segments while compiling: Segment* and SparseSegment* read it from
+constant segment ids (max + 1); UnsortedSegment* from its constant `num_segments`.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow.ops.constant import constant
+from scopeflow.ops.op_util import name_scope, tensor, typed_op, static_value
+from scopeflow.ops.registry import INDEX, ShapeError, spec
+
+
+def _n_segments(ids):
+    try:
+        ids = np.asarray(ids)
+    except Exception:  # noqa: BLE001 - a traced value
+        raise NotImplementedError("segment ids must be constants: the number of segments "
+                                  "sizes the output") from None
+    return int(ids.max()) + 1 if ids.size else 0
+
+
+def _lowest(dtype):
+    return jnp.finfo(dtype).min if jnp.issubdtype(dtype, jnp.floating) else jnp.iinfo(dtype).min
+
+
+def _highest(dtype):
+    return jnp.finfo(dtype).max if jnp.issubdtype(dtype, jnp.floating) else jnp.iinfo(dtype).max
+
+
+def _segment_reduce(kind, data, ids, n, empty_fill):
+    """`kind` over rows of `data` grouped by `ids` (flattened over the ids' dims)."""
+    flat_ids = ids.reshape(-1)
+    rows = data.reshape((flat_ids.shape[0],) + data.shape[ids.ndim:])
+    count = jax.ops.segment_sum(jnp.ones_like(flat_ids), flat_ids, n)
+    shape = (n,) + (1,) * (rows.ndim - 1)
+    present = (count > 0).reshape(shape)
+    if kind == "sum":
+        return jax.ops.segment_sum(rows, flat_ids, n)
+    if kind == "prod":
+        return jax.ops.segment_prod(rows, flat_ids, n)
+    if kind == "mean":
+        s = jax.ops.segment_sum(rows, flat_ids, n)
+        return (s / jnp.maximum(count, 1).reshape(shape)).astype(data.dtype)
+    fn = jax.ops.segment_max if kind == "max" else jax.ops.segment_min
+    out = fn(rows, flat_ids, n)
+    return jnp.where(present, out, jnp.asarray(empty_fill(data.dtype), data.dtype))
+
+
+# ---- sorted segments ------------------------------------------------------------------------
+def _segment_shape(data, segment_ids):
+    d, s = data.shape._dims, segment_ids.shape._dims
+    if s is not None and len(s) != 1:
+        raise ShapeError("Shape must be rank 1 but is rank %d" % len(s))
+    if d is None:
+        return spec(None, data.dtype.base_dtype)
+    if s is not None and d and s[0] is not None and d[0] is not None and s[0] != d[0]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (d[0], s[0]))
+    return spec((None,) + tuple(d[1:]), data.dtype.base_dtype)
+
+
+_SORTED_EMPTY = {"max": lambda dt: 0, "min": lambda dt: 0}
+
+
+def _sorted_op(op_type, kind):
+    def kernel(data, segment_ids):
+        return _segment_reduce(kind, data, segment_ids, _n_segments(segment_ids),
+                               _SORTED_EMPTY.get(kind))
+
+    return typed_op(op_type, infer=_segment_shape, types={"segment_ids": INDEX})(kernel)
+
+
+SEGMENT = {t: _sorted_op(t, k) for t, k in (("SegmentSum", "sum"), ("SegmentMean", "mean"),
+                                            ("SegmentMax", "max"), ("SegmentMin", "min"),
+                                            ("SegmentProd", "prod"))}
+
+
+def _public_sorted(op_type):
+    def f(data, segment_ids, name=None):
+        return SEGMENT[op_type](data, segment_ids, name=name or op_type)
+
+    f.__name__ = "segment_" + op_type[len("Segment"):].lower()
+    f.__doc__ = "`tf.math.%s`: %s over rows with equal (sorted) segment ids." % (
+        f.__name__, op_type)
+    return f
+
+
+segment_sum, segment_mean, segment_max, segment_min, segment_prod = (
+    _public_sorted(t) for t in SEGMENT)
+
+
+# ---- unsorted segments ----------------------------------------------------------------------
+def _unsorted_shape(data, segment_ids, num_segments):
+    d, s = data.shape._dims, segment_ids.shape._dims
+    n = static_value(num_segments)
+    n = None if n is None else int(n)
+    if d is None or s is None:
+        return spec(None if d is None else None, data.dtype.base_dtype)
+    if len(s) > len(d):
+        raise ShapeError("Shape must be at least rank %d but is rank %d" % (len(s), len(d)))
+    for a, b in zip(d, s):
+        if a is not None and b is not None and a != b:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
+    return spec((n,) + tuple(d[len(s):]), data.dtype.base_dtype)
+
+
+_UNSORTED_EMPTY = {"max": _lowest, "min": _highest}
+
+
+def _unsorted_op(op_type, kind):
+    def kernel(data, segment_ids, num_segments):
+        n = int(np.asarray(num_segments))  # XLA needs the output length while compiling
+        return _segment_reduce(kind, data, segment_ids, n, _UNSORTED_EMPTY.get(kind))
+
+    return typed_op(op_type, infer=_unsorted_shape,
+                    types={"segment_ids": INDEX, "num_segments": INDEX})(kernel)
+
+
+UNSORTED = {t: _unsorted_op(t, k) for t, k in (
+    ("UnsortedSegmentSum", "sum"), ("UnsortedSegmentMax", "max"),
+    ("UnsortedSegmentMin", "min"), ("UnsortedSegmentProd", "prod"))}
+
+
+def _public_unsorted(op_type):
+    def f(data, segment_ids, num_segments, name=None):
+        return UNSORTED[op_type](data, segment_ids, num_segments, name=name or op_type)
+
+    f.__name__ = "unsorted_segment_" + op_type[len("UnsortedSegment"):].lower()
+    f.__doc__ = "`tf.math.%s`: %s into `num_segments` rows." % (f.__name__, op_type)
+    return f
+
+
+(unsorted_segment_sum, unsorted_segment_max, unsorted_segment_min,
+ unsorted_segment_prod) = (_public_unsorted(t) for t in UNSORTED)
+
+
+def _segment_counts(data, segment_ids, num_segments):
+    """Rows per segment, at least 1, shaped to broadcast against the segment sums."""
+    from scopeflow.ops import math as m
+    from scopeflow.ops.op_util import array_ops as array
+    ones = array.ones(array.shape(segment_ids), dtype=data.dtype)
+    n = UNSORTED["UnsortedSegmentSum"](ones, segment_ids, num_segments,
+                                       name="UnsortedSegmentSum")
+    extra = data.shape.ndims - segment_ids.shape.ndims
+    nv = static_value(num_segments)
+    shape = [int(nv) if nv is not None else -1] + [1] * extra
+    n = array.reshape(n, constant(np.asarray(shape, np.int32)))
+    return m.maximum(n, 1)
+
+
+def unsorted_segment_mean(data, segment_ids, num_segments, name=None):
+    """`tf.math.unsorted_segment_mean`: segment sums divided by the segment sizes."""
+    with name_scope(name, "UnsortedSegmentMean"):
+        data, segment_ids = tensor(data), tensor(segment_ids)
+        num_segments = tensor(num_segments)
+        n = _segment_counts(data, segment_ids, num_segments)
+        summed = UNSORTED["UnsortedSegmentSum"](data, segment_ids, num_segments,
+                                                name="UnsortedSegmentSum")
+        return summed / n
+
+
+def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None):
+    """`tf.math.unsorted_segment_sqrt_n`: segment sums divided by sqrt(segment sizes)."""
+    from scopeflow.ops import math as m
+    with name_scope(name, "UnsortedSegmentSqrtN"):
+        data, segment_ids = tensor(data), tensor(segment_ids)
+        num_segments = tensor(num_segments)
+        n = _segment_counts(data, segment_ids, num_segments)
+        summed = UNSORTED["UnsortedSegmentSum"](data, segment_ids, num_segments,
+                                                name="UnsortedSegmentSum")
+        return summed / m.sqrt(n)
+
+
+# ---- sparse segments ------------------------------------------------------------------------
+def _sparse_shape(data, indices, segment_ids, **attrs):
+    d = data.shape._dims
+    for t in (indices, segment_ids):
+        if t.shape._dims is not None and len(t.shape._dims) != 1:
+            raise ShapeError("Shape must be rank 1 but is rank %d" % len(t.shape._dims))
+    return spec(None if d is None else (None,) + tuple(d[1:]), data.dtype.base_dtype)
+
+
+def _sparse_op(op_type, scale):
+    def kernel(data, indices, segment_ids, *, sparse_gradient=False):
+        n = _n_segments(segment_ids)
+        rows = jnp.take(data, indices, axis=0)
+        s = jax.ops.segment_sum(rows, segment_ids, n)
+        if scale is None:
+            return s
+        count = jax.ops.segment_sum(jnp.ones_like(segment_ids), segment_ids, n)
+        div = scale(jnp.maximum(count, 1).astype(data.dtype))
+        return s / div.reshape((n,) + (1,) * (s.ndim - 1))
+
+    return typed_op(op_type, infer=_sparse_shape,
+                    types={"indices": INDEX, "segment_ids": INDEX})(kernel)
+
+
+SPARSE = {"SparseSegmentSum": _sparse_op("SparseSegmentSum", None),
+          "SparseSegmentMean": _sparse_op("SparseSegmentMean", lambda c: c),
+          "SparseSegmentSqrtN": _sparse_op("SparseSegmentSqrtN", jnp.sqrt)}
+
+
+def _public_sparse(op_type):
+    def f(data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False):
+        if num_segments is not None:
+            raise NotImplementedError("num_segments for %s is not supported" % op_type)
+        return SPARSE[op_type](data, indices, segment_ids, name=name or op_type)
+
+    f.__name__ = "sparse_segment_" + op_type[len("SparseSegment"):].lower()
+    return f
+
+
+sparse_segment_sum, sparse_segment_mean, sparse_segment_sqrt_n = (
+    _public_sparse(t) for t in SPARSE)
