@@ -4,6 +4,8 @@ from scopeflow.api._core import *  # noqa: F401,F403
 from scopeflow.api._ops import *  # noqa: F401,F403
 from scopeflow.api._array import *  # noqa: F401,F403
 from scopeflow.api._compat import *  # noqa: F401,F403
+from scopeflow.api._math import *  # noqa: F401,F403
+from scopeflow.api import bitwise, linalg, math, nn  # noqa: F401
 from scopeflow import errors  # noqa: F401
 from scopeflow.api._variables import *  # noqa: F401,F403
 from scopeflow.api import initializers, random  # noqa: F401
