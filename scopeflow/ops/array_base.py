@@ -75,11 +75,16 @@ def _fold(root):
     return _folded[root]
 
 
+_CONTEXT_FREE = frozenset({"StridedSlice"})  # context kernels that need no context on constants
+
+
 def _foldable(op):
     if op._type in _NOT_FOLDED:
         return False
     rec = registry.REGISTRY.get(op._type)
-    return rec is not None and not (rec.context or rec.stateful)
+    if rec is None or rec.stateful:
+        return False
+    return not rec.context or op._type in _CONTEXT_FREE
 
 
 def _fold_one(op):
@@ -103,7 +108,7 @@ def _run_kernel(op, args):
     if op._arg_counts:
         args = _regroup(args, op._arg_counts)
     try:
-        out = rec.kernel(*args, **op._attrs)
+        out = rec.kernel(*([None] if rec.context else []), *args, **op._attrs)
     except Exception:  # noqa: BLE001 - a value that cannot be folded is simply unknown
         return None
     outs = out if isinstance(out, (tuple, list)) else (out,)

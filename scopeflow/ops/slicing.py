@@ -157,15 +157,15 @@ def _strided_slice_shape(input, begin, end, strides, *, begin_mask=0, end_mask=0
     return spec([1 if g == _NEW else sizes[g] for g in gather if g != _SHRINK], dt)
 
 
-@op("StridedSlice", infer=_strided_slice_shape, name="strided_slice",
+@op("StridedSlice", infer=_strided_slice_shape, name="strided_slice", context=True,
     types={"begin": INDEX, "end": INDEX, "strides": INDEX})
-def _strided_slice_op(input, begin, end, strides, *, begin_mask=0, end_mask=0,  # noqa: A002
+def _strided_slice_op(ctx, input, begin, end, strides, *, begin_mask=0, end_mask=0,  # noqa: A002
                       ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
     st = _b.as_int_list(strides)
     masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
     if is_numpy(begin, end):
         return input[_index_tuple(_b.as_int_list(begin), _b.as_int_list(end), st, masks)]
-    return _dynamic_strided_slice(input, begin, st, masks)
+    return _dynamic_strided_slice(ctx, input, (begin, end), st, masks)
 
 
 def _index_tuple(b, e, st, masks):
@@ -186,64 +186,94 @@ def _index_tuple(b, e, st, masks):
     return tuple(idx)
 
 
-
-def _dynamic_strided_slice(x, begin, st, masks):
-    """Run-time begin values: integer (shrink) dims index dynamically, masked dims stay whole."""
+def _dynamic_strided_slice(ctx, x, bounds, st, masks):
+    """Run-time begins (`x[i]`, `x[:, i]`, `x[i:i + k]`): those dims are dynamically sliced
+    first (sizes from the graph), then the static index applies."""
     import jax
     import jax.numpy as jnp
+    tensors = (ctx.op._inputs[1], ctx.op._inputs[2]) if ctx is not None else (None, None)
+    idx, dyn = _split_spec(tensors, st, masks)
+    begin = bounds[0]
+    axes = _input_axes(idx, x.ndim)
+    out = x
+    for i, size in dyn:
+        a = axes[i]
+        start = jnp.where(begin[i] < 0, begin[i] + x.shape[a], begin[i])
+        out = jax.lax.dynamic_slice_in_dim(out, start, size, axis=a)
+    return out[tuple(idx)]
+
+
+def _split_spec(tensors, st, masks):
+    """(Python index with dynamic dims made whole / 0, [(sparse index, slice size)])."""
     begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_mask = masks
-    idx = []
+    sb, se = (_elements(t, len(st)) for t in tensors)
+    idx, dyn = [], []
     for i, s in enumerate(st):
         bit = 1 << i
-        if ellipsis_mask & bit:
-            idx.append(Ellipsis)
-        elif new_axis_mask & bit:
-            idx.append(None)
+        known_b = begin_mask & bit or sb[i] is not None
+        known_e = end_mask & bit or se[i] is not None
+        if ellipsis_mask & bit or new_axis_mask & bit:
+            idx.append(Ellipsis if ellipsis_mask & bit else None)
         elif shrink_mask & bit:
-            idx.append(("dyn", begin[i]))
-        elif begin_mask & end_mask & bit:
-            idx.append(builtins.slice(None, None, s))
+            idx.append(sb[i] if sb[i] is not None else 0)
+            if sb[i] is None:
+                dyn.append((i, 1))
+        elif known_b and known_e:
+            idx.append(builtins.slice(None if begin_mask & bit else sb[i],
+                                      None if end_mask & bit else se[i], s))
         else:
-            raise NotImplementedError("strided_slice with run-time begin/end values needs a "
-                                      "static slice size; use tf.slice with a fixed size")
-    static = tuple(builtins.slice(None) if isinstance(t, tuple) else t for t in idx)
-    positions = _dyn_axes(idx, x.ndim)
-    out = x
-    for axis, value in reversed(positions):
-        value = jnp.where(value < 0, value + x.shape[axis], value)
-        out = jax.lax.dynamic_index_in_dim(out, value, axis, keepdims=True)
-    out = out[static]
-    return jnp.squeeze(out, axis=tuple(_squeezed_positions(idx, x.ndim))) if positions else out
+            size = _offset(tensors, i) if s == 1 and not (begin_mask | end_mask) & bit else None
+            if size is None:
+                raise NotImplementedError(
+                    "strided_slice with run-time bounds needs a static slice size (x[i:i + k] "
+                    "or tf.slice with a fixed size) in a compiled (XLA) program")
+            idx.append(builtins.slice(None))
+            dyn.append((i, size))
+    return idx, dyn
 
 
-def _dyn_axes(idx, rank):
-    """(input axis, value) of each dynamic integer index."""
+def _elements(t, n):
+    """Static value of each element of a begin / end tensor (None where unknown)."""
+    if t is None:
+        return [None] * n
+    v = static_value(t)
+    if v is not None:
+        return [int(a) for a in v.tolist()]
+    if t._op._type == "Pack" and len(t._op._inputs) == n:
+        out = []
+        for x in t._op._inputs:
+            xv = static_value(x)
+            out.append(None if xv is None or xv.ndim else int(xv))
+        return out
+    return [None] * n
+
+
+def _offset(tensors, i):
+    """k when end[i] is begin[i] + k in the graph (`x[i:i + k]`), else None."""
+    tb, te = tensors
+    if tb is None or tb._op._type != "Pack" or te._op._type != "Pack":
+        return None
+    b, e = tb._op._inputs[i], te._op._inputs[i]
+    if e._op._type not in ("AddV2", "Add") or b not in e._op._inputs:
+        return None
+    other = [t for t in e._op._inputs if t is not b] or [b]
+    k = static_value(other[0])
+    return None if k is None or k.ndim else int(k)
+
+
+def _input_axes(idx, rank):
+    """Input axis of each entry of a Python index (None for new axes and the ellipsis)."""
     out, axis = [], 0
     n_real = sum(1 for t in idx if t is not None and t is not Ellipsis)
     for t in idx:
         if t is Ellipsis:
+            out.append(None)
             axis += rank - n_real
         elif t is None:
-            continue
+            out.append(None)
         else:
-            if isinstance(t, tuple):
-                out.append((axis, t[1]))
+            out.append(axis)
             axis += 1
-    return out
-
-
-def _squeezed_positions(idx, rank):
-    """Output positions of the dynamically indexed (kept as size 1) axes."""
-    out, pos = [], 0
-    n_real = sum(1 for t in idx if t is not None and t is not Ellipsis)
-    for t in idx:
-        if t is Ellipsis:
-            pos += rank - n_real
-        elif isinstance(t, tuple):
-            out.append(pos)
-            pos += 1
-        elif isinstance(t, builtins.slice) or t is None:
-            pos += 1
     return out
 
 
