@@ -28,9 +28,11 @@ result = [v.dtype.name, w.initial_value.name, u.initial_value.name,
 result = [v.shape, v.value().shape]""",
     """v = tf.Variable([1.0, 2.0], shape=[None], name="v")
 result = [v.shape, v.value().shape]""",
+    # reads of other variables in an initial value are guarded (If: an op only scopeflow adds)
     """v = tf.Variable([1.0, 2.0], name="v")
 w = tf.Variable(v * 2.0, name="w")
-result = [o.name for o in tf.get_default_graph().get_operations()][:6]""",
+x = tf.get_variable("x", initializer=tf.add_n([v, v.read_value(), tf.identity(w)]))
+result = [o.name for o in tf.get_default_graph().get_operations() if o.type != "If"]""",
     """with tf.control_dependencies([tf.no_op()]):
     v = tf.Variable(1.0, name="v")
     w = tf.get_variable("w", [1])
@@ -126,6 +128,17 @@ def test_values(tf):
         np.testing.assert_allclose(sess.run(v + 1.0), [3.0, 4.0])
         v.load([5.0, 6.0], sess)
         np.testing.assert_allclose(v.eval(sess), [5.0, 6.0])
+
+
+def test_initial_value_reading_another_variable_is_guarded(tf):
+    pytest.importorskip("scopeflow.session")
+    v = tf.Variable([1.0, 2.0], name="v")
+    w = tf.Variable(v * 2.0, name="w")
+    names = [o.name for o in tf.get_default_graph().get_operations()]
+    assert {"w/IsVariableInitialized", "v/read_w", "mul_w"} <= set(names)
+    with tf.Session() as sess:
+        sess.run(w.initializer)  # v itself is not initialized: its initial value is used
+        np.testing.assert_allclose(sess.run(w), [2.0, 4.0])
 
 
 def test_uninitialized_read_fails(tf):
