@@ -7,9 +7,9 @@
     save/restore_all                                         NoOp grouping the Assigns
 
 >>> import scopeflow as tf
->>> w = tf.Variable([1.0], name="w")
->>> BulkSaverBuilder().build([w]).restore_op_name
-'save/restore_all'
+>>> with tf.Graph().as_default():
+...     print(BulkSaverBuilder().build([tf.Variable([1.0], name="w")]).restore_op_name)
+save/restore_all
 """
 
 import dataclasses

@@ -8,7 +8,8 @@ AttrValues and passed on as the kernel's keyword arguments. Nodes are created in
 >>> g = tf.Graph()
 >>> with g.as_default():
 ...     _ = tf.identity(tf.constant(1.0, name="c"), name="i")
->>> [t.name for t in import_graph_def(g.as_graph_def(), return_elements=["i:0"])]
+>>> with tf.Graph().as_default():
+...     print([t.name for t in import_graph_def(g.as_graph_def(), return_elements=["i:0"])])
 ['import/i:0']
 """
 

@@ -7,8 +7,9 @@ strings never enter XLA. Tensor data moves through `io_callback`, so each run re
 the file as it is then.
 
 >>> import scopeflow as tf
->>> restore_v2("/tmp/model", ["w"], [""], [tf.float32])[0].name
-'RestoreV2:0'
+>>> with tf.Graph().as_default():
+...     print(restore_v2("/tmp/model", ["w"], [""], [tf.float32])[0].name)
+RestoreV2:0
 """
 
 import functools

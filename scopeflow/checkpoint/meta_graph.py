@@ -5,9 +5,10 @@ VariableDefs, savers as SaverDefs, graph elements as names (`node_list`), string
 floats as lists; what cannot be serialized is left out with a warning.
 
 >>> import scopeflow as tf
->>> v = tf.Variable(1.0, name="v")
->>> list(export_meta_graph().collection_def["variables"].bytes_list.value) != []
-True
+>>> with tf.Graph().as_default():
+...     v = tf.Variable(1.0, name="v")
+...     print(export_meta_graph().collection_def["variables"].WhichOneof("kind"))
+bytes_list
 """
 
 import logging

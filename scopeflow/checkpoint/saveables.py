@@ -6,8 +6,8 @@ name; `build_saver_ops` adds TF's ops (`save/Const`, `save/SaveV2`, `save/contro
 `save/RestoreV2`, `save/Assign_N`, `save/restore_all`) and returns the SaverDef naming them.
 
 >>> import scopeflow as tf
->>> w = tf.Variable([1.0], name="w")
->>> sorted(op_list_to_dict([w]))
+>>> with tf.Graph().as_default():
+...     print(sorted(op_list_to_dict([tf.Variable([1.0], name="w")])))
 ['w']
 """
 

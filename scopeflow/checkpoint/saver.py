@@ -9,9 +9,10 @@ Files: `<path>.index`, `<path>.data-00000-of-00001`, `<path>.meta` (the MetaGrap
 unless one was kept every `keep_checkpoint_every_n_hours`.
 
 >>> import scopeflow as tf
->>> w = tf.Variable([1.0], name="w")
->>> Saver().saver_def.save_tensor_name
-'save/control_dependency:0'
+>>> with tf.Graph().as_default():
+...     w = tf.Variable([1.0], name="w")
+...     print(Saver().saver_def.save_tensor_name)
+save/control_dependency:0
 """
 
 import logging
@@ -49,8 +50,9 @@ class Saver:
     """Saves and restores variables (TF1 `tf.train.Saver`).
 
     >>> import scopeflow as tf
-    >>> v = tf.Variable(1.0, name="v")
-    >>> Saver([v], max_to_keep=2).saver_def.max_to_keep
+    >>> with tf.Graph().as_default():
+    ...     v = tf.Variable(1.0, name="v")
+    ...     print(Saver([v], max_to_keep=2).saver_def.max_to_keep)
     2
     """
 

@@ -4,8 +4,10 @@ ShardedFilename, MergeV2Checkpoints.
 Strings stay host (NumPy object) values, so these kernels compute on constants; Saver.save
 does the file work of a sharded save itself (execute.py).
 
->>> _sharded_filename(np.array(b"/tmp/m"), np.int32(0), np.int32(2))
-array(b'/tmp/m-00000-of-00002', dtype=object)
+>>> import scopeflow as tf
+>>> with tf.Graph().as_default():
+...     print(sharded_filename("/tmp/m", 0, 2).op.type)
+ShardedFilename
 """
 
 import re
