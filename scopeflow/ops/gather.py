@@ -49,15 +49,18 @@ def _gather_shape(params, indices, axis, *, batch_dims=0):
     return spec(batch + p[bd:a] + i[bd:] + p[a + 1:], dt)
 
 
-@op("GatherV2", infer=_gather_shape, types={"params": ANY, "indices": INDEX, "axis": INDEX})
-def _gather_v2(params, indices, axis, *, batch_dims=0):
+def _gather_kernel(params, indices, axis, *, batch_dims=0):
     m = xp(params, indices)
     a = int(np.asarray(axis)) % np.ndim(params)
     if batch_dims == 0:
         return m.take(params, indices, axis=a)
     import jax
-    fn = lambda p, i: _gather_v2(p, i, a - 1, batch_dims=batch_dims - 1)  # noqa: E731
-    return jax.vmap(fn)(params, indices)
+    return jax.vmap(lambda p, i: _gather_kernel(p, i, a - 1, batch_dims=batch_dims - 1))(
+        params, indices)
+
+
+_gather_v2 = op("GatherV2", infer=_gather_shape,
+                types={"params": ANY, "indices": INDEX, "axis": INDEX})(_gather_kernel)
 
 
 def gather(params, indices, validate_indices=None, name=None, axis=None, batch_dims=0):
@@ -95,15 +98,17 @@ def _gather_nd_shape(params, indices, *, batch_dims=0):
     return spec(i[:-1] + p[k:], dt)
 
 
-@op("GatherNd", infer=_gather_nd_shape, types={"params": ANY, "indices": INDEX})
-def _gather_nd(params, indices, *, batch_dims=0):
+def _gather_nd_kernel(params, indices, *, batch_dims=0):
     if batch_dims:
         import jax
-        return jax.vmap(lambda p, i: _gather_nd(p, i, batch_dims=batch_dims - 1))(
+        return jax.vmap(lambda p, i: _gather_nd_kernel(p, i, batch_dims=batch_dims - 1))(
             params, indices)
     k = np.shape(indices)[-1]
-    idx = tuple(indices[..., j] for j in range(k))
-    return params[idx]
+    return params[tuple(indices[..., j] for j in range(k))]
+
+
+_gather_nd = op("GatherNd", infer=_gather_nd_shape,
+                types={"params": ANY, "indices": INDEX})(_gather_nd_kernel)
 
 
 def gather_nd(params, indices, name=None, batch_dims=0):
@@ -164,9 +169,8 @@ def _select_shape(condition, t, e):
     if c is None or a is None or not c:
         return spec(a, dt)
     if len(c) == 1 and len(a) > 1:
-        if c[0] is not None and a[0] is not None and c[0] != a[0]:
-            raise ShapeError("Dimensions must be equal, but are %d and %d" % (a[0], c[0]))
-        return spec((a[0] if a[0] is not None else c[0],) + a[1:], dt)
+        first = _b.merge_dims(c, a[:1], "")
+        return spec(first + a[1:], dt)
     if len(c) != len(a):
         raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(a), len(c)))
     return spec(_b.merge_dims(a, c, ""), dt)
@@ -258,13 +262,15 @@ def _unique_shape(x, *, out_idx):
     return [spec((None,), x.dtype.base_dtype), (x.shape, out_idx)]
 
 
-@op("Unique", infer=_unique_shape, types={"x": ANY}, multi=True)
-def _unique_op(x, *, out_idx):
+def _unique_kernel(x, *, out_idx):
     y, first, inv = np.unique(host_value(x, "Unique"), return_index=True, return_inverse=True)
     order = np.argsort(first, kind="stable")  # TF keeps first-occurrence order
     rank = np.empty_like(order)
     rank[order] = np.arange(len(order))
     return y[order], rank[inv.reshape(-1)].astype(out_idx.as_numpy_dtype)
+
+
+_unique_op = op("Unique", infer=_unique_shape, types={"x": ANY}, multi=True)(_unique_kernel)
 
 
 def unique(x, out_idx=_dt.int32, name=None):
@@ -278,7 +284,7 @@ def _unique_counts_shape(x, *, out_idx):
 
 @op("UniqueWithCounts", infer=_unique_counts_shape, types={"x": ANY}, multi=True)
 def _unique_counts_op(x, *, out_idx):
-    y, idx = _unique_op(x, out_idx=out_idx)
+    y, idx = _unique_kernel(x, out_idx=out_idx)
     return y, idx, np.bincount(idx, minlength=len(y)).astype(out_idx.as_numpy_dtype)
 
 
