@@ -130,7 +130,7 @@ def _dtype_of(value):
 
 # ---- writing --------------------------------------------------------------------------------
 class BundleWriter:
-    """Collects tensors for one bundle; `finish()` writes `.data-00000-of-00001` and `.index`.
+    """Streams tensors into a temp data file; `finish()` renames it and writes the `.index`.
 
     >>> w = BundleWriter("/tmp/x")  # doctest: +SKIP
     >>> w.add("w", np.ones(2, np.float32)); w.finish()  # doctest: +SKIP
@@ -138,8 +138,14 @@ class BundleWriter:
 
     def __init__(self, prefix):
         self._prefix = prefix
-        self._data = bytearray()
         self._entries = {}
+        self._size = 0
+        folder = os.path.dirname(prefix)
+        if folder:
+            os.makedirs(folder, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=os.path.basename(data_filename(prefix, 0, 1))
+                                         + ".tempstate", dir=folder or ".")
+        self._file = os.fdopen(fd, "wb")
 
     def add(self, key, value, dtype=None):
         """Adds the whole tensor `value` under `key`."""
@@ -152,12 +158,12 @@ class BundleWriter:
         dtype = _dt.as_dtype(dtype).base_dtype if dtype is not None else _dtype_of(value)
         raw, crc = _encode(value, dtype)
         entry = self._entries[key] = protos.BundleEntryProto(
-            dtype=dtype.as_datatype_enum, offset=len(self._data), size=len(raw),
-            crc32c=mask(crc))
+            dtype=dtype.as_datatype_enum, offset=self._size, size=len(raw), crc32c=mask(crc))
         entry.shape.SetInParent()  # TF always writes the shape, even a scalar's empty one
         for d in np.shape(value):
             entry.shape.dim.add(size=d)
-        self._data += raw
+        self._file.write(raw)
+        self._size += len(raw)
 
     def add_slice(self, name, full_shape, spec, value, dtype=None):
         """Adds one piece `value` (the slice `spec` of a tensor of `full_shape`) of `name`."""
@@ -175,12 +181,23 @@ class BundleWriter:
         full.slices.append(slices.to_proto(spec))
         self.add(slices.slice_key(name, spec), value, dtype)
 
+    def abort(self):
+        """Drops what was written (the temp data file)."""
+        if not self._file.closed:
+            self._file.close()
+        if os.path.exists(self._tmp):
+            os.remove(self._tmp)
+
     def finish(self):
-        """Writes the data file, then the index (each atomically); the bundle is complete."""
-        folder = os.path.dirname(self._prefix)
-        if folder:
-            os.makedirs(folder, exist_ok=True)
-        atomic_write(data_filename(self._prefix, 0, 1), bytes(self._data))
+        """Syncs and renames the data file, then writes the index; the bundle is complete."""
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._tmp, data_filename(self._prefix, 0, 1))
+        except BaseException:
+            self.abort()
+            raise
         header = protos.BundleHeaderProto(num_shards=1)
         header.version.producer = BUNDLE_VERSION
         table = TableWriter()
@@ -193,8 +210,12 @@ class BundleWriter:
 def write_bundle(prefix, tensors):
     """Writes {name: array} as a bundle at `prefix`."""
     w = BundleWriter(prefix)
-    for name in sorted(tensors):
-        w.add(name, tensors[name])
+    try:
+        for name in sorted(tensors):
+            w.add(name, tensors[name])
+    except BaseException:
+        w.abort()
+        raise
     w.finish()
 
 
@@ -220,7 +241,6 @@ class BundleReader:
         self._num_shards = header.num_shards
         self._big_endian = header.endianness == 1
         self._entries = dict(items[1:])
-        self._shards = {}
 
     def names(self):
         """Names of whole tensors (slice pieces, whose keys start with 0x00, left out)."""
@@ -265,22 +285,21 @@ class BundleReader:
         """The piece `spec` of tensor `name`, whatever pieces it was stored in."""
         return self.lookup(name)[slices.index(spec, full_shape)]
 
-    def _shard(self, shard_id):
-        data = self._shards.get(shard_id)
-        if data is None:
-            path = data_filename(self._prefix, shard_id, self._num_shards)
-            try:
-                with open(path, "rb") as f:
-                    data = self._shards[shard_id] = f.read()
-            except FileNotFoundError:
-                raise errors.NotFoundError(None, None, "%s; No such file or directory"
-                                           % path) from None
-        return data
+    def _read(self, e):
+        """The `e.size` data bytes of entry `e`, read from its shard (files are not kept open)."""
+        path = data_filename(self._prefix, e.shard_id, self._num_shards)
+        try:
+            with open(path, "rb") as f:
+                f.seek(e.offset)
+                return f.read(e.size)
+        except FileNotFoundError:
+            raise errors.NotFoundError(None, None, "%s; No such file or directory"
+                                       % path) from None
 
     def _value(self, name, e):
         dtype = _dt.as_dtype(e.dtype)
         shape = tuple(d.size for d in e.shape.dim)
-        buf = memoryview(self._shard(e.shard_id))[e.offset:e.offset + e.size]
+        buf = memoryview(self._read(e))
         if len(buf) != e.size:
             raise errors.DataLossError(None, None, "Requested %d bytes but read %d bytes."
                                        % (e.size, len(buf)))

@@ -122,13 +122,18 @@ def _save_v2(ctx, prefix, tensor_names, shape_and_slices, tensors, *, dtypes):
 def write_bundle_entries(path, names, specs, values, dtypes):
     """Writes SaveV2's (name, shape_and_slice, value, dtype) lists as one bundle at `path`."""
     w = BundleWriter(path)
-    for name, text, value, dtype in sorted(zip(names, specs, values, dtypes),
-                                           key=lambda e: (e[0], e[1])):
-        full, spec = slices.parse_shape_and_slice(text)
-        if full is None:
-            w.add(name, value, dtype)
-        else:
-            w.add_slice(name, full, spec, value, dtype)
+    try:
+        # by name (stable: the pieces of one tensor keep their order), as TF writes them
+        for name, text, value, dtype in sorted(zip(names, specs, values, dtypes),
+                                               key=lambda e: e[0]):
+            full, spec = slices.parse_shape_and_slice(text)
+            if full is None:
+                w.add(name, value, dtype)
+            else:
+                w.add_slice(name, full, spec, value, dtype)
+    except BaseException:
+        w.abort()
+        raise
     w.finish()
 
 
