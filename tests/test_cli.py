@@ -45,6 +45,24 @@ def test_run_resolves_tensorflow_to_scopeflow(tmp_path):
     assert lines[2] == "__main__ %r" % [str(script), "--steps", "3", "x"]
 
 
+APP = textwrap.dedent("""
+    import tensorflow.compat.v1 as tf
+    tf.app.flags.DEFINE_integer("steps", 5, "training steps")
+    FLAGS = tf.app.flags.FLAGS
+    def main(argv):
+        print(FLAGS.steps, argv[1:])
+    if __name__ == "__main__":
+        tf.app.run()
+""")
+
+
+def test_run_app_parses_known_flags_as_tf(tmp_path):
+    script = tmp_path / "app.py"
+    script.write_text(APP)
+    code, out, err = _scopeflow("run", str(script), "--steps", "7", "--other")
+    assert (code, out) == (0, "7 ['--other']\n"), err
+
+
 def test_run_script_imports_its_neighbours(tmp_path):
     (tmp_path / "model.py").write_text("import tensorflow as tf\nW = tf.constant(1.0, name='W')\n")
     (tmp_path / "main.py").write_text("import model\nprint(model.W.name)\n")

@@ -64,7 +64,10 @@ app = _types.ModuleType("scopeflow.app", "`tf.app`: run a main function with par
 def _app_run(main=None, argv=None):
     import sys
     main = main or sys.modules["__main__"].main
-    sys.exit(main(argv or sys.argv))
+    argv = sys.argv if argv is None else argv
+    if hasattr(flags, "FLAGS"):  # TF parses the flags it knows and passes the rest on
+        argv = flags.FLAGS(argv, known_only=True)
+    sys.exit(main(argv))
 
 
 app.run = _app_run
