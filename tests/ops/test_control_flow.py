@@ -1,0 +1,172 @@
+"""tf.cond / tf.case / tf.while_loop: TF1's graphs, names, errors and values."""
+
+import pytest
+
+from array_oracle import _diff, _same_error, check_values, graph_of
+from oracle import run_here
+
+
+def _tf1_view(ops):
+    """The graph as TF1 shows it: without the If / While ops that run the branches and loops,
+    and without Merge / Exit inputs (TF's read the branches and the NextIteration back edge)."""
+    out = []
+    for name, op_type, inputs, outs, ctrl in ops:
+        if op_type in ("If", "While"):
+            continue
+        out.append([name, op_type, None if op_type in ("Merge", "Exit") else inputs, outs, ctrl])
+    return out
+
+
+def check_cf_graph(oracle, code):
+    there = graph_of(oracle, code)
+    here = graph_of(run_here, code)
+    _same_error(here["err"], there["err"], code)
+    a, b = _tf1_view(here["ops"]), _tf1_view(there["ops"])
+    assert a == b, _diff(code, a, b)
+    assert here["res"] == there["res"], (code, here["res"], there["res"])
+
+
+GRAPHS = [
+    # cond: pivots, captures (`<op>/Switch`), constants under switch_t / switch_f, results
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "r = tf.cond(p, lambda: x * 2., lambda: x + 1.); result = [r]",
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "r = tf.cond(p, lambda: (x, x * 2.), lambda: (x + 1., x)); result = [r]",
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "r = tf.cond(p, lambda: tf.constant(1.), lambda: tf.constant(2.)); "
+    "q = tf.cond(tf.constant(True), lambda: x, lambda: x); result = [r, q]",
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "q = tf.placeholder(tf.bool, []); "
+    "r = tf.cond(p, lambda: tf.cond(q, lambda: x * 2., lambda: x), lambda: x + 1.); result = r",
+    "r = tf.cond(tf.constant(True), lambda: 1, lambda: 2); result = r",
+    "r = tf.cond(tf.constant(True), lambda: tf.constant([1]), lambda: tf.constant([1, 2])); "
+    "result = r",
+    "r = tf.cond(tf.constant(True), lambda: [tf.constant(1)], lambda: [tf.constant(2)]); "
+    "result = r",
+    "r = tf.cond(tf.constant(True), lambda: [tf.constant(1)], lambda: [tf.constant(2)], "
+    "strict=True); result = r",
+    "r = tf.cond(tf.constant(True), lambda: {'a': tf.constant(1)}, "
+    "lambda: {'a': tf.constant(2)}); result = r",
+    "r = tf.cond(tf.constant(True), lambda: tf.no_op(), lambda: tf.no_op()); result = r",
+    "with tf.name_scope('s'):\n    r = tf.cond(tf.constant(True), lambda: 1, lambda: 2, "
+    "name='c')\nresult = r",
+    # cond errors
+    "r = tf.cond(True, lambda: 1, lambda: 2)",
+    "r = tf.cond(tf.constant(True), lambda: (1, 2), lambda: 2)",
+    "r = tf.cond(tf.constant(True), lambda: tf.constant(1), lambda: tf.constant(2.))",
+    "r = tf.cond(tf.constant([True]), lambda: 1, lambda: 2)",
+    "r = tf.cond(tf.constant(1), lambda: 1, lambda: 2)",
+    "r = tf.cond(tf.constant(True), lambda: None, lambda: None)",
+    "r = tf.cond(tf.constant(True), None, lambda: 1)",
+    "r = tf.cond(tf.constant(True), lambda: (tf.constant(1), tf.constant(2)), "
+    "lambda: [tf.constant(1), tf.constant(2)])",
+    # while_loop: Enter / Merge / LoopCond / Switch / Identity / NextIteration / Exit
+    "i = tf.constant(0); r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i]); "
+    "result = [r, r.shape.as_list()]",
+    "i = tf.constant(0); x = tf.placeholder(tf.float32, [2]); "
+    "r = tf.while_loop(lambda i, x: i < 10, lambda i, x: (i + 1, x * 2.), [i, x]); result = r",
+    "i = tf.constant(0); r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i], "
+    "maximum_iterations=5); result = r",
+    "i = tf.constant(0); x = tf.placeholder(tf.float32, [2]); w = tf.placeholder(tf.float32, []);"
+    " r = tf.while_loop(lambda i, a: i < 10, lambda i, a: (i + 1, a * w + x), [i, x]); result = r",
+    "i = tf.constant([0]); r = tf.while_loop(lambda i: tf.reduce_sum(i) < 10, "
+    "lambda i: tf.concat([i, i], 0), [i], shape_invariants=[tf.TensorShape([None])]); "
+    "result = [r.shape.as_list()]",
+    "i = tf.constant(0); r = tf.while_loop(lambda i: i < 3, lambda i: [i + 1], [i], "
+    "return_same_structure=True); result = r",
+    "i = tf.constant(0); r = tf.while_loop(lambda i, j: i < 3, lambda i, j: (i + 1, j), (i, 2.));"
+    " result = r",
+    "x = tf.placeholder(tf.float32, [2]); i = tf.constant(0); r = tf.while_loop(lambda i, a: "
+    "i < 3, lambda i, a: (i + 1, tf.cond(i > 1, lambda: a * x, lambda: a + 1.)), [i, x]); "
+    "result = r",
+    "x = tf.placeholder(tf.float32, [2]); i = tf.constant(0); r = tf.while_loop(lambda i, a: "
+    "i < 3, lambda i, a: (i + 1, tf.while_loop(lambda j, b: j < i, lambda j, b: (j + 1, b * x), "
+    "[0, a])[1]), [i, x]); result = r",
+    # while_loop errors
+    "i = tf.constant([0]); r = tf.while_loop(lambda i: tf.reduce_sum(i) < 10, "
+    "lambda i: tf.concat([i, i], 0), [i])",
+    "i = tf.constant(0); r = tf.while_loop(lambda i: i < 10, lambda i: (i, i), [i])",
+    "i = tf.constant(0); r = tf.while_loop(lambda i: [i < 10], lambda i: i + 1, [i])",
+    "i = tf.constant(0); r = tf.while_loop(lambda i: i, lambda i: i + 1, [i])",
+    "i = tf.constant(0); r = tf.while_loop(lambda d: d['a'] < 3, lambda d: {'a': d['a'] + 1}, "
+    "[{'a': i}])",
+    "r = tf.while_loop(1, lambda i: i, [1])",
+    "r = tf.while_loop(lambda i: i < 2, 1, [1])",
+    "r = tf.while_loop(lambda i: i < 2, lambda i: i + 1, [])",
+    "i = tf.constant([0]); r = tf.while_loop(lambda i: True, lambda i: i, [i], "
+    "shape_invariants=[tf.TensorShape([2])])",
+    # case
+    "p = tf.placeholder(tf.int32, []); r = tf.case([(p < 1, lambda: tf.constant(1)), "
+    "(p < 2, lambda: tf.constant(2))], default=lambda: tf.constant(3)); result = r",
+    "r = tf.case([(1, lambda: 1)])",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", GRAPHS)
+def test_graph_matches_tf(oracle, code):
+    check_cf_graph(oracle, code)
+
+
+def test_collections_and_contexts(tf):
+    r = tf.cond(tf.constant(True), lambda: 1, lambda: 2)
+    tf.while_loop(lambda i: i < 3, lambda i: i + 1, [r])
+    g = tf.get_default_graph()
+    assert len(g.get_collection("cond_context")) == 2
+    assert len(g.get_collection("while_context")) == 1
+
+
+def test_branch_ops_never_run_outside_their_branch(tf):
+    x = tf.placeholder(tf.float32, [])
+    r = tf.cond(x > 0., lambda: tf.sqrt(x), lambda: -x)
+    loop = [o for o in tf.get_default_graph().get_operations() if o.type == "If"][0]
+    assert r.op.type == "Merge" and r.op.inputs[0].op is loop
+    assert tf.get_default_graph().get_operation_by_name("cond/Sqrt") not in [
+        t.op for t in loop.inputs]
+
+
+VALUES = [
+    "p = tf.placeholder(tf.bool, []); x = tf.placeholder(tf.float32, [2]); "
+    "fetch = [tf.cond(p, lambda: x * 2., lambda: x + 1.), "
+    "tf.cond(p, lambda: (x, x * 2.), lambda: (x + 1., x))]; feed = {p: False, x: [1., 2.]}",
+    "p = tf.placeholder(tf.bool, []); x = tf.placeholder(tf.float32, [2]); "
+    "fetch = tf.cond(p, lambda: {'a': x, 'b': [x * 3.]}, lambda: {'a': -x, 'b': [x]}); "
+    "feed = {p: True, x: [1., 2.]}",
+    "x = tf.placeholder(tf.float32, [2]); i = tf.constant(0); fetch = tf.while_loop("
+    "lambda i, a: i < 3, lambda i, a: (i + 1, tf.while_loop(lambda j, b: j < i, "
+    "lambda j, b: (j + 1, b * x), [0, a])[1]), [i, x]); feed = {x: [1.5, 2.]}",
+    "x = tf.placeholder(tf.float32, [2]); i = tf.constant(0); fetch = tf.while_loop("
+    "lambda i, a: i < 3, lambda i, a: (i + 1, tf.cond(i > 1, lambda: a * x, lambda: a + 1.)), "
+    "[i, x]); feed = {x: [1.5, 2.]}",
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "q = tf.placeholder(tf.bool, []); fetch = tf.cond(p, lambda: tf.cond(q, lambda: x * 2., "
+    "lambda: x), lambda: x + 1.); feed = {x: [1., 3.], p: True, q: False}",
+    "i = tf.constant(0); fetch = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i], "
+    "maximum_iterations=5)",
+    "p = tf.placeholder(tf.int32, []); fetch = [tf.case([(p < 1, lambda: tf.constant(1)), "
+    "(p < 2, lambda: tf.constant(2))], default=lambda: tf.constant(3))]; feed = {p: 1}",
+    "v = tf.Variable(1.0); p = tf.placeholder(tf.bool, []); "
+    "c = tf.cond(p, lambda: tf.assign_add(v, 2.0), lambda: tf.identity(v)); "
+    "init = tf.global_variables_initializer(); fetch = [c, v]; feed = {p: True}; repeat = 3",
+    "v = tf.Variable(1.0); i = tf.constant(0); r = tf.while_loop(lambda i: i < 4, "
+    "lambda i: tf.tuple([i + 1], control_inputs=[tf.assign_add(v, 1.0)])[0], [i]); "
+    "init = tf.global_variables_initializer(); fetch = [r, v.value()]; repeat = 2",
+    "x = tf.placeholder(tf.float32, [None]); i = tf.constant(0); fetch = tf.while_loop("
+    "lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.), [i, x]); feed = {x: [1., 2., 3.]}",
+    "x = tf.constant(np.arange(12.).reshape(4, 3)); i = tf.constant(0); fetch = tf.while_loop("
+    "lambda i, s: i < 3, lambda i, s: (i + 1, s + x[i, 1:] + x[i:i + 2, 0][1]), "
+    "[i, tf.zeros([2], tf.float64)])",
+    # gradients: lax.cond, and a masked scan when maximum_iterations bounds the loop
+    "x = tf.placeholder(tf.float32, [2]); p = tf.placeholder(tf.bool, []); "
+    "y = tf.cond(p, lambda: x * x, lambda: x * 3.); fetch = tf.gradients(y, x); "
+    "feed = {x: [1., 2.], p: True}",
+    "x = tf.placeholder(tf.float32, [2]); i = tf.constant(0); y = tf.while_loop(lambda i, a: "
+    "i < 3, lambda i, a: (i + 1, a * x), (i, x), maximum_iterations=10)[1]; "
+    "fetch = tf.gradients(tf.reduce_sum(y), x); feed = {x: [1., 2.]}",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", VALUES)
+def test_values_match_tf(oracle, code):
+    check_values(oracle, code)
