@@ -3,8 +3,10 @@
 from scopeflow.core.partitioners import (PartitionedVariable, fixed_size_partitioner,
                                          min_max_variable_partitioner,
                                          variable_axis_size_partitioner)
-from scopeflow.core.scopes import (AUTO_REUSE, VariableScope, get_local_variable, get_variable,
-                                   get_variable_scope, variable_op_scope, variable_scope)
+from scopeflow.core.getters import (create_partitioned_variables, get_local_variable,
+                                    get_variable)
+from scopeflow.core.scopes import (AUTO_REUSE, VariableScope, get_variable_scope,
+                                   variable_op_scope, variable_scope)
 from scopeflow.core.templates import make_template
 from scopeflow.core.var_ops import (all_variables, assert_variables_initialized,
                                     global_variables, global_variables_initializer,
@@ -14,7 +16,8 @@ from scopeflow.core.var_ops import (all_variables, assert_variables_initialized,
                                     moving_average_variables, report_uninitialized_variables,
                                     trainable_variables, variables_initializer)
 from scopeflow.core.var_store import no_regularizer
-from scopeflow.core.variables import Variable, VariableAggregation, VariableSynchronization
+from scopeflow.core.variables import (Variable, VariableAggregation, VariableSynchronization,
+                                      init_scope)
 from scopeflow.ops.init_ops import (constant_initializer, glorot_normal_initializer,
                                     glorot_uniform_initializer, ones_initializer,
                                     orthogonal_initializer, random_normal_initializer,

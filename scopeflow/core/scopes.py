@@ -12,7 +12,7 @@ import functools
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys, graph_from_inputs
-from scopeflow.core.var_store import VarRequest, store_of
+from scopeflow.core.var_store import VarRequest
 from scopeflow.core.variables import VariableAggregation, VariableSynchronization
 
 
@@ -407,37 +407,3 @@ def variable_op_scope(values, name_or_scope, default_name=None, initializer=None
                           caching_device=caching_device, partitioner=partitioner,
                           custom_getter=custom_getter, reuse=reuse, dtype=dtype,
                           use_resource=use_resource, constraint=constraint)
-
-
-# ---- get_variable ----------------------------------------------------------------------------
-def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                 trainable=None, collections=None, caching_device=None, partitioner=None,
-                 validate_shape=True, use_resource=None, custom_getter=None, constraint=None,
-                 synchronization=VariableSynchronization.AUTO,
-                 aggregation=VariableAggregation.NONE):
-    """`tf.get_variable`: the variable `<scope>/name`, created or shared per the scope's reuse.
-
-    >>> import scopeflow as tf
-    >>> tf.get_variable("w", [3, 4]).name
-    'w:0'
-    """
-    g = default_graph()
-    req = VarRequest(name, shape, dtype, initializer, regularizer, None, trainable, collections,
-                     caching_device, partitioner, validate_shape, use_resource, constraint,
-                     synchronization, aggregation)
-    return _current(g._frame())._get(store_of(g), req, custom_getter)
-
-
-def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
-                       trainable=False, collections=None, caching_device=None, partitioner=None,
-                       validate_shape=True, use_resource=None, custom_getter=None,
-                       constraint=None, synchronization=VariableSynchronization.AUTO,
-                       aggregation=VariableAggregation.NONE):
-    """`tf.get_local_variable`: like get_variable, in LOCAL_VARIABLES and never trainable."""
-    collections = list(collections or ()) + [GraphKeys.LOCAL_VARIABLES]
-    return get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
-                        regularizer=regularizer, trainable=False, collections=collections,
-                        caching_device=caching_device, partitioner=partitioner,
-                        validate_shape=validate_shape, use_resource=use_resource,
-                        synchronization=synchronization, aggregation=aggregation,
-                        custom_getter=custom_getter, constraint=constraint)

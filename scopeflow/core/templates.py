@@ -5,8 +5,7 @@ import traceback
 
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
-from scopeflow.core.scopes import (ScopeOptions, _PureScope, _unique_scope_name,
-                                   variable_scope)
+from scopeflow.core.scopes import ScopeOptions, _PureScope, _unique_scope_name, variable_scope
 
 
 def make_template(name_, func_, create_scope_now_=False, unique_name_=None, custom_getter_=None,

@@ -3,8 +3,12 @@
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
-from scopeflow.core.variables import (InitScope, Variable, user_frames, validate_synchronization_aggregation_trainable,
-                                      variable_shape)
+from scopeflow.core.variables import (
+    InitScope,
+    user_frames,
+    validate_synchronization_aggregation_trainable,
+    variable_shape,
+)
 
 
 def _scope(name, default_name, values):

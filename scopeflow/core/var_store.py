@@ -13,9 +13,12 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import as_shape
 from scopeflow.core.tensor import Tensor
-from scopeflow.core.variables import (Variable, VariableAggregation,
-                                      VariableSynchronization,
-                                      validate_synchronization_aggregation_trainable)
+from scopeflow.core.variables import (
+    Variable,
+    VariableAggregation,
+    VariableSynchronization,
+    validate_synchronization_aggregation_trainable,
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,7 +59,7 @@ def store_of(graph):
 class VariableStore:
     """Variables by full name, created by `get_variable` (not by `tf.Variable`)."""
 
-    __slots__ = ("_vars", "_partitioned_vars")
+    __slots__ = ("_partitioned_vars", "_vars")
 
     def __init__(self):
         self._vars = {}
@@ -117,7 +120,7 @@ class VariableStore:
             return _share(found, req, shape, dtype)
         if req.reuse is True:
             raise ValueError(_missing_message(self, req.name))
-        init, from_value = req.initializer, from_value
+        init = req.initializer
         if init is None:
             if shape is None:
                 raise ValueError("Variable %s did not get an initializer, so its `shape` argument "
@@ -386,7 +389,7 @@ _register_conversion()
 
 def no_regularizer(_):
     """`tf.no_regularizer`: turns off a scope's regularizer for one variable."""
-    return None
+    return
 
 
-__all__ = ["VarRequest", "VariableStore", "store_of", "LazyEvalTensor", "no_regularizer"]
+__all__ = ["LazyEvalTensor", "VarRequest", "VariableStore", "no_regularizer", "store_of"]

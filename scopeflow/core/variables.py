@@ -10,8 +10,7 @@ import os
 import sys
 
 from scopeflow.core.frame import default_graph
-from scopeflow.core.graph import GraphKeys
-from scopeflow.core.shape import TensorShape, as_shape, unknown_shape
+from scopeflow.core.shape import as_shape, unknown_shape
 from scopeflow.core.tensor import Tensor, _Reference
 
 
@@ -89,11 +88,15 @@ class InitScope:
         f = self._frame
         self._old = f.controllers, f.in_cf
         f.controllers, f.in_cf = [], None
-        return None
 
     def __exit__(self, *exc):
         self._frame.controllers, self._frame.in_cf = self._old
         return False
+
+
+def init_scope():
+    """`tf.init_scope`: lifts variable creation out of control dependencies and control flow."""
+    return InitScope(default_graph())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -347,6 +350,3 @@ def variable_shape(args, initial_value):
         return as_shape(args.shape)
     return initial_value.shape if args.validate_shape else unknown_shape()
 
-
-__all__ = ["Variable", "VariableSynchronization", "VariableAggregation", "GraphKeys",
-           "TensorShape", "default_graph"]

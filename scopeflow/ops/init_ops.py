@@ -366,10 +366,11 @@ def _private_op(op_type, kernel, infer, multi=False):
 
 
 def _qr(a):
-    fn = _public("qr", "linalg.qr")
+    fn = _public("qr")
     if fn is not None:
         return fn(a, full_matrices=False)
     import jax.numpy as jnp
+
     from scopeflow.ops import registry
     rec = _private_op("Qr", lambda input, *, full_matrices=False: tuple(jnp.linalg.qr(input)),
                       _qr_shapes, multi=True)
@@ -383,10 +384,11 @@ def _qr_shapes(input, *, full_matrices=False):  # noqa: A002 - TF's arg name
 
 
 def _diag_part(r):
-    fn = _public("diag_part", "linalg.tensor_diag_part")
+    fn = _public("diag_part")
     if fn is not None:
         return fn(r)
     import jax.numpy as jnp
+
     from scopeflow.ops import registry
     rec = _private_op("DiagPart", lambda input: jnp.diagonal(input),
                       lambda input: (TensorShape([min(input.shape.as_list())]), input.dtype))
@@ -394,7 +396,7 @@ def _diag_part(r):
 
 
 def _matrix_transpose(q):
-    fn = _public("matrix_transpose", "linalg.matrix_transpose")
+    fn = _public("matrix_transpose")
     if fn is not None:
         return fn(q)
     from scopeflow.ops.random import _scope
@@ -404,10 +406,11 @@ def _matrix_transpose(q):
 
 def _eye(num_rows, num_cols, dtype):
     """TF's `eye(num_rows, num_cols)`: ones on a MatrixDiagV3 (`eye/ones`, `eye/diag`)."""
-    fn = _public("eye", "linalg.eye")
+    fn = _public("eye")
     if fn is not None:
         return fn(num_rows, num_cols, dtype=dtype)
     import jax.numpy as jnp
+
     from scopeflow.ops import registry
     from scopeflow.ops.constant import constant
     from scopeflow.ops.random import _scope

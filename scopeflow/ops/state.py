@@ -93,7 +93,7 @@ def _count_up_to(ctx, ref, *, limit):
     return value
 
 
-@op("NoOp", infer=lambda: [], stateful=True)
+@op("NoOp", infer=list, stateful=True)
 def _no_op():
     return None
 

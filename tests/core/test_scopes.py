@@ -5,9 +5,8 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scope_programs import VALID_NODE_NAME, check_tf, program_code
-
 from oracle import run_here
+from scope_programs import VALID_NODE_NAME, check_tf, program_code
 
 PROGRAMS = [
     # default_name counters restart when a captured scope is re-entered

@@ -4,10 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-import sys, os  # noqa: E401
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core"))
-from scope_programs import check_tf  # noqa: E402
+from scope_programs import check_tf
 
 INITIALIZERS = ["tf.zeros_initializer()", "tf.ones_initializer()", "tf.constant_initializer(2.0)",
                 "tf.constant_initializer([1., 2., 3., 4.])", "tf.random_normal_initializer()",

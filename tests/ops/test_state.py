@@ -2,10 +2,7 @@
 
 import numpy as np
 import pytest
-
-import sys, os  # noqa: E401
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "core"))
-from scope_programs import check_tf  # noqa: E402
+from scope_programs import check_tf
 
 PROGRAMS = [
     """v = tf.Variable([[1.0, 2.0]], name="v")
