@@ -407,3 +407,11 @@ def variable_op_scope(values, name_or_scope, default_name=None, initializer=None
                           caching_device=caching_device, partitioner=partitioner,
                           custom_getter=custom_getter, reuse=reuse, dtype=dtype,
                           use_resource=use_resource, constraint=constraint)
+
+
+def __getattr__(name):
+    """`get_variable` and `get_local_variable` live in core/getters.py (imported lazily here)."""
+    if name in ("get_variable", "get_local_variable"):
+        from scopeflow.core import getters
+        return getattr(getters, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
