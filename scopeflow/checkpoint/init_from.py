@@ -18,8 +18,8 @@ from scopeflow.core.graph import GraphKeys
 def _store_vars():
     """{name: variable} of variables made by get_variable (TF's variable store)."""
     try:
-        from scopeflow.core.scopes import _get_default_variable_store
-        return dict(_get_default_variable_store()._vars)
+        from scopeflow.core.var_store import store_of
+        return dict(store_of(default_graph())._vars)
     except (ImportError, AttributeError):
         return {v.op.name: v for v in default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES)}
 

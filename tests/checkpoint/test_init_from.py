@@ -51,6 +51,9 @@ PROGRAMS = [
     _CKPT + "with tf.variable_scope('sc'):\n  u = tf.get_variable('u', [2])\n"
     "tf.train.init_from_checkpoint(ckpt, {'bb/': 'sc/'})",
     "import tempfile\ntf.train.init_from_checkpoint(tempfile.mkdtemp(), {'a': 'b'})",
+    # names are looked up among get_variable's variables only
+    _CKPT + "v = tf.Variable([0., 0.], name='plain')\n"
+    "tf.train.init_from_checkpoint(ckpt, {'w': 'plain'})",
 ]
 
 
