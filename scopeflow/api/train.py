@@ -27,5 +27,4 @@ piecewise_constant_decay = piecewise_constant
 
 # ---- checkpoints (Saver, latest_checkpoint, list_variables, ...) ------------------------------
 from scopeflow.api._checkpoint_train import *  # noqa: E402,F401,F403
-from scopeflow.api._checkpoint_train import *  # noqa: F401,F403
 
