@@ -54,5 +54,6 @@ from scopeflow.ops.slicing import (
                                  slice,
                                  strided_slice,
 )
+from scopeflow.ops.strings import as_string, string_join
 
 __all__ = [n for n in dir() if not n.startswith("_")]

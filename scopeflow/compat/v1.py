@@ -3,6 +3,7 @@
 from scopeflow.api._core import *  # noqa: F401,F403
 from scopeflow.api._ops import *  # noqa: F401,F403
 from scopeflow.api._array import *  # noqa: F401,F403
+from scopeflow.api import strings  # noqa: F401
 from scopeflow.api._compat import *  # noqa: F401,F403
 from scopeflow.api._math import *  # noqa: F401,F403
 from scopeflow.api import bitwise, linalg, math, nn  # noqa: F401
