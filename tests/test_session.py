@@ -1,14 +1,15 @@
 """tf.Session: fetch structures, feeds, result types, errors, state, caching, threads."""
 
 import collections
+import textwrap
 import threading
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from oracle import explain, run_here, same
+
 from scopeflow.lowering import cache
 
 
@@ -24,65 +25,149 @@ def kinds(x):
 
 
 # ---- oracle: values, result types and error classes as TF ----------------------------------
+def _p(code):
+    return textwrap.dedent(code).strip("\n")
+
+
 PROGRAMS = [
     # result types of scalars, arrays, strings, booleans and 64-bit values
-    "with tf.Session() as s:\n  r = s.run([tf.constant(1.5), tf.constant(2), tf.constant(True),"
-    " tf.constant('hi'), tf.constant(3, tf.int64), tf.constant([1.0, 2.0], tf.float64),"
-    " tf.constant(['a', 'bc']), tf.zeros([0, 2])])\n"
-    "result = [[type(v).__name__, str(getattr(v, 'dtype', ''))] for v in r] + [r[0]]",
+    _p("""
+        with tf.Session() as s:
+          r = s.run([tf.constant(1.5), tf.constant(2), tf.constant(True), tf.constant('hi'),
+                     tf.constant(3, tf.int64), tf.constant([1.0, 2.0], tf.float64),
+                     tf.constant(['a', 'bc']), tf.zeros([0, 2])])
+        result = [[type(v).__name__, str(getattr(v, 'dtype', ''))] for v in r] + [r[0]]"""),
     # nested structures come back in the same shape and types
-    "P = __import__('collections').namedtuple('P', 'a b')\n"
-    "c = tf.constant(1); d = tf.constant([2.0])\n"
-    "with tf.Session() as s:\n  r = s.run({'x': [c, (d, P(c, d))], 'y': c.op})\n"
-    "result = [type(r).__name__, type(r['x']).__name__, type(r['x'][1]).__name__,"
-    " type(r['x'][1][1]).__name__, r['y'], r['x'][0], r['x'][1][1].b.tolist()]",
+    _p("""
+        P = __import__('collections').namedtuple('P', 'a b')
+        c = tf.constant(1); d = tf.constant([2.0])
+        with tf.Session() as s:
+          r = s.run({'x': [c, (d, P(c, d))], 'y': c.op})
+        result = [type(r).__name__, type(r['x']).__name__, type(r['x'][1]).__name__,
+                  type(r['x'][1][1]).__name__, r['y'], r['x'][0], r['x'][1][1].b.tolist()]"""),
     # feeds: by tensor, by name; int feed to float placeholder; fetching the fed tensor
-    "p = tf.placeholder(tf.float32, [None, 2], name='p')\n"
-    "with tf.Session() as s:\n  a = s.run(p * 2.0, {p: [[1, 2]]})\n"
-    "  b = s.run(p + 1.0, {'p:0': np.ones([3, 2])})\n  c = s.run(p, {p: [[5, 6]]})\n"
-    "result = [a.tolist(), b.tolist(), c.tolist(), str(c.dtype)]",
+    _p("""
+        p = tf.placeholder(tf.float32, [None, 2], name='p')
+        with tf.Session() as s:
+          a = s.run(p * 2.0, {p: [[1, 2]]})
+          b = s.run(p + 1.0, {'p:0': np.ones([3, 2])})
+          c = s.run(p, {p: [[5, 6]]})
+        result = [a.tolist(), b.tolist(), c.tolist(), str(c.dtype)]"""),
     # a scalar fed placeholder fetched directly is a 0-d array, not a scalar
-    "p = tf.placeholder(tf.float32, [])\nwith tf.Session() as s:\n"
-    "  r = s.run([p, p + 0.0], {p: 3})\nresult = [type(r[0]).__name__, type(r[1]).__name__]",
+    _p("""
+        p = tf.placeholder(tf.float32, [])
+        with tf.Session() as s:
+          r = s.run([p, p + 0.0], {p: 3})
+        result = [type(r[0]).__name__, type(r[1]).__name__]"""),
     # any tensor can be fed, which cuts the graph there
-    "a = tf.constant(1.0); b = a * 2.0; c = b + 1.0\n"
-    "with tf.Session() as s:\n  result = [s.run(c), s.run(c, {b: 10.0}), s.run(c, {a: 5.0})]",
+    _p("""
+        a = tf.constant(1.0); b = a * 2.0; c = b + 1.0
+        with tf.Session() as s:
+          result = [s.run(c), s.run(c, {b: 10.0}), s.run(c, {a: 5.0})]"""),
     # float division by zero is inf/nan, integer division by zero fails
-    "with tf.Session() as s:\n  result = s.run([tf.constant(1.0) / 0.0, tf.constant(0.0) / 0.0])",
-    "with tf.Session() as s:\n  s.run(tf.constant(3) // tf.constant(0))",
+    _p("""
+        with tf.Session() as s:
+          result = s.run([tf.constant(1.0) / 0.0, tf.constant(0.0) / 0.0])"""),
+    _p("""
+        with tf.Session() as s:
+          s.run(tf.constant(3) // tf.constant(0))"""),
     # errors
-    "p = tf.placeholder(tf.float32, [None, 3], name='x')\n"
-    "with tf.Session() as s:\n  s.run(p * 2.0)",
-    "p = tf.placeholder(tf.float32, [2])\nwith tf.Session() as s:\n  s.run(p, {p: [1.0, 2.0, 3.0]})",
-    "p = tf.placeholder(tf.int32, [])\nwith tf.Session() as s:\n  s.run(p + 1, {p: 2 ** 40})",
-    "p = tf.placeholder(tf.float32, [])\nwith tf.Session() as s:\n  s.run(p, {p: tf.constant(1.0)})",
-    "p = tf.placeholder(tf.float32, [])\nwith tf.Session() as s:\n  s.run(p, {'p': 1.0})",
-    "tf.constant(1.0)\nwith tf.Session() as s:\n  s.run(None)",
-    "tf.constant(1.0)\nwith tf.Session() as s:\n  s.run([tf.constant(2.0), None])",
-    "tf.constant(1.0)\nwith tf.Session() as s:\n  s.run('nothere')",
-    "tf.constant(1.0)\nwith tf.Session() as s:\n  s.run('nothere:0')",
-    "tf.constant(1.0)\nwith tf.Session() as s:\n  s.run(3)",
-    "g = tf.Graph()\nwith g.as_default():\n  c = tf.constant(1.0)\n"
-    "tf.constant(2.0)\nwith tf.Session() as s:\n  s.run(c)",
-    "g = tf.Graph()\nc = tf.constant(1.0)\nwith tf.Session(graph=g) as s:\n  s.run(c)",
-    "c = tf.constant(1.0)\ns = tf.Session()\ns.close()\ns.run(c)",
-    "tf.Session(graph=3)",
-    "tf.Session(config=3)",
-    "c = tf.constant(1.0)\nc.eval()",
-    "tf.no_op().run()",
+    _p("""
+        p = tf.placeholder(tf.float32, [None, 3], name='x')
+        with tf.Session() as s:
+          s.run(p * 2.0)"""),
+    _p("""
+        p = tf.placeholder(tf.float32, [2])
+        with tf.Session() as s:
+          s.run(p, {p: [1.0, 2.0, 3.0]})"""),
+    _p("""
+        p = tf.placeholder(tf.int32, [])
+        with tf.Session() as s:
+          s.run(p + 1, {p: 2 ** 40})"""),
+    _p("""
+        p = tf.placeholder(tf.float32, [])
+        with tf.Session() as s:
+          s.run(p, {p: tf.constant(1.0)})"""),
+    _p("""
+        p = tf.placeholder(tf.float32, [])
+        with tf.Session() as s:
+          s.run(p, {'p': 1.0})"""),
+    _p("""
+        tf.constant(1.0)
+        with tf.Session() as s:
+          s.run(None)"""),
+    _p("""
+        tf.constant(1.0)
+        with tf.Session() as s:
+          s.run([tf.constant(2.0), None])"""),
+    _p("""
+        tf.constant(1.0)
+        with tf.Session() as s:
+          s.run('nothere')"""),
+    _p("""
+        tf.constant(1.0)
+        with tf.Session() as s:
+          s.run('nothere:0')"""),
+    _p("""
+        tf.constant(1.0)
+        with tf.Session() as s:
+          s.run(3)"""),
+    _p("""
+        g = tf.Graph()
+        with g.as_default():
+          c = tf.constant(1.0)
+        tf.constant(2.0)
+        with tf.Session() as s:
+          s.run(c)"""),
+    _p("""
+        g = tf.Graph()
+        c = tf.constant(1.0)
+        with tf.Session(graph=g) as s:
+          s.run(c)"""),
+    _p("""
+        c = tf.constant(1.0)
+        s = tf.Session()
+        s.close()
+        s.run(c)"""),
+    _p("""
+        tf.Session(graph=3)"""),
+    _p("""
+        tf.Session(config=3)"""),
+    _p("""
+        c = tf.constant(1.0)
+        c.eval()"""),
+    _p("""
+        tf.no_op().run()"""),
     # variables: initialization, uninitialized reads, assignments in order
-    "v = tf.Variable([1.0, 2.0], name='w')\nwith tf.Session() as s:\n  s.run(v + 1.0)",
-    "v = tf.Variable(1.0)\nup = tf.assign_add(v, 2.0)\nwith tf.control_dependencies([up]):\n"
-    "  r = tf.identity(v)\nwith tf.Session() as s:\n  s.run(v.initializer)\n"
-    "  result = [s.run(r), s.run(r), s.run(v), s.run(tf.is_variable_initialized(v))]",
-    "v = tf.Variable(1.0)\nw = tf.Variable(2.0)\nwith tf.Session() as s:\n"
-    "  s.run(v.initializer)\n  result = [x.decode() for x in"
-    " s.run(tf.report_uninitialized_variables())]",
-    "v = tf.Variable([1.0, 2.0])\nwith tf.Session() as s:\n  s.run(v.initializer)\n"
-    "  result = [s.run(v, {v: [5.0, 6.0]}).tolist(), s.run(v * 2.0, {v: [5.0, 6.0]}).tolist(),"
-    " s.run(v).tolist()]",
-    "c = tf.count_up_to(tf.Variable(0, name='c'), 2)\nwith tf.Session() as s:\n"
-    "  s.run(tf.global_variables_initializer())\n  s.run(c); s.run(c); s.run(c)",
+    _p("""
+        v = tf.Variable([1.0, 2.0], name='w')
+        with tf.Session() as s:
+          s.run(v + 1.0)"""),
+    _p("""
+        v = tf.Variable(1.0)
+        up = tf.assign_add(v, 2.0)
+        with tf.control_dependencies([up]):
+          r = tf.identity(v)
+        with tf.Session() as s:
+          s.run(v.initializer)
+          result = [s.run(r), s.run(r), s.run(v), s.run(tf.is_variable_initialized(v))]"""),
+    _p("""
+        v = tf.Variable(1.0)
+        w = tf.Variable(2.0)
+        with tf.Session() as s:
+          s.run(v.initializer)
+          result = [x.decode() for x in s.run(tf.report_uninitialized_variables())]"""),
+    _p("""
+        v = tf.Variable([1.0, 2.0])
+        with tf.Session() as s:
+          s.run(v.initializer)
+          result = [s.run(v, {v: [5.0, 6.0]}).tolist(),
+                    s.run(v * 2.0, {v: [5.0, 6.0]}).tolist(), s.run(v).tolist()]"""),
+    _p("""
+        c = tf.count_up_to(tf.Variable(0, name='c'), 2)
+        with tf.Session() as s:
+          s.run(tf.global_variables_initializer())
+          s.run(c); s.run(c); s.run(c)"""),
 ]
 
 
@@ -177,9 +262,8 @@ def test_default_session_stack(tf):
 def test_context_manager_closes_and_is_not_reentrant(tf):
     c = tf.constant(1.0)
     s = tf.Session()
-    with s:
-        with pytest.raises(RuntimeError, match="not re-entrant"):
-            s.__enter__()
+    with s, pytest.raises(RuntimeError, match="not re-entrant"):
+        s.__enter__()
     with pytest.raises(RuntimeError, match="closed Session"):
         s.run(c)
 
@@ -234,12 +318,13 @@ def test_repeated_runs_neither_grow_the_graph_nor_recompile(tf):
 
 
 def test_new_session_reuses_compiled_programs(tf):
-    c = tf.constant(2.0) * 3.0
+    p = tf.placeholder(tf.float32, [])
+    c = p * 3.0
     with tf.Session() as s:
-        s.run(c)
+        s.run(c, {p: 1.0})
     before = cache.stats["compiles"]
     with tf.Session() as s:
-        assert s.run(c) == 6.0
+        assert s.run(c, {p: 2.0}) == 6.0
     assert cache.stats["compiles"] == before
 
 

@@ -149,9 +149,10 @@ def summarize_value(value, max_entries=3):
         return " ".join("?" for _ in range(limit)) + ("..." if max_entries < n else "")
     flat = a.reshape(-1)
     fmt = _formatter(a.dtype)
+    if a.dtype.kind == "b" and limit == 0:  # TF's bool summary stops before the "..."
+        return ""
     if a.ndim == 0:
-        out = " ".join(fmt(flat[i]) for i in range(limit))
-        return out + ("..." if n > limit else "")
+        return fmt(flat[0]) if limit else "..."
     parts, index = [], [0]
     _one_dim(0, a.shape, limit, flat, fmt, index, parts)
     return "".join(parts) + ("..." if n > limit else "")
@@ -189,8 +190,19 @@ def _formatter(dtype):
     if dtype.kind == "b":
         return lambda v: "1" if v else "0"
     if dtype.kind in "OSU":
-        return lambda v: v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v)
+        return _c_escape
     return lambda v: str(int(v))
+
+
+_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',
+            ord("'"): "\\'", ord("\\"): "\\\\"}
+
+
+def _c_escape(v):
+    """absl::CEscape, as TF prints string elements."""
+    data = v if isinstance(v, bytes) else str(v).encode()
+    return "".join(_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else "\\%03o" % b)
+                   for b in data)
 
 
 def _shortest(v, digits, more, parse):

@@ -186,7 +186,7 @@ def _fit_shape(arr, shape, verify):
     if arr.size == n:
         return arr.reshape(dims)
     if arr.size == 1:
-        return np.full(dims, arr.reshape(()), dtype=arr.dtype)
+        return np.broadcast_to(arr.reshape(()), dims)  # a filled constant: one value
     if arr.size > n:
         raise ValueError("Too many elements provided. Takes at most %d, but got %d." % (n, arr.size))
     if arr.size == 0:

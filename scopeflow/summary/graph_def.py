@@ -41,7 +41,7 @@ def graph_def(graph, from_version=None, add_shapes=False):
             continue
         nd = gd.node.add()
         _fill(nd, op)
-        if add_shapes:
+        if add_shapes and op._outputs:
             nd.attr["_output_shapes"].list.shape.extend(
                 shape_proto(t._shape) for t in op._outputs)
     gd.versions.CopyFrom(graph.graph_def_versions)
@@ -145,6 +145,8 @@ def _attrs(op):
                 av = attr_value(default, typ)
                 if av is not None:
                     out[name] = av
+    if op._control_outputs:  # TF marks ops named in tf.control_dependencies
+        out["_has_manual_control_dependencies"] = attr_value_pb2.AttrValue(b=True)
     groups = op.colocation_groups() if op._colocation else None
     if groups:
         out["_class"] = attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
@@ -283,19 +285,19 @@ _NO_CONTENT = ("bool", "complex64", "complex128", "string")
 
 
 def tensor_proto(value):
-    """TensorProto of a numpy value as TF's make_tensor_proto writes it: tensor_content for
-    several elements of a fixed-size type, one `*_val` for a filled tensor, else `*_val`s."""
+    """TensorProto of a numpy value as TF's make_tensor_proto writes it: one `*_val` for a
+    constant filled from one value (a broadcast array), tensor_content for several elements
+    of a fixed-size type, else one `*_val` per element."""
     a = np.asarray(value)
     dtype = _dt.string if a.dtype.kind in "OSU" else _dt.as_dtype(a.dtype)
     tp = tensor_pb2.TensorProto(dtype=dtype.as_datatype_enum,
                                 tensor_shape=shape_proto(list(a.shape)))
     name = dtype.name
-    flat = a.reshape(-1)
-    if flat.size > 1 and name not in _NO_CONTENT and not _all_same(flat):
+    filled = a.size > 1 and 0 in a.strides
+    if a.size > 1 and not filled and name not in _NO_CONTENT:
         tp.tensor_content = np.ascontiguousarray(a).tobytes()
         return tp
-    if flat.size > 1 and _all_same(flat):
-        flat = flat[:1]
+    flat = a.reshape(-1)[:1] if filled else a.reshape(-1)
     field = getattr(tp, _VAL_FIELD[name])
     if name in ("float16", "bfloat16"):
         field.extend(flat.view(np.uint16).tolist())
@@ -306,9 +308,3 @@ def tensor_proto(value):
     else:
         field.extend(flat.tolist())
     return tp
-
-
-def _all_same(flat):
-    if flat.dtype == object:
-        return all(x == flat[0] for x in flat.tolist())
-    return bool(np.all(flat == flat[0])) if flat.size else True

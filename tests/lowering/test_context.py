@@ -1,0 +1,72 @@
+"""The run context: variables, checks, missing feeds, random keys, TF's error wording."""
+
+import numpy as np
+import pytest
+
+from scopeflow import errors
+from scopeflow.lowering.context import RunContext, VarRef, run_error, type_name
+
+
+def test_read_of_an_uninitialized_variable_names_it(tf):
+    v = tf.Variable(1.0, name="w")
+    ctx = RunContext({}, frozenset(), None)
+    ctx.op = v.op
+    with pytest.raises(errors.FailedPreconditionError, match="uninitialized value w"):
+        ctx.read(VarRef(v.op))
+
+
+def test_write_then_read_and_is_initialized(tf):
+    v = tf.Variable([1.0, 2.0], name="w")
+    ctx = RunContext({}, frozenset(), None)
+    ref = ctx.ref_for(v.op)
+    assert not ctx.is_initialized(ref)
+    ctx.write(ref, [3, 4])
+    assert ctx.is_initialized(ref) and ctx.read(ref).dtype == np.float32
+    assert list(ctx.written) == [v.op] and not ctx.read_ops
+
+
+def test_static_failed_check_raises_at_once(tf):
+    ctx = RunContext({}, frozenset(), None)
+    ctx.op = tf.no_op(name="chk")
+    ctx.check(np.bool_(True), errors.InvalidArgumentError, "fine")
+    with pytest.raises(errors.InvalidArgumentError, match="bad value 3"):
+        ctx.check(False, errors.InvalidArgumentError, lambda v: "bad value %d" % v, data=[3])
+    assert not ctx.checks
+
+
+def test_missing_feed_message(tf):
+    p = tf.placeholder(tf.float64, [None, 2], name="p")
+    q = tf.placeholder(tf.string, name="q")
+    ctx = RunContext({}, frozenset(), None)
+    ctx.op = p.op
+    with pytest.raises(errors.InvalidArgumentError,
+                       match=r"placeholder tensor 'p' with dtype double and shape \[\?,2\]"):
+        ctx.missing_feed()
+    ctx.op = q.op
+    with pytest.raises(errors.InvalidArgumentError, match="'q' with dtype string\n"):
+        ctx.missing_feed()
+
+
+def test_run_error_wording(tf):
+    c = tf.constant(1.0, name="node")
+    e = run_error(errors.InvalidArgumentError, c.op, "boom")
+    assert e.op is c.op and e.error_code == errors.INVALID_ARGUMENT
+    assert str(e).startswith("Graph execution error:\n\nDetected at node 'node'")
+    assert "Node: 'node'\nboom\n\t [[{{node node}}]]" in str(e)
+
+
+def test_type_names_are_tfs(tf):
+    assert [type_name(d) for d in (tf.float32, tf.float64, tf.float16, tf.int64)] == [
+        "float", "double", "half", "int64"]
+
+
+def test_rng_keys_depend_on_seed_and_counter(tf):
+    op = tf.no_op()
+
+    def key(seed, count):
+        ctx = RunContext({}, frozenset(), np.array([7, count], np.uint32))
+        ctx.op = op
+        return np.asarray(ctx.rng(seed, 0)).tolist()
+
+    assert key(1, 1) == key(1, 1)
+    assert key(1, 1) != key(1, 2) and key(1, 1) != key(2, 1)

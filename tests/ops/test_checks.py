@@ -1,0 +1,158 @@
+"""tf.Assert, check_numerics and tf.debugging.assert_*: names, static and run-time errors."""
+
+import textwrap
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+from oracle import explain, run_here, same
+
+from scopeflow.ops.checks import summarize_value
+
+# the op names an assert creates (TF's cond guard internals aside) and the name it returns
+NAMES = textwrap.dedent("""
+    x = tf.placeholder(tf.float32, [None], name='x')
+    xi = tf.placeholder(tf.int32, [None], name='xi')
+    n = len(tf.get_default_graph().get_operations())
+    r = {call}
+    result = [getattr(r, 'name', None), [o.name for o in tf.get_default_graph().get_operations()[n:]
+              if '/AssertGuard/' not in o.name]]
+""")
+CALLS = [
+    "tf.Assert(tf.reduce_all(xi > 0), [xi])",
+    "tf.Assert(tf.reduce_all(xi > 0), ['msg', xi], summarize=5, name='A')",
+    "tf.Assert(tf.reduce_all(x > 0), ['msg', x])",
+    "tf.debugging.assert_equal(x, 1.0)",
+    "tf.assert_equal(xi, 1, message='m', summarize=2)",
+    "tf.debugging.assert_none_equal(xi, 1)",
+    "tf.debugging.assert_positive(x)",
+    "tf.debugging.assert_negative(xi)",
+    "tf.debugging.assert_non_negative(x, message='nn')",
+    "tf.debugging.assert_non_positive(x)",
+    "tf.assert_greater(x, 0.0)",
+    "tf.assert_greater_equal(xi, 0)",
+    "tf.debugging.assert_less_equal(xi, 0)",
+    "tf.debugging.assert_near(x, x + 1.0)",
+    "tf.debugging.check_numerics(x, 'm')",
+    "tf.check_numerics(x, 'm', name='cn')",
+    "tf.verify_tensor_all_finite(x, 'm')",
+    "tf.debugging.assert_rank(x, 1)",
+    "tf.debugging.assert_rank_at_least(x, 1)",
+    "tf.debugging.assert_type(x, tf.float32)",
+    "tf.debugging.assert_integer(xi)",
+    "tf.debugging.assert_scalar(tf.constant(1.0))",
+    "tf.debugging.assert_equal(x, x)",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("call", CALLS)
+def test_names_match_tf(oracle, call):
+    code = NAMES.format(call=call)
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
+
+
+RUN = textwrap.dedent("""
+    x = tf.placeholder(tf.float32, [None], name='x')
+    xi = tf.placeholder(tf.int32, [None], name='xi')
+    a = {call}
+    with tf.Session() as s:
+        try:
+            result = ['ok', s.run(a, {feed})]
+        except tf.errors.OpError as e:
+            lines = str(e).splitlines()
+            result = [type(e).__name__] + [ln for ln in lines if ln.startswith(
+                ('assertion failed', 'Node:', '\\t [[')) or 'Tensor had' in ln]
+""")
+RUNS = [
+    ("tf.Assert(tf.reduce_all(x > 0), ['msg', x], summarize=2)", "{x: [1.0, -2.0, 3.0]}"),
+    ("tf.Assert(tf.reduce_all(xi > 0), [xi])", "{xi: [1, 2]}"),
+    ("tf.debugging.assert_equal(x, [1.0, 2.0], summarize=1)", "{x: [1.0, 1.1]}"),
+    ("tf.debugging.assert_equal(x, [1.0, 2.0], data=['custom', x])", "{x: [1.0, 1.1]}"),
+    ("tf.debugging.assert_positive(xi, message='pos')", "{xi: [1, -1]}"),
+    ("tf.debugging.assert_non_positive(xi)", "{xi: [1, -1]}"),
+    ("tf.debugging.assert_less(x, 2.0)", "{x: [0.5, 2.5, 7.25, 1e10]}"),
+    ("tf.debugging.assert_near(x, 1.0)", "{x: [1.0, 1.1]}"),
+    ("tf.debugging.check_numerics(x, 'chk')", "{x: [1.0, float('nan')]}"),
+    ("tf.debugging.check_numerics(x * 1e38 * 10.0, 'big')", "{x: [1.0, float('nan')]}"),
+    ("tf.verify_tensor_all_finite(x, 'vf')", "{x: [1.0, float('inf')]}"),
+    ("tf.debugging.check_numerics(x, 'chk')", "{x: [1.0, 2.0]}"),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("call,feed", RUNS)
+def test_run_time_errors_match_tf(oracle, call, feed):
+    code = RUN.format(call=call, feed=feed)
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
+
+
+STATIC = [
+    "tf.debugging.assert_equal(tf.constant(1), tf.constant(2))",
+    "tf.debugging.assert_less(tf.constant([1, 3]), 2)",
+    "tf.debugging.assert_rank(tf.constant([1, 3]), 2)",
+    "tf.debugging.assert_rank_at_least(tf.constant(1.0), 1, message='hm')",
+    "tf.debugging.assert_type(tf.constant([1, 3]), tf.float32, message='mm')",
+    "tf.debugging.assert_integer(tf.constant(1.0))",
+    "tf.debugging.assert_scalar(tf.placeholder(tf.float32, [None]))",
+    "tf.debugging.check_numerics(tf.constant([1, 2]), 'm')",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("call", STATIC)
+def test_static_violations_raise_while_building(oracle, call):
+    code = "result = str(%s)" % call
+    here, there = run_here(code), oracle(code)
+    assert same(here, there) and here.get("msg") == there.get("msg"), \
+        explain(code, here, there)
+
+
+def test_assert_stops_dependent_work(tf):
+    v = tf.Variable(0.0)
+    p = tf.placeholder(tf.float32, [])
+    with tf.control_dependencies([tf.Assert(p > 0, [p])]):
+        up = tf.assign_add(v, p)
+    with tf.Session() as s:
+        s.run(v.initializer)
+        assert s.run(up, {p: 2.0}) == 2.0
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"assertion failed: \[-1\]"):
+            s.run(up, {p: -1.0})
+        assert s.run(v) == 2.0
+
+
+# ---- TF's SummarizeValue ------------------------------------------------------------------------
+_DTYPES = st.sampled_from(["float32", "float64", "int32", "int64", "bool"])
+
+
+@st.composite
+def arrays(draw):
+    dtype = draw(_DTYPES)
+    shape = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=3))
+    elems = st.floats(-1e9, 1e9, width=32) if dtype.startswith("float") else None
+    return draw(hnp.arrays(dtype, shape, elements=elems))
+
+
+@pytest.mark.oracle
+@settings(max_examples=30, deadline=None)
+@given(arrays(), st.integers(-1, 7))
+def test_summarize_matches_tf(oracle, value, summarize):
+    code = ("a = tf.Assert(False, [tf.constant(np.array(%r, dtype=%r).reshape(%r))], "
+            "summarize=%d)\nwith tf.Session() as s:\n  s.run(a)"
+            % (value.tolist(), str(value.dtype), value.shape, summarize))
+    there = oracle(code)
+    line = next(ln for ln in there["msg"].splitlines() if ln.startswith("assertion failed"))
+    assert line == "assertion failed: [%s]" % summarize_value(value, summarize), code
+
+
+def test_summarize_examples():
+    a = np.arange(24).reshape(2, 3, 4)
+    assert summarize_value(a, 5) == "[[0 1 2 3][4...]]..."
+    assert summarize_value(np.arange(5), 0) == "..."
+    assert summarize_value(np.float32(1 / 3)) == "0.333333343"
+    assert summarize_value(np.array([b"ab", b"c"])) == "ab c"
+    assert summarize_value(np.zeros([2, 0])) == ""

@@ -1,0 +1,89 @@
+"""FileWriter: events files that TensorBoard's own reader loads, graph and scopes included."""
+
+import glob
+import os
+import warnings
+
+import pytest
+from tensorboard.backend.event_processing import event_accumulator
+from tensorboard.compat.proto import event_pb2, summary_pb2
+
+
+def _accumulator(logdir):
+    acc = event_accumulator.EventAccumulator(str(logdir))
+    acc.Reload()
+    return acc
+
+
+def _events(logdir):
+    from tensorboard.backend.event_processing.event_file_loader import EventFileLoader
+    out = []
+    for path in sorted(glob.glob(os.path.join(str(logdir), "events.out.tfevents.*"))):
+        out.extend(EventFileLoader(path).Load())
+    return out
+
+
+def test_tensorboard_reads_the_graph_with_scoped_names(tf, tmp_path):
+    with tf.name_scope("my_scope"):
+        v1 = tf.get_variable("var1", [1], dtype=tf.float32)
+        v2 = tf.Variable(1, name="var2", dtype=tf.float32)
+        tf.add(v1, v2)
+    with tf.Session() as sess:
+        writer = tf.summary.FileWriter(str(tmp_path), sess.graph)
+        sess.run(tf.global_variables_initializer())
+        writer.close()
+    acc = _accumulator(tmp_path)
+    names = {n.name for n in acc.Graph().node}
+    assert {"var1", "var1/read", "my_scope/var2", "my_scope/var2/read", "my_scope/Add"} <= names
+    assert acc.Tags()["graph"] and acc.Tags()["meta_graph"]
+    add = next(n for n in acc.Graph().node if n.name == "my_scope/Add")
+    assert add.op == "AddV2" and list(add.input) == ["var1/read", "my_scope/var2/read"]
+    assert add.attr["_output_shapes"].list.shape[0].dim[0].size == 1
+
+
+def test_summaries_session_logs_and_run_metadata(tf, tmp_path):
+    w = tf.summary.FileWriter(str(tmp_path))
+    w.add_session_log(event_pb2.SessionLog(status=event_pb2.SessionLog.START), 1)
+    s = summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag="loss", simple_value=0.5)])
+    w.add_summary(s, global_step=3)
+    w.add_summary(s.SerializeToString(), global_step=4)
+    w.add_run_metadata(tf.RunMetadata(), "step1", 2)
+    with pytest.raises(ValueError, match="already used"):
+        w.add_run_metadata(tf.RunMetadata(), "step1")
+    w.close()
+    acc = _accumulator(tmp_path)
+    assert [(e.step, e.value) for e in acc.Scalars("loss")] == [(3, 0.5), (4, 0.5)]
+    assert acc.Tags()["run_metadata"] == ["step1"]
+    assert _events(tmp_path)[0].file_version == "brain.Event:2"
+
+
+def test_close_warns_and_reopen_starts_a_new_file(tf, tmp_path):
+    w = tf.summary.FileWriter(str(tmp_path), filename_suffix=".v1")
+    w.close()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        w.flush()
+    assert any("closed FileWriter" in str(c.message) for c in caught)
+    w.reopen()
+    w.add_graph(tf.get_default_graph())
+    w.close()
+    files = glob.glob(os.path.join(str(tmp_path), "events.out.tfevents.*"))
+    assert len(files) == 2 and all(f.endswith(".v1") for f in files)
+    assert w.get_logdir() == str(tmp_path)
+
+
+def test_add_graph_argument_errors(tf, tmp_path):
+    with tf.summary.FileWriter(str(tmp_path)) as w:
+        with pytest.raises(ValueError, match="only graph, or graph_def"):
+            w.add_graph(tf.get_default_graph(), graph_def=tf.get_default_graph().as_graph_def())
+        with pytest.raises(TypeError, match="instance of `Graph`"):
+            w.add_graph(3)
+        w.add_graph(None, graph_def=tf.get_default_graph().as_graph_def())
+
+
+def test_file_writer_cache_shares_one_writer(tf, tmp_path):
+    a = tf.summary.FileWriterCache.get(str(tmp_path))
+    assert tf.summary.FileWriterCache.get(str(tmp_path)) is a
+    tf.summary.FileWriterCache.clear()
+    assert tf.summary.FileWriterCache.get(str(tmp_path)) is not a
+    tf.summary.FileWriterCache.clear()
