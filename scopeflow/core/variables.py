@@ -10,6 +10,7 @@ import os
 import sys
 
 from scopeflow.core.frame import default_graph
+from scopeflow.core.partitioners import SaveSliceInfo
 from scopeflow.core.shape import as_shape, unknown_shape
 from scopeflow.core.tensor import Tensor, _Reference
 
@@ -124,8 +125,8 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rpow__", "__invert__", "__neg__", "__abs__", "__matmul__", "__rmatmul__")
 
 
-class Variable:
-    """A TF1 reference variable.
+class VariableV1:
+    """`tf.Variable` in TF1: constructing one makes a RefVariable (a reference variable).
 
     >>> import scopeflow as tf
     >>> v = tf.Variable([1.0, 2.0], name="v")
@@ -135,6 +136,10 @@ class Variable:
 
     __array_priority__ = 100
     _in_graph_mode = True
+    SaveSliceInfo = SaveSliceInfo
+
+    def __new__(cls, *args, **kwargs):
+        return object.__new__(RefVariable if cls is VariableV1 else cls)
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -330,10 +335,14 @@ def _forward(name):
 
 
 for _name in OPERATORS:
-    setattr(Variable, _name, _forward(_name))
+    setattr(VariableV1, _name, _forward(_name))
 
-RefVariable = Variable
-VariableV1 = Variable
+
+class RefVariable(VariableV1):
+    """The variable class `tf.Variable(...)` instantiates (TF's name for it)."""
+
+
+Variable = VariableV1
 
 
 def _register_conversion():

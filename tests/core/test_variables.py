@@ -55,7 +55,10 @@ result = [v == w, v != w, v == v, len({v: 1, w: 2})]""",
 result = [tf.identity(v).name, tf.convert_to_tensor(v, dtype=tf.float32).name]""",
     "tf.convert_to_tensor(tf.Variable([1.0, 2.0], name='v'), dtype=tf.int32)",
     """v = tf.Variable([1.0, 2.0], name="v")
-result = [tf.is_tensor(v), isinstance(v, tf.Variable), isinstance(v, tf.Tensor)]""",
+w = tf.get_variable("w", [1])
+result = [tf.is_tensor(v), isinstance(v, tf.Variable), isinstance(v, tf.Tensor),
+          type(v).__name__, type(w).__name__, tf.Variable.__name__,
+          tf.Variable.SaveSliceInfo("v", [2], [0], [2]).spec]""",
     """v = tf.Variable([1.0, 2.0], name="v")
 v2 = v
 v += 1.0
