@@ -341,7 +341,9 @@ class variable_scope:  # noqa: N801 - TF's name
         target = self._name_or_scope
         if target is None:
             if self._opts.reuse:
-                raise ValueError("reuse=True cannot be used without a name_or_scope")
+                raise ValueError("reuse=True cannot be used without a name_or_scope\n"
+                                 "(a default_name is made unique, so there is nothing to reuse: "
+                                 "name the scope, or re-enter a captured VariableScope)")
             ns = ns or g.name_scope(self._default_name)
             pure = lambda entered: _PureScope(  # noqa: E731
                 _unique_scope_name(g._frame(), self._default_name),

@@ -232,12 +232,19 @@ def _share(found, req, shape, dtype):
     if req.reuse is False:
         raise ValueError(_exists_message(found, req.name))
     if shape is not None and not shape.is_compatible_with(found.get_shape()):
-        raise ValueError("Trying to share variable %s, but specified shape %s and found shape %s."
-                         % (req.name, shape, found.get_shape()))
+        raise ValueError("Trying to share variable %s, but specified shape %s and found shape %s.%s"
+                         % (req.name, shape, found.get_shape(), _created_at(found)))
     if not dtype.is_compatible_with(found.dtype):
-        raise ValueError("Trying to share variable %s, but specified dtype %s and found dtype %s."
-                         % (req.name, dtype.name, found.dtype.name))
+        raise ValueError("Trying to share variable %s, but specified dtype %s and found dtype %s.%s"
+                         % (req.name, dtype.name, found.dtype.name, _created_at(found)))
     return found
+
+
+def _created_at(var):
+    frames = getattr(var, "_creation_frames", None)
+    if not frames:
+        return ""
+    return "\nIt was created at:\n" + '  File "%s", line %d, in %s' % frames[0]
 
 
 def _exists_message(var, name):
@@ -287,7 +294,9 @@ def _initial_value(init, from_value, shape, dtype, partition_info):
         return init, None
     raise ValueError("The initializer passed is not valid. It should be a callable with no "
                      "arguments and the shape should not be provided or an instance of "
-                     "`tf.keras.initializers.*' and `shape` should be fully defined.")
+                     "`tf.keras.initializers.*' and `shape` should be fully defined.%s" % (
+                         "" if shape is None else "\nThe shape given, %s, is not fully defined: "
+                         "name every dimension, or pass an initial value instead." % (shape,)))
 
 
 def _params(fn):

@@ -65,14 +65,22 @@ def validate_synchronization_aggregation_trainable(synchronization, aggregation,
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
+_own_file = {}  # co_filename -> True when it belongs to scopeflow
+
+
 def user_frames(limit=5):
     """(filename, lineno, function) of the innermost `limit` frames outside scopeflow."""
     out = []
     f = sys._getframe(1)
+    own = _own_file
     while f is not None and len(out) < limit:
         code = f.f_code
-        if not code.co_filename.startswith(_PACKAGE_DIR):
-            out.append((code.co_filename, f.f_lineno, code.co_name))
+        name = code.co_filename
+        mine = own.get(name)
+        if mine is None:
+            mine = own[name] = name.startswith(_PACKAGE_DIR)
+        if not mine:
+            out.append((name, f.f_lineno, code.co_name))
         f = f.f_back
     return out
 
