@@ -399,16 +399,29 @@ def _enter_pair(ns, pure):
         raise
 
 
-def variable_op_scope(values, name_or_scope, default_name=None, initializer=None,
-                      regularizer=None, caching_device=None, partitioner=None,
-                      custom_getter=None, reuse=None, dtype=None, use_resource=None,
-                      constraint=None):
-    """Deprecated: `variable_scope(name_or_scope, default_name, values, ...)`."""
-    return variable_scope(name_or_scope, default_name=default_name, values=values,
-                          initializer=initializer, regularizer=regularizer,
-                          caching_device=caching_device, partitioner=partitioner,
-                          custom_getter=custom_getter, reuse=reuse, dtype=dtype,
-                          use_resource=use_resource, constraint=constraint)
+class variable_op_scope:  # noqa: N801 - TF's name
+    """Deprecated: `variable_scope(name_or_scope, default_name, values, ...)`, checked on entry.
+
+    >>> import scopeflow as tf
+    >>> with tf.variable_op_scope([], "a") as s:
+    ...     s.name
+    'a'
+    """
+
+    def __init__(self, values, name_or_scope, default_name=None, initializer=None,
+                 regularizer=None, caching_device=None, partitioner=None, custom_getter=None,
+                 reuse=None, dtype=None, use_resource=None, constraint=None):
+        self._args = (name_or_scope, default_name, values, initializer, regularizer,
+                      caching_device, partitioner, custom_getter, reuse, dtype, use_resource,
+                      constraint)
+        self._scope = None
+
+    def __enter__(self):
+        self._scope = variable_scope(*self._args)
+        return self._scope.__enter__()
+
+    def __exit__(self, *exc):
+        return self._scope.__exit__(*exc)
 
 
 def __getattr__(name):
