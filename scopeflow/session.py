@@ -36,6 +36,7 @@ class _Plan:
 
     __slots__ = (
         "build",
+        "direct",
         "entry",
         "feeds",
         "fetches",
@@ -65,6 +66,9 @@ class _Plan:
                 self.sources.append(("t", len(self.tensors)))
                 self.tensors.append(el)
         self.single = type(fetches) is Tensor and self.sources[0][0] == "t"
+        # the fetched tensors' values are the unique elements' values, in order
+        self.direct = all(src is not None and src[0] == "t" and src[1] == i
+                          for i, src in enumerate(self.sources))
         self.prog = None
         self.version = -1
         self.state_version = -1
@@ -180,6 +184,8 @@ class BaseSession:
         values = runner(self, feeds)
         if plan.single:
             return values[0]
+        if plan.direct:
+            return plan.build(values)
         out = []
         for src in plan.sources:
             if src is None:
@@ -339,13 +345,35 @@ def _reader(kinds):
         if kinds[0][2] == 0:
             return lambda outs: [np.asarray(outs[0])[()]]
         return lambda outs: [np.array(outs[0])]
-    parts = [(k[1], k[2] == 0) if k[0] == "dyn" else (-1, k[1]) for k in kinds]
+    packed = sorted({k[1] for k in kinds if k[0] == "packed"})
+    if kinds and [k[0] for k in kinds] == ["packed"] * len(kinds) and all(
+            k[1] == kinds[0][1] and k[2] == i and k[3] == () for i, k in enumerate(kinds)):
+        j = kinds[0][1]  # only scalars, packed in order: numpy scalars straight from the vector
+        return lambda outs: list(np.asarray(outs[j]))
+    parts = [_part(k) for k in kinds]
 
     def read(outs):
-        return [(np.asarray(outs[i])[()] if x is True else np.array(outs[i])) if i >= 0 else
-                (x[()] if x.ndim == 0 else x.copy()) for i, x in parts]
+        host = {i: np.array(outs[i]) for i in packed}  # one copy: results share its buffer
+        return [f(outs, host) for f in parts]
 
     return read
+
+
+def _part(kind):
+    """How one fetched value is read from the outputs."""
+    if kind[0] == "static":
+        v = kind[1]
+        return (lambda outs, host: v[()]) if v.ndim == 0 else (lambda outs, host: v.copy())
+    i = kind[1]
+    if kind[0] == "dyn":
+        if kind[2] == 0:
+            return lambda outs, host: np.asarray(outs[i])[()]
+        return lambda outs, host: np.array(outs[i])
+    off, shape = kind[2], kind[3]
+    if not shape:
+        return lambda outs, host: host[i][off]
+    end = off + int(np.prod(shape))
+    return lambda outs, host: host[i][off:end].reshape(shape)
 
 
 def _call_with_state(sess, entry, feeds):

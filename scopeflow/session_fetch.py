@@ -14,6 +14,7 @@ import numpy as np
 from scopeflow.core.tensor import Operation, Tensor
 
 _LEAF_TYPES = (Tensor, Operation, str)
+_LEAF_SET = frozenset(_LEAF_TYPES)
 
 
 # ---- fetches --------------------------------------------------------------------------------
@@ -28,6 +29,9 @@ def fetch_plan(graph, fetches):
     """
     elements, index = [], {}
     build = _mapper(graph, fetches, elements, index)
+    if type(fetches) in (list, tuple) and len(elements) == len(fetches) and all(
+            type(f) in _LEAF_TYPES for f in fetches):
+        build = type(fetches)  # a flat list of distinct elements is its values, in order
     return elements, build
 
 
@@ -87,6 +91,8 @@ def structure_key(fetches):
     if t in _LEAF_TYPES:
         return fetches
     if t is list or t is tuple:
+        if set(map(type, fetches)) <= _LEAF_SET:  # flat: leaves by id (the plan keeps them)
+            return (t, tuple(map(id, fetches)))
         return (t, tuple([structure_key(f) for f in fetches]))
     if isinstance(fetches, (list, tuple)):
         return (t, tuple([structure_key(f) for f in fetches]))

@@ -206,7 +206,8 @@ class Entry:
     var_in: tuple  # variable ops read from the Session, argument order
     var_out: tuple  # variable ops written, output order
     feed_pos: tuple  # indices into the plan's feeds passed as arguments
-    fetch_kinds: tuple  # per fetched tensor: ("dyn", output index, ndim) | ("static", value)
+    fetch_kinds: tuple  # per fetched tensor: ("dyn", output, ndim) | ("static", value) |
+    #                     ("packed", output, offset, shape): a slice of a packed vector
     n_dyn: int
     checks: tuple  # Check objects (ok flags and data are outputs)
     rng_ops: tuple  # ops whose counters form rng_data[1:]
@@ -311,6 +312,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info):
             dyn.append(v)
         else:
             kinds.append(("static", _static(v, t)))
+    dyn, kinds = _pack(dyn, kinds)
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
                 read=frozenset(ctx.read_ops),
                 written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in ctx.written.items()})
@@ -327,6 +329,34 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info):
                     slots.append(("static", np.asarray(d)))
             c.slots, c.ok, c.data = tuple(slots), None, None  # the Entry keeps no tracers
     return outs
+
+
+_PACK_LIMIT = 1024  # elements
+
+
+def _pack(dyn, kinds):
+    """Small fetched values of one dtype leave the program as one vector: one transfer and
+    one host array per run instead of one per fetch."""
+    groups = {}
+    for i, v in enumerate(dyn):
+        if v.size <= _PACK_LIMIT:
+            groups.setdefault(np.dtype(v.dtype), []).append(i)
+    groups = [idxs for idxs in groups.values() if len(idxs) > 1]
+    if not groups:
+        return dyn, kinds
+    packed = {i for idxs in groups for i in idxs}
+    outs, where = [], {}
+    for i, v in enumerate(dyn):
+        if i not in packed:
+            where[i] = ("dyn", len(outs), v.ndim)
+            outs.append(v)
+    for idxs in groups:
+        off, j = 0, len(outs)
+        outs.append(jnp.concatenate([jnp.ravel(dyn[i]) for i in idxs]))
+        for i in idxs:
+            where[i] = ("packed", j, off, tuple(dyn[i].shape))
+            off += dyn[i].size
+    return outs, [where[k[1]] if k[0] == "dyn" else k for k in kinds]
 
 
 def _static(v, t):
