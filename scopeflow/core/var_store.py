@@ -263,8 +263,6 @@ def _missing_message(store, name):
     near = sorted(n for n in store._vars if n.rpartition("/")[0] == scope)
     if near:
         msg += "\nVariables that exist in scope '%s': %s." % (scope, ", ".join(near[:10]))
-    else:
-        msg += "\nNo variable was created with tf.get_variable() in scope '%s' yet." % scope
     return msg
 
 
