@@ -71,3 +71,18 @@ def test_initialized_values(tf):
         assert not bool(sess.run(tf.is_variable_initialized(b)))
         sess.run(tf.global_variables_initializer())
         np.testing.assert_allclose(sess.run([a, b]), [1.0, 2.0])
+
+
+def test_report_uninitialized_values(tf):
+    pytest.importorskip("scopeflow.session")
+    a = tf.Variable(1.0, name="a")
+    tf.Variable(2.0, name="b")
+    report = tf.report_uninitialized_variables()
+    with tf.Session() as sess:
+        assert list(sess.run(report)) == [b"a", b"b"]
+        sess.run(a.initializer)
+        assert list(sess.run(report)) == [b"b"]
+        with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value b"):
+            sess.run(tf.assert_variables_initialized())
+        sess.run(tf.global_variables_initializer())
+        assert sess.run(report).shape == (0,)
