@@ -1,59 +1,21 @@
 """Top-level array and control-flow ops (`tf.reshape`, `tf.concat`, `tf.gather`, `tf.cond`, ...)."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.ops.array import (
-                                 broadcast_dynamic_shape,
-                                 broadcast_static_shape,
-                                 broadcast_to,
-                                 expand_dims,
-                                 identity_n,
-                                 reshape,
-                                 squeeze,
-                                 stop_gradient,
-                                 transpose,
-)
+from scopeflow.ops.array import (broadcast_dynamic_shape, broadcast_static_shape, broadcast_to,
+                                 expand_dims, identity_n, reshape, squeeze, stop_gradient,
+                                 transpose)
 from scopeflow.ops.control_flow import case, cond, while_loop
-from scopeflow.ops.gather import (
-                                 batch_gather,
-                                 boolean_mask,
-                                 gather,
-                                 gather_nd,
-                                 invert_permutation,
-                                 scatter_nd,
-                                 searchsorted,
-                                 setdiff1d,
-                                 unique,
-                                 unique_with_counts,
-                                 unravel_index,
-                                 where,
-                                 where_v2,
-)
+from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
+                                    matrix_diag_part, matrix_set_diag)
+from scopeflow.ops.gather import (batch_gather, boolean_mask, gather, gather_nd,
+                                  invert_permutation, scatter_nd, searchsorted, setdiff1d,
+                                  unique, unique_with_counts, unravel_index, where, where_v2)
 from scopeflow.ops.joining import concat, pad, split, stack, tile, unstack
-from scopeflow.ops.shape_ops import (
-                                 fill,
-                                 lin_space,
-                                 linspace,
-                                 meshgrid,
-                                 one_hot,
-                                 ones,
-                                 ones_like,
-                                 range,
-                                 rank,
-                                 sequence_mask,
-                                 shape,
-                                 shape_n,
-                                 size,
-                                 zeros,
-                                 zeros_like,
-)
-from scopeflow.ops.slicing import (
-                                 newaxis,
-                                 reverse,
-                                 reverse_sequence,
-                                 reverse_v2,
-                                 slice,
-                                 strided_slice,
-)
+from scopeflow.ops.shape_ops import (fill, lin_space, linspace, meshgrid, one_hot, ones,
+                                     ones_like, range, rank, sequence_mask, shape, shape_n, size,
+                                     zeros, zeros_like)
+from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v2, slice,
+                                   strided_slice)
 from scopeflow.ops.strings import as_string, string_join
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -291,3 +291,15 @@ def broadcast_static_shape(shape_x, shape_y):
         raise ValueError("Incompatible shapes for broadcasting. Two shapes are compatible if "
                          "for each dimension pair they are either equal or one of them is 1. "
                          "Received: %s and %s." % (x, y)) from None
+
+
+# The diagonal family lives in diag_ops.py; TF's array_ops names it here too.
+from scopeflow.ops.diag_ops import (  # noqa: E402,F401
+    diag,
+    diag_part,
+    eye,
+    matrix_band_part,
+    matrix_diag,
+    matrix_diag_part,
+    matrix_set_diag,
+)

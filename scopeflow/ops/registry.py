@@ -185,16 +185,31 @@ def _convert_inputs(g, rec, inputs, scope):
         out = []
         for arg, kind, x in zip(rec.args, rec.arg_types, inputs):
             want = shared if kind == T else (kind if isinstance(kind, _dt.DType) else None)
-            pref = _dt.int32 if kind == INDEX else None
+            # TF: a NumPy value keeps its own integer type (an int64 array stays int64)
+            pref = _dt.int32 if kind == INDEX and type(x).__module__ != "numpy" else None
             if isinstance(x, (list, tuple)) and arg in rec.list_args:
                 out.append([_conv(v, want, arg if len(x) == 1 else "%s_%d" % (arg, i), pref,
                                   arg in rec.ref_args) for i, v in enumerate(x)])
             else:
-                out.append(_conv(x, want, arg, pref, arg in rec.ref_args))
+                out.append(_conv_shared(x, want, arg, pref, arg in rec.ref_args, kind == T))
+            if kind == T and shared is None:  # TF: the first converted input fixes T
+                first = out[-1][0] if isinstance(out[-1], list) and out[-1] else out[-1]
+                shared = getattr(first, "dtype", None) and first.dtype.base_dtype
     finally:
         f.name_scope = old
     _check_shared(rec, out)
     return out
+
+
+def _conv_shared(x, dtype, name, preferred, as_ref, shared):
+    """A value that cannot take the shared dtype converts on its own; TF then reports the
+    mismatch ("Input 'y' of 'AddV2' Op has type float32 that does not match ...")."""
+    try:
+        return _conv(x, dtype, name, preferred, as_ref)
+    except (TypeError, ValueError):
+        if not shared or dtype is None or isinstance(x, Tensor):
+            raise
+        return _conv(x, None, name, preferred, as_ref)
 
 
 def _conv(x, dtype, name, preferred, as_ref):

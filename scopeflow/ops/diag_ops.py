@@ -1,0 +1,230 @@
+"""Diagonals: matrix_diag / matrix_diag_part / matrix_set_diag (V3 ops), matrix_band_part,
+diag / diag_part, eye.
+
+The V3 ops take one diagonal index `k` here (TF also takes a band `(k_lo, k_hi)`).
+"""
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops import array_base as _b
+from scopeflow.ops.array_base import ShapeError, check_rank_at_least, dims_of, static_value
+from scopeflow.ops.registry import ANY, INDEX, op, spec
+
+
+def _k(k):
+    v = static_value(k) if isinstance(k, Tensor) else np.asarray(k)
+    if v is None:
+        return None
+    v = np.asarray(v).reshape(-1)
+    if v.size != 1:
+        raise NotImplementedError("a diagonal band k=(lo, hi) is not supported; give one k")
+    return int(v[0])
+
+
+def _positions(n, k):
+    """(rows, cols) of the n entries of diagonal k."""
+    i = np.arange(n)
+    return (i - min(k, 0), i + max(k, 0))
+
+
+# ---- MatrixDiagV3 ---------------------------------------------------------------------------
+def _diag_v3_shape(diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT"):
+    check_rank_at_least(diagonal, 1)
+    dims = dims_of(diagonal)
+    kv, r, c = _k(k), static_value(num_rows), static_value(num_cols)
+    dt = diagonal.dtype.base_dtype
+    if dims is None:
+        return spec(None, dt)
+    n = dims[-1]
+    if n is None or kv is None or r is None or c is None:
+        return spec(dims[:-1] + (None, None), dt)
+    rows, cols = _matrix_size(n, kv, int(r), int(c))
+    return spec(dims[:-1] + (rows, cols), dt)
+
+
+def _matrix_size(n, k, rows, cols):
+    min_rows, min_cols = n - min(k, 0), n + max(k, 0)
+    if rows == -1 and cols == -1:
+        rows = cols = max(min_rows, min_cols)
+    elif rows == -1:
+        rows = min_rows
+    elif cols == -1:
+        cols = min_cols
+    return rows, cols
+
+
+@op("MatrixDiagV3", infer=_diag_v3_shape, name="diag",
+    types={"k": _dt.int32, "num_rows": _dt.int32, "num_cols": _dt.int32})
+def _matrix_diag_v3(diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT"):
+    import jax.numpy as jnp
+    kv = _k(k)
+    n = diagonal.shape[-1]
+    rows, cols = _matrix_size(n, kv, int(np.asarray(num_rows)), int(np.asarray(num_cols)))
+    out = jnp.full(diagonal.shape[:-1] + (rows, cols), padding_value, dtype=diagonal.dtype)
+    r, c = _positions(n, kv)
+    return out.at[..., r, c].set(diagonal)
+
+
+def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
+                align="RIGHT_LEFT"):
+    """`tf.linalg.diag`: matrices with `diagonal` on diagonal `k` (MatrixDiagV3 'diag').
+
+    >>> import scopeflow as tf
+    >>> tf.matrix_diag(tf.ones([3])).shape.as_list()
+    [3, 3]
+    """
+    if getattr(diagonal, "dtype", None) is _dt.bool:
+        padding_value = bool(padding_value)
+    from scopeflow.ops.registry import apply
+    return apply(_matrix_diag_v3.op_def, (diagonal, k, num_rows, num_cols, padding_value),
+                 {"align": align}, name)
+
+
+# ---- MatrixDiagPartV3 / MatrixSetDiagV3 -----------------------------------------------------
+def _diag_part_v3_shape(input, k, padding_value, *, align="RIGHT_LEFT"):  # noqa: A002
+    check_rank_at_least(input, 2)
+    dims = dims_of(input)
+    dt = input.dtype.base_dtype
+    if dims is None:
+        return spec(None, dt)
+    kv = _k(k)
+    m, n = dims[-2:]
+    if kv is None or m is None or n is None:
+        return spec(dims[:-2] + (None,), dt)
+    return spec(dims[:-2] + (_diag_len(m, n, kv),), dt)
+
+
+def _diag_len(m, n, k):
+    return max(0, min(m + min(k, 0), n - max(k, 0)))
+
+
+@op("MatrixDiagPartV3", infer=_diag_part_v3_shape, name="diag_part", types={"k": _dt.int32})
+def _matrix_diag_part_v3(input, k, padding_value, *, align="RIGHT_LEFT"):  # noqa: A002
+    kv = _k(k)
+    r, c = _positions(_diag_len(input.shape[-2], input.shape[-1], kv), kv)
+    return input[..., r, c]
+
+
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0,  # noqa: A002
+                     align="RIGHT_LEFT"):
+    """`tf.linalg.diag_part`: diagonal `k` of each matrix (MatrixDiagPartV3 'diag_part')."""
+    if getattr(input, "dtype", None) is _dt.bool:
+        padding_value = bool(padding_value)
+    from scopeflow.ops.registry import apply
+    return apply(_matrix_diag_part_v3.op_def, (input, k, padding_value), {"align": align}, name)
+
+
+def _set_diag_shape(input, diagonal, k, *, align="RIGHT_LEFT"):  # noqa: A002
+    check_rank_at_least(input, 2)
+    return input.shape, input.dtype.base_dtype
+
+
+@op("MatrixSetDiagV3", infer=_set_diag_shape, name="set_diag", types={"k": _dt.int32})
+def _matrix_set_diag_v3(input, diagonal, k, *, align="RIGHT_LEFT"):  # noqa: A002
+    import jax.numpy as jnp
+    kv = _k(k)
+    r, c = _positions(_diag_len(input.shape[-2], input.shape[-1], kv), kv)
+    return jnp.asarray(input).at[..., r, c].set(diagonal)
+
+
+def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
+    """`tf.linalg.set_diag`: `input` with diagonal `k` replaced (MatrixSetDiagV3 'set_diag')."""
+    from scopeflow.ops.registry import apply
+    return apply(_matrix_set_diag_v3.op_def, (input, diagonal, k), {"align": align}, name)
+
+
+# ---- MatrixBandPart / Diag / DiagPart -------------------------------------------------------
+def _band_shape(input, num_lower, num_upper):  # noqa: A002
+    check_rank_at_least(input, 2)
+    return input.shape, input.dtype.base_dtype
+
+
+@op("MatrixBandPart", infer=_band_shape, types={"num_lower": INDEX, "num_upper": INDEX})
+def _matrix_band_part(input, num_lower, num_upper):  # noqa: A002
+    m = _b.xp(input, num_lower, num_upper)
+    rows = m.arange(input.shape[-2])[:, None]
+    cols = m.arange(input.shape[-1])[None, :]
+    keep = m.logical_and(m.logical_or(num_lower < 0, rows - cols <= num_lower),
+                         m.logical_or(num_upper < 0, cols - rows <= num_upper))
+    return m.where(keep, input, m.zeros_like(input))
+
+
+def matrix_band_part(input, num_lower, num_upper, name=None):  # noqa: A002
+    """`tf.linalg.band_part`: zeros outside `num_lower` below / `num_upper` above the diagonal."""
+    return _matrix_band_part(input, num_lower, num_upper, name=name or "MatrixBandPart")
+
+
+def _diag_shape(diagonal):
+    check_rank_at_least(diagonal, 1)
+    d = dims_of(diagonal)
+    return spec(None if d is None else d + d, diagonal.dtype.base_dtype)
+
+
+@op("Diag", infer=_diag_shape, types={"diagonal": ANY})
+def _diag(diagonal):
+    m = _b.xp(diagonal)
+    shape = np.shape(diagonal)
+    return m.reshape(m.diag(m.reshape(diagonal, (-1,))), shape + shape)
+
+
+def diag(diagonal, name=None):
+    """`tf.diag`: a tensor of rank 2k with `diagonal` (rank k) on its diagonal."""
+    return _diag(diagonal, name=name or "Diag")
+
+
+def _diag_part_shape(input):  # noqa: A002
+    d = dims_of(input)
+    if d is None:
+        return spec(None, input.dtype.base_dtype)
+    if not d or len(d) % 2:
+        raise ShapeError("Input must have even and non-zero rank, input rank is %d" % len(d))
+    h = len(d) // 2
+    out = []
+    for a, b in zip(d[:h], d[h:]):
+        if a is not None and b is not None and a != b:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
+        out.append(a if a is not None else b)
+    return spec(out, input.dtype.base_dtype)
+
+
+@op("DiagPart", infer=_diag_part_shape, types={"input": ANY})
+def _diag_part(input):  # noqa: A002
+    m = _b.xp(input)
+    shape = np.shape(input)[: np.ndim(input) // 2]
+    n = int(np.prod(shape))
+    return m.reshape(m.diagonal(m.reshape(input, (n, n))), shape)
+
+
+def diag_part(input, name=None):  # noqa: A002
+    """`tf.diag_part` (linalg.tensor_diag_part): the diagonal of a rank-2k tensor."""
+    return _diag_part(input, name=name or "DiagPart")
+
+
+def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
+    """`tf.eye`: identity matrices (ones on a MatrixDiagV3, or MatrixSetDiagV3 when not
+    square)."""
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.shape_ops import ones, zeros
+    with _b.scope(name, "eye", [num_rows, num_columns, batch_shape]):
+        batch = [] if batch_shape is None else batch_shape
+        num_columns = num_rows if num_columns is None else num_columns
+        if not isinstance(num_rows, (int, np.integer)) or not isinstance(
+                num_columns, (int, np.integer)):
+            raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer "
+                            "values. Received: num_rows=%s, num_columns=%s"
+                            % (num_rows, num_columns))
+        square = num_rows == num_columns
+        size = min(num_rows, num_columns)
+        if not isinstance(batch, Tensor):
+            batch = list(batch)
+            diag_shape = batch + [size]
+            shape = batch + [num_rows, num_columns]
+        else:
+            diag_shape = concat((batch, [size]), axis=0)
+            shape = concat((batch, [num_rows, num_columns]), axis=0)
+        ones_ = ones(diag_shape, dtype=dtype)
+        if square:
+            return matrix_diag(ones_)
+        return matrix_set_diag(zeros(shape, dtype=dtype), ones_)

@@ -1,0 +1,43 @@
+"""matrix_diag / matrix_diag_part / matrix_set_diag, matrix_band_part, diag / diag_part, eye."""
+
+import pytest
+
+from array_oracle import check_graph, check_values
+
+GRAPHS = [
+    "x = tf.placeholder(tf.float32, [None, 3]); a = tf.matrix_diag(x); "
+    "b = tf.diag(tf.constant([1., 2.])); c = tf.diag_part(tf.zeros([3, 3])); "
+    "d = tf.matrix_band_part(tf.zeros([3, 4]), 1, -1); e = tf.matrix_diag_part(tf.zeros([2, 3, 4]));"
+    " f = tf.linalg.diag(x); g = tf.matrix_set_diag(tf.zeros([3, 3]), [1., 2., 3.]); "
+    "h = tf.linalg.tensor_diag_part(tf.zeros([2, 3, 2, 3])); i = tf.eye(3)",
+    "a = tf.eye(2, 3); b = tf.eye(2, batch_shape=[4]); x = tf.placeholder(tf.float32, [None, 3, 4]);"
+    " c = tf.matrix_diag_part(x); d = tf.matrix_diag(x); f = tf.diag(tf.zeros([2, 3])); "
+    "g = tf.diag_part(tf.zeros([2, 3, 2, 3])); h = tf.matrix_diag([1., 2.], k=1); "
+    "j = tf.matrix_diag_part(tf.zeros([3, 4]), k=-1)",
+    "tf.diag_part(tf.zeros([2, 3, 3, 2]))",
+    "tf.diag_part(tf.zeros([2, 3, 2]))",
+    "tf.matrix_diag_part(tf.zeros([2]))",
+    "tf.matrix_set_diag(tf.zeros([2, 3, 4]), tf.zeros([2, 4]))",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", GRAPHS)
+def test_graph_matches_tf(oracle, code):
+    check_graph(oracle, code)
+
+
+VALUES = [
+    "x = tf.constant(np.arange(12.).reshape(3, 4)); d = tf.constant([[1., 2., 3.], [4., 5., 6.]]);"
+    " fetch = [tf.matrix_diag(d), tf.matrix_diag(d, k=1), tf.matrix_diag(d, k=-1, num_cols=5), "
+    "tf.matrix_diag_part(x), tf.matrix_diag_part(x, k=1), tf.matrix_diag_part(x, k=-1), "
+    "tf.matrix_set_diag(x, [7., 8., 9.]), tf.matrix_band_part(x, 1, 0), "
+    "tf.matrix_band_part(x, -1, 1), tf.diag(d), tf.diag_part(tf.diag(d)), tf.eye(3), "
+    "tf.eye(2, 3, dtype=tf.int32), tf.eye(2, batch_shape=[2])]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", VALUES)
+def test_values_match_tf(oracle, code):
+    check_values(oracle, code)
