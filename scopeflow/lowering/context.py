@@ -206,7 +206,15 @@ def run_error(exc_class, op, message):
     head = "Graph execution error:\n\nDetected at node '%s' defined at (most recent call " \
            "last):\n%sNode: '%s'\n" % (name, "".join("  " + f for f in frames), name)
     tail = "\n\nOriginal stack trace for '%s':\n%s" % (name, "".join(frames)) if frames else ""
-    return exc_class(None, op, "%s%s\n\t [[{{node %s}}]]%s" % (head, message, name, tail))
+    return exc_class(_node_def(op), op, "%s%s\n\t [[{{node %s}}]]%s" % (head, message, name,
+                                                                         tail))
+
+
+def _node_def(op):
+    try:
+        return op.node_def
+    except Exception:  # noqa: BLE001 - the error being reported matters more
+        return None
 
 
 def _frames(op):

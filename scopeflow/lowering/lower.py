@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.errors import InvalidArgumentError
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
@@ -24,6 +25,9 @@ from scopeflow.ops.registry import REGISTRY, lookup
 jax.config.update("jax_enable_x64", True)
 
 _Tracer = jax.core.Tracer
+# a kernel needing a static value got a traced one: a limitation to report as is
+_JAX_LIMITS = tuple(c for c in (getattr(jax.errors, "JAXTypeError", None),
+                                jax.errors.ConcretizationTypeError) if c is not None)
 
 
 # ---- executing ops at trace time ------------------------------------------------------------
@@ -51,9 +55,16 @@ def execute(ctx, order, env):
 
 
 def _call(ctx, rec, op, args):
-    if rec.context:
-        return rec.kernel(ctx, *args, **op._attrs)
-    return rec.kernel(*args, **op._attrs)
+    try:
+        if rec.context:
+            return rec.kernel(ctx, *args, **op._attrs)
+        return rec.kernel(*args, **op._attrs)
+    except (TypeError, ValueError, IndexError) as e:
+        if isinstance(e, _JAX_LIMITS):
+            raise
+        # what XLA finds wrong with the values of a run (shapes that do not fit) is TF's
+        # run-time InvalidArgumentError at this node
+        raise run_error(InvalidArgumentError, op, str(e)) from e
 
 
 _FOLD_LIMIT = 1 << 16  # elements: larger results stay in the compiled program
