@@ -142,6 +142,68 @@ result = [tf.get_default_graph().get_name_scope(), tf.get_variable_scope().name,
 with tf.variable_op_scope([], None, default_name="d") as s2:
     c = tf.constant(1)
 result = [v.name, s.name, s2.name, c.name]""",
+    """with tf.variable_scope("a/") as s:
+    v = tf.get_variable("v", [1]); c = tf.constant(1)
+result = [s.name, s.original_name_scope, v.name, c.name]""",
+    """with tf.variable_scope("x"):
+    with tf.variable_scope("a/") as s:
+        v = tf.get_variable("v", [1]); c = tf.constant(1)
+result = [s.name, s.original_name_scope, v.name, c.name]""",
+    """with tf.variable_scope("/a") as s:
+    pass""",
+    """with tf.variable_scope("a"):
+    with tf.variable_scope("_b") as s:
+        c = tf.constant(1)
+result = [s.name, c.name]""",
+    """with tf.variable_scope("_b") as s:
+    pass""",
+    """v = tf.get_variable("a//b", [1])
+result = v.name""",
+    """with tf.variable_scope(None, default_name="a/b") as s:
+    c = tf.constant(1)
+with tf.variable_scope(None, default_name="a/b") as s2:
+    pass
+result = [s.name, s2.name, c.name, s2.original_name_scope]""",
+    """with tf.variable_scope("a", reuse=True) as s:
+    with tf.variable_scope(None, default_name="x") as d:
+        pass""",
+    """with tf.variable_scope("a", reuse=True) as s:
+    with tf.variable_scope(None, default_name="x") as d:
+        pass
+result = d.reuse""",
+    """c = lambda x: x
+with tf.variable_scope("a", constraint=c) as s:
+    v = tf.get_variable("v", [1])
+    with tf.variable_scope("b") as s2:
+        w = tf.get_variable("w", [1])
+result = [s.constraint is c, s2.constraint is None, v.constraint is c, w.constraint is None]""",
+    """seen = []
+def g(getter, name, *args, **kwargs):
+    seen.append([name, kwargs.get("partitioner") is not None])
+    return getter(name, *args, **kwargs)
+with tf.variable_scope("a", partitioner=tf.fixed_size_partitioner(2), custom_getter=g):
+    v = tf.get_variable("v", [4, 2])
+result = [seen, type(v).__name__, [p.name for p in v]]""",
+    """with tf.variable_scope("a", reuse=tf.AUTO_REUSE, partitioner=tf.fixed_size_partitioner(2)):
+    v = tf.get_variable("v", [4, 2])
+    w = tf.get_variable("v", [4, 2])
+result = [v is w, len(tf.global_variables())]""",
+    """with tf.variable_scope("a") as s:
+    pass
+with tf.variable_scope(s, initializer=tf.ones_initializer(), dtype=tf.float64,
+          regularizer=lambda t: None) as s2:
+    v = tf.get_variable("v", [1])
+result = [s.initializer is None, s2.initializer is not None, v.dtype.name, s.dtype.name,
+          s2 is s]""",
+    """with tf.variable_scope("a", custom_getter=lambda getter, *a, **k: getter(*a, **k)) as s:
+    pass
+calls = []
+def g2(getter, *a, **k):
+    calls.append(1)
+    return getter(*a, **k)
+with tf.variable_scope(s, custom_getter=g2):
+    v = tf.get_variable("v", [1])
+result = [len(calls), v.name]""",
 ]
 
 

@@ -81,6 +81,49 @@ result = seen""",
     return getter(name + "_renamed", shape=shape, **kwargs)
 v = tf.get_variable("v", [1], custom_getter=getter)
 result = [v.name, [x.name for x in tf.global_variables()]]""",
+    """def net(x, reuse):
+    with tf.variable_scope("net", reuse=reuse):
+        w = tf.get_variable("w", [2, 2], initializer=tf.ones_initializer())
+        b = tf.get_variable("b", [2], initializer=tf.zeros_initializer())
+        return tf.matmul(x, w) + b
+x = tf.placeholder(tf.float32, [None, 2])
+y1 = net(x, False); y2 = net(x, True)
+loss = tf.reduce_sum(y1 + y2)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    s.run(train, {x: [[1., 2.]]})
+    vals = s.run(tf.trainable_variables())
+result = [[v.name for v in tf.global_variables()], y1.name, y2.name, train.name,
+          [v.tolist() for v in vals]]""",
+    """def layer(x, n, name):
+    with tf.variable_scope(name, reuse=tf.AUTO_REUSE):
+        w = tf.get_variable("w", [x.shape[-1], n], initializer=tf.constant_initializer(0.5))
+        return tf.matmul(x, w)
+x = tf.ones([1, 3])
+h = x
+for i in range(3):
+    h = layer(h, 3, "shared")
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    out = s.run(h)
+result = [h.name, [v.name for v in tf.global_variables()], out.tolist()]""",
+    """with tf.variable_scope("model"):
+    step = tf.Variable(0, trainable=False, name="step")
+    inc = tf.assign_add(step, 1)
+    acc = tf.get_variable("acc", [], initializer=tf.zeros_initializer(),
+          collections=[tf.GraphKeys.LOCAL_VARIABLES])
+    upd = tf.assign_add(acc, 2.0)
+with tf.Session() as s:
+    s.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+    for _ in range(3): s.run([inc, upd])
+    r = s.run([step, acc])
+result = [inc.name, upd.name, r, [v.name for v in tf.local_variables()]]""",
+    """tf.set_random_seed(1)
+with tf.variable_scope("rnn"):
+    cells = [tf.get_variable("k%d" % i, [4, 4]) for i in range(2)]
+saver = tf.train.Saver()
+result = [v.name for v in tf.global_variables()] + [saver.saver_def.filename_tensor_name]""",
 ]
 
 

@@ -75,6 +75,90 @@ result = [v.count_up_to(3).name, v.count_up_to(3).dtype.name]""",
     """v = tf.Variable([1.0], name="v")
 result = [tf.get_default_graph().get_operation_by_name("v/Assign").get_attr("_class"),
           tf.get_default_graph().get_operation_by_name("v/read").get_attr("_class")]""",
+    """a = tf.Variable(1.0, name="a/b")
+b = tf.Variable(1.0, name="c/")
+with tf.name_scope("x"):
+    c = tf.Variable(1.0, name="y/")
+result = [a.name, b.name, c.name, [o.name for o in tf.get_default_graph().get_operations()]]""",
+    """with tf.variable_scope("a"):
+    with tf.Graph().as_default() as g:
+        v = tf.get_variable("v", [1])
+        s = tf.get_variable_scope().name
+result = [v.name, s]""",
+    """tf.get_variable_scope().reuse_variables()
+with tf.variable_scope("a") as s:
+    r = s.reuse
+result = r""",
+    """with tf.variable_scope("a") as s:
+    v = tf.get_variable("v", [1])
+with tf.variable_scope(s, reuse=tf.AUTO_REUSE):
+    w = tf.get_variable("v", [1])
+    x = tf.get_variable("x", [1])
+result = [v is w, x.name]""",
+    """with tf.variable_scope("a", dtype=tf.float16):
+    v = tf.get_variable("v", [2])
+result = [v.dtype.name, [(o.name, o.type) for o in tf.get_default_graph().get_operations()]]""",
+    """with tf.variable_scope("outer"):
+    t = tf.make_template("t", lambda: tf.get_variable("w", [1]), create_scope_now_=True)
+    a = t()
+b = t()
+with tf.variable_scope("other"):
+    c = t()
+result = [a.name, b is a, c is a, t.variable_scope.name, t.variable_scope.original_name_scope]""",
+    """with tf.variable_scope("a", reuse=tf.AUTO_REUSE):
+    tf.get_variable("v", [1])
+    tf.get_variable("v", [1], dtype=tf.int32)""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+with tf.name_scope("ns"):
+    a = tf.assign(v, [1., 2.])
+    b = v.assign_add([1., 1.])
+    r = v.read_value()
+    i = v.initialized_value()
+result = [a.name, b.name, r.name, i.name]""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+d = v.to_proto()
+result = [d.variable_name, d.initializer_name, d.snapshot_name, d.initial_value_name,
+          d.trainable]""",
+    """v = tf.Variable([1.0, 2.0], name="v")
+w = tf.Variable.from_proto(v.to_proto())
+result = [w.name, w.initializer.name, w.value().name, w.trainable, w is v,
+          len(tf.global_variables())]""",
+    """v = tf.Variable(lambda: [1, 2], dtype=tf.float32, name="v")
+result = [v.dtype.name, v.initial_value.name,
+          [o.name for o in tf.get_default_graph().get_operations()]]""",
+    """v = tf.Variable(tf.placeholder(tf.float32, [None, 2]), validate_shape=False, name="v")
+v.set_shape([3, 2])
+result = [v.shape, v.value().shape, v._ref().shape]""",
+    """with tf.device("/cpu:0"):
+    v = tf.Variable(tf.constant([1.0]), name="v")
+result = [[o.name, o.device] for o in tf.get_default_graph().get_operations()]""",
+    """v = tf.Variable([1.0, 2.0], name="v", expected_shape=[2],
+          synchronization=tf.VariableSynchronization.ON_READ)
+result = [v.trainable, str(v.synchronization), str(v.aggregation)]""",
+    """tf.Variable(1.0, aggregation="x")""",
+    """tf.Variable(1.0, synchronization=9)""",
+    """v = tf.get_variable("v", [2], synchronization=tf.VariableSynchronization.ON_READ,
+          aggregation=tf.VariableAggregation.SUM)
+result = [v.trainable, [x.name for x in tf.trainable_variables()]]""",
+    """v = tf.get_variable("v", [2], initializer=tf.zeros_initializer(dtype=tf.int32))
+result = [v.dtype.name]""",
+    """v = tf.get_variable("v", [2], dtype=tf.int32,
+          initializer=tf.random_uniform_initializer(0, 10))
+result = [v.dtype.name, [(o.name, o.type) for o in tf.get_default_graph().get_operations()]]""",
+    """with tf.variable_scope("a"):
+    with tf.variable_scope("b", reuse=True):
+        with tf.variable_scope(tf.get_variable_scope(), reuse=False) as s:
+            r = s.reuse
+result = r""",
+    """with tf.variable_scope("a"):
+    with tf.name_scope(None):
+        v = tf.get_variable("v", [1])
+        c = tf.constant(1)
+result = [v.name, c.name]""",
+    """s = tf.VariableScope(False, name="zz", name_scope="qq/")
+with tf.variable_scope(s):
+    v = tf.get_variable("v", [1]); c = tf.constant(1)
+result = [v.name, c.name]""",
 ]
 
 
