@@ -78,6 +78,29 @@ def _fold(root):
 _CONTEXT_FREE = frozenset({"StridedSlice"})  # context kernels that need no context on constants
 
 
+def _slice_of_shape(op):
+    """TF folds `tf.shape(x)[i]` when the dims it selects are known, even if others are not."""
+    from scopeflow.ops.slicing import _index_tuple
+    shape_op = op._inputs[0]._op
+    dims = shape_op._inputs[0].shape._dims
+    bounds = [_folded.get(t._op) or _fold(t._op) for t in op._inputs[1:]]
+    if dims is None or any(b is None for b in bounds):
+        return None
+    b, e, st = (np.asarray(v[t._value_index]) for v, t in zip(bounds, op._inputs[1:]))
+    a = op._attrs
+    masks = (a["begin_mask"], a["end_mask"], a["ellipsis_mask"], a["new_axis_mask"],
+             a["shrink_axis_mask"])
+    try:
+        picked = np.asarray(dims, dtype=object)[_index_tuple(as_int_list(b), as_int_list(e),
+                                                              as_int_list(st), masks)]
+    except (IndexError, ValueError):
+        return None
+    if any(d is None for d in np.asarray(picked).reshape(-1)):
+        return None
+    return (np.asarray(picked.tolist() if hasattr(picked, "tolist") else picked,
+                       dtype=op._outputs[0].dtype.as_numpy_dtype),)
+
+
 def _foldable(op):
     if op._type in _NOT_FOLDED:
         return False
@@ -92,6 +115,10 @@ def _fold_one(op):
         return (op._attrs["value"],)
     if op._type in _FROM_SHAPES:
         return _FROM_SHAPES[op._type](op)
+    if op._type == "StridedSlice" and op._inputs[0]._op._type == "Shape":
+        got = _slice_of_shape(op)
+        if got is not None:
+            return got
     if not _foldable(op) or any(t._dtype._is_ref_dtype for t in op._inputs):
         return None
     args = [_folded[t._op] for t in op._inputs]
