@@ -74,7 +74,22 @@ def _sequence_builder(typ, subs):
     return lambda v: typ(*[s(v) for s in subs])  # namedtuple
 
 
+class InaccessibleTensorError(ValueError):
+    """A fetch of an op the graph marks as not fetchable (inside a loop body, ...)."""
+
+
 def _element(graph, fetch):
+    el = _as_element(graph, fetch)
+    op = el if isinstance(el, Operation) else el.op
+    if not graph.is_fetchable(op):
+        raise InaccessibleTensorError(
+            "Operation %s has been marked as not fetchable. Typically this happens when it is "
+            "defined in another function or code block. Use return values, explicit Python "
+            "locals or TensorFlow collections to access it." % op.name)
+    return el
+
+
+def _as_element(graph, fetch):
     try:
         return graph.as_graph_element(fetch, allow_tensor=True, allow_operation=True)
     except TypeError as e:

@@ -233,7 +233,8 @@ def test_operation_and_variable_fetches(tf):
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.floats(-1e6, 1e6, width=32), min_size=1, max_size=6))
+# subnormals flush to zero on CPU, in TF as in XLA
+@given(st.lists(st.floats(-1e6, 1e6, width=32, allow_subnormal=False), min_size=1, max_size=6))
 def test_fed_values_round_trip(values):
     import scopeflow.compat.v1 as tf
     g = tf.Graph()
