@@ -18,4 +18,6 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
                                    strided_slice)
 from scopeflow.ops.strings import as_string, string_join
 
+import scopeflow.ops.getitem as _getitem  # installs Tensor.__getitem__
+
 __all__ = [n for n in dir() if not n.startswith("_")]
