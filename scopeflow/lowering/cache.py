@@ -19,7 +19,7 @@ class _GraphCache:
 
     def __init__(self):
         self.programs = {}  # (fetched tensors, target ops, fed tensors) -> (version, Program)
-        self.entries = {}  # (program key, feed avals, state signature) -> Entry
+        self.entries = {}  # (Program, feed avals, state signature) -> Entry
         self.lock = threading.RLock()
 
 
@@ -53,7 +53,8 @@ def entry(prog, state, feeds, state_sig):
     """The compiled Entry of `prog` for these feed arrays and variable state."""
     from scopeflow.lowering.lower import build
     gc = _of(prog.graph)
-    key = (prog.key, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig)
+    # the Program itself stands for its slice: `program` hands out one object per slice
+    key = (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig)
     e = gc.entries.get(key)
     if e is None:
         with gc.lock:
