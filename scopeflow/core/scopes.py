@@ -5,9 +5,9 @@ entering one by string also opens a (uniquified) name scope for ops. The current
 `default_name` counters live in the thread's Frame of the graph (core/frame.py).
 """
 
-import dataclasses
 import enum
 import functools
+from typing import NamedTuple
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
@@ -116,30 +116,34 @@ class VariableScope:
 
     def _get(self, store, req, custom_getter):
         """Fills `req` from this scope's defaults and asks the store (at the root name scope)."""
-        from scopeflow.ops.constant import convert_to_tensor
         pick = _first_set
         if not isinstance(req.name, str):  # TF fails in its name regex
             raise TypeError("expected string or bytes-like object, got '%s'"
                             % type(req.name).__name__)
         full_name = self._name + "/" + req.name if self._name else req.name
-        g = default_graph()
-        with g.name_scope(None):
+        frame = default_graph()._frame()
+        outer = frame.name_scope
+        frame.name_scope = ""  # variables are named from the root, whatever the name scope
+        try:
             if req.dtype is not None and req.initializer is not None and \
                     not callable(req.initializer):
+                from scopeflow.ops.constant import convert_to_tensor
                 init_dtype = convert_to_tensor(req.initializer).dtype.base_dtype
                 if init_dtype != req.dtype:
                     raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
                                      % (init_dtype, req.dtype))
-            req = dataclasses.replace(
-                req, name=full_name, regularizer=pick(req.regularizer, self._regularizer),
-                caching_device=pick(req.caching_device, self._caching_device),
-                partitioner=pick(req.partitioner, self._partitioner),
-                reuse=pick(req.reuse, self._reuse),
-                use_resource=pick(req.use_resource, self._use_resource),
-                initializer=pick(req.initializer, self._initializer),
-                constraint=pick(req.constraint, self._constraint),
-                dtype=pick(req.dtype, self._dtype))
+            req = VarRequest(full_name, req.shape, pick(req.dtype, self._dtype),
+                             pick(req.initializer, self._initializer),
+                             pick(req.regularizer, self._regularizer), pick(req.reuse, self._reuse),
+                             req.trainable, req.collections,
+                             pick(req.caching_device, self._caching_device),
+                             pick(req.partitioner, self._partitioner), req.validate_shape,
+                             pick(req.use_resource, self._use_resource),
+                             pick(req.constraint, self._constraint), req.synchronization,
+                             req.aggregation)
             return store.get_variable(req, pick(custom_getter, self._custom_getter))
+        finally:
+            frame.name_scope = outer
 
 
 def _first_set(value, default):
@@ -189,8 +193,7 @@ def _unique_scope_name(frame, prefix):
     return "%s_%d" % (prefix, idx)
 
 
-@dataclasses.dataclass(frozen=True)
-class ScopeOptions:
+class ScopeOptions(NamedTuple):
     """The defaults a `variable_scope` call sets (None: inherit)."""
 
     initializer: object = None
@@ -347,7 +350,7 @@ class variable_scope:  # noqa: N801 - TF's name
             ns = ns or g.name_scope(self._default_name)
             pure = lambda entered: _PureScope(  # noqa: E731
                 _unique_scope_name(g._frame(), self._default_name),
-                dataclasses.replace(self._opts, reuse=None), entered)
+                self._opts._replace(reuse=None), entered)
         else:
             if not isinstance(target, (VariableScope, str)):
                 raise TypeError("VariableScope: name_or_scope must be a string or "

@@ -3,9 +3,9 @@
 A request travels as one frozen `VarRequest`; custom getters see TF's keyword arguments.
 """
 
-import dataclasses
 import functools
 import inspect
+from typing import NamedTuple
 
 from scopeflow import dtypes as _dt
 from scopeflow.core import partitioners as _parts
@@ -21,8 +21,7 @@ from scopeflow.core.variables import (
 )
 
 
-@dataclasses.dataclass(frozen=True)
-class VarRequest:
+class VarRequest(NamedTuple):
     """One `get_variable` call: the full name and every option (None = inherit / default)."""
 
     name: str
@@ -43,7 +42,7 @@ class VarRequest:
 
     def getter_kwargs(self):
         """The keyword arguments TF passes to a custom getter (less `constraint`)."""
-        kw = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        kw = self._asdict()
         del kw["constraint"]
         return kw
 
@@ -71,8 +70,8 @@ class VariableStore:
         dtype = getattr(req.dtype, "base_dtype", req.dtype)
         sync, agg, trainable = validate_synchronization_aggregation_trainable(
             req.synchronization, req.aggregation, req.trainable, req.name)
-        req = dataclasses.replace(req, dtype=dtype, synchronization=sync, aggregation=agg,
-                                  trainable=trainable)
+        req = req._replace(dtype=dtype, synchronization=sync, aggregation=agg,
+                           trainable=trainable)
         if custom_getter is None:
             return self._route(req)
         kwargs = req.getter_kwargs()
@@ -206,8 +205,8 @@ class VariableStore:
         with g.name_scope(shard_name + "/PartitionedInitializer"):
             init, init_shape, dtype = _shard_initializer(req, shape, dtype, offset, var_shape)
         with g.name_scope(None):
-            v = self.get_single(dataclasses.replace(
-                req, name=shard_name, shape=init_shape, dtype=dtype, initializer=init),
+            v = self.get_single(req._replace(
+                name=shard_name, shape=init_shape, dtype=dtype, initializer=init),
                 partition_info=info)
         v._set_save_slice_info(_parts.SaveSliceInfo(req.name, shape.as_list(), offset, var_shape))
         return v
