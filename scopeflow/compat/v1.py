@@ -17,3 +17,4 @@ from scopeflow.api._train import *  # noqa: F401,F403
 from scopeflow.api import debugging  # noqa: F401
 from scopeflow.api._checks import *  # noqa: F401,F403
 from scopeflow.api import losses  # noqa: F401
+from scopeflow.api import layers  # noqa: F401

@@ -1,0 +1,179 @@
+"""`tf.layers` convolutions: Conv1D/2D/3D and Conv2DTranspose, classes and functions."""
+
+from scopeflow.layers.base import Layer
+from scopeflow.layers.core import tf_api
+
+_FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
+
+
+def normalize_tuple(value, n, name):
+    """`3` → `(3, 3)`; a sequence must have length n (Keras' rule and wording)."""
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(int(v) for v in value)
+    if len(value) != n:
+        raise ValueError("The `%s` argument must be a tuple of %d integers. Received: %s"
+                         % (name, n, value))
+    return value
+
+
+def conv_output_length(length, size, padding, stride, dilation=1):
+    """One spatial output size of a convolution (None stays None)."""
+    if length is None:
+        return None
+    size = size + (size - 1) * (dilation - 1)
+    out = length if padding == "same" else length - size + 1
+    return (out + stride - 1) // stride
+
+
+class Conv(Layer):
+    """N-d convolution layer: `activation(conv(inputs, kernel) + bias)`."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        n = self.rank
+        self.filters = int(filters)
+        self.kernel_size = normalize_tuple(kernel_size, n, "kernel_size")
+        self.strides = normalize_tuple(strides, n, "strides")
+        self.padding = padding.lower()
+        self.data_format = data_format or "channels_last"
+        self.dilation_rate = normalize_tuple(dilation_rate, n, "dilation_rate")
+        self.activation, self.use_bias = activation, use_bias
+        self.kernel_initializer = kernel_initializer
+        self.bias_initializer = bias_initializer or tf_api().zeros_initializer()
+        self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+
+    def _channel_axis(self):
+        return 1 if self.data_format == "channels_first" else -1
+
+    def _kernel_shape(self, in_channels):
+        return self.kernel_size + (in_channels, self.filters)
+
+    def build(self, input_shape):
+        channels = input_shape.as_list()[self._channel_axis()]
+        if channels is None:
+            raise ValueError("The channel dimension of the inputs should be defined. "
+                             "Found `None`.")
+        self.kernel = self.add_weight("kernel", shape=self._kernel_shape(channels),
+                                      initializer=self.kernel_initializer,
+                                      regularizer=self.kernel_regularizer,
+                                      constraint=self.kernel_constraint, dtype=self._dtype)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", shape=(self.filters,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, dtype=self._dtype)
+        self.built = True
+
+    def _fmt(self):
+        return _FORMATS[self.rank][self.data_format == "channels_first"]
+
+    def _convolve(self, inputs):
+        tf = tf_api()
+        return tf.nn.convolution(inputs, self.kernel, padding=self.padding.upper(),
+                                 strides=list(self.strides),
+                                 dilation_rate=list(self.dilation_rate),
+                                 data_format=self._fmt(), name=type(self).__name__)
+
+    def call(self, inputs):
+        tf = tf_api()
+        outputs = self._convolve(inputs)
+        if self.use_bias:
+            fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
+            outputs = tf.nn.bias_add(outputs, self.bias, data_format=fmt)
+        if self.activation is not None:
+            return self.activation(outputs)
+        return outputs
+
+
+class Conv1D(Conv):
+    """`tf.layers.Conv1D`."""
+
+    rank = 1
+
+
+class Conv2D(Conv):
+    """`tf.layers.Conv2D`.
+
+    >>> import scopeflow as tf
+    >>> tf.layers.Conv2D(4, 3)(tf.zeros([1, 5, 5, 2])).shape.as_list()
+    [1, 3, 3, 4]
+    """
+
+    rank = 2
+
+
+class Conv3D(Conv):
+    """`tf.layers.Conv3D`."""
+
+    rank = 3
+
+
+class Conv2DTranspose(Conv):
+    """`tf.layers.Conv2DTranspose`: the gradient of a convolution, as a layer."""
+
+    rank = 2
+
+    def _kernel_shape(self, in_channels):
+        return self.kernel_size + (self.filters, in_channels)
+
+    def _convolve(self, inputs):
+        tf = tf_api()
+        h_axis, w_axis = (2, 3) if self.data_format == "channels_first" else (1, 2)
+        dims = inputs.shape.as_list()
+        dyn = tf.shape(inputs)
+        sizes = []
+        for axis, k, s in zip((h_axis, w_axis), self.kernel_size, self.strides):
+            length = dims[axis] if dims[axis] is not None else dyn[axis]
+            sizes.append(length * s if self.padding == "same"
+                         else length * s + max(k - s, 0))
+        batch = dyn[0]
+        shape = ([batch, self.filters] + sizes if self.data_format == "channels_first"
+                 else [batch] + sizes + [self.filters])
+        out = tf.nn.conv2d_transpose(inputs, self.kernel, tf.stack(shape),
+                                     strides=(1,) + self.strides + (1,)
+                                     if self.data_format != "channels_first"
+                                     else (1, 1) + self.strides,
+                                     padding=self.padding.upper(), data_format=self._fmt())
+        static = [dims[0]] + [d if isinstance(d, int) else None for d in sizes]
+        if self.data_format == "channels_first":
+            out.set_shape([static[0], self.filters] + static[1:])
+        else:
+            out.set_shape(static + [self.filters])
+        return out
+
+
+def _functional(cls):
+    def layer_fn(inputs, filters, kernel_size, strides=1, padding="valid",
+                 data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer=None, bias_initializer=None, kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None,
+                 bias_constraint=None, trainable=True, name=None, reuse=None):
+        layer = cls(filters, kernel_size, strides=strides, padding=padding,
+                    data_format=data_format, dilation_rate=dilation_rate, activation=activation,
+                    use_bias=use_bias, kernel_initializer=kernel_initializer,
+                    bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                    bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                    bias_constraint=bias_constraint, trainable=trainable, name=name,
+                    _scope=name, _reuse=reuse)
+        return layer(inputs)
+
+    layer_fn.__doc__ = "`tf.layers.%s` applied once." % cls.__name__
+    return layer_fn
+
+
+conv1d = _functional(Conv1D)
+conv2d = _functional(Conv2D)
+conv3d = _functional(Conv3D)
+conv2d_transpose = _functional(Conv2DTranspose)
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution2DTranspose = Conv2DTranspose
+convolution2d_transpose = conv2d_transpose

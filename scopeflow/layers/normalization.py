@@ -1,0 +1,165 @@
+"""`tf.layers.BatchNormalization`: batch statistics when training, moving ones otherwise.
+
+Moving-average updates go to `layer.updates` and the UPDATE_OPS collection, as in TF1; 4-D
+inputs normalized over their channel axis use the fused kernel (FusedBatchNormV3), as TF.
+"""
+
+from scopeflow.layers.base import Layer
+from scopeflow.layers.core import smart_cond, tf_api
+
+
+class BatchNormalization(Layer):
+    """`tf.layers.BatchNormalization`.
+
+    >>> import scopeflow as tf
+    >>> y = tf.layers.BatchNormalization()(tf.zeros([2, 3]))
+    >>> [v.name for v in tf.global_variables()][:2]
+    ['batch_normalization/gamma:0', 'batch_normalization/beta:0']
+    """
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer=None, gamma_initializer=None,
+                 moving_mean_initializer=None, moving_variance_initializer=None,
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
+                 fused=None, trainable=True, virtual_batch_size=None, adjustment=None,
+                 name=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, **kwargs)
+        tf = tf_api()
+        self.axis = axis if isinstance(axis, int) else list(axis)
+        self.momentum, self.epsilon = momentum, epsilon
+        self.center, self.scale = center, scale
+        self.beta_initializer = beta_initializer or tf.zeros_initializer()
+        self.gamma_initializer = gamma_initializer or tf.ones_initializer()
+        self.moving_mean_initializer = moving_mean_initializer or tf.zeros_initializer()
+        self.moving_variance_initializer = moving_variance_initializer or tf.ones_initializer()
+        self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
+        self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
+        self.fused = fused
+
+    def build(self, input_shape):
+        ndims = input_shape.ndims
+        if ndims is None:
+            raise ValueError("Input has undefined rank.")
+        axes = [self.axis] if isinstance(self.axis, int) else self.axis
+        self._axes = sorted(a % ndims for a in axes)
+        if self.fused is None:
+            self.fused = ndims == 4 and self._axes in ([1], [3])
+        if self.fused:
+            self._data_format = "NCHW" if self._axes == [1] else "NHWC"
+        dims = input_shape.as_list()
+        shape = [dims[a] for a in self._axes]
+        if None in shape:
+            raise ValueError("Input has undefined `axis` dimension. Received input with "
+                             "shape %s. Axis value: %s" % (tuple(dims), self.axis))
+        shape = shape[0] if len(shape) == 1 else shape
+        dtype = "float32" if self._dtype is None or self._dtype.name == "float16" else self._dtype
+        self.gamma = self._param("gamma", shape, dtype, self.scale, self.gamma_initializer,
+                                 self.gamma_regularizer, self.gamma_constraint)
+        self.beta = self._param("beta", shape, dtype, self.center, self.beta_initializer,
+                                self.beta_regularizer, self.beta_constraint)
+        from scopeflow.core.variables import VariableAggregation
+        self.moving_mean = self.add_weight(
+            "moving_mean", shape=[shape] if isinstance(shape, int) else shape, dtype=dtype,
+            initializer=self.moving_mean_initializer, trainable=False,
+            aggregation=VariableAggregation.MEAN)
+        self.moving_variance = self.add_weight(
+            "moving_variance", shape=[shape] if isinstance(shape, int) else shape, dtype=dtype,
+            initializer=self.moving_variance_initializer, trainable=False,
+            aggregation=VariableAggregation.MEAN)
+        self.built = True
+
+    def _param(self, name, shape, dtype, wanted, init, reg, constraint):
+        if not wanted:
+            return None
+        return self.add_weight(name, shape=[shape] if isinstance(shape, int) else shape,
+                               dtype=dtype, initializer=init, regularizer=reg,
+                               constraint=constraint, trainable=True)
+
+    def call(self, inputs, training=False):
+        if self.fused:
+            return self._fused(inputs, training)
+        return self._plain(inputs, training)
+
+    def _fused(self, inputs, training):
+        tf = tf_api()
+        n = self.moving_mean.shape.as_list()[0]
+        gamma = self.gamma if self.gamma is not None else tf.constant(1.0, shape=[n])
+        beta = self.beta if self.beta is not None else tf.constant(0.0, shape=[n])
+
+        def run(is_training):
+            return lambda: tf.nn.fused_batch_norm(
+                inputs, gamma, beta, mean=self.moving_mean, variance=self.moving_variance,
+                epsilon=self.epsilon, is_training=is_training, data_format=self._data_format)
+
+        out, mean, variance = smart_cond(training, run(True), run(False))
+        self._moving_updates(training, mean, variance)
+        return out
+
+    def _plain(self, inputs, training):
+        tf = tf_api()
+        ndims = inputs.shape.ndims
+        reduce_axes = [i for i in range(ndims) if i not in self._axes]
+        shape = [1] * ndims
+        for a in self._axes:
+            shape[a] = inputs.shape.as_list()[a]
+        need = self._axes != [ndims - 1]
+
+        def bcast(v):
+            return tf.reshape(v, shape) if need and v is not None else v
+
+        def stats():
+            return tf.nn.moments(inputs, reduce_axes, keep_dims=need)
+
+        mean, variance = smart_cond(
+            training, stats, lambda: (bcast(self.moving_mean), bcast(self.moving_variance)))
+        out = tf.nn.batch_normalization(inputs, mean, variance, bcast(self.beta),
+                                        bcast(self.gamma), self.epsilon)
+        if need:
+            mean, variance = tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
+        self._moving_updates(training, mean, variance)
+        return out
+
+    def _moving_updates(self, training, mean, variance):
+        if training is False:
+            return
+        tf = tf_api()
+        momentum = tf.convert_to_tensor(self.momentum) if isinstance(training, bool) else \
+            smart_cond(training, lambda: tf.constant(self.momentum), lambda: tf.constant(1.0))
+        self.add_update(self._assign_moving_average(self.moving_mean, mean, momentum))
+        self.add_update(self._assign_moving_average(self.moving_variance, variance, momentum))
+
+    def _assign_moving_average(self, variable, value, momentum):
+        tf = tf_api()
+        g = tf.get_default_graph()
+        with g.name_scope("AssignMovingAvg") as scope:
+            decay = tf.convert_to_tensor(1.0 - momentum, name="decay")
+            delta = (variable - tf.cast(value, variable.dtype.base_dtype)) * decay
+            return tf.assign_sub(variable, delta, name=scope)
+
+
+def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                        beta_initializer=None, gamma_initializer=None,
+                        moving_mean_initializer=None, moving_variance_initializer=None,
+                        beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                        gamma_constraint=None, training=False, trainable=True, name=None,
+                        reuse=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
+                        fused=None, virtual_batch_size=None, adjustment=None):
+    """`tf.layers.batch_normalization`: a BatchNormalization layer applied once.
+
+    >>> import scopeflow as tf
+    >>> tf.layers.batch_normalization(tf.zeros([2, 3])).shape.as_list()
+    [2, 3]
+    """
+    layer = BatchNormalization(
+        axis=axis, momentum=momentum, epsilon=epsilon, center=center, scale=scale,
+        beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+        moving_mean_initializer=moving_mean_initializer,
+        moving_variance_initializer=moving_variance_initializer,
+        beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
+        beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, fused=fused,
+        trainable=trainable, name=name, _scope=name, _reuse=reuse)
+    return layer(inputs, training=training)
+
+
+BatchNorm = BatchNormalization
