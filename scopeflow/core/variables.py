@@ -4,10 +4,10 @@ A Variable converts to its snapshot `v/read:0` (or to the ref `v:0` where an op 
 reference) and forwards every Tensor operator to that snapshot.
 """
 
-import dataclasses
 import enum
 import os
 import sys
+from typing import NamedTuple
 
 from scopeflow.core.frame import default_graph
 from scopeflow.core.partitioners import SaveSliceInfo
@@ -108,8 +108,7 @@ def init_scope():
     return InitScope(default_graph())
 
 
-@dataclasses.dataclass(frozen=True)
-class VariableArgs:
+class VariableArgs(NamedTuple):
     """What a new variable is made from (the arguments of `tf.Variable`)."""
 
     initial_value: object = None
