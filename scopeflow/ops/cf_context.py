@@ -216,23 +216,40 @@ def _variable_output(t):
 
 
 class Region:
-    """Everything one cond / while_loop built: its ops, outside inputs and control inputs."""
+    """Everything one cond / while_loop built: its ops, outside inputs and control inputs.
 
-    def __init__(self, ops):
+    Outside control inputs move to the construct's op (they must run first, and only once).
+    A loop drops them from its ops (TF moves them too); a cond keeps them in the graph, as
+    TF does, and its sub-functions are sliced without them (`edges`)."""
+
+    def __init__(self, ops, keep_controls=False):
         self.ops = list(dict.fromkeys(ops))
         members = set(self.ops)
         self.inputs = []
         self.controls = []
+        self.edges = []  # (op, outside control input) kept in the graph
         seen = set()
         for op in self.ops:
             for t in op._inputs:
                 if t._op not in members and t not in seen and not _variable_output(t):
                     seen.add(t)
                     self.inputs.append(t)
-            for c in list(op._control_inputs):
-                if c not in members:
-                    op._control_inputs.remove(c)
-                    if op in c._control_outputs:
-                        c._control_outputs.remove(op)
-                    if c not in self.controls:
-                        self.controls.append(c)
+            for c in [c for c in op._control_inputs if c not in members]:
+                self.edges.append((op, c))
+                if c not in self.controls:
+                    self.controls.append(c)
+        if not keep_controls:
+            detach(self.edges)
+            self.edges = []
+
+
+def detach(edges):
+    for op, c in edges:
+        op._control_inputs.remove(c)
+        if op in c._control_outputs:
+            c._control_outputs.remove(op)
+
+
+def attach(edges):
+    for op, c in edges:
+        add_control(op, c)

@@ -21,10 +21,17 @@ _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
 
 
 def _sub(owner, key, outputs, inputs):
+    """The sub-function (sliced without the construct's outside control edges)."""
     from scopeflow.lowering.lower import subgraph_function
+    from scopeflow.ops.cf_context import attach, detach
     fns = _subs.setdefault(owner, {})
     if key not in fns:
-        fns[key] = subgraph_function(list(outputs), list(inputs))
+        edges = getattr(owner, "edges", ())
+        detach(edges)
+        try:
+            fns[key] = subgraph_function(list(outputs), list(inputs))
+        finally:
+            attach(edges)
     return fns[key]
 
 

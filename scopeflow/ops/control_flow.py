@@ -28,7 +28,7 @@ class Branch:
 
     outputs: tuple
     inputs: tuple
-
+    edges: tuple = ()  # outside control edges the sub-function leaves out
 
 def _branch_fns(true_fn, false_fn, fn1, fn2):
     if fn1 is not None:
@@ -131,10 +131,11 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict):
                              "Received %s from 'true_fn' and %s from 'false_fn'."
                              % (x.dtype.name, y.dtype.name))
     flush_all(default_graph()._frame().in_cf)
-    region = Region(region_ops)
+    region = Region(region_ops, keep_controls=True)
+    edges = tuple(region.edges)
     outs = _cf._if(pred_id.op._inputs[0], list(region.inputs), name="If",
-                   then_branch=Branch(tuple(flat_t), tuple(region.inputs)),
-                   else_branch=Branch(tuple(flat_f), tuple(region.inputs)))
+                   then_branch=Branch(tuple(flat_t), tuple(region.inputs), edges),
+                   else_branch=Branch(tuple(flat_f), tuple(region.inputs), edges))
     for c in region.controls:
         add_control(outs[0].op, c)
     merges = [_cf._merge([o, outs[-1]], name="Merge")[0] for o in outs[:-1]]
