@@ -50,6 +50,15 @@ GRAPHS = [
     "r = tf.cond(tf.constant(True), lambda: tf.no_op(), lambda: tf.no_op()); result = r",
     "with tf.name_scope('s'):\n    r = tf.cond(tf.constant(True), lambda: 1, lambda: 2, "
     "name='c')\nresult = r",
+    "x = tf.placeholder(tf.float32, [None, 3])\nwith tf.control_dependencies([tf.no_op()]):\n"
+    "    r = tf.cond(tf.reduce_sum(x) > 0, lambda: x, lambda: -x)\nresult = r.name",
+    "with tf.variable_scope('vs'):\n    i = tf.constant(0)\n"
+    "    r = tf.while_loop(lambda i: i < 10, lambda i: i + 1, [i], name='loop')\n"
+    "    c = tf.cond(r > 3, lambda: r, lambda: r * 2, name='pick')\n"
+    "    c2 = tf.cond(r > 3, lambda: r, lambda: r * 2)\nresult = [r.name, c.name, c2.name]",
+    "x = tf.placeholder(tf.float32, [None, 3])\nr = tf.while_loop(lambda i, acc: i < "
+    "tf.shape(x)[1], lambda i, acc: (i + 1, acc + tf.reduce_sum(x[:, i])), "
+    "[tf.constant(0), tf.constant(0.)])\nresult = [t.name for t in r]",
     # cond errors
     "r = tf.cond(True, lambda: 1, lambda: 2)",
     "r = tf.cond(tf.constant(True), lambda: (1, 2), lambda: 2)",
