@@ -42,12 +42,9 @@ class _Plan:
         "fetches",
         "ops",
         "prog",
-        "shapes",
         "single",
         "sources",
-        "state_version",
         "tensors",
-        "version",
     )
 
     def __init__(self, graph, fetches, feed_keys):
@@ -69,11 +66,9 @@ class _Plan:
         # the fetched tensors' values are the unique elements' values, in order
         self.direct = all(src is not None and src[0] == "t" and src[1] == i
                           for i, src in enumerate(self.sources))
-        self.prog = None
-        self.version = -1
-        self.state_version = -1
-        self.shapes = None
-        self.entry = None
+        # read and replaced whole, so threads sharing the plan never mix two signatures
+        self.prog = (-1, None)  # (graph version, Program)
+        self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
 
 
 class BaseSession:
@@ -167,17 +162,17 @@ class BaseSession:
 
     def _execute(self, plan, feeds):
         graph = self._graph
-        if plan.version != graph._version:
-            plan.prog = cache.program(graph, plan.tensors, plan.ops,
-                                      [s.tensor for s in plan.feeds])
-            plan.version = graph._version
-            plan.state_version = -1
+        version, prog = plan.prog
+        if version != graph._version:
+            prog = cache.program(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds])
+            plan.prog = (graph._version, prog)
+            plan.entry = (None, -1, None)
         shapes = tuple([a.shape for a in feeds]) if feeds else ()
-        entry = plan.entry
-        if plan.state_version != self._state_version or plan.shapes != shapes:
-            prog = plan.prog
+        last_shapes, state_version, entry = plan.entry
+        if state_version != self._state_version or last_shapes != shapes or entry is None:
+            state_version = self._state_version
             entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
-            plan.entry, plan.shapes, plan.state_version = entry, shapes, self._state_version
+            plan.entry = (shapes, state_version, entry)
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)

@@ -404,3 +404,24 @@ def test_string_values_stay_out_of_xla(tf):
         assert s.run(tf.constant("hi")) == b"hi"
         assert s.run(tf.identity(tf.constant(["a", "b"]))).tolist() == [b"a", b"b"]
         assert s.run(p, {p: "x"}).tolist() == "x"
+
+
+def test_threads_feeding_different_shapes_to_one_fetch(tf):
+    p = tf.placeholder(tf.float32, [None])
+    total = tf.reduce_sum(p) * 2.0
+    errors = []
+
+    def work(n):
+        try:
+            for _ in range(150):
+                assert s.run(total, {p: np.ones(n, np.float32)}) == 2.0 * n
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    with tf.Session() as s:
+        threads = [threading.Thread(target=work, args=(n,)) for n in (1, 2, 3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert not errors
