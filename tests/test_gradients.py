@@ -118,6 +118,14 @@ y = tf.reduce_mean(tf.sigmoid(tf.matmul(x, w)) ** 2) + tf.reduce_max(x)
 g = tf.gradients(y, [x, w])
 with tf.Session() as s:
     result = s.run(g, {x: [[1.0, 2.0, 3.0], [0.1, -0.2, 0.3]]})""",
+    # convolution and pooling (the tap-wise filter gradient; the tiled max-pool)
+    """x = tf.constant(np.random.RandomState(0).randn(2, 6, 6, 8).astype(np.float32))
+w = tf.constant(np.random.RandomState(1).randn(3, 3, 8, 4).astype(np.float32))
+y = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")), [1, 2, 2, 1],
+                   [1, 2, 2, 1], "SAME")
+g = tf.gradients(tf.reduce_sum(tf.sin(y)), [x, w])
+with tf.Session() as s:
+    result = [[t.name for t in g], s.run(g)]""",
     # an op upstream of another x, and x used twice
     """a = tf.placeholder(tf.float32, [2])
 h = a * a

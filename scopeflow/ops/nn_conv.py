@@ -5,6 +5,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops import conv_fast
 from scopeflow.ops.op_util import static_value, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 
@@ -170,6 +171,9 @@ def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
     lhs = data_format
     rhs = spatial_fmt + "IO"
     pads = lax_padding(padding, explicit, x.shape, w.shape[:-2], strides, dilations, sp)
+    if conv_fast.eligible(x, w, [strides[a] for a in sp], [dilations[a] for a in sp],
+                          data_format, groups):
+        return conv_fast.conv2d_taps(x, w, tuple(tuple(p) for p in pads))
     return jax.lax.conv_general_dilated(
         x, w, window_strides=[strides[a] for a in sp], padding=pads,
         rhs_dilation=[dilations[a] for a in sp], dimension_numbers=(lhs, rhs, lhs),

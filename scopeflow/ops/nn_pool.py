@@ -44,8 +44,9 @@ def _pool_infer(op_type):
 
 
 def _tiles(x, ksize, strides, padding):
-    """True when the windows exactly tile `x` (no overlap, no padding, no remainder)."""
-    return padding == "VALID" and list(ksize) == list(strides) and all(
+    """True when the windows exactly tile `x` (no overlap, no padding, no remainder; SAME pads
+    nothing then either)."""
+    return padding in ("VALID", "SAME") and list(ksize) == list(strides) and all(
         s % k == 0 for s, k in zip(x.shape, ksize))
 
 

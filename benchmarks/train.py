@@ -1,0 +1,294 @@
+"""Training throughput: one TF1 script through scopeflow and TensorFlow, and a hand-written JAX
+step, from the same initial weights and data.
+
+    python benchmarks/train.py                          # both models; markdown table for README
+    python benchmarks/train.py --models mlp --steps 20 --repeats 5 --rounds 2
+
+Models: `mlp` (784-1024-1024-10, ReLU, Adam, batch 256) and `cnn` (two 5x5 SAME convolutions
+with ReLU and 2x2 max-pooling, 32 and 64 channels, fc 1024, Momentum 0.9, batch 128), both with
+sparse softmax cross-entropy. Weights and data are drawn with NumPy and handed to every worker in
+one .npz file; each framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON,
+.venv-tf/bin/python or /tmp/tf/bin/python). A training step is `sess.run([train, loss], feed)`
+with the batch fed from NumPy (the JAX step gets the same arrays). The first step is timed
+apart as compile time; then `repeats` timings of `steps` steps each, in `rounds` passes over
+the workers (interleaved, so load on the machine hits every framework alike); the table gives
+the median. The loss of step 10 must agree with TensorFlow's to 1e-4.
+
+`--pin` runs every worker on one core (`taskset -c 0`, one intra-op thread in TF, single-threaded
+Eigen in XLA) and times steps by process CPU time: the work per step, robust to other load on a
+shared machine (wall-clock timings there swing by 2x between runs).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+LOSS_STEPS = 10
+
+
+# ---- the models: data and initial weights ----------------------------------------------------
+def _glorot(rng, shape, fan_in, fan_out):
+    lim = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-lim, lim, shape).astype(np.float32)
+
+
+def make_arrays(model, seed=0):
+    """{name: array}: the batch (`x`, `y`) and every initial weight of `model`."""
+    rng = np.random.RandomState(seed)
+    if model == "mlp":
+        sizes = [784, 1024, 1024, 10]
+        out = {"x": (rng.rand(256, 784) - 0.5).astype(np.float32)}
+        for i, (a, b) in enumerate(zip(sizes, sizes[1:]), 1):
+            out["w%d" % i] = _glorot(rng, (a, b), a, b)
+            out["b%d" % i] = np.zeros(b, np.float32)
+    else:
+        out = {"x": (rng.rand(128, 784) - 0.5).astype(np.float32),
+               "w1": _glorot(rng, (5, 5, 1, 32), 25, 25 * 32), "b1": np.full(32, 0.1, np.float32),
+               "w2": _glorot(rng, (5, 5, 32, 64), 800, 1600), "b2": np.full(64, 0.1, np.float32),
+               "w3": _glorot(rng, (3136, 1024), 3136, 1024), "b3": np.full(1024, 0.1, np.float32),
+               "w4": _glorot(rng, (1024, 10), 1024, 10), "b4": np.zeros(10, np.float32)}
+    out["y"] = rng.randint(0, 10, len(out["x"])).astype(np.int32)
+    return out
+
+
+# ---- the TF1 script (run unchanged by scopeflow and TensorFlow) -------------------------------
+def build_tf1(tf, model, arrays):
+    """The TF1 graph of `model`: returns (x, y, loss, train_op)."""
+    x = tf.placeholder(tf.float32, [None, 784], name="x")
+    y = tf.placeholder(tf.int32, [None], name="y")
+
+    def var(name):
+        return tf.get_variable(name, initializer=arrays[name])
+
+    if model == "mlp":
+        h = tf.nn.relu(tf.matmul(x, var("w1")) + var("b1"))
+        h = tf.nn.relu(tf.matmul(h, var("w2")) + var("b2"))
+        logits = tf.matmul(h, var("w3")) + var("b3")
+        opt = tf.train.AdamOptimizer(1e-3)
+    else:
+        h = tf.reshape(x, [-1, 28, 28, 1])
+        for i in (1, 2):
+            h = tf.nn.relu(tf.nn.conv2d(h, var("w%d" % i), [1, 1, 1, 1], "SAME") + var("b%d" % i))
+            h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+        h = tf.reshape(h, [-1, 7 * 7 * 64])
+        h = tf.nn.relu(tf.matmul(h, var("w3")) + var("b3"))
+        logits = tf.matmul(h, var("w4")) + var("b4")
+        opt = tf.train.MomentumOptimizer(0.01, 0.9)
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    return x, y, loss, opt.minimize(loss)
+
+
+def run_tf1(tf, model, arrays, steps, repeats, pin=False):
+    """Losses of the first steps, compile time and per-repeat steps/s of the TF1 script."""
+    x, y, loss, train = build_tf1(tf, model, arrays)
+    feed = {x: arrays["x"], y: arrays["y"]}
+    config = tf.ConfigProto(intra_op_parallelism_threads=1,
+                            inter_op_parallelism_threads=1) if pin else None
+    with tf.Session(config=config) as sess:
+        sess.run(tf.global_variables_initializer())
+        t0 = time.perf_counter()
+        losses = [float(sess.run([train, loss], feed)[1])]
+        compile_s = time.perf_counter() - t0
+        losses += [float(sess.run([train, loss], feed)[1]) for _ in range(LOSS_STEPS - 1)]
+        return {"losses": losses, "compile_s": compile_s,
+                "steps_per_s": _time(lambda: sess.run([train, loss], feed), steps, repeats, pin)}
+
+
+def _time(step, steps, repeats, pin):
+    clock = time.process_time if pin else time.perf_counter
+    out = []
+    for _ in range(repeats):
+        t0 = clock()
+        for _ in range(steps):
+            step()
+        out.append(steps / (clock() - t0))
+    return out
+
+
+# ---- the hand-written JAX step ----------------------------------------------------------------
+def _jax_loss(model):
+    import jax
+    import jax.numpy as jnp
+
+    def logits_of(p, x):
+        if model == "mlp":
+            h = jax.nn.relu(x @ p["w1"] + p["b1"])
+            h = jax.nn.relu(h @ p["w2"] + p["b2"])
+            return h @ p["w3"] + p["b3"]
+        h = x.reshape(-1, 28, 28, 1)
+        for i in (1, 2):
+            h = jax.lax.conv_general_dilated(h, p["w%d" % i], (1, 1), "SAME",
+                                             dimension_numbers=("NHWC", "HWIO", "NHWC"))
+            h = jax.nn.relu(h + p["b%d" % i])
+            h = jax.lax.reduce_window(h, -jnp.inf, jax.lax.max, (1, 2, 2, 1), (1, 2, 2, 1),
+                                      "SAME")
+        h = jax.nn.relu(h.reshape(-1, 3136) @ p["w3"] + p["b3"])
+        return h @ p["w4"] + p["b4"]
+
+    def loss(p, x, y):
+        logits = logits_of(p, x)
+        picked = jnp.take_along_axis(logits, y[:, None], axis=1)[:, 0]
+        return jnp.mean(jax.nn.logsumexp(logits, axis=-1) - picked)
+
+    return loss
+
+
+def _jax_step(model):
+    import jax
+    import jax.numpy as jnp
+    grad = jax.value_and_grad(_jax_loss(model))
+
+    def adam(state, x, y):
+        p, m, v, b1p, b2p = state
+        loss, g = grad(p, x, y)
+        lr = 1e-3 * jnp.sqrt(1 - b2p) / (1 - b1p)
+        m = {k: m[k] + (g[k] - m[k]) * 0.1 for k in p}
+        v = {k: v[k] + (g[k] * g[k] - v[k]) * 0.001 for k in p}
+        p = {k: p[k] - m[k] * lr / (jnp.sqrt(v[k]) + 1e-8) for k in p}
+        return (p, m, v, b1p * 0.9, b2p * 0.999), loss
+
+    def momentum(state, x, y):
+        p, acc = state
+        loss, g = grad(p, x, y)
+        acc = {k: acc[k] * 0.9 + g[k] for k in p}
+        return ({k: p[k] - 0.01 * acc[k] for k in p}, acc), loss
+
+    return jax.jit(adam if model == "mlp" else momentum, donate_argnums=(0,))
+
+
+def run_jax(model, arrays, steps, repeats, pin=False):
+    """The same measurements for a hand-written `jax.jit` step (donated state)."""
+    import jax
+    params = {k: v for k, v in arrays.items() if k not in ("x", "y")}
+    zeros = {k: np.zeros_like(v) for k, v in params.items()}
+    if model == "mlp":
+        state = (params, zeros, dict(zeros), np.float32(0.9), np.float32(0.999))
+    else:
+        state = (params, zeros)
+    state = jax.device_put(state)
+    step = _jax_step(model)
+    box = [state]
+
+    def one():
+        box[0], loss = step(box[0], arrays["x"], arrays["y"])
+        return float(loss)
+
+    t0 = time.perf_counter()
+    losses = [one()]
+    compile_s = time.perf_counter() - t0
+    losses += [one() for _ in range(LOSS_STEPS - 1)]
+    return {"losses": losses, "compile_s": compile_s,
+            "steps_per_s": _time(one, steps, repeats, pin)}
+
+
+# ---- workers and the table --------------------------------------------------------------------
+def worker(framework, model, data, steps, repeats, pin):
+    arrays = dict(np.load(data))
+    if framework == "jax":
+        import scopeflow  # noqa: F401 - the same JAX configuration (x64 on) as scopeflow runs
+        return run_jax(model, arrays, steps, repeats, pin)
+    if framework == "tensorflow":
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+    else:
+        import scopeflow.compat.v1 as tf
+    return run_tf1(tf, model, arrays, steps, repeats, pin)
+
+
+def tf_python():
+    for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),
+                 "/tmp/tf/bin/python"):
+        if cand and os.path.exists(cand):
+            return cand
+    return None
+
+
+def _spawn(framework, model, data, args):
+    py = tf_python() if framework == "tensorflow" else sys.executable
+    cmd = [py, os.path.abspath(__file__), "--worker", framework, "--model", model, "--data", data,
+           "--steps", str(args.steps), "--repeats", str(args.repeats)]
+    env = dict(os.environ)
+    if args.pin:
+        cmd = ["taskset", "-c", "0"] + cmd + ["--pin"]
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false").strip()
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
+    if out.returncode:
+        raise RuntimeError("%s worker failed:\n%s" % (framework, out.stderr[-3000:]))
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def measure(model, args):
+    """{framework: merged result} over `rounds` interleaved passes."""
+    frameworks = ["scopeflow", "jax"] + (["tensorflow"] if tf_python() else [])
+    with tempfile.TemporaryDirectory() as d:
+        data = os.path.join(d, "%s.npz" % model)
+        np.savez(data, **make_arrays(model))
+        runs = {f: [] for f in frameworks}
+        for _ in range(args.rounds):
+            for f in frameworks:
+                runs[f].append(_spawn(f, model, data, args))
+    return {f: {"losses": rs[0]["losses"],
+                "compile_s": float(np.median([r["compile_s"] for r in rs])),
+                "steps_per_s": float(np.median([s for r in rs for s in r["steps_per_s"]]))}
+            for f, rs in runs.items()}
+
+
+def table(results):
+    lines = ["| model | framework | steps/s | vs TensorFlow | vs JAX | first step (compile) s "
+             "| loss at step %d |" % LOSS_STEPS, "|---|---|---:|---:|---:|---:|---:|"]
+    for model, res in results.items():
+        tf_rate = res.get("tensorflow", {}).get("steps_per_s")
+        jax_rate = res["jax"]["steps_per_s"]
+        for f, r in res.items():
+            rate = r["steps_per_s"]
+            lines.append("| %s | %s | %.2f | %s | %.2fx | %.2f | %.6f |" % (
+                model, f, rate, "%.2fx" % (rate / tf_rate) if tf_rate else "-",
+                rate / jax_rate, r["compile_s"], r["losses"][-1]))
+    return "\n".join(lines)
+
+
+def check_losses(results, tol=1e-4):
+    """Messages for each framework whose step-10 loss is off TensorFlow's (or JAX's)."""
+    bad = []
+    for model, res in results.items():
+        ref = res.get("tensorflow", res["jax"])["losses"][-1]
+        for f, r in res.items():
+            if abs(r["losses"][-1] - ref) > tol:
+                bad.append("%s/%s: loss %.6f vs %.6f" % (model, f, r["losses"][-1], ref))
+    return bad
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--models", default="mlp,cnn")
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--repeats", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=2)
+    p.add_argument("--pin", action="store_true", help="one core, CPU time (see above)")
+    p.add_argument("--worker")
+    p.add_argument("--model")
+    p.add_argument("--data")
+    args = p.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.model, args.data, args.steps, args.repeats,
+                                args.pin)))
+        return 0
+    results = {m: measure(m, args) for m in args.models.split(",")}
+    print(table(results))
+    bad = check_losses(results)
+    for line in bad:
+        print("LOSS MISMATCH " + line)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
