@@ -36,3 +36,4 @@ from scopeflow.ops.sampling import (all_candidate_sampler, fixed_unigram_candida
 # ---- recurrent networks -------------------------------------------------------------------
 # The RNN family (tf.nn.rnn_cell, dynamic_rnn, static_rnn, bidirectional_dynamic_rnn,
 # raw_rnn, ...) adds its imports here.
+from scopeflow.api._rnn import *  # noqa: F401,F403,E402

@@ -1,0 +1,315 @@
+"""`tf.nn.rnn_cell`: RNNCell and the TF1 cells, named and computed as in TF.
+
+A cell is a TF1 layer: called first inside `rnn/`, its variables are `rnn/<cell name>/kernel`
+and `.../bias`, and every later call reuses them (also from another variable scope).
+"""
+
+import collections
+
+from scopeflow.core.frame import default_graph
+from scopeflow.core.graph import GraphKeys
+from scopeflow.core.scopes import get_variable_scope, variable_scope
+from scopeflow.layers.base import Layer
+from scopeflow.layers.core import tf_api
+from scopeflow.ops import nest
+
+
+class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
+    """The (cell state, output) pair of an LSTM."""
+
+    __slots__ = ()
+
+    @property
+    def dtype(self):
+        if self.c.dtype != self.h.dtype:
+            raise TypeError("Inconsistent internal state: %s vs %s"
+                            % (str(self.c.dtype), str(self.h.dtype)))
+        return self.c.dtype
+
+
+def _concat(prefix, suffix, static=False):
+    """[batch] + state size, as a shape tensor or (static=True) a list (TF's `_concat`)."""
+    tf = tf_api()
+    if hasattr(prefix, "op"):
+        from scopeflow.ops.constant import constant_value
+        known = constant_value(prefix)
+        p = tf.expand_dims(prefix, 0) if prefix.shape.ndims == 0 else prefix
+        p_static = [None if known is None else int(known)]
+    else:
+        p_static = tf.TensorShape(prefix).as_list()
+        p = tf.constant(p_static, dtype=tf.int32) if None not in p_static else None
+    s_static = tf.TensorShape(suffix).as_list()
+    s = tf.constant(s_static, dtype=tf.int32)
+    if static:
+        return tf.TensorShape(p_static).concatenate(s_static).as_list()
+    return tf.concat((p, s), 0)
+
+
+def _zero_state_tensors(state_size, batch_size, dtype):
+    tf = tf_api()
+
+    def one(s):
+        z = tf.zeros(_concat(batch_size, s), dtype=dtype)
+        z.set_shape(_concat(batch_size, s, static=True))
+        return z
+
+    return nest.map_structure(one, state_size)
+
+
+class RNNCell(Layer):
+    """Abstract RNN cell: `(output, new_state) = cell(inputs, state)`."""
+
+    def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
+        super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self._is_tf_rnn_cell = True
+
+    def __call__(self, inputs, state, scope=None):
+        if scope is not None:
+            with variable_scope(scope, custom_getter=self._rnn_get_variable) as scope:
+                return super().__call__(inputs, state, scope=scope)
+        if getattr(self, "_rnncell_scope", None) is None:
+            self._rnncell_scope = variable_scope(get_variable_scope(),
+                                                 custom_getter=self._rnn_get_variable)
+        with self._rnncell_scope:
+            return super().__call__(inputs, state)
+
+    def _rnn_get_variable(self, getter, *args, **kwargs):
+        v = getter(*args, **kwargs)
+        trainable = any(v is t for t in
+                        default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES))
+        own = self._trainable_weights if trainable else self._non_trainable_weights
+        if all(v is not w for w in own):
+            own.append(v)
+        return v
+
+    @property
+    def state_size(self):
+        raise NotImplementedError("Abstract method")
+
+    @property
+    def output_size(self):
+        raise NotImplementedError("Abstract method")
+
+    def build(self, _):
+        pass
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        if inputs is not None:
+            batch_size = inputs.shape.as_list()[0] or tf_api().shape(inputs)[0]
+            dtype = dtype or inputs.dtype
+        return self.zero_state(batch_size, dtype)
+
+    def zero_state(self, batch_size, dtype):
+        """Zeros of shape [batch] + state size, in scope `<Cell>ZeroState`."""
+        with default_graph().name_scope(type(self).__name__ + "ZeroState"):
+            return _zero_state_tensors(self.state_size, batch_size, dtype)
+
+
+class LayerRNNCell(RNNCell):
+    """An RNN cell whose variables come from `add_weight` in its own layer scope."""
+
+    def __call__(self, inputs, state, scope=None, *args, **kwargs):
+        return Layer.__call__(self, inputs, state, *args, scope=scope, **kwargs)
+
+
+def _input_depth(cell, inputs_shape):
+    depth = inputs_shape.as_list()[-1] if inputs_shape.ndims else None
+    if depth is None:
+        raise ValueError("Expected inputs.shape[-1] to be known, saw shape: %s"
+                         % str(inputs_shape))
+    return depth
+
+
+class BasicRNNCell(LayerRNNCell):
+    """`output = new_state = act(W [inputs, state] + b)`.
+
+    >>> import scopeflow as tf
+    >>> tf.nn.rnn_cell.BasicRNNCell(4).state_size
+    4
+    """
+
+    def __init__(self, num_units, activation=None, reuse=None, name=None, dtype=None, **kwargs):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        self._num_units = num_units
+        self._activation = activation or tf_api().tanh
+
+    state_size = property(lambda self: self._num_units)
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, inputs_shape):
+        depth = _input_depth(self, inputs_shape)
+        self._kernel = self.add_weight("kernel", shape=[depth + self._num_units, self._num_units])
+        self._bias = self.add_weight("bias", shape=[self._num_units],
+                                     initializer=tf_api().zeros_initializer(dtype=self._dtype))
+        self.built = True
+
+    def call(self, inputs, state):
+        tf = tf_api()
+        gate = tf.nn.bias_add(tf.matmul(tf.concat([inputs, state], 1), self._kernel), self._bias)
+        output = self._activation(gate)
+        return output, output
+
+
+class GRUCell(LayerRNNCell):
+    """Gated recurrent unit (Cho et al. 2014), variables under `gates/` and `candidate/`."""
+
+    def __init__(self, num_units, activation=None, reuse=None, kernel_initializer=None,
+                 bias_initializer=None, name=None, dtype=None, **kwargs):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        self._num_units = num_units
+        self._activation = activation or tf_api().tanh
+        self._kernel_initializer, self._bias_initializer = kernel_initializer, bias_initializer
+
+    state_size = property(lambda self: self._num_units)
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, inputs_shape):
+        tf = tf_api()
+        depth, n = _input_depth(self, inputs_shape), self._num_units
+        bias = self._bias_initializer
+        self._gate_kernel = self.add_weight("gates/kernel", shape=[depth + n, 2 * n],
+                                            initializer=self._kernel_initializer)
+        self._gate_bias = self.add_weight(
+            "gates/bias", shape=[2 * n],
+            initializer=bias if bias is not None else tf.constant_initializer(1.0,
+                                                                              dtype=self._dtype))
+        self._candidate_kernel = self.add_weight("candidate/kernel", shape=[depth + n, n],
+                                                 initializer=self._kernel_initializer)
+        self._candidate_bias = self.add_weight(
+            "candidate/bias", shape=[n],
+            initializer=bias if bias is not None else tf.zeros_initializer(dtype=self._dtype))
+        self.built = True
+
+    def call(self, inputs, state):
+        tf = tf_api()
+        gate = tf.matmul(tf.concat([inputs, state], 1), self._gate_kernel)
+        value = tf.sigmoid(tf.nn.bias_add(gate, self._gate_bias))
+        r, u = tf.split(value=value, num_or_size_splits=2, axis=1)
+        candidate = tf.matmul(tf.concat([inputs, r * state], 1), self._candidate_kernel)
+        c = self._activation(tf.nn.bias_add(candidate, self._candidate_bias))
+        new_h = u * state + (1 - u) * c
+        return new_h, new_h
+
+
+class BasicLSTMCell(LayerRNNCell):
+    """LSTM without peepholes or projection; state is LSTMStateTuple(c, h).
+
+    >>> import scopeflow as tf
+    >>> tf.nn.rnn_cell.BasicLSTMCell(4).state_size
+    LSTMStateTuple(c=4, h=4)
+    """
+
+    def __init__(self, num_units, forget_bias=1.0, state_is_tuple=True, activation=None,
+                 reuse=None, name=None, dtype=None, **kwargs):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        self._num_units, self._forget_bias = num_units, forget_bias
+        self._state_is_tuple = state_is_tuple
+        self._activation = activation or tf_api().tanh
+
+    @property
+    def state_size(self):
+        n = self._num_units
+        return LSTMStateTuple(n, n) if self._state_is_tuple else 2 * n
+
+    output_size = property(lambda self: self._num_units)
+
+    def build(self, inputs_shape):
+        depth, n = _input_depth(self, inputs_shape), self._num_units
+        self._kernel = self.add_weight("kernel", shape=[depth + n, 4 * n])
+        self._bias = self.add_weight("bias", shape=[4 * n],
+                                     initializer=tf_api().zeros_initializer(dtype=self._dtype))
+        self.built = True
+
+    def call(self, inputs, state):
+        tf = tf_api()
+        one = tf.constant(1, dtype=tf.int32)
+        if self._state_is_tuple:
+            c, h = state
+        else:
+            c, h = tf.split(value=state, num_or_size_splits=2, axis=one)
+        gate = tf.nn.bias_add(tf.matmul(tf.concat([inputs, h], 1), self._kernel), self._bias)
+        i, j, f, o = tf.split(value=gate, num_or_size_splits=4, axis=one)
+        forget = tf.constant(self._forget_bias, dtype=f.dtype)
+        act = self._activation
+        new_c = tf.add(tf.multiply(c, tf.sigmoid(tf.add(f, forget))),
+                       tf.multiply(tf.sigmoid(i), act(j)))
+        new_h = tf.multiply(act(new_c), tf.sigmoid(o))
+        if self._state_is_tuple:
+            return new_h, LSTMStateTuple(new_c, new_h)
+        return new_h, tf.concat([new_c, new_h], 1)
+
+
+class LSTMCell(LayerRNNCell):
+    """LSTM with optional peepholes, cell clipping and output projection."""
+
+    def __init__(self, num_units, use_peepholes=False, cell_clip=None, initializer=None,
+                 num_proj=None, proj_clip=None, num_unit_shards=None, num_proj_shards=None,
+                 forget_bias=1.0, state_is_tuple=True, activation=None, reuse=None, name=None,
+                 dtype=None, **kwargs):
+        super().__init__(_reuse=reuse, name=name, dtype=dtype, **kwargs)
+        self._num_units, self._use_peepholes = num_units, use_peepholes
+        self._cell_clip, self._initializer = cell_clip, initializer
+        self._num_proj, self._proj_clip = num_proj, proj_clip
+        self._unit_shards, self._proj_shards = num_unit_shards, num_proj_shards
+        self._forget_bias, self._state_is_tuple = forget_bias, state_is_tuple
+        self._activation = activation or tf_api().tanh
+
+    @property
+    def state_size(self):
+        h = self._num_proj or self._num_units
+        return (LSTMStateTuple(self._num_units, h) if self._state_is_tuple
+                else self._num_units + h)
+
+    output_size = property(lambda self: self._num_proj or self._num_units)
+
+    def _shards(self, n):
+        return None if n is None else tf_api().fixed_size_partitioner(n)
+
+    def build(self, inputs_shape):
+        tf = tf_api()
+        depth, n = _input_depth(self, inputs_shape), self._num_units
+        h_depth = self._num_proj or n
+        self._kernel = self.add_weight("kernel", shape=[depth + h_depth, 4 * n],
+                                       initializer=self._initializer,
+                                       partitioner=self._shards(self._unit_shards))
+        self._bias = self.add_weight("bias", shape=[4 * n],
+                                     initializer=tf.zeros_initializer(dtype=self._dtype))
+        if self._use_peepholes:
+            for gate in ("f", "i", "o"):
+                setattr(self, "_w_%s_diag" % gate, self.add_weight(
+                    "w_%s_diag" % gate, shape=[n], initializer=self._initializer))
+        if self._num_proj is not None:
+            self._proj_kernel = self.add_weight("projection/kernel", shape=[n, self._num_proj],
+                                                initializer=self._initializer,
+                                                partitioner=self._shards(self._proj_shards))
+        self.built = True
+
+    def call(self, inputs, state):
+        tf = tf_api()
+        n, sig, act = self._num_units, tf.sigmoid, self._activation
+        if self._state_is_tuple:
+            c_prev, m_prev = state
+        else:
+            c_prev = tf.slice(state, [0, 0], [-1, n])
+            m_prev = tf.slice(state, [0, n], [-1, self._num_proj or n])
+        if inputs.shape.with_rank(2).as_list()[1] is None:
+            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
+        matrix = tf.nn.bias_add(tf.matmul(tf.concat([inputs, m_prev], 1), self._kernel),
+                                self._bias)
+        i, j, f, o = tf.split(value=matrix, num_or_size_splits=4, axis=1)
+        if self._use_peepholes:
+            c = (sig(f + self._forget_bias + self._w_f_diag * c_prev) * c_prev
+                 + sig(i + self._w_i_diag * c_prev) * act(j))
+        else:
+            c = sig(f + self._forget_bias) * c_prev + sig(i) * act(j)
+        if self._cell_clip is not None:
+            c = tf.clip_by_value(c, -self._cell_clip, self._cell_clip)
+        if self._use_peepholes:
+            m = sig(o + self._w_o_diag * c) * act(c)
+        else:
+            m = sig(o) * act(c)
+        if self._num_proj is not None:
+            m = tf.matmul(m, self._proj_kernel)
+            if self._proj_clip is not None:
+                m = tf.clip_by_value(m, -self._proj_clip, self._proj_clip)
+        return m, (LSTMStateTuple(c, m) if self._state_is_tuple else tf.concat([c, m], 1))

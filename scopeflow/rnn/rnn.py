@@ -1,0 +1,249 @@
+"""`tf.nn.dynamic_rnn`, `static_rnn` and the bidirectional variants, scoped `rnn/` as in TF.
+
+dynamic_rnn runs the cell in one `tf.while_loop` (compiled to a single XLA loop); the outputs
+of step t are written into a time-major buffer with TensorScatterUpdate, then transposed back.
+"""
+
+import jax.numpy as jnp
+
+from scopeflow.core.shape import TensorShape
+from scopeflow.core.scopes import variable_scope
+from scopeflow.layers.core import tf_api
+from scopeflow.ops import nest
+from scopeflow.ops.registry import INDEX, REGISTRY, op
+from scopeflow.rnn.cells import _concat
+
+
+def _scatter_update_shape(tensor, indices, updates):
+    return tensor.shape, tensor.dtype
+
+
+if "TensorScatterUpdate" in REGISTRY:  # another module owns the op
+    from scopeflow.ops.registry import _builder
+    _write = _builder(REGISTRY["TensorScatterUpdate"])
+else:
+    @op("TensorScatterUpdate", infer=_scatter_update_shape, types={"indices": INDEX})
+    def _write(tensor, indices, updates):
+        """`tensor` with the slices at `indices` (shape (n, k)) replaced by `updates`."""
+        idx = tuple(jnp.moveaxis(jnp.asarray(indices), -1, 0))
+        return jnp.asarray(tensor).at[idx].set(updates)
+
+
+def _transpose_batch_time(x):
+    """(B, T, ...) <-> (T, B, ...), with TF's op names and static shape."""
+    tf = tf_api()
+    static = x.shape
+    if static.ndims is not None and static.ndims < 2:
+        return x
+    perm = tf.concat(([1, 0], tf.range(2, tf.rank(x))), axis=0)
+    out = tf.transpose(x, perm)
+    dims = static.as_list() if static.ndims is not None else None
+    if dims is not None:
+        out.set_shape([dims[1], dims[0]] + dims[2:])
+    return out
+
+
+def _batch_size(flat_input):
+    """The static batch size of time-major inputs, else `shape(x)[1]`."""
+    for x in flat_input:
+        if x.shape.ndims is None:
+            continue
+        if x.shape.ndims < 2:
+            raise ValueError("Input must have rank at least 2, got %d" % x.shape.ndims)
+        if x.shape.as_list()[1] is not None:
+            return x.shape.as_list()[1]
+    return tf_api().shape(flat_input[0])[1]
+
+
+def _initial_state(cell, batch_size, initial_state, dtype, msg):
+    if initial_state is not None:
+        return initial_state
+    if not dtype:
+        raise ValueError(msg)
+    return cell.get_initial_state(inputs=None, batch_size=batch_size, dtype=dtype) \
+        if hasattr(cell, "get_initial_state") else cell.zero_state(batch_size, dtype)
+
+
+def _state_dtype(dtype, state):
+    return dtype if dtype else nest.flatten(state)[0].dtype
+
+
+def _copy_through(copy, old, new):
+    """Per batch entry: `old` where the sequence has ended (copy is (B,) bool), else `new`."""
+    tf = tf_api()
+    return nest.map_structure(lambda o, n: tf.where(copy, o, n), old, new)
+
+
+def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
+                parallel_iterations=None, swap_memory=False, time_major=False, scope=None):
+    """`tf.nn.dynamic_rnn`: (outputs, final state) of `cell` unrolled over time in a loop.
+
+    >>> import scopeflow as tf
+    >>> x = tf.zeros([2, 5, 3])
+    >>> out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(4), x, dtype=tf.float32)
+    >>> out.shape.as_list()
+    [2, 5, 4]
+    """
+    tf = tf_api()
+    with variable_scope(scope or "rnn"):
+        flat = nest.flatten(inputs)
+        if not time_major:
+            flat = [_transpose_batch_time(tf.convert_to_tensor(x)) for x in flat]
+        if sequence_length is not None:
+            sequence_length = tf.cast(sequence_length, tf.int32)
+            if sequence_length.shape.ndims not in (None, 1):
+                raise ValueError("sequence_length must be a vector of length batch_size, but "
+                                 "saw shape: %s" % sequence_length.shape)
+            sequence_length = tf.identity(sequence_length, name="sequence_length")
+        batch = _batch_size(flat)
+        state = _initial_state(cell, batch, initial_state, dtype,
+                               "If there is no initial_state, you must give a dtype.")
+        if sequence_length is not None:
+            sequence_length = tf.identity(sequence_length, name="CheckSeqLen")
+        inputs = nest.pack_sequence_as(inputs, flat)
+        outputs, final_state = _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype)
+        if not time_major:
+            outputs = nest.map_structure(_transpose_batch_time, outputs)
+        return outputs, final_state
+
+
+def _check_inputs(flat):
+    shapes = [x.shape.with_rank_at_least(3) for x in flat]
+    steps, batch = shapes[0].as_list()[:2]
+    for s in shapes:
+        if None in s.as_list()[2:]:
+            raise ValueError("Input size (depth of inputs) must be accessible via shape "
+                             "inference, but saw value None.")
+        if s.as_list()[0] != steps:
+            raise ValueError("Time steps is not the same for all the elements in the input in "
+                             "a batch.")
+        if s.as_list()[1] != batch:
+            raise ValueError("Batch_size is not the same for all the elements in the input.")
+    return shapes, steps, batch
+
+
+def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype):
+    tf = tf_api()
+    flat = nest.flatten(inputs)
+    flat_out_size = nest.flatten(cell.output_size)
+    time_steps = tf.shape(flat[0])[0]
+    batch = _batch_size(flat)
+    shapes, const_steps, const_batch = _check_inputs(flat)
+    out_dtype = _state_dtype(dtype, state)
+    zeros = tuple(tf.zeros(tf.stack(_concat(batch, s)), out_dtype) for s in flat_out_size)
+    zero_output = nest.pack_sequence_as(cell.output_size, zeros)
+    time = tf.constant(0, dtype=tf.int32, name="time")
+    # time-major output buffers (T, B, ...)
+    bufs = tuple(tf.zeros(tf.concat([[time_steps], tf.shape(z)], 0), out_dtype) for z in zeros)
+
+    def step(t, bufs_t, state_t):
+        x_t = [tf.gather(x, t) for x in flat]
+        for x, s in zip(x_t, shapes):
+            x.set_shape(s[1:])
+        x_t = nest.pack_sequence_as(inputs, x_t)
+        output, new_state = cell(x_t, state_t)
+        if sequence_length is not None:
+            done = t >= sequence_length
+            output = _copy_through(done, zero_output, output)
+            new_state = _copy_through(done, state_t, new_state)
+        where = tf.reshape(t, [1, 1])
+        bufs_t = tuple(_write(b, where, tf.expand_dims(o, 0))
+                       for b, o in zip(bufs_t, nest.flatten(output)))
+        return t + 1, bufs_t, new_state
+
+    _, bufs, final_state = tf.while_loop(lambda t, *_: t < time_steps, step,
+                                         (time, bufs, state), maximum_iterations=time_steps)
+    for b, size in zip(bufs, flat_out_size):
+        b.set_shape(TensorShape([const_steps, const_batch]).concatenate(
+            TensorShape(size) if not isinstance(size, TensorShape) else size))
+    return nest.pack_sequence_as(cell.output_size, list(bufs)), final_state
+
+
+def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
+    """`tf.nn.static_rnn`: the cell applied to each input of a Python list, reusing variables.
+
+    >>> import scopeflow as tf
+    >>> xs = [tf.zeros([2, 3])] * 4
+    >>> outs, _ = tf.nn.static_rnn(tf.nn.rnn_cell.BasicRNNCell(5), xs, dtype=tf.float32)
+    >>> len(outs), outs[0].shape.as_list()
+    (4, [2, 5])
+    """
+    tf = tf_api()
+    if not nest.is_nested(inputs):
+        raise TypeError("inputs must be a sequence")
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    outputs = []
+    with variable_scope(scope or "rnn") as varscope:
+        first = inputs[0]
+        while nest.is_nested(first):
+            first = first[0]
+        dims = first.shape.with_rank_at_least(1).as_list()
+        batch = dims[0] if dims[0] is not None else tf.shape(first)[0]
+        state = _initial_state(cell, batch, initial_state, dtype,
+                               "If no initial_state is provided, dtype must be specified")
+        if sequence_length is not None:
+            sequence_length = tf.convert_to_tensor(sequence_length, name="sequence_length")
+            zero_output = nest.map_structure(
+                lambda s: tf.zeros(tf.stack(_concat(batch, s)), _state_dtype(dtype, state)),
+                cell.output_size)
+            sequence_length = tf.cast(sequence_length, tf.int32)
+        for t, x in enumerate(inputs):
+            if t > 0:
+                varscope.reuse_variables()
+            output, new_state = cell(x, state)
+            if sequence_length is not None:
+                done = t >= sequence_length
+                output = _copy_through(done, zero_output, output)
+                new_state = _copy_through(done, state, new_state)
+            state = new_state
+            outputs.append(output)
+        return outputs, state
+
+
+def bidirectional_dynamic_rnn(cell_fw, cell_bw, inputs, sequence_length=None,
+                              initial_state_fw=None, initial_state_bw=None, dtype=None,
+                              parallel_iterations=None, swap_memory=False, time_major=False,
+                              scope=None):
+    """`tf.nn.bidirectional_dynamic_rnn`: ((out_fw, out_bw), (state_fw, state_bw))."""
+    tf = tf_api()
+    time_axis, batch_axis = (0, 1) if time_major else (1, 0)
+
+    def reverse(x):
+        if sequence_length is not None:
+            return tf.reverse_sequence(x, seq_lengths=sequence_length, seq_axis=time_axis,
+                                       batch_axis=batch_axis)
+        return tf.reverse(x, axis=[time_axis])
+
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            out_fw, state_fw = dynamic_rnn(cell_fw, inputs, sequence_length, initial_state_fw,
+                                           dtype, time_major=time_major, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            reversed_inputs = nest.map_structure(reverse, inputs)
+            tmp, state_bw = dynamic_rnn(cell_bw, reversed_inputs, sequence_length,
+                                        initial_state_bw, dtype, time_major=time_major,
+                                        scope=bw_scope)
+    out_bw = nest.map_structure(reverse, tmp)
+    return (out_fw, out_bw), (state_fw, state_bw)
+
+
+def static_bidirectional_rnn(cell_fw, cell_bw, inputs, initial_state_fw=None,
+                             initial_state_bw=None, dtype=None, sequence_length=None,
+                             scope=None):
+    """`tf.nn.static_bidirectional_rnn`: outputs are fw and bw outputs concatenated."""
+    tf = tf_api()
+    with variable_scope(scope or "bidirectional_rnn"):
+        with variable_scope("fw") as fw_scope:
+            out_fw, state_fw = static_rnn(cell_fw, inputs, initial_state_fw, dtype,
+                                          sequence_length, scope=fw_scope)
+        with variable_scope("bw") as bw_scope:
+            rev = list(reversed(inputs)) if sequence_length is None else [
+                tf.unstack(t) for t in [tf.reverse_sequence(tf.stack(inputs), sequence_length,
+                                                            0, 1)]][0]
+            tmp, state_bw = static_rnn(cell_bw, rev, initial_state_bw, dtype, sequence_length,
+                                       scope=bw_scope)
+    out_bw = list(reversed(tmp)) if sequence_length is None else tf.unstack(
+        tf.reverse_sequence(tf.stack(tmp), sequence_length, 0, 1))
+    outputs = [tf.concat([f, b], 1) for f, b in zip(out_fw, out_bw)]
+    return outputs, state_fw, state_bw
