@@ -13,7 +13,8 @@ GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, None]); a = tf.reshape(x, [2, -1]); "
     "b = tf.reshape(tf.placeholder(tf.float32, [None, 4, 3]), [-1, 6]); "
     "c = tf.reshape(tf.placeholder(tf.float32, [None, 4, 3]), [2, -1, 6])",
-    "x = tf.placeholder(tf.float32, [None, 4, 3]); a = tf.reshape(x, tf.placeholder(tf.int32, [3]));"
+    "x = tf.placeholder(tf.float32, [None, 4, 3]); a = tf.reshape(x, "
+    "tf.placeholder(tf.int32, [3]));"
     " b = tf.reshape(x, tf.placeholder(tf.int32)); "
     "c = tf.reshape(x, tf.concat([tf.shape(x)[:1], [12]], 0))",
     "x = tf.zeros([2, 3]); tf.reshape(x, [4])",
@@ -43,7 +44,8 @@ GRAPHS = [
     "x = tf.placeholder(tf.float32, [2, 1]); a = tf.broadcast_to(x, [4, 2, 3]); "
     "b = tf.broadcast_dynamic_shape([2, 1], [3, 1, 1]); "
     "c = tf.broadcast_dynamic_shape(tf.shape(x), tf.placeholder(tf.int32, [None])); "
-    "result = tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([None, 3])).as_list()",
+    "result = tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([None, "
+    "3])).as_list()",
     "x = tf.placeholder(tf.float32, [2, 3]); tf.broadcast_to(x, [4, 3])",
     "result = tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3, 3]))",
 ]
@@ -63,7 +65,8 @@ def _dims(draw, n):
 def reshape_cases(draw):
     dims = _dims(draw, draw(st.integers(0, 3)))
     # (an empty list: TF first makes a float32 Const, a registry-wide quirk not modelled)
-    target = [draw(st.sampled_from([1, 2, 3, 4, 6, 12, -1])) for _ in range(draw(st.integers(1, 3)))]
+    target = [draw(st.sampled_from([1, 2, 3, 4, 6, 12,
+        -1])) for _ in range(draw(st.integers(1, 3)))]
     return dims, target
 
 
@@ -98,7 +101,8 @@ VALUES = [
     "tf.squeeze(tf.expand_dims(x, 0)), tf.broadcast_to(x[:1], [4, 3]), tf.identity_n([x, 2.0])]; "
     "feed = {x: np.arange(6.).reshape(2, 3)}",
     "x = tf.placeholder(tf.float32, [2, 3, 4]); fetch = [tf.transpose(x, [2, 0, 1]), "
-    "tf.transpose(x), tf.stop_gradient(x * 2.)]; feed = {x: np.random.RandomState(0).rand(2, 3, 4)}",
+    "tf.transpose(x), tf.stop_gradient(x * 2.)]; feed = {x: "
+    "np.random.RandomState(0).rand(2, 3, 4)}",
     "x = tf.constant([[1 + 2j, 3 - 1j]]); fetch = tf.real(tf.transpose(x, conjugate=True) * 1j)",
     "fetch = [tf.broadcast_dynamic_shape([2, 1], [3, 1, 1])]",
 ]

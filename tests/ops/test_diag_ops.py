@@ -7,10 +7,12 @@ from array_oracle import check_graph, check_values
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.matrix_diag(x); "
     "b = tf.diag(tf.constant([1., 2.])); c = tf.diag_part(tf.zeros([3, 3])); "
-    "d = tf.matrix_band_part(tf.zeros([3, 4]), 1, -1); e = tf.matrix_diag_part(tf.zeros([2, 3, 4]));"
+    "d = tf.matrix_band_part(tf.zeros([3, 4]), 1, -1); e = tf.matrix_diag_part(tf.zeros([2, "
+    "3, 4]));"
     " f = tf.linalg.diag(x); g = tf.matrix_set_diag(tf.zeros([3, 3]), [1., 2., 3.]); "
     "h = tf.linalg.tensor_diag_part(tf.zeros([2, 3, 2, 3])); i = tf.eye(3)",
-    "a = tf.eye(2, 3); b = tf.eye(2, batch_shape=[4]); x = tf.placeholder(tf.float32, [None, 3, 4]);"
+    "a = tf.eye(2, 3); b = tf.eye(2, batch_shape=[4]); x = tf.placeholder(tf.float32, "
+    "[None, 3, 4]);"
     " c = tf.matrix_diag_part(x); d = tf.matrix_diag(x); f = tf.diag(tf.zeros([2, 3])); "
     "g = tf.diag_part(tf.zeros([2, 3, 2, 3])); h = tf.matrix_diag([1., 2.], k=1); "
     "j = tf.matrix_diag_part(tf.zeros([3, 4]), k=-1)",

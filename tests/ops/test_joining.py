@@ -45,7 +45,8 @@ GRAPHS = [
     "g = tf.pad(x, [[1, 1]]); h = tf.split(x, 2)",
     "x = tf.placeholder(tf.float32, [None, 3]); "
     "a = tf.concat([x, tf.zeros([2, 3])], tf.placeholder(tf.int32, [])); "
-    "b = tf.tile(x, tf.placeholder(tf.int32, [2])); c = tf.pad(x, tf.placeholder(tf.int32, [2, 2]))",
+    "b = tf.tile(x, tf.placeholder(tf.int32, [2])); c = tf.pad(x, tf.placeholder(tf.int32, "
+    "[2, 2]))",
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.split(x, [1, 2], 1); "
     "b = tf.split(x, [1, -1], 0); c = tf.split(x, 3, tf.placeholder(tf.int32, []))",
 ]

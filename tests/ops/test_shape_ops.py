@@ -24,7 +24,8 @@ GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.zeros_like([[1, 2]]); b = tf.ones(3)",
     "a = tf.fill([2, 3], 1.0); b = tf.fill(tf.constant([2]), 1); x = tf.placeholder(tf.int32, [2]);"
     " c = tf.fill(x, 2.); d = tf.fill([x[0], 2], 2.)",
-    "a = tf.range(5); b = tf.range(1, 5, 2); c = tf.range(1., 5.); d = tf.range(5, dtype=tf.float32);"
+    "a = tf.range(5); b = tf.range(1, 5, 2); c = tf.range(1., 5.); d = tf.range(5, "
+    "dtype=tf.float32);"
     " x = tf.placeholder(tf.int32, []); e = tf.range(x); f = tf.range(0, 10, 3, dtype=tf.int64)",
     "a = tf.range(1.5, 7.2, 0.7); b = tf.range(10, 1, -3); c = tf.range(tf.constant(3, tf.int64))",
     "a = tf.range(5, 1)",
