@@ -66,6 +66,7 @@ class RunContext:
         self.read_ops = set()  # variables whose value this run took from the Session
         self.checks = []  # Check objects, in execution order
         self.rng_ops = []  # ops that asked for a key, in order (slot i+1 of rng_data)
+        self.rng_salt = []  # traced words folded into every key (a loop's iteration counter)
 
     # ---- variables --------------------------------------------------------------------------
     def var_ref(self):
@@ -136,7 +137,10 @@ class RunContext:
             key = jax.random.PRNGKey(int(seed) & _MASK)
             for word in (int(seed) >> 32, int(seed2) & _MASK, int(seed2) >> 32):
                 key = jax.random.fold_in(key, word & _MASK)
-        return jax.random.fold_in(key, self._word(slot))
+        key = jax.random.fold_in(key, self._word(slot))
+        for word in self.rng_salt:
+            key = jax.random.fold_in(key, word)
+        return key
 
     def _word(self, i):
         data = self._rng_data
