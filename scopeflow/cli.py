@@ -155,11 +155,11 @@ def _tree_lines(tree, depth=0):
     for segment, sub in tree.items():
         if segment is None:
             continue
-        children = len(sub) - (None in sub)
-        label = segment if None in sub else segment + "/"
-        info = sub.get(None, "")
-        if children and None not in sub:
-            info = "(%d ops)" % _count(sub)
+        if None in sub:  # an op (maybe also the scope of its helper ops)
+            label, info = segment, sub[None]
+        else:  # only a scope
+            count = _count(sub)
+            label, info = segment + "/", "(%d op%s)" % (count, "" if count == 1 else "s")
         yield "%-48s %s" % ("  " * depth + label, info)
         yield from _tree_lines(sub, depth + 1)
 
