@@ -45,7 +45,9 @@ def execute(ctx, order, env):
         rec = REGISTRY.get(op._type) or lookup(op._type)
         ctx.op = op
         args = _gather(ctx, op, rec, env)
-        if _small(op):
+        # (a stateful kernel without the run context has effects of its own, e.g. printing:
+        # those belong to every run, so it stays in the program)
+        if _small(op) and (rec.context or not rec.stateful):
             with jax.ensure_compile_time_eval():
                 out = _call(ctx, rec, op, args)
             out = _to_numpy(out)
