@@ -18,3 +18,4 @@ from scopeflow.api import debugging  # noqa: F401
 from scopeflow.api._checks import *  # noqa: F401,F403
 from scopeflow.api import losses  # noqa: F401
 from scopeflow.api import layers  # noqa: F401
+from scopeflow import contrib  # noqa: F401

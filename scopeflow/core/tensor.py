@@ -121,7 +121,7 @@ class Tensor:
     """
 
     __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_consumers", "_name",
-                 "__weakref__")
+                 "__weakref__", "aliases")  # aliases: set by slim's output collections
 
     def __init__(self, op, value_index, dtype, shape):
         self._op = op
