@@ -3,12 +3,17 @@
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
+from scopeflow.core.tensor import Tensor
 from scopeflow.core.variables import (
     InitScope,
     user_frames,
     validate_synchronization_aggregation_trainable,
     variable_shape,
 )
+from scopeflow.ops.array import identity
+from scopeflow.ops.constant import convert_to_tensor
+from scopeflow.ops.registry import finish
+from scopeflow.ops.state import _variable_v2, assign, colocated
 
 
 def _scope(name, default_name, values):
@@ -18,7 +23,6 @@ def _scope(name, default_name, values):
 
 def init_from_args(v, a):
     """RefVariable._init_from_args: the ops of a new variable, named under `a.name`."""
-    from scopeflow.ops.constant import convert_to_tensor
     if a.initial_value is None:
         raise ValueError("initial_value must be specified.")
     from_fn = callable(a.initial_value)
@@ -35,7 +39,7 @@ def init_from_args(v, a):
         collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
     v._creation_frames = user_frames()
     with InitScope(default_graph()):
-        with _scope(a.name, "Variable", [] if from_fn else [a.initial_value]) as scope:
+        with _variable_scope_name(a, from_fn) as scope:
             g = default_graph()
             if from_fn:
                 _make_from_fn(v, a, g, scope)
@@ -55,15 +59,24 @@ def init_from_args(v, a):
     v._constraint = a.constraint
 
 
+def _variable_scope_name(a, from_fn):
+    """TF's `name_scope(name, "Variable", [initial_value])`; only a graph element can switch
+    the graph, so plain values take the direct path."""
+    value = a.initial_value
+    if not from_fn and (isinstance(value, Tensor) or hasattr(value, "_as_graph_element")):
+        return _scope(a.name, "Variable", [value])
+    return default_graph().name_scope("Variable" if a.name is None else a.name)
+
+
 def _variable_op(shape, dtype, scope):
-    from scopeflow.ops.state import _variable_v2
-    return _variable_v2(name=scope, shape=shape, dtype=dtype.base_dtype, container="",
-                        shared_name="")
+    attrs = {"shape": shape, "dtype": dtype.base_dtype, "container": "", "shared_name": ""}
+    if not scope:  # name="" makes TF fall back to the op's default name
+        return _variable_v2(name=None, **attrs)
+    return finish(default_graph(), _variable_v2.op_def, scope[:-1], [], attrs)
 
 
 def _make_from_fn(v, a, g, scope):
     """Initializer ops under `v/Initializer`, all colocated with the variable (TF's attr scope)."""
-    from scopeflow.ops.constant import convert_to_tensor
     true_name = scope[:-1]
     start = len(g._ops)
     with g.name_scope("Initializer"), g.device(None):
@@ -77,8 +90,6 @@ def _make_from_fn(v, a, g, scope):
 
 
 def _finish(v, a, g, scope):
-    from scopeflow.ops.array import identity
-    from scopeflow.ops.state import assign
     v._name = v._variable.name
     if a.validate_shape and not v._initial_value.shape.is_fully_defined():
         raise ValueError("initial_value must have a shape specified: %s" % v._initial_value)
@@ -88,8 +99,7 @@ def _finish(v, a, g, scope):
         with g.device(a.caching_device):
             v._snapshot = identity(v._variable, name="read")
     else:
-        with g.colocate_with(v._variable.op):
-            v._snapshot = identity(v._variable, name="read")
+        v._snapshot = colocated(g, v._variable.op, identity, v._variable, name="read")
 
 
 # ---- reading other variables in an initial value -------------------------------------------

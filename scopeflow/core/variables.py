@@ -40,6 +40,9 @@ class VariableAggregation(enum.Enum):
 def validate_synchronization_aggregation_trainable(synchronization, aggregation, trainable,
                                                    name):
     """TF's defaults: AUTO / NONE, and `trainable` True unless synchronization is ON_READ."""
+    if synchronization is VariableSynchronization.AUTO and \
+            aggregation is VariableAggregation.NONE:
+        return synchronization, aggregation, True if trainable is None else trainable
     if aggregation is None:
         aggregation = VariableAggregation.NONE
     elif not isinstance(aggregation, VariableAggregation):
@@ -157,13 +160,11 @@ class VariableV1:
         if variable_def is not None:
             if initial_value is not None:
                 raise ValueError("variable_def and initial_value are mutually exclusive.")
-            from scopeflow.core.var_ops import init_from_proto
-            init_from_proto(self, variable_def, import_scope)
+            _var_ops.init_from_proto(self, variable_def, import_scope)
             return
-        from scopeflow.core.var_ops import init_from_args
-        init_from_args(self, VariableArgs(initial_value, trainable, collections, validate_shape,
-                                          caching_device, name, dtype, constraint,
-                                          synchronization, aggregation, shape))
+        _var_ops.init_from_args(self, VariableArgs(
+            initial_value, trainable, collections, validate_shape, caching_device, name, dtype,
+            constraint, synchronization, aggregation, shape))
 
     # ---- identity and conversion --------------------------------------------------------
     def __repr__(self):
@@ -366,3 +367,5 @@ def variable_shape(args, initial_value):
         return as_shape(args.shape)
     return initial_value.shape if args.validate_shape else unknown_shape()
 
+
+from scopeflow.core import var_ops as _var_ops  # noqa: E402 - it imports this module

@@ -123,8 +123,19 @@ def _ref_op(builder, ref, inputs, attrs, name, check=None):
                 msg, full, rec.type, _attr_text(tensors[0], attrs),
                 ", ".join(t.op.name for t in tensors),
                 ", ".join(dims_str(t.shape._dims) for t in tensors)))
-    with g.colocate_with(ref_t.op):
-        return registry.finish(g, rec, full, tensors, attrs)
+    return colocated(g, ref_t.op, registry.finish, g, rec, full, tensors, attrs)
+
+
+def colocated(g, op, build, *args, **kwargs):
+    """`build(...)` under `g.colocate_with(op)` (the frame is set directly: it is hot)."""
+    f = g._frame()
+    old_c, old_d = f.colocate, f.devices
+    f.colocate = old_c + [(list(old_c[-1]) if old_c else []) + [op]]
+    f.devices = old_d + [None]  # colocation overrides device scopes
+    try:
+        return build(*args, **kwargs)
+    finally:
+        f.colocate, f.devices = old_c, old_d
 
 
 def _attr_text(ref, attrs):
@@ -283,7 +294,8 @@ def group(*inputs, **kwargs):
         if len(by_device) == 1:
             (dev, deps), = by_device.items()
             return _group_deps(dev, deps, name=name)
-        deps = [_group_deps(dev, by_device[dev]) for dev in sorted(by_device, key=lambda d: d or "")]
+        deps = [_group_deps(dev, by_device[dev])
+                for dev in sorted(by_device, key=lambda d: d or "")]
         with default_graph().control_dependencies(deps):
             return no_op(name=name)
 
