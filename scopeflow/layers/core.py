@@ -17,7 +17,8 @@ def smart_cond(pred, true_fn, false_fn, name=None):
     tf = tf_api()
     if isinstance(pred, bool) or pred is None:
         return true_fn() if pred else false_fn()
-    static = tf.get_static_value(pred) if hasattr(pred, "op") else bool(pred)
+    from scopeflow.ops.constant import constant_value
+    static = constant_value(pred) if hasattr(pred, "op") else bool(pred)
     if static is not None:
         return true_fn() if bool(static) else false_fn()
     return tf.cond(pred, true_fn, false_fn, name=name)

@@ -1,0 +1,93 @@
+"""tf.layers against real TF: layer names, variable names and shapes, op names, values."""
+
+import pytest
+
+from oracle import explain, run_here, same
+
+VARS = "result = [(v.name, v.shape.as_list()) for v in tf.global_variables()]"
+
+PROGRAMS = [
+    # naming: layer.name from the per-graph class counter, scope from default_name
+    "l = tf.layers.Dense(3, name='d'); x = tf.zeros([2, 4]); y = l(x); z = l(x)\n"
+    "result = [l.name, y.name, z.name, [v.name for v in l.variables], l.scope_name]",
+    "ls = [tf.layers.Dense(2) for _ in range(3)]; x = tf.zeros([1, 2])\n"
+    "result = [l.name for l in ls] + [l(x).name for l in reversed(ls)]",
+    "x = tf.zeros([2, 3])\nwith tf.variable_scope('s'):\n  y = tf.layers.dense(x, 4, tf.nn.relu)\n"
+    + VARS + " + [y.name, y.op.inputs[0].name]",
+    "x = tf.zeros([2, 3])\nwith tf.variable_scope('s', reuse=tf.AUTO_REUSE):\n"
+    "  a = tf.layers.dense(x, 4, name='fc'); b = tf.layers.dense(x, 4, name='fc')\n"
+    + VARS + " + [a.name, b.name]",
+    "x = tf.zeros([2, 3]); tf.layers.dense(x, 4, name='fc')\n"
+    "result = tf.layers.dense(x, 5, name='fc', reuse=True)",
+    "x = tf.zeros([2, 5, 3]); y = tf.layers.dense(x, 4)\nresult = [y.shape.as_list(), y.name]",
+    "x = tf.placeholder(tf.float32, [None, None]); result = tf.layers.dense(x, 4)",
+    "x = tf.zeros([2, 3]); l = tf.layers.Dense(4, use_bias=False, trainable=False); l(x)\n"
+    "result = [[v.name for v in l.trainable_weights], [v.name for v in l.non_trainable_weights],"
+    " [v.name for v in tf.trainable_variables()]]",
+    "x = tf.zeros([2, 3])\n"
+    "y = tf.layers.dense(x, 2, kernel_regularizer=lambda w: tf.reduce_sum(w), name='r')\n"
+    "result = [t.name for t in tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)]",
+    # values
+    "x = tf.constant([[1., 2.], [3., -4.]])\n"
+    "y = tf.layers.dense(x, 3, activation=tf.nn.relu, kernel_initializer=tf.constant_initializer("
+    "[[1., -1., .5], [.5, 2., -1.]]), bias_initializer=tf.constant_initializer(0.1))\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(y)",
+    # dropout / flatten
+    "x = tf.ones([2, 3]); y = tf.layers.dropout(x, 0.3)\nresult = [y.name, y.op.type]",
+    "x = tf.ones([2, 3]); y = tf.layers.dropout(x, 0.3, training=True)\n"
+    "result = [y.shape.as_list(), y.name.split('/')[0]]",
+    "x = tf.placeholder(tf.float32, [None, 2, 3]); y = tf.layers.flatten(x)\n"
+    "result = [y.name, y.shape.as_list()]",
+    "x = tf.placeholder(tf.float32, [4, None, 3]); y = tf.layers.flatten(x)\n"
+    "result = [y.name, y.shape.as_list()]",
+    # convolutions and pooling
+    "x = tf.zeros([1, 9, 9, 3]); y = tf.layers.conv2d(x, 4, 3, strides=2, padding='same')\n"
+    + VARS + " + [y.name, y.shape.as_list(), y.op.inputs[0].name]",
+    "x = tf.zeros([1, 9, 2]); y = tf.layers.conv1d(x, 4, 3)\n" + VARS + " + [y.shape.as_list()]",
+    "x = tf.zeros([1, 4, 4, 4, 2]); y = tf.layers.conv3d(x, 3, 2)\n"
+    + VARS + " + [y.shape.as_list()]",
+    "x = tf.zeros([1, 4, 4, 3]); y = tf.layers.conv2d_transpose(x, 2, 3, strides=2, "
+    "padding='same')\n" + VARS + " + [y.shape.as_list()]",
+    "x = tf.zeros([1, 4, 4, 3]); y = tf.layers.conv2d_transpose(x, 2, 3, strides=2)\n"
+    "result = y.shape.as_list()",
+    "x = tf.zeros([1, 8, 8, 3]); a = tf.layers.max_pooling2d(x, 2, 2)\n"
+    "b = tf.layers.average_pooling2d(x, 3, 2, padding='same')\n"
+    "result = [a.name, b.name, a.shape.as_list(), b.shape.as_list()]",
+    "x = tf.zeros([1, 8, 3]); a = tf.layers.max_pooling1d(x, 2, 2)\n"
+    "result = [a.shape.as_list(), a.op.type]",
+    "x = tf.zeros([1, 4, 4, 4, 3]); a = tf.layers.average_pooling3d(x, 2, 2)\n"
+    "result = [a.name, a.shape.as_list()]",
+    "x = tf.reshape(tf.range(32, dtype=tf.float32), [1, 4, 4, 2])\n"
+    "y = tf.layers.conv2d(x, 1, 2, kernel_initializer=tf.constant_initializer(0.5))\n"
+    "z = tf.layers.max_pooling2d(y, 2, 1)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(z)",
+    # batch normalization
+    "x = tf.zeros([4, 3]); y = tf.layers.batch_normalization(x, training=True)\n"
+    + VARS + " + [len(tf.get_collection(tf.GraphKeys.UPDATE_OPS)),"
+    " [v.name for v in tf.trainable_variables()]]",
+    "x = tf.zeros([2, 4, 4, 3]); y = tf.layers.batch_normalization(x, training=False)\n"
+    "result = [y.shape.as_list(), len(tf.get_collection(tf.GraphKeys.UPDATE_OPS))]",
+    "x = tf.constant([[1., 2.], [3., 6.]])\n"
+    "y = tf.layers.batch_normalization(x, training=True, momentum=0.5)\n"
+    "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+    "  out = s.run([y] + ops); mv = s.run(tf.global_variables()[2:])\n"
+    "result = [out[0], mv]",
+    "x = tf.constant([[[[1., 2.], [3., 6.]]]])\n"
+    "y = tf.layers.batch_normalization(x, training=True, momentum=0.5)\n"
+    "ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+    "  out = s.run([y] + ops); mv = s.run(tf.global_variables()[2:])\n"
+    "result = [out[0], mv]",
+    "t = tf.placeholder(tf.bool, []); x = tf.constant([[1., 2.], [3., 6.]])\n"
+    "y = tf.layers.batch_normalization(x, training=t)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+    "  result = [s.run(y, {t: True}), s.run(y, {t: False})]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
