@@ -1,9 +1,9 @@
 """Top-level array and control-flow ops (`tf.reshape`, `tf.concat`, `tf.gather`, `tf.cond`, ...)."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.ops.array import (broadcast_dynamic_shape, broadcast_static_shape, broadcast_to,
-                                 expand_dims, identity_n, reshape, squeeze, stop_gradient,
-                                 transpose)
+from scopeflow.ops.array import (bitcast, broadcast_dynamic_shape, broadcast_static_shape,
+                                 broadcast_to, ensure_shape, expand_dims, guarantee_const,
+                                 identity_n, reshape, roll, squeeze, stop_gradient, transpose)
 from scopeflow.ops.control_flow import case, cond, while_loop
 from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
                                     matrix_diag_part, matrix_set_diag)
@@ -11,6 +11,10 @@ from scopeflow.ops.gather import (batch_gather, boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,
                                   unique, unique_with_counts, unravel_index, where, where_v2)
 from scopeflow.ops.joining import concat, pad, split, stack, tile, unstack
+from scopeflow.ops.scatter import (tensor_scatter_add, tensor_scatter_nd_add,
+                                   tensor_scatter_nd_max, tensor_scatter_nd_min,
+                                   tensor_scatter_nd_sub, tensor_scatter_nd_update,
+                                   tensor_scatter_sub, tensor_scatter_update)
 from scopeflow.ops.shape_ops import (fill, lin_space, linspace, meshgrid, one_hot, ones,
                                      ones_like, range, rank, sequence_mask, shape, shape_n, size,
                                      zeros, zeros_like)

@@ -1,7 +1,9 @@
-"""Array ops: identity, reshapes, transposes, joining, splitting, tiling and padding."""
+"""Array ops: identity, reshape, expand_dims / squeeze, transpose, broadcasting, roll,
+ensure_shape, bitcast (joining and splitting live in joining.py)."""
 
 import numpy as np
 
+from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
@@ -303,3 +305,86 @@ from scopeflow.ops.diag_ops import (  # noqa: E402,F401
     matrix_diag_part,
     matrix_set_diag,
 )
+
+
+# ---- roll / ensure_shape / guarantee_const / bitcast ----------------------------------------
+def _roll_shape(input, shift, axis):  # noqa: A002
+    s, a = dims_of(shift), dims_of(axis)
+    if s is not None and len(s) > 1:
+        raise ShapeError("shift must be a scalar or a 1-D vector. Found: %s" % dims_text(s))
+    if a is not None and len(a) > 1:
+        raise ShapeError("axis must be a scalar or a 1-D vector. Found: %s" % dims_text(a))
+    return input.shape, input.dtype.base_dtype
+
+
+@op("Roll", infer=_roll_shape, types={"shift": INDEX, "axis": INDEX})
+def _roll(input, shift, axis):  # noqa: A002
+    return xp(input).roll(input, tuple(_b.as_int_list(shift)), tuple(_b.as_int_list(axis)))
+
+
+def roll(input, shift, axis, name=None):  # noqa: A002
+    """`tf.roll`: elements shifted cyclically by `shift` along `axis`."""
+    return _roll(input, shift, axis, name=name or "Roll")
+
+
+def _ensure_shape_shape(input, *, shape):  # noqa: A002
+    dims, want = dims_of(input), shape._dims
+    if dims is not None and want is not None:
+        if len(dims) != len(want):
+            raise ShapeError("Shape must be rank %d but is rank %d" % (len(want), len(dims)))
+        return TensorShape._of(_b.merge_dims(dims, want, "")), input.dtype.base_dtype
+    return (input.shape if want is None else shape), input.dtype.base_dtype
+
+
+@op("EnsureShape", infer=_ensure_shape_shape, context=True)
+def _ensure_shape(ctx, input, *, shape):  # noqa: A002
+    if not TensorShape(np.shape(input)).is_compatible_with(shape):
+        from scopeflow.errors import InvalidArgumentError
+        ctx.check(False, InvalidArgumentError, "Shape of tensor %s %s is not compatible with "
+                  "expected shape %s." % (ctx.op._inputs[0]._op._name,
+                                          dims_text(np.shape(input)), dims_text(shape._dims)))
+    return input
+
+
+def ensure_shape(x, shape, name=None):
+    """`tf.ensure_shape`: `x`, with its static shape refined and checked when run."""
+    return _ensure_shape(x, name=name or "EnsureShape", shape=TensorShape(shape))
+
+
+@op("GuaranteeConst", types={"input": ANY})
+def _guarantee_const(input):  # noqa: A002
+    return input
+
+
+def guarantee_const(input, name=None):  # noqa: A002
+    """`tf.guarantee_const`: `input`, promised constant for the run."""
+    return _guarantee_const(input, name=name or "GuaranteeConst")
+
+
+def _bitcast_shape(input, *, type):  # noqa: A002
+    dims = dims_of(input)
+    a, b = input.dtype.base_dtype.size, type.size
+    if dims is None or a == b:
+        return (input.shape if dims is not None else TensorShape(None)), type
+    if a > b:
+        return spec(dims + (a // b,), type)
+    if dims and dims[-1] is not None and dims[-1] != b // a:
+        raise ShapeError("Cannot bitcast from %s to %s" % (input.dtype.base_dtype.name,
+                                                          type.name))
+    return spec(dims[:-1], type)
+
+
+@op("Bitcast", infer=_bitcast_shape, types={"input": ANY})
+def _bitcast(input, *, type):  # noqa: A002
+    import jax
+    return jax.lax.bitcast_convert_type(input, type.as_numpy_dtype)
+
+
+def bitcast(input, type, name=None):  # noqa: A002
+    """`tf.bitcast`: the same bits read as another dtype."""
+    return _bitcast(input, name=name or "Bitcast", type=_dt.as_dtype(type))
+
+
+# The diagonal family lives in diag_ops.py; TF's array_ops names it here too.
+from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part,  # noqa: E402,F401
+                                    matrix_diag, matrix_diag_part, matrix_set_diag)

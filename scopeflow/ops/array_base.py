@@ -279,6 +279,31 @@ def merge_dims(a, b, what):
     return tuple(out)
 
 
+def scatter_nd_check(out, indices, updates):
+    """TF's ScatterNd shape check: updates = indices[:-1] + out[indices[-1]:]."""
+    if out is None or indices is None or updates is None or not indices or indices[-1] is None:
+        return
+    k, n = indices[-1], len(indices) - 1
+    _merge_or_raise(indices[:n], updates[:n], "Dimensions [0,%d) of indices[shape=%s] = %s must "
+                    "match dimensions [0,%d) of updates[shape=%s] = %s" % (
+                        n, dims_text(indices), dims_text(indices[:n]), n, dims_text(updates),
+                        dims_text(updates[:n])))
+    _merge_or_raise(out[k:], updates[n:], "Dimensions [%d,%d) of input[shape=%s] = %s must "
+                    "match dimensions [%d,%d) of updates[shape=%s] = %s" % (
+                        k, len(out), dims_text(out), dims_text(out[k:]), n, len(updates),
+                        dims_text(updates), dims_text(updates[n:])))
+
+
+def _merge_or_raise(a, b, what):
+    if len(a) != len(b):
+        raise ShapeError("%s: Shapes must be equal rank, but are %d and %d" % (what, len(a),
+                                                                             len(b)))
+    try:
+        merge_dims(a, b, "")
+    except ShapeError as e:
+        raise ShapeError("%s: %s" % (what, e)) from None
+
+
 def shape_text(shape):
     """A static shape as TF1 prints it: '(?, 3)', '(2,)', '<unknown>'."""
     d = shape._dims

@@ -121,15 +121,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 
 def _scatter_nd_shape(indices, updates, shape):
     out = _b.partial_shape(shape)
-    i, u = dims_of(indices), dims_of(updates)
-    if out is not None and i is not None and u is not None and i and i[-1] is not None:
-        want = i[:-1] + out[i[-1]:]
-        if len(want) != len(u) or any(a is not None and b is not None and a != b
-                                      for a, b in zip(want, u)):
-            raise ShapeError("Dimensions [%d,%d) of input[shape=%s] = %s must match dims [%d,%d) "
-                             "of updates[shape=%s] = %s" % (
-                                 i[-1], len(out), dims_text(out), dims_text(out[i[-1]:]),
-                                 len(i) - 1, len(u), dims_text(u), dims_text(u[len(i) - 1:])))
+    _b.scatter_nd_check(out, dims_of(indices), dims_of(updates))
     return spec(out, updates.dtype.base_dtype)
 
 

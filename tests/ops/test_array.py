@@ -48,6 +48,12 @@ GRAPHS = [
     "3])).as_list()",
     "x = tf.placeholder(tf.float32, [2, 3]); tf.broadcast_to(x, [4, 3])",
     "result = tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3, 3]))",
+    # roll, ensure_shape, guarantee_const, bitcast
+    "x = tf.placeholder(tf.float32, [None, 3]); a = tf.roll(x, 1, 0); "
+    "b = tf.ensure_shape(x, [None, 3]); f = tf.guarantee_const(x); g = tf.bitcast(x, tf.int32); "
+    "i = tf.roll(x, [1, 2], [0, 1]); j = tf.ensure_shape(x, [2, 3]); "
+    "k = tf.bitcast(x, tf.uint8); m = tf.bitcast(tf.zeros([3, 2], tf.int16), tf.int32)",
+    "x = tf.placeholder(tf.float32, [None, 3]); tf.ensure_shape(x, [2])",
 ]
 
 
@@ -105,6 +111,9 @@ VALUES = [
     "np.random.RandomState(0).rand(2, 3, 4)}",
     "x = tf.constant([[1 + 2j, 3 - 1j]]); fetch = tf.real(tf.transpose(x, conjugate=True) * 1j)",
     "fetch = [tf.broadcast_dynamic_shape([2, 1], [3, 1, 1])]",
+    "x = tf.placeholder(tf.float32, [None, 3]); fetch = [tf.roll(x, 1, 0), "
+    "tf.roll(x, [1, -1], [0, 1]), tf.ensure_shape(x, [2, 3]), tf.bitcast(x, tf.int32)]; "
+    "feed = {x: np.arange(6.).reshape(2, 3)}",
 ]
 
 
