@@ -104,8 +104,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
         use_norm = global_norm(t_list, name)
     present = [t for t in t_list if t is not None]
     with name_scope(name, "clip_by_global_norm", present + [clip_norm]) as scope:
-        one = constant(1.0, dtype=use_norm.dtype)
-        scale_for_finite = clip_norm * m.minimum(1.0 / use_norm, one / clip_norm)
+        scale_for_finite = clip_norm * m.minimum(
+            1.0 / use_norm, constant(1.0, dtype=use_norm.dtype) / clip_norm)
         scale = scale_for_finite + (use_norm - use_norm)  # NaN scale for a non-finite norm
         values = [None if t is None else _values(t, "t_%d" % i) for i, t in enumerate(t_list)]
         clipped = []

@@ -9,13 +9,14 @@ import inspect
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
+from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
+from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
 
 _sp = jax.scipy.special
 
@@ -136,141 +137,6 @@ def _truncate_div(ctx, x, y):
 BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div)
 
 
-# ---- elementwise unary ----------------------------------------------------------------------
-def _reciprocal(x):
-    return (1 / x).astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else 1 // x
-
-
-_UNARY = {
-    "Neg": jnp.negative, "Abs": jnp.abs, "Exp": jnp.exp, "Log": jnp.log, "Log1p": jnp.log1p,
-    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": jax.lax.rsqrt, "Square": jnp.square,
-    "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
-    "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": jnp.tanh,
-    "Sigmoid": jax.nn.sigmoid, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
-    "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,
-    "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh, "Atanh": jnp.arctanh,
-    "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": _sp.erf,
-    "Erfc": _sp.erfc, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": _sp.gammaln,
-    "Digamma": _sp.digamma, "BesselI0": _sp.i0, "BesselI0e": _sp.i0e, "BesselI1": _sp.i1,
-    "BesselI1e": _sp.i1e, "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj,
-    "ComplexAbs": jnp.abs, "Angle": jnp.angle, "Invert": jnp.invert,
-    "LogicalNot": jnp.logical_not,
-}
-_BOOL_OUT = {"IsNan", "IsInf", "IsFinite", "LogicalNot"}
-_REAL_OUT = {"Real", "Imag", "ComplexAbs", "Angle"}
-_REAL_OF = {"complex64": _dt.float32, "complex128": _dt.float64}
-
-
-def _unary_infer(op_type):
-    if op_type in _BOOL_OUT:
-        return lambda x: (x.shape, _dt.bool)
-    if op_type in _REAL_OUT:
-        return lambda x: (x.shape, _REAL_OF.get(x.dtype.base_dtype.name, x.dtype.base_dtype))
-    return None
-
-
-UNARY = {t: typed_op(t, infer=_unary_infer(t))((lambda f: lambda x: f(x))(fn))
-         for t, fn in _UNARY.items()}
-
-
-def _public_unary(op_type, default=None, scoped=None):
-    """TF's one-op wrapper: op named `default` (op type), or `scoped/OpType` when scoped."""
-    b = UNARY[op_type]
-
-    def f(x, name=None):
-        if scoped:
-            with name_scope(name, scoped, [x]):
-                return b(x)
-        return b(x, name=name or default or op_type)
-
-    f.__name__ = (scoped or op_type).lower()
-    f.__doc__ = "`tf.math.%s`: elementwise %s." % (f.__name__, op_type)
-    return f
-
-
-negative, exp, log, log1p = (_public_unary(t) for t in ("Neg", "Exp", "Log", "Log1p"))
-expm1, sqrt, rsqrt, square = (_public_unary(t) for t in ("Expm1", "Sqrt", "Rsqrt", "Square"))
-reciprocal, floor, ceil, rint = (_public_unary(t) for t in ("Reciprocal", "Floor", "Ceil",
-                                                            "Rint"))
-tanh, sigmoid = _public_unary("Tanh"), _public_unary("Sigmoid")
-sin, cos, tan, asin, acos, atan = (_public_unary(t) for t in ("Sin", "Cos", "Tan", "Asin",
-                                                               "Acos", "Atan"))
-sinh, cosh, asinh, acosh, atanh = (_public_unary(t) for t in ("Sinh", "Cosh", "Asinh", "Acosh",
-                                                              "Atanh"))
-is_nan, is_inf, is_finite = (_public_unary(t) for t in ("IsNan", "IsInf", "IsFinite"))
-erf, erfc, lgamma, digamma = (_public_unary(t) for t in ("Erf", "Erfc", "Lgamma", "Digamma"))
-erfinv, ndtri = _public_unary("Erfinv", scoped="erfinv"), _public_unary("Ndtri", scoped="ndtri")
-bessel_i0, bessel_i0e, bessel_i1, bessel_i1e = (
-    _public_unary(t, scoped=s) for t, s in (("BesselI0", "bessel_i0"),
-                                            ("BesselI0e", "bessel_i0e"),
-                                            ("BesselI1", "bessel_i1"),
-                                            ("BesselI1e", "bessel_i1e")))
-invert = _public_unary("Invert")
-_logical_not = UNARY["LogicalNot"]
-
-
-def logical_not(x, name=None):
-    """`tf.logical_not`.
-
-    >>> import scopeflow as tf
-    >>> tf.logical_not(tf.constant(True)).name
-    'LogicalNot:0'
-    """
-    return _logical_not(x, name=name or "LogicalNot")
-
-
-def sign(x, name=None):
-    return UNARY["Sign"](x, name=name or "Sign")
-
-
-def abs(x, name=None):  # noqa: A001 - TF's name
-    """`tf.abs`: Abs, or ComplexAbs (real output) for complex inputs, named 'Abs'."""
-    with name_scope(name, "Abs", [x]) as scope:
-        x = tensor(x, name="x")
-        op_type = "ComplexAbs" if x.dtype.base_dtype.is_complex else "Abs"
-        return UNARY[op_type](x, name=scope)
-
-
-def round(x, name=None):  # noqa: A001 - TF's name: half to even; integers pass through
-    x = tensor(x, name="x")
-    if x.dtype.base_dtype.is_integer:
-        return x
-    return UNARY["Round"](x, name=name or "Round")
-
-
-def _complex_only(op_type, default):
-    def f(input, name=None):  # noqa: A002 - TF's arg name
-        with name_scope(name, default, [input]) as scope:
-            input = tensor(input, name="input")
-            if input.dtype.base_dtype.is_complex:
-                return UNARY[op_type](input, name=scope)
-            return _real_fallback(op_type, input)
-
-    f.__name__ = default.lower()
-    return f
-
-
-def _real_fallback(op_type, x):
-    if op_type in ("Real", "Conj"):
-        return x
-    from scopeflow.ops.op_util import array_ops as array
-    if op_type == "Imag":
-        return array.zeros_like(x)
-    from scopeflow.ops.math_extra import real_angle
-    return real_angle(x)
-
-
-real, imag, angle = (_complex_only(t, t) for t in ("Real", "Imag", "Angle"))
-
-
-def conj(x, name=None):
-    """`tf.math.conj`: real inputs pass through unchanged."""
-    x = tensor(x)
-    if x.dtype.base_dtype.is_complex:
-        return UNARY["Conj"](x, name=name or "Conj")
-    return x
-
-
 # ---- public binary functions with TF's default names ----------------------------------------
 def _public_binary(op_type, default):
     b = BINARY[op_type]
@@ -358,38 +224,10 @@ xdivy, xlog1py = _scoped_inner("Xdivy", "xdivy"), _scoped_inner("Xlog1py", "xlog
 
 
 def logical_xor(x, y, name="LogicalXor"):
-    """`tf.math.logical_xor`: (x or y) and not (x and y), as TF builds it."""
-    with name_scope(name, "LogicalXor", [x, y]) as scope:
-        return logical_and(logical_or(x, y), logical_not(logical_and(x, y)), name=scope)
-
-
-def _complex_shape(real, imag, *, Tout):  # noqa: N803 - TF attr name
-    return broadcast(real, imag)[0], Tout
-
-
-@typed_op("Complex", infer=_complex_shape)
-def _complex_op(real, imag, *, Tout):  # noqa: N803
-    return jax.lax.complex(real, imag).astype(Tout.as_numpy_dtype)
-
-
-def complex(real, imag, name=None):  # noqa: A001 - TF's name
-    """`tf.complex`: real + imag * 1j (complex64 from float32, complex128 from float64)."""
-    with name_scope(name, "Complex", [real, imag]) as scope:
-        real, imag = tensor(real, name="real"), tensor(imag, name="imag")
-        if real.dtype.base_dtype is not imag.dtype.base_dtype:
-            raise TypeError("real and imag must have the same dtype")
-        tout = _dt.complex128 if real.dtype.base_dtype is _dt.float64 else _dt.complex64
-        return _complex_op(real, imag, name=scope, Tout=tout)
-
-
-@typed_op("Betainc")
-def _betainc_op(a, b, x):
-    return _sp.betainc(a, b, x)
-
-
-def betainc(a, b, x, name=None):
-    """`tf.math.betainc`: the regularized incomplete beta function I_x(a, b)."""
-    return _betainc_op(a, b, x, name=name or "Betainc")
+    """`tf.math.logical_xor`: (x or y) and not (x and y), as TF builds it (no scope)."""
+    return BINARY["LogicalAnd"](BINARY["LogicalOr"](x, y, name="LogicalOr"),
+                                logical_not(BINARY["LogicalAnd"](x, y, name="LogicalAnd")),
+                                name=name)
 
 
 # ---- division -------------------------------------------------------------------------------
@@ -451,90 +289,8 @@ def scalar_mul(scalar, x, name=None):
     return mul(scalar, x, name=name or "Mul")
 
 
-# ---- cast -----------------------------------------------------------------------------------
-def _cast_shape(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803 - TF attr names
-    return x.shape, DstT
-
-
-@typed_op("Cast", infer=_cast_shape)
-def _cast_op(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803
-    if jnp.iscomplexobj(x) and not DstT.is_complex:
-        x = jnp.real(x)
-    return x.astype(DstT.as_numpy_dtype)
-
-
-def cast(x, dtype, name=None):
-    """`tf.cast`: returns `x` itself when it already has `dtype`.
-
-    >>> import scopeflow as tf
-    >>> tf.cast(tf.constant(1.5), tf.int32).name
-    'Cast:0'
-    """
-    dtype = _dt.as_dtype(dtype).base_dtype
-    if isinstance(x, Tensor) and x.dtype.base_dtype is dtype:
-        return x
-    if not isinstance(x, Tensor) and hasattr(x, "_as_graph_tensor"):
-        t = tensor(x)
-        if t.dtype.base_dtype is dtype:
-            return t
-    with name_scope(name, "Cast", [x]) as scope:
-        x = tensor(x, name="x")
-        if x.dtype.base_dtype is dtype:
-            return x
-        return _cast_op(x, name=scope, SrcT=x.dtype.base_dtype, DstT=dtype, Truncate=False)
-
-
-def saturate_cast(value, dtype, name=None):
-    """`tf.saturate_cast`: clamps to `dtype`'s range (op 'saturate_cast/clamp'), then casts."""
-    dtype = _dt.as_dtype(dtype).base_dtype
-    with name_scope(name, "saturate_cast", [value]) as scope:
-        value = tensor(value, name="value")
-        src = value.dtype.base_dtype
-        if (src.is_floating or src.is_integer) and (dtype.is_floating or dtype.is_integer):
-            lo, hi = _clamp_range(src, dtype)
-            if lo is not None:
-                from scopeflow.ops.clip import clip_by_value_op
-                from scopeflow.ops.constant import constant
-                value = clip_by_value_op(value, constant(lo, src), constant(hi, src),
-                                         name="clamp")
-        return cast(value, dtype, name=scope)
-
-
-def _clamp_range(src, dst):
-    lo, hi = max(src.min, dst.min), min(src.max, dst.max)
-    if lo == src.min and hi == src.max:
-        return None, None
-    return np.asarray(lo).astype(src.as_numpy_dtype), np.asarray(hi).astype(src.as_numpy_dtype)
-
-
-def to_float(x, name="ToFloat"):
-    return cast(x, _dt.float32, name=name)
-
-
-def to_double(x, name="ToDouble"):
-    return cast(x, _dt.float64, name=name)
-
-
-def to_int32(x, name="ToInt32"):
-    return cast(x, _dt.int32, name=name)
-
-
-def to_int64(x, name="ToInt64"):
-    return cast(x, _dt.int64, name=name)
-
-
-def to_bfloat16(x, name="ToBFloat16"):
-    return cast(x, _dt.bfloat16, name=name)
-
-
-def to_complex64(x, name="ToComplex64"):
-    return cast(x, _dt.complex64, name=name)
-
-
-def to_complex128(x, name="ToComplex128"):
-    return cast(x, _dt.complex128, name=name)
-
-
+from scopeflow.ops.math_cast import *  # noqa: E402,F401,F403 - casts, complex, betainc
+from scopeflow.ops.math_cast import cast  # noqa: E402
 from scopeflow.ops.math_operators import install as _install_operators  # noqa: E402
 
 _install_operators()

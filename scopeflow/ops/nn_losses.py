@@ -43,11 +43,31 @@ def _xent_shape(features, labels):
     return [spec((dims[0],), dt), spec(tuple(dims), dt)]
 
 
+@jax.custom_vjp
+def _xent_loss(features, labels):
+    return -jnp.sum(labels * jax.nn.log_softmax(features, axis=-1), axis=-1)
+
+
+def _xent_fwd(features, labels):
+    log_p = jax.nn.log_softmax(features, axis=-1)
+    return -jnp.sum(labels * log_p, axis=-1), (log_p, labels)
+
+
+def _xent_bwd(res, g):
+    # TF's gradient is the op's backprop output, softmax - labels, even when a row of labels
+    # does not sum to 1 (the exact derivative would scale softmax by that sum).
+    log_p, labels = res
+    return (jnp.exp(log_p) - labels) * g[..., None], -log_p * g[..., None]
+
+
+_xent_loss.defvjp(_xent_fwd, _xent_bwd)
+
+
 @typed_op("SoftmaxCrossEntropyWithLogits", infer=_xent_shape, multi=True)
 def _softmax_xent(features, labels):
-    log_p = jax.nn.log_softmax(features, axis=-1)
-    loss = -jnp.sum(labels * log_p, axis=-1)
-    return loss, jnp.exp(log_p) - labels
+    features, labels = jnp.broadcast_arrays(features, labels)
+    loss = _xent_loss(features, labels)
+    return loss, jax.nn.softmax(features, axis=-1) - labels
 
 
 def _sparse_xent_shape(features, labels):
@@ -159,8 +179,8 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         labels, logits = tensor(labels), tensor(logits)
         half = logits.dtype.base_dtype is _dt.float16
         precise = m.cast(logits, _dt.float32) if half else logits
-        _check_sparse_shapes(labels, logits)
         labels_shape = array.shape(labels)
+        _check_sparse_shapes(labels, logits)
         if logits.shape.ndims == 2:
             cost = _sparse_xent(precise, labels, name=name)[0]
             return m.cast(cost, _dt.float16) if half else cost

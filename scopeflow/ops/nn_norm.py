@@ -153,8 +153,9 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
         if scale is not None:
             inv *= scale
         x = tensor(x) if not hasattr(x, "dtype") else x
-        shift = offset - mean * inv if offset is not None else -mean * inv
-        return x * m.cast(inv, x.dtype) + m.cast(shift, x.dtype)
+        # TF's operand order (it fixes the op names): x * inv first, then the shift.
+        return x * m.cast(inv, x.dtype) + m.cast(
+            offset - mean * inv if offset is not None else -mean * inv, x.dtype)
 
 
 def batch_norm_with_global_normalization(t=None, m=None, v=None, beta=None, gamma=None,

@@ -61,8 +61,7 @@ def _space_to_batch_nd(input, block_shape, paddings):  # noqa: A002
     perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + list(
         range(1 + 2 * m, 1 + 2 * m + len(rest)))
     x = x.transpose(perm)
-    return x.reshape([b * int(np.prod(block))] + [s // bs for s, bs in zip(
-        shape[1::2], block)] + list(rest))
+    return x.reshape([b * int(np.prod(block))] + shape[1::2] + list(rest))
 
 
 @typed_op("BatchToSpaceND", infer=_block_shape_infer(False),

@@ -1,0 +1,125 @@
+"""Casts (Cast, saturate_cast, to_float, ...), Complex and Betainc."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
+from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.registry import broadcast
+
+_sp = jax.scipy.special
+
+
+def _complex_shape(real, imag, *, Tout):  # noqa: N803 - TF attr name
+    return broadcast(real, imag)[0], Tout
+
+
+@typed_op("Complex", infer=_complex_shape)
+def _complex_op(real, imag, *, Tout):  # noqa: N803
+    return jax.lax.complex(real, imag).astype(Tout.as_numpy_dtype)
+
+
+def complex(real, imag, name=None):  # noqa: A001 - TF's name
+    """`tf.complex`: real + imag * 1j (complex64 from float32, complex128 from float64)."""
+    with name_scope(name, "Complex", [real, imag]) as scope:
+        real, imag = tensor(real, name="real"), tensor(imag, name="imag")
+        if real.dtype.base_dtype is not imag.dtype.base_dtype:
+            raise TypeError("real and imag must have the same dtype")
+        tout = _dt.complex128 if real.dtype.base_dtype is _dt.float64 else _dt.complex64
+        return _complex_op(real, imag, name=scope, Tout=tout)
+
+
+@typed_op("Betainc")
+def _betainc_op(a, b, x):
+    return _sp.betainc(a, b, x)
+
+
+def betainc(a, b, x, name=None):
+    """`tf.math.betainc`: the regularized incomplete beta function I_x(a, b)."""
+    return _betainc_op(a, b, x, name=name or "Betainc")
+
+
+# ---- cast -----------------------------------------------------------------------------------
+def _cast_shape(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803 - TF attr names
+    return x.shape, DstT
+
+
+@typed_op("Cast", infer=_cast_shape)
+def _cast_op(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803
+    if jnp.iscomplexobj(x) and not DstT.is_complex:
+        x = jnp.real(x)
+    return x.astype(DstT.as_numpy_dtype)
+
+
+def cast(x, dtype, name=None):
+    """`tf.cast`: returns `x` itself when it already has `dtype`.
+
+    >>> import scopeflow as tf
+    >>> tf.cast(tf.constant(1.5), tf.int32).name
+    'Cast:0'
+    """
+    dtype = _dt.as_dtype(dtype).base_dtype
+    if isinstance(x, Tensor) and x.dtype.base_dtype is dtype:
+        return x
+    if not isinstance(x, Tensor) and hasattr(x, "_as_graph_tensor"):
+        t = tensor(x)
+        if t.dtype.base_dtype is dtype:
+            return t
+    with name_scope(name, "Cast", [x]) as scope:
+        x = tensor(x, name="x")
+        if x.dtype.base_dtype is dtype:
+            return x
+        return _cast_op(x, name=scope, SrcT=x.dtype.base_dtype, DstT=dtype, Truncate=False)
+
+
+def saturate_cast(value, dtype, name=None):
+    """`tf.saturate_cast`: clamps to `dtype`'s range (op 'saturate_cast/clamp'), then casts."""
+    dtype = _dt.as_dtype(dtype).base_dtype
+    with name_scope(name, "saturate_cast", [value]) as scope:
+        value = tensor(value, name="value")
+        src = value.dtype.base_dtype
+        if (src.is_floating or src.is_integer) and (dtype.is_floating or dtype.is_integer):
+            lo, hi = _clamp_range(src, dtype)
+            if lo is not None:
+                from scopeflow.ops.clip import clip_by_value_op
+                from scopeflow.ops.constant import constant
+                value = clip_by_value_op(value, constant(lo, src), constant(hi, src),
+                                         name="clamp")
+        return cast(value, dtype, name=scope)
+
+
+def _clamp_range(src, dst):
+    lo, hi = max(src.min, dst.min), min(src.max, dst.max)
+    if lo == src.min and hi == src.max:
+        return None, None
+    return np.asarray(lo).astype(src.as_numpy_dtype), np.asarray(hi).astype(src.as_numpy_dtype)
+
+
+def to_float(x, name="ToFloat"):
+    return cast(x, _dt.float32, name=name)
+
+
+def to_double(x, name="ToDouble"):
+    return cast(x, _dt.float64, name=name)
+
+
+def to_int32(x, name="ToInt32"):
+    return cast(x, _dt.int32, name=name)
+
+
+def to_int64(x, name="ToInt64"):
+    return cast(x, _dt.int64, name=name)
+
+
+def to_bfloat16(x, name="ToBFloat16"):
+    return cast(x, _dt.bfloat16, name=name)
+
+
+def to_complex64(x, name="ToComplex64"):
+    return cast(x, _dt.complex64, name=name)
+
+
+def to_complex128(x, name="ToComplex128"):
+    return cast(x, _dt.complex128, name=name)

@@ -1,0 +1,134 @@
+"""Matrix products and tf.linalg against TF: names, shapes, errors and values."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from math_oracle import check_all_ops, check_outputs, check_values
+
+import scopeflow.compat.v1 as tf
+
+GRAPHS = [
+    "a = tf.placeholder(tf.float32, [5, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
+    "[tf.matmul(a, b), tf.linalg.matmul(a, a, adjoint_b=True), a @ b]",
+    "a = tf.placeholder(tf.float32, [5, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
+    "tf.matmul(a, b, transpose_a=True, transpose_b=True)",
+    "a = tf.placeholder(tf.float32, [None, 2, 3]); b = tf.placeholder(tf.float32, [3, 4]); r = "
+    "[tf.matmul(a, b), tf.matmul(tf.placeholder(tf.float32), b), tf.matmul(b, [[1.0], [2.0], "
+    "[3.0], [4.0]]), tf.matmul([[1.0, 2.0, 3.0]], b)]",
+    "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [4, 4]); r = "
+    "tf.matmul(a, b)",
+    "a = tf.placeholder(tf.float32, [7, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
+    "tf.matmul(a, b)",
+    "a = tf.placeholder(tf.float32, [3]); b = tf.placeholder(tf.float32, [3, 2]); r = "
+    "tf.matmul(a, b)",
+    "a = tf.placeholder(tf.float32, [3, 3]); r = tf.matmul(a, a, transpose_a=True, "
+    "adjoint_a=True)",
+    "a = tf.placeholder(tf.float32, [3, 3]); r = tf.matmul(a, tf.placeholder(tf.int32, [3, "
+    "3]))",
+    "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [3, 4]); r = "
+    "[tf.einsum('ij,jk->ik', a, b), tf.einsum('ij->ji', a), tf.einsum('ij,jk', a, b), "
+    "tf.einsum('...ij,...jk->...ik', tf.placeholder(tf.float32, [5, 1, 2, 3]), "
+    "tf.placeholder(tf.float32, [4, 3, None])), tf.einsum('abij->ba', "
+    "tf.placeholder(tf.float32, [5, 1, 2, 3])), tf.einsum('i,i', tf.placeholder(tf.float32, "
+    "[3]), tf.placeholder(tf.float32, [3]))]",
+    "a = tf.placeholder(tf.float32, [2, 3]); r = tf.einsum('ij,jk->ik', a, "
+    "tf.placeholder(tf.float32, [4, 5]))",
+    "a = tf.placeholder(tf.float32, [2, 3]); r = tf.einsum('ij,jk->ik', a)",
+    "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [3]); r = "
+    "[tf.tensordot(a, b, 1), tf.tensordot(a, a, [[0], [0]]), tf.tensordot(a, b, 0), "
+    "tf.tensordot(a, tf.placeholder(tf.float32, [3, 4]), 1), tf.tensordot(a, "
+    "tf.placeholder(tf.float32, [3, 4]), [[1], [0]])]",
+    "a = tf.placeholder(tf.float32, [3, 3]); b = tf.placeholder(tf.float32, [3, 2]); r = "
+    "[tf.linalg.inv(a), tf.linalg.det(a), tf.linalg.slogdet(a), tf.linalg.logdet(a), "
+    "tf.linalg.cholesky(a), tf.linalg.qr(a), tf.linalg.svd(a), tf.linalg.svd(a, "
+    "compute_uv=False), tf.linalg.eigh(a), tf.linalg.eigvalsh(a), tf.matrix_inverse(a), "
+    "tf.matrix_determinant(a), tf.self_adjoint_eig(a), tf.self_adjoint_eigvals(a), "
+    "tf.cholesky(a), tf.qr(a), tf.svd(a)]",
+    "a = tf.placeholder(tf.float32, [3, 3]); b = tf.placeholder(tf.float32, [3, 2]); r = "
+    "[tf.linalg.solve(a, b), tf.linalg.triangular_solve(a, b), tf.linalg.lstsq(a, b), "
+    "tf.linalg.cholesky_solve(a, b), tf.linalg.trace(a), tf.linalg.norm(a), tf.norm(a, ord=1), "
+    "tf.norm(a, axis=[0, 1]), tf.norm(a, ord='fro', axis=[0, 1]), tf.linalg.adjoint(a), "
+    "tf.linalg.matvec(a, tf.placeholder(tf.float32, [3])), tf.matrix_solve(a, b), "
+    "tf.matrix_triangular_solve(a, b), tf.matrix_solve_ls(a, b), tf.cholesky_solve(a, b), "
+    "tf.trace(a)]",
+    "a = tf.placeholder(tf.float32, [None, 3, 3]); r = [tf.linalg.inv(a), tf.linalg.det(a), "
+    "tf.linalg.trace(a), tf.linalg.qr(a, full_matrices=True), tf.linalg.svd(a, "
+    "full_matrices=True), tf.linalg.pinv(a), tf.linalg.lu(a)]",
+    "a = tf.placeholder(tf.float32, [3, 2]); r = [tf.linalg.qr(a), tf.linalg.svd(a), "
+    "tf.linalg.qr(a, full_matrices=True), tf.linalg.svd(a, full_matrices=True)]",
+    "a = tf.placeholder(tf.float32, [3, 2]); r = tf.linalg.inv(a)",
+    "a = tf.placeholder(tf.float32, [3]); r = tf.linalg.inv(a)",
+    "a = tf.placeholder(tf.int32, [3, 3]); r = tf.linalg.inv(a)",
+    "r = [tf.cross(tf.placeholder(tf.float32, [4, 3]), tf.placeholder(tf.float32, [4, 3])), "
+    "tf.linalg.cross(tf.placeholder(tf.float32, [3]), tf.placeholder(tf.float32, [3]))]",
+]
+
+# Snippets whose whole graph (every op name and type) must be TF's.
+FULL_GRAPHS = [
+    "a = tf.placeholder(tf.float32, [3, 3]); b = tf.placeholder(tf.float32, [3, 2]); r = "
+    "[tf.linalg.triangular_solve(a, b), tf.linalg.cholesky_solve(a, b), tf.linalg.lstsq(a, b), "
+    "tf.linalg.norm(a), tf.norm(a, ord=1), tf.linalg.adjoint(a), tf.linalg.matvec(a, "
+    "tf.placeholder(tf.float32, [3]))]",
+    "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [3]); r = "
+    "[tf.tensordot(a, b, 1), tf.tensordot(a, a, [[0], [0]]), tf.tensordot(a, b, 0), "
+    "tf.einsum('ij,j->i', a, b)]",
+]
+
+VALUES = [
+    "rs = np.random.RandomState(3); a = rs.randn(2, 3, 4).astype(np.float32); b = rs.randn(2, "
+    "4, 5).astype(np.float32); c = rs.randn(4, 4).astype(np.float32)\nx = "
+    "tf.placeholder(tf.float32, [2, 3, 4]); y = tf.placeholder(tf.float32, [2, 4, 5]); z = "
+    "tf.placeholder(tf.float32, [4, 4])\nspd = tf.matmul(z, z, transpose_b=True) + 4 * "
+    "tf.constant(np.eye(4, dtype=np.float32))\nfetch = [tf.matmul(x, y), tf.matmul(x, x, "
+    "adjoint_b=True), tf.matmul(z, z, transpose_a=True), tf.einsum('bij,bjk->bik', x, y), "
+    "tf.einsum('bij->bji', x), tf.einsum('ij,ij', z, z), tf.tensordot(x, y, [[2], [1]]), "
+    "tf.tensordot(z, z, 1), tf.linalg.inv(spd), tf.linalg.det(spd), tf.linalg.slogdet(spd), "
+    "tf.linalg.logdet(spd), tf.linalg.cholesky(spd), tf.linalg.eigvalsh(spd), "
+    "tf.linalg.solve(spd, z), tf.linalg.triangular_solve(tf.linalg.cholesky(spd), z), "
+    "tf.linalg.cholesky_solve(tf.linalg.cholesky(spd), z), tf.linalg.lstsq(spd, z), "
+    "tf.linalg.trace(spd), tf.norm(z), tf.norm(z, ord=1, axis=[0, 1]), tf.norm(z, ord=np.inf, "
+    "axis=[0, 1]), tf.norm(z, ord=3), tf.linalg.svd(spd, compute_uv=False), tf.cross(z[:, :3], "
+    "z[:, 1:]), tf.linalg.matvec(z, z[0]), tf.linalg.adjoint(z), tf.linalg.pinv(spd)]\nfeed = "
+    "{x: a, y: b, z: c}",
+]
+
+
+@pytest.mark.oracle
+def test_graphs_match_tf(oracle):
+    check_outputs(oracle, GRAPHS)
+
+
+@pytest.mark.oracle
+def test_composite_graphs_match_tf_op_by_op(oracle):
+    check_all_ops(oracle, FULL_GRAPHS)
+
+
+@pytest.mark.oracle
+def test_values_match_tf(oracle):
+    check_values(oracle, VALUES[0], rtol=1e-4, atol=1e-4)
+
+
+_sub = st.text("abcd", min_size=1, max_size=3).filter(lambda s: len(set(s)) == len(s))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_sub, _sub, st.data())
+def test_einsum_shape_rule_matches_numpy(a, b, data):
+    """Static shapes of Einsum (implicit output included) are numpy's."""
+    sizes = {c: data.draw(st.integers(1, 3)) for c in "abcd"}
+    x = np.zeros([sizes[c] for c in a], np.float32)
+    y = np.zeros([sizes[c] for c in b], np.float32)
+    tf.reset_default_graph()
+    out = tf.einsum("%s,%s" % (a, b), tf.constant(x), tf.constant(y))
+    assert out.shape.as_list() == list(np.einsum("%s,%s" % (a, b), x, y).shape)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 3), st.integers(1, 3), st.integers(1, 3), st.integers(0, 2))
+def test_batch_matmul_broadcasts_like_numpy(m, k, n, batch):
+    tf.reset_default_graph()
+    a = tf.placeholder(tf.float32, [batch + 1, 1, m, k])
+    b = tf.placeholder(tf.float32, [3, k, n])
+    ref = np.matmul(np.zeros([batch + 1, 1, m, k]), np.zeros([3, k, n])).shape
+    assert tf.matmul(a, b).shape.as_list() == list(ref)
