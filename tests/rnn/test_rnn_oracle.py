@@ -1,0 +1,80 @@
+"""RNN cells and loops against real TF: variable names and shapes, outputs, values."""
+
+import pytest
+
+from oracle import explain, run_here, same
+
+VARS = "result = [(v.name, v.shape.as_list()) for v in tf.global_variables()]"
+INIT = "init = tf.constant_initializer(0.1)\n"
+RUN = ("with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+       "  result = s.run([out, state])")
+X = "x = tf.constant([[[1., 0.], [0., 1.], [.5, .5]], [[1., 1.], [0., -1.], [2., 0.]]])\n"
+
+PROGRAMS = [
+    # names and shapes
+    "x = tf.placeholder(tf.float32, [None, 4, 3]); c = tf.nn.rnn_cell.LSTMCell(5, "
+    "use_peepholes=True)\nout, st = tf.nn.dynamic_rnn(c, x, dtype=tf.float32)\n"
+    + VARS + " + [out.shape.as_list(), st.c.shape.as_list()]",
+    "x = tf.placeholder(tf.float32, [2, 4, 3]); c = tf.nn.rnn_cell.BasicLSTMCell(5, "
+    "state_is_tuple=False)\nout, st = tf.nn.dynamic_rnn(c, x, dtype=tf.float32)\n"
+    "result = [out.shape.as_list(), st.shape.as_list()]",
+    "x = tf.placeholder(tf.float32, [4, None, 3])\n"
+    "out, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), x, dtype=tf.float32, "
+    "time_major=True)\nresult = [out.shape.as_list(), st.shape.as_list()]",
+    "xs = [tf.placeholder(tf.float32, [None, 3]) for _ in range(3)]\n"
+    "outs, st = tf.nn.static_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), xs, dtype=tf.float32)\n"
+    + VARS + " + [len(outs), outs[-1].shape.as_list()]",
+    "x = tf.placeholder(tf.float32, [None, 5, 3])\n"
+    "(fw, bw), (sf, sb) = tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), "
+    "tf.nn.rnn_cell.GRUCell(3), x, dtype=tf.float32)\n"
+    + VARS + " + [fw.shape.as_list(), bw.shape.as_list()]",
+    "c = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicRNNCell(3) for _ in range(2)])\n"
+    "result = [c.state_size, c.output_size, c.zero_state(2, tf.float32)[0].name]",
+    "c = tf.nn.rnn_cell.BasicLSTMCell(3); z = c.zero_state(5, tf.float32)\n"
+    "result = [z.c.name, z.h.name, z.c.shape.as_list()]",
+    "x = tf.placeholder(tf.float32, [None, 5, 3])\n"
+    "c = tf.nn.rnn_cell.DropoutWrapper(tf.nn.rnn_cell.BasicLSTMCell(4), output_keep_prob=0.5)\n"
+    "out, st = tf.nn.dynamic_rnn(c, x, dtype=tf.float32)\n" + VARS,
+    "x = tf.placeholder(tf.float32, [None, 5, 3])\n"
+    "out, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x)",
+    "x = tf.placeholder(tf.float32, [None, 5, 3]); c = tf.nn.rnn_cell.GRUCell(4)\n"
+    "tf.nn.dynamic_rnn(c, x, dtype=tf.float32, scope='a')\n"
+    "tf.nn.dynamic_rnn(c, x, dtype=tf.float32, scope='b')\n" + VARS,
+    "x = tf.zeros([2, 3]); c = tf.nn.rnn_cell.BasicRNNCell(4)\n"
+    "o, s = c(x, c.zero_state(2, tf.float32))\n" + VARS + " + [o.name]",
+    # values
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  out, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), x, dtype=tf.float32)\n" + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  out, state = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(3), x, dtype=tf.float32,"
+    " sequence_length=[2, 3])\n" + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.2)):\n"
+    "  cell = tf.nn.rnn_cell.LSTMCell(3, use_peepholes=True, num_proj=2, cell_clip=0.3)\n"
+    "  out, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32, sequence_length=[1, 3])\n"
+    + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  cell = tf.nn.rnn_cell.MultiRNNCell([tf.nn.rnn_cell.BasicLSTMCell(2), "
+    "tf.nn.rnn_cell.GRUCell(3)])\n"
+    "  out, state = tf.nn.dynamic_rnn(cell, x, dtype=tf.float32)\n" + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  out, state = tf.nn.static_rnn(tf.nn.rnn_cell.BasicLSTMCell(2), tf.unstack(x, axis=1),"
+    " dtype=tf.float32, sequence_length=[2, 3])\n" + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  out, state = tf.nn.bidirectional_dynamic_rnn(tf.nn.rnn_cell.GRUCell(2), "
+    "tf.nn.rnn_cell.BasicRNNCell(2), x, dtype=tf.float32, sequence_length=[2, 3])\n" + RUN,
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  c = tf.nn.rnn_cell.ResidualWrapper(tf.nn.rnn_cell.BasicRNNCell(2))\n"
+    "  out, state = tf.nn.dynamic_rnn(c, x, dtype=tf.float32)\n" + RUN,
+    # gradients through the loop
+    X + "with tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n"
+    "  out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(2), x, dtype=tf.float32)\n"
+    "g = tf.gradients(tf.reduce_sum(out), tf.trainable_variables())\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(g)",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
