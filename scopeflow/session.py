@@ -119,9 +119,6 @@ class BaseSession:
                 self._state = {}
                 self._plans = {}
 
-    def __del__(self):
-        pass
-
     # ---- run --------------------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Runs `fetches` (any nesting of graph elements) with `feed_dict`; numpy results.
