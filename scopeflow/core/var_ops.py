@@ -125,8 +125,8 @@ def _reads_variables(t):
 def guard_initial_value(name, initial_value):
     """TF's `_try_guard_against_uninitialized_dependencies`: reads of other variables in an
     initial value go through their `initialized_value()`, copying the ops in between."""
-    if not _reads_variables(initial_value) or _cond() is None:
-        return initial_value
+    if not initial_value.op._inputs or not _reads_variables(initial_value) or _cond() is None:
+        return initial_value  # a constant, or nothing that reads a variable
     return _safe_tensor(name, initial_value, {})
 
 
