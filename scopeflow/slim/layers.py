@@ -128,7 +128,62 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
         return collect_named_outputs(outputs_collections, sc.name, outputs)
 
 
-convolution2d = conv2d = convolution
+def _fixed_rank(conv_dims):
+    @add_arg_scope
+    def conv(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
+             rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
+             weights_initializer=xavier_initializer(), weights_regularizer=None,
+             biases_initializer=_zeros, biases_regularizer=None, reuse=None,
+             variables_collections=None, outputs_collections=None, trainable=True, scope=None):
+        return convolution(inputs, num_outputs, kernel_size, stride, padding, data_format, rate,
+                           activation_fn, normalizer_fn, normalizer_params, weights_initializer,
+                           weights_regularizer, biases_initializer, biases_regularizer, reuse,
+                           variables_collections, outputs_collections, trainable, scope,
+                           conv_dims=conv_dims)
+
+    conv.__name__ = conv.__qualname__ = "convolution%dd" % conv_dims
+    conv.__doc__ = "Slim %d-D convolution in scope `Conv` (see `convolution`)." % conv_dims
+    return conv
+
+
+convolution1d = conv1d = _fixed_rank(1)
+convolution2d = conv2d = _fixed_rank(2)
+convolution3d = conv3d = _fixed_rank(3)
+
+
+@add_arg_scope
+def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding="SAME",
+                            data_format="NHWC", activation_fn=_relu, normalizer_fn=None,
+                            normalizer_params=None, weights_initializer=xavier_initializer(),
+                            weights_regularizer=None, biases_initializer=_zeros,
+                            biases_regularizer=None, reuse=None, variables_collections=None,
+                            outputs_collections=None, trainable=True, scope=None):
+    """Slim transposed convolution in scope `Conv2d_transpose`."""
+    biases_initializer = biases_initializer() if biases_initializer is _zeros \
+        else biases_initializer
+    tf = tf_api()
+    with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse,
+                        custom_getter=_build_variable_getter(_RENAME)) as sc:
+        if data_format not in ("NCHW", "NHWC"):
+            raise ValueError("data_format has to be either NCHW or NHWC.")
+        inputs = tf.convert_to_tensor(inputs)
+        layer = core_layers.Conv2DTranspose(
+            filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
+            data_format="channels_first" if data_format.startswith("NC") else "channels_last",
+            activation=None, use_bias=not normalizer_fn and biases_initializer,
+            kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
+            kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
+            trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
+            _reuse=reuse)
+        outputs = layer.apply(inputs)
+        _add_variable_to_collections(layer.kernel, variables_collections, "weights")
+        if layer.bias is not None:
+            _add_variable_to_collections(layer.bias, variables_collections, "biases")
+        outputs = _finish(outputs, normalizer_fn, normalizer_params, activation_fn)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+conv2d_transpose = convolution2d_transpose
 
 
 @add_arg_scope

@@ -1,0 +1,66 @@
+"""TF-Slim against real tf_slim: arg scopes, layer names, collections, values."""
+
+import pytest
+
+from oracle import explain, run_here, same
+
+SLIM = ("slim = tf.contrib.slim if hasattr(tf, 'contrib') else __import__('tf_slim')\n")
+VARS = "result = [(v.name, v.shape.as_list()) for v in tf.global_variables()]"
+
+PROGRAMS = [
+    "x = tf.zeros([2, 8, 8, 3]); y = slim.conv2d_transpose(x, 4, 3, stride=2)\n"
+    + VARS + " + [y.name, y.shape.as_list(), [v.name for v in slim.get_model_variables()]]",
+    "x = tf.zeros([2, 8, 8, 3])\nwith slim.arg_scope([slim.convolution], activation_fn=None):\n"
+    "  a = slim.conv2d(x, 4, 3); b = slim.convolution(x, 4, 3)\nresult = [a.name, b.name]",
+    "x = tf.zeros([2, 8, 8, 3]); y = slim.max_pool2d(x, [2, 2]); z = slim.avg_pool2d(x, 3, 1)\n"
+    "result = [y.name, y.shape.as_list(), z.name, z.shape.as_list()]",
+    "x = tf.zeros([2, 8, 8, 3]); y = slim.flatten(x); z = slim.dropout(y, 0.5)\n"
+    "w = slim.dropout(y, is_training=False)\nresult = [y.name, y.shape.as_list(), w.name]",
+    "x = tf.zeros([2, 3]); y = slim.repeat(x, 3, slim.fully_connected, 4, scope='r')\n"
+    + VARS + " + [y.name]",
+    "x = tf.zeros([2, 8, 8, 3]); y = slim.stack(x, slim.conv2d, [(4, [3, 3]), (2, [1, 1])])\n"
+    + VARS + " + [y.name]",
+    "x = tf.zeros([2, 3])\nwith slim.arg_scope([slim.fully_connected], activation_fn=None):\n"
+    "  with slim.arg_scope([slim.fully_connected], biases_initializer=None) as sc:\n"
+    "    y = slim.fully_connected(x, 2)\n"
+    "result = [y.name, [v.name for v in tf.global_variables()], sorted(len(v) for v in "
+    "sc.values())]",
+    "result = sorted(slim.arg_scoped_arguments(slim.fully_connected))",
+    "x = tf.zeros([2, 3])\n"
+    "y = slim.fully_connected(x, 2, variables_collections=['mine'], scope='fc')\n"
+    "z = slim.fully_connected(x, 2, variables_collections={'weights': ['w']}, scope='fc2')\n"
+    "result = [[v.name for v in tf.get_collection('mine')], "
+    "[v.name for v in tf.get_collection('w')]]",
+    "x = tf.zeros([2, 3])\ny = slim.fully_connected(x, 2, scope='fc', reuse=tf.AUTO_REUSE)\n"
+    "z = slim.fully_connected(x, 2, scope='fc', reuse=tf.AUTO_REUSE)\n" + VARS
+    + " + [z.name]",
+    "v = slim.variable('a', [2], collections=['c']); m = slim.model_variable('b', [1])\n"
+    "result = [[x.name for x in tf.get_collection('c')], [x.name for x in tf.global_variables()],"
+    " [x.name for x in slim.get_trainable_variables()], slim.get_unique_variable('b').name]",
+    "with slim.arg_scope([slim.variable], device='/cpu:0'):\n  v = slim.variable('a', [2])\n"
+    "result = v.device",
+    "x = tf.constant([[1., 2., 3.]])\n"
+    "y = slim.fully_connected(x, 2, weights_initializer=tf.constant_initializer(0.5), "
+    "biases_initializer=tf.constant_initializer(-1.0), activation_fn=tf.nn.relu)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(y)",
+    "x = tf.ones([3, 4]); r = slim.l2_regularizer(0.5)(x); r1 = slim.l1_regularizer(0.5)(x)\n"
+    "with tf.Session() as s:\n  result = [r.name, r1.name] + s.run([r, r1])",
+    "result = slim.l2_regularizer(2)",
+    "x = tf.zeros([2, 3]); slim.fully_connected(x, 2, weights_regularizer="
+    "slim.l2_regularizer(0.1), biases_regularizer=slim.l1_regularizer(0.1), scope='fc')\n"
+    "result = [t.name for t in tf.losses.get_regularization_losses()]",
+    "w = tf.get_variable('w', [4, 6], initializer=slim.xavier_initializer(seed=1))\n"
+    "result = [w.initializer.inputs[1].op.name, w.initializer.inputs[1].op.type]",
+    "x = tf.zeros([2, 3]); a = slim.fully_connected(x, 2, scope='a')\n"
+    "b = slim.fully_connected(x, 2, scope='b')\n"
+    "result = [v.name for v in slim.get_variables_to_restore(include=['a'], exclude=['b'])] + "
+    "[v.name for v in slim.get_variables_by_suffix('biases')]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    code = SLIM + code
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
