@@ -1,8 +1,12 @@
 """The recurrent names of `tf.nn`: the loops and the `rnn_cell` namespace."""
 
 from scopeflow.api import rnn_cell
-from scopeflow.rnn.rnn import (bidirectional_dynamic_rnn, dynamic_rnn, static_bidirectional_rnn,
-                               static_rnn)
+from scopeflow.rnn.rnn import (
+                               bidirectional_dynamic_rnn,
+                               dynamic_rnn,
+                               static_bidirectional_rnn,
+                               static_rnn,
+)
 
 __all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn", "rnn_cell", "static_bidirectional_rnn",
            "static_rnn"]

@@ -2,13 +2,39 @@
 # ruff: noqa: F401 - re-exports
 
 from scopeflow.layers.base import InputSpec, Layer
-from scopeflow.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, Conv3D, Convolution1D,
-                                   Convolution2D, Convolution2DTranspose, Convolution3D, conv1d,
-                                   conv2d, conv2d_transpose, conv3d)
+from scopeflow.layers.conv import (
+                                   Conv1D,
+                                   Conv2D,
+                                   Conv2DTranspose,
+                                   Conv3D,
+                                   Convolution1D,
+                                   Convolution2D,
+                                   Convolution2DTranspose,
+                                   Convolution3D,
+                                   conv1d,
+                                   conv2d,
+                                   conv2d_transpose,
+                                   conv3d,
+)
 from scopeflow.layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from scopeflow.layers.normalization import BatchNormalization, batch_normalization
-from scopeflow.layers.pooling import (AveragePooling1D, AveragePooling2D, AveragePooling3D,
-                                      AvgPool1D, AvgPool2D, AvgPool3D, MaxPool1D, MaxPool2D,
-                                      MaxPool3D, MaxPooling1D, MaxPooling2D, MaxPooling3D,
-                                      average_pooling1d, average_pooling2d, average_pooling3d,
-                                      max_pooling1d, max_pooling2d, max_pooling3d)
+from scopeflow.layers.pooling import (
+                                   AveragePooling1D,
+                                   AveragePooling2D,
+                                   AveragePooling3D,
+                                   AvgPool1D,
+                                   AvgPool2D,
+                                   AvgPool3D,
+                                   MaxPool1D,
+                                   MaxPool2D,
+                                   MaxPool3D,
+                                   MaxPooling1D,
+                                   MaxPooling2D,
+                                   MaxPooling3D,
+                                   average_pooling1d,
+                                   average_pooling2d,
+                                   average_pooling3d,
+                                   max_pooling1d,
+                                   max_pooling2d,
+                                   max_pooling3d,
+)

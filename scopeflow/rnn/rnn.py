@@ -6,8 +6,8 @@ of step t are written into a time-major buffer with TensorScatterUpdate, then tr
 
 import jax.numpy as jnp
 
-from scopeflow.core.shape import TensorShape
 from scopeflow.core.scopes import variable_scope
+from scopeflow.core.shape import TensorShape
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
 from scopeflow.ops.registry import INDEX, REGISTRY, op

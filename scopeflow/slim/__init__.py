@@ -1,21 +1,59 @@
 """TF-Slim (`tf.contrib.slim`): arg scopes, slim layers and model-variable helpers."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.slim.arg_scope import (add_arg_scope, arg_scope, arg_scope_func_key,
-                                      arg_scoped_arguments, current_arg_scope, has_arg_scope)
-from scopeflow.slim.initializers import (apply_regularization, l1_l2_regularizer,
-                                         l1_regularizer, l2_regularizer,
-                                         variance_scaling_initializer, xavier_initializer)
-from scopeflow.slim.layers import (append_tensor_alias, avg_pool2d, batch_norm,
-                                   collect_named_outputs, conv1d, conv2d, conv2d_transpose,
-                                   conv3d, convolution, convolution1d, convolution2d,
-                                   convolution2d_transpose, convolution3d, dropout, flatten,
-                                   fully_connected, max_pool2d, one_hot_encoding, repeat, stack)
-from scopeflow.slim.variables import (add_model_variable, get_local_variables,
-                                      get_model_variables, get_trainable_variables,
-                                      get_unique_variable, get_variable_full_name, get_variables,
-                                      get_variables_by_name, get_variables_by_suffix,
-                                      get_variables_to_restore, global_variable, local_variable,
-                                      model_variable, variable)
+from scopeflow.slim.arg_scope import (
+                                      add_arg_scope,
+                                      arg_scope,
+                                      arg_scope_func_key,
+                                      arg_scoped_arguments,
+                                      current_arg_scope,
+                                      has_arg_scope,
+)
+from scopeflow.slim.initializers import (
+                                      apply_regularization,
+                                      l1_l2_regularizer,
+                                      l1_regularizer,
+                                      l2_regularizer,
+                                      variance_scaling_initializer,
+                                      xavier_initializer,
+)
+from scopeflow.slim.layers import (
+                                      append_tensor_alias,
+                                      avg_pool2d,
+                                      batch_norm,
+                                      collect_named_outputs,
+                                      conv1d,
+                                      conv2d,
+                                      conv2d_transpose,
+                                      conv3d,
+                                      convolution,
+                                      convolution1d,
+                                      convolution2d,
+                                      convolution2d_transpose,
+                                      convolution3d,
+                                      dropout,
+                                      flatten,
+                                      fully_connected,
+                                      max_pool2d,
+                                      one_hot_encoding,
+                                      repeat,
+                                      stack,
+)
+from scopeflow.slim.variables import (
+                                      add_model_variable,
+                                      get_local_variables,
+                                      get_model_variables,
+                                      get_trainable_variables,
+                                      get_unique_variable,
+                                      get_variable_full_name,
+                                      get_variables,
+                                      get_variables_by_name,
+                                      get_variables_by_suffix,
+                                      get_variables_to_restore,
+                                      global_variable,
+                                      local_variable,
+                                      model_variable,
+                                      variable,
+)
 
 xavier_initializer_conv2d = xavier_initializer

@@ -57,7 +57,7 @@ def _add_variable_to_collections(variable, collections_set, collections_name):
 
 def append_tensor_alias(tensor, alias):
     """Records `alias` (without a trailing '/') in `tensor.aliases`."""
-    alias = alias[:-1] if alias.endswith("/") else alias
+    alias = alias.removesuffix("/")
     if getattr(tensor, "aliases", None) is not None:
         tensor.aliases.append(alias)
     else:

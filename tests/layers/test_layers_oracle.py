@@ -1,7 +1,6 @@
 """tf.layers against real TF: layer names, variable names and shapes, op names, values."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 VARS = "result = [(v.name, v.shape.as_list()) for v in tf.global_variables()]"

@@ -1,7 +1,6 @@
 """RNN cells and loops against real TF: variable names and shapes, outputs, values."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 VARS = "result = [(v.name, v.shape.as_list()) for v in tf.global_variables()]"

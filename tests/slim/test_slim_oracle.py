@@ -1,7 +1,6 @@
 """TF-Slim against real tf_slim: arg scopes, layer names, collections, values."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 SLIM = ("slim = tf.contrib.slim if hasattr(tf, 'contrib') else __import__('tf_slim')\n")
