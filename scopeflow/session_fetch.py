@@ -218,5 +218,11 @@ class FeedSpec:
         if dims is not None and (len(dims) != len(shape) or any(
                 d is not None and d != s for d, s in zip(dims, shape))):
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
-                             % (shape, self.tensor.name, self.tensor._shape))
+                             % (shape, self.tensor.name, _v1_shape(dims)))
         self.ok_shapes.add(shape)
+
+
+def _v1_shape(dims):
+    """A static shape as TF1 prints it: '(?, 2)'."""
+    inner = ", ".join("?" if d is None else str(d) for d in dims)
+    return "(%s,)" % inner if len(dims) == 1 else "(%s)" % inner

@@ -425,3 +425,15 @@ def test_threads_feeding_different_shapes_to_one_fetch(tf):
         for t in threads:
             t.join()
     assert not errors
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("shape,value", [("[None, 2]", "[1.0, 2.0, 3.0]"), ("[None]", "1.0"),
+                                         ("[]", "[1.0]")])
+def test_feed_shape_message_is_tfs(oracle, shape, value):
+    code = _p("""
+        p = tf.placeholder(tf.float32, %s)
+        with tf.Session() as s:
+          s.run(p, {p: %s})""" % (shape, value))
+    here, there = run_here(code), oracle(code)
+    assert here["msg"] == there["msg"], explain(code, here, there)
