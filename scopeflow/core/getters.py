@@ -31,7 +31,12 @@ def get_local_variable(name, shape=None, dtype=None, initializer=None, regulariz
                        validate_shape=True, use_resource=None, custom_getter=None,
                        constraint=None, synchronization=VariableSynchronization.AUTO,
                        aggregation=VariableAggregation.NONE):
-    """`tf.get_local_variable`: like get_variable, in LOCAL_VARIABLES and never trainable."""
+    """`tf.get_local_variable`: like get_variable, in LOCAL_VARIABLES and never trainable.
+
+    >>> import scopeflow as tf
+    >>> tf.get_local_variable("n", [], dtype=tf.int64) in tf.local_variables()
+    True
+    """
     collections = list(collections or ()) + [GraphKeys.LOCAL_VARIABLES]
     return get_variable(name, shape=shape, dtype=dtype, initializer=initializer,
                         regularizer=regularizer, trainable=False, collections=collections,

@@ -212,7 +212,7 @@ _register_conversion()
 def fixed_size_partitioner(num_shards, axis=0):
     """`tf.fixed_size_partitioner`: `num_shards` shards along `axis` (fewer if the axis is short).
 
-    >>> fixed_size_partitioner(3)(TensorShape([7, 2]), None)
+    >>> fixed_size_partitioner(3)(TensorShape([7, 2]))
     [3, 1]
     """
 
@@ -253,7 +253,11 @@ def variable_axis_size_partitioner(max_shard_bytes, axis=0, bytes_per_string_ele
 
 def min_max_variable_partitioner(max_partitions=1, axis=0, min_slice_size=256 << 10,
                                  bytes_per_string_element=16):
-    """`tf.min_max_variable_partitioner`: shards of at least `min_slice_size` bytes."""
+    """`tf.min_max_variable_partitioner`: shards of at least `min_slice_size` bytes.
+
+    >>> min_max_variable_partitioner(4, min_slice_size=8)(TensorShape([10, 3]), "float32")
+    [4, 1]
+    """
 
     def _partitioner(shape, dtype):
         if axis >= len(shape):

@@ -252,7 +252,14 @@ def init_from_proto(v, d, import_scope=None):
 
 # ---- collections and initializers -----------------------------------------------------------
 def global_variables(scope=None):
-    """`tf.global_variables`: the GLOBAL_VARIABLES collection (filtered by `scope`)."""
+    """`tf.global_variables`: the GLOBAL_VARIABLES collection (filtered by `scope`).
+
+    >>> import scopeflow as tf
+    >>> with tf.Graph().as_default():
+    ...     v = tf.Variable(1.0, name="v")
+    ...     [x.name for x in tf.global_variables()]
+    ['v:0']
+    """
     return default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES, scope)
 
 
@@ -261,18 +268,22 @@ def all_variables():
 
 
 def local_variables(scope=None):
+    """`tf.local_variables`: the LOCAL_VARIABLES collection (`get_local_variable`, metrics)."""
     return default_graph().get_collection(GraphKeys.LOCAL_VARIABLES, scope)
 
 
 def model_variables(scope=None):
+    """`tf.model_variables`: the MODEL_VARIABLES collection (slim's model variables)."""
     return default_graph().get_collection(GraphKeys.MODEL_VARIABLES, scope)
 
 
 def trainable_variables(scope=None):
+    """`tf.trainable_variables`: the TRAINABLE_VARIABLES collection."""
     return default_graph().get_collection(GraphKeys.TRAINABLE_VARIABLES, scope)
 
 
 def moving_average_variables(scope=None):
+    """`tf.moving_average_variables`: variables an ExponentialMovingAverage tracks."""
     return default_graph().get_collection(GraphKeys.MOVING_AVERAGE_VARIABLES, scope)
 
 
@@ -293,18 +304,28 @@ initialize_variables = variables_initializer
 
 
 def global_variables_initializer():
+    """`tf.global_variables_initializer`: the op `init` running every global initializer.
+
+    >>> import scopeflow as tf
+    >>> tf.global_variables_initializer().name
+    'init'
+    """
     return variables_initializer(global_variables())
 
 
 def local_variables_initializer():
+    """`tf.local_variables_initializer`: one op initializing LOCAL_VARIABLES (`init_1` after
+    `init`)."""
     return variables_initializer(local_variables())
 
 
 def initialize_all_variables():
+    """Deprecated spelling of `global_variables_initializer`."""
     return global_variables_initializer()
 
 
 def initialize_local_variables():
+    """Deprecated spelling of `local_variables_initializer`."""
     return local_variables_initializer()
 
 

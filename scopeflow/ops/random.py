@@ -43,7 +43,12 @@ def get_seed(op_seed):
 
 
 def set_random_seed(seed):
-    """`tf.set_random_seed`: the graph-level seed of the default graph."""
+    """`tf.set_random_seed`: the graph-level seed of the default graph.
+
+    >>> import scopeflow as tf
+    >>> tf.set_random_seed(1); tf.get_seed(None), tf.get_seed(None)
+    ((1, 0), (1, 1))
+    """
     default_graph().seed = seed
 
 

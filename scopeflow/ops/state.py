@@ -189,7 +189,12 @@ def assign(ref, value, validate_shape=None, use_locking=None, name=None):
 
 
 def assign_add(ref, value, use_locking=None, name=None):
-    """`tf.assign_add`: adds `value` to the variable `ref`; returns the new value (a ref)."""
+    """`tf.assign_add`: adds `value` to the variable `ref`; returns the new value (a ref).
+
+    >>> import scopeflow as tf
+    >>> tf.assign_add(tf.Variable(1.0, name="v"), 2.0).name
+    'AssignAdd:0'
+    """
     if not _is_ref(ref):
         return ref.assign_add(value)
     return _ref_op(_assign_add, ref, (value,), {"use_locking": bool(use_locking)},
@@ -226,7 +231,12 @@ scatter_min = _public_scatter("ScatterMin", False)
 
 
 def is_variable_initialized(ref, name=None):
-    """`tf.is_variable_initialized`: a bool scalar, true once `ref` holds a value."""
+    """`tf.is_variable_initialized`: a bool scalar, true once `ref` holds a value.
+
+    >>> import scopeflow as tf
+    >>> tf.is_variable_initialized(tf.Variable(1.0)).dtype
+    tf.bool
+    """
     if not _is_ref(ref):
         return ref.is_initialized(name=name)
     attrs = {"dtype": ref.dtype.base_dtype}
@@ -234,7 +244,12 @@ def is_variable_initialized(ref, name=None):
 
 
 def count_up_to(ref, limit, name=None):
-    """`tf.count_up_to`: increments `ref` until `limit`, then raises OutOfRangeError."""
+    """`tf.count_up_to`: increments `ref` until `limit`, then raises OutOfRangeError.
+
+    >>> import scopeflow as tf
+    >>> tf.count_up_to(tf.Variable(0, name="c"), 3).name
+    'CountUpTo:0'
+    """
     return _ref_op(_count_up_to, ref, (), {"limit": int(limit)}, name or "CountUpTo")
 
 
