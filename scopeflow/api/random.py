@@ -4,5 +4,9 @@ from scopeflow.ops.random import get_seed, set_random_seed
 from scopeflow.ops.random import random_normal as normal
 from scopeflow.ops.random import random_uniform as uniform
 from scopeflow.ops.random import truncated_normal
+from scopeflow.ops.sampling import categorical, multinomial
+from scopeflow.ops.sampling import random_gamma as gamma
+from scopeflow.ops.sampling import random_poisson as poisson
+from scopeflow.ops.sampling import random_shuffle as shuffle
 
 __all__ = [n for n in dir() if not n.startswith("_")]
