@@ -11,10 +11,12 @@ from scopeflow.layers.conv import (
                                    Convolution2D,
                                    Convolution2DTranspose,
                                    Convolution3D,
+    SeparableConv2D,
                                    conv1d,
                                    conv2d,
                                    conv2d_transpose,
                                    conv3d,
+    separable_conv2d,
 )
 from scopeflow.layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from scopeflow.layers.normalization import BatchNormalization, batch_normalization

@@ -177,7 +177,10 @@ class Layer:
 
     def add_update(self, updates, inputs=None):
         updates = list(updates) if isinstance(updates, (list, tuple)) else [updates]
-        self._updates.extend(updates)
+        updates = [u() if callable(u) else u for u in updates]
+        # TF keeps the update ops, not their output tensors
+        self._updates.extend(getattr(u, "op", u) if hasattr(u, "_value_index") else u
+                             for u in updates)
 
     def __call__(self, inputs, *args, **kwargs):
         scope = kwargs.pop("scope", None)
@@ -196,6 +199,7 @@ class Layer:
             inputs = nest.map_structure(_as_tensor, inputs)
             with default_graph().name_scope(self._name_scope()):
                 self._maybe_build(inputs)
+                inputs = nest.map_structure(self._autocast, inputs)
                 outputs = self.call(inputs, *args, **kwargs)
         _add_to_collection(self._updates[n_updates:], GraphKeys.UPDATE_OPS)
         return outputs
@@ -211,6 +215,15 @@ class Layer:
         shapes = nest.map_structure(lambda t: t.shape, inputs)
         self.build(shapes)
         self.built = True
+
+    def _autocast(self, x):
+        """Floating inputs take the layer's dtype, as Keras' autocast does."""
+        dtype = getattr(x, "dtype", None)
+        if self._dtype is None or dtype is None or not dtype.base_dtype.is_floating \
+                or dtype.base_dtype == self._dtype or not self._dtype.is_floating:
+            return x
+        from scopeflow.ops.math import cast
+        return cast(x, self._dtype)
 
     def compute_output_shape(self, input_shape):
         raise NotImplementedError

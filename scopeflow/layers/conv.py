@@ -151,6 +151,80 @@ class Conv2DTranspose(Conv):
         return out
 
 
+class SeparableConv2D(Conv):
+    """`tf.layers.SeparableConv2D`: a depthwise then a 1x1 pointwise convolution."""
+
+    rank = 2
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
+                 data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
+                 activation=None, use_bias=True, depthwise_initializer=None,
+                 pointwise_initializer=None, bias_initializer=None, depthwise_regularizer=None,
+                 pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
+                 depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                 trainable=True, name=None, **kwargs):
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate,
+                         activation=activation, use_bias=use_bias,
+                         bias_initializer=bias_initializer, bias_regularizer=bias_regularizer,
+                         bias_constraint=bias_constraint, trainable=trainable, name=name,
+                         **kwargs)
+        self.depth_multiplier = depth_multiplier
+        self.depthwise = (depthwise_initializer, depthwise_regularizer, depthwise_constraint)
+        self.pointwise = (pointwise_initializer, pointwise_regularizer, pointwise_constraint)
+
+    def build(self, input_shape):
+        channels = input_shape.as_list()[self._channel_axis()]
+        if channels is None:
+            raise ValueError("The channel dimension of the inputs should be defined. "
+                             "Found `None`.")
+        init, reg, con = self.depthwise
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
+            initializer=init, regularizer=reg, constraint=con, dtype=self._dtype)
+        init, reg, con = self.pointwise
+        self.pointwise_kernel = self.add_weight(
+            "pointwise_kernel", shape=(1,) * self.rank + (channels * self.depth_multiplier,
+                                                          self.filters),
+            initializer=init, regularizer=reg, constraint=con, dtype=self._dtype)
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", shape=(self.filters,),
+                                        initializer=self.bias_initializer,
+                                        regularizer=self.bias_regularizer,
+                                        constraint=self.bias_constraint, dtype=self._dtype)
+        self.built = True
+
+    def _convolve(self, inputs):
+        first = self.data_format == "channels_first"
+        strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
+        return tf_api().nn.separable_conv2d(
+            inputs, self.depthwise_kernel, self.pointwise_kernel, strides=strides,
+            padding=self.padding.upper(), rate=self.dilation_rate, data_format=self._fmt())
+
+
+def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
+                     data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
+                     activation=None, use_bias=True, depthwise_initializer=None,
+                     pointwise_initializer=None, bias_initializer=None,
+                     depthwise_regularizer=None, pointwise_regularizer=None,
+                     bias_regularizer=None, activity_regularizer=None,
+                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                     trainable=True, name=None, reuse=None):
+    """`tf.layers.separable_conv2d`: a SeparableConv2D layer applied once."""
+    layer = SeparableConv2D(
+        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
+        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
+        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
+        depthwise_regularizer=depthwise_regularizer,
+        pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
+        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
+        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
+        _reuse=reuse)
+    return layer(inputs)
+
+
 def _functional(cls):
     def layer_fn(inputs, filters, kernel_size, strides=1, padding="valid",
                  data_format="channels_last", dilation_rate=1, activation=None, use_bias=True,
