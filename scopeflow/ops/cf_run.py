@@ -201,14 +201,9 @@ def _scan(step, carry, length):
 
 @contextlib.contextmanager
 def _iteration_rng(ctx, it):
-    """Random ops draw new numbers each iteration: the iteration folds into their keys."""
-    own = "rng" in vars(ctx)
-    saved = ctx.rng
-    ctx.rng = lambda seed=0, seed2=0: jax.random.fold_in(saved(seed, seed2), it)
+    """Random ops draw new numbers each iteration: the iteration salts their keys."""
+    ctx.rng_salt.append(it)
     try:
         yield
     finally:
-        if own:
-            ctx.rng = saved
-        else:
-            del ctx.rng
+        ctx.rng_salt.pop()

@@ -179,3 +179,13 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+def test_random_ops_draw_anew_each_iteration(tf):
+    pytest.importorskip("scopeflow.session")
+    i = tf.constant(0)
+    r = tf.while_loop(lambda i, v: i < 4, lambda i, v: (
+        i + 1, v + tf.one_hot(i, 4) * tf.random_uniform([])), [i, tf.zeros([4])])[1]
+    with tf.Session() as s:
+        a, b = s.run(r), s.run(r)
+    assert len(set(a.tolist())) == 4 and not (a == b).all()
