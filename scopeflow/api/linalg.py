@@ -4,7 +4,8 @@
 from scopeflow.ops.clip import global_norm
 from scopeflow.ops.linalg import einsum, matmul, matvec, tensordot
 from scopeflow.ops.linalg_ops import (adjoint, cholesky, cholesky_solve, cross, det, eigh,
-                                      eigvalsh, inv, logdet, lstsq, lu, matrix_transpose, norm,
+                                      eigvalsh, inv, logdet, lstsq, lu, matrix_rank,
+                                      matrix_transpose, norm,
                                       normalize, pinv, qr, slogdet, solve, svd, trace,
                                       triangular_solve)
 from scopeflow.ops.nn_norm import l2_normalize

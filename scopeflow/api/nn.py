@@ -9,11 +9,15 @@ from scopeflow.ops.nn import (bias_add, crelu, dropout, elu, leaky_relu, log_sof
 from scopeflow.ops.nn_conv_api import (atrous_conv2d, atrous_conv2d_transpose, conv1d,
                                        conv1d_transpose, conv2d, conv2d_backprop_filter,
                                        conv2d_backprop_input, conv2d_transpose, conv3d,
-                                       conv3d_transpose, conv_transpose, convolution,
-                                       depthwise_conv2d, depthwise_conv2d_native,
+                                       conv3d_backprop_filter_v2, conv3d_transpose,
+                                       conv_transpose, convolution, depthwise_conv2d,
+                                       depthwise_conv2d_native,
+                                       depthwise_conv2d_native_backprop_filter,
+                                       depthwise_conv2d_native_backprop_input,
                                        separable_conv2d)
 from scopeflow.ops.nn_embedding import embedding_lookup
-from scopeflow.ops.nn_losses import (l2_loss, log_poisson_loss,
+from scopeflow.ops.nn_losses import (compute_average_loss, l2_loss, log_poisson_loss,
+                                     scale_regularization_loss,
                                      sigmoid_cross_entropy_with_logits,
                                      softmax_cross_entropy_with_logits,
                                      softmax_cross_entropy_with_logits_v2,
@@ -32,6 +36,10 @@ from scopeflow.ops.nn_space import space_to_batch
 from scopeflow.ops.sampling import (all_candidate_sampler, fixed_unigram_candidate_sampler,
                                     learned_unigram_candidate_sampler,
                                     log_uniform_candidate_sampler, uniform_candidate_sampler)
+
+depthwise_conv2d_backprop_filter = depthwise_conv2d_native_backprop_filter
+depthwise_conv2d_backprop_input = depthwise_conv2d_native_backprop_input
+conv3d_backprop_filter = conv3d_backprop_filter_v2
 
 # ---- recurrent networks -------------------------------------------------------------------
 # The RNN family (tf.nn.rnn_cell, dynamic_rnn, static_rnn, bidirectional_dynamic_rnn,

@@ -16,7 +16,7 @@ __all__ = ["adjoint", "cholesky", "cholesky_solve", "cross", "det", "eigh", "eig
            "logdet", "lstsq", "lu", "matrix_determinant", "matrix_inverse", "matrix_solve",
            "matrix_solve_ls", "matrix_triangular_solve", "norm", "pinv", "qr",
            "self_adjoint_eig", "self_adjoint_eigvals", "slogdet", "solve", "svd", "trace",
-           "triangular_solve", "normalize", "matrix_transpose"]
+           "triangular_solve", "normalize", "matrix_transpose", "matrix_rank"]
 
 
 def _matrix_dims(t, square=True):
@@ -385,3 +385,18 @@ def normalize(tensor, ord="euclidean", axis=None, name=None):  # noqa: A002
 inv, det, solve, triangular_solve, lstsq = (matrix_inverse, matrix_determinant, matrix_solve,
                                             matrix_triangular_solve, matrix_solve_ls)
 eigh, eigvalsh = self_adjoint_eig, self_adjoint_eigvals
+
+
+def matrix_rank(a, tol=None, validate_args=False, name=None):
+    """`tf.linalg.matrix_rank`: singular values above `tol` (TF's default from eps)."""
+    from scopeflow import dtypes as dt
+    from scopeflow.ops import math as m
+    from scopeflow.ops.reductions import reduce_max, reduce_sum
+    with name_scope(name or "matrix_rank"):
+        a = _to_tensor(a, name="a")
+        s = svd(a, compute_uv=False)
+        if tol is None:
+            d = a.shape.as_list()[-2:]
+            eps = np.finfo(a.dtype.as_numpy_dtype).eps
+            tol = (eps * m.cast(max(d), a.dtype)) * reduce_max(s, axis=-1, keepdims=True)
+        return reduce_sum(m.cast(s > tol, dt.int32), axis=-1)

@@ -268,7 +268,7 @@ def _dropout(x, rate, noise_shape, seed, name):
         dtype = x.dtype.base_dtype
         if not dtype.is_floating:
             raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
-                             "Received: x_dtype=%s" % dtype.name)
+                             "Received: x_dtype=%s" % dtype)
         if is_number and rate == 0:
             return x
         if not isinstance(rate, Tensor):

@@ -299,6 +299,41 @@ def _conv2d_backprop_filter(input, filter_sizes, out_backprop, *, strides, paddi
     return vjp(out_backprop)[0]
 
 
+def _filter_backprop(input, shape, out_backprop, attrs, groups, depthwise=False):  # noqa: A002
+    """d(sum(conv(input, w) * out_backprop)) / dw for a filter of `shape`."""
+    def forward(w):
+        if depthwise:
+            return _depthwise.op_def.kernel(input, w, **attrs)
+        return conv_nd(input, w, attrs["strides"], attrs["padding"],
+                       attrs.get("explicit_paddings", ()), attrs["data_format"],
+                       attrs.get("dilations") or [1] * input.ndim, groups)
+
+    _, vjp = jax.vjp(forward, jnp.zeros(shape, input.dtype))
+    return vjp(out_backprop)[0]
+
+
+@typed_op("DepthwiseConv2dNativeBackpropFilter", infer=_filter_backprop_infer,
+          types={"filter_sizes": "index"})
+def _depthwise_backprop_filter(input, filter_sizes, out_backprop, *, strides, padding,  # noqa: A002
+                               explicit_paddings=(), data_format="NHWC",
+                               dilations=(1, 1, 1, 1)):
+    attrs = dict(strides=strides, padding=padding, explicit_paddings=explicit_paddings,
+                 data_format=data_format, dilations=dilations)
+    shape = tuple(int(s) for s in np.asarray(filter_sizes))
+    return _filter_backprop(input, shape, out_backprop, attrs, 1, depthwise=True)
+
+
+@typed_op("Conv3DBackpropFilterV2", infer=_filter_backprop_infer,
+          types={"filter_sizes": "index"})
+def _conv3d_backprop_filter(input, filter_sizes, out_backprop, *, strides, padding,  # noqa: A002
+                            data_format="NDHWC", dilations=(1, 1, 1, 1, 1)):
+    attrs = dict(strides=strides, padding=padding, data_format=data_format,
+                 dilations=dilations)
+    shape = tuple(int(s) for s in np.asarray(filter_sizes))
+    c = input.shape[_layout(data_format, 5)[1]]
+    return _filter_backprop(input, shape, out_backprop, attrs, c // shape[-2])
+
+
 def conv_attrs(strides, padding, data_format, dilations, rank=4, explicit=True):
     """Attrs of a convolution op, normalized as TF's Python wrappers do."""
     data_format = data_format or ("NHWC" if rank == 4 else "NDHWC")

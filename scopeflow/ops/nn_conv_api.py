@@ -8,7 +8,9 @@ from scopeflow.ops.op_util import name_scope, tensor
 __all__ = ["atrous_conv2d", "atrous_conv2d_transpose", "conv1d", "conv1d_transpose", "conv2d",
            "conv2d_backprop_filter", "conv2d_backprop_input", "conv2d_transpose", "conv3d",
            "conv3d_transpose", "convolution", "depthwise_conv2d", "depthwise_conv2d_native",
-           "separable_conv2d", "conv3d_backprop_input_v2", "conv_transpose"]
+           "separable_conv2d", "conv3d_backprop_input_v2", "conv_transpose",
+           "conv3d_backprop_filter_v2", "depthwise_conv2d_native_backprop_filter",
+           "depthwise_conv2d_native_backprop_input"]
 
 
 def _nc():
@@ -295,3 +297,37 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
     with name_scope(name, "atrous_conv2d_transpose", [value, filters, output_shape]) as scope:
         return conv2d_transpose(value, filters, output_shape, 1, padding, "NHWC", scope,
                                 dilations=[1, rate, rate, 1])
+
+
+def _native_attrs(strides, padding, data_format, dilations):
+    from scopeflow.ops.nn_conv import convert_padding
+    padding, explicit = convert_padding(padding)
+    return dict(strides=list(strides), padding=padding, explicit_paddings=explicit,
+                data_format=data_format, dilations=list(dilations))
+
+
+def depthwise_conv2d_native_backprop_input(input_sizes, filter, out_backprop, strides,  # noqa: A002
+                                           padding, data_format="NHWC",
+                                           dilations=(1, 1, 1, 1), name=None):
+    """`tf.nn.depthwise_conv2d_backprop_input`: one DepthwiseConv2dNativeBackpropInput op."""
+    return _nc()._depthwise_backprop_input(
+        input_sizes, filter, out_backprop, name=name or "DepthwiseConv2dNativeBackpropInput",
+        **_native_attrs(strides, padding, data_format, dilations))
+
+
+def depthwise_conv2d_native_backprop_filter(input, filter_sizes, out_backprop, strides,  # noqa: A002
+                                            padding, data_format="NHWC",
+                                            dilations=(1, 1, 1, 1), name=None):
+    """`tf.nn.depthwise_conv2d_backprop_filter`: one DepthwiseConv2dNativeBackpropFilter op."""
+    return _nc()._depthwise_backprop_filter(
+        input, filter_sizes, out_backprop, name=name or "DepthwiseConv2dNativeBackpropFilter",
+        **_native_attrs(strides, padding, data_format, dilations))
+
+
+def conv3d_backprop_filter_v2(input, filter_sizes, out_backprop, strides, padding,  # noqa: A002
+                              data_format="NDHWC", dilations=(1, 1, 1, 1, 1), name=None):
+    """`tf.nn.conv3d_backprop_filter_v2`: one Conv3DBackpropFilterV2 op."""
+    return _nc()._conv3d_backprop_filter(input, filter_sizes, out_backprop,
+                                         name=name or "Conv3DBackpropFilterV2",
+                                         strides=list(strides), padding=padding,
+                                         data_format=data_format, dilations=list(dilations))

@@ -268,3 +268,26 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None):
             cond = m.logical_and(targets >= zeros, targets <= ones)
             result += raw("Select", cond, zeros, stirling)
         return result
+
+
+def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
+    """`tf.nn.compute_average_loss`: sum of (weighted) losses / global batch size (one
+    replica here)."""
+    from scopeflow.ops import math as m
+    from scopeflow.ops.reductions import reduce_sum
+    loss = tensor(per_example_loss)
+    if sample_weight is not None:
+        loss = loss * m.cast(sample_weight, loss.dtype)
+    if global_batch_size is None:
+        global_batch_size = array.shape(loss)[0] * 1
+    total = reduce_sum(loss)
+    return m.div_no_nan(total, m.cast(global_batch_size, loss.dtype))
+
+
+def scale_regularization_loss(regularization_loss):
+    """`tf.nn.scale_regularization_loss`: the loss over the number of replicas (one here)."""
+    from scopeflow.ops import math as m
+    from scopeflow.ops.math_extra import add_n
+    if isinstance(regularization_loss, (list, tuple)):
+        regularization_loss = add_n(list(regularization_loss))
+    return m.truediv(regularization_loss, 1)

@@ -6,7 +6,7 @@ import jax.numpy as jnp
 from scopeflow import dtypes as _dt
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
-from scopeflow.ops.registry import ShapeError, spec
+from scopeflow.ops.registry import ANY, ShapeError, spec
 
 __all__ = ["batch_norm_with_global_normalization", "batch_normalization", "fused_batch_norm",
            "l2_normalize", "local_response_normalization", "lrn", "moments",
@@ -190,7 +190,8 @@ def _fbn_shape(x, scale, offset, mean, variance, *, epsilon=1e-4, exponential_av
     return [spec(d, x.dtype.base_dtype), vec, vec, vec, vec, spec(None, u)]
 
 
-@typed_op("FusedBatchNormV3", infer=_fbn_shape, multi=True)
+@typed_op("FusedBatchNormV3", infer=_fbn_shape, multi=True,
+          types={"scale": ANY, "offset": ANY, "mean": ANY, "variance": ANY})  # TF's "U"
 def _fused_batch_norm(x, scale, offset, mean, variance, *, epsilon=1e-4,
                       exponential_avg_factor=1.0, data_format="NHWC", is_training=True, U=None):  # noqa: N803
     axis = 1 if data_format.startswith("NC") else x.ndim - 1

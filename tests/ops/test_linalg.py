@@ -73,6 +73,8 @@ FULL_GRAPHS = [
     "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [3]); r = "
     "[tf.tensordot(a, b, 1), tf.tensordot(a, a, [[0], [0]]), tf.tensordot(a, b, 0), "
     "tf.einsum('ij,j->i', a, b)]",
+    # matrix_rank
+    "a = tf.placeholder(tf.float32, [3, 3]); r = [tf.linalg.matrix_rank(a)]",
 ]
 
 VALUES = [

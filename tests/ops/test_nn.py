@@ -162,6 +162,41 @@ GRAPHS = [
     "tf.nn.depth_to_space(tf.placeholder(tf.float32, [2, 4, 4, 8]), 2)]",
     "x = tf.placeholder(tf.float32, [2, 7, 8, 3]); r = tf.space_to_batch_nd(x, [2, 2], [[0, "
     "0], [0, 0]])",
+    # variables as inputs, unknown ranks, other dtypes, names inside a scope
+    "x = tf.placeholder(tf.float32, [2, 8, 8, 3]); w = tf.get_variable('w', [3, 3, 3, 4]); b = "
+    "tf.get_variable('b', [4]); r = [tf.nn.conv2d(x, w, 1, 'SAME'), "
+    "tf.nn.bias_add(tf.nn.conv2d(x, w, 1, 'SAME'), b), tf.nn.l2_loss(w), "
+    "tf.nn.embedding_lookup(tf.get_variable('e', [10, 3]), [1, 2]), tf.matmul(tf.reshape(x, "
+    "[2, -1]), tf.get_variable('m', [192, 5])), tf.reduce_sum(w), w * 2.0, 2.0 * w, "
+    "tf.nn.moments(w, [0, 1, 2]), tf.nn.batch_normalization(x, tf.get_variable('mu', [3]), "
+    "tf.get_variable('var', [3]), None, None, 1e-3)]",
+    "w = tf.get_variable('w', [10, 4]); b = tf.get_variable('b', [10]); l = "
+    "tf.placeholder(tf.int64, [3, 1]); x = tf.placeholder(tf.float32, [3, 4]); r = "
+    "[tf.nn.nce_loss(w, b, l, x, 5, 10), tf.nn.sampled_softmax_loss(w, b, l, x, 5, 10)]",
+    "w = tf.get_variable('w', [3, 4]); v = tf.get_variable('v', [4]); r = "
+    "tf.clip_by_global_norm(tf.gradients(tf.reduce_sum(w * v), [w, v]), 5.0)",
+    "x = tf.placeholder(tf.float32); r = [tf.nn.softmax(x), tf.nn.log_softmax(x), "
+    "tf.reduce_mean(x), tf.nn.relu(x), tf.nn.l2_normalize(x, 0), tf.argmax(x, 0), "
+    "tf.nn.bias_add(x, tf.placeholder(tf.float32, [3])), tf.matmul(x, x)]",
+    "x = tf.placeholder(tf.int32, [2, 3]); r = [tf.reduce_mean(x), tf.matmul(x, "
+    "tf.transpose(x)), tf.nn.relu(x), tf.abs(x), tf.cumsum(x), tf.argmax(x, 1), tf.nn.top_k(x, "
+    "2), tf.square(x), tf.sign(x), tf.round(x), tf.math.reduce_prod(x)]",
+    "x = tf.placeholder(tf.float64, [2, 3]); r = [tf.nn.softmax(x), "
+    "tf.nn.conv2d(tf.placeholder(tf.float64, [1, 4, 4, 1]), tf.placeholder(tf.float64, [2, 2, "
+    "1, 1]), 1, 'SAME'), tf.nn.fused_batch_norm(tf.placeholder(tf.float16, [1, 2, 2, 3]), "
+    "tf.ones([3]), tf.zeros([3])), tf.nn.dropout(x, 0.5)]",
+    "x = tf.placeholder(tf.float32, [2, 3]); r = tf.nn.dropout(tf.placeholder(tf.int32, [2]), "
+    "0.5)",
+    "x = tf.placeholder(tf.float32, [2, 3]); r = tf.nn.dropout(x, 1.5)",
+    "x = tf.placeholder(tf.float32, [2, 3]); r = tf.nn.softmax(tf.placeholder(tf.int32, [2]))",
+    "x = tf.placeholder(tf.float32, [2, 3]); r = tf.nn.relu(tf.placeholder(tf.bool, [2]))",
+    "x = tf.placeholder(tf.float32, [2, 3]); r = tf.matmul(tf.placeholder(tf.bool, [2, 2]), "
+    "tf.placeholder(tf.bool, [2, 2]))",
+    "with tf.name_scope('outer'):\n    x = tf.placeholder(tf.float32, [2, 3]); r = "
+    "[tf.nn.relu(x, name='r'), tf.nn.softmax(x, name='sm'), tf.reduce_sum(x, name='s'), "
+    "tf.nn.dropout(x, 0.5, name='d'), tf.nn.moments(x, [0], name='m'), tf.clip_by_value(x, 0., "
+    "1., name='c'), tf.nn.l2_normalize(x, 1, name='n'), tf.nn.softmax(x, 0, name='sm0'), "
+    "tf.cast(x, tf.int32, name='ci'), tf.add_n([x, x], name='an')]",
 ]
 
 # Snippets whose whole graph (every op name and type) must be TF's.
@@ -205,6 +240,15 @@ FULL_GRAPHS = [
     "0], [0, 0]]), tf.required_space_to_batch_paddings([8, 8], [2, 2])]",
     "p = tf.placeholder(tf.float32, [10, 3]); i = tf.placeholder(tf.int32, [4, 2]); r = "
     "[tf.nn.embedding_lookup(p, i), tf.nn.embedding_lookup(p, i, max_norm=1.0)]",
+    # depthwise and 3-D backprops
+    "x = tf.placeholder(tf.float32, [2, 8, 8, 3]); w = tf.placeholder(tf.float32, [3, 3, 3, "
+    "2]); r = [tf.nn.depthwise_conv2d_backprop_input([2, 8, 8, 3], w, "
+    "tf.placeholder(tf.float32, [2, 8, 8, 6]), [1, 1, 1, 1], 'SAME'), "
+    "tf.nn.depthwise_conv2d_backprop_filter(x, [3, 3, 3, 2], tf.placeholder(tf.float32, [2, 8, "
+    "8, 6]), [1, 1, 1, 1], 'SAME'), tf.nn.depthwise_conv2d_native_backprop_input([2, 8, 8, 3], "
+    "w, tf.placeholder(tf.float32, [2, 8, 8, 6]), [1, 1, 1, 1], 'SAME'), "
+    "tf.nn.conv3d_backprop_filter_v2(tf.placeholder(tf.float32, [2, 4, 4, 4, 3]), [2, 2, 2, 3, "
+    "5], tf.placeholder(tf.float32, [2, 4, 4, 4, 5]), [1, 1, 1, 1, 1], 'SAME')]",
 ]
 
 # Session values on random inputs (`fetch` with `feed`).
@@ -296,6 +340,15 @@ VALUES_MORE = [
     "tf.nn.embedding_lookup([a, b], ids, partition_strategy='div'), tf.nn.embedding_lookup(a, "
     "[0, 1, 8], max_norm=1.0), tf.nn.embedding_lookup([a, b], ids, max_norm=0.5)]\nfeed = {a: "
     "p, b: q}",
+    # depthwise backprops, matrix_rank
+    "rs = np.random.RandomState(14); a = rs.randn(2, 6, 6, 3).astype(np.float32); k = "
+    "rs.randn(3, 3, 3, 2).astype(np.float32); g = rs.randn(2, 6, 6, 6).astype(np.float32); c = "
+    "rs.randn(4, 4).astype(np.float32)\nx = tf.placeholder(tf.float32, [2, 6, 6, 3]); w = "
+    "tf.placeholder(tf.float32, [3, 3, 3, 2]); o = tf.placeholder(tf.float32, [2, 6, 6, 6]); z "
+    "= tf.placeholder(tf.float32, [4, 4])\nfetch = [tf.nn.depthwise_conv2d_backprop_input([2, "
+    "6, 6, 3], w, o, [1, 1, 1, 1], 'SAME'), tf.nn.depthwise_conv2d_backprop_filter(x, [3, 3, "
+    "3, 2], o, [1, 1, 1, 1], 'SAME'), tf.linalg.matrix_rank(z), "
+    "tf.linalg.matrix_rank(tf.matmul(z[:, :2], z[:2]))]\nfeed = {x: a, w: k, o: g, z: c}",
 ]
 
 # Gradients through tf.gradients against TF's registered ones.
@@ -337,7 +390,8 @@ def test_composite_graphs_match_tf_op_by_op(oracle):
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", VALUES + VALUES_MORE,
                          ids=["activations", "losses", "conv2d", "conv_transpose",
-                              "pool_conv3d_space", "fused_batch_norm", "embedding"])
+                              "pool_conv3d_space", "fused_batch_norm", "embedding",
+                              "depthwise_backprop"])
 def test_values_match_tf(oracle, code):
     check_values(oracle, code, rtol=1e-5, atol=1e-4)
 
