@@ -20,6 +20,7 @@ from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.gradient_names import Namer
 from scopeflow.gradient_plan import NOT_DIFFERENTIABLE, plan
+from scopeflow.gradient_sparse import slices, sparse_xs
 from scopeflow.ops import registry
 from scopeflow.ops.registry import ANY
 
@@ -188,9 +189,14 @@ def _zeros_like(x):
 
 def _build(g, scope, ys, xs, grad_ys, stops, gate):
     """Adds the SymbolicGradient op and the named Identity ops; returns grads per x."""
-    p = plan(ys, xs, [t.op if isinstance(t, Tensor) else t for t in stops], gate)
+    stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
+    p = plan(ys, xs, stop_ops, gate)
     if p is None:
         return [None] * len(xs)
+    sparse = sparse_xs(p)
+    if sparse:  # differentiate the gathered rows instead (TF's IndexedSlices)
+        rows = [op._outputs[0] for ops in sparse.values() for op in ops]
+        p = plan(ys, [x for x in p.xs if x not in sparse] + rows, stop_ops, gate)
     given = [gy for y, gy in zip(ys, grad_ys) if y in p.roots]
     if any(gy is not None for gy in given):
         given = [gy if gy is not None else _ones_like(y) for y, gy in zip(p.ys, given)]
@@ -199,7 +205,8 @@ def _build(g, scope, ys, xs, grad_ys, stops, gate):
     outs = registry.finish(g, _symbolic_gradient.op_def, g._op_scope("SymbolicGradient"),
                            [list(p.xs), given, list(p.side)], {"plan": p})
     by_x = dict(zip(p.xs, outs))
-    return _name_outputs(g, scope, p, xs, by_x)
+    out = _name_outputs(g, scope, p, xs, by_x)
+    return [slices(g, scope, sparse[x], by_x) if x in sparse else gx for x, gx in zip(xs, out)]
 
 
 def _ones_like(y):

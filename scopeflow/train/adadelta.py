@@ -2,18 +2,19 @@
 
 import jax.numpy as jnp
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
-@apply_op("ApplyAdadelta", refs=("var", "accum", "accum_update"))
-def apply_adadelta(ctx, var, accum, accum_update, lr, rho, epsilon, grad, *, use_locking=False):
-    acc = ctx.write(accum, ctx.read(accum) * rho + jnp.square(grad) * (1 - rho))
-    upd0 = ctx.read(accum_update)
-    update = jnp.sqrt(upd0 + epsilon) / jnp.sqrt(acc + epsilon) * grad
-    out = ctx.write(var, ctx.read(var) - update * lr)
-    ctx.write(accum_update, upd0 * rho + jnp.square(update) * (1 - rho))
-    return out
+def _adadelta(var, accum, accum_update, lr, rho, epsilon, grad, **_):
+    acc = accum * rho + jnp.square(grad) * (1 - rho)
+    update = jnp.sqrt(accum_update + epsilon) / jnp.sqrt(acc + epsilon) * grad
+    return var - update * lr, acc, accum_update * rho + jnp.square(update) * (1 - rho)
+
+
+apply_adadelta, sparse_apply_adadelta = training_ops(
+    "ApplyAdadelta", ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad"),
+    ("var", "accum", "accum_update"), _adadelta, sparse="SparseApplyAdadelta")
 
 
 class AdadeltaOptimizer(Optimizer):
@@ -37,6 +38,13 @@ class AdadeltaOptimizer(Optimizer):
         self._lr_t = convert_to_tensor(c(self._lr), name="lr")
         self._rho_t = convert_to_tensor(c(self._rho), name="rho")
         self._epsilon_t = convert_to_tensor(c(self._epsilon), name="epsilon")
+
+    def _apply_sparse(self, grad, var):
+        return sparse_apply_adadelta(var, self.get_slot(var, "accum"),
+                                     self.get_slot(var, "accum_update"),
+                                     *[cast_like(t, var) for t in (self._lr_t, self._rho_t,
+                                                                   self._epsilon_t)],
+                                     grad.values, grad.indices, use_locking=self._use_locking)
 
     def _apply_dense(self, grad, var):
         return apply_adadelta(var, self.get_slot(var, "accum"),

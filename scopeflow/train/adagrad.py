@@ -2,16 +2,18 @@
 
 import jax.numpy as jnp
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
-@apply_op("ApplyAdagrad", refs=("var", "accum"))
-def apply_adagrad(ctx, var, accum, lr, grad, *, use_locking=False, update_slots=True):
-    acc = ctx.read(accum)
-    if update_slots:
-        acc = ctx.write(accum, acc + jnp.square(grad))
-    return ctx.write(var, ctx.read(var) - lr * grad / jnp.sqrt(acc))
+def _adagrad(var, accum, lr, grad, update_slots=True, **_):
+    acc = accum + jnp.square(grad) if update_slots else accum
+    return var - lr * grad / jnp.sqrt(acc), acc
+
+
+apply_adagrad, sparse_apply_adagrad = training_ops(
+    "ApplyAdagrad", ("var", "accum", "lr", "grad"), ("var", "accum"), _adagrad,
+    sparse="SparseApplyAdagrad", attrs={"update_slots": True})
 
 
 def fill_like(v, value, dtype):
@@ -57,3 +59,8 @@ class AdagradOptimizer(Optimizer):
         return apply_adagrad(var, self.get_slot(var, "accumulator"),
                              cast_like(self._learning_rate_tensor, var), grad,
                              use_locking=self._use_locking)
+
+    def _apply_sparse(self, grad, var):
+        return sparse_apply_adagrad(var, self.get_slot(var, "accumulator"),
+                                    cast_like(self._learning_rate_tensor, var), grad.values,
+                                    grad.indices, use_locking=self._use_locking)

@@ -3,19 +3,22 @@
 import jax.numpy as jnp
 
 from scopeflow.core.frame import default_graph
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op, cast_like
 
 
-@apply_op("ApplyAdam", refs=("var", "m", "v"))
-def apply_adam(ctx, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad, *,
-               use_locking=False, use_nesterov=False):
+def _adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+          use_nesterov=False, **_):
     lr_t = lr * jnp.sqrt(1 - beta2_power) / (1 - beta1_power)
-    m0, v0 = ctx.read(m), ctx.read(v)
-    m1 = ctx.write(m, m0 + (grad - m0) * (1 - beta1))
-    v1 = ctx.write(v, v0 + (jnp.square(grad) - v0) * (1 - beta2))
+    m1 = m + (grad - m) * (1 - beta1)
+    v1 = v + (jnp.square(grad) - v) * (1 - beta2)
     step = (grad * (1 - beta1) + beta1 * m1) if use_nesterov else m1
-    return ctx.write(var, ctx.read(var) - (step * lr_t) / (jnp.sqrt(v1) + epsilon))
+    return var - (step * lr_t) / (jnp.sqrt(v1) + epsilon), m1, v1
+
+
+apply_adam = training_ops("ApplyAdam", ("var", "m", "v", "beta1_power", "beta2_power", "lr",
+                                        "beta1", "beta2", "epsilon", "grad"),
+                          ("var", "m", "v"), _adam, attrs={"use_nesterov": False})
 
 
 class AdamOptimizer(Optimizer):
@@ -63,6 +66,12 @@ class AdamOptimizer(Optimizer):
                                                self._beta2_t, self._epsilon_t)]
         return as_op(apply_adam(var, self.get_slot(var, "m"), self.get_slot(var, "v"),
                                 *scalars, grad, use_locking=self._use_locking))
+
+    def _apply_sparse(self, grad, var):
+        # TF's sparse Adam decays m and v and moves every row; with the rows summed into a
+        # dense gradient that is exactly the dense update.
+        from scopeflow.indexed_slices import to_dense
+        return self._apply_dense(to_dense(grad), var)
 
     def _finish(self, update_ops, name_scope):
         from scopeflow.ops.state import assign, group

@@ -1,13 +1,20 @@
-"""The shape rule and registration shared by TF's training ops (`ApplyAdam`, `ApplyMomentum`...).
+"""TF's training ops (`ApplyAdam`, `SparseApplyMomentum`, ...) from one update rule each.
 
-Each op takes the variable and its slots by reference, hyper-parameters as scalars and the
-gradient; its kernel reads the references, writes the new values and returns the variable's
-new value (TF's output is the variable ref).
+An update rule is pure math: `rule(**inputs, **attrs)` gets the current values of the variable
+and its slots and the hyper-parameters and gradient by TF's argument names, and returns the new
+values of the references in order. `training_ops` registers the dense op over it and, with
+`sparse=`, TF's sparse twin, which takes the gradient as (values, indices) rows: it sums
+duplicate rows (TF deduplicates first) and changes only the rows named, leaving the others
+as they are, as TF's sparse kernels do. Each kernel writes the references and returns the
+variable's new value (TF's output is the variable ref).
 """
 
 import inspect
 
-from scopeflow.ops.registry import ShapeError, op
+import jax.numpy as jnp
+
+from scopeflow.core.shape import TensorShape
+from scopeflow.ops.registry import INDEX, ShapeError, op
 
 
 def _merge(a, b):
@@ -30,27 +37,105 @@ def _text(dims):
     return "[%s]" % ",".join("?" if d is None else str(d) for d in dims)
 
 
-def _spec(full):
-    """Inputs at positions `full` (refs, gradient) share one shape; the others are scalars."""
+def _rank(dims, want):
+    if dims is not None and len(dims) != want:
+        raise ShapeError("Shape must be rank %d but is rank %d" % (want, len(dims)))
+
+
+def _spec(names, refs, sparse):
+    """Refs (and a dense gradient) share the variable's shape; sparse rows share its tail."""
+    full = set(refs) if sparse else set(refs) | {"grad", "delta"}
+
     def infer(*inputs, **attrs):
-        from scopeflow.core.shape import TensorShape
-        var = inputs[0]
-        dims = var.shape._dims
-        for i, t in enumerate(inputs):
-            if i in full:
-                dims = _merge(dims, t.shape._dims)
-            elif t.shape._dims is not None and len(t.shape._dims) != 0:
-                raise ShapeError("Shape must be rank 0 but is rank %d" % len(t.shape._dims))
-        return TensorShape._of(dims), var.dtype.base_dtype._as_ref
+        by = dict(zip(names, inputs))
+        dims = by[names[0]].shape._dims
+        for name, t in by.items():
+            d = t.shape._dims
+            if name in full:
+                dims = _merge(dims, d)
+            elif name == "indices":
+                _rank(d, 1)
+            elif name != "grad":
+                _rank(d, 0)
+        if sparse:
+            g = by["grad"].shape._dims
+            if g is not None and dims is not None:
+                _merge(dims[1:], g[1:])
+        return TensorShape._of(dims), by[names[0]].dtype.base_dtype._as_ref
 
     return infer
 
 
-def apply_op(op_type, refs):
-    """Registers a training op over kernel(ctx, <refs>, <scalars and grad>, *, use_locking)."""
-    def deco(kernel):
-        names = list(inspect.signature(kernel).parameters)[1:]
-        full = frozenset(i for i, n in enumerate(names) if n in refs or n in ("grad", "delta"))
-        return op(op_type, infer=_spec(full), refs=refs, context=True, stateful=True)(kernel)
+def _signed(fn, names, attrs):
+    """`fn` with the signature (ctx, <names>, *, <attrs>) the registry reads."""
+    params = [inspect.Parameter("ctx", inspect.Parameter.POSITIONAL_ONLY)]
+    params += [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names]
+    params += [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=v)
+               for k, v in attrs.items()]
+    fn.__signature__ = inspect.Signature(params)
+    return fn
 
-    return deco
+
+def _dense_kernel(names, refs, rule):
+    def kernel(ctx, *inputs, **attrs):
+        vals = dict(zip(names, inputs))
+        for r in refs:
+            vals[r] = ctx.read(vals[r])
+        new = rule(**vals, **attrs)
+        out = [ctx.write(ref, v) for ref, v in zip(inputs, new)]
+        return out[0]
+
+    return kernel
+
+
+def _sparse_kernel(names, refs, rule):
+    def kernel(ctx, *inputs, **attrs):
+        vals = dict(zip(names, inputs))
+        old = [ctx.read(vals[r]) for r in refs]
+        var = old[0]
+        idx = jnp.asarray(vals.pop("indices"))
+        rows = jnp.asarray(vals["grad"]).reshape((-1,) + var.shape[1:])
+        vals["grad"] = jnp.zeros_like(var).at[idx.reshape(-1)].add(rows.astype(var.dtype))
+        touched = jnp.zeros(var.shape[:1], bool).at[idx.reshape(-1)].set(True)
+        touched = touched.reshape(var.shape[:1] + (1,) * (var.ndim - 1))  # (rows, 1, ...)
+        vals.update(zip(refs, old))
+        new = rule(**vals, **attrs)
+        out = [ctx.write(ref, jnp.where(touched, v, o))
+               for ref, v, o in zip(inputs, new, old)]
+        return out[0]
+
+    return kernel
+
+
+def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
+    """Registers `dense` (and `sparse`) over `rule`; returns their graph builders.
+
+    `args` are the dense op's input names in TF's order; the sparse op takes `grad` (for a
+    dense `delta` too) followed by `indices`.
+    """
+    attrs = {"use_locking": False, **(attrs or {})}
+    types = {"indices": INDEX}
+    built = []
+    kinds = [(dense, list(args), False)]
+    if sparse:
+        names = ["grad" if a == "delta" else a for a in args]
+        names.insert(names.index("grad") + 1, "indices")
+        kinds.append((sparse, names, True))
+    for op_type, names, is_sparse in kinds:
+        make = _sparse_kernel if is_sparse else _dense_kernel
+        kernel = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
+        kernel.__name__ = op_type
+        built.append(op(op_type, infer=_spec(names, refs, is_sparse), refs=tuple(refs),
+                        types=types, context=True, stateful=True)(kernel))
+    return built if sparse else built[0]
+
+
+def _dense_rule(rule, args, names):
+    """The rule called with the dense op's argument names (`delta` where the dense op has it)."""
+    if "delta" not in args or "delta" in names:
+        return rule
+
+    def renamed(grad, **kw):
+        return rule(delta=grad, **kw)
+
+    return renamed

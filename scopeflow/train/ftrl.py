@@ -4,7 +4,7 @@ slots `accum` (`initial_accumulator_value`) and `linear`."""
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
@@ -15,30 +15,23 @@ def _power(x, lr_power):
     return jnp.power(x, -lr_power)
 
 
-def _ftrl(ctx, refs, grad, shrunk, hyper):
-    var, accum, linear = refs
-    lr, l1, l2, lr_power = hyper
-    w, acc = ctx.read(var), ctx.read(accum)
-    new_acc = acc + jnp.square(grad)
-    lin = ctx.write(linear, ctx.read(linear) + shrunk
-                    - (_power(new_acc, lr_power) - _power(acc, lr_power)) / lr * w)
+def _ftrl(var, accum, linear, grad, lr, l1, l2, lr_power, l2_shrinkage=None, **_):
+    shrunk = grad if l2_shrinkage is None else grad + 2 * l2_shrinkage * var
+    new_acc = accum + jnp.square(grad)
+    lin = linear + shrunk - (_power(new_acc, lr_power) - _power(accum, lr_power)) / lr * var
     x = jnp.clip(lin, -l1, l1) - lin
     y = _power(new_acc, lr_power) / lr + 2 * l2
-    ctx.write(accum, new_acc)
-    return ctx.write(var, x / y)
+    return x / y, new_acc, lin
 
 
-@apply_op("ApplyFtrl", refs=("var", "accum", "linear"))
-def apply_ftrl(ctx, var, accum, linear, grad, lr, l1, l2, lr_power, *, use_locking=False,
-               multiply_linear_by_lr=False):
-    return _ftrl(ctx, (var, accum, linear), grad, grad, (lr, l1, l2, lr_power))
-
-
-@apply_op("ApplyFtrlV2", refs=("var", "accum", "linear"))
-def apply_ftrl_v2(ctx, var, accum, linear, grad, lr, l1, l2, l2_shrinkage, lr_power, *,
-                  use_locking=False, multiply_linear_by_lr=False):
-    shrunk = grad + 2 * l2_shrinkage * ctx.read(var)
-    return _ftrl(ctx, (var, accum, linear), grad, shrunk, (lr, l1, l2, lr_power))
+_REFS = ("var", "accum", "linear")
+_ATTRS = {"multiply_linear_by_lr": False}
+apply_ftrl, sparse_apply_ftrl = training_ops(
+    "ApplyFtrl", _REFS + ("grad", "lr", "l1", "l2", "lr_power"), _REFS, _ftrl,
+    sparse="SparseApplyFtrl", attrs=_ATTRS)
+apply_ftrl_v2, sparse_apply_ftrl_v2 = training_ops(
+    "ApplyFtrlV2", _REFS + ("grad", "lr", "l1", "l2", "l2_shrinkage", "lr_power"), _REFS, _ftrl,
+    sparse="SparseApplyFtrlV2", attrs=_ATTRS)
 
 
 _CHECKS = (("initial_accumulator_value", "initial_accumulator_value %f needs to be positive or "
@@ -106,15 +99,21 @@ class FtrlOptimizer(Optimizer):
         self._learning_rate_power_tensor = convert_to_tensor(self._learning_rate_power,
                                                              name="learning_rate_power")
 
+    def _apply_sparse(self, grad, var):
+        return self._apply(var, (grad.values, grad.indices), sparse_apply_ftrl,
+                           sparse_apply_ftrl_v2)
+
     def _apply_dense(self, grad, var):
+        return self._apply(var, (grad,), apply_ftrl, apply_ftrl_v2)
+
+    def _apply(self, var, grad, v1, v2):
         accum, linear = self.get_slot(var, "accum"), self.get_slot(var, "linear")
         head = [cast_like(t, var) for t in (self._learning_rate_tensor,
                                             self._l1_regularization_strength_tensor,
                                             self._adjusted_l2_regularization_strength_tensor)]
         power = cast_like(self._learning_rate_power_tensor, var)
         if self._l2_shrinkage_regularization_strength <= 0.0:
-            return apply_ftrl(var, accum, linear, grad, *head, power,
-                              use_locking=self._use_locking)
+            return v1(var, accum, linear, *grad, *head, power, use_locking=self._use_locking)
         shrink = cast_like(self._l2_shrinkage_regularization_strength_tensor, var)
-        return apply_ftrl_v2(var, accum, linear, grad, *head, shrink, power,
-                             use_locking=self._use_locking)
+        return v2(var, accum, linear, *grad, *head, shrink, power,
+                  use_locking=self._use_locking)

@@ -1,12 +1,15 @@
 """`tf.train.GradientDescentOptimizer` and its op `ApplyGradientDescent`: var -= lr * grad."""
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op, cast_like
 
 
-@apply_op("ApplyGradientDescent", refs=("var",))
-def apply_gradient_descent(ctx, var, alpha, delta, *, use_locking=False):
-    return ctx.write(var, ctx.read(var) - alpha * delta)
+def _gd(var, alpha, delta, **_):
+    return (var - alpha * delta,)
+
+
+apply_gradient_descent = training_ops("ApplyGradientDescent", ("var", "alpha", "delta"),
+                                      ("var",), _gd)
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -27,6 +30,12 @@ class GradientDescentOptimizer(Optimizer):
         from scopeflow.ops.constant import convert_to_tensor
         lr = self._call_if_callable(self._learning_rate)
         self._learning_rate_tensor = convert_to_tensor(lr, name="learning_rate")
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        from scopeflow.indexed_slices import IndexedSlices
+        delta = IndexedSlices(grad.values * cast_like(self._learning_rate_tensor, var),
+                              grad.indices, grad.dense_shape)
+        return var.scatter_sub(delta, use_locking=self._use_locking)
 
     def _apply_dense(self, grad, var):
         lr = cast_like(self._learning_rate_tensor, var)

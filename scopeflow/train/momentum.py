@@ -1,17 +1,20 @@
 """`tf.train.MomentumOptimizer` (optionally Nesterov) and its op `ApplyMomentum`."""
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op, cast_like
 
 
-@apply_op("ApplyMomentum", refs=("var", "accum"))
-def apply_momentum(ctx, var, accum, lr, grad, momentum, *, use_locking=False,
-                   use_nesterov=False):
+def _momentum(var, accum, lr, grad, momentum, use_nesterov=False, **_):
     # accum = accum * momentum + grad; var -= lr * (accum, or grad + momentum * accum)
-    acc = ctx.write(accum, ctx.read(accum) * momentum + grad)
+    acc = accum * momentum + grad
     if use_nesterov:
-        return ctx.write(var, ctx.read(var) - (grad * lr + acc * momentum * lr))
-    return ctx.write(var, ctx.read(var) - acc * lr)
+        return var - (grad * lr + acc * momentum * lr), acc
+    return var - acc * lr, acc
+
+
+apply_momentum, sparse_apply_momentum = training_ops(
+    "ApplyMomentum", ("var", "accum", "lr", "grad", "momentum"), ("var", "accum"), _momentum,
+    sparse="SparseApplyMomentum", attrs={"use_nesterov": False})
 
 
 class MomentumOptimizer(Optimizer):
@@ -39,5 +42,12 @@ class MomentumOptimizer(Optimizer):
         mom = self.get_slot(var, "momentum")
         return as_op(apply_momentum(
             var, mom, cast_like(self._learning_rate_tensor, var), grad,
+            cast_like(self._momentum_tensor, var), use_locking=self._use_locking,
+            use_nesterov=self._use_nesterov))
+
+    def _apply_sparse(self, grad, var):
+        mom = self.get_slot(var, "momentum")
+        return as_op(sparse_apply_momentum(
+            var, mom, cast_like(self._learning_rate_tensor, var), grad.values, grad.indices,
             cast_like(self._momentum_tensor, var), use_locking=self._use_locking,
             use_nesterov=self._use_nesterov))

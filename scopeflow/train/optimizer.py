@@ -10,6 +10,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.train import slots as _slots
 
 
@@ -41,8 +42,12 @@ class _RefVariableProcessor:
         return self._v._ref()
 
     def update_op(self, optimizer, g):
-        update = optimizer._apply_dense(g, self._v)
         constraint = getattr(self._v, "constraint", None)
+        if isinstance(g, IndexedSlices):
+            if constraint is not None:
+                raise RuntimeError("Cannot use a constraint function on a sparse variable.")
+            return optimizer._apply_sparse_duplicate_indices(g, self._v)
+        update = optimizer._apply_dense(g, self._v)
         if constraint is None:
             return update
         with default_graph().control_dependencies([update]):
@@ -175,7 +180,7 @@ class Optimizer:
             raise ValueError("No variables provided.")
         out = []
         for g, v in grads_and_vars:
-            if g is not None:
+            if g is not None and not isinstance(g, IndexedSlices):
                 try:
                     g = convert_to_tensor(g)
                 except (TypeError, ValueError):
@@ -297,6 +302,11 @@ class Optimizer:
 
     def _apply_sparse(self, grad, var):
         raise NotImplementedError()
+
+    def _apply_sparse_duplicate_indices(self, grad, var):
+        # TF sums repeated rows first (Unique + UnsortedSegmentSum); the sparse training ops
+        # here sum them themselves, so the slices go through as they are.
+        return self._apply_sparse(grad, var)
 
     def _finish(self, update_ops, name_scope):
         from scopeflow.ops.state import group

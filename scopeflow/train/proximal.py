@@ -3,7 +3,7 @@ L1/L2 regularization) and their ops `ApplyProximalGradientDescent`, `ApplyProxim
 
 import jax.numpy as jnp
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op
 
 
@@ -13,16 +13,22 @@ def _shrink(prox, lr, l1, l2):
     return jnp.where(l1 > 0, soft, prox) / (1 + lr * l2)
 
 
-@apply_op("ApplyProximalGradientDescent", refs=("var",))
-def apply_proximal_gradient_descent(ctx, var, alpha, l1, l2, delta, *, use_locking=False):
-    return ctx.write(var, _shrink(ctx.read(var) - delta * alpha, alpha, l1, l2))
+def _proximal_gd(var, alpha, l1, l2, delta, **_):
+    return (_shrink(var - delta * alpha, alpha, l1, l2),)
 
 
-@apply_op("ApplyProximalAdagrad", refs=("var", "accum"))
-def apply_proximal_adagrad(ctx, var, accum, lr, l1, l2, grad, *, use_locking=False):
-    acc = ctx.write(accum, ctx.read(accum) + jnp.square(grad))
+def _proximal_adagrad(var, accum, lr, l1, l2, grad, **_):
+    acc = accum + jnp.square(grad)
     rate = lr / jnp.sqrt(acc)
-    return ctx.write(var, _shrink(ctx.read(var) - grad * rate, rate, l1, l2))
+    return _shrink(var - grad * rate, rate, l1, l2), acc
+
+
+apply_proximal_gradient_descent, sparse_apply_proximal_gradient_descent = training_ops(
+    "ApplyProximalGradientDescent", ("var", "alpha", "l1", "l2", "delta"), ("var",),
+    _proximal_gd, sparse="SparseApplyProximalGradientDescent")
+apply_proximal_adagrad, sparse_apply_proximal_adagrad = training_ops(
+    "ApplyProximalAdagrad", ("var", "accum", "lr", "l1", "l2", "grad"), ("var", "accum"),
+    _proximal_adagrad, sparse="SparseApplyProximalAdagrad")
 
 
 class _Proximal(Optimizer):
@@ -55,6 +61,10 @@ class ProximalGradientDescentOptimizer(_Proximal):
         return as_op(apply_proximal_gradient_descent(var, *self._hyper(), grad,
                                                      use_locking=self._use_locking))
 
+    def _apply_sparse(self, grad, var):
+        return as_op(sparse_apply_proximal_gradient_descent(
+            var, *self._hyper(), grad.values, grad.indices, use_locking=self._use_locking))
+
 
 class ProximalAdagradOptimizer(_Proximal):
     """Adagrad with a proximal L1/L2 step; slot `accumulator`."""
@@ -83,3 +93,8 @@ class ProximalAdagradOptimizer(_Proximal):
     def _apply_dense(self, grad, var):
         return apply_proximal_adagrad(var, self.get_slot(var, "accumulator"), *self._hyper(),
                                       grad, use_locking=self._use_locking)
+
+    def _apply_sparse(self, grad, var):
+        return sparse_apply_proximal_adagrad(var, self.get_slot(var, "accumulator"),
+                                             *self._hyper(), grad.values, grad.indices,
+                                             use_locking=self._use_locking)

@@ -3,27 +3,30 @@
 
 import jax.numpy as jnp
 
-from scopeflow.train.apply_op import apply_op
+from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op, cast_like
 
 
-@apply_op("ApplyRMSProp", refs=("var", "ms", "mom"))
-def apply_rms_prop(ctx, var, ms, mom, lr, rho, momentum, epsilon, grad, *, use_locking=False):
-    ms0 = ctx.read(ms)
-    ms1 = ctx.write(ms, ms0 + (jnp.square(grad) - ms0) * (1 - rho))
-    mom1 = ctx.write(mom, ctx.read(mom) * momentum + (grad * lr) / jnp.sqrt(ms1 + epsilon))
-    return ctx.write(var, ctx.read(var) - mom1)
+def _rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, **_):
+    ms1 = ms + (jnp.square(grad) - ms) * (1 - rho)
+    mom1 = mom * momentum + (grad * lr) / jnp.sqrt(ms1 + epsilon)
+    return var - mom1, ms1, mom1
 
 
-@apply_op("ApplyCenteredRMSProp", refs=("var", "mg", "ms", "mom"))
-def apply_centered_rms_prop(ctx, var, mg, ms, mom, lr, rho, momentum, epsilon, grad, *,
-                            use_locking=False):
-    ms0, mg0 = ctx.read(ms), ctx.read(mg)
-    ms1 = ctx.write(ms, ms0 + (jnp.square(grad) - ms0) * (1 - rho))
-    mg1 = ctx.write(mg, mg0 + (grad - mg0) * (1 - rho))
-    denom = ms1 - jnp.square(mg1) + epsilon
-    mom1 = ctx.write(mom, ctx.read(mom) * momentum + (grad * lr) / jnp.sqrt(denom))
-    return ctx.write(var, ctx.read(var) - mom1)
+def _centered(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, **_):
+    ms1 = ms + (jnp.square(grad) - ms) * (1 - rho)
+    mg1 = mg + (grad - mg) * (1 - rho)
+    mom1 = mom * momentum + (grad * lr) / jnp.sqrt(ms1 - jnp.square(mg1) + epsilon)
+    return var - mom1, mg1, ms1, mom1
+
+
+apply_rms_prop, sparse_apply_rms_prop = training_ops(
+    "ApplyRMSProp", ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad"),
+    ("var", "ms", "mom"), _rms_prop, sparse="SparseApplyRMSProp")
+apply_centered_rms_prop, sparse_apply_centered_rms_prop = training_ops(
+    "ApplyCenteredRMSProp", ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon",
+                             "grad"),
+    ("var", "mg", "ms", "mom"), _centered, sparse="SparseApplyCenteredRMSProp")
 
 
 class RMSPropOptimizer(Optimizer):
@@ -60,6 +63,18 @@ class RMSPropOptimizer(Optimizer):
         self._decay_tensor = convert_to_tensor(c(self._decay), name="decay")
         self._momentum_tensor = convert_to_tensor(c(self._momentum), name="momentum")
         self._epsilon_tensor = convert_to_tensor(c(self._epsilon), name="epsilon")
+
+    def _apply_sparse(self, grad, var):
+        scalars = [cast_like(t, var) for t in (self._learning_rate_tensor, self._decay_tensor,
+                                               self._momentum_tensor, self._epsilon_tensor)]
+        rms, mom = self.get_slot(var, "rms"), self.get_slot(var, "momentum")
+        rows = (grad.values, grad.indices)
+        if self._centered:
+            return as_op(sparse_apply_centered_rms_prop(
+                var, self.get_slot(var, "mg"), rms, mom, *scalars, *rows,
+                use_locking=self._use_locking))
+        return as_op(sparse_apply_rms_prop(var, rms, mom, *scalars, *rows,
+                                           use_locking=self._use_locking))
 
     def _apply_dense(self, grad, var):
         scalars = [cast_like(t, var) for t in (self._learning_rate_tensor, self._decay_tensor,

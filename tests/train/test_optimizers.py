@@ -170,3 +170,29 @@ result = [v.name for v in tf.global_variables()]""",
 def test_program_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+SPARSE = '''
+emb = tf.get_variable("emb", initializer=np.arange(24, dtype=np.float32).reshape(6, 4) / 10.0)
+w = tf.get_variable("w", initializer=[0.5, -1.0, 2.0, 0.1])
+ids = tf.placeholder(tf.int32, [None])
+e = tf.nn.embedding_lookup(emb, ids)
+loss = tf.reduce_sum(tf.square(tf.reduce_sum(e * w, 1) - 1.0))
+opt = %s
+gv = opt.compute_gradients(loss)
+train = opt.apply_gradients(gv)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for batch in ([0, 2, 2], [1, 2], [5, 0, 0, 0]):
+        s.run(train, {ids: batch})
+    result = [[isinstance(g, tf.IndexedSlices) for g, _ in gv], gv[0][0].name, gv[0][0].indices.name,
+              s.run(tf.global_variables())]
+'''
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_sparse_updates_match_tf(oracle, make):
+    code = SPARSE % make
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)

@@ -1,0 +1,75 @@
+"""Sparse gradients: an x whose every use is a row gather gets `tf.IndexedSlices`, as in TF.
+
+TF's gradient of `gather(params, ids)` (axis 0) is IndexedSlices(values=the gradient of the
+gathered rows, indices=ids, dense_shape=shape(params)), passed through Identity reads and
+concatenated over several gathers. Here the gathered rows' gradients come from the same
+SymbolicGradient op (the gather outputs are differentiated instead of x), and the slices are
+named as TF names them (`gradients/embedding_lookup_grad/Reshape:0`, `Reshape_1`, `Shape`).
+"""
+
+from scopeflow.indexed_slices import IndexedSlices
+
+_GATHERS = ("GatherV2", "Gather", "ResourceGather")
+
+
+def _axis0(op):
+    if op._type != "GatherV2":
+        return True
+    from scopeflow.ops.constant import constant_value
+    axis = constant_value(op._inputs[2])
+    return axis is not None and int(axis) == 0 and not op._attrs.get("batch_dims", 0)
+
+
+def row_gathers(t, p):
+    """The gather ops through which all of `t`'s gradient arrives (via Identity), else None."""
+    if t in p.roots:
+        return None
+    edges = p.uses(t)
+    if not edges:
+        return None
+    out = []
+    for op, idx in edges:
+        if op._type == "Identity":
+            below = row_gathers(op._outputs[0], p)
+            if below is None:
+                return None
+            out.extend(below)
+        elif op._type in _GATHERS and idx == 0 and _axis0(op):
+            out.append(op)
+        else:
+            return None
+    return out
+
+
+def sparse_xs(p):
+    """{x: [gather ops]} for the plan's xs whose gradient TF returns as IndexedSlices."""
+    out = {}
+    for x in p.xs:
+        gathers = row_gathers(x, p)
+        if gathers:
+            out[x] = gathers
+    return out
+
+
+def slices(g, scope, gathers, grads):
+    """IndexedSlices over `gathers`, their rows' gradients being `grads[gather output]`."""
+    import scopeflow.compat.v1 as tf
+    parts = []
+    for op in gathers:
+        params, ids = op._inputs[0], op._inputs[1]
+        with g.name_scope(scope), g.name_scope(op._name + "_grad"):
+            shape = tf.shape(params, name="Shape")
+            tail = params.shape[1:]
+            dims = [-1] + (tail.as_list() if tail.is_fully_defined() else [])
+            rows = grads[op._outputs[0]]
+            if len(dims) > 1:
+                values = tf.reshape(rows, dims, name="Reshape")
+            else:
+                values = tf.reshape(rows, tf.concat([[-1], shape[1:]], 0), name="Reshape")
+            indices = tf.reshape(ids, [-1], name="Reshape_1")
+        parts.append(IndexedSlices(values, indices, shape))
+    if len(parts) == 1:
+        return parts[0]
+    with g.name_scope(scope):
+        return IndexedSlices(tf.concat([s.values for s in parts], 0),
+                             tf.concat([s.indices for s in parts], 0), parts[0].dense_shape)
