@@ -129,7 +129,6 @@ def convolution(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data
 
 
 def _fixed_rank(conv_dims):
-    @add_arg_scope
     def conv(inputs, num_outputs, kernel_size, stride=1, padding="SAME", data_format=None,
              rate=1, activation_fn=_relu, normalizer_fn=None, normalizer_params=None,
              weights_initializer=xavier_initializer(), weights_regularizer=None,
@@ -143,7 +142,7 @@ def _fixed_rank(conv_dims):
 
     conv.__name__ = conv.__qualname__ = "convolution%dd" % conv_dims
     conv.__doc__ = "Slim %d-D convolution in scope `Conv` (see `convolution`)." % conv_dims
-    return conv
+    return add_arg_scope(conv)  # named first: the arg-scope key is str(function)
 
 
 convolution1d = conv1d = _fixed_rank(1)
