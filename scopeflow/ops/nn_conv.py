@@ -2,14 +2,15 @@
 convolutions), with TF's stride/padding/dilation/data_format rules and shape errors.
 
 Kernels are XLA convolutions. Im2col (shifted slices concatenated, then one matmul) was
-measured against them on this 2-core CPU, forward + backward, batch 64, 3x3/5x5 SAME, ms:
-  28x28x1 -> 32 (5x5):    XLA 76-113   im2col 34-92
-  14x14x32 -> 64 (5x5):   XLA 394-446  im2col 593
-  32x32x3 -> 64 (3x3):    XLA 178-297  im2col 245-350
-  16x16x64 -> 128 (3x3):  XLA 734-1537 im2col 336-1090
-  8x8x128 -> 256 (3x3):   XLA 546-762  im2col 925
-No layout won across shapes and the machine's load moved the numbers by 2x, so XLA's
-convolution stays (lax.conv_general_dilated_patches, the other im2col, was 2-15x slower).
+measured against them: forward + backward, SAME, process CPU time on one pinned core, ms:
+  128x28x28x1 -> 32 (5x5):   XLA 100  im2col 114
+  128x14x14x32 -> 64 (5x5):  XLA 393  im2col 438
+  64x32x32x3 -> 64 (3x3):    XLA 106  im2col 131
+  64x16x16x64 -> 128 (3x3):  XLA 487  im2col 377
+  64x8x8x128 -> 256 (3x3):   XLA 254  im2col 278
+XLA wins four shapes of five, so it stays for all (lax.conv_general_dilated_patches, the other
+im2col, was 2-15x slower still). The filter gradient of wide stride-1 convolutions is taken
+tap by tap instead (ops/conv_fast.py).
 """
 
 import jax
