@@ -300,9 +300,10 @@ class TensorShape:
     def __repr__(self):
         if self._dims is None:
             return "TensorShape(None)"
-        return "TensorShape(%r)" % list(self._dims)
+        return "TensorShape([%s])" % ", ".join("Dimension(%r)" % d for d in self._dims)
 
     def __str__(self):
+        # TF1 (v2 shapes disabled) writes unknown dimensions as '?'
         if self._dims is None:
             return "<unknown>"
         if len(self._dims) == 1:
@@ -314,7 +315,7 @@ class TensorShape:
 
 
 def _dstr(d):
-    return "None" if d is None else str(d)
+    return "?" if d is None else str(d)
 
 
 def as_shape(shape):

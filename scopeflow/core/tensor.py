@@ -206,8 +206,9 @@ class Tensor:
         return "<tf.Tensor '%s' shape=%s dtype=%s>" % (self.name, self._shape, self._dtype.name)
 
     def __str__(self):
-        return "Tensor(\"%s\"%s, dtype=%s)" % (
-            self.name, ", shape=%s" % (self._shape,), self._dtype.name)
+        shape = "" if self._shape._dims is None else ", shape=%s" % (self._shape,)
+        device = ", device=%s" % self._op._device if self._op._device else ""
+        return "Tensor(\"%s\"%s, dtype=%s%s)" % (self.name, shape, self._dtype.name, device)
 
     @classmethod
     def _overload_operator(cls, name, fn):
