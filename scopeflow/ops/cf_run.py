@@ -149,8 +149,11 @@ def run_while(ctx, inputs, spec):
     step = _Step(ctx, cond_fn, body_fn, ext, keys, slots, dtypes)
     carry = (jnp.asarray(0, jnp.int32), init, [_strong(values[v], jnp.result_type(values[v]))
                                                 for v in keys], _check_slots(slots, 1, []))
-    if spec.max_iterations is not None:
-        carry = _scan(step, carry, spec.max_iterations)
+    length = spec.max_iterations
+    if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
+        length = int(np.asarray(inputs[spec.limit_pos]))  # a shape: known once traced
+    if length is not None:
+        carry = _scan(step, carry, length)
     else:
         carry = jax.lax.while_loop(step.cond, step.body, carry)
     _, vals, written, (oks, data) = carry

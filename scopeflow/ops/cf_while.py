@@ -32,6 +32,7 @@ class LoopSpec:
     init_pos: tuple  # index in `inputs` of each loop variable's initial value
     specs: tuple  # (TensorShape, DType) of each loop variable
     max_iterations: object  # static bound (int) when known and gradients may flow, else None
+    limit_pos: object = None  # index in `inputs` of a bound known only when the run is traced
 
 
 def _shape_le(s1, s2):
@@ -139,13 +140,16 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
     region = Region(ctx.ops)
     inputs = tuple(region.inputs)
     init_pos = tuple(inputs.index(e.op._inputs[0]) for e in enters)
-    limit = None
+    limit = limit_pos = None
     if options.back_prop and options.maximum_iterations is not None:
         v = static_value(options.maximum_iterations)
         limit = None if v is None else int(v)
+        pos = [i for i, t in enumerate(inputs) if t is options.maximum_iterations]
+        if limit is None and pos:  # e.g. tf.shape(x)[0]: a number once the run is traced
+            limit_pos = pos[0]
     return LoopSpec(cond_cut=tuple(enters), body_cut=tuple(s[1] for s in switches),
                     cond_out=loop_cond.op._inputs[0],
                     body_outs=tuple(n.op._inputs[0] for n in nexts), inputs=inputs,
                     init_pos=init_pos,
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
-                    max_iterations=limit), region.controls
+                    max_iterations=limit, limit_pos=limit_pos), region.controls
