@@ -12,12 +12,13 @@ class DType:
     'float32'
     """
 
-    __slots__ = ("_enum", "_name", "_np")
+    __slots__ = ("_enum", "_name", "_np", "base_dtype")
 
     def __init__(self, enum, name, np_type):
         self._enum = enum
         self._name = name
         self._np = np_type
+        self.base_dtype = self  # a `_ref` dtype points at its base (set in the table below)
 
     name = property(lambda self: self._name)
     as_datatype_enum = property(lambda self: self._enum)
@@ -32,10 +33,8 @@ class DType:
         return self._enum > _REF_OFFSET
 
     @property
-    def base_dtype(self):
-        return _BY_ENUM[self._enum - _REF_OFFSET] if self._is_ref_dtype else self
-
-    real_dtype = base_dtype
+    def real_dtype(self):
+        return self.base_dtype
 
     @property
     def _as_ref(self):
@@ -128,6 +127,7 @@ _BY_NAME = {}
 for _e, _n, _t in _TABLE:
     _BY_ENUM[_e] = _BY_NAME[_n] = DType(_e, _n, _t)
     _BY_ENUM[_e + _REF_OFFSET] = _BY_NAME[_n + "_ref"] = DType(_e + _REF_OFFSET, _n + "_ref", _t)
+    _BY_ENUM[_e + _REF_OFFSET].base_dtype = _BY_ENUM[_e]
 
 float16 = half = _BY_NAME["float16"]
 bfloat16 = _BY_NAME["bfloat16"]

@@ -137,7 +137,11 @@ class Graph:
         if full_name in self._ops_by_name:
             raise ValueError("Duplicate node name in graph: '%s'" % full_name)
         op = Operation(self, op_type, full_name, inputs, attrs, arg_counts)
-        op._outputs = tuple(Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs))
+        if len(out_specs) == 1:
+            sh, dt = out_specs[0]
+            op._outputs = (Tensor(op, 0, dt, sh),)
+        else:
+            op._outputs = tuple([Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs)])
         for t in inputs:
             t._consumers.append(op)
         f = self._frame()

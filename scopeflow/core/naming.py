@@ -32,8 +32,19 @@ def unique_name(names_in_use, scope, name, mark_as_used=True):
     return name
 
 
+_VALID = set()  # (name, nested) pairs already checked: names repeat a lot while building
+
+
 def check_scope_name(name, nested):
     """Raises TF's ValueError for a name that `name_scope` refuses."""
+    if (name, nested) in _VALID:
+        return
+    _check_scope_name(name, nested)
+    if len(_VALID) < 100000:
+        _VALID.add((name, nested))
+
+
+def _check_scope_name(name, nested):
     if nested:
         if not VALID_SCOPE_NAME.match(name):
             raise ValueError("'%s' is not a valid scope name. A scope name has to match the "

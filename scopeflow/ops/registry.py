@@ -174,7 +174,10 @@ def _convert_inputs(g, rec, inputs, scope):
     """Converts inputs as TF's op_def_library does: shared-type inputs agree on one dtype."""
     if len(inputs) > len(rec.args):
         raise TypeError("%s takes %d inputs, got %d" % (rec.type, len(rec.args), len(inputs)))
-    if all(type(x) is Tensor for x in inputs):
+    for x in inputs:
+        if type(x) is not Tensor:
+            break
+    else:
         _check_shared(rec, inputs)
         return list(inputs)
     f = g._frame()
@@ -237,14 +240,24 @@ def _check_shared(rec, tensors):
     for arg, kind, x in zip(rec.args, rec.arg_types, tensors):
         if kind != T:
             continue
+        if type(x) is Tensor:
+            b = x._dtype.base_dtype
+            if first is None:
+                first, first_arg = b, arg
+            elif b is not first:
+                _mismatch(rec, arg, b, first, first_arg)
+            continue
         for y in (x if isinstance(x, (list, tuple)) else (x,)):
             b = y._dtype.base_dtype
             if first is None:
                 first, first_arg = b, arg
             elif b is not first:
-                raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s "
-                                "of argument '%s'." % (arg, rec.type, b.name, first.name,
-                                                       first_arg))
+                _mismatch(rec, arg, b, first, first_arg)
+
+
+def _mismatch(rec, arg, b, first, first_arg):
+    raise TypeError("Input '%s' of '%s' Op has type %s that does not match type %s of argument "
+                    "'%s'." % (arg, rec.type, b.name, first.name, first_arg))
 
 
 def create_registered(graph, op_type, full_name, inputs, attrs):
