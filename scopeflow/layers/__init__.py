@@ -7,16 +7,21 @@ from scopeflow.layers.conv import (
                                    Conv2D,
                                    Conv2DTranspose,
                                    Conv3D,
+                                   Conv3DTranspose,
                                    Convolution1D,
                                    Convolution2D,
                                    Convolution2DTranspose,
                                    Convolution3D,
-    SeparableConv2D,
+                                   Convolution3DTranspose,
+                                   SeparableConv1D,
+                                   SeparableConv2D,
                                    conv1d,
                                    conv2d,
                                    conv2d_transpose,
                                    conv3d,
-    separable_conv2d,
+                                   conv3d_transpose,
+                                   separable_conv1d,
+                                   separable_conv2d,
 )
 from scopeflow.layers.core import Dense, Dropout, Flatten, dense, dropout, flatten
 from scopeflow.layers.normalization import BatchNormalization, batch_normalization

@@ -127,28 +127,28 @@ class Conv2DTranspose(Conv):
 
     def _convolve(self, inputs):
         tf = tf_api()
-        h_axis, w_axis = (2, 3) if self.data_format == "channels_first" else (1, 2)
-        dims = inputs.shape.as_list()
-        dyn = tf.shape(inputs)
+        first = self.data_format == "channels_first"
+        axes = range(2, 2 + self.rank) if first else range(1, 1 + self.rank)
+        dims, dyn = inputs.shape.as_list(), tf.shape(inputs)
         sizes = []
-        for axis, k, s in zip((h_axis, w_axis), self.kernel_size, self.strides):
+        for axis, k, s in zip(axes, self.kernel_size, self.strides):
             length = dims[axis] if dims[axis] is not None else dyn[axis]
-            sizes.append(length * s if self.padding == "same"
-                         else length * s + max(k - s, 0))
-        batch = dyn[0]
-        shape = ([batch, self.filters] + sizes if self.data_format == "channels_first"
-                 else [batch] + sizes + [self.filters])
-        out = tf.nn.conv2d_transpose(inputs, self.kernel, tf.stack(shape),
-                                     strides=(1,) + self.strides + (1,)
-                                     if self.data_format != "channels_first"
-                                     else (1, 1) + self.strides,
-                                     padding=self.padding.upper(), data_format=self._fmt())
-        static = [dims[0]] + [d if isinstance(d, int) else None for d in sizes]
-        if self.data_format == "channels_first":
-            out.set_shape([static[0], self.filters] + static[1:])
-        else:
-            out.set_shape(static + [self.filters])
+            sizes.append(length * s if self.padding == "same" else length * s + max(k - s, 0))
+        shape = [dyn[0], self.filters] + sizes if first else [dyn[0]] + sizes + [self.filters]
+        strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
+        fn = tf.nn.conv2d_transpose if self.rank == 2 else tf.nn.conv3d_transpose
+        out = fn(inputs, self.kernel, tf.stack(shape), strides=strides,
+                 padding=self.padding.upper(), data_format=self._fmt())
+        static = [d if isinstance(d, int) else None for d in sizes]
+        out.set_shape([dims[0], self.filters] + static if first
+                      else [dims[0]] + static + [self.filters])
         return out
+
+
+class Conv3DTranspose(Conv2DTranspose):
+    """`tf.layers.Conv3DTranspose`."""
+
+    rank = 3
 
 
 class SeparableConv2D(Conv):
@@ -203,6 +203,49 @@ class SeparableConv2D(Conv):
             padding=self.padding.upper(), rate=self.dilation_rate, data_format=self._fmt())
 
 
+class SeparableConv1D(SeparableConv2D):
+    """`tf.layers.SeparableConv1D`: computed as a 2-D one over (1, time)."""
+
+    rank = 1
+
+    def call(self, inputs):
+        tf = tf_api()
+        first = self.data_format == "channels_first"
+        axis = 2 if first else 1
+        strides = (1, 1) + self.strides * 2 if first else (1,) + self.strides * 2 + (1,)
+        out = tf.nn.separable_conv2d(
+            tf.expand_dims(inputs, axis), tf.expand_dims(self.depthwise_kernel, 0),
+            tf.expand_dims(self.pointwise_kernel, 0), strides=strides,
+            padding=self.padding.upper(), rate=(1,) + self.dilation_rate,
+            data_format="NCHW" if first else "NHWC")
+        if self.use_bias:
+            out = tf.nn.bias_add(out, self.bias, data_format="NCHW" if first else "NHWC")
+        out = tf.squeeze(out, [axis])
+        return self.activation(out) if self.activation is not None else out
+
+
+def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
+                     data_format="channels_last", dilation_rate=1, depth_multiplier=1,
+                     activation=None, use_bias=True, depthwise_initializer=None,
+                     pointwise_initializer=None, bias_initializer=None,
+                     depthwise_regularizer=None, pointwise_regularizer=None,
+                     bias_regularizer=None, activity_regularizer=None,
+                     depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
+                     trainable=True, name=None, reuse=None):
+    """`tf.layers.separable_conv1d`: a SeparableConv1D layer applied once."""
+    layer = SeparableConv1D(
+        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
+        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
+        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
+        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
+        depthwise_regularizer=depthwise_regularizer,
+        pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
+        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
+        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
+        _reuse=reuse)
+    return layer(inputs)
+
+
 def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
                      data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
                      activation=None, use_bias=True, depthwise_initializer=None,
@@ -248,6 +291,8 @@ conv1d = _functional(Conv1D)
 conv2d = _functional(Conv2D)
 conv3d = _functional(Conv3D)
 conv2d_transpose = _functional(Conv2DTranspose)
+conv3d_transpose = _functional(Conv3DTranspose)
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
 Convolution2DTranspose = Conv2DTranspose
+Convolution3DTranspose = Conv3DTranspose
 convolution2d_transpose = conv2d_transpose

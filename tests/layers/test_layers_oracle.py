@@ -110,6 +110,11 @@ PROGRAMS = [
     'x = tf.zeros([2, 3], tf.float64)\ny = tf.layers.dense(x, 2)\nresult = [y.dtype.name, [v.dtype.name for v in tf.global_variables()]]',
     'x = tf.zeros([2, 3], tf.float64)\ny = tf.layers.Dense(2, dtype=tf.float32)(x)\nresult = [y.name, y.dtype.name, [v.dtype.name for v in tf.global_variables()]]',
     'd = tf.layers.Dense(2)\ny = d(tf.zeros([2, 3]))\nresult = d(tf.zeros([2, 4]))',
+    "x = tf.zeros([2, 8, 3])\ny = tf.layers.separable_conv1d(x, 4, 3, depth_multiplier=2, padding='same')\nresult = [y.name, y.shape.as_list(), [(v.name, v.shape.as_list()) for v in tf.global_variables()]]",
+    'x = tf.zeros([2, 3, 3, 3, 2])\ny = tf.layers.conv3d_transpose(x, 4, 2, strides=2)\nresult = [y.name, y.shape.as_list(), [(v.name, v.shape.as_list()) for v in tf.global_variables()]]',
+    'x = tf.reshape(tf.range(16, dtype=tf.float32), [1, 4, 4, 1])\ny = tf.layers.separable_conv2d(x, 2, 2, depthwise_initializer=tf.constant_initializer(0.5), pointwise_initializer=tf.constant_initializer(2.0), activation=tf.nn.relu)\nz = tf.layers.conv2d_transpose(y, 1, 2, strides=2, kernel_initializer=tf.constant_initializer(0.1))\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = [y.name, z.name, s.run(z)]',
+    'x = tf.reshape(tf.range(24, dtype=tf.float32), [1, 8, 3])\ny = tf.layers.separable_conv1d(x, 2, 2, depthwise_initializer=tf.constant_initializer(0.5), pointwise_initializer=tf.constant_initializer(2.0))\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(y)',
+    "result = sorted(n for n in dir(tf.layers) if not n.startswith('_') and n != 'experimental')\n",
 ]
 
 
