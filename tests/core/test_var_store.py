@@ -124,6 +124,65 @@ with tf.variable_scope("rnn"):
     cells = [tf.get_variable("k%d" % i, [4, 4]) for i in range(2)]
 saver = tf.train.Saver()
 result = [v.name for v in tf.global_variables()] + [saver.saver_def.filename_tensor_name]""",
+    # the classic name_scope-vs-variable_scope example, with values
+    """def _scoping(tf, fn, scope1, scope2, vals):
+    with fn(scope1):
+        a = tf.Variable(vals[0], name="a")
+        b = tf.get_variable("b", initializer=vals[1])
+        c = tf.constant(vals[2], name="c")
+        with fn(scope2):
+            d = tf.add(a * b, c, name="res")
+    return a, b, c, d
+out = []
+for fn in (tf.name_scope, tf.variable_scope):
+    for s1, s2 in (("s1", "s2"), ("s", "s"), ("x", "x/y")):
+        tf.reset_default_graph()
+        a, b, c, d = _scoping(tf, fn, s1, s2, [1.0, 2.0, 3.0])
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out.append([a.name, b.name, c.name, d.name, float(sess.run(d))])
+result = out""",
+    """def _scoping(tf, fn, scope1, scope2, vals):
+    with fn(scope1):
+        a = tf.Variable(vals[0], name="a")
+        b = tf.get_variable("b", initializer=vals[1])
+        c = tf.constant(vals[2], name="c")
+        with fn(scope2):
+            d = tf.add(a * b, c, name="res")
+    return a, b, c, d
+out = []
+for vals in ([1, 2, 3], [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [np.float64(1.5), np.float64(2.0), 3.0]):
+    tf.reset_default_graph()
+    try:
+        a, b, c, d = _scoping(tf, tf.variable_scope, "v", "w", vals)
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            out.append([a.name, b.name, d.name, b.dtype.name, sess.run(d).tolist()])
+    except Exception as e:
+        out.append(type(e).__name__)
+result = out""",
+    """def _scoping(tf, fn, scope1, scope2, vals):
+    with fn(scope1):
+        a = tf.Variable(vals[0], name="a")
+        b = tf.get_variable("b", initializer=vals[1])
+        c = tf.constant(vals[2], name="c")
+        with fn(scope2):
+            d = tf.add(a * b, c, name="res")
+    return a, b, c, d
+_scoping(tf, tf.variable_scope, "v", "w", [1.0, 2.0, 3.0])
+_scoping(tf, tf.variable_scope, "v", "w", [1.0, 2.0, 3.0])""",
+    """def _scoping(tf, fn, scope1, scope2, vals):
+    with fn(scope1):
+        a = tf.Variable(vals[0], name="a")
+        b = tf.get_variable("b", initializer=vals[1])
+        c = tf.constant(vals[2], name="c")
+        with fn(scope2):
+            d = tf.add(a * b, c, name="res")
+    return a, b, c, d
+r1 = _scoping(tf, tf.name_scope, "v", "w", [1.0, 2.0, 3.0])
+with tf.variable_scope("", reuse=True):
+    r2 = _scoping(tf, tf.name_scope, "v", "w", [1.0, 2.0, 3.0])
+result = [[x.name for x in r1], [x.name for x in r2], r1[1] is r2[1]]""",
 ]
 
 
