@@ -151,7 +151,8 @@ result = out""",
             d = tf.add(a * b, c, name="res")
     return a, b, c, d
 out = []
-for vals in ([1, 2, 3], [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], [np.float64(1.5), np.float64(2.0), 3.0]):
+for vals in ([1, 2, 3], [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]],
+             [np.float64(1.5), np.float64(2.0), 3.0]):
     tf.reset_default_graph()
     try:
         a, b, c, d = _scoping(tf, tf.variable_scope, "v", "w", vals)
