@@ -57,3 +57,17 @@ from scopeflow.slim.variables import (
 )
 
 xavier_initializer_conv2d = xavier_initializer
+from scopeflow.slim.extra import (
+                                      assert_global_step,
+                                      avg_pool3d,
+                                      bias_add,
+                                      create_global_step,
+                                      elu,
+                                      get_global_step,
+                                      get_or_create_global_step,
+                                      linear,
+                                      max_pool3d,
+                                      relu,
+                                      relu6,
+                                      softmax,
+)

@@ -70,6 +70,11 @@ PROGRAMS = [
     'def f(a, b=1, c=2): return a\ng = slim.add_arg_scope(f)\nwith slim.arg_scope([g], c=5):\n  r = g(0)\nresult = [slim.has_arg_scope(g), slim.has_arg_scope(f), list(slim.arg_scoped_arguments(g)), g.__name__]',
     'result = slim.arg_scope({}, x=1).__enter__()',
     'result = slim.arg_scope(slim.fully_connected).__enter__()\n',
+    "x = tf.zeros([2, 3, 4])\ny = slim.softmax(x)\nz = slim.bias_add(x, scope='b')\nresult = [y.name, y.shape.as_list(), z.name, [v.name for v in slim.get_model_variables()]]",
+    'x = tf.zeros([1, 4, 4, 4, 2])\nresult = [slim.max_pool3d(x, 2).name, slim.avg_pool3d(x, 2, 1).shape.as_list()]',
+    'x = tf.zeros([2, 3])\ny = slim.stack(x, slim.linear, [2, 3])\nz = slim.relu(x, 2)\nresult = [y.name, z.name, [v.name for v in tf.global_variables()]]',
+    'g = slim.get_or_create_global_step()\nresult = [g.name, slim.get_global_step().name]',
+    'x = tf.constant([[1., 2., 3.]])\ny = slim.softmax(x)\nwith tf.Session() as s:\n  result = s.run(y)\n',
 ]
 
 

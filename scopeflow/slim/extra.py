@@ -1,0 +1,109 @@
+"""More slim layers: softmax, bias_add, 3-D pooling, the activation shorthands of
+fully_connected, and the global-step helpers."""
+
+import functools
+
+from scopeflow import layers as core_layers
+from scopeflow.core.scopes import variable_scope
+from scopeflow.layers.core import tf_api
+from scopeflow.slim.arg_scope import add_arg_scope
+from scopeflow.slim.layers import collect_named_outputs, fully_connected
+from scopeflow.slim.variables import model_variable
+
+
+@add_arg_scope
+def softmax(logits, scope=None):
+    """Softmax over the last dimension of any-rank `logits`, in scope `softmax`."""
+    tf = tf_api()
+    with variable_scope(scope, "softmax", [logits]):
+        shape = logits.shape.with_rank_at_least(2)
+        num = shape.as_list()[-1]
+        if num is None:
+            raise ValueError("Last dimension shape must be known %s" % shape)
+        predictions = tf.nn.softmax(tf.reshape(logits, [-1, num]))
+        predictions = tf.reshape(predictions, tf.shape(logits))
+        predictions.set_shape(logits.shape)
+        return predictions
+
+
+@add_arg_scope
+def bias_add(inputs, activation_fn=None, initializer=None, regularizer=None, reuse=None,
+             variables_collections=None, outputs_collections=None, trainable=True,
+             data_format="NHWC", scope=None):
+    """Adds a `biases` model variable, in scope `BiasAdd`."""
+    tf = tf_api()
+    with variable_scope(scope, "BiasAdd", [inputs], reuse=reuse) as sc:
+        inputs = tf.convert_to_tensor(inputs)
+        rank = inputs.shape.ndims
+        if rank is None:
+            raise ValueError("Dims of shape must be known but is None")
+        if rank != 2 and data_format == "NCHW":
+            raise ValueError("Data format NCHW only supports 2D Tensor")
+        num = inputs.shape.as_list()[1 if data_format == "NCHW" else -1]
+        if num is None:
+            raise ValueError("`C` dimension must be known but is None")
+        collections = (variables_collections.get("biases")
+                       if isinstance(variables_collections, dict) else variables_collections)
+        biases = model_variable("biases", shape=[num], dtype=inputs.dtype.base_dtype,
+                                initializer=initializer or tf.zeros_initializer(),
+                                regularizer=regularizer, collections=collections,
+                                trainable=trainable)
+        outputs = tf.nn.bias_add(inputs, biases, data_format=data_format)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _pool3d(cls, default_name, inputs, kernel_size, stride, padding, data_format,
+            outputs_collections, scope):
+    if data_format not in ("NDHWC", "NCDHW"):
+        raise ValueError("data_format has to be either NCDHW or NDHWC.")
+    tf = tf_api()
+    with tf.name_scope(scope, default_name, [inputs]) as sc:
+        inputs = tf.convert_to_tensor(inputs)
+        df = "channels_first" if data_format.startswith("NC") else "channels_last"
+        layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=df,
+                    _scope=sc)
+        return collect_named_outputs(outputs_collections, sc, layer.apply(inputs))
+
+
+@add_arg_scope
+def max_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D max pooling in name scope `MaxPool3D`."""
+    return _pool3d(core_layers.MaxPooling3D, "MaxPool3D", inputs, kernel_size, stride, padding,
+                   data_format, outputs_collections, scope)
+
+
+@add_arg_scope
+def avg_pool3d(inputs, kernel_size, stride=2, padding="VALID", data_format="NDHWC",
+               outputs_collections=None, scope=None):
+    """3-D average pooling in name scope `AvgPool3D`."""
+    return _pool3d(core_layers.AveragePooling3D, "AvgPool3D", inputs, kernel_size, stride,
+                   padding, data_format, outputs_collections, scope)
+
+
+def _act(name):
+    return lambda x: getattr(tf_api().nn, name)(x)
+
+
+relu = functools.partial(fully_connected, activation_fn=_act("relu"))
+relu6 = functools.partial(fully_connected, activation_fn=_act("relu6"))
+elu = functools.partial(fully_connected, activation_fn=_act("elu"))
+linear = functools.partial(fully_connected, activation_fn=None)
+
+
+def get_or_create_global_step(graph=None):
+    return tf_api().train.get_or_create_global_step(graph)
+
+
+def create_global_step(graph=None):
+    return tf_api().train.create_global_step(graph)
+
+
+def get_global_step(graph=None):
+    return tf_api().train.get_global_step(graph)
+
+
+def assert_global_step(global_step_tensor):
+    return tf_api().train.assert_global_step(global_step_tensor)
