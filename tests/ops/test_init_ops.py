@@ -12,7 +12,8 @@ INITIALIZERS = ["tf.zeros_initializer()", "tf.ones_initializer()", "tf.constant_
                 "tf.glorot_normal_initializer()", "tf.glorot_uniform_initializer()",
                 "tf.variance_scaling_initializer()",
                 "tf.variance_scaling_initializer(distribution='uniform')",
-                "tf.variance_scaling_initializer(distribution='untruncated_normal', mode='fan_out')",
+                "tf.variance_scaling_initializer(distribution='untruncated_normal',"
+                " mode='fan_out')",
                 "tf.orthogonal_initializer()", "tf.uniform_unit_scaling_initializer()",
                 "tf.initializers.identity()", "tf.initializers.he_normal()",
                 "tf.initializers.lecun_uniform()", "tf.ones_initializer", "tf.zeros_initializer"]
