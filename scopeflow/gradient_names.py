@@ -104,16 +104,21 @@ class Namer:
     mean an AddN); `roots` maps each differentiated y to its position in `ys`.
     """
 
-    def __init__(self, uses, roots, gate):
+    def __init__(self, uses, roots, gate, tree=False):
         self._uses = uses
         self._roots = roots
         self._gate = gate
+        self._tree = tree  # EXPERIMENTAL_TREE: a chain of pairwise AddNs under <op>_gradient_sum
 
     def name(self, t):
         for _ in range(10000):  # PASS chains end at a use that names the gradient
             edges = self._uses(t)
             root = self._roots.get(t)
-            if len(edges) + (root is not None) > 1:
+            n = len(edges) + (root is not None)
+            if n > 1 and self._tree:
+                leaf = "AddN" if n == 2 else "AddN_%d" % (n - 2)
+                return ("AddN", t), (t._op._name + "_gradient_sum",), leaf, t._op._id
+            if n > 1:
                 return ("AddN", t), (), "AddN", t._op._id
             if root is not None:
                 return ("root", root), (), "grad_ys_%d" % root, float("inf")

@@ -146,7 +146,8 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     with g.as_default():
         with name_scope(name, "gradients", ys + xs + stops) as scope:
             ys, xs, grad_ys = _convert(ys, xs, grad_ys)
-            out = _build(g, scope, ys, xs, grad_ys, stops, bool(gate_gradients))
+            how = _Naming(bool(gate_gradients), aggregation_method)
+            out = _build(g, scope, ys, xs, grad_ys, stops, how)
         if unconnected is UnconnectedGradients.ZERO:
             out = [_zeros_like(x) if gx is None else gx for gx, x in zip(out, xs)]
     return out
@@ -187,16 +188,35 @@ def _zeros_like(x):
     return zeros_like(x)
 
 
-def _build(g, scope, ys, xs, grad_ys, stops, gate):
+class _Naming:
+    """How results are named: gate_gradients (tuples) and the aggregation method (sums)."""
+
+    def __init__(self, gate, aggregation_method):
+        self.gate = gate
+        self.method = aggregation_method
+
+    def check(self):
+        valid = [AggregationMethod.ADD_N, AggregationMethod.EXPERIMENTAL_TREE,
+                 AggregationMethod.EXPERIMENTAL_ACCUMULATE_N]
+        if self.method is not None and self.method not in valid:
+            raise ValueError("Invalid `aggregation_method` specified %s. Accepted values are %s."
+                             % (self.method, valid))
+
+    tree = property(lambda self: self.method in (AggregationMethod.EXPERIMENTAL_TREE,
+                                                 AggregationMethod.EXPERIMENTAL_ACCUMULATE_N))
+
+
+def _build(g, scope, ys, xs, grad_ys, stops, how):
     """Adds the SymbolicGradient op and the named Identity ops; returns grads per x."""
     stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
-    p = plan(ys, xs, stop_ops, gate)
+    p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
+    how.check()  # TF validates the method as soon as one gradient is summed or passed on
     sparse = sparse_xs(p)
     if sparse:  # differentiate the gathered rows instead (TF's IndexedSlices)
         rows = [op._outputs[0] for ops in sparse.values() for op in ops]
-        p = plan(ys, [x for x in p.xs if x not in sparse] + rows, stop_ops, gate)
+        p = plan(ys, [x for x in p.xs if x not in sparse] + rows, stop_ops, how.gate)
     given = [gy for y, gy in zip(ys, grad_ys) if y in p.roots]
     if any(gy is not None for gy in given):
         given = [gy if gy is not None else _ones_like(y) for y, gy in zip(p.ys, given)]
@@ -205,7 +225,7 @@ def _build(g, scope, ys, xs, grad_ys, stops, gate):
     outs = registry.finish(g, _symbolic_gradient.op_def, g._op_scope("SymbolicGradient"),
                            [list(p.xs), given, list(p.side)], {"plan": p})
     by_x = dict(zip(p.xs, outs))
-    out = _name_outputs(g, scope, p, xs, by_x)
+    out = _name_outputs(g, scope, p, xs, by_x, how.tree)
     return [slices(g, scope, sparse[x], by_x) if x in sparse else gx for x, gx in zip(xs, out)]
 
 
@@ -214,10 +234,10 @@ def _ones_like(y):
     return ones_like(y)
 
 
-def _name_outputs(g, scope, p, xs, by_x):
+def _name_outputs(g, scope, p, xs, by_x, tree):
     """Identity ops under TF's names for each connected x (one tensor per distinct name)."""
     from scopeflow.ops.array import identity
-    namer = Namer(p.uses, p.roots, p.gate)
+    namer = Namer(p.uses, p.roots, p.gate, tree)
     named = {}
     for x in dict.fromkeys(xs):
         if x in by_x:

@@ -2,10 +2,9 @@
 
 import numpy as np
 import pytest
+from approx import agree, explain
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from approx import agree, explain
 from oracle import run_here
 
 NAMES = '''
@@ -126,6 +125,17 @@ y = tf.nn.max_pool(tf.nn.relu(tf.nn.conv2d(x, w, [1, 1, 1, 1], "SAME")), [1, 2, 
 g = tf.gradients(tf.reduce_sum(tf.sin(y)), [x, w])
 with tf.Session() as s:
     result = [[t.name for t in g], s.run(g)]""",
+    # aggregation methods, dtypes, integer and unknown-shape xs, sparse rows, stop_gradient
+    'x = tf.constant(2.0)\ntf.gradients(x * x, x, aggregation_method=7)',
+    'x = tf.constant(2.0)\nresult = [t.name for t in tf.gradients(x * 3.0, x, aggregation_method=7)]',
+    'x = tf.constant(2.0)\ng = tf.gradients(x * x, x, aggregation_method=tf.AggregationMethod.EXPERIMENTAL_TREE)\nwith tf.Session() as s:\n    result = [g[0].name, s.run(g)]',
+    'x = tf.constant([1.0, 2.0], dtype=tf.float64)\ng = tf.gradients(tf.reduce_sum(x * x), x)\nwith tf.Session() as s:\n    result = [g[0].dtype.name, s.run(g)]',
+    'x = tf.constant([1, 2])\nresult = tf.gradients(tf.reduce_sum(x * x), x)',
+    'x = tf.placeholder(tf.float32, [None, 2])\ng = tf.gradients(tf.reduce_sum(x * x), x)\nresult = [g[0].shape.as_list()]',
+    'x = tf.Variable([1.0, 2.0])\ny = tf.identity(x)\nresult = [t.name for t in tf.gradients(y, [x, y])]',
+    'a = tf.constant(1.0)\nb = tf.constant(2.0)\nresult = [t is None for t in tf.gradients([a * b], [a, b, tf.constant(3.0)])]',
+    'x = tf.placeholder(tf.float32, [3])\ny = tf.reduce_sum(tf.gather(x, [0, 0, 2]))\ng = tf.gradients(y, x)\nwith tf.Session() as s:\n    result = [type(g[0]).__name__ == "IndexedSlices", s.run(tf.convert_to_tensor(g[0]), {x: [1.0, 2.0, 3.0]})]',
+    'x = tf.placeholder(tf.float32, [2])\ny = x * 2.0\nz = tf.stop_gradient(y) + y\nresult = [t.name for t in tf.gradients(z, x)] + [t is None for t in tf.gradients(tf.stop_gradient(y), x)]',
     # an op upstream of another x, and x used twice
     """a = tf.placeholder(tf.float32, [2])
 h = a * a
