@@ -8,7 +8,7 @@ import jax.scipy.linalg as jsl
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.ops.op_util import name_scope, typed_op
+from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 
@@ -161,8 +161,8 @@ def _lu_shape(input, *, output_idx_type=_dt.int32):  # noqa: A002
     m = _matrix_dims(input)
     if m is None:
         return [spec(None, input.dtype.base_dtype), spec(None, output_idx_type)]
-    return [spec(m[0] + (m[1], m[2]), input.dtype.base_dtype), spec(m[0] + (m[1],),
-                                                                     output_idx_type)]
+    n = m[1] if m[1] is not None else m[2]
+    return [spec(m[0] + (n, n), input.dtype.base_dtype), spec(m[0] + (n,), output_idx_type)]
 
 
 @typed_op("Lu", infer=_lu_shape, multi=True)
@@ -179,7 +179,8 @@ def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     >>> tf.linalg.inv(tf.eye(2)).name
     'MatrixInverse:0'
     """
-    return _matrix_inverse(input, name=name or "MatrixInverse", adjoint=adjoint)
+    return _matrix_inverse(input, name=name or "MatrixInverse",
+                           adjoint=attr("bool", adjoint, "adjoint"))
 
 
 def matrix_determinant(input, name=None):  # noqa: A002
@@ -207,13 +208,14 @@ Qr = collections.namedtuple("Qr", ["q", "r"])
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002
-    return Qr(*_qr(input, name=name or "Qr", full_matrices=full_matrices))
+    return Qr(*_qr(input, name=name or "Qr",
+                   full_matrices=attr("bool", full_matrices, "full_matrices")))
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """`tf.linalg.svd`: (s, u, v) with `v` not adjointed, or only `s`."""
-    s, u, v = _svd(tensor, name=name or "Svd", compute_uv=compute_uv,
-                   full_matrices=full_matrices)
+    s, u, v = _svd(tensor, name=name or "Svd", compute_uv=attr("bool", compute_uv, "compute_uv"),
+                   full_matrices=attr("bool", full_matrices, "full_matrices"))
     return (s, u, v) if compute_uv else s
 
 
@@ -227,7 +229,8 @@ def self_adjoint_eigvals(tensor, name=None):
 
 
 def matrix_solve(matrix, rhs, adjoint=False, name=None):
-    return _matrix_solve(matrix, rhs, name=name or "MatrixSolve", adjoint=adjoint)
+    return _matrix_solve(matrix, rhs, name=name or "MatrixSolve",
+                         adjoint=attr("bool", adjoint, "adjoint"))
 
 
 def matrix_triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None):
@@ -258,6 +261,10 @@ def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
 
 
 def lu(input, output_idx_type=_dt.int32, name=None):  # noqa: A002
+    if not isinstance(output_idx_type, (_dt.DType, str, type)) and not hasattr(
+            output_idx_type, "as_numpy_dtype"):
+        raise TypeError("Expected DataType for argument 'output_idx_type' not %r."
+                        % (output_idx_type,))
     return tuple(_lu(input, name=name or "Lu", output_idx_type=_dt.as_dtype(output_idx_type)))
 
 
@@ -311,10 +318,16 @@ def pinv(a, rcond=None, validate_args=False, name=None):
     from scopeflow.ops.op_util import raw
     with name_scope(name or "pinv"):
         a = _to_tensor(a, name="a")
+        _check_float(a)
         if rcond is None:
-            dims = a.shape.as_list()[-2:]
-            rcond = 10.0 * max(dims) * np.finfo(a.dtype.as_numpy_dtype).eps
-        rcond = _to_tensor(np.asarray(rcond, a.dtype.as_numpy_dtype), name="rcond")
+            eps = np.finfo(a.dtype.as_numpy_dtype).eps
+            dims = a.shape.as_list()[-2:] if a.shape.ndims else [None]
+            if None in dims:
+                rcond = 10.0 * eps * _max_dim(a)
+            else:
+                rcond = 10.0 * max(dims) * eps
+        if not hasattr(rcond, "op"):
+            rcond = _to_tensor(np.asarray(rcond, a.dtype.as_numpy_dtype), name="rcond")
         s, u, v = svd(a, full_matrices=False, compute_uv=True)
         cutoff = rcond * reductions.reduce_max(s, axis=-1)
         s = raw("SelectV2", m.greater(s, array.expand_dims(cutoff, -1)), s, np.inf)
@@ -394,9 +407,24 @@ def matrix_rank(a, tol=None, validate_args=False, name=None):
     from scopeflow.ops.reductions import reduce_max, reduce_sum
     with name_scope(name or "matrix_rank"):
         a = _to_tensor(a, name="a")
+        _check_float(a)
         s = svd(a, compute_uv=False)
         if tol is None:
-            d = a.shape.as_list()[-2:]
+            d = a.shape.as_list()[-2:] if a.shape.ndims else [None]
             eps = np.finfo(a.dtype.as_numpy_dtype).eps
-            tol = (eps * m.cast(max(d), a.dtype)) * reduce_max(s, axis=-1, keepdims=True)
+            n = _max_dim(a) if None in d else m.cast(max(d), a.dtype)
+            tol = (eps * n) * reduce_max(s, axis=-1, keepdims=True)
         return reduce_sum(m.cast(s > tol, dt.int32), axis=-1)
+
+
+def _check_float(a):
+    if not (a.dtype.is_floating or a.dtype.is_complex):
+        raise TypeError("Input `a` must have `float`-like `dtype` (saw %s)." % a.dtype.name)
+
+
+def _max_dim(a):
+    """max(rows, cols) of `a`'s matrices, computed when the graph runs."""
+    from scopeflow.ops import math as m
+    from scopeflow.ops.op_util import array_ops as array
+    from scopeflow.ops.reductions import reduce_max
+    return m.cast(reduce_max(array.shape(a)[-2:]), a.dtype)

@@ -133,8 +133,7 @@ def real_angle(x):
     """The argument of a real tensor: pi where x < 0, else 0 (a Select, in the caller's scope)."""
     from scopeflow.ops import math as m
     from scopeflow.ops.op_util import array_ops as array
-    pi = np.asarray(np.pi, x.dtype.as_numpy_dtype)
-    return raw("Select", m.less(x, 0), pi * array.ones_like(x), array.zeros_like(x))
+    return raw("Select", m.less(x, 0), np.pi * array.ones_like(x), array.zeros_like(x))
 
 
 # ---- TopKV2 / InTopKV2 ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.op_util import array_ops as array
-from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 
 
@@ -72,7 +72,7 @@ def leaky_relu(features, alpha=0.2, name=None):
             features = m.cast(features, _dt.float32)
         if isinstance(alpha, np.ndarray):
             alpha = alpha.item()
-        return _leaky(features, name=scope, alpha=float(alpha))
+        return _leaky(features, name=scope, alpha=attr("float", alpha, "alpha"))
 
 
 def crelu(features, name=None, axis=-1):

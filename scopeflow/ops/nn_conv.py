@@ -81,6 +81,8 @@ def pick(new, new_name, old, old_name):
 
 # ---- shape rule -----------------------------------------------------------------------------
 def check_attr(op_type, name, value, allowed):
+    if not isinstance(value, str):
+        raise TypeError("Expected string for argument '%s' not %r." % (name, value))
     if value not in allowed:
         raise ValueError("Attr '%s' of '%s' Op passed string '%s' not in: %s." % (
             name, op_type, value, ", ".join('"%s"' % a for a in allowed)))
@@ -338,6 +340,8 @@ def _conv3d_backprop_filter(input, filter_sizes, out_backprop, *, strides, paddi
 def conv_attrs(strides, padding, data_format, dilations, rank=4, explicit=True):
     """Attrs of a convolution op, normalized as TF's Python wrappers do."""
     data_format = data_format or ("NHWC" if rank == 4 else "NDHWC")
+    if not isinstance(padding, (str, list, tuple)):
+        raise TypeError("Expected string for argument 'padding' not %r." % (padding,))
     channel_index = 1 if data_format.startswith("NC") else rank - 1
     padding, explicit_paddings = convert_padding(padding, rank) if explicit else (padding, [])
     attrs = dict(strides=get_sequence(strides, rank - 2, channel_index, "strides"),

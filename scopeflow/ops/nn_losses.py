@@ -286,8 +286,8 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
 
 def scale_regularization_loss(regularization_loss):
     """`tf.nn.scale_regularization_loss`: the loss over the number of replicas (one here)."""
-    from scopeflow.ops import math as m
     from scopeflow.ops.math_extra import add_n
+    from scopeflow.ops.reductions import reduce_sum
     if isinstance(regularization_loss, (list, tuple)):
         regularization_loss = add_n(list(regularization_loss))
-    return m.truediv(regularization_loss, 1)
+    return reduce_sum(regularization_loss) / 1

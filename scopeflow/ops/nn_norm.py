@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops.op_util import array_ops as array
-from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
 
 __all__ = ["batch_norm_with_global_normalization", "batch_normalization", "fused_batch_norm",
@@ -259,8 +259,9 @@ def _lrn(input, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):  # noqa: A002
 
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002
     """`tf.nn.lrn`: input / (bias + alpha * sum of squares over a depth window) ** beta."""
-    return _lrn(input, name=name or "LRN", depth_radius=int(depth_radius), bias=float(bias),
-                alpha=float(alpha), beta=float(beta))
+    return _lrn(input, name=name or "LRN", depth_radius=attr("int", depth_radius, "depth_radius"),
+                bias=attr("float", bias, "bias"), alpha=attr("float", alpha, "alpha"),
+                beta=attr("float", beta, "beta"))
 
 
 lrn = local_response_normalization

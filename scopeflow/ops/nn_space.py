@@ -4,7 +4,7 @@
 import numpy as np
 
 from scopeflow.ops.constant import constant
-from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
+from scopeflow.ops.op_util import attr, name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
 
 __all__ = ["batch_to_space", "batch_to_space_nd", "depth_to_space",
@@ -146,12 +146,14 @@ def _depth_to_space(input, *, block_size, data_format="NHWC"):  # noqa: A002
 
 
 def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
-    return _space_to_depth(input, name=name or "SpaceToDepth", block_size=int(block_size),
+    return _space_to_depth(input, name=name or "SpaceToDepth",
+                           block_size=attr("int", block_size, "block_size"),
                            data_format=data_format)
 
 
 def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
-    return _depth_to_space(input, name=name or "DepthToSpace", block_size=int(block_size),
+    return _depth_to_space(input, name=name or "DepthToSpace",
+                           block_size=attr("int", block_size, "block_size"),
                            data_format=data_format)
 
 

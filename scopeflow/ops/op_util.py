@@ -33,13 +33,17 @@ def typed_op(op_type, **kw):
     if not allowed and not fixed:
         return lambda k: registry.op(op_type, infer=infer, **kw)(_host_eval(k) if static else k)
 
+    # TF checks inputs in order: a fixed-type input 0 fails before an attr-typed input 1.
+    checks = sorted([(i, arg, names, False) for i, arg, names in allowed]
+                    + [(i, arg, dtype, True) for i, arg, dtype in fixed])
+
     def checked(*tensors, **attrs):
-        for i, arg, names in allowed:
+        for i, arg, want, is_fixed in checks:
             if i < len(tensors):
-                check_allowed(tensors[i], arg, names)
-        for i, arg, dtype in fixed:
-            if i < len(tensors):
-                check_fixed(tensors[i], arg, op_type, dtype)
+                if is_fixed:
+                    check_fixed(tensors[i], arg, op_type, want)
+                else:
+                    check_allowed(tensors[i], arg, want)
         return infer(*tensors, **attrs)
 
     return lambda k: registry.op(op_type, infer=checked, **kw)(_host_eval(k) if static else k)
@@ -153,3 +157,26 @@ class _ArrayOps:
 
 
 array_ops = _ArrayOps()
+
+
+def attr(kind, value, arg):
+    """TF's `_execute.make_<kind>` for an op attr: the value, or TF's TypeError.
+
+    >>> attr("int", 2.0, "k")
+    2
+    """
+    if kind == "bool":
+        if not isinstance(value, (bool, np.bool_)):
+            raise TypeError("Expected bool for argument '%s' not %r." % (arg, value))
+        return bool(value)
+    if kind == "string":
+        if not isinstance(value, (str, bytes)):
+            raise TypeError("Expected string for argument '%s' not %r." % (arg, value))
+        return value.decode() if isinstance(value, bytes) else value
+    convert = {"int": int, "float": float}[kind]
+    if isinstance(value, str):
+        raise TypeError("Expected %s for argument '%s' not %r." % (kind, arg, value))
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise TypeError("Expected %s for argument '%s' not %r." % (kind, arg, value)) from None

@@ -243,6 +243,9 @@ _argmin = typed_op("ArgMin", infer=_arg_shape, types=_arg_types)(_arg_kernel(jnp
 def _public_arg(builder, default):
     def f(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
         axis = pick_axis(axis, dimension, "dimension", "axis")
+        dt = getattr(axis, "dtype", None)
+        if isinstance(axis, Tensor) and dt.base_dtype not in (_dt.int32, _dt.int64):
+            raise TypeError("axis tensor dtypes %s is not supported" % dt)
         return builder(input, 0 if axis is None else axis, name=name or default,
                        output_type=_dt.as_dtype(output_type))
 
@@ -265,8 +268,6 @@ def arg_min(input, dimension, name=None, output_type=_dt.int64):  # noqa: A002
 
 # ---- cumulative ops -------------------------------------------------------------------------
 def _cum_shape(x, axis, *, exclusive=False, reverse=False):
-    if axis.shape._dims not in (None, ()):
-        raise ShapeError("Shape must be rank 0 but is rank %d" % len(axis.shape._dims))
     return x.shape, x.dtype.base_dtype
 
 
