@@ -115,6 +115,12 @@ PROGRAMS = [
     'x = tf.reshape(tf.range(16, dtype=tf.float32), [1, 4, 4, 1])\ny = tf.layers.separable_conv2d(x, 2, 2, depthwise_initializer=tf.constant_initializer(0.5), pointwise_initializer=tf.constant_initializer(2.0), activation=tf.nn.relu)\nz = tf.layers.conv2d_transpose(y, 1, 2, strides=2, kernel_initializer=tf.constant_initializer(0.1))\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = [y.name, z.name, s.run(z)]',
     'x = tf.reshape(tf.range(24, dtype=tf.float32), [1, 8, 3])\ny = tf.layers.separable_conv1d(x, 2, 2, depthwise_initializer=tf.constant_initializer(0.5), pointwise_initializer=tf.constant_initializer(2.0))\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(y)',
     "result = sorted(n for n in dir(tf.layers) if not n.startswith('_') and n != 'experimental')\n",
+    "x = tf.zeros([2, 3]); l = tf.layers.Dense(2)\nwith tf.name_scope('a'):\n  y = l(x)\nwith tf.name_scope('b'):\n  z = l(x)\nresult = [y.name, z.name, y.op.inputs[0].name, z.op.inputs[0].name]",
+    "x = tf.zeros([2, 3]); l = tf.layers.Dense(2)\ny = l(x, scope='s')\nz = l(x)\nresult = [y.name, z.name, [v.name for v in tf.global_variables()]]",
+    "x = tf.zeros([2, 3])\nwith tf.variable_scope('outer'):\n  l = tf.layers.Dense(2, name='inner')\ny = l(x)\nresult = [y.name, [v.name for v in tf.global_variables()]]",
+    "x = tf.zeros([2, 3])\nwith tf.variable_scope('v') as vs:\n  pass\nl = tf.layers.Dense(2, _scope=vs)\ny = l(x)\nresult = [y.name, [v.name for v in tf.global_variables()]]",
+    'x = tf.zeros([2, 3]); l = tf.layers.Dense(2)\nresult = [l.built, l.variables, l.name, l.trainable]',
+    'x = tf.zeros([2, 4]); y = tf.layers.dense(x, 3, activation=tf.nn.softmax)\nresult = y.name\n',
 ]
 
 
