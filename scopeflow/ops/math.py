@@ -13,7 +13,7 @@ import jax.numpy as jnp
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
@@ -138,15 +138,22 @@ BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_di
 
 
 # ---- public binary functions with TF's default names ----------------------------------------
+_SNAKE = {"FloorMod": "floor_mod", "FloorDiv": "floor_div", "TruncateDiv": "truncate_div",
+          "TruncateMod": "truncate_mod", "RealDiv": "real_div", "SquaredDifference":
+          "squared_difference", "LogicalAnd": "logical_and", "LogicalOr": "logical_or",
+          "GreaterEqual": "greater_equal", "LessEqual": "less_equal", "NotEqual": "not_equal",
+          "BitwiseAnd": "bitwise_and", "BitwiseOr": "bitwise_or", "BitwiseXor": "bitwise_xor",
+          "LeftShift": "left_shift", "RightShift": "right_shift"}
+
+
 def _public_binary(op_type, default):
     b = BINARY[op_type]
 
     def f(x, y, name=None):
         return b(x, y, name=name or default)
 
-    f.__name__ = default.lower()
-    f.__doc__ = "`tf.math.%s`: elementwise %s with broadcasting." % (f.__name__, op_type)
-    return f
+    f.__doc__ = "`tf.math.%s`: elementwise %s with broadcasting." % (default.lower(), op_type)
+    return named(f, _SNAKE.get(op_type, default.lower()))
 
 
 subtract = _public_binary("Sub", "Sub")
@@ -161,9 +168,6 @@ floor_div = _public_binary("FloorDiv", "FloorDiv")
 truncatediv = _public_binary("TruncateDiv", "TruncateDiv")
 truncatemod = _public_binary("TruncateMod", "TruncateMod")
 xlogy = _public_binary("Xlogy", "Xlogy")
-igamma, igammac = _public_binary("Igamma", "Igamma"), _public_binary("Igammac", "Igammac")
-zeta, polygamma = _public_binary("Zeta", "Zeta"), _public_binary("Polygamma", "Polygamma")
-nextafter = _public_binary("NextAfter", "NextAfter")
 less, less_equal = _public_binary("Less", "Less"), _public_binary("LessEqual", "LessEqual")
 greater = _public_binary("Greater", "Greater")
 greater_equal = _public_binary("GreaterEqual", "GreaterEqual")
@@ -175,7 +179,36 @@ bitwise_or = _public_binary("BitwiseOr", "BitwiseOr")
 bitwise_xor = _public_binary("BitwiseXor", "BitwiseXor")
 left_shift = _public_binary("LeftShift", "LeftShift")
 right_shift = _public_binary("RightShift", "RightShift")
-atan2 = _public_binary("Atan2", "Atan2")
+
+
+def atan2(y, x, name=None):
+    """`tf.math.atan2`: the angle of (x, y), elementwise."""
+    return BINARY["Atan2"](y, x, name=name or "Atan2")
+
+
+def igamma(a, x, name=None):
+    """`tf.math.igamma`: the lower regularized incomplete gamma function P(a, x)."""
+    return BINARY["Igamma"](a, x, name=name or "Igamma")
+
+
+def igammac(a, x, name=None):
+    """`tf.math.igammac`: the upper regularized incomplete gamma function Q(a, x)."""
+    return BINARY["Igammac"](a, x, name=name or "Igammac")
+
+
+def polygamma(a, x, name=None):
+    """`tf.math.polygamma`: the a-th derivative of digamma at x."""
+    return BINARY["Polygamma"](a, x, name=name or "Polygamma")
+
+
+def zeta(x, q, name=None):
+    """`tf.math.zeta`: the Hurwitz zeta function."""
+    return BINARY["Zeta"](x, q, name=name or "Zeta")
+
+
+def nextafter(x1, x2, name=None):
+    """`tf.math.nextafter`: the next representable value of x1 towards x2."""
+    return BINARY["NextAfter"](x1, x2, name=name or "NextAfter")
 add_v2 = BINARY["AddV2"]
 sub, mul, real_div = BINARY["Sub"], BINARY["Mul"], BINARY["RealDiv"]
 
@@ -202,8 +235,7 @@ def _scoped_binary(op_type, default):
         with name_scope(name, default, [x, y]) as scope:
             return BINARY[op_type](x, y, name=scope)
 
-    f.__name__ = default
-    return f
+    return named(f, default)
 
 
 floordiv = _scoped_binary("FloorDiv", "floordiv")
@@ -216,8 +248,7 @@ def _scoped_inner(op_type, default):
         with name_scope(name, default, [x, y]):
             return BINARY[op_type](x, y)
 
-    f.__name__ = default
-    return f
+    return named(f, default)
 
 
 xdivy, xlog1py = _scoped_inner("Xdivy", "xdivy"), _scoped_inner("Xlog1py", "xlog1py")

@@ -1,10 +1,12 @@
 """Elementwise unary math ops (Exp, Sigmoid, Abs, ...) and their public functions."""
 
+import re
+
 import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
-from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 
 _sp = jax.scipy.special
 
@@ -68,9 +70,9 @@ def _public_unary(op_type, default=None, scoped=None):
                 return b(x)
         return b(x, name=name or default or op_type)
 
-    f.__name__ = (scoped or op_type).lower()
-    f.__doc__ = "`tf.math.%s`: elementwise %s." % (f.__name__, op_type)
-    return f
+    name = scoped or re.sub(r"(?<!^)(?=[A-Z])", "_", op_type).lower()
+    f.__doc__ = "`tf.math.%s`: elementwise %s." % (name, op_type)
+    return named(f, name)
 
 
 negative, exp, log, log1p = (_public_unary(t) for t in ("Neg", "Exp", "Log", "Log1p"))

@@ -14,7 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.op_util import array_ops as array
-from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
+from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 
 
@@ -42,9 +42,8 @@ def _public_act(op_type):
     def f(features, name=None):
         return ACT[op_type](features, name=name or op_type)
 
-    f.__name__ = op_type.lower()
-    f.__doc__ = "`tf.nn.%s`: one %s op." % (f.__name__, op_type)
-    return f
+    f.__doc__ = "`tf.nn.%s`: one %s op." % (op_type.lower(), op_type)
+    return named(f, op_type.lower())
 
 
 relu, elu, selu, softplus, softsign = (_public_act(t) for t in ("Relu", "Elu", "Selu",

@@ -180,3 +180,10 @@ def attr(kind, value, arg):
         return convert(value)
     except (TypeError, ValueError):
         raise TypeError("Expected %s for argument '%s' not %r." % (kind, arg, value)) from None
+
+
+def named(fn, name):
+    """`fn` renamed (its code object too), so Python's own errors say `name()` as TF's do."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__code__ = fn.__code__.replace(co_name=name, co_qualname=name)
+    return fn

@@ -7,7 +7,8 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops.constant import constant
-from scopeflow.ops.op_util import name_scope, raw, static_axes, tensor, typed_op, static_value
+from scopeflow.ops.op_util import (name_scope, named, raw, static_axes, static_value, tensor,
+                                    typed_op)
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
 
 
@@ -129,10 +130,9 @@ def _public_reduce(op_type):
                                 name=name or op_type, keep_dims=keep)
         return may_reduce_to_scalar(keep, axis, out)
 
-    reduce.__name__ = "reduce_" + op_type.lower()
-    reduce.__doc__ = "`tf.reduce_%s`: op %s over `axis` (all axes when None)." % (
-        op_type.lower(), op_type)
-    return reduce
+    name = "reduce_" + {"EuclideanNorm": "euclidean_norm"}.get(op_type, op_type.lower())
+    reduce.__doc__ = "`tf.%s`: op %s over `axis` (all axes when None)." % (name, op_type)
+    return named(reduce, name)
 
 
 reduce_sum = _public_reduce("Sum")
@@ -249,10 +249,9 @@ def _public_arg(builder, default):
         return builder(input, 0 if axis is None else axis, name=name or default,
                        output_type=_dt.as_dtype(output_type))
 
-    f.__name__ = default.lower()
     f.__doc__ = "`tf.%s`: index of the extreme value along `axis` (int64 by default)." % (
         default.lower())
-    return f
+    return named(f, default.lower())
 
 
 argmax, argmin = _public_arg(_argmax, "ArgMax"), _public_arg(_argmin, "ArgMin")

@@ -9,7 +9,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops.constant import constant
-from scopeflow.ops.op_util import name_scope, tensor, typed_op, static_value
+from scopeflow.ops.op_util import name_scope, named, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
 
 
@@ -81,10 +81,9 @@ def _public_sorted(op_type):
     def f(data, segment_ids, name=None):
         return SEGMENT[op_type](data, segment_ids, name=name or op_type)
 
-    f.__name__ = "segment_" + op_type[len("Segment"):].lower()
-    f.__doc__ = "`tf.math.%s`: %s over rows with equal (sorted) segment ids." % (
-        f.__name__, op_type)
-    return f
+    name = "segment_" + op_type[len("Segment"):].lower()
+    f.__doc__ = "`tf.math.%s`: %s over rows with equal (sorted) segment ids." % (name, op_type)
+    return named(f, name)
 
 
 segment_sum, segment_mean, segment_max, segment_min, segment_prod = (
@@ -127,9 +126,9 @@ def _public_unsorted(op_type):
     def f(data, segment_ids, num_segments, name=None):
         return UNSORTED[op_type](data, segment_ids, num_segments, name=name or op_type)
 
-    f.__name__ = "unsorted_segment_" + op_type[len("UnsortedSegment"):].lower()
-    f.__doc__ = "`tf.math.%s`: %s into `num_segments` rows." % (f.__name__, op_type)
-    return f
+    name = "unsorted_segment_" + op_type[len("UnsortedSegment"):].lower()
+    f.__doc__ = "`tf.math.%s`: %s into `num_segments` rows." % (name, op_type)
+    return named(f, name)
 
 
 (unsorted_segment_sum, unsorted_segment_max, unsorted_segment_min,
