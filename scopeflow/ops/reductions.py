@@ -244,7 +244,8 @@ def _public_arg(builder, default):
     def f(input, axis=None, name=None, dimension=None, output_type=_dt.int64):  # noqa: A002
         axis = pick_axis(axis, dimension, "dimension", "axis")
         dt = getattr(axis, "dtype", None)
-        if isinstance(axis, Tensor) and dt.base_dtype not in (_dt.int32, _dt.int64):
+        if default == "ArgMax" and isinstance(axis, Tensor) and dt.base_dtype not in (
+                _dt.int32, _dt.int64):  # TF's argmax checks this in Python, argmin does not
             raise TypeError("axis tensor dtypes %s is not supported" % dt)
         return builder(input, 0 if axis is None else axis, name=name or default,
                        output_type=_dt.as_dtype(output_type))
