@@ -65,6 +65,7 @@ from scopeflow.slim.extra import (
                                       elu,
                                       get_global_step,
                                       get_or_create_global_step,
+                                      layer_norm,
                                       linear,
                                       max_pool3d,
                                       relu,

@@ -42,13 +42,60 @@ def bias_add(inputs, activation_fn=None, initializer=None, regularizer=None, reu
         num = inputs.shape.as_list()[1 if data_format == "NCHW" else -1]
         if num is None:
             raise ValueError("`C` dimension must be known but is None")
-        collections = (variables_collections.get("biases")
-                       if isinstance(variables_collections, dict) else variables_collections)
+        collections = _collections(variables_collections, "biases")
         biases = model_variable("biases", shape=[num], dtype=inputs.dtype.base_dtype,
                                 initializer=initializer or tf.zeros_initializer(),
                                 regularizer=regularizer, collections=collections,
                                 trainable=trainable)
         outputs = tf.nn.bias_add(inputs, biases, data_format=data_format)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return collect_named_outputs(outputs_collections, sc.name, outputs)
+
+
+def _collections(variables_collections, name):
+    if isinstance(variables_collections, dict):
+        return variables_collections.get(name)
+    return variables_collections
+
+
+@add_arg_scope
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               begin_norm_axis=1, begin_params_axis=-1, scope=None):
+    """Layer normalization over axes `begin_norm_axis:`, in scope `LayerNorm`."""
+    tf = tf_api()
+    with variable_scope(scope, "LayerNorm", [inputs], reuse=reuse) as sc:
+        inputs = tf.convert_to_tensor(inputs)
+        rank, dtype = inputs.shape.ndims, inputs.dtype.base_dtype
+        if rank is None:
+            raise ValueError("Inputs %s has undefined rank." % inputs.name)
+        if begin_norm_axis < 0:
+            begin_norm_axis = rank + begin_norm_axis
+        if begin_params_axis >= rank or begin_norm_axis >= rank:
+            raise ValueError("begin_params_axis (%d) and begin_norm_axis (%d) must be < "
+                             "rank(inputs) (%d)" % (begin_params_axis, begin_norm_axis, rank))
+        params_shape = inputs.shape[begin_params_axis:]
+        if not params_shape.is_fully_defined():
+            raise ValueError("Inputs %s: shape(inputs)[%s:] is not fully defined: %s"
+                             % (inputs.name, begin_params_axis, inputs.shape))
+        beta = gamma = None
+        if center:
+            beta = model_variable("beta", shape=params_shape, dtype=dtype,
+                                  initializer=tf.zeros_initializer(),
+                                  collections=_collections(variables_collections, "beta"),
+                                  trainable=trainable)
+        if scale:
+            gamma = model_variable("gamma", shape=params_shape, dtype=dtype,
+                                   initializer=tf.ones_initializer(),
+                                   collections=_collections(variables_collections, "gamma"),
+                                   trainable=trainable)
+        mean, variance = tf.nn.moments(inputs, list(range(begin_norm_axis, rank)),
+                                       keep_dims=True)
+        eps = 1e-3 if dtype == tf.float16 else 1e-12
+        outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                            variance_epsilon=eps)
+        outputs.set_shape(inputs.shape)
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return collect_named_outputs(outputs_collections, sc.name, outputs)

@@ -75,6 +75,7 @@ PROGRAMS = [
     'x = tf.zeros([2, 3])\ny = slim.stack(x, slim.linear, [2, 3])\nz = slim.relu(x, 2)\nresult = [y.name, z.name, [v.name for v in tf.global_variables()]]',
     'g = slim.get_or_create_global_step()\nresult = [g.name, slim.get_global_step().name]',
     'x = tf.constant([[1., 2., 3.]])\ny = slim.softmax(x)\nwith tf.Session() as s:\n  result = s.run(y)\n',
+    "x = tf.constant([[1., 2., 4.], [3., 6., 0.]])\ny = slim.layer_norm(x)\nz = slim.layer_norm(tf.zeros([2, 3, 4]), begin_norm_axis=-1, scope='ln')\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n  result = [y.name, z.name, [(v.name, v.shape.as_list()) for v in slim.get_model_variables()], [[round(float(v), 4) for v in r] for r in s.run(y)]]\n",
 ]
 
 
