@@ -95,7 +95,8 @@ def reduction_dims(x, axis):
     """The reduction_indices input: `axis`, all dims of `x` as a Const, or range(rank(x))."""
     if axis is not None:
         return axis
-    rank = x.shape.ndims if isinstance(x, Tensor) else None
+    # TF reads `x.shape.rank` of anything that has one (a Variable too), else uses Range
+    rank = getattr(getattr(x, "shape", None), "ndims", None)
     if rank:  # TF takes the range path for rank 0 too
         return constant(np.arange(rank, dtype=np.int32))
     from scopeflow.ops.op_util import array_ops as array
