@@ -31,6 +31,21 @@ def _accidental_hits(labels, sampled, dtype):
     return m.cast(hits, dtype) * np.asarray(-np.finfo(np.float32).max, dtype.as_numpy_dtype)
 
 
+def _true_logits(inputs, true_w, true_b, num_true):
+    """Row-wise dots of `inputs` [batch, dim] with their true classes' weights, plus biases:
+    [batch, num_true]."""
+    from scopeflow.ops import math as m
+    dim = array.shape(true_w)[1:2]
+    new_true_w_shape = array.concat([[-1, num_true], dim], 0)
+    row_wise_dots = m.multiply(array.expand_dims(inputs, 1),
+                               array.reshape(true_w, new_true_w_shape))
+    dots_as_matrix = array.reshape(row_wise_dots, array.concat([[-1], dim], 0))
+    true_logits = array.reshape(_sum_rows(dots_as_matrix), [-1, num_true])
+    true_b = array.reshape(true_b, [-1, num_true])
+    true_logits += true_b
+    return true_logits
+
+
 def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_classes, num_true,
                             sampled_values, remove_accidental_hits, partition_strategy, name,
                             seed=None):
@@ -68,14 +83,7 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
             all_b = m.cast(all_b, inputs.dtype)
         true_b = array.slice(all_b, [0], array.shape(labels_flat))
         sampled_b = array.slice(all_b, array.shape(labels_flat), [-1])
-        dim = array.shape(true_w)[1:2]
-        new_true_w_shape = array.concat([[-1, num_true], dim], 0)
-        row_wise_dots = m.multiply(array.expand_dims(inputs, 1),
-                                   array.reshape(true_w, new_true_w_shape))
-        dots_as_matrix = array.reshape(row_wise_dots, array.concat([[-1], dim], 0))
-        true_logits = array.reshape(_sum_rows(dots_as_matrix), [-1, num_true])
-        true_b = array.reshape(true_b, [-1, num_true])
-        true_logits += true_b
+        true_logits = _true_logits(inputs, true_w, true_b, num_true)
         sampled_logits += sampled_b
         if remove_accidental_hits:
             sampled_logits += _accidental_hits(labels, sampled, sampled_logits.dtype)
