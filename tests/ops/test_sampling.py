@@ -22,6 +22,8 @@ GRAPHS = [
     "tf.random_poisson(2.0, [3]), tf.random_poisson([2.0, 3.0], [3]), tf.multinomial(l, "
     "tf.placeholder(tf.int32, [])), tf.random_crop(tf.placeholder(tf.float32, [None, 3]), [2, "
     "2])]",
+    "l = tf.placeholder(tf.float32, [4, 3]); r = [tf.random.categorical(l, 5), "
+    "tf.random.categorical(l, 2, dtype=tf.int32, name='c')]",
 ]
 
 
