@@ -104,8 +104,8 @@ class Conv2D(Conv):
     """`tf.layers.Conv2D`.
 
     >>> import scopeflow as tf
-    >>> tf.layers.Conv2D(4, 3)(tf.zeros([1, 5, 5, 2])).shape.as_list()
-    [1, 3, 3, 4]
+    >>> tf.layers.Conv2D(4, 3)(tf.zeros([1, 5, 5, 2])).shape.as_list() == [1, 3, 3, 4]
+    True
     """
 
     rank = 2

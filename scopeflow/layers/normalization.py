@@ -12,9 +12,10 @@ class BatchNormalization(Layer):
     """`tf.layers.BatchNormalization`.
 
     >>> import scopeflow as tf
-    >>> y = tf.layers.BatchNormalization()(tf.zeros([2, 3]))
-    >>> [v.name for v in tf.global_variables()][:2]
-    ['batch_normalization/gamma:0', 'batch_normalization/beta:0']
+    >>> layer = tf.layers.BatchNormalization(name="bn")
+    >>> y = layer(tf.zeros([2, 3]))
+    >>> [v.name for v in layer.variables]
+    ['bn/gamma:0', 'bn/beta:0', 'bn/moving_mean:0', 'bn/moving_variance:0']
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,

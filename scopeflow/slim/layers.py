@@ -346,8 +346,8 @@ def stack(inputs, layer, stack_args, **kwargs):
 
     >>> import scopeflow as tf
     >>> slim = tf.contrib.slim
-    >>> slim.stack(tf.zeros([2, 3]), slim.fully_connected, [4, 5], scope="fc").name
-    'fc/fc_2/Relu:0'
+    >>> slim.stack(tf.zeros([2, 3]), slim.fully_connected, [4, 5], scope="mlp").name
+    'mlp/mlp_2/Relu:0'
     """
     scope = kwargs.pop("scope", None)
     if not isinstance(stack_args, (list, tuple)):

@@ -45,8 +45,8 @@ def model_variable(name, shape=None, dtype=None, initializer=None, regularizer=N
     """A `variable` that is also in MODEL_VARIABLES.
 
     >>> import scopeflow as tf
-    >>> tf.contrib.slim.model_variable("w", shape=[2]).name
-    'w:0'
+    >>> tf.contrib.slim.model_variable("mw", shape=[2]).name
+    'mw:0'
     """
     collections = list(collections or [])
     collections += [GraphKeys.GLOBAL_VARIABLES, GraphKeys.MODEL_VARIABLES]
