@@ -307,4 +307,8 @@ def broadcast_bool(x, y, **attrs):
 
 def spec(shape, dtype):
     """(TensorShape, DType) from dims given as a tuple/list or None (unknown rank)."""
-    return TensorShape._of(None if shape is None else tuple(shape)), dtype
+    if shape is None:
+        return TensorShape._of(None), dtype
+    # shape rules may compute dims with NumPy scalars; a TensorShape holds Python ints
+    return TensorShape._of(tuple([d if d is None or type(d) is int else int(d)
+                                  for d in shape])), dtype
