@@ -79,11 +79,19 @@ def test_run_unknown_tensorflow_module_names_itself(tmp_path):
     assert "ModuleNotFoundError: scopeflow has no module for 'tensorflow.python'" in err
 
 
-def test_run_contrib_stand_in(tmp_path):
-    script = tmp_path / "contrib.py"
-    script.write_text("import tensorflow.contrib\nprint(tensorflow.contrib.__name__)\n")
+def test_run_slim_resolves_to_scopeflow(tmp_path):
+    script = tmp_path / "slim.py"
+    script.write_text("import tensorflow.contrib.slim as slim\nimport tf_slim\n"
+                      "print(slim.__name__, tf_slim is slim)\n")
     code, out, err = _scopeflow("run", str(script))
-    assert (code, out) == (0, "tensorflow.contrib\n"), err
+    assert code == 0, err
+    name, same = out.split()
+    assert name in ("scopeflow.contrib.slim", "scopeflow.slim") and same == "True"
+
+
+def test_stand_in_package_when_scopeflow_lacks_one():
+    module = cli._resolve("tensorflow.contrib", ["scopeflow.no_such_package"])
+    assert (module.__name__, module.__path__) == ("tensorflow.contrib", [])
 
 
 def test_installed_command_exists():

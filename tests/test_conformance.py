@@ -17,8 +17,9 @@ RUNNER = os.path.join(os.path.dirname(ROOT), "shared", "conformance", "run.py")
 COMMAND = [sys.executable, RUNNER, "--module", "scopeflow.compat.v1", "--fuzz", "--timeout", "20"]
 
 # Areas where scopeflow passes every public case; add an area once it does.
-DONE_AREAS = ("collections", "errors", "fuzz", "get_variable", "graph", "legacy_scopes",
-              "name_scope", "op_naming", "session", "templates", "training", "variable_scope")
+DONE_AREAS = ("collections", "errors", "fuzz", "get_variable", "graph", "layers_rnn",
+              "legacy_scopes", "name_scope", "op_naming", "session", "slim", "templates",
+              "training", "variable_scope")
 
 pytestmark = [
     pytest.mark.xdist_group("conformance"),
