@@ -23,11 +23,27 @@ def _slot_var(primary, val, validate_shape, shape, dtype):
     partitioner = scope.partitioner
     scope.set_partitioner(None)
     try:
-        return get_variable("", initializer=val, trainable=False, use_resource=False,
+        slot = get_variable("", initializer=val, trainable=False, use_resource=False,
                             shape=shape if callable(val) else None, dtype=dtype,
                             validate_shape=validate_shape)
     finally:
         scope.set_partitioner(partitioner)
+    _share_slice(primary, slot)
+    return slot
+
+
+def _share_slice(primary, slot):
+    """A shard's slot is a shard of the full slot (`p/v/Adam` saved as one tensor), as in TF."""
+    info = getattr(primary, "_save_slice_info", None)
+    if not info:
+        return
+    from scopeflow.core.partitioners import SaveSliceInfo
+    real = slot.name[len(primary.op.name + "/"):-2]  # 'Adam' from 'p/v/part_0/Adam:0'
+    n = slot.shape.ndims
+    if n is None or n > 0:
+        slot._set_save_slice_info(SaveSliceInfo(
+            info.full_name + "/" + real, info.full_shape[:n], info.var_offset[:n],
+            info.var_shape[:n]))
 
 
 def _in_slot_scope(primary, name, make):

@@ -67,6 +67,8 @@ def test_minimize_inside_variable_scope(oracle, make):
 
 
 PROGRAMS = [
+    # slots of a partitioned variable are saved as one tensor per slot, as TF
+    'import os, tempfile, shutil\nwith tf.variable_scope("p", partitioner=tf.fixed_size_partitioner(2)):\n    v = tf.get_variable("v", [4, 2], initializer=tf.ones_initializer())\nloss = tf.reduce_sum(v * v)\nopt = tf.train.AdamOptimizer(0.1)\ntrain = opt.minimize(loss)\nsaver = tf.train.Saver()\nd = tempfile.mkdtemp()\ntry:\n    with tf.Session() as s:\n        s.run(tf.global_variables_initializer())\n        s.run(train)\n        path = saver.save(s, os.path.join(d, "m"))\n    result = [[v.name for v in tf.global_variables()], sorted([nm, list(sh)] for nm, sh in tf.train.list_variables(path)),\n              tf.train.load_variable(path, "p/v/Adam").tolist()]\nfinally:\n    shutil.rmtree(d, ignore_errors=True)',
     # global step: train op is the AssignAdd, the group is '<name>/update'
     """w = tf.get_variable("w", initializer=[1.0, 2.0])
 gs = tf.train.get_or_create_global_step()
