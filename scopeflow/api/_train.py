@@ -1,7 +1,14 @@
 """Top-level gradient names: `tf.gradients`, `tf.hessians`, `tf.IndexedSlices`, ..."""
 
-from scopeflow.gradients import (AggregationMethod, NotDifferentiable, RegisterGradient,
-                                 UnconnectedGradients, gradients, hessians, no_gradient)
+from scopeflow.gradients import (
+                                 AggregationMethod,
+                                 NotDifferentiable,
+                                 RegisterGradient,
+                                 UnconnectedGradients,
+                                 gradients,
+                                 hessians,
+                                 no_gradient,
+)
 from scopeflow.indexed_slices import IndexedSlices
 
 __all__ = ["AggregationMethod", "IndexedSlices", "NotDifferentiable", "RegisterGradient",

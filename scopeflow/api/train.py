@@ -2,29 +2,40 @@
 
 Checkpoint names (Saver, latest_checkpoint, ...) join this module in the section marked below.
 """
+# ruff: noqa: F401 - a namespace of re-exports
 
 from scopeflow.train.adadelta import AdadeltaOptimizer
 from scopeflow.train.adagrad import AdagradOptimizer
 from scopeflow.train.adam import AdamOptimizer
 from scopeflow.train.ftrl import FtrlOptimizer
-from scopeflow.train.global_step import (assert_global_step, create_global_step,
-                                         get_global_step, get_or_create_global_step,
-                                         global_step)
+from scopeflow.train.global_step import (
+                                         assert_global_step,
+                                         create_global_step,
+                                         get_global_step,
+                                         get_or_create_global_step,
+                                         global_step,
+)
 from scopeflow.train.gradient_descent import GradientDescentOptimizer
 from scopeflow.train.momentum import MomentumOptimizer
 from scopeflow.train.moving_averages import ExponentialMovingAverage
 from scopeflow.train.optimizer import Optimizer
-from scopeflow.train.proximal import (ProximalAdagradOptimizer,
-                                      ProximalGradientDescentOptimizer)
+from scopeflow.train.proximal import ProximalAdagradOptimizer, ProximalGradientDescentOptimizer
 from scopeflow.train.rmsprop import RMSPropOptimizer
-from scopeflow.train.schedules import (cosine_decay, cosine_decay_restarts, exponential_decay,
-                                       inverse_time_decay, linear_cosine_decay,
-                                       natural_exp_decay, noisy_linear_cosine_decay,
-                                       piecewise_constant, polynomial_decay)
-from scopeflow.train.slots import create_slot, create_zeros_slot  # noqa: F401 - slot_creator
+from scopeflow.train.schedules import (
+                                         cosine_decay,
+                                         cosine_decay_restarts,
+                                         exponential_decay,
+                                         inverse_time_decay,
+                                         linear_cosine_decay,
+                                         natural_exp_decay,
+                                         noisy_linear_cosine_decay,
+                                         piecewise_constant,
+                                         polynomial_decay,
+)
+from scopeflow.train.slots import create_slot, create_zeros_slot
 
 piecewise_constant_decay = piecewise_constant
 
 # ---- checkpoints (Saver, latest_checkpoint, list_variables, ...) ------------------------------
-from scopeflow.api._checkpoint_train import *  # noqa: E402,F401,F403
+from scopeflow.api._checkpoint_train import *
 
