@@ -356,6 +356,9 @@ Variable = VariableV1
 def _register_conversion():
     from scopeflow.ops.constant import register_tensor_conversion_function
     register_tensor_conversion_function(Variable, Variable._TensorConversionFunction)
+    from scopeflow.ops.registry import FAST_CONVERSIONS
+    for cls in (VariableV1, RefVariable):
+        FAST_CONVERSIONS[cls] = cls.value
 
 
 _register_conversion()

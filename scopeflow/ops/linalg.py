@@ -3,6 +3,8 @@
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.core.tensor import Tensor
+
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 
@@ -66,6 +68,12 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if t and adj:
             raise ValueError("Only one of `transpose_%s` and `adjoint_%s` can be True. Received "
                              "`transpose_%s`=True, `adjoint_%s`=True." % (s, s, s, s))
+    if name is None and type(a) is Tensor and type(b) is Tensor:
+        ra, rb = a.shape.ndims, b.shape.ndims
+        if ra is not None and ra <= 2 and rb is not None and rb <= 2:  # hot path, same names
+            return _mat_mul(a, b, name="MatMul", transpose_a=bool(transpose_a or adjoint_a),
+                            transpose_b=bool(transpose_b or adjoint_b), grad_a=grad_a,
+                            grad_b=grad_b)
     with name_scope(name, "MatMul", [a, b]) as scope:
         a, b = tensor(a, name="a"), tensor(b, name="b")
         ra, rb = a.shape.ndims, b.shape.ndims

@@ -23,6 +23,9 @@ from scopeflow.core.shape import TensorShape, dims_str
 from scopeflow.core.tensor import Operation, Tensor
 
 REGISTRY = {}
+# type -> fn(value) -> Tensor for values whose conversion is a plain attribute read (a ref
+# Variable converts to its `read` snapshot): they skip the general conversion path
+FAST_CONVERSIONS = {}
 
 T = "T"  # input shares the op's type attr with the other "T" inputs
 INDEX = "index"  # int32 unless given an int64 tensor (shapes, axes, indices)
@@ -174,12 +177,18 @@ def _convert_inputs(g, rec, inputs, scope):
     """Converts inputs as TF's op_def_library does: shared-type inputs agree on one dtype."""
     if len(inputs) > len(rec.args):
         raise TypeError("%s takes %d inputs, got %d" % (rec.type, len(rec.args), len(inputs)))
-    for x in inputs:
-        if type(x) is not Tensor:
+    fast = []
+    for arg, x in zip(rec.args, inputs):
+        if type(x) is Tensor:
+            fast.append(x)
+            continue
+        snapshot = FAST_CONVERSIONS.get(type(x))
+        if snapshot is None or arg in rec.ref_args:
             break
+        fast.append(snapshot(x))
     else:
-        _check_shared(rec, inputs)
-        return list(inputs)
+        _check_shared(rec, fast)
+        return fast
     f = g._frame()
     old = f.name_scope
     f.name_scope = scope
