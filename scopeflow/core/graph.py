@@ -6,7 +6,7 @@ import threading
 from scopeflow.core import frame as _frame
 from scopeflow.core import naming
 from scopeflow.core.device import merge_device
-from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.core.tensor import Operation, Tensor, add_edge
 
 
 class GraphKeys:
@@ -143,7 +143,11 @@ class Graph:
         else:
             op._outputs = tuple([Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs)])
         for t in inputs:
-            t._consumers.append(op)
+            c = t._consumers
+            if c:
+                c.append(op)
+            else:
+                t._consumers = [op]
         f = self._frame()
         if f.controllers:
             self._apply_control_dependencies(op, f.controllers)
@@ -173,8 +177,7 @@ class Graph:
                 ctrl.extend(x for x in c.control_inputs if x not in input_ops and x not in ctrl)
             c.seen.add(op)
         for x in ctrl:
-            op._control_inputs.append(x)
-            x._control_outputs.append(op)
+            add_edge(op, x)
 
     def create_op(self, op_type, inputs, dtypes=None, input_types=None, name=None, attrs=None,
                   op_def=None, compute_device=True):

@@ -35,8 +35,9 @@ class Operation:
         self._inputs = inputs
         self._attrs = attrs
         self._arg_counts = arg_counts
-        self._control_inputs = []
-        self._control_outputs = []
+        # edge lists start as a shared empty tuple (most ops never get one): see add_edge
+        self._control_inputs = ()
+        self._control_outputs = ()
         self._outputs = ()
         self._device = ""
         self._id = 0
@@ -90,8 +91,7 @@ class Operation:
 
     def _add_control_input(self, op):
         if op not in self._control_inputs:
-            self._control_inputs.append(op)
-            op._control_outputs.append(self)
+            add_edge(self, op)
             self._graph._version += 1
 
     def _add_control_inputs(self, ops):
@@ -128,7 +128,7 @@ class Tensor:
         self._value_index = value_index
         self._dtype = dtype
         self._shape = shape
-        self._consumers = []
+        self._consumers = ()
         self._name = None
 
     op = property(lambda self: self._op)
@@ -231,6 +231,26 @@ class _Reference:
 
     def __hash__(self):
         return id(self._wrapped)
+
+
+def add_edge(op, ctrl):
+    """Makes `ctrl` a control input of `op` (and `op` a control output of `ctrl`)."""
+    if op._control_inputs:
+        op._control_inputs.append(ctrl)
+    else:
+        op._control_inputs = [ctrl]
+    if ctrl._control_outputs:
+        ctrl._control_outputs.append(op)
+    else:
+        ctrl._control_outputs = [op]
+
+
+def add_consumer(t, op):
+    """Records `op` as a consumer of tensor `t`."""
+    if t._consumers:
+        t._consumers.append(op)
+    else:
+        t._consumers = [op]
 
 
 def is_tensor(x):

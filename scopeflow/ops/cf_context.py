@@ -12,6 +12,7 @@ never run in the enclosing graph.
 """
 
 from scopeflow.core import naming
+from scopeflow.core.tensor import add_consumer, add_edge
 from scopeflow.ops import registry
 
 
@@ -78,7 +79,7 @@ class CFContext:
         op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
         if op in old._consumers:
             old._consumers.remove(op)
-        new._consumers.append(op)
+        add_consumer(new, op)
 
     # ---- what is inside -----------------------------------------------------------------------
     def contains(self, op):
@@ -205,8 +206,7 @@ def flush_all(ctx):
 
 def add_control(op, ctrl):
     if ctrl not in op._control_inputs:
-        op._control_inputs.append(ctrl)
-        ctrl._control_outputs.append(op)
+        add_edge(op, ctrl)
 
 
 def _variable_output(t):
