@@ -160,6 +160,12 @@ def as_dtype(type_value):
     """
     if isinstance(type_value, DType):
         return type_value
+    try:
+        d = _NUMPY_TYPES.get(type_value)  # hot: np.dtype objects and NumPy scalar types
+    except TypeError:  # unhashable
+        d = None
+    if d is not None:
+        return d
     if isinstance(type_value, str):
         d = _BY_NAME.get(type_value) or _BY_NAME.get(_ALIASES.get(type_value, ""))
         if d is not None:
@@ -196,5 +202,8 @@ def enum_name(dtype):
 
 
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
+# exact-type keys only: np.dtype objects and NumPy scalar classes (a str or int never hits)
+_NUMPY_TYPES = {k: v for k, v in _NP_TO_DTYPE.items() if k.kind not in "SU"}
+_NUMPY_TYPES.update({k.type: v for k, v in _NUMPY_TYPES.items() if k.kind != "O"})
 
 DType.__module__ = "scopeflow.dtypes"

@@ -1,5 +1,6 @@
 """`tf.Graph`: ops in creation order, names in use, collections, and the scope stacks."""
 
+import itertools
 import re
 import threading
 
@@ -68,8 +69,8 @@ class Graph:
         self._ops = []
         self._ops_by_name = {}
         self._names_in_use = {}
-        self._version = 0
-        self._next_id = 1
+        self._ids = itertools.count(1)  # op ids: creation order
+        self._edits = 0  # control inputs added to existing ops (they change the graph too)
         self._collections = {}
         self._finalized = False
         self._local = _Local()
@@ -87,7 +88,9 @@ class Graph:
         return f
 
     building_function = property(lambda self: self._building_function)
-    version = property(lambda self: self._version)
+    version = property(lambda self: len(self._ops))  # TF's: the number of ops added
+    # what cached programs compare: ops added and control edges added to existing ops
+    _version = property(lambda self: len(self._ops) + self._edits)
     finalized = property(lambda self: self._finalized)
     graph_def_versions = property(lambda self: _versions())
 
@@ -122,9 +125,9 @@ class Graph:
         """The full op name that `with name_scope(name) as s` would give (`s` minus '/')."""
         if name and name[-1] == "/":
             return name[:-1]
-        f = self._frame()
-        naming.check_scope_name(name, bool(f.name_scope))
-        return naming.unique_name(self._names_in_use, f.name_scope, name)
+        scope = self._frame().name_scope
+        naming.check_scope_name(name, bool(scope))
+        return naming.unique_name(self._names_in_use, scope, name)
 
     # ---- ops --------------------------------------------------------------------------------
     def _add_op(self, op_type, full_name, inputs, attrs, out_specs, arg_counts=None):
@@ -134,7 +137,8 @@ class Graph:
         """
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
-        if full_name in self._ops_by_name:
+        by_name = self._ops_by_name
+        if full_name in by_name:
             raise ValueError("Duplicate node name in graph: '%s'" % full_name)
         op = Operation(self, op_type, full_name, inputs, attrs, arg_counts)
         if len(out_specs) == 1:
@@ -148,23 +152,22 @@ class Graph:
                 c.append(op)
             else:
                 t._consumers = [op]
-        f = self._frame()
-        if f.controllers:
-            self._apply_control_dependencies(op, f.controllers)
-        if f.devices:
-            _apply_devices(op, f.devices)
-        if f.colocate:
-            op._colocation = [o._name for o in f.colocate[-1]]
-            if f.colocate[-1] and not op._device:
-                op._device = f.colocate[-1][0]._device
-        if f.in_cf is not None:
-            f.in_cf.add_op(op)
-        with self._lock:
-            op._id = self._next_id
-            self._next_id += 1
-            self._ops.append(op)
-            self._ops_by_name[full_name] = op
-            self._version += 1
+        f = self._local.frame
+        if f is not None:
+            if f.controllers:
+                self._apply_control_dependencies(op, f.controllers)
+            if f.devices:
+                _apply_devices(op, f.devices)
+            if f.colocate:
+                op._colocation = [o._name for o in f.colocate[-1]]
+                if f.colocate[-1] and not op._device:
+                    op._device = f.colocate[-1][0]._device
+            if f.in_cf is not None:
+                f.in_cf.add_op(op)
+        # no lock: each step is atomic, and ids come from one counter
+        op._id = next(self._ids)
+        self._ops.append(op)
+        by_name[full_name] = op
         return op
 
     def _apply_control_dependencies(self, op, controllers):
@@ -324,7 +327,7 @@ class Graph:
         return graph_def(self, from_version, add_shapes)
 
     def _as_graph_def(self, from_version=None, add_shapes=False):
-        return self.as_graph_def(from_version, add_shapes), self._version
+        return self.as_graph_def(from_version, add_shapes), self.version
 
     def is_feedable(self, tensor):
         return True

@@ -32,16 +32,16 @@ def unique_name(names_in_use, scope, name, mark_as_used=True):
     return name
 
 
-_VALID = set()  # (name, nested) pairs already checked: names repeat a lot while building
+VALID_NAMES = set()  # (name, nested) pairs already checked: names repeat a lot while building
 
 
 def check_scope_name(name, nested):
     """Raises TF's ValueError for a name that `name_scope` refuses."""
-    if (name, nested) in _VALID:
+    if (name, nested) in VALID_NAMES:
         return
     _check_scope_name(name, nested)
-    if len(_VALID) < 100000:
-        _VALID.add((name, nested))
+    if len(VALID_NAMES) < 100000:
+        VALID_NAMES.add((name, nested))
 
 
 def _check_scope_name(name, nested):

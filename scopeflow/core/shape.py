@@ -131,6 +131,14 @@ class TensorShape:
     def __init__(self, dims):
         if dims is None:
             self._dims = None
+        elif type(dims) is list or type(dims) is tuple:  # hot: known non-negative ints
+            t = tuple(dims)
+            for d in t:
+                if type(d) is not int or d < 0:
+                    self._dims = tuple([_dim_value(as_dimension(d)) for d in t])
+                    break
+            else:
+                self._dims = t
         elif isinstance(dims, TensorShape):
             self._dims = dims._dims
         elif hasattr(dims, "dim") and hasattr(dims, "unknown_rank"):  # TensorShapeProto
@@ -215,7 +223,7 @@ class TensorShape:
 
     def is_compatible_with(self, other):
         other = as_shape(other)
-        if self._dims is None or other._dims is None:
+        if self._dims is None or other._dims is None or self._dims == other._dims:
             return True
         if len(self._dims) != len(other._dims):
             return False

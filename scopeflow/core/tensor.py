@@ -92,7 +92,7 @@ class Operation:
     def _add_control_input(self, op):
         if op not in self._control_inputs:
             add_edge(self, op)
-            self._graph._version += 1
+            self._graph._edits += 1
 
     def _add_control_inputs(self, ops):
         for op in ops:

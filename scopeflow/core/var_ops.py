@@ -1,12 +1,12 @@
 """Building a Variable's ops, the variable collections and the initializer ops (`init`)."""
 
+from scopeflow.core import naming
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.core.variables import (
     InitScope,
-    user_frames,
     validate_synchronization_aggregation_trainable,
     variable_shape,
 )
@@ -37,7 +37,7 @@ def init_from_args(v, a):
     v._synchronization, v._aggregation, v._trainable = sync, agg, trainable
     if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
         collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
-    v._creation_frames = user_frames()
+    v._creation_frames = ()  # get_variable records where (var_store.py): its errors quote it
     with InitScope(default_graph()):
         with _variable_scope_name(a, from_fn) as scope:
             g = default_graph()
@@ -93,6 +93,11 @@ def _finish(v, a, g, scope):
     v._name = v._variable.name
     if a.validate_shape and not v._initial_value.shape.is_fully_defined():
         raise ValueError("initial_value must have a shape specified: %s" % v._initial_value)
+    f = g._frame()
+    if (a.shape is None and a.caching_device is None and not f.devices and not f.colocate
+            and v._initial_value.op._type == "Const"):
+        _finish_plain(v, a, g, f)
+        return
     value = guard_initial_value(scope, v._initial_value)
     v._initializer_op = assign(v._variable, value, validate_shape=a.validate_shape).op
     if a.caching_device is not None:
@@ -100,6 +105,27 @@ def _finish(v, a, g, scope):
             v._snapshot = identity(v._variable, name="read")
     else:
         v._snapshot = colocated(g, v._variable.op, identity, v._variable, name="read")
+
+
+def _finish_plain(v, a, g, f):
+    """`_finish` for the common case, without the general op builders: a constant initial value
+    of the variable's own shape, no device or colocation scope (InitScope has cleared control
+    dependencies and control flow). Makes the same ops `assign` and `identity` would."""
+    var, value = v._variable, v._initial_value
+    attrs = {"validate_shape": a.validate_shape is not False, "use_locking": True}
+    v._initializer_op = _next_to(g, f, var.op, "Assign", "Assign", (var, value), attrs,
+                                 (value._shape, var._dtype))
+    v._snapshot = _next_to(g, f, var.op, "Identity", "read", (var,), {},
+                           (var._shape, var._dtype.base_dtype))._outputs[0]
+
+
+def _next_to(g, f, var_op, op_type, name, inputs, attrs, spec):
+    """An op colocated with `var_op` (TF colocates every op that takes a ref input)."""
+    op = g._add_op(op_type, naming.unique_name(g._names_in_use, f.name_scope, name), inputs,
+                   attrs, (spec,))
+    op._colocation = [var_op._name]
+    op._device = var_op._device
+    return op
 
 
 # ---- reading other variables in an initial value -------------------------------------------

@@ -17,6 +17,7 @@ from scopeflow.core.variables import (
     Variable,
     VariableAggregation,
     VariableSynchronization,
+    user_frames,
     validate_synchronization_aggregation_trainable,
 )
 
@@ -70,8 +71,10 @@ class VariableStore:
         dtype = getattr(req.dtype, "base_dtype", req.dtype)
         sync, agg, trainable = validate_synchronization_aggregation_trainable(
             req.synchronization, req.aggregation, req.trainable, req.name)
-        req = req._replace(dtype=dtype, synchronization=sync, aggregation=agg,
-                           trainable=trainable)
+        req = VarRequest(req.name, req.shape, dtype, req.initializer, req.regularizer,
+                         req.reuse, trainable, req.collections, req.caching_device,
+                         req.partitioner, req.validate_shape, req.use_resource, req.constraint,
+                         sync, agg)
         if custom_getter is None:
             return self._route(req)
         kwargs = req.getter_kwargs()
@@ -131,6 +134,7 @@ class VariableStore:
                      dtype=var_dtype, validate_shape=req.validate_shape,
                      constraint=req.constraint, synchronization=req.synchronization,
                      aggregation=req.aggregation, shape=shape)
+        v._creation_frames = user_frames()
         self._vars[req.name] = v
         if req.regularizer:
             _add_regularizer(v, req.name, req.regularizer)

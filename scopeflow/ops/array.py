@@ -24,7 +24,7 @@ def identity(input, name=None):  # noqa: A002
     >>> tf.identity(tf.constant(1.0)).name
     'Identity:0'
     """
-    if hasattr(input, "_identity_input"):
+    if type(input) is not Tensor and hasattr(input, "_identity_input"):
         input = input._identity_input()
     return _identity(input, name=name or "Identity")
 

@@ -5,15 +5,25 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape, as_shape
 from scopeflow.core.tensor import Tensor
-from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.ops.registry import ANY, op
 
-_conversion_registry = []  # [(type or tuple of types, fn(value, dtype, name, as_ref))]
+_conversion_registry = []  # [(priority, type or tuple of types, fn(value, dtype, name, as_ref))]
+_conversions_by_type = {}  # type -> the registered functions that apply to it, in order
 
 
 def register_tensor_conversion_function(base_type, conversion_func, priority=100):
     """TF's hook: objects of `base_type` convert through `conversion_func`."""
     _conversion_registry.append((priority, base_type, conversion_func))
     _conversion_registry.sort(key=lambda e: e[0])
+    _conversions_by_type.clear()
+
+
+def _conversions_for(cls):
+    fns = _conversions_by_type.get(cls)
+    if fns is None:
+        fns = _conversions_by_type[cls] = tuple(
+            fn for _, base, fn in _conversion_registry if issubclass(cls, base))
+    return fns
 
 
 def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_hint=None,
@@ -34,11 +44,10 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     if dtype is not None:
         dtype = _dt.as_dtype(dtype)
     preferred_dtype = preferred_dtype or dtype_hint
-    for _, base, fn in _conversion_registry:
-        if isinstance(value, base):
-            out = fn(value, dtype=dtype, name=name, as_ref=as_ref)
-            if out is not NotImplemented:  # TF: the next registered function is tried
-                return out
+    for fn in _conversions_for(type(value)):
+        out = fn(value, dtype=dtype, name=name, as_ref=as_ref)
+        if out is not NotImplemented:  # TF: the next registered function is tried
+            return out
     if isinstance(value, Tensor):
         return convert_to_tensor(value, dtype)
     if value is None:
@@ -59,7 +68,16 @@ def convert_n_to_tensor(values, dtype=None, name=None, preferred_dtype=None):
 
 
 def to_numpy(value, dtype):
-    """NumPy array for a Python/NumPy `value` with TF's dtype inference and checks."""
+    """NumPy array for a Python/NumPy `value` with TF's dtype inference and checks.
+
+    An array is copied, as TF copies it into the op's TensorProto: changing it later does not
+    change the constant.
+    """
+    if type(value) is np.ndarray:  # hot path: an array of its own (or a compatible) dtype
+        inferred = _dt._NUMPY_TYPES.get(value.dtype)
+        if inferred is not None and inferred is not _dt.string and (
+                dtype is None or dtype.base_dtype is inferred):
+            return value.copy()
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         inferred = _dt.as_dtype(arr.dtype) if arr.dtype.kind not in "SUO" else _dt.string
@@ -75,7 +93,7 @@ def to_numpy(value, dtype):
             dtype.base_dtype.name, value, type(value).__name__))
     if not isinstance(value, (np.ndarray, np.generic)):
         _check_compatible(arr, inferred, dtype.base_dtype, value)
-    return arr.astype(target, copy=False)
+    return arr.astype(target, copy=isinstance(value, np.ndarray))
 
 
 def _check_compatible(arr, inferred, dtype, value):
@@ -202,15 +220,14 @@ def _const_kernel(*, value, dtype):
 
 
 def _const_shape(*, value, dtype):
-    return spec(value.shape, dtype)
+    return TensorShape._of(value.shape), dtype  # NumPy shapes are tuples of ints
 
 
 _const_op = op("Const", infer=_const_shape, name="Const")(_const_kernel)
 
 
 def _const(arr, name):
-    return _const_op(name=name, value=arr, dtype=_dt.as_dtype(arr.dtype)
-                     if arr.dtype != object else _dt.string)
+    return _const_op(name=name, value=arr, dtype=_dt.as_dtype(arr.dtype))
 
 
 def constant_value(t):

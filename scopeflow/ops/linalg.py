@@ -6,6 +6,7 @@ import numpy as np
 from scopeflow.core.tensor import Tensor
 
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.ops import registry
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 
 
@@ -68,12 +69,15 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         if t and adj:
             raise ValueError("Only one of `transpose_%s` and `adjoint_%s` can be True. Received "
                              "`transpose_%s`=True, `adjoint_%s`=True." % (s, s, s, s))
-    if name is None and type(a) is Tensor and type(b) is Tensor:
-        ra, rb = a.shape.ndims, b.shape.ndims
-        if ra is not None and ra <= 2 and rb is not None and rb <= 2:  # hot path, same names
-            return _mat_mul(a, b, name="MatMul", transpose_a=bool(transpose_a or adjoint_a),
-                            transpose_b=bool(transpose_b or adjoint_b), grad_a=grad_a,
-                            grad_b=grad_b)
+    if name is None:  # hot path (same names): matrices, or Variables of matrices
+        fa, fb = _plain_tensor(a), _plain_tensor(b)
+        if fa is not None and fb is not None and fa.graph is fb.graph:
+            da, db = fa._shape._dims, fb._shape._dims
+            if da is not None and len(da) <= 2 and db is not None and len(db) <= 2:
+                return _mat_mul(fa, fb, name="MatMul",
+                                transpose_a=bool(transpose_a or adjoint_a),
+                                transpose_b=bool(transpose_b or adjoint_b), grad_a=grad_a,
+                                grad_b=grad_b)
     with name_scope(name, "MatMul", [a, b]) as scope:
         a, b = tensor(a, name="a"), tensor(b, name="b")
         ra, rb = a.shape.ndims, b.shape.ndims
@@ -84,6 +88,14 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
         return _mat_mul(a, b, name=scope, transpose_a=bool(transpose_a or adjoint_a),
                         transpose_b=bool(transpose_b or adjoint_b), grad_a=grad_a,
                         grad_b=grad_b)
+
+
+def _plain_tensor(x):
+    """`x` when it is a Tensor, a ref Variable's snapshot, else None (needs conversion)."""
+    if type(x) is Tensor:
+        return x
+    snapshot = registry.FAST_CONVERSIONS.get(type(x))
+    return None if snapshot is None else snapshot(x)
 
 
 def batch_matmul(x, y, adj_x=False, adj_y=False, name=None):

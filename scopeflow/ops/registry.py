@@ -89,6 +89,28 @@ def _builder(rec):
 
 def apply(rec, inputs, attrs, name=None, graph=None):
     """Adds one `rec` op over `inputs` (tensors or values) to the right graph; returns outputs."""
+    if not rec.list_args and len(inputs) <= len(rec.args):
+        # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph
+        g = graph
+        tensors = []
+        for arg, x in zip(rec.args, inputs):
+            if type(x) is not Tensor:
+                snapshot = FAST_CONVERSIONS.get(type(x))
+                if snapshot is None or arg in rec.ref_args:
+                    break
+                x = snapshot(x)
+            xg = x._op._graph
+            if g is None:
+                g = xg
+            elif xg is not g and graph is None:
+                break  # the general path reports the mixed graphs
+            tensors.append(x)
+        else:
+            if g is None:
+                g = default_graph()
+            full = g._op_scope(name or rec.default_name)
+            _check_shared(rec, tensors)
+            return finish(g, rec, full, tensors, attrs)
     g = graph or _graph_of(inputs)
     full = g._op_scope(name or rec.default_name)
     tensors = _convert_inputs(g, rec, inputs, full)
@@ -307,7 +329,10 @@ def broadcast_dims(a, b):
 
 def broadcast(x, y, **attrs):
     """Elementwise binary op: broadcast shapes, the first input's dtype."""
-    return TensorShape._of(broadcast_dims(x.shape._dims, y.shape._dims)), x.dtype.base_dtype
+    xs, ys = x.shape, y.shape
+    if xs._dims == ys._dims:  # TensorShapes are immutable: equal shapes are shared
+        return xs, x.dtype.base_dtype
+    return TensorShape._of(broadcast_dims(xs._dims, ys._dims)), x.dtype.base_dtype
 
 
 def broadcast_bool(x, y, **attrs):

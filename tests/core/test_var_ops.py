@@ -1,7 +1,11 @@
 """Variable collections and initializer ops (`init`, `init_1`, report/assert initialized)."""
 
+import contextlib
+
+import hypothesis.strategies as st
 import numpy as np
 import pytest
+from hypothesis import given, settings
 from scope_programs import check_tf
 
 PROGRAMS = [
@@ -86,3 +90,33 @@ def test_report_uninitialized_values(tf):
             sess.run(tf.assert_variables_initialized())
         sess.run(tf.global_variables_initializer())
         assert sess.run(report).shape == (0,)
+
+
+def _variable_graph(tf, value, kwargs, count, general):
+    """GraphDef of `count` Variables; `general` opens a no-op device scope, which sends the
+    build through the general op builders instead of the plain-case shortcut."""
+    from scopeflow.summary.graph_def import graph_def
+    g = tf.Graph()
+    with g.as_default(), tf.name_scope("outer"):
+        with tf.device(None) if general else contextlib.nullcontext():
+            made = [tf.Variable(value, **kwargs) for _ in range(count)]
+    return (graph_def(g).SerializeToString(deterministic=True),
+            [(v.name, v.initializer.name, v.value().name, v.trainable) for v in made],
+            [(o.name, o.device, o.colocation_groups(), [str(t.shape) for t in o.outputs])
+             for o in g.get_operations()],
+            {k: [x.name for x in g.get_collection(k)] for k in g.get_all_collection_keys()})
+
+
+@settings(max_examples=40, deadline=None)
+@given(shape=st.lists(st.integers(0, 3), max_size=3),
+       dtype=st.sampled_from(["float32", "float64", "int32", "int64", "bool", "float16"]),
+       name=st.sampled_from([None, "v", "Variable", "w_1"]),
+       trainable=st.sampled_from([None, True, False]),
+       validate_shape=st.booleans(), count=st.integers(1, 3))
+def test_plain_variable_matches_general_path(shape, dtype, name, trainable, validate_shape,
+                                             count):
+    import scopeflow.compat.v1 as tf
+    value = np.ones(shape, dtype)
+    kwargs = {"name": name, "trainable": trainable, "validate_shape": validate_shape}
+    plain = _variable_graph(tf, value, kwargs, count, False)
+    assert plain == _variable_graph(tf, value, kwargs, count, True)

@@ -1,0 +1,49 @@
+"""Constants and `convert_to_tensor`: values are copied at creation; conversion functions."""
+
+import numpy as np
+import pytest
+from scope_programs import check_tf
+
+PROGRAMS = [
+    # an array changed after tf.constant / tf.Variable does not change the graph's value
+    """a = np.zeros(3, np.float32)
+c = tf.constant(a)
+d = tf.convert_to_tensor(a)
+v = tf.Variable(a)
+a[0] = 5.0
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [s.run(c).tolist(), s.run(d).tolist(), s.run(v).tolist()]""",
+    # arrays of another dtype than asked for, and of their own
+    """a = np.arange(4, dtype=np.int64)
+b = np.ones((2, 2), np.float16)
+ts = [tf.constant(a), tf.constant(a, dtype=tf.int64), tf.constant(b), tf.constant(a, tf.float32),
+      tf.convert_to_tensor(b, dtype=tf.float16), tf.constant(np.array(["x", "y"]))]
+result = [[t.name, t.dtype.name, t.shape.as_list()] for t in ts]""",
+    "tf.convert_to_tensor(np.ones(2, np.float32), dtype=tf.int32)",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    check_tf(oracle, code, message=True)
+
+
+def test_conversion_registered_after_first_use(tf):
+    """A conversion function registered after values of that type were converted still runs."""
+    class Celsius:
+        def __init__(self, degrees):
+            self.degrees = degrees
+
+    class Kelvin(Celsius):
+        pass
+
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor(Kelvin(1.0))
+    tf.register_tensor_conversion_function(
+        Celsius, lambda value, dtype=None, name=None, as_ref=False: tf.constant(
+            value.degrees + 273.0, name="kelvin"))
+    t = tf.convert_to_tensor(Kelvin(1.0))
+    assert t.op.name.startswith("kelvin")
+    assert t.op.get_attr("value") == np.float32(274.0)
