@@ -74,7 +74,7 @@ class Plan:
 
     def uses(self, t):
         """(op, input index) edges along which `t` receives gradient."""
-        ops = _by_id({c for c in t._consumers if c in self.active})
+        ops = _by_id({c for c in t.graph._consumers_of(t) if c in self.active})
         return [(op, i) for op in ops for i, inp in enumerate(op._inputs) if inp is t]
 
     def __repr__(self):
@@ -118,7 +118,7 @@ def _reached(from_ops):
         reached.add(op)
         for t in op._outputs:
             if trainable(t):
-                queue.extend(t._consumers)
+                queue.extend(t._op._graph._consumers_of(t))
     return reached
 
 

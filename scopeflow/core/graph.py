@@ -70,6 +70,10 @@ class Graph:
         self._ops_by_name = {}
         self._names_in_use = {}
         self._ids = itertools.count(1)  # op ids: creation order
+        # consumers by id(tensor), built when first asked for (gradients), not per op: a graph
+        # then holds no list per tensor (see _consumers_of)
+        self._consumer_index = {}
+        self._indexed = 0  # how many of self._ops the index covers
         self._edits = 0  # control inputs added to existing ops (they change the graph too)
         self._collections = {}
         self._finalized = False
@@ -125,7 +129,8 @@ class Graph:
         """The full op name that `with name_scope(name) as s` would give (`s` minus '/')."""
         if name and name[-1] == "/":
             return name[:-1]
-        scope = self._frame().name_scope
+        f = self._local.frame or self._frame()
+        scope = f.name_scope
         naming.check_scope_name(name, bool(scope))
         return naming.unique_name(self._names_in_use, scope, name)
 
@@ -140,18 +145,12 @@ class Graph:
         by_name = self._ops_by_name
         if full_name in by_name:
             raise ValueError("Duplicate node name in graph: '%s'" % full_name)
-        op = Operation(self, op_type, full_name, inputs, attrs, arg_counts)
+        op = Operation(self, op_type, full_name, inputs, attrs, arg_counts, next(self._ids))
         if len(out_specs) == 1:
             sh, dt = out_specs[0]
             op._outputs = (Tensor(op, 0, dt, sh),)
         else:
             op._outputs = tuple([Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs)])
-        for t in inputs:
-            c = t._consumers
-            if c:
-                c.append(op)
-            else:
-                t._consumers = [op]
         f = self._local.frame
         if f is not None:
             if f.controllers:
@@ -159,16 +158,38 @@ class Graph:
             if f.devices:
                 _apply_devices(op, f.devices)
             if f.colocate:
-                op._colocation = [o._name for o in f.colocate[-1]]
+                op._colocation = tuple([o._name for o in f.colocate[-1]])
                 if f.colocate[-1] and not op._device:
                     op._device = f.colocate[-1][0]._device
             if f.in_cf is not None:
                 f.in_cf.add_op(op)
-        # no lock: each step is atomic, and ids come from one counter
-        op._id = next(self._ids)
-        self._ops.append(op)
+        self._ops.append(op)  # no lock: each step is atomic, and ids come from one counter
         by_name[full_name] = op
         return op
+
+    def _consumers_of(self, t):
+        """The ops that take tensor `t` as an input, in creation order (do not modify)."""
+        index = self._consumer_index
+        done, ops = self._indexed, self._ops
+        if done < len(ops):
+            with self._lock:
+                for i in range(self._indexed, len(ops)):
+                    for x in ops[i]._inputs:
+                        key = id(x)
+                        c = index.get(key)
+                        if c is None:
+                            index[key] = [ops[i]]
+                        else:
+                            c.append(ops[i])
+                    self._indexed = i + 1
+        return index.get(id(t), ())
+
+    def _replace_input(self, op, i, new):
+        """Rewires input `i` of `op` to tensor `new` (control flow does, while it builds)."""
+        op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
+        with self._lock:  # rare: the consumer index is rebuilt when next asked for
+            self._consumer_index = {}
+            self._indexed = 0
 
     def _apply_control_dependencies(self, op, controllers):
         input_ops = [t._op for t in op._inputs]
@@ -260,8 +281,11 @@ class Graph:
 
     # ---- collections ------------------------------------------------------------------------
     def add_to_collection(self, name, value):
-        with self._lock:
-            self._collections.setdefault(name, []).append(value)
+        items = self._collections.get(name)
+        if items is None:
+            with self._lock:
+                items = self._collections.setdefault(name, [])
+        items.append(value)  # atomic
 
     def add_to_collections(self, names, value):
         names = (names,) if isinstance(names, str) else set(names)
@@ -368,7 +392,7 @@ def _apply_devices(op, devices):
 class NameScope:
     """`Graph.name_scope(name)`: enters a (uniquified) name scope, returns 'scope/'."""
 
-    __slots__ = ("_graph", "_name", "_old")
+    __slots__ = ("_graph", "_name", "_old", "_frame")
 
     def __init__(self, graph, name):
         self._graph = graph
@@ -376,7 +400,7 @@ class NameScope:
 
     def __enter__(self):
         name = self._name
-        f = self._graph._frame()
+        f = self._frame = self._graph._frame()
         if name:
             if not isinstance(name, str):
                 name = name.decode() if isinstance(name, bytes) else str(name)
@@ -387,13 +411,13 @@ class NameScope:
         elif name[-1] == "/":
             new, ret = name[:-1], name
         else:
-            new = self._graph.unique_name(name)
+            new = naming.unique_name(self._graph._names_in_use, self._old, name)
             ret = new + "/"
         f.name_scope = new
         return ret
 
     def __exit__(self, *exc):
-        self._graph._frame().name_scope = self._old
+        self._frame.name_scope = self._old
         return False
 
 

@@ -23,25 +23,30 @@ def unique_name(names_in_use, scope, name, mark_as_used=True):
         names_in_use[key] = i + 1
     if i > 0:
         base = key
+        suffix = "_%d" % i
+        key = base + suffix
         while key in names_in_use:
-            key = "%s_%d" % (base, i)
             i += 1
+            suffix = "_%d" % i
+            key = base + suffix
         if mark_as_used:
             names_in_use[key] = 1
-        name = "%s_%d" % (name, i - 1)
+        name += suffix
     return name
 
 
-VALID_NAMES = set()  # (name, nested) pairs already checked: names repeat a lot while building
+# names already checked, nested in a scope / at the root: names repeat a lot while building
+_VALID = {True: set(), False: set()}
 
 
 def check_scope_name(name, nested):
     """Raises TF's ValueError for a name that `name_scope` refuses."""
-    if (name, nested) in VALID_NAMES:
+    valid = _VALID[nested]
+    if name in valid:
         return
     _check_scope_name(name, nested)
-    if len(VALID_NAMES) < 100000:
-        VALID_NAMES.add((name, nested))
+    if len(valid) < 100000:
+        valid.add(name)
 
 
 def _check_scope_name(name, nested):

@@ -10,10 +10,14 @@ import functools
 from typing import NamedTuple
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.frame import default_graph
+from scopeflow.core.frame import default_graph, pop_graph, push_graph
 from scopeflow.core.graph import GraphKeys, graph_from_inputs
 from scopeflow.core.var_store import VarRequest
-from scopeflow.core.variables import VariableAggregation, VariableSynchronization
+from scopeflow.core.variables import (
+    VariableAggregation,
+    VariableSynchronization,
+    validate_synchronization_aggregation_trainable,
+)
 
 
 class _ReuseMode(enum.Enum):
@@ -132,16 +136,21 @@ class VariableScope:
                 if init_dtype != req.dtype:
                     raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
                                      % (init_dtype, req.dtype))
-            req = VarRequest(full_name, req.shape, pick(req.dtype, self._dtype),
+            getter = pick(custom_getter, self._custom_getter)
+            if getter is not None and not callable(getter):
+                raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
+            dtype = pick(req.dtype, self._dtype)
+            sync, agg, trainable = validate_synchronization_aggregation_trainable(
+                req.synchronization, req.aggregation, req.trainable, full_name)
+            req = VarRequest(full_name, req.shape, getattr(dtype, "base_dtype", dtype),
                              pick(req.initializer, self._initializer),
                              pick(req.regularizer, self._regularizer), pick(req.reuse, self._reuse),
-                             req.trainable, req.collections,
+                             trainable, req.collections,
                              pick(req.caching_device, self._caching_device),
                              pick(req.partitioner, self._partitioner), req.validate_shape,
                              pick(req.use_resource, self._use_resource),
-                             pick(req.constraint, self._constraint), req.synchronization,
-                             req.aggregation)
-            return store.get_variable(req, pick(custom_getter, self._custom_getter))
+                             pick(req.constraint, self._constraint), sync, agg)
+            return store.get_variable(req, getter)
         finally:
             frame.name_scope = outer
 
@@ -206,6 +215,14 @@ class ScopeOptions(NamedTuple):
     use_resource: object = None
     constraint: object = None
 
+    @property
+    def sets_defaults(self):
+        """Whether any option besides reuse and constraint is set (see _apply_options)."""
+        return (self.initializer is not None or self.regularizer is not None
+                or self.caching_device is not None or self.partitioner is not None
+                or self.custom_getter is not None or self.dtype is not None
+                or self.use_resource is not None)
+
 
 def _chain_getters(custom_getter, old_getter):
     """The new getter runs first and calls the enclosing scope's getter (TF's wrapping)."""
@@ -238,12 +255,21 @@ def _apply_options(vs, opts, old_getter):
 
 def _derived(src, reuse, name, name_scope, opts):
     """A VariableScope inheriting `src`'s defaults, overridden by `opts`."""
-    vs = VariableScope(reuse, name=name, initializer=src.initializer,
-                       regularizer=src.regularizer, caching_device=src.caching_device,
-                       partitioner=src.partitioner, custom_getter=src.custom_getter,
-                       name_scope=name_scope, dtype=src.dtype, use_resource=src.use_resource,
-                       constraint=opts.constraint)
-    return _apply_options(vs, opts, src.custom_getter)
+    vs = object.__new__(VariableScope)  # VariableScope.__init__, without its keyword parsing
+    vs._name = name
+    vs._initializer = src._initializer
+    vs._regularizer = src._regularizer
+    vs._reuse = reuse
+    vs._caching_device = src._caching_device
+    vs._partitioner = src._partitioner
+    vs._custom_getter = src._custom_getter
+    vs._name_scope = name_scope
+    vs._dtype = src._dtype
+    vs._use_resource = src._use_resource
+    vs._constraint = opts.constraint
+    if opts.sets_defaults:
+        _apply_options(vs, opts, src._custom_getter)
+    return vs
 
 
 class _PureScope:
@@ -325,14 +351,13 @@ class variable_scope:  # noqa: N801 - TF's name
         self._name_scope = None
 
     def __enter__(self):
-        self._graph_cm = self._graph.as_default()
-        self._graph_cm.__enter__()
+        push_graph(self._graph)  # `with graph.as_default():` around the scope
         try:
             if self._pure is None:
                 return self._enter_uncached()
             return _enter_pair(self._name_scope, self._pure)
         except BaseException:
-            self._graph_cm.__exit__(None, None, None)
+            pop_graph(self._graph)
             raise
 
     def _enter_uncached(self):
@@ -375,7 +400,7 @@ class variable_scope:  # noqa: N801 - TF's name
                 if self._name_scope is not None:
                     self._name_scope.__exit__(*exc)
             finally:
-                self._graph_cm.__exit__(*exc)
+                pop_graph(self._graph)
         return False
 
 

@@ -119,6 +119,10 @@ def dimension_value(d):
     return d.value if isinstance(d, Dimension) else d
 
 
+_SHARED = {}  # dims -> TensorShape (see TensorShape._of)
+_SHARED_MAX = 4096
+
+
 class TensorShape:
     """A static shape: unknown rank (`dims is None`) or a tuple of ints / None.
 
@@ -154,9 +158,18 @@ class TensorShape:
 
     @classmethod
     def _of(cls, dims):
-        """Fast constructor from a tuple of ints/None or None (no checks)."""
-        s = object.__new__(cls)
-        s._dims = dims
+        """Fast constructor from a tuple of ints/None or None (no checks). TensorShapes are
+        immutable, so common ones are shared: a graph holds far fewer objects."""
+        try:
+            s = _SHARED.get(dims)
+        except TypeError:  # a list
+            s = None
+        if s is None or cls is not TensorShape:
+            s = object.__new__(cls)
+            s._dims = dims
+            if len(_SHARED) < _SHARED_MAX and cls is TensorShape and (
+                    dims is None or type(dims) is tuple):
+                _SHARED[dims] = s
         return s
 
     @property

@@ -25,24 +25,23 @@ class Operation:
     """
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_control_inputs", "_outputs", "_attrs",
-                 "_device", "_id", "_arg_counts", "_colocation", "_traceback", "_ctx",
-                 "_control_outputs", "__weakref__")
+                 "_device", "_id", "_arg_counts", "_colocation", "_ctx", "_control_outputs",
+                 "__weakref__")
 
-    def __init__(self, graph, op_type, name, inputs, attrs, arg_counts=None):
+    def __init__(self, graph, op_type, name, inputs, attrs, arg_counts, op_id):
         self._graph = graph
         self._type = op_type
         self._name = name
         self._inputs = inputs
         self._attrs = attrs
         self._arg_counts = arg_counts
+        self._id = op_id  # creation order
         # edge lists start as a shared empty tuple (most ops never get one): see add_edge
         self._control_inputs = ()
         self._control_outputs = ()
         self._outputs = ()
         self._device = ""
-        self._id = 0
         self._colocation = None
-        self._traceback = None
         self._ctx = None  # control-flow context (cond branch / while body) the op was built in
 
     name = property(lambda self: self._name)
@@ -84,7 +83,7 @@ class Operation:
 
     @property
     def traceback(self):
-        return self._traceback or []
+        return []  # creation stacks are not recorded: it would cost every op
 
     def colocation_groups(self):
         return [("loc:@" + o).encode() for o in (self._colocation or [self._name])]
@@ -120,7 +119,7 @@ class Tensor:
     'mul:0'
     """
 
-    __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_consumers", "_name",
+    __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_name",
                  "__weakref__", "aliases")  # aliases: set by slim's output collections
 
     def __init__(self, op, value_index, dtype, shape):
@@ -128,7 +127,6 @@ class Tensor:
         self._value_index = value_index
         self._dtype = dtype
         self._shape = shape
-        self._consumers = ()
         self._name = None
 
     op = property(lambda self: self._op)
@@ -162,7 +160,7 @@ class Tensor:
         self._shape = mine.merge_with(shape)
 
     def consumers(self):
-        return list(self._consumers)
+        return list(self._op._graph._consumers_of(self))
 
     def eval(self, feed_dict=None, session=None):
         from scopeflow.session import _session_for
@@ -243,14 +241,6 @@ def add_edge(op, ctrl):
         ctrl._control_outputs.append(op)
     else:
         ctrl._control_outputs = [op]
-
-
-def add_consumer(t, op):
-    """Records `op` as a consumer of tensor `t`."""
-    if t._consumers:
-        t._consumers.append(op)
-    else:
-        t._consumers = [op]
 
 
 def is_tensor(x):

@@ -1,5 +1,7 @@
 """Building a Variable's ops, the variable collections and the initializer ops (`init`)."""
 
+import numpy as np
+
 from scopeflow.core import naming
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
@@ -38,9 +40,10 @@ def init_from_args(v, a):
     if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
         collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
     v._creation_frames = ()  # get_variable records where (var_store.py): its errors quote it
-    with InitScope(default_graph()):
-        with _variable_scope_name(a, from_fn) as scope:
-            g = default_graph()
+    g = default_graph()
+    with InitScope(g):
+        with _variable_scope_name(a, from_fn, g) as scope:
+            g = default_graph()  # an initial value from another graph switches to it
             if from_fn:
                 _make_from_fn(v, a, g, scope)
             else:
@@ -51,7 +54,7 @@ def init_from_args(v, a):
                         "Initializer for variable %s is from inside a control-flow construct, "
                         "such as a loop or conditional. When creating a variable inside a loop or "
                         "conditional, use a lambda as the initializer." % scope)
-                v._variable = _variable_op(variable_shape(a, v._initial_value),
+                v._variable = _variable_op(g, variable_shape(a, v._initial_value),
                                            v._initial_value.dtype, scope)
             _finish(v, a, g, scope)
         g.add_to_collections(collections, v)
@@ -59,20 +62,24 @@ def init_from_args(v, a):
     v._constraint = a.constraint
 
 
-def _variable_scope_name(a, from_fn):
+_PLAIN_VALUES = frozenset((np.ndarray, float, int, bool, list))
+
+
+def _variable_scope_name(a, from_fn, g):
     """TF's `name_scope(name, "Variable", [initial_value])`; only a graph element can switch
     the graph, so plain values take the direct path."""
     value = a.initial_value
-    if not from_fn and (isinstance(value, Tensor) or hasattr(value, "_as_graph_element")):
+    if not from_fn and type(value) not in _PLAIN_VALUES and (
+            isinstance(value, Tensor) or hasattr(value, "_as_graph_element")):
         return _scope(a.name, "Variable", [value])
-    return default_graph().name_scope("Variable" if a.name is None else a.name)
+    return g.name_scope("Variable" if a.name is None else a.name)
 
 
-def _variable_op(shape, dtype, scope):
+def _variable_op(g, shape, dtype, scope):
     attrs = {"shape": shape, "dtype": dtype.base_dtype, "container": "", "shared_name": ""}
     if not scope:  # name="" makes TF fall back to the op's default name
         return _variable_v2(name=None, **attrs)
-    return finish(default_graph(), _variable_v2.op_def, scope[:-1], [], attrs)
+    return finish(g, _variable_v2.op_def, scope[:-1], [], attrs)
 
 
 def _make_from_fn(v, a, g, scope):
@@ -82,11 +89,11 @@ def _make_from_fn(v, a, g, scope):
     with g.name_scope("Initializer"), g.device(None):
         value = a.initial_value()
         v._initial_value = convert_to_tensor(value, name="initial_value", dtype=a.dtype)
-    v._variable = _variable_op(variable_shape(a, v._initial_value), v._initial_value.dtype,
+    v._variable = _variable_op(g, variable_shape(a, v._initial_value), v._initial_value.dtype,
                                scope)
     ops = g._ops
     for i in range(start, len(ops)):
-        ops[i]._colocation = [true_name]
+        ops[i]._colocation = (true_name,)
 
 
 def _finish(v, a, g, scope):
@@ -123,7 +130,7 @@ def _next_to(g, f, var_op, op_type, name, inputs, attrs, spec):
     """An op colocated with `var_op` (TF colocates every op that takes a ref input)."""
     op = g._add_op(op_type, naming.unique_name(g._names_in_use, f.name_scope, name), inputs,
                    attrs, (spec,))
-    op._colocation = [var_op._name]
+    op._colocation = (var_op._name,)
     op._device = var_op._device
     return op
 

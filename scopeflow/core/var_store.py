@@ -18,7 +18,6 @@ from scopeflow.core.variables import (
     VariableAggregation,
     VariableSynchronization,
     user_frames,
-    validate_synchronization_aggregation_trainable,
 )
 
 
@@ -66,15 +65,9 @@ class VariableStore:
         self._partitioned_vars = {}
 
     def get_variable(self, req, custom_getter=None):
-        if custom_getter is not None and not callable(custom_getter):
-            raise ValueError("Passed a custom_getter which is not callable: %s" % custom_getter)
-        dtype = getattr(req.dtype, "base_dtype", req.dtype)
-        sync, agg, trainable = validate_synchronization_aggregation_trainable(
-            req.synchronization, req.aggregation, req.trainable, req.name)
-        req = VarRequest(req.name, req.shape, dtype, req.initializer, req.regularizer,
-                         req.reuse, trainable, req.collections, req.caching_device,
-                         req.partitioner, req.validate_shape, req.use_resource, req.constraint,
-                         sync, agg)
+        """`req` complete: full name, the scope's defaults filled in, base dtype, and trainable /
+        synchronization / aggregation validated (VariableScope._get does this); `custom_getter`
+        callable or None."""
         if custom_getter is None:
             return self._route(req)
         kwargs = req.getter_kwargs()

@@ -12,7 +12,7 @@ never run in the enclosing graph.
 """
 
 from scopeflow.core import naming
-from scopeflow.core.tensor import add_consumer, add_edge
+from scopeflow.core.tensor import add_edge
 from scopeflow.ops import registry
 
 
@@ -73,13 +73,8 @@ class CFContext:
             self.after_inputs(op)
 
     def _rewire(self, op, i, new):
-        old = op._inputs[i]
-        if new is old:
-            return
-        op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
-        if op in old._consumers:
-            old._consumers.remove(op)
-        add_consumer(new, op)
+        if new is not op._inputs[i]:
+            op._graph._replace_input(op, i, new)
 
     # ---- what is inside -----------------------------------------------------------------------
     def contains(self, op):

@@ -226,6 +226,8 @@ def add(x, y, name=None):
 
 
 def _is_string(x):
+    if type(x) is Tensor:
+        return x._dtype is _dt.string
     return getattr(x, "dtype", None) is _dt.string or isinstance(x, (str, bytes))
 
 

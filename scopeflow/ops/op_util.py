@@ -37,17 +37,22 @@ def typed_op(op_type, **kw):
     checks = sorted([(i, arg, names, False) for i, arg, names in allowed]
                     + [(i, arg, dtype, True) for i, arg, dtype in fixed])
 
-    # dtype names each input passes with (a set, for the hot path below)
-    passes = tuple(frozenset(want.split("|") if is_fixed else want)
+    # (input index, dtype names it passes with), for the hot path below
+    passes = tuple((i, frozenset(want.split("|") if is_fixed else want))
                    for i, arg, want, is_fixed in checks)
+    need = max(i for i, _ in passes) + 1
 
     def checked(*tensors, **attrs):
         n = len(tensors)
-        for (i, arg, want, is_fixed), ok in zip(checks, passes):
-            if i < n:
+        if n >= need:
+            for i, ok in passes:
                 t = tensors[i]
-                if type(t) is Tensor and t._dtype.base_dtype._name in ok:
-                    continue
+                if type(t) is not Tensor or t._dtype.base_dtype._name not in ok:
+                    break
+            else:
+                return infer(*tensors, **attrs)
+        for i, arg, want, is_fixed in checks:
+            if i < n:
                 if is_fixed:
                     check_fixed(tensors[i], arg, op_type, want)
                 else:

@@ -49,6 +49,8 @@ class OpDef:
     stateful: bool = False  # must run even when its value is unused; never deduplicated
     multi: bool = False  # builder returns all outputs as a list
     ref_args: frozenset = frozenset()  # inputs passed as variable references, not values
+    # per input, for the hot path of `apply`: bit 0 = shares "T", bit 1 = passed by reference
+    flags: tuple = ()
 
 
 def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, stateful=False,
@@ -62,8 +64,9 @@ def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, s
         args = tuple(p.name for p in params
                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
         arg_types = tuple((types or {}).get(a, T) for a in args)
+        flags = tuple((kind == T) | (2 if a in refs else 0) for a, kind in zip(args, arg_types))
         rec = OpDef(op_type, kernel, infer or same_as_first, args, arg_types, frozenset(lists),
-                    name or op_type, context, stateful, multi, frozenset(refs))
+                    name or op_type, context, stateful, multi, frozenset(refs), flags)
         REGISTRY[op_type] = rec
         return _builder(rec)
 
@@ -90,27 +93,33 @@ def _builder(rec):
 def apply(rec, inputs, attrs, name=None, graph=None):
     """Adds one `rec` op over `inputs` (tensors or values) to the right graph; returns outputs."""
     if not rec.list_args and len(inputs) <= len(rec.args):
-        # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph
+        # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph,
+        # and the "T" inputs agree; anything else takes the general path, which reports errors
         g = graph
+        shared = None
         tensors = []
-        for arg, x in zip(rec.args, inputs):
+        for flags, x in zip(rec.flags, inputs):
             if type(x) is not Tensor:
                 snapshot = FAST_CONVERSIONS.get(type(x))
-                if snapshot is None or arg in rec.ref_args:
+                if snapshot is None or flags & 2:
                     break
                 x = snapshot(x)
             xg = x._op._graph
             if g is None:
                 g = xg
             elif xg is not g and graph is None:
-                break  # the general path reports the mixed graphs
+                break
+            if flags & 1:
+                b = x._dtype.base_dtype
+                if shared is None:
+                    shared = b
+                elif b is not shared:
+                    break
             tensors.append(x)
         else:
             if g is None:
                 g = default_graph()
-            full = g._op_scope(name or rec.default_name)
-            _check_shared(rec, tensors)
-            return finish(g, rec, full, tensors, attrs)
+            return finish(g, rec, g._op_scope(name or rec.default_name), tensors, attrs)
     g = graph or _graph_of(inputs)
     full = g._op_scope(name or rec.default_name)
     tensors = _convert_inputs(g, rec, inputs, full)
@@ -126,7 +135,7 @@ def finish(g, rec, full, tensors, attrs):
             e, full, rec.type, _attr_text(tensors, attrs), ", ".join(
                 t.op.name for t in _flat(tensors)),
             ", ".join(dims_str(t.shape._dims) for t in _flat(tensors)))) from None
-    if isinstance(specs, tuple) and len(specs) == 2 and isinstance(specs[1], _dt.DType):
+    if len(specs) == 2 and type(specs[1]) is _dt.DType:  # one (shape, dtype), not a list
         specs = (specs,)
     counts = None
     flat = tensors

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
-from scopeflow.core.shape import TensorShape, dims_str
+from scopeflow.core.shape import TensorShape, as_shape, dims_str, unknown_shape
 from scopeflow.core.tensor import Operation, Tensor, is_tensor
 from scopeflow.errors import OutOfRangeError
 from scopeflow.ops import registry
@@ -17,7 +17,7 @@ from scopeflow.ops.registry import INDEX, op
 
 # ---- registered ops ----------------------------------------------------------------------
 def _variable_spec(*, shape, dtype, container="", shared_name=""):
-    return TensorShape(shape) if shape is not None else TensorShape(None), dtype._as_ref
+    return as_shape(shape) if shape is not None else unknown_shape(), dtype._as_ref
 
 
 @op("VariableV2", infer=_variable_spec, context=True, stateful=True)
