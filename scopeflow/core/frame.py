@@ -12,12 +12,13 @@ class Frame:
     """Per-thread, per-graph building state."""
 
     __slots__ = ("name_scope", "var_scope", "controllers", "devices", "colocate", "in_cf",
-                 "gradient_override", "var_scope_counts")
+                 "gradient_override", "var_scope_counts", "var_scope_subs")
 
     def __init__(self):
         self.name_scope = ""  # current name scope, no trailing "/"
         self.var_scope = None  # current VariableScope (created lazily by core.scopes)
         self.var_scope_counts = {}  # default_name uniquifier of variable_scope, per thread
+        self.var_scope_subs = {}  # scope name -> names ever counted under it (see scopes.py)
         self.controllers = []  # active control_dependencies controllers, outermost first
         self.devices = []  # device strings / functions, outermost first
         self.colocate = []  # ops to colocate with

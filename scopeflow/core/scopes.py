@@ -120,7 +120,6 @@ class VariableScope:
 
     def _get(self, store, req, custom_getter):
         """Fills `req` from this scope's defaults and asks the store (at the root name scope)."""
-        pick = _first_set
         if not isinstance(req.name, str):  # TF fails in its name regex
             raise TypeError("expected string or bytes-like object, got '%s'"
                             % type(req.name).__name__)
@@ -136,27 +135,26 @@ class VariableScope:
                 if init_dtype != req.dtype:
                     raise ValueError("Initializer type '%s' and explicit dtype '%s' don't match."
                                      % (init_dtype, req.dtype))
-            getter = pick(custom_getter, self._custom_getter)
+            # the scope's defaults fill what the call left None (inlined: this is hot)
+            getter = self._custom_getter if custom_getter is None else custom_getter
             if getter is not None and not callable(getter):
                 raise ValueError("Passed a custom_getter which is not callable: %s" % getter)
-            dtype = pick(req.dtype, self._dtype)
+            dtype = self._dtype if req.dtype is None else req.dtype
             sync, agg, trainable = validate_synchronization_aggregation_trainable(
                 req.synchronization, req.aggregation, req.trainable, full_name)
-            req = VarRequest(full_name, req.shape, getattr(dtype, "base_dtype", dtype),
-                             pick(req.initializer, self._initializer),
-                             pick(req.regularizer, self._regularizer), pick(req.reuse, self._reuse),
-                             trainable, req.collections,
-                             pick(req.caching_device, self._caching_device),
-                             pick(req.partitioner, self._partitioner), req.validate_shape,
-                             pick(req.use_resource, self._use_resource),
-                             pick(req.constraint, self._constraint), sync, agg)
+            req = VarRequest(
+                full_name, req.shape, getattr(dtype, "base_dtype", dtype),
+                self._initializer if req.initializer is None else req.initializer,
+                self._regularizer if req.regularizer is None else req.regularizer,
+                self._reuse if req.reuse is None else req.reuse, trainable, req.collections,
+                self._caching_device if req.caching_device is None else req.caching_device,
+                self._partitioner if req.partitioner is None else req.partitioner,
+                req.validate_shape,
+                self._use_resource if req.use_resource is None else req.use_resource,
+                self._constraint if req.constraint is None else req.constraint, sync, agg)
             return store.get_variable(req, getter)
         finally:
             frame.name_scope = outer
-
-
-def _first_set(value, default):
-    return default if value is None else value
 
 
 # ---- the current scope and default-name counters (per graph, per thread) -------------------
@@ -178,15 +176,26 @@ def get_variable_scope():
 
 def _open_count(frame, name):
     counts = frame.var_scope_counts
-    counts[name] = counts.get(name, 0) + 1
+    n = counts.get(name)
+    if n is None:  # index the name under each enclosing scope name, for _close_subscopes
+        subs = frame.var_scope_subs
+        i = name.find("/")
+        while i != -1:
+            subs.setdefault(name[:i], set()).add(name)
+            i = name.find("/", i + 1)
+        n = 0
+    counts[name] = n + 1
 
 
 def _close_subscopes(frame, name):
-    prefix = name + "/"
-    counts = frame.var_scope_counts
-    for k in counts:
-        if k.startswith(prefix):
-            counts[k] = 0
+    """TF zeroes the count of every name under `name/`; the index finds them without a scan
+    of all names (which made exits cost as much as the number of scopes ever opened)."""
+    subs = frame.var_scope_subs.get(name)
+    if subs:
+        counts = frame.var_scope_counts
+        for k in subs:
+            if k in counts:
+                counts[k] = 0
 
 
 def _unique_scope_name(frame, prefix):
@@ -340,7 +349,7 @@ class variable_scope:  # noqa: N801 - TF's name
             raise ValueError("The reuse parameter must be True or False or None.")
         self._name_or_scope = name_or_scope
         self._default_name = default_name
-        self._graph = graph_from_inputs(values or [])
+        self._graph = graph_from_inputs(values) if values else default_graph()
         if not isinstance(auxiliary_name_scope, bool):
             raise TypeError("The auxiliary_name_scope must be `True` or `False`, while get {}"
                             .format(auxiliary_name_scope))
@@ -362,6 +371,18 @@ class variable_scope:  # noqa: N801 - TF's name
 
     def _enter_uncached(self):
         g = self._graph
+        target = self._name_or_scope
+        if type(target) is str and target and self._aux:  # hot: `variable_scope("name")`
+            ns = g.name_scope(target)
+            entered = ns.__enter__()
+            try:
+                pure = _PureScope(target, self._opts, entered)
+                vs = pure.__enter__()
+            except BaseException:
+                ns.__exit__(None, None, None)
+                raise
+            self._pure, self._name_scope = pure, ns
+            return vs
         ns = None
         if not self._aux:  # re-enter the current name scope: no new name scope
             current = g.get_name_scope()

@@ -87,8 +87,8 @@ class VariableStore:
                                       aggregation))
 
     def _route(self, req):
-        scalar = isinstance(req.shape, (list, tuple)) and not req.shape
-        if req.partitioner is not None and not scalar:
+        if req.partitioner is not None and not (
+                isinstance(req.shape, (list, tuple)) and not req.shape):  # not a scalar
             if not callable(req.partitioner):
                 raise ValueError("Partitioner must be callable, but received: %s"
                                  % req.partitioner)
@@ -96,7 +96,7 @@ class VariableStore:
                 return self._get_partitioned(req)
         if req.reuse is True and req.partitioner is None and req.name in self._partitioned_vars:
             return self._get_partitioned(req)
-        if "%s/part_0" % req.name in self._vars:
+        if req.name + "/part_0" in self._vars:
             raise ValueError("No partitioner was provided, but a partitioned version of the "
                              "variable was found: %s/part_0. Perhaps a variable of the same name "
                              "was already created with partitioning?" % req.name)

@@ -5,7 +5,8 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape, as_shape
 from scopeflow.core.tensor import Tensor
-from scopeflow.ops.registry import ANY, op
+from scopeflow.core.frame import default_graph
+from scopeflow.ops.registry import ANY, finish, op
 
 _conversion_registry = []  # [(priority, type or tuple of types, fn(value, dtype, name, as_ref))]
 _conversions_by_type = {}  # type -> the registered functions that apply to it, in order
@@ -227,7 +228,10 @@ _const_op = op("Const", infer=_const_shape, name="Const")(_const_kernel)
 
 
 def _const(arr, name):
-    return _const_op(name=name, value=arr, dtype=_dt.as_dtype(arr.dtype))
+    """The Const op holding `arr` (the builder's steps, without its input handling: it has none)."""
+    attrs = {"value": arr, "dtype": _dt.as_dtype(arr.dtype)}
+    g = default_graph()
+    return finish(g, _const_op.op_def, g._op_scope(name or "Const"), (), attrs)
 
 
 def constant_value(t):

@@ -375,3 +375,34 @@ def test_random_programs_make_unique_valid_names(steps):
 @given(PROGRAM)
 def test_random_programs_match_tf(oracle, steps):
     check_tf(oracle, program_code(steps))
+
+
+def _scan_close(counts, name):
+    """TF's `close_variable_subscopes`: zero every count under `name/` (a scan of all)."""
+    for k in counts:
+        if k.startswith(name + "/"):
+            counts[k] = 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["open", "close", "snapshot", "restore"]),
+                          st.sampled_from(["a", "a/b", "a/b/c", "a/bc", "ab", "b/a", "a//b",
+                                           "/x", "a/b/c/d"])), max_size=40))
+def test_subscope_index_matches_a_scan(ops):
+    """Closing a scope zeroes the same default-name counts as TF's scan over every name,
+    also after a captured scope's re-entry restored an older set of counts."""
+    from scopeflow.core.frame import Frame
+    from scopeflow.core.scopes import _close_subscopes, _open_count
+    f, naive, saved = Frame(), {}, None
+    for op, name in ops:
+        if op == "open":
+            _open_count(f, name)
+            naive[name] = naive.get(name, 0) + 1
+        elif op == "close":
+            _close_subscopes(f, name)
+            _scan_close(naive, name)
+        elif op == "snapshot":
+            saved = (dict(f.var_scope_counts), dict(naive))
+        elif saved is not None:
+            f.var_scope_counts, naive = dict(saved[0]), dict(saved[1])
+        assert f.var_scope_counts == naive
