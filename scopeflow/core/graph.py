@@ -186,10 +186,14 @@ class Graph:
 
     def _replace_input(self, op, i, new):
         """Rewires input `i` of `op` to tensor `new` (control flow does, while it builds)."""
-        op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
-        with self._lock:  # rare: the consumer index is rebuilt when next asked for
-            self._consumer_index = {}
-            self._indexed = 0
+        with self._lock:
+            old = op._inputs[i]
+            op._inputs = op._inputs[:i] + (new,) + op._inputs[i + 1:]
+            index = self._consumer_index
+            users = index.get(id(old))
+            if users and op in users:  # the index has seen `op`: move this edge
+                users.remove(op)
+                index.setdefault(id(new), []).append(op)
 
     def _apply_control_dependencies(self, op, controllers):
         input_ops = [t._op for t in op._inputs]

@@ -47,3 +47,38 @@ def test_threads_adding_to_one_graph(tf):
     assert len({o._id for o in ops}) == len(ops)
     assert len({o.name for o in ops}) == len(ops)
     assert all(g.get_operation_by_name(o.name) is o for o in ops)
+
+
+def _all_consumers(g):
+    """Every tensor's consumers, from the index and recomputed from the ops' inputs."""
+    tensors = [t for o in g.get_operations() for t in o.outputs]
+    indexed = {t.name: sorted(o.name for o in t.consumers()) for t in tensors}
+    scanned = {t.name: sorted(o.name for o in g.get_operations() for x in o.inputs if x is t)
+               for t in tensors}
+    return indexed, scanned
+
+
+@pytest.mark.parametrize("ask_between", [False, True])
+def test_consumers_follow_control_flow_rewiring(tf, ask_between):
+    """Control flow rewires inputs of ops built in a branch or loop body to Switch / Enter
+    outputs; consumers stay right whether or not they were asked for in between."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.constant(2.0, name="x")
+        y = tf.identity(x, name="y")
+        if ask_between:
+            assert [o.name for o in x.consumers()] == ["y"]
+
+        def branch():
+            z = tf.identity(x)  # its input is rewired to a Switch output when the next op is made
+            if ask_between:
+                assert z.op in x.consumers()
+            return z * y + x
+
+        c = tf.cond(x > 1.0, branch, lambda: y)
+        if ask_between:
+            c.consumers()
+        tf.while_loop(lambda i: i < x, lambda i: i + y, [tf.constant(0.0)])
+    indexed, scanned = _all_consumers(g)
+    assert indexed == scanned
+    assert "y" in indexed["x:0"]
