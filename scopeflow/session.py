@@ -16,6 +16,7 @@ from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
+from scopeflow.lowering.host import packed_outputs
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -337,7 +338,7 @@ def _reader(kinds):
         if kinds[0][2] == 0:
             return lambda outs: [np.asarray(outs[0])[()]]
         return lambda outs: [np.array(outs[0])]
-    packed = sorted({k[1] for k in kinds if k[0] == "packed"})
+    packed = sorted(packed_outputs(kinds))
     if kinds and [k[0] for k in kinds] == ["packed"] * len(kinds) and all(
             k[1] == kinds[0][1] and k[2] == i and k[3] == () for i, k in enumerate(kinds)):
         j = kinds[0][1]  # only scalars, packed in order: numpy scalars straight from the vector
@@ -356,6 +357,14 @@ def _part(kind):
     if kind[0] == "static":
         v = kind[1]
         return (lambda outs, host: v[()]) if v.ndim == 0 else (lambda outs, host: v.copy())
+    if kind[0] == "host":  # computed from other outputs after the run (lowering/host.py)
+        fn, args = kind[1], [_part(k) for k in kind[2]]
+
+        def run(outs, host):
+            v = fn(*[f(outs, host) for f in args])
+            return v[()] if v.ndim == 0 else v
+
+        return run
     i = kind[1]
     if kind[0] == "dyn":
         if kind[2] == 0:

@@ -15,9 +15,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.errors import InvalidArgumentError
+from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
+from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
 from scopeflow.ops.registry import REGISTRY, lookup
 
@@ -45,6 +46,8 @@ def execute(ctx, order, env):
         rec = REGISTRY.get(op._type) or lookup(op._type)
         ctx.op = op
         args = _gather(ctx, op, rec, env)
+        if op._type not in _TAKES_HOST_VALUES:
+            _no_host_values(op, args)
         # (a stateful kernel without the run context has effects of its own, e.g. printing:
         # those belong to every run, so it stays in the program)
         if _small(op) and (rec.context or not rec.stateful):
@@ -54,6 +57,19 @@ def execute(ctx, order, env):
         else:
             out = _call(ctx, rec, op, args)
         _store(ctx, op, out, env)
+
+
+_TAKES_HOST_VALUES = frozenset(("MergeSummary", "Identity"))
+
+
+def _no_host_values(op, values):
+    for v in values:
+        if isinstance(v, HostValue) or (
+                isinstance(v, list) and any(isinstance(x, HostValue) for x in v)):
+            raise run_error(UnimplementedError, op, "%s (%s) cannot take a summary's value: "
+                            "summaries are made on the host after the run. Fetch them, or merge "
+                            "them with tf.summary.merge, outside tf.cond and tf.while_loop."
+                            % (op._name, op._type))
 
 
 def _call(ctx, rec, op, args):
@@ -172,7 +188,9 @@ def subgraph_function(outputs, inputs):
                 env[inputs[i]] = ctx.ref_for(var)
         try:
             execute(ctx, order, env)
-            return [_fetch_value(ctx, env[t]) for t in outputs]
+            values = [_fetch_value(ctx, env[t]) for t in outputs]
+            _no_host_values(saved_op or outputs[0].op, values)
+            return values
         finally:
             ctx.op = saved_op
             ctx.overrides.clear()
@@ -323,6 +341,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info):
         if isinstance(v, _Tracer):
             kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)
+        elif isinstance(v, HostValue):
+            kinds.append(host_kind(v, dyn))
         else:
             kinds.append(("static", _static(v, t)))
     dyn, kinds = _pack(dyn, kinds)
@@ -369,7 +389,7 @@ def _pack(dyn, kinds):
         for i in idxs:
             where[i] = ("packed", j, off, tuple(dyn[i].shape))
             off += dyn[i].size
-    return outs, [where[k[1]] if k[0] == "dyn" else k for k in kinds]
+    return outs, [remap(k, where) for k in kinds]
 
 
 def _static(v, t):
