@@ -17,7 +17,7 @@ from scopeflow.core.var_ops import (all_variables, assert_variables_initialized,
                                     trainable_variables, variables_initializer)
 from scopeflow.core.var_store import no_regularizer
 from scopeflow.core.variables import (Variable, VariableAggregation, VariableSynchronization,
-                                      init_scope)
+                                      init_scope, variable_creator_scope)
 from scopeflow.ops.init_ops import (constant_initializer, glorot_normal_initializer,
                                     glorot_uniform_initializer, ones_initializer,
                                     orthogonal_initializer, random_normal_initializer,

@@ -12,7 +12,7 @@ class Frame:
     """Per-thread, per-graph building state."""
 
     __slots__ = ("name_scope", "var_scope", "controllers", "devices", "colocate", "in_cf",
-                 "gradient_override", "var_scope_counts", "var_scope_subs")
+                 "gradient_override", "var_scope_counts", "var_scope_subs", "creators")
 
     def __init__(self):
         self.name_scope = ""  # current name scope, no trailing "/"
@@ -24,6 +24,7 @@ class Frame:
         self.colocate = []  # ops to colocate with
         self.in_cf = None  # innermost control-flow context (cond / while builder)
         self.gradient_override = {}
+        self.creators = ()  # variable_creator_scope's creators, outermost first
 
 
 class _GraphStack(threading.local):

@@ -98,6 +98,8 @@ def _make_from_fn(v, a, g, scope):
 
 def _finish(v, a, g, scope):
     v._name = v._variable.name
+    if not isinstance(a.validate_shape, bool):  # TF's check, as it makes the Assign op
+        raise TypeError("Expected bool for argument 'validate_shape' not %r." % (a.validate_shape,))
     if a.validate_shape and not v._initial_value.shape.is_fully_defined():
         raise ValueError("initial_value must have a shape specified: %s" % v._initial_value)
     f = g._frame()

@@ -125,8 +125,9 @@ class VariableStore:
         v = Variable(initial_value=init_val, name=req.name, trainable=req.trainable,
                      collections=req.collections, caching_device=req.caching_device,
                      dtype=var_dtype, validate_shape=req.validate_shape,
-                     constraint=req.constraint, synchronization=req.synchronization,
-                     aggregation=req.aggregation, shape=shape)
+                     constraint=req.constraint, use_resource=bool(req.use_resource),
+                     synchronization=req.synchronization, aggregation=req.aggregation,
+                     shape=shape)
         v._creation_frames = user_frames()
         self._vars[req.name] = v
         if req.regularizer:

@@ -135,7 +135,73 @@ OPERATORS = ("__add__", "__radd__", "__sub__", "__rsub__", "__mul__", "__rmul__"
              "__rpow__", "__invert__", "__neg__", "__abs__", "__matmul__", "__rmatmul__")
 
 
-class VariableV1:
+class VariableMetaclass(type):
+    """`tf.Variable(...)` as TF's metaclass makes it: positional arguments in TF's call order
+    (initial_value, trainable, validate_shape, caching_device, name, ...), and the creators of
+    `variable_creator_scope` (innermost first), each given the next one and every argument."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is not VariableV1:
+            return super().__call__(*args, **kwargs)
+        creators = default_graph()._frame().creators
+        if creators:
+            return _through_creators(creators, _call_kwargs(*args, **kwargs))
+        if args:
+            kwargs = _call_kwargs(*args, **kwargs)
+        return super().__call__(**kwargs)
+
+
+def _call_kwargs(initial_value=None, trainable=None, validate_shape=True, caching_device=None,
+                 name=None, variable_def=None, dtype=None, import_scope=None, constraint=None,
+                 synchronization=VariableSynchronization.AUTO,
+                 aggregation=VariableAggregation.NONE, shape=None,
+                 experimental_enable_variable_lifting=None, expected_shape=None,
+                 collections=None, use_resource=None):
+    """tf.Variable's arguments by name, in TF's call order (what a variable creator gets)."""
+    return dict(locals())
+
+
+def _through_creators(creators, kwargs):
+    def default(**kw):
+        return type.__call__(VariableV1, **kw)
+
+    chain = default
+    for creator in creators:  # outermost first: the innermost ends up called first
+        chain = _next_creator(creator, chain)
+    return chain(**kwargs)
+
+
+def _next_creator(creator, next_creator):
+    return lambda **kw: creator(next_creator, **kw)
+
+
+class variable_creator_scope:  # noqa: N801 - TF's name
+    """`tf.variable_creator_scope(creator)`: `creator(next_creator, **kwargs)` makes every
+    variable created inside (tf.Variable and get_variable), usually by calling `next_creator`.
+
+    >>> import scopeflow as tf
+    >>> def renamed(next_creator, **kwargs):
+    ...     kwargs["name"] = "my_" + kwargs["name"]
+    ...     return next_creator(**kwargs)
+    >>> with tf.Graph().as_default(), tf.variable_creator_scope(renamed):
+    ...     tf.Variable(1.0, name="v").name
+    'my_v:0'
+    """
+
+    def __init__(self, variable_creator):
+        self._creator = variable_creator
+
+    def __enter__(self):
+        self._frame = default_graph()._frame()
+        self._old = self._frame.creators
+        self._frame.creators = self._old + (self._creator,)
+
+    def __exit__(self, *exc):
+        self._frame.creators = self._old
+        return False
+
+
+class VariableV1(metaclass=VariableMetaclass):
     """`tf.Variable` in TF1: constructing one makes a RefVariable (a reference variable).
 
     >>> import scopeflow as tf
@@ -155,7 +221,8 @@ class VariableV1:
                  caching_device=None, name=None, variable_def=None, dtype=None,
                  expected_shape=None, import_scope=None, constraint=None, use_resource=None,
                  synchronization=VariableSynchronization.AUTO,
-                 aggregation=VariableAggregation.NONE, shape=None):
+                 aggregation=VariableAggregation.NONE, shape=None,
+                 experimental_enable_variable_lifting=None):
         self._save_slice_info = None
         if variable_def is not None:
             if initial_value is not None:

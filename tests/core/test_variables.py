@@ -234,3 +234,72 @@ def test_uninitialized_read_fails(tf):
     with tf.Session() as sess:
         with pytest.raises(tf.errors.FailedPreconditionError, match="uninitialized value v"):
             sess.run(v)
+
+
+CREATOR_PROGRAMS = [
+    # what a creator is given, the order of nested creators, renaming, reuse (no creation)
+    """seen = []
+def describe(kw):
+    return {k: (type(v).__name__ if callable(v) or k == "initial_value" else str(v))
+            for k, v in sorted(kw.items())}
+def creator(next_creator, **kw):
+    seen.append(describe(kw))
+    kw["name"] = "renamed_" + (kw["name"] or "x")
+    return next_creator(**kw)
+def outer(next_creator, **kw):
+    seen.append("outer")
+    return next_creator(**kw)
+with tf.variable_creator_scope(outer):
+    with tf.variable_creator_scope(creator):
+        with tf.variable_scope("s"):
+            v = tf.Variable(1.0, name="v")
+            w = tf.get_variable("w", [2], trainable=False)
+            u = tf.Variable(2.0, False, collections=["c"])
+        with tf.variable_scope("s", reuse=True):
+            w2 = tf.get_variable("w")
+v2 = tf.Variable(3.0, name="after")
+result = [seen, v.name, w.name, u.name, w2 is w, v2.name, type(v).__name__,
+          [x.name for x in tf.global_variables()], [x.name for x in tf.get_collection("c")],
+          [o.name for o in tf.get_default_graph().get_operations()]]""",
+    # tf.Variable's positional order is TF's call order: validate_shape third, name fifth
+    """v = tf.Variable(2.0, False, True, None, "nm")
+result = [v.name, v.trainable, [x.name for x in tf.trainable_variables()]]""",
+    "tf.Variable(2.0, False, ['c'])",
+    "tf.get_variable('w', [2], validate_shape=1)",
+    # a creator may return anything, or skip creating
+    """class Box:
+    pass
+def boxed(next_creator, **kw):
+    return Box()
+with tf.variable_creator_scope(boxed):
+    b = tf.Variable(1.0, name="v")
+result = [type(b).__name__, [o.name for o in tf.get_default_graph().get_operations()]]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", CREATOR_PROGRAMS)
+def test_variable_creator_scope_matches_tf(oracle, code):
+    check_tf(oracle, code)
+
+
+def test_variable_creator_scope_is_per_thread(tf):
+    """A creator entered in one thread does not see variables made in another."""
+    import threading
+    seen = []
+
+    def creator(next_creator, **kw):
+        seen.append(kw["name"])
+        return next_creator(**kw)
+
+    g = tf.Graph()
+    with g.as_default(), tf.variable_creator_scope(creator):
+        def other():
+            with g.as_default():
+                tf.Variable(1.0, name="other")
+
+        t = threading.Thread(target=other)
+        t.start()
+        t.join()
+        tf.Variable(1.0, name="mine")
+    assert seen == ["mine"]
