@@ -36,6 +36,8 @@ from scopeflow.train.slots import create_slot, create_zeros_slot
 
 piecewise_constant_decay = piecewise_constant
 
+from scopeflow.summary.records import summary_iterator  # noqa: E402
+
 # ---- checkpoints (Saver, latest_checkpoint, list_variables, ...) ------------------------------
 from scopeflow.api._checkpoint_train import *
 
