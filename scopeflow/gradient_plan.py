@@ -41,6 +41,8 @@ def trainable(t):
 
 
 def differentiable(op):
+    if op._graph._gradient_op_types.get(op, op._type) != op._type:
+        return True  # gradient_override_map gave it a gradient function of its own
     if op._type in NOT_DIFFERENTIABLE:
         return False
     from scopeflow.ops.registry import REGISTRY

@@ -11,6 +11,8 @@ once and the gradient sees the same random draws.
 """
 
 import enum
+import functools
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +27,7 @@ from scopeflow.ops import registry
 from scopeflow.ops.registry import ANY
 
 __all__ = ["AggregationMethod", "NotDifferentiable", "RegisterGradient", "UnconnectedGradients",
-           "gradients", "hessians", "no_gradient"]
+           "custom_gradient", "gradients", "hessians", "no_gradient"]
 
 
 class UnconnectedGradients(enum.Enum):
@@ -212,6 +214,10 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
+    custom = [op for op in p.active if _custom_gradient_of(op) is not None]
+    if custom:  # the chain rule around the last such op (see _through_custom)
+        return _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how,
+                               max(custom, key=lambda o: o._id))
     how.check()  # TF validates the method as soon as one gradient is summed or passed on
     sparse = sparse_xs(p)
     if sparse:  # differentiate the gathered rows instead (TF's IndexedSlices)
@@ -227,6 +233,67 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     by_x = dict(zip(p.xs, outs))
     out = _name_outputs(g, scope, p, xs, by_x, how.tree)
     return [slices(g, scope, sparse[x], by_x) if x in sparse else gx for x, gx in zip(xs, out)]
+
+
+# ---- gradient functions given in Python (RegisterGradient + gradient_override_map) ----------
+def _straight_through(op, *grads):
+    """The "Identity" gradient: the first input receives the first output's gradient."""
+    return [grads[0]] + [None] * (len(op._inputs) - 1)
+
+
+def _custom_gradient_of(op):
+    """The Python gradient function `gradient_override_map` gave `op`, or None."""
+    mapped = op._graph._gradient_op_types.get(op)
+    if mapped is None or mapped == op._type:
+        return None
+    found = _REGISTERED.get(mapped)
+    if found is not None:
+        return found[0]
+    if mapped == "Identity":
+        return _straight_through
+    raise LookupError(
+        "No gradient defined for operation'%s' (op type: %s). In general every operation must "
+        "have an associated `@tf.RegisterGradient` for correct autodiff, which this op is "
+        "lacking. If you want to pretend this operation is a constant in your program, you may "
+        "insert `tf.stop_gradient`. This can be useful to silence the error in cases where you "
+        "know gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see "
+        "more details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient.\n"
+        "gradient_override_map gave it '%s', which is no registered gradient function: register "
+        "one with @tf.RegisterGradient('%s')." % (op._name, op._type, mapped, mapped))
+
+
+def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):
+    """Gradients when `op`'s gradient is a Python function: the paths that avoid `op`, plus
+    the function's input gradients (given the gradients of `op`'s outputs) carried on to xs."""
+    from scopeflow.api._core import name_scope
+    from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.ops.math_extra import add_n
+    from scopeflow.ops.shape_ops import zeros_like
+    rest = _build(g, scope, ys, xs, grad_ys, stop_ops + [op], how)
+    outs = list(op._outputs)
+    d_outs = _build(g, scope, ys, outs, grad_ys, stop_ops, how)
+    if all(d is None for d in d_outs):
+        return rest
+    d_outs = [zeros_like(t) if d is None else d for t, d in zip(outs, d_outs)]
+    with name_scope(scope), name_scope(op._name + "_grad"):
+        d_ins = _custom_gradient_of(op)(op, *d_outs)
+    d_ins = list(d_ins) if isinstance(d_ins, (list, tuple)) else [d_ins]
+    if len(d_ins) != len(op._inputs):
+        raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
+                         % (len(d_ins), op.node_def, len(op._inputs)))
+    pairs = [(t, convert_to_tensor(d)) for t, d in zip(op._inputs, d_ins) if d is not None]
+    if not pairs:
+        return rest
+    through = _build(g, scope, [t for t, _ in pairs], xs, [d for _, d in pairs],
+                     stop_ops, how)
+    out = []
+    for a, b in zip(rest, through):
+        if a is None or b is None:
+            out.append(b if a is None else a)
+        else:
+            with name_scope(scope):
+                out.append(add_n([a, b]))
+    return out
 
 
 def _ones_like(y):
@@ -309,10 +376,11 @@ _REGISTERED = {}
 
 
 class RegisterGradient:
-    """`@tf.RegisterGradient("Name")`: records a gradient function under `Name`.
+    """`@tf.RegisterGradient("Name")`: a gradient function `f(op, *output_grads)` under `Name`,
+    used for the ops that `gradient_override_map({"OpType": "Name"})` covers.
 
-    Gradients come from JAX; a registered function is kept so that code registering one
-    runs, and `gradient_override_map` to it is accepted.
+    Other gradients come from JAX over the forward ops; tf.gradients applies the chain rule
+    around each op whose gradient is such a function.
     """
 
     def __init__(self, op_type):
@@ -336,3 +404,56 @@ def NotDifferentiable(op_type):
 
 
 no_gradient = NotDifferentiable
+
+
+# ---- tf.custom_gradient ---------------------------------------------------------------------
+_custom_ids = itertools.count(1)
+
+
+def custom_gradient(f=None):
+    """`@tf.custom_gradient`: `f(*xs)` returns `(y, grad_fn)`; gradients through `y` are
+    `grad_fn(*dys)`, not those of the ops inside `f`.
+
+    As TF does in a graph, `y` and the xs pass through one IdentityN op whose gradient is
+    registered as `CustomGradient-N` and named by `gradient_override_map`.
+
+    >>> import scopeflow as tf
+    >>> @tf.custom_gradient
+    ... def clipped(x):
+    ...     return tf.identity(x), lambda dy: tf.clip_by_value(dy, -1.0, 1.0)
+    >>> with tf.Graph().as_default():
+    ...     x = tf.constant(3.0)
+    ...     with tf.Session() as sess:
+    ...         print(sess.run(tf.gradients(clipped(x) * 5.0, x)[0]))
+    1.0
+    """
+    if f is None:
+        return custom_gradient
+
+    @functools.wraps(f)
+    def decorated(*args, **kwargs):
+        return _custom_gradient_call(f, args, kwargs)
+
+    return decorated
+
+
+def _custom_gradient_call(f, args, kwargs):
+    from scopeflow.core.frame import default_graph
+    from scopeflow.ops import nest
+    from scopeflow.ops.array import identity_n
+    from scopeflow.ops.constant import convert_to_tensor
+    name = "CustomGradient-%d" % next(_custom_ids)
+    args = [convert_to_tensor(x) for x in args]
+    result, grad_fn = f(*args, **kwargs)
+    flat = [convert_to_tensor(t) for t in nest.flatten(result)]
+    n = len(flat)
+
+    def internal_grad_fn(unused_op, *result_grads):
+        grads = grad_fn(*result_grads[:n])
+        # (a wrong count meets TF's "Num gradients ... do not match num inputs" check)
+        return [None] * n + (list(grads) if isinstance(grads, (list, tuple)) else [grads])
+
+    RegisterGradient(name)(internal_grad_fn)
+    with default_graph().gradient_override_map({"IdentityN": name}):
+        passed = identity_n(flat + args)
+    return nest.pack_sequence_as(result, passed[:n])

@@ -6,6 +6,7 @@ from approx import agree, explain
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracle import run_here
+from scope_programs import check_tf
 
 NAMES = '''
 def names(fn, shapes, gate=False, **kw):
@@ -184,3 +185,83 @@ def test_gradient_of_quadratic_form(xs, ws):
     xa, wa = np.float32(xs), np.float32(ws)
     want = 2 * wa * xa + (1 - np.tanh(xa) ** 2)
     assert np.allclose(got, want, atol=1e-5)
+
+
+# Python gradient functions: RegisterGradient + gradient_override_map, and tf.custom_gradient
+CUSTOM_PROGRAMS = [
+    # a registered Python gradient through gradient_override_map; straight-through "Identity"
+    """g = tf.get_default_graph()
+@tf.RegisterGradient("FlipGradOracle")
+def _flip(op, grad):
+    return [tf.negative(grad) * 2.0]
+x = tf.constant([1.0, 2.0], name="x")
+w = tf.Variable([3.0, 4.0], name="w")
+with g.gradient_override_map({"Identity": "FlipGradOracle"}):
+    y = tf.identity(x * w, name="flip")
+with g.gradient_override_map({"Round": "Identity"}):
+    r = tf.round(w * 0.3, name="r")
+loss = tf.reduce_sum(y * y) + tf.reduce_sum(r * x)
+gx, gw = tf.gradients(loss, [x, w])
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    vals = sess.run([loss, gx, gw])
+result = [[v.tolist() for v in vals], y.op.get_attr("_gradient_op_type"),
+          r.op.get_attr("_gradient_op_type"),
+          [o.name for o in g.get_operations() if o.name.startswith("gradients/flip_grad")]]""",
+    # tf.custom_gradient: several inputs and outputs, nested structure, used twice
+    """@tf.custom_gradient
+def scaled(a, b):
+    def grad(da, db):
+        return 3.0 * da + db, -db
+    return (a * b, a + b), grad
+a = tf.constant([1.0, -2.0])
+b = tf.placeholder(tf.float32, [2])
+p, s = scaled(a, b)
+q, _ = scaled(p, a)
+loss = tf.reduce_sum(p * s) + tf.reduce_sum(q)
+grads = tf.gradients(loss, [a, b])
+with tf.Session() as sess:
+    vals = sess.run([loss] + grads, {b: [0.5, 4.0]})
+result = [[v.tolist() for v in vals], p.name, s.name, q.name, p.op.type,
+          p.op.get_attr("_gradient_op_type").decode().startswith("CustomGradient-")]""",
+    # a custom gradient feeding an optimizer
+    """@tf.custom_gradient
+def clip_grad(v):
+    return tf.square(v), lambda dy: tf.clip_by_value(dy, -0.5, 0.5)
+w = tf.Variable([3.0, -4.0], name="w")
+train = tf.train.GradientDescentOptimizer(1.0).minimize(tf.reduce_sum(clip_grad(w) * 3.0))
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(train)
+    result = sess.run(w).tolist()""",
+    # errors
+    """g = tf.get_default_graph()
+x = tf.constant(2.0)
+with g.gradient_override_map({"Square": "NoSuchGradient"}):
+    y = tf.square(x)
+tf.gradients(y, x)""",
+    """g = tf.get_default_graph()
+@tf.RegisterGradient("TwoGradsOracle")
+def _two(op, grad):
+    return [grad, grad]
+x = tf.constant(2.0)
+with g.gradient_override_map({"Identity": "TwoGradsOracle"}):
+    y = tf.identity(x)
+tf.gradients(y, x)""",
+    """import re
+@tf.custom_gradient
+def bad(a, b):
+    return a * b, lambda dy: dy
+unused = tf.gradients(bad(tf.constant(1.0), tf.constant(2.0)), tf.constant(3.0))
+x = tf.constant(1.0)
+try:
+    tf.gradients(bad(x, x), x)
+except ValueError as e:  # the registered name holds a process-wide counter
+    result = [unused, re.sub(r"CustomGradient-[0-9]+", "CustomGradient-N", str(e))]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", CUSTOM_PROGRAMS)
+def test_python_gradient_functions_match_tf(oracle, code):
+    check_tf(oracle, code, message=True)

@@ -5,6 +5,7 @@ from scopeflow.gradients import (
                                  NotDifferentiable,
                                  RegisterGradient,
                                  UnconnectedGradients,
+                                 custom_gradient,
                                  gradients,
                                  hessians,
                                  no_gradient,
@@ -12,4 +13,4 @@ from scopeflow.gradients import (
 from scopeflow.indexed_slices import IndexedSlices
 
 __all__ = ["AggregationMethod", "IndexedSlices", "NotDifferentiable", "RegisterGradient",
-           "UnconnectedGradients", "gradients", "hessians", "no_gradient"]
+           "UnconnectedGradients", "custom_gradient", "gradients", "hessians", "no_gradient"]

@@ -74,6 +74,7 @@ class Graph:
         # then holds no list per tensor (see _consumers_of)
         self._consumer_index = {}
         self._indexed = 0  # how many of self._ops the index covers
+        self._gradient_op_types = {}  # op -> gradient_override_map's name for its gradient
         self._edits = 0  # control inputs added to existing ops (they change the graph too)
         self._collections = {}
         self._finalized = False
@@ -163,6 +164,10 @@ class Graph:
                     op._device = f.colocate[-1][0]._device
             if f.in_cf is not None:
                 f.in_cf.add_op(op)
+            if f.gradient_override:
+                mapped = f.gradient_override.get(op_type)
+                if mapped is not None:  # TF's `_gradient_op_type` attr
+                    self._gradient_op_types[op] = mapped
         self._ops.append(op)  # no lock: each step is atomic, and ids come from one counter
         by_name[full_name] = op
         return op

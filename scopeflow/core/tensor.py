@@ -68,6 +68,8 @@ class Operation:
                 return [("loc:@" + o).encode() for o in self._colocation]
         elif name in self._attrs:
             return self._attrs[name]
+        elif name == "_gradient_op_type" and self in self._graph._gradient_op_types:
+            return self._graph._gradient_op_types[self].encode()
         elif name in ("T", "dtype") and (self._inputs or self._outputs):
             t = self._inputs[0] if self._inputs else self._outputs[0]
             return t.dtype.base_dtype

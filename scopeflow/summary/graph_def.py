@@ -147,6 +147,9 @@ def _attrs(op):
                     out[name] = av
     if op._control_outputs:  # TF marks ops named in tf.control_dependencies
         out["_has_manual_control_dependencies"] = attr_value_pb2.AttrValue(b=True)
+    mapped = op._graph._gradient_op_types.get(op)
+    if mapped is not None:
+        out["_gradient_op_type"] = attr_value_pb2.AttrValue(s=mapped.encode())
     groups = op.colocation_groups() if op._colocation else None
     if groups:
         out["_class"] = attr_value_pb2.AttrValue(list=attr_value_pb2.AttrValue.ListValue(
