@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 
+from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
@@ -45,6 +46,7 @@ class _Plan:
         "prog",
         "single",
         "sources",
+        "string_feeds",
         "tensors",
     )
 
@@ -70,6 +72,8 @@ class _Plan:
         # read and replaced whole, so threads sharing the plan never mix two signatures
         self.prog = (-1, None)  # (graph version, Program)
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
+        self.string_feeds = tuple(i for i, s in enumerate(self.feeds)
+                                  if s.tensor._dtype.base_dtype is _dt.string)
 
 
 class BaseSession:
@@ -166,6 +170,8 @@ class BaseSession:
             plan.prog = (graph._version, prog)
             plan.entry = (None, -1, None)
         shapes = tuple([a.shape for a in feeds]) if feeds else ()
+        if plan.string_feeds:  # their values are compiled in (lowering/lower.py)
+            shapes += tuple([cache.static_key(feeds[i]) for i in plan.string_feeds])
         last_shapes, state_version, entry = plan.entry
         if state_version != self._state_version or last_shapes != shapes or entry is None:
             state_version = self._state_version

@@ -437,3 +437,44 @@ def test_feed_shape_message_is_tfs(oracle, shape, value):
           s.run(p, {p: %s})""" % (shape, value))
     here, there = run_here(code), oracle(code)
     assert here["msg"] == there["msg"], explain(code, here, there)
+
+
+# fed strings: their values are compiled into the run (strings never enter XLA)
+STRING_FEED_PROGRAM = """import os, tempfile
+p = tf.placeholder(tf.string, [None]); q = tf.identity(p); r = tf.strings.length(p)
+s0 = tf.placeholder(tf.string, [])
+j = tf.strings.join([s0, "!"])
+d = tempfile.mkdtemp()
+v = tf.Variable([1.0, 2.0], name="v")
+saver = tf.train.Saver()
+out = []
+with tf.Session() as s:
+    fetched = s.run([p, q, r], {p: ["hé", b"x"]})
+    out.append([x.tolist() for x in fetched])
+    out.append([s.run(j, {s0: w}) for w in ["a", "bb", "a"]])
+    s.run(tf.global_variables_initializer())
+    path = os.path.join(d, "m")
+    fname = saver.saver_def.filename_tensor_name
+    out.append(s.run(saver.saver_def.save_tensor_name, {fname: path}) == path.encode())
+    out.append(sorted(os.listdir(d)))
+    s.run(v.assign([5.0, 6.0]))
+    s.run(saver.saver_def.restore_op_name, {fname: path})
+    out.append(s.run(v).tolist())
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_string_feeds_and_saver_ops_with_a_fed_file_name_match_tf(oracle):
+    here, there = run_here(STRING_FEED_PROGRAM), oracle(STRING_FEED_PROGRAM)
+    assert same(here, there), explain(STRING_FEED_PROGRAM, here, there)
+
+
+def test_each_fed_string_value_compiles_once(tf):
+    p = tf.placeholder(tf.string, [])
+    n = tf.strings.length(p)
+    with tf.Session() as sess:
+        assert sess.run(n, {p: "abc"}) == 3
+        before = dict(cache.stats)
+        assert [sess.run(n, {p: w}) for w in ["abc", "de", "abc", "de"]] == [3, 2, 3, 2]
+        assert cache.stats["traces"] - before["traces"] == 1  # only "de" was new

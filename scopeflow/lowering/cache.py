@@ -54,7 +54,8 @@ def entry(prog, state, feeds, state_sig):
     from scopeflow.lowering.lower import build
     gc = _of(prog.graph)
     # the Program itself stands for its slice: `program` hands out one object per slice
-    key = (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig)
+    key = (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
+           tuple(static_key(feeds[i]) for i in prog.static_pos))
     e = gc.entries.get(key)
     if e is None:
         with gc.lock:
@@ -62,6 +63,11 @@ def entry(prog, state, feeds, state_sig):
             if e is None:
                 e = gc.entries[key] = build(prog, state, feeds)
     return e
+
+
+def static_key(a):
+    """A fed string array as part of a signature: its shape and its values."""
+    return a.shape, tuple(a.reshape(-1).tolist())
 
 
 def clear(graph=None):

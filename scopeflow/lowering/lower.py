@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
@@ -216,8 +217,11 @@ class Program:
         self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set))
         self.variables = tuple(op for op in self.order if is_variable_op(op))
         consumed = {t for op in self.order for t in op._inputs}
-        self.feed_pos = tuple(i for i, t in enumerate(self.fed) if t in consumed)
-        self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self.feed_pos))
+        used = [i for i, t in enumerate(self.fed) if t in consumed]
+        # fed strings cannot enter XLA: their values are part of the compiled signature
+        self.static_pos = tuple(i for i in used if self.fed[i]._dtype.base_dtype is _dt.string)
+        self.feed_pos = tuple(i for i in used if i not in self.static_pos)
+        self.key = (self.order, self.tensors, tuple(self.fed[i] for i in used))
         self.n_rng = 0  # random ops seen when traced (sizes rng_data up front next time)
 
     def state_sig(self, state):
@@ -264,8 +268,10 @@ def _build(program, state, feeds, n_rng):
     rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
     info = {}
 
+    static = {program.fed[i]: _as_bytes(feeds[i]) for i in program.static_pos}
+
     def body(var_vals, feed_vals, rng_data):
-        return _body(program, var_all, var_vals, feed_vals, rng_data, info)
+        return _body(program, var_all, var_vals, feed_vals, rng_data, info, static)
 
     closed = jax.make_jaxpr(body)(var_avals, feed_avals, rng_aval)
     cache.stats["traces"] += 1
@@ -273,7 +279,7 @@ def _build(program, state, feeds, n_rng):
     var_in = tuple(v for v in var_all if v in read)
     use_rng = bool(info["rng_ops"])
     call = None
-    if closed.jaxpr.outvars:
+    if closed.jaxpr.outvars or closed.jaxpr.effects:  # effects: file writes (SaveV2)
         donate = () if info["checks"] else tuple(
             i for i, v in enumerate(var_in) if v in written)
         fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos),
@@ -287,6 +293,12 @@ def _build(program, state, feeds, n_rng):
                     for v in written)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state)
+
+
+def _as_bytes(a):
+    """A fed string array as TF holds it: str elements become UTF-8 bytes."""
+    return np.asarray([x.encode() if isinstance(x, str) else x for x in a.reshape(-1).tolist()],
+                      dtype=object).reshape(a.shape)
 
 
 def _fast(compiled):
@@ -319,9 +331,9 @@ def _aval(a):
     return jax.ShapeDtypeStruct(np.shape(a), a.dtype)
 
 
-def _body(program, var_in, var_vals, feed_vals, rng_data, info):
+def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext(dict(zip(var_in, var_vals)), frozenset(program.fed), rng_data)
-    env = {}
+    env = dict(static)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
         var = variable_of(t) if t._dtype._is_ref_dtype else None
