@@ -12,6 +12,7 @@ once and the gradient sees the same random draws.
 
 import enum
 import functools
+import inspect
 import itertools
 
 import jax
@@ -281,7 +282,19 @@ def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):
     if len(d_ins) != len(op._inputs):
         raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
                          % (len(d_ins), op.node_def, len(op._inputs)))
-    pairs = [(t, convert_to_tensor(d)) for t, d in zip(op._inputs, d_ins) if d is not None]
+    pairs = []
+    for i, (t, d) in enumerate(zip(op._inputs, d_ins)):
+        if d is None:
+            continue
+        d = convert_to_tensor(d)
+        try:
+            d.set_shape(t.shape)
+        except ValueError:
+            raise ValueError("Incompatible shapes between op input and calculated input "
+                             "gradient. Forward operation: %s. Input index: %d. Original input "
+                             "shape: %s. Calculated input gradient shape: %s"
+                             % (op._name, i, t.shape, d.shape)) from None
+        pairs.append((t, d))
     if not pairs:
         return rest
     through = _build(g, scope, [t for t, _ in pairs], xs, [d for _, d in pairs],
@@ -447,13 +460,52 @@ def _custom_gradient_call(f, args, kwargs):
     result, grad_fn = f(*args, **kwargs)
     flat = [convert_to_tensor(t) for t in nest.flatten(result)]
     n = len(flat)
+    variables = _variables_between(args, flat)
+    spec = inspect.getfullargspec(grad_fn)
+    takes_variables = ("variables" in spec.args or "variables" in spec.kwonlyargs
+                       or spec.varkw is not None)
+    if variables and not takes_variables:
+        raise TypeError("@tf.custom_gradient grad_fn must accept keyword argument 'variables', "
+                        "since function uses variables: {}".format(variables))
 
     def internal_grad_fn(unused_op, *result_grads):
-        grads = grad_fn(*result_grads[:n])
+        if variables:
+            grads, variable_grads = grad_fn(*result_grads[:n], variables=variables)
+            if len(variable_grads) != len(variables):
+                raise ValueError("Must return gradient for each variable from @custom_gradient "
+                                 "grad_fn.")
+        else:
+            grads, variable_grads = grad_fn(*result_grads[:n]), []
         # (a wrong count meets TF's "Num gradients ... do not match num inputs" check)
-        return [None] * n + (list(grads) if isinstance(grads, (list, tuple)) else [grads])
+        grads = list(grads) if isinstance(grads, (list, tuple)) else [grads]
+        return [None] * n + grads + list(variable_grads)
 
     RegisterGradient(name)(internal_grad_fn)
     with default_graph().gradient_override_map({"IdentityN": name}):
-        passed = identity_n(flat + args)
+        passed = identity_n(flat + args + variables)
     return nest.pack_sequence_as(result, passed[:n])
+
+
+def _variables_between(args, outputs):
+    """The variables `outputs` read, walking back until `args` (TF's _get_dependent_variables),
+    sorted by name."""
+    from scopeflow.core.graph import GraphKeys
+    stop = set(args)
+    seen, found = set(), set()
+    stack = [t._op for t in outputs if t not in stop]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op._type in ("VariableV2", "VarHandleOp"):
+            found.add(op)
+        stack.extend(t._op for t in op._inputs if t not in stop)
+    if not found:
+        return []
+    g = next(iter(found))._graph
+    candidates = g.get_collection(GraphKeys.GLOBAL_VARIABLES) + g.get_collection(
+        GraphKeys.LOCAL_VARIABLES)
+    variables = {v for v in candidates if getattr(getattr(v, "op", None), "_id", None) is not None
+                 and v.op in found}
+    return sorted(variables, key=lambda v: v.name)

@@ -188,7 +188,34 @@ def test_gradient_of_quadratic_form(xs, ws):
 
 
 # Python gradient functions: RegisterGradient + gradient_override_map, and tf.custom_gradient
+_VARIABLES_PROGRAM = """w = tf.Variable(2.0, name="w")
+b = tf.Variable([1.0, 1.0], name="b")
+@tf.custom_gradient
+def f(x):
+    def grad(dy, variables=None):
+        return dy * 10.0, %s
+    return x * w + b, grad
+x = tf.constant([3.0, 4.0])
+y = f(x)
+g = tf.gradients(tf.reduce_sum(y), [x, w, b])
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [s.run(y).tolist()] + [s.run(t).tolist() for t in g]"""
+
 CUSTOM_PROGRAMS = [
+    # variables read inside @tf.custom_gradient: grad_fn(variables=...) and TF's checks
+    """w = tf.Variable(2.0, name="w")
+@tf.custom_gradient
+def f(x):
+    return x * w, lambda dy: dy * 10.0
+x = tf.constant(3.0)
+y = f(x)
+g = tf.gradients(y, [x, w])
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [s.run(y), s.run(g[0]), None if g[1] is None else s.run(g[1])]""",
+    _VARIABLES_PROGRAM % "[tf.reduce_sum(dy) * 7.0, tf.ones([2]) * 3.0]",  # wrong order
+    _VARIABLES_PROGRAM % "[tf.ones([2]) * 3.0, tf.reduce_sum(dy) * 7.0]",  # by name: b, w
     # a registered Python gradient through gradient_override_map; straight-through "Identity"
     """g = tf.get_default_graph()
 @tf.RegisterGradient("FlipGradOracle")
