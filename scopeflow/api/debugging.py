@@ -1,34 +1,10 @@
 """`tf.debugging`: assertions and numeric checks."""
 
-from scopeflow.ops.checks import (
-                                  Assert,
-                                  assert_equal,
-                                  assert_greater,
-                                  assert_greater_equal,
-                                  assert_integer,
-                                  assert_less,
-                                  assert_less_equal,
-                                  assert_near,
-                                  assert_negative,
-                                  assert_non_negative,
-                                  assert_non_positive,
-                                  assert_none_equal,
-                                  assert_positive,
-                                  assert_proper_iterable,
-                                  assert_rank,
-                                  assert_rank_at_least,
-                                  assert_same_float_dtype,
-                                  assert_scalar,
-                                  assert_type,
-                                  check_numerics,
-                                  is_numeric_tensor,
-)
-from scopeflow.ops.checks import verify_tensor_all_finite as assert_all_finite
-from scopeflow.ops.math import is_finite, is_inf, is_nan
+# the top-level checks (api/_checks.py), less `verify_tensor_all_finite`, plus these
+from scopeflow.api import _checks
+from scopeflow.api._checks import *  # noqa: F401,F403
+from scopeflow.ops.checks import verify_tensor_all_finite as assert_all_finite  # noqa: F401
+from scopeflow.ops.math import is_finite, is_inf, is_nan  # noqa: F401
 
-__all__ = ["Assert", "assert_all_finite", "assert_equal", "assert_greater",
-           "assert_greater_equal", "assert_integer", "assert_less", "assert_less_equal",
-           "assert_near", "assert_negative", "assert_non_negative", "assert_non_positive",
-           "assert_none_equal", "assert_positive", "assert_proper_iterable", "assert_rank",
-           "assert_rank_at_least", "assert_same_float_dtype", "assert_scalar", "assert_type",
-           "check_numerics", "is_finite", "is_inf", "is_nan", "is_numeric_tensor"]
+__all__ = sorted([n for n in _checks.__all__ if n != "verify_tensor_all_finite"]
+                 + ["assert_all_finite", "is_finite", "is_inf", "is_nan"])

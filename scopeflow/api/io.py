@@ -1,10 +1,4 @@
-"""`tf.io`: TFRecord files (the rest of TF's tf.io is not provided)."""
+"""`tf.io`: TFRecord files, as `tf.python_io` (the rest of TF's tf.io is not provided)."""
 
-from scopeflow.summary.records import (
-    TFRecordCompressionType,
-    TFRecordOptions,
-    TFRecordWriter,
-    tf_record_iterator,
-)
-
-__all__ = ["TFRecordCompressionType", "TFRecordOptions", "TFRecordWriter", "tf_record_iterator"]
+from scopeflow.api.python_io import *  # noqa: F401,F403
+from scopeflow.api.python_io import __all__  # noqa: F401

@@ -224,6 +224,15 @@ class SeparableConv1D(SeparableConv2D):
         return self.activation(out) if self.activation is not None else out
 
 
+def _apply_separable(cls, args):
+    """`cls` made from a functional call's arguments (`locals()`) and applied to its inputs.
+    (activity_regularizer is accepted and, as before, not used.)"""
+    args = dict(args)
+    inputs, name, reuse = args.pop("inputs"), args.pop("name"), args.pop("reuse")
+    args.pop("activity_regularizer")
+    return cls(name=name, _scope=name, _reuse=reuse, **args)(inputs)
+
+
 def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
                      data_format="channels_last", dilation_rate=1, depth_multiplier=1,
                      activation=None, use_bias=True, depthwise_initializer=None,
@@ -233,17 +242,7 @@ def separable_conv1d(inputs, filters, kernel_size, strides=1, padding="valid",
                      depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                      trainable=True, name=None, reuse=None):
     """`tf.layers.separable_conv1d`: a SeparableConv1D layer applied once."""
-    layer = SeparableConv1D(
-        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-        depthwise_regularizer=depthwise_regularizer,
-        pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
-        _reuse=reuse)
-    return layer(inputs)
+    return _apply_separable(SeparableConv1D, locals())
 
 
 def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="valid",
@@ -255,17 +254,7 @@ def separable_conv2d(inputs, filters, kernel_size, strides=(1, 1), padding="vali
                      depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None,
                      trainable=True, name=None, reuse=None):
     """`tf.layers.separable_conv2d`: a SeparableConv2D layer applied once."""
-    layer = SeparableConv2D(
-        filters, kernel_size, strides=strides, padding=padding, data_format=data_format,
-        dilation_rate=dilation_rate, depth_multiplier=depth_multiplier, activation=activation,
-        use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-        pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-        depthwise_regularizer=depthwise_regularizer,
-        pointwise_regularizer=pointwise_regularizer, bias_regularizer=bias_regularizer,
-        depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-        bias_constraint=bias_constraint, trainable=trainable, name=name, _scope=name,
-        _reuse=reuse)
-    return layer(inputs)
+    return _apply_separable(SeparableConv2D, locals())
 
 
 def _functional(cls):

@@ -7,7 +7,7 @@ from scopeflow import layers as core_layers
 from scopeflow.core.scopes import variable_scope
 from scopeflow.layers.core import tf_api
 from scopeflow.slim.arg_scope import add_arg_scope
-from scopeflow.slim.layers import collect_named_outputs, fully_connected
+from scopeflow.slim.layers import _pool, collect_named_outputs, fully_connected
 from scopeflow.slim.variables import model_variable
 
 
@@ -103,15 +103,8 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
 
 def _pool3d(cls, default_name, inputs, kernel_size, stride, padding, data_format,
             outputs_collections, scope):
-    if data_format not in ("NDHWC", "NCDHW"):
-        raise ValueError("data_format has to be either NCDHW or NDHWC.")
-    tf = tf_api()
-    with tf.name_scope(scope, default_name, [inputs]) as sc:
-        inputs = tf.convert_to_tensor(inputs)
-        df = "channels_first" if data_format.startswith("NC") else "channels_last"
-        layer = cls(pool_size=kernel_size, strides=stride, padding=padding, data_format=df,
-                    _scope=sc)
-        return collect_named_outputs(outputs_collections, sc, layer.apply(inputs))
+    return _pool(cls, default_name, inputs, kernel_size, stride, padding, data_format,
+                 outputs_collections, scope, formats=("NCDHW", "NDHWC"))
 
 
 @add_arg_scope

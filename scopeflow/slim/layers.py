@@ -244,9 +244,9 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True,
 
 
 def _pool(cls, default_name, inputs, kernel_size, stride, padding, data_format,
-          outputs_collections, scope):
-    if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
+          outputs_collections, scope, formats=("NCHW", "NHWC")):
+    if data_format not in formats:
+        raise ValueError("data_format has to be either %s or %s." % formats)
     tf = tf_api()
     with tf.name_scope(scope, default_name, [inputs]) as sc:
         inputs = tf.convert_to_tensor(inputs)
