@@ -100,6 +100,7 @@ class BaseSession:
         self._rng_counts = {}  # random op -> runs so far
         self._nonce = int.from_bytes(os.urandom(4), "little")
         self._plans = {}
+        self._resources = {}  # host ops' per-Session state: queues, iterators (stages.py)
 
     graph = property(lambda self: self._graph)
     sess_str = property(lambda self: self._target)
@@ -123,6 +124,11 @@ class BaseSession:
             with self._lock:
                 self._state = {}
                 self._plans = {}
+                resources, self._resources = self._resources, {}
+            for r in list(resources.values()):
+                closed = getattr(r, "session_closed", None)
+                if closed is not None:
+                    closed()
 
     # ---- run --------------------------------------------------------------------------------
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
