@@ -3,5 +3,6 @@
 from scopeflow.compat.v1 import *  # noqa: F401,F403
 from scopeflow.compat import v1 as _v1
 from scopeflow import compat  # noqa: F401
+from scopeflow.compat.v1 import __version__  # noqa: F401 (TensorBoard reads tf.__version__)
 
 __all__ = [n for n in dir(_v1) if not n.startswith("_")]

@@ -1,4 +1,7 @@
-"""`tf.io`: TFRecord files, as `tf.python_io` (the rest of TF's tf.io is not provided)."""
+"""`tf.io`: TFRecord files (as `tf.python_io`) and `tf.io.gfile`."""
 
+from scopeflow.api import io_gfile as gfile  # noqa: F401
 from scopeflow.api.python_io import *  # noqa: F401,F403
-from scopeflow.api.python_io import __all__  # noqa: F401
+from scopeflow.api.python_io import __all__ as _records
+
+__all__ = list(_records) + ["gfile"]

@@ -1,2 +1,6 @@
-"""`scopeflow.compat.v1`: TF1's namespace."""
+"""`tf.compat`: `v1` (TF1's namespace) and TF's text helpers (`as_bytes`, `as_text`, ...)."""
+from scopeflow.io.text import (  # noqa: F401
+    as_bytes, as_str, as_str_any, as_text, bytes_or_text_types, complex_types, integral_types,
+    path_to_str, real_types,
+)
 from scopeflow.compat import v1  # noqa: F401

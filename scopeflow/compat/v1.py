@@ -12,7 +12,7 @@ from scopeflow.api._variables import *  # noqa: F401,F403
 from scopeflow.api import initializers, random  # noqa: F401
 from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401
-from scopeflow.api import io, python_io  # noqa: F401
+from scopeflow.api import gfile, io, python_io  # noqa: F401
 from scopeflow.api._protos import *  # noqa: F401,F403
 from scopeflow.api._checkpoint import *  # noqa: F401,F403
 from scopeflow.api._train import *  # noqa: F401,F403
@@ -21,3 +21,4 @@ from scopeflow.api._checks import *  # noqa: F401,F403
 from scopeflow.api import losses  # noqa: F401
 from scopeflow.api import layers  # noqa: F401
 from scopeflow import contrib  # noqa: F401
+from scopeflow import compat  # noqa: F401,E402  (tf.compat.v1.compat.as_bytes, ...)
