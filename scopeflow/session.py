@@ -18,6 +18,7 @@ from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
+from scopeflow.lowering.stages import HOST_KERNELS, HostContext, HostPlan
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -172,21 +173,16 @@ class BaseSession:
         graph = self._graph
         version, prog = plan.prog
         if version != graph._version:
-            prog = cache.program(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds])
+            fed = [s.tensor for s in plan.feeds]
+            prog = cache.program(graph, plan.tensors, plan.ops, fed)
+            if prog.host:  # input pipelines, py_func: compiled stages and host steps
+                prog = HostPlan(graph, plan.tensors, plan.ops, fed)
             plan.prog = (graph._version, prog)
             plan.entry = (None, -1, None)
-        shapes = tuple([a.shape for a in feeds]) if feeds else ()
-        if plan.string_feeds:  # their values are compiled in (lowering/lower.py)
-            shapes += tuple([cache.static_key(feeds[i]) for i in plan.string_feeds])
-        last_shapes, state_version, entry = plan.entry
-        if state_version != self._state_version or last_shapes != shapes or entry is None:
-            state_version = self._state_version
-            entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
-            plan.entry = (shapes, state_version, entry)
-        runner = entry.runner
-        if runner is None:
-            runner = entry.runner = _runner(entry)
-        values = runner(self, feeds)
+        if type(prog) is HostPlan:
+            values = self._run_steps(prog, plan, feeds)
+        else:
+            values = self._run_program(plan, prog, feeds)
         if plan.single:
             return values[0]
         if plan.direct:
@@ -200,6 +196,40 @@ class BaseSession:
             else:
                 out.append(feeds[src[1]])
         return plan.build(out)
+
+    def _run_program(self, plan, prog, feeds):
+        shapes = tuple([a.shape for a in feeds]) if feeds else ()
+        if plan.string_feeds:  # their values are compiled in (lowering/lower.py)
+            shapes += tuple([cache.static_key(feeds[i]) for i in plan.string_feeds])
+        last_shapes, state_version, entry = plan.entry
+        if state_version != self._state_version or last_shapes != shapes or entry is None:
+            state_version = self._state_version
+            entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
+            plan.entry = (shapes, state_version, entry)
+        runner = entry.runner
+        if runner is None:
+            runner = entry.runner = _runner(entry)
+        return runner(self, feeds)
+
+    def _run_steps(self, steps, plan, feeds):
+        """Runs a HostPlan: compiled programs and host kernels, values carried between them."""
+        known = dict(zip([s.tensor for s in plan.feeds], feeds))
+        ctx = HostContext(self)
+        for kind, x in steps.steps:
+            if kind == "host":
+                outs = HOST_KERNELS[x._type](ctx, x, *[known[t] for t in x._inputs])
+                if len(outs) != len(x._outputs):
+                    raise AssertionError("host kernel of %s returned %d values for %d outputs"
+                                         % (x._type, len(outs), len(x._outputs)))
+                known.update(zip(x._outputs, outs))
+            else:
+                vals = [known[t] for t in x.fed]
+                entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
+                runner = entry.runner
+                if runner is None:
+                    runner = entry.runner = _runner(entry)
+                known.update(zip(x.tensors, runner(self, vals)))
+        return [_host_result(known[t]) for t in plan.tensors]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function running `fetches`, taking the values of `feed_list` positionally."""
@@ -287,6 +317,13 @@ class InteractiveSession(BaseSession):
             self._graph_cm.__exit__(None, None, None)
             self._graph_cm = None
         self._session_cm.__exit__(None, None, None)
+
+
+def _host_result(v):
+    """A fetched value as Session.run returns it: 0-d arrays as numpy scalars (bytes)."""
+    if type(v) is np.ndarray and v.ndim == 0:
+        return v[()]
+    return v
 
 
 def _target_bytes(target):

@@ -33,16 +33,16 @@ def _of(graph):
     return gc
 
 
-def program(graph, tensors, ops, fed):
+def program(graph, tensors, ops, fed, done=frozenset()):
     """The `Program` of (fetched tensors, target ops, fed tensors), rebuilt if the graph
-    changed since and the slice with it."""
+    changed since and the slice with it; ops in `done` ran in an earlier stage of the run."""
     from scopeflow.lowering.lower import Program
     gc = _of(graph)
-    key = (tuple(tensors), tuple(ops), tuple(fed))
+    key = (tuple(tensors), tuple(ops), tuple(fed), done)
     hit = gc.programs.get(key)
     if hit is not None and hit[0] == graph._version:
         return hit[1]
-    prog = Program(graph, tensors, ops, fed)
+    prog = Program(graph, tensors, ops, fed, done)
     if hit is not None and hit[1].key == prog.key:
         prog = hit[1]  # the graph grew elsewhere: same slice, keep what was learnt
     gc.programs[key] = (graph._version, prog)

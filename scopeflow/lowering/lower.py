@@ -21,6 +21,7 @@ from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
+from scopeflow.lowering.stages import HOST_KERNELS
 from scopeflow.ops.registry import REGISTRY, lookup
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -208,13 +209,15 @@ def _fetch_value(ctx, v):
 class Program:
     """The slice of one (fetches, fed tensors) pair: what runs and what it needs."""
 
-    def __init__(self, graph, tensors, ops, fed):
+    def __init__(self, graph, tensors, ops, fed, done=frozenset()):
         self.graph = graph
         self.tensors = tuple(tensors)  # fetched tensors not fed, in order
         self.ops = tuple(ops)  # fetched operations (targets)
         self.fed = tuple(fed)  # all fed tensors, feed_dict order
         fed_set = frozenset(fed)
-        self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set))
+        self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set, done))
+        # ops that run on the host (input pipelines, py_func): the Session stages the run
+        self.host = any(op._type in HOST_KERNELS for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))
         consumed = {t for op in self.order for t in op._inputs}
         used = [i for i, t in enumerate(self.fed) if t in consumed]

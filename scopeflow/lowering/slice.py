@@ -8,8 +8,9 @@ order sees the assigned value.
 """
 
 
-def backward_slice(targets, cut=frozenset()):
-    """Ops needed by `targets` (Tensors and Operations), in execution order.
+def backward_slice(targets, cut=frozenset(), done=()):
+    """Ops needed by `targets` (Tensors and Operations), in execution order; ops in `done`
+    (already executed earlier in the same run: stages.py) are left out.
 
     >>> import scopeflow as tf
     >>> a = tf.constant(1.0, name="a"); b = tf.add(a, a, name="b")
@@ -17,7 +18,7 @@ def backward_slice(targets, cut=frozenset()):
     ['a', 'b']
     """
     order = []
-    done = set()
+    done = set(done)
     for t in targets:
         if t in cut:
             continue

@@ -48,3 +48,58 @@ class HostContext:
     @property
     def resources(self):
         return self.session._resources
+
+
+class HostPlan:
+    """The steps of a run whose slice holds host ops: ("compiled", Program) and ("host", op).
+
+    Built from the graph alone (no values): the first host op of the remaining slice (in
+    execution order, so none of its dependencies is a host op) gets a compiled step for its
+    inputs, unless they are known; tensors that step computes and later steps use (boundary
+    tensors) are fetched with them and fed onwards, and its ops count as done.
+    """
+
+    def __init__(self, graph, tensors, ops, fed):
+        from scopeflow.lowering import cache
+        from scopeflow.lowering.slice import backward_slice, is_variable_op
+
+        self.steps = []
+        known = list(fed)
+        known_set = set(fed)
+        done = set()
+        targets = [t for t in tensors if t not in known_set] + list(ops)
+        while True:
+            order = backward_slice(targets, known_set, done)
+            host = next((op for op in order if op._type in HOST_KERNELS), None)
+            if host is None:
+                if order:
+                    self._compiled(cache, graph, [t for t in tensors if t not in known_set],
+                                   [op for op in ops if op not in done], known, done)
+                return
+            pre = backward_slice(list(host._inputs) + list(host._control_inputs),
+                                 known_set, done)
+            if pre:
+                pre_set = set(pre)
+                later = [op for op in order if op not in pre_set]
+                need = [t for t in host._inputs if t not in known_set]
+                seen = set(need)
+                for op in later:  # boundary tensors: made now, used later
+                    for t in op._inputs:
+                        if (t._op in pre_set and t not in seen and not t._dtype._is_ref_dtype):
+                            seen.add(t)
+                            need.append(t)
+                self._compiled(cache, graph, need,
+                               [c for c in host._control_inputs if c not in done], known, done)
+                known.extend(need)
+                known_set.update(need)
+                done.update(op for op in pre if not is_variable_op(op))
+            self.steps.append(("host", host))
+            known.extend(host._outputs)
+            known_set.update(host._outputs)
+            done.add(host)
+
+    def _compiled(self, cache, graph, tensors, ops, known, done):
+        prog = cache.program(graph, tensors, ops, list(known), frozenset(done))
+        if prog.host:  # cannot happen: the first host op of a slice is always staged
+            raise AssertionError("host op left in a compiled step")
+        self.steps.append(("compiled", prog))

@@ -1,0 +1,95 @@
+"""Runs with host ops: compiled stages and host steps, each op once per run."""
+
+import numpy as np
+import pytest
+
+from scopeflow import errors
+from scopeflow.lowering import cache
+from scopeflow.lowering.stages import host_kernel
+from scopeflow.ops.registry import op
+
+CALLS = []
+
+
+def _never(*args, **kwargs):
+    raise AssertionError("a host op reached the compiled program")
+
+
+@op("TestHostTwice", infer=lambda x: (x.shape, x.dtype.base_dtype))
+def host_twice(x):
+    return _never()
+
+
+@op("TestHostFail", infer=lambda x: (x.shape, x.dtype.base_dtype), stateful=True)
+def host_fail(x):
+    return _never()
+
+
+@host_kernel("TestHostTwice")
+def _twice(ctx, op, x):
+    CALLS.append(op.name)
+    return [np.asarray(x) * 2]
+
+
+@host_kernel("TestHostFail")
+def _fail(ctx, op, x):
+    if np.any(np.asarray(x) < 0):
+        raise errors.InvalidArgumentError(None, op, "negative input to %s" % op.name)
+    return [np.asarray(x)]
+
+
+def test_host_op_between_compiled_stages(tf):
+    p = tf.placeholder(tf.float32, [None])
+    y = host_twice(p + 1.0)
+    z = y * 3.0
+    with tf.Session() as s:
+        np.testing.assert_allclose(s.run(z, {p: [1.0, 2.0]}), [12.0, 18.0])
+        np.testing.assert_allclose(s.run([y, z], {p: [0.0]})[0], [2.0])
+
+
+def test_a_value_made_before_the_host_op_is_the_same_after_it(tf):
+    r = tf.random_uniform([4])
+    y = host_twice(r)
+    with tf.Session() as s:
+        rv, yv, d = s.run([r, y, y - 2.0 * r])
+    np.testing.assert_allclose(yv, 2 * rv)
+    np.testing.assert_allclose(d, 0.0, atol=1e-6)
+
+
+def test_stateful_ops_run_once_per_run(tf):
+    v = tf.Variable(0.0)
+    inc = tf.assign_add(v, 1.0)
+    y = host_twice(inc)
+    with tf.control_dependencies([y]):
+        out = tf.identity(v.read_value())
+    with tf.Session() as s:
+        s.run(v.initializer)
+        del CALLS[:]
+        assert s.run([y, out]) == [2.0, 1.0]
+        assert s.run(out) == 2.0
+        assert len(CALLS) == 2
+
+
+def test_fetching_a_host_op_alone_compiles_nothing(tf):
+    y = host_twice(tf.placeholder(tf.int32, [2]))
+    with tf.Session() as s:
+        before = cache.stats["compiles"]
+        assert s.run(y, {y.op.inputs[0]: [1, 2]}).tolist() == [2, 4]
+        s.run(y.op, {y.op.inputs[0]: [1, 2]})
+        assert cache.stats["compiles"] == before
+
+
+def test_host_errors_reach_the_caller_and_the_session_stays_usable(tf):
+    p = tf.placeholder(tf.float32, [])
+    y = host_fail(p) + 1.0
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.InvalidArgumentError, match="negative input"):
+            s.run(y, {p: -1.0})
+        assert s.run(y, {p: 2.0}) == 3.0
+
+
+def test_two_host_ops_in_a_chain(tf):
+    p = tf.placeholder(tf.float32, [])
+    y = host_twice(host_twice(p) + 1.0) - 1.0
+    with tf.Session() as s:
+        assert s.run(y, {p: 1.0}) == 5.0
