@@ -6,6 +6,8 @@ TF does: everything under `<name>/` (`Adam/update_w/ApplyAdam`), the returned op
 `<name>` (NoOp) or, with a global step, the `<name>` AssignAdd behind `<name>/update`.
 """
 
+import collections.abc as _abc
+
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
@@ -20,10 +22,13 @@ def _scope(name, default_name=None, values=None):
 
 
 def _flatten(x):
-    if isinstance(x, (list, tuple)):
-        return [y for item in x for y in _flatten(item)]
-    if isinstance(x, dict):
+    """TF's `nest.flatten` of a var_list: sequences, mappings (sorted keys) and dict views nest;
+    anything else (a generator, a set) is one leaf, as in TF."""
+    if isinstance(x, _abc.Mapping):
         return [y for k in sorted(x) for y in _flatten(x[k])]
+    if isinstance(x, _abc.MappingView) or (
+            isinstance(x, _abc.Sequence) and not isinstance(x, (str, bytes))):
+        return [y for item in x for y in _flatten(item)]
     return [x]
 
 
@@ -67,6 +72,7 @@ class _TensorProcessor:
 
 def _get_processor(v):
     from scopeflow.core.variables import Variable
+    v.op  # noqa: B018 - TF reads `v.op` first: a generator in var_list is its AttributeError
     if isinstance(v, Variable):
         return _RefVariableProcessor(v)
     if isinstance(v, Tensor):

@@ -200,3 +200,26 @@ def test_sparse_updates_match_tf(oracle, make):
     code = SPARSE % make
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+VAR_LISTS = ["d.values()", "(b, a)", "d", "[[a], (b,)]", "range(0)", "d.keys()", "d.items()",
+             "(v for v in [a, b])", "{a}", "iter([a, b])"]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("var_list", VAR_LISTS)
+def test_var_list_iterables_as_tf(oracle, var_list):
+    """TF flattens var_list with nest: dict views and sequences nest; a generator is one leaf."""
+    code = '''a = tf.get_variable("a", initializer=1.0)
+b = tf.get_variable("b", initializer=2.0)
+d = {"y": b, "x": a}
+opt = tf.train.GradientDescentOptimizer(0.1)
+gv = opt.compute_gradients(a * a + b * b, var_list=%s)
+train = opt.minimize(a * a + b * b, var_list=%s)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer()); s.run(train)
+    result = [[v.name for _, v in gv], s.run([a, b])]''' % (var_list, var_list)
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+    if "raises" in there:
+        assert here["msg"] == there["msg"]
