@@ -27,6 +27,10 @@ REGISTRY = {}
 # Variable converts to its `read` snapshot): they skip the general conversion path
 FAST_CONVERSIONS = {}
 
+# while a tf.data function is traced (scopeflow/data/functions.py): fn(inputs) -> (inputs with
+# outside tensors replaced by their captures, the function graph or None)
+CAPTURE_HOOKS = []
+
 T = "T"  # input shares the op's type attr with the other "T" inputs
 INDEX = "index"  # int32 unless given an int64 tensor (shapes, axes, indices)
 ANY = "any"  # converted on its own, no type sharing
@@ -92,6 +96,8 @@ def _builder(rec):
 
 def apply(rec, inputs, attrs, name=None, graph=None):
     """Adds one `rec` op over `inputs` (tensors or values) to the right graph; returns outputs."""
+    if CAPTURE_HOOKS and graph is None:
+        inputs, graph = CAPTURE_HOOKS[-1](inputs)
     if not rec.list_args and len(inputs) <= len(rec.args):
         # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph,
         # and the "T" inputs agree; anything else takes the general path, which reports errors

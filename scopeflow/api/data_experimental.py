@@ -1,0 +1,20 @@
+"""`tf.data.experimental`: the parts TF1 programs use."""
+
+from scopeflow.data.experimental import (
+    AUTOTUNE,
+    Options,
+    get_single_element,
+    map_and_batch,
+    parallel_interleave,
+    shuffle_and_repeat,
+    unbatch,
+)
+from scopeflow.data.iterators import (
+    get_structure,
+    make_initializable_iterator,
+    make_one_shot_iterator,
+)
+
+__all__ = ["AUTOTUNE", "Options", "get_single_element", "get_structure",
+           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
+           "parallel_interleave", "shuffle_and_repeat", "unbatch"]

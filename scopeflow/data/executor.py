@@ -1,0 +1,164 @@
+"""Runs a graph fragment that mixes host ops (dataset ops, iterators, parsing) with compiled
+ops: host ops run here in Python, compiled parts through `Session.run` with the values known so
+far fed. The plan (stages, their feeds) is made once; a call is a few dict look-ups per op.
+
+Used for tf.data's function bodies (one private Session per traced function) and for the
+dataset of a one-shot iterator.
+
+>>> import scopeflow as tf
+>>> with tf.Graph().as_default() as g:
+...     x = tf.placeholder(tf.int32, [])
+...     y = x * 2
+...     prog = Program(tf.Session(graph=g), [y], [x])
+>>> int(prog([3])[0])
+6
+"""
+
+import numpy as np
+
+from scopeflow.core.tensor import Operation
+from scopeflow.lowering.slice import backward_slice
+from scopeflow.lowering.stages import HOST_KERNELS, HostContext
+
+
+class _Stage:
+    """Compiled tensors computed by one Session.run, fed the known tensors they depend on.
+
+    A stage whose shapes depend on the fed values (`tf.fill([x], x)` over an element) cannot
+    be one XLA program: it then runs op by op on the values (`order` set), as constant
+    folding does.
+    """
+
+    __slots__ = ("feeds", "order", "tensors")
+
+    def __init__(self, tensors, feeds):
+        self.tensors, self.feeds, self.order = tensors, feeds, None
+
+    def run(self, session, known):
+        fed = {t: known[t] for t in self.feeds}
+        if self.order is None:
+            try:
+                return session.run(self.tensors, fed)
+            except Exception as e:
+                if not type(e).__module__.startswith("jax"):
+                    raise
+                self.order = backward_slice(self.tensors, frozenset(self.feeds))
+        return _eager(self, fed)
+
+
+def _eager(stage, fed):
+    """The stage's values computed op by op from the fed values (no program, no checks)."""
+    import jax
+
+    from scopeflow.lowering.context import RunContext
+    from scopeflow.lowering.lower import execute
+    env = {t: np.asarray(v) for t, v in fed.items()}
+    with jax.ensure_compile_time_eval():
+        execute(RunContext({}, frozenset(fed), None), stage.order, env)
+    out = []
+    for t in stage.tensors:
+        v = env.get(t) if not isinstance(t, Operation) else None
+        out.append(None if v is None else np.asarray(v).astype(t._dtype.as_numpy_dtype)
+                   if t._dtype.name != "string" else np.asarray(v, dtype=object))
+    return out
+
+
+class Program:
+    """`prog(feed_values) -> values of fetches`: `fetches` tensors/ops, fed `feeds` tensors."""
+
+    def __init__(self, session, fetches, feeds):
+        self.session = session
+        self.ctx = HostContext(session)
+        self.fetches = list(fetches)
+        self.feeds = list(feeds)
+        self.steps = _plan(self.fetches, set(self.feeds))
+
+    def __call__(self, feed_values):
+        known = dict(zip(self.feeds, feed_values))
+        ctx = self.ctx
+        for step in self.steps:
+            if type(step) is _Stage:  # fetched ops without outputs run for their effects
+                known.update(zip(step.tensors, step.run(self.session, known)))
+            else:
+                op = step
+                outs = HOST_KERNELS[op._type](ctx, op, *[known[t] for t in op._inputs])
+                known.update(zip(op._outputs, outs or ()))
+        return [known[f] if not isinstance(f, Operation) else None for f in self.fetches]
+
+
+def _plan(fetches, fed):
+    """Steps in order: host ops, and compiled stages before the host ops that need them."""
+    level = {}  # op -> number of host ops on its longest path back to the feeds
+    host_at = {}  # level -> host ops
+    needed_at = {}  # level -> compiled tensors needed by host ops at that level
+
+    def visit(op):
+        if op in level:
+            return level[op]
+        level[op] = 0  # guards against cycles (there are none in a dataset graph)
+        lv = 0
+        for t in op._inputs:
+            if t in fed:
+                continue
+            lv = max(lv, visit(t._op))
+        for c in op._control_inputs:
+            lv = max(lv, visit(c))
+        if op._type in HOST_KERNELS:
+            for t in op._inputs:
+                if t not in fed and t._op._type not in HOST_KERNELS:
+                    needed_at.setdefault(lv, []).append(t)
+            lv += 1
+            host_at.setdefault(lv, []).append(op)
+        level[op] = lv
+        return lv
+
+    final = []
+    for f in fetches:
+        op = f if isinstance(f, Operation) else f._op
+        lv = visit(op)
+        if op._type not in HOST_KERNELS and not (not isinstance(f, Operation) and f in fed):
+            final.append(f)
+        level.setdefault(op, lv)
+    steps = []
+    top = max(host_at) if host_at else 0
+    known = set(fed)
+    for lv in range(top + 1):
+        for op in sorted(host_at.get(lv, ()), key=lambda o: o._id):
+            steps.append(op)
+            known.update(op._outputs)
+        tensors = _unique([t for t in needed_at.get(lv, ()) if t not in known])
+        if tensors:  # computed from the host ops up to this level
+            steps.append(_Stage(tensors, _feeds_of(tensors, known)))
+            known.update(tensors)
+    rest = _unique([f for f in final if isinstance(f, Operation) or f not in known])
+    if rest:
+        steps.append(_Stage(rest, _feeds_of(rest, known)))
+    return steps
+
+
+def _unique(items):
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out
+
+
+def _feeds_of(targets, known):
+    """The known tensors that the compiled slice of `targets` reads (its cut points)."""
+    feeds, seen = [], set()
+    stack = [t if isinstance(t, Operation) else t._op for t in targets]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        for t in op._inputs:
+            if t in known:
+                if t not in feeds:
+                    feeds.append(t)
+            else:
+                stack.append(t._op)
+        stack.extend(op._control_inputs)
+    return feeds

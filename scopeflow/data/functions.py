@@ -1,0 +1,143 @@
+"""User functions of tf.data (map, filter, flat_map, interleave, reduce): traced once into
+their own graph, as TF traces a FuncGraph, and run on the host per element.
+
+The element comes in through placeholders `args_0, args_1, ...`; a tensor of an enclosing
+graph read inside becomes a placeholder of the function graph (a capture) whose value the
+dataset op receives as an input (`other_arguments`) when the pipeline is built in a run.
+
+>>> import scopeflow as tf
+>>> from scopeflow.data.structure import TensorSpec
+>>> f = trace(lambda x: x * 2, TensorSpec([], tf.int64))
+>>> [t.name for t in f.args], f.outputs[0].op.type
+(['args_0:0'], 'Mul')
+>>> f.bind([])((3,))
+[6]
+"""
+
+import threading
+
+from scopeflow.core.frame import default_graph
+from scopeflow.core.graph import Graph
+from scopeflow.core.tensor import Tensor
+from scopeflow.data import structure as st
+from scopeflow.ops import registry
+from scopeflow.ops.constant import convert_to_tensor, placeholder
+
+
+class FuncGraph(Graph):
+    """The graph of one traced function; reads of enclosing graphs' tensors become captures."""
+
+    def __init__(self, outer):
+        super().__init__()
+        self.outer = outer
+        self.seed = outer.seed
+        self._building_function = True
+        self.captures = []  # (tensor of `outer`, its placeholder here), in capture order
+        self._by_source = {}
+
+    def capture(self, t):
+        if t._op._graph is self:
+            return t
+        inner = self._by_source.get(t)
+        if inner is None:
+            src = t
+            if t._op._graph is not self.outer and isinstance(self.outer, FuncGraph):
+                src = self.outer.capture(t)
+            with self.as_default():
+                shape = t.shape if t.dtype.name not in ("variant", "resource") else []
+                inner = placeholder(t.dtype.base_dtype, shape, name=t._op._name.split("/")[-1])
+            self._by_source[t] = inner
+            self.captures.append((src, inner))
+        return inner
+
+
+def _capture_inputs(inputs):
+    g = default_graph()
+    if not isinstance(g, FuncGraph):
+        return inputs, None
+    return [_capture(g, x) for x in inputs], g
+
+
+def _capture(g, x):
+    if isinstance(x, list):
+        return [_capture(g, y) for y in x]
+    if isinstance(x, tuple):
+        return tuple(_capture(g, y) for y in x)
+    if type(x) is not Tensor:
+        snapshot = registry.FAST_CONVERSIONS.get(type(x))
+        if snapshot is None:
+            return x
+        x = snapshot(x)
+    return x if x._op._graph is g else g.capture(x)
+
+
+class Traced:
+    """A traced function: graph, argument placeholders, captures, outputs and their structure."""
+
+    def __init__(self, graph, args, outputs, out_structure):
+        self.graph, self.args, self.outputs = graph, args, outputs
+        self.out_structure = out_structure  # TensorSpecs; a Dataset leaf for dataset functions
+        self.captured = [src for src, _ in graph.captures]  # inputs of the dataset op
+        self._placeholders = [inner for _, inner in graph.captures]
+        self._program = None
+        self._lock = threading.Lock()
+
+    def program(self):
+        """The executor of this function (a private Session over its graph), made once."""
+        prog = self._program
+        if prog is None:
+            with self._lock:
+                if self._program is None:
+                    from scopeflow.data.executor import Program
+                    from scopeflow.session import Session
+                    self._program = Program(Session(graph=self.graph), self.outputs,
+                                            self.args + self._placeholders)
+                prog = self._program
+        return prog
+
+    def bind(self, captured_values):
+        """`fn(element tuple) -> list of flat outputs`, the captures fixed to their values."""
+        prog = self.program()
+        extra = list(captured_values)
+        return lambda element: prog(list(element) + extra)
+
+
+def trace(fn, in_structure, unpack=True, datasets=False):
+    """Traces `fn` over placeholders for `in_structure`; a tuple element is unpacked into
+    positional arguments as TF does. `datasets`: `fn` returns a Dataset (flat_map)."""
+    from scopeflow.data.dataset import DatasetV2
+    fg = FuncGraph(default_graph())
+    with fg.as_default():
+        registry.CAPTURE_HOOKS.append(_capture_inputs)
+        try:
+            flat = [placeholder(s.dtype, s.shape, name="args_%d" % i)
+                    for i, s in enumerate(st.flatten(in_structure))]
+            arg = st.pack(in_structure, flat)
+            ret = fn(*arg) if unpack and type(arg) is tuple else fn(arg)
+            if datasets:
+                if not isinstance(ret, DatasetV2):
+                    raise TypeError("The `map_func` argument must return a `Dataset` object. "
+                                    "Got %s." % _type_text(ret))
+                out = [_capture(fg, ret._variant_tensor)]
+                return Traced(fg, flat, out, ret)
+            if isinstance(ret, list):  # TF: a list returned becomes a tuple
+                ret = tuple(ret)
+            leaves = [_to_tensor(fg, x) for x in st.flatten(ret)]
+        finally:
+            registry.CAPTURE_HOOKS.remove(_capture_inputs)
+    specs = st.pack(ret, [st.TensorSpec.from_tensor(t) for t in leaves])
+    return Traced(fg, flat, leaves, specs)
+
+
+def _to_tensor(fg, x):
+    if isinstance(x, Tensor):
+        return _capture(fg, x)
+    if hasattr(x, "_variant_tensor"):
+        raise TypeError("Dataset elements cannot be Datasets; use `flat_map` or `interleave`.")
+    return convert_to_tensor(x)
+
+
+def _type_text(x):
+    t = type(x)
+    return "<class '%s.%s'>" % (t.__module__, t.__name__) if t.__module__ != "builtins" \
+        else "<class '%s'>" % t.__name__

@@ -1,0 +1,368 @@
+"""Datasets on the host: Python iterables of elements, each a tuple of numpy arrays (one per
+flat component; strings are object arrays of bytes). `iter(ds)` starts a fresh pass, as a TF
+iterator over the dataset does; the end of data is StopIteration.
+
+>>> import numpy as np
+>>> list(Batch(Range(0, 5, 1), 2, False))[-1]
+(array([4]),)
+"""
+
+import numpy as np
+
+from scopeflow import errors
+
+
+def _invalid(message):
+    return errors.InvalidArgumentError(None, None, message)
+
+
+class HostDataset:
+    """Base class: subclasses define `__iter__`."""
+
+    def __iter__(self):
+        raise NotImplementedError
+
+
+class Tensors(HostDataset):
+    def __init__(self, components):
+        self.components = tuple(components)
+
+    def __iter__(self):
+        yield self.components
+
+
+class TensorSlices(HostDataset):
+    def __init__(self, components):
+        self.components = tuple(np.asarray(c) for c in components)
+        n = {len(c) for c in self.components}
+        if len(n) > 1:
+            raise _invalid("All components must have the same size in the 0th dimension")
+        self.n = n.pop() if n else 0
+
+    def __iter__(self):
+        comps = self.components
+        for i in range(self.n):
+            yield tuple(c[i] for c in comps)
+
+
+class Range(HostDataset):
+    def __init__(self, start, stop, step, dtype=np.int64):
+        if int(step) == 0:
+            raise _invalid("step must be a non-zero integer.")
+        self.args = (int(start), int(stop), int(step))
+        self.dtype = dtype
+
+    def __iter__(self):
+        dt = self.dtype
+        for i in range(*self.args):
+            yield (dt(i),)
+
+
+class Zip(HostDataset):
+    def __init__(self, datasets):
+        self.datasets = list(datasets)
+
+    def __iter__(self):
+        its = [iter(d) for d in self.datasets]
+        while True:
+            out = ()
+            for it in its:
+                el = next(it, None)
+                if el is None:
+                    return
+                out += el
+            yield out
+
+
+class Concatenate(HostDataset):
+    def __init__(self, first, second):
+        self.parts = (first, second)
+
+    def __iter__(self):
+        for p in self.parts:
+            yield from p
+
+
+class Map(HostDataset):
+    """`fn(element) -> element` (a bound HostFunction) over every element."""
+
+    def __init__(self, source, fn):
+        self.source, self.fn = source, fn
+
+    def __iter__(self):
+        fn = self.fn
+        for el in self.source:
+            yield fn(el)
+
+
+class Filter(HostDataset):
+    def __init__(self, source, predicate):
+        self.source, self.predicate = source, predicate
+
+    def __iter__(self):
+        pred = self.predicate
+        for el in self.source:
+            if bool(pred(el)[0]):
+                yield el
+
+
+class FlatMap(HostDataset):
+    """`fn(element) -> HostDataset`, concatenated."""
+
+    def __init__(self, source, fn):
+        self.source, self.fn = source, fn
+
+    def __iter__(self):
+        for el in self.source:
+            yield from self.fn(el)[0]
+
+
+class Interleave(HostDataset):
+    """TF's deterministic interleave: `cycle_length` open datasets, `block_length` each."""
+
+    def __init__(self, source, fn, cycle_length, block_length):
+        self.source, self.fn = source, fn
+        self.cycle, self.block = max(int(cycle_length), 1), max(int(block_length), 1)
+
+    def __iter__(self):
+        src = iter(self.source)
+        slots = [None] * self.cycle
+        i = block = n_open = 0
+        done = False
+        while not done or n_open:
+            it = slots[i]
+            if it is not None:
+                el = next(it, None)
+                if el is not None:
+                    block += 1
+                    if block == self.block:
+                        i, block = (i + 1) % self.cycle, 0
+                    yield el
+                    continue
+                slots[i] = None
+                n_open -= 1
+                i, block = (i + 1) % self.cycle, 0
+            elif not done:
+                arg = next(src, None)
+                if arg is None:
+                    done = True
+                else:
+                    slots[i] = iter(self.fn(arg)[0])
+                    n_open += 1
+            else:
+                i, block = (i + 1) % self.cycle, 0
+
+
+def _stack(items, k):
+    first = items[0]
+    for j, x in enumerate(items[1:], 1):
+        if x.shape != first.shape:
+            raise _invalid("Cannot add tensor to the batch: number of elements does not match. "
+                           "Shapes are: [tensor]: %s, [batch]: %s" % (
+                               list(x.shape), list(first.shape)))
+    return np.stack(items)
+
+
+class Batch(HostDataset):
+    def __init__(self, source, batch_size, drop_remainder):
+        if int(batch_size) <= 0:
+            raise _invalid("Batch size must be greater than zero.")
+        self.source, self.n, self.drop = source, int(batch_size), bool(drop_remainder)
+
+    def __iter__(self):
+        buf = []
+        for el in self.source:
+            buf.append(el)
+            if len(buf) == self.n:
+                yield self._make(buf)
+                buf = []
+        if buf and not self.drop:
+            yield self._make(buf)
+
+    def _make(self, buf):
+        return tuple(_stack([el[k] for el in buf], k) for k in range(len(buf[0])))
+
+
+class PaddedBatch(Batch):
+    def __init__(self, source, batch_size, shapes, values, drop_remainder):
+        super().__init__(source, batch_size, drop_remainder)
+        self.shapes = [np.asarray(s).tolist() for s in shapes]
+        self.values = values
+
+    def _make(self, buf):
+        out = []
+        for k, (want, pad) in enumerate(zip(self.shapes, self.values)):
+            items = [np.asarray(el[k]) for el in buf]
+            dims = [max(x.shape[d] for x in items) if w == -1 else int(w)
+                    for d, w in enumerate(want)]
+            arr = np.full([len(items)] + dims, pad, dtype=items[0].dtype)
+            for i, x in enumerate(items):
+                if any(s > d for s, d in zip(x.shape, dims)):
+                    raise _invalid("Attempted to pad to a smaller size than the input element.")
+                arr[(i,) + tuple(slice(0, s) for s in x.shape)] = x
+            out.append(arr)
+        return tuple(out)
+
+
+class Unbatch(HostDataset):
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        for el in self.source:
+            n = {len(c) for c in el}
+            if len(n) > 1:
+                raise _invalid("Input element must have the same batch size in each component."
+                               " Component 0 had size %d but component 1 had size %d."
+                               % (len(el[0]), len(el[1])))
+            for i in range(n.pop() if n else 0):
+                yield tuple(c[i] for c in el)
+
+
+class Shuffle(HostDataset):
+    """A buffer of `buffer_size` elements, a random one out per step (numpy's Philox).
+
+    With `seed == seed2 == 0` each pass is random; otherwise the passes are reproducible,
+    differing from pass to pass when `reshuffle` is set.
+    """
+
+    def __init__(self, source, buffer_size, seed, seed2, reshuffle=True):
+        if int(buffer_size) <= 0 and int(buffer_size) != -2:
+            raise _invalid("buffer_size must be greater than zero.")
+        self.source, self.size = source, int(buffer_size)
+        self.seeded = bool(int(seed) or int(seed2))
+        self.seed, self.reshuffle = (int(seed) & (2**63 - 1), int(seed2) & (2**63 - 1)), reshuffle
+        self.passes = 0
+
+    def _rng(self):
+        if not self.seeded:
+            return np.random.default_rng()
+        epoch = self.passes if self.reshuffle else 0
+        self.passes += 1
+        return np.random.Generator(np.random.Philox(key=list(self.seed), counter=[epoch, 0, 0, 0]))
+
+    def __iter__(self):
+        rng = self._rng()
+        buf = []
+        size = self.size if self.size > 0 else 1 << 62
+        it = iter(self.source)
+        for el in it:
+            buf.append(el)
+            if len(buf) >= size:
+                break
+        while buf:
+            j = int(rng.integers(len(buf)))
+            el = buf[j]
+            nxt = next(it, None)
+            if nxt is None:
+                buf[j] = buf[-1]
+                buf.pop()
+            else:
+                buf[j] = nxt
+            yield el
+
+
+class Repeat(HostDataset):
+    def __init__(self, source, count):
+        self.source, self.count = source, int(count)
+
+    def __iter__(self):
+        n = 0
+        while self.count < 0 or n < self.count:
+            empty = True
+            for el in self.source:
+                empty = False
+                yield el
+            n += 1
+            if empty:  # TF: an empty pass ends an endless repeat
+                return
+
+
+class Take(HostDataset):
+    def __init__(self, source, count):
+        self.source, self.count = source, int(count)
+
+    def __iter__(self):
+        if self.count < 0:
+            yield from self.source
+            return
+        if self.count == 0:
+            return
+        for n, el in enumerate(self.source, 1):
+            yield el
+            if n >= self.count:
+                return
+
+
+class Skip(HostDataset):
+    def __init__(self, source, count):
+        self.source, self.count = source, int(count)
+
+    def __iter__(self):
+        it = iter(self.source)
+        if self.count < 0:
+            for _ in it:
+                pass
+            return
+        for _ in range(self.count):
+            if next(it, None) is None:
+                return
+        yield from it
+
+
+class Cache(HostDataset):
+    """The first complete pass is recorded; later passes replay it."""
+
+    def __init__(self, source):
+        self.source, self.cached = source, None
+
+    def __iter__(self):
+        if self.cached is not None:
+            yield from self.cached
+            return
+        seen = []
+        for el in self.source:
+            seen.append(el)
+            yield el
+        self.cached = seen
+
+
+class Generator(HostDataset):
+    """`from_generator`: a fresh call of `fn(*args)` per pass, values cast to the specs."""
+
+    def __init__(self, fn, args, specs, flatten):
+        self.fn, self.args, self.specs, self.flatten = fn, args, specs, flatten
+
+    def __iter__(self):
+        for value in self.fn(*self.args):
+            flat = self.flatten(value)
+            if len(flat) != len(self.specs):
+                raise _invalid("`generator` yielded an element that did not match the expected "
+                               "structure.")
+            yield tuple(_cast(v, s) for v, s in zip(flat, self.specs))
+
+
+def _cast(v, spec):
+    dt = spec.dtype
+    if dt.name == "string":
+        arr = np.asarray(v, dtype=object)
+        return np.vectorize(lambda s: s.encode() if isinstance(s, str) else s,
+                            otypes=[object])(arr) if arr.ndim else np.asarray(
+            arr[()].encode() if isinstance(arr[()], str) else arr[()], dtype=object)
+    arr = np.asarray(v)
+    try:
+        out = arr.astype(dt.as_numpy_dtype, casting="same_kind" if arr.dtype.kind != "i"
+                         or dt.is_integer else "unsafe")
+    except TypeError:
+        raise _invalid("TypeError: `generator` yielded an element that could not be converted "
+                       "to the expected type. The expected type was %s, but the yielded "
+                       "element was %r." % (dt.name, v)) from None
+    if not spec.shape.is_compatible_with(_shape(out)):
+        raise _invalid("`generator` yielded an element of shape %s where an element of shape "
+                       "%s was expected." % (tuple(out.shape), spec.shape))
+    return out
+
+
+def _shape(arr):
+    from scopeflow.core.shape import TensorShape
+    return TensorShape(list(arr.shape))

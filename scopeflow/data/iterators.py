@@ -1,0 +1,160 @@
+"""TF1 iterators over datasets: one-shot, initializable, reinitializable (`from_structure`) and
+feedable (`from_string_handle`); `get_next()` is an `IteratorGetNext` op whose every run
+yields the next element, and OutOfRangeError("End of sequence") at the end.
+
+>>> import scopeflow as tf
+>>> it = tf.data.make_one_shot_iterator(tf.data.Dataset.range(2))
+>>> nxt = it.get_next()
+>>> with tf.Session() as sess:
+...     print(sess.run(nxt), sess.run(nxt))
+0 1
+"""
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.frame import default_graph
+from scopeflow.data import graph_ops as g
+from scopeflow.data import structure as st
+
+_PLACEHOLDERS = ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault")
+
+
+def _iter_attrs(structure, **extra):
+    flat = st.flatten(structure)
+    out = {"output_types": [s.dtype for s in flat], "output_shapes": [s.shape for s in flat]}
+    out.update(extra)
+    return out
+
+
+class Iterator:
+    """`tf.data.Iterator` (TF1): an iterator resource, its initializer and element structure."""
+
+    def __init__(self, iterator_resource, initializer, output_types, output_shapes,
+                 output_classes=None):
+        self._iterator_resource = iterator_resource
+        self._initializer = initializer
+        self._structure = st.from_legacy(output_types, output_shapes)
+        self._string_handle = g.iterator_to_string_handle(iterator_resource)
+        self._get_next_call_count = 0
+
+    @classmethod
+    def _make(cls, resource, initializer, structure):
+        return cls(resource, initializer, st.types_of(structure), st.shapes_of(structure))
+
+    @staticmethod
+    def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
+        """An iterator not bound to a dataset; `make_initializer(ds)` binds it."""
+        types = st.map_structure(_dt.as_dtype, output_types)
+        structure = st.from_legacy(types, output_shapes)
+        res = g.iterator_v2(container="", shared_name=shared_name or "",
+                            **_iter_attrs(structure))
+        return Iterator._make(res, None, structure)
+
+    @staticmethod
+    def from_string_handle(string_handle, output_types, output_shapes=None,
+                           output_classes=None):
+        """An iterator that runs the iterator whose `string_handle()` value is fed."""
+        types = st.map_structure(_dt.as_dtype, output_types)
+        structure = st.from_legacy(types, output_shapes)
+        res = g.iterator_from_string_handle(string_handle, **_iter_attrs(structure))
+        return Iterator._make(res, None, structure)
+
+    element_spec = property(lambda self: self._structure)
+    output_types = property(lambda self: st.types_of(self._structure))
+    output_shapes = property(lambda self: st.shapes_of(self._structure))
+    output_classes = property(lambda self: st.classes_of(self._structure))
+
+    @property
+    def initializer(self):
+        if self._initializer is None:
+            raise ValueError("The iterator does not have an initializer. This means it was "
+                             "likely created using `tf.data.Dataset.make_one_shot_iterator()`. "
+                             "For an initializable iterator, use "
+                             "`tf.data.Dataset.make_initializable_iterator()` instead.")
+        return self._initializer
+
+    def make_initializer(self, dataset, name=None):
+        """The `MakeIterator` op that (re)starts this iterator on `dataset`."""
+        mine, theirs = self._structure, dataset._structure
+        if not st.same_structure(mine, theirs):
+            raise TypeError("Expected output types %r but got dataset with output types %r."
+                            % (st.types_of(mine), st.types_of(theirs)))
+        for a, b in zip(st.flatten(mine), st.flatten(theirs)):
+            if a.dtype != b.dtype:
+                raise TypeError("Expected output types %r but got dataset with output types %r."
+                                % (st.types_of(mine), st.types_of(theirs)))
+            if not a.shape.is_compatible_with(b.shape):
+                raise TypeError("Expected output shapes compatible with %r but got dataset with "
+                                "output shapes %r." % (st.shapes_of(mine), st.shapes_of(theirs)))
+        graph = default_graph()
+        with graph.name_scope(name or "make_initializer") as scope:
+            return g.make_iterator(dataset._variant_tensor, self._iterator_resource,
+                                   name=scope)
+
+    def get_next(self, name=None):
+        """The next element: a structure of tensors, outputs of one `IteratorGetNext`."""
+        self._get_next_call_count += 1
+        outs = g.iterator_get_next(self._iterator_resource, name=name,
+                                   **_iter_attrs(self._structure))
+        return st.pack(self._structure, outs)
+
+    def string_handle(self, name=None):
+        if name is None:
+            return self._string_handle
+        return g.iterator_to_string_handle(self._iterator_resource, name=name)
+
+
+def _check_no_placeholders(variant):
+    """TF captures a one-shot iterator's dataset by value: placeholders cannot be captured."""
+    seen, stack = set(), [variant.op]
+    while stack:
+        op = stack.pop()
+        if op in seen:
+            continue
+        seen.add(op)
+        if op._type in _PLACEHOLDERS:
+            raise ValueError("Cannot capture a placeholder (name:%s, type:%s) by value."
+                             % (op._name, op._type))
+        stack.extend(t._op for t in op._inputs)
+        stack.extend(op._control_inputs)
+
+
+def make_one_shot_iterator(dataset):
+    """`tf.data.make_one_shot_iterator(ds)`: initialized when first run; no placeholders."""
+    _check_no_placeholders(dataset._variant_tensor)
+    res = g.one_shot_iterator(dataset_factory=dataset._variant_tensor, container="",
+                              shared_name="", **_iter_attrs(dataset._structure))
+    return Iterator._make(res, None, dataset._structure)
+
+
+def make_initializable_iterator(dataset, shared_name=None):
+    """`tf.data.make_initializable_iterator(ds)`: run `it.initializer` (feeds allowed) first."""
+    structure = dataset._structure
+    res = g.iterator_v2(container="", shared_name=shared_name or "", **_iter_attrs(structure))
+    init = g.make_iterator(dataset._variant_tensor, res)
+    return Iterator._make(res, init, structure)
+
+
+def get_structure(x):
+    return x._structure
+
+
+def get_output_types(x):
+    return st.types_of(x._structure)
+
+
+def get_output_shapes(x):
+    return st.shapes_of(x._structure)
+
+
+def get_output_classes(x):
+    return st.classes_of(x._structure)
+
+
+__all__ = [
+    "Iterator",
+    "get_output_classes",
+    "get_output_shapes",
+    "get_output_types",
+    "make_initializable_iterator",
+    "make_one_shot_iterator",
+]

@@ -1,0 +1,189 @@
+"""Host kernels of tf.data's ops: dataset ops build host datasets (host.py) from their input
+values; iterator ops keep their state in the Session's resources.
+
+>>> import numpy as np
+>>> from scopeflow.lowering.stages import HOST_KERNELS
+>>> ds = HOST_KERNELS["RangeDataset"](None, _FakeOp({"output_types": []}), 0, 3, 1)[0]
+>>> [int(e[0]) for e in ds]
+[0, 1, 2]
+"""
+
+import glob
+import os
+import threading
+
+import numpy as np
+
+from scopeflow import errors
+from scopeflow.data import host, readers
+from scopeflow.lowering.context import run_error
+from scopeflow.lowering.stages import HOST_KERNELS, host_kernel
+
+
+class _FakeOp:  # for the doctest
+    def __init__(self, attrs):
+        self._attrs = attrs
+
+
+def _cycle(n):
+    n = int(n)
+    return (os.cpu_count() or 1) if n <= 0 else n
+
+
+def _np_dtype(op):
+    types = op._attrs.get("output_types") or ()
+    return types[0].as_numpy_dtype if types else np.int64
+
+
+def _simple(op_type, make):
+    host_kernel(op_type)(lambda ctx, op, *xs: [make(op, *xs)])
+
+
+_simple("TensorDataset", lambda op, *c: host.Tensors(c))
+_simple("TensorSliceDataset", lambda op, *c: host.TensorSlices(c))
+_simple("RangeDataset", lambda op, a, b, c: host.Range(a, b, c, _np_dtype(op)))
+_simple("ZipDataset", lambda op, *ds: host.Zip(ds))
+_simple("ConcatenateDataset", lambda op, a, b: host.Concatenate(a, b))
+_simple("MapDataset", lambda op, ds, *cap: host.Map(ds, op._attrs["f"].bind(cap)))
+_simple("ParallelMapDatasetV2",
+        lambda op, ds, *rest: host.Map(ds, op._attrs["f"].bind(rest[:-1])))
+_simple("FilterDataset",
+        lambda op, ds, *cap: host.Filter(ds, op._attrs["predicate"].bind(cap)))
+_simple("FlatMapDataset", lambda op, ds, *cap: host.FlatMap(ds, op._attrs["f"].bind(cap)))
+_simple("InterleaveDataset", lambda op, ds, *rest: host.Interleave(
+    ds, op._attrs["f"].bind(rest[:-2]), _cycle(rest[-2]), rest[-1]))
+_simple("ParallelInterleaveDatasetV4", lambda op, ds, *rest: host.Interleave(
+    ds, op._attrs["f"].bind(rest[:-5]), _cycle(rest[-5]), rest[-4]))
+_simple("BatchDatasetV2", lambda op, ds, n, drop: host.Batch(ds, n, drop))
+_simple("MapAndBatchDataset", lambda op, ds, *rest: host.Batch(
+    host.Map(ds, op._attrs["f"].bind(rest[:-3])), rest[-3], rest[-1]))
+_simple("ShuffleDataset", lambda op, ds, size, s1, s2: host.Shuffle(
+    ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)))
+_simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Repeat(
+    host.Shuffle(ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)), count))
+_simple("RepeatDataset", lambda op, ds, n: host.Repeat(ds, n))
+_simple("TakeDataset", lambda op, ds, n: host.Take(ds, n))
+_simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))
+_simple("PrefetchDataset", lambda op, ds, n: ds)
+_simple("CacheDataset", lambda op, ds, filename: host.Cache(ds))
+_simple("UnbatchDataset", lambda op, ds: host.Unbatch(ds))
+_simple("TextLineDataset", lambda op, f, comp, buf: readers.TextLines(f, comp))
+_simple("TFRecordDataset", lambda op, f, comp, buf: readers.Records(f, comp))
+_simple("FixedLengthRecordDatasetV2", lambda op, f, h, r, t, buf, comp: readers.FixedLength(
+    f, h, r, t, comp))
+_simple("GeneratorDataset", lambda op, *args: host.Generator(
+    op._attrs["generator"], [np.asarray(a)[()] for a in args], op._attrs["specs"],
+    op._attrs["flatten"]))
+
+
+@host_kernel("PaddedBatchDatasetV2")
+def _padded_batch(ctx, op, ds, n, *rest):
+    k = (len(rest) - 1) // 2
+    return [host.PaddedBatch(ds, n, rest[:k], rest[k:2 * k], rest[-1])]
+
+
+@host_kernel("ReduceDataset")
+def _reduce(ctx, op, ds, *rest):
+    k = len(op._attrs["Tstate"])
+    state, fn = tuple(rest[:k]), op._attrs["f"].bind(rest[k:])
+    try:
+        for el in ds:
+            state = tuple(fn(state + tuple(el)))
+    except errors.OpError as e:
+        raise _at(e, op) from None
+    return list(state)
+
+
+if "MatchingFiles" not in HOST_KERNELS:
+    @host_kernel("MatchingFiles")
+    def _matching_files(ctx, op, pattern):
+        pats = [p.decode() if isinstance(p, bytes) else str(p)
+                for p in np.asarray(pattern, dtype=object).reshape(-1)]
+        found = sorted({f for p in pats for f in glob.glob(p)})
+        return [np.asarray([f.encode() for f in found], dtype=object).reshape(-1)]
+
+
+# ---- iterators ------------------------------------------------------------------------------
+class IteratorResource:
+    """One iterator of a Session: the position in its dataset, thread-safe."""
+
+    def __init__(self, op):
+        self.op = op
+        self.it = None
+        self.lock = threading.Lock()
+
+    def reset(self, dataset):
+        with self.lock:
+            self.it = iter(dataset)
+
+    def get_next(self, op):
+        with self.lock:
+            if self.it is None:
+                raise run_error(errors.FailedPreconditionError, op, (
+                    "GetNext() failed because the iterator has not been initialized. Ensure "
+                    "that you have run the initializer operation for this iterator before "
+                    "getting the next element."))
+            try:
+                return list(next(self.it))
+            except StopIteration:
+                raise run_error(errors.OutOfRangeError, op, "End of sequence") from None
+            except errors.OpError as e:
+                raise _at(e, op) from None
+
+
+def _at(e, op):
+    """A host dataset's error reported at `op` (TF names the iterator's node)."""
+    if e.op is not None:
+        return e
+    return run_error(type(e), op, e.message)
+
+
+def _resource(ctx, op):
+    shared = op._attrs.get("shared_name") or ""
+    key = ("iterator", op._attrs.get("container") or "", shared) if shared else ("iterator", op)
+    res = ctx.resources.get(key)
+    if res is None:
+        res = ctx.resources.setdefault(key, IteratorResource(op))
+    return res
+
+
+@host_kernel("IteratorV2")
+def _iterator(ctx, op):
+    return [_resource(ctx, op)]
+
+
+@host_kernel("OneShotIterator")
+def _one_shot(ctx, op):
+    res = _resource(ctx, op)
+    if res.it is None:
+        from scopeflow.data.executor import Program
+        variant = op._attrs["dataset_factory"]
+        res.reset(Program(ctx.session, [variant], [])([])[0])
+    return [res]
+
+
+@host_kernel("MakeIterator")
+def _make_iterator(ctx, op, dataset, res):
+    res.reset(dataset)
+    return []
+
+
+@host_kernel("IteratorGetNext")
+def _get_next(ctx, op, res):
+    return res.get_next(op)
+
+
+@host_kernel("IteratorToStringHandle")
+def _to_handle(ctx, op, res):
+    handle = ("scopeflow-iterator:%d" % id(res)).encode()
+    ctx.resources[("handle", handle)] = res
+    return [np.asarray(handle, dtype=object)]
+
+
+@host_kernel("IteratorFromStringHandleV2")
+def _from_handle(ctx, op, handle):
+    key = ("handle", np.asarray(handle, dtype=object)[()])
+    res = ctx.resources.get(key)
+    if res is None:
+        raise run_error(errors.InvalidArgumentError, op, "Invalid iterator string handle.")
+    return [res]

@@ -1,0 +1,174 @@
+"""Element structures of tf.data: nests of TensorSpecs (tuples, dicts, namedtuples hold leaves).
+
+In tf.data a list is a value, not a structure: `from_tensor_slices([1, 2])` slices one tensor.
+
+>>> s = TensorSpec([], int64)
+>>> s
+TensorSpec(shape=(), dtype=tf.int64, name=None)
+>>> flatten({"b": s, "a": (s, s)}) == [s, s, s]
+True
+"""
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import TensorShape, as_shape
+from scopeflow.core.tensor import Tensor
+
+int64 = _dt.int64
+
+
+class TensorSpec:
+    """`tf.TensorSpec`: the dtype and static shape of one tensor component."""
+
+    __slots__ = ("_dtype", "_name", "_shape")
+
+    def __init__(self, shape, dtype=_dt.float32, name=None):
+        self._shape = as_shape(shape)
+        self._dtype = _dt.as_dtype(dtype)
+        self._name = name
+
+    shape = property(lambda self: self._shape)
+    dtype = property(lambda self: self._dtype)
+    name = property(lambda self: self._name)
+    value_type = property(lambda self: Tensor)
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        return cls(tensor.shape, tensor.dtype.base_dtype, name)
+
+    def is_compatible_with(self, other):
+        return (self._dtype == other.dtype and self._shape.is_compatible_with(other.shape))
+
+    def most_specific_compatible_type(self, other):
+        return TensorSpec(self._shape.most_specific_compatible_shape(other.shape), self._dtype)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and self._dtype == other._dtype
+                and self._shape._dims == other._shape._dims)
+
+    def __hash__(self):
+        return hash((self._dtype, self._shape.ndims))
+
+    def __repr__(self):
+        return "TensorSpec(shape=%s, dtype=%r, name=%r)" % (self._shape, self._dtype, self._name)
+
+
+def is_nested(x):
+    """tf.data's rule: tuples (namedtuples too) and dicts are structure; lists are values."""
+    return isinstance(x, (tuple, dict))
+
+
+def _children(x):
+    if isinstance(x, dict):
+        return [x[k] for k in sorted(x)]
+    return list(x)
+
+
+def flatten(structure):
+    if not is_nested(structure):
+        return [structure]
+    out = []
+    for c in _children(structure):
+        out.extend(flatten(c))
+    return out
+
+
+def pack(structure, flat):
+    """`structure` with its leaves replaced, in order, by the items of `flat`."""
+    it = iter(flat)
+
+    def build(s):
+        if not is_nested(s):
+            return next(it)
+        items = [build(c) for c in _children(s)]
+        if isinstance(s, dict):
+            return type(s)(zip(sorted(s), items))
+        if hasattr(s, "_fields"):
+            return type(s)(*items)
+        return type(s)(items)
+
+    return build(structure)
+
+
+def map_structure(fn, structure):
+    return pack(structure, [fn(x) for x in flatten(structure)])
+
+
+def same_structure(a, b):
+    if is_nested(a) != is_nested(b):
+        return False
+    if not is_nested(a):
+        return True
+    if isinstance(a, dict) != isinstance(b, dict):
+        return False
+    if isinstance(a, dict) and sorted(a) != sorted(b):
+        return False
+    ca, cb = _children(a), _children(b)
+    return len(ca) == len(cb) and all(same_structure(x, y) for x, y in zip(ca, cb))
+
+
+def normalize(element, name="normalize_element"):
+    """(structure of TensorSpecs, flat tensors) for a dataset element given as values/tensors.
+
+    Non-tensor leaves become Consts named `component_<i>` under the `normalize_element` scope,
+    as TF names them.
+    """
+    from scopeflow.core.frame import default_graph
+    from scopeflow.ops.constant import convert_to_tensor
+    leaves = flatten(element)
+    if all(isinstance(x, Tensor) for x in leaves):
+        tensors = list(leaves)
+    else:
+        with default_graph().name_scope(name):
+            tensors = [x if isinstance(x, Tensor) else convert_to_tensor(
+                x, name="component_%d" % i) for i, x in enumerate(leaves)]
+    specs = [TensorSpec.from_tensor(t) for t in tensors]
+    return pack(element, specs), tensors
+
+
+def types_of(structure):
+    return map_structure(lambda s: s.dtype, structure)
+
+
+def shapes_of(structure):
+    return map_structure(lambda s: s.shape, structure)
+
+
+def classes_of(structure):
+    return map_structure(lambda s: s.value_type, structure)
+
+
+def from_legacy(types, shapes=None, classes=None):
+    """A structure of TensorSpecs from TF1's (output_types, output_shapes) pair."""
+    if shapes is None:
+        shapes = map_structure(lambda _: TensorShape(None), types)
+    flat_t, flat_s = flatten(types), flatten(shapes)
+    if len(flat_t) != len(flat_s):
+        raise ValueError("The two structures don't have the same number of elements.")
+    return pack(types, [TensorSpec(s, t) for t, s in zip(flat_t, flat_s)])
+
+
+def spec_text(structure):
+    """TF's repr of an element spec: a TensorSpec, or tuples/dicts of them."""
+    if isinstance(structure, dict):
+        return "{%s}" % ", ".join("%r: %s" % (k, spec_text(structure[k])) for k in structure)
+    if isinstance(structure, tuple):
+        inner = ", ".join(spec_text(c) for c in structure)
+        return "(%s,)" % inner if len(structure) == 1 else "(%s)" % inner
+    return repr(structure)
+
+
+def batched(structure, n):
+    """Specs with a leading batch dimension `n` (None when unknown)."""
+    return map_structure(lambda s: TensorSpec(TensorShape([n]).concatenate(s.shape), s.dtype),
+                         structure)
+
+
+def unbatched(structure):
+    def one(s):
+        if s.shape.ndims is None:
+            return TensorSpec(None, s.dtype)
+        if s.shape.ndims == 0:
+            raise ValueError("Cannot unbatch an input with scalar components.")
+        return TensorSpec(s.shape[1:], s.dtype)
+
+    return map_structure(one, structure)
