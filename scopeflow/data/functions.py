@@ -27,6 +27,8 @@ from scopeflow.ops.constant import convert_to_tensor, placeholder
 class FuncGraph(Graph):
     """The graph of one traced function; reads of enclosing graphs' tensors become captures."""
 
+    captures_outer = True  # registry._graph_of: ops over outside tensors are built here
+
     def __init__(self, outer):
         super().__init__()
         self.outer = outer

@@ -42,7 +42,7 @@ class TensorSlices(HostDataset):
     def __iter__(self):
         comps = self.components
         for i in range(self.n):
-            yield tuple(c[i] for c in comps)
+            yield tuple(c[i, ...] for c in comps)  # 0-d arrays: strings stay object arrays
 
 
 class Range(HostDataset):
@@ -216,7 +216,7 @@ class Unbatch(HostDataset):
                                " Component 0 had size %d but component 1 had size %d."
                                % (len(el[0]), len(el[1])))
             for i in range(n.pop() if n else 0):
-                yield tuple(c[i] for c in el)
+                yield tuple(c[i, ...] for c in el)
 
 
 class Shuffle(HostDataset):

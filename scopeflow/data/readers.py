@@ -34,7 +34,7 @@ def _kind(compression):
 
 def _open(path, kind):
     try:
-        raw = open(path, "rb")
+        raw = open(path, "rb")  # noqa: SIM115 - the stream owns it
     except OSError as e:
         raise errors.NotFoundError(None, None, "%s; %s" % (path, e.strerror)) from None
     if kind == "GZIP":
@@ -73,7 +73,7 @@ class Records(HostDataset):
     def __iter__(self):
         for path in self.files:
             try:
-                raw = open(path, "rb")
+                raw = open(path, "rb")  # noqa: SIM115 - _records closes it
             except OSError as e:
                 raise errors.NotFoundError(None, None, "%s; %s" % (path, e.strerror)) from None
             for rec in _records(raw, self.kind):

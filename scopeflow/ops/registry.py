@@ -180,6 +180,10 @@ def _attr_text(tensors, attrs):
 
 
 def _graph_of(inputs):
+    if CAPTURE_HOOKS:  # inside a tf.data function, outside tensors are captured into it
+        d = default_graph()
+        if getattr(d, "captures_outer", False):
+            return d
     g = None
     first = None
     for x in inputs:

@@ -1,0 +1,136 @@
+"""tf.data transformations against real TF: values, element types/shapes, op names, errors."""
+
+import pytest
+from oracle import explain, run_here, same
+
+PRELUDE = """
+def drain(ds, limit=200, feed=None):
+    it = tf.data.make_one_shot_iterator(ds)
+    nxt = it.get_next()
+    out = []
+    with tf.Session() as sess:
+        for _ in range(limit):
+            try:
+                out.append(sess.run(nxt))
+            except tf.errors.OutOfRangeError:
+                break
+    return out
+def meta(ds):
+    m = lambda f, x: tf.nest.map_structure(f, x)
+    return [m(lambda t: t.name, tf.data.get_output_types(ds)),
+            m(lambda s: None if s.ndims is None else s.as_list(), tf.data.get_output_shapes(ds)),
+            m(lambda c: c.__name__, tf.data.get_output_classes(ds))]
+def ops():
+    return [(o.name, o.type, [i.name for i in o.inputs])
+            for o in tf.get_default_graph().get_operations()]
+"""
+
+SNIPPETS = {
+    "slices_nested": """
+ds = tf.data.Dataset.from_tensor_slices({"a": [1, 2, 3], "b": ([[1.0], [2.0], [3.0]], ["x", "y", "z"])})
+result = [drain(ds), meta(ds), ops()]""",
+    "from_tensors": """
+ds = tf.data.Dataset.from_tensors(([1, 2], 3.5)).repeat(2)
+result = [drain(ds), meta(ds), ops()]""",
+    "range_forms": """
+result = [drain(tf.data.Dataset.range(a, b, c)) for a, b, c in [(0, 5, 1), (5, 0, -2), (3, 3, 1)]]
+result += [ops()]""",
+    "map_capture": """
+c = tf.constant(10, tf.int64, name="cap")
+ds = tf.data.Dataset.range(4).map(lambda x: (x + c, tf.cast(x, tf.float32) * 0.5))
+result = [drain(ds), meta(ds), ops()]""",
+    "map_dict_and_parallel": """
+ds = tf.data.Dataset.range(5).map(lambda x: {"v": x, "sq": x * x}, num_parallel_calls=3)
+ds = ds.map(lambda d: d["v"] + d["sq"])
+result = [drain(ds), meta(ds), ops()]""",
+    "filter_flat_map_interleave": """
+a = tf.data.Dataset.range(8).filter(lambda x: x % 2 > 0)
+b = tf.data.Dataset.range(4).flat_map(lambda x: tf.data.Dataset.range(x))
+c = tf.data.Dataset.range(1, 6).interleave(lambda x: tf.data.Dataset.from_tensors(x).repeat(x),
+                                           cycle_length=3, block_length=2)
+d = tf.data.Dataset.range(1, 4).interleave(lambda x: tf.data.Dataset.range(x),
+                                           cycle_length=2, num_parallel_calls=2)
+result = [drain(a), drain(b), drain(c), drain(d), ops()]""",
+    "batch_padded_unbatch": """
+a = tf.data.Dataset.range(10).batch(4)
+b = tf.data.Dataset.range(10).batch(4, drop_remainder=True)
+c = tf.data.Dataset.range(1, 6).map(lambda x: tf.range(x)).padded_batch(2, padded_shapes=[None])
+d = tf.data.Dataset.range(6).batch(4).unbatch()
+e = tf.data.Dataset.from_tensor_slices(["a", "bb", "c"]).padded_batch(2, padded_shapes=[])
+result = [drain(a), meta(a), drain(b), meta(b), drain(c), meta(c), drain(d), meta(d), drain(e),
+          ops()]""",
+    "take_skip_repeat_cache_prefetch": """
+ds = tf.data.Dataset.range(5).cache().repeat(3).skip(2).take(9).prefetch(2)
+e = tf.data.Dataset.range(3).take(-1).skip(0).repeat(0)
+result = [drain(ds), drain(e), ops()]""",
+    "zip_concatenate": """
+a = tf.data.Dataset.range(4)
+b = tf.data.Dataset.from_tensor_slices(["p", "q", "r"])
+z = tf.data.Dataset.zip((a, (b, a)))
+c = tf.data.Dataset.range(2).concatenate(tf.data.Dataset.range(10, 12))
+result = [drain(z), meta(z), drain(c), ops()]""",
+    "shuffle_is_a_permutation": """
+ds = tf.data.Dataset.range(20).shuffle(5, seed=3).batch(20)
+out = drain(ds)
+result = [sorted(out[0].tolist()), ops()]""",
+    "reduce": """
+r = tf.data.Dataset.range(1, 5).reduce((tf.constant(0, tf.int64), tf.constant(1, tf.int64)),
+                                       lambda s, x: (s[0] + x, s[1] * x))
+with tf.Session() as sess:
+    result = [sess.run(r), r[0].name, r[1].name, ops()]""",
+    "experimental": """
+ds = tf.data.Dataset.range(6).apply(tf.data.experimental.map_and_batch(lambda x: x * 3, 4))
+s = tf.data.Dataset.range(4).apply(tf.data.experimental.shuffle_and_repeat(4, count=2, seed=1))
+p = tf.data.Dataset.range(3).map(lambda x: x, num_parallel_calls=tf.data.experimental.AUTOTUNE)
+result = [drain(ds), meta(ds), sorted(drain(s)), drain(p.prefetch(tf.data.AUTOTUNE)), ops()]""",
+    "element_spec_repr": """
+ds = tf.data.Dataset.from_tensor_slices(([1, 2], [[1.0, 2.0], [3.0, 4.0]])).batch(2)
+result = [repr(ds.element_spec), ds.output_types[0].name, str(ds.output_shapes[1])]""",
+    "concatenate_incompatible": """
+tf.data.Dataset.range(3).concatenate(tf.data.Dataset.from_tensor_slices(["a"]))""",
+    "slices_mismatch": """
+tf.data.Dataset.from_tensor_slices(([1, 2, 3], [1, 2]))""",
+    "batch_ragged_error": """
+ds = tf.data.Dataset.range(1, 4).map(lambda x: tf.fill([x], x)).batch(2)
+result = drain(ds)""",
+    "generator": """
+def gen():
+    for i in range(3):
+        yield i, [float(i)] * 2
+ds = tf.data.Dataset.from_generator(gen, (tf.int64, tf.float32), ([], [2]))
+result = [drain(ds), meta(ds), ops()]""",
+    "map_returns_list_and_constant": """
+ds = tf.data.Dataset.range(3).map(lambda x: [x, 7])
+result = [drain(ds), meta(ds)]""",
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_matches_tf(oracle, name):
+    code = PRELUDE + SNIPPETS[name]
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
+
+
+def test_graph_mode_iteration_raises(tf):
+    with pytest.raises(RuntimeError, match="eager mode"):
+        iter(tf.data.Dataset.range(2))
+
+
+def test_map_over_data_dependent_shapes(tf):
+    ds = tf.data.Dataset.range(1, 4).map(lambda x: tf.reduce_sum(tf.fill([x], x)))
+    nxt = tf.data.make_one_shot_iterator(ds).get_next()
+    with tf.Session() as sess:
+        assert [int(sess.run(nxt)) for _ in range(3)] == [1, 4, 9]
+
+
+def test_seeded_shuffle_is_reproducible_and_reshuffles(tf):
+    ds = tf.data.Dataset.range(10).shuffle(10, seed=5).repeat(2)
+    nxt = tf.data.make_one_shot_iterator(ds).get_next()
+    with tf.Session() as sess:
+        first = [int(sess.run(nxt)) for _ in range(20)]
+    with tf.Session() as sess:
+        again = [int(sess.run(nxt)) for _ in range(20)]
+    assert first == again
+    assert sorted(first[:10]) == list(range(10)) and first[:10] != first[10:]
