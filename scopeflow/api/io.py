@@ -1,7 +1,9 @@
-"""`tf.io`: TFRecord files (as `tf.python_io`) and `tf.io.gfile`."""
+"""`tf.io`: TFRecord files (as `tf.python_io`), `tf.io.gfile`, Example parsing and decoding."""
 
 from scopeflow.api import io_gfile as gfile  # noqa: F401
+from scopeflow.api._parsing import *  # noqa: F401,F403
+from scopeflow.api._parsing import __all__ as _parsing
 from scopeflow.api.python_io import *  # noqa: F401,F403
 from scopeflow.api.python_io import __all__ as _records
 
-__all__ = list(_records) + ["gfile"]
+__all__ = list(_records) + list(_parsing) + ["gfile"]

@@ -41,3 +41,6 @@ from scopeflow.summary.records import summary_iterator  # noqa: E402
 # ---- checkpoints (Saver, latest_checkpoint, list_variables, ...) ------------------------------
 from scopeflow.api._checkpoint_train import *
 
+
+# ---- tf.train.Example and its parts ------------------------------------------------------------
+from scopeflow.api._example_protos import *

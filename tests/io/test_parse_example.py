@@ -1,0 +1,144 @@
+"""tf.io.parse_example / parse_single_example against real TF: graph, values, errors."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oracle import run_here
+
+PRELUDE = r"""
+import re
+def ex(**kw):
+    f = {}
+    for k, v in kw.items():
+        if v and isinstance(v[0], float):
+            f[k] = tf.train.Feature(float_list=tf.train.FloatList(value=v))
+        elif v and isinstance(v[0], bytes):
+            f[k] = tf.train.Feature(bytes_list=tf.train.BytesList(value=v))
+        elif v:
+            f[k] = tf.train.Feature(int64_list=tf.train.Int64List(value=v))
+        else:
+            f[k] = tf.train.Feature()
+    return tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString()
+def err(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
+        return [type(e).__name__, m.group(1) if m else str(e)]
+def graph():
+    return [[op.name, op.type, [i.name for i in op.inputs],
+             [[o.name, o.dtype.name, o.shape] for o in op.outputs]]
+            for op in tf.get_default_graph().get_operations()]
+FEATS = {"a": tf.FixedLenFeature([2], tf.float32, default_value=[1., 2.]),
+         "b": tf.VarLenFeature(tf.int64), "c": tf.FixedLenFeature([], tf.string),
+         "d-x": tf.FixedLenFeature([1, 2], tf.int64, default_value=[[5, 6]]),
+         "q": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True),
+         "r": tf.FixedLenSequenceFeature([], tf.float32, allow_missing=True, default_value=7.),
+         "s": tf.VarLenFeature(tf.string)}
+"""
+
+SNIPPETS = {
+    "graph_batch": """
+ser = tf.placeholder(tf.string, [None], name="ser")
+out = tf.parse_example(ser, FEATS)
+result = [graph(), sorted(out), out["b"].indices.name, out["b"].dense_shape.shape]
+""",
+    "graph_single": """
+ser = tf.placeholder(tf.string, [], name="ser")
+out = tf.io.parse_single_example(ser, FEATS)
+out2 = tf.parse_single_example(tf.constant(b""), {"v": tf.VarLenFeature(tf.float32)}, name="p")
+result = [graph(), out["s"].values.name, out2["v"].dense_shape.shape]
+""",
+    "values_batch": """
+ser = tf.placeholder(tf.string, [None])
+out = tf.parse_example(ser, FEATS)
+recs = [ex(a=[3., 4.], b=[1, 2, 3], c=[b"x"], q=[1, 2, 3, 4], r=[.5], s=[b"u", b"v"]),
+        ex(c=[b"y"], b=[9], **{"d-x": [7, 8]}), ex(c=[b"z"], q=[], r=[])]
+with tf.Session() as sess:
+    result = [sess.run(out, {ser: recs}), sess.run(out, {ser: recs[1:2]})]
+""",
+    "values_single": """
+ser = tf.placeholder(tf.string, [])
+out = tf.parse_single_example(ser, FEATS)
+with tf.Session() as sess:
+    const = tf.parse_single_example(ex(c=[b"k"], a=[1., 1.]), FEATS)
+    result = [sess.run(out, {ser: ex(c=[b"x"], b=[4, 5], q=[1, 2], s=[b"w"])}),
+              sess.run(out, {ser: ex(c=[b"y"], a=[0., 0.])}), sess.run(const)]
+""",
+    "run_errors": """
+ser = tf.placeholder(tf.string, [None])
+one = tf.placeholder(tf.string, [])
+F = {"a": tf.FixedLenFeature([2], tf.float32)}
+V = {"v": tf.VarLenFeature(tf.float32)}
+Q = {"q": tf.FixedLenSequenceFeature([2], tf.int64, allow_missing=True)}
+pb, ps = tf.parse_example(ser, F), tf.parse_single_example(one, F)
+vb, vs = tf.parse_example(ser, V), tf.parse_single_example(one, V)
+qb, qs = tf.parse_example(ser, Q), tf.parse_single_example(one, Q)
+with tf.Session() as sess:
+    result = [err(lambda: sess.run(pb, {ser: [ex(a=[1., 2.]), ex(b=[1])]})),
+              err(lambda: sess.run(ps, {one: ex(b=[1])})),
+              err(lambda: sess.run(pb, {ser: [ex(a=[1, 2])]})),
+              err(lambda: sess.run(ps, {one: ex(a=[1, 2])})),
+              err(lambda: sess.run(pb, {ser: [ex(a=[1., 2., 3.])]})),
+              err(lambda: sess.run(pb, {ser: [ex(a=[1.])]})),
+              err(lambda: sess.run(ps, {one: ex(a=[1., 2., 3.])})),
+              err(lambda: sess.run(ps, {one: ex(a=[1.])})),
+              err(lambda: sess.run(vb, {ser: [ex(v=[1])]})),
+              err(lambda: sess.run(vs, {one: ex(v=[b"x"])})),
+              err(lambda: sess.run(qb, {ser: [ex(q=[1, 2, 3])]})),
+              err(lambda: sess.run(qs, {one: ex(q=[1, 2, 3])})),
+              err(lambda: sess.run(pb, {ser: [ex(a=[])]})),
+              err(lambda: sess.run(pb, {ser: [b"\\x0a\\x05abc"]}))[0],
+              sess.run(pb, {ser: [ex(a=[5., 6.])]})]
+""",
+    "build_errors": """
+ser = tf.placeholder(tf.string, [None])
+result = [err(lambda: tf.parse_example(ser, {"q": tf.FixedLenSequenceFeature([2], tf.int64)})),
+          err(lambda: tf.parse_single_example(ser, {"a": tf.VarLenFeature(tf.int64)})),
+          err(lambda: tf.parse_example(ser, {})),
+          err(lambda: tf.parse_example(ser, {"a": 3})),
+          err(lambda: tf.parse_example(ser, {"a": tf.FixedLenFeature(None, tf.float32)})),
+          err(lambda: tf.parse_example(ser, {"a": tf.FixedLenFeature([2], tf.float32,
+                                                                     default_value=[1.])}))[0],
+          [tf.FixedLenFeature([2], tf.float32), tf.VarLenFeature(tf.int64)],
+          repr(tf.io.FixedLenSequenceFeature([], tf.string, allow_missing=True)),
+          repr(tf.io.SparseFeature("i", "v", tf.float32, 3))]
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_parse_matches_tf(oracle, name):
+    code = PRELUDE + SNIPPETS[name]
+    assert run_here(code) == oracle(code)
+
+
+def test_example_protos_round_trip_tf_bytes(oracle):
+    code = PRELUDE + """
+e = tf.train.SequenceExample()
+e.context.feature["x"].int64_list.value.append(3)
+e.feature_lists.feature_list["s"].feature.add().float_list.value.extend([1., 2.])
+result = [list(e.SerializeToString()), tf.train.Example.DESCRIPTOR.full_name,
+          list(ex(a=[1.5]))]
+"""
+    assert run_here(code) == oracle(code)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.lists(st.integers(-2**40, 2**40), max_size=4), min_size=1, max_size=4))
+def test_var_len_values_round_trip(rows):
+    import scopeflow.compat.v1 as tf
+    tf.reset_default_graph()
+    ser = tf.placeholder(tf.string, [None])
+    out = tf.parse_example(ser, {"v": tf.VarLenFeature(tf.int64)})["v"]
+    recs = [tf.train.Example(features=tf.train.Features(feature={"v": tf.train.Feature(
+        int64_list=tf.train.Int64List(value=r))})).SerializeToString() for r in rows]
+    with tf.Session() as sess:
+        got = sess.run(out, {ser: recs})
+    assert got.values.tolist() == [v for r in rows for v in r]
+    assert got.indices.tolist() == [[b, j] for b, r in enumerate(rows) for j in range(len(r))]
+    assert got.dense_shape.tolist() == [len(rows), max(len(r) for r in rows)]
+    assert got.values.dtype == np.int64
