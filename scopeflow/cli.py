@@ -44,6 +44,9 @@ def _find(name):
 
 def _resolve(fullname, targets):
     """The module `fullname` stands for: a scopeflow module, an attribute module, a stand-in."""
+    from scopeflow.compat import tf_paths
+    if tf_paths.handles(fullname):  # tensorflow.python.*, tensorflow.core.*: TF's own paths
+        return tf_paths.module(fullname)
     for target in targets:
         if _find(target):
             return importlib.import_module(target)

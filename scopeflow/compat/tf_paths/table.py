@@ -1,0 +1,151 @@
+"""Where each TF-internal module path finds its names in scopeflow.
+
+A source is `tf` or `tf.<namespace>` (scopeflow's TF1 namespace and its sub-namespaces) or a
+module name (`scopeflow.dtypes`); a name is looked up in the sources in order. `PRIVATE` lists
+the few underscore names real code reaches for. Paths are relative to `tensorflow.`.
+"""
+
+_PB = "tensorboard.compat.proto"
+_UTIL = "scopeflow.compat.tf_paths.util"
+
+MODULES = {
+    # ---- tensorflow.python.framework
+    "python.framework.ops": ("tf", "scopeflow.core.graph"),
+    "python.framework.dtypes": ("scopeflow.dtypes",),
+    "python.framework.tensor_shape": ("scopeflow.core.shape",),
+    "python.framework.constant_op": ("tf",),
+    "python.framework.tensor_util": ("scopeflow.ops.constant", "tf"),
+    "python.framework.graph_util": ("tf.graph_util",),
+    "python.framework.graph_util_impl": ("tf.graph_util",),
+    "python.framework.importer": ("tf",),
+    "python.framework.meta_graph": ("tf.train",),
+    "python.framework.random_seed": ("tf", "tf.random"),
+    "python.framework.sparse_tensor": ("tf", "tf.sparse"),
+    "python.framework.errors": ("scopeflow.errors",),
+    "python.framework.errors_impl": ("scopeflow.errors",),
+    "python.framework.device": ("tf",),
+    "python.framework.device_spec": ("tf",),
+    "python.framework.indexed_slices": ("tf",),
+    "python.framework.tensor": ("tf",),
+    # ---- tensorflow.python.ops
+    "python.ops.array_ops": ("tf",),
+    "python.ops.math_ops": ("tf", "tf.math"),
+    "python.ops.standard_ops": ("tf", "tf.math"),
+    "python.ops.nn": ("tf.nn", "tf"),
+    "python.ops.nn_ops": ("tf.nn", "tf"),
+    "python.ops.nn_impl": ("tf.nn", "tf"),
+    "python.ops.init_ops": ("tf", "tf.initializers"),
+    "python.ops.variable_scope": ("tf",),
+    "python.ops.variables": ("tf",),
+    "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
+    "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state"),
+    "python.ops.rnn": ("tf.nn",),
+    "python.ops.rnn_cell": ("tf.nn.rnn_cell",),
+    "python.ops.rnn_cell_impl": ("tf.nn.rnn_cell",),
+    "python.ops.data_flow_ops": ("tf", "tf.queue"),
+    "python.ops.random_ops": ("tf", "tf.random"),
+    "python.ops.clip_ops": ("tf",),
+    "python.ops.embedding_ops": ("tf.nn",),
+    "python.ops.check_ops": ("tf", "tf.debugging"),
+    "python.ops.gradients": ("tf",),
+    "python.ops.gradients_impl": ("tf",),
+    "python.ops.custom_gradient": ("tf",),
+    "python.ops.sparse_ops": ("tf", "tf.sparse"),
+    "python.ops.io_ops": ("tf",),
+    "python.ops.parsing_ops": ("tf", "tf.io"),
+    "python.ops.string_ops": ("tf.strings", "tf"),
+    "python.ops.logging_ops": ("tf",),
+    "python.ops.functional_ops": ("tf",),
+    "python.ops.map_fn": ("tf",),
+    "python.ops.script_ops": ("tf",),
+    "python.ops.lookup_ops": ("tf",),
+    "python.ops.partitioned_variables": ("tf",),
+    "python.ops.template": ("tf",),
+    "python.ops.image_ops": ("tf.image",),
+    "python.ops.linalg_ops": ("tf.linalg", "tf"),
+    "python.ops.special_math_ops": ("tf",),
+    "python.ops.confusion_matrix": ("tf", "tf.math"),
+    "python.ops.histogram_ops": ("tf",),
+    "python.ops.summary_ops": ("tf.summary",),
+    "python.ops.metrics": ("tf.metrics",),
+    "python.ops.losses": (),
+    "python.ops.losses.losses": ("tf.losses",),
+    "python.ops.bitwise_ops": ("tf.bitwise",),
+    # ---- tensorflow.python.training
+    "python.training.training": ("tf.train",),
+    "python.training.training_util": ("tf.train",),
+    "python.training.moving_averages": ("tf.train", "scopeflow.train.moving_averages"),
+    "python.training.saver": ("tf.train",),
+    "python.training.checkpoint_management": ("tf.train",),
+    "python.training.checkpoint_utils": ("tf.train",),
+    "python.training.optimizer": ("tf.train",),
+    "python.training.gradient_descent": ("tf.train",),
+    "python.training.adam": ("tf.train",),
+    "python.training.momentum": ("tf.train",),
+    "python.training.rmsprop": ("tf.train",),
+    "python.training.adagrad": ("tf.train",),
+    "python.training.adadelta": ("tf.train",),
+    "python.training.ftrl": ("tf.train",),
+    "python.training.learning_rate_decay": ("tf.train",),
+    "python.training.slot_creator": ("tf.train",),
+    "python.training.session_run_hook": ("tf.train",),
+    "python.training.basic_session_run_hooks": ("tf.train",),
+    "python.training.monitored_session": ("tf.train",),
+    "python.training.coordinator": ("tf.train",),
+    "python.training.queue_runner": ("tf.train",),
+    "python.training.queue_runner_impl": ("tf.train",),
+    "python.training.input": ("tf.train",),
+    "python.training.supervisor": ("tf.train",),
+    # ---- the rest of tensorflow.python
+    "python.platform.gfile": ("tf.gfile",),
+    "python.platform.tf_logging": ("tf.logging",),
+    "python.platform.flags": ("tf.flags",),
+    "python.platform.app": ("tf.app",),
+    "python.lib.io.file_io": ("scopeflow.io.gfile", _UTIL),
+    "python.lib.io.tf_record": ("tf.python_io",),
+    "python.util.nest": ("scopeflow.ops.nest",),
+    "python.util.compat": ("tf.compat",),
+    "python.util.deprecation": (_UTIL,),
+    "python.util.tf_inspect": (_UTIL, "inspect"),
+    "python.util.tf_decorator": (_UTIL,),
+    "python.util.tf_contextlib": ("contextlib",),
+    "python.util.all_util": (_UTIL,),
+    "python.tf2": (_UTIL,),
+    "python.client.session": ("tf",),
+    "python.summary.summary": ("tf.summary",),
+    "python.summary.summary_iterator": ("tf.train",),
+    "python.summary.writer.writer": ("tf.summary",),
+    "python.summary.writer.writer_cache": ("tf.summary",),
+    "python.layers.base": ("tf.layers",),
+    "python.layers.core": ("tf.layers",),
+    "python.layers.convolutional": ("tf.layers",),
+    "python.layers.normalization": ("tf.layers",),
+    "python.layers.pooling": ("tf.layers",),
+    "python.layers.layers": ("tf.layers",),
+}
+
+# `tensorflow.core.<area>.<x>_pb2` -> tensorboard's copy of the same proto module.
+PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
+               "core.example": _PB}
+
+# underscore names real code imports -> "module:attribute"
+PRIVATE = {
+    "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
+}
+
+# TF's own aliases inside internal modules: name -> the scopeflow name it is
+RENAMED = {
+    "python.ops.nn_ops": {"softmax_v2": "softmax"},
+    "python.ops.variable_scope": {"variable": "Variable"},
+    "python.lib.io.file_io": {
+        "file_exists": "exists", "delete_file": "remove", "get_matching_files": "glob",
+        "create_dir": "mkdir", "recursive_create_dir": "makedirs", "is_directory": "isdir",
+        "delete_recursively": "rmtree", "list_directory": "listdir", "FileIO": "GFile"},
+    "python.util.nest": {"is_sequence": "is_nested", "is_nested_or_composite": "is_nested"},
+    "python.framework.device_spec": {"DeviceSpecV1": "DeviceSpec", "DeviceSpecV2": "DeviceSpec"},
+    "python.layers.convolutional": {
+        "Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
+        "Convolution2DTranspose": "Conv2DTranspose", "Convolution3DTranspose": "Conv3DTranspose",
+        "SeparableConvolution2D": "SeparableConv2D", "SeparableConvolution1D": "SeparableConv1D"},
+    "python.layers.pooling": {"AvgPool2D": "AveragePooling2D", "MaxPool2D": "MaxPooling2D"},
+}

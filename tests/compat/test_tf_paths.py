@@ -1,0 +1,125 @@
+"""TF's internal module paths under `scopeflow run`: the same program prints the same as in TF."""
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from oracle import tf_python
+
+PROGRAM = textwrap.dedent("""
+    from tensorflow.python.framework import ops, dtypes, tensor_shape, constant_op, errors
+    from tensorflow.python.ops import (array_ops, math_ops, nn, nn_ops, init_ops, variable_scope,
+        variables, state_ops, control_flow_ops, rnn, rnn_cell, rnn_cell_impl, random_ops,
+        clip_ops, embedding_ops, standard_ops, check_ops)
+    from tensorflow.python.training import (training_util, moving_averages, saver, optimizer,
+        training, gradient_descent)
+    from tensorflow.python.platform import gfile, tf_logging
+    from tensorflow.python.util import nest, compat
+    from tensorflow.python.util.deprecation import deprecated_argument_lookup
+    from tensorflow.python.client import session
+    from tensorflow.python.lib.io import file_io
+    from tensorflow.core.framework import graph_pb2, node_def_pb2, attr_value_pb2, summary_pb2
+    from tensorflow.core.protobuf import config_pb2, saver_pb2, meta_graph_pb2
+    import tensorflow.python.ops.array_ops as array_ops_again
+    assert array_ops_again is array_ops
+    import os, sys, tempfile
+
+    with ops.Graph().as_default() as g:
+        x = constant_op.constant([[1.0, -2.0], [3.0, 4.0]], name="x")
+        with variable_scope.variable_scope("layer"):
+            w = variable_scope.get_variable("w", [2, 2], dtypes.float32,
+                                            init_ops.constant_initializer(0.5))
+        h = nn_ops.relu(math_ops.matmul(x, w))
+        cell = rnn_cell.BasicRNNCell(3)
+        out, st = rnn.dynamic_rnn(cell, array_ops.expand_dims(h, 0), dtype=dtypes.float32)
+        loss = math_ops.reduce_sum(standard_ops.square(h)) + math_ops.reduce_sum(out) * 0.0
+        step = training_util.get_or_create_global_step()
+        train = gradient_descent.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
+        ema = moving_averages.ExponentialMovingAverage(0.9)
+        clipped, norm = clip_ops.clip_by_global_norm([x], 1.0)
+        print(isinstance(g, ops.Graph), x.name, w.name, h.name, train.name, step.name)
+        print(tensor_shape.TensorShape([2, None]).as_list(), dtypes.as_dtype("int64").name)
+        print(nest.flatten({"b": 1, "a": [2, 3]}), compat.as_bytes("hi"))
+        print(ops.get_collection(ops.GraphKeys.GLOBAL_STEP)[0].name)
+        print(issubclass(errors.NotFoundError, errors.OpError), errors.NotFoundError.__name__)
+        print(isinstance(optimizer.Optimizer, type), saver.Saver.__name__)
+        print(deprecated_argument_lookup("axis", None, "dim", 1))
+        print(config_pb2.ConfigProto(allow_soft_placement=True).allow_soft_placement,
+              graph_pb2.GraphDef.__name__, saver_pb2.SaverDef.V2)
+        with session.Session() as s:
+            s.run(variables.global_variables_initializer())
+            for _ in range(2):
+                s.run(train)
+            print(s.run(w).round(5).tolist(), s.run(step), s.run(norm).round(5))
+        path = os.path.join(tempfile.mkdtemp(), "f.txt")
+        file_io.write_string_to_file(path, "abc")
+        print(file_io.file_exists(path), file_io.read_file_to_string(path), gfile.Exists(path))
+""")
+
+
+def _run(argv):
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=300,
+                          env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin",
+                               "PYTHONPATH": ":".join(p for p in sys.path if p)})
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def _scopeflow_run(tmp_path, program):
+    script = tmp_path / "prog.py"
+    script.write_text(program)
+    return _run([sys.executable, "-m", "scopeflow", "run", str(script)])
+
+
+@pytest.mark.oracle
+def test_tf_internal_paths_run_as_in_tf(tmp_path):
+    tf = tf_python()
+    if tf is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    code, here, err = _scopeflow_run(tmp_path, PROGRAM)
+    assert code == 0, err
+    script = tmp_path / "prog_tf.py"
+    script.write_text("import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()\n" + PROGRAM)
+    code, there, err = _run([tf, str(script)])
+    assert code == 0, err
+    assert here == there
+
+
+MISSING = [
+    ("from tensorflow.python.ops.array_ops import no_such_fn",
+     "NotProvidedError: scopeflow does not provide tensorflow.python.ops.array_ops.no_such_fn"),
+    ("from tensorflow.python.ops import array_ops\narray_ops.no_such_fn",
+     "AttributeError: scopeflow does not provide tensorflow.python.ops.array_ops.no_such_fn"),
+    ("from tensorflow.python.ops import gen_no_such_ops",
+     ("NotProvidedError: scopeflow does not provide the module "
+      "tensorflow.python.ops.gen_no_such_ops")),
+    ("import tensorflow.python.no.such.module",
+     "NotProvidedError: scopeflow does not provide the module tensorflow.python.no"),
+    ("from tensorflow.core.framework import no_such_pb2",
+     ("NotProvidedError: scopeflow does not provide the module "
+      "tensorflow.core.framework.no_such_pb2")),
+]
+
+
+def test_missing_name_or_module_says_scopeflow_does_not_provide_it(tmp_path):
+    program = "" + "".join(
+        "try:\n    exec(%r)\nexcept Exception as e:\n    print('%%s: %%s' %% (type(e).__name__, e))\n"
+        % src for src, _ in MISSING)
+    code, out, err = _scopeflow_run(tmp_path, program)
+    assert code == 0, err
+    for (_, message), line in zip(MISSING, out.splitlines()):
+        assert line.startswith(message), line
+
+
+def test_missing_names_are_catchable_as_tf_code_expects(tmp_path):
+    program = textwrap.dedent("""
+        from tensorflow.python.ops import array_ops
+        try:
+            from tensorflow.python.ops import gen_no_such_ops
+        except ImportError:
+            print("ImportError")
+        print(hasattr(array_ops, "no_such_fn"), hasattr(array_ops, "concat"))
+        print(getattr(array_ops, "no_such_fn", "default"))
+    """)
+    code, out, err = _scopeflow_run(tmp_path, program)
+    assert (code, out) == (0, "ImportError\nFalse True\ndefault\n"), err
