@@ -1,5 +1,11 @@
-"""Top-level parsing names of TF1: feature specs, parse_example, SparseTensor, ..."""
+"""Top-level parsing names of TF1: feature specs, parse_example, decoders, SparseTensor."""
 
+from scopeflow.io.decode_ops import (
+    decode_csv,
+    decode_raw,
+    parse_tensor,
+    serialize_tensor,
+)
 from scopeflow.io.parse_example import parse_example, parse_single_example
 from scopeflow.io.parsing_config import (
     FixedLenFeature,
@@ -10,4 +16,5 @@ from scopeflow.io.parsing_config import (
 from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "SparseTensor",
-           "SparseTensorValue", "VarLenFeature", "parse_example", "parse_single_example"]
+           "SparseTensorValue", "VarLenFeature", "decode_csv", "decode_raw", "parse_example",
+           "parse_single_example", "parse_tensor", "serialize_tensor"]

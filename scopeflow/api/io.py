@@ -1,9 +1,14 @@
 """`tf.io`: TFRecord files (as `tf.python_io`), `tf.io.gfile`, Example parsing and decoding."""
 
 from scopeflow.api import io_gfile as gfile  # noqa: F401
-from scopeflow.api._parsing import *  # noqa: F401,F403
-from scopeflow.api._parsing import __all__ as _parsing
+from scopeflow.api._parsing import (  # noqa: F401
+    FixedLenFeature, FixedLenSequenceFeature, SparseFeature, VarLenFeature, decode_csv,
+    decode_raw, parse_example, parse_single_example, parse_tensor, serialize_tensor,
+)
 from scopeflow.api.python_io import *  # noqa: F401,F403
 from scopeflow.api.python_io import __all__ as _records
 
-__all__ = list(_records) + list(_parsing) + ["gfile"]
+__all__ = list(_records) + [
+    "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
+    "decode_csv", "decode_raw", "gfile", "parse_example", "parse_single_example",
+    "parse_tensor", "serialize_tensor"]
