@@ -93,5 +93,10 @@ class FixedLength(HostDataset):
                 data = f.read()
             body = data[self.header:len(data) - self.footer]
             n = len(body) // self.record
+            if self.kind == "" and len(body) % self.record:
+                raise errors.InvalidArgumentError(None, None, (
+                    'Excluding the header (%d bytes) and footer (%d bytes), input file "%s" has '
+                    "body length %d bytes, which is not an exact multiple of the record length "
+                    "(%d bytes).") % (self.header, self.footer, path, len(body), self.record))
             for i in range(n):
                 yield (_obj(body[i * self.record:(i + 1) * self.record]),)
