@@ -10,7 +10,7 @@ dataset op receives as an input (`other_arguments`) when the pipeline is built i
 >>> f = trace(lambda x: x * 2, TensorSpec([], tf.int64))
 >>> [t.name for t in f.args], f.outputs[0].op.type
 (['args_0:0'], 'Mul')
->>> f.bind([])((3,))
+>>> [int(v) for v in f.bind([])((3,))]
 [6]
 """
 
@@ -98,10 +98,10 @@ class Traced:
         return prog
 
     def bind(self, captured_values):
-        """`fn(element tuple) -> list of flat outputs`, the captures fixed to their values."""
+        """`fn(element tuple) -> tuple of flat outputs`, the captures fixed to their values."""
         prog = self.program()
         extra = list(captured_values)
-        return lambda element: prog(list(element) + extra)
+        return lambda element: tuple(prog(list(element) + extra))
 
 
 def trace(fn, in_structure, unpack=True, datasets=False):

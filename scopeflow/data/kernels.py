@@ -1,11 +1,11 @@
 """Host kernels of tf.data's ops: dataset ops build host datasets (host.py) from their input
 values; iterator ops keep their state in the Session's resources.
 
->>> import numpy as np
 >>> from scopeflow.lowering.stages import HOST_KERNELS
->>> ds = HOST_KERNELS["RangeDataset"](None, _FakeOp({"output_types": []}), 0, 3, 1)[0]
->>> [int(e[0]) for e in ds]
-[0, 1, 2]
+>>> ds = HOST_KERNELS["BatchDatasetV2"](None, None, HOST_KERNELS["TensorSliceDataset"](
+...     None, None, [1, 2, 3])[0], 2, False)[0]
+>>> [e[0].tolist() for e in ds]
+[[1, 2], [3]]
 """
 
 import glob
@@ -18,11 +18,6 @@ from scopeflow import errors
 from scopeflow.data import host, readers
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import HOST_KERNELS, host_kernel
-
-
-class _FakeOp:  # for the doctest
-    def __init__(self, attrs):
-        self._attrs = attrs
 
 
 def _cycle(n):

@@ -4,7 +4,7 @@ Each takes one file name or a vector of them (bytes), read in order, "", "GZIP" 
 >>> import os, tempfile
 >>> p = os.path.join(tempfile.mkdtemp(), "a.txt")
 >>> _ = open(p, "w").write("x\\ny\\n")
->>> [e[0] for e in TextLines(p.encode(), b"")]
+>>> [e[0][()] for e in TextLines(p.encode(), b"")]
 [b'x', b'y']
 """
 

@@ -1,7 +1,6 @@
 """TF1 iterators against real TF: initialization, feeds, reinitialization, handles, errors."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 PRELUDE = """

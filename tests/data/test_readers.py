@@ -1,7 +1,6 @@
 """File datasets against real TF: text lines, TFRecords (GZIP / ZLIB), fixed-length records."""
 
 import pytest
-
 from oracle import explain, run_here, same
 
 PRELUDE = """
