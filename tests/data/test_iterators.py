@@ -80,7 +80,7 @@ result = [a, b]""",
 it = tf.data.make_one_shot_iterator(tf.data.Dataset.range(10).batch(2))
 x, y = it.get_next(), it.get_next(name="second")
 with tf.Session() as sess:
-    r = sess.run([x, y])
+    r = [sess.run(x), sess.run(y)]
 result = [r, x.name, y.name, x.shape.as_list()]""",
 }
 
