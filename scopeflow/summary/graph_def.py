@@ -74,8 +74,14 @@ def _input_name(t):
 # ---- attrs ----------------------------------------------------------------------------------
 @functools.cache
 def _op_defs():
-    with open(os.path.join(os.path.dirname(__file__), "op_defs.json")) as f:
-        return json.load(f)
+    """op_defs.json, plus any op_defs_<area>.json beside it (signatures added per area)."""
+    here = os.path.dirname(__file__)
+    out = {}
+    for name in sorted(os.listdir(here)):
+        if name.startswith("op_defs") and name.endswith(".json"):
+            with open(os.path.join(here, name)) as f:
+                out.update(json.load(f))
+    return out
 
 
 @functools.cache
