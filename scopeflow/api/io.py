@@ -12,3 +12,6 @@ __all__ = list(_records) + [
     "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
     "decode_csv", "decode_raw", "gfile", "parse_example", "parse_single_example",
     "parse_tensor", "serialize_tensor"]
+
+# ---- TF1's tf.io queue aliases ---------------------------------------------------------------
+from scopeflow.ops.queues import PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: E402,F401,I001

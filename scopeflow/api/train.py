@@ -44,3 +44,6 @@ from scopeflow.api._checkpoint_train import *
 
 # ---- tf.train.Example and its parts ------------------------------------------------------------
 from scopeflow.api._example_protos import *
+
+# ---- queue-based input: producers, batching, QueueRunner, Coordinator ---------------------------
+from scopeflow.api._train_input import *

@@ -87,7 +87,7 @@ class QueueState:
 
     # ---- operations -------------------------------------------------------------------------
     def enqueue(self, op, components):
-        element = tuple(self._check(op, i, np.asarray(c), self._shape(i))
+        element = tuple(self._check(op, i, self._array(i, c), self._shape(i))
                         for i, c in enumerate(components))
         with self.cond:
             self._wait_room(op)
@@ -95,7 +95,7 @@ class QueueState:
             self.cond.notify_all()
 
     def enqueue_many(self, op, components):
-        arrays = [np.asarray(c) for c in components]
+        arrays = [self._array(i, c) for i, c in enumerate(components)]
         n = arrays[0].shape[0] if arrays and arrays[0].ndim else 0
         for i, a in enumerate(arrays):
             shape = self._shape(i)
@@ -110,6 +110,12 @@ class QueueState:
                 self._wait_room(op)
                 self._put(element)
                 self.cond.notify_all()
+
+    def _array(self, i, value):
+        """`value` as component `i`'s NumPy dtype (strings: object arrays of bytes)."""
+        if i < len(self.dtypes):
+            return np.asarray(value, dtype=self.dtypes[i])
+        return np.asarray(value)
 
     def _shape(self, i):
         return self.shapes[i] if self.shapes else None

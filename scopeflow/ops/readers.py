@@ -211,6 +211,8 @@ class ReaderState:
 
 
 def _text(work):
+    if isinstance(work, np.ndarray):
+        work = work.item()
     return work.decode() if isinstance(work, bytes) else str(work)
 
 

@@ -193,6 +193,11 @@ def _categorical(logits, num_samples, dtype, seed):
 def _random_shuffle(ctx, value, *, seed=0, seed2=0):
     if value.ndim == 0:
         return value
+    if isinstance(value, np.ndarray) and value.dtype == object:
+        # strings cannot enter XLA: the permutation is drawn in the program, applied after it
+        from scopeflow.lowering.host import host_value
+        perm = jax.random.permutation(ctx.rng(seed, seed2), value.shape[0])
+        return host_value(lambda p: value[np.asarray(p)], perm)
     return jax.random.permutation(ctx.rng(seed, seed2), value, axis=0)
 
 
