@@ -1,11 +1,21 @@
 """Top-level input names: `tf.py_func`, `tf.numpy_function`, `tf.py_function`, the queues
 and the readers (`tf.FIFOQueue`, `tf.TFRecordReader`, ...), `tf.queue`."""
 
-from scopeflow.api import queue  # noqa: F401 - tf.queue
-from scopeflow.ops.queues import (FIFOQueue, PaddingFIFOQueue, PriorityQueue, QueueBase,
-                                  RandomShuffleQueue)
-from scopeflow.ops.readers import (IdentityReader, ReaderBase, TextLineReader, TFRecordReader,
-                                   WholeFileReader)
+from scopeflow.api import queue
+from scopeflow.ops.queues import (
+                                  FIFOQueue,
+                                  PaddingFIFOQueue,
+                                  PriorityQueue,
+                                  QueueBase,
+                                  RandomShuffleQueue,
+)
+from scopeflow.ops.readers import (
+                                  IdentityReader,
+                                  ReaderBase,
+                                  TextLineReader,
+                                  TFRecordReader,
+                                  WholeFileReader,
+)
 from scopeflow.ops.script_ops import numpy_function, py_func, py_function
 
 __all__ = ["FIFOQueue", "IdentityReader", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",

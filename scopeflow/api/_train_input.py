@@ -1,15 +1,24 @@
 """`tf.train`'s queue-based input names: producers, batching, QueueRunner, Coordinator."""
-# ruff: noqa: F401 - a namespace of re-exports
+
 
 import types as _types
 
-from scopeflow.train import queue_runner as _qr
 from scopeflow.train.coordinator import Coordinator, LooperThread
-from scopeflow.train.input import (batch, batch_join, input_producer, limit_epochs,
-                                   match_filenames_once, maybe_batch, maybe_batch_join,
-                                   maybe_shuffle_batch, range_input_producer, shuffle_batch,
-                                   shuffle_batch_join, slice_input_producer,
-                                   string_input_producer)
+from scopeflow.train.input import (
+                                   batch,
+                                   batch_join,
+                                   input_producer,
+                                   limit_epochs,
+                                   match_filenames_once,
+                                   maybe_batch,
+                                   maybe_batch_join,
+                                   maybe_shuffle_batch,
+                                   range_input_producer,
+                                   shuffle_batch,
+                                   shuffle_batch_join,
+                                   slice_input_producer,
+                                   string_input_producer,
+)
 from scopeflow.train.queue_runner import QueueRunner, add_queue_runner, start_queue_runners
 
 # tf.train.queue_runner: the module path TF1 code also uses

@@ -32,10 +32,9 @@ def _as_type_list(dtypes):
 
 def _as_shape_list(shapes, unknown_dim_allowed=False):
     """TF's `_as_shape_list`: one shape per component, fully defined unless allowed."""
-    if unknown_dim_allowed:
-        if (not isinstance(shapes, (list, tuple)) or not shapes
-                or any(s is None or isinstance(s, int) for s in shapes)):
-            raise ValueError("When providing partial shapes, a list of shapes must be provided.")
+    if unknown_dim_allowed and (not isinstance(shapes, (list, tuple)) or not shapes
+                                or any(s is None or isinstance(s, int) for s in shapes)):
+        raise ValueError("When providing partial shapes, a list of shapes must be provided.")
     if shapes is None:
         return None
     if isinstance(shapes, TensorShape):

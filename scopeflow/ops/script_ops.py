@@ -39,7 +39,7 @@ def _outputs(*inputs, token, Tin, Tout, is_async=None):
     return [(TensorShape(None), _dt.as_dtype(t).base_dtype) for t in Tout]
 
 
-def _host_only(input, *, token, Tin, Tout, is_async=False):  # noqa: A002 - TF's arg name
+def _host_only(input, *, token, Tin, Tout, is_async=False):
     raise NotImplementedError("py_func ops run on the host, not in a compiled program")
 
 
@@ -51,9 +51,9 @@ _eager_py_func_op = op("EagerPyFunc", infer=_outputs, stateful=True, **_LIST)(_h
 
 def _build(builder, func, inp, Tout, name, default_name, **attrs):
     """TF's `_internal_py_func`: registers `func` under a new token, adds the op."""
-    if not callable(func):
-        raise ValueError("Expected func to be callable. Received func=%s of type %s."
-                         % (func, type(func)))
+    if not callable(func.func):
+        raise ValueError("Expected func to be callable. Received func=%s of type %s."  # noqa: TRY004
+                         % (func.func, type(func.func)))
     from scopeflow.ops.constant import convert_to_tensor
     is_list = isinstance(Tout, (list, tuple))
     tout = [_dt.as_dtype(t).base_dtype for t in (Tout if is_list else [Tout])]

@@ -131,7 +131,7 @@ class LooperThread(threading.Thread):
 
     def __init__(self, coord, timer_interval_secs, target=None, args=None, kwargs=None):
         if not isinstance(coord, Coordinator):
-            raise ValueError("'coord' argument must be a Coordinator: %s" % coord)
+            raise ValueError("'coord' argument must be a Coordinator: %s" % coord)  # noqa: TRY004
         super().__init__()
         self.daemon = True
         self._coord = coord

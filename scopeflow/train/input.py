@@ -285,7 +285,8 @@ def maybe_batch(tensors, keep_input, batch_size, num_threads=1, capacity=32,
                 enqueue_many=False, shapes=None, dynamic_pad=False,
                 allow_smaller_final_batch=False, shared_name=None, name=None):
     """`batch`, enqueueing only when `keep_input` holds."""
-    spec = dict(capacity=capacity, enqueue_many=enqueue_many, shapes=shapes,
+    spec = dict(  # noqa: C408 - keyword form reads as the signature
+                capacity=capacity, enqueue_many=enqueue_many, shapes=shapes,
                 dynamic_pad=dynamic_pad, allow_smaller_final_batch=allow_smaller_final_batch,
                 shared_name=shared_name, name=name, num_threads=num_threads)
     return _batch_join(tensors, batch_size, keep_input, spec, "batch", False)
@@ -302,7 +303,8 @@ def batch_join(tensors_list, batch_size, capacity=32, enqueue_many=False, shapes
 def maybe_batch_join(tensors_list, keep_input, batch_size, capacity=32, enqueue_many=False,
                      shapes=None, dynamic_pad=False, allow_smaller_final_batch=False,
                      shared_name=None, name=None):
-    spec = dict(capacity=capacity, enqueue_many=enqueue_many, shapes=shapes,
+    spec = dict(  # noqa: C408 - keyword form reads as the signature
+                capacity=capacity, enqueue_many=enqueue_many, shapes=shapes,
                 dynamic_pad=dynamic_pad, allow_smaller_final_batch=allow_smaller_final_batch,
                 shared_name=shared_name, name=name)
     return _batch_join(tensors_list, batch_size, keep_input, spec, "batch_join", True)
@@ -320,7 +322,8 @@ def shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, num_threads=
 def maybe_shuffle_batch(tensors, batch_size, capacity, min_after_dequeue, keep_input,
                         num_threads=1, seed=None, enqueue_many=False, shapes=None,
                         allow_smaller_final_batch=False, shared_name=None, name=None):
-    spec = dict(capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
+    spec = dict(  # noqa: C408 - keyword form reads as the signature
+                capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
                 enqueue_many=enqueue_many, shapes=shapes, num_threads=num_threads,
                 allow_smaller_final_batch=allow_smaller_final_batch,
                 shared_name=shared_name, name=name)
@@ -331,7 +334,8 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
                        shared_name=None, name=None):
     """shuffle_batch over several tensor lists, one enqueue thread each."""
-    spec = dict(capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
+    spec = dict(  # noqa: C408 - keyword form reads as the signature
+                capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
                 enqueue_many=enqueue_many, shapes=shapes,
                 allow_smaller_final_batch=allow_smaller_final_batch,
                 shared_name=shared_name, name=name)

@@ -45,10 +45,10 @@ class QueueRunner:
         self._enqueue_ops = enqueue_ops
         self._close_op = close_op
         self._cancel_op = cancel_op
-        if closed_types is not None:
-            if (not isinstance(closed_types, tuple) or not closed_types
-                    or not all(issubclass(t, errors.OpError) for t in closed_types)):
-                raise TypeError("queue_closed_exception_types, when provided, must be a tuple "
+        if closed_types is not None and (
+                not isinstance(closed_types, tuple) or not closed_types
+                or not all(issubclass(t, errors.OpError) for t in closed_types)):
+            raise TypeError("queue_closed_exception_types, when provided, must be a tuple "
                                 "of tf.error types, but saw: %s" % (closed_types,))
         if self._close_op is None:
             self._close_op = self._queue.close()
@@ -97,7 +97,7 @@ class QueueRunner:
                             except Exception as e:  # noqa: BLE001 - TF ignores it too
                                 _log.debug("Ignored exception: %s", e)
                         return
-        except Exception as e:  # noqa: BLE001 - reported to the coordinator
+        except Exception as e:
             if coord:
                 coord.request_stop(e)
             else:
@@ -168,8 +168,8 @@ def start_queue_runners(sess=None, coord=None, daemon=True, start=True,
     if not isinstance(sess, BaseSession):
         if sess.__class__.__name__ in ("MonitoredSession", "SingularMonitoredSession"):
             return []
-        raise TypeError("sess must be a `tf.Session` object. Given class: {}"
-                        .format(sess.__class__))
+        raise TypeError("sess must be a `tf.Session` object. Given class: %s"
+                        % (sess.__class__,))
     runners = sess.graph.get_collection(collection)
     if not runners:
         _log.warning("`tf.train.start_queue_runners()` was called when no queue runners were "
