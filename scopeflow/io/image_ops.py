@@ -1,0 +1,199 @@
+"""`tf.image.decode_png / decode_jpeg / decode_image / encode_png`: host kernels over Pillow.
+
+As TF's kernels, every decoder reads any of the formats it knows (a JPEG given to decode_png
+decodes); `channels` 0 keeps the file's own, 1 / 3 / 4 convert to gray / RGB / RGBA.
+
+>>> import scopeflow as tf
+>>> tf.image.decode_png(tf.placeholder(tf.string, []), channels=3).shape.as_list()
+[None, None, 3]
+"""
+
+import io
+
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.errors import InvalidArgumentError
+from scopeflow.io.parse_example import host_only
+from scopeflow.lowering.context import run_error
+from scopeflow.lowering.stages import host_kernel
+from scopeflow.ops.registry import ShapeError, op, spec
+
+_UNKNOWN = ("Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required.")
+_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
+_NATIVE = {"1": 1, "L": 1, "I;16": 1, "I": 1, "LA": 2, "RGB": 3, "RGBA": 4, "CMYK": 3,
+           "YCbCr": 3}
+
+
+def _image_shape(contents, *, channels, dtype=None, **attrs):
+    return spec((None, None, channels or None), dtype or _dt.uint8)
+
+
+def _decode_image_shape(contents, *, channels, dtype, expand_animations):
+    if expand_animations:
+        return spec(None, dtype)
+    return spec((None, None, channels or None), dtype)
+
+
+_decode_png = op("DecodePng", infer=_image_shape, types={"contents": _dt.string})(
+    lambda contents, *, channels, dtype: host_only("DecodePng")())
+_decode_jpeg = op("DecodeJpeg", infer=_image_shape, types={"contents": _dt.string})(
+    lambda contents, *, channels, ratio, fancy_upscaling, try_recover_truncated,
+    acceptable_fraction, dct_method: host_only("DecodeJpeg")())
+_decode_image = op("DecodeImage", infer=_decode_image_shape, types={"contents": _dt.string})(
+    lambda contents, *, channels, dtype, expand_animations: host_only("DecodeImage")())
+
+
+def _encode_shape(image, *, compression):
+    dims = image.shape._dims
+    if dims is not None and len(dims) < 3:
+        raise ShapeError("Shape must be at least rank 3 but is rank %d" % len(dims))
+    return spec((), _dt.string)
+
+
+_encode_png = op("EncodePng", infer=_encode_shape)(
+    lambda image, *, compression: host_only("EncodePng")())
+
+
+def decode_png(contents, channels=0, dtype=_dt.uint8, name=None):
+    """A PNG (or any known format) as a (height, width, channels) uint8/uint16 tensor.
+
+    >>> import scopeflow as tf
+    >>> tf.image.decode_png(tf.placeholder(tf.string, [])).op.type
+    'DecodePng'
+    """
+    return _decode_png(contents, name=name, channels=int(channels), dtype=_dt.as_dtype(dtype))
+
+
+def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
+                try_recover_truncated=False, acceptable_fraction=1, dct_method="", name=None):
+    """A JPEG (or any known format) as a (height, width, channels) uint8 tensor.
+
+    >>> import scopeflow as tf
+    >>> tf.image.decode_jpeg(tf.placeholder(tf.string, []), channels=1).shape.as_list()
+    [None, None, 1]
+    """
+    return _decode_jpeg(contents, name=name, channels=int(channels), ratio=int(ratio),
+                        fancy_upscaling=fancy_upscaling,
+                        try_recover_truncated=try_recover_truncated,
+                        acceptable_fraction=float(acceptable_fraction), dct_method=dct_method)
+
+
+def decode_image(contents, channels=None, dtype=_dt.uint8, name=None, expand_animations=True):
+    """Any known image format; animated GIFs as (frames, height, width, 3) when expanded.
+
+    >>> import scopeflow as tf
+    >>> tf.image.decode_image(tf.placeholder(tf.string, [])).name
+    'decode_image/DecodeImage:0'
+    """
+    from scopeflow.ops.op_util import name_scope
+    dtype = _dt.as_dtype(dtype)
+    if dtype is not _dt.uint8:
+        raise NotImplementedError("scopeflow's decode_image returns uint8 (dtype=%s is not "
+                                  "implemented); convert with tf.image.convert_image_dtype"
+                                  % dtype.name)
+    with name_scope(name, "decode_image", [contents]):
+        return _decode_image(contents, name="DecodeImage", channels=int(channels or 0),
+                             dtype=dtype, expand_animations=expand_animations)
+
+
+def encode_png(image, compression=-1, name=None):
+    """A (height, width, channels) uint8/uint16 image as PNG bytes (a scalar string).
+
+    >>> import scopeflow as tf
+    >>> tf.image.encode_png(tf.zeros([2, 2, 3], tf.uint8)).op.type
+    'EncodePng'
+    """
+    return _encode_png(image, name=name, compression=int(compression))
+
+
+# ---- host kernels ---------------------------------------------------------------------------
+def _open(op_, data):
+    from PIL import Image
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+        return img
+    except Exception:  # noqa: BLE001 - any unreadable file is TF's one error
+        raise run_error(InvalidArgumentError, op_, _UNKNOWN) from None
+
+
+def _frame(img, channels, dtype):
+    """One frame as a (h, w, c) array of `dtype` (uint8 values scaled x257 for uint16)."""
+    mode = img.mode
+    if mode == "P":
+        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
+        mode = img.mode
+    sixteen = mode in ("I;16", "I;16B", "I")
+    if channels:
+        if sixteen and channels == 1:
+            a = np.asarray(img, dtype=np.uint16)
+        else:
+            a = np.asarray(img.convert(_MODES[channels]))
+    elif sixteen:
+        a = np.asarray(img, dtype=np.uint16)
+    else:
+        a = np.asarray(img if mode in _MODES.values() else img.convert("RGB"))
+    if a.ndim == 2:
+        a = a[:, :, None]
+    if dtype is _dt.uint16 and a.dtype == np.uint8:
+        return a.astype(np.uint16) * 257
+    if dtype is _dt.uint8 and a.dtype == np.uint16:
+        return (a // 257).astype(np.uint8)
+    return a.astype(dtype.as_numpy_dtype)
+
+
+def _decode(op_, contents, channels, dtype, animations=False):
+    data = np.asarray(contents, dtype=object).item()
+    data = data if isinstance(data, bytes) else str(data).encode()
+    img = _open(op_, data)
+    if animations and img.format == "GIF":
+        frames = []
+        for i in range(getattr(img, "n_frames", 1)):
+            img.seek(i)
+            frames.append(_frame(img.convert("RGB"), 3, dtype))
+        return np.stack(frames)
+    if img.format == "GIF":
+        img = img.convert("RGB")
+    return _frame(img, channels, dtype)
+
+
+@host_kernel("DecodePng")
+def _decode_png_host(ctx, op_, contents):
+    return [_decode(op_, contents, op_._attrs["channels"], op_._attrs["dtype"])]
+
+
+@host_kernel("DecodeJpeg")
+def _decode_jpeg_host(ctx, op_, contents):
+    return [_decode(op_, contents, op_._attrs["channels"], _dt.uint8)]
+
+
+@host_kernel("DecodeImage")
+def _decode_image_host(ctx, op_, contents):
+    a = op_._attrs
+    return [_decode(op_, contents, a["channels"], a["dtype"], a["expand_animations"])]
+
+
+@host_kernel("EncodePng")
+def _encode_png_host(ctx, op_, image):
+    from PIL import Image
+    a = np.asarray(image)
+    if a.ndim != 3:
+        raise run_error(InvalidArgumentError, op_, "image must be 3-dimensional%s" % (
+            "[%s]" % ",".join(map(str, a.shape))))
+    c = a.shape[2]
+    if c not in _MODES:
+        raise run_error(InvalidArgumentError, op_, "image must have 1, 2, 3, or 4 channels, "
+                                                   "got %d" % c)
+    level = op_._attrs["compression"]
+    buf = io.BytesIO()
+    if a.dtype == np.uint16:
+        if c != 1:
+            raise run_error(InvalidArgumentError, op_, "scopeflow encodes 16-bit PNGs with one "
+                                                       "channel only")
+        Image.fromarray(a[:, :, 0].astype(">u2").astype(np.uint16), "I;16").save(
+            buf, "PNG", compress_level=6 if level < 0 else level)
+    else:
+        img = Image.fromarray(a[:, :, 0] if c == 1 else a, _MODES[c])
+        img.save(buf, "PNG", compress_level=6 if level < 0 else level)
+    return [buf.getvalue()]

@@ -1,0 +1,106 @@
+"""tf.image.decode_png / decode_jpeg / decode_image / encode_png against real TF."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from oracle import run_here
+
+PRELUDE = r"""
+import re
+def err(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
+        return [type(e).__name__, m.group(1) if m else str(e)]
+def graph():
+    return [[op.name, op.type, [i.name for i in op.inputs],
+             [[o.name, o.dtype.name, o.shape] for o in op.outputs]]
+            for op in tf.get_default_graph().get_operations()]
+IMG = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 13
+"""
+
+SNIPPETS = {
+    "graph": """
+ph = tf.placeholder(tf.uint8, [None, None, 3])
+s = tf.placeholder(tf.string, [])
+outs = [tf.image.encode_png(ph), tf.image.decode_png(s), tf.image.decode_png(s, channels=1),
+        tf.image.decode_png(s, channels=4, dtype=tf.uint16), tf.image.decode_jpeg(s, channels=3),
+        tf.image.decode_image(s), tf.image.decode_image(s, channels=3, name="img"),
+        tf.io.decode_image(s, expand_animations=False), tf.io.decode_png(s, name="p")]
+bad = err(lambda: tf.image.encode_png(tf.zeros([2, 2], tf.uint8)))
+result = [graph(), bad[0], bad[1].split(" for ")[0]]
+""",
+    "values": """
+ph = tf.placeholder(tf.uint8, [None, None, None])
+s = tf.placeholder(tf.string, [])
+png = tf.image.encode_png(ph)
+decs = [tf.image.decode_png(s), tf.image.decode_png(s, channels=4, dtype=tf.uint16),
+        tf.image.decode_jpeg(s), tf.image.decode_image(s), tf.image.decode_png(s, channels=3)]
+with tf.Session() as sess:
+    rgb = sess.run(png, {ph: IMG})
+    gray = sess.run(png, {ph: IMG[:, :, :1]})
+    rgba = sess.run(png, {ph: np.concatenate([IMG, IMG[:, :, :1]], 2)})
+    result = [[sess.run(d, {s: data}) for d in decs] for data in (rgb, gray, rgba)]
+    result.append(err(lambda: sess.run(decs[0], {s: b"garbage"})))
+    result.append(err(lambda: sess.run(decs[3], {s: b"garbage"})))
+    result.append(sess.run(decs[1], {s: rgb}).shape)
+    jpg = sess.run(tf.image.encode_jpeg(tf.constant(np.full((4, 4, 3), 128, np.uint8)),
+                                        quality=95)) if hasattr(tf.image, "encode_jpeg") else None
+    result.append(len(sess.run(tf.image.encode_png(tf.zeros([2, 2, 1], tf.uint8)))) > 0)
+""",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_images_match_tf(oracle, name):
+    code = PRELUDE + SNIPPETS[name]
+    assert run_here(code) == oracle(code)
+
+
+def test_tf_decodes_our_png_and_we_decode_tfs(oracle, tmp_path):
+    import scopeflow.compat.v1 as tf
+    img = (np.arange(5 * 4 * 3) * 7 % 256).astype(np.uint8).reshape(5, 4, 3)
+    ours = tmp_path / "ours.png"
+    with tf.Session() as sess:
+        ours.write_bytes(sess.run(tf.image.encode_png(tf.constant(img))))
+    code = ("import numpy as np\nwith tf.Session() as sess:\n"
+            "    result = sess.run(tf.image.decode_png(open(%r, 'rb').read())).tolist()\n"
+            "    open(%r, 'wb').write(sess.run(tf.image.encode_png(np.array(result, np.uint8))))"
+            % (str(ours), str(tmp_path / "theirs.png")))
+    assert oracle(code) == {"ok": img.tolist()}
+    with tf.Session() as sess:
+        got = sess.run(tf.image.decode_png((tmp_path / "theirs.png").read_bytes()))
+    assert got.tolist() == img.tolist()
+
+
+def test_jpeg_decodes_like_tf(oracle, tmp_path):
+    """Exact with TF's INTEGER_ACCURATE IDCT (Pillow's); TF's default (INTEGER_FAST) differs
+    from it by a few levels (up to 8 here), as TF's own two methods do."""
+    img = (np.arange(8 * 8 * 3) * 5 % 256).astype(np.uint8).reshape(8, 8, 3)
+    path = tmp_path / "x.jpg"
+    code = ("import numpy as np\nwith tf.Session() as sess:\n"
+            "    data = sess.run(tf.image.encode_jpeg(np.array(%r, np.uint8), quality=90))\n"
+            "    open(%r, 'wb').write(data)\n"
+            "    result = [sess.run(tf.image.decode_jpeg(data, dct_method=m)).tolist()\n"
+            "              for m in ('INTEGER_ACCURATE', '')]" % (img.tolist(), str(path)))
+    accurate, default = oracle(code)["ok"]
+    import scopeflow.compat.v1 as tf
+    with tf.Session() as sess:
+        got = sess.run(tf.image.decode_jpeg(path.read_bytes(), dct_method="INTEGER_ACCURATE"))
+    assert got.tolist() == accurate
+    assert np.abs(got.astype(int) - np.array(default)).max() <= 8
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.sampled_from([1, 2, 3, 4]), st.integers(0, 2**32))
+def test_png_round_trip(h, w, c, seed):
+    import scopeflow.compat.v1 as tf
+    tf.reset_default_graph()
+    img = np.random.RandomState(seed % 2**32).randint(0, 256, (h, w, c)).astype(np.uint8)
+    with tf.Session() as sess:
+        got = sess.run(tf.image.decode_png(tf.image.encode_png(tf.constant(img))))
+    assert got.dtype == np.uint8 and (got == img).all()
