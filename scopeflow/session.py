@@ -11,14 +11,13 @@ import threading
 
 import numpy as np
 
-from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
-from scopeflow.lowering.stages import HOST_KERNELS, HostContext, HostPlan
+from scopeflow.lowering.stages import HOST_KERNELS, HostContext, HostPlan, NeedValues
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -47,7 +46,6 @@ class _Plan:
         "prog",
         "single",
         "sources",
-        "string_feeds",
         "tensors",
     )
 
@@ -73,8 +71,6 @@ class _Plan:
         # read and replaced whole, so threads sharing the plan never mix two signatures
         self.prog = (-1, None)  # (graph version, Program)
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
-        self.string_feeds = tuple(i for i, s in enumerate(self.feeds)
-                                  if s.tensor._dtype.base_dtype is _dt.string)
 
 
 class BaseSession:
@@ -179,10 +175,18 @@ class BaseSession:
                 prog = HostPlan(graph, plan.tensors, plan.ops, fed)
             plan.prog = (graph._version, prog)
             plan.entry = (None, -1, None)
-        if type(prog) is HostPlan:
-            values = self._run_steps(prog, plan, feeds)
-        else:
-            values = self._run_program(plan, prog, feeds)
+        for _ in range(16):
+            try:
+                if type(prog) is HostPlan:
+                    values = self._run_steps(prog, plan, feeds)
+                else:
+                    values = self._run_program(plan, prog, feeds)
+                break
+            except NeedValues as e:  # values that set shapes, made by an earlier step
+                early = (prog.early if type(prog) is HostPlan else ()) + e.tensors
+                prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
+                                early)
+                plan.prog = (graph._version, prog)
         if plan.single:
             return values[0]
         if plan.direct:
@@ -199,8 +203,8 @@ class BaseSession:
 
     def _run_program(self, plan, prog, feeds):
         shapes = tuple([a.shape for a in feeds]) if feeds else ()
-        if plan.string_feeds:  # their values are compiled in (lowering/lower.py)
-            shapes += tuple([cache.static_key(feeds[i]) for i in plan.string_feeds])
+        if prog.static_pos:  # their values are compiled in (lowering/lower.py)
+            shapes += tuple([cache.static_key(feeds[i]) for i in prog.static_pos])
         last_shapes, state_version, entry = plan.entry
         if state_version != self._state_version or last_shapes != shapes or entry is None:
             state_version = self._state_version

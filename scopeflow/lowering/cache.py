@@ -54,15 +54,22 @@ def entry(prog, state, feeds, state_sig):
     from scopeflow.lowering.lower import build
     gc = _of(prog.graph)
     # the Program itself stands for its slice: `program` hands out one object per slice
-    key = (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
-           tuple(static_key(feeds[i]) for i in prog.static_pos))
+    key = _key(prog, feeds, state_sig)
+    static_before = prog.static_pos
     e = gc.entries.get(key)
     if e is None:
         with gc.lock:
             e = gc.entries.get(key)
             if e is None:
                 e = gc.entries[key] = build(prog, state, feeds)
+                if prog.static_pos != static_before:  # the build learnt values to compile in
+                    gc.entries[_key(prog, feeds, state_sig)] = e
     return e
+
+
+def _key(prog, feeds, state_sig):
+    return (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
+            tuple(static_key(feeds[i]) for i in prog.static_pos))
 
 
 def static_key(a):

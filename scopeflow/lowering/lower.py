@@ -21,7 +21,7 @@ from scopeflow.lowering import cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
-from scopeflow.lowering.stages import HOST_KERNELS
+from scopeflow.lowering.stages import HOST_KERNELS, NeedValues
 from scopeflow.ops.registry import REGISTRY, lookup
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -52,13 +52,30 @@ def execute(ctx, order, env):
             _no_host_values(op, args)
         # (a stateful kernel without the run context has effects of its own, e.g. printing:
         # those belong to every run, so it stays in the program)
-        if _small(op) and (rec.context or not rec.stateful):
-            with jax.ensure_compile_time_eval():
+        try:
+            if _small(op) and (rec.context or not rec.stateful):
+                with jax.ensure_compile_time_eval():
+                    out = _call(ctx, rec, op, args)
+                out = _to_numpy(out)
+            else:
                 out = _call(ctx, rec, op, args)
-            out = _to_numpy(out)
-        else:
-            out = _call(ctx, rec, op, args)
+        except _JAX_LIMITS:
+            # a value that sets a shape, a size or an axis is traced: if it comes from fed
+            # values, the build retries with them compiled in (see `build`)
+            traced = [t for t in op._inputs if isinstance(env.get(t), _Tracer)
+                      and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool)]
+            if not traced:
+                raise
+            raise _NeedStatic(op, traced) from None
         _store(ctx, op, out, env)
+
+
+class _NeedStatic(Exception):
+    """`op` needs the values of `tensors` at trace time."""
+
+    def __init__(self, op, tensors):
+        super().__init__(op._name)
+        self.op, self.tensors = op, tensors
 
 
 _TAKES_HOST_VALUES = frozenset(("MergeSummary", "Identity"))
@@ -220,12 +237,50 @@ class Program:
         self.host = any(op._type in HOST_KERNELS for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))
         consumed = {t for op in self.order for t in op._inputs}
-        used = [i for i, t in enumerate(self.fed) if t in consumed]
-        # fed strings cannot enter XLA: their values are part of the compiled signature
-        self.static_pos = tuple(i for i in used if self.fed[i]._dtype.base_dtype is _dt.string)
-        self.feed_pos = tuple(i for i in used if i not in self.static_pos)
-        self.key = (self.order, self.tensors, tuple(self.fed[i] for i in used))
+        self._used = [i for i, t in enumerate(self.fed) if t in consumed]
+        # fed strings cannot enter XLA, and fed values that set a shape (`tf.zeros(p)`) must
+        # be known when traced: their values are part of the compiled signature
+        self._set_static({i for i in self._used
+                          if self.fed[i]._dtype.base_dtype is _dt.string})
+        self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
         self.n_rng = 0  # random ops seen when traced (sizes rng_data up front next time)
+
+    def _set_static(self, positions):
+        self.static_pos = tuple(sorted(positions))
+        self.feed_pos = tuple(i for i in self._used if i not in positions)
+
+    def learn_static(self, need):
+        """Compiles in the fed values that `need.tensors` are computed from (a retrace);
+        TF's error when one of them depends on something else (a variable, a random op)."""
+        fed = {t: i for i, t in enumerate(self.fed)}
+        found, stack, seen, dynamic = set(self.static_pos), list(need.tensors), set(), False
+        while stack:
+            t = stack.pop()
+            if t in seen:
+                continue
+            seen.add(t)
+            op = t._op
+            if t in fed:
+                found.add(fed[t])
+            elif op._type == "Const":
+                continue
+            elif op._type in _UNFOLDABLE:
+                raise run_error(UnimplementedError, need.op, (
+                    "%s (%s) needs the value of %s when it is compiled: scopeflow compiles "
+                    "shapes, sizes and axes statically, and inside a loop that value changes "
+                    "from one iteration to the next.") % (
+                    need.op._name, need.op._type, need.tensors[0].name))
+            elif (not op._inputs or t._dtype._is_ref_dtype
+                  or getattr(REGISTRY.get(op._type), "stateful", True)):
+                dynamic = True  # a variable, a random or a host value: an earlier step
+            else:
+                stack.extend(op._inputs)
+        if dynamic:
+            raise NeedValues(need.tensors)
+        if found == set(self.static_pos):
+            raise run_error(UnimplementedError, need.op, "%s (%s) needs static input values"
+                            % (need.op._name, need.op._type))
+        self._set_static(found)
 
     def state_sig(self, state):
         """(initialized?, shape, dtype) for each variable of the slice, from `state`."""
@@ -261,6 +316,8 @@ def build(program, state, feeds):
             return _build(program, state, feeds, n_rng)
         except _NeedMoreRng as e:
             n_rng = program.n_rng = max(e.count, n_rng + 1)
+        except _NeedStatic as e:
+            program.learn_static(e)
 
 
 def _build(program, state, feeds, n_rng):
@@ -271,7 +328,8 @@ def _build(program, state, feeds, n_rng):
     rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
     info = {}
 
-    static = {program.fed[i]: _as_bytes(feeds[i]) for i in program.static_pos}
+    static = {program.fed[i]: _as_static(feeds[i], program.fed[i])
+              for i in program.static_pos}
 
     def body(var_vals, feed_vals, rng_data):
         return _body(program, var_all, var_vals, feed_vals, rng_data, info, static)
@@ -296,6 +354,16 @@ def _build(program, state, feeds, n_rng):
                     for v in written)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state)
+
+
+# ops whose value is never known before the run (state, randomness, loops)
+_UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "LoopCond"))
+
+
+def _as_static(a, t):
+    if t._dtype.base_dtype is _dt.string:
+        return _as_bytes(a)
+    return np.asarray(a)
 
 
 def _as_bytes(a):

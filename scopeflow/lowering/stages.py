@@ -50,56 +50,85 @@ class HostContext:
         return self.session._resources
 
 
+class NeedValues(Exception):
+    """A compiled step needs `tensors`' values when it is traced (they set a shape) and they
+    depend on more than fed values: the Session computes them in an earlier step."""
+
+    def __init__(self, tensors):
+        super().__init__(", ".join(t.name for t in tensors))
+        self.tensors = tuple(tensors)
+
+
 class HostPlan:
     """The steps of a run whose slice holds host ops: ("compiled", Program) and ("host", op).
 
     Built from the graph alone (no values): the first host op of the remaining slice (in
     execution order, so none of its dependencies is a host op) gets a compiled step for its
     inputs, unless they are known; tensors that step computes and later steps use (boundary
-    tensors) are fetched with them and fed onwards, and its ops count as done.
+    tensors) are fetched with them and fed onwards, and its ops count as done. `early`
+    tensors (values that set shapes, see NeedValues) get a compiled step of their own first.
     """
 
-    def __init__(self, graph, tensors, ops, fed):
+    def __init__(self, graph, tensors, ops, fed, early=()):
         from scopeflow.lowering import cache
-        from scopeflow.lowering.slice import backward_slice, is_variable_op
+        from scopeflow.lowering.slice import backward_slice
 
+        self._cache, self._graph, self.early = cache, graph, tuple(early)
         self.steps = []
-        known = list(fed)
-        known_set = set(fed)
-        done = set()
+        self._known = list(fed)
+        self._known_set = set(fed)
+        self._done = set()
+        known_set, done = self._known_set, self._done
         targets = [t for t in tensors if t not in known_set] + list(ops)
+        self._fetched = targets[:len(targets) - len(ops)]
+        early = [t for t in early if t not in known_set]
         while True:
             order = backward_slice(targets, known_set, done)
             host = next((op for op in order if op._type in HOST_KERNELS), None)
+            if early:
+                pre = backward_slice(early, known_set, done)
+                host = next((op for op in pre if op._type in HOST_KERNELS), None)
+                if host is None:
+                    self._stage(early, [], pre, order)
+                    early = []
+                    continue
             if host is None:
                 if order:
-                    self._compiled(cache, graph, [t for t in tensors if t not in known_set],
-                                   [op for op in ops if op not in done], known, done)
+                    self._compiled([t for t in tensors if t not in known_set],
+                                   [op for op in ops if op not in done])
                 return
             pre = backward_slice(list(host._inputs) + list(host._control_inputs),
                                  known_set, done)
             if pre:
-                pre_set = set(pre)
-                later = [op for op in order if op not in pre_set]
-                need = [t for t in host._inputs if t not in known_set]
-                seen = set(need)
-                for op in later:  # boundary tensors: made now, used later
-                    for t in op._inputs:
-                        if (t._op in pre_set and t not in seen and not t._dtype._is_ref_dtype):
-                            seen.add(t)
-                            need.append(t)
-                self._compiled(cache, graph, need,
-                               [c for c in host._control_inputs if c not in done], known, done)
-                known.extend(need)
-                known_set.update(need)
-                done.update(op for op in pre if not is_variable_op(op))
+                self._stage([t for t in host._inputs if t not in known_set],
+                            [c for c in host._control_inputs if c not in done], pre, order)
             self.steps.append(("host", host))
-            known.extend(host._outputs)
+            self._known.extend(host._outputs)
             known_set.update(host._outputs)
             done.add(host)
+            early = [t for t in early if t not in known_set]
 
-    def _compiled(self, cache, graph, tensors, ops, known, done):
-        prog = cache.program(graph, tensors, ops, list(known), frozenset(done))
+    def _stage(self, need, ctrl, pre, order):
+        """A compiled step for `need` (and `ctrl` ops), whose slice is `pre`; what it makes
+        that the rest of `order` uses is fetched too and fed onwards."""
+        from scopeflow.lowering.slice import is_variable_op
+
+        pre_set = set(pre)
+        need = list(need)
+        seen = set(need)
+        later = [t for op in order if op not in pre_set for t in op._inputs]
+        for t in later + self._fetched:  # boundary tensors: made now, used later
+            if t._op in pre_set and t not in seen and not t._dtype._is_ref_dtype:
+                seen.add(t)
+                need.append(t)
+        self._compiled(need, ctrl)
+        self._known.extend(need)
+        self._known_set.update(need)
+        self._done.update(op for op in pre if not is_variable_op(op))
+
+    def _compiled(self, tensors, ops):
+        prog = self._cache.program(self._graph, tensors, ops, list(self._known),
+                                   frozenset(self._done))
         if prog.host:  # cannot happen: the first host op of a slice is always staged
             raise AssertionError("host op left in a compiled step")
         self.steps.append(("compiled", prog))

@@ -148,11 +148,9 @@ def raw(op_type, *inputs, name=None, **attrs):
 
 def static_axes(value):
     """Axes given to a kernel as a tuple of ints (they must be known when the graph runs)."""
-    try:
-        return tuple(int(a) for a in np.asarray(value).reshape(-1))
-    except Exception:  # noqa: BLE001 - a traced value: jax raises its own concretization errors
-        raise NotImplementedError("axes computed at run time are not supported; give them as "
-                                  "constants") from None
+    # a traced value raises JAX's concretization error: the lowering then compiles the fed
+    # values it comes from into the signature (lowering/lower.py `learn_static`)
+    return tuple(int(a) for a in np.asarray(value).reshape(-1))
 
 
 class _ArrayOps:
