@@ -39,8 +39,9 @@ _NAMES = {
     "Transpose": "transpose", "Softmax": "mul_1", "LogSoftmax": "sub", "Cast": "Cast",
     "L2Loss": "mul", "Slice": "Pad", "StridedSlice": "StridedSliceGrad", "Tile": "Sum",
     "Pad": "Slice_1", "PadV2": "Slice_1", "MaxPool": "MaxPoolGrad", "AvgPool": "AvgPoolGrad",
-    "Unpack": "stack", "SplitV": "concat", "Split": "concat",
+    "Unpack": "stack", "SplitV": "concat", "Split": "concat", "DynamicPartition": "Reshape_1",
 }
+_STITCH = ("DynamicStitch", "ParallelDynamicStitch")  # data m's gradient: GatherV2_<m>
 
 
 def _trainable(t):
@@ -77,6 +78,9 @@ def rule(op, idx):
     names = _NAMES.get(kind)
     if kind == "ConcatV2":
         return "Slice" if idx == 0 else "Slice_%d" % idx
+    if kind in _STITCH:
+        m = idx - len(op._inputs) // 2
+        return "GatherV2" if m == 0 else "GatherV2_%d" % m
     if names is None:
         k = sum(_trainable(t) for t in op._inputs[:idx])
         return kind + "Grad" if k == 0 else "%sGrad_%d" % (kind, k)

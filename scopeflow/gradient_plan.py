@@ -5,7 +5,8 @@ ys within those ops ("between"), and then back-propagates from the ys: an op pas
 to its float inputs unless its type is not differentiable, it is in `stop_gradients`, or it is
 an x with nothing between upstream of it. The ops that pass gradient are `active`; an x that
 receives none gets None. The SymbolicGradient kernel re-runs only active ops inside `jax.vjp`;
-everything else they read is a `side` input, computed once by the forward pass.
+everything else they read is a `side` input, computed once by the forward pass. So are the
+outputs of host ops among the active ops (their sizes depend on values: dynamic_shape.py).
 """
 
 import dataclasses
@@ -28,6 +29,9 @@ StringJoin StringToHashBucketFast StringToNumber TensorSummary TensorSummaryV2
 TruncateDiv TruncatedNormal VariableV2 ZerosLike
 """.split()
 )
+
+# TF registers no gradient function for these: tf.gradients through them is a LookupError.
+NO_GRADIENT = frozenset({"Unique", "UniqueWithCounts", "ListDiff"})
 
 # Stateful ops that still carry gradients (control flow over differentiable bodies).
 _STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
@@ -199,8 +203,12 @@ def _order(dys, active, cut):
 
 
 def _collect_side(order, dys, cut, side):
+    from scopeflow.lowering.stages import HOST_KERNELS
     ran = set(order)
     for op in order:
+        if op._type in HOST_KERNELS:  # the host step's outputs fix the sizes the re-run needs
+            for t in op._outputs:
+                side.setdefault(t, None)
         for t in op._inputs:
             if t._op not in ran and t not in cut:
                 side.setdefault(t, None)

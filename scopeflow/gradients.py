@@ -22,7 +22,7 @@ from scopeflow.core.graph import graph_from_inputs
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.gradient_names import Namer
-from scopeflow.gradient_plan import NOT_DIFFERENTIABLE, plan
+from scopeflow.gradient_plan import NO_GRADIENT, NOT_DIFFERENTIABLE, plan
 from scopeflow.gradient_sparse import slices, sparse_xs
 from scopeflow.ops import registry
 from scopeflow.ops.registry import ANY
@@ -66,6 +66,8 @@ def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
     base = dict(zip(plan.side, side))
     base.update(zip(plan.xs, xs))
     out = [None] * len(plan.xs)
+    saved_known = getattr(ctx, "host_values", None)
+    ctx.host_values = base  # host ops re-run on traced inputs take their output sizes here
     try:
         for group in plan.groups:
             f = _group_function(ctx, plan, group, base)
@@ -79,6 +81,7 @@ def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
                 out[i] = g
     finally:
         ctx.op = me
+        ctx.host_values = saved_known
         del ctx.checks[n_checks:]  # the forward pass already asserts what the slice asserts
     return out if len(out) > 1 else out[0]
 
@@ -215,6 +218,9 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
+    for op in sorted(p.active, key=lambda o: o._id, reverse=True):
+        if op._type in NO_GRADIENT and _custom_gradient_of(op) is None:
+            raise LookupError(_NO_GRADIENT % (op._name, op._type))
     custom = [op for op in p.active if _custom_gradient_of(op) is not None]
     if custom:  # the chain rule around the last such op (see _through_custom)
         return _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how,
@@ -252,15 +258,18 @@ def _custom_gradient_of(op):
         return found[0]
     if mapped == "Identity":
         return _straight_through
-    raise LookupError(
-        "No gradient defined for operation'%s' (op type: %s). In general every operation must "
-        "have an associated `@tf.RegisterGradient` for correct autodiff, which this op is "
-        "lacking. If you want to pretend this operation is a constant in your program, you may "
-        "insert `tf.stop_gradient`. This can be useful to silence the error in cases where you "
-        "know gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see "
-        "more details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient.\n"
-        "gradient_override_map gave it '%s', which is no registered gradient function: register "
-        "one with @tf.RegisterGradient('%s')." % (op._name, op._type, mapped, mapped))
+    raise LookupError((_NO_GRADIENT % (op._name, op._type)) + (
+        "\ngradient_override_map gave it '%s', which is no registered gradient function: "
+        "register one with @tf.RegisterGradient('%s')." % (mapped, mapped)))
+
+
+_NO_GRADIENT = (
+    "No gradient defined for operation'%s' (op type: %s). In general every operation must "
+    "have an associated `@tf.RegisterGradient` for correct autodiff, which this op is "
+    "lacking. If you want to pretend this operation is a constant in your program, you may "
+    "insert `tf.stop_gradient`. This can be useful to silence the error in cases where you "
+    "know gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see "
+    "more details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient.")
 
 
 def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):

@@ -7,6 +7,7 @@ from scopeflow.ops.array import (bitcast, broadcast_dynamic_shape, broadcast_sta
 from scopeflow.ops.control_flow import case, cond, while_loop
 from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
                                     matrix_diag_part, matrix_set_diag)
+from scopeflow.ops.dynamic_shape import dynamic_partition, dynamic_stitch
 from scopeflow.ops.gather import (batch_gather, boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,
                                   unique, unique_with_counts, unravel_index, where, where_v2)

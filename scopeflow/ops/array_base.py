@@ -75,7 +75,9 @@ def _fold(root):
     return _folded[root]
 
 
-_CONTEXT_FREE = frozenset({"StridedSlice"})  # context kernels that need no context on constants
+# context kernels that need no context on constants (host ops: dynamic_shape.py)
+_CONTEXT_FREE = frozenset({"StridedSlice", "Where", "Unique", "UniqueWithCounts", "ListDiff",
+                           "DynamicPartition", "DynamicStitch", "ParallelDynamicStitch"})
 
 
 def _slice_of_shape(op):

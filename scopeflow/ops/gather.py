@@ -1,8 +1,10 @@
 """Indexing by value: gather, gather_nd, scatter_nd, where / select, boolean_mask, unique.
 
 Where (one argument), boolean_mask, Unique and ListDiff give outputs whose size depends on the
-data: their kernels need concrete (host or un-traced) inputs, as XLA has no dynamic shapes.
+data: those ops run on the host between compiled steps (dynamic_shape.py).
 """
+
+import collections
 
 import numpy as np
 
@@ -10,21 +12,8 @@ from scopeflow import dtypes as _dt
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
+from scopeflow.ops.dynamic_shape import list_diff_op, unique_counts_op, unique_op, where_op
 from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
-
-DATA_DEPENDENT_SHAPES = frozenset({"Where", "Unique", "UniqueWithCounts", "ListDiff"})
-
-
-def host_value(x, op_type):
-    """`x` as a NumPy array; a traced value cannot give a data-dependent shape under XLA."""
-    try:
-        return np.asarray(x)
-    except Exception:  # noqa: BLE001 - jax raises its own TracerArrayConversionError
-        raise NotImplementedError(
-            "%s has an output whose size depends on the input values, which a compiled (XLA) "
-            "program cannot have; its input must be known when the run is traced (a constant "
-            "or a value computed only from constants)." % op_type) from None
-
 
 # ---- gather ---------------------------------------------------------------------------------
 def _gather_shape(params, indices, axis, *, batch_dims=0):
@@ -140,16 +129,6 @@ def scatter_nd(indices, updates, shape, name=None):
 
 
 # ---- Where / Select -------------------------------------------------------------------------
-def _where_shape(input):  # noqa: A002
-    d = dims_of(input)
-    return spec((None, None if d is None else len(d)), _dt.int64)
-
-
-@op("Where", infer=_where_shape, types={"input": ANY})
-def _where_op(input):  # noqa: A002
-    return np.argwhere(host_value(input, "Where")).astype(np.int64)
-
-
 def _select_shape(condition, t, e):
     c, a, b = dims_of(condition), dims_of(t), dims_of(e)
     dt = t.dtype.base_dtype
@@ -189,7 +168,7 @@ def _select_v2(condition, t, e):
 def _where_indices(condition, name):
     with _b.scope(name, "Where", [condition]) as scope:
         condition = convert_to_tensor(condition, preferred_dtype=_dt.bool, name="condition")
-        return _where_op(condition, name=scope)
+        return where_op(condition, name=scope)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -249,58 +228,26 @@ def boolean_mask(tensor, mask, name="boolean_mask", axis=None):
 
 
 # ---- unique / setdiff1d / searchsorted / permutations ---------------------------------------
-def _unique_shape(x, *, out_idx):
-    check_rank(x, 1)
-    return [spec((None,), x.dtype.base_dtype), (x.shape, out_idx)]
-
-
-def _unique_kernel(x, *, out_idx):
-    y, first, inv = np.unique(host_value(x, "Unique"), return_index=True, return_inverse=True)
-    order = np.argsort(first, kind="stable")  # TF keeps first-occurrence order
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return y[order], rank[inv.reshape(-1)].astype(out_idx.as_numpy_dtype)
-
-
-_unique_op = op("Unique", infer=_unique_shape, types={"x": ANY}, multi=True)(_unique_kernel)
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+ListDiff = collections.namedtuple("ListDiff", ["out", "idx"])
 
 
 def unique(x, out_idx=_dt.int32, name=None):
     """`tf.unique`: the distinct values `y` (first-seen order) and `idx` with x = y[idx]."""
-    return _unique_op(x, name=name or "Unique", out_idx=_dt.as_dtype(out_idx))
-
-
-def _unique_counts_shape(x, *, out_idx):
-    return _unique_shape(x, out_idx=out_idx) + [spec((None,), out_idx)]
-
-
-@op("UniqueWithCounts", infer=_unique_counts_shape, types={"x": ANY}, multi=True)
-def _unique_counts_op(x, *, out_idx):
-    y, idx = _unique_kernel(x, out_idx=out_idx)
-    return y, idx, np.bincount(idx, minlength=len(y)).astype(out_idx.as_numpy_dtype)
+    return Unique(*unique_op(x, name=name or "Unique", out_idx=_dt.as_dtype(out_idx)))
 
 
 def unique_with_counts(x, out_idx=_dt.int32, name=None):
     """`tf.unique_with_counts`: `unique` plus how often each value occurs."""
-    return _unique_counts_op(x, name=name or "UniqueWithCounts", out_idx=_dt.as_dtype(out_idx))
-
-
-def _list_diff_shape(x, y, *, out_idx):
-    check_rank(x, 1)
-    check_rank(y, 1)
-    return [spec((None,), x.dtype.base_dtype), spec((None,), out_idx)]
-
-
-@op("ListDiff", infer=_list_diff_shape, multi=True)
-def _list_diff(x, y, *, out_idx):
-    x = host_value(x, "ListDiff")
-    keep = ~np.isin(x, host_value(y, "ListDiff"))
-    return x[keep], np.nonzero(keep)[0].astype(out_idx.as_numpy_dtype)
+    return UniqueWithCounts(*unique_counts_op(x, name=name or "UniqueWithCounts",
+                                              out_idx=_dt.as_dtype(out_idx)))
 
 
 def setdiff1d(x, y, index_dtype=_dt.int32, name=None):
     """`tf.setdiff1d`: values of `x` not in `y`, and their positions in `x`."""
-    return _list_diff(x, y, name=name or "ListDiff", out_idx=_dt.as_dtype(index_dtype))
+    return ListDiff(*list_diff_op(x, y, name=name or "ListDiff",
+                                  out_idx=_dt.as_dtype(index_dtype)))
 
 
 def _bound_shape(sorted_inputs, values, *, out_type):

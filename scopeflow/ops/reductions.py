@@ -66,9 +66,25 @@ def _euclidean(x, axis, keepdims):
     return jnp.sqrt(jnp.sum(x * jnp.conj(x), axis=axis, keepdims=keepdims)).astype(x.dtype)
 
 
+def _extreme(fn, lowest):
+    """Max / Min; over no elements TF gives the identity (-inf / lowest int for Max)."""
+
+    def reduce(x, axis, keepdims):
+        if np.size(x):
+            return fn(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+        dt = np.dtype(x.dtype)
+        if dt.kind in "iu":
+            ident = np.iinfo(dt).min if lowest else np.iinfo(dt).max
+        else:
+            ident = -np.inf if lowest else np.inf
+        return fn(x, axis=axis, keepdims=keepdims, initial=ident).astype(x.dtype)
+
+    return reduce
+
+
 _REDUCE = {
-    "Sum": _same_dtype(jnp.sum), "Mean": _mean, "Max": _same_dtype(jnp.max),
-    "Min": _same_dtype(jnp.min), "Prod": _same_dtype(jnp.prod),
+    "Sum": _same_dtype(jnp.sum), "Mean": _mean, "Max": _extreme(jnp.max, True),
+    "Min": _extreme(jnp.min, False), "Prod": _same_dtype(jnp.prod),
     "All": lambda x, axis, keepdims: jnp.all(x, axis=axis, keepdims=keepdims),
     "Any": lambda x, axis, keepdims: jnp.any(x, axis=axis, keepdims=keepdims),
     "EuclideanNorm": _euclidean,
