@@ -203,7 +203,14 @@ def _merge(a, b):
     return merge_dims(a, b, "")
 
 
+def _int32(t, arg, op_type):
+    if t.dtype.base_dtype is not _dt.int32:
+        raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type of "
+                        "int32." % (arg, op_type, t.dtype.base_dtype.name))
+
+
 def _partition_shape(data, partitions, *, num_partitions):
+    _int32(partitions, "partitions", "DynamicPartition")
     if num_partitions < 1:
         raise ValueError("Attr 'num_partitions' of 'DynamicPartition' Op passed %d less than "
                          "minimum 1." % num_partitions)
@@ -253,6 +260,7 @@ def _stitch_shape(indices, data):
                         "that don't all match." % ", ".join(t.name for t in types))
     top, extra = -1, None
     for ix, d in zip(indices, data):
+        _int32(ix, "indices", "DynamicStitch")
         v = static_value(ix)
         top = None if v is None or top is None else max([top] + np.ravel(v).tolist())
         ri, rd = dims_of(ix), dims_of(d)

@@ -15,6 +15,7 @@ from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.dynamic_shape import list_diff_op, unique_counts_op, unique_op, where_op
 from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
 
+
 # ---- gather ---------------------------------------------------------------------------------
 def _gather_shape(params, indices, axis, *, batch_dims=0):
     p, i = dims_of(params), dims_of(indices)
