@@ -64,10 +64,12 @@ MODULES = {
     "python.ops.image_ops": ("tf.image",),
     "python.ops.linalg_ops": ("tf.linalg", "tf"),
     "python.ops.special_math_ops": ("tf",),
-    "python.ops.confusion_matrix": ("tf", "tf.math"),
+    "python.ops.confusion_matrix": ("tf", "tf.math", "scopeflow.metrics.util"),
     "python.ops.histogram_ops": ("tf",),
     "python.ops.summary_ops": ("tf.summary",),
     "python.ops.metrics": ("tf.metrics",),
+    "python.ops.metrics_impl": ("tf.metrics", "scopeflow.metrics.util"),
+    "python.ops.weights_broadcast_ops": ("scopeflow.losses.util",),
     "python.ops.losses": (),
     "python.ops.losses.losses": ("tf.losses",),
     "python.ops.bitwise_ops": ("tf.bitwise",),
@@ -131,6 +133,10 @@ PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
 # underscore names real code imports -> "module:attribute"
 PRIVATE = {
     "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
+    "python.ops.metrics_impl": {
+        "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",
+        "_safe_scalar_div": "scopeflow.metrics.util:safe_scalar_div",
+        "_confusion_matrix_at_thresholds": "scopeflow.metrics.counts:confusion_at_thresholds"},
 }
 
 # TF's own aliases inside internal modules: name -> the scopeflow name it is
