@@ -31,6 +31,8 @@ class SparseTensor:
     ('SparseTensor/indices:0', [3, 4])
     """
 
+    _static_shape = None  # dims an op knows beyond `dense_shape`'s constant value (TF set_shape)
+
     def __init__(self, indices, values, dense_shape):
         from scopeflow.ops.constant import convert_to_tensor
         from scopeflow.ops.op_util import name_scope
@@ -69,6 +71,8 @@ class SparseTensor:
         value = constant_value(self._dense_shape)
         if value is not None:
             return TensorShape([int(d) for d in value])
+        if self._static_shape is not None:
+            return TensorShape(self._static_shape)
         rank = self._dense_shape.shape.as_list() if self._dense_shape.shape.ndims else None
         if rank and rank[0] is not None:
             return TensorShape([None] * rank[0])

@@ -120,9 +120,9 @@ def parse_example(serialized, features, name=None, example_names=None):
             num_sparse=len(spec_.sparse_keys), sparse_types=spec_.sparse_types,
             ragged_value_types=[], ragged_split_types=[],
             dense_shapes=[TensorShape(s) for s in spec_.dense_shapes])
-    n = len(spec_.sparse_keys)
-    sparse = {k: SparseTensor._of(outs[i], outs[n + i], outs[2 * n + i])
-              for i, k in enumerate(spec_.sparse_keys)}
+        n = len(spec_.sparse_keys)
+        sparse = {k: SparseTensor(outs[i], outs[n + i], outs[2 * n + i])
+                  for i, k in enumerate(spec_.sparse_keys)}
     result = {}
     for key, feat in spec_.features.items():
         if isinstance(feat, VarLenFeature):

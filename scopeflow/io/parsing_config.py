@@ -84,7 +84,7 @@ class ParseSpec:
             else:
                 raise ValueError("Unsupported %s %s for key '%s'"
                                  % (type(feat).__name__, feat, key))
-        self.sparse_keys = sorted(sparse)
+        self.sparse_keys = list(sparse)  # in sorted feature order, a SparseFeature's keys in turn
         self.sparse_types = [sparse[k] for k in self.sparse_keys]
         self.dense_keys = [k for k, _ in dense]
         self.dense_types = [_dt.as_dtype(f.dtype) for _, f in dense]

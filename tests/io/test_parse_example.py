@@ -44,13 +44,15 @@ SNIPPETS = {
     "graph_batch": """
 ser = tf.placeholder(tf.string, [None], name="ser")
 out = tf.parse_example(ser, FEATS)
-result = [graph(), sorted(out), out["b"].indices.name, out["b"].dense_shape.shape]
+after = tf.SparseTensor([[0]], [1.], [2])
+result = [graph(), sorted(out), out["b"].indices.name, out["b"].dense_shape.shape,
+          after.indices.name, out["b"].shape, out["s"].get_shape(), out["b"].dtype]
 """,
     "graph_single": """
 ser = tf.placeholder(tf.string, [], name="ser")
 out = tf.io.parse_single_example(ser, FEATS)
 out2 = tf.parse_single_example(tf.constant(b""), {"v": tf.VarLenFeature(tf.float32)}, name="p")
-result = [graph(), out["s"].values.name, out2["v"].dense_shape.shape]
+result = [graph(), out["s"].values.name, out2["v"].dense_shape.shape, out2["v"].shape]
 """,
     "values_batch": """
 ser = tf.placeholder(tf.string, [None])
@@ -93,6 +95,20 @@ with tf.Session() as sess:
               err(lambda: sess.run(pb, {ser: [ex(a=[])]})),
               err(lambda: sess.run(pb, {ser: [b"\\x0a\\x05abc"]}))[0],
               sess.run(pb, {ser: [ex(a=[5., 6.])]})]
+""",
+    "sparse_feature": """
+ser = tf.placeholder(tf.string, [None], name="ser")
+F = {"s": tf.io.SparseFeature(index_key="ix", value_key="v", dtype=tf.float32, size=10),
+     "t": tf.SparseFeature(["i", "j"], "w", tf.int64, [3, 4], already_sorted=True)}
+out = tf.parse_example(ser, F)
+one = tf.placeholder(tf.string, [], name="one")
+out1 = tf.parse_single_example(one, {"s": F["s"]})
+with tf.Session() as sess:
+    result = [graph(), sess.run(out, {ser: [ex(ix=[3, 1], v=[1., 2.], i=[0], j=[2], w=[7]),
+                                            ex(ix=[0], v=[9.], i=[2, 1], j=[0, 3], w=[5, 6])]}),
+              sess.run(out1, {one: ex(ix=[5, 2], v=[1., 2.])}),
+              err(lambda: sess.run(out, {ser: [ex(ix=[3, 1], v=[1.], i=[0], j=[1], w=[1])]})),
+              sess.run(out["s"], {ser: [ex(ix=[3], v=[1.])]})]
 """,
     "build_errors": """
 ser = tf.placeholder(tf.string, [None])
