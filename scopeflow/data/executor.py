@@ -19,6 +19,7 @@ import numpy as np
 from scopeflow.core.tensor import Operation
 from scopeflow.lowering.slice import backward_slice
 from scopeflow.lowering.stages import HOST_KERNELS, HostContext
+from scopeflow.ops.registry import REGISTRY
 
 
 class _Stage:
@@ -29,13 +30,24 @@ class _Stage:
     folding does.
     """
 
-    __slots__ = ("feeds", "order", "tensors")
+    __slots__ = ("cached", "constant", "feeds", "order", "tensors")
 
     def __init__(self, tensors, feeds):
         self.tensors, self.feeds, self.order = tensors, feeds, None
+        # no feeds and no stateful op: the same values every call (the Consts of a function)
+        self.constant = not feeds and not any(
+            REGISTRY[op._type].stateful for op in backward_slice(tensors) if op._type in REGISTRY)
+        self.cached = None
 
     def run(self, session, known):
-        fed = {t: known[t] for t in self.feeds}
+        if self.constant:
+            if self.cached is None:
+                self.cached = list(self._run(session, known))
+            return self.cached
+        return self._run(session, known)
+
+    def _run(self, session, known):
+        fed = known  # exactly the tensors this stage is fed
         if self.order is None:
             try:
                 return session.run(self.tensors, fed)
@@ -72,18 +84,45 @@ class Program:
         self.fetches = list(fetches)
         self.feeds = list(feeds)
         self.steps = _plan(self.fetches, set(self.feeds))
+        self._code = None
 
     def __call__(self, feed_values):
-        known = dict(zip(self.feeds, feed_values))
-        ctx = self.ctx
-        for step in self.steps:
-            if type(step) is _Stage:  # fetched ops without outputs run for their effects
-                known.update(zip(step.tensors, step.run(self.session, known)))
-            else:
-                op = step
-                outs = HOST_KERNELS[op._type](ctx, op, *[known[t] for t in op._inputs])
-                known.update(zip(op._outputs, outs or ()))
-        return [known[f] if not isinstance(f, Operation) else None for f in self.fetches]
+        code = self._code
+        if code is None:
+            code = self._code = _compile(self.steps, self.feeds, self.fetches)
+        slots = [None] * code[0]
+        slots[:len(feed_values)] = feed_values
+        ctx, session = self.ctx, self.session
+        for kind, a, ins, outs in code[1]:
+            if kind:  # a host op: kernel a
+                vals = a(ctx, kind, *[slots[i] for i in ins])
+            else:  # a compiled stage a, fed by the slots it names
+                vals = a.run(session, {t: slots[i] for t, i in ins})
+            for i, v in zip(outs, vals or ()):
+                slots[i] = v
+        return [None if i is None else slots[i] for i in code[2]]
+
+
+def _compile(steps, feeds, fetches):
+    """Steps over numbered slots (no tensor hashing per call): (n slots, steps, fetch slots)."""
+    where = {t: i for i, t in enumerate(feeds)}
+
+    def slot(t):
+        i = where.get(t)
+        if i is None:
+            i = where[t] = len(where)
+        return i
+
+    code = []
+    for step in steps:
+        if type(step) is _Stage:
+            ins = [(t, where[t]) for t in step.feeds]
+            code.append((None, step, ins, [slot(t) for t in step.tensors]))
+        else:
+            ins = [where[t] for t in step._inputs]
+            code.append((step, HOST_KERNELS[step._type], ins, [slot(t) for t in step._outputs]))
+    out = [None if isinstance(f, Operation) else where[f] for f in fetches]
+    return len(where), code, out
 
 
 def _plan(fetches, fed):

@@ -1,0 +1,134 @@
+"""Input pipeline throughput: TFRecord -> TFRecordDataset -> parse_single_example -> shuffle ->
+batch(256) -> repeat, through scopeflow and TensorFlow, alone and feeding an MLP step.
+
+    python benchmarks/pipeline.py                       # markdown table for README
+    python benchmarks/pipeline.py --examples 5000 --batches 20
+
+One TFRecord file of `--examples` serialized tf.train.Examples (784 floats "x", int64 "y") is
+written once (by scopeflow's writer: the format is TF's) and read by every worker. Each
+framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON, .venv-tf/bin/python or
+/tmp/tf/bin/python). `pipeline` times `sess.run(next_batch)` alone; `train` runs the MLP of
+benchmarks/train.py (784-1024-1024-10, ReLU, Adam) on the iterator's batches. The first
+`--warmup` runs are not timed; the table gives examples per second (median of `--repeats`).
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+WORKER = r'''
+import json, os, sys, time, warnings
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+warnings.filterwarnings("ignore")
+cfg = json.loads(sys.argv[1])
+if cfg["framework"] == "tensorflow":
+    import tensorflow.compat.v1 as tf
+    tf.disable_v2_behavior()
+else:
+    import scopeflow.compat.v1 as tf
+
+def parse(record):
+    f = tf.parse_single_example(record, {"x": tf.FixedLenFeature([784], tf.float32),
+                                          "y": tf.FixedLenFeature([], tf.int64)})
+    return f["x"], f["y"]
+
+ds = tf.data.TFRecordDataset(cfg["path"]).map(parse).shuffle(10000, seed=1).batch(256).repeat()
+x, y = tf.data.make_one_shot_iterator(ds).get_next()
+fetch = x
+if cfg["mode"] == "train":
+    h = x
+    for i, (a, b) in enumerate([(784, 1024), (1024, 1024), (1024, 10)]):
+        w = tf.get_variable("w%d" % i, [a, b], initializer=tf.glorot_uniform_initializer(seed=i))
+        h = tf.matmul(h, w) + tf.get_variable("b%d" % i, [b], initializer=tf.zeros_initializer())
+        h = tf.nn.relu(h) if i < 2 else h
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
+        labels=tf.cast(y, tf.int32), logits=h))
+    fetch = [tf.train.AdamOptimizer(1e-3).minimize(loss), loss]
+times = []
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for _ in range(cfg["warmup"]):
+        sess.run(fetch)
+    for _ in range(cfg["repeats"]):
+        t = time.perf_counter()
+        for _ in range(cfg["batches"]):
+            sess.run(fetch)
+        times.append(time.perf_counter() - t)
+times.sort()
+print(json.dumps({"examples_per_s": 256 * cfg["batches"] / times[len(times) // 2]}))
+'''
+
+
+def tf_python():
+    for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),
+                 "/tmp/tf/bin/python"):
+        if cand and os.path.exists(cand):
+            return cand
+    return None
+
+
+def write_records(path, n, seed=0):
+    """`n` serialized Examples of 784 uniform floats "x" and a label "y" in 0..9."""
+    sys.path.insert(0, ROOT)
+    import scopeflow.compat.v1 as tf
+    rng = np.random.RandomState(seed)
+    with tf.python_io.TFRecordWriter(path) as w:
+        for _ in range(n):
+            ex = tf.train.Example(features=tf.train.Features(feature={
+                "x": tf.train.Feature(float_list=tf.train.FloatList(
+                    value=rng.rand(784).astype(np.float32).tolist())),
+                "y": tf.train.Feature(int64_list=tf.train.Int64List(
+                    value=[int(rng.randint(10))]))}))
+            w.write(ex.SerializeToString())
+
+
+def run_worker(python, cfg):
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    out = subprocess.run([python, "-c", WORKER, json.dumps(cfg)], capture_output=True, text=True,
+                         env=env, check=False)
+    if out.returncode:
+        raise RuntimeError("%s worker failed:\n%s" % (cfg["framework"], out.stderr[-3000:]))
+    return json.loads(out.stdout.strip().splitlines()[-1])["examples_per_s"]
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--examples", type=int, default=20000)
+    p.add_argument("--batches", type=int, default=40)
+    p.add_argument("--warmup", type=int, default=5)
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--modes", default="pipeline,train")
+    args = p.parse_args()
+    workers = [("scopeflow", sys.executable)]
+    tf_py = tf_python()
+    if tf_py:
+        workers.append(("tensorflow", tf_py))
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "examples.tfrecord")
+        write_records(path, args.examples)
+        rows = []
+        for mode in args.modes.split(","):
+            got = {}
+            for name, python in workers:
+                cfg = {"framework": name, "path": path, "mode": mode, "batches": args.batches,
+                       "warmup": args.warmup, "repeats": args.repeats}
+                got[name] = run_worker(python, cfg)
+            rows.append((mode, got))
+    print("| workload | scopeflow (examples/s) | TensorFlow (examples/s) | ratio |")
+    print("|---|---|---|---|")
+    for mode, got in rows:
+        sf, tf = got["scopeflow"], got.get("tensorflow")
+        print("| %s | %.0f | %s | %s |" % (mode, sf, "%.0f" % tf if tf else "-",
+                                           "%.2f" % (sf / tf) if tf else "-"))
+
+
+if __name__ == "__main__":
+    main()
