@@ -24,7 +24,8 @@ def _int64(x, name):
 
 def _attrs(structure, **extra):
     flat = st.flatten(structure)
-    out = {"output_types": [s.dtype for s in flat], "output_shapes": [s.shape for s in flat],
+    out = {"output_types": [s.flat_dtype for s in flat],
+           "output_shapes": [s.flat_shape for s in flat],
            "metadata": ""}
     out.update(extra)
     return out

@@ -16,6 +16,7 @@ dataset op receives as an input (`other_arguments`) when the pipeline is built i
 
 import threading
 
+from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Tensor
@@ -74,11 +75,16 @@ def _capture(g, x):
 
 
 class Traced:
-    """A traced function: graph, argument placeholders, captures, outputs and their structure."""
+    """A traced function: graph, argument placeholders, captures, outputs and their structure.
 
-    def __init__(self, graph, args, outputs, out_structure):
+    A SparseTensor component travels as one host value (a SparseTensorValue) and enters or
+    leaves the function graph as its three tensors (`in_sparse` / `out_sparse` say where).
+    """
+
+    def __init__(self, graph, args, outputs, out_structure, in_sparse=(), out_sparse=()):
         self.graph, self.args, self.outputs = graph, args, outputs
-        self.out_structure = out_structure  # TensorSpecs; a Dataset leaf for dataset functions
+        self.out_structure = out_structure  # specs; a Dataset for dataset functions
+        self.in_sparse, self.out_sparse = tuple(in_sparse), tuple(out_sparse)
         self.captured = [src for src, _ in graph.captures]  # inputs of the dataset op
         self._placeholders = [inner for _, inner in graph.captures]
         self._program = None
@@ -98,10 +104,51 @@ class Traced:
         return prog
 
     def bind(self, captured_values):
-        """`fn(element tuple) -> tuple of flat outputs`, the captures fixed to their values."""
+        """`fn(element tuple) -> tuple of components`, the captures fixed to their values."""
         prog = self.program()
         extra = list(captured_values)
-        return lambda element: tuple(prog(list(element) + extra))
+        if not any(self.in_sparse) and not any(self.out_sparse):
+            return lambda element: tuple(prog(list(element) + extra))
+        ins, outs = self.in_sparse, self.out_sparse
+        from scopeflow.sparse_tensor import SparseTensorValue
+
+        def call(element):
+            flat = []
+            for c, sparse in zip(element, ins):
+                if sparse:
+                    flat.extend((c.indices, c.values, c.dense_shape))
+                else:
+                    flat.append(c)
+            vals, out, i = prog(flat + extra), [], 0
+            for sparse in outs:
+                if sparse:
+                    out.append(SparseTensorValue(vals[i], vals[i + 1], vals[i + 2]))
+                    i += 3
+                else:
+                    out.append(vals[i])
+                    i += 1
+            return tuple(out)
+
+        return call
+
+
+def _arguments(in_structure):
+    """Placeholders for the element (three per sparse component) and the argument values."""
+    from scopeflow.sparse_tensor import SparseTensor
+    flat, values = [], []
+    for s in st.flatten(in_structure):
+        if s.sparse:
+            rank = s.shape.ndims
+            parts = [placeholder(_dt.int64, [None, rank], name="args_%d" % len(flat)),
+                     placeholder(s.dtype, [None], name="args_%d" % (len(flat) + 1)),
+                     placeholder(_dt.int64, [rank], name="args_%d" % (len(flat) + 2))]
+            flat.extend(parts)
+            values.append(SparseTensor._of(*parts))
+        else:
+            t = placeholder(s.dtype, s.shape, name="args_%d" % len(flat))
+            flat.append(t)
+            values.append(t)
+    return flat, st.pack(in_structure, values)
 
 
 def trace(fn, in_structure, unpack=True, datasets=False):
@@ -109,26 +156,40 @@ def trace(fn, in_structure, unpack=True, datasets=False):
     positional arguments as TF does. `datasets`: `fn` returns a Dataset (flat_map)."""
     from scopeflow.data.dataset import DatasetV2
     fg = FuncGraph(default_graph())
+    in_sparse = [s.sparse for s in st.flatten(in_structure)]
     with fg.as_default():
         registry.CAPTURE_HOOKS.append(_capture_inputs)
         try:
-            flat = [placeholder(s.dtype, s.shape, name="args_%d" % i)
-                    for i, s in enumerate(st.flatten(in_structure))]
-            arg = st.pack(in_structure, flat)
+            flat, arg = _arguments(in_structure)
             ret = fn(*arg) if unpack and type(arg) is tuple else fn(arg)
             if datasets:
                 if not isinstance(ret, DatasetV2):
                     raise TypeError("The `map_func` argument must return a `Dataset` object. "
                                     "Got %s." % _type_text(ret))
                 out = [_capture(fg, ret._variant_tensor)]
-                return Traced(fg, flat, out, ret)
+                return Traced(fg, flat, out, ret, in_sparse, (False,))
             if isinstance(ret, list):  # TF: a list returned becomes a tuple
                 ret = tuple(ret)
-            leaves = [_to_tensor(fg, x) for x in st.flatten(ret)]
+            leaves = [_to_value(fg, x) for x in st.flatten(ret)]
         finally:
             registry.CAPTURE_HOOKS.remove(_capture_inputs)
-    specs = st.pack(ret, [st.TensorSpec.from_tensor(t) for t in leaves])
-    return Traced(fg, flat, leaves, specs)
+    outputs, out_sparse = [], []
+    for leaf in leaves:
+        sparse = not isinstance(leaf, Tensor)
+        out_sparse.append(sparse)
+        outputs.extend([leaf.indices, leaf.values, leaf.dense_shape] if sparse else [leaf])
+    specs = st.pack(ret, [st.spec_of(x) for x in leaves])
+    return Traced(fg, flat, outputs, specs, in_sparse, out_sparse)
+
+
+def _to_value(fg, x):
+    """A function output as a Tensor or SparseTensor of the function graph."""
+    if hasattr(x, "dense_shape") and hasattr(x, "indices"):
+        from scopeflow.sparse_tensor import SparseTensor
+        x = SparseTensor.from_value(x)
+        return SparseTensor._of(*[_capture(fg, t) for t in (x.indices, x.values,
+                                                             x.dense_shape)])
+    return _to_tensor(fg, x)
 
 
 def _to_tensor(fg, x):

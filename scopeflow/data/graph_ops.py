@@ -110,6 +110,14 @@ def _matching_files_shape(pattern, **attrs):
 
 matching_files = _register("MatchingFiles", ["pattern"], infer=_matching_files_shape)
 
+def _sparse_parts(serialized, *, dtype, **attrs):
+    return [(TensorShape([None, None]), _dt.int64), (TensorShape([None]), dtype),
+            (TensorShape([None]), _dt.int64)]
+
+
+deserialize_sparse = _register("DeserializeSparse", ["serialized_sparse"], infer=_sparse_parts,
+                               multi=True)
+
 # iterators: resources of the Session (kernels.py keeps their state in ctx.resources)
 iterator_v2 = _register("IteratorV2", [], infer=_resource, stateful=True)
 one_shot_iterator = _register("OneShotIterator", [], infer=_resource, stateful=True)

@@ -155,12 +155,37 @@ class Interleave(HostDataset):
 
 def _stack(items, k):
     first = items[0]
+    if hasattr(first, "dense_shape"):
+        return _batch_sparse(items)
     for j, x in enumerate(items[1:], 1):
         if x.shape != first.shape:
             raise _invalid("Cannot add tensor to the batch: number of elements does not match. "
                            "Shapes are: [tensor]: %s, [batch]: %s" % (
                                list(x.shape), list(first.shape)))
     return np.stack(items)
+
+
+def _batch_sparse(items):
+    """SparseTensorValues of one rank stacked along a new first dimension."""
+    from scopeflow.sparse_tensor import SparseTensorValue
+    ranks = {len(x.dense_shape) for x in items}
+    if len(ranks) > 1:
+        raise _invalid("Inputs must have identical ranks.")
+    idx = [np.concatenate([np.full((len(x.indices), 1), i, np.int64),
+                           np.asarray(x.indices, np.int64).reshape(len(x.indices), -1)], 1)
+           for i, x in enumerate(items)]
+    shape = np.max(np.stack([np.asarray(x.dense_shape, np.int64) for x in items]), 0)
+    return SparseTensorValue(np.concatenate(idx), np.concatenate([x.values for x in items]),
+                             np.concatenate([[len(items)], shape]).astype(np.int64))
+
+
+def _unbatch_sparse(x):
+    from scopeflow.sparse_tensor import SparseTensorValue
+    rows = np.asarray(x.indices)[:, 0]
+    for i in range(int(x.dense_shape[0])):
+        keep = rows == i
+        yield SparseTensorValue(np.asarray(x.indices)[keep][:, 1:], np.asarray(x.values)[keep],
+                                np.asarray(x.dense_shape[1:], np.int64))
 
 
 class Batch(HostDataset):
@@ -210,6 +235,10 @@ class Unbatch(HostDataset):
 
     def __iter__(self):
         for el in self.source:
+            if any(hasattr(c, "dense_shape") for c in el):
+                yield from zip(*[_unbatch_sparse(c) if hasattr(c, "dense_shape") else
+                                 (c[i, ...] for i in range(len(c))) for c in el])
+                continue
             n = {len(c) for c in el}
             if len(n) > 1:
                 raise _invalid("Input element must have the same batch size in each component."

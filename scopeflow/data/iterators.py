@@ -20,7 +20,8 @@ _PLACEHOLDERS = ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault")
 
 def _iter_attrs(structure, **extra):
     flat = st.flatten(structure)
-    out = {"output_types": [s.dtype for s in flat], "output_shapes": [s.shape for s in flat]}
+    out = {"output_types": [s.flat_dtype for s in flat],
+           "output_shapes": [s.flat_shape for s in flat]}
     out.update(extra)
     return out
 
@@ -32,19 +33,20 @@ class Iterator:
                  output_classes=None):
         self._iterator_resource = iterator_resource
         self._initializer = initializer
-        self._structure = st.from_legacy(output_types, output_shapes)
+        self._structure = st.from_legacy(output_types, output_shapes, output_classes)
         self._string_handle = g.iterator_to_string_handle(iterator_resource)
         self._get_next_call_count = 0
 
     @classmethod
     def _make(cls, resource, initializer, structure):
-        return cls(resource, initializer, st.types_of(structure), st.shapes_of(structure))
+        return cls(resource, initializer, st.types_of(structure), st.shapes_of(structure),
+                   st.classes_of(structure))
 
     @staticmethod
     def from_structure(output_types, output_shapes=None, shared_name=None, output_classes=None):
         """An iterator not bound to a dataset; `make_initializer(ds)` binds it."""
         types = st.map_structure(_dt.as_dtype, output_types)
-        structure = st.from_legacy(types, output_shapes)
+        structure = st.from_legacy(types, output_shapes, output_classes)
         res = g.iterator_v2(container="", shared_name=shared_name or "",
                             **_iter_attrs(structure))
         return Iterator._make(res, None, structure)
@@ -54,7 +56,7 @@ class Iterator:
                            output_classes=None):
         """An iterator that runs the iterator whose `string_handle()` value is fed."""
         types = st.map_structure(_dt.as_dtype, output_types)
-        structure = st.from_legacy(types, output_shapes)
+        structure = st.from_legacy(types, output_shapes, output_classes)
         res = g.iterator_from_string_handle(string_handle, **_iter_attrs(structure))
         return Iterator._make(res, None, structure)
 
@@ -95,12 +97,28 @@ class Iterator:
         self._get_next_call_count += 1
         outs = g.iterator_get_next(self._iterator_resource, name=name,
                                    **_iter_attrs(self._structure))
+        specs = st.flatten(self._structure)
+        if any(s.sparse for s in specs):
+            outs = [_deserialize(t, s) if s.sparse else t for t, s in zip(outs, specs)]
         return st.pack(self._structure, outs)
 
     def string_handle(self, name=None):
         if name is None:
             return self._string_handle
         return g.iterator_to_string_handle(self._iterator_resource, name=name)
+
+
+def _deserialize(variant, spec):
+    """A sparse component of an element as a SparseTensor (TF's DeserializeSparse op)."""
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.sparse_tensor import SparseTensor
+    indices, values, shape = g.deserialize_sparse(variant, dtype=spec.dtype,
+                                                  Tserialized=_dt.variant)
+    rank = spec.shape.ndims
+    indices._shape = TensorShape([None, rank])
+    values._shape = TensorShape([None])
+    shape._shape = TensorShape([rank])
+    return SparseTensor._of(indices, values, shape)
 
 
 def _check_no_placeholders(variant):

@@ -89,6 +89,12 @@ def _reduce(ctx, op, ds, *rest):
     return list(state)
 
 
+if "DeserializeSparse" not in HOST_KERNELS:
+    @host_kernel("DeserializeSparse")
+    def _deserialize_sparse(ctx, op, value):
+        return [value.indices, value.values, value.dense_shape]
+
+
 if "MatchingFiles" not in HOST_KERNELS:
     @host_kernel("MatchingFiles")
     def _matching_files(ctx, op, pattern):

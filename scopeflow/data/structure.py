@@ -30,6 +30,10 @@ class TensorSpec:
     dtype = property(lambda self: self._dtype)
     name = property(lambda self: self._name)
     value_type = property(lambda self: Tensor)
+    # how the component travels through dataset ops (output_types / output_shapes attrs)
+    flat_dtype = dtype
+    flat_shape = shape
+    sparse = False
 
     @classmethod
     def from_tensor(cls, tensor, name=None):
@@ -50,6 +54,52 @@ class TensorSpec:
 
     def __repr__(self):
         return "TensorSpec(shape=%s, dtype=%r, name=%r)" % (self._shape, self._dtype, self._name)
+
+
+class SparseTensorSpec:
+    """`tf.SparseTensorSpec`: a SparseTensor component (one variant through dataset ops)."""
+
+    __slots__ = ("_dtype", "_shape")
+    sparse = True
+
+    def __init__(self, shape=None, dtype=_dt.float32):
+        self._shape = as_shape(shape)
+        self._dtype = _dt.as_dtype(dtype)
+
+    shape = property(lambda self: self._shape)
+    dtype = property(lambda self: self._dtype)
+    flat_dtype = property(lambda self: _dt.variant)
+    flat_shape = property(lambda self: TensorShape(None))
+
+    @property
+    def value_type(self):
+        from scopeflow.sparse_tensor import SparseTensor
+        return SparseTensor
+
+    def is_compatible_with(self, other):
+        return (getattr(other, "sparse", False) and self._dtype == other.dtype
+                and self._shape.is_compatible_with(other.shape))
+
+    def most_specific_compatible_type(self, other):
+        return SparseTensorSpec(self._shape.most_specific_compatible_shape(other.shape),
+                                self._dtype)
+
+    def __eq__(self, other):
+        return (isinstance(other, SparseTensorSpec) and self._dtype == other._dtype
+                and self._shape._dims == other._shape._dims)
+
+    def __hash__(self):
+        return hash((self._dtype, self._shape.ndims, True))
+
+    def __repr__(self):
+        return "SparseTensorSpec(%r, %r)" % (self._shape, self._dtype)
+
+
+def spec_of(value):
+    """The spec of a graph value: TensorSpec for a Tensor, SparseTensorSpec for a SparseTensor."""
+    if isinstance(value, Tensor):
+        return TensorSpec.from_tensor(value)
+    return SparseTensorSpec(value.shape, value.dtype.base_dtype)
 
 
 def is_nested(x):
@@ -115,6 +165,10 @@ def normalize(element, name="normalize_element"):
     from scopeflow.core.frame import default_graph
     from scopeflow.ops.constant import convert_to_tensor
     leaves = flatten(element)
+    if any(hasattr(x, "dense_shape") for x in leaves):
+        raise NotImplementedError("scopeflow's tf.data does not take SparseTensor inputs in "
+                                  "from_tensors / from_tensor_slices yet; a map function may "
+                                  "return SparseTensors (parse_single_example's VarLenFeature).")
     if all(isinstance(x, Tensor) for x in leaves):
         tensors = list(leaves)
     else:
@@ -138,13 +192,15 @@ def classes_of(structure):
 
 
 def from_legacy(types, shapes=None, classes=None):
-    """A structure of TensorSpecs from TF1's (output_types, output_shapes) pair."""
+    """A structure of specs from TF1's (output_types, output_shapes, output_classes)."""
     if shapes is None:
         shapes = map_structure(lambda _: TensorShape(None), types)
     flat_t, flat_s = flatten(types), flatten(shapes)
-    if len(flat_t) != len(flat_s):
+    flat_c = flatten(classes) if classes is not None else [Tensor] * len(flat_t)
+    if not len(flat_t) == len(flat_s) == len(flat_c):
         raise ValueError("The two structures don't have the same number of elements.")
-    return pack(types, [TensorSpec(s, t) for t, s in zip(flat_t, flat_s)])
+    return pack(types, [SparseTensorSpec(s, t) if getattr(c, "__name__", "") == "SparseTensor"
+                        else TensorSpec(s, t) for t, s, c in zip(flat_t, flat_s, flat_c)])
 
 
 def spec_text(structure):
@@ -159,16 +215,16 @@ def spec_text(structure):
 
 def batched(structure, n):
     """Specs with a leading batch dimension `n` (None when unknown)."""
-    return map_structure(lambda s: TensorSpec(TensorShape([n]).concatenate(s.shape), s.dtype),
+    return map_structure(lambda s: type(s)(TensorShape([n]).concatenate(s.shape), s.dtype),
                          structure)
 
 
 def unbatched(structure):
     def one(s):
         if s.shape.ndims is None:
-            return TensorSpec(None, s.dtype)
+            return type(s)(None, s.dtype)
         if s.shape.ndims == 0:
             raise ValueError("Cannot unbatch an input with scalar components.")
-        return TensorSpec(s.shape[1:], s.dtype)
+        return type(s)(s.shape[1:], s.dtype)
 
     return map_structure(one, structure)

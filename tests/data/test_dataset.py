@@ -102,6 +102,21 @@ result = [drain(ds), meta(ds), ops()]""",
     "map_returns_list_and_constant": """
 ds = tf.data.Dataset.range(3).map(lambda x: [x, 7])
 result = [drain(ds), meta(ds)]""",
+    "sparse_elements": """
+def ex(v, x):
+    return tf.train.Example(features=tf.train.Features(feature={
+        "v": tf.train.Feature(int64_list=tf.train.Int64List(value=v)),
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=x))})).SerializeToString()
+spec = {"v": tf.io.VarLenFeature(tf.int64), "x": tf.io.FixedLenFeature([2], tf.float32)}
+ds = tf.data.Dataset.from_tensor_slices([ex([1, 2, 3], [1, 2]), ex([7], [3, 4])]).repeat(2).map(
+    lambda r: tf.io.parse_single_example(r, spec))
+b = ds.batch(3)
+m = b.map(lambda d: (d["v"], d["x"] * 2))
+def dr(d):
+    n = tf.data.make_one_shot_iterator(d).get_next()
+    shapes = tf.nest.map_structure(lambda t: (t.indices if hasattr(t, "indices") else t).shape.as_list(), n)
+    return [drain(d), shapes]
+result = [repr(ds.element_spec), repr(b.element_spec), meta(b)[2], dr(b), dr(b.unbatch()), dr(m)]""",
 }
 
 

@@ -109,7 +109,7 @@ def test_session_stays_usable_after_errors(tf):
 
 def test_end_of_sequence_names_the_node(tf):
     nxt = tf.data.make_one_shot_iterator(tf.data.Dataset.range(0)).get_next()
-    with tf.Session() as sess:
-        with pytest.raises(tf.errors.OutOfRangeError, match=r"End of sequence") as e:
-            sess.run(nxt)
+    with tf.Session() as sess, pytest.raises(tf.errors.OutOfRangeError,
+                                             match=r"End of sequence") as e:
+        sess.run(nxt)
     assert "{{node IteratorGetNext}}" in str(e.value)
