@@ -7,6 +7,7 @@ from scopeflow.io.decode_ops import (
     serialize_tensor,
 )
 from scopeflow.io.parse_example import parse_example, parse_single_example
+from scopeflow.io.parse_sequence import parse_single_sequence_example
 from scopeflow.io.parsing_config import (
     FixedLenFeature,
     FixedLenSequenceFeature,
@@ -17,4 +18,5 @@ from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "SparseTensor",
            "SparseTensorValue", "VarLenFeature", "decode_csv", "decode_raw", "parse_example",
-           "parse_single_example", "parse_tensor", "serialize_tensor"]
+           "parse_single_example", "parse_single_sequence_example", "parse_tensor",
+           "serialize_tensor"]

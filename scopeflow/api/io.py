@@ -3,7 +3,8 @@
 from scopeflow.api import io_gfile as gfile  # noqa: F401
 from scopeflow.api._parsing import (  # noqa: F401
     FixedLenFeature, FixedLenSequenceFeature, SparseFeature, VarLenFeature, decode_csv,
-    decode_raw, parse_example, parse_single_example, parse_tensor, serialize_tensor,
+    decode_raw, parse_example, parse_single_example, parse_single_sequence_example,
+    parse_tensor, serialize_tensor,
 )
 from scopeflow.api.image import decode_image, decode_jpeg, decode_png, encode_png  # noqa: F401
 from scopeflow.api.python_io import *  # noqa: F401,F403
@@ -12,7 +13,7 @@ from scopeflow.api.python_io import __all__ as _records
 __all__ = list(_records) + [
     "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
     "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_png",
-    "gfile", "parse_example", "parse_single_example",
+    "gfile", "parse_example", "parse_single_example", "parse_single_sequence_example",
     "parse_tensor", "serialize_tensor"]
 
 # ---- TF1's tf.io queue aliases ---------------------------------------------------------------
