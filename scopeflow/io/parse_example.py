@@ -198,15 +198,15 @@ def _values(features, key, dtype, where, dense):
                               % (where.key(key), _KIND_TEXT[kind], _TYPE_TEXT[dtype.name]))
         raise _ParseError("%sData types don't match. Expected type: %s, Actual type: %s"
                           % (where.key(key), _TYPE_TEXT[dtype.name], _KIND_TEXT[kind]))
-    return list(getattr(feature, kind).value)
+    return getattr(feature, kind).value  # the proto's container: numpy copies it in C
 
 
 def _array(values, dtype):
     if dtype is _dt.string:
         out = np.empty(len(values), dtype=object)
-        out[:] = values
+        out[:] = list(values)
         return out
-    return np.asarray(values, dtype=dtype.as_numpy_dtype)
+    return np.array(values, dtype=dtype.as_numpy_dtype)
 
 
 def _shape_text(shape):
@@ -237,24 +237,25 @@ def _check_count(vals, key, dtype, shape, where):
 def _dense(examples, key, dtype, shape, default, wheres):
     """(batch,) + shape values of one dense feature; `shape[0]` None for a sequence feature."""
     seq = bool(shape) and shape[0] is None
-    rows, stride = [], 1
+    np_type = _np_type(dtype)
+    stride = int(np.prod(shape[1:] if seq else shape, dtype=np.int64))
+    rows = []
     for ex, where in zip(examples, wheres):
         vals = _values(ex.features.feature, key, dtype, where, True)
         if vals is None:
             if not seq and default.size == 0:
                 raise _ParseError(where.missing(key, dtype))
-            vals = [] if seq else None
-        else:
-            stride = _check_count(vals, key, dtype, shape, where)
+        elif len(vals) != stride or seq:
+            _check_count(vals, key, dtype, shape, where)
         rows.append(vals)
-    if not seq:
-        out = [default.reshape(shape) if v is None else _array(v, dtype).reshape(shape)
-               for v in rows]
-        return np.stack(out) if out else np.zeros((0,) + tuple(shape), _np_type(dtype))
-    stride = int(np.prod(shape[1:], dtype=np.int64))
-    n = max([len(v) // stride for v in rows] + [0]) if stride else 0
-    out = np.full((len(rows), n) + tuple(shape[1:]), default.reshape(()),
-                  dtype=_np_type(dtype))
+    if not seq:  # one (batch, stride) array filled row by row from the proto containers
+        out = np.empty((len(rows), stride), dtype=np_type)
+        flat_default = default.reshape(-1)
+        for i, v in enumerate(rows):
+            out[i] = flat_default if v is None else v
+        return out.reshape((len(rows),) + tuple(shape))
+    n = max([len(v) // stride for v in rows if v] + [0]) if stride else 0
+    out = np.full((len(rows), n) + tuple(shape[1:]), default.reshape(()), dtype=np_type)
     for i, v in enumerate(rows):
         if v:
             out[i, :len(v) // stride] = _array(v, dtype).reshape((-1,) + tuple(shape[1:]))
