@@ -17,6 +17,7 @@ from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
+from scopeflow.lowering.lower import x64
 from scopeflow.lowering.stages import HOST_KERNELS, HostContext, HostPlan, NeedValues
 from scopeflow.session_config import (
     ConfigProto,
@@ -213,7 +214,8 @@ class BaseSession:
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)
-        return runner(self, feeds)
+        with x64():
+            return runner(self, feeds)
 
     def _run_steps(self, steps, plan, feeds):
         """Runs a HostPlan: compiled programs and host kernels, values carried between them."""
@@ -232,7 +234,8 @@ class BaseSession:
                 runner = entry.runner
                 if runner is None:
                     runner = entry.runner = _runner(entry)
-                known.update(zip(x.tensors, runner(self, vals)))
+                with x64():
+                    known.update(zip(x.tensors, runner(self, vals)))
         return [_host_result(known[t]) for t in plan.tensors]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):

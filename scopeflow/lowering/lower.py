@@ -10,6 +10,7 @@ and string values never enter XLA. Output values are cast to the dtypes the grap
 """
 
 import dataclasses
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +26,10 @@ from scopeflow.lowering.stages import HOST_KERNELS, NeedValues
 from scopeflow.ops.registry import REGISTRY, lookup
 
 # TF computes in int64 / float64 where asked; so must the kernels.
-jax.config.update("jax_enable_x64", True)
+# TF's 64-bit dtypes need JAX's x64 mode: it is switched on only while scopeflow traces,
+# compiles and calls its programs (`x64()`, a fresh context each time: they nest), never for
+# the user's own JAX code
+x64 = functools.partial(jax.enable_x64, True)
 
 _Tracer = jax.core.Tracer
 # a kernel needing a static value got a traced one: a limitation to report as is
@@ -313,7 +317,8 @@ def build(program, state, feeds):
     n_rng = program.n_rng
     while True:
         try:
-            return _build(program, state, feeds, n_rng)
+            with x64():
+                return _build(program, state, feeds, n_rng)
         except _NeedMoreRng as e:
             n_rng = program.n_rng = max(e.count, n_rng + 1)
         except _NeedStatic as e:
