@@ -63,9 +63,9 @@ def _eager(stage, fed):
     import jax
 
     from scopeflow.lowering.context import RunContext
-    from scopeflow.lowering.lower import execute
+    from scopeflow.lowering.lower import execute, x64
     env = {t: np.asarray(v) for t, v in fed.items()}
-    with jax.ensure_compile_time_eval():
+    with x64(), jax.ensure_compile_time_eval():
         execute(RunContext({}, frozenset(fed), None), stage.order, env)
     out = []
     for t in stage.tensors:
