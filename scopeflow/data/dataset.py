@@ -154,6 +154,15 @@ class DatasetV2:
     def skip(self, count, name=None):
         return self._then("Skip", g.skip_dataset, self._structure, _int64(count, "count"))
 
+    def shard(self, num_shards, index, name=None):
+        return self._then("Shard", g.shard_dataset, self._structure,
+                          _int64(num_shards, "num_shards"), _int64(index, "index"),
+                          require_non_empty=False)
+
+    def enumerate(self, start=0, name=None):
+        from scopeflow.data.sources import range_, zip_
+        return zip_((range_(start, 2**63 - 1), self))
+
     def prefetch(self, buffer_size, name=None):
         return self._then("Prefetch", g.prefetch_dataset, self._structure,
                           _int64(buffer_size, "buffer_size"), slack_period=0,

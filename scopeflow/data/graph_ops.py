@@ -89,6 +89,7 @@ shuffle_and_repeat_dataset = _register("ShuffleAndRepeatDataset",
 repeat_dataset = _register("RepeatDataset", [_D, "count"])
 take_dataset = _register("TakeDataset", [_D, "count"])
 skip_dataset = _register("SkipDataset", [_D, "count"])
+shard_dataset = _register("ShardDataset", [_D, "num_shards", "index"])
 prefetch_dataset = _register("PrefetchDataset", [_D, "buffer_size"])
 cache_dataset = _register("CacheDataset", [_D, "filename"])
 unbatch_dataset = _register("UnbatchDataset", [_D])

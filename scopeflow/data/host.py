@@ -339,6 +339,76 @@ class Skip(HostDataset):
         yield from it
 
 
+class Shard(HostDataset):
+    def __init__(self, source, num_shards, index):
+        self.source, self.n, self.index = source, int(num_shards), int(index)
+        if self.n <= 0:
+            raise _invalid("Number of shards must be greater than zero (currently num_shards = "
+                           "%d)." % self.n)
+        if not 0 <= self.index < self.n:
+            raise _invalid("Index must be between 0 and %d (currently index = %d)."
+                           % (self.n - 1, self.index))
+
+    def __iter__(self):
+        for i, el in enumerate(self.source):
+            if i % self.n == self.index:
+                yield el
+
+
+class Prefetch(HostDataset):
+    """A producer thread per pass keeps up to `buffer_size` elements ready (AUTOTUNE: 2), so
+    the pipeline's Python work overlaps the compiled step (XLA runs without the GIL)."""
+
+    def __init__(self, source, buffer_size):
+        self.source = source
+        self.size = int(buffer_size) if int(buffer_size) > 0 else 2
+
+    def __iter__(self):
+        import queue
+        import threading
+        q, stop = queue.Queue(self.size), threading.Event()
+        done = object()
+
+        def produce():
+            try:
+                for el in self.source:
+                    if not _put(q, stop, el):
+                        return
+                _put(q, stop, done)
+            except BaseException as e:  # noqa: BLE001 - handed to the consumer
+                _put(q, stop, _Raise(e))
+
+        threading.Thread(target=produce, daemon=True, name="tf.data prefetch").start()
+        try:
+            while True:
+                el = q.get()
+                if el is done:
+                    return
+                if type(el) is _Raise:
+                    raise el.error
+                yield el
+        finally:  # the consumer is done (end, re-initialized iterator, closed Session)
+            stop.set()
+
+
+class _Raise:
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _put(q, stop, item):
+    import queue
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            pass
+    return False
+
+
 class Cache(HostDataset):
     """The first complete pass is recorded; later passes replay it."""
 
@@ -363,7 +433,18 @@ class Generator(HostDataset):
         self.fn, self.args, self.specs, self.flatten = fn, args, specs, flatten
 
     def __iter__(self):
-        for value in self.fn(*self.args):
+        it = iter(self.fn(*self.args))
+        while True:
+            try:
+                value = next(it)
+            except StopIteration:
+                return
+            except errors.OpError:
+                raise
+            except Exception as e:
+                import traceback
+                raise _invalid("%s: %s\nTraceback (most recent call last):\n\n%s" % (
+                    type(e).__name__, e, "".join(traceback.format_tb(e.__traceback__)))) from e
             flat = self.flatten(value)
             if len(flat) != len(self.specs):
                 raise _invalid("`generator` yielded an element that did not match the expected "

@@ -59,7 +59,8 @@ _simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Repe
 _simple("RepeatDataset", lambda op, ds, n: host.Repeat(ds, n))
 _simple("TakeDataset", lambda op, ds, n: host.Take(ds, n))
 _simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))
-_simple("PrefetchDataset", lambda op, ds, n: ds)
+_simple("ShardDataset", lambda op, ds, n, i: host.Shard(ds, n, i))
+_simple("PrefetchDataset", lambda op, ds, n: host.Prefetch(ds, n))
 _simple("CacheDataset", lambda op, ds, filename: host.Cache(ds))
 _simple("UnbatchDataset", lambda op, ds: host.Unbatch(ds))
 _simple("TextLineDataset", lambda op, f, comp, buf: readers.TextLines(f, comp))
@@ -115,7 +116,18 @@ class IteratorResource:
 
     def reset(self, dataset):
         with self.lock:
+            self._close()
             self.it = iter(dataset)
+
+    def _close(self):
+        it, self.it = self.it, None
+        close = getattr(it, "close", None)
+        if close is not None:
+            close()  # a prefetching pass stops its producer
+
+    def session_closed(self):
+        with self.lock:
+            self._close()
 
     def get_next(self, op):
         with self.lock:

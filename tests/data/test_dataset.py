@@ -99,6 +99,21 @@ def gen():
         yield i, [float(i)] * 2
 ds = tf.data.Dataset.from_generator(gen, (tf.int64, tf.float32), ([], [2]))
 result = [drain(ds), meta(ds), ops()]""",
+    "shard_enumerate": """
+a = tf.data.Dataset.range(10).shard(3, 1)
+e = tf.data.Dataset.range(5, 8).enumerate(start=2)
+result = [drain(a), drain(e), meta(e)]""",
+    "generator_raises": """
+def gen():
+    yield 1
+    raise ValueError("boom")
+n = tf.data.make_one_shot_iterator(tf.data.Dataset.from_generator(gen, tf.int64)).get_next()
+with tf.Session() as s:
+    first = s.run(n)
+    try:
+        s.run(n)
+    except tf.errors.InvalidArgumentError as e:
+        result = [first, "ValueError: boom" in str(e)]""",
     "map_returns_list_and_constant": """
 ds = tf.data.Dataset.range(3).map(lambda x: [x, 7])
 result = [drain(ds), meta(ds)]""",

@@ -149,3 +149,26 @@ def test_cache_replays_the_first_pass():
 
 def test_endless_repeat_of_nothing_ends():
     assert values(host.Repeat(host.Range(0, 0, 1), -1)) == []
+
+
+def test_prefetch_keeps_order_passes_errors_and_stops_its_producer():
+    import threading
+    ds = host.Prefetch(host.Range(0, 50, 1), 3)
+    assert [e[0] for e in values(ds)] == list(range(50))
+
+    def boom(el):
+        if el[0] == 2:
+            raise errors.InvalidArgumentError(None, None, "bad element")
+        return el
+
+    it = iter(host.Prefetch(host.Map(host.Range(0, 5, 1), boom), -1))
+    assert [next(it)[0], next(it)[0]] == [0, 1]
+    with pytest.raises(errors.InvalidArgumentError, match="bad element"):
+        next(it)
+    endless = iter(host.Prefetch(host.Repeat(host.Range(0, 3, 1), -1), 2))
+    next(endless)
+    endless.close()  # what a re-initialized iterator or a closed Session does
+    for t in threading.enumerate():
+        if t.name == "tf.data prefetch":
+            t.join(timeout=5)
+    assert not any(t.name == "tf.data prefetch" and t.is_alive() for t in threading.enumerate())
