@@ -14,9 +14,11 @@ from scopeflow.io.parsing_config import (
     SparseFeature,
     VarLenFeature,
 )
+from scopeflow.io.sparse_feature import sparse_reorder
+from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense, sparse_to_dense
 from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
 
 __all__ = ["FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "SparseTensor",
            "SparseTensorValue", "VarLenFeature", "decode_csv", "decode_raw", "parse_example",
            "parse_single_example", "parse_single_sequence_example", "parse_tensor",
-           "serialize_tensor"]
+           "serialize_tensor", "sparse_reorder", "sparse_tensor_to_dense", "sparse_to_dense"]

@@ -12,7 +12,7 @@ from scopeflow.api._variables import *  # noqa: F401,F403
 from scopeflow.api import initializers, random  # noqa: F401
 from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401
-from scopeflow.api import gfile, image, io, python_io  # noqa: F401
+from scopeflow.api import gfile, image, io, python_io, sparse  # noqa: F401
 from scopeflow.api._parsing import *  # noqa: F401,F403
 from scopeflow.api._protos import *  # noqa: F401,F403
 from scopeflow.api._checkpoint import *  # noqa: F401,F403

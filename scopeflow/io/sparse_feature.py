@@ -39,6 +39,8 @@ def sparse_reorder(sp_input, name=None, static_shape=None):
 
     As TF: a fully known shape becomes a constant `dense_shape`, else an Identity of it."""
     from scopeflow.ops.array import identity
+    if static_shape is None and sp_input.shape.is_fully_defined():
+        static_shape = sp_input.shape.as_list()
     indices, values = _sparse_reorder(sp_input.indices, sp_input.values, sp_input.dense_shape,
                                       name=name)
     if static_shape is not None and None not in static_shape:
