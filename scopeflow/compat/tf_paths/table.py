@@ -128,7 +128,7 @@ MODULES = {
 
 # `tensorflow.core.<area>.<x>_pb2` -> tensorboard's copy of the same proto module.
 PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
-               "core.example": _PB}
+               "core.example": "scopeflow.io.protos"}
 
 # underscore names real code imports -> "module:attribute"
 PRIVATE = {
