@@ -71,6 +71,13 @@ def execute(ctx, order, env):
             if not traced:
                 raise
             raise _NeedStatic(op, traced) from None
+        except InvalidArgumentError:
+            # strings cannot enter XLA: an op making strings from traced values (a gather of
+            # variable names at indices a host op found) needs those values compiled in
+            traced = [t for t in op._inputs if isinstance(env.get(t), _Tracer)]
+            if not traced or not any(t._dtype.base_dtype is _dt.string for t in op._outputs):
+                raise
+            raise _NeedStatic(op, traced) from None
         _store(ctx, op, out, env)
 
 
