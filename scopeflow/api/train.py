@@ -47,3 +47,6 @@ from scopeflow.api._example_protos import *
 
 # ---- queue-based input: producers, batching, QueueRunner, Coordinator ---------------------------
 from scopeflow.api._train_input import *
+
+# ---- training loops: MonitoredTrainingSession, Scaffold, SessionRunHooks ------------------------
+from scopeflow.api._train_loop import *
