@@ -84,7 +84,6 @@ class _MonitoredSession:
         self._should_recover = should_recover
         self._stop_grace_period_secs = stop_grace_period_secs
         self._tf_session = self._coord = None
-        self._stop_in_step_fn = False
         self._sess = self._create()
 
     def _create(self):
@@ -124,28 +123,25 @@ class _MonitoredSession:
             return fn(*args)
         except _PREEMPTION_ERRORS:
             raise
-        except Exception:  # noqa: BLE001 - a thread's requested exception takes precedence
+        except Exception:  # TF re-raises it after the coordinator's check
             info = sys.exc_info()
             try:
                 self._coord.raise_requested_exception()
             except _PREEMPTION_ERRORS:
                 raise
-            except Exception:  # noqa: BLE001
+            except Exception:  # noqa: BLE001 - the run's own error wins
                 raise info[1].with_traceback(info[2]) from None
             raise
 
     def run_step_fn(self, step_fn):
-        """Calls `step_fn(step_context)`; `step_context.request_stop()` ends the loop."""
+        """Calls `step_fn(step_context)`; `step_context.request_stop()` raises StopIteration,
+        which ends a `with MonitoredSession(...)` block quietly (as in TF)."""
         args = tuple(inspect.signature(step_fn).parameters)
         if args != ("step_context",) and args != ("self", "step_context"):
             raise ValueError("`step_fn` may either have one `step_context` argument, or `self` "
                              "and `step_context` arguments if it's an instance method. Got {} "
                              "instead.".format(args))
-        try:
-            return step_fn(self.StepContext(self._tf_session, self.run))
-        except StopIteration:
-            self._stop_in_step_fn = True
-            return None
+        return step_fn(self.StepContext(self._tf_session, self.run))
 
     class StepContext:
         """What `run_step_fn` passes: the raw session and `run_with_hooks`."""
@@ -165,8 +161,7 @@ class _MonitoredSession:
             raise StopIteration("step_fn has requested the iterations to stop.")
 
     def should_stop(self):
-        return (self._sess is None or self._stop_in_step_fn or self._sess.should_stop()
-                or self._coord.should_stop())
+        return self._sess is None or self._sess.should_stop() or self._coord.should_stop()
 
     def close(self):
         self._close_internal()
@@ -241,7 +236,7 @@ def _defaults(steps, secs, default_steps, default_secs):
     return (None if steps is USE_DEFAULT else steps), (None if secs is USE_DEFAULT else secs)
 
 
-def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None, scaffold=None,  # noqa: N802
+def MonitoredTrainingSession(master="", is_chief=True, checkpoint_dir=None, scaffold=None,
                              hooks=None, chief_only_hooks=None, save_checkpoint_secs=USE_DEFAULT,
                              save_summaries_steps=USE_DEFAULT, save_summaries_secs=USE_DEFAULT,
                              config=None, stop_grace_period_secs=120, log_step_count_steps=100,

@@ -54,17 +54,18 @@ class Scaffold:
         if self._init_op is None:
             self._init_op = Scaffold.get_or_default(
                 "init_op", GraphKeys.INIT_OP,
-                lambda: tf.group(tf.global_variables_initializer(),
+                lambda: tf.group(tf.global_variables_initializer(), _initialize_resources(),
                                  tf.get_collection("saved_model_initializers")))
         if self._ready_op is None:
             self._ready_op = Scaffold.get_or_default(
                 "ready_op", GraphKeys.READY_OP,
-                lambda: tf.concat([tf.report_uninitialized_variables()], 0))
+                lambda: tf.concat([tf.report_uninitialized_variables(),
+                                   _report_uninitialized_resources()], 0))
         if self._ready_for_local_init_op is None:
             self._ready_for_local_init_op = Scaffold.get_or_default(
                 "ready_for_local_init_op", GraphKeys.READY_FOR_LOCAL_INIT_OP,
-                lambda: tf.concat([tf.report_uninitialized_variables(
-                    tf.global_variables())], 0))
+                lambda: tf.concat([tf.report_uninitialized_variables(tf.global_variables()),
+                                   _report_uninitialized_resources()], 0))
         if self._local_init_op is None:
             self._local_init_op = Scaffold.get_or_default(
                 "local_init_op", GraphKeys.LOCAL_INIT_OP, Scaffold.default_local_init_op)
@@ -108,7 +109,19 @@ class Scaffold:
         tf = _tf()
         tables = getattr(tf, "tables_initializer", None)
         return tf.group(tf.local_variables_initializer(),
-                        *([tables()] if tables is not None else []))
+                        tables() if tables is not None else tf.no_op(name="init_all_tables"),
+                        _initialize_resources())
+
+
+def _initialize_resources(name="init"):
+    """TF's `resources.initialize_resources([])` (scopeflow keeps no resource collection)."""
+    return _tf().no_op(name=name)
+
+
+def _report_uninitialized_resources(name="report_uninitialized_resources"):
+    tf = _tf()
+    with tf.name_scope(name), tf.device("/cpu:0"):
+        return tf.constant([], dtype=tf.string)
 
 
 def _saver_or_default():

@@ -107,7 +107,7 @@ class SessionManager:
         """(session, whether it is initialized) restored from a checkpoint where one exists."""
         sess, loaded = self._restore_checkpoint(
             master, saver, (checkpoint_dir, checkpoint_filename_with_path), config)
-        ok, _ = self._try_run_local_init_op(sess)
+        ok = self._try_run_local_init_op(sess)[0]
         if not loaded or not ok:
             return sess, False
         ok, msg = _ready(self._ready_op, sess, "Model not ready")
@@ -122,9 +122,9 @@ class SessionManager:
         """A session whose model is ready (scopeflow runs in-process: no other chief to wait
         for, so an unready model is TF's DeadlineExceededError at once)."""
         sess = self._new_session(master, config)
-        ok, msg = self._try_run_local_init_op(sess)
+        ok = self._try_run_local_init_op(sess)[0]
         if ok:
-            ok, msg = _ready(self._ready_op, sess, "Session not ready")
+            ok = _ready(self._ready_op, sess, "Session not ready")[0]
         if ok:
             return sess
         sess.close()

@@ -94,6 +94,7 @@ MODULES = {
     "python.training.basic_session_run_hooks": ("tf.train",),
     "python.training.monitored_session": ("tf.train",),
     "python.training.coordinator": ("tf.train",),
+    "python.training.session_manager": ("tf.train",),
     "python.training.queue_runner": ("tf.train",),
     "python.training.queue_runner_impl": ("tf.train",),
     "python.training.input": ("tf.train",),
