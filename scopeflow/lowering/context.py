@@ -67,6 +67,9 @@ class RunContext:
         self.checks = []  # Check objects, in execution order
         self.rng_ops = []  # ops that asked for a key, in order (slot i+1 of rng_data)
         self.rng_salt = []  # traced words folded into every key (a loop's iteration counter)
+        # > 0 while tracing a cond branch or loop body: a check failing on known values is
+        # then recorded, not raised (the branch may not be taken, the body may not run)
+        self.conditional = 0
 
     # ---- variables --------------------------------------------------------------------------
     def var_ref(self):
@@ -104,6 +107,13 @@ class RunContext:
         self._values[v] = value
         self.written[v] = value
         return value
+
+    def shape_of(self, ref):
+        """Shape of the variable's value at this point of the run (None: uninitialized).
+        Unlike `read`, this does not make the variable an input of the run."""
+        v = ref.op
+        val = self.overrides.get(v, self._values.get(v))
+        return None if val is None else tuple(np.shape(val))
 
     def is_initialized(self, ref):
         """Whether the variable holds a value at this point of the run (static)."""
@@ -170,7 +180,7 @@ class RunContext:
         if not isinstance(ok, jax.core.Tracer):
             if bool(np.all(ok)):
                 return
-            if not any(isinstance(d, jax.core.Tracer) for d in data):
+            if not self.conditional and not any(isinstance(d, jax.core.Tracer) for d in data):
                 values = [np.asarray(d) for d in data]
                 raise run_error(exc_class, self.op, message(*values) if callable(message)
                                 else message)

@@ -75,9 +75,16 @@ def _fold(root):
     return _folded[root]
 
 
-# context kernels that need no context on constants (host ops: dynamic_shape.py)
-_CONTEXT_FREE = frozenset({"StridedSlice", "Where", "Unique", "UniqueWithCounts", "ListDiff",
-                           "DynamicPartition", "DynamicStitch", "ParallelDynamicStitch"})
+# context kernels that need no context on constants (host ops: dynamic_shape.py; kernels with
+# run-time value checks, which pass with ctx None)
+_CONTEXT_FREE = frozenset({
+    "StridedSlice", "Where", "Unique", "UniqueWithCounts", "ListDiff", "DynamicPartition",
+    "DynamicStitch", "ParallelDynamicStitch", "GatherV2", "GatherNd", "ScatterNd", "Slice",
+    "ReverseSequence", "UnravelIndex", "InvertPermutation", "TensorScatterUpdate",
+    "TensorScatterAdd", "TensorScatterSub", "TensorScatterMax", "TensorScatterMin",
+    "UnsortedSegmentSum", "UnsortedSegmentMax", "UnsortedSegmentMin", "UnsortedSegmentProd",
+    "Pow", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
+    "MatrixSolve"})
 
 
 def _slice_of_shape(op):

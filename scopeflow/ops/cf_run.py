@@ -41,11 +41,13 @@ def _call(ctx, fn, args, var_values=None):
     if var_values:
         ctx.restore(({**snap[0], **var_values}, snap[1]))
     n = len(ctx.checks)
+    ctx.conditional += 1
     try:
         outs = fn(ctx, *args)
         writes = {v: x for v, x in ctx.written.items() if snap[1].get(v) is not x}
         checks = list(ctx.checks[n:])
     finally:
+        ctx.conditional -= 1
         ctx.restore(snap)
         del ctx.checks[n:]
     return list(outs), writes, checks

@@ -14,6 +14,7 @@ from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text,
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.dynamic_shape import list_diff_op, unique_counts_op, unique_op, where_op
 from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
+from scopeflow.ops.value_checks import check, check_index_tuples, check_indices, first_bad
 
 
 # ---- gather ---------------------------------------------------------------------------------
@@ -39,17 +40,20 @@ def _gather_shape(params, indices, axis, *, batch_dims=0):
     return spec(batch + p[bd:a] + i[bd:] + p[a + 1:], dt)
 
 
-def _gather_kernel(params, indices, axis, *, batch_dims=0):
-    m = xp(params, indices)
+def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
     a = int(np.asarray(axis)) % np.ndim(params)
+    check_indices(ctx, indices, np.shape(params)[a])
+    return _take(params, indices, a, batch_dims)
+
+
+def _take(params, indices, a, batch_dims):
     if batch_dims == 0:
-        return m.take(params, indices, axis=a)
+        return xp(params, indices).take(params, indices, axis=a)
     import jax
-    return jax.vmap(lambda p, i: _gather_kernel(p, i, a - 1, batch_dims=batch_dims - 1))(
-        params, indices)
+    return jax.vmap(lambda p, i: _take(p, i, a - 1, batch_dims - 1))(params, indices)
 
 
-_gather_v2 = op("GatherV2", infer=_gather_shape,
+_gather_v2 = op("GatherV2", infer=_gather_shape, context=True,
                 types={"params": ANY, "indices": INDEX, "axis": INDEX})(_gather_kernel)
 
 
@@ -88,16 +92,43 @@ def _gather_nd_shape(params, indices, *, batch_dims=0):
     return spec(i[:-1] + p[k:], dt)
 
 
-def _gather_nd_kernel(params, indices, *, batch_dims=0):
+def _gather_nd_kernel(ctx, params, indices, *, batch_dims=0):
+    name = ctx.op._name if ctx is not None else ""
+    shape = tuple(np.shape(params))
+    if batch_dims:
+        full = _with_batch_coordinates(indices, batch_dims)
+    else:
+        full = indices
+    if np.shape(full)[-1] and int(np.prod(np.shape(full)[:-1])) and 0 in shape:
+        check(ctx, False, "Requested more than 0 entries, but params is empty.  Params shape: "
+              "%s" % dims_text(shape))
+    check_index_tuples(ctx, full, shape, lambda pos, t: "indices%s = %s does not index into "
+                       "param shape %s, node name: %s" % (pos, t, dims_text(shape), name))
+    return _take_nd(params, indices, batch_dims)
+
+
+def _with_batch_coordinates(indices, batch_dims):
+    """Index tuples with their batch coordinates in front (TF checks them that way)."""
+    m = xp(indices)
+    ishape = np.shape(indices)
+    grids = m.meshgrid(*[m.arange(n, dtype=indices.dtype) for n in ishape[:batch_dims]],
+                       indexing="ij")
+    rest = ishape[batch_dims:-1]
+    lead = [m.broadcast_to(g.reshape(g.shape + (1,) * len(rest)), ishape[:-1]) for g in grids]
+    full = m.concatenate([m.stack(lead, axis=-1), indices], axis=-1)
+    return m.reshape(full, (-1, ishape[-1] + batch_dims))
+
+
+def _take_nd(params, indices, batch_dims):
     if batch_dims:
         import jax
-        return jax.vmap(lambda p, i: _gather_nd_kernel(p, i, batch_dims=batch_dims - 1))(
-            params, indices)
+        return jax.vmap(lambda p, i: _take_nd(p, i, batch_dims - 1))(params, indices)
     k = np.shape(indices)[-1]
+    params = xp(params, indices).asarray(params)  # constant params, run-time indices
     return params[tuple(indices[..., j] for j in range(k))]
 
 
-_gather_nd = op("GatherNd", infer=_gather_nd_shape,
+_gather_nd = op("GatherNd", infer=_gather_nd_shape, context=True,
                 types={"params": ANY, "indices": INDEX})(_gather_nd_kernel)
 
 
@@ -115,11 +146,14 @@ def _scatter_nd_shape(indices, updates, shape):
     return spec(out, updates.dtype.base_dtype)
 
 
-@op("ScatterNd", infer=_scatter_nd_shape, types={"indices": INDEX, "updates": ANY,
-                                                 "shape": INDEX})
-def _scatter_nd(indices, updates, shape):
+@op("ScatterNd", infer=_scatter_nd_shape, context=True,
+    types={"indices": INDEX, "updates": ANY, "shape": INDEX})
+def _scatter_nd(ctx, indices, updates, shape):
     import jax.numpy as jnp
-    out = jnp.zeros(_b.as_int_list(shape), dtype=jnp.result_type(updates))
+    dims = _b.as_int_list(shape)
+    check_index_tuples(ctx, indices, dims, lambda pos, t: "indices%s = %s does not index into "
+                       "shape %s" % (pos, t, dims_text(dims)))
+    out = jnp.zeros(dims, dtype=jnp.result_type(updates))
     k = np.shape(indices)[-1]
     return out.at[tuple(indices[..., j] for j in range(k))].add(updates)
 
@@ -292,11 +326,32 @@ def _invert_permutation_shape(x):
     return x.shape, x.dtype.base_dtype
 
 
-@op("InvertPermutation", infer=_invert_permutation_shape)
-def _invert_permutation(x):
+@op("InvertPermutation", infer=_invert_permutation_shape, context=True)
+def _invert_permutation(ctx, x):
     m = xp(x)
-    return m.zeros_like(x).at[x].set(m.arange(x.shape[0], dtype=x.dtype)) if m is not np else \
-        np.argsort(x).astype(x.dtype)
+    n = np.shape(x)[0]
+    pos = m.arange(n, dtype=x.dtype)
+    out_of_range = m.logical_or(x < 0, x >= n)
+    safe = m.where(out_of_range, 0, x)
+    if m is np:
+        first = np.full(n, n, x.dtype)
+        np.minimum.at(first, safe[~out_of_range], pos[~out_of_range])
+    else:
+        first = m.full(n, n, x.dtype).at[safe].min(m.where(out_of_range, n, pos))
+    repeated = m.logical_and(~out_of_range, first[safe] != pos)
+    bad = m.logical_or(out_of_range, repeated)
+    if n:
+        ok, i = first_bad(bad)
+        check(ctx, ok, lambda v: "%d is duplicated in the input." % v[0] if v[1] else
+              "%d is not between 0 and %d" % (v[0], n),
+              [m.stack([x[i].astype(np.int64), (~out_of_range[i]).astype(np.int64)])])
+    return m.zeros_like(x).at[safe].set(pos) if m is not np else _np_inverse(safe, pos)
+
+
+def _np_inverse(x, pos):
+    out = np.zeros_like(x)
+    out[x] = pos
+    return out
 
 
 def invert_permutation(x, name=None):
@@ -313,10 +368,21 @@ def _unravel_shape(indices, dims):
     return spec((n,) + i if i else (n,), indices.dtype.base_dtype)
 
 
-@op("UnravelIndex", infer=_unravel_shape, types={"indices": INDEX, "dims": INDEX})
-def _unravel_index(indices, dims):
+@op("UnravelIndex", infer=_unravel_shape, types={"indices": INDEX, "dims": INDEX},
+    context=True)
+def _unravel_index(ctx, indices, dims):
     m = xp(indices, dims)
-    out = m.unravel_index(indices, tuple(_b.as_int_list(dims)))
+    d = _b.as_int_list(dims)
+    total = int(np.prod(d))
+    check(ctx, m.all(indices < total), "index is out of bound as with dims")
+    # C++ integer division and remainder truncate: a negative index keeps its sign (TF's values)
+    strides = np.cumprod([1] + d[::-1][:-1])[::-1].tolist()
+    if m is np:
+        out = [np.fmod(np.sign(indices) * (np.abs(indices) // s), n) for s, n in zip(strides, d)]
+    else:
+        import jax
+        out = [jax.lax.rem(jax.lax.div(indices, m.asarray(s, indices.dtype)),
+                           m.asarray(n, indices.dtype)) for s, n in zip(strides, d)]
     return m.stack(out).astype(np.asarray(dims).dtype if m is np else dims.dtype)
 
 

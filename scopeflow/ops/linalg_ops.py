@@ -11,6 +11,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
+from scopeflow.ops.value_checks import check
 
 __all__ = ["adjoint", "cholesky", "cholesky_solve", "cross", "det", "eigh", "eigvalsh", "inv",
            "logdet", "lstsq", "lu", "matrix_determinant", "matrix_inverse", "matrix_solve",
@@ -46,9 +47,24 @@ def _adj(x):
     return jnp.conj(jnp.swapaxes(x, -1, -2))
 
 
-@typed_op("MatrixInverse", infer=_square_shape)
-def _matrix_inverse(input, *, adjoint=False):  # noqa: A002
-    return jnp.linalg.inv(_adj(input) if adjoint else input)
+def _lu_checked(ctx, a, message):
+    """LU factors of `a`; TF's CPU kernels reject an exactly zero (or NaN) pivot."""
+    lu, piv, _ = jax.lax.linalg.lu(jnp.asarray(a))
+    pivots = jnp.abs(jnp.diagonal(lu, axis1=-2, axis2=-1))
+    check(ctx, jnp.all(pivots > 0), message)
+    return lu, piv
+
+
+def _lu_solve(lu, piv, rhs):
+    return jsl.lu_solve((lu, piv), rhs) if lu.ndim == 2 else jax.vmap(_lu_solve)(lu, piv, rhs)
+
+
+@typed_op("MatrixInverse", infer=_square_shape, context=True)
+def _matrix_inverse(ctx, input, *, adjoint=False):  # noqa: A002
+    a = _adj(input) if adjoint else input
+    lu, piv = _lu_checked(ctx, a, "Input is not invertible.")
+    eye = jnp.broadcast_to(jnp.eye(a.shape[-1], dtype=lu.dtype), lu.shape)
+    return _lu_solve(lu, piv, eye)
 
 
 @typed_op("MatrixDeterminant", infer=_scalar_per_matrix)
@@ -134,9 +150,14 @@ def _solve_shape(matrix, rhs, **attrs):
     return spec(broadcast_dims(m[0], r[0]) + (n or r[1], r[2]), dt)
 
 
-@typed_op("MatrixSolve", infer=_solve_shape)
-def _matrix_solve(matrix, rhs, *, adjoint=False):
-    return jnp.linalg.solve(_adj(matrix) if adjoint else matrix, rhs)
+@typed_op("MatrixSolve", infer=_solve_shape, context=True)
+def _matrix_solve(ctx, matrix, rhs, *, adjoint=False):
+    a = _adj(matrix) if adjoint else matrix
+    lu, piv = _lu_checked(ctx, a, "Input matrix is not invertible.")
+    shape = jnp.broadcast_shapes(lu.shape[:-2], jnp.shape(rhs)[:-2])
+    lu = jnp.broadcast_to(lu, shape + lu.shape[-2:])
+    piv = jnp.broadcast_to(piv, shape + piv.shape[-1:])
+    return _lu_solve(lu, piv, jnp.broadcast_to(rhs, shape + jnp.shape(rhs)[-2:]))
 
 
 @typed_op("MatrixTriangularSolve", infer=_solve_shape)

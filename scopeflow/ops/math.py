@@ -12,9 +12,10 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
-from scopeflow.errors import InvalidArgumentError
+from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
+from scopeflow.ops.value_checks import check
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
 
@@ -70,11 +71,11 @@ def _pow(x, y):
 _BINARY = {
     "AddV2": (jnp.add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
     "Mul": (jnp.multiply, "xy"), "RealDiv": (_real_div, "xy"), "DivNoNan": (_div_no_nan, "xy"),
-    "MulNoNan": (_mul_no_nan, "xy"), "Pow": (_pow, "xy"), "Maximum": (jnp.maximum, "xy"),
+    "MulNoNan": (_mul_no_nan, "xy"), "Maximum": (jnp.maximum, "xy"),
     "Minimum": (jnp.minimum, "xy"),
     "SquaredDifference": (lambda x, y: jnp.square(x - y), "xy"),
     "Atan2": (jnp.arctan2, "yx"), "Xlogy": (_xlogy, "xy"), "Xlog1py": (_xlog1py, "xy"),
-    "Xdivy": (_xdivy, "xy"), "TruncateMod": (_truncate_mod, "xy"),
+    "Xdivy": (_xdivy, "xy"),
     "Igamma": (_sp.gammainc, "ax"), "Igammac": (_sp.gammaincc, "ax"),
     "Zeta": (_sp.zeta, "xq"), "Polygamma": (_polygamma, "ax"),
     "NextAfter": (jnp.nextafter, ("x1", "x2")),
@@ -105,10 +106,13 @@ BINARY.update({t: typed_op(t, infer=broadcast_bool)(_binary_kernel(fn, "xy"))
                for t, fn in _COMPARE.items()})
 
 
-def _int_div_checked(ctx, x, y, fn):
-    """Integer division by zero is TF's run-time InvalidArgumentError."""
+def _int_div_checked(ctx, x, y, fn, exc=InvalidArgumentError):
+    """Integer division by zero is TF's run-time InvalidArgumentError (InternalError for the
+    truncating ops, whose CPU kernel reports it that way)."""
     if jnp.issubdtype(jnp.result_type(y), jnp.integer):
-        ctx.check(jnp.all(y != 0), InvalidArgumentError, "Integer division by zero")
+        check(ctx, jnp.all(y != 0), "Integer division by zero" if exc is InvalidArgumentError
+              else "Unexpected error in binary operator (only integer div and mod should have "
+              "errors)", exc=exc)
         y = jnp.where(y == 0, jnp.ones_like(y), y)
     return fn(x, y)
 
@@ -131,10 +135,23 @@ def _floor_mod(ctx, x, y):
 
 @typed_op("TruncateDiv", infer=broadcast, context=True)
 def _truncate_div(ctx, x, y):
-    return _int_div_checked(ctx, x, y, _trunc_div)
+    return _int_div_checked(ctx, x, y, _trunc_div, InternalError)
 
 
-BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div)
+@typed_op("TruncateMod", infer=broadcast, context=True)
+def _truncate_mod_op(ctx, x, y):
+    return _int_div_checked(ctx, x, y, _truncate_mod, InternalError)
+
+
+@typed_op("Pow", infer=broadcast, context=True)
+def _pow_op(ctx, x, y):
+    if jnp.issubdtype(jnp.result_type(y), jnp.integer):
+        check(ctx, jnp.all(y >= 0), "Integers to negative integer powers are not allowed")
+    return _pow(x, y)
+
+
+BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div,
+              TruncateMod=_truncate_mod_op, Pow=_pow_op)
 
 
 # ---- public binary functions with TF's default names ----------------------------------------

@@ -50,7 +50,31 @@ def _cast_shape(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803 - TF attr 
 def _cast_op(x, *, SrcT=None, DstT, Truncate=False):  # noqa: N803
     if jnp.iscomplexobj(x) and not DstT.is_complex:
         x = jnp.real(x)
-    return x.astype(DstT.as_numpy_dtype)
+    dst = np.dtype(DstT.as_numpy_dtype)
+    if dst.kind in "iu" and jnp.issubdtype(x.dtype, jnp.floating):
+        return _float_to_int(x, dst)
+    return x.astype(dst)
+
+
+def _float_to_int(x, dst):
+    """Float to integer as TF's CPU kernels give it (x86 truncating conversions): NaN, +-inf and
+    values out of range become the minimum of the 32- or 64-bit conversion; narrower types
+    keep the low bits of it; uint64 converts values >= 2**63 with their top bit."""
+    m = np if isinstance(x, (np.ndarray, np.generic)) else jnp
+    wide = np.int64 if dst in (np.uint32, np.int64, np.uint64) else np.int32  # x86 cvttsd2si
+    x = x.astype(np.float64) if x.dtype.itemsize < 4 or wide == np.int64 else x
+    info = np.iinfo(wide)
+    lim = float(2 ** (info.bits - 1))
+
+    def convert(v):
+        fine = (v > -lim - 1) & (v < lim)  # false for NaN
+        return m.where(fine, m.where(fine, v, 0).astype(wide), info.min)
+
+    out = convert(x)
+    if dst == np.uint64:
+        high = m.where(x >= lim, convert(x - lim), 0) | info.min
+        out = m.where(x >= lim, high, out)
+    return out.astype(dst)
 
 
 def cast(x, dtype, name=None):

@@ -248,13 +248,25 @@ def confusion_matrix(labels, predictions, num_classes=None, dtype=_dt.int32, nam
     from scopeflow.ops.op_util import array_ops as array
     dtype = _dt.as_dtype(dtype)
     with name_scope(name, "confusion_matrix", (predictions, labels, num_classes, weights)):
-        labels = m.cast(tensor(labels, name="labels"), _dt.int64)
+        from scopeflow.ops.checks import assert_less, assert_non_negative
+        from scopeflow.ops.state import with_dependencies
+        labels = tensor(labels, name="labels")
         predictions = m.cast(tensor(predictions, name="predictions"), _dt.int64)
+        labels = m.cast(labels, _dt.int64)
+        # TF's sanity checks (asserts in the graph): ids outside [0, num_classes) raise
+        labels = with_dependencies([assert_non_negative(
+            labels, message="`labels` contains negative values")], labels)
+        predictions = with_dependencies([assert_non_negative(
+            predictions, message="`predictions` contains negative values")], predictions)
         if num_classes is None:
             num_classes = m.maximum(reductions.reduce_max(predictions),
                                     reductions.reduce_max(labels)) + 1
         else:
             num_classes = m.cast(num_classes, _dt.int64)
+            labels = with_dependencies([assert_less(
+                labels, num_classes, message="`labels` out of bound")], labels)
+            predictions = with_dependencies([assert_less(
+                predictions, num_classes, message="`predictions` out of bound")], predictions)
         indices = array.stack([labels, predictions], axis=1)
         values = (array.ones_like(predictions, dtype) if weights is None
                   else m.cast(weights, dtype))

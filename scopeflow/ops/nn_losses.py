@@ -86,13 +86,20 @@ def _sparse_xent_shape(features, labels):
 def _sparse_xent(ctx, features, labels):
     n = features.shape[-1]
     ok = jnp.all((labels >= 0) & (labels < n))
-    ctx.check(ok, InvalidArgumentError, "Received a label value which is outside the valid "
-              "range of [0, %d)." % n)
+    ctx.check(ok, InvalidArgumentError, lambda v: _label_text(v, n), [labels])
     log_p = jax.nn.log_softmax(features, axis=-1)
     safe = jnp.clip(labels, 0, n - 1).astype(jnp.int32)
     loss = -jnp.take_along_axis(log_p, safe[:, None], axis=-1)[:, 0]
     loss = jnp.where((labels >= 0) & (labels < n), loss, jnp.nan)
     return loss, jnp.exp(log_p) - jax.nn.one_hot(safe, n, dtype=features.dtype)
+
+
+def _label_text(labels, n):
+    """TF's CheckInvalidLabelIndex message: the smallest label if negative, else the largest."""
+    from scopeflow.ops.tensor_text import summarize_value
+    lo, hi = int(labels.min()), int(labels.max())
+    return ("Received a label value of %d which is outside the valid range of [0, %d).  Label "
+            "values: %s" % (lo if lo < 0 else hi, n, summarize_value(labels, labels.size)))
 
 
 def _ensure_xent_args(name, labels, logits):

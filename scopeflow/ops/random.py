@@ -12,6 +12,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dimension_value
+from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.registry import ANY, INDEX, op
 
@@ -100,7 +101,12 @@ def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa:
     context=True, stateful=True)
 def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
     key = ctx.rng(seed, seed2)
-    return jax.random.randint(key, _static(shape), minval, maxval, Tout.as_numpy_dtype)
+    dims = _static(shape)
+    if int(np.prod(dims)):  # TF: zero impossible things are fine
+        lo, hi = jax.numpy.asarray(minval), jax.numpy.asarray(maxval)
+        ctx.check(lo < hi, InvalidArgumentError, lambda v: "Need minval < maxval, got %d >= %d"
+                  % (int(v[0]), int(v[1])), [jax.numpy.stack([lo, hi]).astype(np.int64)])
+    return jax.random.randint(key, dims, minval, maxval, Tout.as_numpy_dtype)
 
 
 # ---- public functions ----------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from scopeflow.ops.array_base import dims_of, scatter_nd_check
+from scopeflow.ops.array_base import dims_of, dims_text, scatter_nd_check
 from scopeflow.ops.registry import INDEX, op
+from scopeflow.ops.value_checks import check_index_tuples
 
 
 def _scatter_shape(tensor, indices, updates):
@@ -12,9 +13,12 @@ def _scatter_shape(tensor, indices, updates):
 
 
 def _scatter(method):
-    def kernel(tensor, indices, updates):
+    def kernel(ctx, tensor, indices, updates):
         import jax.numpy as jnp
         k = np.shape(indices)[-1]
+        shape = tuple(np.shape(tensor))
+        check_index_tuples(ctx, indices, shape, lambda pos, t: "indices%s = %s does not index "
+                           "into shape %s" % (pos, t, dims_text(shape)))
         at = jnp.asarray(tensor).at[tuple(indices[..., j] for j in range(k))]
         if method == "sub":  # XLA scatters add; subtracting adds the negation
             return at.add(-jnp.asarray(updates))
@@ -22,7 +26,8 @@ def _scatter(method):
     return kernel
 
 
-_OPS = {name: op(name, infer=_scatter_shape, types={"indices": INDEX})(_scatter(method))
+_OPS = {name: op(name, infer=_scatter_shape, types={"indices": INDEX}, context=True)(
+    _scatter(method))
         for name, method in (("TensorScatterUpdate", "set"), ("TensorScatterAdd", "add"),
                              ("TensorScatterSub", "sub"), ("TensorScatterMax", "max"),
                              ("TensorScatterMin", "min"))}

@@ -10,7 +10,9 @@ import numpy as np
 
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import name_scope, named, static_value, tensor, typed_op
+from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.registry import INDEX, ShapeError, spec
+from scopeflow.ops.value_checks import check, check_elements
 
 
 def _n_segments(ids):
@@ -109,12 +111,23 @@ _UNSORTED_EMPTY = {"max": _lowest, "min": _highest}
 
 
 def _unsorted_op(op_type, kind):
-    def kernel(data, segment_ids, num_segments):
+    def kernel(ctx, data, segment_ids, num_segments):
         n = int(np.asarray(num_segments))  # XLA needs the output length while compiling
+        _check_unsorted(ctx, data, segment_ids, n)
         return _segment_reduce(kind, data, segment_ids, n, _UNSORTED_EMPTY.get(kind))
 
-    return typed_op(op_type, infer=_unsorted_shape,
+    return typed_op(op_type, infer=_unsorted_shape, context=True,
                     types={"segment_ids": INDEX, "num_segments": INDEX})(kernel)
+
+
+def _check_unsorted(ctx, data, ids, n):
+    """TF's UnsortedSegmentReductionOp checks (negative ids are dropped, not errors)."""
+    d, s = tuple(np.shape(data)), tuple(np.shape(ids))
+    if d[:len(s)] != s:
+        check(ctx, False, "data.shape = %s does not start with segment_ids.shape = %s"
+              % (dims_text(d), dims_text(s)))
+    check_elements(ctx, ids, ids >= n, lambda pos, v: "segment_ids%s = %d is out of range "
+                   "[0, %d)" % (pos, v, n))
 
 
 UNSORTED = {t: _unsorted_op(t, k) for t, k in (

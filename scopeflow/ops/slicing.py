@@ -3,9 +3,12 @@ reverse_sequence."""
 
 import builtins
 
+import numpy as np
+
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
 from scopeflow.ops.registry import INDEX, op, spec
+from scopeflow.ops.value_checks import check, check_elements, first_bad
 
 newaxis = None
 
@@ -40,9 +43,10 @@ def _slice_shape(input, begin, size):  # noqa: A002
     return spec(out, dt)
 
 
-@op("Slice", infer=_slice_shape, types={"begin": INDEX, "size": INDEX})
-def _slice_op(input, begin, size):  # noqa: A002
+@op("Slice", infer=_slice_shape, types={"begin": INDEX, "size": INDEX}, context=True)
+def _slice_op(ctx, input, begin, size):  # noqa: A002
     sizes = _b.as_int_list(size)
+    _check_slice(ctx, np.shape(input), begin, sizes)
     if is_numpy(begin):
         b = _b.as_int_list(begin)
         idx = tuple(builtins.slice(x, None if s == -1 else x + s) for x, s in zip(b, sizes))
@@ -50,6 +54,28 @@ def _slice_op(input, begin, size):  # noqa: A002
     import jax
     sizes = [input.shape[i] if s == -1 else s for i, s in enumerate(sizes)]
     return jax.lax.dynamic_slice(input, [begin[i] for i in range(len(sizes))], sizes)
+
+
+def _check_slice(ctx, dims, begin, sizes):
+    """TF's SharedSliceValidation: begin[i] in [0, dim], size[i] in [0, dim - begin[i]]."""
+    if len(dims) != len(sizes) or not dims:
+        return
+    m = xp(begin)
+    d = np.asarray(dims, np.int64)
+    s = np.asarray(sizes, np.int64)
+    b = m.asarray(begin).astype(np.int64)
+    s = m.where(s == -1, d - b, s)
+    bad = (b < 0) | (b > d) | (s < 0) | (b + s > d)
+    ok, first = first_bad(bad)
+    data = m.stack([m.asarray(first).astype(np.int64), b[first], s[first]])
+
+    def text(v):
+        i, bb, ss = (int(x) for x in v)
+        if not 0 <= bb <= dims[i]:
+            return "Expected begin[%d] in [0, %d], but got %d" % (i, dims[i], bb)
+        return "Expected size[%d] in [0, %d], but got %d" % (i, dims[i] - bb, ss)
+
+    check(ctx, ok, text, [data])
 
 
 def slice(input_, begin, size, name=None):  # noqa: A001 - TF's name
@@ -194,6 +220,11 @@ def _dynamic_strided_slice(ctx, x, bounds, st, masks):
     out = x
     for i, size in dyn:
         a = axes[i]
+        if masks[4] & (1 << i):  # a shrunk axis: x[i] must index into the dim
+            n = x.shape[a]
+            check(ctx, (begin[i] >= -n) & (begin[i] < n), lambda v, a=a, n=n: "slice index %d "
+                  "of dimension %d out of bounds." % (int(v[0]) + (n if v[0] < 0 else 0), a),
+                  [begin[i:i + 1]])
         start = jnp.where(begin[i] < 0, begin[i] + x.shape[a], begin[i])
         out = jax.lax.dynamic_slice_in_dim(out, start, size, axis=a)
     return out[tuple(idx)]
@@ -335,9 +366,18 @@ def _reverse_sequence_shape(input, seq_lengths, *, seq_dim, batch_dim=0):  # noq
     return spec(out, input.dtype.base_dtype)
 
 
-@op("ReverseSequence", infer=_reverse_sequence_shape, types={"seq_lengths": INDEX})
-def _reverse_sequence_op(input, seq_lengths, *, seq_dim, batch_dim=0):  # noqa: A002
+@op("ReverseSequence", infer=_reverse_sequence_shape, types={"seq_lengths": INDEX},
+    context=True)
+def _reverse_sequence_op(ctx, input, seq_lengths, *, seq_dim, batch_dim=0):  # noqa: A002
     import jax.numpy as jnp
+    n, dim = np.shape(seq_lengths)[0], input.shape[seq_dim]
+    if n != input.shape[batch_dim]:
+        check(ctx, False, "Length of seq_lengths != input.dims(%d), (%d vs. %d)"
+              % (batch_dim, n, input.shape[batch_dim]))
+    m = xp(seq_lengths)
+    check_elements(ctx, seq_lengths, m.logical_or(seq_lengths < 0, seq_lengths > dim),
+                   lambda pos, v: "seq_lens(%s) %s" % (pos[1:-1], "< 0" if v < 0 else
+                                                       "> input.dims(%d)" % seq_dim))
     t = jnp.arange(input.shape[seq_dim])
     n = jnp.asarray(seq_lengths)
     shape = [1] * input.ndim

@@ -5,14 +5,17 @@ op_def_library does for every ref input; their shape checks raise TF's exact mes
 """
 
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, as_shape, dims_str, unknown_shape
 from scopeflow.core.tensor import Operation, Tensor, is_tensor
-from scopeflow.errors import OutOfRangeError
+from scopeflow.errors import InvalidArgumentError, OutOfRangeError
 from scopeflow.ops import registry
+from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.registry import INDEX, op
+from scopeflow.ops.value_checks import check_indices
 
 
 # ---- registered ops ----------------------------------------------------------------------
@@ -39,6 +42,14 @@ def _ref_spec(ref, *rest, **attrs):
 
 @op("Assign", infer=_value_spec, refs=("ref",), context=True, stateful=True)
 def _assign(ctx, ref, value, *, validate_shape=True, use_locking=True):
+    old = ctx.shape_of(ref) if validate_shape else None
+    if validate_shape and old is None:  # uninitialized: TF's variable holds its declared shape
+        declared = ref.op._attrs.get("shape")
+        if declared is not None and declared.is_fully_defined():
+            old = tuple(declared.as_list())
+    if old is not None and old != tuple(np.shape(value)):
+        ctx.check(False, InvalidArgumentError, "Assign requires shapes of both tensors to match. "
+                  "lhs shape= %s rhs shape= %s" % (dims_text(old), dims_text(np.shape(value))))
     return ctx.write(ref, value)
 
 
@@ -67,11 +78,24 @@ def _scatter_op(op_type):
     update = _SCATTER_KERNELS[op_type]
 
     def kernel(ctx, ref, indices, updates, *, use_locking=False, Tindices=None):  # noqa: N803
-        return ctx.write(ref, update(ctx.read(ref).at[indices], updates))
+        value = ctx.read(ref)
+        _check_scatter(ctx, value, indices, updates)
+        return ctx.write(ref, update(value.at[indices], updates))
 
     kernel.__name__ = op_type
     return op(op_type, infer=_ref_spec, refs=("ref",), types={"indices": INDEX}, context=True,
               stateful=True)(kernel)
+
+
+def _check_scatter(ctx, params, indices, updates):
+    """TF's ScatterUpdateOp checks: updates' shape, then every index in [0, params.shape[0])."""
+    p, i, u = (tuple(np.shape(x)) for x in (params, indices, updates))
+    if u and u != i + p[1:]:
+        ctx.check(False, InvalidArgumentError, "Must have updates.shape = indices.shape + "
+                  "params.shape[1:] or updates.shape = [], got updates.shape %s, indices.shape "
+                  "%s, params.shape %s" % (dims_text(u), dims_text(i), dims_text(p)))
+    if p:
+        check_indices(ctx, indices, p[0])
 
 
 _SCATTER = {op_type: _scatter_op(op_type) for op_type in _SCATTER_KERNELS}
