@@ -443,13 +443,13 @@ def _call_with_state(sess, entry, feeds):
         if entry.rng_ops:
             args.append(_rng_words(sess, entry.rng_ops))
         outs = entry.call(*args)
-        if entry.checks:
-            _verify(entry, outs)
-        if entry.var_out:
+        if entry.var_out:  # committed even when a check failed: writes after it kept old values
             for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
                 state[v] = x
             if entry.new_state:
                 sess._state_version += 1
+        if entry.checks:
+            _verify(entry, outs)
     return outs
 
 

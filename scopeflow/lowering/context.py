@@ -99,11 +99,22 @@ class RunContext:
             self.read_ops.add(v)
         return val
 
-    def write(self, ref, value):
-        """Sets the variable (cast to its dtype); returns the new value."""
+    def write(self, ref, value, guarded=False):
+        """Sets the variable (cast to its dtype); returns the new value.
+
+        A write that follows run-time checks keeps the old value when one of them fails (as
+        TF never runs an op after a failed one), so the Session may commit what a failed run
+        wrote. `guarded`: the kernel did that itself (a scatter drops its updates instead).
+        """
         v = ref.op
         dt = v._outputs[0]._dtype.base_dtype.as_numpy_dtype
         value = jnp.asarray(value, dtype=dt)
+        if self.checks and not guarded:
+            old = self._values.get(v)
+            if old is not None and np.shape(old) == np.shape(value):
+                if v not in self.written:
+                    self.read_ops.add(v)
+                value = jnp.where(self.checks_ok(), value, old)
         self._values[v] = value
         self.written[v] = value
         return value
@@ -170,6 +181,12 @@ class RunContext:
             text += " and shape [%s]" % ",".join("?" if d is None else str(d)
                                                  for d in shape._dims)
         raise run_error(errors.InvalidArgumentError, op, text)
+
+    def checks_ok(self):
+        """Whether every check made so far in this run passes (a traced bool); None if none."""
+        if not self.checks:
+            return None
+        return jnp.all(jnp.stack([jnp.asarray(c.ok, bool) for c in self.checks]))
 
     def check(self, ok, exc_class, message, data=()):
         """Run-time assertion: after the run, raises `exc_class` with `message` if not `ok`.

@@ -353,8 +353,9 @@ def _build(program, state, feeds, n_rng):
     use_rng = bool(info["rng_ops"])
     call = None
     if closed.jaxpr.outvars or closed.jaxpr.effects:  # effects: file writes (SaveV2)
-        donate = () if info["checks"] else tuple(
-            i for i, v in enumerate(var_in) if v in written)
+        # donated even with checks: a write after a check keeps the old value if it fails
+        # (RunContext.write), and the Session commits what a failed run wrote
+        donate = tuple(i for i, v in enumerate(var_in) if v in written)
         fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos),
                        rng_aval if not use_rng else None)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals

@@ -84,7 +84,7 @@ _CONTEXT_FREE = frozenset({
     "TensorScatterAdd", "TensorScatterSub", "TensorScatterMax", "TensorScatterMin",
     "UnsortedSegmentSum", "UnsortedSegmentMax", "UnsortedSegmentMin", "UnsortedSegmentProd",
     "Pow", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
-    "MatrixSolve"})
+    "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd"})
 
 
 def _slice_of_shape(op):

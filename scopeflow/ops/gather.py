@@ -48,7 +48,10 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
 
 def _take(params, indices, a, batch_dims):
     if batch_dims == 0:
-        return xp(params, indices).take(params, indices, axis=a)
+        m = xp(params, indices)
+        # (out-of-range indices failed their check; host values clip so the run can go on to
+        # report it, e.g. from a branch that is not taken)
+        return m.take(params, indices, axis=a, mode="clip" if m is np else None)
     import jax
     return jax.vmap(lambda p, i: _take(p, i, a - 1, batch_dims - 1))(params, indices)
 
@@ -124,7 +127,10 @@ def _take_nd(params, indices, batch_dims):
         import jax
         return jax.vmap(lambda p, i: _take_nd(p, i, batch_dims - 1))(params, indices)
     k = np.shape(indices)[-1]
-    params = xp(params, indices).asarray(params)  # constant params, run-time indices
+    m = xp(params, indices)
+    params = m.asarray(params)  # constant params, run-time indices
+    if m is np:  # (see _take)
+        indices = np.clip(indices, 0, np.maximum(np.asarray(params.shape[:k]) - 1, 0))
     return params[tuple(indices[..., j] for j in range(k))]
 
 

@@ -67,11 +67,30 @@ _SORTED_EMPTY = {"max": lambda dt: 0, "min": lambda dt: 0}
 
 
 def _sorted_op(op_type, kind):
-    def kernel(data, segment_ids):
-        return _segment_reduce(kind, data, segment_ids, _n_segments(segment_ids),
-                               _SORTED_EMPTY.get(kind))
+    def kernel(ctx, data, segment_ids):
+        n = _n_segments(segment_ids)
+        _check_sorted(ctx, np.shape(data), np.asarray(segment_ids))
+        return _segment_reduce(kind, data, segment_ids, n, _SORTED_EMPTY.get(kind))
 
-    return typed_op(op_type, infer=_segment_shape, types={"segment_ids": INDEX})(kernel)
+    return typed_op(op_type, infer=_segment_shape, types={"segment_ids": INDEX},
+                    context=True)(kernel)
+
+
+def _check_sorted(ctx, data_shape, ids):
+    """TF's SegmentReductionOp checks, in its order, on host (constant) ids."""
+    if ids.ndim != 1 or not data_shape or len(ids) != data_shape[0]:
+        return check(ctx, False, "segment_ids should be the same size as dimension 0 of input.")
+    rows = int(ids[-1]) + 1 if len(ids) else 0
+    if rows < 0:
+        return check(ctx, False, "segment ids must be >= 0")
+    for i in range(len(ids)):
+        cur = int(ids[i])
+        if i + 1 < len(ids) and cur > int(ids[i + 1]):
+            return check(ctx, False, "segment ids are not increasing")
+        if (i + 1 == len(ids) or cur != int(ids[i + 1])) and not 0 <= cur < rows:
+            return check(ctx, False, "Segment id %d out of range [0, %d), possibly because "
+                         "'segment_ids' input is not sorted." % (cur, rows))
+    return None
 
 
 SEGMENT = {t: _sorted_op(t, k) for t, k in (("SegmentSum", "sum"), ("SegmentMean", "mean"),

@@ -15,7 +15,7 @@ from scopeflow.errors import InvalidArgumentError, OutOfRangeError
 from scopeflow.ops import registry
 from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.registry import INDEX, op
-from scopeflow.ops.value_checks import check_indices
+from scopeflow.ops.value_checks import check_indices, first_bad
 
 
 # ---- registered ops ----------------------------------------------------------------------
@@ -64,13 +64,13 @@ def _assign_sub(ctx, ref, value, *, use_locking=False):
 
 
 _SCATTER_KERNELS = {
-    "ScatterUpdate": lambda at, updates: at.set(updates),
-    "ScatterAdd": lambda at, updates: at.add(updates),
-    "ScatterSub": lambda at, updates: at.add(-updates),
-    "ScatterMul": lambda at, updates: at.multiply(updates),
-    "ScatterDiv": lambda at, updates: at.divide(updates),
-    "ScatterMax": lambda at, updates: at.max(updates),
-    "ScatterMin": lambda at, updates: at.min(updates),
+    "ScatterUpdate": lambda at, updates, **kw: at.set(updates, **kw),
+    "ScatterAdd": lambda at, updates, **kw: at.add(updates, **kw),
+    "ScatterSub": lambda at, updates, **kw: at.add(-updates, **kw),
+    "ScatterMul": lambda at, updates, **kw: at.multiply(updates, **kw),
+    "ScatterDiv": lambda at, updates, **kw: at.divide(updates, **kw),
+    "ScatterMax": lambda at, updates, **kw: at.max(updates, **kw),
+    "ScatterMin": lambda at, updates, **kw: at.min(updates, **kw),
 }
 
 
@@ -79,23 +79,37 @@ def _scatter_op(op_type):
 
     def kernel(ctx, ref, indices, updates, *, use_locking=False, Tindices=None):  # noqa: N803
         value = ctx.read(ref)
-        _check_scatter(ctx, value, indices, updates)
-        return ctx.write(ref, update(value.at[indices], updates))
+        return ctx.write(ref, _scatter_checked(ctx, value, indices, updates, update),
+                         guarded=True)
 
     kernel.__name__ = op_type
     return op(op_type, infer=_ref_spec, refs=("ref",), types={"indices": INDEX}, context=True,
               stateful=True)(kernel)
 
 
-def _check_scatter(ctx, params, indices, updates):
-    """TF's ScatterUpdateOp checks: updates' shape, then every index in [0, params.shape[0])."""
+def _scatter_checked(ctx, params, indices, updates, update):
+    """TF's ScatterUpdateOp: updates' shape, then each index in [0, params.shape[0]) in order;
+    updates before the first bad index are applied (TF's CPU loop stops there), and none when
+    a check before this op failed."""
     p, i, u = (tuple(np.shape(x)) for x in (params, indices, updates))
     if u and u != i + p[1:]:
         ctx.check(False, InvalidArgumentError, "Must have updates.shape = indices.shape + "
                   "params.shape[1:] or updates.shape = [], got updates.shape %s, indices.shape "
                   "%s, params.shape %s" % (dims_text(u), dims_text(i), dims_text(p)))
-    if p:
-        check_indices(ctx, indices, p[0])
+    if not p:
+        return update(params.at[indices], updates)
+    n, size = p[0], int(np.prod(i))
+    before = ctx.checks_ok()
+    flat = jnp.reshape(indices, (-1,))
+    if size:
+        ok, first = first_bad((flat < 0) | (flat >= n))
+        keep = jnp.arange(size) < jnp.where(ok, size, first)
+        if before is not None:
+            keep = keep & before
+        flat = jnp.where(keep, flat, n)  # n: out of bounds, dropped
+    out = update(params.at[jnp.reshape(flat, i)], updates, mode="drop")
+    check_indices(ctx, indices, n)
+    return out
 
 
 _SCATTER = {op_type: _scatter_op(op_type) for op_type in _SCATTER_KERNELS}
