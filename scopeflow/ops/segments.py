@@ -8,9 +8,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import name_scope, named, static_value, tensor, typed_op
-from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.registry import INDEX, ShapeError, spec
 from scopeflow.ops.value_checks import check, check_elements
 
