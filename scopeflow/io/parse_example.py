@@ -12,6 +12,8 @@ decodes them with the `tf.train.Example` protobuf class and fills NumPy arrays.
 'ParseExample/ParseExampleV2:0'
 """
 
+import math
+
 import numpy as np
 from google.protobuf.message import DecodeError
 from scopeflow.io.example_protos import Example as _Example
@@ -216,7 +218,7 @@ def _shape_text(shape):
 def _check_count(vals, key, dtype, shape, where):
     """TF's errors for a dense feature holding the wrong number of values."""
     seq = bool(shape) and shape[0] is None
-    stride = int(np.prod(shape[1:] if seq else shape, dtype=np.int64))
+    stride = math.prod(shape[1:] if seq else shape)
     n, t = len(vals), _TYPE_TEXT[dtype.name]
     if seq and stride and n % stride:
         if where.single:
@@ -238,7 +240,7 @@ def _dense(examples, key, dtype, shape, default, wheres):
     """(batch,) + shape values of one dense feature; `shape[0]` None for a sequence feature."""
     seq = bool(shape) and shape[0] is None
     np_type = _np_type(dtype)
-    stride = int(np.prod(shape[1:] if seq else shape, dtype=np.int64))
+    stride = math.prod(shape[1:] if seq else shape)
     rows = []
     for ex, where in zip(examples, wheres):
         vals = _values(ex.features.feature, key, dtype, where, True)

@@ -11,6 +11,8 @@ ParseSequenceExample"; it runs on the host like ParseExampleV2 (parse_example.py
 [None]
 """
 
+import math
+
 import numpy as np
 from google.protobuf.message import DecodeError
 
@@ -164,7 +166,7 @@ def _ctx_values(features, key, dtype):
 
 def _context_dense(features, key, dtype, shape, default):
     vals = _ctx_values(features, key, dtype)
-    want = int(np.prod(shape, dtype=np.int64))
+    want = math.prod(shape)
     if vals is None:
         if default.size == 0:
             raise _ParseError("Inconsistent max number of elements for feature %s: expected %d, "
@@ -199,7 +201,7 @@ def _feature_list_dense(lists, key, dtype, shape, assumed_empty):
         return np.zeros((0,) + tuple(shape), _np_type(dtype))
     steps = [_list_values(f, key, dtype, t) for t, f in enumerate(lists[key].feature)]
     flat = [v for s in steps for v in s]
-    stride = int(np.prod(shape, dtype=np.int64))
+    stride = math.prod(shape)
     if any(len(s) != stride for s in steps):
         raise _ParseError("Feature list '%s' has an unexpected number of values.  Total values "
                           "size: %d is not consistent with output shape: [?,%s]"
