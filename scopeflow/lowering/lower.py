@@ -18,7 +18,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
-from scopeflow.lowering import cache
+from scopeflow.lowering import cache, disk_cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
@@ -361,7 +361,8 @@ def _build(program, state, feeds, n_rng):
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
         if use_rng:
             in_avals.append(rng_aval)
-        call = _fast(jax.jit(fn, donate_argnums=donate).lower(*in_avals).compile())
+        lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
+        call = _fast(disk_cache.compile_lowered(lowered, _describe(program)))
         cache.stats["compiles"] += 1
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
@@ -371,6 +372,13 @@ def _build(program, state, feeds, n_rng):
 
 # ops whose value is never known before the run (state, randomness, loops)
 _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "LoopCond"))
+
+
+def _describe(program):
+    """The fetches of `program`, for the long-compile message."""
+    names = [t.name for t in program.tensors] + [op._name for op in program.ops]
+    more = " and %d more" % (len(names) - 3) if len(names) > 3 else ""
+    return "the run of %s%s" % (", ".join(names[:3]) or "nothing", more)
 
 
 def _as_static(a, t):

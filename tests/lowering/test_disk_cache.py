@@ -1,0 +1,93 @@
+"""Compiled programs on disk: a second process (here: a cleared in-memory cache) compiles
+nothing; a damaged file is recompiled; the cache can be turned off."""
+
+import os
+import stat
+
+import numpy as np
+import pytest
+
+from scopeflow.lowering import cache, disk_cache
+
+
+@pytest.fixture
+def folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCOPEFLOW_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(disk_cache, "_MIN_SECONDS", 0.0)
+    return tmp_path
+
+
+def _graph(tf):
+    x = tf.placeholder(tf.float32, [None, 8])
+    w = tf.constant(np.arange(64, dtype=np.float32).reshape(8, 8))
+    return x, tf.reduce_sum(tf.nn.relu(tf.matmul(x, w)) * x[:, :1])
+
+
+def _files(folder):
+    return [p for p in os.listdir(folder) if not p.startswith(".")]
+
+
+def test_a_second_process_reads_the_program_back(tf, folder):
+    x, y = _graph(tf)
+    feed = {x: np.ones((3, 8), np.float32)}
+    with tf.Session() as s:
+        want = s.run(y, feed)
+    assert len(_files(folder)) == 1
+    cache.clear()
+    hits = disk_cache.stats["disk_hits"]
+    with tf.Session() as s:
+        assert s.run(y, feed) == want
+    assert disk_cache.stats["disk_hits"] == hits + 1
+
+
+def test_files_follow_the_umask_and_leave_no_temporaries(tf, folder):
+    old = os.umask(0o027)
+    try:
+        x, y = _graph(tf)
+        with tf.Session() as s:
+            s.run(y, {x: np.ones((2, 8), np.float32)})
+    finally:
+        os.umask(old)
+    (name,) = _files(folder)
+    assert stat.S_IMODE(os.stat(folder / name).st_mode) == 0o640
+    assert not [p for p in os.listdir(folder) if p.startswith(".tmp")]
+
+
+def test_a_damaged_file_is_compiled_again(tf, folder):
+    x, y = _graph(tf)
+    feed = {x: np.ones((4, 8), np.float32)}
+    with tf.Session() as s:
+        want = s.run(y, feed)
+    (name,) = _files(folder)
+    (folder / name).write_bytes(b"not a program")
+    cache.clear()
+    with tf.Session() as s:
+        assert s.run(y, feed) == want
+    assert (folder / name).read_bytes() != b"not a program"
+
+
+def test_different_constants_are_different_programs(tf, folder):
+    x = tf.placeholder(tf.float32, [4])
+    a = x + tf.constant(np.arange(4, dtype=np.float32) * 1000)
+    b = x + tf.constant(np.arange(4, dtype=np.float32) * 2000)
+    with tf.Session() as s:
+        s.run(a, {x: np.zeros(4)})
+        cache.clear()
+        assert s.run(b, {x: np.zeros(4)}).tolist() == [0.0, 2000.0, 4000.0, 6000.0]
+
+
+def test_the_cache_can_be_turned_off(tf, folder, monkeypatch):
+    monkeypatch.setenv("SCOPEFLOW_COMPILE_CACHE", "0")
+    x, y = _graph(tf)
+    with tf.Session() as s:
+        s.run(y, {x: np.ones((5, 8), np.float32)})
+    assert _files(folder) == []
+
+
+def test_pruning_drops_the_oldest_files(tmp_path):
+    for i, size in enumerate((100, 200, 300)):
+        p = tmp_path / ("f%d" % i)
+        p.write_bytes(b"x" * size)
+        os.utime(p, (1000 + i, 1000 + i))
+    disk_cache._prune(str(tmp_path), limit=550)
+    assert sorted(os.listdir(tmp_path)) == ["f1", "f2"]
