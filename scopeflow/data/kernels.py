@@ -54,8 +54,8 @@ _simple("MapAndBatchDataset", lambda op, ds, *rest: host.Batch(
     host.Map(ds, op._attrs["f"].bind(rest[:-3])), rest[-3], rest[-1]))
 _simple("ShuffleDataset", lambda op, ds, size, s1, s2: host.Shuffle(
     ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)))
-_simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Repeat(
-    host.Shuffle(ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)), count))
+_simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Shuffle(
+    ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True), count))
 _simple("RepeatDataset", lambda op, ds, n: host.Repeat(ds, n))
 _simple("TakeDataset", lambda op, ds, n: host.Take(ds, n))
 _simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))

@@ -69,10 +69,14 @@ b = tf.data.Dataset.from_tensor_slices(["p", "q", "r"])
 z = tf.data.Dataset.zip((a, (b, a)))
 c = tf.data.Dataset.range(2).concatenate(tf.data.Dataset.range(10, 12))
 result = [drain(z), meta(z), drain(c), ops()]""",
-    "shuffle_is_a_permutation": """
-ds = tf.data.Dataset.range(20).shuffle(5, seed=3).batch(20)
-out = drain(ds)
-result = [sorted(out[0].tolist()), ops()]""",
+    "shuffle_orders_are_tfs": """
+tf.set_random_seed(3)
+a = tf.data.Dataset.range(10).shuffle(4, seed=1).repeat(2)
+b = tf.data.Dataset.range(10).shuffle(4, seed=1, reshuffle_each_iteration=False).repeat(2)
+c = tf.data.Dataset.range(5).apply(tf.data.experimental.shuffle_and_repeat(3, count=3, seed=2))
+d = tf.data.Dataset.range(5).apply(tf.data.experimental.shuffle_and_repeat(30, count=3))
+e = tf.data.Dataset.range(6).shuffle(6).batch(4)
+result = [drain(a), drain(b), drain(c), drain(d), drain(e), ops()]""",
     "reduce": """
 r = tf.data.Dataset.range(1, 5).reduce((tf.constant(0, tf.int64), tf.constant(1, tf.int64)),
                                        lambda s, x: (s[0] + x, s[1] * x))
