@@ -127,6 +127,9 @@ def flatten_feeds(feed_dict):
                         "type object, instead of '%s'." % type(feed_dict).__name__)
     out = {}
     for k, v in feed_dict.items():
+        expand = getattr(k, "_session_fetches", None)  # a SparseTensor: its three parts
+        if expand is not None:
+            k, v = tuple(expand()[0]), _parts(v)
         if isinstance(k, (list, tuple)):
             ks, vs = _flat(k), _flat_like(k, v)
             for kk, vv in zip(ks, vs):
@@ -138,6 +141,14 @@ def flatten_feeds(feed_dict):
                 raise ValueError("Could not flatten dictionary: key %s is not unique." % k)
             out[k] = v
     return out
+
+
+def _parts(v):
+    """A fed SparseTensorValue (or a 3-tuple) as (indices, values, dense_shape)."""
+    if isinstance(v, (list, tuple)) and len(v) == 3:
+        return tuple(v)
+    raise TypeError("The value of a SparseTensor feed must be a SparseTensorValue or a tuple of "
+                    "(indices, values, dense_shape), not %s." % type(v).__name__)
 
 
 def _flat(x):

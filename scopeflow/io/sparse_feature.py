@@ -28,10 +28,17 @@ def _reorder_shape(input_indices, input_values, input_shape):
             spec(input_values.shape._dims, input_values.dtype.base_dtype)]
 
 
-_sparse_reorder = op("SparseReorder", infer=_reorder_shape, multi=True,
-                     types={"input_indices": _dt.int64, "input_shape": _dt.int64,
-                            "input_values": "T"})(
-    lambda input_indices, input_values, input_shape: host_only("SparseReorder")())
+@op("SparseReorder", infer=_reorder_shape, multi=True,
+    types={"input_indices": _dt.int64, "input_shape": _dt.int64, "input_values": "T"})
+def _sparse_reorder(input_indices, input_values, input_shape):
+    """The compiled kernel (tf.while_loop / tf.cond bodies, the forward pass tf.gradients
+    re-runs); at the top level of a run the host kernel below runs."""
+    import jax.numpy as jnp
+    idx = jnp.asarray(input_indices)
+    if idx.ndim != 2 or idx.shape[0] < 2:
+        return idx, input_values
+    order = jnp.lexsort(tuple(idx[:, k] for k in reversed(range(idx.shape[1]))))
+    return idx[order], jnp.asarray(input_values)[order]
 
 
 def sparse_reorder(sp_input, name=None, static_shape=None):

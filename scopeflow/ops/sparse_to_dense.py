@@ -1,7 +1,9 @@
 """`tf.sparse.to_dense` / `tf.sparse_tensor_to_dense` / `tf.sparse_to_dense`: SparseToDense.
 
 The output's shape is the value of `output_shape`, known only when the op runs (a parsed
-VarLenFeature's dense_shape), so the op is a host kernel; its checks are TF's.
+VarLenFeature's dense_shape), so the op is a host kernel; its checks are TF's. Its compiled
+kernel (a constant or fed shape, compiled in) serves tf.while_loop / tf.cond bodies and the
+forward pass tf.gradients re-runs (the gradient of `sparse_values`).
 
 >>> import scopeflow as tf
 >>> s = tf.SparseTensor([[0, 1]], [5], [2, 2])
@@ -28,14 +30,31 @@ def _shape(sparse_indices, output_shape, sparse_values, default_value, *, valida
     return spec(None if rank is None else [None] * rank, sparse_values.dtype.base_dtype)
 
 
-def _host_only(*args, **attrs):
-    raise NotImplementedError("SparseToDense runs on the host, not in a compiled program")
-
-
-_sparse_to_dense = op("SparseToDense", infer=_shape,
-                      types={"sparse_indices": INDEX, "output_shape": INDEX})(
-    lambda sparse_indices, output_shape, sparse_values, default_value, *, validate_indices:
-    _host_only())
+@op("SparseToDense", infer=_shape, context=True,
+    types={"sparse_indices": INDEX, "output_shape": INDEX})
+def _sparse_to_dense(ctx, sparse_indices, output_shape, sparse_values, default_value, *,
+                     validate_indices=True):
+    """The compiled kernel (inside tf.while_loop / tf.cond, and the forward pass tf.gradients
+    re-runs); at the top level of a run the host kernel below runs instead."""
+    import jax.numpy as jnp
+    # a traced output_shape raises JAX's concretization error: the lowering compiles it in
+    shape = tuple(int(d) for d in np.ravel(np.asarray(output_shape)))
+    idx = jnp.reshape(sparse_indices, (np.shape(sparse_indices)[0] if np.ndim(sparse_indices)
+                                       else 1, -1))
+    n = idx.shape[0]
+    values = jnp.broadcast_to(sparse_values, (n,))
+    inside = jnp.all((idx >= 0) & (idx < jnp.asarray(shape, idx.dtype)), axis=1)
+    key = jnp.ravel_multi_index(tuple(idx.T), shape, mode="clip") if shape else \
+        jnp.zeros((n,), idx.dtype)
+    ok = jnp.all(inside)
+    if validate_indices and n > 1:
+        ok = ok & jnp.all(key[1:] > key[:-1])
+    if ctx is not None:
+        ctx.check(ok, InvalidArgumentError,
+                  lambda i: _index_error(i, shape, validate_indices), [idx])
+    out = jnp.full((int(np.prod(shape)),), default_value, values.dtype)
+    out = out.at[jnp.where(inside, key, out.shape[0])].set(values, mode="drop")
+    return jnp.reshape(out, shape)
 
 
 def sparse_to_dense(sparse_indices, output_shape, sparse_values, default_value=0,
@@ -54,8 +73,26 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
                             default_value, name=name, validate_indices=validate_indices)
 
 
-def _text(index):
-    return "[%s]" % ",".join(str(int(i)) for i in index)
+def _index_error(indices, shape, validate):
+    """TF's message for the first bad row of `indices` (bounds, then order), or None."""
+    idx = np.asarray(indices).reshape(len(indices), -1)
+    prev = None
+    for i, row in enumerate(idx.tolist()):
+        text = "[%s]" % ",".join(str(v) for v in row)
+        if any(v < 0 or v >= s for v, s in zip(row, shape)):
+            if not validate:
+                return "Indices are not valid (out of bounds).  Shape: [%s]" % ",".join(
+                    str(s) for s in shape)
+            return "indices[%d] = %s is out of bounds: need 0 <= index < [%s]" % (
+                i, text, ",".join(str(s) for s in shape))
+        if validate and prev is not None and row <= prev:
+            if row == prev:
+                return "indices[%d] = %s is repeated" % (i, text)
+            return ("indices[%d] = %s is out of order. Many sparse ops require sorted indices.\n"
+                    "    Use `tf.sparse.reorder` to create a correctly ordered copy.\n\n"
+                    % (i, text))
+        prev = row
+    return None
 
 
 @host_kernel("SparseToDense")
@@ -68,22 +105,9 @@ def _sparse_to_dense_host(ctx, op_, indices, shape, values, default):
     dtype = op_._outputs[0].dtype.base_dtype
     np_type = object if dtype is _dt.string else dtype.as_numpy_dtype
     out = np.full(shape, np.asarray(default).reshape(()), dtype=np_type)
-    if op_._attrs["validate_indices"]:
-        prev = None
-        for i, index in enumerate(indices):
-            t = tuple(int(x) for x in index)
-            if any(x < 0 or x >= d for x, d in zip(t, shape)):
-                raise run_error(InvalidArgumentError, op_, "indices[%d] = %s is out of bounds: "
-                                "need 0 <= index < %s" % (i, _text(t), _text(shape)))
-            if prev is not None and t < prev:
-                raise run_error(InvalidArgumentError, op_, "indices[%d] = %s is out of order. "
-                                "Many sparse ops require sorted indices.\n    Use "
-                                "`tf.sparse.reorder` to create a correctly ordered copy.\n\n"
-                                % (i, _text(t)))
-            if t == prev:
-                raise run_error(InvalidArgumentError, op_, "indices[%d] = %s is repeated"
-                                % (i, _text(t)))
-            prev = t
+    message = _index_error(indices, shape, op_._attrs["validate_indices"])
+    if message is not None:
+        raise run_error(InvalidArgumentError, op_, message)
     if len(indices):
         vals = values if values.ndim else np.full(len(indices), values)
         out[tuple(indices.T)] = vals

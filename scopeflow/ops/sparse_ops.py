@@ -1,0 +1,218 @@
+"""tf.sparse basics: reduce_sum, add, sparse_dense_matmul, placeholder.
+
+    >>> import scopeflow as tf
+    >>> sp = tf.SparseTensor([[0, 1], [2, 0]], [5, 7], [3, 2])
+    >>> tf.sparse.to_dense(sp).shape.as_list()
+    [3, 2]
+
+A SparseTensor is three dense tensors (scopeflow/sparse_tensor.py). Ops whose output size is
+the dense shape read it when compiled (a fed or computed shape is compiled into the run's
+signature: lowering/lower.py); SparseAdd, whose number of entries depends on the values, runs
+on the host (dynamic_shape.py). SparseToDense and SparseReorder: sparse_to_dense.py and
+io/sparse_feature.py.
+"""
+
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops.array_base import dims_of, static_value
+from scopeflow.ops.dynamic_shape import host_op
+from scopeflow.ops.op_util import name_scope, tensor
+from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
+
+_I64 = _dt.int64
+
+
+def _static_dims(shape_tensor):
+    """Dims of a dense shape given as a 1-D tensor: its value, or Nones of its length."""
+    v = static_value(shape_tensor)
+    if v is not None:
+        return tuple(int(d) for d in np.ravel(v))
+    d = dims_of(shape_tensor)
+    return None if d is None or d[0] is None else (None,) * d[0]
+
+
+def _ints(v):
+    return tuple(int(d) for d in np.ravel(np.asarray(v)))  # traced: compiled in (lower.py)
+
+
+def _sparse(x):
+    if isinstance(x, SparseTensorValue):
+        return SparseTensor.from_value(x)
+    if not isinstance(x, SparseTensor):
+        raise TypeError("Input must be a SparseTensor.")
+    return x
+
+
+# ---- SparseReduceSum ------------------------------------------------------------------------
+def _reduce_shape(input_indices, input_values, input_shape, reduction_axes, *, keep_dims=False):
+    dims = _static_dims(input_shape)
+    axes = static_value(reduction_axes)
+    dt = input_values.dtype.base_dtype
+    if dims is None or axes is None or None in dims:
+        return spec(None, dt)
+    axes = {int(a) % len(dims) for a in np.ravel(axes)} if dims else set()
+    out = [1 if i in axes else d for i, d in enumerate(dims) if keep_dims or i not in axes]
+    return spec(out, dt)
+
+
+@op("SparseReduceSum", infer=_reduce_shape, types={"input_indices": ANY, "input_values": ANY,
+                                                   "input_shape": ANY, "reduction_axes": ANY})
+def _sparse_reduce_sum(input_indices, input_values, input_shape, reduction_axes, *,
+                       keep_dims=False):
+    shape = _ints(input_shape)
+    axes = tuple(sorted({a % len(shape) for a in _ints(reduction_axes)})) if shape else ()
+    key = jnp.ravel_multi_index(tuple(jnp.asarray(input_indices).T), shape, mode="clip")
+    dense = jnp.zeros((int(np.prod(shape)),), input_values.dtype).at[key].add(input_values)
+    return jnp.sum(jnp.reshape(dense, shape), axis=axes, keepdims=keep_dims).astype(
+        input_values.dtype)
+
+
+def sparse_reduce_sum(sp_input, axis=None, keepdims=None, reduction_axes=None, keep_dims=None,
+                      name=None):
+    """`tf.sparse.reduce_sum`: the sum of the entries over `axis` (all axes: a scalar)."""
+    from scopeflow.ops.constant import constant
+    sp_input = _sparse(sp_input)
+    axis = reduction_axes if axis is None else axis
+    keep = bool(keepdims if keepdims is not None else keep_dims)
+    if axis is None:
+        rank = sp_input.shape.ndims
+        if rank is not None:
+            axis = constant(np.arange(rank, dtype=np.int32))
+        else:
+            from scopeflow.ops.shape_ops import range as range_
+            from scopeflow.ops.shape_ops import size
+            axis = range_(0, size(sp_input.dense_shape))
+    return _sparse_reduce_sum(sp_input.indices, sp_input.values, sp_input.dense_shape, axis,
+                              name=name or "SparseReduceSum", keep_dims=keep)
+
+
+# ---- SparseAdd (host: the number of entries depends on the values) ---------------------------
+def _add_shape(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+    r = dims_of(a_indices)
+    rank = None if r is None else r[1]
+    return [spec((None, rank), _I64), spec((None,), a_values.dtype.base_dtype),
+            (a_shape.shape, _I64)]
+
+
+def _cmp(a, b):
+    return (a > b) - (a < b)
+
+
+@host_op("SparseAdd", _add_shape, multi=True, types=dict.fromkeys(
+    ("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape", "thresh"), ANY))
+def sparse_add_op(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+    """TF's merge of two sorted entry lists; a sum below `thresh` in magnitude is dropped."""
+    a, b = a_indices.tolist(), b_indices.tolist()
+    rows, vals = [], []
+    i = j = 0
+    while i < len(a) and j < len(b):
+        c = _cmp(a[i], b[j])
+        if c < 0:
+            rows.append(a[i]), vals.append(a_values[i])
+            i += 1
+        elif c > 0:
+            rows.append(b[j]), vals.append(b_values[j])
+            j += 1
+        else:
+            s = a_values[i] + b_values[j]
+            if thresh <= abs(s):
+                rows.append(a[i]), vals.append(s)
+            i += 1
+            j += 1
+    rows += a[i:] + b[j:]
+    vals += list(a_values[i:]) + list(b_values[j:])
+    rank = a_indices.shape[1] if a_indices.ndim == 2 else 0
+    return (np.asarray(rows, np.int64).reshape(-1, rank), np.asarray(vals, a_values.dtype),
+            a_shape)
+
+
+def _dense_add_shape(a_indices, a_values, a_shape, b):
+    return b.shape, b.dtype.base_dtype
+
+
+@op("SparseTensorDenseAdd", infer=_dense_add_shape,
+    types={"a_indices": ANY, "a_values": ANY, "a_shape": ANY})
+def _sparse_dense_add(a_indices, a_values, a_shape, b):
+    return jnp.asarray(b).at[tuple(jnp.asarray(a_indices).T)].add(a_values)
+
+
+def sparse_add(a, b, threshold=None, thresh=None):
+    """`tf.sparse.add`: sparse + sparse (a SparseTensor) or sparse + dense (a Tensor)."""
+    from scopeflow.core.shape import TensorShape
+    kinds = (SparseTensor, SparseTensorValue)
+    if threshold is None:
+        threshold = 0 if thresh is None else thresh
+    if not any(isinstance(x, kinds) for x in (a, b)):
+        raise TypeError("At least one input should be SparseTensor; do you mean to use tf.add()?")
+    if all(isinstance(x, kinds) for x in (a, b)):
+        a, b = _sparse(a), _sparse(b)
+        t = tensor(threshold, name="threshold", dtype=a.values.dtype.real_dtype.base_dtype)
+        ind, val, shape = sparse_add_op(a.indices, a.values, a.dense_shape, b.indices, b.values,
+                                        b.dense_shape, t, name="SparseAdd")
+        a.shape.assert_is_compatible_with(b.shape)
+        static = TensorShape(a.shape).merge_with(b.shape)
+        return SparseTensor(ind, val, static.as_list() if static.is_fully_defined() else shape)
+    if isinstance(b, kinds):
+        a, b = b, a
+    a = _sparse(a)
+    b = tensor(b, name="b", dtype=a.values.dtype)
+    return _sparse_dense_add(a.indices, a.values, a.dense_shape, b, name="SparseTensorDenseAdd")
+
+
+# ---- SparseTensorDenseMatMul ----------------------------------------------------------------
+def _matmul_shape(a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_b=False):
+    dims = _static_dims(a_shape) or (None, None)
+    bd = dims_of(b) or (None, None)
+    rows = dims[1] if adjoint_a else dims[0]
+    cols = bd[0] if adjoint_b else bd[1]
+    return spec((rows, cols), b.dtype.base_dtype)
+
+
+@op("SparseTensorDenseMatMul", infer=_matmul_shape,
+    types={"a_indices": ANY, "a_values": ANY, "a_shape": ANY})
+def _sparse_matmul(a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_b=False):
+    shape = _ints(a_shape)
+    idx = jnp.asarray(a_indices)
+    r, c = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
+    b = jnp.conj(b).T if adjoint_b else b
+    vals = jnp.conj(a_values) if adjoint_a else a_values
+    out = jnp.zeros((shape[1] if adjoint_a else shape[0], b.shape[1]), b.dtype)
+    return out.at[r].add(vals[:, None].astype(b.dtype) * b[c])
+
+
+def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):
+    """`tf.sparse.sparse_dense_matmul`: sparse `sp_a` times dense `b`."""
+    sp_a = _sparse(sp_a)
+    with name_scope(name, "SparseTensorDenseMatMul", [sp_a.indices, sp_a.values, b]):
+        b = tensor(b, name="b")
+        return _sparse_matmul(sp_a.indices, sp_a.values, sp_a.dense_shape, b,
+                              adjoint_a=adjoint_a, adjoint_b=adjoint_b)
+
+
+def sparse_placeholder(dtype, shape=None, name=None):
+    """`tf.sparse.placeholder`: a SparseTensor whose three parts every run must feed."""
+    from scopeflow.ops.constant import constant, placeholder
+    sub = (lambda part: name + "/" + part) if name is not None else (lambda part: None)
+    if shape is None:
+        rank = None
+        dense_shape = placeholder(_I64, [rank], name=sub("shape"))
+    else:
+        rank = len(shape)
+        if any(d is None for d in shape):
+            from scopeflow.ops.constant import placeholder_with_default
+            default = constant([-1 if d is None else d for d in shape], _I64,
+                               name=sub("shape_default"))
+            dense_shape = placeholder_with_default(default, [rank], name=sub("shape"))
+        else:
+            dense_shape = constant(list(shape), _I64, name=sub("shape"))
+    values = placeholder(dtype, [None], name=sub("values"))
+    indices = placeholder(_I64, [None, rank], name=sub("indices"))
+    out = SparseTensor(indices, values, dense_shape)
+    if shape is not None:
+        from scopeflow.core.shape import TensorShape
+        out._dense_shape_default = TensorShape(list(shape))
+    return out
+
