@@ -1,7 +1,8 @@
 """Segment reductions: sorted (Segment*), unsorted (UnsortedSegment*) and sparse (SparseSegment*).
 
 XLA needs the number of segments while compiling: Segment* and SparseSegment* read it from
-constant segment ids (max + 1); UnsortedSegment* from its constant `num_segments`.
+the segment ids (last + 1; fed ids are compiled into the run's signature, with TF's checks);
+UnsortedSegment* from its `num_segments`.
 """
 
 import jax
@@ -16,12 +17,28 @@ from scopeflow.ops.value_checks import check, check_elements
 
 
 def _n_segments(ids):
-    try:
-        ids = np.asarray(ids)
-    except Exception:  # noqa: BLE001 - a traced value
-        raise NotImplementedError("segment ids must be constants: the number of segments "
-                                  "sizes the output") from None
-    return int(ids.max()) + 1 if ids.size else 0
+    """Output rows: the last id + 1 (ids are sorted; the kernels check them first).
+
+    A traced value raises JAX's concretization error here: the lowering then compiles the fed
+    ids into the run's signature (or computes them in an earlier step: lowering/lower.py).
+    """
+    ids = np.asarray(ids).reshape(-1)
+    return int(ids[-1]) + 1 if ids.size else 0
+
+
+def _check_sparse_ids(ids):
+    """TF's SparseSegmentReduction checks of sorted segment ids (ValueError: the op's error)."""
+    ids = np.asarray(ids).reshape(-1)
+    n = _n_segments(ids)
+    if n < 0:
+        raise ValueError("segment ids must be >= 0")
+    runs = ids[np.r_[True, ids[1:] != ids[:-1]]] if ids.size else ids  # one id per run
+    for k, out in enumerate(runs.tolist()):
+        if k + 1 < len(runs) and not out < runs[k + 1]:
+            raise ValueError("segment ids are not increasing")
+        if not 0 <= out < n:
+            raise ValueError("Segment id %d out of range [0, %d), possibly because "
+                             "'segment_ids' input is not sorted." % (out, n))
 
 
 def _lowest(dtype):
@@ -68,8 +85,8 @@ _SORTED_EMPTY = {"max": lambda dt: 0, "min": lambda dt: 0}
 
 def _sorted_op(op_type, kind):
     def kernel(ctx, data, segment_ids):
-        n = _n_segments(segment_ids)
         _check_sorted(ctx, np.shape(data), np.asarray(segment_ids))
+        n = _n_segments(segment_ids)
         return _segment_reduce(kind, data, segment_ids, n, _SORTED_EMPTY.get(kind))
 
     return typed_op(op_type, infer=_segment_shape, types={"segment_ids": INDEX},
@@ -215,6 +232,7 @@ def _sparse_shape(data, indices, segment_ids, **attrs):
 
 def _sparse_op(op_type, scale):
     def kernel(data, indices, segment_ids, *, sparse_gradient=False):
+        _check_sparse_ids(segment_ids)
         n = _n_segments(segment_ids)
         rows = jnp.take(data, indices, axis=0)
         s = jax.ops.segment_sum(rows, segment_ids, n)
