@@ -41,6 +41,10 @@ def _gather_shape(params, indices, axis, *, batch_dims=0):
 
 
 def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
+    if isinstance(params, np.ndarray) and params.dtype == object:
+        # strings never enter XLA: traced indices (a host op's output, a fed value) raise
+        # JAX's concretization error, and the lowering compiles their values in
+        indices = np.asarray(indices)
     a = int(np.asarray(axis)) % np.ndim(params)
     check_indices(ctx, indices, np.shape(params)[a])
     return _take(params, indices, a, batch_dims)
