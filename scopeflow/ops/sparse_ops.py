@@ -212,7 +212,6 @@ def sparse_placeholder(dtype, shape=None, name=None):
     indices = placeholder(_I64, [None, rank], name=sub("indices"))
     out = SparseTensor(indices, values, dense_shape)
     if shape is not None:
-        from scopeflow.core.shape import TensorShape
-        out._dense_shape_default = TensorShape(list(shape))
+        out._static_shape = list(shape)
     return out
 
