@@ -450,6 +450,10 @@ def _call_with_state(sess, entry, feeds):
                 sess._state_version += 1
         if entry.checks:
             _verify(entry, outs)
+        elif not entry.n_dyn and outs:
+            # nothing fetched (a train op): return once the step is done, as TF does, so
+            # that user-side timing of steps is truthful (fetched values wait anyway)
+            outs[-1].block_until_ready()
     return outs
 
 
