@@ -75,6 +75,8 @@ def sparse_tensor_to_dense(sp_input, default_value=None, validate_indices=True, 
 
 def _index_error(indices, shape, validate):
     """TF's message for the first bad row of `indices` (bounds, then order), or None."""
+    if not len(indices):
+        return None
     idx = np.asarray(indices).reshape(len(indices), -1)
     prev = None
     for i, row in enumerate(idx.tolist()):
