@@ -1,5 +1,9 @@
-"""`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP)."""
+"""`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), non_max_suppression."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
-    decode_image, decode_jpeg, decode_png, encode_png,
+    decode_image,
+    decode_jpeg,
+    decode_png,
+    encode_png,
 )
+from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401,E402
