@@ -182,6 +182,18 @@ class RunContext:
                                                  for d in shape._dims)
         raise run_error(errors.InvalidArgumentError, op, text)
 
+    def guarded(self, fn, olds):
+        """`fn()` (new values for variables now holding `olds`), computed only if every check
+        made so far passes, else `olds`: a lax.cond, so the update costs what it did without
+        checks (a select over its result would cost another pass over the variables). Pass
+        the results to `write(..., guarded=True)`."""
+        ok = self.checks_ok()
+        dtypes = [jnp.result_type(o) for o in olds]
+        if ok is None:
+            return list(fn())
+        return list(jax.lax.cond(ok, lambda: tuple(jnp.asarray(v, d) for v, d in zip(fn(), dtypes)),
+                                 lambda: tuple(jnp.asarray(o, d) for o, d in zip(olds, dtypes))))
+
     def checks_ok(self):
         """Whether every check made so far in this run passes (a traced bool); None if none."""
         if not self.checks:

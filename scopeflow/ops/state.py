@@ -55,12 +55,14 @@ def _assign(ctx, ref, value, *, validate_shape=True, use_locking=True):
 
 @op("AssignAdd", infer=_merged_spec, refs=("ref",), context=True, stateful=True)
 def _assign_add(ctx, ref, value, *, use_locking=False):
-    return ctx.write(ref, ctx.read(ref) + value)
+    old = ctx.read(ref)
+    return ctx.write(ref, ctx.guarded(lambda: [old + value], [old])[0], guarded=True)
 
 
 @op("AssignSub", infer=_merged_spec, refs=("ref",), context=True, stateful=True)
 def _assign_sub(ctx, ref, value, *, use_locking=False):
-    return ctx.write(ref, ctx.read(ref) - value)
+    old = ctx.read(ref)
+    return ctx.write(ref, ctx.guarded(lambda: [old - value], [old])[0], guarded=True)
 
 
 _SCATTER_KERNELS = {

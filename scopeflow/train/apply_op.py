@@ -81,8 +81,8 @@ def _dense_kernel(names, refs, rule):
         vals = dict(zip(names, inputs))
         for r in refs:
             vals[r] = ctx.read(vals[r])
-        new = rule(**vals, **attrs)
-        out = [ctx.write(ref, v) for ref, v in zip(inputs, new)]
+        new = ctx.guarded(lambda: rule(**vals, **attrs), [vals[r] for r in refs])
+        out = [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)]
         return out[0]
 
     return kernel
@@ -92,19 +92,24 @@ def _sparse_kernel(names, refs, rule):
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
         old = [ctx.read(vals[r]) for r in refs]
-        var = old[0]
-        idx = jnp.asarray(vals.pop("indices"))
-        rows = jnp.asarray(vals["grad"]).reshape((-1,) + var.shape[1:])
-        vals["grad"] = jnp.zeros_like(var).at[idx.reshape(-1)].add(rows.astype(var.dtype))
-        touched = jnp.zeros(var.shape[:1], bool).at[idx.reshape(-1)].set(True)
-        touched = touched.reshape(var.shape[:1] + (1,) * (var.ndim - 1))  # (rows, 1, ...)
-        vals.update(zip(refs, old))
-        new = rule(**vals, **attrs)
-        out = [ctx.write(ref, jnp.where(touched, v, o))
-               for ref, v, o in zip(inputs, new, old)]
-        return out[0]
+        new = ctx.guarded(lambda: _sparse_update(vals, refs, old, rule, attrs), old)
+        return [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)][0]
 
     return kernel
+
+
+def _sparse_update(vals, refs, old, rule, attrs):
+    """The sparse rule's new values: rows not named keep their old values."""
+    vals = dict(vals)
+    var = old[0]
+    idx = jnp.asarray(vals.pop("indices"))
+    rows = jnp.asarray(vals["grad"]).reshape((-1,) + var.shape[1:])
+    vals["grad"] = jnp.zeros_like(var).at[idx.reshape(-1)].add(rows.astype(var.dtype))
+    touched = jnp.zeros(var.shape[:1], bool).at[idx.reshape(-1)].set(True)
+    touched = touched.reshape(var.shape[:1] + (1,) * (var.ndim - 1))  # (rows, 1, ...)
+    vals.update(zip(refs, old))
+    new = rule(**vals, **attrs)
+    return [jnp.where(touched, v, o) for v, o in zip(new, old)]
 
 
 def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
