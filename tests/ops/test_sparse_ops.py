@@ -41,6 +41,13 @@ VALUES = [
     "fetch = [tf.sparse.to_dense(sp), tf.sparse.reduce_sum(sp, 1), tf.sparse.to_dense(a), "
     "tf.sparse.sparse_dense_matmul(sp, tf.ones([3, 2]))]; "
     "feed = {i: [[0, 0], [1, 1], [1, 2]], v: [1., 2., 3.], s: [2, 3]}",
+    # gradients through sparse_dense_matmul and to_dense (a sparse-features model)
+    "i = tf.placeholder(tf.int64, [None, 2]); v = tf.placeholder(tf.float32, [None]); "
+    "s = tf.placeholder(tf.int64, [2]); sp = tf.SparseTensor(i, v, s); "
+    "w = tf.constant([[1., 2.], [3., 4.], [5., 6.]]); y = tf.sparse_tensor_dense_matmul(sp, w); "
+    "d = tf.sparse.to_dense(sp); loss = tf.reduce_sum(y * y) + tf.reduce_sum(d * d * 3.); "
+    "fetch = tf.gradients(loss, [w, v]); "
+    "feed = {i: [[0, 1], [1, 1], [2, 0]], v: [1., 2., 3.], s: [3, 3]}",
 ]
 
 
