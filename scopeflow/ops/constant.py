@@ -90,8 +90,11 @@ def to_numpy(value, dtype):
         return np.asarray(_to_bytes(arr), dtype=object).reshape(np.shape(arr))
     target = np.dtype(dtype.base_dtype.as_numpy_dtype)
     if arr.dtype.kind in "SUO" and arr.size:
-        raise TypeError("Expected %s, but got %r of type '%s'." % (
-            dtype.base_dtype.name, value, type(value).__name__))
+        # TF names the first element that does not convert, as str() writes it
+        bad = value if np.ndim(value) == 0 else arr.reshape(-1)[0]
+        bad = bad.item() if isinstance(bad, np.generic) else bad
+        raise TypeError("Expected %s, but got %s of type '%s'." % (
+            dtype.base_dtype.name, bad, type(bad).__name__))
     if not isinstance(value, (np.ndarray, np.generic)):
         _check_compatible(arr, inferred, dtype.base_dtype, value)
     return arr.astype(target, copy=isinstance(value, np.ndarray))

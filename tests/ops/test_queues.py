@@ -1,0 +1,224 @@
+"""Queues (FIFO, RandomShuffle, PaddingFIFO, Priority): graphs, values, errors and blocking,
+against TF."""
+
+import re
+import threading
+import time
+
+import numpy as np
+import pytest
+from array_oracle import check_graph
+
+from oracle import run_here
+
+GRAPHS = [
+    "q = tf.FIFOQueue(3, tf.float32, shapes=[[]])\n"
+    "q.enqueue(1.0); q.enqueue_many([[1.0, 2.0]]); q.dequeue(); q.dequeue_many(2)\n"
+    "q.dequeue_up_to(2); q.size(); q.close(); q.close(cancel_pending_enqueues=True)\n"
+    "q.is_closed()\n"
+    "result = [q.name, q.dtypes, [s.as_list() for s in q.shapes], q.names,"
+    " q.queue_ref.device, q.close().get_attr('cancel_pending_enqueues')]",
+    "q = tf.FIFOQueue(3, [tf.int32, tf.float32], name='myq', shared_name='sh')\n"
+    "a, b = q.dequeue(); c = q.dequeue_many(3)\n"
+    "result = [q.queue_ref.op.get_attr('shared_name'), str(q.shapes)]",
+    "q = tf.FIFOQueue(4, [tf.int32, tf.string], shapes=[[2], []], names=['a', 'b'])\n"
+    "q.enqueue({'a': [1, 2], 'b': 'x'}); d = q.dequeue(); m = q.dequeue_many(2)\n"
+    "result = sorted(d)",
+    "q = tf.RandomShuffleQueue(10, 2, tf.int32, seed=3, shapes=[[]])\n"
+    "q.dequeue_many(2)\n"
+    "result = [q.queue_ref.op.get_attr(k) for k in ('seed', 'seed2', 'min_after_dequeue')]",
+    "tf.set_random_seed(1)\n"
+    "q = tf.RandomShuffleQueue(10, 2, tf.int32, shapes=[[]], shared_name='x')\n"
+    "result = [q.queue_ref.op.get_attr(k) for k in ('seed', 'seed2')]",
+    "q = tf.PaddingFIFOQueue(10, [tf.int32, tf.string], shapes=[[None], [None, 2]])\n"
+    "q.dequeue(); q.dequeue_many(2); q.dequeue_up_to(3)",
+    "q = tf.PriorityQueue(10, [tf.string], shapes=[[]])\n"
+    "q.enqueue((tf.constant(1, tf.int64), 'a')); q.dequeue()\n"
+    "result = [str(d) for d in q.dtypes]",
+    "with tf.name_scope('scope'):\n    q = tf.FIFOQueue(3, tf.float32)\n"
+    "    q.dequeue(); q.enqueue(1.)\nq.enqueue(2.)",
+    "q = tf.queue.FIFOQueue(2, [tf.int32, tf.int32])\nq.enqueue([1])",
+    # graph-time errors
+    "tf.FIFOQueue(2, [tf.int32]).enqueue('a')",
+    "tf.FIFOQueue(2, [tf.int32], shapes=[[2]]).enqueue([1, 2, 3])",
+    "tf.FIFOQueue(2, [tf.int32], shapes=[[2]]).enqueue_many([1, 2, 3])",
+    "tf.FIFOQueue(2, [tf.int32], shapes=[[None]])",
+    "tf.FIFOQueue(2, [tf.int32], names=['a']).enqueue(1)",
+    "tf.FIFOQueue(2, [tf.int32], names=['a']).enqueue({'b': 1})",
+    "tf.FIFOQueue(2, [tf.int32]).enqueue({'b': 1})",
+    "tf.FIFOQueue(2, [tf.int32], names=['a', 'b'])",
+    "tf.PaddingFIFOQueue(10, [tf.int32], shapes=[None])",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", GRAPHS)
+def test_graph_matches_tf(oracle, code):
+    check_graph(oracle, code)
+
+
+RUNS = [
+    "q = tf.FIFOQueue(5, [tf.int32, tf.string], shapes=[[2], []])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue([[1, 2], 'a']))\n"
+    "    s.run(q.enqueue_many([[[3, 4], [5, 6]], ['b', 'c']]))\n"
+    "    result = [s.run(q.size()), s.run(q.dequeue()), s.run(q.dequeue_many(2)),"
+    " s.run(q.is_closed())]",
+    "q = tf.FIFOQueue(5, tf.int32, shapes=[[]])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue_many([[1, 2]]))\n    s.run(q.close())\n"
+    "    r = [s.run(q.is_closed()), s.run(q.dequeue_many(0)).tolist()]\n"
+    "    r.append(s.run(q.dequeue_up_to(3)).tolist())\n"
+    "    s.run(q.dequeue_up_to(3))",
+    "q = tf.FIFOQueue(5, tf.int32, shapes=[[]])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue_many([[1, 2]]))\n    s.run(q.close())\n"
+    "    s.run(q.dequeue_many(3))",
+    "q = tf.FIFOQueue(5, tf.int32, shapes=[[]])\n"
+    "with tf.Session() as s:\n    s.run(q.close())\n    s.run(q.enqueue_many([[1]]))",
+    "q = tf.FIFOQueue(5, tf.int32, shapes=[[]], shared_name='shq')\n"
+    "with tf.Session() as s:\n    s.run(q.close())\n    s.run(q.dequeue())",
+    "q = tf.FIFOQueue(2, [tf.int32, tf.string], shapes=[[2], []])\n"
+    "p = tf.placeholder(tf.int32)\n"
+    "with tf.Session() as s:\n    s.run(q.enqueue([p, 'a']), {p: [1, 2, 3]})",
+    "q = tf.FIFOQueue(2, [tf.int32, tf.string], shapes=[[2], []])\n"
+    "p = tf.placeholder(tf.int32)\n"
+    "with tf.Session() as s:\n    s.run(q.enqueue_many([p, ['a', 'b']]), {p: [[1, 2]]})",
+    "q = tf.FIFOQueue(2, [tf.int32])\n"
+    "with tf.Session() as s:\n    s.run(q.enqueue_many([[1, 2]]))\n    s.run(q.dequeue_many(2))",
+    "q = tf.PaddingFIFOQueue(10, [tf.int32, tf.string], shapes=[[None], [None, 2]])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue([[1], [['a', 'b']]]))\n"
+    "    s.run(q.enqueue([[1, 2, 3], [['a', 'b'], ['c', 'd']]]))\n"
+    "    result = s.run(q.dequeue_many(2))",
+    "q = tf.PriorityQueue(10, [tf.string], shapes=[[]])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue_many([[5, 1, 3, 7], ['e', 'a', 'c', 'g']]))\n"
+    "    s.run(q.enqueue((tf.constant(-1, tf.int64), 'neg')))\n"
+    "    result = [s.run(q.dequeue()), s.run(q.dequeue_many(4))]",
+    "q = tf.RandomShuffleQueue(5, 3, [tf.int32], shapes=[[]])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue_many([[1, 2, 3, 4]]))\n"
+    "    r = [int(s.run(q.dequeue()) in (1, 2, 3, 4)), s.run(q.size())]\n"
+    "    s.run(q.close())\n"
+    "    r += [len(s.run(q.dequeue_many(2))), s.run(q.size())]\n"
+    "    result = r\n    s.run(q.dequeue_many(3))",
+]
+
+
+def _kernel_message(out):
+    msg = out["msg"].split("Node: ", 1)[-1].split("\n", 1)[-1].split("\n\t [[")[0]
+    return re.sub(r"'_\d+_", "'_N_", msg)  # resource numbers count per process
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", RUNS)
+def test_runs_match_tf(oracle, code):
+    there, here = oracle(code), run_here(code)
+    if "raises" in there:
+        assert "raises" in here, (code, here)
+        assert there["raises"] in here["mro"], (code, here, there)
+        assert _kernel_message(here) == _kernel_message(there), (code, here, there)
+    else:
+        assert here == there, (code, here, there)
+
+
+def _blocked(fn):
+    """Runs `fn` in a thread; returns (thread, results list) once it has had time to block."""
+    out = []
+
+    def run():
+        try:
+            out.append(fn())
+        except Exception as e:  # noqa: BLE001 - the outcome under test
+            out.append(e)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    time.sleep(0.3)
+    return t, out
+
+
+def test_dequeue_blocks_until_an_enqueue(tf):
+    q = tf.FIFOQueue(2, tf.int32, shapes=[[]])
+    deq, enq = q.dequeue(), q.enqueue(7)
+    with tf.Session() as s:
+        s.run(tf.constant(0))  # compile nothing of the queue before the thread starts
+        t, out = _blocked(lambda: s.run(deq))
+        assert out == [] and t.is_alive()
+        s.run(enq)
+        t.join(10)
+        assert out == [7]
+
+
+def test_enqueue_blocks_while_full_and_close_cancels_it(tf):
+    q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+    enq = q.enqueue(1)
+    with tf.Session() as s:
+        s.run(enq)
+        t, out = _blocked(lambda: s.run(enq))
+        assert out == [] and t.is_alive()
+        assert s.run(q.size()) == 1
+        s.run(q.close(cancel_pending_enqueues=True))
+        t.join(10)
+        assert isinstance(out[0], tf.errors.CancelledError)
+        assert "Enqueue operation was cancelled" in str(out[0])
+        assert s.run(q.dequeue()) == 1  # the session stays usable
+
+
+def test_close_ends_a_blocked_dequeue_with_out_of_range(tf):
+    q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+    deq = q.dequeue()
+    with tf.Session() as s:
+        t, out = _blocked(lambda: s.run(deq))
+        s.run(q.close())
+        t.join(10)
+        assert isinstance(out[0], tf.errors.OutOfRangeError)
+        assert "is closed and has insufficient elements (requested 1, current size 0)" \
+            in str(out[0])
+
+
+def test_session_close_cancels_blocked_ops(tf):
+    q = tf.FIFOQueue(1, tf.int32, shapes=[[]])
+    deq = q.dequeue()
+    s = tf.Session()
+    t, out = _blocked(lambda: s.run(deq))
+    s.close()
+    t.join(10)
+    assert isinstance(out[0], tf.errors.CancelledError)
+    assert "Dequeue operation was cancelled" in str(out[0])
+
+
+def test_random_shuffle_queue_is_seeded_and_keeps_min_after_dequeue(tf):
+    def draw():
+        with tf.Graph().as_default():
+            q = tf.RandomShuffleQueue(20, 0, tf.int32, shapes=[[]], seed=7)
+            with tf.Session() as s:
+                s.run(q.enqueue_many([list(range(10))]))
+                return s.run(q.dequeue_many(10)).tolist()
+
+    first = draw()
+    assert first == draw() and sorted(first) == list(range(10))
+    q = tf.RandomShuffleQueue(10, 3, tf.int32, shapes=[[]])
+    with tf.Session() as s:
+        s.run(q.enqueue_many([[1, 2, 3, 4]]))
+        s.run(q.dequeue())
+        t, out = _blocked(lambda: s.run(q.dequeue()))
+        assert out == []  # 3 left: min_after_dequeue holds them back
+        s.run(q.enqueue(5))
+        t.join(10)
+        assert len(out) == 1
+
+
+def test_sessions_have_their_own_queues(tf):
+    q = tf.FIFOQueue(3, tf.int32, shapes=[[]])
+    with tf.Session() as a, tf.Session() as b:
+        a.run(q.enqueue(1))
+        assert a.run(q.size()) == 1 and b.run(q.size()) == 0
+
+
+def test_queue_state_dequeue_many_of_strings_stays_bytes():
+    from scopeflow.ops.queue_state import FIFOState
+    q = FIFOState("_0_q", [np.dtype(object)], [()], capacity=4)
+    q.enqueue_many(None, [np.array([b"a", b"bc"], dtype=object)])
+    assert q.dequeue_many(None, 2)[0].tolist() == [b"a", b"bc"]
