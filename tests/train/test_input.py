@@ -1,0 +1,127 @@
+"""tf.train's queue-based input functions against TF: the graph each builds (ops, names, the
+QUEUE_RUNNERS collection, summaries, local variables) and the batches they produce."""
+
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ops"))
+from array_oracle import check_graph  # noqa: E402
+
+from oracle import run_here  # noqa: E402
+
+_COLLECTIONS = (
+    "\nresult = [[q.name for q in tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)],"
+    " [[op.name for op in q.enqueue_ops] for q in tf.get_collection('queue_runners')],"
+    " [[q.close_op.name, q.cancel_op.name] for q in tf.get_collection('queue_runners')],"
+    " [t.name for t in tf.get_collection(tf.GraphKeys.SUMMARIES)],"
+    " [v.name for v in tf.local_variables()], globals().get('out')]")
+
+GRAPHS = [
+    "q = tf.train.string_input_producer(['a', 'b'], num_epochs=2, seed=3)\nout = q.name",
+    "q = tf.train.string_input_producer(['a', 'b'], shuffle=False, capacity=8, name='files')\n"
+    "out = q.name",
+    "q = tf.train.range_input_producer(10, shuffle=False)\nout = str(q.dequeue())",
+    "q = tf.train.input_producer(tf.zeros([5, 2]), shuffle=False, num_epochs=1)\n"
+    "out = str(q.dequeue())",
+    "out = [str(t) for t in tf.train.slice_input_producer([tf.zeros([5, 2]), tf.range(5)],"
+    " shuffle=False)]",
+    "x = tf.constant([1.0, 2.0])\nout = str(tf.train.limit_epochs(x, 3))",
+    "out = [str(t) for t in tf.train.batch([tf.zeros([3]), tf.constant('s')], 4)]",
+    "out = str(tf.train.batch({'a': tf.zeros([3])}, 4, allow_smaller_final_batch=True))",
+    "out = str(tf.train.batch([tf.zeros([2, 3])], 4, enqueue_many=True, num_threads=2))",
+    "p = tf.placeholder(tf.int32, [None])\n"
+    "out = str(tf.train.batch([p], 2, dynamic_pad=True))",
+    "out = [str(t) for t in tf.train.shuffle_batch([tf.zeros([3]), 1], 4, capacity=20,"
+    " min_after_dequeue=5, seed=1)]",
+    "out = str(tf.train.batch_join([[tf.zeros([3])], [tf.ones([3])]], 2))",
+    "out = str(tf.train.shuffle_batch_join([[tf.zeros([3])], [tf.ones([3])]], 2,"
+    " capacity=10, min_after_dequeue=2))",
+    "out = str(tf.train.maybe_batch([tf.zeros([3])], True, 2))",
+    # errors
+    "tf.train.string_input_producer([])",
+    "tf.train.shuffle_batch([tf.zeros([3])], 2, capacity=5, min_after_dequeue=5)",
+    "tf.train.limit_epochs(tf.zeros([3]), 0)",
+    "tf.train.input_producer(tf.placeholder(tf.float32, [None, None]))",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", GRAPHS)
+def test_graph_matches_tf(oracle, code):
+    check_graph(oracle, code + _COLLECTIONS)
+
+
+RUNS = [
+    # files in order, two epochs, then the input ends (the reader sees the closed queue)
+    "q = tf.train.string_input_producer(['a', 'b', 'c'], num_epochs=2, shuffle=False)\n"
+    "d = q.dequeue()\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    coord = tf.train.Coordinator()\n"
+    "    th = tf.train.start_queue_runners(s, coord)\n"
+    "    try:\n"
+    "        while True:\n            out.append(s.run(d))\n"
+    "    except tf.errors.OutOfRangeError as e:\n"
+    "        out.append('end')\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    "x, y = tf.train.slice_input_producer([tf.constant([[1, 2], [3, 4], [5, 6]]),"
+    " tf.constant(['a', 'b', 'c'])], num_epochs=1, shuffle=False)\n"
+    "bx, by = tf.train.batch([x, y], 2, allow_smaller_final_batch=True)\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    coord = tf.train.Coordinator()\n"
+    "    th = tf.train.start_queue_runners(s, coord)\n"
+    "    try:\n"
+    "        while True:\n            out.append(s.run([bx, by]))\n"
+    "    except tf.errors.OutOfRangeError:\n        out.append('end')\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    "x = tf.train.range_input_producer(4, shuffle=False, num_epochs=1).dequeue()\n"
+    "y = tf.py_func(lambda v: np.full(v, v, np.int32), [x], tf.int32)\n"
+    "y.set_shape([None])\n"
+    "b = tf.train.batch([y], 2, dynamic_pad=True)\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    coord = tf.train.Coordinator()\n"
+    "    th = tf.train.start_queue_runners(s, coord)\n"
+    "    out = [s.run(b), s.run(b)]\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    "v = tf.train.limit_epochs(tf.constant(5), 2)\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    out = [s.run(v), s.run(v)]\n"
+    "    s.run(v)",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", RUNS)
+def test_runs_match_tf(oracle, code):
+    there, here = oracle(code), run_here(code)
+    if "raises" in there:
+        assert "raises" in here and there["raises"] in here["mro"], (here, there)
+        assert there["msg"].split("\n\t [[")[0].split("\n")[-1] == \
+            here["msg"].split("\n\t [[")[0].split("\n")[-1]
+    else:
+        assert here == there, (code, here, there)
+
+
+def test_shuffle_batch_gives_every_element_once_per_epoch(tf):
+    x = tf.train.range_input_producer(20, num_epochs=1, seed=4).dequeue()
+    b = tf.train.shuffle_batch([x], 5, capacity=12, min_after_dequeue=3, seed=1,
+                               allow_smaller_final_batch=True)
+    seen = []
+    with tf.Session() as s:
+        s.run(tf.local_variables_initializer())
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(s, coord)
+        with pytest.raises(tf.errors.OutOfRangeError):
+            while True:
+                seen.extend(s.run(b).tolist())
+        coord.request_stop()
+        coord.join(threads)
+    assert sorted(seen) == list(range(20)) and seen != list(range(20))
