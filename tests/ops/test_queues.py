@@ -8,7 +8,6 @@ import time
 import numpy as np
 import pytest
 from array_oracle import check_graph
-
 from oracle import run_here
 
 GRAPHS = [

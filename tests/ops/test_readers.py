@@ -3,7 +3,6 @@ values, counters and the errors at the end of the input."""
 
 import pytest
 from array_oracle import check_graph
-
 from oracle import run_here
 
 GRAPHS = [

@@ -7,9 +7,9 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ops"))
-from array_oracle import check_graph  # noqa: E402
+from array_oracle import check_graph
 
-from oracle import run_here  # noqa: E402
+from oracle import run_here
 
 _COLLECTIONS = (
     "\nresult = [[q.name for q in tf.get_collection(tf.GraphKeys.QUEUE_RUNNERS)],"
