@@ -10,6 +10,7 @@ from scopeflow.ops.queues import (
                                   RandomShuffleQueue,
 )
 from scopeflow.ops.readers import (
+                                  FixedLengthRecordReader,
                                   IdentityReader,
                                   ReaderBase,
                                   TextLineReader,
@@ -18,6 +19,7 @@ from scopeflow.ops.readers import (
 )
 from scopeflow.ops.script_ops import numpy_function, py_func, py_function
 
-__all__ = ["FIFOQueue", "IdentityReader", "PaddingFIFOQueue", "PriorityQueue", "QueueBase",
-           "RandomShuffleQueue", "ReaderBase", "TFRecordReader", "TextLineReader",
-           "WholeFileReader", "numpy_function", "py_func", "py_function", "queue"]
+__all__ = ["FIFOQueue", "FixedLengthRecordReader", "IdentityReader", "PaddingFIFOQueue",
+           "PriorityQueue", "QueueBase", "RandomShuffleQueue", "ReaderBase", "TFRecordReader",
+           "TextLineReader", "WholeFileReader", "numpy_function", "py_func", "py_function",
+           "queue"]

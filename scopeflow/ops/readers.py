@@ -13,7 +13,9 @@ and empty). Keys are TF's: "file:offset" (TFRecord), "file:line" (TextLine), the
 ['ReaderReadV2:0', 'ReaderReadV2:1']
 """
 
+import gzip
 import threading
+import zlib
 
 import numpy as np
 
@@ -26,8 +28,8 @@ from scopeflow.ops import queue_state as qs
 from scopeflow.ops.registry import ANY, op
 from scopeflow.summary import records
 
-__all__ = ["IdentityReader", "ReaderBase", "TFRecordReader", "TextLineReader",
-           "WholeFileReader"]
+__all__ = ["FixedLengthRecordReader", "IdentityReader", "ReaderBase", "TFRecordReader",
+           "TextLineReader", "WholeFileReader"]
 
 _SCALAR = TensorShape([])
 _VECTOR = TensorShape([None])
@@ -38,7 +40,8 @@ def _host_only(*args, **attrs):
 
 
 def _reader_op(op_type):
-    def creator(*, container="", shared_name="", compression_type="", skip_header_lines=0):
+    def creator(*, container="", shared_name="", compression_type="", skip_header_lines=0,
+                header_bytes=0, record_bytes=0, footer_bytes=0, hop_bytes=0, encoding=""):
         _host_only()
 
     creator.__name__ = op_type
@@ -49,6 +52,7 @@ _tfrecord_reader_v2 = _reader_op("TFRecordReaderV2")
 _text_line_reader_v2 = _reader_op("TextLineReaderV2")
 _whole_file_reader_v2 = _reader_op("WholeFileReaderV2")
 _identity_reader_v2 = _reader_op("IdentityReaderV2")
+_fixed_length_reader_v2 = _reader_op("FixedLengthRecordReaderV2")
 
 _HANDLES = {"reader_handle": ANY, "queue_handle": ANY}
 
@@ -145,6 +149,18 @@ class WholeFileReader(ReaderBase):
     def __init__(self, name=None):
         super().__init__(_whole_file_reader_v2(name=name, container="", shared_name=""),
                          supports_serialize=True)
+
+
+class FixedLengthRecordReader(ReaderBase):
+    """`tf.FixedLengthRecordReader(record_bytes, header_bytes, footer_bytes, hop_bytes)`:
+    fixed-size records between a header and a footer (CIFAR-10's binary files)."""
+
+    def __init__(self, record_bytes, header_bytes=None, footer_bytes=None, hop_bytes=None,
+                 name=None, encoding=None):
+        super().__init__(_fixed_length_reader_v2(
+            name=name, record_bytes=record_bytes, header_bytes=header_bytes or 0,
+            footer_bytes=footer_bytes or 0, hop_bytes=hop_bytes or 0, container="",
+            shared_name="", encoding=encoding or ""))
 
 
 class IdentityReader(ReaderBase):
@@ -253,6 +269,27 @@ def _whole_file(path):
         yield path.encode(), f.read()
 
 
+def _fixed_length(a):
+    header, size = a.get("header_bytes", 0), a["record_bytes"]
+    footer, hop = a.get("footer_bytes", 0), a.get("hop_bytes", 0) or a["record_bytes"]
+    encoding = _text(a.get("encoding") or "")
+
+    def records_of(path):
+        with _open_file(path) as f:
+            data = f.read()
+        if encoding == "GZIP":
+            data = gzip.decompress(data)
+        elif encoding == "ZLIB":
+            data = zlib.decompress(data)
+        body = data[header:len(data) - footer]
+        start, i = 0, 0
+        while start + size <= len(body):
+            yield ("%s:%d" % (path, i)).encode(), body[start:start + size]
+            start, i = start + hop, i + 1
+
+    return records_of
+
+
 def _identity(work):
     yield work.encode(), work.encode()
 
@@ -269,6 +306,7 @@ host_kernel("TFRecordReaderV2")(_creator(
 host_kernel("TextLineReaderV2")(_creator(lambda a: _lines(a.get("skip_header_lines", 0))))
 host_kernel("WholeFileReaderV2")(_creator(lambda a: _whole_file))
 host_kernel("IdentityReaderV2")(_creator(lambda a: _identity))
+host_kernel("FixedLengthRecordReaderV2")(_creator(_fixed_length))
 
 
 def _strings(items):

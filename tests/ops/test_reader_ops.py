@@ -75,6 +75,27 @@ def test_readers_match_tf(oracle, tmp_path):
     assert here == there
 
 
+def test_fixed_length_reader_matches_tf(oracle, tmp_path):
+    code = ("d = %r\n" % str(tmp_path)) + (
+        "open(d + '/a.bin', 'wb').write(b'HH' + bytes(range(10)) + b'F')\n"
+        "open(d + '/b.bin', 'wb').write(b'HH' + bytes(range(7)) + b'F')\n"
+        "fq = tf.FIFOQueue(10, tf.string, shapes=[[]])\n"
+        "r = tf.FixedLengthRecordReader(record_bytes=3, header_bytes=2, footer_bytes=1)\n"
+        "k, v = r.read(fq)\n"
+        "h = tf.FixedLengthRecordReader(record_bytes=3, hop_bytes=2, name='hop')\n"
+        "kh, vh = h.read(fq)\nout = [r.reader_ref.op.name, h.reader_ref.op.name]\n"
+        "with tf.Session() as s:\n"
+        "    s.run(fq.enqueue_many([[d + '/a.bin', d + '/b.bin', d + '/a.bin']]))\n"
+        "    for _ in range(5):\n"
+        "        a, b = s.run([k, v]); out.append([a.replace(d.encode(), b''), list(b)])\n"
+        "    for _ in range(6):\n"
+        "        a, b = s.run([kh, vh]); out.append([a.replace(d.encode(), b''), list(b)])\n"
+        "result = out\n")
+    there, here = oracle(code), run_here(code)
+    assert "ok" in there, there
+    assert here == there
+
+
 def test_corrupt_record_is_data_loss_and_session_stays_usable(tf, tmp_path):
     p = str(tmp_path / "bad.tfr")
     with tf.python_io.TFRecordWriter(p) as w:
