@@ -11,25 +11,6 @@ import pytest
 from approx import agree, explain
 from oracle import run_here, tf_python
 
-
-def _ready_op_runs():
-    """Whether report_uninitialized_variables runs (main broke string gathers after a host
-    Where: 3a4b2e5; every MonitoredSession runs it as its ready_op)."""
-    import scopeflow.compat.v1 as tf
-    with tf.Graph().as_default():
-        tf.Variable(1.0)
-        r = tf.report_uninitialized_variables()
-        try:
-            tf.Session().run(r)
-            return True
-        except Exception:  # noqa: BLE001 - any failure means the ready op cannot run
-            return False
-
-
-needs_ready_op = pytest.mark.skipif(
-    not _ready_op_runs(), reason="string GatherV2 after a host Where fails in a compiled stage "
-    "(report_uninitialized_variables); lowering/stages.py")
-
 HOOKS = '''
 import numpy as np
 step = tf.train.get_or_create_global_step()
@@ -124,7 +105,6 @@ result = [seen, [t.name for t in tf.get_collection("init_op")], len(tf.get_colle
 ]
 
 
-@needs_ready_op
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", PROGRAMS)
 def test_program_matches_tf(oracle, code):
@@ -182,7 +162,6 @@ def _kill_and_resume(python_argv, script, ckpt):
     return first, second
 
 
-@needs_ready_op
 @pytest.mark.oracle
 def test_killed_training_resumes_from_its_checkpoint_as_tf(tmp_path):
     tf = tf_python()
