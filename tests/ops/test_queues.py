@@ -221,3 +221,26 @@ def test_queue_state_dequeue_many_of_strings_stays_bytes():
     q = FIFOState("_0_q", [np.dtype(object)], [()], capacity=4)
     q.enqueue_many(None, [np.array([b"a", b"bc"], dtype=object)])
     assert q.dequeue_many(None, 2)[0].tolist() == [b"a", b"bc"]
+
+
+GRAPH_DEF = '''
+q = tf.FIFOQueue(3, [tf.float32, tf.string], shapes=[[], [2]])
+q.enqueue([1.0, ["a", "b"]]); q.dequeue_many(2); q.close(); q.size(); q.is_closed()
+rq = tf.RandomShuffleQueue(5, 1, tf.int32, seed=1); rq.dequeue()
+pq = tf.PaddingFIFOQueue(5, tf.int32, shapes=[[None]])
+pr = tf.PriorityQueue(4, [tf.int32], shapes=[[]])
+r = tf.TFRecordReader(); k, v = r.read(q.queue_ref); r.read_up_to(q.queue_ref, 3)
+tf.TextLineReader(); tf.WholeFileReader(); tf.FixedLengthRecordReader(4)
+y = tf.py_func(lambda a: a, [tf.constant(1)], tf.int32, stateful=False)
+z = tf.py_function(lambda a: a, [tf.constant(1)], tf.int32)
+gd = tf.get_default_graph().as_graph_def()
+result = {n.name: [n.op, n.device, sorted((k, str(v)) for k, v in n.attr.items()
+                                          if k not in ("token", "value"))] for n in gd.node}
+'''
+
+
+@pytest.mark.oracle
+def test_graph_def_attrs_match_tf(oracle):
+    there, here = oracle(GRAPH_DEF), run_here(GRAPH_DEF)
+    assert "ok" in there and "ok" in here, (here, there)
+    assert here["ok"] == there["ok"]
