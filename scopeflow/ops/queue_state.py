@@ -14,12 +14,14 @@ whatever is still blocked (CancelledError).
 import collections
 import heapq
 import itertools
+import os
 import threading
 
 import numpy as np
 
 from scopeflow import errors
 from scopeflow.lowering.context import run_error
+from scopeflow.ops.philox import Philox32
 
 _resource_ids = itertools.count()  # TF's ContainerInfo counter: "_<n>_<node name>"
 _create_lock = threading.Lock()
@@ -240,17 +242,15 @@ class RandomShuffleState(QueueState):
     def __init__(self, name, dtypes, shapes, capacity, min_after_dequeue, seed, seed2):
         super().__init__(name, dtypes, shapes, capacity)
         self.min_after_dequeue = min_after_dequeue
-        if seed == 0 and seed2 == 0:
-            self.rng = np.random.default_rng()
-        else:
-            self.rng = np.random.default_rng([seed & 0xFFFFFFFFFFFFFFFF,
-                                              seed2 & 0xFFFFFFFFFFFFFFFF])
+        if seed == 0 and seed2 == 0:  # TF: fresh random seeds
+            seed, seed2 = (int.from_bytes(os.urandom(8), "little") for _ in range(2))
+        self.rng = Philox32(seed, seed2)  # TF's generator: seeded orders match TF's
 
     def _init_items(self):
         self.items = []
 
     def _take(self):
-        i = int(self.rng.integers(len(self.items)))
+        i = self.rng.next() % len(self.items)
         items = self.items
         items[i], items[-1] = items[-1], items[i]
         return items.pop()

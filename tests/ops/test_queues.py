@@ -244,3 +244,22 @@ def test_graph_def_attrs_match_tf(oracle):
     there, here = oracle(GRAPH_DEF), run_here(GRAPH_DEF)
     assert "ok" in there and "ok" in here, (here, there)
     assert here["ok"] == there["ok"]
+
+
+SEEDED = '''
+q = tf.RandomShuffleQueue(20, 0, [tf.int32], shapes=[[]], seed=7)
+q2 = tf.RandomShuffleQueue(50, 5, [tf.int32, tf.string], shapes=[[], []], seed=123)
+with tf.Session() as s:
+    s.run(q.enqueue_many([list(range(10))]))
+    a = s.run(q.dequeue_many(10)).tolist()
+    s.run(q2.enqueue_many([list(range(30)), [str(i) for i in range(30)]]))
+    b = [s.run(q2.dequeue()) for _ in range(5)]
+    s.run(q2.enqueue_many([list(range(100, 110)), ['x'] * 10]))
+    c = s.run(q2.dequeue_many(12))
+result = [a, b, c]
+'''
+
+
+@pytest.mark.oracle
+def test_seeded_random_shuffle_queue_order_is_tfs(oracle):
+    assert run_here(SEEDED) == oracle(SEEDED)
