@@ -88,10 +88,9 @@ def decode_image(contents, channels=None, dtype=_dt.uint8, name=None, expand_ani
     """
     from scopeflow.ops.op_util import name_scope
     dtype = _dt.as_dtype(dtype)
-    if dtype is not _dt.uint8:
-        raise NotImplementedError("scopeflow's decode_image returns uint8 (dtype=%s is not "
-                                  "implemented); convert with tf.image.convert_image_dtype"
-                                  % dtype.name)
+    if dtype not in (_dt.uint8, _dt.uint16, _dt.float32):
+        raise NotImplementedError("scopeflow's decode_image decodes to uint8, uint16 or float32 "
+                                  "(dtype=%s is not implemented)" % dtype.name)
     with name_scope(name, "decode_image", [contents]):
         return _decode_image(contents, name="DecodeImage", channels=int(channels or 0),
                              dtype=dtype, expand_animations=expand_animations)
@@ -136,6 +135,9 @@ def _frame(img, channels, dtype):
         a = np.asarray(img if mode in _MODES.values() else img.convert("RGB"))
     if a.ndim == 2:
         a = a[:, :, None]
+    if dtype is _dt.float32:  # TF: through uint16, times float32(1 / 65535)
+        wide = a.astype(np.float32) * (257 if a.dtype == np.uint8 else 1)
+        return wide * np.float32(1 / 65535.)
     if dtype is _dt.uint16 and a.dtype == np.uint8:
         return a.astype(np.uint16) * 257
     if dtype is _dt.uint8 and a.dtype == np.uint16:

@@ -48,6 +48,8 @@ with tf.Session() as sess:
     result.append(err(lambda: sess.run(decs[0], {s: b"garbage"})))
     result.append(err(lambda: sess.run(decs[3], {s: b"garbage"})))
     result.append(sess.run(decs[1], {s: rgb}).shape)
+    flt = sess.run(tf.image.decode_image(s, dtype=tf.float32), {s: rgb})
+    result.append([flt.dtype.name, (flt * 65535).round().astype(int)])
     jpg = sess.run(tf.image.encode_jpeg(tf.constant(np.full((4, 4, 3), 128, np.uint8)),
                                         quality=95)) if hasattr(tf.image, "encode_jpeg") else None
     result.append(len(sess.run(tf.image.encode_png(tf.zeros([2, 2, 1], tf.uint8)))) > 0)
