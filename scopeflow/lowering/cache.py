@@ -1,36 +1,100 @@
-"""Compiled run signatures, shared by every Session of a graph.
+"""Compiled run signatures, shared by every Session of a graph, at most `limit()` in all.
 
 Key: (ops of the slice in order, fetched tensors, fed tensors used, feed shapes and dtypes,
 (initialized?, shape, dtype) of each variable of the slice). The graph only grows, so a key
 stays valid; `stats` counts traces and XLA compiles (tests check that repeated runs add none).
+
+A graph holds its own cache (`graph._compile_cache`), so dropping the graph frees its compiled
+programs. Across graphs the least recently used signatures beyond `limit()` are evicted
+(environment variable SCOPEFLOW_COMPILE_CACHE_SIZE, default 256; `set_limit(n)`); an evicted
+signature is compiled again when next run. JAX keeps tracing caches of its own per shape:
+after every `limit()` evictions they are cleared too (`jax.clear_caches()`), else they would
+grow with every distinct feed shape.
 """
 
+import collections
+import itertools
+import os
 import threading
 import weakref
 
-stats = {"traces": 0, "compiles": 0}
+stats = {"traces": 0, "compiles": 0, "evictions": 0}
 
-_by_graph = weakref.WeakKeyDictionary()  # Graph -> _GraphCache
-_lock = threading.Lock()
+_DEFAULT_LIMIT = 256
+_lock = threading.RLock()
+_lru = collections.OrderedDict()  # token -> weakref to the _GraphCache holding that entry
+_tokens = itertools.count(1)
+_graph_caches = weakref.WeakSet()
+_evicted = [0]  # evictions since JAX's caches were last cleared
+
+
+def _env_limit():
+    text = os.environ.get("SCOPEFLOW_COMPILE_CACHE_SIZE", "")
+    try:
+        return max(1, int(text)) if text.strip() else _DEFAULT_LIMIT
+    except ValueError:
+        raise ValueError("SCOPEFLOW_COMPILE_CACHE_SIZE must be a positive integer, got %r"
+                         % text) from None
+
+
+_limit = _env_limit()
 
 
 class _GraphCache:
-    __slots__ = ("entries", "lock", "programs")
+    __slots__ = ("__weakref__", "entries", "keys", "lock", "programs", "ref", "tokens")
 
     def __init__(self):
         self.programs = {}  # (fetched tensors, target ops, fed tensors) -> (version, Program)
-        self.entries = {}  # (Program, feed avals, state signature) -> Entry
+        self.entries = {}  # (Program, feed avals, state signature) -> (token, Entry)
+        self.keys = {}  # token -> entry key
         self.lock = threading.RLock()
+        # the callback holds only the token set, never the cache (or the graph) itself
+        self.tokens = tokens = set()
+        self.ref = weakref.ref(self, lambda _, t=tokens: _forget(t))
+
+
+def _forget(tokens):
+    with _lock:
+        for t in tokens:
+            _lru.pop(t, None)
+        tokens.clear()
 
 
 def _of(graph):
-    gc = _by_graph.get(graph)
+    gc = graph.__dict__.get("_compile_cache")
     if gc is None:
         with _lock:
-            gc = _by_graph.get(graph)
+            gc = graph.__dict__.get("_compile_cache")
             if gc is None:
-                gc = _by_graph[graph] = _GraphCache()
+                gc = graph._compile_cache = _GraphCache()
+                _graph_caches.add(gc)
     return gc
+
+
+def limit():
+    """How many compiled signatures are kept, over all graphs."""
+    return _limit
+
+
+def set_limit(n):
+    """Keeps at most `n` compiled signatures (least recently used evicted first).
+
+    >>> old = limit(); set_limit(64); limit()
+    64
+    >>> set_limit(old)
+    """
+    global _limit
+    n = int(n)
+    if n < 1:
+        raise ValueError("the compile cache holds at least one signature, got %d" % n)
+    with _lock:
+        _limit = n
+        _evict()
+
+
+def size():
+    """How many compiled signatures are held now."""
+    return len(_lru)
 
 
 def program(graph, tensors, ops, fed, done=frozenset()):
@@ -56,20 +120,63 @@ def entry(prog, state, feeds, state_sig):
     # the Program itself stands for its slice: `program` hands out one object per slice
     key = _key(prog, feeds, state_sig)
     static_before = prog.static_pos
-    e = gc.entries.get(key)
-    if e is None:
-        with gc.lock:
-            e = gc.entries.get(key)
-            if e is None:
-                e = gc.entries[key] = build(prog, state, feeds)
-                if prog.static_pos != static_before:  # the build learnt values to compile in
-                    gc.entries[_key(prog, feeds, state_sig)] = e
+    hit = gc.entries.get(key)
+    if hit is not None:
+        _touch(hit[0])
+        return hit[1]
+    with gc.lock:
+        hit = gc.entries.get(key)
+        if hit is not None:
+            return hit[1]
+        e = build(prog, state, feeds)
+        _insert(gc, key, e)
+        if prog.static_pos != static_before:  # the build learnt values to compile in
+            _insert(gc, _key(prog, feeds, state_sig), e)
+    if _evicted[0] >= _limit:
+        _clear_jax_caches()
     return e
 
 
 def _key(prog, feeds, state_sig):
     return (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
             tuple(static_key(feeds[i]) for i in prog.static_pos))
+
+
+def _insert(gc, key, e):
+    token = next(_tokens)
+    with _lock:
+        gc.entries[key] = (token, e)
+        gc.keys[token] = key
+        gc.tokens.add(token)
+        _lru[token] = gc.ref
+        _evict()
+
+
+def _touch(token):
+    try:
+        _lru.move_to_end(token)
+    except KeyError:  # evicted meanwhile by another thread
+        pass
+
+
+def _evict():
+    """Drops the least recently used signatures beyond the limit (caller holds `_lock`)."""
+    while len(_lru) > _limit:
+        token, ref = _lru.popitem(last=False)
+        gc = ref()
+        if gc is not None:
+            gc.tokens.discard(token)
+            key = gc.keys.pop(token, None)
+            if key is not None:
+                gc.entries.pop(key, None)
+        stats["evictions"] += 1
+        _evicted[0] += 1
+
+
+def _clear_jax_caches():
+    import jax
+    _evicted[0] = 0
+    jax.clear_caches()  # compiled Entries hold their executables: they stay valid
 
 
 def static_key(a):
@@ -79,7 +186,12 @@ def static_key(a):
 
 def clear(graph=None):
     """Drops compiled signatures (of one graph, or all)."""
-    if graph is None:
-        _by_graph.clear()
-    else:
-        _by_graph.pop(graph, None)
+    caches = list(_graph_caches) if graph is None else [graph.__dict__.get("_compile_cache")]
+    for gc in caches:
+        if gc is None:
+            continue
+        with gc.lock:
+            gc.programs.clear()
+            gc.entries.clear()
+            gc.keys.clear()
+            _forget(gc.tokens)
