@@ -22,7 +22,12 @@ class OpError(Exception):
     error_code = property(lambda self: self._error_code)
 
     def __str__(self):
-        return self._message
+        tb = getattr(self._op, "traceback", None)
+        if tb is None:
+            return self._message
+        from scopeflow.core.stack import format_frames
+        return "%s\n\nOriginal stack trace for %r:\n%s" % (
+            self._message, getattr(self._op, "name", ""), "".join(format_frames(tb)))
 
     def __reduce__(self):
         return type(self), (self._node_def, self._op, self._message)

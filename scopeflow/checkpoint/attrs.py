@@ -8,6 +8,8 @@ bytes), strings `str` (bytes when not UTF-8), lists Python lists.
 tf.float32
 """
 
+import math
+
 import numpy as np
 
 from scopeflow import dtypes as _dt
@@ -32,15 +34,20 @@ def tensor_value(proto):
     """NumPy array of a TensorProto."""
     dtype = _dt.as_dtype(proto.dtype)
     shape = tuple(d.size for d in proto.tensor_shape.dim)
-    size = int(np.prod(shape, dtype=np.int64))
+    size = math.prod(shape)
     if dtype is _dt.string:
         items = list(proto.string_val)
+        if len(items) <= 1 < size:
+            return np.broadcast_to(np.asarray(items[0] if items else b"", object), shape)
         out = np.empty(size, dtype=object)
         for i in range(size):
             out[i] = items[min(i, len(items) - 1)] if items else b""
         return out.reshape(shape)
     np_type = np.dtype(dtype.as_numpy_dtype)
     if proto.tensor_content:
+        if len(proto.tensor_content) != size * np_type.itemsize:
+            raise ValueError("Tensor content of %d bytes does not match shape %s of %s"
+                             % (len(proto.tensor_content), list(shape), dtype.name))
         return np.frombuffer(proto.tensor_content, dtype=np_type).reshape(shape).copy()
     values = list(getattr(proto, _VAL_FIELD[dtype.name]))
     if dtype.name in ("float16", "bfloat16"):
@@ -49,6 +56,9 @@ def tensor_value(proto):
         flat = np.asarray(values[0::2], np_type) + 1j * np.asarray(values[1::2], np_type)
     else:
         flat = np.asarray(values, np_type)
+    if flat.size <= 1 < size:  # one value fills it: a read-only view, nothing allocated
+        fill = flat[0] if flat.size else np_type.type(0)
+        return np.broadcast_to(np.asarray(fill, np_type), shape)
     if flat.size == 0:
         return np.zeros(shape, np_type)
     if flat.size < size:  # TF repeats the last value

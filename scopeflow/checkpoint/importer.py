@@ -14,11 +14,13 @@ AttrValues and passed on as the kernel's keyword arguments. Nodes are created in
 """
 
 import functools
+import heapq
 import inspect
 import socket
 
 from tensorboard.compat.proto import graph_pb2
 
+from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint.attrs import decode_attr
 from scopeflow.core import naming
@@ -48,30 +50,96 @@ def _split_input(name):
     return op_name, int(idx) if idx else 0, False
 
 
+_MERGES = frozenset(("Merge", "RefMerge"))
+_NEXT_ITERATIONS = frozenset(("NextIteration", "RefNextIteration"))
+
+
 def _order(nodes):
-    """NodeDefs ordered so that each comes after its inputs (stable otherwise)."""
-    by_name = {n.name: n for n in nodes}
+    """NodeDefs in the order TF's importer adds them: the first ready node in file order
+    next, a while loop's Merge ready once its entry input is (its NextIteration input is a
+    back edge). TF's ValueErrors for repeated names, unknown inputs and cycles."""
+    by_name = {}
     for n in nodes:
+        if n.name in by_name:
+            raise ValueError("Node '%s' is not unique" % n.name)
+        by_name[n.name] = n
+    index = {n.name: k for k, n in enumerate(nodes)}
+    users = [[] for _ in nodes]
+    pending = []
+    for k, n in enumerate(nodes):
+        controls, back = 0, False
         for i in n.input:
-            if _split_input(i)[0] not in by_name:
+            src, _, control = _split_input(i)
+            j = index.get(src)
+            if j is None:
                 raise ValueError("Node '%s': Unknown input node '%s'" % (n.name, i))
-    done, out = set(), []
-    for root in nodes:
-        stack = [(root, False)]
-        while stack:
-            node, expanded = stack.pop()
-            if node.name in done:
-                continue
-            if expanded:
-                done.add(node.name)
-                out.append(node)
-                continue
-            stack.append((node, True))
-            for i in reversed(node.input):
-                dep = by_name[_split_input(i)[0]]
-                if dep.name not in done:
-                    stack.append((dep, False))
+            users[j].append(k)
+            controls += control
+            back = back or (not control and nodes[j].op in _NEXT_ITERATIONS)
+        pending.append(controls + 1 if back and n.op in _MERGES else len(n.input))
+    ready = [k for k, c in enumerate(pending) if c == 0]
+    out = []
+    while ready:
+        k = heapq.heappop(ready)
+        out.append(nodes[k])
+        for u in users[k]:
+            pending[u] -= 1
+            if pending[u] == 0:
+                heapq.heappush(ready, u)
+    if len(out) < len(nodes):
+        raise ValueError("%d nodes in a cycle" % (len(nodes) - len(out)))
     return out
+
+
+_MAX_ELEMENTS = (1 << 63) - 1
+
+
+def _check_shapes(node, full):
+    """TF's ValueErrors for tensor and shape attrs no tensor can have, before any value of
+    them is decoded (a hostile file may claim 10^24 elements)."""
+    for key, av in node.attr.items():
+        kind = av.WhichOneof("value")
+        if kind == "tensor":
+            dims = [d.size for d in av.tensor.tensor_shape.dim]
+        elif kind == "shape" and not av.shape.unknown_rank:
+            dims = [d.size for d in av.shape.dim]
+        elif kind == "list" and (len(av.list.tensor) or len(av.list.shape)):
+            shapes = [[d.size for d in t.tensor_shape.dim] for t in av.list.tensor] + [
+                [d.size for d in sh.dim] for sh in av.list.shape if not sh.unknown_rank]
+            for dims in shapes:
+                _check_dims(node, full, dims, negative_ok=True)
+            continue
+        else:
+            continue
+        _check_dims(node, full, dims, negative_ok=kind == "shape")
+
+
+def _check_dims(node, full, dims, negative_ok):
+    text = "[%s]" % ",".join(map(str, dims))
+    if any(d < (-1 if negative_ok else 0) for d in dims):
+        problem = "Shape %s is not fully defined" % text
+    else:
+        total = 1
+        for d in dims:
+            total *= max(d, 1)
+        if total <= _MAX_ELEMENTS:
+            return
+        problem = "Shape %s is too large (more than 2**63 - 1 entries)" % text
+    attrs = ", ".join("%s=%s" % (k, _attr_summary(v)) for k, v in sorted(node.attr.items()))
+    raise ValueError("%s for '{{node %s}} = %s[%s]()' with input shapes: ." % (
+        problem, full, node.op, attrs))
+
+
+def _attr_summary(av):
+    kind = av.WhichOneof("value")
+    if kind == "type":
+        from scopeflow.checkpoint.io_ops import type_string
+        return "DT_" + type_string(_dt.as_dtype(av.type)).upper()
+    if kind == "tensor":
+        return "<TensorProto>"
+    if kind == "shape":
+        return "[%s]" % ",".join(str(d.size) for d in av.shape.dim)
+    return str(getattr(av, kind)) if kind and kind != "list" else "[...]"
 
 
 @functools.cache
@@ -135,6 +203,12 @@ class _Import:
         self.uniquify = uniquify
         self.names = {}  # node name -> created Operation
         self.used_map = set()
+        self.back_edges = []  # (op, input position, input name) to wire once all exist
+
+    def wire_back_edges(self):
+        for op, k, text in self.back_edges:
+            op_name, idx, _ = _split_input(text)
+            self.graph._replace_input(op, k, self.names[op_name]._outputs[idx])
 
     def new_name(self, node_name):
         full = self.prefix + node_name
@@ -145,7 +219,10 @@ class _Import:
 
     def input_tensor(self, node, position, text):
         op_name, idx, _ = _split_input(text)
-        produced = self.names[op_name]._outputs[idx]
+        producer = self.names.get(op_name)
+        if producer is None:  # a back edge (NextIteration -> Merge): wired up at the end
+            return None
+        produced = producer._outputs[idx]
         key = "%s:%d" % (op_name, idx)
         mapped = self.input_map.get(key)
         if mapped is None:
@@ -166,10 +243,17 @@ class _Import:
                                        % (node.op, socket.gethostname()))
         data = [i for i in node.input if not i.startswith("^")]
         tensors = [self.input_tensor(node, k, t) for k, t in enumerate(data)]
+        later = [k for k, t in enumerate(tensors) if t is None]
+        if later:  # stand in the entry input until the loop's NextIteration exists
+            entry = next(t for t in tensors if t is not None)
+            tensors = [entry if t is None else t for t in tensors]
+        full = self.prefix + node.name
+        _check_shapes(node, full)
         full = self.new_name(node.name)
         registry.finish(self.graph, rec, full, _group_inputs(rec, node, tensors),
                         _kernel_attrs(rec, node))
         op = self.graph._ops_by_name[full]
+        self.back_edges.extend((op, k, data[k]) for k in later)
         for c in node.input:
             if c.startswith("^"):
                 op._add_control_input(self.names[c[1:]])
@@ -209,6 +293,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
                              % ", ".join(missing))
         for node in nodes:
             state.create(node)
+        state.wire_back_edges()
     return _returns(state, return_elements)
 
 

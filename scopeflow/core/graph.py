@@ -7,6 +7,7 @@ import threading
 from scopeflow.core import frame as _frame
 from scopeflow.core import naming
 from scopeflow.core.device import merge_device
+from scopeflow.core.stack import capture as _capture
 from scopeflow.core.tensor import Operation, Tensor, add_edge
 
 
@@ -84,6 +85,7 @@ class Graph:
         self._building_function = False
         self._group_lock = self._lock
         self._stateful_ops_cache = None
+        self._stacks = {}  # where ops were defined (core/stack.py), interned
 
     # ---- per-thread frame -------------------------------------------------------------------
     def _frame(self):
@@ -147,6 +149,8 @@ class Graph:
         if full_name in by_name:
             raise ValueError("Duplicate node name in graph: '%s'" % full_name)
         op = Operation(self, op_type, full_name, inputs, attrs, arg_counts, next(self._ids))
+        tb = _capture()  # one record per distinct stack: ops built in a loop share it
+        op._tb = self._stacks.setdefault(tb, tb)
         if len(out_specs) == 1:
             sh, dt = out_specs[0]
             op._outputs = (Tensor(op, 0, dt, sh),)

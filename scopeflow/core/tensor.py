@@ -6,6 +6,7 @@ Operator overloads (`+`, `*`, `[]`, ...) are installed by the op families that d
 
 from scopeflow import dtypes
 from scopeflow.core.shape import TensorShape, as_shape, dims_str
+from scopeflow.core.stack import frames
 
 _NOT_ALLOWED = ("{} is not allowed. You can attempt the following resolutions to the problem: "
                 "If you are running in Graph mode, use Eager execution mode or decorate this "
@@ -26,7 +27,7 @@ class Operation:
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_control_inputs", "_outputs", "_attrs",
                  "_device", "_id", "_arg_counts", "_colocation", "_ctx", "_control_outputs",
-                 "__weakref__")
+                 "_tb", "__weakref__")
 
     def __init__(self, graph, op_type, name, inputs, attrs, arg_counts, op_id):
         self._graph = graph
@@ -43,6 +44,7 @@ class Operation:
         self._device = ""
         self._colocation = None
         self._ctx = None  # control-flow context (cond branch / while body) the op was built in
+        self._tb = None  # where it was defined: core/stack.py's record, set by the graph
 
     name = property(lambda self: self._name)
     type = property(lambda self: self._type)
@@ -85,7 +87,8 @@ class Operation:
 
     @property
     def traceback(self):
-        return []  # creation stacks are not recorded: it would cost every op
+        """The stack that defined the op, most recent call last (FrameSummary objects)."""
+        return frames(self._tb)
 
     def colocation_groups(self):
         return [("loc:@" + o).encode() for o in (self._colocation or [self._name])]

@@ -11,6 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import errors
+from scopeflow.core import stack
 
 _MASK = 0xFFFFFFFF
 
@@ -240,17 +241,17 @@ def type_name(dtype):
 
 
 def run_error(exc_class, op, message):
-    """An OpError with TF's graph-execution wording for a failure at node `op`."""
+    """An OpError with TF's graph-execution wording for a failure at node `op`; its `str()`
+    adds the op's whole defining stack (errors.OpError)."""
     name = op._name
     if getattr(op, "_graph", None) is None:  # a node TF adds at run time (`_retval_w_0_0`)
         return exc_class(None, None, "Graph execution error:\n\n%s\n\t [[{{node %s}}]]"
                          % (message, name))
-    frames = _frames(op)
+    user = [f for f in op.traceback if stack.is_user_frame(f)]
     head = "Graph execution error:\n\nDetected at node '%s' defined at (most recent call " \
-           "last):\n%sNode: '%s'\n" % (name, "".join("  " + f for f in frames), name)
-    tail = "\n\nOriginal stack trace for '%s':\n%s" % (name, "".join(frames)) if frames else ""
-    return exc_class(_node_def(op), op, "%s%s\n\t [[{{node %s}}]]%s" % (head, message, name,
-                                                                         tail))
+           "last):\n%sNode: '%s'\n" % (name, "".join("  " + f for f in stack.format_frames(user)),
+                                       name)
+    return exc_class(_node_def(op), op, "%s%s\n\t [[{{node %s}}]]" % (head, message, name))
 
 
 def _node_def(op):
@@ -258,13 +259,3 @@ def _node_def(op):
         return op.node_def
     except Exception:  # noqa: BLE001 - the error being reported matters more
         return None
-
-
-def _frames(op):
-    out = []
-    for fr in getattr(op, "traceback", None) or ():
-        if isinstance(fr, (tuple, list)) and len(fr) >= 3:
-            out.append('  File "%s", line %s, in %s\n' % (fr[0], fr[1], fr[2]))
-        elif hasattr(fr, "filename"):
-            out.append('  File "%s", line %s, in %s\n' % (fr.filename, fr.lineno, fr.name))
-    return out

@@ -306,7 +306,7 @@ def tensor_proto(value):
     if a.size > 1 and not filled and name not in _NO_CONTENT:
         tp.tensor_content = np.ascontiguousarray(a).tobytes()
         return tp
-    flat = a.reshape(-1)[:1] if filled else a.reshape(-1)
+    flat = a[(0,) * a.ndim].reshape(1) if filled else a.reshape(-1)  # no copy of a fill
     field = getattr(tp, _VAL_FIELD[name])
     if name in ("float16", "bfloat16"):
         field.extend(flat.view(np.uint16).tolist())

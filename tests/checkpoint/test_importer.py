@@ -1,5 +1,7 @@
 """tf.import_graph_def: names, input maps, return elements, errors, and GraphDefs from TF."""
 
+import tracemalloc
+
 import numpy as np
 import pytest
 from oracle import explain, run_here, same
@@ -155,3 +157,99 @@ def test_same_graph_round_trip(tf):
     assert [(n.name, n.op, list(n.input)) for n in after.node] == \
         [(n.name, n.op, list(n.input)) for n in before.node]
     assert b.name == "b:0"
+
+
+# ---- hostile GraphDefs: TF's errors, raised at once, nothing allocated ---------------------
+_F = 'attr { key: "T" value { type: DT_FLOAT } }'
+_CONST = ('node { name: "c" op: "Const" attr { key: "dtype" value { type: DT_FLOAT } } '
+          'attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape { %s } %s } } } }')
+HOSTILE = {
+    "cycle": 'node { name: "a" op: "Identity" input: "b" %s }\n'
+             'node { name: "b" op: "Identity" input: "a" %s }' % (_F, _F),
+    "cycle_after_a_const": (_CONST % ("", "float_val: 1") + '\nnode { name: "a" op: "AddV2" '
+                            'input: "c" input: "b" %s }\nnode { name: "b" op: "Identity" '
+                            'input: "a" %s }\nnode { name: "d" op: "Identity" input: "b" %s }'
+                            % (_F, _F, _F)),
+    "self_loop": 'node { name: "a" op: "Identity" input: "a" %s }' % _F,
+    "control_cycle": 'node { name: "a" op: "NoOp" input: "^b" }\n'
+                     'node { name: "b" op: "NoOp" input: "^a" }',
+    "duplicate": 'node { name: "a" op: "NoOp" }\nnode { name: "a" op: "NoOp" }',
+    "unknown_op": 'node { name: "a" op: "FrobnicateV9" }',
+    "negative_dim": _CONST % ("dim { size: -5 }", "float_val: 1"),
+    "too_large": _CONST % ("dim { size: 4000000000000 } dim { size: 4000000000000 }",
+                           "float_val: 1"),
+    "too_large_placeholder": 'node { name: "p" op: "Placeholder" attr { key: "dtype" value { '
+                             'type: DT_FLOAT } } attr { key: "shape" value { shape { dim { size: '
+                             '1000000000 } dim { size: 1000000000 } dim { size: 1000000000 } } '
+                             '} } }',
+}
+
+
+def _hostile_code(text):
+    return ("from google.protobuf import text_format\n"
+            "gd = text_format.Parse(%r, tf.GraphDef())\n"
+            "tf.import_graph_def(gd, name='')\n"
+            "result = [o.name for o in tf.get_default_graph().get_operations()]" % text)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_graph_defs_raise_tfs_errors(oracle, case):
+    code = _hostile_code(HOSTILE[case])
+    here, there = run_here(code), oracle(code)
+    assert "raises" in there and same(here, there), explain(code, here, there)
+    # TF renders the attrs of the node in full; the part users read is the same
+    assert here["msg"].split(" for '{{node")[0] == there["msg"].split(" for '{{node")[0]
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_graph_defs_fail_fast_without_allocating(tf, case):
+    from google.protobuf import text_format
+    gd = text_format.Parse(HOSTILE[case], graph_pb2.GraphDef())
+    tracemalloc.start()
+    try:
+        with pytest.raises((ValueError, tf.errors.NotFoundError)):
+            tf.import_graph_def(gd, name="")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20
+
+
+def test_a_huge_splat_constant_is_imported_without_its_values(tf):
+    from google.protobuf import text_format
+    text = _CONST % ("dim { size: 1000000 } dim { size: 1000000 }", "float_val: 2")
+    tracemalloc.start()
+    try:
+        tf.import_graph_def(text_format.Parse(text, graph_pb2.GraphDef()), name="")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1 << 20  # 10^12 floats claimed, none allocated
+    c = tf.get_default_graph().get_operation_by_name("c")
+    assert c.outputs[0].shape.as_list() == [1000000, 1000000]
+    assert c.get_attr("value")[123, 456] == 2.0
+    exported = tf.get_default_graph().as_graph_def().node[0].attr["value"].tensor
+    assert list(exported.float_val) == [2.0] and not exported.tensor_content
+
+
+def test_a_splat_constant_runs(tf):
+    from google.protobuf import text_format
+    text = _CONST % ("dim { size: 300 } dim { size: 200 }", "float_val: 2")
+    c, = tf.import_graph_def(text_format.Parse(text, graph_pb2.GraphDef()),
+                             return_elements=["c:0"])
+    with tf.Session() as s:
+        value = s.run(c)
+    assert value.shape == (300, 200) and (value == 2.0).all()
+
+
+def test_a_while_loops_back_edge_is_no_cycle(tf):
+    from google.protobuf import text_format
+    text = (_CONST % ("", "float_val: 1") + '\nnode { name: "e" op: "Enter" input: "c" %s '
+            'attr { key: "frame_name" value { s: "f" } } }\n'
+            'node { name: "m" op: "Merge" input: "e" input: "n" %s '
+            'attr { key: "N" value { i: 2 } } }\n'
+            'node { name: "n" op: "NextIteration" input: "m" %s }' % (_F, _F, _F))
+    tf.import_graph_def(text_format.Parse(text, graph_pb2.GraphDef()), name="imp")
+    merge = tf.get_default_graph().get_operation_by_name("imp/m")
+    assert [t.op.name for t in merge.inputs] == ["imp/e", "imp/n"]

@@ -1,5 +1,8 @@
 """The run context: variables, checks, missing feeds, random keys, TF's error wording."""
 
+import os
+import re
+
 import numpy as np
 import pytest
 
@@ -70,3 +73,26 @@ def test_rng_keys_depend_on_seed_and_counter(tf):
 
     assert key(1, 1) == key(1, 1)
     assert key(1, 1) != key(1, 2) and key(1, 1) != key(2, 1)
+
+
+def _checked(tf):
+    x = tf.placeholder(tf.float32, [None], name="x")
+    return x, tf.debugging.check_numerics(x, "bad value", name="chk")  # the defining line
+
+
+def test_run_error_says_where_the_op_was_defined(tf):
+    x, y = _checked(tf)
+    line = _checked.__code__.co_firstlineno + 2
+    with tf.Session() as s, pytest.raises(errors.InvalidArgumentError) as info:
+        s.run(y, {x: [float("nan")]})
+    e = info.value
+    # as TF 2.21 prints it: the user's frames only (most recent call last), then the node
+    here = 'File "%s", line %d, in _checked\n' % (__file__, line)
+    assert re.match(r"Graph execution error:\n\nDetected at node 'chk' defined at \(most recent "
+                    r"call last\):\n(    File .*\n)+Node: 'chk'\nbad value : Tensor had NaN "
+                    r"values\n\t \[\[\{\{node chk\}\}\]\]$", e.message), e.message
+    assert "    " + here + "Node: 'chk'\n" in e.message
+    assert "scopeflow" + os.sep not in e.message.replace(__file__, "")
+    # str() adds the whole defining stack, as TF's OpError.__str__ does
+    assert str(e).startswith(e.message + "\n\nOriginal stack trace for 'chk':\n")
+    assert "  " + here in str(e)
