@@ -12,6 +12,7 @@ Where TF is not installed the `oracle` fixture skips the test.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import traceback
@@ -86,7 +87,12 @@ def evaluate(tf, code):
         return {"ok": to_json(env.get("result"))}
     except Exception as e:  # noqa: BLE001 - the error is the result
         return {"raises": type(e).__name__, "mro": [c.__name__ for c in type(e).__mro__],
-                "msg": str(e)[:2000], "tb": traceback.format_exc()[-1500:]}
+                "msg": _FRAME_LINE.sub("", str(e))[:2000], "tb": traceback.format_exc()[-1500:]}
+
+
+# `  File "x.py", line 3, in f` lines of a run-time error's defining stack: where the program
+# ran (a test runner, a worker process), not what it did, so left out of the comparison
+_FRAME_LINE = re.compile(r'^ +File "[^\n]*", line \d+, in [^\n]*\n', re.M)
 
 
 class Oracle:

@@ -97,7 +97,7 @@ _MAX_ELEMENTS = (1 << 63) - 1
 def _check_shapes(node, full):
     """TF's ValueErrors for tensor and shape attrs no tensor can have, before any value of
     them is decoded (a hostile file may claim 10^24 elements)."""
-    for key, av in node.attr.items():
+    for av in node.attr.values():
         kind = av.WhichOneof("value")
         if kind == "tensor":
             dims = [d.size for d in av.tensor.tensor_shape.dim]
