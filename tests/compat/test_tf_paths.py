@@ -123,3 +123,25 @@ def test_missing_names_are_catchable_as_tf_code_expects(tmp_path):
     """)
     code, out, err = _scopeflow_run(tmp_path, program)
     assert (code, out) == (0, "ImportError\nFalse True\ndefault\n"), err
+
+
+def test_views_resolve_in_process(tf):
+    """The views without `scopeflow run`: TF-internal names land on scopeflow's objects."""
+    from scopeflow.compat import tf_paths
+    ops = tf_paths.module("tensorflow.python.framework.ops")
+    array_ops = tf_paths.module("tensorflow.python.ops.array_ops")
+    x = tf.constant([[1, 2]])
+    assert ops.get_default_graph() is tf.get_default_graph()
+    assert array_ops.reshape is tf.reshape
+    assert array_ops.shape_internal(x, optimize=False).name == "Shape:0"
+    assert ops._get_graph_from_inputs([x]) is tf.get_default_graph()
+    util = tf_paths.module("tensorflow.python.ops.control_flow_util")
+    assert util.GraphOrParentsInXlaContext(tf.get_default_graph()) is False
+    metrics_impl = tf_paths.module("tensorflow.python.ops.metrics_impl")
+    assert metrics_impl.metric_variable([], tf.float32, name="t").name == "t:0"
+    deprecation = tf_paths.module("tensorflow.python.util.deprecation")
+    with pytest.raises(ValueError, match="Cannot specify both 'dim' and 'axis'."):
+        deprecation.deprecated_argument_lookup("axis", 1, "dim", 2)
+    assert "reshape" in dir(array_ops)
+    with pytest.raises(tf_paths.NotProvidedError, match="does not provide the module"):
+        tf_paths.module("tensorflow.python.ops.gen_nothing_ops")

@@ -29,6 +29,7 @@ MODULES = {
     "python.framework.tensor": ("tf",),
     # ---- tensorflow.python.ops
     "python.ops.array_ops": ("tf",),
+    "python.ops.control_flow_util": (_UTIL,),
     "python.ops.math_ops": ("tf", "tf.math"),
     "python.ops.standard_ops": ("tf", "tf.math"),
     "python.ops.nn": ("tf.nn", "tf"),
@@ -134,6 +135,7 @@ PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
 # underscore names real code imports -> "module:attribute"
 PRIVATE = {
     "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
+    "python.ops.array_ops": {"shape_internal": "scopeflow.compat.tf_paths.util:shape_internal"},
     "python.ops.metrics_impl": {
         "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",
         "_safe_scalar_div": "scopeflow.metrics.util:safe_scalar_div",

@@ -94,6 +94,24 @@ def enabled():
     return False
 
 
+# ---- tensorflow.python.ops.control_flow_util / array_ops.shape_internal ---------------------
+
+
+def GraphOrParentsInXlaContext(graph):
+    """No XLA contexts in scopeflow's graphs (every run is compiled, none is marked)."""
+    return False
+
+
+def IsInXLAContext(op):
+    return False
+
+
+def shape_internal(input, name=None, optimize=True, out_type=None):
+    """TF's array_ops.shape_internal: tf.shape (static folding is the graph's own business)."""
+    import scopeflow.compat.v1 as tf
+    return tf.shape(input, name=name, out_type=out_type or tf.int32)
+
+
 # ---- tensorflow.python.lib.io.file_io: the string helpers ------------------------------------
 
 
