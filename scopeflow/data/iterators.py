@@ -136,8 +136,17 @@ def _check_no_placeholders(variant):
         stack.extend(op._control_inputs)
 
 
+def _same_graph(dataset):
+    graph, variant = default_graph(), dataset._variant_tensor
+    if variant.graph is not graph:
+        raise ValueError("The graph %r of the iterator is different from the graph %r the "
+                         "dataset: %s was created in. Make sure that the dataset is created in "
+                         "the same graph as the iterator." % (graph, variant.graph, variant))
+
+
 def make_one_shot_iterator(dataset):
     """`tf.data.make_one_shot_iterator(ds)`: initialized when first run; no placeholders."""
+    _same_graph(dataset)
     _check_no_placeholders(dataset._variant_tensor)
     res = g.one_shot_iterator(dataset_factory=dataset._variant_tensor, container="",
                               shared_name="", **_iter_attrs(dataset._structure))
@@ -146,6 +155,7 @@ def make_one_shot_iterator(dataset):
 
 def make_initializable_iterator(dataset, shared_name=None):
     """`tf.data.make_initializable_iterator(ds)`: run `it.initializer` (feeds allowed) first."""
+    _same_graph(dataset)
     structure = dataset._structure
     res = g.iterator_v2(container="", shared_name=shared_name or "", **_iter_attrs(structure))
     init = g.make_iterator(dataset._variant_tensor, res)

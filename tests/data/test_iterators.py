@@ -113,3 +113,11 @@ def test_end_of_sequence_names_the_node(tf):
                                              match=r"End of sequence") as e:
         sess.run(nxt)
     assert "{{node IteratorGetNext}}" in str(e.value)
+
+
+def test_iterator_and_dataset_must_share_a_graph(tf):
+    ds = tf.data.Dataset.range(3)
+    with tf.Graph().as_default():
+        for make in (tf.data.make_one_shot_iterator, tf.data.make_initializable_iterator):
+            with pytest.raises(ValueError, match="same graph as the iterator"):
+                make(ds)
