@@ -4,6 +4,7 @@ from scopeflow.data.experimental import (
     AUTOTUNE,
     Options,
     get_single_element,
+    ignore_errors,
     map_and_batch,
     parallel_interleave,
     shuffle_and_repeat,
@@ -15,6 +16,6 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Options", "get_single_element", "get_structure",
+__all__ = ["AUTOTUNE", "Options", "get_single_element", "get_structure", "ignore_errors",
            "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
            "parallel_interleave", "shuffle_and_repeat", "unbatch"]

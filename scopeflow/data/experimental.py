@@ -14,8 +14,8 @@ from scopeflow.data.dataset import AUTOTUNE, _attrs, _fn_attrs, _int64, _static_
 from scopeflow.data.functions import trace
 from scopeflow.ops.constant import convert_to_tensor
 
-__all__ = ["AUTOTUNE", "Options", "get_single_element", "map_and_batch", "parallel_interleave",
-           "shuffle_and_repeat", "unbatch"]
+__all__ = ["AUTOTUNE", "Options", "get_single_element", "ignore_errors", "map_and_batch",
+           "parallel_interleave", "shuffle_and_repeat", "unbatch"]
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
@@ -66,6 +66,20 @@ def parallel_interleave(map_func, cycle_length, block_length=1, sloppy=False,
 
 def unbatch():
     return lambda ds: ds.unbatch()
+
+
+def ignore_errors(log_warning=False):
+    """A transformation: elements whose production raises a TF error are skipped."""
+
+    def apply(ds):
+        variant = g.ignore_errors_dataset(ds._variant_tensor, log_warning=log_warning,
+                                          output_types=[s.flat_dtype for s in st.flatten(
+                                              ds._structure)],
+                                          output_shapes=[s.flat_shape for s in st.flatten(
+                                              ds._structure)])
+        return type(ds)(variant, ds._structure, "_IgnoreErrorsDataset")
+
+    return apply
 
 
 def get_single_element(dataset):

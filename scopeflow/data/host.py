@@ -84,15 +84,30 @@ class Concatenate(HostDataset):
 
 
 class Map(HostDataset):
-    """`fn(element) -> element` (a bound HostFunction) over every element."""
+    """`fn(element) -> element` (a bound HostFunction) over every element.
+
+    Its iterator survives an error of `fn` (as TF's does): the next call goes on with the next
+    element, so `ignore_errors` and a caller that catches the error can continue.
+    """
 
     def __init__(self, source, fn):
         self.source, self.fn = source, fn
 
     def __iter__(self):
-        fn = self.fn
-        for el in self.source:
-            yield fn(el)
+        return _MapIterator(iter(self.source), self.fn)
+
+
+class _MapIterator:
+    __slots__ = ("fn", "source")
+
+    def __init__(self, source, fn):
+        self.source, self.fn = source, fn
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return self.fn(next(self.source))
 
 
 class Filter(HostDataset):
@@ -100,10 +115,23 @@ class Filter(HostDataset):
         self.source, self.predicate = source, predicate
 
     def __iter__(self):
-        pred = self.predicate
-        for el in self.source:
-            if bool(pred(el)[0]):
-                yield el
+        return _FilterIterator(iter(self.source), self.predicate)
+
+
+class _FilterIterator:
+    __slots__ = ("predicate", "source")
+
+    def __init__(self, source, predicate):
+        self.source, self.predicate = source, predicate
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while True:
+            el = next(self.source)
+            if bool(self.predicate(el)[0]):
+                return el
 
 
 class FlatMap(HostDataset):
@@ -399,6 +427,23 @@ class Skip(HostDataset):
             if next(it, None) is None:
                 return
         yield from it
+
+
+class IgnoreErrors(HostDataset):
+    """Elements whose making fails with a TF error are dropped (a map function's, say)."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def __iter__(self):
+        it = iter(self.source)
+        while True:
+            try:
+                yield next(it)
+            except StopIteration:
+                return
+            except errors.OpError:
+                continue
 
 
 class Shard(HostDataset):

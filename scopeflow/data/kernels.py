@@ -59,6 +59,7 @@ _simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Shuf
 _simple("RepeatDataset", lambda op, ds, n: host.Repeat(ds, n))
 _simple("TakeDataset", lambda op, ds, n: host.Take(ds, n))
 _simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))
+_simple("IgnoreErrorsDataset", lambda op, ds: host.IgnoreErrors(ds))
 _simple("ShardDataset", lambda op, ds, n, i: host.Shard(ds, n, i))
 _simple("PrefetchDataset", lambda op, ds, n: host.Prefetch(ds, n))
 _simple("CacheDataset", lambda op, ds, filename: host.Cache(ds))

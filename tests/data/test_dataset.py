@@ -118,6 +118,21 @@ with tf.Session() as s:
         s.run(n)
     except tf.errors.InvalidArgumentError as e:
         result = [first, "ValueError: boom" in str(e)]""",
+    "errors_in_map_skip_or_continue": """
+ds = tf.data.Dataset.from_tensor_slices([1., 0., 2., 0., 4.]).map(
+    lambda x: tf.debugging.check_numerics(1. / x, "bad"))
+ig = ds.apply(tf.data.experimental.ignore_errors())
+n = tf.data.make_one_shot_iterator(ds).get_next()
+seen = []
+with tf.Session() as s:
+    for _ in range(6):
+        try:
+            seen.append(float(s.run(n)))
+        except tf.errors.InvalidArgumentError:
+            seen.append("error")
+        except tf.errors.OutOfRangeError:
+            seen.append("end")
+result = [drain(ig), seen]""",
     "map_returns_list_and_constant": """
 ds = tf.data.Dataset.range(3).map(lambda x: [x, 7])
 result = [drain(ds), meta(ds)]""",
