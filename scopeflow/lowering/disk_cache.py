@@ -84,10 +84,13 @@ def _key(lowered):
     # the text without source locations (they name the user's calling line), constants
     # included in full
     body = lowered.as_text(debug_info=False).encode()
+    # the argument types too: jit drops unused arguments from the text, but the executable
+    # still checks them (a fed value whose shape the program never reads)
+    args = repr(getattr(lowered, "in_avals", None)).encode()
     h = hashlib.sha256()
     for part in (_FORMAT, jax.__version__.encode(), jaxlib.__version__.encode(),
                  jax.default_backend().encode(), os.environ.get("XLA_FLAGS", "").encode(),
-                 body):
+                 args, body):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

@@ -76,6 +76,16 @@ def test_different_constants_are_different_programs(tf, folder):
         assert s.run(b, {x: np.zeros(4)}).tolist() == [0.0, 2000.0, 4000.0, 6000.0]
 
 
+def test_an_argument_the_program_never_reads_still_keys_it(tf, folder):
+    # the program reads x only through an empty selection: jit drops x from the program text,
+    # but the executable still checks x's shape
+    x = tf.placeholder(tf.float32, [None])
+    y = tf.reduce_sum(tf.gather(x, tf.zeros([0], tf.int32))) + 1.0
+    with tf.Session() as s:
+        assert s.run(y, {x: np.zeros(1)}) == 1.0
+        assert s.run(y, {x: np.zeros(2)}) == 1.0
+
+
 def test_the_cache_can_be_turned_off(tf, folder, monkeypatch):
     monkeypatch.setenv("SCOPEFLOW_COMPILE_CACHE", "0")
     x, y = _graph(tf)
