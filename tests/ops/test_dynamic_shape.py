@@ -205,3 +205,21 @@ def test_boolean_mask_unique_partition_match_numpy(tf, rows):
     np.testing.assert_array_equal(y[idx] if len(vals) else idx, vals)
     for i in range(3):
         np.testing.assert_array_equal(split[i], vals[parts == i])
+
+
+def test_host_op_outside_a_loop_feeds_the_loop_and_a_cond(tf):
+    v = tf.placeholder(tf.float32, [None])
+    m = tf.boolean_mask(v, v > 0)
+    u = tf.unique(tf.cast(v, tf.int32)).y
+
+    def body(i, acc):
+        return i + 1, acc + tf.reduce_sum(m) * tf.cast(tf.size(u), tf.float32)
+
+    loop = tf.while_loop(lambda i, a: i < 3, body, [tf.constant(0), tf.constant(0.0)])
+    pick = tf.cond(tf.reduce_sum(v) > 0, lambda: tf.reduce_max(m), lambda: tf.reduce_min(m))
+    grad = tf.gradients(pick, v)[0]
+    with tf.Session() as s:
+        (_, total), best, g = s.run([loop, pick, grad], {v: [1.0, -1.0, 2.0, 2.0]})
+        assert (total, best, g.tolist()) == (45.0, 2.0, [0.0, 0.0, 0.5, 0.5])
+        (_, total), best = s.run([loop, pick], {v: [-1.0, -3.0]})
+        assert (total, best) == (0.0, np.inf)  # the min of nothing is +inf, as TF's
