@@ -148,6 +148,9 @@ class _CsvError(Exception):
 
 def _fields(line, delim, quotes, select):
     """The fields of one CSV line (TF's rules for quotes and line breaks)."""
+    if line and b'"' not in line and b"\n" not in line and b"\r" not in line:
+        fields = line.split(delim)  # the common case, same result as the scan below
+        return fields if select is None else [f for c, f in enumerate(fields) if c in select]
     out, i, n, col = [], 0, len(line), 0
     while i < n:
         if line[i] in b"\r\n":

@@ -16,7 +16,6 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.io.parse_example import host_only
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
 from scopeflow.ops.registry import op, spec
