@@ -45,7 +45,30 @@ def _concat_shape(values, axis):
 
 @op("ConcatV2", infer=_concat_shape, lists=("values",), types={"axis": INDEX})
 def _concat_v2(values, axis):
-    return xp(*values).concatenate(values, int(np.asarray(axis)))
+    axis = int(np.asarray(axis))
+    _check_concat([tuple(np.shape(v)) for v in values], axis)
+    return xp(*values).concatenate(values, axis)
+
+
+def _check_concat(shapes, axis):
+    """TF's ConcatOp checks on the run's shapes (fed values may disagree)."""
+    first, r = shapes[0], len(shapes[0])
+    if not -r <= axis < r:
+        raise ValueError("ConcatOp : Expected concatenating dimensions in the range [%d, %d), "
+                         "but got %d" % (-r, r, axis))
+    axis %= r
+    for i, s in enumerate(shapes[1:], 1):
+        if len(s) != r:
+            raise ValueError("ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                             "%s vs. shape[%d] = %s" % (_dims(first), i, _dims(s)))
+        for j in range(r):
+            if j != axis and s[j] != first[j]:
+                raise ValueError("ConcatOp : Dimension %d in both shapes must be equal: shape[0]"
+                                 " = %s vs. shape[%d] = %s" % (j, _dims(first), i, _dims(s)))
+
+
+def _dims(shape):
+    return "[%s]" % ",".join(str(d) for d in shape)
 
 
 def concat(values, axis, name="concat"):
@@ -91,6 +114,11 @@ def _pack_shape(values, *, axis):
 
 @op("Pack", infer=_pack_shape, lists=("values",))
 def _pack(values, *, axis=0):
+    shapes = [tuple(np.shape(v)) for v in values]
+    for i, s in enumerate(shapes[1:], 1):
+        if s != shapes[0]:  # fed values of other shapes
+            raise ValueError("Shapes of all inputs must match: values[0].shape = %s != values[%d]"
+                             ".shape = %s" % (_dims(shapes[0]), i, _dims(s)))
     return xp(*values).stack(values, axis)
 
 

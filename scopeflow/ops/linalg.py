@@ -32,8 +32,17 @@ def _adj(x):
     return jnp.conj(jnp.swapaxes(x, -1, -2))
 
 
+def _check_inner(a, b, ta, tb, tail):
+    """TF's run-time check of fed shapes: the contracted dimensions agree."""
+    sa, sb = np.shape(a), np.shape(b)
+    if len(sa) >= 2 and len(sb) >= 2 and sa[-2 if ta else -1] != sb[-1 if tb else -2]:
+        raise ValueError("Matrix size-incompatible: In[0]: [%s], In[1]: [%s]%s"
+                         % (",".join(map(str, sa)), ",".join(map(str, sb)), tail))
+
+
 @typed_op("MatMul", infer=_matmul_shape)
 def _mat_mul(a, b, *, transpose_a=False, transpose_b=False, grad_a=False, grad_b=False):
+    _check_inner(a, b, transpose_a, transpose_b, "")
     return jnp.matmul(a.T if transpose_a else a, b.T if transpose_b else b)
 
 
@@ -53,6 +62,7 @@ def _batch_matmul_shape(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=
 
 @typed_op("BatchMatMulV2", infer=_batch_matmul_shape)
 def _batch_mat_mul(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):
+    _check_inner(x, y, adj_x, adj_y, " %d %d" % (bool(adj_x), bool(adj_y)))
     return jnp.matmul(_adj(x) if adj_x else x, _adj(y) if adj_y else y)
 
 

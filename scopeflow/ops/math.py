@@ -9,6 +9,7 @@ import inspect
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
@@ -90,10 +91,22 @@ _COMPARE = {
 }
 
 
+def _dims(shape):
+    return "[%s]" % ",".join(str(d) for d in shape)
+
+
 def _binary_kernel(fn, names):
     """`fn` as a kernel whose parameters carry TF's input names (they name converted Consts)."""
     def kernel(*args):
-        return fn(*args)
+        try:
+            return fn(*args)
+        except (TypeError, ValueError):
+            a, b = (tuple(jnp.shape(x)) for x in args[:2])
+            try:
+                np.broadcast_shapes(a, b)
+            except ValueError:  # fed shapes that do not broadcast: TF's run-time wording
+                raise ValueError("Incompatible shapes: %s vs. %s" % (_dims(a), _dims(b))) from None
+            raise
 
     kernel.__signature__ = inspect.Signature(
         [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in names])

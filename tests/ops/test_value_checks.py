@@ -111,6 +111,22 @@ CASES = [
     ("p = tf.placeholder(tf.bool, [])\nu = tf.cond(p, lambda: tf.gather([1., 2.], 7), "
      "lambda: tf.constant(-1.))", "True"),
 ]
+F2 = "a = tf.placeholder(tf.float32, None); b = tf.placeholder(tf.float32, None); "
+SHAPE_CASES = [  # fed values whose shapes disagree
+    (F2 + "u = tf.concat([a, b], 0)", "{a: [[1., 2.]], b: [[3.]]}"),
+    (F2 + "u = tf.concat([a, b], 0)", "{a: [[1., 2.]], b: [3.]}"),
+    (F2 + "u = tf.concat([a, b, a], 1)", "{a: [[1., 2.]], b: [[3.], [4.]]}"),
+    (F2 + "u = tf.concat([a, a], 3)", "{a: [[1., 2.]]}"),
+    (F2 + "u = tf.stack([a, b])", "{a: [1., 2.], b: [3.]}"),
+    (F2 + "u = a + b", "{a: [1., 2.], b: [3., 4., 5.]}"),
+    (F2 + "u = tf.equal(a, b)", "{a: [[1., 2.]], b: [[3., 4., 5.]]}"),
+    (F2.replace("None", "[None, None]") + "u = tf.matmul(a, b)",
+     "{a: [[1., 2.]], b: [[3., 4., 5.]]}"),
+    (F2.replace("None", "[None, None]") + "u = tf.matmul(a, b, transpose_b=True)",
+     "{a: [[1., 2.]], b: [[3., 4., 5.]]}"),
+    (F2 + "u = tf.matmul(a, b)", "{a: [[1., 2.]], b: [[3., 4., 5.]]}"),
+]
+CASES += SHAPE_CASES
 VAR_CASES = [
     (V + I32.format(shape=[None]) + "u = tf.scatter_update(v, p, [9., 9.])", "[0, -1]"),
     (V + I32.format(shape=[]) + "u = tf.scatter_update(v, p, 9.)", "5"),
