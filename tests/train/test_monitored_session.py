@@ -155,11 +155,21 @@ def _run(argv):
     return proc.returncode, proc.stdout, proc.stderr
 
 
-def _kill_and_resume(python_argv, script, ckpt):
-    """Trains until killed at step 10, then resumes from the checkpoint dir up to step 13."""
+def _kill_and_resume(python_argv, script, ckpt, resume_argv=None):
+    """Trains until killed at step 10, then resumes from the checkpoint dir up to step 13
+    (resumed by `resume_argv`, the same Python by default)."""
     first = _run(python_argv + [str(script), str(ckpt), "10", "100"])
-    second = _run(python_argv + [str(script), str(ckpt), "-1", "13"])
+    second = _run((resume_argv or python_argv) + [str(script), str(ckpt), "-1", "13"])
     return first, second
+
+
+def _summaries(logdir):
+    """(step, tag, value) of the scalar summaries in the newest events file of `logdir`."""
+    import scopeflow.compat.v1 as tf
+    newest = max(f for f in os.listdir(logdir) if f.startswith("events"))
+    return [(e.step, v.tag, round(v.simple_value, 4))
+            for e in tf.train.summary_iterator(os.path.join(logdir, newest))
+            for v in e.summary.value]
 
 
 @pytest.mark.oracle
@@ -169,8 +179,13 @@ def test_killed_training_resumes_from_its_checkpoint_as_tf(tmp_path):
         pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
     script = tmp_path / "train.py"
     script.write_text(TRAIN)
-    here = _kill_and_resume([sys.executable, "-m", "scopeflow", "run"], script, tmp_path / "sf")
+    scopeflow = [sys.executable, "-m", "scopeflow", "run"]
+    here = _kill_and_resume(scopeflow, script, tmp_path / "sf")
     there = _kill_and_resume([tf], script, tmp_path / "tf")
+    # TF resumes from the checkpoint scopeflow wrote before it was killed, as from its own
+    _, crossed = _kill_and_resume(scopeflow, script, tmp_path / "crossed", resume_argv=[tf])
+    assert crossed[0] == 0, crossed[2][-3000:]
+    assert crossed[1] == there[1][1]
     assert here[0][0] == there[0][0] == 3, (here[0][2][-2000:], there[0][2][-2000:])
     assert here[1][0] == 0, here[1][2][-3000:]
     assert here[0][1] == there[0][1] == "start 0\n"
@@ -178,3 +193,4 @@ def test_killed_training_resumes_from_its_checkpoint_as_tf(tmp_path):
     assert here[1][1].startswith("start 8\nend 13 ")  # restored from model.ckpt-8
     names = sorted(f for f in os.listdir(tmp_path / "sf") if not f.startswith("events"))
     assert names == sorted(f for f in os.listdir(tmp_path / "tf") if not f.startswith("events"))
+    assert _summaries(tmp_path / "sf") == _summaries(tmp_path / "tf")  # SummarySaverHook's steps
