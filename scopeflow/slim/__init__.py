@@ -1,6 +1,7 @@
 """TF-Slim (`tf.contrib.slim`): arg scopes, slim layers and model-variable helpers."""
 # ruff: noqa: F401 - re-exports
 
+from scopeflow.slim import losses
 from scopeflow.slim.arg_scope import (
                                       add_arg_scope,
                                       arg_scope,
