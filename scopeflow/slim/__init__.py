@@ -11,12 +11,15 @@ from scopeflow.slim.arg_scope import (
                                       has_arg_scope,
 )
 from scopeflow.slim.initializers import (
+                                      variance_scaling_initializer,
+                                      xavier_initializer,
+)
+from scopeflow.slim.regularizers import (
                                       apply_regularization,
                                       l1_l2_regularizer,
                                       l1_regularizer,
                                       l2_regularizer,
-                                      variance_scaling_initializer,
-                                      xavier_initializer,
+                                      sum_regularizer,
 )
 from scopeflow.slim.layers import (
                                       append_tensor_alias,

@@ -1,7 +1,6 @@
-"""Slim initializers and regularizers (xavier, variance scaling, l1/l2), with slim's op names."""
+"""Slim initializers (xavier, variance scaling), with slim's op names."""
 
 import math
-import numbers
 
 from scopeflow import dtypes as _dt
 from scopeflow.layers.core import tf_api
@@ -45,69 +44,3 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
         return tf.truncated_normal(shape, 0.0, stddev, dtype, seed=seed)
 
     return _initializer
-
-
-def _check_scale(scale):
-    if isinstance(scale, numbers.Integral):
-        raise ValueError("scale cannot be an integer: %s" % (scale,))
-    if isinstance(scale, numbers.Real):
-        if scale < 0.0:
-            raise ValueError("Setting a scale less than 0 on a regularizer: %g" % scale)
-        return scale == 0.0
-    return False
-
-
-def _regularizer(scale, scope, default_name, penalty):
-    if _check_scale(scale):
-        return lambda _: None
-
-    def regularize(weights):
-        tf = tf_api()
-        with tf.name_scope(scope, default_name, [weights]) as name:
-            my_scale = tf.convert_to_tensor(scale, dtype=weights.dtype.base_dtype, name="scale")
-            return tf.multiply(my_scale, penalty(weights), name=name)
-
-    return regularize
-
-
-def l2_regularizer(scale, scope=None):
-    """`scale * l2_loss(w)`, named `l2_regularizer`.
-
-    >>> import scopeflow as tf
-    >>> tf.contrib.slim.l2_regularizer(0.1)(tf.ones([2])).name
-    'l2_regularizer:0'
-    """
-    return _regularizer(scale, scope, "l2_regularizer", lambda w: tf_api().nn.l2_loss(w))
-
-
-def l1_regularizer(scale, scope=None):
-    """`scale * sum(|w|)`, named `l1_regularizer`."""
-    return _regularizer(scale, scope, "l1_regularizer",
-                        lambda w: tf_api().reduce_sum(tf_api().abs(w)))
-
-
-def l1_l2_regularizer(scale_l1=1.0, scale_l2=1.0, scope=None):
-    """The sum of an l1 and an l2 regularizer, named `l1_l2_regularizer`."""
-    l1, l2 = l1_regularizer(scale_l1), l2_regularizer(scale_l2)
-
-    def regularize(weights):
-        tf = tf_api()
-        with tf.name_scope(scope, "l1_l2_regularizer", [weights]) as name:
-            return tf.add_n([l1(weights), l2(weights)], name=name)
-
-    return regularize
-
-
-def apply_regularization(regularizer, weights_list=None):
-    """The sum of `regularizer(w)` over `weights_list` (default: the WEIGHTS collection)."""
-    tf = tf_api()
-    if not weights_list:
-        weights_list = tf.get_collection(tf.GraphKeys.WEIGHTS)
-    if not weights_list:
-        raise ValueError("No weights to regularize.")
-    with tf.name_scope("get_regularization_penalty", values=weights_list) as scope:
-        penalties = [regularizer(w) for w in weights_list]
-        penalties = [p for p in penalties if p is not None]
-        summed = tf.add_n(penalties, name=scope) if penalties else tf.constant(0.0)
-        tf.add_to_collection(tf.GraphKeys.REGULARIZATION_LOSSES, summed)
-        return summed
