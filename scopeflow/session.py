@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 
+from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
@@ -30,6 +31,7 @@ from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_f
 __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"]
 
 _MAX_PLANS = 4096
+_STRING = _dt.string
 _LEAVES = (Tensor, Operation, str)
 _MASK = 0xFFFFFFFF
 
@@ -223,7 +225,9 @@ class BaseSession:
         ctx = HostContext(self)
         for kind, x in steps.steps:
             if kind == "host":
-                outs = HOST_KERNELS[x._type](ctx, x, *[known[t] for t in x._inputs])
+                outs = HOST_KERNELS[x._type](ctx, x, *[
+                    _host_string(known[t]) if t._dtype.base_dtype is _STRING else known[t]
+                    for t in x._inputs])
                 if len(outs) != len(x._outputs):
                     raise AssertionError("host kernel of %s returned %d values for %d outputs"
                                          % (x._type, len(outs), len(x._outputs)))
@@ -324,6 +328,18 @@ class InteractiveSession(BaseSession):
             self._graph_cm.__exit__(None, None, None)
             self._graph_cm = None
         self._session_cm.__exit__(None, None, None)
+
+
+def _host_string(v):
+    """A string value as host kernels take it: an object array of bytes (fed str encoded)."""
+    if type(v) is np.ndarray and v.dtype == object and all(
+            type(e) is bytes for e in v.reshape(-1)[:1]):
+        return v
+    a = np.asarray(v, dtype=object)
+    flat = [e.encode() if isinstance(e, str) else e for e in a.reshape(-1).tolist()]
+    out = np.empty(len(flat), dtype=object)
+    out[:] = flat
+    return out.reshape(a.shape)
 
 
 def _host_result(v):

@@ -93,3 +93,25 @@ def test_two_host_ops_in_a_chain(tf):
     y = host_twice(host_twice(p) + 1.0) - 1.0
     with tf.Session() as s:
         assert s.run(y, {p: 1.0}) == 5.0
+
+
+@op("TestHostStrings", infer=lambda x: (x.shape, x.dtype.base_dtype))
+def host_strings(x):
+    return _never()
+
+
+@host_kernel("TestHostStrings")
+def _strings(ctx, op, x):
+    assert isinstance(x, np.ndarray) and x.dtype == object
+    assert all(type(e) is bytes for e in x.reshape(-1))
+    return [x]
+
+
+def test_host_kernels_take_strings_as_bytes_arrays(tf):
+    p = tf.placeholder(tf.string, [None])
+    q = tf.placeholder(tf.string, [])
+    with tf.Session() as s:
+        assert s.run(host_strings(p), {p: ["a", "bc"]}).tolist() == [b"a", b"bc"]
+        assert s.run(host_strings(q), {q: "x"}) == b"x"
+        made = tf.strings.join([q, q]) if hasattr(tf, "strings") else q
+        assert s.run(host_strings(made), {q: "y"}) in (b"yy", b"y")
