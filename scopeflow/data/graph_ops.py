@@ -117,6 +117,10 @@ def _sparse_parts(serialized, *, dtype, **attrs):
             (TensorShape([None]), _dt.int64)]
 
 
+serialize_sparse = _register("SerializeSparse", ["sparse_indices", "sparse_values",
+                                                 "sparse_shape"])
+serialize_many_sparse = _register("SerializeManySparse", ["sparse_indices", "sparse_values",
+                                                          "sparse_shape"])
 deserialize_sparse = _register("DeserializeSparse", ["serialized_sparse"], infer=_sparse_parts,
                                multi=True)
 

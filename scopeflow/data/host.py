@@ -33,7 +33,8 @@ class Tensors(HostDataset):
 
 class TensorSlices(HostDataset):
     def __init__(self, components):
-        self.components = tuple(np.asarray(c) for c in components)
+        self.components = tuple(c if isinstance(c, SparseRows) else np.asarray(c)
+                                for c in components)
         n = {len(c) for c in self.components}
         if len(n) > 1:
             raise _invalid("All components must have the same size in the 0th dimension")
@@ -41,8 +42,10 @@ class TensorSlices(HostDataset):
 
     def __iter__(self):
         comps = self.components
+        pick = [(lambda c, i: c[i]) if isinstance(c, SparseRows) else
+                (lambda c, i: c[i, ...]) for c in comps]  # 0-d arrays: strings stay objects
         for i in range(self.n):
-            yield tuple(c[i, ...] for c in comps)  # 0-d arrays: strings stay object arrays
+            yield tuple(p(c, i) for p, c in zip(pick, comps))
 
 
 class Range(HostDataset):
@@ -200,14 +203,19 @@ def _batch_sparse(items):
     if len(ranks) > 1:
         raise _invalid("Inputs must have identical ranks.")
     idx = [np.concatenate([np.full((len(x.indices), 1), i, np.int64),
-                           np.asarray(x.indices, np.int64).reshape(len(x.indices), -1)], 1)
+                           np.asarray(x.indices, np.int64).reshape(
+                               len(x.indices), len(x.dense_shape))], 1)
            for i, x in enumerate(items)]
     shape = np.max(np.stack([np.asarray(x.dense_shape, np.int64) for x in items]), 0)
     return SparseTensorValue(np.concatenate(idx), np.concatenate([x.values for x in items]),
                              np.concatenate([[len(items)], shape]).astype(np.int64))
 
 
-def _unbatch_sparse(x):
+class SparseRows(list):
+    """The rows of a SparseTensor (SparseTensorValues), sliced as one dataset component."""
+
+
+def unbatch_sparse(x):
     from scopeflow.sparse_tensor import SparseTensorValue
     rows = np.asarray(x.indices)[:, 0]
     for i in range(int(x.dense_shape[0])):
@@ -264,7 +272,7 @@ class Unbatch(HostDataset):
     def __iter__(self):
         for el in self.source:
             if any(hasattr(c, "dense_shape") for c in el):
-                yield from zip(*[_unbatch_sparse(c) if hasattr(c, "dense_shape") else
+                yield from zip(*[unbatch_sparse(c) if hasattr(c, "dense_shape") else
                                  (c[i, ...] for i in range(len(c))) for c in el])
                 continue
             n = {len(c) for c in el}

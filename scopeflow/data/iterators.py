@@ -109,8 +109,11 @@ class Iterator:
 
 
 def _deserialize(variant, spec):
-    """A sparse component of an element as a SparseTensor (TF's DeserializeSparse op)."""
+    """A sparse component of an element as a SparseTensor: TF's DeserializeSparse, with the
+    dense shape's known dimensions restored as TF does (a `shape` Const, or unstack/stack)."""
     from scopeflow.core.shape import TensorShape
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.joining import stack, unstack
     from scopeflow.sparse_tensor import SparseTensor
     indices, values, shape = g.deserialize_sparse(variant, dtype=spec.dtype,
                                                   Tserialized=_dt.variant)
@@ -118,6 +121,13 @@ def _deserialize(variant, spec):
     indices._shape = TensorShape([None, rank])
     values._shape = TensorShape([None])
     shape._shape = TensorShape([rank])
+    dims = spec.shape.as_list() if rank is not None else None
+    if dims is not None and None not in dims:
+        shape = constant(dims, _dt.int64, name="shape")
+    elif dims is not None and any(d is not None for d in dims):
+        pieces = unstack(shape, num=rank)
+        pieces = [p if d is None else constant(d, _dt.int64) for p, d in zip(pieces, dims)]
+        shape = stack(pieces)
     return SparseTensor._of(indices, values, shape)
 
 

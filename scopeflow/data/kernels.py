@@ -97,6 +97,21 @@ if "DeserializeSparse" not in HOST_KERNELS:
         return [value.indices, value.values, value.dense_shape]
 
 
+@host_kernel("SerializeSparse")
+def _serialize_sparse(ctx, op, indices, values, shape):
+    from scopeflow.sparse_tensor import SparseTensorValue
+    return [SparseTensorValue(np.asarray(indices, np.int64), np.asarray(values),
+                              np.asarray(shape, np.int64))]
+
+
+@host_kernel("SerializeManySparse")
+def _serialize_many_sparse(ctx, op, indices, values, shape):
+    from scopeflow.sparse_tensor import SparseTensorValue
+    whole = SparseTensorValue(np.asarray(indices, np.int64), np.asarray(values),
+                              np.asarray(shape, np.int64))
+    return [host.SparseRows(host.unbatch_sparse(whole))]
+
+
 if "MatchingFiles" not in HOST_KERNELS:
     @host_kernel("MatchingFiles")
     def _matching_files(ctx, op, pattern):

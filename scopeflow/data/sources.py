@@ -26,7 +26,7 @@ def from_tensors(tensors):
 
 
 def from_tensor_slices(tensors, is_files=False):
-    structure, flat = st.normalize(tensors)
+    structure, flat = st.normalize(tensors, sliced=True)
     first = None
     for t in flat:
         if t.shape.ndims == 0:
@@ -38,7 +38,8 @@ def from_tensor_slices(tensors, is_files=False):
             first = d if first is None else first
     structure = st.unbatched(structure)
     variant = g.tensor_slice_dataset(flat, Toutput_types=[t.dtype.base_dtype for t in flat],
-                                     output_shapes=[s.shape for s in st.flatten(structure)],
+                                     output_shapes=[s.flat_shape for s in st.flatten(
+                                         structure)],
                                      is_files=is_files, metadata="", replicate_on_split=False)
     return DatasetV1(variant, structure, "_TensorSliceDataset")
 

@@ -103,8 +103,9 @@ def spec_of(value):
 
 
 def is_nested(x):
-    """tf.data's rule: tuples (namedtuples too) and dicts are structure; lists are values."""
-    return isinstance(x, (tuple, dict))
+    """tf.data's rule: tuples (namedtuples too) and dicts are structure; lists are values (a
+    SparseTensorValue too)."""
+    return isinstance(x, (tuple, dict)) and not hasattr(x, "dense_shape")
 
 
 def _children(x):
@@ -156,27 +157,47 @@ def same_structure(a, b):
     return len(ca) == len(cb) and all(same_structure(x, y) for x, y in zip(ca, cb))
 
 
-def normalize(element, name="normalize_element"):
-    """(structure of TensorSpecs, flat tensors) for a dataset element given as values/tensors.
+def normalize(element, name="normalize_element", sliced=False):
+    """(structure of specs, flat tensors) for a dataset element given as values/tensors.
 
     Non-tensor leaves become Consts named `component_<i>` under the `normalize_element` scope,
-    as TF names them.
+    as TF names them; a SparseTensor becomes one variant (TF's SerializeSparse, or
+    SerializeManySparse when the element is `sliced`).
     """
     from scopeflow.core.frame import default_graph
     from scopeflow.ops.constant import convert_to_tensor
     leaves = flatten(element)
-    if any(hasattr(x, "dense_shape") for x in leaves):
-        raise NotImplementedError("scopeflow's tf.data does not take SparseTensor inputs in "
-                                  "from_tensors / from_tensor_slices yet; a map function may "
-                                  "return SparseTensors (parse_single_example's VarLenFeature).")
-    if all(isinstance(x, Tensor) for x in leaves):
+    sparse = [hasattr(x, "dense_shape") for x in leaves]
+    if all(isinstance(x, Tensor) or sp for x, sp in zip(leaves, sparse)):
         tensors = list(leaves)
     else:
         with default_graph().name_scope(name):
-            tensors = [x if isinstance(x, Tensor) else convert_to_tensor(
-                x, name="component_%d" % i) for i, x in enumerate(leaves)]
-    specs = [TensorSpec.from_tensor(t) for t in tensors]
+            tensors = [x if isinstance(x, Tensor) or sp else convert_to_tensor(
+                x, name="component_%d" % i) for i, (x, sp) in enumerate(zip(leaves, sparse))]
+    specs = []
+    for i, sp in enumerate(sparse):
+        if sp:
+            specs.append(spec_of(_sparse(tensors[i])))
+            tensors[i] = _serialize(_sparse(tensors[i]), sliced)
+        else:
+            specs.append(TensorSpec.from_tensor(tensors[i]))
     return pack(element, specs), tensors
+
+
+def _sparse(x):
+    from scopeflow.sparse_tensor import SparseTensor
+    return SparseTensor.from_value(x)
+
+
+def _serialize(sp, many):
+    """The variant carrying SparseTensor `sp` through dataset ops (a row per slice if `many`)."""
+    from scopeflow.data import graph_ops as g
+    op = g.serialize_many_sparse if many else g.serialize_sparse
+    t = op(sp.indices, sp.values, sp.dense_shape, out_type=_dt.variant, T=sp.dtype.base_dtype)
+    rank = sp.shape.ndims
+    lead = [sp.shape.as_list()[0] if rank else None] if many else []
+    t._shape = TensorShape(lead + [3])
+    return t
 
 
 def types_of(structure):

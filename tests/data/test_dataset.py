@@ -118,6 +118,13 @@ with tf.Session() as s:
         s.run(n)
     except tf.errors.InvalidArgumentError as e:
         result = [first, "ValueError: boom" in str(e)]""",
+    "sparse_inputs": """
+sp = tf.SparseTensor([[0, 0], [1, 2], [3, 1]], [1, 2, 3], [4, 3])
+a = tf.data.Dataset.from_tensor_slices(sp)
+b = tf.data.Dataset.from_tensors(sp)
+c = tf.data.Dataset.from_tensor_slices((tf.constant([1, 2, 3, 4]), sp)).batch(3)
+result = [repr(a.element_spec), repr(b.element_spec), repr(c.element_spec), drain(a), drain(b),
+          drain(c), ops()]""",
     "errors_in_map_skip_or_continue": """
 ds = tf.data.Dataset.from_tensor_slices([1., 0., 2., 0., 4.]).map(
     lambda x: tf.debugging.check_numerics(1. / x, "bad"))

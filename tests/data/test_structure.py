@@ -32,6 +32,11 @@ def test_batched_and_unbatched_shapes(tf):
         st.unbatched(st.TensorSpec([], tf.int32))
 
 
+def test_sparse_values_are_leaves(tf):
+    v = tf.SparseTensorValue([[0]], [1], [2])
+    assert st.flatten((v, 1)) == [v, 1] and not st.is_nested(v)
+
+
 def test_normalize_names_components(tf):
     structure, flat = st.normalize(({"a": [1, 2]}, 3.0))
     assert [t.op.name for t in flat] == ["normalize_element/component_0",
