@@ -88,7 +88,26 @@ class Traced:
         self.captured = [src for src, _ in graph.captures]  # inputs of the dataset op
         self._placeholders = [inner for _, inner in graph.captures]
         self._program = None
+        self._elementwise = None
+        self._batched = None
+        self._source = None  # (fn, in_structure, unpack): to trace it again
         self._lock = threading.Lock()
+
+    def elementwise(self):
+        """True when running the function once on a stack of elements gives the stack of its
+        per-element results: only elementwise ops, over the arguments and scalar constants,
+        every argument and output dense with a fully known shape."""
+        if self._elementwise is None:
+            self._elementwise = _is_elementwise(self)
+        return self._elementwise
+
+    def batched(self):
+        """This (elementwise) function traced again over a leading batch dimension."""
+        if self._batched is None:
+            fn, in_structure, unpack = self._source
+            with self.graph.outer.as_default():
+                self._batched = trace(fn, st.batched(in_structure, None), unpack)
+        return self._batched
 
     def program(self):
         """The executor of this function (a private Session over its graph), made once."""
@@ -130,6 +149,44 @@ class Traced:
             return tuple(out)
 
         return call
+
+
+_UNARY = frozenset(("Cast", "Identity", "Neg", "Abs", "Exp", "Log", "Sqrt", "Rsqrt", "Square",
+                    "Floor", "Ceil", "Round", "Sigmoid", "Tanh", "Relu", "Sign", "LogicalNot"))
+_BINARY = frozenset(("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "FloorMod",
+                     "Maximum", "Minimum", "Pow", "Equal", "NotEqual", "Less", "LessEqual",
+                     "Greater", "GreaterEqual", "LogicalAnd", "LogicalOr", "SquaredDifference"))
+
+
+def _is_elementwise(fn):
+    if any(fn.in_sparse) or any(fn.out_sparse) or fn._placeholders:
+        return False
+    if not all(t.shape.is_fully_defined() for t in fn.args + fn.outputs):
+        return False
+    args = set(fn.args)
+    memo = {}  # tensor -> True (carries the element) / False (a scalar constant) / None (no)
+
+    def kind(t):
+        if t in args:
+            return True
+        if t in memo:
+            return memo[t]
+        op = t._op
+        out = None
+        if op._control_inputs:
+            out = None
+        elif op._type == "Const":
+            out = False if t.shape.ndims == 0 else None
+        elif op._type in _UNARY:
+            out = kind(op._inputs[0])
+        elif op._type in _BINARY:
+            a, b = (kind(x) for x in op._inputs)
+            if None not in (a, b) and (not (a and b) or op._inputs[0].shape == op._inputs[1].shape):
+                out = a or b
+        memo[t] = out
+        return out
+
+    return all(kind(t) is True for t in fn.outputs)
 
 
 def _arguments(in_structure):
@@ -179,7 +236,9 @@ def trace(fn, in_structure, unpack=True, datasets=False):
         out_sparse.append(sparse)
         outputs.extend([leaf.indices, leaf.values, leaf.dense_shape] if sparse else [leaf])
     specs = st.pack(ret, [st.spec_of(x) for x in leaves])
-    return Traced(fg, flat, outputs, specs, in_sparse, out_sparse)
+    traced = Traced(fg, flat, outputs, specs, in_sparse, out_sparse)
+    traced._source = (fn, in_structure, unpack)
+    return traced
 
 
 def _to_value(fg, x):

@@ -39,9 +39,22 @@ _simple("TensorSliceDataset", lambda op, *c: host.TensorSlices(c))
 _simple("RangeDataset", lambda op, a, b, c: host.Range(a, b, c, _np_dtype(op)))
 _simple("ZipDataset", lambda op, *ds: host.Zip(ds))
 _simple("ConcatenateDataset", lambda op, a, b: host.Concatenate(a, b))
-_simple("MapDataset", lambda op, ds, *cap: host.Map(ds, op._attrs["f"].bind(cap)))
-_simple("ParallelMapDatasetV2",
-        lambda op, ds, *rest: host.Map(ds, op._attrs["f"].bind(rest[:-1])))
+def _map(ds, fn, captured):
+    m = host.Map(ds, fn.bind(captured))
+    m.traced = fn
+    return m
+
+
+def _batch(ds, n, drop):
+    """A map whose function is elementwise runs once per batch: same values, one call."""
+    traced = getattr(ds, "traced", None) if isinstance(ds, host.Map) else None
+    if traced is not None and traced.elementwise():
+        return host.Map(host.Batch(ds.source, n, drop), traced.batched().bind(()))
+    return host.Batch(ds, n, drop)
+
+
+_simple("MapDataset", lambda op, ds, *cap: _map(ds, op._attrs["f"], cap))
+_simple("ParallelMapDatasetV2", lambda op, ds, *rest: _map(ds, op._attrs["f"], rest[:-1]))
 _simple("FilterDataset",
         lambda op, ds, *cap: host.Filter(ds, op._attrs["predicate"].bind(cap)))
 _simple("FlatMapDataset", lambda op, ds, *cap: host.FlatMap(ds, op._attrs["f"].bind(cap)))
@@ -49,9 +62,9 @@ _simple("InterleaveDataset", lambda op, ds, *rest: host.Interleave(
     ds, op._attrs["f"].bind(rest[:-2]), _cycle(rest[-2]), rest[-1]))
 _simple("ParallelInterleaveDatasetV4", lambda op, ds, *rest: host.Interleave(
     ds, op._attrs["f"].bind(rest[:-5]), _cycle(rest[-5]), rest[-4]))
-_simple("BatchDatasetV2", lambda op, ds, n, drop: host.Batch(ds, n, drop))
-_simple("MapAndBatchDataset", lambda op, ds, *rest: host.Batch(
-    host.Map(ds, op._attrs["f"].bind(rest[:-3])), rest[-3], rest[-1]))
+_simple("BatchDatasetV2", lambda op, ds, n, drop: _batch(ds, n, drop))
+_simple("MapAndBatchDataset", lambda op, ds, *rest: _batch(
+    _map(ds, op._attrs["f"], rest[:-3]), rest[-3], rest[-1]))
 _simple("ShuffleDataset", lambda op, ds, size, s1, s2: host.Shuffle(
     ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)))
 _simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Shuffle(

@@ -57,3 +57,37 @@ def test_variables_are_read_at_run_time(tf):
         sess.run(w.assign(10))
         sess.run(it.initializer)  # captured values are taken when the iterator starts
         assert [int(sess.run(nxt)) for _ in range(3)] == [0, 10, 20]
+
+
+@pytest.mark.parametrize("fn, elementwise", [
+    (lambda x: x + x, True),
+    (lambda x: (x, tf_cast_half(x)), True),
+    (lambda x: x * 2 - 1, True),
+    (lambda x: 7, False),  # no batch dimension to carry
+    (lambda x: x * np.array([1, 2], np.int64), False),  # a non-scalar constant: not trusted
+])
+def test_elementwise_functions_run_once_per_batch(tf, fn, elementwise):
+    ds = tf.data.Dataset.range(5).map(lambda v: tf.fill([2], v)).map(fn)
+    traced = ds._variant_tensor.op._attrs["f"]
+    assert traced.elementwise() is elementwise
+    nxt = tf.data.make_one_shot_iterator(ds.batch(2)).get_next()
+    expected = [[fn_np(fn, np.full([2], v, np.int64)) for v in vs] for vs in ([0, 1], [2, 3], [4])]
+    with tf.Session() as sess:
+        for want in expected:
+            got = sess.run(nxt)
+            want = tuple(np.stack(w) for w in zip(*want)) if isinstance(want[0], tuple) \
+                else np.stack(want)
+            np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(want, float))
+
+
+def tf_cast_half(x):
+    import scopeflow.compat.v1 as tf
+    return tf.cast(x, tf.float32) * 0.5
+
+
+def fn_np(fn, v):
+    """`fn` on one element through a Session (the per-element reference)."""
+    import scopeflow.compat.v1 as tf
+    with tf.Graph().as_default(), tf.Session() as sess:
+        out = fn(tf.constant(v))
+        return sess.run(out) if not isinstance(out, int) else out
