@@ -1,7 +1,7 @@
 """TF-Slim (`tf.contrib.slim`): arg scopes, slim layers and model-variable helpers."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.slim import losses
+from scopeflow.slim import losses, utils
 from scopeflow.slim.arg_scope import (
                                       add_arg_scope,
                                       arg_scope,
@@ -13,13 +13,6 @@ from scopeflow.slim.arg_scope import (
 from scopeflow.slim.initializers import (
                                       variance_scaling_initializer,
                                       xavier_initializer,
-)
-from scopeflow.slim.regularizers import (
-                                      apply_regularization,
-                                      l1_l2_regularizer,
-                                      l1_regularizer,
-                                      l2_regularizer,
-                                      sum_regularizer,
 )
 from scopeflow.slim.layers import (
                                       append_tensor_alias,
@@ -43,6 +36,13 @@ from scopeflow.slim.layers import (
                                       repeat,
                                       stack,
 )
+from scopeflow.slim.regularizers import (
+                                      apply_regularization,
+                                      l1_l2_regularizer,
+                                      l1_regularizer,
+                                      l2_regularizer,
+                                      sum_regularizer,
+)
 from scopeflow.slim.variables import (
                                       add_model_variable,
                                       get_local_variables,
@@ -61,8 +61,17 @@ from scopeflow.slim.variables import (
 )
 
 xavier_initializer_conv2d = xavier_initializer
+from scopeflow.slim.assign import (
+                                      VariableDeviceChooser,
+                                      assign_from_checkpoint,
+                                      assign_from_checkpoint_fn,
+                                      assign_from_values,
+                                      assign_from_values_fn,
+                                      filter_variables,
+)
 from scopeflow.slim.extra import (
                                       assert_global_step,
+                                      assert_or_get_global_step,
                                       avg_pool3d,
                                       bias_add,
                                       create_global_step,

@@ -147,3 +147,11 @@ def get_global_step(graph=None):
 
 def assert_global_step(global_step_tensor):
     return tf_api().train.assert_global_step(global_step_tensor)
+
+
+def assert_or_get_global_step(graph=None, global_step_tensor=None):
+    """`global_step_tensor` checked to be a global step, or the graph's global step."""
+    if global_step_tensor is None:
+        return get_global_step(graph)
+    assert_global_step(global_step_tensor)
+    return global_step_tensor

@@ -8,6 +8,7 @@ from scopeflow.core.scopes import variable_scope
 from scopeflow.layers.core import tf_api
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.initializers import xavier_initializer
+from scopeflow.slim.utils import append_tensor_alias, collect_named_outputs  # noqa: F401
 from scopeflow.slim.variables import model_variable
 
 _RENAME = {"bias": "biases", "kernel": "weights"}
@@ -53,24 +54,6 @@ def _add_variable_to_collections(variable, collections_set, collections_name):
         for v in members:
             if all(v is not x for x in default_graph().get_collection(key)):
                 default_graph().add_to_collection(key, v)
-
-
-def append_tensor_alias(tensor, alias):
-    """Records `alias` (without a trailing '/') in `tensor.aliases`."""
-    alias = alias.removesuffix("/")
-    if getattr(tensor, "aliases", None) is not None:
-        tensor.aliases.append(alias)
-    else:
-        tensor.aliases = [alias]
-    return tensor
-
-
-def collect_named_outputs(collections, alias, outputs):
-    """Adds `outputs` (aliased `alias`) to `collections`; returns `outputs`."""
-    if collections:
-        append_tensor_alias(outputs, alias)
-        default_graph().add_to_collections(collections, outputs)
-    return outputs
 
 
 def _finish(outputs, normalizer_fn, normalizer_params, activation_fn):

@@ -11,10 +11,19 @@ from scopeflow.losses.util import add_loss as _add_loss
 from scopeflow.slim.arg_scope import add_arg_scope
 
 __all__ = [
-    "absolute_difference", "add_loss", "cosine_distance",
-    "compute_weighted_loss", "get_losses", "get_regularization_losses",
-    "get_total_loss", "hinge_loss", "log_loss", "mean_pairwise_squared_error",
-    "mean_squared_error", "sigmoid_cross_entropy", "softmax_cross_entropy",
+    "absolute_difference",
+    "add_loss",
+    "compute_weighted_loss",
+    "cosine_distance",
+    "get_losses",
+    "get_regularization_losses",
+    "get_total_loss",
+    "hinge_loss",
+    "log_loss",
+    "mean_pairwise_squared_error",
+    "mean_squared_error",
+    "sigmoid_cross_entropy",
+    "softmax_cross_entropy",
     "sparse_softmax_cross_entropy",
 ]
 
@@ -121,10 +130,10 @@ def absolute_difference(predictions, labels=None, weights=1.0, scope=None):
     'absolute_difference/value:0'
     """
     tf = _tf()
-    with tf.name_scope(scope, "absolute_difference", [predictions, labels, weights]) as scope:
+    with tf.name_scope(scope, "absolute_difference", [predictions, labels, weights]) as sc:
         predictions, labels = _float_pair(predictions, labels)
         losses = tf.abs(tf.subtract(predictions, labels))
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def sigmoid_cross_entropy(logits, multi_class_labels, weights=1.0, label_smoothing=0,
@@ -132,21 +141,21 @@ def sigmoid_cross_entropy(logits, multi_class_labels, weights=1.0, label_smoothi
     """Weighted sigmoid cross entropy; labels smoothed towards 1/2."""
     tf = _tf()
     with tf.name_scope(scope, "sigmoid_cross_entropy_loss",
-                       [logits, multi_class_labels, weights]) as scope:
+                       [logits, multi_class_labels, weights]) as sc:
         logits.get_shape().assert_is_compatible_with(multi_class_labels.get_shape())
         labels = tf.cast(multi_class_labels, logits.dtype)
         if label_smoothing > 0:
             labels = labels * (1 - label_smoothing) + 0.5 * label_smoothing
         losses = tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits,
                                                          name="xentropy")
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def softmax_cross_entropy(logits, onehot_labels, weights=1.0, label_smoothing=0, scope=None):
     """Weighted softmax cross entropy; labels smoothed towards 1/num_classes."""
     tf = _tf()
     with tf.name_scope(scope, "softmax_cross_entropy_loss",
-                       [logits, onehot_labels, weights]) as scope:
+                       [logits, onehot_labels, weights]) as sc:
         logits.get_shape().assert_is_compatible_with(onehot_labels.get_shape())
         labels = tf.cast(onehot_labels, logits.dtype)
         if label_smoothing > 0:
@@ -154,34 +163,34 @@ def softmax_cross_entropy(logits, onehot_labels, weights=1.0, label_smoothing=0,
             labels = labels * (1.0 - label_smoothing) + label_smoothing / num_classes
         losses = tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits,
                                                          name="xentropy")
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def sparse_softmax_cross_entropy(logits, labels, weights=1.0, scope=None):
     """Weighted sparse softmax cross entropy; `labels` of shape [batch] or [batch, 1]."""
     tf = _tf()
     with tf.name_scope(scope, "sparse_softmax_cross_entropy_loss",
-                       [logits, labels, weights]) as scope:
+                       [logits, labels, weights]) as sc:
         labels = tf.reshape(labels, shape=[tf.shape(labels)[0]])
         losses = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits,
                                                                 name="xentropy")
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def log_loss(predictions, labels=None, weights=1.0, epsilon=1e-7, scope=None):
     """Weighted -labels*log(p+eps) - (1-labels)*log(1-p+eps)."""
     tf = _tf()
-    with tf.name_scope(scope, "log_loss", [predictions, labels, weights]) as scope:
+    with tf.name_scope(scope, "log_loss", [predictions, labels, weights]) as sc:
         predictions, labels = _float_pair(predictions, labels)
         losses = -tf.multiply(labels, tf.log(predictions + epsilon)) - tf.multiply(
             (1 - labels), tf.log(1 - predictions + epsilon))
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def hinge_loss(logits, labels=None, scope=None):
     """The unreduced hinge loss relu(1 - (2*labels - 1) * logits); not added to LOSSES."""
     tf = _tf()
-    with tf.name_scope(scope, "hinge_loss", [logits, labels]) as scope:
+    with tf.name_scope(scope, "hinge_loss", [logits, labels]) as sc:
         logits.get_shape().assert_is_compatible_with(labels.get_shape())
         labels = tf.cast(labels, _dt.float32)
         all_ones = tf.ones_like(labels)
@@ -192,17 +201,17 @@ def hinge_loss(logits, labels=None, scope=None):
 def mean_squared_error(predictions, labels=None, weights=1.0, scope=None):
     """Weighted mean of (predictions - labels)**2."""
     tf = _tf()
-    with tf.name_scope(scope, "mean_squared_error", [predictions, labels, weights]) as scope:
+    with tf.name_scope(scope, "mean_squared_error", [predictions, labels, weights]) as sc:
         predictions, labels = _float_pair(predictions, labels)
         losses = tf.squared_difference(predictions, labels)
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
 
 
 def mean_pairwise_squared_error(predictions, labels=None, weights=1.0, scope=None):
     """Weighted mean over each sample's pairs of the squared difference of differences."""
     tf = _tf()
     with tf.name_scope(scope, "mean_pairwise_squared_error",
-                       [predictions, labels, weights]) as scope:
+                       [predictions, labels, weights]) as sc:
         predictions, labels = _float_pair(predictions, labels)
         weights = tf.cast(tf.convert_to_tensor(weights), _dt.float32)
         diffs = tf.subtract(predictions, labels)
@@ -234,8 +243,8 @@ def cosine_distance(predictions, labels=None, axis=None, weights=1.0, scope=None
         axis = dim
     if axis is None:
         raise ValueError("You must specify 'axis'.")
-    with tf.name_scope(scope, "cosine_distance_loss", [predictions, labels, weights]) as scope:
+    with tf.name_scope(scope, "cosine_distance_loss", [predictions, labels, weights]) as sc:
         predictions, labels = _float_pair(predictions, labels)
         radial_diffs = tf.multiply(predictions, labels)
         losses = 1 - tf.reduce_sum(radial_diffs, axis=[axis])
-        return compute_weighted_loss(losses, weights, scope=scope)
+        return compute_weighted_loss(losses, weights, scope=sc)
