@@ -15,7 +15,7 @@ import threading
 import numpy as np
 
 from scopeflow import errors
-from scopeflow.data import host, readers
+from scopeflow.data import host, producers, readers, shuffle
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import HOST_KERNELS, host_kernel
 
@@ -65,23 +65,23 @@ _simple("ParallelInterleaveDatasetV4", lambda op, ds, *rest: host.Interleave(
 _simple("BatchDatasetV2", lambda op, ds, n, drop: _batch(ds, n, drop))
 _simple("MapAndBatchDataset", lambda op, ds, *rest: _batch(
     _map(ds, op._attrs["f"], rest[:-3]), rest[-3], rest[-1]))
-_simple("ShuffleDataset", lambda op, ds, size, s1, s2: host.Shuffle(
+_simple("ShuffleDataset", lambda op, ds, size, s1, s2: shuffle.Shuffle(
     ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)))
-_simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: host.Shuffle(
+_simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: shuffle.Shuffle(
     ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True), count))
 _simple("RepeatDataset", lambda op, ds, n: host.Repeat(ds, n))
 _simple("TakeDataset", lambda op, ds, n: host.Take(ds, n))
 _simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))
 _simple("IgnoreErrorsDataset", lambda op, ds: host.IgnoreErrors(ds))
 _simple("ShardDataset", lambda op, ds, n, i: host.Shard(ds, n, i))
-_simple("PrefetchDataset", lambda op, ds, n: host.Prefetch(ds, n))
+_simple("PrefetchDataset", lambda op, ds, n: producers.Prefetch(ds, n))
 _simple("CacheDataset", lambda op, ds, filename: host.Cache(ds))
 _simple("UnbatchDataset", lambda op, ds: host.Unbatch(ds))
 _simple("TextLineDataset", lambda op, f, comp, buf: readers.TextLines(f, comp))
 _simple("TFRecordDataset", lambda op, f, comp, buf: readers.Records(f, comp))
 _simple("FixedLengthRecordDatasetV2", lambda op, f, h, r, t, buf, comp: readers.FixedLength(
     f, h, r, t, comp))
-_simple("GeneratorDataset", lambda op, *args: host.Generator(
+_simple("GeneratorDataset", lambda op, *args: producers.Generator(
     op._attrs["generator"], [np.asarray(a)[()] for a in args], op._attrs["specs"],
     op._attrs["flatten"]))
 

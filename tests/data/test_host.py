@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scopeflow import errors
-from scopeflow.data import host
+from scopeflow.data import host, producers, shuffle
 
 
 def values(ds):
@@ -65,20 +65,20 @@ def test_pipeline_matches_reference(n, steps):
 @given(n=st.integers(0, 30), size=st.integers(1, 40), seed=st.integers(1, 2**31 - 1),
        passes=st.integers(1, 3))
 def test_shuffle_permutes_each_pass(n, size, seed, passes):
-    ds = host.Repeat(host.Shuffle(host.Range(0, n, 1), size, seed, 7), passes)
+    ds = host.Repeat(shuffle.Shuffle(host.Range(0, n, 1), size, seed, 7), passes)
     got = [e[0] for e in values(ds)]
     for p in range(passes):
         assert sorted(got[p * n:(p + 1) * n]) == list(range(n))
     if size == 1:  # a buffer of one keeps the order
         assert got == list(range(n)) * passes
-    again = host.Repeat(host.Shuffle(host.Range(0, n, 1), size, seed, 7), passes)
+    again = host.Repeat(shuffle.Shuffle(host.Range(0, n, 1), size, seed, 7), passes)
     assert [e[0] for e in values(again)] == got
 
 
 @settings(max_examples=60, deadline=None)
 @given(n=st.integers(0, 12), size=st.integers(1, 4))
 def test_shuffle_window_bounds_displacement(n, size):
-    got = [e[0] for e in values(host.Shuffle(host.Range(0, n, 1), size, 3, 4))]
+    got = [e[0] for e in values(shuffle.Shuffle(host.Range(0, n, 1), size, 3, 4))]
     for i, x in enumerate(got):  # element x can only leave once it entered the buffer
         assert x <= i + size - 1
 
@@ -153,7 +153,7 @@ def test_endless_repeat_of_nothing_ends():
 
 def test_prefetch_keeps_order_passes_errors_and_stops_its_producer():
     import threading
-    ds = host.Prefetch(host.Range(0, 50, 1), 3)
+    ds = producers.Prefetch(host.Range(0, 50, 1), 3)
     assert [e[0] for e in values(ds)] == list(range(50))
 
     def boom(el):
@@ -161,11 +161,11 @@ def test_prefetch_keeps_order_passes_errors_and_stops_its_producer():
             raise errors.InvalidArgumentError(None, None, "bad element")
         return el
 
-    it = iter(host.Prefetch(host.Map(host.Range(0, 5, 1), boom), -1))
+    it = iter(producers.Prefetch(host.Map(host.Range(0, 5, 1), boom), -1))
     assert [next(it)[0], next(it)[0]] == [0, 1]
     with pytest.raises(errors.InvalidArgumentError, match="bad element"):
         next(it)
-    endless = iter(host.Prefetch(host.Repeat(host.Range(0, 3, 1), -1), 2))
+    endless = iter(producers.Prefetch(host.Repeat(host.Range(0, 3, 1), -1), 2))
     next(endless)
     endless.close()  # what a re-initialized iterator or a closed Session does
     for t in threading.enumerate():

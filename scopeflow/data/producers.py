@@ -1,0 +1,118 @@
+"""Host datasets that run code beside the pipeline: a prefetching producer thread, and
+Python generators (`from_generator`).
+
+>>> from scopeflow.data.host import Range
+>>> [int(e[0]) for e in Prefetch(Range(0, 3, 1), 2)]
+[0, 1, 2]
+"""
+
+import numpy as np
+
+from scopeflow import errors
+from scopeflow.data.host import HostDataset, _invalid
+
+
+class Prefetch(HostDataset):
+    """A producer thread per pass keeps up to `buffer_size` elements ready (AUTOTUNE: 2), so
+    the pipeline's Python work overlaps the compiled step (XLA runs without the GIL)."""
+
+    def __init__(self, source, buffer_size):
+        self.source = source
+        self.size = int(buffer_size) if int(buffer_size) > 0 else 2
+
+    def __iter__(self):
+        import queue
+        import threading
+        q, stop = queue.Queue(self.size), threading.Event()
+        done = object()
+
+        def produce():
+            try:
+                for el in self.source:
+                    if not _put(q, stop, el):
+                        return
+                _put(q, stop, done)
+            except BaseException as e:  # noqa: BLE001 - handed to the consumer
+                _put(q, stop, _Raise(e))
+
+        threading.Thread(target=produce, daemon=True, name="tf.data prefetch").start()
+        try:
+            while True:
+                el = q.get()
+                if el is done:
+                    return
+                if type(el) is _Raise:
+                    raise el.error
+                yield el
+        finally:  # the consumer is done (end, re-initialized iterator, closed Session)
+            stop.set()
+
+
+class _Raise:
+    __slots__ = ("error",)
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _put(q, stop, item):
+    import queue
+    while not stop.is_set():
+        try:
+            q.put(item, timeout=0.1)
+            return True
+        except queue.Full:
+            pass
+    return False
+
+
+class Generator(HostDataset):
+    """`from_generator`: a fresh call of `fn(*args)` per pass, values cast to the specs."""
+
+    def __init__(self, fn, args, specs, flatten):
+        self.fn, self.args, self.specs, self.flatten = fn, args, specs, flatten
+
+    def __iter__(self):
+        it = iter(self.fn(*self.args))
+        while True:
+            try:
+                value = next(it)
+            except StopIteration:
+                return
+            except errors.OpError:
+                raise
+            except Exception as e:
+                import traceback
+                raise _invalid("%s: %s\nTraceback (most recent call last):\n\n%s" % (
+                    type(e).__name__, e, "".join(traceback.format_tb(e.__traceback__)))) from e
+            flat = self.flatten(value)
+            if len(flat) != len(self.specs):
+                raise _invalid("`generator` yielded an element that did not match the expected "
+                               "structure.")
+            yield tuple(_cast(v, s) for v, s in zip(flat, self.specs))
+
+
+def _cast(v, spec):
+    dt = spec.dtype
+    if dt.name == "string":
+        arr = np.asarray(v, dtype=object)
+        return np.vectorize(lambda s: s.encode() if isinstance(s, str) else s,
+                            otypes=[object])(arr) if arr.ndim else np.asarray(
+            arr[()].encode() if isinstance(arr[()], str) else arr[()], dtype=object)
+    arr = np.asarray(v)
+    try:
+        out = arr.astype(dt.as_numpy_dtype, casting="same_kind" if arr.dtype.kind != "i"
+                         or dt.is_integer else "unsafe")
+    except TypeError:
+        raise _invalid("TypeError: `generator` yielded an element that could not be converted "
+                       "to the expected type. The expected type was %s, but the yielded "
+                       "element was %r." % (dt.name, v)) from None
+    if not spec.shape.is_compatible_with(_shape(out)):
+        raise _invalid("`generator` yielded an element of shape %s where an element of shape "
+                       "%s was expected." % (tuple(out.shape), spec.shape))
+    return out
+
+
+def _shape(arr):
+    from scopeflow.core.shape import TensorShape
+    return TensorShape(list(arr.shape))

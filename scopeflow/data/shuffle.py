@@ -1,0 +1,116 @@
+"""TF's shuffle on the host: its Philox stream, ring buffer and epoch slices, so a seeded
+shuffle gives TF's own order.
+
+>>> from scopeflow.data.host import Range
+>>> [int(e[0]) for e in Shuffle(Range(0, 10, 1), 4, 87654321, 1)]
+[0, 4, 5, 1, 2, 7, 9, 8, 6, 3]
+"""
+
+import numpy as np
+
+from scopeflow.data.host import HostDataset, _invalid
+
+
+class Shuffle(HostDataset):
+    """TF's shuffle: a ring buffer of `buffer_size` elements, the next one drawn uniformly from
+    the oldest epoch's slice with TF's Philox stream, so seeded orders are TF's own.
+
+    Each pass (a new iterator), and each epoch once fully out of the buffer, takes two seeds
+    from a generator seeded by (seed, seed2) when `reshuffle`, else uses (seed, seed2) itself;
+    seed == seed2 == 0 draws random seeds.
+    `count` epochs share one buffer (ShuffleAndRepeatDataset; -1 repeats forever).
+    """
+
+    _MAX_EPOCHS_IN_BUFFER = 3
+
+    def __init__(self, source, buffer_size, seed, seed2, reshuffle=True, count=1):
+        if int(buffer_size) <= 0 and int(buffer_size) != -2:
+            raise _invalid("buffer_size must be greater than zero.")
+        self.source, self.size, self.count = source, int(buffer_size), int(count)
+        self.seeds = (int(seed), int(seed2))
+        if self.seeds == (0, 0):  # TF: random seeds for this dataset
+            self.seeds = tuple(int(x) for x in np.random.randint(1, 2**62, 2))
+        self.reshuffle = reshuffle
+        self.seed_gen = _Single(_Philox(*self.seeds))
+
+    def _rand(self):
+        if self.reshuffle:
+            return _Single(_Philox(self.seed_gen(), self.seed_gen()))
+        return _Single(_Philox(*self.seeds))
+
+    def __iter__(self):
+        rand = self._rand()
+        size = self.size if self.size > 0 else 1 << 62
+        buf = {}  # position % size -> element
+        slices = []  # [start, end) per epoch in the buffer, oldest first
+        epoch, n, count = 0, 0, self.count
+        it = None
+        while True:
+            # fill the buffer (TF's FillBuffer)
+            while n < size and (count < 0 or epoch < count or it is not None):
+                if len(slices) > self._MAX_EPOCHS_IN_BUFFER and n > 0:
+                    break
+                if it is None:
+                    it = iter(self.source)
+                    pos = slices[-1][1] if slices else 0
+                    slices.append([pos, pos])
+                el = next(it, None)
+                if el is None:
+                    it = None
+                    epoch += 1
+                    if slices[-1][0] == slices[-1][1] and (count < 0 or epoch < count):
+                        slices.pop()  # an empty epoch ends an endless repeat
+                        count = epoch
+                    continue
+                buf[slices[-1][1] % size] = el
+                slices[-1][1] += 1
+                n += 1
+            if n == 0:
+                return
+            while slices[0][0] == slices[0][1]:  # an epoch fully out: TF reseeds
+                slices.pop(0)
+                rand = self._rand()
+            front = slices[0]
+            index = (front[0] + rand() % (front[1] - front[0])) % size
+            first = front[0] % size
+            el = buf[index]
+            buf[index] = buf[first]
+            del buf[first]
+            front[0] += 1
+            n -= 1
+            yield el
+
+
+class _Philox:
+    """TF's PhiloxRandom (4x32, 10 rounds): key from `seed_lo`, counter high words `seed_hi`."""
+
+    def __init__(self, seed_lo, seed_hi):
+        seed_lo &= (1 << 64) - 1
+        seed_hi &= (1 << 64) - 1
+        self.key = (seed_lo & 0xFFFFFFFF, seed_lo >> 32)
+        self.ctr = [0, 0, seed_hi & 0xFFFFFFFF, seed_hi >> 32]
+
+    def block(self):
+        c, (k0, k1) = list(self.ctr), self.key
+        for _ in range(10):
+            p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
+            c = [(p1 >> 32) ^ c[1] ^ k0, p1 & 0xFFFFFFFF, (p0 >> 32) ^ c[3] ^ k1,
+                 p0 & 0xFFFFFFFF]
+            k0, k1 = (k0 + 0x9E3779B9) & 0xFFFFFFFF, (k1 + 0xBB67AE85) & 0xFFFFFFFF
+        for i in range(4):  # the 128-bit counter steps by one
+            self.ctr[i] = (self.ctr[i] + 1) & 0xFFFFFFFF
+            if self.ctr[i]:
+                break
+        return c
+
+
+class _Single:
+    """TF's SingleSampleAdapter: the 32-bit words of Philox blocks, one at a time."""
+
+    def __init__(self, philox):
+        self.philox, self.left = philox, []
+
+    def __call__(self):
+        if not self.left:
+            self.left = self.philox.block()[::-1]
+        return self.left.pop()
