@@ -147,11 +147,7 @@ class RunContext:
         """A PRNG key for the executing op: fresh each run, reproducible per session when
         (seed, seed2) != (0, 0)."""
         op = self.op
-        if op in self.rng_ops:
-            slot = self.rng_ops.index(op) + 1
-        else:
-            self.rng_ops.append(op)
-            slot = len(self.rng_ops)
+        slot = self._rng_slot()
         if seed == 0 and seed2 == 0:
             key = jax.random.PRNGKey(_stable_hash(op._name))
             key = jax.random.fold_in(key, self._word(0))
@@ -163,6 +159,19 @@ class RunContext:
         for word in self.rng_salt:
             key = jax.random.fold_in(key, word)
         return key
+
+    def invocation(self):
+        """How many runs of this Session executed the op before this one (traced uint32),
+        and the traced words of enclosing loop iterations: TF's per-kernel generators
+        (scopeflow.ops.philox) skip ahead by a fixed count per run."""
+        return self._word(self._rng_slot()) - np.uint32(1), tuple(self.rng_salt)
+
+    def _rng_slot(self):
+        op = self.op
+        if op in self.rng_ops:
+            return self.rng_ops.index(op) + 1
+        self.rng_ops.append(op)
+        return len(self.rng_ops)
 
     def _word(self, i):
         data = self._rng_data

@@ -6,6 +6,7 @@ know `math_ops`.
 """
 
 import inspect
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -165,6 +166,24 @@ def _pow_op(ctx, x, y):
 
 BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div,
               TruncateMod=_truncate_mod_op, Pow=_pow_op)
+
+# Mul ops whose product must be rounded before a following Add, as TF rounds every op: XLA's
+# CPU backend contracts a product and a sum in one fusion into a fused multiply-add, which
+# rounds once (a different last bit in ~40% of `random * scale + offset`). Seeded random
+# ops' affine transforms register theirs so initial weights are TF's exactly.
+ROUNDED_PRODUCTS = weakref.WeakSet()
+
+
+@typed_op("Mul", infer=broadcast, context=True)
+def _mul(ctx, x, y):
+    if ctx is None or ctx.op not in ROUNDED_PRODUCTS:
+        return jnp.multiply(x, y)
+    # a conditional is a fusion boundary: the product leaves it rounded (both branches agree)
+    pred = jnp.sum(jnp.reshape(jnp.asarray(x), [-1])[:1]) == 0
+    return jax.lax.cond(pred, jnp.multiply, jnp.multiply, x, y)
+
+
+BINARY["Mul"] = _mul
 
 
 # ---- public binary functions with TF's default names ----------------------------------------

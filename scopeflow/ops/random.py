@@ -1,19 +1,24 @@
 """Stateful random ops and TF's seed rules (graph seed + op seed), with TF's op names.
 
-Values come from JAX's generator, not TF's Philox: each run draws fresh numbers; a fixed
-(seed, seed2) pair makes a session's sequence reproducible, as in TF.
+A seeded op (seed or seed2 set) reproduces TF's CPU kernel bit for bit: TF's Philox stream
+and transforms (scopeflow.ops.philox, philox_dists), skipped ahead per run as TF's kernel
+skips its generator, so run k of a session gives TF's run k. Unseeded ops draw from JAX's
+generator (faster), fresh each run.
 """
 
 import weakref
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow import errors
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dimension_value
-from scopeflow.errors import InvalidArgumentError
+from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.constant import constant_value, convert_to_tensor
+from scopeflow.ops.philox import Stream, run_offset
 from scopeflow.ops.registry import ANY, INDEX, op
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -76,20 +81,50 @@ def _static(shape):
 _TYPES = {"shape": INDEX}
 
 
+def tf_stream(ctx, seed, seed2, reserved):
+    """The executing op's TF generator for this run: calls start after `reserved` calls per
+    earlier run (enclosing loop iterations, which TF counts per run, move it further)."""
+    invocation, salt = ctx.invocation()
+    count = jnp.asarray(invocation, jnp.uint64)
+    for i, word in enumerate(salt):
+        count = count + (jnp.asarray(word).astype(jnp.uint64) << np.uint64(32 + 8 * i))
+    return Stream(seed, seed2, run_offset(count, reserved))
+
+
+def _seeded(seed, seed2):
+    return bool(seed) or bool(seed2)
+
+
+def _sample(ctx, shape, seed, seed2, draw):
+    """Output of a PhiloxRandomOp: `draw(stream, n)` reshaped to `shape`."""
+    shape = _static(shape)
+    n = int(np.prod(shape, dtype=np.int64))
+    stream = tf_stream(ctx, seed, seed2, _tfr.reserved_calls("fill", n))
+    return draw(stream, n).reshape(shape)
+
+
 @op("RandomStandardNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
 def _random_standard_normal(ctx, shape, *, seed=0, seed2=0, dtype):
-    return jax.random.normal(ctx.rng(seed, seed2), _static(shape), dtype.as_numpy_dtype)
+    dt = dtype.as_numpy_dtype
+    if _seeded(seed, seed2):
+        return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.normal(s, n, dt))
+    return jax.random.normal(ctx.rng(seed, seed2), _static(shape), dt)
 
 
 @op("TruncatedNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
 def _truncated_normal(ctx, shape, *, seed=0, seed2=0, dtype):
-    key = ctx.rng(seed, seed2)
-    return jax.random.truncated_normal(key, -2.0, 2.0, _static(shape), dtype.as_numpy_dtype)
+    dt = dtype.as_numpy_dtype
+    if _seeded(seed, seed2):
+        return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.truncated_normal(s, n, dt))
+    return jax.random.truncated_normal(ctx.rng(seed, seed2), -2.0, 2.0, _static(shape), dt)
 
 
 @op("RandomUniform", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
 def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
-    return jax.random.uniform(ctx.rng(seed, seed2), _static(shape), dtype.as_numpy_dtype)
+    dt = dtype.as_numpy_dtype
+    if _seeded(seed, seed2):
+        return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.uniform(s, n, dt))
+    return jax.random.uniform(ctx.rng(seed, seed2), _static(shape), dt)
 
 
 def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
@@ -100,13 +135,29 @@ def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa:
                                                          "maxval": ANY},
     context=True, stateful=True)
 def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
-    key = ctx.rng(seed, seed2)
+    for name, v in (("minval", minval), ("maxval", maxval)):
+        if jnp.ndim(v) != 0:
+            raise _run_error(ctx, "%s must be 0-D, got shape %s"
+                             % (name, _shape_text(jnp.shape(v))))
     dims = _static(shape)
     if int(np.prod(dims)):  # TF: zero impossible things are fine
-        lo, hi = jax.numpy.asarray(minval), jax.numpy.asarray(maxval)
-        ctx.check(lo < hi, InvalidArgumentError, lambda v: "Need minval < maxval, got %d >= %d"
-                  % (int(v[0]), int(v[1])), [jax.numpy.stack([lo, hi]).astype(np.int64)])
-    return jax.random.randint(key, dims, minval, maxval, Tout.as_numpy_dtype)
+        lo, hi = jnp.asarray(minval), jnp.asarray(maxval)
+        ctx.check(lo < hi, errors.InvalidArgumentError, lambda v: "Need minval < maxval, got "
+                  "%d >= %d" % (int(v[0]), int(v[1])), [jnp.stack([lo, hi]).astype(np.int64)])
+    dt = Tout.as_numpy_dtype
+    if _seeded(seed, seed2):
+        return _sample(ctx, shape, seed, seed2,
+                       lambda s, n: _tfr.uniform_int(s, n, minval, maxval, dt))
+    return jax.random.randint(ctx.rng(seed, seed2), dims, minval, maxval, dt)
+
+
+def _run_error(ctx, message):
+    from scopeflow.lowering.context import run_error
+    return run_error(errors.InvalidArgumentError, ctx.op, message)
+
+
+def _shape_text(shape):
+    return "[%s]" % ",".join(str(d) for d in shape)
 
 
 # ---- public functions ----------------------------------------------------------------------
@@ -136,7 +187,7 @@ def _normal_like(kind, shape, mean, stddev, dtype, seed, name):
         seed1, seed2 = get_seed(seed)
         sampler = _random_standard_normal if kind == "random_normal" else _truncated_normal
         rnd = sampler(shape_t, seed=seed1 or 0, seed2=seed2 or 0, dtype=dtype)
-        return add(rnd * stddev_t, mean_t, name=name)
+        return add(_rounded(rnd * stddev_t), mean_t, name=name)
 
 
 def random_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
@@ -190,4 +241,11 @@ def _uniform_in_scope(shape, minval, maxval, dtype, seed, name):
     result = _random_uniform(shape, dtype=dtype, **seeds)
     if min_is_zero:
         return result if max_is_one else multiply(result, maxval)
-    return add(result * (maxval - minval), minval, name=name)
+    return add(_rounded(result * (maxval - minval)), minval, name=name)
+
+
+def _rounded(product):
+    """`product` (a Mul) is rounded before the Add that follows, as in TF (see math.py)."""
+    from scopeflow.ops.math import ROUNDED_PRODUCTS
+    ROUNDED_PRODUCTS.add(product.op)
+    return product

@@ -159,9 +159,21 @@ def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt
           context=True, stateful=True)
 def _multinomial(ctx, logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
     n = int(np.asarray(num_samples))  # the output width must be static
+    if seed or seed2:
+        return _tf_multinomial(ctx, logits, n, seed, seed2).astype(output_dtype.as_numpy_dtype)
     key = ctx.rng(seed, seed2)
     out = jax.random.categorical(key, logits, axis=-1, shape=(n, logits.shape[0]))
     return out.T.astype(output_dtype.as_numpy_dtype)
+
+
+def _tf_multinomial(ctx, logits, n, seed, seed2):
+    from scopeflow.ops import philox_dists
+    from scopeflow.ops.random import tf_stream
+    batch = logits.shape[0]
+    if batch * n == 0:  # TF's kernel draws nothing for an empty output
+        return jnp.zeros((batch, n), jnp.int64)
+    stream = tf_stream(ctx, seed, seed2, philox_dists.reserved_calls("multinomial", batch, n))
+    return philox_dists.multinomial(stream, logits, n)
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):
@@ -193,12 +205,25 @@ def _categorical(logits, num_samples, dtype, seed):
 def _random_shuffle(ctx, value, *, seed=0, seed2=0):
     if value.ndim == 0:
         return value
+    size = value.shape[0]
+    if seed or seed2:
+        if value.size <= 1 or size <= 1:  # TF returns the input and reserves nothing
+            return value
+        perm = _tf_permutation(ctx, size, seed, seed2)
+    else:
+        perm = jax.random.permutation(ctx.rng(seed, seed2), size)
     if isinstance(value, np.ndarray) and value.dtype == object:
         # strings cannot enter XLA: the permutation is drawn in the program, applied after it
         from scopeflow.lowering.host import host_value
-        perm = jax.random.permutation(ctx.rng(seed, seed2), value.shape[0])
         return host_value(lambda p: value[np.asarray(p)], perm)
-    return jax.random.permutation(ctx.rng(seed, seed2), value, axis=0)
+    return jnp.take(jnp.asarray(value), perm, axis=0)
+
+
+def _tf_permutation(ctx, size, seed, seed2):
+    from scopeflow.ops import philox_dists
+    from scopeflow.ops.random import tf_stream
+    stream = tf_stream(ctx, seed, seed2, philox_dists.reserved_calls("shuffle", size))
+    return philox_dists.shuffle_permutation(stream, size)
 
 
 def random_shuffle(value, seed=None, name=None):

@@ -1,0 +1,99 @@
+"""glibc's single-precision `logf` and `sincosf` (glibc >= 2.28, x86-64), in JAX.
+
+TF's CPU Box-Muller transform calls the C library's `logf` and `sincosf`; XLA's float32 log
+and sin/cos round differently in a few percent of cases, so TF's normal samples are only
+reproduced bit for bit by evaluating glibc's own algorithms (table + polynomial in double
+precision, rounded once to float). Inputs are the ones Box-Muller produces: `logf` over
+normal positive floats, `sincosf` over [0, 2*pi).
+
+>>> import numpy as np
+>>> float(logf(np.float32([0.5]))[0])
+-0.6931471824645996
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+# sysdeps/ieee754/flt-32/e_logf_data.c: (1/c, log(c)) per subinterval, ln 2, polynomial
+_LOGF_INVC = np.array([float.fromhex(h) for h in (
+    "0x1.661ec79f8f3bep+0", "0x1.571ed4aaf883dp+0", "0x1.49539f0f010bp+0",
+    "0x1.3c995b0b80385p+0", "0x1.30d190c8864a5p+0", "0x1.25e227b0b8eap+0",
+    "0x1.1bb4a4a1a343fp+0", "0x1.12358f08ae5bap+0", "0x1.0953f419900a7p+0", "0x1p+0",
+    "0x1.e608cfd9a47acp-1", "0x1.ca4b31f026aap-1", "0x1.b2036576afce6p-1",
+    "0x1.9c2d163a1aa2dp-1", "0x1.886e6037841edp-1", "0x1.767dcf5534862p-1")])
+_LOGF_LOGC = np.array([float.fromhex(h) for h in (
+    "-0x1.57bf7808caadep-2", "-0x1.2bef0a7c06ddbp-2", "-0x1.01eae7f513a67p-2",
+    "-0x1.b31d8a68224e9p-3", "-0x1.6574f0ac07758p-3", "-0x1.1aa2bc79c81p-3",
+    "-0x1.a4e76ce8c0e5ep-4", "-0x1.1973c5a611cccp-4", "-0x1.252f438e10c1ep-5", "0x0p+0",
+    "0x1.aa5aa5df25984p-5", "0x1.c5e53aa362eb4p-4", "0x1.526e57720db08p-3",
+    "0x1.bc2860d22477p-3", "0x1.1058bc8a07ee1p-2", "0x1.4043057b6ee09p-2")])
+_LN2 = float.fromhex("0x1.62e42fefa39efp-1")
+_A0, _A1, _A2 = (float.fromhex(h) for h in (
+    "-0x1.00ea348b88334p-2", "0x1.5575b0be00b6ap-2", "-0x1.ffffef20a4123p-2"))
+
+# sysdeps/ieee754/flt-32/s_sincosf_data.c (the !TOINT_INTRINSICS table used on x86-64)
+_HPI_INV = float.fromhex("0x1.45F306DC9C883p+23")
+_HPI = float.fromhex("0x1.921FB54442D18p0")
+_C0, _C1, _C2, _C3, _C4 = (float.fromhex(h) for h in (
+    "0x1p0", "-0x1.ffffffd0c621cp-2", "0x1.55553e1068f19p-5", "-0x1.6c087e89a359dp-10",
+    "0x1.99343027bf8c3p-16"))
+_S1, _S2, _S3 = (float.fromhex(h) for h in (
+    "-0x1.555545995a603p-3", "0x1.1107605230bc4p-7", "-0x1.994eb3774cf24p-13"))
+
+
+def _abstop12(bits):
+    return (bits >> 20) & 0x7FF
+
+
+_TOP_PIO4 = int(_abstop12(np.float32(np.pi / 4).view(np.uint32)))
+_TOP_TINY = int(_abstop12(np.float32(2.0 ** -12).view(np.uint32)))
+
+
+def logf(x):
+    """glibc's logf for normal positive float32 `x` (the Box-Muller range [1e-7, 1))."""
+    ix = jax.lax.bitcast_convert_type(x, jnp.uint32)
+    tmp = ix - jnp.uint32(0x3F330000)
+    i = ((tmp >> 19) % 16).astype(jnp.int32)
+    k = jax.lax.bitcast_convert_type(tmp, jnp.int32) >> 23
+    iz = ix - (tmp & jnp.uint32(0x1FF << 23))
+    z = jax.lax.bitcast_convert_type(iz, jnp.float32).astype(jnp.float64)
+    r = z * jnp.asarray(_LOGF_INVC)[i] - 1.0
+    y0 = jnp.asarray(_LOGF_LOGC)[i] + k.astype(jnp.float64) * _LN2
+    r2 = r * r
+    y = _A1 * r + _A2
+    y = _A0 * r2 + y
+    y = y * r2 + (y0 + r)
+    return y.astype(jnp.float32)
+
+
+def sincosf(v):
+    """glibc's sincosf for float32 `v` in [0, 120): (sin, cos) as float32."""
+    bits = jax.lax.bitcast_convert_type(v, jnp.uint32)
+    top = _abstop12(bits)
+    x = v.astype(jnp.float64)
+    small = top < _TOP_PIO4  # |v| < ~pi/4: no range reduction
+    n = ((x * _HPI_INV).astype(jnp.int32) + 0x800000) >> 24
+    n = jnp.where(small, 0, n)
+    xr = jnp.where(small, x, x - n.astype(jnp.float64) * _HPI)
+    flip = (n & 2) != 0  # the second table entry negates the cosine polynomial
+    sign = jnp.where(((n & 3) == 1) | ((n & 3) == 2), -1.0, 1.0)
+    cs = jnp.where(flip, -1.0, 1.0)
+    xs = xr * sign
+    x2 = xr * xr
+    x4 = x2 * x2
+    x3 = x2 * xs
+    c2 = cs * _C3 + x2 * (cs * _C4)
+    s1 = _S2 + x2 * _S3
+    c1 = cs * _C0 + x2 * (cs * _C1)
+    x5 = x3 * x2
+    x6 = x4 * x2
+    s = xs + x3 * _S1
+    c = c1 + x4 * (cs * _C2)
+    sin_p = (s + x5 * s1).astype(jnp.float32)
+    cos_p = (c + x6 * c2).astype(jnp.float32)
+    odd = (n & 1) != 0
+    sin_v = jnp.where(odd, cos_p, sin_p)
+    cos_v = jnp.where(odd, sin_p, cos_p)
+    tiny = top < _TOP_TINY
+    return jnp.where(tiny, v, sin_v), jnp.where(tiny, jnp.float32(1), cos_v)
