@@ -7,7 +7,9 @@ precision, rounded once to float). Inputs are the ones Box-Muller produces: `log
 normal positive floats, `sincosf` over [0, 2*pi).
 
 >>> import numpy as np
->>> float(logf(np.float32([0.5]))[0])
+>>> from scopeflow.lowering.lower import x64
+>>> with x64():  # double precision inside, as inside a run
+...     float(logf(np.float32([0.5]))[0])
 -0.6931471824645996
 """
 

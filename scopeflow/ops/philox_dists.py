@@ -9,7 +9,9 @@ Every group is computed from its own counter, so a whole output is one vectorize
 
 >>> import numpy as np
 >>> from scopeflow.ops.philox import Stream
->>> np.asarray(uniform(Stream(87654321, 5), 2, np.float32)).round(4).tolist()
+>>> from scopeflow.lowering.lower import x64
+>>> with x64():  # 64-bit counters, as inside a run
+...     np.asarray(uniform(Stream(87654321, 5), 2, np.float32)).round(4).tolist()
 [0.3883, 0.6637]
 """
 
