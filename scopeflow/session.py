@@ -12,6 +12,7 @@ import threading
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow import errors
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
@@ -234,6 +235,12 @@ class BaseSession:
                 known.update(zip(x._outputs, outs))
             else:
                 vals = [known[t] for t in x.fed]
+                for i in x.feed_pos:
+                    if not hasattr(vals[i], "shape"):  # a queue, an iterator: host-only
+                        raise errors.UnimplementedError(None, x.fed[i].op, (
+                            "%s (a %s handle) cannot enter a compiled program: scopeflow "
+                            "passes resource handles only between host ops")
+                            % (x.fed[i].name, type(vals[i]).__name__))
                 entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
                 runner = entry.runner
                 if runner is None:

@@ -49,6 +49,8 @@ def execute(ctx, order, env):
         if op._type == "Const":
             env[op._outputs[0]] = op._attrs["value"]
             continue
+        if op._type in HOST_KERNELS:  # staged by the Session unless inside cond/while
+            raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
         rec = REGISTRY.get(op._type) or lookup(op._type)
         ctx.op = op
         args = _gather(ctx, op, rec, env)
@@ -89,6 +91,9 @@ class _NeedStatic(Exception):
         self.op, self.tensors = op, tensors
 
 
+_HOST_IN_CF = ("%s (%s) runs on the host (input pipelines, py_func, string and data-dependent "
+               "ops do), and scopeflow cannot run host ops inside tf.cond or tf.while_loop "
+               "yet: build it outside the branch or loop and pass its value in.")
 _TAKES_HOST_VALUES = frozenset(("MergeSummary", "Identity"))
 
 

@@ -45,8 +45,14 @@ def _visit(root, cut, done, order):
             order.append(op)
 
 
+_PLACEHOLDERS = frozenset(("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"))
+
+
 def _deps(op, cut):
-    yield from op._control_inputs
+    for c in op._control_inputs:
+        # a control edge from a fed placeholder moves to the feed, as in TF (FeedInputs)
+        if not (c._type in _PLACEHOLDERS and c._outputs and c._outputs[0] in cut):
+            yield c
     for t in op._inputs:
         if t not in cut:
             yield t._op

@@ -92,6 +92,10 @@ class HostPlan:
                     self._stage(early, [], pre, order)
                     early = []
                     continue
+            if host is not None and getattr(host, "_ctx", None) is not None:
+                from scopeflow.errors import UnimplementedError
+                from scopeflow.lowering.lower import _HOST_IN_CF
+                raise UnimplementedError(None, host, _HOST_IN_CF % (host._name, host._type))
             if host is None:
                 if order:
                     self._compiled([t for t in tensors if t not in known_set],

@@ -64,3 +64,12 @@ def test_control_only_dependencies_run_first(tf, n_ctrl):
     with tf.control_dependencies(ctrls):
         out = tf.constant(1.0, name="out")
     assert names(backward_slice([out])) == ["n%d" % i for i in range(n_ctrl)] + ["out"]
+
+
+def test_a_control_edge_from_a_fed_placeholder_moves_to_the_feed(tf):
+    x = tf.placeholder(tf.float32, [])
+    with tf.control_dependencies([x.op]):
+        y = tf.constant(2.0) * 3.0
+    with tf.Session() as s:
+        assert s.run(y + x, {x: 1.0}) == 7.0
+        assert s.run([y, x], {x: 4.0}) == [6.0, 4.0]

@@ -115,3 +115,13 @@ def test_host_kernels_take_strings_as_bytes_arrays(tf):
         assert s.run(host_strings(q), {q: "x"}) == b"x"
         made = tf.strings.join([q, q]) if hasattr(tf, "strings") else q
         assert s.run(host_strings(made), {q: "y"}) in (b"yy", b"y")
+
+
+def test_a_host_op_inside_a_cond_is_refused_clearly(tf):
+    p = tf.placeholder(tf.bool, [])
+    x = tf.placeholder(tf.float32, [])
+    out = tf.cond(p, lambda: host_twice(x * 1.0), lambda: x)
+    with tf.Session() as s:
+        with pytest.raises(tf.errors.UnimplementedError, match="inside tf.cond or tf.while"):
+            s.run(out, {p: True, x: 1.0})
+        assert s.run(x * 2.0, {x: 1.0}) == 2.0

@@ -165,8 +165,6 @@ def test_program_matches_tf(oracle, code):
     assert agree(here, there), explain(code, here, there)
 
 
-@pytest.mark.xfail(strict=True, reason="scopeflow's slice runs a fed Placeholder reached by a "
-                   "control edge (TF moves such edges to the feed); lowering/slice.py")
 def test_mean_of_a_fed_placeholder(tf):
     x = tf.placeholder(tf.float32, [None])
     _, up = tf.metrics.mean(x)  # update_count has a control dependency on x's op
