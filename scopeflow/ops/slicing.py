@@ -35,6 +35,9 @@ def _slice_shape(input, begin, size):  # noqa: A002
     out = []
     for d, bb, s in zip(dims, b, sizes.tolist()):
         if s == -1:
+            if d is not None and bb is not None and d - bb < 0:
+                raise ShapeError("Negative dimension size caused by subtracting %d from %d"
+                                 % (bb, d))
             out.append(None if d is None or bb is None else d - bb)
         elif s < 0:
             raise ShapeError("Slice size must be >= -1, got %d" % s)

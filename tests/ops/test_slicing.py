@@ -53,3 +53,11 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+def test_slice_to_the_end_from_past_the_end_is_a_shape_error():
+    import scopeflow.compat.v1 as tf
+    with tf.Graph().as_default():
+        with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 2 "
+                                             "from 1 for '{{node Slice}}"):
+            tf.slice(tf.shape(tf.constant([1.0, 2.0, 3.0])), [2], [-1])

@@ -1,0 +1,122 @@
+"""Runs one of tf-slim 1.1's own test files against scopeflow: `python tf_slim_adapter.py FILE`.
+
+`tensorflow`/`tf_slim` imports resolve to scopeflow (the `scopeflow run` aliases); the one
+TF-internal module scopeflow has no counterpart for, `tensorflow.python.platform.test`, is the
+small TestCase below (fresh default graph per test, cached_session, TF's assert helpers).
+Prints one JSON line: {"passed": [...], "failed": [...], "errors": [...], "skipped": [...]}.
+"""
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import types
+import unittest
+
+import numpy as np
+
+
+def _tf():
+    import scopeflow.compat.v1 as tf
+    return tf
+
+
+class TestCase(unittest.TestCase):
+    """The part of TF's TensorFlowTestCase that tf-slim's tests use."""
+
+    def setUp(self):
+        _tf().reset_default_graph()
+        self._cached = None
+
+    def tearDown(self):
+        if self._cached is not None:
+            self._cached.close()
+
+    @contextlib.contextmanager
+    def cached_session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
+        graph = graph or _tf().get_default_graph()
+        if self._cached is None or self._cached.graph is not graph:
+            self._cached = _tf().Session(graph=graph, config=config)
+        with graph.as_default(), self._cached.as_default():
+            yield self._cached
+
+    @contextlib.contextmanager
+    def session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
+        graph = graph or _tf().get_default_graph()
+        with graph.as_default(), _tf().Session(graph=graph, config=config) as sess:
+            yield sess
+
+    test_session = cached_session
+
+    def evaluate(self, tensors):
+        return _tf().get_default_session().run(tensors)
+
+    def get_temp_dir(self):
+        return tempfile.mkdtemp()
+
+    def assertAllClose(self, a, b, rtol=1e-6, atol=1e-6, msg=None):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol,
+                                   err_msg=msg or "")
+
+    def assertAllEqual(self, a, b, msg=None):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=msg or "")
+
+    def assertDeviceEqual(self, device1, device2, msg=None):
+        canon = _tf().DeviceSpec.from_string
+        self.assertEqual(canon(device1 or "").to_string(), canon(device2 or "").to_string(),
+                         msg)
+
+    def assertRaisesRegexp(self, *args, **kwargs):
+        return self.assertRaisesRegex(*args, **kwargs)
+
+    def assertRaisesOpError(self, regex):
+        return self.assertRaisesRegex(_tf().errors.OpError, regex)
+
+
+def _test_module():
+    module = types.ModuleType("tensorflow.python.platform.test")
+    module.TestCase = TestCase
+    module.main = lambda *a, **k: None
+    module.get_temp_dir = tempfile.mkdtemp
+    module.is_gpu_available = lambda *a, **k: False
+    module.mock = unittest.mock
+    return module
+
+
+class _Recorder(unittest.TestResult):
+    def __init__(self):
+        super().__init__()
+        self.passed = []
+
+    def addSuccess(self, test):
+        self.passed.append(test.id())
+
+
+def run(path):
+    """The ids of the tests of `path` that pass, fail, err and skip on scopeflow."""
+    import unittest.mock
+
+    from scopeflow.cli import install_aliases
+    install_aliases()
+    sys.modules["tensorflow.python.platform.test"] = _test_module()
+    import runpy
+    namespace = runpy.run_path(path, run_name="tf_slim_test")
+    suite = unittest.TestSuite()
+    loader = unittest.TestLoader()
+    for value in namespace.values():
+        if isinstance(value, type) and issubclass(value, unittest.TestCase):
+            suite.addTests(loader.loadTestsFromTestCase(value))
+    result = _Recorder()
+    suite.run(result)
+    for test, trace in result.failures + result.errors:
+        print("%s\n%s" % (test.id(), trace), file=sys.stderr)
+    return {"passed": sorted(result.passed),
+            "failed": sorted(t.id() for t, _ in result.failures),
+            "errors": sorted(t.id() for t, _ in result.errors),
+            "skipped": sorted(t.id() for t, _ in result.skipped)}
+
+
+if __name__ == "__main__":
+    out = run(os.path.abspath(sys.argv[1]))
+    print(json.dumps(out))
