@@ -223,3 +223,15 @@ def test_host_op_outside_a_loop_feeds_the_loop_and_a_cond(tf):
         assert (total, best, g.tolist()) == (45.0, 2.0, [0.0, 0.0, 0.5, 0.5])
         (_, total), best = s.run([loop, pick], {v: [-1.0, -3.0]})
         assert (total, best) == (0.0, np.inf)  # the min of nothing is +inf, as TF's
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("k", [0, 2, 4])
+def test_top_k_with_a_fed_or_computed_k_matches_tf(oracle, k):
+    # k sets the output size: its value is compiled in (one compile per distinct k)
+    check_values(oracle, (
+        "x = tf.placeholder(tf.float32, [None, 4]); k = tf.placeholder(tf.int32, []); "
+        "v, i = tf.nn.top_k(x, k); n = tf.reduce_sum(tf.cast(x[0] > 2., tf.int32)); "
+        "v2, i2 = tf.nn.top_k(x[0], n); "
+        "fetch = [v, i, v2, i2, tf.gradients(tf.reduce_sum(v * v) + tf.reduce_sum(v2), x)]; "
+        "feed = {x: [[3., 1., 4., 1.5], [2., 7., 1., 8.]], k: %d}" % k))
