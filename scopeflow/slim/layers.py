@@ -6,6 +6,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.scopes import variable_scope
 from scopeflow.layers.core import tf_api
+from scopeflow.slim import initializers, regularizers, utils  # noqa: F401 - tf_slim.layers.*
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.initializers import xavier_initializer
 from scopeflow.slim.utils import append_tensor_alias, collect_named_outputs  # noqa: F401

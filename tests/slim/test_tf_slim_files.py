@@ -19,6 +19,16 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # file (relative to tf_slim/) -> ids of its tests that do not pass on scopeflow yet
 KNOWN_FAILING = {
     "losses/loss_ops_test.py": set(),
+    "layers/regularizers_test.py": set(),
+    "ops/arg_scope_test.py": set(),
+    # string variables (`tf.Variable('fn1')`) do not run on scopeflow yet
+    "layers/utils_test.py": {"tf_slim_test.SmartCondDynamicTest.test_variable",
+                             "tf_slim_test.SmartCondStaticTest.test_variable",
+                             "tf_slim_test.StaticCondTest.test_variable"},
+    # no ResourceVariable class, no tf.train.replica_device_setter
+    "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
+                              "tf_slim_test.LocalVariableTest.testResourceVariable",
+                              "tf_slim_test.VariablesTest.testVariableWithReplicaDeviceSetter"},
 }
 
 

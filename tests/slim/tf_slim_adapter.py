@@ -100,6 +100,7 @@ def run(path):
     from scopeflow.cli import install_aliases
     install_aliases()
     sys.modules["tensorflow.python.platform.test"] = _test_module()
+    _tf().test = sys.modules["tensorflow.python.platform.test"]  # tf.test.TestCase
     import runpy
     namespace = runpy.run_path(path, run_name="tf_slim_test")
     suite = unittest.TestSuite()
