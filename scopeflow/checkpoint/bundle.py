@@ -16,7 +16,6 @@ array([0., 1., 2.], dtype=float32)
 import os
 import struct
 import sys
-import tempfile
 
 import numpy as np
 
@@ -45,10 +44,22 @@ def index_filename(prefix):
     return prefix + ".index"
 
 
+def temp_file(path):
+    """(fd, name) of a new temp file beside `path` (`<path>.tempstate<n>`, as TF names them),
+    created with mode 0666 less the process umask, as TF creates files (mkstemp's are 0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = "%s.tempstate%d" % (path, int.from_bytes(os.urandom(8), "little"))
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError("no free temporary name beside %s" % path)
+
+
 def atomic_write(path, data):
     """Writes `data` to `path` through a temp file in the same folder: fsync, then rename."""
-    folder = os.path.dirname(path) or "."
-    fd, tmp = tempfile.mkstemp(prefix=os.path.basename(path) + ".tempstate", dir=folder)
+    fd, tmp = temp_file(path)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -143,8 +154,7 @@ class BundleWriter:
         folder = os.path.dirname(prefix)
         if folder:
             os.makedirs(folder, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=os.path.basename(data_filename(prefix, 0, 1))
-                                         + ".tempstate", dir=folder or ".")
+        fd, self._tmp = temp_file(data_filename(prefix, 0, 1))
         self._file = os.fdopen(fd, "wb")
 
     def add(self, key, value, dtype=None):

@@ -12,7 +12,6 @@ FileWriter writes) are TFRecord files of Event protos.
 [b'hello']
 """
 
-import gzip
 import struct
 import zlib
 
@@ -85,7 +84,8 @@ class TFRecordWriter:
             raise errors.NotFoundError(None, None, "%s; %s" % (path, e.strerror)) from None
         self._raw = raw
         if kind == "GZIP":
-            self._out = gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=level, mtime=0)
+            # zlib's own gzip wrapper, as TF's: the same header bytes (no name, OS 3)
+            self._out = _ZlibWriter(raw, level, wbits=31)
         elif kind == "ZLIB":
             self._out = _ZlibWriter(raw, level)
         else:
@@ -122,9 +122,9 @@ class TFRecordWriter:
 
 
 class _ZlibWriter:
-    def __init__(self, raw, level):
+    def __init__(self, raw, level, wbits=zlib.MAX_WBITS):
         self._raw = raw
-        self._z = zlib.compressobj(level)
+        self._z = zlib.compressobj(level, zlib.DEFLATED, wbits)
 
     def write(self, data):
         self._raw.write(self._z.compress(data))
@@ -152,21 +152,22 @@ def tf_record_iterator(path, options=None):
 
 def _records(raw, kind):
     with raw:
-        stream = gzip.GzipFile(fileobj=raw, mode="rb") if kind == "GZIP" else (
-            _ZlibReader(raw) if kind == "ZLIB" else raw)
+        # zlib inflates both compressed kinds, as in TF: the same errors for damaged streams
+        stream = _ZlibReader(raw, 31 if kind == "GZIP" else zlib.MAX_WBITS) if kind else raw
+        short = "EOF reached" if kind else "Read less bytes than requested"
         offset = 0
         while True:
-            header = stream.read(12)
+            header = _read(stream, 12, offset)
             if len(header) < 12:  # the end (TF reads a partial header as the end too)
                 return
             if struct.unpack("<I", header[8:])[0] != _masked_crc(header[:8]):
                 raise errors.DataLossError(None, None, "corrupted record at %d%s" % (
                     offset, " (Is this even a TFRecord file?)" if offset == 0 else ""))
             length = struct.unpack("<Q", header[:8])[0]
-            body = stream.read(length + 4)
+            body = _read(stream, length + 4, offset)
             if len(body) < length + 4:
-                raise errors.DataLossError(None, None, "truncated record at %d' failed with "
-                                           "Read less bytes than requested" % offset)
+                raise errors.DataLossError(None, None, "truncated record at %d' failed with %s"
+                                           % (offset, short))
             data = body[:length]
             if struct.unpack("<I", body[length:])[0] != _masked_crc(data):
                 raise errors.DataLossError(None, None, "corrupted record at %d" % (offset + 12))
@@ -174,10 +175,20 @@ def _records(raw, kind):
             offset += 16 + length
 
 
+def _read(stream, n, offset):
+    """`stream.read(n)`, a damaged compressed stream raising TF's DataLossError."""
+    try:
+        return stream.read(n)
+    except zlib.error as e:  # "Error -3 while decompressing data: incorrect data check"
+        code, _, text = str(e).partition(" while decompressing data: ")
+        raise errors.DataLossError(None, None, "inflate() failed with error %s: %s" % (
+            code.replace("Error ", ""), text or e)) from None
+
+
 class _ZlibReader:
-    def __init__(self, raw):
+    def __init__(self, raw, wbits):
         self._raw = raw
-        self._z = zlib.decompressobj()
+        self._z = zlib.decompressobj(wbits)
         self._buf = b""
 
     def read(self, n):

@@ -288,3 +288,76 @@ def test_save_before_build_is_an_error(tf, tmp_path):
     saver = tf.train.Saver(defer_build=True)
     with tf.Session() as sess, pytest.raises(RuntimeError, match="defer_build"):
         saver.save(sess, str(tmp_path / "m"))
+
+
+@pytest.fixture
+def umask_027():
+    old = os.umask(0o027)
+    yield 0o640  # the mode TF's files get: 0666 less the umask
+    os.umask(old)
+
+
+def test_files_are_created_with_the_process_umask(tf, tmp_path, umask_027):
+    v = tf.Variable([1.0, 2.0], name="v")
+    s = tf.summary.scalar("x", tf.constant(1.0))
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        saver.save(sess, str(tmp_path / "model"))
+        with tf.summary.FileWriter(str(tmp_path / "logs"), sess.graph) as w:
+            w.add_summary(sess.run(s), 1)
+    files = sorted((p for p in tmp_path.rglob("*") if p.is_file()), key=lambda p: p.name)
+    names = [p.name for p in files]
+    assert names[0] == "checkpoint" and names[1].startswith("events.out.tfevents.")
+    assert names[2:] == ["model.data-00000-of-00001", "model.index", "model.meta"]
+    assert {p.name: oct(p.stat().st_mode & 0o777) for p in files} == {
+        n: oct(umask_027) for n in names}
+
+
+def test_a_failed_save_leaves_no_temporary_files(tf, tmp_path, monkeypatch):
+    from scopeflow.checkpoint import bundle
+    v = tf.Variable([1.0, 2.0], name="v")
+    w = tf.Variable([3.0], name="w")
+    saver = tf.train.Saver()
+    with tf.Session() as sess:
+        sess.run([v.initializer, w.initializer])
+        saver.save(sess, str(tmp_path / "model"))
+        before = sorted(os.listdir(tmp_path))
+        calls = []
+
+        def disk_full(value, dtype):  # the second tensor's write fails, as a full disk would
+            calls.append(dtype)
+            if len(calls) == 2:
+                raise OSError(28, "No space left on device")
+            return real(value, dtype)
+
+        real = bundle._encode
+        monkeypatch.setattr(bundle, "_encode", disk_full)
+        with pytest.raises(OSError):
+            saver.save(sess, str(tmp_path / "model"), global_step=1)
+        monkeypatch.setattr(bundle, "_encode", real)
+        monkeypatch.setattr(bundle, "atomic_write", _failing_write)  # the .index write fails
+        with pytest.raises(OSError):
+            saver.save(sess, str(tmp_path / "other"))
+    left = sorted(os.listdir(tmp_path))
+    assert not [n for n in left if "tempstate" in n or ".tmp" in n]
+    # what TF leaves too: its data file is renamed into place before the index is written
+    assert [n for n in left if n not in before] == ["other.data-00000-of-00001"]
+
+
+def _failing_write(path, data):
+    raise OSError(28, "No space left on device")
+
+
+def test_atomic_write_cleans_up_and_keeps_the_old_file(tmp_path, monkeypatch):
+    from scopeflow.checkpoint import bundle
+    path = str(tmp_path / "checkpoint")
+    bundle.atomic_write(path, b"old")
+
+    def no_rename(src, dst):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(bundle.os, "replace", no_rename)
+    with pytest.raises(OSError):
+        bundle.atomic_write(path, b"new")
+    assert os.listdir(tmp_path) == ["checkpoint"] and open(path, "rb").read() == b"old"

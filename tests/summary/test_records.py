@@ -62,6 +62,34 @@ result = out""" % (path, change, path, path)
     check_tf(oracle, code, message=True)
 
 
+COMPRESSED_DAMAGE = [  # (description, kind, change to the compressed file's bytes)
+    ("gzip truncated", "GZIP", "data = data[:len(data) // 2]"),
+    ("gzip flipped byte", "GZIP", "data[30] ^= 0xFF"),
+    ("gzip bad method", "GZIP", "data[2] = 7"),
+    ("not gzip", "GZIP", "data[:] = b'hello world' * 5"),
+    ("zlib truncated", "ZLIB", "data = data[:len(data) // 2]"),
+    ("zlib flipped byte", "ZLIB", "data[30] ^= 0xFF"),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("what,kind,change", COMPRESSED_DAMAGE,
+                         ids=[d[0] for d in COMPRESSED_DAMAGE])
+def test_damaged_compressed_files_are_data_loss(oracle, tmp_path, what, kind, change):
+    path = str(tmp_path / what.replace(" ", "_"))
+    code = _write(path, kind) + """data = bytearray(open(%r, "rb").read())
+%s
+open(%r, "wb").write(bytes(data))
+out = []
+try:
+    for r in tf.python_io.tf_record_iterator(%r, %r):
+        out.append(r.hex())
+except tf.errors.DataLossError as e:
+    out.append(e.message)
+result = out""" % (path, change, path, path, kind)
+    check_tf(oracle, code, message=True)
+
+
 @pytest.mark.oracle
 def test_missing_file_and_summary_iterator_match_tf(oracle, tmp_path):
     check_tf(oracle, "list(tf.python_io.tf_record_iterator(%r))" % str(tmp_path / "nope"),
