@@ -36,6 +36,11 @@ from scopeflow.slim.layers import (
                                       repeat,
                                       stack,
 )
+from scopeflow.slim.more_layers import (
+                                      separable_conv2d,
+                                      separable_convolution2d,
+                                      unit_norm,
+)
 from scopeflow.slim.regularizers import (
                                       apply_regularization,
                                       l1_l2_regularizer,
