@@ -132,3 +132,9 @@ def test_the_users_jax_defaults_are_untouched(tf):
     assert jax.config.jax_enable_x64 == before
     if not before:
         assert jnp.zeros(()).dtype == jnp.float32
+
+
+def test_docstring_examples_run_as_written(tf):
+    import doctest
+    result = doctest.testmod(sj, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

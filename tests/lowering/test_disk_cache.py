@@ -101,3 +101,9 @@ def test_pruning_drops_the_oldest_files(tmp_path):
         os.utime(p, (1000 + i, 1000 + i))
     disk_cache._prune(str(tmp_path), limit=550)
     assert sorted(os.listdir(tmp_path)) == ["f1", "f2"]
+
+
+def test_docstring_example_runs_as_written(folder):
+    import doctest
+    result = doctest.testmod(disk_cache)
+    assert result.attempted > 0 and result.failed == 0
