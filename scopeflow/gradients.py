@@ -111,7 +111,7 @@ def _group_function(ctx, plan, group, base):
                 ctx.overrides[var] = v
                 env[t] = ctx.ref_for(var)
         try:
-            execute(ctx, group.order, env)
+            _execute_with_host_ops(ctx, group.order, env, execute)
             return [ctx.read(env[y]) if isinstance(env[y], VarRef) else env[y]
                     for y in plan.ys]
         finally:
@@ -119,6 +119,25 @@ def _group_function(ctx, plan, group, base):
             ctx.overrides.update(saved)
 
     return f
+
+
+def _execute_with_host_ops(ctx, order, env, execute):
+    """`execute`, except that host ops (DynamicPartition, SparseToDense, ...) run their compiled
+    kernel: re-run inside jax.vjp, they take their output sizes from the host step's outputs
+    (side inputs of this op, `ctx.host_values`; ops/dynamic_shape.py)."""
+    from scopeflow.lowering.lower import _call, _gather, _store
+    from scopeflow.lowering.stages import HOST_KERNELS
+    from scopeflow.ops.registry import lookup
+    start = 0
+    for i, op in enumerate(order):
+        if op._type not in HOST_KERNELS:
+            continue
+        execute(ctx, order[start:i], env)
+        rec = lookup(op._type)
+        ctx.op = op
+        _store(ctx, op, _call(ctx, rec, op, _gather(ctx, op, rec, env)), env)
+        start = i + 1
+    execute(ctx, order[start:], env)
 
 
 # ---- tf.gradients ---------------------------------------------------------------------------
