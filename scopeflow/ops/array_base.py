@@ -84,7 +84,8 @@ _CONTEXT_FREE = frozenset({
     "TensorScatterAdd", "TensorScatterSub", "TensorScatterMax", "TensorScatterMin",
     "UnsortedSegmentSum", "UnsortedSegmentMax", "UnsortedSegmentMin", "UnsortedSegmentProd",
     "Pow", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
-    "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd"})
+    "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
+    "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN"})
 
 
 def _slice_of_shape(op):

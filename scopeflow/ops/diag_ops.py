@@ -11,6 +11,7 @@ from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank_at_least, dims_of, static_value
 from scopeflow.ops.registry import ANY, INDEX, op, spec
+from scopeflow.ops.value_checks import check
 
 
 def _k(k):
@@ -141,9 +142,15 @@ def _band_shape(input, num_lower, num_upper):  # noqa: A002
     return input.shape, input.dtype.base_dtype
 
 
-@op("MatrixBandPart", infer=_band_shape, types={"num_lower": INDEX, "num_upper": INDEX})
-def _matrix_band_part(input, num_lower, num_upper):  # noqa: A002
+@op("MatrixBandPart", infer=_band_shape, types={"num_lower": INDEX, "num_upper": INDEX},
+    context=True)
+def _matrix_band_part(ctx, input, num_lower, num_upper):  # noqa: A002
     m = _b.xp(input, num_lower, num_upper)
+    for value, n, what, dim in ((num_lower, input.shape[-2], "num_lower", "rows"),
+                                (num_upper, input.shape[-1], "num_upper", "columns")):
+        check(ctx, value <= n, lambda v, n=n, what=what, dim=dim: "%s must be negative or less "
+              "or equal to number of %s (%d) got: %d" % (what, dim, n, int(v[0])),
+              [m.reshape(m.asarray(value), (1,)).astype(np.int64)])
     rows = m.arange(input.shape[-2])[:, None]
     cols = m.arange(input.shape[-1])[None, :]
     keep = m.logical_and(m.logical_or(num_lower < 0, rows - cols <= num_lower),

@@ -231,9 +231,12 @@ def _sparse_shape(data, indices, segment_ids, **attrs):
 
 
 def _sparse_op(op_type, scale):
-    def kernel(data, indices, segment_ids, *, sparse_gradient=False):
+    def kernel(ctx, data, indices, segment_ids, *, sparse_gradient=False):
         _check_sparse_ids(segment_ids)
         n = _n_segments(segment_ids)
+        rows = np.shape(data)[0]
+        check_elements(ctx, indices, (indices < 0) | (indices >= rows), lambda pos, v: "Bad: "
+                       "indices%s == %d out of range [0, %d)" % (pos, v, rows))
         rows = jnp.take(data, indices, axis=0)
         s = jax.ops.segment_sum(rows, segment_ids, n)
         if scale is None:
@@ -242,7 +245,7 @@ def _sparse_op(op_type, scale):
         div = scale(jnp.maximum(count, 1).astype(data.dtype))
         return s / div.reshape((n,) + (1,) * (s.ndim - 1))
 
-    return typed_op(op_type, infer=_sparse_shape,
+    return typed_op(op_type, infer=_sparse_shape, context=True,
                     types={"indices": INDEX, "segment_ids": INDEX})(kernel)
 
 

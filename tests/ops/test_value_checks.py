@@ -57,6 +57,11 @@ CASES = [
     (I32.format(shape=[2, 2]) + "u = tf.unsorted_segment_prod(tf.ones([2, 2]), p, 3)",
      "[[0, 1], [5, 1]]"),
     (I32.format(shape=[None]) + "u = tf.unsorted_segment_min(tf.ones([3]), p, 3)", "[0, 0]"),
+    (I32.format(shape=[None]) + "u = tf.sparse.segment_sum(tf.constant([1., 2., 3.]), p, "
+     "[0, 0])", "[0, -5]"),
+    (I32.format(shape=[]) + "u = tf.matrix_band_part(tf.ones([2, 3]), p, 0)", "5"),
+    (I32.format(shape=[]) + "u = tf.matrix_band_part(tf.ones([2, 3]), 0, p)", "5"),
+    (I32.format(shape=[]) + "u = tf.matrix_band_part(tf.ones([2, 3]), p, -1)", "-3"),
     ("u = tf.math.segment_sum(tf.constant([1., 2., 3.]), [1, 0, 0])", "{}"),
     ("u = tf.math.segment_max(tf.constant([1., 2., 3.]), [-1, 2, 3])", "{}"),
     ("u = tf.math.segment_mean(tf.constant([1., 2., 3.]), [0, 0, 2])", "{}"),
