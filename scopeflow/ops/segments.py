@@ -234,9 +234,9 @@ def _sparse_op(op_type, scale):
     def kernel(ctx, data, indices, segment_ids, *, sparse_gradient=False):
         _check_sparse_ids(segment_ids)
         n = _n_segments(segment_ids)
-        rows = np.shape(data)[0]
-        check_elements(ctx, indices, (indices < 0) | (indices >= rows), lambda pos, v: "Bad: "
-                       "indices%s == %d out of range [0, %d)" % (pos, v, rows))
+        limit = np.shape(data)[0]
+        check_elements(ctx, indices, (indices < 0) | (indices >= limit), lambda pos, v: "Bad: "
+                       "indices%s == %d out of range [0, %d)" % (pos, v, limit))
         rows = jnp.take(data, indices, axis=0)
         s = jax.ops.segment_sum(rows, segment_ids, n)
         if scale is None:
