@@ -28,11 +28,13 @@ from scopeflow.session_config import (
     get_default_session,
 )
 from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
+from scopeflow.sparse_tensor import SparseTensor
 
 __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"]
 
 _MAX_PLANS = 4096
 _STRING = _dt.string
+_COMPOSITE_KEYS = (tuple, SparseTensor)  # feed keys that stand for several tensors
 _LEAVES = (Tensor, Operation, str)
 _MASK = 0xFFFFFFFF
 
@@ -146,7 +148,7 @@ class BaseSession:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before "
                                "calling run().")
         if feed_dict:
-            if type(feed_dict) is not dict or any(type(k) is tuple for k in feed_dict):
+            if type(feed_dict) is not dict or any(type(k) in _COMPOSITE_KEYS for k in feed_dict):
                 feed_dict = flatten_feeds(feed_dict)
             keys = tuple([k if type(k) is str else id(k) for k in feed_dict])
             values = list(feed_dict.values())

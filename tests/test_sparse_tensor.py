@@ -27,3 +27,13 @@ result = [[op.name for op in tf.get_default_graph().get_operations()],
 
 def test_sparse_tensor_matches_tf(oracle):
     assert run_here(CODE) == oracle(CODE)
+
+
+def test_a_sparse_placeholder_is_fed_a_sparse_tensor_value(tf):
+    import numpy as np
+    sp = tf.sparse_placeholder(tf.float32, shape=[2, 3])
+    dense = tf.sparse_tensor_to_dense(sp)
+    value = tf.SparseTensorValue(indices=[[0, 1], [1, 2]], values=[5.0, 7.0], dense_shape=[2, 3])
+    with tf.Session() as s:
+        got = s.run(dense, {sp: value})
+    np.testing.assert_array_equal(got, [[0, 5, 0], [0, 0, 7]])
