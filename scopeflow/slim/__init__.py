@@ -37,8 +37,11 @@ from scopeflow.slim.layers import (
                                       stack,
 )
 from scopeflow.slim.more_layers import (
+                                      images_to_sequence,
+                                      maxout,
                                       separable_conv2d,
                                       separable_convolution2d,
+                                      sequence_to_images,
                                       unit_norm,
 )
 from scopeflow.slim.regularizers import (

@@ -1,4 +1,4 @@
-"""More slim layers: separable_convolution2d (`SeparableConv2d`) and unit_norm (`UnitNorm`)."""
+"""More slim layers: separable_convolution2d, unit_norm, maxout, images_to_sequence and back."""
 
 from scopeflow import dtypes as _dt
 from scopeflow import layers as core_layers
@@ -7,8 +7,12 @@ from scopeflow.layers.core import tf_api
 from scopeflow.slim import utils
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.initializers import xavier_initializer
-from scopeflow.slim.layers import (_add_variable_to_collections, _build_variable_getter,
-                                   _relu, _zeros)
+from scopeflow.slim.layers import (
+    _add_variable_to_collections,
+    _build_variable_getter,
+    _relu,
+    _zeros,
+)
 from scopeflow.slim.variables import model_variable
 
 _SEPARABLE_RENAME = {"bias": "biases", "depthwise_kernel": "depthwise_weights",
@@ -101,6 +105,7 @@ def separable_convolution2d(inputs, num_outputs, kernel_size, depth_multiplier=1
 separable_conv2d = separable_convolution2d
 
 
+@add_arg_scope
 def unit_norm(inputs, dim, epsilon=1e-7, scope=None):
     """`inputs` divided by their L2 norm along `dim`, in scope `UnitNorm`.
 
@@ -124,3 +129,67 @@ def unit_norm(inputs, dim, epsilon=1e-7, scope=None):
             multiples.append(tf.ones([input_rank - 1 - dim], _dt.int32))
         multiples = tf.concat(multiples, 0)
         return tf.div(inputs, tf.tile(lengths, multiples))
+
+
+@add_arg_scope
+def maxout(inputs, num_units, axis=-1, scope=None):
+    """The max over groups of `axis` features, leaving `num_units` of them, in scope `MaxOut`.
+
+    >>> import scopeflow as tf
+    >>> tf.contrib.slim.maxout(tf.ones([2, 6]), 3).shape.as_list()
+    [2, 3]
+    """
+    tf = tf_api()
+    with variable_scope(scope, "MaxOut", [inputs]):
+        inputs = tf.convert_to_tensor(inputs)
+        shape = inputs.get_shape().as_list()
+        num_channels = shape[axis]
+        if num_channels % num_units:
+            raise ValueError("number of features({}) is not a multiple of num_units({})"
+                             .format(num_channels, num_units))
+        shape[axis] = num_units
+        shape += [num_channels // num_units]
+        shape = [tf.shape(inputs)[i] if d is None else d for i, d in enumerate(shape)]
+        return tf.reduce_max(tf.reshape(inputs, shape), -1, keepdims=False)
+
+
+@add_arg_scope
+def images_to_sequence(inputs, data_format="NHWC", outputs_collections=None, scope=None):
+    """(images, height, width, depth) -> (width, images * height, depth), in `ImagesToSequence`.
+
+    >>> import scopeflow as tf
+    >>> tf.contrib.slim.images_to_sequence(tf.ones([2, 3, 4, 5])).shape.as_list()
+    [4, 6, 5]
+    """
+    if data_format not in ("NCHW", "NHWC"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    tf = tf_api()
+    with tf.name_scope(scope, "ImagesToSequence", [inputs]) as sc:
+        inputs = tf.convert_to_tensor(inputs)
+        if data_format.startswith("NC"):
+            inputs = tf.transpose(inputs, [0, 2, 3, 1])
+        _, _, width, depth = inputs.get_shape().as_list()
+        s = tf.shape(inputs)
+        batch_size, height = s[0], s[1]
+        transposed = tf.transpose(inputs, [2, 0, 1, 3])
+        outputs = tf.reshape(transposed, [width, batch_size * height, depth])
+        return utils.collect_named_outputs(outputs_collections, sc, outputs)
+
+
+@add_arg_scope
+def sequence_to_images(inputs, height, output_data_format="channels_last",
+                       outputs_collections=None, scope=None):
+    """(width, images * height, depth) -> images, the inverse of `images_to_sequence`.
+
+    >>> import scopeflow as tf
+    >>> tf.contrib.slim.sequence_to_images(tf.ones([4, 6, 5]), 3).shape.as_list()
+    [2, 3, 4, 5]
+    """
+    tf = tf_api()
+    with tf.name_scope(scope, "SequenceToImages", [inputs]) as sc:
+        inputs = tf.convert_to_tensor(inputs)
+        width, num_batches, depth = inputs.get_shape().as_list()
+        num_batches = -1 if num_batches is None else num_batches // height
+        reshaped = tf.reshape(inputs, [width, num_batches, height, depth])
+        perm = [1, 3, 2, 0] if output_data_format == "channels_first" else [1, 2, 0, 3]
+        return utils.collect_named_outputs(outputs_collections, sc, tf.transpose(reshaped, perm))

@@ -47,3 +47,28 @@ def test_layer_matches_tf_slim(oracle, code):
     code = SLIM + code
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+SEQUENCES = [
+    "x = tf.reshape(tf.range(48.0), [2, 6, 4])\np = tf.placeholder(tf.float32, [None, 6])\n"
+    "outs = [slim.maxout(x, 3), slim.maxout(x, 2, axis=1, scope='m'), slim.maxout(p, 2)]\n"
+    "with tf.Session() as s:\n  result = [[(t.name, t.shape.as_list()) for t in outs], "
+    "s.run(outs[:2])]",
+    "slim.maxout(tf.ones([2, 5]), 2)",
+    "x = tf.reshape(tf.range(120.0), [2, 3, 4, 5]); p = tf.placeholder(tf.float32, [None, 3, 4, 5])\n"
+    "a = slim.images_to_sequence(x, outputs_collections='c')\n"
+    "b = slim.images_to_sequence(x, data_format='NCHW', scope='n')\n"
+    "c = slim.sequence_to_images(a, 3); d = slim.sequence_to_images(a, 3, 'channels_first')\n"
+    "e = slim.images_to_sequence(p); f = slim.sequence_to_images(e, 3)\n"
+    "with tf.Session() as s:\n  result = [[(t.name, t.shape.as_list()) for t in [a, b, c, d, e, f]], "
+    "[t.aliases for t in tf.get_collection('c')], s.run([a, c, d, b])]",
+    "slim.images_to_sequence(tf.ones([2, 3, 4, 5]), data_format='NDHWC')",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", SEQUENCES)
+def test_sequence_layer_matches_tf_slim(oracle, code):
+    code = SLIM + code
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
