@@ -19,6 +19,9 @@ PROGRAMS = [
     "b = tf.placeholder(tf.int32, [2]); s = tf.placeholder(tf.int32, [2]); "
     "x = tf.reshape(tf.range(12), [3, 4]); result = sess.run(tf.slice(x, b, s), "
     "{b: [1, 1], s: [2, -1]})",
+    "b = tf.placeholder(tf.int32, [2]); x = tf.reshape(tf.range(12), [3, 4]); "
+    "result = [sess.run(tf.slice(x, b, [-1, 2]), {b: [1, 1]}), "
+    "sess.run(tf.slice(x, b, [2, -1]), {b: [0, 3]})]",
     "sz = tf.placeholder(tf.int32, [3]); parts = tf.split(tf.range(6), sz); "
     "result = sess.run(parts, {sz: [1, 2, 3]})",
     "a = tf.placeholder(tf.int32, []); x = tf.ones([2, 3]); "
