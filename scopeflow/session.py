@@ -13,6 +13,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow import errors
+from scopeflow.core.device import check_placement
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, Tensor
@@ -175,6 +176,8 @@ class BaseSession:
         graph = self._graph
         version, prog = plan.prog
         if version != graph._version:
+            # placement: once per compiled signature (TF's error on a missing device)
+            check_placement(graph, self._config)
             fed = [s.tensor for s in plan.feeds]
             prog = cache.program(graph, plan.tensors, plan.ops, fed)
             if prog.host:  # input pipelines, py_func: compiled stages and host steps

@@ -7,6 +7,7 @@ Checkpoint names (Saver, latest_checkpoint, ...) join this module in the section
 from scopeflow.train.adadelta import AdadeltaOptimizer
 from scopeflow.train.adagrad import AdagradOptimizer
 from scopeflow.train.adam import AdamOptimizer
+from scopeflow.train.device_setter import ClusterSpec, replica_device_setter
 from scopeflow.train.ftrl import FtrlOptimizer
 from scopeflow.train.global_step import (
                                          assert_global_step,

@@ -86,3 +86,67 @@ def merge_device(outer, inner_result):
 
 def canonical(spec):
     return DeviceSpec.from_string(spec).to_string()
+
+
+_LOCAL = "/job:localhost/replica:0/task:0/device:"
+
+
+def _gpu_count(config):
+    try:
+        import jax
+        n = len(jax.devices("gpu"))
+    except Exception:  # noqa: BLE001 - no GPU backend: CPU only
+        n = 0
+    limit = config.device_count.get("GPU") if "GPU" in config.device_count else None
+    return n if limit is None else min(n, limit)
+
+
+def _placeable(spec, gpus):
+    if spec.job not in (None, "localhost") or spec.replica not in (None, 0) or \
+            spec.task not in (None, 0):
+        return False
+    if spec.device_type is None:
+        return True
+    if spec.device_type == "CPU":
+        return spec.device_index in (None, 0)
+    if spec.device_type == "GPU":
+        return spec.device_index is None and gpus > 0 or \
+            spec.device_index is not None and spec.device_index < gpus
+    return False
+
+
+def check_placement(graph, config):
+    """Without `allow_soft_placement`, TF's InvalidArgumentError for the first op of `graph`
+    pinned to a device this process lacks ('/gpu:0' on a CPU-only machine); else nothing.
+    TF places the whole graph, not the run's slice. Called once per compiled signature.
+
+    >>> check_placement(graph, ConfigProto(allow_soft_placement=True))   # never raises
+    """
+    if config.allow_soft_placement:
+        return
+    gpus = None
+    bad = None
+    for op in list(graph._ops):
+        dev = op._device
+        if not dev:
+            continue
+        if gpus is None:
+            gpus = _gpu_count(config)
+        if not _placeable(DeviceSpec.from_string(dev), gpus):
+            # TF's placer puts an input-less Const with its consumer: report the consumer
+            if bad is None or bad.type == "Const" and op.type != "Const":
+                bad = op
+            if bad.type != "Const":
+                break
+    if bad is None:
+        return
+    from scopeflow import errors
+    from scopeflow.lowering.context import run_error
+    avail = [_LOCAL + "CPU:0"] + [_LOCAL + "GPU:%d" % i for i in range(gpus)]
+    msg = ("Cannot assign a device for operation %s: {{node %s}} was explicitly assigned to %s "
+           "but available devices are [ %s ]. Make sure the device specification refers to a "
+           "valid device." % (bad.name, bad.name, bad._device, ", ".join(avail)))
+    text = run_error(errors.InvalidArgumentError, bad, msg).message
+    # TF's trailer is '[[v]]', whose name TF's Session fails to look up: no op, no stack
+    raise errors.InvalidArgumentError(None, None, text.replace(
+        "\n\t [[{{node %s}}]]" % bad.name, "\n\t [[%s]]" % bad.name))
