@@ -10,6 +10,30 @@ from scopeflow.slim.arg_scope import (
                                       current_arg_scope,
                                       has_arg_scope,
 )
+from scopeflow.slim.assign import (
+                                      VariableDeviceChooser,
+                                      assign_from_checkpoint,
+                                      assign_from_checkpoint_fn,
+                                      assign_from_values,
+                                      assign_from_values_fn,
+                                      filter_variables,
+)
+from scopeflow.slim.extra import (
+                                      assert_global_step,
+                                      assert_or_get_global_step,
+                                      avg_pool3d,
+                                      bias_add,
+                                      create_global_step,
+                                      elu,
+                                      get_global_step,
+                                      get_or_create_global_step,
+                                      layer_norm,
+                                      linear,
+                                      max_pool3d,
+                                      relu,
+                                      relu6,
+                                      softmax,
+)
 from scopeflow.slim.initializers import (
                                       variance_scaling_initializer,
                                       xavier_initializer,
@@ -69,27 +93,3 @@ from scopeflow.slim.variables import (
 )
 
 xavier_initializer_conv2d = xavier_initializer
-from scopeflow.slim.assign import (
-                                      VariableDeviceChooser,
-                                      assign_from_checkpoint,
-                                      assign_from_checkpoint_fn,
-                                      assign_from_values,
-                                      assign_from_values_fn,
-                                      filter_variables,
-)
-from scopeflow.slim.extra import (
-                                      assert_global_step,
-                                      assert_or_get_global_step,
-                                      avg_pool3d,
-                                      bias_add,
-                                      create_global_step,
-                                      elu,
-                                      get_global_step,
-                                      get_or_create_global_step,
-                                      layer_norm,
-                                      linear,
-                                      max_pool3d,
-                                      relu,
-                                      relu6,
-                                      softmax,
-)

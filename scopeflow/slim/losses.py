@@ -190,7 +190,7 @@ def log_loss(predictions, labels=None, weights=1.0, epsilon=1e-7, scope=None):
 def hinge_loss(logits, labels=None, scope=None):
     """The unreduced hinge loss relu(1 - (2*labels - 1) * logits); not added to LOSSES."""
     tf = _tf()
-    with tf.name_scope(scope, "hinge_loss", [logits, labels]) as sc:
+    with tf.name_scope(scope, "hinge_loss", [logits, labels]):
         logits.get_shape().assert_is_compatible_with(labels.get_shape())
         labels = tf.cast(labels, _dt.float32)
         all_ones = tf.ones_like(labels)
@@ -211,7 +211,7 @@ def mean_pairwise_squared_error(predictions, labels=None, weights=1.0, scope=Non
     """Weighted mean over each sample's pairs of the squared difference of differences."""
     tf = _tf()
     with tf.name_scope(scope, "mean_pairwise_squared_error",
-                       [predictions, labels, weights]) as sc:
+                       [predictions, labels, weights]):
         predictions, labels = _float_pair(predictions, labels)
         weights = tf.cast(tf.convert_to_tensor(weights), _dt.float32)
         diffs = tf.subtract(predictions, labels)

@@ -3,10 +3,10 @@
 import collections
 
 from scopeflow.core.frame import default_graph
+from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.core.variables import VariableV1
 from scopeflow.ops.constant import constant_value as _tensor_constant_value
-from scopeflow.core.shape import TensorShape
 
 __all__ = ["collect_named_outputs", "constant_value", "static_cond", "smart_cond",
            "get_variable_collections", "two_element_tuple", "n_positive_integers",

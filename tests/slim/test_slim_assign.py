@@ -48,7 +48,8 @@ none = slim.assign_from_checkpoint_fn(path, [m], ignore_missing_vars=True)
 with tf.Session() as s:
     s.run(tf.global_variables_initializer()); fn(s); result = [s.run([a, m, c]), none]""",
     SAVE + "slim.assign_from_checkpoint_fn(path, [])",
-    SLIM + """chooser = slim.VariableDeviceChooser(3, job_name='ps2', device_type='GPU', device_index=1)
+    SLIM + """chooser = slim.VariableDeviceChooser(3, job_name='ps2', device_type='GPU',
+                                     device_index=1)
 plain = slim.VariableDeviceChooser()
 r = [chooser(None) for _ in range(4)] + [plain(None), slim.VariableDeviceChooser(replica=2)(None)]
 with tf.device(slim.VariableDeviceChooser(2)):

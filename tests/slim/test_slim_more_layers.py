@@ -55,12 +55,14 @@ SEQUENCES = [
     "with tf.Session() as s:\n  result = [[(t.name, t.shape.as_list()) for t in outs], "
     "s.run(outs[:2])]",
     "slim.maxout(tf.ones([2, 5]), 2)",
-    "x = tf.reshape(tf.range(120.0), [2, 3, 4, 5]); p = tf.placeholder(tf.float32, [None, 3, 4, 5])\n"
+    "x = tf.reshape(tf.range(120.0), [2, 3, 4, 5])\n"
+    "p = tf.placeholder(tf.float32, [None, 3, 4, 5])\n"
     "a = slim.images_to_sequence(x, outputs_collections='c')\n"
     "b = slim.images_to_sequence(x, data_format='NCHW', scope='n')\n"
     "c = slim.sequence_to_images(a, 3); d = slim.sequence_to_images(a, 3, 'channels_first')\n"
     "e = slim.images_to_sequence(p); f = slim.sequence_to_images(e, 3)\n"
-    "with tf.Session() as s:\n  result = [[(t.name, t.shape.as_list()) for t in [a, b, c, d, e, f]], "
+    "with tf.Session() as s:\n"
+    "  result = [[(t.name, t.shape.as_list()) for t in [a, b, c, d, e, f]], "
     "[t.aliases for t in tf.get_collection('c')], s.run([a, c, d, b])]",
     "slim.images_to_sequence(tf.ones([2, 3, 4, 5]), data_format='NDHWC')",
 ]
