@@ -41,6 +41,24 @@ for line in sys.stdin:
 '''
 
 
+# helpers for oracle snippets: err(f) -> "ok" or [error class, TF's message line];
+# graph() -> [name, type, input names, [[output name, dtype, shape]]] per op
+ORACLE_HELPERS = r"""
+import re
+def err(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
+        return [type(e).__name__, m.group(1) if m else str(e)]
+def graph():
+    return [[op.name, op.type, [i.name for i in op.inputs],
+             [[o.name, o.dtype.name, o.shape] for o in op.outputs]]
+            for op in tf.get_default_graph().get_operations()]
+"""
+
+
 def tf_python():
     """Path of a Python that has TensorFlow, or None."""
     for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),

@@ -2,21 +2,9 @@
 
 import pytest
 
-from oracle import run_here
+from oracle import ORACLE_HELPERS, run_here
 
-PRELUDE = r"""
-import re
-def err(f):
-    try:
-        f()
-        return "ok"
-    except Exception as e:
-        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
-        return [type(e).__name__, m.group(1) if m else str(e)]
-def graph():
-    return [[op.name, op.type, [i.name for i in op.inputs],
-             [[o.name, o.dtype.name, o.shape] for o in op.outputs]]
-            for op in tf.get_default_graph().get_operations()]
+PRELUDE = ORACLE_HELPERS + r"""
 def seq_example(n=3):
     e = tf.train.SequenceExample()
     e.context.feature["len"].int64_list.value.append(n)

@@ -1,16 +1,8 @@
 """tf.sparse_tensor_to_dense / tf.sparse.to_dense / tf.sparse_to_dense against real TF."""
 
-from oracle import run_here
+from oracle import ORACLE_HELPERS, run_here
 
-CODE = r"""
-import re
-def err(f):
-    try:
-        f()
-        return "ok"
-    except Exception as e:
-        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
-        return [type(e).__name__, m.group(1) if m else str(e)]
+CODE = ORACLE_HELPERS + r"""
 ser = tf.placeholder(tf.string, [None])
 sp = tf.parse_example(ser, {"v": tf.VarLenFeature(tf.int64)})["v"]
 d = tf.sparse_tensor_to_dense(sp)
