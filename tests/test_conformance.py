@@ -17,9 +17,10 @@ RUNNER = os.path.join(os.path.dirname(ROOT), "shared", "conformance", "run.py")
 COMMAND = [sys.executable, RUNNER, "--module", "scopeflow.compat.v1", "--fuzz", "--timeout", "20"]
 
 # Areas where scopeflow passes every public case; add an area once it does.
-DONE_AREAS = ("collections", "errors", "fuzz", "get_variable", "graph", "layers_rnn",
-              "legacy_scopes", "name_scope", "op_naming", "session", "slim", "templates",
-              "training", "variable_scope")
+DONE_AREAS = ("collections", "data", "errors", "fuzz", "get_variable", "graph", "input_ops",
+              "layers_rnn", "legacy_scopes", "metrics", "name_scope", "op_naming",
+              "runtime_errors", "session", "slim", "templates", "towers", "training",
+              "variable_scope")
 
 pytestmark = [
     pytest.mark.xdist_group("conformance"),
