@@ -5,10 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import run_here
+from oracle import ORACLE_HELPERS, run_here
 
-PRELUDE = r"""
-import re
+PRELUDE = ORACLE_HELPERS + r"""
 def ex(**kw):
     f = {}
     for k, v in kw.items():
@@ -21,17 +20,6 @@ def ex(**kw):
         else:
             f[k] = tf.train.Feature()
     return tf.train.Example(features=tf.train.Features(feature=f)).SerializeToString()
-def err(f):
-    try:
-        f()
-        return "ok"
-    except Exception as e:
-        m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
-        return [type(e).__name__, m.group(1) if m else str(e)]
-def graph():
-    return [[op.name, op.type, [i.name for i in op.inputs],
-             [[o.name, o.dtype.name, o.shape] for o in op.outputs]]
-            for op in tf.get_default_graph().get_operations()]
 FEATS = {"a": tf.FixedLenFeature([2], tf.float32, default_value=[1., 2.]),
          "b": tf.VarLenFeature(tf.int64), "c": tf.FixedLenFeature([], tf.string),
          "d-x": tf.FixedLenFeature([1, 2], tf.int64, default_value=[[5, 6]]),
