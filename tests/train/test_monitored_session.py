@@ -193,9 +193,13 @@ def test_killed_training_resumes_from_its_checkpoint_as_tf(tmp_path):
     assert here[1][1].startswith("start 8\nend 13 ")  # restored from model.ckpt-8
     names = sorted(f for f in os.listdir(tmp_path / "sf") if not f.startswith("events"))
     assert names == sorted(f for f in os.listdir(tmp_path / "tf") if not f.startswith("events"))
-    # SummarySaverHook's steps. TF's run sometimes also holds a summary at the last step (13)
-    # and sometimes not (seen in CI under load; not explained yet): that one is not compared
+    # SummarySaverHook's steps. TF's hook guesses the next step from the global step read in the
+    # same Session.run as the train op's increment, and that read races with the increment: under
+    # load TF records at steps 8, 10, 12 (or 13) instead of 8, 11. Compare the values at the steps
+    # both runs record; the steps themselves are those of a read that comes before the increment.
     ours = _summaries(tmp_path / "sf")
-    theirs = [s for s in _summaries(tmp_path / "tf") if s[0] != 13]
-    assert [s for s in ours if s[0] != 13] == theirs
+    theirs = dict(((s[0], s[1]), s[2]) for s in _summaries(tmp_path / "tf"))
+    common = [s for s in ours if (s[0], s[1]) in theirs]
+    assert common and common[0][0] == 8
+    assert all(theirs[(s[0], s[1])] == s[2] for s in common), (ours, theirs)
     assert [s[0] for s in ours if s[0] != 13] == [8, 11]
