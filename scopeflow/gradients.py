@@ -162,7 +162,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     >>> tf.gradients(x * x, x)[0].name
     'gradients/AddN:0'
     """
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     ys, xs = _as_list(ys), _as_list(xs)
     stops = [] if stop_gradients is None else _as_list(stop_gradients)
     grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
@@ -294,7 +294,7 @@ _NO_GRADIENT = (
 def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):
     """Gradients when `op`'s gradient is a Python function: the paths that avoid `op`, plus
     the function's input gradients (given the gradients of `op`'s outputs) carried on to xs."""
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     from scopeflow.ops.constant import convert_to_tensor
     from scopeflow.ops.math_extra import add_n
     from scopeflow.ops.shape_ops import zeros_like

@@ -133,7 +133,7 @@ class BaseSaverBuilder:
             restore_sequentially, filename))
 
     def _build_internal(self, names_to_saveables, options):
-        from scopeflow.api._core import name_scope
+        from scopeflow.core.contexts import name_scope
         from scopeflow.ops.constant import placeholder_with_default
         if not isinstance(names_to_saveables, dict):
             names_to_saveables = op_list_to_dict(names_to_saveables)

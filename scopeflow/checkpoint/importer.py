@@ -276,7 +276,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     if not isinstance(graph_def, graph_pb2.GraphDef) and \
             type(graph_def).__name__ != "GraphDef":
         raise TypeError("Argument `graph_def` must be a GraphDef proto.")
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     input_map = {_tensor_key(k): v for k, v in (input_map or {}).items()}
     for k, v in input_map.items():
         if not isinstance(v, Tensor):

@@ -144,7 +144,7 @@ def _strings(values, name):
 
 def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
     """A `SaveV2` op writing `tensors` under `tensor_names` to the bundle `prefix`."""
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     with name_scope(name, "SaveV2", [prefix, *tensors]) as scope:
         names = _strings(tensor_names, "tensor_names")
         slice_t = _strings(shape_and_slices, "shape_and_slices")
@@ -154,7 +154,7 @@ def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
 
 def restore_v2(prefix, tensor_names, shape_and_slices, dtypes, name=None):
     """A `RestoreV2` op reading `tensor_names` from the bundle `prefix`; its outputs."""
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     from scopeflow.ops.constant import convert_to_tensor
     with name_scope(name, "RestoreV2", [prefix]) as scope:
         if not hasattr(prefix, "dtype"):

@@ -19,7 +19,7 @@ from scopeflow.ops.state import _variable_v2, assign, colocated
 
 
 def _scope(name, default_name, values):
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     return name_scope(name, default_name, values)
 
 

@@ -162,7 +162,7 @@ def _shape_text(shape):
 
 # ---- public functions ----------------------------------------------------------------------
 def _scope(name, default_name, values):
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     return name_scope(name, default_name, values)
 
 

@@ -305,7 +305,7 @@ def no_op(name=None):
 
 # ---- group / tuple -------------------------------------------------------------------------
 def _scope(name, default_name, values):
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     return name_scope(name, default_name, values)
 
 

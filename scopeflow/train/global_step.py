@@ -55,7 +55,7 @@ def create_global_step(graph=None):
     >>> tf.train.create_global_step().name
     'global_step:0'
     """
-    from scopeflow.api._variables import get_variable
+    from scopeflow.core.getters import get_variable
     from scopeflow.core.variables import VariableAggregation
     from scopeflow.ops.init_ops import zeros_initializer
     graph = graph or default_graph()

@@ -12,7 +12,7 @@ from scopeflow.train import slots as _slots
 
 
 def _scope(name, default_name=None, values=None):
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     return name_scope(name, default_name, values)
 
 
@@ -31,7 +31,7 @@ def assign_moving_average(variable, value, decay, zero_debias=True, name=None):
 
 
 def _unique_in_scope(name):
-    from scopeflow.api._variables import get_variable_scope
+    from scopeflow.core.scopes import get_variable_scope
     vs = get_variable_scope()
     if vs.reuse:
         return name
@@ -47,7 +47,8 @@ def _unique_in_scope(name):
 
 def _zero_debias(unbiased, value, decay):
     """Keeps a biased average and a step count; the variable gets biased / (1 - decay^t)."""
-    from scopeflow.api._variables import get_variable, variable_scope
+    from scopeflow.core.getters import get_variable
+    from scopeflow.core.scopes import variable_scope
     from scopeflow.core.variables import InitScope
     from scopeflow.ops.init_ops import zeros_initializer
     from scopeflow.ops.math import pow as _pow

@@ -17,7 +17,7 @@ from scopeflow.train import slots as _slots
 
 
 def _scope(name, default_name=None, values=None):
-    from scopeflow.api._core import name_scope
+    from scopeflow.core.contexts import name_scope
     return name_scope(name, default_name, values)
 
 
@@ -100,7 +100,7 @@ class Optimizer:
         self._name = name
         self._use_own_namescope_for_non_slot_vars = use_own_namescope_for_non_slot_vars
         if use_own_namescope_for_non_slot_vars:
-            from scopeflow.api._variables import variable_scope
+            from scopeflow.core.scopes import variable_scope
             with variable_scope(None, default_name=name) as vs:
                 self._non_slot_variable_scope = vs
         self._slots = {}  # slot name -> {var key: slot variable}
@@ -275,7 +275,8 @@ class Optimizer:
         from scopeflow.core.variables import Variable
         if not self._use_own_namescope_for_non_slot_vars:
             return Variable(initial_value, name=name, trainable=False)
-        from scopeflow.api._variables import get_variable, variable_scope
+        from scopeflow.core.getters import get_variable
+        from scopeflow.core.scopes import variable_scope
         with _scope(""), variable_scope(self._non_slot_variable_scope):
             return get_variable(name, initializer=initial_value, trainable=False)
 

@@ -18,7 +18,8 @@ def var_key(var):
 
 
 def _slot_var(primary, val, validate_shape, shape, dtype):
-    from scopeflow.api._variables import get_variable, get_variable_scope
+    from scopeflow.core.getters import get_variable
+    from scopeflow.core.scopes import get_variable_scope
     scope = get_variable_scope()
     partitioner = scope.partitioner
     scope.set_partitioner(None)
@@ -47,7 +48,7 @@ def _share_slice(primary, slot):
 
 
 def _in_slot_scope(primary, name, make):
-    from scopeflow.api._variables import variable_scope
+    from scopeflow.core.scopes import variable_scope
     with variable_scope(None, primary.op.name + "/" + name):
         with default_graph().colocate_with(primary.op):
             return make()

@@ -16,9 +16,9 @@ from scopeflow.io import gfile as _gfile
 
 
 def _warn(what, date, instructions):
-    from scopeflow.api._compat import logging
+    import logging
     when = "in a future version" if date is None else "after %s" % date
-    logging.warning("From %s: %s is deprecated and will be removed %s.\n"
+    logging.getLogger("scopeflow").warning("From %s: %s is deprecated and will be removed %s.\n"
                     "Instructions for updating:\n%s", what, what, when, instructions)
 
 
