@@ -39,7 +39,8 @@ _NAMES = {
     "Transpose": "transpose", "Softmax": "mul_1", "LogSoftmax": "sub", "Cast": "Cast",
     "L2Loss": "mul", "Slice": "Pad", "StridedSlice": "StridedSliceGrad", "Tile": "Sum",
     "Pad": "Slice_1", "PadV2": "Slice_1", "MaxPool": "MaxPoolGrad", "AvgPool": "AvgPoolGrad",
-    "Unpack": "stack", "SplitV": "concat", "Split": "concat", "DynamicPartition": "Reshape_1",
+    "Unpack": "stack", "SplitV": "concat", "Enter": "Exit", "RefEnter": "Exit",
+    "Switch": "cond_grad", "RefSwitch": "cond_grad", "Split": "concat", "DynamicPartition": "Reshape_1",
 }
 _STITCH = ("DynamicStitch", "ParallelDynamicStitch")  # data m's gradient: GatherV2_<m>
 

@@ -11,6 +11,8 @@ outputs of host ops among the active ops (their sizes depend on values: dynamic_
 
 import dataclasses
 
+from scopeflow.lowering.slice import data_inputs
+
 # TF registers these with no gradient (`ops.NotDifferentiable`) or a gradient that is None
 # for every input; `tf.NotDifferentiable` adds to the set.
 NOT_DIFFERENTIABLE = set(  # noqa: SIM905 - a table of words
@@ -32,6 +34,8 @@ TruncateDiv TruncatedNormal VariableV2 ZerosLike
 
 # TF registers no gradient function for these: tf.gradients through them is a LookupError.
 NO_GRADIENT = frozenset({"Unique", "UniqueWithCounts", "ListDiff"})
+
+_CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 
 # Stateful ops that still carry gradients (control flow over differentiable bodies).
 _STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
@@ -80,8 +84,15 @@ class Plan:
 
     def uses(self, t):
         """(op, input index) edges along which `t` receives gradient."""
-        ops = _by_id({c for c in t.graph._consumers_of(t) if c in self.active})
+        ops = _by_id({c for c in t.graph._consumers_of(t)
+                      if c in self.active or self._captures(c)})
         return [(op, i) for op in ops for i, inp in enumerate(op._inputs) if inp is t]
+
+    def _captures(self, op):
+        """Whether `op` brings a value into an active cond / loop (its Switch / Enter)."""
+        ctx = op._ctx
+        return (ctx is not None and op._type in _CAPTURES
+                and any(o in self.active for o in ctx.exit_ops))
 
     def __repr__(self):
         return "<gradient plan %d ys, %d xs>" % (len(self.ys), len(self.xs))
@@ -135,7 +146,7 @@ def _between(to_ops, reached):
         op = queue.pop()
         if op in reached and op not in between:
             between.add(op)
-            queue.extend(t._op for t in op._inputs)
+            queue.extend(t._op for t in data_inputs(op))
     return between
 
 
@@ -149,7 +160,7 @@ def _live(ys, between, stops):
         if not any(t in live for t in op._outputs):
             continue
         active.add(op)
-        live.update(t for t in op._inputs if trainable(t))
+        live.update(t for t in data_inputs(op) if trainable(t))
     return live, active
 
 
@@ -178,13 +189,13 @@ def _layers(conn, between):
 
 def _ancestors(op, between):
     seen = set()
-    queue = [t._op for t in op._inputs]
+    queue = [t._op for t in data_inputs(op)]
     while queue:
         o = queue.pop()
         if o in seen or o not in between:
             continue
         seen.add(o)
-        queue.extend(t._op for t in o._inputs)
+        queue.extend(t._op for t in data_inputs(o))
     return seen
 
 
@@ -198,7 +209,7 @@ def _order(dys, active, cut):
         if op in needed or op not in active or op in cut_ops:
             continue
         needed.add(op)
-        stack.extend(t._op for t in op._inputs if t not in cut)
+        stack.extend(t._op for t in data_inputs(op) if t not in cut)
     return _by_id(needed)
 
 
@@ -209,7 +220,7 @@ def _collect_side(order, dys, cut, side):
         if op._type in HOST_KERNELS:  # the host step's outputs fix the sizes the re-run needs
             for t in op._outputs:
                 side.setdefault(t, None)
-        for t in op._inputs:
+        for t in data_inputs(op):
             if t._op not in ran and t not in cut:
                 side.setdefault(t, None)
     for y in dys:

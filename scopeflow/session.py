@@ -16,7 +16,7 @@ from scopeflow import errors
 from scopeflow.core.device import check_placement
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
-from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
@@ -71,7 +71,7 @@ class _Plan:
             else:
                 self.sources.append(("t", len(self.tensors)))
                 self.tensors.append(el)
-        self.single = type(fetches) is Tensor and self.sources[0][0] == "t"
+        self.single = type(fetches) is SymbolicTensor and self.sources[0][0] == "t"
         # the fetched tensors' values are the unique elements' values, in order
         self.direct = all(src is not None and src[0] == "t" and src[1] == i
                           for i, src in enumerate(self.sources))

@@ -8,7 +8,7 @@ from scopeflow.core import frame as _frame
 from scopeflow.core import naming
 from scopeflow.core.device import merge_device
 from scopeflow.core.stack import capture as _capture
-from scopeflow.core.tensor import Operation, Tensor, add_edge
+from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor, add_edge
 
 
 class GraphKeys:
@@ -153,9 +153,9 @@ class Graph:
         op._tb = self._stacks.setdefault(tb, tb)
         if len(out_specs) == 1:
             sh, dt = out_specs[0]
-            op._outputs = (Tensor(op, 0, dt, sh),)
+            op._outputs = (SymbolicTensor(op, 0, dt, sh),)
         else:
-            op._outputs = tuple([Tensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs)])
+            op._outputs = tuple([SymbolicTensor(op, i, dt, sh) for i, (sh, dt) in enumerate(out_specs)])
         f = self._local.frame
         if f is not None:
             if f.controllers:

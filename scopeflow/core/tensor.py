@@ -27,7 +27,7 @@ class Operation:
 
     __slots__ = ("_graph", "_name", "_type", "_inputs", "_control_inputs", "_outputs", "_attrs",
                  "_device", "_id", "_arg_counts", "_colocation", "_ctx", "_control_outputs",
-                 "_tb", "__weakref__")
+                 "_tb", "_cf", "__weakref__")
 
     def __init__(self, graph, op_type, name, inputs, attrs, arg_counts, op_id):
         self._graph = graph
@@ -45,6 +45,7 @@ class Operation:
         self._colocation = None
         self._ctx = None  # control-flow context (cond branch / while body) the op was built in
         self._tb = None  # where it was defined: core/stack.py's record, set by the graph
+        self._cf = None  # (construct, output index) on a cond's Merge / a loop's Exit
 
     name = property(lambda self: self._name)
     type = property(lambda self: self._type)
@@ -218,6 +219,12 @@ class Tensor:
         setattr(cls, name, fn)
 
 
+class SymbolicTensor(Tensor):
+    """The class of every graph tensor, as in TF 2 (`tf.Tensor` is its base)."""
+
+    __slots__ = ()
+
+
 class _Reference:
     """Hashable wrapper with value identity (`Tensor.ref()`)."""
 
@@ -252,4 +259,4 @@ def is_tensor(x):
     return isinstance(x, Tensor) or hasattr(x, "_as_graph_tensor")
 
 
-__all__ = ["Operation", "Tensor", "TensorShape", "dtypes", "is_tensor"]
+__all__ = ["Operation", "SymbolicTensor", "Tensor", "TensorShape", "dtypes", "is_tensor"]

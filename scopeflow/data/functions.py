@@ -19,7 +19,7 @@ import threading
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.data import structure as st
 from scopeflow.ops import registry
 from scopeflow.ops.constant import convert_to_tensor, placeholder
@@ -66,7 +66,7 @@ def _capture(g, x):
         return [_capture(g, y) for y in x]
     if isinstance(x, tuple):
         return tuple(_capture(g, y) for y in x)
-    if type(x) is not Tensor:
+    if type(x) is not SymbolicTensor:
         snapshot = registry.FAST_CONVERSIONS.get(type(x))
         if snapshot is None:
             return x

@@ -21,7 +21,7 @@ from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
-from scopeflow.lowering.slice import backward_slice, is_variable_op, variable_of
+from scopeflow.lowering.slice import backward_slice, data_inputs, is_variable_op, variable_of
 from scopeflow.lowering.stages import HOST_KERNELS, NeedValues
 from scopeflow.ops.registry import REGISTRY, lookup
 
@@ -49,26 +49,32 @@ def execute(ctx, order, env):
         if op._type == "Const":
             env[op._outputs[0]] = op._attrs["value"]
             continue
-        if op._type in HOST_KERNELS:  # staged by the Session unless inside cond/while
-            raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
-        rec = REGISTRY.get(op._type) or lookup(op._type)
-        ctx.op = op
-        args = _gather(ctx, op, rec, env)
-        if op._type not in _TAKES_HOST_VALUES:
-            _no_host_values(op, args)
-        # (a stateful kernel without the run context has effects of its own, e.g. printing:
-        # those belong to every run, so it stays in the program)
+        cf = op._cf
+        if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
+            run, fold = functools.partial(_construct_output, ctx, op, cf, env), _small(op)
+        else:
+            if op._type in HOST_KERNELS:  # staged by the Session unless inside cond/while
+                raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
+            rec = REGISTRY.get(op._type) or lookup(op._type)
+            ctx.op = op
+            args = _gather(ctx, op, rec, env)
+            if op._type not in _TAKES_HOST_VALUES:
+                _no_host_values(op, args)
+            run = functools.partial(_call, ctx, rec, op, args)
+            # (a stateful kernel without the run context has effects of its own, e.g.
+            # printing: those belong to every run, so it stays in the program)
+            fold = _small(op) and (rec.context or not rec.stateful)
         try:
-            if _small(op) and (rec.context or not rec.stateful):
+            if fold:
                 with jax.ensure_compile_time_eval():
-                    out = _call(ctx, rec, op, args)
+                    out = run()
                 out = _to_numpy(out)
             else:
-                out = _call(ctx, rec, op, args)
+                out = run()
         except _JAX_LIMITS:
             # a value that sets a shape, a size or an axis is traced: if it comes from fed
             # values, the build retries with them compiled in (see `build`)
-            traced = [t for t in op._inputs if isinstance(env.get(t), _Tracer)
+            traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)
                       and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool)]
             if not traced:
                 raise
@@ -76,11 +82,28 @@ def execute(ctx, order, env):
         except InvalidArgumentError:
             # strings cannot enter XLA: an op making strings from traced values (a gather of
             # variable names at indices a host op found) needs those values compiled in
-            traced = [t for t in op._inputs if isinstance(env.get(t), _Tracer)]
-            if not traced or not any(t._dtype.base_dtype is _dt.string for t in op._outputs):
+            traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
+            outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
+            if not traced or not any(t._dtype.base_dtype is _dt.string for t in outs):
                 raise
             raise _NeedStatic(op, traced) from None
         _store(ctx, op, out, env)
+
+
+def _construct_output(ctx, op, cf, env):
+    """The value of one Merge / Exit of a cond / loop, running the construct once per env."""
+    spec, k = cf
+    got = env.get(spec)
+    if got is None:
+        ctx.op = op
+        values = [_value(ctx, env[t], t, False) for t in spec.inputs]
+        try:
+            got = env[spec] = spec.run(ctx, values)
+        except (TypeError, ValueError, IndexError) as e:
+            if isinstance(e, _JAX_LIMITS):
+                raise
+            raise run_error(InvalidArgumentError, op, str(e)) from e
+    return spec.output(got, k)
 
 
 class _NeedStatic(Exception):
@@ -195,11 +218,12 @@ def _typed(v, t):
     return np.asarray(v, dtype=want)
 
 
-def subgraph_function(outputs, inputs):
+def subgraph_function(outputs, inputs, skip=()):
     """`f(ctx, *input_values) -> [output values]` evaluating `outputs` cut at `inputs`.
 
     Runs inside a kernel with that kernel's `ctx`. A ref-typed input (a variable's `w:0`)
-    means: reads of that variable use the given value.
+    means: reads of that variable use the given value. Ops in `skip` never run (a loop's
+    Merge and Switch ops: the loop values come in through `inputs`).
 
     >>> import scopeflow as tf
     >>> x = tf.placeholder(tf.float32, []); y = x * 3.0
@@ -208,7 +232,7 @@ def subgraph_function(outputs, inputs):
     """
     outputs = list(outputs)
     inputs = list(inputs)
-    order = backward_slice(outputs, frozenset(inputs))
+    order = backward_slice(outputs, frozenset(inputs), skip)
     overrides = [(i, variable_of(t)) for i, t in enumerate(inputs) if t._dtype._is_ref_dtype]
 
     def f(ctx, *values):
@@ -252,7 +276,7 @@ class Program:
         # ops that run on the host (input pipelines, py_func): the Session stages the run
         self.host = any(op._type in HOST_KERNELS for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))
-        consumed = {t for op in self.order for t in op._inputs}
+        consumed = {t for op in self.order for t in data_inputs(op)}
         self._used = [i for i, t in enumerate(self.fed) if t in consumed]
         # fed strings cannot enter XLA, and fed values that set a shape (`tf.zeros(p)`) must
         # be known when traced: their values are part of the compiled signature

@@ -5,6 +5,10 @@ visiting an op's CONTROL inputs first, then its data inputs in order; each op on
 tensor cuts the walk: its producer runs only if something else needs it. A stateful op
 therefore runs after everything it depends on, and a read that follows an assign in this
 order sees the assigned value.
+
+A cond's Merge ops and a loop's Exit ops depend on their construct's outside values and
+control inputs instead of their own inputs (`op._cf`): the branches and the body are never
+ops of the enclosing run.
 """
 
 
@@ -49,6 +53,13 @@ _PLACEHOLDERS = frozenset(("Placeholder", "PlaceholderV2", "PlaceholderWithDefau
 
 
 def _deps(op, cut):
+    cf = op._cf
+    if cf is not None:  # a cond's Merge / a loop's Exit: the construct's outside values
+        yield from cf[0].controls
+        for t in cf[0].inputs:
+            if t not in cut:
+                yield t._op
+        return
     for c in op._control_inputs:
         # a control edge from a fed placeholder moves to the feed, as in TF (FeedInputs)
         if not (c._type in _PLACEHOLDERS and c._outputs and c._outputs[0] in cut):
@@ -56,6 +67,13 @@ def _deps(op, cut):
     for t in op._inputs:
         if t not in cut:
             yield t._op
+
+
+def data_inputs(op):
+    """What `op` computes from: its inputs, or for a cond's Merge / a loop's Exit the values
+    its construct reads from outside (the branches and the body run inside the construct)."""
+    cf = op._cf
+    return op._inputs if cf is None else cf[0].inputs
 
 
 def variables_in(order):

@@ -5,7 +5,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import convert_to_tensor
@@ -24,7 +24,7 @@ def identity(input, name=None):  # noqa: A002
     >>> tf.identity(tf.constant(1.0)).name
     'Identity:0'
     """
-    if type(input) is not Tensor and hasattr(input, "_identity_input"):
+    if type(input) is not SymbolicTensor and hasattr(input, "_identity_input"):
         input = input._identity_input()
     return _identity(input, name=name or "Identity")
 

@@ -28,6 +28,7 @@ class CFContext:
         self.captured = {}  # outside tensor -> its capture (Switch / Enter output)
         self._pending = []  # (op, input index) waiting for a capture op
         self._building = 0
+        self.exit_ops = ()  # the construct's Merge (cond) / Exit (loop) ops, once built
 
     def __enter__(self):
         f = self.graph._frame()
@@ -208,6 +209,12 @@ def _variable_output(t):
     """A variable's ref output: sub-functions run the (pure) variable op themselves, so reads
     and writes inside see the variable's current state."""
     return t._dtype._is_ref_dtype and not t._op._inputs
+
+
+def own_controls(region, outer):
+    """The outside control inputs a nested construct waits for itself: those built inside
+    the enclosing context (the outermost construct waits for the rest)."""
+    return tuple(c for c in region.controls if outer is None or outer.contains(c))
 
 
 class Region:

@@ -1,9 +1,9 @@
-"""The ops a TF1 cond / while_loop shows (Switch, Merge, Enter, Exit, LoopCond, NextIteration)
-and the two that run them: `If` (lax.cond) and `While` (lax.while_loop).
+"""The ops of a TF1 cond / while_loop: Switch, Merge, Enter, Exit, LoopCond, NextIteration.
 
-Switch, Enter and the pivots only run inside the sub-functions of If / While, where they pass
-values through. Merge and Exit read the If / While outputs, so the enclosing graph never runs
-a branch or a body op itself.
+Their kernels only pass values through. A cond's Merge ops and a loop's Exit ops carry a
+graph-side record of their construct (`op._cf`, cf_spec.py): the lowering runs the whole
+construct there with lax.cond / lax.while_loop, and Switch, Enter and the pivots run only
+inside its sub-functions.
 """
 
 import numpy as np
@@ -37,7 +37,10 @@ def _ref_switch(data, pred):
 
 
 def _merge_shape(inputs):
-    return [(inputs[0].shape, inputs[0].dtype.base_dtype), spec((), _dt.int32)]
+    shape = inputs[0].shape
+    for t in inputs[1:]:
+        shape = merged_shape(shape, t.shape)
+    return [(shape, inputs[0].dtype.base_dtype), spec((), _dt.int32)]
 
 
 @op("Merge", infer=_merge_shape, lists=("inputs",), types={"inputs": ANY}, multi=True)
@@ -102,29 +105,3 @@ def merged_shape(a, b):
     if da is None or db is None or len(da) != len(db):
         return TensorShape(None)
     return TensorShape._of(tuple(x if x == y else None for x, y in zip(da, db)))
-
-
-# ---- the ops that run branches and loops ----------------------------------------------------
-def _if_shape(cond, input, *, then_branch, else_branch):  # noqa: A002
-    outs = [(merged_shape(t.shape, e.shape), t.dtype.base_dtype)
-            for t, e in zip(then_branch.outputs, else_branch.outputs)]
-    return outs + [spec((), _dt.int32)]
-
-
-@op("If", infer=_if_shape, lists=("input",), types={"cond": ANY, "input": ANY}, context=True,
-    stateful=True, multi=True)
-def _if(ctx, cond, input, *, then_branch, else_branch):  # noqa: A002
-    from scopeflow.ops.cf_run import run_cond
-    return run_cond(ctx, cond, input, then_branch, else_branch)
-
-
-def _while_shape(input, *, loop):  # noqa: A002
-    return list(loop.specs)
-
-
-@op("While", infer=_while_shape, lists=("input",), types={"input": ANY}, context=True,
-    stateful=True, multi=True)
-def _while(ctx, input, *, loop):  # noqa: A002
-    from scopeflow.ops.cf_run import run_while
-    return run_while(ctx, input, loop)
-

@@ -20,7 +20,7 @@ import numpy as np
 _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
 
 
-def _sub(owner, key, outputs, inputs):
+def _sub(owner, key, outputs, inputs, skip=()):
     """The sub-function (sliced without the construct's outside control edges)."""
     from scopeflow.lowering.lower import subgraph_function
     from scopeflow.ops.cf_context import attach, detach
@@ -29,7 +29,7 @@ def _sub(owner, key, outputs, inputs):
         edges = getattr(owner, "edges", ())
         detach(edges)
         try:
-            fns[key] = subgraph_function(list(outputs), list(inputs))
+            fns[key] = subgraph_function(list(outputs), list(inputs), skip)
         finally:
             attach(edges)
     return fns[key]
@@ -63,7 +63,7 @@ def _strong(x, dtype):
 
 # ---- cond -----------------------------------------------------------------------------------
 def run_cond(ctx, pred, inputs, then_branch, else_branch):
-    """If's kernel: the taken branch's outputs and the branch index (Merge's value_index)."""
+    """The taken branch's outputs and the branch index (Merge's value_index)."""
     fns = [_sub(b, "f", b.outputs, b.inputs) for b in (else_branch, then_branch)]
     if _is_static(pred):
         taken = int(bool(np.asarray(pred)))
@@ -135,9 +135,11 @@ def _apply(ctx, keys, written, slots, oks, data):
 
 # ---- while ----------------------------------------------------------------------------------
 def run_while(ctx, inputs, spec):
-    """While's kernel: the loop values after the last iteration."""
-    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + list(spec.inputs))
-    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + list(spec.inputs))
+    """The loop values after the last iteration (the Exit values)."""
+    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + list(spec.inputs),
+                   spec.skip)
+    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + list(spec.inputs),
+                   spec.skip)
     ext = list(inputs)
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
     init = [_strong(inputs[p], d) for p, d in zip(spec.init_pos, dtypes)]
@@ -160,7 +162,7 @@ def run_while(ctx, inputs, spec):
         carry = jax.lax.while_loop(step.cond, step.body, carry)
     _, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
-    return vals[0] if len(vals) == 1 else list(vals)
+    return list(vals)
 
 
 class _Step:

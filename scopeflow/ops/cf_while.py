@@ -1,38 +1,22 @@
 """Building a TF1 while loop: Enter / Merge / LoopCond / Switch / Identity / NextIteration / Exit.
 
-TF wires `Merge(Enter, NextIteration)`, a cycle; here each Merge reads only its Enter, and the
-`While` op (cf_run.run_while) carries the values around the loop. Its cond sub-function is cut
-at the Enter outputs, its body at the `Switch:1` outputs, so re-running a pivot inside them
-passes the current loop values through.
+As in TF, `Merge(Enter, NextIteration)` closes a cycle. The Exit ops carry the loop's record
+(cf_spec.LoopSpec): the lowering runs it with lax.while_loop (cf_run.run_while), its cond
+sub-function cut at the Merge outputs, its body at the `Switch:1` outputs; neither runs a
+Merge or a Switch.
 """
-
-import dataclasses
 
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
-from scopeflow.core.tensor import Tensor
 from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import shape_text, static_value
-from scopeflow.ops.cf_context import Region, WhileContext, add_control, flush_all
+from scopeflow.ops.cf_context import (Region, WhileContext, add_control, flush_all,
+                                     own_controls)
+from scopeflow.ops.cf_spec import LoopSpec
 from scopeflow.ops.constant import convert_to_tensor
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class LoopSpec:
-    """What the While op runs: sub-graph cuts and results, and how the values line up."""
-
-    cond_cut: tuple  # Enter outputs: the loop values when the condition runs
-    body_cut: tuple  # Switch:1 outputs: the loop values when the body runs
-    cond_out: Tensor
-    body_outs: tuple
-    inputs: tuple  # the While op's inputs (the loop's outside values)
-    init_pos: tuple  # index in `inputs` of each loop variable's initial value
-    specs: tuple  # (TensorShape, DType) of each loop variable
-    max_iterations: object  # static bound (int) when known and gradients may flow, else None
-    limit_pos: object = None  # index in `inputs` of a bound known only when the run is traced
 
 
 def _shape_le(s1, s2):
@@ -94,7 +78,7 @@ def build_loop(cond, body, loop_vars, options):
     invariants = _invariants(loop_vars, flat, options.shape_invariants)
     with ctx:
         enters = _enter_vars(ctx, flat, invariants)
-        merges = [_cf._merge([e], name="Merge")[0] for e in enters]
+        merges = [_cf._merge([e, e], name="Merge")[0] for e in enters]
         ctx.pivot_t = merges[0]
         c = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, merges)))
         _cf.check_bool(c, "input", "LoopCond")
@@ -113,12 +97,17 @@ def build_loop(cond, body, loop_vars, options):
                              "%d for the number of inputs/outputs, and %d for 'loop_vars'."
                              % (len(merges), len(outs)))
         nexts = [_next_iteration(m, v, flat[i]) for i, (m, v) in enumerate(zip(merges, outs))]
+        for m, n in zip(merges, nexts):
+            g._replace_input(m.op, 1, n)  # the back edge
     flush_all(outer)
-    spec, controls = _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options)
-    loop_op = _cf._while(list(spec.inputs), name="While", loop=spec)
-    for ctrl in controls:
-        add_control(loop_op[0].op, ctrl)
-    exits = [_cf._exit(t, name="Exit") for t in loop_op]
+    spec = _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options)
+    exits = []
+    for k, s in enumerate(switches):
+        e = _cf._exit(s[0], name="Exit")
+        e.op._cf = (spec, k)
+        spec.exits.append(e.op)
+        exits.append(e)
+    ctx.exit_ops = tuple(e.op for e in exits)
     packed = nest.pack_sequence_as(result, exits)
     if options.return_same_structure:
         return packed
@@ -147,9 +136,11 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
         pos = [i for i, t in enumerate(inputs) if t is options.maximum_iterations]
         if limit is None and pos:  # e.g. tf.shape(x)[0]: a number once the run is traced
             limit_pos = pos[0]
-    return LoopSpec(cond_cut=tuple(enters), body_cut=tuple(s[1] for s in switches),
+    return LoopSpec(cond_cut=tuple(merges), body_cut=tuple(s[1] for s in switches),
                     cond_out=loop_cond.op._inputs[0],
                     body_outs=tuple(n.op._inputs[0] for n in nexts), inputs=inputs,
                     init_pos=init_pos,
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
-                    max_iterations=limit, limit_pos=limit_pos), region.controls
+                    max_iterations=limit, limit_pos=limit_pos,
+                    controls=own_controls(region, ctx.outer),
+                    skip=tuple(m.op for m in merges) + tuple(s[0].op for s in switches))

@@ -4,7 +4,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape, as_shape
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.core.frame import default_graph
 from scopeflow.ops.registry import ANY, finish, op
 
@@ -35,7 +35,7 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
     >>> tf.convert_to_tensor([1, 2]).dtype
     tf.int32
     """
-    if type(value) is Tensor:
+    if type(value) is SymbolicTensor:
         if dtype is not None:
             dtype = _dt.as_dtype(dtype)
             if not dtype.is_compatible_with(value._dtype):

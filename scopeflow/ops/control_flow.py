@@ -1,9 +1,9 @@
 """`tf.cond`, `tf.case` and `tf.while_loop` with TF1's graphs and names, compiled by XLA.
 
 The graph looks as TF builds it (`cond/Switch`, `cond/switch_t`, `cond/mul`, `cond/Merge`,
-`while/Enter`, `while/Identity`, `while/Exit`, ...). One extra op per construct, `cond/If` or
-`while/While`, runs the branches with `lax.cond` and the loop with `lax.while_loop` (see
-cf_run.py); the Merge / Exit outputs users see read it. Loops are never unrolled.
+`while/Enter`, `while/Identity`, `while/Exit`, ...), nothing more. The Merge / Exit ops carry
+a record of their construct (cf_spec.py): the lowering runs the branches with `lax.cond` and
+the loop with `lax.while_loop` (cf_run.py). Loops are never unrolled.
 """
 
 import dataclasses
@@ -18,17 +18,10 @@ from scopeflow.ops import array_base as _b
 from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
-from scopeflow.ops.cf_context import CondContext, Region, add_control, flush_all
+from scopeflow.ops.cf_context import CondContext, Region, flush_all, own_controls
+from scopeflow.ops.cf_spec import Branch, CondSpec
 from scopeflow.ops.constant import convert_to_tensor
 
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Branch:
-    """A cond branch for the If op: its results, computed from the cond's outside inputs."""
-
-    outputs: tuple
-    inputs: tuple
-    edges: tuple = ()  # outside control edges the sub-function leaves out
 
 def _branch_fns(true_fn, false_fn, fn1, fn2):
     if fn1 is not None:
@@ -79,7 +72,7 @@ def cond(pred, true_fn=None, false_fn=None, strict=False, name=None, fn1=None, f
             g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_t)
             g.add_to_collection(GraphKeys.COND_CONTEXT, ctx_f)
         return _merge_results(infra + ctx_t.ops + ctx_f.ops, pred_id, (orig_t, res_t),
-                              (orig_f, res_f), strict)
+                              (orig_f, res_f), strict, (ctx_t, ctx_f))
 
 
 def _cond_pivots(pred):
@@ -117,7 +110,7 @@ def _unpack_singleton(x):
     return x[0] if isinstance(x, (list, tuple)) and len(x) == 1 else x
 
 
-def _merge_results(region_ops, pred_id, true_side, false_side, strict):
+def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts):
     (orig_t, res_t), (orig_f, res_f) = true_side, false_side
     if not strict:
         orig_t, orig_f = _unpack_singleton(orig_t), _unpack_singleton(orig_f)
@@ -132,13 +125,18 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict):
                              % (x.dtype.name, y.dtype.name))
     flush_all(default_graph()._frame().in_cf)
     region = Region(region_ops, keep_controls=True)
-    edges = tuple(region.edges)
-    outs = _cf._if(pred_id.op._inputs[0], list(region.inputs), name="If",
-                   then_branch=Branch(tuple(flat_t), tuple(region.inputs), edges),
-                   else_branch=Branch(tuple(flat_f), tuple(region.inputs), edges))
-    for c in region.controls:
-        add_control(outs[0].op, c)
-    merges = [_cf._merge([o, outs[-1]], name="Merge")[0] for o in outs[:-1]]
+    inputs, edges = tuple(region.inputs), tuple(region.edges)
+    spec = CondSpec(pred_id.op._inputs[0], inputs, Branch(tuple(flat_t), inputs, edges),
+                    Branch(tuple(flat_f), inputs, edges),
+                    own_controls(region, default_graph()._frame().in_cf))
+    merges = []
+    for k, (f, t) in enumerate(zip(flat_f, flat_t)):
+        m = _cf._merge([f, t], name="Merge")[0]
+        m.op._cf = (spec, k)
+        spec.exits.append(m.op)
+        merges.append(m)
+    for ctx in contexts:
+        ctx.exit_ops = tuple(m.op for m in merges)
     merges = nest.pack_sequence_as(orig_t, merges)
     return merges if strict else _unpack_singleton(merges)
 

@@ -3,7 +3,7 @@
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops import registry
@@ -102,7 +102,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
 
 def _plain_tensor(x):
     """`x` when it is a Tensor, a ref Variable's snapshot, else None (needs conversion)."""
-    if type(x) is Tensor:
+    if type(x) is SymbolicTensor:
         return x
     snapshot = registry.FAST_CONVERSIONS.get(type(x))
     return None if snapshot is None else snapshot(x)

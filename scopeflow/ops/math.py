@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
@@ -275,7 +275,7 @@ def add(x, y, name=None):
 
 
 def _is_string(x):
-    if type(x) is Tensor:
+    if type(x) is SymbolicTensor:
         return x._dtype is _dt.string
     return getattr(x, "dtype", None) is _dt.string or isinstance(x, (str, bytes))
 

@@ -15,7 +15,7 @@ import jax
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.tensor import Tensor
+from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.ops import registry
 from scopeflow.ops.op_types import ALLOWED, FIXED
 
@@ -47,7 +47,7 @@ def typed_op(op_type, **kw):
         if n >= need:
             for i, ok in passes:
                 t = tensors[i]
-                if type(t) is not Tensor or t._dtype.base_dtype._name not in ok:
+                if type(t) is not SymbolicTensor or t._dtype.base_dtype._name not in ok:
                     break
             else:
                 return infer(*tensors, **attrs)
@@ -112,7 +112,7 @@ def name_scope(name, default_name=None, values=()):
 
 def tensor(x, name=None, dtype=None, preferred_dtype=None):
     """`ops.convert_to_tensor` with TF's argument order, passing Tensors through."""
-    if type(x) is Tensor and dtype is None:
+    if type(x) is SymbolicTensor and dtype is None:
         return x
     from scopeflow.ops.constant import convert_to_tensor
     return convert_to_tensor(x, dtype=dtype, name=name, preferred_dtype=preferred_dtype)

@@ -20,7 +20,7 @@ import inspect
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dims_str
-from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 
 REGISTRY = {}
 # type -> fn(value) -> Tensor for values whose conversion is a plain attribute read (a ref
@@ -105,7 +105,7 @@ def apply(rec, inputs, attrs, name=None, graph=None):
         shared = None
         tensors = []
         for flags, x in zip(rec.flags, inputs):
-            if type(x) is not Tensor:
+            if type(x) is not SymbolicTensor:
                 snapshot = FAST_CONVERSIONS.get(type(x))
                 if snapshot is None or flags & 2:
                     break
@@ -220,7 +220,7 @@ def _convert_inputs(g, rec, inputs, scope):
         raise TypeError("%s takes %d inputs, got %d" % (rec.type, len(rec.args), len(inputs)))
     fast = []
     for arg, x in zip(rec.args, inputs):
-        if type(x) is Tensor:
+        if type(x) is SymbolicTensor:
             fast.append(x)
             continue
         snapshot = FAST_CONVERSIONS.get(type(x))
@@ -290,7 +290,7 @@ def _check_shared(rec, tensors):
     for arg, kind, x in zip(rec.args, rec.arg_types, tensors):
         if kind != T:
             continue
-        if type(x) is Tensor:
+        if type(x) is SymbolicTensor:
             b = x._dtype.base_dtype
             if first is None:
                 first, first_arg = b, arg

@@ -1,0 +1,76 @@
+"""Graph-side records of a cond and a while loop: what the lowering runs in their place.
+
+TF keeps a `CondContext` / `WhileContext` beside the graph; so does scopeflow (cf_context.py),
+and when a construct is complete it records, on each of its Merge (cond) or Exit (loop) ops,
+`op._cf = (spec, output index)`. The lowering (lower.execute) sees the record and runs the
+whole construct once per run with lax.cond / lax.while_loop (cf_run.py) from its outside
+values `spec.inputs`; the backward slice follows `spec.inputs` and `spec.controls` instead of
+the Merge / Exit inputs, so no branch or body op runs in the enclosing program.
+
+>>> import scopeflow as tf
+>>> p = tf.placeholder(tf.bool, [])
+>>> r = tf.cond(p, lambda: tf.constant(1), lambda: tf.constant(2))
+>>> type(r.op._cf[0]).__name__, [t.name for t in r.op._cf[0].inputs]
+('CondSpec', ['Placeholder:0'])
+"""
+
+import dataclasses
+
+from scopeflow.core.tensor import Tensor
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class Branch:
+    """A cond branch as a sub-function: its results, computed from the cond's outside inputs."""
+
+    outputs: tuple
+    inputs: tuple
+    edges: tuple = ()  # outside control edges the sub-function leaves out
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class CondSpec:
+    """One tf.cond: the lowering runs `then_branch` or `else_branch` with lax.cond."""
+
+    pred: Tensor  # the outside predicate (pred_id's input)
+    inputs: tuple  # outside values the branches read, the predicate among them
+    then_branch: Branch
+    else_branch: Branch
+    controls: tuple  # outside control inputs: they run before the cond
+    exits: list = dataclasses.field(default_factory=list)  # its Merge ops
+
+    def run(self, ctx, values):
+        """[output values..., branch index]."""
+        from scopeflow.ops.cf_run import run_cond
+        pred = values[self.inputs.index(self.pred)]
+        return run_cond(ctx, pred, values, self.then_branch, self.else_branch)
+
+    @staticmethod
+    def output(got, k):
+        return got[k], got[-1]  # Merge: (value, value_index)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class LoopSpec:
+    """One tf.while_loop: the lowering runs it with lax.while_loop (or a bounded scan)."""
+
+    cond_cut: tuple  # Merge outputs: the loop values when the condition runs
+    body_cut: tuple  # Switch:1 outputs: the loop values when the body runs
+    cond_out: Tensor
+    body_outs: tuple
+    inputs: tuple  # the loop's outside values
+    init_pos: tuple  # index in `inputs` of each loop variable's initial value
+    specs: tuple  # (TensorShape, DType) of each loop variable
+    max_iterations: object  # static bound (int) when known and gradients may flow, else None
+    limit_pos: object = None  # index in `inputs` of a bound known only when the run is traced
+    controls: tuple = ()  # outside control inputs: they run before the loop
+    skip: tuple = ()  # the loop's Merge and Switch ops: sub-functions never run them
+    exits: list = dataclasses.field(default_factory=list)  # its Exit ops
+
+    def run(self, ctx, values):
+        from scopeflow.ops.cf_run import run_while
+        return run_while(ctx, values, self)
+
+    @staticmethod
+    def output(got, k):
+        return got[k]
