@@ -306,3 +306,4 @@ def _noise_shape(x, noise_shape):
 
 
 from scopeflow.ops.nn_norm import *  # noqa: E402,F401,F403 - moments, batch norm, l2_normalize
+from scopeflow.ops import grad_kernels, grad_nn  # noqa: E402,F401 - registers TF's *Grad op types
