@@ -90,6 +90,7 @@ class Traced:
         self._program = None
         self._elementwise = None
         self._batched = None
+        self._chunked = None
         self._source = None  # (fn, in_structure, unpack): to trace it again
         self._lock = threading.Lock()
 
@@ -100,6 +101,13 @@ class Traced:
         if self._elementwise is None:
             self._elementwise = _is_elementwise(self)
         return self._elementwise
+
+    def chunked(self):
+        """`run(elements) -> rows` when the function can run over chunks (data/chunked.py)."""
+        if self._chunked is None:
+            from scopeflow.data import chunked
+            self._chunked = chunked.plan(self) or False
+        return self._chunked or None
 
     def batched(self):
         """This (elementwise) function traced again over a leading batch dimension."""

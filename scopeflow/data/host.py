@@ -93,10 +93,13 @@ class Map(HostDataset):
     element, so `ignore_errors` and a caller that catches the error can continue.
     """
 
-    def __init__(self, source, fn):
-        self.source, self.fn = source, fn
+    def __init__(self, source, fn, chunked=None):
+        self.source, self.fn, self.chunked = source, fn, chunked
 
     def __iter__(self):
+        if self.chunked is not None:
+            from scopeflow.data.chunked import ChunkedMapIterator
+            return ChunkedMapIterator(iter(self.source), self.fn, self.chunked)
         return _MapIterator(iter(self.source), self.fn)
 
 

@@ -40,7 +40,7 @@ _simple("RangeDataset", lambda op, a, b, c: host.Range(a, b, c, _np_dtype(op)))
 _simple("ZipDataset", lambda op, *ds: host.Zip(ds))
 _simple("ConcatenateDataset", lambda op, a, b: host.Concatenate(a, b))
 def _map(ds, fn, captured):
-    m = host.Map(ds, fn.bind(captured))
+    m = host.Map(ds, fn.bind(captured), fn.chunked())
     m.traced = fn
     return m
 
@@ -147,6 +147,8 @@ class IteratorResource:
         with self.lock:
             self._close()
             self.it = iter(dataset)
+            if not isinstance(dataset, producers.Prefetch):
+                self.it = producers.Background(self.it)
 
     def _close(self):
         it, self.it = self.it, None

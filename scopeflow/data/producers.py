@@ -116,3 +116,56 @@ def _cast(v, spec):
 def _shape(arr):
     from scopeflow.core.shape import TensorShape
     return TensorShape(list(arr.shape))
+
+
+class Background:
+    """An iterator drawn by a producer thread, up to `size` elements ahead: TF's injected
+    prefetch (`inject_prefetch`, on by default), so the pipeline's work overlaps the training
+    step. Errors keep their place in the stream and the next call goes on after them."""
+
+    def __init__(self, it, size=2):
+        import queue
+        import threading
+        self._q, self._stop = queue.Queue(size), threading.Event()
+        self._ended = False
+        threading.Thread(target=_draw, args=(it, self._q, self._stop), daemon=True,
+                         name="tf.data prefetch").start()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._ended:
+            raise StopIteration
+        item = self._q.get()
+        if item is _END:
+            self._ended = True
+            raise StopIteration
+        if type(item) is _Raise:
+            raise item.error
+        return item
+
+    def close(self):
+        self._stop.set()
+        self._ended = True
+
+    __del__ = close
+
+
+_END = object()
+
+
+def _draw(it, q, stop):
+    while not stop.is_set():
+        try:
+            item = next(it)
+        except StopIteration:
+            _put(q, stop, _END)
+            return
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer at its place
+            item = _Raise(e)
+        if not _put(q, stop, item):
+            break
+    close = getattr(it, "close", None)
+    if close is not None:
+        close()

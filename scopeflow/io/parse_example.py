@@ -16,10 +16,11 @@ import math
 
 import numpy as np
 from google.protobuf.message import DecodeError
-from scopeflow.io.example_protos import Example as _Example
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
+from scopeflow.io.example_protos import Example as _Example
+from scopeflow.io.example_wire import fast_parse as _fast
 from scopeflow.io.parsing_config import (
     FixedLenSequenceFeature,
     ParseSpec,
@@ -292,6 +293,9 @@ def _parse_example_host(ctx, op_, serialized, names, sparse_keys, dense_keys, ra
     records = [serialized.item() if scalar else r for r in np.ravel(serialized)]
     names = [n.decode("utf-8", "replace") if isinstance(n, bytes) else str(n)
              for n in np.ravel(names)]
+    fast = _fast(op_, records, sparse_keys, dense_keys, attrs, dense_defaults, scalar)
+    if fast is not None:
+        return fast
     try:
         wheres = [_Where(names[i] if i < len(names) else "<unknown>", i, scalar)
                   for i in range(len(records))]
@@ -315,3 +319,4 @@ def _bytes(r):
 
 def _text(k):
     return k.decode() if isinstance(k, bytes) else str(k)
+
