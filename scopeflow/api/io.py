@@ -14,7 +14,9 @@ __all__ = list(_records) + [
     "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
     "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_png",
     "gfile", "parse_example", "parse_single_example", "parse_single_sequence_example",
-    "parse_tensor", "serialize_tensor"]
+    "parse_tensor", "serialize_tensor", "write_graph"]
+
+from scopeflow.checkpoint.meta_graph import write_graph  # noqa: E402,F401
 
 # ---- TF1's tf.io queue aliases ---------------------------------------------------------------
 from scopeflow.ops.queues import PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: E402,F401,I001

@@ -152,9 +152,27 @@ def _attr_names(rec):
 
 
 def _kernel_attrs(rec, node):
+    """The node's attrs as kernel keywords; attrs it leaves out (a graph written with
+    `strip_default_attrs`) take the default of TF's op definition, as TF's importer does."""
     names = _attr_names(rec)
-    return {k: decode_attr(v) for k, v in node.attr.items()
-            if not k.startswith("_") and (names is None or k in names)}
+    out = {k: decode_attr(v) for k, v in node.attr.items()
+           if not k.startswith("_") and (names is None or k in names)}
+    for k, v in _default_attrs(node.op).items():
+        if k not in out and (names is None or k in names):
+            out[k] = decode_attr(v)
+    return out
+
+
+@functools.cache
+def _default_attrs(op_type):
+    from scopeflow.summary.graph_def import _signature, attr_value
+    sig = _signature(op_type)
+    out = {}
+    for name, typ, default, has_default in sig[2] if sig else ():
+        av = attr_value(default, typ) if has_default else None
+        if av is not None:
+            out[name] = av
+    return out
 
 
 def _group_inputs(rec, node, tensors):

@@ -15,7 +15,7 @@ import logging
 import numbers
 import os
 
-from google.protobuf import text_format
+from google.protobuf import any_pb2, text_format
 from google.protobuf.message import DecodeError
 from tensorboard.compat.proto import meta_graph_pb2, saver_pb2, variable_pb2
 
@@ -49,6 +49,8 @@ def _proto_functions(key):
 
 
 def _kind(x):
+    if isinstance(x, any_pb2.Any):
+        return "any_list"
     if isinstance(x, (Tensor, Operation)) or hasattr(x, "_as_graph_element"):
         return "node_list"
     if isinstance(x, (bytes, str)):
@@ -108,7 +110,7 @@ def add_collection_def(meta_graph_def, key, graph=None, export_scope=None):
         elif kind == "bytes_list":
             col.bytes_list.value.extend(x.encode() if isinstance(x, str) else x for x in items)
         elif kind == "any_list":
-            raise TypeError("cannot serialize %s" % type(items[0]).__name__)
+            col.any_list.value.extend(items)
         else:
             getattr(col, kind).value.extend(items)
     except Exception as e:  # TF skips a collection it cannot serialize, as here
@@ -180,6 +182,9 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
         meta.collection_def.pop(GraphKeys.SAVERS, None)
     if meta_info_def is not None:
         meta.meta_info_def.MergeFrom(meta_info_def)
+    if strip_default_attrs:
+        strip_default_attributes(meta.graph_def)
+        meta.meta_info_def.stripped_default_attrs = True
     if filename:
         write_graph(meta, os.path.dirname(filename), os.path.basename(filename), as_text)
     return meta
@@ -207,6 +212,17 @@ def _without_other_savers(graph_def, saver_def):
         if not any(node.name.startswith(d) for d in drop):
             out.node.add().CopyFrom(node)
     return out
+
+
+def strip_default_attributes(graph_def):
+    """Removes from each NodeDef the attrs that hold their op's default value (TF's
+    `strip_default_attrs`: importers fill them back in from the op's definition)."""
+    from scopeflow.summary.graph_def import _signature, attr_value
+    for node in graph_def.node:
+        sig = _signature(node.op)
+        for name, typ, default, has_default in sig[2] if sig else ():
+            if has_default and name in node.attr and attr_value(default, typ) == node.attr[name]:
+                del node.attr[name]
 
 
 def write_graph(graph_or_graph_def, logdir, name, as_text=True):

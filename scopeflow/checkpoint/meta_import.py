@@ -55,8 +55,9 @@ def _restore_collection(graph, key, col, scope, variables):
         for value in field.value:
             graph.add_to_collection(key, graph.as_graph_element(
                 prepend_name_scope(value, scope)))
-    elif kind == "any_list":
-        _log.warning("Cannot restore the any_list collection %s. Skipping.", key)
+    elif kind == "any_list":  # Any protos (SavedModel assets) come back as they are
+        for value in field.value:
+            graph.add_to_collection(key, value)
     elif kind == "int64_list":
         for value in field.value:
             graph.add_to_collection(key, int(value))

@@ -1,0 +1,1 @@
+"""TF1 SavedModels: builder, loader, signatures and TensorInfos, as TF Serving reads them."""
