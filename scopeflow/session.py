@@ -8,6 +8,7 @@ Only the Session changes device arrays; a run that fails before executing change
 
 import os
 import threading
+import time
 
 import numpy as np
 
@@ -21,7 +22,13 @@ from scopeflow.lowering import cache
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
-from scopeflow.lowering.stages import HOST_KERNELS, HostContext, HostPlan, NeedValues
+from scopeflow.lowering.stages import (
+    HOST_KERNELS,
+    HostContext,
+    HostPlan,
+    NeedValues,
+    set_deadline,
+)
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -97,6 +104,7 @@ class BaseSession:
             raise TypeError('Argument `config` must be a tf.ConfigProto, but got "%s"'
                             % type(config).__name__)
         self._config = config
+        self._timeout_ms = config.operation_timeout_in_ms
         self._closed = False
         self._lock = threading.Lock()
         self._state = {}  # VariableV2 op -> device array
@@ -160,7 +168,15 @@ class BaseSession:
         if plan is None:
             plan = self._new_plan(key, fetches, feed_dict)
         feeds = [s.convert(v) for s, v in zip(plan.feeds, values)]
-        result = self._execute(plan, feeds)
+        timeout = (options.timeout_in_ms if options is not None else 0) or self._timeout_ms
+        if timeout > 0:  # blocking host waits (queues, iterators) end at the deadline
+            old = set_deadline(time.monotonic() + timeout / 1000.0)
+            try:
+                result = self._execute(plan, feeds)
+            finally:
+                set_deadline(old)
+        else:
+            result = self._execute(plan, feeds)
         if run_metadata is not None and hasattr(run_metadata, "step_stats"):
             run_metadata.step_stats.SetInParent()
         return result

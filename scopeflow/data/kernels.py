@@ -171,6 +171,10 @@ class IteratorResource:
                 return list(next(self.it))
             except StopIteration:
                 raise run_error(errors.OutOfRangeError, op, "End of sequence") from None
+            except errors.DeadlineExceededError:
+                self._close()  # TF cancels the iterator: its end from now on
+                self.it = iter(())
+                raise
             except errors.OpError as e:
                 raise _at(e, op) from None
 

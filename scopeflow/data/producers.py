@@ -10,6 +10,7 @@ import numpy as np
 
 from scopeflow import errors
 from scopeflow.data.host import HostDataset, _invalid
+from scopeflow.lowering.stages import remaining, timed_out
 
 
 class Prefetch(HostDataset):
@@ -137,7 +138,15 @@ class Background:
     def __next__(self):
         if self._ended:
             raise StopIteration
-        item = self._q.get()
+        left = remaining()
+        if left is None:
+            item = self._q.get()
+        else:
+            import queue
+            try:
+                item = self._q.get(timeout=max(left, 0.0))
+            except queue.Empty:
+                raise timed_out() from None
         if item is _END:
             self._ended = True
             raise StopIteration

@@ -16,7 +16,42 @@ their outputs are fed to the next step, until the fetches are computed. A tensor
 one step and used in a later one is carried as a feed, so every op runs once per run.
 """
 
+import threading
+import time
+
 HOST_KERNELS = {}  # op type -> fn(ctx, op, *input values) -> sequence of output values
+_RUN = threading.local()  # .deadline: time.monotonic() by which this thread's run must end
+
+
+def set_deadline(deadline):
+    """Sets this thread's run deadline (None: none); returns the one it replaces."""
+    old = getattr(_RUN, "deadline", None)
+    _RUN.deadline = deadline
+    return old
+
+
+def wait(cond, timeout=None):
+    """`cond.wait(timeout)` bounded by the run's deadline (RunOptions.timeout_in_ms or
+    ConfigProto.operation_timeout_in_ms): past it, TF's DeadlineExceededError."""
+    deadline = getattr(_RUN, "deadline", None)
+    if deadline is None:
+        return cond.wait(timeout)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise timed_out()
+    return cond.wait(left if timeout is None else min(left, timeout))
+
+
+def remaining():
+    """Seconds left before this thread's run deadline, or None when it has none."""
+    deadline = getattr(_RUN, "deadline", None)
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def timed_out():
+    from scopeflow import errors
+    return errors.DeadlineExceededError(None, None, "Graph execution error:\n\nTimed out "
+                                        "waiting for notification")
 
 
 def host_kernel(op_type):

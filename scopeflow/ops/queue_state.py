@@ -21,6 +21,7 @@ import numpy as np
 
 from scopeflow import errors
 from scopeflow.lowering.context import run_error
+from scopeflow.lowering.stages import wait
 from scopeflow.ops.philox import Philox32
 
 _resource_ids = itertools.count()  # TF's ContainerInfo counter: "_<n>_<node name>"
@@ -135,7 +136,7 @@ class QueueState:
         while len(self.items) >= self.capacity:
             if self.cancelled or self.cancel_enqueues:
                 raise run_error(errors.CancelledError, op, "Enqueue operation was cancelled")
-            self.cond.wait()
+            wait(self.cond)
 
     def dequeue(self, op):
         with self.cond:
@@ -176,7 +177,7 @@ class QueueState:
                 raise run_error(errors.OutOfRangeError, op, "%s '%s' is closed and has "
                                 "insufficient elements (requested %d, current size %d)"
                                 % (self.kind, self.name, n, have))
-            self.cond.wait()
+            wait(self.cond)
 
     def _batch(self, elements):
         out = []

@@ -125,3 +125,23 @@ def test_a_host_op_inside_a_cond_is_refused_clearly(tf):
         with pytest.raises(tf.errors.UnimplementedError, match="inside tf.cond or tf.while"):
             s.run(out, {p: True, x: 1.0})
         assert s.run(x * 2.0, {x: 1.0}) == 2.0
+
+
+def test_iterator_wait_past_the_deadline_cancels_the_iterator(oracle):
+    """TF 2.21: DeadlineExceeded without a node, then the iterator is at its end."""
+    from oracle import run_here
+    code = (
+        "import time\n"
+        "def gen():\n"
+        "    for i in range(3):\n        time.sleep(0.4)\n        yield i\n"
+        "nxt = tf.data.make_one_shot_iterator(tf.data.Dataset.from_generator(\n"
+        "    gen, tf.int64, [])).get_next()\nout = []\n"
+        "with tf.Session() as s:\n"
+        "    for _ in range(3):\n"
+        "        try:\n"
+        "            out.append(int(s.run(nxt, options=tf.RunOptions(timeout_in_ms=50))))\n"
+        "        except tf.errors.OpError as e:\n"
+        "            out.append((type(e).__name__, e.message.split('\\n\\t')[0][-40:]))\n"
+        "result = out")
+    there, here = oracle(code), run_here(code)
+    assert here == there, (here, there)

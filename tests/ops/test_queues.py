@@ -95,6 +95,20 @@ RUNS = [
     "    s.run(q.enqueue_many([[5, 1, 3, 7], ['e', 'a', 'c', 'g']]))\n"
     "    s.run(q.enqueue((tf.constant(-1, tf.int64), 'neg')))\n"
     "    result = [s.run(q.dequeue()), s.run(q.dequeue_many(4))]",
+    # run deadlines: RunOptions.timeout_in_ms, ConfigProto.operation_timeout_in_ms
+    "q = tf.FIFOQueue(2, tf.float32, shapes=[[]])\nd = q.dequeue()\nout = []\n"
+    "def show(f):\n"
+    "    try:\n        out.append(f())\n"
+    "    except tf.errors.OpError as e:\n        out.append((type(e).__name__, e.message))\n"
+    "with tf.Session() as s:\n"
+    "    show(lambda: s.run(d, options=tf.RunOptions(timeout_in_ms=50)))\n"
+    "    s.run(q.enqueue_many([[1., 2.]]))\n"
+    "    show(lambda: s.run(q.enqueue(3.), options=tf.RunOptions(timeout_in_ms=50)))\n"
+    "    show(lambda: s.run(d, options=tf.RunOptions(timeout_in_ms=50)))\n"
+    "with tf.Session(config=tf.ConfigProto(operation_timeout_in_ms=60)) as s:\n"
+    "    show(lambda: s.run(d))\n"
+    "    show(lambda: s.run(q.dequeue_many(1), options=tf.RunOptions(timeout_in_ms=0)))\n"
+    "result = out",
     "q = tf.RandomShuffleQueue(5, 3, [tf.int32], shapes=[[]])\n"
     "with tf.Session() as s:\n"
     "    s.run(q.enqueue_many([[1, 2, 3, 4]]))\n"

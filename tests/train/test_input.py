@@ -90,6 +90,26 @@ RUNS = [
     "    out = [s.run(b), s.run(b)]\n"
     "    coord.request_stop(); coord.join(th)\n"
     "result = out",
+    # shuffled producers: TF's seeded order, epoch after epoch (graph seed or op seed alone)
+    "tf.set_random_seed(42)\n"
+    "q = tf.train.string_input_producer(['f%d' % i for i in range(8)], seed=7)\n"
+    "r = tf.train.range_input_producer(10, seed=3)\n"
+    "s = tf.train.slice_input_producer([tf.range(6) * 10, tf.range(6)], seed=5)\n"
+    "i = tf.train.input_producer(tf.constant([[1, 2], [3, 4], [5, 6]])).dequeue()\n"
+    "d1, d2 = q.dequeue(), r.dequeue()\n"
+    "with tf.Session() as sess:\n"
+    "    coord = tf.train.Coordinator(); th = tf.train.start_queue_runners(sess, coord)\n"
+    "    out = [[sess.run(d1) for _ in range(16)], [sess.run(d2) for _ in range(20)],\n"
+    "           [sess.run(s) for _ in range(12)], [sess.run(i) for _ in range(6)]]\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    "q = tf.train.string_input_producer(['f%d' % i for i in range(5)], seed=11)\n"
+    "d = q.dequeue()\n"
+    "with tf.Session() as sess:\n"
+    "    coord = tf.train.Coordinator(); th = tf.train.start_queue_runners(sess, coord)\n"
+    "    out = [sess.run(d) for _ in range(15)]\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
     "v = tf.train.limit_epochs(tf.constant(5), 2)\nout = []\n"
     "with tf.Session() as s:\n"
     "    s.run(tf.local_variables_initializer())\n"
