@@ -70,7 +70,9 @@ class _AliasLoader(importlib.abc.Loader):
 
     def exec_module(self, module):
         name = module.__name__
-        sys.modules[name] = _resolve(name, _targets(name))
+        resolved = sys.modules[name] = _resolve(name, _targets(name))
+        if not hasattr(resolved, "__path__"):  # `import tensorflow.compat.v1.keras` needs the
+            resolved.__path__ = []  # parent to be a package; its names come from attributes
 
 
 class TensorflowAliases(importlib.abc.MetaPathFinder):

@@ -1,0 +1,15 @@
+"""`tf.keras` as TF1 graph mode runs it (`tf.compat.v1.keras`, legacy Keras): layers, models,
+the backend session, losses, optimizers and the training loop, on scopeflow graphs.
+
+>>> import scopeflow as tf
+>>> tf.keras.layers.Dense(2)(tf.placeholder(tf.float32, [None, 3])).name
+'dense/BiasAdd:0'
+"""
+# ruff: noqa: F401 - re-exports
+
+from scopeflow.keras import (activations, backend, callbacks, constraints, initializers, layers,
+                             losses, models, optimizers, regularizers, utils)
+from scopeflow.keras.engine.functional import Model, Sequential
+from scopeflow.keras.engine.input_layer import Input
+
+__version__ = "2.21.0"

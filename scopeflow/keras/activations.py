@@ -1,0 +1,87 @@
+"""`tf.keras.activations`: activation functions by name.
+
+>>> import scopeflow as tf
+>>> tf.keras.activations.get("relu").__name__
+'relu'
+"""
+
+from scopeflow.keras import backend_ops as _K
+from scopeflow.layers.core import tf_api
+
+
+def linear(x):
+    return x
+
+
+def relu(x, alpha=0.0, max_value=None, threshold=0):
+    return _K.relu(x, alpha=alpha, max_value=max_value, threshold=threshold)
+
+
+def sigmoid(x):
+    return tf_api().nn.sigmoid(x)
+
+
+def tanh(x):
+    return tf_api().nn.tanh(x)
+
+
+def softmax(x, axis=-1):
+    return tf_api().nn.softmax(x, axis=axis)
+
+
+def elu(x, alpha=1.0):
+    return _K.elu(x, alpha)
+
+
+def selu(x):
+    return tf_api().nn.selu(x)
+
+
+def softplus(x):
+    return tf_api().nn.softplus(x)
+
+
+def softsign(x):
+    return tf_api().nn.softsign(x)
+
+
+def exponential(x):
+    return tf_api().exp(x)
+
+
+def hard_sigmoid(x):
+    return _K.hard_sigmoid(x)
+
+
+def swish(x):
+    return tf_api().nn.swish(x)
+
+
+def gelu(x, approximate=False):
+    return tf_api().nn.gelu(x, approximate=approximate)
+
+
+_BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, elu, selu, softplus,
+                                    softsign, exponential, hard_sigmoid, swish, gelu)}
+
+
+def get(identifier):
+    """The activation for a name (None is linear) or a callable."""
+    if identifier is None:
+        return linear
+    if isinstance(identifier, str):
+        if identifier not in _BY_NAME:
+            raise ValueError("Unknown activation function: %s. Please ensure this object is "
+                             "passed to the `custom_objects` argument." % identifier)
+        return _BY_NAME[identifier]
+    if callable(identifier):
+        return identifier
+    raise TypeError("Could not interpret activation function identifier: %s" % (identifier,))
+
+
+def serialize(activation):
+    return getattr(activation, "__name__", str(activation))
+
+
+def deserialize(name, custom_objects=None):
+    return get(name)

@@ -1,0 +1,1 @@
+"""Keras' engine: Layer, Input/InputLayer, the functional Model and Sequential, training."""

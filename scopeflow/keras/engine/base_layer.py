@@ -1,0 +1,190 @@
+"""The Keras `Layer` of TF1 graph mode, on the tf.layers core.
+
+Keras names differ from tf.layers': a layer's name comes from the per-graph counter zero-based
+(`dense`, `dense_1`, ...), each call opens a `name_scope` of that name (uniquified by the graph:
+a second call of `dense` runs in `dense_1/`), and weights are `tf.Variable`s named by the name
+scope of the call that builds the layer (`dense/kernel:0`), not by variable_scope.
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 3])
+>>> tf.keras.layers.Dense(2)(x).name
+'dense/BiasAdd:0'
+"""
+
+import functools
+import inspect
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.frame import default_graph
+from scopeflow.keras import backend as K
+from scopeflow.keras import constraints, initializers, regularizers
+from scopeflow.keras.engine.node import Node
+from scopeflow.layers import base as _tl
+from scopeflow.ops import nest
+
+_KERAS_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "weights", "autocast",
+                 "input_dim", "dynamic")
+
+
+class Layer(_tl.Layer):
+    """Base of Keras layers: `build(input_shape)`, `call(inputs)`, `add_weight(...)`."""
+
+    def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
+        extra = {k: kwargs.pop(k) for k in list(kwargs) if k in _KERAS_KWARGS}
+        unknown = [k for k in kwargs if k not in ("activity_regularizer", "_scope", "_reuse")]
+        if unknown:
+            raise TypeError("Keyword argument not understood:", unknown[0])
+        self._activity_regularizer = regularizers.get(kwargs.pop("activity_regularizer", None))
+        super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
+        self._inbound_nodes = []
+        self.supports_masking = False
+        self._initial_weights = extra.get("weights")
+        self._batch_input_shape = _batch_input_shape(extra)
+        self._expects_training_arg = "training" in inspect.signature(self.call).parameters
+
+    def _init_set_name(self, name, zero_based=True):
+        if not name:
+            name = K.unique_object_name(_tl.to_snake_case(type(self).__name__), zero_based)
+        self._name = self._base_name = name
+
+    def _name_scope(self):
+        return self.name
+
+    activity_regularizer = property(lambda self: self._activity_regularizer)
+    input = property(lambda self: self._node_attr("inputs", 0))
+    output = property(lambda self: self._node_attr("outputs", 0))
+    inbound_nodes = property(lambda self: list(self._inbound_nodes))
+
+    def _node_attr(self, attr, index):
+        if not self._inbound_nodes:
+            raise AttributeError("Layer %s is not connected, no input to return." % self.name)
+        return getattr(self._inbound_nodes[index], attr)
+
+    def get_input_at(self, node_index):
+        return self._node_attr("inputs", node_index)
+
+    def get_output_at(self, node_index):
+        return self._node_attr("outputs", node_index)
+
+    @property
+    def input_shape(self):
+        return nest.map_structure(lambda t: K.int_shape(t), self.input)
+
+    @property
+    def output_shape(self):
+        return nest.map_structure(lambda t: K.int_shape(t), self.output)
+
+    # ---- weights -----------------------------------------------------------------------------
+    def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,
+                   trainable=None, constraint=None, partitioner=None, use_resource=None,
+                   **kwargs):
+        """A `tf.Variable` named `<call scope>/name`, tracked by the layer and by Keras."""
+        from scopeflow.core.variables import VariableSynchronization, VariableV1
+        shape = () if shape is None else shape
+        dtype = _dt.as_dtype(dtype or self._dtype or K.floatx())
+        initializer = initializers.get(initializer)
+        if initializer is None:
+            initializer = initializers.GlorotUniform() if dtype.is_floating else \
+                initializers.Zeros()
+        if kwargs.get("synchronization") == VariableSynchronization.ON_READ:
+            trainable = False
+        trainable = True if trainable is None else trainable
+        shape = [getattr(d, "value", d) for d in shape]
+        v = VariableV1(initial_value=functools.partial(initializer, shape, dtype=dtype),
+                       name=name, trainable=trainable, dtype=dtype,
+                       constraint=constraints.get(constraint), use_resource=True,
+                       aggregation=kwargs.get("aggregation", _aggregation_none()))
+        K.track_variable(v)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(v)
+        regularizer = regularizers.get(regularizer)
+        if regularizer is not None:
+            with default_graph().name_scope(name + "/Regularizer"):
+                self._losses.append(regularizer(v))
+        return v
+
+    add_variable = add_weight
+
+    def add_update(self, updates, inputs=None):
+        updates = list(updates) if isinstance(updates, (list, tuple)) else [updates]
+        for u in updates:
+            u = u() if callable(u) else u
+            self._updates.append(getattr(u, "op", u) if hasattr(u, "_value_index") else u)
+
+    def add_loss(self, losses, inputs=None):
+        losses = list(losses) if isinstance(losses, (list, tuple)) else [losses]
+        self._losses.extend(loss() if callable(loss) else loss for loss in losses)
+
+    def get_weights(self):
+        return K.batch_get_value(self.weights)
+
+    def set_weights(self, weights):
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError("You called `set_weights(weights)` on layer \"%s\" with a weight "
+                             "list of length %d, but the layer was expecting %d weights."
+                             % (self.name, len(weights), len(params)))
+        K.batch_set_value(list(zip(params, weights)))
+
+    def count_params(self):
+        return sum(K.count_params(w) for w in self.weights)
+
+    # ---- calling -----------------------------------------------------------------------------
+    def __call__(self, inputs, *args, **kwargs):
+        inputs = nest.map_structure(_tl._as_tensor, inputs)
+        g = default_graph()
+        with g.name_scope(self._name_scope()):
+            if not self.built:
+                self._maybe_build(inputs)
+            cast = nest.map_structure(self._autocast, inputs)
+            if not self._expects_training_arg:
+                kwargs.pop("training", None)
+            outputs = self.call(cast, *args, **kwargs)
+            if self._activity_regularizer is not None:
+                with g.name_scope("ActivityRegularizer"):
+                    for out in nest.flatten(outputs):
+                        self._losses.append(self._activity_regularizer(out))
+        Node(self, inputs, outputs, args, kwargs)
+        return outputs
+
+    apply = __call__
+
+    def _maybe_build(self, inputs):
+        flat = nest.flatten(inputs)
+        if self._dtype is None and flat and hasattr(flat[0], "dtype"):
+            dtype = flat[0].dtype.base_dtype
+            self._dtype = dtype if dtype.is_floating else _dt.as_dtype(K.floatx())
+        shapes = nest.map_structure(lambda t: t.shape, inputs)
+        self.build(shapes)
+        self.built = True
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    def compute_output_shape(self, input_shape):
+        raise NotImplementedError
+
+    def get_config(self):
+        config = {"name": self.name, "trainable": self.trainable,
+                  "dtype": self.dtype or K.floatx()}
+        if self._batch_input_shape is not None:
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _aggregation_none():
+    from scopeflow.core.variables import VariableAggregation
+    return VariableAggregation.NONE
+
+
+def _batch_input_shape(extra):
+    if "batch_input_shape" in extra:
+        return tuple(extra["batch_input_shape"])
+    if "input_shape" in extra:
+        return (extra.get("batch_size"),) + tuple(extra["input_shape"])
+    if "input_dim" in extra and extra["input_dim"] is not None:
+        return (extra.get("batch_size"), extra["input_dim"])
+    return None

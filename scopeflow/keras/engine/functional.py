@@ -1,0 +1,244 @@
+"""Keras models in TF1 graph mode: the functional `Model`, subclassed models and `Sequential`.
+
+A functional model is the graph of layer calls (nodes) between its inputs and outputs; calling
+it on new tensors calls those layers again inside the model's name scope.
+
+>>> import scopeflow as tf
+>>> K = tf.keras
+>>> a = K.Input(shape=(3,), name="a")
+>>> m = K.Model(a, K.layers.Dense(2)(a))
+>>> m.name, [layer.name for layer in m.layers]
+('model', ['a', 'dense'])
+"""
+
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.engine.input_layer import Input, InputLayer
+from scopeflow.keras.engine.node import keras_history
+from scopeflow.keras.engine.training import TrainingMixin
+from scopeflow.ops import nest
+
+
+def _dedup(items):
+    seen, out = set(), []
+    for item in items:
+        if id(item) not in seen:
+            seen.add(id(item))
+            out.append(item)
+    return out
+
+
+class Model(TrainingMixin, Layer):
+    """`tf.keras.Model(inputs, outputs)` or a subclass with layers as attributes and `call`."""
+
+    def __init__(self, *args, **kwargs):
+        inputs = kwargs.pop("inputs", args[0] if args else None)
+        outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
+        object.__setattr__(self, "_tracked", [])
+        super().__init__(name=kwargs.pop("name", None), trainable=kwargs.pop("trainable", True),
+                         dtype=kwargs.pop("dtype", None), **kwargs)
+        self._is_graph_network = False
+        self.inputs, self.outputs = [], []
+        self._nodes, self._graph_layers = [], []
+        self._init_training()
+        if inputs is not None and outputs is not None:
+            self._init_graph_network(inputs, outputs)
+
+    def __setattr__(self, name, value):
+        if isinstance(value, Layer) and not name.startswith("_") and \
+                all(value is not t for t in getattr(self, "_tracked", [])):
+            self._tracked.append(value)
+        elif isinstance(value, (list, tuple)) and not name.startswith("_") and value and \
+                all(isinstance(v, Layer) for v in value):
+            self._tracked.extend(v for v in value if all(v is not t for t in self._tracked))
+        object.__setattr__(self, name, value)
+
+    # ---- the graph of layers ---------------------------------------------------------------
+    def _init_graph_network(self, inputs, outputs):
+        self._nested_inputs, self._nested_outputs = inputs, outputs
+        flat_in = nest.flatten(inputs)
+        for t in flat_in:
+            if keras_history(t) is None:
+                InputLayer(input_tensor=t, name=t.op.name)
+        self.inputs, self.outputs = flat_in, nest.flatten(outputs)
+        self._nodes = _topological_nodes(self.outputs)
+        self._graph_layers = _layers_by_depth(self._nodes, self.outputs)
+        self._is_graph_network = True
+        self.built = True
+
+    @property
+    def layers(self):
+        if self._is_graph_network:
+            return list(self._graph_layers)
+        return list(self._tracked)
+
+    def get_layer(self, name=None, index=None):
+        if index is not None:
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError("No such layer: %s. Existing layers are: %s."
+                         % (name, [layer.name for layer in self.layers]))
+
+    def build(self, input_shape):
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        if not self._is_graph_network:
+            raise NotImplementedError("A subclassed Model must implement `call`.")
+        return self._run_internal_graph(inputs, training)
+
+    def _run_internal_graph(self, inputs, training):
+        mapped = {id(t): x for t, x in zip(self.inputs, nest.flatten(inputs))}
+        for node in self._nodes:
+            if isinstance(node.layer, InputLayer):
+                continue
+            args = nest.map_structure(lambda t: mapped.get(id(t), t), node.inputs)
+            kwargs = dict(node.kwargs)
+            if training is not None and node.layer._expects_training_arg:
+                kwargs.setdefault("training", training)
+            out = node.layer(args, *node.args, **kwargs)
+            for old, new in zip(node.output_tensors, nest.flatten(out)):
+                mapped[id(old)] = new
+        return nest.map_structure(lambda t: mapped[id(t)], self._nested_outputs)
+
+    # ---- weights over all layers -----------------------------------------------------------
+    def _all_layers(self):
+        return [layer for layer in self.layers if layer is not self]
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return _dedup(list(self._trainable_weights) +
+                      [w for layer in self._all_layers() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self):
+        own = list(self._non_trainable_weights)
+        if not self.trainable:
+            own = list(self._trainable_weights) + own
+            return _dedup(own + [w for layer in self._all_layers() for w in layer.weights])
+        return _dedup(own + [w for layer in self._all_layers()
+                             for w in layer.non_trainable_weights])
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = weights
+
+    @property
+    def updates(self):
+        return _dedup(list(self._updates) + [u for layer in self._all_layers()
+                                             for u in layer.updates])
+
+    @property
+    def losses(self):
+        return _dedup(list(self._losses) + [x for layer in self._all_layers()
+                                            for x in layer.losses])
+
+    def summary(self, line_length=None, positions=None, print_fn=None):
+        from scopeflow.keras.engine.summary import print_summary
+        print_summary(self, line_length=line_length, print_fn=print_fn)
+
+
+class Sequential(Model):
+    """A stack of layers, each called on the previous one's output.
+
+    >>> import scopeflow as tf
+    >>> K = tf.keras
+    >>> m = K.Sequential([K.layers.Dense(2, input_shape=(3,))])
+    >>> m.outputs[0].name
+    'dense/BiasAdd:0'
+    """
+
+    def __init__(self, layers=None, name=None):
+        super().__init__(name=name)
+        self._stack = []
+        for layer in layers or []:
+            self.add(layer)
+
+    @property
+    def layers(self):
+        return [layer for layer in self._stack if not isinstance(layer, InputLayer)]
+
+    def add(self, layer):
+        if not isinstance(layer, Layer):
+            raise TypeError("The added layer must be an instance of class Layer. Found: %s"
+                            % (layer,))
+        self._stack.append(layer)
+        if isinstance(layer, InputLayer):
+            self.inputs = [layer._inbound_nodes[0].outputs]
+            self.outputs = list(self.inputs)
+        elif not self.outputs and layer._batch_input_shape is not None:
+            x = Input(batch_shape=layer._batch_input_shape, dtype=layer.dtype,
+                      name=layer.name + "_input")
+            self.inputs, self.outputs = [x], [layer(x)]
+        elif self.outputs:
+            self.outputs = [layer(self.outputs[0])]
+        if self.outputs:
+            self._nodes = _topological_nodes(self.outputs)
+            self._is_graph_network = True
+            self.built = True
+
+    def pop(self):
+        if not self._stack:
+            raise TypeError("There are no layers in the model.")
+        self._stack.pop()
+
+    def build(self, input_shape=None):
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        x = inputs
+        for layer in self.layers:
+            kwargs = {"training": training} if training is not None and \
+                layer._expects_training_arg else {}
+            x = layer(x, **kwargs)
+        return x
+
+    def _all_layers(self):
+        return self.layers
+
+
+def _topological_nodes(outputs):
+    """The nodes that made `outputs`, each after the nodes that made its inputs."""
+    order, seen = [], set()
+
+    def visit(node):
+        if id(node) in seen:
+            return
+        seen.add(id(node))
+        for parent in node.parents:
+            if parent is not None:
+                visit(parent)
+        order.append(node)
+
+    for t in outputs:
+        hist = keras_history(t)
+        if hist is None:
+            raise ValueError("Output tensors of a Functional model must be the output of a "
+                             "TensorFlow `Layer` (thus holding past layer metadata). Found: %s"
+                             % (t,))
+        visit(hist[0]._inbound_nodes[hist[1]])
+    return order
+
+
+def _layers_by_depth(nodes, outputs):
+    """Layers deepest first (inputs first), ties in the order their first node was made."""
+    depth = {id(n): 0 for n in nodes}
+    for node in reversed(nodes):
+        for parent in node.parents:
+            if parent is not None and id(parent) in depth:
+                depth[id(parent)] = max(depth[id(parent)], depth[id(node)] + 1)
+    layer_depth, first = {}, {}
+    for i, node in enumerate(nodes):
+        key = id(node.layer)
+        layer_depth[key] = max(layer_depth.get(key, 0), depth[id(node)])
+        first.setdefault(key, (i, node.layer))
+    ranked = sorted(first.values(), key=lambda p: (-layer_depth[id(p[1])], p[0]))
+    return [layer for _, layer in ranked]

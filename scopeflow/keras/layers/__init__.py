@@ -1,0 +1,31 @@
+"""`tf.keras.layers` (TF1 graph mode)."""
+# ruff: noqa: F401 - re-exports
+
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.engine.input_layer import Input, InputLayer
+from scopeflow.keras.layers.advanced_activations import (ELU, LeakyReLU, PReLU, ReLU, Softmax,
+                                                         ThresholdedReLU)
+from scopeflow.keras.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, Conv3D,
+                                         Conv3DTranspose, Convolution1D, Convolution2D,
+                                         Convolution2DTranspose, Convolution3D,
+                                         Convolution3DTranspose, Cropping2D, SeparableConv2D,
+                                         SeparableConvolution2D, UpSampling1D, UpSampling2D,
+                                         ZeroPadding1D, ZeroPadding2D)
+from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
+                                         Flatten, Lambda, Masking, Permute, RepeatVector,
+                                         Reshape)
+from scopeflow.keras.layers.embedding import Embedding
+from scopeflow.keras.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum,
+                                          Multiply, Subtract, add, average, concatenate, dot,
+                                          maximum, minimum, multiply, subtract)
+from scopeflow.keras.layers.normalization import BatchNormalization, LayerNormalization
+from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
+                                            AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
+                                            GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                            GlobalAveragePooling3D, GlobalAvgPool1D,
+                                            GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
+                                            GlobalMaxPooling1D, GlobalMaxPooling2D,
+                                            GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
+                                            MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
+                                              SimpleRNNCell)

@@ -1,0 +1,155 @@
+"""Keras convolutions (Conv1D/2D/3D, transposed, separable), padding, cropping, upsampling.
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 8, 8, 3])
+>>> tf.keras.layers.Conv2D(4, 3)(x).shape.as_list()
+[None, 6, 6, 4]
+"""
+
+from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.layers import conv as _tl
+from scopeflow.layers.conv import normalize_tuple
+from scopeflow.layers.core import tf_api
+
+
+def _keras_args(kwargs, *names):
+    """Keras' string arguments (activation, initializers, ...) turned into objects."""
+    for name in names:
+        if name not in kwargs:
+            continue
+        kind = name.rsplit("_", 1)[-1]
+        getter = {"activation": activations.get, "initializer": initializers.get,
+                  "regularizer": regularizers.get, "constraint": constraints.get}[kind]
+        kwargs[name] = getter(kwargs[name])
+    return kwargs
+
+
+_CONV_ARGS = ("activation", "kernel_initializer", "bias_initializer", "kernel_regularizer",
+              "bias_regularizer", "kernel_constraint", "bias_constraint")
+
+
+def _conv_class(name, base, rank):
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, activation=None, use_bias=True,
+                 kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        kwargs = _keras_args(dict(kwargs, activation=activation,
+                                  kernel_initializer=kernel_initializer,
+                                  bias_initializer=bias_initializer), *_CONV_ARGS)
+        base.__init__(self, filters, kernel_size, strides=strides, padding=padding,
+                      data_format=data_format or K.image_data_format(),
+                      dilation_rate=dilation_rate, use_bias=use_bias, **kwargs)
+
+    return type(name, (base, Layer), {"__init__": __init__, "rank": rank,
+                                      "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+Conv1D = _conv_class("Conv1D", _tl.Conv1D, 1)
+Conv2D = _conv_class("Conv2D", _tl.Conv2D, 2)
+Conv3D = _conv_class("Conv3D", _tl.Conv3D, 3)
+Conv2DTranspose = _conv_class("Conv2DTranspose", _tl.Conv2DTranspose, 2)
+Conv3DTranspose = _conv_class("Conv3DTranspose", _tl.Conv3DTranspose, 3)
+Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution2DTranspose, Convolution3DTranspose = Conv2DTranspose, Conv3DTranspose
+
+
+class SeparableConv2D(_tl.SeparableConv2D, Layer):
+    """A depthwise then a pointwise convolution."""
+
+    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
+                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
+                 bias_initializer="zeros", **kwargs):
+        kwargs = _keras_args(dict(kwargs, activation=activation,
+                                  depthwise_initializer=depthwise_initializer,
+                                  pointwise_initializer=pointwise_initializer,
+                                  bias_initializer=bias_initializer),
+                             "activation", "depthwise_initializer", "pointwise_initializer",
+                             "bias_initializer")
+        super().__init__(filters, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format or K.image_data_format(),
+                         dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
+                         use_bias=use_bias, **kwargs)
+
+
+SeparableConvolution2D = SeparableConv2D
+
+
+class ZeroPadding2D(Layer):
+    """Pads rows and columns with zeros: `padding` int, pair, or pair of pairs."""
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(padding, int):
+            padding = ((padding, padding), (padding, padding))
+        elif isinstance(padding[0], int):
+            padding = ((padding[0], padding[0]), (padding[1], padding[1]))
+        self.padding = tuple(tuple(p) for p in padding)
+        self.data_format = data_format or K.image_data_format()
+
+    def call(self, inputs):
+        pads = [[0, 0], list(self.padding[0]), list(self.padding[1])]
+        pads = pads[:1] + [[0, 0]] + pads[1:] if self.data_format == "channels_first" \
+            else pads + [[0, 0]]
+        return tf_api().pad(inputs, pads)
+
+
+class ZeroPadding1D(Layer):
+    """Pads the time axis with zeros."""
+
+    def __init__(self, padding=1, **kwargs):
+        super().__init__(**kwargs)
+        self.padding = normalize_tuple(padding, 2, "padding")
+
+    def call(self, inputs):
+        return tf_api().pad(inputs, [[0, 0], list(self.padding), [0, 0]])
+
+
+class Cropping2D(Layer):
+    """Crops rows and columns: `((top, bottom), (left, right))`."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(cropping, int):
+            cropping = ((cropping, cropping), (cropping, cropping))
+        elif isinstance(cropping[0], int):
+            cropping = ((cropping[0], cropping[0]), (cropping[1], cropping[1]))
+        self.cropping = cropping
+        self.data_format = data_format or K.image_data_format()
+
+    def call(self, inputs):
+        (t, b), (left, r) = self.cropping
+        rows = slice(t, -b if b else None)
+        cols = slice(left, -r if r else None)
+        if self.data_format == "channels_first":
+            return inputs[:, :, rows, cols]
+        return inputs[:, rows, cols, :]
+
+
+class UpSampling2D(Layer):
+    """Repeats rows and columns `size` times (nearest neighbour)."""
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(**kwargs)
+        self.size = normalize_tuple(size, 2, "size")
+        self.data_format = data_format or K.image_data_format()
+
+    def call(self, inputs):
+        tf = tf_api()
+        first = self.data_format == "channels_first"
+        axes = (2, 3) if first else (1, 2)
+        out = inputs
+        for axis, rep in zip(axes, self.size):
+            out = K.repeat_elements(out, rep, axis)
+        return tf.identity(out)
+
+
+class UpSampling1D(Layer):
+    """Repeats each timestep `size` times."""
+
+    def __init__(self, size=2, **kwargs):
+        super().__init__(**kwargs)
+        self.size = int(size)
+
+    def call(self, inputs):
+        return K.repeat_elements(inputs, self.size, 1)

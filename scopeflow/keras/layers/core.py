@@ -1,0 +1,161 @@
+"""Keras core layers: Dense, Activation, Dropout, Flatten, Reshape, Permute, RepeatVector,
+Lambda, ActivityRegularization (the math of Dense/Dropout/Flatten is tf.layers').
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 3])
+>>> tf.keras.layers.Dense(2, activation="relu")(x).name
+'dense/Relu:0'
+"""
+
+from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.layers import core as _tl
+from scopeflow.layers.core import smart_cond, tf_api
+
+
+class Dense(_tl.Dense, Layer):
+    """`activation(inputs @ kernel + bias)`, weights `kernel` and `bias`."""
+
+    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
+                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 **kwargs):
+        super().__init__(units, activation=activations.get(activation), use_bias=use_bias,
+                         kernel_initializer=initializers.get(kernel_initializer),
+                         bias_initializer=initializers.get(bias_initializer),
+                         kernel_regularizer=regularizers.get(kernel_regularizer),
+                         bias_regularizer=regularizers.get(bias_regularizer),
+                         activity_regularizer=activity_regularizer,
+                         kernel_constraint=constraints.get(kernel_constraint),
+                         bias_constraint=constraints.get(bias_constraint), **kwargs)
+
+    def call(self, inputs):
+        out = super().call(inputs)
+        return out
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(units=self.units, activation=activations.serialize(self.activation),
+                      use_bias=self.use_bias)
+        return config
+
+
+class Activation(Layer):
+    """Applies an activation function: `activation(inputs)`."""
+
+    def __init__(self, activation, **kwargs):
+        super().__init__(**kwargs)
+        self.activation = activations.get(activation)
+
+    def call(self, inputs):
+        return self.activation(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+class Dropout(_tl.Dropout, Layer):
+    """Drops units with probability `rate` in training (the learning phase by default)."""
+
+    def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
+        super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **kwargs)
+
+    def call(self, inputs, training=None):
+        if training is None:
+            training = K.learning_phase()
+        return super().call(inputs, training=training)
+
+
+class Flatten(_tl.Flatten, Layer):
+    """Keeps the batch dimension, flattens the rest."""
+
+    def __init__(self, data_format=None, **kwargs):
+        super().__init__(data_format=data_format or K.image_data_format(), **kwargs)
+
+
+class Reshape(Layer):
+    """Reshapes to `(batch,) + target_shape` (one -1 allowed)."""
+
+    def __init__(self, target_shape, **kwargs):
+        super().__init__(**kwargs)
+        self.target_shape = tuple(target_shape)
+
+    def compute_output_shape(self, input_shape):
+        dims = input_shape.as_list()
+        target = list(self.target_shape)
+        if -1 in target:
+            known = 1
+            for d in target:
+                known *= d if d != -1 else 1
+            rest = dims[1:]
+            total = None if None in rest else int(__import__("numpy").prod(rest))
+            target[target.index(-1)] = None if total is None else total // known
+        return [dims[0]] + target
+
+    def call(self, inputs):
+        tf = tf_api()
+        out = tf.reshape(inputs, (tf.shape(inputs)[0],) + self.target_shape)
+        out.set_shape(self.compute_output_shape(inputs.shape))
+        return out
+
+
+class Permute(Layer):
+    """Permutes the non-batch dimensions (`dims` are 1-based)."""
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+
+    def call(self, inputs):
+        return tf_api().transpose(inputs, perm=(0,) + self.dims)
+
+
+class RepeatVector(Layer):
+    """`(batch, d)` -> `(batch, n, d)`."""
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        self.n = n
+
+    def call(self, inputs):
+        tf = tf_api()
+        return tf.tile(tf.expand_dims(inputs, 1), [1, self.n, 1])
+
+
+class Lambda(Layer):
+    """Wraps a function of the inputs: `function(inputs, **arguments)`."""
+
+    def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
+        super().__init__(**kwargs)
+        self.function, self.arguments = function, arguments or {}
+        self._output_shape = output_shape
+
+    def call(self, inputs, mask=None, training=None):
+        return self.function(inputs, **self.arguments)
+
+
+class ActivityRegularization(Layer):
+    """Adds `l1 * sum|x| + l2 * sum x^2` of its inputs to the losses."""
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+
+    def call(self, inputs):
+        return inputs
+
+
+class Masking(Layer):
+    """Multiplies away timesteps equal to `mask_value` everywhere (no mask propagation)."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+
+    def call(self, inputs):
+        tf = tf_api()
+        keep = tf.reduce_any(tf.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
+        return inputs * tf.cast(keep, inputs.dtype)
+
+
+__all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Permute", "RepeatVector",
+           "Lambda", "ActivityRegularization", "Masking", "smart_cond"]

@@ -1,0 +1,70 @@
+"""Keras BatchNormalization (training flag or the learning phase) and LayerNormalization.
+
+>>> import scopeflow as tf
+>>> bn = tf.keras.layers.BatchNormalization()
+>>> _ = bn(tf.placeholder(tf.float32, [None, 4]))
+>>> [v.name for v in bn.non_trainable_weights]
+['batch_normalization/moving_mean:0', 'batch_normalization/moving_variance:0']
+"""
+
+from scopeflow.keras import backend as K, constraints, initializers, regularizers
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.layers import normalization as _tl
+from scopeflow.layers.core import tf_api
+
+
+class BatchNormalization(_tl.BatchNormalization, Layer):
+    """Batch statistics in training, moving averages in inference; updates in `layer.updates`
+    (not in the UPDATE_OPS collection, as Keras)."""
+
+    def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones",
+                 moving_mean_initializer="zeros", moving_variance_initializer="ones",
+                 beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        kwargs.pop("renorm", None)
+        super().__init__(axis=axis, momentum=momentum, epsilon=epsilon, center=center,
+                         scale=scale, beta_initializer=initializers.get(beta_initializer),
+                         gamma_initializer=initializers.get(gamma_initializer),
+                         moving_mean_initializer=initializers.get(moving_mean_initializer),
+                         moving_variance_initializer=initializers.get(
+                             moving_variance_initializer),
+                         beta_regularizer=regularizers.get(beta_regularizer),
+                         gamma_regularizer=regularizers.get(gamma_regularizer),
+                         beta_constraint=constraints.get(beta_constraint),
+                         gamma_constraint=constraints.get(gamma_constraint), **kwargs)
+
+    def call(self, inputs, training=None):
+        if training is None:
+            training = K.learning_phase()
+        if isinstance(training, int) and not isinstance(training, bool):
+            training = bool(training)
+        return super().call(inputs, training=training)
+
+
+class LayerNormalization(Layer):
+    """Normalizes each example over `axis`, then `gamma * x + beta`."""
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
+                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+        super().__init__(**kwargs)
+        self.axis = [axis] if isinstance(axis, int) else list(axis)
+        self.epsilon, self.center, self.scale = epsilon, center, scale
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+
+    def build(self, input_shape):
+        ndims = input_shape.ndims
+        self.axis = [a % ndims for a in self.axis]
+        shape = [input_shape.as_list()[a] for a in self.axis]
+        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer) \
+            if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer) \
+            if self.center else None
+        self.built = True
+
+    def call(self, inputs):
+        tf = tf_api()
+        mean, variance = tf.nn.moments(inputs, self.axis, keep_dims=True)
+        return tf.nn.batch_normalization(inputs, mean, variance, self.beta, self.gamma,
+                                         self.epsilon)

@@ -1,0 +1,208 @@
+"""Keras recurrent layers of TF1 graph mode: SimpleRNN, GRU (reset_after=False), LSTM and their
+cells; the time loop is one `tf.while_loop` (the same loop as `tf.nn.dynamic_rnn`).
+
+Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 4, 2])
+>>> tf.keras.layers.LSTM(3)(x).shape.as_list()
+[None, 3]
+"""
+
+from scopeflow.keras import activations, backend as K, initializers, regularizers
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.layers.core import tf_api
+
+
+class _Cell(Layer):
+    """A cell: `call(inputs, states) -> (output, new_states)`, weights made in `build`."""
+
+    n_gates = 1
+
+    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid",
+                 use_bias=True, kernel_initializer="glorot_uniform",
+                 recurrent_initializer="orthogonal", bias_initializer="zeros",
+                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
+                 dropout=0.0, recurrent_dropout=0.0, **kwargs):
+        for drop in ("kernel_constraint", "recurrent_constraint", "bias_constraint",
+                     "unit_forget_bias", "implementation", "reset_after"):
+            setattr(self, "_" + drop, kwargs.pop(drop, None))
+        super().__init__(**kwargs)
+        self.units = int(units)
+        self.activation = activations.get(activation)
+        self.recurrent_activation = activations.get(recurrent_activation)
+        self.use_bias = use_bias
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.recurrent_initializer = initializers.get(recurrent_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.regularizers = [regularizers.get(r) for r in
+                             (kernel_regularizer, recurrent_regularizer, bias_regularizer)]
+
+    state_size = property(lambda self: self.units)
+    output_size = property(lambda self: self.units)
+
+    def build(self, input_shape):
+        n = self.n_gates * self.units
+        dim = input_shape.as_list()[-1]
+        self.kernel = self.add_weight("kernel", (dim, n), initializer=self.kernel_initializer,
+                                      regularizer=self.regularizers[0])
+        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, n),
+                                                initializer=self.recurrent_initializer,
+                                                regularizer=self.regularizers[1])
+        self.bias = None
+        if self.use_bias:
+            self.bias = self.add_weight("bias", (n,), initializer=self._bias_init(),
+                                        regularizer=self.regularizers[2])
+        self.built = True
+
+    def _bias_init(self):
+        return self.bias_initializer
+
+    def _inputs_part(self, inputs):
+        tf = tf_api()
+        z = tf.matmul(inputs, self.kernel)
+        return tf.nn.bias_add(z, self.bias) if self.use_bias else z
+
+
+class SimpleRNNCell(_Cell):
+    """`h = activation(x W + b + h R)`."""
+
+    def __init__(self, units, activation="tanh", **kwargs):
+        super().__init__(units, activation=activation, **kwargs)
+
+    def call(self, inputs, states, training=None):
+        tf = tf_api()
+        h = self.activation(self._inputs_part(inputs) + tf.matmul(states[0],
+                                                                   self.recurrent_kernel))
+        return h, [h]
+
+
+class GRUCell(_Cell):
+    """Gates z, r and candidate h̃ (Keras v1: the reset gate before the recurrent matmul)."""
+
+    n_gates = 3
+
+    def call(self, inputs, states, training=None):
+        tf = tf_api()
+        h = states[0]
+        u = self.units
+        x = self._inputs_part(inputs)
+        rk = self.recurrent_kernel
+        z = self.recurrent_activation(x[:, :u] + tf.matmul(h, rk[:, :u]))
+        r = self.recurrent_activation(x[:, u:2 * u] + tf.matmul(h, rk[:, u:2 * u]))
+        hh = self.activation(x[:, 2 * u:] + tf.matmul(r * h, rk[:, 2 * u:]))
+        h = z * h + (1 - z) * hh
+        return h, [h]
+
+
+class LSTMCell(_Cell):
+    """Gates i, f, c̃, o; state `[h, c]`; forget-gate bias starts at one."""
+
+    n_gates = 4
+    state_size = property(lambda self: [self.units, self.units])
+
+    def _bias_init(self):
+        if self._unit_forget_bias is False:
+            return self.bias_initializer
+        u, init = self.units, self.bias_initializer
+
+        def bias(shape, dtype=None, partition_info=None):
+            tf = tf_api()
+            return tf.concat([init((u,), dtype=dtype), tf.ones((u,), dtype=dtype),
+                              init((2 * u,), dtype=dtype)], 0)
+        return bias
+
+    def call(self, inputs, states, training=None):
+        tf = tf_api()
+        h, c = states
+        z = self._inputs_part(inputs) + tf.matmul(h, self.recurrent_kernel)
+        u = self.units
+        i = self.recurrent_activation(z[:, :u])
+        f = self.recurrent_activation(z[:, u:2 * u])
+        c = f * c + i * self.activation(z[:, 2 * u:3 * u])
+        o = self.recurrent_activation(z[:, 3 * u:])
+        h = o * self.activation(c)
+        return h, [h, c]
+
+
+class _Step:
+    """The cell as the time loop calls it: `(x_t, state tuple) -> (output, state tuple)`."""
+
+    def __init__(self, cell):
+        self.cell, self.output_size = cell, cell.units
+
+    def __call__(self, x, state):
+        out, new = self.cell.call(x, list(state))
+        return out, tuple(new)
+
+
+class RNN(Layer):
+    """Runs a cell over the time axis of `(batch, time, features)` inputs."""
+
+    def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
+                 stateful=False, unroll=False, time_major=False, **kwargs):
+        super().__init__(**kwargs)
+        self.cell = cell
+        self.return_sequences, self.return_state = return_sequences, return_state
+        self.go_backwards = go_backwards
+
+    def build(self, input_shape):
+        with K.name_scope(self.cell.name):
+            self.cell.build(input_shape[:1].concatenate(input_shape[2:]))
+            self.cell.built = True
+        self.built = True
+
+    trainable_weights = property(lambda self: self.cell.trainable_weights if self.trainable
+                                 else [])
+
+    @property
+    def non_trainable_weights(self):
+        return self.cell.non_trainable_weights if self.trainable else self.cell.weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        from scopeflow.rnn.rnn import _dynamic_rnn_loop, _transpose_batch_time
+        tf = tf_api()
+        sizes = self.cell.state_size
+        sizes = sizes if isinstance(sizes, list) else [sizes]
+        if initial_state is None:
+            batch = tf.shape(inputs)[0]
+            initial_state = [tf.zeros(tf.stack([batch, s]), inputs.dtype) for s in sizes]
+        elif not isinstance(initial_state, (list, tuple)):
+            initial_state = [initial_state]
+        x = _transpose_batch_time(inputs)
+        if self.go_backwards:
+            x = tf.reverse(x, [0])
+        outputs, states = _dynamic_rnn_loop(_Step(self.cell), x, tuple(initial_state), None,
+                                            inputs.dtype)
+        outputs = _transpose_batch_time(outputs)
+        dims = inputs.shape.as_list()
+        outputs.set_shape([dims[0], dims[1], self.cell.units])
+        out = outputs if self.return_sequences else outputs[:, -1]
+        if self.return_state:
+            return [out] + list(states)
+        return out
+
+
+def _rnn_class(name, cell_cls, cell_name, defaults):
+    def __init__(self, units, **kwargs):
+        layer_args = {k: kwargs.pop(k) for k in list(kwargs)
+                      if k in ("return_sequences", "return_state", "go_backwards", "stateful",
+                               "unroll", "time_major", "name", "trainable", "input_shape",
+                               "batch_input_shape", "batch_size", "input_dim", "dtype",
+                               "activity_regularizer", "weights")}
+        for key, value in defaults.items():
+            kwargs.setdefault(key, value)
+        cell = cell_cls(units, name=cell_name, dtype=layer_args.get("dtype"), **kwargs)
+        RNN.__init__(self, cell, **layer_args)
+        self.units = int(units)
+
+    return type(name, (RNN,), {"__init__": __init__, "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+SimpleRNN = _rnn_class("SimpleRNN", SimpleRNNCell, "simple_rnn_cell", {})
+GRU = _rnn_class("GRU", GRUCell, "gru_cell", {})
+LSTM = _rnn_class("LSTM", LSTMCell, "lstm_cell", {})

@@ -1,0 +1,26 @@
+"""`tf.keras.utils`: to_categorical, normalize.
+
+>>> import scopeflow as tf
+>>> tf.keras.utils.to_categorical([0, 2], 3).tolist()
+[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+"""
+
+import numpy as np
+
+
+def to_categorical(y, num_classes=None, dtype="float32"):
+    y = np.asarray(y, dtype="int64")
+    shape = y.shape
+    if shape and shape[-1] == 1 and len(shape) > 1:
+        shape = shape[:-1]
+    y = y.ravel()
+    num_classes = num_classes or int(y.max()) + 1
+    out = np.zeros((len(y), num_classes), dtype=dtype)
+    out[np.arange(len(y)), y] = 1
+    return out.reshape(shape + (num_classes,))
+
+
+def normalize(x, axis=-1, order=2):
+    norm = np.atleast_1d(np.linalg.norm(x, order, axis))
+    norm[norm == 0] = 1
+    return x / np.expand_dims(norm, axis)

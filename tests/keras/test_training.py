@@ -1,0 +1,57 @@
+"""tf.keras compile / fit / evaluate / predict in TF1 graph mode against real TF + tf_keras."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+K = "K = tf.keras; L = tf.keras.layers\n"
+C = "tf.constant_initializer"
+DATA = ("xs = np.array([[1., 2.], [2., 1.], [0., 1.], [1., 0.], [3., 1.], [-1., 2.]], 'float32')\n"
+        "ys = np.array([[1.], [2.], [.5], [0.], [1.5], [-.5]], 'float32')\n")
+MODEL = ("m = K.Sequential([L.Dense(3, activation='relu', input_shape=(2,), kernel_initializer="
+         + C + "([.1, -.2, .3, .4, .5, -.6])), L.Dense(1, kernel_initializer=" + C + "(.5))])\n")
+
+PROGRAMS = [
+    K + DATA + MODEL + "m.compile(optimizer=K.optimizers.{opt}, loss='mse')\n"
+    "h = m.fit(xs, ys, batch_size=4, epochs=3, shuffle=False, verbose=0)\n"
+    "result = [h.history['loss'], m.evaluate(xs, ys, verbose=0), m.predict(xs), m.get_weights()]"
+    .replace("{opt}", opt) + "\nresult.append(%r)" % opt
+    for opt in ("SGD(0.1)", "SGD(0.05, momentum=0.9)", "SGD(0.05, momentum=0.9, nesterov=True)",
+                "Adam(0.05)", "RMSprop(0.01)", "Adagrad(0.1)")
+] + [
+    # train_on_batch / test_on_batch, metrics, validation data
+    K + DATA + MODEL + "m.compile('sgd', loss='mae', metrics=['mse'])\n"
+    "a = m.train_on_batch(xs, ys); b = m.test_on_batch(xs, ys)\n"
+    "h = m.fit(xs, ys, epochs=2, batch_size=3, shuffle=False, verbose=0, "
+    "validation_data=(xs, ys))\n"
+    "result = [a, b, m.metrics_names, sorted(h.history), h.history['val_loss']]",
+    # classification with accuracy
+    K + "xs = np.array([[0., 1.], [1., 0.], [1., 1.], [0., 0.]], 'float32')\n"
+    "ys = np.array([[0.], [1.], [1.], [0.]], 'float32')\n"
+    "m = K.Sequential([L.Dense(1, activation='sigmoid', input_shape=(2,), "
+    "kernel_initializer=" + C + "(.3))])\n"
+    "m.compile(K.optimizers.SGD(0.5), 'binary_crossentropy', metrics=['accuracy'])\n"
+    "h = m.fit(xs, ys, epochs=2, batch_size=4, shuffle=False, verbose=0)\n"
+    "result = [h.history, m.evaluate(xs, ys, verbose=0)]",
+    K + "xs = np.array([[0., 1.], [1., 0.], [2., 1.]], 'float32'); ys = np.array([0, 1, 2])\n"
+    "m = K.Sequential([L.Dense(3, activation='softmax', input_shape=(2,), "
+    "kernel_initializer=" + C + "(.2))])\n"
+    "m.compile(K.optimizers.SGD(0.5), 'sparse_categorical_crossentropy', metrics=['accuracy'])\n"
+    "h = m.fit(xs, ys, epochs=2, batch_size=3, shuffle=False, verbose=0)\n"
+    "result = [h.history, m.predict(xs)]",
+    # optimizer variables: names of hypers and slots
+    K + DATA + MODEL + "m.compile(K.optimizers.Adam(), 'mse')\n"
+    "m.train_on_batch(xs, ys)\n"
+    "result = sorted((v.name, v.dtype.base_dtype.name) for v in tf.global_variables())",
+    # a tf.train optimizer given to compile
+    K + DATA + MODEL + "m.compile(tf.train.GradientDescentOptimizer(0.1), 'mse')\n"
+    "h = m.fit(xs, ys, epochs=2, batch_size=6, shuffle=False, verbose=0)\n"
+    "result = h.history['loss']",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
