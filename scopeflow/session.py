@@ -168,6 +168,8 @@ class BaseSession:
         if plan is None:
             plan = self._new_plan(key, fetches, feed_dict)
         feeds = [s.convert(v) for s, v in zip(plan.feeds, values)]
+        traced = options is not None and getattr(options, "trace_level", 0) > 0
+        start = time.time() if traced else 0.0
         timeout = (options.timeout_in_ms if options is not None else 0) or self._timeout_ms
         if timeout > 0:  # blocking host waits (queues, iterators) end at the deadline
             old = set_deadline(time.monotonic() + timeout / 1000.0)
@@ -179,6 +181,10 @@ class BaseSession:
             result = self._execute(plan, feeds)
         if run_metadata is not None and hasattr(run_metadata, "step_stats"):
             run_metadata.step_stats.SetInParent()
+            if traced:  # one entry for the run: it is one XLA program (summary/timeline.py)
+                from scopeflow.summary.timeline import record_run
+                record_run(run_metadata.step_stats, [x.name for x in plan.tensors + plan.ops],
+                           start, time.time())
         return result
 
     def _new_plan(self, key, fetches, feed_dict):

@@ -40,9 +40,12 @@ class _HookedSession:
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         if self._should_stop:
             raise RuntimeError("Run called even after should_stop requested.")
+        from scopeflow.session_config import RunMetadata, RunOptions
         actual_fetches = {"caller": fetches}
         context = SessionRunContext(SessionRunArgs(fetches, feed_dict), self._sess)
-        feed_dict = self._before_run(context, actual_fetches, feed_dict)
+        options = options or RunOptions()  # hooks' options merge in (a ProfilerHook's trace)
+        feed_dict = self._before_run(context, actual_fetches, feed_dict, options)
+        run_metadata = run_metadata or RunMetadata()
         outputs = self._sess.run(actual_fetches, feed_dict=feed_dict, options=options,
                                  run_metadata=run_metadata)
         for hook in self._hooks:
@@ -51,12 +54,14 @@ class _HookedSession:
         self._should_stop = self._should_stop or context.stop_requested
         return outputs["caller"]
 
-    def _before_run(self, context, fetch_dict, user_feed_dict):
+    def _before_run(self, context, fetch_dict, user_feed_dict, options):
         hook_feeds = {}
         for hook in self._hooks:
             request = hook.before_run(context)
             if request is None:
                 continue
+            if request.options:
+                _merge_run_options(options, request.options)
             if request.fetches is not None:
                 fetch_dict[hook] = request.fetches
             if request.feed_dict:
@@ -70,6 +75,24 @@ class _HookedSession:
         if set(hook_feeds) & set(user_feed_dict):
             raise RuntimeError("Same tensor is fed by a SessionRunHook and user.")
         return {**user_feed_dict, **hook_feeds}
+
+
+def _merge_run_options(options, incoming):
+    """TF's merge of a hook's RunOptions into the run's: the larger of each setting."""
+    options.trace_level = max(options.trace_level, incoming.trace_level)
+    options.timeout_in_ms = max(options.timeout_in_ms, incoming.timeout_in_ms)
+    options.inter_op_thread_pool = max(options.inter_op_thread_pool,
+                                       incoming.inter_op_thread_pool)
+    options.output_partition_graphs = max(options.output_partition_graphs,
+                                          incoming.output_partition_graphs)
+    options.debug_options.debug_tensor_watch_opts.extend(
+        incoming.debug_options.debug_tensor_watch_opts)
+    options.debug_options.reset_disk_byte_usage = (
+        options.debug_options.reset_disk_byte_usage
+        or incoming.debug_options.reset_disk_byte_usage)
+    options.report_tensor_allocations_upon_oom = (
+        options.report_tensor_allocations_upon_oom
+        or incoming.report_tensor_allocations_upon_oom)
 
 
 class _MonitoredSession:
