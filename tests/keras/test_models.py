@@ -53,6 +53,21 @@ PROGRAMS = [
     "d = {x: [[1., 2., 3.], [0., -1., 2.]], t: [[1.], [0.]]}\n"
     + INIT + "  ls = [s.run([loss, step], d)[0] for _ in range(5)]\n"
     "result = [ls, sorted(v.name for v in tf.global_variables())]",
+    # summary() text: sequential and graph layouts
+    K + "m = K.Sequential([L.Dense(4, input_shape=(3,)), L.BatchNormalization(), L.Dense(1)])\n"
+    "lines = []; m.summary(print_fn=lines.append)\n"
+    "a = K.Input((3,), name='a'); b = K.Input((3,), name='b'); sh = L.Dense(2, name='shared')\n"
+    "c = L.Concatenate()([sh(a), sh(b)]); mm = K.Model([a, b], L.Dense(1)(c))\n"
+    "mm.summary(print_fn=lines.append)\n"
+    "f = K.Input((5, 5, 1)); g = L.Flatten()(L.Conv2D(2, 3)(f)); K.Model(f, g).summary("
+    "print_fn=lines.append)\nresult = lines",
+    # Input in a Sequential; a Sequential built by its first fit
+    K + "m = K.Sequential([K.Input(shape=(2,)), L.Dense(1)])\n"
+    "result = [[l.name for l in m.layers], m.inputs[0].name, m.outputs[0].name]",
+    K + "m = K.Sequential([L.Dense(1, kernel_initializer=" + C + "(.5))])\n"
+    "m.compile(K.optimizers.SGD(0.1), 'mse')\n"
+    "h = m.fit(np.ones((4, 3), 'float32'), np.zeros((4, 1), 'float32'), epochs=2, verbose=0)\n"
+    "result = [h.history['loss'], m.inputs[0].name, m.outputs[0].name]",
 ]
 
 
@@ -61,3 +76,27 @@ PROGRAMS = [
 def test_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert same(here, there), explain(code, here, there)
+
+
+SAVE = K + ("m = K.Sequential([L.Dense(3, activation='relu', input_shape=(2,)), L.Dense(1)])\n"
+            "x = np.array([[1., 2.], [-1., .5]], 'float32')\n")
+
+
+@pytest.mark.oracle
+def test_load_weights_written_by_tf(oracle, tmp_path):
+    path = str(tmp_path / "ckpt")
+    code = SAVE + "tf.set_random_seed(3); s = K.backend.get_session()\n"
+    there = oracle(code + "m.save_weights(%r); result = m.predict(x)" % path)
+    here = run_here(code + "m.load_weights(%r); result = m.predict(x)" % path)
+    assert same(here, there), explain("load_weights", here, there)
+
+
+def test_save_then_load_weights_round_trip(tf, tmp_path):
+    K = tf.keras
+    m = K.Sequential([K.layers.Dense(2, input_shape=(3,))])
+    before = m.get_weights()
+    m.save_weights(str(tmp_path / "w"))
+    K.backend.set_value(m.weights[0], before[0] * 0)
+    m.load_weights(str(tmp_path / "w"))
+    for a, b in zip(before, m.get_weights()):
+        assert (a == b).all()

@@ -72,7 +72,17 @@ class Layer(_tl.Layer):
 
     @property
     def output_shape(self):
-        return nest.map_structure(lambda t: K.int_shape(t), self.output)
+        """The output shape of every call (AttributeError when calls differ, as Keras)."""
+        if not self._inbound_nodes:
+            raise AttributeError("The layer has never been called and thus has no defined "
+                                 "output shape.")
+        shapes = [nest.map_structure(K.int_shape, n.outputs) for n in self._inbound_nodes]
+        if any(str(s) != str(shapes[0]) for s in shapes):
+            raise AttributeError('The layer "%s" has multiple inbound nodes, with different '
+                                 "output shapes. Hence the notion of \"output shape\" is "
+                                 "ill-defined for the layer. Use `get_output_shape_at("
+                                 "node_index)` instead." % self.name)
+        return shapes[0]
 
     # ---- weights -----------------------------------------------------------------------------
     def add_weight(self, name=None, shape=None, dtype=None, initializer=None, regularizer=None,

@@ -167,6 +167,9 @@ class Sequential(Model):
         return [layer for layer in self._stack if not isinstance(layer, InputLayer)]
 
     def add(self, layer):
+        hist = keras_history(layer)
+        if hist is not None and isinstance(hist[0], InputLayer):  # `add(K.Input(...))`
+            layer = hist[0]
         if not isinstance(layer, Layer):
             raise TypeError("The added layer must be an instance of class Layer. Found: %s"
                             % (layer,))
@@ -184,6 +187,15 @@ class Sequential(Model):
             self._nodes = _topological_nodes(self.outputs)
             self._is_graph_network = True
             self.built = True
+
+    def _build_from_data(self, array):
+        """Deferred build at the first fit/predict: an Input shaped like the data."""
+        first = self.layers[0]
+        shape = (None,) + tuple(array.shape[1:])
+        x = Input(batch_shape=shape, dtype=first.dtype or array.dtype.name)
+        self.inputs, self.outputs = [x], [self(x)]
+        self._nodes = _topological_nodes(self.outputs)
+        self._is_graph_network = self.built = True
 
     def pop(self):
         if not self._stack:

@@ -34,6 +34,10 @@ class InputLayer(Layer):
         self.built = True
         Node(self, input_tensor, input_tensor, (), {})
 
+    @property
+    def output_shape(self):
+        return [K.int_shape(self._inbound_nodes[0].outputs)]
+
     def get_config(self):
         return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
                 "sparse": self.sparse, "ragged": self.ragged, "name": self.name}

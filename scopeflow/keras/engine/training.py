@@ -25,6 +25,10 @@ class TrainingMixin:
         tf = tf_api()
         self.optimizer = _optimizers.get(optimizer)
         outputs = self.outputs
+        if not outputs and hasattr(self, "_build_from_data"):  # built by the first fit
+            self._pending_compile = dict(optimizer=self.optimizer, loss=loss, metrics=metrics,
+                                         loss_weights=loss_weights)
+            return
         if not outputs:
             raise RuntimeError("You must compile a model that has inputs and outputs: call it "
                                "on a Keras Input or give its first layer an `input_shape`.")
@@ -73,6 +77,16 @@ class TrainingMixin:
         return names, tensors
 
     # ---- compiled functions ----------------------------------------------------------------
+    def _build_with(self, x):
+        """A deferred model is built on its first data, then compiled as was asked."""
+        if self.outputs or not hasattr(self, "_build_from_data"):
+            return
+        self._build_from_data(_as_list(x)[0])
+        pending = getattr(self, "_pending_compile", None)
+        if pending is not None:
+            self._pending_compile = None
+            self.compile(**pending)
+
     def _make_train_function(self):
         if self._train_fn is None:
             tf = tf_api()
@@ -96,15 +110,18 @@ class TrainingMixin:
         return feed
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
+        self._build_with(x)
         fetches, train_op = self._make_train_function()
         values = K.get_session().run(fetches + [train_op], self._feed(x, y, True))[:-1]
         return _scalar_or_list(values)
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        self._build_with(x)
         fetches = [self.total_loss] + self._metric_tensors
         return _scalar_or_list(K.get_session().run(fetches, self._feed(x, y)))
 
     def predict_on_batch(self, x):
+        self._build_with(x)
         outs = K.get_session().run(self.outputs, self._feed(x))
         return outs[0] if len(outs) == 1 else outs
 
@@ -112,6 +129,7 @@ class TrainingMixin:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
+        self._build_with(x)
         from scopeflow.keras.callbacks import History
         xs, ys = _as_list(x), _as_list(y)
         if validation_split and validation_data is None:
@@ -161,6 +179,7 @@ class TrainingMixin:
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
+        self._build_with(x)
         xs, ys = _as_list(x), _as_list(y)
         n, batch_size = len(xs[0]), batch_size or 32
         fetches = [self.total_loss] + self._metric_tensors
@@ -172,6 +191,7 @@ class TrainingMixin:
         return _scalar_or_list([float(t / n) for t in totals])
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        self._build_with(x)
         xs = _as_list(x)
         n, batch_size = len(xs[0]), batch_size or 32
         sess, parts = K.get_session(), []
