@@ -64,7 +64,7 @@ x = tf.placeholder(tf.float32, [None, 2], name="x")
 w = tf.get_variable("w", initializer=[[1.0], [2.0]])
 b = tf.get_variable("b", initializer=[0.5])
 y = tf.add(tf.matmul(x, w), b, name="y")
-z = tf.nn.relu(y * w[0, 0], name="z")
+z = tf.nn.relu(y * tf.cond(tf.reduce_sum(x) > 0, lambda: w[0, 0], lambda: -w[1, 0]), name="z")
 step = tf.train.get_or_create_global_step()
 train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(z), global_step=step)
 with tf.Session() as sess:

@@ -145,3 +145,55 @@ def test_views_resolve_in_process(tf):
     assert "reshape" in dir(array_ops)
     with pytest.raises(tf_paths.NotProvidedError, match="does not provide the module"):
         tf_paths.module("tensorflow.python.ops.gen_nothing_ops")
+
+
+SAVED_MODEL_PROGRAM = textwrap.dedent("""
+    import os, tempfile
+    from tensorflow.python.framework import ops, constant_op, dtypes, graph_util
+    from tensorflow.python.framework.convert_to_constants import convert_variables_to_constants
+    from tensorflow.python.ops import array_ops, variable_scope, variables
+    from tensorflow.python.client import session
+    from tensorflow.python.saved_model import (builder, loader, signature_constants,
+        signature_def_utils, tag_constants, utils, main_op)
+    from tensorflow.python.saved_model import simple_save as simple_save_lib
+    from tensorflow.python.saved_model.signature_def_utils_impl import predict_signature_def
+
+    export = os.path.join(tempfile.mkdtemp(), "m")
+    with ops.Graph().as_default():
+        x = array_ops.placeholder(dtypes.float32, [None], name="x")
+        w = variable_scope.get_variable("w", initializer=constant_op.constant([2.0]))
+        y = array_ops.identity(x * w, name="y")
+        with session.Session() as s:
+            s.run(variables.global_variables_initializer())
+            sig = predict_signature_def({"x": x}, {"y": y})
+            b = builder.SavedModelBuilder(export)
+            b.add_meta_graph_and_variables(s, [tag_constants.SERVING],
+                {signature_constants.DEFAULT_SERVING_SIGNATURE_DEF_KEY: sig})
+            print(os.path.basename(b.save()))
+            frozen = convert_variables_to_constants(s, s.graph.as_graph_def(), ["y"])
+            print(sorted((n.name, n.op) for n in frozen.node),
+                  [n.name for n in graph_util.extract_sub_graph(frozen, ["w"]).node])
+    with ops.Graph().as_default() as g:
+        with session.Session(graph=g) as s:
+            mg = loader.load(s, [tag_constants.SERVING], export)
+            info = mg.signature_def["serving_default"].outputs["y"]
+            print(utils.get_tensor_from_tensor_info(info).name,
+                  s.run(info.name, {"x:0": [1.0, 3.0]}).tolist(),
+                  signature_def_utils.is_valid_signature(mg.signature_def["serving_default"]))
+    print(callable(simple_save_lib.simple_save), callable(main_op.main_op))
+""")
+
+
+@pytest.mark.oracle
+def test_saved_model_paths_run_as_in_tf(tmp_path):
+    tf = tf_python()
+    if tf is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    code, here, err = _scopeflow_run(tmp_path, SAVED_MODEL_PROGRAM)
+    assert code == 0, err
+    script = tmp_path / "prog_tf.py"
+    script.write_text("import tensorflow.compat.v1 as tf; tf.disable_v2_behavior()\n"
+                      + SAVED_MODEL_PROGRAM)
+    code, there, err = _run([tf, str(script)])
+    assert code == 0, err
+    assert here == there
