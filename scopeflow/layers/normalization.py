@@ -109,11 +109,14 @@ class BatchNormalization(Layer):
         def bcast(v):
             return tf.reshape(v, shape) if need and v is not None else v
 
+        # the moving statistics are read before the cond, so that a branch returns tensors
+        moving = [tf.convert_to_tensor(v) for v in (self.moving_mean, self.moving_variance)]
+
         def stats():
             return tf.nn.moments(inputs, reduce_axes, keep_dims=need)
 
         mean, variance = smart_cond(
-            training, stats, lambda: (bcast(self.moving_mean), bcast(self.moving_variance)))
+            training, stats, lambda: (bcast(moving[0]), bcast(moving[1])))
         out = tf.nn.batch_normalization(inputs, mean, variance, bcast(self.beta),
                                         bcast(self.gamma), self.epsilon)
         if need:

@@ -74,7 +74,7 @@ PROGRAMS = [
     K + "x = tf.placeholder(tf.float32, [None, 2]); bn = L.BatchNormalization(momentum=0.5)\n"
     "y = bn(x); lp = tf.keras.backend.learning_phase(); d = {x: [[1., 2.], [3., 6.]]}\n"
     "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
-    "  a = s.run(y, d); b = s.run([y] + bn.updates, dict(d, **{lp: True}))[0]\n"
+    "  a = s.run(y, d); d[lp] = True; b = s.run([y] + bn.updates, d)[0]\n"
     "  result = [a, b, s.run(bn.moving_mean), s.run(bn.moving_variance)]",
     # recurrent layers
     K + "x = tf.placeholder(tf.float32, [None, 3, 2])\n"

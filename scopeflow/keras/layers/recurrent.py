@@ -58,10 +58,14 @@ class _Cell(Layer):
     def _bias_init(self):
         return self.bias_initializer
 
+    def _w(self, name):
+        """A weight as the time loop uses it: read once before the loop (see RNN.call)."""
+        return self._reads.get(name) if getattr(self, "_reads", None) else getattr(self, name)
+
     def _inputs_part(self, inputs):
         tf = tf_api()
-        z = tf.matmul(inputs, self.kernel)
-        return tf.nn.bias_add(z, self.bias) if self.use_bias else z
+        z = tf.matmul(inputs, self._w("kernel"))
+        return tf.nn.bias_add(z, self._w("bias")) if self.use_bias else z
 
 
 class SimpleRNNCell(_Cell):
@@ -73,7 +77,7 @@ class SimpleRNNCell(_Cell):
     def call(self, inputs, states, training=None):
         tf = tf_api()
         h = self.activation(self._inputs_part(inputs) + tf.matmul(states[0],
-                                                                   self.recurrent_kernel))
+                                                                   self._w("recurrent_kernel")))
         return h, [h]
 
 
@@ -87,7 +91,7 @@ class GRUCell(_Cell):
         h = states[0]
         u = self.units
         x = self._inputs_part(inputs)
-        rk = self.recurrent_kernel
+        rk = self._w("recurrent_kernel")
         z = self.recurrent_activation(x[:, :u] + tf.matmul(h, rk[:, :u]))
         r = self.recurrent_activation(x[:, u:2 * u] + tf.matmul(h, rk[:, u:2 * u]))
         hh = self.activation(x[:, 2 * u:] + tf.matmul(r * h, rk[:, 2 * u:]))
@@ -115,7 +119,7 @@ class LSTMCell(_Cell):
     def call(self, inputs, states, training=None):
         tf = tf_api()
         h, c = states
-        z = self._inputs_part(inputs) + tf.matmul(h, self.recurrent_kernel)
+        z = self._inputs_part(inputs) + tf.matmul(h, self._w("recurrent_kernel"))
         u = self.units
         i = self.recurrent_activation(z[:, :u])
         f = self.recurrent_activation(z[:, u:2 * u])
@@ -176,8 +180,15 @@ class RNN(Layer):
         x = _transpose_batch_time(inputs)
         if self.go_backwards:
             x = tf.reverse(x, [0])
-        outputs, states = _dynamic_rnn_loop(_Step(self.cell), x, tuple(initial_state), None,
-                                            inputs.dtype)
+        cell = self.cell
+        cell._reads = {n: tf.convert_to_tensor(getattr(cell, n))
+                       for n in ("kernel", "recurrent_kernel", "bias") if getattr(cell, n, None)
+                       is not None}
+        try:
+            outputs, states = _dynamic_rnn_loop(_Step(cell), x, tuple(initial_state), None,
+                                                inputs.dtype)
+        finally:
+            cell._reads = None
         outputs = _transpose_batch_time(outputs)
         dims = inputs.shape.as_list()
         outputs.set_shape([dims[0], dims[1], self.cell.units])
