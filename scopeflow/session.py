@@ -250,6 +250,18 @@ class BaseSession:
     def _run_steps(self, steps, plan, feeds):
         """Runs a HostPlan: compiled programs and host kernels, values carried between them."""
         known = dict(zip([s.tensor for s in plan.feeds], feeds))
+        return [_host_result(v) for v in self._run_known(steps, known, plan.tensors)]
+
+    def _run_branch(self, step, branch, ctx, tensors, feeds):
+        """The values of `tensors` of a cond branch (CondContext `ctx`) holding host ops, its
+        captures fed (stages.CondStep)."""
+        version, steps = step.plans.get(branch, (-1, None))
+        if version != self._graph._version:
+            steps = HostPlan(self._graph, tensors, [], list(feeds), inside=ctx)
+            step.plans[branch] = (self._graph._version, steps)
+        return self._run_known(steps, dict(feeds), tensors)
+
+    def _run_known(self, steps, known, tensors):
         ctx = HostContext(self)
         for kind, x in steps.steps:
             if kind == "host":
@@ -274,7 +286,7 @@ class BaseSession:
                     runner = entry.runner = _runner(entry)
                 with x64():
                     known.update(zip(x.tensors, runner(self, vals)))
-        return [_host_result(known[t]) for t in plan.tensors]
+        return [known[t] for t in tensors]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function running `fetches`, taking the values of `feed_list` positionally."""

@@ -22,7 +22,7 @@ from scopeflow.lowering import cache, disk_cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, data_inputs, is_variable_op, variable_of
-from scopeflow.lowering.stages import HOST_KERNELS, NeedValues
+from scopeflow.lowering.stages import HOST_KERNELS, NeedValues, runs_on_host
 from scopeflow.ops.registry import REGISTRY, lookup
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -274,7 +274,7 @@ class Program:
         fed_set = frozenset(fed)
         self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set, done))
         # ops that run on the host (input pipelines, py_func): the Session stages the run
-        self.host = any(op._type in HOST_KERNELS for op in self.order)
+        self.host = any(runs_on_host(op) for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))
         consumed = {t for op in self.order for t in data_inputs(op)}
         self._used = [i for i, t in enumerate(self.fed) if t in consumed]

@@ -18,6 +18,7 @@ one step and used in a later one is carried as a feed, so every op runs once per
 
 import threading
 import time
+import weakref
 
 HOST_KERNELS = {}  # op type -> fn(ctx, op, *input values) -> sequence of output values
 _RUN = threading.local()  # .deadline: time.monotonic() by which this thread's run must end
@@ -104,11 +105,12 @@ class HostPlan:
     tensors (values that set shapes, see NeedValues) get a compiled step of their own first.
     """
 
-    def __init__(self, graph, tensors, ops, fed, early=()):
+    def __init__(self, graph, tensors, ops, fed, early=(), inside=None):
         from scopeflow.lowering import cache
         from scopeflow.lowering.slice import backward_slice
 
         self._cache, self._graph, self.early = cache, graph, tuple(early)
+        self.inside = inside  # the cond branch (CondContext) these steps run, if any
         self.steps = []
         self._known = list(fed)
         self._known_set = set(fed)
@@ -119,15 +121,15 @@ class HostPlan:
         early = [t for t in early if t not in known_set]
         while True:
             order = backward_slice(targets, known_set, done)
-            host = next((op for op in order if op._type in HOST_KERNELS), None)
+            host = first_host(order)
             if early:
                 pre = backward_slice(early, known_set, done)
-                host = next((op for op in pre if op._type in HOST_KERNELS), None)
+                host = first_host(pre)
                 if host is None:
                     self._stage(early, [], pre, order)
                     early = []
                     continue
-            if host is not None and getattr(host, "_ctx", None) is not None:
+            if host is not None and getattr(host, "_ctx", None) not in (None, inside):
                 from scopeflow.errors import UnimplementedError
                 from scopeflow.lowering.lower import _HOST_IN_CF
                 raise UnimplementedError(None, host, _HOST_IN_CF % (host._name, host._type))
@@ -145,17 +147,19 @@ class HostPlan:
             self._known.extend(host._outputs)
             known_set.update(host._outputs)
             done.add(host)
+            if type(host) is CondStep:
+                done.update(host.spec.exits)
             early = [t for t in early if t not in known_set]
 
     def _stage(self, need, ctrl, pre, order):
         """A compiled step for `need` (and `ctrl` ops), whose slice is `pre`; what it makes
         that the rest of `order` uses is fetched too and fed onwards."""
-        from scopeflow.lowering.slice import is_variable_op
+        from scopeflow.lowering.slice import data_inputs, is_variable_op
 
         pre_set = set(pre)
         need = list(need)
         seen = set(need)
-        later = [t for op in order if op not in pre_set for t in op._inputs]
+        later = [t for op in order if op not in pre_set for t in data_inputs(op)]
         for t in later + self._fetched:  # boundary tensors: made now, used later
             if t._op in pre_set and t not in seen and not t._dtype._is_ref_dtype:
                 seen.add(t)
@@ -171,3 +175,85 @@ class HostPlan:
         if prog.host:  # cannot happen: the first host op of a slice is always staged
             raise AssertionError("host op left in a compiled step")
         self.steps.append(("compiled", prog))
+
+
+# ---- tf.cond with host ops in a branch ------------------------------------------------------
+class CondStep:
+    """A tf.cond whose branches hold host ops, run as one host step: its predicate and outside
+    values come from earlier steps, then only the taken branch's ops run (TF: the untaken
+    branch's ops do not), through steps of their own (`plans`, per branch)."""
+
+    _type = "_HostCond"
+    _cf = None
+    _attrs = {}  # noqa: RUF012 - read only
+
+    def __init__(self, spec):
+        self.spec = spec
+        self._inputs = tuple(spec.inputs)
+        self._control_inputs = tuple(spec.controls)
+        self._outputs = tuple(t for m in spec.exits for t in m._outputs)
+        self._name = spec.exits[0]._name
+        self._ctx = spec.exits[0]._ctx
+        self.plans = {}  # branch -> (graph version, HostPlan)
+
+
+_COND_STEPS = weakref.WeakKeyDictionary()  # CondSpec -> CondStep, or False (no host op)
+
+
+def host_cond(op):
+    """The CondStep of `op`, a cond's Merge, when its branches hold host ops; else None."""
+    cf = op._cf
+    if cf is None or not hasattr(cf[0], "then_branch"):
+        return None
+    spec = cf[0]
+    step = _COND_STEPS.get(spec)
+    if step is None:
+        ctxs = getattr(spec, "contexts", ())
+        step = False
+        if ctxs and not _in_loop(ctxs[0]) and any(
+                o._type in HOST_KERNELS for c in ctxs for o in c.ops):
+            step = CondStep(spec)
+        _COND_STEPS[spec] = step
+    return step or None
+
+
+def _in_loop(ctx):
+    while ctx is not None:
+        if not hasattr(ctx, "branch"):  # a WhileContext: the loop runs compiled
+            return True
+        ctx = ctx.outer
+    return False
+
+
+def first_host(order):
+    """The first op of `order` that runs on the host (a CondStep for a host cond's Merge)."""
+    for op in order:
+        if op._type in HOST_KERNELS:
+            return op
+        if op._cf is not None:
+            step = host_cond(op)
+            if step is not None:
+                return step
+    return None
+
+
+def runs_on_host(op):
+    return op._type in HOST_KERNELS or (op._cf is not None and host_cond(op) is not None)
+
+
+@host_kernel("_HostCond")
+def _run_cond(ctx, step, *values):
+    import numpy as np
+    spec = step.spec
+    vals = dict(zip(spec.inputs, values))
+    taken = bool(np.asarray(vals[spec.pred]))
+    branch = 1 if taken else 0
+    bctx = spec.contexts[0 if taken else 1]
+    pred = np.asarray(taken)
+    feeds = {bctx.pred: pred, bctx.pivot(): pred, bctx.pivot()._op._inputs[0]: pred}
+    for capture in bctx.captured.values():  # Switch(value, pred_id)[branch]: the value
+        feeds[capture] = vals[capture._op._inputs[0]]
+    outputs = (spec.then_branch if taken else spec.else_branch).outputs
+    got = ctx.session._run_branch(step, branch, bctx, list(outputs), feeds)
+    index = np.asarray(branch, np.int32)
+    return [x for v in got for x in (v, index)]

@@ -38,6 +38,7 @@ class CondSpec:
     else_branch: Branch
     controls: tuple  # outside control inputs: they run before the cond
     exits: list = dataclasses.field(default_factory=list)  # its Merge ops
+    contexts: list = dataclasses.field(default_factory=list)  # (true, false) CondContexts
 
     def run(self, ctx, values):
         """[output values..., branch index]."""

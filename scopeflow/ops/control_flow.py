@@ -135,6 +135,7 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
         m.op._cf = (spec, k)
         spec.exits.append(m.op)
         merges.append(m)
+    spec.contexts.extend(contexts)
     for ctx in contexts:
         ctx.exit_ops = tuple(m.op for m in merges)
     merges = nest.pack_sequence_as(orig_t, merges)

@@ -167,7 +167,7 @@ def _validate(tensor_list, what="batch()"):
 
 
 def _keep(keep_input, enqueue_many):
-    """TF's `_validate_keep_input`; only a value known when building is supported here."""
+    """TF's `_validate_keep_input`: a scalar (or, with `enqueue_many`, a vector) bool tensor."""
     keep_input = convert_to_tensor(keep_input)
     if keep_input.shape.ndims is None:
         raise ValueError("`keep_input` dimensions must be known at graph construction.")
@@ -175,11 +175,7 @@ def _keep(keep_input, enqueue_many):
         raise ValueError("`keep_input` cannot be a vector when `enqueue_many=False`.")
     if keep_input.shape.ndims > 1:
         raise ValueError("`keep_input` must be 0 or 1 dimensions.")
-    value = constant_value(keep_input)
-    if value is None or keep_input.shape.ndims != 0:
-        raise NotImplementedError("maybe_batch: scopeflow supports a keep_input known when "
-                                  "the graph is built (a Python bool or constant)")
-    return bool(value)
+    return keep_input
 
 
 def _dtypes(tensor_list_list):
@@ -212,15 +208,33 @@ def _shapes(tensor_list_list, shapes, enqueue_many):
 
 
 def _enqueue(queue, tensor_list_list, threads, enqueue_many, keep):
+    """TF's `_enqueue` / `_enqueue_join`: a vector `keep` selects rows (DynamicPartition); a
+    scalar one enqueues through `smart_cond` (a tf.cond unless its value is known)."""
+    from scopeflow.ops.control_flow import cond
+    from scopeflow.ops.state import no_op
     fn = queue.enqueue_many if enqueue_many else queue.enqueue
-    if not keep:
-        from scopeflow.ops.control_flow import no_op
-        ops = [no_op() for _ in tensor_list_list]
-    elif len(tensor_list_list) == 1:
-        ops = [fn(tensor_list_list[0])] * threads
+    if keep.shape.ndims == 1:
+        def one(tl):
+            return fn(_select_which_to_enqueue(tl, keep))
     else:
-        ops = [fn(tl) for tl in tensor_list_list]
+        value = constant_value(keep)
+
+        def one(tl):
+            if value is not None:
+                return fn(tl) if bool(value) else no_op()
+            return cond(keep, lambda: fn(tl), no_op)
+    if len(tensor_list_list) == 1:
+        ops = [one(tensor_list_list[0])] * threads
+    else:
+        ops = [one(tl) for tl in tensor_list_list]
     add_queue_runner(QueueRunner(queue, ops))
+
+
+def _select_which_to_enqueue(tensor_list, keep):
+    from scopeflow.ops.dynamic_shape import dynamic_partition
+    from scopeflow.ops.math import cast
+    select_i = cast(keep, _dt.int32)
+    return [dynamic_partition(x, select_i, num_partitions=2)[1] for x in tensor_list]
 
 
 def _dequeue(queue, batch_size, allow_smaller_final_batch, name):

@@ -39,6 +39,15 @@ GRAPHS = [
     "out = str(tf.train.shuffle_batch_join([[tf.zeros([3])], [tf.ones([3])]], 2,"
     " capacity=10, min_after_dequeue=2))",
     "out = str(tf.train.maybe_batch([tf.zeros([3])], True, 2))",
+    "k = tf.placeholder(tf.bool, [])\n"
+    "out = str(tf.train.maybe_batch([tf.zeros([3]), tf.constant('s')], k, 2, num_threads=2))",
+    "k = tf.placeholder(tf.bool, [None])\n"
+    "out = str(tf.train.maybe_batch([tf.zeros([4, 3])], k, 2, enqueue_many=True))",
+    "k = tf.placeholder(tf.bool, [])\n"
+    "out = str(tf.train.maybe_shuffle_batch([tf.zeros([3])], 2, 10, 2, k, seed=1))",
+    "k = tf.placeholder(tf.bool, [])\n"
+    "out = str(tf.train.maybe_batch_join([[tf.zeros([3])], [tf.ones([3])]], k, 2))",
+    "out = str(tf.train.maybe_batch([tf.zeros([2, 3])], [True, False], 2, enqueue_many=True))",
     # errors
     "tf.train.string_input_producer([])",
     "tf.train.shuffle_batch([tf.zeros([3])], 2, capacity=5, min_after_dequeue=5)",
@@ -109,6 +118,39 @@ RUNS = [
     "    coord = tf.train.Coordinator(); th = tf.train.start_queue_runners(sess, coord)\n"
     "    out = [sess.run(d) for _ in range(15)]\n"
     "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    # maybe_batch with a tensor keep_input: the enqueue runs inside a tf.cond
+    "x = tf.train.range_input_producer(10, shuffle=False, num_epochs=1).dequeue()\n"
+    "b = tf.train.maybe_batch([x, x * 10], tf.equal(x % 3, 0), 2,\n"
+    "                         allow_smaller_final_batch=True)\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    coord = tf.train.Coordinator()\n"
+    "    th = tf.train.start_queue_runners(s, coord)\n"
+    "    try:\n"
+    "        while True:\n            out.append(s.run(b))\n"
+    "    except tf.errors.OutOfRangeError:\n        out.append('end')\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = out",
+    "x = tf.train.range_input_producer(12, shuffle=False, num_epochs=1).dequeue_many(4)\n"
+    "b = tf.train.maybe_shuffle_batch([x], 3, 20, 0, x % 2 > 0, enqueue_many=True, seed=3,\n"
+    "                                 allow_smaller_final_batch=True)\nout = []\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.local_variables_initializer())\n"
+    "    coord = tf.train.Coordinator()\n"
+    "    th = tf.train.start_queue_runners(s, coord)\n"
+    "    try:\n"
+    "        while True:\n            out.append(sorted(s.run(b).tolist()))\n"
+    "    except tf.errors.OutOfRangeError:\n        out.append('end')\n"
+    "    coord.request_stop(); coord.join(th)\n"
+    "result = [sorted(x for o in out[:-1] for x in o), out[-1]]",
+    "k = tf.placeholder(tf.bool, [])\nv = tf.placeholder(tf.int32, [])\n"
+    "q = tf.FIFOQueue(5, tf.int32, shapes=[[]])\n"
+    "enq = tf.cond(k, lambda: q.enqueue(v * 10), tf.no_op)\n"
+    "y = tf.cond(k, lambda: tf.py_func(lambda a: a + 1, [v], tf.int32), lambda: v - 1)\n"
+    "with tf.Session() as s:\n"
+    "    out = [s.run([enq, y], {k: a, v: b}) for a, b in [(True, 1), (False, 2), (True, 3)]]\n"
+    "    out += [s.run(q.size()), s.run(q.dequeue_many(2))]\n"
     "result = out",
     "v = tf.train.limit_epochs(tf.constant(5), 2)\nout = []\n"
     "with tf.Session() as s:\n"
