@@ -296,6 +296,10 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             type(graph_def).__name__ != "GraphDef":
         raise TypeError("Argument `graph_def` must be a GraphDef proto.")
     from scopeflow.core.contexts import name_scope
+    for node in graph_def.node:  # TF fills left-out default attrs in, visibly to the caller
+        for k, v in _default_attrs(node.op).items():
+            if k not in node.attr:
+                node.attr[k].CopyFrom(v)
     input_map = {_tensor_key(k): v for k, v in (input_map or {}).items()}
     for k, v in input_map.items():
         if not isinstance(v, Tensor):

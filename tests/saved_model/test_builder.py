@@ -184,3 +184,63 @@ result = [cols, str(mg.signature_def), mg.meta_info_def.tags[:], mg.saver_def.sh
     here = run_here(_prog(code, VOCAB=vocab, EXPORT=str(tmp_path / "h")))
     there = oracle(_prog(code, VOCAB=vocab, EXPORT=str(tmp_path / "t")))
     assert here == there, explain(code, here, there)
+
+
+_TF2_LOAD = """
+import sys
+import tensorflow as tf
+m = tf.saved_model.load(sys.argv[1])
+f = m.signatures["serving_default"]
+print(sorted(f.structured_outputs), f(x=tf.constant([[3.0, 1.0]]))["y"].numpy().tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_tf2_loader_serves_scopeflows_saved_model(tf, tmp_path):
+    """TF2's `tf.saved_model.load` (the path serving-style loaders take) runs the signature."""
+    import subprocess
+
+    from oracle import tf_python
+    python = tf_python()
+    if python is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    x = tf.placeholder(tf.float32, [None, 2], name="x")
+    w = tf.get_variable("w", initializer=[[1.0], [2.0]])
+    with tf.Session() as sess:
+        sess.run(w.initializer)
+        tf.saved_model.simple_save(sess, str(tmp_path / "m"), {"x": x},
+                                   {"y": tf.matmul(x, w, name="y")})
+    script = tmp_path / "load.py"
+    script.write_text(_TF2_LOAD)
+    proc = subprocess.run([python, str(script), str(tmp_path / "m")], capture_output=True,
+                          text=True, timeout=300, env={"TF_CPP_MIN_LOG_LEVEL": "3",
+                                                       "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.stdout.splitlines()[-1] == "['y'] [[5.0]]"
+
+
+_STRIP = """
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+w = tf.get_variable("w", initializer=[[1.0], [2.0]])
+y = tf.nn.relu(tf.matmul(x, w), name="y")
+c = tf.cast(tf.shape(y, name="s"), tf.float32, name="c")
+b = tf.saved_model.builder.SavedModelBuilder(EXPORT)
+with tf.Session() as sess:
+    sess.run(w.initializer)
+    b.add_meta_graph_and_variables(sess, ["serve"], strip_default_attrs=True)
+    b.add_meta_graph(["other"])
+b.save()
+with tf.Session(graph=tf.Graph()) as sess:
+    mg = tf.saved_model.loader.load(sess, ["serve"], EXPORT)
+    out = sess.run("c:0", {"x:0": [[1.0, 1.0]]}).tolist()
+result = [mg.meta_info_def.stripped_default_attrs, out,
+          [(n.name, sorted(n.attr)) for n in mg.graph_def.node]]
+"""
+
+
+@pytest.mark.oracle
+def test_strip_default_attrs_matches_tf(oracle, tmp_path):
+    here = run_here(_prog(_STRIP, EXPORT=str(tmp_path / "h")))
+    there = oracle(_prog(_STRIP, EXPORT=str(tmp_path / "t")))
+    assert "ok" in there, there
+    assert here == there, explain(_STRIP, here, there)
