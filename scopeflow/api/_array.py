@@ -7,6 +7,7 @@ from scopeflow.ops.array import (bitcast, broadcast_dynamic_shape, broadcast_sta
 from scopeflow.ops.control_flow import case, cond, while_loop
 from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
                                     matrix_diag_part, matrix_set_diag)
+from scopeflow.ops.functional_ops import foldl, foldr, map_fn, scan
 from scopeflow.ops.dynamic_shape import dynamic_partition, dynamic_stitch
 from scopeflow.ops.gather import (batch_gather, boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,
@@ -24,6 +25,8 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
 from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_reduce_sum,
                                       sparse_tensor_dense_matmul)
 from scopeflow.ops.strings import as_string, string_join
+from scopeflow.ops.switch_case import switch_case
+from scopeflow.ops.tensor_array import TensorArray
 
 import scopeflow.ops.getitem as _getitem  # installs Tensor.__getitem__
 

@@ -24,6 +24,7 @@ from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import backward_slice, data_inputs, is_variable_op, variable_of
 from scopeflow.lowering.stages import HOST_KERNELS, NeedValues, runs_on_host
 from scopeflow.ops.registry import REGISTRY, lookup
+from scopeflow.ops.ta_state import TAState
 
 # TF computes in int64 / float64 where asked; so must the kernels.
 # TF's 64-bit dtypes need JAX's x64 mode: it is switched on only while scopeflow traces,
@@ -206,7 +207,7 @@ def _store(ctx, op, out, env):
 
 def _typed(v, t):
     """`v` with the dtype the graph declares for `t` (kernels compute under x64)."""
-    if isinstance(v, VarRef):
+    if isinstance(v, (VarRef, TAState)):
         return v
     want = t._dtype.base_dtype.as_numpy_dtype
     if want is None or want is object:
@@ -471,6 +472,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         if isinstance(v, VarRef):
             ctx.op = _RetvalNode(t)
             v = ctx.read(v)
+        elif isinstance(v, TAState):  # a TensorArray's flow: TF's value is 0.0
+            v = np.float32(0)
         if isinstance(v, _Tracer):
             kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)

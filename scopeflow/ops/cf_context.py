@@ -40,6 +40,11 @@ class CFContext:
         try:
             if exc[0] is None:
                 self.flush()
+            else:  # the graph TF leaves behind has the captures made so far
+                try:
+                    self.flush()
+                except Exception:  # noqa: BLE001, S110 - the first error is the one to see
+                    pass
         finally:
             self.graph._frame().in_cf = self._saved
         return False

@@ -7,7 +7,8 @@ the `lax.cond` / extra loop carry, and are applied to the context afterwards. A 
 each sub-function outside the XLA construct finds them (its ops are dead code XLA drops).
 
 With a static `maximum_iterations` and back_prop, the loop is a masked `lax.scan` of that
-length, so reverse-mode gradients flow through it (design decision 5).
+length, so reverse-mode gradients flow through it (design decision 5); without one, a
+`lax.while_loop` with a custom reverse-mode rule (cf_loop_vjp.py).
 """
 
 import contextlib
@@ -16,6 +17,9 @@ import weakref
 import jax
 import jax.numpy as jnp
 import numpy as np
+
+from scopeflow.ops.cf_loop_vjp import while_loop_vjp
+from scopeflow.ops.ta_state import TAState, align, dtype_of, shape_of, strong
 
 _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
 
@@ -57,8 +61,7 @@ def _is_static(x):
     return not isinstance(x, jax.core.Tracer)
 
 
-def _strong(x, dtype):
-    return jax.lax.convert_element_type(jnp.asarray(x), dtype)
+_strong = strong  # (a TensorArray's state keeps its own dtypes)
 
 
 # ---- cond -----------------------------------------------------------------------------------
@@ -69,16 +72,20 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
         taken = int(bool(np.asarray(pred)))
         return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
     trial = [_call(ctx, f, inputs) for f in fns]
-    _same_shapes(trial[0][0], trial[1][0], "the branches of tf.cond")
+    # a TensorArray first written in one branch only gets its elements in the other too
+    refs = [b if isinstance(b, TAState) and b.data is not None else a
+            for a, b in zip(trial[0][0], trial[1][0])]
+    _same_shapes([align(x, r) for x, r in zip(trial[0][0], refs)],
+                 [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond")
     values = ctx.snapshot()[0]
     keys = _written_keys([w for _, w, _ in trial], values, "one branch of tf.cond")
     slots = [(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
-    dtypes = [jnp.result_type(o) for o in trial[1][0]]
+    dtypes = [dtype_of(o) for o in trial[1][0]]
 
     def branch(side):
         def run():
             outs, writes, checks = _call(ctx, fns[side], inputs)
-            return ([_strong(o, d) for o, d in zip(outs, dtypes)],
+            return ([_strong(align(o, r), d) for o, r, d in zip(outs, refs, dtypes)],
                     [_strong(writes.get(v, values.get(v)), values_dtype(v, writes, values))
                      for v in keys], _check_slots(slots, side, checks))
         return run
@@ -104,10 +111,10 @@ def _written_keys(writes_list, values, where):
 
 def _same_shapes(a, b, where):
     for x, y in zip(a, b):
-        if np.shape(x) != np.shape(y):
+        if shape_of(x) != shape_of(y):
             raise NotImplementedError(
                 "%s give values of shapes %s and %s; a compiled (XLA) program needs one shape"
-                % (where, np.shape(x), np.shape(y)))
+                % (where, shape_of(x), shape_of(y)))
 
 
 def _check_slots(slots, side, checks):
@@ -144,6 +151,7 @@ def run_while(ctx, inputs, spec):
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
     init = [_strong(inputs[p], d) for p, d in zip(spec.init_pos, dtypes)]
     outs, writes, checks = _call(ctx, body_fn, init + ext)
+    init = [align(i, o) for i, o in zip(init, outs)]  # TensorArrays first written inside
     _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
     if _call(ctx, cond_fn, init + ext)[1]:
         raise NotImplementedError("tf.while_loop's condition assigns a variable")
@@ -158,6 +166,8 @@ def run_while(ctx, inputs, spec):
         length = int(np.asarray(inputs[spec.limit_pos]))  # a shape: known once traced
     if length is not None:
         carry = _scan(step, carry, length)
+    elif spec.back_prop:  # reverse-differentiable: cf_loop_vjp.py
+        carry = while_loop_vjp(step.cond, step.body, carry)
     else:
         carry = jax.lax.while_loop(step.cond, step.body, carry)
     _, vals, written, (oks, data) = carry

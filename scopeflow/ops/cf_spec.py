@@ -65,6 +65,7 @@ class LoopSpec:
     max_iterations: object  # static bound (int) when known and gradients may flow, else None
     limit_pos: object = None  # index in `inputs` of a bound known only when the run is traced
     controls: tuple = ()  # outside control inputs: they run before the loop
+    back_prop: bool = True  # False: a plain lax.while_loop, no gradient rule
     skip: tuple = ()  # the loop's Merge and Switch ops: sub-functions never run them
     exits: list = dataclasses.field(default_factory=list)  # its Exit ops
 

@@ -13,10 +13,10 @@ from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import shape_text, static_value
-from scopeflow.ops.cf_context import (Region, WhileContext, add_control, flush_all,
-                                     own_controls)
+from scopeflow.ops.cf_context import Region, WhileContext, add_control, flush_all, own_controls
 from scopeflow.ops.cf_spec import LoopSpec
 from scopeflow.ops.constant import convert_to_tensor
+from scopeflow.ops.tensor_array import from_flow, to_flow
 
 
 def _shape_le(s1, s2):
@@ -74,24 +74,29 @@ def build_loop(cond, body, loop_vars, options):
     ctx = WhileContext(g, outer, options.parallel_iterations)
     if outer is None:
         g.add_to_collection(GraphKeys.WHILE_CONTEXT, ctx)
-    flat = [convert_to_tensor(x) for x in nest.flatten(loop_vars)]
+    orig = nest.flatten(loop_vars)  # TensorArrays travel as their flow tensors
+    flat = [convert_to_tensor(to_flow(x)) for x in orig]
+
+    def as_vars(ts):
+        return nest.pack_sequence_as(loop_vars, [from_flow(o, t) for o, t in zip(orig, ts)])
+
     invariants = _invariants(loop_vars, flat, options.shape_invariants)
     with ctx:
         enters = _enter_vars(ctx, flat, invariants)
         merges = [_cf._merge([e, e], name="Merge")[0] for e in enters]
         ctx.pivot_t = merges[0]
-        c = convert_to_tensor(cond(*nest.pack_sequence_as(loop_vars, merges)))
+        c = convert_to_tensor(cond(*as_vars(merges)))
         _cf.check_bool(c, "input", "LoopCond")
         loop_cond = _cf._loop_cond(c, name="LoopCond")
         switches = [_cf._switch(m, loop_cond, name="Switch") for m in merges]
         body_in = [identity(s[1], name="Identity") for s in switches]
         ctx.pivot_t = body_in[0]
-        packed_in = nest.pack_sequence_as(loop_vars, body_in)
+        packed_in = as_vars(body_in)
         result = body(*packed_in)
         if not nest.is_nested(result):
             result = [result]
         nest.assert_same_structure(list(packed_in), list(result))
-        outs = [convert_to_tensor(x) for x in nest.flatten(result)]
+        outs = [convert_to_tensor(to_flow(x)) for x in nest.flatten(result)]
         if len(merges) != len(outs):
             raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got "
                              "%d for the number of inputs/outputs, and %d for 'loop_vars'."
@@ -108,7 +113,8 @@ def build_loop(cond, body, loop_vars, options):
         spec.exits.append(e.op)
         exits.append(e)
     ctx.exit_ops = tuple(e.op for e in exits)
-    packed = nest.pack_sequence_as(result, exits)
+    packed = nest.pack_sequence_as(result, [from_flow(o, e)
+                                            for o, e in zip(nest.flatten(result), exits)])
     if options.return_same_structure:
         return packed
     return packed[0] if len(exits) == 1 else packed
@@ -142,5 +148,5 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
                     init_pos=init_pos,
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
                     max_iterations=limit, limit_pos=limit_pos,
-                    controls=own_controls(region, ctx.outer),
+                    controls=own_controls(region, ctx.outer), back_prop=options.back_prop,
                     skip=tuple(m.op for m in merges) + tuple(s[0].op for s in switches))

@@ -21,6 +21,7 @@ from scopeflow.ops.array import identity
 from scopeflow.ops.cf_context import CondContext, Region, flush_all, own_controls
 from scopeflow.ops.cf_spec import Branch, CondSpec
 from scopeflow.ops.constant import convert_to_tensor
+from scopeflow.ops.tensor_array import from_flow, to_flow
 
 
 def _branch_fns(true_fn, false_fn, fn1, fn2):
@@ -98,7 +99,7 @@ def _build_branch(ctx, fn):
         if isinstance(v, Operation):
             from scopeflow.ops.state import with_dependencies
             return with_dependencies([v], ctx.pivot())
-        return ctx.output(convert_to_tensor(v))
+        return ctx.output(convert_to_tensor(to_flow(v)))  # a TensorArray: its flow
 
     result = nest.map_structure(as_result, orig)
     if not isinstance(result, (list, tuple)):
@@ -138,7 +139,8 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
     spec.contexts.extend(contexts)
     for ctx in contexts:
         ctx.exit_ops = tuple(m.op for m in merges)
-    merges = nest.pack_sequence_as(orig_t, merges)
+    merges = nest.pack_sequence_as(orig_t, [from_flow(o, m)
+                                            for o, m in zip(nest.flatten(orig_t), merges)])
     return merges if strict else _unpack_singleton(merges)
 
 

@@ -3,10 +3,9 @@
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.core.tensor import SymbolicTensor, Tensor
-
-from scopeflow.ops.op_util import name_scope, tensor, typed_op
+from scopeflow.core.tensor import SymbolicTensor
 from scopeflow.ops import registry
+from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 
 

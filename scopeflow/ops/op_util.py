@@ -15,7 +15,7 @@ import jax
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.tensor import SymbolicTensor, Tensor
+from scopeflow.core.tensor import SymbolicTensor
 from scopeflow.ops import registry
 from scopeflow.ops.op_types import ALLOWED, FIXED
 

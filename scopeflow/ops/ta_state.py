@@ -1,0 +1,100 @@
+"""A TensorArray's contents inside a run: the value its flow tensor carries.
+
+TF's TensorArray is a resource that ops mutate, ordered by a scalar `flow` tensor. Lowered,
+the resource handle is static metadata (`TAMeta`) and the flow tensor's value is a `TAState`:
+the elements stacked in one array `(size, *element_shape)` and a mask of written indices.
+A TAState is a JAX pytree, so it travels through lax.cond, lax.while_loop and lax.scan like
+any loop value and gradients flow through its data. Its array is made on the first write when
+the element shape is known only then.
+
+>>> import numpy as np
+>>> meta = TAMeta("TensorArray", np.float32, 2, False, (3,))
+>>> s = TAState.empty(meta)
+>>> s.data.shape, s.written.tolist()
+((2, 3), [False, False])
+"""
+
+import dataclasses
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class TAMeta:
+    """The handle: what TensorArrayV3 fixed (static for the whole run)."""
+
+    name: str  # the TensorArrayV3 op's name (TF's errors name the array)
+    dtype: object  # numpy dtype
+    size: int
+    dynamic_size: bool
+    element_shape: object  # tuple with None for unknown dims, or None (unknown rank)
+
+    def known_shape(self):
+        s = self.element_shape
+        return s if s is not None and None not in s else None
+
+
+@jax.tree_util.register_pytree_node_class
+class TAState:
+    """Elements `data` (size, *element) and `written` (size,) bool; both None until known."""
+
+    __slots__ = ("data", "meta", "written")
+
+    def __init__(self, data, written, meta):
+        self.data, self.written, self.meta = data, written, meta
+
+    @classmethod
+    def empty(cls, meta, element_shape=None, size=None):
+        shape = element_shape if element_shape is not None else meta.known_shape()
+        if shape is None:
+            return cls(None, None, meta)
+        n = meta.size if size is None else size
+        return cls(jnp.zeros((n,) + tuple(shape), meta.dtype), jnp.zeros((n,), bool), meta)
+
+    @property
+    def size(self):
+        return self.meta.size if self.data is None else int(np.shape(self.data)[0])
+
+    def tree_flatten(self):
+        return (self.data, self.written), self.meta
+
+    @classmethod
+    def tree_unflatten(cls, meta, children):
+        return cls(children[0], children[1], meta)
+
+    def __repr__(self):
+        return "<TAState %s %s>" % (self.meta.name, None if self.data is None
+                                    else tuple(np.shape(self.data)))
+
+
+def strong(x, dtype=None):
+    """`x` as a strongly typed JAX value (`dtype` unless a TAState keeps its own)."""
+    if isinstance(x, TAState):
+        if x.data is None:
+            return x
+        return TAState(jnp.asarray(x.data, x.meta.dtype), jnp.asarray(x.written, bool), x.meta)
+    return jax.lax.convert_element_type(jnp.asarray(x), dtype)
+
+
+def align(a, b):
+    """`a`, allocated like `b` when a TensorArray has elements in `b` and none yet in `a`
+    (the first write happened inside a loop body or one cond branch)."""
+    if isinstance(a, TAState) and a.data is None and isinstance(b, TAState) \
+            and b.data is not None:
+        return TAState.empty(a.meta, np.shape(b.data)[1:], np.shape(b.data)[0])
+    return a
+
+
+def shape_of(x):
+    """A comparable shape signature (TAState: its arrays' shapes)."""
+    if isinstance(x, TAState):
+        return ("TensorArray", None if x.data is None else np.shape(x.data))
+    return np.shape(x)
+
+
+def dtype_of(x):
+    if isinstance(x, TAState):
+        return None
+    return jnp.result_type(x)

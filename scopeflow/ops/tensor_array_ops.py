@@ -1,0 +1,237 @@
+"""TF's TensorArray ops (TensorArrayV3, TensorArrayWriteV3, ...), lowered onto a TAState.
+
+Each op takes the handle (static `TAMeta` when run) and the flow (a `TAState`, ta_state.py)
+and gives a new flow: a pure function of arrays, so TensorArrays ride through lax.cond,
+lax.while_loop and lax.scan and gradients flow through them. The size is static (a traced
+size compiles its value in, as other shapes do). TF's run-time errors (writing an index twice,
+out of range) are compiled-in checks.
+
+>>> import scopeflow as tf
+>>> ta = tf.TensorArray(tf.float32, size=2).write(0, 1.0).write(1, 2.0)
+>>> ta.flow.op.type, ta.stack().op.type
+('TensorArrayWriteV3', 'TensorArrayGatherV3')
+"""
+
+import weakref
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.core.shape import TensorShape
+from scopeflow.errors import InvalidArgumentError, UnimplementedError
+from scopeflow.lowering.context import run_error
+from scopeflow.ops.registry import ANY, INDEX, op, spec
+from scopeflow.ops.ta_state import TAMeta, TAState
+
+# TensorArrayV3 op -> [TensorShape]: the element shape the Python TensorArray objects of that
+# handle learned from their writes (TF's shared `_element_shape`); the kernel reads it
+ELEMENT_SHAPES = weakref.WeakKeyDictionary()
+
+_FLOW = _dt.float32
+
+
+def _handle_shape(size, **attrs):
+    return [spec((2,), _dt.resource), spec((), _FLOW)]
+
+
+@op("TensorArrayV3", infer=_handle_shape, types={"size": _dt.int32}, context=True, multi=True,
+    name="TensorArray")
+def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
+                  clear_after_read=True, identical_element_shapes=False, tensor_array_name=""):
+    n = int(np.asarray(size))  # traced: the run compiles the size in (a shape)
+    known = ELEMENT_SHAPES.get(ctx.op)
+    shape = known[0] if known else element_shape
+    dims = None if shape is None or shape._dims is None else tuple(shape._dims)
+    meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims)
+    return [meta, TAState.empty(meta)]
+
+
+def _grad_shape(handle, flow_in, *, source):
+    return [spec((2,), _dt.resource), spec((), _FLOW)]
+
+
+@op("TensorArrayGradV3", infer=_grad_shape, types={"handle": ANY, "flow_in": _FLOW},
+    context=True, multi=True)
+def _tensor_array_grad(ctx, handle, flow_in, *, source):
+    meta = TAMeta(ctx.op._name, handle.dtype, flow_in.size, handle.dynamic_size,
+                  handle.element_shape if flow_in.data is None else np.shape(flow_in.data)[1:])
+    return [meta, TAState.empty(meta)]
+
+
+def _flow_shape(*args, **attrs):
+    return spec((), _FLOW)
+
+
+def _ensure(ctx, flow, element_shape):
+    """`flow` with elements allocated (the first write fixes the element shape)."""
+    if flow.data is not None:
+        if tuple(np.shape(flow.data)[1:]) != tuple(element_shape):
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "TensorArray %s: Could not write to TensorArray index because the value shape "
+                "is %s which is incompatible with the TensorArray's inferred element shape: %s "
+                "(consider setting infer_shape=False)." % (
+                    flow.meta.name, _shape_text(element_shape),
+                    _shape_text(np.shape(flow.data)[1:]))))
+        return flow
+    return TAState.empty(flow.meta, tuple(element_shape))
+
+
+def _shape_text(dims):
+    return "[%s]" % ",".join(str(d) for d in dims)
+
+
+def _grow(flow, need):
+    """A dynamic_size array grown to hold index `need - 1` (indices known when compiled)."""
+    n = flow.data.shape[0]
+    if need <= n:
+        return flow
+    pad = need - n
+    data = jnp.concatenate([flow.data, jnp.zeros((pad,) + flow.data.shape[1:], flow.data.dtype)])
+    written = jnp.concatenate([flow.written, jnp.zeros((pad,), bool)])
+    return TAState(data, written, flow.meta)
+
+
+def _static_int(x):
+    return None if isinstance(x, jax.core.Tracer) else np.asarray(x)
+
+
+def _write(ctx, flow, index, value):
+    """Writes `value` (k, *element) at `index` (k,): TF's checks, then the scatter."""
+    flow = _ensure(ctx, flow, np.shape(value)[1:])
+    meta = flow.meta
+    static = _static_int(index)
+    if meta.dynamic_size:
+        if static is None:
+            raise run_error(UnimplementedError, ctx.op, (
+                "TensorArray %s has dynamic_size=True and is written at an index known only "
+                "when the program runs (e.g. inside tf.while_loop): a compiled (XLA) program "
+                "needs the size. Give the TensorArray a size." % meta.name))
+        if static.size:
+            flow = _grow(flow, int(static.max()) + 1)
+    n = flow.data.shape[0]
+    index = jnp.asarray(index, jnp.int32)
+    ok_range = jnp.all((index >= 0) & (index < n))
+    ctx.check(ok_range, InvalidArgumentError, lambda i: (
+        "TensorArray %s: Tried to write to index %d but array is not resizeable and size is: %d"
+        % (meta.name, int(np.asarray(i).reshape(-1)[0]), n)),
+        data=[_first_bad(index, (index < 0) | (index >= n))])
+    safe = jnp.clip(index, 0, n - 1)
+    twice = flow.written[safe]
+    ctx.check(jnp.logical_not(jnp.any(twice)), InvalidArgumentError, lambda i: (
+        "TensorArray %s: Could not write to TensorArray index %d because it has already been "
+        "written to." % (meta.name, int(np.asarray(i).reshape(-1)[0]))),
+        data=[_first_bad(index, twice)])
+    value = jnp.asarray(value, meta.dtype)
+    return TAState(flow.data.at[safe].set(value), flow.written.at[safe].set(True), meta)
+
+
+def _first_bad(index, bad):
+    return index[jnp.argmax(bad)] if index.shape[0] else jnp.int32(0)
+
+
+@op("TensorArrayWriteV3", infer=_flow_shape,
+    types={"handle": ANY, "index": _dt.int32, "value": ANY, "flow_in": _FLOW}, context=True)
+def _write_v3(ctx, handle, index, value, flow_in):
+    return _write(ctx, flow_in, jnp.reshape(jnp.asarray(index), (1,)), jnp.asarray(value)[None])
+
+
+@op("TensorArrayScatterV3", infer=_flow_shape,
+    types={"handle": ANY, "indices": _dt.int32, "value": ANY, "flow_in": _FLOW}, context=True)
+def _scatter_v3(ctx, handle, indices, value, flow_in):
+    return _write(ctx, flow_in, indices, value)
+
+
+@op("TensorArraySplitV3", infer=_flow_shape,
+    types={"handle": ANY, "value": ANY, "lengths": _dt.int64, "flow_in": _FLOW}, context=True)
+def _split_v3(ctx, handle, value, lengths, flow_in):
+    lens = _static_int(lengths)
+    if lens is None or (lens.size and (lens != lens[0]).any()):
+        raise run_error(UnimplementedError, ctx.op, (
+            "TensorArray %s: split into pieces of different lengths: a compiled (XLA) program "
+            "needs one element shape." % flow_in.meta.name))
+    k = lens.shape[0]
+    value = jnp.asarray(value)
+    pieces = jnp.reshape(value, (k, int(lens[0]) if k else 0) + value.shape[1:])
+    return _write(ctx, flow_in, jnp.arange(k, dtype=jnp.int32), pieces)
+
+
+def _elements(ctx, flow):
+    """The elements array (zeros where unwritten, as TF's kernels read them)."""
+    if flow.data is not None:
+        return flow.data
+    shape = flow.meta.known_shape()
+    if shape is None:
+        raise run_error(InvalidArgumentError, ctx.op, (
+            "TensorArray %s: Could not read from TensorArray index 0 because it has not yet "
+            "been written to." % flow.meta.name))
+    return jnp.zeros((flow.meta.size,) + shape, flow.meta.dtype)
+
+
+def _read_shape(handle, index, flow_in, *, dtype):
+    return spec(None, dtype)
+
+
+@op("TensorArrayReadV3", infer=_read_shape,
+    types={"handle": ANY, "index": _dt.int32, "flow_in": _FLOW}, context=True)
+def _read_v3(ctx, handle, index, flow_in, *, dtype):
+    data = _elements(ctx, flow_in)
+    return _take(ctx, flow_in, data, jnp.reshape(jnp.asarray(index), (1,)), "read from")[0]
+
+
+def _take(ctx, flow, data, index, what):
+    n = data.shape[0]
+    index = jnp.asarray(index, jnp.int32)
+    bad = (index < 0) | (index >= n)
+    ctx.check(jnp.logical_not(jnp.any(bad)), InvalidArgumentError, lambda i: (
+        "TensorArray %s: Tried to %s index %d but array size is: %d"
+        % (flow.meta.name, what, int(np.asarray(i).reshape(-1)[0]), n)),
+        data=[_first_bad(index, bad)])
+    return data[jnp.clip(index, 0, max(n - 1, 0))]
+
+
+def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
+    dims = None if element_shape is None or element_shape._dims is None else \
+        (None,) + tuple(element_shape._dims)
+    return spec(dims, dtype)
+
+
+@op("TensorArrayGatherV3", infer=_gather_shape,
+    types={"handle": ANY, "indices": _dt.int32, "flow_in": _FLOW}, context=True)
+def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
+    data = _elements(ctx, flow_in)
+    return _take(ctx, flow_in, data, indices, "gather from")
+
+
+def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
+    rest = None if element_shape_except0 is None or element_shape_except0._dims is None \
+        else (None,) + tuple(element_shape_except0._dims)
+    return [spec(rest, dtype), spec((None,), _dt.int64)]
+
+
+@op("TensorArrayConcatV3", infer=_concat_shape, types={"handle": ANY, "flow_in": _FLOW},
+    context=True, multi=True)
+def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
+    data = _elements(ctx, flow_in)
+    if data.ndim == 1:
+        raise run_error(InvalidArgumentError, ctx.op, (
+            "Concat saw a scalar shape at index 0 but requires at least vectors."))
+    n, d0 = data.shape[0], data.shape[1]
+    return [jnp.reshape(data, (n * d0,) + data.shape[2:]), np.full((n,), d0, np.int64)]
+
+
+@op("TensorArraySizeV3", infer=lambda handle, flow_in: spec((), _dt.int32),
+    types={"handle": ANY, "flow_in": _FLOW}, context=True)
+def _size_v3(ctx, handle, flow_in):
+    return np.int32(flow_in.size)
+
+
+@op("TensorArrayCloseV3", infer=lambda handle: [], types={"handle": ANY}, stateful=True)
+def _close_v3(handle):
+    return None
+
+
+def element_shape_attr(shape):
+    """The `element_shape` attr TF gives TensorArrayV3 (unknown rank when not given)."""
+    return shape if isinstance(shape, TensorShape) else TensorShape(shape)
