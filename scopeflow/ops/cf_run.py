@@ -166,13 +166,25 @@ def run_while(ctx, inputs, spec):
         length = int(np.asarray(inputs[spec.limit_pos]))  # a shape: known once traced
     if length is not None:
         carry = _scan(step, carry, length)
-    elif spec.back_prop:  # reverse-differentiable: cf_loop_vjp.py
+    elif spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
         carry = while_loop_vjp(step.cond, step.body, carry)
     else:
         carry = jax.lax.while_loop(step.cond, step.body, carry)
     _, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
     return list(vals)
+
+
+def _differentiated(ctx, *trees):
+    """Whether the loop runs under jax.vjp (tf.gradients' kernel): its values, or variables it
+    may read, carry tangents (tracers of an autodiff transformation, not of jit)."""
+    leaves = jax.tree_util.tree_leaves([trees, list(ctx.overrides.values()),
+                                        list(ctx.snapshot()[0].values())])
+    return any(isinstance(x, jax.core.Tracer) and not isinstance(x, _JaxprTracer)
+               for x in leaves)
+
+
+_JaxprTracer = jax._src.interpreters.partial_eval.DynamicJaxprTracer  # noqa: SLF001 - jit's
 
 
 class _Step:
