@@ -75,7 +75,15 @@ _simple("SkipDataset", lambda op, ds, n: host.Skip(ds, n))
 _simple("IgnoreErrorsDataset", lambda op, ds: host.IgnoreErrors(ds))
 _simple("ShardDataset", lambda op, ds, n, i: host.Shard(ds, n, i))
 _simple("PrefetchDataset", lambda op, ds, n: producers.Prefetch(ds, n))
-_simple("CacheDataset", lambda op, ds, filename: host.Cache(ds))
+def _cache(ds, filename):
+    name = np.asarray(filename, dtype=object)[()]
+    if not name:
+        return host.Cache(ds)
+    from scopeflow.data.file_cache import FileCache
+    return FileCache(ds, name)
+
+
+_simple("CacheDataset", lambda op, ds, filename: _cache(ds, filename))
 _simple("UnbatchDataset", lambda op, ds: host.Unbatch(ds))
 _simple("TextLineDataset", lambda op, f, comp, buf: readers.TextLines(f, comp))
 _simple("TFRecordDataset", lambda op, f, comp, buf: readers.Records(f, comp))

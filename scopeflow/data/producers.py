@@ -56,11 +56,11 @@ class _Raise:
         self.error = error
 
 
-def _put(q, stop, item):
+def _put(q, stop, item, poll=0.1):
     import queue
     while not stop.is_set():
         try:
-            q.put(item, timeout=0.1)
+            q.put(item, timeout=poll)
             return True
         except queue.Full:
             pass
@@ -129,8 +129,7 @@ class Background:
         import threading
         self._q, self._stop = queue.Queue(size), threading.Event()
         self._ended = False
-        threading.Thread(target=_draw, args=(it, self._q, self._stop), daemon=True,
-                         name="tf.data prefetch").start()
+        self._it = it  # the thread starts at the first call, as TF's prefetch does
 
     def __iter__(self):
         return self
@@ -138,6 +137,12 @@ class Background:
     def __next__(self):
         if self._ended:
             raise StopIteration
+        if self._it is not None:
+            import threading
+            it, self._it = self._it, None
+            self._thread = threading.Thread(target=_draw, args=(it, self._q, self._stop),
+                                            daemon=True, name="tf.data prefetch")
+            self._thread.start()
         left = remaining()
         if left is None:
             item = self._q.get()
@@ -155,13 +160,33 @@ class Background:
         return item
 
     def close(self):
+        """Stops the producer and waits (up to 10 s) until its pass has ended, so that what
+        the pass holds (a cache's lockfile, open files) is released when this returns."""
+        import queue
         self._stop.set()
         self._ended = True
+        it, self._it = getattr(self, "_it", None), None
+        close = getattr(it, "close", None)
+        if close is not None:  # never started: its source ends here
+            close()
+        thread = getattr(self, "_thread", None)
+        if thread is not None and thread is not threading_current():
+            while True:  # a producer blocked on the full queue wakes up
+                try:
+                    self._q.get_nowait()
+                except queue.Empty:
+                    break
+            thread.join(10.0)
 
     __del__ = close
 
 
 _END = object()
+
+
+def threading_current():
+    import threading
+    return threading.current_thread()
 
 
 def _draw(it, q, stop):
@@ -173,7 +198,7 @@ def _draw(it, q, stop):
             return
         except BaseException as e:  # noqa: BLE001 - handed to the consumer at its place
             item = _Raise(e)
-        if not _put(q, stop, item):
+        if not _put(q, stop, item, 0.01):
             break
     close = getattr(it, "close", None)
     if close is not None:
