@@ -82,3 +82,70 @@ class EarlyStopping(Callback):
         self.wait += 1
         if self.wait >= self.patience:
             self.model.stop_training = True
+
+
+class ModelCheckpoint(Callback):
+    """Saves the weights (TF checkpoint format) after each epoch, or only the best ones.
+
+    The whole-model formats (HDF5, SavedModel) are not written: `save_weights_only=False`
+    saves the weights too.
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
+                 save_weights_only=False, mode="auto", save_freq="epoch", **kwargs):
+        super().__init__()
+        self.filepath, self.monitor, self.save_best_only = filepath, monitor, save_best_only
+        self.sign = -1 if mode == "max" or mode == "auto" and "acc" in monitor else 1
+        self.best = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        if self.save_best_only:
+            value = logs.get(self.monitor)
+            if value is None or self.best is not None and self.sign * value >= self.best:
+                return
+            self.best = self.sign * value
+        self.model.save_weights(self.filepath.format(epoch=epoch + 1, **logs))
+
+
+class TensorBoard(Callback):
+    """Writes each epoch's logs as scalar summaries (and the graph) to `log_dir`."""
+
+    def __init__(self, log_dir="logs", write_graph=True, **kwargs):
+        super().__init__()
+        self.log_dir, self.write_graph, self.writer = log_dir, write_graph, None
+
+    def on_train_begin(self, logs=None):
+        from scopeflow.keras import backend as K
+        from scopeflow.summary.writer import FileWriter
+        graph = K.get_session().graph if self.write_graph else None
+        self.writer = FileWriter(self.log_dir, graph)
+
+    def on_epoch_end(self, epoch, logs=None):
+        from tensorboard.compat.proto.summary_pb2 import Summary
+        summary = Summary(value=[Summary.Value(tag=k, simple_value=float(v))
+                                 for k, v in sorted((logs or {}).items())])
+        self.writer.add_summary(summary, epoch)
+        self.writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self.writer is not None:
+            self.writer.close()
+
+
+class CSVLogger(Callback):
+    """Appends one row per epoch (`epoch,` then the sorted log keys) to `filename`."""
+
+    def __init__(self, filename, separator=",", append=False):
+        super().__init__()
+        self.filename, self.sep, self.append = filename, separator, append
+        self.keys = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs = logs or {}
+        first = self.keys is None
+        self.keys = self.keys or sorted(logs)
+        with open(self.filename, "a" if self.append or not first else "w") as f:
+            if first and not self.append:
+                f.write(self.sep.join(["epoch"] + self.keys) + "\n")
+            f.write(self.sep.join([str(epoch)] + [str(logs[k]) for k in self.keys]) + "\n")

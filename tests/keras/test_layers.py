@@ -92,6 +92,24 @@ PROGRAMS = [
     "  def call(self, x):\n    return x * self.w\n"
     "x = tf.placeholder(tf.float32, [None, 3]); l = Scale(); y = l(x); z = l(x)\n"
     "result = [l.name, y.name, z.name, [v.name for v in l.weights], " + VARS + "]",
+    # wrappers and training-only layers
+    K + "x = tf.placeholder(tf.float32, [None, 4, 3])\n"
+    "a = L.TimeDistributed(L.Dense(2))(x); b = L.Bidirectional(L.LSTM(2))(x)\n"
+    "c = L.Bidirectional(L.GRU(2, return_sequences=True), merge_mode='sum')(x)\n"
+    "img = tf.placeholder(tf.float32, [None, 5, 5, 3])\n"
+    "d = L.DepthwiseConv2D(3, depth_multiplier=2)(img); e = L.SpatialDropout2D(0.5)(img)\n"
+    "f = L.Cropping1D((1, 2))(x); g = L.GaussianNoise(0.1)(x); h = L.LayerNormalization()(x)\n"
+    "result = [[(t.name, t.shape.as_list()) for t in (a, d, e, f, g, h)], "
+    "[t.shape.as_list() for t in (b, c)], " + VARS + "]",
+    K + "x = tf.placeholder(tf.float32, [None, 3, 2])\n"
+    "feed = {x: [[[1., 2.], [0., 1.], [3., -1.]]]}\n"
+    "o = tf.constant_initializer(0.3); q = tf.constant_initializer(-0.2)\n"
+    "y = [L.Bidirectional(L.SimpleRNN(2, kernel_initializer=o, recurrent_initializer=q,"
+    " return_sequences=True))(x), L.TimeDistributed(L.Dense(1, kernel_initializer=o))(x),"
+    " L.LayerNormalization()(x), L.SpatialDropout1D(0.5)(x), L.GaussianDropout(0.3)(x)]\n"
+    "img = tf.placeholder(tf.float32, [None, 3, 3, 2])\n"
+    "feed[img] = np.arange(18.).reshape(1, 3, 3, 2)\n"
+    "y.append(L.DepthwiseConv2D(2, depthwise_initializer=o)(img))\n" + RUN,
 ]
 
 

@@ -47,6 +47,14 @@ PROGRAMS = [
     K + DATA + MODEL + "m.compile(tf.train.GradientDescentOptimizer(0.1), 'mse')\n"
     "h = m.fit(xs, ys, epochs=2, batch_size=6, shuffle=False, verbose=0)\n"
     "result = h.history['loss']",
+    # metrics given as names and functions
+    K + "xs = np.array([[0., 1.], [1., 0.], [2., 1.]], 'float32')\n"
+    "ys = np.array([[0., 0., 1.], [1., 0., 0.], [0., 1., 0.]], 'float32')\n"
+    "m = K.Sequential([L.Dense(3, activation='softmax', input_shape=(2,), "
+    "kernel_initializer=" + C + "([.1, .2, .3, -.1, .4, 0.]))])\n"
+    "m.compile('sgd', 'categorical_crossentropy', metrics=['categorical_accuracy', "
+    "K.metrics.top_k_categorical_accuracy, 'mae'])\n"
+    "result = [m.metrics_names, m.evaluate(xs, ys, verbose=0)]",
 ]
 
 
@@ -55,3 +63,24 @@ PROGRAMS = [
 def test_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+def test_callbacks_checkpoint_early_stopping_csv_tensorboard(tf, tmp_path):
+    import glob
+
+    import numpy as np
+    K = tf.keras
+    xs, ys = np.ones((4, 2), "float32"), np.zeros((4, 1), "float32")
+    m = K.Sequential([K.layers.Dense(1, input_shape=(2,))])
+    m.compile(K.optimizers.SGD(10.0), "mse")  # diverges: the loss grows every epoch
+    cbs = [K.callbacks.EarlyStopping(monitor="loss", patience=1),
+           K.callbacks.ModelCheckpoint(str(tmp_path / "w-{epoch:02d}"), monitor="loss",
+                                       save_best_only=True),
+           K.callbacks.CSVLogger(str(tmp_path / "log.csv")),
+           K.callbacks.TensorBoard(str(tmp_path / "tb"))]
+    h = m.fit(xs, ys, epochs=10, verbose=0, callbacks=cbs)
+    assert h.epoch == [0, 1]  # no improvement at epoch 1: patience 1 is spent
+    assert sorted(glob.glob(str(tmp_path / "w-*.index"))) == [str(tmp_path / "w-01.index")]
+    lines = open(tmp_path / "log.csv").read().splitlines()
+    assert lines[0] == "epoch,loss" and len(lines) == 3
+    assert glob.glob(str(tmp_path / "tb" / "events.out.tfevents.*"))

@@ -240,7 +240,8 @@ def _metric_name(m):
     if m in ("accuracy", "acc"):
         return "acc"
     if isinstance(m, str):
-        return getattr(_losses.get(m), "__name__", m)
+        from scopeflow.keras import metrics as _metrics
+        return getattr(_metrics.get(m), "__name__", m)
     return getattr(m, "__name__", type(m).__name__.lower())
 
 
@@ -273,4 +274,5 @@ def _metric(m, loss_fn, y_true, y_pred):
         if loss_fn is _losses.binary_crossentropy or y_pred.shape.as_list()[-1] == 1:
             return tf.cast(tf.equal(y_true, tf.round(y_pred)), "float32")
         return tf.cast(tf.equal(tf.argmax(y_true, -1), tf.argmax(y_pred, -1)), "float32")
-    return _losses.get(m)(y_true, y_pred)
+    from scopeflow.keras import metrics as _metrics
+    return _metrics.get(m)(y_true, y_pred)

@@ -8,7 +8,8 @@ from scopeflow.keras.layers.advanced_activations import (ELU, LeakyReLU, PReLU, 
 from scopeflow.keras.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, Conv3D,
                                          Conv3DTranspose, Convolution1D, Convolution2D,
                                          Convolution2DTranspose, Convolution3D,
-                                         Convolution3DTranspose, Cropping2D, SeparableConv2D,
+                                         Convolution3DTranspose, Cropping1D, Cropping2D,
+                                         DepthwiseConv2D, SeparableConv2D,
                                          SeparableConvolution2D, UpSampling1D, UpSampling2D,
                                          ZeroPadding1D, ZeroPadding2D)
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
@@ -29,3 +30,6 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                             MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
                                               SimpleRNNCell)
+from scopeflow.keras.layers.noise import (GaussianDropout, GaussianNoise, SpatialDropout1D,
+                                          SpatialDropout2D, SpatialDropout3D)
+from scopeflow.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper

@@ -75,6 +75,52 @@ class SeparableConv2D(_tl.SeparableConv2D, Layer):
 SeparableConvolution2D = SeparableConv2D
 
 
+class DepthwiseConv2D(Conv2D):
+    """One filter bank per input channel (`depth_multiplier` outputs each)."""
+
+    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+                 depthwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        kwargs.pop("depthwise_regularizer", None)
+        kwargs.pop("depthwise_constraint", None)
+        super().__init__(1, kernel_size, strides=strides, padding=padding,
+                         data_format=data_format, dilation_rate=dilation_rate,
+                         activation=activation, use_bias=use_bias,
+                         kernel_initializer=depthwise_initializer,
+                         bias_initializer=bias_initializer, **kwargs)
+        self.depth_multiplier = depth_multiplier
+
+    def build(self, input_shape):
+        channels = input_shape.as_list()[self._channel_axis()]
+        self.filters = channels * self.depth_multiplier
+        self.depthwise_kernel = self.add_weight(
+            "depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
+            initializer=self.kernel_initializer)
+        self.bias = self.add_weight("bias", shape=(self.filters,),
+                                    initializer=self.bias_initializer) if self.use_bias else None
+        self.built = True
+
+    def _convolve(self, inputs):
+        first = self.data_format == "channels_first"
+        strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
+        return tf_api().nn.depthwise_conv2d(inputs, self.depthwise_kernel, list(strides),
+                                            self.padding.upper(),
+                                            rate=list(self.dilation_rate),
+                                            data_format="NCHW" if first else "NHWC")
+
+
+class Cropping1D(Layer):
+    """Crops the time axis: `(start, end)` steps."""
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(**kwargs)
+        self.cropping = normalize_tuple(cropping, 2, "cropping")
+
+    def call(self, inputs):
+        start, end = self.cropping
+        return inputs[:, start:-end if end else None, :]
+
+
 class ZeroPadding2D(Layer):
     """Pads rows and columns with zeros: `padding` int, pair, or pair of pairs."""
 

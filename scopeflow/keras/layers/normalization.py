@@ -66,5 +66,8 @@ class LayerNormalization(Layer):
     def call(self, inputs):
         tf = tf_api()
         mean, variance = tf.nn.moments(inputs, self.axis, keep_dims=True)
-        return tf.nn.batch_normalization(inputs, mean, variance, self.beta, self.gamma,
-                                         self.epsilon)
+        with tf.name_scope("norm"):  # the output is `<layer>/add`, as TF's fused path names it
+            out = (inputs - mean) * tf.rsqrt(variance + self.epsilon)
+        if self.gamma is not None:
+            out = out * self.gamma
+        return out + self.beta if self.beta is not None else out

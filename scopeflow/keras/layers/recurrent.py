@@ -150,6 +150,13 @@ class RNN(Layer):
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards = go_backwards
 
+    def _clone(self, **overrides):
+        """A new layer of the same configuration (Bidirectional's forward/backward copies)."""
+        units, cell_args, layer_args = self._config
+        layer_args = {k: v for k, v in layer_args.items()
+                      if k not in ("input_shape", "batch_input_shape", "weights")}
+        return type(self)(units, **dict(cell_args, **dict(layer_args, **overrides)))
+
     def build(self, input_shape):
         with K.name_scope(self.cell.name):
             self.cell.build(input_shape[:1].concatenate(input_shape[2:]))
@@ -207,6 +214,7 @@ def _rnn_class(name, cell_cls, cell_name, defaults):
                                "activity_regularizer", "weights")}
         for key, value in defaults.items():
             kwargs.setdefault(key, value)
+        self._config = (units, dict(kwargs), dict(layer_args))
         cell = cell_cls(units, name=cell_name, dtype=layer_args.get("dtype"), **kwargs)
         RNN.__init__(self, cell, **layer_args)
         self.units = int(units)

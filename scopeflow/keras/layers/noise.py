@@ -1,0 +1,79 @@
+"""Keras layers active only in training: SpatialDropout1D/2D/3D, GaussianNoise,
+GaussianDropout (the learning phase decides, as for Dropout).
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 5, 5, 3])
+>>> tf.keras.layers.SpatialDropout2D(0.5)(x).name
+'spatial_dropout2d/cond/Merge:0'
+"""
+
+from scopeflow.keras import backend as K
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.layers.core import Dropout
+from scopeflow.layers.core import smart_cond, tf_api
+
+
+class _SpatialDropout(Dropout):
+    """Drops whole feature maps: the noise is shared over the spatial axes."""
+
+    rank = 2
+
+    def __init__(self, rate, data_format=None, **kwargs):
+        super().__init__(rate, **kwargs)
+        self.data_format = data_format or K.image_data_format()
+
+    def call(self, inputs, training=None):
+        tf = tf_api()
+        shape = tf.shape(inputs)
+        ones = [1] * self.rank
+        if self.data_format == "channels_first":
+            self.noise_shape = tf.stack([shape[0], shape[1]] + ones)
+        else:
+            self.noise_shape = tf.stack([shape[0]] + ones + [shape[self.rank + 1]])
+        return super().call(inputs, training=training)
+
+
+class SpatialDropout1D(_SpatialDropout):
+    rank = 1
+
+    def __init__(self, rate, **kwargs):
+        super().__init__(rate, data_format="channels_last", **kwargs)
+
+
+class SpatialDropout2D(_SpatialDropout):
+    rank = 2
+
+
+class SpatialDropout3D(_SpatialDropout):
+    rank = 3
+
+
+class GaussianNoise(Layer):
+    """Adds N(0, stddev) noise in training."""
+
+    def __init__(self, stddev, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.stddev, self.seed = stddev, seed
+
+    def call(self, inputs, training=None):
+        tf = tf_api()
+        training = K.learning_phase() if training is None else training
+        return smart_cond(training, lambda: inputs + tf.random_normal(
+            tf.shape(inputs), 0.0, self.stddev, dtype=inputs.dtype, seed=self.seed),
+            lambda: inputs)
+
+
+class GaussianDropout(Layer):
+    """Multiplies by N(1, rate / (1 - rate)) noise in training."""
+
+    def __init__(self, rate, seed=None, **kwargs):
+        super().__init__(**kwargs)
+        self.rate, self.seed = rate, seed
+
+    def call(self, inputs, training=None):
+        tf = tf_api()
+        training = K.learning_phase() if training is None else training
+        stddev = (self.rate / (1.0 - self.rate)) ** 0.5
+        return smart_cond(training, lambda: inputs * tf.random_normal(
+            tf.shape(inputs), 1.0, stddev, dtype=inputs.dtype, seed=self.seed),
+            lambda: inputs)

@@ -1,0 +1,112 @@
+"""Keras layer wrappers: TimeDistributed (one layer applied to every timestep) and
+Bidirectional (an RNN forwards and backwards, outputs merged).
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 4, 3])
+>>> tf.keras.layers.TimeDistributed(tf.keras.layers.Dense(2))(x).shape.as_list()
+[None, 4, 2]
+"""
+
+from scopeflow.core.shape import TensorShape
+from scopeflow.keras import backend as K
+from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.layers.core import tf_api
+
+
+class Wrapper(Layer):
+    """A layer around another layer; its weights are the inner layer's."""
+
+    def __init__(self, layer, **kwargs):
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    trainable_weights = property(lambda self: self.layer.trainable_weights
+                                 if self.trainable else [])
+
+    @property
+    def non_trainable_weights(self):
+        return self.layer.non_trainable_weights if self.trainable else self.layer.weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    updates = property(lambda self: self.layer.updates)
+    losses = property(lambda self: self.layer.losses)
+
+
+class TimeDistributed(Wrapper):
+    """`(batch, time, ...)`: the inner layer on `(batch * time, ...)`, reshaped back."""
+
+    def build(self, input_shape):
+        self.layer.build(TensorShape([None]).concatenate(input_shape[2:]))
+        self.layer.built = True
+        self.built = True
+
+    def call(self, inputs, training=None, mask=None):
+        tf = tf_api()
+        dims = inputs.shape.as_list()
+        steps = dims[1] if dims[1] is not None else tf.shape(inputs)[1]
+        flat = tf.reshape(inputs, [-1] + dims[2:])
+        kwargs = {"training": training} if self.layer._expects_training_arg and \
+            training is not None else {}
+        y = self.layer.call(flat, **kwargs)
+        out_dims = y.shape.as_list()[1:]
+        out = tf.reshape(y, [-1, steps] + out_dims)
+        out.set_shape([dims[0], dims[1]] + out_dims)
+        return out
+
+
+class Bidirectional(Wrapper):
+    """An RNN layer run forwards and (a copy) backwards; outputs concatenated by default."""
+
+    def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
+        super().__init__(layer, **kwargs)
+        self.forward_layer = layer._clone(name="forward_" + layer.name)
+        self.backward_layer = backward_layer or layer._clone(
+            name="backward_" + layer.name, go_backwards=not layer.go_backwards)
+        self.merge_mode = merge_mode
+        self.return_sequences = layer.return_sequences
+        self.return_state = layer.return_state
+
+    def build(self, input_shape):
+        for layer in (self.forward_layer, self.backward_layer):
+            with K.name_scope(layer.name):
+                layer.build(input_shape)
+        self.built = True
+
+    trainable_weights = property(lambda self: (self.forward_layer.trainable_weights +
+                                               self.backward_layer.trainable_weights)
+                                 if self.trainable else [])
+
+    @property
+    def non_trainable_weights(self):
+        return self.forward_layer.non_trainable_weights + \
+            self.backward_layer.non_trainable_weights
+
+    def call(self, inputs, training=None, mask=None, initial_state=None):
+        tf = tf_api()
+        y = self.forward_layer(inputs)
+        y_rev = self.backward_layer(inputs)
+        states = []
+        if self.return_state:
+            states = y[1:] + y_rev[1:]
+            y, y_rev = y[0], y_rev[0]
+        if self.return_sequences:
+            y_rev = tf.reverse(y_rev, [1])
+        if self.merge_mode == "concat":
+            out = K.concatenate([y, y_rev])
+        elif self.merge_mode == "sum":
+            out = y + y_rev
+        elif self.merge_mode == "ave":
+            out = (y + y_rev) / 2
+        elif self.merge_mode == "mul":
+            out = y * y_rev
+        elif self.merge_mode is None:
+            out = [y, y_rev]
+        else:
+            raise ValueError("Invalid merge mode. Merge mode should be one of "
+                             '{"sum", "mul", "ave", "concat", None}')
+        if self.return_state:
+            return (out if isinstance(out, list) else [out]) + list(states)
+        return out

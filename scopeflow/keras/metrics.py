@@ -1,0 +1,57 @@
+"""`tf.keras.metrics` as functions of `(y_true, y_pred)` (per sample), usable in `compile`.
+
+>>> import scopeflow as tf
+>>> tf.keras.metrics.get("mse").__name__
+'mean_squared_error'
+"""
+
+from scopeflow.keras.losses import (  # noqa: F401 - re-exports
+    MAE, MSE, binary_crossentropy, categorical_crossentropy, hinge, mae, mean_absolute_error,
+    mean_squared_error, mse, sparse_categorical_crossentropy,
+)
+from scopeflow.layers.core import tf_api
+
+
+def _mean_eq(a, b):
+    tf = tf_api()
+    return tf.reduce_mean(tf.cast(tf.equal(a, b), "float32"), axis=-1)
+
+
+def binary_accuracy(y_true, y_pred, threshold=0.5):
+    tf = tf_api()
+    y_pred = tf.cast(y_pred > threshold, y_pred.dtype)
+    return _mean_eq(tf.cast(y_true, y_pred.dtype), y_pred)
+
+
+def categorical_accuracy(y_true, y_pred):
+    tf = tf_api()
+    return tf.cast(tf.equal(tf.argmax(y_true, -1), tf.argmax(y_pred, -1)), "float32")
+
+
+def sparse_categorical_accuracy(y_true, y_pred):
+    tf = tf_api()
+    labels = tf.cast(tf.reshape(y_true, [-1]), "int64")
+    return tf.cast(tf.equal(labels, tf.argmax(y_pred, -1)), "float32")
+
+
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    tf = tf_api()
+    return tf.cast(tf.nn.in_top_k(y_pred, tf.argmax(y_true, -1), k), "float32")
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    tf = tf_api()
+    labels = tf.cast(tf.reshape(y_true, [-1]), "int32")
+    return tf.cast(tf.nn.in_top_k(y_pred, labels, k), "float32")
+
+
+def get(identifier):
+    if callable(identifier):
+        return identifier
+    table = {f.__name__: f for f in (binary_accuracy, categorical_accuracy,
+                                     sparse_categorical_accuracy, top_k_categorical_accuracy,
+                                     sparse_top_k_categorical_accuracy)}
+    if identifier in table:
+        return table[identifier]
+    from scopeflow.keras import losses
+    return losses.get(identifier)
