@@ -69,6 +69,7 @@ _BY_NAME = {
     "he_normal": HeNormal, "henormal": HeNormal, "he_uniform": HeUniform,
     "heuniform": HeUniform, "lecun_normal": LecunNormal, "lecunnormal": LecunNormal,
     "lecun_uniform": LecunUniform, "lecununiform": LecunUniform,
+    "normal": RandomNormal, "uniform": RandomUniform,
 }
 
 

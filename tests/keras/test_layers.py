@@ -110,6 +110,13 @@ PROGRAMS = [
     "img = tf.placeholder(tf.float32, [None, 3, 3, 2])\n"
     "feed[img] = np.arange(18.).reshape(1, 3, 3, 2)\n"
     "y.append(L.DepthwiseConv2D(2, depthwise_initializer=o)(img))\n" + RUN,
+    # default initializers under a graph seed: TF's values
+    K + "tf.set_random_seed(1); x = tf.placeholder(tf.float32, [None, 3])\n"
+    "m = K.Sequential([L.Dense(4, activation='relu', input_shape=(3,)), L.Dense(2)]); y = m(x)\n"
+    "e = L.Embedding(4, 2)(tf.placeholder(tf.int32, [None]))\n"
+    "c = L.Conv2D(2, 2)(tf.placeholder(tf.float32, [None, 3, 3, 1]))\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+    "  result = s.run(tf.global_variables())",
 ]
 
 
