@@ -74,13 +74,14 @@ def _c(x, v):
 @typed_op("ReluGrad", infer=merge_both)
 def relu_grad(gradients, features):
     # TF: gradients * (features > 0), so an inf/NaN gradient at a non-positive feature is NaN
-    return gradients * (features > 0).astype(gradients.dtype)
+    # and a negative one -0 (XLA would turn a product with a 0/1 mask into a select)
+    return jnp.where(features > 0, gradients, gradients * _c(gradients, 0))
 
 
 @typed_op("Relu6Grad", infer=merge_both)
 def relu6_grad(gradients, features):
     inside = (features > 0) & (features < _c(features, 6))
-    return gradients * inside.astype(gradients.dtype)
+    return jnp.where(inside, gradients, gradients * _c(gradients, 0))
 
 
 @typed_op("EluGrad", infer=merge_both)

@@ -68,9 +68,9 @@ def _first_max(x, ksize):
 
 
 def _reduce_max(x, ksize, strides, pads):
-    init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), jax.lax.max, tuple(ksize),
-                                 tuple(strides), pads)
+    # a Python -inf makes JAX's reduce_window_max, which has a gradient (select-and-scatter:
+    # the first maximum of a window gets it); a JAX array init makes a generic reduce_window
+    return jax.lax.reduce_window(x, -np.inf, jax.lax.max, tuple(ksize), tuple(strides), pads)
 
 
 def _as_float(x):

@@ -97,6 +97,97 @@ def test_tf_training_graph_keeps_training(oracle, tf, tmp_path, opt):
         np.testing.assert_allclose(got[k], want[k], rtol=2e-6, atol=1e-7, err_msg=k)
 
 
+_KITCHEN = """
+import numpy as np
+out = %(dir)r
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [None, 8, 8, 3], name="x")
+ids = tf.placeholder(tf.int32, [None, 4], name="ids")
+y = tf.placeholder(tf.int64, [None], name="y")
+emb = tf.get_variable("emb", [20, 6])
+e = tf.nn.embedding_lookup(emb, ids)
+e = tf.reduce_max(e, axis=1) + tf.reduce_prod(tf.sigmoid(e), axis=1) + tf.reduce_min(e, 1)
+h = tf.layers.conv2d(x, 4, 3, padding="same", activation=tf.nn.elu, name="c1")
+h = tf.nn.avg_pool(tf.nn.lrn(h, 2), 2, 2, "SAME")
+h = tf.nn.depthwise_conv2d(h, tf.get_variable("dw", [3, 3, 4, 2]), [1, 1, 1, 1], "SAME")
+h = tf.nn.selu(h) + tf.nn.softplus(h) + tf.nn.softsign(h) + tf.nn.relu6(h) + tf.nn.leaky_relu(h)
+m, v = tf.nn.moments(h, [0, 1, 2])
+h = (h - m) * tf.rsqrt(v + 1e-3)
+a, b2 = tf.split(h, 2, axis=3)
+h = tf.concat([a * 2, b2, tf.sqrt(tf.abs(a) + 1)], axis=3)
+h = tf.reshape(tf.transpose(h, [0, 3, 1, 2])[:, 1:, ::2, :], [-1, 88])
+h = tf.concat([tf.tile(h[:, :10], [1, 2]), e], 1)
+s = tf.unstack(tf.reshape(h, [-1, 2, 13]), axis=1)
+h = tf.reshape(tf.stack([s[1], s[0] * tf.tanh(s[1])], axis=1), [-1, 26])
+h = tf.squeeze(tf.expand_dims(h, 1), 1)
+h = tf.where(h > 0, h, 0.1 * h) + tf.reciprocal(tf.abs(h) + 1.0) + tf.exp(-tf.square(h))
+h = tf.layers.dense(h, 5, name="out")
+h = tf.nn.log_softmax(h) + tf.nn.softmax(h) + tf.clip_by_value(h, -1.0, 1.0)
+loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=h))
+loss += tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=tf.ones_like(h), logits=h))
+loss += tf.add_n([tf.nn.l2_loss(w) for w in tf.trainable_variables()]) * 1e-4
+loss += tf.reduce_mean(tf.gather(tf.reduce_sum(h, 1), tf.argmax(h, 1)))
+gs = tf.train.get_or_create_global_step()
+grads, _ = tf.clip_by_global_norm(tf.gradients(loss, tf.trainable_variables()), 5.0)
+train = tf.train.AdamOptimizer(tf.train.exponential_decay(0.1, gs, 10, 0.9)).apply_gradients(
+    zip(grads, tf.trainable_variables()), global_step=gs)
+tf.train.RMSPropOptimizer(0.01).minimize(loss, name="rms")
+tf.train.AdagradOptimizer(0.01).minimize(loss, name="adagrad")
+tf.add_to_collection("train_op", train)
+tf.add_to_collection("loss", loss)
+saver = tf.train.Saver()
+rng = np.random.RandomState(0)
+X, IDS, Y = rng.randn(4, 8, 8, 3).astype(np.float32), rng.randint(0, 20, (4, 4)), \
+    rng.randint(0, 5, 4)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for i in range(2):
+        s.run(train, {x: X, ids: IDS, y: Y})
+    saver.save(s, out + "/model", global_step=gs)
+saver.export_meta_graph(out + "/model.meta")
+np.savez(out + "/data.npz", X=X, IDS=IDS, Y=Y)
+tf.reset_default_graph()
+%(step)s
+np.savez(out + "/after.npz", **got)
+result = sorted(got)
+"""
+
+_KITCHEN_STEP = """
+d = np.load(out + "/data.npz")
+feed = {"x:0": d["X"], "ids:0": d["IDS"], "y:0": d["Y"]}
+got = {}
+with tf.Session() as s:
+    saver = tf.train.import_meta_graph(out + "/model.meta")
+    saver.restore(s, tf.train.latest_checkpoint(out))
+    g = tf.get_default_graph()
+    loss, train = tf.get_collection("loss")[0], tf.get_collection("train_op")[0]
+    got["adam"] = s.run([loss, train], feed)[0]
+    got["rms"] = s.run([loss, g.get_operation_by_name("rms")], feed)[0]
+    got["adagrad"] = s.run([loss, g.get_operation_by_name("adagrad")], feed)[0]
+    got.update({"var:" + v.op.name: s.run(v) for v in tf.global_variables()})
+"""
+
+
+def test_tf_training_graph_of_many_op_types(oracle, tf, tmp_path):
+    """Embedding lookup, reductions, LRN, avg pool, depthwise conv, the activations, moments,
+    split/concat, strided slices, tile, stack/unstack, where, softmax, clipping by global norm,
+    a decayed learning rate; Adam, RMSProp and Adagrad steps, one after the other. Sums of
+    many products differ from TF's in order, so each variable is compared as a whole:
+    max |difference| <= 2e-6 * max |TF's value| + 1e-7."""
+    _needs_broadcast_gradient_args()
+    d = str(tmp_path)
+    there = oracle(_KITCHEN % {"dir": d, "step": _KITCHEN_STEP})
+    assert "ok" in there, there
+    want = dict(np.load(d + "/after.npz"))
+    env = {"tf": tf, "np": np, "out": d}
+    exec(_KITCHEN_STEP, env)
+    got = env["got"]
+    assert sorted(got) == sorted(want)
+    for k in sorted(want):
+        diff = np.max(np.abs(np.asarray(got[k]) - want[k]))
+        assert diff <= 2e-6 * np.max(np.abs(want[k])) + 1e-7, (k, diff, np.max(np.abs(want[k])))
+
+
 def test_imported_cond_runs_the_taken_branch(oracle, tf, tmp_path):
     """A TF cond on a fed predicate, imported: each run takes the branch the predicate picks
     (nested conds too)."""
