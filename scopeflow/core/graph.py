@@ -382,9 +382,12 @@ class Graph:
         return "<scopeflow.Graph object at 0x%x>" % id(self)
 
 
+GRAPH_DEF_VERSION = 2474  # TF 2.21's producer version; TF writes no min_consumer
+
+
 def _versions():
     from tensorboard.compat.proto import versions_pb2
-    return versions_pb2.VersionDef(producer=1994, min_consumer=12)
+    return versions_pb2.VersionDef(producer=GRAPH_DEF_VERSION)
 
 
 def _apply_devices(op, devices):

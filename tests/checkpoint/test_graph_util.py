@@ -134,3 +134,11 @@ def test_write_graph_matches_tf(oracle, tmp_path):
     here = run_here("DIR = %r\n" % str(tmp_path / "here") + _WRITE)
     there = oracle("DIR = %r\n" % str(tmp_path / "there") + _WRITE)
     assert here == there, explain(_WRITE, here, there)
+
+
+@pytest.mark.oracle
+def test_graph_def_versions_match_tf(oracle):
+    code = ("g = tf.get_default_graph()\nresult = [str(g.graph_def_versions),"
+            " str(g.as_graph_def().versions),"
+            " str(tf.train.export_meta_graph().graph_def.versions)]")
+    assert run_here(code) == oracle(code)

@@ -111,6 +111,12 @@ CASES = [
     "  result = [sess.run(v), sorted(tf.get_default_graph().get_all_collection_keys())]",
     "sv = tf.train.Supervisor(init_op=None, ready_op=None, local_init_op=None)\n"
     "with sv.managed_session() as sess:\n  pass",
+    # queue runners start under the Supervisor's coordinator; the epoch limit ends the loop
+    "x = tf.train.range_input_producer(5, num_epochs=1, shuffle=False).dequeue()\n"
+    "sv = tf.train.Supervisor()\nout = []\n"
+    "with sv.managed_session() as sess:\n"
+    "  while not sv.should_stop():\n    out.append(int(sess.run(x)))\n"
+    "result = [out, sv.should_stop(), len(tf.get_collection('queue_runners'))]",
 ]
 
 
