@@ -118,3 +118,28 @@ def test_records_round_trip(tmp_path_factory, records, kind):
         for r in records:
             w.write(r)
     assert list(tf_record_iterator(path, kind)) == records
+
+
+def test_plain_files_are_read_in_blocks_across_record_boundaries(tmp_path, monkeypatch):
+    import io
+
+    from scopeflow import errors
+    from scopeflow.summary import records as rec
+    path = str(tmp_path / "r.tfrecord")
+    items = [bytes([i % 251]) * (i * 7 % 40) for i in range(60)]
+    with rec.TFRecordWriter(path) as w:
+        for x in items:
+            w.write(x)
+    data = open(path, "rb").read()
+    for block in (1, 5, 13, 64, 1 << 22):
+        monkeypatch.setattr(rec, "_BLOCK", block)
+        assert list(rec._records(io.BytesIO(data), "")) == items
+        assert list(rec._stream_records(io.BytesIO(data), "")) == items
+        for cut in (data[:-3], data[:5], data[:-1] + b"x"):
+            got = []
+            for read in (rec._records, rec._stream_records):
+                try:
+                    got.append(list(read(io.BytesIO(cut), "")))
+                except errors.DataLossError as e:
+                    got.append(e.message)
+            assert got[0] == got[1], (block, got)
