@@ -39,13 +39,15 @@ _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 
 # Stateful ops that still carry gradients (control flow over differentiable bodies).
 _STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
-                            "WhileLoop", "Scan", "SymbolicGradient"}
+                            "WhileLoop", "Scan", "SymbolicGradient", "ReadVariableOp",
+                            "ResourceGather", "ResourceGatherNd"}
 
 
 def trainable(t):
-    """Whether a gradient can flow along `t` (float or complex, refs included)."""
+    """Whether a gradient can flow along `t` (float or complex, refs and resource handles
+    included, as TF's `_IsTrainable`)."""
     dt = t._dtype.base_dtype
-    return dt.is_floating or dt.is_complex
+    return dt.is_floating or dt.is_complex or dt._enum == 20  # DT_RESOURCE
 
 
 def differentiable(op):

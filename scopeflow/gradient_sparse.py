@@ -51,12 +51,30 @@ def sparse_xs(p):
     return out
 
 
+def _resource_slices(g, scope, op, rows):
+    """TF's ResourceGather gradient: VariableShape of the handle, rows reshaped to
+    [size(indices)] + shape[1:]."""
+    import scopeflow.compat.v1 as tf
+    from scopeflow.ops.resource_ops import variable_shape
+    handle, ids = op._inputs[0], op._inputs[1]
+    with g.name_scope(scope), g.name_scope(op._name + "_grad"):
+        params_shape = variable_shape(handle)
+        size = tf.expand_dims(tf.size(ids), 0)
+        values_shape = tf.concat([size, params_shape[1:]], 0)
+        values = tf.reshape(rows, values_shape)
+        indices = tf.reshape(ids, size)
+    return IndexedSlices(values, indices, params_shape)
+
+
 def slices(g, scope, gathers, grads):
     """IndexedSlices over `gathers`, their rows' gradients being `grads[gather output]`."""
     import scopeflow.compat.v1 as tf
     parts = []
     for op in gathers:
         params, ids = op._inputs[0], op._inputs[1]
+        if op._type == "ResourceGather":
+            parts.append(_resource_slices(g, scope, op, grads[op._outputs[0]]))
+            continue
         with g.name_scope(scope), g.name_scope(op._name + "_grad"):
             shape = tf.shape(params, name="Shape")
             tail = params.shape[1:]

@@ -54,15 +54,27 @@ def _grad_specs(xs, grad_ys, side, *, plan, jacobian=False):
         dims = None if y._shape._dims is None or x._shape._dims is None else \
             y._shape._dims + x._shape._dims
         return [(TensorShape._of(dims), x._dtype.base_dtype)]
-    return [(x._shape, x._dtype.base_dtype) for x in plan.xs]
+    return [_value_spec(x) for x in plan.xs]
+
+
+def _value_spec(x):
+    """The gradient's (shape, dtype) for x; a resource handle's are its variable's."""
+    if x._dtype._enum == 20:  # DT_RESOURCE
+        attrs = x._op._attrs
+        if "dtype" in attrs and "shape" in attrs:
+            return attrs["shape"], attrs["dtype"]
+    return x._shape, x._dtype.base_dtype
 
 
 @registry.op("SymbolicGradient", infer=_grad_specs, lists=("xs", "grad_ys", "side"),
              types={"xs": ANY, "grad_ys": ANY, "side": ANY}, context=True, multi=True)
 def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
     """Every gradient of `plan` in one `jax.vjp` per group of xs (jacobian: `jax.jacrev`)."""
+    from scopeflow.lowering.context import VarRef
     me = ctx.op
     n_checks = len(ctx.checks)
+    # a resource handle x stands for its variable's value (TF's ReadVariableOp gradient)
+    xs = [ctx.read(x) if isinstance(x, VarRef) else x for x in xs]
     base = dict(zip(plan.side, side))
     base.update(zip(plan.xs, xs))
     out = [None] * len(plan.xs)
@@ -97,7 +109,7 @@ def _group_function(ctx, plan, group, base):
     """f(*cut values) -> values of plan.ys, running the group's ops on `base` + the cut."""
     from scopeflow.lowering.context import VarRef
     from scopeflow.lowering.lower import execute
-    from scopeflow.lowering.slice import variable_of
+    from scopeflow.lowering.slice import is_handle, variable_of
 
     cut = [plan.xs[i] for i in group.members]
 
@@ -105,7 +117,7 @@ def _group_function(ctx, plan, group, base):
         env = dict(base)
         saved = dict(ctx.overrides)
         for t, v in zip(cut, values):
-            var = variable_of(t) if t._dtype._is_ref_dtype else None
+            var = variable_of(t) if is_handle(t) else None
             env[t] = v
             if var is not None and t._op is var:  # reads of the variable see the cut value
                 ctx.overrides[var] = v

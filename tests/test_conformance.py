@@ -19,7 +19,8 @@ COMMAND = [sys.executable, RUNNER, "--module", "scopeflow.compat.v1", "--fuzz", 
 # Areas where scopeflow passes every public case; add an area once it does.
 DONE_AREAS = ("collections", "data", "errors", "fuzz", "get_variable", "graph", "input_ops",
               "layers_rnn", "legacy_scopes", "metrics", "name_scope", "op_naming",
-              "random_exact", "runtime_errors", "session", "slim", "templates", "towers",
+              "random_exact", "resource_vars", "runtime_errors", "session", "slim", "templates",
+              "towers",
               "training",
               "variable_scope")
 

@@ -3,6 +3,12 @@
 import logging as _pylogging
 import types as _types
 
+from scopeflow.core.variables import (
+    disable_resource_variables,
+    enable_resource_variables,
+    resource_variables_enabled,
+)
+
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "enable_eager_execution",
            "executing_eagerly", "enable_v2_behavior", "disable_resource_variables",
            "enable_resource_variables", "logging", "AUTO_REUSE_DOC", "VERSION", "__version__",
@@ -22,8 +28,14 @@ def _noop(*args, **kwargs):
     return None
 
 
-disable_v2_behavior = enable_v2_behavior = disable_eager_execution = _noop
-disable_resource_variables = enable_resource_variables = _noop
+enable_v2_behavior = disable_eager_execution = _noop
+
+
+def disable_v2_behavior():
+    """`tf.disable_v2_behavior`: TF1 graph behaviour (here: ref variables by default)."""
+    disable_resource_variables()
+
+
 disable_control_flow_v2 = enable_control_flow_v2 = _noop
 disable_tensor_equality = enable_tensor_equality = _noop
 disable_v2_tensorshape = enable_v2_tensorshape = _noop
@@ -34,10 +46,6 @@ def enable_eager_execution(*args, **kwargs):
 
 
 def executing_eagerly():
-    return False
-
-
-def resource_variables_enabled():
     return False
 
 

@@ -62,6 +62,44 @@ class ReferenceVariableSaveable(SaveableObject):
                       and shape.is_fully_defined())
 
 
+class ResourceVariableSaveable(SaveableObject):
+    """A resource variable (or one partition): saved from its graph element, restored through
+    `save/Identity` and `save/AssignVariableOp` (TF's ops)."""
+
+    def __init__(self, var, slice_spec, name):
+        super().__init__(var, [SaveSpec(var._graph_element, slice_spec, name, dtype=var.dtype,
+                                        device=var.device)], name)
+
+    def restore(self, restored_tensors, restored_shapes):
+        from scopeflow.core.frame import default_graph
+        from scopeflow.ops.array import identity
+        from scopeflow.ops.resource_ops import assign_variable_op
+        restored = restored_tensors[0]
+        if restored_shapes is not None:
+            from scopeflow.ops.array import reshape
+            restored = reshape(restored, restored_shapes[0])
+        var = self.op
+        with default_graph().device(var.device):
+            restored = identity(restored)
+            if not var.shape.is_compatible_with(restored.shape):
+                raise ValueError("Received incompatible tensor with shape %s when attempting to "
+                                 "restore variable with shape %s and name %s."
+                                 % (restored.shape, var.shape, var.name))
+            return assign_variable_op(var.handle, restored, dtype=var.dtype,
+                                      validate_shape=False)
+
+
+def _is_resource(x):
+    from scopeflow.core.resource_variable import is_resource_variable
+    return is_resource_variable(x)
+
+
+def _saveable(var, slice_spec, name):
+    if _is_resource(var):
+        return ResourceVariableSaveable(var, slice_spec, name)
+    return ReferenceVariableSaveable(var, slice_spec, name)
+
+
 def _is_partitioned(x):
     return hasattr(x, "_get_variable_list") and hasattr(x, "_get_partitions")
 
@@ -100,6 +138,8 @@ def op_list_to_dict(op_list, convert_variable_to_tensor=True):
             if name in out and not isinstance(out[name], list):
                 raise ValueError("Mixing slices and non-slices with the same name: %s" % name)
             out.setdefault(name, []).append(var)
+        elif _is_resource(var):
+            _add_unique(out, var.op.name, var)
         else:
             if convert_variable_to_tensor:
                 from scopeflow.ops.constant import convert_to_tensor
@@ -125,6 +165,8 @@ def saveable_objects_for_op(op, name):
         return [op]
     if isinstance(op, (list, tuple)) or _is_partitioned(op):
         return _slices(list(op), name)
+    if _is_resource(op):
+        return [ResourceVariableSaveable(op, "", name)]
     from scopeflow.ops.constant import convert_to_tensor
     variable = convert_to_tensor(op, as_ref=True)
     if not _comes_from_variable(variable):
@@ -149,7 +191,7 @@ def _slices(parts, name):
         elif full_name != info.full_name:
             raise ValueError("Slices must all be from the same tensor: %s != %s"
                              % (full_name, info.full_name))
-        out.append(ReferenceVariableSaveable(v, info.spec, name))
+        out.append(_saveable(v, info.spec, name))
     return out
 
 

@@ -125,7 +125,7 @@ class VariableStore:
         v = Variable(initial_value=init_val, name=req.name, trainable=req.trainable,
                      collections=req.collections, caching_device=req.caching_device,
                      dtype=var_dtype, validate_shape=req.validate_shape,
-                     constraint=req.constraint, use_resource=bool(req.use_resource),
+                     constraint=req.constraint, use_resource=_resolved(req.use_resource),
                      synchronization=req.synchronization, aggregation=req.aggregation,
                      shape=shape)
         v._creation_frames = user_frames()
@@ -397,3 +397,9 @@ def no_regularizer(_):
 
 
 __all__ = ["LazyEvalTensor", "VarRequest", "VariableStore", "no_regularizer", "store_of"]
+
+
+def _resolved(use_resource):
+    """get_variable's `use_resource`: the request's (scope's), else the global default."""
+    from scopeflow.core.variables import resource_variables_enabled
+    return bool(resource_variables_enabled() if use_resource is None else use_resource)

@@ -215,7 +215,16 @@ class VariableV1(metaclass=VariableMetaclass):
     SaveSliceInfo = SaveSliceInfo
 
     def __new__(cls, *args, **kwargs):
-        return object.__new__(RefVariable if cls is VariableV1 else cls)
+        if cls is not VariableV1:
+            return object.__new__(cls)
+        if kwargs.get("variable_def") is not None:  # a VariableDef says which kind it is
+            resource = kwargs["variable_def"].is_resource
+        else:
+            resource = _use_resource(kwargs.get("use_resource"))
+        if resource:
+            from scopeflow.core.resource_variable import ResourceVariable
+            return object.__new__(ResourceVariable)
+        return object.__new__(RefVariable)
 
     def __init__(self, initial_value=None, trainable=None, collections=None, validate_shape=True,
                  caching_device=None, name=None, variable_def=None, dtype=None,
@@ -413,6 +422,37 @@ for _name in OPERATORS:
     setattr(VariableV1, _name, _forward(_name))
 
 
+# `tf.enable_resource_variables()` / `disable_resource_variables()`: what tf.Variable and
+# get_variable make when neither `use_resource` nor the variable scope says
+_DEFAULT_USE_RESOURCE = [False]
+
+
+def enable_resource_variables():
+    """`tf.enable_resource_variables`: new variables are ResourceVariables by default."""
+    _DEFAULT_USE_RESOURCE[0] = True
+
+
+def disable_resource_variables():
+    """`tf.disable_resource_variables`: new variables are RefVariables by default."""
+    _DEFAULT_USE_RESOURCE[0] = False
+
+
+def resource_variables_enabled():
+    """Whether new variables are ResourceVariables by default."""
+    return _DEFAULT_USE_RESOURCE[0]
+
+
+def _use_resource(use_resource):
+    """TF's default_variable_creator: the argument, else the variable scope's, else the
+    global default."""
+    if use_resource is None:
+        from scopeflow.core.scopes import get_variable_scope
+        use_resource = get_variable_scope().use_resource
+    if use_resource is None:
+        use_resource = _DEFAULT_USE_RESOURCE[0]
+    return bool(use_resource)
+
+
 class RefVariable(VariableV1):
     """The variable class `tf.Variable(...)` instantiates (TF's name for it)."""
 
@@ -439,3 +479,4 @@ def variable_shape(args, initial_value):
 
 
 from scopeflow.core import var_ops as _var_ops  # noqa: E402 - it imports this module
+from scopeflow.core import resource_variable as _resource_variable  # noqa: E402, F401 - registers VarHandleOp & co.

@@ -71,6 +71,7 @@ class RunContext:
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
+        self.container = False  # the Session holds a resource variable (error wording)
 
     # ---- variables --------------------------------------------------------------------------
     def var_ref(self):
@@ -94,11 +95,30 @@ class RunContext:
             return self.overrides[v]
         val = self._values.get(v)
         if val is None:
+            if v._type == "VarHandleOp":
+                raise self._missing_resource(v)
             raise run_error(errors.FailedPreconditionError, self.op,
                             "Attempting to use uninitialized value %s" % v._name)
         if v not in self.written:
             self.read_ops.add(v)
         return val
+
+    def _missing_resource(self, v):
+        """TF's error for a resource variable without a value: a read is FailedPrecondition,
+        other ops NotFound; the wording says whether the session's container exists yet."""
+        name = v._attrs.get("shared_name") or v._name
+        if self.container or any(getattr(k, "_type", None) == "VarHandleOp"
+                                 for k in self._values):
+            status = "Resource localhost/%s/N10tensorflow3VarE does not exist." % name
+        else:
+            status = "Container localhost does not exist. (Could not find resource: " \
+                     "localhost/%s)" % name
+        if self.op is not None and self.op._type == "ReadVariableOp":
+            return run_error(errors.FailedPreconditionError, self.op, (
+                "Could not find variable %s. This could mean that the variable has been "
+                "deleted. In TF1, it can also mean the variable is uninitialized. Debug info: "
+                "container=localhost, status error message=%s") % (name, status))
+        return run_error(errors.NotFoundError, self.op, status)
 
     def write(self, ref, value, guarded=False):
         """Sets the variable (cast to its dtype); returns the new value.

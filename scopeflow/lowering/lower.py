@@ -21,7 +21,13 @@ from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
-from scopeflow.lowering.slice import backward_slice, data_inputs, is_variable_op, variable_of
+from scopeflow.lowering.slice import (
+    backward_slice,
+    data_inputs,
+    is_handle,
+    is_variable_op,
+    variable_of,
+)
 from scopeflow.lowering.stages import HOST_KERNELS, NeedValues, runs_on_host
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.ta_state import TAState
@@ -234,7 +240,7 @@ def subgraph_function(outputs, inputs, skip=()):
     outputs = list(outputs)
     inputs = list(inputs)
     order = backward_slice(outputs, frozenset(inputs), skip)
-    overrides = [(i, variable_of(t)) for i, t in enumerate(inputs) if t._dtype._is_ref_dtype]
+    overrides = [(i, variable_of(t)) for i, t in enumerate(inputs) if is_handle(t)]
 
     def f(ctx, *values):
         ctx = ctx if ctx is not None else RunContext({}, frozenset(), None)
@@ -372,6 +378,8 @@ def _build(program, state, feeds, n_rng):
 
     static = {program.fed[i]: _as_static(feeds[i], program.fed[i])
               for i in program.static_pos}
+    # whether the Session holds a resource variable yet (TF's error wording says so)
+    info["container"] = any(getattr(v, "_type", None) == "VarHandleOp" for v in state)
 
     def body(var_vals, feed_vals, rng_data):
         return _body(program, var_all, var_vals, feed_vals, rng_data, info, static)
@@ -455,10 +463,11 @@ def _aval(a):
 
 def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext(dict(zip(var_in, var_vals)), frozenset(program.fed), rng_data)
+    ctx.container = info["container"]
     env = dict(static)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
-        var = variable_of(t) if t._dtype._is_ref_dtype else None
+        var = variable_of(t) if is_handle(t) else None
         if var is not None and t._op is var:
             ctx.overrides[var] = v
             env[t] = ctx.ref_for(var)

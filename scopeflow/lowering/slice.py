@@ -82,17 +82,29 @@ def variables_in(order):
 
 
 def is_variable_op(op):
+    """A VariableV2-like op (ref output, no inputs) or a resource variable's VarHandleOp."""
     outs = op._outputs
-    return (not op._inputs and len(outs) == 1 and outs[0]._dtype._is_ref_dtype)
+    return (not op._inputs and len(outs) == 1
+            and (outs[0]._dtype._is_ref_dtype or op._type == "VarHandleOp"))
+
+
+def is_handle(t):
+    """Whether `t` refers to a variable: a ref-typed tensor or a resource handle."""
+    d = t._dtype
+    return d._is_ref_dtype or d._enum == _RESOURCE
+
+
+_RESOURCE = 20  # DT_RESOURCE
 
 
 def variable_of(tensor):
-    """The variable op a ref-typed tensor refers to (`w:0`, `Assign:0` -> op `w`), or None."""
+    """The variable op a ref-typed tensor or a resource handle refers to (`w:0`, `Assign:0`,
+    an Identity of a handle -> op `w`), or None."""
     seen = 0
-    while tensor is not None and tensor._dtype._is_ref_dtype and seen < 10000:
+    while tensor is not None and is_handle(tensor) and seen < 10000:
         op = tensor._op
         if is_variable_op(op):
             return op
-        tensor = next((t for t in op._inputs if t._dtype._is_ref_dtype), None)
+        tensor = next((t for t in op._inputs if is_handle(t)), None)
         seen += 1
     return None

@@ -154,14 +154,14 @@ class HostPlan:
     def _stage(self, need, ctrl, pre, order):
         """A compiled step for `need` (and `ctrl` ops), whose slice is `pre`; what it makes
         that the rest of `order` uses is fetched too and fed onwards."""
-        from scopeflow.lowering.slice import data_inputs, is_variable_op
+        from scopeflow.lowering.slice import data_inputs, is_handle, is_variable_op
 
         pre_set = set(pre)
         need = list(need)
         seen = set(need)
         later = [t for op in order if op not in pre_set for t in data_inputs(op)]
         for t in later + self._fetched:  # boundary tensors: made now, used later
-            if t._op in pre_set and t not in seen and not t._dtype._is_ref_dtype:
+            if t._op in pre_set and t not in seen and not is_handle(t):
                 seen.add(t)
                 need.append(t)
         self._compiled(need, ctrl)

@@ -47,7 +47,8 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
     params = list(params)
     with name_scope(name, "embedding_lookup", params + [ids]) as scope:
         n = len(params)
-        params = [tensor(p, name="params") for p in params]
+        params = [p if hasattr(p, "sparse_read") else tensor(p, name="params")
+                  for p in params]
         ids = tensor(ids, name="ids")
         if n == 1:
             with params[0].graph.colocate_with(params[0].op):

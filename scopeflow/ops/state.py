@@ -251,6 +251,8 @@ def assign_sub(ref, value, use_locking=None, name=None):
 
 def _public_scatter(op_type, locking):
     def scatter(ref, indices, updates, use_locking=locking, name=None):
+        if not _is_ref(ref) and hasattr(ref, "_scatter_op"):  # a resource variable
+            return ref._lazy_read(ref._scatter_op(op_type[7:], indices, updates, name))
         attrs = {"use_locking": bool(use_locking), "Tindices": None}
         return _ref_op(_SCATTER[op_type], ref, (indices, updates), attrs, name or op_type,
                        _scatter_check)
@@ -290,6 +292,8 @@ def count_up_to(ref, limit, name=None):
     >>> tf.count_up_to(tf.Variable(0, name="c"), 3).name
     'CountUpTo:0'
     """
+    if not _is_ref(ref) and hasattr(ref, "count_up_to"):
+        return ref.count_up_to(limit)
     return _ref_op(_count_up_to, ref, (), {"limit": int(limit)}, name or "CountUpTo")
 
 

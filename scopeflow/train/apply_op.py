@@ -14,7 +14,7 @@ import inspect
 import jax.numpy as jnp
 
 from scopeflow.core.shape import TensorShape
-from scopeflow.ops.registry import INDEX, ShapeError, op
+from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
 
 def _merge(a, b):
@@ -112,8 +112,55 @@ def _sparse_update(vals, refs, old, rule, attrs):
     return [jnp.where(touched, v, o) for v, o in zip(new, old)]
 
 
+def _resource_spec(names, refs, sparse):
+    """The Resource twin's shape rule: the handles' declared shapes stand for the refs'."""
+    from scopeflow.ops.resource_ops import declared_shape
+    ref_rule = _spec(names, refs, sparse)
+
+    class _Declared:
+        def __init__(self, t):
+            self.shape, self.dtype = declared_shape(t), t.dtype
+
+    def infer(*inputs, **attrs):
+        ins = [_Declared(t) if n in refs else t for n, t in zip(names, inputs)]
+        dtype = next((t.dtype for n, t in zip(names, inputs) if n not in refs), None)
+        if dtype is not None:
+            ins[0].dtype = dtype
+        ref_rule(*ins, **attrs)
+        return []
+
+    return infer
+
+
+def _dispatching(ref_builder, resource_builder, names, refs):
+    """A builder making the ref op, or its `Resource...` twin when `var` is a resource
+    variable (or handle): the handles of the resource variables go in place of the refs."""
+    positions = [i for i, n in enumerate(names) if n in refs]
+
+    def build(*inputs, name=None, **attrs):
+        if not _is_resource(inputs[0]):
+            return ref_builder(*inputs, name=name, **attrs)
+        inputs = list(inputs)
+        for i in positions:
+            inputs[i] = getattr(inputs[i], "handle", inputs[i])
+        return resource_builder(*inputs, name=name, **attrs)
+
+    build.__name__ = ref_builder.__name__
+    build.op_def = ref_builder.op_def
+    build.resource = resource_builder
+    return build
+
+
+def _is_resource(x):
+    dt = getattr(x, "dtype", None)
+    if hasattr(x, "handle") and getattr(x.handle, "dtype", None) is not None:
+        return x.handle.dtype._enum == 20
+    return dt is not None and dt._enum == 20  # DT_RESOURCE
+
+
 def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
-    """Registers `dense` (and `sparse`) over `rule`; returns their graph builders.
+    """Registers `dense` (and `sparse`) over `rule`, and their `Resource...` twins (handles in
+    place of the refs, no output); returns builders that pick the twin for resource variables.
 
     `args` are the dense op's input names in TF's order; the sparse op takes `grad` (for a
     dense `delta` too) followed by `indices`.
@@ -130,8 +177,14 @@ def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
         make = _sparse_kernel if is_sparse else _dense_kernel
         kernel = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
         kernel.__name__ = op_type
-        built.append(op(op_type, infer=_spec(names, refs, is_sparse), refs=tuple(refs),
-                        types=types, context=True, stateful=True)(kernel))
+        ref_builder = op(op_type, infer=_spec(names, refs, is_sparse), refs=tuple(refs),
+                         types=types, context=True, stateful=True)(kernel)
+        twin = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
+        twin.__name__ = "Resource" + op_type
+        resource_builder = op("Resource" + op_type, infer=_resource_spec(names, refs, is_sparse),
+                              types=dict(types, **{r: ANY for r in refs}), context=True,
+                              stateful=True)(twin)
+        built.append(_dispatching(ref_builder, resource_builder, names, refs))
     return built if sparse else built[0]
 
 

@@ -37,6 +37,12 @@ class GradientDescentOptimizer(Optimizer):
                               grad.indices, grad.dense_shape)
         return var.scatter_sub(delta, use_locking=self._use_locking)
 
+    def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
+        from scopeflow.ops.resource_ops import RESOURCE_SCATTER
+        lr = cast_like(self._learning_rate_tensor, handle)
+        return RESOURCE_SCATTER["ResourceScatterAdd"](handle.handle, indices, -grad * lr,
+                                                      dtype=handle.dtype)
+
     def _apply_dense(self, grad, var):
         lr = cast_like(self._learning_rate_tensor, var)
         return as_op(apply_gradient_descent(var, lr, grad, use_locking=self._use_locking))

@@ -59,6 +59,29 @@ class _RefVariableProcessor:
             return self._v.assign(constraint(self._v))
 
 
+class _DenseResourceVariableProcessor:
+    """A resource variable: gradients flow to its handle; `_resource_apply_*` update it."""
+
+    def __init__(self, v):
+        self._v = v
+
+    def target(self):
+        return self._v.handle
+
+    def update_op(self, optimizer, g):
+        constraint = getattr(self._v, "constraint", None)
+        if isinstance(g, IndexedSlices):
+            if constraint is not None:
+                raise RuntimeError("Cannot use a constraint function on a sparse variable.")
+            return optimizer._resource_apply_sparse_duplicate_indices(g.values, self._v,
+                                                                      g.indices)
+        update = optimizer._resource_apply_dense(g, self._v)
+        if constraint is None:
+            return update
+        with default_graph().control_dependencies([update]):
+            return self._v.assign(constraint(self._v))
+
+
 class _TensorProcessor:
     def __init__(self, v):
         self._v = v
@@ -72,7 +95,10 @@ class _TensorProcessor:
 
 def _get_processor(v):
     from scopeflow.core.variables import Variable
+    from scopeflow.core.resource_variable import is_resource_variable
     v.op  # noqa: B018 - TF reads `v.op` first: a generator in var_list is its AttributeError
+    if is_resource_variable(v):
+        return _DenseResourceVariableProcessor(v)
     if isinstance(v, Variable):
         return _RefVariableProcessor(v)
     if isinstance(v, Tensor):
@@ -266,15 +292,16 @@ class Optimizer:
         key = (name, g)
         v = self._non_slot_dict.get(key)
         if v is None:
+            from scopeflow.core.resource_variable import is_resource_variable
             with g.as_default(), g.colocate_with(colocate_with.op):
-                v = self._new_non_slot(initial_value, name)
+                v = self._new_non_slot(initial_value, name, is_resource_variable(colocate_with))
             self._non_slot_dict[key] = v
         return v
 
-    def _new_non_slot(self, initial_value, name):
+    def _new_non_slot(self, initial_value, name, resource=False):
         from scopeflow.core.variables import Variable
         if not self._use_own_namescope_for_non_slot_vars:
-            return Variable(initial_value, name=name, trainable=False)
+            return Variable(initial_value, name=name, trainable=False, use_resource=resource)
         from scopeflow.core.getters import get_variable
         from scopeflow.core.scopes import variable_scope
         with _scope(""), variable_scope(self._non_slot_variable_scope):
@@ -309,6 +336,20 @@ class Optimizer:
 
     def _apply_sparse(self, grad, var):
         raise NotImplementedError()
+
+    def _resource_apply_dense(self, grad, handle):
+        # the training-op builders pick the Resource twin for a resource variable, so the
+        # ref update rule serves (TF's subclasses implement this themselves)
+        return self._apply_dense(grad, handle)
+
+    def _resource_apply_sparse(self, grad, handle, indices):
+        from scopeflow.ops.resource_ops import variable_shape
+        return self._apply_sparse(IndexedSlices(grad, indices, variable_shape(handle.handle)),
+                                  handle)
+
+    def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
+        # the sparse training ops sum repeated rows themselves (see _apply_sparse_duplicate_...)
+        return self._resource_apply_sparse(grad, handle, indices)
 
     def _apply_sparse_duplicate_indices(self, grad, var):
         # TF sums repeated rows first (Unique + UnsortedSegmentSum); the sparse training ops

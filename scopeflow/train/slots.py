@@ -24,7 +24,9 @@ def _slot_var(primary, val, validate_shape, shape, dtype):
     partitioner = scope.partitioner
     scope.set_partitioner(None)
     try:
-        slot = get_variable("", initializer=val, trainable=False, use_resource=False,
+        from scopeflow.core.resource_variable import is_resource_variable
+        slot = get_variable("", initializer=val, trainable=False,
+                            use_resource=is_resource_variable(primary),
                             shape=shape if callable(val) else None, dtype=dtype,
                             validate_shape=validate_shape)
     finally:

@@ -1,0 +1,141 @@
+"""ResourceVariable (`use_resource=True`): TF's ops, names, read semantics, updates, errors,
+optimizers, Saver and meta graphs; checked against TF."""
+
+import pytest
+from scope_programs import check_tf
+
+from oracle import ORACLE_HELPERS
+
+OPS = """
+def ops():
+    return [[o.name, o.type, [i.name for i in o.inputs], [c.name for c in o.control_inputs],
+             o.colocation_groups(), [[t.dtype.name, t.shape] for t in o.outputs]]
+            for o in tf.get_default_graph().get_operations()]
+"""
+
+RUN = """
+def run(fetches, steps=None, n=1):
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        for _ in range(n if steps is not None else 0):
+            s.run(steps)
+        return s.run(fetches)
+"""
+
+PROGRAMS = [
+    # the ops of a variable, its handle and reads
+    """v = tf.Variable([1.0, 2.0], use_resource=True, name="w")
+g = tf.get_variable("g", [2, 3], use_resource=True)
+result = [type(v).__name__, v.name, v.dtype.name, v.shape, v.op.name, v.op.type,
+          v.handle.name, v.handle.dtype.name, v.initializer.name, v.initial_value.name,
+          v._graph_element.name, v.value().name, v.read_value().name, v.device,
+          v.to_proto().SerializeToString(), g.to_proto().SerializeToString(), ops()]""",
+    # every use reads afresh, inside the op's name scope where TF converts
+    """v = tf.Variable([[1.0, 2.0]], use_resource=True, name="v")
+result = [(v * 2.0).name, (v @ tf.ones([2, 1])).name, (1.0 - v).name, v[0].name,
+          tf.matmul(v, tf.ones([2, 1])).name, tf.identity(v).name, tf.reduce_sum(v * v).name,
+          tf.convert_to_tensor(v).name, tf.cast(v, tf.float32).name, ops()]""",
+    # names of tf.Variable / get_variable under scopes, and which kind each makes
+    """with tf.variable_scope("s", use_resource=True):
+    a = tf.Variable(1.0, name="a")
+    b = tf.get_variable("b", [1])
+    c = tf.get_variable("c", [1], use_resource=False)
+with tf.variable_scope("s", reuse=True):
+    b2 = tf.get_variable("b")
+d = tf.Variable(1.0, name="d", use_resource=False)
+result = [[type(x).__name__ for x in (a, b, c, b2, d)], b2 is b,
+          [x.name for x in tf.global_variables()], [x.name for x in tf.trainable_variables()],
+          [o.name for o in tf.get_default_graph().get_operations()]]""",
+    # assign / assign_add / scatter: op types, the lazy read's name, control inputs
+    """v = tf.Variable([1.0, 2.0, 3.0], use_resource=True, name="v")
+a = v.assign([4.0, 5.0, 6.0])
+b = v.assign_add([1.0, 1.0, 1.0], read_value=False)
+c = v.assign_sub([1.0, 1.0, 1.0], name="sub")
+d = tf.scatter_update(v, [0], [9.0])
+e = v.scatter_add(tf.IndexedSlices(tf.constant([1.0]), tf.constant([2])))
+f = tf.assign(v, [0.0, 0.0, 0.0])
+result = [type(a).__name__, a.name, a.op.name, b.name, b.type, c.name, d.name, e.name, f.name,
+          v.sparse_read([0, 2]).name, v.gather_nd([[1]]).name, v.is_initialized().name,
+          tf.is_variable_initialized(v).name, ops()]""",
+    # values: reads after updates within one run and across runs
+    """v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+with tf.Session() as s:
+    s.run(v.initializer)
+    r = [s.run(v.assign_add([1.0, 1.0])), s.run(v.assign([5.0, 6.0])), s.run(v),
+         s.run(tf.scatter_sub(v, [1], [1.0])), s.run(v.sparse_read([1, 1, 0])),
+         s.run(tf.nn.embedding_lookup(v, [[1]])), s.run(v.read_value()), v.eval(s),
+         s.run(tf.report_uninitialized_variables())]
+    v.load([7.0, 8.0], s)
+    r.append(s.run(v))
+result = r""",
+    # dtypes other than float, counting
+    """v = tf.Variable(0, use_resource=True, name="c")
+i = tf.Variable(tf.zeros([2], tf.int64), use_resource=True)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    r = [s.run(v.count_up_to(2)), s.run(v.count_up_to(2)), err(lambda: s.run(v.count_up_to(2))),
+         s.run(i.assign_add([1, 2])).dtype.name, s.run(tf.scatter_max(i, [0], [7]))]
+result = [r, tf.count_up_to(v, 3).name]""",
+    # uninitialized: TF's errors (no container yet, then another variable initialized)
+    """v = tf.get_variable("v", [2], use_resource=True)
+u = tf.get_variable("u", [2], use_resource=True)
+with tf.Session() as s:
+    r = [err(lambda: s.run(v)), err(lambda: s.run(v.assign_add([1.0, 1.0]))),
+         err(lambda: s.run(v.sparse_read([0]))), s.run(tf.is_variable_initialized(v))]
+    s.run(u.initializer)
+    r += [err(lambda: s.run(v.read_value())), err(lambda: s.run(v.assign_add([1.0, 1.0]))),
+          s.run(tf.report_uninitialized_variables())]
+result = r""",
+    "tf.get_variable('v', [2], use_resource=True).assign([1.0, 2.0, 3.0])",
+    """v = tf.get_variable("v", initializer=[1.0, 2.0], use_resource=True)
+w = tf.get_variable("w", initializer=[1.0, 2.0], use_resource=True, validate_shape=False)
+result = [v.shape, w.shape]""",
+    # initial values that read other variables, of both kinds
+    """a = tf.get_variable("a", [2], initializer=tf.constant_initializer(4.0))
+b = tf.Variable(a.initialized_value() * 2.0, use_resource=True, name="b")
+with tf.Session() as s:
+    s.run(b.initializer)
+    result = [s.run(b), err(lambda: s.run(a)), err(b.initialized_value)]""",
+]
+
+OPTIMIZERS = [
+    "tf.train.GradientDescentOptimizer(0.1)",
+    "tf.train.MomentumOptimizer(0.1, 0.9)",
+    "tf.train.MomentumOptimizer(0.1, 0.9, use_nesterov=True)",
+    "tf.train.AdamOptimizer(0.1)",
+    "tf.train.AdagradOptimizer(0.1)",
+    "tf.train.RMSPropOptimizer(0.1)",
+    "tf.train.RMSPropOptimizer(0.1, momentum=0.5, centered=True)",
+    "tf.train.AdadeltaOptimizer(1.0)",
+    "tf.train.FtrlOptimizer(0.1)",
+    "tf.train.ProximalGradientDescentOptimizer(0.1)",
+    "tf.train.ProximalAdagradOptimizer(0.1)",
+]
+
+# dense and sparse updates of resource variables (and a ref one beside them): op types,
+# slot names and kinds, values after three steps
+OPTIMIZER_PROGRAM = """
+w = tf.get_variable("w", [2], use_resource=True, initializer=tf.constant_initializer([1.0, -2.0]))
+emb = tf.get_variable("emb", [3, 2], use_resource=True,
+                      initializer=tf.constant_initializer([0.5, 1.0, 1.5, 2.0, 2.5, 3.0]))
+r = tf.get_variable("r", [1], use_resource=False, initializer=tf.constant_initializer(1.0))
+loss = tf.reduce_sum(w * w) + tf.reduce_sum(tf.gather(emb, [0, 2, 2]) ** 2) + tf.reduce_sum(r * w)
+opt = %s
+step = opt.minimize(loss, global_step=tf.train.get_or_create_global_step())
+upd = sorted(set(o.type for o in tf.get_default_graph().get_operations()
+                 if "/update_" in o.name and (o.type.startswith("Resource") or "Apply" in o.type)))
+if isinstance(opt, tf.train.AdamOptimizer):  # scopeflow: sparse Adam is the dense update
+    upd = [u for u in upd if u != "ResourceScatterAdd"]
+result = [upd, [(v.name, v.op.type) for v in tf.global_variables()], opt.get_slot_names(),
+          run([w, emb, r], step, 3)]
+"""
+
+
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_matches_tf(oracle, code):
+    check_tf(oracle, ORACLE_HELPERS + OPS + RUN + code, message=True)
+
+
+@pytest.mark.parametrize("opt", OPTIMIZERS)
+def test_optimizers_match_tf(oracle, opt):
+    check_tf(oracle, ORACLE_HELPERS + RUN + OPTIMIZER_PROGRAM % opt)
