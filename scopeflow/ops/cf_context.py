@@ -211,9 +211,9 @@ def add_control(op, ctrl):
 
 
 def _variable_output(t):
-    """A variable's ref output: sub-functions run the (pure) variable op themselves, so reads
-    and writes inside see the variable's current state."""
-    return t._dtype._is_ref_dtype and not t._op._inputs
+    """A variable's ref output or resource handle: sub-functions run the (pure) variable op
+    themselves, so reads and writes inside see the variable's current state."""
+    return (t._dtype._is_ref_dtype or t._op._type == "VarHandleOp") and not t._op._inputs
 
 
 def own_controls(region, outer):
@@ -235,11 +235,16 @@ class Region:
         self.inputs = []
         self.controls = []
         self.edges = []  # (op, outside control input) kept in the graph
+        self.variables = []  # variable ops used inside: the run loads their state
         seen = set()
         for op in self.ops:
             for t in op._inputs:
-                if t._op not in members and t not in seen and not _variable_output(t):
-                    seen.add(t)
+                if t._op in members or t in seen:
+                    continue
+                seen.add(t)
+                if _variable_output(t):
+                    self.variables.append(t._op)
+                else:
                     self.inputs.append(t)
             for c in [c for c in op._control_inputs if c not in members]:
                 self.edges.append((op, c))

@@ -39,6 +39,7 @@ class CondSpec:
     controls: tuple  # outside control inputs: they run before the cond
     exits: list = dataclasses.field(default_factory=list)  # its Merge ops
     contexts: list = dataclasses.field(default_factory=list)  # (true, false) CondContexts
+    variables: tuple = ()  # variable ops the branches use (their state enters the run)
 
     def run(self, ctx, values):
         """[output values..., branch index]."""
@@ -68,6 +69,7 @@ class LoopSpec:
     back_prop: bool = True  # False: a plain lax.while_loop, no gradient rule
     skip: tuple = ()  # the loop's Merge and Switch ops: sub-functions never run them
     exits: list = dataclasses.field(default_factory=list)  # its Exit ops
+    variables: tuple = ()  # variable ops the loop uses (their state enters the run)
 
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while

@@ -129,7 +129,8 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
     inputs, edges = tuple(region.inputs), tuple(region.edges)
     spec = CondSpec(pred_id.op._inputs[0], inputs, Branch(tuple(flat_t), inputs, edges),
                     Branch(tuple(flat_f), inputs, edges),
-                    own_controls(region, default_graph()._frame().in_cf))
+                    own_controls(region, default_graph()._frame().in_cf),
+                    variables=tuple(region.variables))
     merges = []
     for k, (f, t) in enumerate(zip(flat_f, flat_t)):
         m = _cf._merge([f, t], name="Merge")[0]

@@ -98,6 +98,49 @@ with tf.Session() as s:
     result = [s.run(b), err(lambda: s.run(a)), err(b.initialized_value)]""",
 ]
 
+# inside tf.cond and tf.while_loop: the handle enters through Switch / Enter, reads see the
+# current value, updates inside a loop accumulate
+PROGRAMS += [
+    """v = tf.Variable([1.0, 2.0], use_resource=True, name="v")
+p = tf.placeholder(tf.bool, [])
+y = tf.cond(p, lambda: v * 2.0, lambda: tf.identity(v))
+z = tf.cond(p, lambda: v.assign_add([1.0, 1.0]).read_value(), lambda: v.read_value())
+def body(i):
+    with tf.control_dependencies([v.assign_add([1.0, 1.0])]):
+        return i + 1
+w = tf.while_loop(lambda i: i < 3, body, [tf.constant(0)])
+with tf.Session() as s:
+    s.run(v.initializer)
+    r = [s.run(y, {p: True}), s.run(z, {p: True}), s.run(y, {p: False}), s.run(z, {p: False}),
+         s.run(w), s.run(v)]
+result = [r, [(o.name, o.type) for o in tf.get_default_graph().get_operations()]]""",
+    # tf.layers under a resource variable scope, trained by Momentum with batch norm updates
+    """x = tf.constant(np.arange(24, dtype=np.float32).reshape(2, 2, 3, 2) / 10.0)
+with tf.variable_scope("net", use_resource=True):
+    h = tf.layers.conv2d(x, 3, 2, kernel_initializer=tf.constant_initializer(0.1), name="c")
+    h = tf.layers.batch_normalization(h, training=True, name="bn")
+    y = tf.layers.dense(tf.layers.flatten(h), 1, kernel_initializer=tf.ones_initializer())
+loss = tf.reduce_sum(y * y)
+with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+    step = tf.train.MomentumOptimizer(0.01, 0.9).minimize(loss)
+result = [[(v.name, v.op.type) for v in tf.global_variables()],
+          sorted(set(o.type for o in tf.get_default_graph().get_operations()
+                     if not o.name.startswith("gradients"))),
+          [np.round(a, 3) for a in run([loss] + tf.global_variables(), step, 2)]]""",
+    # the global default: tf.enable_resource_variables()
+    """tf.enable_resource_variables()
+try:
+    a = tf.Variable(1.0, name="a")
+    b = tf.get_variable("b", [1])
+    with tf.variable_scope("s", use_resource=False):
+        c = tf.get_variable("c", [1])
+        d = tf.Variable(1.0, name="d")
+    r = [tf.resource_variables_enabled(), [type(x).__name__ for x in (a, b, c, d)]]
+finally:
+    tf.disable_resource_variables()
+result = [r, tf.resource_variables_enabled(), type(tf.Variable(1.0)).__name__]""",
+]
+
 OPTIMIZERS = [
     "tf.train.GradientDescentOptimizer(0.1)",
     "tf.train.MomentumOptimizer(0.1, 0.9)",
