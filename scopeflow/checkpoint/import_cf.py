@@ -165,7 +165,8 @@ def _record(outer, merges, region_ops, ctx, member):
     controls = tuple(c for c in region.controls
                      if not outer or member.get(c, ())[:len(outer)] == outer)
     spec = CondSpec(pred=pred, inputs=inputs, then_branch=Branch(tuple(outs[1]), inputs, edges),
-                    else_branch=Branch(tuple(outs[0]), inputs, edges), controls=controls)
+                    else_branch=Branch(tuple(outs[0]), inputs, edges), controls=controls,
+                    variables=tuple(region.variables))
     for k, m in enumerate(merges):
         m._cf = (spec, k)
         spec.exits.append(m)
