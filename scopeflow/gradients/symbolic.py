@@ -21,9 +21,12 @@ import jax.numpy as jnp
 from scopeflow.core.graph import graph_from_inputs
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
-from scopeflow.gradient_names import Namer
-from scopeflow.gradient_plan import NO_GRADIENT, NOT_DIFFERENTIABLE, plan
-from scopeflow.gradient_sparse import slices, sparse_xs
+from scopeflow.indexed_slices import IndexedSlices
+from scopeflow.gradients import graph
+from scopeflow.gradients import registry as _registry
+from scopeflow.gradients.names import Namer
+from scopeflow.gradients.plan import NO_GRADIENT, NOT_DIFFERENTIABLE, plan
+from scopeflow.gradients.sparse import slices, sparse_xs
 from scopeflow.ops import registry
 from scopeflow.ops.registry import ANY
 
@@ -182,9 +185,18 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     g = graph_from_inputs(ys + xs + stops + [v for v in grad_ys if v is not None])
     with g.as_default():
         with name_scope(name, "gradients", ys + xs + stops) as scope:
-            ys, xs, grad_ys = _convert(ys, xs, grad_ys)
+            ys, xs = _convert(ys, xs, grad_ys)
+            stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
             how = _Naming(bool(gate_gradients), aggregation_method)
-            out = _build(g, scope, ys, xs, grad_ys, stops, how)
+            if graph.buildable(g, ys, xs, stop_ops):  # TF's graph, op by op
+                how.check()
+                grad_ys = [_grad_y_checked(y, gy) for y, gy in zip(ys, grad_ys)]
+                opts = graph.Options(bool(gate_gradients), aggregation_method,
+                                     colocate_gradients_with_ops)
+                out = graph.build(g, ys, xs, grad_ys, stop_ops, opts)
+            else:
+                grad_ys = [_grad_y(i, y, gy) for i, (y, gy) in enumerate(zip(ys, grad_ys))]
+                out = _build(g, scope, ys, xs, grad_ys, stops, how)
         if unconnected is UnconnectedGradients.ZERO:
             out = [_zeros_like(x) if gx is None else gx for gx, x in zip(out, xs)]
     return out
@@ -196,17 +208,25 @@ def _convert(ys, xs, grad_ys):
     xs = [convert_to_tensor(x, name="x", as_ref=True) for x in xs]
     if len(grad_ys) != len(ys):
         raise ValueError("Length mismatch. Passed %d grad_ys for %d ys" % (len(grad_ys), len(ys)))
-    return ys, xs, [_grad_y(i, y, gy) for i, (y, gy) in enumerate(zip(ys, grad_ys))]
+    return ys, xs
 
 
 def _grad_y(i, y, grad_y):
     from scopeflow.ops.array import identity
+    grad_y = _grad_y_checked(y, grad_y)
+    return None if grad_y is None else identity(grad_y, name="grad_ys_%d" % i)
+
+
+def _grad_y_checked(y, grad_y):
+    """`grad_y` converted and checked against y's dtype as TF does (None stays None)."""
     from scopeflow.ops.constant import convert_to_tensor
     if grad_y is None:
         if y.dtype.is_complex:
             raise TypeError("Gradients of complex tensors (%s) must set grad_ys (y.dtype = %s)"
                             % (y, y.dtype.base_dtype.name))
         return None
+    if isinstance(grad_y, IndexedSlices):
+        return grad_y
     grad_y = convert_to_tensor(grad_y, name="grad_y")
     real = lambda dt: dt.is_floating or dt.is_integer
     if real(y.dtype) and not real(grad_y.dtype):
@@ -217,7 +237,7 @@ def _grad_y(i, y, grad_y):
         raise TypeError("Gradient type %s generated for complex-valued tensor %s with type %s "
                         "must be real" % (grad_y.dtype.base_dtype.name, y,
                                           y.dtype.base_dtype.name))
-    return identity(grad_y, name="grad_ys_%d" % i)
+    return grad_y
 
 
 def _zeros_like(x):
@@ -284,9 +304,9 @@ def _custom_gradient_of(op):
     mapped = op._graph._gradient_op_types.get(op)
     if mapped is None or mapped == op._type:
         return None
-    found = _REGISTERED.get(mapped)
-    if found is not None:
-        return found[0]
+    found = _registry.GRADIENTS.get(mapped)
+    if found is not None and found.fn is not None:
+        return found.fn
     if mapped == "Identity":
         return _straight_through
     raise LookupError((_NO_GRADIENT % (op._name, op._type)) + (
@@ -425,15 +445,12 @@ def _double_shape(x):
 
 
 # ---- registration API -----------------------------------------------------------------------
-_REGISTERED = {}
-
-
 class RegisterGradient:
     """`@tf.RegisterGradient("Name")`: a gradient function `f(op, *output_grads)` under `Name`,
-    used for the ops that `gradient_override_map({"OpType": "Name"})` covers.
+    for the ops of type `Name` or those that `gradient_override_map({"OpType": "Name"})` covers.
 
-    Other gradients come from JAX over the forward ops; tf.gradients applies the chain rule
-    around each op whose gradient is such a function.
+    Built-in gradients live in the same table (registry.py): registering "MatMul" again is
+    TF's KeyError.
     """
 
     def __init__(self, op_type):
@@ -442,10 +459,7 @@ class RegisterGradient:
         self._op_type = op_type
 
     def __call__(self, f):
-        if self._op_type in _REGISTERED:
-            raise KeyError("Registering two gradient with name '%s'! (Previous registration "
-                           "was in %s)" % (self._op_type, _REGISTERED[self._op_type][1]))
-        _REGISTERED[self._op_type] = (f, getattr(f, "__module__", "?"))
+        _registry.register(self._op_type, f)
         return f
 
 

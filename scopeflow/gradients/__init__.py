@@ -1,0 +1,24 @@
+"""`tf.gradients`: TF's gradient graph, op by op (graph.py), from per-op gradient functions
+(registry.py; math_grad.py, array_grad.py, nn_grad.py); where some op on the path has none
+here, one SymbolicGradient op over `jax.vjp` (symbolic.py).
+
+    >>> import scopeflow as tf
+    >>> x = tf.constant(3.0)
+    >>> tf.gradients(x * x, x)[0].name
+    'gradients/AddN:0'
+"""
+
+from scopeflow.gradients import array_grad, math_grad, nn_grad  # noqa: F401 - registrations
+from scopeflow.gradients.symbolic import (
+    AggregationMethod,
+    NotDifferentiable,
+    RegisterGradient,
+    UnconnectedGradients,
+    custom_gradient,
+    gradients,
+    hessians,
+    no_gradient,
+)
+
+__all__ = ["AggregationMethod", "NotDifferentiable", "RegisterGradient", "UnconnectedGradients",
+           "custom_gradient", "gradients", "hessians", "no_gradient"]

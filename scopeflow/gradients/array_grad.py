@@ -1,0 +1,235 @@
+"""Gradients of shape, slicing, joining and gathering ops, as TF's array_grad builds them.
+
+`GatherV2` along axis 0 returns `tf.IndexedSlices` (rows, indices, the params' shape), which
+Identity reads pass on unchanged to the variable.
+"""
+
+from scopeflow.core.tensor import Tensor
+from scopeflow.gradients.registry import apply_op as _apply
+from scopeflow.gradients.registry import gradient, not_differentiable
+from scopeflow.indexed_slices import IndexedSlices
+from scopeflow.ops import registry as _ops
+from scopeflow.ops.array import expand_dims, reshape, transpose
+from scopeflow.ops.constant import constant_value
+from scopeflow.ops.joining import concat, pad, stack, unstack
+from scopeflow.ops.reductions import reduce_sum
+from scopeflow.ops.shape_ops import rank, shape, size
+from scopeflow.ops.slicing import slice as slice_
+
+
+def dense(grad):
+    """TF's _IndexedSlicesToTensorNoWarning: rows summed into the dense tensor."""
+    if not isinstance(grad, IndexedSlices):
+        return grad
+    from scopeflow.ops.segments import unsorted_segment_sum
+    if grad.dense_shape is None:
+        raise ValueError("Tensor conversion requested for IndexedSlices without dense_shape: %s"
+                         % str(grad))
+    return unsorted_segment_sum(grad.values, grad.indices, grad.dense_shape[0])
+
+
+not_differentiable("ConcatOffset", "Const", "EditDistance", "ZerosLike", "OnesLike",
+                   "StopGradient", "InvertPermutation", "Shape", "ShapeN", "Rank", "Size",
+                   "BroadcastGradientArgs", "OneHot")
+
+
+@gradient("Identity", "PlaceholderWithDefault", "RefIdentity", "Snapshot")
+def _identity_grad(_, grad):
+    return grad
+
+
+@gradient("ReadVariableOp")
+def _read_grad(_, grad):
+    return grad
+
+
+@gradient("ResourceGather", needs=("VariableShape",), check=lambda op: not op._attrs.get(
+    "batch_dims", 0))
+def _resource_gather_grad(op, grad):
+    from scopeflow import dtypes as _dt
+    handle, indices = op._inputs[0], op._inputs[1]
+    params_shape = _apply("VariableShape", handle, out_type=_dt.int32)
+    indices_size = expand_dims(size(indices), 0)
+    values_shape = concat([indices_size, params_shape[1:]], 0)
+    values = reshape(grad, values_shape)
+    indices = reshape(indices, indices_size)
+    return IndexedSlices(values, indices, params_shape), None
+
+
+@gradient("IdentityN")
+def _identity_n_grad(_, *grads):
+    return grads
+
+
+@gradient("PreventGradient")
+def _prevent_gradient_grad(op, _):
+    raise LookupError("Gradient explicitly disabled. Reason: %s"
+                      % op._attrs.get("message", ""))
+
+
+@gradient("Pack")
+def _pack_grad(op, grad):
+    return unstack(grad, num=len(op._inputs), axis=op._attrs.get("axis", 0))
+
+
+@gradient("Unpack")
+def _unpack_grad(op, *grads):
+    return stack(grads, axis=op._attrs.get("axis", 0))
+
+
+@gradient("ConcatV2", needs=("ConcatOffset",))
+def _concat_v2_grad(op, grad):
+    if len(op._inputs) == 2:
+        return [grad, None]
+    dim = op._inputs[-1]
+    values = op._inputs[:-1]
+    grad = dense(grad)
+    non_neg = dim % rank(values[0])
+    sizes = _input_shapes(values)
+    if len(sizes) > 16:
+        from scopeflow.ops.array import squeeze
+        from scopeflow.ops.joining import split
+        sizes = squeeze(slice_(stack(sizes, axis=1), [non_neg, 0], [1, -1]))
+        return split(grad, sizes, non_neg) + [None]
+    offsets = _apply("ConcatOffset", non_neg, sizes)
+    if isinstance(offsets, Tensor):
+        offsets = [offsets]
+    return [slice_(grad, begin, s) for begin, s in zip(offsets, sizes)] + [None]
+
+
+def _input_shapes(values):
+    from scopeflow.ops.shape_ops import shape_n
+    sizes = []
+    for x in values:
+        s = shape(x)
+        if not isinstance(s, Tensor) or s.op.type != "Const":
+            return shape_n(values)
+        sizes.append(s)
+    return sizes
+
+
+@gradient("Slice")
+def _slice_grad(op, grad):
+    x, begin = op._inputs[0], op._inputs[1]
+    in_rank = rank(x)
+    index_dtype = begin.dtype.base_dtype
+    slice_size = shape(op._outputs[0], out_type=index_dtype)
+    s = stack([in_rank, 1])
+    before = reshape(begin, s)
+    after = reshape(shape(x, out_type=index_dtype) - slice_size - begin, s)
+    paddings = concat([before, after], 1)
+    return pad(grad, paddings), None, None
+
+
+@gradient("StridedSlice", needs=("StridedSliceGrad",))
+def _strided_slice_grad(op, grad):
+    begin, end, strides = op._inputs[1:4]
+    x = shape(op._inputs[0], out_type=begin.dtype.base_dtype)
+    vals = [constant_value(t) for t in (x, begin, end, strides)]
+    x, begin, end, strides = [v if v is not None else t
+                              for v, t in zip(vals, (x, begin, end, strides))]
+    masks = {k: op._attrs.get(k, 0) for k in ("begin_mask", "end_mask", "ellipsis_mask",
+                                               "new_axis_mask", "shrink_axis_mask")}
+    return _apply("StridedSliceGrad", x, begin, end, strides, grad, **masks), None, None, None
+
+
+@gradient("Split")
+def _split_grad(op, *grads):
+    return None, concat(list(grads), op._inputs[0])
+
+
+@gradient("SplitV")
+def _split_v_grad(op, *grads):
+    return [concat(list(grads), op._inputs[2])] + [None] * (len(op._inputs) - 1)
+
+
+@gradient("Fill")
+def _fill_grad(_, grad):
+    return None, reduce_sum(grad)
+
+
+def _gather_v2_plain(op):
+    axis = constant_value(op._inputs[2])
+    return axis is not None and int(axis) == 0 and not op._attrs.get("batch_dims", 0)
+
+
+@gradient("GatherV2", check=_gather_v2_plain)  # (other axes: SymbolicGradient for now)
+def _gather_v2_grad(op, grad):
+    from scopeflow.core.frame import default_graph
+    params, indices = op._inputs[0], op._inputs[1]
+    with default_graph().colocate_with(params._op):
+        params_shape = shape(params)
+    indices_size = expand_dims(size(indices), 0)
+    values_shape = concat([indices_size, params_shape[1:]], 0)
+    values = reshape(dense(grad), values_shape)
+    indices = reshape(indices, indices_size)
+    return [IndexedSlices(values, indices, params_shape), None, None]
+
+
+@gradient("Reshape")
+def _reshape_grad(op, grad):
+    dims = op._inputs[0].shape._dims
+    if dims is not None and None in dims:
+        unknown = [i for i, d in enumerate(dims) if d is None]
+        if len(unknown) == 1 and 0 not in dims:
+            target = [-1 if d is None else d for d in dims]
+            return [reshape(dense(grad), target), None]
+    return [reshape(dense(grad), shape(op._inputs[0])), None]
+
+
+def _reshape_to_input(op, grad):
+    return reshape(dense(grad), shape(op._inputs[0]))
+
+
+@gradient("ExpandDims")
+def _expand_dims_grad(op, grad):
+    return [_reshape_to_input(op, grad), None]
+
+
+@gradient("Squeeze")
+def _squeeze_grad(op, grad):
+    return _reshape_to_input(op, grad)
+
+
+@gradient("Transpose")
+def _transpose_grad(op, grad):
+    from scopeflow.ops.gather import invert_permutation
+    return [transpose(grad, invert_permutation(op._inputs[1])), None]
+
+
+@gradient("Tile")
+def _tile_grad(op, grad):
+    from scopeflow.ops.shape_ops import range as range_
+    multiples = op._inputs[1]
+    in_shape = shape(op._inputs[0], out_type=multiples.dtype.base_dtype)
+    split_shape = reshape(transpose(stack([multiples, in_shape])), [-1])
+    axes = range_(0, size(split_shape), 2)
+    grad = dense(grad)
+    out = reduce_sum(reshape(grad, split_shape), axes)
+    out.set_shape(op._inputs[0].shape)
+    return [out, None]
+
+
+@gradient("Pad", "PadV2")
+def _pad_grad(op, grad):
+    x, a = op._inputs[0], op._inputs[1]
+    before = slice_(a, [0, 0], stack([rank(x), 1]))
+    begin = reshape(before, [-1])
+    sizes = shape(x, out_type=begin.dtype.base_dtype)
+    x_grad = slice_(grad, begin, sizes)
+    return (x_grad, None, None) if len(op._inputs) == 3 else (x_grad, None)
+
+
+@gradient("BroadcastTo")
+def _broadcast_to_grad(op, grad):
+    from scopeflow.gradients.math_grad import broadcast_gradient_args
+    from scopeflow.ops.constant import constant
+    value, target = op._inputs
+    dtype = target.dtype.base_dtype
+    value_shape = shape(value, out_type=dtype)
+    static = constant_value(target)
+    if static is not None:
+        target = constant(list(static), dtype=dtype)
+    _, axes = broadcast_gradient_args(target, value_shape)
+    g = reduce_sum(grad, axis=axes, keepdims=True)
+    return [reshape(g, value_shape), None]

@@ -1,0 +1,293 @@
+"""tf.gradients as TF builds it: one gradient function per op, visited in reverse, sums in AddN.
+
+TF's algorithm (gradients_util._GradientsHelper), as facts: the ops between xs and ys get a
+pending count (how many of their consumers on the path still owe them a gradient); starting
+from the ys (gradient `grad_ys_<i>`: ones of y's shape, or the given value), each op whose
+count reaches zero sums the gradients of each output (`AddN`, colocated with the first
+summand; IndexedSlices are concatenated), gets zeros (`zeros_like`) for trainable outputs that
+received none, and calls its gradient function under `<op>_grad/`. With gate_gradients, an op
+returning several gradients wraps them in `tf.tuple` (`<op>_grad/tuple/control_dependency_k`).
+
+    >>> import scopeflow as tf
+    >>> a = tf.constant([[1.0]]); b = tf.constant([[2.0]])
+    >>> tf.gradients(tf.matmul(a, b), a)[0].op.type
+    'MatMul'
+"""
+
+import collections
+import contextlib
+
+from scopeflow.core.tensor import Tensor
+from scopeflow.gradients import registry
+from scopeflow.indexed_slices import IndexedSlices
+
+# TF1 control flow: its gradient needs the control-flow state machinery (SymbolicGradient here)
+_CONTROL_FLOW = frozenset((
+    "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
+    "NextIteration", "RefNextIteration", "LoopCond", "If", "While", "StatelessIf",
+    "StatelessWhile", "SymbolicGradient"))
+
+
+def trainable(t):
+    """TF's backprop_util.IsTrainable: floats, complex, resource and variant tensors."""
+    dt = t._dtype.base_dtype
+    return dt.is_floating or dt.is_complex or dt.name in ("resource", "variant")
+
+
+def buildable(g, ys, xs, stop_ops):
+    """Whether every op the gradient passes through has a graph gradient function here."""
+    from scopeflow.lowering.stages import HOST_KERNELS
+    if g._frame().in_cf is not None:
+        return False
+    from_ops = [x._op for x in xs]
+    between = _between([y._op for y in ys], _reached(from_ops))
+    for op in between:
+        if op._ctx is not None or op._type in _CONTROL_FLOW:
+            return False
+    stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
+    stops.update(stop_ops)
+    live = set(ys)
+    for op in sorted(between, key=lambda o: o._id, reverse=True):  # creation order reversed
+        if op in stops or not any(t in live for t in op._outputs):
+            continue
+        if op._type in HOST_KERNELS or not registry.usable(op):
+            return False
+        if registry.passes(op):
+            live.update(op._inputs)
+    return True
+
+
+def _reached(from_ops):
+    """Ops reachable from `from_ops` along trainable edges (TF's _MarkReachedOps)."""
+    reached = set()
+    queue = list(from_ops)
+    while queue:
+        op = queue.pop()
+        if op in reached:
+            continue
+        reached.add(op)
+        for t in op._outputs:
+            if trainable(t):
+                queue.extend(op._graph._consumers_of(t))
+    return reached
+
+
+def _between(to_ops, reached):
+    between = set()
+    queue = list(to_ops)
+    while queue:
+        op = queue.pop()
+        if op in reached and op not in between:
+            between.add(op)
+            queue.extend(t._op for t in op._inputs)
+    return between
+
+
+class Options:
+    """gate_gradients, aggregation_method and colocate_gradients_with_ops of one call."""
+
+    def __init__(self, gate, method, colocate):
+        self.gate, self.method, self.colocate = gate, method, colocate
+
+
+def build(g, ys, xs, grad_ys, stop_ops, opts):
+    """The gradient of sum(ys) for each x (Tensor, IndexedSlices or None), in the current
+    `gradients` name scope."""
+    g.unique_name("uid")  # TF reserves a per-call uid name
+    grad_ys = _default_grad_ys(g, grad_ys, ys, opts.colocate)
+    to_ops = [y._op for y in ys]
+    from_ops = [x._op for x in xs]
+    reachable_to, pending = _pending_count(to_ops, from_ops)
+    grads = {}
+    for y, gy in zip(ys, grad_ys):
+        _set_grad(grads, y, gy)
+    queue = collections.deque()
+    to_set = set()
+    for op in to_ops:
+        if pending[op] == 0 and op not in to_set and op in reachable_to:
+            to_set.add(op)
+            queue.append(op)
+    stops = _stop_ops(from_ops, stop_ops, pending)
+    while queue:
+        op = queue.popleft()
+        with _colocate(g, op, opts.colocate):
+            out_grads = _aggregated(g, grads, op, opts.method)
+            has = any(x is not None for x in out_grads)
+            fn = None
+            if has and op not in stops:
+                try:
+                    fn = registry.lookup(op)
+                except LookupError:
+                    raise LookupError(NO_GRADIENT % (op._name, op._type)) from None
+            if fn is not None:
+                in_grads = _call(g, op, fn, out_grads, opts.gate)
+            else:
+                in_grads = [None] * len(op._inputs)
+            for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
+                if in_grad is None:
+                    continue
+                if isinstance(in_grad, Tensor) and t_in._dtype.base_dtype.name != "resource":
+                    _set_shape(op, i, t_in, in_grad)
+                _set_grad(grads, t_in, in_grad)
+        _update_pending(op, queue, pending)
+    return [_get_grad(grads, x) for x in xs]
+
+
+def _call(g, op, fn, out_grads, gate):
+    from scopeflow.ops.shape_ops import zeros_like
+    for i, out_grad in enumerate(out_grads):
+        if out_grad is None and trainable(op._outputs[i]):
+            out_grads[i] = zeros_like(op._outputs[i], optimize=False)
+    with g.name_scope(op._name + "_grad"):
+        in_grads = fn(op, *out_grads)
+        in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]
+        if len(in_grads) != len(op._inputs):
+            raise ValueError("Num gradients %d generated for op %s do not match num inputs %d"
+                             % (len(in_grads), op.node_def, len(op._inputs)))
+        if gate and sum(x is not None for x in in_grads) > 1:
+            from scopeflow.ops.state import tuple_
+            with g.device(None), g.colocate_with(None, ignore_existing=True):
+                in_grads = tuple_(in_grads)
+    return in_grads
+
+
+def _set_shape(op, i, t_in, in_grad):
+    try:
+        in_grad.set_shape(t_in.shape)
+    except ValueError:
+        raise ValueError("Incompatible shapes between op input and calculated input gradient. "
+                         "Forward operation: %s. Input index: %d. Original input shape: %s. "
+                         "Calculated input gradient shape: %s"
+                         % (op._name, i, t_in.shape, in_grad.shape)) from None
+
+
+NO_GRADIENT = (
+    "No gradient defined for operation'%s' (op type: %s). In general every operation must "
+    "have an associated `@tf.RegisterGradient` for correct autodiff, which this op is "
+    "lacking. If you want to pretend this operation is a constant in your program, you may "
+    "insert `tf.stop_gradient`. This can be useful to silence the error in cases where you "
+    "know gradients are not needed, e.g. the forward pass of tf.custom_gradient. Please see "
+    "more details in https://www.tensorflow.org/api_docs/python/tf/custom_gradient.")
+
+
+@contextlib.contextmanager
+def _colocate(g, op, on):
+    if on:
+        with g.colocate_with(op):
+            yield
+    else:
+        yield
+
+
+def _default_grad_ys(g, grad_ys, ys, colocate):
+    """`grad_ys_<i>`: ones shaped like y (`Fill` of `Shape`), or the given value's Identity."""
+    from scopeflow.ops.array import identity
+    from scopeflow.ops.shape_ops import ones, shape
+    out = []
+    for i, (y, grad_y) in enumerate(zip(ys, grad_ys)):
+        with _colocate(g, y._op, colocate):
+            if grad_y is None:
+                out.append(ones(shape(y), dtype=y._dtype.base_dtype, name="grad_ys_%d" % i))
+            elif isinstance(grad_y, IndexedSlices):
+                out.append(IndexedSlices(
+                    identity(grad_y.values, name="grad_ys_%d_values" % i),
+                    identity(grad_y.indices, name="grad_ys_%d_indices" % i),
+                    grad_y.dense_shape if not isinstance(grad_y.dense_shape, Tensor)
+                    else identity(grad_y.dense_shape, name="grad_ys_%d_shape" % i)))
+            else:
+                out.append(identity(grad_y, name="grad_ys_%d" % i))
+    return out
+
+
+def _pending_count(to_ops, from_ops):
+    reached = _reached(from_ops)
+    reachable_to = {op for op in to_ops if op in reached}
+    between = _between(to_ops, reached)
+    pending = collections.defaultdict(int)
+    for op in between:
+        for x in op._inputs:
+            if x._op in between:
+                pending[x._op] += 1
+    return reachable_to, pending
+
+
+def _stop_ops(from_ops, stop_ops, pending):
+    stops = {op for op in from_ops if not any(pending[t._op] > 0 for t in op._inputs)}
+    stops.update(stop_ops)
+    return stops
+
+
+def _update_pending(op, queue, pending):
+    for x in op._inputs:
+        pending[x._op] -= 1
+        if pending[x._op] == 0:
+            queue.append(x._op)
+
+
+def _set_grad(grads, t, grad):
+    op = t._op
+    op_grads = grads.get(op)
+    if op_grads is None:
+        op_grads = grads[op] = [[] for _ in op._outputs]
+    op_grads[t._value_index].append(grad)
+
+
+def _get_grad(grads, t):
+    op_grads = grads.get(t._op)
+    if op_grads is None:
+        return None
+    return op_grads[t._value_index]
+
+
+def _aggregated(g, grads, op, method):
+    """Per output of `op`: None, the one gradient received, or their sum."""
+    out_grads = grads.get(op)
+    if out_grads is None:
+        out_grads = grads[op] = [[] for _ in op._outputs]
+    for i, received in enumerate(out_grads):
+        received = [x for x in received if x is not None]
+        if not received:
+            out_grads[i] = None
+        elif len(received) == 1:
+            out_grads[i] = received[0]
+        elif all(isinstance(x, Tensor) for x in received):
+            out_grads[i] = _add(g, op, received, method)
+        else:
+            out_grads[i] = _aggregate_slices(received)
+    return out_grads
+
+
+def _add(g, op, tensors, method):
+    from scopeflow.gradients.symbolic import AggregationMethod
+    from scopeflow.ops.math_extra import add_n
+    if method in (AggregationMethod.EXPERIMENTAL_TREE,
+                  AggregationMethod.EXPERIMENTAL_ACCUMULATE_N):
+        with g.name_scope(op._name + "_gradient_sum"):
+            total = tensors[0]
+            for t in tensors[1:]:
+                total = add_n([total, t])
+            return total
+    by_device = collections.defaultdict(list)
+    for t in tensors:
+        by_device[t._op._device or ""].append(t)
+    summands = []
+    for dev in sorted(by_device):
+        group = by_device[dev]
+        with g.colocate_with(group[0]._op, ignore_existing=True):
+            summands.append(add_n(group))
+    return add_n(summands)
+
+
+def _aggregate_slices(grads):
+    """TF's AggregateIndexedSlicesGradients: a dense sum if any is dense, else the slices
+    concatenated."""
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.math_extra import add_n
+    if any(isinstance(x, Tensor) for x in grads):
+        return add_n(grads)
+    if len({x.indices.dtype for x in grads}) > 1:
+        grads = [IndexedSlices(x.values, cast(x.indices, "int64"), x.dense_shape)
+                 for x in grads]
+    return IndexedSlices(concat([x.values for x in grads], axis=0),
+                         concat([x.indices for x in grads], axis=0), grads[0].dense_shape)

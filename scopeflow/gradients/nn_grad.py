@@ -1,0 +1,182 @@
+"""Gradients of activations, convolutions, pooling, batch norm and losses, as TF's nn_grad.
+
+Most emit one op of TF's dedicated gradient types (ReluGrad, BiasAddGrad, MaxPoolGrad,
+Conv2DBackpropInput/Filter, FusedBatchNormGradV3, ...) over the forward op's inputs and
+outputs, so nothing of the forward pass is computed twice.
+"""
+
+from scopeflow.core.tensor import Tensor
+from scopeflow.gradients.registry import apply_op, gradient
+from scopeflow.ops.array import expand_dims, squeeze
+from scopeflow.ops.math_unary import UNARY
+from scopeflow.ops.reductions import reduce_sum
+
+
+def _attrs(op, *names):
+    return {k: op._attrs[k] for k in names if k in op._attrs}
+
+
+@gradient("Relu", needs=("ReluGrad",))
+def _relu_grad(op, grad):
+    return apply_op("ReluGrad", grad, op._outputs[0])
+
+
+@gradient("Relu6", needs=("Relu6Grad",))
+def _relu6_grad(op, grad):
+    return apply_op("Relu6Grad", grad, op._outputs[0])
+
+
+@gradient("Elu", needs=("EluGrad",))
+def _elu_grad(op, grad):
+    return apply_op("EluGrad", grad, op._outputs[0])
+
+
+@gradient("Selu", needs=("SeluGrad",))
+def _selu_grad(op, grad):
+    return apply_op("SeluGrad", grad, op._outputs[0])
+
+
+@gradient("Softplus")
+def _softplus_grad(op, grad):
+    return grad * UNARY["Sigmoid"](op._inputs[0])
+
+
+@gradient("Softsign", needs=("SoftsignGrad",))
+def _softsign_grad(op, grad):
+    return apply_op("SoftsignGrad", grad, op._inputs[0])
+
+
+@gradient("LeakyRelu", needs=("LeakyReluGrad",))
+def _leaky_relu_grad(op, grad):
+    return apply_op("LeakyReluGrad", grad, op._inputs[0], **_attrs(op, "alpha"))
+
+
+@gradient("BiasAdd", "BiasAddV1", needs=("BiasAddGrad",))
+def _bias_add_grad(op, grad):
+    return grad, apply_op("BiasAddGrad", grad, **_attrs(op, "data_format"))
+
+
+@gradient("Softmax")
+def _softmax_grad(op, grad):
+    softmax = op._outputs[0]
+    sum_channels = reduce_sum(grad * softmax, -1, keepdims=True)
+    return (grad - sum_channels) * softmax
+
+
+@gradient("LogSoftmax")
+def _log_softmax_grad(op, grad):
+    softmax = UNARY["Exp"](op._outputs[0])
+    return grad - reduce_sum(grad, -1, keepdims=True) * softmax
+
+
+def _broadcast_mul(vec, mat):
+    return expand_dims(vec, -1) * mat
+
+
+def _is_zeros(t):
+    return t is None or (isinstance(t, Tensor) and t._op._type == "ZerosLike")
+
+
+def _second_order(op, grad, grad_grad):
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.nn import softmax
+    logits = op._inputs[0]
+    if _is_zeros(grad_grad):
+        return grad
+    s = softmax(logits)
+    return grad + ((grad_grad - squeeze(matmul(expand_dims(grad_grad, 1), expand_dims(s, 2)),
+                                        axis=1)) * s)
+
+
+@gradient("SoftmaxCrossEntropyWithLogits")
+def _softmax_xent_grad(op, grad_loss, grad_grad):
+    from scopeflow.ops.nn import log_softmax
+    grad = _second_order(op, _broadcast_mul(grad_loss, op._outputs[1]), grad_grad)
+    return grad, _broadcast_mul(grad_loss, -log_softmax(op._inputs[0]))
+
+
+@gradient("SparseSoftmaxCrossEntropyWithLogits")
+def _sparse_softmax_xent_grad(op, grad_loss, grad_grad):
+    return _second_order(op, _broadcast_mul(grad_loss, op._outputs[1]), grad_grad), None
+
+
+@gradient("L2Loss")
+def _l2_loss_grad(op, grad):
+    return op._inputs[0] * grad
+
+
+_CONV = ("dilations", "strides", "padding", "explicit_paddings", "use_cudnn_on_gpu",
+         "data_format")
+
+
+@gradient("Conv2D")
+def _conv2d_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape_n
+    s0, s1 = shape_n([op._inputs[0], op._inputs[1]])
+    attrs = _attrs(op, *_CONV)
+    return [apply_op("Conv2DBackpropInput", s0, op._inputs[1], grad, **attrs),
+            apply_op("Conv2DBackpropFilter", op._inputs[0], s1, grad, **attrs)]
+
+
+@gradient("DepthwiseConv2dNative")
+def _depthwise_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, "dilations", "strides", "padding", "explicit_paddings", "data_format")
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", shape(op._inputs[0]), op._inputs[1],
+                     grad, **attrs),
+            apply_op("DepthwiseConv2dNativeBackpropFilter", op._inputs[0],
+                     shape(op._inputs[1]), grad, **attrs)]
+
+
+@gradient("MaxPool", needs=("MaxPoolGrad",))
+def _max_pool_grad(op, grad):
+    return apply_op("MaxPoolGrad", op._inputs[0], op._outputs[0], grad,
+                    **_attrs(op, "ksize", "strides", "padding", "explicit_paddings",
+                             "data_format"))
+
+
+@gradient("AvgPool", needs=("AvgPoolGrad",))
+def _avg_pool_grad(op, grad):
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.shape_ops import shape
+    return apply_op("AvgPoolGrad", shape(op._inputs[0], out_type=_dt.int32), grad,
+                    **_attrs(op, "ksize", "strides", "padding", "data_format"))
+
+
+_FBN_GRAD = {"FusedBatchNorm": "FusedBatchNormGrad", "FusedBatchNormV2": "FusedBatchNormGradV2",
+             "FusedBatchNormV3": "FusedBatchNormGradV3"}
+
+
+def _fbn_usable(op):
+    from scopeflow.ops.registry import REGISTRY
+    return _FBN_GRAD[op._type] in REGISTRY
+
+
+@gradient("FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3", check=_fbn_usable)
+def _fused_batch_norm_grad(op, *grads):
+    """TF's _BaseFusedBatchNormGrad: training uses the batch statistics the forward op saved
+    (reserve spaces), inference the population ones, in NHWC."""
+    from scopeflow.ops.array import transpose
+    x, scale = op._inputs[0], op._inputs[1]
+    grad_y = grads[0]
+    kind = _FBN_GRAD[op._type]
+    v3 = kind == "FusedBatchNormGradV3"
+    fmt = op._attrs.get("data_format", "NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    training = op._attrs.get("is_training", True)
+    attrs = dict(epsilon=op._attrs.get("epsilon", 1e-4), is_training=training)
+    if training:
+        extra = (op._outputs[5],) if v3 else ()
+        dx, dscale, doffset, _, _ = apply_op(kind, grad_y, x, scale, op._outputs[3],
+                                             op._outputs[4], *extra, data_format=fmt, **attrs)
+        return dx, dscale, doffset, None, None
+    if fmt == "NCHW":
+        x = transpose(x, [0, 2, 3, 1])
+        grad_y = transpose(grad_y, [0, 2, 3, 1])
+    target = "NHWC" if fmt in ("NCHW", "NHWC") else "NDHWC"
+    extra = (op._outputs[5],) if v3 else ()
+    dx, dscale, doffset, _, _ = apply_op(kind, grad_y, x, scale, op._inputs[3], op._inputs[4],
+                                         *extra, data_format=target, **attrs)
+    if fmt == "NCHW":
+        dx = transpose(dx, [0, 3, 1, 2])
+    return dx, dscale, doffset, None, None
