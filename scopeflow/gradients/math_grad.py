@@ -76,12 +76,30 @@ def _control(grad):
     return default_graph().control_dependencies([grad])
 
 
+def static_value(t):
+    """TF's tensor_util.constant_value: also folds Rank, Size and Range of known values."""
+    from scopeflow.core.tensor import Tensor
+    if isinstance(t, Tensor):
+        op = t._op
+        if op._type == "Rank" and op._inputs[0].shape._dims is not None:
+            return np.asarray(len(op._inputs[0].shape._dims), np.int32)
+        if op._type == "Size" and op._inputs[0].shape.is_fully_defined():
+            return np.asarray(np.prod(op._inputs[0].shape._dims, dtype=np.int64),
+                              t.dtype.as_numpy_dtype)
+        if op._type == "Range":
+            vals = [static_value(x) for x in op._inputs]
+            if all(v is not None for v in vals):
+                return np.arange(*vals, dtype=t.dtype.as_numpy_dtype)
+            return None
+    return constant_value(t)
+
+
 # ---- reductions -----------------------------------------------------------------------------
 @gradient("Sum")
 def _sum_grad(op, grad):
     dims = op._inputs[0].shape._dims
     if dims is not None:
-        axes = constant_value(op._inputs[1])
+        axes = static_value(op._inputs[1])
         if axes is not None:
             rank = len(dims)
             if np.array_equal(axes, np.arange(rank)):  # every axis: Reshape + Tile
@@ -113,7 +131,7 @@ def reduced_shape(input_shape, axes):
     from scopeflow.ops.constant import convert_to_tensor
     from scopeflow.ops.dynamic_shape import dynamic_stitch
     from scopeflow.ops.shape_ops import ones, range as range_, size
-    known, known_axes = constant_value(input_shape), constant_value(axes)
+    known, known_axes = static_value(input_shape), static_value(axes)
     if known is not None and known_axes is not None:
         out = np.array(known, dtype=np.int32)
         out[np.array(known_axes, dtype=np.int32)] = 1

@@ -123,7 +123,9 @@ BINARY.update({t: typed_op(t, infer=broadcast_bool)(_binary_kernel(fn, "xy"))
 def _int_div_checked(ctx, x, y, fn, exc=InvalidArgumentError):
     """Integer division by zero is TF's run-time InvalidArgumentError (InternalError for the
     truncating ops, whose CPU kernel reports it that way)."""
-    if jnp.issubdtype(jnp.result_type(y), jnp.integer):
+    # (an empty result divides nothing: TF checks no divisor then)
+    if jnp.issubdtype(jnp.result_type(y), jnp.integer) and np.prod(
+            np.broadcast_shapes(jnp.shape(x), jnp.shape(y))) != 0:
         check(ctx, jnp.all(y != 0), "Integer division by zero" if exc is InvalidArgumentError
               else "Unexpected error in binary operator (only integer div and mod should have "
               "errors)", exc=exc)
