@@ -65,7 +65,7 @@ ELEMENTWISE = RECORD + '''
 x = tf.placeholder(tf.float32, [None, 3], name="x")
 v = tf.Variable([0.5, 1.5, 2.0], name="v")
 y = (x - v) / (v + 1.0) + tf.maximum(x, v) * tf.minimum(x, 0.3) + tf.sqrt(v) * tf.rsqrt(v)
-y = tf.reduce_sum(tf.transpose(tf.reshape(y, [-1, 1, 3])), axis=[0, 1])
+y = tf.reduce_sum(tf.transpose(tf.reshape(y, [-1, 1, 3])), axis=[1, 2])
 y = tf.reduce_sum(tf.squeeze(tf.expand_dims(y, 0)) * tf.log1p(v)) + tf.reduce_sum(tf.abs(x))
 result = record(tf.gradients(y, [x, v]), {x: [[1.0, -2.0, 3.0], [0.25, 0.5, -1.0]]})
 '''
