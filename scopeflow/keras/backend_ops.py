@@ -287,9 +287,17 @@ def _eps(x):
     return _tf().constant(epsilon(), dtype=x.dtype.base_dtype)
 
 
+def _get_logits(output, from_logits, op_type):
+    """The logits under a Softmax/Sigmoid output: Keras computes the loss from them."""
+    if getattr(getattr(output, "op", None), "type", None) == op_type:
+        return output.op.inputs[0], True
+    return output, from_logits
+
+
 def binary_crossentropy(target, output, from_logits=False):
     """Keras' clipped log form on probabilities; TF's logistic loss on logits."""
     tf = _tf()
+    output, from_logits = _get_logits(output, from_logits, "Sigmoid")
     if from_logits:
         return tf.nn.sigmoid_cross_entropy_with_logits(labels=target, logits=output)
     eps = _eps(output)
@@ -301,6 +309,7 @@ def binary_crossentropy(target, output, from_logits=False):
 
 def categorical_crossentropy(target, output, from_logits=False, axis=-1):
     tf = _tf()
+    output, from_logits = _get_logits(output, from_logits, "Softmax")
     if from_logits:
         return tf.nn.softmax_cross_entropy_with_logits_v2(labels=target, logits=output, axis=axis)
     output = output / tf.reduce_sum(output, axis, True)
@@ -311,6 +320,7 @@ def categorical_crossentropy(target, output, from_logits=False, axis=-1):
 
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     tf = _tf()
+    output, from_logits = _get_logits(output, from_logits, "Softmax")
     if not from_logits:
         eps = _eps(output)
         output = tf.log(tf.clip_by_value(output, eps, 1 - eps))

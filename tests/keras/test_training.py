@@ -55,6 +55,21 @@ PROGRAMS = [
     "m.compile('sgd', 'categorical_crossentropy', metrics=['categorical_accuracy', "
     "K.metrics.top_k_categorical_accuracy, 'mae'])\n"
     "result = [m.metrics_names, m.evaluate(xs, ys, verbose=0)]",
+    # a functional model trained by a tf.train optimizer, with validation_split, K.function
+    K + "xs = np.arange(24, dtype='float32').reshape(6, 4) / 10.0\n"
+    "ys = K.utils.to_categorical([0, 1, 2, 0, 1, 2], 3)\n"
+    "inp = K.Input((4,), name='raw')\n"
+    "h = L.Dense(5, activation='relu', kernel_initializer=" + C + "(0.1))(inp)\n"
+    "h = L.Dropout(0.5)(h, training=False)\n"
+    "out = L.Dense(3, activation='softmax', kernel_initializer=" + C + "(-0.2))(h)\n"
+    "m = K.Model(inputs=inp, outputs=out)\n"
+    "m.compile(optimizer=tf.train.MomentumOptimizer(0.5, 0.9), loss='categorical_crossentropy',"
+    " metrics=['accuracy'])\n"
+    "hist = m.fit(xs, ys, batch_size=3, epochs=3, shuffle=False, verbose=0, "
+    "validation_split=0.5)\n"
+    "f = K.backend.function([m.input, K.backend.learning_phase()], [m.output])\n"
+    "result = [hist.history, m.input.name, m.output.name, [l.name for l in m.layers], "
+    "f([xs[:2], 0])[0], m.predict(xs[:2]), m.get_weights(), m.evaluate(xs, ys, verbose=0)]",
 ]
 
 

@@ -66,6 +66,14 @@ class Model(TrainingMixin, Layer):
         self.built = True
 
     @property
+    def input(self):
+        return self.inputs[0] if len(self.inputs) == 1 else list(self.inputs)
+
+    @property
+    def output(self):
+        return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    @property
     def layers(self):
         if self._is_graph_network:
             return list(self._graph_layers)

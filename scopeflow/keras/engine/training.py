@@ -90,6 +90,7 @@ class TrainingMixin:
     def _make_train_function(self):
         if self._train_fn is None:
             tf = tf_api()
+            known = {id(v) for v in tf.global_variables()}
             with tf.name_scope("training"):
                 with tf.name_scope(type(getattr(self.optimizer, "optimizer",
                                                 self.optimizer)).__name__):
@@ -98,6 +99,9 @@ class TrainingMixin:
                 updates = list(updates) + list(self.updates)
                 fetches = [self.total_loss] + self._metric_tensors
                 self._train_fn = (fetches, tf.group(*updates))
+            for v in tf.global_variables():  # a tf.train optimizer's slots, initialized by
+                if id(v) not in known:  # Keras' session like Keras' own variables
+                    K.track_variable(v)
         return self._train_fn
 
     def _feed(self, x, y=None, training=False):
