@@ -39,17 +39,17 @@ class TrainingMixin:
         weights = loss_weights or [1.0] * len(outputs)
         self.loss, self._loss_fns = loss, loss_fns
         self.targets, total = [], None
+        for out, fn in zip(outputs, loss_fns):
+            shape = [None] * out.shape.ndims
+            if fn is _losses.sparse_categorical_crossentropy:
+                shape[-1] = 1
+            self.targets.append(tf.placeholder(_target_dtype(fn, out), shape,
+                                               name=self._output_layer(out).name + "_target"))
         with tf.name_scope("loss"):
-            for out, fn, w in zip(outputs, loss_fns, weights):
-                name = self._output_layer(out).name
-                shape = [None] * out.shape.ndims
-                if fn is _losses.sparse_categorical_crossentropy:
-                    shape[-1] = 1
-                target = tf.placeholder(_target_dtype(fn, out), shape, name=name + "_target")
-                self.targets.append(target)
-                with tf.name_scope(name + "_loss"):
-                    value = tf.reduce_mean(fn(target, out))
-                value = value * w if w != 1.0 else value
+            for out, fn, w, target in zip(outputs, loss_fns, weights, self.targets):
+                with tf.name_scope(self._output_layer(out).name + "_loss"):
+                    value = _weighted_mean(fn(target, out))
+                value = tf.multiply(tf.constant(float(w), name="mul/x"), value, name="mul")
                 total = value if total is None else total + value
             for extra in self.losses:
                 total = total + extra
@@ -252,6 +252,17 @@ def _metric_name(m):
 def _scalar_or_list(values):
     values = [float(v) for v in values]
     return values[0] if len(values) == 1 else values
+
+
+def _weighted_mean(per_sample):
+    """Keras' SUM_OVER_BATCH_SIZE reduction, named as Keras names it (`.../value`)."""
+    tf = tf_api()
+    with tf.name_scope("weighted_loss"):
+        weighted = tf.multiply(per_sample, tf.constant(1.0, per_sample.dtype.base_dtype))
+    total = tf.reduce_sum(weighted)
+    count = tf.cast(tf.size(weighted, name="num_elements"), per_sample.dtype.base_dtype,
+                    name="num_elements/Cast")
+    return tf.div_no_nan(total, count, name="value")
 
 
 def _standardize(tensor, array):
