@@ -39,8 +39,9 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None, dtype_
         if dtype is not None:
             dtype = _dt.as_dtype(dtype)
             if not dtype.is_compatible_with(value._dtype):
-                raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s: "
-                                 "%r" % (dtype.name, value._dtype.name, value))
+                raise ValueError("%sTensor conversion requested dtype %s for Tensor with dtype "
+                                 "%s: %r" % (name + ": " if name else "", dtype.name,
+                                             value._dtype.name, value))
         return value
     if dtype is not None:
         dtype = _dt.as_dtype(dtype)

@@ -97,7 +97,7 @@ def _seeded(seed, seed2):
 
 def _sample(ctx, shape, seed, seed2, draw):
     """Output of a PhiloxRandomOp: `draw(stream, n)` reshaped to `shape`."""
-    shape = _static(shape)
+    shape = run_shape(ctx, shape)
     n = int(np.prod(shape, dtype=np.int64))
     stream = tf_stream(ctx, seed, seed2, _tfr.reserved_calls("fill", n))
     return draw(stream, n).reshape(shape)
@@ -154,6 +154,34 @@ def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):  
 def _run_error(ctx, message):
     from scopeflow.lowering.context import run_error
     return run_error(errors.InvalidArgumentError, ctx.op, message)
+
+
+def run_shape(ctx, shape, debug=False):
+    """The dims of a run's shape value (TF's tensor::MakeShape and its errors); `debug`: the
+    kernel names the tensor as RandomGamma does."""
+    value = np.asarray(shape)
+    if value.ndim != 1:
+        what = (": " + _debug_string(value)) if debug else " " + _shape_text(value.shape)
+        raise _run_error(ctx, "shape must be a vector of {int32,int64}, got shape" + what)
+    for d in value.tolist():
+        if d < 0:
+            raise _run_error(ctx, "Dimension %d must be >= 0" % d)
+    return tuple(int(d) for d in value.tolist())
+
+
+def _debug_string(value):
+    """TF's Tensor::DebugString: type, shape and the first three values."""
+    flat = value.reshape(-1).tolist()
+
+    def dim(i, start):  # TF's PrintOneDim: inner dimensions in brackets
+        if i == value.ndim - 1:
+            return " ".join(str(v) for v in flat[start:start + value.shape[i]][:3])
+        step = int(np.prod(value.shape[i + 1:]))
+        return "".join("[%s]" % dim(i + 1, start + k * step) for k in range(value.shape[i]))
+
+    text = str(flat[0]) if value.ndim == 0 else dim(0, 0)
+    return "Tensor<type: %s shape: %s values: %s>" % (value.dtype.name, _shape_text(value.shape),
+                                                     text)
 
 
 def _shape_text(shape):

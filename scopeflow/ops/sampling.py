@@ -14,6 +14,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.ops import philox_rejection as _rej
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import ANY, INDEX, spec
@@ -249,6 +250,8 @@ def random_crop(value, size, seed=None, name=None):
 
 # ---- RandomGamma, RandomPoissonV2 -----------------------------------------------------------
 def _sample_with_param_shape(shape, param, **attrs):
+    from scopeflow.ops.array_base import check_rank
+    check_rank(shape, 1)
     s = static_value(shape)
     p = param.shape._dims
     dt = attrs.get("dtype") or param.dtype.base_dtype
@@ -260,8 +263,36 @@ def _sample_with_param_shape(shape, param, **attrs):
 @typed_op("RandomGamma", infer=_sample_with_param_shape, types={"shape": INDEX},
           context=True, stateful=True)
 def _random_gamma(ctx, shape, alpha, *, seed=0, seed2=0):
-    out = tuple(int(v) for v in np.reshape(np.asarray(shape), [-1])) + alpha.shape
+    out = _run_shape(ctx, shape, debug=True) + alpha.shape
+    if seed or seed2:  # TF's kernel, bit for bit
+        return _tf_rejection(ctx, out, alpha, seed, seed2, lambda s, p, k: _rej.gamma(s, p, k),
+                             alpha.dtype)
     return jax.random.gamma(ctx.rng(seed, seed2), alpha, out, alpha.dtype)
+
+
+def _tf_rejection(ctx, out, params, seed, seed2, draw, dtype):
+    """A seeded gamma/poisson output: `draw(stream, flat float64 params, samples)` gives
+    (samples, num_params) doubles, stored as `dtype` (half through float, as Eigen does)."""
+    from scopeflow.ops.random import tf_stream
+    dtype = np.dtype(dtype)
+    num = int(np.prod(out, dtype=np.int64))
+    if num == 0:
+        return jnp.zeros(out, dtype)
+    flat = jnp.reshape(params, [-1]).astype(jnp.float64)
+    samples = num // flat.shape[0]
+    stream = tf_stream(ctx, seed, seed2, _rej.reserved_calls(num))
+    res = draw(stream, flat, samples)
+    if dtype == np.float16:
+        res = res.astype(jnp.float32)
+    elif dtype.kind == "i":  # NumTraits<int>::infinity() (an infinite rate's sample) is 0
+        res = jnp.where(jnp.isinf(res), 0.0, res)
+    return res.astype(dtype).reshape(out)
+
+
+def _run_shape(ctx, shape, debug=False):
+    """The output dims a run's `shape` value gives, with TF's run-time errors (MakeShape)."""
+    from scopeflow.ops.random import run_shape
+    return run_shape(ctx, shape, debug)
 
 
 def random_gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=None):
@@ -282,9 +313,14 @@ def random_gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=Non
 @typed_op("RandomPoissonV2", infer=_sample_with_param_shape, types={"shape": INDEX},
           context=True, stateful=True)
 def _random_poisson(ctx, shape, rate, *, seed=0, seed2=0, dtype=_dt.int64):
-    out = tuple(int(v) for v in np.reshape(np.asarray(shape), [-1])) + rate.shape
+    out = _run_shape(ctx, shape) + rate.shape
+    dt = dtype.as_numpy_dtype
+    if seed or seed2:  # TF's kernel, bit for bit
+        high = float(np.finfo(dt).max if dtype.is_floating else np.iinfo(dt).max)
+        return _tf_rejection(ctx, out, rate, seed, seed2,
+                             lambda s, p, k: _rej.poisson(s, p, k, high), dt)
     draws = jax.random.poisson(ctx.rng(seed, seed2), rate, out)
-    return draws.astype(dtype.as_numpy_dtype)
+    return draws.astype(dt)
 
 
 def random_poisson(lam, shape, dtype=_dt.float32, seed=None, name=None):
@@ -292,4 +328,11 @@ def random_poisson(lam, shape, dtype=_dt.float32, seed=None, name=None):
     with name_scope(name, "random_poisson", [lam, shape]):
         shape = tensor(shape, name="shape", dtype=_dt.int32)
         s1, s2 = _seeds(seed)
-        return _random_poisson(shape, lam, seed=s1, seed2=s2, dtype=_dt.as_dtype(dtype))
+        dtype = _dt.as_dtype(dtype)
+        if dtype.name not in _POISSON_DTYPES:
+            raise TypeError("Value passed to parameter 'dtype' has DataType %s not in list of "
+                            "allowed values: %s" % (dtype.name, ", ".join(_POISSON_DTYPES)))
+        return _random_poisson(shape, lam, seed=s1, seed2=s2, dtype=dtype)
+
+
+_POISSON_DTYPES = ("float16", "float32", "float64", "int32", "int64")

@@ -33,6 +33,16 @@ a = tf.random_normal([2])
 b = tf.random_normal([2], seed=9)
 result = [[o.name, o.get_attr("seed"), o.get_attr("seed2")]
           for o in tf.get_default_graph().get_operations() if o.type.startswith("Random")]""",
+    """p = tf.placeholder(tf.int32)
+x = [tf.random_uniform(p, seed=1), tf.random_normal(p, seed=2), tf.truncated_normal(p)]
+result = []
+with tf.Session() as s:
+    for v in ([-1], [[2]], 3):
+        for y in x:
+            try:
+                s.run(y, {p: v})
+            except tf.errors.InvalidArgumentError as e:
+                result.append(e.message.split("\n")[0])""",
 ]
 
 
