@@ -163,7 +163,7 @@ class Graph:
             if f.devices:
                 _apply_devices(op, f.devices)
             if f.colocate:
-                op._colocation = tuple([o._name for o in f.colocate[-1]])
+                op._colocation = _groups(f.colocate[-1])
                 if f.colocate[-1] and not op._device:
                     op._device = f.colocate[-1][0]._device
             if f.in_cf is not None:
@@ -341,6 +341,8 @@ class Graph:
             if callable(c) and not hasattr(c, "_as_graph_element") and \
                     not isinstance(c, (Tensor, Operation)):
                 c = c()
+            if hasattr(c, "_handle") and not isinstance(c, (Tensor, Operation)):
+                c = c.op  # a resource variable (or its lazy read): no read (TF)
             c = self.as_graph_element(c)
             if isinstance(c, Tensor):
                 c = c.op
@@ -494,6 +496,14 @@ class _DeviceScope:
         return False
 
 
+def _groups(ops):
+    """TF's `_class` of an op made under colocate_with(ops): their colocation groups (an op
+    colocated with another inherits its group), sorted, each once."""
+    if len(ops) == 1 and not ops[0]._colocation:
+        return (ops[0]._name,)
+    return tuple(sorted({g for o in ops for g in (o._colocation or (o._name,))}))
+
+
 class _Colocate:
     __slots__ = ("_graph", "_op", "_ignore", "_old_c", "_old_d")
 
@@ -509,6 +519,8 @@ class _Colocate:
         if op is None:
             f.colocate = f.colocate + [[]]
             return None
+        if isinstance(getattr(op, "handle", None), Tensor):  # a resource variable: its handle
+            op = op.handle.op
         if hasattr(op, "_as_graph_element") and not isinstance(op, (Tensor, Operation)):
             op = op._as_graph_element()
         if isinstance(op, Tensor):

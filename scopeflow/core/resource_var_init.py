@@ -35,8 +35,12 @@ def init_from_args(v, a):
         with g.name_scope("Initializer"), g.device(None):
             value = a.initial_value() if from_fn else a.initial_value
             initial = convert_to_tensor(value, name="initial_value", dtype=a.dtype)
-        for op in g._ops[start:]:  # TF's attr scope `_class: loc:@<handle>`
-            op._colocation = (handle_name,)
+        f = g._frame()
+        # TF's attr scope `_class: loc:@<handle>`, unless a colocation scope overrides it
+        own = not (f.colocate and f.colocate[-1])
+        if own:
+            for op in g._ops[start:]:
+                op._colocation = (handle_name,)
         shape = initial.shape
         if a.shape is not None:
             from scopeflow.core.shape import as_shape
@@ -48,7 +52,8 @@ def init_from_args(v, a):
             shape = want
         with g.device(None):
             handle = _ops.variable_handle(shape, initial.dtype, handle_name, handle_name, g)
-        handle.op._colocation = (handle_name,)
+        if own:
+            handle.op._colocation = (handle_name,)
         if getattr(initial.op, "_ctx", None) is not None:
             raise ValueError(
                 "The `initial_value` passed to `tf.Variable` %s is from inside a control-flow  "

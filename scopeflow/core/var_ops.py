@@ -91,6 +91,9 @@ def _make_from_fn(v, a, g, scope):
         v._initial_value = convert_to_tensor(value, name="initial_value", dtype=a.dtype)
     v._variable = _variable_op(g, variable_shape(a, v._initial_value), v._initial_value.dtype,
                                scope)
+    f = g._frame()
+    if f.colocate and f.colocate[-1]:
+        return  # a colocation scope overrides TF's attr scope
     ops = g._ops
     for i in range(start, len(ops)):
         ops[i]._colocation = (true_name,)

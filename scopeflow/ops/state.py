@@ -236,7 +236,7 @@ def assign_add(ref, value, use_locking=None, name=None):
     'AssignAdd:0'
     """
     if not _is_ref(ref):
-        return ref.assign_add(value)
+        return ref.assign_add(value, name=name)
     return _ref_op(_assign_add, ref, (value,), {"use_locking": bool(use_locking)},
                    name or "AssignAdd", merge_error)
 
@@ -244,7 +244,7 @@ def assign_add(ref, value, use_locking=None, name=None):
 def assign_sub(ref, value, use_locking=None, name=None):
     """`tf.assign_sub`: subtracts `value` from the variable `ref`."""
     if not _is_ref(ref):
-        return ref.assign_sub(value)
+        return ref.assign_sub(value, name=name)
     return _ref_op(_assign_sub, ref, (value,), {"use_locking": bool(use_locking)},
                    name or "AssignSub", merge_error)
 

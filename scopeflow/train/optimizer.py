@@ -238,6 +238,8 @@ class Optimizer:
         g = default_graph()
         with g.control_dependencies([self._finish(update_ops, "update")]):
             with g.colocate_with(global_step.op):
+                if hasattr(global_step, "handle"):  # a resource variable: the op itself
+                    return global_step.assign_add(1, name=name, read_value=False)
                 return assign_add(global_step, 1, name=name)
 
     # ---- slots --------------------------------------------------------------------------------

@@ -141,6 +141,50 @@ finally:
 result = [r, tf.resource_variables_enabled(), type(tf.Variable(1.0)).__name__]""",
 ]
 
+# a resource global step, moving averages, a checkpoint as initial values, freezing
+PROGRAMS += [
+    """tf.enable_resource_variables()
+try:
+    w = tf.get_variable("w", [2], initializer=tf.constant_initializer([1.0, 2.0]))
+    gs = tf.train.get_or_create_global_step()
+    step = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(w * w), global_step=gs)
+    ema = tf.train.ExponentialMovingAverage(0.5, num_updates=gs)
+    with tf.control_dependencies([step]):
+        train = ema.apply([w])
+    avg = ema.average(w)
+    r = [type(gs).__name__, type(step).__name__, step.name, train.name, avg.name, avg.op.type,
+         run([w, avg, gs], train, 2)]
+finally:
+    tf.disable_resource_variables()
+result = r""",
+    """import tempfile, os
+d = tempfile.mkdtemp()
+a = tf.get_variable("a", [2], initializer=tf.constant_initializer(3.0))
+with tf.Session() as s:
+    s.run(a.initializer)
+    tf.train.Saver().save(s, os.path.join(d, "ck"))
+tf.reset_default_graph()
+b = tf.get_variable("b", [2], use_resource=True)
+tf.train.init_from_checkpoint(os.path.join(d, "ck"), {"a": "b"})
+result = [b.initializer.name, b.initializer.type, run(b)]""",
+    """v = tf.get_variable("v", [2], use_resource=True, initializer=tf.constant_initializer(2.0))
+y = tf.identity(v * 3.0, name="y")
+with tf.Session() as s:
+    s.run(v.initializer)
+    g = tf.graph_util.convert_variables_to_constants(s, s.graph_def, ["y"])
+result = [[(n.name, n.op, list(n.input)) for n in g.node]]""",
+]
+
+# the optimizer's ops outside gradients/: names, types, inputs, control inputs, colocation
+PROGRAMS += ["""v = tf.get_variable("v", [2], use_resource=True, initializer=tf.constant_initializer(1.0))
+w = tf.get_variable("w", [2], initializer=tf.constant_initializer(1.0))
+g = tf.train.get_or_create_global_step()
+opt = %s
+step = opt.minimize(tf.reduce_sum(v * v) + tf.reduce_sum(w), global_step=g)
+result = [step.name, [x for x in ops() if not x[0].startswith("gradients")]]""" % o for o in (
+    "tf.train.AdamOptimizer(0.1)", "tf.train.MomentumOptimizer(0.1, 0.9)",
+    "tf.train.GradientDescentOptimizer(0.1)", "tf.train.RMSPropOptimizer(0.1)")]
+
 OPTIMIZERS = [
     "tf.train.GradientDescentOptimizer(0.1)",
     "tf.train.MomentumOptimizer(0.1, 0.9)",
