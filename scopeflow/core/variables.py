@@ -98,6 +98,10 @@ class InitScope:
 
     def __enter__(self):
         f = self._frame
+        ctx = f.in_cf
+        while ctx is not None:  # TF made the captures of the ops built so far
+            ctx.flush()
+            ctx = ctx.outer
         self._old = f.controllers, f.in_cf
         f.controllers, f.in_cf = [], None
 

@@ -58,7 +58,11 @@ def execute(ctx, order, env):
             continue
         cf = op._cf
         if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
-            run, fold = functools.partial(_construct_output, ctx, op, cf, env), _small(op)
+            # (folded only when every outside value is known: a loop over traced values
+            # run eagerly would compile each op of its trial runs on its own)
+            run = functools.partial(_construct_output, ctx, op, cf, env)
+            fold = _small(op) and env.get(cf[0]) is None and not any(
+                isinstance(env.get(t), _Tracer) for t in cf[0].inputs)
         else:
             if op._type in HOST_KERNELS:  # staged by the Session unless inside cond/while
                 raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
@@ -70,7 +74,7 @@ def execute(ctx, order, env):
             run = functools.partial(_call, ctx, rec, op, args)
             # (a stateful kernel without the run context has effects of its own, e.g.
             # printing: those belong to every run, so it stays in the program)
-            fold = _small(op) and (rec.context or not rec.stateful)
+            fold = rec.fold and _small(op) and (rec.context or not rec.stateful)
         try:
             if fold:
                 with jax.ensure_compile_time_eval():

@@ -185,8 +185,8 @@ def _select_shape(condition, t, e):
     if c is None or a is None or not c:
         return spec(a, dt)
     if len(c) == 1 and len(a) > 1:
-        first = _b.merge_dims(c, a[:1], "")
-        return spec(first + a[1:], dt)
+        _b.merge_dims(c, a[:1], "")  # TF checks the sizes agree; the output is the data's
+        return spec(a, dt)
     if len(c) != len(a):
         raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(a), len(c)))
     return spec(_b.merge_dims(a, c, ""), dt)

@@ -55,10 +55,11 @@ class OpDef:
     ref_args: frozenset = frozenset()  # inputs passed as variable references, not values
     # per input, for the hot path of `apply`: bit 0 = shares "T", bit 1 = passed by reference
     flags: tuple = ()
+    fold: bool = True  # False: never run eagerly at trace time (its state rides in loops)
 
 
 def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, stateful=False,
-       multi=False, refs=()):
+       multi=False, refs=(), fold=True):
     """Registers `op_type` with the decorated JAX kernel and returns the graph builder."""
 
     def deco(kernel):
@@ -70,7 +71,7 @@ def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, s
         arg_types = tuple((types or {}).get(a, T) for a in args)
         flags = tuple((kind == T) | (2 if a in refs else 0) for a, kind in zip(args, arg_types))
         rec = OpDef(op_type, kernel, infer or same_as_first, args, arg_types, frozenset(lists),
-                    name or op_type, context, stateful, multi, frozenset(refs), flags)
+                    name or op_type, context, stateful, multi, frozenset(refs), flags, fold)
         REGISTRY[op_type] = rec
         return _builder(rec)
 

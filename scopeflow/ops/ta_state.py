@@ -51,7 +51,8 @@ class TAState:
         if shape is None:
             return cls(None, None, meta)
         n = meta.size if size is None else size
-        return cls(jnp.zeros((n,) + tuple(shape), meta.dtype), jnp.zeros((n,), bool), meta)
+        # NumPy: made at trace time (no XLA compile); a loop carries it as a JAX value
+        return cls(np.zeros((n,) + tuple(shape), meta.dtype), np.zeros((n,), bool), meta)
 
     @property
     def size(self):

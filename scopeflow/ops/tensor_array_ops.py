@@ -22,7 +22,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering.context import run_error
-from scopeflow.ops.registry import ANY, INDEX, op, spec
+from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
 
 # TensorArrayV3 op -> [TensorShape]: the element shape the Python TensorArray objects of that
@@ -53,7 +53,7 @@ def _grad_shape(handle, flow_in, *, source):
 
 
 @op("TensorArrayGradV3", infer=_grad_shape, types={"handle": ANY, "flow_in": _FLOW},
-    context=True, multi=True)
+    context=True, fold=False, multi=True)
 def _tensor_array_grad(ctx, handle, flow_in, *, source):
     meta = TAMeta(ctx.op._name, handle.dtype, flow_in.size, handle.dynamic_size,
                   handle.element_shape if flow_in.data is None else np.shape(flow_in.data)[1:])
@@ -88,13 +88,19 @@ def _grow(flow, need):
     if need <= n:
         return flow
     pad = need - n
-    data = jnp.concatenate([flow.data, jnp.zeros((pad,) + flow.data.shape[1:], flow.data.dtype)])
-    written = jnp.concatenate([flow.written, jnp.zeros((pad,), bool)])
+    xp = np if _concrete(flow.data, flow.written) else jnp
+    data = xp.concatenate([flow.data, np.zeros((pad,) + flow.data.shape[1:], flow.data.dtype)])
+    written = xp.concatenate([flow.written, np.zeros((pad,), bool)])
     return TAState(data, written, flow.meta)
 
 
 def _static_int(x):
     return None if isinstance(x, jax.core.Tracer) else np.asarray(x)
+
+
+def _concrete(*values):
+    """No traced value among `values`: NumPy does the work (no eager XLA compile per op)."""
+    return not any(isinstance(v, jax.core.Tracer) for v in values)
 
 
 def _write(ctx, flow, index, value):
@@ -111,40 +117,59 @@ def _write(ctx, flow, index, value):
         if static.size:
             flow = _grow(flow, int(static.max()) + 1)
     n = flow.data.shape[0]
-    index = jnp.asarray(index, jnp.int32)
-    ok_range = jnp.all((index >= 0) & (index < n))
-    ctx.check(ok_range, InvalidArgumentError, lambda i: (
+    # where: NumPy when the indices and the written mask are known (the usual case outside
+    # loops), so only the data update is traced
+    xp = np if _concrete(flow.written, index) else jnp
+    index = xp.asarray(index, np.int32).reshape(-1)
+    out_of_range = (index < 0) | (index >= n)
+    ctx.check(xp.logical_not(xp.any(out_of_range)), InvalidArgumentError, lambda i: (
         "TensorArray %s: Tried to write to index %d but array is not resizeable and size is: %d"
         % (meta.name, int(np.asarray(i).reshape(-1)[0]), n)),
-        data=[_first_bad(index, (index < 0) | (index >= n))])
-    safe = jnp.clip(index, 0, n - 1)
-    twice = flow.written[safe]
-    ctx.check(jnp.logical_not(jnp.any(twice)), InvalidArgumentError, lambda i: (
+        data=[_first_bad(xp, index, out_of_range)])
+    safe = xp.clip(index, 0, n - 1)
+    twice = xp.asarray(flow.written)[safe]
+    ctx.check(xp.logical_not(xp.any(twice)), InvalidArgumentError, lambda i: (
         "TensorArray %s: Could not write to TensorArray index %d because it has already been "
         "written to." % (meta.name, int(np.asarray(i).reshape(-1)[0]))),
-        data=[_first_bad(index, twice)])
-    value = jnp.asarray(value, meta.dtype)
-    return TAState(flow.data.at[safe].set(value), flow.written.at[safe].set(True), meta)
+        data=[_first_bad(xp, index, twice)])
+    if xp is np:
+        written = np.array(flow.written)
+        written[safe] = True
+    else:
+        written = jnp.asarray(flow.written).at[safe].set(True)
+    if _concrete(flow.data, value) and xp is np:
+        data = np.array(flow.data)
+        data[safe] = np.asarray(value, meta.dtype)
+    elif xp is np and safe.shape[0] == n and (safe == np.arange(n)).all() \
+            and np.shape(value) == np.shape(flow.data):
+        data = jnp.asarray(value, meta.dtype)  # every element written (unstack): the value
+    else:
+        data = jnp.asarray(flow.data).at[safe].set(jnp.asarray(value, meta.dtype))
+    return TAState(data, written, meta)
 
 
-def _first_bad(index, bad):
-    return index[jnp.argmax(bad)] if index.shape[0] else jnp.int32(0)
+def _first_bad(xp, index, bad):
+    return index[xp.argmax(bad)] if index.shape[0] else np.int32(0)
 
 
 @op("TensorArrayWriteV3", infer=_flow_shape,
-    types={"handle": ANY, "index": _dt.int32, "value": ANY, "flow_in": _FLOW}, context=True)
+    types={"handle": ANY, "index": _dt.int32, "value": ANY, "flow_in": _FLOW},
+    context=True, fold=False)
 def _write_v3(ctx, handle, index, value, flow_in):
-    return _write(ctx, flow_in, jnp.reshape(jnp.asarray(index), (1,)), jnp.asarray(value)[None])
+    xp = np if _concrete(index, value) else jnp
+    return _write(ctx, flow_in, xp.reshape(xp.asarray(index), (1,)), xp.asarray(value)[None])
 
 
 @op("TensorArrayScatterV3", infer=_flow_shape,
-    types={"handle": ANY, "indices": _dt.int32, "value": ANY, "flow_in": _FLOW}, context=True)
+    types={"handle": ANY, "indices": _dt.int32, "value": ANY, "flow_in": _FLOW},
+    context=True, fold=False)
 def _scatter_v3(ctx, handle, indices, value, flow_in):
     return _write(ctx, flow_in, indices, value)
 
 
 @op("TensorArraySplitV3", infer=_flow_shape,
-    types={"handle": ANY, "value": ANY, "lengths": _dt.int64, "flow_in": _FLOW}, context=True)
+    types={"handle": ANY, "value": ANY, "lengths": _dt.int64, "flow_in": _FLOW},
+    context=True, fold=False)
 def _split_v3(ctx, handle, value, lengths, flow_in):
     lens = _static_int(lengths)
     if lens is None or (lens.size and (lens != lens[0]).any()):
@@ -152,9 +177,10 @@ def _split_v3(ctx, handle, value, lengths, flow_in):
             "TensorArray %s: split into pieces of different lengths: a compiled (XLA) program "
             "needs one element shape." % flow_in.meta.name))
     k = lens.shape[0]
-    value = jnp.asarray(value)
-    pieces = jnp.reshape(value, (k, int(lens[0]) if k else 0) + value.shape[1:])
-    return _write(ctx, flow_in, jnp.arange(k, dtype=jnp.int32), pieces)
+    xp = np if _concrete(value) else jnp
+    value = xp.asarray(value)
+    pieces = xp.reshape(value, (k, int(lens[0]) if k else 0) + value.shape[1:])
+    return _write(ctx, flow_in, np.arange(k, dtype=np.int32), pieces)
 
 
 def _elements(ctx, flow):
@@ -166,7 +192,7 @@ def _elements(ctx, flow):
         raise run_error(InvalidArgumentError, ctx.op, (
             "TensorArray %s: Could not read from TensorArray index 0 because it has not yet "
             "been written to." % flow.meta.name))
-    return jnp.zeros((flow.meta.size,) + shape, flow.meta.dtype)
+    return np.zeros((flow.meta.size,) + shape, flow.meta.dtype)
 
 
 def _read_shape(handle, index, flow_in, *, dtype):
@@ -174,21 +200,23 @@ def _read_shape(handle, index, flow_in, *, dtype):
 
 
 @op("TensorArrayReadV3", infer=_read_shape,
-    types={"handle": ANY, "index": _dt.int32, "flow_in": _FLOW}, context=True)
+    types={"handle": ANY, "index": _dt.int32, "flow_in": _FLOW},
+    context=True, fold=False)
 def _read_v3(ctx, handle, index, flow_in, *, dtype):
     data = _elements(ctx, flow_in)
-    return _take(ctx, flow_in, data, jnp.reshape(jnp.asarray(index), (1,)), "read from")[0]
+    return _take(ctx, flow_in, data, index, "read from")[0]
 
 
 def _take(ctx, flow, data, index, what):
     n = data.shape[0]
-    index = jnp.asarray(index, jnp.int32)
+    xp = np if _concrete(data, index) else jnp
+    index = xp.asarray(index, np.int32).reshape(-1)
     bad = (index < 0) | (index >= n)
-    ctx.check(jnp.logical_not(jnp.any(bad)), InvalidArgumentError, lambda i: (
+    ctx.check(xp.logical_not(xp.any(bad)), InvalidArgumentError, lambda i: (
         "TensorArray %s: Tried to %s index %d but array size is: %d"
         % (flow.meta.name, what, int(np.asarray(i).reshape(-1)[0]), n)),
-        data=[_first_bad(index, bad)])
-    return data[jnp.clip(index, 0, max(n - 1, 0))]
+        data=[_first_bad(xp, index, bad)])
+    return xp.asarray(data)[xp.clip(index, 0, max(n - 1, 0))]
 
 
 def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
@@ -198,7 +226,8 @@ def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
 
 
 @op("TensorArrayGatherV3", infer=_gather_shape,
-    types={"handle": ANY, "indices": _dt.int32, "flow_in": _FLOW}, context=True)
+    types={"handle": ANY, "indices": _dt.int32, "flow_in": _FLOW},
+    context=True, fold=False)
 def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
     data = _elements(ctx, flow_in)
     return _take(ctx, flow_in, data, indices, "gather from")
@@ -211,14 +240,15 @@ def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
 
 
 @op("TensorArrayConcatV3", infer=_concat_shape, types={"handle": ANY, "flow_in": _FLOW},
-    context=True, multi=True)
+    context=True, fold=False, multi=True)
 def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
     data = _elements(ctx, flow_in)
     if data.ndim == 1:
         raise run_error(InvalidArgumentError, ctx.op, (
             "Concat saw a scalar shape at index 0 but requires at least vectors."))
     n, d0 = data.shape[0], data.shape[1]
-    return [jnp.reshape(data, (n * d0,) + data.shape[2:]), np.full((n,), d0, np.int64)]
+    xp = np if _concrete(data) else jnp
+    return [xp.reshape(data, (n * d0,) + data.shape[2:]), np.full((n,), d0, np.int64)]
 
 
 @op("TensorArraySizeV3", infer=lambda handle, flow_in: spec((), _dt.int32),

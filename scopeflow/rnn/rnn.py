@@ -1,32 +1,16 @@
 """`tf.nn.dynamic_rnn`, `static_rnn` and the bidirectional variants, scoped `rnn/` as in TF.
 
-dynamic_rnn runs the cell in one `tf.while_loop` (compiled to a single XLA loop); the outputs
-of step t are written into a time-major buffer with TensorScatterUpdate, then transposed back.
+dynamic_rnn builds TF's loop: the inputs unstacked into TensorArrays, the cell in one
+`tf.while_loop` bounded by `maximum_iterations=time_steps` (a single XLA scan), its outputs
+written into TensorArrays and stacked, then transposed back.
 """
-
-import jax.numpy as jnp
 
 from scopeflow.core.scopes import variable_scope
 from scopeflow.core.shape import TensorShape
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
-from scopeflow.ops.registry import INDEX, REGISTRY, op
+from scopeflow.ops.tensor_array import TensorArray
 from scopeflow.rnn.cells import _concat
-
-
-def _scatter_update_shape(tensor, indices, updates):
-    return tensor.shape, tensor.dtype
-
-
-if "TensorScatterUpdate" in REGISTRY:  # another module owns the op
-    from scopeflow.ops.registry import _builder
-    _write = _builder(REGISTRY["TensorScatterUpdate"])
-else:
-    @op("TensorScatterUpdate", infer=_scatter_update_shape, types={"indices": INDEX})
-    def _write(tensor, indices, updates):
-        """`tensor` with the slices at `indices` (shape (n, k)) replaced by `updates`."""
-        idx = tuple(jnp.moveaxis(jnp.asarray(indices), -1, 0))
-        return jnp.asarray(tensor).at[idx].set(updates)
 
 
 def _transpose_batch_time(x):
@@ -99,12 +83,23 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
         state = _initial_state(cell, batch, initial_state, dtype,
                                "If there is no initial_state, you must give a dtype.")
         if sequence_length is not None:
-            sequence_length = tf.identity(sequence_length, name="CheckSeqLen")
+            with tf.control_dependencies([_assert_has_shape(sequence_length, [batch])]):
+                sequence_length = tf.identity(sequence_length, name="CheckSeqLen")
         inputs = nest.pack_sequence_as(inputs, flat)
-        outputs, final_state = _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype)
+        outputs, final_state = _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype,
+                                                 (parallel_iterations or 32, swap_memory))
         if not time_major:
             outputs = nest.map_structure(_transpose_batch_time, outputs)
         return outputs, final_state
+
+
+def _assert_has_shape(x, shape):
+    tf = tf_api()
+    x_shape = tf.shape(x)
+    packed = tf.stack(shape)
+    return tf.Assert(tf.reduce_all(tf.equal(x_shape, packed)),
+                     ["Expected shape for Tensor %s is " % x.name, packed, " but saw shape: ",
+                      x_shape])
 
 
 def _check_inputs(flat):
@@ -122,7 +117,9 @@ def _check_inputs(flat):
     return shapes, steps, batch
 
 
-def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype):
+def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype, loop_args):
+    """TF's loop: inputs unstacked into TensorArrays, one output TensorArray per output,
+    `time < min(time_steps, max(1, max_sequence_length))`, maximum_iterations=time_steps."""
     tf = tf_api()
     flat = nest.flatten(inputs)
     flat_out_size = nest.flatten(cell.output_size)
@@ -132,31 +129,76 @@ def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype):
     out_dtype = _state_dtype(dtype, state)
     zeros = tuple(tf.zeros(tf.stack(_concat(batch, s)), out_dtype) for s in flat_out_size)
     zero_output = nest.pack_sequence_as(cell.output_size, zeros)
+    if sequence_length is not None:
+        tf.reduce_min(sequence_length)  # (TF builds it; the loop does not need it)
+        max_len = tf.reduce_max(sequence_length)
+    else:
+        max_len = time_steps
     time = tf.constant(0, dtype=tf.int32, name="time")
-    # time-major output buffers (T, B, ...)
-    bufs = tuple(tf.zeros(tf.concat([[time_steps], tf.shape(z)], 0), out_dtype) for z in zeros)
+    with tf.name_scope("dynamic_rnn") as base_name:
+        pass
 
-    def step(t, bufs_t, state_t):
-        x_t = [tf.gather(x, t) for x in flat]
+    def make_ta(name, element_shape, dt):
+        return TensorArray(dt, size=time_steps, element_shape=element_shape,
+                           tensor_array_name=base_name + name)
+
+    output_ta = tuple(make_ta("output_%d" % i, TensorShape([const_batch]).concatenate(
+        _as_shape(size)), out_dtype) for i, size in enumerate(flat_out_size))
+    input_ta = tuple(make_ta("input_%d" % i, x.shape[1:], x.dtype) for i, x in enumerate(flat))
+    input_ta = tuple(ta.unstack(x) for ta, x in zip(input_ta, flat))
+
+    def step(t, output_ta_t, state_t):
+        x_t = tuple(ta.read(t) for ta in input_ta)
         for x, s in zip(x_t, shapes):
             x.set_shape(s[1:])
         x_t = nest.pack_sequence_as(inputs, x_t)
-        output, new_state = cell(x_t, state_t)
         if sequence_length is not None:
-            done = t >= sequence_length
-            output = _copy_through(done, zero_output, output)
-            new_state = _copy_through(done, state_t, new_state)
-        where = tf.reshape(t, [1, 1])
-        bufs_t = tuple(_write(b, where, tf.expand_dims(o, 0))
-                       for b, o in zip(bufs_t, nest.flatten(output)))
-        return t + 1, bufs_t, new_state
+            output, new_state = _rnn_step(t, sequence_length, zero_output, state_t,
+                                          lambda: cell(x_t, state_t))
+        else:
+            output, new_state = cell(x_t, state_t)
+        output_ta_t = tuple(ta.write(t, o) for ta, o in zip(output_ta_t, nest.flatten(output)))
+        return t + 1, output_ta_t, new_state
 
-    _, bufs, final_state = tf.while_loop(lambda t, *_: t < time_steps, step,
-                                         (time, bufs, state), maximum_iterations=time_steps)
-    for b, size in zip(bufs, flat_out_size):
-        b.set_shape(TensorShape([const_steps, const_batch]).concatenate(
-            TensorShape(size) if not isinstance(size, TensorShape) else size))
-    return nest.pack_sequence_as(cell.output_size, list(bufs)), final_state
+    loop_bound = tf.minimum(time_steps, tf.maximum(1, max_len))
+    _, final_ta, final_state = tf.while_loop(
+        lambda t, *_: t < loop_bound, step, (time, output_ta, state),
+        parallel_iterations=loop_args[0], maximum_iterations=time_steps,
+        swap_memory=loop_args[1])
+    outs = tuple(ta.stack() for ta in final_ta)
+    for o, size in zip(outs, flat_out_size):
+        o.set_shape(_concat([const_steps, const_batch], size, static=True))
+    return nest.pack_sequence_as(cell.output_size, list(outs)), final_state
+
+
+def _as_shape(size):
+    return size if isinstance(size, TensorShape) else TensorShape(size)
+
+
+def _rnn_step(t, sequence_length, zero_output, state, call_cell):
+    """TF's _rnn_step(skip_conditionals=True): past its length an entry keeps its state and
+    outputs zeros (Select on `time >= sequence_length`)."""
+    tf = tf_api()
+    flat_state, flat_zero = nest.flatten(state), nest.flatten(zero_output)
+    copy_cond = t >= sequence_length
+
+    def copy_one(old, new):
+        if isinstance(old, TensorArray) or new.shape.ndims == 0:
+            return new
+        with tf.colocate_with(new):
+            return tf.where(copy_cond, old, new)
+
+    new_output, new_state = call_cell()
+    nest.assert_same_structure(zero_output, new_output)
+    nest.assert_same_structure(state, new_state)
+    out = [copy_one(z, n) for z, n in zip(flat_zero, nest.flatten(new_output))]
+    st = [copy_one(o, n) for o, n in zip(flat_state, nest.flatten(new_state))]
+    for o, z in zip(out, flat_zero):
+        o.set_shape(z.shape)
+    for n, o in zip(st, flat_state):
+        if not isinstance(n, TensorArray):
+            n.set_shape(o.shape)
+    return (nest.pack_sequence_as(zero_output, out), nest.pack_sequence_as(state, st))
 
 
 def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=None, scope=None):
