@@ -117,7 +117,7 @@ def _check_inputs(flat):
     return shapes, steps, batch
 
 
-def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype, loop_args):
+def _dynamic_rnn_loop(cell, inputs, state, sequence_length, dtype, loop_args=(32, False)):
     """TF's loop: inputs unstacked into TensorArrays, one output TensorArray per output,
     `time < min(time_steps, max(1, max_sequence_length))`, maximum_iterations=time_steps."""
     tf = tf_api()
