@@ -78,14 +78,14 @@ def _finish(v, a, g, handle, initial, scope):
         value = guard_initial_value(scope, initial)
         v._initializer_op = finish(g, _ops.assign_variable_op.op_def, n[:-1], [handle, value],
                                    {"dtype": dtype, "validate_shape": False})
-    with g.name_scope("Read"), g.device(handle.device):
-        v._graph_element = _ops.read_variable_op(handle, dtype=dtype)
-    if a.caching_device is not None:
-        from scopeflow.ops.array import identity
-        with g.colocate_with(None, ignore_existing=True), g.device(a.caching_device):
-            v._cached_value = identity(v._graph_element)
-    else:
-        v._cached_value = None
+    v._cached_value = None
+    with g.name_scope("Read"):
+        with g.device(handle.device):
+            v._graph_element = _ops.read_variable_op(handle, dtype=dtype)
+        if a.caching_device is not None:
+            from scopeflow.ops.array import identity
+            with g.colocate_with(None, ignore_existing=True), g.device(a.caching_device):
+                v._cached_value = identity(v._graph_element)
 
 
 def to_proto(v, export_scope=None):

@@ -48,7 +48,10 @@ class BaseResourceVariable(VariableV1):
         return self._handle
 
     def value(self):
-        """A new read of the variable (`ReadVariableOp`)."""
+        """A new read of the variable (`ReadVariableOp`), or its caching device's copy."""
+        cached = getattr(self, "_cached_value", None)
+        if cached is not None:
+            return cached
         g = self._handle.graph
         with g.colocate_with(None, ignore_existing=True):
             return self._read_variable_op()

@@ -185,6 +185,30 @@ result = [step.name, [x for x in ops() if not x[0].startswith("gradients")]]""" 
     "tf.train.AdamOptimizer(0.1)", "tf.train.MomentumOptimizer(0.1, 0.9)",
     "tf.train.GradientDescentOptimizer(0.1)", "tf.train.RMSPropOptimizer(0.1)")]
 
+# partitioned resource variables: shards, lookups, sparse updates, a Saver's keys
+PROGRAMS += [
+    """import tempfile, os
+with tf.variable_scope("p", use_resource=True,
+                       partitioner=tf.fixed_size_partitioner(2)):
+    e = tf.get_variable("e", [4, 2], initializer=tf.constant_initializer(1.5))
+look = tf.nn.embedding_lookup(e, [3, 0, 1])
+step = tf.train.GradientDescentOptimizer(1.0).minimize(tf.reduce_sum(look))
+d = tempfile.mkdtemp()
+saver = tf.train.Saver()
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    s.run(step)
+    r = s.run([look] + list(e))
+    saver.save(s, os.path.join(d, "ck"))
+result = [[type(x).__name__ for x in e], look.name, r,
+          sorted(tf.train.list_variables(os.path.join(d, "ck")))]""",
+    """v = tf.Variable([1.0, 2.0], use_resource=True, name="v", caching_device="/cpu:0")
+w = tf.Variable(lambda: tf.ones([2]), use_resource=True, name="w", trainable=False)
+x = tf.Variable(tf.zeros([3]), use_resource=True, constraint=lambda t: t * 0.0)
+result = [v.value().name, v.to_proto().snapshot_name, w.initial_value.name, w.trainable,
+          [o.name for o in tf.get_default_graph().get_operations()], run([v, w])]""",
+]
+
 OPTIMIZERS = [
     "tf.train.GradientDescentOptimizer(0.1)",
     "tf.train.MomentumOptimizer(0.1, 0.9)",
