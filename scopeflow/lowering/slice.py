@@ -56,7 +56,7 @@ def _deps(op, cut):
     cf = op._cf
     if cf is not None:  # a cond's Merge / a loop's Exit: the construct's outside values
         yield from cf[0].controls
-        yield from cf[0].variables
+        yield from getattr(cf[0], "variables", ())
         for t in cf[0].inputs:
             if t not in cut:
                 yield t._op
