@@ -8,7 +8,12 @@ here, one SymbolicGradient op over `jax.vjp` (symbolic.py).
     'gradients/AddN:0'
 """
 
-from scopeflow.gradients import array_grad, math_grad, nn_grad  # noqa: F401 - registrations
+from scopeflow.gradients import (  # noqa: F401 - registrations
+    array_grad,
+    math_grad,
+    nn_grad,
+    unary_grad,
+)
 from scopeflow.gradients.symbolic import (
     AggregationMethod,
     NotDifferentiable,

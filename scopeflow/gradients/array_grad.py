@@ -8,7 +8,6 @@ from scopeflow.core.tensor import Tensor
 from scopeflow.gradients.registry import apply_op as _apply
 from scopeflow.gradients.registry import gradient, not_differentiable
 from scopeflow.indexed_slices import IndexedSlices
-from scopeflow.ops import registry as _ops
 from scopeflow.ops.array import expand_dims, reshape, transpose
 from scopeflow.ops.constant import constant_value
 from scopeflow.ops.joining import concat, pad, stack, unstack
@@ -233,3 +232,46 @@ def _broadcast_to_grad(op, grad):
     _, axes = broadcast_gradient_args(target, value_shape)
     g = reduce_sum(grad, axis=axes, keepdims=True)
     return [reshape(g, value_shape), None]
+
+
+@gradient("ClipByValue")
+def _clip_by_value_grad(op, grad):
+    from scopeflow.ops.gather import where
+    from scopeflow.ops.grad_args import broadcast_gradient_args
+    from scopeflow.ops.math import greater, less, logical_or
+    from scopeflow.ops.shape_ops import zeros
+    x, y, z = op._inputs
+    sx, sy, sz = shape(x), shape(y), shape(z)
+    zero = zeros(shape(grad), grad.dtype.base_dtype)
+    xymask, xzmask = less(x, y), greater(x, z)
+    _, ry = broadcast_gradient_args(sx, sy)
+    _, rz = broadcast_gradient_args(sx, sz)
+    xgrad = where(logical_or(xymask, xzmask), zero, grad)
+    ygrad = where(xymask, grad, zero)
+    zgrad = where(xzmask, grad, zero)
+    return xgrad, reshape(reduce_sum(ygrad, ry), sy), reshape(reduce_sum(zgrad, rz), sz)
+
+
+@gradient("Cumsum")
+def _cumsum_grad(op, grad):
+    from scopeflow.ops.reductions import cumsum
+    return [cumsum(grad, op._inputs[1], exclusive=op._attrs.get("exclusive", False),
+                   reverse=not op._attrs.get("reverse", False)), None]
+
+
+@gradient("ReverseV2")
+def _reverse_v2_grad(op, grad):
+    from scopeflow.ops.slicing import reverse
+    return reverse(grad, op._inputs[1]), None
+
+
+@gradient("GatherNd")
+def _gather_nd_grad(op, grad):
+    from scopeflow.ops.gather import scatter_nd
+    ref, indices = op._inputs
+    ref_shape = shape(ref, out_type=indices.dtype.base_dtype)
+    d = indices.shape._dims
+    if d is not None and len(d) == 2 and d[-1] == 1:
+        from scopeflow.ops.array import squeeze
+        return [IndexedSlices(grad, squeeze(indices, axis=-1), ref_shape), None]
+    return [scatter_nd(indices, grad, ref_shape), None]

@@ -285,7 +285,13 @@ def _aggregate_slices(grads):
     from scopeflow.ops.math_cast import cast
     from scopeflow.ops.math_extra import add_n
     if any(isinstance(x, Tensor) for x in grads):
-        return add_n(grads)
+        # (AddN converts the slices to dense as its inputs: `AddN/inputs_<i>`, TF's names)
+        from scopeflow.core.frame import default_graph
+        from scopeflow.indexed_slices import to_dense
+        with default_graph().name_scope("AddN") as scope:
+            grads = [to_dense(x, name="inputs_%d" % i) if isinstance(x, IndexedSlices) else x
+                     for i, x in enumerate(grads)]
+            return add_n(grads, name=scope)
     if len({x.indices.dtype for x in grads}) > 1:
         grads = [IndexedSlices(x.values, cast(x.indices, "int64"), x.dense_shape)
                  for x in grads]

@@ -9,16 +9,15 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
-from scopeflow.gradients.registry import apply_op as _apply
-from scopeflow.gradients.registry import gradient, not_differentiable
-from scopeflow.ops.grad_args import broadcast_gradient_args
+from scopeflow.gradients.registry import gradient
 from scopeflow.ops.array import reshape
 from scopeflow.ops.constant import constant, constant_value
+from scopeflow.ops.grad_args import broadcast_gradient_args
 from scopeflow.ops.joining import tile
 from scopeflow.ops.linalg import _mat_mul, matmul
 from scopeflow.ops.math import BINARY, truediv
 from scopeflow.ops.math_cast import cast
-from scopeflow.ops.math_unary import UNARY, conj
+from scopeflow.ops.math_unary import conj
 from scopeflow.ops.reductions import reduce_sum
 from scopeflow.ops.shape_ops import shape, zeros_like
 
@@ -130,7 +129,8 @@ def reduced_shape(input_shape, axes):
     """TF's math_ops.reduced_shape: `input_shape` with the reduced axes set to 1."""
     from scopeflow.ops.constant import convert_to_tensor
     from scopeflow.ops.dynamic_shape import dynamic_stitch
-    from scopeflow.ops.shape_ops import ones, range as range_, size
+    from scopeflow.ops.shape_ops import ones, size
+    from scopeflow.ops.shape_ops import range as range_
     known, known_axes = static_value(input_shape), static_value(axes)
     if known is not None and known_axes is not None:
         out = np.array(known, dtype=np.int32)
@@ -176,117 +176,6 @@ def _min_max_grad(op, grad):
     indicators = cast(equal(y, op._inputs[0]), grad.dtype)
     num_selected = reshape(reduce_sum(indicators, op._inputs[1]), kept)
     return [divide(indicators, num_selected) * grad, None]
-
-
-# ---- unary ----------------------------------------------------------------------------------
-@gradient("Neg")
-def _neg_grad(_, grad):
-    return -grad
-
-
-@gradient("Abs")
-def _abs_grad(op, grad):
-    from scopeflow.ops.math_unary import sign
-    return grad * sign(op._inputs[0])
-
-
-@gradient("Reciprocal", "Inv", needs=("ReciprocalGrad",))
-def _reciprocal_grad(op, grad):
-    return _apply("ReciprocalGrad", op._outputs[0], grad)
-
-
-@gradient("Square")
-def _square_grad(op, grad):
-    x = op._inputs[0]
-    with _control(grad):
-        x = conj(x)
-        two = constant(2.0, dtype=x.dtype.base_dtype)
-        return BINARY["Mul"](grad, BINARY["Mul"](x, two))
-
-
-@gradient("Sqrt", needs=("SqrtGrad",))
-def _sqrt_grad(op, grad):
-    return _apply("SqrtGrad", op._outputs[0], grad)
-
-
-@gradient("Rsqrt", needs=("RsqrtGrad",))
-def _rsqrt_grad(op, grad):
-    return _apply("RsqrtGrad", op._outputs[0], grad)
-
-
-@gradient("Exp")
-def _exp_grad(op, grad):
-    with _control(grad):
-        return grad * conj(op._outputs[0])
-
-
-@gradient("Expm1")
-def _expm1_grad(op, grad):
-    with _control(grad):
-        return grad * UNARY["Exp"](conj(op._inputs[0]))
-
-
-@gradient("Log")
-def _log_grad(op, grad):
-    with _control(grad):
-        return grad * UNARY["Reciprocal"](conj(op._inputs[0]))
-
-
-@gradient("Log1p")
-def _log1p_grad(op, grad):
-    with _control(grad):
-        return grad * UNARY["Reciprocal"](1 + conj(op._inputs[0]))
-
-
-@gradient("Tanh", needs=("TanhGrad",))
-def _tanh_grad(op, grad):
-    with _control(grad):
-        return _apply("TanhGrad", conj(op._outputs[0]), grad)
-
-
-@gradient("Sigmoid", needs=("SigmoidGrad",))
-def _sigmoid_grad(op, grad):
-    with _control(grad):
-        return _apply("SigmoidGrad", conj(op._outputs[0]), grad)
-
-
-@gradient("Sign")
-def _sign_grad(op, _):
-    return zeros_like(op._inputs[0])
-
-
-@gradient("Sin")
-def _sin_grad(op, grad):
-    with _control(grad):
-        return grad * UNARY["Cos"](conj(op._inputs[0]))
-
-
-@gradient("Cos")
-def _cos_grad(op, grad):
-    with _control(grad):
-        return -grad * UNARY["Sin"](conj(op._inputs[0]))
-
-
-@gradient("Erf")
-def _erf_grad(op, grad):
-    k = constant(2 / np.sqrt(np.pi), dtype=grad.dtype.base_dtype)
-    with _control(grad):
-        x = conj(op._inputs[0])
-        return grad * k * UNARY["Exp"](-UNARY["Square"](x))
-
-
-@gradient("Floor", "Ceil", "Round", "Rint")
-def _no_grad_1(op, _):
-    return [None]
-
-
-@gradient("FloorDiv", "TruncateDiv")
-def _no_grad_2(op, _):
-    return None, None
-
-
-not_differentiable("Less", "LessEqual", "Greater", "GreaterEqual", "Equal", "ApproximateEqual",
-                   "NotEqual", "LogicalAnd", "LogicalOr", "LogicalNot", "Range", "LinSpace")
 
 
 # ---- binary ---------------------------------------------------------------------------------
@@ -344,7 +233,8 @@ def _div_no_nan_grad(op, grad):
 @gradient("Pow")
 def _pow_grad(op, grad):
     from scopeflow.ops.gather import where
-    from scopeflow.ops.math import greater, pow as pow_
+    from scopeflow.ops.math import greater
+    from scopeflow.ops.math import pow as pow_
     from scopeflow.ops.math_unary import log
     from scopeflow.ops.shape_ops import ones_like
     x, y = op._inputs

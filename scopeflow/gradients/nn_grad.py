@@ -164,7 +164,7 @@ def _fused_batch_norm_grad(op, *grads):
     fmt = op._attrs.get("data_format", "NHWC")
     fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
     training = op._attrs.get("is_training", True)
-    attrs = dict(epsilon=op._attrs.get("epsilon", 1e-4), is_training=training)
+    attrs = {"epsilon": op._attrs.get("epsilon", 1e-4), "is_training": training}
     if training:
         extra = (op._outputs[5],) if v3 else ()
         dx, dscale, doffset, _, _ = apply_op(kind, grad_y, x, scale, op._outputs[3],
@@ -180,3 +180,9 @@ def _fused_batch_norm_grad(op, *grads):
     if fmt == "NCHW":
         dx = transpose(dx, [0, 3, 1, 2])
     return dx, dscale, doffset, None, None
+
+
+@gradient("LRN", needs=("LRNGrad",))
+def _lrn_grad(op, grad):
+    return [apply_op("LRNGrad", grad, op._inputs[0], op._outputs[0],
+                     **_attrs(op, "depth_radius", "bias", "alpha", "beta"))]

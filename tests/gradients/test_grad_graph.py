@@ -93,11 +93,25 @@ result.append([op.name for op in tf.get_default_graph().get_operations()
                != [("loc:@" + op.name).encode()]])
 '''
 
+# clip, scans, reverse, gather_nd (dense and IndexedSlices rows summed by AddN), LRN
+MORE = """import numpy as np
+x = tf.constant([[0.3, -2.0, 5.0], [1.0, 0.5, -0.1]], name="x")
+lo = tf.constant(0.0); hi = tf.constant([1.0, 1.0, 2.0])
+y = tf.clip_by_value(x, lo, hi) + tf.cumsum(x, axis=1, reverse=True) * tf.reverse(x, [1])
+y = tf.reduce_sum(y) + tf.reduce_sum(tf.gather_nd(x, [[0, 1], [1, 2]])) + tf.reduce_sum(tf.gather_nd(x, [[1]]))
+img = tf.reshape(tf.range(24, dtype=tf.float32) / 10.0, [1, 2, 3, 4])
+y += tf.reduce_sum(tf.nn.lrn(img * tf.reduce_sum(x), 2) )
+g = tf.gradients(y, [x, lo, hi])
+with tf.Session() as s:
+    result = [sorted([o.name, o.type] for o in tf.get_default_graph().get_operations() if o.name.startswith("gradients")), [str(t.name) if hasattr(t, "name") else type(t).__name__ for t in g], [np.asarray(v).round(4).tolist() for v in s.run([tf.convert_to_tensor(t) for t in g])]]
+"""
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [MLP, SOFTMAX_XENT, LSTM_CELL, ELEMENTWISE, SPARSE, OPTIONS],
+@pytest.mark.parametrize("code", [MLP, SOFTMAX_XENT, LSTM_CELL, ELEMENTWISE, SPARSE, OPTIONS,
+                                  MORE],
                          ids=["mlp", "softmax_xent", "lstm_cell", "elementwise", "sparse",
-                              "options"])
+                              "options", "more"])
 def test_gradient_graph_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
