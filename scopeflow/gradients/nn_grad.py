@@ -186,3 +186,29 @@ def _fused_batch_norm_grad(op, *grads):
 def _lrn_grad(op, grad):
     return [apply_op("LRNGrad", grad, op._inputs[0], op._outputs[0],
                      **_attrs(op, "depth_radius", "bias", "alpha", "beta"))]
+
+
+# ---- second order: gradients of the gradient ops ---------------------------------------------
+@gradient("ReluGrad", needs=("ReluGrad",))
+def _relu_grad_grad(op, grad):
+    from scopeflow.ops.shape_ops import zeros_like
+    x = op._inputs[1]
+    return apply_op("ReluGrad", grad, x), zeros_like(x)
+
+
+@gradient("BiasAddGrad")
+def _bias_add_grad_grad(op, grad):
+    from scopeflow.ops.joining import concat, tile
+    from scopeflow.ops.shape_ops import ones_like, shape
+    from scopeflow.ops.array import reshape
+    fmt = op._attrs.get("data_format", "NHWC")
+    fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
+    s = shape(op._inputs[0])
+    bias_shape = shape(grad)
+    if fmt == "NCHW":
+        expanded = concat([ones_like(s[:1]), bias_shape, ones_like(s[2:])], 0)
+        mults = concat([s[:1], [1], s[2:]], 0)
+    else:
+        expanded = concat([ones_like(s[:-1]), bias_shape], 0)
+        mults = concat([s[:-1], [1]], 0)
+    return tile(reshape(grad, expanded), mults)

@@ -172,3 +172,43 @@ def _sinh_grad(op, grad):
 def _cosh_grad(op, grad):
     with _control(grad):
         return grad * UNARY["Sinh"](conj(op._inputs[0]))
+
+
+# ---- second order ---------------------------------------------------------------------------
+@gradient("TanhGrad", needs=("TanhGrad",))
+def _tanh_grad_grad(op, grad):
+    with _control(grad):
+        a, b = conj(op._inputs[0]), conj(op._inputs[1])
+        return grad * -2.0 * b * a, _apply("TanhGrad", a, grad)
+
+
+@gradient("SigmoidGrad", needs=("SigmoidGrad",))
+def _sigmoid_grad_grad(op, grad):
+    with _control(grad):
+        a, b = conj(op._inputs[0]), conj(op._inputs[1])
+        gb = grad * b
+        return gb - 2.0 * gb * a, _apply("SigmoidGrad", a, grad)
+
+
+@gradient("SqrtGrad")
+def _sqrt_grad_grad(op, grad):
+    a, y = op._inputs[0], op._outputs[0]
+    with _control(grad):
+        ga = grad / a
+        return -conj(ga) * y, 0.5 * ga
+
+
+@gradient("RsqrtGrad", needs=("RsqrtGrad",))
+def _rsqrt_grad_grad(op, grad):
+    a, b = op._inputs
+    with _control(grad):
+        ca, cg = conj(a), conj(grad)
+        return -1.5 * cg * b * UNARY["Square"](ca), _apply("RsqrtGrad", ca, grad)
+
+
+@gradient("ReciprocalGrad", "InvGrad", needs=("ReciprocalGrad",))
+def _reciprocal_grad_grad(op, grad):
+    b = op._inputs[1]
+    with _control(grad):
+        ca, cg = conj(op._inputs[0]), conj(grad)
+        return cg * -2.0 * b * ca, _apply("ReciprocalGrad", ca, grad)

@@ -106,12 +106,23 @@ with tf.Session() as s:
     result = [sorted([o.name, o.type] for o in tf.get_default_graph().get_operations() if o.name.startswith("gradients")), [str(t.name) if hasattr(t, "name") else type(t).__name__ for t in g], [np.asarray(v).round(4).tolist() for v in s.run([tf.convert_to_tensor(t) for t in g])]]
 """
 
+# gradients of gradients: ReluGrad, BiasAddGrad, TanhGrad, SigmoidGrad, SqrtGrad, ... as TF
+SECOND_ORDER = """import numpy as np
+x = tf.constant([[0.3, -2.0, 5.0], [1.0, 0.5, -0.1]], name="x")
+b = tf.constant([0.1, 0.2, 0.3], name="b")
+y = tf.nn.relu(tf.nn.bias_add(x, b)) * tf.tanh(x) + tf.sigmoid(x) * tf.sqrt(tf.abs(x)) + tf.rsqrt(tf.abs(x) + 1.0) + tf.reciprocal(x)
+g = tf.gradients(tf.reduce_sum(y), [x, b])
+gg = tf.gradients(tf.reduce_sum(g[0] * g[0]) + tf.reduce_sum(g[1]), [x, b])
+with tf.Session() as s:
+    result = [sorted([o.name, o.type] for o in tf.get_default_graph().get_operations() if o.name.startswith("gradients_1")), [t.name for t in gg], [np.asarray(v).round(3).tolist() for v in s.run(gg)]]
+"""
+
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", [MLP, SOFTMAX_XENT, LSTM_CELL, ELEMENTWISE, SPARSE, OPTIONS,
-                                  MORE],
+                                  MORE, SECOND_ORDER],
                          ids=["mlp", "softmax_xent", "lstm_cell", "elementwise", "sparse",
-                              "options", "more"])
+                              "options", "more", "second_order"])
 def test_gradient_graph_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
