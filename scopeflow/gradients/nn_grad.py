@@ -198,9 +198,9 @@ def _relu_grad_grad(op, grad):
 
 @gradient("BiasAddGrad")
 def _bias_add_grad_grad(op, grad):
+    from scopeflow.ops.array import reshape
     from scopeflow.ops.joining import concat, tile
     from scopeflow.ops.shape_ops import ones_like, shape
-    from scopeflow.ops.array import reshape
     fmt = op._attrs.get("data_format", "NHWC")
     fmt = fmt.decode() if isinstance(fmt, bytes) else fmt
     s = shape(op._inputs[0])
