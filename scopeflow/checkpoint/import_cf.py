@@ -180,6 +180,7 @@ class SelectMerge:
     then_index: int  # the Merge's value_index when the predicate holds
     controls: tuple = ()
     exits: list = dataclasses.field(default_factory=list)
+    variables: tuple = ()  # (reads no variable state itself: its inputs are values)
 
     def run(self, ctx, values):
         pred, other, then = values

@@ -19,11 +19,13 @@ import contextlib
 
 from scopeflow.core.tensor import Tensor
 from scopeflow.gradients import registry
+from scopeflow.gradients.cond_grad import cond_context, cond_only, zeros_like_v1
 from scopeflow.indexed_slices import IndexedSlices
 
-# TF1 control flow: its gradient needs the control-flow state machinery (SymbolicGradient here)
+# TF1 loops: their gradient needs TF's control-flow state machinery (SymbolicGradient here)
+_COND_OPS = frozenset(("Switch", "RefSwitch", "Merge", "RefMerge"))
 _CONTROL_FLOW = frozenset((
-    "Switch", "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
+    "Enter", "RefEnter", "Exit", "RefExit",
     "NextIteration", "RefNextIteration", "LoopCond", "If", "While", "StatelessIf",
     "StatelessWhile", "SymbolicGradient"))
 
@@ -42,7 +44,10 @@ def buildable(g, ys, xs, stop_ops):
     from_ops = [x._op for x in xs]
     between = _between([y._op for y in ys], _reached(from_ops))
     for op in between:
-        if op._ctx is not None or op._type in _CONTROL_FLOW:
+        if op._type in _COND_OPS:
+            if not cond_only(op):
+                return False
+        elif (op._ctx is not None and cond_context(op) is None) or op._type in _CONTROL_FLOW:
             return False
     stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
     stops.update(stop_ops)
@@ -94,6 +99,7 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
     """The gradient of sum(ys) for each x (Tensor, IndexedSlices or None), in the current
     `gradients` name scope."""
     g.unique_name("uid")  # TF reserves a per-call uid name
+    start = len(g._ops)
     grad_ys = _default_grad_ys(g, grad_ys, ys, opts.colocate)
     to_ops = [y._op for y in ys]
     from_ops = [x._op for x in xs]
@@ -130,6 +136,10 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
                     _set_shape(op, i, t_in, in_grad)
                 _set_grad(grads, t_in, in_grad)
         _update_pending(op, queue, pending)
+    made = g._ops[start:]
+    if any(op._type in _COND_OPS for op in made):  # gradients of conds: their records
+        from scopeflow.checkpoint.import_cf import rebuild_conds
+        rebuild_conds(made)
     return [_get_grad(grads, x) for x in xs]
 
 
@@ -137,7 +147,10 @@ def _call(g, op, fn, out_grads, gate):
     from scopeflow.ops.shape_ops import zeros_like
     for i, out_grad in enumerate(out_grads):
         if out_grad is None and trainable(op._outputs[i]):
-            out_grads[i] = zeros_like(op._outputs[i], optimize=False)
+            if op._type in ("Switch", "RefSwitch") and cond_context(op) is not None:
+                out_grads[i] = zeros_like_v1(op, i)
+            else:
+                out_grads[i] = zeros_like(op._outputs[i], optimize=False)
     with g.name_scope(op._name + "_grad"):
         in_grads = fn(op, *out_grads)
         in_grads = list(in_grads) if isinstance(in_grads, (list, tuple)) else [in_grads]

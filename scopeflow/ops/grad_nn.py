@@ -13,8 +13,6 @@ as TF's CPU kernels do (ties after a ReLU are common). Windows that tile the inp
 mask over a reshaped view; others use XLA's select-and-scatter.
 """
 
-import itertools
-
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -79,32 +77,12 @@ def _as_float(x):
     return x if jnp.issubdtype(x.dtype, jnp.floating) else x.astype(jnp.float64)
 
 
-def _tiled_backprop(x, grad, ksize):
-    """The tiling case, one window position at a time in row-major order: a position takes
-    the window's gradient where it holds the maximum and no earlier position did (elementwise
-    work over the output only: ~10x faster on CPU than a mask over the window view)."""
-    view, win = [], []
-    for i, (s, k) in enumerate(zip(x.shape, ksize)):
-        view += [s // k, k]
-        win.append(2 * i + 1)
-    xr = x.reshape(view)
-    y = jnp.max(xr, axis=tuple(win))  # (the forward pool's value: XLA computes it once)
-    taken = jnp.zeros(y.shape, bool)
-    zero = jnp.zeros((), grad.dtype)
-    parts = []
-    for pos in itertools.product(*[range(k) for k in ksize]):
-        hit = xr[tuple(a for p in pos for a in (slice(None), p))] == y
-        parts.append(jnp.where(hit & ~taken, grad, zero))
-        taken = taken | hit
-    out = jnp.stack(parts, axis=-1).reshape(tuple(y.shape) + tuple(ksize))
-    n = len(ksize)
-    return out.transpose([a for i in range(n) for a in (i, n + i)]).reshape(x.shape)
-
-
 def max_pool_backprop(x, grad, ksize, strides, padding, explicit=()):
     """d(max_pool(x)) / dx applied to `grad`: each window's gradient to its first maximum."""
     if _tiles(x, ksize, strides, padding):
-        return _tiled_backprop(x, grad, ksize)
+        first, _ = _first_max(x, ksize)
+        g = grad.reshape([d for s in grad.shape for d in (s, 1)])
+        return jnp.where(first, g, jnp.zeros((), grad.dtype)).reshape(x.shape)
     pads = _window(x, ksize, strides, padding, explicit)
     xf = _as_float(x)
     _, vjp = jax.vjp(lambda v: _reduce_max(v, ksize, strides, pads), xf)

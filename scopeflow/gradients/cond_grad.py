@@ -1,0 +1,73 @@
+"""Gradients of a TF1 tf.cond (Switch and Merge), as TF's control_flow_grad builds them.
+
+A Merge's gradient is a Switch of the incoming gradient on the cond's predicate
+(`<Merge>_grad/cond_grad`); a capture Switch's gradient merges the gradient of the branch
+output it feeds with zeros for the other one (`<Switch>_grad/cond_grad`). The zeros come from
+TF's _ZerosLikeV1: a `Switch` of the captured value, an `Identity` pivot and `zeros` under it,
+so they exist only on the branch not taken. tf.gradients then rebuilds the cond records of the
+new ops (checkpoint/import_cf.py) so the lowering selects the live branch's value.
+"""
+
+from scopeflow.core.frame import default_graph
+from scopeflow.gradients.registry import gradient
+from scopeflow.ops.cf_context import CondContext
+
+
+def cond_context(op):
+    """The CondContext `op` was built in (None outside a cond, inside a loop or a nested cond:
+    those take the SymbolicGradient path for now)."""
+    ctx = op._ctx
+    return ctx if isinstance(ctx, CondContext) and ctx.outer is None else None
+
+
+def _merge_context(op):
+    return cond_context(op._inputs[0]._op)
+
+
+def cond_only(op):
+    """Whether `op` is a Switch / Merge of a tf.cond (not of a while loop)."""
+    if op._type in ("Switch", "RefSwitch"):
+        return cond_context(op) is not None
+    return _merge_context(op) is not None
+
+
+def _switch(data, pred, name="Switch"):
+    """TF's control_flow_ops.switch: one Switch op named by its own name scope."""
+    from scopeflow.ops import cf_ops
+    with default_graph().name_scope(name) as scope:
+        kind = cf_ops._ref_switch if data.dtype._is_ref_dtype else cf_ops._switch
+        return kind(data, pred, name=scope)
+
+
+def _merge(inputs, name="Merge"):
+    from scopeflow.ops import cf_ops
+    with default_graph().name_scope(name) as scope:
+        return cf_ops._merge(inputs, name=scope)
+
+
+@gradient("Switch", "RefSwitch", check=cond_only)
+def _switch_grad(op, *grads):
+    ctx = cond_context(op)
+    if grads[1 - ctx.branch] is None:
+        return None, None
+    return _merge(list(grads), name="cond_grad")[0], None
+
+
+@gradient("Merge", "RefMerge", check=cond_only)
+def _merge_grad(op, grad, _):
+    ctx = _merge_context(op)
+    return list(_switch(grad, ctx.pred, name="cond_grad"))
+
+
+def zeros_like_v1(op, index):
+    """TF's _ZerosLikeV1: zeros for output `index` of a Switch, made only on the branch that
+    output does not feed."""
+    from scopeflow.ops.array import identity
+    from scopeflow.ops.shape_ops import shape_internal, zeros
+    ctx = cond_context(op)
+    val = op._outputs[index]
+    switch_val = _switch(op._inputs[0], ctx.pred)[1 - ctx.branch]
+    pivot = identity(switch_val)
+    zeros_shape = shape_internal(switch_val, optimize=False)
+    with default_graph().control_dependencies([pivot]):
+        return zeros(zeros_shape, dtype=val.dtype.base_dtype)
