@@ -7,7 +7,7 @@ and lists what was fetched. `Timeline(step_stats).generate_chrome_trace_format()
 JSON layout of TF's `tensorflow.python.client.timeline` (chrome://tracing, Perfetto).
 
 >>> from tensorboard.compat.proto.step_stats_pb2 import StepStats
->>> s = StepStats(); record_run(s, ["y:0"], 1.0, 1.5)
+>>> s = StepStats(); _ = record_run(s, ["y:0"], 1.0, 1.5)
 >>> s.dev_stats[0].node_stats[0].all_end_rel_micros
 500000
 """

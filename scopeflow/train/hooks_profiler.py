@@ -5,8 +5,10 @@
 scopeflow runs a step as one XLA program, so the trace holds one `_XlaRun` event per traced
 run (its wall time and fetches), not one event per op as TF's does.
 
->>> ProfilerHook(save_steps=10, output_dir="/tmp/prof")._output_file
-'/tmp/prof/timeline-{}.json'
+>>> import tempfile
+>>> ProfilerHook(save_steps=10, output_dir=tempfile.mkdtemp())._output_file.endswith(
+...     "timeline-{}.json")
+True
 """
 
 import logging
