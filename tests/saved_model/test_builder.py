@@ -244,3 +244,29 @@ def test_strip_default_attrs_matches_tf(oracle, tmp_path):
     there = oracle(_prog(_STRIP, EXPORT=str(tmp_path / "t")))
     assert "ok" in there, there
     assert here == there, explain(_STRIP, here, there)
+
+
+_DEVICES = """
+with tf.device("/cpu:0"):
+    v = tf.get_variable("v", [1])
+    y = tf.identity(v, name="y")
+out = []
+for clear in (False, True):
+    b = tf.saved_model.builder.SavedModelBuilder(EXPORT + str(clear))
+    with tf.Session() as sess:
+        sess.run(v.initializer)
+        b.add_meta_graph_and_variables(sess, ["serve"], clear_devices=clear)
+    b.save()
+    with tf.Session(graph=tf.Graph()) as sess:
+        mg = tf.saved_model.loader.load(sess, ["serve"], EXPORT + str(clear))
+    out.append(sorted((n.name, n.device) for n in mg.graph_def.node if n.device))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_clear_devices_matches_tf(oracle, tmp_path):
+    here = run_here(_prog(_DEVICES, EXPORT=str(tmp_path / "h")))
+    there = oracle(_prog(_DEVICES, EXPORT=str(tmp_path / "t")))
+    assert "ok" in there and there["ok"][1] == [], there
+    assert here == there, explain(_DEVICES, here, there)
