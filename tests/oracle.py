@@ -43,6 +43,62 @@ for line in sys.stdin:
 
 # helpers for oracle snippets: err(f) -> "ok" or [error class, TF's message line];
 # graph() -> [name, type, input names, [[output name, dtype, shape]]] per op
+# A slim net built under TF and scopeflow alike: prelude of a program that sets `build` (a
+# function of the images placeholder returning (net, end_points)), then NET_RECORD with SIZE
+# (the image size) and VALUES (whether to run the net) replaced.
+NET_PRELUDE = r"""
+import numpy as np
+slim = tf.contrib.slim if hasattr(tf, "contrib") else __import__("tf_slim")
+nets = slim.nets if hasattr(slim, "nets") else __import__("tf_slim.nets").nets
+"""
+NET_RECORD = r"""
+tf.set_random_seed(7)
+images = tf.placeholder(tf.float32, [1, SIZE, SIZE, 3], name="images")
+net, ends = build(images)
+g = tf.get_default_graph()
+feed = {images: np.cos(np.arange(SIZE * SIZE * 3) * 0.37).reshape(1, SIZE, SIZE, 3) * 60.0}
+out = []
+if VALUES:  # seeded initializers are TF's, so the logits are too
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out = sess.run(net, feed)
+result = {"ops": sorted([op.name, op.type] for op in g.get_operations()),
+          "vars": [[v.name, v.shape.as_list()] for v in tf.global_variables()],
+          "ends": sorted([k, v.name, v.shape.as_list()] for k, v in ends.items()),
+          "net": [net.name, net.shape.as_list()],
+          "updates": [o.name for o in tf.get_collection(tf.GraphKeys.UPDATE_OPS)],
+          "reg": [t.name for t in tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)],
+          "model_vars": [v.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)],
+          "out": np.asarray(out, np.float64).ravel().tolist()}
+"""
+
+
+def net_program(call, size, arg_scope, values):
+    """A program building slim net `call` (of `x`) on a `size` image, inside the context
+    expression `arg_scope` (e.g. "slim.arg_scope(nets.vgg.vgg_arg_scope())") when given."""
+    if arg_scope:
+        build = ("def build(x):\n    with %s:\n        return %s\n" % (arg_scope, call))
+    else:
+        build = "def build(x):\n    return %s\n" % call
+    record = NET_RECORD.replace("SIZE", str(size)).replace("VALUES", str(bool(values)))
+    return NET_PRELUDE + build + record
+
+
+def compare_net(oracle, code):
+    """Graph, variables, end points and collections equal; logits equal to float32 rounding."""
+    import numpy as np
+    here, there = run_here(code), oracle(code)
+    assert "ok" in here and "ok" in there, explain(code, here, there)
+    mine, theirs = here["ok"], there["ok"]
+    out_here, out_there = np.array(mine.pop("out")), np.array(theirs.pop("out"))
+    for key in theirs:
+        assert mine[key] == theirs[key], (key, explain(code, mine[key], theirs[key]))
+    assert out_here.shape == out_there.shape
+    if out_there.size:
+        scale = np.abs(out_there).max()
+        np.testing.assert_allclose(out_here, out_there, rtol=1e-4, atol=1e-5 * scale)
+
+
 ORACLE_HELPERS = r"""
 import re
 def err(f):

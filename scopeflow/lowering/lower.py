@@ -28,7 +28,7 @@ from scopeflow.lowering.slice import (
     is_variable_op,
     variable_of,
 )
-from scopeflow.lowering.stages import HOST_KERNELS, NeedValues, runs_on_host
+from scopeflow.lowering.stages import BATCH_KERNELS, HOST_KERNELS, NeedValues, runs_on_host
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.ta_state import TAState
 
@@ -52,9 +52,14 @@ def execute(ctx, order, env):
     initialized) is computed now, to NumPy, as TF's constant folding would: kernels downstream
     then see static values. Results above `_FOLD_LIMIT` elements stay in the compiled program.
     """
+    batched = _batched(ctx, order)
     for op in order:
         if op._type == "Const":
             env[op._outputs[0]] = op._attrs["value"]
+            continue
+        if op in batched:
+            ctx.op = op
+            _store(ctx, op, batched.pop(op), env)
             continue
         cf = op._cf
         if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
@@ -115,6 +120,19 @@ def _construct_output(ctx, op, cf, env):
                 raise
             raise run_error(InvalidArgumentError, op, str(e)) from e
     return spec.output(got, k)
+
+
+def _batched(ctx, order):
+    """Outputs of the ops that batch kernels compute together (outside cond/while only)."""
+    kinds = {}
+    for op in order:
+        if op._type in BATCH_KERNELS and getattr(op, "_ctx", None) is None:
+            kinds.setdefault(op._type, []).append(op)
+    done = {}
+    for kind, ops in kinds.items():
+        if len(ops) > 1:
+            done.update(BATCH_KERNELS[kind](ctx, ops))
+    return done
 
 
 class _NeedStatic(Exception):

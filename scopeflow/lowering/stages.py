@@ -65,6 +65,21 @@ def host_kernel(op_type):
     return deco
 
 
+BATCH_KERNELS = {}  # op type -> fn(ctx, ops) -> {op: output value} for the ops it computes
+
+
+def batch_kernel(op_type):
+    """Registers `fn(ctx, ops) -> {op: value}`: computes several ops of `op_type` of one
+    program together (before the program's other ops run), so their transform is compiled
+    once; ops it leaves out of the dict run their own kernels."""
+
+    def deco(fn):
+        BATCH_KERNELS[op_type] = fn
+        return fn
+
+    return deco
+
+
 def is_host_op(op):
     return op._type in HOST_KERNELS
 

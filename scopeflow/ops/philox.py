@@ -105,6 +105,10 @@ class Stream:
         c3 = jnp.broadcast_to(c3, c0.shape)
         return philox_rounds(c0, c1, c2, c3, self.key[0], self.key[1])
 
+    def at(self, idx):
+        """The stream of the groups at `idx`: one stream serves them all."""
+        return self
+
     def samples(self, positions):
         """Words of the single-sample stream (SingleSampleAdapter) at `positions` (uint64):
         word p is word p % 4 of call p // 4."""
@@ -122,3 +126,21 @@ def pick(words, k):
 def run_offset(invocation, reserved):
     """Counter offset of a run: invocations so far times the calls each reserves (uint64)."""
     return jnp.asarray(invocation, jnp.uint64) * np.uint64(reserved)
+
+
+class GroupStream(Stream):
+    """Several ops' streams side by side: one (key, counter high words, offset) per element
+    of the call arrays `words` gets, so one program computes many ops' outputs at once.
+
+    `key0`, `key1`, `hi0`, `hi1` are uint32 arrays and `offset` a uint64 array, all shaped
+    like the calls they serve."""
+
+    def __init__(self, key0, key1, hi0, hi1, offset):
+        self.key, self.hi, self.offset = (key0, key1), (hi0, hi1), offset
+
+    def at(self, idx):
+        """The streams of the groups at `idx` (out of range: clipped, like callers' padding)."""
+        def take(a):
+            return a.at[idx].get(mode="clip")
+        return GroupStream(take(self.key[0]), take(self.key[1]), take(self.hi[0]),
+                           take(self.hi[1]), take(self.offset))

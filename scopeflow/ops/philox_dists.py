@@ -20,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops import libm32
-from scopeflow.ops.philox import pick
+from scopeflow.ops.philox import GroupStream, pick
 
 _TWO_PI = 2.0 * np.pi  # the double 2 * M_PI
 
@@ -137,15 +137,21 @@ def normal(stream, n, dtype):
     return _normal_at(stream.words(call), slot, double)[:n].astype(dtype)
 
 
+def _call_normals(words, double):
+    """The Box-Muller values of one generator call in order: four floats (two pairs, sin
+    then cos each) or two doubles; each transform computed once."""
+    if double:
+        return list(box_muller_double(*words))
+    return list(box_muller_float(words[0], words[1]) + box_muller_float(words[2], words[3]))
+
+
 def _accept(stream, base, first, calls, vals, count, double):
     """Feeds the Box-Muller candidates of generator calls base + first + [0, calls) to groups
     holding `count` accepted values `vals` (a list, one array per output slot)."""
     per = len(vals)
     vals = list(vals)
     for i in range(calls):
-        words = stream.words(base + first + np.uint64(i))
-        for slot in range(2 if double else 4):
-            cand = _normal_at(words, slot, double)
+        for cand in _call_normals(stream.words(base + first + np.uint64(i)), double):
             ok = jnp.abs(cand) < 2.0
             for k in range(per):
                 vals[k] = jnp.where(ok & (count == k), cand, vals[k])
@@ -159,12 +165,42 @@ def truncated_normal(stream, n, dtype):
     Two generator calls (three for float64) complete a group but for ~1e-5 of groups; those
     few are gathered, finished one call at a time, and scattered back.
     """
+    return truncated_normal_many([stream], [n], dtype)[0]
+
+
+def truncated_normal_many(streams, sizes, dtype):
+    """`truncated_normal` of several ops in one computation: op i draws `sizes[i]` values
+    from `streams[i]` (Streams); returns one flat array per op. A program with many
+    initializers then holds the transform once instead of once per variable."""
     dtype = jnp.dtype(dtype)
     double = dtype == jnp.float64
     per, skip, calls = (2, 128, 3) if double else (4, 256, 2)
+    counts = [-(-n // per) for n in sizes]
+    # iotas, not a constant: a constant as large as the output would be compiled in
+    base = jnp.concatenate([jnp.arange(g, dtype=jnp.uint64) for g in counts]) * np.uint64(skip)
+    if len(streams) == 1:
+        stream = streams[0]
+    else:
+        def spread(values, dt):
+            return jnp.concatenate([jnp.full((g,), v, dt) for g, v in zip(counts, values)])
+        stream = GroupStream(*(spread([st.key[0] for st in streams], jnp.uint32),
+                               spread([st.key[1] for st in streams], jnp.uint32),
+                               spread([st.hi[0] for st in streams], jnp.uint32),
+                               spread([st.hi[1] for st in streams], jnp.uint32),
+                               spread([st.offset for st in streams], jnp.uint64)))
+    flat = _truncated_groups(stream, base, per, skip, calls, double)
+    flat = flat.reshape(-1).astype(dtype)
+    outs, at = [], 0
+    for g, n in zip(counts, sizes):
+        outs.append(flat[at:at + n])
+        at += g * per
+    return outs
+
+
+def _truncated_groups(stream, base, per, skip, calls, double):
+    """(groups, per) accepted values of the groups whose first calls are `base`."""
+    groups = base.shape[0]
     work = jnp.float64 if double else jnp.float32
-    groups = -(-n // per)
-    base = jnp.arange(groups, dtype=jnp.uint64) * np.uint64(skip)
     zero = jnp.zeros((groups,), work)
     vals, count = _accept(stream, base, np.uint64(0), calls, [zero] * per,
                           jnp.zeros((groups,), jnp.int32), double)
@@ -175,10 +211,11 @@ def truncated_normal(stream, n, dtype):
         out, count = state
         idx = jnp.nonzero(count < per, size=chunk, fill_value=groups)[0]  # pad: past the end
         todo = count.at[idx].get(mode="fill", fill_value=per) < per
+        sub = stream.at(idx)
 
         def step(st):
             v, c, j = st
-            v, c = _accept(stream, base.at[idx].get(mode="clip"), j, 1, list(v.T), c, double)
+            v, c = _accept(sub, base.at[idx].get(mode="clip"), j, 1, list(v.T), c, double)
             return _columns(v), c, j + np.uint64(1)
 
         v, _, _ = jax.lax.while_loop(
@@ -190,7 +227,7 @@ def truncated_normal(stream, n, dtype):
                 count.at[idx].set(jnp.full(idx.shape, per, jnp.int32), mode="drop"))
 
     out, _ = jax.lax.while_loop(lambda st: jnp.any(st[1] < per), finish_some, (out, count))
-    return out.reshape(-1)[:n].astype(dtype)
+    return out
 
 
 def multinomial(stream, logits, num_samples):

@@ -16,6 +16,7 @@ from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dimension_value
+from scopeflow.lowering.stages import batch_kernel
 from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.philox import Stream, run_offset
@@ -119,6 +120,32 @@ def _truncated_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     return jax.random.truncated_normal(ctx.rng(seed, seed2), -2.0, 2.0, _static(shape), dt)
 
 
+@batch_kernel("TruncatedNormal")
+def _truncated_normal_batch(ctx, ops):
+    """Seeded truncated normals of fully known shapes, one computation per dtype: a program
+    initializing many variables compiles the rejection sampler once."""
+    by_dtype = {}
+    for o in ops:
+        dims = o._outputs[0]._shape._dims
+        if _seeded(o._attrs["seed"], o._attrs["seed2"]) and dims is not None \
+                and None not in dims:
+            by_dtype.setdefault(o._attrs["dtype"].as_numpy_dtype, []).append((o, tuple(dims)))
+    out = {}
+    for dt, members in by_dtype.items():
+        if len(members) < 2:
+            continue
+        streams, sizes = [], []
+        for o, dims in members:
+            ctx.op = o
+            n = int(np.prod(dims, dtype=np.int64))
+            streams.append(tf_stream(ctx, o._attrs["seed"], o._attrs["seed2"],
+                                     _tfr.reserved_calls("fill", n)))
+            sizes.append(n)
+        for (o, dims), v in zip(members, _tfr.truncated_normal_many(streams, sizes, dt)):
+            out[o] = v.reshape(dims)
+    return out
+
+
 @op("RandomUniform", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
 def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
@@ -127,14 +154,14 @@ def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
     return jax.random.uniform(ctx.rng(seed, seed2), _static(shape), dt)
 
 
-def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
+def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):
     return _out_shape(shape), Tout
 
 
 @op("RandomUniformInt", infer=_uniform_int_spec, types={"shape": INDEX, "minval": ANY,
                                                          "maxval": ANY},
     context=True, stateful=True)
-def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):  # noqa: N803
+def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):
     for name, v in (("minval", minval), ("maxval", maxval)):
         if jnp.ndim(v) != 0:
             raise _run_error(ctx, "%s must be 0-D, got shape %s"

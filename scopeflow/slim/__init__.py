@@ -93,3 +93,5 @@ from scopeflow.slim.variables import (
 )
 
 xavier_initializer_conv2d = xavier_initializer
+
+from scopeflow.slim import nets  # noqa: E402 - the nets are built from the layers above

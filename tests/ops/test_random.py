@@ -88,3 +88,23 @@ def test_values_are_fresh_per_run_and_reproducible_per_seed(tf):
     assert set(np.unique(i)) <= set(range(5))
     (x_again, _, _, _), _ = draws()
     np.testing.assert_array_equal(x, x_again)
+
+
+# Several seeded truncated normals in one run are computed together (one batched transform per
+# dtype); each must still be its own op's TF stream, on the first and on later runs.
+BATCHED = """tf.set_random_seed(11)
+ts = [tf.truncated_normal([7, 5]), tf.truncated_normal([3], seed=4),
+      tf.truncated_normal([2, 3], dtype=tf.float64), tf.truncated_normal([5], dtype=tf.float64),
+      tf.truncated_normal([1025]), tf.truncated_normal([4], dtype=tf.float16)]
+with tf.Session() as sess:
+    runs = [sess.run(ts) for _ in range(2)] + [sess.run(ts[1])]
+result = [[np.asarray(v).tolist() for v in r] if isinstance(r, list) else r.tolist()
+          for r in runs]"""
+
+
+@pytest.mark.oracle
+def test_truncated_normals_of_one_run_are_each_tfs(oracle):
+    from oracle import run_here
+    here, there = run_here(BATCHED), oracle(BATCHED)
+    assert "ok" in there, there
+    assert here == there
