@@ -130,7 +130,7 @@ def test_plain_files_are_read_in_blocks_across_record_boundaries(tmp_path, monke
     with rec.TFRecordWriter(path) as w:
         for x in items:
             w.write(x)
-    data = open(path, "rb").read()
+    data = (tmp_path / "r.tfrecord").read_bytes()
     for block in (1, 5, 13, 64, 1 << 22):
         monkeypatch.setattr(rec, "_BLOCK", block)
         assert list(rec._records(io.BytesIO(data), "")) == items
