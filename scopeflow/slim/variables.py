@@ -135,7 +135,7 @@ def local_variable(initial_value, validate_shape=True, name=None, use_resource=N
     """A non-trainable variable in LOCAL_VARIABLES."""
     from scopeflow.core.variables import Variable
     return Variable(initial_value, trainable=False, collections=[GraphKeys.LOCAL_VARIABLES],
-                    validate_shape=validate_shape, name=name)
+                    validate_shape=validate_shape, name=name, use_resource=use_resource)
 
 
 @add_arg_scope
@@ -143,4 +143,4 @@ def global_variable(initial_value, validate_shape=True, name=None, use_resource=
     """A non-trainable variable in GLOBAL_VARIABLES."""
     from scopeflow.core.variables import Variable
     return Variable(initial_value, trainable=False, collections=[GraphKeys.GLOBAL_VARIABLES],
-                    validate_shape=validate_shape, name=name)
+                    validate_shape=validate_shape, name=name, use_resource=use_resource)

@@ -26,6 +26,15 @@ KNOWN_FAILING = {
                              "tf_slim_test.SmartCondStaticTest.test_variable",
                              "tf_slim_test.StaticCondTest.test_variable"},
     # no ResourceVariable class, no tf.train.replica_device_setter
+    "nets/vgg_test.py": set(),
+    "nets/alexnet_test.py": set(),
+    "nets/overfeat_test.py": set(),
+    # atrous (dilated) convolution of an input of unknown height and width: scopeflow's
+    # tf.nn.convolution needs static spatial sizes for dilations
+    "nets/resnet_v1_test.py": {
+        "tf_slim_test.ResnetCompleteNetworkTest.testAtrousFullyConvolutionalUnknownHeightWidth"},
+    "nets/resnet_v2_test.py": {
+        "tf_slim_test.ResnetCompleteNetworkTest.testAtrousFullyConvolutionalUnknownHeightWidth"},
     "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
                               "tf_slim_test.LocalVariableTest.testResourceVariable",
                               "tf_slim_test.VariablesTest.testVariableWithReplicaDeviceSetter"},

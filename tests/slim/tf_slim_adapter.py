@@ -55,6 +55,9 @@ class TestCase(unittest.TestCase):
     def get_temp_dir(self):
         return tempfile.mkdtemp()
 
+    def assertItemsEqual(self, a, b, msg=None):  # TF's name of assertCountEqual
+        self.assertCountEqual(a, b, msg)
+
     def assertAllClose(self, a, b, rtol=1e-6, atol=1e-6, msg=None):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol,
                                    err_msg=msg or "")
