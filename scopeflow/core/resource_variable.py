@@ -154,7 +154,7 @@ class BaseResourceVariable(VariableV1):
         return ResourceVariable(variable_def=variable_def, import_scope=import_scope)
 
     @staticmethod
-    def _TensorConversionFunction(v, dtype=None, name=None, as_ref=False):  # noqa: N802
+    def _TensorConversionFunction(v, dtype=None, name=None, as_ref=False):
         if dtype is not None and not dtype.is_compatible_with(v.dtype):
             raise ValueError("Incompatible type conversion requested to type '%s' for variable "
                              "of type '%s' (%s)" % (dtype.name, v.dtype.name, v))

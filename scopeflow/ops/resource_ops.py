@@ -132,7 +132,7 @@ def resource_gather_nd(ctx, resource, indices, *, dtype):
 def _resource_scatter(op_type):
     update = _SCATTER_KERNELS[op_type[8:]]
 
-    def kernel(ctx, resource, indices, updates, *, dtype=None, Tindices=None):  # noqa: N803
+    def kernel(ctx, resource, indices, updates, *, dtype=None, Tindices=None):
         value = ctx.read(resource)
         updates = jnp.asarray(updates, value.dtype) if hasattr(value, "dtype") else updates
         ctx.write(resource, _scatter_checked(ctx, value, indices, updates, update),
@@ -156,9 +156,9 @@ def variable_handle(shape, dtype, shared_name, name, graph):
     return finish(graph, var_handle_op.op_def, name, [], attrs)
 
 
-@op("ResourceCountUpTo", infer=lambda resource, *, limit, T: (_SCALAR, T),  # noqa: N803
+@op("ResourceCountUpTo", infer=lambda resource, *, limit, T: (_SCALAR, T),
     types={"resource": ANY}, context=True, stateful=True)
-def resource_count_up_to(ctx, resource, *, limit, T):  # noqa: N803
+def resource_count_up_to(ctx, resource, *, limit, T):
     from scopeflow.errors import OutOfRangeError
     value = ctx.read(resource)
     below = value < limit
@@ -167,13 +167,13 @@ def resource_count_up_to(ctx, resource, *, limit, T):  # noqa: N803
     return value
 
 
-def _variable_shape_spec(input, *, out_type=_dt.int32):  # noqa: A002 - TF's name
+def _variable_shape_spec(input, *, out_type=_dt.int32):
     dims = declared_shape(input)._dims
     return spec(None if dims is None else (len(dims),), out_type)
 
 
 @op("VariableShape", infer=_variable_shape_spec, types={"input": ANY}, context=True)
-def variable_shape(ctx, input, *, out_type=_dt.int32):  # noqa: A002 - TF's name
+def variable_shape(ctx, input, *, out_type=_dt.int32):
     """The shape of the variable behind a handle (known when the run is traced)."""
     shape = ctx.shape_of(input)
     if shape is None:

@@ -2,7 +2,6 @@
 that scopeflow loads from TF, ref and resource variables restoring each other's checkpoints."""
 
 import pytest
-
 from oracle import run_here
 
 # a model of resource variables (layers, an embedding, a counter) with updates and a Saver

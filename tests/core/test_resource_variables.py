@@ -2,9 +2,8 @@
 optimizers, Saver and meta graphs; checked against TF."""
 
 import pytest
-from scope_programs import check_tf
-
 from oracle import ORACLE_HELPERS
+from scope_programs import check_tf
 
 OPS = """
 def ops():
