@@ -79,7 +79,8 @@ def execute(ctx, order, env):
             run = functools.partial(_call, ctx, rec, op, args)
             # (a stateful kernel without the run context has effects of its own, e.g.
             # printing: those belong to every run, so it stays in the program)
-            fold = rec.fold and _small(op) and (rec.context or not rec.stateful)
+            fold = (rec.fold and _small(op) and (rec.context or not rec.stateful)
+                    and _foldable(op, args))
         try:
             if fold:
                 with jax.ensure_compile_time_eval():
@@ -173,6 +174,23 @@ def _call(ctx, rec, op, args):
 
 
 _FOLD_LIMIT = 1 << 16  # elements: larger results stay in the compiled program
+
+
+def _foldable(op, args):
+    """Whether evaluating `op` eagerly can give known values: no input is traced, or the op
+    reads only static facts of its traced inputs (their shapes). Ops on traced values stay out
+    of eager evaluation: there every constant a kernel makes (an iota, a fill) would compile
+    and run a small XLA program of its own (0.1-0.5 s each on a first run)."""
+    if op._type in _STATIC_FACTS:
+        return True
+    for a in args:
+        if isinstance(a, _Tracer) or (
+                isinstance(a, (list, tuple)) and any(isinstance(x, _Tracer) for x in a)):
+            return False
+    return True
+
+
+_STATIC_FACTS = frozenset(("Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike"))
 
 
 def _small(op):

@@ -13,6 +13,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
+from scopeflow.ops import nn_jax
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
@@ -28,7 +29,7 @@ def _softsign(features):
 
 
 def _relu(features):
-    return jax.nn.relu(features).astype(features.dtype)
+    return nn_jax.relu(features).astype(features.dtype)
 
 
 _ACTIVATIONS = {"Relu": _relu, "Relu6": jax.nn.relu6, "Elu": jax.nn.elu, "Selu": jax.nn.selu,
@@ -168,12 +169,12 @@ def _softmax_shape(logits):
 
 @typed_op("Softmax", infer=_softmax_shape)
 def _softmax_op(logits):
-    return jax.nn.softmax(logits, axis=-1)
+    return nn_jax.softmax(logits)
 
 
 @typed_op("LogSoftmax", infer=_softmax_shape)
 def _log_softmax_op(logits):
-    return jax.nn.log_softmax(logits, axis=-1)
+    return nn_jax.log_softmax(logits)
 
 
 def _swap_axis(x, dim_index, last_index, name=None):

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
+from scopeflow.ops import nn_jax
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, raw, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
@@ -45,11 +46,11 @@ def _xent_shape(features, labels):
 
 @jax.custom_vjp
 def _xent_loss(features, labels):
-    return -jnp.sum(labels * jax.nn.log_softmax(features, axis=-1), axis=-1)
+    return -jnp.sum(labels * nn_jax.log_softmax(features), axis=-1)
 
 
 def _xent_fwd(features, labels):
-    log_p = jax.nn.log_softmax(features, axis=-1)
+    log_p = nn_jax.log_softmax(features)
     return -jnp.sum(labels * log_p, axis=-1), (log_p, labels)
 
 
@@ -67,7 +68,7 @@ _xent_loss.defvjp(_xent_fwd, _xent_bwd)
 def _softmax_xent(features, labels):
     features, labels = jnp.broadcast_arrays(features, labels)
     loss = _xent_loss(features, labels)
-    return loss, jax.nn.softmax(features, axis=-1) - labels
+    return loss, nn_jax.softmax(features) - labels
 
 
 def _sparse_xent_shape(features, labels):
@@ -87,11 +88,11 @@ def _sparse_xent(ctx, features, labels):
     n = features.shape[-1]
     ok = jnp.all((labels >= 0) & (labels < n))
     ctx.check(ok, InvalidArgumentError, lambda v: _label_text(v, n), [labels])
-    log_p = jax.nn.log_softmax(features, axis=-1)
+    log_p = nn_jax.log_softmax(features)
     safe = jnp.clip(labels, 0, n - 1).astype(jnp.int32)
     loss = -jnp.take_along_axis(log_p, safe[:, None], axis=-1)[:, 0]
     loss = jnp.where((labels >= 0) & (labels < n), loss, jnp.nan)
-    return loss, jnp.exp(log_p) - jax.nn.one_hot(safe, n, dtype=features.dtype)
+    return loss, jnp.exp(log_p) - nn_jax.one_hot(safe, n, features.dtype)
 
 
 def _label_text(labels, n):

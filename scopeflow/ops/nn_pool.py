@@ -69,14 +69,14 @@ def max_pool_kernel(x, ksize, strides, padding, explicit=()):
         return _tiled_max(x, ksize)
     pads = _window(x, ksize, strides, padding, explicit)
     init = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    return jax.lax.reduce_window(x, jnp.asarray(init, x.dtype), jax.lax.max, tuple(ksize),
+    return jax.lax.reduce_window(x, np.asarray(init, x.dtype), jax.lax.max, tuple(ksize),
                                  tuple(strides), pads)
 
 
 def avg_pool_kernel(x, ksize, strides, padding):
     """Mean over each window's in-bounds entries (SAME windows at edges count fewer)."""
     pads = _window(x, ksize, strides, padding, ())
-    zero = jnp.asarray(0, x.dtype)
+    zero = np.asarray(0, x.dtype)  # concrete: JAX then uses its differentiable window sum
     total = jax.lax.reduce_window(x, zero, jax.lax.add, tuple(ksize), tuple(strides), pads)
     if padding == "VALID":
         return total / jnp.asarray(np.prod(ksize), x.dtype)

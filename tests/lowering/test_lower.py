@@ -60,3 +60,34 @@ def test_assign_output_feeds_another_ref_op(tf):
         s.run(v.initializer)
         assert s.run(chained) == 11.0
         assert s.run(v) == 11.0
+
+
+def test_first_run_of_a_training_step_compiles_one_program(tf, monkeypatch):
+    # ops on traced values are staged, not evaluated eagerly: no small XLA program is
+    # compiled for a constant a kernel makes (an iota, a fill), only the step itself
+    import jax._src.compiler as compiler
+    monkeypatch.setenv("SCOPEFLOW_COMPILE_CACHE", "0")
+    compiled = []
+    real = compiler.compile_or_get_cached
+
+    def counting(*a, **k):
+        compiled.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(compiler, "compile_or_get_cached", counting)
+    x = tf.placeholder(tf.float32, [None, 7])
+    y = tf.placeholder(tf.int32, [None])
+    w = tf.get_variable("w", initializer=np.ones([7, 5], np.float32) * 0.1)
+    h = tf.nn.max_pool(tf.reshape(tf.nn.relu(tf.matmul(x, w)), [-1, 5, 1, 1]), [1, 3, 1, 1],
+                       [1, 2, 1, 1], "SAME")
+    logits = tf.reshape(h, [-1, 3])
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y,
+                                                                         logits=logits))
+    step = tf.train.AdamOptimizer(0.1).minimize(loss)
+    with tf.Session() as s:
+        s.run(w.initializer)
+        s.run(tf.variables_initializer(tf.global_variables()))
+        compiled.clear()
+        out = s.run([step, loss], {x: np.ones([4, 7], np.float32), y: [0, 1, 2, 0]})
+    assert np.isfinite(out[1])
+    assert len(compiled) == 1
