@@ -17,13 +17,11 @@ RUNNER = os.path.join(os.path.dirname(ROOT), "shared", "conformance", "run.py")
 COMMAND = [sys.executable, RUNNER, "--module", "scopeflow.compat.v1", "--fuzz", "--timeout", "20"]
 
 # Areas where scopeflow passes every public case; add an area once it does.
-DONE_AREAS = ("collections", "data", "errors", "fuzz", "get_variable", "graph", "input_ops",
-              "keras_graph",
-              "layers_rnn", "legacy_scopes", "metrics", "name_scope", "op_naming",
-              "random_exact", "resource_vars", "runtime_errors", "session", "slim", "templates",
-              "towers",
-              "training",
-              "variable_scope")
+DONE_AREAS = ("collections", "control_flow", "data", "errors", "fuzz", "get_variable",
+              "gradient_graph", "graph", "input_ops", "keras_graph", "layers_rnn",
+              "legacy_scopes", "metrics", "name_scope", "op_naming", "random_exact",
+              "resource_vars", "runtime_errors", "saved_model", "session", "slim", "slim_more",
+              "templates", "towers", "training", "variable_scope")
 
 pytestmark = [
     pytest.mark.xdist_group("conformance"),

@@ -177,7 +177,7 @@ def _sparse_matmul(a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_
     shape = _ints(a_shape)
     idx = jnp.asarray(a_indices)
     r, c = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
-    b = jnp.conj(b).T if adjoint_b else b
+    b = jnp.conj(b).T if adjoint_b else jnp.asarray(b)  # a NumPy b cannot be indexed by traced c
     vals = jnp.conj(a_values) if adjoint_a else a_values
     out = jnp.zeros((shape[1] if adjoint_a else shape[0], b.shape[1]), b.dtype)
     return out.at[r].add(vals[:, None].astype(b.dtype) * b[c])

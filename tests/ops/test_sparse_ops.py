@@ -48,6 +48,10 @@ VALUES = [
     "d = tf.sparse.to_dense(sp); loss = tf.reduce_sum(y * y) + tf.reduce_sum(d * d * 3.); "
     "fetch = tf.gradients(loss, [w, v]); "
     "feed = {i: [[0, 1], [1, 1], [2, 0]], v: [1., 2., 3.], s: [3, 3]}",
+    # a computed (reordered) sparse operand times a constant dense one, in the program
+    "sp = tf.sparse_reorder(tf.SparseTensor([[1, 0], [0, 1]], [1., 2.], [2, 2])); "
+    "fetch = [tf.sparse_tensor_dense_matmul(sp, tf.constant([[1.], [3.]])), "
+    "tf.sparse_tensor_dense_matmul(sp, tf.constant([[1., 2.]]), adjoint_b=True)]; feed = {}",
 ]
 
 
