@@ -59,7 +59,20 @@ class Loss:
         return type(self).fn(y_true, y_pred, **self._kwargs)
 
     def __call__(self, y_true, y_pred, sample_weight=None):
-        return tf_api().reduce_mean(self.call(y_true, y_pred))
+        tf = tf_api()
+        y_pred = tf.convert_to_tensor(y_pred)
+        losses = self.call(tf.cast(y_true, y_pred.dtype), y_pred)
+        if sample_weight is None:
+            return tf.reduce_mean(losses)
+        # Keras' SUM_OVER_BATCH_SIZE: the weighted sum over the number of per-sample losses; a
+        # weight of one more trailing dimension of size 1 than the losses is squeezed first
+        w = tf.cast(tf.convert_to_tensor(sample_weight), losses.dtype)
+        lr, wr = losses.shape.ndims, w.shape.ndims
+        if lr is not None and wr is not None and wr == lr + 1 and w.shape[-1] == 1:
+            w = tf.squeeze(w, [-1])
+        weighted = losses * w
+        return tf.div_no_nan(tf.reduce_sum(weighted),
+                             tf.cast(tf.size(weighted), losses.dtype))
 
 
 def _loss_class(name, fn):

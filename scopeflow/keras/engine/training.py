@@ -114,12 +114,14 @@ class TrainingMixin:
         return feed
 
     def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
+        _no_weights(sample_weight, class_weight)
         self._build_with(x)
         fetches, train_op = self._make_train_function()
         values = K.get_session().run(fetches + [train_op], self._feed(x, y, True))[:-1]
         return _scalar_or_list(values)
 
     def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
+        _no_weights(sample_weight, None)
         self._build_with(x)
         fetches = [self.total_loss] + self._metric_tensors
         return _scalar_or_list(K.get_session().run(fetches, self._feed(x, y)))
@@ -133,6 +135,7 @@ class TrainingMixin:
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
             validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
             sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
+        _no_weights(sample_weight, class_weight)
         self._build_with(x)
         from scopeflow.keras.callbacks import History
         xs, ys = _as_list(x), _as_list(y)
@@ -183,6 +186,7 @@ class TrainingMixin:
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
+        _no_weights(sample_weight, None)
         self._build_with(x)
         xs, ys = _as_list(x), _as_list(y)
         n, batch_size = len(xs[0]), batch_size or 32
@@ -291,3 +295,13 @@ def _metric(m, loss_fn, y_true, y_pred):
         return tf.cast(tf.equal(tf.argmax(y_true, -1), tf.argmax(y_pred, -1)), "float32")
     from scopeflow.keras import metrics as _metrics
     return _metrics.get(m)(y_true, y_pred)
+
+
+def _no_weights(sample_weight, class_weight):
+    """Per-sample and per-class weights are not applied by these loops yet: refused, rather
+    than a loss that silently ignores them."""
+    if sample_weight is not None or class_weight is not None:
+        raise NotImplementedError(
+            "scopeflow's Keras training loops do not apply `sample_weight` / `class_weight` "
+            "yet; weight the loss in the model (e.g. a loss object called with sample_weight) "
+            "or train with a tf.train optimizer in a Session.")
