@@ -106,6 +106,24 @@ def _run(args):
     return 0
 
 
+def _lint(args):
+    """Runs the script as `run` does, then lints the graph it built (the default graph)."""
+    install_aliases()
+    sys.argv = [args.script] + args.args
+    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+    try:
+        runpy.run_path(args.script, run_name="__main__")
+    except SystemExit:
+        pass
+    from scopeflow import insight
+    from scopeflow.core.frame import default_graph
+    findings = insight.lint(default_graph())
+    for f in findings:
+        print(f)
+    print("%d finding%s" % (len(findings), "" if len(findings) == 1 else "s"))
+    return 1 if findings else 0
+
+
 # ----------------------------------------------------------------------------- graph
 
 def _events_graph(path):
@@ -276,12 +294,16 @@ def _parser():
     explain = sub.add_parser("explain", help="what TF's naming rules say a name means")
     explain.add_argument("name")
     explain.add_argument("--graph", help="also look the op up in this graph (as for `graph`)")
+    lint = sub.add_parser("lint", help="run a TF1 script, then report scoping mistakes "
+                                       "in the graph it built (file:line, why, fix)")
+    lint.add_argument("script")
+    lint.add_argument("args", nargs=argparse.REMAINDER)
     ckpt = sub.add_parser("ckpt", help="variables of a checkpoint, with shapes")
     ckpt.add_argument("path", help="checkpoint prefix or directory")
     return ap
 
 
-_COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt}
+_COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt, "lint": _lint}
 
 
 def main(argv=None):

@@ -1,6 +1,7 @@
 """`tf.get_variable`, `tf.get_local_variable` and `tf.create_partitioned_variables`."""
 
 from scopeflow import dtypes as _dt
+from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.scopes import _current, variable_scope
@@ -23,7 +24,17 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     req = VarRequest(name, shape, dtype, initializer, regularizer, None, trainable, collections,
                      caching_device, partitioner, validate_shape, use_resource, constraint,
                      synchronization, aggregation)
-    return _current(g._frame())._get(store_of(g), req, custom_getter)
+    where, scope = stack.capture(), g.get_name_scope()
+    var = _current(g._frame())._get(store_of(g), req, custom_getter)
+    record_call(g, var, name, scope, where)
+    return var
+
+
+def record_call(g, var, name, name_scope, where):
+    """Keeps where `get_variable(name)` was called and the name scope open there, per graph
+    (`scopeflow.insight` reads them: provenance, reuse sites, scoping mistakes)."""
+    calls = g.__dict__.setdefault("_get_variable_calls", [])
+    calls.append((var, name, name_scope, where))
 
 
 def get_local_variable(name, shape=None, dtype=None, initializer=None, regularizer=None,
