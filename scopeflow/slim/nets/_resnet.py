@@ -60,3 +60,19 @@ def resnet(version, unit_fn, inputs, blocks, num_classes, is_training, global_po
                 if num_classes is not None:
                     end_points["predictions"] = extra.softmax(net, scope="predictions")
                 return net, end_points
+
+
+def sized(network, unit_fn, version, depth):
+    """`resnet_v<version>_<depth>(inputs, num_classes=None, is_training=True, global_pool=True,
+    output_stride=None, reuse=None, scope=...)`: `network` over the standard blocks."""
+    name = "resnet_v%d_%d" % (version, depth)
+
+    def net(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
+            reuse=None, scope=name):
+        return network(inputs, blocks_for(unit_fn, depth), num_classes, is_training,
+                       global_pool, output_stride, True, reuse, scope)
+
+    net.__name__ = net.__qualname__ = name
+    net.__doc__ = "ResNet-%d v%d; returns (net, end_points)." % (depth, version)
+    net.default_image_size = 224
+    return net

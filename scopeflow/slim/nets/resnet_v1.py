@@ -53,29 +53,7 @@ def resnet_v1_block(scope, base_depth, num_units, stride):
     return _resnet.block(bottleneck, scope, base_depth, num_units, stride)
 
 
-def resnet_v1_50(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                 reuse=None, scope="resnet_v1_50"):
-    """ResNet-50 v1; returns (net, end_points)."""
-    return resnet_v1(inputs, _resnet.blocks_for(bottleneck, 50), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v1_101(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v1_101"):
-    """ResNet-101 v1; returns (net, end_points)."""
-    return resnet_v1(inputs, _resnet.blocks_for(bottleneck, 101), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v1_152(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v1_152"):
-    """ResNet-152 v1; returns (net, end_points)."""
-    return resnet_v1(inputs, _resnet.blocks_for(bottleneck, 152), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v1_200(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v1_200"):
-    """ResNet-200 v1; returns (net, end_points)."""
-    return resnet_v1(inputs, _resnet.blocks_for(bottleneck, 200), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
+resnet_v1_50 = _resnet.sized(resnet_v1, bottleneck, 1, 50)
+resnet_v1_101 = _resnet.sized(resnet_v1, bottleneck, 1, 101)
+resnet_v1_152 = _resnet.sized(resnet_v1, bottleneck, 1, 152)
+resnet_v1_200 = _resnet.sized(resnet_v1, bottleneck, 1, 200)

@@ -53,29 +53,7 @@ def resnet_v2_block(scope, base_depth, num_units, stride):
     return _resnet.block(bottleneck, scope, base_depth, num_units, stride)
 
 
-def resnet_v2_50(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                 reuse=None, scope="resnet_v2_50"):
-    """ResNet-50 v2; returns (net, end_points)."""
-    return resnet_v2(inputs, _resnet.blocks_for(bottleneck, 50), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v2_101(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v2_101"):
-    """ResNet-101 v2; returns (net, end_points)."""
-    return resnet_v2(inputs, _resnet.blocks_for(bottleneck, 101), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v2_152(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v2_152"):
-    """ResNet-152 v2; returns (net, end_points)."""
-    return resnet_v2(inputs, _resnet.blocks_for(bottleneck, 152), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
-
-
-def resnet_v2_200(inputs, num_classes=None, is_training=True, global_pool=True, output_stride=None,
-                  reuse=None, scope="resnet_v2_200"):
-    """ResNet-200 v2; returns (net, end_points)."""
-    return resnet_v2(inputs, _resnet.blocks_for(bottleneck, 200), num_classes, is_training,
-                     global_pool, output_stride, True, reuse, scope)
+resnet_v2_50 = _resnet.sized(resnet_v2, bottleneck, 2, 50)
+resnet_v2_101 = _resnet.sized(resnet_v2, bottleneck, 2, 101)
+resnet_v2_152 = _resnet.sized(resnet_v2, bottleneck, 2, 152)
+resnet_v2_200 = _resnet.sized(resnet_v2, bottleneck, 2, 200)
