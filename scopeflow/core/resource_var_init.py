@@ -2,8 +2,7 @@
 `VariableDef` (`is_resource: true`, snapshot `w/Read/ReadVariableOp:0`)."""
 
 from scopeflow.core.frame import default_graph
-from scopeflow.core.graph import GraphKeys
-from scopeflow.core.var_ops import _prepend, _strip, guard_initial_value
+from scopeflow.core.var_ops import _prepend, _strip, checked_args, guard_initial_value
 from scopeflow.core.variables import validate_synchronization_aggregation_trainable
 from scopeflow.ops import resource_ops as _ops
 
@@ -15,19 +14,7 @@ def init_from_args(v, a):
     if a.initial_value is None:
         raise ValueError("The `initial_value` arg to `tf.Variable` must be specified except "
                          "when you are not providing a `variable_def`. You provided neither.")
-    from_fn = callable(a.initial_value)
-    collections = [GraphKeys.GLOBAL_VARIABLES] if a.collections is None else a.collections
-    if not isinstance(collections, (list, tuple, set)):
-        raise ValueError("collections argument to Variable constructor must be a list, tuple, "
-                         "or set. Got %s of type %s" % (collections, type(collections)))
-    if a.constraint is not None and not callable(a.constraint):
-        raise ValueError("The `constraint` argument must be a callable.")
-    sync, agg, trainable = validate_synchronization_aggregation_trainable(
-        a.synchronization, a.aggregation, a.trainable, a.name)
-    v._synchronization, v._aggregation, v._trainable = sync, agg, trainable
-    if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
-        collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
-    v._creation_frames = ()
+    from_fn, collections = checked_args(v, a)
     with _variable_scope_name(a, from_fn, default_graph()) as scope:
         g = default_graph()
         handle_name = scope[:-1]

@@ -23,10 +23,10 @@ def _scope(name, default_name, values):
     return name_scope(name, default_name, values)
 
 
-def init_from_args(v, a):
-    """RefVariable._init_from_args: the ops of a new variable, named under `a.name`."""
-    if a.initial_value is None:
-        raise ValueError("initial_value must be specified.")
+def checked_args(v, a):
+    """The checks and settings a new variable of either kind makes of its arguments: returns
+    (whether the initial value is a function, the collections to add it to) and sets `v`'s
+    synchronization, aggregation and trainable."""
     from_fn = callable(a.initial_value)
     collections = [GraphKeys.GLOBAL_VARIABLES] if a.collections is None else a.collections
     if not isinstance(collections, (list, tuple, set)):
@@ -40,6 +40,14 @@ def init_from_args(v, a):
     if trainable and GraphKeys.TRAINABLE_VARIABLES not in collections:
         collections = list(collections) + [GraphKeys.TRAINABLE_VARIABLES]
     v._creation_frames = ()  # get_variable records where (var_store.py): its errors quote it
+    return from_fn, collections
+
+
+def init_from_args(v, a):
+    """RefVariable._init_from_args: the ops of a new variable, named under `a.name`."""
+    if a.initial_value is None:
+        raise ValueError("initial_value must be specified.")
+    from_fn, collections = checked_args(v, a)
     g = default_graph()
     with InitScope(g):
         with _variable_scope_name(a, from_fn, g) as scope:

@@ -20,6 +20,7 @@ import contextlib
 from scopeflow.core.tensor import Tensor
 from scopeflow.gradients import registry
 from scopeflow.gradients.cond_grad import cond_context, cond_only, zeros_like_v1
+from scopeflow.gradients.plan import _reached as plan_reached
 from scopeflow.indexed_slices import IndexedSlices
 
 # TF1 loops: their gradient needs TF's control-flow state machinery (SymbolicGradient here)
@@ -63,18 +64,8 @@ def buildable(g, ys, xs, stop_ops):
 
 
 def _reached(from_ops):
-    """Ops reachable from `from_ops` along trainable edges (TF's _MarkReachedOps)."""
-    reached = set()
-    queue = list(from_ops)
-    while queue:
-        op = queue.pop()
-        if op in reached:
-            continue
-        reached.add(op)
-        for t in op._outputs:
-            if trainable(t):
-                queue.extend(op._graph._consumers_of(t))
-    return reached
+    """Ops reachable from `from_ops` along trainable edges (variants included, as TF's)."""
+    return plan_reached(from_ops, trainable)
 
 
 def _between(to_ops, reached):

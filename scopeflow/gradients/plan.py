@@ -127,7 +127,10 @@ def plan(ys, xs, stop_ops, gate):
     return Plan(tuple(dys), tuple(conn), side, tuple(groups), roots, frozenset(active), gate)
 
 
-def _reached(from_ops):
+def _reached(from_ops, passes=None):
+    """Ops reachable from `from_ops` along edges `passes` lets a gradient through (TF's
+    _MarkReachedOps; by default `trainable`)."""
+    passes = passes or trainable
     reached = set()
     queue = list(from_ops)
     while queue:
@@ -136,7 +139,7 @@ def _reached(from_ops):
             continue
         reached.add(op)
         for t in op._outputs:
-            if trainable(t):
+            if passes(t):
                 queue.extend(t._op._graph._consumers_of(t))
     return reached
 

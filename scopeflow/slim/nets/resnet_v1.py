@@ -13,7 +13,8 @@ from scopeflow.slim import layers, utils
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.nets import _resnet, resnet_utils
 
-__all__ = ["bottleneck", "resnet_v1", "resnet_v1_50", "resnet_v1_101", "resnet_v1_152", "resnet_v1_200", "resnet_v1_block"]
+__all__ = ["bottleneck", "resnet_v1", "resnet_v1_50", "resnet_v1_101", "resnet_v1_152",
+           "resnet_v1_200", "resnet_v1_block"]
 
 resnet_arg_scope = resnet_utils.resnet_arg_scope
 

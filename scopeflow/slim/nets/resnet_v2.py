@@ -13,7 +13,8 @@ from scopeflow.slim import layers, utils
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.nets import _resnet, resnet_utils
 
-__all__ = ["bottleneck", "resnet_v2", "resnet_v2_50", "resnet_v2_101", "resnet_v2_152", "resnet_v2_200", "resnet_v2_block"]
+__all__ = ["bottleneck", "resnet_v2", "resnet_v2_50", "resnet_v2_101", "resnet_v2_152",
+           "resnet_v2_200", "resnet_v2_block"]
 
 resnet_arg_scope = resnet_utils.resnet_arg_scope
 
