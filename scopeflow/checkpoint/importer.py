@@ -24,6 +24,7 @@ from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint.attrs import decode_attr
 from scopeflow.checkpoint.import_cf import rebuild_conds
+from scopeflow.checkpoint.import_loops import rebuild_loops
 from scopeflow.core import naming
 from scopeflow.core.device import canonical
 from scopeflow.core.frame import default_graph
@@ -318,6 +319,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
             state.create(node)
         state.wire_back_edges()
         rebuild_conds(state.names.values())
+        rebuild_loops(state.names.values())
     return _returns(state, return_elements)
 
 

@@ -148,6 +148,19 @@ _HOST_IN_CF = ("%s (%s) runs on the host (input pipelines, py_func, string and d
                "ops do), and scopeflow cannot run host ops inside tf.cond or tf.while_loop "
                "yet: build it outside the branch or loop and pass its value in.")
 _TAKES_HOST_VALUES = frozenset(("MergeSummary", "Identity"))
+_LOOP_ONLY = frozenset(("NextIteration", "RefNextIteration", "LoopCond"))
+
+
+def _no_loose_loop(order):
+    """A while loop's ops run only inside its construct (its Exit ops' record): one reached
+    from outside is a loop whose record could not be rebuilt (an imported frame that is not
+    a loop TF builds) or a fetch of a value inside the loop."""
+    op = next((op for op in order if op._type in _LOOP_ONLY), None)
+    if op is not None:
+        raise run_error(UnimplementedError, op, (
+            "%s (%s) belongs to a while loop that scopeflow cannot run as one construct: a "
+            "loop runs from its Exit ops, and values inside it cannot be fetched (or the "
+            "imported frame is not a while loop as TF builds it).") % (op._name, op._type))
 
 
 def _no_host_values(op, values):
@@ -320,6 +333,7 @@ class Program:
         self.fed = tuple(fed)  # all fed tensors, feed_dict order
         fed_set = frozenset(fed)
         self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set, done))
+        _no_loose_loop(self.order)
         # ops that run on the host (input pipelines, py_func): the Session stages the run
         self.host = any(runs_on_host(op) for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))

@@ -70,6 +70,7 @@ class LoopSpec:
     skip: tuple = ()  # the loop's Merge and Switch ops: sub-functions never run them
     exits: list = dataclasses.field(default_factory=list)  # its Exit ops
     variables: tuple = ()  # variable ops the loop uses (their state enters the run)
+    edges: tuple = ()  # outside control edges kept in the graph (an imported loop's)
 
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while
