@@ -2,7 +2,8 @@
 
     scopeflow run train.py --steps 10     # `import tensorflow` in train.py gives scopeflow
     scopeflow graph logs/                 # node names of the logged graph, grouped by scope
-    scopeflow explain s/w/Adam_1:0        # what TF's naming rules say the name means
+    scopeflow graph logs/ --hide 'gradients|save' --depth 2 --out filtered/   # for TensorBoard
+    scopeflow explain s/w/Adam_1:0 --script train.py   # what the name is in the graph
     scopeflow ckpt model.ckpt             # variables of a TF checkpoint with their shapes
 """
 
@@ -192,11 +193,28 @@ def _count(tree):
 
 
 def _graph(args):
+    if args.hide or args.depth or args.out or args.text:
+        return _filtered_graph(args)
     nodes = [(n.name, n.op) for n in load_graph_def(args.path).node]
     lines = ("%-48s %s" % node for node in nodes) if args.flat else _tree_lines(scope_tree(nodes))
     for line in lines:
         print(line.rstrip())
     print("%d nodes" % len(nodes))
+    return 0
+
+
+def _filtered_graph(args):
+    """`graph PATH --hide RE --depth N [--out DIR] [--text]`: the graph without the hidden
+    scopes, deeper scopes collapsed, as an events file for TensorBoard and/or as text."""
+    from scopeflow.insight import graph_filter, sources
+    full = sources.graph_def_of(args.path)
+    shown = graph_filter.filter_graph_def(full, hide=args.hide, depth=args.depth)
+    if args.text or not args.out:
+        print(graph_filter.graph_text(shown))
+    if args.out:
+        path = graph_filter.write_events(shown, args.out)
+        print("wrote %s: %d of %d nodes (tensorboard --logdir %s)"
+              % (path, len(shown.node), len(full.node), args.out))
     return 0
 
 
@@ -256,16 +274,18 @@ def explain_name(name):
 
 
 def _explain(args):
-    for line in explain_name(args.name):
-        print(line)
-    if args.graph:
-        op_name = args.name.partition(":")[0]
-        found = [n for n in load_graph_def(args.graph).node if n.name == op_name]
-        for node in found:
-            print("  in the graph: type %s, inputs %s" % (node.op, list(node.input) or "none"))
-        if not found:
-            print("  in the graph: no node named %r" % op_name)
-    return 0
+    """Explains a name from a graph (--graph PATH or --script FILE); by TF's naming patterns
+    only when no graph is given."""
+    if not (args.graph or args.script):
+        for line in explain_name(args.name):
+            print(line)
+        return 0
+    from scopeflow.insight import explain, sources
+    graph = (sources.run_script(args.script, args.args) if args.script
+             else sources.load_graph(args.graph))
+    found = explain(graph, args.name)
+    print(found)
+    return 0 if found.kind != "unknown" else 1
 
 
 # ----------------------------------------------------------------------------- ckpt
@@ -291,9 +311,19 @@ def _parser():
     graph = sub.add_parser("graph", help="node names of a logged graph, grouped by scope")
     graph.add_argument("path", help="log directory, events file, .pbtxt or .pb GraphDef")
     graph.add_argument("--flat", action="store_true", help="one 'name type' line per node")
+    graph.add_argument("--hide", help="regex of scopes to hide, e.g. 'gradients|save' (edges "
+                                      "are rewired through them)")
+    graph.add_argument("--depth", type=int, help="collapse scopes below this many segments")
+    graph.add_argument("--out", help="write the filtered graph to an events file in this dir")
+    graph.add_argument("--text", action="store_true", help="print the filtered graph with edges")
     explain = sub.add_parser("explain", help="what TF's naming rules say a name means")
     explain.add_argument("name")
-    explain.add_argument("--graph", help="also look the op up in this graph (as for `graph`)")
+    explain.add_argument("--graph", help="explain it from this graph: events file or log dir, "
+                                         ".pb/.pbtxt GraphDef, .meta, checkpoint with .meta")
+    explain.add_argument("--script", help="explain it from the graph this TF1 script builds "
+                                          "(run up to its first Session.run)")
+    explain.add_argument("--arg", action="append", default=[], dest="args",
+                         help="an argument for the script (repeat for more)")
     lint = sub.add_parser("lint", help="run a TF1 script, then report scoping mistakes "
                                        "in the graph it built (file:line, why, fix)")
     lint.add_argument("script")

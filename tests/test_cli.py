@@ -190,14 +190,16 @@ def test_explain_name(name, phrase):
 
 
 def test_explain_looks_the_op_up(tmp_path):
-    from google.protobuf import text_format
-    path = tmp_path / "g.pbtxt"
-    g = _graph_def(NODES)
-    g.node[3].input.append("w")
-    path.write_text(text_format.MessageToString(g))
+    import scopeflow.compat.v1 as tf
+    g = tf.Graph()
+    with g.as_default():
+        tf.get_variable("w", [2])
+    path = tmp_path / "g.pb"
+    path.write_bytes(g.as_graph_def().SerializeToString())
     code, out, err = _scopeflow("explain", "w/read:0", "--graph", str(path))
     assert code == 0, err
-    assert out.splitlines()[-1] == "  in the graph: type Identity, inputs ['w']"
+    assert out.splitlines()[0].startswith("w/read:0: op of type Identity; the read snapshot")
+    assert "  inputs: w:0" in out.splitlines()
 
 
 # ----------------------------------------------------------------------------- ckpt

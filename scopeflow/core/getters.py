@@ -27,6 +27,10 @@ def get_variable(name, shape=None, dtype=None, initializer=None, regularizer=Non
     where, scope = stack.capture(), g.get_name_scope()
     var = _current(g._frame())._get(store_of(g), req, custom_getter)
     record_call(g, var, name, scope, where)
+    if initializer is not None:  # the initializer asked for at creation (insight's provenance)
+        for shard in getattr(var, "_variable_list", None) or [var]:
+            g.__dict__.setdefault("_get_variable_inits", {}).setdefault(shard.op.name,
+                                                                        initializer)
     return var
 
 

@@ -1,4 +1,5 @@
-"""Scope insight: where variables were created and reused, and scoping mistakes found in a graph.
+"""Scope insight: where variables were created and reused, what a name is in a graph, scoping
+mistakes, checkpoint name mapping and scope-filtered graphs.
 
 >>> import scopeflow.compat.v1 as tf
 >>> from scopeflow import insight
@@ -8,9 +9,21 @@
 ...     b = tf.get_variable("b", [])
 >>> [f.kind for f in insight.lint(g)]
 ['get_variable-ignores-name_scope']
+>>> insight.explain(g, "b").kind
+'variable'
 """
 
+from scopeflow.insight.explain import Explanation, explain
 from scopeflow.insight.lint import Finding, lint
-from scopeflow.insight.provenance import Site, get_variable_calls
+from scopeflow.insight.provenance import (
+                                          Site,
+                                          VariableProvenance,
+                                          Where,
+                                          get_variable_calls,
+                                          op_site,
+                                          provenance,
+)
+from scopeflow.insight.sources import load_graph, run_script
 
-__all__ = ["Finding", "Site", "get_variable_calls", "lint"]
+__all__ = ["Explanation", "Finding", "Site", "VariableProvenance", "Where", "explain",
+           "get_variable_calls", "lint", "load_graph", "op_site", "provenance", "run_script"]
