@@ -17,7 +17,7 @@ import os
 
 from tensorboard.compat.proto import saver_pb2
 
-from scopeflow.checkpoint import io_ops
+from scopeflow.checkpoint import io_ops, string_ops
 from scopeflow.checkpoint.saveables import (
     SaveableObject,
     SaveSpec,
@@ -90,7 +90,6 @@ class BaseSaverBuilder:
         return sorted(per_device.items(), key=lambda t: t[0])
 
     def _AddShardedSaveOps(self, checkpoint_prefix, per_device):
-        from scopeflow.checkpoint import string_ops
         from scopeflow.ops.constant import constant
         from scopeflow.ops.gather import where
         g = default_graph()

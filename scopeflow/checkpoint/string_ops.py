@@ -1,5 +1,5 @@
-"""The string and file-name ops of a sharded Saver: StringJoin, StaticRegexFullMatch,
-ShardedFilename, MergeV2Checkpoints.
+"""The string and file-name ops of a sharded Saver: StaticRegexFullMatch, ShardedFilename,
+MergeV2Checkpoints (StringJoin is `ops.strings`).
 
 Strings stay host (NumPy object) values, so these kernels compute on constants; Saver.save
 does the file work of a sharded save itself (execute.py).
@@ -17,27 +17,12 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.core.shape import TensorShape
-from scopeflow.ops.registry import broadcast_dims, op
+from scopeflow.ops.registry import op
+from scopeflow.ops.strings import string_join  # noqa: F401  (the sharded Saver's join)
 
 
 def _text(x):
     return x.decode() if isinstance(x, bytes) else str(x)
-
-
-def _join_shape(inputs, *, separator=""):
-    dims = ()
-    for t in inputs:
-        dims = broadcast_dims(dims, t.shape._dims)
-    return TensorShape._of(dims), _dt.string
-
-
-@op("StringJoin", infer=_join_shape, lists=("inputs",), types={"inputs": _dt.string})
-def _string_join(inputs, *, separator=""):
-    parts = np.broadcast_arrays(*[np.asarray(x, dtype=object) for x in inputs])
-    out = np.empty(parts[0].shape, dtype=object)
-    for idx in np.ndindex(out.shape):
-        out[idx] = separator.encode().join(p[idx] for p in parts) if parts else b""
-    return out
 
 
 @op("StaticRegexFullMatch", infer=lambda input, *, pattern: (input.shape, _dt.bool),
@@ -61,10 +46,6 @@ def _merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, *, delete_old
                           allow_missing_files=False):
     raise errors.UnimplementedError(None, None, "MergeV2Checkpoints runs as part of "
                                     "Saver.save; save a sharded checkpoint with Saver.save.")
-
-
-def string_join(inputs, separator="", name=None):
-    return _string_join(list(inputs), separator=separator, name=name)
 
 
 def regex_full_match(input, pattern, name=None):

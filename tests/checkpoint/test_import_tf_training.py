@@ -173,7 +173,9 @@ def test_tf_training_graph_of_many_op_types(oracle, tf, tmp_path):
     split/concat, strided slices, tile, stack/unstack, where, softmax, clipping by global norm,
     a decayed learning rate; Adam, RMSProp and Adagrad steps, one after the other. Sums of
     many products differ from TF's in order, so each variable is compared as a whole:
-    max |difference| <= 2e-6 * max |TF's value| + 1e-7."""
+    max |difference| <= 2e-6 * max |TF's value| + 1e-7; the slots that accumulate squared
+    gradients (Adagrad, RMSProp) carry twice the gradient's relative error and more on a
+    CPU whose vector width reorders the sums, so they get 5e-6."""
     _needs_broadcast_gradient_args()
     d = str(tmp_path)
     there = oracle(_KITCHEN % {"dir": d, "step": _KITCHEN_STEP})
@@ -185,7 +187,8 @@ def test_tf_training_graph_of_many_op_types(oracle, tf, tmp_path):
     assert sorted(got) == sorted(want)
     for k in sorted(want):
         diff = np.max(np.abs(np.asarray(got[k]) - want[k]))
-        assert diff <= 2e-6 * np.max(np.abs(want[k])) + 1e-7, (k, diff, np.max(np.abs(want[k])))
+        rel = 5e-6 if k.endswith(("/Adagrad", "/RMSProp", "/RMSProp_1")) else 2e-6
+        assert diff <= rel * np.max(np.abs(want[k])) + 1e-7, (k, diff, np.max(np.abs(want[k])))
 
 
 def test_imported_cond_runs_the_taken_branch(oracle, tf, tmp_path):
