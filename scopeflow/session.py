@@ -252,12 +252,12 @@ class BaseSession:
         known = dict(zip([s.tensor for s in plan.feeds], feeds))
         return [_host_result(v) for v in self._run_known(steps, known, plan.tensors)]
 
-    def _run_branch(self, step, branch, ctx, tensors, feeds):
-        """The values of `tensors` of a cond branch (CondContext `ctx`) holding host ops, its
-        captures fed (stages.CondStep)."""
+    def _run_branch(self, step, branch, ctx, tensors, feeds, skip=()):
+        """The values of `tensors` of a cond branch or a loop's condition or body (context
+        `ctx`) holding host ops, its captures or loop values fed (stages.CondStep, LoopStep)."""
         version, steps = step.plans.get(branch, (-1, None))
         if version != self._graph._version:
-            steps = HostPlan(self._graph, tensors, [], list(feeds), inside=ctx)
+            steps = HostPlan(self._graph, tensors, [], list(feeds), inside=ctx, skip=skip)
             step.plans[branch] = (self._graph._version, steps)
         return self._run_known(steps, dict(feeds), tensors)
 

@@ -145,8 +145,9 @@ class _NeedStatic(Exception):
 
 
 _HOST_IN_CF = ("%s (%s) runs on the host (input pipelines, py_func, string and data-dependent "
-               "ops do), and scopeflow cannot run host ops inside tf.cond or tf.while_loop "
-               "yet: build it outside the branch or loop and pass its value in.")
+               "ops do): a tf.cond or tf.while_loop holding it runs step by step on the host, "
+               "and scopeflow cannot differentiate through such a construct (tf.gradients) "
+               "yet: build the op outside the branch or loop and pass its value in.")
 _TAKES_HOST_VALUES = frozenset(("MergeSummary", "Identity"))
 _LOOP_ONLY = frozenset(("NextIteration", "RefNextIteration", "LoopCond"))
 

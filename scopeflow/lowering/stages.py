@@ -120,16 +120,16 @@ class HostPlan:
     tensors (values that set shapes, see NeedValues) get a compiled step of their own first.
     """
 
-    def __init__(self, graph, tensors, ops, fed, early=(), inside=None):
+    def __init__(self, graph, tensors, ops, fed, early=(), inside=None, skip=()):
         from scopeflow.lowering import cache
         from scopeflow.lowering.slice import backward_slice
 
         self._cache, self._graph, self.early = cache, graph, tuple(early)
-        self.inside = inside  # the cond branch (CondContext) these steps run, if any
+        self.inside = inside  # the cond branch or loop (context) these steps run, if any
         self.steps = []
         self._known = list(fed)
         self._known_set = set(fed)
-        self._done = set()
+        self._done = set(skip)  # a loop's Merge and Switch ops: its cut values are fed
         known_set, done = self._known_set, self._done
         targets = [t for t in tensors if t not in known_set] + list(ops)
         self._fetched = targets[:len(targets) - len(ops)]
@@ -162,7 +162,7 @@ class HostPlan:
             self._known.extend(host._outputs)
             known_set.update(host._outputs)
             done.add(host)
-            if type(host) is CondStep:
+            if isinstance(host, ConstructStep):
                 done.update(host.spec.exits)
             early = [t for t in early if t not in known_set]
 
@@ -182,7 +182,9 @@ class HostPlan:
         self._compiled(need, ctrl)
         self._known.extend(need)
         self._known_set.update(need)
-        self._done.update(op for op in pre if not is_variable_op(op))
+        # variables and what forwards their handles (a loop's RefEnter) run again where used
+        self._done.update(op for op in pre if not is_variable_op(op) and not (
+            op._type in _HANDLE_FORWARDS and all(is_handle(t) for t in op._outputs)))
 
     def _compiled(self, tensors, ops):
         prog = self._cache.program(self._graph, tensors, ops, list(self._known),
@@ -192,13 +194,14 @@ class HostPlan:
         self.steps.append(("compiled", prog))
 
 
-# ---- tf.cond with host ops in a branch ------------------------------------------------------
-class CondStep:
-    """A tf.cond whose branches hold host ops, run as one host step: its predicate and outside
-    values come from earlier steps, then only the taken branch's ops run (TF: the untaken
-    branch's ops do not), through steps of their own (`plans`, per branch)."""
+_HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
 
-    _type = "_HostCond"
+
+class ConstructStep:
+    """A cond or loop holding host ops, run as one host step from its outside values (earlier
+    steps make them); its branches, condition or body run through steps of their own
+    (`plans`: key -> (graph version, HostPlan))."""
+
     _cf = None
     _attrs = {}  # noqa: RUF012 - read only
 
@@ -209,39 +212,62 @@ class CondStep:
         self._outputs = tuple(t for m in spec.exits for t in m._outputs)
         self._name = spec.exits[0]._name
         self._ctx = spec.exits[0]._ctx
-        self.plans = {}  # branch -> (graph version, HostPlan)
+        self.plans = {}
 
 
-_COND_STEPS = weakref.WeakKeyDictionary()  # CondSpec -> CondStep, or False (no host op)
+class CondStep(ConstructStep):
+    """A tf.cond whose branches hold host ops: only the taken branch's ops run (TF: the
+    untaken branch's ops do not); `plans` keyed by branch."""
+
+    _type = "_HostCond"
+
+
+class LoopStep(ConstructStep):
+    """A tf.while_loop holding host ops, run by the host as TF's executor runs it: each
+    iteration runs the condition's steps, then the body's (`plans` keyed "c" and "b"), its
+    loop values fed; the loop ends when the condition is false. A failed check or host op
+    ends the run at that iteration, as in TF."""
+
+    _type = "_HostLoop"
+
+
+_STEPS = weakref.WeakKeyDictionary()  # CondSpec / LoopSpec -> its step, or False (no host op)
 
 
 def host_cond(op):
-    """The CondStep of `op`, a cond's Merge, when its branches hold host ops; else None."""
+    """The CondStep / LoopStep of `op`, a cond's Merge or a loop's Exit, when the construct
+    holds host ops; else None."""
     cf = op._cf
-    if cf is None or not hasattr(cf[0], "then_branch"):
+    if cf is None:
         return None
     spec = cf[0]
-    step = _COND_STEPS.get(spec)
+    step = _STEPS.get(spec)
     if step is None:
-        ctxs = getattr(spec, "contexts", ())
         step = False
-        if ctxs and not _in_loop(ctxs[0]) and any(
-                o._type in HOST_KERNELS for c in ctxs for o in c.ops):
-            step = CondStep(spec)
-        _COND_STEPS[spec] = step
+        if hasattr(spec, "then_branch"):
+            ctxs = getattr(spec, "contexts", ())
+            if ctxs and not _in_compiled_loop(ctxs[0]) and any(
+                    o._type in HOST_KERNELS for c in ctxs for o in c.ops):
+                step = CondStep(spec)
+        elif spec.context is not None and not _in_compiled_loop(spec.context.outer) and any(
+                o._type in HOST_KERNELS for o in spec.context.ops):
+            step = LoopStep(spec)
+        _STEPS[spec] = step
     return step or None
 
 
-def _in_loop(ctx):
+def _in_compiled_loop(ctx):
+    """Whether `ctx` lies in a loop that runs compiled (one without host ops: lax.while_loop
+    cannot call the host's steps)."""
     while ctx is not None:
-        if not hasattr(ctx, "branch"):  # a WhileContext: the loop runs compiled
+        if not hasattr(ctx, "branch") and not any(o._type in HOST_KERNELS for o in ctx.ops):
             return True
         ctx = ctx.outer
     return False
 
 
 def first_host(order):
-    """The first op of `order` that runs on the host (a CondStep for a host cond's Merge)."""
+    """The first op of `order` that runs on the host (a ConstructStep for a host cond or loop)."""
     for op in order:
         if op._type in HOST_KERNELS:
             return op
@@ -272,3 +298,21 @@ def _run_cond(ctx, step, *values):
     got = ctx.session._run_branch(step, branch, bctx, list(outputs), feeds)
     index = np.asarray(branch, np.int32)
     return [x for v in got for x in (v, index)]
+
+
+@host_kernel("_HostLoop")
+def _run_loop(ctx, step, *values):
+    import numpy as np
+    spec = step.spec
+    outside = dict(zip(spec.inputs, values))
+    loop = [values[p] for p in spec.init_pos]
+    run = ctx.session._run_branch
+    while True:
+        feeds = dict(zip(spec.cond_cut, loop))
+        feeds.update(outside)
+        go = run(step, "c", spec.context, [spec.cond_out], feeds, spec.skip)[0]
+        if not bool(np.asarray(go)):
+            return loop
+        feeds = dict(zip(spec.body_cut, loop))
+        feeds.update(outside)
+        loop = run(step, "b", spec.context, list(spec.body_outs), feeds, spec.skip)

@@ -71,6 +71,7 @@ class LoopSpec:
     exits: list = dataclasses.field(default_factory=list)  # its Exit ops
     variables: tuple = ()  # variable ops the loop uses (their state enters the run)
     edges: tuple = ()  # outside control edges kept in the graph (an imported loop's)
+    context: object = None  # its WhileContext (host ops inside make it run on the host)
 
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while

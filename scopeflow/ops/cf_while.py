@@ -149,5 +149,5 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
                     max_iterations=limit, limit_pos=limit_pos,
                     controls=own_controls(region, ctx.outer), back_prop=options.back_prop,
-                    variables=tuple(region.variables),
+                    variables=tuple(region.variables), context=ctx,
                     skip=tuple(m.op for m in merges) + tuple(s[0].op for s in switches))

@@ -137,13 +137,113 @@ def test_a_host_op_inside_a_cond_runs_only_in_the_taken_branch(tf):
         assert s.run(x * 2.0, {x: 1.0}) == 2.0
 
 
-def test_a_host_op_inside_a_while_loop_is_refused_clearly(tf):
+def test_a_while_loop_holding_host_ops_runs_them_each_iteration(tf):
     x = tf.placeholder(tf.float32, [])
     out = tf.while_loop(lambda v: v < 10.0, lambda v: host_twice(v), [x])
+    CALLS.clear()
     with tf.Session() as s:
-        with pytest.raises(tf.errors.UnimplementedError, match="inside tf.cond or tf.while"):
-            s.run(out, {x: 1.0})
+        assert s.run(out, {x: 1.0}) == 16.0
+        assert CALLS == ["while/TestHostTwice"] * 4
+        assert s.run(out, {x: 20.0}) == 20.0 and len(CALLS) == 4  # the body never ran
         assert s.run(x * 2.0, {x: 1.0}) == 2.0
+
+
+def test_a_host_op_failing_in_a_loop_ends_the_run_at_that_iteration(tf):
+    x = tf.placeholder(tf.float32, [])
+    v = tf.Variable(0.0)
+
+    def body(i, y):
+        with tf.control_dependencies([tf.assign_add(v, 1.0)]):
+            return i + 1, host_fail(y - 1.0)
+
+    out = tf.while_loop(lambda i, y: i < 5, body, [0, x])
+    with tf.Session() as s:
+        s.run(v.initializer)
+        with pytest.raises(tf.errors.InvalidArgumentError, match="negative input to while/"):
+            s.run(out, {x: 2.0})
+        assert s.run(v) == 3.0  # iterations 1-3 ran their assign, as in TF
+        assert list(s.run(out, {x: 9.0})) == [5, 4.0]
+
+
+# programs run under TF and scopeflow alike: host ops inside tf.while_loop (py_func,
+# data-dependent shapes, check_numerics) and what TF raises there
+_LOOPS = r"""
+out = []
+def show(build, feed):
+    try:
+        with tf.Session() as s:
+            r = build()
+            s.run(tf.global_variables_initializer())
+            out.append([np.asarray(x).tolist() for x in s.run(r, feed)])
+    except tf.errors.OpError as e:
+        out.append([type(e).__name__, e.message.split("Node: ")[-1].split("Traceback")[0]])
+p = tf.placeholder(tf.float32, [5])
+def numerics():
+    body = lambda i, x: (i + 1, tf.check_numerics(tf.log(x), "bad log"))
+    return tf.while_loop(lambda i, x: i < 5, body, [0, p[0]])
+show(numerics, {p: [1e30, 0, 0, 0, 0]})  # log five times: finite
+show(numerics, {p: [3, 0, 0, 0, 0]})  # the fourth log is NaN
+def py_funcs():
+    def body(i, x):
+        y = tf.py_func(lambda a: (a * 2).astype(np.float32), [x], tf.float32)
+        z = tf.numpy_function(lambda a: a + np.float32(1), [y], tf.float32)
+        return i + 1, tf.reshape(z, [5])
+    return tf.while_loop(lambda i, x: i < 3, body, [0, p])
+show(py_funcs, {p: [1, 2, 3, 4, 5]})
+def failing():
+    def f(a):
+        if a.sum() > 20:
+            raise ValueError("too big")
+        return a * 2
+    body = lambda x: tf.reshape(tf.py_func(f, [x], tf.float32), [5])
+    return [tf.while_loop(lambda x: x[0] < 100.0, body, [p])]
+show(failing, {p: [1, 2, 3, 4, 5]})
+def shapes():
+    def body(i, acc, u):
+        m = tf.boolean_mask(p, p > tf.cast(i, tf.float32))
+        w = tf.where(p > tf.cast(i, tf.float32))
+        u2, _ = tf.unique(tf.concat([u, tf.cast(m, tf.int32)], 0))
+        return i + 1, acc + tf.reduce_sum(m) + tf.cast(tf.shape(w)[0], tf.float32), u2
+    inv = [tf.TensorShape([]), tf.TensorShape([]), tf.TensorShape([None])]
+    return tf.while_loop(lambda i, a, u: i < 4, body, [0, 0.0, tf.constant([7])],
+                         shape_invariants=inv)
+show(shapes, {p: [0.5, 1.5, 2.5, 3.5, 4.5]})
+def nested():
+    def outer(i, acc):
+        def inner(j, a):
+            return j + 1, a + tf.size(tf.unique(tf.cast(p, tf.int32) * j)[0])
+        return i + 1, tf.while_loop(lambda j, a: j < i, inner, [0, acc])[1]
+    loop = lambda: tf.while_loop(lambda i, a: i < 3, outer, [0, 0])[1]
+    pick = lambda: tf.cond(i > 0, lambda: tf.size(tf.unique(tf.cast(p, tf.int32))[0]),
+                           lambda: tf.constant(-1))
+    i = tf.constant(1)
+    return [tf.cond(p[0] > 0, loop, lambda: tf.constant(-1)),
+            tf.while_loop(lambda k, a: k < 2, lambda k, a: (k + 1, a + pick()), [0, 0])]
+show(nested, {p: [1, 2, 2, 3, 3]})
+def gathers():
+    body = lambda i, a: (i + 1, a + tf.gather(p, tf.size(tf.unique(tf.cast(p, tf.int32))[0]) + i))
+    return tf.while_loop(lambda i, a: i < 3, body, [0, 0.0])
+show(gathers, {p: [1, 1, 2, 2, 3]})
+def variables():
+    v = tf.Variable(1.0)
+    def body(i):
+        y = tf.py_func(lambda a: np.float32(a * 2), [v.read_value()], tf.float32)
+        with tf.control_dependencies([tf.assign(v, tf.reshape(y, []))]):
+            return i + 1
+    r = tf.while_loop(lambda i: i < 3, body, [0])
+    with tf.control_dependencies([r]):
+        return [r, v.read_value() + 0.0]
+show(variables, {})
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_host_ops_inside_while_loops_give_tf_values_and_errors(oracle):
+    from oracle import explain, run_here
+    here, there = run_here(_LOOPS), oracle(_LOOPS)
+    assert here == there, explain(_LOOPS, here, there)
+    assert here["ok"][0][0] == 5 and here["ok"][1][0] == "InvalidArgumentError"
 
 
 def test_iterator_wait_past_the_deadline_cancels_the_iterator(oracle):
