@@ -55,3 +55,18 @@ def get(identifier):
         return table[identifier]
     from scopeflow.keras import losses
     return losses.get(identifier)
+
+
+def accuracy(y_true, y_pred):
+    """1 where the values are equal (`tf.keras.metrics.accuracy`)."""
+    tf = tf_api()
+    return tf.cast(tf.equal(y_true, y_pred), "float32")
+
+
+from scopeflow.keras.metric_objects import (  # noqa: F401 - the classes, re-exported
+    AUC, Accuracy, BinaryAccuracy, BinaryCrossentropy, CategoricalAccuracy,
+    CategoricalCrossentropy, FalseNegatives, FalsePositives, Hinge, Mean, MeanAbsoluteError,
+    MeanMetricWrapper, MeanSquaredError, Metric, Precision, Recall, RootMeanSquaredError,
+    SparseCategoricalAccuracy, SparseCategoricalCrossentropy, SparseTopKCategoricalAccuracy, Sum,
+    TopKCategoricalAccuracy, TrueNegatives, TruePositives,
+)

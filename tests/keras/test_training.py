@@ -70,6 +70,41 @@ PROGRAMS = [
     "f = K.backend.function([m.input, K.backend.learning_phase()], [m.output])\n"
     "result = [hist.history, m.input.name, m.output.name, [l.name for l in m.layers], "
     "f([xs[:2], 0])[0], m.predict(xs[:2]), m.get_weights(), m.evaluate(xs, ys, verbose=0)]",
+] + [
+    # sample weights: loss, metrics and weighted metrics, per batch and per epoch
+    K + DATA + MODEL + "m.compile('sgd', loss='mse', metrics=['mae'], weighted_metrics=['mse'])\n"
+    "sw = np.array([1., 2., 0., .5, 3., 1.], 'float32')\n"
+    "a = m.test_on_batch(xs, ys, sample_weight=sw); b = m.train_on_batch(xs, ys, sample_weight=sw)\n"
+    "h = m.fit(xs, ys, batch_size=4, epochs=2, shuffle=False, verbose=0, sample_weight=sw)\n"
+    "e = m.evaluate(xs, ys, sample_weight=sw, verbose=0, batch_size=4)\n"
+    "result = [a, b, h.history, e, m.metrics_names, m.predict(xs)]",
+    # class weights (sparse and one-hot targets), with sample weights; their errors
+    K + "xs = np.array([[0., 1.], [1., 0.], [2., 1.], [1., 1.]], 'float32')\n"
+    "ys = np.array([0, 1, 2, 1]); cw = {0: 1., 1: 3., 2: .5}\n"
+    "sw = np.array([1., 2., 0., .5], 'float32')\n"
+    "def model(loss):\n"
+    "    m = K.Sequential([L.Dense(3, activation='softmax', input_shape=(2,), "
+    "kernel_initializer=" + C + "(.2))])\n"
+    "    m.compile(K.optimizers.SGD(0.5), loss, metrics=['accuracy'], "
+    "weighted_metrics=['accuracy'])\n"
+    "    return m\n"
+    "m = model('sparse_categorical_crossentropy')\n"
+    "h = m.fit(xs, ys, epochs=2, batch_size=3, shuffle=False, verbose=0, class_weight=cw)\n"
+    "h2 = m.fit(xs, ys, epochs=1, batch_size=3, shuffle=False, verbose=0, class_weight=cw, "
+    "sample_weight=sw)\n"
+    "e = m.evaluate(xs, ys, verbose=0, sample_weight=sw)\n"
+    "t = m.train_on_batch(xs, ys, class_weight=cw)\n"
+    "m2 = model('categorical_crossentropy')\n"
+    "h3 = m2.fit(xs, K.utils.to_categorical(ys, 3), epochs=2, batch_size=3, shuffle=False, "
+    "verbose=0, class_weight=cw)\n"
+    "def err(f):\n"
+    "    try:\n"
+    "        f()\n"
+    "    except ValueError as ex:\n"
+    "        return str(ex)\n"
+    "result = [h.history, h2.history, e, t, h3.history, m.metrics_names,\n"
+    "          err(lambda: m.fit(xs, ys, verbose=0, class_weight={0: 1., 1: 3.})),\n"
+    "          err(lambda: m.fit(xs, ys, verbose=0, sample_weight=sw[:3]))]",
 ]
 
 

@@ -1,7 +1,10 @@
-"""`compile` / `fit` / `evaluate` / `predict` of TF1 graph-mode Keras: one Session.run per batch.
+"""`compile` and the per-batch steps of TF1 graph-mode Keras: one Session.run per batch.
 
-`compile` adds target placeholders (`<output layer>_target`) and the loss (`loss/...`); the
-training step (`training/<Optimizer>/...`) is built at the first `fit` or `train_on_batch`.
+`compile` adds target placeholders (`<output layer>_target`), the loss (`loss/...`) and the
+compiled metrics (stateful Mean metrics: cumulative until reset); the training step
+(`training/<Optimizer>/...`) is built at the first `fit` or `train_on_batch`. Sample weights
+enter through `<output layer>_sample_weights` placeholders, made (and the loss rebuilt, as
+Keras recompiles) the first time weights are given.
 """
 
 import numpy as np
@@ -9,16 +12,19 @@ import numpy as np
 from scopeflow.keras import backend as K
 from scopeflow.keras import losses as _losses
 from scopeflow.keras import optimizers as _optimizers
+from scopeflow.keras.engine import data_adapter as _data
+from scopeflow.keras.engine.training_loops import LoopsMixin
 from scopeflow.layers.core import tf_api
 
 
-class TrainingMixin:
-    """What a Model adds for training: compile, fit, evaluate, predict, the *_on_batch forms."""
+class TrainingMixin(LoopsMixin):
+    """What a Model adds for training: compile, the *_on_batch forms, fit/evaluate/predict."""
 
     def _init_training(self):
         self.optimizer, self._compiled, self.history = None, False, None
         self.stop_training = False
         self._train_fn = self._test_fn = None
+        self._compile_metric_objects = []
 
     def compile(self, optimizer="rmsprop", loss=None, metrics=None, loss_weights=None,
                 sample_weight_mode=None, weighted_metrics=None, target_tensors=None, **kwargs):
@@ -26,8 +32,10 @@ class TrainingMixin:
         self.optimizer = _optimizers.get(optimizer)
         outputs = self.outputs
         if not outputs and hasattr(self, "_build_from_data"):  # built by the first fit
-            self._pending_compile = dict(optimizer=self.optimizer, loss=loss, metrics=metrics,
-                                         loss_weights=loss_weights)
+            self._pending_compile = {"optimizer": self.optimizer, "loss": loss,
+                                     "metrics": metrics, "loss_weights": loss_weights,
+                                     "sample_weight_mode": sample_weight_mode,
+                                     "weighted_metrics": weighted_metrics}
             return
         if not outputs:
             raise RuntimeError("You must compile a model that has inputs and outputs: call it "
@@ -35,53 +43,102 @@ class TrainingMixin:
         loss_fns = loss if isinstance(loss, (list, tuple)) else [loss] * len(outputs)
         if isinstance(loss, dict):
             loss_fns = [loss[self._output_layer(o).name] for o in outputs]
-        loss_fns = [_losses.get(fn) for fn in loss_fns]
-        weights = loss_weights or [1.0] * len(outputs)
-        self.loss, self._loss_fns = loss, loss_fns
-        self.targets, total = [], None
-        for out, fn in zip(outputs, loss_fns):
+        self.loss, self._loss_fns = loss, [_losses.get(fn) for fn in loss_fns]
+        self._loss_weights = loss_weights or [1.0] * len(outputs)
+        self._metrics_spec, self._weighted_spec = metrics, weighted_metrics
+        self.targets = []
+        for out, fn in zip(outputs, self._loss_fns):
             shape = [None] * out.shape.ndims
             if fn is _losses.sparse_categorical_crossentropy:
                 shape[-1] = 1
             self.targets.append(tf.placeholder(_target_dtype(fn, out), shape,
                                                name=self._output_layer(out).name + "_target"))
+        self._sample_weight_mode = sample_weight_mode
+        self._build_loss_and_metrics()
+        self._compiled = True
+
+    def _build_loss_and_metrics(self):
+        """The total loss and metric tensors for the current sample-weight mode."""
+        tf = tf_api()
+        self.sample_weights = [self._sample_weight_input(out) for out in self.outputs]
+        total, out_losses = None, []
         with tf.name_scope("loss"):
-            for out, fn, w, target in zip(outputs, loss_fns, weights, self.targets):
+            for i, out in enumerate(self.outputs):
+                fn, w, target = self._loss_fns[i], self._loss_weights[i], self.targets[i]
                 with tf.name_scope(self._output_layer(out).name + "_loss"):
-                    value = _weighted_mean(fn(target, out))
+                    value = _weighted_mean(_per_sample_loss(fn, target, out),
+                                           self.sample_weights[i])
+                out_losses.append(value)
                 value = tf.multiply(tf.constant(float(w), name="mul/x"), value, name="mul")
                 total = value if total is None else total + value
             for extra in self.losses:
                 total = total + extra
         self.total_loss = total
-        self._metric_names, self._metric_tensors = self._compile_metrics(metrics, loss_fns)
-        self.metrics_names = ["loss"] + self._metric_names
+        names, tensors, objects = [], [], []
+        multi = len(self.outputs) > 1
+        if multi:  # each output's loss, as a Mean over the batches
+            from scopeflow.keras.metric_objects import Mean
+            for out, value in zip(self.outputs, out_losses):
+                m = Mean(name=self._output_layer(out).name + "_loss")
+                names.append(m.name)
+                tensors.append(m(value))
+                objects.append(m)
+        for spec, weighted in ((self._metrics_spec, False), (self._weighted_spec, True)):
+            for i, out in enumerate(self.outputs):
+                prefix = self._output_layer(out).name + "_" if multi else ""
+                for m in _per_output(spec, i, self):
+                    obj = _metric_object(m, self._loss_fns[i], out, weighted, prefix)
+                    w = self.sample_weights[i] if weighted else None
+                    names.append(obj.name)
+                    tensors.append(obj(self.targets[i], out, sample_weight=w))
+                    objects.append(obj)
+        self._metric_names, self._metric_tensors = names, tensors
+        self._compile_metric_objects = objects
+        self.metrics_names = ["loss"] + names
         self._train_fn = self._test_fn = None
-        self._compiled = True
+
+    def _sample_weight_input(self, out):
+        tf = tf_api()
+        mode = self._sample_weight_mode
+        if isinstance(mode, dict):
+            mode = mode.get(self._output_layer(out).name)
+        elif isinstance(mode, (list, tuple)):
+            mode = mode[self.outputs.index(out)]
+        if mode is None:
+            return None
+        if mode not in ("temporal", "samplewise"):
+            raise ValueError('"sample_weight_mode should be None or "temporal". Found: %s'
+                             % (mode,))
+        default = [[1.0]] if mode == "temporal" else [1.0]
+        shape = [None, None] if mode == "temporal" else [None]
+        return tf.placeholder_with_default(tf.constant(default, K.floatx()), shape,
+                                           name=self._output_layer(out).name + "_sample_weights")
+
+    def _use_sample_weights(self):
+        """Weights given to a model compiled without a mode: samplewise, loss rebuilt."""
+        if self._sample_weight_mode is None and self._compiled:
+            self._sample_weight_mode = "samplewise"
+            self._build_loss_and_metrics()
+
+    @property
+    def metrics(self):
+        return list(self._compile_metric_objects)
+
+    def reset_metrics(self):
+        for m in self._compile_metric_objects:
+            m.reset_states()
 
     def _output_layer(self, t):
         from scopeflow.keras.engine.node import keras_history
         hist = keras_history(t)
         return hist[0] if hist else self
 
-    def _compile_metrics(self, metrics, loss_fns):
-        tf = tf_api()
-        names, tensors = [], []
-        for out, target, fn in zip(self.outputs, self.targets, loss_fns):
-            for m in metrics or []:
-                name = _metric_name(m)
-                with tf.name_scope("metrics/%s" % name):
-                    value = tf.reduce_mean(_metric(m, fn, target, out))
-                names.append(name)
-                tensors.append(value)
-        return names, tensors
-
     # ---- compiled functions ----------------------------------------------------------------
     def _build_with(self, x):
         """A deferred model is built on its first data, then compiled as was asked."""
         if self.outputs or not hasattr(self, "_build_from_data"):
             return
-        self._build_from_data(_as_list(x)[0])
+        self._build_from_data(_data.as_list(x)[0])
         pending = getattr(self, "_pending_compile", None)
         if pending is not None:
             self._pending_compile = None
@@ -104,109 +161,65 @@ class TrainingMixin:
                     K.track_variable(v)
         return self._train_fn
 
-    def _feed(self, x, y=None, training=False):
-        feed = {t: _standardize(t, a) for t, a in zip(self.inputs, _as_list(x))}
+    def _feed(self, x, y=None, training=False, weights=None):
+        """The feed of one batch: inputs, targets, the sample weights when given."""
+        feed = {t: _standardize(t, a) for t, a in zip(self.inputs, _data.as_list(x))}
         if y is not None:
-            feed.update((t, _standardize(t, a)) for t, a in zip(self.targets, _as_list(y)))
+            feed.update((t, _standardize(t, a)) for t, a in zip(self.targets, _data.as_list(y)))
+        for t, w in zip(getattr(self, "sample_weights", []), weights or []):
+            if t is not None and w is not None:
+                feed[t] = w
         lp = K.learning_phase_feed()
         if lp != {}:
             feed[lp] = training
         return feed
 
-    def train_on_batch(self, x, y, sample_weight=None, class_weight=None, reset_metrics=True):
-        _no_weights(sample_weight, class_weight)
-        self._build_with(x)
+    def _batch_weights(self, y, sample_weight, class_weight):
+        """Per-output weight arrays (None where none apply); the model learns to take them."""
+        if sample_weight is None and class_weight is None:
+            return None
+        self._use_sample_weights()
+        ys = _data.as_list(y)
+        sws = sample_weight if isinstance(sample_weight, (list, tuple)) else \
+            [sample_weight] * len(ys)
+        if isinstance(sample_weight, dict):
+            sws = [sample_weight.get(self._output_layer(o).name) for o in self.outputs]
+        cws = class_weight if isinstance(class_weight, (list, tuple)) else \
+            [class_weight] * len(ys)
+        if isinstance(class_weight, dict) and class_weight and \
+                all(isinstance(k, str) for k in class_weight):
+            cws = [class_weight.get(self._output_layer(o).name) for o in self.outputs]
+        return [_data.standardize_weights(_standardize(t, a), sw, cw)
+                for t, a, sw, cw in zip(self.targets, ys, sws, cws)]
+
+    def _run_train_batch(self, x, y, weights):
         fetches, train_op = self._make_train_function()
-        values = K.get_session().run(fetches + [train_op], self._feed(x, y, True))[:-1]
+        return K.get_session().run(fetches + [train_op], self._feed(x, y, True, weights))[:-1]
+
+    def _run_test_batch(self, x, y, weights):
+        fetches = [self.total_loss] + self._metric_tensors
+        return K.get_session().run(fetches, self._feed(x, y, False, weights))
+
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
+                       reset_metrics=True):
+        self._build_with(x)
+        weights = self._batch_weights(y, sample_weight, class_weight)
+        values = self._run_train_batch(x, y, weights)
+        if reset_metrics:
+            self.reset_metrics()
         return _scalar_or_list(values)
 
-    def test_on_batch(self, x, y, sample_weight=None, reset_metrics=True):
-        _no_weights(sample_weight, None)
+    def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True):
         self._build_with(x)
-        fetches = [self.total_loss] + self._metric_tensors
-        return _scalar_or_list(K.get_session().run(fetches, self._feed(x, y)))
+        weights = self._batch_weights(y, sample_weight, None)
+        values = self._run_test_batch(x, y, weights)
+        if reset_metrics:
+            self.reset_metrics()
+        return _scalar_or_list(values)
 
     def predict_on_batch(self, x):
         self._build_with(x)
         outs = K.get_session().run(self.outputs, self._feed(x))
-        return outs[0] if len(outs) == 1 else outs
-
-    # ---- loops -----------------------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
-            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
-            sample_weight=None, initial_epoch=0, steps_per_epoch=None, **kwargs):
-        _no_weights(sample_weight, class_weight)
-        self._build_with(x)
-        from scopeflow.keras.callbacks import History
-        xs, ys = _as_list(x), _as_list(y)
-        if validation_split and validation_data is None:
-            cut = int(len(xs[0]) * (1.0 - validation_split))
-            validation_data = ([a[cut:] for a in xs], [a[cut:] for a in ys])
-            xs, ys = [a[:cut] for a in xs], [a[:cut] for a in ys]
-        n = len(xs[0])
-        batch_size = batch_size or 32
-        self.history = History()
-        cbs = [self.history] + list(callbacks or [])
-        for cb in cbs:
-            cb.set_model(self)
-            cb.set_params({"epochs": epochs, "steps": -(-n // batch_size), "verbose": verbose})
-            cb.on_train_begin()
-        self.stop_training = False
-        fetches, train_op = self._make_train_function()
-        sess = K.get_session()
-        for epoch in range(initial_epoch, epochs):
-            for cb in cbs:
-                cb.on_epoch_begin(epoch)
-            order = np.random.permutation(n) if shuffle else np.arange(n)
-            totals = np.zeros(len(fetches))
-            for step, start in enumerate(range(0, n, batch_size)):
-                idx = order[start:start + batch_size]
-                feed = self._feed([a[idx] for a in xs], [a[idx] for a in ys], True)
-                values = sess.run(fetches + [train_op], feed)[:-1]
-                totals += np.asarray(values, dtype="float64") * len(idx)
-                logs = dict(zip(self.metrics_names, values), batch=step, size=len(idx))
-                for cb in cbs:
-                    cb.on_batch_end(step, logs)
-            logs = {k: float(v / n) for k, v in zip(self.metrics_names, totals)}
-            if validation_data is not None:
-                val = self.evaluate(validation_data[0], validation_data[1],
-                                    batch_size=batch_size, verbose=0)
-                val = val if isinstance(val, list) else [val]
-                logs.update(("val_" + k, v) for k, v in zip(self.metrics_names, val))
-            if verbose:
-                print("Epoch %d/%d - " % (epoch + 1, epochs) +
-                      " - ".join("%s: %.4f" % kv for kv in logs.items()))
-            for cb in cbs:
-                cb.on_epoch_end(epoch, logs)
-            if self.stop_training:
-                break
-        for cb in cbs:
-            cb.on_train_end()
-        return self.history
-
-    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
-                 steps=None, callbacks=None, **kwargs):
-        _no_weights(sample_weight, None)
-        self._build_with(x)
-        xs, ys = _as_list(x), _as_list(y)
-        n, batch_size = len(xs[0]), batch_size or 32
-        fetches = [self.total_loss] + self._metric_tensors
-        sess, totals = K.get_session(), np.zeros(len(fetches))
-        for start in range(0, n, batch_size):
-            sl = slice(start, start + batch_size)
-            values = sess.run(fetches, self._feed([a[sl] for a in xs], [a[sl] for a in ys]))
-            totals += np.asarray(values, dtype="float64") * len(xs[0][sl])
-        return _scalar_or_list([float(t / n) for t in totals])
-
-    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
-        self._build_with(x)
-        xs = _as_list(x)
-        n, batch_size = len(xs[0]), batch_size or 32
-        sess, parts = K.get_session(), []
-        for start in range(0, n, batch_size):
-            sl = slice(start, start + batch_size)
-            parts.append(sess.run(self.outputs, self._feed([a[sl] for a in xs])))
-        outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
 
     # ---- weights -----------------------------------------------------------------------------
@@ -214,13 +227,25 @@ class TrainingMixin:
         return K.batch_get_value(self.weights)
 
     def save_weights(self, filepath, overwrite=True, save_format=None):
+        if _is_h5(filepath, save_format):
+            from scopeflow.keras import hdf5
+            return hdf5.save_weights(self, filepath)
         tf = tf_api()
         tf.train.Saver(self._checkpoint_map()).save(K.get_session(), filepath,
                                                     write_meta_graph=False)
+        return None
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False):
+        if _is_h5(filepath, None):
+            from scopeflow.keras import hdf5
+            return hdf5.load_weights(self, filepath, by_name, skip_mismatch)
         tf = tf_api()
         tf.train.Saver(self._checkpoint_map()).restore(K.get_session(), filepath)
+        return None
+
+    def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kw):
+        from scopeflow.keras import hdf5
+        hdf5.save_model(self, filepath, include_optimizer)
 
     def _checkpoint_map(self):
         """Checkpoint keys as Keras' object graph names them (`layer_with_weights-0/kernel`)."""
@@ -235,42 +260,93 @@ class TrainingMixin:
         return out
 
 
-def _as_list(x):
-    if x is None:
+def _is_h5(filepath, save_format):
+    if save_format is not None:
+        return save_format in ("h5", "hdf5", "keras")
+    return str(filepath).endswith((".h5", ".hdf5", ".keras"))
+
+
+def _per_output(spec, index, model):
+    """The metrics of output `index` from a list (every output) or a dict by output name."""
+    if not spec:
         return []
-    if isinstance(x, dict):
-        return list(x.values())
-    return [np.asarray(a) for a in x] if isinstance(x, (list, tuple)) else [np.asarray(x)]
+    if isinstance(spec, dict):
+        name = model._output_layer(model.outputs[index]).name
+        got = spec.get(name, [])
+        return got if isinstance(got, (list, tuple)) else [got]
+    if isinstance(spec, (list, tuple)) and spec and isinstance(spec[0], (list, tuple)):
+        return list(spec[index])
+    return list(spec) if isinstance(spec, (list, tuple)) else [spec]
+
+
+def _metric_object(m, loss_fn, out, weighted, prefix):
+    """A compiled metric as a stateful object, named as Keras logs it."""
+    from scopeflow.keras import metric_objects as mo
+    if isinstance(m, mo.Metric):
+        return m
+    fn, name = _metric_fn(m, loss_fn, out), _metric_name(m)
+    return mo.MeanMetricWrapper(fn, name=prefix + ("weighted_" if weighted else "") + name)
 
 
 def _metric_name(m):
     """v1 Keras' history keys: 'acc' for accuracy, a function's name otherwise."""
     if m in ("accuracy", "acc"):
         return "acc"
+    if m in ("crossentropy", "ce"):
+        return "ce"
     if isinstance(m, str):
         from scopeflow.keras import metrics as _metrics
         return getattr(_metrics.get(m), "__name__", m)
     return getattr(m, "__name__", type(m).__name__.lower())
 
 
+def _metric_fn(m, loss_fn, out):
+    """'accuracy' is the accuracy that fits the loss and the output's shape, as Keras picks."""
+    from scopeflow.keras import metrics as _metrics
+    if m in ("accuracy", "acc", "crossentropy", "ce"):
+        acc = m in ("accuracy", "acc")
+        if loss_fn is _losses.sparse_categorical_crossentropy:
+            return _metrics.sparse_categorical_accuracy if acc else \
+                _losses.sparse_categorical_crossentropy
+        if loss_fn is _losses.binary_crossentropy or out.shape.as_list()[-1] == 1:
+            return _metrics.binary_accuracy if acc else _losses.binary_crossentropy
+        return _metrics.categorical_accuracy if acc else _losses.categorical_crossentropy
+    return m if callable(m) else _metrics.get(m)
+
+
 def _scalar_or_list(values):
-    values = [float(v) for v in values]
+    values = [float(np.asarray(v).ravel()[0]) if np.ndim(v) else float(v) for v in values]
     return values[0] if len(values) == 1 else values
 
 
-def _weighted_mean(per_sample):
-    """Keras' SUM_OVER_BATCH_SIZE reduction, named as Keras names it (`.../value`)."""
+def _per_sample_loss(fn, y_true, y_pred):
+    """A loss function's values per sample; a loss object gives its unreduced values."""
     tf = tf_api()
+    if isinstance(fn, _losses.Loss):
+        return fn.call(tf.cast(y_true, y_pred.dtype), y_pred)
+    return fn(y_true, y_pred)
+
+
+def _weighted_mean(per_sample, sample_weight=None):
+    """Keras' SUM_OVER_BATCH_SIZE reduction, named as Keras names it (`.../value`): the sum of
+    the weighted losses over their number."""
+    tf = tf_api()
+    dtype = per_sample.dtype.base_dtype
     with tf.name_scope("weighted_loss"):
-        weighted = tf.multiply(per_sample, tf.constant(1.0, per_sample.dtype.base_dtype))
+        if sample_weight is None:
+            weighted = tf.multiply(per_sample, tf.constant(1.0, dtype))
+        else:
+            from scopeflow.keras.metric_objects import _weights_like
+            values, w = _weights_like(per_sample, sample_weight)
+            weighted = tf.multiply(values, w)
     total = tf.reduce_sum(weighted)
-    count = tf.cast(tf.size(weighted, name="num_elements"), per_sample.dtype.base_dtype,
-                    name="num_elements/Cast")
+    count = tf.cast(tf.size(weighted, name="num_elements"), dtype, name="num_elements/Cast")
     return tf.div_no_nan(total, count, name="value")
 
 
 def _standardize(tensor, array):
     """A 1-D array for a rank-2 input or target gets its trailing axis, as Keras does."""
+    array = np.asarray(array)
     if array.ndim == 1 and tensor.shape.ndims == 2:
         return array.reshape(-1, 1)
     return array
@@ -280,28 +356,3 @@ def _target_dtype(fn, out):
     if fn is _losses.sparse_categorical_crossentropy:
         return "float32"
     return out.dtype.base_dtype
-
-
-def _metric(m, loss_fn, y_true, y_pred):
-    tf = tf_api()
-    if callable(m):
-        return m(y_true, y_pred)
-    if m in ("accuracy", "acc"):
-        if loss_fn is _losses.sparse_categorical_crossentropy:
-            labels = tf.cast(tf.reshape(y_true, [-1]), "int64")
-            return tf.cast(tf.equal(labels, tf.argmax(y_pred, -1)), "float32")
-        if loss_fn is _losses.binary_crossentropy or y_pred.shape.as_list()[-1] == 1:
-            return tf.cast(tf.equal(y_true, tf.round(y_pred)), "float32")
-        return tf.cast(tf.equal(tf.argmax(y_true, -1), tf.argmax(y_pred, -1)), "float32")
-    from scopeflow.keras import metrics as _metrics
-    return _metrics.get(m)(y_true, y_pred)
-
-
-def _no_weights(sample_weight, class_weight):
-    """Per-sample and per-class weights are not applied by these loops yet: refused, rather
-    than a loss that silently ignores them."""
-    if sample_weight is not None or class_weight is not None:
-        raise NotImplementedError(
-            "scopeflow's Keras training loops do not apply `sample_weight` / `class_weight` "
-            "yet; weight the loss in the model (e.g. a loss object called with sample_weight) "
-            "or train with a tf.train optimizer in a Session.")

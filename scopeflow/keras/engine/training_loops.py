@@ -1,0 +1,133 @@
+"""`fit` / `evaluate` / `predict` of TF1 graph-mode Keras over arrays, `tf.data` datasets and
+Python generators: one compiled step per batch, the epoch's logs as Keras aggregates them
+(the loss averaged over samples, or over steps for data counted in steps; each stateful
+metric's value after the last batch).
+"""
+
+import numpy as np
+
+from scopeflow.keras import backend as K
+from scopeflow.keras.engine import data_adapter as _data
+
+
+class _Aggregate:
+    """The loss averaged over the epoch's batches; the metrics' last (cumulative) values."""
+
+    def __init__(self, by_steps):
+        self.by_steps, self.total, self.count, self.last = by_steps, 0.0, 0, None
+
+    def add(self, values, batch_size):
+        w = 1 if self.by_steps else batch_size
+        self.total += float(values[0]) * w
+        self.count += w
+        self.last = values
+
+    def result(self):
+        if self.last is None:
+            raise ValueError("Expect x to be a non-empty array or dataset.")
+        return [self.total / self.count] + [float(v) for v in self.last[1:]]
+
+
+def _size(x):
+    first = _data.as_list(x)[0] if x is not None else None
+    return 0 if first is None else len(first)
+
+
+def _validation_source(model, validation_data, batch_size, steps):
+    if _data.is_dataset(validation_data) or _data.is_generator(validation_data):
+        return _data.Source(model, validation_data, steps=steps)
+    if len(validation_data) not in (2, 3):
+        raise ValueError("When passing validation_data, it must contain 2 (x_val, y_val) or 3 "
+                         "(x_val, y_val, val_sample_weights) items, however it contains %d "
+                         "items" % len(validation_data))
+    x, y = validation_data[0], validation_data[1]
+    sw = validation_data[2] if len(validation_data) == 3 else None
+    return _data.Source(model, x, y, sw, batch_size=batch_size)
+
+
+class LoopsMixin:
+    """The loops over data of a compiled Model."""
+
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose=1, callbacks=None,
+            validation_split=0.0, validation_data=None, shuffle=True, class_weight=None,
+            sample_weight=None, initial_epoch=0, steps_per_epoch=None, validation_steps=None,
+            validation_freq=1, **kwargs):
+        if validation_split and validation_data is None:
+            x, y, sample_weight, validation_data = _data.split_validation(
+                x, y, sample_weight, validation_split)
+        source = _data.Source(self, x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
+                              training=True)
+        val_source = None if validation_data is None else \
+            _validation_source(self, validation_data, batch_size, validation_steps)
+        sess = None
+        from scopeflow.keras.callbacks import History
+        self.history = History()
+        cbs = [self.history] + list(callbacks or [])
+        for cb in cbs:
+            cb.set_model(self)
+            cb.set_params({"epochs": epochs, "steps": source.steps, "verbose": verbose})
+            cb.on_train_begin()
+        self.stop_training = False
+        for epoch in range(initial_epoch, epochs):
+            for cb in cbs:
+                cb.on_epoch_begin(epoch)
+            logs = self._train_epoch(source, class_weight, cbs)
+            sess = K.get_session()
+            if val_source is not None and (epoch + 1) % validation_freq == 0:
+                val = self._test_loop(val_source, sess)
+                logs.update(("val_" + k, v) for k, v in zip(self.metrics_names, val))
+            if verbose:
+                print("Epoch %d/%d - " % (epoch + 1, epochs) +
+                      " - ".join("%s: %.4f" % kv for kv in logs.items()))
+            for cb in cbs:
+                cb.on_epoch_end(epoch, logs)
+            if self.stop_training:
+                break
+        for cb in cbs:
+            cb.on_train_end()
+        return self.history
+
+    def _train_epoch(self, source, class_weight, cbs):
+        agg, started = _Aggregate(source.by_steps), False
+        sess = K.get_session() if self.outputs else None
+        for step, (bx, by, bsw) in enumerate(source.epoch(sess or K.get_session())):
+            self._build_with(bx)
+            if not started:
+                self.reset_metrics()
+                started = True
+            weights = self._batch_weights(by, bsw, class_weight)
+            values = self._run_train_batch(bx, by, weights)
+            size = _size(bx)
+            agg.add(values, size)
+            logs = dict(zip(self.metrics_names, values), batch=step, size=size)
+            for cb in cbs:
+                cb.on_batch_end(step, logs)
+        return dict(zip(self.metrics_names, agg.result()))
+
+    def _test_loop(self, source, sess):
+        agg, started = _Aggregate(source.by_steps), False
+        for bx, by, bsw in source.epoch(sess):
+            self._build_with(bx)
+            if not started:
+                self.reset_metrics()
+                started = True
+            weights = self._batch_weights(by, bsw, None)
+            agg.add(self._run_test_batch(bx, by, weights), _size(bx))
+        return agg.result()
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
+                 steps=None, callbacks=None, **kwargs):
+        source = _data.Source(self, x, y, sample_weight, batch_size, steps)
+        if not self.outputs:
+            self._build_with(x)
+        values = self._test_loop(source, K.get_session())
+        return values[0] if len(values) == 1 else values
+
+    def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        source = _data.Source(self, x, None, None, batch_size, steps)
+        parts = []
+        for bx, _, _ in source.epoch(K.get_session()):
+            self._build_with(bx)
+            parts.append(K.get_session().run(self.outputs, self._feed(bx)))
+        outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
+        return outs[0] if len(outs) == 1 else outs
