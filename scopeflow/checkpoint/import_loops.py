@@ -17,10 +17,16 @@ inputs), then per frame the loop variables, the condition and the body, as
 >>> with tf.Graph().as_default() as h:
 ...     tf.import_graph_def(g.as_graph_def(), name="")
 ...     type(h.get_operation_by_name("while/Exit")._cf[0]).__name__
-'LoopSpec'
+'ImportedLoop'
 """
 
+import dataclasses
+
+import numpy as np
+
+from scopeflow.ops import stack_ops  # noqa: F401 - TF's gradient loops use stacks
 from scopeflow.ops.cf_context import Region
+from scopeflow.ops.cf_run import _sub, run_while
 from scopeflow.ops.cf_spec import LoopSpec
 
 _ENTERS = frozenset(("Enter", "RefEnter"))
@@ -57,11 +63,8 @@ def rebuild_loops(ops):
         for i in range(1, len(path) + 1):
             members.setdefault(path[:i], []).append(op)
     for path in sorted(members, key=len, reverse=True):
-        if any(op._cf is not None for op in members[path] if op._type in _EXITS
-               and frame[op] == path[:-1]):
-            continue  # recorded already (a graph built here, then imported into itself)
         exits = [op for op in ops if op._type in _EXITS and frame[op] == path[:-1]
-                 and op._inputs and frame.get(op._inputs[0]._op) == path]
+                 and op._inputs and frame.get(op._inputs[0]._op) == path and op._cf is None]  # (a loop recorded already keeps its record)
         loop = _loop_parts(members[path], frame, path, exits)
         if loop is not None:
             _record(loop, members[path], frame, path)
@@ -76,18 +79,18 @@ class _Loop:
 
 
 def _loop_parts(inside, frame, path, exits):
-    """The loop variables of a frame (Enter, Merge, Switch, NextIteration, Exit per variable),
-    or None when the frame is not a while loop TF would build."""
+    """The loop variables of a frame (Enter, Merge, Switch, NextIteration per variable) and
+    its Exit ops, or None when the frame is not a while loop TF would build."""
     own = [op for op in inside if frame[op] == path]
     conds = [op for op in own if op._type == "LoopCond"]
     if len(conds) != 1:
         return None
     loop_cond = conds[0]
     readers = {}
-    for op in own + exits:
+    for op in own:
         for t in op._inputs:
             readers.setdefault(t, []).append(op)
-    enters, merges, switches, nexts, outs = [], [], [], [], []
+    enters, merges, switches, nexts = [], [], [], []
     for m in own:
         if m._type not in _MERGES or len(m._inputs) != 2:
             continue
@@ -100,15 +103,29 @@ def _loop_parts(inside, frame, path, exits):
               and r._inputs[1]._op is loop_cond]
         if len(sw) != 1:
             return None
-        ex = [r for r in readers.get(sw[0]._outputs[0], ()) if r._type in _EXITS]
         enters.append(e._op)
         merges.append(m)
         switches.append(sw[0])
         nexts.append(n._op)
-        outs.append(ex[0] if ex else None)
     if not merges:
         return None
-    return _Loop(enters, merges, switches, nexts, loop_cond, outs)
+    return _Loop(enters, merges, switches, nexts, loop_cond, exits)
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class ImportedLoop(LoopSpec):
+    """A loop rebuilt from a GraphDef. Its Exit ops may read the loop values through ops of
+    their own (TF's gradient loops: `Switch:0 -> Identity -> Exit`): those run once, after
+    the loop, from the final values (`exit_cut`) to the Exit inputs (`exit_outs`)."""
+
+    exit_cut: tuple = ()  # Switch:0 outputs: the loop values when the loop ends
+    exit_outs: tuple = ()  # the Exit ops' inputs
+
+    def run(self, ctx, values):
+        final = run_while(ctx, values, self)
+        fn = _sub(self, "e", self.exit_outs, list(self.exit_cut) + list(self.inputs),
+                  self.skip)
+        return list(fn(ctx, *(final + list(values))))
 
 
 def _record(loop, inside, frame, path):
@@ -120,14 +137,49 @@ def _record(loop, inside, frame, path):
     outer = path[:-1]
     controls = tuple(c for c in region.controls if frame.get(c, ())[:len(outer)] == outer)
     merges = tuple(m._outputs[0] for m in loop.merges)
-    spec = LoopSpec(cond_cut=merges, body_cut=tuple(s._outputs[1] for s in loop.switches),
-                    cond_out=loop.loop_cond._inputs[0],
-                    body_outs=tuple(n._inputs[0] for n in loop.nexts), inputs=inputs,
-                    init_pos=tuple(inputs.index(t) for t in sources),
-                    specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
-                    max_iterations=None, controls=controls, variables=tuple(region.variables),
-                    skip=tuple(loop.merges) + tuple(loop.switches), edges=tuple(region.edges))
+    # the body ends at the NextIteration ops: their control inputs (TF's stack pushes and
+    # pops in gradient loops) run every iteration too
+    spec = ImportedLoop(
+        cond_cut=merges, body_cut=tuple(s._outputs[1] for s in loop.switches),
+        cond_out=loop.loop_cond._inputs[0], body_outs=tuple(n._outputs[0] for n in loop.nexts),
+        inputs=inputs, init_pos=tuple(inputs.index(t) for t in sources),
+        specs=tuple((m.shape, m.dtype.base_dtype) for m in merges), max_iterations=None,
+        limit_pos=_bound(loop, inputs), controls=controls, variables=tuple(region.variables),
+        skip=tuple(loop.merges) + tuple(loop.switches), edges=tuple(region.edges),
+        exit_cut=tuple(s._outputs[0] for s in loop.switches),
+        exit_outs=tuple(e._inputs[0] for e in loop.exits))
     for k, e in enumerate(loop.exits):
-        if e is not None:
-            e._cf = (spec, k)
-            spec.exits.append(e)
+        e._cf = (spec, k)
+        spec.exits.append(e)
+
+
+def _bound(loop, inputs):
+    """Index in `inputs` of N when the condition holds `i < N` (alone or under LogicalAnd)
+    for a counter i from 0 by 1 (TF's `maximum_iterations`, dynamic_rnn's time): the loop
+    then runs at most N times, a bound known once the run is traced."""
+    merges = [m._outputs[0] for m in loop.merges]
+    todo = [loop.loop_cond._inputs[0]]
+    while todo:
+        t = todo.pop()
+        op = t._op
+        if op._type == "LogicalAnd":
+            todo.extend(op._inputs)
+        elif op._type == "Less" and op._inputs[0] in merges:
+            k = merges.index(op._inputs[0])
+            limit = op._inputs[1]
+            if limit._op._type in _ENTERS and limit._op._inputs[0] in inputs and _counts(loop, k):
+                return inputs.index(limit._op._inputs[0])
+    return None
+
+
+def _counts(loop, k):
+    """Whether loop variable k starts at the constant 0 and grows by the constant 1."""
+    init = loop.enters[k]._inputs[0]._op
+    step = loop.nexts[k]._inputs[0]._op
+    if init._type != "Const" or np.asarray(init._attrs["value"]).tolist() != 0:
+        return False
+    if step._type not in ("Add", "AddV2") or len(step._inputs) != 2:
+        return False
+    x, one = step._inputs
+    return (x._op._type == "Identity" and x._op._inputs[0] is loop.switches[k]._outputs[1]
+            and one._op._type == "Const" and np.asarray(one._op._attrs["value"]).tolist() == 1)

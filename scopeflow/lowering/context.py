@@ -76,6 +76,7 @@ class RunContext:
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
+        self.loop_lengths = []  # trip bounds of the loops being traced (None: unknown)
         self.container = False  # the Session holds a resource variable (error wording)
 
     # ---- variables --------------------------------------------------------------------------
@@ -133,6 +134,8 @@ class RunContext:
         wrote. `guarded`: the kernel did that itself (a scatter drops its updates instead).
         """
         v = ref.op
+        if not v._outputs[0]._dtype._is_ref_dtype and not hasattr(value, "shape"):
+            return self.put_state(v, value)  # a stack's contents (ops/stack_ops.py)
         dt = v._outputs[0]._dtype.base_dtype.as_numpy_dtype
         value = jnp.asarray(value, dtype=dt)
         if self.checks and not guarded:
@@ -144,6 +147,17 @@ class RunContext:
         self._values[v] = value
         self.written[v] = value
         return value
+
+    def put_state(self, op, value):
+        """Sets run state that is not a variable (a stack's contents, kept under its op):
+        loops carry it as they carry variables, and it ends with the run."""
+        self._values[op] = value
+        self.written[op] = value
+        return value
+
+    def state(self, op):
+        """The run state `put_state` set under `op`."""
+        return self.overrides.get(op, self._values.get(op))
 
     def shape_of(self, ref):
         """Shape of the variable's value at this point of the run (None: uninitialized).

@@ -546,10 +546,11 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         else:
             kinds.append(("static", _static(v, t)))
     dyn, kinds = _pack(dyn, kinds)
+    written = {v: x for v, x in ctx.written.items() if not isinstance(x, TAState)}  # stacks end
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
                 read=frozenset(ctx.read_ops),
-                written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in ctx.written.items()})
-    outs = dyn + [jnp.asarray(x) for x in ctx.written.values()]
+                written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in written.items()})
+    outs = dyn + [jnp.asarray(x) for x in written.values()]
     if ctx.checks:
         outs.append(jnp.stack([c.ok for c in ctx.checks]))
         for c in ctx.checks:

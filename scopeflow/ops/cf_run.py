@@ -148,8 +148,20 @@ def run_while(ctx, inputs, spec):
     body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + list(spec.inputs),
                    spec.skip)
     ext = list(inputs)
+    length = spec.max_iterations
+    if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
+        length = int(np.asarray(inputs[spec.limit_pos]))  # a shape: known once traced
+    ctx.loop_lengths.append(length)  # (sizes the stacks the body pushes to: stack_ops.py)
+    try:
+        carry = _run_while(ctx, ext, spec, cond_fn, body_fn, length)
+    finally:
+        ctx.loop_lengths.pop()
+    return carry
+
+
+def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
-    init = [_strong(inputs[p], d) for p, d in zip(spec.init_pos, dtypes)]
+    init = [_strong(ext[p], d) for p, d in zip(spec.init_pos, dtypes)]
     outs, writes, checks = _call(ctx, body_fn, init + ext)
     init = [align(i, o) for i, o in zip(init, outs)]  # TensorArrays first written inside
     _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
@@ -159,11 +171,9 @@ def run_while(ctx, inputs, spec):
     keys = _written_keys([writes], values, "the body of tf.while_loop")
     slots = [(c, 0) for c in checks]
     step = _Step(ctx, cond_fn, body_fn, ext, keys, slots, dtypes)
-    carry = (jnp.asarray(0, jnp.int32), init, [_strong(values[v], jnp.result_type(values[v]))
-                                                for v in keys], _check_slots(slots, 1, []))
-    length = spec.max_iterations
-    if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
-        length = int(np.asarray(inputs[spec.limit_pos]))  # a shape: known once traced
+    state = [align(values[v], writes[v]) for v in keys]  # a stack first pushed inside
+    carry = (jnp.asarray(0, jnp.int32), init, [_strong(x, dtype_of(x)) for x in state],
+             _check_slots(slots, 1, []))
     if length is not None:
         carry = _scan(step, carry, length)
     elif spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
@@ -208,8 +218,7 @@ class _Step:
         keep = [jnp.logical_and(o, n) for o, n in zip(oks, new_oks)]
         data = [[jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
                 for o, nds, ods in zip(oks, new_data, data)]
-        written = [_strong(writes.get(v, w), jnp.result_type(w))
-                   for v, w in zip(self.keys, written)]
+        written = [_strong(writes.get(v, w), dtype_of(w)) for v, w in zip(self.keys, written)]
         return (it + 1, [_strong(o, d) for o, d in zip(outs, self.dtypes)], written,
                 (keep, data))
 

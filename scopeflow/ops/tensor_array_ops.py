@@ -55,9 +55,21 @@ def _grad_shape(handle, flow_in, *, source):
 @op("TensorArrayGradV3", infer=_grad_shape, types={"handle": ANY, "flow_in": _FLOW},
     context=True, fold=False, multi=True)
 def _tensor_array_grad(ctx, handle, flow_in, *, source):
-    meta = TAMeta(ctx.op._name, handle.dtype, flow_in.size, handle.dynamic_size,
+    # one gradient array per (array, source), as TF's (named so too): a TensorArrayGradV3
+    # inside a gradient loop finds the one made before the loop in its flow
+    meta = TAMeta("%s@%s" % (handle.name, source), handle.dtype, flow_in.size, handle.dynamic_size,
                   handle.element_shape if flow_in.data is None else np.shape(flow_in.data)[1:])
     return [meta, TAState.empty(meta)]
+
+
+def _own(handle, flow):
+    """The contents of `handle`'s array. TF gives a gradient TensorArray the forward array's
+    flow (TensorArrayGrad's `gradient_flow`: a flow only orders ops in TF); here that flow
+    carries the forward array's elements, so the gradient array starts empty instead."""
+    if isinstance(handle, TAMeta) and isinstance(flow, TAState) and \
+            flow.meta.name != handle.name:
+        return TAState.empty(handle)
+    return flow
 
 
 def _flow_shape(*args, **attrs):
@@ -156,6 +168,7 @@ def _first_bad(xp, index, bad):
     types={"handle": ANY, "index": _dt.int32, "value": ANY, "flow_in": _FLOW},
     context=True, fold=False)
 def _write_v3(ctx, handle, index, value, flow_in):
+    flow_in = _own(handle, flow_in)
     xp = np if _concrete(index, value) else jnp
     return _write(ctx, flow_in, xp.reshape(xp.asarray(index), (1,)), xp.asarray(value)[None])
 
@@ -164,6 +177,7 @@ def _write_v3(ctx, handle, index, value, flow_in):
     types={"handle": ANY, "indices": _dt.int32, "value": ANY, "flow_in": _FLOW},
     context=True, fold=False)
 def _scatter_v3(ctx, handle, indices, value, flow_in):
+    flow_in = _own(handle, flow_in)
     return _write(ctx, flow_in, indices, value)
 
 
@@ -171,6 +185,7 @@ def _scatter_v3(ctx, handle, indices, value, flow_in):
     types={"handle": ANY, "value": ANY, "lengths": _dt.int64, "flow_in": _FLOW},
     context=True, fold=False)
 def _split_v3(ctx, handle, value, lengths, flow_in):
+    flow_in = _own(handle, flow_in)
     lens = _static_int(lengths)
     if lens is None or (lens.size and (lens != lens[0]).any()):
         raise run_error(UnimplementedError, ctx.op, (
@@ -203,6 +218,7 @@ def _read_shape(handle, index, flow_in, *, dtype):
     types={"handle": ANY, "index": _dt.int32, "flow_in": _FLOW},
     context=True, fold=False)
 def _read_v3(ctx, handle, index, flow_in, *, dtype):
+    flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
     return _take(ctx, flow_in, data, index, "read from")[0]
 
@@ -229,6 +245,7 @@ def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
     types={"handle": ANY, "indices": _dt.int32, "flow_in": _FLOW},
     context=True, fold=False)
 def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
+    flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
     return _take(ctx, flow_in, data, indices, "gather from")
 
@@ -242,6 +259,7 @@ def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
 @op("TensorArrayConcatV3", infer=_concat_shape, types={"handle": ANY, "flow_in": _FLOW},
     context=True, fold=False, multi=True)
 def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
+    flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
     if data.ndim == 1:
         raise run_error(InvalidArgumentError, ctx.op, (
@@ -254,6 +272,7 @@ def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
 @op("TensorArraySizeV3", infer=lambda handle, flow_in: spec((), _dt.int32),
     types={"handle": ANY, "flow_in": _FLOW}, context=True)
 def _size_v3(ctx, handle, flow_in):
+    flow_in = _own(handle, flow_in)
     return np.int32(flow_in.size)
 
 
