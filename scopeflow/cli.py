@@ -112,12 +112,17 @@ def _lint(args):
     install_aliases()
     sys.argv = [args.script] + args.args
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
-    try:
-        runpy.run_path(args.script, run_name="__main__")
-    except SystemExit:
-        pass
     from scopeflow import insight
     from scopeflow.core.frame import default_graph
+    with insight.record_runs():  # the script's Session.run calls: feeds, initialized variables
+        try:
+            runpy.run_path(args.script, run_name="__main__")
+        except SystemExit:
+            pass
+        except Exception as e:  # noqa: BLE001 - the findings may say why the script failed
+            lines = [ln for ln in str(e).split("\n") if ln.strip()][:2]
+            print("scopeflow lint: the script stopped with %s: %s"
+                  % (type(e).__name__, " ".join(lines)), file=sys.stderr)
     findings = insight.lint(default_graph())
     for f in findings:
         print(f)

@@ -26,6 +26,7 @@ from scopeflow import errors
 from scopeflow.checkpoint import execute, state
 from scopeflow.checkpoint.builder import BulkSaverBuilder, SaverOptions
 from scopeflow.checkpoint.saveables import all_saveable_objects
+from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 
 _log = logging.getLogger("scopeflow")
@@ -65,6 +66,9 @@ class Saver:
             raise ValueError("If `var_list` is provided then build cannot be deferred. Either "
                              "set defer_build=False or var_list=None.")
         self._var_list = var_list
+        # where each Saver was made and what it was asked to save (scopeflow.insight's lint)
+        default_graph().__dict__.setdefault("_savers", []).append(
+            (var_list, stack.capture()))
         self._options = SaverOptions(reshape, sharded, max_to_keep,
                                      keep_checkpoint_every_n_hours, name, restore_sequentially,
                                      filename)

@@ -230,11 +230,32 @@ def _share(found, req, shape, dtype):
         raise ValueError(_exists_message(found, req.name))
     if shape is not None and not shape.is_compatible_with(found.get_shape()):
         raise ValueError("Trying to share variable %s, but specified shape %s and found shape %s.%s"
-                         % (req.name, shape, found.get_shape(), _created_at(found)))
+                         % (req.name, shape, found.get_shape(), _created_at(found))
+                         + _share_lesson(req.name, "shape", shape, found.get_shape()))
     if not dtype.is_compatible_with(found.dtype):
         raise ValueError("Trying to share variable %s, but specified dtype %s and found dtype %s.%s"
-                         % (req.name, dtype.name, found.dtype.name, _created_at(found)))
+                         % (req.name, dtype.name, found.dtype.name, _created_at(found))
+                         + _share_lesson(req.name, "dtype", dtype.name,
+                                         found.dtype.base_dtype.name))
     return found
+
+
+# The lessons after TF's message name the failing call (the user's innermost frame) beside
+# the creating one, and the scope setting that fixes the error.
+def _this_call():
+    frames = user_frames(1)
+    return "at %s:%d (in %s)" % frames[0] if frames else "here"
+
+
+def _scope_of(name):
+    return name.rpartition("/")[0]
+
+
+def _share_lesson(name, what, asked, found):
+    return ("\nThis call, %s, reuses %r with %s %s. A shared variable keeps the %s it was "
+            "created with: ask for %s %s (or leave it out); if a separate variable is meant, "
+            "give it another name, or a variable scope without reuse."
+            % (_this_call(), name, what, asked, what, what, found))
 
 
 def _created_at(var):
@@ -247,20 +268,36 @@ def _created_at(var):
 def _exists_message(var, name):
     frames = "".join('  File "%s", line %d, in %s\n' % f
                      for f in getattr(var, "_creation_frames", ()))
+    scope = _scope_of(name)
     return ("Variable %s already exists, disallowed. Did you mean to set reuse=True or "
             "reuse=tf.AUTO_REUSE in VarScope? Originally defined at:\n\n%s"
-            "\nTo share it, enter its scope with reuse=True or reuse=tf.AUTO_REUSE; to make a "
-            "second variable, give it another name or scope." % (name, frames))
+            "\nThis call, %s, asks for %r again in variable scope %r, which does not reuse "
+            "variables. To share it, open the scope with reuse=True (tf.variable_scope(%r, "
+            "reuse=True)) or reuse=tf.AUTO_REUSE, or call scope.reuse_variables() first; to make "
+            "a second variable, give it another name or scope."
+            % (name, frames, _this_call(), name, scope, scope.rpartition("/")[2]))
 
 
 def _missing_message(store, name):
     msg = ("Variable %s does not exist, or was not created with tf.get_variable(). Did you mean "
            "to set reuse=tf.AUTO_REUSE in VarScope?" % name)
-    scope = name.rpartition("/")[0]
+    scope, _, leaf = name.rpartition("/")
+    msg += ("\nThis call, %s, reuses %r (its variable scope%s has reuse=True), but no "
+            "tf.get_variable call created it before."
+            % (_this_call(), name, " %r" % scope if scope else ""))
     near = sorted(n for n in store._vars if n.rpartition("/")[0] == scope)
     if near:
         msg += "\nVariables that exist in scope '%s': %s." % (scope, ", ".join(near[:10]))
-    return msg
+    same = sorted(n for n in store._vars if n.rpartition("/")[2] == leaf)
+    if same:
+        frames = getattr(store._vars[same[0]], "_creation_frames", None)
+        made = (" at %s:%d (in %s)" % frames[0]) if frames else ""
+        msg += ("\nA variable named %r exists as %r, created%s: a scope name that differs "
+                "(e.g. uniquified to '_1', or a missing outer scope) asks for another variable."
+                % (leaf, same[0], made))
+    return msg + ("\nTo create the variable on first use, open the scope with "
+                  "reuse=tf.AUTO_REUSE; or create it first in the scope without reuse, then "
+                  "reuse it.")
 
 
 def default_initializer(name, dtype):

@@ -15,6 +15,7 @@ mistakes, checkpoint name mapping and scope-filtered graphs.
 
 from scopeflow.insight.explain import Explanation, explain
 from scopeflow.insight.lint import Finding, lint
+from scopeflow.insight.lint_runs import record_runs
 from scopeflow.insight.provenance import (
                                           Site,
                                           VariableProvenance,
@@ -26,4 +27,5 @@ from scopeflow.insight.provenance import (
 from scopeflow.insight.sources import load_graph, run_script
 
 __all__ = ["Explanation", "Finding", "Site", "VariableProvenance", "Where", "explain",
-           "get_variable_calls", "lint", "load_graph", "op_site", "provenance", "run_script"]
+           "get_variable_calls", "lint", "load_graph", "op_site", "provenance", "record_runs",
+           "run_script"]

@@ -8,28 +8,29 @@
 []
 """
 
-import dataclasses
+import re
 
-from scopeflow.core import stack
+from scopeflow.insight.finding import Finding, ancestors, op_where
+from scopeflow.insight.lint_runs import initializers_not_run, never_fed
+from scopeflow.insight.lint_sharing import (
+    cells_under_two_scopes,
+    duplicated_layers,
+    recreated_variables,
+)
+from scopeflow.insight.lint_training import is_apply, not_optimized, not_saved
 from scopeflow.insight.provenance import get_variable_calls
 
-
-@dataclasses.dataclass(frozen=True)
-class Finding:
-    """A finding: its kind, the user's line (`where`), what is wrong and how to fix it."""
-
-    kind: str
-    where: str
-    message: str
-    fix: str
-
-    def __str__(self):
-        return "%s: [%s] %s\n    fix: %s" % (self.where, self.kind, self.message, self.fix)
+__all__ = ["Finding", "lint"]
 
 
 def lint(graph):
-    """The findings for `graph`, in the order of the calls that caused them."""
-    return _get_variable_ignores_name_scope(graph) + _update_ops_not_trained(graph)
+    """The findings for `graph`, kind by kind, each kind in the order of the calls that caused
+    them. Findings about runs (placeholders never fed, initializers never run) need the runs
+    recorded (`record_runs`, done by `scopeflow lint script.py`)."""
+    out = []
+    for check in _CHECKS:
+        out.extend(check(graph))
+    return out
 
 
 def _get_variable_ignores_name_scope(graph):
@@ -42,11 +43,16 @@ def _get_variable_ignores_name_scope(graph):
         parts = name.split("/")
         for k in range(1, len(parts)):
             prefixed.setdefault("/".join(parts[:k]), []).append(name)
+    sites = get_variable_calls(graph)
+    # a line that somewhere else ran under a variable scope naming its variable is written
+    # for variable scopes: a caller chose a name scope (the seed example's scoping(fn, ...))
+    generic = {s.where for s in sites if s.name_scope and _prefixed(s)}
     out, seen = [], set()
-    for site in get_variable_calls(graph):
+    for site in sites:
         scope = site.name_scope
-        name = site.variable.op.name if hasattr(site.variable, "op") else site.variable.name
-        if not scope or name == scope or name.startswith(scope + "/") or (site.where, name) in seen:
+        name = _var_name(site.variable)
+        if (not scope or _prefixed(site) or (site.where, name) in seen
+                or site.where in generic or _inside_variable_scope(scope, name)):
             continue
         others = [n for n in prefixed.get(scope, ()) if n != name]
         if not others:
@@ -64,14 +70,26 @@ def _get_variable_ignores_name_scope(graph):
     return out
 
 
-def _user_line(op):
-    frames = [f for f in op.traceback if stack.is_user_frame(f)]
-    return "%s:%d" % (frames[-1].filename, frames[-1].lineno) if frames else op.name
+def _var_name(v):
+    return v.op.name if hasattr(v, "op") else v.name
 
 
-def _is_apply(op):
-    t = op.type
-    return t.startswith(("Apply", "ResourceApply", "SparseApply", "ResourceSparseApply"))
+def _prefixed(site):
+    name = _var_name(site.variable)
+    return name == site.name_scope or name.startswith(site.name_scope + "/")
+
+
+def _inside_variable_scope(name_scope, name):
+    """Whether the innermost scope open at the call is the variable's own variable scope: a
+    name scope around a variable scope (towers sharing one model) is left out of variable
+    names by design; the mistake is a name scope opened inside it, or with none."""
+    var_scope = name.rpartition("/")[0]
+    if not var_scope:
+        return False
+    return _SUFFIX.sub("", name_scope.rsplit("/", 1)[-1]) == var_scope.rsplit("/", 1)[-1]
+
+
+_SUFFIX = re.compile(r"_[1-9]\d*$")
 
 
 def _update_ops_not_trained(graph):
@@ -80,7 +98,7 @@ def _update_ops_not_trained(graph):
     initial values, and the model evaluates wrongly without any error."""
     updates = list(graph.get_collection("update_ops"))
     ops = graph.get_operations()
-    if not updates or not any(_is_apply(o) for o in ops):
+    if not updates or not any(is_apply(o) for o in ops):
         return []
     consumed = set()
     for o in ops:
@@ -89,15 +107,8 @@ def _update_ops_not_trained(graph):
     sinks = [o for o in ops if o not in consumed]
     trained = set()  # ancestors of the sinks that apply gradients
     for sink in sinks:
-        seen, todo = set(), [sink]
-        while todo:
-            o = todo.pop()
-            if o in seen:
-                continue
-            seen.add(o)
-            todo.extend(t.op for t in o.inputs)
-            todo.extend(o.control_inputs)
-        if any(_is_apply(o) for o in seen):
+        seen = ancestors([sink], control=True)
+        if any(is_apply(o) for o in seen):
             trained |= seen
     out = []
     for u in updates:
@@ -105,9 +116,14 @@ def _update_ops_not_trained(graph):
         if op in trained:
             continue
         out.append(Finding(
-            "update_ops-not-in-train-op", _user_line(op),
+            "update_ops-not-in-train-op", op_where(op),
             "%r is in tf.GraphKeys.UPDATE_OPS but no training op runs it: the moving averages "
             "it updates (e.g. batch norm's) stay at their initial values" % op.name,
             "build the train op under `with tf.control_dependencies(tf.get_collection("
             "tf.GraphKeys.UPDATE_OPS)):`, or group the update ops with it"))
     return out
+
+
+_CHECKS = (_get_variable_ignores_name_scope, recreated_variables, duplicated_layers,
+           cells_under_two_scopes, _update_ops_not_trained, not_optimized, not_saved, never_fed,
+           initializers_not_run)

@@ -6,9 +6,10 @@ and `.../bias`, and every later call reuses them (also from another variable sco
 
 import collections
 
+from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
-from scopeflow.core.scopes import get_variable_scope, variable_scope
+from scopeflow.core.scopes import VariableScope, get_variable_scope, variable_scope
 from scopeflow.layers.base import Layer
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
@@ -64,14 +65,19 @@ class RNNCell(Layer):
         self._is_tf_rnn_cell = True
 
     def __call__(self, inputs, state, scope=None):
-        if scope is not None:
-            with variable_scope(scope, custom_getter=self._rnn_get_variable) as scope:
-                return super().__call__(inputs, state, scope=scope)
-        if getattr(self, "_rnncell_scope", None) is None:
-            self._rnncell_scope = variable_scope(get_variable_scope(),
-                                                 custom_getter=self._rnn_get_variable)
-        with self._rnncell_scope:
-            return super().__call__(inputs, state)
+        first, here = _note_call(self, scope)
+        try:
+            if scope is not None:
+                with variable_scope(scope, custom_getter=self._rnn_get_variable) as scope:
+                    return super().__call__(inputs, state, scope=scope)
+            if getattr(self, "_rnncell_scope", None) is None:
+                self._rnncell_scope = variable_scope(get_variable_scope(),
+                                                     custom_getter=self._rnn_get_variable)
+            with self._rnncell_scope:
+                return super().__call__(inputs, state)
+        except ValueError as e:
+            _teach(e, self, first, here)
+            raise
 
     def _rnn_get_variable(self, getter, *args, **kwargs):
         v = getter(*args, **kwargs)
@@ -109,7 +115,54 @@ class LayerRNNCell(RNNCell):
     """An RNN cell whose variables come from `add_weight` in its own layer scope."""
 
     def __call__(self, inputs, state, scope=None, *args, **kwargs):
-        return Layer.__call__(self, inputs, state, *args, scope=scope, **kwargs)
+        first, here = _note_call(self, scope)
+        try:
+            return Layer.__call__(self, inputs, state, *args, scope=scope, **kwargs)
+        except ValueError as e:
+            _teach(e, self, first, here)
+            raise
+
+
+def _note_call(cell, scope):
+    """Records the variable scope and the calling stack of a call of `cell` in its graph
+    (scopeflow.insight lints one cell used under two scopes); (the cell's first call or None,
+    this call)."""
+    g = default_graph()
+    current = get_variable_scope().name
+    name = getattr(scope, "name", scope)
+    if isinstance(name, str) and not isinstance(scope, VariableScope) and current:
+        name = current + "/" + name
+    calls = g.__dict__.setdefault("_rnn_cell_calls", [])
+    first = next((c for c in calls if c[0] is cell), None)
+    here = (cell, current if name is None else name, stack.capture())
+    calls.append(here)
+    return first, here
+
+
+def _teach(e, cell, first, here):
+    """A ValueError of a later call of a cell (its input does not fit the weights the first
+    call made) is told both calls and the fix, after TF's message."""
+    if first is not None and type(e) is ValueError and e.args and _TAUGHT not in str(e):
+        e.args = (str(e) + _reuse_lesson(cell, first, here),) + e.args[1:]
+
+
+_TAUGHT = "\nThis RNN cell object"
+
+
+def _reuse_lesson(cell, first, here):
+    def where(call):
+        user = [f for f in stack.frames(call[2]) if stack.is_user_frame(f)]
+        return "%s:%d" % (user[-1].filename, user[-1].lineno) if user else "(unknown line)"
+
+    weights = ", ".join("%s %s" % (w.op.name, w.shape) for w in cell.weights[:2])
+    return ("%s (%s) was first called at %s under variable scope %r, where it made its "
+            "weights (%s); this call at %s, under variable scope %r, reuses those weights and "
+            "its input does not fit them. One cell object holds one set of weights: create a "
+            "new cell for each layer or direction, e.g. MultiRNNCell([BasicLSTMCell(n) for _ in "
+            "range(k)]) instead of MultiRNNCell([cell] * k); to share the weights on purpose, "
+            "give the second call inputs of the same depth."
+            % (_TAUGHT, type(cell).__name__, where(first), first[1],
+               weights or "none yet", where(here), here[1]))
 
 
 def _input_depth(cell, inputs_shape):

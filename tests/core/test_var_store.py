@@ -279,3 +279,84 @@ def test_initializer_values(tf):
     np.testing.assert_array_equal(vb, [1, 1])
     np.testing.assert_array_equal(vc, [0, 0, 0])
     np.testing.assert_array_equal(vd, [1, 2, 2])
+
+
+# ---- errors that teach: TF's class and first line, then both sites and the fix ------------
+_REUSE_ERRORS = r"""
+def first_line(f):
+    try:
+        f()
+    except ValueError as e:
+        return [type(e).__name__, str(e).split("\n")[0]]
+def exists():
+    with tf.variable_scope("s"):
+        tf.get_variable("w", [2])
+    with tf.variable_scope("s"):
+        tf.get_variable("w", [2])
+def missing():
+    with tf.variable_scope("s", reuse=True):
+        tf.get_variable("w", [2])
+def shape():
+    with tf.variable_scope("t"):
+        tf.get_variable("w", [2])
+    with tf.variable_scope("t", reuse=True):
+        tf.get_variable("w", [3])
+def dtype():
+    with tf.variable_scope("u"):
+        tf.get_variable("w", [2])
+    with tf.variable_scope("u", reuse=True):
+        tf.get_variable("w", [2], dtype=tf.int32)
+result = [first_line(f) for f in (exists, missing, shape, dtype)]
+"""
+
+
+@pytest.mark.oracle
+def test_reuse_errors_keep_tfs_first_line(oracle):
+    from oracle import run_here
+    assert run_here(_REUSE_ERRORS) == oracle(_REUSE_ERRORS)
+
+
+def _message(f):
+    with pytest.raises(ValueError) as e:
+        f()
+    return str(e.value)
+
+
+def _line_of(marker):
+    with open(__file__) as f:
+        return next(i for i, line in enumerate(f, 1) if line.rstrip().endswith(marker))
+
+
+def test_reuse_errors_name_both_sites_and_the_fix(tf):
+    with tf.variable_scope("a"):
+        tf.get_variable("v", [3, 4])  # created here
+    made = "%s:%d" % (__file__, _line_of("# created here"))
+
+    def again():
+        with tf.variable_scope("a"):
+            tf.get_variable("v", [3, 4])  # asked again
+
+    msg = _message(again)
+    assert "line %d" % _line_of("# created here") in msg.split("\n")[2]
+    assert "This call, at %s:%d" % (__file__, _line_of("# asked again")) in msg
+    assert "tf.variable_scope('a', reuse=True)" in msg and "tf.AUTO_REUSE" in msg
+
+    def wrong_shape():
+        with tf.variable_scope("a", reuse=True):
+            tf.get_variable("v", [3, 5])  # wrong shape
+
+    msg = _message(wrong_shape)
+    assert msg.split("\n")[0] == ("Trying to share variable a/v, but specified shape (3, 5) and "
+                                  "found shape (3, 4).")
+    assert "line %d" % _line_of("# created here") in msg
+    assert "This call, at %s:%d" % (__file__, _line_of("# wrong shape")) in msg
+    assert "ask for shape (3, 4)" in msg
+
+    def uniquified():
+        with tf.variable_scope("b", reuse=True):
+            tf.get_variable("v", [3, 4])  # missing
+
+    msg = _message(uniquified)
+    assert "This call, at %s:%d" % (__file__, _line_of("# missing")) in msg
+    assert "exists as 'a/v', created at %s" % made in msg
+    assert "reuse=tf.AUTO_REUSE" in msg.split("\n")[-1]

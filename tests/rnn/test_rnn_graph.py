@@ -24,3 +24,39 @@ GRAPHS = [
 @pytest.mark.parametrize("code", GRAPHS)
 def test_graph_matches_tf(oracle, code):
     check_graph(oracle, code)
+
+
+_CELL_TWICE = r"""
+cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+try:
+    tf.nn.dynamic_rnn(tf.nn.rnn_cell.MultiRNNCell([cell] * 2), tf.zeros([2, 3, 5]),
+                      dtype=tf.float32)
+    result = "ok"
+except ValueError as e:
+    result = [type(e).__name__, str(e).split("\n")[0]]
+"""
+
+
+@pytest.mark.oracle
+def test_cell_reused_on_unfitting_input_keeps_tfs_first_line(oracle):
+    from oracle import run_here
+    assert run_here(_CELL_TWICE) == oracle(_CELL_TWICE)
+
+
+def test_cell_reused_on_unfitting_input_names_both_calls(tf):
+    cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+    stack = tf.nn.rnn_cell.MultiRNNCell([cell] * 2)
+    with pytest.raises(ValueError) as e:
+        tf.nn.dynamic_rnn(stack, tf.zeros([2, 3, 5]), dtype=tf.float32)  # both calls
+    lines = str(e.value).split("\n")
+    assert lines[0].startswith("Dimensions must be equal, but are 8 and 9")
+    lesson = lines[1]
+    where = "%s:%d" % (__file__, _line_of("# both calls"))
+    assert lesson.count(where) == 2
+    assert "'rnn/multi_rnn_cell/cell_0'" in lesson and "'rnn/multi_rnn_cell/cell_1'" in lesson
+    assert "MultiRNNCell([BasicLSTMCell(n) for _ in range(k)])" in lesson
+
+
+def _line_of(marker):
+    with open(__file__) as f:
+        return next(i for i, line in enumerate(f, 1) if line.rstrip().endswith(marker))
