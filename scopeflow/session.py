@@ -14,11 +14,11 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow import errors
-from scopeflow.core.device import check_placement
+from scopeflow.core import placement
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
-from scopeflow.lowering import cache
+from scopeflow.lowering import cache, devices
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
@@ -113,6 +113,8 @@ class BaseSession:
         self._nonce = int.from_bytes(os.urandom(4), "little")
         self._plans = {}
         self._resources = {}  # host ops' per-Session state: queues, iterators (stages.py)
+        self._devices = None  # placement.Devices, made on the first run
+        self._placed = (-1, None)  # (graph version, (op -> device, Devices) or None: one device)
 
     graph = property(lambda self: self._graph)
     sess_str = property(lambda self: self._target)
@@ -198,18 +200,23 @@ class BaseSession:
         graph = self._graph
         version, prog = plan.prog
         if version != graph._version:
-            # placement: once per compiled signature (TF's error on a missing device)
-            check_placement(graph, self._config)
+            # placement: once per graph version (TF's error on a missing device)
+            placed = self._placement()
             fed = [s.tensor for s in plan.feeds]
             prog = cache.program(graph, plan.tensors, plan.ops, fed)
             if prog.host:  # input pipelines, py_func: compiled stages and host steps
                 prog = HostPlan(graph, plan.tensors, plan.ops, fed)
+            elif placed is not None:  # ops on several devices: a program per device
+                prog = devices.plan(prog, *placed) or prog
             plan.prog = (graph._version, prog)
             plan.entry = (None, -1, None)
         for _ in range(16):
             try:
                 if type(prog) is HostPlan:
                     values = self._run_steps(prog, plan, feeds)
+                elif type(prog) is devices.DevicePlan:
+                    with x64():
+                        values = devices.run(self, prog, feeds, _verify, _part)
                 else:
                     values = self._run_program(plan, prog, feeds)
                 break
@@ -231,6 +238,30 @@ class BaseSession:
             else:
                 out.append(feeds[src[1]])
         return plan.build(out)
+
+    def _placement(self):
+        """(op -> TF device name, Devices) when the graph's ops run on several JAX devices,
+        else None; raises TF's error for a device that does not exist; prints the placement
+        under `log_device_placement` (TF prints the whole graph when it changed)."""
+        graph = self._graph
+        version, placed = self._placed
+        if version == graph._version:
+            return placed
+        config = self._config
+        if self._devices is None:
+            self._devices = placement.Devices(config)
+        devs, soft = self._devices, config.allow_soft_placement
+        several = devs.distinct(graph, soft)
+        if several or config.log_device_placement:
+            where, order = placement.place(graph, devs, soft)
+            if config.log_device_placement:
+                print("\n".join(placement.log_lines(where, order)), flush=True)
+            placed = (where, devs) if several else None
+        else:
+            placement.check(graph, devs, soft)
+            placed = None
+        self._placed = (graph._version, placed)
+        return placed
 
     def _run_program(self, plan, prog, feeds):
         shapes = tuple([a.shape for a in feeds]) if feeds else ()

@@ -102,10 +102,14 @@ def _load(path):
             data = f.read()
     except OSError:
         return None
+    import jax
     from jax.experimental import serialize_executable
     try:
         payload, in_tree, out_tree = pickle.loads(data)
-        compiled = serialize_executable.deserialize_and_load(payload, in_tree, out_tree)
+        # a one-device program, on the default device (by default JAX would load it for
+        # every local device: wrong with N forced host devices)
+        compiled = serialize_executable.deserialize_and_load(
+            payload, in_tree, out_tree, execution_devices=jax.devices()[:1])
         os.utime(path)  # recently used: pruned last
         return compiled
     except Exception:  # noqa: BLE001 - damaged or from another build: compile again

@@ -327,6 +327,8 @@ def _fetch_value(ctx, v):
 class Program:
     """The slice of one (fetches, fed tensors) pair: what runs and what it needs."""
 
+    device = None  # the JAX device of one program of a run over several (lowering/devices.py)
+
     def __init__(self, graph, tensors, ops, fed, done=frozenset()):
         self.graph = graph
         self.tensors = tuple(tensors)  # fetched tensors not fed, in order
@@ -454,8 +456,11 @@ def _build(program, state, feeds, n_rng):
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
         if use_rng:
             in_avals.append(rng_aval)
-        lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
-        call = _fast(disk_cache.compile_lowered(lowered, _describe(program)))
+        if program.device is None:
+            lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
+            call = _fast(disk_cache.compile_lowered(lowered, _describe(program)))
+        else:
+            call = _on_device(fn, in_avals, program.device)
         cache.stats["compiles"] += 1
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
@@ -492,6 +497,16 @@ def _fast(compiled):
         return compiled._executable.create_cpp_call(compiled._params) or compiled
     except Exception:  # noqa: BLE001 - private API moved: the public call works too
         return compiled
+
+
+def _on_device(fn, in_avals, device):
+    """`fn` compiled for one JAX device (a program of a run over several devices). Buffers
+    are not donated: programs on other devices may still read the variables' arrays."""
+    from jax.sharding import SingleDeviceSharding
+    where = SingleDeviceSharding(device)
+    avals = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=where) for a in in_avals]
+    with jax.default_device(device):
+        return _fast(jax.jit(fn, out_shardings=where).lower(*avals).compile())
 
 
 def _as_fun(closed):
@@ -545,7 +560,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
             kinds.append(host_kind(v, dyn))
         else:
             kinds.append(("static", _static(v, t)))
-    dyn, kinds = _pack(dyn, kinds)
+    if program.device is None:  # a device's program hands its values on to others whole
+        dyn, kinds = _pack(dyn, kinds)
     written = {v: x for v, x in ctx.written.items() if not isinstance(x, TAState)}  # stacks end
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
                 read=frozenset(ctx.read_ops),

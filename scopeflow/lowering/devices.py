@@ -1,0 +1,197 @@
+"""A run whose ops span several JAX devices: one compiled program per device piece, launched
+asynchronously, values handed across devices where edges cross them (TF's Send/Recv pairs).
+
+The run's slice is cut into pieces, each on one device, ordered so that every piece only uses
+values of earlier pieces: an op's stage is the most cross-device edges on any path to it, and
+the ops of one (device, stage) split in two, those whose values other devices wait for
+("early") and the rest ("late"), so a tower on CPU:0 does not hold back the towers on CPU:1..3
+that wait only for CPU:0's variable reads. Constants and variables belong to no piece: each
+piece computes the constants it uses and reads the variables from the Session.
+
+JAX dispatches each piece and returns at once; a piece waits on the device for its inputs, so
+pieces on different devices run at the same time. Values move with `jax.device_put`.
+
+Runs holding host ops, tf.cond / tf.while_loop, or values that must cross devices by reference
+run as one program on one device, as before (`plan` returns None).
+"""
+
+import jax
+import numpy as np
+
+from scopeflow.lowering import cache
+from scopeflow.lowering.lower import Program
+from scopeflow.lowering.slice import data_inputs, is_handle, is_variable_op
+
+
+class DevicePlan:
+    """The per-device pieces of one run signature: [(Program, its JAX device)]."""
+
+    def __init__(self, pieces, tensors):
+        self.pieces = pieces
+        self.tensors = tensors  # the run's fetched tensors, in order
+
+
+def plan(prog, placed, devices):
+    """The DevicePlan of Program `prog` when its ops run on several JAX devices, else None.
+    `placed`: op -> TF device name; `devices`: placement.Devices."""
+    order = prog.order
+    dev = {}
+    for op in order:
+        if op._cf is not None:
+            return None
+        if not _free(op):
+            dev[op] = devices.jax[placed[op]]
+    if len(set(dev.values())) < 2:
+        return None
+    pieces = _pieces(order, dev)
+    if pieces is None:
+        return None
+    return _programs(prog, pieces)
+
+
+def _free(op):
+    """Ops computed wherever they are used: constants and variables (read from the Session)."""
+    return op._type == "Const" or is_variable_op(op)
+
+
+def _pieces(order, dev):
+    """[(device, [ops])] in a launch order where each piece uses only earlier pieces."""
+    stage = {}
+    for op in order:
+        if op not in dev:
+            continue
+        s = 0
+        for p in _deps(op):
+            if p in dev:
+                s = max(s, stage[p] + (dev[p] is not dev[op]))
+        stage[op] = s
+    # early: what other devices wait for, and what it needs on its own (device, stage). The
+    # walk runs backwards (every consumer of an op is seen first) and moves an op computed
+    # from constants alone up to the stage of its first consumer: such pieces (a tower's
+    # gradient seed) then join the tower instead of being programs of their own
+    users, const = {}, set()
+    for op in order:
+        if op in dev:
+            for p in _deps(op):
+                if p in dev:
+                    users.setdefault(p, []).append(op)
+            if all(p._type == "Const" or p in const for p in _deps(op)):
+                const.add(op)
+    early = set()
+    for op in reversed(order):
+        if op not in dev:
+            continue
+        mine = users.get(op, ())
+        if any(dev[c] is not dev[op] for c in mine):
+            early.add(op)
+            continue
+        if mine and op in const:
+            stage[op] = max(stage[op], min(stage[c] for c in mine))
+        if any(c in early and stage[c] == stage[op] for c in mine):
+            early.add(op)
+    groups = {}
+    ids = {d: i for i, d in enumerate(dict.fromkeys(dev.values()))}
+    for op in order:
+        if op in dev:
+            key = (stage[op], op not in early, ids[dev[op]])
+            groups.setdefault(key, (dev[op], []))[1].append(op)
+    pieces = [groups[k] for k in sorted(groups)]
+    for _, ops in pieces:  # an edge by reference cannot cross: such runs stay on one device
+        mine = set(ops)
+        for op in ops:
+            for t in op._inputs:
+                if is_handle(t) and t._op in dev and t._op not in mine:
+                    return None
+    return pieces
+
+
+def _deps(op):
+    yield from op._control_inputs
+    for t in data_inputs(op):
+        yield t._op
+
+
+def _programs(prog, pieces):
+    fed = set(prog.fed)
+    owner = {op: i for i, (_, ops) in enumerate(pieces) for op in ops}
+    wanted = [[] for _ in pieces]  # per piece: tensors it hands on or the run fetches
+    seen = set()
+    for i, (_, ops) in enumerate(pieces):
+        for op in ops:
+            for t in data_inputs(op):
+                j = owner.get(t._op)
+                if j is not None and j != i and t not in seen and t not in fed:
+                    seen.add(t)
+                    wanted[j].append(t)
+    for t in prog.tensors:
+        if t not in seen:
+            seen.add(t)
+            wanted[owner.get(t._op, len(pieces) - 1)].append(t)
+    known = list(prog.fed)
+    done = set()
+    out = []
+    for i, (device, ops) in enumerate(pieces):
+        p = Program(prog.graph, wanted[i], ops, known, frozenset(done))
+        p.device = device
+        if {op for op in p.order if op in owner} != set(ops):
+            return None  # the slice left its piece (cannot happen for a topological order)
+        out.append(p)
+        known = known + wanted[i]
+        done.update(ops)
+    return DevicePlan(out, prog.tensors)
+
+
+def run(sess, dplan, feeds, verify, part):
+    """Launches every piece of `dplan` with `feeds` (the run's fed values), then reads the
+    fetched values; `verify(entry, outs)` raises a failed check, `part(kind)` reads a value."""
+    known = {}
+    fed = dplan.pieces[0].fed
+    for t, v in zip(fed, feeds):
+        known[t] = v
+    launched = []
+    with sess._lock:
+        state = sess._state
+        for p in dplan.pieces:
+            vals = [known[t] for t in p.fed]
+            entry = cache.entry(p, state, vals, p.state_sig(state))
+            outs = _launch(sess, entry, state, vals, p.device)
+            launched.append((entry, outs))
+            for t, kind in zip(p.tensors, entry.fetch_kinds):
+                known[t] = _value(kind, outs, part)
+        for entry, outs in launched:
+            if entry.checks:
+                verify(entry, outs)
+        last = [o for _, outs in launched for o in outs[-1:]]
+        jax.block_until_ready(last)
+    reads = {}
+    for p, (entry, outs) in zip(dplan.pieces, launched):
+        for t, kind in zip(p.tensors, entry.fetch_kinds):
+            reads[t] = (kind, outs)
+    return [part(reads[t][0])(reads[t][1], {}) for t in dplan.tensors]
+
+
+def _launch(sess, entry, state, vals, device):
+    from scopeflow.session import _rng_words
+    if entry.call is None:
+        return ()
+    args = [state[v] for v in entry.var_in] + [vals[i] for i in entry.feed_pos]
+    args = jax.device_put(args, device)
+    if entry.rng_ops:
+        args.append(_rng_words(sess, entry.rng_ops))
+    outs = entry.call(*args)
+    if entry.var_out:
+        for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
+            state[v] = x
+        if entry.new_state:
+            sess._state_version += 1
+    return outs
+
+
+def _value(kind, outs, part):
+    """A value a piece hands on: its device array (moved by the next piece), a constant, or a
+    host value (summaries) read now."""
+    if kind[0] == "dyn":
+        return outs[kind[1]]
+    if kind[0] == "static":
+        return kind[1]
+    return np.asarray(part(kind)(outs, {}))

@@ -1,0 +1,162 @@
+"""Placement against TF's placer: log_device_placement's lines, soft placement and the
+InvalidArgumentError for a missing device, with 4 CPU devices on both sides (TF:
+ConfigProto(device_count={"CPU": 4}); scopeflow: 4 forced host devices, set in a subprocess
+before JAX starts)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+from oracle import ROOT, tf_python
+
+_PRELUDE = {
+    "tensorflow": "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n",
+    "scopeflow": "import scopeflow.compat.v1 as tf\n",
+}
+_ERR = r'''
+import json, re
+def _err(e):
+    m = re.search(r"Node: '[^']*'\n(.*?)\n\t \[\[", str(e), re.S)
+    return [type(e).__name__, m.group(1) if m else str(e)]
+'''
+_EPILOGUE = r'''
+try:
+    out = main()
+except Exception as e:
+    out = _err(e)
+print("RESULT " + json.dumps(out, default=lambda v: v.tolist()))
+'''
+
+
+def run_program(framework, code, devices=4):
+    """(stdout lines before the result, result) of `code` (defining `main()`) run by
+    `framework` in a fresh process with `devices` CPU devices."""
+    py = sys.executable if framework == "scopeflow" else tf_python()
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT,
+               XLA_FLAGS="--xla_force_host_platform_device_count=%d" % devices)
+    src = "import numpy as np\n" + _PRELUDE[framework] + _ERR + code + _EPILOGUE
+    out = subprocess.run([py, "-c", src], check=False, capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr[-3000:]
+    lines = out.stdout.splitlines()
+    return lines[:-1], json.loads(lines[-1][len("RESULT "):])
+
+
+def compare(code):
+    if tf_python() is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    here, there = run_program("scopeflow", code), run_program("tensorflow", code)
+    assert here == there, (code, here, there)
+    return here
+
+
+TOWERS = """
+def main():
+    x = tf.placeholder(tf.float32, [4], name="x")
+    with tf.device("/cpu:0"):
+        w = tf.get_variable("w", initializer=np.arange(4.0, dtype=np.float32))
+    outs = []
+    for i in range(4):
+        with tf.device("/cpu:%d" % i), tf.name_scope("tower_%d" % i):
+            outs.append(tf.reduce_sum(x * w * float(i + 1)))
+    total = tf.add_n(outs, name="total")
+    cfg = tf.ConfigProto(log_device_placement=True, device_count={"CPU": 4})
+    with tf.Session(config=cfg) as s:
+        s.run(tf.global_variables_initializer())
+        return [s.run([total, outs], {x: [1.0, 2.0, 3.0, 4.0]}), s.run(total, {x: np.ones(4)})]
+"""
+
+SOFT = """
+def main():
+    a = tf.placeholder(tf.float32, [], name="a")
+    outs = []
+    for i, dev in enumerate(["/cpu:5", "/gpu:1", "/device:GPU:0", "/device:XYZ:0", "/cpu:*",
+                             "/job:localhost/replica:0/task:0/device:CPU:2", "/task:0/cpu:1"]):
+        with tf.device(dev):
+            outs.append(tf.add(a, float(i), name="b%d" % i))
+    with tf.colocate_with(outs[5]):
+        c = tf.identity(outs[0], name="colocated")
+    cfg = tf.ConfigProto(allow_soft_placement=True, log_device_placement=True,
+                         device_count={"CPU": 4})
+    with tf.Session(config=cfg) as s:
+        out = s.run([outs, c], {a: 1.0})
+        with tf.get_default_graph().as_default():
+            late = tf.identity(c, name="late")  # the graph grew: TF logs all of it again
+        return [out, s.run(late, {a: 2.0})]
+"""
+
+ERRORS = """
+def one(device, soft):
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant(1.0, name="a")
+        with tf.device(device):
+            tf.add(a, 2.0, name="b")
+    cfg = tf.ConfigProto(allow_soft_placement=soft, device_count={"CPU": 4})
+    with tf.Session(graph=g, config=cfg) as s:
+        try:
+            return s.run(a)
+        except Exception as e:
+            return _err(e)
+
+def main():
+    return [one(d, soft) for d, soft in [
+        ("/cpu:5", False), ("/gpu:0", False), ("/device:XYZ:0", False), ("/gpu:*", False),
+        ("/job:worker/task:1", True), ("/job:localhost/task:1/cpu:2", True),
+        ("/replica:1", True), ("/cpu:3", False), ("/cpu:*", False)]]
+"""
+
+SETTER = """
+def main():
+    with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+        v = tf.get_variable("v", [2], initializer=tf.zeros_initializer())
+        y = v + 1.0
+    cfg = tf.ConfigProto(allow_soft_placement=True, device_count={"CPU": 4})
+    with tf.Session(config=cfg) as s:
+        s.run(v.initializer)
+        return s.run(y)
+"""
+
+
+@pytest.mark.oracle
+def test_towers_log_their_devices_and_values_as_tf():
+    lines, result = compare(TOWERS)
+    assert "tower_3/Sum: (Sum): /job:localhost/replica:0/task:0/device:CPU:3" in lines
+    assert result[1] == 60.0
+
+
+@pytest.mark.oracle
+def test_soft_placement_and_colocation_place_as_tf():
+    lines, _ = compare(SOFT)
+    assert "b0: (AddV2): /job:localhost/replica:0/task:0/device:CPU:0" in lines
+    assert lines.count("late: (Identity): /job:localhost/replica:0/task:0/device:CPU:0") == 1
+
+
+@pytest.mark.oracle
+def test_missing_devices_fail_as_tf():
+    _, result = compare(ERRORS)
+    assert [r[0] for r in result[:7]] == ["InvalidArgumentError"] * 7
+    assert result[7:] == [1.0, 1.0]
+
+
+@pytest.mark.oracle
+def test_replica_device_setter_needs_a_cluster_as_in_tf():
+    _, result = compare(SETTER)
+    assert result[0] == "InvalidArgumentError" and "/job:ps/task:0" in result[1]
+
+
+def test_one_device_graphs_keep_one_program(tf):
+    from scopeflow.lowering.lower import Program
+    with tf.device("/cpu:0"):
+        x = tf.constant(2.0) * 3.0
+    with tf.device("/device:CPU:*"):
+        y = x + 1.0
+    with tf.Session() as s:
+        assert s.run(y) == 7.0
+        (plan,) = s._plans.values()
+        assert type(plan.prog[1]) is Program
