@@ -5,6 +5,7 @@
     scopeflow graph logs/ --hide 'gradients|save' --depth 2 --out filtered/   # for TensorBoard
     scopeflow explain s/w/Adam_1:0 --script train.py   # what the name is in the graph
     scopeflow ckpt model.ckpt             # variables of a TF checkpoint with their shapes
+    scopeflow ckpt-map old.ckpt --script new.py   # its keys mapped onto the new graph
 """
 
 import argparse
@@ -306,6 +307,33 @@ def _ckpt(args):
     return 0
 
 
+def _ckpt_map(args):
+    """`ckpt-map CHECKPOINT --script FILE | --graph PATH [--rule OLD=NEW]`: the checkpoint's
+    keys mapped onto the graph's variables, the coverage report and the assignment_map."""
+    import json
+
+    from scopeflow.insight import ckpt_map, sources
+    if not (args.script or args.graph):
+        print("scopeflow ckpt-map: give the graph with --script FILE or --graph PATH",
+              file=sys.stderr)
+        return 2
+    graph = (sources.run_script(args.script, args.args) if args.script
+             else sources.load_graph(args.graph))
+    rules = [tuple(r.split("=", 1)) for r in args.rule]
+    found = ckpt_map.map_checkpoint(args.checkpoint, graph, rules)
+    for line in found.report():
+        print(line)
+    names = {k: v if isinstance(v, str) else found.names[k]
+             for k, v in found.assignment_map.items()}
+    print("assignment_map = " + json.dumps(names, indent=1, sort_keys=True))
+    by_object = sorted(k for k, v in found.assignment_map.items() if not isinstance(v, str))
+    if by_object:
+        print("# not in get_variable's store by these names (tf.Variable, slots of partitioned "
+              "variables): init_from_checkpoint takes the variables themselves for " +
+              ", ".join(by_object))
+    return 1 if found.left_graph or found.ambiguous else 0
+
+
 def _parser():
     ap = argparse.ArgumentParser(prog="scopeflow", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -333,12 +361,23 @@ def _parser():
                                        "in the graph it built (file:line, why, fix)")
     lint.add_argument("script")
     lint.add_argument("args", nargs=argparse.REMAINDER)
+    cmap = sub.add_parser("ckpt-map", help="map a checkpoint's keys onto a graph's variables "
+                                           "(renamed scopes, slots, _N, part_N)")
+    cmap.add_argument("checkpoint", help="checkpoint prefix or directory")
+    cmap.add_argument("--script", help="the TF1 script building the graph (run up to its "
+                                       "first Session.run)")
+    cmap.add_argument("--graph", help="or the graph: .meta, checkpoint, events, GraphDef")
+    cmap.add_argument("--rule", action="append", default=[],
+                      help="a stated prefix rule CKPT_PREFIX=GRAPH_PREFIX, e.g. old/=new/")
+    cmap.add_argument("--arg", action="append", default=[], dest="args",
+                      help="an argument for the script (repeat for more)")
     ckpt = sub.add_parser("ckpt", help="variables of a checkpoint, with shapes")
     ckpt.add_argument("path", help="checkpoint prefix or directory")
     return ap
 
 
-_COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt, "lint": _lint}
+_COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt, "lint": _lint,
+             "ckpt-map": _ckpt_map}
 
 
 def main(argv=None):

@@ -19,7 +19,14 @@ import dataclasses
 import difflib
 import re
 
-from scopeflow.insight import provenance as _prov
+from scopeflow.insight.provenance import (
+    SHARD,
+    VARIABLE_TYPES,
+    calls_by_variable,
+    op_named,
+    op_site,
+    provenance_of,
+)
 
 # Apply op types of the optimizers: the role of each input after the variable (input 0)
 # that is a slot. TF's op definitions fix the order; Sparse* / Resource* share it.
@@ -75,7 +82,7 @@ def slot_of(op):
 
 def _variable_op(op):
     """The variable op behind an Apply op's first input (a ref, or a resource handle)."""
-    while op.type not in _prov.VARIABLE_TYPES and op.inputs and op.type == "Identity":
+    while op.type not in VARIABLE_TYPES and op.inputs and op.type == "Identity":
         op = op.inputs[0].op
     return op
 
@@ -100,14 +107,14 @@ def _forward_op(graph, name):
         for j in range(i + 1, len(segments)):
             if segments[j].endswith("_grad"):
                 fwd = "/".join(segments[i + 1:j] + [segments[j][:-5]])
-                if _prov._op(graph, fwd) is not None:
+                if op_named(graph, fwd) is not None:
                     return "/".join(segments[:i + 1]), fwd
         return "/".join(segments[:i + 1]), None
     return None
 
 
 def _op_lines(op, label):
-    where = _prov.op_site(op)
+    where = op_site(op)
     lines = ["%s: op of type %s%s" % (label, op.type,
                                       ", defined at %s" % where if where else "")]
     if op.inputs:
@@ -123,11 +130,11 @@ def _op_lines(op, label):
 
 
 def _explain_variable(op, label):
-    p = _prov.provenance_of(op)
+    p = provenance_of(op)
     slot = slot_of(op) or _colocated_slot(op)
     if slot is None:
         lines = [label + ": " + p.lines()[0]] + p.lines()[1:]
-        shard = _prov._SHARD.search(op.name)
+        shard = SHARD.search(op.name)
         if shard:
             lines.insert(1, "  shard %s of partitioned variable %r"
                          % (shard.group()[6:], op.name[:shard.start()]))
@@ -168,8 +175,8 @@ def _enclosing_variable(graph, name):
     """The variable op whose name `name` extends (`w/read` -> w), with the rest of the name."""
     segments = name.split("/")
     for k in range(len(segments) - 1, 0, -1):
-        op = _prov._op(graph, "/".join(segments[:k]))
-        if op is not None and op.type in _prov.VARIABLE_TYPES:
+        op = op_named(graph, "/".join(segments[:k]))
+        if op is not None and op.type in VARIABLE_TYPES:
             return op, "/".join(segments[k:])
     return None, None
 
@@ -212,14 +219,14 @@ def _explain_op(graph, op, label):
 
 
 def _explain_scope(graph, name, members):
-    variables = [o.name for o in members if o.type in _prov.VARIABLE_TYPES]
-    first = _prov.op_site(members[0])
+    variables = [o.name for o in members if o.type in VARIABLE_TYPES]
+    first = op_site(members[0])
     lines = ["%s: a name scope holding %d op%s%s" % (
         name, len(members), "" if len(members) == 1 else "s",
         ", the first defined at %s" % first if first else "")]
-    calls = _prov._calls_by_variable(graph)
-    created = {_prov.provenance_of(o, calls).variable_scope for o in members
-               if o.type in _prov.VARIABLE_TYPES and o.name in calls}
+    calls = calls_by_variable(graph)
+    created = {provenance_of(o, calls).variable_scope for o in members
+               if o.type in VARIABLE_TYPES and o.name in calls}
     if variables:
         lines.append("  variables: %s" % ", ".join(variables[:12]) +
                      (", ..." if len(variables) > 12 else ""))
@@ -238,10 +245,10 @@ def _explain_scope(graph, name, members):
 def explain(graph, name):
     """An Explanation of `name` (an op, tensor or scope name) from `graph`."""
     op_name, _, index = name.partition(":")
-    op = _prov._op(graph, op_name)
+    op = op_named(graph, op_name)
     if op is not None:
         label = name if index else op_name
-        if op.type in _prov.VARIABLE_TYPES:
+        if op.type in VARIABLE_TYPES:
             kind, lines = _explain_variable(op, label)
         else:
             kind, lines = _explain_op(graph, op, label)

@@ -136,7 +136,7 @@ def _shards(var):
     return list(var)
 
 
-def _op(graph, name):
+def op_named(graph, name):
     try:
         return graph.get_operation_by_name(name)
     except (KeyError, ValueError):
@@ -146,7 +146,7 @@ def _op(graph, name):
 def _describe_initializer(op, requested):
     """The op computing the initial value (`<var>/Assign`'s value) and the initializer asked
     for (recorded by get_variable; None: the default, or a tf.Variable)."""
-    assign = _op(op.graph, op.name + "/Assign")
+    assign = op_named(op.graph, op.name + "/Assign")
     text = "none found in the graph"
     if assign is not None and len(assign.inputs) > 1:
         value = assign.inputs[1].op
@@ -162,7 +162,7 @@ def _initializer_name(init):
     return "initializer=%s" % getattr(init, "__name__", type(init).__name__)
 
 
-_SHARD = re.compile(r"/part_\d+$")
+SHARD = re.compile(r"/part_\d+$")
 
 
 def provenance(graph):
@@ -179,17 +179,17 @@ def provenance(graph):
     >>> p.via, len(p.reuses)
     ('tf.get_variable', 1)
     """
-    calls = _calls_by_variable(graph)
+    calls = calls_by_variable(graph)
     return {op.name: _one(op, calls) for op in graph.get_operations()
             if op.type in VARIABLE_TYPES}
 
 
 def provenance_of(op, calls=None):
     """The VariableProvenance of one variable op."""
-    return _one(op, _calls_by_variable(op.graph) if calls is None else calls)
+    return _one(op, calls_by_variable(op.graph) if calls is None else calls)
 
 
-def _calls_by_variable(graph):
+def calls_by_variable(graph):
     """{variable op name: [(name scope, user's Where)]} of get_variable calls, in order."""
     calls = {}
     for var, _, scope, where in graph.__dict__.get("_get_variable_calls", ()):
@@ -208,7 +208,7 @@ def _one(op, calls):
         via, var_scope, reuses, name_scope = IMPORTED, "", (), ""
     elif made:
         via, name_scope = "tf.get_variable", made[0][0]
-        whole = _SHARD.sub("", op.name)
+        whole = SHARD.sub("", op.name)
         var_scope = whole.rsplit("/", 1)[0] if "/" in whole else ""
         reuses = tuple(site for _, site in made[1:] if site is not None)
     else:
