@@ -24,6 +24,7 @@ from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint.attrs import decode_attr
 from scopeflow.checkpoint.import_cf import rebuild_conds
+from scopeflow.checkpoint.import_functions import rebuild_functions
 from scopeflow.checkpoint.import_loops import rebuild_loops
 from scopeflow.core import naming
 from scopeflow.core.device import canonical
@@ -224,6 +225,7 @@ class _Import:
         self.names = {}  # node name -> created Operation
         self.used_map = set()
         self.back_edges = []  # (op, input position, input name) to wire once all exist
+        self.library = {}  # function name -> FunctionDef (the GraphDef's library)
 
     def wire_back_edges(self):
         for op, k, text in self.back_edges:
@@ -271,7 +273,7 @@ class _Import:
         _check_shapes(node, full)
         full = self.new_name(node.name)
         registry.finish(self.graph, rec, full, _group_inputs(rec, node, tensors),
-                        _kernel_attrs(rec, node))
+                        rebuild_functions(self, node, _kernel_attrs(rec, node)))
         op = self.graph._ops_by_name[full]
         self.back_edges.extend((op, k, data[k]) for k in later)
         for c in node.input:
@@ -309,6 +311,7 @@ def import_graph_def(graph_def, input_map=None, return_elements=None, name=None,
     graph = default_graph()
     with name_scope(name, "import", list(input_map.values())) as scope:
         state = _Import(graph, scope, input_map, uniquify=not scope)
+        state.library = {f.signature.name: f for f in graph_def.library.function}
         nodes = _order(list(graph_def.node))
         missing = sorted(k for k in input_map if k.split(":")[0] not in
                          {n.name for n in nodes})

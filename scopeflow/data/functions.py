@@ -98,8 +98,8 @@ class Traced:
         """True when running the function once on a stack of elements gives the stack of its
         per-element results: only elementwise ops, over the arguments and scalar constants,
         every argument and output dense with a fully known shape."""
-        if self._elementwise is None:
-            self._elementwise = _is_elementwise(self)
+        if self._elementwise is None:  # an imported function has no Python to trace again
+            self._elementwise = self._source is not None and _is_elementwise(self)
         return self._elementwise
 
     def chunked(self):

@@ -21,6 +21,7 @@ from tensorboard.compat.proto import (
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
+from scopeflow.summary import function_def
 
 __all__ = ["attr_value", "graph_def", "node_def", "tensor_proto"]
 
@@ -36,11 +37,17 @@ def graph_def(graph, from_version=None, add_shapes=False):
     ['c']
     """
     gd = graph_pb2.GraphDef()
+    library = None
     for op in list(graph._ops):
         if from_version is not None and op._id <= from_version:
             continue
         nd = gd.node.add()
         _fill(nd, op)
+        if op._attrs and any(function_def.is_function(v) for v in op._attrs.values()):
+            library = library or function_def.Library(gd.library)
+            for k, v in op._attrs.items():
+                if function_def.is_function(v):
+                    nd.attr[k].CopyFrom(library.func_attr(v, op._type))
         if add_shapes and op._outputs:
             nd.attr["_output_shapes"].list.shape.extend(
                 shape_proto(t._shape) for t in op._outputs)
@@ -52,6 +59,9 @@ def node_def(op):
     """`Operation.node_def`: name, op type, inputs ("x", "x:1", "^ctrl"), device, attrs."""
     nd = node_def_pb2.NodeDef()
     _fill(nd, op)
+    for k, v in op._attrs.items():
+        if function_def.is_function(v):
+            nd.attr[k].func.name = function_def.function_name(v, op._type)
     return nd
 
 

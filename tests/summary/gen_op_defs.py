@@ -1,6 +1,7 @@
 """Regenerates scopeflow/summary/op_defs.json from TF's op registry (run with TF's Python).
 
     /tmp/tf/bin/python tests/summary/gen_op_defs.py
+    /tmp/tf/bin/python tests/summary/gen_op_defs.py --only OUT.json TYPE...   # listed types
 
 Per op type: input args, output args ("name:T", "name:N*T", "name:[Tlist]", "&ref:T",
 "name:int32" for fixed types) and attrs ("T=type", or [name, type, default]). Ops that TF1
@@ -71,7 +72,7 @@ def _default(attr):
     return getattr(v, kind)
 
 
-def main():
+def main(only=None, out_name="op_defs.json"):
     import tensorflow as tf
     from tensorflow.python.framework import op_def_registry
     type_names = {d.as_datatype_enum: d.name for d in
@@ -80,7 +81,8 @@ def main():
                    tf.float16, tf.resource, tf.variant, tf.uint32, tf.uint64)}
     out = {}
     for name in sorted(n for n in dir(tf.raw_ops) if not n.startswith("_")):
-        if SKIP.match(name) and name not in KEEP:
+        if (only is not None and name not in only) or (
+                only is None and SKIP.match(name) and name not in KEEP):
             continue
         od = op_def_registry.get(name)
         if od is None:
@@ -94,11 +96,15 @@ def main():
         out[name] = [" ".join(_arg(a, type_names) for a in od.input_arg),
                      " ".join(_arg(a, type_names) for a in od.output_arg), attrs]
     path = os.path.join(os.path.dirname(__file__), "..", "..", "scopeflow", "summary",
-                        "op_defs.json")
+                        out_name)
     with open(path, "w") as f:
         json.dump(out, f, separators=(",", ":"))
     print(len(out), "op types")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+    if sys.argv[1:2] == ["--only"]:
+        main(set(sys.argv[3:]), sys.argv[2])
+    else:
+        main()
