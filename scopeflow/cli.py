@@ -109,13 +109,15 @@ def _run(args):
 
 
 def _lint(args):
-    """Runs the script as `run` does, then lints the graph it built (the default graph)."""
+    """Runs the script as `run` does, recording its runs, then lints the graphs it built (the
+    default graph and every graph a Session ran)."""
     install_aliases()
     sys.argv = [args.script] + args.args
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
     from scopeflow import insight
     from scopeflow.core.frame import default_graph
-    with insight.record_runs():  # the script's Session.run calls: feeds, initialized variables
+    # the script's Session.run calls: feeds, initialized variables, the graphs that ran
+    with insight.record_runs() as ran:
         try:
             runpy.run_path(args.script, run_name="__main__")
         except SystemExit:
@@ -124,7 +126,8 @@ def _lint(args):
             lines = [ln for ln in str(e).split("\n") if ln.strip()][:2]
             print("scopeflow lint: the script stopped with %s: %s"
                   % (type(e).__name__, " ".join(lines)), file=sys.stderr)
-    findings = insight.lint(default_graph())
+    graphs = [default_graph()] + [g for g in ran if g is not default_graph()]
+    findings = [f for g in graphs for f in insight.lint(g)]
     for f in findings:
         print(f)
     print("%d finding%s" % (len(findings), "" if len(findings) == 1 else "s"))

@@ -45,28 +45,31 @@ class RunRecord:
 
 @contextlib.contextmanager
 def record_runs():
-    """Records the Session.run calls made inside it on their graphs (`graph._session_runs`)."""
-    original = BaseSession.run
+    """Records the Session.run calls made inside it on their graphs (`graph._session_runs`);
+    gives the list of the graphs that ran, in order."""
+    original, graphs = BaseSession.run, []
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         tb = stack.capture()
         try:
             out = original(self, fetches, feed_dict, options, run_metadata)
         except Exception as e:
-            _note(self, fetches, feed_dict, tb, e)
+            _note(self, fetches, feed_dict, tb, e, graphs)
             raise
-        _note(self, fetches, feed_dict, tb, None)
+        _note(self, fetches, feed_dict, tb, None, graphs)
         return out
 
     BaseSession.run = run
     try:
-        yield
+        yield graphs
     finally:
         BaseSession.run = original
 
 
-def _note(sess, fetches, feed_dict, tb, error):
+def _note(sess, fetches, feed_dict, tb, error, graphs):
     graph = sess.graph
+    if "_session_runs" not in graph.__dict__:
+        graphs.append(graph)
     runs = graph.__dict__.setdefault("_session_runs", {})
     try:
         feeds = flatten_feeds(feed_dict) if feed_dict else {}
@@ -131,8 +134,8 @@ def never_fed(graph):
             why = "no run computed anything that depends on it"
         out.append(Finding(
             "placeholder-never-fed", op_where(op),
-            "placeholder %r is fed in none of the script's %d Session.run calls: %s"
-            % (op.name, sum(r.count for r in runs), why),
+            "no Session.run call of the script (%d in all) feeds placeholder %r: %s"
+            % (sum(r.count for r in runs), op.name, why),
             "feed it: sess.run(..., feed_dict={%s: value}); give it a default with "
             "tf.placeholder_with_default if runs may leave it out, or remove it if it is "
             "unused" % op.name))

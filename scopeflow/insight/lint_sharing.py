@@ -165,23 +165,20 @@ def cells_under_two_scopes(graph):
     """One RNN cell object called in two variable scopes (the same cell as the forward and the
     backward cell, `MultiRNNCell([cell] * 2)`, one cell for encoder and decoder): it keeps the
     weights its first call made, so the second scope gets no weights of its own."""
-    first, out = {}, []
-    for cell, scope, tb in graph.__dict__.get("_rnn_cell_calls", ()):
+    out = []
+    for cell, scopes in graph.__dict__.get("_rnn_cell_scopes", {}).values():
         if not cell.weights:  # wrappers and MultiRNNCell hold no weights of their own
             continue
-        seen = first.setdefault(id(cell), (cell, {scope: tb}))[1]
-        if scope in seen:
-            continue
-        seen[scope] = tb
-        (scope0, tb0), where = next(iter(seen.items())), frames_where(stack.frames(tb))
-        out.append(Finding(
-            "rnn-cell-two-scopes", where or scope,
-            "this call uses the %s object first called at %s under variable scope %r again "
-            "under variable scope %r: it runs with the weights of its first call (%s), so %r "
-            "gets no weights of its own" % (
-                type(cell).__name__, frames_where(stack.frames(tb0)), scope0, scope,
-                some((w.op.name for w in cell.weights), 2), scope),
-            "create one cell object per layer, direction or scope (e.g. "
-            "MultiRNNCell([LSTMCell(n) for _ in range(k)]), separate fw and bw cells); if "
-            "sharing is meant, call the cell under the first scope with reuse=True"))
+        (scope0, tb0), *later = scopes.items()
+        for scope, tb in later:
+            out.append(Finding(
+                "rnn-cell-two-scopes", frames_where(stack.frames(tb)) or scope,
+                "this call uses the %s object first called at %s under variable scope %r "
+                "again under variable scope %r: it runs with the weights of its first call "
+                "(%s), so %r gets no weights of its own" % (
+                    type(cell).__name__, frames_where(stack.frames(tb0)), scope0, scope,
+                    some((w.op.name for w in cell.weights), 2), scope),
+                "create one cell object per layer, direction or scope (e.g. "
+                "MultiRNNCell([LSTMCell(n) for _ in range(k)]), separate fw and bw cells); if "
+                "sharing is meant, call the cell under the first scope with reuse=True"))
     return out

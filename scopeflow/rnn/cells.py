@@ -124,19 +124,23 @@ class LayerRNNCell(RNNCell):
 
 
 def _note_call(cell, scope):
-    """Records the variable scope and the calling stack of a call of `cell` in its graph
-    (scopeflow.insight lints one cell used under two scopes); (the cell's first call or None,
-    this call)."""
-    g = default_graph()
+    """Records, per graph, each variable scope a cell is called in with the first calling
+    stack there (scopeflow.insight lints one cell used under two scopes); returns (the
+    cell's first call or None, this call) as (cell, scope name, stack)."""
     current = get_variable_scope().name
     name = getattr(scope, "name", scope)
     if isinstance(name, str) and not isinstance(scope, VariableScope) and current:
         name = current + "/" + name
-    calls = g.__dict__.setdefault("_rnn_cell_calls", [])
-    first = next((c for c in calls if c[0] is cell), None)
     here = (cell, current if name is None else name, stack.capture())
-    calls.append(here)
-    return first, here
+    cells = default_graph().__dict__.setdefault("_rnn_cell_scopes", {})
+    entry = cells.get(id(cell))
+    if entry is None:
+        cells[id(cell)] = (cell, {here[1]: here[2]})
+        return None, here
+    scopes = entry[1]
+    scopes.setdefault(here[1], here[2])
+    scope0, tb0 = next(iter(scopes.items()))
+    return (cell, scope0, tb0), here
 
 
 def _teach(e, cell, first, here):

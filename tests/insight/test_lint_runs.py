@@ -89,3 +89,25 @@ def test_without_recorded_runs_no_run_finding(tf):
     with g.as_default():
         exec(MODEL, {"tf": tf})
     assert insight.lint(g) == []
+
+
+def test_cli_lints_every_graph_that_ran(tmp_path):
+    import os
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    script = tmp_path / "graphs.py"
+    script.write_text(textwrap.dedent("""\
+        import tensorflow.compat.v1 as tf
+        with tf.Graph().as_default():
+            x = tf.placeholder(tf.float32, [], name="x")
+            unfed = tf.placeholder(tf.float32, [], name="unfed")
+            with tf.Session() as sess:
+                sess.run(x * 2.0, {x: 1.0})
+        """))
+    proc = subprocess.run([sys.executable, "-m", "scopeflow", "lint", str(script)],
+                          capture_output=True, text=True, env=dict(os.environ, PYTHONPATH=root),
+                          timeout=300, check=False)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    assert proc.stdout.startswith("%s:4: [placeholder-never-fed]" % script)
+    assert proc.stdout.strip().endswith("1 finding")
