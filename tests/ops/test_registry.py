@@ -47,3 +47,14 @@ def test_every_defined_op_is_registered_on_import():
     assert sorted(defined - set(out)) == []
     # the sharded Saver's ops, which a TF-written SavedModel carries, are among them
     assert {"StaticRegexFullMatch", "ShardedFilename", "StringJoin"} <= set(out)
+
+
+def test_every_registered_op_has_tf_signature():
+    """Export writes an op's attrs (and a function's `node:out_arg:k` inputs) from TF's
+    signature; a registered type without one exports guessed attrs. Missing ones are added
+    with `tests/summary/gen_op_defs.py --only scopeflow/summary/op_defs_<area>.json TYPE...`
+    run under TF's Python."""
+    import scopeflow.compat.v1  # noqa: F401
+    from scopeflow.ops.registry import REGISTRY
+    from scopeflow.summary.graph_def import _op_defs
+    assert sorted(t for t in REGISTRY if t not in _op_defs()) == []
