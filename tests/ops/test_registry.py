@@ -53,8 +53,7 @@ def test_every_registered_op_has_tf_signature():
     """Export writes an op's attrs (and a function's `node:out_arg:k` inputs) from TF's
     signature; a registered type without one exports guessed attrs. Missing ones are added
     with `tests/summary/gen_op_defs.py --only op_defs_<area>.json TYPE...` (written beside
-    op_defs.json)
-    run under TF's Python."""
+    op_defs.json) under TF's Python."""
     import scopeflow.compat.v1  # noqa: F401
     from scopeflow.ops.registry import REGISTRY
     from scopeflow.summary.graph_def import _op_defs
