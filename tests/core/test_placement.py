@@ -71,6 +71,20 @@ def main():
         return [s.run([total, outs], {x: [1.0, 2.0, 3.0, 4.0]}), s.run(total, {x: np.ones(4)})]
 """
 
+TOWER_CNN = """
+import sys
+sys.path.insert(0, "benchmarks")
+import towers
+
+def main():
+    arrays = towers.make_arrays(batch=8, c1=2, c2=2, fc=4)
+    x, y, loss, averaged, train = towers.build(tf, 2, arrays)
+    cfg = tf.ConfigProto(log_device_placement=True, device_count={"CPU": 2})
+    with tf.Session(config=cfg) as s:
+        s.run(tf.global_variables_initializer())
+        return round(float(s.run([train, loss], {x: arrays["x"], y: arrays["y"]})[1]), 5)
+"""
+
 SOFT = """
 def main():
     a = tf.placeholder(tf.float32, [], name="a")
@@ -128,6 +142,14 @@ def test_towers_log_their_devices_and_values_as_tf():
     lines, result = compare(TOWERS)
     assert "tower_3/Sum: (Sum): /job:localhost/replica:0/task:0/device:CPU:3" in lines
     assert result[1] == 60.0
+
+
+@pytest.mark.oracle
+def test_the_multi_tower_cnn_is_placed_as_tf_places_it():
+    # TF1's recipe (benchmarks/towers.py): the whole graph, gradients and Momentum included
+    lines, _ = compare(TOWER_CNN)
+    assert len(lines) > 300
+    assert "tower_1/model/Conv2D: (Conv2D): /job:localhost/replica:0/task:0/device:CPU:1" in lines
 
 
 @pytest.mark.oracle
