@@ -13,7 +13,9 @@ mistakes, checkpoint name mapping and scope-filtered graphs.
 'variable'
 """
 
+from scopeflow.insight.ckpt_map import CheckpointMap, map_checkpoint
 from scopeflow.insight.explain import Explanation, explain
+from scopeflow.insight.graph_filter import filter_graph_def, graph_text, write_events
 from scopeflow.insight.lint import Finding, lint
 from scopeflow.insight.lint_runs import record_runs
 from scopeflow.insight.provenance import (
@@ -26,6 +28,7 @@ from scopeflow.insight.provenance import (
 )
 from scopeflow.insight.sources import load_graph, run_script
 
-__all__ = ["Explanation", "Finding", "Site", "VariableProvenance", "Where", "explain",
-           "get_variable_calls", "lint", "load_graph", "op_site", "provenance", "record_runs",
-           "run_script"]
+__all__ = ["CheckpointMap", "Explanation", "Finding", "Site", "VariableProvenance", "Where",
+           "explain", "filter_graph_def", "get_variable_calls", "graph_text", "lint",
+           "load_graph", "map_checkpoint", "op_site", "provenance", "record_runs", "run_script",
+           "write_events"]

@@ -141,6 +141,9 @@ def _explain_variable(op, label):
         return "variable", lines + _trained_by(op)
     optimizer, role, primary = slot
     head = "%s: the %s optimizer's %s slot of variable %r" % (label, optimizer, role, primary)
+    if optimizer == "ExponentialMovingAverage":
+        head = "%s: the moving-average shadow of variable %r (tf.train.ExponentialMovingAverage)" \
+            % (label, primary)
     made = ("  created by %s at %s, through %s()" % (p.via, p.created, p.entry)
             if p.created else "  from %s" % p.via)
     layout = ("  slots are variables named <variable>/<optimizer>; a second slot of one "

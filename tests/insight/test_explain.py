@@ -55,6 +55,14 @@ def test_slots_of_which_optimizer_for_which_variable(tf):
     assert "non-slot variable" in str(insight.explain(g, "beta1_power"))
 
 
+def test_moving_average_shadow(tf):
+    w = tf.get_variable("w", [2])
+    tf.train.ExponentialMovingAverage(0.9).apply([w])
+    e = insight.explain(tf.get_default_graph(), "w/ExponentialMovingAverage")
+    assert e.lines[0] == ("w/ExponentialMovingAverage: the moving-average shadow of variable "
+                          "'w' (tf.train.ExponentialMovingAverage)")
+
+
 def test_gradient_of_which_op(tf):
     g = _graph(tf)
     e = insight.explain(g, "gradients/scope/dense/MatMul_grad/MatMul")
