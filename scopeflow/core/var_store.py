@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from scopeflow import dtypes as _dt
 from scopeflow.core import partitioners as _parts
+from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import as_shape
@@ -295,9 +296,23 @@ def _missing_message(store, name):
         msg += ("\nA variable named %r exists as %r, created%s: a scope name that differs "
                 "(e.g. uniquified to '_1', or a missing outer scope) asks for another variable."
                 % (leaf, same[0], made))
+    plain = _plain_variable(name)
+    if plain is not None:
+        msg += ("\n%r exists, made by tf.Variable%s: tf.get_variable shares only variables "
+                "that tf.get_variable created; create it with tf.get_variable." % (name, plain))
     return msg + ("\nTo create the variable on first use, open the scope with "
                   "reuse=tf.AUTO_REUSE; or create it first in the scope without reuse, then "
                   "reuse it.")
+
+
+def _plain_variable(name):
+    """' at file:line' (or '') of a tf.Variable named `name` in the default graph, or None."""
+    for v in default_graph().get_collection(GraphKeys.GLOBAL_VARIABLES):
+        op = getattr(v, "op", None)
+        if op is not None and op.name == name:
+            user = [f for f in op.traceback if stack.is_user_frame(f)]
+            return " at %s:%d" % (user[-1].filename, user[-1].lineno) if user else ""
+    return None
 
 
 def default_initializer(name, dtype):

@@ -32,7 +32,7 @@ _PASS = frozenset(("Identity", "Enter", "ReadVariableOp", "Snapshot"))
 
 
 def _canonical(name):
-    """The name with TF's uniquifying `_N` taken off each segment: 'a_1/dense_2/w' -> 'a/dense/w'."""
+    """The name without TF's uniquifying `_N` on each segment: 'a_1/dense_2/w' -> 'a/dense/w'."""
     return "/".join(_SUFFIX.sub("", s) for s in name.split("/"))
 
 
@@ -92,6 +92,27 @@ def _side_by_side(copies):
     return True
 
 
+def _prefixes(graph):
+    """Every scope and name prefix of the graph's variables."""
+    out = set()
+    for v in graph.get_collection("variables"):
+        parts = getattr(v, "op", v).name.split("/")
+        out.update("/".join(parts[:k]) for k in range(1, len(parts) + 1))
+    return out
+
+
+def _numbered_by_user(names, prefixes):
+    """Whether copies are the user's numbering (tower_0, tower_1, ...): TF's uniquifying
+    never makes '_0', so a sibling named so means the names were chosen."""
+    for name in names:
+        segments = name.split("/")
+        for i, seg in enumerate(segments):
+            m = _SUFFIX.search(seg)
+            if m and "/".join(segments[:i] + [seg[:m.start()] + "_0"]) in prefixes:
+                return True
+    return False
+
+
 def _user_made(graph):
     """{variable op: variable} of the graph's trainable variables, split by maker."""
     stored = {v.op for v in store_of(graph)._vars.values() if hasattr(v, "op")}
@@ -110,9 +131,9 @@ def recreated_variables(graph):
     for op, v in by_var.items():
         key = (op_where(op), _canonical(op.name), str(v.shape), v.dtype.base_dtype.name)
         groups.setdefault(key, []).append(op)
-    out = []
+    out, prefixes = [], _prefixes(graph)
     for (where, canonical, _, _), ops in groups.items():
-        if len(ops) < 2:
+        if len(ops) < 2 or _numbered_by_user([op.name for op in ops], prefixes):
             continue
         if not _side_by_side([_copy(g, {op}) for op in ops]):
             continue
@@ -143,9 +164,9 @@ def duplicated_layers(graph):
         signature = tuple(m[:3] for m in members)
         key = (op_where(members[0][3]), _canonical(scope), signature)
         groups.setdefault(key, []).append(scope)
-    out = []
+    out, prefixes = [], _prefixes(graph)
     for (where, canonical, _), scopes in groups.items():
-        if len(scopes) < 2:
+        if len(scopes) < 2 or _numbered_by_user(scopes, prefixes):
             continue
         copies = [_copy(g, {m[3] for m in layers[s]}) for s in scopes]
         if not _side_by_side(copies):

@@ -360,3 +360,18 @@ def test_reuse_errors_name_both_sites_and_the_fix(tf):
     assert "This call, at %s:%d" % (__file__, _line_of("# missing")) in msg
     assert "exists as 'a/v', created at %s" % made in msg
     assert "reuse=tf.AUTO_REUSE" in msg.split("\n")[-1]
+
+
+def test_missing_variable_made_by_tf_variable_says_so(tf):
+    with tf.variable_scope("m"):
+        tf.Variable(1.0, name="v")  # a plain tf.Variable
+
+    def reuse():
+        with tf.variable_scope("m", reuse=True):
+            tf.get_variable("v", [])
+
+    msg = _message(reuse)
+    assert msg.startswith("Variable m/v does not exist, or was not created with "
+                          "tf.get_variable().")
+    made = "%s:%d" % (__file__, _line_of("# a plain tf.Variable"))
+    assert "'m/v' exists, made by tf.Variable at %s" % made in msg

@@ -114,6 +114,13 @@ def test_layers_duplicated_by_one_line(tf):
     x = tf.placeholder(tf.float32, [None, 3])
     heads = [tf.layers.dense(x, 2) for _ in range(3)]
     """,
+    # towers the user numbered: separate weights chosen by name
+    """
+    outs = []
+    for i in range(3):
+        with tf.variable_scope("tower_%d" % i):
+            outs.append(tf.layers.dense(tf.placeholder(tf.float32, [None, 3]), 2))
+    """,
 ])
 def test_layers_shared_or_stacked_are_silent(tf, source):
     assert _lint(tf, source) == []
