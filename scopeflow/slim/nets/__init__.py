@@ -6,4 +6,15 @@
 """
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.slim.nets import alexnet, overfeat, resnet_utils, resnet_v1, resnet_v2, vgg
+from scopeflow.slim.nets import (
+    alexnet,
+    inception,
+    inception_v1,
+    inception_v2,
+    inception_v3,
+    overfeat,
+    resnet_utils,
+    resnet_v1,
+    resnet_v2,
+    vgg,
+)
