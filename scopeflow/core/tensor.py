@@ -126,7 +126,8 @@ class Tensor:
     """
 
     __slots__ = ("_op", "_value_index", "_dtype", "_shape", "_name",
-                 "__weakref__", "aliases")  # aliases: set by slim's output collections
+                 "__weakref__", "aliases",  # aliases: set by slim's output collections
+                 "_keras_mask")  # set by Keras layers whose output carries a mask
 
     def __init__(self, op, value_index, dtype, shape):
         self._op = op

@@ -29,6 +29,8 @@ _KERAS_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "weights", "a
 class Layer(_tl.Layer):
     """Base of Keras layers: `build(input_shape)`, `call(inputs)`, `add_weight(...)`."""
 
+    _masking = False  # supports_masking: the input's mask passes to the output
+
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
         extra = {k: kwargs.pop(k) for k in list(kwargs) if k in _KERAS_KWARGS}
         unknown = [k for k in kwargs if k not in ("activity_regularizer", "_scope", "_reuse")]
@@ -37,10 +39,12 @@ class Layer(_tl.Layer):
         self._activity_regularizer = regularizers.get(kwargs.pop("activity_regularizer", None))
         super().__init__(trainable=trainable, name=name, dtype=dtype, **kwargs)
         self._inbound_nodes = []
-        self.supports_masking = False
+        self.supports_masking = type(self)._masking  # carries its input mask through
         self._initial_weights = extra.get("weights")
         self._batch_input_shape = _batch_input_shape(extra)
-        self._expects_training_arg = "training" in inspect.signature(self.call).parameters
+        params = inspect.signature(self.call).parameters
+        self._expects_training_arg = "training" in params
+        self._expects_mask_arg = "mask" in params
 
     def _init_set_name(self, name, zero_based=True):
         if not name:
@@ -142,6 +146,9 @@ class Layer(_tl.Layer):
     def __call__(self, inputs, *args, **kwargs):
         inputs = nest.map_structure(_tl._as_tensor, inputs)
         g = default_graph()
+        masks = kwargs.get("mask", _input_masks(inputs))
+        if self._expects_mask_arg and "mask" not in kwargs and masks is not None:
+            kwargs["mask"] = masks
         with g.name_scope(self._name_scope()):
             if not self.built:
                 self._maybe_build(inputs)
@@ -153,8 +160,13 @@ class Layer(_tl.Layer):
                 with g.name_scope("ActivityRegularizer"):
                     for out in nest.flatten(outputs):
                         self._losses.append(self._activity_regularizer(out))
+            _set_masks(outputs, self.compute_mask(inputs, masks))
         Node(self, inputs, outputs, args, kwargs)
         return outputs
+
+    def compute_mask(self, inputs, mask=None):
+        """The mask of the outputs: the input's for a layer that supports masking, else None."""
+        return mask if self.supports_masking else None
 
     apply = __call__
 
@@ -183,6 +195,24 @@ class Layer(_tl.Layer):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
+
+
+def _input_masks(inputs):
+    """The Keras masks of the inputs (same structure), or None when none has one."""
+    masks = [getattr(t, "_keras_mask", None) for t in nest.flatten(inputs)]
+    if all(m is None for m in masks):
+        return None
+    return nest.pack_sequence_as(inputs, masks) if nest.is_nested(inputs) else masks[0]
+
+
+def _set_masks(outputs, masks):
+    if masks is None:
+        return
+    flat = nest.flatten(outputs)
+    masks = nest.flatten(masks) if isinstance(masks, (list, tuple)) else [masks] * len(flat)
+    for out, mask in zip(flat, masks):
+        if mask is not None and hasattr(out, "_op"):
+            out._keras_mask = mask
 
 
 def _aggregation_none():

@@ -63,11 +63,12 @@ class TrainingMixin(LoopsMixin):
         self.sample_weights = [self._sample_weight_input(out) for out in self.outputs]
         total, out_losses = None, []
         with tf.name_scope("loss"):
+            masked = [_masked_weights(out, sw, True) for out, sw in zip(self.outputs,
+                                                                         self.sample_weights)]
             for i, out in enumerate(self.outputs):
                 fn, w, target = self._loss_fns[i], self._loss_weights[i], self.targets[i]
                 with tf.name_scope(self._output_layer(out).name + "_loss"):
-                    value = _weighted_mean(_per_sample_loss(fn, target, out),
-                                           self.sample_weights[i])
+                    value = _weighted_mean(_per_sample_loss(fn, target, out), masked[i])
                 out_losses.append(value)
                 value = tf.multiply(tf.constant(float(w), name="mul/x"), value, name="mul")
                 total = value if total is None else total + value
@@ -88,7 +89,7 @@ class TrainingMixin(LoopsMixin):
                 prefix = self._output_layer(out).name + "_" if multi else ""
                 for m in _per_output(spec, i, self):
                     obj = _metric_object(m, self._loss_fns[i], out, weighted, prefix)
-                    w = self.sample_weights[i] if weighted else None
+                    w = _masked_weights(out, self.sample_weights[i] if weighted else None)
                     names.append(obj.name)
                     tensors.append(obj(self.targets[i], out, sample_weight=w))
                     objects.append(obj)
@@ -317,6 +318,24 @@ def _metric_fn(m, loss_fn, out):
 def _scalar_or_list(values):
     values = [float(np.asarray(v).ravel()[0]) if np.ndim(v) else float(v) for v in values]
     return values[0] if len(values) == 1 else values
+
+
+def _masked_weights(out, sample_weight, for_loss=False):
+    """An output's mask (1 where kept) as weights, times the sample weights when given. For
+    the loss, kept entries weigh total / kept, so that the sum over the batch size is the
+    mean over the kept entries."""
+    tf = tf_api()
+    mask = getattr(out, "_keras_mask", None)
+    if mask is None:
+        return sample_weight
+    mask = tf.cast(mask, out.dtype.base_dtype)
+    if for_loss:
+        mask = mask * tf.div_no_nan(tf.cast(tf.size(mask), mask.dtype), tf.reduce_sum(mask))
+    if sample_weight is None:
+        return mask
+    from scopeflow.keras.metric_objects import _weights_like
+    mask, w = _weights_like(mask, sample_weight)
+    return mask * w
 
 
 def _per_sample_loss(fn, y_true, y_pred):

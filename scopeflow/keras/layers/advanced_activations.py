@@ -11,6 +11,8 @@ from scopeflow.layers.core import tf_api
 
 
 class ReLU(Layer):
+    _masking = True
+
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
         self.max_value, self.negative_slope, self.threshold = max_value, negative_slope, threshold
@@ -21,6 +23,8 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
+    _masking = True
+
     def __init__(self, alpha=0.3, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -30,6 +34,8 @@ class LeakyReLU(Layer):
 
 
 class ELU(Layer):
+    _masking = True
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -39,6 +45,8 @@ class ELU(Layer):
 
 
 class ThresholdedReLU(Layer):
+    _masking = True
+
     def __init__(self, theta=1.0, **kwargs):
         super().__init__(**kwargs)
         self.theta = float(theta)
@@ -49,6 +57,8 @@ class ThresholdedReLU(Layer):
 
 
 class Softmax(Layer):
+    _masking = True
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis
@@ -59,6 +69,8 @@ class Softmax(Layer):
 
 class PReLU(Layer):
     """`max(x, 0) + alpha * min(x, 0)` with a learned `alpha` per unit."""
+
+    _masking = True
 
     def __init__(self, alpha_initializer="zeros", shared_axes=None, **kwargs):
         super().__init__(**kwargs)

@@ -16,6 +16,8 @@ from scopeflow.layers.core import smart_cond, tf_api
 class Dense(_tl.Dense, Layer):
     """`activation(inputs @ kernel + bias)`, weights `kernel` and `bias`."""
 
+    _masking = True
+
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
@@ -43,6 +45,8 @@ class Dense(_tl.Dense, Layer):
 class Activation(Layer):
     """Applies an activation function: `activation(inputs)`."""
 
+    _masking = True
+
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
@@ -56,6 +60,8 @@ class Activation(Layer):
 
 class Dropout(_tl.Dropout, Layer):
     """Drops units with probability `rate` in training (the learning phase by default)."""
+
+    _masking = True
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **kwargs)
@@ -128,14 +134,19 @@ class Lambda(Layer):
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         self.function, self.arguments = function, arguments or {}
-        self._output_shape = output_shape
+        self._output_shape, self._mask = output_shape, mask
 
     def call(self, inputs, mask=None, training=None):
         return self.function(inputs, **self.arguments)
 
+    def compute_mask(self, inputs, mask=None):
+        return self._mask(inputs, mask) if callable(self._mask) else self._mask
+
 
 class ActivityRegularization(Layer):
     """Adds `l1 * sum|x| + l2 * sum x^2` of its inputs to the losses."""
+
+    _masking = True
 
     def __init__(self, l1=0.0, l2=0.0, **kwargs):
         super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
@@ -145,7 +156,8 @@ class ActivityRegularization(Layer):
 
 
 class Masking(Layer):
-    """Multiplies away timesteps equal to `mask_value` everywhere (no mask propagation)."""
+    """Zeroes the timesteps whose features all equal `mask_value`, and masks them for the
+    layers after it (RNNs skip them)."""
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -155,6 +167,14 @@ class Masking(Layer):
         tf = tf_api()
         keep = tf.reduce_any(tf.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
         return inputs * tf.cast(keep, inputs.dtype)
+
+    def compute_mask(self, inputs, mask=None):
+        tf = tf_api()  # (batch, time)
+        keep = tf.reduce_any(tf.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
+        return tf.squeeze(keep, axis=-1)
+
+    def get_config(self):
+        return dict(super().get_config(), mask_value=self.mask_value)
 
 
 __all__ = ["Dense", "Activation", "Dropout", "Flatten", "Reshape", "Permute", "RepeatVector",

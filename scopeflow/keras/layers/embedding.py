@@ -37,6 +37,12 @@ class Embedding(Layer):
     def _autocast(self, x):
         return x
 
+    def compute_mask(self, inputs, mask=None):
+        """With `mask_zero`, id 0 is padding: masked."""
+        if not self.mask_zero:
+            return None
+        return tf_api().not_equal(inputs, 0)
+
     def call(self, inputs):
         tf = tf_api()
         if inputs.dtype.base_dtype.name not in ("int32", "int64"):

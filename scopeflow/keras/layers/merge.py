@@ -22,6 +22,14 @@ class _Merge(Layer):
             raise ValueError("A merge layer should be called on a list of inputs.")
         return self._merge_function(list(inputs))
 
+    def compute_mask(self, inputs, mask=None):
+        """A step is kept where every input keeps it."""
+        tf = tf_api()
+        if mask is None or all(m is None for m in mask):
+            return None
+        masks = [tf.expand_dims(m, 0) for m in mask if m is not None]
+        return K.all(K.concatenate(masks, axis=0), axis=0, keepdims=False)
+
 
 class Add(_Merge):
     def _merge_function(self, inputs):
@@ -79,6 +87,21 @@ class Concatenate(_Merge):
 
     def _merge_function(self, inputs):
         return K.concatenate(inputs, axis=self.axis)
+
+    def compute_mask(self, inputs, mask=None):
+        """The masks side by side (all-true for an input without one), then all over the
+        concatenated axis."""
+        tf = tf_api()
+        if mask is None or all(m is None for m in mask):
+            return None
+        parts = []
+        for x, m in zip(inputs, mask):
+            if m is None:
+                m = tf.ones_like(x, dtype="bool")
+            elif m.shape.ndims < x.shape.ndims:
+                m = tf.expand_dims(m, -1)
+            parts.append(m)
+        return K.all(K.concatenate(parts, axis=self.axis), axis=-1, keepdims=False)
 
     def get_config(self):
         return dict(super().get_config(), axis=self.axis)

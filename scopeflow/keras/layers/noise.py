@@ -51,6 +51,8 @@ class SpatialDropout3D(_SpatialDropout):
 class GaussianNoise(Layer):
     """Adds N(0, stddev) noise in training."""
 
+    _masking = True
+
     def __init__(self, stddev, seed=None, **kwargs):
         super().__init__(**kwargs)
         self.stddev, self.seed = stddev, seed
@@ -65,6 +67,8 @@ class GaussianNoise(Layer):
 
 class GaussianDropout(Layer):
     """Multiplies by N(1, rate / (1 - rate)) noise in training."""
+
+    _masking = True
 
     def __init__(self, rate, seed=None, **kwargs):
         super().__init__(**kwargs)

@@ -17,6 +17,8 @@ class BatchNormalization(_tl.BatchNormalization, Layer):
     """Batch statistics in training, moving averages in inference; updates in `layer.updates`
     (not in the UPDATE_OPS collection, as Keras)."""
 
+    _masking = True
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones",
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
@@ -44,6 +46,8 @@ class BatchNormalization(_tl.BatchNormalization, Layer):
 
 class LayerNormalization(Layer):
     """Normalizes each example over `axis`, then `gamma * x + beta`."""
+
+    _masking = True
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
                  beta_initializer="zeros", gamma_initializer="ones", **kwargs):

@@ -40,10 +40,20 @@ class _GlobalPooling(Layer):
         self.data_format = data_format or K.image_data_format()
         self.keepdims = keepdims
 
-    def call(self, inputs):
+    def call(self, inputs, mask=None):
+        tf = tf_api()
         first = self.data_format == "channels_first"
         axes = list(range(2, 2 + self.rank)) if first else list(range(1, 1 + self.rank))
-        return getattr(tf_api(), self.reduce)(inputs, axis=axes, keepdims=self.keepdims)
+        if mask is not None and self.rank == 1 and self.reduce == "reduce_mean":
+            # the mean over the unmasked steps only
+            w = tf.cast(mask, inputs.dtype)  # (batch, steps)
+            w = tf.expand_dims(w, 1 if first else 2)
+            total = tf.reduce_sum(inputs * w, axis=axes, keepdims=self.keepdims)
+            return total / tf.reduce_sum(w, axis=axes, keepdims=self.keepdims)
+        return getattr(tf, self.reduce)(inputs, axis=axes, keepdims=self.keepdims)
+
+    def compute_mask(self, inputs, mask=None):
+        return None
 
 
 def _global_class(name, rank, reduce):

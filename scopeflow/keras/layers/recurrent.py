@@ -140,15 +140,36 @@ class _Step:
         return out, tuple(new)
 
 
+class _MaskedStep(_Step):
+    """A step that skips masked samples: the input carries the step's mask as its last
+    column, the state the previous output first. A masked sample keeps its states and repeats
+    its previous output (or outputs zeros, `zero_output`)."""
+
+    def __init__(self, cell, zero_output):
+        super().__init__(cell)
+        self.zero_output = zero_output
+
+    def __call__(self, x, state):
+        tf = tf_api()
+        keep = x[:, -1] > 0.5  # (batch,)
+        out, new = self.cell.call(x[:, :-1], list(state[1:]))
+        prev = tf.zeros_like(out) if self.zero_output else state[0]
+        out = tf.where(keep, out, prev)
+        new = [tf.where(keep, n, old) for n, old in zip(new, state[1:])]
+        return out, (out,) + tuple(new)
+
+
 class RNN(Layer):
     """Runs a cell over the time axis of `(batch, time, features)` inputs."""
 
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
-                 stateful=False, unroll=False, time_major=False, **kwargs):
+                 stateful=False, unroll=False, time_major=False, zero_output_for_mask=False,
+                 **kwargs):
         super().__init__(**kwargs)
         self.cell = cell
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards = go_backwards
+        self.zero_output_for_mask = zero_output_for_mask
 
     def _clone(self, **overrides):
         """A new layer of the same configuration (Bidirectional's forward/backward copies)."""
@@ -184,7 +205,16 @@ class RNN(Layer):
             initial_state = [tf.zeros(tf.stack([batch, s]), inputs.dtype) for s in sizes]
         elif not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
-        x = _transpose_batch_time(inputs)
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        step = _Step(self.cell)
+        x = inputs
+        if mask is not None:  # (batch, time) -> one more feature column
+            step = _MaskedStep(self.cell, self.zero_output_for_mask)
+            x = tf.concat([inputs, tf.expand_dims(tf.cast(mask, inputs.dtype), -1)], -1)
+            initial_state = [tf.zeros(tf.stack([tf.shape(inputs)[0], self.cell.units]),
+                                      inputs.dtype)] + list(initial_state)
+        x = _transpose_batch_time(x)
         if self.go_backwards:
             x = tf.reverse(x, [0])
         cell = self.cell
@@ -192,10 +222,12 @@ class RNN(Layer):
                        for n in ("kernel", "recurrent_kernel", "bias") if getattr(cell, n, None)
                        is not None}
         try:
-            outputs, states = _dynamic_rnn_loop(_Step(cell), x, tuple(initial_state), None,
+            outputs, states = _dynamic_rnn_loop(step, x, tuple(initial_state), None,
                                                 inputs.dtype)
         finally:
             cell._reads = None
+        if mask is not None:
+            states = states[1:]
         outputs = _transpose_batch_time(outputs)
         dims = inputs.shape.as_list()
         outputs.set_shape([dims[0], dims[1], self.cell.units])
@@ -204,6 +236,16 @@ class RNN(Layer):
             return [out] + list(states)
         return out
 
+    def compute_mask(self, inputs, mask=None):
+        """The sequence keeps the input's mask; a last output or a state has none."""
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        out_mask = mask if self.return_sequences else None
+        if self.return_state:
+            sizes = self.cell.state_size
+            return [out_mask] + [None] * len(sizes if isinstance(sizes, list) else [sizes])
+        return out_mask
+
 
 def _rnn_class(name, cell_cls, cell_name, defaults):
     def __init__(self, units, **kwargs):
@@ -211,7 +253,7 @@ def _rnn_class(name, cell_cls, cell_name, defaults):
                       if k in ("return_sequences", "return_state", "go_backwards", "stateful",
                                "unroll", "time_major", "name", "trainable", "input_shape",
                                "batch_input_shape", "batch_size", "input_dim", "dtype",
-                               "activity_regularizer", "weights")}
+                               "activity_regularizer", "weights", "zero_output_for_mask")}
         for key, value in defaults.items():
             kwargs.setdefault(key, value)
         self._config = (units, dict(kwargs), dict(layer_args))

@@ -43,6 +43,10 @@ class TimeDistributed(Wrapper):
         self.layer.built = True
         self.built = True
 
+    def compute_mask(self, inputs, mask=None):
+        """The input's mask over (batch, time), as the inner layer leaves it."""
+        return mask
+
     def call(self, inputs, training=None, mask=None):
         tf = tf_api()
         dims = inputs.shape.as_list()
@@ -62,9 +66,13 @@ class Bidirectional(Wrapper):
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(layer, **kwargs)
-        self.forward_layer = layer._clone(name="forward_" + layer.name)
+        # a masked step of a returned sequence reads zeros, both ways
+        zeros = layer.return_sequences
+        self.forward_layer = layer._clone(name="forward_" + layer.name,
+                                          zero_output_for_mask=zeros)
         self.backward_layer = backward_layer or layer._clone(
-            name="backward_" + layer.name, go_backwards=not layer.go_backwards)
+            name="backward_" + layer.name, go_backwards=not layer.go_backwards,
+            zero_output_for_mask=zeros)
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
@@ -83,6 +91,18 @@ class Bidirectional(Wrapper):
     def non_trainable_weights(self):
         return self.forward_layer.non_trainable_weights + \
             self.backward_layer.non_trainable_weights
+
+    def compute_mask(self, inputs, mask=None):
+        if isinstance(mask, (list, tuple)):
+            mask = mask[0]
+        out_mask = mask if self.return_sequences else None
+        if self.return_state:
+            n_states = len(self.forward_layer.cell.state_size) \
+                if isinstance(self.forward_layer.cell.state_size, list) else 1
+            return [out_mask] * (1 if self.merge_mode else 2) + [None] * (2 * n_states)
+        if self.merge_mode is None:
+            return [out_mask, out_mask]
+        return out_mask
 
     def call(self, inputs, training=None, mask=None, initial_state=None):
         tf = tf_api()
