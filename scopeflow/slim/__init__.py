@@ -1,7 +1,6 @@
 """TF-Slim (`tf.contrib.slim`): arg scopes, slim layers and model-variable helpers."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.slim import losses, utils
 from scopeflow.slim.arg_scope import (
                                       add_arg_scope,
                                       arg_scope,
@@ -18,7 +17,13 @@ from scopeflow.slim.assign import (
                                       assign_from_values_fn,
                                       filter_variables,
 )
-from scopeflow.slim.extra import (
+from scopeflow.slim.initializers import (
+                                      variance_scaling_initializer,
+                                      xavier_initializer,
+)
+from scopeflow.slim.layers import *  # tf_slim: `from tf_slim.layers import *`
+from scopeflow.slim.layers import layers, normalization, optimizers
+from scopeflow.slim.layers.extra import (
                                       assert_global_step,
                                       assert_or_get_global_step,
                                       avg_pool3d,
@@ -33,40 +38,6 @@ from scopeflow.slim.extra import (
                                       relu,
                                       relu6,
                                       softmax,
-)
-from scopeflow.slim.initializers import (
-                                      variance_scaling_initializer,
-                                      xavier_initializer,
-)
-from scopeflow.slim.layers import (
-                                      append_tensor_alias,
-                                      avg_pool2d,
-                                      batch_norm,
-                                      collect_named_outputs,
-                                      conv1d,
-                                      conv2d,
-                                      conv2d_transpose,
-                                      conv3d,
-                                      convolution,
-                                      convolution1d,
-                                      convolution2d,
-                                      convolution2d_transpose,
-                                      convolution3d,
-                                      dropout,
-                                      flatten,
-                                      fully_connected,
-                                      max_pool2d,
-                                      one_hot_encoding,
-                                      repeat,
-                                      stack,
-)
-from scopeflow.slim.more_layers import (
-                                      images_to_sequence,
-                                      maxout,
-                                      separable_conv2d,
-                                      separable_convolution2d,
-                                      sequence_to_images,
-                                      unit_norm,
 )
 from scopeflow.slim.regularizers import (
                                       apply_regularization,
@@ -94,4 +65,16 @@ from scopeflow.slim.variables import (
 
 xavier_initializer_conv2d = xavier_initializer
 
-from scopeflow.slim import nets  # noqa: E402 - the nets are built from the layers above
+# after the star import above, which brings tf_slim.layers' own `summaries` module (the
+# `import ... as` form imports the submodule rather than reading that attribute)
+import scopeflow.slim.summaries as summaries  # noqa: PLR0402
+from scopeflow.slim import (
+                                      evaluation,
+                                      learning,
+                                      losses,
+                                      nets,
+                                      queues,
+                                      utils,
+)
+from scopeflow.slim.training import evaluation as train_eval
+from scopeflow.slim.training import training

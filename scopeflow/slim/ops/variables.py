@@ -9,7 +9,7 @@ from scopeflow.slim.assign import (
     assign_from_values_fn,
     filter_variables,
 )
-from scopeflow.slim.extra import (
+from scopeflow.slim.layers.extra import (
     assert_global_step,
     assert_or_get_global_step,
     create_global_step,

@@ -142,28 +142,40 @@ def convolution2d_transpose(inputs, num_outputs, kernel_size, stride=1, padding=
                             biases_regularizer=None, reuse=None, variables_collections=None,
                             outputs_collections=None, trainable=True, scope=None):
     """Slim transposed convolution in scope `Conv2d_transpose`."""
-    biases_initializer = biases_initializer() if biases_initializer is _zeros \
-        else biases_initializer
+    return conv_transpose(
+        (core_layers.Conv2DTranspose, "Conv2d_transpose", ("NCHW", "NHWC")), inputs,
+        dict(locals()))
+
+
+def conv_transpose(kind, inputs, a):
+    """A slim transposed convolution: `kind` is (layer class, scope name, data formats), `a`
+    the layer function's arguments."""
+    cls, default_name, formats = kind
+    biases_initializer = (a["biases_initializer"]() if a["biases_initializer"] is _zeros
+                          else a["biases_initializer"])
     tf = tf_api()
-    with variable_scope(scope, "Conv2d_transpose", [inputs], reuse=reuse,
+    with variable_scope(a["scope"], default_name, [inputs], reuse=a["reuse"],
                         custom_getter=_build_variable_getter(_RENAME)) as sc:
-        if data_format not in ("NCHW", "NHWC"):
-            raise ValueError("data_format has to be either NCHW or NHWC.")
+        if a["data_format"] not in formats:
+            raise ValueError("data_format has to be either %s or %s." % formats)
         inputs = tf.convert_to_tensor(inputs)
-        layer = core_layers.Conv2DTranspose(
-            filters=num_outputs, kernel_size=kernel_size, strides=stride, padding=padding,
-            data_format="channels_first" if data_format.startswith("NC") else "channels_last",
-            activation=None, use_bias=not normalizer_fn and biases_initializer,
-            kernel_initializer=weights_initializer, bias_initializer=biases_initializer,
-            kernel_regularizer=weights_regularizer, bias_regularizer=biases_regularizer,
-            trainable=trainable, name=sc.name, dtype=inputs.dtype.base_dtype, _scope=sc,
-            _reuse=reuse)
+        layer = cls(
+            filters=a["num_outputs"], kernel_size=a["kernel_size"], strides=a["stride"],
+            padding=a["padding"], activation=None,
+            data_format="channels_first" if a["data_format"].startswith("NC")
+            else "channels_last",
+            use_bias=not a["normalizer_fn"] and biases_initializer,
+            kernel_initializer=a["weights_initializer"], bias_initializer=biases_initializer,
+            kernel_regularizer=a["weights_regularizer"],
+            bias_regularizer=a["biases_regularizer"], trainable=a["trainable"], name=sc.name,
+            dtype=inputs.dtype.base_dtype, _scope=sc, _reuse=a["reuse"])
         outputs = layer.apply(inputs)
-        _add_variable_to_collections(layer.kernel, variables_collections, "weights")
+        _add_variable_to_collections(layer.kernel, a["variables_collections"], "weights")
         if layer.bias is not None:
-            _add_variable_to_collections(layer.bias, variables_collections, "biases")
-        outputs = _finish(outputs, normalizer_fn, normalizer_params, activation_fn)
-        return collect_named_outputs(outputs_collections, sc.name, outputs)
+            _add_variable_to_collections(layer.bias, a["variables_collections"], "biases")
+        outputs = _finish(outputs, a["normalizer_fn"], a["normalizer_params"],
+                          a["activation_fn"])
+        return collect_named_outputs(a["outputs_collections"], sc.name, outputs)
 
 
 conv2d_transpose = convolution2d_transpose

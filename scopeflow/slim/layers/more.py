@@ -7,7 +7,7 @@ from scopeflow.layers.core import tf_api
 from scopeflow.slim import utils
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.initializers import xavier_initializer
-from scopeflow.slim.layers import (
+from scopeflow.slim.layers.base import (
     _add_variable_to_collections,
     _build_variable_getter,
     _relu,

@@ -1,0 +1,33 @@
+"""`tf_slim.layers`: the slim layers (layers.py), normalizations, optimize_loss, summaries,
+regularizers and initializers, with tf_slim's submodule paths."""
+# ruff: noqa: F401 - re-exports
+
+from scopeflow.slim import initializers, regularizers, utils
+from scopeflow.slim.initializers import variance_scaling_initializer, xavier_initializer
+from scopeflow.slim.layers import layers, normalization, optimizers, summaries
+from scopeflow.slim.layers.base import append_tensor_alias, collect_named_outputs
+from scopeflow.slim.layers.layers import *
+from scopeflow.slim.layers.normalization import group_norm, instance_norm
+from scopeflow.slim.layers.optimizers import (
+    OPTIMIZER_CLS_NAMES,
+    OPTIMIZER_SUMMARIES,
+    adaptive_clipping_fn,
+    optimize_loss,
+)
+from scopeflow.slim.layers.summaries import (
+    summarize_activation,
+    summarize_activations,
+    summarize_biases,
+    summarize_collection,
+    summarize_tensor,
+    summarize_tensors,
+    summarize_variables,
+    summarize_weights,
+)
+from scopeflow.slim.regularizers import (
+    apply_regularization,
+    l1_l2_regularizer,
+    l1_regularizer,
+    l2_regularizer,
+    sum_regularizer,
+)

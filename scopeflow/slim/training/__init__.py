@@ -1,0 +1,1 @@
+"""`tf_slim.training`: train ops and loops over MonitoredSession (training), and evaluation."""
