@@ -23,9 +23,10 @@ from scopeflow.session import BaseSession
 from scopeflow.session_fetch import feed_tensor, fetch_plan, flatten_feeds
 
 _PLACEHOLDERS = frozenset(("Placeholder", "PlaceholderV2"))
-# Ops that take a variable without reading its value: writes and initialization checks.
-_NOT_READS = ("Assign", "IsVariableInitialized", "VarIsInitializedOp", "Restore", "Save",
-              "DestroyResourceOp")
+# Ops that take a variable without reading its value: plain writes, initialization checks,
+# saving (AssignAdd, ScatterAdd and the optimizers' Apply ops read the value they change).
+_NOT_READS = frozenset(("Assign", "AssignVariableOp", "IsVariableInitialized",
+                        "VarIsInitializedOp", "DestroyResourceOp", "SaveV2", "Save", "SaveSlices"))
 
 
 @dataclasses.dataclass
@@ -93,7 +94,7 @@ def _record(elements, fed, tb):
     ops = set(order)
     read = set()
     for op in order:
-        if op.type.startswith(_NOT_READS):
+        if op.type in _NOT_READS:
             continue
         read.update(t.op for t in op.inputs if is_variable_op(t.op))
     return RunRecord(frames_where(stack.frames(tb)) or "Session.run", 0,
@@ -161,6 +162,7 @@ def initializers_not_run(graph):
     runs = _runs(graph)
     if not runs:
         return []
+    local = {v.op for v in graph.get_collection("local_variables") if hasattr(v, "op")}
     by_line = {}
     for r in runs:
         for v in sorted(r.uninitialized, key=lambda op: op.name):
@@ -176,7 +178,12 @@ def initializers_not_run(graph):
             "the run at %s reads %s, whose initializer never ran in its session:%s the run "
             "fails with \"Attempting to use uninitialized value\"" % (run.where, some(
                 op.name for op in ops), why),
-            "build tf.global_variables_initializer() after every variable exists (after "
-            "optimizer.minimize(), which creates slot variables) and run it first, or run "
-            "tf.variables_initializer([...]) for these"))
+            _LOCAL_FIX if all(op in local for op in ops) else _GLOBAL_FIX))
     return out
+
+
+_GLOBAL_FIX = ("build tf.global_variables_initializer() after every variable exists (after "
+               "optimizer.minimize(), which creates slot variables) and run it first, or run "
+               "tf.variables_initializer([...]) for these")
+_LOCAL_FIX = ("run tf.local_variables_initializer() too: local variables (tf.metrics' counts "
+              "and totals, input epochs) are not global variables")

@@ -60,6 +60,20 @@ def test_initializer_never_run(tf):
     assert "planted.py:11" in f.message and "planted.py:7" in f.message  # the run, the init
 
 
+def test_local_variables_never_initialized(tf):
+    found, error = _lint(tf, """
+    x = tf.placeholder(tf.float32, [None])
+    acc, update = tf.metrics.accuracy(x, x)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(update, {x: [1.0, 0.0]})
+    """)
+    assert type(error).__name__ == "FailedPreconditionError"
+    assert [(f.kind, f.where) for f in found] == [("initializer-not-run", "planted.py:3")]
+    assert "'accuracy/count', 'accuracy/total'" in found[0].message
+    assert "tf.local_variables_initializer()" in found[0].fix
+
+
 @pytest.mark.parametrize("runs", [
     "with tf.Session() as sess:\n"
     "    sess.run(tf.global_variables_initializer())\n"
