@@ -96,6 +96,14 @@ def add_collection_def(meta_graph_def, key, graph=None, export_scope=None):
         return
     col = meta_graph_def.collection_def[key]
     try:
+        if key in (GraphKeys.COND_CONTEXT, GraphKeys.WHILE_CONTEXT) and \
+                not isinstance(items[0], (bytes, str)):  # (bytes: read from a meta graph)
+            from scopeflow.checkpoint.cf_context_def import context_def
+            protos = [context_def(x, export_scope) for x in items]
+            col.bytes_list.value.extend(p.SerializeToString() for p in protos if p)
+            if not col.bytes_list.value:
+                del meta_graph_def.collection_def[key]
+            return
         funcs = _proto_functions(key)
         if funcs:
             for x in items:

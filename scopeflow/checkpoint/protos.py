@@ -66,18 +66,19 @@ def _file_proto():
     return fdp
 
 
-def _build():
+def message_classes(file_name, file_proto, names):
+    """{name: message class} of the messages `names` of descriptor file `file_name`, added to
+    the default pool from `file_proto()` the first time."""
     pool = descriptor_pool.Default()
     try:
-        fd = pool.FindFileByName(_FILE)
+        fd = pool.FindFileByName(file_name)
     except KeyError:
-        fd = pool.Add(_file_proto())
-    return {n: message_factory.GetMessageClass(fd.message_types_by_name[n])
-            for n in ("TensorSliceProto", "BundleHeaderProto", "BundleEntryProto",
-                      "CheckpointState")}
+        fd = pool.Add(file_proto())
+    return {n: message_factory.GetMessageClass(fd.message_types_by_name[n]) for n in names}
 
 
-_CLASSES = _build()
+_CLASSES = message_classes(_FILE, _file_proto, ("TensorSliceProto", "BundleHeaderProto",
+                                                 "BundleEntryProto", "CheckpointState"))
 TensorSliceProto = _CLASSES["TensorSliceProto"]
 BundleHeaderProto = _CLASSES["BundleHeaderProto"]
 BundleEntryProto = _CLASSES["BundleEntryProto"]

@@ -249,7 +249,8 @@ def host_cond(op):
             if ctxs and not _in_compiled_loop(ctxs[0]) and any(
                     o._type in HOST_KERNELS for c in ctxs for o in c.ops):
                 step = CondStep(spec)
-        elif spec.context is not None and not _in_compiled_loop(spec.context.outer) and any(
+        elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
+                spec.context.outer) and any(  # (an imported cond's SelectMerge has none)
                 o._type in HOST_KERNELS for o in spec.context.ops):
             step = LoopStep(spec)
         _STEPS[spec] = step

@@ -145,6 +145,7 @@ class CondContext(CFContext):
         super().__init__(graph, outer, "cond_text")
         self.pred, self._pivot, self.branch = pred, pivot, branch
         self.values.update((pred, pivot))
+        self.output_captures = set()  # captures made for a branch result
 
     def pivot(self):
         return self._pivot
@@ -158,7 +159,11 @@ class CondContext(CFContext):
         flush_all(self)  # an input's capture made just before is the one to reuse
         if self.inside(t):
             return t
-        return self.add_value(t, None)
+        fresh = t not in self.captured
+        out = self.add_value(t, None)
+        if fresh:  # TF builds it as a branch op, not a capture (its WhileContextDef tells)
+            self.output_captures.add(out)
+        return out
 
 
 class WhileContext(CFContext):

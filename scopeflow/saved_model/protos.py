@@ -5,8 +5,10 @@ mirrors TF's `saved_model.proto` field for field (its wire and text formats are 
 1
 """
 
-from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+from google.protobuf import descriptor_pb2
 from tensorboard.compat.proto import meta_graph_pb2
+
+from scopeflow.checkpoint.protos import message_classes
 
 _F = descriptor_pb2.FieldDescriptorProto
 _FILE = "scopeflow/saved_model/saved_model.proto"
@@ -24,13 +26,4 @@ def _file_proto():
     return fdp
 
 
-def _build():
-    pool = descriptor_pool.Default()
-    try:
-        fd = pool.FindFileByName(_FILE)
-    except KeyError:
-        fd = pool.Add(_file_proto())
-    return message_factory.GetMessageClass(fd.message_types_by_name["SavedModel"])
-
-
-SavedModel = _build()
+SavedModel = message_classes(_FILE, _file_proto, ("SavedModel",))["SavedModel"]
