@@ -68,3 +68,58 @@ def test_four_towers_on_four_devices_train_as_one_tower():
         _close([run["4"]["losses"]], [run["1"]["losses"]])
     _close(many["4"]["grads"], one["4"]["grads"])
     _close(many["4"]["trained"], one["4"]["trained"])
+
+
+EDGES = r"""
+import json
+import numpy as np
+import scopeflow.compat.v1 as tf
+from scopeflow.lowering.devices import DevicePlan
+
+tf.set_random_seed(3)
+x = tf.placeholder(tf.float32, [3], name="x")
+with tf.device("/cpu:0"):
+    w = tf.get_variable("w", initializer=np.array([1.0, 2.0, 3.0], np.float32))
+    c = tf.constant([10.0, 20.0, 30.0])
+with tf.device("/cpu:1"):
+    h = x * w + tf.random_uniform([3], seed=5)
+    i = tf.placeholder(tf.int32, [], name="i")
+    g = tf.gather(h, i)
+with tf.device("/cpu:0"):
+    total = tf.reduce_sum(h) + c[0]
+    step = tf.assign(w, w + h)
+out = {}
+with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+    s.run(w.initializer)
+    feed = {x: [1.0, 1.0, 1.0], i: 1}
+    out["run"] = [v.tolist() for v in s.run([total, h, w, c, g], feed)]
+    out["fed_h"] = float(s.run(total, {h: [1.0, 2.0, 3.0]}))  # a fed tensor of another device
+    s.run(step, feed)
+    out["w"] = s.run(w).tolist()
+    try:
+        s.run(g, {x: [1.0, 1.0, 1.0], i: 7})
+        out["error"] = None
+    except tf.errors.InvalidArgumentError as e:
+        out["error"] = e.message.splitlines()[-2][:60]
+    out["plans"] = sum(type(p.prog[1]) is DevicePlan for p in s._plans.values())
+print(json.dumps(out))
+"""
+
+
+def _edges(devices):
+    env = dict(os.environ, PYTHONPATH=ROOT,
+               XLA_FLAGS="--xla_force_host_platform_device_count=%d" % devices)
+    out = subprocess.run([sys.executable, "-c", EDGES], check=False, capture_output=True,
+                         text=True, env=env, cwd=ROOT, timeout=900)
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_fetches_feeds_randomness_and_checks_across_devices_match_one_device():
+    two, one = _edges(2), _edges(1)
+    assert two["plans"] >= 3 and one["plans"] == 0
+    for key in ("run", "w"):
+        for u, v in zip(two[key], one[key]):
+            np.testing.assert_allclose(u, v, rtol=1e-6)
+    assert two["fed_h"] == one["fed_h"] == 16.0
+    assert two["error"] == one["error"] and "indices = 7 is not in [0, 3)" in two["error"]
