@@ -289,10 +289,8 @@ def _explain(args):
         for line in explain_name(args.name):
             print(line)
         return 0
-    from scopeflow.insight import explain, sources
-    graph = (sources.run_script(args.script, args.args) if args.script
-             else sources.load_graph(args.graph))
-    found = explain(graph, args.name)
+    from scopeflow.insight import explain
+    found = explain(_insight_graph(args), args.name)
     print(found)
     return 0 if found.kind != "unknown" else 1
 
@@ -310,18 +308,28 @@ def _ckpt(args):
     return 0
 
 
+def _insight_graph(args):
+    """The graph of --script (run up to its first Session.run) or --graph PATH."""
+    from scopeflow.insight import sources
+    if args.script:
+        return sources.run_script(args.script, args.args)
+    try:
+        return sources.load_graph(args.graph)
+    except (ValueError, OSError) as e:
+        raise SystemExit("scopeflow %s: %s" % (args.command, e)) from None
+
+
 def _ckpt_map(args):
     """`ckpt-map CHECKPOINT --script FILE | --graph PATH [--rule OLD=NEW]`: the checkpoint's
     keys mapped onto the graph's variables, the coverage report and the assignment_map."""
     import json
 
-    from scopeflow.insight import ckpt_map, sources
+    from scopeflow.insight import ckpt_map
     if not (args.script or args.graph):
         print("scopeflow ckpt-map: give the graph with --script FILE or --graph PATH",
               file=sys.stderr)
         return 2
-    graph = (sources.run_script(args.script, args.args) if args.script
-             else sources.load_graph(args.graph))
+    graph = _insight_graph(args)
     rules = [tuple(r.split("=", 1)) for r in args.rule]
     found = ckpt_map.map_checkpoint(args.checkpoint, graph, rules)
     for line in found.report():

@@ -9,8 +9,8 @@ pair checked for shape and dtype, with a coverage report and the `assignment_map
 >>> with g.as_default(), tf.variable_scope("new"):
 ...     w = tf.get_variable("w", [2])
 >>> m = map_variables({"old/w": ((2,), "float32")}, g)
->>> m.assignment_map, m.rules
-({'old/w': 'new/w'}, ["scope prefix 'old/' -> 'new/' (inferred, 1 variable)"])
+>>> m.assignment_map, m.rules[0][:34]
+({'old/w': 'new/w'}, "scope prefix 'old/' -> 'new/' (inf")
 """
 
 import dataclasses
@@ -20,6 +20,7 @@ from scopeflow.insight.provenance import SHARD, VARIABLE_TYPES
 
 _NUMBERED = re.compile(r"^(.*?)(?:_(\d+))?$")
 _PART = re.compile(r"^(.*)/part_(\d+)$")
+_MAX_RULES = 100  # prefix rules tried at most (each costs a pass over the free names)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -136,6 +137,8 @@ def map_variables(ckpt, graph, rules=()):
     m.exact()
     for a, b in rules:
         m.prefix_rule(a, b, "stated")
+        m.renumbered(lambda k, a=a, b=b: b + k[len(a):] if k.startswith(a) else None,
+                     " under " + _rule_text(a, b))
     m.renumbered(lambda k: k, "")
     m.inferred_prefixes()
     m.slots()
@@ -209,7 +212,7 @@ class _Matcher:
         `_N` suffixes), the rule with the most support first, each followed by the `_N`
         renumbering under it; renumbering alone is left to `renumbered`."""
         tried = set()
-        while True:
+        for _ in range(_MAX_RULES):
             votes, by_leaf = {}, {}
             for t in self.graph:
                 if t not in self.taken:
@@ -219,9 +222,10 @@ class _Matcher:
                     rule = _prefix_of(k, t) if self.fits(k, t) else None
                     if rule and rule not in tried:
                         votes.setdefault(rule, set()).add(k)
-            if not votes:
+            best = max(votes, key=lambda r: (len(votes[r]), -len(r[0]) - len(r[1])), default=None)
+            if best is None or len(votes[best]) < 2:
+                self.single_renames()  # a rule one variable supports: only where unique
                 return
-            best = max(votes, key=lambda r: (len(votes[r]), -len(r[0]) - len(r[1])))
             rivals = {r for r, v in votes.items()
                       if r != best and len(v) == len(votes[best]) and v & votes[best]}
             tried |= rivals | {best}
@@ -230,6 +234,26 @@ class _Matcher:
             self.prefix_rule(best[0], best[1], "inferred")
             self.renumbered(lambda k, r=best: r[1] + k[len(r[0]):] if k.startswith(r[0])
                             else None, " under " + _rule_text(*best))
+        self.single_renames()
+
+    def single_renames(self):
+        """Pairs a free key with a free variable when each is the other's only candidate (same
+        name tail up to `_N`, shape and dtype): a rename no rule shared by two supports."""
+        cands, back = {}, {}
+        for k in self.free_keys():
+            for t in self.graph:
+                if t not in self.taken and self.fits(k, t) and \
+                        _norm(t.rsplit("/", 1)[-1]) == _norm(k.rsplit("/", 1)[-1]):
+                    cands.setdefault(k, []).append(t)
+                    back.setdefault(t, []).append(k)
+        n = 0
+        for k, ts in cands.items():
+            if len(ts) == 1 and len(back[ts[0]]) == 1 and _prefix_of(k, ts[0]):
+                self.pair(k, ts[0], _rule_text(*_prefix_of(k, ts[0])))
+                self.rules.append("%s (inferred: the only variable of that name tail, shape "
+                                  "and dtype, 1 variable)" % _rule_text(*_prefix_of(k, ts[0])))
+                n += 1
+        return n
 
     def renumbered(self, rename, after):
         """Pairs free keys with free variables whose names differ only in `_N` suffixes

@@ -69,6 +69,9 @@ def graph_def_of(source):
     if meta is not None:
         from scopeflow.checkpoint.meta_graph import read_meta_graph_file
         return read_meta_graph_file(meta).graph_def
+    if not os.path.exists(path) and os.path.exists(path + ".index"):
+        raise ValueError("checkpoint %s has no .meta (MetaGraphDef) beside it to read the graph "
+                         "from: give the script that builds the graph instead" % path)
     from scopeflow.cli import load_graph_def
     return load_graph_def(path)
 
