@@ -51,4 +51,5 @@ def test_tf_checkpoint_restores_with_tf_logits(oracle, tmp_path, case):
     tf_logits, logits = np.load(prefix + "-tf.npy"), np.load(prefix + "-here.npy")
     assert logits.shape == tf_logits.shape and tf_logits.size == 1000
     scale = np.abs(tf_logits).max()
-    np.testing.assert_allclose(logits, tf_logits, rtol=1e-5, atol=1e-6 * scale)
+    # float32 sums of another order (fc6 reduces 25088 products): 1e-5 of the largest logit
+    np.testing.assert_allclose(logits, tf_logits, rtol=1e-5, atol=1e-5 * scale)
