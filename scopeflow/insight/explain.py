@@ -75,9 +75,15 @@ def slot_of(op):
             if not roles or op not in inputs[1:len(roles) + 1]:
                 continue
             role = roles[inputs.index(op, 1) - 1]
-            optimizer = user.name.split("/")[0] if "/" in user.name else m.group(1)[5:]
+            optimizer = _optimizer(m)
             return optimizer, role, _variable_op(inputs[0]).name
     return None
+
+
+def _optimizer(apply_match):
+    """The optimizer an Apply op type belongs to (`ApplyAdam`, `ResourceApplyAdam` -> Adam;
+    its name scope is minimize's `name`, which may be anything)."""
+    return apply_match.group(1)[len("Apply"):]
 
 
 def _variable_op(op):
@@ -167,7 +173,7 @@ def _trained_by(op):
                 lines.append("  updated by %s (%s), slots %s"
                              % (user.name, user.type, ", ".join(slots)))
             elif src is not op:
-                state_of.append(user.name.split("/")[0])
+                state_of.append(_optimizer(m))
     if state_of:
         lines.append("  state of the %s optimizer, read by its updates (a non-slot variable)"
                      % ", ".join(dict.fromkeys(state_of)))
@@ -217,7 +223,8 @@ def _explain_op(graph, op, label):
     applies = [o for o in op.control_inputs if _APPLY.fullmatch(o.type)]
     if applies:
         lines[0] += "; the train op of the %s optimizer: it runs %d variable update%s" % (
-            op.name.split("/")[0], len(applies), "" if len(applies) == 1 else "s")
+            _optimizer(_APPLY.fullmatch(applies[0].type)), len(applies),
+            "" if len(applies) == 1 else "s")
     return "op", lines
 
 

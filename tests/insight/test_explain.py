@@ -55,6 +55,16 @@ def test_slots_of_which_optimizer_for_which_variable(tf):
     assert "non-slot variable" in str(insight.explain(g, "beta1_power"))
 
 
+def test_optimizer_named_by_its_update_not_its_scope(tf):
+    w = tf.get_variable("w", [2], use_resource=True)
+    with tf.name_scope("training"):
+        tf.train.RMSPropOptimizer(0.1, momentum=0.9).minimize(tf.reduce_sum(w), name="step")
+    g = tf.get_default_graph()
+    assert insight.explain(g, "w/RMSProp_1").lines[0] == (
+        "w/RMSProp_1: the RMSProp optimizer's momentum slot of variable 'w'")
+    assert "the train op of the RMSProp optimizer" in insight.explain(g, "training/step").lines[0]
+
+
 def test_moving_average_shadow(tf):
     w = tf.get_variable("w", [2])
     tf.train.ExponentialMovingAverage(0.9).apply([w])
