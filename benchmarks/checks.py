@@ -1,21 +1,27 @@
 """Cost of the compiled run-time checks: training steps with checks on vs off (scopeflow only).
 
-    python benchmarks/checks.py                       # mlp, cnn, lstm; 4 interleaved rounds
-    python benchmarks/checks.py --models lstm --rounds 6 --steps 10 --repeats 3
+    python benchmarks/checks.py                       # mlp, cnn, lstm; 30 interleaved rounds
+    python benchmarks/checks.py --models lstm --rounds 60 --steps 5
 
 The MLP and CNN are benchmarks/train.py's; the LSTM is `tf.nn.dynamic_rnn` over a 128-unit
 BasicLSTMCell (batch 64, T=50, 32 inputs, Adam, sparse softmax cross-entropy on the last
-output). Each measurement is a fresh process, with SCOPEFLOW_RUNTIME_CHECKS=0 (checks left out
-of the compiled programs; for this measurement only) or unset; on and off alternate within a
-round, and which goes first alternates between rounds. Steps are timed by process CPU time on
-one core (`taskset -c 0`, single-threaded XLA), which the other load on a shared machine
-disturbs far less than wall clock. Prints per model the median ratio on/off of seconds per
-step, its range over rounds, the number of checks compiled in, and the load average.
+output). One process per model (pinned to one core, `taskset -c 0`, single-threaded XLA)
+builds the model twice, in two graphs with a Session each: one traced with the checks, one
+without (SCOPEFLOW_RUNTIME_CHECKS=0's switch, set while that session runs; for this
+measurement only). Blocks of `--steps` steps then alternate between the two, which one goes
+first alternating per round, so both see the same load and the same process state. Each block
+is timed by process CPU time (which other load on a shared machine disturbs far less) and by
+wall clock. Printed per model: the median on/off ratio of seconds per step over the rounds
+and its quartiles, for CPU and wall time; and what the checks add to the compiled step
+(optimized HLO of the two programs: instructions, fusions, reductions, conditionals, copies
+and the bytes those copies move).
 """
 
 import argparse
+import collections
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -50,46 +56,123 @@ def build(tf, model, arrays):
     return x, y, loss, tf.train.AdamOptimizer(1e-3).minimize(loss)
 
 
-def worker(model, data, steps, repeats):
+# ---- the compiled step's structure ---------------------------------------------------------
+_TYPE = re.compile(r"(pred|[sfu]\d+|bf16)\[([\d,]*)\]")
+_BYTES = {"pred": 1, "bf16": 2}
+
+
+def hlo_ops(text):
+    """[(opcode, result bytes)] of every instruction of optimized HLO `text` (all
+    computations: fused ones and conditional branches too), and those of the entry alone."""
+    every, entry, in_entry = [], [], False
+    for line in text.splitlines():
+        if not line.startswith(" "):
+            in_entry = line.startswith("ENTRY")
+            continue
+        if " = " not in line:
+            continue
+        rhs = line.split(" = ", 1)[1]
+        if rhs.startswith("("):  # a tuple-shaped result: skip its type
+            depth = 0
+            for i, ch in enumerate(rhs):
+                depth += (ch == "(") - (ch == ")")
+                if depth == 0:
+                    break
+            kind, rest = rhs[:i + 1], rhs[i + 1:].lstrip()
+        else:
+            kind, _, rest = rhs.partition(" ")
+        m = re.match(r"[\w-]+", rest)
+        if m is None:
+            continue
+        size = 0
+        for dt, dims in _TYPE.findall(kind):
+            n = int(np.prod([int(d) for d in dims.split(",") if d])) if dims else 1
+            size += n * _BYTES.get(dt, int(re.sub(r"\D", "", dt) or 32) // 8)
+        every.append((m.group(0), size))
+        if in_entry:
+            entry.append((m.group(0), size))
+    return every, entry
+
+
+_KINDS = ("fusion", "reduce", "compare", "conditional", "copy")
+
+
+def hlo_summary(text):
+    every, entry = hlo_ops(text)
+    count = collections.Counter(op for op, _ in every)
+    out = {"instructions": len(every), "entry": len(entry)}
+    out.update({k: count[k] for k in _KINDS})
+    out["copy_bytes"] = sum(b for op, b in entry if op == "copy")
+    return out
+
+
+# ---- one model, one process ----------------------------------------------------------------
+def worker(model, data, steps, rounds):
     import scopeflow.compat.v1 as tf
-    from scopeflow.lowering import context
+    from scopeflow.lowering import context, disk_cache
     arrays = dict(np.load(data))
-    x, y, loss, step = build(tf, model, arrays)
-    feed = {x: arrays["x"], y: arrays["y"]}
-    n_checks = [0]
+    lowered = {}
+    real_compile = disk_cache.compile_lowered
+    which = [None]
+
+    def keep(low, what):  # the training step's program of each variant, for its HLO
+        lowered.setdefault(which[0], []).append(low)
+        return real_compile(low, what)
+
+    disk_cache.compile_lowered = keep
+    traced = collections.Counter()
     real_check = context.RunContext.check
 
-    def counting(self, ok, *a, **k):  # counts the checks traced into the step's program
+    def counting(self, ok, *a, **k):  # counts the checks traced into each variant's programs
         before = len(self.checks)
         out = real_check(self, ok, *a, **k)
-        n_checks[0] += len(self.checks) - before
+        traced[which[0]] += len(self.checks) - before
         return out
 
     context.RunContext.check = counting
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        sess.run([step, loss], feed)
-        traced = n_checks[0]
+    sessions = {}
+    for on in (True, False):
+        g = tf.Graph()
+        with g.as_default():
+            x, y, loss, step = build(tf, model, arrays)
+            init = tf.global_variables_initializer()
+        sess = tf.Session(graph=g)
+        context._CHECKS_OFF = not on  # read when a program is traced
+        which[0] = on
+        sess.run(init)
+        sessions[on] = (sess, [step, loss], {x: arrays["x"], y: arrays["y"]})
         for _ in range(3):
-            sess.run([step, loss], feed)
-        secs = []
-        for _ in range(repeats):
-            t0 = time.process_time()
-            for _ in range(steps):
-                sess.run([step, loss], feed)
-            secs.append((time.process_time() - t0) / steps)
-    return {"s_per_step": secs, "checks": traced}
+            sess.run(*sessions[on][1:])
+    hlo = {on: hlo_summary(lowered[on][-1].compile().as_text()) for on in lowered}
+
+    def block(on):
+        sess, fetches, feed = sessions[on]
+        context._CHECKS_OFF = not on  # (a retrace, should one happen, keeps its variant)
+        c0, w0 = time.process_time(), time.perf_counter()
+        for _ in range(steps):
+            sess.run(fetches, feed)
+        return (time.process_time() - c0) / steps, (time.perf_counter() - w0) / steps
+
+    cpu, wall = {True: [], False: []}, {True: [], False: []}
+    for r in range(rounds):
+        for on in ((True, False) if r % 2 == 0 else (False, True)):
+            c, w = block(on)
+            cpu[on].append(c)
+            wall[on].append(w)
+    return {"cpu": {str(k): v for k, v in cpu.items()},
+            "wall": {str(k): v for k, v in wall.items()},
+            "checks": traced[True], "checks_off": traced[False],
+            "hlo_on": hlo[True], "hlo_off": hlo[False]}
 
 
-def _spawn(model, data, checks, args):
+def _spawn(model, data, args):
     env = dict(os.environ)
     env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false").strip()
     env.pop("SCOPEFLOW_RUNTIME_CHECKS", None)
-    if not checks:
-        env["SCOPEFLOW_RUNTIME_CHECKS"] = "0"
+    env["SCOPEFLOW_QUIET"] = "1"
     cmd = ["taskset", "-c", "0", sys.executable, os.path.abspath(__file__), "--worker",
            "--model", model, "--data", data, "--steps", str(args.steps),
-           "--repeats", str(args.repeats)]
+           "--rounds", str(args.rounds)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env,
                          cwd=os.path.dirname(HERE))
     if out.returncode:
@@ -97,47 +180,57 @@ def _spawn(model, data, checks, args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _ratios(got, key):
+    on, off = np.array(got[key]["True"]), np.array(got[key]["False"])
+    r = on / off
+    q1, med, q3 = np.percentile(r, [25, 50, 75])
+    return {"median": med, "q1": q1, "q3": q3, "on_ms": 1e3 * np.median(on),
+            "off_ms": 1e3 * np.median(off)}
+
+
 def measure(model, args):
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "%s.npz" % model)
         np.savez(data, **make_arrays(model))
-        ratios, on_s, off_s, n = [], [], [], 0
-        for r in range(args.rounds):
-            got = {}
-            for checks in ((True, False) if r % 2 == 0 else (False, True)):
-                got[checks] = _spawn(model, data, checks, args)
-            on, off = (float(np.median(got[c]["s_per_step"])) for c in (True, False))
-            n = got[True]["checks"]
-            on_s.append(on)
-            off_s.append(off)
-            ratios.append(on / off)
-    return {"ratio": float(np.median(ratios)), "min": min(ratios), "max": max(ratios),
-            "on_ms": 1e3 * float(np.median(on_s)), "off_ms": 1e3 * float(np.median(off_s)),
-            "checks": n, "rounds": ratios}
+        got = _spawn(model, data, args)
+    return got, _ratios(got, "cpu"), _ratios(got, "wall")
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--models", default="mlp,cnn,lstm")
-    p.add_argument("--steps", type=int, default=10)
-    p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--rounds", type=int, default=4)
+    p.add_argument("--steps", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=30)
+    p.add_argument("--json", help="also write every measurement to this file")
     p.add_argument("--worker", action="store_true")
     p.add_argument("--model")
     p.add_argument("--data")
     args = p.parse_args()
     if args.worker:
-        print(json.dumps(worker(args.model, args.data, args.steps, args.repeats)))
+        print(json.dumps(worker(args.model, args.data, args.steps, args.rounds)))
         return
-    print("| model | checks compiled in | ms/step on | ms/step off | on/off (median) "
-          "| range over rounds | load average |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| model | checks | ms/step on / off (CPU) | on/off CPU: median [quartiles] "
+          "| on/off wall: median [quartiles] | load average |")
+    print("|---|---:|---:|---:|---:|---|")
+    every, hlo = {}, []
     for model in args.models.split(","):
         load0 = os.getloadavg()[0]
-        r = measure(model, args)
-        print("| %s | %d | %.2f | %.2f | %.3f | %.3f-%.3f | %.1f-%.1f |" % (
-            model, r["checks"], r["on_ms"], r["off_ms"], r["ratio"], r["min"], r["max"],
-            load0, os.getloadavg()[0]), flush=True)
+        got, cpu, wall = measure(model, args)
+        every[model] = got
+        print("| %s | %d | %.2f / %.2f | %.3f [%.3f-%.3f] | %.3f [%.3f-%.3f] | %.1f-%.1f |" % (
+            model, got["checks"], cpu["on_ms"], cpu["off_ms"], cpu["median"], cpu["q1"], cpu["q3"],
+            wall["median"], wall["q1"], wall["q3"], load0, os.getloadavg()[0]), flush=True)
+        hlo.append((model, got["hlo_on"], got["hlo_off"]))
+    print("\nWhat the checks add to the compiled step (optimized HLO, on - off):\n")
+    keys = ("instructions", "entry") + _KINDS + ("copy_bytes",)
+    print("| model | " + " | ".join(keys) + " |")
+    print("|---|" + "---:|" * len(keys))
+    for model, on, off in hlo:
+        print("| %s | " % model + " | ".join("%d (%d)" % (on[k] - off[k], on[k]) for k in keys)
+              + " |")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(every, f)
 
 
 if __name__ == "__main__":

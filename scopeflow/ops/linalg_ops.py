@@ -8,6 +8,7 @@ import jax.scipy.linalg as jsl
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.ops import eigen_qr
 from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
@@ -112,7 +113,27 @@ def _qr_shape(input, *, full_matrices=False):  # noqa: A002
 
 @typed_op("Qr", infer=_qr_shape, multi=True)
 def _qr(input, *, full_matrices=False):  # noqa: A002
+    if not full_matrices and eigen_qr.exact_for(np.shape(input), jnp.result_type(input)):
+        return _tf_qr(input)  # TF's own values (Eigen's order), e.g. for orthogonal inits
     return tuple(jnp.linalg.qr(input, mode="complete" if full_matrices else "reduced"))
+
+
+@jax.custom_jvp
+def _tf_qr(a):
+    if not isinstance(a, jax.core.Tracer):
+        return eigen_qr.householder_qr(np.asarray(a))
+    m, n = a.shape[-2:]
+    p = min(m, n)
+    shapes = (jax.ShapeDtypeStruct(a.shape[:-2] + (m, p), a.dtype),
+              jax.ShapeDtypeStruct(a.shape[:-2] + (p, n), a.dtype))
+    return jax.pure_callback(lambda x: eigen_qr.householder_qr(np.asarray(x)), shapes, a)
+
+
+@_tf_qr.defjvp
+def _tf_qr_jvp(primals, tangents):  # XLA's QR derivative at TF's values
+    out = _tf_qr(*primals)
+    _, dout = jax.jvp(lambda x: jnp.linalg.qr(x, mode="reduced"), primals, tangents)
+    return out, dout
 
 
 def _svd_shape(input, *, compute_uv=True, full_matrices=False):  # noqa: A002
