@@ -5,6 +5,7 @@ and `.../bias`, and every later call reuses them (also from another variable sco
 """
 
 import collections
+import re
 
 from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
@@ -145,18 +146,43 @@ def _note_call(cell, scope):
 
 def _teach(e, cell, first, here):
     """A ValueError of a later call of a cell (its input does not fit the weights the first
-    call made) is told both calls and the fix, after TF's message."""
-    if first is not None and type(e) is ValueError and e.args and _TAUGHT not in str(e):
+    call made), or of a second cell whose weights another cell already made in the same
+    scope, is told both calls and the fix, after TF's message."""
+    if type(e) is not ValueError or not e.args or _TAUGHT in str(e) or _OTHER in str(e):
+        return
+    if first is not None:
         e.args = (str(e) + _reuse_lesson(cell, first, here),) + e.args[1:]
+        return
+    m = re.match(r"Variable (\S+) already exists, disallowed", str(e))
+    owner = m and next((c for c, _ in default_graph().__dict__.get("_rnn_cell_scopes",
+                                                                    {}).values()
+                        if c is not cell and any(w.op.name == m.group(1) for w in c.weights)),
+                       None)
+    if owner:
+        scopes = default_graph().__dict__["_rnn_cell_scopes"][id(owner)][1]
+        (scope0, tb0) = next(iter(scopes.items()))
+        e.args = (str(e) + (
+            "%s: the %s first called at %s under variable scope %r made %r; this %s, another "
+            "cell object, is called at %s under the same variable scope %r. To share the weights, "
+            "call the first cell object again; for weights of its own, run this cell under "
+            "another scope (e.g. tf.nn.dynamic_rnn(..., scope='rnn_2'), or inside "
+            "tf.variable_scope('decoder'))." % (
+                _OTHER, type(owner).__name__, _where(tb0), scope0, m.group(1),
+                type(cell).__name__, _where(here[2]), here[1])),) + e.args[1:]
 
 
 _TAUGHT = "\nThis RNN cell object"
+_OTHER = "\nA second RNN cell in one scope"
+
+
+def _where(tb):
+    user = [f for f in stack.frames(tb) if stack.is_user_frame(f)]
+    return "%s:%d" % (user[-1].filename, user[-1].lineno) if user else "(unknown line)"
 
 
 def _reuse_lesson(cell, first, here):
     def where(call):
-        user = [f for f in stack.frames(call[2]) if stack.is_user_frame(f)]
-        return "%s:%d" % (user[-1].filename, user[-1].lineno) if user else "(unknown line)"
+        return _where(call[2])
 
     weights = ", ".join("%s %s" % (w.op.name, w.shape) for w in cell.weights[:2])
     return ("%s (%s) was first called at %s under variable scope %r, where it made its "

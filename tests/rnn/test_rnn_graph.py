@@ -60,3 +60,17 @@ def test_cell_reused_on_unfitting_input_names_both_calls(tf):
 def _line_of(marker):
     with open(__file__) as f:
         return next(i for i, line in enumerate(f, 1) if line.rstrip().endswith(marker))
+
+
+def test_second_cell_in_one_scope_names_the_first_cell(tf):
+    x = tf.zeros([2, 3, 5])
+    tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), x, dtype=tf.float32)  # first cell
+    with pytest.raises(ValueError) as e:
+        tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(4), x, dtype=tf.float32)  # second cell
+    msg = str(e.value)
+    assert msg.startswith("Variable rnn/basic_lstm_cell/kernel already exists, disallowed.")
+    lesson = msg.split("\n")[-1]
+    assert "first called at %s:%d under variable scope 'rnn'" % (
+        __file__, _line_of("# first cell")) in lesson
+    assert "called at %s:%d" % (__file__, _line_of("# second cell")) in lesson
+    assert "scope='rnn_2'" in lesson
