@@ -118,6 +118,8 @@ def _while_def(ctx, name):
                         pivot_name=name(switch._inputs[1].name),
                         pivot_for_pred_name=name(merges[0].name),
                         pivot_for_body_name=name(body.name))
+    if getattr(ctx, "maximum_iterations", None) is not None:
+        d.maximum_iterations_name = name(ctx.maximum_iterations.name)
     d.loop_exit_names.extend(name(op._outputs[0].name) for op in ctx.exit_ops)
     d.loop_enter_names.extend(name(m._op._inputs[0].name) for m in merges)
     return d

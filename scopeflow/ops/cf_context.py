@@ -173,6 +173,7 @@ class WhileContext(CFContext):
         super().__init__(graph, outer, "while_context")
         self.parallel_iterations = parallel_iterations
         self.pivot_t = None  # Merge output (while building cond), then Identity (body)
+        self.maximum_iterations = None  # the limit tensor, when given
         self.constant_enters = set()
 
     def pivot(self):

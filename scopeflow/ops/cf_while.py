@@ -72,6 +72,7 @@ def build_loop(cond, body, loop_vars, options):
     g = default_graph()
     outer = g._frame().in_cf
     ctx = WhileContext(g, outer, options.parallel_iterations)
+    ctx.maximum_iterations = options.maximum_iterations  # (its WhileContextDef names it)
     if outer is None:
         g.add_to_collection(GraphKeys.WHILE_CONTEXT, ctx)
     orig = nest.flatten(loop_vars)  # TensorArrays travel as their flow tensors

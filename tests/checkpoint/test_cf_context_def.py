@@ -4,7 +4,8 @@ import_meta_graph rebuilds the control-flow contexts and takes gradients through
 import numpy as np
 import pytest
 
-# a while loop holding a nested loop and a tf.cond, and a top-level cond holding a cond
+# a while loop holding a nested loop and a tf.cond, a top-level cond holding a cond, and a
+# loop with maximum_iterations
 # (a %-format template: `%%` is `%`)
 _PROGRAM = """
 x = tf.placeholder(tf.float32, [3], name="x")
@@ -15,7 +16,10 @@ def body(i, a):
 r = tf.while_loop(lambda i, a: i < 4, body, [0, x])
 c = tf.cond(tf.reduce_sum(x) > 0, lambda: x * 2.0,
             lambda: tf.cond(x[0] > 0, lambda: x, lambda: x * w))
-loss = tf.identity(tf.reduce_sum(r[1] * r[1]) + tf.reduce_sum(c), name="loss")
+r2 = tf.while_loop(lambda k, a: k < 10, lambda k, a: (k + 1, a * 0.5 + x), (0, x),
+                   maximum_iterations=3)
+loss = tf.identity(tf.reduce_sum(r[1] * r[1]) + tf.reduce_sum(c) + tf.reduce_sum(r2[1]),
+                   name="loss")
 """
 
 _EXPORT = _PROGRAM + """
