@@ -306,6 +306,10 @@ def _run_loop(ctx, step, *values):
     import numpy as np
     spec = step.spec
     outside = dict(zip(spec.inputs, values))
+    for op in spec.context.ops:  # the loop's constant Enters pass their value on as it is
+        if (op._type == "Enter" and op._ctx is spec.context and op._attrs.get("is_constant")
+                and op._inputs[0] in outside):
+            outside[op._outputs[0]] = outside[op._inputs[0]]  # (a queue or iterator handle)
     loop = [values[p] for p in spec.init_pos]
     run = ctx.session._run_branch
     while True:

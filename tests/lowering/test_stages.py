@@ -234,6 +234,15 @@ def variables():
     with tf.control_dependencies([r]):
         return [r, v.read_value() + 0.0]
 show(variables, {})
+def pipelines():  # an iterator and a queue read inside the loop: one element per iteration
+    it = tf.data.make_one_shot_iterator(tf.data.Dataset.range(5))
+    q = tf.FIFOQueue(10, tf.float32, shapes=[[]])
+    with tf.control_dependencies([q.enqueue_many([[1., 2., 3., 4.]])]):
+        start = tf.constant(0.0)
+    return [tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a + it.get_next()),
+                          [0, tf.constant(0, tf.int64)]),
+            tf.while_loop(lambda i, a: i < 2, lambda i, a: (i + 1, a + q.dequeue()), [0, start])]
+show(pipelines, {})
 result = out
 """
 
