@@ -38,6 +38,18 @@ KNOWN_FAILING = {
     # slim.batch_norm of a 2-D input is not TF's fused (4-D reshaped) batch norm yet: its
     # moving variance misses the Bessel correction
     "learning_test.py": {"tf_slim_test.CreateTrainOpTest.testUseUpdateOps"},
+    "layers/normalization_test.py": set(),
+    "layers/optimizers_test.py": set(),
+    "layers/summaries_test.py": set(),
+    "training/training_test.py": set(),
+    "training/evaluation_test.py": set(),
+    # scopeflow has no tf.Print
+    "summaries_test.py": {
+        "tf_slim_test.SummariesTest.testScalarSummaryIsPartOfCollectionWithPrint",
+        "tf_slim_test.SummariesTest.testScalarSummaryIsWrittenWithPrint"},
+    # V1 checkpoints (SaverDef.V1) are not written; tfdbg (DumpingDebugHook) does not exist
+    "evaluation_test.py": {"tf_slim_test.SingleEvaluationTest.testAdditionalHooks",
+                           "tf_slim_test.SingleEvaluationTest.testRestoredModelPerformance"},
     "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
                               "tf_slim_test.LocalVariableTest.testResourceVariable",
                               "tf_slim_test.VariablesTest.testVariableWithReplicaDeviceSetter"},
