@@ -31,6 +31,21 @@ class Layer(_tl.Layer):
 
     _masking = False  # supports_masking: the input's mask passes to the output
 
+    def __init_subclass__(cls, **kwargs):
+        """Each constructor records the arguments of the user's call (for `get_config`)."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None:
+            return
+
+        @functools.wraps(init)
+        def recording_init(self, *args, **kw):
+            from scopeflow.keras.serialization import record_init
+            record_init(self, init, args, kw)
+            init(self, *args, **kw)
+
+        cls.__init__ = recording_init
+
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
         extra = {k: kwargs.pop(k) for k in list(kwargs) if k in _KERAS_KWARGS}
         unknown = [k for k in kwargs if k not in ("activity_regularizer", "_scope", "_reuse")]
@@ -186,11 +201,9 @@ class Layer(_tl.Layer):
         raise NotImplementedError
 
     def get_config(self):
-        config = {"name": self.name, "trainable": self.trainable,
-                  "dtype": self.dtype or K.floatx()}
-        if self._batch_input_shape is not None:
-            config["batch_input_shape"] = self._batch_input_shape
-        return config
+        """Name, trainable, dtype, input shape and the constructor's arguments, serialized."""
+        from scopeflow.keras.serialization import layer_config
+        return layer_config(self)
 
     @classmethod
     def from_config(cls, config):

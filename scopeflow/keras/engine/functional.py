@@ -149,6 +149,25 @@ class Model(TrainingMixin, Layer):
         return _dedup(list(self._losses) + [x for layer in self._all_layers()
                                             for x in layer.losses])
 
+    def get_config(self):
+        from scopeflow.keras.serialization import model_config
+        return model_config(self)
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from scopeflow.keras.serialization import model_from_config
+        name = "Sequential" if issubclass(cls, Sequential) else "Functional"
+        return model_from_config({"class_name": name, "config": config}, custom_objects)
+
+    def to_json(self, **kwargs):
+        import json
+
+        from scopeflow.keras import serialization
+        return json.dumps({"class_name": serialization.model_class_name(self),
+                           "config": self.get_config(), "keras_version": "2.21.0",
+                           "backend": "tensorflow"}, default=serialization.json_default,
+                          **kwargs)
+
     def summary(self, line_length=None, positions=None, print_fn=None):
         from scopeflow.keras.engine.summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn)

@@ -39,7 +39,8 @@ class InputLayer(Layer):
         return [K.int_shape(self._inbound_nodes[0].outputs)]
 
     def get_config(self):
-        return {"batch_input_shape": self._batch_input_shape, "dtype": self.dtype,
+        shape = None if self._batch_input_shape is None else list(self._batch_input_shape)
+        return {"batch_input_shape": shape, "dtype": getattr(self.dtype, "name", self.dtype),
                 "sparse": self.sparse, "ragged": self.ragged, "name": self.name}
 
 

@@ -236,6 +236,20 @@ class RNN(Layer):
             return [out] + list(states)
         return out
 
+    def get_config(self):
+        """The cell's activations written out: a reader's defaults may differ (TF 2's LSTM
+        and GRU default to sigmoid and, for GRU, reset_after)."""
+        cell = self.cell
+        config = dict(super().get_config(), units=cell.units,
+                      activation=activations.serialize(cell.activation),
+                      recurrent_activation=activations.serialize(cell.recurrent_activation),
+                      use_bias=cell.use_bias)
+        if isinstance(cell, GRUCell):
+            config["reset_after"] = False
+        if isinstance(cell, SimpleRNNCell):
+            config.pop("recurrent_activation")
+        return config
+
     def compute_mask(self, inputs, mask=None):
         """The sequence keeps the input's mask; a last output or a state has none."""
         if isinstance(mask, (list, tuple)):

@@ -1,0 +1,250 @@
+"""Layer and model configs as Keras writes them (`{"class_name", "config"}`), and models
+rebuilt from them: the architecture part of Keras' HDF5 model files.
+
+A layer's config is its name, trainable flag, dtype and input shape plus the arguments its
+constructor was given, serialized as Keras does (activations by name, initializers and nested
+layers as `{"class_name", "config"}`); `from_config` calls the constructor with them back.
+
+>>> import scopeflow as tf
+>>> cfg = tf.keras.layers.Dense(3, activation="relu", name="d").get_config()
+>>> cfg["units"], cfg["activation"], cfg["name"]
+(3, 'relu', 'd')
+"""
+
+import inspect
+
+import numpy as np
+
+# Keras' own keyword arguments, kept apart from a layer's (its input shape is written as
+# `batch_input_shape`)
+_SKIP = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batch_size",
+         "input_dim", "weights", "input_length")
+
+
+def record_init(layer, init, args, kwargs):
+    """Keeps the arguments of the outermost constructor call (the user's)."""
+    if "_init_args" in layer.__dict__:
+        return
+    try:
+        bound = inspect.signature(init).bind(layer, *args, **kwargs).arguments
+    except TypeError:
+        bound = dict(kwargs)
+    flat = {k: v for k, v in bound.items() if k not in ("self", "name", "trainable", "dtype",
+                                                         "kwargs")}
+    flat.update((k, v) for k, v in bound.get("kwargs", {}).items() if k not in _SKIP)
+    layer.__dict__["_init_args"] = flat
+
+
+def serialize(value):
+    """A JSON-able form of a constructor argument, as Keras writes it."""
+    from scopeflow.keras.engine.base_layer import Layer
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (np.integer, np.floating)):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, (list, tuple)):
+        return [serialize(v) for v in value]
+    if isinstance(value, dict):
+        return {k: serialize(v) for k, v in value.items()}
+    if isinstance(value, Layer):
+        return {"class_name": type(value).__name__, "config": value.get_config()}
+    if inspect.isfunction(value) or inspect.isbuiltin(value):
+        if value.__name__ == "<lambda>":
+            raise ValueError("A lambda cannot be saved in a Keras config; give a named "
+                             "function and pass it in `custom_objects` when loading.")
+        return value.__name__
+    get_config = getattr(value, "get_config", None)
+    config = get_config() if callable(get_config) else \
+        {k: v for k, v in vars(value).items() if not k.startswith("_")}
+    return {"class_name": type(value).__name__, "config": serialize(config)}
+
+
+def json_default(value):
+    return serialize(value)
+
+
+def layer_config(layer):
+    from scopeflow.keras import backend as K
+    config = {"name": layer.name, "trainable": layer.trainable,
+              "dtype": getattr(layer.dtype, "name", layer.dtype) or K.floatx()}
+    if layer._batch_input_shape is not None:
+        config["batch_input_shape"] = list(layer._batch_input_shape)
+    for key, value in layer.__dict__.get("_init_args", {}).items():
+        config[key] = serialize(value)
+    return config
+
+
+def _classes(custom_objects):
+    from scopeflow.keras import layers
+    from scopeflow.keras.engine.functional import Model, Sequential
+    from scopeflow.keras.engine.input_layer import InputLayer
+    table = {name: getattr(layers, name) for name in dir(layers)
+             if isinstance(getattr(layers, name), type)}
+    table.update(InputLayer=InputLayer, Sequential=Sequential, Functional=Model, Model=Model)
+    table.update(custom_objects or {})
+    return table
+
+
+def layer_from_config(config, custom_objects=None):
+    table = _classes(custom_objects)
+    name = config["class_name"]
+    if name not in table:
+        raise ValueError("Unknown layer: %s. Please ensure this object is passed to the "
+                         "`custom_objects` argument." % name)
+    cls = table[name]
+    if name in ("Sequential", "Functional", "Model"):
+        return model_from_config(config, custom_objects)
+    inner = {k: layer_from_config(v, custom_objects)
+             if isinstance(v, dict) and v.get("class_name") in table else v
+             for k, v in config["config"].items()}
+    return cls.from_config(inner)
+
+
+def model_class_name(model):
+    from scopeflow.keras.engine.functional import Sequential
+    if isinstance(model, Sequential):
+        return "Sequential"
+    if not model._is_graph_network:
+        raise NotImplementedError("Saving the model to HDF5 format requires the model to be a "
+                                  "Functional model or a Sequential model. It does not work "
+                                  "for subclassed models, because such models are defined via "
+                                  "the body of a Python method, which isn't safely "
+                                  "serializable.")
+    return "Functional"
+
+
+def model_from_config(config, custom_objects=None):
+    """A Sequential or functional model from its `{"class_name", "config"}`."""
+    from scopeflow.keras.engine.functional import Model, Sequential
+    from scopeflow.keras.engine.input_layer import Input
+    cfg = config["config"]
+    if config["class_name"] == "Sequential":
+        model = Sequential(name=cfg.get("name"))
+        for conf in cfg["layers"]:
+            if conf["class_name"] == "InputLayer":
+                c = conf["config"]
+                model.add(Input(batch_shape=c.get("batch_input_shape"), dtype=c.get("dtype"),
+                                name=c.get("name")))
+            else:
+                model.add(layer_from_config(conf, custom_objects))
+        return model
+    layers, outputs = {}, {}
+    pending = []
+    for conf in cfg["layers"]:
+        layer = layer_from_config(conf, custom_objects)
+        layers[conf["name"]] = layer
+        if conf["class_name"] == "InputLayer":
+            outputs[(conf["name"], 0)] = [layer._inbound_nodes[0].outputs]
+        for node in conf.get("inbound_nodes", []):
+            pending.append((conf["name"], node))
+    while pending:  # a node is called once the nodes of its inputs are
+        left = []
+        for name, node in pending:
+            refs = [(r[0], r[1], r[2]) for r in node]
+            if not all((r[0], r[1]) in outputs for r in refs):
+                left.append((name, node))
+                continue
+            args = [outputs[(r[0], r[1])][r[2]] for r in refs]
+            kwargs = node[0][3] if len(node[0]) > 3 else {}
+            out = layers[name](args[0] if len(args) == 1 else args, **kwargs)
+            index = sum(1 for k in outputs if k[0] == name)
+            outputs[(name, index)] = out if isinstance(out, list) else [out]
+        if len(left) == len(pending):
+            raise ValueError("Cannot rebuild the model: a layer's inputs are never made.")
+        pending = left
+
+    def tensors(refs):
+        return [outputs[(r[0], r[1])][r[2]] for r in refs]
+
+    ins, outs = tensors(cfg["input_layers"]), tensors(cfg["output_layers"])
+    return Model(ins[0] if len(ins) == 1 else ins, outs[0] if len(outs) == 1 else outs,
+                 name=cfg.get("name"))
+
+
+def model_config(model):
+    """The config of a Sequential or functional model, as Keras writes it."""
+    from scopeflow.keras.engine.functional import Sequential
+    from scopeflow.keras.engine.input_layer import InputLayer
+    if isinstance(model, Sequential):
+        layers = []
+        if model.inputs:
+            hist_layer = _history(model.inputs[0])
+            if isinstance(hist_layer, InputLayer):
+                layers.append({"class_name": "InputLayer", "config": hist_layer.get_config()})
+        layers += [{"class_name": type(la).__name__, "config": la.get_config()}
+                   for la in model.layers]
+        return {"name": model.name, "layers": layers}
+    own = {id(n) for n in model._nodes}
+    index = {}
+    for layer in model.layers:
+        kept = [n for n in layer._inbound_nodes if id(n) in own]
+        for i, n in enumerate(kept):
+            index[id(n)] = i
+
+    def ref(t):
+        from scopeflow.keras.engine.node import keras_history
+        layer, node_index, tensor_index = keras_history(t)
+        return [layer.name, index[id(layer._inbound_nodes[node_index])], tensor_index]
+
+    layers = []
+    for layer in model.layers:
+        nodes = [n for n in layer._inbound_nodes if id(n) in own and
+                 not isinstance(layer, InputLayer)]
+        layers.append({"class_name": type(layer).__name__, "config": layer.get_config(),
+                       "name": layer.name,
+                       "inbound_nodes": [[ref(t) + [{}] for t in n.input_tensors]
+                                         for n in nodes]})
+    return {"name": model.name, "trainable": model.trainable, "layers": layers,
+            "input_layers": [ref(t) for t in model.inputs],
+            "output_layers": [ref(t) for t in model.outputs]}
+
+
+def _history(t):
+    from scopeflow.keras.engine.node import keras_history
+    hist = keras_history(t)
+    return hist[0] if hist else None
+
+
+def optimizer_config(opt):
+    config = {"name": getattr(opt, "_name", type(opt).__name__)}
+    config.update((k, float(v)) for k, v in getattr(opt, "_hyper", {}).items())
+    for attr in ("epsilon", "amsgrad", "nesterov", "centered"):
+        if attr in opt.__dict__:
+            config[attr] = opt.__dict__[attr]
+    return {"class_name": type(opt).__name__, "config": config}
+
+
+def training_config(model):
+    from scopeflow.keras.optimizers import Optimizer
+    if not getattr(model, "_compiled", False) or not isinstance(model.optimizer, Optimizer):
+        return None
+    return {"loss": serialize(model.loss), "metrics": serialize(model._metrics_spec),
+            "loss_weights": serialize(model._loss_weights_spec),
+            "sample_weight_mode": serialize(model._sample_weight_mode),
+            "weighted_metrics": serialize(model._weighted_spec),
+            "optimizer_config": optimizer_config(model.optimizer)}
+
+
+def compile_from(model, training, custom_objects=None):
+    """Compiles a loaded model as its file says (losses and metrics by name)."""
+    from scopeflow.keras import optimizers
+    opt = training.get("optimizer_config")
+    optimizer = "rmsprop"
+    if opt:
+        cls = optimizers._BY_NAME.get(opt["class_name"].lower())
+        config = {k: v for k, v in opt["config"].items() if k not in ("is_legacy_optimizer",
+                                                                       "jit_compile")}
+        optimizer = cls(**config) if cls is not None else opt["class_name"]
+
+    def known(x):
+        return (custom_objects or {}).get(x, x) if isinstance(x, str) else x
+
+    loss = training.get("loss")
+    loss = {k: known(v) for k, v in loss.items()} if isinstance(loss, dict) else \
+        [known(v) for v in loss] if isinstance(loss, list) else known(loss)
+    model.compile(optimizer=optimizer, loss=loss, metrics=training.get("metrics"),
+                  loss_weights=training.get("loss_weights"),
+                  sample_weight_mode=training.get("sample_weight_mode"),
+                  weighted_metrics=training.get("weighted_metrics"))
