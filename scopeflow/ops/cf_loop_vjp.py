@@ -14,7 +14,7 @@ them. Here the loop is a `jax.custom_vjp`:
 Cost: one forward pass plus one body vjp per iteration while n <= K; past K, about
 (n - K)^2 / 2 more body steps. Plain runs (no gradient) use the plain while loop. The body
 and condition read outside values (weights, variables) through their closures; they are
-hoisted into explicit arguments with `jax.closure_convert`, so they get gradients too.
+hoisted into explicit arguments (`_convert`), so they get gradients too.
 
 >>> import jax, jax.numpy as jnp
 >>> f = lambda a: while_loop_vjp(lambda c: c[0] < 3, lambda c: (c[0] + 1, c[1] * c[1]),
@@ -35,9 +35,26 @@ _MAX_STATES = 4096
 
 def while_loop_vjp(cond, body, carry):
     """`lax.while_loop(cond, body, carry)`, reverse-differentiable (see the module)."""
-    cond_c, cconsts = jax.closure_convert(cond, carry)
-    body_c, bconsts = jax.closure_convert(body, carry)
-    return _loop(cond_c, body_c, _capacity(carry), carry, list(cconsts), list(bconsts))
+    cond_c, cconsts = _convert(cond, carry)
+    body_c, bconsts = _convert(body, carry)
+    return _loop(cond_c, body_c, _capacity(carry), carry, cconsts, bconsts)
+
+
+def _convert(fn, carry):
+    """`(fn(c, *consts), consts)`: every value `fn` closes over becomes an argument.
+
+    Unlike `jax.closure_convert`, integer values are hoisted too: a nested loop's bound read
+    from the outer loop's counter is a tracer of the outer body, and a function holding it
+    in its closure (kept as the custom_vjp's fixed argument) would carry it out of that
+    trace into the backward pass."""
+    closed, shape = jax.make_jaxpr(fn, return_shape=True)(carry)
+    jaxpr, out_tree = closed.jaxpr, jax.tree_util.tree_structure(shape)
+
+    def converted(c, *consts):
+        return out_tree.unflatten(jax.core.eval_jaxpr(jaxpr, consts,
+                                                      *jax.tree_util.tree_leaves(c)))
+
+    return converted, list(closed.consts)
 
 
 def _capacity(carry):
@@ -93,21 +110,31 @@ def _bwd(cond_c, body_c, cap, res, ct):
         s = jax.tree_util.tree_leaves(state_at(n - 1 - i))
         fixed = [x for x, d in zip(s, diff) if not d]
 
-        def f(d_leaves, consts):
+        def f(d_leaves, d_consts):
             it_d, it_f = iter(d_leaves), iter(fixed)
             full = tree.unflatten([next(it_d) if d else next(it_f) for d in diff])
+            it_c = iter(d_consts)
+            consts = [next(it_c) if d else c for c, d in zip(bconsts, bdiff)]
             out = jax.tree_util.tree_leaves(body_c(full, *consts))
             return [jnp.asarray(o, jnp.result_type(x)) for o, x, d in zip(out, s, diff) if d]
 
-        _, pull = jax.vjp(f, [x for x, d in zip(s, diff) if d], bconsts)
+        _, pull = jax.vjp(f, [x for x, d in zip(s, diff) if d],
+                          [c for c, d in zip(bconsts, bdiff) if d])
         new_d, new_b = pull(ct_d)
         return new_d, [a + b for a, b in zip(ct_b, new_b)]
 
-    ct_d, ct_b = jax.lax.fori_loop(0, n, step, (ct_d, [jnp.zeros_like(b) for b in bconsts]))
-    it_d = iter(ct_d)
-    ct_carry = tree.unflatten([next(it_d) if d else np.zeros(np.shape(x), jax.dtypes.float0)
-                               for x, d in zip(leaves0, diff)])
-    return ct_carry, [jnp.zeros_like(c) for c in cconsts], ct_b
+    bdiff = [_inexact(c) for c in bconsts]
+    ct_d, ct_b = jax.lax.fori_loop(0, n, step, (ct_d, [jnp.zeros_like(b) for b, d
+                                                       in zip(bconsts, bdiff) if d]))
+    it_d, it_b = iter(ct_d), iter(ct_b)
+    ct_carry = tree.unflatten([next(it_d) if d else _no_ct(x) for x, d in zip(leaves0, diff)])
+    return (ct_carry, [jnp.zeros_like(c) if _inexact(c) else _no_ct(c) for c in cconsts],
+            [next(it_b) if d else _no_ct(c) for c, d in zip(bconsts, bdiff)])
+
+
+def _no_ct(x):
+    """The cotangent of a value that has none (an integer or boolean)."""
+    return np.zeros(np.shape(x), jax.dtypes.float0)
 
 
 def _float_ct(c):
