@@ -273,6 +273,10 @@ def test_iterator_wait_past_the_deadline_cancels_the_iterator(oracle):
         "            if 'Deadline' in type(e).__name__: out.append(e.message)\n"
         "result = out")
     there, here = oracle(code), run_here(code)
-    assert here == there, (here, there)
-    assert here["ok"] == ["DeadlineExceededError", "Graph execution error:\n\nTimed out waiting "
-                          "for notification", "OutOfRangeError", "OutOfRangeError"]
+    want = ["DeadlineExceededError", "Graph execution error:\n\nTimed out waiting for "
+            "notification", "OutOfRangeError", "OutOfRangeError"]
+    assert here["ok"] == want, (here, there)
+    # TF's own answer after the deadline depends on its threads' timing: on a loaded
+    # machine its cancelled iterator can still report CancelledError instead of the end
+    assert there["ok"][:2] == want[:2], there
+    assert set(there["ok"][2:]) <= {"OutOfRangeError", "CancelledError"}, there
