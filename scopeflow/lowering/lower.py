@@ -347,7 +347,7 @@ class Program:
         self._set_static({i for i in self._used
                           if self.fed[i]._dtype.base_dtype is _dt.string})
         self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
-        self.n_rng = 0  # random ops seen when traced (sizes rng_data up front next time)
+        self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
 
     def _set_static(self, positions):
         self.static_pos = tuple(sorted(positions))
@@ -414,13 +414,15 @@ class Entry:
 
 def build(program, state, feeds):
     """Traces and compiles `program` for the current `state` and feed arrays."""
-    n_rng = program.n_rng
+    # first trace: room for every op to draw (the program takes only the words it uses), so
+    # a graph of N random ops traces once, not N + 1 times
+    n_rng = program.n_rng if program.n_rng is not None else len(program.order)
     while True:
         try:
             with x64():
                 return _build(program, state, feeds, n_rng)
         except _NeedMoreRng as e:
-            n_rng = program.n_rng = max(e.count, n_rng + 1)
+            n_rng = program.n_rng = max(e.count, n_rng + 1, 2 * n_rng)
         except _NeedStatic as e:
             program.learn_static(e)
 
@@ -446,16 +448,17 @@ def _build(program, state, feeds, n_rng):
     written, read = info["written"], info["read"]
     var_in = tuple(v for v in var_all if v in read)
     use_rng = bool(info["rng_ops"])
+    program.n_rng = len(info["rng_ops"])  # the exact count for later signatures
     call = None
     if closed.jaxpr.outvars or closed.jaxpr.effects:  # effects: file writes (SaveV2)
         # donated even with checks: a write after a check keeps the old value if it fails
         # (RunContext.write), and the Session commits what a failed run wrote
         donate = tuple(i for i, v in enumerate(var_in) if v in written)
-        fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos),
-                       rng_aval if not use_rng else None)
+        fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos), rng_aval,
+                       use_rng)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
-        if use_rng:
-            in_avals.append(rng_aval)
+        if use_rng:  # the words of the ops that drew (the Session sends as many)
+            in_avals.append(jax.ShapeDtypeStruct((1 + program.n_rng,), np.uint32))
         if program.device is None:
             lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
             call = _fast(disk_cache.compile_lowered(lowered, _describe(program)))
@@ -513,15 +516,21 @@ def _as_fun(closed):
     return lambda *args: jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
 
 
-def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval):
-    """`fn` taking only the variables it reads (others are never used: zeros stand in)."""
+def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval, use_rng):
+    """`fn` taking only the variables it reads and the rng words of the ops that drew (others
+    are never used: zeros stand in)."""
 
     def call(*args):
         args = list(args)
         full = [args.pop(0) if v in read else jnp.zeros(a.shape, a.dtype)
                 for v, a in zip(var_all, var_avals)]
         feeds, rest = args[:n_feeds], args[n_feeds:]
-        rng = rest[0] if rng_aval is None else jnp.zeros(rng_aval.shape, rng_aval.dtype)
+        if not use_rng:
+            rng = jnp.zeros(rng_aval.shape, rng_aval.dtype)
+        elif rest[0].shape == rng_aval.shape:
+            rng = rest[0]
+        else:  # traced with room for more
+            rng = jnp.zeros(rng_aval.shape, rng_aval.dtype).at[:rest[0].shape[0]].set(rest[0])
         return fn(*full, *feeds, rng)
 
     return call

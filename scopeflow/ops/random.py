@@ -80,6 +80,9 @@ def _static(shape):
 
 
 _TYPES = {"shape": INDEX}
+# The random ops below are never folded (fold=False): a draw depends on the run's traced
+# counter, so running one eagerly at trace time gives no known value, and each of its small
+# Philox steps would compile an XLA program of its own (seconds on a first run).
 
 
 def tf_stream(ctx, seed, seed2, reserved):
@@ -104,7 +107,8 @@ def _sample(ctx, shape, seed, seed2, draw):
     return draw(stream, n).reshape(shape)
 
 
-@op("RandomStandardNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+@op("RandomStandardNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True,
+    fold=False)
 def _random_standard_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
@@ -112,7 +116,8 @@ def _random_standard_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     return jax.random.normal(ctx.rng(seed, seed2), _static(shape), dt)
 
 
-@op("TruncatedNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+@op("TruncatedNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True,
+    fold=False)
 def _truncated_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
@@ -146,7 +151,8 @@ def _truncated_normal_batch(ctx, ops):
     return out
 
 
-@op("RandomUniform", infer=_sample_spec, types=_TYPES, context=True, stateful=True)
+@op("RandomUniform", infer=_sample_spec, types=_TYPES, context=True, stateful=True,
+    fold=False)
 def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
@@ -160,7 +166,7 @@ def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):
 
 @op("RandomUniformInt", infer=_uniform_int_spec, types={"shape": INDEX, "minval": ANY,
                                                          "maxval": ANY},
-    context=True, stateful=True)
+    context=True, stateful=True, fold=False)
 def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):
     for name, v in (("minval", minval), ("maxval", maxval)):
         if jnp.ndim(v) != 0:

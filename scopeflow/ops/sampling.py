@@ -74,7 +74,7 @@ def _make_sampler(op_type, probs_fn):
                 _expected(probs_all[c], num_sampled, tries, unique))
 
     return typed_op(op_type, infer=_sampler_shape, types={"true_classes": _dt.int64},
-                    context=True, stateful=True, multi=True)(kernel)
+                    context=True, stateful=True, multi=True, fold=False)(kernel)
 
 
 def _unigram_probs(classes, range_max, extra):
@@ -157,7 +157,7 @@ def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt
 
 
 @typed_op("Multinomial", infer=_multinomial_shape, types={"num_samples": _dt.int32},
-          context=True, stateful=True)
+          context=True, stateful=True, fold=False)
 def _multinomial(ctx, logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
     n = int(np.asarray(num_samples))  # the output width must be static
     if seed or seed2:
@@ -202,7 +202,7 @@ def _categorical(logits, num_samples, dtype, seed):
 
 
 # ---- RandomShuffle, random_crop -------------------------------------------------------------
-@typed_op("RandomShuffle", types={"value": ANY}, context=True, stateful=True)
+@typed_op("RandomShuffle", types={"value": ANY}, context=True, stateful=True, fold=False)
 def _random_shuffle(ctx, value, *, seed=0, seed2=0):
     if value.ndim == 0:
         return value
@@ -261,7 +261,7 @@ def _sample_with_param_shape(shape, param, **attrs):
 
 
 @typed_op("RandomGamma", infer=_sample_with_param_shape, types={"shape": INDEX},
-          context=True, stateful=True)
+          context=True, stateful=True, fold=False)
 def _random_gamma(ctx, shape, alpha, *, seed=0, seed2=0):
     out = _run_shape(ctx, shape, debug=True) + alpha.shape
     if seed or seed2:  # TF's kernel, bit for bit
@@ -311,7 +311,7 @@ def random_gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=Non
 
 
 @typed_op("RandomPoissonV2", infer=_sample_with_param_shape, types={"shape": INDEX},
-          context=True, stateful=True)
+          context=True, stateful=True, fold=False)
 def _random_poisson(ctx, shape, rate, *, seed=0, seed2=0, dtype=_dt.int64):
     out = _run_shape(ctx, shape) + rate.shape
     dt = dtype.as_numpy_dtype
