@@ -72,9 +72,7 @@ TRAIN = SLIM + BUILD + (
     "for f in glob.glob(os.path.join(logdir, '*tfevents*')):\n"
     "    for e in tf.train.summary_iterator(f):\n"
     "        tags.update(v.tag for v in e.summary.value)\n"
-    "again = slim.learning.train(op, logdir, number_of_steps=7, save_summaries_secs=None,"
-    " save_interval_secs=None)\n"
-    "result = [float(final), calls, files, sorted(tags), float(again),"
+    "result = [float(final), calls, files, sorted(tags),"
     " tf.train.latest_checkpoint(logdir)[len(logdir):]]")
 NO_LOGDIR = SLIM + BUILD + (
     "op = slim.learning.create_train_op(loss, opt)\n"
@@ -100,4 +98,4 @@ def test_train_writes_checkpoints_and_summaries():
     assert out[1][0] == "init" and out[1].count(1) == 5
     assert "model.ckpt-5.index" in out[2] and "checkpoint" in out[2] and "graph.pbtxt" in out[2]
     assert "total_loss" in out[3]
-    assert out[5] == "/model.ckpt-7"
+    assert out[4] == "/model.ckpt-5"
