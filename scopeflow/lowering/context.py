@@ -137,7 +137,12 @@ class RunContext:
         if not v._outputs[0]._dtype._is_ref_dtype and not hasattr(value, "shape"):
             return self.put_state(v, value)  # a stack's contents (ops/stack_ops.py)
         dt = v._outputs[0]._dtype.base_dtype.as_numpy_dtype
-        value = jnp.asarray(value, dtype=dt)
+        if isinstance(value, (np.ndarray, np.generic)):
+            # a known value stays NumPy (jnp.asarray while folding would compile a program
+            # per variable shape); the program's outputs take it in as a constant
+            value = np.asarray(value, dtype=dt)
+        else:
+            value = jnp.asarray(value, dtype=dt)
         if self.checks and not guarded:
             old = self._values.get(v)
             if old is not None and np.shape(old) == np.shape(value):

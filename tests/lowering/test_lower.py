@@ -106,3 +106,31 @@ def test_first_run_of_a_training_step_compiles_no_op_on_traced_values(tf, monkey
     assert np.isfinite(out[1])
     assert traced_ops == []
     assert len(programs) == 1
+
+
+def test_seeded_initializers_trace_once_and_compile_one_program(tf, monkeypatch):
+    # a seeded random op's draw depends on the run's traced counter: it stays in the program
+    # (folding it would compile each of its Philox steps on its own), and the first trace has
+    # room for every op's counter (no retrace per random op); known values assigned to
+    # variables stay NumPy (no program per variable shape)
+    from jax._src import compiler
+
+    from scopeflow.lowering import lower
+    monkeypatch.setenv("SCOPEFLOW_COMPILE_CACHE", "0")
+    compiles, builds = [], []
+    real_compile, real_build = compiler.compile_or_get_cached, lower._build
+    monkeypatch.setattr(compiler, "compile_or_get_cached",
+                        lambda *a, **k: compiles.append(1) or real_compile(*a, **k))
+    monkeypatch.setattr(lower, "_build", lambda *a: builds.append(1) or real_build(*a))
+    init = tf.glorot_uniform_initializer
+    vs = [tf.get_variable("k%d" % i, shape, initializer=init(seed=i + 1))
+          for i, shape in enumerate([(3, 3, 1, 8), (3, 3, 8, 16), (40, 6)])]
+    vs.append(tf.get_variable("b", [6], initializer=tf.zeros_initializer()))
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        values = s.run(vs)
+    assert len(builds) == 2  # the initializer run and the read
+    # the two programs and one folded scalar (the initializer's maxval - minval)
+    assert len(compiles) <= 3
+    assert [v.shape for v in values] == [(3, 3, 1, 8), (3, 3, 8, 16), (40, 6), (6,)]
+    assert values[3].tolist() == [0.0] * 6 and 0 < np.abs(values[0]).max() < 1
