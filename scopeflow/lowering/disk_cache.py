@@ -42,13 +42,13 @@ def cache_dir():
     return os.path.join(base, "scopeflow", "xla")
 
 
-def compile_lowered(lowered, what):
-    """`lowered.compile()`, read from or written to the disk cache."""
+def compile_lowered(lowered, what, options=None):
+    """`lowered.compile(compiler_options=options)`, read from or written to the disk cache."""
     folder = cache_dir()
     path = None
     if folder is not None:
         try:
-            path = os.path.join(folder, _key(lowered))
+            path = os.path.join(folder, _key(lowered, options))
             hit = _load(path)
             if hit is not None:
                 stats["disk_hits"] += 1
@@ -56,7 +56,7 @@ def compile_lowered(lowered, what):
         except Exception:  # noqa: BLE001 - a cache problem must never fail a run
             path = None
     t0 = time.perf_counter()
-    compiled = lowered.compile()
+    compiled = lowered.compile(compiler_options=options) if options else lowered.compile()
     seconds = time.perf_counter() - t0
     if seconds > 2.0 and not _quiet():
         print("scopeflow: compiling %s took %.1f s (cached for later runs%s)"
@@ -78,7 +78,7 @@ def _quiet():
         return False
 
 
-def _key(lowered):
+def _key(lowered, options=None):
     import jax
     import jaxlib
     # the text without source locations (they name the user's calling line), constants
@@ -90,7 +90,7 @@ def _key(lowered):
     h = hashlib.sha256()
     for part in (_FORMAT, jax.__version__.encode(), jaxlib.__version__.encode(),
                  jax.default_backend().encode(), os.environ.get("XLA_FLAGS", "").encode(),
-                 args, body):
+                 repr(sorted((options or {}).items())).encode(), args, body):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

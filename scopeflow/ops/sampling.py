@@ -261,7 +261,7 @@ def _sample_with_param_shape(shape, param, **attrs):
 
 
 @typed_op("RandomGamma", infer=_sample_with_param_shape, types={"shape": INDEX},
-          context=True, stateful=True, fold=False)
+          context=True, stateful=True)  # folded: alpha / rate as NumPy, TF's bits
 def _random_gamma(ctx, shape, alpha, *, seed=0, seed2=0):
     out = _run_shape(ctx, shape, debug=True) + alpha.shape
     if seed or seed2:  # TF's kernel, bit for bit
@@ -311,7 +311,7 @@ def random_gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=Non
 
 
 @typed_op("RandomPoissonV2", infer=_sample_with_param_shape, types={"shape": INDEX},
-          context=True, stateful=True, fold=False)
+          context=True, stateful=True)  # folded: alpha / rate as NumPy, TF's bits
 def _random_poisson(ctx, shape, rate, *, seed=0, seed2=0, dtype=_dt.int64):
     out = _run_shape(ctx, shape) + rate.shape
     dt = dtype.as_numpy_dtype

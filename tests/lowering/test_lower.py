@@ -134,3 +134,42 @@ def test_seeded_initializers_trace_once_and_compile_one_program(tf, monkeypatch)
     assert len(compiles) <= 3
     assert [v.shape for v in values] == [(3, 3, 1, 8), (3, 3, 8, 16), (40, 6), (6,)]
     assert values[3].tolist() == [0.0] * 6 and 0 < np.abs(values[0]).max() < 1
+
+
+def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
+    """`global_variables_initializer()` (a group of initializers, nothing fed or fetched)
+    compiles with ONCE_OPTIONS, a training step or a fetch with XLA's defaults; the values
+    are the same either way."""
+    import numpy as np
+
+    import scopeflow.compat.v1 as tf
+    from scopeflow.lowering import disk_cache, lower
+    seen = []
+    real = disk_cache.compile_lowered
+
+    def spy(lowered, what, options=None):
+        seen.append((what, options))
+        return real(lowered, what, options)
+
+    monkeypatch.setattr(disk_cache, "compile_lowered", spy)
+    values = []
+    for once in (True, False):
+        with tf.Graph().as_default():
+            tf.set_random_seed(5)
+            w = tf.get_variable("w", [3, 4], initializer=tf.glorot_uniform_initializer())
+            b = tf.get_variable("b", [4], initializer=tf.truncated_normal_initializer(seed=2))
+            step = tf.assign_add(b, tf.reduce_sum(w, 0))
+            with tf.Session() as s:
+                seen.clear()
+                if once:
+                    s.run(tf.global_variables_initializer())
+                    assert [o for _, o in seen] == [lower.ONCE_OPTIONS]
+                else:  # the same initializers fetched with a value: not an initialization run
+                    s.run([w.initializer, b.initializer, tf.constant(0)])
+                    assert [o for _, o in seen] == [None]
+                seen.clear()
+                s.run(step)
+                assert [o for _, o in seen] == [None]
+                values.append(s.run([w, b]))
+    for x, y in zip(*values):
+        np.testing.assert_array_equal(x, y)
