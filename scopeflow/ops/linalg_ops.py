@@ -124,9 +124,20 @@ def _tf_qr(a):
         return eigen_qr.householder_qr(np.asarray(a))
     m, n = a.shape[-2:]
     p = min(m, n)
-    shapes = (jax.ShapeDtypeStruct(a.shape[:-2] + (m, p), a.dtype),
-              jax.ShapeDtypeStruct(a.shape[:-2] + (p, n), a.dtype))
-    return jax.pure_callback(lambda x: eigen_qr.householder_qr(np.asarray(x)), shapes, a)
+    # the host sees the bits as uint32 words: a run executes outside scopeflow's x64 scope,
+    # where JAX would hand the callback float64 values as float32
+    dt = np.dtype(a.dtype)
+    w = dt.itemsize // 4
+    words = lambda shape: jax.ShapeDtypeStruct(shape + ((w,) if w > 1 else ()), np.uint32)
+    shapes = (words(a.shape[:-2] + (m, p)), words(a.shape[:-2] + (p, n)))
+
+    def host(bits):
+        x = np.ascontiguousarray(bits).view(dt).reshape(a.shape)
+        return tuple(np.ascontiguousarray(y, dt).view(np.uint32).reshape(s.shape)
+                     for y, s in zip(eigen_qr.householder_qr(x), shapes))
+
+    q, r = jax.pure_callback(host, shapes, jax.lax.bitcast_convert_type(a, jnp.uint32))
+    return (jax.lax.bitcast_convert_type(q, dt), jax.lax.bitcast_convert_type(r, dt))
 
 
 @_tf_qr.defjvp
