@@ -35,13 +35,18 @@ def test_each_op_type_is_defined_once():
     assert not twice
 
 
-def test_every_defined_op_is_registered_on_import():
-    # a fresh process: what a loader of someone else's graph has after the one import
+def _registered_on_import():
+    """The registry of a fresh process after the one import: what a loader of someone else's
+    graph has (ops that other tests register in this process are not the tree's)."""
     code = ("import scopeflow.compat.v1\n"
             "from scopeflow.ops.registry import REGISTRY\n"
             "print('\\n'.join(sorted(REGISTRY)))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True).stdout.split()
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True).stdout.split()
+
+
+def test_every_defined_op_is_registered_on_import():
+    out = _registered_on_import()
     defined = {t for t, _ in _definitions()}
     assert defined, "no op definitions found"
     assert sorted(defined - set(out)) == []
@@ -54,7 +59,7 @@ def test_every_registered_op_has_tf_signature():
     signature; a registered type without one exports guessed attrs. Missing ones are added
     with `tests/summary/gen_op_defs.py --only op_defs_<area>.json TYPE...` (written beside
     op_defs.json) under TF's Python."""
-    import scopeflow.compat.v1  # noqa: F401
-    from scopeflow.ops.registry import REGISTRY
     from scopeflow.summary.graph_def import _op_defs
-    assert sorted(t for t in REGISTRY if t not in _op_defs()) == []
+    registered = _registered_on_import()
+    assert registered
+    assert sorted(t for t in registered if t not in _op_defs()) == []
