@@ -7,7 +7,7 @@ f.py:3: [kind] what is wrong
 
 import dataclasses
 
-from scopeflow.core import stack
+from scopeflow.insight import provenance
 
 
 @dataclasses.dataclass(frozen=True)
@@ -25,8 +25,8 @@ class Finding:
 
 def frames_where(frames):
     """'file:line' of the innermost user frame of `frames` (outermost first), or None."""
-    user = [f for f in frames if stack.is_user_frame(f)]
-    return "%s:%d" % (user[-1].filename, user[-1].lineno) if user else None
+    site, _ = provenance.user_site(frames)
+    return "%s:%d" % (site.filename, site.lineno) if site else None
 
 
 def op_where(op):
