@@ -9,7 +9,9 @@ written once (by scopeflow's writer: the format is TF's) and read by every worke
 framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON, .venv-tf/bin/python or
 /tmp/tf/bin/python). `pipeline` times `sess.run(next_batch)` alone; `train` runs the MLP of
 benchmarks/train.py (784-1024-1024-10, ReLU, Adam) on the iterator's batches. The first
-`--warmup` runs are not timed; the table gives examples per second (median of `--repeats`).
+`--warmup` runs are not timed; the table gives examples per second, wall clock (median of
+`--repeats`; the round with the most), and the CPU time of the process (all its threads) per
+example in that round.
 """
 
 import argparse
@@ -52,24 +54,26 @@ if cfg["mode"] == "train":
     loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(
         labels=tf.cast(y, tf.int32), logits=h))
     fetch = [tf.train.AdamOptimizer(1e-3).minimize(loss), loss]
-times = []
+times, cpus = [], []
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for _ in range(cfg["warmup"]):
         sess.run(fetch)
     for _ in range(cfg["repeats"]):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for _ in range(cfg["batches"]):
             sess.run(fetch)
         times.append(time.perf_counter() - t)
-times.sort()
-print(json.dumps({"examples_per_s": 256 * cfg["batches"] / times[len(times) // 2]}))
+        cpus.append(time.process_time() - c)
+n = 256 * cfg["batches"]
+print(json.dumps({"examples_per_s": n / sorted(times)[len(times) // 2],
+                  "cpu_us": 1e6 * sorted(cpus)[len(cpus) // 2] / n}))
 '''
 
 
 def tf_python():
     for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python"),
-                 "/tmp/tf/bin/python"):
+                 "/work/main/.venv-tf/bin/python", "/tmp/tf/bin/python"):
         if cand and os.path.exists(cand):
             return cand
     return None
@@ -96,7 +100,8 @@ def run_worker(python, cfg):
                          env=env, check=False)
     if out.returncode:
         raise RuntimeError("%s worker failed:\n%s" % (cfg["framework"], out.stderr[-3000:]))
-    return json.loads(out.stdout.strip().splitlines()[-1])["examples_per_s"]
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    return got["examples_per_s"], got["cpu_us"]
 
 
 def main():
@@ -126,15 +131,17 @@ def main():
                     cfg = {"framework": name, "path": path, "mode": mode,
                            "batches": args.batches, "warmup": args.warmup,
                            "repeats": args.repeats}
-                    got[name] = max(got.get(name, 0.0), run_worker(python, cfg))
+                    got[name] = max(got.get(name, (0.0, 0.0)), run_worker(python, cfg))
                     loads.append(os.getloadavg()[0])
             rows.append((mode, got))
-    print("| workload | scopeflow (examples/s) | TensorFlow (examples/s) | ratio |")
-    print("|---|---|---|---|")
+    print("| workload | scopeflow (examples/s) | TensorFlow (examples/s) | ratio "
+          "| scopeflow CPU µs/example | TensorFlow CPU µs/example |")
+    print("|---|---:|---:|---:|---:|---:|")
     for mode, got in rows:
-        sf, tf = got["scopeflow"], got.get("tensorflow")
-        print("| %s | %.0f | %s | %s |" % (mode, sf, "%.0f" % tf if tf else "-",
-                                           "%.2f" % (sf / tf) if tf else "-"))
+        (sf, sf_cpu), (tf, tf_cpu) = got["scopeflow"], got.get("tensorflow", (0.0, 0.0))
+        print("| %s | %.0f | %s | %s | %.1f | %s |" % (
+            mode, sf, "%.0f" % tf if tf else "-", "%.2f" % (sf / tf) if tf else "-", sf_cpu,
+            "%.1f" % tf_cpu if tf else "-"))
     print("\n(load average %.1f-%.1f during the run; best of %d round(s))"
           % (min(loads), max(loads), args.rounds))
 

@@ -191,12 +191,14 @@ def _stack(items, k):
     first = items[0]
     if hasattr(first, "dense_shape"):
         return _batch_sparse(items)
-    for j, x in enumerate(items[1:], 1):
-        if x.shape != first.shape:
+    shape = first.shape
+    for x in items:
+        if x.shape != shape:
             raise _invalid("Cannot add tensor to the batch: number of elements does not match. "
-                           "Shapes are: [tensor]: %s, [batch]: %s" % (
-                               list(x.shape), list(first.shape)))
-    return np.stack(items)
+                           "Shapes are: [tensor]: %s, [batch]: %s" % (list(x.shape), list(shape)))
+    if first.dtype.hasobject:  # np.array would nest 0-d object arrays
+        return np.stack(items)
+    return np.array(items, dtype=first.dtype)  # one C loop: np.stack costs ~5 µs per row
 
 
 def _batch_sparse(items):

@@ -9,6 +9,7 @@ shuffle gives TF's own order.
 import numpy as np
 
 from scopeflow.data.host import HostDataset, _invalid
+from scopeflow.ops.philox import philox_block
 
 
 class Shuffle(HostDataset):
@@ -62,15 +63,46 @@ class Shuffle(HostDataset):
                         slices.pop()  # an empty epoch ends an endless repeat
                         count = epoch
                     continue
-                buf[slices[-1][1] % size] = el
-                slices[-1][1] += 1
+                back = slices[-1]
+                buf[back[1] % size] = el
+                back[1] += 1
                 n += 1
+                if n == size and len(slices) == 1:
+                    break  # steady state below
             if n == 0:
                 return
             while slices[0][0] == slices[0][1]:  # an epoch fully out: TF reseeds
                 slices.pop(0)
                 rand = self._rand()
             front = slices[0]
+            if n == size and len(slices) == 1 and it is not None:
+                # a full buffer of one epoch: each element out is replaced by the next one in,
+                # at the slot just freed (the same steps as above, fewer checks)
+                nxt = it.__next__
+                f0 = front[0]
+                while True:
+                    index = (f0 + rand() % size) % size
+                    first = f0 % size
+                    el = buf[index]
+                    buf[index] = buf[first]
+                    f0 += 1
+                    front[0] = f0
+                    n -= 1
+                    del buf[first]
+                    yield el
+                    try:
+                        el = nxt()
+                    except StopIteration:  # as the fill above does at an epoch's end
+                        it = None
+                        epoch += 1
+                        if front[0] == front[1] and (count < 0 or epoch < count):
+                            slices.pop()
+                            count = epoch
+                        break
+                    buf[first] = el
+                    front[1] += 1
+                    n += 1
+                continue
             index = (front[0] + rand() % (front[1] - front[0])) % size
             first = front[0] % size
             el = buf[index]
@@ -81,36 +113,64 @@ class Shuffle(HostDataset):
             yield el
 
 
+_M32 = 0xFFFFFFFF
+
+
 class _Philox:
     """TF's PhiloxRandom (4x32, 10 rounds): key from `seed_lo`, counter high words `seed_hi`."""
 
     def __init__(self, seed_lo, seed_hi):
         seed_lo &= (1 << 64) - 1
         seed_hi &= (1 << 64) - 1
-        self.key = (seed_lo & 0xFFFFFFFF, seed_lo >> 32)
-        self.ctr = [0, 0, seed_hi & 0xFFFFFFFF, seed_hi >> 32]
+        self.key = (seed_lo & _M32, seed_lo >> 32)
+        self.ctr = [0, 0, seed_hi & _M32, seed_hi >> 32]
 
     def block(self):
-        c, (k0, k1) = list(self.ctr), self.key
+        return self.blocks(1)
+
+    def blocks(self, count):
+        """The words of the next `count` blocks, in order (NumPy over the blocks: a shuffle
+        draws a word per element, and ten Python rounds a block cost more than the shuffle)."""
+        c = self.ctr
+        lo = c[0] | c[1] << 32
+        if count == 1 or lo + count >= 1 << 64:  # (a carry into the high words: one by one)
+            out = []
+            for _ in range(count):
+                out.extend(self._one())
+            return out
+        k0, k1 = self.key
+        ctr = np.arange(lo, lo + count, dtype=np.uint64)
+        c0, c1 = ctr & _M32, ctr >> np.uint64(32)
+        c2 = np.full(count, c[2], np.uint64)
+        c3 = np.full(count, c[3], np.uint64)
         for _ in range(10):
-            p0, p1 = 0xD2511F53 * c[0], 0xCD9E8D57 * c[2]
-            c = [(p1 >> 32) ^ c[1] ^ k0, p1 & 0xFFFFFFFF, (p0 >> 32) ^ c[3] ^ k1,
-                 p0 & 0xFFFFFFFF]
-            k0, k1 = (k0 + 0x9E3779B9) & 0xFFFFFFFF, (k1 + 0xBB67AE85) & 0xFFFFFFFF
+            p0, p1 = c0 * np.uint64(0xD2511F53), c2 * np.uint64(0xCD9E8D57)
+            c0, c1, c2, c3 = ((p1 >> np.uint64(32)) ^ c1 ^ np.uint64(k0), p1 & _M32,
+                              (p0 >> np.uint64(32)) ^ c3 ^ np.uint64(k1), p0 & _M32)
+            k0, k1 = (k0 + 0x9E3779B9) & _M32, (k1 + 0xBB67AE85) & _M32
+        lo += count
+        c[0], c[1] = lo & _M32, lo >> 32
+        return np.stack([c0, c1, c2, c3], 1).reshape(-1).tolist()
+
+    def _one(self):
+        out = philox_block(self.ctr, self.key)
         for i in range(4):  # the 128-bit counter steps by one
-            self.ctr[i] = (self.ctr[i] + 1) & 0xFFFFFFFF
+            self.ctr[i] = (self.ctr[i] + 1) & _M32
             if self.ctr[i]:
                 break
-        return c
+        return out
 
 
 class _Single:
-    """TF's SingleSampleAdapter: the 32-bit words of Philox blocks, one at a time."""
+    """TF's SingleSampleAdapter: the 32-bit words of Philox blocks, one at a time (drawn
+    ahead in growing runs of blocks: 1, 2, 4, ... 256)."""
 
     def __init__(self, philox):
-        self.philox, self.left = philox, []
+        self.philox, self.left, self.ahead = philox, [], 1
 
     def __call__(self):
-        if not self.left:
-            self.left = self.philox.block()[::-1]
-        return self.left.pop()
+        left = self.left
+        if not left:
+            left = self.left = self.philox.blocks(self.ahead)[::-1]
+            self.ahead = min(2 * self.ahead, 256)
+        return left.pop()
