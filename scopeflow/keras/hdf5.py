@@ -8,6 +8,8 @@ that path. A model file has the weights under `model_weights`, the architecture 
 """
 
 import json
+import logging
+import os
 
 import numpy as np
 
@@ -120,11 +122,39 @@ def save_model(model, filepath, include_optimizer=True):
             f.attrs["training_config"] = json.dumps(training,
                                                     default=serialization.json_default)
         write_weights(f.create_group("model_weights"), model)
+        if training is not None:
+            _write_optimizer_weights(f, model.optimizer)
+
+
+def _write_optimizer_weights(f, optimizer):
+    """The optimizer's step count and slots under `optimizer_weights`, by variable name."""
+    weights = optimizer.weights
+    if not weights:
+        return
+    group = f.create_group("optimizer_weights")
+    group.attrs["weight_names"] = _strings([w.name for w in weights])
+    for w, value in zip(weights, K.batch_get_value(weights)):
+        group.create_dataset(w.name, data=value)
+
+
+def _read_optimizer_weights(f, model):
+    """Makes the loaded model's optimizer state and sets it from the file, as Keras does: a
+    state that does not fit leaves a fresh optimizer (with a warning)."""
+    group = f["optimizer_weights"]
+    values = [np.asarray(group[n]) for n in _names(group.attrs["weight_names"])]
+    model.optimizer._create_all_weights(model.trainable_weights)
+    try:
+        model.optimizer.set_weights(values)
+    except ValueError:
+        logging.getLogger("scopeflow").warning("Error in loading the saved optimizer state. As a result, your "
+                           "model is starting with a freshly initialized optimizer.")
 
 
 def load_model(filepath, custom_objects=None, compile=True, options=None):  # noqa: A002
     """A model from a Keras HDF5 file: rebuilt from its config, weights set, compiled as saved."""
     from scopeflow.keras import serialization
+    if not os.path.exists(str(filepath)):
+        raise OSError("No file or directory found at %s" % filepath)
     with _h5py().File(str(filepath), "r") as f:
         raw = f.attrs.get("model_config")
         if raw is None:
@@ -137,4 +167,6 @@ def load_model(filepath, custom_objects=None, compile=True, options=None):  # no
             training = json.loads(training.decode("utf8") if hasattr(training, "decode")
                                   else training)
             serialization.compile_from(model, training, custom_objects)
+            if "optimizer_weights" in f:
+                _read_optimizer_weights(f, model)
     return model

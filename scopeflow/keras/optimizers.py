@@ -6,13 +6,15 @@ count are variables (`iter`, `learning_rate`, ...) made in the scope of the firs
 'Adam'
 """
 
+import numpy as np
+
 from scopeflow.layers.core import tf_api
 
 
 class Optimizer:
     """Base: `get_updates(loss, params)` / `apply_gradients(grads_and_vars)`."""
 
-    _HYPERS = ()
+    _CONFIG = ()  # get_config's keys after the name, in Keras' order
 
     def __init__(self, name, clipnorm=None, clipvalue=None, decay=0.0, **kwargs):
         self._name = name
@@ -98,8 +100,42 @@ class Optimizer:
     def get_slot(self, var, slot_name):
         return self._slots[(id(var), slot_name)]
 
+    @property
     def weights(self):
-        return [self.iterations] + [v for v in self._slots.values()]
+        """The step count and the slots, in the order they were made (Keras' `weights`)."""
+        return [self.iterations] + list(self._slots.values()) \
+            if self._iterations is not None else []
+
+    def variables(self):
+        return self.weights
+
+    def _create_all_weights(self, var_list):
+        """The step count, hyperparameter variables and the slots of `var_list`, made now."""
+        self._create_hypers()
+        self._create_slots(var_list)
+
+    def get_weights(self):
+        from scopeflow.keras import backend as K
+        return K.batch_get_value(self.weights)
+
+    def set_weights(self, weights):
+        """Sets the step count and the slots from values in `weights`' order."""
+        from scopeflow.keras import backend as K
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError("You called `set_weights(weights)` on optimizer %s with a  weight "
+                             "list of length %d, but the optimizer was expecting %d weights. "
+                             "Provided weights: %s..."
+                             % (self._name, len(weights), len(params), str(weights)[:50]))
+        if not params:
+            return
+        pairs = []
+        for current, p, w in zip(K.batch_get_value(params), params, weights):
+            if current.shape != np.shape(w):
+                raise ValueError("Optimizer weight shape %s not compatible with provided "
+                                 "weight shape %s." % (current.shape, np.shape(w)))
+            pairs.append((p, w))
+        K.batch_set_value(pairs)
 
     def get_gradients(self, loss, params):
         tf = tf_api()
@@ -144,12 +180,37 @@ class Optimizer:
     def _apply_dense(self, grad, var, lr):
         raise NotImplementedError
 
+    def _serialize_hyperparameter(self, name):
+        """A hyperparameter's value: its variable's (float32) once made, else as given."""
+        if name in self._vars:
+            from scopeflow.keras import backend as K
+            return K.get_value(self._vars[name])
+        return self._hyper[name]
+
     def get_config(self):
-        return dict(self._hyper, name=self._name)
+        config = {"name": self._name}
+        if self.clipnorm is not None:
+            config["clipnorm"] = self.clipnorm
+        if self.clipvalue is not None:
+            config["clipvalue"] = self.clipvalue
+        for key in self._CONFIG:
+            config[key] = self._initial_decay if key == "decay" else \
+                self._serialize_hyperparameter(key) if key in self._hyper else \
+                getattr(self, key)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        if "lr" in config:
+            config["learning_rate"] = config.pop("lr")
+        return cls(**config)
 
 
 class SGD(Optimizer):
     """`var -= lr * grad`, with (Nesterov) momentum when `momentum > 0`."""
+
+    _CONFIG = ("learning_rate", "decay", "momentum", "nesterov")
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, name="SGD", **kwargs):
         super().__init__(name, **kwargs)
@@ -174,6 +235,8 @@ class SGD(Optimizer):
 
 class Adam(Optimizer):
     """Adam with Keras' epsilon (1e-7) outside the square root."""
+
+    _CONFIG = ("learning_rate", "decay", "beta_1", "beta_2", "epsilon", "amsgrad")
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  amsgrad=False, name="Adam", **kwargs):
@@ -204,6 +267,8 @@ class Adam(Optimizer):
 
 class RMSprop(Optimizer):
     """`ms = rho ms + (1-rho) g^2; var -= lr g / (sqrt(ms) + eps)` (momentum optional)."""
+
+    _CONFIG = ("learning_rate", "decay", "rho", "momentum", "epsilon", "centered")
 
     def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7,
                  centered=False, name="RMSprop", **kwargs):
@@ -238,6 +303,8 @@ class RMSprop(Optimizer):
 
 class Adagrad(Optimizer):
     """`acc += g^2; var -= lr g / (sqrt(acc) + eps)`."""
+
+    _CONFIG = ("learning_rate", "decay", "initial_accumulator_value", "epsilon")
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7,
                  name="Adagrad", **kwargs):

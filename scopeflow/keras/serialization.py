@@ -11,9 +11,16 @@ layers as `{"class_name", "config"}`); `from_config` calls the constructor with 
 (3, 'relu', 'd')
 """
 
+import codecs
 import inspect
+import marshal
+import sys
+import types
+import warnings
 
 import numpy as np
+
+from scopeflow.keras.object_registration import with_custom_objects
 
 # Keras' own keyword arguments, kept apart from a layer's (its input shape is written as
 # `batch_input_shape`)
@@ -65,15 +72,68 @@ def json_default(value):
     return serialize(value)
 
 
-def layer_config(layer):
-    from scopeflow.keras import backend as K
-    config = {"name": layer.name, "trainable": layer.trainable,
-              "dtype": getattr(layer.dtype, "name", layer.dtype) or K.floatx()}
+def layer_base_config(layer):
+    """What every layer's config starts with: name, trainable, input shape, dtype (None until
+    the layer is built or given one)."""
+    config = {"name": layer.name, "trainable": layer.trainable}
     if layer._batch_input_shape is not None:
         config["batch_input_shape"] = list(layer._batch_input_shape)
+    config["dtype"] = getattr(layer.dtype, "name", layer.dtype)
+    return config
+
+
+def layer_config(layer):
+    config = layer_base_config(layer)
     for key, value in layer.__dict__.get("_init_args", {}).items():
         config[key] = serialize(value)
     return config
+
+
+def function_config(fn, allow_raw=False):
+    """`(value, type, module)` of a Lambda's function as Keras writes it: a Python function as
+    `(base64 marshalled code, defaults, closure values)` of type 'lambda', another callable by
+    name ('function'), anything else as itself ('raw', where allowed)."""
+    if isinstance(fn, types.FunctionType):
+        code = codecs.encode(marshal.dumps(fn.__code__), "base64").decode("ascii")
+        closure = tuple(c.cell_contents for c in fn.__closure__) if fn.__closure__ else None
+        return (code, fn.__defaults__, closure), "lambda", fn.__module__
+    if callable(fn):
+        return fn.__name__, "function", fn.__module__
+    if allow_raw:
+        return fn, "raw", None
+    raise ValueError("Invalid input for serialization, type: %s " % type(fn))
+
+
+def function_from_config(kind, value, module, custom_objects=None):
+    """The function `function_config` described; bytecode runs with the globals of its module
+    (when imported) and the custom objects."""
+    custom_objects = with_custom_objects(custom_objects)
+    if kind == "raw":
+        return value
+    if kind == "function":
+        if value not in custom_objects:
+            raise AttributeError("Unknown function in Lambda layer: %r. Pass it in "
+                                 "`custom_objects` or register it (tf.keras.utils."
+                                 "get_custom_objects)." % (value,))
+        return custom_objects[value]
+    if kind != "lambda":
+        raise TypeError("Unsupported value for `function_type` argument. Received: "
+                        "function_type=%s. Expected one of ['function', 'lambda', 'raw']"
+                        % kind)
+    from scopeflow.keras import backend
+    from scopeflow.layers.core import tf_api
+    globs = {"tf": tf_api(), "np": np, "backend": backend, "K": backend}
+    if module in sys.modules:
+        globs.update(vars(sys.modules[module]))
+    elif module is not None:
+        warnings.warn("%s is not loaded, but a Lambda layer uses it. It may cause errors."
+                      % module, UserWarning, stacklevel=2)
+    globs.update(custom_objects)
+    code, defaults, closure = value
+    code = marshal.loads(codecs.decode(code.encode("ascii"), "base64"))
+    cells = tuple(types.CellType(v) for v in closure) if closure is not None else None
+    return types.FunctionType(code, globs, code.co_name,
+                              tuple(defaults) if defaults is not None else None, cells)
 
 
 def _classes(custom_objects):
@@ -83,7 +143,7 @@ def _classes(custom_objects):
     table = {name: getattr(layers, name) for name in dir(layers)
              if isinstance(getattr(layers, name), type)}
     table.update(InputLayer=InputLayer, Sequential=Sequential, Functional=Model, Model=Model)
-    table.update(custom_objects or {})
+    table.update(with_custom_objects(custom_objects))
     return table
 
 
@@ -99,6 +159,8 @@ def layer_from_config(config, custom_objects=None):
     inner = {k: layer_from_config(v, custom_objects)
              if isinstance(v, dict) and v.get("class_name") in table else v
              for k, v in config["config"].items()}
+    if "custom_objects" in inspect.signature(cls.from_config).parameters:
+        return cls.from_config(inner, custom_objects=custom_objects)
     return cls.from_config(inner)
 
 
@@ -208,19 +270,14 @@ def _history(t):
 
 
 def optimizer_config(opt):
-    config = {"name": getattr(opt, "_name", type(opt).__name__)}
-    config.update((k, float(v)) for k, v in getattr(opt, "_hyper", {}).items())
-    for attr in ("epsilon", "amsgrad", "nesterov", "centered"):
-        if attr in opt.__dict__:
-            config[attr] = opt.__dict__[attr]
-    return {"class_name": type(opt).__name__, "config": config}
+    return {"class_name": type(opt).__name__, "config": opt.get_config()}
 
 
 def training_config(model):
     from scopeflow.keras.optimizers import Optimizer
     if not getattr(model, "_compiled", False) or not isinstance(model.optimizer, Optimizer):
         return None
-    return {"loss": serialize(model.loss), "metrics": serialize(model._metrics_spec),
+    return {"loss": serialize(model.loss), "metrics": serialize(model._metrics_spec or []),
             "loss_weights": serialize(model._loss_weights_spec),
             "sample_weight_mode": serialize(model._sample_weight_mode),
             "weighted_metrics": serialize(model._weighted_spec),
@@ -236,10 +293,12 @@ def compile_from(model, training, custom_objects=None):
         cls = optimizers._BY_NAME.get(opt["class_name"].lower())
         config = {k: v for k, v in opt["config"].items() if k not in ("is_legacy_optimizer",
                                                                        "jit_compile")}
-        optimizer = cls(**config) if cls is not None else opt["class_name"]
+        optimizer = cls.from_config(config) if cls is not None else opt["class_name"]
+
+    custom_objects = with_custom_objects(custom_objects)
 
     def known(x):
-        return (custom_objects or {}).get(x, x) if isinstance(x, str) else x
+        return custom_objects.get(x, x) if isinstance(x, str) else x
 
     loss = training.get("loss")
     loss = {k: known(v) for k, v in loss.items()} if isinstance(loss, dict) else \

@@ -1,4 +1,4 @@
-"""`tf.keras.utils`: to_categorical, normalize.
+"""`tf.keras.utils`: to_categorical, normalize, Sequence, custom objects.
 
 >>> import scopeflow as tf
 >>> tf.keras.utils.to_categorical([0, 2], 3).tolist()
@@ -6,6 +6,13 @@
 """
 
 import numpy as np
+
+from scopeflow.keras.object_registration import (  # noqa: F401 - re-exports
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    register_keras_serializable,
+)
 
 
 def to_categorical(y, num_classes=None, dtype="float32"):

@@ -15,7 +15,8 @@ class InputLayer(Layer):
     """The layer of a model input: no weights, one node whose output is the placeholder."""
 
     def __init__(self, input_shape=None, batch_size=None, dtype=None, input_tensor=None,
-                 sparse=False, name=None, ragged=False, batch_input_shape=None, **kwargs):
+                 sparse=False, name=None, ragged=False, batch_input_shape=None, optional=False,
+                 **kwargs):
         if not name:
             name = "input_%d" % K.get_uid("input")
         super().__init__(name=name, dtype=dtype, trainable=False)
@@ -30,7 +31,7 @@ class InputLayer(Layer):
             input_tensor = tf.placeholder(dtype, shape=shape, name=self.name)
         self._batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
         self.is_placeholder = input_tensor.op.type == "Placeholder"
-        self.sparse, self.ragged = sparse, ragged
+        self.sparse, self.ragged, self.optional = sparse, ragged, optional
         self.built = True
         Node(self, input_tensor, input_tensor, (), {})
 
@@ -41,7 +42,8 @@ class InputLayer(Layer):
     def get_config(self):
         shape = None if self._batch_input_shape is None else list(self._batch_input_shape)
         return {"batch_input_shape": shape, "dtype": getattr(self.dtype, "name", self.dtype),
-                "sparse": self.sparse, "ragged": self.ragged, "name": self.name}
+                "sparse": self.sparse, "ragged": self.ragged, "name": self.name,
+                "optional": self.optional}
 
 
 def Input(shape=None, batch_size=None, name=None, dtype=None, sparse=False, tensor=None,  # noqa: N802

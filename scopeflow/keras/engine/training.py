@@ -156,8 +156,9 @@ class TrainingMixin(LoopsMixin):
                     updates = self.optimizer.get_updates(self.total_loss,
                                                          self.trainable_weights)
                 updates = list(updates) + list(self.updates)
-                fetches = [self.total_loss] + self._metric_tensors
-                self._train_fn = (fetches, tf.group(*updates))
+            fetches = [self.total_loss] + self._metric_tensors
+            with tf.name_scope("training"):  # Keras' train function: a second scope
+                self._train_fn = (fetches, _group_after(fetches[0], updates))
             for v in tf.global_variables():  # a tf.train optimizer's slots, initialized by
                 if id(v) not in known:  # Keras' session like Keras' own variables
                     K.track_variable(v)
@@ -199,8 +200,19 @@ class TrainingMixin(LoopsMixin):
         return K.get_session().run(fetches + [train_op], self._feed(x, y, True, weights))[:-1]
 
     def _run_test_batch(self, x, y, weights):
-        fetches = [self.total_loss] + self._metric_tensors
-        return K.get_session().run(fetches, self._feed(x, y, False, weights))
+        if self._test_fn is None:
+            fetches = [self.total_loss] + self._metric_tensors
+            with tf_api().name_scope("evaluation"):
+                self._test_fn = (fetches, _group_after(fetches[0], []))
+        fetches, done = self._test_fn
+        return K.get_session().run(fetches + [done], self._feed(x, y, False, weights))[:-1]
+
+    def _run_predict_batch(self, x):
+        if getattr(self, "_predict_fn", None) is None:
+            with tf_api().name_scope("predict"):
+                self._predict_fn = (list(self.outputs), _group_after(self.outputs[0], []))
+        fetches, done = self._predict_fn
+        return K.get_session().run(fetches + [done], self._feed(x))[:-1]
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True):
@@ -221,7 +233,7 @@ class TrainingMixin(LoopsMixin):
 
     def predict_on_batch(self, x):
         self._build_with(x)
-        outs = K.get_session().run(self.outputs, self._feed(x))
+        outs = self._run_predict_batch(x)
         return outs[0] if len(outs) == 1 else outs
 
     # ---- weights -----------------------------------------------------------------------------
@@ -260,6 +272,13 @@ class TrainingMixin(LoopsMixin):
                 out["layer_with_weights-%d/%s/.ATTRIBUTES/VARIABLE_VALUE" % (i, attr)] = w
             i += 1
         return out
+
+
+def _group_after(first, updates):
+    """Keras' function op: the updates grouped (`group_deps`) after its first output."""
+    tf = tf_api()
+    with tf.control_dependencies([first]):
+        return tf.group(*updates)
 
 
 def _is_h5(filepath, save_format):

@@ -128,6 +128,6 @@ class LoopsMixin:
         parts = []
         for bx, _, _ in source.epoch(K.get_session()):
             self._build_with(bx)
-            parts.append(K.get_session().run(self.outputs, self._feed(bx)))
+            parts.append(self._run_predict_batch(bx))
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs

@@ -7,6 +7,8 @@ Lambda, ActivityRegularization (the math of Dense/Dropout/Flatten is tf.layers')
 'dense/Relu:0'
 """
 
+import numpy as np
+
 from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers import core as _tl
@@ -128,19 +130,55 @@ class RepeatVector(Layer):
         return tf.tile(tf.expand_dims(inputs, 1), [1, self.n, 1])
 
 
+# the config keys of a Lambda's function, output shape and mask: (type, module)
+_FUNCTION_KEYS = {"function": ("function_type", "module"),
+                  "output_shape": ("output_shape_type", "output_shape_module"),
+                  "mask": ("mask_type", "mask_module")}
+
+
 class Lambda(Layer):
-    """Wraps a function of the inputs: `function(inputs, **arguments)`."""
+    """Wraps a function of the inputs: `function(inputs, **arguments)`. Its config holds the
+    function as Keras writes it: a Python function as its marshalled bytecode (type 'lambda'),
+    another callable by name (type 'function', found again through `custom_objects`)."""
 
     def __init__(self, function, output_shape=None, mask=None, arguments=None, **kwargs):
         super().__init__(**kwargs)
         self.function, self.arguments = function, arguments or {}
-        self._output_shape, self._mask = output_shape, mask
+        self._output_shape, self.mask = output_shape, mask
 
     def call(self, inputs, mask=None, training=None):
         return self.function(inputs, **self.arguments)
 
     def compute_mask(self, inputs, mask=None):
-        return self._mask(inputs, mask) if callable(self._mask) else self._mask
+        return self.mask(inputs, mask) if callable(self.mask) else self.mask
+
+    def get_config(self):
+        from scopeflow.keras.serialization import function_config, layer_base_config
+        config = layer_base_config(self)
+        for key, value, raw in (("function", self.function, False),
+                                ("output_shape", self._output_shape, True),
+                                ("mask", self.mask, False)):
+            if key == "mask" and value is None:
+                continue
+            kind, module = _FUNCTION_KEYS[key]
+            config[key], config[kind], config[module] = function_config(value, raw)
+        config["arguments"] = self.arguments
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from scopeflow.keras.serialization import function_from_config
+        config = dict(config)
+        for key in ("function", "output_shape", "mask"):
+            if key == "mask" and "mask" not in config:
+                continue
+            kind, module = _FUNCTION_KEYS[key]
+            config[key] = function_from_config(config.pop(kind), config[key],
+                                               config.pop(module, None), custom_objects)
+        config["arguments"] = {k: np.array(v["value"]) if isinstance(v, dict) and
+                               v.get("type") == "ndarray" else v
+                               for k, v in (config.get("arguments") or {}).items()}
+        return cls(**config)
 
 
 class ActivityRegularization(Layer):

@@ -1,0 +1,66 @@
+"""Custom objects that Keras configs name: `tf.keras.utils.custom_object_scope`,
+`get_custom_objects` and `register_keras_serializable`, merged into the `custom_objects` that
+loading (`load_model`, `model_from_config`, `Layer.from_config`) is given.
+
+>>> import scopeflow as tf
+>>> with tf.keras.utils.custom_object_scope({"sq": abs}):
+...     sorted(with_custom_objects({"cube": pow}))
+['cube', 'sq']
+"""
+
+import threading
+
+_GLOBAL = {}  # registered for the process: get_custom_objects() / register_keras_serializable
+
+
+class _Scopes(threading.local):
+    def __init__(self):
+        self.objects = {}  # the innermost custom_object_scope's objects (with the outer ones)
+
+
+_scopes = _Scopes()
+
+
+class CustomObjectScope:
+    """`with custom_object_scope({"name": obj}):` makes `name` known to loading in the block."""
+
+    def __init__(self, *args):
+        self.custom_objects = args
+        self._backup = None
+
+    def __enter__(self):
+        self._backup = _scopes.objects
+        merged = dict(self._backup)
+        for objects in self.custom_objects:
+            merged.update(objects or {})
+        _scopes.objects = merged
+        return self
+
+    def __exit__(self, *exc):
+        _scopes.objects = self._backup
+
+
+custom_object_scope = CustomObjectScope
+
+
+def get_custom_objects():
+    """The process-wide dict of custom objects (change it to register one)."""
+    return _GLOBAL
+
+
+def register_keras_serializable(package="Custom", name=None):
+    """Class or function decorator: known to loading as `package>name`."""
+
+    def decorator(arg):
+        key = "%s>%s" % (package, name or arg.__name__)
+        if key in _GLOBAL:
+            raise ValueError("%s has already been registered to %s" % (key, _GLOBAL[key]))
+        _GLOBAL[key] = arg
+        return arg
+
+    return decorator
+
+
+def with_custom_objects(custom_objects):
+    """The objects loading knows: those given, then the scopes', then the registered ones."""
+    return {**(custom_objects or {}), **_scopes.objects, **_GLOBAL}
