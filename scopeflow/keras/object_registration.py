@@ -2,9 +2,9 @@
 `get_custom_objects` and `register_keras_serializable`, merged into the `custom_objects` that
 loading (`load_model`, `model_from_config`, `Layer.from_config`) is given.
 
->>> import scopeflow as tf
->>> with tf.keras.utils.custom_object_scope({"sq": abs}):
-...     sorted(with_custom_objects({"cube": pow}))
+>>> from scopeflow.keras import object_registration as reg
+>>> with reg.custom_object_scope({"sq": abs}):
+...     sorted(reg.with_custom_objects({"cube": pow}))
 ['cube', 'sq']
 """
 
