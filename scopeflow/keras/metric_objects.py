@@ -215,36 +215,93 @@ class RootMeanSquaredError(Mean):
 _KINDS = ("true_positives", "true_negatives", "false_positives", "false_negatives")
 
 
-def _confusion_updates(variables, y_true, y_pred, thresholds, sample_weight):
-    """Adds to each `{kind: variable}` the weighted count of its kind per threshold: a
-    prediction is positive where it is strictly above the threshold."""
+_NEG_INF = -1e10  # the threshold of a top_k metric: every top-k prediction is positive
+
+
+def _confusion_updates(metric, y_true, y_pred, sample_weight):
+    """Adds to each confusion variable of `metric` the weighted count of its kind per
+    threshold: a prediction is positive where it is strictly above the threshold. With
+    `top_k` only the k largest predictions of a row can be positive; with `class_id` only that
+    column counts."""
     tf = tf_api()
-    pred = tf.reshape(tf.cast(y_pred, "float32"), [1, -1])  # (1, n)
-    label = tf.reshape(tf.cast(y_true, "bool"), [1, -1])
-    thr = tf.reshape(tf.constant(np.asarray(thresholds, "float32")), [-1, 1])  # (t, 1)
-    above = pred > thr  # (t, n)
-    w = tf.ones_like(pred)
+    y_pred = tf.cast(y_pred, "float32")
+    y_true = tf.cast(y_true, "float32")
+    top_k, class_id = getattr(metric, "top_k", None), getattr(metric, "class_id", None)
+    if top_k is not None:  # (..., classes): the others to _NEG_INF
+        _, idx = tf.nn.top_k(y_pred, top_k, sorted=False)
+        keep = tf.reduce_sum(tf.one_hot(idx, tf.shape(y_pred)[-1], axis=-1), axis=-2)
+        y_pred = y_pred * keep + _NEG_INF * (1 - keep)
+    if class_id is not None:
+        y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
+    w = None
     if sample_weight is not None:
-        w = tf.reshape(_weights_like(tf.cast(y_pred, "float32"), sample_weight)[1], [1, -1])
+        w = tf.reshape(_weights_like(y_pred, sample_weight)[1], [-1])
+    pred, label = tf.reshape(y_pred, [-1]), tf.reshape(y_true, [-1])  # (n,)
+    variables = {k: getattr(metric, k) for k in metric._kinds}
+    counts = _bucket_counts if metric._evenly else _threshold_counts
+    return tf.group(*[tf.assign_add(variables[k], tf.reshape(c, variables[k].shape))
+                      for k, c in counts(metric.thresholds, pred, label, w, variables).items()])
+
+
+def _threshold_counts(thresholds, pred, label, w, kinds):
+    """Per threshold, the weighted count of each kind by comparing every prediction."""
+    tf = tf_api()
+    label = tf.reshape(tf.cast(label, "bool"), [1, -1])
+    thr = tf.reshape(tf.constant(np.asarray(thresholds, "float32")), [-1, 1])  # (t, 1)
+    above = tf.reshape(pred, [1, -1]) > thr  # (t, n)
     conds = {"true_positives": tf.logical_and(above, label),
              "false_positives": tf.logical_and(above, tf.logical_not(label)),
              "false_negatives": tf.logical_and(tf.logical_not(above), label),
              "true_negatives": tf.logical_and(tf.logical_not(above), tf.logical_not(label))}
-    ops = []
-    for kind, var in variables.items():
-        count = tf.reduce_sum(tf.cast(conds[kind], "float32") * w, axis=1)
-        ops.append(tf.assign_add(var, tf.reshape(count, var.shape)))
-    return tf.group(*ops)
+    w = 1.0 if w is None else tf.reshape(w, [1, -1])
+    return {k: tf.reduce_sum(tf.cast(conds[k], "float32") * w, axis=1) for k in kinds}
+
+
+def _bucket_counts(thresholds, pred, label, w, kinds):
+    """Keras' evenly spaced thresholds: each prediction (clipped to [0, 1]) falls in bucket
+    ceil(p (t - 1)) - 1; the counts above each threshold are reverse cumulative sums."""
+    tf = tf_api()
+    n = len(thresholds)
+    w = 1.0 if w is None else w
+    label = tf.cast(tf.cast(label, "bool"), "float32")
+    pos, neg = label * w, (1.0 - label) * w
+    index = tf.ceil(tf.clip_by_value(pred, 0.0, 1.0) * (n - 1)) - 1
+    if thresholds[0] < 0.0 or thresholds[-1] > 1.0:
+        index = tf.nn.relu(index)
+    index = tf.cast(index, "int32")
+    tp = tf.cumsum(tf.unsorted_segment_sum(pos, index, n), reverse=True)
+    fp = tf.cumsum(tf.unsorted_segment_sum(neg, index, n), reverse=True)
+    out = {"true_positives": tp, "false_positives": fp,
+           "true_negatives": tf.reduce_sum(neg) - fp, "false_negatives": tf.reduce_sum(pos) - tp}
+    return {k: out[k] for k in kinds}
+
+
+def _parse_thresholds(thresholds, default):
+    """The thresholds as a list (one value or several), each checked to lie in [0, 1]."""
+    if thresholds is None:
+        return [default]
+    values = list(thresholds) if isinstance(thresholds, (list, tuple, np.ndarray)) \
+        else [thresholds]
+    invalid = [t for t in values if t is None or t < 0 or t > 1]
+    if invalid:
+        raise ValueError("Threshold values must be in [0, 1]. Received: %s" % invalid)
+    return values
+
+
+def _evenly_spaced(thresholds):
+    n = len(thresholds)
+    return n >= 3 and bool(np.allclose(thresholds, np.arange(n, dtype="float32") / (n - 1),
+                                       atol=K.epsilon()))
 
 
 class _ConfusionMetric(Metric):
     _kinds = ()
 
-    def __init__(self, thresholds=None, name=None, dtype=None):
+    def __init__(self, thresholds=None, name=None, dtype=None, default=0.5):
         super().__init__(name=name, dtype=dtype)
-        self._single = thresholds is None or np.ndim(thresholds) == 0
-        self.thresholds = [0.5 if thresholds is None else float(thresholds)] if self._single \
-            else [float(t) for t in thresholds]
+        self.init_thresholds = thresholds
+        self.thresholds = _parse_thresholds(thresholds, default)
+        self._evenly = _evenly_spaced(self.thresholds)
         shape = (len(self.thresholds),)
         for kind in self._kinds:
             setattr(self, kind, self.add_weight(self._var_names.get(kind, kind), shape))
@@ -252,39 +309,43 @@ class _ConfusionMetric(Metric):
     _var_names: dict = {}  # noqa: RUF012 - read-only per class
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        return _confusion_updates({k: getattr(self, k) for k in self._kinds}, y_true, y_pred,
-                                  self.thresholds, sample_weight)
+        return _confusion_updates(self, y_true, y_pred, sample_weight)
 
     def _maybe_scalar(self, t):
-        return t[0] if self._single and t.shape.ndims == 1 else t
+        return t[0] if len(self.thresholds) == 1 and t.shape.ndims == 1 else t
+
+    def get_config(self):
+        return dict(super().get_config(), thresholds=self.init_thresholds)
 
 
-class Precision(_ConfusionMetric):
-    """`tf.keras.metrics.Precision`: tp / (tp + fp) at each threshold (0.5 by default)."""
+class _PrecisionRecall(_ConfusionMetric):
+    """tp / (tp + <the other kind>) at each threshold (0.5 by default; with `top_k`, every
+    top-k prediction above -1e10), over all classes or column `class_id`."""
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        self.top_k, self.class_id = top_k, class_id
+        super().__init__(thresholds, name=name, dtype=dtype,
+                         default=0.5 if top_k is None else _NEG_INF)
+
+    def result(self):
+        tf = tf_api()
+        tp, other = self.true_positives, getattr(self, self._kinds[1])
+        return self._maybe_scalar(tf.div_no_nan(tp, tp + other))
+
+    def get_config(self):
+        return dict(super().get_config(), top_k=self.top_k, class_id=self.class_id)
+
+
+class Precision(_PrecisionRecall):
+    """`tf.keras.metrics.Precision`: tp / (tp + fp)."""
 
     _kinds = ("true_positives", "false_positives")
 
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        super().__init__(thresholds, name=name, dtype=dtype)
 
-    def result(self):
-        tf = tf_api()
-        tp = self.true_positives
-        return self._maybe_scalar(tf.div_no_nan(tp, tp + self.false_positives))
-
-
-class Recall(_ConfusionMetric):
-    """`tf.keras.metrics.Recall`: tp / (tp + fn) at each threshold (0.5 by default)."""
+class Recall(_PrecisionRecall):
+    """`tf.keras.metrics.Recall`: tp / (tp + fn)."""
 
     _kinds = ("true_positives", "false_negatives")
-
-    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
-        super().__init__(thresholds, name=name, dtype=dtype)
-
-    def result(self):
-        tf = tf_api()
-        tp = self.true_positives
-        return self._maybe_scalar(tf.div_no_nan(tp, tp + self.false_negatives))
 
 
 def _counter(cls_name, kind):
@@ -313,6 +374,7 @@ class AUC(_ConfusionMetric):
         if num_thresholds <= 1:
             raise ValueError("Argument `num_thresholds` must be an integer > 1. "
                              "Received: num_thresholds=%s" % num_thresholds)
+        evenly = thresholds is None or _evenly_spaced([0.0] + sorted(thresholds) + [1.0])
         if thresholds is None:
             eps = K.epsilon()
             inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
@@ -321,8 +383,13 @@ class AUC(_ConfusionMetric):
             thresholds = [0.0 - K.epsilon()] + sorted(thresholds) + [1.0 + K.epsilon()]
         self.num_thresholds = len(thresholds)
         self.curve, self.summation_method = curve.upper(), summation_method
-        super().__init__(list(thresholds), name=name, dtype=dtype)
-        self._single = False
+        Metric.__init__(self, name=name, dtype=dtype)
+        self.thresholds, self._evenly = list(thresholds), evenly
+        for kind in self._kinds:
+            setattr(self, kind, self.add_weight(kind, (self.num_thresholds,)))
+
+    def _maybe_scalar(self, t):
+        return t
 
     def result(self):
         tf = tf_api()
