@@ -140,6 +140,10 @@ bool = _BY_NAME["bool"]  # noqa: A001 - TF's public name
 string = _BY_NAME["string"]
 resource = _BY_NAME["resource"]
 variant = _BY_NAME["variant"]
+# the reference twins TF's dtypes module names (`v.dtype == dtypes.float32_ref`)
+float16_ref, float32_ref, float64_ref = (_BY_NAME[n + "_ref"]
+                                         for n in ("float16", "float32", "float64"))
+int32_ref, int64_ref, bool_ref = (_BY_NAME[n + "_ref"] for n in ("int32", "int64", "bool"))
 qint8 = quint8 = qint32 = None
 
 _NP_TO_DTYPE = {np.dtype(t): d for (e, n, t) in _TABLE for d in [_BY_NAME[n]]

@@ -25,6 +25,6 @@ from scopeflow.api import layers  # noqa: F401
 from scopeflow import contrib  # noqa: F401
 from scopeflow import compat  # noqa: F401,E402  (tf.compat.v1.compat.as_bytes, ...)
 from scopeflow.api import data, nest  # noqa: F401
-from scopeflow.api import graph_util, saved_model  # noqa: F401
+from scopeflow.api import graph_util, saved_model, test  # noqa: F401
 from scopeflow.api._script import *  # noqa: F401,F403
 from scopeflow import keras  # noqa: F401,E402  (tf.keras: TF1 graph-mode Keras)

@@ -37,6 +37,8 @@ class BatchNormalization(Layer):
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
         self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
         self.fused = fused
+        self.renorm, self.virtual_batch_size = renorm, virtual_batch_size
+        self.adjustment = adjustment
 
     def build(self, input_shape):
         ndims = input_shape.ndims
@@ -44,8 +46,10 @@ class BatchNormalization(Layer):
             raise ValueError("Input has undefined rank.")
         axes = [self.axis] if isinstance(self.axis, int) else self.axis
         self._axes = sorted(a % ndims for a in axes)
-        if self.fused is None:
-            self.fused = ndims == 4 and self._axes in ([1], [3])
+        # TF1's layer fuses where it can, whatever `fused` says (None or True)
+        if self.fused is None or self.fused:
+            self.fused = (ndims == 4 and self._axes in ([1], [3]) and not self.renorm
+                          and self.virtual_batch_size is None and self.adjustment is None)
         if self.fused:
             self._data_format = "NCHW" if self._axes == [1] else "NHWC"
         dims = input_shape.as_list()
@@ -59,16 +63,24 @@ class BatchNormalization(Layer):
                                  self.gamma_regularizer, self.gamma_constraint)
         self.beta = self._param("beta", shape, dtype, self.center, self.beta_initializer,
                                 self.beta_regularizer, self.beta_constraint)
-        from scopeflow.core.variables import VariableAggregation
-        self.moving_mean = self.add_weight(
-            "moving_mean", shape=[shape] if isinstance(shape, int) else shape, dtype=dtype,
-            initializer=self.moving_mean_initializer, trainable=False,
-            aggregation=VariableAggregation.MEAN)
-        self.moving_variance = self.add_weight(
-            "moving_variance", shape=[shape] if isinstance(shape, int) else shape, dtype=dtype,
-            initializer=self.moving_variance_initializer, trainable=False,
-            aggregation=VariableAggregation.MEAN)
+        self._moving_statistics(shape, dtype)
         self.built = True
+
+    def _moving_statistics(self, shape, dtype):
+        """moving_mean and moving_variance, never partitioned (as TF: assign_moving_average
+        does not handle partitioned variables)."""
+        from scopeflow.core.variables import VariableAggregation
+        self._set_scope(None)
+        partitioner = self._scope.partitioner
+        self._scope.set_partitioner(None)
+        try:
+            self.moving_mean, self.moving_variance = (self.add_weight(
+                name, shape=[shape] if isinstance(shape, int) else shape, dtype=dtype,
+                initializer=init, trainable=False, aggregation=VariableAggregation.MEAN)
+                for name, init in (("moving_mean", self.moving_mean_initializer),
+                                   ("moving_variance", self.moving_variance_initializer)))
+        finally:
+            self._scope.set_partitioner(partitioner)
 
     def _param(self, name, shape, dtype, wanted, init, reg, constraint):
         if not wanted:
@@ -115,14 +127,27 @@ class BatchNormalization(Layer):
         def stats():
             return tf.nn.moments(inputs, reduce_axes, keep_dims=need)
 
+        gamma, beta = bcast(self.gamma), bcast(self.beta)
+        if self.adjustment is not None and training is not False:
+            gamma, beta = self._adjusted(inputs, training, gamma, beta)
         mean, variance = smart_cond(
             training, stats, lambda: (bcast(moving[0]), bcast(moving[1])))
-        out = tf.nn.batch_normalization(inputs, mean, variance, bcast(self.beta),
-                                        bcast(self.gamma), self.epsilon)
+        out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
         if need:
             mean, variance = tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
         self._moving_updates(training, mean, variance)
         return out
+
+    def _adjusted(self, inputs, training, gamma, beta):
+        """(gamma, beta) after the `adjustment` (scale, bias) of training: the adjustment is
+        applied first, then gamma and beta."""
+        tf = tf_api()
+        adj_scale, adj_bias = self.adjustment(tf.shape(inputs))
+        adj_scale = smart_cond(training, lambda: adj_scale, lambda: tf.ones_like(adj_scale))
+        adj_bias = smart_cond(training, lambda: adj_bias, lambda: tf.zeros_like(adj_bias))
+        if gamma is not None:
+            adj_scale, adj_bias = adj_scale * gamma, adj_bias * gamma
+        return adj_scale, adj_bias if beta is None else adj_bias + beta
 
     def _moving_updates(self, training, mean, variance):
         if training is False:

@@ -36,6 +36,11 @@ class Pooling(Layer):
 
     def _pool(self, x, size, strides, rank, first):
         fn = getattr(tf_api().nn, _POOL_FN[rank, self.kind])
+        if rank == 3 and first:  # as TF: NCDHW pools as NDHWC between two transposes
+            x = tf_api().transpose(x, (0, 2, 3, 4, 1))
+            out = fn(x, ksize=[1, *size, 1], strides=[1, *strides, 1],
+                     padding=self.padding.upper(), data_format="NDHWC")
+            return tf_api().transpose(out, (0, 4, 1, 2, 3))
         window = (1, 1) + size if first else (1,) + size + (1,)
         step = (1, 1) + strides if first else (1,) + strides + (1,)
         return fn(x, ksize=list(window), strides=list(step), padding=self.padding.upper(),

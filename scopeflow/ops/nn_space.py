@@ -201,9 +201,13 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  #
     if d is None or any(d[i] is None for i in spatial):
         raise NotImplementedError("dilated convolution and pooling need static spatial sizes")
     paddings, crops = required_space_to_batch_paddings([d[i] for i in spatial], rate, base)
-    x = space_to_batch_nd(input, static_value(rate), static_value(paddings))
-    y = op(x, n, "VALID")
-    return batch_to_space_nd(y, static_value(rate), static_value(crops))
+    # SpaceToBatchND blocks dims 1..: dims before the first spatial one (C of NC*) get block 1
+    lead = spatial[0] - 1
+    block = np.concatenate([np.ones(lead, np.int32), static_value(rate)])
+    paddings, crops = (np.concatenate([np.zeros((lead, 2), np.int32), static_value(t)])
+                       for t in (paddings, crops))
+    y = op(space_to_batch_nd(input, block, paddings), n, "VALID")
+    return batch_to_space_nd(y, block, crops)
 
 
 def _base_paddings(padding, explicit, filter_shape, rate, n, data_format):

@@ -121,6 +121,13 @@ PROGRAMS = [
     "x = tf.zeros([2, 3])\nwith tf.variable_scope('v') as vs:\n  pass\nl = tf.layers.Dense(2, _scope=vs)\ny = l(x)\nresult = [y.name, [v.name for v in tf.global_variables()]]",
     'x = tf.zeros([2, 3]); l = tf.layers.Dense(2)\nresult = [l.built, l.variables, l.name, l.trainable]',
     'x = tf.zeros([2, 4]); y = tf.layers.dense(x, 3, activation=tf.nn.softmax)\nresult = y.name\n',
+    # channels_first 3-D pooling runs NDHWC between transposes; a dilated NCHW pool blocks
+    # only the spatial dims
+    "x = tf.zeros([2, 3, 4, 4, 4]); y = tf.layers.max_pooling3d(x, 2, 2, data_format="
+    "'channels_first')\nz = tf.layers.AveragePooling3D(2, 1, data_format='channels_first')(x)\n"
+    "w = tf.nn.pool(tf.zeros([1, 2, 5, 8]), [2, 3], 'MAX', 'VALID', dilation_rate=[1, 2], "
+    "data_format='NCHW')\nresult = [y.shape.as_list(), z.shape.as_list(), w.shape.as_list(), "
+    "[op.name for op in tf.get_default_graph().get_operations()]]",
 ]
 
 

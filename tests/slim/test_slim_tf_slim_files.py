@@ -35,10 +35,17 @@ KNOWN_FAILING = {
         "tf_slim_test.ResnetCompleteNetworkTest.testAtrousFullyConvolutionalUnknownHeightWidth"},
     "nets/resnet_v2_test.py": {
         "tf_slim_test.ResnetCompleteNetworkTest.testAtrousFullyConvolutionalUnknownHeightWidth"},
-    # slim.batch_norm of a 2-D input is not TF's fused (4-D reshaped) batch norm yet: its
-    # moving variance misses the Bessel correction
-    "learning_test.py": {"tf_slim_test.CreateTrainOpTest.testUseUpdateOps"},
+    "learning_test.py": set(),
     "layers/normalization_test.py": set(),
+    "layers/layers_test.py": {
+        # atrous convolution of an input of unknown height and width (see resnet above)
+        "tf_slim_test.ConvolutionTest.testDynamicOutputSizeWithRateTwoValidPadding",
+        # expects TF 1.x dropout op names (mul_1); scopeflow names as TF 2.21 (SelectV2)
+        "tf_slim_test.DropoutTest.testCreateDropout",
+        # no slim.layers.gdn (generalized divisive normalization) yet
+        "tf_slim_test.GDNTest.testChannelsLast", "tf_slim_test.GDNTest.testIGDN",
+        "tf_slim_test.GDNTest.testInvalidDataFormat", "tf_slim_test.GDNTest.testUnknownDim",
+        "tf_slim_test.GDNTest.testWrongDims"},
     "layers/optimizers_test.py": set(),
     "layers/summaries_test.py": set(),
     "training/training_test.py": set(),

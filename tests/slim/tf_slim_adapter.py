@@ -82,7 +82,11 @@ class TestCase(unittest.TestCase):
 
 
 def _test_module():
+    import unittest.mock
+
     module = types.ModuleType("tensorflow.python.platform.test")
+    module.compute_gradient = _tf().test.compute_gradient
+    module.compute_gradient_error = _tf().test.compute_gradient_error
     module.TestCase = TestCase
     module.main = lambda *a, **k: None
     module.get_temp_dir = tempfile.mkdtemp
@@ -139,8 +143,6 @@ class _Recorder(unittest.TestResult):
 
 def run(path):
     """The ids of the tests of `path` that pass, fail, err and skip on scopeflow."""
-    import unittest.mock
-
     from scopeflow.cli import install_aliases
     install_aliases()
     sys.modules["tensorflow.python.platform.test"] = _test_module()

@@ -51,6 +51,7 @@ MODULES = {
     "python.ops.check_ops": ("tf", "tf.debugging"),
     "python.ops.gradients": ("tf",),
     "python.ops.gradients_impl": ("tf",),
+    "python.ops.gradient_checker": ("scopeflow.gradients.checker",),
     "python.ops.custom_gradient": ("tf",),
     "python.ops.sparse_ops": ("tf", "tf.sparse"),
     "python.ops.io_ops": ("tf",),

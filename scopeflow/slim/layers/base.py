@@ -3,7 +3,6 @@
 
 from scopeflow import layers as core_layers
 from scopeflow.core.frame import default_graph
-from scopeflow.core.graph import GraphKeys
 from scopeflow.core.scopes import variable_scope
 from scopeflow.layers.core import tf_api
 from scopeflow.slim import initializers, regularizers, utils  # noqa: F401 - tf_slim.layers.*
@@ -266,54 +265,6 @@ def avg_pool2d(inputs, kernel_size, stride=2, padding="VALID", data_format="NHWC
     """2-D average pooling in name scope `AvgPool2D`."""
     return _pool(core_layers.AveragePooling2D, "AvgPool2D", inputs, kernel_size, stride,
                  padding, data_format, outputs_collections, scope)
-
-
-@add_arg_scope
-def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001,
-               activation_fn=None, param_initializers=None, param_regularizers=None,
-               updates_collections=GraphKeys.UPDATE_OPS, is_training=True, reuse=None,
-               variables_collections=None, outputs_collections=None, trainable=True,
-               batch_weights=None, fused=None, data_format="NHWC",
-               zero_debias_moving_mean=False, scope=None, renorm=False, renorm_clipping=None,
-               renorm_decay=0.99, adjustment=None):
-    """Batch normalization in scope `BatchNorm` (beta, moving_mean, moving_variance)."""
-    if data_format not in ("NCHW", "NHWC"):
-        raise ValueError("data_format has to be either NCHW or NHWC.")
-    tf = tf_api()
-    inits, regs = param_initializers or {}, param_regularizers or {}
-    with variable_scope(scope, "BatchNorm", [inputs], reuse=reuse,
-                        custom_getter=_build_variable_getter()) as sc:
-        inputs = tf.convert_to_tensor(inputs)
-        layer = core_layers.BatchNormalization(
-            axis=1 if data_format == "NCHW" else -1, momentum=decay, epsilon=epsilon,
-            center=center, scale=scale, beta_initializer=inits.get("beta"),
-            gamma_initializer=inits.get("gamma"),
-            moving_mean_initializer=inits.get("moving_mean"),
-            moving_variance_initializer=inits.get("moving_variance"),
-            beta_regularizer=regs.get("beta"), gamma_regularizer=regs.get("gamma"),
-            trainable=trainable, name=sc.name, _scope=sc, _reuse=reuse,
-            fused=None if fused is None or inputs.shape.ndims != 4 else fused)
-        n_updates = len(layer.updates)
-        outputs = layer.apply(inputs, training=is_training)
-        if updates_collections is not GraphKeys.UPDATE_OPS:
-            _move_updates(layer.updates[n_updates:], updates_collections, outputs)
-        for var, key in ((layer.moving_mean, "moving_mean"),
-                         (layer.moving_variance, "moving_variance"),
-                         (layer.beta, "beta"), (layer.gamma, "gamma")):
-            if var is not None:
-                _add_variable_to_collections(var, variables_collections, key)
-        if activation_fn is not None:
-            outputs = activation_fn(outputs)
-        return collect_named_outputs(outputs_collections, sc.name, outputs)
-
-
-def _move_updates(updates, collections, outputs):
-    """Updates leave UPDATE_OPS for `collections` (None: they are forced by the output)."""
-    ref = default_graph().get_collection_ref(GraphKeys.UPDATE_OPS)
-    ref[:] = [u for u in ref if all(u is not x for x in updates)]
-    if collections:
-        for u in updates:
-            default_graph().add_to_collections(collections, u)
 
 
 @add_arg_scope

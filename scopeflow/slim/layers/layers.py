@@ -4,7 +4,6 @@
 from scopeflow.slim import initializers, utils
 from scopeflow.slim.layers.base import (
     avg_pool2d,
-    batch_norm,
     conv1d,
     conv2d,
     conv2d_transpose,
@@ -22,6 +21,7 @@ from scopeflow.slim.layers.base import (
     repeat,
     stack,
 )
+from scopeflow.slim.layers.batchnorm import batch_norm
 from scopeflow.slim.layers.extra import (
     avg_pool3d,
     bias_add,
@@ -41,8 +41,10 @@ from scopeflow.slim.layers.legacy import (
     scale_gradient,
 )
 from scopeflow.slim.layers.more import (
+    _inner_flatten,
     images_to_sequence,
     maxout,
+    poincare_normalize,
     separable_conv2d,
     separable_convolution2d,
     sequence_to_images,

@@ -1,4 +1,7 @@
-"""More slim layers: separable_convolution2d, unit_norm, maxout, images_to_sequence and back."""
+"""More slim layers: separable_convolution2d, unit_norm, maxout, images_to_sequence and back,
+poincare_normalize, _inner_flatten."""
+
+import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow import layers as core_layers
@@ -193,3 +196,61 @@ def sequence_to_images(inputs, height, output_data_format="channels_last",
         reshaped = tf.reshape(inputs, [width, num_batches, height, depth])
         perm = [1, 3, 2, 0] if output_data_format == "channels_first" else [1, 2, 0, 3]
         return utils.collect_named_outputs(outputs_collections, sc, tf.transpose(reshaped, perm))
+
+
+def poincare_normalize(x, axis=1, epsilon=1e-5, name=None):
+    """Projects `x` into the Poincare ball: x / ||x|| * (1 - epsilon) where ||x|| >= 1 - eps.
+
+    >>> import scopeflow as tf
+    >>> tf.contrib.slim.layers.poincare_normalize(tf.constant([[3.0, 4.0]])).name
+    'poincare_normalize:0'
+    """
+    tf = tf_api()
+    with tf.name_scope(name, "poincare_normalize", [x]) as name:
+        x = tf.convert_to_tensor(x, name="x")
+        inv_norm = tf.rsqrt(tf.reduce_sum(tf.square(x), axis, keepdims=True))
+        return tf.multiply(x, tf.minimum((1.0 - epsilon) * inv_norm, 1.0), name=name)
+
+
+def _dense_inner_flatten(inputs, new_rank):
+    tf = tf_api()
+    check = tf.assert_rank_at_least(inputs, new_rank,
+                                    message="inputs has rank less than new_rank")
+    with tf.control_dependencies([check]):
+        outer = tf.strided_slice(tf.shape(inputs), [0], [new_rank - 1])
+        flat = tf.reshape(inputs, tf.concat((outer, [-1]), 0))
+    dims = inputs.shape.as_list() if inputs.shape.dims is not None else None
+    if isinstance(new_rank, int) and dims is not None:
+        inner = dims[new_rank - 1:]
+        size = None if None in inner else int(np.prod(inner, dtype=np.int64))
+        flat.set_shape(dims[:new_rank - 1] + [size])
+    return flat
+
+
+def _sparse_inner_flatten(inputs, new_rank):
+    """A SparseTensor's last dimensions from new_rank - 1 on merged into one (row-major)."""
+    tf = tf_api()
+    rank = inputs.dense_shape.shape.as_list()[0]
+    if rank < new_rank:
+        raise ValueError("Inputs has rank less than new_rank. {} must have rank at least {}. "
+                         "Received rank {}, shape {}".format(inputs, new_rank, rank,
+                                                             inputs.get_shape()))
+    inner = inputs.dense_shape[new_rank - 1:]
+    strides = tf.cumprod(inner, exclusive=True, reverse=True)  # (rank - new_rank + 1,)
+    merged = tf.reduce_sum(inputs.indices[:, new_rank - 1:] * strides, axis=1, keepdims=True)
+    return tf.SparseTensor(tf.concat([inputs.indices[:, :new_rank - 1], merged], 1),
+                           inputs.values,
+                           tf.concat((inputs.dense_shape[:new_rank - 1],
+                                      [tf.reduce_prod(inner)]), 0))
+
+
+@add_arg_scope
+def _inner_flatten(inputs, new_rank, output_collections=None, scope=None):
+    """Flattens the dimensions of `inputs` from `new_rank - 1` on (dense or sparse)."""
+    tf = tf_api()
+    with tf.name_scope(scope, "InnerFlatten", [inputs, new_rank]) as sc:
+        if isinstance(inputs, tf.SparseTensor):
+            flattened = _sparse_inner_flatten(inputs, new_rank)
+        else:
+            flattened = _dense_inner_flatten(tf.convert_to_tensor(inputs), new_rank)
+    return utils.collect_named_outputs(output_collections, sc, flattened)
