@@ -155,6 +155,11 @@ def load_model(filepath, custom_objects=None, compile=True, options=None):  # no
     from scopeflow.keras import serialization
     if not os.path.exists(str(filepath)):
         raise OSError("No file or directory found at %s" % filepath)
+    if os.path.isdir(str(filepath)):
+        raise NotImplementedError(
+            "%s is a SavedModel directory: scopeflow's load_model reads Keras HDF5 files; load "
+            "a SavedModel with tf.saved_model.loader.load(sess, ['serve'], path) and run its "
+            "'serving_default' signature." % filepath)
     with _h5py().File(str(filepath), "r") as f:
         raw = f.attrs.get("model_config")
         if raw is None:

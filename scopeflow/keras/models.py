@@ -9,7 +9,8 @@ from scopeflow.keras.hdf5 import load_model
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None,
                **kwargs):
-    model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer)
+    model.save(filepath, overwrite=overwrite, include_optimizer=include_optimizer,
+               save_format=save_format)
 
 
 def model_from_config(config, custom_objects=None):

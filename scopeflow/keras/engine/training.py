@@ -258,8 +258,12 @@ class TrainingMixin(LoopsMixin):
         return None
 
     def save(self, filepath, overwrite=True, include_optimizer=True, save_format=None, **kw):
+        """HDF5 (TF1 graph mode's default), or a SavedModel directory with `save_format="tf"`."""
+        if save_format in ("tf", "tensorflow"):
+            from scopeflow.keras import saved_model_export
+            return saved_model_export.export(self, filepath)
         from scopeflow.keras import hdf5
-        hdf5.save_model(self, filepath, include_optimizer)
+        return hdf5.save_model(self, filepath, include_optimizer)
 
     def _checkpoint_map(self):
         """Checkpoint keys as Keras' object graph names them (`layer_with_weights-0/kernel`)."""
