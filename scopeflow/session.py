@@ -18,7 +18,7 @@ from scopeflow.core import placement
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
-from scopeflow.lowering import cache, devices
+from scopeflow.lowering import ahead, cache, devices
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
@@ -294,6 +294,7 @@ class BaseSession:
 
     def _run_known(self, steps, known, tensors):
         ctx = HostContext(self)
+        coming = None  # shapes an iterator announced for a later element (lowering/ahead.py)
         for kind, x in steps.steps:
             if kind == "host":
                 outs = HOST_KERNELS[x._type](ctx, x, *[
@@ -303,6 +304,8 @@ class BaseSession:
                     raise AssertionError("host kernel of %s returned %d values for %d outputs"
                                          % (x._type, len(outs), len(x._outputs)))
                 known.update(zip(x._outputs, outs))
+                if x._type == "IteratorGetNext":
+                    coming = ahead.announced(x, known) or coming
             else:
                 vals = [known[t] for t in x.fed]
                 for i in x.feed_pos:
@@ -317,6 +320,9 @@ class BaseSession:
                     runner = entry.runner = _runner(entry)
                 with x64():
                     known.update(zip(x.tensors, runner(self, vals)))
+                if coming is not None:
+                    ahead.compile_ahead(self, x, vals, coming)
+                    coming = None
         return [known[t] for t in tensors]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):

@@ -121,6 +121,16 @@ class ChunkedMapIterator:
             raise item.error
         return item
 
+    def left(self):
+        from scopeflow.data.host import left_of
+        buf = self.buf
+        if any(type(x) is _Failed for x in buf):
+            return None
+        if self.done:
+            return len(buf)
+        more = left_of(self.source)
+        return None if more is None else more + len(buf)
+
     def _fill(self):
         if self.done:
             return

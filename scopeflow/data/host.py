@@ -41,11 +41,30 @@ class TensorSlices(HostDataset):
         self.n = n.pop() if n else 0
 
     def __iter__(self):
-        comps = self.components
-        pick = [(lambda c, i: c[i]) if isinstance(c, SparseRows) else
-                (lambda c, i: c[i, ...]) for c in comps]  # 0-d arrays: strings stay objects
-        for i in range(self.n):
-            yield tuple(p(c, i) for p, c in zip(pick, comps))
+        return _SlicesIterator(self.components, self.n)
+
+
+class _SlicesIterator:
+    __slots__ = ("comps", "i", "n", "pick")
+
+    def __init__(self, comps, n):
+        self.comps, self.n, self.i = comps, n, 0
+        self.pick = [(lambda c, i: c[i]) if isinstance(c, SparseRows) else
+                     (lambda c, i: c[i, ...]) for c in comps]  # 0-d arrays: strings stay objects
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        i = self.i
+        if i >= self.n:
+            raise StopIteration
+        self.i = i + 1
+        return tuple(p(c, i) for p, c in zip(self.pick, self.comps))
+
+    def left(self):
+        """How many elements are still to come."""
+        return self.n - self.i
 
 
 class Range(HostDataset):
@@ -114,6 +133,16 @@ class _MapIterator:
 
     def __next__(self):
         return self.fn(next(self.source))
+
+    def left(self):
+        return left_of(self.source)
+
+
+def left_of(it):
+    """How many elements iterator `it` still has, when it knows (else None): what a batch
+    needs to tell its last, partial batch's size ahead (see Batch)."""
+    left = getattr(it, "left", None)
+    return None if left is None else left()
 
 
 class Filter(HostDataset):
@@ -230,6 +259,8 @@ def unbatch_sparse(x):
 
 
 class Batch(HostDataset):
+    on_final = None  # fn(shapes): told the shapes of a last, partial batch ahead of time
+
     def __init__(self, source, batch_size, drop_remainder):
         if int(batch_size) <= 0:
             raise _invalid("Batch size must be greater than zero.")
@@ -237,13 +268,28 @@ class Batch(HostDataset):
 
     def __iter__(self):
         buf = []
-        for el in self.source:
+        it = iter(self.source)
+        told = self.drop or type(self) is not Batch
+        for el in it:
             buf.append(el)
             if len(buf) == self.n:
-                yield self._make(buf)
+                batch = self._make(buf)
                 buf = []
+                if not told and self.on_final is not None:
+                    told = self._tell(batch, left_of(it))
+                yield batch
         if buf and not self.drop:
             yield self._make(buf)
+
+    def _tell(self, batch, left):
+        """Once the source knows how many elements it has left, the shapes of the last batch
+        (when partial) go to `on_final`, so the step it feeds can be compiled before it comes."""
+        if left is None:
+            return False
+        k = left % self.n
+        if k and all(type(c) is np.ndarray for c in batch):
+            self.on_final(tuple((k,) + c.shape[1:] for c in batch))
+        return True
 
     def _make(self, buf):
         return tuple(_stack([el[k] for el in buf], k) for k in range(len(buf[0])))

@@ -150,13 +150,20 @@ class IteratorResource:
         self.op = op
         self.it = None
         self.lock = threading.Lock()
+        self.ahead = None  # shapes of an element to come (a last, partial batch), once
 
     def reset(self, dataset):
         with self.lock:
             self._close()
+            batch = _final_batch(dataset)
+            if batch is not None:
+                batch.on_final = self._tell
             self.it = iter(dataset)
             if not isinstance(dataset, producers.Prefetch):
                 self.it = producers.Background(self.it)
+
+    def _tell(self, shapes):
+        self.ahead = shapes
 
     def _close(self):
         it, self.it = self.it, None
@@ -185,6 +192,15 @@ class IteratorResource:
                 raise
             except errors.OpError as e:
                 raise _at(e, op) from None
+
+
+def _final_batch(dataset):
+    """The Batch whose elements the iterator gives unchanged (under repeat, take, prefetch),
+    if any: it tells the shapes of its last, partial batch ahead (`IteratorResource.ahead`),
+    and the Session compiles the step that batch feeds while the others run."""
+    while isinstance(dataset, (host.Repeat, host.Take, producers.Prefetch)):
+        dataset = dataset.source
+    return dataset if type(dataset) is host.Batch else None
 
 
 def _at(e, op):

@@ -6,6 +6,9 @@ Python generators (`from_generator`).
 [0, 1, 2]
 """
 
+import queue
+import threading
+
 import numpy as np
 
 from scopeflow import errors
@@ -22,8 +25,6 @@ class Prefetch(HostDataset):
         self.size = int(buffer_size) if int(buffer_size) > 0 else 2
 
     def __iter__(self):
-        import queue
-        import threading
         q, stop = queue.Queue(self.size), threading.Event()
         done = object()
 
@@ -57,7 +58,6 @@ class _Raise:
 
 
 def _put(q, stop, item, poll=0.1):
-    import queue
     while not stop.is_set():
         try:
             q.put(item, timeout=poll)
@@ -125,7 +125,6 @@ class Background:
     step. Errors keep their place in the stream and the next call goes on after them."""
 
     def __init__(self, it, size=2):
-        import queue
         import threading
         self._q, self._stop = queue.Queue(size), threading.Event()
         self._ended = False
@@ -138,7 +137,6 @@ class Background:
         if self._ended:
             raise StopIteration
         if self._it is not None:
-            import threading
             it, self._it = self._it, None
             self._thread = threading.Thread(target=_draw, args=(it, self._q, self._stop),
                                             daemon=True, name="tf.data prefetch")
@@ -147,7 +145,6 @@ class Background:
         if left is None:
             item = self._q.get()
         else:
-            import queue
             try:
                 item = self._q.get(timeout=max(left, 0.0))
             except queue.Empty:
@@ -162,7 +159,6 @@ class Background:
     def close(self):
         """Stops the producer and waits (up to 10 s) until its pass has ended, so that what
         the pass holds (a cache's lockfile, open files) is released when this returns."""
-        import queue
         self._stop.set()
         self._ended = True
         it, self._it = getattr(self, "_it", None), None
@@ -185,7 +181,6 @@ _END = object()
 
 
 def threading_current():
-    import threading
     return threading.current_thread()
 
 

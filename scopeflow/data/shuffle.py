@@ -40,6 +40,13 @@ class Shuffle(HostDataset):
         return _Single(_Philox(*self.seeds))
 
     def __iter__(self):
+        out = _Counted()
+        out.gen = self._pass(out)
+        return out
+
+    def _pass(self, out):
+        """The elements of one pass; at the end of its last epoch's input, `out.total` is set
+        to how many it gives in all."""
         rand = self._rand()
         size = self.size if self.size > 0 else 1 << 62
         buf = {}  # position % size -> element
@@ -62,6 +69,8 @@ class Shuffle(HostDataset):
                     if slices[-1][0] == slices[-1][1] and (count < 0 or epoch < count):
                         slices.pop()  # an empty epoch ends an endless repeat
                         count = epoch
+                    if 0 <= count <= epoch:
+                        out.total = out.given + n
                     continue
                 back = slices[-1]
                 buf[back[1] % size] = el
@@ -98,6 +107,8 @@ class Shuffle(HostDataset):
                         if front[0] == front[1] and (count < 0 or epoch < count):
                             slices.pop()
                             count = epoch
+                        if 0 <= count <= epoch:
+                            out.total = out.given + n
                         break
                     buf[first] = el
                     front[1] += 1
@@ -111,6 +122,30 @@ class Shuffle(HostDataset):
             front[0] += 1
             n -= 1
             yield el
+
+
+class _Counted:
+    """A shuffle's pass: counts what it gave, so it can tell what is left once its input has
+    ended (a batch after it then knows its last batch's size)."""
+
+    __slots__ = ("gen", "given", "total")
+
+    def __init__(self):
+        self.gen, self.given, self.total = None, 0, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        el = next(self.gen)
+        self.given += 1
+        return el
+
+    def left(self):
+        return None if self.total is None else self.total - self.given
+
+    def close(self):
+        self.gen.close()
 
 
 _M32 = 0xFFFFFFFF

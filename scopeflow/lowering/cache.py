@@ -137,6 +137,11 @@ def entry(prog, state, feeds, state_sig):
     return e
 
 
+def has(prog, feeds, state_sig):
+    """Whether `prog` is compiled for these feed arrays and variable state."""
+    return _key(prog, feeds, state_sig) in _of(prog.graph).entries
+
+
 def _key(prog, feeds, state_sig):
     return (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
             tuple(static_key(feeds[i]) for i in prog.static_pos))

@@ -1,0 +1,89 @@
+"""Compiling ahead: a step for feed shapes that a host op announces before they come.
+
+An iterator over `batch(n)` gives one last batch of fewer rows per pass; the step it feeds
+then has new shapes, and compiling them (seconds for a training step) would stall that run.
+When the pipeline knows the last batch's size early (its input has ended into a shuffle
+buffer, or came from `from_tensor_slices`), the iterator announces the shapes
+(`IteratorResource.ahead`) and the Session compiles the step for them here, on a thread,
+while the full batches run; the run that gets the last batch finds the program in the cache.
+The values are those of compiling at that run (the same program, the same compile).
+
+>>> import numpy as np
+>>> import scopeflow as tf
+>>> ds = tf.data.Dataset.from_tensor_slices(np.arange(5.0)).batch(2)
+>>> y = tf.data.make_one_shot_iterator(ds).get_next() * 2.0
+>>> with tf.Session() as sess:
+...     print(sess.run(y), sess.run(y), sess.run(y))
+[0. 2.] [4. 6.] [8.]
+"""
+
+import contextlib
+import threading
+
+import numpy as np
+
+from scopeflow.lowering import cache
+
+
+def announced(op, known):
+    """(outputs of `op`, their announced shapes) when `op` is an iterator's get_next whose
+    resource announced the shapes of an element to come; else None. Taken once."""
+    res = known.get(op._inputs[0]) if op._type == "IteratorGetNext" and op._inputs else None
+    shapes = getattr(res, "ahead", None)
+    if shapes is None:
+        return None
+    res.ahead = None
+    return op._outputs, shapes
+
+
+def compile_ahead(session, prog, vals, coming):
+    """Starts compiling `prog` (a compiled step of a HostPlan, just run on `vals`) for the
+    announced shapes of the tensors it is fed, unless the cache has that signature."""
+    outs, shapes = coming
+    where = dict(zip(outs, shapes))
+    fake, changed = list(vals), False
+    static = set(prog.static_pos)
+    for i, t in enumerate(prog.fed):
+        shape = where.get(t)
+        if shape is None:
+            continue
+        v = vals[i]
+        dtype = getattr(v, "dtype", None)
+        if dtype is None or dtype == object or i in static or len(shape) != np.ndim(v):
+            return
+        if tuple(shape) != tuple(v.shape):
+            fake[i] = np.zeros(shape, dtype)
+            changed = True
+    if not changed:
+        return
+    state = dict(session._state)
+    sig = prog.state_sig(state)
+    if cache.has(prog, fake, sig):
+        return
+    threads = session._resources.setdefault(("compile ahead",), _Threads())
+    threads.start(prog, state, fake, sig)
+
+
+class _Threads:
+    """The compile threads of one Session: joined when it closes (nothing left running)."""
+
+    def __init__(self):
+        self.threads = []
+
+    def start(self, prog, state, feeds, sig):
+        self.threads = [t for t in self.threads if t.is_alive()]
+        t = threading.Thread(target=_compile, args=(prog, state, feeds, sig), daemon=True,
+                             name="scopeflow compile ahead")
+        self.threads.append(t)
+        t.start()
+
+    def session_closed(self):
+        for t in self.threads:
+            t.join()
+        self.threads = []
+
+
+def _compile(prog, state, feeds, sig):
+    # a failure is not reported here: the run that needs the program compiles it and reports
+    with contextlib.suppress(Exception):
+        cache.entry(prog, state, feeds, sig)
