@@ -18,7 +18,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
-from scopeflow.lowering import cache, disk_cache
+from scopeflow.lowering import cache, disk_cache, init_host
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.slice import (
@@ -413,7 +413,13 @@ class Entry:
 
 
 def build(program, state, feeds):
-    """Traces and compiles `program` for the current `state` and feed arrays."""
+    """Traces and compiles `program` for the current `state` and feed arrays (a run that
+    only fills variables runs on the host instead: init_host.py)."""
+    if _initializes(program):
+        host = init_host.entry(program, state)
+        if host is not None:
+            call, var_out, rng_ops, new_state = host
+            return Entry(call, (), var_out, (), (), 0, (), rng_ops, new_state)
     # first trace: room for every op to draw (the program takes only the words it uses), so
     # a graph of N random ops traces once, not N + 1 times
     n_rng = program.n_rng if program.n_rng is not None else len(program.order)

@@ -126,8 +126,10 @@ def test_seeded_initializers_trace_once_and_compile_one_program(tf, monkeypatch)
     vs = [tf.get_variable("k%d" % i, shape, initializer=init(seed=i + 1))
           for i, shape in enumerate([(3, 3, 1, 8), (3, 3, 8, 16), (40, 6)])]
     vs.append(tf.get_variable("b", [6], initializer=tf.zeros_initializer()))
+    init = tf.variables_initializer(vs[:3] + [tf.Variable(tf.nn.relu(tf.random_normal([2])))])
     with tf.Session() as s:
-        s.run(tf.global_variables_initializer())
+        s.run(init)  # a Relu: not a pure fill (those run on the host: init_host.py)
+        s.run(vs[3].initializer)
         values = s.run(vs)
     assert len(builds) == 2  # the initializer run and the read
     # the two programs and one folded scalar (the initializer's maxval - minval)
@@ -138,7 +140,7 @@ def test_seeded_initializers_trace_once_and_compile_one_program(tf, monkeypatch)
 
 def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
     """`global_variables_initializer()` (a group of initializers, nothing fed or fetched)
-    compiles with ONCE_OPTIONS, a training step or a fetch with XLA's defaults; the values
+    that is not a pure fill compiles with ONCE_OPTIONS, a training step or a fetch with XLA's defaults; the values
     are the same either way."""
     import numpy as np
 
@@ -157,7 +159,8 @@ def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
         with tf.Graph().as_default():
             tf.set_random_seed(5)
             w = tf.get_variable("w", [3, 4], initializer=tf.glorot_uniform_initializer())
-            b = tf.get_variable("b", [4], initializer=tf.truncated_normal_initializer(seed=2))
+            # (a Relu: not a pure fill, those run on the host: init_host.py)
+            b = tf.Variable(tf.nn.relu(tf.truncated_normal([4], seed=2)), name="b")
             step = tf.assign_add(b, tf.reduce_sum(w, 0))
             with tf.Session() as s:
                 seen.clear()
