@@ -3,6 +3,7 @@ batch(256) -> repeat, through scopeflow and TensorFlow, alone and feeding an MLP
 
     python benchmarks/pipeline.py                       # markdown table for README
     python benchmarks/pipeline.py --examples 5000 --batches 20
+    python benchmarks/pipeline.py --before /tmp/old    # also the scopeflow/ under /tmp/old
 
 One TFRecord file of `--examples` serialized tf.train.Examples (784 floats "x", int64 "y") is
 written once (by scopeflow's writer: the format is TF's) and read by every worker. Each
@@ -94,8 +95,8 @@ def write_records(path, n, seed=0):
             w.write(ex.SerializeToString())
 
 
-def run_worker(python, cfg):
-    env = dict(os.environ, PYTHONPATH=ROOT)
+def run_worker(python, cfg, root=ROOT):
+    env = dict(os.environ, PYTHONPATH=root)
     out = subprocess.run([python, "-c", WORKER, json.dumps(cfg)], capture_output=True, text=True,
                          env=env, check=False)
     if out.returncode:
@@ -114,11 +115,16 @@ def main():
     p.add_argument("--rounds", type=int, default=1,
                    help="alternate the frameworks this many times; each keeps its best round "
                         "(on a shared machine the best round is the least disturbed one)")
+    p.add_argument("--before", default=None,
+                   help="also run the scopeflow package under this directory (a copy of the "
+                        "tree before a change), as a column of its own")
     args = p.parse_args()
-    workers = [("scopeflow", sys.executable)]
+    workers = [("scopeflow", sys.executable, ROOT)]
+    if args.before:
+        workers.insert(0, ("before", sys.executable, args.before))
     tf_py = tf_python()
     if tf_py:
-        workers.append(("tensorflow", tf_py))
+        workers.append(("tensorflow", tf_py, ROOT))
     with tempfile.TemporaryDirectory() as d:
         path = os.path.join(d, "examples.tfrecord")
         write_records(path, args.examples)
@@ -127,21 +133,23 @@ def main():
         for mode in args.modes.split(","):
             got = {}
             for _ in range(args.rounds):
-                for name, python in workers:
-                    cfg = {"framework": name, "path": path, "mode": mode,
-                           "batches": args.batches, "warmup": args.warmup,
+                for name, python, root in workers:
+                    cfg = {"framework": "scopeflow" if name == "before" else name, "path": path,
+                           "mode": mode, "batches": args.batches, "warmup": args.warmup,
                            "repeats": args.repeats}
-                    got[name] = max(got.get(name, (0.0, 0.0)), run_worker(python, cfg))
+                    got[name] = max(got.get(name, (0.0, 0.0)), run_worker(python, cfg, root))
                     loads.append(os.getloadavg()[0])
             rows.append((mode, got))
-    print("| workload | scopeflow (examples/s) | TensorFlow (examples/s) | ratio "
-          "| scopeflow CPU µs/example | TensorFlow CPU µs/example |")
-    print("|---|---:|---:|---:|---:|---:|")
+    names = [w[0] for w in workers]
+    print("| workload | " + " | ".join("%s examples/s" % n for n in names)
+          + " | ratio to TF | " + " | ".join("%s CPU µs/example" % n for n in names) + " |")
+    print("|---|" + "---:|" * (2 * len(names) + 1))
     for mode, got in rows:
-        (sf, sf_cpu), (tf, tf_cpu) = got["scopeflow"], got.get("tensorflow", (0.0, 0.0))
-        print("| %s | %.0f | %s | %s | %.1f | %s |" % (
-            mode, sf, "%.0f" % tf if tf else "-", "%.2f" % (sf / tf) if tf else "-", sf_cpu,
-            "%.1f" % tf_cpu if tf else "-"))
+        tf = got.get("tensorflow", (0.0, 0.0))[0]
+        ratios = ["%.2f" % (got[n][0] / tf) for n in names[:-1]] if tf else ["-"]
+        print("| %s | %s | %s | %s |" % (mode, " | ".join("%.0f" % got[n][0] for n in names),
+                                         " / ".join(ratios),
+                                         " | ".join("%.1f" % got[n][1] for n in names)))
     print("\n(load average %.1f-%.1f during the run; best of %d round(s))"
           % (min(loads), max(loads), args.rounds))
 

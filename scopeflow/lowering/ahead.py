@@ -17,6 +17,7 @@ The values are those of compiling at that run (the same program, the same compil
 [0. 2.] [4. 6.] [8.]
 """
 
+import atexit
 import contextlib
 import threading
 
@@ -83,7 +84,21 @@ class _Threads:
         self.threads = []
 
 
+_LIVE = set()  # compile threads running now, in all Sessions
+
+
 def _compile(prog, state, feeds, sig):
-    # a failure is not reported here: the run that needs the program compiles it and reports
-    with contextlib.suppress(Exception):
-        cache.entry(prog, state, feeds, sig)
+    _LIVE.add(threading.current_thread())
+    try:
+        # a failure is not reported here: the run that needs the program compiles and reports
+        with contextlib.suppress(Exception):
+            cache.entry(prog, state, feeds, sig)
+    finally:
+        _LIVE.discard(threading.current_thread())
+
+
+@atexit.register
+def _join_all():
+    """A Session left open at exit: its compile ends before the interpreter (and XLA) does."""
+    for t in list(_LIVE):
+        t.join()
