@@ -41,11 +41,7 @@ KNOWN_FAILING = {
         # atrous convolution of an input of unknown height and width (see resnet above)
         "tf_slim_test.ConvolutionTest.testDynamicOutputSizeWithRateTwoValidPadding",
         # expects TF 1.x dropout op names (mul_1); scopeflow names as TF 2.21 (SelectV2)
-        "tf_slim_test.DropoutTest.testCreateDropout",
-        # no slim.layers.gdn (generalized divisive normalization) yet
-        "tf_slim_test.GDNTest.testChannelsLast", "tf_slim_test.GDNTest.testIGDN",
-        "tf_slim_test.GDNTest.testInvalidDataFormat", "tf_slim_test.GDNTest.testUnknownDim",
-        "tf_slim_test.GDNTest.testWrongDims"},
+        "tf_slim_test.DropoutTest.testCreateDropout"},
     "layers/optimizers_test.py": set(),
     "layers/summaries_test.py": set(),
     "training/training_test.py": set(),

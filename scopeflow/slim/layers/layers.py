@@ -33,6 +33,7 @@ from scopeflow.slim.layers.extra import (
     relu6,
     softmax,
 )
+from scopeflow.slim.layers.gdn import GDN, gdn
 from scopeflow.slim.layers.legacy import (
     dense_to_sparse,
     legacy_fully_connected,
