@@ -33,7 +33,9 @@ def record_init(layer, init, args, kwargs):
     if "_init_args" in layer.__dict__:
         return
     try:
-        bound = inspect.signature(init).bind(layer, *args, **kwargs).arguments
+        sig = inspect.signature(init).bind(layer, *args, **kwargs)
+        sig.apply_defaults()  # Keras writes every argument, defaults too
+        bound = sig.arguments
     except TypeError:
         bound = dict(kwargs)
     flat = {k: v for k, v in bound.items() if k not in ("self", "name", "trainable", "dtype",
@@ -85,8 +87,21 @@ def layer_base_config(layer):
 def layer_config(layer):
     config = layer_base_config(layer)
     for key, value in layer.__dict__.get("_init_args", {}).items():
-        config[key] = serialize(value)
+        config[key] = serialize(_resolved(key, value))
     return config
+
+
+def _resolved(key, value):
+    """An argument as the layer holds it: initializers, regularizers and constraints as
+    objects (a name or None given), activations as functions (None: linear)."""
+    from scopeflow.keras import activations, constraints, initializers, regularizers
+    if key.endswith("activation"):
+        return activations.serialize(activations.get(value))
+    for suffix, module in (("initializer", initializers), ("regularizer", regularizers),
+                           ("constraint", constraints)):
+        if key.endswith(suffix) and value is not None:
+            return module.get(value)
+    return value
 
 
 def function_config(fn, allow_raw=False):
