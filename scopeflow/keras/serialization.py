@@ -87,11 +87,11 @@ def layer_base_config(layer):
 def layer_config(layer):
     config = layer_base_config(layer)
     for key, value in layer.__dict__.get("_init_args", {}).items():
-        config[key] = serialize(_resolved(key, value))
+        config[key] = serialize(resolved_argument(key, value))
     return config
 
 
-def _resolved(key, value):
+def resolved_argument(key, value):
     """An argument as the layer holds it: initializers, regularizers and constraints as
     objects (a name or None given), activations as functions (None: linear)."""
     from scopeflow.keras import activations, constraints, initializers, regularizers

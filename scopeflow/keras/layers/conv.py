@@ -33,6 +33,10 @@ def _conv_class(name, base, rank):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
+        if kwargs.pop("groups", 1) != 1:
+            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
+        if kwargs.get("output_padding", 0) is None:
+            kwargs.pop("output_padding")  # as in a config: the default
         kwargs = _keras_args(dict(kwargs, activation=activation,
                                   kernel_initializer=kernel_initializer,
                                   bias_initializer=bias_initializer), *_CONV_ARGS)
@@ -41,7 +45,27 @@ def _conv_class(name, base, rank):
                       dilation_rate=dilation_rate, use_bias=use_bias, **kwargs)
 
     return type(name, (base, Layer), {"__init__": __init__, "rank": rank,
+                                      "get_config": _conv_config,
                                       "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+_CONV_CONFIG = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
+                "groups", "activation", "use_bias", "kernel_initializer", "bias_initializer",
+                "kernel_regularizer", "bias_regularizer", "activity_regularizer",
+                "kernel_constraint", "bias_constraint")
+
+
+def _conv_config(self):
+    """Keras' config of a convolution: every argument, as the layer holds it."""
+    from scopeflow.keras.serialization import layer_base_config, resolved_argument, serialize
+    config = layer_base_config(self)
+    for key in _CONV_CONFIG:
+        value = getattr(self, key, 1 if key == "groups" else None)
+        config[key] = serialize(resolved_argument(key, list(value) if isinstance(value, tuple)
+                                                  else value))
+    if "Transpose" in type(self).__name__:
+        config["output_padding"] = getattr(self, "output_padding", None)
+    return config
 
 
 Conv1D = _conv_class("Conv1D", _tl.Conv1D, 1)
@@ -60,6 +84,10 @@ class SeparableConv2D(_tl.SeparableConv2D, Layer):
                  dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
+        if kwargs.pop("groups", 1) != 1:
+            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
+        if kwargs.get("output_padding", 0) is None:
+            kwargs.pop("output_padding")  # as in a config: the default
         kwargs = _keras_args(dict(kwargs, activation=activation,
                                   depthwise_initializer=depthwise_initializer,
                                   pointwise_initializer=pointwise_initializer,
