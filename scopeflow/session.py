@@ -29,6 +29,7 @@ from scopeflow.lowering.stages import (
     NeedValues,
     set_deadline,
 )
+from scopeflow.ops.stack_ops import StackFull, grow
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -220,6 +221,11 @@ class BaseSession:
                 else:
                     values = self._run_program(plan, prog, feeds)
                 break
+            except StackFull as e:  # a stack without a static bound needs more slots
+                if type(prog) is HostPlan or type(prog) is devices.DevicePlan:
+                    raise
+                grow(prog.stack_caps, e.op)
+                plan.entry = (None, -1, None)
             except NeedValues as e:  # values that set shapes, made by an earlier step
                 early = (prog.early if type(prog) is HostPlan else ()) + e.tensors
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
@@ -540,8 +546,17 @@ def _call_with_state(sess, entry, feeds):
         if entry.feed_pos:
             args.extend([feeds[i] for i in entry.feed_pos])
         if entry.rng_ops:
+            counts = dict(sess._rng_counts) if entry.grow else None
             args.append(_rng_words(sess, entry.rng_ops))
         outs = entry.call(*args)
+        if entry.grow:  # a stack overflowed: nothing is committed, the run is done again
+            flags = np.asarray(outs[entry.n_dyn + len(entry.var_out)])
+            for i in entry.grow:
+                if not flags[i]:
+                    if entry.rng_ops:  # the run again draws what this one drew
+                        sess._rng_counts.clear()
+                        sess._rng_counts.update(counts)
+                    raise StackFull(None, entry.checks[i].op, "stack full")
         if entry.var_out:  # committed even when a check failed: writes after it kept old values
             for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
                 state[v] = x

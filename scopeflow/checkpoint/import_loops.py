@@ -27,7 +27,7 @@ import numpy as np
 from scopeflow.ops import stack_ops  # noqa: F401 - TF's gradient loops use stacks
 from scopeflow.ops.cf_context import Region
 from scopeflow.ops.cf_run import _sub, run_while
-from scopeflow.ops.cf_spec import LoopSpec
+from scopeflow.ops.cf_spec import INSIDE, LoopSpec
 
 _ENTERS = frozenset(("Enter", "RefEnter"))
 _EXITS = frozenset(("Exit", "RefExit"))
@@ -151,6 +151,34 @@ def _record(loop, inside, frame, path):
     for k, e in enumerate(loop.exits):
         e._cf = (spec, k)
         spec.exits.append(e)
+    if len(path) == 1 and spec.exits:
+        _note_inside(loop, [op for op in inside if frame[op] == path], spec)
+
+
+def _note_inside(loop, own, spec):
+    """Notes which ops of an outermost loop's frame compute its condition and which its body
+    (`cf_spec.INSIDE`: a fetch of their values, lowering/loop_fetch.py)."""
+    own = set(own)
+    merges, switches = set(loop.merges), set(loop.switches)
+    cond = _upstream([loop.loop_cond._inputs[0]], merges, own) | merges | {loop.loop_cond}
+    body = _upstream([n._inputs[0] for n in loop.nexts], merges | switches, own) - cond
+    for op in cond:
+        INSIDE[op] = (spec, "cond")
+    for op in body | set(loop.nexts):
+        INSIDE[op] = (spec, "body")
+
+
+def _upstream(tensors, stop, own):
+    """The ops of `own` that `tensors` are computed from, not past the ops in `stop`."""
+    seen, todo = set(), [t._op for t in tensors]
+    while todo:
+        op = todo.pop()
+        if op in seen or op in stop or op not in own:
+            continue
+        seen.add(op)
+        todo.extend(t._op for t in op._inputs)
+        todo.extend(op._control_inputs)
+    return seen
 
 
 def _bound(loop, inputs):

@@ -86,6 +86,8 @@ class Graph:
         self._group_lock = self._lock
         self._stateful_ops_cache = None
         self._stacks = {}  # where ops were defined (core/stack.py), interned
+        self._unfetchable = set()  # ops marked by prevent_fetching (a cond's own switches)
+        self._unfeedable = set()  # tensors marked by prevent_feeding
 
     # ---- per-thread frame -------------------------------------------------------------------
     def _frame(self):
@@ -369,19 +371,39 @@ class Graph:
         return self.as_graph_def(from_version, add_shapes), self.version
 
     def is_feedable(self, tensor):
-        return True
+        """False for a value made in a while loop's body or condition built here (TF: "Tensor
+        ... may not be fed."; a cond branch's values inside the loop may be fed)."""
+        ctx = tensor.op._ctx
+        return tensor not in self._unfeedable and not (ctx is not None and ctx.is_loop)
 
     def is_fetchable(self, tensor_or_op):
-        return True
+        """False, as in TF, for an op built inside a cond branch or a loop body (a loop's Enter
+        ops excepted): its value exists per branch taken or per iteration only."""
+        op = tensor_or_op if isinstance(tensor_or_op, Operation) else tensor_or_op.op
+        if op in self._unfetchable:
+            return False
+        if op._ctx is None:
+            return True
+        return _in_loop(op) and op._type in ("Enter", "RefEnter")
 
     def prevent_feeding(self, tensor):
-        pass
+        self._unfeedable.add(tensor)
 
     def prevent_fetching(self, op):
-        pass
+        self._unfetchable.add(op)
 
     def __repr__(self):
         return "<scopeflow.Graph object at 0x%x>" % id(self)
+
+
+def _in_loop(op):
+    """Whether `op` was built inside a tf.while_loop (its context or one around it)."""
+    c = op._ctx
+    while c is not None:
+        if c.is_loop:
+            return True
+        c = c.outer
+    return False
 
 
 GRAPH_DEF_VERSION = 2474  # TF 2.21's producer version; TF writes no min_consumer

@@ -144,7 +144,8 @@ def has(prog, feeds, state_sig):
 
 def _key(prog, feeds, state_sig):
     return (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
-            tuple(static_key(feeds[i]) for i in prog.static_pos))
+            tuple(static_key(feeds[i]) for i in prog.static_pos),
+            tuple(prog.stack_caps.items()))
 
 
 def _insert(gc, key, e):

@@ -77,6 +77,9 @@ class RunContext:
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
         self.loop_lengths = []  # trip bounds of the loops being traced (None: unknown)
+        self.stack_caps = {}  # StackV2 op -> slots a growable stack has (ops/stack_ops.py)
+        self.stack_statics = {}  # StackV2 op -> the value every push pushed, when static
+        self.loop_trips = {}  # LoopSpec -> its iteration count in this run (loop_fetch.py)
         self.container = False  # the Session holds a resource variable (error wording)
 
     # ---- variables --------------------------------------------------------------------------
@@ -299,6 +302,8 @@ def run_error(exc_class, op, message):
     """An OpError with TF's graph-execution wording for a failure at node `op`; its `str()`
     adds the op's whole defining stack (errors.OpError)."""
     name = op._name
+    if name is None:  # TF's message names no node ("Retval[0] does not have value")
+        return exc_class(None, None, "Graph execution error:\n\n%s" % message)
     if getattr(op, "_graph", None) is None:  # a node TF adds at run time (`_retval_w_0_0`)
         return exc_class(None, None, "Graph execution error:\n\n%s\n\t [[{{node %s}}]]"
                          % (message, name))

@@ -21,6 +21,7 @@ from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache, init_host
 from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
 from scopeflow.lowering.host import HostValue, host_kind, remap
+from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets
 from scopeflow.lowering.slice import (
     backward_slice,
     data_inputs,
@@ -30,6 +31,7 @@ from scopeflow.lowering.slice import (
 )
 from scopeflow.lowering.stages import BATCH_KERNELS, HOST_KERNELS, NeedValues, runs_on_host
 from scopeflow.ops.registry import REGISTRY, lookup
+from scopeflow.ops.stack_ops import StackFull
 from scopeflow.ops.ta_state import TAState
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -335,7 +337,9 @@ class Program:
         self.ops = tuple(ops)  # fetched operations (targets)
         self.fed = tuple(fed)  # all fed tensors, feed_dict order
         fed_set = frozenset(fed)
-        self.order = tuple(backward_slice(list(self.tensors) + list(self.ops), fed_set, done))
+        self.loop_fetches = loop_fetches(self.tensors)  # values inside imported loops
+        self.order = tuple(backward_slice(targets(self.tensors, self.loop_fetches)
+                                          + list(self.ops), fed_set, done))
         _no_loose_loop(self.order)
         # ops that run on the host (input pipelines, py_func): the Session stages the run
         self.host = any(runs_on_host(op) for op in self.order)
@@ -348,6 +352,7 @@ class Program:
                           if self.fed[i]._dtype.base_dtype is _dt.string})
         self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
         self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
+        self.stack_caps = {}  # StackV2 op -> slots, learnt from runs that overflowed
 
     def _set_static(self, positions):
         self.static_pos = tuple(sorted(positions))
@@ -410,6 +415,7 @@ class Entry:
     rng_ops: tuple  # ops whose counters form rng_data[1:]
     new_state: bool  # a run changes which variables are initialized or their shapes
     runner: object = None  # the Session's specialised caller, made on first use
+    grow: tuple = ()  # indices of the checks that a growable stack fits (ops/stack_ops.py)
 
 
 def build(program, state, feeds):
@@ -454,12 +460,14 @@ def _build(program, state, feeds, n_rng):
     written, read = info["written"], info["read"]
     var_in = tuple(v for v in var_all if v in read)
     use_rng = bool(info["rng_ops"])
+    grow = tuple(i for i, c in enumerate(info["checks"]) if c.exc is StackFull)
     program.n_rng = len(info["rng_ops"])  # the exact count for later signatures
     call = None
     if closed.jaxpr.outvars or closed.jaxpr.effects:  # effects: file writes (SaveV2)
         # donated even with checks: a write after a check keeps the old value if it fails
         # (RunContext.write), and the Session commits what a failed run wrote
-        donate = tuple(i for i, v in enumerate(var_in) if v in written)
+        # a run whose stacks may overflow commits nothing then (and runs again): not donated
+        donate = () if grow else tuple(i for i, v in enumerate(var_in) if v in written)
         fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos), rng_aval,
                        use_rng)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
@@ -475,7 +483,7 @@ def _build(program, state, feeds, n_rng):
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
-                 tuple(info["checks"]), tuple(info["rng_ops"]), new_state)
+                 tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow)
 
 
 # ops whose value is never known before the run (state, randomness, loops)
@@ -581,6 +589,7 @@ def _aval(a):
 def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext(dict(zip(var_in, var_vals)), frozenset(program.fed), rng_data)
     ctx.container = info["container"]
+    ctx.stack_caps = program.stack_caps
     env = dict(static)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
@@ -591,6 +600,9 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         else:
             env[t] = v
     execute(ctx, program.order, env)
+    for k, t in enumerate(program.tensors):
+        if t in program.loop_fetches:
+            env[t] = fetch_value(ctx, env, t, program.loop_fetches[t], k)
     ctx.op = None
     dyn, kinds = [], []
     for t in program.tensors:

@@ -19,6 +19,8 @@ from scopeflow.ops import registry
 class CFContext:
     """Ops built inside one branch / loop; nested contexts add theirs to every ancestor."""
 
+    is_loop = False
+
     def __init__(self, graph, outer, name):
         self.graph = graph
         self.outer = outer
@@ -168,6 +170,8 @@ class CondContext(CFContext):
 
 class WhileContext(CFContext):
     """A loop: outside values enter once through `Enter(x, is_constant=True)`."""
+
+    is_loop = True
 
     def __init__(self, graph, outer, parallel_iterations):
         super().__init__(graph, outer, "while_context")

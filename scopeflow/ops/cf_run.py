@@ -180,8 +180,9 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
         carry = while_loop_vjp(step.cond, step.body, carry)
     else:
         carry = jax.lax.while_loop(step.cond, step.body, carry)
-    _, vals, written, (oks, data) = carry
+    trips, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
+    ctx.loop_trips[spec] = trips
     return list(vals)
 
 

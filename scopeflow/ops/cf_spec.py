@@ -15,8 +15,13 @@ the Merge / Exit inputs, so no branch or body op runs in the enclosing program.
 """
 
 import dataclasses
+import weakref
 
 from scopeflow.core.tensor import Tensor
+
+# op of an imported outermost loop's frame -> (its LoopSpec, "cond" | "body"): where a fetch
+# of its value finds it (lowering/loop_fetch.py)
+INSIDE = weakref.WeakKeyDictionary()
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

@@ -87,6 +87,8 @@ def _cond_pivots(pred):
     pivot_2 = identity(p_2, name="switch_f")
     pred_id = identity(pred, name="pred_id")
     infra = [p_1.op, pivot_1.op, pivot_2.op, pred_id.op]
+    for op in infra:  # as TF: values of the cond's own, not of its result
+        op._graph.prevent_fetching(op)
     return infra, pred_id, (pivot_2, pivot_1)
 
 

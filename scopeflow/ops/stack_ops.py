@@ -5,22 +5,37 @@ forward loop, popped in reverse by the backward loop); graphs TF exported carry 
 Lowered, a stack's contents are run state, as a variable's value is: a TAState (ta_state.py)
 of `capacity` slots, the `written` mask marking the filled ones, kept in the run context under
 its StackV2 op. A loop that pushes carries it (cf_run.run_while threads written state through
-its iterations), so the pushes of the forward loop reach the pops of the backward loop. The
-capacity is the trip bound of the loop that pushes first, known when the run is traced
-(dynamic_rnn's loops and loops with `maximum_iterations` have one).
+its iterations), so the pushes of the forward loop reach the pops of the backward loop.
+
+XLA needs the capacity when the run is traced. When every loop around the first push has a
+trip bound known then (dynamic_rnn's loops, loops with `maximum_iterations`), the capacity is
+their product: a nested loop's stack holds the values of all its runs. Otherwise (TF's
+`max_size` -1: a bound fed at run time, an inner loop whose bound is the outer loop's counter)
+the stack starts at `GROW_START` slots and each push checks that it fits; a run that
+overflows commits nothing (its variables are not donated) and the Session runs it again,
+compiled with twice the slots (`StackFull`, session.py), so the program keeps the capacity
+the data needed last.
 """
 
 import dataclasses
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
-from scopeflow.errors import UnimplementedError
+from scopeflow.errors import ResourceExhaustedError, UnimplementedError
 from scopeflow.lowering.context import run_error
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
+
+GROW_START = 64  # slots of a stack without a bound known when the run is traced
+
+
+class StackFull(ResourceExhaustedError):
+    """A growable stack overflowed in a run: the Session retraces it with more slots (only
+    where nothing retraces, e.g. a run staged around host ops, does a user see it)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -49,27 +64,44 @@ def _push_shape(handle, elem, *, swap_memory=False):
 @op("StackPushV2", infer=_push_shape, types={"handle": ANY, "elem": ANY}, context=True,
     stateful=True, fold=False)
 def _push(ctx, handle, elem, *, swap_memory=False):
+    if isinstance(elem, TAMeta):  # a TensorArray's handle (made in the loop): static
+        ctx.stack_statics[handle.op] = elem
+        return elem
+    _note_static(ctx.stack_statics, handle.op, elem)
     state = ctx.state(handle.op)
     value = np.float32(0) if isinstance(elem, TAState) else elem  # a flow: only its order
-    if len(ctx.loop_lengths) > 1:
-        raise run_error(UnimplementedError, ctx.op, (
-            "%s (StackPushV2) pushes in a nested while loop; scopeflow runs TF's gradient "
-            "stacks of outermost loops only." % ctx.op._name))
+    grow = None in ctx.loop_lengths or not ctx.loop_lengths
     if state.data is None:
-        cap = ctx.loop_lengths[-1] if ctx.loop_lengths else None
-        if cap is None:
-            raise run_error(UnimplementedError, ctx.op, (
-                "%s (StackPushV2) pushes in a while loop without a trip bound known when the "
-                "run is compiled; scopeflow sizes a stack by the bound of the loop that fills "
-                "it (give tf.while_loop `maximum_iterations`, or a static time dimension to "
-                "dynamic_rnn)." % ctx.op._name))
+        cap = _capacity(ctx, handle.op, grow)
         meta = dataclasses.replace(state.meta, size=cap)
-        state = TAState.empty(meta, tuple(np.shape(value)), max(cap, 1))
+        state = TAState.empty(meta, tuple(np.shape(value)), cap)
     data, written = jnp.asarray(state.data), jnp.asarray(state.written)
     k = jnp.sum(written.astype(jnp.int32))
-    data = data.at[k].set(jnp.asarray(value, state.meta.dtype))
-    ctx.put_state(handle.op, TAState(data, written.at[k].set(True), state.meta))
+    if grow:
+        cap = state.size  # (the data's: a loop's carry keeps the meta it started with)
+        ctx.check(k < cap, StackFull, (
+            "%s (StackPushV2): stack %s is full (%d slots); the Session compiles the run "
+            "again with more" % (ctx.op._name, handle.op._name, cap)))
+    data = data.at[k].set(jnp.asarray(value, state.meta.dtype), mode="drop")
+    written = written.at[k].set(True, mode="drop")
+    ctx.put_state(handle.op, TAState(data, written, state.meta))
     return elem
+
+
+def grow(caps, push):
+    """Doubles in `caps` the slots of the stack that StackPushV2 op `push` overflowed."""
+    stack = push._inputs[0]._op
+    while stack._type != "StackV2" and stack._inputs:  # Enter ops into the loops around it
+        stack = stack._inputs[0]._op
+    caps[stack] = 2 * caps.get(stack, GROW_START)
+
+
+def _capacity(ctx, stack, grow):
+    """Slots for `stack`: the product of the trip bounds of the loops around the push, or,
+    `grow`, what the run's program learnt (`stack_caps`, set after an overflow)."""
+    if grow:
+        return ctx.stack_caps.get(stack, GROW_START)
+    return max(int(np.prod(ctx.loop_lengths)), 1)
 
 
 def _pop_shape(handle, *, elem_type):
@@ -79,6 +111,9 @@ def _pop_shape(handle, *, elem_type):
 @op("StackPopV2", infer=_pop_shape, types={"handle": ANY}, context=True, stateful=True,
     fold=False)
 def _pop(ctx, handle, *, elem_type):
+    static = ctx.stack_statics.get(handle.op)
+    if isinstance(static, TAMeta):
+        return static
     state = ctx.state(handle.op)
     if state.data is None:
         raise run_error(UnimplementedError, ctx.op, (
@@ -87,7 +122,28 @@ def _pop(ctx, handle, *, elem_type):
     data, written = jnp.asarray(state.data), jnp.asarray(state.written)
     k = jnp.sum(written.astype(jnp.int32)) - 1
     ctx.put_state(handle.op, TAState(data, written.at[k].set(False), state.meta))
-    return data[k]
+    return data[k] if static is None or static is _MIXED else static
+
+
+_MIXED = object()  # a stack whose pushes were not all one static value
+
+
+def _note_static(statics, stack, elem):
+    """Keeps under `stack` the integer value every push so far pushed when it was known when
+    traced (a shape, a permutation made in the forward loop): the pops give it back known, so
+    the backward loop's ops that need static values (Transpose, Reshape...) get them."""
+    prev = statics.get(stack)
+    if prev is _MIXED:
+        return
+    if isinstance(elem, jax.core.Tracer) or not hasattr(elem, "dtype") or not (
+            np.issubdtype(elem.dtype, np.integer) or elem.dtype == np.bool_):
+        statics[stack] = _MIXED
+        return
+    value = np.asarray(elem)
+    if prev is not None and not (prev.shape == value.shape and (prev == value).all()):
+        statics[stack] = _MIXED
+        return
+    statics[stack] = value
 
 
 @op("StackCloseV2", infer=lambda handle: [], types={"handle": ANY}, stateful=True)

@@ -57,6 +57,8 @@ def _grad_shape(handle, flow_in, *, source):
 def _tensor_array_grad(ctx, handle, flow_in, *, source):
     # one gradient array per (array, source), as TF's (named so too): a TensorArrayGradV3
     # inside a gradient loop finds the one made before the loop in its flow
+    if not isinstance(flow_in, TAState):  # a flow popped from a stack (a nested loop's)
+        flow_in = TAState(None, None, handle)
     meta = TAMeta("%s@%s" % (handle.name, source), handle.dtype, flow_in.size, handle.dynamic_size,
                   handle.element_shape if flow_in.data is None else np.shape(flow_in.data)[1:])
     return [meta, TAState.empty(meta)]
@@ -65,9 +67,10 @@ def _tensor_array_grad(ctx, handle, flow_in, *, source):
 def _own(handle, flow):
     """The contents of `handle`'s array. TF gives a gradient TensorArray the forward array's
     flow (TensorArrayGrad's `gradient_flow`: a flow only orders ops in TF); here that flow
-    carries the forward array's elements, so the gradient array starts empty instead."""
-    if isinstance(handle, TAMeta) and isinstance(flow, TAState) and \
-            flow.meta.name != handle.name:
+    carries the forward array's elements, so the gradient array starts empty instead. (A
+    flow popped from a stack, in a nested gradient loop, is only a number: empty too.)"""
+    if isinstance(handle, TAMeta) and (not isinstance(flow, TAState)
+                                       or flow.meta.name != handle.name):
         return TAState.empty(handle)
     return flow
 

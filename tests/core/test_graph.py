@@ -1,4 +1,5 @@
-"""`tf.Graph`: version, and ops added from several threads at once."""
+"""`tf.Graph`: version, which ops may be fetched or fed, and ops added from several threads
+at once."""
 
 import threading
 
@@ -16,13 +17,31 @@ with g.as_default():
     y.op._add_control_input(x.op)
     seen.append(g.version)
 result = seen""",
+    # which ops of conds and loops may be fetched or fed (cond branches, loop bodies, nested)
+    """x = tf.placeholder(tf.float32, [], name="x")
+def body(i, a):
+    b = tf.cond(a > 2.0, lambda: a * 2.0, lambda: a + x)
+    j, c = tf.while_loop(lambda j, c: j < i, lambda j, c: (j + 1, c + 1.0), [0, b])
+    return i + 1, c
+r = tf.while_loop(lambda i, a: i < 3, body, [0, x])
+c2 = tf.cond(x > 0, lambda: x * 3.0, lambda: x)
+g = tf.get_default_graph()
+result = [sorted(op.name for op in g.get_operations() if not g.is_fetchable(op)),
+          sorted(t.name for op in g.get_operations() for t in op.outputs
+                 if not g.is_feedable(t))]""",
+    """r = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0])
+with tf.Session() as s:
+    s.run("while/add:0")""",
+    """r = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0])
+with tf.Session() as s:
+    s.run(r, {"while/add:0": 1})""",
 ]
 
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", PROGRAMS)
 def test_matches_tf(oracle, code):
-    check_tf(oracle, code)
+    check_tf(oracle, code, message=True)
 
 
 def test_threads_adding_to_one_graph(tf):
