@@ -37,13 +37,15 @@ def _concat(prefix, suffix, static=False):
         known = constant_value(prefix)
         p = tf.expand_dims(prefix, 0) if prefix.shape.ndims == 0 else prefix
         p_static = [None if known is None else int(known)]
-    else:
-        p_static = tf.TensorShape(prefix).as_list()
-        p = tf.constant(p_static, dtype=tf.int32) if None not in p_static else None
+    else:  # (None: a batch of unknown size, TensorShape(None) as in TF)
+        shape = tf.TensorShape(prefix)
+        p_static = shape.as_list() if shape.ndims is not None else None
+        p = tf.constant(p_static, dtype=tf.int32) if shape.is_fully_defined() else None
     s_static = tf.TensorShape(suffix).as_list()
     s = tf.constant(s_static, dtype=tf.int32)
     if static:
-        return tf.TensorShape(p_static).concatenate(s_static).as_list()
+        shape = tf.TensorShape(p_static).concatenate(s_static)
+        return shape.as_list() if shape.ndims is not None else None
     return tf.concat((p, s), 0)
 
 

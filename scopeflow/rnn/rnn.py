@@ -5,6 +5,8 @@ dynamic_rnn builds TF's loop: the inputs unstacked into TensorArrays, the cell i
 written into TensorArrays and stacked, then transposed back.
 """
 
+import functools
+
 from scopeflow.core.scopes import variable_scope
 from scopeflow.core.shape import TensorShape
 from scopeflow.layers.core import tf_api
@@ -50,12 +52,6 @@ def _initial_state(cell, batch_size, initial_state, dtype, msg):
 
 def _state_dtype(dtype, state):
     return dtype if dtype else nest.flatten(state)[0].dtype
-
-
-def _copy_through(copy, old, new):
-    """Per batch entry: `old` where the sequence has ended (copy is (B,) bool), else `new`."""
-    tf = tf_api()
-    return nest.map_structure(lambda o, n: tf.where(copy, o, n), old, new)
 
 
 def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=None,
@@ -175,9 +171,11 @@ def _as_shape(size):
     return size if isinstance(size, TensorShape) else TensorShape(size)
 
 
-def _rnn_step(t, sequence_length, zero_output, state, call_cell):
-    """TF's _rnn_step(skip_conditionals=True): past its length an entry keeps its state and
-    outputs zeros (Select on `time >= sequence_length`)."""
+def _rnn_step(t, sequence_length, zero_output, state, call_cell, bounds=None):
+    """TF's _rnn_step: past its length an entry keeps its state and outputs zeros (Select on
+    `time >= sequence_length`). With `bounds` (min and max of sequence_length: static_rnn,
+    TF's skip_conditionals=False) TF's conds skip the cell at or past the longest length, and
+    the Select before the shortest."""
     tf = tf_api()
     flat_state, flat_zero = nest.flatten(state), nest.flatten(zero_output)
     copy_cond = t >= sequence_length
@@ -188,11 +186,28 @@ def _rnn_step(t, sequence_length, zero_output, state, call_cell):
         with tf.colocate_with(new):
             return tf.where(copy_cond, old, new)
 
-    new_output, new_state = call_cell()
-    nest.assert_same_structure(zero_output, new_output)
-    nest.assert_same_structure(state, new_state)
-    out = [copy_one(z, n) for z, n in zip(flat_zero, nest.flatten(new_output))]
-    st = [copy_one(o, n) for o, n in zip(flat_state, nest.flatten(new_state))]
+    def copy_some(new_out, new_st):
+        return ([copy_one(z, n) for z, n in zip(flat_zero, new_out)]
+                + [copy_one(o, n) for o, n in zip(flat_state, new_st)])
+
+    def call():
+        new_output, new_state = call_cell()
+        nest.assert_same_structure(zero_output, new_output)
+        nest.assert_same_structure(state, new_state)
+        return nest.flatten(new_output), nest.flatten(new_state)
+
+    if bounds is None:
+        flat = copy_some(*call())
+    else:
+        shortest, longest = bounds
+
+        def maybe_copy_some():
+            new_out, new_st = call()
+            return tf.cond(t < shortest, lambda: new_out + new_st,
+                           lambda: copy_some(new_out, new_st))
+
+        flat = tf.cond(t >= longest, lambda: flat_zero + flat_state, maybe_copy_some)
+    out, st = flat[:len(flat_zero)], flat[len(flat_zero):]
     for o, z in zip(out, flat_zero):
         o.set_shape(z.shape)
     for n, o in zip(st, flat_state):
@@ -226,19 +241,23 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
                                "If no initial_state is provided, dtype must be specified")
         if sequence_length is not None:
             sequence_length = tf.convert_to_tensor(sequence_length, name="sequence_length")
-            zero_output = nest.map_structure(
-                lambda s: tf.zeros(tf.stack(_concat(batch, s)), _state_dtype(dtype, state)),
-                cell.output_size)
+
+            def zeros(size):
+                out = tf.zeros(tf.stack(_concat(batch, size)), _state_dtype(dtype, state))
+                out.set_shape(tf.TensorShape(_concat(dims[0], size, static=True)))
+                return out
+
+            zero_output = nest.map_structure(zeros, cell.output_size)
             sequence_length = tf.cast(sequence_length, tf.int32)
+            bounds = (tf.reduce_min(sequence_length), tf.reduce_max(sequence_length))
         for t, x in enumerate(inputs):
             if t > 0:
                 varscope.reuse_variables()
-            output, new_state = cell(x, state)
             if sequence_length is not None:
-                done = t >= sequence_length
-                output = _copy_through(done, zero_output, output)
-                new_state = _copy_through(done, state, new_state)
-            state = new_state
+                output, state = _rnn_step(t, sequence_length, zero_output, state,
+                                          functools.partial(cell, x, state), bounds)
+            else:
+                output, state = cell(x, state)
             outputs.append(output)
         return outputs, state
 

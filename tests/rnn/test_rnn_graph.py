@@ -17,6 +17,14 @@ GRAPHS = [
     "result = [out.name, out.shape.as_list(), st.c.name]",
     "x = tf.placeholder(tf.float32, [4, 2, 3])\nout, st = tf.nn.dynamic_rnn("
     "tf.nn.rnn_cell.GRUCell(2), x, dtype=tf.float32, time_major=True)\nresult = out.name",
+    # static_rnn with sequence_length: TF's conds per step (skip the cell past the longest
+    # length, the Selects before the shortest), the cell inside them
+    "xs = [tf.placeholder(tf.float32, [None, 2]) for _ in range(3)]\nouts, st = tf.nn.static_rnn("
+    "tf.nn.rnn_cell.LSTMCell(4), xs, sequence_length=tf.placeholder(tf.int32, [None]), "
+    "dtype=tf.float32)\nresult = [o.name for o in outs] + [st.c.name, st.h.name]",
+    "xs = [tf.placeholder(tf.float32, [3, 2]) for _ in range(2)]\nouts, st = tf.nn.static_rnn("
+    "tf.nn.rnn_cell.GRUCell(2), xs, sequence_length=[2, 1, 2], dtype=tf.float32)\n"
+    "result = [o.name for o in outs] + [o.shape.as_list() for o in outs] + [st.name]",
 ]
 
 

@@ -102,6 +102,8 @@ PROGRAMS = [
     'x = tf.placeholder(tf.float32, [None, 3])\nc = tf.nn.rnn_cell.GRUCell(2, kernel_initializer=tf.constant_initializer(0.3), bias_initializer=tf.constant_initializer(0.2), activation=tf.nn.relu)\no, s = c(x, c.zero_state(1, tf.float32))\nwith tf.Session() as sess:\n  sess.run(tf.global_variables_initializer())\n  result = sess.run([o, s], {x: [[1., 2., 3.]]})',
     'c = tf.nn.rnn_cell.BasicLSTMCell(4)\nresult = [c.output_size, c.state_size, c.name, tf.nn.rnn_cell.LSTMCell(3, num_proj=2).state_size, tf.nn.rnn_cell.GRUCell(3).state_size]',
     'x = tf.placeholder(tf.float32, [None, 5, 3])\nout, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicRNNCell(4), x, dtype=tf.float32, parallel_iterations=4, swap_memory=True)\nresult = [out.name, st.name]',
+    # static_rnn with sequence_length trains through its per-step conds
+    "import numpy as np\nxs = [tf.placeholder(tf.float32, [3, 2], name='x%d' % i) for i in range(3)]\nwith tf.variable_scope('v', initializer=tf.constant_initializer(0.1)):\n  outs, st = tf.nn.static_rnn(tf.nn.rnn_cell.LSTMCell(4), xs, sequence_length=[3, 1, 2], dtype=tf.float32)\nloss = tf.reduce_sum(tf.square(outs[-1])) + tf.reduce_sum(st.c)\ntrain = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\nfeed = {t: np.cos(np.arange(6) + i).reshape(3, 2).astype(np.float32) for i, t in enumerate(xs)}\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n  result = [s.run([loss, train], feed)[0] for _ in range(3)] + s.run(outs + [st], feed)",
 ]
 
 
