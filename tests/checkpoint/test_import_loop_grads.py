@@ -46,6 +46,19 @@ loss = tf.reduce_mean(tf.square(h - 0.3))
 train = tf.train.AdamOptimizer(0.05).minimize(loss, name="train")
 data = {"x:0": np.cos(np.arange(6)).reshape(2, 3).astype(np.float32), "n:0": np.int32(70)}
 """,
+    # a tf.cond inside the loop: its gradient conds in the backward loop, its branch index
+    # and values on stacks
+    "cond_in_loop": """
+x = tf.placeholder(tf.float32, [3], name="x")
+w = tf.get_variable("w", [3], initializer=tf.constant_initializer([0.5, -0.3, 0.8]))
+def body(i, h):
+    h2 = tf.cond(tf.equal(i % 2, 0), lambda: tf.tanh(h * w + x), lambda: h * w - 0.1)
+    return i + 1, h2
+_, h = tf.while_loop(lambda i, h: i < 5, body, [0, x])
+loss = tf.reduce_sum(tf.square(h - 0.2))
+train = tf.train.AdamOptimizer(0.05).minimize(loss, name="train")
+data = {"x:0": np.array([1.0, 0.5, -1.0], np.float32)}
+""",
     # TensorArrays and a transpose in both loops: handles and permutations on stacks
     "rnn_in_map_fn": """
 x = tf.placeholder(tf.float32, [2, 3, 4, 2], name="x")
