@@ -87,8 +87,17 @@ def layer_base_config(layer):
 def layer_config(layer):
     config = layer_base_config(layer)
     for key, value in layer.__dict__.get("_init_args", {}).items():
+        held = layer.__dict__.get(key)  # the layer's normalized value, as Keras reads it
+        if isinstance(held, (tuple, list, str)) and key in _NORMALIZED:
+            value = list(held) if isinstance(held, tuple) else held
         config[key] = serialize(resolved_argument(key, value))
     return config
+
+
+# arguments a layer normalizes (an int to a tuple per axis, None to a default) and Keras'
+# configs write normalized
+_NORMALIZED = ("pool_size", "strides", "padding", "data_format", "size", "cropping",
+               "kernel_size", "dilation_rate")
 
 
 def resolved_argument(key, value):
