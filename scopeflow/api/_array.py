@@ -24,7 +24,7 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
                                    strided_slice)
 from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_reduce_sum,
                                       sparse_tensor_dense_matmul)
-from scopeflow.ops.strings import as_string, string_join
+from scopeflow.ops.strings import as_string, string_join, substr
 from scopeflow.ops.switch_case import switch_case
 from scopeflow.ops.tensor_array import TensorArray
 

@@ -6,13 +6,16 @@ from scopeflow.api._parsing import (  # noqa: F401
     decode_raw, parse_example, parse_single_example, parse_single_sequence_example,
     parse_tensor, serialize_tensor,
 )
-from scopeflow.api.image import decode_image, decode_jpeg, decode_png, encode_png  # noqa: F401
+from scopeflow.api.image import (  # noqa: F401
+    decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png, is_jpeg,
+)
 from scopeflow.api.python_io import *  # noqa: F401,F403
 from scopeflow.api.python_io import __all__ as _records
 
 __all__ = list(_records) + [
     "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
-    "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_png",
+    "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw", "encode_jpeg",
+    "encode_png", "is_jpeg",
     "gfile", "parse_example", "parse_single_example", "parse_single_sequence_example",
     "parse_tensor", "serialize_tensor", "write_graph"]
 

@@ -55,6 +55,43 @@ _encode_png = op("EncodePng", infer=_encode_shape)(
     lambda image, *, compression: host_only("EncodePng")())
 
 
+_encode_jpeg = op("EncodeJpeg", infer=lambda image, **attrs: _encode_shape(image, compression=0),
+                  types={"image": _dt.uint8})(
+    lambda image, *, format, quality, progressive, optimize_size, chroma_downsampling,  # noqa: A006
+    density_unit, x_density, y_density, xmp_metadata: host_only("EncodeJpeg")())
+
+
+def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=False,  # noqa: A002
+                chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
+                xmp_metadata="", name=None):
+    """A (height, width, 1 or 3) uint8 image as JPEG bytes (a scalar string), by Pillow's
+    libjpeg at TF's default quality 95 with 4:2:0 chroma subsampling.
+
+    >>> import scopeflow as tf
+    >>> tf.image.encode_jpeg(tf.zeros([2, 2, 3], tf.uint8)).op.type
+    'EncodeJpeg'
+    """
+    return _encode_jpeg(image, name=name, format=format, quality=int(quality),
+                        progressive=bool(progressive), optimize_size=bool(optimize_size),
+                        chroma_downsampling=bool(chroma_downsampling),
+                        density_unit=density_unit, x_density=int(x_density),
+                        y_density=int(y_density), xmp_metadata=xmp_metadata)
+
+
+def is_jpeg(contents, name=None):
+    """Whether `contents` starts with the JPEG marker (a scalar bool).
+
+    >>> import scopeflow as tf
+    >>> tf.image.is_jpeg(tf.constant(b"\\xff\\xd8\\xff")).name
+    'is_jpeg/Equal:0'
+    """
+    from scopeflow.ops.math import equal
+    from scopeflow.ops.op_util import name_scope
+    from scopeflow.ops.strings import substr
+    with name_scope(name, "is_jpeg", [contents]):  # TF's names: is_jpeg/Equal, j/j
+        return equal(substr(contents, 0, 3), b"\xff\xd8\xff", name=name)
+
+
 def decode_png(contents, channels=0, dtype=_dt.uint8, name=None):
     """A PNG (or any known format) as a (height, width, channels) uint8/uint16 tensor.
 
@@ -198,4 +235,25 @@ def _encode_png_host(ctx, op_, image):
     else:
         img = Image.fromarray(a[:, :, 0] if c == 1 else a, _MODES[c])
         img.save(buf, "PNG", compress_level=6 if level < 0 else level)
+    return [buf.getvalue()]
+
+
+@host_kernel("EncodeJpeg")
+def _encode_jpeg_host(ctx, op_, image):
+    from PIL import Image
+    a = np.asarray(image)
+    attrs = op_._attrs
+    if a.ndim != 3:
+        raise run_error(InvalidArgumentError, op_, "image must be 3-dimensional[%s]"
+                        % ",".join(map(str, a.shape)))
+    channels = {"grayscale": 1, "rgb": 3}.get(attrs["format"], a.shape[2])
+    if a.shape[2] != channels or channels not in (1, 3):
+        raise run_error(InvalidArgumentError, op_, "image must have 1 or 3 channels, got %d"
+                        % a.shape[2])
+    img = Image.fromarray(a[:, :, 0] if channels == 1 else a, "L" if channels == 1 else "RGB")
+    buf = io.BytesIO()
+    dpi = (attrs["x_density"], attrs["y_density"])
+    img.save(buf, "JPEG", quality=attrs["quality"], progressive=attrs["progressive"],
+             optimize=attrs["optimize_size"], subsampling=2 if attrs["chroma_downsampling"] else 0,
+             dpi=dpi)
     return [buf.getvalue()]

@@ -196,24 +196,33 @@ def average_precision_at_k(labels, predictions, k, weights=None, metrics_collect
                         lambda: t.where_v2(t.greater_equal(labels, num_classes),
                                            -1 * t.ones_like(labels), labels),
                         lambda: labels)
-        with t.name_scope(scope, "average_precision_at_top_k",
-                          (predictions_idx, labels, weights)) as scope2:
-            ap = _average_precision(labels, predictions_idx)
-            if weights is not None:
-                weights = broadcast_weights(t.cast(weights, _dt.float64), ap)
-                ap = t.multiply(ap, weights)
-            with t.name_scope(None, "max", (ap,)) as max_scope:
-                max_var = metric_variable([], _dt.float64, name=max_scope)
-                batch_max = (t.cast(t.size(ap, name="batch_max"), _dt.float64)
-                             if weights is None else t.reduce_sum(weights, name="batch_max"))
-                max_update = t.assign_add(max_var, batch_max, name="update")
-            with t.name_scope(None, "total", (ap,)) as total_scope:
-                total_var = metric_variable([], _dt.float64, name=total_scope)
-                batch_total = t.reduce_sum(ap, name="batch_total")
-                total_update = t.assign_add(total_var, batch_total, name="update")
-            value = report(metrics_collections, safe_scalar_div(total_var, max_var, "mean"))
-            update = safe_scalar_div(total_update, max_update, name=scope2)
-            return value, report(updates_collections, update)
+        return average_precision_at_top_k(labels, predictions_idx, weights,
+                                          (metrics_collections, updates_collections), scope)
+
+
+def average_precision_at_top_k(labels, predictions_idx, weights, collections, name):
+    """TF's _streaming_sparse_average_precision_at_top_k: the streaming mean of the rows'
+    average precision of `predictions_idx` (batch, k), a (value, update_op) pair."""
+    t = tf()
+    metrics_collections, updates_collections = collections
+    with t.name_scope(name, "average_precision_at_top_k",
+                      (predictions_idx, labels, weights)) as scope2:
+        ap = _average_precision(labels, predictions_idx)
+        if weights is not None:
+            weights = broadcast_weights(t.cast(weights, _dt.float64), ap)
+            ap = t.multiply(ap, weights)
+        with t.name_scope(None, "max", (ap,)) as max_scope:
+            max_var = metric_variable([], _dt.float64, name=max_scope)
+            batch_max = (t.cast(t.size(ap, name="batch_max"), _dt.float64)
+                         if weights is None else t.reduce_sum(weights, name="batch_max"))
+            max_update = t.assign_add(max_var, batch_max, name="update")
+        with t.name_scope(None, "total", (ap,)) as total_scope:
+            total_var = metric_variable([], _dt.float64, name=total_scope)
+            batch_total = t.reduce_sum(ap, name="batch_total")
+            total_update = t.assign_add(total_var, batch_total, name="update")
+        value = report(metrics_collections, safe_scalar_div(total_var, max_var, "mean"))
+        update = safe_scalar_div(total_update, max_update, name=scope2)
+        return value, report(updates_collections, update)
 
 
 sparse_average_precision_at_k = average_precision_at_k

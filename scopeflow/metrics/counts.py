@@ -83,6 +83,13 @@ def confusion_at_thresholds(labels, predictions, thresholds, weights=None, inclu
                                 message="predictions must be in [0, 1]")]):
         predictions, labels, weights = squeeze_all(as_float(predictions),
                                                    t.cast(labels, dtype=_dt.bool), weights)
+    return counts_at_thresholds(predictions, labels, thresholds, weights, includes)
+
+
+def counts_at_thresholds(predictions, labels, thresholds, weights, includes):
+    """The confusion counts of already aligned predictions and labels, one per threshold:
+    ({kind: variable of shape (num_thresholds,)}, {kind: its assign_add})."""
+    t = tf()
     num_thresholds = len(thresholds)
     predictions_2d = t.reshape(predictions, [-1, 1])
     labels_2d = t.reshape(t.cast(labels, dtype=_dt.bool), [1, -1])

@@ -85,9 +85,22 @@ _BINARY = {
     "BitwiseXor": (jnp.bitwise_xor, "xy"), "LeftShift": (jnp.left_shift, "xy"),
     "RightShift": (jnp.right_shift, "xy"),
 }
+
+
+def _string_aware(jnp_fn, np_fn):
+    """Equal / NotEqual: strings (NumPy object arrays, known while tracing) compare on the
+    host, everything else in XLA."""
+    def compare(x, y):
+        if any(isinstance(v, np.ndarray) and v.dtype == object for v in (x, y)):
+            return np_fn(np.asarray(x), np.asarray(y))
+        return jnp_fn(x, y)
+    return compare
+
+
 _COMPARE = {
     "Less": jnp.less, "LessEqual": jnp.less_equal, "Greater": jnp.greater,
-    "GreaterEqual": jnp.greater_equal, "Equal": jnp.equal, "NotEqual": jnp.not_equal,
+    "GreaterEqual": jnp.greater_equal, "Equal": _string_aware(jnp.equal, np.equal),
+    "NotEqual": _string_aware(jnp.not_equal, np.not_equal),
     "LogicalAnd": jnp.logical_and, "LogicalOr": jnp.logical_or,
 }
 

@@ -124,3 +124,26 @@ def length(input, name=None, unit="BYTE"):  # noqa: A002
         raise ValueError("Attr 'unit' of 'StringLength' Op passed string '%s' not in: \"BYTE\", "
                          "\"UTF8_CHAR\"." % unit)
     return _string_length(input, name=name or "StringLength", unit=unit)
+
+
+# ---- Substr ---------------------------------------------------------------------------------
+@op("Substr", infer=lambda input, pos, len, **attrs: (input.shape, _dt.string),  # noqa: A006
+    types={"input": _dt.string})
+def _substr(input, pos, len, *, unit="BYTE"):  # noqa: A002
+    a = _host(input, "Substr")
+    p, n = np.broadcast_to(_host(pos, "Substr"), a.shape), np.broadcast_to(_host(len, "Substr"),
+                                                                          a.shape)
+    out = []
+    for s, i, k in zip(a.reshape(-1), p.reshape(-1), n.reshape(-1)):
+        b = _as_bytes(s)
+        if unit == "UTF8_CHAR":
+            out.append(b.decode("utf-8", "replace")[i:i + k].encode())
+        else:
+            out.append(b[i:i + k])
+    return _bytes_array(out, a.shape)
+
+
+def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002
+    """`tf.strings.substr` / `tf.substr`: `len` bytes (or UTF-8 characters) from `pos` of each
+    string (positions in range; scalar or same-shaped pos and len)."""
+    return _substr(input, pos, len, name=name or "Substr", unit=unit)

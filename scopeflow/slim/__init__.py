@@ -69,12 +69,23 @@ xavier_initializer_conv2d = xavier_initializer
 # `import ... as` form imports the submodule rather than reading that attribute)
 import scopeflow.slim.summaries as summaries  # noqa: PLR0402
 from scopeflow.slim import (
+                                      data,
                                       evaluation,
                                       learning,
                                       losses,
+                                      metrics,
                                       nets,
                                       queues,
                                       utils,
+)
+from scopeflow.slim.data import (
+                                      data_decoder,
+                                      data_provider,
+                                      dataset,
+                                      dataset_data_provider,
+                                      parallel_reader,
+                                      prefetch_queue,
+                                      tfexample_decoder,
 )
 from scopeflow.slim.training import evaluation as train_eval
 from scopeflow.slim.training import training

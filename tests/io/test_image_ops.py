@@ -94,3 +94,21 @@ def test_png_round_trip(h, w, c, seed):
     with tf.Session() as sess:
         got = sess.run(tf.image.decode_png(tf.image.encode_png(tf.constant(img))))
     assert got.dtype == np.uint8 and (got == img).all()
+
+
+def test_encode_jpeg_writes_tfs_bytes(oracle):
+    """Pillow's libjpeg at TF's settings gives TF's own file, byte for byte."""
+    code = ("img = (np.arange(9 * 7 * 3) * 11 % 256).astype(np.uint8).reshape(9, 7, 3)\n"
+            "ph = tf.placeholder(tf.uint8, [None, None, None])\n"
+            "outs = [tf.image.encode_jpeg(ph), tf.image.encode_jpeg(ph, quality=70,\n"
+            "        chroma_downsampling=False)]\n"
+            "s = tf.placeholder(tf.string, [None])\n"
+            "checks = [tf.image.is_jpeg(s[0]), tf.io.is_jpeg(s[1], name='j'), "
+            "tf.strings.substr(s, 1, 2), tf.equal(s, 'ab'), tf.not_equal(s[0], s)]\n"
+            "with tf.Session() as sess:\n"
+            "    data = sess.run(outs, {ph: img})\n"
+            "    result = [[list(d) for d in data], [t.name for t in outs + checks],\n"
+            "              sess.run(checks, {s: [data[0], b'ab']})[1:]]")
+    code = "import numpy as np\n" + code
+    here, there = run_here(code), oracle(code)
+    assert here == there

@@ -1,7 +1,8 @@
 """tf-slim 1.1's own test files, run against scopeflow through tf_slim_adapter.py.
 
 The files come with the tf_slim installed next to the oracle's TensorFlow; each runs in a
-subprocess. A test listed in KNOWN_FAILING may fail (work to do); any other must pass.
+subprocess (for the files in ONLY, some of their TestCase classes). A test listed in
+KNOWN_FAILING may fail (work to do); any other must pass.
 """
 
 import glob
@@ -53,9 +54,40 @@ KNOWN_FAILING = {
     # V1 checkpoints (SaverDef.V1) are not written; tfdbg (DumpingDebugHook) does not exist
     "evaluation_test.py": {"tf_slim_test.SingleEvaluationTest.testAdditionalHooks",
                            "tf_slim_test.SingleEvaluationTest.testRestoredModelPerformance"},
+    # assertAlmostEqual to 7 places of a float32 value (fails on TF too)
+    "metrics/classification_test.py": {"tf_slim_test.F1ScoreTest.testSomeCorrect"},
+    "metrics/histogram_ops_test.py": set(),
+    "metrics/metric_ops_test.py": set(),
+    "data/parallel_reader_test.py": set(),
+    "data/prefetch_queue_test.py": set(),
+    # the test's preprocessing uses image_ops.resize_bilinear (a TF-internal path scopeflow
+    # does not provide)
+    "data/dataset_data_provider_test.py": {
+        "tf_slim_test.DatasetDataProviderTest.testTFRecordDataset",
+        "tf_slim_test.DatasetDataProviderTest.testTFRecordSeparateGetDataset"},
+    # no lookup tables (lookup_ops.index_table_from_tensor); Image(repeated=True) maps host
+    # decoders over a tf.map_fn loop, whose TensorArrays cannot cross scopeflow's host steps
+    "data/tfexample_decoder_test.py": {
+        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithBackupHandlerLookup",
+        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithLookup",
+        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithRepeatedImages"},
     "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
                               "tf_slim_test.LocalVariableTest.testResourceVariable",
                               "tf_slim_test.VariablesTest.testVariableWithReplicaDeviceSetter"},
+}
+
+
+# file -> the TestCase classes of it that CI runs, less "-Class.test" entries (a whole run of
+# metric_ops_test takes minutes: CI runs the tests of slim's own metric code; tf.metrics' tests
+# cover the streaming_* that delegate there)
+ONLY = {
+    "metrics/metric_ops_test.py": (
+        "AggregateMetricsTest", "AggregateMetricMapTest", "CountTest", "PrecisionAtRecallTest",
+        "RecallAtPrecisionTest", "StreamingCurvePointsTest", "StreamingFPRTest",
+        "StreamingPrecisionRecallAtEqualThresholdsTest"),
+    # a batch whose enqueue blocks on an empty queue while its count_up_to is done: TF's
+    # executor cancels the blocked dequeue; scopeflow's host step waits for ever
+    "data/prefetch_queue_test.py": ("-PrefetchQueueTest.testDynamicPad",),
 }
 
 
@@ -75,8 +107,9 @@ def test_tf_slim_test_file_passes(name):
     if base is None:
         pytest.skip("tf_slim's test files are not installed (set SCOPEFLOW_TF_PYTHON)")
     env = dict(os.environ, PYTHONPATH=ROOT)
+    only = [",".join(ONLY[name])] if name in ONLY else []
     proc = subprocess.run([sys.executable, os.path.join(HERE, "tf_slim_adapter.py"),
-                           os.path.join(base, name)], capture_output=True, text=True,
+                           os.path.join(base, name), *only], capture_output=True, text=True,
                           env=env, timeout=1800, check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     result = json.loads(proc.stdout.strip().splitlines()[-1])

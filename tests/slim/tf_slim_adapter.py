@@ -4,6 +4,8 @@
 TF-internal module scopeflow has no counterpart for, `tensorflow.python.platform.test`, is the
 small TestCase below (fresh default graph per test, cached_session, TF's assert helpers).
 Prints one JSON line: {"passed": [...], "failed": [...], "errors": [...], "skipped": [...]}.
+`python tf_slim_adapter.py FILE Class1,Class2,-Class1.testX` runs only those TestCase classes of
+FILE, less testX (exclusions alone: every class less them).
 """
 
 import contextlib
@@ -99,6 +101,7 @@ def _test_module():
 NUMPY2_FIXES = (
     ("int(2 * self._labels[i] + np.random.randint(0, 2))",
      "int(2 * self._labels[i, 0] + np.random.randint(0, 2))"),
+    (".tostring()", ".tobytes()"),  # ndarray.tostring is gone
 )
 
 
@@ -132,6 +135,18 @@ def _nose_module():
     return nose
 
 
+def _six_module():
+    """The part of `six` that tf-slim's test files import (six.moves.xrange), where six is not
+    installed."""
+    six = types.ModuleType("six")
+    six.moves = types.ModuleType("six.moves")
+    six.moves.xrange, six.moves.range = range, range
+    six.PY2, six.PY3 = False, True
+    six.add_metaclass = lambda meta: lambda cls: meta(cls.__name__, cls.__bases__,
+                                                      dict(vars(cls)))
+    return six
+
+
 class _Recorder(unittest.TestResult):
     def __init__(self):
         super().__init__()
@@ -141,8 +156,10 @@ class _Recorder(unittest.TestResult):
         self.passed.append(test.id())
 
 
-def run(path):
-    """The ids of the tests of `path` that pass, fail, err and skip on scopeflow."""
+def run(path, only=None):
+    """The ids of the tests of `path` that pass, fail, err and skip on scopeflow; with `only`,
+    of its TestCase classes named there, less the "-Class.test" entries (or of all classes
+    when `only` holds exclusions alone)."""
     from scopeflow.cli import install_aliases
     install_aliases()
     sys.modules["tensorflow.python.platform.test"] = _test_module()
@@ -150,13 +167,22 @@ def run(path):
         sys.modules.setdefault(name, module)
     sys.modules.setdefault("nose", _nose_module())  # evaluation_test's `nose.tools.nottest`
     sys.modules.setdefault("nose.tools", sys.modules["nose"].tools)
+    try:
+        import six  # noqa: F401
+    except ImportError:
+        sys.modules["six"] = _six_module()
+        sys.modules["six.moves"] = sys.modules["six"].moves
     _tf().test = sys.modules["tensorflow.python.platform.test"]  # tf.test.TestCase
     namespace = load_test_module(path)
     suite = unittest.TestSuite()
     loader = unittest.TestLoader()
     for value in namespace.values():
-        if isinstance(value, type) and issubclass(value, unittest.TestCase):
-            suite.addTests(loader.loadTestsFromTestCase(value))
+        if isinstance(value, type) and issubclass(value, unittest.TestCase) and (
+                only is None or value.__name__ in only
+                or all(o.startswith("-") for o in only)):
+            for test in loader.loadTestsFromTestCase(value):
+                if only is None or "-%s.%s" % (value.__name__, test._testMethodName) not in only:
+                    suite.addTest(test)
     result = _Recorder()
     suite.run(result)
     for test, trace in result.failures + result.errors:
@@ -168,5 +194,6 @@ def run(path):
 
 
 if __name__ == "__main__":
-    out = run(os.path.abspath(sys.argv[1]))
+    # python tf_slim_adapter.py FILE [Class1,Class2,-Class1.testX,...]
+    out = run(os.path.abspath(sys.argv[1]), set(sys.argv[2].split(",")) if sys.argv[2:] else None)
     print(json.dumps(out))
