@@ -1,7 +1,9 @@
 """Compiled programs kept on disk, so a second process running the same script compiles nothing.
 
 The key is a hash of the lowered program (StableHLO text, constants included) with the
-JAX/jaxlib versions, the platform and XLA_FLAGS. Files live in `$SCOPEFLOW_CACHE_DIR`, else
+JAX/jaxlib versions, the platform and XLA_FLAGS; `compile_named` keys a program by a name
+that stands for its code instead (the shared kernels of ops/philox_fill.py), so a hit skips
+tracing and lowering too. Files live in `$SCOPEFLOW_CACHE_DIR`, else
 `$XDG_CACHE_HOME/scopeflow/xla`, else `~/.cache/scopeflow/xla`; `SCOPEFLOW_COMPILE_CACHE=0`
 turns the cache off. Only programs that took at least `_MIN_SECONDS` to compile are stored;
 the folder is pruned to `_MAX_BYTES` (oldest first). A file that cannot be read back is
@@ -44,17 +46,37 @@ def cache_dir():
 
 def compile_lowered(lowered, what, options=None):
     """`lowered.compile(compiler_options=options)`, read from or written to the disk cache."""
+    path, hit = _lookup(lambda: _key(lowered, options))
+    if hit is not None:
+        return hit
+    return _compile(lowered, what, options, path)
+
+
+def compile_named(name, lower, what):
+    """`lower().compile()` kept on disk under `name` (which must name the program and the
+    code it comes from) instead of its lowered text: a hit skips tracing and lowering too."""
+    path, hit = _lookup(lambda: _key_of([b"named", name.encode()]))
+    if hit is not None:
+        return hit
+    return _compile(lower(), what, None, path)
+
+
+def _lookup(key):
+    """(path of the cached program or None, the program if it is there)."""
     folder = cache_dir()
-    path = None
-    if folder is not None:
-        try:
-            path = os.path.join(folder, _key(lowered, options))
-            hit = _load(path)
-            if hit is not None:
-                stats["disk_hits"] += 1
-                return hit
-        except Exception:  # noqa: BLE001 - a cache problem must never fail a run
-            path = None
+    if folder is None:
+        return None, None
+    try:
+        path = os.path.join(folder, key())
+        hit = _load(path)
+        if hit is not None:
+            stats["disk_hits"] += 1
+        return path, hit
+    except Exception:  # noqa: BLE001 - a cache problem must never fail a run
+        return None, None
+
+
+def _compile(lowered, what, options, path):
     t0 = time.perf_counter()
     compiled = lowered.compile(compiler_options=options) if options else lowered.compile()
     seconds = time.perf_counter() - t0
@@ -79,18 +101,22 @@ def _quiet():
 
 
 def _key(lowered, options=None):
-    import jax
-    import jaxlib
     # the text without source locations (they name the user's calling line), constants
     # included in full
     body = lowered.as_text(debug_info=False).encode()
     # the argument types too: jit drops unused arguments from the text, but the executable
     # still checks them (a fed value whose shape the program never reads)
     args = repr(getattr(lowered, "in_avals", None)).encode()
+    return _key_of([repr(sorted((options or {}).items())).encode(), args, body])
+
+
+def _key_of(parts):
+    import jax
+    import jaxlib
     h = hashlib.sha256()
-    for part in (_FORMAT, jax.__version__.encode(), jaxlib.__version__.encode(),
-                 jax.default_backend().encode(), os.environ.get("XLA_FLAGS", "").encode(),
-                 repr(sorted((options or {}).items())).encode(), args, body):
+    for part in [_FORMAT, jax.__version__.encode(), jaxlib.__version__.encode(),
+                 jax.default_backend().encode(), os.environ.get("XLA_FLAGS", "").encode()
+                 ] + list(parts):
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
     return h.hexdigest()

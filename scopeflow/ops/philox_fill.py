@@ -25,6 +25,7 @@ True
 """
 
 import dataclasses
+import sys
 import threading
 
 import jax
@@ -86,14 +87,30 @@ def _kernel(kernel):
         key = (kernel, jax.devices()[0])
         hit = _compiled.get(key)
         if hit is None:
-            with x64():
-                lowered = jax.jit(_program(kernel)).lower(
+            def lower():
+                return jax.jit(_program(kernel)).lower(
                     jax.ShapeDtypeStruct((UNITS,), np.int32),
                     jax.ShapeDtypeStruct((SEGMENTS, 4), np.uint32),
                     jax.ShapeDtypeStruct((SEGMENTS, 5), np.uint64))
-                hit = disk_cache.compile_lowered(lowered, "scopeflow's %s kernel" % kernel)
+
+            with x64():  # on disk under its name and its code's digest: no tracing on a hit
+                hit = disk_cache.compile_named("philox_fill %s %d %d %s" % (
+                    kernel, UNITS, SEGMENTS, _code_digest()), lower, "scopeflow's %s kernel"
+                    % kernel)
             _compiled[key] = hit
         return hit
+
+
+def _code_digest():
+    """A digest of the modules the kernels are made of."""
+    import hashlib
+    import inspect
+
+    from scopeflow.ops import libm32, philox, philox_dists
+    h = hashlib.sha256()
+    for module in (sys.modules[__name__], philox, philox_dists, libm32):
+        h.update(inspect.getsource(module).encode())
+    return h.hexdigest()[:16]
 
 
 def draw(kernel, segments):

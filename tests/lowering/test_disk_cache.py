@@ -107,3 +107,19 @@ def test_docstring_example_runs_as_written(folder):
     import doctest
     result = doctest.testmod(disk_cache)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_named_program_is_read_back_without_lowering(folder):
+    import jax
+    lowerings = []
+
+    def lower():
+        lowerings.append(1)
+        return jax.jit(lambda x: x * 2).lower(jax.ShapeDtypeStruct((3,), np.float32))
+
+    first = disk_cache.compile_named("double v1", lower, "x * 2")
+    again = disk_cache.compile_named("double v1", lower, "x * 2")
+    assert lowerings == [1] and len(_files(folder)) == 1
+    assert again(np.ones(3, np.float32)).tolist() == first(np.ones(3, np.float32)).tolist()
+    disk_cache.compile_named("double v2", lower, "x * 2")  # another name: another program
+    assert lowerings == [1, 1] and len(_files(folder)) == 2
