@@ -60,13 +60,14 @@ class Shuffle(HostDataset):
                     break
                 if it is None:
                     it = iter(self.source)
-                    pos = slices[-1][1] if slices else 0
-                    slices.append([pos, pos])
+                    epoch_start = slices[-1][1] if slices else 0
+                    slices.append([epoch_start, epoch_start])
                 el = next(it, None)
                 if el is None:
                     it = None
                     epoch += 1
-                    if slices[-1][0] == slices[-1][1] and (count < 0 or epoch < count):
+                    # an epoch that gave nothing (not one already drained from a small buffer)
+                    if slices[-1][1] == epoch_start and (count < 0 or epoch < count):
                         slices.pop()  # an empty epoch ends an endless repeat
                         count = epoch
                     if 0 <= count <= epoch:
@@ -104,7 +105,7 @@ class Shuffle(HostDataset):
                     except StopIteration:  # as the fill above does at an epoch's end
                         it = None
                         epoch += 1
-                        if front[0] == front[1] and (count < 0 or epoch < count):
+                        if front[1] == epoch_start and (count < 0 or epoch < count):
                             slices.pop()
                             count = epoch
                         if 0 <= count <= epoch:

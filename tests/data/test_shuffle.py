@@ -55,3 +55,33 @@ def test_batch_tells_the_shapes_of_its_last_partial_batch():
     even = host.Batch(host.TensorSlices([rows[:8]]), 4, False)
     even.on_final = told.append
     assert len(list(even)) == 2 and told == []  # no partial batch: nothing to tell
+
+
+_SMALL_BUFFER = """
+out = []
+for size, count, seed in CASES:
+    ds = tf.data.Dataset.range(5).apply(
+        tf.data.experimental.shuffle_and_repeat(size, count=count, seed=seed)).take(17)
+    nxt = tf.data.make_one_shot_iterator(ds).get_next()
+    got = []
+    with tf.Session() as sess:
+        try:
+            while True:
+                got.append(int(sess.run(nxt)))
+        except tf.errors.OutOfRangeError:
+            pass
+    out.append(got)
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_shuffle_and_repeat_with_a_buffer_smaller_than_an_epoch_matches_tf(oracle):
+    # a buffer drained before its epoch's input ends is not an empty epoch: every count runs
+    from oracle import run_here
+    cases = [(1, 3, 1), (2, 3, 5), (1, -1, 2), (3, 2, 7), (4, 3, 9), (5, 2, 3)]
+    code = "CASES = %r\n" % (cases,) + _SMALL_BUFFER
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there
+    assert [len(g) for g in here["ok"]] == [15, 15, 17, 10, 15, 10]
