@@ -309,7 +309,10 @@ class BaseSession:
                 if len(outs) != len(x._outputs):
                     raise AssertionError("host kernel of %s returned %d values for %d outputs"
                                          % (x._type, len(outs), len(x._outputs)))
-                known.update(zip(x._outputs, outs))
+                for t, v in zip(x._outputs, outs):
+                    if isinstance(v, (bytes, str)):  # a scalar string as a host kernel gave it
+                        v = np.array(v if isinstance(v, bytes) else v.encode(), dtype=object)
+                    known[t] = v
                 if x._type == "IteratorGetNext":
                     coming = ahead.announced(x, known) or coming
             else:

@@ -256,12 +256,14 @@ def test_host_ops_inside_while_loops_give_tf_values_and_errors(oracle):
 
 
 def test_iterator_wait_past_the_deadline_cancels_the_iterator(oracle):
-    """TF 2.21: DeadlineExceeded without a node, then the iterator is at its end."""
+    """TF 2.21: DeadlineExceeded without a node, then the iterator is at its end. (Each element
+    takes 2 s to come, far past the 50 ms deadline even when a loaded machine is slow to
+    start the run.)"""
     from oracle import run_here
     code = (
         "import time\n"
         "def gen():\n"
-        "    for i in range(3):\n        time.sleep(0.4)\n        yield i\n"
+        "    for i in range(3):\n        time.sleep(2.0)\n        yield i\n"
         "nxt = tf.data.make_one_shot_iterator(tf.data.Dataset.from_generator(\n"
         "    gen, tf.int64, [])).get_next()\nout = []\n"
         "with tf.Session() as s:\n"

@@ -109,6 +109,17 @@ RUNS = [
     "    show(lambda: s.run(d))\n"
     "    show(lambda: s.run(q.dequeue_many(1), options=tf.RunOptions(timeout_in_ms=0)))\n"
     "result = out",
+    # a dequeued scalar string that a compiled step takes as a static value (decoded in a case)
+    "q = tf.FIFOQueue(4, tf.string, shapes=[])\n"
+    "x = q.dequeue()\n"
+    "png = lambda: tf.image.decode_png(x)\n"
+    "raw = lambda: tf.reshape(tf.decode_raw(x, tf.uint8), [-1, 2, 1])\n"
+    "r = tf.case({tf.equal(tf.constant('png'), 'png'): png,"
+    " tf.equal(tf.constant('png'), 'raw'): raw}, default=png, exclusive=True)\n"
+    "imgs = [tf.image.encode_png(tf.fill([2, 2, 1], tf.constant(i, tf.uint8))) for i in range(3)]\n"
+    "with tf.Session() as s:\n"
+    "    s.run(q.enqueue_many([tf.stack(imgs)]))\n"
+    "    result = [s.run(r).tolist(), s.run(r).tolist(), s.run(q.size())]",
     "q = tf.RandomShuffleQueue(5, 3, [tf.int32], shapes=[[]])\n"
     "with tf.Session() as s:\n"
     "    s.run(q.enqueue_many([[1, 2, 3, 4]]))\n"
