@@ -156,13 +156,16 @@ def _open(op_, data):
 
 def _frame(img, channels, dtype):
     """One frame as a (h, w, c) array of `dtype` (uint8 values scaled x257 for uint16)."""
+    png = img.format == "PNG"
     mode = img.mode
     if mode == "P":
         img = img.convert("RGBA" if "transparency" in img.info else "RGB")
         mode = img.mode
     sixteen = mode in ("I;16", "I;16B", "I")
     if channels:
-        if sixteen and channels == 1:
+        if png and channels == 1 and mode in ("RGB", "RGBA"):
+            a = _png_gray(np.asarray(img))
+        elif sixteen and channels == 1:
             a = np.asarray(img, dtype=np.uint16)
         else:
             a = np.asarray(img.convert(_MODES[channels]))
@@ -182,7 +185,18 @@ def _frame(img, channels, dtype):
     return a.astype(dtype.as_numpy_dtype)
 
 
+def _png_gray(rgb):
+    """libpng's RGB to gray as TF's PNG decoder asks for it: ITU-R 601 weights in 15-bit fixed
+    point, truncated; grey pixels kept as they are."""
+    r, g, b = (rgb[..., i].astype(np.int32) for i in range(3))
+    gray = np.where((r == g) & (r == b), r, (9797 * r + 19234 * g + 3737 * b) >> 15)
+    return gray.astype(np.uint8)[..., None]
+
+
 def _decode(op_, contents, channels, dtype, animations=False):
+    if channels not in (0, 1, 3, 4):  # TF's kernels check the attribute before the bytes
+        raise run_error(InvalidArgumentError, op_,
+                        "`channels` must be 0, 1, 3 or 4 but got %d" % channels)
     data = np.asarray(contents, dtype=object).item()
     data = data if isinstance(data, bytes) else str(data).encode()
     img = _open(op_, data)

@@ -42,6 +42,21 @@ with tf.Session() as sess:
                                         quality=95)) if hasattr(tf.image, "encode_jpeg") else None
     result.append(len(sess.run(tf.image.encode_png(tf.zeros([2, 2, 1], tf.uint8)))) > 0)
 """,
+    # libpng's fixed-point RGB -> gray (not another library's luma), and TF's channel check
+    "gray": """
+rng = np.random.RandomState(0)
+s = tf.placeholder(tf.string, [])
+with tf.Session() as sess:
+    out = []
+    for c in (3, 4):
+        data = sess.run(tf.image.encode_png(rng.randint(0, 256, (16, 16, c)).astype(np.uint8)))
+        out += [sess.run(d, {s: data}) for d in (
+            tf.image.decode_png(s, channels=1), tf.image.decode_image(s, channels=1),
+            tf.image.decode_png(s, channels=1, dtype=tf.uint16))]
+    for f in (tf.image.decode_png, tf.image.decode_jpeg, tf.image.decode_image):
+        out.append(err(lambda: sess.run(f(s, channels=2), {s: data})))
+    result = out
+""",
 }
 
 
