@@ -421,7 +421,8 @@ class Entry:
 def build(program, state, feeds):
     """Traces and compiles `program` for the current `state` and feed arrays (a run that
     only fills variables runs on the host instead: init_host.py)."""
-    if _initializes(program):
+    once = _initializes(program)
+    if once:
         host = init_host.entry(program, state)
         if host is not None:
             call, var_out, rng_ops, new_state = host
@@ -432,14 +433,14 @@ def build(program, state, feeds):
     while True:
         try:
             with x64():
-                return _build(program, state, feeds, n_rng)
+                return _build(program, state, feeds, n_rng, once)
         except _NeedMoreRng as e:
             n_rng = program.n_rng = max(e.count, n_rng + 1, 2 * n_rng)
         except _NeedStatic as e:
             program.learn_static(e)
 
 
-def _build(program, state, feeds, n_rng):
+def _build(program, state, feeds, n_rng, once=False):
     var_all = tuple(v for v in program.variables if v in state)
     feed_pos = program.feed_pos
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
@@ -476,7 +477,7 @@ def _build(program, state, feeds, n_rng):
         if program.device is None:
             lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
             call = _fast(disk_cache.compile_lowered(
-                lowered, _describe(program), ONCE_OPTIONS if _initializes(program) else None))
+                lowered, _describe(program), ONCE_OPTIONS if once else None))
         else:
             call = _on_device(fn, in_avals, program.device)
         cache.stats["compiles"] += 1
@@ -492,7 +493,9 @@ _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "L
 
 # XLA options for a program that runs once: without LLVM's optimization it compiles in about
 # a third of the time (seeded initializers of a 141-variable Inception: 90 s -> 30 s of CPU),
-# and running it once costs little more; its values are the same (no fast math either way)
+# and running it once costs little more. No fast math either way, but the last bit can differ
+# where the optimizing compile fuses a multiply-add, so only initialization runs that are not
+# pure fills (those run on the host: init_host.py) use it
 ONCE_OPTIONS = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
 
 
