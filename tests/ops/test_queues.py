@@ -2,6 +2,7 @@
 against TF."""
 
 import re
+import sys
 import threading
 import time
 
@@ -147,8 +148,19 @@ def test_runs_match_tf(oracle, code):
         assert here == there, (code, here, there)
 
 
+def _waiting_in_queue(thread):
+    """Whether `thread` is inside a queue's wait for room or elements."""
+    frame = sys._current_frames().get(thread.ident)
+    while frame is not None:
+        if frame.f_code.co_name in ("_wait_room", "_wait_ready"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _blocked(fn):
-    """Runs `fn` in a thread; returns (thread, results list) once it has had time to block."""
+    """Runs `fn` in a thread; returns (thread, results list) once it blocks in a queue's wait
+    (a fixed sleep raced a loaded machine: the op then met an already closed queue)."""
     out = []
 
     def run():
@@ -159,7 +171,9 @@ def _blocked(fn):
 
     t = threading.Thread(target=run, daemon=True)
     t.start()
-    time.sleep(0.3)
+    give_up = time.monotonic() + 120
+    while t.is_alive() and not _waiting_in_queue(t) and time.monotonic() < give_up:
+        time.sleep(0.01)
     return t, out
 
 
