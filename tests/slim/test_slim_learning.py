@@ -66,10 +66,11 @@ TRAIN = SLIM + BUILD + (
     "    return slim.learning.train_step(sess, train_op, global_step, kwargs)\n"
     "final = slim.learning.train(op, logdir, number_of_steps=5, train_step_fn=step_fn,"
     " init_fn=lambda sess: calls.append('init'))\n"
-    # the Supervisor's checkpoint thread saves first at step 0 or 1, as the threads race
+    # the Supervisor's checkpoint thread saves first at whatever step (0 to 5) the training
+    # loop has reached when the thread first runs: only the final checkpoint's files compare
     "import re\n"
-    "files = sorted(re.sub(r'ckpt-[01]\\.', 'ckpt-first.', os.path.basename(f))"
-    " for f in glob.glob(os.path.join(logdir, '*')) if 'tfevents' not in f)\n"
+    "files = sorted(os.path.basename(f) for f in glob.glob(os.path.join(logdir, '*'))"
+    " if 'tfevents' not in f and not re.search(r'ckpt-[0-4]\\.', f))\n"
     "tags = set()\n"
     "for f in glob.glob(os.path.join(logdir, '*tfevents*')):\n"
     "    for e in tf.train.summary_iterator(f):\n"
