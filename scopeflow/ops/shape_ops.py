@@ -284,23 +284,96 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
 
 
 def _linspace_shape(start, stop, num):
+    for t, what in ((start, "start"), (stop, "stop"), (num, "num")):
+        check_rank(t, 0, "\n\t for '%s'" % what)
     n = static_value(num)
+    if n is not None and int(n) <= 0:
+        raise ShapeError("Requires num > 0: %d" % int(n))
     return spec((None if n is None else int(n),), start.dtype.base_dtype)
 
 
 @op("LinSpace", infer=_linspace_shape, types={"num": INDEX})
 def _linspace_op(start, stop, num):
-    import jax.numpy as jnp
-    return jnp.linspace(start, stop, int(np.asarray(num))).astype(jnp.result_type(start))
+    """TF's CPU kernel: `start + step * i` with `step = (stop - start) / (num - 1)` in the
+    values' own dtype, then exactly `stop` last (the op `tf.linspace` no longer builds)."""
+    n = int(np.asarray(num))
+    if n <= 0:
+        raise ShapeError("Requires num > 0: %d" % n)
+    dtype = np.asarray(start).dtype if _b.is_numpy(start) else start.dtype
+    if _b.is_numpy(start, stop) and n <= _HOST_LIMIT:
+        mod = np
+    else:
+        import jax.numpy as mod
+    start, stop = mod.asarray(start, dtype), mod.asarray(stop, dtype)
+    if n == 1:
+        return mod.reshape(start, (1,))
+    step = (stop - start) / mod.asarray(n - 1, dtype)
+    values = start + step * mod.arange(n, dtype=dtype)
+    return mod.concatenate([values[:-1], mod.reshape(stop, (1,))])
+
+
+def gen_lin_space(start, stop, num, name=None):
+    """TF's raw `LinSpace` op, one node (`gen_math_ops.lin_space`, which tf_slim builds).
+
+    >>> import scopeflow as tf
+    >>> gen_lin_space(-1.0, 1.0, 3).name
+    'LinSpace:0'
+    """
+    return _linspace_op(start, stop, num, name=name or "LinSpace")
 
 
 def linspace(start, stop, num, name=None, axis=0):
-    """`tf.linspace` of scalars: `num` evenly spaced values, result named 'linspace/Slice'."""
+    """`tf.linspace`: `num` evenly spaced values along `axis`, TF's own graph of ~70 ops.
+
+    TF 2's `tf.compat.v1.linspace` is `linspace_nd`: N-D `start` / `stop`, the values
+    `start + delta * range` between the exact end points, sliced out at the end (named
+    'linspace/Slice'); the single `LinSpace` op below is only what imported graphs hold.
+
+    >>> import scopeflow as tf
+    >>> tf.linspace(0.0, 1.0, 5).op.type
+    'Slice'
+    """
+    from scopeflow.ops import array, gather, joining, math, math_cast, slicing
     with _b.scope(name, "linspace", [start, stop]):
         start = convert_to_tensor(start, name="start")
         stop = convert_to_tensor(stop, name="stop", dtype=start.dtype)
-        num = convert_to_tensor(num, name="num")
-        return _linspace_op(start, stop, num, name="Slice")
+        num_int = _int_tensor(num, "num")
+        num = math_cast.cast(num_int, start.dtype)
+
+        broadcast = array.broadcast_dynamic_shape(shape(start), shape(stop))
+        start = array.broadcast_to(start, broadcast)
+        stop = array.broadcast_to(stop, broadcast)
+        first = array.expand_dims(start, axis=axis)  # (..., 1 at axis, ...)
+        last = array.expand_dims(stop, axis=axis)
+        out_shape = shape(first)
+        ndims = shape(out_shape)[0]
+        axis = gather.where_v2(axis >= 0, axis, ndims + axis)
+
+        num_fill = math.maximum(num_int - 2, 0)  # values strictly between the end points
+        n_steps = math.maximum(num_int - 1, 1)  # >= 1: no zero division when num == 1
+        delta = (last - first) / math_cast.cast(n_steps, last.dtype)
+        first = math_cast.cast(first, delta.dtype)
+        last = math_cast.cast(last, delta.dtype)
+        range_end = gather.where_v2(num_int >= 0, n_steps, -1)  # num < 0 fails in Range
+        steps = math_cast.cast(range(1, range_end, dtype=_dt.int64), delta.dtype)
+        mask = math.equal(axis, range(ndims))
+        steps = array.reshape(steps, gather.where_v2(mask, num_fill, 1))
+        values = first + delta * steps
+        joined = joining.concat((first, values, last), axis=axis)
+        begin = zeros_like(out_shape)
+        size = joining.concat((out_shape[0:axis], array.reshape(num_int, [1]),
+                               out_shape[axis + 1:]), axis=0)
+        return slicing.slice(joined, begin, size)
+
+
+def _int_tensor(value, name):
+    """TF's convert_to_int_tensor: an int32 Cast of an integer tensor, else TypeError."""
+    t = convert_to_tensor(value, name=name, preferred_dtype=_dt.int32)
+    if not t.dtype.is_integer:
+        raise TypeError("Argument `tensor` (name: %s) must be of type integer. Received "
+                        "`tensor` = %s of dtype: %s" % (name, t, t.dtype))
+    return _b.raw("Cast", t, name="Cast", SrcT=t.dtype.base_dtype, DstT=_dt.int32,
+                  Truncate=False)
 
 
 lin_space = linspace

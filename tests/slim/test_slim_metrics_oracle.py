@@ -47,8 +47,8 @@ PROGRAMS = [
     P + L + "result = record(*m.recall_at_precision(l, p, 0.9, strict_mode=True))",
     P + L + "result = record(*m.precision_at_recall(l, p, 0.5, %s))" % C,
     P + L + ("r, up = m.precision_recall_at_equal_thresholds(tf.cast(l, tf.bool), p, "
-             "num_thresholds=5)\n"  # (scopeflow's lin_space is not one LinSpace op)
-             "result = record(r[:6], up) + [list(r._fields), tf.Session().run(r.thresholds).tolist()]"),
+             "num_thresholds=5)\n"
+             "result = record(r, up) + [list(r._fields), tf.Session().run(r.thresholds).tolist()]"),
     P + L + "result = record(*m.streaming_covariance(p, tf.cast(l, tf.float32), %s))" % C,
     P + L + "result = record(*m.streaming_pearson_correlation(p, tf.cast(l, tf.float32), weights=[1., 2, 1, 1, 3, 1]))",
     "a = tf.constant([[1., 0], [0, 1]]); b = tf.constant([[1., 0], [0.6, 0.8]])\n"

@@ -8,6 +8,7 @@ and `convolution3d_transpose`.
 
 from scopeflow.core.scopes import variable_scope
 from scopeflow.layers.core import tf_api
+from scopeflow.ops.shape_ops import gen_lin_space
 from scopeflow.slim import utils
 from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.initializers import xavier_initializer
@@ -41,8 +42,9 @@ def pool(inputs, kernel_size, pooling_type, padding="VALID", data_format=None,
 def _keypoint_grid(height, width):
     """Flattened (x, y) coordinates in [-1, 1] of a height x width grid, row-major."""
     tf = tf_api()
-    pos_x, pos_y = tf.meshgrid(tf.lin_space(-1.0, 1.0, num=height),
-                               tf.lin_space(-1.0, 1.0, num=width), indexing="ij")
+    # tf_slim builds raw LinSpace ops (math_ops.lin_space), not tf.linspace's graph
+    pos_x, pos_y = tf.meshgrid(gen_lin_space(-1.0, 1.0, num=height),
+                               gen_lin_space(-1.0, 1.0, num=width), indexing="ij")
     return tf.reshape(pos_x, [height * width]), tf.reshape(pos_y, [height * width])
 
 

@@ -17,6 +17,7 @@ from scopeflow.metrics.counts import (
     true_positives,
 )
 from scopeflow.metrics.util import metric_variable, report, squeeze_all, tf
+from scopeflow.ops.shape_ops import gen_lin_space
 
 _EPSILON = 1e-7
 _KINDS = ("tp", "fn", "tn", "fp")
@@ -247,5 +248,5 @@ def precision_recall_at_equal_thresholds(labels, predictions, weights=None,
         out = predictions.dtype
         result = PrecisionRecallData(
             *(t.cast(x, out) for x in (tp, fp, tn, fn, prec, rec)),
-            thresholds=t.cast(t.lin_space(0.0, 1.0, num_thresholds), out))
+            thresholds=t.cast(gen_lin_space(0.0, 1.0, num_thresholds), out))
         return result, t.group(update_tp, update_fp)

@@ -15,8 +15,8 @@ RECORD = ("\nwith tf.Session() as s:\n  s.run(tf.global_variables_initializer())
           " [[v.name, v.shape.as_list()] for v in tf.global_variables()],"
           " [v.name for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)],"
           " [[y.name, y.shape.as_list()] for y in ys], s.run(ys)]")
-# spatial_softmax's LinSpace and Conv3DTranspose's output-shape arithmetic are built
-# differently by scopeflow's tf.lin_space / tf.layers: those compare without the op list
+# Conv3DTranspose's output-shape arithmetic is built differently by scopeflow's tf.layers:
+# it compares without the op list
 VALUES = VALUES + RECORD[RECORD.index("[[v.name"):]
 
 PROGRAMS = [
@@ -26,7 +26,7 @@ PROGRAMS = [
     SLIM + "result = slim.pool(tf.ones([2, 3]), 2, 'MAX')",
     SLIM + "ys = [slim.spatial_softmax(x), slim.spatial_softmax(x, temperature=0.5, name='s2',"
     " trainable=False), slim.spatial_softmax(tf.transpose(x, [0, 3, 1, 2]),"
-    " data_format='NCHW')]" + VALUES,
+    " data_format='NCHW')]" + RECORD,
     SLIM + "result = slim.spatial_softmax(x, data_format='NDHWC')",
     SLIM + "ys = [slim.conv2d_in_plane(x, 3), slim.conv2d_in_plane(x, [2, 3], stride=2,"
     " normalizer_fn=slim.layer_norm, activation_fn=None, scope='c2'),"
