@@ -80,9 +80,20 @@ def avg_pool_kernel(x, ksize, strides, padding):
     total = jax.lax.reduce_window(x, zero, jax.lax.add, tuple(ksize), tuple(strides), pads)
     if padding == "VALID":
         return total / jnp.asarray(np.prod(ksize), x.dtype)
-    ones = jnp.ones(x.shape, x.dtype)
-    count = jax.lax.reduce_window(ones, zero, jax.lax.add, tuple(ksize), tuple(strides), pads)
-    return total / count
+    return total / _window_counts(x.shape, ksize, strides, pads).astype(x.dtype)
+
+
+def _window_counts(shape, ksize, strides, pads):
+    """In-bounds entries of each window, a NumPy constant broadcasting against the pooled
+    output (a window sum over ones, which XLA constant-folds for tens of seconds per pool)."""
+    count = np.ones([1] * len(shape))
+    for axis, (size, k, s, (lo, hi)) in enumerate(zip(shape, ksize, strides, pads)):
+        if k == 1 and lo == hi == 0:
+            continue
+        start = np.arange((size + lo + hi - k) // s + 1) * s - lo
+        per = np.minimum(start + k, size) - np.maximum(start, 0)
+        count = count * per.reshape([-1 if a == axis else 1 for a in range(len(shape))])
+    return count
 
 
 @typed_op("MaxPool", infer=_pool_infer("MaxPool"))

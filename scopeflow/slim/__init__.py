@@ -74,6 +74,7 @@ from scopeflow.slim import (
                                       learning,
                                       losses,
                                       metrics,
+                                      model_analyzer,
                                       nets,
                                       queues,
                                       utils,

@@ -30,6 +30,9 @@ KNOWN_FAILING = {
     "nets/vgg_test.py": set(),
     "nets/alexnet_test.py": set(),
     "nets/overfeat_test.py": set(),
+    "nets/inception_v1_test.py": set(),
+    "nets/inception_v2_test.py": set(),
+    "nets/inception_v3_test.py": set(),
     # atrous (dilated) convolution of an input of unknown height and width: scopeflow's
     # tf.nn.convolution needs static spatial sizes for dilations
     "nets/resnet_v1_test.py": {
