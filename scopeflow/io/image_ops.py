@@ -9,14 +9,16 @@ decodes); `channels` 0 keeps the file's own, 1 / 3 / 4 convert to gray / RGB / R
 """
 
 import io
+import struct
 
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.errors import InvalidArgumentError
+from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.io.parse_example import host_only
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
+from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.registry import ShapeError, op, spec
 
 _UNKNOWN = ("Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required.")
@@ -65,12 +67,14 @@ def encode_jpeg(image, format="", quality=95, progressive=False, optimize_size=F
                 chroma_downsampling=True, density_unit="in", x_density=300, y_density=300,
                 xmp_metadata="", name=None):
     """A (height, width, 1 or 3) uint8 image as JPEG bytes (a scalar string), by Pillow's
-    libjpeg at TF's default quality 95 with 4:2:0 chroma subsampling.
+    libjpeg at TF's default quality 95 with 4:2:0 chroma subsampling (RGB), TF's bytes.
 
     >>> import scopeflow as tf
     >>> tf.image.encode_jpeg(tf.zeros([2, 2, 3], tf.uint8)).op.type
     'EncodeJpeg'
     """
+    check_attr("EncodeJpeg", "format", format, ("", "grayscale", "rgb"))
+    check_attr("EncodeJpeg", "density_unit", density_unit, ("in", "cm"))
     return _encode_jpeg(image, name=name, format=format, quality=int(quality),
                         progressive=bool(progressive), optimize_size=bool(optimize_size),
                         chroma_downsampling=bool(chroma_downsampling),
@@ -260,14 +264,32 @@ def _encode_jpeg_host(ctx, op_, image):
     if a.ndim != 3:
         raise run_error(InvalidArgumentError, op_, "image must be 3-dimensional[%s]"
                         % ",".join(map(str, a.shape)))
+    shape = ",".join(map(str, a.shape))
     channels = {"grayscale": 1, "rgb": 3}.get(attrs["format"], a.shape[2])
-    if a.shape[2] != channels or channels not in (1, 3):
-        raise run_error(InvalidArgumentError, op_, "image must have 1 or 3 channels, got %d"
-                        % a.shape[2])
+    if a.shape[2] != channels:
+        raise run_error(InvalidArgumentError, op_, "format %s expects %d channels, got [%s]"
+                        % (attrs["format"], channels, shape))
+    if channels not in (1, 3):
+        raise run_error(InvalidArgumentError, op_, "image must have 1 or 3 channels, got [%s]"
+                        % shape)
+    if a.size == 0:  # libjpeg refuses an empty image
+        raise run_error(InternalError, op_, "JPEG encoding failed")
     img = Image.fromarray(a[:, :, 0] if channels == 1 else a, "L" if channels == 1 else "RGB")
     buf = io.BytesIO()
-    dpi = (attrs["x_density"], attrs["y_density"])
+    # TF leaves a grayscale component at 1x1 sampling (libjpeg's default); Pillow would set
+    # the 2x2 of 4:2:0 on it, which changes only the SOF marker, not the scan
+    subsampling = 2 if attrs["chroma_downsampling"] and channels == 3 else 0
+    extra = {"xmp": attrs["xmp_metadata"].encode()} if attrs["xmp_metadata"] else {}
     img.save(buf, "JPEG", quality=attrs["quality"], progressive=attrs["progressive"],
-             optimize=attrs["optimize_size"], subsampling=2 if attrs["chroma_downsampling"] else 0,
-             dpi=dpi)
-    return [buf.getvalue()]
+             optimize=attrs["optimize_size"], subsampling=subsampling, dpi=(1, 1), **extra)
+    return [_jfif_density(buf.getvalue(), attrs)]
+
+
+def _jfif_density(data, attrs):
+    """TF's JFIF density fields: unit 1 (in) or 2 (cm) and the densities as given (Pillow
+    writes dots per inch only)."""
+    assert data[6:11] == b"JFIF\0", "libjpeg writes JFIF APP0 first"
+    unit = {"in": 1, "cm": 2}[attrs["density_unit"]]
+    fields = bytes([unit]) + struct.pack(">HH", attrs["x_density"] & 0xFFFF,
+                                             attrs["y_density"] & 0xFFFF)
+    return data[:13] + fields + data[18:]
