@@ -511,7 +511,12 @@ def _custom_gradient_call(f, args, kwargs):
     from scopeflow.ops.constant import convert_to_tensor
     name = "CustomGradient-%d" % next(_custom_ids)
     args = [convert_to_tensor(x) for x in args]
+    before = _scope_variables()
     result, grad_fn = f(*args, **kwargs)
+    if any(not _is_resource(v) for v in _scope_variables() - before):
+        raise TypeError("All variables used by a function wrapped with @custom_gradient must be "
+                        "`ResourceVariable`s. Ensure that no `variable_scope` is created with "
+                        "`use_resource=False`.")
     flat = [convert_to_tensor(t) for t in nest.flatten(result)]
     n = len(flat)
     variables = _variables_between(args, flat)
@@ -530,14 +535,27 @@ def _custom_gradient_call(f, args, kwargs):
                                  "grad_fn.")
         else:
             grads, variable_grads = grad_fn(*result_grads[:n]), []
-        # (a wrong count meets TF's "Num gradients ... do not match num inputs" check)
-        grads = list(grads) if isinstance(grads, (list, tuple)) else [grads]
+        # flattened as TF does (a grad_fn may return nested lists); a wrong count meets TF's
+        # "Num gradients ... do not match num inputs" check
+        grads = nest.flatten(grads)
         return [None] * n + grads + list(variable_grads)
 
     RegisterGradient(name)(internal_grad_fn)
     with default_graph().gradient_override_map({"IdentityN": name}):
         passed = identity_n(flat + args + variables)
     return nest.pack_sequence_as(result, passed[:n])
+
+
+def _scope_variables():
+    """The global and local variables of the current variable scope."""
+    from scopeflow.core.scopes import get_variable_scope
+    vs = get_variable_scope()
+    return set(vs.global_variables() + vs.local_variables())
+
+
+def _is_resource(var):
+    from scopeflow.core.resource_variable import BaseResourceVariable
+    return isinstance(var, BaseResourceVariable)
 
 
 def _variables_between(args, outputs):

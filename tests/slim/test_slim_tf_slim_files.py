@@ -41,6 +41,7 @@ KNOWN_FAILING = {
         "tf_slim_test.ResnetCompleteNetworkTest.testAtrousFullyConvolutionalUnknownHeightWidth"},
     "learning_test.py": set(),
     "layers/normalization_test.py": set(),
+    "layers/rev_block_lib_test.py": set(),
     "layers/layers_test.py": {
         # atrous convolution of an input of unknown height and width (see resnet above)
         "tf_slim_test.ConvolutionTest.testDynamicOutputSizeWithRateTwoValidPadding",

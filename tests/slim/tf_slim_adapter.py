@@ -11,6 +11,7 @@ FILE, less testX (exclusions alone: every class less them).
 import contextlib
 import json
 import os
+import re
 import sys
 import tempfile
 import types
@@ -81,6 +82,20 @@ class TestCase(unittest.TestCase):
 
     def assertRaisesOpError(self, regex):
         return self.assertRaisesRegex(_tf().errors.OpError, regex)
+
+    @contextlib.contextmanager
+    def assertRaisesWithPredicateMatch(self, exception_type, regex_or_predicate):
+        """`exception_type` raised, whose message matches the regex (or that the predicate
+        accepts)."""
+        predicate = regex_or_predicate if callable(regex_or_predicate) else (
+            lambda e: re.search(regex_or_predicate, str(getattr(e, "message", e))))
+        try:
+            yield
+        except exception_type as e:
+            if not predicate(e):
+                raise AssertionError("Exception of type %s: %s" % (type(e), e)) from e
+        else:
+            self.fail(exception_type.__name__ + " not raised")
 
 
 def _test_module():

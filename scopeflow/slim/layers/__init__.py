@@ -4,7 +4,7 @@ regularizers and initializers, with tf_slim's submodule paths."""
 
 from scopeflow.slim import initializers, regularizers, utils
 from scopeflow.slim.initializers import variance_scaling_initializer, xavier_initializer
-from scopeflow.slim.layers import layers, normalization, optimizers, summaries
+from scopeflow.slim.layers import layers, normalization, optimizers, rev_block_lib, summaries
 from scopeflow.slim.layers.base import append_tensor_alias, collect_named_outputs
 from scopeflow.slim.layers.layers import *
 from scopeflow.slim.layers.normalization import group_norm, instance_norm
@@ -14,6 +14,7 @@ from scopeflow.slim.layers.optimizers import (
     adaptive_clipping_fn,
     optimize_loss,
 )
+from scopeflow.slim.layers.rev_block_lib import RevBlock, recompute_grad, rev_block
 from scopeflow.slim.layers.summaries import (
     summarize_activation,
     summarize_activations,
