@@ -253,8 +253,14 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None, name=N
 
         fshape = (np.asarray(filter.shape.as_list(), np.int32)
                   if filter.shape.is_fully_defined() else array.shape(filter))
-        return with_space_to_batch(input, dil, padding, op, filter_shape=fshape,
-                                   data_format=data_format)
+        out = with_space_to_batch(input, dil, padding, op, filter_shape=fshape,
+                                  data_format=data_format)
+        dims = out.shape._dims
+        if not channel_last and dims is not None and dims[1] is None:
+            # channels of NC* come back unknown through run-time paddings: the filter's
+            channels = filter.shape._dims[-1] if filter.shape._dims else None
+            out.set_shape([dims[0], channels, *dims[2:]])
+        return out
 
 
 def _spatial_dims(input, filter):  # noqa: A002

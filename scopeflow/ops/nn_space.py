@@ -4,7 +4,7 @@
 import numpy as np
 
 from scopeflow.ops.constant import constant
-from scopeflow.ops.op_util import attr, name_scope, static_value, tensor, typed_op
+from scopeflow.ops.op_util import array_ops, attr, name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
 
 __all__ = ["batch_to_space", "batch_to_space_nd", "depth_to_space",
@@ -171,13 +171,24 @@ def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=Non
         block, shape = static_value(block_shape), static_value(input_shape)
         base = static_value(base_paddings)
         if block is None or shape is None or base is None:
-            raise NotImplementedError("space-to-batch paddings need static shapes")
+            return _graph_paddings(input_shape, block_shape, base_paddings, n)
         pad_start, orig_end = base[:, 0], base[:, 1]
         full = shape + pad_start + orig_end
         extra = (block - full % block) % block
         paddings = np.stack([pad_start, orig_end + extra], axis=1).astype(np.int32)
         crops = np.stack([np.zeros_like(extra), extra], axis=1).astype(np.int32)
         return constant(paddings, name="paddings"), constant(crops, name="crops")
+
+
+def _graph_paddings(input_shape, block_shape, base_paddings, n):
+    """(paddings, crops) as ops, for sizes known only when the graph runs (TF's op chain)."""
+    from scopeflow.ops.joining import stack
+    pad_start, orig_end = base_paddings[:, 0], base_paddings[:, 1]
+    full = input_shape + pad_start + orig_end
+    extra = (block_shape - full % block_shape) % block_shape
+    pad_end = orig_end + extra
+    return (stack([[pad_start[i], pad_end[i]] for i in range(n)], name="paddings"),
+            stack([[0, extra[i]] for i in range(n)], name="crops"))
 
 
 def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  # noqa: A002
@@ -198,16 +209,28 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None,  #
     padding, explicit = convert_padding(padding)
     base = _base_paddings(padding, explicit, filter_shape, const_rate, n, data_format)
     d = input.shape._dims
-    if d is None or any(d[i] is None for i in spatial):
-        raise NotImplementedError("dilated convolution and pooling need static spatial sizes")
-    paddings, crops = required_space_to_batch_paddings([d[i] for i in spatial], rate, base)
+    sizes = None if d is None else [d[i] for i in spatial]
+    if sizes is None or None in sizes:  # sizes known at run time: TF's Shape/slices/Pack
+        from scopeflow.ops.joining import stack
+        full_shape = array_ops.shape(input)
+        sizes = stack([full_shape[i] for i in spatial])
+    paddings, crops = required_space_to_batch_paddings(sizes, rate, base)
     # SpaceToBatchND blocks dims 1..: dims before the first spatial one (C of NC*) get block 1
     lead = spatial[0] - 1
     block = np.concatenate([np.ones(lead, np.int32), static_value(rate)])
-    paddings, crops = (np.concatenate([np.zeros((lead, 2), np.int32), static_value(t)])
-                       for t in (paddings, crops))
+    paddings, crops = (_lead_zeros(t, lead, n) for t in (paddings, crops))
     y = op(space_to_batch_nd(input, block, paddings), n, "VALID")
     return batch_to_space_nd(y, block, crops)
+
+
+def _lead_zeros(t, lead, n):
+    """`t` (n, 2) with `lead` zero rows first: NumPy when `t` is constant, else a concat."""
+    const = static_value(t)
+    if const is not None:
+        return np.concatenate([np.zeros((lead, 2), np.int32), const])
+    from scopeflow.ops.joining import concat
+    parts = [np.zeros((lead, 2), np.int32)] if lead else []
+    return concat(parts + [t[0:n]], 0)
 
 
 def _base_paddings(padding, explicit, filter_shape, rate, n, data_format):
