@@ -78,6 +78,16 @@ def _static_check(weights, values, w_rank, v_rank):
 
 def assert_broadcastable(weights, values):
     """An op asserting that `weights` broadcast to `values` (scalar, or per-dim 1 or equal)."""
+    return _assert_broadcastable(weights, values, static=True)
+
+
+def assert_broadcastable_at_run(weights, values):
+    """`assert_broadcastable` left wholly to the run (TF's check where `values`' static shape
+    is unknown to TF, as a set size's is): a mismatch fails the run, not the build."""
+    return _assert_broadcastable(weights, values, static=False)
+
+
+def _assert_broadcastable(weights, values, static):
     tf = _tf()
     with tf.name_scope(None, "assert_broadcastable", (weights, values)) as scope:
         with tf.name_scope(None, "weights", (weights,)) as ws:
@@ -87,7 +97,7 @@ def assert_broadcastable(weights, values):
             values = tf.convert_to_tensor(values, name=vs)
             v_shape, v_rank = tf.shape(values, name="shape"), tf.rank(values, name="rank")
         wr, vr = weights.shape.ndims, values.shape.ndims
-        if wr is not None and vr is not None:
+        if static and wr is not None and vr is not None:
             done = _static_check(weights, values, wr, vr)
             if done is not None:
                 return done
