@@ -17,8 +17,14 @@ AVX packets without FMA: every product and sum is rounded on its own):
   outputs in groups of 8/4/2 sum 8-wide packets, reduced pairwise (`predux`), then the
   leftover products in order; a last odd output adds a 4-wide half-packet pass.
 
-From p = 48 on Eigen switches to blocked updates (GEMM and a triangular factor); those
-sizes use XLA's QR (equal to TF's within float rounding), as do other dtypes.
+With `full_matrices`, TF assigns `householderQ()` to its row-major m x m output (Eigen's
+`evalTo`): from the identity, reflector k updates only the bottom-right corner, with the
+column-major GEMV order of factoring.
+
+Not TF's bits yet (Eigen's blocked code: block reflectors `I - V T V^T` applied with GEMM/TRMM
+kernels, whose sums are split by cache-size-dependent panels): R's columns past m when m < n
+(the trailing columns get one block update even below the block size), and every matrix with
+p >= 48 (those use XLA's QR, equal to TF's within float rounding), as do other dtypes.
 
 >>> import numpy as np
 >>> q, r = householder_qr(np.array([[3., 1.], [4., 2.]], np.float32))
@@ -32,10 +38,17 @@ BLOCK = 48  # Eigen's HouseholderQR / HouseholderSequence block size
 _PACKET = {np.dtype(np.float32): 8, np.dtype(np.float64): 4}  # AVX lanes
 
 
-def exact_for(shape, dtype):
-    """Whether `householder_qr` reproduces TF for matrices of `shape` (..., m, n)."""
+def on_host(shape, dtype):
+    """Whether `householder_qr` computes matrices of `shape` (..., m, n): p = min(m, n) below
+    Eigen's block size, where it is TF's order (exactly, save R past column m for m < n)."""
     return (np.dtype(dtype) in _PACKET and len(shape) >= 2
             and 0 < min(shape[-2], shape[-1]) < BLOCK)
+
+
+def exact_for(shape, dtype):
+    """Whether `householder_qr` reproduces TF bit for bit for matrices of `shape` (..., m, n),
+    full_matrices or not."""
+    return on_host(shape, dtype) and shape[-2] >= shape[-1]
 
 
 def householder_qr(a, full_matrices=False):
@@ -48,7 +61,7 @@ def householder_qr(a, full_matrices=False):
     r = np.empty(a.shape[:-2] + ((m if full_matrices else p), n), a.dtype)
     for idx in np.ndindex(a.shape[:-2]):
         qr_, taus = _factor(a[idx])
-        q[idx] = _form_q(qr_, taus, cols)
+        q[idx] = _form_full_q(qr_, taus) if full_matrices else _form_q(qr_, taus, cols)
         r[idx] = np.triu(qr_[:r.shape[-2]])
     return q, r
 
@@ -126,6 +139,17 @@ def _form_q(qr_, taus, cols):
     return q
 
 
+def _form_full_q(qr_, taus):
+    """`householderQ()` evaluated into TF's row-major m x m output (HouseholderSequence's
+    evalTo): from the identity, reflector k acts on the bottom-right (m-k) x (m-k) corner,
+    last to first; row-major storage makes its GEMV the column-major kind."""
+    m = qr_.shape[0]
+    q = np.eye(m, dtype=qr_.dtype)
+    for k in range(len(taus) - 1, -1, -1):
+        _apply(q[k:, k:], qr_[k + 1:, k], taus[k], _colmajor_gemv)
+    return q
+
+
 def _rowmajor_gemv(ess, bottom):
     """essential^T bottom with Eigen's row-major GEMV order (bottom column-major)."""
     dt = bottom.dtype.type
@@ -169,4 +193,4 @@ def _predux(acc):
     return acc[:, 0]
 
 
-__all__ = ["exact_for", "householder_qr"]
+__all__ = ["exact_for", "householder_qr", "on_host"]

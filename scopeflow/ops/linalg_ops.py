@@ -1,6 +1,7 @@
 """tf.linalg decompositions, solvers and norms over batches of matrices (`[..., M, N]`)."""
 
 import collections
+import functools
 
 import jax
 import jax.numpy as jnp
@@ -113,15 +114,16 @@ def _qr_shape(input, *, full_matrices=False):  # noqa: A002
 
 @typed_op("Qr", infer=_qr_shape, multi=True)
 def _qr(input, *, full_matrices=False):  # noqa: A002
-    if not full_matrices and eigen_qr.exact_for(np.shape(input), jnp.result_type(input)):
-        return _tf_qr(input)  # TF's own values (Eigen's order), e.g. for orthogonal inits
+    if eigen_qr.on_host(np.shape(input), jnp.result_type(input)):
+        # TF's own values (Eigen's order), e.g. for orthogonal inits
+        return _tf_qr(input, bool(full_matrices))
     return tuple(jnp.linalg.qr(input, mode="complete" if full_matrices else "reduced"))
 
 
-@jax.custom_jvp
-def _tf_qr(a):
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _tf_qr(a, full):
     if not isinstance(a, jax.core.Tracer):
-        return eigen_qr.householder_qr(np.asarray(a))
+        return eigen_qr.householder_qr(np.asarray(a), full)
     m, n = a.shape[-2:]
     p = min(m, n)
     # the host sees the bits as uint32 words: a run executes outside scopeflow's x64 scope,
@@ -129,21 +131,23 @@ def _tf_qr(a):
     dt = np.dtype(a.dtype)
     w = dt.itemsize // 4
     words = lambda shape: jax.ShapeDtypeStruct(shape + ((w,) if w > 1 else ()), np.uint32)
-    shapes = (words(a.shape[:-2] + (m, p)), words(a.shape[:-2] + (p, n)))
+    rows, cols = (m, m) if full else (m, p)
+    shapes = (words(a.shape[:-2] + (rows, cols)), words(a.shape[:-2] + (cols if full else p, n)))
 
     def host(bits):
         x = np.ascontiguousarray(bits).view(dt).reshape(a.shape)
         return tuple(np.ascontiguousarray(y, dt).view(np.uint32).reshape(s.shape)
-                     for y, s in zip(eigen_qr.householder_qr(x), shapes))
+                     for y, s in zip(eigen_qr.householder_qr(x, full), shapes))
 
     q, r = jax.pure_callback(host, shapes, jax.lax.bitcast_convert_type(a, jnp.uint32))
     return (jax.lax.bitcast_convert_type(q, dt), jax.lax.bitcast_convert_type(r, dt))
 
 
 @_tf_qr.defjvp
-def _tf_qr_jvp(primals, tangents):  # XLA's QR derivative at TF's values
-    out = _tf_qr(*primals)
-    _, dout = jax.jvp(lambda x: jnp.linalg.qr(x, mode="reduced"), primals, tangents)
+def _tf_qr_jvp(full, primals, tangents):  # XLA's QR derivative at TF's values
+    out = _tf_qr(*primals, full)
+    mode = "complete" if full else "reduced"
+    _, dout = jax.jvp(lambda x: tuple(jnp.linalg.qr(x, mode=mode)), primals, tangents)
     return out, dout
 
 
