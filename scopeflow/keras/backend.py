@@ -9,6 +9,7 @@ and its layer-name counters (shared with `tf.layers`, as in TF).
 'keras_learning_phase:0'
 """
 
+import contextlib
 import weakref
 
 import numpy as np
@@ -109,10 +110,33 @@ def set_learning_phase(value):
     _state().fixed_phase = value
 
 
+def learning_phase_input():
+    """The graph's `keras_learning_phase` placeholder, made now if not yet (a fixed phase
+    set by `set_learning_phase` makes none: Keras' functions are then not fed one)."""
+    st = _state()
+    if st.fixed_phase is None:
+        learning_phase()
+    return st.learning_phase
+
+
 def symbolic_learning_phase():
     st = _state()
     learning_phase()
     return st.learning_phase if st.learning_phase is not None else learning_phase()
+
+
+@contextlib.contextmanager
+def learning_phase_scope(value):
+    """The learning phase fixed to `value` (0 or 1) inside the block, restored after."""
+    if value not in (0, 1):
+        raise ValueError("Expected learning phase to be 0 or 1.")
+    st = _state()
+    previous = st.fixed_phase
+    st.fixed_phase = value
+    try:
+        yield
+    finally:
+        st.fixed_phase = previous
 
 
 def learning_phase_feed():
@@ -156,7 +180,9 @@ def _initialize_variables(session):
 
 
 def track_variable(v):
-    _state(v.graph).variables.append(v)
+    tracked = _state(v.graph).variables
+    if id(v) not in {id(t) for t in tracked}:  # (`any` is K.any here)
+        tracked.append(v)
 
 
 def clear_session():

@@ -6,209 +6,13 @@ count are variables (`iter`, `learning_rate`, ...) made in the scope of the firs
 'Adam'
 """
 
-import numpy as np
-
+from scopeflow.keras.optimizer_base import Optimizer
 from scopeflow.layers.core import tf_api
 
 
-class Optimizer:
-    """Base: `get_updates(loss, params)` / `apply_gradients(grads_and_vars)`."""
-
-    _CONFIG = ()  # get_config's keys after the name, in Keras' order
-
-    def __init__(self, name, clipnorm=None, clipvalue=None, decay=0.0, **kwargs):
-        self._name = name
-        self._hyper = {}
-        self._vars = {}
-        self._slots = {}
-        self._iterations = None
-        self.clipnorm, self.clipvalue = clipnorm, clipvalue
-        self._initial_decay = float(kwargs.pop("lr_decay", decay) or 0.0)
-        if "lr" in kwargs:
-            kwargs["learning_rate"] = kwargs.pop("lr")
-
-    def _set_hyper(self, name, value):
-        if name in self._vars:
-            from scopeflow.keras import backend as K
-            K.set_value(self._vars[name], value)
-        self._hyper[name] = value
-
-    def _get_hyper(self, name, dtype=None):
-        self._create_hypers()
-        v = self._vars[name]
-        return v if dtype is None else tf_api().cast(v, dtype)
-
-    def __getattr__(self, name):
-        hyper = self.__dict__.get("_hyper", {})
-        if name in hyper or name == "lr" and "learning_rate" in hyper:
-            name = "learning_rate" if name == "lr" else name
-            self._create_hypers()
-            return self._vars[name]
-        raise AttributeError(name)
-
-    def _add_weight(self, name, value, dtype="float32"):
-        from scopeflow.core.variables import VariableV1
-        from scopeflow.keras import backend as K
-        tf = tf_api()
-        with tf.init_scope():
-            v = VariableV1(lambda: tf.constant(value, dtype=dtype), name=name, trainable=False,
-                           dtype=dtype, use_resource=True)
-        K.track_variable(v)
-        return v
-
-    @property
-    def iterations(self):
-        if self._iterations is None:
-            self._iterations = self._add_weight("iter", 0, "int64")
-        return self._iterations
-
-    def _create_hypers(self):
-        if self._vars:
-            return
-        self.iterations  # noqa: B018 - made first, as Keras does
-        for name in sorted(self._hyper):
-            self._vars[name] = self._add_weight(name, float(self._hyper[name]))
-
-    def _slot_names(self):
-        return ()
-
-    def _create_slots(self, var_list):
-        """Slots named `<scope>/<var>/<slot>`, slot by slot over all variables (Keras' order)."""
-        from scopeflow.core.variables import VariableV1
-        from scopeflow.keras import backend as K
-        tf = tf_api()
-        for slot_name in self._slot_names():
-            init = self._slot_initial_value(slot_name)
-            for var in var_list:
-                key = (id(var), slot_name)
-                if key in self._slots:
-                    continue
-                shape, dtype = var.shape, var.dtype.base_dtype
-                with tf.init_scope():
-                    slot = VariableV1(lambda: tf.fill(shape, tf.constant(init, dtype)),
-                                      name="%s/%s" % (var.op.name, slot_name), dtype=dtype,
-                                      trainable=False, use_resource=True)
-                K.track_variable(slot)
-                self._slots[key] = slot
-
-    def _slot_initial_value(self, slot_name):
-        return 0.0
-
-    def _slot(self, var, slot_name):
-        return self._slots[(id(var), slot_name)]
-
-    def get_slot(self, var, slot_name):
-        return self._slots[(id(var), slot_name)]
-
-    @property
-    def weights(self):
-        """The step count and the slots, in the order they were made (Keras' `weights`)."""
-        return [self.iterations] + list(self._slots.values()) \
-            if self._iterations is not None else []
-
-    def variables(self):
-        return self.weights
-
-    def _create_all_weights(self, var_list):
-        """The step count, hyperparameter variables and the slots of `var_list`, made now."""
-        self._create_hypers()
-        self._create_slots(var_list)
-
-    def get_weights(self):
-        from scopeflow.keras import backend as K
-        return K.batch_get_value(self.weights)
-
-    def set_weights(self, weights):
-        """Sets the step count and the slots from values in `weights`' order."""
-        from scopeflow.keras import backend as K
-        params = self.weights
-        if len(params) != len(weights):
-            raise ValueError("You called `set_weights(weights)` on optimizer %s with a  weight "
-                             "list of length %d, but the optimizer was expecting %d weights. "
-                             "Provided weights: %s..."
-                             % (self._name, len(weights), len(params), str(weights)[:50]))
-        if not params:
-            return
-        pairs = []
-        for current, p, w in zip(K.batch_get_value(params), params, weights):
-            if current.shape != np.shape(w):
-                raise ValueError("Optimizer weight shape %s not compatible with provided "
-                                 "weight shape %s." % (current.shape, np.shape(w)))
-            pairs.append((p, w))
-        K.batch_set_value(pairs)
-
-    def get_gradients(self, loss, params):
-        tf = tf_api()
-        grads = tf.gradients(loss, params)
-        if any(g is None for g in grads):
-            raise ValueError("An operation has `None` for gradient. Please make sure that all "
-                             "of your ops have a gradient defined (i.e. are differentiable).")
-        if self.clipnorm is not None:
-            grads = [tf.clip_by_norm(g, self.clipnorm) for g in grads]
-        if self.clipvalue is not None:
-            grads = [tf.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
-        return grads
-
-    def get_updates(self, loss, params):
-        grads = self.get_gradients(loss, params)
-        return [self.apply_gradients(list(zip(grads, params)))]
-
-    def minimize(self, loss, var_list, grad_loss=None, name=None):
-        return self.get_updates(loss() if callable(loss) else loss, list(var_list))[0]
-
-    def apply_gradients(self, grads_and_vars, name=None):
-        tf = tf_api()
-        grads_and_vars = [(g, v) for g, v in grads_and_vars if g is not None]
-        self._create_hypers()
-        self._create_slots([v for _, v in grads_and_vars])
-        lr = self._decayed_lr()
-        ops = []
-        for g, v in grads_and_vars:
-            with tf.name_scope(v.op.name):
-                ops.append(self._apply_dense(g, v, lr))
-        with tf.control_dependencies(ops):
-            return tf.assign_add(self.iterations, tf.constant(1, "int64")).op
-
-    def _decayed_lr(self):
-        tf = tf_api()
-        lr = self._vars["learning_rate"]
-        if "decay" in self._vars and self._initial_decay > 0:
-            it = tf.cast(self.iterations, lr.dtype.base_dtype)
-            return lr / (1.0 + self._vars["decay"] * it)
-        return tf.identity(lr)
-
-    def _apply_dense(self, grad, var, lr):
-        raise NotImplementedError
-
-    def _serialize_hyperparameter(self, name):
-        """A hyperparameter's value: its variable's (float32) once made, else as given."""
-        if name in self._vars:
-            from scopeflow.keras import backend as K
-            return K.get_value(self._vars[name])
-        return self._hyper[name]
-
-    def get_config(self):
-        config = {"name": self._name}
-        if self.clipnorm is not None:
-            config["clipnorm"] = self.clipnorm
-        if self.clipvalue is not None:
-            config["clipvalue"] = self.clipvalue
-        for key in self._CONFIG:
-            config[key] = self._initial_decay if key == "decay" else \
-                self._serialize_hyperparameter(key) if key in self._hyper else \
-                getattr(self, key)
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        if "lr" in config:
-            config["learning_rate"] = config.pop("lr")
-        return cls(**config)
-
-
 class SGD(Optimizer):
-    """`var -= lr * grad`, with (Nesterov) momentum when `momentum > 0`."""
+    """`var -= lr * grad` (`ResourceApplyGradientDescent`), with (Nesterov) momentum when
+    `momentum > 0` (`ResourceApplyKerasMomentum`)."""
 
     _CONFIG = ("learning_rate", "decay", "momentum", "nesterov")
 
@@ -216,25 +20,33 @@ class SGD(Optimizer):
         super().__init__(name, **kwargs)
         self._set_hyper("learning_rate", kwargs.get("learning_rate", learning_rate))
         self._set_hyper("decay", self._initial_decay)
+        if not 0 <= momentum <= 1:
+            raise ValueError("`momentum` must be between [0, 1]. Received: momentum=%s (of "
+                             "type %s)." % (momentum, type(momentum)))
         self._set_hyper("momentum", momentum)
         self._momentum, self.nesterov = momentum > 0, nesterov
 
     def _slot_names(self):
         return ("momentum",) if self._momentum else ()
 
-    def _apply_dense(self, grad, var, lr):
-        tf = tf_api()
+    def _prepare_local(self, dtype):
+        c = super()._prepare_local(dtype)
+        c["momentum"] = self._hyper_t("momentum", dtype)
+        return c
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.keras import optimizer_ops
+        from scopeflow.train.gradient_descent import apply_gradient_descent
         if not self._momentum:
-            return tf.assign_sub(var, lr * grad).op
-        m = self._slot(var, "momentum")
-        mom = self._vars["momentum"]
-        new_m = tf.assign(m, mom * m - lr * grad)
-        step = mom * new_m - lr * grad if self.nesterov else new_m
-        return tf.assign_add(var, step).op
+            return apply_gradient_descent(var, c["lr_t"], grad)
+        return optimizer_ops.apply_keras_momentum(
+            var, self._slot(var, "momentum"), c["lr_t"], grad, c["momentum"],
+            use_nesterov=bool(self.nesterov))
 
 
 class Adam(Optimizer):
-    """Adam with Keras' epsilon (1e-7) outside the square root."""
+    """Adam with Keras' epsilon (1e-7) outside the square root (`ResourceApplyAdam`, or
+    `ResourceApplyAdamWithAmsgrad`)."""
 
     _CONFIG = ("learning_rate", "decay", "beta_1", "beta_2", "epsilon", "amsgrad")
 
@@ -250,23 +62,33 @@ class Adam(Optimizer):
     def _slot_names(self):
         return ("m", "v", "vhat") if self.amsgrad else ("m", "v")
 
-    def _apply_dense(self, grad, var, lr):
+    def _prepare_local(self, dtype):
         tf = tf_api()
+        c = super()._prepare_local(dtype)
+        step = tf.cast(self.iterations + 1, dtype)
+        b1, b2 = self._hyper_t("beta_1", dtype), self._hyper_t("beta_2", dtype)
+        b1_power, b2_power = tf.pow(b1, step), tf.pow(b2, step)
+        c["lr"] = c["lr_t"] * (tf.sqrt(1 - b2_power) / (1 - b1_power))
+        c.update(epsilon=tf.convert_to_tensor(self.epsilon, dtype), beta_1_t=b1,
+                 beta_1_power=b1_power, one_minus_beta_1_t=1 - b1, beta_2_t=b2,
+                 beta_2_power=b2_power, one_minus_beta_2_t=1 - b2)
+        return c
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.keras import optimizer_ops
+        from scopeflow.train.adam import apply_adam
         m, v = self._slot(var, "m"), self._slot(var, "v")
-        b1, b2 = self._vars["beta_1"], self._vars["beta_2"]
-        t = tf.cast(self.iterations + 1, var.dtype.base_dtype)
-        lr_t = lr * tf.sqrt(1 - tf.pow(b2, t)) / (1 - tf.pow(b1, t))
-        # TF's ApplyAdam kernel: m += (g - m)(1 - b1), v += (g^2 - v)(1 - b2)
-        m_t = tf.assign_add(m, (grad - m) * (1 - b1))
-        v_t = tf.assign_add(v, (tf.square(grad) - v) * (1 - b2))
+        args = (c["beta_1_power"], c["beta_2_power"], c["lr_t"], c["beta_1_t"], c["beta_2_t"],
+                c["epsilon"], grad)
         if self.amsgrad:
-            vhat = self._slot(var, "vhat")
-            v_t = tf.assign(vhat, tf.maximum(vhat, v_t))
-        return tf.assign_sub(var, lr_t * m_t / (tf.sqrt(v_t) + self.epsilon)).op
+            return optimizer_ops.apply_adam_with_amsgrad(var, m, v, self._slot(var, "vhat"),
+                                                         *args)
+        return apply_adam(var, m, v, *args)
 
 
 class RMSprop(Optimizer):
-    """`ms = rho ms + (1-rho) g^2; var -= lr g / (sqrt(ms) + eps)` (momentum optional)."""
+    """`ms = rho ms + (1-rho) g^2; var -= lr g / (sqrt(ms) + eps)`; with momentum the fused
+    `ResourceApply(Centered)RMSProp`."""
 
     _CONFIG = ("learning_rate", "decay", "rho", "momentum", "epsilon", "centered")
 
@@ -283,26 +105,37 @@ class RMSprop(Optimizer):
         return ("rms",) + (("momentum",) if self._hyper["momentum"] else ()) + \
             (("mg",) if self.centered else ())
 
-    def _apply_dense(self, grad, var, lr):
+    def _prepare_local(self, dtype):
+        tf = tf_api()
+        c = super()._prepare_local(dtype)
+        rho = self._hyper_t("rho", dtype)
+        c.update(neg_lr_t=-c["lr_t"], epsilon=tf.convert_to_tensor(self.epsilon, dtype),
+                 rho=rho, momentum=self._hyper_t("momentum", dtype))
+        c["one_minus_rho"] = 1.0 - rho
+        return c
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.train.rmsprop import apply_centered_rms_prop, apply_rms_prop
         tf = tf_api()
         rms = self._slot(var, "rms")
-        rho = self._vars["rho"]
-        rms_t = tf.assign(rms, rho * rms + (1 - rho) * tf.square(grad))
+        if self._hyper["momentum"]:
+            mom = self._slot(var, "momentum")
+            args = (c["lr_t"], c["rho"], c["momentum"], c["epsilon"], grad)
+            if self.centered:
+                return apply_centered_rms_prop(var, self._slot(var, "mg"), rms, mom, *args)
+            return apply_rms_prop(var, rms, mom, *args)
+        rms_t = tf.assign(rms, c["rho"] * rms + c["one_minus_rho"] * tf.square(grad))
         denom = rms_t
         if self.centered:
             mg = self._slot(var, "mg")
-            mg_t = tf.assign(mg, rho * mg + (1 - rho) * grad)
+            mg_t = tf.assign(mg, c["rho"] * mg + c["one_minus_rho"] * grad)
             denom = rms_t - tf.square(mg_t)
-        if self._hyper["momentum"]:
-            mom = self._slot(var, "momentum")
-            mom_t = tf.assign(mom, self._vars["momentum"] * mom +
-                              lr * grad / tf.sqrt(denom + self.epsilon))
-            return tf.assign_sub(var, mom_t).op
-        return tf.assign_sub(var, lr * grad / (tf.sqrt(denom) + self.epsilon)).op
+        var_t = var - c["lr_t"] * grad / (tf.sqrt(denom) + c["epsilon"])
+        return tf.assign(var, var_t).op
 
 
 class Adagrad(Optimizer):
-    """`acc += g^2; var -= lr g / (sqrt(acc) + eps)`."""
+    """`acc += g^2; var -= lr g / (sqrt(acc) + eps)` (`ResourceApplyAdagradV2`)."""
 
     _CONFIG = ("learning_rate", "decay", "initial_accumulator_value", "epsilon")
 
@@ -316,25 +149,44 @@ class Adagrad(Optimizer):
     def _slot_names(self):
         return ("accumulator",)
 
-    def _slot_initial_value(self, slot_name):
-        return float(self.initial_accumulator_value)
+    def _slot_initializer(self, slot_name, shape, dtype):
+        value = float(self.initial_accumulator_value)
+        return lambda: tf_api().constant(value, dtype=dtype, shape=shape)
 
-    def _apply_dense(self, grad, var, lr):
+    def _prepare_local(self, dtype):
         tf = tf_api()
-        acc = self._slot(var, "accumulator")
-        acc_t = tf.assign_add(acc, tf.square(grad))
-        return tf.assign_sub(var, lr * grad / (tf.sqrt(acc_t) + self.epsilon)).op
+        c = super()._prepare_local(dtype)
+        c.update(epsilon=tf.convert_to_tensor(self.epsilon, dtype), neg_lr_t=-c["lr_t"],
+                 zero=tf.zeros((), "int64"))
+        return c
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.keras import optimizer_ops
+        return optimizer_ops.apply_adagrad_v2(var, self._slot(var, "accumulator"), c["lr_t"],
+                                              c["epsilon"], grad)
 
 
 class TFOptimizer:
-    """A `tf.train.Optimizer` used by `compile`: one `minimize` per step."""
+    """A `tf.train.Optimizer` used by `compile`: its step count `TFOptimizer/iterations` is
+    the global step of one `apply_gradients` per batch."""
 
     def __init__(self, optimizer):
+        from scopeflow.keras import backend as K
         self.optimizer = optimizer
         self._name = type(optimizer).__name__
+        with tf_api().name_scope("TFOptimizer"):
+            self.iterations = K.variable(0, dtype="int64", name="iterations")
+
+    @property
+    def weights(self):
+        raise NotImplementedError
+
+    def get_weights(self):
+        return self.weights
 
     def get_updates(self, loss, params):
-        return [self.optimizer.minimize(loss, var_list=params)]
+        grads = self.optimizer.compute_gradients(loss, params)
+        return [self.optimizer.apply_gradients(grads, global_step=self.iterations)]
 
 
 sgd, adam, rmsprop, adagrad = SGD, Adam, RMSprop, Adagrad

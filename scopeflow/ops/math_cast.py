@@ -88,11 +88,13 @@ def cast(x, dtype, name=None):
     if isinstance(x, Tensor) and x.dtype.base_dtype is dtype:
         return x
     if not isinstance(x, Tensor) and hasattr(x, "_as_graph_tensor"):
-        if hasattr(x, "sparse_read") and x.dtype.base_dtype is dtype:
-            return x  # a resource variable: read where it is used (TF)
-        t = tensor(x)
-        if t.dtype.base_dtype is dtype:
-            return t
+        if hasattr(x, "sparse_read"):  # a resource variable: read where it is used (TF),
+            if x.dtype.base_dtype is dtype:  # or under Cast/ (`Cast/ReadVariableOp`)
+                return x
+        else:
+            t = tensor(x)
+            if t.dtype.base_dtype is dtype:
+                return t
     with name_scope(name, "Cast", [x]) as scope:
         x = tensor(x, name="x")
         if x.dtype.base_dtype is dtype:

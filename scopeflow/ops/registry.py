@@ -241,6 +241,10 @@ def _convert_inputs(g, rec, inputs, scope):
             want = shared if kind == T else (kind if isinstance(kind, _dt.DType) else None)
             # TF: a NumPy value keeps its own integer type (an int64 array stays int64)
             pref = _dt.int32 if kind == INDEX and type(x).__module__ != "numpy" else None
+            if pref is not None and type(x) in (list, tuple) and not x:
+                # TF converts an empty list as float32 first (a dangling Const `<arg>`), then
+                # as the index type (`<arg>_1`): e.g. Reshape/shape, Reshape/shape_1
+                _conv(x, _dt.float32, arg, None, False)
             if isinstance(x, (list, tuple)) and arg in rec.list_args:
                 out.append([_conv(v, want, arg if len(x) == 1 else "%s_%d" % (arg, i), pref,
                                   arg in rec.ref_args) for i, v in enumerate(x)])

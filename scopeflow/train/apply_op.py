@@ -158,12 +158,14 @@ def _is_resource(x):
     return dt is not None and dt._enum == 20  # DT_RESOURCE
 
 
-def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
+def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only=False):
     """Registers `dense` (and `sparse`) over `rule`, and their `Resource...` twins (handles in
     place of the refs, no output); returns builders that pick the twin for resource variables.
 
     `args` are the dense op's input names in TF's order; the sparse op takes `grad` (for a
-    dense `delta` too) followed by `indices`.
+    dense `delta` too) followed by `indices`. With `resource_only` (ops TF has only as
+    `Resource...`, e.g. Keras' `ResourceApplyKerasMomentum`) no ref op is registered and the
+    builders make the resource op.
     """
     attrs = {"use_locking": False, **(attrs or {})}
     types = {"indices": INDEX}
@@ -177,13 +179,16 @@ def training_ops(dense, args, refs, rule, sparse=None, attrs=None):
         make = _sparse_kernel if is_sparse else _dense_kernel
         kernel = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
         kernel.__name__ = op_type
-        ref_builder = op(op_type, infer=_spec(names, refs, is_sparse), refs=tuple(refs),
-                         types=types, context=True, stateful=True)(kernel)
         twin = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
         twin.__name__ = "Resource" + op_type
         resource_builder = op("Resource" + op_type, infer=_resource_spec(names, refs, is_sparse),
                               types=dict(types, **{r: ANY for r in refs}), context=True,
                               stateful=True)(twin)
+        if resource_only:
+            built.append(_dispatching(resource_builder, resource_builder, names, refs))
+            continue
+        ref_builder = op(op_type, infer=_spec(names, refs, is_sparse), refs=tuple(refs),
+                         types=types, context=True, stateful=True)(kernel)
         built.append(_dispatching(ref_builder, resource_builder, names, refs))
     return built if sparse else built[0]
 

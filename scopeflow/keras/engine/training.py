@@ -149,12 +149,10 @@ class TrainingMixin(LoopsMixin):
     def _make_train_function(self):
         if self._train_fn is None:
             tf = tf_api()
+            K.learning_phase_input()  # the train function is fed the phase (Keras makes it)
             known = {id(v) for v in tf.global_variables()}
             with tf.name_scope("training"):
-                with tf.name_scope(type(getattr(self.optimizer, "optimizer",
-                                                self.optimizer)).__name__):
-                    updates = self.optimizer.get_updates(self.total_loss,
-                                                         self.trainable_weights)
+                updates = self.optimizer.get_updates(self.total_loss, self.trainable_weights)
                 updates = list(updates) + list(self.updates)
             fetches = [self.total_loss] + self._metric_tensors
             with tf.name_scope("training"):  # Keras' train function: a second scope
@@ -384,6 +382,7 @@ def _weighted_mean(per_sample, sample_weight=None):
             weighted = tf.multiply(values, w)
     total = tf.reduce_sum(weighted)
     count = tf.cast(tf.size(weighted, name="num_elements"), dtype, name="num_elements/Cast")
+    total = tf.reduce_sum(total)  # Keras' _safe_mean sums the (scalar) sum again: `Sum_1`
     return tf.div_no_nan(total, count, name="value")
 
 
