@@ -1,3 +1,4 @@
-"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim)."""
+"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim, lookup)."""
 
 from scopeflow import slim  # noqa: F401
+from scopeflow.contrib import lookup  # noqa: F401

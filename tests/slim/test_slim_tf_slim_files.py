@@ -64,11 +64,9 @@ KNOWN_FAILING = {
     "data/dataset_data_provider_test.py": {
         "tf_slim_test.DatasetDataProviderTest.testTFRecordDataset",
         "tf_slim_test.DatasetDataProviderTest.testTFRecordSeparateGetDataset"},
-    # no lookup tables (lookup_ops.index_table_from_tensor); Image(repeated=True) maps host
-    # decoders over a tf.map_fn loop, whose TensorArrays cannot cross scopeflow's host steps
+    # Image(repeated=True) maps host decoders over a tf.map_fn loop, whose TensorArrays
+    # cannot cross scopeflow's host steps
     "data/tfexample_decoder_test.py": {
-        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithBackupHandlerLookup",
-        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithLookup",
         "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithRepeatedImages"},
     "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
                               "tf_slim_test.LocalVariableTest.testResourceVariable",

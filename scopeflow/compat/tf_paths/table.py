@@ -61,7 +61,7 @@ MODULES = {
     "python.ops.functional_ops": ("tf",),
     "python.ops.map_fn": ("tf",),
     "python.ops.script_ops": ("tf",),
-    "python.ops.lookup_ops": ("tf",),
+    "python.ops.lookup_ops": ("tf", "scopeflow.ops.lookup_ops"),
     "python.ops.partitioned_variables": ("tf",),
     "python.ops.resource_variable_ops": ("scopeflow.core.resource_variable", "tf"),
     "python.ops.resource_variables_toggle": ("tf",),

@@ -1,0 +1,12 @@
+"""`tf.contrib.lookup`: TF1's hash tables and vocabulary tables."""
+
+from scopeflow.ops.lookup_ops import (
+    HashTable,
+    KeyValueTensorInitializer,
+    index_table_from_tensor,
+    index_to_string_table_from_tensor,
+    tables_initializer,
+)
+
+__all__ = ["HashTable", "KeyValueTensorInitializer", "index_table_from_tensor",
+           "index_to_string_table_from_tensor", "tables_initializer"]

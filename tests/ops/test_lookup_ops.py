@@ -1,0 +1,54 @@
+"""TF1 lookup tables against TensorFlow: the graph (op names, types, inputs), values, the
+uninitialized-table error, tables_initializer and lookups feeding compiled math."""
+
+import pytest
+from approx import agree, explain
+from oracle import ORACLE_HELPERS, run_here
+
+# tf.contrib.lookup here; TF 2.21 keeps the same functions in tensorflow.python.ops.lookup_ops
+LK = """import importlib
+lk = tf.contrib.lookup if hasattr(tf, "contrib") else importlib.import_module(
+    "tensorflow.python.ops.lookup_ops")
+"""
+
+PROGRAMS = [
+    """keys = tf.constant(["a", "b", "c"]); vals = tf.constant([1, 2, 3], tf.int64)
+t = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(keys, vals), -1)
+out = t.lookup(tf.constant([["a", "x"], ["c", "b"]]))
+sz = t.size()
+it = lk.index_table_from_tensor(tf.constant(["x", "y"]), default_value=-5)
+o2 = it.lookup(tf.constant(["y", "q"]))
+st = lk.index_to_string_table_from_tensor(tf.constant(["x", "y"]))
+o3 = st.lookup(tf.constant([1, 7], tf.int64))
+n = lk.index_table_from_tensor(tf.constant([7, 3], tf.int64), dtype=tf.int64)
+o4 = n.lookup(tf.constant([3, 5, 7], tf.int64)) * 10 + 1
+ops = [[o.name, o.type, [i.name for i in o.inputs]] for o in tf.get_default_graph().get_operations()
+       if o.type != "Const"]
+init = tf.tables_initializer()
+with tf.Session() as s:
+    before = err(lambda: s.run(out))
+    s.run(init)
+    values = s.run([out, sz, o2, o3, o4])
+    s.run(init)
+result = [ops, [o.name for o in tf.get_collection(tf.GraphKeys.TABLE_INITIALIZERS)],
+          [out.name, out.shape, sz.name, o3.dtype.name, init.name, init.type], before, values]""",
+    # a fed lookup; no tables: tables_initializer is a NoOp
+    """with tf.Graph().as_default():
+    empty = tf.tables_initializer()
+t = lk.HashTable(lk.KeyValueTensorInitializer(
+    tf.constant([10, 20], tf.int64), tf.constant([0.5, 1.5])), 0.0, name="ht")
+x = tf.placeholder(tf.int64, [None])
+y = tf.reduce_sum(t.lookup(x, name="find"))
+with tf.Session() as s:
+    s.run(tf.tables_initializer())
+    result = [empty.type, t.name, y.op.inputs[0].name, s.run(y, {x: [10, 20, 20, 3]}),
+              s.run(t.size())]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", PROGRAMS)
+def test_lookup_matches_tf(oracle, code):
+    code = ORACLE_HELPERS + LK + code
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
