@@ -251,6 +251,9 @@ def _broadcast_to_shape(input, shape):  # noqa: A002
         for a, b in zip(pad + dims, out):
             if a is not None and b is not None and a != 1 and a != b:
                 raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
+        # an input dimension above 1 is the output's (TF broadcasts only from 1)
+        out = tuple(a if b is None and a is not None and a > 1 else b
+                    for a, b in zip(pad + dims, out))
     return spec(out, input.dtype.base_dtype)
 
 

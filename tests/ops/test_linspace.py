@@ -15,6 +15,9 @@ ys = [tf.linspace(0.0, 1.0, 5), tf.lin_space(-3.7, 11.2, 7, name="named"),
       tf.linspace(tf.constant(0.3, tf.float64), 9.1, tf.constant(11, tf.int64)),
       tf.linspace(1, 2, 3), tf.linspace([0., 5.], [10., 40.], 5, axis=-1)]
 fed = tf.linspace(0.25, 3.5, p)
+b = tf.placeholder(tf.float32, [None, 3], name="b")
+fed_nd = [tf.linspace(b, 5.0, p, axis=1), tf.linspace(b, b * 3, 6, axis=-1),
+          tf.broadcast_to(b, tf.shape(tf.placeholder(tf.float32, [2, None])))]
 ops = [[o.name, o.type, [i.name for i in o.inputs], sorted(o.node_def.attr),
         [[t.dtype.name, str(t.shape)] for t in o.outputs]]
        for o in tf.get_default_graph().get_operations()]
@@ -22,6 +25,7 @@ with tf.Session() as s:
     values = [bits(v) for v in s.run(ys)]
     values += [bits(s.run(fed, {p: n})) for n in (1, 2, 3, 9, 0)]
     values.append(err(lambda: s.run(fed, {p: -1}))[0])
+    values += [bits(v) for v in s.run(fed_nd[:2], {b: [[0.1, 0.2, 0.3], [1., 2., 3.]], p: 5})]
 errors = [err(lambda: tf.linspace(0.0, 1.0, 2.5)),
           err(lambda: tf.linspace(0.0, 1.0, -2))[0]]
 result = [ops, values, errors]
