@@ -1,5 +1,11 @@
 """`tf.lookup`: static hash tables and their initializers."""
 
-from scopeflow.ops.lookup_ops import KeyValueTensorInitializer, StaticHashTable
+from scopeflow.ops.lookup_ops import (
+    KeyValueTensorInitializer,
+    StaticHashTable,
+    TextFileIndex,
+    TextFileInitializer,
+)
 
-__all__ = ["KeyValueTensorInitializer", "StaticHashTable"]
+__all__ = ["KeyValueTensorInitializer", "StaticHashTable", "TextFileIndex",
+           "TextFileInitializer"]

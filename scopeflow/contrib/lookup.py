@@ -3,10 +3,16 @@
 from scopeflow.ops.lookup_ops import (
     HashTable,
     KeyValueTensorInitializer,
+    TextFileIndex,
+    TextFileInitializer,
+    index_table_from_file,
     index_table_from_tensor,
+    index_to_string_table_from_file,
     index_to_string_table_from_tensor,
     tables_initializer,
 )
 
-__all__ = ["HashTable", "KeyValueTensorInitializer", "index_table_from_tensor",
-           "index_to_string_table_from_tensor", "tables_initializer"]
+__all__ = ["HashTable", "KeyValueTensorInitializer", "TextFileIndex", "TextFileInitializer",
+           "index_table_from_file", "index_table_from_tensor",
+           "index_to_string_table_from_file", "index_to_string_table_from_tensor",
+           "tables_initializer"]

@@ -1,7 +1,8 @@
 """TF1 lookup tables (tf.lookup / tf.contrib.lookup): StaticHashTable (HashTable) over a
-KeyValueTensorInitializer, index_table_from_tensor, index_to_string_table_from_tensor and
-tables_initializer, with TF 2.21's graph: HashTableV2, LookupTableImportV2 (in
-TABLE_INITIALIZERS), LookupTableFindV2, LookupTableSizeV2.
+KeyValueTensorInitializer or a TextFileInitializer, index_table_from_tensor / _from_file,
+index_to_string_table_from_tensor / _from_file and tables_initializer, with TF 2.21's graph:
+HashTableV2, LookupTableImportV2 / InitializeTableFromTextFileV2 (in TABLE_INITIALIZERS),
+LookupTableFindV2, LookupTableSizeV2.
 
 The table ops run on the host, as the queue ops do: HashTableV2 yields the Session's table
 (a dict from key to value) as its resource value; the other ops read or fill it.
@@ -57,6 +58,13 @@ def _size_v2(table_handle):
     _host_only()
 
 
+@op("InitializeTableFromTextFileV2", infer=lambda *a, **k: [], stateful=True,
+    types={"table_handle": ANY, "filename": _dt.string})
+def _init_from_text_v2(table_handle, filename, *, key_index, value_index, vocab_size=-1,
+                       delimiter="\t", offset=0):
+    _host_only()
+
+
 class TableState:
     """One Session's hash table: key -> value, filled by its initializer."""
 
@@ -82,6 +90,57 @@ def _import(ctx, op_, table, keys, values):
                             list(keys.shape), list(values.shape)))
     table.data = {_key(k): v for k, v in zip(keys.ravel(), values.ravel())}
     return []
+
+
+def _column(op_, fields, index, line_no, dtype):
+    """A text-file table's key or value of one line: the whole line, its number, or a column."""
+    if index == TextFileIndex.LINE_NUMBER:
+        return line_no
+    text = fields[0] if index == TextFileIndex.WHOLE_LINE else None
+    if text is None:
+        if index >= len(fields[1]):
+            raise run_error(errors.InvalidArgumentError, op_,
+                            "Invalid number of columns in line %d (%s) : expected at least "
+                            "%d got %d" % (line_no, fields[0].decode(errors="replace"),
+                                           index + 1, len(fields[1])))
+        text = fields[1][index]
+    if dtype is _dt.string:
+        return text
+    return float(text) if dtype.is_floating else int(text)
+
+
+@host_kernel("InitializeTableFromTextFileV2")
+def _init_from_text(ctx, op_, table, filename):
+    a = op_._attrs
+    path = filename.item() if hasattr(filename, "item") else filename
+    path = path.decode() if isinstance(path, bytes) else str(path)
+    try:
+        with open(path, "rb") as f:
+            lines = f.read().split(b"\n")
+    except OSError:
+        raise run_error(errors.NotFoundError, op_,
+                        "%s; No such file or directory" % path) from None
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if a.get("vocab_size", -1) > 0:
+        lines = lines[:a["vocab_size"]]
+    delim = a.get("delimiter", "\t")
+    delim = delim.encode() if isinstance(delim, str) else delim
+    key_t, value_t = _table_types(op_)
+    data = {}
+    for i, line in enumerate(lines):
+        fields = (line, line.split(delim))
+        key = _column(op_, fields, a["key_index"], i + a.get("offset", 0), key_t)
+        data[key] = _column(op_, fields, a["value_index"], i + a.get("offset", 0), value_t)
+    table.data = data
+    return []
+
+
+def _table_types(op_):
+    """The (key, value) dtypes of the table `op_` fills."""
+    attrs = op_.inputs[0].op._attrs
+    return _dt.as_dtype(attrs["key_dtype"]).base_dtype, \
+        _dt.as_dtype(attrs["value_dtype"]).base_dtype
 
 
 def _ready(op_, table):
@@ -132,6 +191,38 @@ class KeyValueTensorInitializer:
                                                self._values)):
             init = _import_v2(table.resource_handle, self._keys, self._values,
                               Tin=self.key_dtype, Tout=self.value_dtype)
+        default_graph().add_to_collection(GraphKeys.TABLE_INITIALIZERS, init)
+        return init
+
+
+class TextFileIndex:
+    """Which part of a line a text-file table takes: the whole line or its number."""
+
+    WHOLE_LINE = -2
+    LINE_NUMBER = -1
+
+
+class TextFileInitializer:
+    """Fills a table from a text file, a key and a value per line (the whole line, its
+    number, or a `delimiter`-separated column); the file path joins ASSET_FILEPATHS."""
+
+    def __init__(self, filename, key_dtype, key_index, value_dtype, value_index,
+                 vocab_size=None, delimiter="\t", name=None, value_index_offset=0):
+        from scopeflow.ops.constant import constant
+        if vocab_size is not None and vocab_size <= 0:
+            raise ValueError("Invalid vocab_size %s." % vocab_size)
+        self.key_dtype, self.value_dtype = _dt.as_dtype(key_dtype), _dt.as_dtype(value_dtype)
+        self._attrs = {"key_index": key_index, "value_index": value_index,
+                       "vocab_size": -1 if vocab_size is None else vocab_size,
+                       "delimiter": delimiter, "offset": value_index_offset}
+        self._name = name or "text_file_init"
+        self._filename = constant(filename, _dt.string, name="asset_path")
+        default_graph().add_to_collection(GraphKeys.ASSET_FILEPATHS, self._filename)
+
+    def initialize(self, table):
+        tf = _tf()
+        with tf.name_scope(self._name, "text_file_init", (table.resource_handle,)):
+            init = _init_from_text_v2(table.resource_handle, self._filename, **self._attrs)
         default_graph().add_to_collection(GraphKeys.TABLE_INITIALIZERS, init)
         return init
 
@@ -214,3 +305,37 @@ def tables_initializer(name="init_all_tables"):
     """The op that runs every table initializer (TABLE_INITIALIZERS), or a NoOp."""
     from scopeflow.saved_model.main_op import tables_initializer as init
     return init(name)
+
+
+def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=None,
+                          default_value=-1, hasher_spec=None, key_dtype=_dt.string,
+                          name=None, key_column_index=TextFileIndex.WHOLE_LINE,
+                          value_column_index=TextFileIndex.LINE_NUMBER, delimiter="\t"):
+    """A table from each line (or column) of `vocabulary_file` to its line number (int64)."""
+    tf = _tf()
+    if vocabulary_file is None or (isinstance(vocabulary_file, str) and not vocabulary_file):
+        raise ValueError("vocabulary_file must be specified and must not be empty.")
+    if num_oov_buckets:
+        raise NotImplementedError("index_table_from_file(num_oov_buckets > 0) (hash buckets "
+                                  "for unknown keys) is not provided by scopeflow yet")
+    with tf.name_scope(name, "string_to_index"):
+        with tf.name_scope(None, "hash_table"):
+            init = TextFileInitializer(vocabulary_file, _dt.int64 if key_dtype.is_integer
+                                       else key_dtype, key_column_index, _dt.int64,
+                                       value_column_index, vocab_size, delimiter,
+                                       name="table_init")
+            return StaticHashTable(init, default_value)
+
+
+def index_to_string_table_from_file(vocabulary_file, vocab_size=None, default_value="UNK",
+                                    name=None, key_column_index=TextFileIndex.LINE_NUMBER,
+                                    value_column_index=TextFileIndex.WHOLE_LINE,
+                                    delimiter="\t"):
+    """A table from each line number (int64) of `vocabulary_file` to the line (or column)."""
+    tf = _tf()
+    if vocabulary_file is None or (isinstance(vocabulary_file, str) and not vocabulary_file):
+        raise ValueError("vocabulary_file must be specified and must not be empty.")
+    with tf.name_scope(name, "index_to_string"):
+        init = TextFileInitializer(vocabulary_file, _dt.int64, key_column_index, _dt.string,
+                                   value_column_index, vocab_size, delimiter, name="table_init")
+        return StaticHashTable(init, default_value)

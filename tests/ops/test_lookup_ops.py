@@ -12,6 +12,32 @@ lk = tf.contrib.lookup if hasattr(tf, "contrib") else importlib.import_module(
 """
 
 PROGRAMS = [
+    # tables from a vocabulary file: whole lines, line numbers, columns; a missing file
+    """import os, tempfile
+path = os.path.join(tempfile.mkdtemp(), "vocab.txt")
+with open(path, "w") as f:
+    f.write("cat\\t7\\ndog\\t9\\nguinea pig\\t3\\n")
+t = lk.index_table_from_file(path)
+t2 = lk.index_to_string_table_from_file(path, default_value="?")
+t3 = tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(
+    path, tf.string, 0, tf.int64, 1, delimiter="\\t"), -1)
+t4 = lk.index_table_from_file(path, vocab_size=2, key_column_index=0, delimiter="\\t")
+a = t.lookup(tf.constant(["dog", "x", "guinea pig\\t3"]))
+b = t2.lookup(tf.constant([1, 5], tf.int64))
+c = t3.lookup(tf.constant(["dog", "cat"]))
+d = t4.lookup(tf.constant(["dog", "guinea pig", "cat"]))
+ops = [[o.name, o.type, [i.name for i in o.inputs]] for o in tf.get_default_graph().get_operations()
+       if o.type != "Const"]
+with tf.Session() as s:
+    s.run(tf.tables_initializer())
+    values = s.run([a, b, c, d, t.size()])
+bad = tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(
+    os.path.join(os.path.dirname(path), "missing.txt"), tf.string, -2, tf.int64, -1), -1)
+with tf.Session() as s:
+    e = err(lambda: s.run(bad.lookup(tf.constant(["a"]))))
+    missing = err(lambda: s.run(tf.tables_initializer()))
+result = [ops, values, e, missing[0], missing[1].endswith("missing.txt; No such file or directory"),
+          len(tf.get_collection(tf.GraphKeys.ASSET_FILEPATHS))]""",
     """keys = tf.constant(["a", "b", "c"]); vals = tf.constant([1, 2, 3], tf.int64)
 t = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(keys, vals), -1)
 out = t.lookup(tf.constant([["a", "x"], ["c", "b"]]))
