@@ -29,6 +29,7 @@ from scopeflow.lowering.stages import (
     NeedValues,
     set_deadline,
 )
+from scopeflow.lowering.together import run_together
 from scopeflow.ops.stack_ops import StackFull, grow
 from scopeflow.session_config import (
     ConfigProto,
@@ -303,18 +304,12 @@ class BaseSession:
         coming = None  # shapes an iterator announced for a later element (lowering/ahead.py)
         for kind, x in steps.steps:
             if kind == "host":
-                outs = HOST_KERNELS[x._type](ctx, x, *[
-                    _host_string(known[t]) if t._dtype.base_dtype is _STRING else known[t]
-                    for t in x._inputs])
-                if len(outs) != len(x._outputs):
-                    raise AssertionError("host kernel of %s returned %d values for %d outputs"
-                                         % (x._type, len(outs), len(x._outputs)))
-                for t, v in zip(x._outputs, outs):
-                    if isinstance(v, (bytes, str)):  # a scalar string as a host kernel gave it
-                        v = np.array(v if isinstance(v, bytes) else v.encode(), dtype=object)
-                    known[t] = v
+                known.update(_run_host(ctx, x, known))
                 if x._type == "IteratorGetNext":
                     coming = ahead.announced(x, known) or coming
+            elif kind == "together":  # blocking host ops waiting side by side
+                for got in run_together(x, lambda op: _run_host(ctx, op, known)):
+                    known.update(got)
             else:
                 vals = [known[t] for t in x.fed]
                 for i in x.feed_pos:
@@ -420,6 +415,22 @@ class InteractiveSession(BaseSession):
             self._graph_cm.__exit__(None, None, None)
             self._graph_cm = None
         self._session_cm.__exit__(None, None, None)
+
+
+def _run_host(ctx, op, known):
+    """Runs host op `op` on the `known` values of its inputs: its outputs' (tensor, value)."""
+    outs = HOST_KERNELS[op._type](ctx, op, *[
+        _host_string(known[t]) if t._dtype.base_dtype is _STRING else known[t]
+        for t in op._inputs])
+    if len(outs) != len(op._outputs):
+        raise AssertionError("host kernel of %s returned %d values for %d outputs"
+                             % (op._type, len(outs), len(op._outputs)))
+    got = []
+    for t, v in zip(op._outputs, outs):
+        if isinstance(v, (bytes, str)):  # a scalar string as a host kernel gave it
+            v = np.array(v if isinstance(v, bytes) else v.encode(), dtype=object)
+        got.append((t, v))
+    return got
 
 
 def _host_string(v):

@@ -36,13 +36,13 @@ def _visit(root, cut, done, order):
     # Iterative DFS (graphs can be deeper than Python's recursion limit). Each stack entry is
     # (op, iterator over its dependencies); an op is emitted once all of them are done.
     done.add(root)
-    stack = [(root, _deps(root, cut))]
+    stack = [(root, deps(root, cut))]
     while stack:
         op, it = stack[-1]
         for dep in it:
             if dep not in done:
                 done.add(dep)
-                stack.append((dep, _deps(dep, cut)))
+                stack.append((dep, deps(dep, cut)))
                 break
         else:
             stack.pop()
@@ -52,7 +52,8 @@ def _visit(root, cut, done, order):
 _PLACEHOLDERS = frozenset(("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"))
 
 
-def _deps(op, cut):
+def deps(op, cut):
+    """The ops `op` waits for (control inputs, then producers of its inputs not in `cut`)."""
     cf = op._cf
     if cf is not None:  # a cond's Merge / a loop's Exit: the construct's outside values
         yield from cf[0].controls

@@ -31,9 +31,28 @@ def set_deadline(deadline):
     return old
 
 
+def set_cancellation(cancel):
+    """Sets this thread's step cancellation (lowering/together.py); returns the old one."""
+    old = getattr(_RUN, "cancel", None)
+    _RUN.cancel = cancel
+    return old
+
+
 def wait(cond, timeout=None):
-    """`cond.wait(timeout)` bounded by the run's deadline (RunOptions.timeout_in_ms or
-    ConfigProto.operation_timeout_in_ms): past it, TF's DeadlineExceededError."""
+    """`cond.wait(timeout)` (the caller holds `cond`) bounded by the run's deadline
+    (RunOptions.timeout_in_ms or ConfigProto.operation_timeout_in_ms): past it, TF's
+    DeadlineExceededError; CancelledError once another op of the step failed."""
+    cancel = getattr(_RUN, "cancel", None)
+    if cancel is None:
+        return _wait(cond, timeout)
+    cancel.watch(cond)
+    try:
+        return _wait(cond, timeout)
+    finally:
+        cancel.unwatch(cond)
+
+
+def _wait(cond, timeout):
     deadline = getattr(_RUN, "deadline", None)
     if deadline is None:
         return cond.wait(timeout)
@@ -55,11 +74,17 @@ def timed_out():
                                         "waiting for notification")
 
 
-def host_kernel(op_type):
-    """Registers the host function of `op_type`: `fn(ctx, op, *inputs) -> outputs`."""
+BLOCKING = set()  # host op types that may wait for another thread (queues, readers)
+
+
+def host_kernel(op_type, blocking=False):
+    """Registers the host function of `op_type`: `fn(ctx, op, *inputs) -> outputs`;
+    `blocking`: it may wait for another thread (a dequeue from an empty queue)."""
 
     def deco(fn):
         HOST_KERNELS[op_type] = fn
+        if blocking:
+            BLOCKING.add(op_type)
         return fn
 
     return deco
@@ -122,7 +147,7 @@ class HostPlan:
 
     def __init__(self, graph, tensors, ops, fed, early=(), inside=None, skip=()):
         from scopeflow.lowering import cache
-        from scopeflow.lowering.slice import backward_slice
+        from scopeflow.lowering.slice import backward_slice, data_inputs
 
         self._cache, self._graph, self.early = cache, graph, tuple(early)
         self.inside = inside  # the cond branch or loop (context) these steps run, if any
@@ -153,6 +178,21 @@ class HostPlan:
                     self._compiled([t for t in tensors if t not in known_set],
                                    [op for op in ops if op not in done])
                 return
+            if host._type in BLOCKING:
+                free, ready = _unblocked(order, known_set)
+                first = first_host(free)
+                if first is not None:  # a host op that waits for nothing runs first
+                    host = first
+                elif any(_has_effect(op) for op in free):
+                    made = set(free)  # host ops take values, a variable's ref too
+                    need = [t for op in order if op not in made and runs_on_host(op)
+                            for t in data_inputs(op) if t._op in made]
+                    self._stage(list(dict.fromkeys(need)), [
+                        op for op in free if _has_effect(op) or not op._outputs], free, order)
+                    continue
+                elif len(ready) > 1:
+                    self._together(ready, order)
+                    continue
             pre = backward_slice(list(host._inputs) + list(host._control_inputs),
                                  known_set, done)
             if pre:
@@ -165,6 +205,23 @@ class HostPlan:
             if isinstance(host, ConstructStep):
                 done.update(host.spec.exits)
             early = [t for t in early if t not in known_set]
+
+    def _together(self, ops, order):
+        """One ("together", ops) step for blocking host ops that wait for nothing else
+        (lowering/together.py), after a compiled step for their inputs."""
+        from scopeflow.lowering.slice import backward_slice
+
+        known_set, done = self._known_set, self._done
+        inputs = [t for op in ops for t in op._inputs if t not in known_set]
+        ctrl = [c for op in ops for c in op._control_inputs if c not in done]
+        pre = backward_slice(inputs + ctrl, known_set, done)
+        if pre:
+            self._stage(list(dict.fromkeys(inputs)), list(dict.fromkeys(ctrl)), pre, order)
+        self.steps.append(("together", tuple(ops)))
+        for op in ops:
+            self._known.extend(op._outputs)
+            known_set.update(op._outputs)
+            done.add(op)
 
     def _stage(self, need, ctrl, pre, order):
         """A compiled step for `need` (and `ctrl` ops), whose slice is `pre`; what it makes
@@ -195,6 +252,42 @@ class HostPlan:
 
 
 _HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
+
+
+def _unblocked(order, cut):
+    """The ops of `order` that wait for no blocking host op, and the blocking host ops that
+    wait for nothing else. TF runs a step's ops as their inputs are ready: while a dequeue
+    waits on an empty queue, the others run, and one that fails (a count_up_to past its limit)
+    ends the step and cancels the wait; so they run first."""
+    from scopeflow.lowering.slice import deps
+
+    waiting = set()
+    free, ready = [], []
+    for op in order:
+        if any(d in waiting for d in deps(op, cut)):
+            waiting.add(op)
+        elif op._type in BLOCKING:
+            waiting.add(op)
+            ready.append(op)
+        else:
+            free.append(op)
+    return free, ready
+
+
+_EFFECTS = frozenset(("Assert", "CheckNumerics", "CheckNumericsV2", "AssignVariableOp",
+                      "AssignAddVariableOp", "AssignSubVariableOp", "SaveV2", "RestoreV2",
+                      "MergeV2Checkpoints"))
+
+
+def _has_effect(op):
+    """Whether `op` changes state or can fail the run (then its order against a wait shows)."""
+    from scopeflow.ops.registry import REGISTRY
+
+    t = op._type
+    if t in _EFFECTS or (t.startswith("Resource") and not t.startswith("ResourceGather")):
+        return True
+    rec = REGISTRY.get(t)
+    return rec is not None and rec.stateful and bool(rec.ref_args)
 
 
 class ConstructStep:

@@ -138,29 +138,29 @@ host_kernel("RandomShuffleQueueV2")(_creator(qs.RandomShuffleState,
                                              ("min_after_dequeue", "seed", "seed2")))
 
 
-@host_kernel("QueueEnqueueV2")
+@host_kernel("QueueEnqueueV2", blocking=True)
 def _enqueue(ctx, op, queue, *components):
     queue.enqueue(op, components)
     return []
 
 
-@host_kernel("QueueEnqueueManyV2")
+@host_kernel("QueueEnqueueManyV2", blocking=True)
 def _enqueue_many(ctx, op, queue, *components):
     queue.enqueue_many(op, components)
     return []
 
 
-@host_kernel("QueueDequeueV2")
+@host_kernel("QueueDequeueV2", blocking=True)
 def _dequeue(ctx, op, queue):
     return queue.dequeue(op)
 
 
-@host_kernel("QueueDequeueManyV2")
+@host_kernel("QueueDequeueManyV2", blocking=True)
 def _dequeue_many(ctx, op, queue, n):
     return queue.dequeue_many(op, int(n))
 
 
-@host_kernel("QueueDequeueUpToV2")
+@host_kernel("QueueDequeueUpToV2", blocking=True)
 def _dequeue_up_to(ctx, op, queue, n):
     return queue.dequeue_many(op, int(n), up_to=True)
 

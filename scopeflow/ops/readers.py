@@ -315,13 +315,13 @@ def _strings(items):
     return out
 
 
-@host_kernel("ReaderReadV2")
+@host_kernel("ReaderReadV2", blocking=True)
 def _read(ctx, op, reader, queue):
     keys, values = reader.read(op, queue, 1, False)
     return [np.asarray(keys[0], dtype=object), np.asarray(values[0], dtype=object)]
 
 
-@host_kernel("ReaderReadUpToV2")
+@host_kernel("ReaderReadUpToV2", blocking=True)
 def _read_up_to(ctx, op, reader, queue, n):
     n = int(n)
     if n <= 0:

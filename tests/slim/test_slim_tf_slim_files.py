@@ -86,9 +86,6 @@ ONLY = {
         "StreamingPrecisionRecallAtEqualThresholdsTest"),
     "metrics/metric_ops_test.py#at_k": (
         "StreamingRecallAtKTest", "StreamingSparsePrecisionTest", "StreamingSparseRecallTest"),
-    # a batch whose enqueue blocks on an empty queue while its count_up_to is done: TF's
-    # executor cancels the blocked dequeue; scopeflow's host step waits for ever
-    "data/prefetch_queue_test.py": ("-PrefetchQueueTest.testDynamicPad",),
 }
 
 
