@@ -78,3 +78,28 @@ def test_lookup_matches_tf(oracle, code):
     code = ORACLE_HELPERS + LK + code
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+@pytest.mark.oracle
+def test_table_graph_written_here_runs_in_tf(oracle, tmp_path):
+    path = str(tmp_path / "graph.pb")
+    build = LK + """t = lk.index_table_from_tensor(tf.constant(["x", "y"]), default_value=-5)
+s = lk.index_to_string_table_from_tensor(tf.constant(["x", "y"]))
+o = tf.identity(t.lookup(tf.constant(["y", "q"])) * 2, name="out")
+w = tf.identity(s.lookup(tf.constant([0, 4], tf.int64)), name="words")
+tf.tables_initializer()
+with open(%r, "wb") as f:
+    f.write(tf.get_default_graph().as_graph_def().SerializeToString())
+with tf.Session() as sess:
+    sess.run("init_all_tables")
+    result = sess.run(["out:0", "words:0"])""" % path
+    load = """gd = tf.GraphDef()
+with open(%r, "rb") as f:
+    gd.ParseFromString(f.read())
+tf.import_graph_def(gd, name="")
+with tf.Session() as sess:
+    sess.run("init_all_tables")
+    result = sess.run(["out:0", "words:0"])""" % path
+    here = run_here(build)
+    there = oracle(load)
+    assert here == there == {"ok": [[2, -10], ["x", "UNK"]]}, (here, there)
