@@ -29,7 +29,12 @@ from scopeflow.lowering.slice import (
     is_variable_op,
     variable_of,
 )
-from scopeflow.lowering.stages import BATCH_KERNELS, HOST_KERNELS, NeedValues, runs_on_host
+from scopeflow.lowering.stages import (
+    BATCH_KERNELS,
+    NeedValues,
+    is_host_op,
+    runs_on_host,
+)
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull
 from scopeflow.ops.ta_state import TAState
@@ -71,7 +76,7 @@ def execute(ctx, order, env):
             fold = _small(op) and env.get(cf[0]) is None and not any(
                 isinstance(env.get(t), _Tracer) for t in cf[0].inputs)
         else:
-            if op._type in HOST_KERNELS:  # staged by the Session unless inside cond/while
+            if is_host_op(op):  # staged by the Session unless inside cond/while
                 raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
             rec = REGISTRY.get(op._type) or lookup(op._type)
             ctx.op = op

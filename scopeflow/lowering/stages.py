@@ -105,8 +105,18 @@ def batch_kernel(op_type):
     return deco
 
 
+RUNS_COMPILED = weakref.WeakSet()  # ops of host kernels' types that run compiled all the same
+
+
+def run_compiled(op):
+    """Marks `op`, of a host kernel's type, to run inside the compiled program: its JAX kernel
+    computes it on traced inputs (the padded `Unique` of an optimizer's deduplication)."""
+    RUNS_COMPILED.add(op)
+
+
 def is_host_op(op):
-    return op._type in HOST_KERNELS
+    """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`."""
+    return op._type in HOST_KERNELS and op not in RUNS_COMPILED
 
 
 class HostContext:
@@ -363,7 +373,7 @@ def _in_compiled_loop(ctx):
 def first_host(order):
     """The first op of `order` that runs on the host (a ConstructStep for a host cond or loop)."""
     for op in order:
-        if op._type in HOST_KERNELS:
+        if is_host_op(op):
             return op
         if op._cf is not None:
             step = host_cond(op)
@@ -373,7 +383,7 @@ def first_host(order):
 
 
 def runs_on_host(op):
-    return op._type in HOST_KERNELS or (op._cf is not None and host_cond(op) is not None)
+    return is_host_op(op) or (op._cf is not None and host_cond(op) is not None)
 
 
 @host_kernel("_HostCond")

@@ -150,7 +150,19 @@ def _unique(x, out_idx):
     return y[order], rank[inv.reshape(-1)].astype(out_idx.as_numpy_dtype)
 
 
-@host_op("Unique", _unique_shape, types={"x": ANY}, multi=True)
+def _padded_unique(ctx, x, *, out_idx):
+    """Unique on traced `x` for an op marked `run_compiled` (an optimizer's deduplication,
+    train/optimizer.py): the distinct values sorted and padded to len(x) with repeats of the
+    smallest, which no entry of `idx` points at."""
+    from scopeflow.lowering.stages import RUNS_COMPILED
+    if ctx is None or ctx.op not in RUNS_COMPILED:
+        return None
+    import jax.numpy as jnp
+    y, idx = jnp.unique(x, size=x.shape[0], return_inverse=True)
+    return y, idx.reshape(x.shape).astype(out_idx.as_numpy_dtype)
+
+
+@host_op("Unique", _unique_shape, types={"x": ANY}, multi=True, traced=_padded_unique)
 def unique_op(x, *, out_idx):
     """The distinct values of `x` (first-seen order) and, per entry, its index among them."""
     return _unique(x, out_idx)

@@ -67,11 +67,46 @@ class AdamOptimizer(Optimizer):
         return as_op(apply_adam(var, self.get_slot(var, "m"), self.get_slot(var, "v"),
                                 *scalars, grad, use_locking=self._use_locking))
 
+    def _apply_sparse_shared(self, grad, var, indices, scatter_add):
+        """TF's sparse Adam: decay all of m and v, add the rows' shares, move every row."""
+        from scopeflow.ops.math_unary import sqrt
+        from scopeflow.ops.state import assign, assign_sub, group
+        g = default_graph()
+        b1p, b2p, lr_t, beta1, beta2, eps = [
+            cast_like(t, var) for t in self._get_beta_accumulators() + (
+                self._lr_t, self._beta1_t, self._beta2_t, self._epsilon_t)]
+        lr = lr_t * sqrt(1 - b2p) / (1 - b1p)
+        m = self.get_slot(var, "m")
+        m_rows = grad * (1 - beta1)
+        m_t = assign(m, m * beta1, use_locking=self._use_locking)
+        with g.control_dependencies([m_t]):
+            m_t = scatter_add(m, indices, m_rows)
+        v = self.get_slot(var, "v")
+        v_rows = (grad * grad) * (1 - beta2)
+        v_t = assign(v, v * beta2, use_locking=self._use_locking)
+        with g.control_dependencies([v_t]):
+            v_t = scatter_add(v, indices, v_rows)
+        var_update = assign_sub(var, lr * m_t / (sqrt(v_t) + eps),
+                                use_locking=self._use_locking)
+        return group(*[var_update, m_t, v_t])
+
     def _apply_sparse(self, grad, var):
-        # TF's sparse Adam decays m and v and moves every row; with the rows summed into a
-        # dense gradient that is exactly the dense update.
-        from scopeflow.indexed_slices import to_dense
-        return self._apply_dense(to_dense(grad), var)
+        from scopeflow.ops.state import scatter_add
+
+        def add(x, i, v):
+            return scatter_add(x, i, v, use_locking=self._use_locking)
+
+        return self._apply_sparse_shared(grad.values, var, grad.indices, add)
+
+    def _resource_apply_sparse(self, grad, var, indices):
+        from scopeflow.ops.resource_ops import RESOURCE_SCATTER
+
+        def add(x, i, v):  # TF: the variable's value read after the scatter
+            scatter = RESOURCE_SCATTER["ResourceScatterAdd"](x.handle, i, v, dtype=x.dtype)
+            with default_graph().control_dependencies([scatter]):
+                return x.value()
+
+        return self._apply_sparse_shared(grad, var, indices, add)
 
     def _finish(self, update_ops, name_scope):
         from scopeflow.ops.state import assign, group

@@ -345,18 +345,19 @@ class Optimizer:
         return self._apply_dense(grad, handle)
 
     def _resource_apply_sparse(self, grad, handle, indices):
-        from scopeflow.ops.resource_ops import variable_shape
-        return self._apply_sparse(IndexedSlices(grad, indices, variable_shape(handle.handle)),
-                                  handle)
+        # the sparse training-op builders pick the Resource twin for a resource variable, so
+        # the ref rule serves (TF's subclasses implement this themselves)
+        return self._apply_sparse(IndexedSlices(grad, indices), handle)
 
     def _resource_apply_sparse_duplicate_indices(self, grad, handle, indices):
-        # the sparse training ops sum repeated rows themselves (see _apply_sparse_duplicate_...)
-        return self._resource_apply_sparse(grad, handle, indices)
+        summed, unique = deduplicate_indexed_slices(
+            grad, indices, _own(self, "_resource_apply_sparse"))
+        return self._resource_apply_sparse(summed, handle, unique)
 
     def _apply_sparse_duplicate_indices(self, grad, var):
-        # TF sums repeated rows first (Unique + UnsortedSegmentSum); the sparse training ops
-        # here sum them themselves, so the slices go through as they are.
-        return self._apply_sparse(grad, var)
+        summed, unique = deduplicate_indexed_slices(grad.values, grad.indices,
+                                                    _own(self, "_apply_sparse"))
+        return self._apply_sparse(IndexedSlices(summed, unique, grad.dense_shape), var)
 
     def _finish(self, update_ops, name_scope):
         from scopeflow.ops.state import group
@@ -366,9 +367,36 @@ class Optimizer:
         return param() if callable(param) else param
 
 
+def _own(optimizer, method):
+    """Whether `optimizer`'s `method` is scopeflow's own (its sparse updates ignore rows whose
+    values are zero, so the deduplication may pad; see `deduplicate_indexed_slices`)."""
+    return getattr(type(optimizer), method).__module__.startswith("scopeflow.train.")
+
+
+def deduplicate_indexed_slices(values, indices, padded=False):
+    """TF's `_deduplicate_indexed_slices`: (rows summed per index, the distinct indices), by
+    `Unique` and `UnsortedSegmentSum` (`<scope>/Unique`, `Shape`, `strided_slice`).
+
+    `Unique`'s output size follows the values, so it would run on the host between two
+    compiled programs, each compiled again for every new count of distinct indices. With
+    `padded` (the rows go only to updates that leave a row alone when its summed value is
+    zero), it runs compiled instead: the distinct indices padded with repeats of one of them to
+    the length of `indices`, whose summed rows are zero (ops/dynamic_shape.py).
+    """
+    from scopeflow.ops.gather import unique
+    from scopeflow.ops.op_util import array_ops
+    from scopeflow.ops.segments import unsorted_segment_sum
+    unique_indices, positions = unique(indices)
+    if padded:
+        from scopeflow.lowering.stages import run_compiled
+        run_compiled(unique_indices.op)
+    summed = unsorted_segment_sum(values, positions, array_ops.shape(unique_indices)[0])
+    return summed, unique_indices
+
+
 def as_op(x):
     """The Operation of an update (kernels return tensors, `_apply_dense` returns `.op`)."""
     return x.op if isinstance(x, Tensor) else x
 
 
-__all__ = ["Optimizer", "Operation", "cast_like", "as_op"]
+__all__ = ["Operation", "Optimizer", "as_op", "cast_like", "deduplicate_indexed_slices"]
