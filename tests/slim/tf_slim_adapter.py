@@ -11,6 +11,7 @@ FILE, less testX (exclusions alone: every class less them).
 import contextlib
 import json
 import os
+import random
 import re
 import sys
 import tempfile
@@ -18,6 +19,8 @@ import types
 import unittest
 
 import numpy as np
+
+DEFAULT_GRAPH_SEED = 87654321  # TF's random_seed.DEFAULT_GRAPH_SEED
 
 
 def _tf():
@@ -29,7 +32,12 @@ class TestCase(unittest.TestCase):
     """The part of TF's TensorFlowTestCase that tf-slim's tests use."""
 
     def setUp(self):
+        # TF's TestCase seeds Python's and NumPy's generators and the graph before each test:
+        # tf-slim's tests draw their data unseeded and assert values with tolerances
+        random.seed(DEFAULT_GRAPH_SEED)
+        np.random.seed(DEFAULT_GRAPH_SEED)
         _tf().reset_default_graph()
+        _tf().set_random_seed(DEFAULT_GRAPH_SEED)
         self._cached = None
 
     def tearDown(self):
