@@ -1,4 +1,5 @@
-"""`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), non_max_suppression."""
+"""`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), resizing,
+non_max_suppression."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
     decode_image,
@@ -9,3 +10,11 @@ from scopeflow.io.image_ops import (  # noqa: F401
     is_jpeg,
 )
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401,E402
+from scopeflow.ops.image_resize import (  # noqa: F401,E402
+    ResizeMethod,
+    resize_bilinear,
+    resize_images,
+    resize_nearest_neighbor,
+)
+
+resize = resize_images  # TF1: tf.image.resize is resize_images

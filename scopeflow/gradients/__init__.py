@@ -11,6 +11,7 @@ here, one SymbolicGradient op over `jax.vjp` (symbolic.py).
 from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     cond_grad,
+    image_grad,
     math_grad,
     nn_grad,
     unary_grad,

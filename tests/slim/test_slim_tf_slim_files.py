@@ -59,11 +59,7 @@ KNOWN_FAILING = {
     "metrics/metric_ops_test.py#at_k": set(),
     "data/parallel_reader_test.py": set(),
     "data/prefetch_queue_test.py": set(),
-    # the test's preprocessing uses image_ops.resize_bilinear (a TF-internal path scopeflow
-    # does not provide)
-    "data/dataset_data_provider_test.py": {
-        "tf_slim_test.DatasetDataProviderTest.testTFRecordDataset",
-        "tf_slim_test.DatasetDataProviderTest.testTFRecordSeparateGetDataset"},
+    "data/dataset_data_provider_test.py": set(),
     # Image(repeated=True) maps host decoders over a tf.map_fn loop, whose TensorArrays
     # cannot cross scopeflow's host steps
     "data/tfexample_decoder_test.py": {

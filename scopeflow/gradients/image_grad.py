@@ -1,0 +1,25 @@
+"""Gradients of the image resize ops, as TF's image_grad: one ResizeBilinearGrad /
+ResizeNearestNeighborGrad op (the size input gets none)."""
+
+from scopeflow.gradients.registry import apply_op, gradient
+
+
+def _attrs(op):
+    return {k: op._attrs[k] for k in ("align_corners", "half_pixel_centers") if k in op._attrs}
+
+
+@gradient("ResizeBilinear", needs=("ResizeBilinearGrad",))
+def _resize_bilinear_grad(op, grad):
+    return [apply_op("ResizeBilinearGrad", grad, op._inputs[0], **_attrs(op)), None]
+
+
+@gradient("ResizeNearestNeighbor", needs=("ResizeNearestNeighborGrad",))
+def _resize_nearest_grad(op, grad):
+    image = op._inputs[0]
+    dims = image.shape._dims
+    if dims is not None and None not in dims[1:3]:
+        size = list(dims[1:3])
+    else:
+        from scopeflow.ops.shape_ops import shape
+        size = shape(image)[1:3]
+    return [apply_op("ResizeNearestNeighborGrad", grad, size, **_attrs(op)), None]

@@ -1,0 +1,125 @@
+"""tf.image resizing against TF: ResizeBilinear / ResizeNearestNeighbor values bit for bit over
+align_corners / half_pixel_centers and input dtypes, their gradients, resize_images' graph,
+shapes and errors."""
+
+import numpy as np
+import pytest
+from math_oracle import check_all_ops, check_outputs
+from oracle import run_here
+
+MODES = "[(False, False), (True, False), (False, True)]"
+
+# every value of every case, exactly (float32 bits), with the output dtypes and shapes
+EXACT = """
+import numpy as np
+rs = np.random.RandomState(0)
+a = (rs.rand(2, 5, 7, 3) * 255).astype(np.float32)
+x = tf.placeholder(tf.float32, [2, 5, 7, 3]); xi = tf.placeholder(tf.uint8, [2, 5, 7, 3])
+xh = tf.placeholder(tf.float16, [2, 5, 7, 3]); xd = tf.placeholder(tf.int32, [None, 5, 7, 3])
+fs = []
+for size in ([9, 4], [3, 11], [1, 1], [5, 7], [10, 14], [2, 6]):
+    for ac, hp in MODES:
+        for t in (x, xi, xh, xd):
+            fs.append(tf.image.resize_bilinear(t, size, align_corners=ac, half_pixel_centers=hp))
+            fs.append(tf.image.resize_nearest_neighbor(t, size, align_corners=ac,
+                                                       half_pixel_centers=hp))
+with tf.Session() as s:
+    vals = s.run(fs, {x: a, xi: a.astype(np.uint8), xh: a.astype(np.float16),
+                      xd: a.astype(np.int32)})
+result = [[str(v.dtype), list(v.shape), v.astype(np.float64).view(np.int64).tolist()]
+          for v in vals]
+""".replace("MODES", MODES)
+
+GRADS = """
+import numpy as np
+rs = np.random.RandomState(1)
+a = rs.randn(2, 5, 7, 3).astype(np.float32)
+x = tf.placeholder(tf.float32, [2, 5, 7, 3]); xu = tf.placeholder(tf.float32, [2, None, None, 3])
+ys = []
+for size in ([9, 4], [3, 11], [10, 14]):
+    for ac, hp in MODES:
+        ys.append(tf.image.resize_bilinear(x, size, align_corners=ac, half_pixel_centers=hp))
+        ys.append(tf.image.resize_nearest_neighbor(x, size, align_corners=ac,
+                                                   half_pixel_centers=hp))
+ys.append(tf.image.resize_nearest_neighbor(xu, [4, 9]))
+gs = [tf.gradients(tf.reduce_sum(y * y), [x if y.op.inputs[0] is x else xu])[0] for y in ys]
+with tf.Session() as s:
+    vals = s.run(gs, {x: a, xu: a})
+result = [[g.name, g.op.type, np.round(v.astype(np.float64), 4).tolist()]
+          for g, v in zip(gs, vals)]
+""".replace("MODES", MODES)
+
+GRAPHS = [
+    "x = tf.placeholder(tf.float32, [None, 4, 6, 3])\n"
+    "r = [tf.image.resize_images(x, [8, 12]), tf.image.resize(x, [8, 12], method=1), "
+    "tf.image.resize_images(x, [4, 6]), tf.image.resize_images(x[0], [2, 3], align_corners=True), "
+    "tf.image.resize_images(x, tf.placeholder(tf.int32, [2])), "
+    "tf.image.resize_images(x, [5, 5], preserve_aspect_ratio=True), "
+    "tf.image.resize_bilinear(x, [3, 3], name='rb'), "
+    "tf.image.resize_nearest_neighbor(tf.cast(x, tf.uint8), [3, 3], half_pixel_centers=True)]",
+    "x = tf.placeholder(tf.float32, [None, None, None, 3])\n"
+    "r = [tf.image.resize_images(x, [8, 12]), tf.image.resize_images(x, [8, 12], "
+    "preserve_aspect_ratio=True), tf.image.resize_bilinear(x, tf.placeholder(tf.int32, [2]))]",
+]
+
+ERRORS = [
+    "r = tf.image.resize_bilinear(tf.zeros([2, 3, 3]), [4, 4])",
+    "r = tf.image.resize_bilinear(tf.zeros([1, 2, 3, 3]), [4, 4, 1])",
+    "r = tf.image.resize_bilinear(tf.zeros([1, 2, 3, 3]), 4)",
+    "r = tf.image.resize_bilinear(tf.zeros([1, 2, 3, 3], tf.bool), [4, 4])",
+    "r = tf.image.resize_images(tf.zeros([2, 3]), [4, 4])",
+    "r = tf.image.resize_images(tf.placeholder(tf.float32), [4, 4])",
+    "r = tf.image.resize_images(tf.zeros([2, 3, 1]), [4, 4, 4])",
+    "r = tf.image.resize_images(tf.zeros([2, 3, 1]), [4, 4], method=7)",
+]
+
+RUN_ERRORS = """
+x = tf.placeholder(tf.float32, [1, 2, 3, 1]); s = tf.placeholder(tf.int32, [2])
+out = []
+with tf.Session() as sess:
+    for f in (lambda: sess.run(tf.image.resize_bilinear(x, [3, 3], align_corners=True,
+                                                         half_pixel_centers=True),
+                               {x: np.ones([1, 2, 3, 1])}),
+              lambda: sess.run(tf.image.resize_nearest_neighbor(x, s),
+                               {x: np.ones([1, 2, 3, 1]), s: [0, 3]})):
+        try:
+            f()
+            out.append('ok')
+        except tf.errors.OpError as e:
+            out.append([type(e).__name__, e.message.split('\\n')[0]])
+result = out
+"""
+
+
+def _same(code, oracle):
+    here, there = run_here(code), oracle(code)
+    assert here == there, (str(here)[:2000], str(there)[:2000])
+
+
+@pytest.mark.oracle
+def test_resize_values_are_tf_bits(oracle):
+    _same(EXACT, oracle)
+
+
+@pytest.mark.oracle
+def test_resize_gradients_match_tf(oracle):
+    here, there = run_here(GRADS), oracle(GRADS)
+    assert "ok" in there, there
+    for a, b in zip(here["ok"], there["ok"]):
+        assert a[:2] == b[:2]
+        np.testing.assert_allclose(np.asarray(a[2]), np.asarray(b[2]), atol=2e-4)
+
+
+@pytest.mark.oracle
+def test_resize_images_graphs_match_tf_op_by_op(oracle):
+    check_all_ops(oracle, GRAPHS)
+
+
+@pytest.mark.oracle
+def test_resize_errors_match_tf(oracle):
+    check_outputs(oracle, ERRORS)
+
+
+@pytest.mark.oracle
+def test_resize_run_time_errors_match_tf(oracle):
+    _same("import numpy as np\n" + RUN_ERRORS, oracle)
