@@ -1,5 +1,5 @@
 """`tf.strings`: string ops (host values, never in XLA)."""
 
-from scopeflow.ops.strings import as_string, join, length, substr
+from scopeflow.ops.strings import as_string, join, length, substr, to_hash_bucket_fast
 
-__all__ = ["as_string", "join", "length", "substr"]
+__all__ = ["as_string", "join", "length", "substr", "to_hash_bucket_fast"]

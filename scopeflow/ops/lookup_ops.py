@@ -26,6 +26,7 @@ from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
 from scopeflow.ops import queue_state as qs
 from scopeflow.ops.registry import ANY, op
+from scopeflow.sparse_tensor import SparseTensor, is_sparse
 
 _SCALAR = TensorShape([])
 
@@ -250,6 +251,9 @@ class StaticHashTable:
     def lookup(self, keys, name=None):
         """The values of `keys` (same shape; `default_value` where a key is missing)."""
         tf = _tf()
+        if is_sparse(keys):
+            keys = SparseTensor.from_value(keys)
+            return SparseTensor(keys.indices, self.lookup(keys.values, name), keys.dense_shape)
         with tf.name_scope(name, "%s_Lookup" % self._name, (self._handle, keys)):
             keys = tf.convert_to_tensor(keys, dtype=self.key_dtype, name="keys")
             if keys.dtype.base_dtype != self.key_dtype:
@@ -268,15 +272,61 @@ class StaticHashTable:
 HashTable = StaticHashTable
 
 
+class IdTableWithHashBuckets:
+    """`table`'s ids, and for keys it lacks one of `num_oov_buckets` buckets after them:
+    size + FarmHash Fingerprint64 of the key (as a string) mod num_oov_buckets."""
+
+    def __init__(self, table, num_oov_buckets):
+        self._table, self._num_oov_buckets = table, num_oov_buckets
+        self.key_dtype, self.value_dtype = table.key_dtype, _dt.int64
+
+    name = property(lambda self: self._table.name)
+    resource_handle = property(lambda self: self._table.resource_handle)
+    initializer = property(lambda self: self._table.initializer)
+
+    def lookup(self, keys, name=None):
+        """The ids of `keys`: the table's, else size + the key's hash bucket."""
+        from scopeflow.ops.strings import to_hash_bucket_fast
+        tf = _tf()
+        if is_sparse(keys):
+            keys = SparseTensor.from_value(keys)
+            return SparseTensor(keys.indices, self.lookup(keys.values, name), keys.dense_shape)
+        with tf.name_scope(name, "%s_Lookup" % self.name, (keys,)):
+            keys = tf.convert_to_tensor(keys, dtype=self.key_dtype, name="keys")
+            buckets = to_hash_bucket_fast(keys, self._num_oov_buckets, name="hash_bucket")
+            ids = self._table.lookup(keys)
+            buckets = tf.add(buckets, self._table.size())
+            known = tf.not_equal(ids, self._table.default_value)
+            return tf.where_v2(known, ids, buckets)
+
+    def size(self, name=None):
+        """The table's entries plus the buckets (int64 scalar)."""
+        tf = _tf()
+        with tf.name_scope(name, "%s_Size" % self.name):
+            return self._table.size() + self._num_oov_buckets
+
+
+def _with_buckets(table, num_oov_buckets, hasher_spec):
+    if hasher_spec is not None and type(hasher_spec).__name__ != "HasherSpec" or (
+            hasher_spec is not None and hasher_spec.hasher != "fasthash"):
+        raise NotImplementedError("only the default hasher (FarmHash Fingerprint64, "
+                                  "StringToHashBucketFast) is provided by scopeflow")
+    if num_oov_buckets and table.key_dtype.base_dtype is not _dt.string:
+        # AsString of the keys would run inside a compiled step, which cannot hold strings
+        raise NotImplementedError("hash buckets (num_oov_buckets > 0) of integer keys are not "
+                                  "provided by scopeflow yet; string keys are")
+    return IdTableWithHashBuckets(table, num_oov_buckets) if num_oov_buckets else table
+
+
 def index_table_from_tensor(vocabulary_list, num_oov_buckets=0, default_value=-1,
                             hasher_spec=None, dtype=_dt.string, name=None):
     """A table from each entry of `vocabulary_list` to its index (int64)."""
     tf = _tf()
     if vocabulary_list is None:
         raise ValueError("vocabulary_list must be specified.")
-    if num_oov_buckets:
-        raise NotImplementedError("index_table_from_tensor(num_oov_buckets > 0) (hash buckets "
-                                  "for unknown keys) is not provided by scopeflow yet")
+    if num_oov_buckets < 0:
+        raise ValueError("num_oov_buckets must be greater or equal than 0, got %d."
+                         % num_oov_buckets)
     with tf.name_scope(name, "string_to_index"):
         keys = tf.convert_to_tensor(vocabulary_list)
         if keys.dtype.is_integer != dtype.is_integer:
@@ -286,7 +336,8 @@ def index_table_from_tensor(vocabulary_list, num_oov_buckets=0, default_value=-1
         with tf.name_scope(None, "hash_table"):
             init = KeyValueTensorInitializer(keys, values, _dt.int64 if dtype.is_integer
                                              else dtype, _dt.int64, name="table_init")
-            return StaticHashTable(init, default_value)
+            table = StaticHashTable(init, default_value)
+        return _with_buckets(table, num_oov_buckets, hasher_spec)
 
 
 def index_to_string_table_from_tensor(vocabulary_list, default_value="UNK", name=None):
@@ -315,16 +366,17 @@ def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=No
     tf = _tf()
     if vocabulary_file is None or (isinstance(vocabulary_file, str) and not vocabulary_file):
         raise ValueError("vocabulary_file must be specified and must not be empty.")
-    if num_oov_buckets:
-        raise NotImplementedError("index_table_from_file(num_oov_buckets > 0) (hash buckets "
-                                  "for unknown keys) is not provided by scopeflow yet")
+    if num_oov_buckets < 0:
+        raise ValueError("num_oov_buckets must be greater or equal than 0, got %d."
+                         % num_oov_buckets)
     with tf.name_scope(name, "string_to_index"):
         with tf.name_scope(None, "hash_table"):
             init = TextFileInitializer(vocabulary_file, _dt.int64 if key_dtype.is_integer
                                        else key_dtype, key_column_index, _dt.int64,
                                        value_column_index, vocab_size, delimiter,
                                        name="table_init")
-            return StaticHashTable(init, default_value)
+            table = StaticHashTable(init, default_value)
+        return _with_buckets(table, num_oov_buckets, hasher_spec)
 
 
 def index_to_string_table_from_file(vocabulary_file, vocab_size=None, default_value="UNK",

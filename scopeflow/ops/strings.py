@@ -147,3 +147,23 @@ def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002
     """`tf.strings.substr` / `tf.substr`: `len` bytes (or UTF-8 characters) from `pos` of each
     string (positions in range; scalar or same-shaped pos and len)."""
     return _substr(input, pos, len, name=name or "Substr", unit=unit)
+
+
+# ---- StringToHashBucketFast -----------------------------------------------------------------
+@op("StringToHashBucketFast", infer=lambda input, **attrs: (input.shape, _dt.int64),
+    types={"input": _dt.string})
+def _to_hash_bucket_fast(input, *, num_buckets):  # noqa: A002
+    from scopeflow.ops.fingerprint import fingerprint64
+    a = _host(input, "StringToHashBucketFast")
+    return np.asarray([fingerprint64(_as_bytes(v)) % num_buckets for v in a.reshape(-1)],
+                      dtype=np.int64).reshape(a.shape)
+
+
+def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
+    """`tf.strings.to_hash_bucket_fast`: FarmHash Fingerprint64 of each string mod
+    `num_buckets` (int64), TF's bucket of a string."""
+    if num_buckets < 1:
+        raise ValueError("Value for attr 'num_buckets' of %d must be at least minimum 1"
+                         % num_buckets)
+    return _to_hash_bucket_fast(input, name=name or "StringToHashBucketFast",
+                                num_buckets=int(num_buckets))

@@ -12,6 +12,22 @@ lk = tf.contrib.lookup if hasattr(tf, "contrib") else importlib.import_module(
 """
 
 PROGRAMS = [
+    # hash buckets for unknown string keys (FarmHash Fingerprint64), fed and sparse keys
+    """t = lk.index_table_from_tensor(tf.constant(["x", "y"]), num_oov_buckets=3)
+o = t.lookup(tf.constant(["y", "q", "zz"]))
+x = tf.placeholder(tf.string, [None])
+o2 = t.lookup(x) * 2
+sp = t.lookup(tf.SparseTensor([[0, 0], [1, 2]], ["x", "qq"], [2, 3]))
+words = [b"", b"a", b"abcd", b"hello wo", b"0123456789abcdefg", b"y" * 32, b"z" * 33,
+         b"q" * 64, b"r" * 65, bytes(range(200)), "\u6700|Hash #2".encode()]
+h = tf.strings.to_hash_bucket_fast(tf.constant(words), 2 ** 63 - 1)
+h2 = tf.string_to_hash_bucket_fast(x, 7)
+ops = [[op.name, op.type, [i.name for i in op.inputs]] for op in tf.get_default_graph().get_operations()
+       if "Lookup" in op.name]
+with tf.Session() as s:
+    s.run(tf.tables_initializer())
+    feed = {x: ["x", "y", "q", "zz", "w"]}
+    result = [ops, t.name, s.run([o, t.size(), o2, sp.values, sp.indices, h, h2], feed)]""",
     # tables from a vocabulary file: whole lines, line numbers, columns; a missing file
     """import os, tempfile
 path = os.path.join(tempfile.mkdtemp(), "vocab.txt")
