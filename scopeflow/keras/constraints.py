@@ -43,6 +43,7 @@ class UnitNorm(Constraint):
 
 
 non_neg, max_norm, unit_norm = NonNeg, MaxNorm, UnitNorm
+_BY_CLASS = {"NonNeg": NonNeg, "MaxNorm": MaxNorm, "UnitNorm": UnitNorm}
 
 
 def get(identifier):
@@ -51,4 +52,6 @@ def get(identifier):
     if isinstance(identifier, str):
         return {"non_neg": NonNeg, "nonneg": NonNeg, "max_norm": MaxNorm, "maxnorm": MaxNorm,
                 "unit_norm": UnitNorm, "unitnorm": UnitNorm}[identifier.lower()]()
+    if isinstance(identifier, dict) and identifier.get("class_name") in _BY_CLASS:
+        return _BY_CLASS[identifier["class_name"]](**identifier.get("config", {}))
     raise ValueError("Could not interpret constraint identifier: " + str(identifier))

@@ -1,9 +1,11 @@
 """`tf.keras.regularizers`: L1/L2 penalties as callables on a weight.
 
 >>> import scopeflow as tf
->>> tf.keras.regularizers.l2(0.1).l2
-0.1
+>>> tf.keras.regularizers.get("l2").get_config()  # float32 factors, as Keras keeps them
+{'l2': 0.009999999776482582}
 """
+
+import numpy as np
 
 from scopeflow.layers.core import tf_api
 
@@ -20,7 +22,7 @@ class L1L2(Regularizer):
     """`l1 * sum(|x|) + l2 * sum(x^2)`."""
 
     def __init__(self, l1=0.0, l2=0.0):
-        self.l1, self.l2 = float(l1), float(l2)
+        self.l1, self.l2 = float(np.float32(l1)), float(np.float32(l2))
 
     def __call__(self, x):
         tf = tf_api()
@@ -35,20 +37,39 @@ class L1L2(Regularizer):
         return {"l1": self.l1, "l2": self.l2}
 
 
+class L1(L1L2):
+    """`l1 * sum(|x|)` (config `{"l1": ...}`)."""
+
+    def __init__(self, l1=0.01, **kwargs):
+        super().__init__(l1=kwargs.pop("l", l1))
+
+    def get_config(self):
+        return {"l1": self.l1}
+
+
+class L2(L1L2):
+    """`l2 * sum(x^2)` (config `{"l2": ...}`)."""
+
+    def __init__(self, l2=0.01, **kwargs):
+        super().__init__(l2=kwargs.pop("l", l2))
+
+    def get_config(self):
+        return {"l2": self.l2}
+
+
 def l1(l=0.01):  # noqa: E741 - Keras' argument name
-    return L1L2(l1=l)
+    return L1(l)
 
 
 def l2(l=0.01):  # noqa: E741
-    return L1L2(l2=l)
+    return L2(l)
 
 
 def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1=l1, l2=l2)
 
 
-L1 = l1
-L2 = l2
+_BY_CLASS = {"L1": L1, "L2": L2, "L1L2": L1L2}
 
 
 def get(identifier):
@@ -57,5 +78,6 @@ def get(identifier):
     if isinstance(identifier, str):
         return {"l1": l1, "l2": l2, "l1_l2": l1_l2}[identifier.lower()]()
     if isinstance(identifier, dict):
-        return L1L2(**identifier.get("config", {}))
+        cls = _BY_CLASS.get(identifier.get("class_name"), L1L2)
+        return cls(**identifier.get("config", {}))
     raise ValueError("Could not interpret regularizer identifier: " + str(identifier))

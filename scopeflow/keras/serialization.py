@@ -12,9 +12,11 @@ layers as `{"class_name", "config"}`); `from_config` calls the constructor with 
 """
 
 import codecs
+import contextlib
 import inspect
 import marshal
 import sys
+import threading
 import types
 import warnings
 
@@ -58,7 +60,7 @@ def serialize(value):
     if isinstance(value, dict):
         return {k: serialize(v) for k, v in value.items()}
     if isinstance(value, Layer):
-        return {"class_name": type(value).__name__, "config": value.get_config()}
+        return class_and_config(type(value).__name__, value.get_config(), value)
     if inspect.isfunction(value) or inspect.isbuiltin(value):
         if value.__name__ == "<lambda>":
             raise ValueError("A lambda cannot be saved in a Keras config; give a named "
@@ -67,7 +69,44 @@ def serialize(value):
     get_config = getattr(value, "get_config", None)
     config = get_config() if callable(get_config) else \
         {k: v for k, v in vars(value).items() if not k.startswith("_")}
-    return {"class_name": type(value).__name__, "config": serialize(config)}
+    return class_and_config(type(value).__name__, serialize(config), value)
+
+
+_SHARED = threading.local()  # the open shared-object scope of a functional model's config
+
+
+@contextlib.contextmanager
+def shared_object_scope():
+    """Keras' shared-object saving while a functional model's config is written: every object
+    serialized gets an id in the order its config is finished; one serialized again (an RNN
+    layer's initializers, seen again in its cell) carries `shared_object_id` in its config."""
+    if getattr(_SHARED, "scope", None) is not None:
+        yield
+        return
+    _SHARED.scope = {"next": 0, "seen": {}, "keep": []}
+    try:
+        yield
+    finally:
+        _SHARED.scope = None
+
+
+def class_and_config(class_name, config, obj):
+    """`{"class_name", "config"}` of `obj`; inside a shared-object scope, the same dict for
+    an object seen before, marked with its id."""
+    base = {"class_name": class_name, "config": config}
+    scope = getattr(_SHARED, "scope", None)
+    if scope is None:
+        return base
+    entry = scope["seen"].get(id(obj))
+    if entry is None:
+        scope["seen"][id(obj)] = [base, scope["next"], 1]
+        scope["next"] += 1
+        scope["keep"].append(obj)  # ids stay unique while the scope is open
+        return base
+    if entry[2] == 1:
+        entry[0]["shared_object_id"] = entry[1]
+    entry[2] += 1
+    return entry[0]
 
 
 def json_default(value):
@@ -275,13 +314,14 @@ def model_config(model):
         return [layer.name, index[id(layer._inbound_nodes[node_index])], tensor_index]
 
     layers = []
-    for layer in model.layers:
-        nodes = [n for n in layer._inbound_nodes if id(n) in own and
-                 not isinstance(layer, InputLayer)]
-        layers.append({"class_name": type(layer).__name__, "config": layer.get_config(),
-                       "name": layer.name,
-                       "inbound_nodes": [[ref(t) + [{}] for t in n.input_tensors]
-                                         for n in nodes]})
+    with shared_object_scope():
+        for layer in model.layers:
+            nodes = [n for n in layer._inbound_nodes if id(n) in own and
+                     not isinstance(layer, InputLayer)]
+            entry = dict(class_and_config(type(layer).__name__, layer.get_config(), layer))
+            entry.update(name=layer.name, inbound_nodes=[[ref(t) + [{}] for t in n.input_tensors]
+                                                         for n in nodes])
+            layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
             "output_layers": [ref(t) for t in model.outputs]}

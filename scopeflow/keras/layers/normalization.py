@@ -36,6 +36,13 @@ class BatchNormalization(_tl.BatchNormalization, Layer):
                          beta_constraint=constraints.get(beta_constraint),
                          gamma_constraint=constraints.get(gamma_constraint), **kwargs)
 
+    def get_config(self):
+        """As tf_keras writes it: once built, `axis` is the list of positive axes."""
+        config = super().get_config()
+        if self.built:
+            config["axis"] = list(self._axes)
+        return config
+
     def call(self, inputs, training=None):
         if training is None:
             training = K.learning_phase()
@@ -50,22 +57,37 @@ class LayerNormalization(Layer):
     _masking = True
 
     def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True,
-                 beta_initializer="zeros", gamma_initializer="ones", **kwargs):
+                 beta_initializer="zeros", gamma_initializer="ones", beta_regularizer=None,
+                 gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
+                 **kwargs):
         super().__init__(**kwargs)
         self.axis = [axis] if isinstance(axis, int) else list(axis)
         self.epsilon, self.center, self.scale = epsilon, center, scale
         self.beta_initializer = initializers.get(beta_initializer)
         self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = constraints.get(beta_constraint)
+        self.gamma_constraint = constraints.get(gamma_constraint)
 
     def build(self, input_shape):
         ndims = input_shape.ndims
         self.axis = [a % ndims for a in self.axis]
         shape = [input_shape.as_list()[a] for a in self.axis]
-        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer) \
-            if self.scale else None
-        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer) \
-            if self.center else None
+        self.gamma = self.add_weight("gamma", shape, initializer=self.gamma_initializer,
+                                     regularizer=self.gamma_regularizer,
+                                     constraint=self.gamma_constraint) if self.scale else None
+        self.beta = self.add_weight("beta", shape, initializer=self.beta_initializer,
+                                    regularizer=self.beta_regularizer,
+                                    constraint=self.beta_constraint) if self.center else None
         self.built = True
+
+    def get_config(self):
+        """As tf_keras writes it: once built, `axis` is the list of positive axes."""
+        config = super().get_config()
+        if self.built:
+            config["axis"] = list(self.axis)
+        return config
 
     def call(self, inputs):
         tf = tf_api()

@@ -9,7 +9,7 @@ Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 [None, 3]
 """
 
-from scopeflow.keras import activations, backend as K, initializers, regularizers
+from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers.core import tf_api
 
@@ -24,10 +24,17 @@ class _Cell(Layer):
                  recurrent_initializer="orthogonal", bias_initializer="zeros",
                  kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
                  dropout=0.0, recurrent_dropout=0.0, **kwargs):
-        for drop in ("kernel_constraint", "recurrent_constraint", "bias_constraint",
-                     "unit_forget_bias", "implementation", "reset_after"):
-            setattr(self, "_" + drop, kwargs.pop(drop, None))
+        options = {k: kwargs.pop(k, None) for k in (
+            "kernel_constraint", "recurrent_constraint", "bias_constraint", "unit_forget_bias",
+            "implementation", "reset_after")}
         super().__init__(**kwargs)
+        self._unit_forget_bias = options["unit_forget_bias"]
+        if options["reset_after"]:
+            raise NotImplementedError("GRU(reset_after=True) (TF 2's CuDNN-compatible GRU) is "
+                                      "not supported in TF1 graph mode here; use "
+                                      "reset_after=False.")
+        self.implementation = 1 if options["implementation"] is None else \
+            options["implementation"]
         self.units = int(units)
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
@@ -37,6 +44,40 @@ class _Cell(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.regularizers = [regularizers.get(r) for r in
                              (kernel_regularizer, recurrent_regularizer, bias_regularizer)]
+        self.constraints = [constraints.get(options[k]) for k in
+                            ("kernel_constraint", "recurrent_constraint", "bias_constraint")]
+        self.dropout = min(1.0, max(0.0, float(dropout)))
+        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
+
+    def get_config(self):
+        """Every argument, as tf_keras' cells write them (no recurrent_activation for
+        SimpleRNN; unit_forget_bias for LSTM; implementation for LSTM and GRU; GRU's
+        reset_after)."""
+        from scopeflow.keras.serialization import layer_base_config, serialize
+        config = dict(layer_base_config(self), **serialize(self._cell_args()))
+        config.pop("batch_input_shape", None)
+        return config
+
+    def _cell_args(self):
+        """The cell's arguments in Keras' order (shared with the layer that runs it)."""
+        a = {"units": self.units, "activation": activations.serialize(self.activation)}
+        if not isinstance(self, SimpleRNNCell):
+            a["recurrent_activation"] = activations.serialize(self.recurrent_activation)
+        a.update(use_bias=self.use_bias, kernel_initializer=self.kernel_initializer,
+                 recurrent_initializer=self.recurrent_initializer,
+                 bias_initializer=self.bias_initializer)
+        if isinstance(self, LSTMCell):
+            a["unit_forget_bias"] = self._unit_forget_bias is not False
+        a.update(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
+                     self.regularizers))
+        a.update(zip(("kernel_constraint", "recurrent_constraint", "bias_constraint"),
+                     self.constraints))
+        a.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
+        if not isinstance(self, SimpleRNNCell):
+            a["implementation"] = self.implementation
+        if isinstance(self, GRUCell):
+            a["reset_after"] = False
+        return a
 
     state_size = property(lambda self: self.units)
     output_size = property(lambda self: self.units)
@@ -45,14 +86,17 @@ class _Cell(Layer):
         n = self.n_gates * self.units
         dim = input_shape.as_list()[-1]
         self.kernel = self.add_weight("kernel", (dim, n), initializer=self.kernel_initializer,
-                                      regularizer=self.regularizers[0])
+                                      regularizer=self.regularizers[0],
+                                      constraint=self.constraints[0])
         self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, n),
                                                 initializer=self.recurrent_initializer,
-                                                regularizer=self.regularizers[1])
+                                                regularizer=self.regularizers[1],
+                                                constraint=self.constraints[1])
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", (n,), initializer=self._bias_init(),
-                                        regularizer=self.regularizers[2])
+                                        regularizer=self.regularizers[2],
+                                        constraint=self.constraints[2])
         self.built = True
 
     def _bias_init(self):
@@ -166,9 +210,13 @@ class RNN(Layer):
                  stateful=False, unroll=False, time_major=False, zero_output_for_mask=False,
                  **kwargs):
         super().__init__(**kwargs)
+        if isinstance(cell, (list, tuple)):
+            raise NotImplementedError("RNN over a list of cells (StackedRNNCells) is not "
+                                      "supported yet; stack RNN layers instead.")
         self.cell = cell
         self.return_sequences, self.return_state = return_sequences, return_state
-        self.go_backwards = go_backwards
+        self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
+        self.time_major = time_major
         self.zero_output_for_mask = zero_output_for_mask
 
     def _clone(self, **overrides):
@@ -179,6 +227,8 @@ class RNN(Layer):
         return type(self)(units, **dict(cell_args, **dict(layer_args, **overrides)))
 
     def build(self, input_shape):
+        if self.cell._dtype is None:  # the cell takes the layer's (Keras)
+            self.cell._dtype = self._dtype
         with K.name_scope(self.cell.name):
             self.cell.build(input_shape[:1].concatenate(input_shape[2:]))
             self.cell.built = True
@@ -236,19 +286,31 @@ class RNN(Layer):
             return [out] + list(states)
         return out
 
-    def get_config(self):
-        """The cell's activations written out: a reader's defaults may differ (TF 2's LSTM
-        and GRU default to sigmoid and, for GRU, reset_after)."""
-        cell = self.cell
-        config = dict(super().get_config(), units=cell.units,
-                      activation=activations.serialize(cell.activation),
-                      recurrent_activation=activations.serialize(cell.recurrent_activation),
-                      use_bias=cell.use_bias)
-        if isinstance(cell, GRUCell):
-            config["reset_after"] = False
-        if isinstance(cell, SimpleRNNCell):
-            config.pop("recurrent_activation")
+    def _loop_config(self):
+        from scopeflow.keras.serialization import layer_base_config
+        config = layer_base_config(self)
+        config.update(return_sequences=self.return_sequences, return_state=self.return_state,
+                      go_backwards=self.go_backwards, stateful=self.stateful,
+                      unroll=self.unroll, time_major=self.time_major)
         return config
+
+    def get_config(self):
+        """tf_keras' RNN config: the loop's flags and the cell as `{"class_name", "config"}`."""
+        from scopeflow.keras.serialization import serialize
+        config = self._loop_config()
+        if self.zero_output_for_mask:
+            config["zero_output_for_mask"] = True
+        config["cell"] = serialize(self.cell)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        cell = config.pop("cell")
+        if isinstance(cell, dict):
+            from scopeflow.keras.serialization import layer_from_config
+            cell = layer_from_config(cell, custom_objects)
+        return cls(cell, **config)
 
     def compute_mask(self, inputs, mask=None):
         """The sequence keeps the input's mask; a last output or a state has none."""
@@ -275,7 +337,29 @@ def _rnn_class(name, cell_cls, cell_name, defaults):
         RNN.__init__(self, cell, **layer_args)
         self.units = int(units)
 
-    return type(name, (RNN,), {"__init__": __init__, "__doc__": "`tf.keras.layers.%s`." % name})
+    def get_config(self):
+        """tf_keras' layer config: the loop's flags, then the cell's arguments (its
+        dropout clipped to [0, 1]) with the layer's activity_regularizer; the cell is then
+        serialized and dropped, as Keras does (its objects count as shared)."""
+        from scopeflow.keras.serialization import serialize
+        config = self._loop_config()
+        args = {}
+        for key, value in self.cell._cell_args().items():
+            args[key] = value
+            if key == "bias_regularizer":
+                args["activity_regularizer"] = self._activity_regularizer
+        config.update(serialize(args))
+        serialize(self.cell)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        return cls(config.pop("units"), **config)
+
+    return type(name, (RNN,), {"__init__": __init__, "get_config": get_config,
+                               "from_config": from_config,
+                               "__doc__": "`tf.keras.layers.%s`." % name})
 
 
 SimpleRNN = _rnn_class("SimpleRNN", SimpleRNNCell, "simple_rnn_cell", {})

@@ -39,6 +39,8 @@ class TimeDistributed(Wrapper):
     """`(batch, time, ...)`: the inner layer on `(batch * time, ...)`, reshaped back."""
 
     def build(self, input_shape):
+        if self.layer._dtype is None:  # the inner layer takes the wrapper's (Keras)
+            self.layer._dtype = self._dtype
         self.layer.build(TensorShape([None]).concatenate(input_shape[2:]))
         self.layer.built = True
         self.built = True
@@ -76,6 +78,25 @@ class Bidirectional(Wrapper):
         self.merge_mode = merge_mode
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
+        self._backward_given = backward_layer is not None
+
+    def get_config(self):
+        """tf_keras' config: the wrapped layer, merge_mode, and backward_layer when given."""
+        from scopeflow.keras.serialization import layer_base_config, serialize
+        config = layer_base_config(self)
+        config.update(layer=serialize(self.layer), merge_mode=self.merge_mode)
+        if self._backward_given:
+            config["backward_layer"] = serialize(self.backward_layer)
+        return config
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from scopeflow.keras.serialization import layer_from_config
+        config = dict(config)
+        for key in ("layer", "backward_layer"):
+            if isinstance(config.get(key), dict):
+                config[key] = layer_from_config(config[key], custom_objects)
+        return cls(**config)
 
     def build(self, input_shape):
         for layer in (self.forward_layer, self.backward_layer):
