@@ -151,10 +151,14 @@ def _read_optimizer_weights(f, model):
 
 
 def load_model(filepath, custom_objects=None, compile=True, options=None):  # noqa: A002
-    """A model from a Keras HDF5 file: rebuilt from its config, weights set, compiled as saved."""
+    """A model from a Keras HDF5 file (or a TF2 Keras SavedModel directory): rebuilt from its
+    config, weights set, compiled as saved."""
     from scopeflow.keras import serialization
     if not os.path.exists(str(filepath)):
         raise OSError("No file or directory found at %s" % filepath)
+    from scopeflow.keras import saved_model_load
+    if saved_model_load.is_keras_saved_model(filepath):
+        return saved_model_load.load(filepath, custom_objects, compile)
     if os.path.isdir(str(filepath)):
         raise NotImplementedError(
             "%s is a SavedModel directory: scopeflow's load_model reads Keras HDF5 files; load "

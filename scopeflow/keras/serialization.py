@@ -354,7 +354,8 @@ def compile_from(model, training, custom_objects=None):
     opt = training.get("optimizer_config")
     optimizer = "rmsprop"
     if opt:
-        cls = optimizers._BY_NAME.get(opt["class_name"].lower())
+        # TF 2's Keras registers its optimizers as `Custom>SGD`
+        cls = optimizers._BY_NAME.get(opt["class_name"].split(">")[-1].lower())
         config = {k: v for k, v in opt["config"].items() if k not in ("is_legacy_optimizer",
                                                                        "jit_compile")}
         optimizer = cls.from_config(config) if cls is not None else opt["class_name"]

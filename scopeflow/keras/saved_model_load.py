@@ -1,0 +1,84 @@
+"""`tf.keras.models.load_model` of a TF2 Keras SavedModel directory written by tf_keras
+(`model.save(path, save_format="tf")` in eager mode): the model is rebuilt from the config in
+`keras_metadata.pb` (Keras' SavedMetadata proto, read here without its generated classes) and
+its weights restored from `variables/variables` by their object-graph keys
+(`layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`).
+"""
+
+import json
+import os
+
+METADATA = "keras_metadata.pb"
+
+
+def is_keras_saved_model(path):
+    return os.path.isdir(str(path)) and os.path.exists(os.path.join(str(path), METADATA))
+
+
+def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argument name
+    from scopeflow.keras import serialization
+    root = _root_metadata(os.path.join(str(path), METADATA))
+    config = root.get("model_config") or {"class_name": root["class_name"],
+                                          "config": root["config"]}
+    model = serialization.model_from_config(_untuple(config), custom_objects)
+    model.load_weights(os.path.join(str(path), "variables", "variables"))
+    training = root.get("training_config")
+    if compile and training is not None:
+        serialization.compile_from(model, _untuple(training), custom_objects)
+    return model
+
+
+def _root_metadata(filename):
+    """The JSON metadata of the node at `root` in a SavedMetadata file."""
+    with open(filename, "rb") as f:
+        data = f.read()
+    for number, value in _fields(data):
+        if number != 1:  # SavedMetadata.nodes
+            continue
+        node = dict(_fields(value))  # SavedObject: 3 node_path, 5 metadata
+        if node.get(3) == b"root":
+            return json.loads(node[5].decode("utf8"))
+    raise ValueError("%s has no metadata for the root object: not a Keras SavedModel."
+                     % filename)
+
+
+def _fields(data):
+    """(field number, value) of a protobuf message: varints as ints, length-delimited
+    fields as bytes."""
+    i = 0
+    while i < len(data):
+        key, i = _varint(data, i)
+        number, wire = key >> 3, key & 7
+        if wire == 0:
+            value, i = _varint(data, i)
+        elif wire == 2:
+            size, i = _varint(data, i)
+            value, i = data[i:i + size], i + size
+        elif wire in (1, 5):
+            size = 8 if wire == 1 else 4
+            value, i = data[i:i + size], i + size
+        else:
+            raise ValueError("Unsupported protobuf wire type %d in keras_metadata.pb" % wire)
+        yield number, value
+
+
+def _varint(data, i):
+    shift = result = 0
+    while True:
+        b = data[i]
+        i += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return result, i
+
+
+def _untuple(value):
+    """Keras' JSON tuples (`{"class_name": "__tuple__", "items": [...]}`) as lists."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__tuple__" and "items" in value:
+            return [_untuple(v) for v in value["items"]]
+        return {k: _untuple(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_untuple(v) for v in value]
+    return value
