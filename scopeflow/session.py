@@ -311,7 +311,9 @@ class BaseSession:
                 for got in run_together(x, lambda op: _run_host(ctx, op, known)):
                     known.update(got)
             else:
-                vals = [known[t] for t in x.fed]
+                # (a host step may hand on one string as bare bytes: an array from here on)
+                vals = [np.asarray(known[t], dtype=object) if isinstance(known[t], bytes)
+                        else known[t] for t in x.fed]
                 for i in x.feed_pos:
                     if not hasattr(vals[i], "shape"):  # a queue, an iterator: host-only
                         raise errors.UnimplementedError(None, x.fed[i].op, (

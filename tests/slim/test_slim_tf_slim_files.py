@@ -55,15 +55,14 @@ KNOWN_FAILING = {
     # assertAlmostEqual to 7 places of a float32 value (fails on TF too)
     "metrics/classification_test.py": {"tf_slim_test.F1ScoreTest.testSomeCorrect"},
     "metrics/histogram_ops_test.py": set(),
-    "metrics/metric_ops_test.py": set(),
+    # string variables (streaming_concat of strings) do not run on scopeflow yet
+    "metrics/metric_ops_test.py": {
+        "tf_slim_test.StreamingConcatTest.testStreamingConcatStringValues"},
     "metrics/metric_ops_test.py#at_k": set(),
     "data/parallel_reader_test.py": set(),
     "data/prefetch_queue_test.py": set(),
     "data/dataset_data_provider_test.py": set(),
-    # Image(repeated=True) maps host decoders over a tf.map_fn loop, whose TensorArrays
-    # cannot cross scopeflow's host steps
-    "data/tfexample_decoder_test.py": {
-        "tf_slim_test.TFExampleDecoderTest.testDecodeExampleWithRepeatedImages"},
+    "data/tfexample_decoder_test.py": set(),
     "ops/variables_test.py": {"tf_slim_test.GlobalVariableTest.testResourceVariable",
                               "tf_slim_test.LocalVariableTest.testResourceVariable",
                               "tf_slim_test.VariablesTest.testVariableWithReplicaDeviceSetter"},
@@ -78,8 +77,8 @@ ONLY = {
     "metrics/metric_ops_test.py": (
         "AggregateMetricsTest", "AggregateMetricMapTest", "CohenKappaTest", "CountTest",
         "PrecisionAtRecallTest", "RecallAtPrecisionTest", "StreamingCovarianceTest",
-        "StreamingCurvePointsTest", "StreamingFPRTest", "StreamingPearsonRTest",
-        "StreamingPrecisionRecallAtEqualThresholdsTest"),
+        "StreamingConcatTest", "StreamingCurvePointsTest", "StreamingFPRTest",
+        "StreamingPearsonRTest", "StreamingPrecisionRecallAtEqualThresholdsTest"),
     "metrics/metric_ops_test.py#at_k": (
         "StreamingRecallAtKTest", "StreamingSparsePrecisionTest", "StreamingSparseRecallTest"),
 }

@@ -227,8 +227,15 @@ class Image(ItemHandler):
         image_buffer = keys_to_tensors[self._image_key]
         image_format = keys_to_tensors[self._format_key]
         if self._repeated:
-            return tf().map_fn(lambda x: self._decode(x, image_format), image_buffer,
-                               dtype=self._dtype)
+            t = tf()
+            count = image_buffer.shape.as_list()[0] if image_buffer.shape.ndims == 1 else None
+            if count is not None:
+                # a known number of images: one decode each (TF maps them with map_fn, whose
+                # loop cannot hold scopeflow's host decoders)
+                return t.stack([self._decode(x, image_format)
+                                for x in t.unstack(image_buffer, count)])
+            return t.map_fn(lambda x: self._decode(x, image_format), image_buffer,
+                            dtype=self._dtype)
         return self._decode(image_buffer, image_format)
 
     def _decode(self, image_buffer, image_format):
