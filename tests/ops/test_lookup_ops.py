@@ -12,6 +12,33 @@ lk = tf.contrib.lookup if hasattr(tf, "contrib") else importlib.import_module(
 """
 
 PROGRAMS = [
+    # a MutableHashTable: insert, lookup, remove, export, a bad insert, a checkpoint round trip
+    """import os, tempfile
+t = lk.MutableHashTable(tf.string, tf.int64, default_value=-1)
+ins = t.insert(tf.constant(["a", "b"]), tf.constant([1, 2], tf.int64))
+f = t.lookup(tf.constant(["a", "z"]))
+keys, values = t.export()
+rm = t.remove(tf.constant(["a", "q"]))
+sz = t.size()
+bad = t.insert(tf.constant(["a"]), tf.constant([1, 2], tf.int64))
+ops = [[op.name, op.type, [i.name for i in op.inputs]] for op in tf.get_default_graph().get_operations()
+       if op.type != "Const"]
+saver = tf.train.Saver()
+path = os.path.join(tempfile.mkdtemp(), "ck")
+with tf.Session() as s:
+    steps = [s.run(f).tolist()]
+    s.run(ins)
+    k, v = s.run([keys, values])
+    steps += [s.run([f, sz]), sorted(zip(k.tolist(), v.tolist()))]
+    s.run(rm)
+    steps.append(s.run([f, sz]))
+    steps.append(err(lambda: s.run(bad)))
+    s.run(ins)
+    saver.save(s, path)
+with tf.Session() as s:
+    saver.restore(s, path)
+    steps.append(s.run([f, sz]))
+result = [ops, t.name, steps, sorted(n for n, _ in tf.train.list_variables(path))]""",
     # hash buckets for unknown string keys (FarmHash Fingerprint64), fed and sparse keys
     """t = lk.index_table_from_tensor(tf.constant(["x", "y"]), num_oov_buckets=3)
 o = t.lookup(tf.constant(["y", "q", "zz"]))
