@@ -54,8 +54,8 @@ def rebuild_conds(ops):
     member = {}  # op -> the stack it belongs to (a cond Switch: its group's, branch None)
     groups = {}  # (outer stack, pred key) -> [cond Merge ops]
     for op in ops:
-        deps = [ctx.get(t, ()) for t in op._inputs] + [member.get(c, ()) for c in
-                                                        op._control_inputs]
+        deps = [ctx.get(t) or _built_stack(t) for t in op._inputs] + [
+            member.get(c, ()) for c in op._control_inputs]
         inner = max(deps, key=len, default=())
         if op._type in _SWITCHES and len(op._inputs) == 2 and not _loop_switch(op):
             key = _pred_key(op._inputs[1])
@@ -83,6 +83,22 @@ def rebuild_conds(ops):
             else:
                 for m in exits:
                     _select(m, ctx)
+
+
+def _built_stack(t):
+    """The stack of a tensor that tf.cond built (not among the ops rebuilt: a forward value a
+    gradient reads), from its op's cond contexts; () outside conds or inside a loop."""
+    chain, c = [], t._op._ctx
+    while c is not None:
+        if not hasattr(c, "branch"):
+            return ()
+        chain.append((_pred_key(c.pred), c.branch))
+        c = c.outer
+    chain.reverse()
+    op = t._op
+    if chain and op._type in _SWITCHES and _pred_key(op._inputs[1]) is chain[-1][0]:
+        chain[-1] = (chain[-1][0], t._value_index)  # a capture: its output picks the branch
+    return tuple(chain)
 
 
 def _merge_stack(op, ctx, groups):

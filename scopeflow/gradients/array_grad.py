@@ -83,6 +83,10 @@ def _concat_v2_grad(op, grad):
     dim = op._inputs[-1]
     values = op._inputs[:-1]
     grad = dense(grad)
+    if dim._op._type == "Const" and _output_context(dim._op) is not _output_context(grad._op):
+        # TF copies a constant axis made in another cond / loop context (`<op>_grad/Const`)
+        from scopeflow.ops.constant import constant
+        dim = constant(dim._op._attrs["value"], dtype=dim.dtype)
     non_neg = dim % rank(values[0])
     sizes = _input_shapes(values)
     if len(sizes) > 16:
@@ -94,6 +98,14 @@ def _concat_v2_grad(op, grad):
     if isinstance(offsets, Tensor):
         offsets = [offsets]
     return [slice_(grad, begin, s) for begin, s in zip(offsets, sizes)] + [None]
+
+
+def _output_context(op):
+    """TF's GetOutputContext: the op's control flow context, a loop's Exit its outer one."""
+    ctx = op._ctx
+    if ctx is not None and op._type in ("Exit", "RefExit"):
+        ctx = ctx.outer
+    return ctx
 
 
 def _input_shapes(values):

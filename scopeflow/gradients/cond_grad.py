@@ -14,10 +14,13 @@ from scopeflow.ops.cf_context import CondContext
 
 
 def cond_context(op):
-    """The CondContext `op` was built in (None outside a cond, inside a loop or a nested cond:
-    those take the SymbolicGradient path for now)."""
+    """The CondContext `op` was built in, in a cond or conds nested in one another (None
+    outside a cond and inside a loop: a loop takes the SymbolicGradient path for now)."""
     ctx = op._ctx
-    return ctx if isinstance(ctx, CondContext) and ctx.outer is None else None
+    outer = ctx
+    while isinstance(outer, CondContext):
+        outer = outer.outer
+    return ctx if isinstance(ctx, CondContext) and outer is None else None
 
 
 def _merge_context(op):
