@@ -18,6 +18,7 @@ the data needed last.
 """
 
 import dataclasses
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +26,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
-from scopeflow.errors import ResourceExhaustedError, UnimplementedError
+from scopeflow.errors import InternalError, InvalidArgumentError, ResourceExhaustedError
 from scopeflow.lowering.context import run_error
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
@@ -115,14 +116,31 @@ def _pop(ctx, handle, *, elem_type):
     if isinstance(static, TAMeta):
         return static
     state = ctx.state(handle.op)
-    if state.data is None:
-        raise run_error(UnimplementedError, ctx.op, (
-            "%s (StackPopV2) pops a stack that nothing pushed to in this run; scopeflow runs "
-            "a loop's gradient in the run of its forward loop." % ctx.op._name))
+    if state.meta.dtype != elem_type.as_numpy_dtype:
+        raise run_error(InternalError, ctx.op, (
+            "Output 0 of type %s does not match declared output type %s for node {{node %s}}"
+            % (_type_name(state.meta.dtype), elem_type.name, ctx.op._name)))
+    if state.data is None:  # nothing pushed in this run: TF's stack is new and empty
+        raise run_error(InvalidArgumentError, ctx.op, _empty(handle.op)())
     data, written = jnp.asarray(state.data), jnp.asarray(state.written)
     k = jnp.sum(written.astype(jnp.int32)) - 1
+    ctx.check(k >= 0, InvalidArgumentError, _empty(handle.op))
     ctx.put_state(handle.op, TAState(data, written.at[k].set(False), state.meta))
     return data[k] if static is None or static is _MIXED else static
+
+
+_STACKS = itertools.count()  # TF numbers its stacks in the process: `Stack[name_N]`
+
+
+def _empty(stack):
+    """TF's message for a pop of an empty stack (named by stack_name, else by its op)."""
+    name = stack._attrs.get("stack_name") or stack._name
+    return lambda: "Stack[%s_%d] is empty when calling Pop()." % (name, next(_STACKS))
+
+
+def _type_name(np_dtype):
+    """TF's DataTypeString ('float', 'double', 'int32')."""
+    return _dt.enum_name(_dt.as_dtype(np_dtype))[3:].lower()
 
 
 _MIXED = object()  # a stack whose pushes were not all one static value
