@@ -31,6 +31,7 @@ from scopeflow.lowering.stages import (
 )
 from scopeflow.lowering.together import run_together
 from scopeflow.ops.stack_ops import StackFull, grow
+from scopeflow.ops.ta_state import TAMeta, TAState
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -43,6 +44,7 @@ from scopeflow.sparse_tensor import SparseTensor
 __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"]
 
 _MAX_PLANS = 4096
+_CARRIED = (TAState, TAMeta)  # TensorArray values that compiled steps take
 _STRING = _dt.string
 _COMPOSITE_KEYS = (tuple, SparseTensor)  # feed keys that stand for several tensors
 _LEAVES = (Tensor, Operation, str)
@@ -314,8 +316,14 @@ class BaseSession:
                 # (a host step may hand on one string as bare bytes: an array from here on)
                 vals = [np.asarray(known[t], dtype=object) if isinstance(known[t], bytes)
                         else known[t] for t in x.fed]
-                for i in x.feed_pos:
-                    if not hasattr(vals[i], "shape"):  # a queue, an iterator: host-only
+                for i in x.feed_pos + x.static_pos:
+                    if type(vals[i]) is TAState and vals[i].signature()[-1] == object:
+                        raise errors.UnimplementedError(None, x.fed[i].op, (
+                            "%s: a TensorArray of strings cannot enter a compiled program: "
+                            "scopeflow passes its elements only between host ops")
+                            % vals[i].meta.name)
+                    if not hasattr(vals[i], "shape") and type(vals[i]) not in _CARRIED:
+                        # a queue, an iterator: host-only
                         raise errors.UnimplementedError(None, x.fed[i].op, (
                             "%s (a %s handle) cannot enter a compiled program: scopeflow "
                             "passes resource handles only between host ops")
@@ -448,9 +456,12 @@ def _host_string(v):
 
 
 def _host_result(v):
-    """A fetched value as Session.run returns it: 0-d arrays as numpy scalars (bytes)."""
+    """A fetched value as Session.run returns it: 0-d arrays as numpy scalars (bytes); a
+    TensorArray's flow as TF's 0.0."""
     if type(v) is np.ndarray and v.ndim == 0:
         return v[()]
+    if type(v) is TAState:
+        return np.float32(0)
     return v
 
 
@@ -506,7 +517,22 @@ def _runner(entry):
         return stateful
     if not feed_pos:
         return lambda sess, feeds: read(call())
+    if entry.flat_feeds:
+        return lambda sess, feeds: read(call(*flat_feeds(entry, feeds)))
     return lambda sess, feeds: read(call(*[feeds[i] for i in feed_pos]))
+
+
+def flat_feeds(entry, feeds):
+    """The arguments of `entry` for `feeds`: a TensorArray's elements (TAState) as arrays."""
+    out = []
+    for i in entry.feed_pos:
+        v = feeds[i]
+        if type(v) is TAState:
+            if v.data is not None:
+                out.extend((v.data, v.written))
+        else:
+            out.append(v)
+    return out
 
 
 def _reader(kinds):
@@ -539,7 +565,7 @@ def _part(kind):
 
         def run(outs, host):
             v = fn(*[f(outs, host) for f in args])
-            return v[()] if v.ndim == 0 else v
+            return v[()] if getattr(v, "ndim", None) == 0 else v  # (or a TensorArray's TAState)
 
         return run
     i = kind[1]
@@ -559,7 +585,9 @@ def _call_with_state(sess, entry, feeds):
     with sess._lock:
         state = sess._state
         args = [state[v] for v in entry.var_in]
-        if entry.feed_pos:
+        if entry.flat_feeds:
+            args.extend(flat_feeds(entry, feeds))
+        elif entry.feed_pos:
             args.extend([feeds[i] for i in entry.feed_pos])
         if entry.rng_ops:
             counts = dict(sess._rng_counts) if entry.grow else None

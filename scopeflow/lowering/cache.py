@@ -97,16 +97,18 @@ def size():
     return len(_lru)
 
 
-def program(graph, tensors, ops, fed, done=frozenset()):
+def program(graph, tensors, ops, fed, done=frozenset(), carry=False):
     """The `Program` of (fetched tensors, target ops, fed tensors), rebuilt if the graph
-    changed since and the slice with it; ops in `done` ran in an earlier stage of the run."""
+    changed since and the slice with it; ops in `done` ran in an earlier stage of the run;
+    `carry`: a step of a run in steps (its fetched TensorArray flows keep their elements)."""
     from scopeflow.lowering.lower import Program
     gc = _of(graph)
-    key = (tuple(tensors), tuple(ops), tuple(fed), done)
+    key = (tuple(tensors), tuple(ops), tuple(fed), done, carry)
     hit = gc.programs.get(key)
     if hit is not None and hit[0] == graph._version:
         return hit[1]
     prog = Program(graph, tensors, ops, fed, done)
+    prog.carry = carry
     if hit is not None and hit[1].key == prog.key:
         prog = hit[1]  # the graph grew elsewhere: same slice, keep what was learnt
     gc.programs[key] = (graph._version, prog)
@@ -143,7 +145,7 @@ def has(prog, feeds, state_sig):
 
 
 def _key(prog, feeds, state_sig):
-    return (prog, tuple((feeds[i].shape, feeds[i].dtype) for i in prog.feed_pos), state_sig,
+    return (prog, tuple(_signature(feeds[i]) for i in prog.feed_pos), state_sig,
             tuple(static_key(feeds[i]) for i in prog.static_pos),
             tuple(prog.stack_caps.items()))
 
@@ -185,9 +187,20 @@ def _clear_jax_caches():
     jax.clear_caches()  # compiled Entries hold their executables: they stay valid
 
 
+def _signature(a):
+    try:
+        return a.shape, a.dtype
+    except AttributeError:  # a TensorArray's elements carried between steps (ta_state.py)
+        return a.signature()
+
+
 def static_key(a):
-    """A fed string array as part of a signature: its shape and its values."""
-    return a.shape, tuple(a.reshape(-1).tolist())
+    """A fed string array as part of a signature: its shape and its values (a TensorArray's
+    handle: itself)."""
+    try:
+        return a.shape, tuple(a.reshape(-1).tolist())
+    except AttributeError:
+        return a
 
 
 def clear(graph=None):

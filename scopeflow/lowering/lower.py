@@ -335,6 +335,7 @@ class Program:
     """The slice of one (fetches, fed tensors) pair: what runs and what it needs."""
 
     device = None  # the JAX device of one program of a run over several (lowering/devices.py)
+    carry = False  # a step of a HostPlan: fetched TensorArray flows keep their elements
 
     def __init__(self, graph, tensors, ops, fed, done=frozenset()):
         self.graph = graph
@@ -353,8 +354,10 @@ class Program:
         self._used = [i for i, t in enumerate(self.fed) if t in consumed]
         # fed strings cannot enter XLA, and fed values that set a shape (`tf.zeros(p)`) must
         # be known when traced: their values are part of the compiled signature
+        # (a TensorArray's handle fed by an earlier step is static metadata: TAMeta)
         self._set_static({i for i in self._used
-                          if self.fed[i]._dtype.base_dtype is _dt.string})
+                          if self.fed[i]._dtype.base_dtype is _dt.string
+                          or tensor_array_handle(self.fed[i])})
         self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
         self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
         self.stack_caps = {}  # StackV2 op -> slots, learnt from runs that overflowed
@@ -421,6 +424,7 @@ class Entry:
     new_state: bool  # a run changes which variables are initialized or their shapes
     runner: object = None  # the Session's specialised caller, made on first use
     grow: tuple = ()  # indices of the checks that a growable stack fits (ops/stack_ops.py)
+    flat_feeds: bool = False  # a fed TAState passes as its arrays (Session: flat_feeds)
 
 
 def build(program, state, feeds):
@@ -450,6 +454,7 @@ def _build(program, state, feeds, n_rng, once=False):
     feed_pos = program.feed_pos
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
     feed_avals = [_aval(feeds[i]) for i in feed_pos]
+    flat_feeds = any(type(feeds[i]) is TAState for i in feed_pos)  # elements: several arrays
     rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
     info = {}
 
@@ -474,9 +479,10 @@ def _build(program, state, feeds, n_rng, once=False):
         # (RunContext.write), and the Session commits what a failed run wrote
         # a run whose stacks may overflow commits nothing then (and runs again): not donated
         donate = () if grow else tuple(i for i, v in enumerate(var_in) if v in written)
-        fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(feed_pos), rng_aval,
+        flat = jax.tree_util.tree_leaves(feed_avals) if flat_feeds else feed_avals
+        fn = _narrowed(_as_fun(closed), var_all, var_avals, read, len(flat), rng_aval,
                        use_rng)
-        in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + feed_avals
+        in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + flat
         if use_rng:  # the words of the ops that drew (the Session sends as many)
             in_avals.append(jax.ShapeDtypeStruct((1 + program.n_rng,), np.uint32))
         if program.device is None:
@@ -489,7 +495,26 @@ def _build(program, state, feeds, n_rng, once=False):
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
-                 tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow)
+                 tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow,
+                 flat_feeds=flat_feeds)
+
+
+_TA_MAKERS = frozenset(("TensorArrayV3", "TensorArrayGradV3", "TensorArrayGradWithShape"))
+_FORWARDS = frozenset(("Enter", "Identity", "Switch", "Merge", "Exit", "NextIteration"))
+
+
+def tensor_array_handle(t):
+    """Whether `t` is a TensorArray's handle (through the loop and cond ops that pass it on)."""
+    for _ in range(10000):
+        if t._dtype.base_dtype is not _dt.resource:
+            return False
+        op = t._op
+        if op._type in _TA_MAKERS:
+            return True
+        if op._type not in _FORWARDS or not op._inputs:
+            return False
+        t = op._inputs[0]
+    return False
 
 
 # ops whose value is never known before the run (state, randomness, loops)
@@ -537,6 +562,8 @@ def _describe(program):
 
 
 def _as_static(a, t):
+    if t._dtype.base_dtype is _dt.resource:  # a TensorArray's handle (TAMeta)
+        return a
     if t._dtype.base_dtype is _dt.string:
         return _as_bytes(a)
     return np.asarray(a)
@@ -591,6 +618,8 @@ def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval, use_rng):
 
 
 def _aval(a):
+    if type(a) is TAState:
+        return a.aval()
     return jax.ShapeDtypeStruct(np.shape(a), a.dtype)
 
 
@@ -619,7 +648,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
             ctx.op = _RetvalNode(t)
             v = ctx.read(v)
         elif isinstance(v, TAState):  # a TensorArray's flow: TF's value is 0.0
-            v = np.float32(0)
+            v = HostValue(*v.carried()) if program.carry else np.float32(0)
         if isinstance(v, _Tracer):
             kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)

@@ -236,6 +236,7 @@ class HostPlan:
     def _stage(self, need, ctrl, pre, order):
         """A compiled step for `need` (and `ctrl` ops), whose slice is `pre`; what it makes
         that the rest of `order` uses is fetched too and fed onwards."""
+        from scopeflow.lowering.lower import tensor_array_handle
         from scopeflow.lowering.slice import data_inputs, is_handle, is_variable_op
 
         pre_set = set(pre)
@@ -243,7 +244,8 @@ class HostPlan:
         seen = set(need)
         later = [t for op in order if op not in pre_set for t in data_inputs(op)]
         for t in later + self._fetched:  # boundary tensors: made now, used later
-            if t._op in pre_set and t not in seen and not is_handle(t):
+            if t._op in pre_set and t not in seen and (not is_handle(t)
+                                                       or tensor_array_handle(t)):
                 seen.add(t)
                 need.append(t)
         self._compiled(need, ctrl)
@@ -255,7 +257,7 @@ class HostPlan:
 
     def _compiled(self, tensors, ops):
         prog = self._cache.program(self._graph, tensors, ops, list(self._known),
-                                   frozenset(self._done))
+                                   frozenset(self._done), carry=True)
         if prog.host:  # cannot happen: the first host op of a slice is always staged
             raise AssertionError("host op left in a compiled step")
         self.steps.append(("compiled", prog))

@@ -69,6 +69,27 @@ class TAState:
         return "<TAState %s %s>" % (self.meta.name, None if self.data is None
                                     else tuple(np.shape(self.data)))
 
+    def signature(self):
+        """What a compiled step fed these elements depends on (lowering/cache.py)."""
+        if self.data is None:
+            return ("TensorArray", self.meta, None)
+        return ("TensorArray", self.meta, np.shape(self.data), np.dtype(self.data.dtype))
+
+    def aval(self):
+        """The elements as abstract values (a compiled step traced for them)."""
+        if self.data is None:
+            return self
+        return TAState(jax.ShapeDtypeStruct(np.shape(self.data), self.data.dtype),
+                       jax.ShapeDtypeStruct(np.shape(self.written), np.dtype(bool)), self.meta)
+
+    def carried(self):
+        """`(fn, args)`: the elements as a step of a run in steps hands them to the next
+        (lowering/host.py: `fn(*args)` after the run makes the TAState again)."""
+        meta = self.meta
+        if self.data is None:
+            return (lambda: TAState(None, None, meta)), ()
+        return (lambda data, written: TAState(data, written, meta)), (self.data, self.written)
+
 
 def strong(x, dtype=None):
     """`x` as a strongly typed JAX value (`dtype` unless a TAState keeps its own)."""
