@@ -41,6 +41,9 @@ class BatchNormalization(Layer):
         self.adjustment = adjustment
 
     def build(self, input_shape):
+        if self.renorm:  # better no layer than a silently plain batch norm
+            raise NotImplementedError("scopeflow's BatchNormalization has no batch "
+                                      "renormalization (renorm=True) yet")
         ndims = input_shape.ndims
         if ndims is None:
             raise ValueError("Input has undefined rank.")
@@ -187,6 +190,7 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         moving_variance_initializer=moving_variance_initializer,
         beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
         beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, fused=fused,
+        renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum,
         trainable=trainable, name=name, _scope=name, _reuse=reuse)
     return layer(inputs, training=training)
 
