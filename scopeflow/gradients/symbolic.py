@@ -272,6 +272,9 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     for op in sorted(p.active, key=lambda o: o._id, reverse=True):
         if op._type in NO_GRADIENT and _custom_gradient_of(op) is None:
             raise LookupError(_NO_GRADIENT % (op._name, op._type))
+    inner = _inside_constructs(p, xs)
+    if inner:  # TF's gradient walks into conds and loops and meets it there
+        raise LookupError(_NO_GRADIENT % (inner._name, inner._type))
     custom = [op for op in p.active if _custom_gradient_of(op) is not None]
     if custom:  # the chain rule around the last such op (see _through_custom)
         return _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how,
@@ -291,6 +294,26 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     by_x = dict(zip(p.xs, outs))
     out = _name_outputs(g, scope, p, xs, by_x, how.tree)
     return [slices(g, scope, sparse[x], by_x) if x in sparse else gx for x, gx in zip(xs, out)]
+
+
+def _inside_constructs(p, xs):
+    """An op without a gradient inside a cond branch or loop body on the gradient's path (the
+    plan sees a construct as its Merge / Exit ops), or None."""
+    from scopeflow.gradients.plan import _reached
+    queue = [t._op for op in p.active if op._cf is not None for t in op._inputs]
+    if not queue:
+        return None
+    reached = _reached({x._op for x in xs})
+    seen = set()
+    found = []
+    while queue:
+        op = queue.pop()
+        if op in reached and op not in seen:
+            seen.add(op)
+            if op._type in NO_GRADIENT and _custom_gradient_of(op) is None:
+                found.append(op)
+            queue.extend(t._op for t in op._inputs)
+    return max(found, key=lambda o: o._id) if found else None
 
 
 # ---- gradient functions given in Python (RegisterGradient + gradient_override_map) ----------
