@@ -35,6 +35,7 @@ from scopeflow.lowering.stages import (
     is_host_op,
     runs_on_host,
 )
+from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull
 from scopeflow.ops.ta_state import TAState
@@ -76,7 +77,9 @@ def execute(ctx, order, env):
             fold = _small(op) and env.get(cf[0]) is None and not any(
                 isinstance(env.get(t), _Tracer) for t in cf[0].inputs)
         else:
-            if is_host_op(op):  # staged by the Session unless inside cond/while
+            # (staged by the Session unless inside cond/while; there a data-dependent op
+            # still runs when its output sizes are known, e.g. a gradient's DynamicStitch)
+            if is_host_op(op) and op._type not in SIZED_HOST_OPS:
                 raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
             rec = REGISTRY.get(op._type) or lookup(op._type)
             ctx.op = op

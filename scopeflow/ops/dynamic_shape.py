@@ -79,12 +79,19 @@ def _regroup(values, counts):
     return out
 
 
+# op types registered by `host_op`: inside tf.cond / tf.while_loop their JAX kernel runs them
+# when their output sizes are known there (static inputs, or `traced`), and raises otherwise
+SIZED_HOST_OPS = set()
+
+
 def host_op(op_type, infer, *, types=None, lists=(), multi=False, traced=None):
     """Registers `op_type` from `fn(*numpy inputs, **attrs)`: host kernel + JAX kernel.
 
     `traced(ctx, *inputs, **attrs)` may compute the op on traced inputs (static output sizes
     from constants or `known_outputs`); it returns None when it cannot.
     """
+
+    SIZED_HOST_OPS.add(op_type)
 
     def deco(fn):
         def kernel(ctx, *args, **attrs):

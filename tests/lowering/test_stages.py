@@ -278,7 +278,7 @@ def test_iterator_wait_past_the_deadline_cancels_the_iterator(oracle):
     want = ["DeadlineExceededError", "Graph execution error:\n\nTimed out waiting for "
             "notification", "OutOfRangeError", "OutOfRangeError"]
     assert here["ok"] == want, (here, there)
-    # TF's own answer after the deadline depends on its threads' timing: on a loaded
-    # machine its cancelled iterator can still report CancelledError instead of the end
+    # TF's own answers after the deadline depend on its threads' timing (on a loaded machine
+    # its cancelled iterator has answered CancelledError, or otherwise than the end): only
+    # the deadline itself is compared
     assert there["ok"][:2] == want[:2], there
-    assert set(there["ok"][2:]) <= {"OutOfRangeError", "CancelledError"}, there
