@@ -287,3 +287,36 @@ def _gather_nd_grad(op, grad):
         from scopeflow.ops.array import squeeze
         return [IndexedSlices(grad, squeeze(indices, axis=-1), ref_shape), None]
     return [scatter_nd(indices, grad, ref_shape), None]
+
+
+@gradient("DynamicPartition")
+def _dynamic_partition_grad(op, *grads):
+    """Each row's position, partitioned as the data was, stitches the partitions' gradients
+    back into the data's shape."""
+    from scopeflow.ops.dynamic_shape import dynamic_partition, parallel_dynamic_stitch_op
+    from scopeflow.ops.reductions import reduce_prod
+    from scopeflow.ops.shape_ops import range as range_
+    data, partitions = op._inputs
+    prefix_shape = shape(partitions)
+    positions = reshape(range_(reduce_prod(prefix_shape)), prefix_shape)
+    parts = dynamic_partition(positions, partitions, op._attrs["num_partitions"])
+    stitched = parallel_dynamic_stitch_op(list(parts), [dense(g) for g in grads],
+                                          name="ParallelDynamicStitch")
+    return [reshape(stitched, shape(data)), None]
+
+
+@gradient("DynamicStitch", "ParallelDynamicStitch")
+def _dynamic_stitch_grad(op, grad):
+    """Data m's gradient: the output gradient's rows at indices m (GatherV2_<m>)."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.gather import gather
+    from scopeflow.ops.math import cast
+    from scopeflow.ops.segments import unsorted_segment_sum
+    n = len(op._inputs) // 2
+    indices = list(op._inputs[:n])
+    if op._inputs[0].dtype.base_dtype is not _dt.int32:
+        indices = [cast(t, _dt.int32) for t in indices]
+    if isinstance(grad, IndexedSlices):
+        rows = shape(op._outputs[0])[0]
+        grad = unsorted_segment_sum(grad.values, grad.indices, rows)
+    return [None] * n + [gather(grad, t) for t in indices]

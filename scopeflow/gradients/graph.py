@@ -56,7 +56,8 @@ def buildable(g, ys, xs, stop_ops):
     for op in sorted(between, key=lambda o: o._id, reverse=True):  # creation order reversed
         if op in stops or not any(t in live for t in op._outputs):
             continue
-        if op._type in HOST_KERNELS or not registry.usable(op):
+        if (op._type in HOST_KERNELS and registry.gradient_type(op) not in registry.GRADIENTS
+                ) or not registry.usable(op):
             return False
         if registry.passes(op):
             live.update(op._inputs)

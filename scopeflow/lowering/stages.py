@@ -180,9 +180,7 @@ class HostPlan:
                     early = []
                     continue
             if host is not None and getattr(host, "_ctx", None) not in (None, inside):
-                from scopeflow.errors import UnimplementedError
-                from scopeflow.lowering.lower import _HOST_IN_CF
-                raise UnimplementedError(None, host, _HOST_IN_CF % (host._name, host._type))
+                host = _branch_value(host, inside)
             if host is None:
                 if order:
                     self._compiled([t for t in tensors if t not in known_set],
@@ -214,6 +212,8 @@ class HostPlan:
             done.add(host)
             if isinstance(host, ConstructStep):
                 done.update(host.spec.exits)
+            elif isinstance(host, BranchValue):
+                done.add(host.op)
             early = [t for t in early if t not in known_set]
 
     def _together(self, ops, order):
@@ -351,8 +351,9 @@ def host_cond(op):
         step = False
         if hasattr(spec, "then_branch"):
             ctxs = getattr(spec, "contexts", ())
-            if ctxs and not _in_compiled_loop(ctxs[0]) and any(
-                    o._type in HOST_KERNELS for c in ctxs for o in c.ops):
+            if (ctxs and not _in_compiled_loop(ctxs[0]) and any(
+                    o._type in HOST_KERNELS for c in ctxs for o in c.ops)) or (
+                    not ctxs and _rebuilt_on_host(spec)):
                 step = CondStep(spec)
         elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
                 spec.context.outer) and any(  # (an imported cond's SelectMerge has none)
@@ -360,6 +361,67 @@ def host_cond(op):
             step = LoopStep(spec)
         _STEPS[spec] = step
     return step or None
+
+
+class BranchValue:
+    """A data-dependent host op of a tf.cond branch whose values are read from outside its cond
+    (a gradient reads forward branch values directly, as TF's does): it runs as a host step of
+    the enclosing plan, on the values its branch's Switch passes on, as the compiled forward
+    values a gradient reads are computed. TF does not run an untaken branch: there a failure
+    gives empty values (which only the untaken gradient branch reads) instead of an error."""
+
+    _cf = None
+    _attrs = {}  # noqa: RUF012 - read only
+    _type = "_BranchValue"
+    _control_inputs = ()
+
+    def __init__(self, op, branches):
+        self.op, self.branches = op, branches  # ((pred tensor, branch), ...) outermost last
+        self._inputs = tuple(op._inputs) + tuple(p for p, _ in branches)
+        self._control_inputs = tuple(op._control_inputs)
+        self._outputs = tuple(op._outputs)
+        self._name, self._ctx = op._name, op._ctx
+
+
+def _branch_value(op, inside):
+    """The BranchValue step of host op `op` met by a plan running `inside` (a context or
+    None); TF's UnimplementedError when `op` is not a pure data-dependent op of conds there."""
+    from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
+
+    branches, ctx = [], op._ctx
+    while ctx is not inside and ctx is not None and hasattr(ctx, "branch"):
+        branches.append((ctx.pred, ctx.branch))
+        ctx = ctx.outer
+    if ctx is not inside or op._type not in SIZED_HOST_OPS:
+        from scopeflow.errors import UnimplementedError
+        from scopeflow.lowering.lower import _HOST_IN_CF
+        raise UnimplementedError(None, op, _HOST_IN_CF % (op._name, op._type))
+    return BranchValue(op, tuple(branches))
+
+
+@host_kernel("_BranchValue")
+def _run_branch_value(ctx, step, *values):
+    import numpy as np
+    op = step.op
+    n = len(op._inputs)
+    taken = all(bool(np.asarray(p)) == bool(b) for p, (_, b) in zip(values[n:], step.branches))
+    try:
+        return HOST_KERNELS[op._type](ctx, op, *values[:n])
+    except Exception:
+        if taken:
+            raise
+    return [np.zeros([0 if d is None else d for d in t._shape._dims or ()],
+                     t._dtype.base_dtype.as_numpy_dtype) for t in op._outputs]
+
+
+def _rebuilt_on_host(spec):
+    """Whether a cond rebuilt from its ops (a gradient's, an imported one) outside loops holds
+    host ops: then it runs as a CondStep too, its taken branch's ops as a plan of their own."""
+    from scopeflow.lowering.slice import backward_slice
+
+    outs = list(spec.then_branch.outputs) + list(spec.else_branch.outputs)
+    ops = backward_slice(outs, frozenset(spec.inputs))
+    return all(o._ctx is None for o in ops) and any(runs_on_host(o) for o in ops)
 
 
 def _in_compiled_loop(ctx):
@@ -395,6 +457,11 @@ def _run_cond(ctx, step, *values):
     vals = dict(zip(spec.inputs, values))
     taken = bool(np.asarray(vals[spec.pred]))
     branch = 1 if taken else 0
+    index = np.asarray(branch, np.int32)
+    if not spec.contexts:  # rebuilt from its ops: the taken branch's ops, its inputs fed
+        outputs = (spec.then_branch if taken else spec.else_branch).outputs
+        got = ctx.session._run_branch(step, branch, None, list(outputs), vals)
+        return [x for v in got for x in (v, index)]
     bctx = spec.contexts[0 if taken else 1]
     pred = np.asarray(taken)
     feeds = {bctx.pred: pred, bctx.pivot(): pred, bctx.pivot()._op._inputs[0]: pred}
@@ -402,7 +469,6 @@ def _run_cond(ctx, step, *values):
         feeds[capture] = vals[capture._op._inputs[0]]
     outputs = (spec.then_branch if taken else spec.else_branch).outputs
     got = ctx.session._run_branch(step, branch, bctx, list(outputs), feeds)
-    index = np.asarray(branch, np.int32)
     return [x for v in got for x in (v, index)]
 
 

@@ -246,6 +246,7 @@ def _convert_inputs(g, rec, inputs, scope):
                 # as the index type (`<arg>_1`): e.g. Reshape/shape, Reshape/shape_1
                 _conv(x, _dt.float32, arg, None, False)
             if isinstance(x, (list, tuple)) and arg in rec.list_args:
+                _list_types(rec, arg, want, x)
                 out.append([_conv(v, want, arg if len(x) == 1 else "%s_%d" % (arg, i), pref,
                                   arg in rec.ref_args) for i, v in enumerate(x)])
             else:
@@ -257,6 +258,17 @@ def _convert_inputs(g, rec, inputs, scope):
         f.name_scope = old
     _check_shared(rec, out)
     return out
+
+
+def _list_types(rec, arg, want, values):
+    """TF's TypeError for a list of tensors of another type than the list argument's own."""
+    if not isinstance(want, _dt.DType):
+        return
+    got = [v.dtype.base_dtype for v in values if isinstance(v, Tensor)]
+    if any(d is not want.base_dtype for d in got) and len(got) == len(values):
+        raise TypeError("Tensors in list passed to '%s' of '%s' Op have types [%s] that do "
+                        "not match expected type %s." % (arg, rec.type, ", ".join(
+                            d.name for d in got), want.base_dtype.name))
 
 
 def _conv_shared(x, dtype, name, preferred, as_ref, shared):
