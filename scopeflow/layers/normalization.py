@@ -2,10 +2,16 @@
 
 Moving-average updates go to `layer.updates` and the UPDATE_OPS collection, as in TF1; 4-D
 inputs normalized over their channel axis use the fused kernel (FusedBatchNormV3), as TF.
+Batch renormalization (`renorm=True`, Ioffe 2017) lives in normalization_renorm.py.
 """
 
 from scopeflow.layers.base import Layer
 from scopeflow.layers.core import smart_cond, tf_api
+from scopeflow.layers.normalization_renorm import (
+    add_renorm_variables,
+    renorm_config,
+    renorm_correction,
+)
 
 
 class BatchNormalization(Layer):
@@ -39,11 +45,11 @@ class BatchNormalization(Layer):
         self.fused = fused
         self.renorm, self.virtual_batch_size = renorm, virtual_batch_size
         self.adjustment = adjustment
+        if renorm:
+            self.renorm_clipping = renorm_config(renorm_clipping)
+            self.renorm_momentum = renorm_momentum
 
     def build(self, input_shape):
-        if self.renorm:  # better no layer than a silently plain batch norm
-            raise NotImplementedError("scopeflow's BatchNormalization has no batch "
-                                      "renormalization (renorm=True) yet")
         ndims = input_shape.ndims
         if ndims is None:
             raise ValueError("Input has undefined rank.")
@@ -60,13 +66,17 @@ class BatchNormalization(Layer):
         if None in shape:
             raise ValueError("Input has undefined `axis` dimension. Received input with "
                              "shape %s. Axis value: %s" % (tuple(dims), self.axis))
-        shape = shape[0] if len(shape) == 1 else shape
+        # several axes: the input's rank, 1 on the reduced axes (as TF)
+        shape = shape[0] if len(shape) == 1 else [
+            dims[i] if i in self._axes else 1 for i in range(ndims)]
         dtype = "float32" if self._dtype is None or self._dtype.name == "float16" else self._dtype
         self.gamma = self._param("gamma", shape, dtype, self.scale, self.gamma_initializer,
                                  self.gamma_regularizer, self.gamma_constraint)
         self.beta = self._param("beta", shape, dtype, self.center, self.beta_initializer,
                                 self.beta_regularizer, self.beta_constraint)
         self._moving_statistics(shape, dtype)
+        if self.renorm:
+            add_renorm_variables(self, shape, dtype)
         self.built = True
 
     def _moving_statistics(self, shape, dtype):
@@ -116,30 +126,58 @@ class BatchNormalization(Layer):
         tf = tf_api()
         ndims = inputs.shape.ndims
         reduce_axes = [i for i in range(ndims) if i not in self._axes]
+        keep = len(self._axes) > 1  # multi-axis statistics keep the input's rank
         shape = [1] * ndims
         for a in self._axes:
             shape[a] = inputs.shape.as_list()[a]
-        need = self._axes != [ndims - 1]
 
-        def bcast(v):
-            return tf.reshape(v, shape) if need and v is not None else v
-
-        # the moving statistics are read before the cond, so that a branch returns tensors
-        moving = [tf.convert_to_tensor(v) for v in (self.moving_mean, self.moving_variance)]
-
-        def stats():
-            return tf.nn.moments(inputs, reduce_axes, keep_dims=need)
+        def bcast(v):  # (C,) -> broadcastable against the input, where C is not last
+            if v is None or keep or reduce_axes == list(range(ndims - 1)):
+                return v
+            return tf.reshape(v, shape)
 
         gamma, beta = bcast(self.gamma), bcast(self.beta)
-        if self.adjustment is not None and training is not False:
-            gamma, beta = self._adjusted(inputs, training, gamma, beta)
-        mean, variance = smart_cond(
-            training, stats, lambda: (bcast(moving[0]), bcast(moving[1])))
-        out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
-        if need:
-            mean, variance = tf.reshape(mean, [-1]), tf.reshape(variance, [-1])
-        self._moving_updates(training, mean, variance)
-        return out
+        if training is False:
+            mean, variance = self.moving_mean, self.moving_variance
+        else:
+            if self.adjustment is not None:
+                gamma, beta = self._adjusted(inputs, training, gamma, beta)
+            batch_mean, batch_variance = tf.nn.moments(inputs, reduce_axes, keep_dims=keep)
+            moving = [tf.convert_to_tensor(v) for v in (self.moving_mean, self.moving_variance)]
+            mean = smart_cond(training, lambda: batch_mean, lambda: moving[0])
+            variance = smart_cond(training, lambda: batch_variance, lambda: moving[1])
+            new_mean, new_variance = mean, variance
+            if self.renorm:
+                r, d, new_mean, new_variance = renorm_correction(self, mean, variance,
+                                                                 training)
+                # (x * r + d) * gamma + beta = x * (r * gamma) + (d * gamma + beta)
+                r = bcast(tf.stop_gradient(r, name="renorm_r"))
+                d = bcast(tf.stop_gradient(d, name="renorm_d"))
+                gamma, beta = _compose(r, d, gamma, beta)
+            self._plain_updates(training, new_mean, new_variance)
+        return tf.nn.batch_normalization(inputs, bcast(mean), bcast(variance), beta, gamma,
+                                         self.epsilon)
+
+    def _plain_updates(self, training, mean, variance):
+        """The moving-average updates of the unfused layer: each a cond on `training` whose
+        false branch reads the variable; with renorm the variance follows moving_stddev."""
+        tf = tf_api()
+
+        def variance_update():
+            if not self.renorm:
+                return self._assign_moving_average(self.moving_variance, variance,
+                                                   self.momentum)
+            # epsilon is part of the moving stddev, as in training
+            stddev = self._assign_moving_average(
+                self.moving_stddev, tf.sqrt(variance + self.epsilon), self.momentum)
+            value = tf.nn.relu(stddev * stddev - self.epsilon)  # rounding may go below 0
+            with tf.get_default_graph().name_scope("AssignNewValue") as scope:
+                return tf.assign(self.moving_variance, value, name=scope)
+
+        self.add_update(smart_cond(
+            training, lambda: self._assign_moving_average(self.moving_mean, mean, self.momentum),
+            lambda: self.moving_mean))
+        self.add_update(smart_cond(training, variance_update, lambda: self.moving_variance))
 
     def _adjusted(self, inputs, training, gamma, beta):
         """(gamma, beta) after the `adjustment` (scale, bias) of training: the adjustment is
@@ -193,6 +231,15 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum,
         trainable=trainable, name=name, _scope=name, _reuse=reuse)
     return layer(inputs, training=training)
+
+
+def _compose(scale, offset, then_scale, then_offset):
+    """(scale, offset) of `x * scale + offset`, then `* then_scale + then_offset`."""
+    if then_scale is not None:
+        scale, offset = scale * then_scale, offset * then_scale
+    if then_offset is not None:
+        offset = offset + then_offset
+    return scale, offset
 
 
 BatchNorm = BatchNormalization

@@ -226,6 +226,21 @@ def ones_like(tensor, dtype=None, name=None, optimize=True):
         return out
 
 
+def ones_like_v2(tensor, dtype=None, name=None):
+    """TF2's `tf.ones_like` (what Keras layers call): a Const when the shape is known, else
+    OnesLike (Fill for a new dtype)."""
+    with _b.scope(name, "ones_like", [tensor]) as scope:
+        if not isinstance(tensor, Tensor):
+            tensor = convert_to_tensor(tensor, name="tensor")
+        dtype = None if dtype is None else _dt.as_dtype(dtype).base_dtype
+        base = tensor.dtype.base_dtype
+        if tensor.shape.is_fully_defined() and base is not _dt.variant:
+            return ones(tensor.shape, dtype=dtype or base, name=scope)
+        if dtype is not None and dtype is not base and dtype is not _dt.variant:
+            return ones(shape_internal(tensor), dtype=dtype, name=scope)
+        return _ones_like_op(tensor, name=scope)
+
+
 # ---- Range / LinSpace -----------------------------------------------------------------------
 def _range_size(start, limit, delta):
     if delta == 0:

@@ -113,15 +113,3 @@ def test_undecorated_function_in_arg_scope_raises(tf):
         assert "is not decorated with @add_arg_scope" in str(e)
     else:
         raise AssertionError("no error")
-
-
-def test_renorm_is_refused_not_ignored():
-    """Batch renormalization is not there yet: asking for it raises rather than giving a plain
-    batch norm."""
-    import scopeflow.compat.v1 as tf
-    import scopeflow.slim as slim
-    with tf.Graph().as_default():
-        with pytest.raises(NotImplementedError, match="renorm"):
-            slim.batch_norm(tf.zeros([2, 3]), renorm=True)
-        with pytest.raises(NotImplementedError, match="renorm"):
-            tf.layers.batch_normalization(tf.zeros([2, 3, 4, 5]), renorm=True)
