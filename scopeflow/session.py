@@ -129,7 +129,7 @@ class BaseSession:
 
     def list_devices(self):
         import jax
-        return [_DeviceAttributes(d) for d in jax.devices()]
+        return [_DeviceAttributes(d) for d in jax.local_devices()]
 
     def as_default(self):
         """Context manager making this the default session of the thread (does not close)."""

@@ -33,7 +33,9 @@ from scopeflow.train.schedules import (
                                          piecewise_constant,
                                          polynomial_decay,
 )
+from scopeflow.train.server import Server
 from scopeflow.train.slots import create_slot, create_zeros_slot
+from scopeflow.train.sync_replicas import SyncReplicasOptimizer
 
 piecewise_constant_decay = piecewise_constant
 

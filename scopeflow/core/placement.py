@@ -3,7 +3,7 @@
 A Session's devices are TF's local ones, `/job:localhost/replica:0/task:0/device:CPU:k` and
 `...GPU:k`, each mapped to a JAX device (`Devices`):
 
-- CPU:k -> `jax.devices("cpu")[k % n]`: n is 1, or N under
+- CPU:k -> `jax.local_devices(backend="cpu")[k % n]`: n is 1, or N under
   `XLA_FLAGS=--xla_force_host_platform_device_count=N`; TF's count is
   `ConfigProto.device_count["CPU"]` when set, else n.
 - GPU:k (TPU:k) -> the k-th accelerator JAX has (none on a CPU-only machine), at most
@@ -38,8 +38,8 @@ class Devices:
 
     def __init__(self, config):
         import jax
-        cpus = jax.devices("cpu")
-        accel = [] if jax.default_backend() == "cpu" else jax.devices()
+        cpus = jax.local_devices(backend="cpu")
+        accel = [] if jax.default_backend() == "cpu" else jax.local_devices()
         counts = config.device_count
         n_cpu = max(1, counts["CPU"]) if "CPU" in counts else len(cpus)
         n_acc = min(len(accel), counts["GPU"]) if "GPU" in counts else len(accel)
@@ -59,8 +59,7 @@ class Devices:
         """The full name of the device `requested` ('/gpu:1') runs on, or None: no such device
         (TF's error, also under soft placement for another job, replica or task)."""
         spec = DeviceSpec.from_string(requested)
-        if spec.job not in (None, "localhost") or spec.replica not in (None, 0) or \
-                spec.task not in (None, 0):
+        if not _local_task(spec):
             return None
         if spec.device_type is None:
             return self.default
@@ -83,6 +82,17 @@ class Devices:
             if name is not None:
                 seen.add(self.jax[name])
         return len(seen) > 1
+
+
+def _local_task(spec):
+    """Whether a device spec names this process's task: the local one, or under a distributed
+    tf.train.Server any task of its cluster (ps variables are mirrored in every worker)."""
+    if spec.job in (None, "localhost") and spec.replica in (None, 0) and spec.task in (None, 0):
+        return True
+    if spec.job is None or spec.replica not in (None, 0):
+        return False
+    from scopeflow.train.server import is_local_job
+    return is_local_job(spec.job, spec.task)
 
 
 def _is_generator(op):

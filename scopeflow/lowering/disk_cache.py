@@ -135,7 +135,7 @@ def _load(path):
         # a one-device program, on the default device (by default JAX would load it for
         # every local device: wrong with N forced host devices)
         compiled = serialize_executable.deserialize_and_load(
-            payload, in_tree, out_tree, execution_devices=jax.devices()[:1])
+            payload, in_tree, out_tree, execution_devices=jax.local_devices()[:1])
         os.utime(path)  # recently used: pruned last
         return compiled
     except Exception:  # noqa: BLE001 - damaged or from another build: compile again

@@ -84,7 +84,7 @@ def _kernel(kernel):
     from scopeflow.lowering import disk_cache
     from scopeflow.lowering.lower import x64
     with _lock:
-        key = (kernel, jax.devices()[0])
+        key = (kernel, jax.local_devices()[0])
         hit = _compiled.get(key)
         if hit is None:
             def lower():

@@ -10,6 +10,7 @@ import logging
 import numpy as np
 
 from scopeflow import errors
+from scopeflow.train import server
 
 _log = logging.getLogger("scopeflow")
 
@@ -99,6 +100,7 @@ class SessionManager:
             raise RuntimeError("Init operations did not make model ready.  Init op: %s, init fn: "
                                "%s, local_init_op: %s, error: %s"
                                % (_maybe_name(init_op), init_fn, self._local_init_op, msg))
+        server.hand_off_variables(sess, self._graph, source=True)
         return sess
 
     def recover_session(self, master, saver=None, checkpoint_dir=None,
@@ -119,9 +121,11 @@ class SessionManager:
         return sess, True
 
     def wait_for_session(self, master, config=None, max_wait_secs=float("Inf")):
-        """A session whose model is ready (scopeflow runs in-process: no other chief to wait
-        for, so an unready model is TF's DeadlineExceededError at once)."""
+        """A session whose model is ready. Under a distributed tf.train.Server its global
+        variables are the chief's (train/server.py); otherwise there is no other chief to
+        wait for, so an unready model is TF's DeadlineExceededError at once."""
         sess = self._new_session(master, config)
+        server.hand_off_variables(sess, self._graph, source=False, max_wait_secs=max_wait_secs)
         ok = self._try_run_local_init_op(sess)[0]
         if ok:
             ok = _ready(self._ready_op, sess, "Session not ready")[0]

@@ -1,0 +1,193 @@
+"""`tf.train.Server`: one task of a `ClusterSpec`, mapped onto JAX's distributed runtime.
+
+Between-graph replication runs one process per task. Each worker (and chief) task is one JAX
+process: building its Server calls `jax.distributed.initialize` with the address of the
+cluster's first worker task as the coordinator (`chief:0`, else `worker:0`), the number of
+worker tasks and this task's place among them. Nothing else switches JAX into distributed
+mode: a program that builds no Server (or only `Server.create_local_server()`) stays a plain
+single-process program.
+
+Variables placed on `/job:ps` are mirrored: every worker holds a copy, the chief's session
+manager hands its initialized values to the other workers through the coordinator, and
+synchronous training (`SyncReplicasOptimizer`) keeps the copies equal by averaging gradients
+with a cross-process all-reduce (`ops/collective.py`). A ps task therefore holds nothing: its
+Server joins no JAX runtime and `join()` blocks for ever, as TF's does.
+
+>>> Server.create_local_server().target.startswith("grpc://localhost:")
+True
+"""
+
+import io
+import itertools
+import threading
+
+import numpy as np
+
+from scopeflow.train.device_setter import ClusterSpec
+
+_PS_JOBS = ("ps",)
+_ACTIVE = []  # the distributed Server of this process, once one is built
+_handoffs = itertools.count()  # the k-th chief session pairs with every worker's k-th wait
+_CHUNK = 1 << 21  # bytes per key-value entry of a hand-off (under gRPC's message limit)
+
+
+def active():
+    """The distributed `Server` this process built (one that joined JAX's runtime), or None."""
+    return _ACTIVE[0] if _ACTIVE else None
+
+
+def worker_tasks(cluster):
+    """[(job, task index)] of the tasks that are JAX processes, in process-id order: chief,
+    worker, then any other non-ps job by name."""
+    jobs = sorted(j for j in cluster.jobs if j not in _PS_JOBS)
+    jobs.sort(key=lambda j: (j != "chief", j != "worker"))
+    return [(j, i) for j in jobs for i in cluster.task_indices(j)]
+
+
+def is_local_job(job, task):
+    """Whether device `/job:<job>/task:<task>` runs in this process: a job of the active
+    cluster (ps tasks are mirrored here, other workers' tasks run here too)."""
+    server = active()
+    if server is None:
+        return False
+    cluster = server._cluster
+    if job not in cluster.jobs:
+        return False
+    return task is None or task in cluster.task_indices(job)
+
+
+def hand_off_variables(sess, graph, source, max_wait_secs=None):
+    """Under a distributed Server, makes every worker's copy of the global variables the
+    chief's: the chief (`source`, after initializing or restoring) publishes their values in
+    the coordinator's key-value store; the others wait for them and load them into `sess`.
+    Does nothing in a program without a distributed Server."""
+    if active() is None:
+        return
+    from jax._src.distributed import global_state
+    client = global_state.client
+    variables = graph.get_collection("variables")
+    key = "scopeflow/variables/%d" % next(_handoffs)
+    if source:
+        payload = _pack(sess.run(variables))
+        chunks = [payload[i:i + _CHUNK] for i in range(0, len(payload), _CHUNK)] or [b""]
+        for i, chunk in enumerate(chunks):
+            client.key_value_set_bytes("%s/%d" % (key, i), chunk)
+        client.key_value_set("%s/n" % key, str(len(chunks)))  # last: readers wait for it
+        return
+    ms = 2 ** 31 - 1 if max_wait_secs in (None, float("inf")) else int(max_wait_secs * 1000)
+    n = int(client.blocking_key_value_get("%s/n" % key, ms))
+    payload = b"".join(client.blocking_key_value_get_bytes("%s/%d" % (key, i), ms)
+                       for i in range(n))
+    values = _unpack(payload, len(variables))
+    sess.run([v.initializer for v in variables],
+             {v.initializer.inputs[1]: val for v, val in zip(variables, values)})
+
+
+def _pack(values):
+    buf = io.BytesIO()
+    np.savez(buf, *[np.asarray(v).astype(bytes) if np.asarray(v).dtype == object else v
+                    for v in values])
+    return buf.getvalue()
+
+
+def _unpack(payload, n):
+    with np.load(io.BytesIO(payload), allow_pickle=False) as f:
+        return [f["arr_%d" % i] for i in range(n)]
+
+
+class Server:
+    """An in-process server of one task of a cluster (TF's `tf.train.Server`).
+
+    >>> Server({"worker": ["localhost:2222"]}, start=False).target
+    'grpc://localhost:2222'
+    """
+
+    def __init__(self, server_or_cluster_def, job_name=None, task_index=None, protocol=None,
+                 config=None, start=True):
+        cluster, job_name, task_index = _task_of(server_or_cluster_def, job_name, task_index)
+        self._cluster, self._job, self._task = cluster, job_name, task_index
+        self._protocol = protocol or "grpc"
+        self._config = config
+        self._address = cluster.task_address(job_name, task_index)
+        self._started = False
+        self._local = job_name == "localhost" and len(worker_tasks(cluster)) == 1
+        tasks = worker_tasks(cluster)
+        self._process = tasks.index((job_name, task_index)) if job_name not in _PS_JOBS else None
+        self._num_processes = len(tasks)
+        if start:
+            self.start()
+
+    @property
+    def target(self):
+        """The session target of this task: "grpc://localhost:<port>", as TF's."""
+        return "%s://localhost:%s" % (self._protocol, self._address.rsplit(":", 1)[-1])
+
+    def start(self):
+        """Joins JAX's distributed runtime (worker tasks of a cluster of several processes)."""
+        if self._started:
+            return
+        self._started = True
+        if self._process is None or self._num_processes < 2 or self._local:
+            return
+        _initialize(self)
+
+    def join(self):
+        """Blocks until the server shuts down: for ever, as in TF (a ps task holds nothing
+        here, so its process only waits to be stopped)."""
+        threading.Event().wait()
+
+    @staticmethod
+    def create_local_server(config=None, start=True):
+        """A server of a one-task cluster on localhost (no distributed runtime)."""
+        return Server({"localhost": ["localhost:%d" % _free_port()]}, protocol="grpc",
+                      config=config, start=start)
+
+
+def _task_of(server_or_cluster_def, job_name, task_index):
+    """(ClusterSpec, job, task) as TF's `_make_server_def` picks them."""
+    cluster = ClusterSpec(server_or_cluster_def)
+    if not job_name:
+        if len(cluster.jobs) != 1:
+            raise ValueError("Must specify an explicit `job_name`.")
+        job_name = cluster.jobs[0]
+    if task_index is None:
+        indices = cluster.task_indices(job_name)
+        if len(indices) != 1:
+            raise ValueError("Must specify an explicit `task_index`.")
+        task_index = indices[0]
+    cluster.task_address(job_name, task_index)  # TF's ValueError for an unknown task
+    return cluster, job_name, task_index
+
+
+def _initialize(server):
+    """`jax.distributed.initialize` for `server`'s task; its shutdown waits for every process
+    at exit (so the coordinator in process 0 outlives the others' last collective)."""
+    import atexit
+
+    import jax
+    from jax._src import xla_bridge
+
+    if _ACTIVE:
+        raise RuntimeError("This process already runs task %s:%d of a cluster; a process can "
+                           "be one task only." % (_ACTIVE[0]._job, _ACTIVE[0]._task))
+    if xla_bridge.backends_are_initialized():
+        raise RuntimeError(
+            "tf.train.Server(...) for a task of a cluster must be built before the program "
+            "runs anything: JAX's distributed runtime starts before JAX's first computation. "
+            "Build the Server at the top of the program, before any Session runs.")
+    first = worker_tasks(server._cluster)[0]
+    coordinator = server._cluster.task_address(*first)
+    if jax.config.jax_cpu_collectives_implementation is None:  # older JAX: no CPU collectives
+        jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    jax.distributed.initialize(coordinator_address=coordinator,
+                               num_processes=server._num_processes,
+                               process_id=server._process)
+    atexit.register(jax.distributed.shutdown)
+    _ACTIVE.append(server)
+
+
+def _free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
