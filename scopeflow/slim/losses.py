@@ -8,6 +8,7 @@ named `<loss scope>/value:0`.
 from scopeflow import dtypes as _dt
 from scopeflow.core.graph import GraphKeys
 from scopeflow.losses.util import add_loss as _add_loss
+from scopeflow.slim import metric_learning  # noqa: F401 - tf_slim.losses.metric_learning
 from scopeflow.slim.arg_scope import add_arg_scope
 
 __all__ = [

@@ -20,6 +20,11 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # file (relative to tf_slim/) -> ids of its tests that do not pass on scopeflow yet
 KNOWN_FAILING = {
     "losses/loss_ops_test.py": set(),
+    # cluster_loss needs scikit-learn (its tests return early where it is missing, as here)
+    "losses/metric_learning_test.py": set(),
+    "layers/sparse_ops_test.py": set(),
+    "layers/initializers_test.py": set(),
+    "ops/framework_ops_test.py": set(),
     "layers/regularizers_test.py": set(),
     "ops/arg_scope_test.py": set(),
     # string variables (`tf.Variable('fn1')`) do not run on scopeflow yet

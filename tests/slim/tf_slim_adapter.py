@@ -125,6 +125,8 @@ NUMPY2_FIXES = (
     ("int(2 * self._labels[i] + np.random.randint(0, 2))",
      "int(2 * self._labels[i, 0] + np.random.randint(0, 2))"),
     (".tostring()", ".tobytes()"),  # ndarray.tostring is gone
+    (".astype(np.float)", ".astype(np.float64)"),  # the np.float and np.object aliases too
+    ("dtype, np.object)", "dtype, object)"),
 )
 
 
