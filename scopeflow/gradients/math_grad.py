@@ -139,8 +139,9 @@ def reduced_shape(input_shape, axes):
     axes = convert_to_tensor(axes)
     rank = size(input_shape, out_type=axes.dtype)
     axes = (axes + rank) % rank
+    axes_shape = shape(axes)  # before the range, as TF orders (and names) them
     return dynamic_stitch([range_(rank), axes],
-                          [input_shape, ones(shape(axes), dtype=input_shape.dtype)])
+                          [input_shape, ones(axes_shape, dtype=input_shape.dtype)])
 
 
 @gradient("Mean")

@@ -178,9 +178,8 @@ class Layer:
     def add_update(self, updates, inputs=None):
         updates = list(updates) if isinstance(updates, (list, tuple)) else [updates]
         updates = [u() if callable(u) else u for u in updates]
-        # TF keeps the update ops, not their output tensors
-        self._updates.extend(getattr(u, "op", u) if hasattr(u, "_value_index") else u
-                             for u in updates)
+        # TF keeps the update ops, not their output tensors or updated variables
+        self._updates.extend(update_op(u) for u in updates)
 
     def __call__(self, inputs, *args, **kwargs):
         scope = kwargs.pop("scope", None)
@@ -230,6 +229,14 @@ class Layer:
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
+
+
+def update_op(update):
+    """What a layer's `updates` holds for an update: the op of a tensor or of an updated
+    resource variable (its assign op), as TF keeps them."""
+    if hasattr(update, "_value_index") or hasattr(update, "_parent_op"):
+        return update.op
+    return update
 
 
 def _as_tensor(x):

@@ -1,7 +1,8 @@
 """`tf.layers.BatchNormalization`: batch statistics when training, moving ones otherwise.
 
 Moving-average updates go to `layer.updates` and the UPDATE_OPS collection, as in TF1; 4-D
-inputs normalized over their channel axis use the fused kernel (FusedBatchNormV3), as TF.
+and 5-D inputs normalized over their channel axis use the fused kernel (FusedBatchNormV3), as
+TF; the others take Keras' unfused graph (tf.keras and tf.layers share it in TF).
 Batch renormalization (`renorm=True`, Ioffe 2017) lives in normalization_renorm.py.
 """
 
@@ -55,20 +56,26 @@ class BatchNormalization(Layer):
             raise ValueError("Input has undefined rank.")
         axes = [self.axis] if isinstance(self.axis, int) else self.axis
         self._axes = sorted(a % ndims for a in axes)
-        # TF1's layer fuses where it can, whatever `fused` says (None or True)
+        # TF1's layer fuses where it can, whatever `fused` says (None or True): one channel
+        # axis, first or last, of a 4-D or 5-D input
         if self.fused is None or self.fused:
-            self.fused = (ndims == 4 and self._axes in ([1], [3]) and not self.renorm
-                          and self.virtual_batch_size is None and self.adjustment is None)
+            self.fused = (ndims in (4, 5) and self._axes in ([1], [ndims - 1])
+                          and not self.renorm and self.virtual_batch_size is None
+                          and self.adjustment is None)
         if self.fused:
-            self._data_format = "NCHW" if self._axes == [1] else "NHWC"
+            self._data_format = {(4, 1): "NCHW", (4, 3): "NHWC", (5, 1): "NCDHW",
+                                 (5, 4): "NDHWC"}[ndims, self._axes[0]]
         dims = input_shape.as_list()
-        shape = [dims[a] for a in self._axes]
-        if None in shape:
+        if None in [dims[a] for a in self._axes]:
             raise ValueError("Input has undefined `axis` dimension. Received input with "
                              "shape %s. Axis value: %s" % (tuple(dims), self.axis))
-        # several axes: the input's rank, 1 on the reduced axes (as TF)
-        shape = shape[0] if len(shape) == 1 else [
-            dims[i] if i in self._axes else 1 for i in range(ndims)]
+        # one axis: a vector; several (or ghost batches): the input's rank, 1 elsewhere
+        shape = [dims[a] if a in self._axes else 1 for a in range(ndims)]
+        if len(self._axes) == 1 and self.virtual_batch_size is None:
+            shape = shape[self._axes[0]]
+        elif self.virtual_batch_size is not None:
+            self._check_virtual_batches()
+            shape.insert(1, 1)  # the ghost batches' axis
         dtype = "float32" if self._dtype is None or self._dtype.name == "float16" else self._dtype
         self.gamma = self._param("gamma", shape, dtype, self.scale, self.gamma_initializer,
                                  self.gamma_regularizer, self.gamma_constraint)
@@ -102,10 +109,10 @@ class BatchNormalization(Layer):
                                dtype=dtype, initializer=init, regularizer=reg,
                                constraint=constraint, trainable=True)
 
-    def call(self, inputs, training=False):
-        if self.fused:
+    def call(self, inputs, training=False, mask=None):
+        if self.fused:  # (Keras warns that the fused kernel ignores a mask)
             return self._fused(inputs, training)
-        return self._plain(inputs, training)
+        return self._plain(inputs, training, mask)
 
     def _fused(self, inputs, training):
         tf = tf_api()
@@ -122,17 +129,35 @@ class BatchNormalization(Layer):
         self._moving_updates(training, mean, variance)
         return out
 
-    def _plain(self, inputs, training):
+    def _plain(self, inputs, training, mask):
+        """Keras' unfused graph; ghost batches (virtual_batch_size) reshape the input to
+        `(virtual_batch_size, -1, ...)` (TF1's legacy shape) around it."""
+        tf = tf_api()
+        vbs = self.virtual_batch_size
+        if vbs is None:
+            return self._normalize(inputs, training, self._axes, mask)
+        original = tf.shape(inputs)
+        original = tf.concat([tf.constant([-1]), original[1:]], axis=0)
+        inputs = tf.reshape(inputs, tf.concat([tf.constant([vbs, -1]), original[1:]], axis=0))
+        out = self._normalize(inputs, training, [a + 1 for a in self._axes], mask)
+        return tf.reshape(out, original)
+
+    def _normalize(self, inputs, training, axes, mask):
+        """The batch moments, a cond per statistic choosing them or the moving one (read in
+        its false branch), `batchnorm/...` over the chosen pair; in training a cond per moving
+        statistic holds its update (`cond_2/AssignMovingAvg`, `cond_3/...`)."""
         tf = tf_api()
         ndims = inputs.shape.ndims
-        reduce_axes = [i for i in range(ndims) if i not in self._axes]
-        keep = len(self._axes) > 1  # multi-axis statistics keep the input's rank
+        reduce_axes = [i for i in range(ndims) if i not in axes]
+        ghost = self.virtual_batch_size is not None
+        if ghost:
+            del reduce_axes[1]  # the ghost batches' axis
+        keep = ghost or len(axes) > 1  # statistics of the input's rank
         shape = [1] * ndims
-        for a in self._axes:
-            shape[a] = inputs.shape.as_list()[a]
+        shape[axes[0]] = inputs.shape.as_list()[axes[0]]
 
         def bcast(v):  # (C,) -> broadcastable against the input, where C is not last
-            if v is None or keep or reduce_axes == list(range(ndims - 1)):
+            if v is None or v.shape.ndims == ndims or reduce_axes == list(range(ndims - 1)):
                 return v
             return tf.reshape(v, shape)
 
@@ -142,11 +167,16 @@ class BatchNormalization(Layer):
         else:
             if self.adjustment is not None:
                 gamma, beta = self._adjusted(inputs, training, gamma, beta)
-            batch_mean, batch_variance = tf.nn.moments(inputs, reduce_axes, keep_dims=keep)
-            moving = [tf.convert_to_tensor(v) for v in (self.moving_mean, self.moving_variance)]
-            mean = smart_cond(training, lambda: batch_mean, lambda: moving[0])
-            variance = smart_cond(training, lambda: batch_variance, lambda: moving[1])
+            batch_mean, batch_variance = self._moments(inputs, reduce_axes, keep, mask)
+            moving = self.moving_mean, self.moving_variance
+            mean = smart_cond(training, lambda: batch_mean,
+                              lambda: tf.convert_to_tensor(moving[0]))
+            variance = smart_cond(training, lambda: batch_variance,
+                                  lambda: tf.convert_to_tensor(moving[1]))
             new_mean, new_variance = mean, variance
+            if ghost:  # one update from the mean over the ghost batches
+                new_mean, new_variance = (tf.reduce_mean(v, axis=1, keepdims=True)
+                                          for v in (mean, variance))
             if self.renorm:
                 r, d, new_mean, new_variance = renorm_correction(self, mean, variance,
                                                                  training)
@@ -155,8 +185,31 @@ class BatchNormalization(Layer):
                 d = bcast(tf.stop_gradient(d, name="renorm_d"))
                 gamma, beta = _compose(r, d, gamma, beta)
             self._plain_updates(training, new_mean, new_variance)
-        return tf.nn.batch_normalization(inputs, bcast(mean), bcast(variance), beta, gamma,
-                                         self.epsilon)
+        out = tf.nn.batch_normalization(inputs, bcast(mean), bcast(variance), beta, gamma,
+                                        self.epsilon)
+        out.set_shape(inputs.shape)
+        return out
+
+    def _moments(self, inputs, reduce_axes, keep_dims, mask):
+        """The batch's moments; a (batch, ...) Keras mask weighs each sample."""
+        tf = tf_api()
+        if mask is None:
+            return tf.nn.moments(inputs, reduce_axes, keep_dims=keep_dims)
+        weights = tf.expand_dims(tf.cast(mask, inputs.dtype, name="mask_weights"), axis=-1,
+                                 name="mask_weights_broadcasted")
+        return tf.nn.weighted_moments(inputs, reduce_axes, weights, keep_dims=keep_dims)
+
+    def _check_virtual_batches(self):
+        if self.virtual_batch_size <= 0:
+            raise ValueError("`virtual_batch_size` must be a positive integer that divides "
+                             "the true batch size of the input tensor. Received: "
+                             "virtual_batch_size=%s" % self.virtual_batch_size)
+        if 0 in self._axes:
+            raise ValueError("When using `virtual_batch_size`, the batch dimension must be 0 "
+                             "and thus axis cannot include 0. Received axis=%s" % self._axes)
+        if self.adjustment is not None:
+            raise ValueError("When using `virtual_batch_size`, adjustment cannot be "
+                             "specified")
 
     def _plain_updates(self, training, mean, variance):
         """The moving-average updates of the unfused layer: each a cond on `training` whose
@@ -229,7 +282,8 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
         beta_constraint=beta_constraint, gamma_constraint=gamma_constraint, fused=fused,
         renorm=renorm, renorm_clipping=renorm_clipping, renorm_momentum=renorm_momentum,
-        trainable=trainable, name=name, _scope=name, _reuse=reuse)
+        virtual_batch_size=virtual_batch_size, adjustment=adjustment, trainable=trainable,
+        name=name, _scope=name, _reuse=reuse)
     return layer(inputs, training=training)
 
 

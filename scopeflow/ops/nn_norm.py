@@ -83,14 +83,14 @@ def weighted_moments(x, axes, frequency_weights, name=None, keep_dims=None, keep
         if w.dtype.base_dtype is not x.dtype.base_dtype:
             w = m.cast(w, x.dtype)
         weighted_input_sum = reduce_sum(w * x, axes, name="weighted_input_sum", keepdims=True)
-        broadcasted_weights = m.add(w, array.zeros_like(x))
+        broadcasted_weights = w + array.zeros_like(x)
         sum_of_weights = reduce_sum(broadcasted_weights, axes, name="sum_of_weights",
                                     keepdims=True)
-        divisor = m.reciprocal(sum_of_weights, name="inv_weight_sum")
-        weighted_mean = m.multiply(weighted_input_sum, divisor)
+        # TF 2's division: no weight gives 0, not NaN (TF 1.x multiplied by a reciprocal)
+        weighted_mean = m.div_no_nan(weighted_input_sum, sum_of_weights)
         weighted_distsq = reduce_sum(w * m.squared_difference(x, weighted_mean), axes,
                                      name="weighted_distsq", keepdims=True)
-        weighted_variance = m.multiply(weighted_distsq, divisor)
+        weighted_variance = m.div_no_nan(weighted_distsq, sum_of_weights)
         if not keep:
             weighted_mean = array.squeeze(weighted_mean, axis=axes)
             weighted_variance = array.squeeze(weighted_variance, axis=axes)

@@ -235,16 +235,16 @@ def assign_add(ref, value, use_locking=None, name=None):
     >>> tf.assign_add(tf.Variable(1.0, name="v"), 2.0).name
     'AssignAdd:0'
     """
-    if not _is_ref(ref):
-        return ref.assign_add(value, name=name)
+    if not _is_ref(ref):  # TF drops the name here: the op is `AssignAddVariableOp`
+        return ref.assign_add(value)
     return _ref_op(_assign_add, ref, (value,), {"use_locking": bool(use_locking)},
                    name or "AssignAdd", merge_error)
 
 
 def assign_sub(ref, value, use_locking=None, name=None):
     """`tf.assign_sub`: subtracts `value` from the variable `ref`."""
-    if not _is_ref(ref):
-        return ref.assign_sub(value, name=name)
+    if not _is_ref(ref):  # TF drops the name here: the op is `AssignSubVariableOp`
+        return ref.assign_sub(value)
     return _ref_op(_assign_sub, ref, (value,), {"use_locking": bool(use_locking)},
                    name or "AssignSub", merge_error)
 

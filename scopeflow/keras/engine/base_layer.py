@@ -137,7 +137,7 @@ class Layer(_tl.Layer):
         updates = list(updates) if isinstance(updates, (list, tuple)) else [updates]
         for u in updates:
             u = u() if callable(u) else u
-            self._updates.append(getattr(u, "op", u) if hasattr(u, "_value_index") else u)
+            self._updates.append(_tl.update_op(u))
 
     def add_loss(self, losses, inputs=None):
         losses = list(losses) if isinstance(losses, (list, tuple)) else [losses]

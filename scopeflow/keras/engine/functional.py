@@ -116,26 +116,31 @@ class Model(TrainingMixin, Layer):
 
     @property
     def trainable_weights(self):
+        """The layers' (in order), then the model's own (Keras' order)."""
         if not self.trainable:
             return []
-        return _dedup(list(self._trainable_weights) +
-                      [w for layer in self._all_layers() for w in layer.trainable_weights])
+        return _dedup([w for layer in self._all_layers() for w in layer.trainable_weights] +
+                      list(self._trainable_weights))
 
     @property
     def non_trainable_weights(self):
-        own = list(self._non_trainable_weights)
+        """Frozen: every trainable weight first, then the non-trainable ones (Keras)."""
+        layers = self._all_layers()
+        frozen = [w for layer in layers for w in layer.non_trainable_weights]
         if not self.trainable:
-            own = list(self._trainable_weights) + own
-            return _dedup(own + [w for layer in self._all_layers() for w in layer.weights])
-        return _dedup(own + [w for layer in self._all_layers()
-                             for w in layer.non_trainable_weights])
+            frozen = [w for layer in layers for w in layer.trainable_weights] + list(
+                self._trainable_weights) + frozen
+        return _dedup(frozen + list(self._non_trainable_weights))
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
 
     @property
     def weights(self):
-        return self.trainable_weights + self.non_trainable_weights
+        """Layer by layer (each layer's trainable, then non-trainable weights), then the
+        model's own, as Keras orders `get_weights()`."""
+        return _dedup([w for layer in self._all_layers() for w in layer.weights] +
+                      list(self._trainable_weights) + list(self._non_trainable_weights))
 
     variables = weights
 

@@ -43,12 +43,12 @@ class BatchNormalization(_tl.BatchNormalization, Layer):
             config["axis"] = list(self._axes)
         return config
 
-    def call(self, inputs, training=None):
+    def call(self, inputs, training=None, mask=None):
         if training is None:
             training = K.learning_phase()
         if isinstance(training, int) and not isinstance(training, bool):
             training = bool(training)
-        return super().call(inputs, training=training)
+        return super().call(inputs, training=training, mask=mask)
 
 
 class LayerNormalization(Layer):
