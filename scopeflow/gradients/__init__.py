@@ -12,6 +12,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     cond_grad,
     image_grad,
+    loop_grad,
     math_grad,
     nn_grad,
     unary_grad,

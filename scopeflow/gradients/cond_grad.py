@@ -48,16 +48,35 @@ def _merge(inputs, name="Merge"):
         return cf_ops._merge(inputs, name=scope)
 
 
-@gradient("Switch", "RefSwitch", check=cond_only)
+def _covered(op):
+    """A cond's Switch / Merge, or a while loop's that loop_grad.py covers."""
+    if cond_only(op):
+        return True
+    from scopeflow.gradients.loop_grad import supported
+    return supported(op._inputs[0]._op if op._type in ("Merge", "RefMerge") else op)
+
+
+def _in_loop(op):
+    ctx = op._ctx
+    return ctx is not None and ctx.is_loop
+
+
+@gradient("Switch", "RefSwitch", check=_covered)
 def _switch_grad(op, *grads):
+    if _in_loop(op):
+        from scopeflow.gradients.loop_grad import switch_grad
+        return switch_grad(op, grads)
     ctx = cond_context(op)
     if grads[1 - ctx.branch] is None:
         return None, None
     return _merge(list(grads), name="cond_grad")[0], None
 
 
-@gradient("Merge", "RefMerge", check=cond_only)
+@gradient("Merge", "RefMerge", check=_covered)
 def _merge_grad(op, grad, _):
+    if _in_loop(op._inputs[0]._op):
+        from scopeflow.gradients.loop_grad import merge_grad
+        return merge_grad(grad)
     ctx = _merge_context(op)
     return list(_switch(grad, ctx.pred, name="cond_grad"))
 

@@ -18,17 +18,19 @@ import collections
 import contextlib
 
 from scopeflow.core.tensor import Tensor
+from scopeflow.gradients import loop_state as loops
 from scopeflow.gradients import registry
 from scopeflow.gradients.cond_grad import cond_context, cond_only, zeros_like_v1
+from scopeflow.gradients.loop_grad import supported
 from scopeflow.gradients.plan import _reached as plan_reached
 from scopeflow.indexed_slices import IndexedSlices
 
-# TF1 loops: their gradient needs TF's control-flow state machinery (SymbolicGradient here)
 _COND_OPS = frozenset(("Switch", "RefSwitch", "Merge", "RefMerge"))
-_CONTROL_FLOW = frozenset((
-    "Enter", "RefEnter", "Exit", "RefExit",
-    "NextIteration", "RefNextIteration", "LoopCond", "If", "While", "StatelessIf",
-    "StatelessWhile", "SymbolicGradient"))
+# TF1 loops: built here (loop_state.py) when loop_grad.supported says so
+_LOOP_OPS = frozenset(("Enter", "RefEnter", "Exit", "RefExit", "NextIteration",
+                       "RefNextIteration", "LoopCond"))
+_CONTROL_FLOW = _LOOP_OPS | frozenset((
+    "If", "While", "StatelessIf", "StatelessWhile", "SymbolicGradient"))
 
 
 def trainable(t):
@@ -43,25 +45,47 @@ def buildable(g, ys, xs, stop_ops):
     if g._frame().in_cf is not None:
         return False
     from_ops = [x._op for x in xs]
-    between = _between([y._op for y in ys], _reached(from_ops))
+    reached = _reached(from_ops)
+    between = _between([y._op for y in ys], reached)
+    # (a loop's gradient passes through all its exits: TF gives unused ones zeros)
+    exits = _loop_exits(between)
+    between |= _between([t._op for t in exits], reached)
     for op in between:
         if op._type in _COND_OPS:
-            if not cond_only(op):
+            if not cond_only(op) and not registry.usable(op):
+                return False
+        elif op._type in _LOOP_OPS or (op._ctx is not None and op._ctx.is_loop):
+            if not supported(op):
                 return False
         elif (op._ctx is not None and cond_context(op) is None) or op._type in _CONTROL_FLOW:
             return False
     stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
     stops.update(stop_ops)
-    live = set(ys)
-    for op in sorted(between, key=lambda o: o._id, reverse=True):  # creation order reversed
-        if op in stops or not any(t in live for t in op._outputs):
-            continue
-        if (op._type in HOST_KERNELS and registry.gradient_type(op) not in registry.GRADIENTS
-                ) or not registry.usable(op):
-            return False
-        if registry.passes(op):
-            live.update(op._inputs)
-    return True
+    live = set(ys) | set(exits)
+    ordered = sorted(between, key=lambda o: o._id, reverse=True)  # creation order reversed
+    done = set()
+    while True:  # (again while a loop's back edge makes more ops live)
+        before = len(done)
+        for op in ordered:
+            if op in done or op in stops or not any(t in live for t in op._outputs):
+                continue
+            if (op._type in HOST_KERNELS and registry.gradient_type(op) not in registry.GRADIENTS
+                    ) or not registry.usable(op):
+                return False
+            done.add(op)
+            if registry.passes(op):
+                live.update(op._inputs)
+        if len(done) == before:
+            return True
+
+
+def _loop_exits(ops):
+    found = []
+    for op in ops:
+        ctx = loops.exit_context(op) if loops.is_loop_exit(op) else None
+        if ctx is not None:
+            found.extend(t for t in getattr(ctx, "loop_exits", ()) if t not in found)
+    return found
 
 
 def _reached(from_ops):
@@ -95,7 +119,7 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
     grad_ys = _default_grad_ys(g, grad_ys, ys, opts.colocate)
     to_ops = [y._op for y in ys]
     from_ops = [x._op for x in xs]
-    reachable_to, pending = _pending_count(to_ops, from_ops)
+    reachable_to, pending, loop_state = _pending_count(g, to_ops, from_ops, opts.colocate)
     grads = {}
     for y, gy in zip(ys, grad_ys):
         _set_grad(grads, y, gy)
@@ -105,11 +129,17 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
         if pending[op] == 0 and op not in to_set and op in reachable_to:
             to_set.add(op)
             queue.append(op)
+    if loop_state:
+        for y in loop_state.unused_exits(pending, to_set):
+            if trainable(y):
+                _set_grad(grads, y, loop_state.zeros_for_exit(y))
+                queue.append(y._op)
     stops = _stop_ops(from_ops, stop_ops, pending)
     while queue:
         op = queue.popleft()
         with _colocate(g, op, opts.colocate):
-            out_grads = _aggregated(g, grads, op, opts.method)
+            with _in_grad_loop(loop_state, op, True):
+                out_grads = _aggregated(g, grads, op, opts.method)
             has = any(x is not None for x in out_grads)
             fn = None
             if has and op not in stops:
@@ -117,29 +147,40 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
                     fn = registry.lookup(op)
                 except LookupError:
                     raise LookupError(NO_GRADIENT % (op._name, op._type)) from None
-            if fn is not None:
-                in_grads = _call(g, op, fn, out_grads, opts.gate)
-            else:
-                in_grads = [None] * len(op._inputs)
-            for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
-                if in_grad is None:
-                    continue
-                if isinstance(in_grad, Tensor) and t_in._dtype.base_dtype.name != "resource":
-                    _set_shape(op, i, t_in, in_grad)
-                _set_grad(grads, t_in, in_grad)
-        _update_pending(op, queue, pending)
+            with _in_grad_loop(loop_state, op, False):
+                if fn is not None:
+                    in_grads = _call(g, op, fn, out_grads, opts.gate, loop_state)
+                else:
+                    in_grads = [None] * len(op._inputs)
+                for i, (t_in, in_grad) in enumerate(zip(op._inputs, in_grads)):
+                    if in_grad is None:
+                        continue
+                    if isinstance(in_grad, Tensor) and t_in._dtype.base_dtype.name != "resource":
+                        _set_shape(op, i, t_in, in_grad)
+                    _set_grad(grads, t_in, in_grad)
+        _update_pending(op, queue, pending, loop_state, grads)
+    if loop_state:
+        loop_state.post_process()
     made = g._ops[start:]
     if any(op._type in _COND_OPS for op in made):  # gradients of conds: their records
         from scopeflow.checkpoint.import_cf import rebuild_conds
         rebuild_conds(made)
+    if loop_state:  # the forward and backward loops, recorded from their structure
+        loop_state.record()
     return [_get_grad(grads, x) for x in xs]
 
 
-def _call(g, op, fn, out_grads, gate):
+def _in_grad_loop(loop_state, op, before):
+    return loop_state.grad_context(op, before) if loop_state else contextlib.nullcontext()
+
+
+def _call(g, op, fn, out_grads, gate, loop_state=None):
     from scopeflow.ops.shape_ops import zeros_like
     for i, out_grad in enumerate(out_grads):
         if out_grad is None and trainable(op._outputs[i]):
-            if op._type in ("Switch", "RefSwitch") and cond_context(op) is not None:
+            if loop_state and loop_state.grad_state(op, False) is not None:
+                out_grads[i] = loop_state.zeros_in_loop(op, i)
+            elif op._type in ("Switch", "RefSwitch") and cond_context(op) is not None:
                 out_grads[i] = zeros_like_v1(op, i)
             else:
                 out_grads[i] = zeros_like(op._outputs[i], optimize=False)
@@ -204,16 +245,33 @@ def _default_grad_ys(g, grad_ys, ys, colocate):
     return out
 
 
-def _pending_count(to_ops, from_ops):
+def _pending_count(g, to_ops, from_ops, colocate):
+    """(ys' ops reached, pending counts, ControlFlowState or None) as TF's _PendingCount: the
+    ops between are found breadth first; a forward loop among them gets its GradLoopState,
+    which brings in all the loop's exits."""
     reached = _reached(from_ops)
     reachable_to = {op for op in to_ops if op in reached}
-    between = _between(to_ops, reached)
+    between, order = set(), []
+    queue = collections.deque(to_ops)
+    while queue:
+        op = queue.popleft()
+        if op in reached:
+            between.add(op)
+            order.append(op)
+            reached.discard(op)
+            queue.extend(t._op for t in op._inputs)
+    loop_state = None
+    for op in order:
+        if loops.is_loop_exit(op) and loops.exit_context(op) is not None:
+            loop_state = loop_state or loops.ControlFlowState()
+            with _colocate(g, op, colocate):
+                loop_state.add_loop(op, between, order)
     pending = collections.defaultdict(int)
-    for op in between:
+    for op in order:
         for x in op._inputs:
             if x._op in between:
                 pending[x._op] += 1
-    return reachable_to, pending
+    return reachable_to, pending, loop_state
 
 
 def _stop_ops(from_ops, stop_ops, pending):
@@ -222,11 +280,46 @@ def _stop_ops(from_ops, stop_ops, pending):
     return stops
 
 
-def _update_pending(op, queue, pending):
+def _update_pending(op, queue, pending, loop_state, grads):
+    """TF's _UpdatePendingAndEnqueueReady: a loop Switch is ready at every visit; a loop's
+    exits wait for each other, those without a gradient then get zeros."""
     for x in op._inputs:
         pending[x._op] -= 1
-        if pending[x._op] == 0:
+        ready = pending[x._op] == 0
+        if loop_state and not ready:
+            ready = pending[x._op] > 0 and loops.is_loop_switch(x._op)
+        if not ready:
+            continue
+        if loop_state and loops.is_loop_exit(x._op):
+            _exit_ready(x, queue, loop_state, grads)
+        else:
             queue.append(x._op)
+
+
+def _exit_ready(x, queue, loop_state, grads):
+    state = loop_state.grad_state(x._op, False)
+    state.deferred_exits.append(x)
+    state.pending_exits -= 1
+    if state.pending_exits:
+        return
+    used = False
+    for y in state.deferred_exits:
+        if any(v is not None for v in _flat(grads.get(y._op))):
+            used = True
+            queue.append(y._op)
+        else:
+            state.unused_exits.append(y)
+    for y in state.unused_exits:
+        if used and trainable(y):
+            _set_grad(grads, y, loop_state.zeros_for_exit(y))
+        queue.append(y._op)
+
+
+def _flat(op_grads):
+    out = []
+    for v in op_grads or ():
+        out.extend(v if isinstance(v, list) else [v])
+    return out
 
 
 def _set_grad(grads, t, grad):
@@ -234,7 +327,10 @@ def _set_grad(grads, t, grad):
     op_grads = grads.get(op)
     if op_grads is None:
         op_grads = grads[op] = [[] for _ in op._outputs]
-    op_grads[t._value_index].append(grad)
+    if isinstance(op_grads[t._value_index], list):
+        op_grads[t._value_index].append(grad)
+    else:  # a loop Switch visited before: its gradient is replaced
+        op_grads[t._value_index] = grad
 
 
 def _get_grad(grads, t):
@@ -250,6 +346,8 @@ def _aggregated(g, grads, op, method):
     if out_grads is None:
         out_grads = grads[op] = [[] for _ in op._outputs]
     for i, received in enumerate(out_grads):
+        if not isinstance(received, list):  # a loop Switch's, aggregated at its first visit
+            continue
         received = [x for x in received if x is not None]
         if not received:
             out_grads[i] = None

@@ -101,8 +101,8 @@ def apply_op(op_type, *inputs, **attrs):
 
     from scopeflow.ops import registry as ops
     rec = ops.lookup(op_type)
+    name = attrs.pop("name", None)
     params = inspect.signature(rec.kernel).parameters
     if not any(p.kind is p.VAR_KEYWORD for p in params.values()):
         attrs = {k: v for k, v in attrs.items() if k in params}
-    name = attrs.pop("name", None)
     return ops.apply(rec, inputs, attrs, name)

@@ -103,11 +103,19 @@ class CFContext:
         got = self.captured.get(t)
         if got is not None:
             return got
+        got = self.stand_in(t, scope)
+        if got is not None:
+            self.captured[t] = got
+            return got
         real = self.outer.add_value(t, scope) if self.outer is not None else t
         out = self.capture(real, scope)
         self.captured[t] = out
         self.values.add(out)
         return out
+
+    def stand_in(self, t, scope):
+        """What stands for `t` other than a capture (a gradient loop's popped value), or None."""
+        return None
 
     def make(self, op_type, inputs, attrs, name, scope=None):
         """Adds a control-flow op named `scope + name` (uniquified), free of control deps."""
@@ -172,6 +180,7 @@ class WhileContext(CFContext):
     """A loop: outside values enter once through `Enter(x, is_constant=True)`."""
 
     is_loop = True
+    grad_state = None  # a gradient loop's GradLoopState (gradients/loop_state.py)
 
     def __init__(self, graph, outer, parallel_iterations):
         super().__init__(graph, outer, "while_context")

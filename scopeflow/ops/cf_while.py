@@ -114,6 +114,9 @@ def build_loop(cond, body, loop_vars, options):
         spec.exits.append(e.op)
         exits.append(e)
     ctx.exit_ops = tuple(e.op for e in exits)
+    # (TF's WhileContext keeps these: a gradient adds its counter to them, gradients/loop_state)
+    ctx.loop_enters, ctx.loop_exits, ctx.loop_cond = list(enters), list(exits), loop_cond
+    ctx.back_prop = options.back_prop
     packed = nest.pack_sequence_as(result, [from_flow(o, e)
                                             for o, e in zip(nest.flatten(result), exits)])
     if options.return_same_structure:

@@ -1,0 +1,428 @@
+"""The gradient of a TF1 while loop, as TF builds it: a backward loop fed by stacks.
+
+TF's algorithm (control_flow_state), as facts: for each forward loop on the gradient's path a
+`GradLoopState` adds an iteration counter to the forward loop (`gradients/f_count`, a Merge /
+Switch / Add / NextIteration / Exit of its own) and builds a backward while loop under
+`gradients/` whose condition counts that number down (`gradients/b_count`, `n >= 1`). Each
+gradient op built inside the backward loop that reads a forward value gets it from a stack:
+the forward loop pushes it every iteration (`<op>/f_acc` StackV2, `StackPushV2` ordered by
+control edges around the counter's Add), the backward loop pops it (`StackPopV2`, ordered by
+`b_sync`). Loop constants are read directly (a new Enter of the outside value); constants are
+rebuilt. The gradient of a loop constant is summed over iterations by an accumulator loop
+variable of the backward loop (`<Enter>_grad/b_acc`).
+
+The forward and backward loops are then recorded from their graph structure, as imported
+loops are (checkpoint/import_loops.py), so the lowering runs them with lax.while_loop / scan
+and stacks are run state (ops/stack_ops.py).
+
+    >>> import scopeflow as tf
+    >>> x = tf.constant(2.0)
+    >>> _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+    >>> tf.gradients(y, x)[0].op.type
+    'AddN'
+"""
+
+import contextlib
+import weakref
+
+from scopeflow.gradients.cond_grad import _merge as merge
+from scopeflow.gradients.cond_grad import _switch as switch
+from scopeflow.ops.cf_context import WhileContext, add_control, flush_all
+
+_EXITS = frozenset(("Exit", "RefExit"))
+_ENTERS = frozenset(("Enter", "RefEnter"))
+_SWITCHES = frozenset(("Switch", "RefSwitch"))
+_NEXTS = frozenset(("NextIteration", "RefNextIteration"))
+_SHAPES = frozenset(("Shape", "Size", "Rank"))
+_PASS = frozenset(("Switch", "RefSwitch", "Identity", "RefIdentity"))
+
+
+# ---- where an op lives (TF's control_flow_util) ----------------------------------------------
+def exit_context(op):
+    """The loop an Exit op leaves (built here: its record's context), else None."""
+    rec = op._cf
+    ctx = getattr(rec[0], "context", None) if rec is not None else None
+    return ctx if ctx is not None else _EXIT_OF.get(op)
+
+
+_EXIT_OF = weakref.WeakKeyDictionary()  # Exit op -> its loop's WhileContext, for loops re-recorded from structure
+
+
+def while_context(op):
+    """The innermost WhileContext around `op` (an Exit counts as inside its loop)."""
+    if op._type in _EXITS:
+        ctx = exit_context(op)
+        if ctx is not None:
+            return ctx
+    ctx = op._ctx
+    while ctx is not None and not ctx.is_loop:
+        ctx = ctx.outer
+    return ctx
+
+
+def _outer_while(ctx):
+    ctx = ctx.outer if ctx is not None else None
+    while ctx is not None and not ctx.is_loop:
+        ctx = ctx.outer
+    return ctx
+
+
+def is_loop_switch(op):
+    ctx = op._ctx
+    return op._type in _SWITCHES and ctx is not None and ctx.is_loop
+
+
+def is_loop_exit(op):
+    return op._type in _EXITS
+
+
+def loop_constant_enter(t):
+    """The constant Enter `t` passes through unchanged (TF's GetLoopConstantEnter), or None."""
+    op = t._op
+    while op._type in _PASS and op._inputs:
+        op = op._inputs[0]._op
+    return op if op._type in _ENTERS and op._attrs.get("is_constant") else None
+
+
+@contextlib.contextmanager
+def entered(ctx):
+    """Builds in control-flow context `ctx` (None: outside every construct); TF's Enter/Exit."""
+    from scopeflow.core.frame import default_graph
+    f = default_graph()._frame()
+    saved = f.in_cf
+    f.in_cf = ctx
+    try:
+        yield
+    finally:
+        if ctx is not None:
+            flush_all(ctx)
+        f.in_cf = saved
+
+
+def _no_controls():
+    from scopeflow.core.frame import default_graph
+    return default_graph().control_dependencies(None)
+
+
+def leave(data, name="Exit"):
+    """TF's control_flow_ops.exit: an Exit op named by its own name scope."""
+    from scopeflow.core.frame import default_graph
+    from scopeflow.ops import cf_ops
+    with default_graph().name_scope(name) as scope:
+        return cf_ops._exit(data, name=scope)
+
+
+# ---- the backward loop's context ---------------------------------------------------------------
+class GradWhileContext(WhileContext):
+    """The backward loop of one forward loop: forward values it reads come from stacks."""
+
+    def __init__(self, graph, grad_state, forward):
+        from scopeflow.ops.cf_context import CFContext
+        CFContext.__init__(self, graph, None, forward.name)  # gradients/while/while_context
+        self.parallel_iterations = forward.parallel_iterations
+        self.pivot_t = None
+        self.maximum_iterations = forward.maximum_iterations
+        self.constant_enters = set()
+        self.grad_state = grad_state
+        self.back_prop = getattr(forward, "back_prop", True)
+        self.loop_enters, self.loop_exits = [], []
+        self.loop_cond = None
+
+    def add_op(self, op):
+        """TF's AddOp: the shape of a forward value is taken in the forward loop (and pushed
+        on a stack like the value would be)."""
+        if op._type in _SHAPES and op._inputs and while_context(
+                op._inputs[0]._op) is self.grad_state.forward:
+            flush_all(self)
+            op._inputs[0]._op._ctx.add_op(op)
+            return
+        super().add_op(op)
+
+    def stand_in(self, t, scope):
+        """A forward-loop value comes from its stack (TF's AddValue with a grad_state)."""
+        fwd = while_context(t._op)
+        if t._op._type in _EXITS and fwd is not None:
+            fwd = _outer_while(fwd)
+        if fwd is not None and fwd is self.grad_state.forward:
+            return self.grad_state.real_value(t, scope)
+        return None
+
+
+# ---- the state of one forward loop's gradient ---------------------------------------------------
+class GradLoopState:
+    """The forward loop, its counter, the backward loop, and the stacks between them."""
+
+    def __init__(self, forward):
+        from scopeflow.core.frame import default_graph
+        g = default_graph()
+        self.forward = forward
+        self.history = {}  # forward tensor -> its value in the backward loop
+        self.switch_map = {}  # forward loop Switch -> backward Merge
+        self.unused_exits, self.deferred_exits = [], []
+        self.forward_exits = list(forward.loop_exits)
+        self.pending_exits = len(self.forward_exits)
+        self._forward_sync = self._grad_sync = None
+        count, self.forward_index = self._forward_counter(g)
+        self.grad = GradWhileContext(g, self, forward)
+        self.grad_index = self._backward_counter(g, count)
+
+    def _forward_counter(self, g):
+        """`n = 0; while (...) n++` added to the forward loop: (final n, NextIteration)."""
+        from scopeflow.ops import cf_ops as cf
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.math import add
+        fwd = self.forward
+        with entered(None):
+            n = constant(0, name="f_count")
+        with entered(fwd):
+            enter_n = fwd.enter(n, False, name="f_count")
+            merge_n = merge([enter_n, enter_n])[0]
+            switch_n = switch(merge_n, fwd.loop_cond)
+            index = add(switch_n[1], 1)
+            next_n = cf._next_iteration(index, name="NextIteration")
+            g._replace_input(merge_n.op, 1, next_n)
+        with entered(None):
+            total = leave(switch_n[0], "f_count")
+        fwd.loop_enters.append(enter_n)
+        fwd.loop_exits.append(total)
+        _EXIT_OF[total.op] = fwd
+        return total, next_n
+
+    def _backward_counter(self, g, count):
+        """`n = count; while (n >= 1) n--`: the backward loop's condition and index."""
+        from scopeflow.ops import cf_ops as cf
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.math import greater_equal, subtract
+        ctx = self.grad
+        with entered(None):
+            one = constant(1, name="b_count")
+        with entered(ctx):
+            enter = ctx.enter(count, False, name="b_count")
+            ctx.loop_enters.append(enter)
+            m = merge([enter, enter])[0]
+            ctx.pivot_t = m
+            pred = greater_equal(m, one)
+            ctx.loop_cond = cf._loop_cond(pred, name="b_count")
+            sw = switch(m, ctx.loop_cond)
+            index = subtract(sw[1], one)
+            ctx.pivot_t = index
+            nxt = cf._next_iteration(index, name="NextIteration")
+            g._replace_input(m.op, 1, nxt)
+        with entered(None):
+            final = leave(sw[0], "b_count")
+        ctx.loop_exits.append(final)
+        return nxt
+
+    @property
+    def grad_sync(self):
+        """A ControlTrigger that orders the backward loop's pops (`b_sync`)."""
+        if self._grad_sync is None:
+            from scopeflow.gradients.registry import apply_op
+            with entered(None), _no_controls():
+                sync = apply_op("ControlTrigger", name="b_sync")
+            self._grad_sync = getattr(sync, "_op", sync)
+            _place(self._grad_sync, self.grad)
+            add_control(self.grad_index._op, self._grad_sync)
+        return self._grad_sync
+
+    def forward_accumulator(self, value):
+        """A stack the forward loop pushes `value` on every iteration (TF's f_acc)."""
+        from scopeflow.core.frame import default_graph
+        from scopeflow.gradients.registry import apply_op
+        from scopeflow.ops.constant import constant
+        g = default_graph()
+        with _no_controls():
+            with entered(None), g.colocate_with(value._op):
+                max_size = constant(-1, dtype="int32")
+                acc = apply_op("StackV2", max_size, elem_type=value.dtype.base_dtype,
+                               stack_name="", name="f_acc")
+            fwd = self.forward
+            with entered(fwd):
+                enter_acc = fwd.add_value(acc, g._frame().name_scope + "/"
+                                          if g._frame().name_scope else "")
+                push = apply_op("StackPushV2", enter_acc, value, swap_memory=False,
+                                name="StackPushV2")
+        add_control(self.forward_index._op, push._op)
+        add_control(push._op, self.forward_index._op._inputs[0]._op)
+        return acc
+
+    def backward_value(self, history, value):
+        """The pop, in the backward loop, of what `history` holds for `value`."""
+        from scopeflow.gradients.registry import apply_op
+        with _no_controls(), entered(self.grad):
+            pop = apply_op("StackPopV2", history, elem_type=value.dtype.base_dtype,
+                           name="StackPopV2")
+            pop.set_shape(value.shape)
+        if self.grad.parallel_iterations > 1:
+            add_control(self.grad_sync, pop._op)
+        return pop
+
+    def real_value(self, t, scope):
+        """What the backward loop reads for forward tensor `t` (TF's GetRealValue)."""
+        from scopeflow.core.frame import default_graph
+        got = self.history.get(t)
+        if got is not None:
+            return got
+        g = default_graph()
+        with g.name_scope(scope) if scope else contextlib.nullcontext():
+            enter = loop_constant_enter(t)
+            if enter is not None:
+                real = self.grad.add_value(enter._inputs[0], scope)
+            elif t._op._type == "Const":
+                from scopeflow.ops.constant import constant
+                with entered(self.grad):
+                    real = constant(t._op._attrs["value"], dtype=t.dtype.base_dtype)
+            else:
+                with entered(None):
+                    history = self.forward_accumulator(t)
+                real = self.backward_value(history, t)
+        self.history[t] = real
+        return real
+
+
+def _place(op_or_t, ctx):
+    """Puts an op built outside into `ctx` (TF's _set_control_flow_context)."""
+    op = getattr(op_or_t, "_op", op_or_t)
+    op._ctx = ctx
+    c = ctx
+    while c is not None:
+        c.ops.append(op)
+        c = c.outer
+
+
+class ControlFlowState:
+    """The GradLoopState of each forward loop one tf.gradients call passes through."""
+
+    def __init__(self):
+        self.states = {}  # forward WhileContext -> GradLoopState
+
+    def grad_state(self, op, before):
+        if before and is_loop_exit(op):
+            fwd = _outer_while(while_context(op))
+        else:
+            fwd = while_context(op)
+        return self.states.get(fwd) if fwd is not None else None
+
+    @contextlib.contextmanager
+    def grad_context(self, op, before):
+        """Builds in the backward loop of `op`'s forward loop (none: where it is)."""
+        state = self.grad_state(op, before)
+        if state is None:
+            yield
+        else:
+            with entered(state.grad):
+                yield
+
+    def add_loop(self, op, between, between_list):
+        fwd = while_context(op)
+        if fwd in self.states:
+            return
+        state = GradLoopState(fwd)
+        self.states[fwd] = state
+        for t in state.forward_exits:
+            if t._op not in between:
+                between.add(t._op)
+                between_list.append(t._op)
+
+    def unused_exits(self, pending, to_ops):
+        """Exits nothing asked a gradient of, once every exit of their loop is known."""
+        found = []
+        for state in self.states.values():
+            for y in state.forward_exits:
+                if pending[y._op] == 0:
+                    state.pending_exits -= 1
+                    if y._op not in to_ops:
+                        state.unused_exits.append(y)
+                    if state.pending_exits == 0:
+                        found.extend(state.unused_exits)
+            for y in state.forward.loop_enters:
+                if pending[y._op] == 0:
+                    pending[y._op] = 1
+        return found
+
+    def zeros_for_exit(self, val):
+        """Zeros fed as the gradient of an Exit nothing used (TF's ZerosLikeForExit)."""
+        from scopeflow.ops.shape_ops import zeros, zeros_like
+        if val.shape.is_fully_defined():
+            return zeros(val.shape.as_list(), val.dtype.base_dtype)
+        return zeros_like(val, optimize=False)
+
+    def zeros_in_loop(self, op, index):
+        """Zeros for output `index` of forward-loop op `op`, in its backward loop."""
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.shape_ops import shape_internal, zeros
+        if is_loop_switch(op):
+            return None
+        state = self.states.get(while_context(op))
+        val = op._outputs[index]
+        if val.shape.is_fully_defined():
+            return constant(0, shape=val.shape.as_list(), dtype=val.dtype.base_dtype)
+        with entered(op._ctx):
+            zeros_shape = shape_internal(val, optimize=False)
+        with entered(None):
+            history = state.forward_accumulator(zeros_shape)
+        shape = state.backward_value(history, zeros_shape)
+        with entered(state.grad):
+            return zeros(shape, val.dtype.base_dtype)
+
+    def post_process(self):
+        """A backward Merge whose loop value never depends on itself gets zeros as its next
+        value (TF's PostProcessing)."""
+        from scopeflow.core.frame import default_graph
+        from scopeflow.ops import cf_ops as cf
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.shape_ops import shape_internal, zeros
+        g = default_graph()
+        for state in self.states.values():
+            for merged in state.switch_map.values():
+                a, b = merged._op._inputs
+                if a is not b:
+                    continue
+                if a.shape.is_fully_defined():
+                    with entered(state.grad):
+                        val = constant(0, dtype=a.dtype.base_dtype, shape=a.shape.as_list())
+                        nxt = cf._next_iteration(val, name="NextIteration")
+                else:
+                    with entered(None):
+                        val = zeros(shape_internal(a._op._inputs[0], optimize=False))
+                    with entered(state.grad):
+                        nxt = cf._next_iteration(val, name="NextIteration")
+                g._replace_input(merged._op, 1, nxt)
+
+    def record(self):
+        """Records every loop involved from its structure, forward loops anew (their counter
+        and stack pushes are part of them now)."""
+        from scopeflow.checkpoint.import_loops import rebuild_loops
+        g = None
+        for fwd in self.states:
+            for t in fwd.loop_exits:
+                _EXIT_OF[t._op] = fwd
+                t._op._cf = None
+                g = t._op._graph
+        if g is not None:
+            rebuild_loops(_topological(g._ops))
+
+
+def _topological(ops):
+    """`ops` with every op after its inputs and control inputs (a Merge's back edge from a
+    NextIteration aside): a capture made after the op that reads it comes first."""
+    done, out = set(), []
+    for root in ops:
+        if root in done:
+            continue
+        stack = [(root, False)]
+        while stack:
+            op, ready = stack.pop()
+            if op in done:
+                continue
+            if ready:
+                done.add(op)
+                out.append(op)
+                continue
+            stack.append((op, True))
+            back = op._type in ("Merge", "RefMerge")
+            for t in op._inputs:
+                if t._op not in done and not (back and t._op._type in _NEXTS):
+                    stack.append((t._op, False))
+            stack.extend((c, False) for c in op._control_inputs if c not in done)
+    return out

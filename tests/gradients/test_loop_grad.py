@@ -1,0 +1,86 @@
+"""tf.gradients through a TF1 while loop builds TF's backward loop op by op (forward counter,
+stacks, `b_count` loop, `b_acc` accumulators): every op under gradients/ with its inputs and
+control inputs, the gradients' values and two training steps, against TensorFlow."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+RECORD = '''
+import numpy as np
+def record(grads, feed, train=None):
+    g = tf.get_default_graph()
+    ops = sorted([op.name, op.type, [t.name for t in op.inputs],
+                  sorted(c.name for c in op.control_inputs)]
+                 for op in g.get_operations() if op.name.startswith("gradients"))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        values = [np.asarray(v).round(4).tolist() for v in sess.run(grads, feed)]
+        if train is not None:
+            sess.run(train, feed)
+            sess.run(train, feed)
+            values += [v.round(4).tolist() for v in sess.run(tf.trainable_variables())]
+    return [ops, [x.name for x in grads], values]
+'''
+
+# x ** 8 by a loop without a bound: a stack of the loop value, an accumulator for x
+POWER = RECORD + '''
+x = tf.placeholder(tf.float32, [], name="x")
+r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+result = record(tf.gradients(r[1], x), {x: 2.0})
+'''
+
+# maximum_iterations, a weight read in the body, a training step with an optimizer
+BOUNDED = RECORD + '''
+x = tf.placeholder(tf.float32, [2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+def body(i, a):
+    return i + 1, tf.tanh(tf.matmul(tf.reshape(a, [1, 2]), w))[0] + x
+_, y = tf.while_loop(lambda i, a: i < 4, body, (0, x), maximum_iterations=3)
+loss = tf.reduce_sum(y * y)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: [1.0, -0.5]}, train)
+'''
+
+# shapes known only when run (shapes pushed on stacks too), a fed trip count, Adam
+FED = RECORD + '''
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+n = tf.placeholder(tf.int32, [], name="n")
+def body(i, a, b):
+    return i + 1, tf.sigmoid(tf.matmul(a, w)) * b, b + 1.0
+_, y, z = tf.while_loop(lambda i, a, b: i < n, body, (0, x, tf.ones_like(x)))
+train = tf.train.AdamOptimizer(0.1).minimize(tf.reduce_mean(y * y))
+result = record(tf.gradients(tf.reduce_mean(y * y), [x, w]),
+                {x: [[1.0, -0.5], [0.3, 0.2], [2.0, 1.0]], n: 4}, train)
+'''
+
+# a loop value whose result nobody asks for still carries gradient (zeros for its exit)
+UNUSED_EXIT = RECORD + '''
+a0 = tf.placeholder(tf.float32, [3], name="a0")
+b0 = tf.placeholder(tf.float32, [3], name="b0")
+a, b = tf.while_loop(lambda a, b: tf.reduce_sum(a) < 50.0, lambda a, b: (a * b, b + 1.0),
+                     (a0, b0))
+grads = tf.gradients(a, [a0, b0]) + tf.gradients(tf.reduce_sum(b * b), [a0, b0])[1:]
+result = record(grads, {a0: [1.0, 2.0, 0.5], b0: [1.5, 2.0, 1.0]})
+'''
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [POWER, BOUNDED, FED, UNUSED_EXIT],
+                         ids=["power", "bounded", "fed", "unused_exit"])
+def test_while_loop_gradient_graph_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+
+
+def test_loop_gradient_is_built_op_by_op(tf):
+    x = tf.constant(2.0)
+    _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
+    (gx,) = tf.gradients(y, x)
+    types = {op.type for op in tf.get_default_graph().get_operations()}
+    assert "SymbolicGradient" not in types
+    assert {"StackV2", "StackPushV2", "StackPopV2", "LoopCond"} <= types
+    with tf.Session() as sess:
+        assert sess.run(gx) == 32.0
+        assert sess.run(gx) == 32.0  # a second run pops what its own forward loop pushed
