@@ -316,12 +316,11 @@ class BaseSession:
                 # (a host step may hand on one string as bare bytes: an array from here on)
                 vals = [np.asarray(known[t], dtype=object) if isinstance(known[t], bytes)
                         else known[t] for t in x.fed]
+                strings = {i for i in x.feed_pos if type(vals[i]) is TAState
+                           and vals[i].signature()[-1] == object}
+                if strings:  # a TensorArray of strings: its elements are compiled in
+                    x.compile_in(strings)
                 for i in x.feed_pos + x.static_pos:
-                    if type(vals[i]) is TAState and vals[i].signature()[-1] == object:
-                        raise errors.UnimplementedError(None, x.fed[i].op, (
-                            "%s: a TensorArray of strings cannot enter a compiled program: "
-                            "scopeflow passes its elements only between host ops")
-                            % vals[i].meta.name)
                     if not hasattr(vals[i], "shape") and type(vals[i]) not in _CARRIED:
                         # a queue, an iterator: host-only
                         raise errors.UnimplementedError(None, x.fed[i].op, (

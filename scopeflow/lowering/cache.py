@@ -196,10 +196,12 @@ def _signature(a):
 
 def static_key(a):
     """A fed string array as part of a signature: its shape and its values (a TensorArray's
-    handle: itself)."""
+    handle: itself; a TensorArray of strings: its elements)."""
     try:
         return a.shape, tuple(a.reshape(-1).tolist())
     except AttributeError:
+        if hasattr(a, "signature"):  # a TensorArray's elements (strings): all of them
+            return a.signature(), static_key(a.data), static_key(a.written)
         return a
 
 

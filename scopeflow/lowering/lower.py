@@ -106,9 +106,10 @@ def execute(ctx, order, env):
             if not traced:
                 raise
             raise _NeedStatic(op, traced) from None
-        except InvalidArgumentError:
+        except (InvalidArgumentError, NotImplementedError):
             # strings cannot enter XLA: an op making strings from traced values (a gather of
-            # variable names at indices a host op found) needs those values compiled in
+            # variable names at indices a host op found, tf.as_string of a value a host loop
+            # feeds its body) needs those values compiled in
             traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
             outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
             if not traced or not any(t._dtype.base_dtype is _dt.string for t in outs):
@@ -365,6 +366,11 @@ class Program:
         self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
         self.stack_caps = {}  # StackV2 op -> slots, learnt from runs that overflowed
 
+    def compile_in(self, positions):
+        """Compiles in the values fed at `positions` too (a TensorArray's string elements:
+        strings cannot enter XLA)."""
+        self._set_static(set(self.static_pos) | set(positions))
+
     def _set_static(self, positions):
         self.static_pos = tuple(sorted(positions))
         self.feed_pos = tuple(i for i in self._used if i not in positions)
@@ -565,8 +571,8 @@ def _describe(program):
 
 
 def _as_static(a, t):
-    if t._dtype.base_dtype is _dt.resource:  # a TensorArray's handle (TAMeta)
-        return a
+    if t._dtype.base_dtype is _dt.resource or type(a) is TAState:  # a TensorArray's handle
+        return a  # (TAMeta), or its string elements
     if t._dtype.base_dtype is _dt.string:
         return _as_bytes(a)
     return np.asarray(a)

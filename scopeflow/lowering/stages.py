@@ -356,9 +356,8 @@ def host_cond(op):
                     not ctxs and _rebuilt_on_host(spec)):
                 step = CondStep(spec)
         elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
-                spec.context.outer) and any(  # (an imported cond's SelectMerge has none)
-                o._type in HOST_KERNELS for o in spec.context.ops):
-            step = LoopStep(spec)
+                spec.context.outer) and _on_host(spec.context):
+            step = LoopStep(spec)  # (an imported cond's SelectMerge has no context)
         _STEPS[spec] = step
     return step or None
 
@@ -424,11 +423,42 @@ def _rebuilt_on_host(spec):
     return all(o._ctx is None for o in ops) and any(runs_on_host(o) for o in ops)
 
 
+def _on_host(loop):
+    """Whether a loop (context) runs on the host: it holds host ops, or carries strings (a
+    string loop value, a TensorArray of strings), which XLA cannot hold."""
+    from scopeflow import dtypes as _dt
+
+    for o in loop.ops:
+        if o._type in HOST_KERNELS:
+            return True
+        if o._type in ("Merge", "Enter") and o._ctx is loop and o._outputs and \
+                o._outputs[0]._dtype.base_dtype is _dt.string:
+            return True
+        if o._type.startswith("TensorArray") and o._inputs and _string_array(o._inputs[0]):
+            return True
+    return False
+
+
+def _string_array(handle):
+    """Whether `handle` (through the ops that pass it on) is a TensorArray of strings."""
+    from scopeflow import dtypes as _dt
+
+    for _ in range(10000):
+        op = handle._op
+        if op._type == "TensorArrayV3":
+            return op._attrs.get("dtype") is _dt.string
+        if op._type not in _HANDLE_FORWARDS and op._type not in ("Switch", "Merge") or \
+                not op._inputs:
+            return False
+        handle = op._inputs[0]
+    return False
+
+
 def _in_compiled_loop(ctx):
     """Whether `ctx` lies in a loop that runs compiled (one without host ops: lax.while_loop
     cannot call the host's steps)."""
     while ctx is not None:
-        if not hasattr(ctx, "branch") and not any(o._type in HOST_KERNELS for o in ctx.ops):
+        if not hasattr(ctx, "branch") and not _on_host(ctx):
             return True
         ctx = ctx.outer
     return False

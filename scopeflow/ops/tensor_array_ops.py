@@ -21,7 +21,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
-from scopeflow.lowering.context import run_error
+from scopeflow.lowering.context import Check, run_error
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
 
@@ -45,7 +45,58 @@ def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
     shape = known[0] if known else element_shape
     dims = None if shape is None or shape._dims is None else tuple(shape._dims)
     meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims)
+    if clear_after_read and not dynamic_size:  # indices read once (run state: loops carry it)
+        ctx.put_state(ctx.op, _cleared(np.zeros((n,), bool), meta))
     return [meta, TAState.empty(meta)]
+
+
+_PASS_ON = frozenset(("Enter", "RefEnter", "Identity", "Switch", "Merge", "Exit", "NextIteration"))
+
+
+def _maker(t):
+    """The TensorArrayV3 op whose handle `t` is (through the ops that pass it on), or None."""
+    for _ in range(10000):
+        op = t._op
+        if op._type == "TensorArrayV3":
+            return op
+        if op._type not in _PASS_ON or not op._inputs:
+            return None
+        t = op._inputs[0]
+    return None
+
+
+def _clear(ctx, flow, index):
+    """TF's clear_after_read: reading an index a second time is an error (TF frees a read
+    element); the indices read are marked in the array's run state."""
+    maker = _maker(ctx.op._inputs[0])
+    state = None if maker is None else ctx.state(maker)
+    if not isinstance(state, TAState) or np.shape(state.data) != (flow.size,):
+        return
+    cleared = state.data
+    xp = np if _concrete(cleared, index) and not ctx.loop_lengths else jnp
+    index = xp.clip(xp.asarray(index, np.int32).reshape(-1), 0, flow.size - 1)
+    again = xp.asarray(cleared)[index]
+    ok = xp.logical_not(xp.any(again))
+    message = (lambda i: "TensorArray %s: Could not read index %d twice because it was cleared "
+               "after a previous read (perhaps try setting clear_after_read = false?)." % (
+                   flow.meta.name, int(np.asarray(i).reshape(-1)[0])))
+    data = [_first_bad(xp, index, again)]
+    if ctx.loop_lengths:  # a loop body: its every trace makes the check (even a first one on
+        ctx.checks.append(Check(ok, InvalidArgumentError, ctx.op, message, data))  # known
+    else:  # values), so the loop carries its flag
+        ctx.check(ok, InvalidArgumentError, message, data=data)
+    if xp is np:
+        cleared = np.array(cleared)
+        cleared[index] = True
+    else:
+        cleared = jnp.asarray(cleared).at[index].set(True)
+    ctx.put_state(maker, _cleared(cleared, state.meta))
+
+
+def _cleared(mask, meta):
+    """The read mask as run state: held in a TAState (a pytree loops and conds carry as they
+    carry a stack's contents, not a variable's value)."""
+    return TAState(mask, mask, meta)
 
 
 def _grad_shape(handle, flow_in, *, source):
@@ -227,7 +278,9 @@ def _read_shape(handle, index, flow_in, *, dtype):
 def _read_v3(ctx, handle, index, flow_in, *, dtype):
     flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
-    return _take(ctx, flow_in, data, index, "read from")[0]
+    out = _take(ctx, flow_in, data, index, "read from")[0]
+    _clear(ctx, flow_in, index)
+    return out
 
 
 def _take(ctx, flow, data, index, what):
@@ -254,7 +307,9 @@ def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
 def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
     flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
-    return _take(ctx, flow_in, data, indices, "gather from")
+    out = _take(ctx, flow_in, data, indices, "gather from")
+    _clear(ctx, flow_in, indices)
+    return out
 
 
 def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
@@ -272,6 +327,7 @@ def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
         raise run_error(InvalidArgumentError, ctx.op, (
             "Concat saw a scalar shape at index 0 but requires at least vectors."))
     n, d0 = data.shape[0], data.shape[1]
+    _clear(ctx, flow_in, np.arange(n, dtype=np.int32))
     xp = np if _concrete(data) else jnp
     return [xp.reshape(data, (n * d0,) + data.shape[2:]), np.full((n,), d0, np.int64)]
 
