@@ -1,0 +1,121 @@
+"""Folding known values in NumPy gives eager JAX's values bit for bit, or declines."""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import pytest
+
+from scopeflow.lowering import fold_numpy
+from scopeflow.lowering.lower import x64
+
+I32 = np.array([7, -7, 0, 2147483647, -2147483648, 5], np.int32)
+D32 = np.array([2, 2, -3, -1, 3, 7], np.int32)
+F32 = np.array([1.5, -2.25, 3.0e38, -0.5, 7.0, 1e-3], np.float32)
+G32 = np.array([0.75, 4.0, 2.0, 3.0, -7.0, 3.0], np.float32)
+
+
+def i():  # each case's inputs enter JAX first: NumPy operators would compute outside JAX
+    return jnp.asarray(I32)
+
+
+def d():
+    return jnp.asarray(D32)
+
+
+def f():
+    return jnp.asarray(F32)
+
+
+def g():
+    return jnp.asarray(G32)
+
+
+CASES = {
+    "floor_divide": lambda: jnp.floor_divide(i(), d()),
+    "remainder": lambda: jnp.remainder(i(), d()),
+    "trunc_div": lambda: jax.lax.div(i(), d()),
+    "trunc_rem": lambda: jax.lax.rem(i(), d()),
+    "int_arith_wraps": lambda: (i() + i(), i() * d(), i() - d(), -i()),
+    "compare_select": lambda: jnp.where(i() > d(), i(), d()),
+    "shapes": lambda: (jnp.concatenate([i()[:2], d()[::2]]), jnp.reshape(i(), (2, 3)).T,
+                       jnp.expand_dims(d(), 0), jnp.flip(i()), jnp.pad(d(), (1, 2))),
+    "reductions": lambda: (jnp.prod(d()), jnp.sum(i()), jnp.max(i()), jnp.all(i() != 0),
+                           jnp.argmax(d())),
+    "iota_broadcast": lambda: jnp.arange(6, dtype=jnp.int32) + jnp.zeros((3, 6), np.int32),
+    "float_exact": lambda: (f() + g(), f() * g(), f() / g(), f() - g(), jnp.floor(f()),
+                            jnp.ceil(f())),
+    "converts": lambda: (i().astype(np.float32), f()[:2].astype(np.int32),
+                         jnp.asarray(f(), np.float64) + 0, d().astype(np.int64) * 3,
+                         (d() > 0).astype(np.int32), f().astype(np.float16)),
+    "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
+                            jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
+}
+
+
+def _eager(fn):
+    with jax.ensure_compile_time_eval():
+        return jax.tree_util.tree_map(np.asarray, fn())
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_numpy_fold_is_eager_jax_bit_for_bit(name):
+    with x64():
+        got = fold_numpy.evaluate(CASES[name])
+        want = _eager(CASES[name])
+    assert got is not None, name
+    got_l, want_l = jax.tree_util.tree_leaves(got), jax.tree_util.tree_leaves(want)
+    assert len(got_l) == len(want_l)
+    for g, w in zip(got_l, want_l):
+        assert isinstance(g, np.ndarray) and g.dtype == w.dtype and g.shape == w.shape
+        assert g.tobytes() == w.tobytes(), (name, g, w)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda: jnp.exp(f()),  # transcendental: XLA's own rounding
+    lambda: jnp.sum(f()),  # float sum: XLA's order
+    lambda: jax.lax.div(i(), jnp.zeros(6, np.int32)),  # XLA's division by zero
+    lambda: f() * np.float32(1e-38),  # subnormal results XLA may flush
+    lambda: jnp.maximum(f(), jnp.zeros(6, np.float32)),  # signed zeros
+    lambda: jnp.asarray(F32, jnp.bfloat16) + 0,
+    lambda: f().astype(np.int32),  # 3e38 to int32: XLA's own answer
+])
+def test_numpy_fold_declines_what_it_cannot_match(fn):
+    with x64():
+        assert fold_numpy.evaluate(fn) is None
+
+
+def test_kernel_errors_are_left_to_the_eager_path():
+    def bad():
+        raise ValueError("shape mismatch")
+    assert fold_numpy.evaluate(bad) is None
+
+
+def test_training_step_folds_without_eager_compiles():
+    """The shape arithmetic of a gradient graph (BroadcastGradientArgs, Prod of a Shape,
+    FloorMod) folds in NumPy: the first run compiles the step and nothing else."""
+    from jax._src import compiler
+
+    import scopeflow.compat.v1 as tf
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 3])
+        w = tf.get_variable("w", initializer=np.ones((3, 2), np.float32))
+        b = tf.get_variable("b", initializer=np.zeros(2, np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b))
+        train = tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
+        init = tf.global_variables_initializer()
+    names = []
+    orig = compiler.backend_compile_and_load
+
+    def spy(backend, module, *a, **k):
+        names.append(str(module).split(" ", 2)[1])
+        return orig(backend, module, *a, **k)
+    with tf.Session(graph=g) as sess:
+        sess.run(init)
+        compiler.backend_compile_and_load = spy
+        try:
+            got = sess.run([train, loss], {x: np.ones((4, 3), np.float32)})[1]
+        finally:
+            compiler.backend_compile_and_load = orig
+    assert got == pytest.approx(9.0)
+    assert len(names) <= 1, names  # the step (none when JAX's or scopeflow's cache had it)
