@@ -9,10 +9,11 @@ One TFRecord file of `--examples` serialized tf.train.Examples (784 floats "x", 
 written once (by scopeflow's writer: the format is TF's) and read by every worker. Each
 framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON, .venv-tf/bin/python or
 /tmp/tf/bin/python). `pipeline` times `sess.run(next_batch)` alone; `train` runs the MLP of
-benchmarks/train.py (784-1024-1024-10, ReLU, Adam) on the iterator's batches. The first
-`--warmup` runs are not timed; the table gives examples per second, wall clock (median of
-`--repeats`; the round with the most), and the CPU time of the process (all its threads) per
-example in that round.
+benchmarks/train.py (784-1024-1024-10, ReLU, Adam) on the iterator's batches; `step` runs
+that training step alone, fed one batch drawn from the pipeline every time (the cost of
+`train` without its input pipeline). The first `--warmup` runs are not timed; the table gives
+examples per second, wall clock (median of `--repeats`; the round with the most), and the CPU
+time of the process (all its threads) per example in that round.
 """
 
 import argparse
@@ -45,8 +46,8 @@ def parse(record):
 
 ds = tf.data.TFRecordDataset(cfg["path"]).map(parse).shuffle(10000, seed=1).batch(256).repeat()
 x, y = tf.data.make_one_shot_iterator(ds).get_next()
-fetch = x
-if cfg["mode"] == "train":
+fetch, feed = x, None
+if cfg["mode"] in ("train", "step"):
     h = x
     for i, (a, b) in enumerate([(784, 1024), (1024, 1024), (1024, 10)]):
         w = tf.get_variable("w%d" % i, [a, b], initializer=tf.glorot_uniform_initializer(seed=i))
@@ -58,12 +59,14 @@ if cfg["mode"] == "train":
 times, cpus = [], []
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
+    if cfg["mode"] == "step":  # the step alone: one batch of the pipeline fed every time
+        feed = dict(zip((x, y), sess.run((x, y))))
     for _ in range(cfg["warmup"]):
-        sess.run(fetch)
+        sess.run(fetch, feed)
     for _ in range(cfg["repeats"]):
         t, c = time.perf_counter(), time.process_time()
         for _ in range(cfg["batches"]):
-            sess.run(fetch)
+            sess.run(fetch, feed)
         times.append(time.perf_counter() - t)
         cpus.append(time.process_time() - c)
 n = 256 * cfg["batches"]
@@ -111,7 +114,7 @@ def main():
     p.add_argument("--batches", type=int, default=40)
     p.add_argument("--warmup", type=int, default=5)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--modes", default="pipeline,train")
+    p.add_argument("--modes", default="pipeline,train,step")
     p.add_argument("--rounds", type=int, default=1,
                    help="alternate the frameworks this many times; each keeps its best round "
                         "(on a shared machine the best round is the least disturbed one)")

@@ -122,12 +122,19 @@ def _shape(arr):
 class Background:
     """An iterator drawn by a producer thread, up to `size` elements ahead: TF's injected
     prefetch (`inject_prefetch`, on by default), so the pipeline's work overlaps the training
-    step. Errors keep their place in the stream and the next call goes on after them."""
+    step. Errors keep their place in the stream and the next call goes on after them.
+
+    The depth adapts as TF's autotuned buffer does: each time the consumer finds nothing
+    ready (its first call too), the bound doubles, up to `_MAX_DEPTH` elements and `_MAX_BYTES`
+    of arrays, so a pipeline that stalls now and then (a shuffle buffer filling again at each
+    epoch of `shuffle().batch().repeat()`) is drawn far enough ahead to hide the stall behind
+    the steps. The order of elements and errors is the pipeline's."""
 
     def __init__(self, it, size=2):
         import threading
         self._q, self._stop = queue.Queue(size), threading.Event()
         self._ended = False
+        self._cap = None  # the deepest bound, known from the first element's size
         self._it = it  # the thread starts at the first call, as TF's prefetch does
 
     def __iter__(self):
@@ -141,6 +148,7 @@ class Background:
             self._thread = threading.Thread(target=_draw, args=(it, self._q, self._stop),
                                             daemon=True, name="tf.data prefetch")
             self._thread.start()
+        waits = self._q.empty()
         left = remaining()
         if left is None:
             item = self._q.get()
@@ -154,7 +162,18 @@ class Background:
             raise StopIteration
         if type(item) is _Raise:
             raise item.error
+        if waits:  # the consumer waited: draw further ahead from now on
+            self._deepen(item)
         return item
+
+    def _deepen(self, item):
+        if self._cap is None:
+            self._cap = _depth_for(item)
+        q = self._q
+        with q.mutex:
+            if q.maxsize < self._cap:
+                q.maxsize = min(2 * q.maxsize, self._cap)
+                q.not_full.notify()
 
     def close(self):
         """Stops the producer and waits (up to 10 s) until its pass has ended, so that what
@@ -178,6 +197,20 @@ class Background:
 
 
 _END = object()
+_MAX_DEPTH = 16
+_MAX_BYTES = 32 << 20
+
+
+def _depth_for(item):
+    """The deepest bound for elements like `item`: `_MAX_DEPTH`, fewer for large elements."""
+    size = sum(_nbytes(v) for v in item) if isinstance(item, (list, tuple)) else 0
+    return max(2, min(_MAX_DEPTH, _MAX_BYTES // max(size, 1)))
+
+
+def _nbytes(v):
+    if getattr(v, "dtype", None) == object:  # strings: what they hold, not their pointers
+        return sum(len(x) for x in v.reshape(-1) if isinstance(x, bytes))
+    return getattr(v, "nbytes", 0)
 
 
 def threading_current():
