@@ -16,5 +16,6 @@ from scopeflow.ops.image_resize import (  # noqa: F401,E402
     resize_images,
     resize_nearest_neighbor,
 )
+from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic  # noqa: F401
 
 resize = resize_images  # TF1: tf.image.resize is resize_images

@@ -1,5 +1,5 @@
 """Gradients of the image resize ops, as TF's image_grad: one ResizeBilinearGrad /
-ResizeNearestNeighborGrad op (the size input gets none)."""
+ResizeNearestNeighborGrad / ResizeBicubicGrad op (the size input gets none)."""
 
 from scopeflow.gradients.registry import apply_op, gradient
 
@@ -23,3 +23,11 @@ def _resize_nearest_grad(op, grad):
         from scopeflow.ops.shape_ops import shape
         size = shape(image)[1:3]
     return [apply_op("ResizeNearestNeighborGrad", grad, size, **_attrs(op)), None]
+
+
+@gradient("ResizeBicubic", needs=("ResizeBicubicGrad",))
+def _resize_bicubic_grad(op, grad):
+    image = op._inputs[0]  # integer images get no gradient, as in TF
+    if image.dtype.base_dtype.name not in ("float32", "float64"):
+        return [None, None]
+    return [apply_op("ResizeBicubicGrad", grad, image, **_attrs(op)), None]

@@ -1,5 +1,6 @@
 """Image resizing: ResizeBilinear, ResizeNearestNeighbor and their gradient ops, and TF1's
-`tf.image.resize_images` / `resize_bilinear` / `resize_nearest_neighbor` over them.
+`tf.image.resize_images` / `resize_bilinear` / `resize_nearest_neighbor` over them (bicubic
+and area: image_resize_cubic.py).
 
     >>> import scopeflow as tf
     >>> tf.image.resize_images(tf.zeros([4, 6, 3]), [8, 12]).shape.as_list()
@@ -161,11 +162,17 @@ def _resize_nearest(ctx, images, size, *, align_corners=False, half_pixel_center
 @typed_op("ResizeBilinearGrad", infer=_bilinear_grad_infer, types={"grads": _dt.float32})
 def _resize_bilinear_grad(grads, original_image, *, align_corners=False,
                           half_pixel_centers=False):
+    return vjp_resize_grad(_bilinear, grads, original_image, align_corners, half_pixel_centers)
+
+
+def vjp_resize_grad(resize, grads, original_image, align_corners, half_pixel):
+    """The gradient of `resize(images, h, w, align_corners, half_pixel, rounded=...)` (a
+    linear map, its products left unrounded) at the original image's shape."""
     import jax
     _, h, w, _ = grads.shape
     zeros = jnp.zeros(original_image.shape, jnp.float32)
-    _, vjp = jax.vjp(lambda x: _bilinear(x, h, w, align_corners, half_pixel_centers,
-                                         rounded=lambda p: p), zeros)
+    _, vjp = jax.vjp(lambda x: resize(x, h, w, align_corners, half_pixel,
+                                      rounded=lambda p: p), zeros)
     return vjp(grads)[0].astype(original_image.dtype)
 
 
@@ -205,8 +212,10 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
     """`tf.compat.v1.image.resize_images` (and `tf.compat.v1.image.resize`), in scope
     'resize': 3-D images gain and lose a batch dim; a resize to the same static size is
     skipped."""
-    if method in (ResizeMethod.BICUBIC, ResizeMethod.AREA, "bicubic", "area"):
-        raise NotImplementedError("scopeflow has no ResizeBicubic / ResizeArea op yet")
+    if not _METHODS.get("area"):  # the bicubic and area ops live beside this module
+        from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic
+        _METHODS.update({ResizeMethod.BICUBIC: resize_bicubic, "bicubic": resize_bicubic,
+                         ResizeMethod.AREA: resize_area, "area": resize_area})
     if method not in _METHODS:
         raise ValueError("Resize method is not implemented: {}".format(method))
     from scopeflow.ops.array import expand_dims, squeeze
