@@ -91,9 +91,9 @@ def run(tf, towers, arrays, steps, repeats):
     config = tf.ConfigProto(device_count={"CPU": towers})
     with tf.Session(config=config) as sess:
         sess.run(tf.global_variables_initializer())
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         losses = [float(sess.run([train, loss], feed)[1])]
-        first_s = time.perf_counter() - t0
+        first_s, first_cpu = time.perf_counter() - t0, time.process_time() - c0
         losses += [float(sess.run([train, loss], feed)[1]) for _ in range(LOSS_STEPS - 1)]
         rates = []
         for _ in range(repeats):
@@ -101,7 +101,8 @@ def run(tf, towers, arrays, steps, repeats):
             for _ in range(steps):
                 sess.run([train, loss], feed)
             rates.append(steps / (time.perf_counter() - t0))
-    return {"losses": losses, "first_s": first_s, "steps_per_s": rates}
+    return {"losses": losses, "first_s": first_s, "first_cpu_s": first_cpu,
+            "steps_per_s": rates}
 
 
 def worker(framework, towers, data, steps, repeats):
@@ -159,17 +160,19 @@ def main():
                 for f in frameworks:
                     runs[f, n].append(_spawn(f, n, data, args))
     lines = ["| towers | framework | steps/s | vs 1 tower | vs TensorFlow | first step s "
-             "| loss at step %d |" % LOSS_STEPS, "|---:|---|---:|---:|---:|---:|---:|"]
+             "| first step CPU s | loss at step %d |" % LOSS_STEPS,
+             "|---:|---|---:|---:|---:|---:|---:|---:|"]
     rate = {k: float(np.median([s for r in rs for s in r["steps_per_s"]]))
             for k, rs in runs.items()}
     for n in counts:
         for f in frameworks:
             rs = runs[f, n]
             tf_rate = rate.get(("tensorflow", n))
-            lines.append("| %d | %s | %.2f | %.2fx | %s | %.2f | %.6f |" % (
+            lines.append("| %d | %s | %.2f | %.2fx | %s | %.2f | %.2f | %.6f |" % (
                 n, f, rate[f, n], rate[f, n] / rate[f, counts[0]],
                 "%.2fx" % (rate[f, n] / tf_rate) if tf_rate else "-",
-                float(np.median([r["first_s"] for r in rs])), rs[0]["losses"][-1]))
+                float(np.median([r["first_s"] for r in rs])),
+                float(np.median([r["first_cpu_s"] for r in rs])), rs[0]["losses"][-1]))
     print("\n".join(lines))
     return 0
 

@@ -17,8 +17,10 @@ Server joins no JAX runtime and `join()` blocks for ever, as TF's does.
 True
 """
 
+import contextlib
 import io
 import itertools
+import logging
 import threading
 
 import numpy as np
@@ -29,6 +31,8 @@ _PS_JOBS = ("ps",)
 _ACTIVE = []  # the distributed Server of this process, once one is built
 _handoffs = itertools.count()  # the k-th chief session pairs with every worker's k-th wait
 _CHUNK = 1 << 21  # bytes per key-value entry of a hand-off (under gRPC's message limit)
+_SYNC = threading.local()  # .on: a SyncReplicasOptimizer is applying averaged gradients
+_log = logging.getLogger("scopeflow")
 
 
 def active():
@@ -93,6 +97,34 @@ def _pack(values):
 def _unpack(payload, n):
     with np.load(io.BytesIO(payload), allow_pickle=False) as f:
         return [f["arr_%d" % i] for i in range(n)]
+
+
+@contextlib.contextmanager
+def synchronous():
+    """Marks the updates built inside as averaged over every worker (SyncReplicasOptimizer)."""
+    old = getattr(_SYNC, "on", False)
+    _SYNC.on = True
+    try:
+        yield
+    finally:
+        _SYNC.on = old
+
+
+def check_synchronous(var_list):
+    """Warns when an optimizer updates ps variables of a distributed run without averaging
+    (TF's asynchronous training): each worker would update only its own copy."""
+    if active() is None or active()._num_processes < 2 or getattr(_SYNC, "on", False):
+        return
+    from scopeflow.core.device import DeviceSpec
+    shared = [v.op.name for v in var_list
+              if DeviceSpec.from_string(v.device or "").job in _PS_JOBS]
+    if shared:
+        _log.warning("Asynchronous training of ps variables (%s) across %d worker processes: "
+                     "scopeflow keeps a copy of them in every worker, so without "
+                     "tf.train.SyncReplicasOptimizer each worker trains its own copy and the "
+                     "copies drift apart.", ", ".join(shared[:3]) + (", ..." if len(shared) > 3
+                                                                     else ""),
+                     active()._num_processes)
 
 
 class Server:
