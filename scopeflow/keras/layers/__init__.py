@@ -30,6 +30,7 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                             MaxPooling1D, MaxPooling2D, MaxPooling3D)
 from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
                                               SimpleRNNCell)
+from scopeflow.keras.layers.stacked_cells import StackedRNNCells
 from scopeflow.keras.layers.noise import (GaussianDropout, GaussianNoise, SpatialDropout1D,
                                           SpatialDropout2D, SpatialDropout3D)
 from scopeflow.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper

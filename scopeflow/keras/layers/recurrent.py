@@ -1,5 +1,6 @@
-"""Keras recurrent layers of TF1 graph mode: SimpleRNN, GRU (reset_after=False), LSTM and their
-cells; the time loop is one `tf.while_loop` (the same loop as `tf.nn.dynamic_rnn`).
+"""Keras recurrent layers of TF1 graph mode: SimpleRNN, GRU (both reset_after variants), LSTM,
+their cells and RNN over a cell or a list of cells (StackedRNNCells); the time loop is one
+`tf.while_loop` (the same loop as `tf.nn.dynamic_rnn`).
 
 Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 
@@ -12,6 +13,7 @@ Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers.core import tf_api
+from scopeflow.ops import nest
 
 
 class _Cell(Layer):
@@ -29,10 +31,7 @@ class _Cell(Layer):
             "implementation", "reset_after")}
         super().__init__(**kwargs)
         self._unit_forget_bias = options["unit_forget_bias"]
-        if options["reset_after"]:
-            raise NotImplementedError("GRU(reset_after=True) (TF 2's CuDNN-compatible GRU) is "
-                                      "not supported in TF1 graph mode here; use "
-                                      "reset_after=False.")
+        self.reset_after = bool(options["reset_after"])  # GRU's (TF1 Keras: False)
         self.implementation = 1 if options["implementation"] is None else \
             options["implementation"]
         self.units = int(units)
@@ -76,7 +75,7 @@ class _Cell(Layer):
         if not isinstance(self, SimpleRNNCell):
             a["implementation"] = self.implementation
         if isinstance(self, GRUCell):
-            a["reset_after"] = False
+            a["reset_after"] = self.reset_after
         return a
 
     state_size = property(lambda self: self.units)
@@ -93,8 +92,9 @@ class _Cell(Layer):
                                                 regularizer=self.regularizers[1],
                                                 constraint=self.constraints[1])
         self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight("bias", (n,), initializer=self._bias_init(),
+        if self.use_bias:  # GRU(reset_after): input and recurrent biases, (2, 3 * units)
+            shape = (2, n) if self.reset_after else (n,)
+            self.bias = self.add_weight("bias", shape, initializer=self._bias_init(),
                                         regularizer=self.regularizers[2],
                                         constraint=self.constraints[2])
         self.built = True
@@ -126,7 +126,9 @@ class SimpleRNNCell(_Cell):
 
 
 class GRUCell(_Cell):
-    """Gates z, r and candidate h̃ (Keras v1: the reset gate before the recurrent matmul)."""
+    """Gates z, r and candidate h̃. `reset_after=False` (Keras v1's default): the reset gate
+    before the recurrent matmul; `reset_after=True` (TF 2's, CuDNN's): after it, with a
+    second (recurrent) bias."""
 
     n_gates = 3
 
@@ -134,11 +136,21 @@ class GRUCell(_Cell):
         tf = tf_api()
         h = states[0]
         u = self.units
-        x = self._inputs_part(inputs)
-        rk = self._w("recurrent_kernel")
-        z = self.recurrent_activation(x[:, :u] + tf.matmul(h, rk[:, :u]))
-        r = self.recurrent_activation(x[:, u:2 * u] + tf.matmul(h, rk[:, u:2 * u]))
-        hh = self.activation(x[:, 2 * u:] + tf.matmul(r * h, rk[:, 2 * u:]))
+        rk, bias = self._w("recurrent_kernel"), self._w("bias")
+        x = tf.matmul(inputs, self._w("kernel"))  # (batch, 3 * units): z, r, h̃ parts
+        if self.use_bias:
+            x = tf.nn.bias_add(x, bias[0] if self.reset_after else bias)
+        if self.reset_after:  # r scales the recurrent part, its bias included
+            inner = tf.matmul(h, rk)
+            if self.use_bias:
+                inner = tf.nn.bias_add(inner, bias[1])
+            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
+            r = self.recurrent_activation(x[:, u:2 * u] + inner[:, u:2 * u])
+            hh = self.activation(x[:, 2 * u:] + r * inner[:, 2 * u:])
+        else:
+            z = self.recurrent_activation(x[:, :u] + tf.matmul(h, rk[:, :u]))
+            r = self.recurrent_activation(x[:, u:2 * u] + tf.matmul(h, rk[:, u:2 * u]))
+            hh = self.activation(x[:, 2 * u:] + tf.matmul(r * h, rk[:, 2 * u:]))
         h = z * h + (1 - z) * hh
         return h, [h]
 
@@ -177,7 +189,7 @@ class _Step:
     """The cell as the time loop calls it: `(x_t, state tuple) -> (output, state tuple)`."""
 
     def __init__(self, cell):
-        self.cell, self.output_size = cell, cell.units
+        self.cell, self.output_size = cell, cell.output_size
 
     def __call__(self, x, state):
         out, new = self.cell.call(x, list(state))
@@ -209,10 +221,10 @@ class RNN(Layer):
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, time_major=False, zero_output_for_mask=False,
                  **kwargs):
+        if isinstance(cell, (list, tuple)):  # made before the layer is named, as Keras
+            from scopeflow.keras.layers.stacked_cells import StackedRNNCells
+            cell = StackedRNNCells(cell)
         super().__init__(**kwargs)
-        if isinstance(cell, (list, tuple)):
-            raise NotImplementedError("RNN over a list of cells (StackedRNNCells) is not "
-                                      "supported yet; stack RNN layers instead.")
         self.cell = cell
         self.return_sequences, self.return_state = return_sequences, return_state
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
@@ -227,8 +239,10 @@ class RNN(Layer):
         return type(self)(units, **dict(cell_args, **dict(layer_args, **overrides)))
 
     def build(self, input_shape):
-        if self.cell._dtype is None:  # the cell takes the layer's (Keras)
-            self.cell._dtype = self._dtype
+        cells = self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells") else [self.cell]
+        for cell in cells:  # a cell takes the layer's dtype (Keras; not a stack of cells)
+            if cell._dtype is None:
+                cell._dtype = self._dtype
         with K.name_scope(self.cell.name):
             self.cell.build(input_shape[:1].concatenate(input_shape[2:]))
             self.cell.built = True
@@ -248,8 +262,7 @@ class RNN(Layer):
     def call(self, inputs, mask=None, training=None, initial_state=None):
         from scopeflow.rnn.rnn import _dynamic_rnn_loop, _transpose_batch_time
         tf = tf_api()
-        sizes = self.cell.state_size
-        sizes = sizes if isinstance(sizes, list) else [sizes]
+        sizes = nest.flatten(self.cell.state_size)
         if initial_state is None:
             batch = tf.shape(inputs)[0]
             initial_state = [tf.zeros(tf.stack([batch, s]), inputs.dtype) for s in sizes]
@@ -262,27 +275,33 @@ class RNN(Layer):
         if mask is not None:  # (batch, time) -> one more feature column
             step = _MaskedStep(self.cell, self.zero_output_for_mask)
             x = tf.concat([inputs, tf.expand_dims(tf.cast(mask, inputs.dtype), -1)], -1)
-            initial_state = [tf.zeros(tf.stack([tf.shape(inputs)[0], self.cell.units]),
+            initial_state = [tf.zeros(tf.stack([tf.shape(inputs)[0], self.cell.output_size]),
                                       inputs.dtype)] + list(initial_state)
         x = _transpose_batch_time(x)
         if self.go_backwards:
             x = tf.reverse(x, [0])
-        cell = self.cell
-        cell._reads = {n: tf.convert_to_tensor(getattr(cell, n))
-                       for n in ("kernel", "recurrent_kernel", "bias") if getattr(cell, n, None)
-                       is not None}
+        cells = self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells") else [self.cell]
+        for cell in cells:
+            cell._reads = {n: tf.convert_to_tensor(getattr(cell, n))
+                           for n in ("kernel", "recurrent_kernel", "bias")
+                           if getattr(cell, n, None) is not None}
         try:
             outputs, states = _dynamic_rnn_loop(step, x, tuple(initial_state), None,
                                                 inputs.dtype)
         finally:
-            cell._reads = None
+            for cell in cells:
+                cell._reads = None
         if mask is not None:
             states = states[1:]
         outputs = _transpose_batch_time(outputs)
         dims = inputs.shape.as_list()
-        outputs.set_shape([dims[0], dims[1], self.cell.units])
+        outputs.set_shape([dims[0], dims[1], self.cell.output_size])
         out = outputs if self.return_sequences else outputs[:, -1]
-        if self.return_state:
+        if self.return_state:  # a stack's states nest per cell: [out, [h, c], h, ...]
+            if isinstance(self.cell.state_size, tuple):
+                states = nest.pack_sequence_as(
+                    [list(s) if isinstance(s, (list, tuple)) else s
+                     for s in self.cell.state_size], list(states))
             return [out] + list(states)
         return out
 
@@ -318,8 +337,7 @@ class RNN(Layer):
             mask = mask[0]
         out_mask = mask if self.return_sequences else None
         if self.return_state:
-            sizes = self.cell.state_size
-            return [out_mask] + [None] * len(sizes if isinstance(sizes, list) else [sizes])
+            return [out_mask] + [None] * len(nest.flatten(self.cell.state_size))
         return out_mask
 
 
