@@ -100,7 +100,7 @@ def _divide(n, by):
 
 @op("Reshape", infer=_reshape_shape, types={"shape": INDEX})
 def _reshape(tensor, shape):
-    return xp(tensor).reshape(tensor, _b.as_int_list(shape))
+    return xp(tensor).reshape(tensor, _b.reshape_dims(int(np.size(tensor)), shape))
 
 
 def reshape(tensor, shape, name=None):

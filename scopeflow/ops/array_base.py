@@ -359,6 +359,41 @@ def as_int_list(v):
     return [int(a) for a in np.asarray(v).reshape(-1).tolist()]
 
 
+def shape_dims(v):
+    """The dims of a shape given as a value (Fill's `dims`), with TF's error for a negative
+    one (ValueError: the run's InvalidArgumentError at the op)."""
+    dims = as_int_list(v)
+    for d in dims:
+        if d < 0:
+            raise ValueError("Dimension %d must be >= 0" % d)
+    return dims
+
+
+def reshape_dims(n, shape):
+    """The dims Reshape gives `n` values for `shape` (one -1 at most), with TF's errors."""
+    dims = as_int_list(shape)
+    unknown, known = -1, 1
+    for i, d in enumerate(dims):
+        if d == -1:
+            if unknown != -1:
+                raise ValueError("Only one input size may be -1, not both %d and %d"
+                                 % (unknown, i))
+            unknown = i
+        elif d < 0:
+            raise ValueError("Size %d must be non-negative, not %d" % (i, d))
+        else:
+            known *= d
+    if unknown != -1:
+        if known > 0 and n % known:
+            raise ValueError("Input to reshape is a tensor with %d values, but the requested "
+                             "shape requires a multiple of %d" % (n, known))
+        dims[unknown] = n // known if known > 0 else 0
+    if int(np.prod(dims, dtype=np.int64)) != n:
+        raise ValueError("Input to reshape is a tensor with %d values, but the requested shape "
+                         "has %d" % (n, int(np.prod(dims, dtype=np.int64))))
+    return dims
+
+
 def index_dtype(*values):
     """int64 if any value is an int64 tensor, else int32 (TF's Tidx inference)."""
     for v in values:

@@ -205,7 +205,36 @@ def _axis_in(a, r):
 
 @op("Split", infer=_split_shape, types={"split_dim": _dt.int32}, multi=True, name="split")
 def _split(split_dim, value, *, num_split):
-    return _b.outputs(xp(value).split(value, num_split, axis=int(np.asarray(split_dim))))
+    a = _run_axis(split_dim, value)
+    if value.shape[a] % num_split:
+        raise ValueError("Number of ways to split should evenly divide the split dimension, but "
+                         "got split_dim %d (size = %d) and num_split %d"
+                         % (a, value.shape[a], num_split))
+    return _b.outputs(xp(value).split(value, num_split, axis=a))
+
+
+def _run_axis(split_dim, value):
+    """The split axis of a run (TF's error for one out of range)."""
+    a, r = int(np.asarray(split_dim)), np.ndim(value)
+    if not -r <= a < r:
+        raise ValueError("-input rank(-%d) <= split_dim < input rank (%d), but got %d" % (r, r, a))
+    return a % r
+
+
+def _run_split_sizes(sizes, d):
+    """SplitV's sizes on a run's values, with TF's kernel errors."""
+    unknown = [i for i, s in enumerate(sizes) if s == -1]
+    if len(unknown) > 1:
+        raise ValueError("There can only be one -1 in the input.")
+    for i, s in enumerate(sizes):
+        if s < -1:
+            raise ValueError("Split size at index %d must be >= 0. Got: %d" % (i, s))
+    known = sum(s for s in sizes if s != -1)
+    if (not unknown and known != d) or (unknown and known > d):
+        raise ValueError("Determined shape must either match input shape along split_dim "
+                         "exactly if fully specified, or be less than the size of the input "
+                         "along split_dim if not fully specified.  Got: %d" % known)
+    return [d - known if s == -1 else s for s in sizes]
 
 
 def _split_v_shape(value, size_splits, split_dim, *, num_split):
@@ -240,8 +269,8 @@ def _fill_split_sizes(sizes, d):
     multi=True, name="split")
 def _split_v(value, size_splits, split_dim, *, num_split):
     m = xp(value)
-    a = int(np.asarray(split_dim)) % np.ndim(value)
-    sizes = _fill_split_sizes(_b.as_int_list(size_splits), value.shape[a])
+    a = _run_axis(split_dim, value)
+    sizes = _run_split_sizes(_b.as_int_list(size_splits), value.shape[a])
     return _b.outputs(m.split(value, np.cumsum(sizes)[:-1].tolist(), axis=a))
 
 

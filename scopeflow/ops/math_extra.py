@@ -152,7 +152,13 @@ def _top_k_shape(input, k, *, sorted=True, index_type=_dt.int32):  # noqa: A002
 
 @typed_op("TopKV2", infer=_top_k_shape, types={"k": INDEX}, multi=True)
 def _top_k(input, k, *, sorted=True, index_type=_dt.int32):  # noqa: A002
-    values, indices = jax.lax.top_k(input, int(np.asarray(k)))
+    k = int(np.asarray(k))
+    if k < 0:
+        raise ValueError("Need k >= 0, got %d" % k)
+    if input.shape[-1] < k:
+        raise ValueError("input must have at least k columns. Had %d, needed %d"
+                         % (input.shape[-1], k))
+    values, indices = jax.lax.top_k(input, k)
     return values, indices.astype(index_type.as_numpy_dtype)
 
 
@@ -208,9 +214,15 @@ def _bincount_shape(input, size, weights, *, binary_output=False):  # noqa: A002
 
 
 @typed_op("DenseBincount", infer=_bincount_shape, types={"input": ANY, "size": ANY,
-                                                          "weights": ANY})
-def _dense_bincount(input, size, weights, *, binary_output=False):  # noqa: A002
+                                                          "weights": ANY}, context=True)
+def _dense_bincount(ctx, input, size, weights, *, binary_output=False):  # noqa: A002
+    from scopeflow.ops.value_checks import check_elements
     n = int(np.asarray(size))  # XLA needs the output length while compiling
+    if np.size(weights) and np.shape(weights) != np.shape(input):
+        raise ValueError("`weights` must be the same shape as `arr` or a length-0 `Tensor`, in "
+                         "which case it acts as all weights equal to 1. Received %s"
+                         % dims_str(np.shape(weights)))
+    check_elements(ctx, input, input < 0, lambda pos, v: "Input arr must be non-negative!")
     x = input.reshape(-1)
     w = jnp.ones_like(x) if weights.size == 0 else weights.reshape(-1)
     out = jnp.zeros((n,), w.dtype).at[x].add(w, mode="drop")

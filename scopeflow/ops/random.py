@@ -75,10 +75,6 @@ def _sample_spec(shape, *, seed=0, seed2=0, dtype):
     return _out_shape(shape), dtype
 
 
-def _static(shape):
-    return tuple(int(d) for d in np.asarray(shape).reshape(-1))
-
-
 _TYPES = {"shape": INDEX}
 # The random ops below are never folded (fold=False): a draw depends on the run's traced
 # counter, so running one eagerly at trace time gives no known value, and each of its small
@@ -113,7 +109,7 @@ def _random_standard_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
         return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.normal(s, n, dt))
-    return jax.random.normal(ctx.rng(seed, seed2), _static(shape), dt)
+    return jax.random.normal(ctx.rng(seed, seed2), run_shape(ctx, shape), dt)
 
 
 @op("TruncatedNormal", infer=_sample_spec, types=_TYPES, context=True, stateful=True,
@@ -122,7 +118,7 @@ def _truncated_normal(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
         return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.truncated_normal(s, n, dt))
-    return jax.random.truncated_normal(ctx.rng(seed, seed2), -2.0, 2.0, _static(shape), dt)
+    return jax.random.truncated_normal(ctx.rng(seed, seed2), -2.0, 2.0, run_shape(ctx, shape), dt)
 
 
 @batch_kernel("TruncatedNormal")
@@ -157,7 +153,7 @@ def _random_uniform(ctx, shape, *, seed=0, seed2=0, dtype):
     dt = dtype.as_numpy_dtype
     if _seeded(seed, seed2):
         return _sample(ctx, shape, seed, seed2, lambda s, n: _tfr.uniform(s, n, dt))
-    return jax.random.uniform(ctx.rng(seed, seed2), _static(shape), dt)
+    return jax.random.uniform(ctx.rng(seed, seed2), run_shape(ctx, shape), dt)
 
 
 def _uniform_int_spec(shape, minval, maxval, *, seed=0, seed2=0, Tout):
@@ -172,7 +168,7 @@ def _random_uniform_int(ctx, shape, minval, maxval, *, seed=0, seed2=0, Tout):
         if jnp.ndim(v) != 0:
             raise _run_error(ctx, "%s must be 0-D, got shape %s"
                              % (name, _shape_text(jnp.shape(v))))
-    dims = _static(shape)
+    dims = run_shape(ctx, shape)
     if int(np.prod(dims)):  # TF: zero impossible things are fine
         lo, hi = jnp.asarray(minval), jnp.asarray(maxval)
         ctx.check(lo < hi, errors.InvalidArgumentError, lambda v: "Need minval < maxval, got "

@@ -247,7 +247,11 @@ def _arg_kernel(fn):
     def kernel(input, dimension, *, output_type=_dt.int64):  # noqa: A002
         if input.ndim == 0:
             return jnp.zeros((), output_type.as_numpy_dtype)
-        return fn(input, axis=int(np.asarray(dimension))).astype(output_type.as_numpy_dtype)
+        axis = int(np.asarray(dimension))
+        if input.shape[axis] == 0:
+            raise ValueError("Reduction axis %d is empty in shape [%s]" % (
+                axis % input.ndim, ",".join(str(d) for d in input.shape)))
+        return fn(input, axis=axis).astype(output_type.as_numpy_dtype)
 
     return kernel
 

@@ -126,7 +126,7 @@ def _fill_shape(dims, value):
 
 @op("Fill", infer=_fill_shape, types={"dims": INDEX, "value": ANY})
 def _fill(dims, value):
-    return _full(_b.as_int_list(dims), value, np.asarray(value).dtype if _b.is_numpy(value)
+    return _full(_b.shape_dims(dims), value, np.asarray(value).dtype if _b.is_numpy(value)
                  else value.dtype)
 
 

@@ -21,6 +21,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
+from scopeflow.lowering import context as _context
 from scopeflow.lowering.context import Check, run_error
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
@@ -45,7 +46,8 @@ def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
     shape = known[0] if known else element_shape
     dims = None if shape is None or shape._dims is None else tuple(shape._dims)
     meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims)
-    if clear_after_read and not dynamic_size:  # indices read once (run state: loops carry it)
+    if clear_after_read and not dynamic_size and not _context._CHECKS_OFF:
+        # indices read once: a run-time check (run state: loops carry it)
         ctx.put_state(ctx.op, _cleared(np.zeros((n,), bool), meta))
     return [meta, TAState.empty(meta)]
 
