@@ -15,6 +15,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     loop_grad,
     math_grad,
     nn_grad,
+    tensor_array_grad,
     unary_grad,
 )
 from scopeflow.gradients.symbolic import (

@@ -17,6 +17,7 @@ from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
+from scopeflow.ops.ta_state import TAState, add_flows
 from scopeflow.ops.value_checks import check
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
@@ -70,8 +71,14 @@ def _pow(x, y):
 
 
 # ---- elementwise binary: op type -> (kernel, input names, bool output) -----------------------
+def _add(x, y):
+    if isinstance(x, TAState) or isinstance(y, TAState):  # TF's b_acc of a TensorArray flow
+        return add_flows(x, y)
+    return jnp.add(x, y)
+
+
 _BINARY = {
-    "AddV2": (jnp.add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
+    "AddV2": (_add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
     "Mul": (jnp.multiply, "xy"), "RealDiv": (_real_div, "xy"), "DivNoNan": (_div_no_nan, "xy"),
     "MulNoNan": (_mul_no_nan, "xy"), "Maximum": (jnp.maximum, "xy"),
     "Minimum": (jnp.minimum, "xy"),

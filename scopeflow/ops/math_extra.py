@@ -34,9 +34,11 @@ def _add_n_shape(inputs):
 
 @typed_op("AddN", infer=_add_n_shape, lists=("inputs",))
 def _add_n(inputs):
+    from scopeflow.ops.ta_state import TAState, add_flows
+    add = add_flows if any(isinstance(x, TAState) for x in inputs) else (lambda a, b: a + b)
     out = inputs[0]
     for x in inputs[1:]:
-        out = out + x
+        out = add(out, x)  # (TensorArray flows: TF sums a gradient array's flows too)
     return out
 
 

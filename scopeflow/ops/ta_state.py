@@ -102,11 +102,26 @@ def strong(x, dtype=None):
 
 def align(a, b):
     """`a`, allocated like `b` when a TensorArray has elements in `b` and none yet in `a`
-    (the first write happened inside a loop body or one cond branch)."""
-    if isinstance(a, TAState) and a.data is None and isinstance(b, TAState) \
-            and b.data is not None:
-        return TAState.empty(a.meta, np.shape(b.data)[1:], np.shape(b.data)[0])
+    (the first write happened inside a loop body or one cond branch; `a` a plain number: the
+    zero flow a gradient loop's accumulator starts from)."""
+    if isinstance(b, TAState) and b.data is not None and (
+            (isinstance(a, TAState) and a.data is None) or not isinstance(a, TAState)):
+        return TAState.empty(getattr(a, "meta", b.meta), np.shape(b.data)[1:],
+                             np.shape(b.data)[0])
     return a
+
+
+def add_flows(a, b):
+    """The sum of two flows, as TF's gradient of a loop-constant TensorArray flow adds them
+    (`b_acc`): the elements written in either (a number is a flow with none)."""
+    if not isinstance(a, TAState):
+        return b
+    if not isinstance(b, TAState) or b.data is None:
+        return a
+    if a.data is None:
+        return b
+    return TAState(jnp.asarray(a.data) + jnp.asarray(b.data),
+                   jnp.logical_or(a.written, b.written), b.meta)
 
 
 def shape_of(x):

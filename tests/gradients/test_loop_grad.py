@@ -65,10 +65,46 @@ grads = tf.gradients(a, [a0, b0]) + tf.gradients(tf.reduce_sum(b * b), [a0, b0])
 result = record(grads, {a0: [1.0, 2.0, 0.5], b0: [1.5, 2.0, 1.0]})
 '''
 
+# dynamic_rnn: TensorArray gradients (TensorArrayGradV3, reads <-> writes, gather <-> scatter)
+LSTM = RECORD + """
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [2, 3, 4], name="x")
+out, _ = tf.nn.dynamic_rnn(tf.nn.rnn_cell.LSTMCell(5), x, dtype=tf.float32)
+loss = tf.reduce_sum(out * out)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+feed = {x: np.random.RandomState(0).randn(2, 3, 4)}
+result = record(tf.gradients(loss, tf.trainable_variables()), feed, train)
+"""
+
+# sequence_length (a cond per step), the gradient of the inputs (a loop-constant TensorArray
+# flow accumulated by b_acc), Adam
+GRU = RECORD + """
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [3, 4, 2], name="x")
+out, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), x, sequence_length=[4, 2, 3],
+                            dtype=tf.float32)
+loss = tf.reduce_sum(out * out) + tf.reduce_sum(st)
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+feed = {x: np.random.RandomState(0).randn(3, 4, 2)}
+result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
+"""
+
+SCAN_MAP = RECORD + """
+x = tf.placeholder(tf.float32, [5, 3], name="x")
+w = tf.Variable([[0.5, -0.2, 0.1], [0.1, 0.9, 0.0], [0.3, 0.2, -0.4]], name="w")
+s = tf.scan(lambda a, e: tf.tanh(tf.matmul(a, w) + e[None]), x, initializer=tf.zeros([1, 3]))
+m = tf.map_fn(lambda r: tf.reduce_sum(r * r) * w[0, 0], x)
+loss = tf.reduce_sum(s) + tf.reduce_sum(m)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+feed = {x: np.arange(15, dtype=np.float32).reshape(5, 3) / 10}
+result = record(tf.gradients(loss, [x, w]), feed, train)
+"""
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [POWER, BOUNDED, FED, UNUSED_EXIT],
-                         ids=["power", "bounded", "fed", "unused_exit"])
+@pytest.mark.parametrize("code", [POWER, BOUNDED, FED, UNUSED_EXIT, LSTM, GRU, SCAN_MAP],
+                         ids=["power", "bounded", "fed", "unused_exit", "lstm", "gru",
+                              "scan_map"])
 def test_while_loop_gradient_graph_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
