@@ -274,11 +274,12 @@ HashTable = StaticHashTable
 
 class IdTableWithHashBuckets:
     """`table`'s ids, and for keys it lacks one of `num_oov_buckets` buckets after them:
-    size + FarmHash Fingerprint64 of the key (as a string) mod num_oov_buckets."""
+    size + FarmHash Fingerprint64 of the key (integers: of their decimal text, AsString)
+    mod num_oov_buckets."""
 
-    def __init__(self, table, num_oov_buckets):
+    def __init__(self, table, num_oov_buckets, key_dtype=None):
         self._table, self._num_oov_buckets = table, num_oov_buckets
-        self.key_dtype, self.value_dtype = table.key_dtype, _dt.int64
+        self.key_dtype, self.value_dtype = key_dtype or table.key_dtype, _dt.int64
 
     name = property(lambda self: self._table.name)
     resource_handle = property(lambda self: self._table.resource_handle)
@@ -291,9 +292,16 @@ class IdTableWithHashBuckets:
         if is_sparse(keys):
             keys = SparseTensor.from_value(keys)
             return SparseTensor(keys.indices, self.lookup(keys.values, name), keys.dense_shape)
+        given = getattr(keys, "dtype", None)  # a tensor of another dtype: TF's TypeError
+        keys = tf.convert_to_tensor(keys, dtype=None if given else self.key_dtype, name="keys")
+        if keys.dtype.base_dtype is not self.key_dtype:
+            raise TypeError("Dtype of argument `keys` must be %s, received: %s"
+                            % (self.key_dtype, keys.dtype))
+        if self._table.key_dtype.base_dtype is _dt.int64:  # int32 keys of an int64 table
+            keys = tf.cast(keys, _dt.int64)
         with tf.name_scope(name, "%s_Lookup" % self.name, (keys,)):
-            keys = tf.convert_to_tensor(keys, dtype=self.key_dtype, name="keys")
-            buckets = to_hash_bucket_fast(keys, self._num_oov_buckets, name="hash_bucket")
+            text = keys if keys.dtype.base_dtype is _dt.string else tf.as_string(keys)
+            buckets = to_hash_bucket_fast(text, self._num_oov_buckets, name="hash_bucket")
             ids = self._table.lookup(keys)
             buckets = tf.add(buckets, self._table.size())
             known = tf.not_equal(ids, self._table.default_value)
@@ -306,16 +314,13 @@ class IdTableWithHashBuckets:
             return self._table.size() + self._num_oov_buckets
 
 
-def _with_buckets(table, num_oov_buckets, hasher_spec):
+def _with_buckets(table, num_oov_buckets, hasher_spec, key_dtype):
     if hasher_spec is not None and type(hasher_spec).__name__ != "HasherSpec" or (
             hasher_spec is not None and hasher_spec.hasher != "fasthash"):
         raise NotImplementedError("only the default hasher (FarmHash Fingerprint64, "
                                   "StringToHashBucketFast) is provided by scopeflow")
-    if num_oov_buckets and table.key_dtype.base_dtype is not _dt.string:
-        # AsString of the keys would run inside a compiled step, which cannot hold strings
-        raise NotImplementedError("hash buckets (num_oov_buckets > 0) of integer keys are not "
-                                  "provided by scopeflow yet; string keys are")
-    return IdTableWithHashBuckets(table, num_oov_buckets) if num_oov_buckets else table
+    return IdTableWithHashBuckets(table, num_oov_buckets, _dt.as_dtype(key_dtype)) \
+        if num_oov_buckets else table
 
 
 def index_table_from_tensor(vocabulary_list, num_oov_buckets=0, default_value=-1,
@@ -329,15 +334,21 @@ def index_table_from_tensor(vocabulary_list, num_oov_buckets=0, default_value=-1
                          % num_oov_buckets)
     with tf.name_scope(name, "string_to_index"):
         keys = tf.convert_to_tensor(vocabulary_list)
+        dtype = _dt.as_dtype(dtype)
         if keys.dtype.is_integer != dtype.is_integer:
-            raise ValueError("Invalid dtype %s, expected %s." % (keys.dtype, dtype))
+            raise ValueError("Invalid `dtype`: Expected %s, got %s." % (
+                "integer" if dtype.is_integer else "non-integer", keys.dtype))
+        if not dtype.is_integer and keys.dtype.base_dtype is not dtype:
+            raise ValueError("Invalid `dtype`: Expected %s, got %s." % (dtype, keys.dtype))
         size = tf.size(keys)
         values = tf.cast(tf.range(size), _dt.int64)
         with tf.name_scope(None, "hash_table"):
-            init = KeyValueTensorInitializer(keys, values, _dt.int64 if dtype.is_integer
-                                             else dtype, _dt.int64, name="table_init")
+            if keys.dtype.is_integer:  # integer vocabularies are int64 tables
+                keys = tf.cast(keys, _dt.int64)
+            init = KeyValueTensorInitializer(keys, values, keys.dtype.base_dtype, _dt.int64,
+                                             name="table_init")
             table = StaticHashTable(init, default_value)
-        return _with_buckets(table, num_oov_buckets, hasher_spec)
+        return _with_buckets(table, num_oov_buckets, hasher_spec, dtype)
 
 
 def index_to_string_table_from_tensor(vocabulary_list, default_value="UNK", name=None):
@@ -376,7 +387,7 @@ def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=No
                                        value_column_index, vocab_size, delimiter,
                                        name="table_init")
             table = StaticHashTable(init, default_value)
-        return _with_buckets(table, num_oov_buckets, hasher_spec)
+        return _with_buckets(table, num_oov_buckets, hasher_spec, key_dtype)
 
 
 def index_to_string_table_from_file(vocabulary_file, vocab_size=None, default_value="UNK",
