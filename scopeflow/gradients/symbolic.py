@@ -83,6 +83,7 @@ def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
     out = [None] * len(plan.xs)
     saved_known = getattr(ctx, "host_values", None)
     ctx.host_values = base  # host ops re-run on traced inputs take their output sizes here
+    ctx.replay += 1  # (a TensorArray's reads are not reads a second time: tensor_array_ops)
     try:
         for group in plan.groups:
             f = _group_function(ctx, plan, group, base)
@@ -96,6 +97,7 @@ def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
                 out[i] = g
     finally:
         ctx.op = me
+        ctx.replay -= 1
         ctx.host_values = saved_known
         del ctx.checks[n_checks:]  # the forward pass already asserts what the slice asserts
     return out if len(out) > 1 else out[0]

@@ -70,6 +70,8 @@ def _maker(t):
 def _clear(ctx, flow, index):
     """TF's clear_after_read: reading an index a second time is an error (TF frees a read
     element); the indices read are marked in the array's run state."""
+    if ctx.replay:  # tf.gradients' kernel re-running the forward ops: not a second read
+        return
     maker = _maker(ctx.op._inputs[0])
     state = None if maker is None else ctx.state(maker)
     if not isinstance(state, TAState) or np.shape(state.data) != (flow.size,):

@@ -78,6 +78,19 @@ PROGRAMS = [
      "out = tf.while_loop(lambda i, acc: i < 3, body, [0, 0.])[1]\n"
      "with tf.Session() as s:\n"
      "    result = [s.run([r, r2]), s.run(out), s.run(ta.stack())]"),
+    # tf.gradients' kernel re-runs the forward reads (dynamic_rnn's stack): not second reads
+    ("tf.set_random_seed(1)\n"
+     "x = tf.placeholder(tf.float32, [2, 4, 3])\n"
+     "out, st = tf.nn.dynamic_rnn(tf.nn.rnn_cell.BasicLSTMCell(5), x, dtype=tf.float32)\n"
+     "loss = tf.reduce_sum(out * out)\n"
+     "g = tf.gradients(loss, tf.trainable_variables())\n"
+     "opt = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+     "with tf.Session() as s:\n"
+     "    s.run(tf.global_variables_initializer())\n"
+     "    v = np.cos(np.arange(24)).reshape(2, 4, 3)\n"
+     "    a = s.run([loss] + g, {x: v})\n"
+     "    s.run(opt, {x: v})\n"
+     "    result = [a, s.run(loss, {x: v})]"),
 ]
 
 # TF names an array in its errors by the op's name and a counter of the arrays its process
