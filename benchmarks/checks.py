@@ -115,9 +115,9 @@ def worker(model, data, steps, rounds):
     real_compile = disk_cache.compile_lowered
     which = [None]
 
-    def keep(low, what):  # the training step's program of each variant, for its HLO
+    def keep(low, *what):  # the training step's program of each variant, for its HLO
         lowered.setdefault(which[0], []).append(low)
-        return real_compile(low, what)
+        return real_compile(low, *what)
 
     disk_cache.compile_lowered = keep
     traced = collections.Counter()

@@ -111,13 +111,18 @@ def execute(ctx, order, env):
             if not traced:
                 raise
             raise _NeedStatic(op, traced) from None
-        except (InvalidArgumentError, NotImplementedError):
+        except (InvalidArgumentError, NotImplementedError) as e:
             # strings cannot enter XLA: an op making strings from traced values (a gather of
             # variable names at indices a host op found, tf.as_string of a value a host loop
-            # feeds its body) needs those values compiled in
+            # feeds its body) needs those values compiled in; so does a kernel that cannot
+            # take traced integers (strided_slice's fed bounds that set its size)
             traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
             outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
-            if not traced or not any(t._dtype.base_dtype is _dt.string for t in outs):
+            if isinstance(e, NotImplementedError) and cf is None:
+                traced = [t for t in traced if t._dtype.base_dtype.is_integer] or traced
+            elif not any(t._dtype.base_dtype is _dt.string for t in outs):
+                raise
+            if not traced:
                 raise
             raise _NeedStatic(op, traced) from None
         _store(ctx, op, out, env)

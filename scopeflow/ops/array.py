@@ -132,7 +132,10 @@ def _expand_dims_shape(input, dim):  # noqa: A002
 
 @op("ExpandDims", infer=_expand_dims_shape, types={"dim": INDEX})
 def _expand_dims(input, dim):  # noqa: A002
-    return xp(input).expand_dims(input, int(np.asarray(dim).reshape(-1)[0]))
+    d, r = int(np.asarray(dim).reshape(-1)[0]), np.ndim(input)
+    if not -1 - r <= d <= r:
+        raise ValueError("Tried to expand dim index %d for tensor with %d dimensions." % (d, r))
+    return xp(input).expand_dims(input, d)
 
 
 def expand_dims(input, axis=None, name=None, dim=None):  # noqa: A002
@@ -206,7 +209,12 @@ def _transpose_shape(x, perm):
 
 
 def _transpose_kernel(x, perm):
-    return xp(x).transpose(x, [i % max(1, np.ndim(x)) for i in _b.as_int_list(perm)])
+    n = np.ndim(x)
+    perm = _b.as_int_list(perm)
+    for i in perm:
+        if not -n <= i < n:
+            raise ValueError("%d is out of range [0 .. %d)" % (i, n))
+    return xp(x).transpose(x, [i % max(1, n) for i in perm])
 
 
 _transpose = op("Transpose", infer=_transpose_shape, types={"perm": INDEX})(_transpose_kernel)

@@ -344,14 +344,23 @@ def _pad_shape(input, paddings, constant_values=None, *, mode=None):  # noqa: A0
                 input.dtype.base_dtype)
 
 
+def _paddings(paddings):
+    """A run's paddings as lists, with TF's error for a negative one."""
+    rows = np.asarray(paddings).tolist()
+    for before, after in rows:
+        if before < 0 or after < 0:
+            raise ValueError("Paddings must be non-negative: %d %d" % (before, after))
+    return rows
+
+
 @op("Pad", infer=_pad_shape, types={"paddings": INDEX})
 def _pad(input, paddings):  # noqa: A002
-    return xp(input).pad(input, np.asarray(paddings).tolist())
+    return xp(input).pad(input, _paddings(paddings))
 
 
 @op("PadV2", infer=_pad_shape, types={"paddings": INDEX})
 def _pad_v2(input, paddings, constant_values):  # noqa: A002
-    return xp(input).pad(input, np.asarray(paddings).tolist(), constant_values=constant_values)
+    return xp(input).pad(input, _paddings(paddings), constant_values=constant_values)
 
 
 @op("MirrorPad", infer=_pad_shape, types={"paddings": INDEX})

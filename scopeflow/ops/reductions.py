@@ -95,7 +95,12 @@ def _reducer(op_type, fn):
     bool_op = op_type in ("All", "Any")
 
     def kernel(input, reduction_indices, *, keep_dims=False):  # noqa: A002
-        ax = tuple(a % max(input.ndim, 1) for a in static_axes(reduction_indices))
+        axes = static_axes(reduction_indices)
+        for a in axes:
+            if input.ndim and not -input.ndim <= a < input.ndim:
+                raise ValueError("Invalid reduction dimension (%d for input with %d dimension(s)"
+                                 % (a, input.ndim))
+        ax = tuple(a % max(input.ndim, 1) for a in axes)
         return fn(input, ax, keep_dims)
 
     types = {"reduction_indices": INDEX, "input": ANY if bool_op else "T"}

@@ -412,6 +412,8 @@ def _one_hot_shape(indices, depth, on_value, off_value, *, axis=-1):
 def _one_hot_op(indices, depth, on_value, off_value, *, axis=-1):
     import jax.numpy as jnp
     n = int(np.asarray(depth))
+    if n < 0:
+        raise ValueError("depth must be non-negative, got: %d" % n)
     hot = jnp.arange(n) == jnp.expand_dims(jnp.asarray(indices), -1)
     out = jnp.where(hot, on_value, off_value)
     return jnp.moveaxis(out, -1, axis) if axis != -1 else out

@@ -1,7 +1,7 @@
 """Errors of fed values that set shapes, sizes, axes and counts (Reshape, Fill and the random
 ops' shapes, Split / SplitV sizes and axis, TopKV2's k, ArgMax/ArgMin of an empty axis,
-DenseBincount), against TF: the class and TF's kernel message, where scopeflow gave NumPy's
-words or, for some, a value."""
+DenseBincount, Pad, Transpose, ExpandDims, reductions, OneHot, StridedSlice), against TF: the
+class and TF's kernel message, where scopeflow gave NumPy's words or, for some, a value."""
 
 import pytest
 from oracle import ORACLE_HELPERS, run_here
@@ -43,6 +43,31 @@ PROGRAMS = [
      'y2 = tf.math.bincount(i, weights=w, minlength=2, maxlength=3)\n'
      'with tf.Session() as s:\n'
      '    result = [err(lambda: s.run(y, {i: [-1, 2]})), s.run(y2, {i: [0, 2, 4], w: [1., 2., 3.]}).tolist(), err(lambda: s.run(y2, {i: [0, -2], w: [1., 2.]})), err(lambda: s.run(y2, {i: [0, 2], w: [1.]}))]\n'),
+    ('b = tf.placeholder(tf.int32, [1])\n'
+     'e = tf.placeholder(tf.int32, [1])\n'
+     'y = tf.strided_slice(tf.range(5), b, e)\n'
+     'with tf.Session() as s:\n'
+     '    result = [s.run(y, {b: [7], e: [9]}).tolist(), s.run(y, {b: [-9], e: [2]}).tolist()]\n'),
+    ('pd = tf.placeholder(tf.int32, [1, 2])\n'
+     'y = tf.pad(tf.range(3), pd)\n'
+     'with tf.Session() as s:\n'
+     '    result = [s.run(y, {pd: [[1, 2]]}).tolist(), err(lambda: s.run(y, {pd: [[-1, 0]]}))]\n'),
+    ('x = tf.placeholder(tf.float32, [None])\n'
+     'n = tf.placeholder(tf.int32, [])\n'
+     'y = tf.expand_dims(x, n)\n'
+     't = tf.transpose(tf.ones([2, 3]), tf.stack([n, 1 - n]))\n'
+     'with tf.Session() as s:\n'
+     '    result = [err(lambda: s.run(y, {x: [1.], n: 3})), err(lambda: s.run(t, {n: 2}))]\n'),
+    ('x = tf.placeholder(tf.float32, [None, None])\n'
+     'a = tf.placeholder(tf.int32, [])\n'
+     'y = tf.reduce_sum(x, a)\n'
+     'z = tf.concat([x, x], a)\n'
+     'with tf.Session() as s:\n'
+     '    result = [err(lambda: s.run(y, {x: np.ones([2, 2]), a: 2})), err(lambda: s.run(z, {x: np.ones([2, 2]), a: 3}))]\n'),
+    ('d = tf.placeholder(tf.int32, [])\n'
+     'y = tf.one_hot([0, 1], d)\n'
+     'with tf.Session() as s:\n'
+     '    result = [err(lambda: s.run(y, {d: -2})), s.run(y, {d: 2}).tolist()]\n'),
 ]
 
 
