@@ -44,9 +44,12 @@ def cache_dir():
     return os.path.join(base, "scopeflow", "xla")
 
 
-def compile_lowered(lowered, what, options=None):
-    """`lowered.compile(compiler_options=options)`, read from or written to the disk cache."""
-    path, hit = _lookup(lambda: _key(lowered, options))
+def compile_lowered(lowered, what, options=None, device=None):
+    """`lowered.compile(compiler_options=options)`, read from or written to the disk cache;
+    `device`: the JAX device a program of a run over several devices is lowered for (its
+    key and the device it loads onto), else the default device."""
+    extra = b"" if device is None else repr((device.platform, device.id)).encode()
+    path, hit = _lookup(lambda: _key(lowered, options, extra), device)
     if hit is not None:
         return hit
     return _compile(lowered, what, options, path)
@@ -61,14 +64,14 @@ def compile_named(name, lower, what):
     return _compile(lower(), what, None, path)
 
 
-def _lookup(key):
+def _lookup(key, device=None):
     """(path of the cached program or None, the program if it is there)."""
     folder = cache_dir()
     if folder is None:
         return None, None
     try:
         path = os.path.join(folder, key())
-        hit = _load(path)
+        hit = _load(path, device)
         if hit is not None:
             stats["disk_hits"] += 1
         return path, hit
@@ -100,14 +103,15 @@ def _quiet():
         return False
 
 
-def _key(lowered, options=None):
+def _key(lowered, options=None, extra=b""):
     # the text without source locations (they name the user's calling line), constants
     # included in full
     body = lowered.as_text(debug_info=False).encode()
     # the argument types too: jit drops unused arguments from the text, but the executable
     # still checks them (a fed value whose shape the program never reads)
     args = repr(getattr(lowered, "in_avals", None)).encode()
-    return _key_of([repr(sorted((options or {}).items())).encode(), args, body])
+    return _key_of([repr(sorted((options or {}).items())).encode(), args, body]
+                   + ([extra] if extra else []))
 
 
 def _key_of(parts):
@@ -122,7 +126,7 @@ def _key_of(parts):
     return h.hexdigest()
 
 
-def _load(path):
+def _load(path, device=None):
     try:
         with open(path, "rb") as f:
             data = f.read()
@@ -132,10 +136,11 @@ def _load(path):
     from jax.experimental import serialize_executable
     try:
         payload, in_tree, out_tree = pickle.loads(data)
-        # a one-device program, on the default device (by default JAX would load it for
-        # every local device: wrong with N forced host devices)
+        # a one-device program, on its device or the default one (by default JAX would load
+        # it for every local device: wrong with N forced host devices)
         compiled = serialize_executable.deserialize_and_load(
-            payload, in_tree, out_tree, execution_devices=jax.local_devices()[:1])
+            payload, in_tree, out_tree,
+            execution_devices=[device] if device is not None else jax.local_devices()[:1])
         os.utime(path)  # recently used: pruned last
         return compiled
     except Exception:  # noqa: BLE001 - damaged or from another build: compile again

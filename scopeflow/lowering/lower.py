@@ -512,7 +512,7 @@ def _build(program, state, feeds, n_rng, once=False):
             call = _fast(disk_cache.compile_lowered(
                 lowered, _describe(program), ONCE_OPTIONS if once else None))
         else:
-            call = _on_device(fn, in_avals, program.device)
+            call = _on_device(fn, in_avals, program)
         cache.stats["compiles"] += 1
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
                     for v in written)
@@ -605,14 +605,16 @@ def _fast(compiled):
         return compiled
 
 
-def _on_device(fn, in_avals, device):
+def _on_device(fn, in_avals, program):
     """`fn` compiled for one JAX device (a program of a run over several devices). Buffers
     are not donated: programs on other devices may still read the variables' arrays."""
     from jax.sharding import SingleDeviceSharding
+    device = program.device
     where = SingleDeviceSharding(device)
     avals = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=where) for a in in_avals]
     with jax.default_device(device):
-        return _fast(jax.jit(fn, out_shardings=where).lower(*avals).compile())
+        lowered = jax.jit(fn, out_shardings=where).lower(*avals)
+        return _fast(disk_cache.compile_lowered(lowered, _describe(program), device=device))
 
 
 def _as_fun(closed):

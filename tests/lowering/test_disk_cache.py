@@ -123,3 +123,46 @@ def test_a_named_program_is_read_back_without_lowering(folder):
     assert again(np.ones(3, np.float32)).tolist() == first(np.ones(3, np.float32)).tolist()
     disk_cache.compile_named("double v2", lower, "x * 2")  # another name: another program
     assert lowerings == [1, 1] and len(_files(folder)) == 2
+
+
+_TOWERS = r"""
+import json, sys
+sys.path.insert(0, "benchmarks")
+import towers
+import scopeflow.compat.v1 as tf
+from scopeflow.lowering import cache, disk_cache
+from scopeflow.lowering.devices import DevicePlan
+
+disk_cache._MIN_SECONDS = 0.0
+arrays = towers.make_arrays(batch=8, c1=2, c2=2, fc=8)
+x, y, loss, _, train = towers.build(tf, 2, arrays)
+init = tf.global_variables_initializer()
+out = []
+for _ in range(2):
+    cache.clear()
+    hits = disk_cache.stats["disk_hits"]
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        s.run(init)
+        value = float(s.run([train, loss], {x: arrays["x"], y: arrays["y"]})[1])
+        plans = [p.prog[1] for p in s._plans.values() if type(p.prog[1]) is DevicePlan]
+        devices = sorted({str(q.device) for p in plans for q in p.pieces})
+    out.append([value, disk_cache.stats["disk_hits"] - hits, devices])
+print(json.dumps(out))
+"""
+
+
+def test_programs_of_a_run_over_several_devices_are_read_back_onto_their_devices(tmp_path):
+    import json
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root, SCOPEFLOW_CACHE_DIR=str(tmp_path),
+               XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    done = subprocess.run([sys.executable, "-c", _TOWERS], check=False, capture_output=True,
+                          text=True, env=env, cwd=root, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    (first, first_hits, devices), (again, hits, devices_again) = json.loads(
+        done.stdout.splitlines()[-1])
+    assert len(devices) == 2 and devices_again == devices
+    assert first_hits == 0 and hits >= 3  # variable reads, tower 1, tower 0 with the update
+    assert again == first
