@@ -98,18 +98,24 @@ def run_tf1(tf, model, arrays, steps, repeats, pin=False):
         losses = [float(sess.run([train, loss], feed)[1])]
         compile_s = time.perf_counter() - t0
         losses += [float(sess.run([train, loss], feed)[1]) for _ in range(LOSS_STEPS - 1)]
-        return {"losses": losses, "compile_s": compile_s,
-                "steps_per_s": _time(lambda: sess.run([train, loss], feed), steps, repeats, pin)}
+        cpu = []
+        return {"losses": losses, "compile_s": compile_s, "cpu_s": cpu,
+                "steps_per_s": _time(lambda: sess.run([train, loss], feed), steps, repeats, pin,
+                                     cpu)}
 
 
-def _time(step, steps, repeats, pin):
+def _time(step, steps, repeats, pin, cpu=None):
+    """Steps per second of each repeat (process CPU time when pinned, else wall clock); the
+    CPU seconds per step of each repeat go to `cpu` (all threads of the process together)."""
     clock = time.process_time if pin else time.perf_counter
     out = []
     for _ in range(repeats):
-        t0 = clock()
+        t0, c0 = clock(), time.process_time()
         for _ in range(steps):
             step()
         out.append(steps / (clock() - t0))
+        if cpu is not None:
+            cpu.append((time.process_time() - c0) / steps)
     return out
 
 
@@ -185,8 +191,9 @@ def run_jax(model, arrays, steps, repeats, pin=False):
     losses = [one()]
     compile_s = time.perf_counter() - t0
     losses += [one() for _ in range(LOSS_STEPS - 1)]
-    return {"losses": losses, "compile_s": compile_s,
-            "steps_per_s": _time(one, steps, repeats, pin)}
+    cpu = []
+    return {"losses": losses, "compile_s": compile_s, "cpu_s": cpu,
+            "steps_per_s": _time(one, steps, repeats, pin, cpu)}
 
 
 # ---- workers and the table --------------------------------------------------------------------
@@ -238,21 +245,23 @@ def measure(model, args):
                 runs[f].append(_spawn(f, model, data, args))
     return {f: {"losses": rs[0]["losses"],
                 "compile_s": float(np.median([r["compile_s"] for r in rs])),
-                "steps_per_s": float(np.median([s for r in rs for s in r["steps_per_s"]]))}
+                "steps_per_s": float(np.median([s for r in rs for s in r["steps_per_s"]])),
+                "cpu_s": float(np.median([c for r in rs for c in r["cpu_s"]]))}
             for f, rs in runs.items()}
 
 
 def table(results):
-    lines = ["| model | framework | steps/s | vs TensorFlow | vs JAX | first step (compile) s "
-             "| loss at step %d |" % LOSS_STEPS, "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| model | framework | steps/s | vs TensorFlow | vs JAX | CPU s/step "
+             "| first step (compile) s | loss at step %d |" % LOSS_STEPS,
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for model, res in results.items():
         tf_rate = res.get("tensorflow", {}).get("steps_per_s")
         jax_rate = res["jax"]["steps_per_s"]
         for f, r in res.items():
             rate = r["steps_per_s"]
-            lines.append("| %s | %s | %.2f | %s | %.2fx | %.2f | %.6f |" % (
+            lines.append("| %s | %s | %.2f | %s | %.2fx | %.3f | %.2f | %.6f |" % (
                 model, f, rate, "%.2fx" % (rate / tf_rate) if tf_rate else "-",
-                rate / jax_rate, r["compile_s"], r["losses"][-1]))
+                rate / jax_rate, r["cpu_s"], r["compile_s"], r["losses"][-1]))
     return "\n".join(lines)
 
 
@@ -282,8 +291,11 @@ def main():
         print(json.dumps(worker(args.worker, args.model, args.data, args.steps, args.repeats,
                                 args.pin)))
         return 0
+    load = os.getloadavg()
     results = {m: measure(m, args) for m in args.models.split(",")}
     print(table(results))
+    print("load average (1, 5, 15 min): before %.1f %.1f %.1f, after %.1f %.1f %.1f"
+          % (load + os.getloadavg()))
     bad = check_losses(results)
     for line in bad:
         print("LOSS MISMATCH " + line)
