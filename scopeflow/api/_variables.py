@@ -31,6 +31,7 @@ from scopeflow.ops.state import (assign, assign_add, assign_sub, count_up_to, gr
                                  is_variable_initialized, no_op, scatter_add, scatter_div,
                                  scatter_max, scatter_min, scatter_mul, scatter_sub,
                                  scatter_update)
+from scopeflow.ops.scatter import scatter_nd_add, scatter_nd_sub, scatter_nd_update
 from scopeflow.ops.state import tuple_ as tuple
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -48,3 +48,79 @@ tensor_scatter_nd_add = tensor_scatter_add = _public("TensorScatterAdd")
 tensor_scatter_nd_sub = tensor_scatter_sub = _public("TensorScatterSub")
 tensor_scatter_nd_max = _public("TensorScatterMax")
 tensor_scatter_nd_min = _public("TensorScatterMin")
+
+
+# ---- scatter_nd_update / _add / _sub of a (ref) variable (and the Max / Min ops) ----------------------
+def _ref_nd_spec(ref, indices, updates, **attrs):
+    scatter_nd_check(dims_of(ref), dims_of(indices), dims_of(updates))
+    return ref.shape, ref.dtype.base_dtype._as_ref
+
+
+def _ref_nd_kernel(method):
+    def kernel(ctx, ref, indices, updates, *, use_locking=True, Tindices=None,  # noqa: N803
+               bad_indices_policy=""):
+        import jax.numpy as jnp
+
+        from scopeflow.ops.value_checks import first_bad
+        value = ctx.read(ref)
+        shape = tuple(np.shape(value))
+        k = np.shape(indices)[-1]
+        flat = jnp.reshape(jnp.asarray(indices), (-1, k))
+        n = flat.shape[0]
+        if n:  # TF's CPU loop applies the updates before the first bad index, then fails
+            bad = jnp.zeros((n,), bool)
+            for j in range(k):
+                bad = bad | (flat[:, j] < 0) | (flat[:, j] >= shape[j])
+            ok, first = first_bad(bad)
+            keep = jnp.arange(n) < jnp.where(ok, n, first)
+            before = ctx.checks_ok()  # (none when a check before this op failed)
+            if before is not None:
+                keep = keep & before
+            flat = jnp.where(keep[:, None], flat, jnp.asarray(shape[:k], flat.dtype))
+        rows = jnp.reshape(jnp.asarray(updates, value.dtype), (n,) + shape[k:])
+        at = jnp.asarray(value).at[tuple(flat[:, j] for j in range(k))]
+        out = at.add(-rows, mode="drop") if method == "sub" else getattr(at, method)(
+            rows, mode="drop")
+        check_index_tuples(ctx, indices, shape, lambda pos, t: "indices%s = %s does not index "
+                           "into shape %s" % (pos, t, dims_text(shape)))
+        return ctx.write(ref, out, guarded=True)
+    return kernel
+
+
+_REF_OPS = {name: op(name, infer=_ref_nd_spec, refs=("ref",), types={"indices": INDEX},
+                     context=True, stateful=True)(_ref_nd_kernel(method))
+            for name, method in (("ScatterNdUpdate", "set"), ("ScatterNdAdd", "add"),
+                                 ("ScatterNdSub", "sub"), ("ScatterNdMax", "max"),
+                                 ("ScatterNdMin", "min"))}
+
+
+def _shape_message(ref, indices, updates):
+    from scopeflow.ops.registry import ShapeError
+    try:
+        scatter_nd_check(ref, indices, updates)
+    except ShapeError as e:
+        return str(e)
+    return None
+
+
+def _public_ref(op_type, locking):
+    def f(ref, indices, updates, use_locking=locking, name=None):
+        from scopeflow.ops.state import _is_ref, _ref_op
+        if not _is_ref(ref):
+            raise NotImplementedError("tf.%s of a resource variable is not supported yet: "
+                                      "scopeflow has it for tf.Variable / get_variable's "
+                                      "reference variables" % f.__name__)
+        attrs = {"use_locking": bool(use_locking), "Tindices": None, "bad_indices_policy": ""}
+        return _ref_op(_REF_OPS[op_type], ref, (indices, updates), attrs, name or op_type,
+                       _shape_message)
+
+    f.__name__ = "scatter_nd_" + op_type[len("ScatterNd"):].lower()
+    f.__doc__ = "`tf.%s`: the variable `ref` with `updates` applied at `indices` (%s)." % (
+        f.__name__, op_type)
+    return f
+
+
+scatter_nd_update = _public_ref("ScatterNdUpdate", True)
+scatter_nd_add = _public_ref("ScatterNdAdd", False)
+scatter_nd_sub = _public_ref("ScatterNdSub", False)
+# (TF's compat.v1 has no scatter_nd_max / _min: only the ops)

@@ -187,6 +187,8 @@ def _attr_text(ref, attrs):
             parts.append("%s=%s" % (k, "true" if v else "false"))
         elif isinstance(v, _dt.DType):
             parts.append("%s=%s" % (k, _dt.enum_name(v)))
+        elif isinstance(v, str):
+            parts.append('%s="%s"' % (k, v))
     return ", ".join(parts)
 
 

@@ -1,8 +1,9 @@
-"""tensor_scatter_nd_update / add / sub / max / min vs TF."""
+"""tensor_scatter_nd_update / add / sub / max / min, and scatter_nd_update / add / sub of a
+variable (updates before a bad index applied, then TF's error), vs TF."""
 
 import pytest
-
 from array_oracle import check_graph, check_values
+from oracle import ORACLE_HELPERS, run_here
 
 GRAPHS = [
     "a = tf.tensor_scatter_nd_update(tf.zeros([4]), [[1]], [5.]); "
@@ -32,3 +33,32 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+VARIABLES = [
+    ('i = tf.placeholder(tf.int32, [None, 1])\n'
+     'v = tf.Variable([1., 2., 3.])\n'
+     'a = tf.scatter_nd_add(v, i, [5., 6.])\n'
+     'with tf.Session() as s:\n'
+     '    s.run(tf.global_variables_initializer())\n'
+     '    result = [a.name, a.op.type, err(lambda: s.run(a, {i: [[0], [3]]})), s.run(v).tolist(), s.run(a, {i: [[1], [1]]}).tolist()]\n'),
+    ('i = tf.placeholder(tf.int32, [None, 2])\n'
+     'v = tf.Variable(tf.zeros([2, 3]))\n'
+     'ops = [tf.scatter_nd_update(v, i, [5., 6.]), tf.scatter_nd_sub(v, i, [1., 2.]), tf.scatter_nd_add(v, i, [7., -1.])]\n'
+     'with tf.Session() as s:\n'
+     '    s.run(tf.global_variables_initializer())\n'
+     '    out = []\n'
+     '    for o in ops:\n'
+     '        out.append(s.run(o, {i: [[0, 1], [1, 2]]}).tolist())\n'
+     '    out.append(err(lambda: s.run(ops[0], {i: [[0, 1], [-1, 2]]})))\n'
+     '    out.append(s.run(v).tolist())\n'
+     '    result = [out, [o.name for o in ops]]\n'),
+    ('v = tf.Variable(tf.zeros([2, 3]))\n'
+     'result = [err(lambda: tf.scatter_nd_add(v, [[0]], [1., 2.]))]\n'),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", VARIABLES)
+def test_scatter_nd_of_a_variable_is_tfs(oracle, code):
+    code = ORACLE_HELPERS + code
+    assert run_here(code) == oracle(code)
