@@ -46,8 +46,12 @@ def _read_grad(_, grad):
     "batch_dims", 0))
 def _resource_gather_grad(op, grad):
     from scopeflow import dtypes as _dt
+    from scopeflow.gradients.sparse import handle_shape
+    from scopeflow.ops.constant import constant
     handle, indices = op._inputs[0], op._inputs[1]
-    params_shape = _apply("VariableShape", handle, out_type=_dt.int32)
+    known = handle_shape(handle)  # TF's handle data: a Const where the shape is known
+    params_shape = _apply("VariableShape", handle, out_type=_dt.int32) if known is None \
+        else constant(known, dtype=_dt.int32)
     indices_size = expand_dims(size(indices), 0)
     values_shape = concat([indices_size, params_shape[1:]], 0)
     values = reshape(grad, values_shape)

@@ -51,14 +51,27 @@ def sparse_xs(p):
     return out
 
 
+def handle_shape(handle):
+    """The variable shape a handle carries (TF's handle data), when fully known: that of the
+    VarHandleOp behind Identity/Enter/Switch hops, else None."""
+    t = handle
+    while t.op._type in ("Identity", "Enter", "Switch") and t.op._inputs:
+        t = t.op._inputs[0]
+    if t.op._type != "VarHandleOp":
+        return None
+    shape = t.op._attrs.get("shape")
+    return shape.as_list() if shape is not None and shape.is_fully_defined() else None
+
+
 def _resource_slices(g, scope, op, rows):
-    """TF's ResourceGather gradient: VariableShape of the handle, rows reshaped to
-    [size(indices)] + shape[1:]."""
+    """TF's ResourceGather gradient: the variable's shape (a Const where the handle knows it,
+    else VariableShape), rows reshaped to [size(indices)] + shape[1:]."""
     import scopeflow.compat.v1 as tf
     from scopeflow.ops.resource_ops import variable_shape
     handle, ids = op._inputs[0], op._inputs[1]
     with g.name_scope(scope), g.name_scope(op._name + "_grad"):
-        params_shape = variable_shape(handle)
+        known = handle_shape(handle)
+        params_shape = variable_shape(handle) if known is None else tf.constant(known)
         size = tf.expand_dims(tf.size(ids), 0)
         values_shape = tf.concat([size, params_shape[1:]], 0)
         values = tf.reshape(rows, values_shape)

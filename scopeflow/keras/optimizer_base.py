@@ -7,6 +7,7 @@ count's increment after them).
 
 import numpy as np
 
+from scopeflow.indexed_slices import is_indexed_slices
 from scopeflow.layers.core import tf_api
 
 
@@ -174,8 +175,15 @@ class Optimizer:
                 updates = []
                 for g, v in zip(grads, var_list):
                     with tf.name_scope("update_" + v.op.name):
-                        update = self._resource_apply_dense(
-                            g, v, coefficients[v.dtype.base_dtype])
+                        c = coefficients[v.dtype.base_dtype]
+                        if is_indexed_slices(g):  # rows of an embedding, say
+                            if getattr(v, "constraint", None) is not None:
+                                raise RuntimeError("Cannot use a constraint function on a "
+                                                   "sparse variable.")
+                            updates.append(self._resource_apply_sparse_duplicate_indices(
+                                g.values, v, g.indices, c))
+                            continue
+                        update = self._resource_apply_dense(g, v, c)
                         if getattr(v, "constraint", None) is not None:
                             with tf.control_dependencies([update]):
                                 update = v.assign(v.constraint(v))
@@ -212,6 +220,24 @@ class Optimizer:
 
     def _resource_apply_dense(self, grad, var, coefficients):
         raise NotImplementedError
+
+    def _resource_apply_sparse_duplicate_indices(self, grad, var, indices, coefficients):
+        """The rows' gradients summed per distinct index (`Unique`, `UnsortedSegmentSum`),
+        then `_resource_apply_sparse`."""
+        tf = tf_api()
+        unique, positions = tf.unique(indices)
+        summed = tf.unsorted_segment_sum(grad, positions, tf.shape(unique)[0])
+        return self._resource_apply_sparse(summed, var, unique, coefficients)
+
+    def _resource_apply_sparse(self, grad, var, indices, coefficients):
+        raise NotImplementedError("%s has no update for sparse gradients" % type(self).__name__)
+
+    @staticmethod
+    def _resource_scatter_add(var, indices, values):
+        """`ResourceScatterAdd` of the rows, then the variable's value read after it."""
+        tf = tf_api()
+        with tf.control_dependencies([var._scatter_op("add", indices, values, None)]):
+            return var.value()
 
     def _serialize_hyperparameter(self, name):
         """A hyperparameter's value: its variable's (float32) once made, else as given."""
@@ -252,7 +278,10 @@ def _filter_empty(grads_and_vars):
 
 def _all_reduce(grads):
     """The gradients as Keras' one-replica all-reduce passes them on: an `Identity` of each
-    (left unused, as in TF) and one `IdentityN` over them whose first outputs are used."""
+    (left unused, as in TF) and one `IdentityN` over them whose first outputs are used; with
+    any sparse (IndexedSlices) gradient, the gradients themselves (TF's merge_call path)."""
+    if any(is_indexed_slices(g) for g in grads):
+        return list(grads)
     tf = tf_api()
     for g in grads:
         tf.identity(g)

@@ -43,6 +43,17 @@ class SGD(Optimizer):
             var, self._slot(var, "momentum"), c["lr_t"], grad, c["momentum"],
             use_nesterov=bool(self.nesterov))
 
+    def _resource_apply_sparse_duplicate_indices(self, grad, var, indices, c):
+        if self._momentum:
+            return super()._resource_apply_sparse_duplicate_indices(grad, var, indices, c)
+        return var._scatter_op("add", indices, -grad * c["lr_t"], None)  # rows may repeat
+
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        from scopeflow.keras import optimizer_ops
+        return optimizer_ops.sparse_apply_keras_momentum(
+            var, self._slot(var, "momentum"), c["lr_t"], grad, indices, c["momentum"],
+            use_nesterov=bool(self.nesterov))
+
 
 class Adam(Optimizer):
     """Adam with Keras' epsilon (1e-7) outside the square root (`ResourceApplyAdam`, or
@@ -84,6 +95,28 @@ class Adam(Optimizer):
             return optimizer_ops.apply_adam_with_amsgrad(var, m, v, self._slot(var, "vhat"),
                                                          *args)
         return apply_adam(var, m, v, *args)
+
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        """Keras' sparse Adam: each moment decays whole, the rows' terms scatter-added."""
+        tf = tf_api()
+        m, v = self._slot(var, "m"), self._slot(var, "v")
+        m_rows = grad * c["one_minus_beta_1_t"]
+        m_t = tf.assign(m, m * c["beta_1_t"])
+        with tf.control_dependencies([m_t]):
+            m_t = self._resource_scatter_add(m, indices, m_rows)
+        v_rows = (grad * grad) * c["one_minus_beta_2_t"]
+        v_t = tf.assign(v, v * c["beta_2_t"])
+        with tf.control_dependencies([v_t]):
+            v_t = self._resource_scatter_add(v, indices, v_rows)
+        if not self.amsgrad:
+            var_update = tf.assign_sub(var, c["lr"] * m_t / (tf.sqrt(v_t) + c["epsilon"]))
+            return tf.group(var_update, m_t, v_t)
+        v_hat = self._slot(var, "vhat")
+        v_hat_t = tf.maximum(v_hat, v_t)
+        with tf.control_dependencies([v_hat_t]):
+            v_hat_t = tf.assign(v_hat, v_hat_t)
+        var_update = tf.assign_sub(var, c["lr"] * m_t / (tf.sqrt(v_hat_t) + c["epsilon"]))
+        return tf.group(var_update, m_t, v_t, v_hat_t)
 
 
 class RMSprop(Optimizer):
@@ -133,6 +166,35 @@ class RMSprop(Optimizer):
         var_t = var - c["lr_t"] * grad / (tf.sqrt(denom) + c["epsilon"])
         return tf.assign(var, var_t).op
 
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        from scopeflow.train.rmsprop import sparse_apply_centered_rms_prop, sparse_apply_rms_prop
+        tf = tf_api()
+        rms = self._slot(var, "rms")
+        if self._hyper["momentum"]:
+            mom = self._slot(var, "momentum")
+            args = (c["lr_t"], c["rho"], c["momentum"], c["epsilon"], grad, indices)
+            if self.centered:
+                return sparse_apply_centered_rms_prop(var, self._slot(var, "mg"), rms, mom,
+                                                      *args)
+            return sparse_apply_rms_prop(var, rms, mom, *args)
+        rms_rows = (grad * grad) * c["one_minus_rho"]
+        rms_t = tf.assign(rms, rms * c["rho"])
+        with tf.control_dependencies([rms_t]):
+            rms_t = self._resource_scatter_add(rms, indices, rms_rows)
+            denom = tf.gather(rms_t, indices)
+        if self.centered:
+            mg = self._slot(var, "mg")
+            mg_rows = grad * c["one_minus_rho"]
+            mg_t = tf.assign(mg, mg * c["rho"])
+            with tf.control_dependencies([mg_t]):
+                mg_t = self._resource_scatter_add(mg, indices, mg_rows)
+                denom = denom - tf.square(tf.gather(mg_t, indices))
+        var_update = self._resource_scatter_add(
+            var, indices, c["neg_lr_t"] * grad / (tf.sqrt(denom) + c["epsilon"]))
+        if self.centered:
+            return tf.group(var_update, rms_t, mg_t)
+        return tf.group(var_update, rms_t)
+
 
 class Adagrad(Optimizer):
     """`acc += g^2; var -= lr g / (sqrt(acc) + eps)` (`ResourceApplyAdagradV2`)."""
@@ -164,6 +226,11 @@ class Adagrad(Optimizer):
         from scopeflow.keras import optimizer_ops
         return optimizer_ops.apply_adagrad_v2(var, self._slot(var, "accumulator"), c["lr_t"],
                                               c["epsilon"], grad)
+
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        from scopeflow.keras import optimizer_ops
+        return optimizer_ops.sparse_apply_adagrad_v2(
+            var, self._slot(var, "accumulator"), c["lr_t"], c["epsilon"], grad, indices)
 
 
 class TFOptimizer:
