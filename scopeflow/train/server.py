@@ -215,6 +215,10 @@ def _initialize(server):
                                num_processes=server._num_processes,
                                process_id=server._process)
     atexit.register(jax.distributed.shutdown)
+    # every process starts its backend now: starting it waits for all processes' devices,
+    # and a worker that first waits for the chief's variables (wait_for_session) before any
+    # computation would otherwise hold the chief's first computation for ever
+    jax.local_devices()
     _ACTIVE.append(server)
 
 

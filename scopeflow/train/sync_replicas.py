@@ -61,7 +61,7 @@ class SyncReplicasOptimizer(Optimizer):
             raise ValueError("Global step is required to check staleness")
         pairs = [(g, v) for g, v in grads_and_vars]
         live = [i for i, (g, _) in enumerate(pairs) if g is not None]
-        with op_util.name_scope(None, self._name):
+        with op_util.name_scope(None, self._name) as scope:
             dense = [convert_to_tensor(pairs[i][0]) for i in live]
             means = self._mean(dense)
         averaged = list(pairs)
@@ -70,6 +70,7 @@ class SyncReplicasOptimizer(Optimizer):
         with server.synchronous():
             update = self._opt.apply_gradients(averaged, global_step=global_step, name=name)
         self._gradients_applied = True
+        self._supervisor_ops(scope)
         if self._variable_averages is None:
             return update
         with control_dependencies([update]):
@@ -93,6 +94,27 @@ class SyncReplicasOptimizer(Optimizer):
             for i, part, shape in zip(idx, split(total, sizes, 0), shapes):
                 out[i] = reshape(part, shape)
         return out
+
+    def _supervisor_ops(self, scope):
+        """The ops TF's distributed examples hand to a Supervisor (TF's attribute names): none
+        has work to do here; the chief queue runner's thread waits until the queue closes."""
+        from scopeflow.core.var_ops import global_variables, report_uninitialized_variables
+        from scopeflow.ops import op_util
+        from scopeflow.ops.queues import FIFOQueue
+        from scopeflow.ops.state import no_op
+        from scopeflow.train.queue_runner import QueueRunner
+        with op_util.name_scope(scope):
+            self.local_step_init_op = no_op(name="local_step_init")
+            self.chief_init_op = no_op(name="chief_init")
+            self.ready_for_local_init_op = report_uninitialized_variables(global_variables())
+        idle = FIFOQueue(1, ["int64"], shapes=[[]], name="sync_token_q")  # TF's, at top level
+        self._chief_queue_runner = QueueRunner(idle, [idle.dequeue().op])
+
+    def get_chief_queue_runner(self):
+        """A QueueRunner for the chief's Supervisor (its thread only waits: nothing to do)."""
+        if not self._gradients_applied:
+            raise ValueError("Should be called after apply_gradients().")
+        return self._chief_queue_runner
 
     def get_slot(self, *args, **kwargs):
         return self._opt.get_slot(*args, **kwargs)

@@ -1,6 +1,7 @@
 """tf.train.Server and between-graph replication on JAX's distributed runtime: a ps task and
-two worker processes, each running the same TF1 script through `scopeflow run`, end with the
-weights one process reaches on the whole batch."""
+two worker processes, each running the same TF1 script through `scopeflow run` (with a
+MonitoredTrainingSession, or a Supervisor as TF's mnist_replica example), end with the weights
+one process reaches on the whole batch."""
 
 import contextlib
 import json
@@ -50,29 +51,38 @@ def _finish(proc, log, what):
         pytest.fail("%s exited with %s:\n%s" % (what, rc, log.read()[-4000:]))
 
 
-def test_two_workers_and_a_ps_train_like_one_process(tmp_path):
+@pytest.fixture(scope="module")
+def single(tmp_path_factory):
+    """The final weights of the one-process run on the whole batch."""
+    d = tmp_path_factory.mktemp("single")
+    with open(d / "single.log", "w+") as log:
+        _finish(_launch(["single", str(d / "single.json")], log), log, "single")
+    return json.loads((d / "single.json").read_text())
+
+
+@pytest.mark.parametrize("loop", ["monitored", "supervisor"])
+def test_two_workers_and_a_ps_train_like_one_process(tmp_path, single, loop):
     ps, w0, w1 = _free_ports(3)
     cluster = json.dumps({"ps": ["localhost:%d" % ps],
                           "worker": ["localhost:%d" % w0, "localhost:%d" % w1]})
     with contextlib.ExitStack() as stack:
         logs = {k: stack.enter_context(open(tmp_path / (k + ".log"), "w+"))
-                for k in ("ps", "w0", "w1", "single")}
-        _run_all(cluster, logs, tmp_path)
-    got = {k: json.loads((tmp_path / (k + ".json")).read_text()) for k in ("w0", "w1", "single")}
+                for k in ("ps", "w0", "w1")}
+        _run_all(cluster, logs, tmp_path, [loop] if loop == "supervisor" else [])
+    got = {k: json.loads((tmp_path / (k + ".json")).read_text()) for k in ("w0", "w1")}
     assert got["w0"] == got["w1"]  # the workers' copies are one model
-    assert got["w0"]["global_step"] == got["single"]["global_step"] == 5
-    for name, want in got["single"].items():
+    assert got["w0"]["global_step"] == single["global_step"] == 5
+    for name, want in single.items():
         np.testing.assert_allclose(got["w0"][name], want, rtol=1e-5, atol=1e-6, err_msg=name)
 
 
-def _run_all(cluster, logs, tmp_path):
+def _run_all(cluster, logs, tmp_path, extra):
     procs = {"ps": _launch([cluster, "ps", "0", str(tmp_path / "ps.json")], logs["ps"])}
     try:
         for k, task in (("w0", 0), ("w1", 1)):
-            procs[k] = _launch([cluster, "worker", str(task), str(tmp_path / (k + ".json"))],
-                               logs[k])
-        procs["single"] = _launch(["single", str(tmp_path / "single.json")], logs["single"])
-        for k in ("w0", "w1", "single"):
+            procs[k] = _launch([cluster, "worker", str(task), str(tmp_path / (k + ".json"))]
+                               + extra, logs[k])
+        for k in ("w0", "w1"):
             _finish(procs[k], logs[k], k)
     finally:
         for p in procs.values():

@@ -69,3 +69,19 @@ def test_async_training_of_ps_variables_warns(tf, monkeypatch, caplog):
     with caplog.at_level("WARNING", logger="scopeflow"):
         sgd.minimize(v * v)
     assert "Asynchronous training of ps variables (v)" in caplog.text
+
+
+def test_supervisor_ops_come_after_apply_gradients(tf):
+    opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 1)
+    with pytest.raises(ValueError, match="Should be called after apply_gradients"):
+        opt.get_chief_queue_runner()
+    with pytest.raises(ValueError, match="get_init_tokens_op\\(\\) should be called after"):
+        opt.get_init_tokens_op()
+    v = tf.Variable(2.0)
+    opt.minimize(v * v, global_step=tf.train.get_or_create_global_step())
+    assert opt.get_chief_queue_runner().queue.name == "sync_token_q"
+    assert opt.local_step_init_op.name == "sync_replicas/local_step_init"
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert list(sess.run(opt.ready_for_local_init_op)) == []
+        sess.run([opt.get_init_tokens_op(), opt.chief_init_op, opt.local_step_init_op])

@@ -1,14 +1,16 @@
 """A TF1 between-graph replicated training program (run with `scopeflow run`).
 
     between_graph.py single OUT.json
-    between_graph.py CLUSTER_JSON JOB TASK OUT.json
+    between_graph.py CLUSTER_JSON JOB TASK OUT.json [supervisor]
 
 `single`: one process trains on the whole batch with plain Momentum. Otherwise this process is
 task TASK of job JOB ("ps" or "worker") of the cluster: ps tasks join; workers build the same
 graph under `replica_device_setter`, train on their share of the batch with
 SyncReplicasOptimizer in a MonitoredTrainingSession, and write the final weights to OUT.json.
-Each worker seeds its graph differently: only the chief's initial values (handed to the other
-workers) make their copies equal.
+With `supervisor`, workers train as TF's mnist_replica example does: a Supervisor, the
+optimizer's local init ops, the chief's queue runner and init tokens op. Each worker seeds its
+graph differently: only the chief's initial values (handed to the other workers) make their
+copies equal.
 """
 import json
 import sys
@@ -45,6 +47,31 @@ def train(opt, feed, hooks, **session_args):
     return {n: np.asarray(v).tolist() for n, v in zip(names, values)}
 
 
+def train_supervised(opt, feed, server, is_chief):
+    global_step = tf.train.get_or_create_global_step()
+    x = tf.placeholder(tf.float32, [None, 4])
+    y = tf.placeholder(tf.float32, [None, 1])
+    train_op = opt.minimize(model(x, y), global_step=global_step)
+    local_init_op = opt.chief_init_op if is_chief else opt.local_step_init_op
+    chief_queue_runner = opt.get_chief_queue_runner()
+    sync_init_op = opt.get_init_tokens_op()
+    sv = tf.train.Supervisor(is_chief=is_chief, init_op=tf.global_variables_initializer(),
+                             local_init_op=local_init_op,
+                             ready_for_local_init_op=opt.ready_for_local_init_op,
+                             recovery_wait_secs=1, global_step=global_step)
+    sess = sv.prepare_or_wait_for_session(server.target)
+    if is_chief:
+        sess.run(sync_init_op)
+        sv.start_queue_runners(sess, [chief_queue_runner])
+    step = 0
+    while step < STEPS:
+        _, step = sess.run([train_op, global_step], {x: feed[0], y: feed[1]})
+    values = sess.run(tf.trainable_variables() + [global_step])
+    sv.stop()
+    names = [v.op.name for v in tf.trainable_variables()] + ["global_step"]
+    return {n: np.asarray(v).tolist() for n, v in zip(names, values)}
+
+
 def main(argv):
     momentum = tf.train.MomentumOptimizer(0.1, 0.9)
     if argv[1] == "single":
@@ -64,9 +91,12 @@ def main(argv):
                 worker_device="/job:worker/task:%d" % task, cluster=cluster)):
             opt = tf.train.SyncReplicasOptimizer(momentum, replicas_to_aggregate=n,
                                                  total_num_replicas=n)
-            result = train(opt, (X[share], Y[share]),
-                           lambda opt: [opt.make_session_run_hook(task == 0)],
-                           master=server.target, is_chief=task == 0)
+            if argv[5:] == ["supervisor"]:
+                result = train_supervised(opt, (X[share], Y[share]), server, task == 0)
+            else:
+                result = train(opt, (X[share], Y[share]),
+                               lambda opt: [opt.make_session_run_hook(task == 0)],
+                               master=server.target, is_chief=task == 0)
     with open(out, "w") as f:
         json.dump(result, f)
 
