@@ -508,6 +508,14 @@ def _runner(entry):
     """`run(sess, feeds) -> fetched values` for `entry`, with only the work it needs."""
     call, feed_pos = entry.call, entry.feed_pos
     read = _reader(entry.fetch_kinds)
+    if entry.text_out:  # string variables written (their values were known when traced)
+        def with_text(sess, feeds):
+            outs = _call_with_state(sess, entry, feeds) if call is not None else ()
+            with sess._lock:  # programs reading them compiled the old values in
+                sess._state.update(entry.text_out)
+                sess._state_version += 1
+            return read(outs)
+        return with_text
     if call is None:
         return lambda sess, feeds: read(())
     if entry.var_in or entry.var_out or entry.rng_ops or entry.checks:

@@ -426,7 +426,9 @@ class Program:
         out = []
         for v in self.variables:
             a = state.get(v)
-            out.append(None if a is None else (a.shape, a.dtype))
+            # a string variable's value is compiled in (see _build)
+            out.append(None if a is None else (a.shape, a.dtype, tuple(a.ravel().tolist()))
+                       if _is_text(a) else (a.shape, a.dtype))
         return tuple(out)
 
 
@@ -447,6 +449,7 @@ class Entry:
     runner: object = None  # the Session's specialised caller, made on first use
     grow: tuple = ()  # indices of the checks that a growable stack fits (ops/stack_ops.py)
     flat_feeds: bool = False  # a fed TAState passes as its arrays (Session: flat_feeds)
+    text_out: dict = dataclasses.field(default_factory=dict)  # string variable -> value written
 
 
 def build(program, state, feeds):
@@ -471,14 +474,22 @@ def build(program, state, feeds):
             program.learn_static(e)
 
 
+def _is_text(a):
+    """Whether a variable's value is an array of strings (NumPy objects: XLA holds none)."""
+    return getattr(a, "dtype", None) == object
+
+
 def _build(program, state, feeds, n_rng, once=False):
-    var_all = tuple(v for v in program.variables if v in state)
+    # string variables are compiled in as constants (their values are in the signature: see
+    # state_sig) and what a run writes to them is known when traced (Entry.text_out)
+    text = {v: state[v] for v in program.variables if v in state and _is_text(state[v])}
+    var_all = tuple(v for v in program.variables if v in state and v not in text)
     feed_pos = program.feed_pos
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
     feed_avals = [_aval(feeds[i]) for i in feed_pos]
     flat_feeds = any(type(feeds[i]) is TAState for i in feed_pos)  # elements: several arrays
     rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
-    info = {}
+    info = {"text": text}
 
     static = {program.fed[i]: _as_static(feeds[i], program.fed[i])
               for i in program.static_pos}
@@ -514,11 +525,12 @@ def _build(program, state, feeds, n_rng, once=False):
         else:
             call = _on_device(fn, in_avals, program)
         cache.stats["compiles"] += 1
+    text_out = info["text_out"]
     new_state = any(v not in state or written[v] != (state[v].shape, state[v].dtype)
-                    for v in written)
+                    for v in written) or any(v not in state for v in text_out)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow,
-                 flat_feeds=flat_feeds)
+                 flat_feeds=flat_feeds, text_out=text_out)
 
 
 _TA_MAKERS = frozenset(("TensorArrayV3", "TensorArrayGradV3", "TensorArrayGradWithShape"))
@@ -648,7 +660,8 @@ def _aval(a):
 
 
 def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
-    ctx = RunContext(dict(zip(var_in, var_vals)), frozenset(program.fed), rng_data)
+    ctx = RunContext({**dict(zip(var_in, var_vals)), **info["text"]}, frozenset(program.fed),
+                     rng_data)
     ctx.container = info["container"]
     ctx.stack_caps = program.stack_caps
     env = dict(static)
@@ -683,6 +696,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     if program.device is None:  # a device's program hands its values on to others whole
         dyn, kinds = _pack(dyn, kinds)
     written = {v: x for v, x in ctx.written.items() if not isinstance(x, TAState)}  # stacks end
+    info["text_out"] = {v: x for v, x in written.items() if _is_text(x)}
+    written = {v: x for v, x in written.items() if v not in info["text_out"]}
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
                 read=frozenset(ctx.read_ops),
                 written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in written.items()})

@@ -27,10 +27,7 @@ KNOWN_FAILING = {
     "ops/framework_ops_test.py": set(),
     "layers/regularizers_test.py": set(),
     "ops/arg_scope_test.py": set(),
-    # string variables (`tf.Variable('fn1')`) do not run on scopeflow yet
-    "layers/utils_test.py": {"tf_slim_test.SmartCondDynamicTest.test_variable",
-                             "tf_slim_test.SmartCondStaticTest.test_variable",
-                             "tf_slim_test.StaticCondTest.test_variable"},
+    "layers/utils_test.py": set(),
     # no ResourceVariable class, no tf.train.replica_device_setter
     "nets/vgg_test.py": set(),
     "nets/alexnet_test.py": set(),
@@ -60,9 +57,7 @@ KNOWN_FAILING = {
     # assertAlmostEqual to 7 places of a float32 value (fails on TF too)
     "metrics/classification_test.py": {"tf_slim_test.F1ScoreTest.testSomeCorrect"},
     "metrics/histogram_ops_test.py": set(),
-    # string variables (streaming_concat of strings) do not run on scopeflow yet
-    "metrics/metric_ops_test.py": {
-        "tf_slim_test.StreamingConcatTest.testStreamingConcatStringValues"},
+    "metrics/metric_ops_test.py": set(),
     "metrics/metric_ops_test.py#at_k": set(),
     "data/parallel_reader_test.py": set(),
     "data/prefetch_queue_test.py": set(),
