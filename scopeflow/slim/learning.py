@@ -122,10 +122,12 @@ def _check_train_args(train_op, logdir, summary_op, saver, trace_every_n_steps,
         raise ValueError("`number_of_steps` must be either None or a positive number.")
 
 
-def _init_ops(init_op, ready_op, local_init_op):
-    """The defaults of `train`'s init, ready and local-init ops, in name scope `init_ops`."""
+def _init_ops(init_op, ready_op, local_init_op, sync_optimizers=(), is_chief=True):
+    """The defaults of `train`'s init, ready and local-init ops, in name scope `init_ops`, and
+    its ready-for-local-init op (the sync optimizers' local init ops run after local_init_op)."""
     from scopeflow.saved_model.main_op import tables_initializer
     tf = tf_api()
+    ready_for_local_init_op = None
     with tf.name_scope("init_ops"):
         if init_op == _USE_DEFAULT:
             init_op = tf.global_variables_initializer()
@@ -133,7 +135,13 @@ def _init_ops(init_op, ready_op, local_init_op):
             ready_op = tf.report_uninitialized_variables()
         if local_init_op == _USE_DEFAULT:
             local_init_op = tf.group(tf.local_variables_initializer(), tables_initializer())
-    return init_op, ready_op, local_init_op
+        if sync_optimizers:
+            with tf.control_dependencies([local_init_op] if local_init_op is not None else []):
+                local_init_op = tf.group(*[o.chief_init_op if is_chief else o.local_step_init_op
+                                           for o in sync_optimizers])
+            ready_for_local_init_op = tf.group(
+                *[o.ready_for_local_init_op for o in sync_optimizers])
+    return init_op, ready_op, local_init_op, ready_for_local_init_op
 
 
 def _default_step_kwargs(global_step, number_of_steps, log_every_n_steps, trace_every_n_steps,
@@ -169,14 +177,19 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
     tf = tf_api()
     _check_train_args(train_op, logdir, summary_op, saver, trace_every_n_steps,
                       number_of_steps)
-    if sync_optimizer is not None:
-        raise NotImplementedError("scopeflow has no SyncReplicasOptimizer (sync_optimizer)")
+    if sync_optimizer is not None and startup_delay_steps > 0:
+        raise ValueError("startup_delay_steps must be zero when sync_optimizer is supplied.")
+    sync = [] if sync_optimizer is None else (
+        sync_optimizer if isinstance(sync_optimizer, list) else [sync_optimizer])
     graph = graph or tf.get_default_graph()
     with graph.as_default():
         if global_step is None:
             global_step = tf.train.get_or_create_global_step()
         saver = saver or tf.train.Saver()
-        init_op, ready_op, local_init_op = _init_ops(init_op, ready_op, local_init_op)
+        init_op, ready_op, local_init_op, ready_for_local_init_op = _init_ops(
+            init_op, ready_op, local_init_op, sync, is_chief)
+        chief_runs = ([o.get_init_tokens_op() for o in sync],
+                      [o.get_chief_queue_runner() for o in sync]) if is_chief else ([], [])
         if summary_op == _USE_DEFAULT:
             summary_op = tf.summary.merge_all()
         if summary_writer == _USE_DEFAULT:
@@ -188,7 +201,8 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
     sv = tf.train.Supervisor(
         graph=graph, is_chief=is_chief, logdir=logdir, init_op=init_op,
         init_feed_dict=init_feed_dict, local_init_op=local_init_op,
-        ready_for_local_init_op=None, ready_op=ready_op, summary_op=summary_op,
+        ready_for_local_init_op=ready_for_local_init_op, ready_op=ready_op,
+        summary_op=summary_op,
         summary_writer=summary_writer, global_step=global_step, saver=saver,
         save_summaries_secs=save_summaries_secs, save_model_secs=save_interval_secs,
         init_fn=init_fn)
@@ -198,7 +212,8 @@ def train(train_op, logdir, train_step_fn=train_step, train_step_kwargs=_USE_DEF
                             {"master": master, "logdir": logdir, "is_chief": is_chief,
                              "config": session_config, "wrapper": session_wrapper,
                              "delay": min(startup_delay_steps, number_of_steps or sys.maxsize),
-                             "ignore_live_threads": ignore_live_threads})
+                             "ignore_live_threads": ignore_live_threads,
+                             "chief_runs": chief_runs})
 
 
 def _supervised_loop(sv, train_op, global_step, train_step_fn, step_kwargs, how):
@@ -216,6 +231,10 @@ def _supervised_loop(sv, train_op, global_step, train_step_fn, step_kwargs, how)
                 elif how["delay"] > 0:
                     _wait_for_step(sess, global_step, how["delay"])
                 threads = sv.start_queue_runners(sess)
+                tokens, runners = how["chief_runs"]
+                if runners:  # a SyncReplicasOptimizer's, on the chief
+                    sv.start_queue_runners(sess, runners)
+                    sess.run(tokens)
                 try:
                     while not sv.should_stop():
                         total_loss, should_stop = train_step_fn(sess, train_op, global_step,

@@ -102,3 +102,18 @@ def test_train_writes_checkpoints_and_summaries():
     assert "model.ckpt-5.index" in out[2] and "checkpoint" in out[2] and "graph.pbtxt" in out[2]
     assert "total_loss" in out[3]
     assert out[4] == "/model.ckpt-5"
+
+
+SYNC = SLIM + BUILD + (
+    "sync = tf.train.SyncReplicasOptimizer(opt, 1)\n"
+    "op = slim.learning.create_train_op(loss, OPT)\n"
+    "result = [float(slim.learning.train(op, None, number_of_steps=3, **KW))]")
+
+
+def test_train_with_a_sync_optimizer_of_one_replica_is_plain_training():
+    plain = run_here(SYNC.replace("OPT", "opt").replace("**KW", ""))["ok"]
+    synced = run_here(SYNC.replace("OPT", "sync").replace("**KW", "sync_optimizer=sync"))["ok"]
+    assert synced == plain
+    bad = run_here(SYNC.replace("OPT", "sync").replace(
+        "**KW", "sync_optimizer=sync, startup_delay_steps=2"))
+    assert "startup_delay_steps must be zero when sync_optimizer is supplied" in str(bad)
