@@ -78,10 +78,11 @@ def _make_parent(prefix):
                                        "file or directory" % folder) from None
 
 
-def restore(sess, restore_op, save_path):
-    """Runs `restore_op` with the RestoreV2 outputs behind it read from `save_path`."""
+def restore(sess, restore_op, save_path, filename=None):
+    """Runs `restore_op` with the RestoreV2 outputs behind it read from `save_path` (and the
+    `filename` tensor fed it, which a TF 2 restore function also passes on)."""
     reader = BundleReader(save_path)
-    feeds = {}
+    feeds = {} if filename is None else {filename: save_path}
     for op in _ops_behind(restore_op, "RestoreV2"):
         names, specs = _strings(op.inputs[1]), _strings(op.inputs[2])
         for out, name, spec, dtype in zip(op.outputs, names, specs, op.get_attr("dtypes")):

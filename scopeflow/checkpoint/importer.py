@@ -23,6 +23,7 @@ from tensorboard.compat.proto import graph_pb2
 from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint.attrs import decode_attr
+from scopeflow.checkpoint.import_calls import CALL_OPS, inline_call
 from scopeflow.checkpoint.import_cf import rebuild_conds
 from scopeflow.checkpoint.import_functions import rebuild_functions
 from scopeflow.checkpoint.import_loops import rebuild_loops
@@ -259,6 +260,8 @@ class _Import:
         return mapped
 
     def create(self, node):
+        if node.op in CALL_OPS and "f" in node.attr:  # a TF 2 function call: its body
+            return self._inline(node)
         rec = registry.REGISTRY.get(node.op)
         if rec is None:
             raise errors.NotFoundError(None, None, _NOT_REGISTERED
@@ -284,6 +287,16 @@ class _Import:
         if "_class" in node.attr:
             op._colocation = [self._renamed(s.decode()[5:]) for s in node.attr["_class"].list.s
                               if s.startswith(b"loc:@")]
+        self.names[node.name] = op
+        return op
+
+    def _inline(self, node):
+        data = [i for i in node.input if not i.startswith("^")]
+        tensors = [self.input_tensor(node, k, t) for k, t in enumerate(data)]
+        op, _ = inline_call(self, node, tensors)
+        for c in node.input:
+            if c.startswith("^"):
+                op._add_control_input(self.names[c[1:]])
         self.names[node.name] = op
         return op
 

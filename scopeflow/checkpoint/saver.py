@@ -272,13 +272,22 @@ class Saver:
         _log.info("Restoring parameters from %s", prefix)
         restore_op = sess.graph.get_operation_by_name(self.saver_def.restore_op_name)
         try:
-            execute.restore(sess, restore_op, prefix)
+            execute.restore(sess, restore_op, prefix, _filename_tensor(sess.graph,
+                                                                       self.saver_def))
         except errors.NotFoundError as err:
             raise _wrap_restore_error(err, "a Variable name or other graph key that is "
                                            "missing") from None
         except errors.InvalidArgumentError as err:
             raise _wrap_restore_error(err, "a mismatch between the current graph and the "
                                            "graph") from None
+
+
+def _filename_tensor(graph, saver_def):
+    """The SaverDef's filename placeholder where the graph has it, else None."""
+    try:
+        return graph.get_tensor_by_name(saver_def.filename_tensor_name)
+    except (KeyError, ValueError):
+        return None
 
 
 def _get_saver_or_default():

@@ -18,6 +18,10 @@ def is_keras_saved_model(path):
 def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argument name
     from scopeflow.keras import serialization
     root = _root_metadata(os.path.join(str(path), METADATA))
+    if root.get("is_graph_network") is False and root.get("class_name") not in (
+            "Sequential", "Functional", "Model"):  # subclassed: no layers to rebuild
+        from scopeflow.keras.saved_model_revive import revive
+        return revive(path, root)
     config = root.get("model_config") or {"class_name": root["class_name"],
                                           "config": root["config"]}
     model = serialization.model_from_config(_untuple(config), custom_objects)

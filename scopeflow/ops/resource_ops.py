@@ -65,6 +65,13 @@ def _no_output(resource, *rest, **attrs):
     return []
 
 
+@op("DisableCopyOnRead", infer=_no_output, types={"resource": ANY}, context=True,
+    stateful=True)
+def disable_copy_on_read(ctx, resource):
+    """TF 2's save functions call it before reading a variable; nothing to do here (a read
+    never copies here)."""
+
+
 def _assign_spec(resource, value, *, dtype=None, validate_shape=False):
     return []
 
