@@ -48,6 +48,9 @@ def buildable(g, ys, xs, stop_ops):
     reached = _reached(from_ops)
     between = _between([y._op for y in ys], reached)
     # (a loop's gradient passes through all its exits: TF gives unused ones zeros)
+    if any(loops.is_loop_exit(op) and getattr(loops.exit_context(op), "grad_state", None)
+           for op in between):
+        raise TypeError("Second-order gradient for while loops not supported.")
     exits = _loop_exits(between)
     between |= _between([t._op for t in exits], reached)
     for op in between:
@@ -167,7 +170,20 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
         rebuild_conds(made)
     if loop_state:  # the forward and backward loops, recorded from their structure
         loop_state.record()
+        _stitch_compiled(made)
     return [_get_grad(grads, x) for x in xs]
+
+
+def _stitch_compiled(made):
+    """A reduction's gradient stitches its shape with DynamicStitch, a host op that would
+    split the run between the forward loops (which push on stacks) and the backward loops
+    (which pop): where its indices are known when the run is traced it runs compiled."""
+    from scopeflow.lowering.stages import run_compiled
+    from scopeflow.ops.array_base import static_value
+    for op in made:
+        if op._type == "DynamicStitch" and all(
+                static_value(t) is not None for t in op._inputs[:len(op._inputs) // 2]):
+            run_compiled(op)
 
 
 def _in_grad_loop(loop_state, op, before):

@@ -26,7 +26,22 @@ def supported(op):
     ctx = loop_state.while_context(op)
     return (ctx is not None and ctx.outer is None and op._ctx in (ctx, None)
             and ctx.grad_state is None and getattr(ctx, "loop_cond", None) is not None
-            and getattr(ctx, "back_prop", True))
+            and getattr(ctx, "back_prop", True) and not _rows_of_constant(op))
+
+
+_GATHERS = frozenset(("Gather", "GatherV2", "ResourceGather"))
+
+
+def _rows_of_constant(op):
+    """A gather of a loop constant: its gradient is IndexedSlices, which TF accumulates by
+    concatenating every iteration's rows, a loop value of growing shape (no XLA loop runs
+    one; such paths keep the SymbolicGradient op)."""
+    if op._type not in _GATHERS:
+        return False
+    src = op._inputs[0]._op
+    while src._type in ("Identity", "ReadVariableOp") and src._inputs:
+        src = src._inputs[0]._op
+    return src._type in ("Enter", "RefEnter") and bool(src._attrs.get("is_constant"))
 
 
 @gradient("Exit", "RefExit", check=supported)

@@ -394,6 +394,9 @@ class ControlFlowState:
         and stack pushes are part of them now)."""
         from scopeflow.checkpoint.import_loops import rebuild_loops
         g = None
+        for state in self.states.values():
+            for t in state.grad.loop_exits:  # (a gradient through them is refused, as TF)
+                _EXIT_OF[t._op] = state.grad
         for fwd in self.states:
             for t in fwd.loop_exits:
                 _EXIT_OF[t._op] = fwd

@@ -47,7 +47,7 @@ class StackHandle:
 
 
 def _handle_shape(max_size, *, elem_type, stack_name=""):
-    return spec((), _dt.resource)
+    return spec((2,), _dt.resource)  # (TF: a vector of 2, as its old string handles)
 
 
 @op("StackV2", infer=_handle_shape, types={"max_size": _dt.int32}, context=True,
