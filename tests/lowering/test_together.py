@@ -19,7 +19,10 @@ PROGRAMS = [
      "v = tf.Variable(0)\nc = v.count_up_to(1)\ne = q.enqueue(c * 0 + 3)\n"
      "with tf.Session() as s:\n"
      "    s.run(v.initializer)\n    s.run([e, c])\n"
-     "    result = [err(lambda: s.run([q.enqueue(4), c])), s.run([q.size(), v, q.dequeue()])]"),
+     # (the size, the count and the dequeue in separate runs: in one run TF reads the size before
+    # or after the dequeue)
+    "    result = [err(lambda: s.run([q.enqueue(4), c])), s.run(q.size()), s.run(v),\n"
+    "              s.run(q.dequeue())]"),
     # ... whose dequeue's output feeds a later op (only the count runs before the wait)
     ("q = tf.FIFOQueue(10, tf.float32, shapes=[()])\n"
      "v = tf.Variable(0)\nc = v.count_up_to(2)\ny = q.dequeue() * 2.0 + tf.cast(c, tf.float32)\n"
