@@ -8,6 +8,7 @@ so they exist only on the branch not taken. tf.gradients then rebuilds the cond 
 new ops (checkpoint/import_cf.py) so the lowering selects the live branch's value.
 """
 
+from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.gradients.registry import gradient
 from scopeflow.ops.cf_context import CondContext
@@ -90,6 +91,13 @@ def zeros_like_v1(op, index):
     val = op._outputs[index]
     switch_val = _switch(op._inputs[0], ctx.pred)[1 - ctx.branch]
     pivot = identity(switch_val)
+    if val.dtype.base_dtype is _dt.resource:  # zeros of the variable behind the handle
+        from scopeflow.gradients.sparse import handle_op
+        from scopeflow.ops.resource_ops import variable_shape
+        var = handle_op(op._inputs[0])
+        dtype = _dt.float32 if var is None else _dt.as_dtype(var._attrs["dtype"])
+        with default_graph().control_dependencies([pivot]):
+            return zeros(variable_shape(switch_val), dtype=dtype)
     zeros_shape = shape_internal(switch_val, optimize=False)
     with default_graph().control_dependencies([pivot]):
         return zeros(zeros_shape, dtype=val.dtype.base_dtype)

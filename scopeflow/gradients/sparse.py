@@ -51,15 +51,19 @@ def sparse_xs(p):
     return out
 
 
-def handle_shape(handle):
-    """The variable shape a handle carries (TF's handle data), when fully known: that of the
-    VarHandleOp behind Identity/Enter/Switch hops, else None."""
+def handle_op(handle):
+    """The VarHandleOp behind a handle's Identity/Enter/Switch hops (TF's handle data
+    follows them), else None."""
     t = handle
     while t.op._type in ("Identity", "Enter", "Switch") and t.op._inputs:
         t = t.op._inputs[0]
-    if t.op._type != "VarHandleOp":
-        return None
-    shape = t.op._attrs.get("shape")
+    return t.op if t.op._type == "VarHandleOp" else None
+
+
+def handle_shape(handle):
+    """The variable shape a handle carries, when fully known, else None."""
+    op = handle_op(handle)
+    shape = None if op is None else op._attrs.get("shape")
     return shape.as_list() if shape is not None and shape.is_fully_defined() else None
 
 

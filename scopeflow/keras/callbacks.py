@@ -85,16 +85,15 @@ class EarlyStopping(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Saves the weights (TF checkpoint format) after each epoch, or only the best ones.
-
-    The whole-model formats (HDF5, SavedModel) are not written: `save_weights_only=False`
-    saves the weights too.
-    """
+    """Saves the model after each epoch, or only the best ones: the whole model (`model.save`:
+    HDF5 in TF1 graph mode) or, with `save_weights_only`, its weights (`save_weights`: a TF
+    checkpoint, or HDF5 for a `.h5` path)."""
 
     def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
                  save_weights_only=False, mode="auto", save_freq="epoch", **kwargs):
         super().__init__()
         self.filepath, self.monitor, self.save_best_only = filepath, monitor, save_best_only
+        self.save_weights_only = save_weights_only
         self.sign = -1 if mode == "max" or mode == "auto" and "acc" in monitor else 1
         self.best = None
 
@@ -105,7 +104,11 @@ class ModelCheckpoint(Callback):
             if value is None or self.best is not None and self.sign * value >= self.best:
                 return
             self.best = self.sign * value
-        self.model.save_weights(self.filepath.format(epoch=epoch + 1, **logs))
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
 
 
 class TensorBoard(Callback):

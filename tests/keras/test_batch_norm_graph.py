@@ -50,6 +50,11 @@ PROGRAMS = [
     "y = tf.layers.batch_normalization(x, virtual_batch_size=2, axis=[1, 2], training=True)\n"
     + GRAPH + "result = [graph, y.name, [[v.name, v.shape.as_list()] for v in "
     "tf.global_variables()]]",
+    # gradients through the learning phase's conds: the untaken branch's zeros for a
+    # variable handle are the variable's (float32, VariableShape)
+    L + "x = tf.placeholder(tf.float32, [None, 6, 6, 2]); bn = L.BatchNormalization()\n"
+    "y = bn(x)\ng = tf.gradients(tf.reduce_sum(y * y), [x] + bn.trainable_weights)\n"
+    + GRAPH + "result = [graph, [t.dtype.name for t in g]]",
     # a Keras mask weighs the moments
     L + "x = tf.placeholder(tf.int32, [None, 5])\n"
     "e = L.Embedding(10, 3, mask_zero=True, embeddings_initializer="

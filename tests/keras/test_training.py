@@ -130,7 +130,9 @@ def test_callbacks_checkpoint_early_stopping_csv_tensorboard(tf, tmp_path):
            K.callbacks.TensorBoard(str(tmp_path / "tb"))]
     h = m.fit(xs, ys, epochs=10, verbose=0, callbacks=cbs)
     assert h.epoch == [0, 1]  # no improvement at epoch 1: patience 1 is spent
-    assert sorted(glob.glob(str(tmp_path / "w-*.index"))) == [str(tmp_path / "w-01.index")]
+    # the whole model, as an HDF5 file (TF1 graph mode's model.save), best epoch only
+    assert sorted(glob.glob(str(tmp_path / "w-*"))) == [str(tmp_path / "w-01")]
+    assert (tmp_path / "w-01").read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"
     lines = open(tmp_path / "log.csv").read().splitlines()
     assert lines[0] == "epoch,loss" and len(lines) == 3
     assert glob.glob(str(tmp_path / "tb" / "events.out.tfevents.*"))

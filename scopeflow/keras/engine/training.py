@@ -45,6 +45,9 @@ class TrainingMixin(LoopsMixin):
             loss_fns = [loss[self._output_layer(o).name] for o in outputs]
         self.loss, self._loss_fns = loss, [_losses.get(fn) for fn in loss_fns]
         self._loss_weights = loss_weights or [1.0] * len(outputs)
+        if isinstance(loss_weights, dict):  # by output name; a missing one weighs 1 (Keras)
+            self._loss_weights = [loss_weights.get(self._output_layer(o).name, 1.0)
+                                  for o in outputs]
         self._loss_weights_spec = loss_weights
         self._metrics_spec, self._weighted_spec = metrics, weighted_metrics
         self.targets = []
