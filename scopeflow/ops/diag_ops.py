@@ -211,26 +211,35 @@ def diag_part(input, name=None):  # noqa: A002
 
 def eye(num_rows, num_columns=None, batch_shape=None, dtype=_dt.float32, name=None):
     """`tf.eye`: identity matrices (ones on a MatrixDiagV3, or MatrixSetDiagV3 when not
-    square)."""
+    square). Sizes and `batch_shape` may be tensors (then the shapes are built in the graph:
+    `eye/Minimum`, `eye/concat`, as TF)."""
+    from scopeflow.ops.constant import convert_to_tensor
     from scopeflow.ops.joining import concat
+    from scopeflow.ops.math import minimum
     from scopeflow.ops.shape_ops import ones, zeros
     with _b.scope(name, "eye", [num_rows, num_columns, batch_shape]):
+        square = num_columns is None
         batch = [] if batch_shape is None else batch_shape
         num_columns = num_rows if num_columns is None else num_columns
-        if not isinstance(num_rows, (int, np.integer)) or not isinstance(
-                num_columns, (int, np.integer)):
-            raise TypeError("Arguments `num_rows` and `num_columns` must be positive integer "
-                            "values. Received: num_rows=%s, num_columns=%s"
-                            % (num_rows, num_columns))
-        square = num_rows == num_columns
-        size = min(num_rows, num_columns)
-        if not isinstance(batch, Tensor):
+        if isinstance(num_rows, Tensor) or isinstance(num_columns, Tensor):
+            size = minimum(num_rows, num_columns)
+        else:
+            if not isinstance(num_rows, (int, np.integer)) or not isinstance(
+                    num_columns, (int, np.integer)):
+                raise TypeError("Arguments `num_rows` and `num_columns` must be positive "
+                                "integer values. Received: num_rows=%s, num_columns=%s"
+                                % (num_rows, num_columns))
+            square = num_rows == num_columns
+            size = min(num_rows, num_columns)
+        if isinstance(batch, Tensor) or isinstance(size, Tensor):
+            batch = convert_to_tensor(batch, name="shape", dtype=_dt.int32)
+            diag_shape = concat((batch, [size]), axis=0)
+            if not square:
+                shape = concat((batch, [num_rows, num_columns]), axis=0)
+        else:
             batch = list(batch)
             diag_shape = batch + [size]
             shape = batch + [num_rows, num_columns]
-        else:
-            diag_shape = concat((batch, [size]), axis=0)
-            shape = concat((batch, [num_rows, num_columns]), axis=0)
         ones_ = ones(diag_shape, dtype=dtype)
         if square:
             return matrix_diag(ones_)

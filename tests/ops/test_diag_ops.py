@@ -20,6 +20,12 @@ GRAPHS = [
     "tf.diag_part(tf.zeros([2, 3, 2]))",
     "tf.matrix_diag_part(tf.zeros([2]))",
     "tf.matrix_set_diag(tf.zeros([2, 3, 4]), tf.zeros([2, 4]))",
+    # tensor sizes / batch_shape: shapes built in the graph (eye/Minimum, eye/concat, Fill)
+    "a = tf.eye(tf.constant(3)); b = tf.eye(tf.placeholder(tf.int32, []), 4); "
+    "c = tf.eye(2, tf.constant(3)); d = tf.eye(2, batch_shape=tf.constant([2])); "
+    "e = tf.eye(2, 3, batch_shape=tf.placeholder(tf.int32, [1])); "
+    "f = tf.eye(tf.constant(2), batch_shape=[3])",
+    "tf.eye(2.5)",
 ]
 
 
@@ -36,6 +42,11 @@ VALUES = [
     "tf.matrix_set_diag(x, [7., 8., 9.]), tf.matrix_band_part(x, 1, 0), "
     "tf.matrix_band_part(x, -1, 1), tf.diag(d), tf.diag_part(tf.diag(d)), tf.eye(3), "
     "tf.eye(2, 3, dtype=tf.int32), tf.eye(2, batch_shape=[2])]",
+    "r = tf.placeholder(tf.int32, []); c = tf.placeholder(tf.int32, []); "
+    "b = tf.placeholder(tf.int32, [None]); feed = {r: 3, c: 2, b: [2, 1]}; "
+    "fetch = [tf.eye(r), tf.eye(r, 4), tf.eye(2, c, dtype=tf.int32), tf.eye(r, c), "
+    "tf.eye(2, batch_shape=b), tf.eye(3, 2, batch_shape=b), tf.eye(tf.constant(2), "
+    "batch_shape=[3]), tf.eye(r, c, batch_shape=b, dtype=tf.float64)]",
 ]
 
 
