@@ -27,6 +27,15 @@ PROGRAMS = [
     "y = L.RNN(L.StackedRNNCells([L.SimpleRNNCell(2), L.LSTMCell(3)]))(x)\n"
     "m = tf.keras.Model(x, y)\nm2 = tf.keras.Model.from_config(m.get_config())\n"
     "result = [m2.get_config(), [v.name for v in m2.weights]]"),
+    # time-major inputs (time, batch, features): sequences and states as TF returns them
+    ("L = tf.keras.layers\nx = tf.placeholder(tf.float32, [4, 3, 2])\n"
+     "xs = np.cos(np.arange(24)).reshape(4, 3, 2).astype(np.float32)\n"
+     "one = dict(kernel_initializer='ones', recurrent_initializer='ones', time_major=True)\n"
+     "outs = [L.SimpleRNN(2, **one)(x), L.LSTM(2, return_sequences=True, **one)(x)]\n"
+     "outs += L.GRU(2, return_sequences=True, return_state=True, **one)(x)\n"
+     "with tf.Session() as s:\n"
+     "    s.run(tf.global_variables_initializer())\n"
+     "    result = [[o.shape.as_list() for o in outs], s.run(outs, {x: xs})]"),
     # GRU cells of both variants: bias shapes and configs
     ("L = tf.keras.layers\nx = tf.placeholder(tf.float32, [None, 3, 2])\n"
     "a = L.GRU(2, reset_after=True); b = L.GRU(2); c = L.RNN(L.GRUCell(3, reset_after=True, "

@@ -259,9 +259,17 @@ class RNN(Layer):
     def weights(self):
         return self.trainable_weights + self.non_trainable_weights
 
-    def call(self, inputs, mask=None, training=None, initial_state=None):
+    def call(self, inputs, mask=None, training=None, initial_state=None, _batch_major=False):
         from scopeflow.rnn.rnn import _dynamic_rnn_loop, _transpose_batch_time
         tf = tf_api()
+        if self.time_major and not _batch_major:  # (time, batch, ...): run batch-major, sequences back to time-major
+            out = self.call(_transpose_batch_time(inputs), mask, training, initial_state,
+                            _batch_major=True)
+            if not self.return_sequences:
+                return out
+            if self.return_state:
+                return [_transpose_batch_time(out[0])] + list(out[1:])
+            return _transpose_batch_time(out)
         sizes = nest.flatten(self.cell.state_size)
         if initial_state is None:
             batch = tf.shape(inputs)[0]
