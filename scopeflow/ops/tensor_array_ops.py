@@ -46,8 +46,9 @@ def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
     shape = known[0] if known else element_shape
     dims = None if shape is None or shape._dims is None else tuple(shape._dims)
     meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims)
-    if clear_after_read and not dynamic_size and not _context._CHECKS_OFF:
-        # indices read once: a run-time check (run state: loops carry it)
+    if clear_after_read and not _context._CHECKS_OFF:
+        # indices read once: a run-time check (run state: loops carry it; a dynamic_size
+        # array's mask grows with it when read)
         ctx.put_state(ctx.op, _cleared(np.zeros((n,), bool), meta))
     return [meta, TAState.empty(meta)]
 
@@ -74,9 +75,11 @@ def _clear(ctx, flow, index):
         return
     maker = _maker(ctx.op._inputs[0])
     state = None if maker is None else ctx.state(maker)
-    if not isinstance(state, TAState) or np.shape(state.data) != (flow.size,):
+    if not isinstance(state, TAState) or np.ndim(state.data) != 1:
         return
     cleared = state.data
+    if cleared.shape[0] != flow.size:
+        return
     xp = np if _concrete(cleared, index) and not ctx.loop_lengths else jnp
     index = xp.clip(xp.asarray(index, np.int32).reshape(-1), 0, flow.size - 1)
     again = xp.asarray(cleared)[index]
@@ -95,6 +98,19 @@ def _clear(ctx, flow, index):
     else:
         cleared = jnp.asarray(cleared).at[index].set(True)
     ctx.put_state(maker, _cleared(cleared, state.meta))
+
+
+def _grow_cleared(ctx, size):
+    """A dynamic_size array grown to `size` elements: its read mask grows with it (where the
+    write is, so a loop reading it later carries the mask at its full size)."""
+    maker = _maker(ctx.op._inputs[0])
+    state = None if maker is None else ctx.state(maker)
+    if not isinstance(state, TAState) or np.ndim(state.data) != 1 \
+            or state.data.shape[0] >= size:
+        return
+    grow = np.zeros((size - state.data.shape[0],), bool)
+    mask = (np if _concrete(state.data) else jnp).concatenate([state.data, grow])
+    ctx.put_state(maker, _cleared(mask, state.meta))
 
 
 def _cleared(mask, meta):
@@ -190,6 +206,7 @@ def _write(ctx, flow, index, value):
                 "needs the size. Give the TensorArray a size." % meta.name))
         if static.size:
             flow = _grow(flow, int(static.max()) + 1)
+            _grow_cleared(ctx, flow.data.shape[0])
     n = flow.data.shape[0]
     # where: NumPy when the indices and the written mask are known (the usual case outside
     # loops), so only the data update is traced

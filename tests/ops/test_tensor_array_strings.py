@@ -78,6 +78,27 @@ PROGRAMS = [
      "out = tf.while_loop(lambda i, acc: i < 3, body, [0, 0.])[1]\n"
      "with tf.Session() as s:\n"
      "    result = [s.run([r, r2]), s.run(out), s.run(ta.stack())]"),
+    # clear_after_read on dynamic_size arrays (the read mask grows with the array)
+    ("ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(0, 1.).write(1, 2.)\n"
+     "r = ta.read(0)\n"
+     "with tf.control_dependencies([r]):\n"
+     "    r2 = ta.read(0)\n"
+     "with tf.control_dependencies([r]):\n"
+     "    r3 = ta.read(1)\n"
+     "with tf.Session() as s:\n"
+     "    result = [err(lambda: s.run(r2)), s.run([r, r3]), s.run(ta.read(1))]"),
+    ("ta = tf.TensorArray(tf.float32, size=1, dynamic_size=True).unstack([1., 2., 3.])\n"
+     "r = ta.gather([2, 0])\n"
+     "with tf.control_dependencies([r]):\n"
+     "    r2 = ta.stack()\n"
+     "with tf.Session() as s:\n"
+     "    result = [err(lambda: s.run(r2)), s.run(r)]"),
+    ("ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True).write(0, 1.).write(1, 2.)\n"
+     "def body(i, ta, acc):\n"
+     "    return i + 1, ta, acc + ta.read(0)\n"
+     "loop = lambda n: tf.while_loop(lambda i, ta, acc: i < n, body, [0, ta, 0.])[2]\n"
+     "with tf.Session() as s:\n"
+     "    result = [s.run(loop(1)), err(lambda: s.run(loop(2)))]"),
     # tf.gradients' kernel re-runs the forward reads (dynamic_rnn's stack): not second reads
     ("tf.set_random_seed(1)\n"
      "x = tf.placeholder(tf.float32, [2, 4, 3])\n"
