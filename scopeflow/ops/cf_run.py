@@ -48,7 +48,10 @@ def _call(ctx, fn, args, var_values=None):
     ctx.conditional += 1
     try:
         outs = fn(ctx, *args)
-        writes = {v: x for v, x in ctx.written.items() if snap[1].get(v) is not x}
+        # run state first set in this call (a TensorArray or stack made inside the body or
+        # branch: a new one each time) ends with it; loops and conds carry only the rest
+        writes = {v: x for v, x in ctx.written.items() if snap[1].get(v) is not x
+                  and (v in snap[0] or not isinstance(x, TAState))}
         checks = list(ctx.checks[n:])
     finally:
         ctx.conditional -= 1

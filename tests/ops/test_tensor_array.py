@@ -33,8 +33,8 @@ def test_graph_matches_tf(oracle, code):
     check_graph(oracle, code)
 
 
-# (TF clears an element when it is read unless clear_after_read=False; scopeflow does not:
-# reading an element twice is no error here)
+# (TF clears an element when it is read unless clear_after_read=False: a second read is an
+# error, so arrays read twice here keep their elements)
 VALUES = [
     "ta = tf.TensorArray(tf.int32, size=4, clear_after_read=False).unstack([10, 20, 30, 40]); "
     "fetch = [ta.gather([3, 0]), ta.read(2), ta.stack(), ta.size()]",
@@ -62,6 +62,22 @@ VALUES = [
     "def body(i, acc):\n    return i + 1, acc + ta.read(i) ** 2\n"
     "y = tf.while_loop(lambda i, a: i < 3, body, [0, 0.])[1]; fetch = tf.gradients(y, x); "
     "feed = {x: [1., 2., 3.]}",
+    # made inside a loop body or a cond branch: a new array (and read mask) each time
+    "x = tf.constant([[1., 2.], [3., 4.]])\n"
+    "def body(i, acc):\n"
+    "    t = tf.TensorArray(tf.float32, size=2).unstack(x[0] * tf.cast(i + 1, tf.float32))\n"
+    "    return i + 1, acc + t.read(0) * t.read(1)\n"
+    "fetch = tf.while_loop(lambda i, a: i < 3, body, [0, 0.])[1]",
+    "p = tf.placeholder(tf.bool, [])\n"
+    "fetch = tf.cond(p, lambda: tf.TensorArray(tf.float32, size=2).unstack([1., 2.]).read(1), "
+    "lambda: tf.constant(0.)); feed = {p: True}",
+    # an array read in a while loop inside tf.map_fn
+    "x = tf.placeholder(tf.float32, [2, 3])\n"
+    "def f(r):\n    ta = tf.TensorArray(tf.float32, size=3).unstack(r)\n"
+    "    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a + ta.read(i) ** 2), "
+    "[0, 0.])[1]\n"
+    "y = tf.map_fn(f, x); fetch = y; "
+    "feed = {x: [[1., 2., 3.], [4., 5., 6.]]}",
 ]
 
 
