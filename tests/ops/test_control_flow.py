@@ -179,3 +179,24 @@ def test_random_ops_draw_anew_each_iteration(tf):
     with tf.Session() as s:
         a, b = s.run(r), s.run(r)
     assert len(set(a.tolist())) == 4 and not (a == b).all()
+
+
+# a body returning another structure than loop_vars: a tuple for a list is fine (TF packs the
+# result as loop_vars), another length or nesting is nest's ValueError, word for word
+BODY_STRUCTURES = [
+    "lambda i, v: (i + 1, v * 2), [0, x]",
+    "lambda i, v: [i + 1, v * 2], (0, x)",
+    "lambda i, v: [i + 1, v * 2, v], [0, x]",
+    "lambda i, v: [i + 1], [0, x]",
+    "lambda i, v: [i + 1, [v]], [0, x]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("body", BODY_STRUCTURES)
+def test_body_structure_matches_tf(oracle, body):
+    code = ("x = tf.constant(1.)\n"
+            "try:\n    r = tf.while_loop(lambda i, v: i < 3, %s)\n"
+            "    result = [type(r).__name__, [t.name for t in r]]\n"
+            "except ValueError as e:\n    result = [type(e).__name__, str(e)]" % body)
+    assert run_here(code) == oracle(code)
