@@ -535,7 +535,9 @@ def flat_feeds(entry, feeds):
     for i in entry.feed_pos:
         v = feeds[i]
         if type(v) is TAState:
-            if v.data is not None:
+            if type(v.data) is tuple:  # elements of different shapes: one array each
+                out.extend(v.data + (v.written,))
+            elif v.data is not None:
                 out.extend((v.data, v.written))
         else:
             out.append(v)

@@ -30,6 +30,8 @@ class TAMeta:
     size: int
     dynamic_size: bool
     element_shape: object  # tuple with None for unknown dims, or None (unknown rank)
+    ragged: bool = False  # infer_shape=False: elements may differ in shape (then `data` is a
+    # tuple of the elements, indices known when compiled)
 
     def known_shape(self):
         s = self.element_shape
@@ -56,7 +58,9 @@ class TAState:
 
     @property
     def size(self):
-        return self.meta.size if self.data is None else int(np.shape(self.data)[0])
+        if self.data is None:
+            return self.meta.size
+        return len(self.data) if type(self.data) is tuple else int(np.shape(self.data)[0])
 
     def tree_flatten(self):
         return (self.data, self.written), self.meta
@@ -73,12 +77,19 @@ class TAState:
         """What a compiled step fed these elements depends on (lowering/cache.py)."""
         if self.data is None:
             return ("TensorArray", self.meta, None)
+        if type(self.data) is tuple:
+            return ("TensorArray", self.meta, tuple(np.shape(d) for d in self.data),
+                    np.dtype(self.meta.dtype))
         return ("TensorArray", self.meta, np.shape(self.data), np.dtype(self.data.dtype))
 
     def aval(self):
         """The elements as abstract values (a compiled step traced for them)."""
         if self.data is None:
             return self
+        if type(self.data) is tuple:
+            return TAState(tuple(jax.ShapeDtypeStruct(np.shape(d), d.dtype) for d in self.data),
+                           jax.ShapeDtypeStruct(np.shape(self.written), np.dtype(bool)),
+                           self.meta)
         return TAState(jax.ShapeDtypeStruct(np.shape(self.data), self.data.dtype),
                        jax.ShapeDtypeStruct(np.shape(self.written), np.dtype(bool)), self.meta)
 
@@ -88,6 +99,9 @@ class TAState:
         meta = self.meta
         if self.data is None:
             return (lambda: TAState(None, None, meta)), ()
+        if type(self.data) is tuple:  # elements of different shapes: one argument each
+            return (lambda written, *data: TAState(data, written, meta)), \
+                (self.written,) + self.data
         return (lambda data, written: TAState(data, written, meta)), (self.data, self.written)
 
 
@@ -96,6 +110,9 @@ def strong(x, dtype=None):
     if isinstance(x, TAState):
         if x.data is None:
             return x
+        if type(x.data) is tuple:
+            return TAState(tuple(jnp.asarray(d, x.meta.dtype) for d in x.data),
+                           jnp.asarray(x.written, bool), x.meta)
         return TAState(jnp.asarray(x.data, x.meta.dtype), jnp.asarray(x.written, bool), x.meta)
     return jax.lax.convert_element_type(jnp.asarray(x), dtype)
 
@@ -127,6 +144,8 @@ def add_flows(a, b):
 def shape_of(x):
     """A comparable shape signature (TAState: its arrays' shapes)."""
     if isinstance(x, TAState):
+        if type(x.data) is tuple:
+            return ("TensorArray", tuple(np.shape(d) for d in x.data))
         return ("TensorArray", None if x.data is None else np.shape(x.data))
     return np.shape(x)
 

@@ -45,7 +45,8 @@ def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
     known = ELEMENT_SHAPES.get(ctx.op)
     shape = known[0] if known else element_shape
     dims = None if shape is None or shape._dims is None else tuple(shape._dims)
-    meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims)
+    meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims,
+                  not identical_element_shapes)
     if clear_after_read and not _context._CHECKS_OFF:
         # indices read once: a run-time check (run state: loops carry it; a dynamic_size
         # array's mask grows with it when read)
@@ -153,6 +154,8 @@ def _flow_shape(*args, **attrs):
 def _ensure(ctx, flow, element_shape):
     """`flow` with elements allocated (the first write fixes the element shape)."""
     if flow.data is not None:
+        if flow.meta.ragged:  # infer_shape=False: elements of other shapes are TF's too
+            return flow
         if tuple(np.shape(flow.data)[1:]) != tuple(element_shape):
             raise run_error(InvalidArgumentError, ctx.op, (
                 "TensorArray %s: Could not write to TensorArray index because the value shape "
@@ -170,10 +173,15 @@ def _shape_text(dims):
 
 def _grow(flow, need):
     """A dynamic_size array grown to hold index `need - 1` (indices known when compiled)."""
-    n = flow.data.shape[0]
+    n = flow.size
     if need <= n:
         return flow
     pad = need - n
+    if type(flow.data) is tuple:
+        zero = np.zeros_like(flow.data[0], shape=np.shape(flow.data[0]))
+        return TAState(flow.data + (zero,) * pad,
+                       np.concatenate([np.asarray(flow.written), np.zeros((pad,), bool)]),
+                       flow.meta)
     xp = np if _concrete(flow.data, flow.written) else jnp
     data = xp.concatenate([flow.data, np.zeros((pad,) + flow.data.shape[1:], flow.data.dtype)])
     written = xp.concatenate([flow.written, np.zeros((pad,), bool)])
@@ -206,8 +214,8 @@ def _write(ctx, flow, index, value):
                 "needs the size. Give the TensorArray a size." % meta.name))
         if static.size:
             flow = _grow(flow, int(static.max()) + 1)
-            _grow_cleared(ctx, flow.data.shape[0])
-    n = flow.data.shape[0]
+            _grow_cleared(ctx, flow.size)
+    n = flow.size
     # where: NumPy when the indices and the written mask are known (the usual case outside
     # loops), so only the data update is traced
     xp = np if _concrete(flow.written, index) else jnp
@@ -228,7 +236,10 @@ def _write(ctx, flow, index, value):
         written[safe] = True
     else:
         written = jnp.asarray(flow.written).at[safe].set(True)
-    if _concrete(flow.data, value) and xp is np:
+    if meta.ragged and (type(flow.data) is tuple
+                        or tuple(np.shape(value)[1:]) != tuple(np.shape(flow.data)[1:])):
+        data = _ragged_write(ctx, flow, static, value)
+    elif _concrete(flow.data, value) and xp is np:
         data = np.array(flow.data)
         data[safe] = np.asarray(value, meta.dtype)
     elif xp is np and safe.shape[0] == n and (safe == np.arange(n)).all() \
@@ -237,6 +248,29 @@ def _write(ctx, flow, index, value):
     else:
         data = jnp.asarray(flow.data).at[safe].set(jnp.asarray(value, meta.dtype))
     return TAState(data, written, meta)
+
+
+def _ragged_write(ctx, flow, index, value):
+    """infer_shape=False: an element of another shape makes the elements a tuple (one array
+    each); the indices must be known when compiled."""
+    if index is None:
+        raise _ragged_unknown(ctx, flow)
+    static = np.clip(np.asarray(index, np.int64).reshape(-1), 0, flow.size - 1)
+    data = list(flow.data) if type(flow.data) is tuple else list(flow.data[i]
+                                                                   for i in range(flow.size))
+    for k, i in enumerate(static.tolist()):
+        data[i] = value[k]
+    return tuple(data)
+
+
+def _ragged_unknown(ctx, flow):
+    if not ctx.loop_lengths:  # outside compiled loops (a step of a loop run on the host):
+        from scopeflow.lowering.lower import _NeedStatic  # the fed values the index is
+        return _NeedStatic(ctx.op, [ctx.op._inputs[1]])  # computed from are compiled in
+    return run_error(UnimplementedError, ctx.op, (
+        "TensorArray %s holds elements of different shapes (infer_shape=False) and is used at "
+        "an index known only when the program runs (e.g. inside tf.while_loop): a compiled "
+        "(XLA) program needs one element shape." % flow.meta.name))
 
 
 def _first_bad(xp, index, bad):
@@ -248,8 +282,9 @@ def _first_bad(xp, index, bad):
     context=True, fold=False)
 def _write_v3(ctx, handle, index, value, flow_in):
     flow_in = _own(handle, flow_in)
-    xp = np if _concrete(index, value) else jnp
-    return _write(ctx, flow_in, xp.reshape(xp.asarray(index), (1,)), xp.asarray(value)[None])
+    xi = np if _concrete(index) else jnp  # a known index stays known (ragged arrays)
+    xp = np if _concrete(value) else jnp
+    return _write(ctx, flow_in, xi.reshape(xi.asarray(index), (1,)), xp.asarray(value)[None])
 
 
 @op("TensorArrayScatterV3", infer=_flow_shape,
@@ -266,6 +301,22 @@ def _scatter_v3(ctx, handle, indices, value, flow_in):
 def _split_v3(ctx, handle, value, lengths, flow_in):
     flow_in = _own(handle, flow_in)
     lens = _static_int(lengths)
+    if lens is not None and lens.size and (lens != lens[0]).any() and flow_in.meta.ragged:
+        ends = np.cumsum(lens)
+        xp = np if _concrete(value) else jnp
+        value = xp.asarray(value)
+        if int(ends[-1]) != value.shape[0]:
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "Expected sum of lengths to be equal to values.shape[0], but sum of lengths "
+                "is %d and value's shape is: %s" % (int(ends[-1]), _shape_text(value.shape))))
+        flow = _ensure(ctx, flow_in, (int(lens[0]),) + tuple(value.shape[1:]))
+        k = lens.shape[0]
+        flow = _grow(flow, k) if flow.meta.dynamic_size else flow
+        first = TAState(flow.data, flow.written, flow.meta)
+        for i in range(k):  # one write per piece (each its own shape)
+            piece = value[int(ends[i] - lens[i]):int(ends[i])][None]
+            first = _write(ctx, first, np.asarray([i], np.int32), piece)
+        return first
     if lens is None or (lens.size and (lens != lens[0]).any()):
         raise run_error(UnimplementedError, ctx.op, (
             "TensorArray %s: split into pieces of different lengths: a compiled (XLA) program "
@@ -305,6 +356,8 @@ def _read_v3(ctx, handle, index, flow_in, *, dtype):
 
 
 def _take(ctx, flow, data, index, what):
+    if type(data) is tuple:
+        return _ragged_take(ctx, flow, data, index, what)
     n = data.shape[0]
     xp = np if _concrete(data, index) else jnp
     index = xp.asarray(index, np.int32).reshape(-1)
@@ -314,6 +367,33 @@ def _take(ctx, flow, data, index, what):
         % (flow.meta.name, what, int(np.asarray(i).reshape(-1)[0]), n)),
         data=[_first_bad(xp, index, bad)])
     return xp.asarray(data)[xp.clip(index, 0, max(n - 1, 0))]
+
+
+def _ragged_take(ctx, flow, data, index, what):
+    """The elements at `index` of a tuple of elements (a list: shapes may differ)."""
+    static = _static_int(index)
+    if static is None:
+        raise _ragged_unknown(ctx, flow)
+    n = len(data)
+    out = []
+    for i in np.asarray(static).reshape(-1).tolist():
+        if not 0 <= i < n:
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "TensorArray %s: Tried to %s index %d but array size is: %d"
+                % (flow.meta.name, what, i, n)))
+        out.append(data[i])
+    return out
+
+
+def _stacked(ctx, elements):
+    """`elements` stacked: TF's error when their shapes differ."""
+    for i, e in enumerate(elements[1:], 1):
+        if np.shape(e) != np.shape(elements[0]):
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "TensorArray has inconsistent shapes.  Index 0 has shape: %s but index %d has "
+                "shape: %s" % (_shape_text(np.shape(elements[0])), i,
+                               _shape_text(np.shape(e)))))
+    return (np if _concrete(*elements) else jnp).stack(elements)
 
 
 def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
@@ -329,6 +409,8 @@ def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
     flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
     out = _take(ctx, flow_in, data, indices, "gather from")
+    if type(out) is list:
+        out = _stacked(ctx, out)
     _clear(ctx, flow_in, indices)
     return out
 
@@ -344,6 +426,8 @@ def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
 def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
     flow_in = _own(handle, flow_in)
     data = _elements(ctx, flow_in)
+    if type(data) is tuple:
+        return _ragged_concat(ctx, flow_in, data)
     if data.ndim == 1:
         raise run_error(InvalidArgumentError, ctx.op, (
             "Concat saw a scalar shape at index 0 but requires at least vectors."))
@@ -351,6 +435,20 @@ def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
     _clear(ctx, flow_in, np.arange(n, dtype=np.int32))
     xp = np if _concrete(data) else jnp
     return [xp.reshape(data, (n * d0,) + data.shape[2:]), np.full((n,), d0, np.int64)]
+
+
+def _ragged_concat(ctx, flow, data):
+    for i, e in enumerate(data):
+        if np.ndim(e) == 0:
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "Concat saw a scalar shape at index %d but requires at least vectors." % i))
+        if np.shape(e)[1:] != np.shape(data[0])[1:]:
+            raise run_error(InvalidArgumentError, ctx.op, (
+                "TensorArray has inconsistent shapes.  Index 0 has shape: %s but index %d has "
+                "shape: %s" % (_shape_text(np.shape(data[0])), i, _shape_text(np.shape(e)))))
+    _clear(ctx, flow, np.arange(len(data), dtype=np.int32))
+    xp = np if _concrete(*data) else jnp
+    return [xp.concatenate(data), np.asarray([np.shape(e)[0] for e in data], np.int64)]
 
 
 @op("TensorArraySizeV3", infer=lambda handle, flow_in: spec((), _dt.int32),
