@@ -82,7 +82,7 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
                  [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond")
     values = ctx.snapshot()[0]
     keys = _written_keys([w for _, w, _ in trial], values, "one branch of tf.cond")
-    slots = [(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
+    slots = [_Slot(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
     dtypes = [dtype_of(o) for o in trial[1][0]]
 
     def branch(side):
@@ -93,7 +93,8 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
                      for v in keys], _check_slots(slots, side, checks))
         return run
 
-    outs, written, (oks, data) = jax.lax.cond(pred, branch(1), branch(0))
+    outs, written, (oks, data) = _with_all_checks(
+        slots, lambda: jax.lax.cond(pred, branch(1), branch(0)))
     _apply(ctx, keys, written, slots, oks, data)
     return list(outs) + [jnp.where(pred, 1, 0).astype(jnp.int32)]
 
@@ -120,18 +121,69 @@ def _same_shapes(a, b, where):
                 % (where, shape_of(x), shape_of(y)))
 
 
+class _Slot:
+    """A run-time check a construct carries out of its XLA call: the first traced `check` of
+    its kind (op, error, message, data shapes) made by branch `side`."""
+
+    __slots__ = ("check", "key", "side")
+
+    def __init__(self, check, side):
+        self.check, self.side, self.key = check, side, _check_kind(check)
+
+
+def _check_kind(c):
+    msg = c.message
+    text = msg if isinstance(msg, str) else getattr(msg, "__code__", type(msg))
+    return (c.op, c.exc, text,
+            tuple((np.shape(d), jnp.asarray(d).dtype) for d in c.data))
+
+
+class _NewChecks(Exception):
+    """A trace of a body or branch made checks that the carry has no slot for (a check on a
+    value that was static in the first call: the loop counter, say)."""
+
+    def __init__(self, slots, new):
+        super().__init__(len(new))
+        self.slots, self.new = slots, new
+
+
+def _with_all_checks(slots, run, tries=8):
+    """run() (which traces the construct), retraced with more slots while it finds new
+    checks: every check made on any trace of the body is carried out (never dropped)."""
+    for _ in range(tries):
+        try:
+            return run()
+        except _NewChecks as e:
+            if e.slots is not slots:
+                raise
+            slots.extend(e.new)
+    raise RuntimeError("scopeflow: the checks of a loop body or cond branch differ on every "
+                       "trace; please report this program")
+
+
 def _check_slots(slots, side, checks):
-    """(ok flags, data) for every check slot; another side's checks pass, with zero data."""
-    own = iter(checks)
+    """(ok flags, data) for every check slot; another side's checks, and this side's checks
+    that this trace did not make (they passed when traced), pass with zero data."""
+    mine = {}
+    new = []
+    for c in checks:
+        free = [k for k, s in enumerate(slots) if s.side == side and s.key == _check_kind(c)
+                and k not in mine]
+        if free:
+            mine[free[0]] = c
+        else:
+            new.append(_Slot(c, side))
+    if new:
+        raise _NewChecks(slots, new)
     oks, data = [], []
-    for c, s in slots:
-        if s == side:
-            mine = next(own)
-            oks.append(jnp.asarray(mine.ok, bool))
-            data.append([jnp.asarray(d) for d in mine.data])
+    for k, s in enumerate(slots):
+        c = mine.get(k)
+        if c is not None:
+            oks.append(jnp.asarray(c.ok, bool))
+            data.append([jnp.asarray(d) for d in c.data])
         else:
             oks.append(jnp.asarray(True))
-            data.append([jnp.zeros(np.shape(d), jnp.result_type(d)) for d in c.data])
+            data.append([jnp.zeros(np.shape(d), jnp.asarray(d).dtype) for d in s.check.data])
     return oks, data
 
 
@@ -139,7 +191,8 @@ def _apply(ctx, keys, written, slots, oks, data):
     from scopeflow.lowering.context import Check
     for v, x in zip(keys, written):
         ctx.write(ctx.ref_for(v), x)
-    for (c, _), ok, d in zip(slots, oks, data):
+    for s, ok, d in zip(slots, oks, data):
+        c = s.check
         ctx.checks.append(Check(ok, c.exc, c.op, c.message, tuple(d)))
 
 
@@ -172,17 +225,20 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
         raise NotImplementedError("tf.while_loop's condition assigns a variable")
     values = ctx.snapshot()[0]
     keys = _written_keys([writes], values, "the body of tf.while_loop")
-    slots = [(c, 0) for c in checks]
+    slots = [_Slot(c, 0) for c in checks]
     step = _Step(ctx, cond_fn, body_fn, ext, keys, slots, dtypes)
     state = [align(values[v], writes[v]) for v in keys]  # a stack first pushed inside
-    carry = (jnp.asarray(0, jnp.int32), init, [_strong(x, dtype_of(x)) for x in state],
-             _check_slots(slots, 1, []))
-    if length is not None:
-        carry = _scan(step, carry, length)
-    elif spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
-        carry = while_loop_vjp(step.cond, step.body, carry)
-    else:
-        carry = jax.lax.while_loop(step.cond, step.body, carry)
+    state = [_strong(x, dtype_of(x)) for x in state]
+
+    def run():
+        carry = (jnp.asarray(0, jnp.int32), init, state, _check_slots(slots, 1, []))
+        if length is not None:
+            return _scan(step, carry, length)
+        if spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
+            return while_loop_vjp(step.cond, step.body, carry)
+        return jax.lax.while_loop(step.cond, step.body, carry)
+
+    carry = _with_all_checks(slots, run)
     trips, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
     ctx.loop_trips[spec] = trips

@@ -1,0 +1,75 @@
+"""Run-time checks inside tf.while_loop bodies, tf.cond branches, map_fn / scan and nested
+loops (ops/cf_run.py): a check made on any trace of a body is carried out of the loop, so a
+bad value raises TF's error (class, node, message) instead of returning a number."""
+
+import textwrap
+
+import pytest
+from oracle import explain, run_here
+
+RUN = textwrap.dedent("""
+    x = tf.constant([1., 2.])
+    p = tf.placeholder(tf.int32, [])
+    {build}
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        try:
+            result = ['ok', s.run(u, {{p: {feed}}})]
+        except tf.errors.OpError as e:
+            lines = str(e).splitlines()
+            i = [k for k, ln in enumerate(lines) if ln.startswith('Node: ')][0]
+            result = [type(e).__name__, lines[i], lines[i + 1]]
+""")
+
+LOOP = "_, u = tf.while_loop(lambda i, a: i < {n}, lambda i, a: (i + 1, a + {step}), (0, 0.){kw})"
+ASSIGN = ("v = tf.Variable(0.)\n_, u = tf.while_loop(lambda i, a: i < 3, lambda i, a: "
+          "(i + 1, tf.assign_add(v, x[i])), [0, 0.])")
+RNN = ("cell = tf.nn.rnn_cell.BasicRNNCell(2, name='c')\nu, _ = tf.nn.dynamic_rnn(cell, "
+       "tf.ones([2, 3, 1]), sequence_length=[p, 1], dtype=tf.float32)")
+# (program defining `u` from the constant x = [1, 2] and int32 placeholder p, fed value)
+CASES = [
+    (LOOP.format(n=3, step="x[i]", kw=""), 0),  # the index is static on the first trace
+    (LOOP.format(n=2, step="x[i]", kw=""), 0),
+    (LOOP.format(n="p", step="x[i]", kw=""), 3),
+    (LOOP.format(n="p", step="x[i]", kw=""), 2),
+    (LOOP.format(n=3, step="x[i]", kw=", maximum_iterations=5"), 0),  # the scan path
+    (LOOP.format(n=3, step="tf.gather(x, i)", kw=""), 0),
+    (LOOP.format(n=2, step="tf.gather(x, 1 - 2 * i)", kw=""), 0),
+    (LOOP.format(n=3, step="tf.gather(x, i) + x[p]", kw=""), 1),  # a check on both traces
+    (LOOP.format(n=3, step="x[p] + tf.gather(x, i)", kw=""), 5),
+    (LOOP.format(n=3, step="tf.cast(6 // (2 - i), tf.float32)", kw=""), 0),
+    (LOOP.format(n=3, step="tf.cast(tf.truncatemod(6, 2 - i), tf.float32)", kw=""), 0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.gather(x, tf.stack([0, i])))", kw=""), 0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.one_hot(i, 2) * tf.gather(x, [i]))", kw=""), 0),
+    (LOOP.format(n=3, step="tf.gather_nd(x, [i])", kw=""), 0),
+    (LOOP.format(n=3, step="tf.cond(i > 1, lambda: x[i], lambda: 0.)", kw=""), 0),
+    (LOOP.format(n=3, step="tf.cond(i > 5, lambda: x[i], lambda: 0.)", kw=""), 0),
+    # nested: the inner body's check is on the outer counter
+    (LOOP.format(n=2, step="tf.while_loop(lambda j, b: j < 2, lambda j, b: (j + 1, b + x[i + j]),"
+                 " [0, 0.])[1]", kw=""), 0),
+    (LOOP.format(n=2, step="tf.while_loop(lambda j, b: j < i + 1, lambda j, b: (j + 1, b + x[j])"
+                 ", [0, 0.])[1]", kw=""), 0),
+    (LOOP.format(n=3, step="tf.while_loop(lambda j, b: j < i + 1, lambda j, b: (j + 1, b + x[j])"
+                 ", [0, 0.])[1]", kw=""), 0),
+    ("u = tf.cond(p > 0, lambda: " + LOOP.format(n=3, step="x[i]", kw="")[7:] + "[1], "
+     "lambda: 0.)", 1),
+    ("u = tf.cond(p > 0, lambda: " + LOOP.format(n=3, step="x[i]", kw="")[7:] + "[1], "
+     "lambda: 0.)", 0),
+    ("u = tf.map_fn(lambda e: tf.gather(x, e), tf.constant([0, 1, 5]), dtype=tf.float32)", 0),
+    ("u = tf.map_fn(lambda e: x[e], tf.constant([0, 1, -3]), dtype=tf.float32)", 0),
+    ("u = tf.map_fn(lambda e: tf.gather(x, e), tf.constant([0, 1, 1]), dtype=tf.float32)", 0),
+    ("u = tf.scan(lambda a, e: a + tf.gather(x, e), tf.constant([0, 1, 2]), 0.)", 0),
+    ("u = tf.foldl(lambda a, e: a + x[e], tf.constant([0, 1, 2]), 0.)", 0),
+    (ASSIGN, 0),
+    (RNN, 5),
+    (RNN, -1),
+    (RNN, 2),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("build,feed", CASES)
+def test_checks_in_loops_and_branches_match_tf(oracle, build, feed):
+    code = RUN.format(build=build.replace("\n", "\n    "), feed=feed)
+    here, there = run_here(code), oracle(code)
+    assert here == there, explain(code, here, there)
