@@ -44,14 +44,21 @@ def _xent_shape(features, labels):
     return [spec((dims[0],), dt), spec(tuple(dims), dt)]
 
 
+def _neg_log_softmax(features):
+    """-log_softmax as TF's kernels form it, log(sum(exp(shifted))) - shifted: a row predicted
+    with certainty gets a loss of +0 (the negated log_softmax would give -0, printed "-0.0")."""
+    shifted = features - jax.lax.stop_gradient(jnp.max(features, axis=-1, keepdims=True))
+    return jnp.log(jnp.sum(jnp.exp(shifted), axis=-1, keepdims=True)) - shifted
+
+
 @jax.custom_vjp
 def _xent_loss(features, labels):
-    return -jnp.sum(labels * nn_jax.log_softmax(features), axis=-1)
+    return jnp.sum(labels * _neg_log_softmax(features), axis=-1)
 
 
 def _xent_fwd(features, labels):
-    log_p = nn_jax.log_softmax(features)
-    return -jnp.sum(labels * log_p, axis=-1), (log_p, labels)
+    neg_log_p = _neg_log_softmax(features)
+    return jnp.sum(labels * neg_log_p, axis=-1), (-neg_log_p, labels)
 
 
 def _xent_bwd(res, g):
@@ -88,11 +95,11 @@ def _sparse_xent(ctx, features, labels):
     n = features.shape[-1]
     ok = jnp.all((labels >= 0) & (labels < n))
     ctx.check(ok, InvalidArgumentError, lambda v: _label_text(v, n), [labels])
-    log_p = nn_jax.log_softmax(features)
+    neg_log_p = _neg_log_softmax(features)
     safe = jnp.clip(labels, 0, n - 1).astype(jnp.int32)
-    loss = -jnp.take_along_axis(log_p, safe[:, None], axis=-1)[:, 0]
+    loss = jnp.take_along_axis(neg_log_p, safe[:, None], axis=-1)[:, 0]
     loss = jnp.where((labels >= 0) & (labels < n), loss, jnp.nan)
-    return loss, jnp.exp(log_p) - nn_jax.one_hot(safe, n, features.dtype)
+    return loss, jnp.exp(-neg_log_p) - nn_jax.one_hot(safe, n, features.dtype)
 
 
 def _label_text(labels, n):

@@ -451,3 +451,24 @@ def test_sparse_labels_out_of_range_fail_at_run_time():
         assert s.run(loss, {labels: [0, 2]}).shape == (2,)
         with pytest.raises(tf.errors.InvalidArgumentError, match="outside the valid range"):
             s.run(loss, {labels: [0, 3]})
+
+
+_CERTAIN_XENT = """
+l = tf.constant([[100., 0., 0.], [0., 0., 0.], [0., 50., -50.]])
+y = tf.constant([[1., 0., 0.], [0., 1., 0.], [0., 1., 0.]])
+fetch = [tf.nn.softmax_cross_entropy_with_logits_v2(labels=y, logits=l),
+         tf.nn.sparse_softmax_cross_entropy_with_logits(labels=[0, 1, 1], logits=l),
+         tf.losses.softmax_cross_entropy(y, l), tf.losses.sparse_softmax_cross_entropy([0, 1, 1], l)]
+with tf.Session() as s:
+    out = s.run(fetch)
+result = [[np.signbit(v).tolist() for v in out], [np.asarray(v).tolist() for v in out]]
+"""
+
+
+@pytest.mark.oracle
+def test_certain_prediction_gives_positive_zero_loss(oracle):
+    # A loss of exactly zero is +0 in TF (printed "0.0000"), not -0 ("-0.0000").
+    from oracle import run_here
+    here = run_here("import numpy as np\n" + _CERTAIN_XENT)
+    assert here == oracle("import numpy as np\n" + _CERTAIN_XENT)
+    assert not any(any(np.ravel(s)) for s in here["ok"][0][:2])
