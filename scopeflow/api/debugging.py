@@ -6,5 +6,6 @@ from scopeflow.api._checks import *  # noqa: F401,F403
 from scopeflow.ops.checks import verify_tensor_all_finite as assert_all_finite  # noqa: F401
 from scopeflow.ops.math import is_finite, is_inf, is_nan  # noqa: F401
 
-__all__ = sorted([n for n in _checks.__all__ if n != "verify_tensor_all_finite"]
+__all__ = sorted([n for n in _checks.__all__ if n not in ("verify_tensor_all_finite", "Print",
+                                                           "print")]
                  + ["assert_all_finite", "is_finite", "is_inf", "is_nan"])

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["summarize_value"]
+__all__ = ["summarize_value", "summarize_value_v2"]
 
 
 def summarize_value(value, max_entries=3):
@@ -25,6 +25,49 @@ def summarize_value(value, max_entries=3):
     parts, index = [], [0]
     _one_dim(0, a.shape, limit, flat, fmt, index, parts)
     return "".join(parts) + ("..." if n > limit else "")
+
+
+def summarize_value_v2(value, max_entries=3):
+    """A tensor value as TF's `SummarizeValue(n, print_v2=true)` writes it for tf.print and
+    tf.strings.format: the first and last `max_entries` of each dimension, numpy-like. Bytes
+    of strings stand as the characters of the same codes (latin-1).
+
+    >>> summarize_value_v2(np.arange(10), 2)
+    '[0 1 ... 8 9]'
+    """
+    a = np.asarray(value)
+    if a.dtype.kind == "c":
+        limit = a.size if max_entries < 0 else min(max_entries, a.size)
+        text = " ".join("?" for _ in range(limit)) + ("..." if max_entries < a.size else "")
+        return "[%s]" % text if a.ndim else text
+    fmt = _formatter(a.dtype, quoted=True)
+    if a.ndim == 0:
+        return fmt(a.reshape(-1)[0]) if a.size else ""
+    ends = a.size if max_entries < 0 else min(max_entries, a.size)
+    out = []
+    _one_dim_v2(a, 0, ends, fmt, out)
+    return "".join(out)
+
+
+def _one_dim_v2(a, dim, ends, fmt, out):
+    """TF's PrintOneDimV2 at dimension `dim` of the full value: `[first ends ... last ends]`,
+    sub-arrays apart by TF's PrintDimSpacing (newlines, then indentation)."""
+    if a.ndim == 0:
+        out.append(fmt(a[()]))
+        return
+    space = " " if a.ndim == 1 else "\n" * (a.ndim - 1) + " " * (dim + 1)
+    n = a.shape[0]
+    out.append("[")
+    for i in range(min(ends, n)):
+        if i:
+            out.append(space)
+        _one_dim_v2(a[i, ...], dim + 1, ends, fmt, out)
+    if n > 2 * ends:
+        out.append(space + "...")
+    for i in range(max(ends, n - ends), n):
+        out.append(space)
+        _one_dim_v2(a[i, ...], dim + 1, ends, fmt, out)
+    out.append("]")
 
 
 def _one_dim(dim, shape, limit, flat, fmt, index, out):
@@ -51,7 +94,7 @@ def _one_dim(dim, shape, limit, flat, fmt, index, out):
             out.append("]")
 
 
-def _formatter(dtype):
+def _formatter(dtype, quoted=False):
     if dtype.kind == "f" or dtype.name == "bfloat16":
         if dtype == np.float64:
             return lambda v: _shortest(float(v), 15, 17, float)
@@ -59,7 +102,7 @@ def _formatter(dtype):
     if dtype.kind == "b":
         return lambda v: "1" if v else "0"
     if dtype.kind in "OSU":
-        return _c_escape
+        return _utf8_quoted if quoted else _c_escape
     return lambda v: str(int(v))
 
 
@@ -72,6 +115,14 @@ def _c_escape(v):
     data = v if isinstance(v, bytes) else str(v).encode()
     return "".join(_ESCAPES.get(b) or (chr(b) if 0x20 <= b < 0x7F else "\\%03o" % b)
                    for b in data)
+
+
+def _utf8_quoted(v):
+    """absl::Utf8SafeCEscape in quotes, as tf.print writes string elements: bytes from 0x80 up
+    kept (as the latin-1 characters of their codes)."""
+    data = v if isinstance(v, bytes) else str(v).encode()
+    return '"%s"' % "".join(_ESCAPES.get(b) or (chr(b) if 0x20 <= b != 0x7F else "\\%03o" % b)
+                            for b in data)
 
 
 def _shortest(v, digits, more, parse):

@@ -47,10 +47,7 @@ KNOWN_FAILING = {
     "layers/summaries_test.py": set(),
     "training/training_test.py": set(),
     "training/evaluation_test.py": set(),
-    # scopeflow has no tf.Print
-    "summaries_test.py": {
-        "tf_slim_test.SummariesTest.testScalarSummaryIsPartOfCollectionWithPrint",
-        "tf_slim_test.SummariesTest.testScalarSummaryIsWrittenWithPrint"},
+    "summaries_test.py": set(),
     # V1 checkpoints (SaverDef.V1) are not written; tfdbg (DumpingDebugHook) does not exist
     "evaluation_test.py": {"tf_slim_test.SingleEvaluationTest.testAdditionalHooks",
                            "tf_slim_test.SingleEvaluationTest.testRestoredModelPerformance"},
