@@ -119,6 +119,7 @@ class BaseSession:
         self._resources = {}  # host ops' per-Session state: queues, iterators (stages.py)
         self._devices = None  # placement.Devices, made on the first run
         self._placed = (-1, None)  # (graph version, (op -> device, Devices) or None: one device)
+        self._remote_vars = _remote_variables(self)  # ps-held variables (asynchronous training)
 
     graph = property(lambda self: self._graph)
     sess_str = property(lambda self: self._target)
@@ -201,6 +202,13 @@ class BaseSession:
         return plan
 
     def _execute(self, plan, feeds):
+        remote = self._remote_vars
+        if remote is not None:  # read the ps tasks' variables before, send updates after
+            return remote.run(plan, plan.tensors + plan.ops, [s.tensor for s in plan.feeds],
+                              lambda: self._execute_here(plan, feeds))
+        return self._execute_here(plan, feeds)
+
+    def _execute_here(self, plan, feeds):
         graph = self._graph
         version, prog = plan.prog
         if version != graph._version:
@@ -462,6 +470,16 @@ def _host_result(v):
     if type(v) is TAState:
         return np.float32(0)
     return v
+
+
+def _remote_variables(sess):
+    """A RemoteVariables for `sess` under a distributed Server with ps tasks, else None."""
+    from scopeflow.train import server
+    active = server.active()
+    if active is None or not active.has_ps():
+        return None
+    from scopeflow.train.remote_vars import RemoteVariables
+    return RemoteVariables(sess, active)
 
 
 def _target_bytes(target):

@@ -14,7 +14,6 @@ from scopeflow.core.graph import GraphKeys
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.train import slots as _slots
-from scopeflow.train.server import check_synchronous
 
 
 def _scope(name, default_name=None, values=None):
@@ -194,7 +193,6 @@ class Optimizer:
             raise ValueError("No gradients provided for any variable: %s."
                              % ([str(v) for _, v, _ in converted],))
         from scopeflow.core.variables import InitScope
-        check_synchronous(var_list)
         with InitScope(default_graph()):
             self._create_slots(var_list)
         with _scope(name, self._name) as name:

@@ -7,17 +7,18 @@ worker tasks and this task's place among them. Nothing else switches JAX into di
 mode: a program that builds no Server (or only `Server.create_local_server()`) stays a plain
 single-process program.
 
-Variables placed on `/job:ps` are mirrored: every worker holds a copy, the chief's session
-manager hands its initialized values to the other workers through the coordinator, and
-synchronous training (`SyncReplicasOptimizer`) keeps the copies equal by averaging gradients
-with a cross-process all-reduce (`ops/collective.py`). A ps task therefore holds nothing: its
-Server joins no JAX runtime and `join()` blocks for ever, as TF's does.
+A ps task joins no JAX runtime: its Server serves a variable store on its address
+(`ps_store.py`) and `join()` blocks for ever, as TF's does. In asynchronous training the
+variables placed on `/job:ps` live there, and every worker's steps read and update them
+(`remote_vars.py`). In synchronous training (`SyncReplicasOptimizer`) they are mirrored
+instead: every worker holds a copy, the chief's session manager hands its initialized values
+to the other workers through the coordinator, and a cross-process all-reduce of the gradients
+(`ops/collective.py`) keeps the copies equal.
 
 >>> Server.create_local_server().target.startswith("grpc://localhost:")
 True
 """
 
-import contextlib
 import io
 import itertools
 import logging
@@ -31,7 +32,6 @@ _PS_JOBS = ("ps",)
 _ACTIVE = []  # the distributed Server of this process, once one is built
 _handoffs = itertools.count()  # the k-th chief session pairs with every worker's k-th wait
 _CHUNK = 1 << 21  # bytes per key-value entry of a hand-off (under gRPC's message limit)
-_SYNC = threading.local()  # .on: a SyncReplicasOptimizer is applying averaged gradients
 _log = logging.getLogger("scopeflow")
 
 
@@ -69,7 +69,9 @@ def hand_off_variables(sess, graph, source, max_wait_secs=None):
         return
     from jax._src.distributed import global_state
     client = global_state.client
-    variables = graph.get_collection("variables")
+    remote = sess._remote_vars.variables(graph) if sess._remote_vars is not None else {}
+    # variables the ps tasks hold (asynchronous training: remote_vars.py) are not copied
+    variables = [v for v in graph.get_collection("variables") if v.op not in remote]
     key = "scopeflow/variables/%d" % next(_handoffs)
     if source:
         payload = _pack(sess.run(variables))
@@ -99,34 +101,6 @@ def _unpack(payload, n):
         return [f["arr_%d" % i] for i in range(n)]
 
 
-@contextlib.contextmanager
-def synchronous():
-    """Marks the updates built inside as averaged over every worker (SyncReplicasOptimizer)."""
-    old = getattr(_SYNC, "on", False)
-    _SYNC.on = True
-    try:
-        yield
-    finally:
-        _SYNC.on = old
-
-
-def check_synchronous(var_list):
-    """Warns when an optimizer updates ps variables of a distributed run without averaging
-    (TF's asynchronous training): each worker would update only its own copy."""
-    if active() is None or active()._num_processes < 2 or getattr(_SYNC, "on", False):
-        return
-    from scopeflow.core.device import DeviceSpec
-    shared = [v.op.name for v in var_list
-              if DeviceSpec.from_string(v.device or "").job in _PS_JOBS]
-    if shared:
-        _log.warning("Asynchronous training of ps variables (%s) across %d worker processes: "
-                     "scopeflow keeps a copy of them in every worker, so without "
-                     "tf.train.SyncReplicasOptimizer each worker trains its own copy and the "
-                     "copies drift apart.", ", ".join(shared[:3]) + (", ..." if len(shared) > 3
-                                                                     else ""),
-                     active()._num_processes)
-
-
 class Server:
     """An in-process server of one task of a cluster (TF's `tf.train.Server`).
 
@@ -142,6 +116,8 @@ class Server:
         self._config = config
         self._address = cluster.task_address(job_name, task_index)
         self._started = False
+        self._store = None  # a ps task's variable store (ps_store.py), once started
+        self._clients = {}  # ps task -> ps_store.Client of this worker
         self._local = job_name == "localhost" and len(worker_tasks(cluster)) == 1
         tasks = worker_tasks(cluster)
         self._process = tasks.index((job_name, task_index)) if job_name not in _PS_JOBS else None
@@ -155,17 +131,38 @@ class Server:
         return "%s://localhost:%s" % (self._protocol, self._address.rsplit(":", 1)[-1])
 
     def start(self):
-        """Joins JAX's distributed runtime (worker tasks of a cluster of several processes)."""
+        """Joins JAX's distributed runtime (worker tasks of a cluster of several processes);
+        a ps task serves its variable store on its address."""
         if self._started:
             return
         self._started = True
+        if self._job in _PS_JOBS:
+            from scopeflow.train import ps_store
+            self._store = ps_store.serve(self._address)
+            return
         if self._process is None or self._num_processes < 2 or self._local:
             return
         _initialize(self)
 
+    def has_ps(self):
+        """Whether the cluster has parameter-server tasks (then /job:ps variables live
+        there unless gradients are averaged: remote_vars.py)."""
+        return any(j in self._cluster.jobs for j in _PS_JOBS)
+
+    def ps_client(self, task):
+        """The connection of this worker to ps task `task` (made on first use)."""
+        client = self._clients.get(task)
+        if client is None:
+            from scopeflow.train import ps_store
+            job = next(j for j in _PS_JOBS if j in self._cluster.jobs)
+            client = self._clients.setdefault(task, ps_store.Client(
+                self._cluster.task_address(job, task), "/job:%s/replica:0/task:%d"
+                % (job, task)))
+        return client
+
     def join(self):
-        """Blocks until the server shuts down: for ever, as in TF (a ps task holds nothing
-        here, so its process only waits to be stopped)."""
+        """Blocks until the server shuts down: for ever, as in TF (a ps task serves its
+        variables from a thread meanwhile)."""
         threading.Event().wait()
 
     @staticmethod

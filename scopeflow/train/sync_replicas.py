@@ -18,7 +18,6 @@ import itertools
 from scopeflow.ops.array import reshape
 from scopeflow.ops.collective import all_reduce
 from scopeflow.ops.joining import concat, split
-from scopeflow.train import server
 from scopeflow.train.optimizer import Optimizer
 from scopeflow.train.session_run_hook import SessionRunHook
 
@@ -67,8 +66,7 @@ class SyncReplicasOptimizer(Optimizer):
         averaged = list(pairs)
         for i, m in zip(live, means):
             averaged[i] = (m, pairs[i][1])
-        with server.synchronous():
-            update = self._opt.apply_gradients(averaged, global_step=global_step, name=name)
+        update = self._opt.apply_gradients(averaged, global_step=global_step, name=name)
         self._gradients_applied = True
         self._supervisor_ops(scope)
         if self._variable_averages is None:

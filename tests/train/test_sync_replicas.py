@@ -52,25 +52,6 @@ def test_needs_a_global_step(tf):
         tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 2, 3)
 
 
-class _TwoWorkers:
-    _num_processes = 2
-
-
-def test_async_training_of_ps_variables_warns(tf, monkeypatch, caplog):
-    from scopeflow.train import server
-    monkeypatch.setattr(server, "_ACTIVE", [_TwoWorkers()])
-    with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
-        v = tf.get_variable("v", initializer=1.0)
-        step = tf.train.get_or_create_global_step()
-    sgd = tf.train.GradientDescentOptimizer(0.1)
-    with caplog.at_level("WARNING", logger="scopeflow"):
-        tf.train.SyncReplicasOptimizer(sgd, 2).minimize(v * v, global_step=step)
-    assert not caplog.records
-    with caplog.at_level("WARNING", logger="scopeflow"):
-        sgd.minimize(v * v)
-    assert "Asynchronous training of ps variables (v)" in caplog.text
-
-
 def test_supervisor_ops_come_after_apply_gradients(tf):
     opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 1)
     with pytest.raises(ValueError, match="Should be called after apply_gradients"):

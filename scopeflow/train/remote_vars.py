@@ -1,0 +1,176 @@
+"""Asynchronous between-graph training: variables on `/job:ps` live in the ps process.
+
+Under a distributed `tf.train.Server` whose cluster has ps tasks, and a graph that does not
+average gradients across workers (no `SyncReplicasOptimizer`: no CollectiveReduceV2 op), a
+variable that `replica_device_setter` (or `tf.device`) puts on `/job:ps/task:k` is held by that
+ps task's store (`train/ps_store.py`). A worker's `Session.run` touching such variables reads
+their current values from the ps before the step, runs the step as one compiled program on
+them, and sends what it wrote afterwards, as TF's ops placed on the ps read and update there:
+
+- a variable the step changes only through additive updates (`Apply*` optimizer ops,
+  `assign_add` / `assign_sub`, scatter adds) sends the difference from the value it read, which
+  the ps adds to the current value: the global step counts every worker's steps, and plain
+  gradient descent applies each gradient to the current weights, as TF does. An update that
+  depends on the variable's own value (Momentum's accumulator, Adam's moments) is computed from
+  the values read at the step's start, as a stale read, with the other workers' updates since
+  then kept;
+- any other write (`Assign`, initializers, restores, scatter updates) sets the value.
+
+A variable the ps has no value for yet is uninitialized in the worker (TF's
+FailedPreconditionError, `report_uninitialized_variables` lists it), so a non-chief worker
+waits for the chief's initialization as in TF.
+"""
+
+import threading
+
+import numpy as np
+
+from scopeflow.core.device import DeviceSpec
+from scopeflow.lowering.slice import backward_slice, is_handle, is_variable_op, variable_of
+
+_ADDITIVE = frozenset((
+    "AssignAdd", "AssignSub", "AssignAddVariableOp", "AssignSubVariableOp", "ScatterAdd",
+    "ScatterSub", "ScatterNdAdd", "ScatterNdSub", "ResourceScatterAdd", "ResourceScatterSub",
+    "ResourceScatterNdAdd", "ResourceScatterNdSub", "CountUpTo", "ResourceCountUpTo"))
+_ADDITIVE_PREFIXES = ("Apply", "SparseApply", "ResourceApply", "ResourceSparseApply")
+_READS = frozenset(("Identity", "ReadVariableOp", "IsVariableInitialized", "VarIsInitializedOp",
+                    "ResourceGather", "ResourceGatherNd", "VariableShape"))
+_MAX_PLANS = 4096
+
+
+def additive(op_type):
+    """Whether an op of this type changes a variable only by adding to it (an optimizer's
+    apply op counts: its update is computed from the values the step read)."""
+    return op_type in _ADDITIVE or op_type.startswith(_ADDITIVE_PREFIXES)
+
+
+class _RunInfo:
+    """The remote variables of one run signature: which it touches, which only add."""
+
+    __slots__ = ("additive", "by_task", "names", "task")
+
+    def __init__(self, variables, remote, slice_ops):
+        self.names = {v: remote[v][1] for v in variables}
+        self.task = {v: remote[v][0] for v in variables}
+        self.by_task = {}
+        for v in variables:
+            self.by_task.setdefault(remote[v][0], []).append(v)
+        kinds = {}  # variable -> True while every op writing it in the slice adds
+        for op in slice_ops:
+            for t in op._inputs:
+                v = variable_of(t) if is_handle(t) else None
+                if v in self.names and op._type not in _READS and op is not v:
+                    kinds[v] = kinds.get(v, True) and additive(op._type)
+        self.additive = frozenset(v for v, ok in kinds.items() if ok)
+
+
+class RemoteVariables:
+    """A Session's view of the ps tasks' stores: `run(plan, tensors, execute)` reads the
+    remote variables of the run into the Session, executes, and sends back what changed."""
+
+    def __init__(self, sess, server):
+        self._sess, self._server = sess, server
+        self._remote = (-1, {})  # (graph version, variable op -> (ps task, name))
+        self._plans = {}  # plan -> (graph version, _RunInfo)
+        self._lock = threading.RLock()  # runs on remote variables, one at a time
+
+    def run(self, plan, targets, cut, execute):
+        info = self._info(plan, targets, cut)
+        if info is None:
+            return execute()
+        with self._lock:
+            base, placed = self._pull(info)
+            try:
+                return execute()
+            finally:
+                self._push(info, base, placed)
+
+    def _info(self, plan, targets, cut):
+        graph = self._sess._graph
+        version, info = self._plans.get(plan, (-1, None))
+        if version == graph._version:
+            return info
+        remote = self.variables(graph)
+        info = None
+        if remote:
+            ops = backward_slice(targets, frozenset(cut))
+            touched = set(ops)
+            for op in ops:  # variables a loop or cond reads inside (slice.deps)
+                cf = op._cf
+                if cf is not None:
+                    touched.update(getattr(cf[0], "variables", ()))
+            used = [v for v in remote if v in touched]
+            info = _RunInfo(used, remote, ops) if used else None
+        if len(self._plans) >= _MAX_PLANS:
+            self._plans.clear()
+        self._plans[plan] = (graph._version, info)
+        return info
+
+    def variables(self, graph):
+        """{variable op: (ps task, name)} of the variables the ps tasks hold."""
+        version, remote = self._remote
+        if version == graph._version:
+            return remote
+        remote = {}
+        ops = graph.get_operations()
+        if not any(op._type == "CollectiveReduceV2" for op in ops):  # else: synchronous
+            for op in ops:
+                if not is_variable_op(op):
+                    continue
+                spec = DeviceSpec.from_string(op._device or "")
+                dtype = op._outputs[0]._dtype.base_dtype
+                if spec.job == "ps" and dtype.name != "string" and op._type != "VarHandleOp":
+                    remote[op] = (spec.task or 0, op._name)
+        self._remote = (graph._version, remote)
+        return remote
+
+    def _pull(self, info):
+        """Reads the run's remote variables into the Session: (values read, arrays placed)."""
+        import jax
+
+        from scopeflow.lowering.lower import x64
+        base = {}
+        for task, variables in info.by_task.items():
+            values = self._server.ps_client(task).get([info.names[v] for v in variables])
+            base.update(zip(variables, values))
+        sess = self._sess
+        placed = {}
+        with sess._lock, x64():
+            state = sess._state
+            for v, value in base.items():
+                old = state.get(v)
+                if value is None:
+                    if old is not None:
+                        del state[v]
+                        sess._state_version += 1
+                    placed[v] = None
+                    continue
+                if old is None or old.shape != value.shape or old.dtype != value.dtype:
+                    sess._state_version += 1
+                where = old.sharding if old is not None and hasattr(old, "sharding") else \
+                    jax.local_devices()[0]
+                state[v] = placed[v] = jax.device_put(value, where)
+        return base, placed
+
+    def _push(self, info, base, placed):
+        """Sends the values the run wrote: differences where it only added, else values."""
+        sess = self._sess
+        with sess._lock:
+            state = dict(sess._state)
+        sends = {}
+        for v in info.names:
+            new = state.get(v)
+            if new is None or new is placed.get(v):
+                continue  # not written
+            new = np.asarray(new)
+            old = base.get(v)
+            if v in info.additive and old is not None and old.shape == new.shape \
+                    and new.dtype != np.bool_:
+                item = (info.names[v], "add", new - old)
+            else:
+                item = (info.names[v], "set", new)
+            sends.setdefault(info.task[v], []).append(item)
+        for task, items in sends.items():
+            names, kinds, arrays = zip(*items)
+            self._server.ps_client(task).put(names, kinds, arrays)
+

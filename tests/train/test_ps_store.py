@@ -1,0 +1,75 @@
+"""The ps task's variable store: values set, differences added, missing values, and the
+framing of NumPy arrays over a socket (no pickle)."""
+
+import threading
+
+import numpy as np
+import pytest
+
+from scopeflow import errors
+from scopeflow.train import ps_store
+from tests.train.cluster import free_ports
+
+
+@pytest.fixture
+def served():
+    address = "localhost:%d" % free_ports(1)[0]
+    srv = ps_store.serve(address)
+    yield srv, ps_store.Client(address, "/job:ps/replica:0/task:0")
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_set_add_and_get_over_a_socket(served):
+    _, client = served
+    assert client.get(["w", "step"]) == [None, None]
+    client.put(["w", "step"], ["set", "set"], [np.arange(6, dtype=np.float32).reshape(2, 3),
+                                               np.array(0, np.int64)])
+    client.put(["w", "step"], ["add", "add"], [np.ones((2, 3), np.float32),
+                                               np.array(1, np.int64)])
+    w, step = client.get(["w", "step"])
+    np.testing.assert_array_equal(w, np.arange(1, 7, dtype=np.float32).reshape(2, 3))
+    assert w.dtype == np.float32 and step.dtype == np.int64 and step.shape == ()
+    assert step == 1
+
+
+def test_adding_to_an_uninitialized_value_fails(served):
+    _, client = served
+    with pytest.raises(errors.FailedPreconditionError,
+                       match="Attempting to use uninitialized value v"):
+        client.put(["v"], ["add"], [np.ones(2)])
+
+
+def test_concurrent_adds_all_land(served):
+    srv, _ = served
+    address = "localhost:%d" % srv.server_address[1]
+    ps_store.Client(address, "ps").put(["n"], ["set"], [np.array(0, np.int64)])
+
+    def count():
+        client = ps_store.Client(address, "ps")
+        for _ in range(50):
+            client.put(["n"], ["add"], [np.array(1, np.int64)])
+
+    threads = [threading.Thread(target=count) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert ps_store.Client(address, "ps").get(["n"])[0] == 200
+
+
+def test_framing_keeps_dtypes_and_shapes():
+    import socket
+
+    import ml_dtypes
+    values = [np.array([1.5, 2.0], ml_dtypes.bfloat16), np.array([True, False]),
+              np.array(7, np.int64), None, np.zeros((0, 3), np.float32)]
+    a, b = socket.socketpair()
+    with a, b:
+        ps_store.send(a, {"op": "get", "names": []}, values)
+        head, got = ps_store.receive(b)
+    assert head["op"] == "get"
+    assert got[3] is None
+    for g, v in zip(got[:3] + got[4:], values[:3] + values[4:]):
+        assert (g.dtype, g.shape) == (v.dtype, v.shape)
+        np.testing.assert_array_equal(g, v)

@@ -1,0 +1,133 @@
+"""Asynchronous parameter-server training: a ps task holds the /job:ps variables and two
+worker processes (TF1 programs under `scopeflow run`, no SyncReplicasOptimizer) read and
+update them, so that together they train one model."""
+
+import os
+
+import numpy as np
+import pytest
+
+from scopeflow.train import remote_vars
+from tests.train.cluster import run_cluster
+
+PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "async_ps.py")
+STEPS, AHEAD = 20, 5  # as in the program
+
+
+@pytest.fixture(scope="module")
+def workers(tmp_path_factory):
+    return run_cluster(PROGRAM, tmp_path_factory.mktemp("async"))
+
+
+def test_the_global_step_counts_every_workers_steps(workers):
+    assert [w["global_step"] for w in workers] == [2 * STEPS, 2 * STEPS]
+
+
+def test_the_workers_train_one_model(workers):
+    w0, w1 = workers
+    # the chief initialized the ps variables: worker 1 (another graph seed) reads them
+    np.testing.assert_array_equal(w1["first_w"], w0["first_w"])
+    # once every worker is done, both read the same weights and loss from the ps
+    np.testing.assert_array_equal(w0["final_w"], w1["final_w"])
+    assert w0["final_loss"] == w1["final_loss"]
+    assert w0["final_loss"] < 0.1 * w0["first_loss"]
+
+
+def test_a_worker_sees_the_other_workers_updates(workers):
+    w0, w1 = workers
+    assert w1["seen_step"] >= AHEAD  # it waited for the chief's steps in the shared step
+    assert not np.allclose(w1["seen_w"], w0["first_w"])  # ... and reads their weights
+    assert w1["losses"][0] < w0["losses"][0] or w1["losses"][0] < w0["first_loss"]
+
+
+def test_only_additive_updates_travel_as_differences():
+    assert remote_vars.additive("ApplyGradientDescent")
+    assert remote_vars.additive("ResourceApplyAdam")
+    assert remote_vars.additive("AssignAdd")
+    assert remote_vars.additive("ScatterSub")
+    assert not remote_vars.additive("Assign")
+    assert not remote_vars.additive("ScatterUpdate")
+
+
+class _LocalStore:
+    """A ps_store.Client stand-in on an in-process Store."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def get(self, names):
+        return self.store.apply({"op": "get", "names": list(names)}, [])[1]
+
+    def put(self, names, kinds, arrays):
+        head = self.store.apply({"op": "put", "names": list(names), "kinds": list(kinds)},
+                                list(arrays))[0]
+        assert "error" not in head, head
+
+
+class _Worker:
+    """The active Server of a worker of a cluster with a ps task."""
+
+    def __init__(self):
+        from scopeflow.train import ps_store
+        from scopeflow.train.device_setter import ClusterSpec
+        self.client = _LocalStore(ps_store.Store())
+        self._cluster = ClusterSpec({"ps": ["p:1"], "worker": ["w:1", "w:2"]})
+
+    def has_ps(self):
+        return True
+
+    def ps_client(self, task):
+        assert task == 0
+        return self.client
+
+
+@pytest.fixture
+def worker(monkeypatch):
+    from scopeflow.train import server
+    w = _Worker()
+    monkeypatch.setattr(server, "_ACTIVE", [w])
+    return w
+
+
+def _model(tf, sync=False):
+    with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+        step = tf.train.get_or_create_global_step()
+        w = tf.get_variable("w", initializer=[1.0, 2.0])
+        loss = tf.reduce_sum(tf.square(w))
+        opt = tf.train.GradientDescentOptimizer(0.25)
+        if sync:
+            opt = tf.train.SyncReplicasOptimizer(opt, 1)
+        train = opt.minimize(loss, global_step=step)
+    local = tf.Variable(5.0, name="local")  # on this worker: not the ps's
+    return step, w, train, local
+
+
+def test_ps_variables_are_read_and_updated_in_the_store(tf, worker):
+    step, w, train, local = _model(tf)
+    store = worker.client
+    with tf.Session() as sess:
+        with pytest.raises(tf.errors.FailedPreconditionError,
+                           match="Attempting to use uninitialized value w"):
+            sess.run(w)
+        sess.run(tf.global_variables_initializer())
+        assert sorted(store.store._values) == ["global_step", "w"]
+        sess.run(train)  # w -= 0.25 * 2w, sent as the difference
+        np.testing.assert_allclose(store.get(["w"])[0], [0.5, 1.0])
+        store.put(["w", "global_step"], ["add", "add"],  # another worker's step lands
+                  [np.array([1.0, 1.0], np.float32), np.array(1, np.int64)])
+        sess.run(train)  # reads [1.5, 2.0]
+        np.testing.assert_allclose(sess.run(w), [0.75, 1.0])
+        assert sess.run(step) == 3
+        assert sess.run(local) == 5.0
+    with tf.Session() as other:  # a new session (another worker) finds them initialized
+        assert other.run(step) == 3
+        assert tf.report_uninitialized_variables().eval(session=other).tolist() == [b"local"]
+
+
+def test_synchronous_training_keeps_the_variables_here(tf, worker):
+    _, w, train, _ = _model(tf, sync=True)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        np.testing.assert_allclose(sess.run(w), [0.5, 1.0])
+    assert worker.client.store._values == {}
