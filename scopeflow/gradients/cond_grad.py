@@ -67,7 +67,7 @@ def _switch_grad(op, *grads):
     if _in_loop(op):
         from scopeflow.gradients.loop_grad import switch_grad
         return switch_grad(op, grads)
-    ctx = cond_context(op)
+    ctx = op._ctx  # a cond's capture Switch (in a loop body too)
     if grads[1 - ctx.branch] is None:
         return None, None
     return _merge(list(grads), name="cond_grad")[0], None
@@ -78,8 +78,12 @@ def _merge_grad(op, grad, _):
     if _in_loop(op._inputs[0]._op):
         from scopeflow.gradients.loop_grad import merge_grad
         return merge_grad(grad)
-    ctx = _merge_context(op)
-    return list(_switch(grad, ctx.pred, name="cond_grad"))
+    ctx = op._inputs[0]._op._ctx  # the branch's CondContext
+    from scopeflow.gradients.loop_grad import grad_state
+    state = grad_state()
+    # in a loop's gradient: the predicate of each iteration, popped from a stack
+    pred = ctx.pred if state is None else state.popped(ctx.pred)
+    return list(_switch(grad, pred, name="cond_grad"))
 
 
 def zeros_like_v1(op, index):

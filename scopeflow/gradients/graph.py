@@ -57,7 +57,7 @@ def buildable(g, ys, xs, stop_ops):
         if op._type in _COND_OPS:
             if not cond_only(op) and not registry.usable(op):
                 return False
-        elif op._type in _LOOP_OPS or (op._ctx is not None and op._ctx.is_loop):
+        elif op._type in _LOOP_OPS or loops.while_context(op) is not None:
             if not supported(op):
                 return False
         elif (op._ctx is not None and cond_context(op) is None) or op._type in _CONTROL_FLOW:

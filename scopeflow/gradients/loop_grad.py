@@ -20,13 +20,27 @@ def _grad_context():
     return ctx
 
 
+def grad_state():
+    """The GradLoopState of the backward loop being built in, or None."""
+    ctx = _grad_context()
+    return ctx.grad_state if ctx is not None else None
+
+
 def supported(op):
     """Whether `op` belongs to a while loop built here whose gradient TF's way covers: a
-    loop not nested in another construct, with no cond in its body."""
+    loop not nested in another construct (its body or conds in it)."""
     ctx = loop_state.while_context(op)
-    return (ctx is not None and ctx.outer is None and op._ctx in (ctx, None)
+    return (ctx is not None and ctx.outer is None and _directly_in(op, ctx)
             and ctx.grad_state is None and getattr(ctx, "loop_cond", None) is not None
             and getattr(ctx, "back_prop", True) and not _rows_of_constant(op))
+
+
+def _directly_in(op, ctx):
+    """`op` is in loop `ctx` itself or in conds in its body (not in a loop nested in it)."""
+    inner = op._ctx
+    while inner is not None and inner is not ctx and not inner.is_loop:
+        inner = inner.outer
+    return inner in (ctx, None)
 
 
 _GATHERS = frozenset(("Gather", "GatherV2", "ResourceGather"))

@@ -27,7 +27,7 @@ import weakref
 
 from scopeflow.gradients.cond_grad import _merge as merge
 from scopeflow.gradients.cond_grad import _switch as switch
-from scopeflow.ops.cf_context import WhileContext, add_control, flush_all
+from scopeflow.ops.cf_context import CondContext, WhileContext, add_control, flush_all
 
 _EXITS = frozenset(("Exit", "RefExit"))
 _ENTERS = frozenset(("Enter", "RefEnter"))
@@ -225,8 +225,21 @@ class GradLoopState:
             add_control(self.grad_index._op, self._grad_sync)
         return self._grad_sync
 
-    def forward_accumulator(self, value):
-        """A stack the forward loop pushes `value` on every iteration (TF's f_acc)."""
+    @property
+    def forward_sync(self):
+        """A ControlTrigger after the pushes made in conds of the forward body (`f_sync`)."""
+        if self._forward_sync is None:
+            from scopeflow.gradients.registry import apply_op
+            with entered(None), _no_controls():
+                sync = apply_op("ControlTrigger", name="f_sync")
+            self._forward_sync = getattr(sync, "_op", sync)
+            _place(self._forward_sync, self.forward)
+            add_control(self.forward_index._op, self._forward_sync)
+        return self._forward_sync
+
+    def forward_accumulator(self, value, dead_branch=False):
+        """A stack the forward loop pushes `value` on every iteration (TF's f_acc); a value
+        in a cond of the body is pushed in its branch (`dead_branch`: on the other one)."""
         from scopeflow.core.frame import default_graph
         from scopeflow.gradients.registry import apply_op
         from scopeflow.ops.constant import constant
@@ -240,22 +253,45 @@ class GradLoopState:
             with entered(fwd):
                 enter_acc = fwd.add_value(acc, g._frame().name_scope + "/"
                                           if g._frame().name_scope else "")
+            cond = value._op._ctx if isinstance(value._op._ctx, CondContext) else None
+            with entered(cond.outer if dead_branch else cond or fwd):
                 push = apply_op("StackPushV2", enter_acc, value, swap_memory=False,
                                 name="StackPushV2")
-        add_control(self.forward_index._op, push._op)
+        if cond is None:
+            add_control(self.forward_index._op, push._op)
+        else:
+            if dead_branch:
+                _move(push._op, cond)
+            add_control(self.forward_sync, push._op)
         add_control(push._op, self.forward_index._op._inputs[0]._op)
         return acc
 
-    def backward_value(self, history, value):
-        """The pop, in the backward loop, of what `history` holds for `value`."""
+    def backward_value(self, history, value, dead_branch=False):
+        """The pop, in the backward loop, of what `history` holds for `value` (a value of a
+        cond branch: popped in the backward iterations that took it, behind a Switch on the
+        popped predicate)."""
         from scopeflow.gradients.registry import apply_op
+        cond = _cond_around(value._op)
         with _no_controls(), entered(self.grad):
+            if cond is not None:
+                pred = self.history.get(cond.pred, cond.pred)
+                branch = 1 - cond.branch if dead_branch else cond.branch
+                history = switch(history, pred)[branch]
             pop = apply_op("StackPopV2", history, elem_type=value.dtype.base_dtype,
                            name="StackPopV2")
             pop.set_shape(value.shape)
         if self.grad.parallel_iterations > 1:
             add_control(self.grad_sync, pop._op)
         return pop
+
+    def popped(self, t):
+        """`t` of each forward iteration, popped in the backward loop (a cond's predicate)."""
+        got = self.history.get(t)
+        if got is None:
+            with entered(None):
+                acc = self.forward_accumulator(t)
+            got = self.history[t] = self.backward_value(acc, t)
+        return got
 
     def real_value(self, t, scope):
         """What the backward loop reads for forward tensor `t` (TF's GetRealValue)."""
@@ -278,6 +314,34 @@ class GradLoopState:
                 real = self.backward_value(history, t)
         self.history[t] = real
         return real
+
+
+def _resource_zeros(handle):
+    from scopeflow import dtypes
+    from scopeflow.gradients.sparse import handle_op
+    from scopeflow.ops.resource_ops import variable_shape
+    from scopeflow.ops.shape_ops import zeros
+    var = handle_op(handle)
+    dtype = dtypes.float32 if var is None else dtypes.as_dtype(var._attrs["dtype"])
+    return zeros(variable_shape(handle), dtype=dtype)
+
+
+def _cond_around(op):
+    """The innermost cond `op` is in inside its loop (TF's AddBackpropAccumulatedValue)."""
+    ctx = op._ctx
+    while ctx is not None and not ctx.is_loop:
+        if isinstance(ctx, CondContext):
+            return ctx
+        ctx = ctx.outer
+    return None
+
+
+def _move(op, ctx):
+    """Makes `op`, built in the context around `ctx`, one of `ctx`'s ops (TF's
+    _set_control_flow_context)."""
+    op._ctx = ctx
+    if op not in ctx.ops:
+        ctx.ops.append(op)
 
 
 def _place(op_or_t, ctx):
@@ -348,20 +412,37 @@ class ControlFlowState:
         return zeros_like(val, optimize=False)
 
     def zeros_in_loop(self, op, index):
-        """Zeros for output `index` of forward-loop op `op`, in its backward loop."""
+        """Zeros for output `index` of forward-loop op `op`, in its backward loop; for a
+        cond's Switch, only in the backward iterations of the branch that output does not
+        feed (TF's dead branch)."""
         from scopeflow.ops.constant import constant
         from scopeflow.ops.shape_ops import shape_internal, zeros
         if is_loop_switch(op):
             return None
+        dead = op._type in _SWITCHES
         state = self.states.get(while_context(op))
         val = op._outputs[index]
+        cond = op._ctx
         if val.shape.is_fully_defined():
-            return constant(0, shape=val.shape.as_list(), dtype=val.dtype.base_dtype)
-        with entered(op._ctx):
-            zeros_shape = shape_internal(val, optimize=False)
+            if val.dtype.base_dtype.name == "resource":  # zeros of the variable's value
+                result = _resource_zeros(val)
+            else:
+                result = constant(0, shape=val.shape.as_list(), dtype=val.dtype.base_dtype)
+            if dead:
+                result = switch(result, state.history.get(cond.pred))[1 - cond.branch]
+            return result
+        if dead:
+            with entered(cond.outer):
+                val = switch(op._inputs[0], cond.pred)[1 - cond.branch]
+                zeros_shape = shape_internal(val, optimize=False)
+            _move(val._op, cond)
+            _move(zeros_shape._op, cond)
+        else:
+            with entered(op._ctx):
+                zeros_shape = shape_internal(val, optimize=False)
         with entered(None):
-            history = state.forward_accumulator(zeros_shape)
-        shape = state.backward_value(history, zeros_shape)
+            history = state.forward_accumulator(zeros_shape, dead)
+        shape = state.backward_value(history, zeros_shape, dead)
         with entered(state.grad):
             return zeros(shape, val.dtype.base_dtype)
 

@@ -110,6 +110,74 @@ def test_while_loop_gradient_graph_matches_tf(oracle, code):
     assert agree(here, there), explain(code, here, there)
 
 
+# a tf.cond in the body: its predicate pushed each iteration, popped to switch the gradient;
+# values read in a branch pushed there (f_sync) and popped behind a Switch; zeros for the
+# branch not taken (a Switch of constant zeros); both branches taken over the iterations
+COND_IN_BODY = RECORD + """
+x = tf.placeholder(tf.float32, [], name="x")
+r = tf.while_loop(lambda i, a: i < 3,
+                  lambda i, a: (i + 1, tf.cond(a > 1., lambda: a * 2., lambda: a + 1.)), [0, x])
+result = record(tf.gradients(r[1], x), {x: 0.5})
+"""
+
+# shapes known only when run (zeros of the dead branch get their shape from a stack pushed
+# on that branch), a variable read in a branch, a training step
+COND_FED_SHAPE = RECORD + """
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+def body(i, a):
+    h = tf.cond(tf.reduce_sum(a) > 0., lambda: tf.tanh(tf.matmul(a, w)), lambda: a * w[0] - 0.5)
+    return i + 1, h
+_, y = tf.while_loop(lambda i, a: i < 4, body, (0, x))
+loss = tf.reduce_sum(y * y)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: [[1.0, -0.5], [0.3, -2.0]]}, train)
+"""
+
+# two conds per iteration, the second on a value of the first; a cond nested in a cond
+CONDS_NESTED = RECORD + """
+x = tf.placeholder(tf.float32, [2, 3], name="x")
+w = tf.get_variable("w", [3, 3], initializer=tf.constant_initializer(np.eye(3) * 0.5 + 0.1))
+def body(i, a, b):
+    def inner():
+        return tf.cond(i > 1, lambda: tf.matmul(a, w), lambda: tf.nn.relu(a) * 2.)
+    a2 = tf.cond(tf.equal(i % 2, 0), inner, lambda: tf.sigmoid(a))
+    b2 = tf.cond(a2[0, 0] > 0.5, lambda: b + a2, lambda: b)
+    return i + 1, a2, b2
+_, y, z = tf.while_loop(lambda i, a, b: i < 5, body, (0, x, tf.ones([2, 3])))
+loss = tf.reduce_mean(tf.square(y)) + tf.reduce_sum(z * z)
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: [[1.0, -0.5, 0.2], [0.3, -2.0, 1.]]}, train)
+"""
+
+# a dynamic_rnn-like body: a GRU cell, TensorArrays, a cond on the step
+RNN_COND = RECORD + """
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [2, 5, 3], name="x")
+cell = tf.nn.rnn_cell.GRUCell(4)
+ta = tf.TensorArray(tf.float32, 5).unstack(tf.transpose(x, [1, 0, 2]))
+def body(t, h, out):
+    new_h, _ = cell(ta.read(t), h)
+    h2 = tf.cond(t < 3, lambda: new_h, lambda: 0.5 * (new_h + h))
+    return t + 1, h2, out.write(t, h2)
+_, h, out = tf.while_loop(lambda t, h, o: t < 5, body,
+                          (0, tf.zeros([2, 4]), tf.TensorArray(tf.float32, 5)))
+loss = tf.reduce_sum(out.stack() ** 2) + tf.reduce_sum(h)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+feed = {x: np.random.RandomState(0).randn(2, 5, 3)}
+result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [COND_IN_BODY, COND_FED_SHAPE, CONDS_NESTED, RNN_COND],
+                         ids=["cond_in_body", "cond_fed_shape", "conds_nested", "rnn_cond"])
+def test_cond_in_loop_gradient_graph_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+
+
 def test_loop_gradient_is_built_op_by_op(tf):
     x = tf.constant(2.0)
     _, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x])
