@@ -1,4 +1,4 @@
-"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim, lookup)."""
+"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim, lookup, rnn)."""
 
 from scopeflow import slim  # noqa: F401
-from scopeflow.contrib import lookup  # noqa: F401
+from scopeflow.contrib import lookup, rnn  # noqa: F401
