@@ -40,11 +40,13 @@ class BaseSaverBuilder:
         self._write_version = write_version
 
     def save_op(self, filename_tensor, saveables):
-        """One SaveV2 op over every spec of `saveables`."""
-        if self._write_version != V2:
-            raise NotImplementedError("scopeflow writes V2 checkpoints only "
-                                      "(tf.train.SaverDef.V2).")
+        """One SaveV2 op over every spec of `saveables` (SaveSlices for V1)."""
         specs = [spec for s in saveables for spec in s.specs]
+        if self._write_version == V1:
+            return io_ops.save_slices(filename_tensor, [s.name for s in specs],
+                                      [s.slice_spec for s in specs], [s.tensor for s in specs])
+        if self._write_version != V2:
+            raise ValueError("Unexpected write_version: %s" % self._write_version)
         return io_ops.save_v2(filename_tensor, [s.name for s in specs],
                               [s.slice_spec for s in specs], [s.tensor for s in specs])
 
@@ -141,6 +143,9 @@ class BaseSaverBuilder:
             filename = placeholder_with_default(options.filename or "model", shape=(),
                                                 name="filename")
             filename = placeholder_with_default(filename, shape=(), name="Const")
+            if options.sharded and self._write_version == V1:
+                raise NotImplementedError("scopeflow writes sharded checkpoints as V2 only "
+                                          "(tf.train.SaverDef.V2); V1 ones it reads.")
             if options.sharded:
                 per_device = self._GroupByDevices(saveables)
                 save_tensor = self._AddShardedSaveOps(filename, per_device)

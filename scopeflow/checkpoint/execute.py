@@ -1,10 +1,11 @@
 """Saving and restoring through a Session, driven by the Saver's ops in the graph.
 
-`save` finds the SaveV2 ops behind the SaverDef's save tensor, fetches the tensors they save
-in one `Session.run` and writes the bundle. `restore` finds the RestoreV2 ops behind the
-restore op, reads their tensors from the bundle and runs the restore op with those outputs
-fed, so the Assign ops move the values into the Session's variables. Both work the same for
-a Saver built here and for one recreated from an imported SaverDef.
+`save` finds the SaveV2 ops (SaveSlices: V1) behind the SaverDef's save tensor, fetches the
+tensors they save in one `Session.run` and writes the bundle (the V1 file). `restore` finds
+the RestoreV2 ops behind the restore op, reads their tensors from the bundle (or V1 files)
+and runs the restore op with those outputs fed, so the Assign ops move the values into the
+Session's variables. Both work the same for a Saver built here and for one recreated from an
+imported SaverDef.
 
 >>> # save(sess, saver_def, "/tmp/model")  ->  "/tmp/model"
 """
@@ -16,7 +17,7 @@ import numpy as np
 
 from scopeflow import errors
 from scopeflow.checkpoint import io_ops
-from scopeflow.checkpoint.bundle import BundleReader
+from scopeflow.checkpoint.tensor_slices import open_reader, write_v1
 
 
 def _ops_behind(root, op_type, stop=()):
@@ -50,7 +51,8 @@ def save(sess, save_tensor, checkpoint_file):
     """Writes every tensor the SaveV2 ops behind `save_tensor` save; returns the prefix."""
     names, specs, tensors, dtypes = [], [], [], []
     save_ops = _ops_behind(save_tensor.op, "SaveV2", stop=("VariableV2",))
-    for op in save_ops:
+    v1_ops = _ops_behind(save_tensor.op, "SaveSlices", stop=("VariableV2",))
+    for op in save_ops + v1_ops:
         names += _strings(op.inputs[1])
         specs += _strings(op.inputs[2])
         tensors += op.inputs[3:]
@@ -58,12 +60,13 @@ def save(sess, save_tensor, checkpoint_file):
     try:
         values = sess.run(tensors) if tensors else []
     except errors.FailedPreconditionError as e:  # name the SaveV2 op, as TF's message does
-        node = "{{node %s}}" % save_ops[0].name
-        raise type(e)(e.node_def, save_ops[0], re.sub(r"\{\{node [^}]*\}\}", node, e.message)) \
+        first = (save_ops + v1_ops)[0]
+        node = "{{node %s}}" % first.name
+        raise type(e)(e.node_def, first, re.sub(r"\{\{node [^}]*\}\}", node, e.message)) \
             from None
     _make_parent(checkpoint_file)
-    io_ops.write_bundle_entries(checkpoint_file, names, specs, [np.asarray(v) for v in values],
-                                dtypes)
+    write = write_v1 if v1_ops and not save_ops else io_ops.write_bundle_entries
+    write(checkpoint_file, names, specs, [np.asarray(v) for v in values], dtypes)
     return checkpoint_file
 
 
@@ -81,7 +84,7 @@ def _make_parent(prefix):
 def restore(sess, restore_op, save_path, filename=None):
     """Runs `restore_op` with the RestoreV2 outputs behind it read from `save_path` (and the
     `filename` tensor fed it, which a TF 2 restore function also passes on)."""
-    reader = BundleReader(save_path)
+    reader = open_reader(save_path)
     feeds = {} if filename is None else {filename: save_path}
     for op in _ops_behind(restore_op, "RestoreV2"):
         names, specs = _strings(op.inputs[1]), _strings(op.inputs[2])

@@ -1,4 +1,5 @@
-"""`SaveV2` and `RestoreV2`: the graph ops a Saver adds, with kernels that touch files.
+"""`SaveV2` (`SaveSlices` for V1) and `RestoreV2`: the graph ops a Saver adds, with kernels
+that touch files (RestoreV2 reads V1 files where no V2 `.index` exists, as TF's does).
 
 Saver.save / Saver.restore do their file work in Python around a Session run (execute.py);
 these kernels serve graphs that run the ops themselves (`init_from_checkpoint` initializers,
@@ -21,7 +22,8 @@ from jax.experimental import io_callback
 from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint import slices
-from scopeflow.checkpoint.bundle import BundleReader, BundleWriter
+from scopeflow.checkpoint.bundle import BundleWriter
+from scopeflow.checkpoint.tensor_slices import open_reader, write_v1
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.registry import ANY, op
 
@@ -64,7 +66,7 @@ def _static_strings(op_name, *values):
     context=True, stateful=True, multi=True)
 def _restore_v2(ctx, prefix, tensor_names, shape_and_slices, *, dtypes):
     (path,), names, specs = _static_strings("RestoreV2", prefix, tensor_names, shape_and_slices)
-    reader = BundleReader(path)
+    reader = open_reader(path)
     values = [read_tensor(reader, n, s, dt) for n, s, dt in zip(names, specs, dtypes)]
     out = []
     for i, v in enumerate(values):
@@ -77,7 +79,7 @@ def _restore_v2(ctx, prefix, tensor_names, shape_and_slices, *, dtypes):
 
 
 def _read_one(path, name, spec, dtype):
-    return read_tensor(BundleReader(path), name, spec, dtype)
+    return read_tensor(open_reader(path), name, spec, dtype)
 
 
 def read_tensor(reader, name, spec_text, dtype):
@@ -107,14 +109,28 @@ def _save_specs(prefix, tensor_names, shape_and_slices, tensors, *, dtypes):
                                          "shape_and_slices": _dt.string, "tensors": ANY},
     lists=("tensors",), context=True, stateful=True)
 def _save_v2(ctx, prefix, tensor_names, shape_and_slices, tensors, *, dtypes):
-    (path,), names, specs = _static_strings("SaveV2", prefix, tensor_names, shape_and_slices)
+    _write_later("SaveV2", write_bundle_entries, (prefix, tensor_names, shape_and_slices),
+                 tensors, dtypes)
+
+
+@op("SaveSlices", infer=lambda *inputs, **attrs: [],
+    types={"filename": _dt.string, "tensor_names": _dt.string, "shapes_and_slices": _dt.string,
+           "data": ANY}, lists=("data",), context=True, stateful=True)
+def _save_slices(ctx, filename, tensor_names, shapes_and_slices, data, *, T):
+    """The V1 checkpoint's save op (tf.train.SaverDef.V1): one table file at `filename`."""
+    _write_later("SaveSlices", write_v1, (filename, tensor_names, shapes_and_slices), data, T)
+
+
+def _write_later(op_type, writer, strings, tensors, dtypes):
+    """Calls `writer(path, names, specs, values, dtypes)` when the run computes `tensors`."""
+    (path,), names, specs = _static_strings(op_type, *strings)
     host = {i: v for i, v in enumerate(tensors) if not isinstance(v, jax.core.Tracer)}
     traced = [v for i, v in enumerate(tensors) if i not in host]
 
     def write(*dyn):
         it = iter(dyn)
         values = [host[i] if i in host else np.asarray(next(it)) for i in range(len(tensors))]
-        write_bundle_entries(path, names, specs, values, dtypes)
+        writer(path, names, specs, values, dtypes)
 
     io_callback(write, None, *traced, ordered=True)
 
@@ -144,12 +160,26 @@ def _strings(values, name):
 
 def save_v2(prefix, tensor_names, shape_and_slices, tensors, name=None):
     """A `SaveV2` op writing `tensors` under `tensor_names` to the bundle `prefix`."""
+    return _save_op(_save_v2, "SaveV2", (prefix, tensor_names, shape_and_slices), tensors,
+                    name, ("shape_and_slices", "dtypes"))
+
+
+def save_slices(filename, tensor_names, tensor_slices, tensors, name=None):
+    """A `SaveSlices` op (TF's `io_ops._save`) writing `tensors` as the V1 file `filename`."""
+    return _save_op(_save_slices, "save", (filename, tensor_names, tensor_slices), tensors,
+                    name, ("shapes_and_slices", "T"))
+
+
+def _save_op(builder, default_name, strings, tensors, name, names):
+    """`builder`'s op over (file, names, slices) `strings` and `tensors`; `names`: the name of
+    its slices constant and of its dtypes attr."""
     from scopeflow.core.contexts import name_scope
-    with name_scope(name, "SaveV2", [prefix, *tensors]) as scope:
-        names = _strings(tensor_names, "tensor_names")
-        slice_t = _strings(shape_and_slices, "shape_and_slices")
+    path, tensor_names, specs = strings
+    with name_scope(name, default_name, [path, *tensors]) as scope:
+        names_t = _strings(tensor_names, "tensor_names")
+        slice_t = _strings(specs, names[0])
         dtypes = [t.dtype.base_dtype for t in tensors]
-        return _save_v2(prefix, names, slice_t, list(tensors), dtypes=dtypes, name=scope)
+        return builder(path, names_t, slice_t, list(tensors), name=scope, **{names[1]: dtypes})
 
 
 def restore_v2(prefix, tensor_names, shape_and_slices, dtypes, name=None):

@@ -1,7 +1,9 @@
-"""The checkpoint messages tensorboard does not ship: bundle header/entry, slices, state.
+"""The checkpoint messages tensorboard does not ship: bundle header/entry, slices, state, and
+the V1 checkpoint's saved tensor slices.
 
 The classes are built at import time from a descriptor that mirrors TF's
-`tensor_bundle.proto`, `tensor_slice.proto` and `checkpoint_state.proto` field for field, so
+`tensor_bundle.proto`, `tensor_slice.proto`, `saved_tensor_slice.proto` and
+`checkpoint_state.proto` field for field, so
 their wire and text formats are TF's. Shapes, dtypes and versions reuse tensorboard's protos.
 
 >>> BundleEntryProto(dtype=1, size=8).size
@@ -9,7 +11,7 @@ their wire and text formats are TF's. Shapes, dtypes and versions reuse tensorbo
 """
 
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
-from tensorboard.compat.proto import tensor_shape_pb2, types_pb2, versions_pb2
+from tensorboard.compat.proto import tensor_pb2, tensor_shape_pb2, types_pb2, versions_pb2
 
 _F = descriptor_pb2.FieldDescriptorProto
 _PACKAGE = "scopeflow.checkpoint"
@@ -33,6 +35,22 @@ _MESSAGES = {
         ("size", 5, _F.TYPE_INT64, _F.LABEL_OPTIONAL, None),
         ("crc32c", 6, _F.TYPE_FIXED32, _F.LABEL_OPTIONAL, None),
         ("slices", 7, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, ".%s.TensorSliceProto" % _PACKAGE)],
+    # TF's saved_tensor_slice.proto: the V1 checkpoint's table values
+    "SavedSliceMeta": [
+        ("name", 1, _F.TYPE_STRING, _F.LABEL_OPTIONAL, None),
+        ("shape", 2, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".tensorboard.TensorShapeProto"),
+        ("type", 3, _F.TYPE_ENUM, _F.LABEL_OPTIONAL, ".tensorboard.DataType"),
+        ("slice", 4, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, ".%s.TensorSliceProto" % _PACKAGE)],
+    "SavedTensorSliceMeta": [
+        ("tensor", 1, _F.TYPE_MESSAGE, _F.LABEL_REPEATED, ".%s.SavedSliceMeta" % _PACKAGE),
+        ("versions", 2, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".tensorboard.VersionDef")],
+    "SavedSlice": [
+        ("name", 1, _F.TYPE_STRING, _F.LABEL_OPTIONAL, None),
+        ("slice", 2, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".%s.TensorSliceProto" % _PACKAGE),
+        ("data", 3, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".tensorboard.TensorProto")],
+    "SavedTensorSlices": [
+        ("meta", 1, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".%s.SavedTensorSliceMeta" % _PACKAGE),
+        ("data", 2, _F.TYPE_MESSAGE, _F.LABEL_OPTIONAL, ".%s.SavedSlice" % _PACKAGE)],
     "CheckpointState": [
         ("model_checkpoint_path", 1, _F.TYPE_STRING, _F.LABEL_OPTIONAL, None),
         ("all_model_checkpoint_paths", 2, _F.TYPE_STRING, _F.LABEL_REPEATED, None),
@@ -44,7 +62,7 @@ _MESSAGES = {
 def _file_proto():
     fdp = descriptor_pb2.FileDescriptorProto(name=_FILE, package=_PACKAGE, syntax="proto3")
     fdp.dependency.extend([tensor_shape_pb2.DESCRIPTOR.name, types_pb2.DESCRIPTOR.name,
-                           versions_pb2.DESCRIPTOR.name])
+                           versions_pb2.DESCRIPTOR.name, tensor_pb2.DESCRIPTOR.name])
     tops = {}
     for name, fields in _MESSAGES.items():
         outer, _, inner = name.partition(".")
@@ -78,10 +96,12 @@ def message_classes(file_name, file_proto, names):
 
 
 _CLASSES = message_classes(_FILE, _file_proto, ("TensorSliceProto", "BundleHeaderProto",
-                                                 "BundleEntryProto", "CheckpointState"))
+                                                 "BundleEntryProto", "CheckpointState",
+                                                 "SavedTensorSlices"))
 TensorSliceProto = _CLASSES["TensorSliceProto"]
 BundleHeaderProto = _CLASSES["BundleHeaderProto"]
 BundleEntryProto = _CLASSES["BundleEntryProto"]
 CheckpointState = _CLASSES["CheckpointState"]
+SavedTensorSlices = _CLASSES["SavedTensorSlices"]
 TensorShapeProto = tensor_shape_pb2.TensorShapeProto
 VersionDef = versions_pb2.VersionDef

@@ -8,6 +8,7 @@
 [('w', [2])]
 """
 
+import glob
 import os
 
 import numpy as np
@@ -15,15 +16,17 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.checkpoint import state
-from scopeflow.checkpoint.bundle import BundleReader, index_filename
+from scopeflow.checkpoint.bundle import index_filename
+from scopeflow.checkpoint.tensor_slices import V1Reader, open_reader
 
 
 class CheckpointReader:
-    """TF's CheckpointReader over a V2 bundle: tensors by name, name -> shape / dtype maps."""
+    """TF's CheckpointReader over a V2 bundle (or V1 files): tensors by name, name -> shape /
+    dtype maps."""
 
     def __init__(self, prefix):
         self._prefix = prefix
-        self._bundle = BundleReader(prefix)
+        self._bundle = open_reader(prefix)
 
     def has_tensor(self, tensor_str):
         return self._bundle.contains(tensor_str)
@@ -42,6 +45,14 @@ class CheckpointReader:
     def debug_string(self):
         """One "name (DT_X) [d0,d1]" line per stored entry, slice pieces included, as TF."""
         lines = []
+        if isinstance(self._bundle, V1Reader):  # V1: with the count of a sliced one's pieces
+            for name in sorted(self._bundle.names()):
+                dtype, shape = self._bundle.dtype_and_shape(name)
+                n = self._bundle.num_slices(name)
+                lines.append("%s (%s) [%s]%s\n" % (name, _dt.enum_name(dtype),
+                                                   ",".join(map(str, shape)),
+                                                   ", %d slices" % n if n > 1 else ""))
+            return "".join(lines).encode()
         for key in self._bundle.raw_keys():
             e = self._bundle.entry(key)
             if e.slices:
@@ -68,7 +79,7 @@ def NewCheckpointReader(filepattern):
     if isinstance(filepattern, bytes):
         filepattern = filepattern.decode()
     filepattern = os.fspath(filepattern)
-    if not os.path.exists(index_filename(filepattern)):
+    if not os.path.exists(index_filename(filepattern)) and not glob.glob(filepattern):
         raise errors.NotFoundError(None, None, "Unsuccessful TensorSliceReader constructor: "
                                    "Failed to find any matching files for %s" % filepattern)
     return CheckpointReader(filepattern)

@@ -48,9 +48,8 @@ KNOWN_FAILING = {
     "training/training_test.py": set(),
     "training/evaluation_test.py": set(),
     "summaries_test.py": set(),
-    # V1 checkpoints (SaverDef.V1) are not written; tfdbg (DumpingDebugHook) does not exist
-    "evaluation_test.py": {"tf_slim_test.SingleEvaluationTest.testAdditionalHooks",
-                           "tf_slim_test.SingleEvaluationTest.testRestoredModelPerformance"},
+    # tfdbg (DumpingDebugHook) does not exist
+    "evaluation_test.py": {"tf_slim_test.SingleEvaluationTest.testAdditionalHooks"},
     # assertAlmostEqual to 7 places of a float32 value (fails on TF too)
     "metrics/classification_test.py": {"tf_slim_test.F1ScoreTest.testSomeCorrect"},
     "metrics/histogram_ops_test.py": set(),
