@@ -1,7 +1,9 @@
 """Placement: the device TF's placer gives each op, and the JAX device that runs it.
 
 A Session's devices are TF's local ones, `/job:localhost/replica:0/task:0/device:CPU:k` and
-`...GPU:k`, each mapped to a JAX device (`Devices`):
+`...GPU:k` (under a distributed tf.train.Server: its task's, `/job:worker/replica:0/task:1/...`,
+and the CPU:0 of every other task of the cluster, run here too), each mapped to a JAX device
+(`Devices`):
 
 - CPU:k -> `jax.local_devices(backend="cpu")[k % n]`: n is 1, or N under
   `XLA_FLAGS=--xla_force_host_platform_device_count=N`; TF's count is
@@ -45,29 +47,46 @@ class Devices:
         n_acc = min(len(accel), counts["GPU"]) if "GPU" in counts else len(accel)
         kind = "GPU" if accel and accel[0].platform in ("gpu", "cuda", "rocm") else (
             accel[0].platform.upper() if accel else "GPU")
-        self.names = [LOCAL + "CPU:%d" % i for i in range(n_cpu)] + [
-            LOCAL + "%s:%d" % (kind, i) for i in range(n_acc)]
-        self.jax = {LOCAL + "CPU:%d" % i: cpus[i % len(cpus)] for i in range(n_cpu)}
-        self.jax.update({LOCAL + "%s:%d" % (kind, i): accel[i] for i in range(n_acc)})
-        self.default = LOCAL + ("%s:0" % kind if n_acc else "CPU:0")
+        here = self.prefix = _task_prefix_here()
+        self.names = [here + "CPU:%d" % i for i in range(n_cpu)] + [
+            here + "%s:%d" % (kind, i) for i in range(n_acc)]
+        self.jax = {here + "CPU:%d" % i: cpus[i % len(cpus)] for i in range(n_cpu)}
+        self.jax.update({here + "%s:%d" % (kind, i): accel[i] for i in range(n_acc)})
+        self.default = here + ("%s:0" % kind if n_acc else "CPU:0")
         self._by_type = {}
         for name in self.names:
             self._by_type.setdefault(name.rsplit(":", 2)[1], []).append(name)
+        # the CPU of each other task of a distributed Server's cluster: its ops run here
+        # (ps variables: train/remote_vars.py), under that task's name, as TF logs them;
+        # TF lists the devices task by task (job names, then task indices)
+        tasks = _cluster_prefixes()
+        if tasks:
+            local, self.names = self.names, []
+            for prefix in tasks:
+                if prefix == here:
+                    self.names.extend(local)
+                else:
+                    self.names.append(prefix + "CPU:0")
+                    self.jax[prefix + "CPU:0"] = self.jax[here + "CPU:0"]
         self.resolve = functools.lru_cache(maxsize=None)(self._resolve)
 
     def _resolve(self, requested, soft):
         """The full name of the device `requested` ('/gpu:1') runs on, or None: no such device
         (TF's error, also under soft placement for another job, replica or task)."""
         spec = DeviceSpec.from_string(requested)
-        if not _local_task(spec):
+        prefix = _task_prefix(spec, self.prefix)
+        if prefix is None:
             return None
+        if prefix != self.prefix:  # another task of the cluster: its CPU:0
+            ok = spec.device_type in (None, "CPU") and spec.device_index in (None, 0)
+            return prefix + "CPU:0" if ok or soft else None
         if spec.device_type is None:
             return self.default
         of_type = self._by_type.get(spec.device_type, ())
         if spec.device_index is None:
             hit = of_type[0] if of_type else None
         else:
-            name = LOCAL + "%s:%d" % (spec.device_type, spec.device_index)
+            name = self.prefix + "%s:%d" % (spec.device_type, spec.device_index)
             hit = name if name in self.jax else None
         if hit is None and soft:
             return of_type[0] if of_type else self.default
@@ -84,15 +103,47 @@ class Devices:
         return len(seen) > 1
 
 
-def _local_task(spec):
-    """Whether a device spec names this process's task: the local one, or under a distributed
-    tf.train.Server any task of its cluster (ps variables are mirrored in every worker)."""
-    if spec.job in (None, "localhost") and spec.replica in (None, 0) and spec.task in (None, 0):
-        return True
-    if spec.job is None or spec.replica not in (None, 0):
-        return False
-    from scopeflow.train.server import is_local_job
-    return is_local_job(spec.job, spec.task)
+def _task_prefix(spec, here):
+    """'/job:J/replica:0/task:T/device:' of the task a device spec names, `here` for this
+    process's own task, None for a task that does not exist. Under a distributed
+    tf.train.Server every task of its cluster exists: ps variables and other tasks' ops run in
+    this process under their task's name."""
+    if spec.replica not in (None, 0):
+        return None
+    if spec.job in (None, "localhost"):
+        return here if spec.task in (None, 0) else None
+    from scopeflow.train.server import active
+    server = active()
+    if server is None or spec.job not in server._cluster.jobs:
+        return None
+    task = spec.task
+    if task is None:
+        task = server._task if spec.job == server._job else server._cluster.task_indices(
+            spec.job)[0]
+    if task not in server._cluster.task_indices(spec.job):
+        return None
+    prefix = "/job:%s/replica:0/task:%d/device:" % (spec.job, task)
+    return here if (spec.job, task) == (server._job, server._task) else prefix
+
+
+def _task_prefix_here():
+    """This process's task prefix: its distributed Server's task, else TF's localhost."""
+    from scopeflow.train.server import active
+    server = active()
+    if server is None:
+        return LOCAL
+    return "/job:%s/replica:0/task:%d/device:" % (server._job, server._task)
+
+
+def _cluster_prefixes():
+    """The task prefixes of every task of the distributed Server's cluster (none without)."""
+    from scopeflow.train.server import active
+    server = active()
+    if server is None:
+        return []
+    cluster = server._cluster
+    return ["/job:%s/replica:0/task:%d/device:" % (j, t)
+            for j in sorted(cluster.jobs) for t in sorted(cluster.task_indices(j))]
 
 
 def _is_generator(op):

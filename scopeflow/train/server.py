@@ -48,18 +48,6 @@ def worker_tasks(cluster):
     return [(j, i) for j in jobs for i in cluster.task_indices(j)]
 
 
-def is_local_job(job, task):
-    """Whether device `/job:<job>/task:<task>` runs in this process: a job of the active
-    cluster (ps tasks are mirrored here, other workers' tasks run here too)."""
-    server = active()
-    if server is None:
-        return False
-    cluster = server._cluster
-    if job not in cluster.jobs:
-        return False
-    return task is None or task in cluster.task_indices(job)
-
-
 def hand_off_variables(sess, graph, source, max_wait_secs=None):
     """Under a distributed Server, makes every worker's copy of the global variables the
     chief's: the chief (`source`, after initializing or restoring) publishes their values in

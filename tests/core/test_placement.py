@@ -47,10 +47,11 @@ def run_program(framework, code, devices=4):
     return lines[:-1], json.loads(lines[-1][len("RESULT "):])
 
 
-def compare(code):
+def compare(code, devices=4):
     if tf_python() is None:
         pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
-    here, there = run_program("scopeflow", code), run_program("tensorflow", code)
+    here = run_program("scopeflow", code, devices)
+    there = run_program("tensorflow", code, devices)
     assert here == there, (code, here, there)
     return here
 
@@ -170,6 +171,75 @@ def test_missing_devices_fail_as_tf():
 def test_replica_device_setter_needs_a_cluster_as_in_tf():
     _, result = compare(SETTER)
     assert result[0] == "InvalidArgumentError" and "/job:ps/task:0" in result[1]
+
+
+CLUSTER = r'''
+import socket
+def _servers():
+    ports = []
+    for _ in range(3):
+        s = socket.socket(); s.bind(("localhost", 0)); ports.append(s.getsockname()[1]); s.close()
+    cluster = tf.train.ClusterSpec({"ps": ["localhost:%d" % ports[0]],
+                                    "worker": ["localhost:%d" % p for p in ports[1:]]})
+    if tf.__name__.startswith("scopeflow"):  # one process stands for worker 1
+        from scopeflow.train import server
+        tf.train.Server(cluster, job_name="ps", task_index=0)
+        worker = tf.train.Server(cluster, job_name="worker", task_index=1, start=False)
+        server._ACTIVE.append(worker)
+    else:
+        worker = [tf.train.Server(cluster, job_name=j, task_index=t)
+                  for j, t in (("ps", 0), ("worker", 0), ("worker", 1))][2]
+    return cluster, worker.target
+
+def main():
+    cluster, target = _servers()
+    with tf.device(tf.train.replica_device_setter(worker_device="/job:worker/task:1",
+                                                  cluster=cluster)):
+        gs = tf.train.get_or_create_global_step()
+        w = tf.get_variable("w", [2], initializer=tf.ones_initializer())
+        loss = tf.reduce_sum(w * w)
+        train = tf.train.GradientDescentOptimizer(0.1).minimize(loss, global_step=gs)
+    c = tf.constant(1.0, name="free_const")
+    d = tf.add(c, c, name="free_add")
+    with tf.device("/job:worker/task:0"):
+        other = tf.multiply(d, 3.0, name="on_worker_0")
+    cfg = tf.ConfigProto(log_device_placement=True)
+    with tf.Session(target, config=cfg) as s:
+        s.run(tf.global_variables_initializer())
+        out = s.run([train, d, other])[1:] + [s.run(gs)]
+    g = tf.Graph()
+    with g.as_default():
+        with tf.device("/job:worker/task:7"):
+            tf.constant(1.0, name="nowhere")
+        with tf.Session(target, graph=g) as s:
+            try:
+                s.run("nowhere:0")
+            except Exception as e:
+                out.append(_err(e))
+    g = tf.Graph()
+    with g.as_default():
+        a = tf.constant(1.0, name="a")
+        outs = []
+        for i, dev in enumerate(["/job:ps/task:0/device:GPU:0", "/job:worker/task:0/cpu:3",
+                                 "/job:worker/task:1/gpu:0", "/job:worker", "/job:ps"]):
+            with tf.device(dev):
+                outs.append(tf.add(a, float(i), name="soft%d" % i))
+        cfg = tf.ConfigProto(log_device_placement=True, allow_soft_placement=True)
+        with tf.Session(target, graph=g, config=cfg) as s:
+            out.append(s.run(outs))
+    return out
+'''
+
+
+@pytest.mark.oracle
+def test_a_cluster_task_logs_and_places_as_tf():
+    # TF: three servers in one process, the session on worker 1's; scopeflow: the ps store
+    # served and worker 1's Server taken as the process's distributed one
+    lines, result = compare(CLUSTER, devices=1)  # a TF server's task has one CPU
+    assert "w: (VariableV2): /job:ps/replica:0/task:0/device:CPU:0" in lines
+    assert "free_add: (AddV2): /job:worker/replica:0/task:1/device:CPU:0" in lines
+    assert result[:3] == [2.0, 6.0, 1]
+    assert "available devices are [ /job:ps/replica:0/task:0/device:CPU:0, " in result[3][1]
 
 
 def test_one_device_graphs_keep_one_program(tf):

@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from scopeflow.train import remote_vars
+from scopeflow.train import ps_store, remote_vars, server
 from tests.train.cluster import run_cluster
 
 PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "async_ps.py")
@@ -64,17 +64,14 @@ class _LocalStore:
         assert "error" not in head, head
 
 
-class _Worker:
-    """The active Server of a worker of a cluster with a ps task."""
+class _Worker(server.Server):
+    """Worker 1 of a cluster with a ps task, as the active Server, its ps an in-process
+    store."""
 
     def __init__(self):
-        from scopeflow.train import ps_store
-        from scopeflow.train.device_setter import ClusterSpec
+        super().__init__({"ps": ["p:1"], "worker": ["w:1", "w:2"]}, job_name="worker",
+                         task_index=1, start=False)
         self.client = _LocalStore(ps_store.Store())
-        self._cluster = ClusterSpec({"ps": ["p:1"], "worker": ["w:1", "w:2"]})
-
-    def has_ps(self):
-        return True
 
     def ps_client(self, task):
         assert task == 0
@@ -83,7 +80,6 @@ class _Worker:
 
 @pytest.fixture
 def worker(monkeypatch):
-    from scopeflow.train import server
     w = _Worker()
     monkeypatch.setattr(server, "_ACTIVE", [w])
     return w
@@ -131,3 +127,15 @@ def test_synchronous_training_keeps_the_variables_here(tf, worker):
         sess.run(train)
         np.testing.assert_allclose(sess.run(w), [0.5, 1.0])
     assert worker.client.store._values == {}
+
+
+def test_placement_names_the_cluster_tasks(tf, worker, capsys):
+    _model(tf)
+    free = tf.constant(1.0, name="free")
+    cfg = tf.ConfigProto(log_device_placement=True)
+    with tf.Session(config=cfg) as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(free)
+    lines = capsys.readouterr().out.splitlines()
+    assert "w: (VariableV2): /job:ps/replica:0/task:0/device:CPU:0" in lines
+    assert "free: (Const): /job:worker/replica:0/task:1/device:CPU:0" in lines
