@@ -147,7 +147,8 @@ def _record(loop, inside, frame, path):
         limit_pos=_bound(loop, inputs), controls=controls, variables=tuple(region.variables),
         skip=tuple(loop.merges) + tuple(loop.switches), edges=tuple(region.edges),
         exit_cut=tuple(s._outputs[0] for s in loop.switches),
-        exit_outs=tuple(e._inputs[0] for e in loop.exits))
+        exit_outs=tuple(e._inputs[0] for e in loop.exits), rows=_row_accumulators(loop),
+        maxima=_fixed_maxima(loop))
     for k, e in enumerate(loop.exits):
         e._cf = (spec, k)
         spec.exits.append(e)
@@ -198,6 +199,51 @@ def _bound(loop, inputs):
             if limit._op._type in _ENTERS and limit._op._inputs[0] in inputs and _counts(loop, k):
                 return inputs.index(limit._op._inputs[0])
     return None
+
+
+def _row_accumulators(loop):
+    """Loop variables that TF's IndexedSlices gradient accumulators grow: zeros to start, each
+    iteration `concat([value, rows], 0)` (cf_run.py keeps them in buffers of fixed size)."""
+    from scopeflow.ops.array_base import static_value
+    found = []
+    for k, (enter, nxt) in enumerate(zip(loop.enters, loop.nexts)):
+        cat = nxt._inputs[0]._op
+        if cat._type != "ConcatV2" or len(cat._inputs) != 3 or not _accumulator(loop, k):
+            continue
+        axis = static_value(cat._inputs[2])
+        init = enter._inputs[0]
+        if axis is None or int(axis) != 0 or cat._inputs[0] is not loop.switches[k]._outputs[1]:
+            continue
+        first = static_value(init)
+        if first is None and init._op._type == "Fill":  # zeros of a shape known when run
+            first = static_value(init._op._inputs[1])
+        if first is not None and not np.any(first):
+            found.append(k)
+    return tuple(found)
+
+
+def _accumulator(loop, k):
+    """Whether loop variable k is named as TF names a gradient accumulator (`.../b_acc_N`):
+    a user's loop growing by concat keeps the shape check (one shape per loop value)."""
+    return loop.merges[k]._name.rsplit("/", 1)[-1].startswith("b_acc")
+
+
+def _fixed_maxima(loop):
+    """(k, v) for each loop variable that each iteration sets to `Maximum(v, itself)` with v
+    known when the graph is built (the dense shape an IndexedSlices accumulator keeps)."""
+    from scopeflow.ops.array_base import static_value
+    found = []
+    for k, nxt in enumerate(loop.nexts):
+        op = nxt._inputs[0]._op
+        if op._type != "Maximum" or not _accumulator(loop, k):
+            continue
+        mine = loop.switches[k]._outputs[1]
+        others = [t for t in op._inputs if t is not mine]
+        if len(others) == 1 and len(op._inputs) == 2:
+            value = static_value(others[0])
+            if value is not None:
+                found.append((k, np.asarray(value)))
+    return tuple(found)
 
 
 def _counts(loop, k):

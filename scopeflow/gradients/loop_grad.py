@@ -31,8 +31,7 @@ def supported(op):
     loop not nested in another construct (its body or conds in it)."""
     ctx = loop_state.while_context(op)
     return (ctx is not None and ctx.outer is None and _directly_in(op, ctx)
-            and ctx.grad_state is None and getattr(ctx, "loop_cond", None) is not None
-            and getattr(ctx, "back_prop", True) and not _rows_of_constant(op))
+            and ctx.grad_state is None and getattr(ctx, "loop_cond", None) is not None)
 
 
 def _directly_in(op, ctx):
@@ -41,21 +40,6 @@ def _directly_in(op, ctx):
     while inner is not None and inner is not ctx and not inner.is_loop:
         inner = inner.outer
     return inner in (ctx, None)
-
-
-_GATHERS = frozenset(("Gather", "GatherV2", "ResourceGather"))
-
-
-def _rows_of_constant(op):
-    """A gather of a loop constant: its gradient is IndexedSlices, which TF accumulates by
-    concatenating every iteration's rows, a loop value of growing shape (no XLA loop runs
-    one; such paths keep the SymbolicGradient op)."""
-    if op._type not in _GATHERS:
-        return False
-    src = op._inputs[0]._op
-    while src._type in ("Identity", "ReadVariableOp") and src._inputs:
-        src = src._inputs[0]._op
-    return src._type in ("Enter", "RefEnter") and bool(src._attrs.get("is_constant"))
 
 
 @gradient("Exit", "RefExit", check=supported)
@@ -86,6 +70,9 @@ def _enter_grad(op, grad):
     if ctx is None or not ctx.back_prop or ctx.grad_state is None:
         return grad
     if op._attrs.get("is_constant"):
+        from scopeflow.indexed_slices import IndexedSlices
+        if isinstance(grad, IndexedSlices):
+            return _accumulate_slices(ctx, op, grad)
         return _accumulate(ctx, op, grad)
     with loop_state.entered(ctx.outer):
         result = loop_state.leave(grad)
@@ -120,6 +107,67 @@ def _accumulate(ctx, op, grad):
         result = loop_state.leave(off, "b_acc")
     ctx.loop_exits.append(result)
     return result
+
+
+def _accumulate_slices(ctx, op, grad):
+    """A loop constant's IndexedSlices gradient (a gather's in the body): every iteration's
+    rows and indices concatenated to loop values that grow by them, after one zero row at
+    index 0, the largest dense shape kept (TF's AddBackpropIndexedSlicesAccumulator)."""
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.indexed_slices import IndexedSlices
+    from scopeflow.ops import cf_ops as cf
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.math import maximum
+    from scopeflow.ops.shape_ops import zeros, zeros_like
+    g = default_graph()
+    values, indices, dense_shape = grad.values, grad.indices, grad.dense_shape
+    with loop_state.entered(ctx.outer):
+        if values.shape.is_fully_defined():
+            rows = [1] + values.shape.as_list()[1:]
+            values_acc = constant(0, values.dtype.base_dtype, shape=rows, name="b_acc")
+        else:
+            rows = concat([[1], _shape_of(op._inputs[0])[1:]], 0)
+            values_acc = zeros(rows, dtype=values.dtype.base_dtype)
+        init = [constant([0], indices.dtype.base_dtype), values_acc]
+        if dense_shape is not None:
+            if dense_shape.shape.is_fully_defined():
+                init.append(constant(0, dense_shape.dtype.base_dtype,
+                                     shape=dense_shape.shape.as_list()))
+            else:
+                init.append(zeros_like(_shape_of(op._inputs[0], dense_shape.dtype),
+                                       optimize=False))
+    with loop_state.entered(ctx):
+        enters = [ctx.enter(x, False, name="b_acc") for x in init]
+        enters[0]._shape = TensorShape([None])  # (they grow: TF's use_input_shape=False)
+        enters[1]._shape = TensorShape([None] + values_acc.shape.as_list()[1:]) \
+            if values_acc.shape.dims is not None else TensorShape(None)
+        if len(enters) > 2:
+            enters[2]._shape = TensorShape(None)
+        ctx.loop_enters.extend(enters)
+        merged = [loop_state.merge([x, x], name="b_acc")[0] for x in enters]
+        switched = [loop_state.switch(x, ctx.loop_cond) for x in merged]
+        grown = [concat([sw[1], x], 0) for sw, x in zip(switched[:2], [indices, values])]
+        if len(enters) > 2:
+            grown.append(maximum(dense_shape, switched[2][1]))
+        nexts = [cf._next_iteration(x, name="NextIteration") for x in grown]
+        for m, n in zip(merged, nexts):
+            g._replace_input(m.op, 1, n)
+    with loop_state.entered(ctx.outer):
+        exits = [loop_state.leave(sw[0], "b_acc") for sw in switched]
+    ctx.loop_exits.extend(exits)
+    return IndexedSlices(exits[1], exits[0], exits[2] if len(exits) > 2 else None)
+
+
+def _shape_of(t, out_type=None):
+    """TF's _resource_safe_shape: a resource variable's shape, else the tensor's."""
+    from scopeflow.ops.shape_ops import shape_internal
+    if t.dtype.base_dtype.name == "resource":
+        from scopeflow.ops.resource_ops import variable_shape
+        return variable_shape(t) if out_type is None else variable_shape(t, out_type=out_type)
+    if out_type is None:
+        return shape_internal(t, optimize=False)
+    return shape_internal(t, optimize=False, out_type=out_type)
 
 
 def switch_grad(op, grads):

@@ -219,6 +219,8 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
     init = [_strong(ext[p], d) for p, d in zip(spec.init_pos, dtypes)]
     outs, writes, checks = _call(ctx, body_fn, init + ext)
+    if spec.rows:
+        body_fn, init, outs = _fixed_rows(ctx, spec, body_fn, init, outs, length)
     init = [align(i, o) for i, o in zip(init, outs)]  # TensorArrays first written inside
     _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
     if _call(ctx, cond_fn, init + ext)[1]:
@@ -241,8 +243,73 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     carry = _with_all_checks(slots, run)
     trips, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
+    if spec.rows and length is None:
+        _check_rows(ctx, spec, trips)
+    if spec.maxima:
+        vals = _static_maxima(ctx, spec, [ext[p] for p in spec.init_pos], vals, trips)
     ctx.loop_trips[spec] = trips
     return list(vals)
+
+
+def _fixed_rows(ctx, spec, body_fn, init, outs, length):
+    """TF's IndexedSlices accumulators (`spec.rows`) grow by the same rows each iteration: each
+    is kept in a buffer of `capacity` rows, zero rows (at index 0: they add nothing) before
+    the rows so far; an iteration appends its rows and drops as many from the front. The
+    capacity: the rows of `length` iterations, else what the run learnt (stack_ops.grow)."""
+    grow = {}
+    for k in spec.rows:
+        a, b = shape_of(init[k]), shape_of(outs[k])
+        if len(a) != len(b) or not a or a[1:] != b[1:] or b[0] < a[0]:
+            continue
+        step = b[0] - a[0]
+        trips = length if length is not None else ctx.stack_caps.get(ctx.op, 64)
+        pad = step * max(trips, 0)
+        init[k] = jnp.concatenate([jnp.zeros((pad,) + tuple(a[1:]), dtype_of(init[k])),
+                                   jnp.asarray(init[k])], 0)
+        outs[k] = jnp.concatenate([jnp.zeros((pad,) + tuple(a[1:]), dtype_of(outs[k])),
+                                   jnp.asarray(outs[k])], 0)[step:]
+        grow[k] = (step, pad)
+    if not grow:
+        return body_fn, init, outs
+    ctx.loop_rows[spec] = grow
+
+    def fixed(ctx_, *args):
+        got = list(body_fn(ctx_, *args))
+        for k, (step, _) in grow.items():
+            got[k] = got[k][step:]
+        return got
+
+    return fixed, init, outs
+
+
+def _check_rows(ctx, spec, trips):
+    """A run whose loop appended more rows than its buffers hold is run again with more."""
+    from scopeflow.ops.stack_ops import StackFull
+    for k, (step, pad) in ctx.loop_rows.pop(spec, {}).items():
+        ctx.check(step * trips <= pad, StackFull, (
+            "%s: the gradient accumulator %s outgrew its %d rows; the Session compiles the "
+            "run again with more" % (ctx.op._name, spec.cond_cut[k].name, pad)))
+
+
+def _static_maxima(ctx, spec, init, vals, trips):
+    """A value kept as the maximum of a static one (an IndexedSlices accumulator's dense
+    shape) is static after one iteration: later ops may then use it to size their results."""
+    from scopeflow.errors import UnimplementedError
+    vals = list(vals)
+    for k, v in spec.maxima:
+        if not _is_static(init[k]):
+            continue
+        first = np.asarray(init[k])
+        if first.shape != v.shape:
+            continue
+        after = np.maximum(first, v).astype(first.dtype)
+        if not np.array_equal(after, first):
+            ctx.check(trips > 0, UnimplementedError, (
+                "%s: a loop whose gradient accumulates IndexedSlices ran no iteration; the "
+                "shape of its gradient (%s) is then not the one the program was compiled for"
+                % (ctx.op._name, spec.cond_cut[k].name)))
+        vals[k] = after
+    return vals
 
 
 def _differentiated(ctx, *trees):

@@ -77,6 +77,8 @@ class LoopSpec:
     variables: tuple = ()  # variable ops the loop uses (their state enters the run)
     edges: tuple = ()  # outside control edges kept in the graph (an imported loop's)
     context: object = None  # its WhileContext (host ops inside make it run on the host)
+    rows: tuple = ()  # loop values that grow by rows (TF's IndexedSlices accumulators)
+    maxima: tuple = ()  # (k, v): loop value k is Maximum(v, itself), v static (their shape)
 
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while

@@ -90,7 +90,11 @@ def _push(ctx, handle, elem, *, swap_memory=False):
 
 
 def grow(caps, push):
-    """Doubles in `caps` the slots of the stack that StackPushV2 op `push` overflowed."""
+    """Doubles in `caps` the slots of the stack that StackPushV2 op `push` overflowed (or
+    the rows of a loop's growing accumulators, `push` the op that ran the loop)."""
+    if push._type != "StackPushV2":
+        caps[push] = 2 * caps.get(push, GROW_START)
+        return
     stack = push._inputs[0]._op
     while stack._type != "StackV2" and stack._inputs:  # Enter ops into the loops around it
         stack = stack._inputs[0]._op

@@ -131,8 +131,15 @@ def _tensor_array_grad(ctx, handle, flow_in, *, source):
     # inside a gradient loop finds the one made before the loop in its flow
     if not isinstance(flow_in, TAState):  # a flow popped from a stack (a nested loop's)
         flow_in = TAState(None, None, handle)
+    data = flow_in.data
+    if data is None:
+        shape = handle.element_shape
+    elif isinstance(data, (tuple, list)):  # elements of different shapes (infer_shape=False)
+        shape = None
+    else:
+        shape = np.shape(data)[1:]
     meta = TAMeta("%s@%s" % (handle.name, source), handle.dtype, flow_in.size, handle.dynamic_size,
-                  handle.element_shape if flow_in.data is None else np.shape(flow_in.data)[1:])
+                  shape, handle.ragged)
     return [meta, TAState.empty(meta)]
 
 

@@ -247,20 +247,70 @@ def test_loop_gradient_graph_round_trips_here_and_in_tf(oracle, tf, tmp_path):
         np.testing.assert_allclose(got[k], want[k], rtol=2e-5, atol=1e-6, err_msg=k)
 
 
-def test_gather_of_a_loop_constant_keeps_the_symbolic_gradient(tf):
-    """(TF concatenates the rows of every iteration in a loop value of growing shape.)"""
-    import numpy as np
-    emb = tf.constant(np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
-    ids = tf.constant([0, 2, 2, 1, 3])
+# a gather of a loop constant: its IndexedSlices gradient accumulated by concatenation in the
+# backward loop (indices, rows, the largest dense shape), then densified; ref variable with
+# plain SGD (sparse update through Unique) and a resource variable with Adam
+GATHER_IN_BODY = RECORD + """
+emb = tf.get_variable("emb", initializer=np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
+w = tf.Variable([[0.5, -0.2, 0.1], [0.1, 0.9, 0.0], [0.3, 0.2, -0.4]], name="w")
+ids = tf.placeholder(tf.int32, [None, 2], name="ids")
+def body(i, h):
+    e = tf.nn.embedding_lookup(emb, ids[i])
+    return i + 1, tf.tanh(tf.matmul(h, w) + e)
+_, h = tf.while_loop(lambda i, h: i < tf.shape(ids)[0], body, (0, tf.zeros([2, 3])))
+loss = tf.reduce_sum(h * h)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+g = tf.gradients(loss, [emb, w])
+result = record([tf.convert_to_tensor(g[0]), g[1]], {ids: [[0, 1], [2, 2], [3, 1], [0, 0]]}, train)
+"""
+GATHER_RESOURCE_ADAM = GATHER_IN_BODY.replace(
+    'get_variable("emb", ', 'get_variable("emb", use_resource=True, ').replace(
+    "GradientDescentOptimizer(0.1)", "AdamOptimizer(0.1)")
 
-    def body(i, h):
-        return i + 1, h + tf.nn.embedding_lookup(emb, ids[i])
 
-    _, h = tf.while_loop(lambda i, h: i < 5, body, (0, tf.zeros([3])))
-    (g,) = tf.gradients(tf.reduce_sum(h * h), emb)
-    with tf.Session() as sess:
-        h_val, g_val = sess.run([h, tf.convert_to_tensor(g)])
-    want = np.zeros((4, 3), np.float32)
-    for i in [0, 2, 2, 1, 3]:
-        want[i] += 2 * h_val
-    np.testing.assert_allclose(g_val, want, rtol=1e-6)
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [GATHER_IN_BODY, GATHER_RESOURCE_ADAM],
+                         ids=["sgd", "resource_adam"])
+def test_gather_of_a_loop_constant_gradient_graph_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+
+
+# more iterations than the accumulators' first buffers hold: the run is compiled again
+# with more rows; the dense gradient is TF's at every length
+MANY_ROWS = """
+emb = tf.get_variable("emb", initializer=np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
+ids = tf.placeholder(tf.int32, [None, 2], name="ids")
+def body(i, h):
+    return i + 1, h * 0.9 + tf.nn.embedding_lookup(emb, ids[i])
+_, h = tf.while_loop(lambda i, h: i < tf.shape(ids)[0], body, (0, tf.zeros([2, 3])))
+g = tf.gradients(tf.reduce_sum(h * h), emb)[0]
+d = tf.math.unsorted_segment_sum(g.values, g.indices, 4)
+rs = np.random.RandomState(0)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [s.run(d, {ids: rs.randint(0, 4, (n, 2))}).round(3).tolist() for n in (3, 100, 300, 5)]
+"""
+
+
+@pytest.mark.oracle
+def test_gather_gradient_accumulators_grow_past_their_buffers(oracle):
+    here, there = run_here(MANY_ROWS), oracle(MANY_ROWS)
+    assert agree(here, there), explain(MANY_ROWS, here, there)
+
+
+# back_prop=False: TF still builds the counter loops, and no gradient flows through the loop
+NO_BACK_PROP = RECORD + """
+x = tf.placeholder(tf.float32, [], name="x")
+w = tf.Variable(1.5, name="w")
+r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * x), [0, x], back_prop=False)
+g = tf.gradients(r[1] * w + x, [x, w])
+result = record(g, {x: 2.0})
+"""
+
+
+@pytest.mark.oracle
+def test_back_prop_false_loop_gradient_matches_tf(oracle):
+    here, there = run_here(NO_BACK_PROP), oracle(NO_BACK_PROP)
+    assert agree(here, there), explain(NO_BACK_PROP, here, there)
