@@ -256,8 +256,11 @@ def softmax(x, axis=-1):
 
 
 def hard_sigmoid(x):
+    """`clip(0.2 x + 0.5, 0, 1)` as tf_keras builds it: Const, Const_1, Mul, Add, clip."""
     tf = _tf()
-    return tf.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)
+    dtype = x.dtype.base_dtype
+    point_two, point_five = tf.constant(0.2, dtype), tf.constant(0.5, dtype)
+    return tf.clip_by_value(tf.add(tf.multiply(x, point_two), point_five), 0.0, 1.0)
 
 
 def l2_normalize(x, axis=None):

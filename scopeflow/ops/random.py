@@ -65,9 +65,11 @@ def _out_shape(shape):
     value = constant_value(shape)
     if value is not None:
         return TensorShape._of(tuple(int(d) for d in np.reshape(value, [-1])))
-    dims = shape.shape._dims
-    if dims is not None and len(dims) == 1 and dims[0] is not None:
-        return TensorShape._of((None,) * dims[0])
+    if shape.shape.ndims == 1:  # TF's MakeShapeFromShapeTensor: [None, 2] from Shape(x)
+        from scopeflow.ops.array_base import partial_shape
+        dims = partial_shape(shape)
+        if dims is not None:
+            return TensorShape._of(dims)
     return TensorShape(None)
 
 

@@ -1,6 +1,7 @@
 """Keras recurrent layers of TF1 graph mode: SimpleRNN, GRU (both reset_after variants), LSTM,
-their cells and RNN over a cell or a list of cells (StackedRNNCells); the time loop is one
-`tf.while_loop` (the same loop as `tf.nn.dynamic_rnn`).
+their cells (recurrent_cells.py) and RNN over a cell or a list of cells (StackedRNNCells); the
+time loop is Keras' own (rnn_loop.py: `lstm/while/...`, `lstm/lstm_cell_1/...` for the first
+step).
 
 Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 
@@ -10,209 +11,14 @@ Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 [None, 3]
 """
 
-from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
+from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.layers import rnn_loop
+from scopeflow.keras.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
 
-
-class _Cell(Layer):
-    """A cell: `call(inputs, states) -> (output, new_states)`, weights made in `build`."""
-
-    n_gates = 1
-
-    def __init__(self, units, activation="tanh", recurrent_activation="hard_sigmoid",
-                 use_bias=True, kernel_initializer="glorot_uniform",
-                 recurrent_initializer="orthogonal", bias_initializer="zeros",
-                 kernel_regularizer=None, recurrent_regularizer=None, bias_regularizer=None,
-                 dropout=0.0, recurrent_dropout=0.0, **kwargs):
-        options = {k: kwargs.pop(k, None) for k in (
-            "kernel_constraint", "recurrent_constraint", "bias_constraint", "unit_forget_bias",
-            "implementation", "reset_after")}
-        super().__init__(**kwargs)
-        self._unit_forget_bias = options["unit_forget_bias"]
-        self.reset_after = bool(options["reset_after"])  # GRU's (TF1 Keras: False)
-        self.implementation = 1 if options["implementation"] is None else \
-            options["implementation"]
-        self.units = int(units)
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.regularizers = [regularizers.get(r) for r in
-                             (kernel_regularizer, recurrent_regularizer, bias_regularizer)]
-        self.constraints = [constraints.get(options[k]) for k in
-                            ("kernel_constraint", "recurrent_constraint", "bias_constraint")]
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
-
-    def get_config(self):
-        """Every argument, as tf_keras' cells write them (no recurrent_activation for
-        SimpleRNN; unit_forget_bias for LSTM; implementation for LSTM and GRU; GRU's
-        reset_after)."""
-        from scopeflow.keras.serialization import layer_base_config, serialize
-        config = dict(layer_base_config(self), **serialize(self._cell_args()))
-        config.pop("batch_input_shape", None)
-        return config
-
-    def _cell_args(self):
-        """The cell's arguments in Keras' order (shared with the layer that runs it)."""
-        a = {"units": self.units, "activation": activations.serialize(self.activation)}
-        if not isinstance(self, SimpleRNNCell):
-            a["recurrent_activation"] = activations.serialize(self.recurrent_activation)
-        a.update(use_bias=self.use_bias, kernel_initializer=self.kernel_initializer,
-                 recurrent_initializer=self.recurrent_initializer,
-                 bias_initializer=self.bias_initializer)
-        if isinstance(self, LSTMCell):
-            a["unit_forget_bias"] = self._unit_forget_bias is not False
-        a.update(zip(("kernel_regularizer", "recurrent_regularizer", "bias_regularizer"),
-                     self.regularizers))
-        a.update(zip(("kernel_constraint", "recurrent_constraint", "bias_constraint"),
-                     self.constraints))
-        a.update(dropout=self.dropout, recurrent_dropout=self.recurrent_dropout)
-        if not isinstance(self, SimpleRNNCell):
-            a["implementation"] = self.implementation
-        if isinstance(self, GRUCell):
-            a["reset_after"] = self.reset_after
-        return a
-
-    state_size = property(lambda self: self.units)
-    output_size = property(lambda self: self.units)
-
-    def build(self, input_shape):
-        n = self.n_gates * self.units
-        dim = input_shape.as_list()[-1]
-        self.kernel = self.add_weight("kernel", (dim, n), initializer=self.kernel_initializer,
-                                      regularizer=self.regularizers[0],
-                                      constraint=self.constraints[0])
-        self.recurrent_kernel = self.add_weight("recurrent_kernel", (self.units, n),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.regularizers[1],
-                                                constraint=self.constraints[1])
-        self.bias = None
-        if self.use_bias:  # GRU(reset_after): input and recurrent biases, (2, 3 * units)
-            shape = (2, n) if self.reset_after else (n,)
-            self.bias = self.add_weight("bias", shape, initializer=self._bias_init(),
-                                        regularizer=self.regularizers[2],
-                                        constraint=self.constraints[2])
-        self.built = True
-
-    def _bias_init(self):
-        return self.bias_initializer
-
-    def _w(self, name):
-        """A weight as the time loop uses it: read once before the loop (see RNN.call)."""
-        return self._reads.get(name) if getattr(self, "_reads", None) else getattr(self, name)
-
-    def _inputs_part(self, inputs):
-        tf = tf_api()
-        z = tf.matmul(inputs, self._w("kernel"))
-        return tf.nn.bias_add(z, self._w("bias")) if self.use_bias else z
-
-
-class SimpleRNNCell(_Cell):
-    """`h = activation(x W + b + h R)`."""
-
-    def __init__(self, units, activation="tanh", **kwargs):
-        super().__init__(units, activation=activation, **kwargs)
-
-    def call(self, inputs, states, training=None):
-        tf = tf_api()
-        h = self.activation(self._inputs_part(inputs) + tf.matmul(states[0],
-                                                                   self._w("recurrent_kernel")))
-        return h, [h]
-
-
-class GRUCell(_Cell):
-    """Gates z, r and candidate h̃. `reset_after=False` (Keras v1's default): the reset gate
-    before the recurrent matmul; `reset_after=True` (TF 2's, CuDNN's): after it, with a
-    second (recurrent) bias."""
-
-    n_gates = 3
-
-    def call(self, inputs, states, training=None):
-        tf = tf_api()
-        h = states[0]
-        u = self.units
-        rk, bias = self._w("recurrent_kernel"), self._w("bias")
-        x = tf.matmul(inputs, self._w("kernel"))  # (batch, 3 * units): z, r, h̃ parts
-        if self.use_bias:
-            x = tf.nn.bias_add(x, bias[0] if self.reset_after else bias)
-        if self.reset_after:  # r scales the recurrent part, its bias included
-            inner = tf.matmul(h, rk)
-            if self.use_bias:
-                inner = tf.nn.bias_add(inner, bias[1])
-            z = self.recurrent_activation(x[:, :u] + inner[:, :u])
-            r = self.recurrent_activation(x[:, u:2 * u] + inner[:, u:2 * u])
-            hh = self.activation(x[:, 2 * u:] + r * inner[:, 2 * u:])
-        else:
-            z = self.recurrent_activation(x[:, :u] + tf.matmul(h, rk[:, :u]))
-            r = self.recurrent_activation(x[:, u:2 * u] + tf.matmul(h, rk[:, u:2 * u]))
-            hh = self.activation(x[:, 2 * u:] + tf.matmul(r * h, rk[:, 2 * u:]))
-        h = z * h + (1 - z) * hh
-        return h, [h]
-
-
-class LSTMCell(_Cell):
-    """Gates i, f, c̃, o; state `[h, c]`; forget-gate bias starts at one."""
-
-    n_gates = 4
-    state_size = property(lambda self: [self.units, self.units])
-
-    def _bias_init(self):
-        if self._unit_forget_bias is False:
-            return self.bias_initializer
-        u, init = self.units, self.bias_initializer
-
-        def bias(shape, dtype=None, partition_info=None):
-            tf = tf_api()
-            return tf.concat([init((u,), dtype=dtype), tf.ones((u,), dtype=dtype),
-                              init((2 * u,), dtype=dtype)], 0)
-        return bias
-
-    def call(self, inputs, states, training=None):
-        tf = tf_api()
-        h, c = states
-        z = self._inputs_part(inputs) + tf.matmul(h, self._w("recurrent_kernel"))
-        u = self.units
-        i = self.recurrent_activation(z[:, :u])
-        f = self.recurrent_activation(z[:, u:2 * u])
-        c = f * c + i * self.activation(z[:, 2 * u:3 * u])
-        o = self.recurrent_activation(z[:, 3 * u:])
-        h = o * self.activation(c)
-        return h, [h, c]
-
-
-class _Step:
-    """The cell as the time loop calls it: `(x_t, state tuple) -> (output, state tuple)`."""
-
-    def __init__(self, cell):
-        self.cell, self.output_size = cell, cell.output_size
-
-    def __call__(self, x, state):
-        out, new = self.cell.call(x, list(state))
-        return out, tuple(new)
-
-
-class _MaskedStep(_Step):
-    """A step that skips masked samples: the input carries the step's mask as its last
-    column, the state the previous output first. A masked sample keeps its states and repeats
-    its previous output (or outputs zeros, `zero_output`)."""
-
-    def __init__(self, cell, zero_output):
-        super().__init__(cell)
-        self.zero_output = zero_output
-
-    def __call__(self, x, state):
-        tf = tf_api()
-        keep = x[:, -1] > 0.5  # (batch,)
-        out, new = self.cell.call(x[:, :-1], list(state[1:]))
-        prev = tf.zeros_like(out) if self.zero_output else state[0]
-        out = tf.where(keep, out, prev)
-        new = [tf.where(keep, n, old) for n, old in zip(new, state[1:])]
-        return out, (out,) + tuple(new)
+__all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNCell"]
 
 
 class RNN(Layer):
@@ -259,52 +65,42 @@ class RNN(Layer):
     def weights(self):
         return self.trainable_weights + self.non_trainable_weights
 
-    def call(self, inputs, mask=None, training=None, initial_state=None, _batch_major=False):
-        from scopeflow.rnn.rnn import _dynamic_rnn_loop, _transpose_batch_time
+    def get_initial_state(self, inputs):
+        """Zeros of `(batch,) + size` for each state, nested as the cell's `state_size`."""
         tf = tf_api()
-        if self.time_major and not _batch_major:  # (time, batch, ...): run batch-major, sequences back to time-major
-            out = self.call(_transpose_batch_time(inputs), mask, training, initial_state,
-                            _batch_major=True)
-            if not self.return_sequences:
-                return out
-            if self.return_state:
-                return [_transpose_batch_time(out[0])] + list(out[1:])
-            return _transpose_batch_time(out)
-        sizes = nest.flatten(self.cell.state_size)
+        shape = tf.shape(inputs)
+        batch = shape[1] if self.time_major else shape[0]
+        sizes = self.cell.state_size
+        zeros = [tf.zeros([batch] + _dims(s), dtype=inputs.dtype) for s in nest.flatten(sizes)]
+        return nest.pack_sequence_as(sizes, zeros) if isinstance(sizes, (list, tuple)) \
+            else zeros
+
+    def call(self, inputs, mask=None, training=None, initial_state=None):
+        if isinstance(inputs, list):  # [inputs, *initial_state]
+            initial_state = inputs[1:] or initial_state
+            inputs = inputs[0]
         if initial_state is None:
-            batch = tf.shape(inputs)[0]
-            initial_state = [tf.zeros(tf.stack([batch, s]), inputs.dtype) for s in sizes]
+            initial_state = self.get_initial_state(inputs)
         elif not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
+        for cell in self._cells():
+            if hasattr(cell, "reset_dropout_mask"):
+                cell.reset_dropout_mask()
         if isinstance(mask, (list, tuple)):
             mask = mask[0]
-        step = _Step(self.cell)
-        x = inputs
-        if mask is not None:  # (batch, time) -> one more feature column
-            step = _MaskedStep(self.cell, self.zero_output_for_mask)
-            x = tf.concat([inputs, tf.expand_dims(tf.cast(mask, inputs.dtype), -1)], -1)
-            initial_state = [tf.zeros(tf.stack([tf.shape(inputs)[0], self.cell.output_size]),
-                                      inputs.dtype)] + list(initial_state)
-        x = _transpose_batch_time(x)
-        if self.go_backwards:
-            x = tf.reverse(x, [0])
-        cells = self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells") else [self.cell]
-        for cell in cells:
-            cell._reads = {n: tf.convert_to_tensor(getattr(cell, n))
-                           for n in ("kernel", "recurrent_kernel", "bias")
-                           if getattr(cell, n, None) is not None}
-        try:
-            outputs, states = _dynamic_rnn_loop(step, x, tuple(initial_state), None,
-                                                inputs.dtype)
-        finally:
-            for cell in cells:
-                cell._reads = None
-        if mask is not None:
-            states = states[1:]
-        outputs = _transpose_batch_time(outputs)
-        dims = inputs.shape.as_list()
-        outputs.set_shape([dims[0], dims[1], self.cell.output_size])
-        out = outputs if self.return_sequences else outputs[:, -1]
+        timesteps = inputs.shape.as_list()[0 if self.time_major else 1]
+        if self.unroll and timesteps is None:
+            raise ValueError("Cannot unroll a RNN if the time dimension is undefined. \n"
+                             "- If using a Sequential model, specify the time dimension by "
+                             "passing an `input_shape` or `batch_input_shape` argument to your "
+                             "first layer. If your first layer is an Embedding, you can also "
+                             "use the `input_length` argument.\n- If using the functional API, "
+                             "specify the time dimension by passing a `shape` or `batch_shape` "
+                             "argument to your Input layer.")
+        loop = rnn_loop.Loop(self._step_fn(training), self.go_backwards, mask, self.unroll,
+                             self.time_major, self.zero_output_for_mask)
+        last, outputs, states = rnn_loop.run(loop, inputs, nest.flatten(initial_state))
+        out = outputs if self.return_sequences else last
         if self.return_state:  # a stack's states nest per cell: [out, [h, c], h, ...]
             if isinstance(self.cell.state_size, tuple):
                 states = nest.pack_sequence_as(
@@ -312,6 +108,24 @@ class RNN(Layer):
                      for s in self.cell.state_size], list(states))
             return [out] + list(states)
         return out
+
+    def _cells(self):
+        return [self.cell] + (self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells")
+                              else [])
+
+    def _step_fn(self, training):
+        """The cell as Keras' loop calls it: in the cell's name scope, the states a tuple."""
+        cell = self.cell
+        kwargs = {"training": training} if getattr(cell, "_expects_training_arg", True) \
+            else {}
+
+        def step(x_t, states):
+            with K.name_scope(cell.name):
+                out, new_states = cell.call(x_t, states, **kwargs)
+            if not isinstance(new_states, (list, tuple)):
+                new_states = [new_states]
+            return out, new_states
+        return step
 
     def _loop_config(self):
         from scopeflow.keras.serialization import layer_base_config
@@ -391,3 +205,7 @@ def _rnn_class(name, cell_cls, cell_name, defaults):
 SimpleRNN = _rnn_class("SimpleRNN", SimpleRNNCell, "simple_rnn_cell", {})
 GRU = _rnn_class("GRU", GRUCell, "gru_cell", {})
 LSTM = _rnn_class("LSTM", LSTMCell, "lstm_cell", {})
+
+
+def _dims(size):
+    return list(size) if isinstance(size, (list, tuple)) else [int(size)]

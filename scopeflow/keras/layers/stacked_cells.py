@@ -52,7 +52,8 @@ class StackedRNNCells(Layer):
         for cell, cell_states in zip(self.cells, nested):
             cell_states = list(cell_states) if isinstance(cell_states, (list, tuple)) else \
                 [cell_states]
-            inputs, cell_states = cell.call(inputs, cell_states)
+            with K.name_scope(cell.name):  # as Keras' cell.__call__
+                inputs, cell_states = cell.call(inputs, cell_states, training=training)
             new_states.append(cell_states)
         return inputs, nest.flatten(new_states)
 
