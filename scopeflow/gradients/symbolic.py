@@ -271,6 +271,9 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
+    if any(op._type == "SymbolicGradient" and _through_loop(op._attrs["plan"])
+           for op in p.active):  # TF's first gradient is a backward loop: it refuses as here
+        raise TypeError("Second-order gradient for while loops not supported.")
     for op in sorted(p.active, key=lambda o: o._id, reverse=True):
         if op._type in NO_GRADIENT and _custom_gradient_of(op) is None:
             raise LookupError(_NO_GRADIENT % (op._name, op._type))
@@ -394,6 +397,13 @@ def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):
     return out
 
 
+def _through_loop(p):
+    """Whether gradient plan `p` passes through a while loop (or a gradient that does)."""
+    from scopeflow.gradients.loop_state import is_loop_exit
+    return any(is_loop_exit(op) or (op._type == "SymbolicGradient"
+                                    and _through_loop(op._attrs["plan"])) for op in p.active)
+
+
 def _ones_like(y):
     from scopeflow.ops.shape_ops import ones_like
     return ones_like(y)
@@ -443,9 +453,22 @@ def hessians(ys, xs, name="hessians", colocate_gradients_with_ops=False, gate_gr
     xs = [convert_to_tensor(x, as_ref=True) for x in _as_list(xs)]
     out = []
     for gx, x in zip(gradients(ys, xs, gate_gradients=gate_gradients), xs):
+        _no_loop_hessian(ys, x)
         flat = reshape(gx, [-1])
         out.append(reshape(_jacobian(flat, x), _double_shape(x)))
     return out
+
+
+def _no_loop_hessian(ys, x):
+    """TF builds a Hessian with a while loop over the gradient's elements; a gradient that
+    is itself a loop cannot be differentiated in it: TF's ValueError (naming that loop)."""
+    from scopeflow.ops.constant import convert_to_tensor
+    ys = [convert_to_tensor(y) for y in _as_list(ys)]
+    p = plan(ys, [x], [], False)
+    if p is not None and _through_loop(p):
+        count = "%s/gradients/f_count" % x.graph.unique_name("while", mark_as_used=False)
+        raise ValueError("Cannot use '%s' as input to '%s_1' because they are in different "
+                         "while loops. See info log for more details." % (count, count))
 
 
 def _jacobian(flat, x):

@@ -356,8 +356,9 @@ def _scan(step, carry, length):
     def one(state, _):
         carry, done = state
         go = jnp.logical_and(jnp.logical_not(done), step.cond(carry))
-        new = step.body(carry)
-        carry = jax.tree_util.tree_map(lambda n, o: jnp.where(go, n, o), new, carry)
+        # a cond, not a select over the body's values: an iteration past the end is not run,
+        # so its values (which may overflow) do not turn the gradient into NaN (0 * inf)
+        carry = jax.lax.cond(go, step.body, lambda c: c, carry)
         return (carry, jnp.logical_not(go)), None
 
     (carry, _), _ = jax.lax.scan(one, (carry, jnp.asarray(False)), None, length=max(length, 0))
