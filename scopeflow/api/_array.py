@@ -9,7 +9,8 @@ from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matr
                                     matrix_diag_part, matrix_set_diag)
 from scopeflow.ops.functional_ops import foldl, foldr, map_fn, scan
 from scopeflow.ops.dynamic_shape import dynamic_partition, dynamic_stitch
-from scopeflow.ops.gather import (batch_gather, boolean_mask, gather, gather_nd,
+from scopeflow.ops.batch_gather import batch_gather
+from scopeflow.ops.gather import (boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,
                                   unique, unique_with_counts, unravel_index, where, where_v2)
 from scopeflow.ops.joining import concat, pad, split, stack, tile, unstack

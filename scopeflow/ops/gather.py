@@ -78,13 +78,6 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     return _gather_v2(params, indices, axis, name=name or "GatherV2", batch_dims=batch_dims)
 
 
-def batch_gather(params, indices, name=None):
-    """`tf.batch_gather`: gather with every leading indices dimension a batch dimension."""
-    indices = convert_to_tensor(indices)
-    r = indices.shape.ndims
-    return gather(params, indices, name=name, axis=r - 1, batch_dims=r - 1)
-
-
 def _gather_nd_shape(params, indices, *, batch_dims=0):
     p, i = dims_of(params), dims_of(indices)
     dt = params.dtype.base_dtype
