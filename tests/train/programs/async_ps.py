@@ -40,13 +40,16 @@ def main(argv):
         x = tf.placeholder(tf.float32, [None, 4])
         y = tf.placeholder(tf.float32, [None, 1])
         w = tf.get_variable("w", [4, 1])
+        tag = tf.get_variable("tag", [3], trainable=False)  # initialized, never trained
         loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
         train_op = tf.train.GradientDescentOptimizer(0.05).minimize(
             loss, global_step=global_step)
         mark_done = done.assign_add(1)
     result = {}
     with tf.train.MonitoredTrainingSession(master=server.target, is_chief=task == 0) as sess:
-        result["first_w"], result["first_loss"] = sess.run([w, loss], {x: X, y: Y})
+        # (worker 1 may read these after the chief's first steps; it trains only later)
+        result["first_w"], result["first_loss"], result["tag"] = sess.run(
+            [w, loss, tag], {x: X, y: Y})
         if task == 1:
             while sess.run(global_step) < AHEAD:
                 time.sleep(0.05)
