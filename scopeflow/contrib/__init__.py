@@ -1,4 +1,5 @@
-"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim, lookup, rnn)."""
+"""`tf.contrib`: the parts of TF1's contrib that scopeflow provides (slim, lookup, rnn, layers,
+framework)."""
 
 from scopeflow import slim  # noqa: F401
-from scopeflow.contrib import lookup, rnn  # noqa: F401
+from scopeflow.contrib import framework, layers, lookup, rnn  # noqa: F401

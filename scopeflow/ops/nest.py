@@ -13,6 +13,9 @@ def is_nested(x):
     return isinstance(x, (list, tuple, dict))
 
 
+is_sequence = is_nested  # TF1's name (tf.contrib.framework.nest.is_sequence)
+
+
 def _children(x):
     if isinstance(x, dict):
         return [x[k] for k in sorted(x)]
