@@ -16,7 +16,7 @@ import numpy as np
 
 from scopeflow.core.frame import default_graph
 from scopeflow.core.tensor import Operation, Tensor
-from scopeflow.lowering.context import RunContext, _NeedMoreRng
+from scopeflow.lowering.context import DrawCount, RunContext, _NeedMoreRng
 from scopeflow.lowering.lower import _fetch_value, execute, x64
 from scopeflow.lowering.slice import backward_slice, is_variable_op
 
@@ -109,7 +109,8 @@ def function(fetches, feeds=(), graph=None, updates=False):
         if key is not None:
             import jax
             import jax.numpy as jnp
-            rng = jax.random.bits(key, (len(order) + 1,), jnp.uint32)
+            bits = jax.random.bits(key, (len(order) + 1,), jnp.uint32)
+            rng = jnp.concatenate([bits[:1], jnp.repeat(bits[1:], 2)])  # context.rng_words
         ctx = RunContext({op: flat[op._name] for op in var_ops}, frozenset(feeds), rng)
         env = dict(zip(feeds, feed_values))
         try:
@@ -121,14 +122,15 @@ def function(fetches, feeds=(), graph=None, updates=False):
         ctx.op = None
         out = [_fetch_value(ctx, env[t]) for t in outputs]
         out = out[0] if single else type(fetches)(out) if isinstance(fetches, tuple) else out
-        if ctx.written and not updates:
+        written = {op: v for op, v in ctx.written.items() if type(op) is not DrawCount}
+        if written and not updates:
             raise ValueError("the fetched graph assigns variables (%s); use "
                              "function(..., updates=True) to get them back as new params"
-                             % ", ".join(sorted(op._name for op in ctx.written)))
+                             % ", ".join(sorted(op._name for op in written)))
         if not updates:
             return out
         new = dict(flat)
-        new.update({op._name: v for op, v in ctx.written.items()})
+        new.update({op._name: v for op, v in written.items()})
         return out, (_nest(new) if _is_nested(params) else new)
 
     fn.__name__ = "scopeflow_graph_function"

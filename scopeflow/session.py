@@ -113,7 +113,10 @@ class BaseSession:
         self._lock = threading.Lock()
         self._state = {}  # VariableV2 op -> device array
         self._state_version = 0  # bumped when the variables' set or shapes change
-        self._rng_counts = {}  # random op -> runs so far
+        self._rng_counts = {}  # random op -> executions so far
+        self._rng_pending = []  # (random ops, device array of their executions in a run)
+        self._rng_start = {}  # random op -> (Session.run serial, executions before that run)
+        self._run_serial = 0
         self._nonce = int.from_bytes(os.urandom(4), "little")
         self._plans = {}
         self._resources = {}  # host ops' per-Session state: queues, iterators (stages.py)
@@ -210,6 +213,7 @@ class BaseSession:
 
     def _execute_here(self, plan, feeds):
         graph = self._graph
+        self._run_serial += 1  # (random ops' counts at the start of a run: _rng_words)
         version, prog = plan.prog
         if version != graph._version:
             # placement: once per graph version (TF's error on a missing device)
@@ -617,17 +621,15 @@ def _call_with_state(sess, entry, feeds):
         elif entry.feed_pos:
             args.extend([feeds[i] for i in entry.feed_pos])
         if entry.rng_ops:
-            counts = dict(sess._rng_counts) if entry.grow else None
             args.append(_rng_words(sess, entry.rng_ops))
         outs = entry.call(*args)
         if entry.grow:  # a stack overflowed: nothing is committed, the run is done again
             flags = np.asarray(outs[entry.n_dyn + len(entry.var_out)])
             for i in entry.grow:
-                if not flags[i]:
-                    if entry.rng_ops:  # the run again draws what this one drew
-                        sess._rng_counts.clear()
-                        sess._rng_counts.update(counts)
+                if not flags[i]:  # (drawing again what this run drew)
                     raise StackFull(None, entry.checks[i].op, "stack full")
+        if entry.rng_ops:
+            count_draws(sess, entry, outs)
         if entry.var_out:  # committed even when a check failed: writes after it kept old values
             for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
                 state[v] = x
@@ -643,12 +645,36 @@ def _call_with_state(sess, entry, feeds):
 
 
 def _rng_words(sess, ops):
-    counts = sess._rng_counts
+    """[nonce, (executions so far, executions before this Session.run) per random op in
+    `ops`] (uint32; a value recomputed in a later program of a run draws as its first did)."""
+    counts, start, run = sess._rng_counts, sess._rng_start, sess._run_serial
+    pending, sess._rng_pending = sess._rng_pending, []
+    for done_ops, ran in pending:  # what earlier programs' conds and loops executed
+        for op, n in zip(done_ops, np.asarray(ran).tolist()):
+            counts[op] = counts.get(op, 0) + n
     words = [sess._nonce]
     for op in ops:
-        c = counts[op] = counts.get(op, 0) + 1
-        words.append(c & _MASK)
-    return np.array(words, dtype=np.uint32)
+        c = counts.get(op, 0)
+        first = start.get(op)
+        if first is None or first[0] != run:
+            first = start[op] = (run, c)
+        words += (c & _MASK, first[1] & _MASK)
+    return np.array(words, np.uint32)
+
+
+def count_draws(sess, entry, outs):
+    """Adds the executions of `entry`'s random ops in the run that gave `outs`: known ones
+    now, those a cond or loop decided when the next run needs them (no wait here)."""
+    counts = sess._rng_counts
+    draws = entry.draws or (1,) * len(entry.rng_ops)
+    later = []
+    for op, n in zip(entry.rng_ops, draws):
+        if n is None:
+            later.append(op)
+        else:
+            counts[op] = counts.get(op, 0) + n
+    if later:
+        sess._rng_pending.append((later, outs[-1]))
 
 
 def _verify(entry, outs):

@@ -4,6 +4,12 @@ A kernel registered with `context=True` is called as `kernel(ctx, *inputs, **att
 run signature is traced. Everything here happens at trace time: reads and writes move traced
 values between ops, checks become boolean outputs that the Session inspects after the run, and
 random keys derive from per-op counters the Session passes in, so each run draws fresh values.
+
+A random op's counter counts its executions, as TF's kernel advances its generator only when
+it runs: the Session passes the executions of earlier runs, and the executions within a run
+are run state (`DrawCount`) that cond branches and loop iterations carry like a variable, so a
+draw in an untaken branch does not advance the stream and one in a loop body advances it per
+iteration. The run hands back how often each op ran (`draw_counts`).
 """
 
 import os
@@ -35,6 +41,20 @@ class VarRef:
         return "<VarRef %s>" % self.op._name
 
 
+class DrawCount:
+    """Run-state key of a random op's executions so far in this run (RunContext.invocation)."""
+
+    __slots__ = ("op",)
+
+    def __init__(self, op):
+        self.op = op
+
+    _name = property(lambda self: self.op._name)
+
+    def __repr__(self):
+        return "<DrawCount %s>" % self.op._name
+
+
 class Check:
     """One run-time assertion: `ok` (traced bool) must hold, else `exc(None, op, message)`.
 
@@ -64,15 +84,15 @@ class RunContext:
         self.op = None  # the Operation being executed
         self._values = values  # variable op -> current value (initialized ones only)
         self._feeds = feeds  # fed tensors (so missing_feed can tell the two apart)
-        self._rng_data = rng_data  # traced uint32 [nonce, count per random op...]
+        self._rng_data = rng_data  # traced uint32 [nonce, (count, count at run start) per op]
         self._nonce = nonce
         self._refs = {}
         self.overrides = {}  # variable op -> value all reads use (fed or cut ref tensors)
         self.written = {}  # variable op -> last value written this run
         self.read_ops = set()  # variables whose value this run took from the Session
         self.checks = []  # Check objects, in execution order
-        self.rng_ops = []  # ops that asked for a key, in order (slot i+1 of rng_data)
-        self.rng_salt = []  # traced words folded into every key (a loop's iteration counter)
+        self.rng_ops = []  # ops that asked for a key, in order (words 2i+1, 2i+2 of rng_data)
+        self._draw_keys = {}  # random op -> its DrawCount key
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
@@ -139,6 +159,8 @@ class RunContext:
         wrote. `guarded`: the kernel did that itself (a scatter drops its updates instead).
         """
         v = ref.op
+        if type(v) is DrawCount:  # (carried out of a cond or loop: cf_run._apply)
+            return self.put_state(v, value)
         if not v._outputs[0]._dtype._is_ref_dtype and not hasattr(value, "shape"):
             return self.put_state(v, value)  # a stack's contents (ops/stack_ops.py)
         dt = v._outputs[0]._dtype.base_dtype.as_numpy_dtype
@@ -196,7 +218,7 @@ class RunContext:
         """A PRNG key for the executing op: fresh each run, reproducible per session when
         (seed, seed2) != (0, 0)."""
         op = self.op
-        slot = self._rng_slot()
+        count, done = self._executions()
         if seed == 0 and seed2 == 0:
             key = jax.random.PRNGKey(_stable_hash(op._name))
             key = jax.random.fold_in(key, self._word(0))
@@ -204,16 +226,51 @@ class RunContext:
             key = jax.random.PRNGKey(int(seed) & _MASK)
             for word in (int(seed) >> 32, int(seed2) & _MASK, int(seed2) >> 32):
                 key = jax.random.fold_in(key, word & _MASK)
-        key = jax.random.fold_in(key, self._word(slot))
-        for word in self.rng_salt:
-            key = jax.random.fold_in(key, word)
-        return key
+        count = jnp.asarray(count, jnp.uint32) + jnp.asarray(done, jnp.uint32)
+        return jax.random.fold_in(key, count)
 
     def invocation(self):
-        """How many runs of this Session executed the op before this one (traced uint32),
-        and the traced words of enclosing loop iterations: TF's per-kernel generators
-        (scopeflow.ops.philox) skip ahead by a fixed count per run."""
-        return self._word(self._rng_slot()) - np.uint32(1), tuple(self.rng_salt)
+        """How often the executing op ran before, in this Session (traced uint64): in earlier
+        runs (the Session's word) and earlier in this run (a loop's iterations); counts this
+        execution. TF's per-kernel generators (scopeflow.ops.philox) skip ahead by a fixed
+        count per execution."""
+        word, done = self._executions()
+        return jnp.asarray(word, jnp.uint64) + jnp.asarray(done, jnp.uint64)
+
+    def _executions(self):
+        """(the Session's count word, executions earlier in this run) of the executing op."""
+        op = self.op
+        slot = self._rng_slot()
+        key = self._draw_keys.get(op)
+        if key is None:
+            key = self._draw_keys[op] = DrawCount(op)
+        if not self.loop_lengths:  # outside loops an op runs at most once a Session.run
+            if self.replay or key in self.written or (op._ctx is not None
+                                                      and not self.conditional):
+                # a cond branch's value that the lowering recomputes elsewhere (a gradient
+                # reads it, maybe in a later program of the run) is the same draw, and only
+                # the branch's own run counts
+                return self._word(2 * slot), 0
+            self.put_state(key, np.uint32(1))
+            return self._word(2 * slot - 1), 0
+        done = self._values.get(key, np.uint32(0))
+        if self.replay:  # tf.gradients' kernel re-runs the op: the draw it made
+            done = done - np.uint32(1) if key in self._values else done
+        else:
+            self.put_state(key, done + np.uint32(1))
+        return self._word(2 * slot - 1), done
+
+    def start_count(self, key):
+        """Makes the DrawCount `key` start from 0 in this run (before a cond or loop that
+        draws in it carries it); False for other keys."""
+        if type(key) is not DrawCount:
+            return False
+        self._values.setdefault(key, np.uint32(0))
+        return True
+
+    def draw_counts(self):
+        """{random op: how often it ran in this run} (static ints or traced uint32)."""
+        return {k.op: x for k, x in self.written.items() if type(k) is DrawCount}
 
     def _rng_slot(self):
         op = self.op
@@ -276,6 +333,11 @@ class RunContext:
         elif _CHECKS_OFF:
             return
         self.checks.append(Check(jnp.all(jnp.asarray(ok)), exc_class, self.op, message, data))
+
+
+def rng_words(n):
+    """Length of the rng words of a run of `n` random ops (RunContext's `rng_data`)."""
+    return 1 + 2 * n
 
 
 class _NeedMoreRng(Exception):

@@ -171,7 +171,7 @@ def run(sess, dplan, feeds, verify, part):
 
 
 def _launch(sess, entry, state, vals, device):
-    from scopeflow.session import _rng_words
+    from scopeflow.session import _rng_words, count_draws
     if entry.call is None:
         return ()
     args = [state[v] for v in entry.var_in] + [vals[i] for i in entry.feed_pos]
@@ -179,6 +179,8 @@ def _launch(sess, entry, state, vals, device):
     if entry.rng_ops:
         args.append(_rng_words(sess, entry.rng_ops))
     outs = entry.call(*args)
+    if entry.rng_ops:
+        count_draws(sess, entry, outs)
     if entry.var_out:
         for v, x in zip(entry.var_out, outs[entry.n_dyn:]):
             state[v] = x

@@ -169,7 +169,7 @@ def _run(order, rng_ops, words, var_out):
     """The values `order` writes to `var_out` (device arrays), for this run's rng `words`."""
     nonce = int(words[0])
     samples = philox_fill.sample([_request(op, int(w), nonce)
-                                  for op, w in zip(rng_ops, words[1:].tolist())])
+                                  for op, w in zip(rng_ops, words[1::2].tolist())])
     drawn = dict(zip(rng_ops, samples))
     env, written = {}, {}
     with np.errstate(all="ignore"):  # integer wrap-around and inf / nan as XLA gives them
@@ -206,7 +206,7 @@ def _value(op, args):
 
 
 def _request(op, count, nonce):
-    """The philox_fill.Request of random op `op` on its run number `count` (1-based)."""
+    """The philox_fill.Request of random op `op` after `count` executions."""
     attrs = op._attrs
     seed, seed2 = int(attrs.get("seed", 0)), int(attrs.get("seed2", 0))
     if not seed and not seed2:  # TF seeds such a kernel at random: per Session and op here
@@ -215,7 +215,7 @@ def _request(op, count, nonce):
         seed, seed2 = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
     dims = op._outputs[0]._shape._dims
     n = int(np.prod(dims, dtype=np.int64))
-    offset = ((count - 1) & 0xFFFFFFFF) * reserved_calls("fill", n) & _MASK64
+    offset = (count & 0xFFFFFFFF) * reserved_calls("fill", n) & _MASK64
     kind = _RANDOM[op._type]
     lo = hi = 0
     if kind == "int":

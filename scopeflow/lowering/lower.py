@@ -19,7 +19,14 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache, fold_numpy, init_host
-from scopeflow.lowering.context import RunContext, VarRef, _NeedMoreRng, run_error
+from scopeflow.lowering.context import (
+    DrawCount,
+    RunContext,
+    VarRef,
+    _NeedMoreRng,
+    rng_words,
+    run_error,
+)
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets
 from scopeflow.lowering.slice import (
@@ -444,12 +451,15 @@ class Entry:
     #                     ("packed", output, offset, shape): a slice of a packed vector
     n_dyn: int
     checks: tuple  # Check objects (ok flags and data are outputs)
-    rng_ops: tuple  # ops whose counters form rng_data[1:]
+    rng_ops: tuple  # ops whose counters form rng_data[1:] (context.rng_words)
     new_state: bool  # a run changes which variables are initialized or their shapes
     runner: object = None  # the Session's specialised caller, made on first use
     grow: tuple = ()  # indices of the checks that a growable stack fits (ops/stack_ops.py)
     flat_feeds: bool = False  # a fed TAState passes as its arrays (Session: flat_feeds)
     text_out: dict = dataclasses.field(default_factory=dict)  # string variable -> value written
+    # per random op, how often the run executes it: an int, or None where that is known only
+    # after the run (a cond or loop around it): then the next of `draws`, the last output
+    draws: tuple = None
 
 
 def build(program, state, feeds):
@@ -488,7 +498,7 @@ def _build(program, state, feeds, n_rng, once=False):
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
     feed_avals = [_aval(feeds[i]) for i in feed_pos]
     flat_feeds = any(type(feeds[i]) is TAState for i in feed_pos)  # elements: several arrays
-    rng_aval = jax.ShapeDtypeStruct((1 + n_rng,), np.uint32)
+    rng_aval = jax.ShapeDtypeStruct((rng_words(n_rng),), np.uint32)
     info = {"text": text}
 
     static = {program.fed[i]: _as_static(feeds[i], program.fed[i])
@@ -517,7 +527,7 @@ def _build(program, state, feeds, n_rng, once=False):
                        use_rng)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + flat
         if use_rng:  # the words of the ops that drew (the Session sends as many)
-            in_avals.append(jax.ShapeDtypeStruct((1 + program.n_rng,), np.uint32))
+            in_avals.append(jax.ShapeDtypeStruct((rng_words(program.n_rng),), np.uint32))
         if program.device is None:
             traced = jax.jit(fn, donate_argnums=donate).trace(*in_avals)
             call = _fast(disk_cache.compile_traced(
@@ -530,7 +540,7 @@ def _build(program, state, feeds, n_rng, once=False):
                     for v in written) or any(v not in state for v in text_out)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow,
-                 flat_feeds=flat_feeds, text_out=text_out)
+                 flat_feeds=flat_feeds, text_out=text_out, draws=info["draws"])
 
 
 _TA_MAKERS = frozenset(("TensorArrayV3", "TensorArrayGradV3", "TensorArrayGradWithShape"))
@@ -695,7 +705,10 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
             kinds.append(("static", _static(v, t)))
     if program.device is None:  # a device's program hands its values on to others whole
         dyn, kinds = _pack(dyn, kinds)
-    written = {v: x for v, x in ctx.written.items() if not isinstance(x, TAState)}  # stacks end
+    draws = ctx.draw_counts()
+    # (stacks and random ops' counts end with the run)
+    written = {v: x for v, x in ctx.written.items()
+               if not isinstance(x, TAState) and type(v) is not DrawCount}
     info["text_out"] = {v: x for v, x in written.items() if _is_text(x)}
     written = {v: x for v, x in written.items() if v not in info["text_out"]}
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
@@ -713,6 +726,11 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
                 else:
                     slots.append(("static", np.asarray(d)))
             c.slots, c.ok, c.data = tuple(slots), None, None  # the Entry keeps no tracers
+    counts = [draws.get(op, 0) for op in ctx.rng_ops]
+    traced = [jnp.asarray(x, jnp.uint32) for x in counts if isinstance(x, _Tracer)]
+    info["draws"] = tuple(None if isinstance(x, _Tracer) else int(x) for x in counts)
+    if traced:
+        outs.append(jnp.stack(traced))
     return outs
 
 

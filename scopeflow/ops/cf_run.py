@@ -11,13 +11,13 @@ length, so reverse-mode gradients flow through it (design decision 5); without o
 `lax.while_loop` with a custom reverse-mode rule (cf_loop_vjp.py).
 """
 
-import contextlib
 import weakref
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.lowering.context import DrawCount
 from scopeflow.ops.cf_loop_vjp import while_loop_vjp
 from scopeflow.ops.ta_state import TAState, align, dtype_of, shape_of, strong
 
@@ -81,7 +81,7 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
     _same_shapes([align(x, r) for x, r in zip(trial[0][0], refs)],
                  [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond")
     values = ctx.snapshot()[0]
-    keys = _written_keys([w for _, w, _ in trial], values, "one branch of tf.cond")
+    keys = _written_keys(ctx, [w for _, w, _ in trial], values, "one branch of tf.cond")
     slots = [_Slot(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
     dtypes = [dtype_of(o) for o in trial[1][0]]
 
@@ -104,9 +104,11 @@ def values_dtype(v, writes, values):
     return jnp.result_type(x if x is not None else values[v])
 
 
-def _written_keys(writes_list, values, where):
+def _written_keys(ctx, writes_list, values, where):
     keys = list(dict.fromkeys(v for w in writes_list for v in w))
     for v in keys:
+        if v not in values and ctx.start_count(v):  # a random op's executions, from 0
+            values[v] = np.uint32(0)
         if v not in values and not all(v in w for w in writes_list):
             raise NotImplementedError("variable %s is first assigned inside %s; initialize it "
                                       "before the control-flow construct" % (v._name, where))
@@ -223,10 +225,10 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
         body_fn, init, outs = _fixed_rows(ctx, spec, body_fn, init, outs, length)
     init = [align(i, o) for i, o in zip(init, outs)]  # TensorArrays first written inside
     _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
-    if _call(ctx, cond_fn, init + ext)[1]:
+    if any(type(v) is not DrawCount for v in _call(ctx, cond_fn, init + ext)[1]):
         raise NotImplementedError("tf.while_loop's condition assigns a variable")
     values = ctx.snapshot()[0]
-    keys = _written_keys([writes], values, "the body of tf.while_loop")
+    keys = _written_keys(ctx, [writes], values, "the body of tf.while_loop")
     slots = [_Slot(c, 0) for c in checks]
     step = _Step(ctx, cond_fn, body_fn, ext, keys, slots, dtypes)
     state = [align(values[v], writes[v]) for v in keys]  # a stack first pushed inside
@@ -338,9 +340,8 @@ class _Step:
 
     def body(self, carry):
         it, vals, written, (oks, data) = carry
-        with _iteration_rng(self.ctx, it):
-            outs, writes, checks = _call(self.ctx, self.body_fn, list(vals) + self.ext,
-                                         dict(zip(self.keys, written)))
+        outs, writes, checks = _call(self.ctx, self.body_fn, list(vals) + self.ext,
+                                     dict(zip(self.keys, written)))
         new_oks, new_data = _check_slots(self.slots, 0, checks)
         keep = [jnp.logical_and(o, n) for o, n in zip(oks, new_oks)]
         data = [[jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
@@ -363,13 +364,3 @@ def _scan(step, carry, length):
 
     (carry, _), _ = jax.lax.scan(one, (carry, jnp.asarray(False)), None, length=max(length, 0))
     return carry
-
-
-@contextlib.contextmanager
-def _iteration_rng(ctx, it):
-    """Random ops draw new numbers each iteration: the iteration salts their keys."""
-    ctx.rng_salt.append(it)
-    try:
-        yield
-    finally:
-        ctx.rng_salt.pop()

@@ -84,13 +84,9 @@ _TYPES = {"shape": INDEX}
 
 
 def tf_stream(ctx, seed, seed2, reserved):
-    """The executing op's TF generator for this run: calls start after `reserved` calls per
-    earlier run (enclosing loop iterations, which TF counts per run, move it further)."""
-    invocation, salt = ctx.invocation()
-    count = jnp.asarray(invocation, jnp.uint64)
-    for i, word in enumerate(salt):
-        count = count + (jnp.asarray(word).astype(jnp.uint64) << np.uint64(32 + 8 * i))
-    return Stream(seed, seed2, run_offset(count, reserved))
+    """The executing op's TF generator for this execution: calls start after `reserved`
+    calls per earlier execution (earlier runs, earlier iterations of enclosing loops)."""
+    return Stream(seed, seed2, run_offset(ctx.invocation(), reserved))
 
 
 def _seeded(seed, seed2):

@@ -1,0 +1,113 @@
+"""Random ops advance their stream only when they run (RunContext.invocation), as TF's
+stateful kernels do: not in an untaken cond branch, once per iteration in a loop body, once
+when a gradient recomputes a branch's value; compared with TF over sequences of runs.
+
+TF runs the iterations of a loop side by side (`parallel_iterations`), so a draw that does
+not depend on the previous iteration may be made in any order there: the loops here run one
+iteration at a time in TF (parallel_iterations=1), the order scopeflow always follows.
+"""
+
+import numpy as np
+import pytest
+from oracle import explain, run_here
+
+COND = """p = tf.placeholder(tf.bool, [])
+tf.set_random_seed(3)
+out = tf.cond(p, lambda: (tf.random_uniform([3]), tf.random_normal([2, 2])),
+              lambda: (tf.zeros([3]), tf.zeros([2, 2])))
+u = tf.random_uniform([2], seed=5)
+m = tf.cond(p, lambda: tf.multinomial([[0.1, 0.5, 1.0]], 4), lambda: tf.zeros([1, 4], tf.int64))
+sh = tf.cond(p, lambda: tf.random_shuffle(tf.range(6)), lambda: tf.range(6))
+res = []
+with tf.Session() as s:
+    for b in [True, False, False, True, True, False, True]:
+        res.append(s.run([out[0], out[1], m, sh], {p: b}))
+    res.append([s.run(u)])
+result = [[v.tobytes().hex() for v in r] for r in res]  # bit for bit"""
+
+LOOPS = """tf.set_random_seed(4)
+n = tf.placeholder(tf.int32, [])
+def outer(i, acc):
+    def inner(j, a):
+        return j + 1, a + tf.random_uniform([2])
+    _, a = tf.while_loop(lambda j, a: j < i, inner, (0, acc), parallel_iterations=1)
+    return i + 1, a + tf.random_normal([2])
+_, nested = tf.while_loop(lambda i, a: i < n, outer, (0, tf.zeros([2])), parallel_iterations=1)
+def body(i, acc):
+    r = tf.cond(i % 2 > 0, lambda: tf.random_normal([2], seed=9), lambda: tf.zeros([2]))
+    return i + 1, acc * 0.5 + r
+_, with_cond = tf.while_loop(lambda i, a: i < n, body, (0, tf.zeros([2])),
+                             parallel_iterations=1)
+_, bounded = tf.while_loop(lambda i, a: i < n,
+                           lambda i, a: (i + 1, a * 0.5 + tf.truncated_normal([2])),
+                           (0, tf.zeros([2])), maximum_iterations=4, parallel_iterations=1)
+res = []
+with tf.Session() as s:
+    for k in [2, 0, 3, 1, 5]:
+        res.append(s.run([nested, with_cond, bounded], {n: k}))
+result = [[v.tobytes().hex() for v in r] for r in res]  # bit for bit"""
+
+GRADIENTS = """tf.set_random_seed(4)
+x = tf.placeholder(tf.float32, [3])
+n = tf.placeholder(tf.int32, [])
+_, y = tf.while_loop(lambda i, a: i < n, lambda i, a: (i + 1, a * tf.random_uniform([3])), (0, x),
+                     parallel_iterations=1)
+g = tf.gradients(tf.reduce_sum(y), x)[0]
+p = tf.placeholder(tf.bool, [])
+z = tf.cond(p, lambda: x * tf.random_uniform([3]), lambda: x * 2.0)
+gz = tf.gradients(tf.reduce_sum(z * z), x)[0]
+res = []
+with tf.Session() as s:
+    for k in [2, 0, 3]:
+        res.append(s.run([y, g], {n: k, x: [1.0, 2.0, 3.0]}))
+    for b in [True, False, True, True, False, True]:
+        res.append(s.run([z, gz], {p: b, x: [1.0, 2.0, 3.0]}))
+    res.append(s.run([y, g], {n: 2, x: [1.0, 2.0, 3.0]}))
+result = res"""
+
+KERAS_DROPOUT = """K = tf.keras.backend
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [None, 6])
+y = tf.keras.layers.Dropout(0.5)(x)
+z = tf.keras.layers.Dropout(0.3)(x, training=False)
+t = tf.placeholder(tf.bool, [])
+w = tf.layers.dropout(x, 0.4, training=t)
+lp = K.learning_phase()
+res = []
+with tf.Session() as s:
+    for b in [1, 0, 0, 1, 1, 0, 1]:
+        res.append(s.run([y, z, w], {x: np.ones([2, 6]), lp: b, t: bool(b)}))
+result = res"""
+
+# validation between epochs and evaluate run Dropout's cond untaken
+KERAS_FIT = """tf.set_random_seed(2)
+m = tf.keras.Sequential([tf.keras.layers.Dense(8, input_shape=(5,)),
+                         tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(1)])
+m.compile(tf.train.GradientDescentOptimizer(0.1), "mse")
+xs = np.cos(np.arange(60.0)).reshape(12, 5).astype("float32")
+ys = np.sin(np.arange(12.0)).reshape(12, 1).astype("float32")
+h = m.fit(xs, ys, batch_size=4, epochs=3, shuffle=False, verbose=0,
+          validation_data=(xs[:4], ys[:4]))
+e = m.evaluate(xs, ys, verbose=0)
+m.train_on_batch(xs[:4], ys[:4])
+result = [h.history["loss"], h.history["val_loss"], float(e), m.get_weights()]"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, KERAS_DROPOUT, KERAS_FIT],
+                         ids=["cond", "loops", "gradients", "keras_dropout", "keras_fit"])
+def test_draws_match_tf_over_runs(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there, explain(code, here, there)
+
+
+def test_an_untaken_branch_leaves_the_stream_where_it_was(tf):
+    p = tf.placeholder(tf.bool, [])
+    r = tf.cond(p, lambda: tf.random_uniform([4], seed=1), lambda: tf.zeros([4]))
+    with tf.Session() as s:
+        taken = [s.run(r, {p: True}) for _ in range(3)]
+    with tf.Session() as s:
+        mixed = [s.run(r, {p: b}) for b in (False, True, False, False, True, True)]
+    np.testing.assert_array_equal(np.stack(taken), np.stack([mixed[1], mixed[4], mixed[5]]))
+    assert not np.any(mixed[0]) and not np.any(mixed[2])
