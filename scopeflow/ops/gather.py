@@ -46,8 +46,24 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         # JAX's concretization error, and the lowering compiles their values in
         indices = np.asarray(indices)
     a = int(np.asarray(axis)) % np.ndim(params)
+    if not _same_batch(ctx, params, indices, batch_dims):
+        p, i = np.shape(params), np.shape(indices)
+        return xp(params).zeros(i[:batch_dims] + p[batch_dims:a] + i[batch_dims:] + p[a + 1:],
+                                params.dtype)
     check_indices(ctx, indices, np.shape(params)[a])
     return _take(params, indices, a, batch_dims)
+
+
+def _same_batch(ctx, params, indices, batch_dims):
+    """TF's check that params and indices have the same batch dimensions (known when traced:
+    a mismatch fails the run, and the caller returns zeros so that a branch can go on)."""
+    for d in range(batch_dims):
+        p, i = np.shape(params)[d], np.shape(indices)[d]
+        if p != i:
+            check(ctx, False, "params.shape[%d]: %d should be equal to indices.shape[%d]: %d"
+                  % (d, p, d, i))
+            return False
+    return True
 
 
 def _take(params, indices, a, batch_dims):
@@ -95,6 +111,9 @@ def _gather_nd_shape(params, indices, *, batch_dims=0):
 def _gather_nd_kernel(ctx, params, indices, *, batch_dims=0):
     name = ctx.op._name if ctx is not None else ""
     shape = tuple(np.shape(params))
+    if not _same_batch(ctx, params, indices, batch_dims):
+        i = np.shape(indices)
+        return xp(params).zeros(i[:-1] + shape[batch_dims + i[-1]:], params.dtype)
     if batch_dims:
         full = _with_batch_coordinates(indices, batch_dims)
     else:

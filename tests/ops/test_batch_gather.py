@@ -51,3 +51,40 @@ def test_batch_gather_static_errors_match_tf(oracle):
         "          err(lambda: tf.batch_gather(tf.zeros([2, 3]), [[0, 1], [1, 2], [0, 0]]))]")
     here, there = run_here(code), oracle(code)
     assert here == there, explain(code, here, there)
+
+
+GATHER = ORACLE_HELPERS + textwrap.dedent("""
+    p = tf.placeholder(tf.int32, [None, None])
+    q = tf.placeholder(tf.float32, [None, None, None])
+    take = tf.placeholder(tf.bool, [])
+    m = tf.constant([[1., 2., 3.], [4., 5., 6.]])
+    us = [tf.gather(m, p, batch_dims=1), tf.gather(m, p, axis=1, batch_dims=1),
+          tf.gather(q, p, axis=2, batch_dims=1),
+          tf.cond(take, lambda: tf.reduce_sum(tf.gather(m, p, batch_dims=1)), lambda: 0.)]
+    result = []
+    with tf.Session() as s:
+        for u in us:
+            for t in (True, False):
+                try:
+                    result.append(s.run(u, {p: [[0, 1]], q: np.zeros([2, 2, 3]), take: t}))
+                except tf.errors.OpError as e:
+                    lines = str(e).splitlines()
+                    i = [k for k, ln in enumerate(lines) if ln.startswith('Node: ')][0]
+                    result.append([type(e).__name__, lines[i], lines[i + 1]])
+""")
+
+
+@pytest.mark.oracle
+def test_gather_batch_dims_that_differ_match_tf(oracle):
+    """params and indices with other batch sizes: TF's GatherV2 error (was JAX's vmap one)."""
+    here, there = run_here("import numpy as np\n" + GATHER), oracle("import numpy as np\n" + GATHER)
+    assert here == there, explain(GATHER, here, there)
+
+
+def test_gather_nd_batch_dims_that_differ_raise_invalid_argument():
+    code = ("import numpy as np\np = tf.placeholder(tf.int32, [None, None])\n"
+            "u = tf.gather_nd(tf.zeros([2, 2, 3]), p, batch_dims=1)\n"
+            "with tf.Session() as s:\n    s.run(u, {p: [[0, 1]]})")
+    got = run_here(code)
+    assert got["raises"] == "InvalidArgumentError", got
+    assert "params.shape[0]: 2 should be equal to indices.shape[0]: 1" in got["msg"], got
