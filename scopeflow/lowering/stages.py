@@ -243,9 +243,10 @@ class HostPlan:
         need = list(need)
         seen = set(need)
         later = [t for op in order if op not in pre_set for t in data_inputs(op)]
+        ran = _loops_run(pre)
         for t in later + self._fetched:  # boundary tensors: made now, used later
-            if t._op in pre_set and t not in seen and (not is_handle(t)
-                                                       or tensor_array_handle(t)):
+            if (t._op in pre_set or t._op in ran) and t not in seen and (
+                    not is_handle(t) or tensor_array_handle(t)):
                 seen.add(t)
                 need.append(t)
         self._compiled(need, ctrl)
@@ -264,6 +265,17 @@ class HostPlan:
 
 
 _HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
+
+
+def _loops_run(pre):
+    """The Exit ops of every loop that a step runs for one of its exits: the loop runs once,
+    so its other results are fetched with it (a gradient loop pops stacks the forward loop
+    pushed in this step; run again later it would find them gone)."""
+    found = set()
+    for op in pre:
+        spec = op._cf[0] if op._type in ("Exit", "RefExit") and op._cf is not None else None
+        found.update(getattr(spec, "exits", ()))
+    return found
 
 
 def _unblocked(order, cut):

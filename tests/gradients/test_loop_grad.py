@@ -314,3 +314,52 @@ result = record(g, {x: 2.0})
 def test_back_prop_false_loop_gradient_matches_tf(oracle):
     here, there = run_here(NO_BACK_PROP), oracle(NO_BACK_PROP)
     assert agree(here, there), explain(NO_BACK_PROP, here, there)
+
+
+# a training graph with a gather and a tf.cond in a loop body, Adam (whose sparse update runs
+# Unique on the host, so the run is split after the backward loop): exported here and in TF,
+# imported and trained on both sides
+ROUND_TRIP_GATHER_COND = """
+import numpy as np
+emb = tf.get_variable("emb", initializer=np.arange(12, dtype=np.float32).reshape(4, 3) / 10)
+w = tf.get_variable("w", initializer=np.eye(3, dtype=np.float32) * 0.5)
+ids = tf.placeholder(tf.int32, [None, 2], name="ids")
+def body(i, h):
+    e = tf.nn.embedding_lookup(emb, ids[i])
+    h2 = tf.cond(tf.reduce_sum(h) > 0.5, lambda: tf.tanh(tf.matmul(h, w) + e), lambda: h + e)
+    return i + 1, h2
+_, h = tf.while_loop(lambda i, h: i < tf.shape(ids)[0], body, (0, tf.zeros([2, 3])))
+loss = tf.reduce_sum(h * h)
+train = tf.train.AdamOptimizer(0.05).minimize(loss, name="train")
+tf.add_to_collection("train_op", train)
+tf.add_to_collection("loss", loss)
+feed = {ids: np.array([[0, 1], [2, 2], [3, 1], [0, 0]])}
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    s.run(train, feed)
+    tf.train.Saver().save(s, outdir + "/model")
+tf.train.export_meta_graph(outdir + "/model.meta")
+np.savez(outdir + "/data.npz", **{k.op.name: v for k, v in feed.items()})
+result = 1
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("maker", ["here", "tf"])
+def test_gather_and_cond_loop_training_graph_round_trips(oracle, tf, tmp_path, maker):
+    import numpy as np
+    d = str(tmp_path)
+    if maker == "here":
+        exec(ROUND_TRIP_GATHER_COND, {"tf": tf, "outdir": d})  # noqa: S102
+        types = {op.type for op in tf.get_default_graph().get_operations()}
+        assert "SymbolicGradient" not in types and "StackPopV2" in types
+        tf.reset_default_graph()
+    else:
+        assert "ok" in oracle("outdir = %r\n" % d + ROUND_TRIP_GATHER_COND)
+    there = oracle("outdir, who = %r, 'tf'\n" % d + ROUND_TRIP_STEP)
+    assert "ok" in there, there
+    exec(ROUND_TRIP_STEP, {"tf": tf, "outdir": d, "who": "here"})  # noqa: S102
+    want, got = dict(np.load(d + "/after_tf.npz")), dict(np.load(d + "/after_here.npz"))
+    assert sorted(got) == sorted(want)
+    for k in sorted(want):
+        np.testing.assert_allclose(got[k], want[k], rtol=2e-5, atol=1e-6, err_msg=k)
