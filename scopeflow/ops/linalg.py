@@ -198,52 +198,99 @@ def _tensordot_axes(rank, axes):
 
 
 def _tensordot_reshape(x, axes, flipped=False):
+    """(x as a matrix, its free dims: a list, or an int32 tensor when not all known, the free
+    dims as known statically) as TF's tensordot builds them."""
     from scopeflow.ops.op_util import array_ops as array
-    shape = x.shape.as_list()
-    r = len(shape)
-    axes = [i if i >= 0 else i + r for i in axes]
-    free = [i for i in range(r) if i not in axes]
-    free_dims = [shape[i] for i in free]
-    prod_free = int(np.prod(free_dims))
-    prod_axes = int(np.prod([shape[i] for i in axes]))
-    perm = axes + free if flipped else free + axes
-    new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
-    if perm != list(range(r)):
-        x = array.transpose(x, perm)
-    if x.shape.as_list() != new_shape:
-        x = array.reshape(x, new_shape)
-    return x, free_dims
+    if x.shape.is_fully_defined() and isinstance(axes, list):
+        shape = x.shape.as_list()
+        r = len(shape)
+        axes = [i if i >= 0 else i + r for i in axes]
+        free = [i for i in range(r) if i not in axes]
+        free_dims = [shape[i] for i in free]
+        prod_free = int(np.prod(free_dims))
+        prod_axes = int(np.prod([shape[i] for i in axes]))
+        perm = axes + free if flipped else free + axes
+        new_shape = [prod_axes, prod_free] if flipped else [prod_free, prod_axes]
+        if perm != list(range(r)):
+            x = array.transpose(x, perm)
+        if x.shape.as_list() != new_shape:
+            x = array.reshape(x, new_shape)
+        return x, free_dims, free_dims
+    return _tensordot_reshape_dynamic(x, axes, flipped)
+
+
+def _tensordot_reshape_dynamic(x, axes, flipped):
+    """Dims known only when the program runs: TF's Shape / GatherV2 / Prod / transpose /
+    Reshape subgraph (with ListDiff for the free axes when even the rank is unknown)."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.op_util import array_ops as array
+    from scopeflow.ops.reductions import reduce_prod
+    from scopeflow.ops.shape_ops import range as tf_range
+    from scopeflow.ops.shape_ops import rank
+    if x.shape.ndims is not None and isinstance(axes, list):
+        shape = x.shape.as_list()
+        axes = [i if i >= 0 else i + len(shape) for i in axes]
+        free = [i for i in range(len(shape)) if i not in axes]
+        static = [shape[i] for i in free]
+        axes = tensor(np.asarray(axes, np.int32), name="axes")
+        free = tensor(np.asarray(free, np.int32), name="free")
+        shape_x = array.shape(x)
+    else:
+        static = None
+        shape_x, rank_x = array.shape(x), rank(x)
+        axes = tensor(axes, name="axes", dtype=_dt.int32)
+        axes = array.where(axes >= 0, axes, axes + rank_x)
+        free, _ = array.setdiff1d(tf_range(rank_x), axes, _dt.int32)
+    free_dims = array.gather(shape_x, free)
+    axes_dims = array.gather(shape_x, axes)
+    prod_free, prod_axes = reduce_prod(free_dims), reduce_prod(axes_dims)
+    if flipped:
+        perm, new_shape = array.concat([axes, free], 0), array.stack([prod_axes, prod_free])
+    else:
+        perm, new_shape = array.concat([free, axes], 0), array.stack([prod_free, prod_axes])
+    return array.reshape(array.transpose(x, perm), new_shape), free_dims, static
 
 
 def tensordot(a, b, axes, name=None):
-    """`tf.tensordot` for statically shaped operands: transpose/reshape to one MatMul."""
+    """`tf.tensordot`: transpose/reshape to one MatMul, as TF builds it.
+
+    >>> import scopeflow as tf
+    >>> tf.tensordot(tf.ones([2, 3, 4]), tf.ones([4, 5]), 1).shape.as_list()
+    [2, 3, 5]
+    """
     from scopeflow.ops.op_util import array_ops as array
     with name_scope(name, "Tensordot", [a, b, axes]) as scope:
         a, b = tensor(a, name="a"), tensor(b, name="b")
-        if not (a.shape.is_fully_defined() and b.shape.is_fully_defined()):
-            return _tensordot_einsum(a, b, axes)
-        a_axes, b_axes = _tensordot_axes(a.shape.ndims, axes)
-        a2, a_free = _tensordot_reshape(a, a_axes)
-        b2, b_free = _tensordot_reshape(b, b_axes, True)
+        if isinstance(axes, (int, np.integer)) and a.shape.ndims is None:
+            a_axes, b_axes = _rank_axes(a, axes)
+        else:
+            a_axes, b_axes = _tensordot_axes(a.shape.ndims, axes)
+        a2, a_free, a_static = _tensordot_reshape(a, a_axes)
+        b2, b_free, b_static = _tensordot_reshape(b, b_axes, True)
         ab = matmul(a2, b2)
-        if ab.shape.as_list() == a_free + b_free:
-            return ab
-        return array.reshape(ab, a_free + b_free, name=scope)
+        if isinstance(a_free, list) and isinstance(b_free, list):
+            if ab.shape.as_list() == a_free + b_free:
+                return ab
+            return array.reshape(ab, a_free + b_free, name=scope)
+        a_free = a_free if not isinstance(a_free, list) else tensor(
+            np.asarray(a_free, np.int32))
+        b_free = b_free if not isinstance(b_free, list) else tensor(
+            np.asarray(b_free, np.int32))
+        product = array.reshape(ab, array.concat([a_free, b_free], 0), name=scope)
+        if a_static is not None and b_static is not None:
+            product.set_shape(a_static + b_static)
+        return product
 
 
-def _tensordot_einsum(a, b, axes):
-    """Unknown dims: the same contraction as one Einsum."""
-    ra, rb = a.shape.ndims, b.shape.ndims
-    a_axes, b_axes = _tensordot_axes(ra, axes)
-    letters = iter("abcdefghijklmnopqrstuvwxyz")
-    sa = [next(letters) for _ in range(ra)]
-    sb = [next(letters) for _ in range(rb)]
-    for i, j in zip(a_axes, b_axes):
-        sb[j] = sa[i]
-    out = [c for i, c in enumerate(sa) if i not in [x % ra for x in a_axes]]
-    out += [c for j, c in enumerate(sb) if j not in [x % rb for x in b_axes]]
-    eq = "%s,%s->%s" % ("".join(sa), "".join(sb), "".join(out))
-    return _einsum_op([a, b], equation=eq, N=2)
+def _rank_axes(a, n):
+    """The last `n` axes of `a` (of unknown rank) and the first `n`: int32 ranges."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.shape_ops import range as tf_range
+    from scopeflow.ops.shape_ops import rank
+    if n < 0:
+        raise ValueError("`axes` must be at least 0. Received: %s." % n)
+    r = rank(a)
+    return tf_range(r - n, r, dtype=_dt.int32), tf_range(n, dtype=_dt.int32)
 
 
 from scopeflow.ops.linalg_ops import *  # noqa: E402,F401,F403 - decompositions and solvers
