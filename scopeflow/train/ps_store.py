@@ -32,6 +32,7 @@ import time
 import numpy as np
 
 _FRAME = struct.Struct("!II")
+_KEPT_STEPS = 1000  # steps an accumulator keeps the mean of, for workers running behind
 _log = logging.getLogger("scopeflow")
 
 
@@ -95,10 +96,14 @@ class Store:
     def __init__(self):
         self._values = {}
         self._lock = threading.Lock()
+        self._came = threading.Condition(self._lock)
+        self._steps = {}  # accumulator -> {step: [sum, count, mean or None]}
 
     def apply(self, head, arrays):
         """(reply head, reply arrays) for one request."""
         names = head["names"]
+        if head["op"] in ("accumulate", "take"):
+            return self._accumulator(head, arrays)
         if head["op"] == "get":
             with self._lock:
                 return {}, [self._values.get(n) for n in names]
@@ -114,6 +119,62 @@ class Store:
                 self._values[n] = a if k == "set" else self._values[n] + a.astype(
                     self._values[n].dtype)
         return {"ok": True}, []
+
+    def _accumulator(self, head, arrays):
+        """A gradient for a step ("accumulate"; dropped once the step's mean was taken), or
+        the step's mean once `required` gradients came ("take": waits for them)."""
+        name, step = head["names"][0], head["step"]
+        with self._came:
+            steps = self._steps.setdefault(name, {})
+            if step not in steps:
+                if steps and step < min(steps) and len(steps) >= _KEPT_STEPS:
+                    return {"error": "step %d of %s is no longer kept" % (step, name)}, []
+                steps[step] = [None, 0, None]
+                for old in sorted(steps)[:-_KEPT_STEPS]:
+                    del steps[old]
+            entry = steps[step]
+            if head["op"] == "accumulate":
+                if entry[2] is None:  # else stale: the step's mean is taken
+                    grad = arrays[0]
+                    entry[0] = grad.copy() if entry[0] is None else entry[0] + grad
+                    entry[1] += 1
+                    self._came.notify_all()
+                return {"ok": True}, []
+            while entry[2] is None and entry[1] < head["required"]:
+                self._came.wait()
+            if entry[2] is None:
+                entry[2] = (entry[0] / entry[1]).astype(entry[0].dtype)
+            return {}, [entry[2]]
+
+
+class StoreClient:
+    """A Client's methods on a Store in this process (no ps task: a one-process program)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def get(self, names):
+        return self.store.apply({"op": "get", "names": list(names)}, [])[1]
+
+    def put(self, names, kinds, arrays):
+        head = self.store.apply({"op": "put", "names": list(names), "kinds": list(kinds)},
+                                list(arrays))[0]
+        _check(head, "this process")
+
+    def accumulate(self, name, step, gradient):
+        self.store.apply({"op": "accumulate", "names": [name], "step": step}, [gradient])
+
+    def take(self, name, step, required):
+        head, arrays = self.store.apply({"op": "take", "names": [name], "step": step,
+                                         "required": required}, [])
+        _check(head, "this process")
+        return arrays[0]
+
+
+def _check(head, where):
+    if "error" in head:
+        from scopeflow import errors
+        raise errors.FailedPreconditionError(None, None, "%s (on %s)" % (head["error"], where))
 
 
 class _Handler(socketserver.BaseRequestHandler):
@@ -157,10 +218,18 @@ class Client:
     def put(self, names, kinds, arrays):
         """Sets ("set") or adds to ("add") each named value."""
         head = self._call({"op": "put", "names": list(names), "kinds": list(kinds)}, arrays)[0]
-        if "error" in head:
-            from scopeflow import errors
-            raise errors.FailedPreconditionError(None, None, "%s (on %s)"
-                                                 % (head["error"], self._task))
+        _check(head, self._task)
+
+    def accumulate(self, name, step, gradient):
+        """Adds a gradient computed at `step` to accumulator `name` (backup workers)."""
+        self._call({"op": "accumulate", "names": [name], "step": step}, [gradient])
+
+    def take(self, name, step, required):
+        """The mean of accumulator `name`'s gradients for `step`, once `required` came."""
+        head, arrays = self._call({"op": "take", "names": [name], "step": step,
+                                   "required": required}, ())
+        _check(head, self._task)
+        return arrays[0]
 
     def _call(self, head, arrays):
         with self._lock:

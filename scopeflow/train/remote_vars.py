@@ -36,6 +36,8 @@ _ADDITIVE_PREFIXES = ("Apply", "SparseApply", "ResourceApply", "ResourceSparseAp
 _READS = frozenset(("Identity", "ReadVariableOp", "IsVariableInitialized", "VarIsInitializedOp",
                     "ResourceGather", "ResourceGatherNd", "VariableShape"))
 _MAX_PLANS = 4096
+# SyncReplicasOptimizer's ops: its workers keep mirrored copies of the ps variables
+_SYNCHRONOUS = frozenset(("CollectiveReduceV2", "ResourceAccumulatorTakeGradient"))
 
 
 def additive(op_type):
@@ -113,7 +115,7 @@ class RemoteVariables:
             return remote
         remote = {}
         ops = graph.get_operations()
-        if not any(op._type == "CollectiveReduceV2" for op in ops):  # else: synchronous
+        if not any(op._type in _SYNCHRONOUS for op in ops):  # else: mirrored
             for op in ops:
                 if not is_variable_op(op):
                     continue

@@ -5,7 +5,10 @@ the chief applies their mean. Here every worker process holds the variables (see
 `train/server.py`), so the mean is one cross-process all-reduce of the gradients (TF's
 CollectiveReduceV2 with final_op Div, the gradients of one dtype packed into one vector), and
 every worker applies it to its copy: the copies stay equal, and N workers on N half-batches
-take the step one process takes on the whole batch.
+take the step one process takes on the whole batch. With backup workers
+(`replicas_to_aggregate < total_num_replicas`) the gradients go to an accumulator on the ps
+instead (ops/accumulator.py): each step averages the first `replicas_to_aggregate` of them, a
+late one is dropped, and every worker applies that mean.
 
 >>> import scopeflow as tf
 >>> opt = SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 1)
@@ -32,12 +35,12 @@ class SyncReplicasOptimizer(Optimizer):
                  name="sync_replicas"):
         if total_num_replicas is None:
             total_num_replicas = replicas_to_aggregate
-        if replicas_to_aggregate != total_num_replicas:
+        if replicas_to_aggregate > total_num_replicas:
             raise NotImplementedError(
                 "SyncReplicasOptimizer with replicas_to_aggregate=%d and total_num_replicas=%d:"
-                " scopeflow averages the gradients of every worker (an all-reduce), so it "
-                "has no backup workers; set both to the number of workers."
-                % (replicas_to_aggregate, total_num_replicas))
+                " scopeflow's workers each give one gradient per step, so a step cannot "
+                "aggregate more gradients than there are workers." % (replicas_to_aggregate,
+                                                                      total_num_replicas))
         super().__init__(use_locking, name)
         self._opt = opt
         self._replicas_to_aggregate = replicas_to_aggregate
@@ -62,7 +65,7 @@ class SyncReplicasOptimizer(Optimizer):
         live = [i for i, (g, _) in enumerate(pairs) if g is not None]
         with op_util.name_scope(None, self._name) as scope:
             dense = [convert_to_tensor(pairs[i][0]) for i in live]
-            means = self._mean(dense)
+            means = self._mean(dense, global_step)
         averaged = list(pairs)
         for i, m in zip(live, means):
             averaged[i] = (m, pairs[i][1])
@@ -74,8 +77,9 @@ class SyncReplicasOptimizer(Optimizer):
         with control_dependencies([update]):
             return self._variable_averages.apply(self._variables_to_average)
 
-    def _mean(self, grads):
-        """The cross-worker mean of each gradient: per dtype, one packed all-reduce."""
+    def _mean(self, grads, global_step):
+        """The cross-worker mean of each gradient: per dtype, one packed all-reduce (or, with
+        backup workers, one accumulator on the ps)."""
         out = [None] * len(grads)
         by_dtype = {}
         for i, g in enumerate(grads):
@@ -86,12 +90,32 @@ class SyncReplicasOptimizer(Optimizer):
                 raise ValueError("SyncReplicasOptimizer needs gradients of known shape; "
                                  "found %s" % [grads[i].shape for i in idx])
             flat = concat([reshape(grads[i], [-1]) for i in idx], 0)
-            total = all_reduce(flat, self._replicas_to_aggregate, 1, next(_instance_keys),
-                               "Add", "Div")
             sizes = [_size(s) for s in shapes]
+            if self._replicas_to_aggregate < self._total_num_replicas:
+                total = self._accumulated(flat, sum(sizes), global_step)
+            else:
+                total = all_reduce(flat, self._replicas_to_aggregate, 1, next(_instance_keys),
+                                   "Add", "Div")
             for i, part, shape in zip(idx, split(total, sizes, 0), shapes):
                 out[i] = reshape(part, shape)
         return out
+
+    def _accumulated(self, flat, size, global_step):
+        """Backup workers: the mean of the first `replicas_to_aggregate` gradients of the step
+        (ops/accumulator.py: an accumulator on the ps; late gradients are dropped)."""
+        from scopeflow.core.contexts import control_dependencies
+        from scopeflow.ops import accumulator
+        from scopeflow.ops.array import identity
+        from scopeflow.ops.math_cast import cast
+        dtype = flat.dtype.base_dtype
+        with control_dependencies(None):  # placed with the variables (the device setter)
+            acc = accumulator.conditional_accumulator(
+                dtype, [size], "%s/accumulator_%d" % (self._name, next(_instance_keys)))
+        step = cast(identity(global_step), "int64")
+        apply = accumulator.apply_gradient(acc, step, flat)
+        with control_dependencies([apply]):
+            mean = accumulator.take_gradient(acc, self._replicas_to_aggregate, dtype)
+        return reshape(mean, [size])
 
     def _supervisor_ops(self, scope):
         """The ops TF's distributed examples hand to a Supervisor (TF's attribute names): none

@@ -73,3 +73,20 @@ def test_framing_keeps_dtypes_and_shapes():
     for g, v in zip(got[:3] + got[4:], values[:3] + values[4:]):
         assert (g.dtype, g.shape) == (v.dtype, v.shape)
         np.testing.assert_array_equal(g, v)
+
+
+def test_an_accumulator_averages_the_first_gradients_of_a_step(served):
+    srv, client = served
+    address = "localhost:%d" % srv.server_address[1]
+    other = ps_store.Client(address, "ps")
+    got = []
+    waiting = threading.Thread(target=lambda: got.append(other.take("acc", 0, 2)))
+    waiting.start()  # it waits for two gradients of step 0
+    client.accumulate("acc", 0, np.array([1.0, 2.0], np.float32))
+    client.accumulate("acc", 0, np.array([3.0, 4.0], np.float32))
+    waiting.join()
+    np.testing.assert_array_equal(got[0], [2.0, 3.0])
+    client.accumulate("acc", 0, np.array([100.0, 100.0], np.float32))  # late: dropped
+    np.testing.assert_array_equal(client.take("acc", 0, 2), [2.0, 3.0])
+    client.accumulate("acc", 1, np.array([5.0, 5.0], np.float32))
+    np.testing.assert_array_equal(client.take("acc", 1, 1), [5.0, 5.0])

@@ -55,21 +55,6 @@ def test_only_additive_updates_travel_as_differences():
     assert not remote_vars.additive("ScatterUpdate")
 
 
-class _LocalStore:
-    """A ps_store.Client stand-in on an in-process Store."""
-
-    def __init__(self, store):
-        self.store = store
-
-    def get(self, names):
-        return self.store.apply({"op": "get", "names": list(names)}, [])[1]
-
-    def put(self, names, kinds, arrays):
-        head = self.store.apply({"op": "put", "names": list(names), "kinds": list(kinds)},
-                                list(arrays))[0]
-        assert "error" not in head, head
-
-
 class _Worker(server.Server):
     """Worker 1 of a cluster with a ps task, as the active Server, its ps an in-process
     store."""
@@ -77,7 +62,7 @@ class _Worker(server.Server):
     def __init__(self):
         super().__init__({"ps": ["p:1"], "worker": ["w:1", "w:2"]}, job_name="worker",
                          task_index=1, start=False)
-        self.client = _LocalStore(ps_store.Store())
+        self.client = ps_store.StoreClient(ps_store.Store())
 
     def ps_client(self, task):
         assert task == 0

@@ -33,6 +33,14 @@ def test_two_workers_and_a_ps_train_like_one_process(tmp_path, single, loop):
         np.testing.assert_allclose(w0[name], want, rtol=1e-5, atol=1e-6, err_msg=name)
 
 
+def test_backup_workers_keep_one_model(tmp_path, single):
+    # each step averages the first gradient to reach the ps (which one varies): the workers'
+    # copies stay one model, one global step per step
+    w0, w1 = run_cluster(PROGRAM, tmp_path, extra=["backup"])
+    assert w0 == w1
+    assert w0["global_step"] == single["global_step"] == 5
+
+
 def test_server_picks_its_task_as_tf():
     s = server_lib.Server({"worker": ["localhost:2222"]}, start=False)
     assert s.target == "grpc://localhost:2222"

@@ -48,8 +48,18 @@ def test_needs_a_global_step(tf):
     opt = tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 1)
     with pytest.raises(ValueError, match="Global step is required to check staleness"):
         opt.minimize(v * v)
-    with pytest.raises(NotImplementedError, match="no backup workers"):
-        tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 2, 3)
+    with pytest.raises(NotImplementedError, match="cannot aggregate more gradients"):
+        tf.train.SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 3, 2)
+
+
+def test_backup_workers_of_one_process_take_its_gradient(tf):
+    # the accumulator lives in the Session: the step's mean is this process's gradient
+    want, _ = _train(tf, lambda opt: opt)
+    got, _ = _train(tf, lambda opt: tf.train.SyncReplicasOptimizer(opt, 1, 2))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g, w, rtol=1e-6)
+    types = [op.type for op in tf.get_default_graph().get_operations()]
+    assert "ResourceAccumulatorTakeGradient" in types and "CollectiveReduceV2" not in types
 
 
 def test_supervisor_ops_come_after_apply_gradients(tf):

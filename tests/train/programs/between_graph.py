@@ -7,7 +7,8 @@
 task TASK of job JOB ("ps" or "worker") of the cluster: ps tasks join; workers build the same
 graph under `replica_device_setter`, train on their share of the batch with
 SyncReplicasOptimizer in a MonitoredTrainingSession, and write the final weights to OUT.json.
-With `supervisor`, workers train as TF's mnist_replica example does: a Supervisor, the
+With `backup`, one of the workers is a backup worker (replicas_to_aggregate = n - 1). With
+`supervisor`, workers train as TF's mnist_replica example does: a Supervisor, the
 optimizer's local init ops, the chief's queue runner and init tokens op. Each worker seeds its
 graph differently: only the chief's initial values (handed to the other workers) make their
 copies equal.
@@ -89,7 +90,9 @@ def main(argv):
         share = slice(task * len(X) // n, (task + 1) * len(X) // n)
         with tf.device(tf.train.replica_device_setter(
                 worker_device="/job:worker/task:%d" % task, cluster=cluster)):
-            opt = tf.train.SyncReplicasOptimizer(momentum, replicas_to_aggregate=n,
+            # `backup`: one backup worker, each step averages the first n - 1 gradients
+            backup = argv[5:] == ["backup"]
+            opt = tf.train.SyncReplicasOptimizer(momentum, replicas_to_aggregate=n - backup,
                                                  total_num_replicas=n)
             if argv[5:] == ["supervisor"]:
                 result = train_supervised(opt, (X[share], Y[share]), server, task == 0)
