@@ -26,7 +26,9 @@ ASSIGN = ("v = tf.Variable(0.)\n_, u = tf.while_loop(lambda i, a: i < 3, lambda 
           "(i + 1, tf.assign_add(v, x[i])), [0, 0.])")
 RNN = ("cell = tf.nn.rnn_cell.BasicRNNCell(2, name='c')\nu, _ = tf.nn.dynamic_rnn(cell, "
        "tf.ones([2, 3, 1]), sequence_length=[p, 1], dtype=tf.float32)")
-# (program defining `u` from the constant x = [1, 2] and int32 placeholder p, fed value)
+# (program defining `u` from the constant x = [1, 2] and int32 placeholder p, fed value); a
+# bad value fails in one iteration only: TF runs iterations in parallel, so which of several
+# failures it reports first is not fixed
 CASES = [
     (LOOP.format(n=3, step="x[i]", kw=""), 0),  # the index is static on the first trace
     (LOOP.format(n=2, step="x[i]", kw=""), 0),
@@ -36,7 +38,7 @@ CASES = [
     (LOOP.format(n=3, step="tf.gather(x, i)", kw=""), 0),
     (LOOP.format(n=2, step="tf.gather(x, 1 - 2 * i)", kw=""), 0),
     (LOOP.format(n=3, step="tf.gather(x, i) + x[p]", kw=""), 1),  # a check on both traces
-    (LOOP.format(n=3, step="x[p] + tf.gather(x, i)", kw=""), 5),
+    (LOOP.format(n=1, step="x[p] + tf.gather(x, i)", kw=""), 5),  # (one failing iteration)
     (LOOP.format(n=3, step="tf.cast(6 // (2 - i), tf.float32)", kw=""), 0),
     (LOOP.format(n=3, step="tf.cast(tf.truncatemod(6, 2 - i), tf.float32)", kw=""), 0),
     (LOOP.format(n=3, step="tf.reduce_sum(tf.gather(x, tf.stack([0, i])))", kw=""), 0),
@@ -51,6 +53,18 @@ CASES = [
                  ", [0, 0.])[1]", kw=""), 0),
     (LOOP.format(n=3, step="tf.while_loop(lambda j, b: j < i + 1, lambda j, b: (j + 1, b + x[j])"
                  ", [0, 0.])[1]", kw=""), 0),
+    (LOOP.format(n=3, step="tf.check_numerics(tf.log(2. - tf.cast(i, tf.float32)), 'lg')", kw=""),
+     0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.nn.embedding_lookup(tf.ones([2, 2]), [i]))", kw=""),
+     0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.scatter_nd([[i]], [1.], [2]))", kw=""), 0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.unsorted_segment_sum([1.], [i], 2))", kw=""), 0),
+    (LOOP.format(n=3, step="tf.reduce_sum(tf.map_fn(lambda e: tf.gather(x, e * i), tf.constant([0, 1]), "
+                 "dtype=tf.float32))", kw=""), 0),
+    (LOOP.format(n=3, step="tf.cond(i > 0, lambda: tf.while_loop(lambda j, b: j < 2, lambda j, b: "
+                 "(j + 1, b + x[i + j - 1]), (0, 0.))[1], lambda: 0.)", kw=""), 0),
+    ("v = tf.Variable([0., 0.])\n" + LOOP.format(
+        n=3, step="tf.reduce_sum(tf.scatter_add(v, [i], [1.]))", kw="")[:-1] + ")", 0),
     ("u = tf.cond(p > 0, lambda: " + LOOP.format(n=3, step="x[i]", kw="")[7:] + "[1], "
      "lambda: 0.)", 1),
     ("u = tf.cond(p > 0, lambda: " + LOOP.format(n=3, step="x[i]", kw="")[7:] + "[1], "
