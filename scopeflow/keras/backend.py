@@ -207,8 +207,9 @@ def variable(value, dtype=None, name=None, constraint=None):
     """A Keras variable (a tf.Variable Keras initializes in `get_session`)."""
     from scopeflow.core.variables import VariableV1
     dtype = _dt.as_dtype(dtype or floatx())
-    v = VariableV1(np.asarray(value, dtype=dtype.as_numpy_dtype), dtype=dtype, name=name,
-                   constraint=constraint, use_resource=True)
+    if not hasattr(value, "op"):  # a tensor is the initial value as it is
+        value = np.asarray(value, dtype=dtype.as_numpy_dtype)
+    v = VariableV1(value, dtype=dtype, name=name, constraint=constraint, use_resource=True)
     track_variable(v)
     return v
 

@@ -1,6 +1,8 @@
 """Keras RNN layers against TF + tf_keras: the graph under the layer (Keras' own time loop,
 `lstm/while/...`, the first step outside it as `lstm/lstm_cell_1/...`), dropout and
-recurrent dropout masks (made once per call, applied only in training) and their values.
+recurrent dropout masks (made once per call, applied only in training) and their values;
+stateful layers (state variables made at build from the batch size, carried across
+Session.run, fit, evaluate and predict batches, zeroed or set by reset_states).
 
 Seeded dropout masks are TF's bits (graph seed + op seed, TF's Philox stream), so values
 compare directly, in training and not."""
@@ -11,7 +13,7 @@ from oracle import ORACLE_HELPERS, explain, run_here
 
 L = "L = tf.keras.layers\n"
 X = "x = tf.placeholder(tf.float32, [None, 3, 2])\n"
-GRAPH = "result = graph()"
+GRAPH = "result = [graph(), [v.name for v in tf.trainable_variables()]]"
 
 LAYERS = [
     "L.LSTM(2)(x)",
@@ -37,6 +39,13 @@ MASK = "x._keras_mask = tf.reduce_any(tf.not_equal(x, 0.), -1)\n"
 LAYERS += [MASK + "L.SimpleRNN(2, return_sequences=True)(x)",
            MASK + "L.GRU(2, go_backwards=True, zero_output_for_mask=True)(x)",
            MASK + "L.LSTM(2, unroll=True, return_sequences=True, zero_output_for_mask=True)(x)"]
+# stateful: state variables (trainable, as Keras' backend.variable makes them) read before the
+# loop, assigned after it
+BATCH = "x = tf.placeholder(tf.float32, [4, 3, 2])\n"
+LAYERS += [BATCH + "L.LSTM(2, stateful=True)(x)",
+           BATCH + "L.GRU(2, stateful=True, return_state=True, dropout=0.5)(x)",
+           BATCH + "L.RNN([L.SimpleRNNCell(2), L.LSTMCell(3)], stateful=True)(x)",
+           BATCH + "L.SimpleRNN(2, stateful=True)(x, initial_state=[tf.ones([4, 2])])"]
 
 
 @pytest.mark.oracle
@@ -72,6 +81,55 @@ FIT = (
     "result = [h.history['loss'], m.get_weights(), m.predict(xs)]\n")
 
 
+LB = "L = tf.keras.layers\nx = tf.placeholder(tf.float32, [4, 3, 2])\n"
+
+STATEFUL_SESSION = (
+    "tf.set_random_seed(2)\n" + LB +
+    "layer = L.LSTM(2, stateful=True, return_sequences=True)\ny = layer(x)\n"
+    "feed = {x: np.cos(np.arange(24.)).reshape(4, 3, 2)}\n"
+    "with tf.Session() as s:\n"
+    "    tf.keras.backend.set_session(s)\n"
+    "    s.run(tf.global_variables_initializer())\n"
+    "    a = [s.run([y] + layer.updates, feed)[0] for _ in range(3)]\n"
+    "    st = s.run(layer.states)\n"
+    "    layer.reset_states(); b = s.run(y, feed)\n"
+    "    layer.reset_states([np.ones((4, 2)), np.full((4, 2), 0.5)]); c = s.run(y, feed)\n"
+    "    d = [s.run(v) for v in layer.states]\n"
+    "result = [a, st, b, c, d, len(layer.updates)]\n")
+
+STATEFUL_FIT = (
+    "tf.set_random_seed(4); L = tf.keras.layers\n"
+    "m = tf.keras.Sequential([L.GRU(3, stateful=True, batch_input_shape=(2, 4, 2)),"
+    " L.Dense(1)])\n"
+    "m.compile('sgd', 'mse')\n"
+    "xs = np.sin(np.arange(48.)).reshape(6, 4, 2); ys = np.cos(np.arange(6.)).reshape(6, 1)\n"
+    "h = m.fit(xs, ys, batch_size=2, epochs=2, shuffle=False, verbose=0)\n"
+    "s = tf.keras.backend.get_session()\n"
+    "st = s.run(m.layers[0].states)\n"
+    "p1 = m.predict(xs, batch_size=2); p2 = m.predict(xs, batch_size=2)\n"
+    "m.reset_states(); p3 = m.predict(xs, batch_size=2)\n"
+    "e = m.evaluate(xs, ys, batch_size=2, verbose=0)\n"
+    "result = [h.history['loss'], st, p1, p2, p3, e, m.get_weights()]\n")
+
+
+STATEFUL_ERRORS = [
+    "L.LSTM(2, stateful=True)(tf.placeholder(tf.float32, [None, 3, 2]))",
+    "l = L.LSTM(2); l(x); l.reset_states()",
+    "l = L.SimpleRNN(2, stateful=True); l(x); l.reset_states([np.zeros((3, 2))])",
+    "l = L.SimpleRNN(2, stateful=True); l(x); l.reset_states([np.zeros((4, 2))] * 2)",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", STATEFUL_ERRORS)
+def test_stateful_errors_match_tf(oracle, code):
+    code = LB + code + "\nresult = 1"
+    here, there = run_here(code), oracle(code)
+    assert "raises" in there and "raises" in here, explain(code, here, there)
+    assert there["raises"] in here["mro"], explain(code, here, there)
+    assert here["msg"].split(":")[0] == there["msg"].split(":")[0], explain(code, here, there)
+
+
 def _flat(x):
     if isinstance(x, list):
         return [v for item in x for v in _flat(item)]
@@ -79,9 +137,11 @@ def _flat(x):
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [VALUES, FIT], ids=["session", "fit"])
-def test_dropout_values_match_tf(oracle, code):
-    """Learning phase off: no dropout; on: TF's masks, fresh each run; fit: trains with them."""
+@pytest.mark.parametrize("code", [VALUES, FIT, STATEFUL_SESSION, STATEFUL_FIT],
+                         ids=["session", "fit", "stateful_session", "stateful_fit"])
+def test_values_match_tf(oracle, code):
+    """Learning phase off: no dropout; on: TF's masks, fresh each run; fit: trains with them.
+    Stateful: the states carry from run to run until reset_states."""
     here, there = run_here(code), oracle(code)
     assert "ok" in here and "ok" in there, explain(code, here, there)
     np.testing.assert_allclose(_flat(here["ok"]), _flat(there["ok"]), rtol=1e-4, atol=1e-5)

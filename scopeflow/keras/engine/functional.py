@@ -150,6 +150,19 @@ class Model(TrainingMixin, Layer):
                                              for u in layer.updates])
 
     @property
+    def state_updates(self):
+        """The updates of stateful layers (a stateful RNN's carried states): Keras runs them
+        in evaluate and predict too."""
+        return _dedup([u for layer in self._all_layers() if getattr(layer, "stateful", False)
+                       for u in layer.updates])
+
+    def reset_states(self):
+        """Zeroes the states of every stateful layer."""
+        for layer in self._all_layers():
+            if hasattr(layer, "reset_states") and getattr(layer, "stateful", False):
+                layer.reset_states()
+
+    @property
     def losses(self):
         return _dedup(list(self._losses) + [x for layer in self._all_layers()
                                             for x in layer.losses])

@@ -204,14 +204,15 @@ class TrainingMixin(LoopsMixin):
         if self._test_fn is None:
             fetches = [self.total_loss] + self._metric_tensors
             with tf_api().name_scope("evaluation"):
-                self._test_fn = (fetches, _group_after(fetches[0], []))
+                self._test_fn = (fetches, _group_after(fetches[0], self.state_updates))
         fetches, done = self._test_fn
         return K.get_session().run(fetches + [done], self._feed(x, y, False, weights))[:-1]
 
     def _run_predict_batch(self, x):
         if getattr(self, "_predict_fn", None) is None:
             with tf_api().name_scope("predict"):
-                self._predict_fn = (list(self.outputs), _group_after(self.outputs[0], []))
+                self._predict_fn = (list(self.outputs),
+                                    _group_after(self.outputs[0], self.state_updates))
         fetches, done = self._predict_fn
         return K.get_session().run(fetches + [done], self._feed(x))[:-1]
 

@@ -36,6 +36,7 @@ class RNN(Layer):
         self.go_backwards, self.stateful, self.unroll = go_backwards, stateful, unroll
         self.time_major = time_major
         self.zero_output_for_mask = zero_output_for_mask
+        self._states = None
 
     def _clone(self, **overrides):
         """A new layer of the same configuration (Bidirectional's forward/backward copies)."""
@@ -49,10 +50,66 @@ class RNN(Layer):
         for cell in cells:  # a cell takes the layer's dtype (Keras; not a stack of cells)
             if cell._dtype is None:
                 cell._dtype = self._dtype
-        with K.name_scope(self.cell.name):
-            self.cell.build(input_shape[:1].concatenate(input_shape[2:]))
-            self.cell.built = True
+        if self.time_major:  # the step's input: (batch, features)
+            step_shape = input_shape[1:]
+        else:
+            step_shape = input_shape[:1].concatenate(input_shape[2:])
+        if not self.cell.built:
+            with K.name_scope(self.cell.name):
+                self.cell.build(step_shape)
+                self.cell.built = True
+        self._batch_size = input_shape.as_list()[1 if self.time_major else 0]
+        if self.stateful:
+            self.reset_states()
         self.built = True
+
+    @property
+    def states(self):
+        """A stateful layer's state variables (nested as the cell's `state_size`), else Nones."""
+        if self._states is None:
+            sizes = self.cell.state_size
+            if isinstance(sizes, (list, tuple)):
+                return nest.map_structure(lambda _: None, list(sizes))
+            return [None]
+        return self._states
+
+    @states.setter
+    def states(self, states):
+        self._states = states
+
+    def reset_states(self, states=None):
+        """Zeroes a stateful layer's states, or sets them to `states` (numpy arrays)."""
+        if not self.stateful:
+            raise AttributeError("Layer must be stateful.")
+        batch = getattr(self, "_batch_size", None)
+        if not batch:
+            raise ValueError(_NO_BATCH)
+        sizes = self.cell.state_size
+        flat_sizes = nest.flatten(sizes)
+        if self._states is None:
+            tf = tf_api()
+            dtype = self._dtype or K.floatx()
+            zeros = [tf.zeros([batch] + _dims(s), dtype=dtype) for s in flat_sizes]
+            flat = [K.variable(z, dtype) for z in zeros]
+            self._states = (nest.pack_sequence_as(sizes, flat)
+                            if isinstance(sizes, (list, tuple)) else [flat[0]])
+        elif states is None:
+            import numpy as np
+            for var, size in zip(nest.flatten(self._states), flat_sizes):
+                K.set_value(var, np.zeros([batch] + _dims(size)))
+        else:
+            flat_vars = nest.flatten(self._states)
+            values = nest.flatten(states)
+            if len(values) != len(flat_vars):
+                raise ValueError("Layer %s expects %d states, but it received %d state "
+                                 "values. States received: %s"
+                                 % (self.name, len(flat_vars), len(values), states))
+            for i, (value, var) in enumerate(zip(values, flat_vars)):
+                if tuple(value.shape) != tuple(var.shape.as_list()):
+                    raise ValueError("State %d is incompatible with layer %s: expected "
+                                     "shape=%s but found shape=%s"
+                                     % (i, self.name, (batch, var), value.shape))
+            K.batch_set_value(list(zip(flat_vars, values)))
 
     trainable_weights = property(lambda self: self.cell.trainable_weights if self.trainable
                                  else [])
@@ -79,10 +136,12 @@ class RNN(Layer):
         if isinstance(inputs, list):  # [inputs, *initial_state]
             initial_state = inputs[1:] or initial_state
             inputs = inputs[0]
-        if initial_state is None:
-            initial_state = self.get_initial_state(inputs)
-        elif not isinstance(initial_state, (list, tuple)):
+        if initial_state is not None and not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
+        if self.stateful:
+            initial_state = self._stateful_initial(initial_state)
+        elif initial_state is None:
+            initial_state = self.get_initial_state(inputs)
         for cell in self._cells():
             if hasattr(cell, "reset_dropout_mask"):
                 cell.reset_dropout_mask()
@@ -100,6 +159,10 @@ class RNN(Layer):
         loop = rnn_loop.Loop(self._step_fn(training), self.go_backwards, mask, self.unroll,
                              self.time_major, self.zero_output_for_mask)
         last, outputs, states = rnn_loop.run(loop, inputs, nest.flatten(initial_state))
+        if self.stateful:  # the last states carry to the next run (Keras: layer updates)
+            tf = tf_api()
+            self.add_update([tf.assign(var, tf.cast(state, var.dtype.base_dtype))
+                             for var, state in zip(nest.flatten(self.states), states)])
         out = outputs if self.return_sequences else last
         if self.return_state:  # a stack's states nest per cell: [out, [h, c], h, ...]
             if isinstance(self.cell.state_size, tuple):
@@ -108,6 +171,20 @@ class RNN(Layer):
                      for s in self.cell.state_size], list(states))
             return [out] + list(states)
         return out
+
+    def _stateful_initial(self, initial_state):
+        """The state variables; a given initial state only while they are all zero."""
+        tf = tf_api()
+        if initial_state is not None:
+            nonzero = tf.add_n([tf.math.count_nonzero(s) for s in nest.flatten(self.states)])
+            states, given = self.states, initial_state
+            initial_state = tf.cond(nonzero > 0, lambda: states, lambda: given, strict=True)
+        else:
+            initial_state = self.states
+        dtype = self._dtype or self.cell._dtype
+        return nest.map_structure(
+            lambda v: v if dtype is None or v.dtype.base_dtype == dtype else tf.cast(v, dtype),
+            initial_state)
 
     def _cells(self):
         return [self.cell] + (self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells")
@@ -205,6 +282,13 @@ def _rnn_class(name, cell_cls, cell_name, defaults):
 SimpleRNN = _rnn_class("SimpleRNN", SimpleRNNCell, "simple_rnn_cell", {})
 GRU = _rnn_class("GRU", GRUCell, "gru_cell", {})
 LSTM = _rnn_class("LSTM", LSTMCell, "lstm_cell", {})
+
+
+_NO_BATCH = ("If a RNN is stateful, it needs to know its batch size. Specify the batch size "
+             "of your input tensors: \n- If using a Sequential model, specify the batch size "
+             "by passing a `batch_input_shape` argument to your first layer.\n- If using the "
+             "functional API, specify the batch size by passing a `batch_shape` argument to "
+             "your Input layer.")
 
 
 def _dims(size):

@@ -137,7 +137,7 @@ def _while(loop, inputs, mask, initial_states, time_steps_t):
             output_ta_t = output_ta_t.write(time, out)
             return (time + 1, output_ta_t) + tuple(nest.flatten(new_states))
 
-        final = tf.while_loop(cond, body, (time, output_ta) + states, **kwargs)
+        final = tf.while_loop(cond, body, (time, output_ta) + _read(states), **kwargs)
         new_states = final[2:]
     else:
         if loop.go_backwards:
@@ -161,7 +161,15 @@ def _while(loop, inputs, mask, initial_states, time_steps_t):
             output_ta_t = output_ta_t.write(time, out)
             return (time + 1, output_ta_t, out) + tuple(flat)
 
-        final = tf.while_loop(cond, body, (time, output_ta, zero_out) + states, **kwargs)
+        final = tf.while_loop(cond, body, (time, output_ta, zero_out) + _read(states),
+                              **kwargs)
         new_states = final[3:]
     outputs = final[1].stack()
     return outputs[-1], outputs, list(new_states)
+
+
+def _read(states):
+    """Loop values: a stateful layer's state variables read before the loop, as TF's
+    while_loop converts them."""
+    tf = tf_api()
+    return tuple(tf.convert_to_tensor(s) if hasattr(s, "assign") else s for s in states)
