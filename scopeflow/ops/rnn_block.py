@@ -1,5 +1,6 @@
-"""TF1's fused LSTM cell op (contrib.rnn's LSTMBlockCell): `LSTMBlockCell`, its gradient op
-`LSTMBlockCellGrad`, and TF's gradient over them (contrib's _LSTMBlockCellGrad).
+"""TF1's fused cell ops of contrib.rnn: `LSTMBlockCell` / `GRUBlockCell`, their gradient ops
+`LSTMBlockCellGrad` / `GRUBlockCellGrad`, and TF's gradients over them (contrib's
+_LSTMBlockCellGrad / _GRUBlockCellGrad).
 
 Gates are laid out [i, ci, f, o] along the 4 * cell axis, as in TF's kernel (lstm_ops.h):
     icfo = [x, h_prev] @ w + b
@@ -125,3 +126,66 @@ def _lstm_block_cell_backprop(op, *grads):
     w_grad = matmul(concat([x, h_prev], 1), dicfo, transpose_a=True)
     b_grad = apply_op("BiasAddGrad", dicfo, data_format="NHWC")
     return x_grad, cs_prev_grad, h_prev_grad, w_grad, wci_grad, wcf_grad, wco_grad, b_grad
+
+
+# ---- GRUBlockCell: r, u = sigmoid([x, h_prev] @ w_ru + b_ru); c = tanh([x, h_prev * r] @ w_c
+# + b_c); h = u * h_prev + (1 - u) * c -------------------------------------------------------
+def _gru_shape(x, h_prev, w_ru, w_c, b_ru, b_c, **_):
+    batch, cell = _rank(x, 2)[0], _rank(h_prev, 2)[1]
+    for m in (w_ru, w_c):
+        _rank(m, 2)
+    for v in (b_ru, b_c):
+        _rank(v, 1)
+    return [spec((batch, cell), x.dtype.base_dtype)] * 4
+
+
+@typed_op("GRUBlockCell", infer=_gru_shape, multi=True)
+def _gru_block_cell(x, h_prev, w_ru, w_c, b_ru, b_c):
+    ru = jax.nn.sigmoid(jnp.concatenate([x, h_prev], axis=1) @ w_ru + b_ru)  # (batch, 2 cell)
+    r, u = jnp.split(ru, 2, axis=1)
+    c = jnp.tanh(jnp.concatenate([x, h_prev * r], axis=1) @ w_c + b_c)
+    return r, u, c, u * h_prev + (1 - u) * c
+
+
+def gru_block_cell(x, h_prev, w_ru, w_c, b_ru, b_c, name=None):
+    """TF's `gen_rnn_ops.gru_block_cell`: (r, u, c, h), each (batch, cell)."""
+    return _gru_block_cell(x, h_prev, w_ru, w_c, b_ru, b_c, name=name or "GRUBlockCell")
+
+
+def _gru_grad_shape(x, h_prev, w_ru, w_c, b_ru, b_c, *rest, **_):
+    batch, cell = _rank(x, 2)[0], _rank(h_prev, 2)[1]
+    dt = x.dtype.base_dtype
+    return [spec(x.shape._dims, dt), spec((batch, cell), dt), spec((batch, cell), dt),
+            spec((batch, None if cell is None else 2 * cell), dt)]
+
+
+@typed_op("GRUBlockCellGrad", infer=_gru_grad_shape, multi=True)
+def _gru_block_cell_grad(x, h_prev, w_ru, w_c, b_ru, b_c, r, u, c, d_h):
+    # (d_x, d_h_prev, d_c_bar, d_r_bar_u_bar), TF's kernel (gru_ops.h)
+    depth = x.shape[1]
+    d_c_bar = d_h * (1 - u) * (1 - c * c)
+    d_u_bar = d_h * (h_prev - c) * u * (1 - u)
+    d_xh_c = d_c_bar @ w_c.T  # (batch, depth + cell)
+    d_h_prevr = d_xh_c[:, depth:]
+    d_r_bar = d_h_prevr * h_prev * r * (1 - r)
+    d_r_bar_u_bar = jnp.concatenate([d_r_bar, d_u_bar], axis=1)
+    d_xh_ru = d_r_bar_u_bar @ w_ru.T
+    d_x = d_xh_c[:, :depth] + d_xh_ru[:, :depth]
+    d_h_prev = d_h_prevr * r + d_xh_ru[:, depth:] + d_h * u
+    return d_x, d_h_prev, d_c_bar, d_r_bar_u_bar
+
+
+@gradient("GRUBlockCell", needs=("GRUBlockCellGrad",))
+def _gru_block_cell_backprop(op, *grads):
+    """contrib's _GRUBlockCellGrad: GRUBlockCellGrad, then the weight and bias gradients."""
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.linalg import matmul
+    x, h_prev, w_ru, w_c, b_ru, b_c = op._inputs
+    r, u, c, _ = op._outputs
+    d_x, d_h_prev, d_c_bar, d_r_bar_u_bar = apply_op(
+        "GRUBlockCellGrad", x, h_prev, w_ru, w_c, b_ru, b_c, r, u, c, grads[3])
+    d_w_ru = matmul(concat([x, h_prev], 1), d_r_bar_u_bar, transpose_a=True)
+    d_b_ru = apply_op("BiasAddGrad", d_r_bar_u_bar, data_format="NHWC")
+    d_w_c = matmul(concat([x, h_prev * r], 1), d_c_bar, transpose_a=True)
+    d_b_c = apply_op("BiasAddGrad", d_c_bar, data_format="NHWC")
+    return d_x, d_h_prev, d_w_ru, d_w_c, d_b_ru, d_b_c

@@ -36,12 +36,17 @@ with tf.Session() as s:
                                           (0.0, 3.0, False)])
 def test_block_ops_like_tf_raw_ops(oracle, fb, clip, peep):
     code = OPS.replace("FB", str(fb)).replace("CLIP", str(clip)).replace("PEEP", str(peep))
+    _compare_ops(oracle, code, "LSTMBlockCell")
+
+
+def _compare_ops(oracle, code, op_type):
+    """The op and its grad op: same types, shapes and values (to float32 rounding)."""
     here, there = run_here(code), oracle(code)
     assert "ok" in here and "ok" in there, explain(code, here, there)
-    assert here["ok"]["types"] == there["ok"]["types"] == ["LSTMBlockCell", "LSTMBlockCellGrad"]
+    assert here["ok"]["types"] == there["ok"]["types"] == [op_type, op_type + "Grad"]
     assert here["ok"]["shapes"] == there["ok"]["shapes"]
     for a, b in zip(here["ok"]["vals"], there["ok"]["vals"]):
-        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5)
 
 
 CELL = r"""
@@ -75,14 +80,18 @@ result = {"names": names, "vals": vals, "types": types,
 @pytest.mark.oracle
 @pytest.mark.parametrize("peep", [False, True])
 def test_lstm_block_cell_like_tf_lstm_cell(oracle, peep):
+    _compare_cells(oracle, CELL.replace("PEEP", str(peep)), "LSTMBlockCell")
+
+
+def _compare_cells(oracle, code, op_type):
+    """Same variables, outputs, states and gradients; the fused op and its grad op in use."""
     from scopeflow.ops import nest
-    code = CELL.replace("PEEP", str(peep))
     here, there = run_here(code), oracle(code)
     assert "ok" in here and "ok" in there, explain(code, here, there)
     mine, theirs = here["ok"], there["ok"]
     assert mine["names"] == theirs["names"]
     assert mine["shapes"] == theirs["shapes"]
-    assert {"LSTMBlockCell", "LSTMBlockCellGrad", "BiasAddGrad"} <= set(mine["types"])
+    assert {op_type, op_type + "Grad", "BiasAddGrad"} <= set(mine["types"])
     np.testing.assert_allclose(nest.flatten(mine["vals"]), nest.flatten(theirs["vals"]),
                                rtol=1e-4, atol=2e-5)  # values rounded to 5 places
 
@@ -105,3 +114,49 @@ def test_lstm_block_cell_needs_input_depth(tf):
     cell = tf.contrib.rnn.LSTMBlockCell(4)
     with pytest.raises(ValueError, match=r"Expecting inputs_shape\[1\] to be set"):
         cell(tf.placeholder(tf.float32, [2, None]), cell.zero_state(2, tf.float32))
+
+
+GRU_OPS = r"""
+import numpy as np
+names = "x h_prev w_ru w_c b_ru b_c r u c d_h".split()
+if hasattr(tf, "contrib"):
+    from scopeflow.ops import rnn_block
+    cell_op, grad_op = rnn_block.gru_block_cell, rnn_block._gru_block_cell_grad
+else:
+    cell_op = lambda *a: tf.raw_ops.GRUBlockCell(**dict(zip(names, a)))
+    grad_op = lambda *a: tf.raw_ops.GRUBlockCellGrad(**dict(zip(names, a)))
+r = lambda *s: tf.constant(np.sin(np.arange(np.prod(s)) * 1.3 + len(s)).reshape(s) * 1.5,
+                           tf.float32)
+x, h, w_ru, w_c, b_ru, b_c = r(3, 4), r(3, 2), r(6, 4), r(6, 2), r(4) * 0.3, r(2) * 0.2
+outs = cell_op(x, h, w_ru, w_c, b_ru, b_c)
+grads = grad_op(x, h, w_ru, w_c, b_ru, b_c, *outs[:3], r(3, 2) * 0.6)
+with tf.Session() as s:
+    result = {"vals": [v.tolist() for v in s.run(list(outs) + list(grads))],
+              "shapes": [t.shape.as_list() for t in list(outs) + list(grads)],
+              "types": [outs[0].op.type, grads[0].op.type]}
+"""
+
+
+@pytest.mark.oracle
+def test_gru_block_ops_like_tf_raw_ops(oracle):
+    _compare_ops(oracle, GRU_OPS, "GRUBlockCell")
+
+
+@pytest.mark.oracle
+def test_gru_block_cell_v2_like_tf_gru_cell(oracle):
+    code = (CELL.replace("tf.contrib.rnn.LSTMBlockCell(4, use_peephole=PEEP, forget_bias=0.7)",
+                         "tf.contrib.rnn.GRUBlockCellV2(4)")
+            .replace("tf.nn.rnn_cell.LSTMCell(4, use_peepholes=PEEP, forget_bias=0.7)",
+                     "tf.nn.rnn_cell.GRUCell(4)")
+            .replace("st.c", "st"))
+    _compare_cells(oracle, code, "GRUBlockCell")
+
+
+def test_gru_block_cell_variable_names(tf):
+    cell = tf.contrib.rnn.GRUBlockCell(3)
+    cell(tf.zeros([2, 5]), cell.zero_state(2, tf.float32))
+    assert [(v.name, v.shape.as_list()) for v in cell.weights] == [
+        ("gru_cell/w_ru:0", [8, 6]), ("gru_cell/b_ru:0", [6]), ("gru_cell/w_c:0", [8, 3]),
+        ("gru_cell/b_c:0", [3])]
+    with pytest.raises(ValueError, match="Exactly one of num_units or cell_size"):
+        tf.contrib.rnn.GRUBlockCell()

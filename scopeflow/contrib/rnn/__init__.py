@@ -2,7 +2,7 @@
 `tf.nn`), the stacked bidirectional loops, and contrib's own cells."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.contrib.rnn.block import LSTMBlockCell
+from scopeflow.contrib.rnn.block import GRUBlockCell, GRUBlockCellV2, LSTMBlockCell
 from scopeflow.contrib.rnn.stacked import (
                                            stack_bidirectional_dynamic_rnn,
                                            stack_bidirectional_rnn,

@@ -1,8 +1,10 @@
-"""`tf.contrib.rnn.LSTMBlockCell`: an LSTM whose step is one `LSTMBlockCell` op (TF's fused
-kernel, scopeflow/ops/rnn_block.py), variables named as `LSTMCell`'s (`lstm_cell/kernel`)."""
+"""`tf.contrib.rnn.LSTMBlockCell` / `GRUBlockCell(V2)`: cells whose step is one fused op
+(`LSTMBlockCell`, `GRUBlockCell`: TF's kernels, scopeflow/ops/rnn_block.py). LSTMBlockCell and
+GRUBlockCellV2 name their variables as LSTMCell / GRUCell do; GRUBlockCell uses w_ru, b_ru,
+w_c, b_c."""
 
 from scopeflow.layers.core import tf_api
-from scopeflow.ops.rnn_block import lstm_block_cell
+from scopeflow.ops.rnn_block import gru_block_cell, lstm_block_cell
 from scopeflow.rnn.cells import LayerRNNCell, LSTMStateTuple
 
 
@@ -52,3 +54,55 @@ class LSTMBlockCell(LayerRNNCell):
             forget_bias=self._forget_bias, cell_clip=self._cell_clip,
             use_peephole=self._use_peephole)
         return h, LSTMStateTuple(cs, h)
+
+
+class GRUBlockCell(LayerRNNCell):
+    """GRU (Cho et al. 2014) as one fused `GRUBlockCell` op per step.
+
+    >>> import scopeflow as tf
+    >>> cell = tf.contrib.rnn.GRUBlockCellV2(4)
+    >>> out, _ = cell(tf.zeros([2, 3]), cell.zero_state(2, tf.float32))
+    >>> out.op.type, [v.name for v in cell.weights][:2]
+    ('GRUBlockCell', ['gru_cell/gates/kernel:0', 'gru_cell/gates/bias:0'])
+    """
+
+    _names = ("w_ru", "b_ru", "w_c", "b_c")
+
+    def __init__(self, num_units=None, cell_size=None, reuse=None, name="gru_cell"):
+        super().__init__(_reuse=reuse, name=name)
+        if (cell_size is None) == (num_units is None):
+            raise ValueError("Exactly one of num_units or cell_size must be provided.")
+        self._cell_size = num_units if num_units is not None else cell_size
+
+    state_size = property(lambda self: self._cell_size)
+    output_size = property(lambda self: self._cell_size)
+
+    def build(self, input_shape):
+        dims = input_shape.as_list() if input_shape.ndims else None
+        if not dims or len(dims) < 2 or dims[1] is None:
+            raise ValueError("Expecting input_size to be set.")
+        tf, n = tf_api(), self._cell_size
+        w_ru, b_ru, w_c, b_c = self._names
+        self._gate_kernel = self.add_weight(w_ru, shape=[dims[1] + n, 2 * n])
+        self._gate_bias = self.add_weight(b_ru, shape=[2 * n],
+                                          initializer=tf.constant_initializer(1.0))
+        self._candidate_kernel = self.add_weight(w_c, shape=[dims[1] + n, n])
+        self._candidate_bias = self.add_weight(b_c, shape=[n],
+                                               initializer=tf.constant_initializer(0.0))
+        self.built = True
+
+    def call(self, inputs, h_prev):
+        cell_size = h_prev.shape.with_rank(2).as_list()[1]
+        if cell_size != self._cell_size:
+            raise ValueError("Shape of h_prev[1] incorrect: cell_size %i vs %s"
+                             % (self._cell_size, cell_size))
+        _, _, _, new_h = gru_block_cell(inputs, h_prev, self._gate_kernel,
+                                        self._candidate_kernel, self._gate_bias,
+                                        self._candidate_bias)
+        return new_h, new_h
+
+
+class GRUBlockCellV2(GRUBlockCell):
+    """GRUBlockCell with GRUCell's variable names (gates/kernel, candidate/bias, ...)."""
+
+    _names = ("gates/kernel", "gates/bias", "candidate/kernel", "candidate/bias")
