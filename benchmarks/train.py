@@ -13,9 +13,10 @@ worker in one .npz file; each framework runs in its own process (TensorFlow from
 $SCOPEFLOW_TF_PYTHON, .venv-tf/bin/python or /tmp/tf/bin/python). A training step is
 `sess.run([train, loss], feed)` with the batch fed from NumPy (the JAX step gets the same
 arrays). The first step is timed apart as compile time; then `repeats` timings of `steps` steps
-each, in `rounds` passes over the workers (interleaved, so load on the machine hits every framework alike); the table gives
-the median. The loss of step 10 must agree with TensorFlow's to 1e-4 (`cnn_bn`: 1e-3, and its
-JAX step draws its own dropout masks with `jax.random`, so only scopeflow's loss is checked).
+each, in `rounds` passes over the workers (interleaved, so load on the machine hits every
+framework alike); the table gives the median. The loss of step 10 must agree with TensorFlow's
+to 1e-4 (`cnn_bn`: 1e-3, and its JAX step draws its own dropout masks with `jax.random`, so only
+scopeflow's loss is checked).
 
 `--pin` runs every worker on one core (`taskset -c 0`, one intra-op thread in TF, single-threaded
 Eigen in XLA) and times steps by process CPU time: the work per step, robust to other load on a
