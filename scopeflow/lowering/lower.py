@@ -42,6 +42,7 @@ from scopeflow.lowering.stages import (
     is_host_op,
     runs_on_host,
 )
+from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull
@@ -123,6 +124,8 @@ def execute(ctx, order, env):
             # variable names at indices a host op found, tf.as_string of a value a host loop
             # feeds its body) needs those values compiled in; so does a kernel that cannot
             # take traced integers (strided_slice's fed bounds that set its size)
+            if isinstance(e, BranchShapes) and isinstance(env.get(cf[0].pred), _Tracer):
+                raise _NeedStatic(op, [cf[0].pred]) from None  # only one branch is traced
             traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
             outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
             if isinstance(e, NotImplementedError) and cf is None:

@@ -79,7 +79,8 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
     refs = [b if isinstance(b, TAState) and b.data is not None else a
             for a, b in zip(trial[0][0], trial[1][0])]
     _same_shapes([align(x, r) for x, r in zip(trial[0][0], refs)],
-                 [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond")
+                 [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond",
+                 BranchShapes)
     values = ctx.snapshot()[0]
     keys = _written_keys(ctx, [w for _, w, _ in trial], values, "one branch of tf.cond")
     slots = [_Slot(c, side) for side, (_, _, cs) in enumerate(trial) for c in cs]
@@ -115,10 +116,15 @@ def _written_keys(ctx, writes_list, values, where):
     return keys
 
 
-def _same_shapes(a, b, where):
+class BranchShapes(NotImplementedError):
+    """The branches of a tf.cond give values of different shapes: the lowering compiles the
+    predicate in instead (lower.execute), so only the taken branch is traced."""
+
+
+def _same_shapes(a, b, where, error=NotImplementedError):
     for x, y in zip(a, b):
         if shape_of(x) != shape_of(y):
-            raise NotImplementedError(
+            raise error(
                 "%s give values of shapes %s and %s; a compiled (XLA) program needs one shape"
                 % (where, shape_of(x), shape_of(y)))
 
