@@ -178,7 +178,8 @@ class BatchNormalization(Layer):
                 new_mean, new_variance = (tf.reduce_mean(v, axis=1, keepdims=True)
                                           for v in (mean, variance))
             if self.renorm:
-                r, d, new_mean, new_variance = renorm_correction(self, mean, variance,
+                # (ghost batches: from their averaged statistics, as tf_keras)
+                r, d, new_mean, new_variance = renorm_correction(self, new_mean, new_variance,
                                                                  training)
                 # (x * r + d) * gamma + beta = x * (r * gamma) + (d * gamma + beta)
                 r = bcast(tf.stop_gradient(r, name="renorm_r"))

@@ -24,7 +24,6 @@ class BatchNormalization(_tl.BatchNormalization, Layer):
                  moving_mean_initializer="zeros", moving_variance_initializer="ones",
                  beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                  gamma_constraint=None, **kwargs):
-        kwargs.pop("renorm", None)
         super().__init__(axis=axis, momentum=momentum, epsilon=epsilon, center=center,
                          scale=scale, beta_initializer=initializers.get(beta_initializer),
                          gamma_initializer=initializers.get(gamma_initializer),
