@@ -21,7 +21,7 @@ $(VENV)/.installed: pyproject.toml
 
 $(TF_VENV)/.installed:
 	@test -x $(TF_VENV)/bin/python || $(PYTHON) -m venv $(TF_VENV)
-	$(TF_VENV)/bin/python -m pip install -q tensorflow-cpu==2.21.0 tf_keras==2.21.0 tf-slim==1.1.0
+	$(TF_VENV)/bin/python -m pip install -q tensorflow-cpu==2.21.0 tf_keras==2.21.0 tf-slim==1.1.0 scikit-learn
 	@touch $@
 
 demo: $(VENV)/.installed

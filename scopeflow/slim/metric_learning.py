@@ -2,7 +2,7 @@
 embeddings that pull same-label points together and push the others apart.
 
 contrastive, triplet (semi-hard negatives), lifted structured and N-pairs losses, each a scalar
-tensor. The clustering loss needs scikit-learn (as TF's), which scopeflow does not bundle.
+tensor. The clustering loss (clustering.py) needs scikit-learn, as TF's does.
 """
 
 from scopeflow import dtypes as _dt
@@ -160,6 +160,7 @@ def npairs_loss_multilabel(sparse_labels, embeddings_anchor, embeddings_positive
 
 def cluster_loss(labels, embeddings, margin_multiplier, enable_pam_finetuning=True,
                  margin_type="nmi", print_losses=False):
-    """The structured clustering loss: scores clusterings with scikit-learn's metrics, which
-    scopeflow does not bundle (TF raises the same ImportError without scikit-learn)."""
-    raise ImportError("Cluster loss depends on sklearn.")
+    """The structured clustering loss (slim/clustering.py); needs scikit-learn, as TF's."""
+    from scopeflow.slim import clustering
+    return clustering.cluster_loss(labels, embeddings, margin_multiplier, enable_pam_finetuning,
+                                   margin_type, print_losses)

@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 # file (relative to tf_slim/) -> ids of its tests that do not pass on scopeflow yet
 KNOWN_FAILING = {
     "losses/loss_ops_test.py": set(),
-    # cluster_loss needs scikit-learn (its tests return early where it is missing, as here)
+    # ClusterLossTest needs scikit-learn (a test dependency; without it its tests return early)
     "losses/metric_learning_test.py": set(),
     "layers/sparse_ops_test.py": set(),
     "layers/initializers_test.py": set(),
