@@ -81,6 +81,20 @@ FIT = (
     "result = [h.history['loss'], m.get_weights(), m.predict(xs)]\n")
 
 
+ADAM = (  # a TF1 program: Keras layers trained by a tf.train optimizer, dropout on
+    "tf.set_random_seed(7); L = tf.keras.layers\n"
+    "x = tf.placeholder(tf.float32, [None, 4, 3])\n"
+    "h = L.GRU(3, dropout=0.3, recurrent_dropout=0.3, return_sequences=True)(x)\n"
+    "y = L.LSTM(2, recurrent_dropout=0.4, go_backwards=True)(h)\n"
+    "loss = tf.reduce_mean(tf.square(y - 0.5))\n"
+    "step = tf.train.AdamOptimizer(0.1).minimize(loss)\n"
+    "feed = {x: np.cos(np.arange(24.)).reshape(2, 4, 3),"
+    " tf.keras.backend.learning_phase(): True}\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.global_variables_initializer())\n"
+    "    ls = [s.run([loss, step], feed)[0] for _ in range(3)]\n"
+    "    result = [ls, s.run(tf.trainable_variables())]\n")
+
 LB = "L = tf.keras.layers\nx = tf.placeholder(tf.float32, [4, 3, 2])\n"
 
 STATEFUL_SESSION = (
@@ -137,8 +151,8 @@ def _flat(x):
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [VALUES, FIT, STATEFUL_SESSION, STATEFUL_FIT],
-                         ids=["session", "fit", "stateful_session", "stateful_fit"])
+@pytest.mark.parametrize("code", [VALUES, FIT, ADAM, STATEFUL_SESSION, STATEFUL_FIT],
+                         ids=["session", "fit", "adam", "stateful_session", "stateful_fit"])
 def test_values_match_tf(oracle, code):
     """Learning phase off: no dropout; on: TF's masks, fresh each run; fit: trains with them.
     Stateful: the states carry from run to run until reset_states."""
