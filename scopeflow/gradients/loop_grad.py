@@ -28,14 +28,25 @@ def grad_state():
 
 def supported(op):
     """Whether `op` belongs to a while loop built here whose gradient TF's way covers: a
-    loop not nested in another construct (its body or conds in it)."""
+    loop in loops and conds (its body or conds in it)."""
     ctx = loop_state.while_context(op)
-    return (ctx is not None and ctx.outer is None and _directly_in(op, ctx)
+    return (ctx is not None and _directly_in(op, ctx) and _plain(ctx)
             and ctx.grad_state is None and getattr(ctx, "loop_cond", None) is not None)
+
+
+def _plain(ctx):
+    """A loop in loops (and conds) built here, none of them a gradient loop."""
+    while ctx is not None:
+        if ctx.is_loop and (ctx.grad_state is not None or getattr(ctx, "loop_cond", None) is None):
+            return False
+        ctx = ctx.outer
+    return True
 
 
 def _directly_in(op, ctx):
     """`op` is in loop `ctx` itself or in conds in its body (not in a loop nested in it)."""
+    if loop_state.is_loop_exit(op) and loop_state.exit_context(op) is ctx:
+        return True  # (an Exit is built in the context around its loop)
     inner = op._ctx
     while inner is not None and inner is not ctx and not inner.is_loop:
         inner = inner.outer
@@ -91,11 +102,24 @@ def _accumulate(ctx, op, grad):
         raise NotImplementedError("the gradient of loop constant %s is an IndexedSlices; only "
                                   "dense gradients flow through loops here" % op._name)
     g = default_graph()
-    with loop_state.entered(ctx.outer):
-        if grad.shape.is_fully_defined():
-            acc = constant(0, grad.dtype.base_dtype, shape=grad.shape.as_list(), name="b_acc")
-        else:
-            acc = zeros(shape_internal(op._inputs[0], optimize=False), grad.dtype.base_dtype)
+    outer = ctx.grad_state.outer
+    if outer is not None and not grad.shape.is_fully_defined():
+        # a nested loop: the value's shape in each outer iteration, pushed and popped
+        with loop_state.entered(ctx.grad_state.forward.outer):
+            shape = shape_internal(op._inputs[0], optimize=False)
+        with loop_state.entered(None):
+            history = outer.forward_accumulator(shape)
+        shape = outer.backward_value(history, shape)
+        with loop_state.entered(ctx.outer):
+            acc = zeros(shape, grad.dtype.base_dtype)
+    else:
+        with loop_state.entered(ctx.outer):
+            if grad.shape.is_fully_defined():
+                acc = constant(0, grad.dtype.base_dtype, shape=grad.shape.as_list(),
+                               name="b_acc")
+            else:
+                acc = zeros(shape_internal(op._inputs[0], optimize=False),
+                            grad.dtype.base_dtype)
     with loop_state.entered(ctx):
         enter = ctx.enter(acc, False, name="b_acc")
         ctx.loop_enters.append(enter)

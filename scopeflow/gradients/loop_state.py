@@ -116,9 +116,9 @@ def leave(data, name="Exit"):
 class GradWhileContext(WhileContext):
     """The backward loop of one forward loop: forward values it reads come from stacks."""
 
-    def __init__(self, graph, grad_state, forward):
+    def __init__(self, graph, grad_state, forward, outer=None):
         from scopeflow.ops.cf_context import CFContext
-        CFContext.__init__(self, graph, None, forward.name)  # gradients/while/while_context
+        CFContext.__init__(self, graph, outer, forward.name)  # gradients/while/while_context
         self.parallel_iterations = forward.parallel_iterations
         self.pivot_t = None
         self.maximum_iterations = forward.maximum_iterations
@@ -152,10 +152,10 @@ class GradWhileContext(WhileContext):
 class GradLoopState:
     """The forward loop, its counter, the backward loop, and the stacks between them."""
 
-    def __init__(self, forward):
+    def __init__(self, forward, outer=None):
         from scopeflow.core.frame import default_graph
         g = default_graph()
-        self.forward = forward
+        self.forward, self.outer = forward, outer  # outer: the enclosing loop's state
         self.history = {}  # forward tensor -> its value in the backward loop
         self.switch_map = {}  # forward loop Switch -> backward Merge
         self.unused_exits, self.deferred_exits = [], []
@@ -163,7 +163,13 @@ class GradLoopState:
         self.pending_exits = len(self.forward_exits)
         self._forward_sync = self._grad_sync = None
         count, self.forward_index = self._forward_counter(g)
-        self.grad = GradWhileContext(g, self, forward)
+        if outer is None:
+            self.grad = GradWhileContext(g, self, forward)
+        else:  # a nested loop: its trip count of each outer iteration, pushed and popped
+            with entered(None):
+                history = outer.forward_accumulator(count)
+            self.grad = GradWhileContext(g, self, forward, outer.grad)
+            count = outer.backward_value(history, count)
         self.grad_index = self._backward_counter(g, count)
 
     def _forward_counter(self, g):
@@ -172,8 +178,10 @@ class GradLoopState:
         from scopeflow.ops.constant import constant
         from scopeflow.ops.math import add
         fwd = self.forward
-        with entered(None):
+        with entered(fwd.outer):
             n = constant(0, name="f_count")
+        if self.outer is not None:  # the pushes of one run of the inner loop come first
+            add_control(n._op, self.outer.forward_index._op._inputs[0]._op)
         with entered(fwd):
             enter_n = fwd.enter(n, False, name="f_count")
             merge_n = merge([enter_n, enter_n])[0]
@@ -181,7 +189,7 @@ class GradLoopState:
             index = add(switch_n[1], 1)
             next_n = cf._next_iteration(index, name="NextIteration")
             g._replace_input(merge_n.op, 1, next_n)
-        with entered(None):
+        with entered(fwd.outer):
             total = leave(switch_n[0], "f_count")
         fwd.loop_enters.append(enter_n)
         fwd.loop_exits.append(total)
@@ -194,7 +202,7 @@ class GradLoopState:
         from scopeflow.ops.constant import constant
         from scopeflow.ops.math import greater_equal, subtract
         ctx = self.grad
-        with entered(None):
+        with entered(ctx.outer):
             one = constant(1, name="b_count")
         with entered(ctx):
             enter = ctx.enter(count, False, name="b_count")
@@ -208,9 +216,11 @@ class GradLoopState:
             ctx.pivot_t = index
             nxt = cf._next_iteration(index, name="NextIteration")
             g._replace_input(m.op, 1, nxt)
-        with entered(None):
+        with entered(ctx.outer):
             final = leave(sw[0], "b_count")
         ctx.loop_exits.append(final)
+        if self.outer is not None:  # the pops of one run of the inner loop come first
+            add_control(self.outer.grad_sync, final._op)
         return nxt
 
     @property
@@ -301,18 +311,30 @@ class GradLoopState:
             return got
         g = default_graph()
         with g.name_scope(scope) if scope else contextlib.nullcontext():
-            enter = loop_constant_enter(t)
-            if enter is not None:
-                real = self.grad.add_value(enter._inputs[0], scope)
-            elif t._op._type == "Const":
-                from scopeflow.ops.constant import constant
-                with entered(self.grad):
-                    real = constant(t._op._attrs["value"], dtype=t.dtype.base_dtype)
-            else:
-                with entered(None):
-                    history = self.forward_accumulator(t)
-                real = self.backward_value(history, t)
+            real = self._real_value(t, scope)
         self.history[t] = real
+        return real
+
+
+    def _real_value(self, t, scope):
+        cur, state = t, self
+        while True:  # a loop constant: the value outside, or the enclosing loop's
+            enter = loop_constant_enter(cur)
+            if enter is None:
+                break
+            cur, state = enter._inputs[0], state.outer
+            if state is None:
+                return self.grad.add_value(cur, scope)
+        if cur._op._type == "Const":
+            from scopeflow.ops.constant import constant
+            with entered(self.grad):
+                return constant(cur._op._attrs["value"], dtype=cur.dtype.base_dtype)
+        with entered(None):
+            history = state.forward_accumulator(cur)
+        real = state.backward_value(history, cur)
+        if state is not self:
+            with entered(self.grad):
+                real = self.grad.add_value(real, scope)
         return real
 
 
@@ -329,7 +351,7 @@ def _resource_zeros(handle):
 def _cond_around(op):
     """The innermost cond `op` is in inside its loop (TF's AddBackpropAccumulatedValue)."""
     ctx = op._ctx
-    while ctx is not None and not ctx.is_loop:
+    while ctx is not None:
         if isinstance(ctx, CondContext):
             return ctx
         ctx = ctx.outer
@@ -381,7 +403,7 @@ class ControlFlowState:
         fwd = while_context(op)
         if fwd in self.states:
             return
-        state = GradLoopState(fwd)
+        state = GradLoopState(fwd, self.states.get(_outer_while(fwd)))
         self.states[fwd] = state
         for t in state.forward_exits:
             if t._op not in between:
@@ -406,10 +428,24 @@ class ControlFlowState:
 
     def zeros_for_exit(self, val):
         """Zeros fed as the gradient of an Exit nothing used (TF's ZerosLikeForExit)."""
-        from scopeflow.ops.shape_ops import zeros, zeros_like
+        from scopeflow.ops.shape_ops import shape_internal, zeros, zeros_like
+        fwd = exit_context(val._op)
+        outer = self.states.get(_outer_while(fwd)) if fwd is not None else None
+        if outer is None:
+            if val.shape.is_fully_defined():
+                return zeros(val.shape.as_list(), val.dtype.base_dtype)
+            return zeros_like(val, optimize=False)
+        # an inner loop's exit: zeros in the enclosing backward loop, shaped as each run's
         if val.shape.is_fully_defined():
-            return zeros(val.shape.as_list(), val.dtype.base_dtype)
-        return zeros_like(val, optimize=False)
+            with entered(outer.grad):
+                return zeros(val.shape.as_list(), val.dtype.base_dtype)
+        with entered(fwd.outer):
+            shape = shape_internal(val, optimize=False)
+        with entered(None):
+            history = outer.forward_accumulator(shape)
+        real = outer.backward_value(history, shape)
+        with entered(outer.grad):
+            return zeros(real, val.dtype.base_dtype)
 
     def zeros_in_loop(self, op, index):
         """Zeros for output `index` of forward-loop op `op`, in its backward loop; for a

@@ -5,6 +5,8 @@ binary ops reduce each input's gradient over the axes it was broadcast along, fo
 where the shapes allow it and with `BroadcastGradientArgs` at run time otherwise.
 """
 
+import weakref
+
 import numpy as np
 
 from scopeflow import dtypes as _dt
@@ -112,9 +114,25 @@ def _sum_grad(op, grad):
                 kept = np.array(dims, dtype=np.int64)
                 kept[np.asarray(axes, dtype=np.int64).reshape(-1)] = 1
                 scaling = tuple(int(d) // max(int(k), 1) for d, k in zip(dims, kept))
+                _shape_div_once(op._graph, tuple(dims), axes, kept)
                 grad = reshape(grad, tuple(int(k) for k in kept))
                 return [tile(grad, scaling), None]
     return [_broadcast_back(op, grad), None]
+
+
+_REDUCED_SHAPES = weakref.WeakKeyDictionary()  # graph -> {(input shape, axes)} seen
+
+
+def _shape_div_once(g, dims, axes, kept):
+    """TF computes a reduction's tile scaling once per graph, input shape and axes, with ops
+    it then folds (`dims // maximum(kept, 1)`, left in the graph): the same ops, once."""
+    seen = _REDUCED_SHAPES.setdefault(g, set())
+    key = (dims, tuple(int(a) for a in np.asarray(axes).reshape(-1)))
+    if key in seen:
+        return
+    seen.add(key)
+    from scopeflow.ops.math import maximum
+    _ = tuple(int(d) for d in dims) // maximum(tuple(int(k) for k in kept), 1)
 
 
 def _broadcast_back(op, grad):

@@ -361,3 +361,68 @@ def test_gather_and_cond_loop_training_graph_round_trips(oracle, tf, tmp_path, m
     else:
         assert "ok" in oracle("outdir = %r\n" % d + ROUND_TRIP_GATHER_COND)
     _steps_agree(oracle, tf, d)
+
+
+# nested loops: the inner loop's trip count of each outer iteration pushed and popped, the
+# inner stacks and accumulators inside the outer backward loop, zeros for unused inner exits
+NESTED_POWER = RECORD + """
+x = tf.placeholder(tf.float32, [], name="x")
+def outer_body(i, a):
+    _, b = tf.while_loop(lambda j, b: j < 2, lambda j, b: (j + 1, b * x), [0, a])
+    return i + 1, b + 1.0
+r = tf.while_loop(lambda i, a: i < 3, outer_body, [0, x])
+result = record(tf.gradients(r[1], x), {x: 1.5})
+"""
+
+SCAN_IN_MAP_FN = RECORD + """
+x = tf.placeholder(tf.float32, [4, 3], name="x")
+w = tf.Variable([[0.5, -0.2, 0.1], [0.1, 0.9, 0.0], [0.3, 0.2, -0.4]], name="w")
+def row(r):
+    s = tf.scan(lambda a, e: tf.tanh(a * e + tf.reduce_sum(w * a)), r, initializer=tf.constant(0.1))
+    return tf.reduce_sum(s)
+m = tf.map_fn(row, x)
+loss = tf.reduce_sum(m * m)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: np.arange(12, dtype=np.float32).reshape(4, 3) / 10},
+                train)
+"""
+
+# shapes known only when run (pushed per outer iteration), an inner trip count that follows
+# the outer counter, Adam
+NESTED_FED = RECORD + """
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+n = tf.placeholder(tf.int32, [], name="n")
+def outer_body(i, a):
+    _, b = tf.while_loop(lambda j, b: j < i + 1,
+                         lambda j, b: (j + 1, tf.sigmoid(tf.matmul(b, w)) * a), [0, a])
+    return i + 1, b + 1.0
+_, y = tf.while_loop(lambda i, a: i < n, outer_body, [0, x])
+loss = tf.reduce_mean(y * y)
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: [[1.0, -0.5], [0.3, 0.2], [2.0, 1.0]], n: 3}, train)
+"""
+
+# a dynamic_rnn inside map_fn (a Sum over some axes in the body: TF's scaling ops, once)
+RNN_IN_MAP_FN = RECORD + """
+tf.set_random_seed(1)
+x = tf.placeholder(tf.float32, [2, 3, 4, 2], name="x")
+cell = tf.nn.rnn_cell.GRUCell(3)
+def one(seq):
+    out, st = tf.nn.dynamic_rnn(cell, seq, dtype=tf.float32)
+    return tf.reduce_sum(out, 1) + st
+y = tf.map_fn(one, x)
+loss = tf.reduce_sum(y * y)
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+feed = {x: np.random.RandomState(0).randn(2, 3, 4, 2)}
+result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [NESTED_POWER, SCAN_IN_MAP_FN, NESTED_FED, RNN_IN_MAP_FN],
+                         ids=["power", "scan_in_map_fn", "fed", "rnn_in_map_fn"])
+def test_nested_loop_gradient_graph_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
