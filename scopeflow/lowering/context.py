@@ -96,6 +96,7 @@ class RunContext:
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
+        self.inside = None  # the cond branch or loop body (context) a host-run step runs
         self.loop_lengths = []  # trip bounds of the loops being traced (None: unknown)
         self.stack_caps = {}  # StackV2 op -> slots a growable stack has (ops/stack_ops.py)
         self.stack_statics = {}  # StackV2 op -> the value every push pushed, when static
@@ -245,8 +246,8 @@ class RunContext:
         if key is None:
             key = self._draw_keys[op] = DrawCount(op)
         if not self.loop_lengths:  # outside loops an op runs at most once a Session.run
-            if self.replay or key in self.written or (op._ctx is not None
-                                                      and not self.conditional):
+            if self.replay or key in self.written or (
+                    op._ctx not in (None, self.inside) and not self.conditional):
                 # a cond branch's value that the lowering recomputes elsewhere (a gradient
                 # reads it, maybe in a later program of the run) is the same draw, and only
                 # the branch's own run counts

@@ -677,6 +677,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
                      rng_data)
     ctx.container = info["container"]
     ctx.stack_caps = program.stack_caps
+    ctx.inside = getattr(program, "inside", None)
     env = dict(static)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]

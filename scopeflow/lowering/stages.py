@@ -261,6 +261,7 @@ class HostPlan:
                                    frozenset(self._done), carry=True)
         if prog.host:  # cannot happen: the first host op of a slice is always staged
             raise AssertionError("host op left in a compiled step")
+        prog.inside = self.inside  # (its random ops run there: RunContext.invocation)
         self.steps.append(("compiled", prog))
 
 

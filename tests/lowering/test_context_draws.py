@@ -79,6 +79,26 @@ with tf.Session() as s:
         res.append(s.run([y, z, w], {x: np.ones([2, 6]), lp: b, t: bool(b)}))
 result = res"""
 
+# a py_func makes the loop and the cond run step by step on the host (lowering/stages.py)
+HOST_RUN = """tf.set_random_seed(4)
+n = tf.placeholder(tf.int32, [])
+def body(i, a):
+    s = tf.py_func(lambda v: v * 2.0, [tf.random_uniform([2])], tf.float32)
+    s.set_shape([2])
+    return i + 1, a * 0.5 + s
+_, y = tf.while_loop(lambda i, a: i < n, body, (0, tf.zeros([2])), parallel_iterations=1)
+p = tf.placeholder(tf.bool, [])
+def yes():
+    s = tf.py_func(lambda v: v + 1.0, [tf.random_normal([2])], tf.float32)
+    s.set_shape([2])
+    return s
+z = tf.cond(p, yes, lambda: tf.zeros([2]))
+res = []
+with tf.Session() as s:
+    res += [s.run(y, {n: k}) for k in [2, 0, 3, 1]]
+    res += [s.run(z, {p: b}) for b in [True, False, True]]
+result = [r.tobytes().hex() for r in res]  # bit for bit"""
+
 # validation between epochs and evaluate run Dropout's cond untaken
 KERAS_FIT = """tf.set_random_seed(2)
 m = tf.keras.Sequential([tf.keras.layers.Dense(8, input_shape=(5,)),
@@ -94,8 +114,9 @@ result = [h.history["loss"], h.history["val_loss"], float(e), m.get_weights()]""
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, KERAS_DROPOUT, KERAS_FIT],
-                         ids=["cond", "loops", "gradients", "keras_dropout", "keras_fit"])
+@pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, HOST_RUN, KERAS_DROPOUT, KERAS_FIT],
+                         ids=["cond", "loops", "gradients", "host_run", "keras_dropout",
+                              "keras_fit"])
 def test_draws_match_tf_over_runs(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
