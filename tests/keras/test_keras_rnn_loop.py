@@ -39,6 +39,10 @@ MASK = "x._keras_mask = tf.reduce_any(tf.not_equal(x, 0.), -1)\n"
 LAYERS += [MASK + "L.SimpleRNN(2, return_sequences=True)(x)",
            MASK + "L.GRU(2, go_backwards=True, zero_output_for_mask=True)(x)",
            MASK + "L.LSTM(2, unroll=True, return_sequences=True, zero_output_for_mask=True)(x)"]
+# the Masking layer's mask (one NotEqual/Any, squeezed) and Bidirectional's two loops
+LAYERS += ["L.Bidirectional(L.GRU(2, return_sequences=True))(L.Masking()(x))",
+           "L.LSTM(2, unroll=True, zero_output_for_mask=True)(L.Masking(mask_value=1.)(x))",
+           "L.Bidirectional(L.LSTM(2, dropout=0.5, return_sequences=True))(x)"]
 # stateful: state variables (trainable, as Keras' backend.variable makes them) read before the
 # loop, assigned after it
 BATCH = "x = tf.placeholder(tf.float32, [4, 3, 2])\n"

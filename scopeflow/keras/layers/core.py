@@ -204,10 +204,15 @@ class Masking(Layer):
     def call(self, inputs):
         tf = tf_api()
         keep = tf.reduce_any(tf.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
-        return inputs * tf.cast(keep, inputs.dtype)
+        out = inputs * tf.cast(keep, inputs.dtype)
+        self._call_mask = tf.squeeze(keep, axis=-1)  # (batch, time): Keras sets it in call
+        return out
 
     def compute_mask(self, inputs, mask=None):
-        tf = tf_api()  # (batch, time)
+        made, self._call_mask = getattr(self, "_call_mask", None), None
+        if made is not None:  # the mask `call` just made (one NotEqual/Any, as Keras)
+            return made
+        tf = tf_api()
         keep = tf.reduce_any(tf.not_equal(inputs, self.mask_value), axis=-1, keepdims=True)
         return tf.squeeze(keep, axis=-1)
 
