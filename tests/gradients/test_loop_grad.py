@@ -426,3 +426,39 @@ def test_nested_loop_gradient_graph_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
     assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+
+
+# TensorArraySplit / TensorArrayConcat: their gradients (a concat of the gradient array, a
+# split of the incoming gradient by the concat's lengths), in a loop and outside one
+TA_SPLIT_CONCAT_LOOP = RECORD + """
+x = tf.placeholder(tf.float32, [6, 2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+ta = tf.TensorArray(tf.float32, 3).split(x, [2, 2, 2])
+def body(i, out):
+    return i + 1, out.write(i, tf.tanh(tf.matmul(ta.read(i), w)) * tf.cast(i + 1, tf.float32))
+_, out = tf.while_loop(lambda i, o: i < 3, body, (0, tf.TensorArray(tf.float32, 3)))
+y = out.concat()
+loss = tf.reduce_sum(y * y)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: np.arange(12, dtype=np.float32).reshape(6, 2) / 10},
+                train)
+"""
+
+TA_SPLIT_CONCAT = RECORD + """
+x = tf.placeholder(tf.float32, [6, 2], name="x")
+w = tf.Variable([[0.5, -0.2], [0.1, 0.9]], name="w")
+ta = tf.TensorArray(tf.float32, 3).split(tf.matmul(x, w), [2, 2, 2])
+y = tf.TensorArray(tf.float32, 3).write(0, ta.read(2) * 2.).write(1, ta.read(0)).write(
+    2, tf.tanh(ta.read(1))).concat()
+loss = tf.reduce_sum(y * y)
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w]), {x: np.arange(12, dtype=np.float32).reshape(6, 2) / 10},
+                train)
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [TA_SPLIT_CONCAT_LOOP, TA_SPLIT_CONCAT], ids=["loop", "plain"])
+def test_tensor_array_split_concat_gradient_graph_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
