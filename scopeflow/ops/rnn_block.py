@@ -79,7 +79,15 @@ def _cell_grad_shape(x, cs_prev, h_prev, w, wci, wcf, wco, b, *rest, **_):
 @typed_op("LSTMBlockCellGrad", infer=_cell_grad_shape, multi=True)
 def _lstm_block_cell_grad(x, cs_prev, h_prev, w, wci, wcf, wco, b, i, cs, f, o, ci, co,
                           cs_grad, h_grad, *, use_peephole=False):
-    # (cs_prev_grad, dicfo, wci_grad, wcf_grad, wco_grad); cell clipping is not undone, as TF
+    return cell_bprop((cs_prev, wci, wcf, wco), (i, cs, f, o, ci, co), cs_grad, h_grad,
+                      use_peephole)
+
+
+def cell_bprop(inputs, saved, cs_grad, h_grad, use_peephole):
+    """One step back: (cs_prev_grad, dicfo, wci_grad, wcf_grad, wco_grad) from the saved
+    gates; cell clipping is not undone, as in TF's kernel."""
+    cs_prev, wci, wcf, wco = inputs
+    i, cs, f, o, ci, co = saved
     do = o * (1 - o) * h_grad * co
     dcs = (1 - co * co) * h_grad * o + cs_grad
     if use_peephole:

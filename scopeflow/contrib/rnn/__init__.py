@@ -3,6 +3,7 @@
 # ruff: noqa: F401 - re-exports
 
 from scopeflow.contrib.rnn.block import GRUBlockCell, GRUBlockCellV2, LSTMBlockCell
+from scopeflow.contrib.rnn.block_fused import LSTMBlockFusedCell
 from scopeflow.contrib.rnn.cells import LayerNormBasicLSTMCell
 from scopeflow.contrib.rnn.stacked import (
                                            stack_bidirectional_dynamic_rnn,
