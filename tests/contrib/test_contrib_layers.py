@@ -1,9 +1,9 @@
 """`tf.contrib.layers` and `tf.contrib.framework`: tf_slim's own functions (tf_slim was cut
 from them), compared with tf_slim under TF; embed_sequence against TF 1.15's definition."""
 
-import numpy as np
 import pytest
-from oracle import ORACLE_HELPERS, explain, run_here
+from contrib_oracle import compare
+from oracle import ORACLE_HELPERS
 
 import scopeflow.compat.v1 as tf
 
@@ -79,12 +79,7 @@ PROGRAMS = [
 @pytest.mark.parametrize("i", range(len(PROGRAMS)))
 def test_contrib_layers_programs_like_tf_slim(oracle, i):
     code = "import numpy as np\n" + ORACLE_HELPERS + PRELUDE + PROGRAMS[i] + RECORD
-    here, there = run_here(code), oracle(code)
-    assert "ok" in here and "ok" in there, explain(code, here, there)
-    mine, theirs = here["ok"], there["ok"]
-    for key in ("graph", "vars", "reg"):
-        assert mine[key] == theirs[key], (key, explain(code, mine[key], theirs[key]))
-    np.testing.assert_allclose(mine["vals"], theirs["vals"], rtol=1e-4, atol=1e-5)
+    compare(oracle, code, ("graph", "vars", "reg"), atol=1e-5)
 
 
 # TF 1.15's embed_sequence / embedding_lookup_unique over tf_slim for the oracle (no contrib)
@@ -124,12 +119,7 @@ ids = tf.constant([[1, 3, 1], [0, 3, 2]])
 def test_embed_sequence_like_tf(oracle, body):
     code = ("import numpy as np\n" + ORACLE_HELPERS + EMBED_REFERENCE + body + RECORD
             + "result['model'] = [v.name for v in tf.model_variables()]\n")
-    here, there = run_here(code), oracle(code)
-    assert "ok" in here and "ok" in there, explain(code, here, there)
-    mine, theirs = here["ok"], there["ok"]
-    for key in ("graph", "vars", "reg", "model"):
-        assert mine[key] == theirs[key], (key, explain(code, mine[key], theirs[key]))
-    np.testing.assert_allclose(mine["vals"], theirs["vals"], rtol=1e-5)
+    compare(oracle, code, ("graph", "vars", "reg", "model"), rtol=1e-5)
 
 
 def test_embed_sequence_needs_sizes():

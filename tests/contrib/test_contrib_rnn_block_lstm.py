@@ -83,7 +83,7 @@ def test_lstm_block_fused_cell_like_tf_lstm_cell(oracle, peep):
 
 def test_lstm_block_fused_cell_names(tf):
     cell = tf.contrib.rnn.LSTMBlockFusedCell(3, use_peephole=True)
-    outs, st = cell([tf.zeros([2, 5])] * 4, dtype=tf.float32)
+    outs, _ = cell([tf.zeros([2, 5])] * 4, dtype=tf.float32)
     assert len(outs) == 4 and outs[0].shape.as_list() == [2, 3]
     assert [v.name for v in cell.weights] == [
         "lstm_fused_cell/kernel:0", "lstm_fused_cell/bias:0", "lstm_fused_cell/w_i_diag:0",

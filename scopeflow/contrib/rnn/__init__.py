@@ -5,6 +5,11 @@
 from scopeflow.contrib.rnn.block import GRUBlockCell, GRUBlockCellV2, LSTMBlockCell
 from scopeflow.contrib.rnn.block_fused import LSTMBlockFusedCell
 from scopeflow.contrib.rnn.cells import LayerNormBasicLSTMCell
+from scopeflow.contrib.rnn.projection import (
+                                           EmbeddingWrapper,
+                                           InputProjectionWrapper,
+                                           OutputProjectionWrapper,
+)
 from scopeflow.contrib.rnn.stacked import (
                                            stack_bidirectional_dynamic_rnn,
                                            stack_bidirectional_rnn,
