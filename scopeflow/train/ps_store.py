@@ -1,84 +1,75 @@
 """The parameter server's variable store: what a `/job:ps` task holds in asynchronous training.
 
-A ps task's `tf.train.Server` serves its variables on the task's address (a thread of the ps
-process, TCP). Workers read them before a step and send what the step changed after it
+Its transport is the key-value store of JAX's distributed runtime (the coordination service
+that every task of the cluster joins through `train/server.py`); nothing here opens a socket.
+Workers read the variables before a step and send what the step changed after it
 (`train/remote_vars.py`): a value to set, or a difference to add to the current value, so
 that the updates of several workers all land, as TF's apply ops on the ps make them land.
-Each request is applied whole (one lock), a read between two updates sees either.
 
-Messages are a length-prefixed JSON header and the arrays' raw bytes (no pickle):
-`!II` (header bytes, payload bytes), the header, then the payload. Requests:
-`{"op": "get", "names": [...]}` answers each value, or null where the store has none yet
-(an uninitialized variable); `{"op": "put", "names", "kinds" ("set"|"add"), "specs"}` with
-the arrays answers `{"ok": true}`, or `{"error": text}` (an "add" to a missing variable).
+Keys of ps task k, under `scopeflow/ps/<k>/`:
+
+- `seq`: the count of requests (`key_value_increment` hands each its number n);
+- `req/<n>`: request n, which the ps task's serving thread takes in number order, applies
+  whole, and deletes: `put` (names, "set"|"add" kinds, arrays), `accumulate` (a gradient of a
+  step), `take` (the number of gradients a step's mean needs);
+- `rep/<n>`: the answer of a `put`, `{"ok": true}` or `{"error": text}` (an "add" to a missing
+  variable); the worker waits for it, so its next read sees its own update, and deletes it;
+- `val/<name>`: each variable's current value, set by the ps before it answers the `put`
+  that changed it; workers read it directly (missing: uninitialized). A read of several
+  variables may meet a `put` half published, as TF's reads of separate ps variables are not
+  one transaction either;
+- `mean/<name>/<step>`: an accumulator's mean of the step's first R gradients, set once R came.
+
+Values are a length-prefixed JSON header and the arrays' raw bytes (no pickle).
 
 >>> store = Store()
->>> store.apply({"op": "put", "names": ["v"], "kinds": ["set"]}, [np.arange(3.0)])[0]
-{'ok': True}
->>> store.apply({"op": "put", "names": ["v"], "kinds": ["add"]}, [np.ones(3)])[0]
-{'ok': True}
->>> store.apply({"op": "get", "names": ["v", "w"]}, [])[1]
+>>> store.put(["v"], ["set"], [np.arange(3.0)]), store.put(["v"], ["add"], [np.ones(3)])
+(None, None)
+>>> store.get(["v", "w"])
 [array([1., 2., 3.]), None]
 """
 
 import json
 import logging
-import socket
-import socketserver
 import struct
 import threading
 import time
 
 import numpy as np
+from jax.errors import JaxRuntimeError
 
-_FRAME = struct.Struct("!II")
+_HEAD = struct.Struct("!I")
 _KEPT_STEPS = 1000  # steps an accumulator keeps the mean of, for workers running behind
+_WAIT_MS = 10_000  # one wait on a key; waits log and go on
 _log = logging.getLogger("scopeflow")
 
 
-# ---- framing ------------------------------------------------------------------------------------
-def send(sock, head, arrays=()):
-    """Sends `head` (a JSON-able dict) and `arrays` (NumPy arrays, or None for missing)."""
+# ---- encoding -----------------------------------------------------------------------------------
+def encode(head, arrays=()):
+    """Bytes of `head` (a JSON-able dict) and `arrays` (NumPy arrays, or None for missing)."""
     arrays = [None if a is None else np.asarray(a, order="C") for a in arrays]
     head = dict(head, specs=[None if a is None else [a.dtype.name, list(a.shape)]
                              for a in arrays])
     text = json.dumps(head).encode()
-    payload = b"".join(a.tobytes() for a in arrays if a is not None)
-    sock.sendall(_FRAME.pack(len(text), len(payload)) + text + payload)
+    return b"".join([_HEAD.pack(len(text)), text] + [a.tobytes() for a in arrays
+                                                     if a is not None])
 
 
-def receive(sock):
-    """(head, arrays) of one message; None when the peer closed the connection."""
-    frame = _read(sock, _FRAME.size)
-    if frame is None:
-        return None
-    n_head, n_payload = _FRAME.unpack(frame)
-    head = json.loads(_read(sock, n_head))
-    payload = _read(sock, n_payload) if n_payload else b""
-    arrays, at = [], 0
+def decode(data):
+    """(head, arrays) of bytes made by `encode`."""
+    (n_head,) = _HEAD.unpack_from(data)
+    head = json.loads(data[_HEAD.size:_HEAD.size + n_head])
+    arrays, at = [], _HEAD.size + n_head
     for spec in head.get("specs", ()):
         if spec is None:
             arrays.append(None)
             continue
         dtype, shape = _dtype(spec[0]), tuple(spec[1])
         size = dtype.itemsize * int(np.prod(shape, dtype=np.int64))
-        arrays.append(np.frombuffer(payload, dtype, count=size // dtype.itemsize,
+        arrays.append(np.frombuffer(data, dtype, count=size // dtype.itemsize,
                                     offset=at).reshape(shape).copy())
         at += size
     return head, arrays
-
-
-def _read(sock, n):
-    chunks, left = [], n
-    while left:
-        chunk = sock.recv(min(left, 1 << 20))
-        if not chunk:
-            if left == n:
-                return None
-            raise ConnectionError("connection closed in the middle of a message")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
 
 
 def _dtype(name):
@@ -89,62 +80,85 @@ def _dtype(name):
         return np.dtype(getattr(ml_dtypes, name))
 
 
-# ---- the ps side --------------------------------------------------------------------------------
+# ---- the values ---------------------------------------------------------------------------------
 class Store:
-    """Variable name -> value, changed only by whole requests (`apply`)."""
+    """Variable name -> value, and accumulators' step means, changed only by whole requests."""
 
     def __init__(self):
         self._values = {}
         self._lock = threading.Lock()
         self._came = threading.Condition(self._lock)
-        self._steps = {}  # accumulator -> {step: [sum, count, mean or None]}
+        self._steps = {}  # accumulator -> {step: [sum, count, mean or None, required or None]}
 
-    def apply(self, head, arrays):
-        """(reply head, reply arrays) for one request."""
-        names = head["names"]
-        if head["op"] in ("accumulate", "take"):
-            return self._accumulator(head, arrays)
-        if head["op"] == "get":
-            with self._lock:
-                return {}, [self._values.get(n) for n in names]
-        if head["op"] != "put":
-            return {"error": "unknown request %r" % head["op"]}, []
+    def get(self, names):
+        """The values of `names` (None: not set yet)."""
         with self._lock:
-            missing = [n for n, k in zip(names, head["kinds"])
-                       if k == "add" and n not in self._values]
+            return [self._values.get(n) for n in names]
+
+    def put(self, names, kinds, arrays):
+        """Sets ("set") or adds to ("add") each named value, all or none: None, or the error
+        text of an "add" to a missing value."""
+        with self._lock:
+            missing = [n for n, k in zip(names, kinds) if k == "add" and n not in self._values]
             if missing:
-                return {"error": "Attempting to use uninitialized value %s" % missing[0]}, []
-            for n, k, a in zip(names, head["kinds"], arrays):
-                # a new array each time: a reply being sent keeps the value it read
+                return "Attempting to use uninitialized value %s" % missing[0]
+            for n, k, a in zip(names, kinds, arrays):
+                # a new array each time: a reader keeps the value it read
                 self._values[n] = a if k == "set" else self._values[n] + a.astype(
                     self._values[n].dtype)
-        return {"ok": True}, []
+        return None
 
-    def _accumulator(self, head, arrays):
-        """A gradient for a step ("accumulate"; dropped once the step's mean was taken), or
-        the step's mean once `required` gradients came ("take": waits for them)."""
-        name, step = head["names"][0], head["step"]
+    def accumulate(self, name, step, gradient):
+        """Adds a gradient computed at `step` (dropped once the step's mean was made):
+        (step mean made now or None, [steps no longer kept])."""
         with self._came:
-            steps = self._steps.setdefault(name, {})
-            if step not in steps:
-                if steps and step < min(steps) and len(steps) >= _KEPT_STEPS:
-                    return {"error": "step %d of %s is no longer kept" % (step, name)}, []
-                steps[step] = [None, 0, None]
-                for old in sorted(steps)[:-_KEPT_STEPS]:
-                    del steps[old]
-            entry = steps[step]
-            if head["op"] == "accumulate":
-                if entry[2] is None:  # else stale: the step's mean is taken
-                    grad = arrays[0]
-                    entry[0] = grad.copy() if entry[0] is None else entry[0] + grad
-                    entry[1] += 1
-                    self._came.notify_all()
-                return {"ok": True}, []
-            while entry[2] is None and entry[1] < head["required"]:
+            entry, dropped = self._entry(name, step)
+            if entry is None or entry[2] is not None:
+                return None, dropped  # stale
+            entry[0] = gradient.copy() if entry[0] is None else entry[0] + gradient
+            entry[1] += 1
+            return self._complete(entry), dropped
+
+    def require(self, name, step, required):
+        """Notes that `step`'s mean needs `required` gradients: (the mean if made now, or
+        an error text, or None; [steps no longer kept])."""
+        with self._came:
+            entry, dropped = self._entry(name, step)
+            if entry is None:
+                return "step %d of %s is no longer kept" % (step, name), dropped
+            if entry[3] is None:
+                entry[3] = required
+            return self._complete(entry), dropped
+
+    def mean(self, name, step, required):
+        """The mean of `step`'s first `required` gradients, once they came (waits)."""
+        error, _ = self.require(name, step, required)
+        if isinstance(error, str):
+            _fail(error, "this process")
+        with self._came:
+            entry = self._steps[name][step]
+            while entry[2] is None:
                 self._came.wait()
-            if entry[2] is None:
-                entry[2] = (entry[0] / entry[1]).astype(entry[0].dtype)
-            return {}, [entry[2]]
+            return entry[2]
+
+    def _entry(self, name, step):
+        steps = self._steps.setdefault(name, {})
+        dropped = []
+        if step not in steps:
+            if steps and step < min(steps) and len(steps) >= _KEPT_STEPS:
+                return None, dropped
+            steps[step] = [None, 0, None, None]
+            for old in sorted(steps)[:-_KEPT_STEPS]:
+                del steps[old]
+                dropped.append(old)
+        return steps[step], dropped
+
+    def _complete(self, entry):
+        if entry[2] is None and entry[3] is not None and entry[1] >= entry[3]:
+            entry[2] = (entry[0] / entry[1]).astype(entry[0].dtype)
+            self._came.notify_all()
+            return entry[2]
+        return None
 
 
 class StoreClient:
@@ -154,108 +168,153 @@ class StoreClient:
         self.store = store
 
     def get(self, names):
-        return self.store.apply({"op": "get", "names": list(names)}, [])[1]
+        return self.store.get(list(names))
 
     def put(self, names, kinds, arrays):
-        head = self.store.apply({"op": "put", "names": list(names), "kinds": list(kinds)},
-                                list(arrays))[0]
-        _check(head, "this process")
+        error = self.store.put(list(names), list(kinds), list(arrays))
+        if error:
+            _fail(error, "this process")
 
     def accumulate(self, name, step, gradient):
-        self.store.apply({"op": "accumulate", "names": [name], "step": step}, [gradient])
+        self.store.accumulate(name, step, np.asarray(gradient))
 
     def take(self, name, step, required):
-        head, arrays = self.store.apply({"op": "take", "names": [name], "step": step,
-                                         "required": required}, [])
-        _check(head, "this process")
-        return arrays[0]
+        return self.store.mean(name, step, required)
 
 
-def _check(head, where):
-    if "error" in head:
-        from scopeflow import errors
-        raise errors.FailedPreconditionError(None, None, "%s (on %s)" % (head["error"], where))
+def _fail(text, where):
+    from scopeflow import errors
+    raise errors.FailedPreconditionError(None, None, "%s (on %s)" % (text, where))
 
 
-class _Handler(socketserver.BaseRequestHandler):
-    def handle(self):
-        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+def _prefix(task):
+    return "scopeflow/ps/%d/" % task
+
+
+def timed_out(error):
+    """Whether a JaxRuntimeError of a key-value wait is its timeout (else the runtime is
+    gone)."""
+    return "DEADLINE_EXCEEDED" in str(error)
+
+
+def _wait(kv, key, what):
+    """The bytes of `key` once some task sets it (logging while it waits, as TF's worker
+    logs while its ps is not up)."""
+    start = time.monotonic()
+    while True:
+        try:
+            return kv.blocking_key_value_get_bytes(key, _WAIT_MS)
+        except JaxRuntimeError as e:  # DEADLINE_EXCEEDED, else the runtime failed
+            if not timed_out(e):
+                from scopeflow import errors
+                raise errors.UnavailableError(None, None, "%s: %s" % (what, e)) from None
+            _log.info("CreateSession still waiting for response from worker: %s, %.0f secs",
+                      what, time.monotonic() - start)
+
+
+# ---- the ps side --------------------------------------------------------------------------------
+class Serving:
+    """The serving thread of ps task `task`: takes the requests in number order from the
+    key-value store `kv` (a DistributedRuntimeClient), applies them to a Store and publishes
+    values, answers and step means."""
+
+    def __init__(self, kv, task):
+        self.kv, self.prefix, self.store = kv, _prefix(task), Store()
+        self.thread = threading.Thread(target=self._serve, name="scopeflow-ps", daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        kv, prefix, n = self.kv, self.prefix, 0
         while True:
-            msg = receive(self.request)
-            if msg is None:
-                return
-            send(self.request, *self.server.store.apply(*msg))
+            n += 1
+            key = prefix + "req/%d" % n
+            while True:
+                try:
+                    data = kv.blocking_key_value_get_bytes(key, _WAIT_MS)
+                    break
+                except JaxRuntimeError as e:
+                    if not timed_out(e):
+                        return  # the runtime shut down: every worker is gone
+            kv.key_value_delete(key)
+            head, arrays = decode(data)
+            try:
+                self._apply(n, head, arrays)
+            except (ValueError, TypeError, KeyError) as e:  # serving the others goes on
+                _log.error("ps request %d (%s) failed: %s", n, head.get("op"), e)
+                if head["op"] == "put":
+                    kv.key_value_set_bytes(prefix + "rep/%d" % n,
+                                           encode({"error": str(e)}), allow_overwrite=True)
 
-
-class _TCPServer(socketserver.ThreadingTCPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-
-def serve(address):
-    """Starts serving a new Store on `address` ("host:port") in daemon threads; the server."""
-    port = int(address.rsplit(":", 1)[1])
-    srv = _TCPServer(("", port), _Handler)
-    srv.store = Store()
-    threading.Thread(target=srv.serve_forever, name="scopeflow-ps", daemon=True).start()
-    return srv
+    def _apply(self, n, head, arrays):
+        kv, prefix, store, op = self.kv, self.prefix, self.store, head["op"]
+        if op == "put":
+            names = head["names"]
+            error = store.put(names, head["kinds"], arrays)
+            if error is None:
+                for name, value in zip(names, store.get(names)):
+                    kv.key_value_set_bytes(prefix + "val/" + name, encode({}, [value]),
+                                           allow_overwrite=True)
+            kv.key_value_set_bytes(prefix + "rep/%d" % n,
+                                   encode({"error": error} if error else {"ok": True}),
+                                   allow_overwrite=True)
+            return
+        name, step = head["name"], head["step"]
+        if op == "accumulate":
+            mean, dropped = store.accumulate(name, step, arrays[0])
+        else:
+            mean, dropped = store.require(name, step, head["required"])
+        for old in dropped:
+            kv.key_value_delete(prefix + "mean/%s/%d" % (name, old))
+        if mean is not None:
+            value = encode({"error": mean}) if isinstance(mean, str) else encode({}, [mean])
+            kv.key_value_set_bytes(prefix + "mean/%s/%d" % (name, step), value,
+                                   allow_overwrite=True)
 
 
 # ---- the worker side ----------------------------------------------------------------------------
 class Client:
-    """One connection to a ps task, opened on first use (waiting for the ps to be up, as a TF
-    worker waits for its ps tasks) and shared by the threads of this process."""
+    """A worker's access to ps task `task` through the key-value store `kv`, shared by the
+    threads of this process."""
 
-    def __init__(self, address, task_name):
-        self._address, self._task = address, task_name
-        self._sock = None
-        self._lock = threading.Lock()
+    def __init__(self, kv, task, task_name):
+        self._kv, self._prefix, self._task = kv, _prefix(task), task_name
 
     def get(self, names):
         """The values of `names` (None: not set yet)."""
-        return self._call({"op": "get", "names": list(names)}, ())[1]
+        values = []
+        for name in names:
+            try:
+                data = self._kv.key_value_try_get_bytes(self._prefix + "val/" + name)
+            except JaxRuntimeError as e:
+                if "NOT_FOUND" not in str(e):
+                    raise
+                data = None
+            values.append(None if data is None else decode(data)[1][0])
+        return values
 
     def put(self, names, kinds, arrays):
-        """Sets ("set") or adds to ("add") each named value."""
-        head = self._call({"op": "put", "names": list(names), "kinds": list(kinds)}, arrays)[0]
-        _check(head, self._task)
+        """Sets ("set") or adds to ("add") each named value; returns once the ps applied it."""
+        n = self._send({"op": "put", "names": list(names), "kinds": list(kinds)}, arrays)
+        key = self._prefix + "rep/%d" % n
+        head = decode(_wait(self._kv, key, self._task))[0]
+        self._kv.key_value_delete(key)
+        if "error" in head:
+            _fail(head["error"], self._task)
 
     def accumulate(self, name, step, gradient):
         """Adds a gradient computed at `step` to accumulator `name` (backup workers)."""
-        self._call({"op": "accumulate", "names": [name], "step": step}, [gradient])
+        self._send({"op": "accumulate", "name": name, "step": step}, [gradient])
 
     def take(self, name, step, required):
         """The mean of accumulator `name`'s gradients for `step`, once `required` came."""
-        head, arrays = self._call({"op": "take", "names": [name], "step": step,
-                                   "required": required}, ())
-        _check(head, self._task)
+        self._send({"op": "take", "name": name, "step": step, "required": required}, ())
+        head, arrays = decode(_wait(self._kv, self._prefix + "mean/%s/%d" % (name, step),
+                                    self._task))
+        if "error" in head:
+            _fail(head["error"], self._task)
         return arrays[0]
 
-    def _call(self, head, arrays):
-        with self._lock:
-            if self._sock is None:
-                self._sock = _connect(self._address, self._task)
-            send(self._sock, head, arrays)
-            reply = receive(self._sock)
-        if reply is None:
-            from scopeflow import errors
-            raise errors.UnavailableError(None, None, "%s at %s closed the connection"
-                                          % (self._task, self._address))
-        return reply
-
-
-def _connect(address, task_name):
-    host, port = address.rsplit(":", 1)
-    start = last = time.monotonic()
-    while True:
-        try:
-            sock = socket.create_connection((host, int(port)))
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            return sock
-        except OSError:
-            now = time.monotonic()
-            if now - last >= 10:  # TF's worker logs the same while its ps is not up yet
-                _log.info("CreateSession still waiting for response from worker: %s (%s), "
-                          "%.0f secs", task_name, address, now - start)
-                last = now
-            time.sleep(0.1)
+    def _send(self, head, arrays):
+        n = self._kv.key_value_increment(self._prefix + "seq", 1)
+        self._kv.key_value_set_bytes(self._prefix + "req/%d" % n, encode(head, arrays))
+        return n

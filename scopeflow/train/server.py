@@ -7,10 +7,13 @@ worker tasks and this task's place among them. Nothing else switches JAX into di
 mode: a program that builds no Server (or only `Server.create_local_server()`) stays a plain
 single-process program.
 
-A ps task joins no JAX runtime: its Server serves a variable store on its address
-(`ps_store.py`) and `join()` blocks for ever, as TF's does. In asynchronous training the
-variables placed on `/job:ps` live there, and every worker's steps read and update them
-(`remote_vars.py`). In synchronous training (`SyncReplicasOptimizer`) they are mirrored
+A ps task joins the runtime's coordination service only (a task of its own after the worker
+tasks, with no JAX backend, no devices, no collectives): its Server serves a variable store
+through the service's key-value store (`ps_store.py`) and `join()` blocks for ever, as TF's
+does. In asynchronous training the variables placed on `/job:ps` live there, and every
+worker's steps read and update them (`remote_vars.py`). The service thus counts the ps tasks
+too: the workers' JAX process count is the number of worker tasks, and a worker leaving the
+runtime marks itself gone so that the ps tasks leave it with the workers. In synchronous training (`SyncReplicasOptimizer`) they are mirrored
 instead: every worker holds a copy, the chief's session manager hands its initialized values
 to the other workers through the coordinator, and a cross-process all-reduce of the gradients
 (`ops/collective.py`) keeps the copies equal.
@@ -104,7 +107,7 @@ class Server:
         self._config = config
         self._address = cluster.task_address(job_name, task_index)
         self._started = False
-        self._store = None  # a ps task's variable store (ps_store.py), once started
+        self._serving = None  # a ps task's ps_store.Serving, once connected
         self._clients = {}  # ps task -> ps_store.Client of this worker
         self._local = job_name == "localhost" and len(worker_tasks(cluster)) == 1
         tasks = worker_tasks(cluster)
@@ -119,16 +122,18 @@ class Server:
         return "%s://localhost:%s" % (self._protocol, self._address.rsplit(":", 1)[-1])
 
     def start(self):
-        """Joins JAX's distributed runtime (worker tasks of a cluster of several processes);
-        a ps task serves its variable store on its address."""
+        """Joins JAX's distributed runtime (worker tasks of a cluster of several processes or
+        with ps tasks); a ps task serves its variable store through the runtime's key-value
+        store (connecting in a thread: the first worker task runs the service)."""
         if self._started:
             return
         self._started = True
         if self._job in _PS_JOBS:
-            from scopeflow.train import ps_store
-            self._store = ps_store.serve(self._address)
+            threading.Thread(target=_serve_ps, args=(self,), name="scopeflow-ps-connect",
+                             daemon=True).start()
             return
-        if self._process is None or self._num_processes < 2 or self._local:
+        if self._process is None or self._local or (self._num_processes < 2
+                                                    and not self.has_ps()):
             return
         _initialize(self)
 
@@ -138,14 +143,15 @@ class Server:
         return any(j in self._cluster.jobs for j in _PS_JOBS)
 
     def ps_client(self, task):
-        """The connection of this worker to ps task `task` (made on first use)."""
+        """This worker's access to ps task `task` (made on first use)."""
         client = self._clients.get(task)
         if client is None:
+            from jax._src.distributed import global_state
+
             from scopeflow.train import ps_store
             job = next(j for j in _PS_JOBS if j in self._cluster.jobs)
             client = self._clients.setdefault(task, ps_store.Client(
-                self._cluster.task_address(job, task), "/job:%s/replica:0/task:%d"
-                % (job, task)))
+                global_state.client, task, "/job:%s/replica:0/task:%d" % (job, task)))
         return client
 
     def join(self):
@@ -196,15 +202,63 @@ def _initialize(server):
     coordinator = server._cluster.task_address(*first)
     if jax.config.jax_cpu_collectives_implementation is None:  # older JAX: no CPU collectives
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    from jax._src.distributed import global_state
     jax.distributed.initialize(coordinator_address=coordinator,
-                               num_processes=server._num_processes,
+                               num_processes=server._num_processes + len(_ps_tasks(server)),
                                process_id=server._process)
-    atexit.register(jax.distributed.shutdown)
+    # the service counts the ps tasks; JAX's processes (devices, collectives) are the workers
+    global_state.num_processes = server._num_processes
+    atexit.register(_leave, server._process)
     # every process starts its backend now: starting it waits for all processes' devices,
     # and a worker that first waits for the chief's variables (wait_for_session) before any
     # computation would otherwise hold the chief's first computation for ever
     jax.local_devices()
     _ACTIVE.append(server)
+
+
+def _ps_tasks(server):
+    """[(job, task index)] of the ps tasks, in the order of their service task ids (after the
+    worker tasks')."""
+    return [(j, i) for j in _PS_JOBS if j in server._cluster.jobs
+            for i in server._cluster.task_indices(j)]
+
+
+def _leave(process):
+    """Leaves the runtime at exit: marks this worker gone (the ps tasks leave once every
+    worker is), then shuts down, which waits for every task, so the coordinator in process 0
+    outlives the others' last collective."""
+    import jax
+    from jax._src.distributed import global_state
+    if global_state.client is not None:
+        global_state.client.key_value_set("scopeflow/gone/%d" % process, "1",
+                                          allow_overwrite=True)
+    jax.distributed.shutdown()
+
+
+def _serve_ps(server):
+    """A ps task's part: connects to the coordination service as the task after the workers,
+    serves its store, and leaves once every worker is gone (the service's shutdown waits for
+    every task)."""
+    from jax._src.lib import _jax
+    from jax.errors import JaxRuntimeError
+
+    from scopeflow.train import ps_store
+    workers = worker_tasks(server._cluster)
+    ps_id = _ps_tasks(server).index((server._job, server._task))
+    kv = _jax.get_distributed_runtime_client(
+        server._cluster.task_address(*workers[0]), len(workers) + ps_id,
+        init_timeout=24 * 3600, use_compression=True, heartbeat_timeout=100)
+    kv.connect()
+    server._serving = ps_store.Serving(kv, server._task)
+    for k in range(len(workers)):
+        while True:
+            try:
+                kv.blocking_key_value_get("scopeflow/gone/%d" % k, 3600 * 1000)
+                break
+            except JaxRuntimeError as e:
+                if not ps_store.timed_out(e):
+                    return
+    kv.shutdown()
 
 
 def _free_port():

@@ -181,10 +181,23 @@ def _servers():
         s = socket.socket(); s.bind(("localhost", 0)); ports.append(s.getsockname()[1]); s.close()
     cluster = tf.train.ClusterSpec({"ps": ["localhost:%d" % ports[0]],
                                     "worker": ["localhost:%d" % p for p in ports[1:]]})
-    if tf.__name__.startswith("scopeflow"):  # one process stands for worker 1
-        from scopeflow.train import server
-        tf.train.Server(cluster, job_name="ps", task_index=0)
+    if tf.__name__.startswith("scopeflow"):  # one process stands for worker 1 and the ps
+        from jax._src.lib import _jax
+        from scopeflow.train import ps_store, server
+        address = "localhost:%d" % ports[1]  # a coordination service of one task
+        service = _jax.get_distributed_runtime_service(address, 1)
+        kv = _jax.get_distributed_runtime_client(address, 0, init_timeout=60)
+        kv.connect()
+        serving = ps_store.Serving(kv, 0)
+        import atexit
+
+        def leave():
+            kv.shutdown()
+            serving.thread.join()
+            service.shutdown()
+        atexit.register(leave)
         worker = tf.train.Server(cluster, job_name="worker", task_index=1, start=False)
+        worker._clients[0] = ps_store.Client(kv, 0, "/job:ps/replica:0/task:0")
         server._ACTIVE.append(worker)
     else:
         worker = [tf.train.Server(cluster, job_name=j, task_index=t)
@@ -234,7 +247,8 @@ def main():
 @pytest.mark.oracle
 def test_a_cluster_task_logs_and_places_as_tf():
     # TF: three servers in one process, the session on worker 1's; scopeflow: the ps store
-    # served and worker 1's Server taken as the process's distributed one
+    # served through a coordination service of this process, and worker 1's Server taken as
+    # the process's distributed one
     lines, result = compare(CLUSTER, devices=1)  # a TF server's task has one CPU
     assert "w: (VariableV2): /job:ps/replica:0/task:0/device:CPU:0" in lines
     assert "free_add: (AddV2): /job:worker/replica:0/task:1/device:CPU:0" in lines

@@ -1,5 +1,6 @@
-"""The ps task's variable store: values set, differences added, missing values, and the
-framing of NumPy arrays over a socket (no pickle)."""
+"""The ps task's variable store over the key-value store of JAX's distributed runtime: values
+set, differences added, missing values, accumulators, and the encoding of NumPy arrays (no
+pickle)."""
 
 import threading
 
@@ -13,14 +14,20 @@ from tests.train.cluster import free_ports
 
 @pytest.fixture
 def served():
+    """A coordination service of one task whose client both serves ps task 0 and uses it."""
+    from jax._src.lib import _jax
     address = "localhost:%d" % free_ports(1)[0]
-    srv = ps_store.serve(address)
-    yield srv, ps_store.Client(address, "/job:ps/replica:0/task:0")
-    srv.shutdown()
-    srv.server_close()
+    service = _jax.get_distributed_runtime_service(address, 1)
+    kv = _jax.get_distributed_runtime_client(address, 0, init_timeout=60)
+    kv.connect()
+    serving = ps_store.Serving(kv, 0)
+    yield kv, ps_store.Client(kv, 0, "/job:ps/replica:0/task:0")
+    kv.shutdown()
+    serving.thread.join()
+    service.shutdown()
 
 
-def test_set_add_and_get_over_a_socket(served):
+def test_set_add_and_get_through_the_key_value_store(served):
     _, client = served
     assert client.get(["w", "step"]) == [None, None]
     client.put(["w", "step"], ["set", "set"], [np.arange(6, dtype=np.float32).reshape(2, 3),
@@ -41,12 +48,10 @@ def test_adding_to_an_uninitialized_value_fails(served):
 
 
 def test_concurrent_adds_all_land(served):
-    srv, _ = served
-    address = "localhost:%d" % srv.server_address[1]
-    ps_store.Client(address, "ps").put(["n"], ["set"], [np.array(0, np.int64)])
+    _, client = served
+    client.put(["n"], ["set"], [np.array(0, np.int64)])
 
     def count():
-        client = ps_store.Client(address, "ps")
         for _ in range(50):
             client.put(["n"], ["add"], [np.array(1, np.int64)])
 
@@ -55,19 +60,14 @@ def test_concurrent_adds_all_land(served):
         t.start()
     for t in threads:
         t.join()
-    assert ps_store.Client(address, "ps").get(["n"])[0] == 200
+    assert client.get(["n"])[0] == 200
 
 
-def test_framing_keeps_dtypes_and_shapes():
-    import socket
-
+def test_encoding_keeps_dtypes_and_shapes():
     import ml_dtypes
     values = [np.array([1.5, 2.0], ml_dtypes.bfloat16), np.array([True, False]),
               np.array(7, np.int64), None, np.zeros((0, 3), np.float32)]
-    a, b = socket.socketpair()
-    with a, b:
-        ps_store.send(a, {"op": "get", "names": []}, values)
-        head, got = ps_store.receive(b)
+    head, got = ps_store.decode(ps_store.encode({"op": "get", "names": []}, values))
     assert head["op"] == "get"
     assert got[3] is None
     for g, v in zip(got[:3] + got[4:], values[:3] + values[4:]):
@@ -76,9 +76,8 @@ def test_framing_keeps_dtypes_and_shapes():
 
 
 def test_an_accumulator_averages_the_first_gradients_of_a_step(served):
-    srv, client = served
-    address = "localhost:%d" % srv.server_address[1]
-    other = ps_store.Client(address, "ps")
+    kv, client = served
+    other = ps_store.Client(kv, 0, "ps")
     got = []
     waiting = threading.Thread(target=lambda: got.append(other.take("acc", 0, 2)))
     waiting.start()  # it waits for two gradients of step 0
@@ -90,3 +89,18 @@ def test_an_accumulator_averages_the_first_gradients_of_a_step(served):
     np.testing.assert_array_equal(client.take("acc", 0, 2), [2.0, 3.0])
     client.accumulate("acc", 1, np.array([5.0, 5.0], np.float32))
     np.testing.assert_array_equal(client.take("acc", 1, 1), [5.0, 5.0])
+
+
+def test_a_store_in_this_process_averages_the_same_way():
+    client = ps_store.StoreClient(ps_store.Store())
+    got = []
+    waiting = threading.Thread(target=lambda: got.append(client.take("acc", 0, 2)))
+    waiting.start()
+    client.accumulate("acc", 0, np.array([1.0, 2.0], np.float32))
+    client.accumulate("acc", 0, np.array([3.0, 4.0], np.float32))
+    waiting.join()
+    np.testing.assert_array_equal(got[0], [2.0, 3.0])
+    client.accumulate("acc", 0, np.array([100.0, 100.0], np.float32))  # late: dropped
+    np.testing.assert_array_equal(client.take("acc", 0, 2), [2.0, 3.0])
+    with pytest.raises(errors.FailedPreconditionError, match="uninitialized value v"):
+        client.put(["v"], ["add"], [np.ones(2)])
