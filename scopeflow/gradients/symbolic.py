@@ -119,7 +119,8 @@ def _group_function(ctx, plan, group, base):
     cut = [plan.xs[i] for i in group.members]
 
     def f(*values):
-        env = dict(base)
+        # (a gradient re-run by an outer one's keeps none: their derivatives are the outer's)
+        env = _Pinned(base, getattr(ctx, "program_env", None) if ctx.replay == 1 else None)
         saved = dict(ctx.overrides)
         for t, v in zip(cut, values):
             var = variable_of(t) if is_handle(t) else None
@@ -136,6 +137,36 @@ def _group_function(ctx, plan, group, base):
             ctx.overrides.update(saved)
 
     return f
+
+
+@jax.custom_jvp
+def _pin(recomputed, known):
+    return known
+
+
+@_pin.defjvp
+def _pin_jvp(primals, tangents):
+    return primals[1], tangents[0]
+
+
+class _Pinned(dict):
+    """The env of a gradient's re-run: an op output the run has already computed (`known`:
+    the program's values, fed from an earlier step or computed by the forward pass) keeps that
+    value, its derivative still the re-run's. A re-run may round differently (another fusion,
+    another step of a host split); TF's gradient reads the forward values themselves, and a
+    mask computed from them must meet the same values (sqrt at an exact 0)."""
+
+    def __init__(self, base, known):
+        super().__init__(base)
+        self._known = known or {}
+
+    def __setitem__(self, t, v):
+        k = self._known.get(t) if isinstance(v, jax.core.Tracer) else None
+        if (k is not None and k is not v and getattr(k, "shape", None) == v.shape
+                and getattr(k, "dtype", None) == v.dtype
+                and jnp.issubdtype(v.dtype, jnp.inexact)):
+            v = _pin(v, k)
+        super().__setitem__(t, v)
 
 
 def _execute_with_host_ops(ctx, order, env, execute):

@@ -40,6 +40,7 @@ from scopeflow.lowering.stages import (
     BATCH_KERNELS,
     NeedValues,
     is_host_op,
+    recomputed,
     runs_on_host,
 )
 from scopeflow.ops.cf_run import BranchShapes
@@ -378,6 +379,7 @@ class Program:
         self.host = any(runs_on_host(op) for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))
         consumed = {t for op in self.order for t in data_inputs(op)}
+        consumed.update(recomputed(self.order))  # a gradient re-run keeps their values
         self._used = [i for i, t in enumerate(self.fed) if t in consumed]
         # fed strings cannot enter XLA, and fed values that set a shape (`tf.zeros(p)`) must
         # be known when traced: their values are part of the compiled signature
@@ -687,6 +689,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
             env[t] = ctx.ref_for(var)
         else:
             env[t] = v
+    ctx.program_env = env  # a gradient's re-run pins its values to these (gradients/symbolic.py)
     execute(ctx, program.order, env)
     for k, t in enumerate(program.tensors):
         if t in program.loop_fetches:

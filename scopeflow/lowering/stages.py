@@ -243,6 +243,7 @@ class HostPlan:
         need = list(need)
         seen = set(need)
         later = [t for op in order if op not in pre_set for t in data_inputs(op)]
+        later += recomputed(op for op in order if op not in pre_set)
         ran = _loops_run(pre)
         for t in later + self._fetched:  # boundary tensors: made now, used later
             if (t._op in pre_set or t._op in ran) and t not in seen and (
@@ -263,6 +264,19 @@ class HostPlan:
             raise AssertionError("host op left in a compiled step")
         prog.inside = self.inside  # (its random ops run there: RunContext.invocation)
         self.steps.append(("compiled", prog))
+
+
+def recomputed(ops):
+    """Float outputs of the forward ops that the SymbolicGradient ops among `ops` re-run: made
+    in an earlier step, they are carried to the gradient's step, whose re-run keeps their
+    values (gradients/symbolic.py), not values rounded anew."""
+    for op in ops:
+        if op._type == "SymbolicGradient":
+            for group in op._attrs["plan"].groups:
+                for fwd in group.order:
+                    for t in fwd._outputs:
+                        if t._dtype.base_dtype.is_floating and fwd._ctx is None:
+                            yield t
 
 
 _HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
