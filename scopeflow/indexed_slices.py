@@ -5,7 +5,20 @@
 tensor sums the rows into a dense tensor (`unsorted_segment_sum`).
 """
 
+import collections
+
 from scopeflow.core.tensor import Tensor
+
+
+class IndexedSlicesValue(collections.namedtuple(
+        "IndexedSlicesValue", ["values", "indices", "dense_shape"])):
+    """A fetched IndexedSlices: numpy `values`, `indices` and `dense_shape` (None if it has none).
+
+    >>> IndexedSlicesValue([[1.0]], [3], None).indices
+    [3]
+    """
+
+    __slots__ = ()
 
 
 class IndexedSlices:
@@ -21,6 +34,13 @@ class IndexedSlices:
         self._values = values
         self._indices = indices
         self._dense_shape = dense_shape
+
+    def _session_fetches(self):
+        """Session.run fetches and feeds it as its parts (values, indices[, dense_shape])."""
+        parts = [self._values, self._indices]
+        if self._dense_shape is not None:
+            parts.append(self._dense_shape)
+        return parts, lambda v: IndexedSlicesValue(v[0], v[1], v[2] if len(v) > 2 else None)
 
     values = property(lambda self: self._values)
     indices = property(lambda self: self._indices)

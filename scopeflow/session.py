@@ -38,6 +38,7 @@ from scopeflow.session_config import (
     default_session_stack,
     get_default_session,
 )
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
 from scopeflow.sparse_tensor import SparseTensor
 
@@ -46,7 +47,7 @@ __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"
 _MAX_PLANS = 4096
 _CARRIED = (TAState, TAMeta)  # TensorArray values that compiled steps take
 _STRING = _dt.string
-_COMPOSITE_KEYS = (tuple, SparseTensor)  # feed keys that stand for several tensors
+_COMPOSITE_KEYS = (tuple, SparseTensor, IndexedSlices)  # feed keys standing for several tensors
 _LEAVES = (Tensor, Operation, str)
 _MASK = 0xFFFFFFFF
 

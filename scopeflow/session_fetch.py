@@ -129,7 +129,8 @@ def flatten_feeds(feed_dict):
     for k, v in feed_dict.items():
         expand = getattr(k, "_session_fetches", None)  # a SparseTensor: its three parts
         if expand is not None:
-            k, v = tuple(expand()[0]), _parts(v)
+            k = tuple(expand()[0])
+            v = _parts(v) if len(k) == 3 else tuple(v)[:len(k)]  # an IndexedSlices: zipped
         if isinstance(k, (list, tuple)):
             ks, vs = _flat(k), _flat_like(k, v)
             for kk, vv in zip(ks, vs):
