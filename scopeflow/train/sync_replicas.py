@@ -18,6 +18,7 @@ late one is dropped, and every worker applies that mean.
 
 import itertools
 
+from scopeflow.ops import accumulator
 from scopeflow.ops.array import reshape
 from scopeflow.ops.collective import all_reduce
 from scopeflow.ops.joining import concat, split
@@ -104,7 +105,6 @@ class SyncReplicasOptimizer(Optimizer):
         """Backup workers: the mean of the first `replicas_to_aggregate` gradients of the step
         (ops/accumulator.py: an accumulator on the ps; late gradients are dropped)."""
         from scopeflow.core.contexts import control_dependencies
-        from scopeflow.ops import accumulator
         from scopeflow.ops.array import identity
         from scopeflow.ops.math_cast import cast
         dtype = flat.dtype.base_dtype
