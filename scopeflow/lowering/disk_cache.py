@@ -3,9 +3,7 @@
 The key is a hash of the lowered program (StableHLO text, constants included) with the
 JAX/jaxlib versions, the platform and XLA_FLAGS; `compile_named` keys a program by a name
 that stands for its code instead (the shared kernels of ops/philox_fill.py), so a hit skips
-tracing and lowering too. `compile_traced` first looks a traced program up by its jaxpr (text,
-constants, donation, JAX's configuration): a small `.alias` file names the lowered program's
-key, so a second process skips lowering to StableHLO (40-65 ms of a training step's first run). Files live in `$SCOPEFLOW_CACHE_DIR`, else
+tracing and lowering too. Files live in `$SCOPEFLOW_CACHE_DIR`, else
 `$XDG_CACHE_HOME/scopeflow/xla`, else `~/.cache/scopeflow/xla`; `SCOPEFLOW_COMPILE_CACHE=0`
 turns the cache off. Only programs that took at least `_MIN_SECONDS` to compile are stored;
 the folder is pruned to `_MAX_BYTES` (oldest first). A file that cannot be read back is
@@ -55,61 +53,6 @@ def compile_lowered(lowered, what, options=None, device=None):
     if hit is not None:
         return hit
     return _compile(lowered, what, options, path)
-
-
-def compile_traced(traced, what, options=None, donate=()):
-    """`compile_lowered(traced.lower(), what, options)`, found by the traced jaxpr when a
-    process compiled or read it before (`donate`: the donated argument numbers)."""
-    folder = cache_dir()
-    alias = None if folder is None else _alias_path(folder, traced, options, donate)
-    if alias is not None:
-        hit = _through_alias(folder, alias)
-        if hit is not None:
-            return hit
-    lowered = traced.lower()
-    path, hit = _lookup(lambda: _key(lowered, options))
-    compiled = hit if hit is not None else _compile(lowered, what, options, path)
-    if alias is not None and path is not None and os.path.exists(path):
-        try:  # stored (a quick compile is not): the jaxpr finds it from now on
-            _write(alias, os.path.basename(path).encode())
-        except Exception:  # noqa: BLE001 - a read-only or full disk: run on without it
-            pass
-    return compiled
-
-
-def _alias_path(folder, traced, options, donate):
-    """The alias file of a traced program, or None where its jaxpr cannot key it."""
-    try:
-        closed = traced.jaxpr
-        text = str(closed)
-        if "callback" in text:  # host functions print by name, not by what they do
-            return None
-        import jax
-        import numpy as np
-        parts = [b"jaxpr", repr(sorted((options or {}).items())).encode(),
-                 repr(tuple(donate)).encode(), repr(traced.in_avals).encode(),
-                 repr(sorted(jax.config.values.items())).encode(), text.encode()]
-        for c in closed.consts:
-            a = np.asarray(c)
-            parts += [repr((a.dtype.str, a.shape)).encode(), a.tobytes()]
-        return os.path.join(folder, _key_of(parts) + ".alias")
-    except Exception:  # noqa: BLE001 - private structure moved: key by the lowered text
-        return None
-
-
-def _through_alias(folder, alias):
-    """The program an alias file names, if both are there and readable."""
-    try:
-        with open(alias, "rb") as f:
-            key = f.read().decode()
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(key) != 64 or not all(ch in "0123456789abcdef" for ch in key):
-        return None
-    hit = _load(os.path.join(folder, key))
-    if hit is not None:
-        stats["disk_hits"] += 1
-    return hit
 
 
 def compile_named(name, lower, what):
@@ -206,16 +149,7 @@ def _load(path, device=None):
 
 def _store(path, compiled):
     from jax.experimental import serialize_executable
-    _write(path, pickle.dumps(serialize_executable.serialize(compiled)))
-    stats["disk_writes"] += 1
-    with _lock:
-        if not _pruned[0]:
-            _pruned[0] = True
-            _prune(os.path.dirname(path))
-
-
-def _write(path, data):
-    """`data` written to `path` whole or not at all (a temporary file renamed)."""
+    data = pickle.dumps(serialize_executable.serialize(compiled))
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -230,6 +164,11 @@ def _write(path, data):
         except OSError:
             pass
         raise
+    stats["disk_writes"] += 1
+    with _lock:
+        if not _pruned[0]:
+            _pruned[0] = True
+            _prune(folder)
 
 
 def _umask():

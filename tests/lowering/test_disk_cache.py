@@ -24,12 +24,7 @@ def _graph(tf):
 
 
 def _files(folder):
-    """The stored programs (not the aliases that name them by their jaxpr)."""
-    return [p for p in os.listdir(folder) if not p.startswith(".") and not p.endswith(".alias")]
-
-
-def _aliases(folder):
-    return [p for p in os.listdir(folder) if p.endswith(".alias")]
+    return [p for p in os.listdir(folder) if not p.startswith(".")]
 
 
 def test_a_second_process_reads_the_program_back(tf, folder):
@@ -43,54 +38,6 @@ def test_a_second_process_reads_the_program_back(tf, folder):
     with tf.Session() as s:
         assert s.run(y, feed) == want
     assert disk_cache.stats["disk_hits"] == hits + 1
-
-
-def test_a_second_process_finds_the_program_by_its_jaxpr_without_lowering(
-        tf, folder, monkeypatch):
-    from jax._src import stages
-    x, y = _graph(tf)
-    feed = {x: np.ones((3, 8), np.float32)}
-    with tf.Session() as s:
-        want = s.run(y, feed)
-    (alias,) = _aliases(folder)
-    assert (folder / alias).read_text() == _files(folder)[0]
-    cache.clear()
-    lowerings = []
-    real = stages.Traced.lower
-    monkeypatch.setattr(stages.Traced, "lower",
-                        lambda self, *a, **k: lowerings.append(1) or real(self, *a, **k))
-    with tf.Session() as s:
-        assert s.run(y, feed) == want
-    assert lowerings == []
-
-
-def test_an_alias_to_a_missing_or_damaged_program_is_lowered_and_compiled_again(tf, folder):
-    x, y = _graph(tf)
-    feed = {x: np.ones((6, 8), np.float32)}
-    with tf.Session() as s:
-        want = s.run(y, feed)
-    (alias,) = _aliases(folder)
-    (name,) = _files(folder)
-    (folder / name).unlink()
-    cache.clear()
-    with tf.Session() as s:
-        assert s.run(y, feed) == want
-    assert _files(folder) == [name]
-    (folder / alias).write_text("not a key")
-    cache.clear()
-    with tf.Session() as s:
-        assert s.run(y, feed) == want
-    assert (folder / alias).read_text() == name
-
-
-def test_donation_keys_the_jaxpr_alias(folder):
-    import jax
-    f = jax.jit(lambda x: x * 3, donate_argnums=(0,))
-    g = jax.jit(lambda x: x * 3)
-    aval = jax.ShapeDtypeStruct((4,), np.float32)
-    disk_cache.compile_traced(f.trace(aval), "x * 3", donate=(0,))
-    disk_cache.compile_traced(g.trace(aval), "x * 3")
-    assert len(_aliases(folder)) == 2 and len(_files(folder)) == 2
 
 
 def test_files_follow_the_umask_and_leave_no_temporaries(tf, folder):
