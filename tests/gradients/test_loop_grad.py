@@ -101,13 +101,21 @@ result = record(tf.gradients(loss, [x, w]), feed, train)
 """
 
 
+def _graph_matches_tf(oracle, code, op_for_op=True):
+    """The program's gradient graph (every op under gradients/), values and training steps
+    agree with TF's; with `op_for_op`, no loop gradient is left as one SymbolicGradient op."""
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
+    if op_for_op:
+        assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", [POWER, BOUNDED, FED, UNUSED_EXIT, LSTM, GRU, SCAN_MAP],
                          ids=["power", "bounded", "fed", "unused_exit", "lstm", "gru",
                               "scan_map"])
 def test_while_loop_gradient_graph_matches_tf(oracle, code):
-    here, there = run_here(code), oracle(code)
-    assert agree(here, there), explain(code, here, there)
+    _graph_matches_tf(oracle, code, op_for_op=False)
 
 
 # a tf.cond in the body: its predicate pushed each iteration, popped to switch the gradient;
@@ -173,9 +181,7 @@ result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
 @pytest.mark.parametrize("code", [COND_IN_BODY, COND_FED_SHAPE, CONDS_NESTED, RNN_COND],
                          ids=["cond_in_body", "cond_fed_shape", "conds_nested", "rnn_cond"])
 def test_cond_in_loop_gradient_graph_matches_tf(oracle, code):
-    here, there = run_here(code), oracle(code)
-    assert agree(here, there), explain(code, here, there)
-    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+    _graph_matches_tf(oracle, code)
 
 
 def test_loop_gradient_is_built_op_by_op(tf):
@@ -277,9 +283,7 @@ GATHER_RESOURCE_ADAM = GATHER_IN_BODY.replace(
 @pytest.mark.parametrize("code", [GATHER_IN_BODY, GATHER_RESOURCE_ADAM],
                          ids=["sgd", "resource_adam"])
 def test_gather_of_a_loop_constant_gradient_graph_matches_tf(oracle, code):
-    here, there = run_here(code), oracle(code)
-    assert agree(here, there), explain(code, here, there)
-    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+    _graph_matches_tf(oracle, code)
 
 
 # more iterations than the accumulators' first buffers hold: the run is compiled again
@@ -423,9 +427,7 @@ result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
 @pytest.mark.parametrize("code", [NESTED_POWER, SCAN_IN_MAP_FN, NESTED_FED, RNN_IN_MAP_FN],
                          ids=["power", "scan_in_map_fn", "fed", "rnn_in_map_fn"])
 def test_nested_loop_gradient_graph_matches_tf(oracle, code):
-    here, there = run_here(code), oracle(code)
-    assert agree(here, there), explain(code, here, there)
-    assert "SymbolicGradient" not in {op[1] for op in here["ok"][0]}
+    _graph_matches_tf(oracle, code)
 
 
 # TensorArraySplit / TensorArrayConcat: their gradients (a concat of the gradient array, a
@@ -460,5 +462,4 @@ result = record(tf.gradients(loss, [x, w]), {x: np.arange(12, dtype=np.float32).
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", [TA_SPLIT_CONCAT_LOOP, TA_SPLIT_CONCAT], ids=["loop", "plain"])
 def test_tensor_array_split_concat_gradient_graph_matches_tf(oracle, code):
-    here, there = run_here(code), oracle(code)
-    assert agree(here, there), explain(code, here, there)
+    _graph_matches_tf(oracle, code, op_for_op=False)
