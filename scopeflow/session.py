@@ -18,15 +18,16 @@ from scopeflow.core import placement
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.lowering import ahead, cache, devices
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
 from scopeflow.lowering.stages import (
-    HOST_KERNELS,
     HostContext,
     HostPlan,
     NeedValues,
+    kernel_of,
     set_deadline,
 )
 from scopeflow.lowering.together import run_together
@@ -38,7 +39,6 @@ from scopeflow.session_config import (
     default_session_stack,
     get_default_session,
 )
-from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
 from scopeflow.sparse_tensor import SparseTensor
 
@@ -305,12 +305,14 @@ class BaseSession:
         known = dict(zip([s.tensor for s in plan.feeds], feeds))
         return [_host_result(v) for v in self._run_known(steps, known, plan.tensors)]
 
-    def _run_branch(self, step, branch, ctx, tensors, feeds, skip=()):
+    def _run_branch(self, step, branch, ctx, tensors, feeds, skip=(), ops=()):
         """The values of `tensors` of a cond branch or a loop's condition or body (context
-        `ctx`) holding host ops, its captures or loop values fed (stages.CondStep, LoopStep)."""
+        `ctx`) holding host ops, its captures or loop values fed (stages.CondStep, LoopStep);
+        `ops` run too."""
         version, steps = step.plans.get(branch, (-1, None))
         if version != self._graph._version:
-            steps = HostPlan(self._graph, tensors, [], list(feeds), inside=ctx, skip=skip)
+            steps = HostPlan(self._graph, tensors, list(ops), list(feeds), inside=ctx,
+                             skip=skip)
             step.plans[branch] = (self._graph._version, steps)
         return self._run_known(steps, dict(feeds), tensors)
 
@@ -441,7 +443,7 @@ class InteractiveSession(BaseSession):
 
 def _run_host(ctx, op, known):
     """Runs host op `op` on the `known` values of its inputs: its outputs' (tensor, value)."""
-    outs = HOST_KERNELS[op._type](ctx, op, *[
+    outs = kernel_of(op)(ctx, op, *[
         _host_string(known[t]) if t._dtype.base_dtype is _STRING else known[t]
         for t in op._inputs])
     if len(outs) != len(op._outputs):

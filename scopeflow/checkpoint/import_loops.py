@@ -51,8 +51,10 @@ def frames(ops):
     return frame
 
 
-def rebuild_loops(ops):
-    """Sets `op._cf` on the Exit ops among `ops` (in creation order) of each while loop."""
+def rebuild_loops(ops, contexts=None):
+    """Sets `op._cf` on the Exit ops among `ops` (in creation order) of each while loop;
+    `contexts`: Exit op -> the WhileContext of a loop built here that runs on the host (its
+    record keeps it: lowering/stages.LoopStep)."""
     ops = list(ops)
     if not any(op._type in _ENTERS for op in ops):
         return
@@ -67,7 +69,9 @@ def rebuild_loops(ops):
                  and op._inputs and frame.get(op._inputs[0]._op) == path and op._cf is None]  # (a loop recorded already keeps its record)
         loop = _loop_parts(members[path], frame, path, exits)
         if loop is not None:
-            _record(loop, members[path], frame, path)
+            context = next((contexts[e] for e in exits if e in contexts), None) \
+                if contexts else None
+            _record(loop, members[path], frame, path, context)
 
 
 class _Loop:
@@ -128,7 +132,7 @@ class ImportedLoop(LoopSpec):
         return list(fn(ctx, *(final + list(values))))
 
 
-def _record(loop, inside, frame, path):
+def _record(loop, inside, frame, path, context=None):
     region = Region(inside, keep_controls=True)
     inputs = tuple(region.inputs)
     sources = [e._inputs[0] for e in loop.enters]
@@ -148,11 +152,11 @@ def _record(loop, inside, frame, path):
         skip=tuple(loop.merges) + tuple(loop.switches), edges=tuple(region.edges),
         exit_cut=tuple(s._outputs[0] for s in loop.switches),
         exit_outs=tuple(e._inputs[0] for e in loop.exits), rows=_row_accumulators(loop),
-        maxima=_fixed_maxima(loop))
+        maxima=_fixed_maxima(loop), context=context)
     for k, e in enumerate(loop.exits):
         e._cf = (spec, k)
         spec.exits.append(e)
-    if len(path) == 1 and spec.exits:
+    if len(path) == 1 and spec.exits and context is None:  # (a host loop's steps run inside)
         _note_inside(loop, [op for op in inside if frame[op] == path], spec)
 
 

@@ -293,6 +293,13 @@ def _gather_nd_grad(op, grad):
     return [scatter_nd(indices, grad, ref_shape), None]
 
 
+@gradient("ScatterNd")
+def _scatter_nd_grad(op, grad):
+    """The updates' gradient: the output gradient at their indices."""
+    from scopeflow.ops.gather import gather_nd
+    return [None, gather_nd(grad, op._inputs[0]), None]
+
+
 @gradient("DynamicPartition")
 def _dynamic_partition_grad(op, *grads):
     """Each row's position, partitioned as the data was, stitches the partitions' gradients

@@ -162,6 +162,7 @@ class GradLoopState:
         self.forward_exits = list(forward.loop_exits)
         self.pending_exits = len(self.forward_exits)
         self._forward_sync = self._grad_sync = None
+        self.stacks = []  # the StackV2, StackPushV2 and StackPopV2 ops of its stacks
         count, self.forward_index = self._forward_counter(g)
         if outer is None:
             self.grad = GradWhileContext(g, self, forward)
@@ -267,6 +268,7 @@ class GradLoopState:
             with entered(cond.outer if dead_branch else cond or fwd):
                 push = apply_op("StackPushV2", enter_acc, value, swap_memory=False,
                                 name="StackPushV2")
+        self.stacks.extend((acc._op, push._op))
         if cond is None:
             add_control(self.forward_index._op, push._op)
         else:
@@ -290,6 +292,7 @@ class GradLoopState:
             pop = apply_op("StackPopV2", history, elem_type=value.dtype.base_dtype,
                            name="StackPopV2")
             pop.set_shape(value.shape)
+        self.stacks.append(pop._op)
         if self.grad.parallel_iterations > 1:
             add_control(self.grad_sync, pop._op)
         return pop
@@ -510,7 +513,14 @@ class ControlFlowState:
         """Records every loop involved from its structure, forward loops anew (their counter
         and stack pushes are part of them now)."""
         from scopeflow.checkpoint.import_loops import rebuild_loops
-        g = None
+        from scopeflow.lowering.stages import on_host
+        from scopeflow.ops.host_stacks import host_stacks
+        g, contexts = None, {}
+        for fwd, state in self.states.items():  # a loop run on the host: so is its gradient's
+            if on_host(fwd):
+                host_stacks(state.stacks)
+                contexts.update((t._op, fwd) for t in fwd.loop_exits)
+                contexts.update((t._op, state.grad) for t in state.grad.loop_exits)
         for state in self.states.values():
             for t in state.grad.loop_exits:  # (a gradient through them is refused, as TF)
                 _EXIT_OF[t._op] = state.grad
@@ -520,7 +530,7 @@ class ControlFlowState:
                 t._op._cf = None
                 g = t._op._graph
         if g is not None:
-            rebuild_loops(_topological(g._ops))
+            rebuild_loops(_topological(g._ops), contexts)
 
 
 def _topological(ops):

@@ -114,9 +114,25 @@ def run_compiled(op):
     RUNS_COMPILED.add(op)
 
 
+ON_HOST = weakref.WeakKeyDictionary()  # op of a compiled type -> the host kernel it runs with
+
+
+def run_on_host(op, kernel):
+    """Marks `op`, of a type that runs compiled, to run on the host with `kernel` (the stacks
+    between a loop run on the host and its gradient loop: ops/host_stacks.py)."""
+    ON_HOST[op] = kernel
+
+
 def is_host_op(op):
-    """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`."""
-    return op._type in HOST_KERNELS and op not in RUNS_COMPILED
+    """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`, or
+    an op marked by `run_on_host`."""
+    return (op._type in HOST_KERNELS and op not in RUNS_COMPILED) or op in ON_HOST
+
+
+def kernel_of(op):
+    """The host kernel host op `op` runs with."""
+    kernel = ON_HOST.get(op)
+    return kernel if kernel is not None else HOST_KERNELS[op._type]
 
 
 class HostContext:
@@ -279,6 +295,7 @@ def recomputed(ops):
                             yield t
 
 
+_NEXTS = frozenset(("NextIteration", "RefNextIteration"))
 _HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
 
 
@@ -383,7 +400,7 @@ def host_cond(op):
                     not ctxs and _rebuilt_on_host(spec)):
                 step = CondStep(spec)
         elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
-                spec.context.outer) and _on_host(spec.context):
+                spec.context.outer) and on_host(spec.context):
             step = LoopStep(spec)  # (an imported cond's SelectMerge has no context)
         _STEPS[spec] = step
     return step or None
@@ -450,13 +467,13 @@ def _rebuilt_on_host(spec):
     return all(o._ctx is None for o in ops) and any(runs_on_host(o) for o in ops)
 
 
-def _on_host(loop):
+def on_host(loop):
     """Whether a loop (context) runs on the host: it holds host ops, or carries strings (a
     string loop value, a TensorArray of strings), which XLA cannot hold."""
     from scopeflow import dtypes as _dt
 
     for o in loop.ops:
-        if o._type in HOST_KERNELS:
+        if o._type in HOST_KERNELS or o in ON_HOST:
             return True
         if o._type in ("Merge", "Enter") and o._ctx is loop and o._outputs and \
                 o._outputs[0]._dtype.base_dtype is _dt.string:
@@ -485,7 +502,7 @@ def _in_compiled_loop(ctx):
     """Whether `ctx` lies in a loop that runs compiled (one without host ops: lax.while_loop
     cannot call the host's steps)."""
     while ctx is not None:
-        if not hasattr(ctx, "branch") and not _on_host(ctx):
+        if not hasattr(ctx, "branch") and not on_host(ctx):
             return True
         ctx = ctx.outer
     return False
@@ -531,6 +548,22 @@ def _run_cond(ctx, step, *values):
 
 @host_kernel("_HostLoop")
 def _run_loop(ctx, step, *values):
+    spec = step.spec
+    final = _run_iterations(ctx, step, values)
+    cut = getattr(spec, "exit_cut", ())
+    if not cut:
+        return final
+    # a loop rebuilt from its ops (a gradient's): its Exit ops read the final loop values
+    # (`exit_cut`), directly or through ops of their own
+    if all(t in cut for t in spec.exit_outs):
+        return [final[cut.index(t)] for t in spec.exit_outs]
+    feeds = dict(zip(cut, final))
+    feeds.update(zip(spec.inputs, values))
+    return ctx.session._run_branch(step, "e", spec.context, list(spec.exit_outs), feeds,
+                                   spec.skip)
+
+
+def _run_iterations(ctx, step, values):
     import numpy as np
     spec = step.spec
     outside = dict(zip(spec.inputs, values))
@@ -540,6 +573,11 @@ def _run_loop(ctx, step, *values):
             outside[op._outputs[0]] = outside[op._inputs[0]]  # (a queue or iterator handle)
     loop = [values[p] for p in spec.init_pos]
     run = ctx.session._run_branch
+    # a loop rebuilt from its ops ends its body at the NextIteration ops: their inputs, and
+    # their control inputs (TF's stack pushes of a gradient loop), run every iteration
+    outs = [t._op._inputs[0] if t._op._type in _NEXTS else t for t in spec.body_outs]
+    after = [c for t in spec.body_outs if t._op._type in _NEXTS
+             for c in t._op._control_inputs]
     while True:
         feeds = dict(zip(spec.cond_cut, loop))
         feeds.update(outside)
@@ -548,4 +586,4 @@ def _run_loop(ctx, step, *values):
             return loop
         feeds = dict(zip(spec.body_cut, loop))
         feeds.update(outside)
-        loop = run(step, "b", spec.context, list(spec.body_outs), feeds, spec.skip)
+        loop = run(step, "b", spec.context, outs, feeds, spec.skip, after)

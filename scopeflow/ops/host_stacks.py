@@ -1,0 +1,67 @@
+"""TF's gradient-loop stacks on the host, for a while loop that runs on the host.
+
+A loop whose body holds a data-dependent host op (boolean_mask, unique, py_func) runs on the
+host, one compiled step after another per iteration (lowering/stages.LoopStep); the values its
+gradient loop needs (TF's `f_acc` stacks, ops/stack_ops.py) have other shapes in each
+iteration and cross those steps. Their StackV2, StackPushV2 and StackPopV2 ops then run on
+the host too (`host_stacks`): a stack is a Python list that lives as long as the run that
+made it, pushed by the forward loop and popped, last in first out, by the gradient loop.
+
+>>> s = _Stack("f_acc")
+>>> _ = s.push(1.0); _ = s.push(2.0)
+>>> s.pop(None), s.pop(None)
+(2.0, 1.0)
+"""
+
+import numpy as np
+
+from scopeflow.errors import InvalidArgumentError
+from scopeflow.lowering.context import run_error
+from scopeflow.lowering.stages import run_on_host
+
+_STACK_TYPES = frozenset(("StackV2", "StackPushV2", "StackPopV2"))
+
+
+class _Stack:
+    """One run's stack: what StackV2 gives the ops that push and pop on the host."""
+
+    def __init__(self, name):
+        self.name, self.items = name, []
+
+    def push(self, value):
+        self.items.append(value)
+        return value
+
+    def pop(self, op):
+        if not self.items:
+            from scopeflow.ops.stack_ops import _empty
+            stack = op._inputs[0]._op
+            while stack._type != "StackV2" and stack._inputs:  # (the Enter ops around it)
+                stack = stack._inputs[0]._op
+            raise run_error(InvalidArgumentError, op, _empty(stack)())
+        return self.items.pop()
+
+
+def _stack(ctx, op, max_size):
+    return [_Stack(op._attrs.get("stack_name") or op._name)]
+
+
+def _push(ctx, op, handle, elem):
+    return [handle.push(np.copy(elem) if isinstance(elem, np.ndarray) else elem)]
+
+
+def _pop(ctx, op, handle):
+    return [handle.pop(op)]
+
+
+_KERNELS = {"StackV2": _stack, "StackPushV2": _push, "StackPopV2": _pop}
+
+
+def host_stacks(ops):
+    """Makes the stack ops among `ops` run on the host."""
+    for op in ops:
+        if op._type in _STACK_TYPES:
+            run_on_host(op, _KERNELS[op._type])
+
+
+__all__ = ["host_stacks"]
