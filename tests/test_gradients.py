@@ -294,3 +294,21 @@ except ValueError as e:  # the registered name holds a process-wide counter
 @pytest.mark.parametrize("code", CUSTOM_PROGRAMS)
 def test_python_gradient_functions_match_tf(oracle, code):
     check_tf(oracle, code, message=True)
+
+
+def test_submodules_import_beside_the_top_level_name():
+    """`import scopeflow as tf` binds tf.gradients to the package scopeflow.gradients, made
+    callable: its submodules import by their dotted path and tf.gradients still builds."""
+    import inspect
+    import subprocess
+    import sys
+    code = ("import scopeflow.gradients.symbolic as S, scopeflow as tf, inspect\n"
+            "x = tf.constant(3.0)\n"
+            "print(S.__name__, tf.gradients(x * x, x)[0].name,"
+            " list(inspect.signature(tf.gradients).parameters)[:2])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out[:2] == ["scopeflow.gradients.symbolic", "gradients/AddN:0"]
+    assert "".join(out[2:]) == "['ys','xs']"
+    import scopeflow.compat.v1 as v1
+    assert inspect.isfunction(v1.gradients)

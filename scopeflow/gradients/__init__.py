@@ -8,6 +8,10 @@ here, one SymbolicGradient op over `jax.vjp` (symbolic.py).
     'gradients/AddN:0'
 """
 
+import inspect
+import sys
+import types
+
 from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     cond_grad,
@@ -28,6 +32,20 @@ from scopeflow.gradients.symbolic import (
     hessians,
     no_gradient,
 )
+
+
+
+class _CallablePackage(types.ModuleType):
+    """This package, callable as `tf.gradients`: `import scopeflow as tf` binds the name
+    `gradients` to it (not to the function), so `import scopeflow.gradients.symbolic as S`
+    finds the submodule through it, and `tf.gradients(ys, xs)` still builds gradients."""
+
+    def __call__(self, *args, **kwargs):
+        return gradients(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallablePackage
+__signature__ = inspect.signature(gradients)  # (what inspect and help show for the call)
 
 __all__ = ["AggregationMethod", "NotDifferentiable", "RegisterGradient", "UnconnectedGradients",
            "custom_gradient", "gradients", "hessians", "no_gradient"]
