@@ -310,5 +310,5 @@ def test_submodules_import_beside_the_top_level_name():
                          check=True).stdout.split()
     assert out[:2] == ["scopeflow.gradients.symbolic", "gradients/AddN:0"]
     assert "".join(out[2:]) == "['ys','xs']"
-    import scopeflow.compat.v1 as v1
+    from scopeflow.compat import v1
     assert inspect.isfunction(v1.gradients)

@@ -34,7 +34,6 @@ from scopeflow.gradients.symbolic import (
 )
 
 
-
 class _CallablePackage(types.ModuleType):
     """This package, callable as `tf.gradients`: `import scopeflow as tf` binds the name
     `gradients` to it (not to the function), so `import scopeflow.gradients.symbolic as S`
