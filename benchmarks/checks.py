@@ -112,14 +112,14 @@ def worker(model, data, steps, rounds):
     from scopeflow.lowering import context, disk_cache
     arrays = dict(np.load(data))
     lowered = {}
-    real_compile = disk_cache.compile_lowered
+    real_compile = disk_cache.compile_traced
     which = [None]
 
-    def keep(low, *what):  # the training step's program of each variant, for its HLO
-        lowered.setdefault(which[0], []).append(low)
-        return real_compile(low, *what)
+    def keep(traced, *what):  # the training step's program of each variant, for its HLO
+        lowered.setdefault(which[0], []).append(traced)
+        return real_compile(traced, *what)
 
-    disk_cache.compile_lowered = keep
+    disk_cache.compile_traced = keep
     traced = collections.Counter()
     real_check = context.RunContext.check
 
@@ -143,7 +143,7 @@ def worker(model, data, steps, rounds):
         sessions[on] = (sess, [step, loss], {x: arrays["x"], y: arrays["y"]})
         for _ in range(3):
             sess.run(*sessions[on][1:])
-    hlo = {on: hlo_summary(lowered[on][-1].compile().as_text()) for on in lowered}
+    hlo = {on: hlo_summary(lowered[on][-1].lower().compile().as_text()) for on in lowered}
 
     def block(on):
         sess, fetches, feed = sessions[on]

@@ -35,13 +35,13 @@ def main():
     from scopeflow.lowering import disk_cache
     arrays = checks.make_arrays("lstm")
     compiles, which = collections.Counter(), [None]
-    real_compile, real_buildable = disk_cache.compile_lowered, graph.buildable
+    real_compile, real_buildable = disk_cache.compile_traced, graph.buildable
 
-    def counted(low, *rest):
+    def counted(traced, *rest):
         compiles[which[0]] += 1
-        return real_compile(low, *rest)
+        return real_compile(traced, *rest)
 
-    disk_cache.compile_lowered = counted
+    disk_cache.compile_traced = counted
     sessions = {}
     for variant in ("symbolic", "op_by_op"):
         graph.buildable = real_buildable if variant == "op_by_op" else (lambda *a: False)

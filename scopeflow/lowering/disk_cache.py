@@ -3,7 +3,10 @@
 The key is a hash of the lowered program (StableHLO text, constants included) with the
 JAX/jaxlib versions, the platform and XLA_FLAGS; `compile_named` keys a program by a name
 that stands for its code instead (the shared kernels of ops/philox_fill.py), so a hit skips
-tracing and lowering too. Files live in `$SCOPEFLOW_CACHE_DIR`, else
+tracing and lowering too. `compile_traced` first looks a traced program up by its jaxpr (text,
+constants, donation, JAX's configuration): a small `.alias` file names the lowered program's
+key and the process state its custom calls need (_SETUPS), so a second process skips lowering
+to StableHLO (40-65 ms of a training step's first run). Files live in `$SCOPEFLOW_CACHE_DIR`, else
 `$XDG_CACHE_HOME/scopeflow/xla`, else `~/.cache/scopeflow/xla`; `SCOPEFLOW_COMPILE_CACHE=0`
 turns the cache off. Only programs that took at least `_MIN_SECONDS` to compile are stored;
 the folder is pruned to `_MAX_BYTES` (oldest first). A file that cannot be read back is
@@ -19,12 +22,13 @@ recompiled and rewritten. A compile over 2 s prints one line to stderr (what, ho
 import hashlib
 import os
 import pickle
+import re
 import sys
 import tempfile
 import threading
 import time
 
-stats = {"disk_hits": 0, "disk_writes": 0}
+stats = {"disk_hits": 0, "disk_writes": 0, "alias_hits": 0}
 
 _MIN_SECONDS = 0.05
 _MAX_BYTES = 1 << 30
@@ -53,6 +57,143 @@ def compile_lowered(lowered, what, options=None, device=None):
     if hit is not None:
         return hit
     return _compile(lowered, what, options, path)
+
+
+def compile_traced(traced, what, options=None, donate=()):
+    """`compile_lowered(traced.lower(), what, options)`, found by the traced jaxpr when a
+    process compiled or read it before (`donate`: the donated argument numbers)."""
+    folder = cache_dir()
+    alias = None if folder is None else _alias_path(folder, traced, options, donate)
+    if alias is not None:
+        hit = _through_alias(folder, alias, traced)
+        if hit is not None:
+            return hit
+    lowered = traced.lower()
+    text = lowered.as_text(debug_info=False)
+    path, hit = _lookup(lambda: _key(lowered, options, text=text))
+    compiled = hit if hit is not None else _compile(lowered, what, options, path)
+    setup = _setup_of(text)
+    if alias is not None and path is not None and setup is not None and os.path.exists(path):
+        try:  # stored (a quick compile is not): the jaxpr finds it from now on
+            _write(alias, "\n".join([os.path.basename(path)] + setup).encode())
+        except Exception:  # noqa: BLE001 - a read-only or full disk: run on without it
+            pass
+    return compiled
+
+
+def _init_lapack():
+    from jax._src.lax import linalg
+    linalg.initialize_lapack()
+
+
+# Lowering is not pure: the rule of a LAPACK op (svd, qr, eigh...) fills jaxlib's table of
+# LAPACK entry points, which the compiled custom call jumps through. A program read back by
+# its jaxpr is never lowered, so its alias names what to set up first (without it: a null
+# call, the segfault of 60471f9). custom_call target prefix -> (setup name, function)
+_SETUPS = {"lapack_": ("lapack", _init_lapack)}
+_SETUP_BY_NAME = dict(_SETUPS.values())
+_CUSTOM_CALL = re.compile(r'custom_call @([\w.$-]+)|call_target_name = "([^"]+)"')
+
+
+def _setup_of(text):
+    """What a process must set up before running the program lowered to `text` (sorted
+    names of _SETUPS), or None where it calls code that has no known setup: never aliased."""
+    names = set()
+    for match in _CUSTOM_CALL.finditer(text):
+        target = match.group(1) or match.group(2)
+        found = [n for prefix, (n, _) in _SETUPS.items() if target.startswith(prefix)]
+        if not found:
+            return None
+        names.update(found)
+    return sorted(names)
+
+
+def _alias_path(folder, traced, options, donate):
+    """The alias file of a traced program, or None where its jaxpr cannot key it."""
+    try:
+        closed = traced.jaxpr
+        text = str(closed)
+        # host functions print by name, not by what they do; an object printed by address
+        # differs in every process
+        if "callback" in text or " at 0x" in text:
+            return None
+        parts = [b"jaxpr", repr(sorted((options or {}).items())).encode(),
+                 repr(tuple(donate)).encode(), repr(traced.in_avals).encode(),
+                 _config_key(), text.encode()]
+        for c in _consts(closed):
+            parts += [repr((c.dtype.str, c.shape)).encode(), c.tobytes()]
+        return os.path.join(folder, _key_of(parts) + ".alias")
+    except Exception:  # noqa: BLE001 - private structure moved: key by the lowered text
+        return None
+
+
+def _config_key():
+    """JAX's configuration as tracing sees it: global values and this thread's overrides
+    (scopeflow traces under a thread-local `jax.enable_x64`)."""
+    import jax
+    from jax._src import config
+    plain = (type(None), bool, int, float, str)
+    context = [v if isinstance(v, plain) else type(v).__name__ + ":" + str(v)
+               for v in config.trace_context() if isinstance(v, plain) or hasattr(v, "name")]
+    return repr((sorted(jax.config.values.items()), context)).encode()
+
+
+def _consts(closed):
+    """The constants of a closed jaxpr and of every closed jaxpr inside it, as NumPy arrays
+    (the printed text shows them by name only)."""
+    import numpy as np
+    from jax.extend import core
+    out, seen, todo = [], set(), [closed]
+    while todo:
+        j = todo.pop()
+        if id(j) in seen:
+            continue
+        seen.add(id(j))
+        if isinstance(j, core.ClosedJaxpr):
+            out += [np.asarray(x) for x in j.consts]
+            j = j.jaxpr
+        for eqn in j.eqns:
+            for v in eqn.params.values():
+                todo += [x for x in (v if isinstance(v, tuple) else (v,))
+                         if isinstance(x, (core.ClosedJaxpr, core.Jaxpr))]
+    return out
+
+
+def _through_alias(folder, alias, traced):
+    """The program an alias file names, if both are there, readable and of `traced`'s
+    argument and result types, with what it needs set up (see _SETUPS)."""
+    try:
+        with open(alias, "rb") as f:
+            key, *setup = f.read().decode().split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    if (len(key) != 64 or not all(ch in "0123456789abcdef" for ch in key)
+            or not all(name in _SETUP_BY_NAME for name in setup)):
+        return None
+    try:
+        for name in setup:
+            _SETUP_BY_NAME[name]()
+    except Exception:  # noqa: BLE001 - cannot set it up: lower and compile instead
+        return None
+    hit = _load(os.path.join(folder, key))
+    if hit is None or not _same_types(hit, traced):
+        return None
+    stats["disk_hits"] += 1
+    stats["alias_hits"] += 1
+    return hit
+
+
+def _same_types(compiled, traced):
+    """Whether a program read back takes and returns what `traced` does (shapes, dtypes)."""
+    import jax
+    try:
+        have_in = [(a.shape, a.dtype) for a in jax.tree_util.tree_leaves(compiled.in_avals)]
+        have_out = [(a.shape, a.dtype) for a in jax.tree_util.tree_leaves(compiled.out_info)]
+        closed = traced.jaxpr
+        return (have_in == [(a.shape, a.dtype) for a in closed.in_avals]
+                and have_out == [(a.shape, a.dtype) for a in closed.out_avals])
+    except Exception:  # noqa: BLE001 - private structure moved: do not trust the alias
+        return False
 
 
 def compile_named(name, lower, what):
@@ -103,10 +244,10 @@ def _quiet():
         return False
 
 
-def _key(lowered, options=None, extra=b""):
+def _key(lowered, options=None, extra=b"", text=None):
     # the text without source locations (they name the user's calling line), constants
     # included in full
-    body = lowered.as_text(debug_info=False).encode()
+    body = (text if text is not None else lowered.as_text(debug_info=False)).encode()
     # the argument types too: jit drops unused arguments from the text, but the executable
     # still checks them (a fed value whose shape the program never reads)
     args = repr(getattr(lowered, "in_avals", None)).encode()
@@ -149,7 +290,16 @@ def _load(path, device=None):
 
 def _store(path, compiled):
     from jax.experimental import serialize_executable
-    data = pickle.dumps(serialize_executable.serialize(compiled))
+    _write(path, pickle.dumps(serialize_executable.serialize(compiled)))
+    stats["disk_writes"] += 1
+    with _lock:
+        if not _pruned[0]:
+            _pruned[0] = True
+            _prune(os.path.dirname(path))
+
+
+def _write(path, data):
+    """`data` written to `path` whole or not at all (a temporary file renamed)."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
@@ -164,11 +314,6 @@ def _store(path, compiled):
         except OSError:
             pass
         raise
-    stats["disk_writes"] += 1
-    with _lock:
-        if not _pruned[0]:
-            _pruned[0] = True
-            _prune(folder)
 
 
 def _umask():

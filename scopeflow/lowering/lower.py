@@ -534,9 +534,9 @@ def _build(program, state, feeds, n_rng, once=False):
         if use_rng:  # the words of the ops that drew (the Session sends as many)
             in_avals.append(jax.ShapeDtypeStruct((rng_words(program.n_rng),), np.uint32))
         if program.device is None:
-            lowered = jax.jit(fn, donate_argnums=donate).lower(*in_avals)
-            call = _fast(disk_cache.compile_lowered(
-                lowered, _describe(program), ONCE_OPTIONS if once else None))
+            traced = jax.jit(fn, donate_argnums=donate).trace(*in_avals)
+            call = _fast(disk_cache.compile_traced(
+                traced, _describe(program), ONCE_OPTIONS if once else None, donate))
         else:
             call = _on_device(fn, in_avals, program)
         cache.stats["compiles"] += 1

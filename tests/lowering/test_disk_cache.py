@@ -23,21 +23,73 @@ def _graph(tf):
     return x, tf.reduce_sum(tf.nn.relu(tf.matmul(x, w)) * x[:, :1])
 
 
+def _first_run(tf, rows):
+    """The test graph run once on `rows` rows: (its output, the feed, the value)."""
+    x, y = _graph(tf)
+    feed = {x: np.ones((rows, 8), np.float32)}
+    with tf.Session() as s:
+        return y, feed, s.run(y, feed)
+
+
 def _files(folder):
-    return [p for p in os.listdir(folder) if not p.startswith(".")]
+    """The stored programs (not the aliases that name them by their jaxpr)."""
+    return [p for p in os.listdir(folder) if not p.startswith(".") and not p.endswith(".alias")]
+
+
+def _aliases(folder):
+    return [p for p in os.listdir(folder) if p.endswith(".alias")]
 
 
 def test_a_second_process_reads_the_program_back(tf, folder):
-    x, y = _graph(tf)
-    feed = {x: np.ones((3, 8), np.float32)}
-    with tf.Session() as s:
-        want = s.run(y, feed)
+    y, feed, want = _first_run(tf, 3)
     assert len(_files(folder)) == 1
     cache.clear()
     hits = disk_cache.stats["disk_hits"]
     with tf.Session() as s:
         assert s.run(y, feed) == want
     assert disk_cache.stats["disk_hits"] == hits + 1
+
+
+def test_a_second_process_finds_the_program_by_its_jaxpr_without_lowering(
+        tf, folder, monkeypatch):
+    from jax._src import stages
+    y, feed, want = _first_run(tf, 3)
+    (alias,) = _aliases(folder)
+    assert (folder / alias).read_text() == _files(folder)[0]
+    cache.clear()
+    lowerings = []
+    real = stages.Traced.lower
+    monkeypatch.setattr(stages.Traced, "lower",
+                        lambda self, *a, **k: lowerings.append(1) or real(self, *a, **k))
+    with tf.Session() as s:
+        assert s.run(y, feed) == want
+    assert lowerings == []
+
+
+def test_an_alias_to_a_missing_or_damaged_program_is_lowered_and_compiled_again(tf, folder):
+    y, feed, want = _first_run(tf, 6)
+    (alias,) = _aliases(folder)
+    (name,) = _files(folder)
+    (folder / name).unlink()
+    cache.clear()
+    with tf.Session() as s:
+        assert s.run(y, feed) == want
+    assert _files(folder) == [name]
+    (folder / alias).write_text("not a key")
+    cache.clear()
+    with tf.Session() as s:
+        assert s.run(y, feed) == want
+    assert (folder / alias).read_text() == name
+
+
+def test_donation_keys_the_jaxpr_alias(folder):
+    import jax
+    f = jax.jit(lambda x: x * 3, donate_argnums=(0,))
+    g = jax.jit(lambda x: x * 3)
+    aval = jax.ShapeDtypeStruct((4,), np.float32)
+    disk_cache.compile_traced(f.trace(aval), "x * 3", donate=(0,))
+    disk_cache.compile_traced(g.trace(aval), "x * 3")
+    assert len(_aliases(folder)) == 2 and len(_files(folder)) == 2
 
 
 def test_files_follow_the_umask_and_leave_no_temporaries(tf, folder):
@@ -54,10 +106,7 @@ def test_files_follow_the_umask_and_leave_no_temporaries(tf, folder):
 
 
 def test_a_damaged_file_is_compiled_again(tf, folder):
-    x, y = _graph(tf)
-    feed = {x: np.ones((4, 8), np.float32)}
-    with tf.Session() as s:
-        want = s.run(y, feed)
+    y, feed, want = _first_run(tf, 4)
     (name,) = _files(folder)
     (folder / name).write_bytes(b"not a program")
     cache.clear()
@@ -166,3 +215,89 @@ def test_programs_of_a_run_over_several_devices_are_read_back_onto_their_devices
     assert len(devices) == 2 and devices_again == devices
     assert first_hits == 0 and hits >= 3  # variable reads, tower 1, tower 0 with the update
     assert again == first
+
+
+# a graph whose program calls LAPACK (matrix_rank: an SVD custom call), run in a fresh
+# process: it prints its values, how many programs it found by their jaxpr and lowered
+_LAPACK = r"""
+import json
+import numpy as np
+import scopeflow.compat.v1 as tf
+from jax._src import stages
+from scopeflow.lowering import disk_cache
+
+disk_cache._MIN_SECONDS = 0.0
+lowerings = []
+real = stages.Traced.lower
+stages.Traced.lower = lambda self, *a, **k: lowerings.append(1) or real(self, *a, **k)
+z = tf.placeholder(tf.float32, [4, 4])
+fetch = [tf.linalg.matrix_rank(z), tf.linalg.matrix_rank(tf.matmul(z[:, :2], z[:2])),
+         tf.linalg.svd(z, compute_uv=False)]
+with tf.Session() as s:
+    out = s.run(fetch, {z: np.random.RandomState(14).randn(4, 4).astype(np.float32)})
+print(json.dumps([[np.asarray(v).tolist() for v in out], disk_cache.stats["alias_hits"],
+                  len(lowerings)]))
+"""
+
+
+def test_a_program_calling_lapack_found_by_its_jaxpr_runs_in_a_fresh_process(tmp_path):
+    # lowering an SVD fills jaxlib's table of LAPACK entry points; a second process that
+    # found the program by its jaxpr never lowered it and crashed in the custom call
+    import json
+    import subprocess
+    import sys
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root, SCOPEFLOW_CACHE_DIR=str(tmp_path))
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", _LAPACK], check=False,
+                              capture_output=True, text=True, env=env, cwd=root, timeout=600)
+        assert done.returncode == 0, (done.returncode, done.stderr[-3000:])
+        runs.append(json.loads(done.stdout.splitlines()[-1]))
+    (first, first_aliases, first_lowerings), (again, aliases, lowerings) = runs
+    assert first_aliases == 0 and first_lowerings >= 1
+    assert aliases == first_lowerings and lowerings == 0  # nothing lowered the second time
+    assert again == first and first[:2] == [4, 2]
+    assert any("lapack" in (tmp_path / a).read_text().split("\n")[1:] for a in _aliases(tmp_path))
+
+
+@pytest.mark.parametrize("text, setup", [
+    ("%0 = stablehlo.add %arg0, %arg0 : tensor<2xf32>", []),
+    ("%0:5 = stablehlo.custom_call @lapack_sgesdd_ffi(%arg0) {}", ["lapack"]),
+    ('%0 = "stablehlo.custom_call"(%a) {call_target_name = "lapack_spotrf_ffi"}', ["lapack"]),
+    ("%0 = stablehlo.custom_call @lapack_sgesdd_ffi(%a)\n%1 = stablehlo.custom_call @my_kernel(%a)",
+     None),
+])
+def test_a_program_calling_code_with_no_known_setup_gets_no_alias(text, setup):
+    assert disk_cache._setup_of(text) == setup
+
+
+def test_an_alias_naming_an_unknown_setup_or_a_program_of_other_types_is_not_used(folder):
+    import jax
+    f32 = jax.ShapeDtypeStruct((4,), np.float32)
+    traced = jax.jit(lambda x: x * 3).trace(f32)
+    disk_cache.compile_traced(traced, "x * 3")
+    (alias,) = _aliases(folder)
+    (name,) = _files(folder)
+    assert disk_cache._through_alias(str(folder), str(folder / alias), traced) is not None
+    (folder / alias).write_text(name + "\nsomething-else")
+    assert disk_cache._through_alias(str(folder), str(folder / alias), traced) is None
+    (folder / alias).write_text(name)  # names a program of f32[4], asked for one of f32[5]
+    other = jax.jit(lambda x: x * 3).trace(jax.ShapeDtypeStruct((5,), np.float32))
+    assert disk_cache._through_alias(str(folder), str(folder / alias), other) is None
+
+
+def test_constants_of_a_closed_jaxpr_nested_in_an_equation_key_the_alias():
+    # the printed jaxpr names such constants but does not show their values
+    import jax
+    from jax.extend import core
+    closed = jax.make_jaxpr(lambda x: jax.jit(lambda y: y * 2)(x))(np.ones(3, np.float32))
+    (eqn,) = closed.jaxpr.eqns
+    keys = []
+    for value in (1.0, 2.0):
+        c = np.full(3, value, np.float32)
+        inner = jax.make_jaxpr(lambda y, c=c: y * c)(np.ones(3, np.float32))  # c: a constant
+        jaxpr = closed.jaxpr.replace(eqns=[eqn.replace(params={**eqn.params, "jaxpr": inner})])
+        consts = disk_cache._consts(core.ClosedJaxpr(jaxpr, []))
+        keys.append([c.tolist() for c in consts])
+    assert keys == [[[1.0] * 3], [[2.0] * 3]]

@@ -83,7 +83,7 @@ def test_first_run_of_a_training_step_compiles_no_op_on_traced_values(tf, monkey
                 if any(isinstance(x, jax.core.Tracer) for x in flat):
                     traced_ops.append(frame.frame.f_locals["op"].name)
                 break
-            if frame.function == "compile_lowered":
+            if frame.function in ("compile_lowered", "compile_traced"):
                 programs.append(1)
                 break
         return real(*a, **k)
@@ -147,13 +147,13 @@ def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
     import scopeflow.compat.v1 as tf
     from scopeflow.lowering import disk_cache, lower
     seen = []
-    real = disk_cache.compile_lowered
+    real = disk_cache.compile_traced
 
-    def spy(lowered, what, options=None):
+    def spy(traced, what, options=None, donate=()):
         seen.append((what, options))
-        return real(lowered, what, options)
+        return real(traced, what, options, donate)
 
-    monkeypatch.setattr(disk_cache, "compile_lowered", spy)
+    monkeypatch.setattr(disk_cache, "compile_traced", spy)
     values = []
     for once in (True, False):
         with tf.Graph().as_default():
