@@ -131,8 +131,9 @@ def pack(structure, flat):
         if not is_nested(s):
             return next(it)
         items = [build(c) for c in _children(s)]
-        if isinstance(s, dict):
-            return type(s)(zip(sorted(s), items))
+        if isinstance(s, dict):  # leaves in sorted-key order; TF keeps `s`'s key order
+            by_key = dict(zip(sorted(s), items))
+            return type(s)((k, by_key[k]) for k in s)
         if hasattr(s, "_fields"):
             return type(s)(*items)
         return type(s)(items)

@@ -32,8 +32,9 @@ def flatten(structure):
 
 
 def _rebuild(like, items):
-    if isinstance(like, dict):
-        return type(like)((k, v) for k, v in zip(sorted(like), items))
+    if isinstance(like, dict):  # values come in sorted-key order; TF keeps `like`'s key order
+        by_key = dict(zip(sorted(like), items))
+        return type(like)((k, by_key[k]) for k in like)
     if isinstance(like, tuple) and hasattr(like, "_fields"):
         return type(like)(*items)
     return type(like)(items)

@@ -217,13 +217,27 @@ class ReaderState:
         try:
             return next(self.current, None)
         except errors.OpError as e:
-            self.current = None
+            self.current = _Failed(e)
             raise run_error(type(e), op, e.message) from None
 
     def reset(self):
         with self.lock:
             self.current = None
             self.produced = self.completed = 0
+
+
+class _Failed:
+    """A work unit whose read failed: TF's reader keeps its place at the failing record (the
+    work unit is not finished), so every later read fails the same way."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        raise self.error
 
 
 def _text(work):
@@ -239,15 +253,21 @@ def _open_file(path):
         raise errors.NotFoundError(None, None, "%s; %s" % (path, e.strerror)) from None
 
 
+# Each `records_of` opens its file at once (a missing file fails the work unit's start, and
+# TF's reader then moves on to the next one) and returns the generator of its records.
 def _tfrecords(kind):
     def records_of(path):
         raw = _open_file(path)
-        offset = 0
-        for data in records._records(raw, kind):
-            yield ("%s:%d" % (path, offset)).encode(), data
-            offset += 16 + len(data)
+        return _keyed_records(path, records._records(raw, kind))
 
     return records_of
+
+
+def _keyed_records(path, items):
+    offset = 0
+    for data in items:
+        yield ("%s:%d" % (path, offset)).encode(), data
+        offset += 16 + len(data)
 
 
 def _lines(skip):
@@ -257,14 +277,13 @@ def _lines(skip):
         lines = data.split(b"\n")
         if lines and lines[-1] == b"":
             lines.pop()
-        for i, line in enumerate(lines):
-            if i >= skip:
-                yield ("%s:%d" % (path, i + 1)).encode(), line.rstrip(b"\r")
+        return ((("%s:%d" % (path, i + 1)).encode(), line.rstrip(b"\r"))
+                for i, line in enumerate(lines) if i >= skip)
 
     return records_of
 
 
-def _whole_file(path):
+def _whole_file(path):  # TF reads the file in the read itself: a failure repeats
     with _open_file(path) as f:
         yield path.encode(), f.read()
 
@@ -276,7 +295,9 @@ def _fixed_length(a):
 
     def records_of(path):
         with _open_file(path) as f:
-            data = f.read()
+            return _fixed_records(path, f.read())
+
+    def _fixed_records(path, data):
         if encoding == "GZIP":
             data = gzip.decompress(data)
         elif encoding == "ZLIB":

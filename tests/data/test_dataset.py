@@ -158,6 +158,17 @@ def dr(d):
     shapes = tf.nest.map_structure(lambda t: (t.indices if hasattr(t, "indices") else t).shape.as_list(), n)
     return [drain(d), shapes]
 result = [repr(ds.element_spec), repr(b.element_spec), meta(b)[2], dr(b), dr(b.unbatch()), dr(m)]""",
+    "dict_key_order": """
+ds = tf.data.Dataset.range(2).map(lambda x: {"z": x, "a": x * 2})
+z = tf.data.Dataset.zip({"z": tf.data.Dataset.range(2), "a": tf.data.Dataset.range(2)})
+it = tf.data.Iterator.from_structure({"z": tf.int64, "a": tf.int64},
+                                     {"z": tf.TensorShape([]), "a": tf.TensorShape([])})
+g = tf.data.Dataset.from_generator(lambda: iter([{"z": 1, "a": 2}]), {"z": tf.int64, "a": tf.int64})
+result = [[list(tf.data.get_output_types(ds)), list(tf.data.get_output_classes(ds)),
+           list(tf.data.make_one_shot_iterator(ds).get_next()), list(ds.map(lambda d: d).element_spec),
+           list(z.batch(2).unbatch().element_spec), list(it.get_next()), list(g.element_spec),
+           list(tf.data.Dataset.from_tensor_slices({"z": [1], "a": [2]}).element_spec)],
+          drain(ds)]""",
 }
 
 

@@ -73,3 +73,56 @@ def test_matches_tf(oracle, name):
     code = PRELUDE + SNIPPETS[name]
     here, there = run_here(code), oracle(code)
     assert same(here, there), explain(code, here, there)
+
+
+DAMAGED = """
+import re
+DAMAGE = {
+    "crc mismatch": ("", lambda b: b[:14] + bytes([b[14] ^ 1]) + b[15:]),
+    "length crc mismatch": ("", lambda b: b[:9] + bytes([b[9] ^ 1]) + b[10:]),
+    "truncated file": ("", lambda b: b[:-3]),
+    "partial header at the end": ("", lambda b: b + bytes(5)),
+    "not a TFRecord file": ("", lambda b: b"garbage file content"),
+    "GZIP garbage": ("GZIP", lambda b: b"hello world" * 5),
+    "GZIP truncated": ("GZIP", lambda b: b[:len(b) // 2]),
+    "ZLIB truncated": ("ZLIB", lambda b: b[:len(b) // 2]),
+}
+def outcome(f):
+    try:
+        return f()
+    except tf.errors.OpError as e:  # class, the kernel's message (resource numbers vary), node
+        text = re.sub(r"'_\\d+_", "'_N_", str(e).split("Node: ", 1)[1])
+        return [type(e).__name__] + text.split("\\n\\t [[")[0].split("\\n", 1)[1:] + [e.op.name]
+out = {}
+for what, (comp, change) in DAMAGE.items():
+    p = os.path.join(D, what.replace(" ", "_"))
+    with tf.python_io.TFRecordWriter(p, tf.python_io.TFRecordOptions(comp or None)) as w:
+        for i in range(4):
+            w.write(b"record%d" % i * 3)
+    data = open(p, "rb").read()
+    write(os.path.basename(p), change(data))
+    with tf.Graph().as_default():
+        it = tf.data.make_initializable_iterator(tf.data.TFRecordDataset(p, compression_type=comp))
+        nxt = it.get_next()
+        fq = tf.FIFOQueue(3, tf.string, shapes=[[]])
+        k, v = tf.TFRecordReader(options=tf.io.TFRecordOptions(comp or None)).read(fq)
+        with tf.Session() as s:
+            s.run(it.initializer)
+            got = [outcome(lambda: s.run(nxt)) for _ in range(6)]
+            s.run(it.initializer)  # the session and the iterator stay usable
+            got += [outcome(lambda: s.run(nxt)), s.run(tf.constant(3))]
+            s.run(fq.enqueue_many([[p, p]])); s.run(fq.close())
+            got += [outcome(lambda: s.run(v)) for _ in range(6)]
+    out[what] = got
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_damaged_tfrecords_in_datasets_and_readers_match_tf(oracle):
+    """CRC mismatches, truncation and compressed garbage: the records before the damage, then
+    TF's DataLossError (or the end) at the same read; a reader stays at a failing record."""
+    code = PRELUDE + DAMAGED
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert same(here, there), explain(code, here, there)

@@ -3,8 +3,7 @@
 import collections
 
 import pytest
-
-from oracle import run_here  # noqa: F401 - the oracle fixture lives in conftest
+from oracle import run_here
 
 from scopeflow.ops import nest
 
@@ -35,6 +34,22 @@ def test_assert_same_structure_matches_tf(oracle, pair):
     except (TypeError, ValueError) as e:
         here = [type(e).__name__, str(e)]
     assert here == there
+
+
+KEY_ORDER = """
+r = tf.cond(tf.constant(True), lambda: {"z": 1, "a": 2}, lambda: {"z": 3, "a": 4})
+w = tf.while_loop(lambda d: d["z"] < 3, lambda d: ({"z": d["z"] + 1, "a": d["a"]},),
+                  ({"z": 1, "a": 2},))[0]
+q = tf.FIFOQueue(2, [tf.int32, tf.int32], names=["z", "a"], shapes=[[], []])
+result = [list(tf.nest.pack_sequence_as({"b": 1, "a": 2}, [10, 20]).items()),
+          list(tf.nest.map_structure(lambda x: x * 2, {"b": 1, "a": 2}).items()),
+          list(r), list(w), list(q.dequeue())]
+"""
+
+
+@pytest.mark.oracle
+def test_packed_dicts_keep_their_key_order_as_tf(oracle):
+    assert run_here(KEY_ORDER) == oracle(KEY_ORDER)
 
 
 def test_flatten_and_pack_round_trip():

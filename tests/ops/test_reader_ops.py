@@ -109,3 +109,34 @@ def test_corrupt_record_is_data_loss_and_session_stays_usable(tf, tmp_path):
         with pytest.raises(tf.errors.DataLossError, match="corrupted record"):
             s.run(v)
         assert s.run(tf.constant(2)) == 2
+
+
+MISSING = """
+open(d + "/a", "w").write("A\\nB\\n")
+with tf.python_io.TFRecordWriter(d + "/r") as w:
+    w.write(b"A")
+readers = [tf.WholeFileReader(), tf.TFRecordReader(), tf.TextLineReader(),
+           tf.FixedLengthRecordReader(1)]
+out = []
+with tf.Session() as s:
+    for r, good in zip(readers, ["a", "r", "a", "a"]):
+        fq = tf.FIFOQueue(10, tf.string, shapes=[[]])
+        v = r.read(fq)[1]
+        s.run(fq.enqueue_many([[d + "/missing", d + "/" + good]]))
+        s.run(fq.close())
+        for _ in range(3):
+            try:
+                out.append(s.run(v))
+            except tf.errors.OpError as e:
+                out.append(type(e).__name__)
+result = out
+"""
+
+
+def test_missing_file_fails_the_start_or_the_read_as_in_tf(oracle, tmp_path):
+    """TF opens a TFRecord / text / fixed-length file when its work unit starts (a missing
+    one is skipped after its error); WholeFileReader reads it in the read, so it fails again."""
+    code = ("d = %r\n" % str(tmp_path)) + MISSING
+    there, here = oracle(code), run_here(code)
+    assert "ok" in there, there
+    assert here == there
