@@ -5,8 +5,8 @@ in the Session in a program without a distributed Server. Each worker applies it
 for its step (`ResourceAccumulatorApplyGradient`, local_step: the worker's global step), then
 takes that step's average (`ResourceAccumulatorTakeGradient`): the mean of the gradients the
 accumulator holds once `num_required` have come. A gradient that comes after the step's mean
-was taken is dropped (TF drops stale gradients), and its worker still takes the step's mean,
-so that every worker's copy of the variables applies the same updates. Host ops: they run
+was taken is dropped (TF drops stale gradients); its worker's update from that mean is
+dropped on the ps too (train/remote_vars.py), so the step lands once. Host ops: they run
 between the compiled stages of a step (`lowering/stages.py`).
 
 >>> import scopeflow as tf

@@ -3,21 +3,25 @@
 Its transport is the key-value store of JAX's distributed runtime (the coordination service
 that every task of the cluster joins through `train/server.py`); nothing here opens a socket.
 Workers read the variables before a step and send what the step changed after it
-(`train/remote_vars.py`): a value to set, or a difference to add to the current value, so
-that the updates of several workers all land, as TF's apply ops on the ps make them land.
+(`train/remote_vars.py`): a value to set, a difference to add to the current value, or an
+optimizer's update ("apply": the new value and its difference from the value read, with the
+version read), so that the updates of several workers all land, as TF's apply ops on the ps
+make them land, and a worker whose read is still current gets exactly its step's values.
 
 Keys of ps task k, under `scopeflow/ps/<k>/`:
 
-- `seq`: the count of requests (`key_value_increment` hands each its number n);
-- `req/<n>`: request n, which the ps task's serving thread takes in number order, applies
-  whole, and deletes: `put` (names, "set"|"add" kinds, arrays), `accumulate` (a gradient of a
-  step), `take` (the number of gradients a step's mean needs);
-- `rep/<n>`: the answer of a `put`, `{"ok": true}` or `{"error": text}` (an "add" to a missing
-  variable); the worker waits for it, so its next read sees its own update, and deletes it;
-- `val/<name>`: each variable's current value, set by the ps before it answers the `put`
-  that changed it; workers read it directly (missing: uninitialized). A read of several
-  variables may meet a `put` half published, as TF's reads of separate ps variables are not
-  one transaction either;
+- `req/<w>/<n>`: request n of worker w (one queue per worker process, numbered by that
+  process alone and written by one atomic set: a worker dying mid-request leaves no gap that
+  could hold up the others). A serving thread per worker takes them in order, applies each
+  whole, and deletes it: `put` (names, "set"|"add"|"apply"|"once" kinds, arrays),
+  `accumulate` (a gradient of a step), `take` (the number of gradients a step's mean needs);
+- `rep/<w>/<n>`: the answer of a `put`, `{"ok": true}` or `{"error": text}` (an "add" to a
+  missing variable); the worker waits for it, so its next read sees its own update, and
+  deletes it;
+- `val/<name>`: each variable's current value and version (the count of writes), set by the
+  ps before it answers the `put` that changed it; workers read it directly (missing:
+  uninitialized). A read of several variables may meet a `put` half published, as TF's reads
+  of separate ps variables are not one transaction either;
 - `mean/<name>/<step>`: an accumulator's mean of the step's first R gradients, set once R came.
 
 Values are a length-prefixed JSON header and the arrays' raw bytes (no pickle).
@@ -27,6 +31,8 @@ Values are a length-prefixed JSON header and the arrays' raw bytes (no pickle).
 (None, None)
 >>> store.get(["v", "w"])
 [array([1., 2., 3.]), None]
+>>> store.read(["v"])[1]  # versions: v was written twice
+[2]
 """
 
 import json
@@ -86,26 +92,46 @@ class Store:
 
     def __init__(self):
         self._values = {}
+        self._versions = {}  # name -> count of writes (an "apply" from a current read sets)
         self._lock = threading.Lock()
         self._came = threading.Condition(self._lock)
         self._steps = {}  # accumulator -> {step: [sum, count, mean or None, required or None]}
 
     def get(self, names):
         """The values of `names` (None: not set yet)."""
-        with self._lock:
-            return [self._values.get(n) for n in names]
+        return self.read(names)[0]
 
-    def put(self, names, kinds, arrays):
-        """Sets ("set") or adds to ("add") each named value, all or none: None, or the error
-        text of an "add" to a missing value."""
+    def read(self, names):
+        """([value or None], [version]) of `names`."""
         with self._lock:
-            missing = [n for n, k in zip(names, kinds) if k == "add" and n not in self._values]
+            return [self._values.get(n) for n in names], [self._versions.get(n, 0)
+                                                          for n in names]
+
+    def put(self, names, kinds, arrays, bases=None):
+        """Writes each named value, all or none: "set" to an array, "add" an array, "apply"
+        (new value, difference) read at version `bases[i]`: the new value while no other
+        write came since, else the difference added; "once" (a synchronous step's new
+        value): every "once" value of the request, if none was written since its read, else
+        none of them. None, or the error text of an addition to a missing value."""
+        bases = bases or [None] * len(names)
+        with self._lock:
+            missing = [n for n, k in zip(names, kinds) if k in ("add", "apply")
+                       and n not in self._values]
             if missing:
                 return "Attempting to use uninitialized value %s" % missing[0]
-            for n, k, a in zip(names, kinds, arrays):
+            if any(k == "once" and self._versions.get(n, 0) != base
+                   for n, k, base in zip(names, kinds, bases)):
+                return None  # a step another worker took already, or from a stale read
+            for n, k, a, base in zip(names, kinds, arrays, bases):
+                k = "set" if k == "once" else k
+                if k == "apply" and self._versions.get(n, 0) == base:
+                    k, a = "set", a[0]  # exactly the value the worker's step computed
+                elif k == "apply":
+                    a = a[1]
                 # a new array each time: a reader keeps the value it read
                 self._values[n] = a if k == "set" else self._values[n] + a.astype(
                     self._values[n].dtype)
+                self._versions[n] = self._versions.get(n, 0) + 1
         return None
 
     def accumulate(self, name, step, gradient):
@@ -170,8 +196,11 @@ class StoreClient:
     def get(self, names):
         return self.store.get(list(names))
 
-    def put(self, names, kinds, arrays):
-        error = self.store.put(list(names), list(kinds), list(arrays))
+    def read(self, names):
+        return self.store.read(list(names))
+
+    def put(self, names, kinds, arrays, bases=None):
+        error = self.store.put(list(names), list(kinds), list(arrays), bases)
         if error:
             _fail(error, "this process")
 
@@ -214,20 +243,28 @@ def _wait(kv, key, what):
 
 # ---- the ps side --------------------------------------------------------------------------------
 class Serving:
-    """The serving thread of ps task `task`: takes the requests in number order from the
-    key-value store `kv` (a DistributedRuntimeClient), applies them to a Store and publishes
-    values, answers and step means."""
+    """The serving threads of ps task `task`, one per worker process (`workers` of them): each
+    takes its worker's requests in number order from the key-value store `kv` (a
+    DistributedRuntimeClient), applies them to a Store and publishes values, answers and step
+    means. A worker that dies holds up its own queue only."""
 
-    def __init__(self, kv, task):
+    def __init__(self, kv, task, workers=1):
         self.kv, self.prefix, self.store = kv, _prefix(task), Store()
-        self.thread = threading.Thread(target=self._serve, name="scopeflow-ps", daemon=True)
-        self.thread.start()
+        self._publish = threading.Lock()  # a put and the publishing of its values: one at a time
+        self.threads = [threading.Thread(target=self._serve, args=(w,), daemon=True,
+                                         name="scopeflow-ps-%d" % w) for w in range(workers)]
+        for t in self.threads:
+            t.start()
 
-    def _serve(self):
+    def join(self):
+        for t in self.threads:
+            t.join()
+
+    def _serve(self, worker):
         kv, prefix, n = self.kv, self.prefix, 0
         while True:
             n += 1
-            key = prefix + "req/%d" % n
+            key = prefix + "req/%d/%d" % (worker, n)
             while True:
                 try:
                     data = kv.blocking_key_value_get_bytes(key, _WAIT_MS)
@@ -237,25 +274,29 @@ class Serving:
                         return  # the runtime shut down: every worker is gone
             kv.key_value_delete(key)
             head, arrays = decode(data)
+            reply = prefix + "rep/%d/%d" % (worker, n)
             try:
-                self._apply(n, head, arrays)
-            except (ValueError, TypeError, KeyError) as e:  # serving the others goes on
-                _log.error("ps request %d (%s) failed: %s", n, head.get("op"), e)
-                if head["op"] == "put":
-                    kv.key_value_set_bytes(prefix + "rep/%d" % n,
-                                           encode({"error": str(e)}), allow_overwrite=True)
+                self._apply(reply, head, arrays)
+            except (ValueError, TypeError, KeyError, IndexError) as e:  # serving goes on
+                _log.error("ps request %d of worker %d (%s) failed: %s", n, worker,
+                           head.get("op"), e)
+                if head.get("op") == "put":
+                    kv.key_value_set_bytes(reply, encode({"error": str(e)}),
+                                           allow_overwrite=True)
 
-    def _apply(self, n, head, arrays):
+    def _apply(self, reply, head, arrays):
         kv, prefix, store, op = self.kv, self.prefix, self.store, head["op"]
         if op == "put":
             names = head["names"]
-            error = store.put(names, head["kinds"], arrays)
-            if error is None:
-                for name, value in zip(names, store.get(names)):
-                    kv.key_value_set_bytes(prefix + "val/" + name, encode({}, [value]),
-                                           allow_overwrite=True)
-            kv.key_value_set_bytes(prefix + "rep/%d" % n,
-                                   encode({"error": error} if error else {"ok": True}),
+            with self._publish:  # else a later value could be published before this one
+                error = store.put(names, head["kinds"], _pairs(head["kinds"], arrays),
+                                  head.get("bases"))
+                if error is None:
+                    for name, value, version in zip(names, *store.read(names)):
+                        kv.key_value_set_bytes(prefix + "val/" + name,
+                                               encode({"version": version}, [value]),
+                                               allow_overwrite=True)
+            kv.key_value_set_bytes(reply, encode({"error": error} if error else {"ok": True}),
                                    allow_overwrite=True)
             return
         name, step = head["name"], head["step"]
@@ -271,17 +312,33 @@ class Serving:
                                    allow_overwrite=True)
 
 
+def _pairs(kinds, arrays):
+    """The arrays of a put's kinds: an "apply" takes two (new value, difference)."""
+    out, it = [], iter(arrays)
+    for k in kinds:
+        out.append((next(it), next(it)) if k == "apply" else next(it))
+    return out
+
+
 # ---- the worker side ----------------------------------------------------------------------------
 class Client:
-    """A worker's access to ps task `task` through the key-value store `kv`, shared by the
-    threads of this process."""
+    """Worker `worker`'s access to ps task `task` through the key-value store `kv`, shared by
+    the threads of this process (one Client per ps task and process: it numbers the
+    process's requests)."""
 
-    def __init__(self, kv, task, task_name):
+    def __init__(self, kv, task, task_name, worker=0):
         self._kv, self._prefix, self._task = kv, _prefix(task), task_name
+        self._queue = "%d/" % worker
+        self._count = 0
+        self._sending = threading.Lock()
 
     def get(self, names):
         """The values of `names` (None: not set yet)."""
-        values = []
+        return self.read(names)[0]
+
+    def read(self, names):
+        """([value or None], [version]) of `names`."""
+        values, versions = [], []
         for name in names:
             try:
                 data = self._kv.key_value_try_get_bytes(self._prefix + "val/" + name)
@@ -289,13 +346,17 @@ class Client:
                 if "NOT_FOUND" not in str(e):
                     raise
                 data = None
-            values.append(None if data is None else decode(data)[1][0])
-        return values
+            head, arrays = decode(data) if data is not None else ({}, [None])
+            values.append(arrays[0])
+            versions.append(head.get("version", 0))
+        return values, versions
 
-    def put(self, names, kinds, arrays):
-        """Sets ("set") or adds to ("add") each named value; returns once the ps applied it."""
-        n = self._send({"op": "put", "names": list(names), "kinds": list(kinds)}, arrays)
-        key = self._prefix + "rep/%d" % n
+    def put(self, names, kinds, arrays, bases=None):
+        """Writes each named value (Store.put); returns once the ps applied it."""
+        flat = [x for k, a in zip(kinds, arrays) for x in (a if k == "apply" else [a])]
+        n = self._send({"op": "put", "names": list(names), "kinds": list(kinds),
+                        "bases": None if bases is None else list(bases)}, flat)
+        key = self._prefix + "rep/" + self._queue + str(n)
         head = decode(_wait(self._kv, key, self._task))[0]
         self._kv.key_value_delete(key)
         if "error" in head:
@@ -315,6 +376,9 @@ class Client:
         return arrays[0]
 
     def _send(self, head, arrays):
-        n = self._kv.key_value_increment(self._prefix + "seq", 1)
-        self._kv.key_value_set_bytes(self._prefix + "req/%d" % n, encode(head, arrays))
-        return n
+        data = encode(head, arrays)
+        with self._sending:  # numbered and written together: the queue has no gaps
+            self._count += 1
+            self._kv.key_value_set_bytes(self._prefix + "req/" + self._queue +
+                                         str(self._count), data)
+            return self._count

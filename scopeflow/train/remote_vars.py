@@ -1,20 +1,32 @@
-"""Asynchronous between-graph training: variables on `/job:ps` live in the ps process.
+"""Between-graph training on a ps: variables on `/job:ps` live in the ps process.
 
 Under a distributed `tf.train.Server` whose cluster has ps tasks, and a graph that does not
-average gradients across workers (no `SyncReplicasOptimizer`: no CollectiveReduceV2 op), a
+all-reduce gradients across workers (no `SyncReplicasOptimizer` with every worker
+aggregated: no CollectiveReduceV2 op), a
 variable that `replica_device_setter` (or `tf.device`) puts on `/job:ps/task:k` is held by that
 ps task's store (`train/ps_store.py`). A worker's `Session.run` touching such variables reads
 their current values from the ps before the step, runs the step as one compiled program on
 them, and sends what it wrote afterwards, as TF's ops placed on the ps read and update there:
 
 - a variable the step changes only through additive updates (`Apply*` optimizer ops,
-  `assign_add` / `assign_sub`, scatter adds) sends the difference from the value it read, which
-  the ps adds to the current value: the global step counts every worker's steps, and plain
-  gradient descent applies each gradient to the current weights, as TF does. An update that
-  depends on the variable's own value (Momentum's accumulator, Adam's moments) is computed from
-  the values read at the step's start, as a stale read, with the other workers' updates since
-  then kept;
+  `assign_add` / `assign_sub`, scatter adds) sends its new value, the difference from the value
+  it read and the version it read: while no other worker wrote the variable since, the ps takes
+  the new value, bit for bit the value TF's apply op on the ps computes from the same inputs;
+  else it adds the difference to the current value, so the global step counts every worker's
+  steps and plain gradient descent applies each gradient to the current weights, as TF does.
+  An optimizer's slots (Momentum's accumulator, Adam's moments) are colocated with their
+  variable, so they live on the same ps and travel in the same request; an update that
+  depends on their own value uses the values read at the step's start when another worker
+  wrote in between (TF's apply op would read the newer ones);
 - any other write (`Assign`, initializers, restores, scatter updates) sets the value.
+
+With backup workers (`SyncReplicasOptimizer(replicas_to_aggregate=R < total_num_replicas)`:
+the step takes its mean from an accumulator on the ps, `ops/accumulator.py`), a step's writes
+land once, as the chief's update in TF: every worker that read the same values applies the
+same mean, the first to send sets them, and the ps drops the others' (and those of a worker
+whose read was stale, whose gradient the accumulator dropped too). A slow worker thus does
+not go through the steps it missed: its next step reads the current variables and the
+global step, as TF's worker does after its token.
 
 A variable the ps has no value for yet is uninitialized in the worker (TF's
 FailedPreconditionError, `report_uninitialized_variables` lists it), so a non-chief worker
@@ -37,7 +49,8 @@ _READS = frozenset(("Identity", "ReadVariableOp", "IsVariableInitialized", "VarI
                     "ResourceGather", "ResourceGatherNd", "VariableShape"))
 _MAX_PLANS = 4096
 # SyncReplicasOptimizer's ops: its workers keep mirrored copies of the ps variables
-_SYNCHRONOUS = frozenset(("CollectiveReduceV2", "ResourceAccumulatorTakeGradient"))
+_SYNCHRONOUS = frozenset(("CollectiveReduceV2",))
+_ONCE = "ResourceAccumulatorTakeGradient"  # a backup workers' step: its writes land once
 
 
 def additive(op_type):
@@ -49,7 +62,7 @@ def additive(op_type):
 class _RunInfo:
     """The remote variables of one run signature: which it touches, which only add."""
 
-    __slots__ = ("additive", "by_task", "names", "task")
+    __slots__ = ("additive", "by_task", "names", "once", "task")
 
     def __init__(self, variables, remote, slice_ops):
         self.names = {v: remote[v][1] for v in variables}
@@ -64,6 +77,7 @@ class _RunInfo:
                 if v in self.names and op._type not in _READS and op is not v:
                     kinds[v] = kinds.get(v, True) and additive(op._type)
         self.additive = frozenset(v for v, ok in kinds.items() if ok)
+        self.once = any(op._type == _ONCE for op in slice_ops)
 
 
 class RemoteVariables:
@@ -131,10 +145,11 @@ class RemoteVariables:
         import jax
 
         from scopeflow.lowering.lower import x64
-        base = {}
+        base, versions = {}, {}
         for task, variables in info.by_task.items():
-            values = self._server.ps_client(task).get([info.names[v] for v in variables])
+            values, read = self._server.ps_client(task).read([info.names[v] for v in variables])
             base.update(zip(variables, values))
+            versions.update(zip(variables, read))
         sess = self._sess
         placed = {}
         with sess._lock, x64():
@@ -152,10 +167,11 @@ class RemoteVariables:
                 where = old.sharding if old is not None and hasattr(old, "sharding") else \
                     jax.local_devices()[0]
                 state[v] = placed[v] = jax.device_put(value, where)
-        return base, placed
+        return (base, versions), placed
 
-    def _push(self, info, base, placed):
-        """Sends the values the run wrote: differences where it only added, else values."""
+    def _push(self, info, read, placed):
+        """Sends the values the run wrote: with differences where it only added."""
+        base, versions = read
         sess = self._sess
         with sess._lock:
             state = dict(sess._state)
@@ -166,13 +182,15 @@ class RemoteVariables:
                 continue  # not written
             new = np.asarray(new)
             old = base.get(v)
-            if v in info.additive and old is not None and old.shape == new.shape \
+            if info.once:
+                item = (info.names[v], "once", new, versions[v])
+            elif v in info.additive and old is not None and old.shape == new.shape \
                     and new.dtype != np.bool_:
-                item = (info.names[v], "add", new - old)
+                item = (info.names[v], "apply", (new, new - old), versions[v])
             else:
-                item = (info.names[v], "set", new)
+                item = (info.names[v], "set", new, None)
             sends.setdefault(info.task[v], []).append(item)
         for task, items in sends.items():
-            names, kinds, arrays = zip(*items)
-            self._server.ps_client(task).put(names, kinds, arrays)
+            names, kinds, arrays, bases = zip(*items)
+            self._server.ps_client(task).put(names, kinds, arrays, bases)
 

@@ -36,6 +36,7 @@ _ACTIVE = []  # the distributed Server of this process, once one is built
 _handoffs = itertools.count()  # the k-th chief session pairs with every worker's k-th wait
 _CHUNK = 1 << 21  # bytes per key-value entry of a hand-off (under gRPC's message limit)
 _log = logging.getLogger("scopeflow")
+_CLIENTS_LOCK = threading.Lock()
 
 
 def active():
@@ -144,14 +145,16 @@ class Server:
 
     def ps_client(self, task):
         """This worker's access to ps task `task` (made on first use)."""
-        client = self._clients.get(task)
-        if client is None:
-            from jax._src.distributed import global_state
+        with _CLIENTS_LOCK:  # one Client per ps task: it numbers this process's requests
+            client = self._clients.get(task)
+            if client is None:
+                from jax._src.distributed import global_state
 
-            from scopeflow.train import ps_store
-            job = next(j for j in _PS_JOBS if j in self._cluster.jobs)
-            client = self._clients.setdefault(task, ps_store.Client(
-                global_state.client, task, "/job:%s/replica:0/task:%d" % (job, task)))
+                from scopeflow.train import ps_store
+                job = next(j for j in _PS_JOBS if j in self._cluster.jobs)
+                client = self._clients[task] = ps_store.Client(
+                    global_state.client, task, "/job:%s/replica:0/task:%d" % (job, task),
+                    self._process)
         return client
 
     def join(self):
@@ -249,7 +252,7 @@ def _serve_ps(server):
         server._cluster.task_address(*workers[0]), len(workers) + ps_id,
         init_timeout=24 * 3600, use_compression=True, heartbeat_timeout=100)
     kv.connect()
-    server._serving = ps_store.Serving(kv, server._task)
+    server._serving = ps_store.Serving(kv, server._task, len(workers))
     for k in range(len(workers)):
         while True:
             try:

@@ -7,8 +7,9 @@ CollectiveReduceV2 with final_op Div, the gradients of one dtype packed into one
 every worker applies it to its copy: the copies stay equal, and N workers on N half-batches
 take the step one process takes on the whole batch. With backup workers
 (`replicas_to_aggregate < total_num_replicas`) the gradients go to an accumulator on the ps
-instead (ops/accumulator.py): each step averages the first `replicas_to_aggregate` of them, a
-late one is dropped, and every worker applies that mean.
+instead (ops/accumulator.py) and the variables live on the ps (train/remote_vars.py): each
+step averages the first `replicas_to_aggregate` gradients, a late one is dropped, and the
+step's update lands once; a slow worker goes on from the current step.
 
 >>> import scopeflow as tf
 >>> opt = SyncReplicasOptimizer(tf.train.GradientDescentOptimizer(0.1), 1)

@@ -20,10 +20,10 @@ def served():
     service = _jax.get_distributed_runtime_service(address, 1)
     kv = _jax.get_distributed_runtime_client(address, 0, init_timeout=60)
     kv.connect()
-    serving = ps_store.Serving(kv, 0)
-    yield kv, ps_store.Client(kv, 0, "/job:ps/replica:0/task:0")
+    serving = ps_store.Serving(kv, 0, workers=2)
+    yield kv, ps_store.Client(kv, 0, "/job:ps/replica:0/task:0", worker=0)
     kv.shutdown()
-    serving.thread.join()
+    serving.join()
     service.shutdown()
 
 
@@ -45,6 +45,38 @@ def test_adding_to_an_uninitialized_value_fails(served):
     with pytest.raises(errors.FailedPreconditionError,
                        match="Attempting to use uninitialized value v"):
         client.put(["v"], ["add"], [np.ones(2)])
+
+
+def test_an_update_from_a_current_read_lands_exactly(served):
+    kv, client = served
+    other = ps_store.Client(kv, 0, "ps", worker=1)
+    client.put(["w"], ["set"], [np.array([0.1, 0.7], np.float32)])
+    (w,), (version,) = client.read(["w"])
+    new = np.array([0.3, 1e-8], np.float32)  # w + (new - w) is not new in float32
+    assert not np.array_equal(w + (new - w), new)
+    client.put(["w"], ["apply"], [(new, new - w)], [version])
+    np.testing.assert_array_equal(client.get(["w"])[0], new)
+    # read, then another worker adds: the update lands as its difference
+    (w,), (version,) = client.read(["w"])
+    other.put(["w"], ["add"], [np.array([1.0, 1.0], np.float32)])
+    client.put(["w"], ["apply"], [(w + 2, np.full(2, 2, np.float32))], [version])
+    np.testing.assert_array_equal(client.get(["w"])[0], new + 1 + 2)
+    assert client.read(["w"])[1] == [version + 2]
+
+
+def test_a_stalled_worker_holds_up_only_its_own_requests(served):
+    # worker 0 died mid-way through its requests (its request 1 never came, 2 did): the ps
+    # still serves worker 1
+    kv, _ = served
+    kv.key_value_set_bytes("scopeflow/ps/0/req/0/2", ps_store.encode(
+        {"op": "put", "names": ["x"], "kinds": ["set"]}, [np.zeros(1)]))
+    other = ps_store.Client(kv, 0, "ps", worker=1)
+    done = threading.Thread(target=other.put, args=(["v"], ["set"], [np.ones(2)]))
+    done.start()
+    done.join(timeout=120)  # a guard against a hang only: it answers at once
+    assert not done.is_alive()
+    np.testing.assert_array_equal(other.get(["v", "x"])[0], np.ones(2))
+    assert other.get(["x"]) == [None]
 
 
 def test_concurrent_adds_all_land(served):
@@ -77,7 +109,7 @@ def test_encoding_keeps_dtypes_and_shapes():
 
 def test_an_accumulator_averages_the_first_gradients_of_a_step(served):
     kv, client = served
-    other = ps_store.Client(kv, 0, "ps")
+    other = ps_store.Client(kv, 0, "ps", worker=1)
     got = []
     waiting = threading.Thread(target=lambda: got.append(other.take("acc", 0, 2)))
     waiting.start()  # it waits for two gradients of step 0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from scopeflow.train import ps_store, remote_vars, server
+from tests.oracle import run_here
 from tests.train.cluster import run_cluster
 
 PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "async_ps.py")
@@ -76,14 +77,14 @@ def worker(monkeypatch):
     return w
 
 
-def _model(tf, sync=False):
+def _model(tf, sync=False, backup=False):
     with tf.device(tf.train.replica_device_setter(ps_tasks=1)):
         step = tf.train.get_or_create_global_step()
         w = tf.get_variable("w", initializer=[1.0, 2.0])
         loss = tf.reduce_sum(tf.square(w))
         opt = tf.train.GradientDescentOptimizer(0.25)
-        if sync:
-            opt = tf.train.SyncReplicasOptimizer(opt, 1)
+        if sync or backup:  # backup: one of two workers' gradients makes a step
+            opt = tf.train.SyncReplicasOptimizer(opt, 1, total_num_replicas=1 + backup)
         train = opt.minimize(loss, global_step=step)
     local = tf.Variable(5.0, name="local")  # on this worker: not the ps's
     return step, w, train, local
@@ -120,6 +121,38 @@ def test_synchronous_training_keeps_the_variables_here(tf, worker):
     assert worker.client.store._values == {}
 
 
+def test_backup_workers_take_each_step_once_and_drop_stale_ones(tf, worker, monkeypatch):
+    step, w, train, _ = _model(tf, backup=True)
+    store = worker.client
+    names = ["w", "global_step"]
+
+    def read_at(snapshot):  # a worker whose read of the ps variables was `snapshot`
+        values, versions = snapshot
+        monkeypatch.setattr(store, "read", lambda n: ([values[names.index(x)] for x in n],
+                                                      [versions[names.index(x)] for x in n]))
+        sess.run(train)
+        monkeypatch.undo()
+
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)  # w -= 0.25 * 2w
+        slow = store.read(names)  # a slow worker reads at step 1
+        sess.run(train)
+        sess.run(train)
+        np.testing.assert_allclose(store.get(["w"])[0], [0.125, 0.25])
+        read_at(slow)  # its gradient is stale (step 1 was taken) and so is its update
+        assert store.get(["global_step"])[0] == 3
+        np.testing.assert_allclose(store.get(["w"])[0], [0.125, 0.25])
+        both = store.read(names)  # two workers read at step 3 and both take the step
+        sess.run(train)
+        read_at(both)  # ... it lands once
+        assert store.get(["global_step"])[0] == 4
+        np.testing.assert_allclose(store.get(["w"])[0], [0.0625, 0.125])
+        sess.run(train)  # the next step starts from the current values, not a replay
+        assert sess.run(step) == 5
+        np.testing.assert_allclose(sess.run(w), [0.03125, 0.0625])
+
+
 def test_placement_names_the_cluster_tasks(tf, worker, capsys):
     _model(tf)
     free = tf.constant(1.0, name="free")
@@ -130,3 +163,54 @@ def test_placement_names_the_cluster_tasks(tf, worker, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert "w: (VariableV2): /job:ps/replica:0/task:0/device:CPU:0" in lines
     assert "free: (Const): /job:worker/replica:0/task:1/device:CPU:0" in lines
+
+
+# one worker training on the ps with optimizers whose slots update from their own values
+_SLOTTED = """
+import numpy as np
+with tf.device(DEVICE):
+    step = tf.train.get_or_create_global_step()
+    w = tf.get_variable("w", initializer=np.linspace(-1.3, 2.1, 6).astype(np.float32))
+    x = tf.constant(np.cos(np.arange(6.0)).astype(np.float32))
+    loss = tf.reduce_sum(tf.square(w * x - 0.3)) + tf.reduce_sum(tf.sin(w))
+    opt = OPT
+    train = opt.minimize(loss, global_step=step)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for _ in range(6):
+        sess.run(train)
+    names = sorted(v.op.name for v in tf.global_variables())
+    result = {n: np.asarray(v).tolist() for n, v in zip(
+        names, sess.run([tf.get_default_graph().get_tensor_by_name(n + ":0") for n in names]))}
+"""
+_OPTIMIZERS = ["tf.train.MomentumOptimizer(0.05, 0.9)",
+               "tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True)",
+               "tf.train.AdamOptimizer(0.1)"]
+
+
+def _values(result):
+    assert "ok" in result, result
+    return result["ok"]
+
+
+@pytest.mark.oracle
+def test_one_worker_on_the_ps_trains_as_tf(worker, monkeypatch, oracle):
+    for opt in _OPTIMIZERS:  # one TF process for all
+        code = _SLOTTED.replace("OPT", opt).replace("DEVICE", "'/cpu:0'")
+        worker.client.store = ps_store.Store()
+        with monkeypatch.context() as m:
+            m.setattr(server, "_ACTIVE", [worker])
+            on_ps = _values(run_here(code.replace(
+                "'/cpu:0'", "tf.train.replica_device_setter(ps_tasks=1)")))
+            # the slots lived with their variable in the ps's store
+            assert sorted(worker.client.store._values) == sorted(on_ps), opt
+            m.setattr(server, "_ACTIVE", [])
+            here = _values(run_here(code))  # one process, no ps: the same bits
+        assert on_ps.keys() == here.keys()
+        for name in here:
+            np.testing.assert_array_equal(on_ps[name], here[name], err_msg=opt + name)
+        tf_values = _values(oracle(code))
+        assert tf_values.keys() == here.keys()
+        for name in here:
+            np.testing.assert_allclose(on_ps[name], tf_values[name], rtol=1e-5, atol=1e-6,
+                                       err_msg=opt + name)

@@ -33,12 +33,14 @@ def test_two_workers_and_a_ps_train_like_one_process(tmp_path, single, loop):
         np.testing.assert_allclose(w0[name], want, rtol=1e-5, atol=1e-6, err_msg=name)
 
 
-def test_backup_workers_keep_one_model(tmp_path, single):
-    # each step averages the first gradient to reach the ps (which one varies): the workers'
-    # copies stay one model, one global step per step
+def test_backup_workers_train_one_model_on_the_ps(tmp_path, single):
+    # each step averages the first gradient to reach the ps (which one varies) and lands once;
+    # a worker whose step was taken already goes on from the current one. Each worker stops
+    # once it saw step 5; one that read before the other's last step may take one more
     w0, w1 = run_cluster(PROGRAM, tmp_path, extra=["backup"])
-    assert w0 == w1
-    assert w0["global_step"] == single["global_step"] == 5
+    assert w0 == w1  # read from the ps once both were done
+    assert single["global_step"] == 5 <= w0["global_step"] <= 5 + 2
+    assert w0.keys() == single.keys()
 
 
 def test_server_picks_its_task_as_tf():

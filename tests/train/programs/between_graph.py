@@ -7,7 +7,9 @@
 task TASK of job JOB ("ps" or "worker") of the cluster: ps tasks join; workers build the same
 graph under `replica_device_setter`, train on their share of the batch with
 SyncReplicasOptimizer in a MonitoredTrainingSession, and write the final weights to OUT.json.
-With `backup`, one of the workers is a backup worker (replicas_to_aggregate = n - 1). With
+With `backup`, one of the workers is a backup worker (replicas_to_aggregate = n - 1): the
+variables live on the ps, and once every worker is done (counted in a ps variable) each reads
+the final ones. With
 `supervisor`, workers train as TF's mnist_replica example does: a Supervisor, the
 optimizer's local init ops, the chief's queue runner and init tokens op. Each worker seeds its
 graph differently: only the chief's initial values (handed to the other workers) make their
@@ -15,6 +17,7 @@ copies equal.
 """
 import json
 import sys
+import time
 
 import numpy as np
 import tensorflow.compat.v1 as tf
@@ -73,6 +76,19 @@ def train_supervised(opt, feed, server, is_chief):
     return {n: np.asarray(v).tolist() for n, v in zip(names, values)}
 
 
+def read_when_all_done(server, done, n):
+    """The trainable variables and global step on the ps once all `n` workers counted
+    themselves in `done`."""
+    variables = tf.trainable_variables() + [tf.train.get_global_step()]
+    count = done.assign_add(1)
+    with tf.Session(server.target) as sess:
+        sess.run(count)
+        while sess.run(done) < n:
+            time.sleep(0.05)
+        values = sess.run(variables)
+    return {v.op.name: np.asarray(x).tolist() for v, x in zip(variables, values)}
+
+
 def main(argv):
     momentum = tf.train.MomentumOptimizer(0.1, 0.9)
     if argv[1] == "single":
@@ -97,9 +113,13 @@ def main(argv):
             if argv[5:] == ["supervisor"]:
                 result = train_supervised(opt, (X[share], Y[share]), server, task == 0)
             else:
+                done = tf.get_variable("done", [], tf.int32, tf.zeros_initializer(),
+                                       trainable=False)
                 result = train(opt, (X[share], Y[share]),
                                lambda opt: [opt.make_session_run_hook(task == 0)],
                                master=server.target, is_chief=task == 0)
+                if backup:
+                    result = read_when_all_done(server, done, n)
     with open(out, "w") as f:
         json.dump(result, f)
 
