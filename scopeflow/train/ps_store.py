@@ -226,6 +226,13 @@ def timed_out(error):
     return "DEADLINE_EXCEEDED" in str(error)
 
 
+def _unavailable(what, error):
+    """TF's error for a task that cannot be reached: the runtime's `error` on the way to
+    `what` (the coordination service or the task is gone)."""
+    from scopeflow import errors
+    return errors.UnavailableError(None, None, "%s: %s" % (what, error))
+
+
 def _wait(kv, key, what):
     """The bytes of `key` once some task sets it (logging while it waits, as TF's worker
     logs while its ps is not up)."""
@@ -235,8 +242,7 @@ def _wait(kv, key, what):
             return kv.blocking_key_value_get_bytes(key, _WAIT_MS)
         except JaxRuntimeError as e:  # DEADLINE_EXCEEDED, else the runtime failed
             if not timed_out(e):
-                from scopeflow import errors
-                raise errors.UnavailableError(None, None, "%s: %s" % (what, e)) from None
+                raise _unavailable(what, e) from None
             _log.info("CreateSession still waiting for response from worker: %s, %.0f secs",
                       what, time.monotonic() - start)
 
@@ -261,6 +267,12 @@ class Serving:
             t.join()
 
     def _serve(self, worker):
+        try:
+            self._serve_queue(worker)
+        except JaxRuntimeError as e:  # the runtime shut down or failed: nothing to serve
+            _log.info("ps serving worker %d stopped: %s", worker, e)
+
+    def _serve_queue(self, worker):
         kv, prefix, n = self.kv, self.prefix, 0
         while True:
             n += 1
@@ -344,7 +356,7 @@ class Client:
                 data = self._kv.key_value_try_get_bytes(self._prefix + "val/" + name)
             except JaxRuntimeError as e:
                 if "NOT_FOUND" not in str(e):
-                    raise
+                    raise _unavailable(self._task, e) from None
                 data = None
             head, arrays = decode(data) if data is not None else ({}, [None])
             values.append(arrays[0])
@@ -358,7 +370,10 @@ class Client:
                         "bases": None if bases is None else list(bases)}, flat)
         key = self._prefix + "rep/" + self._queue + str(n)
         head = decode(_wait(self._kv, key, self._task))[0]
-        self._kv.key_value_delete(key)
+        try:
+            self._kv.key_value_delete(key)
+        except JaxRuntimeError as e:
+            raise _unavailable(self._task, e) from None
         if "error" in head:
             _fail(head["error"], self._task)
 
@@ -378,7 +393,10 @@ class Client:
     def _send(self, head, arrays):
         data = encode(head, arrays)
         with self._sending:  # numbered and written together: the queue has no gaps
+            try:
+                self._kv.key_value_set_bytes(self._prefix + "req/" + self._queue +
+                                             str(self._count + 1), data)
+            except JaxRuntimeError as e:
+                raise _unavailable(self._task, e) from None
             self._count += 1
-            self._kv.key_value_set_bytes(self._prefix + "req/" + self._queue +
-                                         str(self._count), data)
             return self._count

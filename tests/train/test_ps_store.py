@@ -79,6 +79,26 @@ def test_a_stalled_worker_holds_up_only_its_own_requests(served):
     assert other.get(["x"]) == [None]
 
 
+class _GoneRuntime:
+    """A key-value store whose coordination service is gone."""
+
+    def __getattr__(self, name):
+        from jax.errors import JaxRuntimeError
+
+        def fail(*args, **kwargs):
+            raise JaxRuntimeError("UNAVAILABLE: Failed to send RPC to coordination service")
+        return fail
+
+
+def test_a_lost_runtime_is_tfs_unavailable_error():
+    client = ps_store.Client(_GoneRuntime(), 0, "/job:ps/replica:0/task:0", worker=1)
+    for call in (lambda: client.get(["w"]), lambda: client.put(["w"], ["set"], [np.ones(1)]),
+                 lambda: client.take("acc", 0, 1)):
+        with pytest.raises(errors.UnavailableError, match="/job:ps/replica:0/task:0: "
+                                                          "UNAVAILABLE"):
+            call()
+
+
 def test_concurrent_adds_all_land(served):
     _, client = served
     client.put(["n"], ["set"], [np.array(0, np.int64)])
