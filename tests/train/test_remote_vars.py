@@ -128,10 +128,10 @@ def test_backup_workers_take_each_step_once_and_drop_stale_ones(tf, worker, monk
 
     def read_at(snapshot):  # a worker whose read of the ps variables was `snapshot`
         values, versions = snapshot
-        monkeypatch.setattr(store, "read", lambda n: ([values[names.index(x)] for x in n],
-                                                      [versions[names.index(x)] for x in n]))
-        sess.run(train)
-        monkeypatch.undo()
+        with monkeypatch.context() as m:
+            m.setattr(store, "read", lambda n: ([values[names.index(x)] for x in n],
+                                                [versions[names.index(x)] for x in n]))
+            sess.run(train)
 
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
