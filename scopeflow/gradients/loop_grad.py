@@ -162,7 +162,7 @@ def _accumulate_slices(ctx, op, grad):
                 init.append(zeros_like(_shape_of(op._inputs[0], dense_shape.dtype),
                                        optimize=False))
     with loop_state.entered(ctx):
-        enters = [ctx.enter(x, False, name="b_acc") for x in init]
+        enters = [ctx.enter(x, False, name="b_acc", input_shape=False) for x in init]
         enters[0]._shape = TensorShape([None])  # (they grow: TF's use_input_shape=False)
         enters[1]._shape = TensorShape([None] + values_acc.shape.as_list()[1:]) \
             if values_acc.shape.dims is not None else TensorShape(None)

@@ -343,12 +343,11 @@ class GradLoopState:
 
 def _resource_zeros(handle):
     from scopeflow import dtypes
-    from scopeflow.gradients.sparse import handle_op
-    from scopeflow.ops.resource_ops import variable_shape
+    from scopeflow.gradients.sparse import handle_op, known_variable_shape
     from scopeflow.ops.shape_ops import zeros
     var = handle_op(handle)
     dtype = dtypes.float32 if var is None else dtypes.as_dtype(var._attrs["dtype"])
-    return zeros(variable_shape(handle), dtype=dtype)
+    return zeros(known_variable_shape(handle), dtype=dtype)
 
 
 def _cond_around(op):

@@ -67,15 +67,26 @@ def handle_shape(handle):
     return shape.as_list() if shape is not None and shape.is_fully_defined() else None
 
 
+def known_variable_shape(handle, out_type=None):
+    """TF's resource_variable_ops.variable_shape: a Const where the handle knows its
+    variable's full shape, else a VariableShape op."""
+    from scopeflow import dtypes
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.resource_ops import variable_shape
+    out_type = dtypes.int32 if out_type is None else out_type
+    known = handle_shape(handle)
+    if known is None:
+        return variable_shape(handle, out_type=out_type)
+    return constant(known, dtype=out_type)
+
+
 def _resource_slices(g, scope, op, rows):
     """TF's ResourceGather gradient: the variable's shape (a Const where the handle knows it,
     else VariableShape), rows reshaped to [size(indices)] + shape[1:]."""
     import scopeflow.compat.v1 as tf
-    from scopeflow.ops.resource_ops import variable_shape
     handle, ids = op._inputs[0], op._inputs[1]
     with g.name_scope(scope), g.name_scope(op._name + "_grad"):
-        known = handle_shape(handle)
-        params_shape = variable_shape(handle) if known is None else tf.constant(known)
+        params_shape = known_variable_shape(handle)
         size = tf.expand_dims(tf.size(ids), 0)
         values_shape = tf.concat([size, params_shape[1:]], 0)
         values = tf.reshape(rows, values_shape)

@@ -338,7 +338,8 @@ def subgraph_function(outputs, inputs, skip=()):
         for t, v in zip(inputs, values):
             env[t] = v
         for i, var in overrides:
-            if var is not None:
+            # (a handle passed on as itself, into a cond branch inside a loop: reads stay reads)
+            if var is not None and not isinstance(values[i], VarRef):
                 ctx.overrides[var] = values[i]
                 env[inputs[i]] = ctx.ref_for(var)
         try:

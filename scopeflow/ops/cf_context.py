@@ -192,11 +192,16 @@ class WhileContext(CFContext):
     def pivot(self):
         return self.pivot_t
 
-    def enter(self, t, is_constant, name="Enter", scope=None):
+    def enter(self, t, is_constant, name="Enter", scope=None, input_shape=True):
+        """TF's _Enter: the Enter keeps `t`'s shape unless `input_shape` is False (a loop
+        variable's, set to its shape invariant)."""
         kind = "RefEnter" if t.dtype._is_ref_dtype else "Enter"
-        return self.make(kind, [t], {"frame_name": self.name, "is_constant": is_constant,
-                                        "parallel_iterations": self.parallel_iterations},
-                         name, scope)
+        out = self.make(kind, [t], {"frame_name": self.name, "is_constant": is_constant,
+                                       "parallel_iterations": self.parallel_iterations},
+                        name, scope)
+        if input_shape:
+            out.set_shape(t.shape)
+        return out
 
     def capture(self, t, scope):
         out = self.enter(t, True, scope=scope)

@@ -41,7 +41,7 @@ def _enter_vars(ctx, flat, invariants):
     enters = []
     for t, inv in zip(flat, invariants):
         real = outer.add_value(t, None) if outer is not None else t
-        e = ctx.enter(real, False)
+        e = ctx.enter(real, False, input_shape=False)
         if not _shape_le(real.shape, inv):
             raise ValueError("The shape invariant specified for %s is not compatible with the "
                              "initial shape of the loop variable. It enters the loop with shape "

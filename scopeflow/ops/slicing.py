@@ -54,10 +54,16 @@ def _slice_op(ctx, input, begin, size):  # noqa: A002
         b = _b.as_int_list(begin)
         idx = tuple(builtins.slice(x, None if s == -1 else x + s) for x, s in zip(b, sizes))
         return input[idx]
-    if -1 in sizes:  # the output's size depends on `begin`: compiled in (lowering/lower.py)
+    if -1 in sizes:  # the output's size depends on `begin`: known in the graph ([i, 0]), or
+        known = _elements(ctx.op._inputs[1] if ctx is not None else None, len(sizes))
+        sizes = [d - b if s == -1 and b is not None else s
+                 for s, b, d in zip(sizes, known, np.shape(input))]
+    if -1 in sizes:  # compiled in (lowering/lower.py)
         np.asarray(begin)
-    import jax
-    return jax.lax.dynamic_slice(input, [begin[i] for i in range(len(sizes))], sizes)
+    out = input
+    for i, s in enumerate(sizes):  # (a failed check above: never run, see the helper)
+        out = dynamic_slice_or_zeros(out, begin[i], s, i)
+    return out
 
 
 def _check_slice(ctx, dims, begin, sizes):
@@ -215,7 +221,6 @@ def _index_tuple(b, e, st, masks):
 def _dynamic_strided_slice(ctx, x, bounds, st, masks):
     """Run-time begins (`x[i]`, `x[:, i]`, `x[i:i + k]`): those dims are dynamically sliced
     first (sizes from the graph), then the static index applies."""
-    import jax
     import jax.numpy as jnp
     tensors = (ctx.op._inputs[1], ctx.op._inputs[2]) if ctx is not None else (None, None)
     idx, dyn = _split_spec(tensors, st, masks)
@@ -224,14 +229,47 @@ def _dynamic_strided_slice(ctx, x, bounds, st, masks):
     out = x
     for i, size in dyn:
         a = axes[i]
+        n = x.shape[a]
+        start = jnp.where(begin[i] < 0, begin[i] + n, begin[i])
         if masks[4] & (1 << i):  # a shrunk axis: x[i] must index into the dim
-            n = x.shape[a]
             check(ctx, (begin[i] >= -n) & (begin[i] < n), lambda v, a=a, n=n: "slice index %d "
                   "of dimension %d out of bounds." % (int(v[0]) + (n if v[0] < 0 else 0), a),
                   [begin[i:i + 1]])
-        start = jnp.where(begin[i] < 0, begin[i] + x.shape[a], begin[i])
-        out = jax.lax.dynamic_slice_in_dim(out, start, size, axis=a)
+        else:  # x[i:i + k]: TF clamps both ends, so near an end it has fewer than k rows
+            _check_whole(ctx, (start, bounds[1][i]), size, n, a)
+        out = dynamic_slice_or_zeros(out, start, size, a)
     return out[tuple(idx)]
+
+
+def _check_whole(ctx, bounds, size, n, axis):
+    """x[i:i + k] with a run-time i is compiled with k rows: where TF's clamped slice has fewer
+    (i or i + k past an end of the dim), UnimplementedError instead of another value."""
+    import jax.numpy as jnp
+
+    from scopeflow.errors import UnimplementedError
+    lo = jnp.clip(bounds[0], 0, n)
+    end = bounds[1]
+    hi = jnp.clip(jnp.where(end < 0, end + n, end), 0, n)
+    data = jnp.stack([lo, hi]).astype(jnp.int64)
+    check(ctx, hi - lo == size, lambda v: (
+        "strided_slice: the slice [%d, %d) of dimension %d (size %d) has %d elements, not the "
+        "%d a compiled (XLA) program gives it when its begin is a run-time value; slice with "
+        "begins whose slices stay inside the dimension" % (
+            int(v[0]), int(v[1]), axis, n, max(int(v[1]) - int(v[0]), 0), size)),
+        [data], exc=UnimplementedError)
+
+
+def dynamic_slice_or_zeros(x, start, size, axis):
+    """`size` entries of `x` from `start` along `axis`; zeros where the dim has fewer than
+    `size` (a loop body or branch traced but, as its checks say, never run on such a value:
+    the body of a loop over the rows of an empty tensor)."""
+    import jax
+    import jax.numpy as jnp
+    if size > x.shape[axis]:
+        shape = list(x.shape)
+        shape[axis] = size
+        return jnp.zeros(shape, x.dtype)
+    return jax.lax.dynamic_slice_in_dim(x, start, size, axis=axis)
 
 
 def _split_spec(tensors, st, masks):

@@ -176,10 +176,30 @@ feed = {x: np.random.RandomState(0).randn(2, 5, 3)}
 result = record(tf.gradients(loss, tf.trainable_variables() + [x]), feed, train)
 """
 
+# resource variables read inside a cond inside the loop (the handle enters the loop and then
+# the branch: a read, not a value); zeros for the branch not taken are a Const of the shape
+# the handle knows; with and without maximum_iterations; Adam steps on them
+RESOURCE_COND = RECORD + """
+x = tf.placeholder(tf.float32, [1, 2], name="x")
+w = tf.get_variable("w", [2, 2], initializer=tf.constant_initializer([[1., 2.], [3., 4.]]),
+                    use_resource=True)
+v = tf.Variable([0.5, -1.0], use_resource=True, name="v")
+def body(i, a):
+    b = tf.cond(i < 2, lambda: tf.matmul(a, w) * 0.1, lambda: a * 2. + v)
+    return i + 1, tf.cond(i > 0, lambda: b - v * w[0], lambda: b)
+_, y = tf.while_loop(lambda i, a: i < 4, body, (0, x))
+_, z = tf.while_loop(lambda i, a: i < 4, body, (0, x), maximum_iterations=3)
+loss = tf.reduce_sum(y * y) + tf.reduce_sum(z)
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+result = record(tf.gradients(loss, [x, w, v]), {x: [[1.0, 1.0]]}, train)
+"""
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [COND_IN_BODY, COND_FED_SHAPE, CONDS_NESTED, RNN_COND],
-                         ids=["cond_in_body", "cond_fed_shape", "conds_nested", "rnn_cond"])
+@pytest.mark.parametrize("code", [COND_IN_BODY, COND_FED_SHAPE, CONDS_NESTED, RNN_COND,
+                                  RESOURCE_COND],
+                         ids=["cond_in_body", "cond_fed_shape", "conds_nested", "rnn_cond",
+                              "resource_cond"])
 def test_cond_in_loop_gradient_graph_matches_tf(oracle, code):
     _graph_matches_tf(oracle, code)
 
@@ -463,3 +483,26 @@ result = record(tf.gradients(loss, [x, w]), {x: np.arange(12, dtype=np.float32).
 @pytest.mark.parametrize("code", [TA_SPLIT_CONCAT_LOOP, TA_SPLIT_CONCAT], ids=["loop", "plain"])
 def test_tensor_array_split_concat_gradient_graph_matches_tf(oracle, code):
     _graph_matches_tf(oracle, code, op_for_op=False)
+
+
+# TF's _Enter keeps the entered tensor's shape (f_count, b_count, b_acc, b_exit), except for
+# loop variables (their shape invariant)
+SHAPES = """
+import numpy as np
+x = tf.placeholder(tf.float32, [2, 2], name="x")
+w = tf.get_variable("w", [2, 2], use_resource=True)
+e = tf.get_variable("e", [5, 2])
+def body(i, a):
+    b = tf.cond(i < 2, lambda: tf.matmul(a, w), lambda: a * 2. + e[1:3])
+    return i + 1, b
+_, y = tf.while_loop(lambda i, a: i < 4, body, (0, x))
+tf.gradients(tf.reduce_sum(y), [x, w, e])
+result = sorted([op.name, [str(t.shape) for t in op.outputs]]
+                for op in tf.get_default_graph().get_operations())
+"""
+
+
+@pytest.mark.oracle
+def test_loop_gradient_shapes_match_tf(oracle):
+    here, there = run_here(SHAPES), oracle(SHAPES)
+    assert here == there, explain(SHAPES, here, there)

@@ -46,6 +46,15 @@ VALUES = [
     "x = tf.constant(np.arange(24).reshape(2, 3, 4)); "
     "fetch = [x[..., 1], x[:, tf.newaxis, ::-2], x[1, ..., tf.newaxis], "
     "tf.strided_slice(x, [0, 1], [2, 3], [1, 2])]",
+    "x = tf.placeholder(tf.float32, [None, 3]); i = tf.placeholder(tf.int32, []); "
+    "fetch = [x[i:i + 2], x[-i - 2:-i], tf.slice(x, [i, 1], [2, -1])]; "
+    "feed = {x: np.arange(12.).reshape(4, 3), i: 2}",
+] + [  # a loop over the rows of a fed tensor: with no rows its body is traced, never run
+    "x = tf.placeholder(tf.float32, [None, 3]); "
+    "n = tf.shape(x)[0]; "
+    "body = lambda i, a: (i + 1, a + x[i] + x[i:i + 1][0] + tf.slice(x, [i, 0], [1, -1])[0]); "
+    "fetch = tf.while_loop(lambda i, a: i < n, body, [0, tf.zeros([3])]); "
+    "feed = {x: np.arange(%d.).reshape(-1, 3)}" % rows for rows in (0, 6)
 ]
 
 
@@ -61,3 +70,25 @@ def test_slice_to_the_end_from_past_the_end_is_a_shape_error():
         with pytest.raises(ValueError, match="Negative dimension size caused by subtracting 2 "
                                              "from 1 for '{{node Slice}}"):
             tf.slice(tf.shape(tf.constant([1.0, 2.0, 3.0])), [2], [-1])
+
+
+def test_run_time_slice_past_an_end_raises_instead_of_another_value():
+    """TF clamps x[i:i + 2] to fewer rows near an end; a compiled program keeps two, so such
+    a slice fails (never two other rows)."""
+    import numpy as np
+
+    import scopeflow.compat.v1 as tf
+    from scopeflow.errors import UnimplementedError
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [None, 2])
+        i = tf.placeholder(tf.int32, [])
+        y = x[i:i + 2]
+        feed = {x: np.arange(10.0).reshape(5, 2)}
+        with tf.Session() as sess:
+            assert sess.run(y, {**feed, i: 3}).tolist() == [[6.0, 7.0], [8.0, 9.0]]
+            assert sess.run(y, {**feed, i: -3}).tolist() == [[4.0, 5.0], [6.0, 7.0]]
+            for bad, lo, hi in ((4, 4, 5), (5, 5, 5), (-1, 4, 1), (-7, 0, 0)):
+                with pytest.raises(UnimplementedError, match=r"the slice \[%d, %d\) of dimension "
+                                   r"0 \(size 5\) has %d elements, not the 2" % (
+                                       lo, hi, max(hi - lo, 0))):
+                    sess.run(y, {**feed, i: bad})
