@@ -530,6 +530,19 @@ def _session_for(session, graph, kind="tensor"):
 
 # ---- executing a compiled entry ---------------------------------------------------------------
 def _runner(entry):
+    """`run(sess, feeds) -> fetched values` for `entry`; a run making TensorArrays first
+    numbers them (TF's errors name an array by the arrays the process made before it)."""
+    run, serials = _plain_runner(entry), entry.ta_serials
+    if serials is None:
+        return run
+
+    def numbered(sess, feeds):
+        serials.start()
+        return run(sess, feeds)
+    return numbered
+
+
+def _plain_runner(entry):
     """`run(sess, feeds) -> fetched values` for `entry`, with only the work it needs."""
     call, feed_pos = entry.call, entry.feed_pos
     read = _reader(entry.fetch_kinds)

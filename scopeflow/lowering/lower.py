@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.errors import InvalidArgumentError, UnimplementedError
+from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache, fold_numpy, init_host
 from scopeflow.lowering.context import (
     DrawCount,
@@ -47,7 +47,7 @@ from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull
-from scopeflow.ops.ta_state import TAState
+from scopeflow.ops.ta_state import Serials, TAState
 
 # TF computes in int64 / float64 where asked; so must the kernels.
 # TF's 64-bit dtypes need JAX's x64 mode: it is switched on only while scopeflow traces,
@@ -466,6 +466,7 @@ class Entry:
     # per random op, how often the run executes it: an int, or None where that is known only
     # after the run (a cond or loop around it): then the next of `draws`, the last output
     draws: tuple = None
+    ta_serials: object = None  # the TensorArrays a run makes (ops/ta_state.py Serials)
 
 
 def build(program, state, feeds):
@@ -515,7 +516,13 @@ def _build(program, state, feeds, n_rng, once=False):
     def body(var_vals, feed_vals, rng_data):
         return _body(program, var_all, var_vals, feed_vals, rng_data, info, static)
 
-    closed = jax.make_jaxpr(body)(var_avals, feed_avals, rng_aval)
+    try:
+        closed = jax.make_jaxpr(body)(var_avals, feed_avals, rng_aval)
+    except OpError:  # a failed run (not a retrace)
+        serials = info.get("ta_serials")
+        if serials is not None and serials.base is None:  # TF made the arrays before the
+            serials.start()  # failing op: the next arrays' numbers follow theirs
+        raise
     cache.stats["traces"] += 1
     written, read = info["written"], info["read"]
     var_in = tuple(v for v in var_all if v in read)
@@ -546,7 +553,8 @@ def _build(program, state, feeds, n_rng, once=False):
                     for v in written) or any(v not in state for v in text_out)
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow,
-                 flat_feeds=flat_feeds, text_out=text_out, draws=info["draws"])
+                 flat_feeds=flat_feeds, text_out=text_out, draws=info["draws"],
+                 ta_serials=info["ta_serials"])
 
 
 _TA_MAKERS = frozenset(("TensorArrayV3", "TensorArrayGradV3", "TensorArrayGradWithShape"))
@@ -679,6 +687,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext({**dict(zip(var_in, var_vals)), **info["text"]}, frozenset(program.fed),
                      rng_data)
     ctx.container = info["container"]
+    ctx.ta_serials = info["ta_serials"] = Serials()  # (the TensorArrays the run makes)
     ctx.stack_caps = program.stack_caps
     ctx.inside = getattr(program, "inside", None)
     env = dict(static)
@@ -719,6 +728,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
                if not isinstance(x, TAState) and type(v) is not DrawCount}
     info["text_out"] = {v: x for v, x in written.items() if _is_text(x)}
     written = {v: x for v, x in written.items() if v not in info["text_out"]}
+    if not ctx.ta_serials.count:
+        info["ta_serials"] = None
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
                 read=frozenset(ctx.read_ops),
                 written={v: (np.shape(x), np.dtype(x.dtype)) for v, x in written.items()})

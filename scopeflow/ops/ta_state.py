@@ -15,6 +15,7 @@ the element shape is known only then.
 """
 
 import dataclasses
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -32,10 +33,46 @@ class TAMeta:
     element_shape: object  # tuple with None for unknown dims, or None (unknown rank)
     ragged: bool = False  # infer_shape=False: elements may differ in shape (then `data` is a
     # tuple of the elements, indices known when compiled)
+    # (Serials, offset): the array's place among the arrays its run makes (TF's errors name an
+    # array `<op name>_<arrays made in the process before it>`); not part of the signature
+    serial: object = dataclasses.field(default=None, compare=False, hash=False)
+
+    def label(self):
+        """The array's name in TF's errors: 'TensorArray_1_3' (op TensorArray_1, the fourth
+        array the process made)."""
+        if self.serial is None:
+            return self.name
+        serials, offset = self.serial
+        name, at, source = self.name.partition("@")  # a gradient array: forward's + @source
+        return "%s_%d%s%s" % (name, serials.number(offset), at, source)
 
     def known_shape(self):
         s = self.element_shape
         return s if s is not None and None not in s else None
+
+
+class Serials:
+    """The TensorArrays a compiled run makes (`count`, in trace order) and where this run's
+    numbers start (`base`, taken from the process's count when it runs: `start`)."""
+
+    _lock = threading.Lock()
+    _made = 0  # TensorArrays made in this process (TF's TensorArray::tensor_array_counter)
+
+    def __init__(self):
+        self.count, self.base = 0, None
+
+    def add(self):
+        self.count += 1
+        return self.count - 1
+
+    def start(self):
+        """A run of the program begins: its arrays take the next `count` numbers."""
+        with Serials._lock:
+            self.base = Serials._made
+            Serials._made += self.count
+
+    def number(self, offset):
+        return (Serials._made if self.base is None else self.base) + offset
 
 
 @jax.tree_util.register_pytree_node_class

@@ -24,7 +24,7 @@ from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import context as _context
 from scopeflow.lowering.context import Check, run_error
 from scopeflow.ops.registry import ANY, op, spec
-from scopeflow.ops.ta_state import TAMeta, TAState
+from scopeflow.ops.ta_state import Serials, TAMeta, TAState
 
 # TensorArrayV3 op -> [TensorShape]: the element shape the Python TensorArray objects of that
 # handle learned from their writes (TF's shared `_element_shape`); the kernel reads it
@@ -42,11 +42,16 @@ def _handle_shape(size, **attrs):
 def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
                   clear_after_read=True, identical_element_shapes=False, tensor_array_name=""):
     n = int(np.asarray(size))  # traced: the run compiles the size in (a shape)
+    if n < 0:
+        raise run_error(InvalidArgumentError, ctx.op, "Size should be >= 0.")
     known = ELEMENT_SHAPES.get(ctx.op)
     shape = known[0] if known else element_shape
     dims = None if shape is None or shape._dims is None else tuple(shape._dims)
+    serials = getattr(ctx, "ta_serials", None)
+    if serials is None:
+        serials = ctx.ta_serials = Serials()
     meta = TAMeta(ctx.op._name, dtype.as_numpy_dtype, n, bool(dynamic_size), dims,
-                  not identical_element_shapes)
+                  not identical_element_shapes, serial=(serials, serials.add()))
     if clear_after_read and not _context._CHECKS_OFF:
         # indices read once: a run-time check (run state: loops carry it; a dynamic_size
         # array's mask grows with it when read)
@@ -87,7 +92,7 @@ def _clear(ctx, flow, index):
     ok = xp.logical_not(xp.any(again))
     message = (lambda i: "TensorArray %s: Could not read index %d twice because it was cleared "
                "after a previous read (perhaps try setting clear_after_read = false?)." % (
-                   flow.meta.name, int(np.asarray(i).reshape(-1)[0])))
+                   flow.meta.label(), int(np.asarray(i).reshape(-1)[0])))
     data = [_first_bad(xp, index, again)]
     if ctx.loop_lengths:  # a loop body: its every trace makes the check (even a first one on
         ctx.checks.append(Check(ok, InvalidArgumentError, ctx.op, message, data))  # known
@@ -139,7 +144,7 @@ def _tensor_array_grad(ctx, handle, flow_in, *, source):
     else:
         shape = np.shape(data)[1:]
     meta = TAMeta("%s@%s" % (handle.name, source), handle.dtype, flow_in.size, handle.dynamic_size,
-                  shape, handle.ragged)
+                  shape, handle.ragged, serial=handle.serial)
     return [meta, TAState.empty(meta)]
 
 
@@ -161,21 +166,31 @@ def _flow_shape(*args, **attrs):
 def _ensure(ctx, flow, element_shape):
     """`flow` with elements allocated (the first write fixes the element shape)."""
     if flow.data is not None:
-        if flow.meta.ragged:  # infer_shape=False: elements of other shapes are TF's too
-            return flow
-        if tuple(np.shape(flow.data)[1:]) != tuple(element_shape):
-            raise run_error(InvalidArgumentError, ctx.op, (
-                "TensorArray %s: Could not write to TensorArray index because the value shape "
-                "is %s which is incompatible with the TensorArray's inferred element shape: %s "
-                "(consider setting infer_shape=False)." % (
-                    flow.meta.name, _shape_text(element_shape),
-                    _shape_text(np.shape(flow.data)[1:]))))
         return flow
     return TAState.empty(flow.meta, tuple(element_shape))
 
 
+def _other_shape(flow, element_shape):
+    """Whether elements of `element_shape` differ from those `flow` holds (infer_shape)."""
+    return (flow.data is not None and not flow.meta.ragged
+            and tuple(np.shape(flow.data)[1:]) != tuple(element_shape))
+
+
+def _shape_mismatch(ctx, flow, index, element_shape, have=None):
+    """TF's error for a write of elements of another shape, at the first index written."""
+    have = tuple(np.shape(flow.data)[1:]) if have is None else have
+    ctx.check(False, InvalidArgumentError, lambda i: (
+        "TensorArray %s: Could not write to TensorArray index %d because the value shape is %s "
+        "which is incompatible with the TensorArray's inferred element shape: %s (consider "
+        "setting infer_shape=False)." % (flow.meta.label(), int(np.asarray(i).reshape(-1)[0]),
+                                         _shape_text(element_shape), _shape_text(have))),
+        data=[index])
+
+
 def _shape_text(dims):
-    return "[%s]" % ",".join(str(d) for d in dims)
+    if dims is None:
+        return "<unknown>"
+    return "[%s]" % ",".join("?" if d is None else str(d) for d in dims)
 
 
 def _grow(flow, need):
@@ -206,6 +221,9 @@ def _concrete(*values):
 
 def _write(ctx, flow, index, value):
     """Writes `value` (k, *element) at `index` (k,): TF's checks, then the scatter."""
+    if _other_shape(flow, np.shape(value)[1:]):  # (the write fails: nothing is written)
+        _shape_mismatch(ctx, flow, _first_of(index), np.shape(value)[1:])
+        return flow
     flow = _ensure(ctx, flow, np.shape(value)[1:])
     meta = flow.meta
     static = _static_int(index)
@@ -218,7 +236,7 @@ def _write(ctx, flow, index, value):
             raise run_error(UnimplementedError, ctx.op, (
                 "TensorArray %s has dynamic_size=True and is written at an index known only "
                 "when the program runs (e.g. inside tf.while_loop): a compiled (XLA) program "
-                "needs the size. Give the TensorArray a size." % meta.name))
+                "needs the size. Give the TensorArray a size." % meta.label()))
         if static.size:
             flow = _grow(flow, int(static.max()) + 1)
             _grow_cleared(ctx, flow.size)
@@ -230,13 +248,15 @@ def _write(ctx, flow, index, value):
     out_of_range = (index < 0) | (index >= n)
     ctx.check(xp.logical_not(xp.any(out_of_range)), InvalidArgumentError, lambda i: (
         "TensorArray %s: Tried to write to index %d but array is not resizeable and size is: %d"
-        % (meta.name, int(np.asarray(i).reshape(-1)[0]), n)),
+        % (meta.label(), int(np.asarray(i).reshape(-1)[0]), n)),
         data=[_first_bad(xp, index, out_of_range)])
     safe = xp.clip(index, 0, n - 1)
-    twice = xp.asarray(flow.written)[safe]
+    # written before, or earlier in this scatter: TF writes the elements one by one
+    earlier = xp.tril(xp.equal(safe[:, None], safe[None, :]), -1)
+    twice = xp.asarray(flow.written)[safe] | xp.any(earlier, axis=1)
     ctx.check(xp.logical_not(xp.any(twice)), InvalidArgumentError, lambda i: (
         "TensorArray %s: Could not write to TensorArray index %d because it has already been "
-        "written to." % (meta.name, int(np.asarray(i).reshape(-1)[0]))),
+        "written to." % (meta.label(), int(np.asarray(i).reshape(-1)[0]))),
         data=[_first_bad(xp, index, twice)])
     if xp is np:
         written = np.array(flow.written)
@@ -277,11 +297,18 @@ def _ragged_unknown(ctx, flow):
     return run_error(UnimplementedError, ctx.op, (
         "TensorArray %s holds elements of different shapes (infer_shape=False) and is used at "
         "an index known only when the program runs (e.g. inside tf.while_loop): a compiled "
-        "(XLA) program needs one element shape." % flow.meta.name))
+        "(XLA) program needs one element shape." % flow.meta.label()))
 
 
 def _first_bad(xp, index, bad):
     return index[xp.argmax(bad)] if index.shape[0] else np.int32(0)
+
+
+def _first_of(index):
+    """The first of the indices a write makes (0 for none)."""
+    xp = np if _concrete(index) else jnp
+    index = xp.asarray(index, np.int32).reshape(-1)
+    return index[0] if index.shape[0] else np.int32(0)
 
 
 @op("TensorArrayWriteV3", infer=_flow_shape,
@@ -299,7 +326,20 @@ def _write_v3(ctx, handle, index, value, flow_in):
     context=True, fold=False)
 def _scatter_v3(ctx, handle, indices, value, flow_in):
     flow_in = _own(handle, flow_in)
+    _check_max_index(ctx, flow_in, indices)
     return _write(ctx, flow_in, indices, value)
+
+
+def _check_max_index(ctx, flow, indices):
+    """TF's scatter (unstack too) first checks its largest index against a fixed size."""
+    if flow.meta.dynamic_size or not np.size(indices):
+        return
+    xp = np if _concrete(indices) else jnp
+    top = xp.max(xp.asarray(indices, np.int32))
+    n = flow.size
+    ctx.check(top < n, InvalidArgumentError, lambda m: (
+        "Max scatter index must be < array size (%d vs. %d)" % (int(np.asarray(m)), n)),
+        data=[top])
 
 
 @op("TensorArraySplitV3", infer=_flow_shape,
@@ -308,14 +348,21 @@ def _scatter_v3(ctx, handle, indices, value, flow_in):
 def _split_v3(ctx, handle, value, lengths, flow_in):
     flow_in = _own(handle, flow_in)
     lens = _static_int(lengths)
+    if lens is None and not ctx.loop_lengths:  # fed lengths (a step of a loop run on the host
+        from scopeflow.lowering.lower import _NeedStatic  # too): compiled in
+        raise _NeedStatic(ctx.op, [ctx.op._inputs[2]])
+    if lens is not None:
+        _check_split(ctx, flow_in, np.shape(value), lens)
+    if lens is not None and lens.size and (lens != lens[0]).any() and not flow_in.meta.ragged:
+        rest = tuple(np.shape(value)[1:])
+        first = int(np.argmax(lens != lens[0]))
+        _shape_mismatch(ctx, flow_in, np.int32(first), (int(lens[first]),) + rest,
+                        (int(lens[0]),) + rest)
+        return flow_in
     if lens is not None and lens.size and (lens != lens[0]).any() and flow_in.meta.ragged:
         ends = np.cumsum(lens)
         xp = np if _concrete(value) else jnp
         value = xp.asarray(value)
-        if int(ends[-1]) != value.shape[0]:
-            raise run_error(InvalidArgumentError, ctx.op, (
-                "Expected sum of lengths to be equal to values.shape[0], but sum of lengths "
-                "is %d and value's shape is: %s" % (int(ends[-1]), _shape_text(value.shape))))
         flow = _ensure(ctx, flow_in, (int(lens[0]),) + tuple(value.shape[1:]))
         k = lens.shape[0]
         flow = _grow(flow, k) if flow.meta.dynamic_size else flow
@@ -324,10 +371,10 @@ def _split_v3(ctx, handle, value, lengths, flow_in):
             piece = value[int(ends[i] - lens[i]):int(ends[i])][None]
             first = _write(ctx, first, np.asarray([i], np.int32), piece)
         return first
-    if lens is None or (lens.size and (lens != lens[0]).any()):
+    if lens is None:
         raise run_error(UnimplementedError, ctx.op, (
-            "TensorArray %s: split into pieces of different lengths: a compiled (XLA) program "
-            "needs one element shape." % flow_in.meta.name))
+            "TensorArray %s: split by lengths known only when the program runs (inside "
+            "tf.while_loop): a compiled (XLA) program needs them." % flow_in.meta.label()))
     k = lens.shape[0]
     xp = np if _concrete(value) else jnp
     value = xp.asarray(value)
@@ -335,15 +382,35 @@ def _split_v3(ctx, handle, value, lengths, flow_in):
     return _write(ctx, flow_in, np.arange(k, dtype=np.int32), pieces)
 
 
-def _elements(ctx, flow):
+def _check_split(ctx, flow, shape, lens):
+    """TF's TensorArraySplit checks: lengths that sum to the rows of the value, as many pieces
+    as a fixed-size array holds."""
+    total = int(lens.sum())
+    if not shape or total != shape[0]:
+        raise run_error(InvalidArgumentError, ctx.op, (
+            "Expected sum of lengths to be equal to values.shape[0], but sum of lengths is %d "
+            "and value's shape is: %s" % (total, _shape_text(shape))))
+    if not flow.meta.dynamic_size and lens.shape[0] != flow.size:
+        raise run_error(InvalidArgumentError, ctx.op, (
+            "TensorArray's size is not equal to the size of lengths (%d vs. %d), and the "
+            "TensorArray is not marked as dynamically resizeable" % (flow.size, lens.shape[0])))
+
+
+def _elements(ctx, flow, index):
     """The elements array (zeros where unwritten, as TF's kernels read them)."""
     if flow.data is not None:
         return flow.data
     shape = flow.meta.known_shape()
     if shape is None:
+        first = _static_int(_first_of(index))
         raise run_error(InvalidArgumentError, ctx.op, (
-            "TensorArray %s: Could not read from TensorArray index 0 because it has not yet "
-            "been written to." % flow.meta.name))
+            "TensorArray %s: Could not read from TensorArray index %s.  Furthermore, the "
+            "element shape is not fully defined: %s.  It is possible you are working with a "
+            "resizeable TensorArray and stop_gradients is not allowing the gradients to be "
+            "written.  If you set the full element_shape property on the forward TensorArray, "
+            "the proper all-zeros tensor will be returned instead of incurring this error." % (
+                flow.meta.label(), "(known when run)" if first is None else int(first),
+                _shape_text(flow.meta.element_shape))))
     return np.zeros((flow.meta.size,) + shape, flow.meta.dtype)
 
 
@@ -356,27 +423,30 @@ def _read_shape(handle, index, flow_in, *, dtype):
     context=True, fold=False)
 def _read_v3(ctx, handle, index, flow_in, *, dtype):
     flow_in = _own(handle, flow_in)
-    data = _elements(ctx, flow_in)
-    out = _take(ctx, flow_in, data, index, "read from")[0]
+    data = _elements(ctx, flow_in, index)
+    out = _take(ctx, flow_in, data, index)[0]
     _clear(ctx, flow_in, index)
     return out
 
 
-def _take(ctx, flow, data, index, what):
+def _take(ctx, flow, data, index):
+    """The elements at `index` (TF's reads and gathers: the same check and wording)."""
     if type(data) is tuple:
-        return _ragged_take(ctx, flow, data, index, what)
+        return _ragged_take(ctx, flow, data, index)
     n = data.shape[0]
     xp = np if _concrete(data, index) else jnp
     index = xp.asarray(index, np.int32).reshape(-1)
     bad = (index < 0) | (index >= n)
     ctx.check(xp.logical_not(xp.any(bad)), InvalidArgumentError, lambda i: (
-        "TensorArray %s: Tried to %s index %d but array size is: %d"
-        % (flow.meta.name, what, int(np.asarray(i).reshape(-1)[0]), n)),
+        _READ_RANGE % (int(np.asarray(i).reshape(-1)[0]), n)),
         data=[_first_bad(xp, index, bad)])
     return xp.asarray(data)[xp.clip(index, 0, max(n - 1, 0))]
 
 
-def _ragged_take(ctx, flow, data, index, what):
+_READ_RANGE = "Tried to read from index %d but array size is: %d"
+
+
+def _ragged_take(ctx, flow, data, index):
     """The elements at `index` of a tuple of elements (a list: shapes may differ)."""
     static = _static_int(index)
     if static is None:
@@ -385,9 +455,7 @@ def _ragged_take(ctx, flow, data, index, what):
     out = []
     for i in np.asarray(static).reshape(-1).tolist():
         if not 0 <= i < n:
-            raise run_error(InvalidArgumentError, ctx.op, (
-                "TensorArray %s: Tried to %s index %d but array size is: %d"
-                % (flow.meta.name, what, i, n)))
+            raise run_error(InvalidArgumentError, ctx.op, _READ_RANGE % (i, n))
         out.append(data[i])
     return out
 
@@ -414,8 +482,8 @@ def _gather_shape(handle, indices, flow_in, *, dtype, element_shape=None):
     context=True, fold=False)
 def _gather_v3(ctx, handle, indices, flow_in, *, dtype, element_shape=None):
     flow_in = _own(handle, flow_in)
-    data = _elements(ctx, flow_in)
-    out = _take(ctx, flow_in, data, indices, "gather from")
+    data = _elements(ctx, flow_in, indices)
+    out = _take(ctx, flow_in, data, indices)
     if type(out) is list:
         out = _stacked(ctx, out)
     _clear(ctx, flow_in, indices)
@@ -432,7 +500,7 @@ def _concat_shape(handle, flow_in, *, dtype, element_shape_except0=None):
     context=True, fold=False, multi=True)
 def _concat_v3(ctx, handle, flow_in, *, dtype, element_shape_except0=None):
     flow_in = _own(handle, flow_in)
-    data = _elements(ctx, flow_in)
+    data = _elements(ctx, flow_in, np.int32(0))
     if type(data) is tuple:
         return _ragged_concat(ctx, flow_in, data)
     if data.ndim == 1:

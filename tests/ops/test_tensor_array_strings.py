@@ -133,4 +133,4 @@ def _no_counter(x):
 @pytest.mark.parametrize("code", PROGRAMS)
 def test_string_arrays_and_clear_after_read_are_tfs(oracle, code):
     code = ORACLE_HELPERS + code
-    assert run_here(code) == _no_counter(oracle(code))
+    assert _no_counter(run_here(code)) == _no_counter(oracle(code))
