@@ -1,5 +1,5 @@
 """`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), resizing,
-non_max_suppression."""
+non_max_suppression, cropping / padding, flips, brightness, contrast, standardization."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
     decode_image,
@@ -9,8 +9,24 @@ from scopeflow.io.image_ops import (  # noqa: F401
     encode_png,
     is_jpeg,
 )
-from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401,E402
-from scopeflow.ops.image_resize import (  # noqa: F401,E402
+from scopeflow.ops.image_adjust import (  # noqa: F401
+    adjust_brightness,
+    adjust_contrast,
+    central_crop,
+    convert_image_dtype,
+    crop_to_bounding_box,
+    flip_left_right,
+    flip_up_down,
+    pad_to_bounding_box,
+    per_image_standardization,
+    random_brightness,
+    random_contrast,
+    random_flip_left_right,
+    random_flip_up_down,
+    resize_image_with_crop_or_pad,
+)
+from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
+from scopeflow.ops.image_resize import (  # noqa: F401
     ResizeMethod,
     resize_bilinear,
     resize_images,
@@ -19,3 +35,6 @@ from scopeflow.ops.image_resize import (  # noqa: F401,E402
 from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic  # noqa: F401
 
 resize = resize_images  # TF1: tf.image.resize is resize_images
+from scopeflow.ops.sampling import random_crop  # noqa: F401
+
+resize_with_crop_or_pad = resize_image_with_crop_or_pad

@@ -235,13 +235,17 @@ def random_shuffle(value, seed=None, name=None):
 
 def random_crop(value, size, seed=None, name=None):
     """`tf.random_crop`: a random `size` slice of `value` (the Slice named 'random_crop')."""
+    from scopeflow.ops.checks import Assert
     from scopeflow.ops.random import random_uniform
     from scopeflow.ops.reductions import reduce_all
+    from scopeflow.ops.state import with_dependencies
     with name_scope(name, "random_crop", [value, size]) as scope:
         value = tensor(value, name="value")
         size = tensor(size, dtype=_dt.int32, name="size")
         shape = array.shape(value)
-        reduce_all(shape >= size)
+        check = Assert(reduce_all(shape >= size), ["Need value.shape >= size, got ", shape, size],
+                       summarize=1000)
+        shape = with_dependencies([check], shape)
         limit = shape - size + 1
         offset = random_uniform(array.shape(shape), dtype=size.dtype,
                                 maxval=size.dtype.max, seed=seed) % limit

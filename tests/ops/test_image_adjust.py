@@ -1,0 +1,82 @@
+"""tf.image preprocessing (crop / pad to a box, flips, brightness, contrast, standardization,
+dtype conversion) against real TF: the graph op by op, element shapes and dtypes, seeded
+random draws and values, graph-time and run-time errors."""
+
+import pytest
+from approx import agree, explain
+from oracle import ORACLE_HELPERS, run_here
+
+PRELUDE = ORACLE_HELPERS + r"""
+import numpy as np
+tf.set_random_seed(4)
+img = tf.constant((np.arange(6 * 5 * 3).reshape(6, 5, 3) * 7 % 256).astype(np.uint8))
+f = tf.cast(img, tf.float32)
+ph = tf.placeholder(tf.float32, [None, None, 3], name="ph")
+def run(outs, n=2):
+    with tf.Session() as s:
+        fed = {ph: s.run(f)}
+        return {k: [t.name, t.dtype.name, t.shape.as_list() if t.shape.ndims is not None else None,
+                    [s.run(t, fed).tolist() for _ in range(n)]] for k, t in outs.items()}
+"""
+
+SNIPPETS = {
+    "boxes": """
+outs = {"crop_pad_small": tf.image.resize_image_with_crop_or_pad(f, 4, 7),
+        "crop_pad_big": tf.image.resize_with_crop_or_pad(img, 8, 3),
+        "crop_box": tf.image.crop_to_bounding_box(f, 1, 2, 3, 2),
+        "pad_box": tf.image.pad_to_bounding_box(img, 1, 0, 8, 6),
+        "batch": tf.image.resize_image_with_crop_or_pad(tf.stack([f, f]), 3, 3),
+        "central": tf.image.central_crop(f, 0.5),
+        "dyn_crop_pad": tf.image.resize_image_with_crop_or_pad(ph, 4, 7),
+        "dyn_box": tf.image.crop_to_bounding_box(ph, 1, 1, 2, 2)}
+result = [run(outs, 1), graph()]
+""",
+    "flips_and_random": """
+outs = {"flip": tf.image.flip_left_right(f), "flipud": tf.image.flip_up_down(f),
+        "rflip": tf.image.random_flip_left_right(f, seed=3),
+        "rflip4": tf.image.random_flip_up_down(tf.stack([f, f, f]), seed=5),
+        "dyn_rflip": tf.image.random_flip_left_right(ph, seed=1),
+        "rcrop": tf.image.random_crop(f, [3, 3, 3], seed=9)}
+result = [run(outs, 3), graph()]
+""",
+    "brightness_contrast_std": """
+outs = {"bright": tf.image.random_brightness(f, 63, seed=4),
+        "bright_u8": tf.image.adjust_brightness(img, 0.2),
+        "contrast": tf.image.random_contrast(f, 0.2, 1.8, seed=5),
+        "contrast_u8": tf.image.adjust_contrast(img, 1.7),
+        "std": tf.image.per_image_standardization(img),
+        "dyn_std": tf.image.per_image_standardization(ph),
+        "conv_f": tf.image.convert_image_dtype(img, tf.float32),
+        "conv_u8": tf.image.convert_image_dtype(
+            tf.image.convert_image_dtype(img, tf.float32) * 1.1, tf.uint8, saturate=True),
+        "conv_i16": tf.image.convert_image_dtype(img, tf.int16),
+        "conv_same": tf.image.convert_image_dtype(f, tf.float32, name="same")}
+result = [run(outs, 2), graph()]
+""",
+    "errors": """
+result = [err(lambda: tf.image.crop_to_bounding_box(f, 4, 0, 3, 2)),
+          err(lambda: tf.image.pad_to_bounding_box(f, 0, 0, 3, 2)),
+          err(lambda: tf.image.resize_image_with_crop_or_pad(f, 0, 2)),
+          err(lambda: tf.image.per_image_standardization(tf.zeros([3, 3]))),
+          err(lambda: tf.image.random_flip_left_right(tf.zeros([1, 2, 3, 4, 5]))),
+          err(lambda: tf.image.random_contrast(f, 1.0, 0.5)),
+          err(lambda: tf.image.random_brightness(f, -1.0)),
+          err(lambda: tf.image.central_crop(f, 1.5)),
+          err(lambda: tf.image.convert_image_dtype(f, tf.string))]
+c = tf.image.crop_to_bounding_box(ph, 3, 3, 4, 4)
+r = tf.random_crop(ph, [7, 2, 3], seed=1)
+with tf.Session() as s:
+    result += [err(lambda: s.run(c, {ph: np.zeros([5, 5, 3])})),
+               err(lambda: s.run(r, {ph: np.zeros([5, 5, 3])})),
+               s.run(tf.shape(c), {ph: np.zeros([8, 8, 3])}).tolist()]
+""",
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_image_adjust_matches_tf(oracle, name):
+    code = PRELUDE + SNIPPETS[name]
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert agree(here, there), explain(code, here, there)
