@@ -9,16 +9,22 @@ import collections
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.dynamic_shape import list_diff_op, unique_counts_op, unique_op, where_op
+from scopeflow.ops.op_util import check_allowed
 from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
 from scopeflow.ops.value_checks import check, check_index_tuples, check_indices, first_bad
 
-
 # ---- gather ---------------------------------------------------------------------------------
+_INDEX_TYPES = ("int16", "int32", "int64")  # TF's Tindices
+
+
 def _gather_shape(params, indices, axis, *, batch_dims=0):
+    check_allowed(indices, "indices", _INDEX_TYPES)
+    check_allowed(axis, "axis", _INDEX_TYPES[1:])
     p, i = dims_of(params), dims_of(indices)
     dt = params.dtype.base_dtype
     a = static_value(axis)
@@ -95,6 +101,7 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
 
 
 def _gather_nd_shape(params, indices, *, batch_dims=0):
+    check_allowed(indices, "indices", _INDEX_TYPES)
     p, i = dims_of(params), dims_of(indices)
     dt = params.dtype.base_dtype
     if i is None or not i or i[-1] is None or p is None:
@@ -156,9 +163,12 @@ _gather_nd = op("GatherNd", infer=_gather_nd_shape, context=True,
 
 def gather_nd(params, indices, name=None, batch_dims=0):
     """`tf.gather_nd`: slices of `params` at the index tuples in the last axis of `indices`."""
-    if batch_dims:
-        with _b.scope(name, "BatchGatherND", [params, indices]):
-            return _gather_nd(params, indices, name="GatherNd", batch_dims=batch_dims)
+    known = constant_value(batch_dims) if isinstance(batch_dims, Tensor) else None
+    batch_dims = int(known) if known is not None else batch_dims
+    if isinstance(batch_dims, Tensor) or batch_dims != 0:  # TF's composite (its errors come from its ops)
+        from scopeflow.ops.batch_gather_nd import batch_gather_nd
+        return batch_gather_nd(params, indices, batch_dims, name, lambda p, i: _gather_nd(
+            p, i, name="GatherNd"))
     return _gather_nd(params, indices, name=name or "GatherNd")
 
 
