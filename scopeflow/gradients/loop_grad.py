@@ -122,6 +122,7 @@ def _accumulate(ctx, op, grad):
                             grad.dtype.base_dtype)
     with loop_state.entered(ctx):
         enter = ctx.enter(acc, False, name="b_acc")
+        enter.set_shape(acc.shape)  # TF's _Enter(use_input_shape=True)
         ctx.loop_enters.append(enter)
         merged = loop_state.merge([enter, enter], name="b_acc")[0]
         off, on = loop_state.switch(merged, ctx.loop_cond)

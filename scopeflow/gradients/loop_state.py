@@ -185,6 +185,7 @@ class GradLoopState:
             add_control(n._op, self.outer.forward_index._op._inputs[0]._op)
         with entered(fwd):
             enter_n = fwd.enter(n, False, name="f_count")
+            enter_n.set_shape(n.shape)  # TF's _Enter(use_input_shape=True)
             merge_n = merge([enter_n, enter_n])[0]
             switch_n = switch(merge_n, fwd.loop_cond)
             index = add(switch_n[1], 1)
@@ -207,6 +208,7 @@ class GradLoopState:
             one = constant(1, name="b_count")
         with entered(ctx):
             enter = ctx.enter(count, False, name="b_count")
+            enter.set_shape(count.shape)
             ctx.loop_enters.append(enter)
             m = merge([enter, enter])[0]
             ctx.pivot_t = m

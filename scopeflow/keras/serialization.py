@@ -34,15 +34,18 @@ def record_init(layer, init, args, kwargs):
     """Keeps the arguments of the outermost constructor call (the user's)."""
     if "_init_args" in layer.__dict__:
         return
+    var_kw = "kwargs"
     try:
+        params = inspect.signature(init).parameters
+        var_kw = next((p.name for p in params.values() if p.kind == p.VAR_KEYWORD), var_kw)
         sig = inspect.signature(init).bind(layer, *args, **kwargs)
         sig.apply_defaults()  # Keras writes every argument, defaults too
         bound = sig.arguments
     except TypeError:
         bound = dict(kwargs)
     flat = {k: v for k, v in bound.items() if k not in ("self", "name", "trainable", "dtype",
-                                                         "kwargs")}
-    flat.update((k, v) for k, v in bound.get("kwargs", {}).items() if k not in _SKIP)
+                                                         var_kw)}
+    flat.update((k, v) for k, v in bound.get(var_kw, {}).items() if k not in _SKIP)
     layer.__dict__["_init_args"] = flat
 
 

@@ -11,6 +11,8 @@ Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 [None, 3]
 """
 
+import inspect
+
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.layers import rnn_loop
@@ -37,15 +39,41 @@ class RNN(Layer):
         self.time_major = time_major
         self.zero_output_for_mask = zero_output_for_mask
         self._states = None
+        self._num_constants = 0
 
     def _clone(self, **overrides):
         """A new layer of the same configuration (Bidirectional's forward/backward copies)."""
+        if not hasattr(self, "_config"):  # RNN(cell): rebuilt from its config, as tf_keras
+            config = dict(self.get_config(), **overrides)
+            cells = [self.cell] + list(getattr(self.cell, "cells", []))
+            custom = {type(c).__name__: type(c) for c in cells}
+            return type(self).from_config(config, custom_objects=custom)
         units, cell_args, layer_args = self._config
         layer_args = {k: v for k, v in layer_args.items()
                       if k not in ("input_shape", "batch_input_shape", "weights")}
         return type(self)(units, **dict(cell_args, **dict(layer_args, **overrides)))
 
+    def __call__(self, inputs, *args, initial_state=None, constants=None, **kwargs):
+        """Keras tensors given as `initial_state` / `constants` join the inputs (the layer's
+        node records them); other tensors pass to `call` as they are, as tf_keras."""
+        inputs, initial_state, constants = standardize_args(
+            inputs, initial_state, constants, self._num_constants)
+        if initial_state is None and constants is None:
+            return super().__call__(inputs, *args, **kwargs)
+        if constants is not None:
+            self._num_constants = len(constants)
+        extra = list(initial_state or []) + list(constants or [])
+        if keras_inputs(extra, _MIXED_RNN % (initial_state, constants)):
+            return super().__call__([inputs] + extra, *args, **kwargs)
+        if initial_state is not None:
+            kwargs["initial_state"] = initial_state
+        if constants is not None:
+            kwargs["constants"] = constants
+        return super().__call__(inputs, *args, **kwargs)
+
     def build(self, input_shape):
+        if isinstance(input_shape, list):  # [inputs, *initial_state, *constants]
+            input_shape = input_shape[0]
         cells = self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells") else [self.cell]
         for cell in cells:  # a cell takes the layer's dtype (Keras; not a stack of cells)
             if cell._dtype is None:
@@ -132,9 +160,12 @@ class RNN(Layer):
         return nest.pack_sequence_as(sizes, zeros) if isinstance(sizes, (list, tuple)) \
             else zeros
 
-    def call(self, inputs, mask=None, training=None, initial_state=None):
-        if isinstance(inputs, list):  # [inputs, *initial_state]
-            initial_state = inputs[1:] or initial_state
+    def call(self, inputs, mask=None, training=None, initial_state=None, constants=None):
+        if isinstance(inputs, list):  # [inputs, *initial_state, *constants]
+            n = self._num_constants
+            if n:
+                constants = inputs[-n:]
+            initial_state = inputs[1:len(inputs) - n] or initial_state
             inputs = inputs[0]
         if initial_state is not None and not isinstance(initial_state, (list, tuple)):
             initial_state = [initial_state]
@@ -156,7 +187,7 @@ class RNN(Layer):
                              "use the `input_length` argument.\n- If using the functional API, "
                              "specify the time dimension by passing a `shape` or `batch_shape` "
                              "argument to your Input layer.")
-        loop = rnn_loop.Loop(self._step_fn(training), self.go_backwards, mask, self.unroll,
+        loop = rnn_loop.Loop(self._step_fn(training, constants), self.go_backwards, mask, self.unroll,
                              self.time_major, self.zero_output_for_mask)
         last, outputs, states = rnn_loop.run(loop, inputs, nest.flatten(initial_state))
         if self.stateful:  # the last states carry to the next run (Keras: layer updates)
@@ -190,11 +221,17 @@ class RNN(Layer):
         return [self.cell] + (self.cell.leaf_cells() if hasattr(self.cell, "leaf_cells")
                               else [])
 
-    def _step_fn(self, training):
-        """The cell as Keras' loop calls it: in the cell's name scope, the states a tuple."""
+    def _step_fn(self, training, constants=None):
+        """The cell as Keras' loop calls it: in the cell's name scope, the states a tuple,
+        the constants (captured by the loop) as the cell's `constants` argument."""
         cell = self.cell
         kwargs = {"training": training} if getattr(cell, "_expects_training_arg", True) \
             else {}
+        if constants:
+            if "constants" not in inspect.signature(cell.call).parameters:
+                raise ValueError("RNN cell %s does not support constants. Received: "
+                                 "constants=%s" % (cell, constants))
+            kwargs["constants"] = tuple(constants)
 
         def step(x_t, states):
             with K.name_scope(cell.name):
@@ -219,16 +256,21 @@ class RNN(Layer):
         if self.zero_output_for_mask:
             config["zero_output_for_mask"] = True
         config["cell"] = serialize(self.cell)
+        if self._num_constants:
+            config["num_constants"] = self._num_constants
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         cell = config.pop("cell")
+        num_constants = config.pop("num_constants", 0)
         if isinstance(cell, dict):
             from scopeflow.keras.serialization import layer_from_config
             cell = layer_from_config(cell, custom_objects)
-        return cls(cell, **config)
+        layer = cls(cell, **config)
+        layer._num_constants = num_constants
+        return layer
 
     def compute_mask(self, inputs, mask=None):
         """The sequence keeps the input's mask; a last output or a state has none."""
@@ -289,6 +331,43 @@ _NO_BATCH = ("If a RNN is stateful, it needs to know its batch size. Specify the
              "by passing a `batch_input_shape` argument to your first layer.\n- If using the "
              "functional API, specify the batch size by passing a `batch_shape` argument to "
              "your Input layer.")
+
+
+_MIXED_RNN = ("The initial state or constants of an RNN layer cannot be specified via a mix "
+              "of TF-Keras tensors and non-Keras tensors (a \"Keras tensor\" is a tensor that "
+              "was returned by a TF-Keras layer  or by `Input` during Functional model "
+              "construction). Received: initial_state=%s, constants=%s")
+
+
+def standardize_args(inputs, initial_state, constants, num_constants):
+    """`(inputs, initial_state, constants)` of a call given `[inputs, *states, *constants]`
+    (a model loaded from a file) or keywords; the states and constants as lists or None."""
+    if isinstance(inputs, list):
+        if num_constants:
+            constants = inputs[-num_constants:]
+            inputs = inputs[:-num_constants]
+        if len(inputs) > 1:
+            initial_state = inputs[1:]
+            inputs = inputs[:1]
+        inputs = tuple(inputs) if len(inputs) > 1 else inputs[0]
+
+    def as_list(x):
+        if x is None or isinstance(x, list):
+            return x
+        return list(x) if isinstance(x, tuple) else [x]
+    return inputs, as_list(initial_state), as_list(constants)
+
+
+def keras_inputs(tensors, mixed_error):
+    """Whether `tensors` (initial states, constants) are Keras tensors: all or none may be
+    (ValueError `mixed_error` otherwise); an empty list counts as Keras tensors."""
+    flat = nest.flatten(tensors)
+    if not flat:
+        return True
+    first = K.is_keras_tensor(flat[0])
+    if any(K.is_keras_tensor(t) != first for t in flat):
+        raise ValueError(mixed_error)
+    return first
 
 
 def _dims(size):

@@ -10,6 +10,7 @@ Bidirectional (an RNN forwards and backwards, outputs merged).
 from scopeflow.core.shape import TensorShape
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.layers.recurrent import keras_inputs, standardize_args
 from scopeflow.layers.core import tf_api
 
 
@@ -79,6 +80,7 @@ class Bidirectional(Wrapper):
         self.return_sequences = layer.return_sequences
         self.return_state = layer.return_state
         self._backward_given = backward_layer is not None
+        self._num_constants = 0
 
     def get_config(self):
         """tf_keras' config: the wrapped layer, merge_mode, and backward_layer when given."""
@@ -87,18 +89,27 @@ class Bidirectional(Wrapper):
         config.update(layer=serialize(self.layer), merge_mode=self.merge_mode)
         if self._backward_given:
             config["backward_layer"] = serialize(self.backward_layer)
+        if self._num_constants:
+            config["num_constants"] = self._num_constants
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         from scopeflow.keras.serialization import layer_from_config
         config = dict(config)
+        num_constants = config.pop("num_constants", 0)
         for key in ("layer", "backward_layer"):
             if isinstance(config.get(key), dict):
                 config[key] = layer_from_config(config[key], custom_objects)
-        return cls(**config)
+        layer = cls(**config)
+        layer._num_constants = num_constants
+        for inner in (layer.forward_layer, layer.backward_layer):
+            inner._num_constants = num_constants
+        return layer
 
     def build(self, input_shape):
+        if isinstance(input_shape, list):  # [inputs, *initial_state, *constants]
+            input_shape = input_shape[0]
         for layer in (self.forward_layer, self.backward_layer):
             with K.name_scope(layer.name):
                 layer.build(input_shape)
@@ -125,16 +136,59 @@ class Bidirectional(Wrapper):
             return [out_mask, out_mask]
         return out_mask
 
-    def call(self, inputs, training=None, mask=None, initial_state=None):
+    def __call__(self, inputs, *args, initial_state=None, constants=None, **kwargs):
+        """The wrapped RNN's call: `initial_state` holds the forward layer's states, then the
+        backward layer's; Keras tensors among them join the inputs, as tf_keras."""
+        inputs, initial_state, constants = standardize_args(
+            inputs, initial_state, constants, self._num_constants)
+        if isinstance(inputs, list):
+            if len(inputs) > 1:
+                initial_state = inputs[1:]
+            inputs = inputs[0]
+        if initial_state is None and constants is None:
+            return super().__call__(inputs, *args, **kwargs)
+        if initial_state is not None and len(initial_state) % 2:
+            raise ValueError("When passing `initial_state` to a Bidirectional RNN, the state "
+                             "should be a list containing the states of the underlying RNNs. "
+                             "Received: %s" % (initial_state,))
+        if constants is not None:
+            self._num_constants = len(constants)
+            for layer in (self.forward_layer, self.backward_layer):
+                layer._num_constants = self._num_constants
+        extra = list(initial_state or []) + list(constants or [])
+        if keras_inputs(extra, _MIXED_BIDIRECTIONAL):  # tf_keras records the None keywords
+            return super().__call__([inputs] + extra, *args, initial_state=None,
+                                    constants=None, **kwargs)
+        return super().__call__(inputs, *args, initial_state=initial_state,
+                                constants=constants, **kwargs)
+
+    def call(self, inputs, training=None, mask=None, initial_state=None, constants=None):
         tf = tf_api()
-        y = self.forward_layer(inputs)
-        y_rev = self.backward_layer(inputs)
-        states = []
+        kwargs = {"training": training} if training is not None else {}
+        if mask is not None:
+            kwargs["mask"] = mask
+        forward = backward = inputs
+        forward_state = backward_state = None
+        if isinstance(inputs, list) and len(inputs) > 1:  # Keras tensors: split the list
+            n = self._num_constants
+            pivot = (len(inputs) - n) // 2 + 1
+            given = inputs[len(inputs) - n:] if n else []
+            forward = [inputs[0]] + inputs[1:pivot] + given
+            backward = [inputs[0]] + inputs[pivot:len(inputs) - n] + given
+        else:
+            if initial_state is not None:
+                half = len(initial_state) // 2
+                forward_state, backward_state = initial_state[:half], initial_state[half:]
+            if constants is not None:
+                kwargs["constants"] = constants
+        y = self.forward_layer(forward, initial_state=forward_state, **kwargs)
+        y_rev = self.backward_layer(backward, initial_state=backward_state, **kwargs)
         if self.return_state:
             states = y[1:] + y_rev[1:]
             y, y_rev = y[0], y_rev[0]
         if self.return_sequences:
-            y_rev = tf.reverse(y_rev, [1])
+            y_rev = tf.reverse(y_rev, [0 if getattr(self.forward_layer, "time_major", False)
+                                       else 1])
         if self.merge_mode == "concat":
             out = K.concatenate([y, y_rev])
         elif self.merge_mode == "sum":
@@ -151,3 +205,8 @@ class Bidirectional(Wrapper):
         if self.return_state:
             return (out if isinstance(out, list) else [out]) + list(states)
         return out
+
+
+_MIXED_BIDIRECTIONAL = ("The initial state of a Bidirectional layer cannot be specified with a "
+                        "mix of TF-Keras tensors and non-Keras tensors (a \"Keras tensor\" is "
+                        "a tensor that was returned by a TF-Keras layer, or by `Input`)")
