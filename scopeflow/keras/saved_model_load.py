@@ -17,11 +17,14 @@ def is_keras_saved_model(path):
 
 def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argument name
     from scopeflow.keras import serialization
-    root = _root_metadata(os.path.join(str(path), METADATA))
+    nodes = _metadata(os.path.join(str(path), METADATA))
+    root = nodes["root"]
     if root.get("is_graph_network") is False and root.get("class_name") not in (
-            "Sequential", "Functional", "Model"):  # subclassed: no layers to rebuild
+            "Sequential", "Functional", "Model"):  # subclassed: no layer graph to rebuild
         from scopeflow.keras.saved_model_revive import revive
-        return revive(path, root)
+        children = [(p[len("root."):], meta) for p, meta in nodes.items()
+                    if p.count(".") == 1 and p.startswith("root.")]
+        return revive(path, root, children)
     config = root.get("model_config") or {"class_name": root["class_name"],
                                           "config": root["config"]}
     model = serialization.model_from_config(_untuple(config), custom_objects)
@@ -32,18 +35,21 @@ def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argume
     return model
 
 
-def _root_metadata(filename):
-    """The JSON metadata of the node at `root` in a SavedMetadata file."""
+def _metadata(filename):
+    """{node path ("root", "root.d1", ...): JSON metadata} of a SavedMetadata file."""
     with open(filename, "rb") as f:
         data = f.read()
+    out = {}
     for number, value in _fields(data):
         if number != 1:  # SavedMetadata.nodes
             continue
         node = dict(_fields(value))  # SavedObject: 3 node_path, 5 metadata
-        if node.get(3) == b"root":
-            return json.loads(node[5].decode("utf8"))
-    raise ValueError("%s has no metadata for the root object: not a Keras SavedModel."
-                     % filename)
+        if 3 in node and 5 in node:
+            out[node[3].decode("utf8")] = json.loads(node[5].decode("utf8"))
+    if "root" not in out:
+        raise ValueError("%s has no metadata for the root object: not a Keras SavedModel."
+                         % filename)
+    return out
 
 
 def _fields(data):

@@ -3,8 +3,10 @@ to rebuild from): a model of the saved class name whose weights are the SavedMod
 variables (named as saved, values from `variables/variables`) and whose call runs the traced
 serving function, inlined into the caller's graph (checkpoint/import_calls.py).
 
-Only what the serving signature computes is there: no layers, no training graph of the
-original `call` (fit on it raises).
+The model's call is the serving function; its direct sublayers of built-in classes come back
+from their saved configs as layers of the model (`model.layers`, and under their attribute
+names, `model.d1`) holding the model's variables (a handle `<model>/<layer>/<weight>` is the
+layer's `<weight>`), so they can be called on their own, as tf_keras revives them.
 """
 
 import os
@@ -105,7 +107,32 @@ class _Saved:
         return outs[0] if len(outs) == 1 else outs
 
 
-def revive(path, root):
-    """The RevivedModel of a subclassed model's SavedModel directory."""
-    cls = type(str(root.get("class_name", "Model")), (RevivedModel,), {})
-    return cls(root.get("name"), _Saved(str(path)))
+def revive(path, root, children=()):
+    """The RevivedModel of a subclassed model's SavedModel directory; `children` holds
+    `(attribute, metadata)` of its direct sublayers."""
+    cls = type(str(root.get("class_name", "Model")), (RevivedModel,), {
+        "get_config": lambda self: {}})
+    model = cls(root.get("name"), _Saved(str(path)))
+    for attr, meta in children:
+        layer = _revive_layer(meta, model)
+        if layer is not None:
+            setattr(model, attr, layer)
+    return model
+
+
+def _revive_layer(meta, model):
+    """A built-in layer rebuilt from its saved config, holding the model's variables whose
+    handles name it; None for a class Keras does not know here."""
+    from scopeflow.keras.serialization import layer_from_config
+    try:
+        layer = layer_from_config({"class_name": meta["class_name"], "config": meta["config"]})
+    except (ValueError, TypeError, KeyError):
+        return None
+    for handle, v in zip(model._saved.handles, model._weights_list):
+        parts = handle.split("/")
+        if len(parts) >= 2 and parts[-2] == layer.name:
+            setattr(layer, parts[-1], v)
+            trainable = layer.trainable and not parts[-1].startswith("moving_")
+            (layer._trainable_weights if trainable else layer._non_trainable_weights).append(v)
+    layer.built = True
+    return layer

@@ -70,3 +70,40 @@ def test_load_model_revives_the_subclassed_model(tf, saved):
     np.testing.assert_allclose(tf.keras.backend.get_session().run(y), want["out"],
                                rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(m.predict(X), want["out"], rtol=1e-5, atol=1e-6)
+
+
+# TF 2.21 + tf_keras in TF1 graph mode, load_model of the same SavedModel: m.summary() prints
+SUMMARY = """Model: "m"
+_________________________________________________________________
+ Layer (type)                Output Shape              Param #   
+=================================================================
+ dense (Dense)               multiple                  16        
+                                                                 
+ dense_1 (Dense)             multiple                  10        
+                                                                 
+=================================================================
+Total params: 26 (104.00 Byte)
+Trainable params: 26 (104.00 Byte)
+Non-trainable params: 0 (0.00 Byte)
+_________________________________________________________________"""
+
+
+@pytest.mark.oracle
+def test_revived_model_has_its_layers_as_tf(tf, saved):
+    """As tf_keras revives them: the sublayers (Dense from their saved configs) under their
+    attribute names, holding the model's variables, callable on their own; an empty config."""
+    path, want = saved
+    with tf.Graph().as_default():
+        m = tf.keras.models.load_model(path)
+        assert [(type(x).__name__, x.name) for x in m.layers] == [("Dense", "dense"),
+                                                                  ("Dense", "dense_1")]
+        assert m.d1 is m.layers[0] and m.d2 is m.layers[1] and m.d1.units == 4
+        assert [w.name for w in m.d2.weights] == ["m/dense_1/kernel:0", "m/dense_1/bias:0"]
+        assert m.get_config() == {}
+        lines = []
+        m.summary(print_fn=lines.append)
+        assert "\n".join(lines) == SUMMARY
+        k0, b0, k1, b1 = m.get_weights()
+        h = tf.keras.backend.get_session().run(m.d1(tf.constant(X)))
+        np.testing.assert_allclose(h, np.maximum(X @ k0 + b0, 0), rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose((h @ k1 + b1) * 2.0, want["out"], rtol=1e-5, atol=1e-6)
