@@ -84,8 +84,8 @@ def _clear(ctx, flow, index):
     if not isinstance(state, TAState) or np.ndim(state.data) != 1:
         return
     cleared = state.data
-    if cleared.shape[0] != flow.size:
-        return
+    if cleared.shape[0] != flow.size or not flow.size:  # (an empty array: no element to
+        return  # read twice; reading one fails its range check)
     xp = np if _concrete(cleared, index) and not ctx.loop_lengths else jnp
     index = xp.clip(xp.asarray(index, np.int32).reshape(-1), 0, flow.size - 1)
     again = xp.asarray(cleared)[index]
@@ -250,6 +250,8 @@ def _write(ctx, flow, index, value):
         "TensorArray %s: Tried to write to index %d but array is not resizeable and size is: %d"
         % (meta.label(), int(np.asarray(i).reshape(-1)[0]), n)),
         data=[_first_bad(xp, index, out_of_range)])
+    if n == 0:  # an empty array written in a loop body traced but never run (check above)
+        return flow
     safe = xp.clip(index, 0, n - 1)
     # written before, or earlier in this scatter: TF writes the elements one by one
     earlier = xp.tril(xp.equal(safe[:, None], safe[None, :]), -1)
@@ -440,7 +442,9 @@ def _take(ctx, flow, data, index):
     ctx.check(xp.logical_not(xp.any(bad)), InvalidArgumentError, lambda i: (
         _READ_RANGE % (int(np.asarray(i).reshape(-1)[0]), n)),
         data=[_first_bad(xp, index, bad)])
-    return xp.asarray(data)[xp.clip(index, 0, max(n - 1, 0))]
+    if n == 0:  # an empty array read in a loop body traced but never run (its check fails)
+        return xp.zeros(index.shape + tuple(data.shape[1:]), data.dtype)
+    return xp.asarray(data)[xp.clip(index, 0, n - 1)]
 
 
 _READ_RANGE = "Tried to read from index %d but array size is: %d"

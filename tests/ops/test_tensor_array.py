@@ -78,6 +78,13 @@ VALUES = [
     "[0, 0.])[1]\n"
     "y = tf.map_fn(f, x); fetch = y; "
     "feed = {x: [[1., 2., 3.], [4., 5., 6.]]}",
+    # over a fed tensor with no rows: the arrays are empty, the loop bodies never run
+    "x = tf.placeholder(tf.float32, [None, 3])\n"
+    "fetch = [tf.map_fn(lambda r: tf.check_numerics(tf.log(r), 'bad'), x), "
+    "tf.scan(lambda a, r: a * 0.5 + tf.sin(r), x, initializer=tf.zeros([3])), "
+    "tf.foldl(lambda a, r: a + tf.reduce_max(r), x, initializer=0.), "
+    "tf.foldr(lambda a, r: a * 0.5 + tf.reduce_min(r), x, initializer=0.)]; "
+    "feed = {x: np.zeros((0, 3), np.float32)}",
 ]
 
 
