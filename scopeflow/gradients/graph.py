@@ -170,20 +170,43 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
         rebuild_conds(made)
     if loop_state:  # the forward and backward loops, recorded from their structure
         loop_state.record()
-        _stitch_compiled(made)
+    _stitch_compiled(made)
     return [_get_grad(grads, x) for x in xs]
 
 
 def _stitch_compiled(made):
     """A reduction's gradient stitches its shape with DynamicStitch, a host op that would
     split the run between the forward loops (which push on stacks) and the backward loops
-    (which pop): where its indices are known when the run is traced it runs compiled."""
+    (which pop), or between a TensorArray's writes and its gradient's reads: where its
+    indices are known when the run is traced it runs compiled."""
     from scopeflow.lowering.stages import run_compiled
     from scopeflow.ops.array_base import static_value
     for op in made:
         if op._type == "DynamicStitch" and all(
-                static_value(t) is not None for t in op._inputs[:len(op._inputs) // 2]):
+                static_value(t) is not None or _known_when_traced(t)
+                for t in op._inputs[:len(op._inputs) // 2]):
             run_compiled(op)
+
+
+_SHAPE_OPS = frozenset(("Shape", "ShapeN", "Size", "Rank"))
+
+
+def _known_when_traced(t):
+    """Whether `t` is computed from constants and shapes alone (a reduction gradient's
+    `range(rank)` and axes): its value is then known when the run is traced."""
+    from scopeflow.ops.registry import REGISTRY
+    seen, todo = set(), [t._op]
+    while todo:
+        op = todo.pop()
+        if op in seen or op._type in _SHAPE_OPS:
+            continue
+        seen.add(op)
+        rec = REGISTRY.get(op._type)
+        if op._type != "Const" and (rec is None or rec.stateful or not op._inputs
+                                    or op._ctx is not None):
+            return False
+        todo.extend(x._op for x in op._inputs)
+    return True
 
 
 def _in_grad_loop(loop_state, op, before):

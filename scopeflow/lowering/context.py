@@ -102,6 +102,7 @@ class RunContext:
         self.stack_statics = {}  # StackV2 op -> the value every push pushed, when static
         self.loop_trips = {}  # LoopSpec -> its iteration count in this run (loop_fetch.py)
         self.loop_rows = {}  # LoopSpec -> {loop value: (rows per iteration, buffer rows)}
+        self.row_trims = {}  # LoopSpec -> (its loop_rows, its trip count), after it ran
         self.replay = 0  # > 0 while tf.gradients' kernel re-runs ops the run already ran
         self.container = False  # the Session holds a resource variable (error wording)
 

@@ -59,6 +59,21 @@ def fetch_value(ctx, env, t, rec, k):
     return value
 
 
+def trimmed(ctx, t, value):
+    """A fetched Exit value of a loop's IndexedSlices accumulator, as TF fetches it (a host
+    value): the rows it appended, without the zero rows before them in the buffer of fixed
+    size that cf_run._fixed_rows keeps; the dense shape it started from where the loop ran no
+    iteration. Other values as they are."""
+    from scopeflow.lowering.host import HostValue
+    cf = t._op._cf if t._op._type in ("Exit", "RefExit") else None
+    got = ctx.row_trims.get(cf[0]) if cf is not None else None
+    if got is None or cf[0].exit_outs[cf[1]] not in cf[0].exit_cut:
+        return value
+    fixes, trips = got
+    fix = fixes.get(cf[0].exit_cut.index(cf[0].exit_outs[cf[1]]))
+    return value if fix is None else HostValue(fix, (value, trips))
+
+
 class _Retval:
     """TF's `_retval_<op>_<output>_<k>` node (None: TF's message names no node)."""
 

@@ -28,7 +28,7 @@ from scopeflow.lowering.context import (
     run_error,
 )
 from scopeflow.lowering.host import HostValue, host_kind, remap
-from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets
+from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets, trimmed
 from scopeflow.lowering.slice import (
     backward_slice,
     data_inputs,
@@ -46,7 +46,7 @@ from scopeflow.lowering.stages import (
 from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
-from scopeflow.ops.stack_ops import StackFull
+from scopeflow.ops.stack_ops import StackFull, StackHandle
 from scopeflow.ops.ta_state import Serials, TAState
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -694,7 +694,10 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
         var = variable_of(t) if is_handle(t) else None
-        if var is not None and t._op is var:
+        if type(v) is TAState and t._op._type == "StackV2":  # a stack an earlier step pushed
+            ctx.put_state(t._op, v)
+            env[t] = StackHandle(t._op)
+        elif var is not None and t._op is var:
             ctx.overrides[var] = v
             env[t] = ctx.ref_for(var)
         else:
@@ -707,12 +710,14 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx.op = None
     dyn, kinds = [], []
     for t in program.tensors:
-        v = env[t]
+        v = trimmed(ctx, t, env[t])
         if isinstance(v, VarRef):
             ctx.op = _RetvalNode(t)
             v = ctx.read(v)
         elif isinstance(v, TAState):  # a TensorArray's flow: TF's value is 0.0
             v = HostValue(*v.carried()) if program.carry else np.float32(0)
+        elif isinstance(v, StackHandle) and program.carry:  # its contents, for a later step
+            v = HostValue(*ctx.state(v.op).carried())
         if isinstance(v, _Tracer):
             kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)

@@ -263,7 +263,7 @@ class HostPlan:
         ran = _loops_run(pre)
         for t in later + self._fetched:  # boundary tensors: made now, used later
             if (t._op in pre_set or t._op in ran) and t not in seen and (
-                    not is_handle(t) or tensor_array_handle(t)):
+                    not is_handle(t) or tensor_array_handle(t) or t._op._type == "StackV2"):
                 seen.add(t)
                 need.append(t)
         self._compiled(need, ctrl)

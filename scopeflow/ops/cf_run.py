@@ -11,6 +11,7 @@ length, so reverse-mode gradients flow through it (design decision 5); without o
 `lax.while_loop` with a custom reverse-mode rule (cf_loop_vjp.py).
 """
 
+import functools
 import weakref
 
 import jax
@@ -251,10 +252,15 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     carry = _with_all_checks(slots, run)
     trips, vals, written, (oks, data) = carry
     _apply(ctx, keys, written, slots, oks, data)
+    fixes = {}  # loop value -> fn(value, trips): its value as TF fetches it (loop_fetch.py)
+    for k, (step, pad) in ctx.loop_rows.get(spec, {}).items() if spec.rows else ():
+        fixes[k] = functools.partial(_appended_rows, step, pad)
     if spec.rows and length is None:
         _check_rows(ctx, spec, trips)
     if spec.maxima:
-        vals = _static_maxima(ctx, spec, [ext[p] for p in spec.init_pos], vals, trips)
+        vals = _static_maxima(spec, [ext[p] for p in spec.init_pos], vals, fixes)
+    if fixes:
+        ctx.row_trims[spec] = (fixes, trips)
     ctx.loop_trips[spec] = trips
     return list(vals)
 
@@ -299,10 +305,20 @@ def _check_rows(ctx, spec, trips):
             "run again with more" % (ctx.op._name, spec.cond_cut[k].name, pad)))
 
 
-def _static_maxima(ctx, spec, init, vals, trips):
+def _appended_rows(step, pad, buf, trips):
+    """The rows of a buffer of `_fixed_rows` that TF's accumulator holds after `trips`."""
+    return buf[pad - step * int(trips):]
+
+
+def _first_unless_ran(first, after, trips):
+    return after if int(trips) > 0 else first
+
+
+def _static_maxima(spec, init, vals, fixes):
     """A value kept as the maximum of a static one (an IndexedSlices accumulator's dense
-    shape) is static after one iteration: later ops may then use it to size their results."""
-    from scopeflow.errors import UnimplementedError
+    shape) is static after one iteration: later ops may then use it to size their results
+    (`after`, which adds nothing where no iteration ran: the accumulated rows are zeros); a
+    fetch of it gives TF's value, the first one where the loop ran no iteration (`fixes`)."""
     vals = list(vals)
     for k, v in spec.maxima:
         if not _is_static(init[k]):
@@ -312,10 +328,7 @@ def _static_maxima(ctx, spec, init, vals, trips):
             continue
         after = np.maximum(first, v).astype(first.dtype)
         if not np.array_equal(after, first):
-            ctx.check(trips > 0, UnimplementedError, (
-                "%s: a loop whose gradient accumulates IndexedSlices ran no iteration; the "
-                "shape of its gradient (%s) is then not the one the program was compiled for"
-                % (ctx.op._name, spec.cond_cut[k].name)))
+            fixes[k] = functools.partial(_first_unless_ran, first)
         vals[k] = after
     return vals
 

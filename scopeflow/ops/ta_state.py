@@ -174,8 +174,27 @@ def add_flows(a, b):
         return a
     if a.data is None:
         return b
+    if (type(a.data) is tuple or type(b.data) is tuple or np.shape(a.data) != np.shape(b.data)
+            ) and not isinstance(a.written, jax.core.Tracer) and not isinstance(
+            b.written, jax.core.Tracer):
+        return _add_ragged(a, b)
     return TAState(jnp.asarray(a.data) + jnp.asarray(b.data),
                    jnp.logical_or(a.written, b.written), b.meta)
+
+
+def _add_ragged(a, b):
+    """The sum of two flows of an infer_shape=False array (elements of other shapes, written
+    at indices known when compiled): each element from the flow that wrote it, or the sum."""
+    n = len(a.data)
+    wa, wb = np.asarray(a.written), np.asarray(b.written)  # (NumPy: indices were known)
+    out = []
+    for i in range(n):
+        x, y = a.data[i], b.data[i]
+        if wa[i] and wb[i]:
+            out.append(jnp.asarray(x) + jnp.asarray(y))
+        else:
+            out.append(y if wb[i] else x)
+    return TAState(tuple(out), np.logical_or(wa, wb), b.meta)
 
 
 def shape_of(x):

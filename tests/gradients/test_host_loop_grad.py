@@ -1,7 +1,9 @@
 """Gradients through a tf.while_loop whose body holds a data-dependent host op (tf.boolean_mask,
 tf.unique + gather, one-argument tf.where, tf.py_func behind tf.stop_gradient, a nested loop):
 the forward loop and its gradient loop run on the host, the stacks between them as host
-values (ops/host_stacks.py); values and training steps against TF."""
+values (ops/host_stacks.py); stacks of compiled loops carried across the steps of a run split
+around a host op; fetched IndexedSlices accumulators (no padding rows, a loop that ran no
+iteration); values and training steps against TF."""
 
 import pytest
 from approx import agree, explain
@@ -76,11 +78,81 @@ PROGRAMS = {
         "    result = s.run([y, g], {x: [1., -0.5, 0.3, 2.]})"),
 }
 
+# values of loops run compiled that cross the steps of a run split around a host op, and
+# fetched IndexedSlices accumulators, as TF has them
+STEPS = {
+    'stack_across_host': (
+        'x = tf.placeholder(tf.float32, [3])\n'
+        '_, y = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.sin(a) * a), [0, x])\n'
+        'k = tf.py_func(lambda v: np.float32(np.abs(v).sum()), [y], tf.float32)\n'
+        'k.set_shape([])\n'
+        'loss = tf.reduce_sum(y * y) * tf.stop_gradient(k)\n'
+        'g = tf.gradients(loss, x)\n'
+        'with tf.Session() as s:\n'
+        '    result = s.run([loss, g], {x: [0.5, -1., 2.]})'),
+    'stack_across_host_fed': (
+        'x = tf.placeholder(tf.float32, [None, 2])\n'
+        'w = tf.Variable([[0.5, -0.2], [0.1, 0.9]])\n'
+        'n = tf.placeholder(tf.int32, [])\n'
+        'def body(i, a):\n'
+        '    return i + 1, tf.reshape(tf.sigmoid(tf.matmul(a, w)), tf.shape(a)) * 2.\n'
+        '_, y = tf.while_loop(lambda i, a: i < n, body, [0, x])\n'
+        'k = tf.py_func(lambda v: np.float32(np.abs(v).sum()), [y], tf.float32)\n'
+        'k.set_shape([])\n'
+        'loss = tf.reduce_sum(y * y) * tf.stop_gradient(k)\n'
+        'train = tf.train.AdamOptimizer(0.1).minimize(loss)\n'
+        'g = tf.gradients(loss, [x, w])\n'
+        'with tf.Session() as s:\n'
+        '    s.run(tf.global_variables_initializer())\n'
+        '    r = s.run(g, {x: [[1., -0.5], [0.3, 0.2], [2., 1.]], n: 3})\n'
+        '    s.run(train, {x: [[1., -0.5]], n: 2})\n'
+        '    result = [r, s.run(w)]'),
+    'indexed_slices_fetch': (
+        'w = tf.Variable([[1., 2.], [3., -1.], [0.5, 0.5], [2., 1.]])\n'
+        'def body(i, a):\n'
+        '    return i + 1, a + tf.reduce_sum(tf.gather(w, [i, i + 1]) * a, 0)\n'
+        '_, y = tf.while_loop(lambda i, a: i < 2, body, [0, tf.ones([2])])\n'
+        'g = tf.gradients(tf.reduce_sum(y * y), w)[0]\n'
+        'with tf.Session() as s:\n'
+        '    s.run(tf.global_variables_initializer())\n'
+        '    v = s.run(g)\n'
+        '    result = [type(g).__name__, v.values.tolist(), v.indices.tolist(),'
+        ' v.dense_shape.tolist()]'),
+    'zero_iter_gather': (
+        'w = tf.Variable([[1., 2.], [3., -1.], [0.5, 0.5]])\n'
+        'n = tf.placeholder(tf.int32, [])\n'
+        'def body(i, a):\n'
+        '    return i + 1, a + tf.reduce_sum(tf.gather(w, [i, 2]) * a, 0)\n'
+        '_, y = tf.while_loop(lambda i, a: i < n, body, [0, tf.ones([2])])\n'
+        'loss = tf.reduce_sum(y * y)\n'
+        'g = tf.gradients(loss, w)[0]\n'
+        'train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n'
+        'with tf.Session() as s:\n'
+        '    s.run(tf.global_variables_initializer())\n'
+        '    r = []\n'
+        '    for k in (0, 2, 0, 1):\n'
+        '        v = s.run(g, {n: k})\n'
+        '        r.append([v.values.tolist(), v.indices.tolist(), v.dense_shape.tolist()])\n'
+        '    s.run(train, {n: 0}); r.append(s.run(w).tolist())\n'
+        '    s.run(train, {n: 2}); r.append(s.run(w).tolist())\n'
+        '    result = r'),
+    # infer_shape=False arrays split and concatenated in pieces of different lengths: the
+    # gradient splits by the concat's lengths (TensorArrayConcat / TensorArraySplit gradients)
+    'ta_ragged_split_concat': (
+        'x = tf.placeholder(tf.float32, [6, 2])\n'
+        'ta = tf.TensorArray(tf.float32, 3, infer_shape=False).split(x * 2., [1, 2, 3])\n'
+        'y = tf.TensorArray(tf.float32, 3, infer_shape=False).write(0, ta.read(2))'
+        '.write(1, ta.read(0) * 3.).write(2, tf.tanh(ta.read(1))).concat()\n'
+        'g = tf.gradients(tf.reduce_sum(y * y), x)\n'
+        'with tf.Session() as s:\n'
+        '    result = s.run([y, g], {x: np.arange(12, dtype=np.float32).reshape(6, 2) / 10})'),
+}
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_gradient_through_host_loop_matches_tf(oracle, name):
-    code = PROGRAMS[name]
+@pytest.mark.parametrize("name", sorted(PROGRAMS) + sorted(STEPS))
+def test_loop_gradient_matches_tf(oracle, name):
+    code = PROGRAMS.get(name) or STEPS[name]
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
