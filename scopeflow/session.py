@@ -32,7 +32,7 @@ from scopeflow.lowering.stages import (
 )
 from scopeflow.lowering.together import run_together
 from scopeflow.ops.stack_ops import StackFull, grow
-from scopeflow.ops.ta_state import TAMeta, TAState
+from scopeflow.ops.ta_state import TAMeta, TAState, feed_leaves
 from scopeflow.session_config import (
     ConfigProto,
     _DeviceAttributes,
@@ -572,11 +572,8 @@ def flat_feeds(entry, feeds):
     out = []
     for i in entry.feed_pos:
         v = feeds[i]
-        if type(v) is TAState:
-            if type(v.data) is tuple:  # elements of different shapes: one array each
-                out.extend(v.data + (v.written,))
-            elif v.data is not None:
-                out.extend((v.data, v.written))
+        if type(v) is TAState:  # (elements of different shapes: one array each)
+            out.extend(feed_leaves(v))
         else:
             out.append(v)
     return out

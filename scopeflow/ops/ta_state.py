@@ -114,6 +114,9 @@ class TAState:
         """What a compiled step fed these elements depends on (lowering/cache.py)."""
         if self.data is None:
             return ("TensorArray", self.meta, None)
+        if _static_written(self):
+            return ("TensorArray", self.meta, jax.tree_util.tree_map(np.shape, self.data),
+                    tuple(self.written.tolist()), np.dtype(self.meta.dtype))
         if type(self.data) is tuple:
             return ("TensorArray", self.meta, tuple(np.shape(d) for d in self.data),
                     np.dtype(self.meta.dtype))
@@ -123,6 +126,10 @@ class TAState:
         """The elements as abstract values (a compiled step traced for them)."""
         if self.data is None:
             return self
+        if _static_written(self):  # (its written mask stays known: FedRagged)
+            return FedRagged(jax.tree_util.tree_map(
+                lambda d: jax.ShapeDtypeStruct(np.shape(d), np.dtype(self.meta.dtype)),
+                self.data), self.written, self.meta)
         if type(self.data) is tuple:
             return TAState(tuple(jax.ShapeDtypeStruct(np.shape(d), d.dtype) for d in self.data),
                            jax.ShapeDtypeStruct(np.shape(self.written), np.dtype(bool)),
@@ -140,6 +147,35 @@ class TAState:
             return (lambda written, *data: TAState(data, written, meta)), \
                 (self.written,) + self.data
         return (lambda data, written: TAState(data, written, meta)), (self.data, self.written)
+
+
+def _static_written(state):
+    """Whether `state`, fed to a compiled step, keeps its written mask known: an
+    infer_shape=False array, whose elements of other shapes are at indices known when traced
+    (a loop run on the host adds its gradient flows per element: add_flows)."""
+    return state.meta.ragged and type(state.written) is np.ndarray and state.data is not None
+
+
+@jax.tree_util.register_pytree_node_class
+class FedRagged(TAState):
+    """A TAState of an infer_shape=False array fed to a compiled step: its elements are
+    arguments, its written mask (NumPy) part of the compiled signature."""
+
+    __slots__ = ()
+
+    def tree_flatten(self):
+        return (self.data,), (self.meta, tuple(self.written.tolist()))
+
+    @classmethod
+    def tree_unflatten(cls, aux, children):
+        return cls(children[0], np.asarray(aux[1], bool), aux[0])
+
+
+def feed_leaves(state):
+    """The arrays a compiled step takes for TAState `state` (see FedRagged)."""
+    if _static_written(state):
+        return jax.tree_util.tree_leaves(state.data)
+    return jax.tree_util.tree_leaves(state)
 
 
 def strong(x, dtype=None):

@@ -146,6 +146,22 @@ STEPS = {
         'g = tf.gradients(tf.reduce_sum(y * y), x)\n'
         'with tf.Session() as s:\n'
         '    result = s.run([y, g], {x: np.arange(12, dtype=np.float32).reshape(6, 2) / 10})'),
+    # the same in a loop run on the host (a py_func in its body): the gradient flows of the
+    # array read in the loop, summed per element
+    'ta_ragged_host_loop': (
+        'x = tf.placeholder(tf.float32, [6, 2])\n'
+        'ta = tf.TensorArray(tf.float32, 3, infer_shape=False).split(x, [1, 2, 3])\n'
+        'def body(i, out):\n'
+        '    e = ta.read(i)\n'
+        '    k = tf.py_func(lambda v: np.float32(np.abs(v).max()), [e], tf.float32)\n'
+        '    k.set_shape([])\n'
+        '    return i + 1, out.write(i, tf.tanh(e) * tf.stop_gradient(k))\n'
+        '_, out = tf.while_loop(lambda i, o: i < 3, body,\n'
+        '                     (0, tf.TensorArray(tf.float32, 3, infer_shape=False)))\n'
+        'y = out.concat()\n'
+        'g = tf.gradients(tf.reduce_sum(y * y), x)\n'
+        'with tf.Session() as s:\n'
+        '    result = s.run([y, g], {x: np.arange(12, dtype=np.float32).reshape(6, 2) / 10})'),
 }
 
 
