@@ -270,6 +270,8 @@ def _dropout(x, rate, noise_shape, seed, name):
             raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
                              "Received: x_dtype=%s" % dtype)
         if is_number and rate == 0:
+            from scopeflow.ops.random import get_seed
+            get_seed(seed)  # TF takes the op seed anyway: later random ops keep their numbers
             return x
         if not isinstance(rate, Tensor):
             if not is_number:

@@ -472,3 +472,18 @@ def test_certain_prediction_gives_positive_zero_loss(oracle):
     here = run_here("import numpy as np\n" + _CERTAIN_XENT)
     assert here == oracle("import numpy as np\n" + _CERTAIN_XENT)
     assert not any(any(np.ravel(s)) for s in here["ok"][0][:2])
+
+
+@pytest.mark.oracle
+def test_dropout_with_rate_zero_takes_an_op_seed_as_tf(oracle):
+    # char-rnn's `tf.nn.dropout(inputs, 1.0)`: TF returns the input but draws the op seed, so
+    # every later graph-seeded random op (the LSTM kernels) gets the next one
+    code = ("tf.set_random_seed(3); x = tf.ones([2]); a = tf.nn.dropout(x, 1.0)\n"
+            "b = tf.nn.dropout(x, rate=0.0); c = tf.nn.dropout(x, rate=0, seed=5)\n"
+            "u = tf.random_uniform([3])\n"
+            "with tf.Session() as s: result = [a is x, b is x, c is x, u.op.get_attr('seed2'),"
+            " s.run(u).round(6).tolist()]")
+    from oracle import run_here
+    here, there = run_here(code), oracle(code)
+    assert here == there
+    assert there["ok"][:4] == [True, True, True, 2]
