@@ -7,6 +7,7 @@ Only the Session changes device arrays; a run that fails before executing change
 """
 
 import os
+import re
 import threading
 import time
 
@@ -363,13 +364,30 @@ class BaseSession:
         def call(*feed_args, **kwargs):
             return self.run(fetches, dict(zip(feed_list, feed_args)), **kwargs)
 
-        return call
+        def call_unfed(**kwargs):
+            try:
+                return self.run(fetches, **kwargs)
+            except errors.OpError as e:
+                raise _as_callable_error(e) from None
+
+        return call if feed_list else call_unfed
 
     def partial_run_setup(self, fetches, feeds=None):
         raise NotImplementedError("partial_run is not supported by scopeflow Sessions.")
 
     def partial_run(self, handle, fetches, feed_dict=None):
         raise NotImplementedError("partial_run is not supported by scopeflow Sessions.")
+
+
+_RUN_HEAD = re.compile(r"Graph execution error:\n\n(?:Detected at node '[^']*' defined at "
+                       r"\(most recent call last\):\n.*?Node: '[^']*'\n)?", re.DOTALL)
+
+
+def _as_callable_error(e):
+    """The error as TF's callable without feeds raises it (the queue runners' callables): the
+    kernel's message and node tag, without Session.run's graph-execution head and stack."""
+    message = _RUN_HEAD.sub("", e.message, count=1)
+    return type(e)(None, None, message)
 
 
 class Session(BaseSession):

@@ -10,6 +10,7 @@ decodes); `channels` 0 keeps the file's own, 1 / 3 / 4 convert to gray / RGB / R
 
 import io
 import struct
+import zlib
 
 import numpy as np
 
@@ -148,14 +149,46 @@ def encode_png(image, compression=-1, name=None):
 
 
 # ---- host kernels ---------------------------------------------------------------------------
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_FAILED = "jpeg::Uncompress failed. Invalid JPEG data or crop window."
+
+
+def _png_problem(data):
+    """TF's message for a damaged PNG, or None: libpng reads the chunks up to the first IDAT
+    when it starts (a short or corrupt chunk there fails the decoder's start), then the image
+    data up to IEND (any damage there is invalid data)."""
+    pos, started = 8, False
+    while True:
+        if pos + 8 > len(data):
+            break
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if kind == b"IDAT":
+            started = True
+        end = pos + 12 + length
+        if not kind.isalpha() or end > len(data) or \
+                zlib.crc32(data[pos + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
+            break
+        if kind == b"IEND":
+            return None
+        pos = end
+    if started:
+        return "Invalid PNG data, size %d" % len(data)
+    return "Invalid PNG. Failed to initialize decoder."
+
+
 def _open(op_, data):
     from PIL import Image
+    if data.startswith(_PNG_SIGNATURE):  # TF's decoders go by the file's first bytes
+        problem = _png_problem(data)
+        if problem:
+            raise run_error(InvalidArgumentError, op_, problem)
     try:
         img = Image.open(io.BytesIO(data))
         img.load()
         return img
-    except Exception:  # noqa: BLE001 - any unreadable file is TF's one error
-        raise run_error(InvalidArgumentError, op_, _UNKNOWN) from None
+    except Exception:  # noqa: BLE001 - an unreadable file is TF's one error for its kind
+        jpeg = data.startswith(b"\xff\xd8\xff")
+        raise run_error(InvalidArgumentError, op_, _JPEG_FAILED if jpeg else _UNKNOWN) from None
 
 
 def _frame(img, channels, dtype):

@@ -58,6 +58,10 @@ class Coordinator:
                     _log.info("Error reported to Coordinator: %s, %s", type(ex), ex)
                     self._exc_info_to_raise = sys.exc_info()
                 info = self._exc_info_to_raise
+                if (len(info) != 3 or not info[0] or not info[1]) and len(info) != 1:
+                    # TF formats the whole tuple into its message: that fails, and its
+                    # TypeError leaves the request unmade (an exception not being handled)
+                    raise TypeError("not all arguments converted during string formatting")
                 if len(info) != 3 or not info[0] or not info[1]:
                     try:
                         raise ValueError("ex must be a tuple or sys.exc_info must return the "

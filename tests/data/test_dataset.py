@@ -158,6 +158,35 @@ def dr(d):
     shapes = tf.nest.map_structure(lambda t: (t.indices if hasattr(t, "indices") else t).shape.as_list(), n)
     return [drain(d), shapes]
 result = [repr(ds.element_spec), repr(b.element_spec), meta(b)[2], dr(b), dr(b.unbatch()), dr(m)]""",
+    "host_functions_in_map": """
+def bad(v):
+    if v == 2:
+        raise ValueError("bad value")
+    return v
+a = tf.data.Dataset.range(4).map(lambda x: tf.py_func(lambda v: v * 2, [x], tf.int64))
+b = tf.data.Dataset.range(3).map(lambda x: tuple(tf.py_function(
+    lambda v: (v + 1, str(v.numpy())), [x], [tf.int64, tf.string])))
+c = tf.data.Dataset.range(4).map(lambda x: tf.py_func(bad, [x], tf.int64))
+n = tf.data.make_one_shot_iterator(c).get_next()
+seen = []
+with tf.Session() as s:
+    for _ in range(5):
+        try:
+            seen.append(s.run(n))
+        except tf.errors.InvalidArgumentError as e:
+            seen.append(["InvalidArgumentError", "ValueError: bad value" in str(e)])
+        except tf.errors.OutOfRangeError:
+            seen.append("end")
+result = [drain(a), meta(a), drain(b), meta(b), seen]""",
+    "padding_values_and_generator_args": """
+p = tf.data.Dataset.range(1, 4).map(lambda x: (tf.range(x), tf.fill([x], "s"))).padded_batch(
+    2, padded_shapes=([4], [None]), padding_values=(tf.constant(-1, tf.int64), "pad"))
+g = tf.data.Dataset.from_generator(lambda n: iter(range(n)), tf.int64, args=(3,))
+f = tf.data.Dataset.from_tensor_slices([[1, 2], [3, 4]]).flat_map(
+    tf.data.Dataset.from_tensor_slices)
+i = tf.data.Dataset.range(3).apply(tf.data.experimental.parallel_interleave(
+    lambda x: tf.data.Dataset.range(x * 10, x * 10 + 2), cycle_length=2))
+result = [drain(p), meta(p), drain(g), drain(f), drain(i)]""",
     "dict_key_order": """
 ds = tf.data.Dataset.range(2).map(lambda x: {"z": x, "a": x * 2})
 z = tf.data.Dataset.zip({"z": tf.data.Dataset.range(2), "a": tf.data.Dataset.range(2)})

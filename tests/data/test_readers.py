@@ -64,6 +64,17 @@ b = write("b.txt", b"h\\ny1\\n")
 ds = tf.data.Dataset.list_files(os.path.join(D, "*.txt"), shuffle=False).interleave(
     lambda f: tf.data.TextLineDataset(f).skip(1), cycle_length=2)
 result = drain(ds)""",
+    "list_files_seeded_and_parallel_reads": """
+for i in range(5):
+    write("f%d.txt" % i, b"x%d\\n" % i)
+tf.set_random_seed(1)
+names = drain(tf.data.Dataset.list_files(os.path.join(D, "*.txt"), seed=3).repeat(2))
+lines = drain(tf.data.TextLineDataset([os.path.join(D, "f%d.txt" % i) for i in range(3)],
+                                      num_parallel_reads=2))
+result = [[os.path.basename(n) for n in names], sorted(lines),
+          err(lambda: drain(tf.data.Dataset.list_files(os.path.join(D, "*.nope")))),
+          err(lambda: tf.data.TFRecordDataset([os.path.join(D, "f0.txt")], buffer_size=100,
+                                              num_parallel_reads=2))]""",
 }
 
 

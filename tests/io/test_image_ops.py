@@ -57,6 +57,21 @@ with tf.Session() as sess:
         out.append(err(lambda: sess.run(f(s, channels=2), {s: data})))
     result = out
 """,
+    # damaged files: TF's error class and message, and the session stays usable
+    "damaged": """
+s = tf.placeholder(tf.string, [])
+dp, dj, di = tf.image.decode_png(s, channels=3), tf.image.decode_jpeg(s), tf.image.decode_image(s)
+with tf.Session() as sess:
+    pb = sess.run(tf.image.encode_png(IMG))
+    jb = sess.run(tf.image.encode_jpeg(tf.constant(np.full((8, 8, 3), 100, np.uint8))))
+    bm = bytearray(pb)
+    bm[40] ^= 0xFF  # the first IDAT chunk's type
+    result = [err(lambda: sess.run(dp, {s: pb[:20]})), err(lambda: sess.run(dj, {s: b"garbage"})),
+              err(lambda: sess.run(di, {s: pb[:60]})), err(lambda: sess.run(dp, {s: pb[:-10]})),
+              err(lambda: sess.run(dp, {s: bytes(bm)})), err(lambda: sess.run(dj, {s: jb[:-20]})),
+              err(lambda: sess.run(dj, {s: jb[:30]})), err(lambda: sess.run(di, {s: b"x" * 9})),
+              sess.run(dj, {s: pb}), sess.run(dp, {s: pb})]
+""",
 }
 
 

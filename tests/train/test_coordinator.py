@@ -64,3 +64,41 @@ def test_looper_thread_runs_until_stop(tf):
     tf.train.LooperThread.loop(coord, None, target)
     coord.join()
     assert len(calls) == 3
+
+
+STOPS = r"""
+def err(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        return [type(e).__name__, str(e)]
+coord = tf.train.Coordinator()
+out = [coord.should_stop()]
+try:
+    raise ValueError("stop!")
+except ValueError as e:
+    coord.request_stop(e)
+out += [coord.should_stop(), err(lambda: coord.join([])),
+        err(lambda: coord.raise_requested_exception())]
+coord.clear_stop()
+out.append(coord.should_stop())
+c2 = tf.train.Coordinator()
+with c2.stop_on_exception():
+    raise tf.errors.OutOfRangeError(None, None, "done")
+out += [c2.should_stop(), err(lambda: c2.join([]))]
+c3 = tf.train.Coordinator(clean_stop_exception_types=())
+with c3.stop_on_exception():
+    raise tf.errors.OutOfRangeError(None, None, "done")
+out.append(err(lambda: c3.join([])))
+out.append(err(lambda: tf.train.Coordinator().request_stop(ValueError("not raised"))))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_stop_requests_and_joins_match_tf(oracle):
+    from oracle import run_here
+    here, there = run_here(STOPS), oracle(STOPS)
+    assert "ok" in there, there
+    assert here == there

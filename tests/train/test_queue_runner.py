@@ -53,3 +53,42 @@ def test_an_error_in_a_runner_reaches_the_coordinator(tf):
         threads = tf.train.start_queue_runners(s, coord)
         with pytest.raises(tf.errors.InvalidArgumentError, match="broken input"):
             coord.join(threads)
+
+
+ERRORS_REACH_THE_COORDINATOR = r"""
+import re
+def boom():
+    raise KeyError("qr boom")
+def short(e):  # class, first line, node tag: the Python traceback in between differs
+    text = re.sub(r"'_\d+_", "'_N_", str(e))  # resource numbers count per process
+    return [type(e).__name__, text.split("\n")[0], re.findall(r"\[\[\{\{node [^}]*\}\}\]\]", text)]
+q = tf.FIFOQueue(2, tf.int64, shapes=[[]])
+qr = tf.train.QueueRunner(q, [q.enqueue(tf.py_func(boom, [], tf.int64))])
+n = tf.placeholder(tf.int32, [])
+out = []
+with tf.Session() as s:
+    c = tf.train.Coordinator()
+    threads = qr.create_threads(s, coord=c, start=True)
+    try:
+        c.join(threads, stop_grace_period_secs=10)
+    except tf.errors.OpError as e:
+        out.append(short(e))
+    out.append(s.run(q.is_closed()))
+    for f, args in [(s.make_callable(q.dequeue()), ()), (s.make_callable(q.enqueue(1)), ()),
+                    (s.make_callable(q.dequeue_many(n), [n]), (2,))]:
+        try:
+            f(*args)
+        except tf.errors.OpError as e:
+            out.append(short(e))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_errors_in_runner_threads_and_callables_read_as_tfs(oracle):
+    """A callable without feeds (what a queue runner runs) raises the kernel's message alone,
+    as TF's does; one with feeds raises as Session.run."""
+    from oracle import run_here
+    here, there = run_here(ERRORS_REACH_THE_COORDINATOR), oracle(ERRORS_REACH_THE_COORDINATOR)
+    assert "ok" in there, there
+    assert here == there
