@@ -152,6 +152,7 @@ MODULES = {
     "python.layers.normalization": ("tf.layers",),
     "python.layers.pooling": ("tf.layers",),
     "python.layers.layers": ("tf.layers",),
+    "python.layers.utils": ("scopeflow.layers.utils",),
 }
 
 # `tensorflow.core.<area>.<x>_pb2` -> tensorboard's copy of the same proto module.
