@@ -11,6 +11,7 @@ and string values never enter XLA. Output values are cast to the dtypes the grap
 
 import dataclasses
 import functools
+import os
 
 import jax
 import jax.numpy as jnp
@@ -544,7 +545,7 @@ def _build(program, state, feeds, n_rng, once=False):
         if program.device is None:
             traced = jax.jit(fn, donate_argnums=donate).trace(*in_avals)
             call = _fast(disk_cache.compile_traced(
-                traced, _describe(program), ONCE_OPTIONS if once else None, donate))
+                traced, _describe(program), ONCE_OPTIONS if once else run_options(), donate))
         else:
             call = _on_device(fn, in_avals, program)
         cache.stats["compiles"] += 1
@@ -585,6 +586,20 @@ _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "L
 # where the optimizing compile fuses a multiply-add, so only initialization runs that are not
 # pure fills (those run on the host: init_host.py) use it
 ONCE_OPTIONS = {"xla_backend_optimization_level": 0, "xla_llvm_disable_expensive_passes": True}
+
+# XLA:CPU runs convolutions in YNNPACK fusions by default; on its Eigen convolutions instead
+# (YNNPACK keeps the dots) slim's resnet_v1_50 forward pass costs about a third less CPU at
+# batch 1 (README, "ResNet inference"). A YNN fusion setting in XLA_FLAGS is the user's and wins.
+CPU_OPTIONS = {"xla_cpu_experimental_ynn_fusion_type": "LIBRARY_FUSION_TYPE_INDIVIDUAL_DOT"}
+
+
+def run_options(platform=None):
+    """XLA options of a run's program on `platform` (default: JAX's default backend)."""
+    if (platform or jax.default_backend()) != "cpu":
+        return None
+    if "ynn_fusion_type" in os.environ.get("XLA_FLAGS", ""):
+        return None
+    return CPU_OPTIONS
 
 
 def _initializes(program):
@@ -650,7 +665,8 @@ def _on_device(fn, in_avals, program):
     avals = [jax.ShapeDtypeStruct(a.shape, a.dtype, sharding=where) for a in in_avals]
     with jax.default_device(device):
         lowered = jax.jit(fn, out_shardings=where).lower(*avals)
-        return _fast(disk_cache.compile_lowered(lowered, _describe(program), device=device))
+        return _fast(disk_cache.compile_lowered(lowered, _describe(program),
+                                                run_options(device.platform), device))
 
 
 def _as_fun(closed):

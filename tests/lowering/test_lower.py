@@ -140,8 +140,8 @@ def test_seeded_initializers_trace_once_and_compile_one_program(tf, monkeypatch)
 
 def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
     """`global_variables_initializer()` (a group of initializers, nothing fed or fetched)
-    that is not a pure fill compiles with ONCE_OPTIONS, a training step or a fetch with XLA's defaults; the values
-    are the same either way."""
+    that is not a pure fill compiles with ONCE_OPTIONS, a training step or a fetch with the run
+    options (lower.run_options); the values are the same either way."""
     import numpy as np
 
     import scopeflow.compat.v1 as tf
@@ -169,10 +169,10 @@ def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
                     assert [o for _, o in seen] == [lower.ONCE_OPTIONS]
                 else:  # the same initializers fetched with a value: not an initialization run
                     s.run([w.initializer, b.initializer, tf.constant(0)])
-                    assert [o for _, o in seen] == [None]
+                    assert [o for _, o in seen] == [lower.run_options()]
                 seen.clear()
                 s.run(step)
-                assert [o for _, o in seen] == [None]
+                assert [o for _, o in seen] == [lower.run_options()]
                 values.append(s.run([w, b]))
     for x, y in zip(*values):
         np.testing.assert_array_equal(x, y)
