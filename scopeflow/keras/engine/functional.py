@@ -289,8 +289,8 @@ def _layers_by_depth(nodes, outputs):
     """Layers deepest first (inputs first), ties in the order their first node was made."""
     depth = {id(n): 0 for n in nodes}
     for node in reversed(nodes):
-        for parent in node.parents:
-            if parent is not None and id(parent) in depth:
+        for parent in node.parents:  # (an Input's node makes its own input: no parent)
+            if parent is not None and parent is not node and id(parent) in depth:
                 depth[id(parent)] = max(depth[id(parent)], depth[id(node)] + 1)
     layer_depth, first = {}, {}
     for i, node in enumerate(nodes):

@@ -342,7 +342,8 @@ def _metric_fn(m, loss_fn, out):
 
 
 def _scalar_or_list(values):
-    values = [float(np.asarray(v).ravel()[0]) if np.ndim(v) else float(v) for v in values]
+    """*_on_batch results as tf_keras gives them: numpy scalars of the fetched dtype."""
+    values = [np.asarray(v).ravel()[0] if np.ndim(v) else np.asarray(v)[()] for v in values]
     return values[0] if len(values) == 1 else values
 
 

@@ -11,21 +11,28 @@ from scopeflow.keras.engine import data_adapter as _data
 
 
 class _Aggregate:
-    """The loss averaged over the epoch's batches; the metrics' last (cumulative) values."""
+    """The loss averaged over the epoch's batches; the metrics' last (cumulative) values.
+    As tf_keras' MetricsAggregator: numpy scalars of the fetched dtype, the loss summed in it
+    (`0.0 + float32` stays float32 under numpy's promotion rules)."""
 
     def __init__(self, by_steps):
         self.by_steps, self.total, self.count, self.last = by_steps, 0.0, 0, None
 
     def add(self, values, batch_size):
         w = 1 if self.by_steps else batch_size
-        self.total += float(values[0]) * w
+        self.total += _scalar(values[0]) * w
         self.count += w
         self.last = values
 
     def result(self):
         if self.last is None:
             raise ValueError("Expect x to be a non-empty array or dataset.")
-        return [self.total / self.count] + [float(v) for v in self.last[1:]]
+        return [self.total / self.count] + [_scalar(v) for v in self.last[1:]]
+
+
+def _scalar(v):
+    """A fetched value as a numpy scalar of its dtype."""
+    return np.asarray(v).ravel()[0] if np.ndim(v) else np.asarray(v)[()]
 
 
 def _size(x):
@@ -75,7 +82,7 @@ class LoopsMixin:
             sess = K.get_session()
             if val_source is not None and (epoch + 1) % validation_freq == 0:
                 val = self._test_loop(val_source, sess)
-                logs.update(("val_" + k, v) for k, v in zip(self.metrics_names, val))
+                logs.update(("val_" + k, float(v)) for k, v in zip(self.metrics_names, val))
             if verbose:
                 print("Epoch %d/%d - " % (epoch + 1, epochs) +
                       " - ".join("%s: %.4f" % kv for kv in logs.items()))
@@ -102,7 +109,7 @@ class LoopsMixin:
             logs = dict(zip(self.metrics_names, values), batch=step, size=size)
             for cb in cbs:
                 cb.on_batch_end(step, logs)
-        return dict(zip(self.metrics_names, agg.result()))
+        return {k: float(v) for k, v in zip(self.metrics_names, agg.result())}
 
     def _test_loop(self, source, sess):
         agg, started = _Aggregate(source.by_steps), False
