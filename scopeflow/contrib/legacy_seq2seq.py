@@ -1,6 +1,6 @@
 """`tf.contrib.legacy_seq2seq`: TF1's list-of-steps sequence models and losses (the decoder of
-char-rnn and the 2016 translation tutorial): `rnn_decoder`, the basic / tied / embedding
-seq2seq models, `sequence_loss_by_example`, `sequence_loss` and `model_with_buckets`, with TF
+char-rnn and the 2016 translation tutorial): `rnn_decoder`, `attention_decoder`, the basic / tied /
+embedding / embedding-attention seq2seq models, `sequence_loss_by_example`, `sequence_loss` and `model_with_buckets`, with TF
 1.15's variable scopes (`rnn_decoder/...`, `embedding_rnn_seq2seq/rnn/embedding_wrapper/...`)."""
 
 import copy
@@ -129,6 +129,175 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
                 decoder_inputs, encoder_state, cell, num_decoder_symbols, embedding_size,
                 output_projection=output_projection, feed_previous=flag,
                 update_embedding_for_previous=update)
+
+        if isinstance(feed_previous, bool):
+            return decode(feed_previous)
+        return _cond_decoder(feed_previous, lambda flag: decode(flag, update=False),
+                             encoder_state, len(decoder_inputs))
+
+
+def _linear(args, output_size, bias=True):
+    """TF 1.15's rnn_cell_impl._linear: concat(args, 1) @ kernel + bias in the current variable
+    scope, its ops in that scope's first name scope (the scope is re-entered)."""
+    tf = tf_api()
+    total = 0
+    for arg in args:
+        dims = arg.shape.as_list() if arg.shape.ndims is not None else None
+        if dims is None or len(dims) != 2:
+            raise ValueError("linear is expecting 2D arguments: %s" % [a.shape for a in args])
+        if dims[1] is None:
+            raise ValueError("linear expects shape[1] to be provided for shape %s, but saw %s"
+                             % (arg.shape, dims[1]))
+        total += dims[1]
+    dtype = args[0].dtype
+    with variable_scope(get_variable_scope()) as outer:
+        kernel = get_variable("kernel", [total, output_size], dtype=dtype)
+        res = tf.matmul(args[0] if len(args) == 1 else tf.concat(args, 1), kernel)
+        if not bias:
+            return res
+        with variable_scope(outer) as inner:
+            inner.set_partitioner(None)
+            biases = get_variable("bias", [output_size], dtype=dtype,
+                                  initializer=tf.constant_initializer(0.0, dtype=dtype))
+        return tf.nn.bias_add(res, biases)
+
+
+class _Attention:
+    """The attention heads of `attention_decoder` over (batch, length, size) states: a 1x1
+    conv of the states per head (AttnW_i), scored against a projected query with AttnV_i."""
+
+    def __init__(self, attention_states, num_heads):
+        tf = tf_api()
+        self.length = attention_states.shape[1].value
+        if self.length is None:
+            self.length = tf.shape(attention_states)[1]
+        self.size = attention_states.shape[2].value
+        # (batch, length, 1, size): the 1x1 convolution computes W1 * h_t for every t
+        self.hidden = tf.reshape(attention_states, [-1, self.length, 1, self.size])
+        self.features, self.v = [], []
+        for a in range(num_heads):
+            k = get_variable("AttnW_%d" % a, [1, 1, self.size, self.size])
+            self.features.append(tf.nn.conv2d(self.hidden, k, [1, 1, 1, 1], "SAME"))
+            self.v.append(get_variable("AttnV_%d" % a, [self.size]))
+
+    def __call__(self, query):
+        """One read per head: softmax(v . tanh(W1 h + W2 query)) weighted sum of the states."""
+        tf = tf_api()
+        if nest.is_sequence(query):
+            query = tf.concat(nest.flatten(query), 1)
+        reads = []
+        for a, (features, v) in enumerate(zip(self.features, self.v)):
+            with variable_scope("Attention_%d" % a):
+                y = tf.reshape(_linear([query], self.size, True), [-1, 1, 1, self.size])
+                scores = tf.reduce_sum(v * tf.tanh(features + y), [2, 3])  # (batch, length)
+                weights = tf.nn.softmax(scores)
+                read = tf.reduce_sum(
+                    tf.reshape(weights, [-1, self.length, 1, 1]) * self.hidden, [1, 2])
+                reads.append(tf.reshape(read, [-1, self.size]))
+        return reads
+
+
+def attention_decoder(decoder_inputs, initial_state, attention_states, cell, output_size=None,
+                      num_heads=1, loop_function=None, dtype=None, scope=None,
+                      initial_state_attention=False):
+    """`rnn_decoder` whose cell reads linear(input, previous attention reads) and whose output
+    is linear(cell output, new reads), the reads taken over `attention_states`."""
+    tf = tf_api()
+    if not decoder_inputs:
+        raise ValueError("Must provide at least 1 input to attention decoder.")
+    if num_heads < 1:
+        raise ValueError("With less than 1 heads, use a non-attention decoder.")
+    if attention_states.shape[2].value is None:
+        raise ValueError("Shape[2] of attention_states must be known: %s"
+                         % attention_states.shape)
+    output_size = output_size if output_size is not None else cell.output_size
+    with variable_scope(scope or "attention_decoder", dtype=dtype) as vs:
+        dtype = vs.dtype
+        batch_size = tf.shape(decoder_inputs[0])[0]
+        attention = _Attention(attention_states, num_heads)
+        state, outputs, prev = initial_state, [], None
+        reads = [tf.zeros(tf.stack([batch_size, attention.size]), dtype=dtype)
+                 for _ in range(num_heads)]
+        for read in reads:
+            read.set_shape([None, attention.size])
+        if initial_state_attention:
+            reads = attention(initial_state)
+        for i, inp in enumerate(decoder_inputs):
+            if i > 0:
+                get_variable_scope().reuse_variables()
+            if loop_function is not None and prev is not None:
+                with variable_scope("loop_function", reuse=True):
+                    inp = loop_function(prev, i)
+            input_size = inp.shape.with_rank(2)[1]
+            if input_size.value is None:
+                raise ValueError("Could not infer input size from input: %s" % inp.name)
+            cell_output, state = cell(_linear([inp] + reads, input_size, True), state)
+            if i == 0 and initial_state_attention:
+                with variable_scope(get_variable_scope(), reuse=True):
+                    reads = attention(state)
+            else:
+                reads = attention(state)
+            with variable_scope("AttnOutputProjection"):
+                output = _linear([cell_output] + reads, output_size, True)
+            if loop_function is not None:
+                prev = output
+            outputs.append(output)
+    return outputs, state
+
+
+def embedding_attention_decoder(decoder_inputs, initial_state, attention_states, cell,
+                                num_symbols, embedding_size, num_heads=1, output_size=None,
+                                output_projection=None, feed_previous=False,
+                                update_embedding_for_previous=True, dtype=None, scope=None,
+                                initial_state_attention=False):
+    """`attention_decoder` over embedded int symbols; `feed_previous` decodes greedily."""
+    tf = tf_api()
+    if output_size is None:
+        output_size = cell.output_size
+    if output_projection is not None:
+        biases = tf.convert_to_tensor(output_projection[1], dtype=dtype)
+        biases.shape.assert_is_compatible_with([num_symbols])
+    with variable_scope(scope or "embedding_attention_decoder", dtype=dtype):
+        embedding = get_variable("embedding", [num_symbols, embedding_size])
+        loop_function = (_argmax_and_embed(embedding, output_projection,
+                                           update_embedding_for_previous)
+                         if feed_previous else None)
+        embedded = [tf.nn.embedding_lookup(embedding, i) for i in decoder_inputs]
+        return attention_decoder(embedded, initial_state, attention_states, cell,
+                                 output_size=output_size, num_heads=num_heads,
+                                 loop_function=loop_function,
+                                 initial_state_attention=initial_state_attention)
+
+
+def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symbols,
+                                num_decoder_symbols, embedding_size, encoder_cell=None,
+                                num_heads=1, output_projection=None, feed_previous=False,
+                                dtype=None, scope=None, initial_state_attention=False):
+    """The 2016 translation tutorial's model: an embedded encoder whose step outputs the
+    embedded attention decoder reads; logits over `num_decoder_symbols` unless projected."""
+    tf = tf_api()
+    with variable_scope(scope or "embedding_attention_seq2seq", dtype=dtype) as vs:
+        dtype = vs.dtype
+        encoder_cell = EmbeddingWrapper(
+            encoder_cell if encoder_cell is not None else copy.deepcopy(cell),
+            embedding_classes=num_encoder_symbols, embedding_size=embedding_size)
+        encoder_outputs, encoder_state = tf.nn.static_rnn(encoder_cell, encoder_inputs,
+                                                          dtype=dtype)
+        # (batch, encoder steps, cell output): what the decoder attends to
+        attention_states = tf.concat(
+            [tf.reshape(e, [-1, 1, cell.output_size]) for e in encoder_outputs], 1)
+        output_size = None
+        if output_projection is None:
+            cell = OutputProjectionWrapper(cell, num_decoder_symbols)
+            output_size = num_decoder_symbols
+
+        def decode(flag, update=True):
+            return embedding_attention_decoder(
+                decoder_inputs, encoder_state, attention_states, cell, num_decoder_symbols,
+                embedding_size, num_heads=num_heads, output_size=output_size,
+                output_projection=output_projection, feed_previous=flag,
+                update_embedding_for_previous=update,
+                initial_state_attention=initial_state_attention)
 
         if isinstance(feed_previous, bool):
             return decode(feed_previous)

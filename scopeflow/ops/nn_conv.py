@@ -220,19 +220,34 @@ def _depthwise(input, filter, *, strides, padding, explicit_paddings=(),  # noqa
 
 
 # ---- input backprop (transposed convolution) -------------------------------------------------
-def _backprop_input_infer(op_type):
+def _backprop_input_infer(op_type, batch_of_backprop=False):
+    """The input-gradient shape: `input_sizes` where known. Conv2DBackpropInput (TF 2.21's
+    rule, not Conv3D's or depthwise's) checks out_backprop's channels against the filter's
+    and takes out_backprop's batch dim, so DCGAN's `[batch_size, ...]` over a `-1` reshape
+    gives (?, h, w, c)."""
     def infer(input_sizes, filter, out_backprop, **attrs):
         sizes = static_value(input_sizes)
         dt = filter.dtype.base_dtype
         fmt = attrs.get("data_format", _FORMATS[op_type][0])
         check_attr(op_type, "data_format", fmt, _FORMATS[op_type])
-        if sizes is not None and np.ndim(sizes) == 1 and len(sizes) == len(fmt):
-            return spec(tuple(int(s) for s in sizes), dt)
         d = out_backprop.shape._dims
+        if batch_of_backprop and d is not None and len(d) == len(fmt):
+            _check_equal(d[_layout(fmt, len(fmt))[1]], filter.shape._dims, -1)
+        if sizes is not None and np.ndim(sizes) == 1 and len(sizes) == len(fmt):
+            out = [int(s) for s in sizes]
+            if batch_of_backprop and d is not None and len(d) == len(fmt):
+                _check_equal(out[0], d, 0)
+                out[0] = d[0]
+            return spec(tuple(out), dt)
         n = len(fmt)
         return spec((d[0] if d else None,) + (None,) * (n - 1), dt)
 
     return infer
+
+
+def _check_equal(dim, dims, axis):
+    if dim is not None and dims is not None and dims[axis] is not None and dim != dims[axis]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (dim, dims[axis]))
 
 
 def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwise=False):
@@ -250,7 +265,7 @@ def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwis
     return vjp(out_backprop)[0]
 
 
-@typed_op("Conv2DBackpropInput", infer=_backprop_input_infer("Conv2DBackpropInput"),
+@typed_op("Conv2DBackpropInput", infer=_backprop_input_infer("Conv2DBackpropInput", True),
           types={"input_sizes": "index"})
 def _conv2d_backprop_input(input_sizes, filter, out_backprop, *, strides, padding,  # noqa: A002
                            use_cudnn_on_gpu=True, explicit_paddings=(), data_format="NHWC",

@@ -60,10 +60,74 @@ else:
             if average_across_batch:
                 return cost / tf.cast(tf.shape(targets[0])[0], cost.dtype)
             return cost
+    def linear(args, size, bias):
+        total = sum(a.get_shape()[1] for a in args)
+        with tf.variable_scope(tf.get_variable_scope()) as outer:
+            w = tf.get_variable("kernel", [total, size], dtype=args[0].dtype)
+            res = tf.matmul(args[0] if len(args) == 1 else tf.concat(args, 1), w)
+            with tf.variable_scope(outer):
+                b = tf.get_variable("bias", [size], dtype=args[0].dtype,
+                                    initializer=tf.constant_initializer(0.0))
+            return tf.nn.bias_add(res, b)
+    def attention_decoder(decoder_inputs, initial_state, attention_states, cell,
+                          output_size=None, num_heads=1, loop_function=None, dtype=None,
+                          scope=None, initial_state_attention=False):
+        output_size = output_size or cell.output_size
+        with tf.variable_scope(scope or "attention_decoder", dtype=dtype) as scope:
+            dtype = scope.dtype
+            batch_size = tf.shape(decoder_inputs[0])[0]
+            attn_length = attention_states.get_shape()[1]
+            attn_size = attention_states.get_shape()[2]
+            hidden = tf.reshape(attention_states, [-1, attn_length, 1, attn_size])
+            hidden_features, v = [], []
+            for a in range(num_heads):
+                k = tf.get_variable("AttnW_%d" % a, [1, 1, attn_size, attn_size])
+                hidden_features.append(tf.nn.conv2d(hidden, k, [1, 1, 1, 1], "SAME"))
+                v.append(tf.get_variable("AttnV_%d" % a, [attn_size]))
+            state = initial_state
+            def attention(query):
+                ds = []
+                if isinstance(query, tuple):
+                    query = tf.concat(tf.nest.flatten(query), 1)
+                for a in range(num_heads):
+                    with tf.variable_scope("Attention_%d" % a):
+                        y = tf.reshape(linear([query], attn_size, True), [-1, 1, 1, attn_size])
+                        s = tf.reduce_sum(v[a] * tf.tanh(hidden_features[a] + y), [2, 3])
+                        a = tf.nn.softmax(s)
+                        d = tf.reduce_sum(tf.reshape(a, [-1, attn_length, 1, 1]) * hidden,
+                                          [1, 2])
+                        ds.append(tf.reshape(d, [-1, attn_size]))
+                return ds
+            outputs, prev = [], None
+            attns = [tf.zeros(tf.stack([batch_size, attn_size]), dtype=dtype)
+                     for _ in range(num_heads)]
+            for a in attns:
+                a.set_shape([None, attn_size])
+            if initial_state_attention:
+                attns = attention(initial_state)
+            for i, inp in enumerate(decoder_inputs):
+                if i > 0:
+                    tf.get_variable_scope().reuse_variables()
+                if loop_function is not None and prev is not None:
+                    with tf.variable_scope("loop_function", reuse=True):
+                        inp = loop_function(prev, i)
+                x = linear([inp] + attns, inp.get_shape()[1], True)
+                cell_output, state = cell(x, state)
+                if i == 0 and initial_state_attention:
+                    with tf.variable_scope(tf.get_variable_scope(), reuse=True):
+                        attns = attention(state)
+                else:
+                    attns = attention(state)
+                with tf.variable_scope("AttnOutputProjection"):
+                    output = linear([cell_output] + attns, output_size, True)
+                if loop_function is not None:
+                    prev = output
+                outputs.append(output)
+        return outputs, state
     import types
     S = types.SimpleNamespace(**{f.__name__: f for f in (
         rnn_decoder, basic_rnn_seq2seq, tied_rnn_seq2seq, sequence_loss_by_example,
-        sequence_loss)})
+        sequence_loss, attention_decoder)})
 tf.set_random_seed(4)
 """
 RECORD = r"""
@@ -107,7 +171,24 @@ loss = S.sequence_loss(outputs, targets, weights) + S.sequence_loss(
     outputs, targets, weights, average_across_timesteps=False, average_across_batch=False,
     name="plain")
 """
+# attention over 3 encoder steps: two heads, an LSTM (tuple state as the query), the argmax
+# loop feeding step i + 1, attention read from the initial state
+ATTENTION = r"""
+enc = [tf.constant(np.cos(np.arange(8) * (i + 1)).reshape(2, 4), tf.float32) for i in range(3)]
+outs_e, state_e = tf.nn.static_rnn(tf.nn.rnn_cell.LSTMCell(4), enc, dtype=tf.float32)
+states = tf.concat([tf.reshape(e, [-1, 1, 4]) for e in outs_e], 1)
+dec = [tf.constant(np.sin(np.arange(6) + i).reshape(2, 3), tf.float32) for i in range(3)]
+emb = tf.get_variable("emb", [5, 3])
+loop = lambda prev, i: tf.nn.embedding_lookup(emb, tf.argmax(prev, 1))
+outputs, st = S.attention_decoder(dec, state_e, states, tf.nn.rnn_cell.LSTMCell(4),
+                                  output_size=5, num_heads=2, loop_function=LOOP,
+                                  initial_state_attention=INIT)
+loss = S.sequence_loss(outputs, [tf.constant([1, 4])] * 3, [tf.constant([1.0, 0.5])] * 3) + \
+    0.0 * tf.reduce_sum(emb)
+"""
 PROGRAMS = {
+    "attention": ATTENTION.replace("LOOP", "None").replace("INIT", "False"),
+    "attention_loop_initial": ATTENTION.replace("LOOP", "loop").replace("INIT", "True"),
     "char_rnn_train": CHAR_RNN.replace("LOOP", "None"),
     "char_rnn_sample_loop": CHAR_RNN.replace("LOOP", "loop"),
     "basic_rnn_seq2seq": SEQ2SEQ.replace("MODEL", "basic_rnn_seq2seq"),
