@@ -247,3 +247,31 @@ def test_sequence_loss_by_example_checks_lengths(tf):
                                          "same 1, 2, 1."):
         tf.contrib.legacy_seq2seq.sequence_loss_by_example(
             [tf.zeros([2, 3])], [tf.zeros([2], tf.int32)], [tf.ones([2])] * 2)
+
+
+def test_embedding_attention_seq2seq_variables_as_the_translate_tutorial(tf):
+    # the variable names of TF 1.x translate-tutorial checkpoints (attention_decoder's own
+    # kernel/bias for the input projection, Attention_i for the queries)
+    s2s = tf.contrib.legacy_seq2seq
+    greedy = tf.placeholder(tf.bool, [])
+    outputs, _ = s2s.embedding_attention_seq2seq(
+        [tf.constant([1, 2]), tf.constant([0, 3])], [tf.constant([0, 0]), tf.constant([2, 1])],
+        tf.nn.rnn_cell.GRUCell(3), 4, 5, 2, num_heads=2, feed_previous=greedy)
+    prefix = "embedding_attention_seq2seq/embedding_attention_decoder/attention_decoder/"
+    names = {v.op.name[len(prefix):]: v.shape.as_list() for v in tf.global_variables()
+             if v.op.name.startswith(prefix)}
+    assert names == {
+        "AttnW_0": [1, 1, 3, 3], "AttnV_0": [3], "AttnW_1": [1, 1, 3, 3], "AttnV_1": [3],
+        "kernel": [8, 2], "bias": [2], "Attention_0/kernel": [3, 3], "Attention_0/bias": [3],
+        "Attention_1/kernel": [3, 3], "Attention_1/bias": [3],
+        "AttnOutputProjection/kernel": [11, 5], "AttnOutputProjection/bias": [5],
+        "output_projection_wrapper/kernel": [3, 5], "output_projection_wrapper/bias": [5],
+        "output_projection_wrapper/gru_cell/gates/kernel": [5, 6],
+        "output_projection_wrapper/gru_cell/gates/bias": [6],
+        "output_projection_wrapper/gru_cell/candidate/kernel": [5, 3],
+        "output_projection_wrapper/gru_cell/candidate/bias": [3]}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        fed, forced = (sess.run(outputs, {greedy: g}) for g in (True, False))
+    assert [o.shape for o in fed] == [(2, 5), (2, 5)]
+    assert (fed[0] == forced[0]).all()
