@@ -333,6 +333,29 @@ def _static_maxima(spec, init, vals, fixes):
     return vals
 
 
+def first_unless_ran(ctx, t):
+    """(the value TF's `t` has where its loop ran no iteration, the loop's trip count) for `t`
+    a loop's kept static maximum (`_static_maxima`: an IndexedSlices accumulator's dense
+    shape) or one element of it (`dense_shape[0]`, as tf.convert_to_tensor slices it); else
+    None. Its value in the run is the maximum: ops that check against it check this too."""
+    from scopeflow.ops.op_util import static_value
+    op, pick = t._op, None
+    if op._type == "StridedSlice" and op.get_attr("shrink_axis_mask") == 1:
+        begin = static_value(op.inputs[1])
+        if begin is None or np.size(begin) != 1:
+            return None
+        op, pick = op.inputs[0]._op, int(np.reshape(begin, (-1,))[0])
+    cf = op._cf if op._type in ("Exit", "RefExit") else None
+    got = ctx.row_trims.get(cf[0]) if cf is not None else None
+    if got is None or cf[0].exit_outs[cf[1]] not in cf[0].exit_cut:
+        return None
+    fix = got[0].get(cf[0].exit_cut.index(cf[0].exit_outs[cf[1]]))
+    if not isinstance(fix, functools.partial) or fix.func is not _first_unless_ran:
+        return None
+    first = np.asarray(fix.args[0])
+    return (first if pick is None else first.reshape(-1)[pick]), got[1]
+
+
 def _differentiated(ctx, *trees):
     """Whether the loop runs under jax.vjp (tf.gradients' kernel): its values, or variables it
     may read, carry tangents (tracers of an autodiff transformation, not of jit)."""

@@ -164,6 +164,12 @@ def _check_unsorted(ctx, data, ids, n):
               % (dims_text(d), dims_text(s)))
     check_elements(ctx, ids, ids >= n, lambda pos, v: "segment_ids%s = %d is out of range "
                    "[0, %d)" % (pos, v, n))
+    from scopeflow.ops.cf_run import first_unless_ran
+    got = first_unless_ran(ctx, ctx.op.inputs[2]) if ctx is not None else None
+    if got is not None and np.ndim(got[0]) == 0:  # a loop that ran no iteration: TF's count
+        first, trips = int(got[0]), got[1]
+        check_elements(ctx, ids, jnp.logical_and(trips == 0, ids >= first), lambda pos, v: (
+            "segment_ids%s = %d is out of range [0, %d)" % (pos, v, first)))
 
 
 UNSORTED = {t: _unsorted_op(t, k) for t, k in (

@@ -3,11 +3,22 @@ tf.unique + gather, one-argument tf.where, tf.py_func behind tf.stop_gradient, a
 the forward loop and its gradient loop run on the host, the stacks between them as host
 values (ops/host_stacks.py); stacks of compiled loops carried across the steps of a run split
 around a host op; fetched IndexedSlices accumulators (no padding rows, a loop that ran no
-iteration); values and training steps against TF."""
+iteration, and densified: TF's error); values and training steps against TF."""
 
 import pytest
 from approx import agree, explain
 from oracle import run_here
+
+# a loop gathering rows of a variable, its trip count fed (0: no iteration), and the
+# IndexedSlices gradient `g` it accumulates
+ZERO_ITER_LOOP = (
+    'w = tf.Variable([[1., 2.], [3., -1.], [0.5, 0.5]])\n'
+    'n = tf.placeholder(tf.int32, [])\n'
+    'def body(i, a):\n'
+    '    return i + 1, a + tf.reduce_sum(tf.gather(w, [i, 2]) * a, 0)\n'
+    '_, y = tf.while_loop(lambda i, a: i < n, body, [0, tf.ones([2])])\n'
+    'loss = tf.reduce_sum(y * y)\n'
+    'g = tf.gradients(loss, w)[0]\n')
 
 RUN = ("with tf.Session() as s:\n"
        "    s.run(tf.global_variables_initializer())\n")
@@ -118,14 +129,7 @@ STEPS = {
         '    v = s.run(g)\n'
         '    result = [type(g).__name__, v.values.tolist(), v.indices.tolist(),'
         ' v.dense_shape.tolist()]'),
-    'zero_iter_gather': (
-        'w = tf.Variable([[1., 2.], [3., -1.], [0.5, 0.5]])\n'
-        'n = tf.placeholder(tf.int32, [])\n'
-        'def body(i, a):\n'
-        '    return i + 1, a + tf.reduce_sum(tf.gather(w, [i, 2]) * a, 0)\n'
-        '_, y = tf.while_loop(lambda i, a: i < n, body, [0, tf.ones([2])])\n'
-        'loss = tf.reduce_sum(y * y)\n'
-        'g = tf.gradients(loss, w)[0]\n'
+    'zero_iter_gather': ZERO_ITER_LOOP + (
         'train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n'
         'with tf.Session() as s:\n'
         '    s.run(tf.global_variables_initializer())\n'
@@ -136,6 +140,25 @@ STEPS = {
         '    s.run(train, {n: 0}); r.append(s.run(w).tolist())\n'
         '    s.run(train, {n: 2}); r.append(s.run(w).tolist())\n'
         '    result = r'),
+    # densifying the accumulated gradient of a loop that ran no iteration: TF's accumulator
+    # keeps its padding row (index 0) against a dense shape of 0 rows, so UnsortedSegmentSum
+    # fails; the session runs on (a densified gradient after 1 iteration, a training step)
+    'zero_iter_densify': ZERO_ITER_LOOP + (
+        'd = tf.convert_to_tensor(g)\n'
+        'u = tf.math.unsorted_segment_sum(g.values, g.indices, 3)\n'
+        'train = tf.train.AdamOptimizer(0.1).minimize(loss)\n'
+        'def err(t, k):\n'
+        '    try:\n'
+        '        return s.run(t, {n: k})\n'
+        '    except tf.errors.OpError as e:\n'
+        '        lines = str(e).splitlines()\n'
+        '        i = [j for j, ln in enumerate(lines) if ln.startswith("Node: ")][0]\n'
+        '        return [type(e).__name__, lines[i], lines[i + 1]]\n'
+        'with tf.Session() as s:\n'
+        '    s.run(tf.global_variables_initializer())\n'
+        '    r = [err(d, 0), err(u, 0), err(d, 1), err(d, 0)]\n'
+        '    s.run(train, {n: 0}); r.append(s.run(w))\n'
+        '    result = r + [err(d, 2)]'),
     # infer_shape=False arrays split and concatenated in pieces of different lengths: the
     # gradient splits by the concat's lengths (TensorArrayConcat / TensorArraySplit gradients)
     'ta_ragged_split_concat': (
