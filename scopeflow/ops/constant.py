@@ -128,6 +128,9 @@ def _infer_python(value):
     if isinstance(value, complex):
         return np.asarray(value), _dt.complex128
     if isinstance(value, TensorShape):
+        if not value.is_fully_defined():
+            raise ValueError("Cannot convert a partially known TensorShape %s to a Tensor."
+                             % value)
         return np.asarray(value.as_list(), dtype=np.int32), _dt.int32
     if isinstance(value, (list, tuple)):
         flat = _flatten(value)

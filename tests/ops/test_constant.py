@@ -47,3 +47,15 @@ def test_conversion_registered_after_first_use(tf):
     t = tf.convert_to_tensor(Kelvin(1.0))
     assert t.op.name.startswith("kelvin")
     assert t.op.get_attr("value") == np.float32(274.0)
+
+
+@pytest.mark.oracle
+def test_partially_known_tensor_shape_does_not_convert(oracle):
+    # DCGAN's `tf.reshape(deconv, deconv.get_shape())` with an unknown batch dim
+    from oracle import run_here
+    code = ("result = []\nfor s in ([None, 2], None, [3, 2]):\n"
+            "    try:\n        result.append(tf.convert_to_tensor(tf.TensorShape(s)).shape"
+            ".as_list())\n    except ValueError as e:\n        result.append(str(e))\n")
+    here, there = run_here(code), oracle(code)
+    assert here == there
+    assert there["ok"][0] == "Cannot convert a partially known TensorShape (?, 2) to a Tensor."
