@@ -95,6 +95,8 @@ class BaseSaverBuilder:
         from scopeflow.ops.constant import constant
         from scopeflow.ops.gather import where
         g = default_graph()
+        if self._write_version == V1:
+            return self._AddShardedSaveOpsForV1(checkpoint_prefix, per_device)
         with g.device("/device:CPU:*"):  # TF writes "CPU"
             suffix = where(string_ops.regex_full_match(checkpoint_prefix, "^s3://.*"),
                            constant(".part"), constant(os.path.normpath("_temp/part")))
@@ -112,6 +114,20 @@ class BaseSaverBuilder:
             with g.control_dependencies([merge]):
                 from scopeflow.ops.array import identity
                 return identity(checkpoint_prefix)
+
+    def _AddShardedSaveOpsForV1(self, filename, per_device):
+        """V1: each device's SaveSlices writes `<filename>-0000k-of-0000n` itself; the save
+        tensor is the pattern of them all, `<filename>-?????-of-0000n` (ShardedFilespec)."""
+        from scopeflow.ops.constant import constant
+        g = default_graph()
+        num_shards = constant(len(per_device), name="num_shards")
+        saves = []
+        for shard, (device, saveables) in enumerate(per_device):
+            with g.device(device):
+                name = string_ops.sharded_filename(filename, shard, num_shards)
+                saves.append(self._AddSaveOps(name, saveables))
+        with g.control_dependencies([x.op for x in saves]):
+            return string_ops.sharded_filespec(filename, num_shards)
 
     def _AddShardedRestoreOps(self, filename_tensor, per_device, restore_sequentially,
                               reshape):
@@ -143,9 +159,6 @@ class BaseSaverBuilder:
             filename = placeholder_with_default(options.filename or "model", shape=(),
                                                 name="filename")
             filename = placeholder_with_default(filename, shape=(), name="Const")
-            if options.sharded and self._write_version == V1:
-                raise NotImplementedError("scopeflow writes sharded checkpoints as V2 only "
-                                          "(tf.train.SaverDef.V2); V1 ones it reads.")
             if options.sharded:
                 per_device = self._GroupByDevices(saveables)
                 save_tensor = self._AddShardedSaveOps(filename, per_device)

@@ -48,15 +48,16 @@ def _strings(t):
 
 
 def save(sess, save_tensor, checkpoint_file):
-    """Writes every tensor the SaveV2 ops behind `save_tensor` save; returns the prefix."""
+    """Writes every tensor the SaveV2 ops behind `save_tensor` save; returns the prefix (for
+    sharded V1 files, the pattern `<prefix>-?????-of-0000n` of the files written)."""
     names, specs, tensors, dtypes = [], [], [], []
     save_ops = _ops_behind(save_tensor.op, "SaveV2", stop=("VariableV2",))
     v1_ops = _ops_behind(save_tensor.op, "SaveSlices", stop=("VariableV2",))
     for op in save_ops + v1_ops:
-        names += _strings(op.inputs[1])
-        specs += _strings(op.inputs[2])
+        names.append(_strings(op.inputs[1]))
+        specs.append(_strings(op.inputs[2]))
         tensors += op.inputs[3:]
-        dtypes += [t.dtype.base_dtype for t in op.inputs[3:]]
+        dtypes.append([t.dtype.base_dtype for t in op.inputs[3:]])
     try:
         values = sess.run(tensors) if tensors else []
     except errors.FailedPreconditionError as e:  # name the SaveV2 op, as TF's message does
@@ -64,9 +65,33 @@ def save(sess, save_tensor, checkpoint_file):
         node = "{{node %s}}" % first.name
         raise type(e)(e.node_def, first, re.sub(r"\{\{node [^}]*\}\}", node, e.message)) \
             from None
+    values = [np.asarray(v) for v in values]
     _make_parent(checkpoint_file)
-    write = write_v1 if v1_ops and not save_ops else io_ops.write_bundle_entries
-    write(checkpoint_file, names, specs, [np.asarray(v) for v in values], dtypes)
+    if v1_ops and not save_ops:  # V1: one file per SaveSlices op (a shard each when sharded)
+        for op, op_names, op_specs, op_dtypes in zip(v1_ops, names, specs, dtypes):
+            n = len(op_names)
+            write_v1(_v1_file(op.inputs[0], checkpoint_file), op_names, op_specs, values[:n],
+                     op_dtypes)
+            values = values[n:]
+        return _v1_file(save_tensor, checkpoint_file)
+    flat = [[x for part in parts for x in part] for parts in (names, specs, dtypes)]
+    io_ops.write_bundle_entries(checkpoint_file, flat[0], flat[1], values, flat[2])
+    return checkpoint_file
+
+
+def _v1_file(filename, checkpoint_file):
+    """The file name a V1 save op's `filename` input holds when the Saver is fed
+    `checkpoint_file`: the prefix itself, a shard's (ShardedFilename) or the pattern of all
+    shards (ShardedFilespec, the save tensor of a sharded V1 Saver)."""
+    from scopeflow.ops.constant import constant_value
+    op = filename.op
+    while op.type == "Identity":  # the save op's control_dependency
+        op = op.inputs[0].op
+    if op.type == "ShardedFilename":
+        shard, count = (int(constant_value(t)) for t in op.inputs[1:])
+        return "%s-%05d-of-%05d" % (checkpoint_file, shard, count)
+    if op.type == "ShardedFilespec":
+        return "%s-?????-of-%05d" % (checkpoint_file, int(constant_value(op.inputs[1])))
     return checkpoint_file
 
 

@@ -1,5 +1,5 @@
 """The string and file-name ops of a sharded Saver: StaticRegexFullMatch, ShardedFilename,
-MergeV2Checkpoints (StringJoin is `ops.strings`).
+ShardedFilespec (V1), MergeV2Checkpoints (StringJoin is `ops.strings`).
 
 Strings stay host (NumPy object) values, so these kernels compute on constants; Saver.save
 does the file work of a sharded save itself (execute.py).
@@ -40,6 +40,13 @@ def _sharded_filename(basename, shard, num_shards):
                                           int(num_shards))).encode(), dtype=object)
 
 
+@op("ShardedFilespec", infer=lambda *a: (TensorShape._of(()), _dt.string),
+    types={"basename": _dt.string, "num_shards": _dt.int32})
+def _sharded_filespec(basename, num_shards):
+    return np.array(("%s-?????-of-%05d" % (_text(np.asarray(basename).item()),
+                                           int(num_shards))).encode(), dtype=object)
+
+
 @op("MergeV2Checkpoints", infer=lambda *a, **k: [], stateful=True,
     types={"checkpoint_prefixes": _dt.string, "destination_prefix": _dt.string})
 def _merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, *, delete_old_dirs=True,
@@ -54,6 +61,10 @@ def regex_full_match(input, pattern, name=None):
 
 def sharded_filename(basename, shard, num_shards, name=None):
     return _sharded_filename(basename, shard, num_shards, name=name)
+
+
+def sharded_filespec(basename, num_shards, name=None):
+    return _sharded_filespec(basename, num_shards, name=name)
 
 
 def merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, delete_old_dirs=True,

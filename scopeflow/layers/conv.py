@@ -118,7 +118,12 @@ class Conv3D(Conv):
 
 
 class Conv2DTranspose(Conv):
-    """`tf.layers.Conv2DTranspose`: the gradient of a convolution, as a layer."""
+    """`tf.layers.Conv2DTranspose`: the gradient of a convolution, as a layer.
+
+    Builds Keras' graph op for op: the output shape stacked from `tf.shape(inputs)` (static
+    sizes where known), then the backend's transposed convolution, which on a machine without
+    a GPU (as TF) runs channels-first inputs as NHWC between two transposes.
+    """
 
     rank = 2
 
@@ -128,27 +133,102 @@ class Conv2DTranspose(Conv):
     def _convolve(self, inputs):
         tf = tf_api()
         first = self.data_format == "channels_first"
+        dyn = tf.shape(inputs)
+        batch = dyn[0]
         axes = range(2, 2 + self.rank) if first else range(1, 1 + self.rank)
-        dims, dyn = inputs.shape.as_list(), tf.shape(inputs)
-        sizes = []
-        for axis, k, s in zip(axes, self.kernel_size, self.strides):
-            length = dims[axis] if dims[axis] is not None else dyn[axis]
-            sizes.append(length * s if self.padding == "same" else length * s + max(k - s, 0))
-        shape = [dyn[0], self.filters] + sizes if first else [dyn[0]] + sizes + [self.filters]
-        strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
-        fn = tf.nn.conv2d_transpose if self.rank == 2 else tf.nn.conv3d_transpose
-        out = fn(inputs, self.kernel, tf.stack(shape), strides=strides,
-                 padding=self.padding.upper(), data_format=self._fmt())
-        static = [d if isinstance(d, int) else None for d in sizes]
+        dims = inputs.shape.as_list() if inputs.shape.ndims is not None else [None] * 5
+        # Keras reads 2-D sizes statically where known, 3-D sizes always from tf.shape
+        lengths = [dyn[a] if self.rank == 3 or dims[a] is None else dims[a] for a in axes]
+        dilations = self.dilation_rate if self.rank == 2 else (1,) * self.rank
+        pads = getattr(self, "output_padding", None) or (None,) * self.rank
+        sizes = [deconv_output_length(n, k, self.padding, s, d, p) for n, k, s, d, p
+                 in zip(lengths, self.kernel_size, self.strides, dilations, pads)]
+        shape = tf.stack([batch, self.filters] + sizes if first
+                         else [batch] + sizes + [self.filters])
+        if self.rank == 2:
+            out = self._backend_conv2d_transpose(inputs, shape)
+        else:
+            strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
+            out = tf.nn.conv3d_transpose(inputs, self.kernel, shape, strides,
+                                         data_format=self._fmt(),
+                                         padding=self.padding.upper())
+        static = [deconv_output_length(dims[a], k, self.padding, s, d, p) for a, k, s, d, p
+                  in zip(axes, self.kernel_size, self.strides, dilations, pads)]
         out.set_shape([dims[0], self.filters] + static if first
                       else [dims[0]] + static + [self.filters])
         return out
+
+    def _backend_conv2d_transpose(self, x, shape):
+        """Keras' backend.conv2d_transpose, op for op."""
+        tf = tf_api()
+        fmt = "NHWC"
+        if self.data_format == "channels_first":
+            if self.dilation_rate != (1, 1) or not _has_nchw_support():
+                x = tf.transpose(x, (0, 2, 3, 1))  # NCHW -> NHWC
+            else:
+                fmt = "NCHW"
+        if self.data_format == "channels_first" and fmt == "NHWC":
+            shape = tf.stack([shape[0], shape[2], shape[3], shape[1]])
+        else:
+            _ = shape[0]  # Keras asks `output_shape[0] is None`: an unused StridedSlice
+        padding = self.padding.upper()
+        if self.dilation_rate == (1, 1):
+            strides = (1,) + self.strides + (1,) if fmt == "NHWC" else (1, 1) + self.strides
+            x = tf.nn.conv2d_transpose(x, self.kernel, shape, strides, padding=padding,
+                                       data_format=fmt)
+        else:
+            x = tf.nn.atrous_conv2d_transpose(x, self.kernel, shape,
+                                              rate=self.dilation_rate[0], padding=padding)
+        if self.data_format == "channels_first" and fmt == "NHWC":
+            x = tf.transpose(x, (0, 3, 1, 2))  # NHWC -> NCHW
+        return x
 
 
 class Conv3DTranspose(Conv2DTranspose):
     """`tf.layers.Conv3DTranspose`."""
 
     rank = 3
+
+
+def deconv_output_length(length, size, padding, stride, dilation=1, output_padding=None):
+    """One spatial size of a transposed convolution's output (Keras' conv_utils rule): an int,
+    None, or a tensor (Mul/Add ops) for a size known only at run time."""
+    if length is None:
+        return None
+    size = size + (size - 1) * (dilation - 1)
+    if output_padding is None:
+        if padding == "valid":
+            return length * stride + max(size - stride, 0)
+        if padding == "full":
+            return length * stride - (stride + size - 2)
+        return length * stride
+    pad = {"same": size // 2, "valid": 0, "full": size - 1}[padding]
+    return (length - 1) * stride + size - 2 * pad + output_padding
+
+
+def _has_nchw_support():
+    """Keras' rule: channels-first convolutions run as such only with a GPU and no explicit
+    CPU device in scope."""
+    import jax
+
+    from scopeflow.core.device import DeviceSpec
+    from scopeflow.core.frame import default_graph
+    from scopeflow.core.graph import _apply_devices
+    if jax.default_backend() == "cpu":
+        return False
+    frame = default_graph()._local.frame
+    probe = _DeviceProbe()  # Keras' _TfDeviceCaptureOp: the device an op made here would get
+    if frame is not None and frame.devices:
+        _apply_devices(probe, frame.devices)
+    return DeviceSpec.from_string(probe._device).device_type != "CPU"
+
+
+class _DeviceProbe:
+    type, name, _device = None, "", ""
+
+    @property
+    def device(self):
+        return self._device
 
 
 class SeparableConv2D(Conv):

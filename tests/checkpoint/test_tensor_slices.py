@@ -123,3 +123,42 @@ def test_v1_saver_graph_matches_tf(oracle):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
+
+
+_SHARDED_SAVE = r"""
+import os
+a = tf.Variable(np.arange(6, dtype=np.float32).reshape(2, 3), name="a")
+with tf.device("/cpu:0"):  # a second device: two shards
+    b = tf.Variable(7, dtype=tf.int64, name="scope/b")
+    c = tf.Variable(["x", "yz"], name="c")
+p = tf.get_variable("p", [5, 2], partitioner=tf.fixed_size_partitioner(2),
+                    initializer=tf.constant_initializer(0.25))
+saver = tf.train.Saver(write_version=tf.train.SaverDef.V1, sharded=True, max_to_keep=2)
+ops = [[o.name, o.type, o.device, [i.name for i in o.inputs], [i.name for i in o.control_inputs]]
+       for o in tf.get_default_graph().get_operations() if o.name.startswith("save")]
+d = os.path.dirname(PATH)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    paths = [saver.save(sess, PATH, global_step=s) for s in (1, 2, 3)]
+    files = sorted(os.listdir(d))
+    data = {f: open(os.path.join(d, f), "rb").read().hex() for f in files if "-3-" in f}
+    sess.run(tf.assign(a, tf.zeros([2, 3])))
+    saver.restore(sess, paths[-1])
+    restored = sess.run(a).tolist()
+    with open(os.path.join(d, "checkpoint")) as f:
+        state = f.read().replace(d, "D")
+result = [[x.replace(d, "D") for x in paths], files, data, ops, restored,
+          tf.train.latest_checkpoint(d).replace(d, "D"), state, str(saver.saver_def)]
+"""
+
+
+@pytest.mark.oracle
+def test_writes_sharded_v1_as_tf(tmp_path, oracle):
+    """Saver(write_version=V1, sharded=True): TF's ops, file names, bytes, pattern, state file,
+    old shards deleted, restore."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "sf").mkdir()
+    there = oracle(_code(_SHARDED_SAVE, str(tmp_path / "tf" / "model")))
+    assert "ok" in there, there
+    assert there["ok"][0][-1] == "D/model-3-?????-of-00002"
+    assert run_here(_code(_SHARDED_SAVE, str(tmp_path / "sf" / "model"))) == there

@@ -35,18 +35,32 @@ def _conv_class(name, base, rank):
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         if kwargs.pop("groups", 1) != 1:
             raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
-        if kwargs.get("output_padding", 0) is None:
-            kwargs.pop("output_padding")  # as in a config: the default
+        output_padding = None
+        if "Transpose" in name or kwargs.get("output_padding", 0) is None:
+            output_padding = kwargs.pop("output_padding", None)  # None: as in a config
         kwargs = _keras_args(dict(kwargs, activation=activation,
                                   kernel_initializer=kernel_initializer,
                                   bias_initializer=bias_initializer), *_CONV_ARGS)
         base.__init__(self, filters, kernel_size, strides=strides, padding=padding,
                       data_format=data_format or K.image_data_format(),
                       dilation_rate=dilation_rate, use_bias=use_bias, **kwargs)
+        if "Transpose" in name:
+            self.output_padding = _output_padding(output_padding, self.strides)
 
     return type(name, (base, Layer), {"__init__": __init__, "rank": rank,
                                       "get_config": _conv_config,
                                       "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+def _output_padding(value, strides):
+    """Keras' check of a transposed convolution's `output_padding` (None: none)."""
+    if value is None:
+        return None
+    value = normalize_tuple(value, len(strides), "output_padding")
+    if any(pad >= stride for stride, pad in zip(strides, value)):
+        raise ValueError("Strides must be greater than output padding. Received strides=%s, "
+                         "output_padding=%s." % (strides, value))
+    return value
 
 
 _CONV_CONFIG = ("filters", "kernel_size", "strides", "padding", "data_format", "dilation_rate",
