@@ -18,7 +18,7 @@ from scopeflow.lowering.slice import data_inputs
 NOT_DIFFERENTIABLE = set(  # noqa: SIM905 - a table of words
     """
 ApproximateEqual ArgMax ArgMin AsString Assert Assign AssignAdd AssignSub BitwiseAnd BitwiseOr
-BitwiseXor BroadcastGradientArgs Ceil ConcatOffset Const CountUpTo DecodeRaw EditDistance
+BitwiseXor BroadcastGradientArgs Bucketize Ceil ConcatOffset Const CountUpTo DecodeRaw EditDistance
 Equal Floor FloorDiv Greater GreaterEqual HistogramSummary ImageSummary Invert
 InvertPermutation IsVariableInitialized LeftShift Less LessEqual LinSpace LogicalAnd
 LogicalNot LogicalOr MergeSummary Multinomial NotEqual OneHot OnesLike

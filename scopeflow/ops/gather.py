@@ -336,6 +336,43 @@ _lower_bound = op("LowerBound", infer=_bound_shape)(_bound("left"))
 _upper_bound = op("UpperBound", infer=_bound_shape)(_bound("right"))
 
 
+def _bucketize_shape(input, *, boundaries):
+    if input.dtype.base_dtype not in _BUCKETIZE_TYPES:
+        raise TypeError("Value passed to parameter 'input' has DataType %s not in list of "
+                        "allowed values: int32, int64, float32, float64"
+                        % input.dtype.base_dtype.name)
+    return input.shape, _dt.int32
+
+
+_BUCKETIZE_TYPES = (_dt.int32, _dt.int64, _dt.float32, _dt.float64)
+
+
+@op("Bucketize", infer=_bucketize_shape, context=True)
+def _bucketize(ctx, input, *, boundaries):
+    m = xp(input)
+    edges = np.asarray(boundaries, np.float32)  # float attrs, compared in float (double: double)
+    if np.any(edges[1:] < edges[:-1]):
+        check(ctx, False, "Expected sorted boundaries")
+    kind = np.float64 if input.dtype == np.float64 else np.float32
+    found = m.searchsorted(m.asarray(edges.astype(kind)), input.astype(kind), side="right")
+    return found.astype(np.int32)
+
+
+def bucketize(input, boundaries, name=None):
+    """TF's `math_ops._bucketize`: the index of the bucket of each value, int32, where bucket
+    i holds [boundaries[i-1], boundaries[i]).
+
+    >>> import scopeflow as tf
+    >>> bucketize(tf.constant([-5, 0, 3, 12]), [0., 3., 8.]).shape.as_list()
+    [4]
+    """
+    if not isinstance(boundaries, (list, tuple)):
+        raise TypeError("Expected list for 'boundaries' argument to 'Bucketize' Op, not %r."
+                        % (boundaries,))
+    return _bucketize(convert_to_tensor(input), boundaries=[float(b) for b in boundaries],
+                      name=name or "Bucketize")
+
+
 def searchsorted(sorted_sequence, values, side="left", out_type=_dt.int32, name=None):
     """`tf.searchsorted`: insertion points of `values` in each innermost sorted row."""
     from scopeflow.ops.array import reshape

@@ -44,3 +44,6 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
         return tf.truncated_normal(shape, 0.0, stddev, dtype, seed=seed)
 
     return _initializer
+
+
+xavier_initializer_conv2d = xavier_initializer

@@ -5,27 +5,50 @@ weights may have lower rank than the losses (reduced first, then multiplied), an
 named `<loss scope>/value:0`.
 """
 
+import sys
+
 from scopeflow import dtypes as _dt
 from scopeflow.core.graph import GraphKeys
 from scopeflow.losses.util import add_loss as _add_loss
-from scopeflow.slim import metric_learning  # noqa: F401 - tf_slim.losses.metric_learning
+from scopeflow.slim import metric_learning
 from scopeflow.slim.arg_scope import add_arg_scope
+from scopeflow.slim.metric_learning import (  # tf_slim.losses exports them too
+    cluster_loss,
+    contrastive_loss,
+    lifted_struct_loss,
+    npairs_loss,
+    npairs_loss_multilabel,
+    triplet_semihard_loss,
+)
+
+# tf_slim's module paths: tf_slim.losses is a package of loss_ops (this module) and
+# metric_learning, so `import scopeflow.slim.losses.metric_learning as ml` works as there
+loss_ops = sys.modules[__name__]
+sys.modules.setdefault(__name__ + ".loss_ops", loss_ops)
+sys.modules.setdefault(__name__ + ".metric_learning", metric_learning)
 
 __all__ = [
     "absolute_difference",
     "add_loss",
+    "cluster_loss",
     "compute_weighted_loss",
+    "contrastive_loss",
     "cosine_distance",
     "get_losses",
     "get_regularization_losses",
     "get_total_loss",
     "hinge_loss",
+    "lifted_struct_loss",
     "log_loss",
     "mean_pairwise_squared_error",
     "mean_squared_error",
+    "metric_learning",
+    "npairs_loss",
+    "npairs_loss_multilabel",
     "sigmoid_cross_entropy",
     "softmax_cross_entropy",
     "sparse_softmax_cross_entropy",
+    "triplet_semihard_loss",
 ]
 
 

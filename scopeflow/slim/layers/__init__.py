@@ -2,9 +2,18 @@
 regularizers and initializers, with tf_slim's submodule paths."""
 # ruff: noqa: F401 - re-exports
 
+import sys
+
 from scopeflow.slim import initializers, regularizers, utils
 from scopeflow.slim.initializers import variance_scaling_initializer, xavier_initializer
-from scopeflow.slim.layers import layers, normalization, optimizers, rev_block_lib, summaries
+from scopeflow.slim.layers import (
+    bucketization_op,
+    layers,
+    normalization,
+    optimizers,
+    rev_block_lib,
+    summaries,
+)
 from scopeflow.slim.layers.base import append_tensor_alias, collect_named_outputs
 from scopeflow.slim.layers.layers import *
 from scopeflow.slim.layers.normalization import group_norm, instance_norm
@@ -32,3 +41,8 @@ from scopeflow.slim.regularizers import (
     l2_regularizer,
     sum_regularizer,
 )
+
+# tf_slim's module paths for the modules kept beside this package here: `import
+# scopeflow.slim.layers.utils as u` (tf_slim.layers.utils) gives scopeflow.slim.utils
+for _module in (initializers, regularizers, utils):
+    sys.modules.setdefault(__name__ + "." + _module.__name__.rsplit(".", 1)[1], _module)

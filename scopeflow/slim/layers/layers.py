@@ -1,7 +1,8 @@
 """`tf_slim.layers.layers`: every slim layer function under its tf_slim module path."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.slim import initializers, utils
+from scopeflow.slim import initializers, regularizers, utils
+from scopeflow.slim.arg_scope import add_arg_scope
 from scopeflow.slim.layers.base import (
     avg_pool2d,
     conv1d,
