@@ -225,9 +225,10 @@ def strided_slice_grad(ctx, shape, begin, end, strides, dy, *, begin_mask=0, end
                        ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask,
                        shrink_axis_mask=shrink_axis_mask)
 
-    _, vjp = jax.vjp(slice_of, jnp.zeros(dims, dy.dtype))
-    return vjp(jnp.asarray(dy).reshape(jax.eval_shape(slice_of, jnp.zeros(dims, dy.dtype))
-                                       .shape))[0]
+    # the slice's shape from the vjp's own primal: tracing it again (jax.eval_shape) would
+    # leave the forward kernel's run-time checks holding that trace's tracers (a leak)
+    out, vjp = jax.vjp(slice_of, jnp.zeros(dims, dy.dtype))
+    return vjp(jnp.asarray(dy).reshape(out.shape))[0]
 
 
 # ---- PreventGradient ------------------------------------------------------------------------

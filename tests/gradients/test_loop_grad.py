@@ -506,3 +506,28 @@ result = sorted([op.name, [str(t.shape) for t in op.outputs]]
 def test_loop_gradient_shapes_match_tf(oracle):
     here, there = run_here(SHAPES), oracle(SHAPES)
     assert here == there, explain(SHAPES, here, there)
+
+
+# a row x[i] sliced by the loop counter (its StridedSliceGrad checks the index when run)
+# written to a TensorArray and summed, fed rows; bounded or not: TF's values
+ROW_SLICE_TA = """
+import numpy as np
+x = tf.placeholder(tf.float32, [None, 3], name="x")
+def body(i, ta, s):
+    v = x[i] * 2.
+    return i + 1, ta.write(i, v), s + tf.reduce_sum(v)
+result = []
+for bound in (None, 5):
+    _, ta, s = tf.while_loop(lambda i, ta, s: i < tf.shape(x)[0], body,
+                             (0, tf.TensorArray(tf.float32, tf.shape(x)[0]), 0.),
+                             maximum_iterations=bound)
+    g = tf.gradients(s + tf.reduce_sum(ta.stack()), x)
+    with tf.Session() as sess:
+        result.append(sess.run(g, {x: np.arange(6.).reshape(2, 3)})[0].tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_row_slice_in_loop_gradient_matches_tf(oracle):
+    here, there = run_here(ROW_SLICE_TA), oracle(ROW_SLICE_TA)
+    assert agree(here, there), explain(ROW_SLICE_TA, here, there)
