@@ -159,7 +159,7 @@ class IteratorResource:
             if batch is not None:
                 batch.on_final = self._tell
             self.it = iter(dataset)
-            if not isinstance(dataset, producers.Prefetch):
+            if not isinstance(dataset, producers.Prefetch) and not _caches_to_file(dataset):
                 self.it = producers.Background(self.it)
 
     def _tell(self, shapes):
@@ -192,6 +192,18 @@ class IteratorResource:
                 raise
             except errors.OpError as e:
                 raise _at(e, op) from None
+
+
+def _caches_to_file(dataset):
+    """Whether `dataset` ends in (or draws through a chain of `source`s from) a
+    `cache(filename)`: its files must follow what the consumer took, as in TF (an unfinished
+    pass leaves no bundle), so no producer thread may read such a pipeline ahead to its end."""
+    from scopeflow.data.file_cache import FileCache
+    while dataset is not None:
+        if isinstance(dataset, FileCache):
+            return True
+        dataset = getattr(dataset, "source", None)
+    return False
 
 
 def _final_batch(dataset):
