@@ -17,6 +17,7 @@ save/control_dependency:0
 
 import logging
 import os
+import threading
 import time
 
 import numpy as np
@@ -81,6 +82,9 @@ class Saver:
         self._pad_step_number = pad_step_number
         self._filename = filename
         self._last_checkpoints = []
+        # one save at a time, its global-step read included: a Supervisor's checkpoint thread
+        # saving beside the training loop's last save cannot name an older step latest
+        self._save_lock = threading.Lock()
         self._checkpoints_to_be_deleted = []
         self._next_checkpoint_time = None
         if not defer_build:
@@ -207,6 +211,12 @@ class Saver:
         if os.path.split(latest_filename)[0]:
             raise ValueError("'latest_filename' must not contain path components")
         save_path = save_path.decode() if isinstance(save_path, bytes) else str(save_path)
+        with self._save_lock:
+            return self._save(sess, save_path, global_step, latest_filename, meta_graph_suffix,
+                              write_meta_graph, write_state, strip_default_attrs)
+
+    def _save(self, sess, save_path, global_step, latest_filename, meta_graph_suffix,
+              write_meta_graph, write_state, strip_default_attrs):
         checkpoint_file = self._checkpoint_file(sess, save_path, global_step, latest_filename)
         if not hasattr(sess, "run") or not hasattr(sess, "graph"):
             raise TypeError("'sess' must be a Session; %s" % sess)
