@@ -16,5 +16,6 @@ from scopeflow.ops.math import (abs, acos, acosh, add, add_n, accumulate_n, asin
                                 rsqrt, saturate_cast, scalar_mul, sigmoid, sign, sin, sinh, sqrt,
                                 square, squared_difference, subtract, tan, tanh, to_bfloat16,
                                 to_double, to_float, to_int32, to_int64, truediv, truncatediv)
+from scopeflow.ops.tensor_util import get_static_value, make_ndarray, make_tensor_proto
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -317,6 +317,12 @@ def tensor_proto(value):
         tp.tensor_content = np.ascontiguousarray(a).tobytes()
         return tp
     flat = a[(0,) * a.ndim].reshape(1) if filled else a.reshape(-1)  # no copy of a fill
+    write_values(tp, flat, name)
+    return tp
+
+
+def write_values(tp, flat, name):
+    """Append the 1-D array `flat` of dtype `name` to `tp`'s typed `*_val` field."""
     field = getattr(tp, _VAL_FIELD[name])
     if name in ("float16", "bfloat16"):
         field.extend(flat.view(np.uint16).tolist())
@@ -326,4 +332,3 @@ def tensor_proto(value):
         field.extend(s if isinstance(s, bytes) else str(s).encode() for s in flat.tolist())
     else:
         field.extend(flat.tolist())
-    return tp
