@@ -28,10 +28,12 @@ from scopeflow.lowering.stages import (
     HostContext,
     HostPlan,
     NeedValues,
+    grow_on_host,
     kernel_of,
     set_deadline,
 )
 from scopeflow.lowering.together import run_together
+from scopeflow.ops.cf_run import LoopShapes
 from scopeflow.ops.stack_ops import StackFull, grow
 from scopeflow.ops.ta_state import TAMeta, TAState, feed_leaves
 from scopeflow.session_config import (
@@ -243,6 +245,11 @@ class BaseSession:
                     raise
                 grow(prog.stack_caps, e.op)
                 plan.entry = (None, -1, None)
+            except LoopShapes as e:  # nothing ran yet: the whole run in steps, the loop's
+                if type(prog) is HostPlan or not grow_on_host(e.spec):  # on the host
+                    raise
+                prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds])
+                plan.prog = (graph._version, prog)
             except NeedValues as e:  # values that set shapes, made by an earlier step
                 early = (prog.early if type(prog) is HostPlan else ()) + e.tensors
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
@@ -343,7 +350,16 @@ class BaseSession:
                             "%s (a %s handle) cannot enter a compiled program: scopeflow "
                             "passes resource handles only between host ops")
                             % (x.fed[i].name, type(vals[i]).__name__))
-                entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
+                try:
+                    entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
+                except LoopShapes as e:  # a loop whose values grow: this step's tensors
+                    if not grow_on_host(e.spec):  # in steps of their own, it on the host
+                        raise
+                    sub = HostPlan(self._graph, x.tensors, x.ops, x.fed, inside=x.inside,
+                                   skip=x.done)
+                    known.update(zip(x.tensors, self._run_known(sub, dict(zip(x.fed, vals)),
+                                                                x.tensors)))
+                    continue
                 runner = entry.runner
                 if runner is None:
                     runner = entry.runner = _runner(entry)

@@ -372,6 +372,7 @@ class Program:
         self.tensors = tuple(tensors)  # fetched tensors not fed, in order
         self.ops = tuple(ops)  # fetched operations (targets)
         self.fed = tuple(fed)  # all fed tensors, feed_dict order
+        self.done = done  # ops an earlier step of the run ran
         fed_set = frozenset(fed)
         self.loop_fetches = loop_fetches(self.tensors)  # values inside imported loops
         self.order = tuple(backward_slice(targets(self.tensors, self.loop_fetches)

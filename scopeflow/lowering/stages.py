@@ -467,11 +467,34 @@ def _rebuilt_on_host(spec):
     return all(o._ctx is None for o in ops) and any(runs_on_host(o) for o in ops)
 
 
+GROWS = weakref.WeakSet()  # loop contexts whose values change shape: they run on the host
+
+
+def grow_on_host(spec):
+    """Makes the loop of `spec` (a LoopSpec whose values changed shape when traced:
+    cf_run.LoopShapes) and the loops around it run on the host from now on; False where it
+    cannot (no context: an imported loop; or it already does)."""
+    loop = getattr(spec, "context", None)
+    if loop is None or loop in GROWS:
+        return False
+    while loop is not None:
+        if not hasattr(loop, "branch"):
+            GROWS.add(loop)
+        loop = loop.outer
+    _STEPS.clear()  # (decisions made before: recomputed as the plans are)
+    graph = spec.exits[0]._graph
+    graph._edits += 1  # a new graph version: plans and programs are made again
+    return True
+
+
 def on_host(loop):
     """Whether a loop (context) runs on the host: it holds host ops, or carries strings (a
-    string loop value, a TensorArray of strings), which XLA cannot hold."""
+    string loop value, a TensorArray of strings), which XLA cannot hold; or its values change
+    shape (`GROWS`)."""
     from scopeflow import dtypes as _dt
 
+    if loop in GROWS:
+        return True
     for o in loop.ops:
         if o._type in HOST_KERNELS or o in ON_HOST:
             return True

@@ -122,6 +122,16 @@ class BranchShapes(NotImplementedError):
     predicate in instead (lower.execute), so only the taken branch is traced."""
 
 
+class LoopShapes(NotImplementedError):
+    """A loop value changes shape across iterations (`tf.concat` under a relaxed shape
+    invariant): the Session runs the loop on the host instead, step by step
+    (lowering/stages.py `grow_on_host`), as TF's executor does."""
+
+    def __init__(self, message, spec):
+        super().__init__(message)
+        self.spec = spec
+
+
 def _same_shapes(a, b, where, error=NotImplementedError):
     for x, y in zip(a, b):
         if shape_of(x) != shape_of(y):
@@ -231,7 +241,10 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     if spec.rows:
         body_fn, init, outs = _fixed_rows(ctx, spec, body_fn, init, outs, length)
     init = [align(i, o) for i, o in zip(init, outs)]  # TensorArrays first written inside
-    _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
+    try:
+        _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
+    except NotImplementedError as e:
+        raise LoopShapes(str(e), spec) from None
     if any(type(v) is not DrawCount for v in _call(ctx, cond_fn, init + ext)[1]):
         raise NotImplementedError("tf.while_loop's condition assigns a variable")
     values = ctx.snapshot()[0]
