@@ -1,7 +1,8 @@
 """`tf.contrib.legacy_seq2seq`: TF1's list-of-steps sequence models and losses (the decoder of
 char-rnn and the 2016 translation tutorial): `rnn_decoder`, `attention_decoder`, the basic / tied /
-embedding / embedding-attention seq2seq models, `sequence_loss_by_example`, `sequence_loss` and `model_with_buckets`, with TF
-1.15's variable scopes (`rnn_decoder/...`, `embedding_rnn_seq2seq/rnn/embedding_wrapper/...`)."""
+embedding / embedding-tied / embedding-attention / one-to-many seq2seq models,
+`sequence_loss_by_example`, `sequence_loss` and `model_with_buckets`, with TF 1.15's variable
+scopes (`rnn_decoder/...`, `embedding_rnn_seq2seq/rnn/embedding_wrapper/...`)."""
 
 import copy
 
@@ -10,6 +11,7 @@ from scopeflow.core.getters import get_variable
 from scopeflow.core.scopes import get_variable_scope, variable_scope
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
+from scopeflow.rnn.cells import RNNCell
 
 
 def _argmax_and_embed(embedding, output_projection=None, update_embedding=True):
@@ -93,7 +95,8 @@ def embedding_rnn_decoder(decoder_inputs, initial_state, cell, num_symbols, embe
 
 
 def _cond_decoder(feed_previous, decode, structure, num_outputs):
-    """Both decoders (feed_previous True / False) under one tf.cond on a bool tensor."""
+    """Both decoders (feed_previous True / False) under one tf.cond on a bool tensor; the
+    final state packed as `structure` (flat when it is None)."""
     tf = tf_api()
 
     def branch(flag):
@@ -103,9 +106,13 @@ def _cond_decoder(feed_previous, decode, structure, num_outputs):
 
     both = tf.cond(feed_previous, lambda: branch(True), lambda: branch(False))
     states = both[num_outputs:]
-    state = nest.pack_sequence_as(structure, states) if nest.is_sequence(structure) \
+    return both[:num_outputs], states if structure is None else _packed(structure, states)
+
+
+def _packed(structure, states):
+    """The flat `states` in `structure`'s nesting (one tensor when it is not nested)."""
+    return nest.pack_sequence_as(structure, states) if nest.is_sequence(structure) \
         else states[0]
-    return both[:num_outputs], state
 
 
 def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symbols,
@@ -134,6 +141,78 @@ def embedding_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_encoder_symb
             return decode(feed_previous)
         return _cond_decoder(feed_previous, lambda flag: decode(flag, update=False),
                              encoder_state, len(decoder_inputs))
+
+
+def embedding_tied_rnn_seq2seq(encoder_inputs, decoder_inputs, cell, num_symbols,
+                               embedding_size, num_decoder_symbols=None, output_projection=None,
+                               feed_previous=False, dtype=None, scope=None):
+    """`tied_rnn_seq2seq` over inputs embedded by one shared `embedding`; logits over
+    `num_decoder_symbols` (else `num_symbols`) unless `output_projection` is given."""
+    tf = tf_api()
+    with variable_scope(scope or "embedding_tied_rnn_seq2seq", dtype=dtype) as vs:
+        dtype = vs.dtype
+        if output_projection is not None:
+            _check_projection(output_projection, num_symbols, dtype)
+        embedding = get_variable("embedding", [num_symbols, embedding_size], dtype=dtype)
+        enc = [tf.nn.embedding_lookup(embedding, x) for x in encoder_inputs]
+        dec = [tf.nn.embedding_lookup(embedding, x) for x in decoder_inputs]
+        if output_projection is None:
+            cell = OutputProjectionWrapper(
+                cell, num_decoder_symbols if num_decoder_symbols is not None else num_symbols)
+
+        def decode(flag, update=True):
+            loop = _argmax_and_embed(embedding, output_projection, update) if flag else None
+            return tied_rnn_seq2seq(enc, dec, cell, loop_function=loop, dtype=dtype)
+
+        if isinstance(feed_previous, bool):
+            return decode(feed_previous)
+        outputs, states = _cond_decoder(feed_previous, lambda flag: decode(flag, False),
+                                        None, len(decoder_inputs))
+        # TF 1.15 builds the cell's zero state (ops included) to learn the state's structure
+        batch = encoder_inputs[0].shape[0]
+        for inp in encoder_inputs[1:]:
+            batch.merge_with(inp.shape[0])
+        batch = batch.value if batch.value is not None else tf.shape(encoder_inputs[0])[0]
+        zero = cell.zero_state(batch, dtype)
+        return outputs, _packed(zero, states)
+
+
+def one2many_rnn_seq2seq(encoder_inputs, decoder_inputs_dict, enc_cell, dec_cells_dict,
+                         num_encoder_symbols, num_decoder_symbols_dict, embedding_size,
+                         feed_previous=False, dtype=None, scope=None):
+    """One embedded encoder, several embedded decoders (one per key of
+    `decoder_inputs_dict`, each under `one2many_decoder_<key>`) from its final state; returns
+    (outputs per key, final state per key)."""
+    tf = tf_api()
+    if not isinstance(enc_cell, RNNCell):
+        raise TypeError("enc_cell is not an RNNCell: %s" % type(enc_cell))
+    if set(dec_cells_dict) != set(decoder_inputs_dict):
+        raise ValueError("keys of dec_cells_dict != keys of decodre_inputs_dict")  # TF's typo
+    for dec_cell in dec_cells_dict.values():
+        if not isinstance(dec_cell, RNNCell):
+            raise TypeError("dec_cell is not an RNNCell: %s" % type(dec_cell))
+    outputs_dict, state_dict = {}, {}
+    with variable_scope(scope or "one2many_rnn_seq2seq", dtype=dtype) as vs:
+        dtype = vs.dtype
+        enc_cell = EmbeddingWrapper(enc_cell, embedding_classes=num_encoder_symbols,
+                                    embedding_size=embedding_size)
+        _, encoder_state = tf.nn.static_rnn(enc_cell, encoder_inputs, dtype=dtype)
+        for name, decoder_inputs in decoder_inputs_dict.items():
+            symbols = num_decoder_symbols_dict[name]
+            with variable_scope("one2many_decoder_" + str(name)):
+                cell = OutputProjectionWrapper(dec_cells_dict[name], symbols)
+
+                def decode(flag, inputs=decoder_inputs, cell=cell, symbols=symbols):
+                    return embedding_rnn_decoder(inputs, encoder_state, cell, symbols,
+                                                 embedding_size, feed_previous=flag)
+
+                if isinstance(feed_previous, bool):
+                    outputs, state = decode(feed_previous)
+                else:
+                    outputs, state = _cond_decoder(feed_previous, decode, encoder_state,
+                                                   len(decoder_inputs))
+            outputs_dict[name], state_dict[name] = outputs, state
+    return outputs_dict, state_dict
 
 
 def _linear(args, output_size, bias=True):
