@@ -351,7 +351,7 @@ class BaseSession:
                             "passes resource handles only between host ops")
                             % (x.fed[i].name, type(vals[i]).__name__))
                 try:
-                    entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
+                    outs = self._run_stage(x, vals)
                 except LoopShapes as e:  # a loop whose values grow: this step's tensors
                     if not grow_on_host(e.spec):  # in steps of their own, it on the host
                         raise
@@ -360,15 +360,28 @@ class BaseSession:
                     known.update(zip(x.tensors, self._run_known(sub, dict(zip(x.fed, vals)),
                                                                 x.tensors)))
                     continue
-                runner = entry.runner
-                if runner is None:
-                    runner = entry.runner = _runner(entry)
-                with x64():
-                    known.update(zip(x.tensors, runner(self, vals)))
+                known.update(zip(x.tensors, outs))
                 if coming is not None:
                     ahead.compile_ahead(self, x, vals, coming)
                     coming = None
         return [known[t] for t in tensors]
+
+    def _run_stage(self, x, vals):
+        """Runs compiled stage `x` of a HostPlan on `vals`; a stack that overflowed in it
+        (nothing committed) gets twice the slots and the stage runs again, as a whole run
+        does (the host steps before it are not repeated)."""
+        for _ in range(16):
+            entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
+            runner = entry.runner
+            if runner is None:
+                runner = entry.runner = _runner(entry)
+            try:
+                with x64():
+                    return runner(self, vals)
+            except StackFull as e:
+                grow(x.stack_caps, e.op)
+        raise errors.ResourceExhaustedError(None, None, "a stack still overflowed after 16 "
+                                            "doublings of its slots")
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function running `fetches`, taking the values of `feed_list` positionally."""

@@ -118,6 +118,29 @@ STEPS = {
         '    r = s.run(g, {x: [[1., -0.5], [0.3, 0.2], [2., 1.]], n: 3})\n'
         '    s.run(train, {x: [[1., -0.5]], n: 2})\n'
         '    result = [r, s.run(w)]'),
+    # a fed trip count past the 64 slots a growable stack starts with: the stage pushing
+    # overflows, gets more slots and runs again (the host op after it runs once)
+    'stack_overflow_across_host': (
+        'x = tf.placeholder(tf.float32, [2])\n'
+        'w = tf.Variable([[0.5, -0.2], [0.1, 0.9]])\n'
+        'n = tf.placeholder(tf.int32, [])\n'
+        'def body(i, a):\n'
+        '    return i + 1, tf.tanh(tf.matmul(a[None], w)[0]) * 0.9 + a * 0.2\n'
+        '_, y = tf.while_loop(lambda i, a: i < n, body, [0, x])\n'
+        'calls = []\n'
+        'def count(v):\n'
+        '    calls.append(1)\n'
+        '    return np.float32(np.abs(v).sum())\n'
+        'k = tf.py_func(count, [y], tf.float32)\n'
+        'k.set_shape([])\n'
+        'loss = tf.reduce_sum(y * y) * tf.stop_gradient(k)\n'
+        'train = tf.train.AdamOptimizer(0.1).minimize(loss)\n'
+        'g = tf.gradients(loss, [x, w])\n'
+        'with tf.Session() as s:\n'
+        '    s.run(tf.global_variables_initializer())\n'
+        '    r = [s.run([loss, g], {x: [1., -0.5], n: k}) for k in (3, 100, 300, 5)]\n'
+        '    s.run(train, {x: [1., -0.5], n: 200})\n'
+        '    result = [r, s.run(w), len(calls)]'),
     'indexed_slices_fetch': (
         'w = tf.Variable([[1., 2.], [3., -1.], [0.5, 0.5], [2., 1.]])\n'
         'def body(i, a):\n'
