@@ -488,9 +488,11 @@ def grow_on_host(spec):
 
 
 def on_host(loop):
-    """Whether a loop (context) runs on the host: it holds host ops, or carries strings (a
-    string loop value, a TensorArray of strings), which XLA cannot hold; or its values change
-    shape (`GROWS`)."""
+    """Whether a loop (context) runs on the host: it holds host ops, carries strings (a
+    string loop value, a TensorArray of strings), which XLA cannot hold, reads an array
+    whose elements may differ in shape (infer_shape=False without a full element_shape: a
+    compiled body has one shape per value, TF's reads give each element's own), or its
+    values change shape (`GROWS`)."""
     from scopeflow import dtypes as _dt
 
     if loop in GROWS:
@@ -501,24 +503,35 @@ def on_host(loop):
         if o._type in ("Merge", "Enter") and o._ctx is loop and o._outputs and \
                 o._outputs[0]._dtype.base_dtype is _dt.string:
             return True
-        if o._type.startswith("TensorArray") and o._inputs and _string_array(o._inputs[0]):
-            return True
+        if o._type.startswith("TensorArray") and o._inputs:
+            array = _array_op(o._inputs[0])
+            if array is not None and (array._attrs.get("dtype") is _dt.string or (
+                    o._type in _ELEMENT_READS and _ragged(array))):
+                return True
     return False
 
 
-def _string_array(handle):
-    """Whether `handle` (through the ops that pass it on) is a TensorArray of strings."""
-    from scopeflow import dtypes as _dt
+_ELEMENT_READS = frozenset(("TensorArrayReadV3", "TensorArrayGatherV3"))
 
+
+def _ragged(array):
+    """Whether TensorArrayV3 op `array` may hold elements of different shapes."""
+    shape = array._attrs.get("element_shape")
+    return array._attrs.get("identical_element_shapes") is False and not (
+        shape is not None and shape.is_fully_defined())
+
+
+def _array_op(handle):
+    """The TensorArrayV3 op `handle` comes from (through the ops that pass it on), or None."""
     for _ in range(10000):
         op = handle._op
         if op._type == "TensorArrayV3":
-            return op._attrs.get("dtype") is _dt.string
+            return op
         if op._type not in _HANDLE_FORWARDS and op._type not in ("Switch", "Merge") or \
                 not op._inputs:
-            return False
+            return None
         handle = op._inputs[0]
-    return False
+    return None
 
 
 def _in_compiled_loop(ctx):

@@ -153,7 +153,9 @@ def _static_written(state):
     """Whether `state`, fed to a compiled step, keeps its written mask known: an
     infer_shape=False array, whose elements of other shapes are at indices known when traced
     (a loop run on the host adds its gradient flows per element: add_flows)."""
-    return state.meta.ragged and type(state.written) is np.ndarray and state.data is not None
+    return state.meta.ragged and state.data is not None and (
+        type(state.written) is np.ndarray or isinstance(state.written, jax.Array)
+        and not isinstance(state.written, jax.core.Tracer))  # (a step's output: concrete)
 
 
 @jax.tree_util.register_pytree_node_class
@@ -211,26 +213,38 @@ def add_flows(a, b):
     if a.data is None:
         return b
     if (type(a.data) is tuple or type(b.data) is tuple or np.shape(a.data) != np.shape(b.data)
-            ) and not isinstance(a.written, jax.core.Tracer) and not isinstance(
-            b.written, jax.core.Tracer):
+            ) and not (_traced(a.written) and _traced(b.written)):
         return _add_ragged(a, b)
     return TAState(jnp.asarray(a.data) + jnp.asarray(b.data),
                    jnp.logical_or(a.written, b.written), b.meta)
 
 
+def _traced(x):
+    return isinstance(x, jax.core.Tracer)
+
+
 def _add_ragged(a, b):
-    """The sum of two flows of an infer_shape=False array (elements of other shapes, written
-    at indices known when compiled): each element from the flow that wrote it, or the sum."""
-    n = len(a.data)
-    wa, wb = np.asarray(a.written), np.asarray(b.written)  # (NumPy: indices were known)
+    """The sum of two flows of an infer_shape=False array (elements of other shapes): each
+    element from the flow that wrote it, or the sum. One mask at least is known when traced
+    (a loop run on the host: the accumulated flow's, fed; the other may be one iteration's
+    write at a traced index, all its elements of one shape, the unwritten ones zeros)."""
     out = []
-    for i in range(n):
+    for i in range(len(a.data)):
         x, y = a.data[i], b.data[i]
-        if wa[i] and wb[i]:
-            out.append(jnp.asarray(x) + jnp.asarray(y))
+        wa, wb = a.written[i], b.written[i]
+        if np.shape(x) == np.shape(y):
+            if _traced(wa) or _traced(wb) or (wa and wb):  # (unwritten elements: zeros)
+                out.append(jnp.asarray(x) + jnp.asarray(y))
+            else:
+                out.append(y if wb else x)
+        elif _traced(wa):  # elements of two shapes: not both written (TF adds same shapes)
+            out.append(y if wb else x)
         else:
-            out.append(y if wb[i] else x)
-    return TAState(tuple(out), np.logical_or(wa, wb), b.meta)
+            out.append(x if wa else y)
+    written = (jnp.logical_or(a.written, b.written)
+               if _traced(a.written) or _traced(b.written)
+               else np.logical_or(np.asarray(a.written), np.asarray(b.written)))
+    return TAState(tuple(out), written, b.meta)
 
 
 def shape_of(x):
