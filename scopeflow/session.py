@@ -62,6 +62,7 @@ class _Plan:
         "build",
         "direct",
         "entry",
+        "extended",
         "feeds",
         "fetches",
         "ops",
@@ -93,6 +94,7 @@ class _Plan:
         # read and replaced whole, so threads sharing the plan never mix two signatures
         self.prog = (-1, None)  # (graph version, Program)
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
+        self.extended = None  # (extra tensors, this plan with them fetched too)
 
 
 class BaseSession:
@@ -212,8 +214,19 @@ class BaseSession:
         remote = self._remote_vars
         if remote is not None:  # read the ps tasks' variables before, send updates after
             return remote.run(plan, plan.tensors + plan.ops, [s.tensor for s in plan.feeds],
-                              lambda: self._execute_here(plan, feeds))
+                              lambda extra: self._execute_with(plan, feeds, extra))
         return self._execute_here(plan, feeds)
+
+    def _execute_with(self, plan, feeds, extra):
+        """(the run's result, [values of the `extra` tensors]): the run with `extra` fetched
+        too (the inputs of training ops a ps may rerun: remote_vars.py)."""
+        if not extra:
+            return self._execute_here(plan, feeds), []
+        ext = plan.extended
+        if ext is None or ext[0] != extra:
+            ext = plan.extended = (extra, _Plan(self._graph, (plan.fetches, list(extra)),
+                                                [s.key for s in plan.feeds]))
+        return self._execute_here(ext[1], feeds)
 
     def _execute_here(self, plan, feeds):
         graph = self._graph

@@ -6,15 +6,57 @@ values of the references in order. `training_ops` registers the dense op over it
 `sparse=`, TF's sparse twin, which takes the gradient as (values, indices) rows: it sums
 duplicate rows (TF deduplicates first) and changes only the rows named, leaving the others
 as they are, as TF's sparse kernels do. Each kernel writes the references and returns the
-variable's new value (TF's output is the variable ref).
+variable's new value (TF's output is the variable ref). `RULES` keeps each op type's rule, so
+a parameter server can run the update on its own current values (`update`, ps_store.py).
 """
 
 import inspect
 
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
+
+RULES = {}  # op type -> Rule, the ref op's and its Resource twin's
+# the modules registering training ops, for a process that has not imported them (a ps)
+_RULE_MODULES = ("adadelta", "adagrad", "adam", "ftrl", "gradient_descent", "momentum",
+                 "proximal", "rmsprop")
+
+
+class Rule:
+    """An op type's update: input names in TF's order, the references, the rule over the
+    dense op's names, whether the gradient comes as rows, the attrs' defaults."""
+
+    __slots__ = ("attrs", "names", "refs", "rule", "sparse")
+
+    def __init__(self, names, refs, rule, sparse, attrs):
+        self.names, self.refs, self.rule, self.sparse, self.attrs = names, refs, rule, sparse, attrs
+
+
+def rule_of(op_type):
+    """The Rule of a training op type, or None."""
+    if op_type not in RULES and op_type.startswith(("Apply", "SparseApply", "Resource")):
+        import importlib
+        for name in _RULE_MODULES:
+            importlib.import_module("scopeflow.train." + name)
+        importlib.import_module("scopeflow.keras.optimizer_ops")
+    return RULES.get(op_type)
+
+
+def update(op_type, current, inputs, attrs):
+    """The new values of the references of an `op_type` op (NumPy arrays, each of its
+    reference's dtype) run on the `current` reference values (in order) with the other
+    `inputs` ({name: array}) and `attrs`, as the op's kernel computes them."""
+    from scopeflow.lowering.lower import x64
+    found = RULES[op_type]
+    vals = dict(inputs, **dict(zip(found.refs, current)))
+    with x64():  # float64 variables stay float64
+        if found.sparse:
+            new = _sparse_update(vals, found.refs, list(current), found.rule, attrs)
+        else:
+            new = found.rule(**vals, **attrs)
+        return [np.asarray(v).astype(c.dtype) for v, c in zip(new, current)]
 
 
 def _merge(a, b):
@@ -177,6 +219,8 @@ def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only
         kinds.append((sparse, names, True))
     for op_type, names, is_sparse in kinds:
         make = _sparse_kernel if is_sparse else _dense_kernel
+        RULES[op_type] = RULES["Resource" + op_type] = Rule(
+            names, tuple(refs), _dense_rule(rule, args, names), is_sparse, attrs)
         kernel = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
         kernel.__name__ = op_type
         twin = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)

@@ -5,7 +5,7 @@ that every task of the cluster joins through `train/server.py`); nothing here op
 Workers read the variables before a step and send what the step changed after it
 (`train/remote_vars.py`): a value to set, a difference to add to the current value, or an
 optimizer's update ("apply": the new value and its difference from the value read, with the
-version read), so that the updates of several workers all land, as TF's apply ops on the ps
+version read, and the training op whose update the ps reruns on newer values), so that the updates of several workers all land, as TF's apply ops on the ps
 make them land, and a worker whose read is still current gets exactly its step's values.
 
 Keys of ps task k, under `scopeflow/ps/<k>/`:
@@ -107,12 +107,15 @@ class Store:
             return [self._values.get(n) for n in names], [self._versions.get(n, 0)
                                                           for n in names]
 
-    def put(self, names, kinds, arrays, bases=None):
+    def put(self, names, kinds, arrays, bases=None, rules=()):
         """Writes each named value, all or none: "set" to an array, "add" an array, "apply"
         (new value, difference) read at version `bases[i]`: the new value while no other
-        write came since, else the difference added; "once" (a synchronous step's new
-        value): every "once" value of the request, if none was written since its read, else
-        none of them. None, or the error text of an addition to a missing value."""
+        write came since, else the difference added, or, for the references of one of
+        `rules` (Update: a training op's update the values came from), the op's update run
+        again on the current values, as TF's apply op on the ps runs on them; "once" (a
+        synchronous step's new value): every "once" value of the request, if none was
+        written since its read, else none of them. None, or the error text of an addition to
+        a missing value."""
         bases = bases or [None] * len(names)
         with self._lock:
             missing = [n for n, k in zip(names, kinds) if k in ("add", "apply")
@@ -122,9 +125,12 @@ class Store:
             if any(k == "once" and self._versions.get(n, 0) != base
                    for n, k, base in zip(names, kinds, bases)):
                 return None  # a step another worker took already, or from a stale read
+            rerun = self._rerun(rules, dict(zip(names, bases)))
             for n, k, a, base in zip(names, kinds, arrays, bases):
                 k = "set" if k == "once" else k
-                if k == "apply" and self._versions.get(n, 0) == base:
+                if n in rerun:
+                    k, a = "set", rerun[n]
+                elif k == "apply" and self._versions.get(n, 0) == base:
                     k, a = "set", a[0]  # exactly the value the worker's step computed
                 elif k == "apply":
                     a = a[1]
@@ -133,6 +139,18 @@ class Store:
                     self._values[n].dtype)
                 self._versions[n] = self._versions.get(n, 0) + 1
         return None
+
+    def _rerun(self, rules, bases):
+        """{reference: new value} of the `rules` whose references another worker wrote
+        since their read: the update run on the current values."""
+        from scopeflow.train.apply_op import update
+        out = {}
+        for r in rules:
+            if all(self._versions.get(n, 0) == bases[n] for n in r.refs):
+                continue
+            current = [self._values[n] for n in r.refs]
+            out.update(zip(r.refs, update(r.op, current, r.inputs, r.attrs)))
+        return out
 
     def accumulate(self, name, step, gradient):
         """Adds a gradient computed at `step` (dropped once the step's mean was made):
@@ -187,6 +205,29 @@ class Store:
         return None
 
 
+class Update:
+    """A training op's update of ps variables, sent with the new values it made: the op type,
+    its reference variables' names, its other inputs as the worker's step computed them
+    ({name: array}) and its attrs."""
+
+    __slots__ = ("attrs", "inputs", "op", "refs")
+
+    def __init__(self, op, refs, inputs, attrs):
+        self.op, self.refs, self.inputs, self.attrs = op, list(refs), dict(inputs), dict(attrs)
+
+    def head(self):
+        """The JSON-able part (the inputs' arrays travel after the put's)."""
+        return {"op": self.op, "refs": self.refs, "inputs": list(self.inputs),
+                "attrs": self.attrs}
+
+
+def _updates(heads, arrays):
+    """The Updates of a put request's `heads`, their inputs taken in order from `arrays`."""
+    it = iter(arrays)
+    return [Update(h["op"], h["refs"], {k: next(it) for k in h["inputs"]}, h["attrs"])
+            for h in heads]
+
+
 class StoreClient:
     """A Client's methods on a Store in this process (no ps task: a one-process program)."""
 
@@ -199,8 +240,8 @@ class StoreClient:
     def read(self, names):
         return self.store.read(list(names))
 
-    def put(self, names, kinds, arrays, bases=None):
-        error = self.store.put(list(names), list(kinds), list(arrays), bases)
+    def put(self, names, kinds, arrays, bases=None, rules=()):
+        error = self.store.put(list(names), list(kinds), list(arrays), bases, rules)
         if error:
             _fail(error, "this process")
 
@@ -299,10 +340,12 @@ class Serving:
     def _apply(self, reply, head, arrays):
         kv, prefix, store, op = self.kv, self.prefix, self.store, head["op"]
         if op == "put":
-            names = head["names"]
+            names, kinds = head["names"], head["kinds"]
+            n_put = sum(2 if k == "apply" else 1 for k in kinds)
+            rules = _updates(head.get("rules", ()), arrays[n_put:])
             with self._publish:  # else a later value could be published before this one
-                error = store.put(names, head["kinds"], _pairs(head["kinds"], arrays),
-                                  head.get("bases"))
+                error = store.put(names, kinds, _pairs(kinds, arrays[:n_put]),
+                                  head.get("bases"), rules)
                 if error is None:
                     for name, value, version in zip(names, *store.read(names)):
                         kv.key_value_set_bytes(prefix + "val/" + name,
@@ -363,11 +406,13 @@ class Client:
             versions.append(head.get("version", 0))
         return values, versions
 
-    def put(self, names, kinds, arrays, bases=None):
+    def put(self, names, kinds, arrays, bases=None, rules=()):
         """Writes each named value (Store.put); returns once the ps applied it."""
         flat = [x for k, a in zip(kinds, arrays) for x in (a if k == "apply" else [a])]
+        flat += [x for r in rules for x in r.inputs.values()]
         n = self._send({"op": "put", "names": list(names), "kinds": list(kinds),
-                        "bases": None if bases is None else list(bases)}, flat)
+                        "bases": None if bases is None else list(bases),
+                        "rules": [r.head() for r in rules]}, flat)
         key = self._prefix + "rep/" + self._queue + str(n)
         head = decode(_wait(self._kv, key, self._task))[0]
         try:

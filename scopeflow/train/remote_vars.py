@@ -15,9 +15,13 @@ them, and sends what it wrote afterwards, as TF's ops placed on the ps read and 
   else it adds the difference to the current value, so the global step counts every worker's
   steps and plain gradient descent applies each gradient to the current weights, as TF does.
   An optimizer's slots (Momentum's accumulator, Adam's moments) are colocated with their
-  variable, so they live on the same ps and travel in the same request; an update that
-  depends on their own value uses the values read at the step's start when another worker
-  wrote in between (TF's apply op would read the newer ones);
+  variable, so they live on the same ps and travel in the same request; an optimizer's
+  training op (`ApplyAdam`, `SparseApplyMomentum`, ...) also sends its type, attrs and other
+  inputs (the gradient, learning rate, beta powers, as the step computed or read them: the
+  run fetches them too), and when another worker wrote the variable or a slot since the read,
+  the ps runs the op's update rule (`train/apply_op.py`) on its current values instead, so
+  every worker's update applies to the slots as the others left them, as TF's apply ops on
+  the ps run one after the other;
 - any other write (`Assign`, initializers, restores, scatter updates) sets the value.
 
 With backup workers (`SyncReplicasOptimizer(replicas_to_aggregate=R < total_num_replicas)`:
@@ -39,6 +43,8 @@ import numpy as np
 
 from scopeflow.core.device import DeviceSpec
 from scopeflow.lowering.slice import backward_slice, is_handle, is_variable_op, variable_of
+from scopeflow.train.apply_op import rule_of
+from scopeflow.train.ps_store import Update
 
 _ADDITIVE = frozenset((
     "AssignAdd", "AssignSub", "AssignAddVariableOp", "AssignSubVariableOp", "ScatterAdd",
@@ -60,9 +66,10 @@ def additive(op_type):
 
 
 class _RunInfo:
-    """The remote variables of one run signature: which it touches, which only add."""
+    """The remote variables of one run signature: which it touches, which only add, and the
+    training ops whose updates the ps reruns on a stale read (with the tensors it fetches)."""
 
-    __slots__ = ("additive", "by_task", "names", "once", "task")
+    __slots__ = ("additive", "by_task", "extra", "names", "once", "rules", "task")
 
     def __init__(self, variables, remote, slice_ops):
         self.names = {v: remote[v][1] for v in variables}
@@ -71,18 +78,44 @@ class _RunInfo:
         for v in variables:
             self.by_task.setdefault(remote[v][0], []).append(v)
         kinds = {}  # variable -> True while every op writing it in the slice adds
+        writers = {}  # variable -> the ops writing it
         for op in slice_ops:
             for t in op._inputs:
                 v = variable_of(t) if is_handle(t) else None
                 if v in self.names and op._type not in _READS and op is not v:
                     kinds[v] = kinds.get(v, True) and additive(op._type)
+                    writers.setdefault(v, set()).add(op)
         self.additive = frozenset(v for v, ok in kinds.items() if ok)
         self.once = any(op._type == _ONCE for op in slice_ops)
+        self.rules = [r for r in map(self._rule, slice_ops) if r is not None and all(
+            writers[v] == {r[0]} for v in r[1])]
+        self.extra = tuple(x for r in self.rules for fetched, x in r[2].values() if fetched)
+
+    def _rule(self, op):
+        """(op, reference variables, {input name: (True, tensor to fetch) or (False, ps
+        variable: the value read)}) of a training op on ps variables of one task, or None."""
+        found = rule_of(op._type) if additive(op._type) else None
+        if found is None or op._type.startswith("Resource"):
+            return None
+        by = dict(zip(found.names, op._inputs))
+        refs = [variable_of(by[n]) for n in found.refs]
+        if any(v not in self.names for v in refs) or len({self.task[v] for v in refs}) > 1:
+            return None
+        inputs = {}
+        for n, t in by.items():
+            if n in found.refs:
+                continue
+            v = variable_of(t) if is_handle(t) else None
+            if v is not None and v not in self.names:
+                return None  # a local variable's value as the op saw it: not kept
+            inputs[n] = (True, t) if v is None else (False, v)
+        return op, refs, inputs
 
 
 class RemoteVariables:
-    """A Session's view of the ps tasks' stores: `run(plan, tensors, execute)` reads the
-    remote variables of the run into the Session, executes, and sends back what changed."""
+    """A Session's view of the ps tasks' stores: `run(plan, targets, cut, execute)` reads the
+    remote variables of the run into the Session, executes (`execute(extra)`: the run's
+    result and the values of the `extra` tensors), and sends back what changed."""
 
     def __init__(self, sess, server):
         self._sess, self._server = sess, server
@@ -93,13 +126,16 @@ class RemoteVariables:
     def run(self, plan, targets, cut, execute):
         info = self._info(plan, targets, cut)
         if info is None:
-            return execute()
+            return execute(())[0]
         with self._lock:
             base, placed = self._pull(info)
+            extra = {}
             try:
-                return execute()
+                result, values = execute(info.extra)
+                extra = dict(zip(info.extra, values))
+                return result
             finally:
-                self._push(info, base, placed)
+                self._push(info, base, placed, extra)
 
     def _info(self, plan, targets, cut):
         graph = self._sess._graph
@@ -169,8 +205,9 @@ class RemoteVariables:
                 state[v] = placed[v] = jax.device_put(value, where)
         return (base, versions), placed
 
-    def _push(self, info, read, placed):
-        """Sends the values the run wrote: with differences where it only added."""
+    def _push(self, info, read, placed, extra):
+        """Sends the values the run wrote: with differences where it only added, and the
+        training ops' updates with their inputs (`extra`: fetched values)."""
         base, versions = read
         sess = self._sess
         with sess._lock:
@@ -190,7 +227,19 @@ class RemoteVariables:
             else:
                 item = (info.names[v], "set", new, None)
             sends.setdefault(info.task[v], []).append(item)
+        rules = {}
+        sent = {item[0] for items in sends.values() for item in items if item[1] == "apply"}
+        for op, refs, inputs in info.rules if extra or not info.extra else ():
+            names = [info.names[v] for v in refs]
+            if not all(n in sent for n in names):
+                continue  # the op did not run (a cond), or a value is set whole
+            values = {n: np.asarray(extra[x] if fetched else base[x])
+                      for n, (fetched, x) in inputs.items()}
+            found = rule_of(op._type)
+            attrs = {k: op._attrs.get(k, d) for k, d in found.attrs.items()}
+            rules.setdefault(info.task[refs[0]], []).append(
+                Update(op._type, names, values, attrs))
         for task, items in sends.items():
             names, kinds, arrays, bases = zip(*items)
-            self._server.ps_client(task).put(names, kinds, arrays, bases)
+            self._server.ps_client(task).put(names, kinds, arrays, bases, rules.get(task, ()))
 

@@ -156,3 +156,36 @@ def test_a_store_in_this_process_averages_the_same_way():
     np.testing.assert_array_equal(client.take("acc", 0, 2), [2.0, 3.0])
     with pytest.raises(errors.FailedPreconditionError, match="uninitialized value v"):
         client.put(["v"], ["add"], [np.ones(2)])
+
+
+def test_an_optimizer_update_from_a_stale_read_runs_on_the_current_slots(served):
+    # two workers read w and its momentum at once; the second one's ApplyMomentum lands
+    # after the first's: the ps runs it on the values the first left, as TF's apply op on
+    # the ps does (accum = accum * momentum + grad; w -= lr * accum)
+    kv, client = served
+    other = ps_store.Client(kv, 0, "ps", worker=1)
+    w0, a0 = np.array([1.0, -2.0], np.float32), np.array([0.5, 0.25], np.float32)
+    client.put(["w", "w/Momentum"], ["set", "set"], [w0, a0])
+    (w, a), bases = client.read(["w", "w/Momentum"])
+    lr, mom = np.float32(0.1), np.float32(0.9)
+
+    def step(worker, grad):
+        acc = a * mom + grad
+        new = [w - lr * acc, acc]
+        rule = ps_store.Update("ApplyMomentum", ["w", "w/Momentum"],
+                               {"lr": lr, "grad": grad, "momentum": mom},
+                               {"use_locking": False, "use_nesterov": False})
+        worker.put(["w", "w/Momentum"], ["apply", "apply"],
+                   [(x, x - old) for x, old in zip(new, (w, a))], bases, [rule])
+        return new
+
+    g1, g2 = np.array([0.3, 0.7], np.float32), np.array([-1.0, 2.0], np.float32)
+    first = step(client, g1)
+    for got, want in zip(client.get(["w", "w/Momentum"]), first):
+        np.testing.assert_array_equal(got, want)  # a current read: the worker's values
+    step(other, g2)
+    acc = first[1] * mom + g2
+    want = [first[0] - lr * acc, acc]
+    for got, expected in zip(client.get(["w", "w/Momentum"]), want):
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    assert client.read(["w"])[1] == [bases[0] + 2]

@@ -2,6 +2,7 @@
 worker processes (TF1 programs under `scopeflow run`, no SyncReplicasOptimizer) read and
 update them, so that together they train one model."""
 
+import functools
 import os
 
 import numpy as np
@@ -213,4 +214,71 @@ def test_one_worker_on_the_ps_trains_as_tf(worker, monkeypatch, oracle):
         assert tf_values.keys() == here.keys()
         for name in here:
             np.testing.assert_allclose(on_ps[name], tf_values[name], rtol=1e-5, atol=1e-6,
+                                       err_msg=opt + name)
+
+
+# two workers step from the same read of the ps variables; the second one's update lands
+# after the first's: TF's apply op on the ps runs it on the slots the first left
+_INTERLEAVED = {
+    "tf.train.MomentumOptimizer(0.05, 0.9)":
+        "tf.raw_ops.ApplyMomentum(var=w, accum=s[0], lr=0.05, grad=g, momentum=0.9)",
+    "tf.train.MomentumOptimizer(0.05, 0.9, use_nesterov=True)":
+        "tf.raw_ops.ApplyMomentum(var=w, accum=s[0], lr=0.05, grad=g, momentum=0.9, "
+        "use_nesterov=True)",
+    "tf.train.AdamOptimizer(0.1)":
+        "tf.raw_ops.ApplyAdam(var=w, m=s[0], v=s[1], beta1_power=0.9, beta2_power=0.999, "
+        "lr=0.1, beta1=0.9, beta2=0.999, epsilon=1e-8, grad=g)",
+}
+_TWICE = """
+import numpy as np
+w0 = np.linspace(-1.3, 2.1, 6).astype(np.float32)
+x = np.cos(np.arange(6.0)).astype(np.float32)
+g = (2 * x * (w0 * x - np.float32(0.3)) + np.cos(w0)).astype(np.float32)  # the loss's
+w = tf.Variable(w0, use_resource=False)
+s = [tf.Variable(np.zeros(6, np.float32), use_resource=False) for _ in range(2)]
+apply = APPLY
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(apply)
+    sess.run(apply)
+    result = [["%.9g" % e for e in v] for v in sess.run([w] + s)]  # unrounded
+"""
+
+
+def _step_from(store, snapshot, names, run):
+    """`run` as a worker whose read of the ps variables `names` was `snapshot`."""
+    def read(wanted):
+        return tuple([part[names.index(x)] for x in wanted] for part in snapshot)
+
+    saved = store.read
+    store.read = read
+    try:
+        run()
+    finally:
+        store.read = saved
+
+
+@pytest.mark.oracle
+def test_interleaved_workers_apply_each_update_to_the_current_slots(tf, worker, oracle):
+    for opt, apply in _INTERLEAVED.items():
+        worker.client.store = store = ps_store.Store()
+        with tf.Graph().as_default(), tf.device(tf.train.replica_device_setter(ps_tasks=1)):
+            step = tf.train.get_or_create_global_step()
+            w = tf.get_variable("w", initializer=np.linspace(-1.3, 2.1, 6).astype(np.float32))
+            x = tf.constant(np.cos(np.arange(6.0)).astype(np.float32))
+            loss = tf.reduce_sum(tf.square(w * x - 0.3)) + tf.reduce_sum(tf.sin(w))
+            optimizer = eval(opt, {"tf": tf})  # a constant of this test
+            train = optimizer.minimize(loss, global_step=step)
+            slots = sorted(optimizer.get_slot(w, n).op.name for n in optimizer.get_slot_names())
+            with tf.Session() as sess:
+                sess.run(tf.global_variables_initializer())
+                names = sorted(store._values)
+                snapshot = store.read(names)  # both workers read
+                sess.run(train)  # the first one's update lands
+                _step_from(store, snapshot, names, functools.partial(sess.run, train))
+        got = store.get(["w"] + slots)
+        assert store.get(["global_step"])[0] == 2
+        want = _values(oracle(_TWICE.replace("APPLY", apply)))
+        for name, a, b in zip(["w", "slot 1", "slot 2"], got, want):
+            np.testing.assert_allclose(a, np.float32(b), rtol=1e-5, atol=1e-6,
                                        err_msg=opt + name)
