@@ -30,19 +30,30 @@ _SKIP = ("name", "trainable", "dtype", "input_shape", "batch_input_shape", "batc
          "input_dim", "weights", "input_length")
 
 
-def record_init(layer, init, args, kwargs):
-    """Keeps the arguments of the outermost constructor call (the user's)."""
+def record_init(layer, cls, args, kwargs):
+    """Keeps the arguments of the outermost constructor call (the user's), and those of the
+    outermost built-in class's for a user's subclass of a built-in layer (its config is the
+    built-in's, as Keras')."""
     if "_init_args" in layer.__dict__:
         return
+    init = cls.__dict__["__init__"]
     var_kw = "kwargs"
     try:
         params = inspect.signature(init).parameters
         var_kw = next((p.name for p in params.values() if p.kind == p.VAR_KEYWORD), var_kw)
         sig = inspect.signature(init).bind(layer, *args, **kwargs)
+        passed = dict(sig.arguments)
+        passed.update(passed.pop(var_kw, {}))
+        passed.pop("self", None)
+        layer.__dict__.setdefault("_passed_args", passed)  # a subclassed Model's config
         sig.apply_defaults()  # Keras writes every argument, defaults too
         bound = sig.arguments
     except TypeError:
         bound = dict(kwargs)
+    builtin = next(c for c in type(layer).__mro__ if c.__module__.split(".")[0] == "scopeflow")
+    if cls.__module__.split(".")[0] != "scopeflow" and builtin.__name__ not in (
+            "Layer", "Model"):
+        return  # the built-in class's constructor records its arguments
     flat = {k: v for k, v in bound.items() if k not in ("self", "name", "trainable", "dtype",
                                                          var_kw)}
     flat.update((k, v) for k, v in bound.get(var_kw, {}).items() if k not in _SKIP)
@@ -124,6 +135,30 @@ def layer_base_config(layer):
         config["batch_input_shape"] = list(layer._batch_input_shape)
     config["dtype"] = getattr(layer.dtype, "name", layer.dtype)
     return config
+
+
+def subclassed_model_config(model):
+    """tf_keras' config of a subclassed model without get_config: the arguments its
+    constructor was given when all are plain values (str, numbers, None, nested), else {}."""
+    passed = dict(model.__dict__.get("_passed_args", {}))
+    plain = (str, int, float, bool, type(None))
+
+    def is_plain(v):
+        if isinstance(v, (list, tuple)):
+            return all(is_plain(x) for x in v)
+        if isinstance(v, dict):
+            return all(is_plain(x) for x in v.values())
+        return isinstance(v, plain)
+    if not is_plain(passed):
+        warnings.warn("Model's `__init__()` arguments contain non-serializable objects. "
+                      "Please implement a `get_config()` method in the subclassed Model "
+                      "for proper saving and loading. Defaulting to empty config.")
+        return {}
+    params = inspect.signature(type(model).__init__).parameters.values()
+    if any(p.kind == p.VAR_KEYWORD and p.name == "kwargs" for p in params):
+        return dict(layer_base_config(model), **passed)
+    named = {p.name for p in params}
+    return {k: v for k, v in passed.items() if k in named}
 
 
 def layer_config(layer):

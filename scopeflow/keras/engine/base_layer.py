@@ -41,7 +41,7 @@ class Layer(_tl.Layer):
         @functools.wraps(init)
         def recording_init(self, *args, **kw):
             from scopeflow.keras.serialization import record_init
-            record_init(self, init, args, kw)
+            record_init(self, cls, args, kw)
             init(self, *args, **kw)
 
         cls.__init__ = recording_init
@@ -202,8 +202,20 @@ class Layer(_tl.Layer):
 
     def get_config(self):
         """Name, trainable, dtype, input shape and the constructor's arguments, serialized."""
-        from scopeflow.keras.serialization import layer_config
-        return layer_config(self)
+        from scopeflow.keras.serialization import layer_base_config, layer_config
+        if next(c for c in type(self).__mro__
+                if c.__module__.split(".")[0] == "scopeflow") is not Layer:
+            return layer_config(self)  # a built-in layer, or a user's subclass of one
+        # a user's layer: Keras' base config, which cannot hold the constructor's own
+        # arguments unless the layer's get_config adds them
+        init = next(c for c in type(self).__mro__ if "__init__" in c.__dict__)
+        params = inspect.signature(init.__init__).parameters.values()
+        own = [p for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.POSITIONAL_ONLY) and
+               p.name not in ("self", "name", "trainable", "dtype", "dynamic")]
+        if own and type(self).get_config is Layer.get_config:
+            raise NotImplementedError("Layers with arguments in `__init__` must override "
+                                      "`get_config`.")
+        return layer_base_config(self)
 
     @classmethod
     def from_config(cls, config):

@@ -168,7 +168,9 @@ class Model(TrainingMixin, Layer):
                                             for x in layer.losses])
 
     def get_config(self):
-        from scopeflow.keras.serialization import model_config
+        from scopeflow.keras.serialization import model_config, subclassed_model_config
+        if not self._is_graph_network and type(self).__module__.split(".")[0] != "scopeflow":
+            return subclassed_model_config(self)
         return model_config(self)
 
     @classmethod

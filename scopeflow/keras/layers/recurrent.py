@@ -16,6 +16,7 @@ import inspect
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.layers import rnn_loop
+from scopeflow.core.shape import TensorShape
 from scopeflow.keras.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
@@ -78,10 +79,10 @@ class RNN(Layer):
         for cell in cells:  # a cell takes the layer's dtype (Keras; not a stack of cells)
             if cell._dtype is None:
                 cell._dtype = self._dtype
-        if self.time_major:  # the step's input: (batch, features)
-            step_shape = input_shape[1:]
-        else:
-            step_shape = input_shape[:1].concatenate(input_shape[2:])
+        input_shape = TensorShape(input_shape)
+        # the step's input, (batch, features), a tuple as tf_keras hands a cell's build
+        dims = tuple(input_shape.as_list()) if input_shape.ndims is not None else None
+        step_shape = dims and (dims[1:] if self.time_major else dims[:1] + dims[2:])
         if not self.cell.built:
             with K.name_scope(self.cell.name):
                 self.cell.build(step_shape)

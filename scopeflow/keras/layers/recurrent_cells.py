@@ -12,6 +12,7 @@ Dropout masks are made once per layer call, at the first step (outside the time 
 """
 
 from scopeflow.keras import activations, constraints, initializers, regularizers
+from scopeflow.core.shape import TensorShape
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers.core import tf_api
@@ -88,7 +89,7 @@ class _Cell(Layer):
 
     def build(self, input_shape):
         n = self.n_gates * self.units
-        dim = input_shape.as_list()[-1]
+        dim = TensorShape(input_shape).as_list()[-1]  # a tuple from RNN, as tf_keras
         self.kernel = self.add_weight("kernel", (dim, n), initializer=self.kernel_initializer,
                                       regularizer=self.regularizers[0],
                                       constraint=self.constraints[0])

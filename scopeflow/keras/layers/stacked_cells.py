@@ -10,6 +10,7 @@ scopes: `rnn/stacked_rnn_cells/lstm_cell/kernel:0`.
 ((2, [3, 3]), 3)
 """
 
+from scopeflow.core.shape import TensorShape
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.ops import nest
@@ -39,11 +40,21 @@ class StackedRNNCells(Layer):
         return self.cells[-1].output_size
 
     def build(self, input_shape):
+        """Each cell's build gets a tuple `(batch, features)`, as tf_keras' (its features the
+        previous cell's `output_size`, else its first state size)."""
+        input_shape = TensorShape(input_shape)
+        batch = input_shape.as_list()[0] if input_shape.ndims else None
+        input_shape = tuple(input_shape.as_list()) if input_shape.ndims is not None else None
         for cell in self.cells:
-            with K.name_scope(cell.name):
-                cell.build(input_shape)
-                cell.built = True
-            input_shape = input_shape[:1].concatenate([cell.output_size])
+            if not cell.built:
+                with K.name_scope(cell.name):
+                    cell.build(input_shape)
+                    cell.built = True
+            size = getattr(cell, "output_size", None)
+            if size is None:
+                size = cell.state_size
+                size = size[0] if isinstance(size, (list, tuple)) else size
+            input_shape = (batch,) + tuple(TensorShape(size).as_list())
         self.built = True
 
     def call(self, inputs, states, training=None):
@@ -52,8 +63,10 @@ class StackedRNNCells(Layer):
         for cell, cell_states in zip(self.cells, nested):
             cell_states = list(cell_states) if isinstance(cell_states, (list, tuple)) else \
                 [cell_states]
+            kwargs = {"training": training} if getattr(cell, "_expects_training_arg", True) \
+                else {}
             with K.name_scope(cell.name):  # as Keras' cell.__call__
-                inputs, cell_states = cell.call(inputs, cell_states, training=training)
+                inputs, cell_states = cell.call(inputs, cell_states, **kwargs)
             new_states.append(cell_states)
         return inputs, nest.flatten(new_states)
 
