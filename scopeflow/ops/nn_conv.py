@@ -1,16 +1,14 @@
 """Convolutions: Conv2D, Conv3D, DepthwiseConv2dNative and their input backprops (transposed
 convolutions), with TF's stride/padding/dilation/data_format rules and shape errors.
 
-Kernels are XLA convolutions. Im2col (shifted slices concatenated, then one matmul) was
-measured against them: forward + backward, SAME, process CPU time on one pinned core, ms:
-  128x28x28x1 -> 32 (5x5):   XLA 100  im2col 114
-  128x14x14x32 -> 64 (5x5):  XLA 393  im2col 438
-  64x32x32x3 -> 64 (3x3):    XLA 106  im2col 131
-  64x16x16x64 -> 128 (3x3):  XLA 487  im2col 377
-  64x8x8x128 -> 256 (3x3):   XLA 254  im2col 278
-XLA wins four shapes of five, so it stays for all (lax.conv_general_dilated_patches, the other
-im2col, was 2-15x slower still). The filter gradient of wide stride-1 convolutions is taken
-tap by tap instead (ops/conv_fast.py).
+Kernels are XLA convolutions. Im2col (shifted slices concatenated, then one matmul) and the
+same sum taken tap by tap (kh*kw matmuls) were measured against them (forward, input gradient,
+filter gradient; process CPU ms, both cores, 2026-12-03, XLA's dots in YNNPACK):
+  128x14x14x32 -> 64 (5x5):   XLA 39 / 43 / 47     taps 234 / 242 / 191   im2col 205 / 342 / 218
+  32x56x56x64 -> 64 (3x3):    XLA 116 / 104 / 201  taps 449 / 403 / 522   im2col 680 / 554 / 611
+  32x56x56x256 -> 64 (1x1):   XLA 62 / 128 / 301   matmul 60 / 126 / 131
+XLA wins everywhere but the filter gradient of 1x1 convolutions, which is one matmul instead
+(ops/conv_fast.py).
 """
 
 import jax
@@ -186,8 +184,8 @@ def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
     rhs = spatial_fmt + "IO"
     pads = lax_padding(padding, explicit, x.shape, w.shape[:-2], strides, dilations, sp)
     if conv_fast.eligible(x, w, [strides[a] for a in sp], [dilations[a] for a in sp],
-                          data_format, groups):
-        return conv_fast.conv2d_taps(x, w, tuple(tuple(p) for p in pads))
+                          data_format, groups, pads):
+        return conv_fast.conv2d_1x1(x, w, tuple(strides[a] for a in sp))
     return jax.lax.conv_general_dilated(
         x, w, window_strides=[strides[a] for a in sp], padding=pads,
         rhs_dilation=[dilations[a] for a in sp], dimension_numbers=(lhs, rhs, lhs),
