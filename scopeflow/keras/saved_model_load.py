@@ -22,9 +22,7 @@ def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argume
     if root.get("is_graph_network") is False and root.get("class_name") not in (
             "Sequential", "Functional", "Model"):  # subclassed: no layer graph to rebuild
         from scopeflow.keras.saved_model_revive import revive
-        children = [(p[len("root."):], meta) for p, meta in nodes.items()
-                    if p.count(".") == 1 and p.startswith("root.")]
-        return revive(path, root, children)
+        return revive(path, _untuple(nodes))
     config = root.get("model_config") or {"class_name": root["class_name"],
                                           "config": root["config"]}
     model = serialization.model_from_config(_untuple(config), custom_objects)
@@ -43,9 +41,11 @@ def _metadata(filename):
     for number, value in _fields(data):
         if number != 1:  # SavedMetadata.nodes
             continue
-        node = dict(_fields(value))  # SavedObject: 3 node_path, 5 metadata
+        node = dict(_fields(value))  # SavedObject: 2 node_id, 3 node_path, 5 metadata
         if 3 in node and 5 in node:
-            out[node[3].decode("utf8")] = json.loads(node[5].decode("utf8"))
+            meta = json.loads(node[5].decode("utf8"))
+            meta["_node_id"] = node.get(2, 0)
+            out[node[3].decode("utf8")] = meta
     if "root" not in out:
         raise ValueError("%s has no metadata for the root object: not a Keras SavedModel."
                          % filename)

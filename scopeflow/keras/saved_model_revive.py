@@ -3,10 +3,11 @@ to rebuild from): a model of the saved class name whose weights are the SavedMod
 variables (named as saved, values from `variables/variables`) and whose call runs the traced
 serving function, inlined into the caller's graph (checkpoint/import_calls.py).
 
-The model's call is the serving function; its direct sublayers of built-in classes come back
-from their saved configs as layers of the model (`model.layers`, and under their attribute
-names, `model.d1`) holding the model's variables (a handle `<model>/<layer>/<weight>` is the
-layer's `<weight>`), so they can be called on their own, as tf_keras revives them.
+Its sublayers come back from the object graph (saved_model_objects.py) under their attribute
+names, nested as saved (a custom layer holding layers, a Sequential holding a custom layer),
+holding the model's variables. As tf_keras does after loading, the model is called once on
+an input named as the saved call's (`m.inputs`, `m.outputs`), and `m.signatures` maps
+`serving_default` to the serving function (keyword inputs, a dict of outputs).
 """
 
 import os
@@ -21,22 +22,47 @@ class RevivedModel(Model):
         super().__init__(name=name)
         self._saved = saved
         self._weights_list = saved.make_variables()
+        self._graph = None
         self.built = True
 
-    trainable_weights = property(lambda self: list(self._weights_list) if self.trainable
-                                 else [])
-    non_trainable_weights = property(lambda self: [] if self.trainable
-                                     else list(self._weights_list))
-    weights = property(lambda self: list(self._weights_list))
+    def _listed(self, name):
+        if self._graph is None or self._graph.child(0, name) is None:
+            return list(self._weights_list)
+        return self._graph.listed(0, name)
+
+    weights = property(lambda self: self._listed("variables"))
     variables = weights
+    trainable_weights = property(lambda self: self._listed("trainable_variables")
+                                 if self.trainable else [])
+    non_trainable_weights = property(
+        lambda self: [v for v in self.weights
+                      if all(v is not t for t in self.trainable_weights)])
+
+    @property
+    def signatures(self):
+        """{"serving_default": f}: f(**inputs) is the serving function's outputs by key."""
+        saved = self._saved
+
+        def serving_default(**inputs):
+            missing = sorted(set(saved.input_keys) - set(inputs))
+            if missing:
+                raise TypeError("serving_default missing required arguments: %s"
+                                % ", ".join(missing))
+            outs = saved.call([inputs[k] for k in saved.input_keys], self._weights_list)
+            outs = outs if isinstance(outs, list) else [outs]
+            return dict(zip(saved.output_keys, outs))
+        return {"serving_default": serving_default}
 
     def call(self, inputs, training=None, mask=None):
         return self._saved.call(inputs, self._weights_list)
 
     def _build_from_data(self, array):
         """predict/evaluate's inputs: a placeholder shaped like the data, called once."""
+        self._build_on(batch_shape=(None,) + tuple(array.shape[1:]), dtype=array.dtype.name)
+
+    def _build_on(self, batch_shape, dtype, name=None):
         from scopeflow.keras.engine.input_layer import Input
-        x = Input(batch_shape=(None,) + tuple(array.shape[1:]), dtype=array.dtype.name)
+        x = Input(batch_shape=batch_shape, dtype=dtype, name=name)
         self.inputs, self.outputs = [x], [self(x)]
 
 
@@ -52,8 +78,11 @@ class _Saved:
         self.library = {f.signature.name: f for f in self.graph_def.library.function}
         self.nodes = {n.name: n for n in self.graph_def.node}
         sig = meta.signature_def["serving_default"]
-        self.input_names = [sig.inputs[k].name.split(":")[0] for k in sorted(sig.inputs)]
-        self.outputs = [sig.outputs[k].name for k in sorted(sig.outputs)]
+        self.meta = meta
+        self.input_keys, self.output_keys = sorted(sig.inputs), sorted(sig.outputs)
+        self.input_specs = [sig.inputs[k] for k in self.input_keys]
+        self.input_names = [sig.inputs[k].name.split(":")[0] for k in self.input_keys]
+        self.outputs = [sig.outputs[k].name for k in self.output_keys]
         self.call_node = self.nodes[self.outputs[0].split(":")[0]]
         self.handles = [i for i in self.call_node.input
                         if not i.startswith("^") and i not in self.input_names]
@@ -100,39 +129,31 @@ class _Saved:
         bound = dict(zip(self.input_names, (convert_to_tensor(x) for x in inputs)))
         bound.update((h, v.handle) for h, v in zip(self.handles, variables))
         tensors = [bound[i] for i in self.call_node.input if not i.startswith("^")]
-        state = importer._Import(default_graph(), "", {}, uniquify=True)
+        graph = default_graph()
+        scope = graph.get_name_scope()  # the model's call scope: `m/StatefulPartitionedCall`
+        state = importer._Import(graph, scope + "/" if scope else "", {}, uniquify=True)
         state.library = self.library
         op, _ = inline_call(state, self.call_node, tensors)
         outs = [op.outputs[int(name.split(":")[1])] for name in self.outputs]
         return outs[0] if len(outs) == 1 else outs
 
 
-def revive(path, root, children=()):
-    """The RevivedModel of a subclassed model's SavedModel directory; `children` holds
-    `(attribute, metadata)` of its direct sublayers."""
+def revive(path, nodes):
+    """The RevivedModel of a subclassed model's SavedModel directory; `nodes`: the Keras
+    metadata by object path ("root", "root.d1", ...)."""
+    from scopeflow import dtypes
+    from scopeflow.keras.saved_model_objects import ObjectGraph, revive_children
+    root = nodes["root"]
     cls = type(str(root.get("class_name", "Model")), (RevivedModel,), {
         "get_config": lambda self: {}})
     model = cls(root.get("name"), _Saved(str(path)))
-    for attr, meta in children:
-        layer = _revive_layer(meta, model)
-        if layer is not None:
-            setattr(model, attr, layer)
+    if model._saved.meta.HasField("object_graph_def"):
+        model._graph = ObjectGraph(model._saved.meta, model._saved, model._weights_list)
+        revive_children(model, model._graph, nodes)
+    if len(model._saved.input_specs) == 1:  # called once on its input, as tf_keras
+        spec = model._saved.input_specs[0]
+        shape = None if spec.tensor_shape.unknown_rank else \
+            [d.size if d.size >= 0 else None for d in spec.tensor_shape.dim]
+        model._build_on(shape, dtypes.as_dtype(spec.dtype).name,
+                        name=model._saved.input_keys[0])
     return model
-
-
-def _revive_layer(meta, model):
-    """A built-in layer rebuilt from its saved config, holding the model's variables whose
-    handles name it; None for a class Keras does not know here."""
-    from scopeflow.keras.serialization import layer_from_config
-    try:
-        layer = layer_from_config({"class_name": meta["class_name"], "config": meta["config"]})
-    except (ValueError, TypeError, KeyError):
-        return None
-    for handle, v in zip(model._saved.handles, model._weights_list):
-        parts = handle.split("/")
-        if len(parts) >= 2 and parts[-2] == layer.name:
-            setattr(layer, parts[-1], v)
-            trainable = layer.trainable and not parts[-1].startswith("moving_")
-            (layer._trainable_weights if trainable else layer._non_trainable_weights).append(v)
-    layer.built = True
-    return layer

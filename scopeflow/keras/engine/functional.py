@@ -11,6 +11,7 @@ it on new tensors calls those layers again inside the model's name scope.
 ('model', ['a', 'dense'])
 """
 
+from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.engine.input_layer import Input, InputLayer
 from scopeflow.keras.engine.node import keras_history
@@ -72,6 +73,13 @@ class Model(TrainingMixin, Layer):
     @property
     def output(self):
         return self.outputs[0] if len(self.outputs) == 1 else list(self.outputs)
+
+    @property
+    def output_shape(self):
+        """A graph network's: its outputs' shapes (called or not), as Keras' Functional."""
+        if not self._is_graph_network:
+            return super().output_shape
+        return nest.map_structure(K.int_shape, self.output)
 
     @property
     def layers(self):

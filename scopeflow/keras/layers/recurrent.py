@@ -13,10 +13,10 @@ Weights are named by the cell inside the layer: `lstm/lstm_cell/kernel:0`.
 
 import inspect
 
+from scopeflow.core.shape import TensorShape
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.layers import rnn_loop
-from scopeflow.core.shape import TensorShape
 from scopeflow.keras.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell
 from scopeflow.layers.core import tf_api
 from scopeflow.ops import nest
