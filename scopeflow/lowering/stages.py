@@ -508,9 +508,13 @@ def on_host(loop):
             if array is not None and (array._attrs.get("dtype") is _dt.string or (
                     o._type in _ELEMENT_READS and _ragged(array))):
                 return True
+            if o._type in _GROWING_WRITES and array is not None and \
+                    array._attrs.get("dynamic_size"):
+                return True  # a dynamic_size TensorArray written per iteration grows (seq2seq)
     return False
 
 
+_GROWING_WRITES = frozenset(("TensorArrayWriteV3", "TensorArrayScatterV3"))
 _ELEMENT_READS = frozenset(("TensorArrayReadV3", "TensorArrayGatherV3"))
 
 

@@ -228,8 +228,9 @@ def _write(ctx, flow, index, value):
     meta = flow.meta
     static = _static_int(index)
     if meta.dynamic_size:
-        if static is None and ctx.op._inputs[1] in ctx._feeds:
-            # a step of a loop run on the host: the index it is fed is compiled in
+        if static is None and (ctx.op._inputs[1] in ctx._feeds or not ctx.loop_lengths):
+            # a step of a loop run on the host: the index (or the fed values it is computed
+            # from) is compiled in
             from scopeflow.lowering.lower import _NeedStatic
             raise _NeedStatic(ctx.op, [ctx.op._inputs[1]])
         if static is None:

@@ -1,5 +1,5 @@
-"""`tf.contrib.seq2seq`: `sequence_loss`, the weighted cross entropy of a batch of sequences of
-logits, as TF 1.15 builds it (the decoders, helpers and attention wrappers are not provided)."""
+"""`tf.contrib.seq2seq.sequence_loss`: the weighted cross entropy of a batch of sequences of
+logits, as TF 1.15 builds it."""
 
 from scopeflow.layers.core import tf_api
 
@@ -48,6 +48,3 @@ def sequence_loss(logits, targets, weights, average_across_timesteps=True,
             count = tf.cast(tf.count_nonzero(weights, axis=axis), dtype=total.dtype)
             return tf.div_no_nan(total, count)
         return losses
-
-
-__all__ = ["sequence_loss"]
