@@ -12,8 +12,10 @@ tasks, with no JAX backend, no devices, no collectives): its Server serves a var
 through the service's key-value store (`ps_store.py`) and `join()` blocks for ever, as TF's
 does. In asynchronous training the variables placed on `/job:ps` live there, and every
 worker's steps read and update them (`remote_vars.py`). The service thus counts the ps tasks
-too: the workers' JAX process count is the number of worker tasks, and a worker leaving the
-runtime marks itself gone so that the ps tasks leave it with the workers. In synchronous training (`SyncReplicasOptimizer`) they are mirrored
+too: the workers' JAX process count is the number of worker tasks, and every live task leaves
+the runtime together once the chief is done (`leave_together`); a worker that dies does not
+end the others (the service's recoverable tasks), as in TF. In synchronous training
+(`SyncReplicasOptimizer`) they are mirrored
 instead: every worker holds a copy, the chief's session manager hands its initialized values
 to the other workers through the coordinator, and a cross-process all-reduce of the gradients
 (`ops/collective.py`) keeps the copies equal.
@@ -205,13 +207,17 @@ def _initialize(server):
     coordinator = server._cluster.task_address(*first)
     if jax.config.jax_cpu_collectives_implementation is None:  # older JAX: no CPU collectives
         jax.config.update("jax_cpu_collectives_implementation", "gloo")
+    # a task that dies (misses its heartbeats) does not end the others: its error is not
+    # propagated to them (the service's recoverable tasks); leaving is synchronized by _leave
+    jax.config.update("jax_enable_recoverability", True)
     from jax._src.distributed import global_state
-    jax.distributed.initialize(coordinator_address=coordinator,
-                               num_processes=server._num_processes + len(_ps_tasks(server)),
-                               process_id=server._process)
+    tasks = server._num_processes + len(_ps_tasks(server))
+    jax.distributed.initialize(coordinator_address=coordinator, num_processes=tasks,
+                               process_id=server._process,
+                               heartbeat_timeout_seconds=heartbeat_timeout())
     # the service counts the ps tasks; JAX's processes (devices, collectives) are the workers
     global_state.num_processes = server._num_processes
-    atexit.register(_leave, server._process)
+    atexit.register(_leave, server._process, tasks)
     # every process starts its backend now: starting it waits for all processes' devices,
     # and a worker that first waits for the chief's variables (wait_for_session) before any
     # computation would otherwise hold the chief's first computation for ever
@@ -226,41 +232,65 @@ def _ps_tasks(server):
             for i in server._cluster.task_indices(j)]
 
 
-def _leave(process):
-    """Leaves the runtime at exit: marks this worker gone (the ps tasks leave once every
-    worker is), then shuts down, which waits for every task, so the coordinator in process 0
-    outlives the others' last collective."""
+def heartbeat_timeout():
+    """Seconds without heartbeats after which the coordination service counts a task dead
+    ($SCOPEFLOW_HEARTBEAT_TIMEOUT, else JAX's 100)."""
+    import os
+    return int(os.environ.get("SCOPEFLOW_HEARTBEAT_TIMEOUT", "100"))
+
+
+def _leave(process, tasks):
+    """Leaves the runtime at exit: marks this worker gone, then waits for every live task
+    (workers and ps) to leave too, so the coordinator in process 0 outlives the others' last
+    use of it; a dead task is not waited for once the service counts it dead."""
     import jax
     from jax._src.distributed import global_state
-    if global_state.client is not None:
-        global_state.client.key_value_set("scopeflow/gone/%d" % process, "1",
-                                          allow_overwrite=True)
+    client = global_state.client
+    if client is None:
+        return
+    client.key_value_set("scopeflow/gone/%d" % process, "1", allow_overwrite=True)
+    leave_together(client, process, tasks)
     jax.distributed.shutdown()
+
+
+def leave_together(client, task, tasks):
+    """The part of leaving every task of the service takes before shutting down its
+    `client`: once the chief (task 0) leaves, every live task meets the others (the
+    service's live-task barrier leaves out the dead), and the chief, whose process runs the
+    service, waits for the others to disconnect."""
+    from jax.errors import JaxRuntimeError
+
+    from scopeflow.train import ps_store
+    everyone = list(range(tasks))
+    try:
+        while task != 0:  # the others wait for the chief's end (it may train for hours)
+            try:
+                client.blocking_key_value_get("scopeflow/gone/0", 3600 * 1000)
+                break
+            except JaxRuntimeError as e:
+                if not ps_store.timed_out(e):
+                    return
+        client.get_live_nodes(everyone)  # every live task is leaving
+        if task == 0:
+            client.get_live_nodes(everyone)  # returns once the others disconnected
+    except JaxRuntimeError as e:  # the service is gone: nothing to wait for
+        _log.info("leaving the cluster: %s", e)
 
 
 def _serve_ps(server):
     """A ps task's part: connects to the coordination service as the task after the workers,
-    serves its store, and leaves once every worker is gone (the service's shutdown waits for
-    every task)."""
+    serves its store, and leaves with the live workers (a dead one does not hold it)."""
     from jax._src.lib import _jax
-    from jax.errors import JaxRuntimeError
 
     from scopeflow.train import ps_store
     workers = worker_tasks(server._cluster)
     ps_id = _ps_tasks(server).index((server._job, server._task))
     kv = _jax.get_distributed_runtime_client(
         server._cluster.task_address(*workers[0]), len(workers) + ps_id,
-        init_timeout=24 * 3600, use_compression=True, heartbeat_timeout=100)
+        init_timeout=24 * 3600, use_compression=True, heartbeat_timeout=heartbeat_timeout())
     kv.connect()
     server._serving = ps_store.Serving(kv, server._task, len(workers))
-    for k in range(len(workers)):
-        while True:
-            try:
-                kv.blocking_key_value_get("scopeflow/gone/%d" % k, 3600 * 1000)
-                break
-            except JaxRuntimeError as e:
-                if not ps_store.timed_out(e):
-                    return
+    leave_together(kv, len(workers) + ps_id, len(workers) + len(_ps_tasks(server)))
     kv.shutdown()
 
 

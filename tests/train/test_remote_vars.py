@@ -2,15 +2,18 @@
 worker processes (TF1 programs under `scopeflow run`, no SyncReplicasOptimizer) read and
 update them, so that together they train one model."""
 
+import contextlib
 import functools
+import json
 import os
+import signal
 
 import numpy as np
 import pytest
 
 from scopeflow.train import ps_store, remote_vars, server
 from tests.oracle import run_here
-from tests.train.cluster import run_cluster
+from tests.train.cluster import TIMEOUT, finish, free_ports, launch, run_cluster
 
 PROGRAM = os.path.join(os.path.dirname(__file__), "programs", "async_ps.py")
 STEPS, AHEAD = 20, 5  # as in the program
@@ -46,6 +49,36 @@ def test_a_worker_sees_the_other_workers_updates(workers):
     y = (x @ rng.randn(4, 1)).astype(np.float32)
     start = float(np.mean((x[4:] @ np.array(w0["first_w"], np.float32) - y[4:]) ** 2))
     assert w1["losses"][0] < 0.5 * start
+
+
+def _stop(proc):
+    if proc.poll() is None:  # the ps joins for ever, as in TF
+        proc.kill()
+        proc.wait()
+
+
+def test_a_dead_worker_leaves_the_ps_and_the_chief_running(tmp_path, monkeypatch):
+    # worker 1 takes a step and is killed; the coordination service finds it dead after
+    # its heartbeat timeout while the chief waits at exit for the live tasks: the chief
+    # and the ps go on and the chief ends normally (JAX's default would abort them all)
+    monkeypatch.setenv("SCOPEFLOW_HEARTBEAT_TIMEOUT", "15")
+    program = os.path.join(os.path.dirname(__file__), "programs", "ps_dead_worker.py")
+    ports = free_ports(3)
+    cluster = json.dumps({"ps": ["localhost:%d" % ports[0]],
+                          "worker": ["localhost:%d" % p for p in ports[1:]]})
+    tasks = [("ps", 0), ("worker", 0), ("worker", 1)]
+    with contextlib.ExitStack() as stack:
+        logs = [stack.enter_context(open(tmp_path / ("%s%d.log" % t), "w+")) for t in tasks]
+        procs = []
+        for (job, k), log in zip(tasks, logs):
+            procs.append(launch(program, [cluster, job, str(k),
+                                          str(tmp_path / ("%s%d.json" % (job, k)))], log))
+            stack.callback(_stop, procs[-1])
+        assert procs[2].wait(timeout=TIMEOUT) == -signal.SIGKILL
+        finish(procs[1], logs[1], "chief")
+    chief = json.loads((tmp_path / "worker0.json").read_text())
+    assert chief["global_step"] == 1 + 3  # worker 1's step and the chief's
+    np.testing.assert_allclose(chief["w"], np.array([1.0, -2.0]) * 0.5 ** 4)
 
 
 def test_only_additive_updates_travel_as_differences():
