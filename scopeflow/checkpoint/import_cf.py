@@ -204,8 +204,17 @@ class SelectMerge:
             taken = bool(np.asarray(pred))
             return [then if taken else other, np.int32(self.then_index if taken
                                                       else 1 - self.then_index)]
+        if np.shape(then) != np.shape(other):  # (an IndexedSlices gradient's rows)
+            from scopeflow.ops.cf_run import BranchShapes
+            raise BranchShapes("the inputs of a Merge have shapes %s and %s"
+                               % (np.shape(other), np.shape(then)))
         index = jnp.where(pred, self.then_index, 1 - self.then_index).astype(jnp.int32)
         return [jnp.where(pred, then, other), index]
+
+    @property
+    def pred(self):
+        """The predicate (compiled in when the inputs' shapes differ, see lower.execute)."""
+        return self.inputs[0]
 
     @staticmethod
     def output(got, k):

@@ -36,17 +36,17 @@ def cond_only(op):
 
 
 def _switch(data, pred, name="Switch"):
-    """TF's control_flow_ops.switch: one Switch op named by its own name scope."""
-    from scopeflow.ops import cf_ops
-    with default_graph().name_scope(name) as scope:
-        kind = cf_ops._ref_switch if data.dtype._is_ref_dtype else cf_ops._switch
-        return kind(data, pred, name=scope)
+    """TF's control_flow_ops.switch: one Switch op named by its own name scope (one per part
+    of an IndexedSlices under it)."""
+    from scopeflow.ops.cf_composite import switch
+    return switch(data, pred, name=name)
 
 
 def _merge(inputs, name="Merge"):
-    from scopeflow.ops import cf_ops
-    with default_graph().name_scope(name) as scope:
-        return cf_ops._merge(inputs, name=scope)
+    """TF's control_flow_ops.merge (IndexedSlices merged part by part, dense inputs turned
+    into IndexedSlices of all their rows first)."""
+    from scopeflow.ops.cf_composite import merge
+    return merge(inputs, name=name)
 
 
 def _covered(op):

@@ -18,6 +18,7 @@ from scopeflow.ops import array_base as _b
 from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
+from scopeflow.ops.cf_composite import check_branch_structures, components, is_composite, rebuild
 from scopeflow.ops.cf_context import CondContext, Region, flush_all, own_controls
 from scopeflow.ops.cf_spec import Branch, CondSpec
 from scopeflow.ops.constant import convert_to_tensor
@@ -101,6 +102,10 @@ def _build_branch(ctx, fn):
         if isinstance(v, Operation):
             from scopeflow.ops.state import with_dependencies
             return with_dependencies([v], ctx.pivot())
+        if is_composite(v):  # TF: one output per component (expand_composites)
+            outs = tuple(ctx.output(convert_to_tensor(c)) for c in components(v))
+            rebuild(v, outs)  # as TF's map_structure does (a SparseTensor takes a name scope)
+            return outs
         return ctx.output(convert_to_tensor(to_flow(v)))  # a TensorArray: its flow
 
     result = nest.map_structure(as_result, orig)
@@ -118,6 +123,7 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
     if not strict:
         orig_t, orig_f = _unpack_singleton(orig_t), _unpack_singleton(orig_f)
     nest.assert_same_structure(orig_t, orig_f)
+    check_branch_structures(orig_t, orig_f)
     if not res_t:
         raise ValueError("'true_fn' and 'false_fn' must return at least one result.")
     flat_t, flat_f = nest.flatten(res_t), nest.flatten(res_f)
@@ -142,8 +148,12 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
     spec.contexts.extend(contexts)
     for ctx in contexts:
         ctx.exit_ops = tuple(m.op for m in merges)
-    merges = nest.pack_sequence_as(orig_t, [from_flow(o, m)
-                                            for o, m in zip(nest.flatten(orig_t), merges)])
+    results, k = [], 0
+    for o in nest.flatten(orig_t):
+        n = len(components(o)) if is_composite(o) else 1
+        results.append(rebuild(o, merges[k:k + n]) if is_composite(o) else from_flow(o, merges[k]))
+        k += n
+    merges = nest.pack_sequence_as(orig_t, results)
     return merges if strict else _unpack_singleton(merges)
 
 

@@ -320,9 +320,7 @@ def test_legacy_seq2seq_like_tf(oracle, name):
     if name.startswith(EMBEDDED_PROGRAMS):
         code += WRAPPERS + EMBEDDED
     code += PROGRAMS[name] + RECORD
-    # the gradient of an embedding lookup in a cond branch (IndexedSlices through Switch) is
-    # built with other ops than TF's: there only the forward graph is compared, and values
-    compare(oracle, code, ("vars", "forward" if "feed_tensor" in name else "graph"))
+    compare(oracle, code, ("vars", "graph"))
 
 
 def test_embedding_rnn_seq2seq_scopes_and_feed_previous_tensor(tf):
