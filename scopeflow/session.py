@@ -264,7 +264,14 @@ class BaseSession:
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds])
                 plan.prog = (graph._version, prog)
             except NeedValues as e:  # values that set shapes, made by an earlier step
-                early = (prog.early if type(prog) is HostPlan else ()) + e.tensors
+                before = prog.early if type(prog) is HostPlan else ()
+                if set(e.tensors) <= set(before):  # an earlier step did not help: in a loop
+                    raise errors.UnimplementedError(None, e.tensors[0].op, (
+                        "%s needs a value computed in a tf.while_loop when the loop body is "
+                        "compiled: scopeflow compiles shapes, sizes and paddings statically, "
+                        "and that value changes from one iteration to the next."
+                        % e.tensors[0].name)) from None
+                early = before + e.tensors
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
                                 early)
                 plan.prog = (graph._version, prog)

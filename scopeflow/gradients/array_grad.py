@@ -10,7 +10,7 @@ from scopeflow.gradients.registry import gradient, not_differentiable
 from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops.array import expand_dims, reshape, transpose
 from scopeflow.ops.constant import constant_value
-from scopeflow.ops.joining import concat, pad, stack, unstack
+from scopeflow.ops.joining import PADDED_SHAPES, concat, pad, stack, unstack
 from scopeflow.ops.reductions import reduce_sum
 from scopeflow.ops.shape_ops import rank, shape, size
 from scopeflow.ops.slicing import slice as slice_
@@ -133,7 +133,10 @@ def _slice_grad(op, grad):
     before = reshape(begin, s)
     after = reshape(shape(x, out_type=index_dtype) - slice_size - begin, s)
     paddings = concat([before, after], 1)
-    return pad(grad, paddings), None, None
+    out = pad(grad, paddings)
+    if x.shape.is_fully_defined():  # (a begin known only at run time: in a loop body)
+        PADDED_SHAPES[out.op] = tuple(x.shape.as_list())
+    return out, None, None
 
 
 @gradient("StridedSlice", needs=("StridedSliceGrad",))

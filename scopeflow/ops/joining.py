@@ -1,12 +1,16 @@
 """Joining and splitting: concat, stack / unstack (and list autopacking), split, tile, pad."""
 
+import weakref
+
+import jax
+import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array import identity
-from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, static_value, xp
+from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.registry import INDEX, op, spec
 
@@ -353,8 +357,17 @@ def _paddings(paddings):
     return rows
 
 
-@op("Pad", infer=_pad_shape, types={"paddings": INDEX})
-def _pad(input, paddings):  # noqa: A002
+# Pad op -> the shape its output has, known to the code that built it though its paddings are
+# not (a Slice gradient in a loop body, begin popped from a stack: the sliced input's shape)
+PADDED_SHAPES = weakref.WeakKeyDictionary()
+
+
+@op("Pad", infer=_pad_shape, types={"paddings": INDEX}, context=True)
+def _pad(ctx, input, paddings):  # noqa: A002
+    shape = None if ctx is None or is_numpy(paddings) else PADDED_SHAPES.get(ctx.op)
+    if shape is not None:  # paddings known when the run runs: `input` placed into zeros
+        out = jnp.zeros(shape, jnp.result_type(input))
+        return jax.lax.dynamic_update_slice(out, input, jnp.asarray(paddings)[:, 0])
     return xp(input).pad(input, _paddings(paddings))
 
 

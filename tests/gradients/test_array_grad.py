@@ -1,0 +1,33 @@
+"""Gradients of array ops where TF's gradient graph needs values known only when a loop runs:
+tf.slice at a loop-dependent begin inside tf.while_loop (its gradient, a Pad whose paddings
+are popped from a stack each iteration), values and gradients against TF."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+SLICE_IN_LOOP = (
+    "v = tf.placeholder(tf.float32, [3, 4])\n"
+    "s0 = tf.placeholder(tf.float32, [4])\n"
+    "w = tf.Variable([0.5, -1., 2., 0.1])\n"
+    "def body(t, ta, s):\n"
+    "    row = tf.squeeze(tf.slice(v, tf.stack([t, 0]), [1, -1]))\n"
+    "    part = tf.slice(v, tf.stack([0, t]), [2, 1])\n"
+    "    return t + 1, ta.write(t, tf.tanh(row * w + s) + tf.reduce_sum(part)), s + row\n"
+    "_, ta, s = tf.while_loop(lambda t, ta, s: t < 3, body,\n"
+    "                         (0, tf.TensorArray(tf.float32, 3), s0))\n"
+    "y = ta.stack()\n"
+    "dy = tf.placeholder(tf.float32, [3, 4])\n"
+    "g = tf.gradients([y, s], [v, s0, w], [dy, None])\n"
+    "feed = {v: np.arange(12, dtype=np.float32).reshape(3, 4) / 10, s0: [1., 0., -1., 2.],\n"
+    "        dy: -np.arange(12, dtype=np.float32).reshape(3, 4)}\n"
+    "with tf.Session() as sess:\n"
+    "    sess.run(tf.global_variables_initializer())\n"
+    "    result = sess.run([y, s, g], feed)\n")
+
+
+@pytest.mark.oracle
+def test_slice_at_a_loop_index_has_tfs_gradient(oracle):
+    here, there = run_here(SLICE_IN_LOOP), oracle(SLICE_IN_LOOP)
+    assert "ok" in there, there
+    assert agree(here, there), explain(SLICE_IN_LOOP, here, there)
