@@ -1,13 +1,23 @@
 """`tf.contrib.seq2seq` as TF 1.15 has it: `dynamic_decode` over a `Decoder`
-(`BasicDecoder`), its helpers and `sequence_loss`."""
+(`BasicDecoder`), its helpers, Bahdanau / Luong attention with `AttentionWrapper`, and
+`sequence_loss`."""
 # ruff: noqa: F401 - re-exports
 
+
+from scopeflow.contrib.seq2seq.attention_wrapper import (
+                                                         AttentionMechanism,
+                                                         AttentionWrapper,
+                                                         AttentionWrapperState,
+                                                         BahdanauAttention,
+                                                         LuongAttention,
+                                                         hardmax,
+)
 from scopeflow.contrib.seq2seq.basic_decoder import BasicDecoder, BasicDecoderOutput
 from scopeflow.contrib.seq2seq.decoder import Decoder, dynamic_decode
 from scopeflow.contrib.seq2seq.helper import (
-                                              CustomHelper,
-                                              GreedyEmbeddingHelper,
-                                              Helper,
-                                              TrainingHelper,
+                                                         CustomHelper,
+                                                         GreedyEmbeddingHelper,
+                                                         Helper,
+                                                         TrainingHelper,
 )
 from scopeflow.contrib.seq2seq.loss import sequence_loss
