@@ -34,6 +34,15 @@ class Rule:
         self.names, self.refs, self.rule, self.sparse, self.attrs = names, refs, rule, sparse, attrs
 
 
+def _scaled(var, y, **_):
+    return (var * y,)
+
+
+# `Assign(v, v * y)` (Adam's beta powers): rerun on a ps as the op on the current value
+SCALED = "scopeflow.AssignScaled"
+RULES[SCALED] = Rule(("var", "y"), ("var",), _scaled, False, {})
+
+
 def rule_of(op_type):
     """The Rule of a training op type, or None."""
     if op_type not in RULES and op_type.startswith(("Apply", "SparseApply", "Resource")):

@@ -21,7 +21,7 @@ them, and sends what it wrote afterwards, as TF's ops placed on the ps read and 
   run fetches them too), and when another worker wrote the variable or a slot since the read,
   the ps runs the op's update rule (`train/apply_op.py`) on its current values instead, so
   every worker's update applies to the slots as the others left them, as TF's apply ops on
-  the ps run one after the other;
+  the ps run one after the other (and an `Assign(v, v * y)`, Adam's beta powers, likewise);
 - any other write (`Assign`, initializers, restores, scatter updates) sets the value.
 
 With backup workers (`SyncReplicasOptimizer(replicas_to_aggregate=R < total_num_replicas)`:
@@ -43,7 +43,8 @@ import numpy as np
 
 from scopeflow.core.device import DeviceSpec
 from scopeflow.lowering.slice import backward_slice, is_handle, is_variable_op, variable_of
-from scopeflow.train.apply_op import rule_of
+from scopeflow.ops.registry import REGISTRY
+from scopeflow.train.apply_op import SCALED, rule_of
 from scopeflow.train.ps_store import Update
 
 _ADDITIVE = frozenset((
@@ -69,7 +70,7 @@ class _RunInfo:
     """The remote variables of one run signature: which it touches, which only add, and the
     training ops whose updates the ps reruns on a stale read (with the tensors it fetches)."""
 
-    __slots__ = ("additive", "by_task", "extra", "names", "once", "rules", "task")
+    __slots__ = ("additive", "by_task", "extra", "names", "once", "ruled", "rules", "task")
 
     def __init__(self, variables, remote, slice_ops):
         self.names = {v: remote[v][1] for v in variables}
@@ -80,20 +81,26 @@ class _RunInfo:
         kinds = {}  # variable -> True while every op writing it in the slice adds
         writers = {}  # variable -> the ops writing it
         for op in slice_ops:
-            for t in op._inputs:
+            rec = REGISTRY.get(op._type)
+            for i, t in enumerate(op._inputs):
                 v = variable_of(t) if is_handle(t) else None
                 if v in self.names and op._type not in _READS and op is not v:
                     kinds[v] = kinds.get(v, True) and additive(op._type)
-                    writers.setdefault(v, set()).add(op)
+                    if rec is None or i >= len(rec.flags) or rec.flags[i] & 2:
+                        writers.setdefault(v, set()).add(op)  # (else: a value input)
         self.additive = frozenset(v for v, ok in kinds.items() if ok)
         self.once = any(op._type == _ONCE for op in slice_ops)
         self.rules = [r for r in map(self._rule, slice_ops) if r is not None and all(
-            writers[v] == {r[0]} for v in r[1])]
-        self.extra = tuple(x for r in self.rules for fetched, x in r[2].values() if fetched)
+            writers.get(v) == {r[0]} for v in r[3])]
+        self.ruled = frozenset(v for r in self.rules for v in r[3])
+        self.extra = tuple(x for r in self.rules for fetched, x in r[4].values() if fetched)
 
     def _rule(self, op):
-        """(op, reference variables, {input name: (True, tensor to fetch) or (False, ps
-        variable: the value read)}) of a training op on ps variables of one task, or None."""
+        """(op, its update's type and attrs, reference variables, {input name: (True, tensor
+        to fetch) or (False, ps variable: the value read)}) of a training op (or an
+        `Assign(v, v * y)`) on ps variables of one task, or None."""
+        if op._type == "Assign":
+            return self._scaled(op)
         found = rule_of(op._type) if additive(op._type) else None
         if found is None or op._type.startswith("Resource"):
             return None
@@ -109,7 +116,26 @@ class _RunInfo:
             if v is not None and v not in self.names:
                 return None  # a local variable's value as the op saw it: not kept
             inputs[n] = (True, t) if v is None else (False, v)
-        return op, refs, inputs
+        attrs = {k: op._attrs.get(k, d) for k, d in found.attrs.items()}
+        return op, op._type, attrs, refs, inputs
+
+    def _scaled(self, op):
+        """The rule of `Assign(v, v * y)` on a ps variable v (Adam's beta powers), or None."""
+        v, value = variable_of(op._inputs[0]), op._inputs[1]._op
+        if v not in self.names or value._type != "Mul":
+            return None
+        reads = [_reads(t, v) for t in value._inputs]
+        if reads.count(True) != 1:
+            return None
+        y = value._inputs[reads.index(False)]
+        return op, SCALED, {}, [v], {"y": (True, y)}
+
+
+def _reads(t, v):
+    """Whether tensor `t` is variable `v`'s value: its ref or an Identity of it."""
+    if t._op._type == "Identity" and t._op._inputs:
+        t = t._op._inputs[0]
+    return is_handle(t) and variable_of(t) is v
 
 
 class RemoteVariables:
@@ -221,24 +247,22 @@ class RemoteVariables:
             old = base.get(v)
             if info.once:
                 item = (info.names[v], "once", new, versions[v])
-            elif v in info.additive and old is not None and old.shape == new.shape \
-                    and new.dtype != np.bool_:
+            elif (v in info.additive or v in info.ruled) and old is not None \
+                    and old.shape == new.shape and new.dtype != np.bool_:
                 item = (info.names[v], "apply", (new, new - old), versions[v])
             else:
                 item = (info.names[v], "set", new, None)
             sends.setdefault(info.task[v], []).append(item)
         rules = {}
         sent = {item[0] for items in sends.values() for item in items if item[1] == "apply"}
-        for op, refs, inputs in info.rules if extra or not info.extra else ():
+        for _, op_type, attrs, refs, inputs in info.rules if extra or not info.extra else ():
             names = [info.names[v] for v in refs]
             if not all(n in sent for n in names):
                 continue  # the op did not run (a cond), or a value is set whole
             values = {n: np.asarray(extra[x] if fetched else base[x])
                       for n, (fetched, x) in inputs.items()}
-            found = rule_of(op._type)
-            attrs = {k: op._attrs.get(k, d) for k, d in found.attrs.items()}
             rules.setdefault(info.task[refs[0]], []).append(
-                Update(op._type, names, values, attrs))
+                Update(op_type, names, values, attrs))
         for task, items in sends.items():
             names, kinds, arrays, bases = zip(*items)
             self._server.ps_client(task).put(names, kinds, arrays, bases, rules.get(task, ()))

@@ -311,6 +311,9 @@ def test_interleaved_workers_apply_each_update_to_the_current_slots(tf, worker, 
                 _step_from(store, snapshot, names, functools.partial(sess.run, train))
         got = store.get(["w"] + slots)
         assert store.get(["global_step"])[0] == 2
+        if "Adam" in opt:  # each step's Assign(beta_power, beta_power * beta) lands too
+            np.testing.assert_allclose(store.get(["beta1_power", "beta2_power"]),
+                                       [0.9 ** 3, 0.999 ** 3], rtol=1e-6)
         want = _values(oracle(_TWICE.replace("APPLY", apply)))
         for name, a, b in zip(["w", "slot 1", "slot 2"], got, want):
             np.testing.assert_allclose(a, np.float32(b), rtol=1e-5, atol=1e-6,
