@@ -1,10 +1,12 @@
 """Sampling ops: candidate samplers, Multinomial, RandomShuffle, RandomGamma, RandomPoissonV2,
 random_crop. Keys come from the run context (`ctx.rng(seed, seed2)`), seeds from TF's rules.
 
-Unique candidate sampling (TF: draw with replacement, reject repeats) is drawn as a Gumbel
-top-k, which gives the same distribution over the sampled sequence with a static shape; the
-number of draws TF would have needed (it enters the expected counts) is drawn from its
-geometric waiting times.
+Seeded log-uniform and uniform candidate samplers draw TF's own candidates (its CPU kernel's
+Philox words, tries and expected counts; `_tf_candidates`), so `tf.nn.nce_loss` and
+`sampled_softmax_loss` under `tf.set_random_seed` give TF's losses. Otherwise unique candidate
+sampling (TF: draw with replacement, reject repeats) is drawn as a Gumbel top-k, which gives
+the same distribution over the sampled sequence with a static shape; the number of draws TF
+would have needed (it enters the expected counts) is drawn from its geometric waiting times.
 """
 
 import collections
@@ -17,7 +19,9 @@ from scopeflow import dtypes as _dt
 from scopeflow.ops import philox_rejection as _rej
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
+from scopeflow.ops.philox_dists import _pair, _u64_to_double
 from scopeflow.ops.registry import ANY, INDEX, spec
+from scopeflow.ops.value_checks import check_elements
 
 __all__ = ["all_candidate_sampler", "fixed_unigram_candidate_sampler",
            "learned_unigram_candidate_sampler", "log_uniform_candidate_sampler", "multinomial",
@@ -40,8 +44,9 @@ def _sampler_shape(true_classes, **attrs):
 
 
 def _log_uniform_probs(classes, range_max):
-    c = classes.astype(jnp.float32)
-    return (jnp.log(c + 2.0) - jnp.log(c + 1.0)) / np.log(range_max + 1.0)
+    # TF: log((c + 2) / (c + 1)) / log1p(range) in double, returned as float
+    c = classes.astype(jnp.float64)
+    return (jnp.log((c + 2.0) / (c + 1.0)) / np.log1p(range_max)).astype(jnp.float32)
 
 
 def _expected(p, num_sampled, tries, unique):
@@ -64,10 +69,81 @@ def _sample(key, probs_all, num_sampled, unique):
     return c, jnp.sum(waits).astype(jnp.float32)
 
 
+def _log_uniform_value(words, range_max):
+    """LogUniformSampler::Sample: int64(exp(RandDouble() * log1p(range))) - 1, mod range."""
+    u = _u64_to_double(*words)
+    return (jnp.exp(u * np.log1p(range_max)).astype(jnp.int64) - 1) % range_max
+
+
+def _uniform_value(words, range_max):
+    """UniformSampler::Sample: Rand64() % range (TF rejects the lowest (2^64 mod range)
+    words first; a chance below range / 2^64 per draw, not modelled)."""
+    lo, hi = words
+    r = lo.astype(jnp.uint64) | (hi.astype(jnp.uint64) << np.uint64(32))
+    return (r % np.uint64(range_max)).astype(jnp.int64)
+
+
+_TF_VALUES = {"LogUniformCandidateSampler": _log_uniform_value,
+              "UniformCandidateSampler": _uniform_value}
+
+
+def _tf_candidates(stream, op_type, num_sampled, unique, range_max):
+    """(candidates, tries) as TF's RangeSampler draws them: try t reads words 2t, 2t+1 of
+    the single-sample stream (one generator call per two tries); unique sampling keeps the
+    first `num_sampled` distinct values, in order, and counts every try."""
+    value = _TF_VALUES[op_type]
+
+    def at(t):  # t: uint64 try numbers
+        return value(_pair(stream.words(t >> np.uint64(1)), (t & np.uint64(1)) == 0),
+                     range_max)
+
+    if not unique:
+        return at(jnp.arange(num_sampled, dtype=jnp.uint64)), num_sampled
+
+    def body(st):
+        picked, tries, out = st
+        v = at(tries)
+        new = ~jnp.any(out == v)
+        out = out.at[picked].set(jnp.where(new, v, out[picked]), mode="drop")
+        return picked + new.astype(jnp.int32), tries + np.uint64(1), out
+
+    init = (jnp.int32(0), jnp.uint64(0), jnp.full((num_sampled,), -1, jnp.int64))
+    _, tries, out = jax.lax.while_loop(lambda st: st[0] < num_sampled, body, init)
+    return out, tries.astype(jnp.int32)
+
+
+def _tf_expected(p, num_sampled, tries):
+    """ExpectedCountHelper in float: p * n when every try was kept, else
+    -expm1(tries * log1p(-p))."""
+    tries = jnp.asarray(tries, jnp.int32)
+    return jnp.where(tries == num_sampled, p * jnp.float32(num_sampled),
+                     -jnp.expm1(tries.astype(jnp.float32) * jnp.log1p(-p)))
+
+
+def _tf_sampler(ctx, op_type, probs_all, true_classes, attrs):
+    from scopeflow.ops.random import tf_stream
+    n, range_max = attrs["num_sampled"], attrs["range_max"]
+    # ReserveSamples32(2048 * num_sampled): 512 generator calls per sampled candidate
+    stream = tf_stream(ctx, attrs["seed"], attrs["seed2"], 512 * n)
+    c, tries = _tf_candidates(stream, op_type, n, attrs["unique"], range_max)
+    if op_type == "UniformCandidateSampler":
+        true_p = jnp.full(true_classes.shape, 1.0 / range_max, jnp.float32)
+    else:
+        true_p = _log_uniform_probs(true_classes, range_max)
+    return c, _tf_expected(true_p, n, tries), _tf_expected(probs_all[c], n, tries)
+
+
 def _make_sampler(op_type, probs_fn):
     def kernel(ctx, true_classes, *, num_true, num_sampled, unique, range_max, seed=0,
                seed2=0, **extra):
+        check_elements(ctx, true_classes, (true_classes < 0) | (true_classes >= range_max),
+                       lambda pos, v: "`true_candidate` out of range [0, %d), received %d"
+                       % (range_max, v))
         probs_all = probs_fn(jnp.arange(range_max), range_max, extra)
+        if (seed or seed2) and op_type in _TF_VALUES:
+            return _tf_sampler(ctx, op_type, probs_all, true_classes,
+                               {"num_sampled": num_sampled, "unique": unique,
+                                "range_max": range_max, "seed": seed, "seed2": seed2})
         c, tries = _sample(ctx.rng(seed, seed2), probs_all, num_sampled, unique)
         true_p = probs_all[jnp.clip(true_classes, 0, range_max - 1).astype(jnp.int32)]
         return (c.astype(jnp.int64), _expected(true_p, num_sampled, tries, unique),
@@ -98,15 +174,17 @@ _SAMPLERS = {
                                                   _unigram_probs),
 }
 
-CandidateSampler = collections.namedtuple(
-    "CandidateSampler", ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+# TF's results are namedtuples named for the op
+_RESULTS = {op_type: collections.namedtuple(
+    op_type, ["sampled_candidates", "true_expected_count", "sampled_expected_count"])
+    for op_type in [*_SAMPLERS, "AllCandidateSampler"]}
 
 
 def _public_sampler(op_type):
     def f(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None,
           **extra):
         s1, s2 = _seeds(seed)
-        return CandidateSampler(*_SAMPLERS[op_type](
+        return _RESULTS[op_type](*_SAMPLERS[op_type](
             true_classes, name=name or op_type, num_true=int(num_true),
             num_sampled=int(num_sampled), unique=bool(unique), range_max=int(range_max),
             seed=s1, seed2=s2, **extra))
@@ -144,7 +222,7 @@ def _all_sampler(ctx, true_classes, *, num_true, num_sampled, unique, seed=0, se
 
 def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None, name=None):
     s1, s2 = _seeds(seed)
-    return CandidateSampler(*_all_sampler(true_classes, name=name or "AllCandidateSampler",
+    return _RESULTS["AllCandidateSampler"](*_all_sampler(true_classes, name=name or "AllCandidateSampler",
                                           num_true=int(num_true), num_sampled=int(num_sampled),
                                           unique=bool(unique), seed=s1, seed2=s2))
 

@@ -1,5 +1,6 @@
 """Sampling ops: names against TF, and their distributions (values differ from TF's by design:
-another generator), reproducibility under seeds, and fresh draws on every run."""
+another generator, except the seeded log-uniform and uniform candidate samplers, which draw
+TF's candidates), reproducibility under seeds, and fresh draws on every run."""
 
 import numpy as np
 import pytest
@@ -120,3 +121,55 @@ def test_sampled_losses_run_and_train(session):
     n, s, gw, gx = session.run([nce, ssm] + [tf.convert_to_tensor(g) for g in grads])
     assert n.shape == (5,) and s.shape == (5,)
     assert np.isfinite([n, s]).all() and np.isfinite(gw).all() and np.isfinite(gx).all()
+
+
+# Seeded candidate samplers draw TF's candidates, tries and expected counts, run after run;
+# nce_loss and sampled_softmax_loss under a graph seed are TF's losses (nlintz's and golbin's
+# word2vec tutorials print TF's losses under `scopeflow run`).
+SEEDED_SAMPLERS = """
+import numpy as np
+tf.set_random_seed(1234)
+true = tf.constant([[1, 7], [2, 9], [3, 0]], tf.int64)
+s = [tf.nn.log_uniform_candidate_sampler(true, 2, 6, True, 50),
+     tf.nn.log_uniform_candidate_sampler(true, 2, 6, False, 50, seed=5),
+     tf.nn.uniform_candidate_sampler(true, 2, 8, True, 10),
+     tf.nn.uniform_candidate_sampler(true, 2, 4, False, 1000)]
+rs = np.random.RandomState(0)
+w = tf.constant(rs.randn(30, 4).astype(np.float32))
+x = tf.constant(rs.randn(3, 4).astype(np.float32))
+loss = [tf.nn.nce_loss(w, tf.zeros([30]), true[:, :1], x, 5, 30),
+        tf.nn.sampled_softmax_loss(w, tf.zeros([30]), true[:, :1], x, 5, 30)]
+with tf.Session() as sess:
+    runs = [sess.run([s, loss]) for _ in range(2)]
+result = {"names": [type(r).__name__ for r in s],
+          "runs": [[[np.asarray(a).tolist() for a in r] for r in run[0]] +
+                   [np.asarray(l).tolist() for l in run[1]] for run in runs]}
+"""
+
+
+@pytest.mark.oracle
+def test_seeded_candidate_samplers_draw_tfs_candidates(oracle):
+    from oracle import run_here
+    here, there = run_here(SEEDED_SAMPLERS)["ok"], oracle(SEEDED_SAMPLERS)["ok"]
+    assert here["names"] == there["names"]
+    for run_here_, run_tf in zip(here["runs"], there["runs"]):
+        for (c, te, se), (c_tf, te_tf, se_tf) in zip(run_here_[:4], run_tf[:4]):
+            assert c == c_tf
+            np.testing.assert_allclose(te, te_tf, rtol=1e-6)
+            np.testing.assert_allclose(se, se_tf, rtol=1e-6)
+        np.testing.assert_allclose(run_here_[4:], run_tf[4:], rtol=1e-5)
+
+
+BAD_TRUE_CLASS = """
+true = tf.constant([[1], [40]], tf.int64)
+with tf.Session() as sess:
+    result = [err(lambda: sess.run(f(true, 1, 2, True, 10))) for f in [
+        tf.nn.log_uniform_candidate_sampler, tf.nn.uniform_candidate_sampler,
+        tf.nn.learned_unigram_candidate_sampler]]
+"""
+
+
+@pytest.mark.oracle
+def test_true_class_out_of_range_is_tfs_error(oracle):
+    from oracle import run_here
+    assert run_here(BAD_TRUE_CLASS) == oracle(BAD_TRUE_CLASS)
