@@ -216,11 +216,17 @@ def _ssg_shape(shape, begin, end, strides, dy, **attrs):
           types={"shape": INDEX, "begin": INDEX, "end": INDEX, "strides": INDEX, "dy": ANY})
 def strided_slice_grad(ctx, shape, begin, end, strides, dy, *, begin_mask=0, end_mask=0,
                         ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
-    from scopeflow.ops.slicing import _strided_slice_op
+    from scopeflow.ops.array_base import is_numpy
+    from scopeflow.ops.slicing import _dynamic_strided_slice, _strided_slice_op
     forward = _strided_slice_op.op_def.kernel
     dims = tuple(int(s) for s in np.asarray(shape).reshape(-1))  # the output size is static
+    masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
 
     def slice_of(z):
+        if not is_numpy(begin, end):  # run-time bounds (a loop's x[i:i + k], popped from a
+            # stack): the sizes of the dims they slice are dy's
+            return _dynamic_strided_slice(ctx, z, (begin, end), [int(s) for s in np.asarray(
+                strides).reshape(-1)], masks, np.shape(dy))
         return forward(ctx, z, begin, end, strides, begin_mask=begin_mask, end_mask=end_mask,
                        ellipsis_mask=ellipsis_mask, new_axis_mask=new_axis_mask,
                        shrink_axis_mask=shrink_axis_mask)

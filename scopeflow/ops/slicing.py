@@ -218,12 +218,13 @@ def _index_tuple(b, e, st, masks):
     return tuple(idx)
 
 
-def _dynamic_strided_slice(ctx, x, bounds, st, masks):
+def _dynamic_strided_slice(ctx, x, bounds, st, masks, out_dims=None):
     """Run-time begins (`x[i]`, `x[:, i]`, `x[i:i + k]`): those dims are dynamically sliced
-    first (sizes from the graph), then the static index applies."""
+    first (sizes from the graph, else from `out_dims`, the slice's shape where the caller
+    knows it: StridedSliceGrad's dy), then the static index applies."""
     import jax.numpy as jnp
     tensors = (ctx.op._inputs[1], ctx.op._inputs[2]) if ctx is not None else (None, None)
-    idx, dyn = _split_spec(tensors, st, masks)
+    idx, dyn = _split_spec(tensors, st, masks, (x.ndim, out_dims))
     begin = bounds[0]
     axes = _input_axes(idx, x.ndim)
     out = x
@@ -272,8 +273,9 @@ def dynamic_slice_or_zeros(x, start, size, axis):
     return jax.lax.dynamic_slice_in_dim(x, start, size, axis=axis)
 
 
-def _split_spec(tensors, st, masks):
-    """(Python index with dynamic dims made whole / 0, [(sparse index, slice size)])."""
+def _split_spec(tensors, st, masks, hint=(0, None)):
+    """(Python index with dynamic dims made whole / 0, [(sparse index, slice size)]);
+    `hint`: (input rank, the slice's output dims or None)."""
     begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_mask = masks
     sb, se = (_elements(t, len(st)) for t in tensors)
     idx, dyn = [], []
@@ -292,6 +294,9 @@ def _split_spec(tensors, st, masks):
                                       None if end_mask & bit else se[i], s))
         else:
             size = _offset(tensors, i) if s == 1 and not (begin_mask | end_mask) & bit else None
+            if size is None and s == 1 and hint[1] is not None:
+                size = _hinted_size(idx, len(st) - (ellipsis_mask | new_axis_mask).bit_count(),
+                                    *hint)
             if size is None:
                 raise NotImplementedError(
                     "strided_slice with run-time bounds needs a static slice size (x[i:i + k] "
@@ -299,6 +304,14 @@ def _split_spec(tensors, st, masks):
             idx.append(builtins.slice(None))
             dyn.append((i, size))
     return idx, dyn
+
+
+def _hinted_size(prefix, n_real, rank, out_dims):
+    """The size of the slice after index entries `prefix`: the output dim it makes."""
+    pos = 0
+    for t in prefix:
+        pos += (rank - n_real) if t is Ellipsis else 0 if isinstance(t, int) else 1
+    return int(out_dims[pos]) if pos < len(out_dims) else None
 
 
 def _elements(t, n):

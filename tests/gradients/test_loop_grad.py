@@ -531,3 +531,64 @@ for bound in (None, 5):
 def test_row_slice_in_loop_gradient_matches_tf(oracle):
     here, there = run_here(ROW_SLICE_TA), oracle(ROW_SLICE_TA)
     assert agree(here, there), explain(ROW_SLICE_TA, here, there)
+
+
+# rows x[i:i + 1] (run-time bounds: their StridedSliceGrad pops them from a stack, its slice
+# size from dy) through ops whose gradient kernels re-run a forward under jax.vjp (pooling,
+# convolutions, resize, batched gathers), bounded or not: TF's values, no leaked tracer
+ROW_BLOCK_VJP = """
+def run(make):
+    x = tf.placeholder(tf.float32, [None, 6, 6, 2], name="x")
+    s = 0.
+    for f in make():
+        for bound in (None, 3):
+            s += tf.while_loop(
+                lambda i, s: i < tf.shape(x)[0],
+                lambda i, s: (i + 1, s + tf.reduce_sum(tf.square(f(x[i:i + 1])))),
+                (0, 0.), maximum_iterations=bound)[1]
+    g = tf.gradients(s, x)[0]
+    with tf.Session() as sess:
+        return sess.run([s, g], {x: np.cos(np.arange(144.)).reshape(2, 6, 6, 2)})
+def nets():
+    w = tf.constant(np.cos(np.arange(72.)).reshape(3, 3, 2, 4), tf.float32)
+    dw = tf.constant(np.sin(np.arange(36.)).reshape(3, 3, 2, 2), tf.float32)
+    return [lambda v: tf.nn.max_pool(v, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
+            lambda v: tf.nn.avg_pool(v, [1, 3, 3, 1], [1, 2, 2, 1], "SAME"),
+            lambda v: tf.nn.conv2d(v, w, [1, 2, 2, 1], "SAME"),
+            lambda v: tf.nn.depthwise_conv2d(v, dw, [1, 1, 1, 1], "VALID"),
+            lambda v: tf.image.resize_bilinear(v, [9, 9])]
+def gathers():
+    return [lambda v: tf.gather(tf.reshape(v, [1, 6, 12]), [[4, 1]], axis=1, batch_dims=1)]
+result = []
+for make in (nets, gathers):
+    with tf.Graph().as_default():
+        result.append(run(make))
+"""
+
+
+@pytest.mark.oracle
+def test_row_block_vjp_kernels_in_loop_gradient_match_tf(oracle):
+    here, there = run_here(ROW_BLOCK_VJP), oracle(ROW_BLOCK_VJP)
+    assert "ok" in there, there
+    assert agree(here, there), explain(ROW_BLOCK_VJP, here, there)
+
+
+# run-time slices after an ellipsis, a new axis and a shrunk axis: the gradient's slice sizes
+# come from dy at the right output axes
+ROW_BLOCK_AXES = """
+x = tf.placeholder(tf.float32, [3, None, 4], name="x")
+out = []
+for sl in (lambda i: x[..., i:i + 2], lambda i: x[:, None, i:i + 1, 1]):
+    _, s = tf.while_loop(lambda i, s: i < 2, lambda i, s: (
+        i + 1, s + tf.reduce_sum(tf.square(sl(i)) * tf.cast(i + 1, tf.float32))), (0, 0.))
+    out.append(tf.gradients(s, x)[0])
+with tf.Session() as sess:
+    result = sess.run(out, {x: np.arange(36.).reshape(3, 3, 4)})
+"""
+
+
+@pytest.mark.oracle
+def test_row_block_axes_in_loop_gradient_match_tf(oracle):
+    here, there = run_here(ROW_BLOCK_AXES), oracle(ROW_BLOCK_AXES)
+    assert "ok" in there, there
+    assert agree(here, there), explain(ROW_BLOCK_AXES, here, there)
