@@ -357,12 +357,25 @@ def model_config(model):
             nodes = [n for n in layer._inbound_nodes if id(n) in own and
                      not isinstance(layer, InputLayer)]
             entry = dict(class_and_config(type(layer).__name__, layer.get_config(), layer))
-            entry.update(name=layer.name, inbound_nodes=[[ref(t) + [{}] for t in n.input_tensors]
-                                                         for n in nodes])
+            entry.update(name=layer.name, inbound_nodes=[
+                [ref(t) + [_call_kwargs(n, ref)] for t in n.input_tensors] for n in nodes])
             layers.append(entry)
     return {"name": model.name, "trainable": model.trainable, "layers": layers,
             "input_layers": [ref(t) for t in model.inputs],
             "output_layers": [ref(t) for t in model.outputs]}
+
+
+def _call_kwargs(node, ref):
+    """The keywords a layer was called with (`training`, a Bidirectional's None
+    `initial_state`, ...), Keras tensors as references, arrays as lists, as tf_keras."""
+    from scopeflow.keras.engine.node import keras_history
+    from scopeflow.ops import nest
+
+    def plain(v):
+        if hasattr(v, "op") and keras_history(v) is not None:
+            return ref(v)
+        return v.tolist() if isinstance(v, np.ndarray) else v
+    return {k: nest.map_structure(plain, v) for k, v in node.kwargs.items()}
 
 
 def _history(t):

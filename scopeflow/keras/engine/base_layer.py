@@ -160,6 +160,7 @@ class Layer(_tl.Layer):
     # ---- calling -----------------------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
         inputs = nest.map_structure(_tl._as_tensor, inputs)
+        call_kwargs = dict(kwargs)  # the caller's, recorded in the node (not a mask made here)
         g = default_graph()
         masks = kwargs.get("mask", _input_masks(inputs))
         if self._expects_mask_arg and "mask" not in kwargs and masks is not None:
@@ -176,7 +177,7 @@ class Layer(_tl.Layer):
                     for out in nest.flatten(outputs):
                         self._losses.append(self._activity_regularizer(out))
             _set_masks(outputs, self.compute_mask(inputs, masks))
-        Node(self, inputs, outputs, args, kwargs)
+        Node(self, inputs, outputs, args, call_kwargs)
         return outputs
 
     def compute_mask(self, inputs, mask=None):
@@ -191,7 +192,8 @@ class Layer(_tl.Layer):
             dtype = flat[0].dtype.base_dtype
             self._dtype = dtype if dtype.is_floating else _dt.as_dtype(K.floatx())
         shapes = nest.map_structure(lambda t: t.shape, inputs)
-        self.build(shapes)
+        if not getattr(type(self).build, "_is_default", False):  # Model's: only when asked
+            self.build(shapes)
         self.built = True
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)

@@ -97,7 +97,40 @@ class Model(TrainingMixin, Layer):
                          % (name, [layer.name for layer in self.layers]))
 
     def build(self, input_shape):
+        """Keras' Model.build in graph mode: a model that is not a graph network is called
+        once on float placeholders of `input_shape` (a shape, a list or a dict of them),
+        which builds its layers."""
+        if self._is_graph_network or self.built and input_shape is None:
+            self.built = True
+            return
+        if input_shape is None:
+            raise ValueError("Input shape must be defined when calling build on a model "
+                             "subclass network.")
+        from scopeflow.core.shape import TensorShape
+        from scopeflow.layers.core import tf_api
+        tf = tf_api()
+
+        def placeholder(shape):
+            return tf.placeholder(K.floatx(), shape=TensorShape(shape))
+        if isinstance(input_shape, list) and all(d is None or isinstance(d, int)
+                                                 for d in input_shape):
+            input_shape = tuple(input_shape)
+        if isinstance(input_shape, dict):
+            x = {k: placeholder(v) for k, v in input_shape.items()}
+        elif isinstance(input_shape, list):
+            x = [placeholder(v) for v in input_shape]
+        else:
+            x = placeholder(input_shape)
+        self.call(x, **({"training": False} if self._training_required() else {}))
         self.built = True
+
+    build._is_default = True  # not called by __call__, as Keras' Model.build
+
+    def _training_required(self):
+        """Whether `call` takes `training` as a positional argument without a default."""
+        import inspect
+        params = list(inspect.signature(self.call).parameters.values())[1:]
+        return any(p.name == "training" and p.default is p.empty for p in params)
 
     def call(self, inputs, training=None, mask=None):
         if not self._is_graph_network:
@@ -258,7 +291,11 @@ class Sequential(Model):
         self._stack.pop()
 
     def build(self, input_shape=None):
+        if input_shape is not None and self.layers and not self.built:
+            Model.build(self, input_shape)
         self.built = True
+
+    build._is_default = True
 
     def call(self, inputs, training=None, mask=None):
         x = inputs

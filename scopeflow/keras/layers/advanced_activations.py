@@ -5,7 +5,8 @@
 'LeakyRelu'
 """
 
-from scopeflow.keras import backend as K, initializers
+from scopeflow.keras import backend as K
+from scopeflow.keras import constraints, initializers, regularizers
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers.core import tf_api
 
@@ -72,16 +73,21 @@ class PReLU(Layer):
 
     _masking = True
 
-    def __init__(self, alpha_initializer="zeros", shared_axes=None, **kwargs):
+    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None,
+                 shared_axes=None, **kwargs):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
+        self.alpha_regularizer = regularizers.get(alpha_regularizer)
+        self.alpha_constraint = constraints.get(alpha_constraint)
         self.shared_axes = [shared_axes] if isinstance(shared_axes, int) else shared_axes
 
     def build(self, input_shape):
         shape = input_shape.as_list()[1:]
         for axis in self.shared_axes or []:
             shape[axis - 1] = 1
-        self.alpha = self.add_weight("alpha", shape, initializer=self.alpha_initializer)
+        self.alpha = self.add_weight("alpha", shape, initializer=self.alpha_initializer,
+                                     regularizer=self.alpha_regularizer,
+                                     constraint=self.alpha_constraint)
         self.built = True
 
     def call(self, inputs):

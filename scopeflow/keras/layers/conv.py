@@ -6,7 +6,8 @@
 [None, 6, 6, 4]
 """
 
-from scopeflow.keras import activations, backend as K, constraints, initializers, regularizers
+from scopeflow.keras import activations, constraints, initializers, regularizers
+from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers import conv as _tl
 from scopeflow.layers.conv import normalize_tuple
@@ -69,17 +70,31 @@ _CONV_CONFIG = ("filters", "kernel_size", "strides", "padding", "data_format", "
                 "kernel_constraint", "bias_constraint")
 
 
-def _conv_config(self):
+def _conv_config(self, keys=_CONV_CONFIG):
     """Keras' config of a convolution: every argument, as the layer holds it."""
     from scopeflow.keras.serialization import layer_base_config, resolved_argument, serialize
     config = layer_base_config(self)
-    for key in _CONV_CONFIG:
+    for key in keys:
         value = getattr(self, key, 1 if key == "groups" else None)
         config[key] = serialize(resolved_argument(key, list(value) if isinstance(value, tuple)
                                                   else value))
     if "Transpose" in type(self).__name__:
         config["output_padding"] = getattr(self, "output_padding", None)
+        if self.rank == 3:  # tf_keras' Conv3DTranspose writes no dilation_rate
+            config.pop("dilation_rate")
     return config
+
+
+# a separable convolution's own arguments beside a convolution's (its kernel_* are the
+# defaults it never uses)
+_SEPARABLE_CONFIG = _CONV_CONFIG + ("depth_multiplier", "depthwise_initializer",
+                                    "pointwise_initializer", "depthwise_regularizer",
+                                    "pointwise_regularizer", "depthwise_constraint",
+                                    "pointwise_constraint")
+_DEPTHWISE_CONFIG = tuple(k for k in _CONV_CONFIG if k != "filters" and
+                          not k.startswith("kernel_")) + (
+    "kernel_size", "depth_multiplier", "depthwise_initializer", "depthwise_regularizer",
+    "depthwise_constraint")
 
 
 Conv1D = _conv_class("Conv1D", _tl.Conv1D, 1)
@@ -113,6 +128,20 @@ class SeparableConv2D(_tl.SeparableConv2D, Layer):
                          dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
                          use_bias=use_bias, **kwargs)
 
+    depthwise_initializer = property(lambda self: self.depthwise[0])
+    depthwise_regularizer = property(lambda self: self.depthwise[1])
+    depthwise_constraint = property(lambda self: self.depthwise[2])
+    pointwise_initializer = property(lambda self: self.pointwise[0])
+    pointwise_regularizer = property(lambda self: self.pointwise[1])
+    pointwise_constraint = property(lambda self: self.pointwise[2])
+
+    def get_config(self):
+        config = _conv_config(self, _SEPARABLE_CONFIG)
+        config.update(kernel_initializer={"class_name": "GlorotUniform",
+                                          "config": {"dtype": "float32", "seed": None}},
+                      kernel_regularizer=None, kernel_constraint=None)
+        return config
+
 
 SeparableConvolution2D = SeparableConv2D
 
@@ -131,6 +160,11 @@ class DepthwiseConv2D(Conv2D):
                          kernel_initializer=depthwise_initializer,
                          bias_initializer=bias_initializer, **kwargs)
         self.depth_multiplier = depth_multiplier
+
+    depthwise_initializer = property(lambda self: self.kernel_initializer)
+
+    def get_config(self):
+        return _conv_config(self, _DEPTHWISE_CONFIG)
 
     def build(self, input_shape):
         channels = input_shape.as_list()[self._channel_axis()]

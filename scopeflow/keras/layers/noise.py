@@ -32,6 +32,12 @@ class _SpatialDropout(Dropout):
             self.noise_shape = tf.stack([shape[0]] + ones + [shape[self.rank + 1]])
         return super().call(inputs, training=training)
 
+    def get_config(self):
+        """Dropout's config, as tf_keras writes it (no data_format; noise_shape None)."""
+        from scopeflow.keras.serialization import layer_base_config
+        return dict(layer_base_config(self), rate=self.rate, noise_shape=None,
+                    seed=getattr(self, "seed", None))
+
 
 class SpatialDropout1D(_SpatialDropout):
     rank = 1
