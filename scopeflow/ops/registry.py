@@ -138,10 +138,7 @@ def finish(g, rec, full, tensors, attrs):
     try:
         specs = rec.infer(*tensors, **attrs)
     except ShapeError as e:
-        raise ValueError("%s for '{{node %s}} = %s[%s](%s)' with input shapes: %s." % (
-            e, full, rec.type, _attr_text(tensors, attrs), ", ".join(
-                t.op.name for t in _flat(tensors)),
-            ", ".join(dims_str(t.shape._dims) for t in _flat(tensors)))) from None
+        raise ValueError(shape_error_text(g, e, full, rec.type, tensors, attrs)) from None
     if len(specs) == 2 and type(specs[1]) is _dt.DType:  # one (shape, dtype), not a list
         specs = (specs,)
     counts = None
@@ -168,16 +165,15 @@ def _flat(tensors):
     return out
 
 
-def _attr_text(tensors, attrs):
+def shape_error_text(g, error, full, op_type, tensors, attrs):
+    """TF's shape-function error: the message, then the node as TF summarizes it (every
+    attr, sorted) and the input shapes."""
+    from scopeflow.summary.graph_def import node_summary
     flat = _flat(tensors)
-    parts = []
-    if flat:
-        parts.append("T=%s" % _dt.enum_name(flat[0].dtype))
-    for k in sorted(attrs):
-        v = attrs[k]
-        if isinstance(v, bool):
-            parts.append("%s=%s" % (k, "true" if v else "false"))
-    return ", ".join(parts)
+    counts = tuple(len(t) if isinstance(t, (list, tuple)) else -1 for t in tensors)
+    return "%s for '{{node %s}} = %s' with input shapes: %s." % (
+        error, full, node_summary(g, op_type, attrs, flat, counts),
+        ", ".join(dims_str(t.shape._dims) for t in flat))
 
 
 def _graph_of(inputs):

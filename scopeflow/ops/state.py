@@ -159,10 +159,7 @@ def _ref_op(builder, ref, inputs, attrs, name, check=None):
     if check is not None:
         msg = check(*(t.shape._dims for t in tensors))
         if msg:
-            raise ValueError("%s for '{{node %s}} = %s[%s](%s)' with input shapes: %s." % (
-                msg, full, rec.type, _attr_text(tensors[0], attrs),
-                ", ".join(t.op.name for t in tensors),
-                ", ".join(dims_str(t.shape._dims) for t in tensors)))
+            raise ValueError(registry.shape_error_text(g, msg, full, rec.type, tensors, attrs))
     return colocated(g, ref_t.op, registry.finish, g, rec, full, tensors, attrs)
 
 
@@ -176,20 +173,6 @@ def colocated(g, op, build, *args, **kwargs):
         return build(*args, **kwargs)
     finally:
         f.colocate, f.devices = old_c, old_d
-
-
-def _attr_text(ref, attrs):
-    items = dict(attrs, T=ref.dtype.base_dtype)
-    parts = []
-    for k in sorted(items):
-        v = items[k]
-        if isinstance(v, bool):
-            parts.append("%s=%s" % (k, "true" if v else "false"))
-        elif isinstance(v, _dt.DType):
-            parts.append("%s=%s" % (k, _dt.enum_name(v)))
-        elif isinstance(v, str):
-            parts.append('%s="%s"' % (k, v))
-    return ", ".join(parts)
 
 
 def merge_error(a, b):

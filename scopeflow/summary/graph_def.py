@@ -332,3 +332,77 @@ def write_values(tp, flat, name):
         field.extend(s if isinstance(s, bytes) else str(s).encode() for s in flat.tolist())
     else:
         field.extend(flat.tolist())
+
+
+# ---- TF's node summary in shape errors ("MatMul[T=DT_FLOAT, ...](a, b)") ------------------
+class _Pending:
+    """An op not yet in its graph (its shape rule failed): what `_attrs` reads of one."""
+
+    _outputs = ()
+    _control_outputs = ()
+    _colocation = None
+
+    def __init__(self, graph, op_type, attrs, inputs, counts):
+        self._graph, self._type, self._attrs = graph, op_type, attrs
+        self._inputs, self._arg_counts = tuple(inputs), counts
+
+
+def node_summary(graph, op_type, attrs, inputs, counts=None):
+    """`Type[attr=value, ...](input, input:1)` as TF's SummarizeNodeDef writes a node about to
+    be added: every attr (defaults and derived types too), sorted by name.
+
+    >>> import scopeflow as tf
+    >>> with tf.Graph().as_default() as g:
+    ...     a = tf.zeros([2, 3])
+    >>> node_summary(g, "MatMul", {"transpose_a": False}, [a, a])
+    'MatMul[T=DT_FLOAT, grad_a=false, grad_b=false, transpose_a=false, transpose_b=false](zeros, zeros)'
+    """
+    avs = _attrs(_Pending(graph, op_type, attrs, inputs, counts))
+    text = ", ".join("%s=%s" % (k, _summarize(avs[k])) for k in sorted(avs)
+                     if not k.startswith("_"))
+    return "%s[%s](%s)" % (op_type, text, ", ".join(_input_name(t) for t in inputs))
+
+
+def _summarize(av):
+    """TF's SummarizeAttrValue."""
+    kind = av.WhichOneof("value")
+    if kind == "list":
+        lv = av.list
+        for field, one in (("s", _string), ("i", str), ("f", _float), ("b", _bool),
+                           ("type", _type_name), ("shape", _shape_text)):
+            items = getattr(lv, field)
+            if items:
+                return "[" + ", ".join(one(x) for x in items) + "]"
+        return "[]"
+    one = {"s": _string, "i": str, "f": _float, "b": _bool, "type": _type_name,
+           "shape": _shape_text}.get(kind)
+    if one is not None:
+        return one(getattr(av, kind))
+    if kind == "func":
+        return av.func.name
+    return "<Unknown AttrValue type>" if kind is None else "<%s>" % kind
+
+
+def _string(s):
+    return '"%s"' % s.decode("utf-8", "backslashreplace").replace("\\", "\\\\").replace(
+        '"', '\\"').replace("\n", "\\n")
+
+
+def _float(f):
+    text = "%.6g" % f
+    return text if np.float32(text) == np.float32(f) else "%.9g" % f
+
+
+def _bool(b):
+    return "true" if b else "false"
+
+
+def _type_name(enum):
+    from tensorboard.compat.proto import types_pb2
+    return types_pb2.DataType.Name(enum)
+
+
+def _shape_text(shape):
+    if shape.unknown_rank:
+        return "<unknown>"
+    return "[" + ",".join("?" if d.size < 0 else str(d.size) for d in shape.dim) + "]"
