@@ -7,6 +7,8 @@ and `.../bias`, and every later call reuses them (also from another variable sco
 import collections
 import re
 
+import numpy as np
+
 from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
@@ -41,8 +43,17 @@ def _concat(prefix, suffix, static=False):
         shape = tf.TensorShape(prefix)
         p_static = shape.as_list() if shape.ndims is not None else None
         p = tf.constant(p_static, dtype=tf.int32) if shape.is_fully_defined() else None
-    s_static = tf.TensorShape(suffix).as_list()
-    s = tf.constant(s_static, dtype=tf.int32)
+    if hasattr(suffix, "op"):  # a size known when run (attention over a memory of any length)
+        from scopeflow.ops.constant import constant_value
+        known = constant_value(suffix)
+        if suffix.shape.ndims not in (0, 1):
+            raise ValueError("suffix tensor must be either a scalar or vector, but saw tensor: "
+                             "%s" % suffix)
+        s = tf.expand_dims(suffix, 0) if suffix.shape.ndims == 0 else suffix
+        s_static = None if known is None else list(np.atleast_1d(known))
+    else:
+        s_static = tf.TensorShape(suffix).as_list()
+        s = tf.constant(s_static, dtype=tf.int32)
     if static:
         shape = tf.TensorShape(p_static).concatenate(s_static)
         return shape.as_list() if shape.ndims is not None else None

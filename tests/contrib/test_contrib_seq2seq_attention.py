@@ -2,6 +2,7 @@
 dynamic_decode) against TF 1.15's definitions of them written out over TF's own ops and
 RNNCell in the oracle (TF 2 has no contrib): variables, graphs, values and gradients."""
 
+import numpy as np
 import pytest
 from contrib_oracle import compare
 from oracle import ORACLE_HELPERS
@@ -226,3 +227,17 @@ def test_attention_wrapper_checks_its_arguments(tf):
                              attention_layer=tf.layers.Dense(2))
     with pytest.raises(TypeError, match="The argument 'cell' \\(3\\) is not an RNNCell"):
         s2s.AttentionWrapper(3, mech)
+
+
+def test_zero_state_over_a_memory_of_unknown_length(tf):
+    # TF's _concat takes the memory length as a tensor: alignments (batch, length) of zeros
+    memory = tf.placeholder(tf.float32, [2, None, 4])
+    mech = tf.contrib.seq2seq.BahdanauAttention(3, memory)
+    cell = tf.contrib.seq2seq.AttentionWrapper(tf.nn.rnn_cell.GRUCell(3), mech)
+    state = cell.zero_state(2, tf.float32)
+    assert state.alignments.shape.as_list() == [2, None]
+    assert state.attention.shape.as_list() == [2, 4]
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())  # (the length is read from the keys)
+        got = sess.run(state.alignments, {memory: np.zeros([2, 5, 4])})
+    assert got.shape == (2, 5) and not got.any()
