@@ -253,6 +253,20 @@ with tf.Session() as sess:
     vals = sess.run([loss] + grads, {b: [0.5, 4.0]})
 result = [[v.tolist() for v in vals], p.name, s.name, q.name, p.op.type,
           p.op.get_attr("_gradient_op_type").decode().startswith("CustomGradient-")]""",
+    # tf.custom_gradient on a method: self is bound first, not an input of the gradient
+    """class Model:
+    def __init__(self, k):
+        self.k = k
+    @tf.custom_gradient
+    def multiply(self, x1, x2):
+        return x1 * x2 * self.k, lambda dy: (dy * x1, dy * x2 * self.k)
+x1 = tf.constant(3.0)
+x2 = tf.constant(5.0)
+m = Model(2.0)
+y = m.multiply(x1, x2)
+g = tf.gradients(y, [x1, x2])
+with tf.Session() as sess:
+    result = [sess.run(y), sess.run(g), Model.multiply.__name__]""",
     # a custom gradient feeding an optimizer
     """@tf.custom_gradient
 def clip_grad(v):

@@ -575,12 +575,24 @@ def custom_gradient(f=None):
     """
     if f is None:
         return custom_gradient
+    return _CustomGradient(f)
 
-    @functools.wraps(f)
-    def decorated(*args, **kwargs):
-        return _custom_gradient_call(f, args, kwargs)
 
-    return decorated
+class _CustomGradient:
+    """A function decorated by `custom_gradient`; on a class, a method (self is not an input
+    of the gradient, as TF's decorator binds it first)."""
+
+    def __init__(self, f):
+        self._f = f
+        functools.update_wrapper(self, f)
+
+    def __call__(self, *args, **kwargs):
+        return _custom_gradient_call(self._f, args, kwargs)
+
+    def __get__(self, instance, owner=None):
+        if instance is None:
+            return self
+        return _CustomGradient(self._f.__get__(instance, owner))
 
 
 def _custom_gradient_call(f, args, kwargs):
