@@ -240,6 +240,36 @@ def _variable_output(t):
     return (t._dtype._is_ref_dtype or t._op._type == "VarHandleOp") and not t._op._inputs
 
 
+_PASS_REF = frozenset(("Enter", "RefEnter", "Switch", "RefSwitch", "Identity", "RefIdentity"))
+
+
+def _ref_source(t):
+    """The variable op whose ref `t` passes on (through Enter, Switch, Identity), or None."""
+    for _ in range(1000):
+        if _variable_output(t):
+            return t._op
+        if t._op._type not in _PASS_REF or not t._op._inputs:
+            return None
+        t = t._op._inputs[0]
+    return None
+
+
+def _assigned(ops):
+    """The ref variables that `ops` assign (Assign, AssignAdd, ScatterUpdate, ...)."""
+    return {v for op in ops if op._type.startswith(("Assign", "Scatter")) and op._inputs
+            and op._inputs[0]._dtype._is_ref_dtype
+            for v in [_ref_source(op._inputs[0])] if v is not None}
+
+
+def _read_of(t):
+    """The ref variable op whose `read` Identity made `t`, or None."""
+    op = t._op
+    if op._type == "Identity" and op._inputs and op._inputs[0]._dtype._is_ref_dtype \
+            and _variable_output(op._inputs[0]):
+        return op._inputs[0]._op
+    return None
+
+
 def own_controls(region, outer):
     """The outside control inputs a nested construct waits for itself: those built inside
     the enclosing context (the outermost construct waits for the rest)."""
@@ -261,6 +291,7 @@ class Region:
         self.edges = []  # (op, outside control input) kept in the graph
         self.variables = []  # variable ops used inside: the run loads their state
         seen = set()
+        written = _assigned(self.ops)
         for op in self.ops:
             for t in op._inputs:
                 if t._op in members or t in seen:
@@ -268,6 +299,9 @@ class Region:
                 seen.add(t)
                 if _variable_output(t):
                     self.variables.append(t._op)
+                elif _read_of(t) in written:  # `v/read` of a variable assigned inside: TF's
+                    self.variables.append(_read_of(t))  # read aliases the variable's buffer,
+                    # so each iteration sees the last assignment (the read runs inside)
                 else:
                     self.inputs.append(t)
             for c in [c for c in op._control_inputs if c not in members]:
@@ -280,10 +314,17 @@ class Region:
 
 
 def detach(edges):
+    """Removes the control `edges` (op, control input) from the graph; returns those it
+    removed (an enclosing construct may have detached one already: a cond in a loop body)."""
+    removed = []
     for op, c in edges:
+        if c not in op._control_inputs:
+            continue
         op._control_inputs.remove(c)
+        removed.append((op, c))
         if op in c._control_outputs:
             c._control_outputs.remove(op)
+    return removed
 
 
 def attach(edges):

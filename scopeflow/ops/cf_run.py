@@ -31,8 +31,7 @@ def _sub(owner, key, outputs, inputs, skip=()):
     from scopeflow.ops.cf_context import attach, detach
     fns = _subs.setdefault(owner, {})
     if key not in fns:
-        edges = getattr(owner, "edges", ())
-        detach(edges)
+        edges = detach(getattr(owner, "edges", ()))
         try:
             fns[key] = subgraph_function(list(outputs), list(inputs), skip)
         finally:

@@ -1,0 +1,43 @@
+"""A ref variable assigned inside a tf.while_loop (also in a tf.cond in its body) and read
+through its `read` output there: TF's read aliases the variable's buffer, so each iteration
+sees the last assignment; against TF."""
+
+import pytest
+from oracle import run_here
+
+PROGRAMS = {
+    "assign_in_body": (
+        "v = tf.get_variable('v', [], initializer=tf.constant_initializer(2))\n"
+        "def body(i):\n"
+        "    with tf.control_dependencies([tf.assign(v, tf.square(v))]):\n"
+        "        return i + 1\n"
+        "r = tf.while_loop(lambda i: i < 4, body, (0,))\n"),
+    "assign_in_cond_in_body": (
+        "v = tf.get_variable('v', [], initializer=tf.constant_initializer(2))\n"
+        "i0 = tf.constant(0)\n"
+        "with tf.control_dependencies([i0]):\n"
+        "    def body(i):\n"
+        "        c = tf.cond(i < 3, lambda: tf.assign(v, v * 3.), lambda: v + 0.)\n"
+        "        with tf.control_dependencies([c]):\n"
+        "            return i + 1\n"
+        "    r = tf.while_loop(lambda i: i < 5, body, (i0,))\n"),
+    "scatter_in_body": (
+        "v = tf.get_variable('v', [3], initializer=tf.constant_initializer(1))\n"
+        "def body(i):\n"
+        "    up = tf.scatter_update(v, [i], [tf.reduce_sum(v)])\n"
+        "    with tf.control_dependencies([up]):\n"
+        "        return i + 1\n"
+        "r = tf.while_loop(lambda i: i < 3, body, (0,))\n"),
+}
+RUN = ("with tf.Session() as s:\n"
+       "    s.run(tf.global_variables_initializer())\n"
+       "    result = [s.run(r), s.run(v), s.run(r), s.run(v)]\n")
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_reads_in_a_loop_see_its_assignments(oracle, name):
+    code = PROGRAMS[name] + RUN
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there
