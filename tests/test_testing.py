@@ -1,0 +1,40 @@
+"""tf.test.TestCase: fresh seeded graphs, sessions and assertions, as TF's in graph mode."""
+
+import pytest
+
+TEST_CASE = """
+import io, random, unittest
+seen = []
+class T(tf.test.TestCase):
+    def test_a(self):
+        g = tf.get_default_graph()
+        x = tf.constant([1.0, 2.0])
+        with self.test_session() as s:
+            seen.append([g.seed, int(np.random.randint(1000)), random.randint(0, 1000),
+                         s is tf.get_default_session(), s.graph is g])
+        with self.test_session() as s2, self.cached_session() as s3:
+            seen.append([s2 is s, s3 is s])
+        with self.session() as s4:
+            seen.append([s4 is s])
+        seen.append(self.evaluate({"a": x})["a"].tolist())
+        self.assertAllClose({"a": [1.0, 2.0]}, {"a": np.array([1.0, 2.0 + 1e-7])})
+        self.assertAllEqual([[1, 2]], np.array([[1, 2]]))
+        self.assertShapeEqual(np.zeros(2), x)
+        self.assertAllInRange(x, 1.0, 2.0)
+        with self.assertRaisesOpError("did not hold"):
+            self.evaluate(tf.debugging.assert_equal(x, tf.placeholder_with_default(x * 2, [2])))
+        seen.append(float(self.evaluate(tf.random_uniform([]))))
+    def test_b(self):
+        seen.append(len(tf.get_default_graph().get_operations()))
+    def test_fails(self):
+        self.assertAllClose([1.0, 2.0], [1.0, 2.1])
+suite = unittest.TestLoader().loadTestsFromTestCase(T)
+r = unittest.TextTestRunner(stream=io.StringIO()).run(suite)
+result = [seen, r.testsRun, len(r.failures), len(r.errors), len(r.skipped)]
+"""
+
+
+@pytest.mark.oracle
+def test_test_case_matches_tf(oracle):
+    from oracle import run_here
+    assert run_here(TEST_CASE) == oracle(TEST_CASE)
