@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 
-stats = {"disk_hits": 0, "disk_writes": 0, "alias_hits": 0}
+stats = {"disk_hits": 0, "disk_writes": 0, "alias_hits": 0, "graph_hits": 0}
 
 _MIN_SECONDS = 0.05
 _MAX_BYTES = 1 << 30
@@ -59,15 +59,19 @@ def compile_lowered(lowered, what, options=None, device=None):
     return _compile(lowered, what, options, path)
 
 
-def compile_traced(traced, what, options=None, donate=()):
+def compile_traced(traced, what, options=None, donate=(), found=None):
     """`compile_lowered(traced.lower(), what, options)`, found by the traced jaxpr when a
-    process compiled or read it before (`donate`: the donated argument numbers)."""
+    process compiled or read it before (`donate`: the donated argument numbers). `found`, a
+    list, gets (file name, setup names, argument and result types) of a program on disk that
+    a process can read back without lowering it (graph_key.py names it)."""
     folder = cache_dir()
     alias = None if folder is None else _alias_path(folder, traced, options, donate)
     if alias is not None:
         hit = _through_alias(folder, alias, traced)
         if hit is not None:
-            return hit
+            if found is not None:
+                found.append(hit[1:] + (types_of(hit[0]),))
+            return hit[0]
     lowered = traced.lower()
     text = lowered.as_text(debug_info=False)
     path, hit = _lookup(lambda: _key(lowered, options, text=text))
@@ -75,10 +79,46 @@ def compile_traced(traced, what, options=None, donate=()):
     setup = _setup_of(text)
     if alias is not None and path is not None and setup is not None and os.path.exists(path):
         try:  # stored (a quick compile is not): the jaxpr finds it from now on
-            _write(alias, "\n".join([os.path.basename(path)] + setup).encode())
+            write_file(alias, "\n".join([os.path.basename(path)] + setup).encode())
+            if found is not None:
+                found.append((os.path.basename(path), tuple(setup), types_of(compiled)))
         except Exception:  # noqa: BLE001 - a read-only or full disk: run on without it
             pass
     return compiled
+
+
+def load_named(name, setup, types):
+    """The program in file `name` of the cache folder, with `setup` done (see _SETUPS), if it
+    is there, readable and takes and returns `types` (types_of); else None."""
+    folder = cache_dir()
+    hit = None if folder is None else _set_up_and_load(folder, name, setup)
+    if hit is None or types_of(hit) != types:
+        return None
+    stats["disk_hits"] += 1
+    return hit
+
+
+def _set_up_and_load(folder, name, setup):
+    """The program in file `name` of `folder` with what it needs set up, or None."""
+    if (len(name) != 64 or not all(ch in "0123456789abcdef" for ch in name)
+            or not all(n in _SETUP_BY_NAME for n in setup)):
+        return None
+    try:
+        for n in setup:
+            _SETUP_BY_NAME[n]()
+    except Exception:  # noqa: BLE001 - cannot set it up: trace, lower and compile instead
+        return None
+    return _load(os.path.join(folder, name))
+
+
+def types_of(compiled):
+    """((shape, dtype) of each argument, of each result) of a compiled program, or None."""
+    import jax
+    try:
+        return tuple(tuple((tuple(a.shape), str(a.dtype)) for a in jax.tree_util.tree_leaves(x))
+                     for x in (compiled.in_avals, compiled.out_info))
+    except Exception:  # noqa: BLE001 - private structure moved: never matches
+        return None
 
 
 def _init_lapack():
@@ -119,15 +159,15 @@ def _alias_path(folder, traced, options, donate):
             return None
         parts = [b"jaxpr", repr(sorted((options or {}).items())).encode(),
                  repr(tuple(donate)).encode(), repr(traced.in_avals).encode(),
-                 _config_key(), text.encode()]
+                 config_key(), text.encode()]
         for c in _consts(closed):
             parts += [repr((c.dtype.str, c.shape)).encode(), c.tobytes()]
-        return os.path.join(folder, _key_of(parts) + ".alias")
+        return os.path.join(folder, key_of(parts) + ".alias")
     except Exception:  # noqa: BLE001 - private structure moved: key by the lowered text
         return None
 
 
-def _config_key():
+def config_key():
     """JAX's configuration as tracing sees it: global values and this thread's overrides
     (scopeflow traces under a thread-local `jax.enable_x64`)."""
     import jax
@@ -160,27 +200,20 @@ def _consts(closed):
 
 
 def _through_alias(folder, alias, traced):
-    """The program an alias file names, if both are there, readable and of `traced`'s
-    argument and result types, with what it needs set up (see _SETUPS)."""
+    """(the program an alias file names, its file name, its setup names), if both files are
+    there, readable and of `traced`'s argument and result types, with what it needs set up
+    (see _SETUPS)."""
     try:
         with open(alias, "rb") as f:
             key, *setup = f.read().decode().split("\n")
     except (OSError, UnicodeDecodeError):
         return None
-    if (len(key) != 64 or not all(ch in "0123456789abcdef" for ch in key)
-            or not all(name in _SETUP_BY_NAME for name in setup)):
-        return None
-    try:
-        for name in setup:
-            _SETUP_BY_NAME[name]()
-    except Exception:  # noqa: BLE001 - cannot set it up: lower and compile instead
-        return None
-    hit = _load(os.path.join(folder, key))
+    hit = _set_up_and_load(folder, key, setup)
     if hit is None or not _same_types(hit, traced):
         return None
     stats["disk_hits"] += 1
     stats["alias_hits"] += 1
-    return hit
+    return hit, key, tuple(setup)
 
 
 def _same_types(compiled, traced):
@@ -199,7 +232,7 @@ def _same_types(compiled, traced):
 def compile_named(name, lower, what):
     """`lower().compile()` kept on disk under `name` (which must name the program and the
     code it comes from) instead of its lowered text: a hit skips tracing and lowering too."""
-    path, hit = _lookup(lambda: _key_of([b"named", name.encode()]))
+    path, hit = _lookup(lambda: key_of([b"named", name.encode()]))
     if hit is not None:
         return hit
     return _compile(lower(), what, None, path)
@@ -251,11 +284,11 @@ def _key(lowered, options=None, extra=b"", text=None):
     # the argument types too: jit drops unused arguments from the text, but the executable
     # still checks them (a fed value whose shape the program never reads)
     args = repr(getattr(lowered, "in_avals", None)).encode()
-    return _key_of([repr(sorted((options or {}).items())).encode(), args, body]
+    return key_of([repr(sorted((options or {}).items())).encode(), args, body]
                    + ([extra] if extra else []))
 
 
-def _key_of(parts):
+def key_of(parts):
     import jax
     import jaxlib
     h = hashlib.sha256()
@@ -290,7 +323,7 @@ def _load(path, device=None):
 
 def _store(path, compiled):
     from jax.experimental import serialize_executable
-    _write(path, pickle.dumps(serialize_executable.serialize(compiled)))
+    write_file(path, pickle.dumps(serialize_executable.serialize(compiled)))
     stats["disk_writes"] += 1
     with _lock:
         if not _pruned[0]:
@@ -298,7 +331,7 @@ def _store(path, compiled):
             _prune(os.path.dirname(path))
 
 
-def _write(path, data):
+def write_file(path, data):
     """`data` written to `path` whole or not at all (a temporary file renamed)."""
     folder = os.path.dirname(path)
     os.makedirs(folder, exist_ok=True)

@@ -19,7 +19,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
-from scopeflow.lowering import cache, disk_cache, fold_numpy, init_host
+from scopeflow.lowering import cache, disk_cache, fold_numpy, graph_key, init_host
 from scopeflow.lowering.context import (
     DrawCount,
     RunContext,
@@ -473,20 +473,40 @@ class Entry:
 
 def build(program, state, feeds):
     """Traces and compiles `program` for the current `state` and feed arrays (a run that
-    only fills variables runs on the host instead: init_host.py)."""
+    only fills variables runs on the host instead: init_host.py), or reads it back from disk
+    by its graph where an earlier process traced it (graph_key.py)."""
     once = _initializes(program)
     if once:
         host = init_host.entry(program, state)
         if host is not None:
             call, var_out, rng_ops, new_state = host
             return Entry(call, (), var_out, (), (), 0, (), rng_ops, new_state)
+    options = ONCE_OPTIONS if once else run_options()
+    path = graph_key.key(program, state, feeds, program.n_rng, options)
+    if path is not None:
+        e = graph_key.load(path, program, state, feeds)
+        if e is not None:
+            cache.stats["traces"] += 1  # (a signature built, as if traced)
+            cache.stats["compiles"] += e.call is not None
+            return e
+    static = program.static_pos
+    found = []
+    e = build_traced(program, state, feeds, found)
+    if path is not None and program.static_pos == static:
+        graph_key.store(path, program, e, found[-1] if found else None)
+    return e
+
+
+def build_traced(program, state, feeds, found=None):
+    """`build` by tracing `program` (`found`: see disk_cache.compile_traced)."""
+    once = _initializes(program)
     # first trace: room for every op to draw (the program takes only the words it uses), so
     # a graph of N random ops traces once, not N + 1 times
     n_rng = program.n_rng if program.n_rng is not None else len(program.order)
     while True:
         try:
             with x64():
-                return _build(program, state, feeds, n_rng, once)
+                return _build(program, state, feeds, n_rng, once, found)
         except _NeedMoreRng as e:
             n_rng = program.n_rng = max(e.count, n_rng + 1, 2 * n_rng)
         except _NeedStatic as e:
@@ -498,7 +518,7 @@ def _is_text(a):
     return getattr(a, "dtype", None) == object
 
 
-def _build(program, state, feeds, n_rng, once=False):
+def _build(program, state, feeds, n_rng, once=False, found=None):
     # string variables are compiled in as constants (their values are in the signature: see
     # state_sig) and what a run writes to them is known when traced (Entry.text_out)
     text = {v: state[v] for v in program.variables if v in state and _is_text(state[v])}
@@ -546,7 +566,8 @@ def _build(program, state, feeds, n_rng, once=False):
         if program.device is None:
             traced = jax.jit(fn, donate_argnums=donate).trace(*in_avals)
             call = _fast(disk_cache.compile_traced(
-                traced, _describe(program), ONCE_OPTIONS if once else run_options(), donate))
+                traced, _describe(program), ONCE_OPTIONS if once else run_options(), donate,
+                found=found))
         else:
             call = _on_device(fn, in_avals, program)
         cache.stats["compiles"] += 1

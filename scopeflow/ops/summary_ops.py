@@ -9,6 +9,7 @@ compiled program and the proto is written on the host after the run, as TF's CPU
     writer.add_summary(sess.run(merged), step)
 """
 
+import functools
 import re
 import struct
 import sys
@@ -286,41 +287,51 @@ def _merged(op, *inputs):
 @op("ScalarSummary", infer=_real_summary_spec, types={"tags": _dt.string, "values": ANY},
     context=True)
 def _scalar_summary(ctx, tags, values):
-    return host_value(lambda t, v, o=ctx.op: _scalar_proto(o, t, v), tags, values)
+    return host_value(functools.partial(_scalar_proto, ctx.op), tags, values)
 
 
 @op("HistogramSummary", infer=_real_summary_spec, types={"tag": _dt.string, "values": ANY},
     context=True)
 def _histogram_summary(ctx, tag, values):
-    return host_value(lambda t, v, o=ctx.op: _histogram_proto(o, t, v), tag, values)
+    return host_value(functools.partial(_histogram_proto, ctx.op), tag, values)
 
 
 @op("TensorSummaryV2", infer=_summary_spec,
     types={"tag": _dt.string, "tensor": ANY, "serialized_summary_metadata": _dt.string},
     context=True)
 def _tensor_summary_v2(ctx, tag, tensor, serialized_summary_metadata):
-    return host_value(lambda t, x, m, o=ctx.op: _tensor_proto_summary(o, t, x, m), tag, tensor,
+    return host_value(functools.partial(_tensor_proto_summary, ctx.op), tag, tensor,
                       serialized_summary_metadata)
 
 
 @op("ImageSummary", infer=_image_spec, types={"tag": _dt.string, "tensor": ANY},
     context=True)
 def _image_summary(ctx, tag, tensor, *, max_images=3, bad_color=_BAD_COLOR):
-    return host_value(lambda t, x, o=ctx.op: _image_proto(o, t, x, max_images, bad_color), tag,
+    return host_value(functools.partial(_image_proto_of, ctx.op, max_images, bad_color), tag,
                       tensor)
 
 
 @op("AudioSummaryV2", infer=_audio_spec,
     types={"tag": _dt.string, "tensor": ANY, "sample_rate": _dt.float32}, context=True)
 def _audio_summary_v2(ctx, tag, tensor, sample_rate, *, max_outputs=3):
-    return host_value(lambda t, x, r, o=ctx.op: _audio_proto(o, t, x, r, max_outputs), tag,
-                      tensor, sample_rate)
+    return host_value(functools.partial(_audio_proto_of, ctx.op, max_outputs), tag, tensor,
+                      sample_rate)
+
+
+# (partials of module functions, not lambdas: a run found on disk by its graph names them,
+# lowering/graph_key.py)
+def _image_proto_of(op, max_images, bad_color, tag, tensor):
+    return _image_proto(op, tag, tensor, max_images, bad_color)
+
+
+def _audio_proto_of(op, max_outputs, tag, tensor, rate):
+    return _audio_proto(op, tag, tensor, rate, max_outputs)
 
 
 @op("MergeSummary", infer=_summary_spec, lists=("inputs",), types={"inputs": _dt.string},
     context=True)
 def _merge_summary(ctx, inputs):
-    return host_value(lambda *xs, o=ctx.op: _merged(o, *xs), *inputs)
+    return host_value(functools.partial(_merged, ctx.op), *inputs)
 
 
 # ---- tf.summary -------------------------------------------------------------------------------

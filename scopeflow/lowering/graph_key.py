@@ -1,0 +1,333 @@
+"""A run signature found on disk by its graph, before it is traced: a second process skips
+tracing (the MLP step's first run: 0.11 of 0.26 s of CPU) and reads the compiled program back.
+
+The key hashes what tracing reads: each op of the slice (name, type, inputs, control inputs,
+attrs, output dtypes and shapes, control-flow construct), the fetches and feeds, the feed
+shapes and dtypes (fed values compiled in: their values), the variables' (shape, dtype), what
+the run learnt (random-op room, stack slots), the XLA options, JAX's configuration, the
+scopeflow source files (size and modification time) and the switches of the environment.
+A program whose ops hold anything else (a Python function, an object of user code) or whose
+kernels are not scopeflow's own gets no key. The `.graph` file names the compiled program's
+file and what tracing would have told the Session (the Entry less its executable), with ops
+as positions in the slice; it is written only where the traced program could be aliased by
+its jaxpr (no host callbacks, no custom calls without a known setup: disk_cache._setup_of).
+A run-time check's message is text made by a function of the kernel: read back, the check
+traces the program again to make its message, only when it fails.
+"""
+
+import functools
+import hashlib
+import importlib
+import os
+import pickle
+
+import numpy as np
+
+from scopeflow import errors
+from scopeflow.core.shape import TensorShape
+from scopeflow.core.tensor import Operation
+from scopeflow.dtypes import DType
+from scopeflow.lowering import context, disk_cache
+from scopeflow.ops.registry import REGISTRY
+
+_FORMAT = b"scopeflow-graph-1"
+# environment switches that cannot change a traced program
+_HARMLESS_ENV = frozenset(("SCOPEFLOW_CACHE_DIR", "SCOPEFLOW_QUIET", "SCOPEFLOW_COMPILE_CACHE",
+                           "SCOPEFLOW_COMPILE_CACHE_SIZE", "SCOPEFLOW_TF_PYTHON",
+                           "TF_CPP_MIN_LOG_LEVEL"))
+_PLAIN = (type(None), bool, int, float, str, bytes)
+_PLAIN_TYPES = frozenset(_PLAIN)
+_source = []
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def key(program, state, feeds, n_rng, options):
+    """The `.graph` file of this run signature, or None where it cannot be keyed."""
+    folder = disk_cache.cache_dir()
+    if (folder is None or program.device is not None or program.carry
+            or getattr(program, "inside", None) is not None):  # (a step of a host-run loop)
+        return None
+    try:
+        parts = _parts(program, state, feeds, n_rng, options)
+    except _Uncacheable:
+        return None
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return os.path.join(folder, disk_cache.key_of([_FORMAT, h.digest()]) + ".graph")
+
+
+def _parts(program, state, feeds, n_rng, options):
+    from scopeflow.lowering.lower import _aval, x64
+    index = {op: i for i, op in enumerate(program.order)}
+    h = _Hasher(index)
+    for op in program.order:
+        rec = REGISTRY.get(op._type)
+        if op._type != "Const" and (rec is None or not _ours(rec)):
+            raise _Uncacheable(op._type)
+        h.op(op)
+    for i in program.feed_pos:
+        a = _aval(feeds[i])  # (a TensorArray's elements fed: no key)
+        h.add(("feed", i, tuple(a.shape), np.dtype(a.dtype).str))
+    for i in program.static_pos:
+        h.add(("static", i, _static(feeds[i])))
+    h.add(("sig", [t.name for t in program.tensors], [op._name for op in program.ops],
+           [t.name for t in program.fed], program.feed_pos, program.static_pos,
+           n_rng, program.n_rng, sorted((op._name, n) for op, n in program.stack_caps.items()),
+           sorted((options or {}).items()), context._CHECKS_OFF,
+           any(getattr(v, "_type", None) == "VarHandleOp" for v in state)))
+    for v in program.variables:
+        a = state.get(v)
+        if a is not None and getattr(a, "dtype", None) == object:
+            raise _Uncacheable("string variable")
+        h.add(None if a is None else (tuple(a.shape), np.dtype(a.dtype).str))
+    env = sorted((k, v) for k, v in os.environ.items()
+                 if k.startswith(("SCOPEFLOW_", "TF_")) and k not in _HARMLESS_ENV)
+    with x64():
+        config = disk_cache.config_key()
+    return [h.digest(), repr(env).encode(), config, _source_digest()]
+
+
+def _ours(rec):
+    kernel = getattr(rec, "kernel", None)
+    return getattr(kernel, "__module__", "").startswith("scopeflow.")
+
+
+class _Hasher:
+    """Feeds a canonical text of graph values into one sha256 (ops as slice positions)."""
+
+    def __init__(self, index):
+        self.index = index
+        self.h = hashlib.sha256()
+
+    def digest(self):
+        return self.h.digest()
+
+    def add(self, v):
+        self.h.update(repr(self.canon(v)).encode())
+
+    def op(self, op):
+        outs = [(t._dtype.name, t._shape._dims) for t in op._outputs]
+        ctx = op._ctx
+        cf = op._cf
+        self.add((op._name, op._type, [self.tensor(t) for t in op._inputs],
+                  [op._name for op in op._control_inputs], op._arg_counts, outs,
+                  op._device, None if ctx is None else type(ctx).__name__,
+                  None if cf is None else (type(cf[0]).__name__, cf[1]),
+                  op._graph._gradient_op_types.get(op)))
+        for k in sorted(op._attrs):
+            self.add(k)
+            self.add(op._attrs[k])
+
+    def tensor(self, t):
+        return (t._op._name, t._value_index)
+
+    def canon(self, v):
+        t = type(v)
+        if t in _PLAIN_TYPES:
+            return v
+        if t is tuple or t is list:
+            return (t.__name__, [self.canon(x) for x in v])
+        if isinstance(v, np.ndarray):
+            if v.dtype == object:
+                return ("O", v.shape, [self.canon(x) for x in v.reshape(-1).tolist()])
+            self.h.update(v.tobytes())
+            return ("A", v.dtype.str, v.shape)
+        if isinstance(v, np.generic):
+            return ("G", v.dtype.str, v.tobytes())
+        if isinstance(v, DType):
+            return ("D", v.name)
+        if isinstance(v, TensorShape):
+            return ("S", v._dims)
+        if isinstance(v, dict):
+            return ("M", sorted((repr(k), self.canon(x)) for k, x in v.items()))
+        raise _Uncacheable(type(v).__name__)
+
+
+def _static(a):
+    a = np.asarray(a)
+    if a.dtype == object:
+        return ("O", a.shape, [x if isinstance(x, (str, bytes)) else _bad(x)
+                               for x in a.reshape(-1).tolist()])
+    return ("A", a.dtype.str, a.shape, a.tobytes())
+
+
+def _bad(x):
+    raise _Uncacheable(type(x).__name__)
+
+
+def _source_digest():
+    """scopeflow's source files by path, size and modification time (an edit or another
+    version of scopeflow keys its programs anew)."""
+    if not _source:
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        h = hashlib.sha256(root.encode())
+        todo = [root]
+        while todo:
+            with os.scandir(todo.pop()) as it:
+                for e in sorted(it, key=lambda e: e.name):
+                    if e.is_dir():
+                        todo.append(e.path)
+                    elif e.name.endswith(".py"):
+                        st = e.stat()
+                        h.update(("%s %d %d;" % (e.path, st.st_size, st.st_mtime_ns)).encode())
+        _source.append(h.digest())
+    return _source[0]
+
+
+# ---- the Entry without its executable ----------------------------------------------------------
+def store(path, program, entry, compiled):
+    """Writes `path` for `entry` (traced from `program`); `compiled`: (file name of the
+    compiled program, its setup names, its argument and result types) or None."""
+    if entry.ta_serials is not None or entry.text_out or entry.grow or entry.flat_feeds:
+        return
+    if entry.call is not None and compiled is None:
+        return
+    index = {op: i for i, op in enumerate(program.order)}
+    variables = {v: i for i, v in enumerate(program.variables)}
+    try:
+        checks = [(_where(index, c.op), _exc_name(c.exc),
+                   c.message if isinstance(c.message, str) else None, c.slots)
+                  for c in entry.checks]
+        meta = {"compiled": compiled, "var_in": [variables[v] for v in entry.var_in],
+                "var_out": [variables[v] for v in entry.var_out], "feed_pos": entry.feed_pos,
+                "kinds": [_kind_out(index, k) for k in entry.fetch_kinds],
+                "n_dyn": entry.n_dyn, "checks": checks,
+                "rng_ops": [_where(index, op) for op in entry.rng_ops],
+                "new_state": entry.new_state, "draws": entry.draws}
+        _plain(meta)
+        disk_cache.write_file(path, pickle.dumps(meta))
+    except (_Uncacheable, KeyError, OSError):
+        return
+
+
+def _kind_out(index, kind):
+    """A fetch kind for the file: a value made on the host after the run ("host", fn, parts)
+    names its function (a partial of a scopeflow module function over ops and plain values)."""
+    if kind[0] != "host":
+        return kind
+    fn = kind[1]
+    func = getattr(fn, "func", None)
+    if (type(fn) is not functools.partial or fn.keywords or "<" in func.__qualname__
+            or not func.__module__.startswith("scopeflow.")):
+        raise _Uncacheable("host function")
+    args = [("op", _where(index, a)) if isinstance(a, Operation) else ("value", a)
+            for a in fn.args]
+    return ("host", (func.__module__, func.__qualname__, args),
+            tuple(_kind_out(index, p) for p in kind[2]))
+
+
+def _kind_in(order, kind):
+    if kind[0] != "host":
+        return kind
+    module, name, args = kind[1]
+    func = importlib.import_module(module)
+    for part in name.split("."):
+        func = getattr(func, part)
+    fn = functools.partial(func, *[order[a] if how == "op" else a for how, a in args])
+    return ("host", fn, tuple(_kind_in(order, p) for p in kind[2]))
+
+
+def _where(index, op):
+    i = index.get(op)
+    if i is None:
+        raise _Uncacheable("op outside the slice")
+    return i
+
+
+def _exc_name(exc):
+    if getattr(errors, exc.__name__, None) is not exc:
+        raise _Uncacheable(exc.__name__)
+    return exc.__name__
+
+
+def _plain(v):
+    if isinstance(v, _PLAIN):
+        return
+    if isinstance(v, np.ndarray):
+        if v.dtype == object and not all(isinstance(x, (str, bytes)) for x in v.ravel()):
+            raise _Uncacheable("an array of objects")
+        return
+    if isinstance(v, (np.generic, np.dtype)):
+        return
+    if isinstance(v, (list, tuple)):
+        for x in v:
+            _plain(x)
+        return
+    if isinstance(v, dict):
+        for x in v.values():
+            _plain(x)
+        return
+    raise _Uncacheable(type(v).__name__)
+
+
+def load(path, program, state, feeds):
+    """The Entry a `.graph` file stands for, or None (no file, or its program is gone)."""
+    from scopeflow.lowering.lower import Entry, _fast
+    try:
+        with open(path, "rb") as f:
+            meta = pickle.loads(f.read())
+        order, variables = program.order, program.variables
+        compiled = meta["compiled"]
+        call = None
+        if compiled is not None:
+            call = disk_cache.load_named(*compiled)
+            if call is None:
+                return None
+            call = _fast(call)
+        checks = tuple(_LazyCheck(getattr(errors, exc), order[i], message, slots,
+                                  (program, state, feeds, k))
+                       for k, (i, exc, message, slots) in enumerate(meta["checks"]))
+        entry = Entry(call, tuple(variables[i] for i in meta["var_in"]),
+                      tuple(variables[i] for i in meta["var_out"]), tuple(meta["feed_pos"]),
+                      tuple(_kind_in(order, k) for k in meta["kinds"]), meta["n_dyn"], checks,
+                      tuple(order[i] for i in meta["rng_ops"]), meta["new_state"],
+                      draws=meta["draws"])
+    except Exception:  # noqa: BLE001 - damaged or foreign: trace instead
+        return None
+    program.n_rng = len(entry.rng_ops)
+    disk_cache.stats["graph_hits"] += 1
+    return entry
+
+
+class _LazyCheck(context.Check):
+    """A check read back from disk: its message is made by tracing the program again (the
+    kernel's message function), only when the check fails."""
+
+    __slots__ = ("_again",)
+
+    def __init__(self, exc, op, message, slots, again):
+        super().__init__(None, exc, op, message, None)
+        self.slots = slots
+        program, state, feeds, k = again
+        # shapes only (the trace reads no values but the compiled-in feeds)
+        light = {v: _light(a) for v, a in state.items()}
+        fed = [feeds[i] if i in program.static_pos else _Shape(feeds[i])
+               if i in program.feed_pos else None for i in range(len(feeds))]
+        self._again = (program, light, fed, k)
+
+    def text(self, data_values):
+        if self.message is not None:
+            return self.message
+        from scopeflow.lowering.lower import build_traced
+        program, state, feeds, k = self._again
+        entry = build_traced(program, state, feeds)
+        return entry.checks[k].text(data_values)
+
+
+def _light(a):
+    try:
+        return _Shape(a)
+    except Exception:  # noqa: BLE001 - not an array: kept as it is
+        return a
+
+
+class _Shape:
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, a):
+        self.shape, self.dtype = tuple(a.shape), a.dtype
