@@ -101,8 +101,9 @@ def run_cond(ctx, pred, inputs, then_branch, else_branch):
 
 
 def values_dtype(v, writes, values):
+    """The dtype of run state `v` as a branch leaves it (None for a TensorArray's state)."""
     x = writes.get(v)
-    return jnp.result_type(x if x is not None else values[v])
+    return dtype_of(x if x is not None else values[v])
 
 
 def _written_keys(ctx, writes_list, values, where):

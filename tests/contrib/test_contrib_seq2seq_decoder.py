@@ -223,3 +223,22 @@ def _program(case):
 def test_dynamic_decode_like_tf(oracle, case):
     code = ("import numpy as np\n" + ORACLE_HELPERS + REFERENCE + _program(case) + RECORD)
     compare(oracle, code, ("vars", "shapes", "forward"))
+
+
+def test_training_decoder_over_fed_batches(tf):
+    # fed inputs and lengths: the helper's TensorArray reads sit in a tf.cond decided at run
+    # time (its read marks are run state the cond carries)
+    import numpy as np
+
+    s2s = tf.contrib.seq2seq
+    x = tf.placeholder(tf.float32, [None, None, 3])
+    n = tf.placeholder(tf.int32, [None])
+    cell = tf.nn.rnn_cell.GRUCell(4)
+    decoder = s2s.BasicDecoder(cell, s2s.TrainingHelper(x, n),
+                               cell.zero_state(tf.size(n), tf.float32))
+    out, _, lengths = s2s.dynamic_decode(decoder, impute_finished=True)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, lens = sess.run([out.rnn_output, lengths], {x: np.ones([2, 3, 3]), n: [3, 2]})
+    assert got.shape == (2, 3, 4) and lens.tolist() == [3, 2]
+    assert not got[1, 2].any() and got[0, 2].any()  # zeroed past the second's length
