@@ -1,4 +1,5 @@
-"""`tf.keras.callbacks`: Callback, History, LambdaCallback, EarlyStopping (graph-mode fit).
+"""`tf.keras.callbacks`: Callback, History, LambdaCallback, EarlyStopping, ModelCheckpoint,
+TensorBoard, CSVLogger, LearningRateScheduler, ReduceLROnPlateau (graph-mode fit).
 
 >>> import scopeflow as tf
 >>> tf.keras.callbacks.History().history
@@ -147,8 +148,104 @@ class CSVLogger(Callback):
     def on_epoch_end(self, epoch, logs=None):
         logs = logs or {}
         first = self.keys is None
-        self.keys = self.keys or sorted(logs)
+        if first:  # val_ columns even before (or without) validation, as tf_keras
+            self.keys = sorted(logs)
+            if not any(k.startswith("val_") for k in self.keys):
+                self.keys += ["val_" + k for k in self.keys]
         with open(self.filename, "a" if self.append or not first else "w") as f:
             if first and not self.append:
                 f.write(self.sep.join(["epoch"] + self.keys) + "\n")
-            f.write(self.sep.join([str(epoch)] + [str(logs[k]) for k in self.keys]) + "\n")
+            f.write(self.sep.join([str(epoch)] + [str(logs.get(k, "NA"))
+                                                  for k in self.keys]) + "\n")
+
+
+class LearningRateScheduler(Callback):
+    """Sets the optimizer's learning rate to `schedule(epoch, lr)` (or `schedule(epoch)`)
+    before each epoch; the epoch's logs get `lr`."""
+
+    def __init__(self, schedule, verbose=0):
+        super().__init__()
+        self.schedule, self.verbose = schedule, verbose
+
+    def on_epoch_begin(self, epoch, logs=None):
+        import numpy as np
+
+        from scopeflow.keras import backend as K
+        if not hasattr(self.model.optimizer, "lr"):
+            raise ValueError('Optimizer must have a "lr" attribute.')
+        lr = float(K.get_value(self.model.optimizer.lr))
+        try:
+            lr = self.schedule(epoch, lr)
+        except TypeError:  # a schedule of the epoch alone (Keras' older form)
+            lr = self.schedule(epoch)
+        if not isinstance(lr, (float, np.float32, np.float64)) and not hasattr(lr, "op"):
+            raise ValueError('The output of the "schedule" function should be float.')
+        K.set_value(self.model.optimizer.lr, K.get_value(lr) if hasattr(lr, "op") else lr)
+        if self.verbose > 0:
+            print("\nEpoch %05d: LearningRateScheduler setting learning rate to %s."
+                  % (epoch + 1, lr))
+
+    def on_epoch_end(self, epoch, logs=None):
+        from scopeflow.keras import backend as K
+        if logs is not None:
+            logs["lr"] = K.get_value(self.model.optimizer.lr)
+
+
+class ReduceLROnPlateau(Callback):
+    """Multiplies the learning rate by `factor` when `monitor` has not improved by
+    `min_delta` for `patience` epochs (then waits `cooldown` epochs); logs get `lr`."""
+
+    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto",
+                 min_delta=1e-4, cooldown=0, min_lr=0, **kwargs):
+        super().__init__()
+        if factor >= 1.0:
+            raise ValueError("ReduceLROnPlateau does not support a factor >= 1.0. Got %s"
+                             % factor)
+        if "epsilon" in kwargs:  # Keras' old name
+            min_delta = kwargs.pop("epsilon")
+        self.monitor, self.factor, self.min_lr, self.min_delta = monitor, factor, min_lr, \
+            min_delta
+        self.patience, self.verbose, self.cooldown, self.mode = patience, verbose, cooldown, mode
+        self._reset()
+
+    def _reset(self):
+        import numpy as np
+        mode = self.mode if self.mode in ("min", "max") else "auto"
+        if mode == "max" or mode == "auto" and "acc" in self.monitor:
+            self.monitor_op, self.best = (lambda a, b: np.greater(a, b + self.min_delta)), \
+                -np.inf
+        else:
+            self.monitor_op, self.best = (lambda a, b: np.less(a, b - self.min_delta)), np.inf
+        self.cooldown_counter = self.wait = 0
+
+    def on_train_begin(self, logs=None):
+        self._reset()
+
+    def in_cooldown(self):
+        return self.cooldown_counter > 0
+
+    def on_epoch_end(self, epoch, logs=None):
+        import numpy as np
+
+        from scopeflow.keras import backend as K
+        logs = logs if logs is not None else {}
+        logs["lr"] = K.get_value(self.model.optimizer.lr)
+        current = logs.get(self.monitor)
+        if current is None:
+            return
+        if self.in_cooldown():
+            self.cooldown_counter -= 1
+            self.wait = 0
+        if self.monitor_op(current, self.best):
+            self.best, self.wait = current, 0
+        elif not self.in_cooldown():
+            self.wait += 1
+            if self.wait >= self.patience:
+                old_lr = K.get_value(self.model.optimizer.lr)
+                if old_lr > np.float32(self.min_lr):
+                    new_lr = max(old_lr * self.factor, self.min_lr)
+                    K.set_value(self.model.optimizer.lr, new_lr)
+                    if self.verbose > 0:
+                        print("\nEpoch %05d: ReduceLROnPlateau reducing learning rate to %s."
+                              % (epoch + 1, new_lr))
+                    self.cooldown_counter, self.wait = self.cooldown, 0

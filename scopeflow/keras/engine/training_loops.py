@@ -52,6 +52,19 @@ def _validation_source(model, validation_data, batch_size, steps):
     return _data.Source(model, x, y, sw, batch_size=batch_size)
 
 
+def _fit_params(model, source, batch_size, epochs, verbose, do_validation):
+    """The callbacks' `params`, as tf_keras' graph-mode fit sets them: arrays counted in
+    samples (`steps` None), generators and datasets in steps."""
+    names = list(model.metrics_names)
+    if do_validation:
+        names += ["val_" + n for n in names]
+    arrays = hasattr(source, "size")
+    return {"batch_size": (batch_size or 32) if arrays else None, "epochs": epochs,
+            "steps": None if arrays else source.steps, "samples": source.size if arrays
+            else source.steps, "verbose": verbose, "do_validation": do_validation,
+            "metrics": names}
+
+
 class LoopsMixin:
     """The loops over data of a compiled Model."""
 
@@ -69,10 +82,11 @@ class LoopsMixin:
         sess = None
         from scopeflow.keras.callbacks import History
         self.history = History()
-        cbs = [self.history] + list(callbacks or [])
+        cbs = list(callbacks or []) + [self.history]  # History last: it sees others' logs
+        params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
         for cb in cbs:
             cb.set_model(self)
-            cb.set_params({"epochs": epochs, "steps": source.steps, "verbose": verbose})
+            cb.set_params(params)
             cb.on_train_begin()
         self.stop_training = False
         for epoch in range(initial_epoch, epochs):
@@ -81,7 +95,7 @@ class LoopsMixin:
             logs = self._train_epoch(source, class_weight, cbs)
             sess = K.get_session()
             if val_source is not None and (epoch + 1) % validation_freq == 0:
-                val = self._test_loop(val_source, sess)
+                val = self._test_loop(val_source, sess, as_float=True)
                 logs.update(("val_" + k, float(v)) for k, v in zip(self.metrics_names, val))
             if verbose:
                 print("Epoch %d/%d - " % (epoch + 1, epochs) +
@@ -103,7 +117,8 @@ class LoopsMixin:
                 self.reset_metrics()
                 started = True
             weights = self._batch_weights(by, bsw, class_weight)
-            values = self._run_train_batch(bx, by, weights)
+            # fit's batch values are Python floats, so its epoch loss sums in float64 (TF)
+            values = [float(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
             size = _size(bx)
             agg.add(values, size)
             logs = dict(zip(self.metrics_names, values), batch=step, size=size)
@@ -111,7 +126,9 @@ class LoopsMixin:
                 cb.on_batch_end(step, logs)
         return {k: float(v) for k, v in zip(self.metrics_names, agg.result())}
 
-    def _test_loop(self, source, sess):
+    def _test_loop(self, source, sess, as_float=False):
+        """The aggregated loss and metrics; `as_float`: fit's validation, whose batch values
+        are Python floats (evaluate's stay numpy float32), as tf_keras."""
         agg, started = _Aggregate(source.by_steps), False
         for bx, by, bsw in source.epoch(sess):
             self._build_with(bx)
@@ -119,8 +136,28 @@ class LoopsMixin:
                 self.reset_metrics()
                 started = True
             weights = self._batch_weights(by, bsw, None)
-            agg.add(self._run_test_batch(bx, by, weights), _size(bx))
+            values = self._run_test_batch(bx, by, weights)
+            agg.add([float(_scalar(v)) for v in values] if as_float else values, _size(bx))
         return agg.result()
+
+    def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
+                      callbacks=None, validation_data=None, validation_steps=None,
+                      validation_freq=1, class_weight=None, max_queue_size=10, workers=1,
+                      use_multiprocessing=False, shuffle=True, initial_epoch=0):
+        """`fit` over a Python generator or a `keras.utils.Sequence` (TF 1's name)."""
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, shuffle=shuffle,
+                        initial_epoch=initial_epoch)
+
+    def evaluate_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                           workers=1, use_multiprocessing=False, verbose=0):
+        return self.evaluate(generator, steps=steps, verbose=verbose, callbacks=callbacks)
+
+    def predict_generator(self, generator, steps=None, callbacks=None, max_queue_size=10,
+                          workers=1, use_multiprocessing=False, verbose=0):
+        return self.predict(generator, steps=steps, verbose=verbose, callbacks=callbacks)
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
@@ -133,7 +170,10 @@ class LoopsMixin:
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
         source = _data.Source(self, x, None, None, batch_size, steps)
         parts = []
-        for bx, _, _ in source.epoch(K.get_session()):
+        batches = source.epoch(K.get_session())
+        if steps is not None and hasattr(source, "size"):  # tf_keras: each step is all of x
+            batches = [(_data.as_list(x), None, None)] * steps
+        for bx, _, _ in batches:
             self._build_with(bx)
             parts.append(self._run_predict_batch(bx))
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
