@@ -24,6 +24,7 @@ from scopeflow.ops.image_adjust import (  # noqa: F401
     random_flip_left_right,
     random_flip_up_down,
     resize_image_with_crop_or_pad,
+    rgb_to_grayscale,
 )
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
 from scopeflow.ops.image_resize import (  # noqa: F401

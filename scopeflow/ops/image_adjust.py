@@ -318,6 +318,22 @@ def convert_image_dtype(image, dtype, saturate=False, name=None):
         return cast(_m.multiply(image, dtype.max + 0.5), dtype, name=scope)
 
 
+def rgb_to_grayscale(images, name=None):
+    """`tf.image.rgb_to_grayscale`: TF's weights (0.2989, 0.5870, 0.1140) over the last axis,
+    in float, back in the images' dtype; the result keeps a last axis of 1.
+
+    >>> import scopeflow as tf
+    >>> tf.image.rgb_to_grayscale(tf.zeros([2, 4, 4, 3], tf.uint8)).shape.as_list()
+    [2, 4, 4, 1]
+    """
+    from scopeflow.ops.linalg import tensordot
+    with name_scope(name, "rgb_to_grayscale", [images]) as scope:
+        images = tensor(images, name="images")
+        flt = convert_image_dtype(images, _dt.float32)
+        gray = tensordot(flt, [0.2989, 0.5870, 0.1140], [-1, -1])
+        return convert_image_dtype(array.expand_dims(gray, -1), images.dtype, name=scope)
+
+
 def _float_image(image):
     return image if image.dtype in (_dt.float16, _dt.float32) else convert_image_dtype(
         image, _dt.float32)

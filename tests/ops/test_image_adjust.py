@@ -31,6 +31,13 @@ outs = {"crop_pad_small": tf.image.resize_image_with_crop_or_pad(f, 4, 7),
         "dyn_box": tf.image.crop_to_bounding_box(ph, 1, 1, 2, 2)}
 result = [run(outs, 1), graph()]
 """,
+    # the DQN state processors of dennybritz/reinforcement-learning: uint8 frames to gray
+    "grayscale": """
+outs = {"gray_u8": tf.image.rgb_to_grayscale(img), "gray_f": tf.image.rgb_to_grayscale(f / 255.),
+        "gray_batch": tf.image.rgb_to_grayscale(tf.stack([img, img]), name="g"),
+        "gray_dyn": tf.image.rgb_to_grayscale(ph)}
+result = [run(outs, 1), graph()]
+""",
     "flips_and_random": """
 outs = {"flip": tf.image.flip_left_right(f), "flipud": tf.image.flip_up_down(f),
         "rflip": tf.image.random_flip_left_right(f, seed=3),
