@@ -9,9 +9,10 @@ from scopeflow.keras.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, Conv3D
                                          Conv3DTranspose, Convolution1D, Convolution2D,
                                          Convolution2DTranspose, Convolution3D,
                                          Convolution3DTranspose, Cropping1D, Cropping2D,
+                                         Cropping3D,
                                          DepthwiseConv2D, SeparableConv2D,
                                          SeparableConvolution2D, UpSampling1D, UpSampling2D,
-                                         ZeroPadding1D, ZeroPadding2D)
+                                         ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
                                          Flatten, Lambda, Masking, Permute, RepeatVector,
                                          Reshape)

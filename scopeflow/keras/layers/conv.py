@@ -197,23 +197,46 @@ class Cropping1D(Layer):
         return inputs[:, start:-end if end else None, :]
 
 
+def _pairs(value, rank, name):
+    """Keras' per-axis `(before, after)` pairs from an int, `rank` ints or `rank` pairs."""
+    if isinstance(value, int):
+        return tuple((value, value) for _ in range(rank))
+    if len(value) != rank:
+        raise ValueError("`%s` should have %d elements. Received: %s." % (name, rank, value))
+    return tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)
+
+
+def _spatial(dims, data_format):
+    """Per-axis entries for a (batch, *spatial, channels) or (batch, channels, *spatial)
+    tensor, `dims` holding the spatial axes' and `[0, 0]`-style fillers elsewhere."""
+    filler, spatial = dims[0], list(dims[1:])
+    if data_format == "channels_first":
+        return [filler, filler] + spatial
+    return [filler] + spatial + [filler]
+
+
 class ZeroPadding2D(Layer):
     """Pads rows and columns with zeros: `padding` int, pair, or pair of pairs."""
 
+    rank = 2
+
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(padding, int):
-            padding = ((padding, padding), (padding, padding))
-        elif isinstance(padding[0], int):
-            padding = ((padding[0], padding[0]), (padding[1], padding[1]))
-        self.padding = tuple(tuple(p) for p in padding)
+        self.padding = _pairs(padding, self.rank, "padding")
         self.data_format = data_format or K.image_data_format()
 
     def call(self, inputs):
-        pads = [[0, 0], list(self.padding[0]), list(self.padding[1])]
-        pads = pads[:1] + [[0, 0]] + pads[1:] if self.data_format == "channels_first" \
-            else pads + [[0, 0]]
+        pads = _spatial([[0, 0]] + [list(p) for p in self.padding], self.data_format)
         return tf_api().pad(inputs, pads)
+
+
+class ZeroPadding3D(ZeroPadding2D):
+    """Pads the three spatial axes with zeros: `padding` int, triple, or triple of pairs."""
+
+    rank = 3
+
+    def __init__(self, padding=(1, 1, 1), data_format=None, **kwargs):
+        super().__init__(padding, data_format, **kwargs)
 
 
 class ZeroPadding1D(Layer):
@@ -230,22 +253,32 @@ class ZeroPadding1D(Layer):
 class Cropping2D(Layer):
     """Crops rows and columns: `((top, bottom), (left, right))`."""
 
+    rank = 2
+
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(cropping, int):
-            cropping = ((cropping, cropping), (cropping, cropping))
-        elif isinstance(cropping[0], int):
-            cropping = ((cropping[0], cropping[0]), (cropping[1], cropping[1]))
-        self.cropping = cropping
+        self.cropping = _pairs(cropping, self.rank, "cropping")
         self.data_format = data_format or K.image_data_format()
 
     def call(self, inputs):
-        (t, b), (left, r) = self.cropping
-        rows = slice(t, -b if b else None)
-        cols = slice(left, -r if r else None)
-        if self.data_format == "channels_first":
-            return inputs[:, :, rows, cols]
-        return inputs[:, rows, cols, :]
+        dims = inputs.shape.as_list()
+        dims = dims[2:] if self.data_format == "channels_first" else dims[1:-1]
+        if self.rank == 2 and any(d is not None and sum(c) >= d
+                                  for d, c in zip(dims, self.cropping)):  # (tf_keras' 2D only)
+            raise ValueError("Argument `cropping` must be greater than the input shape. "
+                             "Received: inputs.shape=%s, and cropping=%s"
+                             % (inputs.shape, self.cropping))
+        crops = [slice(a, -b if b else None) for a, b in self.cropping]
+        return inputs[tuple(_spatial([slice(None)] + crops, self.data_format))]
+
+
+class Cropping3D(Cropping2D):
+    """Crops the three spatial axes: an int, a triple, or a triple of pairs."""
+
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(cropping, data_format, **kwargs)
 
 
 class UpSampling2D(Layer):
