@@ -299,7 +299,8 @@ class Region:
                 seen.add(t)
                 if _variable_output(t):
                     self.variables.append(t._op)
-                elif _read_of(t) in written:  # `v/read` of a variable assigned inside: TF's
+                elif _read_of(t) in written and op._type == "Enter" and op._attrs.get(
+                        "is_constant"):  # a loop's `v/read` of a variable assigned inside: TF's
                     self.variables.append(_read_of(t))  # read aliases the variable's buffer,
                     # so each iteration sees the last assignment (the read runs inside)
                 else:
