@@ -166,22 +166,92 @@ def _fill_grad(_, grad):
     return None, reduce_sum(grad)
 
 
-def _gather_v2_plain(op):
-    axis = constant_value(op._inputs[2])
-    return axis is not None and int(axis) == 0 and not op._attrs.get("batch_dims", 0)
+def _batch_indices(params_shape, indices, batch_dims):
+    """TF's _GetBatchIndices: `indices` plus each batch position's offset in the flattened
+    batch dimensions."""
+    from scopeflow.ops.joining import tile
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.shape_ops import ones, zeros
+    from scopeflow.ops.shape_ops import range as range_
+    out = indices
+    dtype = indices.dtype.base_dtype
+    dims = cast(params_shape, dtype)
+    accum = ones((), dtype=dtype)
+    for dim in range(batch_dims, 0, -1):
+        dim_value = dims[dim - 1]
+        accum *= dims[dim]
+        steps = range_(zeros((), dtype=dtype), dim_value, ones((), dtype=dtype))
+        steps *= accum
+        dim_shape = concat([tile([1], [dim - 1]), [dim_value],
+                            tile([1], [rank(indices) - dim])], axis=0)
+        out += reshape(steps, dim_shape)
+    return out
 
 
-@gradient("GatherV2", check=_gather_v2_plain)  # (other axes: SymbolicGradient for now)
+def _batch_gather_grad(params_shape, values, indices, batch_dims, gather_dim_size):
+    """TF's _BatchGatherGrad: the gathered axis first after `batch_dims` batch axes."""
+    from scopeflow.ops.reductions import REDUCERS
+    from scopeflow.ops.segments import unsorted_segment_sum
+    indices_size = expand_dims(size(indices), 0)
+    if batch_dims:
+        values_shape = shape(values)
+        outer_shape = values_shape[:batch_dims]
+        inner_shape = values_shape[batch_dims:][1:]
+        batch_size = REDUCERS["Prod"](outer_shape, [0], name="Prod", keep_dims=False)
+        flat_values_shape = concat([[-1], inner_shape], 0)
+        gather_dim_size *= batch_size
+        indices = _batch_indices(params_shape, indices, batch_dims)
+        values = reshape(dense(values), flat_values_shape)
+    indices = reshape(indices, indices_size)
+    params_grad = unsorted_segment_sum(values, indices, gather_dim_size)
+    if batch_dims:
+        params_grad = reshape(params_grad, concat([outer_shape, flat_values_shape], 0))
+    return params_grad
+
+
+@gradient("GatherV2")
 def _gather_v2_grad(op, grad):
+    """TF's _GatherV2Grad: IndexedSlices rows along axis 0; else (another axis, batch_dims)
+    the axis moved after the batch axes, an unsorted segment sum, and moved back."""
     from scopeflow.core.frame import default_graph
-    params, indices = op._inputs[0], op._inputs[1]
+    from scopeflow.ops.gather import gather
+    from scopeflow.ops.shape_ops import range as range_
+    params, indices, axis = op._inputs[0], op._inputs[1], op._inputs[2]
     with default_graph().colocate_with(params._op):
         params_shape = shape(params)
     indices_size = expand_dims(size(indices), 0)
-    values_shape = concat([indices_size, params_shape[1:]], 0)
+    axis_static = constant_value(axis)
+    batch_dims = int(op._attrs.get("batch_dims", 0))
+    if batch_dims < 0:
+        if indices.shape.ndims is None:
+            raise ValueError(
+                "Currently, it is unsupported to take the gradient of tf.gather when "
+                "batch_dims < 0 and the rank of the indices is unknown. Please pass a positive "
+                "batch_dims or use tf.ensure_shape to update the shape of indices when calling "
+                "tf.gather. Got batch_dims=%d and indices=%s" % (batch_dims, indices))
+        batch_dims += indices.shape.ndims
+    if axis_static is not None and int(axis_static) == 0:
+        values_shape = concat([indices_size, params_shape[1:]], 0)
+        values = reshape(dense(grad), values_shape)
+        indices = reshape(indices, indices_size)
+        return [IndexedSlices(values, indices, params_shape), None, None]
+    outer_shape = params_shape[:axis]
+    inner_shape = params_shape[axis:][1:]
+    values_shape = concat([outer_shape, [-1], inner_shape], 0)
+    values_dims = size(values_shape)
+    axis_dims = size(outer_shape)
+    outer_batches = range_(batch_dims)
+    batch_axis = range_(batch_dims, axis_dims)
+    inner_axes = range_(axis_dims + 1, values_dims)
     values = reshape(dense(grad), values_shape)
-    indices = reshape(indices, indices_size)
-    return [IndexedSlices(values, indices, params_shape), None, None]
+    transpose_dims = concat([outer_batches, [axis_dims], batch_axis, inner_axes], 0)
+    values_transpose = transpose(values, transpose_dims)
+    params_shape_transpose = gather(params_shape, transpose_dims)
+    params_grad = _batch_gather_grad(params_shape_transpose, values_transpose, indices,
+                                     batch_dims, params_shape[axis])
+    invert_dims = concat([outer_batches, batch_axis + 1, [batch_dims], inner_axes], 0)
+    params_grad = transpose(params_grad, invert_dims)
+    return [reshape(params_grad, shape(params)), None, None]
 
 
 @gradient("Reshape")

@@ -52,6 +52,8 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         # JAX's concretization error, and the lowering compiles their values in
         indices = np.asarray(indices)
     a = int(np.asarray(axis)) % np.ndim(params)
+    if batch_dims < 0:  # (TF: counted from the indices' rank)
+        batch_dims += np.ndim(indices)
     if not _same_batch(ctx, params, indices, batch_dims):
         p, i = np.shape(params), np.shape(indices)
         return xp(params).zeros(i[:batch_dims] + p[batch_dims:a] + i[batch_dims:] + p[a + 1:],
