@@ -32,6 +32,9 @@ class MaxNorm(Constraint):
         desired = tf.clip_by_value(norms, 0, self.max_value)
         return w * (desired / (1e-7 + norms))
 
+    def get_config(self):
+        return {"max_value": self.max_value, "axis": self.axis}
+
 
 class UnitNorm(Constraint):
     def __init__(self, axis=0):
@@ -40,6 +43,9 @@ class UnitNorm(Constraint):
     def __call__(self, w):
         tf = tf_api()
         return w / (1e-7 + tf.sqrt(tf.reduce_sum(tf.square(w), axis=self.axis, keepdims=True)))
+
+    def get_config(self):
+        return {"axis": self.axis}
 
 
 non_neg, max_norm, unit_norm = NonNeg, MaxNorm, UnitNorm

@@ -19,18 +19,19 @@ class Regularizer:
 
 
 class L1L2(Regularizer):
-    """`l1 * sum(|x|) + l2 * sum(x^2)`."""
+    """`l1 * sum(|x|) + l2 * sum(x^2)`, as tf_keras builds it (a 0.0 constant, then
+    `l1 * Sum(Abs)` and `2 * l2 * L2Loss` added)."""
 
     def __init__(self, l1=0.0, l2=0.0):
         self.l1, self.l2 = float(np.float32(l1)), float(np.float32(l2))
 
     def __call__(self, x):
         tf = tf_api()
-        total = 0.0
+        total = tf.constant(0.0, dtype=x.dtype.base_dtype)
         if self.l1:
             total += self.l1 * tf.reduce_sum(tf.abs(x))
         if self.l2:
-            total += self.l2 * tf.reduce_sum(tf.square(x))
+            total += 2.0 * self.l2 * tf.nn.l2_loss(x)
         return total
 
     def get_config(self):
@@ -38,20 +39,27 @@ class L1L2(Regularizer):
 
 
 class L1(L1L2):
-    """`l1 * sum(|x|)` (config `{"l1": ...}`)."""
+    """`l1 * sum(|x|)` (config `{"l1": ...}`): one Mul of a Sum of Abs, as tf_keras."""
 
     def __init__(self, l1=0.01, **kwargs):
         super().__init__(l1=kwargs.pop("l", l1))
+
+    def __call__(self, x):
+        tf = tf_api()
+        return self.l1 * tf.reduce_sum(tf.abs(x))
 
     def get_config(self):
         return {"l1": self.l1}
 
 
 class L2(L1L2):
-    """`l2 * sum(x^2)` (config `{"l2": ...}`)."""
+    """`l2 * sum(x^2)` (config `{"l2": ...}`), as tf_keras: `2 * l2 * L2Loss(x)`."""
 
     def __init__(self, l2=0.01, **kwargs):
         super().__init__(l2=kwargs.pop("l", l2))
+
+    def __call__(self, x):
+        return 2.0 * self.l2 * tf_api().nn.l2_loss(x)
 
     def get_config(self):
         return {"l2": self.l2}

@@ -115,10 +115,19 @@ class Dropout(Layer):
         super().__init__(name=name, **kwargs)
         self.rate, self.noise_shape, self.seed = rate, noise_shape, seed
 
+    def _get_noise_shape(self, inputs):
+        """Keras': the noise shape as a tensor, each None the input's size there."""
+        if self.noise_shape is None or not isinstance(self.noise_shape, (list, tuple)):
+            return self.noise_shape  # (None, or a tensor a subclass made: SpatialDropout)
+        tf = tf_api()
+        sizes = tf.shape(inputs)
+        return tf.convert_to_tensor([sizes[i] if d is None else d
+                                     for i, d in enumerate(self.noise_shape)])
+
     def call(self, inputs, training=False):
         tf = tf_api()
         return smart_cond(training,
-                          lambda: tf.nn.dropout(inputs, noise_shape=self.noise_shape,
+                          lambda: tf.nn.dropout(inputs, noise_shape=self._get_noise_shape(inputs),
                                                 seed=self.seed, rate=self.rate),
                           lambda: tf.identity(inputs))
 

@@ -110,6 +110,22 @@ PROGRAMS = [
     "img = tf.placeholder(tf.float32, [None, 3, 3, 2])\n"
     "feed[img] = np.arange(18.).reshape(1, 3, 3, 2)\n"
     "y.append(L.DepthwiseConv2D(2, depthwise_initializer=o)(img))\n" + RUN,
+    # a depthwise kernel's regularizer and constraint are kept (were dropped), as tf_keras
+    K + "img = tf.placeholder(tf.float32, [None, 3, 3, 2]); o = tf.constant_initializer(0.3)\n"
+    "l = L.DepthwiseConv2D(2, depthwise_initializer=o, bias_initializer=o,"
+    " depthwise_regularizer=K.regularizers.l2(0.1), bias_regularizer='l1',"
+    " depthwise_constraint=K.constraints.max_norm(2.))\n"
+    "y = l(img)\n"
+    "with tf.Session() as s:\n  s.run(tf.global_variables_initializer())\n"
+    "  result = [[t.name for t in l.losses], s.run(l.losses),"
+    " l.get_config()['depthwise_regularizer'], l.get_config()['depthwise_constraint'],"
+    " [t.name for t in tf.get_collection(tf.GraphKeys.REGULARIZATION_LOSSES)]]",
+    # a noise shape with None (the input's size there): Keras' Shape/Pack ops, seeded masks
+    K + "x = tf.placeholder(tf.float32, [None, 3, 4]); feed = {x: np.ones((2, 3, 4))}\n"
+    "y = [L.Dropout(0.5, noise_shape=(None, 1, 4), seed=3)(x, training=True),"
+    " tf.layers.Dropout(0.5, noise_shape=(2, 1, 4), seed=3)(x, training=True)]\n"
+    "ops = [(o.name, o.type) for o in tf.get_default_graph().get_operations()]\n" + RUN
+    + "result = [ops, result]",
     # default initializers under a graph seed: TF's values
     K + "tf.set_random_seed(1); x = tf.placeholder(tf.float32, [None, 3])\n"
     "m = K.Sequential([L.Dense(4, activation='relu', input_shape=(3,)), L.Dense(2)]); y = m(x)\n"

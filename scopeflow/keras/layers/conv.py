@@ -152,16 +152,18 @@ class DepthwiseConv2D(Conv2D):
     def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
                  data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
-        kwargs.pop("depthwise_regularizer", None)
-        kwargs.pop("depthwise_constraint", None)
         super().__init__(1, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
                          activation=activation, use_bias=use_bias,
                          kernel_initializer=depthwise_initializer,
+                         kernel_regularizer=kwargs.pop("depthwise_regularizer", None),
+                         kernel_constraint=kwargs.pop("depthwise_constraint", None),
                          bias_initializer=bias_initializer, **kwargs)
         self.depth_multiplier = depth_multiplier
 
     depthwise_initializer = property(lambda self: self.kernel_initializer)
+    depthwise_regularizer = property(lambda self: self.kernel_regularizer)
+    depthwise_constraint = property(lambda self: self.kernel_constraint)
 
     def get_config(self):
         return _conv_config(self, _DEPTHWISE_CONFIG)
@@ -171,9 +173,12 @@ class DepthwiseConv2D(Conv2D):
         self.filters = channels * self.depth_multiplier
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.kernel_initializer)
-        self.bias = self.add_weight("bias", shape=(self.filters,),
-                                    initializer=self.bias_initializer) if self.use_bias else None
+            initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint)
+        self.bias = self.add_weight(
+            "bias", shape=(self.filters,), initializer=self.bias_initializer,
+            regularizer=self.bias_regularizer,
+            constraint=self.bias_constraint) if self.use_bias else None
         self.built = True
 
     def _convolve(self, inputs):
