@@ -387,6 +387,9 @@ def main():
         print(json.dumps(worker(args.worker, args.model, args.data, args.steps, args.repeats,
                                 args.pin)))
         return 0
+    unknown = [m for m in args.models.split(",") if m not in ("mlp", "cnn", "cnn_bn")]
+    if unknown:  # (any other name used to run the CNN under that name)
+        p.error("unknown model(s) %s: the models are mlp, cnn, cnn_bn" % ", ".join(unknown))
     load = os.getloadavg()
     results = {m: measure(m, args) for m in args.models.split(",")}
     print(table(results))
