@@ -5,8 +5,10 @@ step, from the same initial weights and data.
     python benchmarks/train.py --models mlp --steps 20 --repeats 5 --rounds 2
 
 Models: `mlp` (784-1024-1024-10, ReLU, Adam, batch 256), `cnn` (two 5x5 SAME convolutions
-with ReLU and 2x2 max-pooling, 32 and 64 channels, fc 1024, Momentum 0.9, batch 128) and
-`cnn_bn` (the same net in tf.layers with batch normalization (training mode, moving averages
+with ReLU and 2x2 max-pooling, 32 and 64 channels, fc 1024, Momentum 0.9, batch 128),
+`lstm` (tf.nn.dynamic_rnn of a BasicLSTMCell(128) over T=50 steps of 16 features, the last
+output through a dense layer, Adam, batch 64) and `cnn_bn` (the CNN in tf.layers with batch
+normalization (training mode, moving averages
 updated through UPDATE_OPS) after each convolution and dropout 0.5 after fc 1024; graph seed 7),
 all with sparse softmax cross-entropy. Weights and data are drawn with NumPy and handed to every
 worker in one .npz file; each framework runs in its own process (TensorFlow from
@@ -53,6 +55,11 @@ def make_arrays(model, seed=0):
         for i, (a, b) in enumerate(zip(sizes, sizes[1:]), 1):
             out["w%d" % i] = _glorot(rng, (a, b), a, b)
             out["b%d" % i] = np.zeros(b, np.float32)
+    elif model == "lstm":  # BasicLSTMCell 128 over T=50 steps of 16 features, batch 64
+        out = {"x": (rng.rand(64, LSTM_T * LSTM_IN) - 0.5).astype(np.float32),
+               "kernel": _glorot(rng, (LSTM_IN + 128, 512), LSTM_IN + 128, 512),
+               "bias": np.zeros(512, np.float32),
+               "w_out": _glorot(rng, (128, 10), 128, 10), "b_out": np.zeros(10, np.float32)}
     else:  # cnn, cnn_bn
         out = {"x": (rng.rand(128, 784) - 0.5).astype(np.float32),
                "w1": _glorot(rng, (5, 5, 1, 32), 25, 25 * 32), "b1": np.full(32, 0.1, np.float32),
@@ -68,6 +75,8 @@ def make_arrays(model, seed=0):
     return out
 
 
+MODELS = ("mlp", "cnn", "cnn_bn", "lstm")
+LSTM_T, LSTM_IN = 50, 16
 RANDOM_MODELS = ("cnn_bn",)  # dropout: the JAX step's masks are not TF's
 # batch statistics amplify rounding differences from step to step: cnn_bn's first losses agree
 # with TF's to 2e-7, its 10th to 4e-4 (1.858966 vs 1.858615)
@@ -77,7 +86,8 @@ LOSS_TOL = {"cnn_bn": 1e-3}
 # ---- the TF1 script (run unchanged by scopeflow and TensorFlow) -------------------------------
 def build_tf1(tf, model, arrays):
     """The TF1 graph of `model`: returns (x, y, loss, train_op)."""
-    x = tf.placeholder(tf.float32, [None, 784], name="x")
+    x = tf.placeholder(tf.float32, [None, LSTM_T * LSTM_IN if model == "lstm" else 784],
+                       name="x")
     y = tf.placeholder(tf.int32, [None], name="y")
 
     def var(name):
@@ -85,6 +95,8 @@ def build_tf1(tf, model, arrays):
 
     if model == "cnn_bn":
         return _build_bn(tf, x, y, arrays)
+    if model == "lstm":
+        return _build_lstm(tf, x, y, arrays)
     if model == "mlp":
         h = tf.nn.relu(tf.matmul(x, var("w1")) + var("b1"))
         h = tf.nn.relu(tf.matmul(h, var("w2")) + var("b2"))
@@ -128,6 +140,23 @@ def _build_bn(tf, x, y, arrays):
     return x, y, loss, train
 
 
+def _build_lstm(tf, x, y, arrays):
+    """`lstm`: tf.nn.dynamic_rnn of a BasicLSTMCell(128) over T=50, a dense layer on the last
+    output, Adam; the cell's kernel and bias start from `arrays` (a custom getter)."""
+    def from_arrays(getter, name, *args, **kwargs):
+        kwargs["initializer"] = tf.constant_initializer(arrays[name.split("/")[-1]])
+        return getter(name, *args, **kwargs)
+
+    seq = tf.reshape(x, [-1, LSTM_T, LSTM_IN])
+    with tf.variable_scope("lstm", custom_getter=from_arrays):
+        cell = tf.nn.rnn_cell.BasicLSTMCell(128)
+        out, _ = tf.nn.dynamic_rnn(cell, seq, dtype=tf.float32)
+    logits = tf.matmul(out[:, -1], tf.get_variable("w_out", initializer=arrays["w_out"])) + \
+        tf.get_variable("b_out", initializer=arrays["b_out"])
+    loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+    return x, y, loss, tf.train.AdamOptimizer(1e-3).minimize(loss)
+
+
 def run_tf1(tf, model, arrays, steps, repeats, pin=False):
     """Losses of the first steps, compile time and per-repeat steps/s of the TF1 script."""
     x, y, loss, train = build_tf1(tf, model, arrays)
@@ -167,6 +196,19 @@ def _jax_loss(model):
     import jax.numpy as jnp
 
     def logits_of(p, x):
+        if model == "lstm":  # BasicLSTMCell: gates i, j, f, o; forget bias 1.0
+            seq = x.reshape(-1, LSTM_T, LSTM_IN).transpose(1, 0, 2)
+
+            def cell(carry, xt):
+                c, h = carry
+                i, j, f, o = jnp.split(jnp.concatenate([xt, h], 1) @ p["kernel"] + p["bias"],
+                                       4, axis=1)
+                c = c * jax.nn.sigmoid(f + 1.0) + jax.nn.sigmoid(i) * jnp.tanh(j)
+                return (c, jnp.tanh(c) * jax.nn.sigmoid(o)), None
+
+            zeros = jnp.zeros((x.shape[0], 128), x.dtype)
+            (_, h), _ = jax.lax.scan(cell, (zeros, zeros), seq)
+            return h @ p["w_out"] + p["b_out"]
         if model == "mlp":
             h = jax.nn.relu(x @ p["w1"] + p["b1"])
             h = jax.nn.relu(h @ p["w2"] + p["b2"])
@@ -237,7 +279,7 @@ def _jax_step(model):
         acc = {k: acc[k] * 0.9 + g[k] for k in p}
         return ({k: p[k] - 0.01 * acc[k] for k in p}, acc), loss
 
-    return jax.jit(adam if model == "mlp" else momentum, donate_argnums=(0,))
+    return jax.jit(adam if model in ("mlp", "lstm") else momentum, donate_argnums=(0,))
 
 
 def _jax_bn_step():
@@ -264,7 +306,7 @@ def run_jax(model, arrays, steps, repeats, pin=False):
     import jax
     params = {k: v for k, v in arrays.items() if k not in ("x", "y")}
     zeros = {k: np.zeros_like(v) for k, v in params.items()}
-    if model == "mlp":
+    if model in ("mlp", "lstm"):
         state = (params, zeros, dict(zeros), np.float32(0.9), np.float32(0.999))
     elif model == "cnn_bn":
         moving = [(np.zeros(n, np.float32), np.ones(n, np.float32)) for n in (32, 64)]
@@ -387,9 +429,9 @@ def main():
         print(json.dumps(worker(args.worker, args.model, args.data, args.steps, args.repeats,
                                 args.pin)))
         return 0
-    unknown = [m for m in args.models.split(",") if m not in ("mlp", "cnn", "cnn_bn")]
+    unknown = [m for m in args.models.split(",") if m not in MODELS]
     if unknown:  # (any other name used to run the CNN under that name)
-        p.error("unknown model(s) %s: the models are mlp, cnn, cnn_bn" % ", ".join(unknown))
+        p.error("unknown model(s) %s: the models are %s" % (", ".join(unknown), ", ".join(MODELS)))
     load = os.getloadavg()
     results = {m: measure(m, args) for m in args.models.split(",")}
     print(table(results))
