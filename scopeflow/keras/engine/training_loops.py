@@ -55,7 +55,7 @@ def _validation_source(model, validation_data, batch_size, steps):
 def _fit_params(model, source, batch_size, epochs, verbose, do_validation):
     """The callbacks' `params`, as tf_keras' graph-mode fit sets them: arrays counted in
     samples (`steps` None), generators and datasets in steps."""
-    names = list(model.metrics_names)
+    names = list(getattr(model, "metrics_names", None) or ["loss"])  # (a deferred model: loss)
     if do_validation:
         names += ["val_" + n for n in names]
     arrays = hasattr(source, "size")
@@ -83,6 +83,8 @@ class LoopsMixin:
         from scopeflow.keras.callbacks import History
         self.history = History()
         cbs = list(callbacks or []) + [self.history]  # History last: it sees others' logs
+        if hasattr(source, "size"):  # arrays: a deferred model is built on them first, as tf_keras
+            self._build_with(x)
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
         for cb in cbs:
             cb.set_model(self)
