@@ -50,6 +50,11 @@ def key(program, state, feeds, n_rng, options):
     if (folder is None or program.device is not None or program.carry
             or getattr(program, "inside", None) is not None):  # (a step of a host-run loop)
         return None
+    if any(op._cf is not None or op._ctx is not None for op in program.order):
+        # a cond's / loop's branches and body are not in the slice's ops: two programs that
+        # differ only there got one key and one program (tf.while_loop values of another
+        # graph's body, found in CI); such runs are traced, as before graph keys
+        return None
     try:
         parts = _parts(program, state, feeds, n_rng, options)
     except _Uncacheable:
