@@ -193,7 +193,7 @@ def _servers():
 
         def leave():
             kv.shutdown()
-            serving.thread.join()
+            serving.join()
             service.shutdown()
         atexit.register(leave)
         worker = tf.train.Server(cluster, job_name="worker", task_index=1, start=False)
