@@ -36,7 +36,8 @@ def variables(sess, nested=False):
     (['dense/kernel'], [1.0, 2.0])
     """
     flat = {op._name: np.asarray(v) for op, v in sorted(sess._state.items(),
-                                                           key=lambda kv: kv[0]._name)}
+                                                           key=lambda kv: kv[0]._name)
+            if isinstance(op, Operation)}  # (not the read masks of a run in steps: ta_masks)
     return _nest(flat) if nested else flat
 
 

@@ -102,6 +102,7 @@ def program(graph, tensors, ops, fed, done=frozenset(), carry=False):
     changed since and the slice with it; ops in `done` ran in an earlier stage of the run;
     `carry`: a step of a run in steps (its fetched TensorArray flows keep their elements)."""
     from scopeflow.lowering.lower import Program
+    from scopeflow.ops.ta_masks import read_masks
     gc = _of(graph)
     key = (tuple(tensors), tuple(ops), tuple(fed), done, carry)
     hit = gc.programs.get(key)
@@ -109,6 +110,8 @@ def program(graph, tensors, ops, fed, done=frozenset(), carry=False):
         return hit[1]
     prog = Program(graph, tensors, ops, fed, done)
     prog.carry = carry
+    if carry:  # its TensorArrays' read masks cross the steps as Session state
+        prog.variables += read_masks(prog.order)
     if hit is not None and hit[1].key == prog.key:
         prog = hit[1]  # the graph grew elsewhere: same slice, keep what was learnt
     gc.programs[key] = (graph._version, prog)

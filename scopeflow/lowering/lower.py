@@ -48,6 +48,7 @@ from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull, StackHandle
+from scopeflow.ops.ta_masks import masks_in, masks_out
 from scopeflow.ops.ta_state import Serials, TAState
 
 # TF computes in int64 / float64 where asked; so must the kernels.
@@ -728,6 +729,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx.ta_serials = info["ta_serials"] = Serials()  # (the TensorArrays the run makes)
     ctx.stack_caps = program.stack_caps
     ctx.inside = getattr(program, "inside", None)
+    if program.carry:  # a step of a run in steps: arrays' read masks from earlier steps
+        masks_in(ctx)
     env = dict(static)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
@@ -769,6 +772,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     # (stacks and random ops' counts end with the run)
     written = {v: x for v, x in ctx.written.items()
                if not isinstance(x, TAState) and type(v) is not DrawCount}
+    if program.carry:  # (and arrays' read masks, for later steps)
+        written.update(masks_out(ctx.written))
     info["text_out"] = {v: x for v, x in written.items() if _is_text(x)}
     written = {v: x for v, x in written.items() if v not in info["text_out"]}
     if not ctx.ta_serials.count:

@@ -24,6 +24,7 @@ from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering import context as _context
 from scopeflow.lowering.context import Check, run_error
 from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.ops.ta_masks import maker as _maker
 from scopeflow.ops.ta_state import Serials, TAMeta, TAState
 
 # TensorArrayV3 op -> [TensorShape]: the element shape the Python TensorArray objects of that
@@ -59,21 +60,6 @@ def _tensor_array(ctx, size, *, dtype, element_shape=None, dynamic_size=False,
     return [meta, TAState.empty(meta)]
 
 
-_PASS_ON = frozenset(("Enter", "RefEnter", "Identity", "Switch", "Merge", "Exit", "NextIteration"))
-
-
-def _maker(t):
-    """The TensorArrayV3 op whose handle `t` is (through the ops that pass it on), or None."""
-    for _ in range(10000):
-        op = t._op
-        if op._type == "TensorArrayV3":
-            return op
-        if op._type not in _PASS_ON or not op._inputs:
-            return None
-        t = op._inputs[0]
-    return None
-
-
 def _clear(ctx, flow, index):
     """TF's clear_after_read: reading an index a second time is an error (TF frees a read
     element); the indices read are marked in the array's run state."""
@@ -88,7 +74,9 @@ def _clear(ctx, flow, index):
         return  # read twice; reading one fails its range check)
     xp = np if _concrete(cleared, index) and not ctx.loop_lengths else jnp
     index = xp.clip(xp.asarray(index, np.int32).reshape(-1), 0, flow.size - 1)
-    again = xp.asarray(cleared)[index]
+    # read before, or earlier in this gather: TF reads the elements one by one
+    earlier = xp.tril(xp.equal(index[:, None], index[None, :]), -1)
+    again = xp.asarray(cleared).astype(bool)[index] | xp.any(earlier, axis=1)
     ok = xp.logical_not(xp.any(again))
     message = (lambda i: "TensorArray %s: Could not read index %d twice because it was cleared "
                "after a previous read (perhaps try setting clear_after_read = false?)." % (
