@@ -23,10 +23,12 @@ import types
 _ALIASES = (
     ("tensorflow.contrib.slim", ("scopeflow.contrib.slim", "scopeflow.slim")),
     ("tf_slim", ("scopeflow.contrib.slim", "scopeflow.slim")),
+    # TF 1.15's module paths, as pickled vocabulary processors name them
+    ("tensorflow.contrib.learn.python.learn", ("scopeflow.contrib.learn",)),
     ("tensorflow", ("scopeflow",)),
 )
 # Packages TF1 scripts import that scopeflow may lack; an empty package stands in for them.
-_STAND_INS = ("tensorflow.contrib",)
+_STAND_INS = ("tensorflow.contrib", "tensorflow.contrib.learn.python")
 
 
 def _targets(fullname):
