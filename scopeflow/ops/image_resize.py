@@ -14,6 +14,7 @@ top + (bottom - top) * lerp; nearest neighbour takes floor (round with align_cor
 every input type, as in TF.
 """
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -135,12 +136,19 @@ def _bilinear(images, out_h, out_w, align_corners, half_pixel, rounded=None):
     return t + _rounded((b - t) * ly[:, None, None])
 
 
+@jax.custom_jvp
 def _round_each(p):
     """`p` rounded on its own, as TF's kernel rounds each product: XLA:CPU would contract the
-    following add into a fused multiply-add; an opaque bit operation prevents it."""
-    import jax
+    following add into a fused multiply-add; an opaque bit operation prevents it. Its
+    derivative is the identity's (through the bit operation JAX would find none: a
+    SymbolicGradient over this kernel lost the products' terms, silently)."""
     bits = jax.lax.bitcast_convert_type(p, jnp.uint32) ^ jnp.isnan(p).astype(jnp.uint32)
     return jax.lax.bitcast_convert_type(bits, jnp.float32)
+
+
+@_round_each.defjvp
+def _round_each_jvp(primals, tangents):
+    return _round_each(primals[0]), tangents[0]
 
 
 @typed_op("ResizeBilinear", infer=_resize_infer(True), context=True,

@@ -123,3 +123,38 @@ def test_resize_errors_match_tf(oracle):
 @pytest.mark.oracle
 def test_resize_run_time_errors_match_tf(oracle):
     _same("import numpy as np\n" + RUN_ERRORS, oracle)
+
+
+# A gradient through ResizeBilinear and an op with no graph gradient here (Roll): tf.gradients
+# falls back to one SymbolicGradient op, which differentiates the forward kernel with jax.vjp.
+# The kernel's per-product rounding (a bit operation) once had no derivative there: the
+# products' terms were dropped and the values differed from TF's (2.3 off), silently.
+THROUGH_KERNEL = """
+import numpy as np
+x = tf.placeholder(tf.float32, [2, 5, 7, 3])
+gs = []
+for size, ac, hp in (([9, 4], False, False), ([3, 11], True, False), ([10, 14], False, True)):
+    y = tf.image.resize_bilinear(x, size, align_corners=ac, half_pixel_centers=hp)
+    loss = tf.reduce_sum(tf.roll(tf.square(y), 1, axis=1) * tf.cos(y))
+    gs.append(tf.gradients(loss, x)[0])
+with tf.Session() as s:
+    vals = s.run(gs, {x: np.cos(np.arange(210.)).reshape(2, 5, 7, 3)})
+result = [g.op.type for g in gs], [v.round(4).tolist() for v in vals]
+"""
+
+
+@pytest.mark.oracle
+def test_resize_bilinear_gradient_through_its_kernel_matches_tf(oracle):
+    here, there = run_here(THROUGH_KERNEL), oracle(THROUGH_KERNEL)
+    assert "ok" in here and "ok" in there, (str(here)[:500], str(there)[:500])
+    (types, here), (_, there) = here["ok"], there["ok"]
+    assert types == ["Identity"] * 3  # (the SymbolicGradient's named outputs)
+    np.testing.assert_allclose(np.asarray(here), np.asarray(there), atol=2e-3)
+
+
+def test_resize_bilinear_kernel_rounding_has_the_identity_derivative():
+    import jax
+    import jax.numpy as jnp
+    from scopeflow.ops.image_resize import _round_each
+    t = jax.jvp(_round_each, (jnp.float32([1.5, -2.0]),), (jnp.float32([3.0, 4.0]),))[1]
+    assert t.tolist() == [3.0, 4.0]
