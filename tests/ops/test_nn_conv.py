@@ -41,3 +41,51 @@ def test_conv2d_backprop_input_shape_as_tf(oracle):
     assert here == there
     assert there["ok"][0] == [None, 2, 2, 16]
     assert there["ok"][4] == ["ValueError", "Dimensions must be equal, but are 31 and 32"]
+
+
+# a filter as wide as its input (text CNNs: (batch, words, embedding, 1) under (k, embedding)
+# filters) folds that axis into the channels (nn_conv._fold_last_axis): values and gradients
+# as TF's, for strides over the folded axis, several in-channels, NCHW (not folded) and SAME
+# (padded: not folded)
+SPANNING = r"""
+rng = np.random.RandomState(3)
+result = []
+for xs, ws, strides, padding, fmt in [
+        ((2, 7, 5, 1), (3, 5, 1, 4), [1, 1, 1, 1], "VALID", "NHWC"),
+        ((2, 7, 5, 2), (2, 5, 2, 3), [1, 2, 3, 1], "VALID", "NHWC"),
+        ((2, 7, 5, 2), (2, 5, 2, 3), [1, 1, 1, 1], "SAME", "NHWC"),
+        ((2, 2, 7, 5), (3, 5, 2, 4), [1, 1, 1, 1], "VALID", "NCHW")]:
+    x = tf.constant(rng.rand(*xs).astype(np.float32))
+    w = tf.constant(rng.rand(*ws).astype(np.float32))
+    if fmt == "NCHW":
+        y = tf.transpose(tf.nn.conv2d(tf.transpose(x, [0, 2, 3, 1]), w, strides, padding),
+                         [0, 3, 1, 2])
+    else:
+        y = tf.nn.conv2d(x, w, strides, padding, data_format=fmt)
+    dy = tf.constant(rng.rand(*y.shape.as_list()).astype(np.float32))
+    gx, gw = tf.gradients(y, [x, w], dy)
+    with tf.Session() as sess:
+        result.append([v.tolist() for v in sess.run([y, gx, gw])])
+"""
+
+
+@pytest.mark.oracle
+def test_filter_spanning_the_input_width_as_tf(oracle):
+    import numpy as np
+    here, there = run_here(SPANNING), oracle(SPANNING)
+    assert "ok" in here, here
+    for got, want in zip(here["ok"], there["ok"]):
+        for a, b in zip(got, want):
+            assert np.allclose(a, b, rtol=1e-5, atol=1e-5)
+
+
+def test_filter_spanning_the_input_width_is_a_window_of_one():
+    import jax
+    import numpy as np
+    from scopeflow.ops.nn_conv import conv_nd
+    x, w = np.ones((2, 7, 5, 1), np.float32), np.ones((3, 5, 1, 4), np.float32)
+    text = jax.make_jaxpr(lambda x: jax.vjp(
+        lambda x: conv_nd(x, w, [1, 1, 1, 1], "VALID", (), "NHWC", [1, 1, 1, 1]), x)[1](
+            np.ones((2, 5, 1, 4), np.float32)))(x)
+    convs = [e for e in text.jaxpr.eqns if e.primitive.name == "conv_general_dilated"]
+    assert convs and all(e.invars[1].aval.shape[1] == 1 for e in convs)
