@@ -1,109 +1,25 @@
 """Runs one of tf-slim 1.1's own test files against scopeflow: `python tf_slim_adapter.py FILE`.
 
 `tensorflow`/`tf_slim` imports resolve to scopeflow (the `scopeflow run` aliases); the one
-TF-internal module scopeflow has no counterpart for, `tensorflow.python.platform.test`, is the
-small TestCase below (fresh default graph per test, cached_session, TF's assert helpers).
+TF-internal module scopeflow has no counterpart for, `tensorflow.python.platform.test`, is made
+from scopeflow's `tf.test` (its TestCase: fresh seeded default graph per test, cached_session,
+TF's assert helpers).
 Prints one JSON line: {"passed": [...], "failed": [...], "errors": [...], "skipped": [...]}.
 `python tf_slim_adapter.py FILE Class1,Class2,-Class1.testX` runs only those TestCase classes of
 FILE, less testX (exclusions alone: every class less them).
 """
 
-import contextlib
 import json
 import os
-import random
-import re
 import sys
 import tempfile
 import types
 import unittest
 
-import numpy as np
-
-DEFAULT_GRAPH_SEED = 87654321  # TF's random_seed.DEFAULT_GRAPH_SEED
-
 
 def _tf():
     import scopeflow.compat.v1 as tf
     return tf
-
-
-class TestCase(unittest.TestCase):
-    """The part of TF's TensorFlowTestCase that tf-slim's tests use."""
-
-    def setUp(self):
-        # TF's TestCase seeds Python's and NumPy's generators and the graph before each test:
-        # tf-slim's tests draw their data unseeded and assert values with tolerances
-        random.seed(DEFAULT_GRAPH_SEED)
-        np.random.seed(DEFAULT_GRAPH_SEED)
-        _tf().reset_default_graph()
-        _tf().set_random_seed(DEFAULT_GRAPH_SEED)
-        self._cached = None
-
-    def tearDown(self):
-        if getattr(self, "_cached", None) is not None:  # setUp may be skipped (super(test.TestCase))
-            self._cached.close()
-
-    @contextlib.contextmanager
-    def cached_session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
-        graph = graph or _tf().get_default_graph()
-        if getattr(self, "_cached", None) is None or self._cached.graph is not graph:
-            self._cached = _tf().Session(graph=graph, config=config)
-        with graph.as_default(), self._cached.as_default():
-            yield self._cached
-
-    @contextlib.contextmanager
-    def session(self, graph=None, config=None, use_gpu=False, force_gpu=False):
-        graph = graph or _tf().get_default_graph()
-        with graph.as_default(), _tf().Session(graph=graph, config=config) as sess:
-            yield sess
-
-    test_session = cached_session
-
-    def evaluate(self, tensors):
-        return _tf().get_default_session().run(tensors)
-
-    def get_temp_dir(self):
-        return tempfile.mkdtemp()
-
-    def assertItemsEqual(self, a, b, msg=None):  # TF's name of assertCountEqual
-        self.assertCountEqual(a, b, msg)
-
-    def assertAllClose(self, a, b, rtol=1e-6, atol=1e-6, msg=None):
-        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=rtol, atol=atol,
-                                   err_msg=msg or "")
-
-    def assertAllEqual(self, a, b, msg=None):
-        np.testing.assert_array_equal(np.asarray(a), np.asarray(b), err_msg=msg or "")
-
-    def assertDeviceEqual(self, device1, device2, msg=None):
-        canon = _tf().DeviceSpec.from_string
-        self.assertEqual(canon(device1 or "").to_string(), canon(device2 or "").to_string(),
-                         msg)
-
-    def assertStartsWith(self, actual, expected_start, msg=None):
-        self.assertTrue(actual.startswith(expected_start),
-                        msg or "%r does not start with %r" % (actual, expected_start))
-
-    def assertRaisesRegexp(self, *args, **kwargs):
-        return self.assertRaisesRegex(*args, **kwargs)
-
-    def assertRaisesOpError(self, regex):
-        return self.assertRaisesRegex(_tf().errors.OpError, regex)
-
-    @contextlib.contextmanager
-    def assertRaisesWithPredicateMatch(self, exception_type, regex_or_predicate):
-        """`exception_type` raised, whose message matches the regex (or that the predicate
-        accepts)."""
-        predicate = regex_or_predicate if callable(regex_or_predicate) else (
-            lambda e: re.search(regex_or_predicate, str(getattr(e, "message", e))))
-        try:
-            yield
-        except exception_type as e:
-            if not predicate(e):
-                raise AssertionError("Exception of type %s: %s" % (type(e), e)) from e
-        else:
-            self.fail(exception_type.__name__ + " not raised")
 
 
 def _test_module():
@@ -112,7 +28,7 @@ def _test_module():
     module = types.ModuleType("tensorflow.python.platform.test")
     module.compute_gradient = _tf().test.compute_gradient
     module.compute_gradient_error = _tf().test.compute_gradient_error
-    module.TestCase = TestCase
+    module.TestCase = _tf().test.TestCase
     module.main = lambda *a, **k: None
     module.get_temp_dir = tempfile.mkdtemp
     module.is_gpu_available = lambda *a, **k: False
