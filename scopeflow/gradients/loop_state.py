@@ -162,7 +162,7 @@ class GradLoopState:
         self.forward_exits = list(forward.loop_exits)
         self.pending_exits = len(self.forward_exits)
         self._forward_sync = self._grad_sync = None
-        self.stacks = []  # the StackV2, StackPushV2 and StackPopV2 ops of its stacks
+        self.stacks = []  # the StackV2, StackPushV2, StackPopV2 (handle Switch) ops of its stacks
         count, self.forward_index = self._forward_counter(g)
         if outer is None:
             self.grad = GradWhileContext(g, self, forward)
@@ -291,6 +291,7 @@ class GradLoopState:
                 pred = self.history.get(cond.pred, cond.pred)
                 branch = 1 - cond.branch if dead_branch else cond.branch
                 history = switch(history, pred)[branch]
+                self.stacks.append(history._op)  # (a stack's handle: on the host with it)
             pop = apply_op("StackPopV2", history, elem_type=value.dtype.base_dtype,
                            name="StackPopV2")
             pop.set_shape(value.shape)

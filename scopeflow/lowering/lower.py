@@ -47,7 +47,7 @@ from scopeflow.lowering.stages import (
 from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.registry import REGISTRY, lookup
-from scopeflow.ops.stack_ops import StackFull, StackHandle
+from scopeflow.ops.stack_ops import StackFull, StackHandle, handed_on, taken_up
 from scopeflow.ops.ta_masks import masks_in, masks_out
 from scopeflow.ops.ta_state import Serials, TAState
 
@@ -736,7 +736,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         t = program.fed[i]
         var = variable_of(t) if is_handle(t) else None
         if type(v) is TAState and t._op._type == "StackV2":  # a stack an earlier step pushed
-            ctx.put_state(t._op, v)
+            taken_up(ctx, t._op, v)
             env[t] = StackHandle(t._op)
         elif var is not None and t._op is var:
             ctx.overrides[var] = v
@@ -758,7 +758,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         elif isinstance(v, TAState):  # a TensorArray's flow: TF's value is 0.0
             v = HostValue(*v.carried()) if program.carry else np.float32(0)
         elif isinstance(v, StackHandle) and program.carry:  # its contents, for a later step
-            v = HostValue(*ctx.state(v.op).carried())
+            v = HostValue(*handed_on(ctx, v.op).carried())
         if isinstance(v, _Tracer):
             kinds.append(("dyn", len(dyn), v.ndim))
             dyn.append(v)

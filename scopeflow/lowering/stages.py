@@ -420,10 +420,20 @@ class BranchValue:
 
     def __init__(self, op, branches):
         self.op, self.branches = op, branches  # ((pred tensor, branch), ...) outermost last
-        self._inputs = tuple(op._inputs) + tuple(p for p, _ in branches)
+        ins = op._inputs
+        if op in ON_HOST:  # a stack's push or pop runs only in its taken branch: the values
+            ins = [_switched(t) for t in ins]  # its Switch ops pass on (a handle: host only)
+        self._inputs = tuple(ins) + tuple(p for p, _ in branches)
         self._control_inputs = tuple(op._control_inputs)
         self._outputs = tuple(op._outputs)
         self._name, self._ctx = op._name, op._ctx
+
+
+def _switched(t):
+    """The value a cond's Switch output `t` passes on in its branch."""
+    while t._op._type in ("Switch", "RefSwitch"):
+        t = t._op._inputs[0]
+    return t
 
 
 def _branch_value(op, inside):
@@ -435,11 +445,31 @@ def _branch_value(op, inside):
     while ctx is not inside and ctx is not None and hasattr(ctx, "branch"):
         branches.append((ctx.pred, ctx.branch))
         ctx = ctx.outer
-    if ctx is not inside or op._type not in SIZED_HOST_OPS:
+    if ctx is not inside or (op._type not in SIZED_HOST_OPS and op not in ON_HOST):
         from scopeflow.errors import UnimplementedError
         from scopeflow.lowering.lower import _HOST_IN_CF
         raise UnimplementedError(None, op, _HOST_IN_CF % (op._name, op._type))
+    if op in ON_HOST:
+        branches = _live_when(op) or branches
     return BranchValue(op, tuple(branches))
+
+
+def _live_when(op):
+    """((pred, branch), ...): the Switch outputs whose values reach `op` inside its conds, as
+    TF's executor decides whether it runs (a dead-branch push of a gradient's zeros shape sits
+    in one branch's context yet runs on the other's Switch output)."""
+    found, seen, todo = [], set(), list(op._inputs)
+    while todo:
+        t = todo.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        if t._op._type in ("Switch", "RefSwitch"):
+            if t._op._inputs[1]._op._type != "LoopCond":  # (a loop's own Switch: live inside)
+                found.append((t._op._inputs[1], t._value_index))
+        elif hasattr(t._op._ctx, "branch"):  # (a value from outside the conds: always live)
+            todo.extend(t._op._inputs)
+    return list(dict.fromkeys(found))
 
 
 @host_kernel("_BranchValue")
@@ -448,11 +478,12 @@ def _run_branch_value(ctx, step, *values):
     op = step.op
     n = len(op._inputs)
     taken = all(bool(np.asarray(p)) == bool(b) for p, (_, b) in zip(values[n:], step.branches))
-    try:
-        return HOST_KERNELS[op._type](ctx, op, *values[:n])
-    except Exception:
-        if taken:
-            raise
+    if taken or op not in ON_HOST:  # (a stack's push or pop in a branch not taken: not run)
+        try:
+            return kernel_of(op)(ctx, op, *values[:n])
+        except Exception:
+            if taken:
+                raise
     return [np.zeros([0 if d is None else d for d in t._shape._dims or ()],
                      t._dtype.base_dtype.as_numpy_dtype) for t in op._outputs]
 

@@ -150,11 +150,29 @@ class _Slot:
         self.check, self.side, self.key = check, side, _check_kind(check)
 
 
+def _text(d):
+    """Whether a check's datum is text (an Assert's message strings): static, never carried."""
+    return isinstance(d, (str, bytes)) or (isinstance(d, np.ndarray) and d.dtype.kind in "OSU")
+
+
+def _datum_kind(d):
+    if _text(d):
+        return ("text", np.asarray(d).tobytes() if np.asarray(d).dtype.kind != "O" else
+                repr(np.asarray(d).tolist()))
+    return (np.shape(d), jnp.asarray(d).dtype)
+
+
 def _check_kind(c):
     msg = c.message
     text = msg if isinstance(msg, str) else getattr(msg, "__code__", type(msg))
-    return (c.op, c.exc, text,
-            tuple((np.shape(d), jnp.asarray(d).dtype) for d in c.data))
+    return (c.op, c.exc, text, tuple(_datum_kind(d) for d in c.data))
+
+
+def _carried(d, zero=False):
+    """A check's datum as the construct carries it: None for text (the slot keeps it)."""
+    if _text(d):
+        return None
+    return jnp.zeros(np.shape(d), jnp.asarray(d).dtype) if zero else jnp.asarray(d)
 
 
 class _NewChecks(Exception):
@@ -199,10 +217,10 @@ def _check_slots(slots, side, checks):
         c = mine.get(k)
         if c is not None:
             oks.append(jnp.asarray(c.ok, bool))
-            data.append([jnp.asarray(d) for d in c.data])
+            data.append([_carried(d) for d in c.data])
         else:
             oks.append(jnp.asarray(True))
-            data.append([jnp.zeros(np.shape(d), jnp.asarray(d).dtype) for d in s.check.data])
+            data.append([_carried(d, zero=True) for d in s.check.data])
     return oks, data
 
 
@@ -212,7 +230,8 @@ def _apply(ctx, keys, written, slots, oks, data):
         ctx.write(ctx.ref_for(v), x)
     for s, ok, d in zip(slots, oks, data):
         c = s.check
-        ctx.checks.append(Check(ok, c.exc, c.op, c.message, tuple(d)))
+        d = tuple(x if x is not None else static for x, static in zip(d, c.data))
+        ctx.checks.append(Check(ok, c.exc, c.op, c.message, d))
 
 
 # ---- while ----------------------------------------------------------------------------------
@@ -399,7 +418,7 @@ class _Step:
                                      dict(zip(self.keys, written)))
         new_oks, new_data = _check_slots(self.slots, 0, checks)
         keep = [jnp.logical_and(o, n) for o, n in zip(oks, new_oks)]
-        data = [[jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
+        data = [[nd if nd is None else jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
                 for o, nds, ods in zip(oks, new_data, data)]
         written = [_strong(writes.get(v, w), dtype_of(w)) for v, w in zip(self.keys, written)]
         return (it + 1, [_strong(o, d) for o, d in zip(outs, self.dtypes)], written,

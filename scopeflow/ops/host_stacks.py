@@ -19,7 +19,7 @@ from scopeflow.errors import InvalidArgumentError
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import run_on_host
 
-_STACK_TYPES = frozenset(("StackV2", "StackPushV2", "StackPopV2"))
+_STACK_TYPES = frozenset(("StackV2", "StackPushV2", "StackPopV2", "Switch"))
 
 
 class _Stack:
@@ -42,19 +42,38 @@ class _Stack:
         return self.items.pop()
 
 
+DEAD = None  # a Switch's output on the branch not taken: the stack op behind it does not run
+
+
+def _empty_output(op):
+    t = op._outputs[0]
+    return np.zeros([0 if d is None else d for d in t._shape._dims or ()],
+                    t._dtype.base_dtype.as_numpy_dtype)
+
+
 def _stack(ctx, op, max_size):
     return [_Stack(op._attrs.get("stack_name") or op._name)]
 
 
 def _push(ctx, op, handle, elem):
+    if handle is DEAD:
+        return [elem]
     return [handle.push(np.copy(elem) if isinstance(elem, np.ndarray) else elem)]
 
 
 def _pop(ctx, op, handle):
+    if handle is DEAD:  # (a value of a cond branch this iteration did not take)
+        return [_empty_output(op)]
     return [handle.pop(op)]
 
 
-_KERNELS = {"StackV2": _stack, "StackPushV2": _push, "StackPopV2": _pop}
+def _switch(ctx, op, handle, pred):
+    """A stack's handle through a Switch (a value of a cond branch is popped only in the
+    backward iterations that took it): (false output, true output)."""
+    return [DEAD, handle] if bool(np.asarray(pred)) else [handle, DEAD]
+
+
+_KERNELS = {"StackV2": _stack, "StackPushV2": _push, "StackPopV2": _pop, "Switch": _switch}
 
 
 def host_stacks(ops):

@@ -150,6 +150,26 @@ def _type_name(np_dtype):
 _MIXED = object()  # a stack whose pushes were not all one static value
 
 
+def handed_on(ctx, stack):
+    """The TAState of `stack` as a step of a run hands it to the next: with the value its
+    pushes pushed when known (the next step's pops give it known again, `taken_up`)."""
+    state = ctx.state(stack)
+    static = ctx.stack_statics.get(stack)
+    if isinstance(static, np.ndarray):
+        meta = dataclasses.replace(state.meta, static=(
+            static.dtype.str, static.shape, tuple(static.ravel().tolist())))
+        state = TAState(state.data, state.written, meta)
+    return state
+
+
+def taken_up(ctx, stack, state):
+    """Puts `stack`'s state, handed on by an earlier step, in this step's run context."""
+    if state.meta.static is not None:
+        dtype, shape, values = state.meta.static
+        ctx.stack_statics[stack] = np.asarray(values, dtype).reshape(shape)
+    ctx.put_state(stack, state)
+
+
 def _note_static(statics, stack, elem):
     """Keeps under `stack` the integer value every push so far pushed when it was known when
     traced (a shape, a permutation made in the forward loop): the pops give it back known, so

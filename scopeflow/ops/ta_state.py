@@ -36,6 +36,9 @@ class TAMeta:
     # (Serials, offset): the array's place among the arrays its run makes (TF's errors name an
     # array `<op name>_<arrays made in the process before it>`); not part of the signature
     serial: object = dataclasses.field(default=None, compare=False, hash=False)
+    # a stack whose pushes all pushed one value known when traced (a shape), as it crosses
+    # from one step of a run to the next: (dtype, shape, values), part of the signature
+    static: object = None
 
     def label(self):
         """The array's name in TF's errors: 'TensorArray_1_3' (op TensorArray_1, the fourth
