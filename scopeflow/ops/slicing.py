@@ -7,7 +7,7 @@ import numpy as np
 
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
-from scopeflow.ops.registry import INDEX, op, spec
+from scopeflow.ops.registry import INDEX, REGISTRY, op, spec
 from scopeflow.ops.value_checks import check, check_elements, first_bad
 
 newaxis = None
@@ -219,9 +219,10 @@ def _index_tuple(b, e, st, masks):
 
 
 def _dynamic_strided_slice(ctx, x, bounds, st, masks, out_dims=None):
-    """Run-time begins (`x[i]`, `x[:, i]`, `x[i:i + k]`): those dims are dynamically sliced
-    first (sizes from the graph, else from `out_dims`, the slice's shape where the caller
-    knows it: StridedSliceGrad's dy), then the static index applies."""
+    """Run-time begins (`x[i]`, `x[:, i]`, `x[i:i + k]`, `x[i + 1:i + 5:2]`): those dims are
+    dynamically sliced first (sizes from the graph, else from `out_dims`, the slice's shape
+    where the caller knows it: StridedSliceGrad's dy), then the static index applies (with
+    the strides of those dims)."""
     import jax.numpy as jnp
     tensors = (ctx.op._inputs[1], ctx.op._inputs[2]) if ctx is not None else (None, None)
     idx, dyn = _split_spec(tensors, st, masks, (x.ndim, out_dims))
@@ -231,32 +232,39 @@ def _dynamic_strided_slice(ctx, x, bounds, st, masks, out_dims=None):
     for i, size in dyn:
         a = axes[i]
         n = x.shape[a]
-        start = jnp.where(begin[i] < 0, begin[i] + n, begin[i])
+        # (a masked begin or end is the dim's start or end: `x[1:]`'s end value is 0)
+        b_i = 0 if masks[0] & (1 << i) and not masks[4] & (1 << i) else begin[i]
+        e_i = n if masks[1] & (1 << i) else bounds[1][i]
+        start = jnp.where(b_i < 0, b_i + n, b_i)
         if masks[4] & (1 << i):  # a shrunk axis: x[i] must index into the dim
             check(ctx, (begin[i] >= -n) & (begin[i] < n), lambda v, a=a, n=n: "slice index %d "
                   "of dimension %d out of bounds." % (int(v[0]) + (n if v[0] < 0 else 0), a),
                   [begin[i:i + 1]])
         else:  # x[i:i + k]: TF clamps both ends, so near an end it has fewer than k rows
-            _check_whole(ctx, (start, bounds[1][i]), size, n, a)
-        out = dynamic_slice_or_zeros(out, start, size, a)
+            _check_whole(ctx, (start, e_i), (size, st[i]), n, a)
+        # the rows from the first to the last element taken
+        out = dynamic_slice_or_zeros(out, start, (size - 1) * st[i] + 1 if size else 0, a)
     return out[tuple(idx)]
 
 
 def _check_whole(ctx, bounds, size, n, axis):
     """x[i:i + k] with a run-time i is compiled with k rows: where TF's clamped slice has fewer
-    (i or i + k past an end of the dim), UnimplementedError instead of another value."""
+    (i or i + k past an end of the dim), UnimplementedError instead of another value.
+    `size`: (elements, stride)."""
     import jax.numpy as jnp
 
     from scopeflow.errors import UnimplementedError
     lo = jnp.clip(bounds[0], 0, n)
     end = bounds[1]
     hi = jnp.clip(jnp.where(end < 0, end + n, end), 0, n)
-    data = jnp.stack([lo, hi]).astype(jnp.int64)
-    check(ctx, hi - lo == size, lambda v: (
+    size, stride = size
+    count = (jnp.maximum(hi - lo, 0) + stride - 1) // stride
+    data = jnp.stack([lo, hi, count]).astype(jnp.int64)
+    check(ctx, count == size, lambda v: (
         "strided_slice: the slice [%d, %d) of dimension %d (size %d) has %d elements, not the "
         "%d a compiled (XLA) program gives it when its begin is a run-time value; slice with "
         "begins whose slices stay inside the dimension" % (
-            int(v[0]), int(v[1]), axis, n, max(int(v[1]) - int(v[0]), 0), size)),
+            int(v[0]), int(v[1]), axis, n, int(v[2]), size)),
         [data], exc=UnimplementedError)
 
 
@@ -293,15 +301,16 @@ def _split_spec(tensors, st, masks, hint=(0, None)):
             idx.append(builtins.slice(None if begin_mask & bit else sb[i],
                                       None if end_mask & bit else se[i], s))
         else:
-            size = _offset(tensors, i) if s == 1 and not (begin_mask | end_mask) & bit else None
-            if size is None and s == 1 and hint[1] is not None:
+            span = _offset(tensors, i) if s > 0 and not (begin_mask | end_mask) & bit else None
+            size = None if span is None else -(-max(span, 0) // s)  # elements: ceil(span / s)
+            if size is None and s > 0 and hint[1] is not None:
                 size = _hinted_size(idx, len(st) - (ellipsis_mask | new_axis_mask).bit_count(),
                                     *hint)
             if size is None:
                 raise NotImplementedError(
                     "strided_slice with run-time bounds needs a static slice size (x[i:i + k] "
                     "or tf.slice with a fixed size) in a compiled (XLA) program")
-            idx.append(builtins.slice(None))
+            idx.append(builtins.slice(None, None, s))  # (of the rows sliced: every s-th)
             dyn.append((i, size))
     return idx, dyn
 
@@ -331,16 +340,48 @@ def _elements(t, n):
 
 
 def _offset(tensors, i):
-    """k when end[i] is begin[i] + k in the graph (`x[i:i + k]`), else None."""
+    """k when end[i] is begin[i] + k in the graph (`x[i:i + k]`, `x[i + 1:i + 2]`), else
+    None."""
     tb, te = tensors
     if tb is None or tb._op._type != "Pack" or te._op._type != "Pack":
         return None
-    b, e = tb._op._inputs[i], te._op._inputs[i]
-    if e._op._type not in ("AddV2", "Add") or b not in e._op._inputs:
-        return None
-    other = [t for t in e._op._inputs if t is not b] or [b]
-    k = static_value(other[0])
-    return None if k is None or k.ndim else int(k)
+    b, cb = _affine(tb._op._inputs[i])
+    e, ce = _affine(te._op._inputs[i])
+    return ce - cb if _same_value(b, e) else None
+
+
+def _same_value(a, b, depth=8):
+    """Whether tensors `a` and `b` hold the same value: the same tensor, equal static values,
+    or outputs of ops of one pure type and attrs on the same inputs (`2 * i` built twice)."""
+    if a is b:
+        return True
+    va, vb = static_value(a), static_value(b)
+    if va is not None or vb is not None:
+        return va is not None and vb is not None and np.array_equal(va, vb)
+    x, y = a._op, b._op
+    rule = REGISTRY.get(x._type)
+    return (depth > 0 and x._type == y._type and rule is not None and not rule.stateful
+            and a._value_index == b._value_index and x._attrs == y._attrs
+            and len(x._inputs) == len(y._inputs) and x._inputs and x._ctx is y._ctx
+            and all(_same_value(p, q, depth - 1) for p, q in zip(x._inputs, y._inputs)))
+
+
+def _affine(t):
+    """(x, c) with `t` = x + c in the graph (c static; x the innermost non-constant term)."""
+    c = 0
+    for _ in range(64):
+        op = t._op
+        if op._type not in ("AddV2", "Add", "Sub") or len(op._inputs) != 2:
+            break
+        x, y = op._inputs
+        vy, vx = static_value(y), static_value(x)
+        if vy is not None and vy.ndim == 0:
+            t, c = x, c + (int(vy) if op._type != "Sub" else -int(vy))
+        elif vx is not None and vx.ndim == 0 and op._type != "Sub":
+            t, c = y, c + int(vx)
+        else:
+            break
+    return t, c
 
 
 def _input_axes(idx, rank):

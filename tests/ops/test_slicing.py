@@ -55,6 +55,13 @@ VALUES = [
     "body = lambda i, a: (i + 1, a + x[i] + x[i:i + 1][0] + tf.slice(x, [i, 0], [1, -1])[0]); "
     "fetch = tf.while_loop(lambda i, a: i < n, body, [0, tf.zeros([3])]); "
     "feed = {x: np.arange(%d.).reshape(-1, 3)}" % rows for rows in (0, 6)
+] + [  # begins and ends both computed from the loop variable (x[1:, i + 1:i + 2]), gradients
+    "x = tf.constant(np.arange(20.).reshape(4, 5)); "
+    "body = lambda i, a: (i + 1, a + tf.reduce_sum(tf.square(%s))); "
+    "out = tf.while_loop(lambda i, a: i < 3, body, [1, tf.constant(0., tf.float64)])[1]; "
+    "fetch = [out, tf.gradients(out, x)[0]]" % item
+    for item in ("x[1:, i + 1:i + 2]", "x[i - 1:i + 1, :-1]", "x[2 * i - 2:2 * i][:, i]",
+                 "x[::2, i:i + 2] * x[i + 1:i + 3:2, 1:3]")
 ]
 
 
