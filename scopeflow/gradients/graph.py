@@ -40,31 +40,20 @@ def trainable(t):
 
 
 def buildable(g, ys, xs, stop_ops):
-    """Whether every op the gradient passes through has a graph gradient function here."""
-    from scopeflow.lowering.stages import HOST_KERNELS
+    """Whether every op the gradient passes through has a graph gradient function here.
+
+    Raises TF's TypeError when the gradient would pass through a gradient loop's Exit (TF's
+    _ExitGrad refuses there; an Exit the gradient does not reach, e.g. behind a
+    stop_gradient, is no second-order gradient)."""
     if g._frame().in_cf is not None:
         return False
     from_ops = [x._op for x in xs]
     reached = _reached(from_ops)
     between = _between([y._op for y in ys], reached)
-    # (a loop's gradient passes through all its exits: TF gives unused ones zeros)
-    if any(loops.is_loop_exit(op) and getattr(loops.exit_context(op), "grad_state", None)
-           for op in between):
-        raise TypeError("Second-order gradient for while loops not supported.")
-    exits = _loop_exits(between)
-    between |= _between([t._op for t in exits], reached)
-    for op in between:
-        if op._type in _COND_OPS:
-            if not cond_only(op) and not registry.usable(op):
-                return False
-        elif op._type in _LOOP_OPS or loops.while_context(op) is not None:
-            if not supported(op):
-                return False
-        elif (op._ctx is not None and cond_context(op) is None) or op._type in _CONTROL_FLOW:
-            return False
+    between |= _between([t._op for t in _loop_exits(between)], reached)
     stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
     stops.update(stop_ops)
-    live = set(ys) | set(exits)
+    live = set(ys)
     ordered = sorted(between, key=lambda o: o._id, reverse=True)  # creation order reversed
     done = set()
     while True:  # (again while a loop's back edge makes more ops live)
@@ -72,14 +61,33 @@ def buildable(g, ys, xs, stop_ops):
         for op in ordered:
             if op in done or op in stops or not any(t in live for t in op._outputs):
                 continue
-            if (op._type in HOST_KERNELS and registry.gradient_type(op) not in registry.GRADIENTS
-                    ) or not registry.usable(op):
+            if not _has_graph_gradient(op):
                 return False
             done.add(op)
+            if loops.is_loop_exit(op):  # a loop's gradient passes through all its exits
+                live.update(_loop_exits([op]))  # (TF gives the unused ones zeros)
             if registry.passes(op):
                 live.update(op._inputs)
         if len(done) == before:
             return True
+
+
+def _has_graph_gradient(op):
+    """Whether `op`, which the gradient reaches, has a gradient function built here."""
+    from scopeflow.lowering.stages import HOST_KERNELS
+    if loops.is_loop_exit(op) and getattr(loops.exit_context(op), "grad_state", None):
+        raise TypeError("Second-order gradient for while loops not supported.")
+    if op._type in _COND_OPS:
+        if not cond_only(op) and not registry.usable(op):
+            return False
+    elif op._type in _LOOP_OPS or loops.while_context(op) is not None:
+        if not supported(op):
+            return False
+    elif (op._ctx is not None and cond_context(op) is None) or op._type in _CONTROL_FLOW:
+        return False
+    if op._type in HOST_KERNELS and registry.gradient_type(op) not in registry.GRADIENTS:
+        return False
+    return registry.usable(op)
 
 
 def _loop_exits(ops):

@@ -44,6 +44,12 @@ SECOND_ORDER = [
     ("y = tf.reduce_sum(tf.map_fn(lambda e: e * 2., tf.ones([3]))) + tf.reduce_sum(v * v)\n"
      "result = values(tf.hessians(y, v))"),
     "y = %s\nresult = err(lambda: tf.gradients(tf.gradients(y, v)[0] * v, v))" % LOOP,
+    # the first gradient's backward loop behind a stop_gradient: no second-order gradient,
+    # TF builds the rest (TF's testStopGradOnWhileGrad / testStopGradMultiFlows)
+    ("y = %s\nrg = tf.stop_gradient(tf.gradients(y, v)[0])\n"
+     "result = values(tf.gradients(y + tf.reduce_sum(v * v) + tf.reduce_sum(rg), v))" % LOOP),
+    ("y = %s\nrg = tf.norm(tf.gradients(y, v)[0])\n"
+     "result = values(tf.gradients(y * 2. + tf.stop_gradient(rg), v))" % LOOP),
     # the first gradient is SymbolicGradient here (lgamma), a backward loop in TF
     ("y = tf.reduce_sum(inner(tf.ones([3]), lambda b: b + tf.math.lgamma(b * v)))\n"
      "result = err(lambda: tf.gradients(tf.reduce_sum(tf.gradients(y, v)[0]), v))"),
