@@ -99,6 +99,11 @@ def _nested(x):
 class TestCase(_Base):
     """`tf.test.TestCase`: graph-mode tests with sessions and array assertions."""
 
+    def __init__(self, methodName="runTest"):
+        super().__init__(methodName)
+        self._cached = None  # set here, as TF does: a subclass's setUp may skip ours
+        self._tempdir = None
+
     def setUp(self):
         super().setUp()
         self._close_cached()

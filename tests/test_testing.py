@@ -38,3 +38,26 @@ result = [seen, r.testsRun, len(r.failures), len(r.errors), len(r.skipped)]
 def test_test_case_matches_tf(oracle):
     from oracle import run_here
     assert run_here(TEST_CASE) == oracle(TEST_CASE)
+
+
+SKIPPED_SET_UP = """
+import io, unittest
+seen = []
+class T(tf.test.TestCase):
+    def setUp(self):  # as tf-slim's tests: TestCase's own setUp is skipped
+        super(tf.test.TestCase, self).setUp()
+    def test_a(self):
+        x = tf.constant([1.0, 2.0])
+        with self.cached_session() as s:
+            seen.append(s.run(x * 2).tolist())
+        seen.append(bool(self.get_temp_dir()))
+suite = unittest.TestLoader().loadTestsFromTestCase(T)
+r = unittest.TextTestRunner(stream=io.StringIO()).run(suite)
+result = [seen, r.testsRun, len(r.failures), len(r.errors)]
+"""
+
+
+@pytest.mark.oracle
+def test_a_test_case_whose_set_up_skips_ours_has_sessions_as_in_tf(oracle):
+    from oracle import run_here
+    assert run_here(SKIPPED_SET_UP) == oracle(SKIPPED_SET_UP)
