@@ -192,13 +192,13 @@ class WhileContext(CFContext):
     def pivot(self):
         return self.pivot_t
 
-    def enter(self, t, is_constant, name="Enter", scope=None, input_shape=True):
+    def enter(self, t, is_constant, name=None, scope=None, input_shape=True):
         """TF's _Enter: the Enter keeps `t`'s shape unless `input_shape` is False (a loop
-        variable's, set to its shape invariant)."""
+        variable's, set to its shape invariant); named for its type unless `name` is given."""
         kind = "RefEnter" if t.dtype._is_ref_dtype else "Enter"
         out = self.make(kind, [t], {"frame_name": self.name, "is_constant": is_constant,
                                        "parallel_iterations": self.parallel_iterations},
-                        name, scope)
+                        name or kind, scope)
         if input_shape:
             out.set_shape(t.shape)
         return out
@@ -290,21 +290,27 @@ class Region:
         self.controls = []
         self.edges = []  # (op, outside control input) kept in the graph
         self.variables = []  # variable ops used inside: the run loads their state
+        # outside `v/read`s that a loop's constant Enter takes, v assigned inside: TF's read
+        # aliases the variable's buffer, so each iteration sees the last assignment (the read
+        # runs inside; one that is also a loop variable's initial value is an input too)
+        self.reread = []
         seen = set()
         written = _assigned(self.ops)
         for op in self.ops:
             for t in op._inputs:
-                if t._op in members or t in seen:
+                if t._op in members:
                     continue
-                seen.add(t)
-                if _variable_output(t):
-                    self.variables.append(t._op)
-                elif _read_of(t) in written and op._type == "Enter" and op._attrs.get(
-                        "is_constant"):  # a loop's `v/read` of a variable assigned inside: TF's
-                    self.variables.append(_read_of(t))  # read aliases the variable's buffer,
-                    # so each iteration sees the last assignment (the read runs inside)
-                else:
-                    self.inputs.append(t)
+                if _read_of(t) in written and op._type == "Enter" and op._attrs.get(
+                        "is_constant"):
+                    if t not in self.reread:
+                        self.reread.append(t)
+                        self.variables.append(_read_of(t))
+                elif t not in seen:
+                    seen.add(t)
+                    if _variable_output(t):
+                        self.variables.append(t._op)
+                    else:
+                        self.inputs.append(t)
             for c in [c for c in op._control_inputs if c not in members]:
                 self.edges.append((op, c))
                 if c not in self.controls:

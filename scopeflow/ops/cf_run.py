@@ -237,10 +237,9 @@ def _apply(ctx, keys, written, slots, oks, data):
 # ---- while ----------------------------------------------------------------------------------
 def run_while(ctx, inputs, spec):
     """The loop values after the last iteration (the Exit values)."""
-    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + list(spec.inputs),
-                   spec.skip)
-    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + list(spec.inputs),
-                   spec.skip)
+    outside = _read_once(spec, spec.inputs)
+    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + outside, spec.skip)
+    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + outside, spec.skip)
     ext = list(inputs)
     length = spec.max_iterations
     if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
@@ -253,9 +252,16 @@ def run_while(ctx, inputs, spec):
     return carry
 
 
+def _read_once(spec, inputs):
+    """The outside values the cond and body take: not the `v/read`s they read afresh."""
+    return [x for i, x in enumerate(inputs) if i not in spec.reread]
+
+
 def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
     init = [_strong(ext[p], d) for p, d in zip(spec.init_pos, dtypes)]
+    firsts = [ext[p] for p in spec.init_pos]
+    ext = _read_once(spec, ext)
     outs, writes, checks = _call(ctx, body_fn, init + ext)
     if spec.rows:
         body_fn, init, outs = _fixed_rows(ctx, spec, body_fn, init, outs, length)
@@ -290,7 +296,7 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     if spec.rows and length is None:
         _check_rows(ctx, spec, trips)
     if spec.maxima:
-        vals = _static_maxima(spec, [ext[p] for p in spec.init_pos], vals, fixes)
+        vals = _static_maxima(spec, firsts, vals, fixes)
     if fixes:
         ctx.row_trims[spec] = (fixes, trips)
     ctx.loop_trips[spec] = trips

@@ -79,6 +79,7 @@ class LoopSpec:
     context: object = None  # its WhileContext (host ops inside make it run on the host)
     rows: tuple = ()  # loop values that grow by rows (TF's IndexedSlices accumulators)
     maxima: tuple = ()  # (k, v): loop value k is Maximum(v, itself), v static (their shape)
+    reread: tuple = ()  # indices in `inputs` of `v/read`s the cond and body read afresh
 
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while

@@ -147,7 +147,7 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
         if limit is None and pos:  # e.g. tf.shape(x)[0]: a number once the run is traced
             limit_pos = pos[0]
     return LoopSpec(cond_cut=tuple(merges), body_cut=tuple(s[1] for s in switches),
-                    cond_out=loop_cond.op._inputs[0],
+                    cond_out=loop_cond.op._inputs[0], reread=_reread(region, inputs),
                     body_outs=tuple(n.op._inputs[0] for n in nexts), inputs=inputs,
                     init_pos=init_pos,
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
@@ -155,3 +155,9 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
                     controls=own_controls(region, ctx.outer), back_prop=options.back_prop,
                     variables=tuple(region.variables), context=ctx,
                     skip=tuple(m.op for m in merges) + tuple(s[0].op for s in switches))
+
+
+def _reread(region, inputs):
+    """Where a loop variable starts from `v/read` that the loop also reads as a constant (TF's
+    testWhileUpdateVariable_5): the cond and body read v afresh, not the initial value."""
+    return tuple(i for i, t in enumerate(inputs) if t in region.reread)

@@ -28,6 +28,17 @@ PROGRAMS = {
         "    with tf.control_dependencies([up]):\n"
         "        return i + 1\n"
         "r = tf.while_loop(lambda i: i < 3, body, (0,))\n"),
+    # TF's testWhileUpdateVariable_5: v is the loop variable and is assigned in the body; the
+    # condition and the body's result read v (it hung: they saw the value v entered with)
+    "loop_variable_assigned": (
+        "a = tf.Variable(0, name='a')\n"
+        "v = tf.Variable(0, name='v')\n"
+        "def body(i):\n"
+        "    up_a = tf.assign_add(a, tf.constant(1), name='a_add')\n"
+        "    up_v = tf.assign_add(v, tf.constant(1), name='v_add')\n"
+        "    with tf.control_dependencies([up_a, up_v]):\n"
+        "        return tf.identity(v)\n"
+        "r = tf.while_loop(lambda _: tf.less(v, 10), body, [v], parallel_iterations=1)\n"),
 }
 RUN = ("with tf.Session() as s:\n"
        "    s.run(tf.global_variables_initializer())\n"
@@ -38,6 +49,17 @@ RUN = ("with tf.Session() as s:\n"
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_reads_in_a_loop_see_its_assignments(oracle, name):
     code = PROGRAMS[name] + RUN
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there
+
+
+@pytest.mark.oracle
+def test_loop_variable_assigned_graph(oracle):
+    """The loop's ops as TF names them: a ref captured in the body enters through `RefEnter`."""
+    code = PROGRAMS["loop_variable_assigned"] + (
+        "result = [[op.name, op.type, [t.name for t in op.inputs]] "
+        "for op in tf.get_default_graph().get_operations()]\n")
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
