@@ -56,19 +56,24 @@ def deps(op, cut):
     """The ops `op` waits for (control inputs, then producers of its inputs not in `cut`)."""
     cf = op._cf
     if cf is not None:  # a cond's Merge / a loop's Exit: the construct's outside values
-        yield from cf[0].controls
+        yield from _unfed(cf[0].controls, cut)
         yield from getattr(cf[0], "variables", ())
         for t in cf[0].inputs:
             if t not in cut:
                 yield t._op
         return
-    for c in op._control_inputs:
-        # a control edge from a fed placeholder moves to the feed, as in TF (FeedInputs)
-        if not (c._type in _PLACEHOLDERS and c._outputs and c._outputs[0] in cut):
-            yield c
+    yield from _unfed(op._control_inputs, cut)
     for t in op._inputs:
         if t not in cut:
             yield t._op
+
+
+def _unfed(controls, cut):
+    """The control inputs to wait for: a control edge from a fed placeholder moves to the
+    feed, as in TF (FeedInputs)."""
+    for c in controls:
+        if not (c._type in _PLACEHOLDERS and c._outputs and c._outputs[0] in cut):
+            yield c
 
 
 def data_inputs(op):

@@ -73,3 +73,30 @@ def test_a_control_edge_from_a_fed_placeholder_moves_to_the_feed(tf):
     with tf.Session() as s:
         assert s.run(y + x, {x: 1.0}) == 7.0
         assert s.run([y, x], {x: 4.0}) == [6.0, 4.0]
+
+
+# TF's testWhileWithControl_3/4/5: a loop built under a control dependency on a placeholder
+# (around the loop, or inside its body) runs when the placeholder is fed; the edge moves to
+# the feed (it failed with "You must feed a value for placeholder tensor 'Placeholder'")
+LOOPS_ON_FED = {
+    "around_loop": "with tf.control_dependencies([b]):\n"
+                   "    r = tf.while_loop(lambda x: x < 10, lambda x: x + c, [x0])\n",
+    "around_loop_identity": "with tf.control_dependencies([b]):\n"
+                            "    r = tf.while_loop(lambda x: x < 10,\n"
+                            "                      lambda x: x + tf.identity(c), [x0])\n",
+    "in_body": "def body(x):\n"
+               "    with tf.control_dependencies([b]):\n"
+               "        return x + c\n"
+               "r = tf.while_loop(lambda x: x < 10, body, [x0])\n",
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(LOOPS_ON_FED))
+def test_loop_under_control_dependency_on_fed_placeholder(oracle, name):
+    from oracle import run_here
+    code = ("b = tf.placeholder(tf.bool)\nc = tf.constant(1)\nx0 = tf.constant(0)\n"
+            + LOOPS_ON_FED[name] + "with tf.Session() as s:\n    result = s.run(r, {b: True})\n")
+    there = oracle(code)
+    assert there == {"ok": 10}, there
+    assert run_here(code) == there
