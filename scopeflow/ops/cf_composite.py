@@ -56,6 +56,16 @@ def _composite_kind(x):
 def check_branch_structures(first, second):
     """TF's cond check with composites expanded: a composite on one side and a tensor (or
     another kind of composite) on the other is TF's ValueError."""
+    _check_kinds(first, second, "Incompatible return values of 'true_fn' and 'false_fn': ")
+
+
+def check_loop_structures(first, second):
+    """TF's while_loop check of the body's results against the loop variables, composites
+    expanded (an IndexedSlices loop variable the body returns as a tensor is TF's ValueError)."""
+    _check_kinds(first, second, "")
+
+
+def _check_kinds(first, second, prefix):
     for a, b in zip(nest.flatten(first), nest.flatten(second)):
         ka, kb = _composite_kind(a), _composite_kind(b)
         if ka == kb:
@@ -68,10 +78,10 @@ def check_branch_structures(first, second):
             detail = "Incompatible CompositeTensor TypeSpecs: %s vs. %s" % (
                 _spec_desc(a), _spec_desc(b))
         raise ValueError(
-            "Incompatible return values of 'true_fn' and 'false_fn': %sFirst structure: %s\n\n"
-            "Second structure: %s\n\nMore specifically: %s\nEntire first structure:\n%s\n"
-            "Entire second structure:\n%s" % (nest._HEAD, nest._desc(first), nest._desc(second),
-                                              detail, nest._dots(first), nest._dots(second)))
+            "%s%sFirst structure: %s\n\nSecond structure: %s\n\nMore specifically: %s\n"
+            "Entire first structure:\n%s\nEntire second structure:\n%s"
+            % (prefix, nest._HEAD, nest._desc(first), nest._desc(second), detail,
+               nest._dots(first), nest._dots(second)))
 
 
 def _static_shape(dense_shape, like):

@@ -9,14 +9,17 @@ Merge or a Switch.
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import shape_text, static_value
+from scopeflow.ops.cf_composite import check_loop_structures, components, is_composite, rebuild
 from scopeflow.ops.cf_context import Region, WhileContext, add_control, flush_all, own_controls
 from scopeflow.ops.cf_spec import LoopSpec
 from scopeflow.ops.constant import convert_to_tensor
-from scopeflow.ops.tensor_array import from_flow, to_flow
+from scopeflow.ops.tensor_array import TensorArray, from_flow, to_flow
+from scopeflow.sparse_tensor import SparseTensor
 
 
 def _shape_le(s1, s2):
@@ -28,12 +31,36 @@ def _shape_le(s1, s2):
     return all(b is None or a == b for a, b in zip(s1._dims, s2._dims))
 
 
-def _invariants(loop_vars, flat, shape_invariants):
+def _invariants(loop_vars, orig, shape_invariants):
+    """One shape invariant per component of each loop variable (TF's TypeSpec rules)."""
     if shape_invariants is None:
-        return [t.shape for t in flat]
+        return [s for x in orig for s in _component_shapes(x, None)]
     nest.assert_same_structure(loop_vars, shape_invariants)
-    return [s if isinstance(s, TensorShape) else TensorShape(s)
-            for s in nest.flatten(shape_invariants)]
+    return [s for x, inv in zip(orig, nest.flatten(shape_invariants))
+            for s in _component_shapes(x, inv if isinstance(inv, TensorShape)
+                                       else TensorShape(inv))]
+
+
+def _component_shapes(x, inv):
+    """Invariants of `x`'s components: an IndexedSlices' invariant is its values' (indices
+    [n], dense_shape [rank]); a SparseTensor's is its dense_shape's [rank] (indices [None, rank],
+    values [None]); without one, a SparseTensor's numbers of values may change all the same."""
+    if isinstance(x, IndexedSlices):
+        if inv is None:
+            rows = x.indices.shape.merge_with(x.values.shape[:1])
+            inv = rows.concatenate(x.values.shape[1:])
+        parts = [inv, inv[:1]]
+        return parts if x.dense_shape is None else parts + [TensorShape([inv.ndims])]
+    if isinstance(x, SparseTensor):
+        if inv is None:
+            rank = x.dense_shape.shape[0].value if x.dense_shape.shape.ndims == 1 else None
+        elif inv.ndims is not None and inv.ndims != 1:
+            raise ValueError("Expected a shape with 1 dimension. Obtained: %s which has %d "
+                             "dimensions." % (shape_text(inv), inv.ndims))
+        else:
+            rank = inv[0].value if inv.ndims == 1 else None
+        return [TensorShape([None, rank]), TensorShape([None]), TensorShape([rank])]
+    return [to_flow(x).shape if inv is None else inv]
 
 
 def _enter_vars(ctx, flat, invariants):
@@ -75,13 +102,17 @@ def build_loop(cond, body, loop_vars, options):
     ctx.maximum_iterations = options.maximum_iterations  # (its WhileContextDef names it)
     if outer is None:
         g.add_to_collection(GraphKeys.WHILE_CONTEXT, ctx)
-    orig = nest.flatten(loop_vars)  # TensorArrays travel as their flow tensors
-    flat = [convert_to_tensor(to_flow(x)) for x in orig]
+    # TensorArrays travel as their flow tensors, IndexedSlices and SparseTensors as components
+    orig = [x if is_composite(x) or isinstance(x, TensorArray) else convert_to_tensor(x)
+            for x in nest.flatten(loop_vars)]
+    flat = [convert_to_tensor(t) for x in orig for t in components(to_flow(x))]
+
+    invariants = _invariants(loop_vars, orig, options.shape_invariants)
+    dense = _dense_shapes(loop_vars, orig, options.shape_invariants)
 
     def as_vars(ts):
-        return nest.pack_sequence_as(loop_vars, [from_flow(o, t) for o, t in zip(orig, ts)])
+        return nest.pack_sequence_as(loop_vars, _regroup(orig, ts, dense))
 
-    invariants = _invariants(loop_vars, flat, options.shape_invariants)
     with ctx:
         enters = _enter_vars(ctx, flat, invariants)
         merges = [_cf._merge([e, e], name="Merge")[0] for e in enters]
@@ -97,7 +128,9 @@ def build_loop(cond, body, loop_vars, options):
         if not nest.is_nested(result):
             result = [result]
         nest.assert_same_structure(list(packed_in), list(result))
-        outs = [convert_to_tensor(to_flow(x)) for x in nest.flatten(result)]
+        check_loop_structures(list(packed_in), list(result))
+        outs = [convert_to_tensor(t) for x in nest.flatten(result)
+                for t in components(to_flow(x))]
         if len(merges) != len(outs):
             raise ValueError("Number of inputs and outputs of 'body' must match 'loop_vars'. Got "
                              "%d for the number of inputs/outputs, and %d for 'loop_vars'."
@@ -117,11 +150,38 @@ def build_loop(cond, body, loop_vars, options):
     # (TF's WhileContext keeps these: a gradient adds its counter to them, gradients/loop_state)
     ctx.loop_enters, ctx.loop_exits, ctx.loop_cond = list(enters), list(exits), loop_cond
     ctx.back_prop = options.back_prop
-    packed = nest.pack_sequence_as(result, [from_flow(o, e)
-                                            for o, e in zip(nest.flatten(result), exits)])
+    packed = nest.pack_sequence_as(result, _regroup(nest.flatten(result), exits, dense))
     if options.return_same_structure:
         return packed
     return packed[0] if len(exits) == 1 else packed
+
+
+def _dense_shapes(loop_vars, orig, shape_invariants):
+    """The static dense shape of each SparseTensor loop variable inside and after the loop
+    (TF's SparseTensorSpec: the variable's own, or of the rank its invariant gives)."""
+    invs = [None] * len(orig) if shape_invariants is None else nest.flatten(shape_invariants)
+    out = []
+    for x, inv in zip(orig, invs):
+        if not isinstance(x, SparseTensor):
+            out.append(None)
+        elif inv is None:
+            out.append(x.shape)
+        else:
+            rank = TensorShape(inv)[0].value if TensorShape(inv).ndims == 1 else None
+            out.append(TensorShape(None if rank is None else [None] * rank))
+    return out
+
+
+def _regroup(like, ts, dense):
+    """The loop values of the kinds of `like` from their component tensors `ts`."""
+    out, pos = [], 0
+    for x, shape in zip(like, dense):
+        n = len(components(to_flow(x)))
+        out.append(rebuild(x, ts[pos:pos + n]) if is_composite(x) else from_flow(x, ts[pos]))
+        if shape is not None:
+            out[-1]._static_shape = shape
+        pos += n
+    return out
 
 
 def _next_iteration(merge, value, original):
