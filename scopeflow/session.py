@@ -30,6 +30,7 @@ from scopeflow.lowering.stages import (
     NeedValues,
     grow_on_host,
     kernel_of,
+    remaining,
     set_deadline,
 )
 from scopeflow.lowering.together import run_together
@@ -317,10 +318,14 @@ class BaseSession:
         shapes = tuple([a.shape for a in feeds]) if feeds else ()
         if prog.static_pos:  # their values are compiled in (lowering/lower.py)
             shapes += tuple([cache.static_key(feeds[i]) for i in prog.static_pos])
+        timed = remaining() is not None  # its loops poll the deadline: a program of its own
+        if timed:
+            shapes += ("deadline",)
         last_shapes, state_version, entry = plan.entry
         if state_version != self._state_version or last_shapes != shapes or entry is None:
             state_version = self._state_version
-            entry = cache.entry(prog, self._state, feeds, prog.state_sig(self._state))
+            sig = prog.state_sig(self._state)
+            entry = cache.entry(prog, self._state, feeds, sig + ("deadline",) if timed else sig)
             plan.entry = (shapes, state_version, entry)
         runner = entry.runner
         if runner is None:

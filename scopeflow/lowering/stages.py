@@ -22,12 +22,19 @@ import weakref
 
 HOST_KERNELS = {}  # op type -> fn(ctx, op, *input values) -> sequence of output values
 _RUN = threading.local()  # .deadline: time.monotonic() by which this thread's run must end
+# thread id -> deadline of each run in flight that has one: compiled loops poll them from
+# XLA's threads (`past_deadline`), which cannot see the thread-local one
+_IN_FLIGHT = {}
 
 
 def set_deadline(deadline):
     """Sets this thread's run deadline (None: none); returns the one it replaces."""
     old = getattr(_RUN, "deadline", None)
     _RUN.deadline = deadline
+    if deadline is None:
+        _IN_FLIGHT.pop(threading.get_ident(), None)
+    else:
+        _IN_FLIGHT[threading.get_ident()] = deadline
     return old
 
 
@@ -66,6 +73,15 @@ def remaining():
     """Seconds left before this thread's run deadline, or None when it has none."""
     deadline = getattr(_RUN, "deadline", None)
     return None if deadline is None else deadline - time.monotonic()
+
+
+def past_deadline():
+    """Whether a run in flight is past its deadline (RunOptions.timeout_in_ms or
+    ConfigProto.operation_timeout_in_ms): a compiled loop of a run with a deadline asks each
+    iteration. (Runs with deadlines in several threads at once: the first to pass stops the
+    loops of all of them.)"""
+    now = time.monotonic()
+    return any(now > d for d in list(_IN_FLIGHT.values()))
 
 
 def timed_out():

@@ -15,10 +15,12 @@ import functools
 import weakref
 
 import jax
+import jax.experimental
 import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.lowering.context import DrawCount
+from scopeflow.lowering.stages import past_deadline, remaining
 from scopeflow.ops.cf_loop_vjp import while_loop_vjp
 from scopeflow.ops.ta_state import TAState, align, dtype_of, shape_of, strong
 
@@ -285,6 +287,8 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
             return _scan(step, carry, length)
         if spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
             return while_loop_vjp(step.cond, step.body, carry)
+        if remaining() is not None:  # the run has a deadline: the loop ends there
+            return _until_deadline(ctx, step, carry)
         return jax.lax.while_loop(step.cond, step.body, carry)
 
     carry = _with_all_checks(slots, run)
@@ -301,6 +305,39 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
         ctx.row_trims[spec] = (fixes, trips)
     ctx.loop_trips[spec] = trips
     return list(vals)
+
+
+def _until_deadline(ctx, step, carry):
+    """The loop of a run with a deadline: each iteration asks the host whether the run is
+    past it, and stops there; the run then raises TF's DeadlineExceededError (a loop that
+    never ends, TF's testWhileTimeOut, ran forever)."""
+    from scopeflow import errors
+
+    def late(it):
+        return jax.experimental.io_callback(
+            lambda _: np.asarray(past_deadline()), jax.ShapeDtypeStruct((), np.bool_), it)
+
+    def go(c):
+        return jnp.logical_and(step.cond(c), jnp.logical_not(late(c[0])))
+
+    carry = jax.lax.while_loop(go, step.body, carry)
+    op, ctx.op = ctx.op, _WHOLE_RUN
+    try:
+        ctx.check(jnp.logical_not(late(carry[0])), errors.DeadlineExceededError,
+                  "Timed out waiting for notification")
+    finally:
+        ctx.op = op
+    return carry
+
+
+class _WholeRun:
+    """Where TF's error names no node: the run's deadline passed."""
+
+    _name = None
+    traceback = ()
+
+
+_WHOLE_RUN = _WholeRun()
 
 
 def _fixed_rows(ctx, spec, body_fn, init, outs, length):

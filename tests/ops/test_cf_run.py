@@ -87,3 +87,31 @@ def test_checks_in_loops_and_branches_match_tf(oracle, build, feed):
     code = RUN.format(build=build.replace("\n", "\n    "), feed=feed)
     here, there = run_here(code), oracle(code)
     assert here == there, explain(code, here, there)
+
+
+# TF's testWhileTimeOut: a loop that never ends, run with a deadline (RunOptions.timeout_in_ms
+# or ConfigProto.operation_timeout_in_ms), is TF's DeadlineExceededError (it ran forever); a
+# loop that ends in time gives its value, with or without a deadline
+DEADLINE_PROGRAM = """
+forever = tf.while_loop(lambda x: x >= 0.0, lambda x: x + 1.0, [tf.constant(0.0)])
+ends = tf.while_loop(lambda i: i < 1000, lambda i: i + 1, [tf.constant(0)])
+def failure(f):
+    try:
+        f()
+        return "ran"
+    except Exception as e:
+        return [type(e).__name__, str(e).splitlines()[-1] if str(e) else ""]
+late = tf.RunOptions(timeout_in_ms=50)
+with tf.Session() as s:
+    result = [failure(lambda: s.run(forever, options=late)), s.run(ends),
+              s.run(ends, options=tf.RunOptions(timeout_in_ms=60000))]
+with tf.Session(config=tf.ConfigProto(operation_timeout_in_ms=50)) as s:
+    result += [failure(lambda: s.run(forever)), s.run(ends)]
+"""
+
+
+@pytest.mark.oracle
+def test_loop_past_the_run_deadline(oracle):
+    there = oracle(DEADLINE_PROGRAM)
+    assert "ok" in there and there["ok"][0][0] == "DeadlineExceededError", there
+    assert run_here(DEADLINE_PROGRAM) == there
