@@ -627,7 +627,9 @@ def _run_cond(ctx, step, *values):
     pred = np.asarray(taken)
     feeds = {bctx.pred: pred, bctx.pivot(): pred, bctx.pivot()._op._inputs[0]: pred}
     for capture in bctx.captured.values():  # Switch(value, pred_id)[branch]: the value
-        feeds[capture] = vals[capture._op._inputs[0]]
+        source = capture._op._inputs[0]
+        if source in vals:  # (not a gradient's stack handle captured later: run elsewhere)
+            feeds[capture] = vals[source]
     outputs = (spec.then_branch if taken else spec.else_branch).outputs
     got = ctx.session._run_branch(step, branch, bctx, list(outputs), feeds)
     return [x for v in got for x in (v, index)]

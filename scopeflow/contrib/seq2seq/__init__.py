@@ -9,6 +9,7 @@ from scopeflow.contrib.seq2seq.attention_wrapper import (
 from scopeflow.contrib.seq2seq.basic_decoder import BasicDecoder, BasicDecoderOutput
 from scopeflow.contrib.seq2seq.beam_search_ops import gather_tree, tile_batch
 from scopeflow.contrib.seq2seq.decoder import Decoder, dynamic_decode
-from scopeflow.contrib.seq2seq.helper import (CustomHelper, GreedyEmbeddingHelper, Helper,
-                                              TrainingHelper)
+from scopeflow.contrib.seq2seq.helper import (
+    CustomHelper, GreedyEmbeddingHelper, Helper, InferenceHelper, SampleEmbeddingHelper,
+    ScheduledEmbeddingTrainingHelper, TrainingHelper)
 from scopeflow.contrib.seq2seq.loss import sequence_loss

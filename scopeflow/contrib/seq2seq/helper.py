@@ -182,3 +182,120 @@ class GreedyEmbeddingHelper(Helper):
         next_inputs = tf.cond(tf.reduce_all(finished), lambda: self._start_inputs,
                               lambda: self._embedding_fn(sample_ids))
         return finished, next_inputs, state
+
+
+def _categorical_sample(logits, seed):
+    """One id per row of `logits` (batch, classes), as tf.distributions.Categorical(logits)
+    .sample(seed=seed) draws it (one Multinomial op, TF's seeds)."""
+    tf = tf_api()
+    with tf.name_scope("Categorical"):
+        batch_shape = tf.shape(logits)[:-1]
+        with tf.name_scope("sample"):
+            draws = tf.multinomial(logits, 1, seed=seed, output_dtype=tf.int32)
+            draws = tf.reshape(tf.transpose(draws), tf.concat([[1], batch_shape], 0))
+            return tf.reshape(draws, tf.shape(draws)[1:])
+
+
+def _bernoulli_sample(probs, n, seed):
+    """`n` booleans true with probability `probs`, as tf.distributions.Bernoulli(probs,
+    dtype=tf.bool).sample(n, seed=seed) draws them (uniform < probs)."""
+    tf = tf_api()
+    with tf.name_scope("Bernoulli"), tf.name_scope("sample"):
+        shape = tf.concat([tf.reshape(n, [1]), tf.shape(probs)], 0)
+        return tf.random_uniform(shape, seed=seed, dtype=probs.dtype) < probs
+
+
+class SampleEmbeddingHelper(GreedyEmbeddingHelper):
+    """Inference by sampling: the next input embeds an id drawn from the softmax of the
+    outputs (divided by `softmax_temperature`)."""
+
+    def __init__(self, embedding, start_tokens, end_token, softmax_temperature=None,
+                 seed=None):
+        super().__init__(embedding, start_tokens, end_token)
+        self._softmax_temperature, self._seed = softmax_temperature, seed
+
+    def sample(self, time, outputs, state, name=None):
+        tf = tf_api()
+        if not isinstance(outputs, tf.Tensor):
+            raise TypeError("Expected outputs to be a single Tensor, got: %s" % type(outputs))
+        logits = outputs if self._softmax_temperature is None \
+            else outputs / self._softmax_temperature
+        return _categorical_sample(logits, self._seed)
+
+
+class InferenceHelper(Helper):
+    """Inference without an embedding: `sample_fn` turns outputs into samples, which are the
+    next inputs (through `next_inputs_fn`); `end_fn` says which are finished."""
+
+    def __init__(self, sample_fn, sample_shape, sample_dtype, start_inputs, end_fn,
+                 next_inputs_fn=None):
+        tf = tf_api()
+        self._sample_fn, self._end_fn = sample_fn, end_fn
+        self._sample_shape = TensorShape(sample_shape)
+        self._sample_dtype, self._next_inputs_fn = sample_dtype, next_inputs_fn
+        self._batch_size = tf.shape(start_inputs)[0]
+        self._start_inputs = tf.convert_to_tensor(start_inputs, name="start_inputs")
+
+    batch_size = property(lambda self: self._batch_size)
+    sample_ids_shape = property(lambda self: self._sample_shape)
+    sample_ids_dtype = property(lambda self: self._sample_dtype)
+
+    def initialize(self, name=None):
+        return tf_api().tile([False], [self._batch_size]), self._start_inputs
+
+    def sample(self, time, outputs, state, name=None):
+        return self._sample_fn(outputs)
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        fn = self._next_inputs_fn
+        next_inputs = sample_ids if fn is None else fn(sample_ids)
+        return self._end_fn(sample_ids), next_inputs, state
+
+
+class ScheduledEmbeddingTrainingHelper(TrainingHelper):
+    """Teacher forcing that, with probability `sampling_probability` per example and step,
+    feeds the embedding of an id sampled from the outputs instead (sample id -1: not
+    sampled)."""
+
+    def __init__(self, inputs, sequence_length, embedding, sampling_probability,
+                 time_major=False, seed=None, scheduling_seed=None, name=None):
+        tf = tf_api()
+        with tf.name_scope(name, "ScheduledEmbeddingSamplingWrapper",
+                           [embedding, sampling_probability]):
+            self._embedding_fn = _embedding_fn(embedding)
+            self._sampling_probability = tf.convert_to_tensor(sampling_probability,
+                                                              name="sampling_probability")
+            if self._sampling_probability.shape.ndims not in (0, 1):
+                raise ValueError("sampling_probability must be either a scalar or a vector. "
+                                 "saw shape: %s" % self._sampling_probability.shape)
+            self._seed, self._scheduling_seed = seed, scheduling_seed
+            super().__init__(inputs, sequence_length, time_major=time_major, name=name)
+
+    def sample(self, time, outputs, state, name=None):
+        tf = tf_api()
+        with tf.name_scope(name, "ScheduledEmbeddingTrainingHelperSample",
+                           [time, outputs, state]):
+            chosen = _bernoulli_sample(self._sampling_probability, self.batch_size,
+                                       self._scheduling_seed)
+            return tf.where(chosen, _categorical_sample(outputs, self._seed),
+                            tf.fill([self.batch_size], -1))
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        tf = tf_api()
+        with tf.name_scope(name, "ScheduledEmbeddingTrainingHelperNextInputs",
+                           [time, outputs, state, sample_ids]):
+            finished, base, state = super().next_inputs(time=time, outputs=outputs,
+                                                        state=state, name=name)
+
+            def maybe_sample():
+                # (batch, depth): sampled rows embed their id, the others keep the input
+                sampling = tf.cast(tf.where(sample_ids > -1), tf.int32)
+                keeping = tf.cast(tf.where(sample_ids <= -1), tf.int32)
+                sampled = self._embedding_fn(tf.gather_nd(sample_ids, sampling))
+                kept = tf.gather_nd(base, keeping)
+                shape = tf.shape(base)
+                return (tf.scatter_nd(indices=sampling, updates=sampled, shape=shape) +
+                        tf.scatter_nd(indices=keeping, updates=kept, shape=shape))
+
+            next_inputs = tf.cond(tf.reduce_all(finished), lambda: base, maybe_sample)
+            return finished, next_inputs, state
