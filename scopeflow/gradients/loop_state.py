@@ -515,9 +515,12 @@ class ControlFlowState:
         """Records every loop involved from its structure, forward loops anew (their counter
         and stack pushes are part of them now)."""
         from scopeflow.checkpoint.import_loops import rebuild_loops
-        from scopeflow.lowering.stages import on_host
+        from scopeflow.lowering.stages import grows, may_grow, on_host
         from scopeflow.ops.host_stacks import host_stacks
         g, contexts = None, {}
+        for fwd in self.states:  # values that change shape: the loop runs on the host (its
+            if may_grow(fwd):  # gradient too: it pops values of each iteration's own shape)
+                grows(fwd)
         for fwd, state in self.states.items():  # a loop run on the host: so is its gradient's
             if on_host(fwd):
                 host_stacks(state.stacks)

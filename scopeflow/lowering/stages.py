@@ -524,14 +524,30 @@ def grow_on_host(spec):
     loop = getattr(spec, "context", None)
     if loop is None or loop in GROWS:
         return False
+    grows(loop)
+    graph = spec.exits[0]._graph
+    graph._edits += 1  # a new graph version: plans and programs are made again
+    return True
+
+
+def grows(loop):
+    """Makes while context `loop`, whose values may change shape, and the loops around it
+    run on the host."""
     while loop is not None:
         if not hasattr(loop, "branch"):
             GROWS.add(loop)
         loop = loop.outer
     _STEPS.clear()  # (decisions made before: recomputed as the plans are)
-    graph = spec.exits[0]._graph
-    graph._edits += 1  # a new graph version: plans and programs are made again
-    return True
+
+
+def may_grow(loop):
+    """Whether a loop value of while context `loop` may change shape: one enters the loop
+    with a full shape that a shape invariant relaxes (`tf.concat` growing it, typically)."""
+    for e in getattr(loop, "loop_enters", ()):
+        start, inv = e._op._inputs[0].shape, e.shape
+        if start.is_fully_defined() and not inv.is_fully_defined():
+            return True
+    return False
 
 
 def on_host(loop):

@@ -1,0 +1,60 @@
+"""Gradients through a tf.while_loop whose values grow (a shape invariant with None dims,
+`tf.concat` adding to a loop value each iteration): the forward loop and its gradient loop run
+on the host (gradients/loop_state.py `record`, lowering/stages.py `may_grow`), each iteration
+its own shapes; values and gradients against TF."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+PROGRAMS = {
+    # a vector growing by one element computed from its last one
+    "vector": (
+        "x = tf.placeholder(tf.float32, [2])\n"
+        "w = tf.constant(3.0)\n"
+        "def body(i, v):\n"
+        "    return i + 1, tf.concat([v, v[-1:] * w + x[:1]], 0)\n"
+        "_, out = tf.while_loop(lambda i, v: i < 3, body, [0, x],\n"
+        "                       shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])\n"
+        "loss = tf.reduce_sum(out * out)\n"
+        "g = tf.gradients(loss, [x, w])\n"
+        "with tf.Session() as s:\n"
+        "    result = [s.run([out, loss] + g, {x: [1.5, 2.0]}), s.run(g, {x: [-1., 0.5]})]"),
+    # rows of a variable appended under a fed trip count (0: no iteration), a training step
+    "rows_fed_count": (
+        "w = tf.Variable([[1., 2.], [3., -1.]])\n"
+        "n = tf.placeholder(tf.int32, [])\n"
+        "def body(i, acc):\n"
+        "    row = tf.tanh(acc[-1:] * w[i % 2:i % 2 + 1] + 0.1)\n"
+        "    return i + 1, tf.concat([acc, row], 0)\n"
+        "_, acc = tf.while_loop(lambda i, a: i < n, body, [0, w[:1] * 2.],\n"
+        "                       shape_invariants=[tf.TensorShape([]), tf.TensorShape([None, 2])])\n"
+        "loss = tf.reduce_sum(acc * acc)\n"
+        "g = tf.gradients(loss, w)[0]\n"
+        "train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n"
+        "with tf.Session() as s:\n"
+        "    s.run(tf.global_variables_initializer())\n"
+        "    r = [s.run([acc, g], {n: k}) for k in (0, 1, 4)]\n"
+        "    s.run(train, {n: 3})\n"
+        "    result = r + [s.run(w)]"),
+    # a value growing next to one that keeps its shape
+    "two_values": (
+        "x = tf.placeholder(tf.float32, [3])\n"
+        "def body(i, v, s):\n"
+        "    return i + 1, tf.concat([v, tf.sin(v[:1]) * s], 0), s * 1.5 + tf.reduce_sum(v)\n"
+        "_, v, s = tf.while_loop(lambda i, v, s: i < 2, body, [0, x, tf.constant(0.5)],\n"
+        "                        shape_invariants=[tf.TensorShape([]), tf.TensorShape([None]),\n"
+        "                                          tf.TensorShape([])])\n"
+        "g = tf.gradients(tf.reduce_sum(v) * s, x)\n"
+        "with tf.Session() as sess:\n"
+        "    result = sess.run([v, s, g], {x: [0.5, -1., 2.]})"),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_growing_loop_gradient_matches_tf(oracle, name):
+    code = PROGRAMS[name]
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert agree(here, there), explain(code, here, there)
