@@ -107,7 +107,8 @@ def execute(ctx, order, env):
                 # NumPy where exact (no XLA compile), else eagerly: a context kernel may
                 # record checks, so it runs as it did
                 out = None if cf is not None or (
-                    rec.context and op._type not in _NUMPY_CONTEXT) else fold_numpy.evaluate(run)
+                    rec.context and op._type not in _NUMPY_CONTEXT) else _in_numpy(
+                        ctx, rec, op, args, run)
                 if out is None:
                     with jax.ensure_compile_time_eval():
                         out = run()
@@ -242,6 +243,17 @@ def _foldable(op, args):
 # check that passes or raises on the host (integer division by zero)
 _NUMPY_CONTEXT = frozenset(("FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod"))
 _STATIC_FACTS = frozenset(("Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike"))
+
+
+def _in_numpy(ctx, rec, op, args, run):
+    """`run()` folded in NumPy (fold_numpy), or None. A kernel without the run context is
+    traced over its known inputs as arguments first; a context kernel's checks must see the
+    values, so it is traced over them as constants."""
+    if not rec.context:
+        out = fold_numpy.evaluate_args(lambda a: _call(ctx, rec, op, a), args)
+        if out is not None:
+            return out
+    return fold_numpy.evaluate(run)
 
 
 def _small(op):

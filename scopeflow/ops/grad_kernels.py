@@ -196,14 +196,18 @@ def _concat_offset_shape(concat_dim, shape, *, shape_type=None):
 @typed_op("ConcatOffset", infer=_concat_offset_shape, lists=("shape",), multi=True,
           types={"concat_dim": _dt.int32, "shape": INDEX})
 def concat_offset(concat_dim, shape, *, shape_type=None):
-    # offset[i][axis] = sum of shape[j][axis] for j < i; zeros elsewhere
-    shapes = jnp.stack([jnp.asarray(s) for s in shape])  # (N, rank)
-    rank = shapes.shape[1]
-    axis = jnp.asarray(concat_dim) % rank
-    sizes = shapes[:, axis] if np.ndim(concat_dim) == 0 else shapes[:, 0]
-    starts = jnp.cumsum(sizes) - sizes
-    onehot = (jnp.arange(rank) == axis).astype(shapes.dtype)
-    return [starts[i] * onehot for i in range(len(shape))]
+    # offset[i][axis] = sum of shape[j][axis] for j < i; zeros elsewhere. Elementwise ops and
+    # integer sums only, so known shapes fold in NumPy (lowering/fold_numpy.py has no rule for
+    # stack or dynamic_slice: those compiled ~17 small XLA programs in a first run)
+    shapes = [jnp.asarray(s) for s in shape]  # each (rank,)
+    rank = shapes[0].shape[0]
+    axis = jnp.asarray(concat_dim) % rank if np.ndim(concat_dim) == 0 else 0
+    onehot = (jnp.arange(rank) == axis).astype(shapes[0].dtype)
+    start, outs = jnp.zeros((), shapes[0].dtype), []
+    for s in shapes:
+        outs.append(start * onehot)
+        start = start + jnp.sum(s * onehot)
+    return outs
 
 
 # ---- StridedSliceGrad -----------------------------------------------------------------------

@@ -90,18 +90,32 @@ def test_kernel_errors_are_left_to_the_eager_path():
     assert fold_numpy.evaluate(bad) is None
 
 
-def test_training_step_folds_without_eager_compiles():
+def _mlp_step(tf):
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.get_variable("w", initializer=np.ones((3, 2), np.float32))
+    b = tf.get_variable("b", initializer=np.zeros(2, np.float32))
+    return x, tf.reduce_mean(tf.square(tf.matmul(x, w) + b))
+
+
+def _concat_step(tf):
+    """A text CNN's concat of pooled features: its gradient slices by ConcatOffset."""
+    x = tf.placeholder(tf.float32, [None, 3])
+    parts = [tf.matmul(x, tf.get_variable("w%d" % i, initializer=np.ones((3, 2), np.float32)))
+             for i in range(3)]
+    return x, tf.reduce_mean(tf.square(tf.concat(parts, 1)))
+
+
+@pytest.mark.parametrize("model,want", [(_mlp_step, 9.0), (_concat_step, 9.0)])
+def test_training_step_folds_without_eager_compiles(model, want):
     """The shape arithmetic of a gradient graph (BroadcastGradientArgs, Prod of a Shape,
-    FloorMod) folds in NumPy: the first run compiles the step and nothing else."""
+    FloorMod, ConcatOffset) folds in NumPy: the first run compiles the step and nothing
+    else."""
     from jax._src import compiler
 
     import scopeflow.compat.v1 as tf
     g = tf.Graph()
     with g.as_default():
-        x = tf.placeholder(tf.float32, [None, 3])
-        w = tf.get_variable("w", initializer=np.ones((3, 2), np.float32))
-        b = tf.get_variable("b", initializer=np.zeros(2, np.float32))
-        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) + b))
+        x, loss = model(tf)
         train = tf.train.MomentumOptimizer(0.1, 0.9).minimize(loss)
         init = tf.global_variables_initializer()
     names = []
@@ -117,5 +131,5 @@ def test_training_step_folds_without_eager_compiles():
             got = sess.run([train, loss], {x: np.ones((4, 3), np.float32)})[1]
         finally:
             compiler.backend_compile_and_load = orig
-    assert got == pytest.approx(9.0)
+    assert got == pytest.approx(want)
     assert len(names) <= 1, names  # the step (none when JAX's or scopeflow's cache had it)
