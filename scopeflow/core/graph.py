@@ -547,6 +547,8 @@ class _Colocate:
             op = op._as_graph_element()
         if isinstance(op, Tensor):
             op = op.op
+        elif not isinstance(op, Operation) and isinstance(getattr(op, "op", None), Operation):
+            op = op.op  # an IndexedSlices: its values' op (TF's _op_to_colocate_with)
         base = [] if self._ignore or not f.colocate else list(f.colocate[-1])
         f.colocate = f.colocate + [base + [op]]
         f.devices = f.devices + [None]  # colocation overrides device scopes

@@ -348,9 +348,13 @@ def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor` behind control edges from `dependencies` (TF's `with_dependencies`)."""
     from scopeflow.ops.array import identity
     from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.indexed_slices import IndexedSlices
     with _scope(name, "control_dependency", list(dependencies) + [output_tensor]) as name:
         g = default_graph()
         with g.colocate_with(output_tensor), g.control_dependencies(dependencies):
+            if isinstance(output_tensor, IndexedSlices):  # its values behind the edges
+                return IndexedSlices(identity(output_tensor.values, name=name),
+                                     output_tensor.indices, output_tensor.dense_shape)
             return identity(convert_to_tensor(output_tensor), name=name)
 
 
@@ -361,9 +365,10 @@ def tuple_(tensors, name=None, control_inputs=None):
     >>> tf.tuple([tf.constant(1.0)])[0].name
     'tuple/control_dependency:0'
     """
+    from scopeflow.indexed_slices import IndexedSlices
     from scopeflow.ops.constant import convert_to_tensor
     with _scope(name, "tuple", tensors) as name:
-        tensors = [t if isinstance(t, Operation) or is_tensor(t) or t is None
+        tensors = [t if isinstance(t, (Operation, IndexedSlices)) or is_tensor(t) or t is None
                    else convert_to_tensor(t) for t in tensors]
         gating = [t if isinstance(t, Operation) else t.op for t in tensors if t is not None]
         for c in control_inputs or ():

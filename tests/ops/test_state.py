@@ -106,3 +106,28 @@ def test_update_values(tf):
         assert [sess.run(step), sess.run(step)] == [0, 1]
         with pytest.raises(tf.errors.OutOfRangeError, match="Reached limit of 2"):
             sess.run(step)
+
+
+# TF's TupleTest.testIndexedSlices / testWithIndexedSlicesDependencies: tf.tuple and
+# with_dependencies take an IndexedSlices (its values go behind the control edges; it raised
+# "Tensor conversion requested for IndexedSlices without dense_shape")
+INDEXED_SLICES_GATED = """
+control_flow_ops = __import__(%r, fromlist=["with_dependencies"])
+v = tf.Variable(np.array([[0.0, 1.0], [10.0, 11.0], [20.0, 21.0]], np.float32))
+d = control_flow_ops.with_dependencies([v.initializer], tf.IndexedSlices(v, tf.constant([1])))
+w = tf.Variable(np.ones([3, 2], np.float32))
+t1, t2 = tf.tuple([tf.IndexedSlices(w, tf.constant([1])),
+                   tf.IndexedSlices(tf.identity(w), tf.constant([2]), tf.constant([3, 2]))])
+names = [[type(x).__name__, x.values.name, x.indices.name,
+          None if x.dense_shape is None else x.dense_shape.name] for x in (d, t1, t2)]
+with tf.Session() as s:
+    result = [names, s.run(tf.gather(d.values, d.indices))]
+"""
+
+
+@pytest.mark.oracle
+def test_indexed_slices_behind_control_dependencies(oracle):
+    from oracle import run_here
+    there = oracle(INDEXED_SLICES_GATED % "tensorflow.python.ops.control_flow_ops")
+    assert "ok" in there, there
+    assert run_here(INDEXED_SLICES_GATED % "scopeflow.ops.state") == there
