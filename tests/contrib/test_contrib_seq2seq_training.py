@@ -95,3 +95,23 @@ def test_nmt_trains_like_tf(oracle, attend):
 def test_training_decoder_is_a_dynamic_rnn(oracle):
     # TF's side: a dynamic_rnn over the embedded targets and the projection, same weights
     compare(oracle, _code(PLAIN, "False", "True"), ("vars",), rtol=2e-4, atol=2e-5)
+
+
+def test_attention_wrapper_in_dynamic_rnn_over_fed_batches(tf):
+    # the wrapper's batch-size Asserts (message strings among their data) inside the compiled
+    # loop: the strings stay out of the loop's carry (a JAX TypeError before)
+    import numpy as np
+
+    s2s = tf.contrib.seq2seq
+    memory = tf.placeholder(tf.float32, [None, None, 3])
+    lengths = tf.placeholder(tf.int32, [None])
+    inputs = tf.placeholder(tf.float32, [None, None, 2])
+    mech = s2s.LuongAttention(4, memory, memory_sequence_length=lengths)
+    cell = s2s.AttentionWrapper(tf.nn.rnn_cell.GRUCell(4), mech, attention_layer_size=4)
+    init = cell.zero_state(tf.size(lengths), tf.float32)
+    out, _ = tf.nn.dynamic_rnn(cell, inputs, initial_state=init)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got = sess.run(out, {memory: np.ones([2, 5, 3]), lengths: [5, 3],
+                             inputs: np.ones([2, 4, 2])})
+    assert got.shape == (2, 4, 4) and np.isfinite(got).all()
