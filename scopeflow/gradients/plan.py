@@ -156,17 +156,42 @@ def _between(to_ops, reached):
 
 
 def _live(ys, between, stops):
-    """Tensors that receive gradient, and the ops that pass it on (reverse creation order)."""
+    """Tensors that receive gradient, and the ops that pass it on (reverse creation order;
+    again while a capture, made after the op that reads it, makes more live)."""
     live = {y for y in ys if trainable(y)}
-    active = set()
-    for op in sorted(between, key=lambda o: o._id, reverse=True):
-        if op in stops or not differentiable(op):
-            continue
-        if not any(t in live for t in op._outputs):
-            continue
-        active.add(op)
-        live.update(t for t in data_inputs(op) if trainable(t))
-    return live, active
+    active, passed = set(), set()
+    ordered = sorted(between, key=lambda o: o._id, reverse=True)
+    while True:
+        before = len(live)
+        for op in ordered:
+            if op in stops or op in active or op in passed or not any(
+                    t in live for t in op._outputs):
+                continue
+            if passes_capture(op):  # (the re-run reads the captured value: _alias_captures)
+                passed.add(op)
+                live.add(op._inputs[0])
+            elif differentiable(op):
+                active.add(op)
+                live.update(t for t in data_inputs(op) if trainable(t))
+        if len(live) == before:
+            return live, active
+
+
+def passes_capture(op):
+    """Whether `op` brings an outside value into the cond branch or loop body that
+    tf.gradients was called in (a branch's Switch, an Enter): the gradient passes through it
+    to the value, as TF's gradient built in that branch or body does."""
+    ctx = op._ctx
+    return (op._type in _CAPTURES and bool(op._inputs) and ctx is not None
+            and (op._type in ("Enter", "RefEnter") or hasattr(ctx, "branch"))
+            and trainable(op._inputs[0]))
+
+
+def captured(t):
+    """The value `t` passes on through such captures (`t` itself if none)."""
+    while passes_capture(t._op):
+        t = t._op._inputs[0]
+    return t
 
 
 def _layers(conn, between):
@@ -214,7 +239,7 @@ def _order(dys, active, cut):
         if op in needed or op not in active or op in cut_ops:
             continue
         needed.add(op)
-        stack.extend(t._op for t in data_inputs(op) if t not in cut)
+        stack.extend(captured(t)._op for t in data_inputs(op) if captured(t) not in cut)
     return _by_id(needed)
 
 
@@ -226,7 +251,8 @@ def _collect_side(order, dys, cut, side):
             for t in op._outputs:
                 side.setdefault(t, None)
         for t in data_inputs(op):
-            if t._op not in ran and t not in cut:
+            src = captured(t)  # (a capture of a value the re-run makes reads that value)
+            if t._op not in ran and src not in cut and src._op not in ran:
                 side.setdefault(t, None)
     for y in dys:
         if y._op not in ran and y not in cut:

@@ -25,7 +25,8 @@ from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.gradients import graph
 from scopeflow.gradients import registry as _registry
 from scopeflow.gradients.names import Namer
-from scopeflow.gradients.plan import NO_GRADIENT, NOT_DIFFERENTIABLE, plan
+from scopeflow.gradients.plan import NO_GRADIENT, NOT_DIFFERENTIABLE, captured, plan
+from scopeflow.lowering.slice import data_inputs
 from scopeflow.gradients.sparse import slices, sparse_xs
 from scopeflow.ops import registry
 from scopeflow.ops.registry import ANY
@@ -139,6 +140,16 @@ def _group_function(ctx, plan, group, base):
     return f
 
 
+def _alias_captures(op, env):
+    """Values for the Switch / Enter outputs `op` reads where tf.gradients was called inside a
+    cond or loop about values from outside it (TF: `x * x` in a branch reads x through the
+    branch's Switch): the value the capture passes on, and so its derivative."""
+    for t in data_inputs(op):
+        src = captured(t)
+        if src is not t and t not in env and src in env:
+            env[t] = env[src]
+
+
 @jax.custom_jvp
 def _pin(recomputed, known):
     return known
@@ -178,12 +189,17 @@ def _execute_with_host_ops(ctx, order, env, execute):
     from scopeflow.ops.registry import lookup
     start = 0
     for i, op in enumerate(order):
-        if op._type not in HOST_KERNELS:
+        if op._type not in HOST_KERNELS and not any(captured(t) is not t
+                                                    for t in data_inputs(op)):
             continue
         execute(ctx, order[start:i], env)
-        rec = lookup(op._type)
-        ctx.op = op
-        _store(ctx, op, _call(ctx, rec, op, _gather(ctx, op, rec, env)), env)
+        _alias_captures(op, env)
+        if op._type in HOST_KERNELS:
+            rec = lookup(op._type)
+            ctx.op = op
+            _store(ctx, op, _call(ctx, rec, op, _gather(ctx, op, rec, env)), env)
+        else:
+            execute(ctx, [op], env)
         start = i + 1
     execute(ctx, order[start:], env)
 

@@ -27,3 +27,43 @@ PROGRAMS = [
 def test_no_gradient_inside_a_construct_is_tfs_lookup_error(oracle, code):
     code = ORACLE_HELPERS + code
     assert run_here(code) == oracle(code)
+
+
+# tf.gradients called inside a cond branch or a loop body about values from outside it (TF's
+# testCondGrad_3 / testCallGradInLoop): the ops read those values through the branch's Switch
+# or the body's Enter. The gradient went through them with no value (a KeyError from the
+# lowering) or stopped there (None: a resize_bilinear of a captured placeholder).
+INSIDE = [
+    ("c = tf.placeholder(tf.int32, [])\nox = tf.constant(10.0)\ny = 7.0 * ox\n"
+     "r = tf.cond(c < 2, lambda: tf.gradients(y * y, [ox])[0], lambda: ox * 3.0)\n"
+     "with tf.Session() as s:\n    result = [s.run(r, {c: 1}), s.run(r, {c: 3})]"),
+    ("x = tf.placeholder(tf.float32, [1, 5, 7, 2])\np = tf.placeholder(tf.bool, [])\n"
+     "def branch():\n"
+     "    y = tf.image.resize_bilinear(x, [9, 4], align_corners=True)\n"
+     "    return tf.gradients(tf.reduce_sum(tf.square(y) * 1.5), x)[0]\n"
+     "g = tf.cond(p, branch, lambda: tf.zeros_like(x))\n"
+     "with tf.Session() as s:\n"
+     "    result = np.round(s.run(g, {x: np.cos(np.arange(70.)).reshape(1, 5, 7, 2), p: True}),"
+     " 4).tolist()"),
+    ("params = tf.constant(5.0)\nparams_1 = tf.square(params)\n"
+     "def b(i, x):\n"
+     "    data = tf.constant([1.0, 2.0, 3.0]) * params_1\n"
+     "    return i + 1, x + tf.gradients(data, params)[0]\n"
+     "out = tf.while_loop(lambda i, _: i < 10, b, [0, 0.0])\n"
+     "with tf.Session() as s:\n    result = s.run(out)[1]"),
+    ("x = tf.placeholder(tf.float32, None)\n"
+     "def b1(n):\n"
+     "    r = tf.while_loop(lambda n: n < 10.0, lambda n: n + x, [n],"
+     " [tf.TensorShape(None)])\n"
+     "    return tf.gradients(r, x)\n"
+     "r = tf.while_loop(lambda n: n < 6.0, b1, [tf.constant(1.0)], [tf.TensorShape(None)])\n"
+     "with tf.Session() as s:\n    result = s.run(r, {x: 1.0})"),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", INSIDE)
+def test_gradient_inside_a_construct_of_outside_values_as_tf(oracle, code):
+    code = ORACLE_HELPERS + "import numpy as np\n" + code
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there and here == there, (str(here)[:800], str(there)[:800])
