@@ -14,6 +14,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Operation, Tensor
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops import array_base as _b
 from scopeflow.ops import cf_ops as _cf
 from scopeflow.ops import nest
@@ -127,6 +128,7 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
     if not res_t:
         raise ValueError("'true_fn' and 'false_fn' must return at least one result.")
     flat_t, flat_f = nest.flatten(res_t), nest.flatten(res_f)
+    _cast_indices(nest.flatten(orig_t), nest.flatten(orig_f), flat_t, flat_f)
     for x, y in zip(flat_t, flat_f):
         if x.dtype.base_dtype is not y.dtype.base_dtype:
             raise ValueError("Outputs of 'true_fn' and 'false_fn' must have the same type(s). "
@@ -155,6 +157,23 @@ def _merge_results(region_ops, pred_id, true_side, false_side, strict, contexts)
         k += n
     merges = nest.pack_sequence_as(orig_t, results)
     return merges if strict else _unpack_singleton(merges)
+
+
+def _cast_indices(orig_t, orig_f, flat_t, flat_f):
+    """TF's _cast_indexed_slice_indices: branches giving IndexedSlices whose indices differ in
+    dtype give int64 indices (Casts after the branches, of the returned IndexedSlices and of
+    the branch outputs `flat_*`, their components, which change in place)."""
+    from scopeflow.ops.math_cast import cast
+    pairs, k = [], 0
+    for a, b in zip(orig_t, orig_f):
+        if (isinstance(a, IndexedSlices) and isinstance(b, IndexedSlices)
+                and a.indices.dtype.base_dtype is not b.indices.dtype.base_dtype):
+            pairs.append((a, b, k + 1))
+        k += len(components(a)) if is_composite(a) else 1
+    for a, b, _ in pairs:
+        a._indices, b._indices = cast(a.indices, _dt.int64), cast(b.indices, _dt.int64)
+    for _, _, i in pairs:
+        flat_t[i], flat_f[i] = cast(flat_t[i], _dt.int64), cast(flat_f[i], _dt.int64)
 
 
 # ---- case -----------------------------------------------------------------------------------

@@ -200,3 +200,27 @@ def test_body_structure_matches_tf(oracle, body):
             "    result = [type(r).__name__, [t.name for t in r]]\n"
             "except ValueError as e:\n    result = [type(e).__name__, str(e)]" % body)
     assert run_here(code) == oracle(code)
+
+
+# TF's testCondIndexedSlicesDifferentTypes: branches giving IndexedSlices with int32 and int64
+# indices give int64 indices (Casts after the branches); it raised "Outputs of 'true_fn' and
+# 'false_fn' must have the same type(s)"
+INDICES_DTYPES = """
+values = tf.constant([10])
+i_32 = tf.convert_to_tensor([0], name="one", dtype=tf.int32)
+i_64 = tf.convert_to_tensor([0], name="one", dtype=tf.int64)
+x = tf.IndexedSlices(values, i_32)
+r = tf.cond(tf.less(1, 2), lambda: tf.IndexedSlices(tf.add(x.values, 1), i_32),
+            lambda: tf.IndexedSlices(tf.subtract(x.values, 1), i_64))
+with tf.Session() as s:
+    result = [s.run([r.values, r.indices]), r.indices.dtype.name, r.indices.name,
+              [[op.name, op.type, [t.name for t in op.inputs]]
+               for op in tf.get_default_graph().get_operations()]]
+"""
+
+
+@pytest.mark.oracle
+def test_cond_indexed_slices_indices_of_two_dtypes(oracle):
+    there = oracle(INDICES_DTYPES)
+    assert "ok" in there, there
+    assert run_here(INDICES_DTYPES) == there
