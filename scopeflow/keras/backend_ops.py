@@ -6,6 +6,8 @@
 'Mean'
 """
 
+import numpy as np
+
 from scopeflow.layers.core import smart_cond, tf_api
 
 __all__ = [
@@ -16,7 +18,7 @@ __all__ = [
     "in_train_phase", "l2_normalize", "less", "less_equal", "log", "max", "maximum", "mean", "min",
     "minimum", "moving_average_update", "not_equal", "one_hot", "ones", "ones_like",
     "permute_dimensions", "pow", "prod", "random_normal", "random_uniform", "relu",
-    "repeat_elements", "reshape", "round", "shape", "sigmoid", "sign", "sin", "softmax", "softplus",
+    "repeat_elements", "reshape", "resize_images", "resize_volumes", "round", "shape", "sigmoid", "sign", "sin", "softmax", "softplus",
     "softsign", "sparse_categorical_crossentropy",
     "sqrt", "square", "squeeze", "stack", "std", "stop_gradient", "sum", "switch", "tanh", "tile",
     "transpose", "update", "update_add", "update_sub", "var", "zeros", "zeros_like",
@@ -109,9 +111,48 @@ def tile(x, n):
 
 
 def repeat_elements(x, rep, axis):
+    """np.repeat along `axis`: Split/ConcatV2 over a static axis; over a dynamic one, a
+    Tile of a new axis after it, reshaped (Keras' float `reps` array included)."""
     tf = _tf()
-    parts = tf.split(x, x.shape.as_list()[axis], axis=axis)
-    return tf.concat([p for p in parts for _ in range(rep)], axis)
+    dims = x.shape.as_list()
+    if dims[axis] is not None:
+        parts = tf.split(x, dims[axis], axis=axis)
+        return concatenate([p for p in parts for _ in range(rep)], axis)
+    shape = tf.shape(x)
+    reps = np.ones(len(dims) + 1)
+    reps[axis + 1] = rep
+    out = tf.tile(tf.expand_dims(x, axis=axis + 1), reps)
+    reps = np.delete(reps, axis + 1)
+    reps[axis] = rep
+    out = tf.reshape(out, shape * tf.constant(reps, dtype="int32"))
+    out.set_shape(dims)
+    return out
+
+
+def resize_images(x, height_factor, width_factor, data_format, interpolation="nearest"):
+    """Keras' UpSampling2D: `tf.image.resize` (TF2's, half-pixel centers) to the scaled
+    size, channels-first inputs through two transposes."""
+    from scopeflow.ops.image_resize import resize_v2
+    tf = _tf()
+    rows, cols = {"channels_first": (2, 3), "channels_last": (1, 2)}[data_format]
+    size = x.shape[rows:cols + 1]
+    size = (tf.constant(size.as_list(), dtype="int32") if size.is_fully_defined()
+            else tf.shape(x)[rows:cols + 1])
+    size *= tf.constant(np.array([height_factor, width_factor], dtype="int32"))
+    if data_format == "channels_first":
+        x = permute_dimensions(x, [0, 2, 3, 1])
+    x = resize_v2(x, size, method=interpolation)
+    if data_format == "channels_first":
+        x = permute_dimensions(x, [0, 3, 1, 2])
+    return x
+
+
+def resize_volumes(x, depth_factor, height_factor, width_factor, data_format):
+    """Keras' UpSampling3D: each spatial axis repeated in turn."""
+    first = 2 if data_format == "channels_first" else 1
+    for axis, rep in enumerate((depth_factor, height_factor, width_factor), first):
+        x = repeat_elements(x, rep, axis)
+    return x
 
 
 def gather(reference, indices):

@@ -137,9 +137,9 @@ class Conv2DTranspose(Conv):
         batch = dyn[0]
         axes = range(2, 2 + self.rank) if first else range(1, 1 + self.rank)
         dims = inputs.shape.as_list() if inputs.shape.ndims is not None else [None] * 5
-        # Keras reads 2-D sizes statically where known, 3-D sizes always from tf.shape
-        lengths = [dyn[a] if self.rank == 3 or dims[a] is None else dims[a] for a in axes]
-        dilations = self.dilation_rate if self.rank == 2 else (1,) * self.rank
+        # Keras reads 2-D sizes statically where known, 1-D and 3-D sizes from tf.shape
+        lengths = [dyn[a] if self.rank != 2 or dims[a] is None else dims[a] for a in axes]
+        dilations = self.dilation_rate if self.rank != 3 else (1,) * self.rank
         pads = getattr(self, "output_padding", None) or (None,) * self.rank
         sizes = [deconv_output_length(n, k, self.padding, s, d, p) for n, k, s, d, p
                  in zip(lengths, self.kernel_size, self.strides, dilations, pads)]
@@ -147,6 +147,10 @@ class Conv2DTranspose(Conv):
                          else [batch] + sizes + [self.filters])
         if self.rank == 2:
             out = self._backend_conv2d_transpose(inputs, shape)
+        elif self.rank == 1:
+            out = tf.nn.conv1d_transpose(inputs, self.kernel, shape, list(self.strides),
+                                         padding=self.padding.upper(), data_format=self._fmt(),
+                                         dilations=list(self.dilation_rate))
         else:
             strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
             out = tf.nn.conv3d_transpose(inputs, self.kernel, shape, strides,

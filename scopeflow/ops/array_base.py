@@ -222,11 +222,10 @@ def _partial_of_cast(t):
 
 
 def _partial_of_strided_slice(t):
+    """A 1-D slice of any shape tensor (a Shape, a Pack, ...), as TF's
+    PartialStridedSliceShape."""
     op = t._op
-    src = op._inputs[0]
-    if src._op._type != "Shape":
-        return None
-    dims = src._op._inputs[0].shape._dims
+    dims = partial_shape(op._inputs[0])
     b, e, s = (static_value(x) for x in op._inputs[1:])
     a = op._attrs
     if dims is None or b is None or e is None or s is None or b.size != 1 or a[

@@ -14,6 +14,8 @@ top + (bottom - top) * lerp; nearest neighbour takes floor (round with align_cor
 every input type, as in TF.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -226,6 +228,28 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
                          ResizeMethod.AREA: resize_area, "area": resize_area})
     if method not in _METHODS:
         raise ValueError("Resize method is not implemented: {}".format(method))
+    fn = functools.partial(_METHODS[method], align_corners=align_corners)
+    return _resize_common(images, size, fn, preserve_aspect_ratio, name, skip_same=True)
+
+
+def resize_v2(images, size, method="bilinear", preserve_aspect_ratio=False, name=None):
+    """`tf.compat.v2.image.resize` (what tf_keras' UpSampling2D calls): bilinear and nearest
+    with half-pixel centers, never skipped."""
+    from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic
+    fns = {"bilinear": resize_bilinear, "nearest": resize_nearest_neighbor,
+           "bicubic": resize_bicubic}
+    if method == "area":
+        fn = resize_area
+    elif method in fns:
+        fn = functools.partial(fns[method], half_pixel_centers=True)
+    else:  # lanczos3/5, gaussian, mitchellcubic: TF's ScaleAndTranslate, not built here
+        raise NotImplementedError("tf.image.resize method %r is not supported." % method)
+    return _resize_common(images, size, fn, preserve_aspect_ratio, name, skip_same=False)
+
+
+def _resize_common(images, size, resize_fn, preserve_aspect_ratio, name, skip_same):
+    """TF's _resize_images_common: the checks, batch dim and static shape around
+    `resize_fn(images (batch, h, w, c), size)`."""
     from scopeflow.ops.array import expand_dims, squeeze
     with name_scope(name, "resize", [images, size]):
         images = tensor(images, name="images")
@@ -246,9 +270,10 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         if preserve_aspect_ratio:
             size = _aspect_size(images, size)
         new_h, new_w = _const_dims(size)
-        if None not in (new_h, new_w, height, width) and (height, width) == (new_h, new_w):
+        if skip_same and None not in (new_h, new_w, height, width) and (
+                height, width) == (new_h, new_w):
             return squeeze(images, axis=[0]) if rank == 3 else images
-        images = _METHODS[method](images, size, align_corners=align_corners)
+        images = resize_fn(images, size)
         images.set_shape([None, new_h, new_w, None])
         return squeeze(images, axis=[0]) if rank == 3 else images
 

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops import conv_fast
+from scopeflow.ops.array_base import partial_shape
 from scopeflow.ops.op_util import static_value, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 
@@ -255,8 +256,10 @@ def _backprop_input_infer(op_type, batch_of_backprop=False):
         d = out_backprop.shape._dims
         if batch_of_backprop and d is not None and len(d) == len(fmt):
             _check_equal(d[_layout(fmt, len(fmt))[1]], filter.shape._dims, -1)
+        if sizes is None:  # a Pack / ConcatV2 of partly known sizes: those known
+            sizes = partial_shape(input_sizes)
         if sizes is not None and np.ndim(sizes) == 1 and len(sizes) == len(fmt):
-            out = [int(s) for s in sizes]
+            out = [None if s is None else int(s) for s in sizes]
             if batch_of_backprop and d is not None and len(d) == len(fmt):
                 _check_equal(out[0], d, 0)
                 out[0] = d[0]

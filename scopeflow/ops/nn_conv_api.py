@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from scopeflow.core.tensor import SymbolicTensor
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, tensor
 
@@ -196,10 +197,13 @@ def conv1d_transpose(input, filters, output_shape, strides, padding="SAME",  # n
         channel_index = 2 if nhwc else 1
         strides = [1] + nc.get_sequence(strides, 1, channel_index, "stride")
         dilations = [1] + nc.get_sequence(dilations, 1, channel_index, "dilations")
-        shape = np.asarray(output_shape).tolist()
-        shape = shape[:spatial_start] + [1] + shape[spatial_start:]
         x = array.expand_dims(input, spatial_start)
         w = array.expand_dims(filters, 0)
+        if not isinstance(output_shape, SymbolicTensor):
+            output_shape = list(output_shape)
+        # a ConcatV2 (a tensor's ends by StridedSlice, a list's as Consts), as TF
+        shape = array.concat([output_shape[:spatial_start], [1],
+                              output_shape[spatial_start:]], 0)
         result = nc._conv2d_backprop_input(shape, w, x, name=scope, strides=strides,
                                            padding=padding, use_cudnn_on_gpu=True,
                                            explicit_paddings=[],

@@ -247,6 +247,10 @@ def _convert_inputs(g, rec, inputs, scope):
                                   arg in rec.ref_args) for i, v in enumerate(x)])
             else:
                 out.append(_conv_shared(x, want, arg, pref, arg in rec.ref_args, kind == T))
+                if kind == INDEX and _off_index(out[-1], x):
+                    # TF converts a value as it is first; one of another type (a float array)
+                    # is converted again as int32: a dangling Const `<arg>` beside `<arg>_1`
+                    out[-1] = _conv(x, None, arg, _dt.int32, False)
             if kind == T and shared is None:  # TF: the first converted input fixes T
                 first = out[-1][0] if isinstance(out[-1], list) and out[-1] else out[-1]
                 shared = getattr(first, "dtype", None) and first.dtype.base_dtype
@@ -254,6 +258,11 @@ def _convert_inputs(g, rec, inputs, scope):
         f.name_scope = old
     _check_shared(rec, out)
     return out
+
+
+def _off_index(t, x):
+    return not isinstance(x, Tensor) and isinstance(t, Tensor) and \
+        t.dtype.base_dtype not in (_dt.int32, _dt.int64)
 
 
 def _list_types(rec, arg, want, values):

@@ -69,6 +69,25 @@ for xs, ws, strides, padding, fmt in [
 """
 
 
+# conv1d_transpose's output shape as TF builds it: a ConcatV2 of the shape's ends and [1] (a
+# list's as Consts, a tensor's by StridedSlice), the sizes known from a Pack kept in the
+# static shape; a float array where an int32 input belongs is converted twice, as TF
+CONV1D_T = r"""
+x = tf.placeholder(tf.float32, [None, 7, 3])
+w = tf.get_variable("w", initializer=np.cos(np.arange(36.)).reshape(3, 4, 3).astype("float32"))
+y = tf.nn.conv1d_transpose(x, w, [2, 14, 4], 2)
+z = tf.nn.conv1d_transpose(x, w, tf.stack([tf.shape(x)[0], 15, 4]), 2, padding="VALID")
+t = tf.tile(x, np.ones(3))
+feed = {x: np.sin(np.arange(42.)).reshape(2, 7, 3)}
+with tf.Session() as s:
+    s.run(tf.variables_initializer([w], name="init"))
+    vals = s.run([y, z, t], feed)
+result = [[[o.name, o.type, [i.name for i in o.inputs],
+            [[t.dtype.name, t.shape.as_list()] for t in o.outputs]]
+           for o in tf.get_default_graph().get_operations()], vals]
+"""
+
+
 @pytest.mark.oracle
 def test_filter_spanning_the_input_width_as_tf(oracle):
     import numpy as np
@@ -89,3 +108,11 @@ def test_filter_spanning_the_input_width_is_a_window_of_one():
             np.ones((2, 5, 1, 4), np.float32)))(x)
     convs = [e for e in text.jaxpr.eqns if e.primitive.name == "conv_general_dilated"]
     assert convs and all(e.invars[1].aval.shape[1] == 1 for e in convs)
+
+
+@pytest.mark.oracle
+def test_conv1d_transpose_graph_and_values_as_tf(oracle):
+    from approx import agree, explain
+    here, there = run_here(CONV1D_T), oracle(CONV1D_T)
+    assert "ok" in there, there
+    assert agree(here, there), explain(CONV1D_T, here, there)

@@ -5,13 +5,15 @@ from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.engine.input_layer import Input, InputLayer
 from scopeflow.keras.layers.advanced_activations import (ELU, LeakyReLU, PReLU, ReLU, Softmax,
                                                          ThresholdedReLU)
-from scopeflow.keras.layers.conv import (Conv1D, Conv2D, Conv2DTranspose, Conv3D,
-                                         Conv3DTranspose, Convolution1D, Convolution2D,
+from scopeflow.keras.layers.conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose,
+                                         Conv3D, Conv3DTranspose, Convolution1D,
+                                         Convolution1DTranspose, Convolution2D,
                                          Convolution2DTranspose, Convolution3D,
                                          Convolution3DTranspose, Cropping1D, Cropping2D,
                                          Cropping3D,
                                          DepthwiseConv2D, SeparableConv2D,
                                          SeparableConvolution2D, UpSampling1D, UpSampling2D,
+                                         UpSampling3D,
                                          ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
                                          Flatten, Lambda, Masking, Permute, RepeatVector,

@@ -100,9 +100,11 @@ _DEPTHWISE_CONFIG = tuple(k for k in _CONV_CONFIG if k != "filters" and
 Conv1D = _conv_class("Conv1D", _tl.Conv1D, 1)
 Conv2D = _conv_class("Conv2D", _tl.Conv2D, 2)
 Conv3D = _conv_class("Conv3D", _tl.Conv3D, 3)
+Conv1DTranspose = _conv_class("Conv1DTranspose", _tl.Conv2DTranspose, 1)
 Conv2DTranspose = _conv_class("Conv2DTranspose", _tl.Conv2DTranspose, 2)
 Conv3DTranspose = _conv_class("Conv3DTranspose", _tl.Conv3DTranspose, 3)
 Convolution1D, Convolution2D, Convolution3D = Conv1D, Conv2D, Conv3D
+Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose, Convolution3DTranspose = Conv2DTranspose, Conv3DTranspose
 
 
@@ -286,22 +288,39 @@ class Cropping3D(Cropping2D):
         super().__init__(cropping, data_format, **kwargs)
 
 
+_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
+                   "gaussian", "mitchellcubic")
+
+
 class UpSampling2D(Layer):
-    """Repeats rows and columns `size` times (nearest neighbour)."""
+    """Scales rows and columns by `size` (`tf.image.resize`, nearest neighbour by default)."""
 
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
-        self.size = normalize_tuple(size, 2, "size")
         self.data_format = data_format or K.image_data_format()
+        self.size = normalize_tuple(size, 2, "size")
+        interpolation = interpolation.lower()
+        if interpolation not in _INTERPOLATIONS:
+            raise NotImplementedError(
+                "Value not recognized for `interpolation`: {}. Supported values are: {}"
+                .format(interpolation, {k: None for k in _INTERPOLATIONS}.keys()))
+        self.interpolation = interpolation
 
     def call(self, inputs):
-        tf = tf_api()
-        first = self.data_format == "channels_first"
-        axes = (2, 3) if first else (1, 2)
-        out = inputs
-        for axis, rep in zip(axes, self.size):
-            out = K.repeat_elements(out, rep, axis)
-        return tf.identity(out)
+        return K.resize_images(inputs, self.size[0], self.size[1], self.data_format,
+                               interpolation=self.interpolation)
+
+
+class UpSampling3D(Layer):
+    """Repeats the three spatial axes `size` times each."""
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.data_format = data_format or K.image_data_format()
+        self.size = normalize_tuple(size, 3, "size")
+
+    def call(self, inputs):
+        return K.resize_volumes(inputs, *self.size, self.data_format)
 
 
 class UpSampling1D(Layer):
