@@ -124,6 +124,20 @@ def tf_python():
     return None
 
 
+def run_tf_script(script, directory):
+    """Runs `script` (a TF program given `directory` as sys.argv[1]) under real TF with its
+    oneDNN kernels; returns its stdout. Skips the test where TF is not installed."""
+    import pytest
+    py = tf_python()
+    if py is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    proc = subprocess.run([py, "-c", script, str(directory)], capture_output=True, text=True,
+                          check=False, timeout=600,
+                          env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
 def to_json(x):
     """Plain JSON data for fetched values, names, shapes (floats rounded to 5 places)."""
     if x is None or isinstance(x, (bool, str)):

@@ -66,6 +66,17 @@ class ObjectGraph:
                 return name
         return names[0] if names else None
 
+    def training_functions(self, node_id):
+        """{training flag: concrete function} of a layer's `__call__` traced both ways."""
+        fn = self.child(node_id, "__call__")
+        out = {}
+        for name in self.graph.nodes[fn].function.concrete_functions if fn is not None else ():
+            sig = str(self.graph.concrete_functions[name].canonicalized_input_signature)
+            for flag in (True, False):
+                if "bool_value: %s" % str(flag).lower() in sig:
+                    out[flag] = name
+        return out if len(out) == 2 else {}
+
     def call(self, fn_name, inputs):
         """The outputs of concrete function `fn_name` on `inputs` (flattened), its captured
         variables bound; structured as its output signature."""
@@ -137,6 +148,8 @@ def revive_node(graph, nodes, path, meta):
     class_name = meta.get("class_name")
     if class_name == "Sequential":
         return _revive_sequential(graph, nodes, path, meta)
+    if class_name == "Functional" and "layers" in (meta.get("config") or {}):
+        return _revive_functional(graph, nodes, meta)
     layer = _builtin(meta, graph, node_id)
     if layer is not None:
         return layer
@@ -170,22 +183,41 @@ def _builtin(meta, graph, node_id):
     return layer
 
 
+def _saved_layers(graph, nodes, meta, skip=()):
+    """The revived layers of a model's children `layer-0`, `layer-1`, ... in order (those of
+    a class in `skip` left out)."""
+    by_id = {m["_node_id"]: (p, m) for p, m in nodes.items()}
+    out, k = [], 0
+    while graph.child(meta["_node_id"], "layer-%d" % k) is not None:
+        p, m = by_id[graph.child(meta["_node_id"], "layer-%d" % k)]
+        if m.get("class_name") not in skip:
+            out.append(revive_node(graph, nodes, p, m))
+        k += 1
+    return out
+
+
+def _revive_functional(graph, nodes, meta):
+    """A functional model rebuilt from its saved config on its revived layers (holding the
+    saved variables), as tf_keras' reconstruct_from_config with its created layers."""
+    from scopeflow.keras.serialization import model_from_config
+    created = {layer.name: layer for layer in _saved_layers(graph, nodes, meta, ("InputLayer",))
+               if layer is not None}
+    return model_from_config({"class_name": "Functional", "config": meta["config"]},
+                             created=created)
+
+
 def _revive_sequential(graph, nodes, path, meta):
     """A Sequential of its revived layers (children `layer-0`, `layer-1`, ...), built on its
     saved InputLayer's shape."""
     from scopeflow.keras.engine.functional import Sequential
     from scopeflow.keras.engine.input_layer import Input
     config = meta.get("config") or {}
-    by_id = {m["_node_id"]: (p, m) for p, m in nodes.items()}
     model = Sequential(name=config.get("name", meta.get("name")))
     for conf in config.get("layers", [])[:1]:
         c = conf.get("config", {})
         if conf.get("class_name") == "InputLayer":
             model.add(Input(batch_shape=c.get("batch_input_shape"), dtype=c.get("dtype"),
                             name=c.get("name")))
-    k = 0
-    while graph.child(meta["_node_id"], "layer-%d" % k) is not None:
-        p, m = by_id[graph.child(meta["_node_id"], "layer-%d" % k)]
-        model.add(revive_node(graph, nodes, p, m))
-        k += 1
+    for layer in _saved_layers(graph, nodes, meta):
+        model.add(layer)
     return model

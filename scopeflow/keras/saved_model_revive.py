@@ -54,7 +54,17 @@ class RevivedModel(Model):
         return {"serving_default": serving_default}
 
     def call(self, inputs, training=None, mask=None):
-        return self._saved.call(inputs, self._weights_list)
+        """The traced call, as tf_keras revives it in a TF1 graph: a cond on the training
+        flag (the learning phase where not given) between the call traced with
+        training=True and with training=False; else the serving function."""
+        fns = self._graph.training_functions(0) if self._graph is not None else {}
+        if not fns:
+            return self._saved.call(inputs, self._weights_list)
+        from scopeflow.keras import backend as K
+        from scopeflow.layers.core import smart_cond
+        return smart_cond(K.learning_phase() if training is None else training,
+                          lambda: self._graph.call(fns[True], inputs),
+                          lambda: self._graph.call(fns[False], inputs))
 
     def _build_from_data(self, array):
         """predict/evaluate's inputs: a placeholder shaped like the data, called once."""

@@ -278,8 +278,9 @@ def model_class_name(model):
     return "Functional"
 
 
-def model_from_config(config, custom_objects=None):
-    """A Sequential or functional model from its `{"class_name", "config"}`."""
+def model_from_config(config, custom_objects=None, created=None):
+    """A Sequential or functional model from its `{"class_name", "config"}`; a functional
+    model's layers named in `created` (a revived model's) are those, not new ones."""
     from scopeflow.keras.engine.functional import Model, Sequential
     from scopeflow.keras.engine.input_layer import Input
     cfg = config["config"]
@@ -296,7 +297,7 @@ def model_from_config(config, custom_objects=None):
     layers, outputs = {}, {}
     pending = []
     for conf in cfg["layers"]:
-        layer = layer_from_config(conf, custom_objects)
+        layer = (created or {}).get(conf["name"]) or layer_from_config(conf, custom_objects)
         layers[conf["name"]] = layer
         if conf["class_name"] == "InputLayer":
             outputs[(conf["name"], 0)] = [layer._inbound_nodes[0].outputs]

@@ -6,12 +6,9 @@ trainability), configs, `inputs`/`outputs`, `signatures`, summary, and values of
 its serving signature and each sublayer's call (a sublayer whose call was never traced
 raises tf_keras' error)."""
 
-import os
-import subprocess
-
 import pytest
 from approx import agree, explain
-from oracle import run_here, tf_python
+from oracle import run_here, run_tf_script
 
 WRITE = r"""
 import os, sys
@@ -87,14 +84,8 @@ result = r
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    py = tf_python()
-    if py is None:
-        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
     d = tmp_path_factory.mktemp("nested")
-    proc = subprocess.run([py, "-c", WRITE, str(d)], capture_output=True, text=True,
-                          check=False, timeout=600,
-                          env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_tf_script(WRITE, d)
     return str(d / "nested")
 
 

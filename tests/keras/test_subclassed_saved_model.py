@@ -5,12 +5,10 @@ load_model` revives a model of the saved class with the saved variables whose ca
 predict) runs the serving function."""
 
 import json
-import os
-import subprocess
 
 import numpy as np
 import pytest
-from oracle import tf_python
+from oracle import run_tf_script
 
 WRITE = r"""
 import json, os, sys
@@ -35,15 +33,9 @@ print(json.dumps({"out": out, "weights": [w.name for w in m.weights]}))
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    py = tf_python()
-    if py is None:
-        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
     d = tmp_path_factory.mktemp("subclassed")
-    proc = subprocess.run([py, "-c", WRITE, str(d)], capture_output=True, text=True,
-                          check=False, timeout=600,
-                          env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    return str(d / "sub"), json.loads(proc.stdout.strip().splitlines()[-1])
+    stdout = run_tf_script(WRITE, d)
+    return str(d / "sub"), json.loads(stdout.strip().splitlines()[-1])
 
 
 X = np.arange(6, dtype=np.float32).reshape(2, 3) / 5

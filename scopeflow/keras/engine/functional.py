@@ -31,6 +31,13 @@ def _dedup(items):
 class Model(TrainingMixin, Layer):
     """`tf.keras.Model(inputs, outputs)` or a subclass with layers as attributes and `call`."""
 
+    def __new__(cls, *args, **kwargs):
+        """`Model(inputs, outputs)` makes a Functional, as tf_keras."""
+        given = len(args) + ("inputs" in kwargs) + ("outputs" in kwargs)
+        if cls is Model and given >= 2:
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
     def __init__(self, *args, **kwargs):
         inputs = kwargs.pop("inputs", args[0] if args else None)
         outputs = kwargs.pop("outputs", args[1] if len(args) > 1 else None)
@@ -232,6 +239,15 @@ class Model(TrainingMixin, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None):
         from scopeflow.keras.engine.summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn)
+
+
+class Functional(Model):
+    """What `tf.keras.Model(inputs, outputs)` makes: a model of a graph of layers."""
+
+    def _init_set_name(self, name, zero_based=True):
+        if not name:  # named as a Model ("model", "model_1"), as tf_keras
+            name = K.unique_object_name("model", zero_based)
+        self._name = self._base_name = name
 
 
 class Sequential(Model):
