@@ -1,5 +1,5 @@
-"""`tf.keras.callbacks`: Callback, History, LambdaCallback, EarlyStopping, ModelCheckpoint,
-TensorBoard, CSVLogger, LearningRateScheduler, ReduceLROnPlateau (graph-mode fit).
+"""`tf.keras.callbacks`: Callback, CallbackList, History, LambdaCallback, EarlyStopping,
+ModelCheckpoint, TensorBoard, CSVLogger, LearningRateScheduler, ReduceLROnPlateau (graph-mode fit).
 
 >>> import scopeflow as tf
 >>> tf.keras.callbacks.History().history
@@ -35,7 +35,64 @@ class Callback:
     def on_batch_end(self, batch, logs=None):
         pass
 
-    on_train_batch_begin, on_train_batch_end = on_batch_begin, on_batch_end
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs=logs)  # the old name, as tf_keras
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
+    def on_test_begin(self, logs=None):
+        pass
+
+    def on_test_end(self, logs=None):
+        pass
+
+    def on_test_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_test_batch_end(self, batch, logs=None):
+        pass
+
+    def on_predict_begin(self, logs=None):
+        pass
+
+    def on_predict_end(self, logs=None):
+        pass
+
+    def on_predict_batch_begin(self, batch, logs=None):
+        pass
+
+    def on_predict_batch_end(self, batch, logs=None):
+        pass
+
+
+class CallbackList:
+    """The callbacks of one fit / evaluate / predict, called as tf_keras' graph-mode loops
+    call them: `on_<mode>_begin(logs)`, `on_<mode>_batch_begin(batch, logs)` with logs
+    {"batch", "size"}, the same dict with the batch's results at `..._batch_end`.
+
+    >>> import scopeflow as tf
+    >>> tf.keras.callbacks.CallbackList([]).call("on_train_begin", {})
+    """
+
+    def __init__(self, callbacks=None, model=None, params=None):
+        self.callbacks = list(callbacks or [])
+        for cb in self.callbacks:
+            if model is not None:
+                cb.set_model(model)
+            if params is not None:
+                cb.set_params(params)
+
+    def call(self, hook, *args):
+        for cb in self.callbacks:
+            getattr(cb, hook)(*args)
+
+    def batch(self, mode, step, size, run):
+        """`run()`'s results (a dict of logs) between the batch hooks of `mode`."""
+        logs = {"batch": step, "size": size}
+        self.call("on_%s_batch_begin" % mode, step, logs)
+        logs.update(run())
+        self.call("on_%s_batch_end" % mode, step, logs)
 
 
 class History(Callback):
@@ -60,6 +117,7 @@ class LambdaCallback(Callback):
                          ("on_train_begin", on_train_begin), ("on_train_end", on_train_end)):
             if fn is not None:
                 setattr(self, name, fn)
+        self.__dict__.update(kwargs)  # other hooks by name (on_train_batch_end=...), as Keras
 
 
 class EarlyStopping(Callback):

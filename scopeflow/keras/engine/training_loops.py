@@ -49,7 +49,9 @@ def _validation_source(model, validation_data, batch_size, steps):
                          "items" % len(validation_data))
     x, y = validation_data[0], validation_data[1]
     sw = validation_data[2] if len(validation_data) == 3 else None
-    return _data.Source(model, x, y, sw, batch_size=batch_size)
+    # tf_keras' graph-mode fit validates on arrays with its loop's default shuffle=True:
+    # the validation batches are drawn in a fresh np.random order each time
+    return _data.Source(model, x, y, sw, batch_size=batch_size, shuffle=True)
 
 
 def _fit_params(model, source, batch_size, epochs, verbose, do_validation):
@@ -79,35 +81,28 @@ class LoopsMixin:
                               training=True)
         val_source = None if validation_data is None else \
             _validation_source(self, validation_data, batch_size, validation_steps)
-        sess = None
-        from scopeflow.keras.callbacks import History
+        from scopeflow.keras.callbacks import CallbackList, History
         self.history = History()
-        cbs = list(callbacks or []) + [self.history]  # History last: it sees others' logs
         if hasattr(source, "size"):  # arrays: a deferred model is built on them first, as tf_keras
             self._build_with(x)
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
-        for cb in cbs:
-            cb.set_model(self)
-            cb.set_params(params)
-            cb.on_train_begin()
+        # History last: it sees the others' logs
+        cbs = CallbackList(list(callbacks or []) + [self.history], self, params)
+        cbs.call("on_train_begin", {})
         self.stop_training = False
         for epoch in range(initial_epoch, epochs):
-            for cb in cbs:
-                cb.on_epoch_begin(epoch)
+            cbs.call("on_epoch_begin", epoch, {})
             logs = self._train_epoch(source, class_weight, cbs)
-            sess = K.get_session()
             if val_source is not None and (epoch + 1) % validation_freq == 0:
-                val = self._test_loop(val_source, sess, as_float=True)
+                val = self._test_loop(val_source, K.get_session(), callbacks=cbs)
                 logs.update(("val_" + k, float(v)) for k, v in zip(self.metrics_names, val))
             if verbose:
                 print("Epoch %d/%d - " % (epoch + 1, epochs) +
                       " - ".join("%s: %.4f" % kv for kv in logs.items()))
-            for cb in cbs:
-                cb.on_epoch_end(epoch, logs)
+            cbs.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
-        for cb in cbs:
-            cb.on_train_end()
+        cbs.call("on_train_end", {})
         return self.history
 
     def _train_epoch(self, source, class_weight, cbs):
@@ -119,27 +114,37 @@ class LoopsMixin:
                 self.reset_metrics()
                 started = True
             weights = self._batch_weights(by, bsw, class_weight)
-            # fit's batch values are Python floats, so its epoch loss sums in float64 (TF)
-            values = [float(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
             size = _size(bx)
-            agg.add(values, size)
-            logs = dict(zip(self.metrics_names, values), batch=step, size=size)
-            for cb in cbs:
-                cb.on_batch_end(step, logs)
+
+            def run(bx=bx, by=by, weights=weights, size=size):
+                # fit's batch values are Python floats, so its epoch loss sums in float64 (TF)
+                values = [float(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
+                agg.add(values, size)
+                return dict(zip(self.metrics_names, values))
+            cbs.batch("train", step, size, run)
         return {k: float(v) for k, v in zip(self.metrics_names, agg.result())}
 
-    def _test_loop(self, source, sess, as_float=False):
-        """The aggregated loss and metrics; `as_float`: fit's validation, whose batch values
-        are Python floats (evaluate's stay numpy float32), as tf_keras."""
+    def _test_loop(self, source, sess, callbacks=None):
+        """The aggregated loss and metrics. As tf_keras, the batches' numpy float32 losses
+        sum in float32, for evaluate and fit's validation alike (fit's training losses are
+        Python floats, summed in float64)."""
+        from scopeflow.keras.callbacks import CallbackList
+        cbs = callbacks or CallbackList()
         agg, started = _Aggregate(source.by_steps), False
-        for bx, by, bsw in source.epoch(sess):
+        cbs.call("on_test_begin", {})
+        for step, (bx, by, bsw) in enumerate(source.epoch(sess)):
             self._build_with(bx)
             if not started:
                 self.reset_metrics()
                 started = True
             weights = self._batch_weights(by, bsw, None)
-            values = self._run_test_batch(bx, by, weights)
-            agg.add([float(_scalar(v)) for v in values] if as_float else values, _size(bx))
+
+            def run(bx=bx, by=by, weights=weights):
+                values = self._run_test_batch(bx, by, weights)
+                agg.add(values, _size(bx))
+                return {k: float(_scalar(v)) for k, v in zip(self.metrics_names, values)}
+            cbs.batch("test", step, _size(bx), run)
+        cbs.call("on_test_end", {})
         return agg.result()
 
     def fit_generator(self, generator, steps_per_epoch=None, epochs=1, verbose=1,
@@ -163,20 +168,36 @@ class LoopsMixin:
 
     def evaluate(self, x=None, y=None, batch_size=None, verbose=1, sample_weight=None,
                  steps=None, callbacks=None, **kwargs):
+        from scopeflow.keras.callbacks import CallbackList
         source = _data.Source(self, x, y, sample_weight, batch_size, steps)
         if not self.outputs:
             self._build_with(x)
-        values = self._test_loop(source, K.get_session())
+        params = _fit_params(self, source, batch_size, 1, verbose, False)
+        values = self._test_loop(source, K.get_session(),
+                                 callbacks=CallbackList(callbacks, self, params))
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose=0, steps=None, callbacks=None, **kwargs):
+        from scopeflow.keras.callbacks import CallbackList
         source = _data.Source(self, x, None, None, batch_size, steps)
         parts = []
         batches = source.epoch(K.get_session())
         if steps is not None and hasattr(source, "size"):  # tf_keras: each step is all of x
             batches = [(_data.as_list(x), None, None)] * steps
-        for bx, _, _ in batches:
+        cbs = None
+        for step, (bx, _, _) in enumerate(batches):
             self._build_with(bx)
-            parts.append(self._run_predict_batch(bx))
+            if cbs is None:  # (its params name no metrics)
+                params = dict(_fit_params(self, source, batch_size, 1, verbose, False),
+                              metrics=[])
+                cbs = CallbackList(callbacks, self, params)
+                cbs.call("on_predict_begin", {})
+
+            def run(bx=bx):
+                parts.append(self._run_predict_batch(bx))
+                return {"outputs": list(parts[-1])}
+            cbs.batch("predict", step, _size(bx), run)
+        if cbs is not None:
+            cbs.call("on_predict_end", {})
         outs = [np.concatenate([p[i] for p in parts]) for i in range(len(self.outputs))]
         return outs[0] if len(outs) == 1 else outs
