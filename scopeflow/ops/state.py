@@ -346,12 +346,16 @@ def group(*inputs, **kwargs):
 
 def with_dependencies(dependencies, output_tensor, name=None):
     """`output_tensor` behind control edges from `dependencies` (TF's `with_dependencies`)."""
+    from scopeflow.indexed_slices import IndexedSlices
     from scopeflow.ops.array import identity
     from scopeflow.ops.constant import convert_to_tensor
-    from scopeflow.indexed_slices import IndexedSlices
     with _scope(name, "control_dependency", list(dependencies) + [output_tensor]) as name:
         g = default_graph()
-        with g.colocate_with(output_tensor), g.control_dependencies(dependencies):
+        where = output_tensor
+        if not (isinstance(where, (Operation, IndexedSlices)) or is_tensor(where)
+                or hasattr(where, "_as_graph_element")):  # a Python value, as TF: a Const of
+            where = convert_to_tensor(where)  # its own to colocate with, then the value's
+        with g.colocate_with(where), g.control_dependencies(dependencies):
             if isinstance(output_tensor, IndexedSlices):  # its values behind the edges
                 return IndexedSlices(identity(output_tensor.values, name=name),
                                      output_tensor.indices, output_tensor.dense_shape)

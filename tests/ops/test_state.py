@@ -131,3 +131,33 @@ def test_indexed_slices_behind_control_dependencies(oracle):
     there = oracle(INDEXED_SLICES_GATED % "tensorflow.python.ops.control_flow_ops")
     assert "ok" in there, there
     assert run_here(INDEXED_SLICES_GATED % "scopeflow.ops.state") == there
+
+
+# with_dependencies of a Python value (TF's testCaseSideEffects returns one from each tf.case
+# branch): a Const of its own to colocate with, then the value's, as TF (AttributeError before)
+PYTHON_VALUE_GATED = """
+cfo = __import__(%r, fromlist=["with_dependencies"])
+v = [tf.Variable(-1), tf.Variable(-1), tf.Variable(-1)]
+r = cfo.with_dependencies([tf.assign(v[0], 5)], 0)
+branch = lambda k: lambda: cfo.with_dependencies([tf.assign(v[k], k)], k)
+x, y = tf.constant(1), tf.constant(2)
+picked = [tf.case(((x > y, branch(0)), (x < y, branch(1))), default=branch(2), exclusive=True),
+          tf.case(((x > y, branch(0)), (x > y, branch(1))), default=branch(2), exclusive=True)]
+runs = []
+with tf.Session() as s:
+    for p in picked:
+        s.run(tf.global_variables_initializer())
+        runs.append([s.run(p), s.run(v)])
+ops = [[op.name, op.type, [t.name for t in op.inputs], [c.name for c in op.control_inputs],
+        op.colocation_groups()] for op in r.graph.get_operations() if "control_dep" in op.name
+       and "case" not in op.name]
+result = [r.name, ops, runs]
+"""
+
+
+@pytest.mark.oracle
+def test_python_value_behind_control_dependencies(oracle):
+    from oracle import run_here
+    there = oracle(PYTHON_VALUE_GATED % "tensorflow.python.ops.control_flow_ops")
+    assert "ok" in there, there
+    assert run_here(PYTHON_VALUE_GATED % "scopeflow.ops.state") == there
