@@ -106,8 +106,8 @@ def execute(ctx, order, env):
             if fold:
                 # NumPy where exact (no XLA compile), else eagerly: a context kernel may
                 # record checks, so it runs as it did
-                out = None if cf is not None or (
-                    rec.context and op._type not in _NUMPY_CONTEXT) else _in_numpy(
+                out = None if cf is not None or (rec.context and op._type not in
+                                                 _NUMPY_CONTEXT | _ARGS_CONTEXT) else _in_numpy(
                         ctx, rec, op, args, run)
                 if out is None:
                     with jax.ensure_compile_time_eval():
@@ -242,6 +242,9 @@ def _foldable(op, args):
 # context kernels that fold in NumPy: on known values their only use of the run context is a
 # check that passes or raises on the host (integer division by zero)
 _NUMPY_CONTEXT = frozenset(("FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod"))
+# context kernels that only read the run context (Mul: whether its product must stay rounded,
+# a lax.cond that has no NumPy rule): on known values they fold as kernels without it
+_ARGS_CONTEXT = frozenset(("Mul",))
 _STATIC_FACTS = frozenset(("Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike"))
 
 
@@ -249,7 +252,7 @@ def _in_numpy(ctx, rec, op, args, run):
     """`run()` folded in NumPy (fold_numpy), or None. A kernel without the run context is
     traced over its known inputs as arguments first; a context kernel's checks must see the
     values, so it is traced over them as constants."""
-    if not rec.context:
+    if not rec.context or op._type in _ARGS_CONTEXT:
         out = fold_numpy.evaluate_args(lambda a: _call(ctx, rec, op, a), args)
         if out is not None:
             return out

@@ -105,10 +105,17 @@ def _concat_step(tf):
     return x, tf.reduce_mean(tf.square(tf.concat(parts, 1)))
 
 
-@pytest.mark.parametrize("model,want", [(_mlp_step, 9.0), (_concat_step, 9.0)])
+def _scaled_step(tf):
+    """A loss times a constant: its gradient multiplies two known scalars (Mul)."""
+    x, loss = _mlp_step(tf)
+    return x, loss * 1.5
+
+
+@pytest.mark.parametrize("model,want", [(_mlp_step, 9.0), (_concat_step, 9.0),
+                                        (_scaled_step, 13.5)])
 def test_training_step_folds_without_eager_compiles(model, want):
     """The shape arithmetic of a gradient graph (BroadcastGradientArgs, Prod of a Shape,
-    FloorMod, ConcatOffset) folds in NumPy: the first run compiles the step and nothing
+    FloorMod, ConcatOffset, a product of known scalars) folds in NumPy: the first run compiles the step and nothing
     else."""
     from jax._src import compiler
 
