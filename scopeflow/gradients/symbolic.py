@@ -315,6 +315,7 @@ class _Naming:
 def _build(g, scope, ys, xs, grad_ys, stops, how):
     """Adds the SymbolicGradient op and the named Identity ops; returns grads per x."""
     stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
+    _no_initial_loop_value(g, ys, xs)
     p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
@@ -346,6 +347,34 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     by_x = dict(zip(p.xs, outs))
     out = _name_outputs(g, scope, p, xs, by_x, how.tree)
     return [slices(g, scope, sparse[x], by_x) if x in sparse else gx for x, gx in zip(xs, out)]
+
+
+def _no_initial_loop_value(g, ys, xs):
+    """TF's ValueError for a gradient taken inside a loop body through a loop variable of
+    that loop (its Switch) to an x: the variable's initial value is outside the body."""
+    from scopeflow.gradients.plan import _between, _reached
+    loop = g._frame().in_cf
+    while loop is not None and not loop.is_loop:
+        loop = loop.outer
+    if loop is None:
+        return
+    from_ops = {x._op for x in xs}
+    between = _between([y._op for y in ys], _reached(from_ops))
+    for op in sorted(between, key=lambda o: o._id, reverse=True):
+        if op._type in ("Switch", "RefSwitch") and op._ctx is loop:
+            target, queue, seen = None, [op], set()
+            while queue and target is None:
+                cur = queue.pop(0)
+                if cur in from_ops:
+                    target = cur
+                elif cur not in seen:
+                    seen.add(cur)
+                    queue.extend(t._op for t in cur._inputs)
+            raise ValueError(
+                "Cannot compute gradient inside while loop with respect to op '%s'. We do not "
+                "support taking the gradient wrt or through the initial value of a loop "
+                "variable. Gradients can be computed through loop invariants or wrt the input "
+                "parameters to the loop body." % (target or op)._name)
 
 
 def _inside_constructs(p, xs):

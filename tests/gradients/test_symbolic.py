@@ -67,3 +67,21 @@ def test_gradient_inside_a_construct_of_outside_values_as_tf(oracle, code):
     code = ORACLE_HELPERS + "import numpy as np\n" + code
     here, there = run_here(code), oracle(code)
     assert "ok" in there and here == there, (str(here)[:800], str(there)[:800])
+
+
+# ... and through a loop variable of the loop it is called in, to the variable's initial
+# value: TF's ValueError (scopeflow returned None)
+INITIAL_VALUE = """
+x = tf.placeholder(tf.float32, shape=(), name="x")
+y = x + 1
+def body(i, v):
+    return i + 1, tf.gradients(v * 2, x)[0]
+result = err(lambda: tf.while_loop(lambda i, v: i < 3, body, [0, y]))
+"""
+
+
+@pytest.mark.oracle
+def test_gradient_inside_a_loop_through_its_initial_value_is_tfs_error(oracle):
+    code = ORACLE_HELPERS + INITIAL_VALUE
+    here, there = run_here(code), oracle(code)
+    assert there["ok"][0] == "ValueError" and here == there, (here, there)
