@@ -27,3 +27,15 @@ def agree(here, there, tol=1e-4):
 def explain(code, here, there):
     return "program:\n%s\nscopeflow: %s\ntensorflow: %s" % (
         code, json.dumps(here)[:3000], json.dumps(there)[:3000])
+
+
+def assert_agree_in_dirs(oracle, tmp_path, program):
+    """Runs `program` under TF and scopeflow, each with its own fresh `DIR` (a folder under
+    `tmp_path` for the files it writes), and asserts that the results agree."""
+    from oracle import run_here
+    runs = {}
+    for side, run in (("tf", oracle), ("here", run_here)):
+        (tmp_path / side).mkdir()
+        runs[side] = run("DIR = %r\n" % str(tmp_path / side) + program)
+    assert "ok" in runs["tf"], runs["tf"]
+    assert agree(runs["here"], runs["tf"]), explain(program, runs["here"], runs["tf"])

@@ -1,10 +1,13 @@
 """`tf.keras.callbacks`: Callback, CallbackList, History, LambdaCallback, EarlyStopping,
-ModelCheckpoint, TensorBoard, CSVLogger, LearningRateScheduler, ReduceLROnPlateau (graph-mode fit).
+ModelCheckpoint, TensorBoard, CSVLogger, LearningRateScheduler, ReduceLROnPlateau
+(graph-mode fit).
 
 >>> import scopeflow as tf
 >>> tf.keras.callbacks.History().history
 {}
 """
+
+import numpy as np
 
 
 class Callback:
@@ -121,26 +124,54 @@ class LambdaCallback(Callback):
 
 
 class EarlyStopping(Callback):
-    """Stops `fit` when `monitor` has not improved by `min_delta` for `patience` epochs."""
+    """Stops `fit` when `monitor` has not improved by `min_delta` for `patience` epochs (not
+    before the second epoch); `baseline`: a value to beat before the wait resets;
+    `restore_best_weights`: the best epoch's weights are set back at the end."""
 
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto",
-                 baseline=None, restore_best_weights=False):
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
         super().__init__()
-        self.monitor, self.min_delta, self.patience = monitor, abs(min_delta), patience
-        self.sign = -1 if mode == "max" or mode == "auto" and "acc" in monitor else 1
-        self.best, self.wait = None, 0
+        self.monitor, self.patience, self.verbose = monitor, patience, verbose
+        self.baseline, self.restore_best_weights = baseline, restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        higher = mode == "max" or mode not in ("min", "max") and monitor.endswith(
+            ("acc", "accuracy", "auc"))
+        self.monitor_op = np.greater if higher else np.less
+        self.min_delta = abs(min_delta) if higher else -abs(min_delta)
+        self.wait, self.stopped_epoch, self.best_weights = 0, 0, None
+
+    def on_train_begin(self, logs=None):
+        self.wait, self.stopped_epoch, self.best_weights, self.best_epoch = 0, 0, None, 0
+        self.best = np.inf if self.monitor_op is np.less else -np.inf
+
+    def _improves(self, value, reference):
+        return self.monitor_op(value - self.min_delta, reference)
 
     def on_epoch_end(self, epoch, logs=None):
         value = (logs or {}).get(self.monitor)
-        if value is None:
+        if value is None or epoch < self.start_from_epoch:
             return
-        value = self.sign * value
-        if self.best is None or value < self.best - self.min_delta:
-            self.best, self.wait = value, 0
-            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights, self.best_epoch = self.model.get_weights(), epoch
         self.wait += 1
-        if self.wait >= self.patience:
+        if self._improves(value, self.best):
+            self.best, self.best_epoch = value, epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._improves(value, self.baseline):
+                self.wait = 0
+        elif self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
             self.model.stop_training = True
+
+    def on_train_end(self, logs=None):
+        if self.stopped_epoch > 0 and self.verbose > 0:
+            print("Epoch %d: early stopping" % (self.stopped_epoch + 1))
+        if self.restore_best_weights and self.best_weights is not None:
+            if self.verbose > 0:
+                print("Restoring model weights from the end of the best epoch: %d."
+                      % (self.best_epoch + 1))
+            self.model.set_weights(self.best_weights)
 
 
 class ModelCheckpoint(Callback):
@@ -185,7 +216,8 @@ class TensorBoard(Callback):
 
     def on_epoch_end(self, epoch, logs=None):
         from tensorboard.compat.proto.summary_pb2 import Summary
-        summary = Summary(value=[Summary.Value(tag=k, simple_value=float(v))
+        # graph-mode tf_keras tags each epoch's value "epoch_<name>"
+        summary = Summary(value=[Summary.Value(tag="epoch_" + k, simple_value=float(v))
                                  for k, v in sorted((logs or {}).items())])
         self.writer.add_summary(summary, epoch)
         self.writer.flush()

@@ -27,8 +27,9 @@ def _h5py():
 
 
 def _strings(values):
-    return np.array([v.encode("utf8") for v in values], dtype="S") if values else \
-        np.array([], dtype="float64")
+    """A list of names as tf_keras writes it: a list of bytes (h5py stores variable-length
+    strings, read back as str), an empty one as an empty float64 array."""
+    return [v.encode("utf8") for v in values] if values else np.array([], dtype="float64")
 
 
 def _names(attr):

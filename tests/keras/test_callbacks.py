@@ -6,7 +6,7 @@ fit's validation loss summed as tf_keras sums it (float32 over shuffled batches)
 last bit."""
 
 import pytest
-from approx import agree, explain
+from approx import agree, assert_agree_in_dirs, explain
 from oracle import run_here
 
 HOOKS = """
@@ -56,6 +56,34 @@ h = m.fit(x, y, batch_size=16, epochs=3, verbose=0, validation_data=(xv, yv))
 result = [{k: [repr(v) for v in vs] for k, vs in h.history.items() if k.startswith("val_")},
           h.history["loss"], m.evaluate(xv, yv, batch_size=16, verbose=0)]
 """
+
+# ModelCheckpoint (best only, formatted names; weights only), EarlyStopping's state and its
+# stop, TensorBoard's scalar tags (epoch_<name>)
+SAVING = """
+import os, glob
+np.random.seed(0); tf.set_random_seed(0)
+K = tf.keras; L = K.layers
+m = K.Sequential([L.Dense(8, activation="relu", input_shape=(4,)), L.Dense(1)])
+m.compile("adam", "mse", metrics=["mae"])
+x = np.sin(np.arange(160.)).reshape(40, 4); y = np.cos(np.arange(40.)).reshape(40, 1)
+cbs = [K.callbacks.ModelCheckpoint(os.path.join(DIR, "w.{epoch:02d}-{val_loss:.2f}.h5"),
+                                   save_best_only=True),
+       K.callbacks.EarlyStopping(monitor="val_loss", patience=1, min_delta=0.5),
+       K.callbacks.TensorBoard(log_dir=os.path.join(DIR, "tb")),
+       K.callbacks.ModelCheckpoint(os.path.join(DIR, "ck"), save_weights_only=True)]
+h = m.fit(x, y, batch_size=8, epochs=6, verbose=0, validation_split=0.2, callbacks=cbs)
+tags = []
+for f in glob.glob(os.path.join(DIR, "tb", "events*")):
+    for e in tf.train.summary_iterator(f):
+        tags += [[e.step, v.tag] for v in e.summary.value]
+result = [h.history, h.epoch, sorted(os.listdir(DIR)), sorted(tags), cbs[1].stopped_epoch,
+          cbs[1].wait, cbs[1].best]
+"""
+
+
+@pytest.mark.oracle
+def test_saving_callbacks_as_tf(oracle, tmp_path):
+    assert_agree_in_dirs(oracle, tmp_path, SAVING)
 
 
 @pytest.mark.oracle

@@ -4,7 +4,7 @@ Sequential model, a functional model with a merge, and a masked Embedding + Bidi
 BatchNormalization stack: the reader's predictions equal the writer's."""
 
 import pytest
-from approx import agree, explain
+from approx import agree, assert_agree_in_dirs, explain
 from oracle import run_here
 
 SAVE = """import numpy as np
@@ -89,3 +89,27 @@ def test_weights_file_errors(tf, tmp_path):
     with pytest.raises(ValueError, match="Layer count mismatch"):
         two.load_weights(str(tmp_path / "w.h5"))
     two.load_weights(str(tmp_path / "w.h5"), by_name=True)  # no layer of that name: no-op
+
+
+# the files' attributes as h5py reads them back: names as variable-length strings (str), an
+# empty name list as an empty float64 array, as tf_keras writes them
+ATTRS = """import h5py, os
+import numpy as np
+K = tf.keras; L = K.layers
+i = K.Input((5,)); h = L.BatchNormalization(name='bn')(L.Dense(6, name='h')(i))
+m = K.Model(i, L.Dense(2, name='o')(h))
+m.save_weights(DIR + '/a.h5')
+def attrs(g):
+    out = {}
+    for k in g.attrs:
+        v = np.atleast_1d(g.attrs[k])
+        out[k] = [type(x).__name__ for x in v] + [str(x) for x in v] + [v.dtype.kind]
+    return out
+with h5py.File(DIR + '/a.h5', 'r') as f:
+    result = [attrs(f)] + [attrs(f[n]) for n in ('input_1', 'h', 'bn', 'o')]
+"""
+
+
+@pytest.mark.oracle
+def test_weights_file_attributes_as_tf(oracle, tmp_path):
+    assert_agree_in_dirs(oracle, tmp_path, ATTRS)

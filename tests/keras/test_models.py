@@ -2,6 +2,7 @@
 subclassed models, their layers, weights and values."""
 
 import pytest
+from approx import close
 from oracle import explain, run_here, same
 
 K = "K = tf.keras; L = tf.keras.layers\n"
@@ -88,7 +89,8 @@ def test_load_weights_written_by_tf(oracle, tmp_path):
     code = SAVE + "tf.set_random_seed(3); s = K.backend.get_session()\n"
     there = oracle(code + "m.save_weights(%r); result = m.predict(x)" % path)
     here = run_here(code + "m.load_weights(%r); result = m.predict(x)" % path)
-    assert same(here, there), explain("load_weights", here, there)
+    # (TF's weights are unseeded: a value can fall on a 5-place rounding boundary)
+    assert "ok" in there and close(here, there), explain("load_weights", here, there)
 
 
 def test_save_then_load_weights_round_trip(tf, tmp_path):

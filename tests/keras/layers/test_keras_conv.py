@@ -4,7 +4,7 @@ Sequential and a functional model's JSON, HDF5 weights and whole-model files, an
 SavedModel that TF's loader runs."""
 
 import pytest
-from approx import agree, explain
+from approx import agree, assert_agree_in_dirs, explain
 from oracle import run_here
 
 GRAPH = """
@@ -71,12 +71,7 @@ def test_graph_values_and_configs_as_tf(oracle):
 
 @pytest.mark.oracle
 def test_models_save_and_load_as_tf(oracle, tmp_path):
-    for side in ("tf", "here"):
-        (tmp_path / side).mkdir()
-    there = oracle("DIR = %r\n" % str(tmp_path / "tf") + MODELS)
-    here = run_here("DIR = %r\n" % str(tmp_path / "here") + MODELS)
-    assert "ok" in there, there
-    assert agree(here, there), explain(MODELS, here, there)
+    assert_agree_in_dirs(oracle, tmp_path, MODELS)
 
 
 @pytest.mark.oracle
