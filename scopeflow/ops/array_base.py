@@ -17,6 +17,7 @@ from scopeflow.core.graph import graph_from_inputs
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import registry
 from scopeflow.ops.registry import ShapeError
+from scopeflow.ops.shape_requests import note_partial, note_value
 
 _MAX_FOLD = 1 << 12  # largest value (elements) folded at graph-building time
 _NOT_FOLDED = frozenset({"Placeholder", "PlaceholderWithDefault", "VariableV2", "Variable",
@@ -55,7 +56,9 @@ def static_value(t):
     if not isinstance(t, Tensor):
         return None
     vals = _fold(t._op)
-    return None if vals is None else vals[t._value_index]
+    value = None if vals is None else vals[t._value_index]
+    note_value(t, value)  # (an op's shape rule read it: TF's error context names it)
+    return value
 
 
 def _fold(root):
@@ -176,6 +179,12 @@ def partial_shape(t):
     TF's `MakeShapeFromShapeTensor`: values are read through Shape, Pack, ConcatV2,
     StridedSlice of a shape and Cast; -1 entries mean unknown.
     """
+    dims = _partial_shape(t)
+    note_partial(t, dims)  # (an op's shape rule read it: TF's error context names it)
+    return dims
+
+
+def _partial_shape(t):
     v = static_value(t)
     if v is not None:
         if v.ndim == 0:
@@ -290,17 +299,40 @@ def merge_dims(a, b, what):
 
 def scatter_nd_check(out, indices, updates):
     """TF's ScatterNd shape check: updates = indices[:-1] + out[indices[-1]:]."""
-    if out is None or indices is None or updates is None or not indices or indices[-1] is None:
+    if out is None:
+        return
+    scatter_nd_prefix_check(indices, updates)
+    if indices is None or updates is None or not indices or indices[-1] is None:
         return
     k, n = indices[-1], len(indices) - 1
-    _merge_or_raise(indices[:n], updates[:n], "Dimensions [0,%d) of indices[shape=%s] = %s must "
-                    "match dimensions [0,%d) of updates[shape=%s] = %s" % (
-                        n, dims_text(indices), dims_text(indices[:n]), n, dims_text(updates),
-                        dims_text(updates[:n])))
     _merge_or_raise(out[k:], updates[n:], "Dimensions [%d,%d) of input[shape=%s] = %s must "
                     "match dimensions [%d,%d) of updates[shape=%s] = %s" % (
                         k, len(out), dims_text(out), dims_text(out[k:]), n, len(updates),
                         dims_text(updates), dims_text(updates[n:])))
+
+
+def scalar_dim(t, index):
+    """The dim that scalar input `index` (tensor `t`) gives, None when unknown; TF's error
+    for a negative one (MakeDimForScalarInput)."""
+    v = static_value(t)
+    if v is None or np.ndim(v):
+        return None
+    if int(v) < 0:
+        raise ShapeError("Dimension size, given by scalar input %d, must be non-negative but "
+                         "is %d" % (index, int(v)))
+    return int(v)
+
+
+def scatter_nd_prefix_check(indices, updates):
+    """The part of TF's ScatterNd check made before the output shape is read: updates start
+    with indices[:-1]."""
+    if indices is None or updates is None or not indices or indices[-1] is None:
+        return
+    n = len(indices) - 1
+    _merge_or_raise(indices[:n], updates[:n], "Dimensions [0,%d) of indices[shape=%s] = %s must "
+                    "match dimensions [0,%d) of updates[shape=%s] = %s" % (
+                        n, dims_text(indices), dims_text(indices[:n]), n, dims_text(updates),
+                        dims_text(updates[:n])))
 
 
 def _merge_or_raise(a, b, what):

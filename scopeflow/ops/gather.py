@@ -175,7 +175,8 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 
 
 def _scatter_nd_shape(indices, updates, shape):
-    out = _b.partial_shape(shape)
+    _b.scatter_nd_prefix_check(dims_of(indices), dims_of(updates))  # (before reading `shape`:
+    out = _b.partial_shape(shape)  # TF's error then names no computed input)
     _b.scatter_nd_check(out, dims_of(indices), dims_of(updates))
     return spec(out, updates.dtype.base_dtype)
 

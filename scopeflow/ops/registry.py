@@ -21,6 +21,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dims_str
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
+from scopeflow.ops.shape_requests import requesting, suffix
 
 REGISTRY = {}
 # type -> fn(value) -> Tensor for values whose conversion is a plain attribute read (a ref
@@ -136,9 +137,11 @@ def apply(rec, inputs, attrs, name=None, graph=None):
 def finish(g, rec, full, tensors, attrs):
     """Shape inference + graph insertion for converted inputs `tensors` (lists for list args)."""
     try:
-        specs = rec.infer(*tensors, **attrs)
+        with requesting(_flat(tensors)) as asked:  # (input values the rule reads)
+            specs = rec.infer(*tensors, **attrs)
     except ShapeError as e:
-        raise ValueError(shape_error_text(g, e, full, rec.type, tensors, attrs)) from None
+        raise ValueError(shape_error_text(g, e, full, rec.type, tensors, attrs,
+                                          asked)) from None
     if len(specs) == 2 and type(specs[1]) is _dt.DType:  # one (shape, dtype), not a list
         specs = (specs,)
     counts = None
@@ -165,15 +168,15 @@ def _flat(tensors):
     return out
 
 
-def shape_error_text(g, error, full, op_type, tensors, attrs):
+def shape_error_text(g, error, full, op_type, tensors, attrs, asked=None):
     """TF's shape-function error: the message, then the node as TF summarizes it (every
-    attr, sorted) and the input shapes."""
+    attr, sorted), the input shapes and the input values the rule read (`asked`)."""
     from scopeflow.summary.graph_def import node_summary
     flat = _flat(tensors)
     counts = tuple(len(t) if isinstance(t, (list, tuple)) else -1 for t in tensors)
-    return "%s for '{{node %s}} = %s' with input shapes: %s." % (
+    return "%s for '{{node %s}} = %s' with input shapes: %s%s." % (
         error, full, node_summary(g, op_type, attrs, flat, counts),
-        ", ".join(dims_str(t.shape._dims) for t in flat))
+        ", ".join(dims_str(t.shape._dims) for t in flat), suffix(asked or {}))
 
 
 def _graph_of(inputs):

@@ -9,7 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.ops.array_base import dims_text
+from scopeflow.ops.array_base import dims_text, scalar_dim
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import name_scope, named, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
@@ -131,8 +131,6 @@ segment_sum, segment_mean, segment_max, segment_min, segment_prod = (
 # ---- unsorted segments ----------------------------------------------------------------------
 def _unsorted_shape(data, segment_ids, num_segments):
     d, s = data.shape._dims, segment_ids.shape._dims
-    n = static_value(num_segments)
-    n = None if n is None else int(n)
     if d is None or s is None:
         return spec(None if d is None else None, data.dtype.base_dtype)
     if len(s) > len(d):
@@ -140,6 +138,7 @@ def _unsorted_shape(data, segment_ids, num_segments):
     for a, b in zip(d, s):
         if a is not None and b is not None and a != b:
             raise ShapeError("Dimensions must be equal, but are %d and %d" % (a, b))
+    n = scalar_dim(num_segments, 2)  # (read after the checks above, as TF's rule does)
     return spec((n,) + tuple(d[len(s):]), data.dtype.base_dtype)
 
 

@@ -398,8 +398,7 @@ lin_space = linspace
 def _one_hot_shape(indices, depth, on_value, off_value, *, axis=-1):
     if axis < -1:
         raise ShapeError("axis must be >= -1")
-    d = static_value(depth)
-    depth_dim = None if d is None else int(d)
+    depth_dim = _b.scalar_dim(depth, 1)
     dims = dims_of(indices)
     if dims is None:
         return spec(None, on_value.dtype.base_dtype)
