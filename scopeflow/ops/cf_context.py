@@ -162,7 +162,8 @@ class CondContext(CFContext):
 
     def capture(self, t, scope):
         kind = "RefSwitch" if t.dtype._is_ref_dtype else "Switch"
-        return self.make(kind, [t, self.pred], {}, "Switch", scope)[self.branch]
+        with self.graph.colocate_with(t, ignore_existing=True):  # TF's _SwitchRefOrTensor
+            return self.make(kind, [t, self.pred], {}, "Switch", scope)[self.branch]
 
     def output(self, t):
         """A branch result: outside values still go through a Switch (TF's output rule)."""

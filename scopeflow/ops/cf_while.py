@@ -120,7 +120,7 @@ def build_loop(cond, body, loop_vars, options):
         c = convert_to_tensor(cond(*as_vars(merges)))
         _cf.check_bool(c, "input", "LoopCond")
         loop_cond = _cf._loop_cond(c, name="LoopCond")
-        switches = [_cf._switch(m, loop_cond, name="Switch") for m in merges]
+        switches = [_switch(g, m, loop_cond) for m in merges]
         body_in = [identity(s[1], name="Identity") for s in switches]
         ctx.pivot_t = body_in[0]
         packed_in = as_vars(body_in)
@@ -170,6 +170,11 @@ def _dense_shapes(loop_vars, orig, shape_invariants):
             rank = TensorShape(inv)[0].value if TensorShape(inv).ndims == 1 else None
             out.append(TensorShape(None if rank is None else [None] * rank))
     return out
+
+
+def _switch(g, merge, loop_cond):
+    with g.colocate_with(merge, ignore_existing=True):  # TF's switch: with its data
+        return _cf._switch(merge, loop_cond, name="Switch")
 
 
 def _regroup(like, ts, dense):

@@ -63,3 +63,20 @@ def test_loop_variable_assigned_graph(oracle):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
+
+
+@pytest.mark.oracle
+def test_switches_colocate_with_their_data(oracle):
+    """TF's testCondColocation: a cond's capture Switch is colocated with (and placed as) the
+    value it switches; a loop's Switch with its Merge."""
+    code = ("with tf.device('/cpu:0'):\n"
+            "    v = tf.Variable(7.0)\n"
+            "x = tf.constant(10.0)\n"
+            "r = tf.cond(tf.less(1.0, 2.0), lambda: tf.add(v, 1.0), lambda: x)\n"
+            "w = tf.while_loop(lambda i: i < 3.0, lambda i: i + v, [x])\n"
+            "result = [[op.name, op.device, op.colocation_groups()]\n"
+            "          for op in tf.get_default_graph().get_operations()\n"
+            "          if op.type in ('Switch', 'RefSwitch', 'Enter', 'Merge')]\n")
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there
