@@ -2,10 +2,11 @@
 tracing (the MLP step's first run: 0.11 of 0.26 s of CPU) and reads the compiled program back.
 
 The key hashes what tracing reads: each op of the slice (name, type, inputs, control inputs,
-attrs, output dtypes and shapes, control-flow construct), the fetches and feeds, the feed
-shapes and dtypes (fed values compiled in: their values), the variables' (shape, dtype), what
-the run learnt (random-op room, stack slots), the XLA options, JAX's configuration, the
-scopeflow source files (size and modification time) and the switches of the environment.
+attrs, output dtypes and shapes, control-flow construct, what other modules note about it:
+_marks), the fetches and feeds, the feed shapes and dtypes (fed values compiled in: their
+values), the variables' (shape, dtype), what the run learnt (random-op room, stack slots), the
+XLA options, JAX's configuration, the Python and NumPy versions, the scopeflow source files
+(size and modification time) and the switches of the environment.
 A program whose ops hold anything else (a Python function, an object of user code) or whose
 kernels are not scopeflow's own gets no key. The `.graph` file names the compiled program's
 file and what tracing would have told the Session (the Entry less its executable), with ops
@@ -20,6 +21,7 @@ import hashlib
 import importlib
 import os
 import pickle
+import sys
 
 import numpy as np
 
@@ -28,7 +30,11 @@ from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Operation
 from scopeflow.dtypes import DType
 from scopeflow.lowering import context, disk_cache
+from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED
+from scopeflow.ops.joining import PADDED_SHAPES
+from scopeflow.ops.math import ROUNDED_PRODUCTS
 from scopeflow.ops.registry import REGISTRY
+from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
 
 _FORMAT = b"scopeflow-graph-1"
 # environment switches that cannot change a traced program
@@ -94,7 +100,9 @@ def _parts(program, state, feeds, n_rng, options):
                  if k.startswith(("SCOPEFLOW_", "TF_")) and k not in _HARMLESS_ENV)
     with x64():
         config = disk_cache.config_key()
-    return [h.digest(), repr(env).encode(), config, _source_digest()]
+    # (kernels fold constants with NumPy when traced)
+    versions = repr((sys.version, np.__version__)).encode()
+    return [h.digest(), repr(env).encode(), config, versions, _source_digest()]
 
 
 def _ours(rec):
@@ -123,7 +131,7 @@ class _Hasher:
                   [op._name for op in op._control_inputs], op._arg_counts, outs,
                   op._device, None if ctx is None else type(ctx).__name__,
                   None if cf is None else (type(cf[0]).__name__, cf[1]),
-                  op._graph._gradient_op_types.get(op)))
+                  op._graph._gradient_op_types.get(op), _marks(op)))
         for k in sorted(op._attrs):
             self.add(k)
             self.add(op._attrs[k])
@@ -151,6 +159,25 @@ class _Hasher:
         if isinstance(v, dict):
             return ("M", sorted((repr(k), self.canon(x)) for k, x in v.items()))
         raise _Uncacheable(type(v).__name__)
+
+
+def _marks(op):
+    """What modules note about `op` beside the graph and that its kernel reads when traced:
+    a Mul rounded before its Add (math.ROUNDED_PRODUCTS), a Pad's output shape
+    (joining.PADDED_SHAPES), a TensorArray's element shapes (tensor_array_ops.ELEMENT_SHAPES),
+    a host kernel's op run compiled or a compiled one run on the host (stages)."""
+    host = ON_HOST.get(op)
+    shapes = ELEMENT_SHAPES.get(op)
+    return (op in ROUNDED_PRODUCTS, PADDED_SHAPES.get(op),
+            None if shapes is None else [s._dims for s in shapes], op in RUNS_COMPILED,
+            None if host is None else _function(host))
+
+
+def _function(fn):
+    name = getattr(fn, "__qualname__", "<")
+    if "<" in name:  # (a lambda, a local function, a partial: not known by its name)
+        raise _Uncacheable(repr(fn))
+    return fn.__module__, name
 
 
 def _static(a):

@@ -134,32 +134,52 @@ def test_a_step_fetching_summaries_is_read_back_with_their_protos(tf, folder, tr
     assert [p for p in traces if p.tensors] == []
 
 
-_LOOP = """
-import os, sys
-import scopeflow.compat.v1 as tf
-x = tf.placeholder(tf.float32, [2])
-body = (lambda j, b: (j + 1, b * x)) if sys.argv[1] == "mul" else (lambda j, b: (j + 1, b + x))
-y = tf.while_loop(lambda j, b: j < 3, body, [0, x])[1]
-with tf.Session() as s:
-    print(s.run(y, {x: [1.5, 2.0]}).tolist())
-"""
+def _mark_rounded(op):
+    from scopeflow.ops.math import ROUNDED_PRODUCTS
+    ROUNDED_PRODUCTS.add(op)
 
 
-def test_runs_with_loops_in_other_processes_keep_their_own_bodies(tmp_path):
-    # two graphs alike outside their loop bodies: the second process must not read back the
-    # first one's program (runs with loops are no longer keyed; the collision itself was seen
-    # only with a cache filled by the whole suite: test_control_flow's loop values, in CI)
-    import subprocess
-    import sys
-    script = tmp_path / "loop.py"
-    script.write_text(_LOOP)
-    env = dict(__import__("os").environ, SCOPEFLOW_CACHE_DIR=str(tmp_path / "cache"))
+def _mark_padded(op):
+    from scopeflow.ops.joining import PADDED_SHAPES
+    PADDED_SHAPES[op] = (2,)
 
-    def run(kind):
-        out = subprocess.run([sys.executable, str(script), kind], capture_output=True, text=True,
-                             env=env, check=True)
-        return out.stdout.strip().splitlines()[-1]
 
-    assert run("mul") == "[5.0625, 16.0]"
-    assert run("add") == "[6.0, 8.0]"
-    assert run("mul") == "[5.0625, 16.0]"
+def _mark_element_shapes(op):
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
+    ELEMENT_SHAPES[op] = [TensorShape([2])]
+
+
+def _mark_compiled(op):
+    from scopeflow.lowering import stages
+    stages.run_compiled(op)
+
+
+def _mark_on_host(op):
+    from scopeflow.lowering import stages
+    stages.run_on_host(op, np.negative)
+
+
+@pytest.mark.parametrize("mark", [_mark_rounded, _mark_padded, _mark_element_shapes,
+                                  _mark_compiled, _mark_on_host])
+def test_what_modules_note_about_an_op_keys_the_graph(tf, folder, mark):
+    # kernels read these notes when traced (a product rounded before its sum, a Pad's shape,
+    # a TensorArray's element shapes, a host op run compiled or a compiled one on the host)
+    x = tf.placeholder(tf.float32, [2])
+    y = x * 2.0
+    prog = cache.program(tf.get_default_graph(), [y], [], [x])
+    feeds = [np.ones(2, np.float32)]
+    plain = graph_key.key(prog, {}, feeds, None, None)
+    mark(y.op)
+    assert graph_key.key(prog, {}, feeds, None, None) not in (plain, None)
+
+
+def test_sources_and_versions_key_the_graph(tf, folder, monkeypatch):
+    x = tf.placeholder(tf.float32, [2])
+    prog = cache.program(tf.get_default_graph(), [x * 2.0], [], [x])
+    feeds = [np.ones(2, np.float32)]
+    plain = graph_key.key(prog, {}, feeds, None, None)
+    monkeypatch.setattr(graph_key, "_source", [b"another scopeflow"])
+    edited = graph_key.key(prog, {}, feeds, None, None)
+    monkeypatch.setattr(np, "__version__", "0.0")
+    assert len({plain, edited, graph_key.key(prog, {}, feeds, None, None)}) == 3
