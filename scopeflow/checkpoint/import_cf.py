@@ -211,6 +211,12 @@ class SelectMerge:
         index = jnp.where(pred, self.then_index, 1 - self.then_index).astype(jnp.int32)
         return [jnp.where(pred, then, other), index]
 
+    @staticmethod
+    def subs():
+        """No sub-function: it selects between values of the enclosing program (see
+        cf_spec.CondSpec.subs)."""
+        return []
+
     @property
     def pred(self):
         """The predicate (compiled in when the inputs' shapes differ, see lower.execute)."""

@@ -125,10 +125,14 @@ class ImportedLoop(LoopSpec):
     exit_cut: tuple = ()  # Switch:0 outputs: the loop values when the loop ends
     exit_outs: tuple = ()  # the Exit ops' inputs
 
+    def subs(self):
+        """The condition, the body, and the ops from the final values to the Exit inputs."""
+        return super().subs() + [(self, "e", tuple(self.exit_outs),
+                                  tuple(self.exit_cut) + tuple(self.inputs), self.skip)]
+
     def run(self, ctx, values):
         final = run_while(ctx, values, self)
-        fn = _sub(self, "e", self.exit_outs, list(self.exit_cut) + list(self.inputs),
-                  self.skip)
+        fn = _sub(*self.subs()[2])
         return list(fn(ctx, *(final + list(values))))
 
 

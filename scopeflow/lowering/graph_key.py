@@ -2,20 +2,25 @@
 tracing (the MLP step's first run: 0.11 of 0.26 s of CPU) and reads the compiled program back.
 
 The key hashes what tracing reads: each op of the slice (name, type, inputs, control inputs,
-attrs, output dtypes and shapes, control-flow construct, what other modules note about it:
-_marks), the fetches and feeds, the feed shapes and dtypes (fed values compiled in: their
-values), the variables' (shape, dtype), what the run learnt (random-op room, stack slots), the
-XLA options, JAX's configuration, the Python and NumPy versions, the scopeflow source files
-(size and modification time) and the switches of the environment.
-A program whose ops hold anything else (a Python function, an object of user code) or whose
-kernels are not scopeflow's own gets no key. The `.graph` file names the compiled program's
-file and what tracing would have told the Session (the Entry less its executable), with ops
-as positions in the slice; it is written only where the traced program could be aliased by
-its jaxpr (no host callbacks, no custom calls without a known setup: disk_cache._setup_of).
+attrs, output dtypes and shapes, control-flow context, what other modules note about it:
+_marks), for a cond's Merge / a loop's Exit its construct's record and every op of its
+branches, condition and body (nested constructs too: a cond's branches and a loop's body are
+not in the slice, and two programs differing only there once shared a key and a program),
+the fetches and feeds, the feed shapes and dtypes (fed values compiled in: their values), the
+variables' (shape, dtype), what the run learnt (random-op room, stack slots), the XLA options,
+JAX's configuration, the Python and NumPy versions, the scopeflow source files (size and
+modification time) and the switches of the environment. A program whose ops hold anything
+else (a Python function such as a switch_case branch, a gradient plan, an object of user
+code) or whose kernels are not scopeflow's own gets no key. The `.graph` file names the
+compiled program's file and what tracing would have told the Session (the Entry less its
+executable), with ops as positions in the slice (by name inside a branch or body); it is
+written only where the traced program could be aliased by its jaxpr (no host callbacks, no
+custom calls without a known setup: disk_cache._setup_of).
 A run-time check's message is text made by a function of the kernel: read back, the check
 traces the program again to make its message, only when it fails.
 """
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -27,16 +32,19 @@ import numpy as np
 
 from scopeflow import errors
 from scopeflow.core.shape import TensorShape
-from scopeflow.core.tensor import Operation
+from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.dtypes import DType
 from scopeflow.lowering import context, disk_cache
-from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED
+from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED, remaining
+from scopeflow.ops import cf_run
+from scopeflow.ops.cf_context import CFContext
 from scopeflow.ops.joining import PADDED_SHAPES
 from scopeflow.ops.math import ROUNDED_PRODUCTS
 from scopeflow.ops.registry import REGISTRY
+from scopeflow.ops.ta_state import Serials
 from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
 
-_FORMAT = b"scopeflow-graph-1"
+_FORMAT = b"scopeflow-graph-2"
 # environment switches that cannot change a traced program
 _HARMLESS_ENV = frozenset(("SCOPEFLOW_CACHE_DIR", "SCOPEFLOW_QUIET", "SCOPEFLOW_COMPILE_CACHE",
                            "SCOPEFLOW_COMPILE_CACHE_SIZE", "SCOPEFLOW_TF_PYTHON",
@@ -56,10 +64,9 @@ def key(program, state, feeds, n_rng, options):
     if (folder is None or program.device is not None or program.carry
             or getattr(program, "inside", None) is not None):  # (a step of a host-run loop)
         return None
-    if any(op._cf is not None or op._ctx is not None for op in program.order):
-        # a cond's / loop's branches and body are not in the slice's ops: two programs that
-        # differ only there got one key and one program (tf.while_loop values of another
-        # graph's body, found in CI); such runs are traced, as before graph keys
+    if program.loop_fetches:  # (values inside an imported loop: lowering/loop_fetch.py)
+        return None
+    if remaining() is not None:  # a run with a deadline: its loops poll the host (cf_run)
         return None
     try:
         parts = _parts(program, state, feeds, n_rng, options)
@@ -74,12 +81,8 @@ def key(program, state, feeds, n_rng, options):
 
 def _parts(program, state, feeds, n_rng, options):
     from scopeflow.lowering.lower import _aval, x64
-    index = {op: i for i, op in enumerate(program.order)}
-    h = _Hasher(index)
+    h = _Hasher()
     for op in program.order:
-        rec = REGISTRY.get(op._type)
-        if op._type != "Const" and (rec is None or not _ours(rec)):
-            raise _Uncacheable(op._type)
         h.op(op)
     for i in program.feed_pos:
         a = _aval(feeds[i])  # (a TensorArray's elements fed: no key)
@@ -111,11 +114,13 @@ def _ours(rec):
 
 
 class _Hasher:
-    """Feeds a canonical text of graph values into one sha256 (ops as slice positions)."""
+    """Feeds a canonical text of graph values into one sha256 (ops by name): each op, the
+    marks other modules keep for it, and for a cond's Merge / a loop's Exit its construct's
+    record and the ops of its branches or body (nested constructs too)."""
 
-    def __init__(self, index):
-        self.index = index
+    def __init__(self):
         self.h = hashlib.sha256()
+        self.specs = {}  # construct record -> its number (each hashed once)
 
     def digest(self):
         return self.h.digest()
@@ -124,20 +129,40 @@ class _Hasher:
         self.h.update(repr(self.canon(v)).encode())
 
     def op(self, op):
+        rec = REGISTRY.get(op._type)
+        if op._type != "Const" and (rec is None or not _ours(rec)):
+            raise _Uncacheable(op._type)
         outs = [(t._dtype.name, t._shape._dims) for t in op._outputs]
         ctx = op._ctx
         cf = op._cf
-        self.add((op._name, op._type, [self.tensor(t) for t in op._inputs],
+        self.add((op._name, op._type, [_tensor(t) for t in op._inputs],
                   [op._name for op in op._control_inputs], op._arg_counts, outs,
-                  op._device, None if ctx is None else type(ctx).__name__,
+                  op._device, None if ctx is None else _context(ctx),
                   None if cf is None else (type(cf[0]).__name__, cf[1]),
                   op._graph._gradient_op_types.get(op), _marks(op)))
         for k in sorted(op._attrs):
             self.add(k)
             self.add(op._attrs[k])
+        if cf is not None:
+            self.construct(cf[0])
 
-    def tensor(self, t):
-        return (t._op._name, t._value_index)
+    def construct(self, spec):
+        """A cond's / loop's record and the ops its sub-functions run (cf_spec `subs`): two
+        programs alike outside a loop body are told apart by the body's ops."""
+        n = self.specs.get(spec)
+        if n is not None:
+            self.add(("construct", n))
+            return
+        self.specs[spec] = len(self.specs)
+        if not dataclasses.is_dataclass(spec) or not hasattr(spec, "subs"):
+            raise _Uncacheable(type(spec).__name__)
+        self.add((type(spec).__name__, [(f.name, _ref(getattr(spec, f.name)))
+                                        for f in dataclasses.fields(spec)]))
+        for owner, name, outputs, inputs, skip in spec.subs():
+            order = cf_run.sub_order(owner, outputs, inputs, skip)
+            self.add(("sub", name, len(order)))
+            for op in order:
+                self.op(op)
 
     def canon(self, v):
         t = type(v)
@@ -159,6 +184,34 @@ class _Hasher:
         if isinstance(v, dict):
             return ("M", sorted((repr(k), self.canon(x)) for k, x in v.items()))
         raise _Uncacheable(type(v).__name__)
+
+
+def _tensor(t):
+    return (t._op._name, t._value_index)
+
+
+def _context(ctx):
+    if not isinstance(ctx, CFContext):
+        raise _Uncacheable(type(ctx).__name__)
+    return (type(ctx).__name__, ctx.name)
+
+
+def _ref(v):
+    """A construct record's field as plain values (tensors, ops and contexts by name)."""
+    if isinstance(v, Tensor):
+        return ("T",) + _tensor(v)
+    if isinstance(v, Operation):
+        return ("O", v._name)
+    if isinstance(v, CFContext):
+        return ("C",) + _context(v)
+    if isinstance(v, (tuple, list)):
+        return (type(v).__name__, [_ref(x) for x in v])
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):  # a cond's Branch
+        return (type(v).__name__, [(f.name, _ref(getattr(v, f.name)))
+                                   for f in dataclasses.fields(v)])
+    if isinstance(v, (TensorShape, DType, np.ndarray, np.generic) + _PLAIN):
+        return v
+    raise _Uncacheable(type(v).__name__)
 
 
 def _marks(op):
@@ -215,7 +268,7 @@ def _source_digest():
 def store(path, program, entry, compiled):
     """Writes `path` for `entry` (traced from `program`); `compiled`: (file name of the
     compiled program, its setup names, its argument and result types) or None."""
-    if entry.ta_serials is not None or entry.text_out or entry.grow or entry.flat_feeds:
+    if entry.text_out or entry.grow or entry.flat_feeds:
         return
     if entry.call is not None and compiled is None:
         return
@@ -230,7 +283,8 @@ def store(path, program, entry, compiled):
                 "kinds": [_kind_out(index, k) for k in entry.fetch_kinds],
                 "n_dyn": entry.n_dyn, "checks": checks,
                 "rng_ops": [_where(index, op) for op in entry.rng_ops],
-                "new_state": entry.new_state, "draws": entry.draws}
+                "new_state": entry.new_state, "draws": entry.draws,
+                "ta_count": None if entry.ta_serials is None else entry.ta_serials.count}
         _plain(meta)
         disk_cache.write_file(path, pickle.dumps(meta))
     except (_Uncacheable, KeyError, OSError):
@@ -253,22 +307,36 @@ def _kind_out(index, kind):
             tuple(_kind_out(index, p) for p in kind[2]))
 
 
-def _kind_in(order, kind):
+def _kind_in(program, kind):
     if kind[0] != "host":
         return kind
     module, name, args = kind[1]
     func = importlib.import_module(module)
     for part in name.split("."):
         func = getattr(func, part)
-    fn = functools.partial(func, *[order[a] if how == "op" else a for how, a in args])
-    return ("host", fn, tuple(_kind_in(order, p) for p in kind[2]))
+    fn = functools.partial(func, *[_op_at(program, a) if how == "op" else a
+                                   for how, a in args])
+    return ("host", fn, tuple(_kind_in(program, p) for p in kind[2]))
 
 
 def _where(index, op):
+    """`op` for the file: its position in the slice, or its name for an op of a cond's branch
+    or a loop's body (the key hashed those ops by name: the graph read back has them)."""
     i = index.get(op)
-    if i is None:
+    if i is not None:
+        return i
+    if getattr(op, "_ctx", None) is None:
         raise _Uncacheable("op outside the slice")
-    return i
+    return op._name
+
+
+def _op_at(program, where):
+    if isinstance(where, int):
+        return program.order[where]
+    op = program.graph._ops_by_name[where]
+    if op._ctx is None:
+        raise KeyError(where)
+    return op
 
 
 def _exc_name(exc):
@@ -303,7 +371,7 @@ def load(path, program, state, feeds):
     try:
         with open(path, "rb") as f:
             meta = pickle.loads(f.read())
-        order, variables = program.order, program.variables
+        variables = program.variables
         compiled = meta["compiled"]
         call = None
         if compiled is not None:
@@ -311,14 +379,15 @@ def load(path, program, state, feeds):
             if call is None:
                 return None
             call = _fast(call)
-        checks = tuple(_LazyCheck(getattr(errors, exc), order[i], message, slots,
-                                  (program, state, feeds, k))
+        serials = _serials(meta["ta_count"])
+        checks = tuple(_LazyCheck(getattr(errors, exc), _op_at(program, i), message, slots,
+                                  (program, state, feeds, k, serials))
                        for k, (i, exc, message, slots) in enumerate(meta["checks"]))
         entry = Entry(call, tuple(variables[i] for i in meta["var_in"]),
                       tuple(variables[i] for i in meta["var_out"]), tuple(meta["feed_pos"]),
-                      tuple(_kind_in(order, k) for k in meta["kinds"]), meta["n_dyn"], checks,
-                      tuple(order[i] for i in meta["rng_ops"]), meta["new_state"],
-                      draws=meta["draws"])
+                      tuple(_kind_in(program, k) for k in meta["kinds"]), meta["n_dyn"], checks,
+                      tuple(_op_at(program, i) for i in meta["rng_ops"]), meta["new_state"],
+                      draws=meta["draws"], ta_serials=serials)
     except Exception:  # noqa: BLE001 - damaged or foreign: trace instead
         return None
     program.n_rng = len(entry.rng_ops)
@@ -326,16 +395,26 @@ def load(path, program, state, feeds):
     return entry
 
 
+def _serials(count):
+    """The numbering of the TensorArrays a run makes (`count` of them: TF's errors name them
+    by the arrays the process made before), or None where it makes none."""
+    if count is None:
+        return None
+    serials = Serials()
+    serials.count = count
+    return serials
+
+
 class _LazyCheck(context.Check):
     """A check read back from disk: its message is made by tracing the program again (the
     kernel's message function), only when the check fails."""
 
-    __slots__ = ("_again",)
+    __slots__ = ("_again", "_serials")
 
     def __init__(self, exc, op, message, slots, again):
         super().__init__(None, exc, op, message, None)
         self.slots = slots
-        program, state, feeds, k = again
+        program, state, feeds, k, self._serials = again
         # shapes only (the trace reads no values but the compiled-in feeds)
         light = {v: _light(a) for v, a in state.items()}
         fed = [feeds[i] if i in program.static_pos else _Shape(feeds[i])
@@ -348,6 +427,8 @@ class _LazyCheck(context.Check):
         from scopeflow.lowering.lower import build_traced
         program, state, feeds, k = self._again
         entry = build_traced(program, state, feeds)
+        if entry.ta_serials is not None and self._serials is not None:
+            entry.ta_serials.base = self._serials.base  # (this run's numbers)
         return entry.checks[k].text(data_values)
 
 

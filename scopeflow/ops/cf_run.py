@@ -11,6 +11,7 @@ length, so reverse-mode gradients flow through it (design decision 5); without o
 `lax.while_loop` with a custom reverse-mode rule (cf_loop_vjp.py).
 """
 
+import contextlib
 import functools
 import weakref
 
@@ -22,6 +23,7 @@ import numpy as np
 from scopeflow.lowering.context import DrawCount
 from scopeflow.lowering.stages import past_deadline, remaining
 from scopeflow.ops.cf_loop_vjp import while_loop_vjp
+from scopeflow.ops.cf_spec import LoopSpec, read_once
 from scopeflow.ops.ta_state import TAState, align, dtype_of, shape_of, strong
 
 _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
@@ -30,15 +32,29 @@ _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
 def _sub(owner, key, outputs, inputs, skip=()):
     """The sub-function (sliced without the construct's outside control edges)."""
     from scopeflow.lowering.lower import subgraph_function
-    from scopeflow.ops.cf_context import attach, detach
     fns = _subs.setdefault(owner, {})
     if key not in fns:
-        edges = detach(getattr(owner, "edges", ()))
-        try:
+        with _detached(owner):
             fns[key] = subgraph_function(list(outputs), list(inputs), skip)
-        finally:
-            attach(edges)
     return fns[key]
+
+
+def sub_order(owner, outputs, inputs, skip=()):
+    """The ops that sub-function `_sub(owner, key, outputs, inputs, skip)` runs, in order."""
+    from scopeflow.lowering.slice import backward_slice
+    with _detached(owner):
+        return backward_slice(list(outputs), frozenset(inputs), skip)
+
+
+@contextlib.contextmanager
+def _detached(owner):
+    """The construct's outside control edges (`owner.edges`) out of the graph meanwhile."""
+    from scopeflow.ops.cf_context import attach, detach
+    edges = detach(getattr(owner, "edges", ()))
+    try:
+        yield
+    finally:
+        attach(edges)
 
 
 def _call(ctx, fn, args, var_values=None):
@@ -70,9 +86,9 @@ _strong = strong  # (a TensorArray's state keeps its own dtypes)
 
 
 # ---- cond -----------------------------------------------------------------------------------
-def run_cond(ctx, pred, inputs, then_branch, else_branch):
-    """The taken branch's outputs and the branch index (Merge's value_index)."""
-    fns = [_sub(b, "f", b.outputs, b.inputs) for b in (else_branch, then_branch)]
+def run_cond(ctx, pred, inputs, spec):
+    """The taken branch's outputs and the branch index (Merge's value_index) of cond `spec`."""
+    fns = [_sub(*s) for s in spec.subs()]
     if _is_static(pred):
         taken = int(bool(np.asarray(pred)))
         return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
@@ -239,9 +255,7 @@ def _apply(ctx, keys, written, slots, oks, data):
 # ---- while ----------------------------------------------------------------------------------
 def run_while(ctx, inputs, spec):
     """The loop values after the last iteration (the Exit values)."""
-    outside = _read_once(spec, spec.inputs)
-    cond_fn = _sub(spec, "c", [spec.cond_out], list(spec.cond_cut) + outside, spec.skip)
-    body_fn = _sub(spec, "b", spec.body_outs, list(spec.body_cut) + outside, spec.skip)
+    cond_fn, body_fn = [_sub(*s) for s in LoopSpec.subs(spec)]
     ext = list(inputs)
     length = spec.max_iterations
     if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
@@ -254,16 +268,11 @@ def run_while(ctx, inputs, spec):
     return carry
 
 
-def _read_once(spec, inputs):
-    """The outside values the cond and body take: not the `v/read`s they read afresh."""
-    return [x for i, x in enumerate(inputs) if i not in spec.reread]
-
-
 def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     dtypes = [d.as_numpy_dtype for _, d in spec.specs]
     init = [_strong(ext[p], d) for p, d in zip(spec.init_pos, dtypes)]
     firsts = [ext[p] for p in spec.init_pos]
-    ext = _read_once(spec, ext)
+    ext = list(read_once(spec, ext))
     outs, writes, checks = _call(ctx, body_fn, init + ext)
     if spec.rows:
         body_fn, init, outs = _fixed_rows(ctx, spec, body_fn, init, outs, length)

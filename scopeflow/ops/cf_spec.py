@@ -46,11 +46,16 @@ class CondSpec:
     contexts: list = dataclasses.field(default_factory=list)  # (true, false) CondContexts
     variables: tuple = ()  # variable ops the branches use (their state enters the run)
 
+    def subs(self):
+        """(owner, key, outputs, inputs, skip) of each sub-function the lowering traces for
+        this construct (cf_run._sub; graph_key.py hashes their ops)."""
+        return [(b, "f", b.outputs, b.inputs, ()) for b in (self.else_branch, self.then_branch)]
+
     def run(self, ctx, values):
         """[output values..., branch index]."""
         from scopeflow.ops.cf_run import run_cond
         pred = values[self.inputs.index(self.pred)]
-        return run_cond(ctx, pred, values, self.then_branch, self.else_branch)
+        return run_cond(ctx, pred, values, self)
 
     @staticmethod
     def output(got, k):
@@ -81,6 +86,12 @@ class LoopSpec:
     maxima: tuple = ()  # (k, v): loop value k is Maximum(v, itself), v static (their shape)
     reread: tuple = ()  # indices in `inputs` of `v/read`s the cond and body read afresh
 
+    def subs(self):
+        """(owner, key, outputs, inputs, skip) of the condition and the body (see CondSpec)."""
+        inputs = read_once(self, self.inputs)
+        return [(self, "c", (self.cond_out,), tuple(self.cond_cut) + inputs, self.skip),
+                (self, "b", tuple(self.body_outs), tuple(self.body_cut) + inputs, self.skip)]
+
     def run(self, ctx, values):
         from scopeflow.ops.cf_run import run_while
         return run_while(ctx, values, self)
@@ -88,3 +99,9 @@ class LoopSpec:
     @staticmethod
     def output(got, k):
         return got[k]
+
+
+def read_once(spec, inputs):
+    """The outside values a loop's cond and body take (a tuple of `inputs`, one per
+    `spec.inputs`): not the `v/read`s they read afresh (`spec.reread`)."""
+    return tuple(x for i, x in enumerate(inputs) if i not in spec.reread)

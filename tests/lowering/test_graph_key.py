@@ -1,6 +1,8 @@
 """Run signatures found on disk by their graph before tracing (a second process here: a
 cleared in-memory cache): nothing is traced, values and run-time checks are as traced."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -183,3 +185,53 @@ def test_sources_and_versions_key_the_graph(tf, folder, monkeypatch):
     edited = graph_key.key(prog, {}, feeds, None, None)
     monkeypatch.setattr(np, "__version__", "0.0")
     assert len({plain, edited, graph_key.key(prog, {}, feeds, None, None)}) == 3
+
+
+def test_a_construct_of_unknown_kind_gets_no_key(tf, folder):
+    x = tf.placeholder(tf.float32, [2])
+    y = tf.cond(x[0] > 0, lambda: x * 2.0, lambda: x)
+    prog = cache.program(tf.get_default_graph(), [y], [], [x])
+    feeds = [np.ones(2, np.float32)]
+    assert graph_key.key(prog, {}, feeds, None, None) is not None
+    spec, k = y.op._cf
+    y.op._cf = (object(), k)
+    try:
+        assert graph_key.key(prog, {}, feeds, None, None) is None
+    finally:
+        y.op._cf = (spec, k)
+
+
+def test_a_tensor_array_error_read_back_names_the_array_as_a_traced_run_does(tf, folder):
+    # TF names an array by the arrays the process made before it: each run makes one more
+    x = tf.placeholder(tf.float32, [3])
+    i = tf.placeholder(tf.int32, [])
+    ta = tf.TensorArray(tf.float32, 3).unstack(x)
+    y = ta.read(i) + ta.read(0)
+    feed = {x: np.ones(3, np.float32), i: 0}
+    numbers, hits = [], disk_cache.stats["graph_hits"]
+    for _ in range(2):
+        with tf.Session() as s:
+            for _ in range(2):
+                with pytest.raises(InvalidArgumentError, match="Could not read index 0 twice"
+                                   ) as e:
+                    s.run(y, feed)
+                numbers.append(int(re.search(r"TensorArray_(\d+)", e.value.message)[1]))
+        cache.clear()  # the second Session's run is read back by its graph
+    assert numbers == list(range(numbers[0], numbers[0] + 4))
+    assert disk_cache.stats["graph_hits"] > hits
+
+
+def test_a_run_with_a_deadline_gets_no_key(tf, folder):
+    # its loops poll the host for the deadline (cf_run._until_deadline): a program of its own
+    import time
+
+    from scopeflow.lowering import stages
+    x = tf.placeholder(tf.float32, [2])
+    prog = cache.program(tf.get_default_graph(), [x * 2.0], [], [x])
+    feeds = [np.ones(2, np.float32)]
+    assert graph_key.key(prog, {}, feeds, None, None) is not None
+    old = stages.set_deadline(time.monotonic() + 100)
+    try:
+        assert graph_key.key(prog, {}, feeds, None, None) is None
+    finally:
+        stages.set_deadline(old)

@@ -13,12 +13,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = os.path.join(HERE, "graph_key_pairs.py")
 
-KEYED = ["attr", "graph_seed", "variable_shape"]
-# runs with a cond or a loop (their branches and bodies are not hashed yet), a branch held by
-# an op's attr as a function: such runs get no key (traced every time)
-UNKEYED = ["loop_body", "loop_condition", "cond_branch", "cond_in_loop", "loop_in_loop",
-           "captured_constant", "rnn_activation", "map_fn_body", "loop_gradient",
-           "switch_case_branch"]
+KEYED = ["loop_body", "loop_condition", "cond_branch", "cond_in_loop", "loop_in_loop",
+         "captured_constant", "rnn_activation", "map_fn_body", "loop_gradient", "attr",
+         "graph_seed", "variable_shape"]
+# a branch held by an op's attr as a function: such a run gets no key (traced every time)
+UNKEYED = ["switch_case_branch"]
 
 
 def _run(folder, variant, names, **env):
