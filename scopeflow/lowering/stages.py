@@ -418,6 +418,8 @@ def host_cond(op):
         elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
                 spec.context.outer) and on_host(spec.context):
             step = LoopStep(spec)  # (an imported cond's SelectMerge has no context)
+            from scopeflow.ops.ta_host import host_arrays
+            host_arrays(spec.context)  # (its dynamic_size arrays: one program per step)
         _STEPS[spec] = step
     return step or None
 
