@@ -544,12 +544,28 @@ def grows(loop):
 
 def may_grow(loop):
     """Whether a loop value of while context `loop` may change shape: one enters the loop
-    with a full shape that a shape invariant relaxes (`tf.concat` growing it, typically)."""
+    with a full shape that a shape invariant relaxes, or one of unknown dims is made by a
+    concat in the body (`tf.concat` growing it)."""
     for e in getattr(loop, "loop_enters", ()):
         start, inv = e._op._inputs[0].shape, e.shape
         if start.is_fully_defined() and not inv.is_fully_defined():
             return True
-    return False
+    return any(o._type in _NEXTS and o._ctx is loop and _concat_grows(o._inputs[0])
+               for o in loop.ops)
+
+
+def _concat_grows(t):
+    """Whether `t` is a concat along a dim of unknown size (a loop value it may grow)."""
+    from scopeflow.ops.array_base import static_value
+
+    op = t._op
+    if op._type not in ("ConcatV2", "Concat") or t.shape._dims is None:
+        return False
+    axis = static_value(op._inputs[-1] if op._type == "ConcatV2" else op._inputs[0])
+    if axis is None or axis.ndim:
+        return False
+    dims = t.shape._dims
+    return -len(dims) <= int(axis) < len(dims) and dims[int(axis)] is None
 
 
 def on_host(loop):

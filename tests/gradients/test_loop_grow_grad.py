@@ -37,6 +37,16 @@ PROGRAMS = {
         "    r = [s.run([acc, g], {n: k}) for k in (0, 1, 4)]\n"
         "    s.run(train, {n: 3})\n"
         "    result = r + [s.run(w)]"),
+    # the value enters with an unknown length: its body's concat grows it
+    "unknown_length": (
+        "x = tf.placeholder(tf.float32, [None])\n"
+        "def body(i, v):\n"
+        "    return i + 1, tf.concat([v, tf.tanh(v[-2:]) * v[:1]], 0)\n"
+        "_, out = tf.while_loop(lambda i, v: i < 3, body, [0, x],\n"
+        "                       shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])\n"
+        "g = tf.gradients(tf.reduce_sum(out * out), x)\n"
+        "with tf.Session() as s:\n"
+        "    result = [s.run([out, g], {x: [1.5, 2.0, -0.5]}), s.run(g, {x: [0.5, 1.]})]"),
     # a value growing next to one that keeps its shape
     "two_values": (
         "x = tf.placeholder(tf.float32, [3])\n"
