@@ -23,6 +23,7 @@ import unittest
 
 import numpy as np
 
+from scopeflow.core.device import DeviceSpec
 from scopeflow.core.graph import get_default_graph, reset_default_graph
 from scopeflow.errors import OpError
 from scopeflow.ops.random import set_random_seed
@@ -85,6 +86,14 @@ def is_built_with_rocm():
 def is_built_with_xla():
     return True
 
+
+
+def _canonical_device(device):
+    """TF's device.canonical_name: '' for None, else the DeviceSpec's string."""
+    if device is None:
+        return ""
+    spec = device if isinstance(device, DeviceSpec) else DeviceSpec.from_string(device)
+    return spec.to_string()
 
 
 def _nested(x):
@@ -277,7 +286,10 @@ class TestCase(_Base):
         self.assertCountEqual(expected_seq, actual_seq, msg=msg)
 
     def assertDeviceEqual(self, device1, device2, msg=None):
-        self.assertEqual((device1 or "").lower(), (device2 or "").lower(), msg=msg)
+        """Equal as canonical device names ('cpu:0' is '/device:CPU:0'), as TF compares."""
+        device1, device2 = _canonical_device(device1), _canonical_device(device2)
+        self.assertEqual(device1, device2,
+                         "Devices %s and %s are not equal. %s" % (device1, device2, msg))
 
     @contextlib.contextmanager
     def assertRaisesWithPredicateMatch(self, exception_type, expected_err_re_or_predicate):

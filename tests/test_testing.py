@@ -61,3 +61,28 @@ result = [seen, r.testsRun, len(r.failures), len(r.errors)]
 def test_a_test_case_whose_set_up_skips_ours_has_sessions_as_in_tf(oracle):
     from oracle import run_here
     assert run_here(SKIPPED_SET_UP) == oracle(SKIPPED_SET_UP)
+
+
+DEVICES = """
+import io, unittest
+seen = []
+class T(tf.test.TestCase):
+    def test_a(self):
+        with tf.device("cpu:12"):
+            c = tf.constant(1.0)
+        self.assertDeviceEqual(c.device, "cpu:12")
+        self.assertDeviceEqual(c.device, "/device:CPU:12")
+        self.assertDeviceEqual(None, "")
+        self.assertDeviceEqual("/job:ps/task:0/cpu:0", "/job:ps/replica:0/task:0/device:CPU:0")
+    def test_differ(self):
+        self.assertDeviceEqual("cpu:0", "cpu:1")
+suite = unittest.TestLoader().loadTestsFromTestCase(T)
+r = unittest.TextTestRunner(stream=io.StringIO()).run(suite)
+result = [r.testsRun, len(r.failures), len(r.errors), [str(f[1]).splitlines()[-1] for f in r.failures]]
+"""
+
+
+@pytest.mark.oracle
+def test_device_names_compare_canonical_as_in_tf(oracle):
+    from oracle import run_here
+    assert run_here(DEVICES) == oracle(DEVICES)
