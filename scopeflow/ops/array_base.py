@@ -189,7 +189,11 @@ def _partial_shape(t):
     if v is not None:
         if v.ndim == 0:
             return None if v == -1 else _bad_shape_rank(t)
-        return tuple(None if d == -1 else int(d) for d in v.tolist())
+        dims = v.tolist()
+        for d in dims:
+            if d < -1:  # TF's MakeShapeFromShapeTensor: a plain ValueError, no node context
+                raise ValueError("Invalid value in tensor used for shape: %d" % d)
+        return tuple(None if d == -1 else int(d) for d in dims)
     fn = _PARTIAL.get(t._op._type)
     out = fn(t) if fn else None
     if out is not None:
@@ -212,7 +216,7 @@ def _partial_of_pack(t):
     out = []
     for x in t._op._inputs:
         v = static_value(x)
-        out.append(None if v is None or v.ndim or int(v) == -1 else int(v))
+        out.append(None if v is None or v.ndim or int(v) < 0 else int(v))  # TF: < 0 unknown
     return tuple(out)
 
 

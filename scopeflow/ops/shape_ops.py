@@ -121,7 +121,11 @@ def shape_n(input, out_type=_dt.int32, name=None):  # noqa: A002
 def _fill_shape(dims, value):
     check_rank(dims, 1)
     check_rank(value, 0)
-    return spec(_b.partial_shape(dims), value.dtype.base_dtype)
+    shape = _b.partial_shape(dims)
+    known = static_value(dims)
+    if known is not None and (known < 0).any():
+        raise ShapeError("Fill dimensions must be >= 0")
+    return spec(shape, value.dtype.base_dtype)
 
 
 @op("Fill", infer=_fill_shape, types={"dims": INDEX, "value": ANY})
@@ -140,10 +144,10 @@ def _filled(shape, value, dtype, name, default):
     dtype = _dt.as_dtype(dtype).base_dtype
     with _b.scope(name, default, [shape]) as scope:
         if not isinstance(shape, Tensor):
-            small = _constant_if_small(value, shape, dtype, scope)
-            if small is not None:
-                return small
-            try:
+            try:  # (a negative dim fails both: Fill then raises TF's shape error)
+                small = _constant_if_small(value, shape, dtype, scope)
+                if small is not None:
+                    return small
                 shape = shape_as_tensor(TensorShape(shape))
             except (TypeError, ValueError):
                 shape = convert_to_tensor(shape, dtype=_dt.int32)

@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
+from oracle import ORACLE_HELPERS, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); y = tf.zeros(tf.shape(x)); z = tf.zeros([2, 3]); "
@@ -27,6 +28,13 @@ GRAPHS = [
     "a = tf.range(5); b = tf.range(1, 5, 2); c = tf.range(1., 5.); d = tf.range(5, "
     "dtype=tf.float32);"
     " x = tf.placeholder(tf.int32, []); e = tf.range(x); f = tf.range(0, 10, 3, dtype=tf.int64)",
+    "a = tf.fill([2, -3], 1.)",
+    "a = tf.fill(tf.concat([[2], [-3]], 0), 1.)",
+    "x = tf.placeholder(tf.int32, []); a = tf.fill(tf.stack([x, -3]), 1.)",
+    "a = tf.zeros([2, -3])",
+    "a = tf.ones(tf.constant([2, -1]))",
+    "a = tf.zeros([2000, -1], tf.int32)",
+    "a = tf.reshape(tf.zeros([6]), [2, -3])",
     "a = tf.range(1.5, 7.2, 0.7); b = tf.range(10, 1, -3); c = tf.range(tf.constant(3, tf.int64))",
     "a = tf.range(5, 1)",
     "a = tf.range(1, 5, -1)",
@@ -42,6 +50,18 @@ GRAPHS = [
     "a, b = tf.meshgrid([1, 2, 3], [4, 5]); "
     "c, d = tf.meshgrid(tf.constant([1., 2.]), [3., 4., 5.], indexing='ij')",
 ]
+
+
+@pytest.mark.oracle
+def test_negative_fill_dims_match_tf(oracle):
+    """TF's whole text: -1 in constant dims is Fill's own error, with the node and the partial
+    shape it read; a fed negative dim is the kernel's."""
+    code = ORACLE_HELPERS + (
+        "sh = tf.placeholder(tf.int32, [2]); f = tf.fill(sh, 1.)\n"
+        "with tf.Session() as s:\n"
+        "    result = [err(lambda: tf.zeros([2, -1])), err(lambda: tf.fill([-1], 1., name='f')),"
+        " err(lambda: s.run(f, {sh: [2, -3]})), err(lambda: s.run(f, {sh: [2, 0]}))]\n")
+    assert run_here(code) == oracle(code)
 
 
 @pytest.mark.oracle
