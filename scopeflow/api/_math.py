@@ -28,9 +28,9 @@ from scopeflow.ops.reductions import (arg_max, arg_min, argmax, argmin, count_no
                                       reduce_max, reduce_mean, reduce_min, reduce_prod,
                                       reduce_sum)
 from scopeflow.ops.math import betainc
-from scopeflow.ops.nn_space import (batch_to_space, batch_to_space_nd,
+from scopeflow.ops.nn_space import (batch_to_space, batch_to_space_nd, depth_to_space,
                                     required_space_to_batch_paddings, space_to_batch,
-                                    space_to_batch_nd)
+                                    space_to_batch_nd, space_to_depth)
 from scopeflow.ops.sampling import multinomial, random_crop, random_gamma, random_poisson
 from scopeflow.ops.sampling import random_shuffle
 from scopeflow.ops.segments import (segment_max, segment_mean, segment_min, segment_prod,

@@ -19,6 +19,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     loop_grad,
     math_grad,
     nn_grad,
+    space_grad,
     tensor_array_grad,
     unary_grad,
 )

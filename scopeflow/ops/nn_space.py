@@ -6,6 +6,7 @@ import numpy as np
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import array_ops, attr, name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
+from scopeflow.ops.value_checks import check
 
 __all__ = ["batch_to_space", "batch_to_space_nd", "depth_to_space",
            "required_space_to_batch_paddings", "space_to_batch", "space_to_batch_nd",
@@ -104,6 +105,11 @@ def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # no
 
 
 # ---- depth <-> space ------------------------------------------------------------------------
+def _divisible(size, by):
+    if size is not None and size % by:
+        raise ShapeError("Dimension size must be evenly divisible by %d but is %d" % (by, size))
+
+
 def _depth_infer(to_depth):
     def infer(input, *, block_size, data_format="NHWC"):  # noqa: A002
         d = input.shape._dims
@@ -114,9 +120,12 @@ def _depth_infer(to_depth):
         n, h, w, c = (d[0], d[2], d[3], d[1]) if data_format == "NCHW" else d
         b = block_size
         if to_depth:
+            _divisible(h, b)
+            _divisible(w, b)
             h2, w2, c2 = [None if v is None else v // b for v in (h, w)] + [
                 None if c is None else c * b * b]
         else:
+            _divisible(c, b * b)
             h2, w2, c2 = [None if v is None else v * b for v in (h, w)] + [
                 None if c is None else c // (b * b)]
         out = (n, c2, h2, w2) if data_format == "NCHW" else (n, h2, w2, c2)
@@ -125,35 +134,81 @@ def _depth_infer(to_depth):
     return infer
 
 
-@typed_op("SpaceToDepth", infer=_depth_infer(True))
-def _space_to_depth(input, *, block_size, data_format="NHWC"):  # noqa: A002
-    x = input.transpose(0, 2, 3, 1) if data_format == "NCHW" else input
-    n, h, w, c = x.shape
-    b = block_size
-    x = x.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5)
-    x = x.reshape(n, h // b, w // b, b * b * c)
-    return x.transpose(0, 3, 1, 2) if data_format == "NCHW" else x
+# TF's CPU kernels of both ops take NHWC only; NCHW runs on GPUs (attrs in TF's printed order)
+_CPU_KERNELS = ("VARIANT", "RESOURCE", "STRING", "BOOL", "COMPLEX128", "COMPLEX64", "DOUBLE",
+                "FLOAT", "BFLOAT16", "HALF", "INT32", "INT8", "UINT8", "INT16", "UINT16",
+                "UINT32", "INT64", "UINT64")
+_KERNELS = {
+    "DepthToSpace": (("QINT8", "BFLOAT16", "HALF", "FLOAT"), _CPU_KERNELS,
+                     "block_size=%d, data_format=\"NCHW\", T=DT_%s"),
+    "SpaceToDepth": (("UINT8", "QINT8", "BFLOAT16", "HALF", "FLOAT"), ("QINT8",) + _CPU_KERNELS,
+                     "T=DT_%s, block_size=%d, data_format=\"NCHW\""),
+}
 
 
-@typed_op("DepthToSpace", infer=_depth_infer(False))
-def _depth_to_space(input, *, block_size, data_format="NHWC"):  # noqa: A002
-    x = input.transpose(0, 2, 3, 1) if data_format == "NCHW" else input
-    n, h, w, c = x.shape
+def _no_nchw_kernel(ctx, op_type, block_size, dtype):
+    """TF's 'No OpKernel was registered' error for an NCHW op on the CPU."""
+    gpu, cpu, attrs = _KERNELS[op_type]
+    t = {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}.get(
+        dtype.name, dtype.name.upper())
+    attrs = attrs % ((block_size, t) if op_type == "DepthToSpace" else (t, block_size))
+    lines = ["  device='GPU'; T in [DT_%s]" % k for k in gpu]
+    lines += ["  device='CPU'; T in [DT_%s]; data_format in [\"NHWC\"]" % k for k in cpu]
+    check(ctx, False, "No OpKernel was registered to support Op '%s' used by {{node %s}} with "
+          "these attrs: [%s]\nRegistered devices: [CPU]\nRegistered kernels:\n%s\n"
+          % (op_type, ctx.op.name if ctx is not None else op_type, attrs, "\n".join(lines)))
+
+
+@typed_op("SpaceToDepth", infer=_depth_infer(True), context=True)
+def _space_to_depth(ctx, input, *, block_size, data_format="NHWC"):  # noqa: A002
+    n, h, w, c = input.shape
     b = block_size
-    x = x.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5)
-    x = x.reshape(n, h * b, w * b, c // (b * b))
-    return x.transpose(0, 3, 1, 2) if data_format == "NCHW" else x
+    if data_format == "NCHW":
+        _no_nchw_kernel(ctx, "SpaceToDepth", b, input.dtype)
+        return _zeros((n, c * b * b, h // b, w // b), input.dtype)
+    check(ctx, h % b == 0 and w % b == 0, "Image width %d and height %d should be divisible by "
+          "block_size: %d" % (w, h, b))
+    x = input[:, :h - h % b, :w - w % b].reshape(n, h // b, b, w // b, b, c)
+    return x.transpose(0, 1, 3, 2, 4, 5).reshape(n, h // b, w // b, b * b * c)
+
+
+@typed_op("DepthToSpace", infer=_depth_infer(False), context=True)
+def _depth_to_space(ctx, input, *, block_size, data_format="NHWC"):  # noqa: A002
+    n, h, w, c = input.shape
+    b = block_size
+    if data_format == "NCHW":
+        _no_nchw_kernel(ctx, "DepthToSpace", b, input.dtype)
+        return _zeros((n, h // (b * b), w * b, c * b), input.dtype)
+    check(ctx, c % (b * b) == 0, "Input depth dimension %d should be divisible by: %d"
+          % (c, b * b))
+    x = input[..., :c - c % (b * b)].reshape(n, h, w, b, b, c // (b * b))
+    return x.transpose(0, 1, 3, 2, 4, 5).reshape(n, h * b, w * b, c // (b * b))
+
+
+def _zeros(shape, dtype):
+    import jax.numpy as jnp
+    return jnp.zeros(shape, dtype)
+
+
+def _block_attr(op_type, block_size):
+    b = attr("int", block_size, "block_size")
+    if b < 2:
+        raise ValueError("Attr 'block_size' of '%s' Op passed %d less than minimum 2."
+                         % (op_type, b))
+    return b
 
 
 def space_to_depth(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """`tf.space_to_depth`: moves (block_size, block_size) spatial blocks into depth."""
     return _space_to_depth(input, name=name or "SpaceToDepth",
-                           block_size=attr("int", block_size, "block_size"),
+                           block_size=_block_attr("SpaceToDepth", block_size),
                            data_format=data_format)
 
 
 def depth_to_space(input, block_size, name=None, data_format="NHWC"):  # noqa: A002
+    """`tf.depth_to_space`: the inverse of space_to_depth."""
     return _depth_to_space(input, name=name or "DepthToSpace",
-                           block_size=attr("int", block_size, "block_size"),
+                           block_size=_block_attr("DepthToSpace", block_size),
                            data_format=data_format)
 
 

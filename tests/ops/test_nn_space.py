@@ -3,7 +3,8 @@ runs (tf.nn.with_space_to_batch's Shape / required_space_to_batch_paddings chain
 every op of the graph, values and gradients."""
 
 import pytest
-from math_oracle import check_all_ops, check_values
+from math_oracle import check_all_ops, check_outputs, check_values
+from oracle import run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, None, None, 3]); w = tf.ones([3, 3, 3, 4])\n"
@@ -46,3 +47,81 @@ def test_dynamic_dilated_graphs_match_tf_op_by_op(oracle):
 @pytest.mark.parametrize("code", VALUES, ids=["conv_pool", "paddings"])
 def test_dynamic_dilated_values_match_tf(oracle, code):
     check_values(oracle, code, rtol=1e-5, atol=1e-4)
+
+
+# ---- depth_to_space / space_to_depth ---------------------------------------------------------
+DEPTH_GRAPHS = [
+    "x = tf.placeholder(tf.float32, [2, 3, 4, 8])\n"
+    "r = [tf.depth_to_space(x, 2), tf.space_to_depth(tf.tile(x, [1, 2, 1, 1]), 2, name='s'),"
+    " tf.nn.depth_to_space(x, 2, data_format='NCHW')]\n"
+    "r += tf.gradients([tf.reduce_sum(y * y) for y in r], x)",
+    "x = tf.placeholder(tf.int32, [None, None, None, None])\n"
+    "r = [tf.depth_to_space(x, 3), tf.space_to_depth(x, 4, data_format='NCHW')]",
+]
+
+DEPTH_ERRORS = [
+    "r = tf.depth_to_space(tf.zeros([2, 3, 4, 6]), 2)",
+    "r = tf.depth_to_space(tf.zeros([2, 3, 4]), 2)",
+    "r = tf.depth_to_space(tf.zeros([2, 3, 4, 8]), 1)",
+    "r = tf.space_to_depth(tf.zeros([2, 3, 4, 8]), 2)",
+    "r = tf.space_to_depth(tf.zeros([2, 4, 3, 8]), 2)",
+    "r = tf.space_to_depth(tf.zeros([2, 4, 4, 8]), 0)",
+    "r = tf.depth_to_space(tf.zeros([2, 3, 4, 8]), 2, data_format='NCHW')",
+]
+
+DEPTH_VALUES = """
+import numpy as np
+a = np.arange(2 * 4 * 6 * 12, dtype=np.float32).reshape(2, 4, 6, 12)
+x = tf.placeholder(tf.float32, [None, None, None, None])
+ys = [tf.depth_to_space(x, 2), tf.space_to_depth(x, 2), tf.depth_to_space(tf.cast(x, tf.int64), 2)]
+gs = tf.gradients([tf.reduce_sum(y * y) for y in ys[:2]], x)
+with tf.Session() as s:
+    vals = s.run(ys + gs, {x: a})
+result = [[g.op.type for g in gs], [v.tolist() for v in vals]]
+"""
+
+# TF prints a missing kernel's attrs in hash order (compared as a sorted set) and its list of
+# kernels grows once XLA's are loaded (left out). A graph holding a node with no kernel fails
+# every run of its Session in TF, so each case gets its own graph.
+DEPTH_RUN_ERRORS = """
+import re
+import numpy as np
+out = []
+for f, shape in ((lambda p: tf.depth_to_space(p, 2), [1, 2, 2, 6]),
+                 (lambda p: tf.space_to_depth(p, 2), [1, 3, 2, 6]),
+                 (lambda p: tf.space_to_depth(p, 2), [1, 2, 5, 6]),
+                 (lambda p: tf.depth_to_space(p, 2, data_format='NCHW'), [1, 8, 2, 2]),
+                 (lambda p: tf.space_to_depth(tf.cast(p, tf.float64), 2, data_format='NCHW'),
+                  [1, 8, 2, 2])):
+    tf.reset_default_graph()
+    p = tf.placeholder(tf.float32, [None, None, None, None])
+    y = f(p)
+    with tf.Session() as s:
+        try:
+            s.run(y, {p: np.zeros(shape)})
+            out.append('ok')
+        except tf.errors.OpError as e:
+            msg = e.message.split('\\n\\t [[')[0].split("Node: ")[-1]
+            msg = msg.split("\\nRegistered kernels")[0]
+            msg = re.sub(r"attrs: \\[(.*?)\\]", lambda m: str(sorted(m.group(1).split(", "))), msg)
+            out.append([type(e).__name__, msg])
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_depth_space_graphs_match_tf_op_by_op(oracle):
+    check_all_ops(oracle, DEPTH_GRAPHS)
+
+
+@pytest.mark.oracle
+def test_depth_space_shape_errors_match_tf(oracle):
+    check_outputs(oracle, DEPTH_ERRORS)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [DEPTH_VALUES, DEPTH_RUN_ERRORS], ids=["values", "run_errors"])
+def test_depth_space_values_and_run_errors_match_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there, (str(here)[:2000], str(there)[:2000])
