@@ -3,6 +3,7 @@
 
 import numpy as np
 
+from scopeflow.ops.array_base import check_rank_at_least
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import array_ops, attr, name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
@@ -14,44 +15,93 @@ __all__ = ["batch_to_space", "batch_to_space_nd", "depth_to_space",
 
 
 def _block_shape_infer(to_batch):
+    """TF's SpaceToBatch / BatchToSpace shape rule: the block values first (each positive,
+    the batch multiplied or evenly divided by each in turn), then the paddings or crops."""
     def infer(input, block_shape, pads):  # noqa: A002 - TF's arg name
-        d = input.shape._dims
-        block, p = static_value(block_shape), static_value(pads)
-        dt = input.dtype.base_dtype
         m = block_shape.shape._dims[0] if block_shape.shape._dims else None
-        if d is None or m is None:
-            return spec(None, dt)
-        out = list(d)
-        prod = None if block is None else int(np.prod(block))
-        out[0] = None if d[0] is None or prod is None else (d[0] * prod if to_batch
-                                                             else d[0] // prod)
-        for i in range(m):
-            out[1 + i] = _spatial(d[1 + i], block, p, i, to_batch)
-        return spec(out, dt)
+        d = input.shape._dims
+        if m is not None:
+            check_rank_at_least(input, m + 1)
+        block, p = static_value(block_shape), static_value(pads)
+        out = None if d is None else list(d)
+        if block is not None:
+            _block_batch(out, [int(b) for b in block.reshape(-1)], to_batch)
+        if p is not None:
+            _pad_spatial(out, block, p.reshape(-1, 2), to_batch)
+        if out is not None and (block is None or p is None):
+            out[1:1 + (m or 0)] = [None] * (m or 0)
+        return spec(out, input.dtype.base_dtype)
 
     return infer
 
 
-def _spatial(size, block, pads, i, to_batch):
-    if size is None or block is None or pads is None:
-        return None
-    b = int(block[i])
+def _block_batch(out, block, to_batch):
+    """(the batch dim of `out` times / divided by each block value)"""
+    for b in block:
+        if b < 1:
+            raise ShapeError("block_shape must be positive")
+        if out is None or out[0] is None:
+            continue
+        if to_batch:
+            out[0] *= b
+        elif out[0] % b:
+            raise ShapeError("Dimension size must be evenly divisible by %d but is %d"
+                             % (b, out[0]))
+        else:
+            out[0] //= b
+
+
+def _pad_spatial(out, block, pads, to_batch):
+    """(the spatial dims of `out` padded and divided, or multiplied and cropped)"""
+    for i, (lo, hi) in enumerate(pads.tolist()):
+        if lo < 0 or hi < 0:
+            raise ShapeError("paddings cannot be negative" if to_batch
+                             else "crops cannot be negative")
+        if out is None or out[1 + i] is None or block is None:
+            continue
+        out[1 + i] = _spatial(out[1 + i], int(block[i]), lo, hi, to_batch)
+
+
+def _spatial(size, b, lo, hi, to_batch):
     if to_batch:
-        total = size + int(pads[i][0]) + int(pads[i][1])
+        total = size + lo + hi
         if total % b:
             raise ShapeError("Dimension size must be evenly divisible by %d but is %d"
                              % (b, total))
         return total // b
-    return size * b - int(pads[i][0]) - int(pads[i][1])
+    size *= b
+    for crop in (lo, hi):
+        if crop > size:
+            raise ShapeError("Negative dimension size caused by subtracting %d from %d"
+                             % (crop, size))
+        size -= crop
+    return size
+
+
+def _kernel_failed(ctx, input, block, message):
+    """False after TF's kernel checks of `input`'s rank; else True, `message` raised by the run
+    (the kernel then returns zeros: a failed run fetches nothing)."""
+    if input.ndim < 1 + len(block):
+        message = "input rank should be >= %d instead of %d" % (1 + len(block), input.ndim)
+    if message:
+        check(ctx, False, message)
+    return bool(message)
 
 
 @typed_op("SpaceToBatchND", infer=_block_shape_infer(True),
-          types={"block_shape": INDEX, "paddings": INDEX})
-def _space_to_batch_nd(input, block_shape, paddings):  # noqa: A002
+          types={"block_shape": INDEX, "paddings": INDEX}, context=True)
+def _space_to_batch_nd(ctx, input, block_shape, paddings):  # noqa: A002
     import jax.numpy as jnp
     block = [int(b) for b in np.asarray(block_shape)]
     pads = np.asarray(paddings).reshape(-1, 2)
     m = len(block)
+    sizes = [input.shape[1 + i] + int(lo) + int(hi) if 1 + i < input.ndim else 0
+             for i, (lo, hi) in enumerate(pads)]
+    bad = [i for i, n in enumerate(sizes) if n % block[i]]
+    if _kernel_failed(ctx, input, block, bad and "padded_shape[%d]=%d is not divisible by "
+                      "block_shape[%d]=%d" % (bad[0], sizes[bad[0]], bad[0], block[bad[0]])):
+        return jnp.zeros([input.shape[0] * int(np.prod(block))] + [n // b for n, b in zip(
+            sizes, block)] + list(input.shape[1 + m:]), input.dtype)
     x = jnp.pad(input, [(0, 0)] + [tuple(int(v) for v in p) for p in pads]
                 + [(0, 0)] * (input.ndim - 1 - m))
     b, rest = x.shape[0], x.shape[1 + m:]
@@ -65,13 +115,32 @@ def _space_to_batch_nd(input, block_shape, paddings):  # noqa: A002
     return x.reshape([b * int(np.prod(block))] + shape[1::2] + list(rest))
 
 
+def _b2s_message(input, block, crops):
+    """TF's BatchToSpaceND kernel check of the batch and the cropped sizes, or ''."""
+    prod = int(np.prod(block))
+    if input.ndim < 1 + len(block):
+        return ""
+    if input.shape[0] % prod:
+        return ("Input batch dimension (%d) is not divisible by product of block sizes (%d)"
+                % (input.shape[0], prod))
+    for i, (b, (lo, hi)) in enumerate(zip(block, crops.tolist())):
+        if input.shape[1 + i] * b - lo - hi < 0:
+            return "cropped_shape[%d]=%d must be non-negative" % (
+                i, input.shape[1 + i] * b - lo - hi)
+    return ""
+
+
 @typed_op("BatchToSpaceND", infer=_block_shape_infer(False),
-          types={"block_shape": INDEX, "crops": INDEX})
-def _batch_to_space_nd(input, block_shape, crops):  # noqa: A002
+          types={"block_shape": INDEX, "crops": INDEX}, context=True)
+def _batch_to_space_nd(ctx, input, block_shape, crops):  # noqa: A002
+    import jax.numpy as jnp
     block = [int(b) for b in np.asarray(block_shape)]
     crops = np.asarray(crops).reshape(-1, 2)
     m = len(block)
     b = input.shape[0] // int(np.prod(block))
+    if _kernel_failed(ctx, input, block, _b2s_message(input, block, crops)):
+        return jnp.zeros([b] + [max(0, n * k - int(lo) - int(hi)) for n, k, (lo, hi) in zip(
+            input.shape[1:], block, crops)] + list(input.shape[1 + m:]), input.dtype)
     spatial, rest = list(input.shape[1:1 + m]), list(input.shape[1 + m:])
     x = input.reshape(block + [b] + spatial + rest)
     perm = [m]
@@ -96,12 +165,12 @@ def batch_to_space_nd(input, block_shape, crops, name=None):  # noqa: A002
 
 def space_to_batch(input, paddings, block_size=None, name=None, block_shape=None):  # noqa: A002
     block = block_size if block_shape is None else block_shape
-    return space_to_batch_nd(input, [block, block], paddings, name=name)
+    return space_to_batch_nd(input, np.array([block, block], np.int64), paddings, name=name)
 
 
 def batch_to_space(input, crops, block_size, name=None, block_shape=None):  # noqa: A002
     block = block_size if block_shape is None else block_shape
-    return batch_to_space_nd(input, [block, block], crops, name=name)
+    return batch_to_space_nd(input, np.array([block, block], np.int64), crops, name=name)
 
 
 # ---- depth <-> space ------------------------------------------------------------------------

@@ -176,7 +176,8 @@ def shape_error_text(g, error, full, op_type, tensors, attrs, asked=None):
     counts = tuple(len(t) if isinstance(t, (list, tuple)) else -1 for t in tensors)
     return "%s for '{{node %s}} = %s' with input shapes: %s%s." % (
         error, full, node_summary(g, op_type, attrs, flat, counts),
-        ", ".join(dims_str(t.shape._dims) for t in flat), suffix(asked or {}))
+        ", ".join("?" if t.shape._dims is None else dims_str(t.shape._dims) for t in flat),
+        suffix(asked or {}))  # (TF's shape context writes an unknown rank as '?')
 
 
 def _graph_of(inputs):

@@ -4,7 +4,7 @@ every op of the graph, values and gradients."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
-from oracle import run_here
+from oracle import ORACLE_HELPERS, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, None, None, 3]); w = tf.ones([3, 3, 3, 4])\n"
@@ -125,3 +125,33 @@ def test_depth_space_values_and_run_errors_match_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there, (str(here)[:2000], str(there)[:2000])
+
+
+# (input shape, block_shape, crops or paddings): each a TF error, static or from the kernel
+BAD_BLOCKS = [([6, 2, 2, 1], [2, 2], [[0, 0], [0, 0]]), ([4, 2, 2, 1], [2, 2], [[-1, 0], [0, 0]]),
+              ([4, 2, 2, 1], [2, 2], [[3, 2], [0, 0]]), ([4, 2, 2, 1], [0, 2], [[0, 0], [0, 0]]),
+              ([5, 2, 2, 1], [3, 2], [[-1, 0], [0, 0]]), ([4, 2], [2, 2], [[0, 0], [0, 0]]),
+              ([1, 3, 2, 1], [2, 2], [[0, 0], [0, 0]]), ([0, 2, 2, 1], [2, 2], [[0, 0], [0, 0]])]
+
+
+@pytest.mark.oracle
+def test_bad_blocks_raise_tf_errors(oracle):
+    """The shape rule's errors with a known input (whole text), the kernel's with a fed one;
+    tf.batch_to_space (an int64 block) too."""
+    code = ORACLE_HELPERS + (
+        "x = tf.placeholder(tf.float32)\n"
+        "def both(f, shape, block, pads):\n"
+        "    def fed():\n"
+        "        y = f(x, block, pads)\n"
+        "        with tf.Session() as s:\n"
+        "            return s.run(y, {x: np.ones(shape)}).shape\n"
+        "    return [err(lambda: f(tf.zeros(shape), block, pads)), err(fed)]\n"
+        "result = [both(f, *case) for case in %r for f in (tf.batch_to_space_nd, "
+        "tf.space_to_batch_nd)]\n"
+        "result.append(err(lambda: tf.batch_to_space(tf.zeros([3, 2, 2, 1]), [[0, 0], [0, 0]],"
+        " 2)))\n" % (BAD_BLOCKS,))
+    here, there = run_here(code)["ok"], oracle(code)["ok"]
+    for case, mine, theirs in zip([c for c in BAD_BLOCKS for _ in "ab"] + [None], here,
+                                    there):
+        assert mine == theirs, case
+    assert len(here) == len(there)
