@@ -7,6 +7,7 @@ The V3 ops take one diagonal index `k` here (TF also takes a band `(k_lo, k_hi)`
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.core.shape import dims_str
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank_at_least, dims_of, static_value
@@ -138,14 +139,17 @@ def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"): 
 
 # ---- MatrixBandPart / Diag / DiagPart -------------------------------------------------------
 def _band_shape(input, num_lower, num_upper):  # noqa: A002
-    check_rank_at_least(input, 2)
-    return input.shape, input.dtype.base_dtype
+    return input.shape, input.dtype.base_dtype  # (TF: a rank below 2 fails only at run time)
 
 
 @op("MatrixBandPart", infer=_band_shape, types={"num_lower": INDEX, "num_upper": INDEX},
     context=True)
 def _matrix_band_part(ctx, input, num_lower, num_upper):  # noqa: A002
     m = _b.xp(input, num_lower, num_upper)
+    if np.ndim(input) < 2:
+        check(ctx, False, "input must be at least 2-dim, received shape: %s"
+              % dims_str(np.shape(input)))
+        return input
     for value, n, what, dim in ((num_lower, input.shape[-2], "num_lower", "rows"),
                                 (num_upper, input.shape[-1], "num_upper", "columns")):
         check(ctx, value <= n, lambda v, n=n, what=what, dim=dim: "%s must be negative or less "
