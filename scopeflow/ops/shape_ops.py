@@ -246,21 +246,28 @@ def ones_like_v2(tensor, dtype=None, name=None):
 
 
 # ---- Range / LinSpace -----------------------------------------------------------------------
-def _range_size(start, limit, delta):
-    if delta == 0:
-        raise ShapeError("Requires delta != 0")
+def _range_size(start, limit, delta, kernel=False):
+    if delta == 0:  # (TF's kernel adds the value)
+        raise ShapeError("Requires delta != 0" + (": %s" % _num_text(delta) if kernel else ""))
     if delta > 0 and start > limit:
-        raise ShapeError("Requires start <= limit when delta > 0: %s/%s" % (start, limit))
+        raise ShapeError("Requires start <= limit when delta > 0: %s/%s"
+                         % (_num_text(start), _num_text(limit)))
     if delta < 0 and start < limit:
-        raise ShapeError("Requires start >= limit when delta < 0: %s/%s" % (start, limit))
+        raise ShapeError("Requires start >= limit when delta < 0: %s/%s"
+                         % (_num_text(start), _num_text(limit)))
     if isinstance(start, (int, np.integer)) and isinstance(delta, (int, np.integer)):
         return (builtins.abs(limit - start) + builtins.abs(delta) - 1) // builtins.abs(delta)
     return int(np.ceil(builtins.abs((limit - start) / delta)))
 
 
+def _num_text(v):
+    """A number as TF's StrCat writes it: floats with six significant digits."""
+    return "%.6g" % v if isinstance(v, (float, np.floating)) else str(v)
+
+
 def _range_shape(start, limit, delta):
-    for t in (start, limit, delta):
-        check_rank(t, 0)
+    for t, what in ((start, "start"), (limit, "limit"), (delta, "delta")):
+        check_rank(t, 0, "\n\t for '%s'" % what)
     vals = [static_value(t) for t in (start, limit, delta)]
     if any(v is None for v in vals):
         return spec((None,), start.dtype.base_dtype)
@@ -271,7 +278,7 @@ def _range_shape(start, limit, delta):
 def range_op(start, limit, delta):
     dtype = np.asarray(start).dtype if _b.is_numpy(start) else start.dtype
     s, lim, d = (np.asarray(v).item() for v in (start, limit, delta))
-    n = _range_size(s, lim, d)
+    n = _range_size(s, lim, d, kernel=True)
     if n <= _HOST_LIMIT:
         return (s + d * np.arange(n)).astype(dtype)
     import jax.numpy as jnp

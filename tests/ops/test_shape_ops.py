@@ -39,6 +39,13 @@ GRAPHS = [
     "a = tf.range(5, 1)",
     "a = tf.range(1, 5, -1)",
     "a = tf.range(1, 5, 0)",
+    "a = tf.range(1.5, 2., 0.)",
+    "a = tf.range(5.5, 0.25, 1.)",
+    "a = tf.range(tf.constant([[0]]), 3)",
+    "a = tf.range(0, tf.constant([3]))",
+    "a = tf.range(0, 3, tf.constant([1]))",
+    "a = tf.linspace(0., 1., tf.constant([3]))",
+    "a = tf.linspace(tf.constant([[0.]]), tf.constant([1., 2.]), 3)",
     "a = tf.one_hot([1, 2], 3); b = tf.one_hot([[1, 2]], 3, axis=0, on_value=5, off_value=0); "
     "x = tf.placeholder(tf.int32, [None]); c = tf.one_hot(x, 4, dtype=tf.int64); "
     "d = tf.one_hot(tf.constant([1]), 3, axis=2)",
@@ -61,6 +68,16 @@ def test_negative_fill_dims_match_tf(oracle):
         "with tf.Session() as s:\n"
         "    result = [err(lambda: tf.zeros([2, -1])), err(lambda: tf.fill([-1], 1., name='f')),"
         " err(lambda: s.run(f, {sh: [2, -3]})), err(lambda: s.run(f, {sh: [2, 0]}))]\n")
+    assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
+def test_fed_range_errors_match_tf(oracle):
+    code = ORACLE_HELPERS + (
+        "a, b, c = (tf.placeholder(tf.int64, []) for _ in range(3)); y = tf.range(a, b, c)\n"
+        "with tf.Session() as s:\n"
+        "    result = [err(lambda: s.run(y, dict(zip((a, b, c), v))))"
+        " for v in [(1, 5, 0), (7, 1, 1), (1, 5, -1), (2, -3, 1), (1, 5, 2)]]\n")
     assert run_here(code) == oracle(code)
 
 
