@@ -1,5 +1,6 @@
 """`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), resizing,
-non_max_suppression, cropping / padding, flips, brightness, contrast, standardization."""
+non_max_suppression, crop_and_resize, cropping / padding, flips, brightness, contrast,
+standardization."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
     decode_image,
@@ -26,6 +27,7 @@ from scopeflow.ops.image_adjust import (  # noqa: F401
     resize_image_with_crop_or_pad,
     rgb_to_grayscale,
 )
+from scopeflow.ops.image_crop import crop_and_resize  # noqa: F401
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
 from scopeflow.ops.image_resize import (  # noqa: F401
     ResizeMethod,

@@ -1,5 +1,6 @@
-"""Gradients of the image resize ops, as TF's image_grad: one ResizeBilinearGrad /
-ResizeNearestNeighborGrad / ResizeBicubicGrad op (the size input gets none)."""
+"""Gradients of the image resize and crop ops, as TF's image_grad: one ResizeBilinearGrad /
+ResizeNearestNeighborGrad / ResizeBicubicGrad op (the size input gets none); CropAndResize:
+CropAndResizeGradImage (float images only) and CropAndResizeGradBoxes."""
 
 from scopeflow.gradients.registry import apply_op, gradient
 
@@ -31,3 +32,21 @@ def _resize_bicubic_grad(op, grad):
     if image.dtype.base_dtype.name not in ("float32", "float64"):
         return [None, None]
     return [apply_op("ResizeBicubicGrad", grad, image, **_attrs(op)), None]
+
+
+@gradient("CropAndResize", needs=("CropAndResizeGradImage", "CropAndResizeGradBoxes"))
+def _crop_and_resize_grad(op, grad):
+    image, boxes, box_ind, _ = op._inputs
+    dims = image.shape._dims
+    if dims is not None and None not in dims:
+        size = list(dims)
+    else:
+        from scopeflow.ops.shape_ops import shape
+        size = shape(image)
+    grad_image = None
+    if image.dtype.base_dtype.name in ("float16", "float32", "float64"):
+        grad_image = apply_op("CropAndResizeGradImage", grad, boxes, box_ind, size,
+                              T=image.dtype.base_dtype, method=op._attrs["method"])
+    grad_boxes = apply_op("CropAndResizeGradBoxes", grad, image, boxes, box_ind,
+                          T=image.dtype.base_dtype, method="bilinear")
+    return [grad_image, grad_boxes, None, None]
