@@ -13,6 +13,7 @@ from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.registry import INDEX, op, spec
+from scopeflow.ops.value_checks import check
 
 
 # ---- concat / stack / unstack ---------------------------------------------------------------
@@ -311,16 +312,30 @@ def _tile_shape(input, multiples):  # noqa: A002
     n = len(dims) if dims is not None else n
     if n is None:
         return spec(None, input.dtype.base_dtype)
-    m = static_value(multiples)
-    mult = [None] * n if m is None else m.tolist()
+    mult = _b.partial_shape(multiples) or (None,) * n  # (TF reads it as a shape: -1 unknown)
     dims = dims or (None,) * n
     return spec(tuple(None if d is None or k is None else d * k for d, k in zip(dims, mult)),
                 input.dtype.base_dtype)
 
 
-@op("Tile", infer=_tile_shape, types={"multiples": INDEX})
-def _tile(input, multiples):  # noqa: A002
-    return xp(input).tile(input, _b.as_int_list(multiples))
+@op("Tile", infer=_tile_shape, types={"multiples": INDEX}, context=True)
+def _tile(ctx, input, multiples):  # noqa: A002
+    mult = _b.as_int_list(multiples)
+    bad = _tile_error(np.ndim(input), mult)
+    if bad:
+        check(ctx, False, bad)
+        return xp(input).zeros([max(0, k) for k in mult][:np.ndim(input)]
+                               + [1] * (np.ndim(input) - len(mult)), input.dtype)
+    return xp(input).tile(input, mult)
+
+
+def _tile_error(rank, mult):
+    """TF's Tile kernel check of fed multiples, or ''."""
+    if len(mult) != rank:
+        return ("Expected multiples argument to be a vector of length %d but got length %d"
+                % (rank, len(mult)))
+    neg = [i for i, k in enumerate(mult) if k < 0]
+    return "Expected multiples[%d] >= 0, but got %d" % (neg[0], mult[neg[0]]) if neg else ""
 
 
 def tile(input, multiples, name=None):  # noqa: A002
@@ -344,6 +359,8 @@ def _pad_shape(input, paddings, constant_values=None, *, mode=None):  # noqa: A0
     dims = dims if dims is not None else (None,) * n
     if p is None:
         return spec((None,) * n, input.dtype.base_dtype)
+    if (p < 0).any():
+        raise ShapeError("Paddings must be non-negative")
     return spec(tuple(None if d is None else d + int(a) + int(b) for d, (a, b) in zip(dims, p)),
                 input.dtype.base_dtype)
 
@@ -376,9 +393,28 @@ def _pad_v2(input, paddings, constant_values):  # noqa: A002
     return xp(input).pad(input, _paddings(paddings), constant_values=constant_values)
 
 
-@op("MirrorPad", infer=_pad_shape, types={"paddings": INDEX})
-def _mirror_pad(input, paddings, *, mode):  # noqa: A002
-    return xp(input).pad(input, np.asarray(paddings).tolist(), mode=mode.lower())
+@op("MirrorPad", infer=_pad_shape, types={"paddings": INDEX}, context=True)
+def _mirror_pad(ctx, input, paddings, *, mode):  # noqa: A002
+    rows = np.asarray(paddings).tolist()
+    bad = _mirror_error(np.shape(input), rows, mode == "REFLECT")
+    if bad:
+        check(ctx, False, bad)
+        return xp(input).pad(input, [(max(0, a), max(0, b)) for a, b in rows])
+    return xp(input).pad(input, rows, mode=mode.lower())
+
+
+def _mirror_error(shape, rows, reflect):
+    """TF's MirrorPad kernel check of fed paddings, or ''."""
+    for n, (a, b) in zip(shape, rows):
+        if a < 0 or b < 0:
+            return "paddings must be non-negative: %d %d" % (a, b)
+        if reflect and max(a, b) >= n:
+            return "paddings must be less than the dimension size: %d, %d not less than %d" % (
+                a, b, n)
+        if not reflect and max(a, b) > n:
+            return ("paddings must be no greater than the dimension size: %d, %d greater than %d"
+                    % (a, b, n))
+    return ""
 
 
 def pad(tensor, paddings, mode="CONSTANT", name=None, constant_values=0):

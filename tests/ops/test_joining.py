@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
+from oracle import ORACLE_HELPERS, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); f = tf.concat([x], 0); g = tf.concat([x, x], -1); "
@@ -38,6 +39,13 @@ GRAPHS = [
     "x = tf.placeholder(tf.float32, [5, 3]); a = tf.split(x, [1, -1, -1], 0)",
     "x = tf.zeros([2, 3]); tf.tile(x, [1])",
     "x = tf.zeros([2, 3]); tf.pad(x, [[1, 1]])",
+    "x = tf.zeros([2, 2]); a = tf.tile(x, [-1, 2])",
+    "x = tf.zeros([2, 2]); a = tf.tile(x, [-3, 2])",
+    "x = tf.zeros([2]); a = tf.pad(x, [[0, -1]])",
+    "x = tf.zeros([2]); a = tf.pad(x, [[0, -1]], constant_values=1.)",
+    "x = tf.zeros([2]); a = tf.pad(x, [[0, -1]], mode='REFLECT')",
+    "x = tf.zeros([2]); a = tf.pad(x, [[2, 0]], mode='REFLECT'); "
+    "b = tf.pad(x, [[0, 3]], mode='SYMMETRIC')",
     "x = tf.zeros([2, 3]); tf.unstack(x, axis=2)",
     "x = tf.zeros([2, 3]); tf.unstack(x, num=3)",
     "x = tf.placeholder(tf.float32); a = tf.concat([x, tf.zeros([2, 3])], 0); "
@@ -56,6 +64,20 @@ GRAPHS = [
 @pytest.mark.parametrize("code", GRAPHS)
 def test_graph_matches_tf(oracle, code):
     check_graph(oracle, code)
+
+
+@pytest.mark.oracle
+def test_fed_multiples_and_mirror_paddings_raise_tf_errors(oracle):
+    code = ORACLE_HELPERS + (
+        "m = tf.placeholder(tf.int32); p = tf.placeholder(tf.int32)\n"
+        "t = tf.tile(tf.zeros([2]), m)\n"
+        "r = tf.pad(tf.range(2.), p, mode='REFLECT')\n"
+        "y = tf.pad(tf.range(2.), p, mode='SYMMETRIC')\n"
+        "with tf.Session() as s:\n"
+        "    result = [err(lambda: s.run(t, {m: v})) for v in ([-1], [1, 2], [0])]\n"
+        "    result += [err(lambda: s.run(f, {p: v})) for f in (r, y)"
+        " for v in ([[0, -1]], [[2, 0]], [[0, 3]], [[1, 2]])]\n")
+    assert run_here(code) == oracle(code)
 
 
 @st.composite
