@@ -28,6 +28,7 @@ from scopeflow.ops.image_adjust import (  # noqa: F401
     rgb_to_grayscale,
 )
 from scopeflow.ops.image_crop import crop_and_resize  # noqa: F401
+from scopeflow.ops.image_glimpse import extract_glimpse  # noqa: F401
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
 from scopeflow.ops.image_resize import (  # noqa: F401
     ResizeMethod,

@@ -2,7 +2,7 @@
 ResizeNearestNeighborGrad / ResizeBicubicGrad op (the size input gets none); CropAndResize:
 CropAndResizeGradImage (float images only) and CropAndResizeGradBoxes."""
 
-from scopeflow.gradients.registry import apply_op, gradient
+from scopeflow.gradients.registry import apply_op, gradient, not_differentiable
 
 
 def _attrs(op):
@@ -50,3 +50,6 @@ def _crop_and_resize_grad(op, grad):
     grad_boxes = apply_op("CropAndResizeGradBoxes", grad, image, boxes, box_ind,
                           T=image.dtype.base_dtype, method="bilinear")
     return [grad_image, grad_boxes, None, None]
+
+
+not_differentiable("ExtractGlimpse")

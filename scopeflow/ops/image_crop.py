@@ -18,11 +18,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
 from scopeflow.errors import OutOfRangeError
 from scopeflow.ops.array_base import check_rank, partial_shape
 from scopeflow.ops.image_resize import _round_each, _sized
 from scopeflow.ops.op_types import ALLOWED, FIXED
-from scopeflow.core.tensor import Tensor
 from scopeflow.ops.op_util import attr, check_fixed, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
 from scopeflow.ops.value_checks import check
