@@ -59,6 +59,8 @@ x64 = functools.partial(jax.enable_x64, True)
 
 _Tracer = jax.core.Tracer
 # a kernel needing a static value got a traced one: a limitation to report as is
+# ops whose floating-point inputs set the output's size (tf.range(0., x)): compiled in when fed
+_FLOATS_SET_SIZE = frozenset({"Range"})
 _JAX_LIMITS = tuple(c for c in (getattr(jax.errors, "JAXTypeError", None),
                                 jax.errors.ConcretizationTypeError) if c is not None)
 
@@ -124,7 +126,8 @@ def execute(ctx, order, env):
             # a value that sets a shape, a size or an axis is traced: if it comes from fed
             # values, the build retries with them compiled in (see `build`)
             traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)
-                      and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool)]
+                      and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool
+                           or op._type in _FLOATS_SET_SIZE)]
             if not traced:
                 raise
             raise _NeedStatic(op, traced) from None

@@ -82,6 +82,21 @@ def test_fed_range_errors_match_tf(oracle):
 
 
 @pytest.mark.oracle
+def test_range_of_fed_and_variable_floats_matches_tf(oracle):
+    """Float start / limit / delta set the output's size: fed or read from a variable, the run
+    compiles their values in (was a JAX TracerArrayConversionError)."""
+    code = ORACLE_HELPERS + (
+        "a, b, c = (tf.placeholder(tf.float32, []) for _ in range(3)); y = tf.range(a, b, c)\n"
+        "v = tf.Variable(3.5); r = tf.range(0., v)\n"
+        "with tf.Session() as s:\n"
+        "    s.run(v.initializer)\n"
+        "    result = [err(lambda: s.run(y, dict(zip((a, b, c), v))).tolist()) for v in"
+        " [(1.5, 2., 0.), (5.5, 0.25, 1.), (0.1234567, 5.5, -1.), (0.5, 2., 0.5)]]\n"
+        "    result += [s.run(y, {a: 0.5, b: 2., c: 0.5}).tolist(), s.run(r).tolist()]\n")
+    assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
 @pytest.mark.parametrize("code", GRAPHS)
 def test_graph_matches_tf(oracle, code):
     check_graph(oracle, code)
