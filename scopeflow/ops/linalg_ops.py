@@ -96,7 +96,11 @@ def _eig_shape(input, *, compute_v=True):  # noqa: A002
 
 @typed_op("SelfAdjointEigV2", infer=_eig_shape, multi=True)
 def _self_adjoint_eig(input, *, compute_v=True):  # noqa: A002
-    e, v = jnp.linalg.eigh(input)
+    # TF's kernel reads the lower triangle only: its gradient is lower triangular (jnp's
+    # default averages a with its transpose, which spread the gradient over both triangles)
+    lower = jnp.tril(input)
+    sym = lower + jnp.conj(jnp.swapaxes(jnp.tril(input, -1), -1, -2))
+    e, v = jnp.linalg.eigh(sym, symmetrize_input=False)
     return e, (v if compute_v else jnp.zeros((0,), input.dtype))
 
 

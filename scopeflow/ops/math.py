@@ -47,8 +47,16 @@ def _div_no_nan(x, y):
     return jnp.where(y == 0, jnp.zeros_like(x), x / _safe(y == 0, y, 1))
 
 
+@jax.custom_jvp
 def _mul_no_nan(x, y):
     return jnp.where(y == 0, jnp.zeros_like(x), x * y)
+
+
+@_mul_no_nan.defjvp
+def _mul_no_nan_jvp(primals, tangents):
+    # TF's gradient for y is x * grad where y == 0 too (the where's derivative there is 0)
+    (x, y), (tx, ty) = primals, tangents
+    return _mul_no_nan(x, y), _mul_no_nan(tx, y) + x * ty
 
 
 def _truncate_mod(x, y):

@@ -5,6 +5,8 @@ the segment ids (last + 1; fed ids are compiled into the run's signature, with T
 UnsortedSegment* from its `num_segments`.
 """
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -49,6 +51,31 @@ def _highest(dtype):
     return jnp.finfo(dtype).max if jnp.issubdtype(dtype, jnp.floating) else jnp.iinfo(dtype).max
 
 
+@functools.lru_cache(maxsize=None)
+def _segment_prod(n):
+    """jax.ops.segment_prod with a derivative (JAX has none for repeated ids): each row's is
+    the product of the others in its segment, as TF's UnsortedSegmentProd gradient finds it
+    (the segment's product over the row, or the product of its non-zeros for its one zero)."""
+
+    @jax.custom_jvp
+    def prod(rows, ids):
+        return jax.ops.segment_prod(rows, ids, n)
+
+    @prod.defjvp
+    def _jvp(primals, tangents):
+        rows, ids = primals
+        out = prod(rows, ids)
+        zero = rows == 0
+        zeros = jax.ops.segment_sum(zero.astype(jnp.int32), ids, n)
+        non_zero = jax.ops.segment_prod(jnp.where(zero, jnp.ones_like(rows), rows), ids, n)
+        at = lambda v: jnp.take(v, ids, axis=0, mode="fill", fill_value=0)  # (ids < 0: none)
+        others = jnp.where(zero, jnp.where(at(zeros) == 1, at(non_zero), 0),
+                           at(out) / jnp.where(zero, jnp.ones_like(rows), rows))
+        return out, jax.ops.segment_sum(others * tangents[0], ids, n)
+
+    return prod
+
+
 def _segment_reduce(kind, data, ids, n, empty_fill):
     """`kind` over rows of `data` grouped by `ids` (flattened over the ids' dims)."""
     flat_ids = ids.reshape(-1)
@@ -59,7 +86,7 @@ def _segment_reduce(kind, data, ids, n, empty_fill):
     if kind == "sum":
         return jax.ops.segment_sum(rows, flat_ids, n)
     if kind == "prod":
-        return jax.ops.segment_prod(rows, flat_ids, n)
+        return _segment_prod(n)(rows, flat_ids)
     if kind == "mean":
         s = jax.ops.segment_sum(rows, flat_ids, n)
         return (s / jnp.maximum(count, 1).reshape(shape)).astype(data.dtype)
