@@ -37,6 +37,13 @@ def _identity_grad(_, grad):
     return grad
 
 
+@gradient("Print")
+def _print_grad(op, grad):
+    """The printed data gets none (TF's _PrintGrad); through the fallback tf.Print stopped the
+    gradient of its first input (a stateful op)."""
+    return [grad] + [None] * (len(op._inputs) - 1)
+
+
 @gradient("ReadVariableOp")
 def _read_grad(_, grad):
     return grad

@@ -33,14 +33,16 @@ TruncateDiv TruncatedNormal VariableV2 ZerosLike
 )
 
 # TF registers no gradient function for these: tf.gradients through them is a LookupError.
-NO_GRADIENT = frozenset({"Unique", "UniqueWithCounts", "ListDiff"})
+# (TF 2.21 tells: tf.gradients through each raises LookupError "No gradient defined ...")
+NO_GRADIENT = frozenset({"Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
+                         "Lu", "SoftsignGrad"})
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 
 # Stateful ops that still carry gradients (control flow over differentiable bodies).
 _STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
                             "WhileLoop", "Scan", "SymbolicGradient", "ReadVariableOp",
-                            "ResourceGather", "ResourceGatherNd"}
+                            "ResourceGather", "ResourceGatherNd", "Print"}
 
 
 def trainable(t):

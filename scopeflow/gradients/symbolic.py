@@ -180,6 +180,10 @@ class _Pinned(dict):
         super().__setitem__(t, v)
 
 
+# Host ops that pass their first input on (tf.Print): a gradient's re-run passes it on too.
+_PASS_THROUGH = frozenset({"Print"})
+
+
 def _execute_with_host_ops(ctx, order, env, execute):
     """`execute`, except that host ops (DynamicPartition, SparseToDense, ...) run their compiled
     kernel: re-run inside jax.vjp, they take their output sizes from the host step's outputs
@@ -194,7 +198,9 @@ def _execute_with_host_ops(ctx, order, env, execute):
             continue
         execute(ctx, order[start:i], env)
         _alias_captures(op, env)
-        if op._type in HOST_KERNELS:
+        if op._type in _PASS_THROUGH:  # the forward run printed already
+            env[op._outputs[0]] = env[op._inputs[0]]
+        elif op._type in HOST_KERNELS:
             rec = lookup(op._type)
             ctx.op = op
             _store(ctx, op, _call(ctx, rec, op, _gather(ctx, op, rec, env)), env)
@@ -325,6 +331,8 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     for op in sorted(p.active, key=lambda o: o._id, reverse=True):
         if op._type in NO_GRADIENT and _custom_gradient_of(op) is None:
             raise LookupError(_NO_GRADIENT % (op._name, op._type))
+        if op._type in _REFUSES and _custom_gradient_of(op) is None:
+            _REFUSES[op._type](op)
     inner = _inside_constructs(p, xs)
     if inner:  # TF's gradient walks into conds and loops and meets it there
         raise LookupError(_NO_GRADIENT % (inner._name, inner._type))
@@ -417,6 +425,22 @@ def _custom_gradient_of(op):
         "\ngradient_override_map gave it '%s', which is no registered gradient function: "
         "register one with @tf.RegisterGradient('%s')." % (mapped, mapped)))
 
+
+def _qr_refuses(op):
+    """TF's QrGrad refuses a full Q of a tall matrix (it has no formula there)."""
+    q, r = op._outputs
+    rd, qd = r._shape._dims, q._shape._dims
+    if rd is None or qd is None or rd[-2] is None or rd[-1] is None or rd[-2] <= rd[-1]:
+        return
+    if qd[-2] == qd[-1]:
+        raise NotImplementedError(
+            "QrGrad not implemented when nrows > ncols and full_matrices is true. Received "
+            "r.shape=(%s) with nrows=%dand ncols=%d." % (
+                ", ".join(map(str, rd)), rd[-2], rd[-1]))
+
+
+# Ops whose TF gradient function raises for some of their attrs or shapes: fn(op) raises so.
+_REFUSES = {"Qr": _qr_refuses}
 
 _NO_GRADIENT = (
     "No gradient defined for operation'%s' (op type: %s). In general every operation must "
