@@ -67,9 +67,10 @@ def _sized(images, size, dtype):
     d = images.shape._dims or (None,) * 4
     hw = static_value(size)
     new = [None, None] if hw is None else [int(v) for v in np.asarray(hw).reshape(-1)]
-    if any(v is not None and v < 0 for v in new):
-        raise ShapeError("Dimension %d must be >= 0" % min(new))
-    return spec([d[0], *new, d[3]], dtype)
+    bad = [v for v in new if v is not None and v < -1]
+    if bad:  # (TF builds the op; its shape then fails, without the node's text)
+        raise ValueError("Dimension %d must be >= 0" % bad[0])
+    return spec([d[0], *[None if v == -1 else v for v in new], d[3]], dtype)  # -1: unknown
 
 
 def _resize_infer(out_float):

@@ -5,7 +5,7 @@ shapes and errors."""
 import numpy as np
 import pytest
 from math_oracle import check_all_ops, check_outputs
-from oracle import run_here
+from oracle import ORACLE_HELPERS, run_here
 
 MODES = "[(False, False), (True, False), (False, True)]"
 
@@ -158,3 +158,17 @@ def test_resize_bilinear_kernel_rounding_has_the_identity_derivative():
     from scopeflow.ops.image_resize import _round_each
     t = jax.jvp(_round_each, (jnp.float32([1.5, -2.0]),), (jnp.float32([3.0, 4.0]),))[1]
     assert t.tolist() == [3.0, 4.0]
+
+
+@pytest.mark.oracle
+def test_negative_constant_sizes_match_tf(oracle):
+    """A -1 size is an unknown dim until the kernel's 'output dimensions must be positive'; a
+    smaller one fails as TF's shape does, whatever the method."""
+    code = ORACLE_HELPERS + (
+        "x = tf.zeros([1, 4, 4, 1])\n"
+        "a = tf.image.resize_bilinear(x, [-1, 2]); b = tf.image.resize_area(x, [2, -1])\n"
+        "with tf.Session() as s:\n"
+        "    result = [a.shape.as_list(), b.shape.as_list(), err(lambda: s.run(a)),"
+        " err(lambda: str(tf.image.resize_bilinear(x, [-3, 2]).shape)),"
+        " err(lambda: str(tf.image.resize_nearest_neighbor(x, [2, -2]).shape))]\n")
+    assert run_here(code) == oracle(code)
