@@ -189,11 +189,7 @@ def _partial_shape(t):
     if v is not None:
         if v.ndim == 0:
             return None if v == -1 else _bad_shape_rank(t)
-        dims = v.tolist()
-        for d in dims:
-            if d < -1:  # TF's MakeShapeFromShapeTensor: a plain ValueError, no node context
-                raise ValueError("Invalid value in tensor used for shape: %d" % d)
-        return tuple(None if d == -1 else int(d) for d in dims)
+        return dims_of_shape_value(v)
     fn = _PARTIAL.get(t._op._type)
     out = fn(t) if fn else None
     if out is not None:
@@ -202,6 +198,16 @@ def _partial_shape(t):
     if dims is not None and len(dims) == 1 and dims[0] is not None:
         return (None,) * dims[0]
     return None
+
+
+def dims_of_shape_value(v):
+    """The dims a 1-D shape value gives, as TF's MakeShapeFromShapeTensor reads it: -1 is
+    unknown, below that a plain ValueError (no node context)."""
+    dims = np.asarray(v).tolist()
+    for d in dims:
+        if d < -1:
+            raise ValueError("Invalid value in tensor used for shape: %d" % d)
+    return tuple(None if d == -1 else int(d) for d in dims)
 
 
 def _bad_shape_rank(t):

@@ -64,7 +64,8 @@ def _out_shape(shape):
     """Static output shape from a shape tensor: its value, else its length, else unknown."""
     value = constant_value(shape)
     if value is not None:
-        return TensorShape._of(tuple(int(d) for d in np.reshape(value, [-1])))
+        from scopeflow.ops.array_base import dims_of_shape_value
+        return TensorShape._of(dims_of_shape_value(np.reshape(value, [-1])))
     if shape.shape.ndims == 1:  # TF's MakeShapeFromShapeTensor: [None, 2] from Shape(x)
         from scopeflow.ops.array_base import partial_shape
         dims = partial_shape(shape)

@@ -108,3 +108,14 @@ def test_truncated_normals_of_one_run_are_each_tfs(oracle):
     here, there = run_here(BATCHED), oracle(BATCHED)
     assert "ok" in there, there
     assert here == there
+
+
+@pytest.mark.oracle
+def test_negative_constant_shapes_match_tf(oracle):
+    """A -1 in a constant shape is an unknown dim; below -1 TF's shape error."""
+    from oracle import ORACLE_HELPERS, run_here
+    code = ORACLE_HELPERS + (
+        "a = tf.random_uniform([2, -1]); b = tf.random_normal(tf.constant([-1]))\n"
+        "result = [a.shape.as_list(), b.shape.as_list(), err(lambda: tf.random_uniform([2, -3])),"
+        " err(lambda: tf.truncated_normal([-2]))]\n")
+    assert run_here(code) == oracle(code)
