@@ -58,9 +58,13 @@ def _matrix_size(n, k, rows, cols):
 
 
 @op("MatrixDiagV3", infer=_diag_v3_shape, name="diag",
-    types={"k": _dt.int32, "num_rows": _dt.int32, "num_cols": _dt.int32})
-def _matrix_diag_v3(diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT"):
+    types={"k": _dt.int32, "num_rows": _dt.int32, "num_cols": _dt.int32}, context=True)
+def _matrix_diag_v3(ctx, diagonal, k, num_rows, num_cols, padding_value, *,
+                    align="RIGHT_LEFT"):
     import jax.numpy as jnp
+    if np.ndim(diagonal) < 1:  # (a fed scalar: the shape rule saw an unknown rank)
+        check(ctx, False, "diagonal must be at least 1-dim, received shape: []")
+        return jnp.zeros([1, 1], diagonal.dtype)
     kv = _k(k)
     n = diagonal.shape[-1]
     rows, cols = _matrix_size(n, kv, int(np.asarray(num_rows)), int(np.asarray(num_cols)))

@@ -60,12 +60,13 @@ def test_values_match_tf(oracle, code):
 @pytest.mark.oracle
 def test_band_part_of_a_vector_fails_at_run_time_as_in_tf(oracle):
     """TF builds MatrixBandPart of a rank-1 (or scalar) input with its shape; the kernel
-    raises."""
+    raises, as MatrixDiagV3's does for a fed scalar."""
     code = ORACLE_HELPERS + (
         "x = tf.placeholder(tf.float32)\n"
         "a = tf.matrix_band_part(tf.constant([1., 2., 3.]), 0, 0)\n"
         "b = tf.linalg.band_part(x, 1, -1)\n"
         "with tf.Session() as s:\n"
         "    result = [a.shape.as_list(), err(lambda: s.run(a)), err(lambda: s.run(b, {x: 2.})),"
-        " err(lambda: s.run(b, {x: [1., 2.]})), s.run(b, {x: [[1., 2.], [3., 4.]]}).tolist()]\n")
+        " err(lambda: s.run(b, {x: [1., 2.]})), s.run(b, {x: [[1., 2.], [3., 4.]]}).tolist(),"
+        " err(lambda: s.run(tf.matrix_diag(x), {x: 1.}))]\n")
     assert run_here(code) == oracle(code)
