@@ -4,12 +4,13 @@ ensure_shape, bitcast (joining and splitting live in joining.py)."""
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.shape import TensorShape
+from scopeflow.core.shape import TensorShape, dims_str
 from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import convert_to_tensor
 from scopeflow.ops.registry import ANY, INDEX, op, spec
+from scopeflow.ops.value_checks import check
 
 
 @op("Identity", types={"input": ANY})
@@ -265,9 +266,27 @@ def _broadcast_to_shape(input, shape):  # noqa: A002
     return spec(out, input.dtype.base_dtype)
 
 
-@op("BroadcastTo", infer=_broadcast_to_shape, types={"shape": INDEX})
-def _broadcast_to(input, shape):  # noqa: A002
-    return xp(input).broadcast_to(input, tuple(_b.as_int_list(shape)))
+@op("BroadcastTo", infer=_broadcast_to_shape, types={"shape": INDEX}, context=True)
+def _broadcast_to(ctx, input, shape):  # noqa: A002
+    dims = _b.as_int_list(shape)
+    bad = _broadcast_to_error(np.shape(input), dims)
+    if bad:
+        check(ctx, False, bad)
+        return xp(input).zeros([max(0, d) for d in dims], input.dtype)
+    return xp(input).broadcast_to(input, tuple(dims))
+
+
+def _broadcast_to_error(have, want):
+    """TF's BroadcastTo kernel check of a fed shape, or ''."""
+    neg = [d for d in want if d < 0]
+    if neg:
+        return "Dimension %d must be >= 0" % neg[0]
+    if len(have) > len(want):
+        return ("Rank of input (%d) must be no greater than rank of output shape (%d)."
+                % (len(have), len(want)))
+    if any(h not in (1, w) for h, w in zip(have[::-1], want[::-1])):
+        return "Incompatible shapes: %s vs. %s" % (dims_str(have), dims_str(want))
+    return ""
 
 
 def broadcast_to(input, shape, name=None):  # noqa: A002

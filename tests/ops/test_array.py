@@ -121,3 +121,15 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+@pytest.mark.oracle
+def test_broadcast_to_fed_shapes_raise_tf_errors(oracle):
+    from oracle import ORACLE_HELPERS, run_here
+    code = ORACLE_HELPERS + (
+        "p = tf.placeholder(tf.int32)\n"
+        "a = tf.broadcast_to(tf.zeros([2, 1]), p); b = tf.broadcast_to(tf.zeros([2]), p)\n"
+        "with tf.Session() as s:\n"
+        "    result = [err(lambda: s.run(y, {p: v})) for y in (a, b) for v in"
+        " ([3], [4, 3, 3], [2, -1], [3, 2, 4])]\n")
+    assert run_here(code) == oracle(code)
