@@ -10,7 +10,7 @@ from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import convert_to_tensor
 from scopeflow.ops.registry import ANY, INDEX, op, spec
-from scopeflow.ops.value_checks import check
+from scopeflow.ops.value_checks import failed
 
 
 @op("Identity", types={"input": ANY})
@@ -269,9 +269,7 @@ def _broadcast_to_shape(input, shape):  # noqa: A002
 @op("BroadcastTo", infer=_broadcast_to_shape, types={"shape": INDEX}, context=True)
 def _broadcast_to(ctx, input, shape):  # noqa: A002
     dims = _b.as_int_list(shape)
-    bad = _broadcast_to_error(np.shape(input), dims)
-    if bad:
-        check(ctx, False, bad)
+    if failed(ctx, _broadcast_to_error(np.shape(input), dims)):
         return xp(input).zeros([max(0, d) for d in dims], input.dtype)
     return xp(input).broadcast_to(input, tuple(dims))
 

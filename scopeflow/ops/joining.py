@@ -13,7 +13,7 @@ from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, is_numpy, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.registry import INDEX, op, spec
-from scopeflow.ops.value_checks import check
+from scopeflow.ops.value_checks import failed
 
 
 # ---- concat / stack / unstack ---------------------------------------------------------------
@@ -321,9 +321,7 @@ def _tile_shape(input, multiples):  # noqa: A002
 @op("Tile", infer=_tile_shape, types={"multiples": INDEX}, context=True)
 def _tile(ctx, input, multiples):  # noqa: A002
     mult = _b.as_int_list(multiples)
-    bad = _tile_error(np.ndim(input), mult)
-    if bad:
-        check(ctx, False, bad)
+    if failed(ctx, _tile_error(np.ndim(input), mult)):
         return xp(input).zeros([max(0, k) for k in mult][:np.ndim(input)]
                                + [1] * (np.ndim(input) - len(mult)), input.dtype)
     return xp(input).tile(input, mult)
@@ -396,9 +394,7 @@ def _pad_v2(input, paddings, constant_values):  # noqa: A002
 @op("MirrorPad", infer=_pad_shape, types={"paddings": INDEX}, context=True)
 def _mirror_pad(ctx, input, paddings, *, mode):  # noqa: A002
     rows = np.asarray(paddings).tolist()
-    bad = _mirror_error(np.shape(input), rows, mode == "REFLECT")
-    if bad:
-        check(ctx, False, bad)
+    if failed(ctx, _mirror_error(np.shape(input), rows, mode == "REFLECT")):
         return xp(input).pad(input, [(max(0, a), max(0, b)) for a, b in rows])
     return xp(input).pad(input, rows, mode=mode.lower())
 

@@ -25,6 +25,14 @@ def check(ctx, ok, message, data=(), exc=InvalidArgumentError):
         raise ValueError("value check failed")
 
 
+def failed(ctx, message):
+    """Whether a kernel's host-side check failed: `message` ('' when none) is then recorded
+    for the run to raise, and the kernel returns a stand-in value of its output's shape."""
+    if message:
+        check(ctx, False, message)
+    return bool(message)
+
+
 def index_text(pos, shape):
     """TF's position of an element: '' for a scalar, '[i]' or '[i,j]' otherwise."""
     if not shape:
