@@ -80,9 +80,28 @@ def _log_matrix_determinant(input):  # noqa: A002
     return tuple(jnp.linalg.slogdet(input))
 
 
+def _lower_hermitian(a):
+    """The Hermitian matrix whose lower triangle is `a`'s."""
+    lower = jnp.tril(a, -1)
+    return lower + jnp.conj(jnp.swapaxes(lower, -1, -2)) + jnp.tril(jnp.triu(a))
+
+
+@jax.custom_jvp
+def _cholesky_lower(a):
+    return jnp.linalg.cholesky(_lower_hermitian(a))
+
+
+@_cholesky_lower.defjvp
+def _cholesky_lower_jvp(primals, tangents):
+    # tangents as jnp's (it averages a tangent with its adjoint): TF's gradient, symmetric
+    return jax.jvp(jnp.linalg.cholesky, (_lower_hermitian(primals[0]),), tangents)
+
+
 @typed_op("Cholesky", infer=_square_shape)
 def _cholesky(input):  # noqa: A002
-    return jnp.linalg.cholesky(input)
+    # TF's kernel (Eigen's LLT) reads the lower triangle only; jnp averages the matrix with
+    # its adjoint, which gave other values for an input that is not symmetric
+    return _cholesky_lower(input)
 
 
 def _eig_shape(input, *, compute_v=True):  # noqa: A002
