@@ -26,6 +26,8 @@ def _slice_shape(input, begin, size):  # noqa: A002
         raise ShapeError("Shape must be rank %d but is rank %d" % (n, len(dims)))
     n = len(dims) if dims is not None else n
     sizes = static_value(size)
+    if sizes is not None and sizes.ndim == 1:
+        _b.dims_of_shape_value(sizes)  # (TF reads `size` as a shape: below -1 fails so)
     b = _b.partial_shape(begin) if n is not None else None
     if sizes is None:
         s = _b.partial_shape(size)

@@ -10,6 +10,8 @@ GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 6]); a = x[1.0]",
     "x = tf.placeholder(tf.float32, [4, 6]); i = tf.constant(1, tf.int64); a = x[i]; b = x[i:]",
     "x = tf.zeros([2, 3]); x[5]",
+    "x = tf.zeros([3, 3]); a = tf.slice(x, [1, 0], [-1, -2])",
+    "x = tf.placeholder(tf.float32); a = tf.slice(x, [1], [-2])",
     "x = tf.zeros([2, 3]); x[1, 2, 3]",
     "x = tf.zeros([2, 3]); x[..., ...]",
     "x = tf.zeros([2, 3]); x[::0]",
