@@ -3,8 +3,6 @@
 `Switch(data, pred)` gives (output_false, output_true); the output not taken is dead, an op
 fed by a dead tensor is dead, a Merge passes on its first live input and that input's index,
 and fetching a dead tensor is TF's InvalidArgumentError "Retval[0] does not have value".
-Raw Enter / Exit ops outside a while loop put values in frames; an op reading values of two
-frames is TF's InvalidArgumentError "... has inputs from different frames".
 A tf.cond's Merge runs its construct (cf_spec.py) instead; these rules cover the Switch and
 Merge ops a program builds itself (control_flow_ops.switch / merge). Liveness is a bool per
 tensor (NumPy when known at trace time, else traced) kept in `ctx.live`: a Merge then selects
@@ -25,7 +23,6 @@ from scopeflow.lowering.context import run_error
 from scopeflow.lowering.loop_fetch import _Retval
 
 _SWITCHES = frozenset(("Switch", "RefSwitch"))
-_FRAME_OPS = frozenset(("Enter", "RefEnter", "Exit", "RefExit"))
 _MERGES = frozenset(("Merge", "RefMerge"))
 _UNSUPPORTED = ("%s (%s) may run on a dead tensor of a Switch built outside tf.cond; scopeflow "
                 "compiles the whole program and cannot skip it as TF's executor does: %s. "
@@ -51,8 +48,6 @@ def visit(ctx, op, env, stateful):
     """Records `op`'s liveness before it runs; returns a Merge's (value, index), else None."""
     if ctx.conditional or ctx.replay or ctx.inside is not None or op._cf is not None:
         return None
-    if op._ctx is None and (ctx.frames or op._type in _FRAME_OPS and _loopless(op)):
-        _frame(ctx, op)
     switch = _raw_switch(op)
     if not ctx.live and not switch:
         return None
@@ -72,49 +67,6 @@ def visit(ctx, op, env, stateful):
             raise run_error(UnimplementedError, op, _UNSUPPORTED % (
                 op._name, op._type, "it is stateful"))
     return None
-
-
-def _frame(ctx, op):
-    """Records the frame (a path of frame names) of `op`'s outputs; raises TF's error when
-    its inputs come from different frames."""
-    frames = ctx.frames
-    ins = [(frames.get(t._op, ()), t._op) for t in op._inputs]
-    if any(f != ins[0][0] for f, _ in ins):
-        first, later = sorted({o: f for f, o in ins}.items(), key=lambda x: _reached(x[0], {}))[:2]
-        raise _frames_error(op, later, first)
-    frame = ins[0][0] if ins else ()
-    if op._type in ("Enter", "RefEnter"):
-        frame = frame + (op._attrs["frame_name"],)
-    elif op._type in ("Exit", "RefExit"):
-        frame = frame[:-1]
-    if frame:
-        frames[op] = frame
-
-
-def _loopless(op):
-    """Whether `op`'s graph has no while loop (an imported loop's Enter ops have no context
-    record: frames are then left to the loop's lowering)."""
-    return not any(o._type == "LoopCond" for o in op._graph.get_operations())
-
-
-def _frames_error(op, later, first):
-    """TF's error naming the op and both inputs, each with its defining lines."""
-    text = ("{{node %s}} has inputs from different frames. The input {{node %s}} is in frame "
-            "'%s'. The input {{node %s}} is in frame '%s'.") % (
-                op._name, later[0]._name, (later[1] or ("",))[-1], first[0]._name,
-                (first[1] or ("",))[-1])
-    errors = [run_error(InvalidArgumentError, o, "") for o in (op, later[0], first[0])]
-    heads = [e.message.split("\n\t [[{{node ")[0] for e in errors]
-    rest = [h.split("\n\n", 1)[-1] for h in heads[1:]]
-    return InvalidArgumentError(errors[0].node_def, op, "".join([heads[0], *rest]) + text)
-
-
-def _reached(op, memo):
-    """When TF's executor reaches `op`: (longest path from a source, creation order)."""
-    if op not in memo:
-        memo[op] = (0, op._id)  # (a loop's back edge ends the walk)
-        memo[op] = (max((_reached(t._op, memo)[0] + 1 for t in op._inputs), default=0), op._id)
-    return memo[op]
 
 
 def _raw_switch(op):

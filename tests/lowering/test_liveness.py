@@ -106,15 +106,6 @@ m = cfo.merge([tf.reduce_sum(sw[1]), sw[0]])[0]
 with tf.Session() as sess:
     result = _run(sess, m)
 """,
-    "enters_of_different_frames": """
-from tensorflow.python.ops import gen_control_flow_ops as gen
-data = tf.placeholder(tf.float32, shape=[])
-e1 = gen.enter(data, "foo_1", False)
-e2 = gen.enter(data, "foo_2", False)
-with tf.Session() as sess:
-    result = [_run(sess, tf.add(e1, e2), {data: 1.0}), _run(sess, e1 * 2.0, {data: 1.0}),
-              _run(sess, e1 + e1, {data: 1.5})]
-""",
 }
 
 

@@ -42,7 +42,6 @@ MODULES = {
     "python.ops.variable_v1": ("tf",),
     "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
     "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state"),
-    "python.ops.gen_control_flow_ops": (),
     "python.ops.rnn": ("tf.nn",),
     "python.ops.rnn_cell": ("tf.nn.rnn_cell",),
     "python.ops.rnn_cell_impl": ("tf.nn.rnn_cell",),
@@ -168,9 +167,6 @@ PRIVATE = {
     "python.ops.control_flow_ops": {  # raw TF1 control flow (dead tensors: lowering/liveness.py)
         "switch": "scopeflow.ops.cf_composite:switch",
         "merge": "scopeflow.ops.cf_composite:merge",
-        "ref_switch": "scopeflow.ops.cf_ops:_ref_switch"},
-    "python.ops.gen_control_flow_ops": {
-        "enter": "scopeflow.compat.tf_paths.util:enter",
         "ref_switch": "scopeflow.ops.cf_ops:_ref_switch"},
     "python.ops.metrics_impl": {
         "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",

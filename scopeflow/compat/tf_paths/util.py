@@ -129,13 +129,3 @@ def atomic_write_string_to_file(filename, contents, overwrite=True):
     tmp = "%s.tmp%d" % (filename, id(contents))
     write_string_to_file(tmp, contents)
     _gfile.rename(tmp, filename, overwrite=overwrite)
-
-
-# ---- tensorflow.python.ops.gen_control_flow_ops ---------------------------------------------
-
-
-def enter(data, frame_name, is_constant=False, parallel_iterations=10, name=None):
-    """TF's raw Enter op (outside a while loop: lowering/liveness.py tracks its frame)."""
-    from scopeflow.ops import cf_ops
-    return cf_ops._enter(data, frame_name=frame_name, is_constant=is_constant,
-                         parallel_iterations=parallel_iterations, name=name)
