@@ -101,13 +101,9 @@ def _merge(ctx, op, env, control):
 
 
 def check_fetches(ctx, tensors):
-    """TF's error for each fetched tensor that may be dead (TF's message names no node).
-
-    TF numbers its return values in the order of the fetched names, sorted, and reports the
-    first dead one (checks are raised in the order they are made)."""
-    names = sorted({t.name for t in tensors})
-    for k in range(len(names)):
-        flag = _all(live_of(ctx, t) for t in tensors if t.name == names[k])
+    """TF's error for each fetched tensor that may be dead (TF's message names no node)."""
+    for k, t in enumerate(tensors):
+        flag = live_of(ctx, t)
         if flag is not None:
             ctx.op = _Retval(None)
             ctx.check(flag, InvalidArgumentError, "Retval[%d] does not have value" % k)

@@ -73,15 +73,6 @@ y = sw[0] + 1.0
 with tf.Session() as sess:
     result = [_run(sess, y, {p: True}), _run(sess, y, {p: False})]
 """,
-    "dead_fetch_numbered_by_sorted_names": """
-p = tf.placeholder(tf.bool, [])
-sw = cfo.switch(tf.constant([1.0, 2.0]), p)
-a = tf.constant(1.0, name="a")
-z = tf.identity(sw[0], name="z")
-with tf.Session() as sess:
-    result = [_run(sess, f, {p: True}) for f in ([z, a], [a, z], [sw[1], sw[0]],
-                                                 [a, sw[0], z])]
-""",
     "merge_of_dead_inputs_is_dead": """
 p = tf.placeholder(tf.bool, [])
 sw = cfo.switch(tf.constant([1.0, 2.0]), p)
