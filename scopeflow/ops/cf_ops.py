@@ -45,8 +45,8 @@ def _merge_shape(inputs):
 
 @op("Merge", infer=_merge_shape, lists=("inputs",), types={"inputs": ANY}, multi=True)
 def _merge(inputs):
-    # every input live (liveness.py picks among raw Switch outputs): TF takes the first
-    return inputs[0], np.int32(0)
+    index = inputs[1] if len(inputs) > 1 else np.int32(0)
+    return inputs[0], index
 
 
 def _pass_shape(data, **attrs):

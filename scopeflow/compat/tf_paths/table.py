@@ -164,10 +164,6 @@ PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
 PRIVATE = {
     "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
     "python.ops.array_ops": {"shape_internal": "scopeflow.compat.tf_paths.util:shape_internal"},
-    "python.ops.control_flow_ops": {  # raw TF1 control flow (dead tensors: lowering/liveness.py)
-        "switch": "scopeflow.ops.cf_composite:switch",
-        "merge": "scopeflow.ops.cf_composite:merge",
-        "ref_switch": "scopeflow.ops.cf_ops:_ref_switch"},
     "python.ops.metrics_impl": {
         "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",
         "_safe_scalar_div": "scopeflow.metrics.util:safe_scalar_div",
