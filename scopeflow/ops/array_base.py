@@ -81,7 +81,8 @@ def _fold(root):
 # context kernels that need no context on constants (host ops: dynamic_shape.py; kernels with
 # run-time value checks, which pass with ctx None)
 _CONTEXT_FREE = frozenset({
-    "StridedSlice", "Where", "Unique", "UniqueWithCounts", "ListDiff", "DynamicPartition",
+    "StridedSlice", "Tile", "MirrorPad", "Where", "Unique", "UniqueWithCounts", "ListDiff",
+    "DynamicPartition",
     "DynamicStitch", "ParallelDynamicStitch", "GatherV2", "GatherNd", "ScatterNd", "Slice",
     "ReverseSequence", "UnravelIndex", "InvertPermutation", "TensorScatterUpdate",
     "TensorScatterAdd", "TensorScatterSub", "TensorScatterMax", "TensorScatterMin",
