@@ -89,7 +89,9 @@ def test_run_slim_resolves_to_scopeflow(tmp_path):
     assert name in ("scopeflow.contrib.slim", "scopeflow.slim") and same == "True"
 
 
-def test_stand_in_package_when_scopeflow_lacks_one():
+def test_stand_in_package_when_scopeflow_lacks_one(monkeypatch):
+    # (an earlier test's `import tensorflow` alias may hold a contrib attribute: not this case)
+    monkeypatch.delitem(sys.modules, "tensorflow", raising=False)
     module = cli._resolve("tensorflow.contrib", ["scopeflow.no_such_package"])
     assert (module.__name__, module.__path__) == ("tensorflow.contrib", [])
 
