@@ -17,6 +17,8 @@ random keys, feeds and run-time checks live there (see lowering/lower.py).
 import dataclasses
 import inspect
 
+import numpy as np
+
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dims_str
@@ -265,8 +267,16 @@ def _convert_inputs(g, rec, inputs, scope):
 
 
 def _off_index(t, x):
-    return not isinstance(x, Tensor) and isinstance(t, Tensor) and \
-        t.dtype.base_dtype not in (_dt.int32, _dt.int64)
+    """Whether TF converts `x` a second time, as int32: a float array of whole numbers (a
+    fraction fails that conversion before any op is made)."""
+    if isinstance(x, Tensor) or not isinstance(t, Tensor) or \
+            t.dtype.base_dtype in (_dt.int32, _dt.int64):
+        return False
+    try:
+        v = np.asarray(x)
+        return v.dtype.kind in "biu" or (v.dtype.kind == "f" and bool(np.all(v == np.round(v))))
+    except (TypeError, ValueError):
+        return False
 
 
 def _list_types(rec, arg, want, values):
