@@ -149,7 +149,7 @@ class VariableMetaclass(type):
             return super().__call__(*args, **kwargs)
         creators = default_graph()._frame().creators
         if creators:
-            return through_creators(creators, _call_kwargs(*args, **kwargs))
+            return _through_creators(creators, _call_kwargs(*args, **kwargs))
         if args:
             kwargs = _call_kwargs(*args, **kwargs)
         return super().__call__(**kwargs)
@@ -165,12 +165,10 @@ def _call_kwargs(initial_value=None, trainable=None, validate_shape=True, cachin
     return dict(locals())
 
 
-def _default_creator(**kw):
-    return type.__call__(VariableV1, **kw)
+def _through_creators(creators, kwargs):
+    def default(**kw):
+        return type.__call__(VariableV1, **kw)
 
-
-def through_creators(creators, kwargs, default=_default_creator):
-    """`default(**kwargs)` called through the variable creators (`kwargs` may change)."""
     chain = default
     for creator in creators:  # outermost first: the innermost ends up called first
         chain = _next_creator(creator, chain)

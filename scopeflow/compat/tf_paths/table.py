@@ -38,8 +38,7 @@ MODULES = {
     "python.ops.nn_impl": ("tf.nn", "tf"),
     "python.ops.init_ops": ("tf", "tf.initializers"),
     "python.ops.variable_scope": ("tf",),
-    "python.ops.variables": ("tf", "scopeflow.core.variables", "scopeflow.core.variable_v2"),
-    "python.ops.variable_v1": ("tf",),
+    "python.ops.variables": ("tf", "scopeflow.core.variables"),
     "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
     "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state"),
     "python.ops.rnn": ("tf.nn",),
@@ -174,8 +173,6 @@ PRIVATE = {
 RENAMED = {
     "python.ops.nn_ops": {"softmax_v2": "softmax"},
     "python.ops.variable_scope": {"variable": "Variable"},
-    "python.ops.variables": {"Variable": "VariableV2"},  # TF2's class: makes resource variables
-    "python.ops.variable_v1": {"VariableV1": "Variable"},
     "python.lib.io.file_io": {
         "file_exists": "exists", "delete_file": "remove", "get_matching_files": "glob",
         "create_dir": "mkdir", "recursive_create_dir": "makedirs", "is_directory": "isdir",
