@@ -3,12 +3,10 @@
 not, rebuilt from keras_metadata.pb with their weights; predictions equal TF's."""
 
 import json
-import os
-import subprocess
 
 import numpy as np
 import pytest
-from oracle import tf_python
+from oracle import run_tf_script
 
 WRITE = r"""
 import json, os, sys
@@ -41,14 +39,7 @@ print(json.dumps(out))
 
 @pytest.mark.oracle
 def test_tf_keras_saved_models_load_here(tf, tmp_path):
-    py = tf_python()
-    if py is None:
-        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
-    proc = subprocess.run([py, "-c", WRITE, str(tmp_path)], capture_output=True, text=True,
-                          check=False, timeout=600,
-                          env=dict(os.environ, TF_ENABLE_ONEDNN_OPTS="1"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    want = json.loads(proc.stdout.strip().splitlines()[-1])
+    want = json.loads(run_tf_script(WRITE, tmp_path).strip().splitlines()[-1])
     x2 = np.array([[1., 2.], [-1., .5], [0., 3.]], "float32")
     img = np.cos(np.arange(3 * 6 * 6 * 2, dtype="float32")).reshape(3, 6, 6, 2)
     seq = tf.keras.models.load_model(str(tmp_path / "seq"))
