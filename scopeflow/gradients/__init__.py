@@ -15,6 +15,7 @@ import types
 from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     cond_grad,
+    diag_grad,
     image_grad,
     loop_grad,
     math_grad,

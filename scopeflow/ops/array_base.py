@@ -384,6 +384,12 @@ def check_rank_at_least(x, want):
         raise ShapeError("Shape must be at least rank %d but is rank %d" % (want, r))
 
 
+def check_rank_at_most(x, want):
+    r = rank_of(x)
+    if r is not None and r > want:
+        raise ShapeError("Shape must be at most rank %d but is rank %d" % (want, r))
+
+
 def is_numpy(*xs):
     """True when every input is a host value (kernels then stay in NumPy: shapes stay static)."""
     return all(isinstance(x, (np.ndarray, np.generic, int, float, bool)) for x in xs)

@@ -1,7 +1,7 @@
 """Diagonals: matrix_diag / matrix_diag_part / matrix_set_diag (V3 ops), matrix_band_part,
 diag / diag_part, eye.
 
-The V3 ops take one diagonal index `k` here (TF also takes a band `(k_lo, k_hi)`).
+The V3 ops take one diagonal index `k` or a band `(k_lo, k_hi)` (index maps: diag_band.py).
 """
 
 import numpy as np
@@ -10,72 +10,90 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import dims_str
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import array_base as _b
-from scopeflow.ops.array_base import ShapeError, check_rank_at_least, dims_of, static_value
+from scopeflow.ops.array_base import (ShapeError, check_rank, check_rank_at_least,
+                                      check_rank_at_most, dims_of, rank_of, static_value)
+from scopeflow.ops.diag_band import (band_k, check_align, check_bounds, diag_matrix_size,
+                                     matrix_index, max_diag_len, part_index)
 from scopeflow.ops.registry import ANY, INDEX, op, spec
-from scopeflow.ops.value_checks import check
+from scopeflow.ops.value_checks import check, failed
 
 
-def _k(k):
-    v = static_value(k) if isinstance(k, Tensor) else np.asarray(k)
-    if v is None:
-        return None
-    v = np.asarray(v).reshape(-1)
-    if v.size != 1:
-        raise NotImplementedError("a diagonal band k=(lo, hi) is not supported; give one k")
-    return int(v[0])
+def _band(k, op_type, align):
+    """(lo, hi) of a constant `k`, or None when graph building cannot read it."""
+    check_align(op_type, align)
+    if isinstance(k, Tensor):
+        check_rank_at_most(k, 1)
+        v = static_value(k)
+    else:
+        v = np.asarray(k)
+    return None if v is None else band_k(v)
 
 
-def _positions(n, k):
-    """(rows, cols) of the n entries of diagonal k."""
-    i = np.arange(n)
-    return (i - min(k, 0), i + max(k, 0))
+def _as_band(x, lo, hi):
+    """A single diagonal's (..., n) as a one-row band (..., 1, n)."""
+    return x if lo < hi else x[..., None, :]
+
+
+def _from_band(x, lo, hi):
+    return x if lo < hi else x[..., 0, :]
 
 
 # ---- MatrixDiagV3 ---------------------------------------------------------------------------
 def _diag_v3_shape(diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT"):
     check_rank_at_least(diagonal, 1)
     dims = dims_of(diagonal)
-    kv, r, c = _k(k), static_value(num_rows), static_value(num_cols)
-    dt = diagonal.dtype.base_dtype
-    if dims is None:
+    band, dt = _band(k, "MatrixDiagV3", align), diagonal.dtype.base_dtype
+    if dims is None or band is None:
         return spec(None, dt)
+    lo, hi = band
+    _check_num_diags(dims, lo, hi)
     n = dims[-1]
-    if n is None or kv is None or r is None or c is None:
-        return spec(dims[:-1] + (None, None), dt)
-    rows, cols = _matrix_size(n, kv, int(r), int(c))
-    return spec(dims[:-1] + (rows, cols), dt)
+    if n is None:
+        return spec(dims[:-1 if lo == hi else -2] + (None, None), dt)
+    r, c = (_scalar_or(v) for v in (num_rows, num_cols))
+    rows, cols = diag_matrix_size(n, lo, hi, r, c)
+    return spec(dims[:-1 if lo == hi else -2] + (rows, cols), dt)
 
 
-def _matrix_size(n, k, rows, cols):
-    min_rows, min_cols = n - min(k, 0), n + max(k, 0)
-    if rows == -1 and cols == -1:
-        rows = cols = max(min_rows, min_cols)
-    elif rows == -1:
-        rows = min_rows
-    elif cols == -1:
-        cols = min_cols
-    return rows, cols
+def _scalar_or(t, default=-1):
+    """A known scalar input's int value (TF reads an unknown one as -1: inferred)."""
+    v = static_value(t) if isinstance(t, Tensor) else t
+    return default if v is None else int(np.asarray(v).reshape(-1)[0])
+
+
+def _check_num_diags(dims, lo, hi):
+    if lo == hi:
+        return
+    got = dims[len(dims) - 2]  # (TF reads index rank - 2: the last dim of a vector)
+    if got != hi - lo + 1:
+        raise ShapeError(
+            "The number of rows of `diagonal` doesn't match the number of diagonals implied "
+            "from `d_lower` and `d_upper`.\nnum_diags = %d, d_lower = %d, d_upper = %d %d %d"
+            % (-1 if got is None else got, lo, hi, len(dims),
+               -1 if dims[-1] is None else dims[-1]))
 
 
 @op("MatrixDiagV3", infer=_diag_v3_shape, name="diag",
     types={"k": _dt.int32, "num_rows": _dt.int32, "num_cols": _dt.int32}, context=True)
 def _matrix_diag_v3(ctx, diagonal, k, num_rows, num_cols, padding_value, *,
                     align="RIGHT_LEFT"):
-    import jax.numpy as jnp
+    m = _b.xp(diagonal)
     if np.ndim(diagonal) < 1:  # (a fed scalar: the shape rule saw an unknown rank)
         check(ctx, False, "diagonal must be at least 1-dim, received shape: []")
-        return jnp.zeros([1, 1], diagonal.dtype)
-    kv = _k(k)
-    n = diagonal.shape[-1]
-    rows, cols = _matrix_size(n, kv, int(np.asarray(num_rows)), int(np.asarray(num_cols)))
-    out = jnp.full(diagonal.shape[:-1] + (rows, cols), padding_value, dtype=diagonal.dtype)
-    r, c = _positions(n, kv)
-    return out.at[..., r, c].set(diagonal)
+        return m.zeros([1, 1], diagonal.dtype)
+    lo, hi = band_k(k)
+    band = _as_band(diagonal, lo, hi)
+    width = band.shape[-1]
+    rows, cols = diag_matrix_size(width, lo, hi, int(np.asarray(num_rows)),
+                                  int(np.asarray(num_cols)))
+    d, p, valid = matrix_index(rows, cols, lo, hi, width, align)
+    return m.where(valid, band[..., d, p], m.asarray(padding_value, diagonal.dtype))
 
 
 def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0,
                 align="RIGHT_LEFT"):
-    """`tf.linalg.diag`: matrices with `diagonal` on diagonal `k` (MatrixDiagV3 'diag').
+    """`tf.linalg.diag`: matrices with `diagonal` on diagonals `k` (an int or a band (lo, hi);
+    MatrixDiagV3 'diag').
 
     >>> import scopeflow as tf
     >>> tf.matrix_diag(tf.ones([3])).shape.as_list()
@@ -92,30 +110,34 @@ def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_va
 def _diag_part_v3_shape(input, k, padding_value, *, align="RIGHT_LEFT"):  # noqa: A002
     check_rank_at_least(input, 2)
     dims = dims_of(input)
-    dt = input.dtype.base_dtype
-    if dims is None:
+    band, dt = _band(k, "MatrixDiagPartV3", align), input.dtype.base_dtype
+    if dims is None or band is None:
         return spec(None, dt)
-    kv = _k(k)
+    lo, hi = band
     m, n = dims[-2:]
-    if kv is None or m is None or n is None:
-        return spec(dims[:-2] + (None,), dt)
-    return spec(dims[:-2] + (_diag_len(m, n, kv),), dt)
+    check_bounds(lo, hi, m, n)
+    width = None if m is None or n is None else max_diag_len(m, n, lo, hi)
+    return spec(dims[:-2] + ((hi - lo + 1,) if lo < hi else ()) + (width,), dt)
 
 
-def _diag_len(m, n, k):
-    return max(0, min(m + min(k, 0), n - max(k, 0)))
-
-
-@op("MatrixDiagPartV3", infer=_diag_part_v3_shape, name="diag_part", types={"k": _dt.int32})
-def _matrix_diag_part_v3(input, k, padding_value, *, align="RIGHT_LEFT"):  # noqa: A002
-    kv = _k(k)
-    r, c = _positions(_diag_len(input.shape[-2], input.shape[-1], kv), kv)
-    return input[..., r, c]
+@op("MatrixDiagPartV3", infer=_diag_part_v3_shape, name="diag_part", types={"k": _dt.int32},
+    context=True)
+def _matrix_diag_part_v3(ctx, input, k, padding_value, *, align="RIGHT_LEFT"):  # noqa: A002
+    m = _b.xp(input)
+    if np.ndim(input) < 2:
+        check(ctx, False, "input must be at least 2-dim, received shape: %s"
+              % dims_str(np.shape(input)))
+        return m.zeros([1], input.dtype)
+    lo, hi = band_k(k)
+    r, c, valid = part_index(input.shape[-2], input.shape[-1], lo, hi, align)
+    out = m.where(valid, input[..., r, c], m.asarray(padding_value, input.dtype))
+    return _from_band(out, lo, hi)
 
 
 def matrix_diag_part(input, name="diag_part", k=0, padding_value=0,  # noqa: A002
                      align="RIGHT_LEFT"):
-    """`tf.linalg.diag_part`: diagonal `k` of each matrix (MatrixDiagPartV3 'diag_part')."""
+    """`tf.linalg.diag_part`: diagonals `k` (an int or a band (lo, hi)) of each matrix
+    (MatrixDiagPartV3 'diag_part')."""
     if getattr(input, "dtype", None) is _dt.bool:
         padding_value = bool(padding_value)
     from scopeflow.ops.registry import apply
@@ -124,19 +146,53 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0,  # noqa: A00
 
 def _set_diag_shape(input, diagonal, k, *, align="RIGHT_LEFT"):  # noqa: A002
     check_rank_at_least(input, 2)
+    check_rank_at_least(diagonal, 1)
+    band = _band(k, "MatrixSetDiagV3", align)
+    dims, rank = dims_of(input), rank_of(input)
+    if rank is not None and band is not None:
+        lo, hi = band
+        check_rank(diagonal, rank - 1 if lo == hi else rank)
+        check_bounds(lo, hi, dims[-2], dims[-1])
+    elif rank is not None:
+        check_rank_at_least(diagonal, rank - 1)
+        check_rank_at_most(diagonal, rank)
     return input.shape, input.dtype.base_dtype
 
 
-@op("MatrixSetDiagV3", infer=_set_diag_shape, name="set_diag", types={"k": _dt.int32})
-def _matrix_set_diag_v3(input, diagonal, k, *, align="RIGHT_LEFT"):  # noqa: A002
-    import jax.numpy as jnp
-    kv = _k(k)
-    r, c = _positions(_diag_len(input.shape[-2], input.shape[-1], kv), kv)
-    return jnp.asarray(input).at[..., r, c].set(diagonal)
+@op("MatrixSetDiagV3", infer=_set_diag_shape, name="set_diag", types={"k": _dt.int32},
+    context=True)
+def _matrix_set_diag_v3(ctx, input, diagonal, k, *, align="RIGHT_LEFT"):  # noqa: A002
+    m = _b.xp(input, diagonal)
+    lo, hi = band_k(k)
+    if failed(ctx, _set_diag_error(np.shape(input), np.shape(diagonal), lo, hi)):
+        return input
+    rows, cols = input.shape[-2:]
+    width = max_diag_len(rows, cols, lo, hi)
+    d, p, valid = matrix_index(rows, cols, lo, hi, width, align)
+    return m.where(valid, _as_band(diagonal, lo, hi)[..., d, p], input)
+
+
+def _set_diag_error(shape, diag_shape, lo, hi):
+    """TF's kernel error for the shapes of a set_diag ('' when they fit)."""
+    if len(shape) < 2:
+        return "input must be at least 2-dim, received shape: %s" % dims_str(shape)
+    band = () if lo == hi else (hi - lo + 1,)
+    if band and (len(diag_shape) < 2 or diag_shape[-2] != band[0]):
+        return ("The number of diagonals provided in `diag` is not consistent with "
+                "`lower_diag_index` and `upper_diag_index`")
+    want = shape[:-2] + band + (max_diag_len(shape[-2], shape[-1], lo, hi),)
+    if tuple(diag_shape) != want:
+        return ("Either first dimensions of diagonal don't match input.shape[:-2], or "
+                "diagonal.shape[:-1] is not equal to the longests diagonal in range "
+                "[lower_diag_index:upper_diag_index].\nInput shape: %s\nDiagonal shape: %s"
+                "\nExpected diagonal shape: %s" % tuple(dims_str(s) for s in (
+                    shape, diag_shape, want)))
+    return ""
 
 
 def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa: A002
-    """`tf.linalg.set_diag`: `input` with diagonal `k` replaced (MatrixSetDiagV3 'set_diag')."""
+    """`tf.linalg.set_diag`: `input` with diagonals `k` (an int or a band (lo, hi)) replaced
+    (MatrixSetDiagV3 'set_diag')."""
     from scopeflow.ops.registry import apply
     return apply(_matrix_set_diag_v3.op_def, (input, diagonal, k), {"align": align}, name)
 

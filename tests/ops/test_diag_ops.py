@@ -70,3 +70,77 @@ def test_band_part_of_a_vector_fails_at_run_time_as_in_tf(oracle):
         " err(lambda: s.run(b, {x: [1., 2.]})), s.run(b, {x: [[1., 2.], [3., 4.]]}).tolist(),"
         " err(lambda: s.run(tf.matrix_diag(x), {x: 1.}))]\n")
     assert run_here(code) == oracle(code)
+
+
+X = "x = tf.constant(np.arange(24.).reshape(2, 3, 4)); "
+BAND_GRAPHS = [X + "a = tf.linalg.diag_part(x, k=(-1, 1)); b = tf.linalg.diag_part(x, k=(0, 0));"
+               " c = tf.linalg.diag(tf.ones([2, 3]), k=(-1, 0), num_rows=5); "
+               "d = tf.linalg.set_diag(x, tf.ones([2, 3, 3], tf.float64), k=(-1, 1)); "
+               "p = tf.placeholder(tf.int32); e = tf.linalg.diag_part(x, k=p); "
+               "f = tf.linalg.diag(tf.ones([2, 3]), k=p); g = tf.linalg.set_diag(x, x, k=p)"]
+BAND_GRAPHS += [X + c for c in (
+    "tf.linalg.diag_part(x, k=(2, 1))", "tf.linalg.diag_part(x, k=(-3, 1))",
+    "tf.linalg.diag_part(x, k=(-2, 4))", "tf.linalg.diag_part(x, k=5)",
+    "tf.linalg.diag_part(x, k=[[0, 1]])", "tf.linalg.diag_part(x, k=[])",
+    "tf.linalg.diag_part(x, k=(1, 2, 3))", "tf.linalg.diag_part(x, k=(0, 1), align='FOO')",
+    "tf.linalg.diag(tf.ones([3]), k=1, num_rows=4, num_cols=5)",
+    "tf.linalg.diag(tf.ones([3]), k=1, num_rows=2)", "tf.linalg.diag(tf.ones([3]), num_cols=2)",
+    "tf.linalg.diag(tf.ones([2, 3]), k=(0, 2))", "tf.linalg.diag(tf.ones([3]), k=(0, 1))",
+    "tf.linalg.diag(x, k=(-1, 1), num_rows=3, num_cols=4)",
+    "tf.linalg.set_diag(x, tf.ones([2, 3], tf.float64), k=(0, 1))",
+    "tf.linalg.set_diag(x, tf.ones([2, 3], tf.float64), k=(1, 0))",
+    "tf.linalg.set_diag(x, tf.ones([2, 2, 3], tf.float64), k=(-3, 1))")]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", BAND_GRAPHS)
+def test_band_graph_matches_tf(oracle, code):
+    """Diagonal bands k=(lo, hi): shapes, TF's shape-function errors."""
+    check_graph(oracle, code)
+
+
+BAND_VALUES = [
+    X + "y = tf.constant(np.arange(24.).reshape(6, 4)); fetch = [tf.linalg.diag_part(x, "
+    "k=(-1, 1)), tf.linalg.diag_part(x, k=(-1, 2), align='LEFT_LEFT', padding_value=9), "
+    "tf.linalg.diag_part(x, k=(-2, 0), align='RIGHT_RIGHT'), tf.matrix_diag_part(x, k=(0, 2)),"
+    " tf.linalg.diag_part(y, k=(-5, 3), align='LEFT_RIGHT'), tf.linalg.diag_part(y, k=(1, 3)),"
+    " tf.linalg.diag_part(tf.constant([[True, False], [False, True]]), k=(0, 1))]",
+    "d = tf.constant(np.arange(6.).reshape(2, 3)); e = tf.constant(np.arange(24.).reshape(2, "
+    "3, 4)); fetch = [tf.linalg.diag(d, k=(-1, 0), num_rows=5), tf.linalg.diag(d, k=(1, 2), "
+    "align='LEFT_RIGHT'), tf.linalg.diag(d, k=(-2, -1), align='LEFT_RIGHT', padding_value=7),"
+    " tf.linalg.diag(e, k=(-1, 1), num_rows=6), tf.linalg.diag(d[0], k=-1, num_cols=4)]",
+    X + "d = tf.constant(np.arange(18.).reshape(2, 3, 3)); fetch = [tf.linalg.set_diag(x, d, "
+    "k=(-1, 1), align=a) for a in ('LEFT_RIGHT', 'RIGHT_RIGHT', 'LEFT_LEFT', 'RIGHT_LEFT')] + "
+    "[tf.linalg.set_diag(x, tf.ones([2, 2], tf.float64), k=2), tf.linalg.set_diag(x, "
+    "tf.ones([2, 2], tf.float64), k=-1)]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", BAND_VALUES)
+def test_band_values_match_tf(oracle, code):
+    check_values(oracle, code)
+
+
+@pytest.mark.oracle
+def test_band_gradients_and_kernel_errors_match_tf(oracle):
+    """Gradients of the three V3 ops over bands (TF's graph: each another diagonal op), and
+    set_diag's kernel errors for diagonals of the wrong shape."""
+    code = ORACLE_HELPERS + (
+        "import numpy as np\n"
+        "x = tf.constant(np.arange(24.).reshape(2, 3, 4))\n"
+        "w = tf.constant(np.arange(18.).reshape(2, 3, 3) + 1)\n"
+        "d = tf.constant(np.arange(6.).reshape(2, 3))\n"
+        "xp = tf.placeholder(tf.float64, [None, None, 4])\n"
+        "g = [tf.gradients(tf.matrix_diag_part(x, k=(-1, 1), align='LEFT_RIGHT') * w, x),\n"
+        "     tf.gradients(tf.matrix_diag_part(xp, k=1) * 2., xp),\n"
+        "     tf.gradients(tf.matrix_diag(d, k=(0, 1)) * tf.reshape(tf.range(9.,"
+        " dtype=tf.float64), [3, 3]), d),\n"
+        "     tf.gradients(tf.matrix_set_diag(x, w, k=(-1, 1)) * x, [x, w])]\n"
+        "ops = [(o.name, o.type) for o in tf.get_default_graph().get_operations()]\n"
+        "bad = [tf.linalg.set_diag(x, tf.ones(s, tf.float64), k=k) for s, k in [((2, 3, 2),"
+        " (0, 1)), ((2, 3), 2), ((3, 3), 0)]]\n"
+        "with tf.Session() as s:\n"
+        "    result = [ops, [v.tolist() for v in s.run(tf.nest.flatten(g),"
+        " {xp: np.ones((2, 3, 4))})], [err(lambda: s.run(b)) for b in bad]]\n")
+    assert run_here(code) == oracle(code)
