@@ -212,3 +212,26 @@ def _bias_add_grad_grad(op, grad):
         expanded = concat([ones_like(s[:-1]), bias_shape], 0)
         mults = concat([s[:-1], [1]], 0)
     return tile(reshape(grad, expanded), mults)
+
+
+@gradient("TopKV2", "TopK")
+def _top_k_grad(op, grad, _):
+    """TF's _TopKGrad: `grad` scattered to the flat positions the indices name (int64 flat
+    offsets, as TF computes them)."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.gather import gather, scatter_nd
+    from scopeflow.ops.joining import stack
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.reductions import reduce_prod
+    from scopeflow.ops.shape_ops import range as range_
+    from scopeflow.ops.shape_ops import shape, size, zeros
+    in_shape, ind_shape = shape(op._inputs[0]), shape(op._outputs[1])
+    ind_lastdim = gather(cast(ind_shape, _dt.int64), size(ind_shape) - 1)
+    ind_2d = reshape(op._outputs[1], stack([-1, ind_lastdim]))
+    in_lastdim = gather(cast(in_shape, _dt.int64), size(in_shape) - 1)
+    outerdim = shape(ind_2d)[0]
+    offsets = range_(0, cast(outerdim, _dt.int64) * in_lastdim, in_lastdim)
+    ind = reshape(ind_2d + cast(expand_dims(offsets, -1), _dt.int32), [-1])
+    flat = scatter_nd(expand_dims(ind, -1), reshape(grad, [-1]), [reduce_prod(in_shape)])
+    return [reshape(flat, in_shape), zeros([], dtype=_dt.int32)]

@@ -160,7 +160,13 @@ def _top_k(input, k, *, sorted=True, index_type=_dt.int32):  # noqa: A002
     if input.shape[-1] < k:
         raise ValueError("input must have at least k columns. Had %d, needed %d"
                          % (input.shape[-1], k))
-    values, indices = jax.lax.top_k(input, k)
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        values, indices = jax.lax.top_k(input, k)
+        return values, indices.astype(index_type.as_numpy_dtype)
+    # TF compares with `>`: -0.0 ties with 0.0 (the first index wins); XLA's order puts it
+    # below, so the keys are compared without the sign of zero.
+    _, indices = jax.lax.top_k(jnp.where(input == 0, jnp.zeros_like(input), input), k)
+    values = jnp.take_along_axis(input, indices, axis=-1)
     return values, indices.astype(index_type.as_numpy_dtype)
 
 
