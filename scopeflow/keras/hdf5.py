@@ -161,10 +161,7 @@ def load_model(filepath, custom_objects=None, compile=True, options=None):  # no
     if saved_model_load.is_keras_saved_model(filepath):
         return saved_model_load.load(filepath, custom_objects, compile)
     if os.path.isdir(str(filepath)):
-        raise NotImplementedError(
-            "%s is a SavedModel directory: scopeflow's load_model reads Keras HDF5 files; load "
-            "a SavedModel with tf.saved_model.loader.load(sess, ['serve'], path) and run its "
-            "'serving_default' signature." % filepath)
+        saved_model_load.refuse(filepath)
     with _h5py().File(str(filepath), "r") as f:
         raw = f.attrs.get("model_config")
         if raw is None:

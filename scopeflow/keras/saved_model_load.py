@@ -1,8 +1,10 @@
 """`tf.keras.models.load_model` of a TF2 Keras SavedModel directory written by tf_keras
 (`model.save(path, save_format="tf")` in eager mode): the model is rebuilt from the config in
 `keras_metadata.pb` (Keras' SavedMetadata proto, read here without its generated classes) and
-its weights restored from `variables/variables` by their object-graph keys
-(`layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`).
+its weights restored from `variables/variables`, each found through the checkpoint's object
+graph (`layer_with_weights-0/kernel/.ATTRIBUTES/VARIABLE_VALUE`, or `variables/3/...` where TF
+reached a variable first through a variable list). scopeflow's `model.save(path,
+save_format="tf")` writes the same files.
 """
 
 import json
@@ -26,11 +28,45 @@ def load(path, custom_objects=None, compile=True):  # noqa: A002 - Keras' argume
     config = root.get("model_config") or {"class_name": root["class_name"],
                                           "config": root["config"]}
     model = serialization.model_from_config(_untuple(config), custom_objects)
-    model.load_weights(os.path.join(str(path), "variables", "variables"))
+    _restore(model, os.path.join(str(path), "variables", "variables"))
     training = root.get("training_config")
     if compile and training is not None:
         serialization.compile_from(model, _untuple(training), custom_objects)
     return model
+
+
+def refuse(path):
+    """TF's error for a SavedModel directory without Keras metadata: its OSError where there
+    is no `saved_model.pb`, its IndexError for a TF1 SavedModel (`simple_save`, a builder's):
+    tf_keras looks for a root object in an empty object graph."""
+    from scopeflow.saved_model.loader import parse_saved_model
+    meta = parse_saved_model(path).meta_graphs[0]
+    if not meta.object_graph_def.nodes:
+        raise IndexError("list index out of range")
+    raise NotImplementedError(
+        "%s is a SavedModel without keras_metadata.pb (written before TF 2.5, or by "
+        "tf.saved_model.save): load it with tf.saved_model.loader.load(sess, ['serve'], path) "
+        "and run its 'serving_default' signature." % path)
+
+
+def _restore(model, prefix):
+    """The model's variables set from the checkpoint at `prefix`."""
+    from tensorboard.compat.proto.trackable_object_graph_pb2 import TrackableObjectGraph
+
+    from scopeflow.checkpoint.bundle import BundleReader
+    from scopeflow.keras import backend as K
+    from scopeflow.keras.saved_model_graph import OBJECT_GRAPH_KEY, checkpoint_keys
+    reader = BundleReader(prefix)
+    if not reader.contains(OBJECT_GRAPH_KEY):
+        model.load_weights(prefix)
+        return
+    graph = TrackableObjectGraph.FromString(reader.lookup(OBJECT_GRAPH_KEY).item())
+    keys = checkpoint_keys(model, graph)
+    missing = [v.name for v in model.weights if all(v is not w for w in keys.values())]
+    if missing:
+        raise ValueError("The SavedModel's checkpoint at %s has no value for %s."
+                         % (prefix, ", ".join(missing)))
+    K.batch_set_value([(v, reader.lookup(key)) for key, v in keys.items()])
 
 
 def _metadata(filename):

@@ -33,3 +33,28 @@ def test_sequence_and_three_tuples(tf):
     assert len(h.history["loss"]) == 2
     ds = tf.data.Dataset.from_tensor_slices((xs, ys, np.ones(6, "float32"))).batch(3)
     assert np.isfinite(m.evaluate(ds, verbose=0))
+
+
+SHUFFLE = """import numpy as np
+K = tf.keras; L = tf.keras.layers
+xs = np.arange(14, dtype='float32').reshape(7, 2)
+order = []
+seen = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: order.append(logs['loss']))
+m = K.Sequential([L.Dense(1, input_shape=(2,), kernel_initializer='zeros')])
+m.compile(K.optimizers.SGD(0.0), 'mae')
+out = []
+for shuffle in ('batch', 1, True, False):
+    np.random.seed(3)
+    del order[:]
+    m.fit(xs, xs[:, :1], batch_size=2, epochs=2, shuffle=shuffle, verbose=0, callbacks=[seen])
+    out.append(list(order))
+out.append(np.random.randint(1000))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_batch_shuffle_draws_tf_keras_order(oracle):
+    # the mae of a zero model over a batch is the mean of its targets: which rows it held
+    here, there = run_here(SHUFFLE), oracle(SHUFFLE)
+    assert agree(here, there), explain(SHUFFLE, here, there)

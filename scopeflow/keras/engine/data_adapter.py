@@ -173,7 +173,11 @@ class Source:
 
     def _array_epoch(self, sess):
         n = self.size
-        order = np.random.permutation(n) if self._shuffle is True else np.arange(n)
+        order = np.arange(n)
+        if isinstance(self._shuffle, str) and self._shuffle == "batch":
+            order = _batch_shuffle(order, self._batch)
+        elif self._shuffle:
+            np.random.shuffle(order)
         for start in range(0, n, self._batch):
             idx = order[start:start + self._batch]
             sw = None if self._sw is None else _take(self._sw, idx)
@@ -222,3 +226,12 @@ def split_validation(x, y, sample_weight, validation_split):
     tail = None if sw is None else _take(sw, np.arange(cut, len(xs[0])))
     return ([a[:cut] for a in xs], [a[:cut] for a in ys], head,
             ([a[cut:] for a in xs], [a[cut:] for a in ys], tail))
+
+
+def _batch_shuffle(order, batch):
+    """`shuffle="batch"` (for HDF5 data): whole batches shuffled in place, the last partial
+    batch kept at the end, drawing from NumPy's global generator as tf_keras does."""
+    whole = len(order) // batch * batch
+    blocks = order[:whole].reshape(-1, batch)  # (batches, batch)
+    np.random.shuffle(blocks)
+    return np.append(blocks.reshape(-1), order[whole:])

@@ -263,7 +263,7 @@ class TrainingMixin(LoopsMixin):
         """HDF5 (TF1 graph mode's default), or a SavedModel directory with `save_format="tf"`."""
         if save_format in ("tf", "tensorflow"):
             from scopeflow.keras import saved_model_export
-            return saved_model_export.export(self, filepath)
+            return saved_model_export.export(self, filepath, include_optimizer)
         from scopeflow.keras import hdf5
         return hdf5.save_model(self, filepath, include_optimizer)
 
