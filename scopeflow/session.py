@@ -260,7 +260,7 @@ class BaseSession:
                 grow(prog.stack_caps, e.op)
                 plan.entry = (None, -1, None)
             except LoopShapes as e:  # nothing ran yet: the whole run in steps, the loop's
-                if type(prog) is HostPlan or not grow_on_host(e.spec):  # on the host
+                if type(prog) is HostPlan or not grow_on_host(e.loop):  # on the host
                     raise
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds])
                 plan.prog = (graph._version, prog)
@@ -378,7 +378,7 @@ class BaseSession:
                 try:
                     outs = self._run_stage(x, vals)
                 except LoopShapes as e:  # a loop whose values grow: this step's tensors
-                    if not grow_on_host(e.spec):  # in steps of their own, it on the host
+                    if not grow_on_host(e.loop):  # in steps of their own, it on the host
                         raise
                     sub = HostPlan(self._graph, x.tensors, x.ops, x.fed, inside=x.inside,
                                    skip=x.done)

@@ -174,6 +174,23 @@ def _batched(ctx, order):
     return done
 
 
+def _per_iteration(need, op):
+    """`need` reads a value that changes per iteration of a loop (`x[i:]`'s size): the loop
+    runs on the host instead, each iteration compiled with its values (cf_run.LoopShapes, as
+    a loop whose values grow); TF's UnimplementedError where it already does or cannot."""
+    from scopeflow.lowering.stages import GROWS
+    from scopeflow.ops.cf_run import LoopShapes
+    text = ("%s (%s) needs the value of %s when it is compiled: scopeflow compiles shapes, "
+            "sizes and axes statically, and inside a loop that value changes from one "
+            "iteration to the next.") % (need.op._name, need.op._type, need.tensors[0].name)
+    loop = op._ctx
+    while loop is not None and not loop.is_loop:
+        loop = loop.outer
+    if loop is not None and loop not in GROWS:
+        raise LoopShapes(text, loop)
+    raise run_error(UnimplementedError, need.op, text)
+
+
 class _NeedStatic(Exception):
     """`op` needs the values of `tensors` at trace time."""
 
@@ -438,11 +455,7 @@ class Program:
             elif op._type == "Const":
                 continue
             elif op._type in _UNFOLDABLE:
-                raise run_error(UnimplementedError, need.op, (
-                    "%s (%s) needs the value of %s when it is compiled: scopeflow compiles "
-                    "shapes, sizes and axes statically, and inside a loop that value changes "
-                    "from one iteration to the next.") % (
-                    need.op._name, need.op._type, need.tensors[0].name))
+                _per_iteration(need, op)
             elif (not op._inputs or t._dtype._is_ref_dtype
                   or getattr(REGISTRY.get(op._type), "stateful", True)):
                 dynamic = True  # a variable, a random or a host value: an earlier step

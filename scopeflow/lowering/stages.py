@@ -20,6 +20,8 @@ import threading
 import time
 import weakref
 
+import numpy as np
+
 HOST_KERNELS = {}  # op type -> fn(ctx, op, *input values) -> sequence of output values
 _RUN = threading.local()  # .deadline: time.monotonic() by which this thread's run must end
 # thread id -> deadline of each run in flight that has one: compiled loops poll them from
@@ -519,16 +521,14 @@ def _rebuilt_on_host(spec):
 GROWS = weakref.WeakSet()  # loop contexts whose values change shape: they run on the host
 
 
-def grow_on_host(spec):
-    """Makes the loop of `spec` (a LoopSpec whose values changed shape when traced:
+def grow_on_host(loop):
+    """Makes while context `loop` (one whose values changed shape when traced:
     cf_run.LoopShapes) and the loops around it run on the host from now on; False where it
     cannot (no context: an imported loop; or it already does)."""
-    loop = getattr(spec, "context", None)
     if loop is None or loop in GROWS:
         return False
     grows(loop)
-    graph = spec.exits[0]._graph
-    graph._edits += 1  # a new graph version: plans and programs are made again
+    loop.graph._edits += 1  # a new graph version: plans and programs are made again
     return True
 
 
@@ -543,29 +543,81 @@ def grows(loop):
 
 
 def may_grow(loop):
-    """Whether a loop value of while context `loop` may change shape: one enters the loop
-    with a full shape that a shape invariant relaxes, or one of unknown dims is made by a
-    concat in the body (`tf.concat` growing it)."""
+    """Whether a loop value of while context `loop` may change shape, or a value in its body
+    has a size that changes per iteration (then the loop runs on the host): a value enters
+    the loop with a full shape that a shape invariant relaxes, one of unknown dims is made by
+    a concat or a pad in the body (growing it), or a body op's output size is set by a value
+    of the iteration (`x[i:]`, `tf.range(i)`)."""
     for e in getattr(loop, "loop_enters", ()):
         start, inv = e._op._inputs[0].shape, e.shape
         if start.is_fully_defined() and not inv.is_fully_defined():
             return True
-    return any(o._type in _NEXTS and o._ctx is loop and _concat_grows(o._inputs[0])
-               for o in loop.ops)
+    for o in loop.ops:
+        if o._type in _NEXTS and o._ctx is loop and _grows(o._inputs[0]):
+            return True
+        if o._type in _SIZED and _loop_of(o) is loop and _sized_per_iteration(o):
+            return True
+    return False
 
 
-def _concat_grows(t):
-    """Whether `t` is a concat along a dim of unknown size (a loop value it may grow)."""
+def _loop_of(op):
+    ctx = op._ctx
+    while ctx is not None and not ctx.is_loop:
+        ctx = ctx.outer
+    return ctx
+
+
+def _grows(t):
+    """Whether `t` is a concat or pad along a dim of unknown size (a loop value it may
+    grow)."""
     from scopeflow.ops.array_base import static_value
 
-    op = t._op
-    if op._type not in ("ConcatV2", "Concat") or t.shape._dims is None:
+    op, dims = t._op, t.shape._dims
+    if dims is None:
+        return False
+    if op._type in ("Pad", "PadV2", "MirrorPad"):
+        pads = static_value(op._inputs[1])
+        return pads is None or any(d is None and np.any(p != 0) for d, p in zip(dims, pads))
+    if op._type not in ("ConcatV2", "Concat"):
         return False
     axis = static_value(op._inputs[-1] if op._type == "ConcatV2" else op._inputs[0])
     if axis is None or axis.ndim:
         return False
-    dims = t.shape._dims
     return -len(dims) <= int(axis) < len(dims) and dims[int(axis)] is None
+
+
+_SIZED = {"Pad": 1, "PadV2": 1, "MirrorPad": 1, "Range": 0, "StridedSlice": 1, "Slice": 1}
+
+
+def _sized_per_iteration(op):
+    """Whether `op`'s output size comes from values that change per iteration: a slice whose
+    size the graph does not give (x[i:], tf.slice(x, [i], [-1])), a pad or range by them."""
+    from scopeflow.ops.array_base import static_value
+    from scopeflow.ops.slicing import size_per_iteration
+
+    first = _SIZED.get(op._type)
+    if first is None or not any(_varies(t, _loop_of(op)) for t in op._inputs[first:]):
+        return False
+    if op._type in ("StridedSlice", "Slice"):
+        return size_per_iteration(op)
+    return any(static_value(t) is None for t in op._inputs[first:])
+
+
+def _varies(t, loop, limit=200):
+    """Whether `t` is computed from a value of `loop` that changes per iteration (its Merge
+    outputs), not through a shape (Shape, Size, Rank: fixed where the loop is compiled)."""
+    stack, seen = [t], set()
+    while stack and len(seen) < limit:
+        t = stack.pop()
+        op = t._op
+        if op in seen or op._type in ("Shape", "Size", "Rank", "ShapeN", "Const"):
+            continue
+        seen.add(op)
+        if op._type in ("Merge", "RefMerge") and op._ctx is loop:
+            return True
+        if _loop_of(op) is loop:
+            stack.extend(op._inputs)
+    return False
 
 
 def on_host(loop):

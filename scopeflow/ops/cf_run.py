@@ -145,9 +145,9 @@ class LoopShapes(NotImplementedError):
     invariant): the Session runs the loop on the host instead, step by step
     (lowering/stages.py `grow_on_host`), as TF's executor does."""
 
-    def __init__(self, message, spec):
+    def __init__(self, message, loop):
         super().__init__(message)
-        self.spec = spec
+        self.loop = loop  # the while context (None: a loop imported without one)
 
 
 def _same_shapes(a, b, where, error=NotImplementedError):
@@ -280,7 +280,7 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     try:
         _same_shapes(init, outs, "tf.while_loop variables before and after an iteration")
     except NotImplementedError as e:
-        raise LoopShapes(str(e), spec) from None
+        raise LoopShapes(str(e), getattr(spec, "context", None)) from None
     if any(type(v) is not DrawCount for v in _call(ctx, cond_fn, init + ext)[1]):
         raise NotImplementedError("tf.while_loop's condition assigns a variable")
     values = ctx.snapshot()[0]

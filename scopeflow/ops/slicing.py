@@ -317,6 +317,31 @@ def _split_spec(tensors, st, masks, hint=(0, None)):
     return idx, dyn
 
 
+def size_per_iteration(op):
+    """Whether Slice / StridedSlice `op` has bounds set per run whose slice size the graph
+    does not give (`x[i:]`, `tf.slice(x, [i], [-1])`): compiled, they must be static, so
+    in a loop body the loop runs on the host (lowering/stages.may_grow)."""
+    if op._type == "Slice":
+        size = static_value(op._inputs[2])
+        if size is None:
+            return True
+        known = _elements(op._inputs[1], size.size)
+        return any(s == -1 and b is None for s, b in zip(size.tolist(), known))
+    begin, end, strides = op._inputs[1:4]
+    st = static_value(strides)
+    if static_value(begin) is not None and static_value(end) is not None:
+        return False
+    if st is None:
+        return True
+    masks = tuple(op._attrs.get(k, 0) for k in (
+        "begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"))
+    try:
+        _split_spec((begin, end), [int(v) for v in st.tolist()], masks)
+    except NotImplementedError:
+        return True
+    return False
+
+
 def _hinted_size(prefix, n_real, rank, out_dims):
     """The size of the slice after index entries `prefix`: the output dim it makes."""
     pos = 0

@@ -1,7 +1,8 @@
 """Gradients through a tf.while_loop whose values grow (a shape invariant with None dims,
 `tf.concat` adding to a loop value each iteration): the forward loop and its gradient loop run
 on the host (gradients/loop_state.py `record`, lowering/stages.py `may_grow`), each iteration
-its own shapes; values and gradients against TF."""
+its own shapes; so do loops growing by tf.pad and loops whose body slices a size that changes
+per iteration (`x[i:]`). Values and gradients against TF."""
 
 import pytest
 from approx import agree, explain
@@ -58,7 +59,43 @@ PROGRAMS = {
         "g = tf.gradients(tf.reduce_sum(v) * s, x)\n"
         "with tf.Session() as sess:\n"
         "    result = sess.run([v, s, g], {x: [0.5, -1., 2.]})"),
+    # a fed [None] start grown by tf.pad each iteration (detected as a concat is)
+    "pad_unknown_length": (
+        "x = tf.placeholder(tf.float64, [None])\n"
+        "_, out = tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, tf.pad(tf.sin(s) * 2.,"
+        " [[1, 0]], constant_values=1.)), [0, x])\n"
+        "g = tf.gradients(tf.reduce_sum(out * out), x)\n"
+        "with tf.Session() as s:\n"
+        "    result = [str(out.shape), s.run([out, g], {x: [1.5, -2., 3.]}), s.run(g, {x: [.5]})]"),
 }
+
+# slices whose size changes per iteration (x[i:], x[:i], x[i:2 * i], tf.slice(x, [i], [-1]),
+# tf.range(i)): the loop runs on the host, each iteration compiled with its own sizes
+SLICE_BODIES = {
+    "from_i": "s + tf.reduce_sum(x[i:] * x[i:])",
+    "to_i": "s + tf.reduce_sum(tf.sin(x[:i]) * 2.)",
+    "i_to_2i_strided": "s + tf.reduce_sum(tf.square(x[i:i + i])) * tf.reduce_sum(x[i::2])",
+    "negative": "s + tf.reduce_sum(x[:-i - 1]) * tf.reduce_sum(x[-i - 1:])",
+    "tf_slice": "s + tf.reduce_sum(tf.square(tf.slice(x, [i], [-1])))",
+    "range": "s + tf.reduce_sum(tf.cast(tf.range(i), tf.float64) * x[:i])",
+    "padded": "s + tf.pad(x[i:] * x[i:], [[i, 0]])",
+}
+for _name, _next in SLICE_BODIES.items():
+    PROGRAMS["slice_" + _name] = (
+        "x = tf.placeholder(tf.float64, [7])\n"
+        "s0 = tf.zeros([7], tf.float64) if %r == 'padded' else tf.constant(0., tf.float64)\n"
+        "_, out = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, %s), [0, s0])\n"
+        "g = tf.gradients(tf.reduce_sum(out * out), x)\n"
+        "with tf.Session() as s:\n"
+        "    result = [s.run([out, g], {x: np.arange(1., 8.) / 3.}), s.run(g, {x: -np.ones(7)})]"
+        % (_name, _next))
+PROGRAMS["slice_concat"] = (
+    "x = tf.placeholder(tf.float64, [None])\n"
+    "_, out = tf.while_loop(lambda i, s: i < 4, lambda i, s: (i + 1, tf.concat([s, x[i:i * 2]"
+    " * 2.], 0)), [0, x[:0]], shape_invariants=[tf.TensorShape([]), tf.TensorShape([None])])\n"
+    "g = tf.gradients(tf.reduce_sum(tf.sin(out)), x)\n"
+    "with tf.Session() as s:\n"
+    "    result = [s.run([out, g], {x: np.arange(1., 8.)}), s.run([out, g], {x: np.ones(9)})]")
 
 
 @pytest.mark.oracle

@@ -58,9 +58,25 @@ with tf.Session() as s:
 """
 
 
+# no gradient: a slice of a size that changes per iteration is found when the body is traced
+# (lower.learn_static: the loop value it reads), then the loop runs on the host; nested loops
+SLICES = """
+x = tf.constant(np.arange(1., 8.))
+_, a = tf.while_loop(lambda i, s: i < 5, lambda i, s: (i + 1, s + tf.reduce_sum(x[i:])),
+                     [0, tf.constant(0., tf.float64)])
+def outer(j, t):
+    _, r = tf.while_loop(lambda i, r: i < j, lambda i, r: (i + 1, r + tf.reduce_sum(x[:i + j])),
+                         [0, tf.constant(0., tf.float64)])
+    return j + 1, t + r * tf.reduce_sum(x[j:])
+_, b = tf.while_loop(lambda j, t: j < 4, outer, [1, tf.constant(0., tf.float64)])
+with tf.Session() as s:
+    result = s.run([a, b])
+"""
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("program", [FED_ROWS, DOUBLING, NESTED, ITERATOR],
-                         ids=["fed_rows", "doubling", "nested", "iterator"])
+@pytest.mark.parametrize("program", [FED_ROWS, DOUBLING, NESTED, ITERATOR, SLICES],
+                         ids=["fed_rows", "doubling", "nested", "iterator", "slices"])
 def test_growing_loop_value_matches_tf(oracle, program):
     here, there = run_here(program), oracle(program)
     assert "ok" in there, there
