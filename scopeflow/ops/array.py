@@ -215,7 +215,11 @@ def _transpose_kernel(x, perm):
     for i in perm:
         if not -n <= i < n:
             raise ValueError("%d is out of range [0 .. %d)" % (i, n))
-    return xp(x).transpose(x, [i % max(1, n) for i in perm])
+    wrapped = [i % max(1, n) for i in perm]
+    for i in range(n):
+        if i not in wrapped:  # (a repeated axis: TF names the first one missing)
+            raise ValueError("%d is missing from {%s}." % (i, ",".join(map(str, perm))))
+    return xp(x).transpose(x, wrapped)
 
 
 _transpose = op("Transpose", infer=_transpose_shape, types={"perm": INDEX})(_transpose_kernel)

@@ -262,12 +262,14 @@ def _fill_split_sizes(sizes, d):
     if len(unknown) > 1:
         raise ShapeError("size_splits can only have one -1")
     known = sum(s for s in sizes if s != -1)
-    if d is None:
-        return [None if s == -1 else s for s in sizes]
-    if (not unknown and known != d) or (unknown and known > d):
+    out = [(None if d is None else d - known) if s == -1 else s for s in sizes]
+    for i, s in enumerate(out):
+        if s is not None and s < 0:
+            raise ShapeError("Split size at index %d must be >= 0. Got: %d" % (i, s))
+    if d is not None and not unknown and known != d:
         raise ShapeError("can't split axis of size %d into pieces of size [%s]"
                          % (d, ",".join(str(s) for s in sizes)))
-    return [d - known if s == -1 else s for s in sizes]
+    return out
 
 
 @op("SplitV", infer=_split_v_shape, types={"size_splits": INDEX, "split_dim": _dt.int32},
@@ -288,6 +290,9 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
     """
     if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
             num_or_size_splits, bool) or type(num_or_size_splits).__name__ == "Dimension":
+        if int(num_or_size_splits) < 1:
+            raise ValueError("Attr 'num_split' of 'Split' Op passed %d less than minimum 1."
+                             % int(num_or_size_splits))
         return _split(axis, value, name=name, num_split=int(num_or_size_splits))
     sizes = convert_to_tensor(num_or_size_splits)
     if sizes.shape.ndims == 0:

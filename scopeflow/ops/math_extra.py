@@ -140,12 +140,13 @@ def real_angle(x):
 
 # ---- TopKV2 / InTopKV2 ----------------------------------------------------------------------
 def _top_k_shape(input, k, *, sorted=True, index_type=_dt.int32):  # noqa: A002
+    from scopeflow.ops.array_base import scalar_dim
     d = input.shape._dims
-    kv = static_value(k)
+    if d is not None and not d:
+        raise ShapeError("Shape must be at least rank 1 but is rank 0")
+    kv = scalar_dim(k, 1)  # (TF's MakeDimForScalarInput: a negative k fails)
     if d is None:
         return [spec(None, input.dtype.base_dtype), spec(None, index_type)]
-    if not d:
-        raise ShapeError("Shape must be at least rank 1 but is rank 0")
     if kv is not None and d[-1] is not None and d[-1] < int(kv):
         raise ShapeError("input must have last dimension >= k = %d but is %d" % (kv, d[-1]))
     last = None if kv is None else int(kv)

@@ -300,7 +300,11 @@ def _cum_shape(x, axis, *, exclusive=False, reverse=False):
 def _cumulative(fn, identity):
     """Inclusive scan `fn`, made exclusive by shifting in `identity`, reversed by flipping."""
     def kernel(x, axis, *, exclusive=False, reverse=False):
-        ax = int(np.asarray(axis)) % max(x.ndim, 1)
+        a, n = int(np.asarray(axis)), x.ndim
+        if not -n <= a < n:  # (TF's kernel: the wrapped axis; jnp would wrap it silently)
+            raise ValueError("ScanOp: Expected scan axis in the range [%d, %d), but got %d"
+                             % (-n, n, a + n if a < 0 else a))
+        ax = a % max(n, 1)
         if reverse:
             x = jnp.flip(x, ax)
         out = fn(x, ax)

@@ -229,9 +229,10 @@ def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None
 
 # ---- Multinomial ----------------------------------------------------------------------------
 def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
+    from scopeflow.ops.array_base import scalar_dim
     d = logits.shape._dims
-    n = static_value(num_samples)
-    return spec(((d[0] if d else None), None if n is None else int(n)), output_dtype)
+    n = scalar_dim(num_samples, 1)  # (TF's MakeDimForScalarInput: a negative count fails)
+    return spec(((d[0] if d else None), n), output_dtype)
 
 
 @typed_op("Multinomial", infer=_multinomial_shape, types={"num_samples": _dt.int32},
@@ -339,7 +340,8 @@ def _sample_with_param_shape(shape, param, **attrs):
     dt = attrs.get("dtype") or param.dtype.base_dtype
     if s is None or p is None:
         return spec(None, dt)
-    return spec(tuple(int(v) for v in np.reshape(s, [-1])) + tuple(p), dt)
+    from scopeflow.ops.array_base import dims_of_shape_value
+    return spec(dims_of_shape_value(np.reshape(s, [-1])) + tuple(p), dt)
 
 
 @typed_op("RandomGamma", infer=_sample_with_param_shape, types={"shape": INDEX},

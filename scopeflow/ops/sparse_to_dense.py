@@ -24,7 +24,8 @@ def _shape(sparse_indices, output_shape, sparse_values, default_value, *, valida
     from scopeflow.ops.constant import constant_value
     value = constant_value(output_shape)
     if value is not None:
-        return spec([int(d) for d in np.ravel(value)], sparse_values.dtype.base_dtype)
+        from scopeflow.ops.array_base import dims_of_shape_value
+        return spec(dims_of_shape_value(np.ravel(value)), sparse_values.dtype.base_dtype)
     n = output_shape.shape._dims
     rank = None if n is None or not n or n[0] is None else n[0]
     return spec(None if rank is None else [None] * rank, sparse_values.dtype.base_dtype)
@@ -38,7 +39,8 @@ def _sparse_to_dense(ctx, sparse_indices, output_shape, sparse_values, default_v
     re-runs); at the top level of a run the host kernel below runs instead."""
     import jax.numpy as jnp
     # a traced output_shape raises JAX's concretization error: the lowering compiles it in
-    shape = tuple(int(d) for d in np.ravel(np.asarray(output_shape)))
+    from scopeflow.ops.array_base import shape_dims
+    shape = tuple(shape_dims(np.asarray(output_shape)))
     idx = jnp.reshape(sparse_indices, (np.shape(sparse_indices)[0] if np.ndim(sparse_indices)
                                        else 1, -1))
     n = idx.shape[0]
@@ -100,6 +102,9 @@ def _index_error(indices, shape, validate):
 @host_kernel("SparseToDense")
 def _sparse_to_dense_host(ctx, op_, indices, shape, values, default):
     shape = [int(d) for d in np.ravel(shape)]
+    if any(d < 0 for d in shape):
+        raise run_error(InvalidArgumentError, op_, "Dimension %d must be >= 0"
+                        % next(d for d in shape if d < 0))
     indices = np.asarray(indices, np.int64)
     if indices.ndim < 2:  # a scalar or a vector of indices into a 1-D output
         indices = indices.reshape(-1, 1)
