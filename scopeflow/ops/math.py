@@ -18,6 +18,7 @@ from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
 from scopeflow.ops.ta_state import TAState, add_flows
+from scopeflow.ops.true_div import host_reciprocal, true_divide
 from scopeflow.ops.value_checks import check
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
@@ -44,7 +45,9 @@ def _xdivy(x, y):
 
 
 def _div_no_nan(x, y):
-    return jnp.where(y == 0, jnp.zeros_like(x), x / _safe(y == 0, y, 1))
+    if not jnp.issubdtype(jnp.result_type(x, y), jnp.inexact):
+        return jnp.where(y == 0, jnp.zeros_like(x), x / _safe(y == 0, y, 1))
+    return jnp.where(y == 0, jnp.zeros_like(x), true_divide(x, _safe(y == 0, y, 1)))
 
 
 @jax.custom_jvp
@@ -66,7 +69,11 @@ def _truncate_mod(x, y):
 def _real_div(x, y):
     if jnp.issubdtype(jnp.result_type(x), jnp.integer):
         return jnp.trunc(x / y).astype(jnp.result_type(x))
-    return jnp.true_divide(x, y)
+    if isinstance(x, jax.core.Tracer) and not isinstance(y, jax.core.Tracer):
+        # TF's graph optimizer (constant folding) makes a division by a constant a product
+        # with its reciprocal, folded exactly: Mul(x, 1/y)
+        return jnp.multiply(x, host_reciprocal(y)).astype(jnp.result_type(x, y))
+    return true_divide(x, y)
 
 
 def _polygamma(a, x):
@@ -169,9 +176,15 @@ def _trunc_div(a, b):
     return (jnp.sign(a) * jnp.sign(b) * (jnp.abs(a) // jnp.abs(b))).astype(a.dtype)
 
 
+def _floor_divide(a, b):
+    if jnp.issubdtype(jnp.result_type(a, b), jnp.floating):  # TF: floor(a / b), one division
+        return jnp.floor(true_divide(a, b)).astype(a.dtype)
+    return jnp.floor_divide(a, b).astype(a.dtype)
+
+
 @typed_op("FloorDiv", infer=broadcast, context=True)
 def _floor_div(ctx, x, y):
-    return _int_div_checked(ctx, x, y, lambda a, b: jnp.floor_divide(a, b).astype(a.dtype))
+    return _int_div_checked(ctx, x, y, _floor_divide)
 
 
 @typed_op("FloorMod", infer=broadcast, context=True)

@@ -10,6 +10,7 @@ from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import (name_scope, named, raw, static_axes, static_value, tensor,
                                     typed_op)
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
+from scopeflow.ops.true_div import true_divide
 
 
 # ---- shape rules ----------------------------------------------------------------------------
@@ -51,11 +52,14 @@ def _bool_reduce_shape(input, reduction_indices, *, keep_dims=False):  # noqa: A
 
 # ---- kernels --------------------------------------------------------------------------------
 def _mean(x, axis, keepdims):
+    n = int(np.prod([x.shape[a] for a in axis]))
     if jnp.issubdtype(x.dtype, jnp.integer):
-        n = max(1, int(np.prod([x.shape[a] for a in axis])))
         s = jnp.sum(x, axis=axis, keepdims=keepdims)
-        return (jnp.sign(s) * (jnp.abs(s) // n)).astype(x.dtype)  # C++ division truncates
-    return jnp.mean(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+        return (jnp.sign(s) * (jnp.abs(s) // max(1, n))).astype(x.dtype)  # C++ truncates
+    # TF's kernel divides the sum by the count (half types summed in float32)
+    wide = jnp.float32 if x.dtype in (jnp.float16, jnp.bfloat16) else x.dtype
+    s = jnp.sum(x, axis=axis, keepdims=keepdims, dtype=wide)
+    return true_divide(s, np.asarray(n, wide)).astype(x.dtype)
 
 
 def _same_dtype(fn):

@@ -7,6 +7,7 @@ import pytest
 
 from scopeflow.lowering import fold_numpy
 from scopeflow.lowering.lower import x64
+from scopeflow.ops.true_div import true_divide
 
 I32 = np.array([7, -7, 0, 2147483647, -2147483648, 5], np.int32)
 D32 = np.array([2, 2, -3, -1, 3, 7], np.int32)
@@ -47,6 +48,7 @@ CASES = {
     "converts": lambda: (i().astype(np.float32), f()[:2].astype(np.int32),
                          jnp.asarray(f(), np.float64) + 0, d().astype(np.int64) * 3,
                          (d() > 0).astype(np.int32), f().astype(np.float16)),
+    "true_divide_barrier": lambda: true_divide(f(), g()[1]),  # optimization_barrier
     "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
                             jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
 }

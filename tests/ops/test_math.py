@@ -231,3 +231,35 @@ def test_int_division_by_zero_is_an_error():
     with tf.Session() as s:
         with pytest.raises(tf.errors.InvalidArgumentError, match="Integer division by zero"):
             s.run(tf.floordiv(tf.constant([4, 5]), x), {x: [1, 0]})
+
+
+# ---- division rounds as TF's kernels do (bit for bit) ----------------------------------------
+# x / y for a fed divisor of each broadcast shape, chained divisions, floor division, div_no_nan
+# and a constant divisor (TF's graph optimizer multiplies by its exact reciprocal there); XLA
+# alone multiplies by a reciprocal wherever the divisor is broadcast
+_DIV_BITS = """
+rng = np.random.default_rng(%(seed)d)
+xv = rng.standard_normal((%(rows)d, %(cols)d)).astype(np.float32)
+yv = rng.uniform(0.1, 10, %(yshape)s).astype(np.float32)
+near = (np.round(xv * 50) * np.float32(0.7)).astype(np.float32)
+x = tf.placeholder(tf.float32, xv.shape); y = tf.placeholder(tf.float32, yv.shape)
+n = tf.placeholder(tf.float32, xv.shape)
+r = [x / y, tf.div(x, y), x / y / (y + 1.0), x / (y / (y + 1.0)), x // y, n // 0.7,
+     tf.div_no_nan(x, y), x / %(const)r]
+with tf.Session() as s:
+    result = [v.view(np.int32).tolist() for v in s.run(r, {x: xv, y: yv, n: near})]
+"""
+
+
+@pytest.mark.oracle
+@settings(max_examples=8, deadline=None)
+@given(st.integers(1, 30), st.integers(1, 30), st.sampled_from(["()", "(%(cols)d,)",
+       "(%(rows)d, 1)", "(%(rows)d, %(cols)d)"]), st.integers(0, 2**31),
+       st.integers(1, 1000).map(lambda k: k / 7))
+def test_division_bits_match_tf(oracle, rows, cols, yshape, seed, const):
+    from oracle import run_here
+    sizes = {"rows": rows, "cols": cols}
+    code = _DIV_BITS % dict(sizes, seed=seed, yshape=yshape % sizes, const=const)
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there
