@@ -6,6 +6,7 @@ import threading
 
 from scopeflow.core import frame as _frame
 from scopeflow.core import naming
+from scopeflow.core.cf_check import check_inputs
 from scopeflow.core.device import merge_device
 from scopeflow.core.stack import capture as _capture
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor, add_edge
@@ -168,6 +169,7 @@ class Graph:
                 op._colocation = _groups(f.colocate[-1])
                 if f.colocate[-1] and not op._device:
                     op._device = f.colocate[-1][0]._device
+            self._check_inputs(op, f.in_cf)
             if f.in_cf is not None:
                 f.in_cf.add_op(op)
             if f.gradient_override:
@@ -177,6 +179,15 @@ class Graph:
         self._ops.append(op)  # no lock: each step is atomic, and ids come from one counter
         by_name[full_name] = op
         return op
+
+    def _check_inputs(self, op, ctx):
+        """TF's build-time context check; an op that fails it stays in the graph, as in TF."""
+        try:
+            check_inputs(op, ctx)
+        except ValueError:
+            self._ops.append(op)
+            self._ops_by_name[op._name] = op
+            raise
 
     def _consumers_of(self, t):
         """The ops that take tensor `t` as an input, in creation order (do not modify)."""
