@@ -99,6 +99,16 @@ class Operation:
             add_edge(self, op)
             self._graph._edits += 1
 
+    def _update_input(self, index, tensor):
+        """Rewires input `index` to `tensor` (TF-internal; a hand-built loop's back edge)."""
+        if not isinstance(tensor, Tensor):
+            raise TypeError("tensor must be a Tensor: %s" % tensor)
+        if tensor.graph is not self._graph:
+            raise ValueError("%s must be from the same graph as %s (graphs are %r and %r)."
+                             % (tensor, self, tensor.graph, self._graph))
+        self._graph._replace_input(self, index, tensor)
+        self._graph._edits += 1
+
     def _add_control_inputs(self, ops):
         for op in ops:
             self._add_control_input(op)

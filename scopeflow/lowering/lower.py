@@ -219,6 +219,22 @@ def _no_loose_loop(order):
             "imported frame is not a while loop as TF builds it).") % (op._name, op._type))
 
 
+def _record_hand_built_loops(order):
+    """Records the loops among `order` built from raw Enter / Merge / Switch / NextIteration /
+    Exit ops (TF's gen_control_flow_ops; `Merge._update_input` closes the back edge), as an
+    imported frame is; True when one was recorded."""
+    if not any(op._type in _EXITS and op._cf is None for op in order):
+        return False
+    from scopeflow.checkpoint.import_loops import rebuild_loops
+    members = set(order)
+    graph = order[0]._graph
+    rebuild_loops(op for op in graph._ops if op in members)
+    return any(op._type in _EXITS and op._cf is not None for op in order)
+
+
+_EXITS = frozenset(("Exit", "RefExit"))
+
+
 def _no_host_values(op, values):
     for v in values:
         if isinstance(v, HostValue) or (
@@ -413,6 +429,9 @@ class Program:
         self.loop_fetches = loop_fetches(self.tensors)  # values inside imported loops
         self.order = tuple(backward_slice(targets(self.tensors, self.loop_fetches)
                                           + list(self.ops), fed_set, done))
+        if _record_hand_built_loops(self.order):  # their Exit ops run them now
+            self.order = tuple(backward_slice(targets(self.tensors, self.loop_fetches)
+                                              + list(self.ops), fed_set, done))
         _no_loose_loop(self.order)
         # ops that run on the host (input pipelines, py_func): the Session stages the run
         self.host = any(runs_on_host(op) for op in self.order)
