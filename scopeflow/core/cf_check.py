@@ -48,10 +48,10 @@ def _check(op, op_ctx, input_op):
 def _valid_in_loop(loop, input_loop):
     """Whether a value from `input_loop` may be read in `loop` (its own or an enclosing loop's;
     TF's gradient-loop cases: forward values read by the gradient loop and back)."""
-    if _contains(loop, input_loop):
+    if contains(loop, input_loop):
         return True
     forward = _forward(loop)
-    if forward is not None and (_contains(forward, input_loop) or forward is input_loop.outer):
+    if forward is not None and (contains(forward, input_loop) or forward is input_loop.outer):
         return True
     input_forward = _forward(input_loop)
     if input_forward is None:
@@ -70,7 +70,7 @@ def _while_of(ctx):
     return ctx
 
 
-def _contains(ctx, maybe_outer):
+def contains(ctx, maybe_outer):
     """Whether `maybe_outer` is `ctx` or a context around it (None: around everything)."""
     while ctx is not maybe_outer:
         if ctx is None:

@@ -12,7 +12,7 @@ class Frame:
     """Per-thread, per-graph building state."""
 
     __slots__ = ("name_scope", "var_scope", "controllers", "devices", "colocate", "in_cf",
-                 "gradient_override", "var_scope_counts", "var_scope_subs", "creators")
+                 "gradient_override", "var_scope_counts", "var_scope_subs", "creators", "xla")
 
     def __init__(self):
         self.name_scope = ""  # current name scope, no trailing "/"
@@ -25,6 +25,7 @@ class Frame:
         self.in_cf = None  # innermost control-flow context (cond / while builder)
         self.gradient_override = {}
         self.creators = ()  # variable_creator_scope's creators, outermost first
+        self.xla = None  # an entered XLAControlFlowContext (ops/cf_xla.py), or None
 
 
 class _GraphStack(threading.local):

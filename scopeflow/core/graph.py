@@ -385,7 +385,8 @@ class Graph:
         """False for a value made in a while loop's body or condition built here (TF: "Tensor
         ... may not be fed."; a cond branch's values inside the loop may be fed)."""
         ctx = tensor.op._ctx
-        return tensor not in self._unfeedable and not (ctx is not None and ctx.is_loop)
+        return tensor not in self._unfeedable and not (ctx is not None and ctx.is_loop) \
+            and not _leaves_xla_loop(tensor.op)
 
     def is_fetchable(self, tensor_or_op):
         """False, as in TF, for an op built inside a cond branch or a loop body (a loop's Enter
@@ -394,7 +395,7 @@ class Graph:
         if op in self._unfetchable:
             return False
         if op._ctx is None:
-            return True
+            return not _leaves_xla_loop(op)
         return _in_loop(op) and op._type in ("Enter", "RefEnter")
 
     def prevent_feeding(self, tensor):
@@ -405,6 +406,16 @@ class Graph:
 
     def __repr__(self):
         return "<scopeflow.Graph object at 0x%x>" % id(self)
+
+
+def _leaves_xla_loop(op):
+    """Whether `op` is the Exit of a loop built in an XLAControlFlowContext (or the gradient
+    loop of one): TF keeps those from being fetched or fed, as it does every Exit of a loop
+    inside another context."""
+    if op._type not in ("Exit", "RefExit") or not op._inputs:
+        return False
+    c = op._inputs[0]._op._ctx
+    return c is not None and c.xla
 
 
 def _in_loop(op):

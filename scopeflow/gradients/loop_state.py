@@ -124,6 +124,7 @@ class GradWhileContext(WhileContext):
         self.maximum_iterations = forward.maximum_iterations
         self.constant_enters = set()
         self.grad_state = grad_state
+        self.xla = self.xla or forward.xla  # TF builds it in the forward loop's outer context
         self.back_prop = getattr(forward, "back_prop", True)
         self.loop_enters, self.loop_exits = [], []
         self.loop_cond = None
@@ -131,7 +132,7 @@ class GradWhileContext(WhileContext):
     def add_op(self, op):
         """TF's AddOp: the shape of a forward value is taken in the forward loop (and pushed
         on a stack like the value would be)."""
-        if op._type in _SHAPES and op._inputs and while_context(
+        if not self.xla and op._type in _SHAPES and op._inputs and while_context(
                 op._inputs[0]._op) is self.grad_state.forward:
             flush_all(self)
             op._inputs[0]._op._ctx.add_op(op)
@@ -156,6 +157,8 @@ class GradLoopState:
         from scopeflow.core.frame import default_graph
         g = default_graph()
         self.forward, self.outer = forward, outer  # outer: the enclosing loop's state
+        # where tf.gradients is called (bounds an XLA loop's stacks: ops/cf_xla.py)
+        self.call_ctx = outer.call_ctx if outer is not None else g._frame().in_cf
         self.history = {}  # forward tensor -> its value in the backward loop
         self.switch_map = {}  # forward loop Switch -> backward Merge
         self.unused_exits, self.deferred_exits = [], []
@@ -259,7 +262,7 @@ class GradLoopState:
         g = default_graph()
         with _no_controls():
             with entered(None), g.colocate_with(value._op):
-                max_size = constant(-1, dtype="int32")
+                max_size = constant(self._stack_size(value), dtype="int32")
                 acc = apply_op("StackV2", max_size, elem_type=value.dtype.base_dtype,
                                stack_name="", name="f_acc")
             fwd = self.forward
@@ -279,6 +282,14 @@ class GradLoopState:
             add_control(self.forward_sync, push._op)
         add_control(push._op, self.forward_index._op._inputs[0]._op)
         return acc
+
+    def _stack_size(self, value):
+        """-1 (unbounded), or in an XLA loop the most pushes of one run (TF's max_size)."""
+        ctx = value._op._ctx
+        if ctx is None or not ctx.xla:
+            return -1
+        from scopeflow.ops.cf_xla import stack_max_size
+        return stack_max_size(value, self.forward, self.call_ctx)
 
     def backward_value(self, history, value, dead_branch=False):
         """The pop, in the backward loop, of what `history` holds for `value` (a value of a

@@ -31,6 +31,8 @@ class CFContext:
         self._pending = []  # (op, input index) waiting for a capture op
         self._building = 0
         self.exit_ops = ()  # the construct's Merge (cond) / Exit (loop) ops, once built
+        # built in an XLAControlFlowContext (ops/cf_xla.py): gradient stacks are bounded
+        self.xla = graph._frame().xla is not None or (outer is not None and outer.xla)
 
     def __enter__(self):
         f = self.graph._frame()

@@ -40,7 +40,7 @@ MODULES = {
     "python.ops.variable_scope": ("tf",),
     "python.ops.variables": ("tf", "scopeflow.core.variables"),
     "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
-    "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state"),
+    "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state", "scopeflow.ops.cf_xla"),
     "python.ops.rnn": ("tf.nn",),
     "python.ops.rnn_cell": ("tf.nn.rnn_cell",),
     "python.ops.rnn_cell_impl": ("tf.nn.rnn_cell",),
