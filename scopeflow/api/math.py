@@ -1,6 +1,7 @@
 """`tf.math`: elementwise math, reductions, segment ops and math-flavoured nn functions."""
 # ruff: noqa: F401 - re-exports
 
+from scopeflow.api import math_special as special
 from scopeflow.ops.clip import clip_by_value
 from scopeflow.ops.math import (abs, acos, acosh, add, angle, asin, asinh, atan, atan2, atanh,
                                 bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, betainc, ceil,

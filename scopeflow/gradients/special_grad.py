@@ -56,3 +56,53 @@ def _next_after_grad(op, grad):
     with default_graph().control_dependencies([grad]):
         p1, p2 = ones(s1, dtype=x1.dtype), zeros(s2, dtype=x2.dtype)
         return _summed(p1 * grad, r1, s1), _summed(p2 * grad, r2, s2)
+
+
+
+def _bessel(fn):
+    """A Bessel gradient as TF's math_grad: `grad * fn(x, y)` (x, y: the op's input and
+    output), built under a control dependency on `grad`."""
+
+    def grad_fn(op, grad):
+        x, y = op._inputs[0], op._outputs[0]
+        with default_graph().control_dependencies([grad]):
+            return grad * fn(x, y)
+
+    return grad_fn
+
+
+def _at_zero(x, value, partial):
+    """`value` where x is 0 (TF imputes I1's and I1e's derivative there: 1.0 and 0.5), else
+    `partial()`."""
+    from scopeflow.ops.gather import where_v2
+    from scopeflow.ops.math import equal
+    from scopeflow.ops.math_cast import cast
+    is_zero = equal(x, 0.)
+    at_zero = cast(value, x.dtype.base_dtype)
+    return where_v2(is_zero, at_zero, partial())
+
+
+def _i1(x, y):
+    from scopeflow.ops.math import div
+    from scopeflow.ops.math_unary import bessel_i0
+    return _at_zero(x, 1., lambda: bessel_i0(x) - div(y, x))
+
+
+def _i1e(x, y):
+    from scopeflow.ops.math_unary import bessel_i0e, reciprocal, sign
+    return _at_zero(x, 0.5, lambda: bessel_i0e(x) - y * (sign(x) + reciprocal(x)))
+
+
+def _i0e(x, y):
+    from scopeflow.ops.math_unary import bessel_i1e, sign
+    return bessel_i1e(x) - sign(x) * y
+
+
+def _i0(x, _):
+    from scopeflow.ops.math_unary import bessel_i1
+    return bessel_i1(x)
+
+
+for _type, _fn in (("BesselI0", _i0), ("BesselI0e", _i0e), ("BesselI1", _i1),
+                   ("BesselI1e", _i1e)):
+    gradient(_type)(_bessel(_fn))
