@@ -289,7 +289,8 @@ def relu(x, alpha=0.0, max_value=None, threshold=0):
 def elu(x, alpha=1.0):
     tf = _tf()
     res = tf.nn.elu(x)
-    return res if alpha == 1 else tf.where(x > 0, res, alpha * res)
+    # tf_keras calls TF2's `tf.where`: a SelectV2 op
+    return res if alpha == 1 else tf.where_v2(x > 0, res, alpha * res)
 
 
 def softmax(x, axis=-1):

@@ -76,9 +76,13 @@ class Conv(Layer):
     def _fmt(self):
         return _FORMATS[self.rank][self.data_format == "channels_first"]
 
+    def _op_padding(self):
+        """The convolution op's padding: Keras' "causal" pads the input first, then VALID."""
+        return "VALID" if self.padding == "causal" else self.padding.upper()
+
     def _convolve(self, inputs):
         tf = tf_api()
-        return tf.nn.convolution(inputs, self.kernel, padding=self.padding.upper(),
+        return tf.nn.convolution(inputs, self.kernel, padding=self._op_padding(),
                                  strides=list(self.strides),
                                  dilation_rate=list(self.dilation_rate),
                                  data_format=self._fmt(), name=type(self).__name__)
@@ -284,7 +288,7 @@ class SeparableConv2D(Conv):
         strides = (1, 1) + self.strides if first else (1,) + self.strides + (1,)
         return tf_api().nn.separable_conv2d(
             inputs, self.depthwise_kernel, self.pointwise_kernel, strides=strides,
-            padding=self.padding.upper(), rate=self.dilation_rate, data_format=self._fmt())
+            padding=self._op_padding(), rate=self.dilation_rate, data_format=self._fmt())
 
 
 class SeparableConv1D(SeparableConv2D):
@@ -300,7 +304,7 @@ class SeparableConv1D(SeparableConv2D):
         out = tf.nn.separable_conv2d(
             tf.expand_dims(inputs, axis), tf.expand_dims(self.depthwise_kernel, 0),
             tf.expand_dims(self.pointwise_kernel, 0), strides=strides,
-            padding=self.padding.upper(), rate=(1,) + self.dilation_rate,
+            padding=self._op_padding(), rate=(1,) + self.dilation_rate,
             data_format="NCHW" if first else "NHWC")
         if self.use_bias:
             out = tf.nn.bias_add(out, self.bias, data_format="NCHW" if first else "NHWC")

@@ -11,8 +11,8 @@ from scopeflow.keras.layers.conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2D
                                          Convolution2DTranspose, Convolution3D,
                                          Convolution3DTranspose, Cropping1D, Cropping2D,
                                          Cropping3D,
-                                         DepthwiseConv2D, SeparableConv2D,
-                                         SeparableConvolution2D, UpSampling1D, UpSampling2D,
+                                         DepthwiseConv2D, SeparableConv1D, SeparableConv2D,
+                                         SeparableConvolution1D, SeparableConvolution2D, UpSampling1D, UpSampling2D,
                                          UpSampling3D,
                                          ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,

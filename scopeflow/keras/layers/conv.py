@@ -48,9 +48,23 @@ def _conv_class(name, base, rank):
         if "Transpose" in name:
             self.output_padding = _output_padding(output_padding, self.strides)
 
+    def _convolve(self, inputs):
+        return base._convolve(self, _causal_pad(self, inputs))
+
     return type(name, (base, Layer), {"__init__": __init__, "rank": rank,
-                                      "get_config": _conv_config,
+                                      "get_config": _conv_config, "_convolve": _convolve,
                                       "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+def _causal_pad(layer, inputs):
+    """`padding="causal"` (1-D only): the time axis padded on the left by what the dilated
+    kernel reaches back (Keras' `Pad` op), then a VALID convolution."""
+    if layer.padding != "causal":
+        return inputs
+    left = layer.dilation_rate[0] * (layer.kernel_size[0] - 1)
+    pads = [[0, 0], [0, 0], [left, 0]] if layer.data_format == "channels_first" else \
+        [[0, 0], [left, 0], [0, 0]]
+    return tf_api().pad(inputs, pads)
 
 
 def _output_padding(value, strides):
@@ -108,11 +122,11 @@ Convolution1DTranspose = Conv1DTranspose
 Convolution2DTranspose, Convolution3DTranspose = Conv2DTranspose, Conv3DTranspose
 
 
-class SeparableConv2D(_tl.SeparableConv2D, Layer):
-    """A depthwise then a pointwise convolution."""
+class _Separable:
+    """Keras' arguments and config of a depthwise then a pointwise convolution."""
 
-    def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid", data_format=None,
-                 dilation_rate=(1, 1), depth_multiplier=1, activation=None, use_bias=True,
+    def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
+                 dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
         if kwargs.pop("groups", 1) != 1:
@@ -145,7 +159,18 @@ class SeparableConv2D(_tl.SeparableConv2D, Layer):
         return config
 
 
-SeparableConvolution2D = SeparableConv2D
+class SeparableConv2D(_Separable, _tl.SeparableConv2D, Layer):
+    """`tf.keras.layers.SeparableConv2D`."""
+
+
+class SeparableConv1D(_Separable, _tl.SeparableConv1D, Layer):
+    """`tf.keras.layers.SeparableConv1D` (padding "causal" too)."""
+
+    def call(self, inputs):
+        return super().call(_causal_pad(self, inputs))
+
+
+SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
 
 
 class DepthwiseConv2D(Conv2D):
