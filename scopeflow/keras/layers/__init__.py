@@ -34,6 +34,6 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
 from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
                                               SimpleRNNCell)
 from scopeflow.keras.layers.stacked_cells import StackedRNNCells
-from scopeflow.keras.layers.noise import (GaussianDropout, GaussianNoise, SpatialDropout1D,
+from scopeflow.keras.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                           SpatialDropout2D, SpatialDropout3D)
 from scopeflow.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper

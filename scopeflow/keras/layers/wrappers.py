@@ -47,7 +47,10 @@ class TimeDistributed(Wrapper):
         self.built = True
 
     def compute_mask(self, inputs, mask=None):
-        """The input's mask over (batch, time), as the inner layer leaves it."""
+        """The input's mask over (batch, time), as the inner layer leaves it (tf_keras
+        reshapes the inputs for the inner layer's mask first: a `Reshape` op)."""
+        dims = inputs.shape.as_list()
+        tf_api().reshape(inputs, [-1] + dims[2:])
         return mask
 
     def call(self, inputs, training=None, mask=None):
@@ -57,7 +60,7 @@ class TimeDistributed(Wrapper):
         flat = tf.reshape(inputs, [-1] + dims[2:])
         kwargs = {"training": training} if self.layer._expects_training_arg and \
             training is not None else {}
-        y = self.layer.call(flat, **kwargs)
+        y = self.layer(flat, **kwargs)  # under the inner layer's name scope
         out_dims = y.shape.as_list()[1:]
         out = tf.reshape(y, [-1, steps] + out_dims)
         out.set_shape([dims[0], dims[1]] + out_dims)
