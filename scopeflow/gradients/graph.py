@@ -175,7 +175,11 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
     made = g._ops[start:]
     if any(op._type in _COND_OPS for op in made):  # gradients of conds: their records
         from scopeflow.checkpoint.import_cf import rebuild_conds
-        rebuild_conds(made)
+        from scopeflow.gradients.loop_state import _topological
+        # inputs first: a loop gradient's stack pops are made after the ops that read them
+        # (their inputs are replaced), and a cond's Merge is known from its inputs' branches
+        among = set(made)
+        rebuild_conds([op for op in _topological(made) if op in among])
     if loop_state:  # the forward and backward loops, recorded from their structure
         loop_state.record()
     _stitch_compiled(made)

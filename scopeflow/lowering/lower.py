@@ -40,6 +40,7 @@ from scopeflow.lowering.slice import (
 from scopeflow.lowering.stages import (
     BATCH_KERNELS,
     NeedValues,
+    empty_values,
     is_host_op,
     recomputed,
     runs_on_host,
@@ -133,6 +134,13 @@ def execute(ctx, order, env):
             # take traced integers (strided_slice's fed bounds that set its size)
             if isinstance(e, BranchShapes) and isinstance(env.get(cf[0].pred), _Tracer):
                 raise _NeedStatic(op, [cf[0].pred]) from None  # only one branch is traced
+            fate = _branch_fate(op, env) if isinstance(e, InvalidArgumentError) else None
+            if fate == "dead":  # TF does not run it: empty values, as a dead stack pop's
+                dead = empty_values(op)
+                _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
+                continue
+            if fate:
+                raise _NeedStatic(op, fate, e) from None
             traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
             outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
             if isinstance(e, NotImplementedError) and cf is None:
@@ -191,12 +199,36 @@ def _per_iteration(need, op):
     raise run_error(UnimplementedError, need.op, text)
 
 
+def _branch_fate(op, env):
+    """For an op reading a cond's Switch outputs in a graph whose conds run unconditionally (a
+    gradient's cond in a loop body, its Merge a select): "dead" when a known predicate says
+    the branch it reads is not taken, the traced predicates that decide it, or None."""
+    traced, seen, todo = [], set(), list(op._inputs)
+    while todo:
+        t = todo.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        kind = t._op._type
+        if kind in ("Switch", "RefSwitch"):
+            pred = t._op._inputs[1]
+            v = env.get(pred)
+            if isinstance(v, _Tracer):
+                traced.append(pred)
+            elif v is not None and bool(np.asarray(v)) != bool(t._value_index):
+                return "dead"
+        elif kind not in ("Merge", "RefMerge", "Enter", "RefEnter"):
+            todo.extend(t._op._inputs)
+    return traced or None
+
+
 class _NeedStatic(Exception):
     """`op` needs the values of `tensors` at trace time."""
 
-    def __init__(self, op, tensors):
+    def __init__(self, op, tensors, error=None):
         super().__init__(op._name)
         self.op, self.tensors = op, tensors
+        self.error = error  # what to raise when they cannot be compiled in (None: TF's)
 
 
 _HOST_IN_CF = ("%s (%s) runs on the host (input pipelines, py_func, string and data-dependent "
@@ -473,7 +505,11 @@ class Program:
                 found.add(fed[t])
             elif op._type == "Const":
                 continue
+            elif _cond_merge(op):  # a cond's value: its predicate's and its inputs' values
+                stack.extend(op._cf[0].inputs)
             elif op._type in _UNFOLDABLE:
+                if need.error is not None:  # (a loop's value decides the branch: it ran)
+                    raise need.error
                 _per_iteration(need, op)
             elif (not op._inputs or t._dtype._is_ref_dtype
                   or getattr(REGISTRY.get(op._type), "stateful", True)):
@@ -483,6 +519,8 @@ class Program:
         if dynamic:
             raise NeedValues(need.tensors)
         if found == set(self.static_pos):
+            if need.error is not None:
+                raise need.error
             raise run_error(UnimplementedError, need.op, "%s (%s) needs static input values"
                             % (need.op._name, need.op._type))
         self._set_static(found)
@@ -651,6 +689,13 @@ def tensor_array_handle(t):
 
 # ops whose value is never known before the run (state, randomness, loops)
 _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "LoopCond"))
+
+
+def _cond_merge(op):
+    """Whether `op` is a tf.cond's Merge (not a loop's): its value is known from its
+    construct's inputs, the predicate among them."""
+    return op._type in ("Merge", "RefMerge") and op._cf is not None and getattr(
+        op._cf[0], "pred", None) is not None
 
 
 # XLA options for a program that runs once: without LLVM's optimization it compiles in about

@@ -504,6 +504,13 @@ def _run_branch_value(ctx, step, *values):
         except Exception:
             if taken:
                 raise
+    return empty_values(op)
+
+
+def empty_values(op):
+    """Zeros for the outputs of an op that did not run (unknown dims: 0), as TF's dead
+    values that only an untaken branch reads."""
+    import numpy as np
     return [np.zeros([0 if d is None else d for d in t._shape._dims or ()],
                      t._dtype.base_dtype.as_numpy_dtype) for t in op._outputs]
 

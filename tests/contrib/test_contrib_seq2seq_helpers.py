@@ -96,7 +96,7 @@ CASES = {
                "softmax_temperature=0.5, seed=3)", "[]"),
     "sample_no_temperature": ("S.SampleEmbeddingHelper(emb, tf.fill([batch], 1), 0)", "[]"),
     "scheduled": ("S.ScheduledEmbeddingTrainingHelper(tf.nn.embedding_lookup(emb, ids), "
-                  "lens, emb, 0.5, seed=4, scheduling_seed=5)", "[]"),  # (gradient: known gap)
+                  "lens, emb, 0.5, seed=4, scheduling_seed=5)", "grads"),
     "inference": ("S.InferenceHelper(lambda o: tf.nn.softmax(o), [7], tf.float32, "
                   "tf.zeros([batch, 7]), lambda s: tf.reduce_max(s, 1) > 0.9)", "grads"),
 }
