@@ -38,6 +38,17 @@ def assert_like_rnncell(cell_name, cell):
             cell_name, cell, ", ".join(missing)))
 
 
+def rnn_output_size(cell, output_layer):
+    """The size of one example's output: the cell's, or `output_layer`'s over it."""
+    size = cell.output_size
+    if output_layer is None:
+        return size
+    # the layer's output shape for the cell's output with an unknown batch
+    shapes = nest.map_structure(lambda s: TensorShape([None]).concatenate(s), size)
+    out = output_layer.compute_output_shape(shapes)
+    return nest.map_structure(lambda s: s[1:], out)
+
+
 class BasicDecoder(Decoder):
     """Runs `cell` (then `output_layer`) and lets `helper` sample and pick the next input."""
 
@@ -55,13 +66,7 @@ class BasicDecoder(Decoder):
         return self._helper.batch_size
 
     def _rnn_output_size(self):
-        size = self._cell.output_size
-        if self._output_layer is None:
-            return size
-        # the layer's output shape for the cell's output with an unknown batch
-        shapes = nest.map_structure(lambda s: TensorShape([None]).concatenate(s), size)
-        out = self._output_layer.compute_output_shape(shapes)
-        return nest.map_structure(lambda s: s[1:], out)
+        return rnn_output_size(self._cell, self._output_layer)
 
     @property
     def output_size(self):

@@ -61,17 +61,13 @@ class _Loop:
     def __call__(self, time, outputs_ta, state, inputs, finished, lengths):
         tf = tf_api()
         outputs, dec_state, next_inputs, dec_finished = self.decoder.step(time, inputs, state)
-        from_state = False
-        if self.decoder.tracks_own_finished:
+        if self.decoder.tracks_own_finished:  # (beam search reorders its beams)
             next_finished = dec_finished
-            own = getattr(dec_state, "lengths", None)
-            if own is not None:  # the decoder's state carries the lengths (beam search)
-                from_state, lengths = True, tf.cast(own, tf.int32)
         else:
             next_finished = tf.logical_or(dec_finished, finished)
-        if not from_state:
-            lengths = tf.where(tf.logical_not(finished),
-                               tf.fill(tf.shape(lengths), time + 1), lengths)
+        # (TF 1.15 counts by position even for a decoder that tracks its own finished)
+        lengths = tf.where(tf.logical_not(finished), tf.fill(tf.shape(lengths), time + 1),
+                           lengths)
         nest.assert_same_structure(state, dec_state)
         nest.assert_same_structure(outputs_ta, outputs)
         nest.assert_same_structure(inputs, next_inputs)
