@@ -30,3 +30,11 @@ def _fresh_graph():
 def tf():
     import scopeflow.compat.v1 as tf
     return tf
+
+
+@pytest.fixture
+def tensorflow_paths():
+    """`from tensorflow.python.ops import control_flow_ops` resolves to scopeflow here, as
+    under `scopeflow run` (a program for the oracle imports TF's internal modules)."""
+    from scopeflow.cli import install_aliases
+    install_aliases()

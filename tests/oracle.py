@@ -211,6 +211,18 @@ class Oracle:
         self._proc.wait(timeout=30)
 
 
+# a program's helper: a run's values as lists, or its OpError's class and message (the last
+# line that does not name the node)
+RUN_OR_ERROR = """
+def _run(sess, x, feed=None):
+    try:
+        v = sess.run(x, feed)
+    except tf.errors.OpError as e:
+        return [type(e).__name__, [s for s in e.message.splitlines() if s[:1] != "\\t"][-1]]
+    return [getattr(a, "tolist", lambda: a)() for a in v] if isinstance(v, list) else v.tolist()
+"""
+
+
 def run_here(code, module="scopeflow.compat.v1"):
     """Runs `code` under scopeflow in this process, same protocol as the oracle."""
     import importlib

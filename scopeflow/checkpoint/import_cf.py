@@ -27,7 +27,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops.cf_context import Region
-from scopeflow.ops.cf_spec import Branch, CondSpec
+from scopeflow.ops.cf_spec import Branch, CondSpec, own_switches
 
 _SWITCHES = frozenset(("Switch", "RefSwitch"))
 _MERGES = frozenset(("Merge", "RefMerge"))
@@ -78,6 +78,7 @@ def rebuild_conds(ops):
             regions.setdefault((stack[:i], key), []).append(op)
     for (outer, key), merges in groups.items():
         for part, exits in _components(regions.get((outer, key), []), merges):
+            own_switches(part)  # (a Switch no cond Merge closes stays raw: liveness.py)
             if _closed(part, exits, readers) and not _feeds_itself(part, exits, readers):
                 _record(outer, exits, part, ctx, member)
             else:
@@ -216,6 +217,10 @@ class SelectMerge:
         """No sub-function: it selects between values of the enclosing program (see
         cf_spec.CondSpec.subs)."""
         return []
+
+    def branch_reads(self):
+        """(else, then): the value each side passes on (see CondSpec.branch_reads)."""
+        return (self.inputs[1],), (self.inputs[2],)
 
     @property
     def pred(self):

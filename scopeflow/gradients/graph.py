@@ -176,10 +176,12 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
     if any(op._type in _COND_OPS for op in made):  # gradients of conds: their records
         from scopeflow.checkpoint.import_cf import rebuild_conds
         from scopeflow.gradients.loop_state import _topological
+        from scopeflow.ops.cf_spec import own_switches
         # inputs first: a loop gradient's stack pops are made after the ops that read them
         # (their inputs are replaced), and a cond's Merge is known from its inputs' branches
         among = set(made)
         rebuild_conds([op for op in _topological(made) if op in among])
+        own_switches(made)  # (gradients build Switch ops for conds only)
     if loop_state:  # the forward and backward loops, recorded from their structure
         loop_state.record()
     _stitch_compiled(made)

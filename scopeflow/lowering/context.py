@@ -91,6 +91,8 @@ class RunContext:
         self.written = {}  # variable op -> last value written this run
         self.read_ops = set()  # variables whose value this run took from the Session
         self.checks = []  # Check objects, in execution order
+        self.live = {}  # Tensor / Operation -> whether live, below raw Switch ops (liveness.py)
+        self.frames = {}  # Operation -> its frame path, below raw Enter ops (liveness.py)
         self.rng_ops = []  # ops that asked for a key, in order (words 2i+1, 2i+2 of rng_data)
         self._draw_keys = {}  # random op -> its DrawCount key
         # > 0 while tracing a cond branch or loop body: a check failing on known values is

@@ -38,6 +38,7 @@ from scopeflow.lowering import context, disk_cache
 from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED, remaining
 from scopeflow.ops import cf_run
 from scopeflow.ops.cf_context import CFContext
+from scopeflow.ops.cf_spec import COND_SWITCHES
 from scopeflow.ops.joining import PADDED_SHAPES
 from scopeflow.ops.math import ROUNDED_PRODUCTS
 from scopeflow.ops.registry import REGISTRY
@@ -218,12 +219,13 @@ def _marks(op):
     """What modules note about `op` beside the graph and that its kernel reads when traced:
     a Mul rounded before its Add (math.ROUNDED_PRODUCTS), a Pad's output shape
     (joining.PADDED_SHAPES), a TensorArray's element shapes (tensor_array_ops.ELEMENT_SHAPES),
-    a host kernel's op run compiled or a compiled one run on the host (stages)."""
+    a host kernel's op run compiled or a compiled one run on the host (stages), a cond's
+    Switch (cf_spec.COND_SWITCHES: others follow TF's dead-tensor rules)."""
     host = ON_HOST.get(op)
     shapes = ELEMENT_SHAPES.get(op)
     return (op in ROUNDED_PRODUCTS, PADDED_SHAPES.get(op),
             None if shapes is None else [s._dims for s in shapes], op in RUNS_COMPILED,
-            None if host is None else _function(host))
+            None if host is None else _function(host), op in COND_SWITCHES)
 
 
 def _function(fn):

@@ -19,7 +19,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
-from scopeflow.lowering import cache, disk_cache, fold_numpy, graph_key, init_host
+from scopeflow.lowering import cache, disk_cache, fold_numpy, graph_key, init_host, liveness
 from scopeflow.lowering.context import (
     DrawCount,
     RunContext,
@@ -76,6 +76,11 @@ def execute(ctx, order, env):
     """
     batched = _batched(ctx, order)
     for op in order:
+        rec = REGISTRY.get(op._type)
+        picked = liveness.visit(ctx, op, env, rec is not None and rec.stateful)
+        if picked is not None:  # a raw Merge's live input (lowering/liveness.py)
+            _store(ctx, op, picked, env)
+            continue
         if op._type == "Const":
             env[op._outputs[0]] = op._attrs["value"]
             continue
@@ -843,6 +848,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     for k, t in enumerate(program.tensors):
         if t in program.loop_fetches:
             env[t] = fetch_value(ctx, env, t, program.loop_fetches[t], k)
+    if not program.carry:  # (a step of a run in steps hands its values on, dead or not)
+        liveness.check_fetches(ctx, program.tensors)
     ctx.op = None
     dyn, kinds = [], []
     for t in program.tensors:

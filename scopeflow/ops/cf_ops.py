@@ -3,7 +3,8 @@
 Their kernels only pass values through. A cond's Merge ops and a loop's Exit ops carry a
 graph-side record of their construct (`op._cf`, cf_spec.py): the lowering runs the whole
 construct there with lax.cond / lax.while_loop, and Switch, Enter and the pivots run only
-inside its sub-functions.
+inside its sub-functions. Raw Switch / Merge ops outside them follow TF's dead-tensor rules
+(lowering/liveness.py).
 """
 
 import numpy as np
@@ -45,8 +46,9 @@ def _merge_shape(inputs):
 
 @op("Merge", infer=_merge_shape, lists=("inputs",), types={"inputs": ANY}, multi=True)
 def _merge(inputs):
-    index = inputs[1] if len(inputs) > 1 else np.int32(0)
-    return inputs[0], index
+    # (below raw Switch ops lowering/liveness.py passes on the live input; with every input
+    # live TF's executor takes the one it computes first: here input 0)
+    return inputs[0], np.int32(0)
 
 
 def _pass_shape(data, **attrs):

@@ -23,6 +23,17 @@ from scopeflow.core.tensor import Tensor
 # of its value finds it (lowering/loop_fetch.py)
 INSIDE = weakref.WeakKeyDictionary()
 
+# Switch ops a cond accounts for: a tf.cond's predicate Switch, the Switch ops tf.gradients
+# builds for conds, an imported cond's (checkpoint/import_cf.py). TF's executor runs them by
+# dead tensors; here the cond's record does. Any other Switch outside a cond or loop context
+# is raw: the lowering follows TF's dead-tensor rules below it (lowering/liveness.py).
+COND_SWITCHES = weakref.WeakSet()
+
+
+def own_switches(ops):
+    """Marks the Switch ops among `ops` as a cond's (see COND_SWITCHES)."""
+    COND_SWITCHES.update(op for op in ops if op._type in ("Switch", "RefSwitch"))
+
 
 @dataclasses.dataclass(frozen=True, eq=False)
 class Branch:
@@ -60,6 +71,15 @@ class CondSpec:
     @staticmethod
     def output(got, k):
         return got[k], got[-1]  # Merge: (value, value_index)
+
+    def branch_reads(self):
+        """(else, then): the outside values each branch reads (lowering/liveness.py)."""
+        from scopeflow.ops.cf_run import sub_order
+        reads = []
+        for b in (self.else_branch, self.then_branch):
+            used = {t for op in sub_order(b, b.outputs, b.inputs) for t in op._inputs}
+            reads.append(tuple(t for t in self.inputs if t in used or t in b.outputs))
+        return reads
 
 
 @dataclasses.dataclass(frozen=True, eq=False)

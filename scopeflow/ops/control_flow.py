@@ -21,7 +21,7 @@ from scopeflow.ops import nest
 from scopeflow.ops.array import identity
 from scopeflow.ops.cf_composite import check_branch_structures, components, is_composite, rebuild
 from scopeflow.ops.cf_context import CondContext, Region, flush_all, own_controls
-from scopeflow.ops.cf_spec import Branch, CondSpec
+from scopeflow.ops.cf_spec import Branch, CondSpec, own_switches
 from scopeflow.ops.constant import convert_to_tensor
 from scopeflow.ops.tensor_array import from_flow, to_flow
 
@@ -89,6 +89,7 @@ def _cond_pivots(pred):
     pivot_2 = identity(p_2, name="switch_f")
     pred_id = identity(pred, name="pred_id")
     infra = [p_1.op, pivot_1.op, pivot_2.op, pred_id.op]
+    own_switches(infra)  # (the pivots' Switch: its dead output is the branch not taken)
     for op in infra:  # as TF: values of the cond's own, not of its result
         op._graph.prevent_fetching(op)
     return infra, pred_id, (pivot_2, pivot_1)

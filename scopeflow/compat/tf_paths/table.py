@@ -7,6 +7,7 @@ the few underscore names real code reaches for. Paths are relative to `tensorflo
 
 _PB = "tensorboard.compat.proto"
 _UTIL = "scopeflow.compat.tf_paths.util"
+_GEN_CF = "scopeflow.compat.tf_paths.gen_cf"
 
 MODULES = {
     # ---- tensorflow.python.framework
@@ -41,6 +42,7 @@ MODULES = {
     "python.ops.variables": ("tf", "scopeflow.core.variables"),
     "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
     "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state", "scopeflow.ops.cf_xla"),
+    "python.ops.gen_control_flow_ops": ("scopeflow.compat.tf_paths.gen_cf",),
     "python.ops.rnn": ("tf.nn",),
     "python.ops.rnn_cell": ("tf.nn.rnn_cell",),
     "python.ops.rnn_cell_impl": ("tf.nn.rnn_cell",),
@@ -163,6 +165,10 @@ PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
 PRIVATE = {
     "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
     "python.ops.array_ops": {"shape_internal": "scopeflow.compat.tf_paths.util:shape_internal"},
+    "python.ops.control_flow_ops": {  # raw TF1 control flow (dead tensors: lowering/liveness.py)
+        "switch": "scopeflow.ops.cf_composite:switch",
+        "merge": "scopeflow.ops.cf_composite:merge",
+        "ref_switch": _GEN_CF + ":ref_switch", "exit": _GEN_CF + ":exit"},
     "python.ops.metrics_impl": {
         "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",
         "_safe_scalar_div": "scopeflow.metrics.util:safe_scalar_div",
