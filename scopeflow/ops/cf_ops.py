@@ -1,4 +1,5 @@
-"""The ops of a TF1 cond / while_loop: Switch, Merge, Enter, Exit, LoopCond, NextIteration.
+"""The ops of a TF1 cond / while_loop: Switch, Merge, Enter, Exit, LoopCond, NextIteration,
+and those of reference variables (RefSwitch, RefMerge, RefSelect, RefIdentity, RefEnter).
 
 Their kernels only pass values through. A cond's Merge ops and a loop's Exit ops carry a
 graph-side record of their construct (`op._cf`, cf_spec.py): the lowering runs the whole
@@ -13,6 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import check_rank
 from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.ops.value_checks import failed
 
 
 def _switch_shape(data, pred):
@@ -37,11 +39,11 @@ def _ref_switch(data, pred):
     return data, data
 
 
-def _merge_shape(inputs):
+def _merge_shape(inputs, dtype=None):
     shape = inputs[0].shape
     for t in inputs[1:]:
         shape = merged_shape(shape, t.shape)
-    return [(shape, inputs[0].dtype.base_dtype), spec((), _dt.int32)]
+    return [(shape, dtype or inputs[0].dtype.base_dtype), spec((), _dt.int32)]
 
 
 @op("Merge", infer=_merge_shape, lists=("inputs",), types={"inputs": ANY}, multi=True)
@@ -49,6 +51,48 @@ def _merge(inputs):
     # (below raw Switch ops lowering/liveness.py passes on the live input; with every input
     # live TF's executor takes the one it computes first: here input 0)
     return inputs[0], np.int32(0)
+
+
+def _ref_merge_shape(inputs):
+    return _merge_shape(inputs, inputs[0].dtype)
+
+
+@op("RefMerge", infer=_ref_merge_shape, lists=("inputs",), types={"inputs": ANY}, multi=True,
+    refs=("inputs",))
+def _ref_merge(inputs):
+    return inputs[0], np.int32(0)  # (a Merge below raw Switch ops: lowering/liveness.py)
+
+
+def _ref_select_shape(index, inputs):
+    """TF's RefSelect rule: the inputs' shape where all are fully defined and equal."""
+    check_rank(index, 0)
+    first = inputs[0].shape
+    same = first.is_fully_defined() and all(
+        t.shape.is_fully_defined() and t.shape == first for t in inputs[1:])
+    return (first if same else TensorShape(None)), inputs[0].dtype
+
+
+@op("RefSelect", infer=_ref_select_shape, lists=("inputs",), types={"inputs": ANY},
+    refs=("inputs",), context=True)
+def _ref_select(ctx, index, inputs):
+    """The reference `inputs[index]`; a fed index is compiled in (a traced one cannot pick
+    the variable an assign through it writes)."""
+    if not isinstance(index, (np.ndarray, np.generic, int)):
+        raise NotImplementedError("RefSelect picks a variable by a value known at run time")
+    k = int(index)
+    if failed(ctx, "" if 0 <= k < len(inputs) else
+              "Index must be in the range [0, %d) but got %d" % (len(inputs), k)):
+        return inputs[0]
+    return inputs[k]
+
+
+def _ref_identity_shape(input):  # noqa: A002
+    return input.shape, input.dtype
+
+
+@op("RefIdentity", infer=_ref_identity_shape, types={"input": ANY}, refs=("input",))
+def _ref_identity(input):  # noqa: A002
+    return input  # (the reference: an assign through it writes the variable)
 
 
 def _pass_shape(data, **attrs):

@@ -17,6 +17,7 @@ from scopeflow.ops import cf_ops
 _SwitchOutput = collections.namedtuple("Switch", ["output_false", "output_true"])
 _RefSwitchOutput = collections.namedtuple("RefSwitch", ["output_false", "output_true"])
 _MergeOutput = collections.namedtuple("Merge", ["output", "value_index"])
+_RefMergeOutput = collections.namedtuple("RefMerge", ["output", "value_index"])
 
 
 def switch(data, pred, name=None):
@@ -29,6 +30,14 @@ def ref_switch(data, pred, name=None):
 
 def merge(inputs, name=None):
     return _MergeOutput(*cf_ops._merge(list(inputs), name=name))
+
+
+def ref_merge(inputs, name=None):
+    return _RefMergeOutput(*cf_ops._ref_merge(list(inputs), name=name))
+
+
+def ref_select(index, inputs, name=None):
+    return cf_ops._ref_select(index, list(inputs), name=name)
 
 
 def enter(data, frame_name, is_constant=False, parallel_iterations=10, name=None):
@@ -51,3 +60,15 @@ def next_iteration(data, name=None):
 
 def loop_cond(input, name=None):  # noqa: A002
     return cf_ops._loop_cond(input, name=name)
+
+
+def ref_identity(input, name=None):  # noqa: A002 - gen_array_ops.ref_identity
+    return cf_ops._ref_identity(input, name=name)
+
+
+def identity_ref_or_tensor(data, name=None):
+    """TF's control_flow_ops._Identity: RefIdentity of a reference, else Identity."""
+    if data.dtype._is_ref_dtype:
+        return cf_ops._ref_identity(data, name=name)
+    from scopeflow.ops.array import identity
+    return identity(data, name=name)

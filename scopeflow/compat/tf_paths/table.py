@@ -43,6 +43,7 @@ MODULES = {
     "python.ops.state_ops": ("tf", "scopeflow.ops.state"),
     "python.ops.control_flow_ops": ("tf", "scopeflow.ops.state", "scopeflow.ops.cf_xla"),
     "python.ops.gen_control_flow_ops": ("scopeflow.compat.tf_paths.gen_cf",),
+    "python.ops.gen_array_ops": (),
     "python.ops.rnn": ("tf.nn",),
     "python.ops.rnn_cell": ("tf.nn.rnn_cell",),
     "python.ops.rnn_cell_impl": ("tf.nn.rnn_cell",),
@@ -168,7 +169,10 @@ PRIVATE = {
     "python.ops.control_flow_ops": {  # raw TF1 control flow (dead tensors: lowering/liveness.py)
         "switch": "scopeflow.ops.cf_composite:switch",
         "merge": "scopeflow.ops.cf_composite:merge",
-        "ref_switch": _GEN_CF + ":ref_switch", "exit": _GEN_CF + ":exit"},
+        "ref_switch": _GEN_CF + ":ref_switch", "ref_merge": _GEN_CF + ":ref_merge",
+        "ref_select": _GEN_CF + ":ref_select", "exit": _GEN_CF + ":exit",
+        "_Identity": _GEN_CF + ":identity_ref_or_tensor"},
+    "python.ops.gen_array_ops": {"ref_identity": _GEN_CF + ":ref_identity"},
     "python.ops.metrics_impl": {
         "_remove_squeezable_dimensions": "scopeflow.metrics.util:squeeze_all",
         "_safe_scalar_div": "scopeflow.metrics.util:safe_scalar_div",
