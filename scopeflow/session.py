@@ -21,7 +21,7 @@ from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.lowering import ahead, cache, devices
-from scopeflow.lowering.context import run_error
+from scopeflow.lowering.context import RNG_DTYPE, run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
 from scopeflow.lowering.stages import (
@@ -53,7 +53,7 @@ _CARRIED = (TAState, TAMeta)  # TensorArray values that compiled steps take
 _STRING = _dt.string
 _COMPOSITE_KEYS = (tuple, SparseTensor, IndexedSlices)  # feed keys standing for several tensors
 _LEAVES = (Tensor, Operation, str)
-_MASK = 0xFFFFFFFF
+_MASK64 = (1 << 64) - 1
 
 
 class _Plan:
@@ -120,9 +120,9 @@ class BaseSession:
         self._lock = threading.Lock()
         self._state = {}  # VariableV2 op -> device array
         self._state_version = 0  # bumped when the variables' set or shapes change
-        self._rng_counts = {}  # random op -> executions so far
-        self._rng_pending = []  # (random ops, device array of their executions in a run)
-        self._rng_start = {}  # random op -> (Session.run serial, executions before that run)
+        self._rng_counts = {}  # random op -> its counter (TF: its kernel's generator)
+        self._rng_pending = []  # (random ops, device array of how far a run moved them)
+        self._rng_start = {}  # random op -> (Session.run serial, its counter before that run)
         self._run_serial = 0
         self._nonce = int.from_bytes(os.urandom(4), "little")
         self._plans = {}
@@ -730,8 +730,8 @@ def _call_with_state(sess, entry, feeds):
 
 
 def _rng_words(sess, ops):
-    """[nonce, (executions so far, executions before this Session.run) per random op in
-    `ops`] (uint32; a value recomputed in a later program of a run draws as its first did)."""
+    """[nonce, (counter, counter before this Session.run) per random op in `ops`] (uint64; a
+    value recomputed in a later program of a run draws as its first did)."""
     counts, start, run = sess._rng_counts, sess._rng_start, sess._run_serial
     pending, sess._rng_pending = sess._rng_pending, []
     for done_ops, ran in pending:  # what earlier programs' conds and loops executed
@@ -743,13 +743,14 @@ def _rng_words(sess, ops):
         first = start.get(op)
         if first is None or first[0] != run:
             first = start[op] = (run, c)
-        words += (c & _MASK, first[1] & _MASK)
-    return np.array(words, np.uint32)
+        words += (c & _MASK64, first[1] & _MASK64)
+    return np.array(words, RNG_DTYPE)
 
 
 def count_draws(sess, entry, outs):
-    """Adds the executions of `entry`'s random ops in the run that gave `outs`: known ones
-    now, those a cond or loop decided when the next run needs them (no wait here)."""
+    """Moves the counters of `entry`'s random ops as the run that gave `outs` did: by known
+    amounts now, by those a cond or loop decided when the next run needs them (no wait
+    here)."""
     counts = sess._rng_counts
     draws = entry.draws or (1,) * len(entry.rng_ops)
     later = []

@@ -5,11 +5,13 @@ run signature is traced. Everything here happens at trace time: reads and writes
 values between ops, checks become boolean outputs that the Session inspects after the run, and
 random keys derive from per-op counters the Session passes in, so each run draws fresh values.
 
-A random op's counter counts its executions, as TF's kernel advances its generator only when
-it runs: the Session passes the executions of earlier runs, and the executions within a run
-are run state (`DrawCount`) that cond branches and loop iterations carry like a variable, so a
-draw in an untaken branch does not advance the stream and one in a loop body advances it per
-iteration. The run hands back how often each op ran (`draw_counts`).
+A random op's counter is its generator's position, as TF's kernel advances its generator only
+when it runs, by what that execution reserves: a seeded op by its Philox calls (which depend on
+the run's shapes), any other by one. The Session passes each op's position after earlier runs
+(64 bits), and what a run advanced it is run state (`DrawCount`) that cond branches and loop
+iterations carry like a variable, so a draw in an untaken branch does not advance the stream
+and one in a loop body advances it per iteration. The run hands back how far each op's counter
+moved (`draw_counts`).
 """
 
 import os
@@ -22,6 +24,7 @@ from scopeflow import errors
 from scopeflow.core import stack
 
 _MASK = 0xFFFFFFFF
+RNG_DTYPE = np.uint64  # of a run's rng words (RunContext's `rng_data`): 64-bit counters
 # SCOPEFLOW_RUNTIME_CHECKS=0 leaves run-time checks on traced values out of compiled programs:
 # for measuring their cost only (benchmarks/checks.py); a bad value then goes unreported
 _CHECKS_OFF = os.environ.get("SCOPEFLOW_RUNTIME_CHECKS", "1") == "0"
@@ -42,7 +45,7 @@ class VarRef:
 
 
 class DrawCount:
-    """Run-state key of a random op's executions so far in this run (RunContext.invocation)."""
+    """Run-state key of how far a random op's counter moved so far in this run (uint64)."""
 
     __slots__ = ("op",)
 
@@ -84,7 +87,7 @@ class RunContext:
         self.op = None  # the Operation being executed
         self._values = values  # variable op -> current value (initialized ones only)
         self._feeds = feeds  # fed tensors (so missing_feed can tell the two apart)
-        self._rng_data = rng_data  # traced uint32 [nonce, (count, count at run start) per op]
+        self._rng_data = rng_data  # traced uint64 [nonce, (counter, counter at run start) per op]
         self._nonce = nonce
         self._refs = {}
         self.overrides = {}  # variable op -> value all reads use (fed or cut ref tensors)
@@ -220,34 +223,37 @@ class RunContext:
     # ---- randomness -------------------------------------------------------------------------
     def rng(self, seed=0, seed2=0):
         """A PRNG key for the executing op: fresh each run, reproducible per session when
-        (seed, seed2) != (0, 0)."""
+        (seed, seed2) != (0, 0). Its counter moves by one per execution."""
         op = self.op
-        count, done = self._executions()
+        word, done = self._executions(1)
         if seed == 0 and seed2 == 0:
             key = jax.random.PRNGKey(_stable_hash(op._name))
-            key = jax.random.fold_in(key, self._word(0))
+            key = jax.random.fold_in(key, jnp.asarray(self._word(0), jnp.uint32))
         else:
             key = jax.random.PRNGKey(int(seed) & _MASK)
-            for word in (int(seed) >> 32, int(seed2) & _MASK, int(seed2) >> 32):
-                key = jax.random.fold_in(key, word & _MASK)
-        count = jnp.asarray(count, jnp.uint32) + jnp.asarray(done, jnp.uint32)
+            for word_ in (int(seed) >> 32, int(seed2) & _MASK, int(seed2) >> 32):
+                key = jax.random.fold_in(key, word_ & _MASK)
+        count = jnp.asarray(word, jnp.uint32) + jnp.asarray(done, jnp.uint32)
         return jax.random.fold_in(key, count)
 
-    def invocation(self):
-        """How often the executing op ran before, in this Session (traced uint64): in earlier
-        runs (the Session's word) and earlier in this run (a loop's iterations); counts this
-        execution. TF's per-kernel generators (scopeflow.ops.philox) skip ahead by a fixed
-        count per execution."""
-        word, done = self._executions()
+    def philox_offset(self, reserved):
+        """The executing op's Philox counter offset for this execution (traced uint64), which
+        then reserves `reserved` generator calls (a static int), as TF's GuardedPhiloxRandom
+        advances each kernel's own generator by each call's own reservation: the calls of
+        earlier runs (the Session's word) plus those reserved earlier in this run (a loop's
+        iterations)."""
+        word, done = self._executions(reserved)
         return jnp.asarray(word, jnp.uint64) + jnp.asarray(done, jnp.uint64)
 
-    def _executions(self):
-        """(the Session's count word, executions earlier in this run) of the executing op."""
+    def _executions(self, step):
+        """(the Session's counter word, counter moved earlier in this run) of the executing op,
+        whose counter this execution moves by `step`."""
         op = self.op
         slot = self._rng_slot()
         key = self._draw_keys.get(op)
         if key is None:
             key = self._draw_keys[op] = DrawCount(op)
+        step = np.uint64(step)
         if not self.loop_lengths:  # outside loops an op runs at most once a Session.run
             if self.replay or key in self.written or (
                     op._ctx not in (None, self.inside) and not self.conditional):
@@ -255,25 +261,25 @@ class RunContext:
                 # reads it, maybe in a later program of the run) is the same draw, and only
                 # the branch's own run counts
                 return self._word(2 * slot), 0
-            self.put_state(key, np.uint32(1))
+            self.put_state(key, step)
             return self._word(2 * slot - 1), 0
-        done = self._values.get(key, np.uint32(0))
+        done = self._values.get(key, np.uint64(0))
         if self.replay:  # tf.gradients' kernel re-runs the op: the draw it made
-            done = done - np.uint32(1) if key in self._values else done
+            done = done - step if key in self._values else done
         else:
-            self.put_state(key, done + np.uint32(1))
+            self.put_state(key, done + step)
         return self._word(2 * slot - 1), done
 
     def start_count(self, key):
         """Makes the DrawCount `key` start from 0 in this run (before a cond or loop that
-        draws in it carries it); False for other keys."""
+        draws in it carries it) and returns its value; None for other keys."""
         if type(key) is not DrawCount:
-            return False
-        self._values.setdefault(key, np.uint32(0))
-        return True
+            return None
+        return self._values.setdefault(key, np.uint64(0))
 
     def draw_counts(self):
-        """{random op: how often it ran in this run} (static ints or traced uint32)."""
+        """{random op: how far its counter moved in this run} (static ints or traced
+        uint64)."""
         return {k.op: x for k, x in self.written.items() if type(k) is DrawCount}
 
     def _rng_slot(self):

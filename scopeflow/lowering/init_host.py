@@ -32,12 +32,11 @@ _RANDOM = {"RandomUniform": "uniform", "RandomStandardNormal": "normal",
 _FLOATS = frozenset(np.dtype(d) for d in ("float16", "float32", "float64")) | {
     np.dtype(jax.numpy.bfloat16)}
 _NUMBERS = _FLOATS | {np.dtype(np.int32), np.dtype(np.int64)}
-_MASK64 = (1 << 64) - 1
 
 
 def entry(program, state):
-    """(call, variables written, random ops, new_state?) running `program` on the host, or
-    None when it is not a pure fill of variables."""
+    """(call, variables written, random ops, new_state?, how far each random op's counter
+    moves) running `program` on the host, or None when it is not a pure fill of variables."""
     plan = _plan(program, state)
     if plan is None:
         return None
@@ -45,12 +44,13 @@ def entry(program, state):
     var_out = tuple(dict.fromkeys(v for v, _ in writes.values()))
 
     def call(*args):
-        words = np.asarray(args[0]) if rng_ops else np.zeros(1, np.uint32)
+        words = np.asarray(args[0]) if rng_ops else np.zeros(1, np.uint64)
         return _run(order, rng_ops, words, var_out)
 
     new_state = any(v not in state or (state[v].shape, state[v].dtype) != shape
                     for v, shape in writes.values())
-    return call, var_out, tuple(rng_ops), new_state
+    draws = tuple(reserved_calls("fill", _size(op)) for op in rng_ops)
+    return call, var_out, tuple(rng_ops), new_state, draws
 
 
 # ---- which runs qualify ------------------------------------------------------------------------
@@ -205,17 +205,19 @@ def _value(op, args):
     return _BINARY[kind](args[0], args[1])
 
 
-def _request(op, count, nonce):
-    """The philox_fill.Request of random op `op` after `count` executions."""
+def _size(op):
+    return int(np.prod(op._outputs[0]._shape._dims, dtype=np.int64))
+
+
+def _request(op, offset, nonce):
+    """The philox_fill.Request of random op `op` at counter `offset`."""
     attrs = op._attrs
     seed, seed2 = int(attrs.get("seed", 0)), int(attrs.get("seed2", 0))
     if not seed and not seed2:  # TF seeds such a kernel at random: per Session and op here
         digest = hashlib.blake2b(nonce.to_bytes(4, "little") + op._name.encode(),
                                  digest_size=16).digest()
         seed, seed2 = int.from_bytes(digest[:8], "little"), int.from_bytes(digest[8:], "little")
-    dims = op._outputs[0]._shape._dims
-    n = int(np.prod(dims, dtype=np.int64))
-    offset = (count & 0xFFFFFFFF) * reserved_calls("fill", n) & _MASK64
+    n = _size(op)
     kind = _RANDOM[op._type]
     lo = hi = 0
     if kind == "int":

@@ -21,6 +21,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
 from scopeflow.lowering import cache, disk_cache, fold_numpy, graph_key, init_host, liveness
 from scopeflow.lowering.context import (
+    RNG_DTYPE,
     DrawCount,
     RunContext,
     VarRef,
@@ -559,8 +560,8 @@ class Entry:
     grow: tuple = ()  # indices of the checks that a growable stack fits (ops/stack_ops.py)
     flat_feeds: bool = False  # a fed TAState passes as its arrays (Session: flat_feeds)
     text_out: dict = dataclasses.field(default_factory=dict)  # string variable -> value written
-    # per random op, how often the run executes it: an int, or None where that is known only
-    # after the run (a cond or loop around it): then the next of `draws`, the last output
+    # per random op, how far the run moves its counter: an int, or None where that is known
+    # only after the run (a cond or loop around it): then the next of `draws`, the last output
     draws: tuple = None
     ta_serials: object = None  # the TensorArrays a run makes (ops/ta_state.py Serials)
 
@@ -573,8 +574,8 @@ def build(program, state, feeds):
     if once:
         host = init_host.entry(program, state)
         if host is not None:
-            call, var_out, rng_ops, new_state = host
-            return Entry(call, (), var_out, (), (), 0, (), rng_ops, new_state)
+            call, var_out, rng_ops, new_state, draws = host
+            return Entry(call, (), var_out, (), (), 0, (), rng_ops, new_state, draws=draws)
     options = ONCE_OPTIONS if once else run_options()
     path = graph_key.key(program, state, feeds, program.n_rng, options)
     if path is not None:
@@ -621,7 +622,7 @@ def _build(program, state, feeds, n_rng, once=False, found=None):
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
     feed_avals = [_aval(feeds[i]) for i in feed_pos]
     flat_feeds = any(type(feeds[i]) is TAState for i in feed_pos)  # elements: several arrays
-    rng_aval = jax.ShapeDtypeStruct((rng_words(n_rng),), np.uint32)
+    rng_aval = jax.ShapeDtypeStruct((rng_words(n_rng),), RNG_DTYPE)
     info = {"text": text}
 
     static = {program.fed[i]: _as_static(feeds[i], program.fed[i])
@@ -656,7 +657,7 @@ def _build(program, state, feeds, n_rng, once=False, found=None):
                        use_rng)
         in_avals = [a for v, a in zip(var_all, var_avals) if v in read] + flat
         if use_rng:  # the words of the ops that drew (the Session sends as many)
-            in_avals.append(jax.ShapeDtypeStruct((rng_words(program.n_rng),), np.uint32))
+            in_avals.append(jax.ShapeDtypeStruct((rng_words(program.n_rng),), RNG_DTYPE))
         if program.device is None:
             traced = jax.jit(fn, donate_argnums=donate).trace(*in_avals)
             call = _fast(disk_cache.compile_traced(
@@ -896,7 +897,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
                     slots.append(("static", np.asarray(d)))
             c.slots, c.ok, c.data = tuple(slots), None, None  # the Entry keeps no tracers
     counts = [draws.get(op, 0) for op in ctx.rng_ops]
-    traced = [jnp.asarray(x, jnp.uint32) for x in counts if isinstance(x, _Tracer)]
+    traced = [jnp.asarray(x, jnp.uint64) for x in counts if isinstance(x, _Tracer)]
     info["draws"] = tuple(None if isinstance(x, _Tracer) else int(x) for x in counts)
     if traced:
         outs.append(jnp.stack(traced))

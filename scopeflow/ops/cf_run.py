@@ -127,8 +127,9 @@ def values_dtype(v, writes, values):
 def _written_keys(ctx, writes_list, values, where):
     keys = list(dict.fromkeys(v for w in writes_list for v in w))
     for v in keys:
-        if v not in values and ctx.start_count(v):  # a random op's executions, from 0
-            values[v] = np.uint32(0)
+        start = None if v in values else ctx.start_count(v)  # a random op's counter moved
+        if start is not None:
+            values[v] = start
         if v not in values and not all(v in w for w in writes_list):
             raise NotImplementedError("variable %s is first assigned inside %s; initialize it "
                                       "before the control-flow construct" % (v._name, where))

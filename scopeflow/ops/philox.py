@@ -5,8 +5,9 @@ A TF random op owns one generator made from its (seed, seed2) attributes: key = 
 and adds one to the 128-bit counter. Two forms here: `Philox32`, one word at a time on the
 host (TF's SingleSampleAdapter, for host kernels), and `Stream`, vectorized JAX for compiled
 kernels: every call is computed from its own counter, so a whole output is one expression;
-each run of a stateful op first reserves a number of calls and skips past them, so run k
-starts at counter k * reserved (`run_offset`).
+each execution of a stateful op first reserves a number of calls (from its shapes) and skips
+past them, so an execution starts at the sum of what earlier ones reserved
+(RunContext.philox_offset).
 
 >>> g = Philox32(1, 2)
 >>> [g.next() < 2 ** 32 for _ in range(5)]
@@ -121,11 +122,6 @@ def pick(words, k):
     k = jnp.asarray(k).astype(jnp.int32)
     return jnp.where(k < 2, jnp.where(k == 0, words[0], words[1]),
                      jnp.where(k == 2, words[2], words[3]))
-
-
-def run_offset(invocation, reserved):
-    """Counter offset of a run: invocations so far times the calls each reserves (uint64)."""
-    return jnp.asarray(invocation, jnp.uint64) * np.uint64(reserved)
 
 
 class GroupStream(Stream):

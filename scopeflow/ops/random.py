@@ -1,9 +1,9 @@
 """Stateful random ops and TF's seed rules (graph seed + op seed), with TF's op names.
 
 A seeded op (seed or seed2 set) reproduces TF's CPU kernel bit for bit: TF's Philox stream
-and transforms (scopeflow.ops.philox, philox_dists), skipped ahead per run as TF's kernel
-skips its generator, so run k of a session gives TF's run k. Unseeded ops draw from JAX's
-generator (faster), fresh each run.
+and transforms (scopeflow.ops.philox, philox_dists), skipped ahead by what each run
+reserves, as TF's kernel skips its generator, so run k of a session gives TF's run k.
+Unseeded ops draw from JAX's generator (faster), fresh each run.
 """
 
 import weakref
@@ -19,7 +19,7 @@ from scopeflow.core.shape import TensorShape, dimension_value
 from scopeflow.lowering.stages import batch_kernel
 from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.constant import constant_value, convert_to_tensor
-from scopeflow.ops.philox import Stream, run_offset
+from scopeflow.ops.philox import Stream
 from scopeflow.ops.registry import ANY, INDEX, op
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -85,9 +85,10 @@ _TYPES = {"shape": INDEX}
 
 
 def tf_stream(ctx, seed, seed2, reserved):
-    """The executing op's TF generator for this execution: calls start after `reserved`
-    calls per earlier execution (earlier runs, earlier iterations of enclosing loops)."""
-    return Stream(seed, seed2, run_offset(ctx.invocation(), reserved))
+    """The executing op's TF generator for this execution, which reserves `reserved` calls:
+    they start after those its earlier executions reserved (earlier runs, earlier iterations
+    of enclosing loops), each by its own shapes."""
+    return Stream(seed, seed2, ctx.philox_offset(reserved))
 
 
 def _seeded(seed, seed2):

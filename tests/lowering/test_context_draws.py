@@ -1,6 +1,7 @@
-"""Random ops advance their stream only when they run (RunContext.invocation), as TF's
+"""Random ops advance their stream only when they run (RunContext.philox_offset), as TF's
 stateful kernels do: not in an untaken cond branch, once per iteration in a loop body, once
-when a gradient recomputes a branch's value; compared with TF over sequences of runs.
+when a gradient recomputes a branch's value, each time by what that execution reserves (its
+own shapes); compared with TF over sequences of runs.
 
 TF runs the iterations of a loop side by side (`parallel_iterations`), so a draw that does
 not depend on the previous iteration may be made in any order there: the loops here run one
@@ -99,12 +100,13 @@ with tf.Session() as s:
     res += [s.run(z, {p: b}) for b in [True, False, True]]
 result = [r.tobytes().hex() for r in res]  # bit for bit"""
 
-# validation between epochs and evaluate run Dropout's cond untaken
-KERAS_FIT = """tf.set_random_seed(2)
+KERAS_MODEL = """tf.set_random_seed(2)
 m = tf.keras.Sequential([tf.keras.layers.Dense(8, input_shape=(5,)),
                          tf.keras.layers.Dropout(0.5), tf.keras.layers.Dense(1)])
 m.compile(tf.train.GradientDescentOptimizer(0.1), "mse")
-xs = np.cos(np.arange(60.0)).reshape(12, 5).astype("float32")
+"""
+# validation between epochs and evaluate run Dropout's cond untaken
+KERAS_FIT = KERAS_MODEL + """xs = np.cos(np.arange(60.0)).reshape(12, 5).astype("float32")
 ys = np.sin(np.arange(12.0)).reshape(12, 1).astype("float32")
 h = m.fit(xs, ys, batch_size=4, epochs=3, shuffle=False, verbose=0,
           validation_data=(xs[:4], ys[:4]))
@@ -113,14 +115,96 @@ m.train_on_batch(xs[:4], ys[:4])
 result = [h.history["loss"], h.history["val_loss"], float(e), m.get_weights()]"""
 
 
+# each run moves an op's generator by what it reserves from that run's shapes (TF's
+# GuardedPhiloxRandom), so runs of other sizes in between shift later draws: per op type, in
+# several run signatures and Sessions
+SIZES = """p = tf.placeholder(tf.float32, [None, 3])
+n = tf.shape(p)[0]
+tf.set_random_seed(6)
+ops = [tf.random_uniform([n]), tf.random_normal([n, 2]),
+       tf.truncated_normal([n], dtype=tf.float64),
+       tf.random_uniform([n, 3], maxval=100, dtype=tf.int32),
+       tf.random_uniform([n], maxval=2 ** 40, dtype=tf.int64),
+       tf.multinomial(tf.log(p + 1.0), 5), tf.random_shuffle(tf.range(n)),
+       tf.nn.dropout(p, rate=0.5), tf.random_gamma([2], p + 0.5, seed=3),
+       tf.random_poisson(p + 1.0, [n], seed=4)]
+res = []
+with tf.Session() as s:
+    for k in [5, 3, 0, 1, 5]:
+        v = np.arange(3.0 * k, dtype=np.float32).reshape(k, 3)
+        res.append([x.tobytes().hex() for x in s.run(ops, {p: v})])
+    res.append([x.tobytes().hex() for x in s.run(ops[:3], {p: np.ones([4, 3], np.float32)})])
+with tf.Session() as s:  # a Session's kernels start afresh
+    res.append(s.run(ops[0], {p: np.ones([3, 3], np.float32)}).tobytes().hex())
+result = res"""
+
+# in loops too: per iteration, by that run's shapes; the third loop runs step by step on the
+# host (a py_func)
+LOOP_SIZES = """tf.set_random_seed(8)
+p = tf.placeholder(tf.float32, [None])
+n = tf.placeholder(tf.int32, [])
+_, a = tf.while_loop(lambda i, a: i < n,
+                     lambda i, a: (i + 1, a * 0.5 + tf.random_uniform(tf.shape(a))),
+                     (0, p), parallel_iterations=1)
+def body(i, a):
+    r = tf.cond(i % 2 > 0, lambda: tf.random_normal(tf.shape(a), seed=2),
+                lambda: tf.zeros_like(a))
+    return i + 1, a + r
+_, b = tf.while_loop(lambda i, a: i < n, body, (0, p), parallel_iterations=1)
+def host_body(i, a):
+    s = tf.py_func(lambda v: v * 2.0, [tf.truncated_normal(tf.shape(a))], tf.float32)
+    s.set_shape([None])
+    return i + 1, a * 0.5 + s
+_, c = tf.while_loop(lambda i, a: i < n, host_body, (0, p), parallel_iterations=1)
+u = tf.random_uniform(tf.shape(p), seed=5)
+res = []
+with tf.Session() as s:
+    for size, trips in [(4, 2), (2, 3), (4, 0), (1, 1), (4, 2)]:
+        feed = {p: np.zeros([size], np.float32), n: trips}
+        res.append([v.tobytes().hex() for v in s.run([a, b, c, u], feed)])
+result = res"""
+
+# initializers that run on the host (lowering/init_host.py) and the same ops compiled
+INIT = """v = tf.Variable(tf.random_normal([3], seed=7))
+w = tf.get_variable("w", [2, 3], initializer=tf.glorot_uniform_initializer(seed=3))
+res = []
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    res += [s.run(v), s.run(w), s.run(v.initial_value)]
+    s.run(v.initializer)
+    res += [s.run(v), s.run(w.initial_value)]
+    s.run(w.initializer)
+    res.append(s.run(w))
+result = [r.tobytes().hex() for r in res]"""
+
+# a last batch smaller than the others: Dropout's mask after it is TF's (the weights are
+# compared to float tolerance: the gradient sums may round differently)
+KERAS_FIT_REMAINDER = KERAS_MODEL + """xs = np.cos(np.arange(50.0)).reshape(10, 5).astype("float32")
+ys = np.sin(np.arange(10.0)).reshape(10, 1).astype("float32")
+h = m.fit(xs, ys, batch_size=4, epochs=3, shuffle=False, verbose=0)
+loss = m.train_on_batch(xs[:3], ys[:3])
+result = [h.history["loss"] + [float(loss)], [w.tolist() for w in m.get_weights()]]"""
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, HOST_RUN, KERAS_DROPOUT, KERAS_FIT],
+@pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, HOST_RUN, KERAS_DROPOUT, KERAS_FIT,
+                                  SIZES, LOOP_SIZES, INIT],
                          ids=["cond", "loops", "gradients", "host_run", "keras_dropout",
-                              "keras_fit"])
+                              "keras_fit", "sizes", "loop_sizes", "init"])
 def test_draws_match_tf_over_runs(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there, explain(code, here, there)
+
+
+@pytest.mark.oracle
+def test_fit_with_a_smaller_last_batch_matches_tf(oracle):
+    here, there = run_here(KERAS_FIT_REMAINDER), oracle(KERAS_FIT_REMAINDER)
+    assert "ok" in there, there
+    assert "ok" in here, explain(KERAS_FIT_REMAINDER, here, there)
+    np.testing.assert_allclose(here["ok"][0], there["ok"][0], rtol=1e-4)
+    for a, b in zip(here["ok"][1], there["ok"][1]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
 
 
 def test_an_untaken_branch_leaves_the_stream_where_it_was(tf):

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from scopeflow.lowering.lower import x64
-from scopeflow.ops.philox import Philox32, Stream, philox_block, philox_rounds, run_offset
+from scopeflow.ops.philox import Philox32, Stream, philox_block, philox_rounds
 
 
 @pytest.fixture(autouse=True)
@@ -61,8 +61,8 @@ def test_skip_carries_into_the_high_words():
     assert words.tolist() == [int(r) for r in ref]
 
 
-def test_run_offsets_and_single_samples():
-    s0, s1 = Stream(1, 2), Stream(1, 2, run_offset(1, 3))
+def test_offsets_and_single_samples():
+    s0, s1 = Stream(1, 2), Stream(1, 2, np.uint64(3))
     w0 = np.stack(s0.words(np.arange(6, dtype=np.uint64)), -1)
     assert np.array_equal(np.stack(s1.words(np.arange(3, dtype=np.uint64)), -1), w0[3:])
     single = np.asarray(s0.samples(np.arange(4, 10, dtype=np.uint64)))
