@@ -752,7 +752,7 @@ def count_draws(sess, entry, outs):
     amounts now, by those a cond or loop decided when the next run needs them (no wait
     here)."""
     counts = sess._rng_counts
-    draws = entry.draws or (1,) * len(entry.rng_ops)
+    draws = entry.draws
     later = []
     for op, n in zip(entry.rng_ops, draws):
         if n is None:
