@@ -76,6 +76,11 @@ class Operation:
         elif name in ("T", "dtype") and (self._inputs or self._outputs):
             t = self._inputs[0] if self._inputs else self._outputs[0]
             return t.dtype.base_dtype
+        else:  # an attr TF derives (N, Tidx) or defaults: the one the NodeDef holds
+            from scopeflow.summary.graph_def import node_attr
+            found, value = node_attr(self, name)
+            if found:
+                return value
         raise ValueError("Operation '%s' has no attr named '%s'." % (self._name, name))
 
     def _set_attr(self, name, value):

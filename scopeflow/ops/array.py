@@ -86,7 +86,10 @@ def _infer_minus_one(din, out):
 
 
 def _known_count(dims):
-    """(product of the known dims, positions of the unknown ones)."""
+    """(product of the known dims, positions of the unknown ones); a known 0 makes the count
+    known (0), as TF's NumElements."""
+    if 0 in dims:
+        return 0, []
     n = 1
     for d in dims:
         n *= 1 if d is None else d
@@ -101,7 +104,7 @@ def _divide(n, by):
 
 @op("Reshape", infer=_reshape_shape, types={"shape": INDEX})
 def _reshape(tensor, shape):
-    return xp(tensor).reshape(tensor, _b.reshape_dims(int(np.size(tensor)), shape))
+    return xp(tensor).reshape(tensor, _b.reshape_dims(tuple(np.shape(tensor)), shape))
 
 
 def reshape(tensor, shape, name=None):

@@ -417,10 +417,13 @@ def shape_dims(v):
     return dims
 
 
-def reshape_dims(n, shape):
-    """The dims Reshape gives `n` values for `shape` (one -1 at most), with TF's errors."""
+def reshape_dims(in_dims, shape):
+    """The dims Reshape gives an input of dims `in_dims` for `shape` (one -1 at most), with
+    TF's errors. As TF's kernel: zeros in `shape` leave the product of the others to infer
+    the -1 from the input's nonzero dims (a [0, 3] input to [0, -1] is [0, 3])."""
     dims = as_int_list(shape)
-    unknown, known = -1, 1
+    n = int(np.prod(in_dims, dtype=np.int64))
+    unknown, known, has_zero = -1, 1, False
     for i, d in enumerate(dims):
         if d == -1:
             if unknown != -1:
@@ -429,13 +432,17 @@ def reshape_dims(n, shape):
             unknown = i
         elif d < 0:
             raise ValueError("Size %d must be non-negative, not %d" % (i, d))
+        elif d == 0:
+            has_zero = True
         else:
             known *= d
     if unknown != -1:
-        if known > 0 and n % known:
+        skipped = has_zero and 0 in in_dims
+        count = int(np.prod([d for d in in_dims if d > 0 or not has_zero], dtype=np.int64))
+        if count % known and not skipped:
             raise ValueError("Input to reshape is a tensor with %d values, but the requested "
-                             "shape requires a multiple of %d" % (n, known))
-        dims[unknown] = n // known if known > 0 else 0
+                             "shape requires a multiple of %d" % (count, known))
+        dims[unknown] = count // known
     if int(np.prod(dims, dtype=np.int64)) != n:
         raise ValueError("Input to reshape is a tensor with %d values, but the requested shape "
                          "has %d" % (n, int(np.prod(dims, dtype=np.int64))))

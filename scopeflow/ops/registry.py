@@ -248,9 +248,7 @@ def _convert_inputs(g, rec, inputs, scope):
                 # as the index type (`<arg>_1`): e.g. Reshape/shape, Reshape/shape_1
                 _conv(x, _dt.float32, arg, None, False)
             if isinstance(x, (list, tuple)) and arg in rec.list_args:
-                _list_types(rec, arg, want, x)
-                out.append([_conv(v, want, arg if len(x) == 1 else "%s_%d" % (arg, i), pref,
-                                  arg in rec.ref_args) for i, v in enumerate(x)])
+                out.append(_conv_list(rec, arg, want, x, pref))
             else:
                 out.append(_conv_shared(x, want, arg, pref, arg in rec.ref_args, kind == T))
                 if kind == INDEX and _off_index(out[-1], x):
@@ -279,15 +277,51 @@ def _off_index(t, x):
         return False
 
 
-def _list_types(rec, arg, want, values):
-    """TF's TypeError for a list of tensors of another type than the list argument's own."""
-    if not isinstance(want, _dt.DType):
-        return
-    got = [v.dtype.base_dtype for v in values if isinstance(v, Tensor)]
-    if any(d is not want.base_dtype for d in got) and len(got) == len(values):
-        raise TypeError("Tensors in list passed to '%s' of '%s' Op have types [%s] that do "
-                        "not match expected type %s." % (arg, rec.type, ", ".join(
-                            d.name for d in got), want.base_dtype.name))
+def _conv_list(rec, arg, want, values, preferred):
+    """A list input converted as TF's op_def_library does; a value that does not convert, or
+    an `N * T` list of several types, raises TF's TypeError naming every element's type."""
+    kind = _list_kind(rec.type, arg)
+    try:
+        out = [_conv(v, want, arg if len(values) == 1 else "%s_%d" % (arg, i), preferred,
+                     arg in rec.ref_args) for i, v in enumerate(values)]
+    except (TypeError, ValueError):
+        if kind is None:
+            raise
+        out = None
+    if out is None or (kind != "list" and len({t.dtype.base_dtype for t in out}) > 1):
+        raise TypeError(_list_error(rec, arg, want, values, kind)) from None
+    return out
+
+
+def _list_kind(op_type, arg):
+    """How TF checks the list argument `arg`: "fixed" (N * a dtype), "number" (N * T), "list"
+    (a list of types), or None (no signature known)."""
+    from scopeflow.summary.graph_def import _signature
+    sig = _signature(op_type)
+    for name, count, type_attr, _ in (sig[0] if sig else ()):
+        if name == arg:
+            if not count:
+                return "list"
+            return "number" if type_attr else "fixed"
+    return None
+
+
+def _list_error(rec, arg, want, values, kind):
+    from scopeflow.core.graph import Graph
+    observed = []
+    with Graph().as_default():  # (each value's own type, on a scratch graph)
+        for v in values:
+            try:
+                observed.append(_conv(v, None, "v", None, False).dtype.base_dtype.name)
+            except (TypeError, ValueError):
+                observed.append("<NOT CONVERTIBLE TO TENSOR>")
+    prefix = "Tensors in list passed to '%s' of '%s' Op have types [%s]" % (
+        arg, rec.type, ", ".join(observed))
+    if kind == "fixed":
+        return "%s that do not match expected type %s." % (prefix, want.base_dtype.name)
+    if kind == "number":
+        return "%s that don't all match." % prefix
+    return "%s that are invalid. Tensors: %s" % (prefix, values)
 
 
 def _conv_shared(x, dtype, name, preferred, as_ref, shared):

@@ -173,6 +173,23 @@ def _attrs(op):
     return out
 
 
+def node_attr(op, name):
+    """(found, value) of attr `name` of `op` as TF's Operation.get_attr gives it from the
+    NodeDef (derived and default attrs too): bytes for strings, DTypes, protos for shapes."""
+    av = _attrs(op).get(name)
+    if av is None:
+        return False, None
+    kind = av.WhichOneof("value")
+    if kind == "list":
+        for field in ("s", "i", "f", "b", "type", "shape", "tensor", "func"):
+            items = getattr(av.list, field)
+            if len(items):
+                return True, [_dt.as_dtype(x) if field == "type" else x for x in items]
+        return True, []
+    value = getattr(av, kind) if kind else None
+    return True, _dt.as_dtype(value) if kind == "type" else value
+
+
 def _derive_t(op, out):
     """Unknown op types: TF's usual `T` from the first input."""
     if "T" not in out and op._inputs:

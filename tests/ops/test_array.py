@@ -20,6 +20,9 @@ GRAPHS = [
     "x = tf.zeros([2, 3]); tf.reshape(x, [4])",
     "x = tf.zeros([2, 3]); tf.reshape(x, [-1, 4])",
     "x = tf.zeros([2, 3]); tf.reshape(x, [-1, -1])",
+    "x = tf.zeros([2, 3]); tf.reshape(x, [0, -1])",
+    "x = tf.zeros([0, 3]); a = tf.reshape(x, [0, -1]); b = tf.reshape(x, [-1, 3]); "
+    "c = tf.reshape(tf.placeholder(tf.float32, [None, 0]), [-1, 5])",
     "x = tf.zeros([2, 3]); y = tf.reshape(x, tf.constant([3, 2]) * 1, name='r')",
     # expand_dims / squeeze
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.expand_dims(x, 1); b = tf.squeeze(a); "
@@ -132,4 +135,50 @@ def test_broadcast_to_fed_shapes_raise_tf_errors(oracle):
         "with tf.Session() as s:\n"
         "    result = [err(lambda: s.run(y, {p: v})) for y in (a, b) for v in"
         " ([3], [4, 3, 3], [2, -1], [3, 2, 4])]\n")
+    assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
+def test_reshape_fed_shapes_raise_tf_errors_and_infer_around_zeros(oracle):
+    """Two -1s, a 0 beside -1, zero-sized inputs: TF's kernel errors and its -1 inference
+    (the product of the nonzero dims: a [0, 3] input reshaped to [0, -1] is [0, 3])."""
+    from oracle import ORACLE_HELPERS, RUN_OR_ERROR, run_here
+    code = ORACLE_HELPERS + RUN_OR_ERROR + (
+        "x = tf.placeholder(tf.float32); p = tf.placeholder(tf.int32, [None])\n"
+        "y = tf.reshape(x, p)\n"
+        "cases = [([2, 3], [-1, -1]), ([2, 3], [0, -1]), ([0, 3], [0, -1]), ([0, 3], [-1, 0]),"
+        " ([0, 0], [0, -1]), ([0, 3], [2, -1, 0]), ([4, 3], [2, -1, 0]), ([4, 3], [5, -1, 1]),"
+        " ([2, 3], [-2, 3]), ([0, 3], [-1, 3]), ([2, 3], [3, -1])]\n"
+        "with tf.Session() as s:\n"
+        "    result = [_run(s, tf.shape(y), {x: np.zeros(d), p: v}) for d, v in cases]\n")
+    assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
+def test_list_attrs_and_dtype_errors_match_tf(oracle):
+    """get_attr of attrs TF derives (N, Tidx) and defaults; TF's TypeErrors for inputs of
+    another dtype: binary ops, MatMul, N * T lists (ConcatV2, Pack, AddN), fixed-type lists."""
+    from oracle import ORACLE_HELPERS, run_here
+    code = ORACLE_HELPERS + (
+        "x = tf.zeros([2, 3]); i = tf.constant([1, 2, 3]); f = tf.constant([1., 2., 3.])\n"
+        "ops = [tf.add_n([x, x]).op, tf.concat([x, x, x], 0).op, tf.stack([x, x]).op,"
+        " tf.shape_n([x, x])[0].op, tf.reshape(x, [6]).op, tf.matmul(x, x, True).op]\n"
+        "attrs = ['N', 'T', 'Tidx', 'Tshape', 'out_type', 'axis', 'transpose_a', 'nope']\n"
+        "def attr(o, k):\n"
+        "    try:\n"
+        "        v = o.get_attr(k)\n"
+        "        return v.name if hasattr(v, 'as_numpy_dtype') else v\n"
+        "    except ValueError as e:\n"
+        "        return str(e)\n"
+        "result = [[attr(o, k) for k in attrs] for o in ops]\n"
+        "result.append([err(f) for f in ("
+        "lambda: tf.add(f, i), lambda: f + i, lambda: tf.add(i, f), lambda: tf.subtract(f, i),"
+        " lambda: tf.multiply(f, i), lambda: tf.maximum(f, i), lambda: tf.equal(f, i),"
+        " lambda: tf.matmul(tf.ones([2, 2]), tf.ones([2, 2], tf.int32)),"
+        " lambda: tf.matmul(tf.ones([2, 2]), tf.ones([2, 2], tf.float64)),"
+        " lambda: tf.concat([f, i], 0), lambda: tf.concat([f, f, i], 0),"
+        " lambda: tf.concat([i, [1.5]], 0), lambda: tf.stack([f, i]),"
+        " lambda: tf.add_n([f, f, tf.cast(i, tf.float64)]), lambda: tf.shape_n([f, i]),"
+        " lambda: tf.strings.join([tf.constant('a'), f]), lambda: tf.identity_n([f, i]),"
+        " lambda: tf.where(tf.constant([True, False, True]), f, i))])\n")
     assert run_here(code) == oracle(code)
