@@ -6,7 +6,7 @@ from scopeflow.api._array import *  # noqa: F401,F403
 from scopeflow.api import strings  # noqa: F401
 from scopeflow.api._compat import *  # noqa: F401,F403
 from scopeflow.api._math import *  # noqa: F401,F403
-from scopeflow.api import bitwise, linalg, math, nn  # noqa: F401
+from scopeflow.api import bitwise, linalg, manip, math, nn  # noqa: F401
 from scopeflow import errors  # noqa: F401
 from scopeflow.api._variables import *  # noqa: F401,F403
 from scopeflow.api import initializers, random  # noqa: F401

@@ -20,6 +20,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     loop_grad,
     math_grad,
     nn_grad,
+    prod_grad,
     space_grad,
     special_grad,
     tensor_array_grad,

@@ -361,6 +361,14 @@ def _reverse_v2_grad(op, grad):
     return reverse(grad, op._inputs[1]), None
 
 
+@gradient("Roll")
+def _roll_grad(op, grad):
+    from scopeflow.ops.array import roll
+    from scopeflow.ops.math_unary import negative
+    _, shift, axis = op._inputs
+    return roll(grad, negative(shift), axis), None, None
+
+
 @gradient("GatherNd")
 def _gather_nd_grad(op, grad):
     from scopeflow.ops.gather import scatter_nd
