@@ -179,7 +179,7 @@ def as_dtype(type_value):
             return _BY_ENUM[type_value]
     elif type_value in _PY_TO_DTYPE:
         return _PY_TO_DTYPE[type_value]
-    else:
+    elif type_value is not None:  # (NumPy reads None as float64; TF refuses it)
         try:
             npd = np.dtype(type_value)
         except TypeError:
@@ -191,8 +191,8 @@ def as_dtype(type_value):
                 return string
     if hasattr(type_value, "dtype") and not isinstance(type_value, type):
         return as_dtype(type_value.dtype)
-    raise TypeError("Cannot convert %r to a dtype. " % (type_value,)
-                    + "data type %r not understood" % (type_value,))
+    raise TypeError("Cannot convert the argument `type_value`: %r to a TensorFlow DType."
+                    % (type_value,))
 
 
 _ENUM_NAMES = {"float32": "DT_FLOAT", "float64": "DT_DOUBLE", "float16": "DT_HALF"}

@@ -21,6 +21,8 @@ from scopeflow.core.device import DeviceSpec
 from scopeflow.core.graph import Graph, GraphKeys, get_default_graph, reset_default_graph
 from scopeflow.core.shape import Dimension, TensorShape, dimension_value
 from scopeflow.core.tensor import Operation, Tensor, is_tensor
+from scopeflow.core.type_spec import TensorSpec, TypeSpec
+from scopeflow.data.structure import SparseTensorSpec
 from scopeflow.dtypes import (
                                      DType,
                                      as_dtype,
@@ -54,7 +56,10 @@ __all__ = [
                                      "GraphKeys",
                                      "Operation",
                                      "Tensor",
+                                     "SparseTensorSpec",
                                      "TensorShape",
+                                     "TensorSpec",
+                                     "TypeSpec",
                                      "add_to_collection",
                                      "add_to_collections",
                                      "as_dtype",

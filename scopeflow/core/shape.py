@@ -123,6 +123,16 @@ _SHARED = {}  # dims -> TensorShape (see TensorShape._of)
 _SHARED_MAX = 4096
 
 
+def _dim_of(dims, d):
+    """Dimension `d` of the iterable `dims` (not a list or tuple), with TF's error."""
+    try:
+        return _dim_value(as_dimension(d))
+    except TypeError:
+        raise TypeError("Failed to convert '%r' to a shape: '%r'could not be converted to a "
+                        "dimension. A shape should either be single dimension (e.g. 10), or "
+                        "an iterable of dimensions (e.g. [1, 10, None])." % (dims, d)) from None
+
+
 class TensorShape:
     """A static shape: unknown rank (`dims is None`) or a tuple of ints / None.
 
@@ -154,7 +164,7 @@ class TensorShape:
             except TypeError:
                 self._dims = (_dim_value(as_dimension(dims)),)
                 return
-            self._dims = tuple(_dim_value(as_dimension(d)) for d in it)
+            self._dims = tuple(_dim_of(dims, d) for d in it)
 
     @classmethod
     def _of(cls, dims):

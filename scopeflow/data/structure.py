@@ -12,51 +12,12 @@ True
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape, as_shape
 from scopeflow.core.tensor import Tensor
+from scopeflow.core.type_spec import TensorSpec, TypeSpec
 
 int64 = _dt.int64
 
 
-class TensorSpec:
-    """`tf.TensorSpec`: the dtype and static shape of one tensor component."""
-
-    __slots__ = ("_dtype", "_name", "_shape")
-
-    def __init__(self, shape, dtype=_dt.float32, name=None):
-        self._shape = as_shape(shape)
-        self._dtype = _dt.as_dtype(dtype)
-        self._name = name
-
-    shape = property(lambda self: self._shape)
-    dtype = property(lambda self: self._dtype)
-    name = property(lambda self: self._name)
-    value_type = property(lambda self: Tensor)
-    # how the component travels through dataset ops (output_types / output_shapes attrs)
-    flat_dtype = dtype
-    flat_shape = shape
-    sparse = False
-
-    @classmethod
-    def from_tensor(cls, tensor, name=None):
-        return cls(tensor.shape, tensor.dtype.base_dtype, name)
-
-    def is_compatible_with(self, other):
-        return (self._dtype == other.dtype and self._shape.is_compatible_with(other.shape))
-
-    def most_specific_compatible_type(self, other):
-        return TensorSpec(self._shape.most_specific_compatible_shape(other.shape), self._dtype)
-
-    def __eq__(self, other):
-        return (isinstance(other, TensorSpec) and self._dtype == other._dtype
-                and self._shape._dims == other._shape._dims)
-
-    def __hash__(self):
-        return hash((self._dtype, self._shape.ndims))
-
-    def __repr__(self):
-        return "TensorSpec(shape=%s, dtype=%r, name=%r)" % (self._shape, self._dtype, self._name)
-
-
-class SparseTensorSpec:
+class SparseTensorSpec(TypeSpec):
     """`tf.SparseTensorSpec`: a SparseTensor component (one variant through dataset ops)."""
 
     __slots__ = ("_dtype", "_shape")
@@ -98,7 +59,7 @@ class SparseTensorSpec:
 def spec_of(value):
     """The spec of a graph value: TensorSpec for a Tensor, SparseTensorSpec for a SparseTensor."""
     if isinstance(value, Tensor):
-        return TensorSpec.from_tensor(value)
+        return TensorSpec(value.shape, value.dtype.base_dtype)  # (unnamed, as tf.data's)
     return SparseTensorSpec(value.shape, value.dtype.base_dtype)
 
 
@@ -181,7 +142,7 @@ def normalize(element, name="normalize_element", sliced=False):
             specs.append(spec_of(_sparse(tensors[i])))
             tensors[i] = _serialize(_sparse(tensors[i]), sliced)
         else:
-            specs.append(TensorSpec.from_tensor(tensors[i]))
+            specs.append(TensorSpec(tensors[i].shape, tensors[i].dtype.base_dtype))
     return pack(element, specs), tensors
 
 
