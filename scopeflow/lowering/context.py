@@ -110,6 +110,7 @@ class RunContext:
         self.row_trims = {}  # LoopSpec -> (its loop_rows, its trip count), after it ran
         self.replay = 0  # > 0 while tf.gradients' kernel re-runs ops the run already ran
         self.container = False  # the Session holds a resource variable (error wording)
+        self.grappler = None  # the run's grappler.Rewrites (None: outside a Session's run)
 
     # ---- variables --------------------------------------------------------------------------
     def var_ref(self):

@@ -95,6 +95,7 @@ def _parts(program, state, feeds, n_rng, options):
            n_rng, program.n_rng, sorted((op._name, n) for op, n in program.stack_caps.items()),
            sorted((options or {}).items()), context._CHECKS_OFF,
            any(getattr(v, "_type", None) == "VarHandleOp" for v in state)))
+    h.add(("grappler", program.grappler.key()))
     for v in program.variables:
         a = state.get(v)
         if a is not None and getattr(a, "dtype", None) == object:

@@ -19,7 +19,15 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
-from scopeflow.lowering import cache, disk_cache, fold_numpy, graph_key, init_host, liveness
+from scopeflow.lowering import (
+    cache,
+    disk_cache,
+    fold_numpy,
+    graph_key,
+    grappler,
+    init_host,
+    liveness,
+)
 from scopeflow.lowering.context import (
     RNG_DTYPE,
     DrawCount,
@@ -104,6 +112,10 @@ def execute(ctx, order, env):
             rec = REGISTRY.get(op._type) or lookup(op._type)
             ctx.op = op
             args = _gather(ctx, op, rec, env)
+            source = grappler.rsqrt_source(ctx, op, env)
+            if source is not None:  # TF's optimizer made it x * rsqrt(y)
+                rec = dataclasses.replace(rec, kernel=grappler.times_rsqrt, context=False)
+                args = [args[0], source]
             if op._type not in _TAKES_HOST_VALUES:
                 _no_host_values(op, args)
             run = functools.partial(_call, ctx, rec, op, args)
@@ -317,8 +329,9 @@ def _foldable(op, args):
 # check that passes or raises on the host (integer division by zero)
 _NUMPY_CONTEXT = frozenset(("FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod"))
 # context kernels that only read the run context (Mul: whether its product must stay rounded,
-# a lax.cond that has no NumPy rule): on known values they fold as kernels without it
-_ARGS_CONTEXT = frozenset(("Mul",))
+# a lax.cond that has no NumPy rule; RealDiv: whether TF's optimizer multiplies by a known
+# divisor's reciprocal): on known values they fold as kernels without it
+_ARGS_CONTEXT = frozenset(("Mul", "RealDiv"))
 _STATIC_FACTS = frozenset(("Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike"))
 
 
@@ -484,6 +497,8 @@ class Program:
                           if self.fed[i]._dtype.base_dtype is _dt.string
                           or tensor_array_handle(self.fed[i])})
         self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
+        # (TF optimizes a signature's graph once, as it is then: the Program is kept likewise)
+        self.grappler = grappler.plan(graph, self.order, self.tensors, self.ops, fed_set)
         self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
         self.stack_caps = {}  # StackV2 op -> slots, learnt from runs that overflowed
 
@@ -827,6 +842,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext({**dict(zip(var_in, var_vals)), **info["text"]}, frozenset(program.fed),
                      rng_data)
     ctx.container = info["container"]
+    ctx.grappler = getattr(program, "grappler", None)
     ctx.ta_serials = info["ta_serials"] = Serials()  # (the TensorArrays the run makes)
     ctx.stack_caps = program.stack_caps
     ctx.inside = getattr(program, "inside", None)

@@ -15,6 +15,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.errors import InternalError, InvalidArgumentError
+from scopeflow.lowering.grappler import folds_divisor
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
 from scopeflow.ops.ta_state import TAState, add_flows
@@ -69,10 +70,6 @@ def _truncate_mod(x, y):
 def _real_div(x, y):
     if jnp.issubdtype(jnp.result_type(x), jnp.integer):
         return jnp.trunc(x / y).astype(jnp.result_type(x))
-    if isinstance(x, jax.core.Tracer) and not isinstance(y, jax.core.Tracer):
-        # TF's graph optimizer (constant folding) makes a division by a constant a product
-        # with its reciprocal, folded exactly: Mul(x, 1/y)
-        return jnp.multiply(x, host_reciprocal(y)).astype(jnp.result_type(x, y))
     return true_divide(x, y)
 
 
@@ -94,7 +91,7 @@ def _add(x, y):
 
 _BINARY = {
     "AddV2": (_add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
-    "Mul": (jnp.multiply, "xy"), "RealDiv": (_real_div, "xy"), "DivNoNan": (_div_no_nan, "xy"),
+    "Mul": (jnp.multiply, "xy"), "DivNoNan": (_div_no_nan, "xy"),
     "MulNoNan": (_mul_no_nan, "xy"), "Maximum": (jnp.maximum, "xy"),
     "Minimum": (jnp.minimum, "xy"),
     "SquaredDifference": (lambda x, y: jnp.square(x - y), "xy"),
@@ -209,8 +206,21 @@ def _pow_op(ctx, x, y):
     return _pow(x, y)
 
 
+_REAL_DIV = _binary_kernel(_real_div, "xy")
+
+
+@typed_op("RealDiv", infer=broadcast, context=True)
+def _real_div_op(ctx, x, y):
+    if (isinstance(x, jax.core.Tracer) and not isinstance(y, jax.core.Tracer)
+            and folds_divisor(ctx) and not jnp.issubdtype(jnp.result_type(x), jnp.integer)):
+        # TF's graph optimizer (constant folding) makes a division by a constant a product
+        # with its reciprocal, folded exactly: Mul(x, 1/y)
+        return jnp.multiply(x, host_reciprocal(y)).astype(jnp.result_type(x, y))
+    return _REAL_DIV(x, y)
+
+
 BINARY.update(FloorDiv=_floor_div, FloorMod=_floor_mod, TruncateDiv=_truncate_div,
-              TruncateMod=_truncate_mod_op, Pow=_pow_op)
+              TruncateMod=_truncate_mod_op, Pow=_pow_op, RealDiv=_real_div_op)
 
 # Mul ops whose product must be rounded before a following Add, as TF rounds every op: XLA's
 # CPU backend contracts a product and a sum in one fusion into a fused multiply-add, which
