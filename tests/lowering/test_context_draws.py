@@ -164,6 +164,53 @@ with tf.Session() as s:
         res.append([v.tobytes().hex() for v in s.run([a, b, c, u], feed)])
 result = res"""
 
+# a loop that runs on the host because its body slices a varying length (`p[i:]`): each
+# iteration's draws move their ops' generators by that iteration's own sizes, over batches of
+# several sizes and trip counts
+HOST_SLICES = """tf.set_random_seed(8)
+p = tf.placeholder(tf.float32, [None, 3])
+n = tf.placeholder(tf.int32, [])
+b = tf.shape(p)[0]
+def body(i, acc):
+    tail = p[i:]
+    draws = [tf.random_uniform(tf.shape(tail)), tf.random_normal([b, 2], seed=2),
+             tf.truncated_normal(tf.shape(tail)[:1], dtype=tf.float64),
+             tf.random_uniform([b], maxval=100, dtype=tf.int32),
+             tf.multinomial(tf.log(tail + 1.0), 2), tf.random_shuffle(tf.range(b)),
+             tf.random_gamma([2], tail[:, 0] + 0.5, seed=3),
+             tf.random_poisson(tail[:, 0] + 1.0, [2], seed=4)]
+    flat = [tf.cast(tf.reshape(d, [-1]), tf.float32) for d in draws]
+    return i + 1, tf.concat([acc] + flat, 0)
+_, out = tf.while_loop(lambda i, a: i < n, body, (0, tf.zeros([0])), parallel_iterations=1,
+                       shape_invariants=(tf.TensorShape([]), tf.TensorShape([None])))
+after = tf.random_uniform([b], seed=9)
+res = []
+with tf.Session() as s:
+    for size, trips in [(4, 2), (3, 3), (4, 0), (1, 1), (5, 2), (4, 2)]:
+        v = np.arange(3.0 * size, dtype=np.float32).reshape(size, 3)
+        res.append([x.tobytes().hex() for x in s.run([out, after], {p: v, n: trips})])
+result = res"""
+
+# draws in a loop body whose shape comes from outside the loop: a fed size, a value computed
+# from a fed one, a variable, and that plus the iteration (compiled loops)
+OUTER_SIZES = """tf.set_random_seed(8)
+k = tf.placeholder(tf.int32, [])
+lens = tf.placeholder(tf.int32, [None])
+total = tf.reduce_sum(lens)
+v = tf.Variable(3)
+def body(i, a, c, d):
+    return (i + 1, a + tf.reduce_max(tf.random_uniform([k])),
+            c + tf.reduce_min(tf.random_normal([total, 2], seed=4)),
+            d + tf.reduce_sum(tf.random_uniform([v + i], maxval=9, dtype=tf.int32)))
+out = tf.while_loop(lambda i, *_: i < 3, body, (0, 0.0, 0.0, 0), parallel_iterations=1)[1:]
+res = []
+with tf.Session() as s:
+    s.run(v.initializer)
+    for size in [4, 2, 4, 1, 0, 5]:
+        vals = s.run(out, {k: size, lens: [size, 1]})
+        res.append([np.asarray(x).tobytes().hex() for x in vals])
+result = res"""
+
 # initializers that run on the host (lowering/init_host.py) and the same ops compiled
 INIT = """v = tf.Variable(tf.random_normal([3], seed=7))
 w = tf.get_variable("w", [2, 3], initializer=tf.glorot_uniform_initializer(seed=3))
@@ -188,9 +235,10 @@ result = [h.history["loss"] + [float(loss)], [w.tolist() for w in m.get_weights(
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", [COND, LOOPS, GRADIENTS, HOST_RUN, KERAS_DROPOUT, KERAS_FIT,
-                                  SIZES, LOOP_SIZES, INIT],
+                                  SIZES, LOOP_SIZES, HOST_SLICES, OUTER_SIZES, INIT],
                          ids=["cond", "loops", "gradients", "host_run", "keras_dropout",
-                              "keras_fit", "sizes", "loop_sizes", "init"])
+                              "keras_fit", "sizes", "loop_sizes", "host_slices", "outer_sizes",
+                              "init"])
 def test_draws_match_tf_over_runs(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
