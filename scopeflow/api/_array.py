@@ -8,6 +8,7 @@ from scopeflow.ops.control_flow import case, cond, while_loop
 from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matrix_diag,
                                     matrix_diag_part, matrix_set_diag)
 from scopeflow.ops.functional_ops import foldl, foldr, map_fn, scan
+from scopeflow.ops.function_call import function
 from scopeflow.ops.dynamic_shape import dynamic_partition, dynamic_stitch
 from scopeflow.ops.batch_gather import batch_gather
 from scopeflow.ops.gather import (boolean_mask, gather, gather_nd,

@@ -1,5 +1,6 @@
 """Function calls in an imported GraphDef (TF 2's SavedModels: `StatefulPartitionedCall` /
-`PartitionedCall` of a library function), inlined.
+`PartitionedCall` of a library function; TF1's Defun calls, typed by the function's name),
+inlined.
 
 A TF 2 SavedModel's serving signature, its save and its restore are calls of traced functions
 (`__inference_signature_wrapper_159`, ...) whose bodies read the variables through resource
@@ -29,7 +30,7 @@ def inline_call(state, node, tensors):
     from scopeflow.checkpoint import importer
     from scopeflow.checkpoint.import_functions import _body
     from scopeflow.ops import registry
-    name = node.attr["f"].func.name
+    name = node.attr["f"].func.name if node.op in CALL_OPS else node.op  # (Defun: its type)
     fdef = state.library.get(name)
     if fdef is None:
         raise errors.NotFoundError(None, None, "Function %s is not defined." % name)

@@ -183,6 +183,9 @@ def _group_inputs(rec, node, tensors):
     """Splits a node's data inputs over the kernel's args (list args take several)."""
     if not rec.list_args:
         return list(tensors)
+    if node.op == "SymbolicGradient":  # TF's one list: the call's inputs, then output grads
+        n = len(node.attr["Tout"].list.type)
+        return [list(tensors[:n]), list(tensors[n:]), []]
     sizes = _list_sizes(rec, node, len(tensors))
     groups, pos = [], 0
     for arg in rec.args:
@@ -260,7 +263,8 @@ class _Import:
         return mapped
 
     def create(self, node):
-        if node.op in CALL_OPS and "f" in node.attr:  # a TF 2 function call: its body
+        if node.op in CALL_OPS and "f" in node.attr or node.op in self.library:
+            # a function call (TF 2's call ops; a Defun's op typed by its name): its body
             return self._inline(node)
         rec = registry.REGISTRY.get(node.op)
         if rec is None:

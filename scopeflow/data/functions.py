@@ -37,6 +37,7 @@ class FuncGraph(Graph):
         self._building_function = True
         self.captures = []  # (tensor of `outer`, its placeholder here), in capture order
         self._by_source = {}
+        self.source_of = {}  # placeholder here -> the tensor of `outer` it stands for
 
     def capture(self, t):
         if t._op._graph is self:
@@ -50,6 +51,7 @@ class FuncGraph(Graph):
                 shape = t.shape if t.dtype.name not in ("variant", "resource") else []
                 inner = placeholder(t.dtype.base_dtype, shape, name=t._op._name.split("/")[-1])
             self._by_source[t] = inner
+            self.source_of[inner] = src
             self.captures.append((src, inner))
         return inner
 
@@ -197,8 +199,9 @@ def _is_elementwise(fn):
     return all(kind(t) is True for t in fn.outputs)
 
 
-def _arguments(in_structure):
-    """Placeholders for the element (three per sparse component) and the argument values."""
+def _arguments(in_structure, names=None):
+    """Placeholders for the element (three per sparse component) and the argument values;
+    `names`: the dense placeholders' names (a called function's parameter names)."""
     from scopeflow.sparse_tensor import SparseTensor
     flat, values = [], []
     for s in st.flatten(in_structure):
@@ -210,22 +213,24 @@ def _arguments(in_structure):
             flat.extend(parts)
             values.append(SparseTensor._of(*parts))
         else:
-            t = placeholder(s.dtype, s.shape, name="args_%d" % len(flat))
+            name = names[len(flat)] if names else "args_%d" % len(flat)
+            t = placeholder(s.dtype, s.shape, name=name)
             flat.append(t)
             values.append(t)
     return flat, st.pack(in_structure, values)
 
 
-def trace(fn, in_structure, unpack=True, datasets=False):
+def trace(fn, in_structure, unpack=True, datasets=False, names=None):
     """Traces `fn` over placeholders for `in_structure`; a tuple element is unpacked into
-    positional arguments as TF does. `datasets`: `fn` returns a Dataset (flat_map)."""
+    positional arguments as TF does. `datasets`: `fn` returns a Dataset (flat_map); `names`:
+    the argument placeholders' names (default `args_0, args_1, ...`)."""
     from scopeflow.data.dataset import DatasetV2
     fg = FuncGraph(default_graph())
     in_sparse = [s.sparse for s in st.flatten(in_structure)]
     with fg.as_default():
         registry.CAPTURE_HOOKS.append(_capture_inputs)
         try:
-            flat, arg = _arguments(in_structure)
+            flat, arg = _arguments(in_structure, names)
             ret = fn(*arg) if unpack and type(arg) is tuple else fn(arg)
             if datasets:
                 if not isinstance(ret, DatasetV2):

@@ -42,7 +42,8 @@ _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 # Stateful ops that still carry gradients (control flow over differentiable bodies).
 _STATEFUL_DIFFERENTIABLE = {"If", "While", "StatelessIf", "StatelessWhile", "Cond",
                             "WhileLoop", "Scan", "SymbolicGradient", "ReadVariableOp",
-                            "ResourceGather", "ResourceGatherNd", "Print"}
+                            "ResourceGather", "ResourceGatherNd", "Print",
+                            "StatefulPartitionedCall"}  # (Defun adds its stateful functions)
 
 
 def trainable(t):

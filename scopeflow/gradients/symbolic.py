@@ -52,7 +52,9 @@ class AggregationMethod:
 
 
 # ---- the op ---------------------------------------------------------------------------------
-def _grad_specs(xs, grad_ys, side, *, plan, jacobian=False):
+def _grad_specs(xs, grad_ys, side, *, plan=None, jacobian=False, f=None):
+    if plan is None:  # TF's form: the gradient of a call of function `f`, one per input
+        return [_value_spec(x) for x in xs]
     if jacobian:
         y, x = plan.ys[0], plan.xs[0]
         dims = None if y._shape._dims is None or x._shape._dims is None else \
@@ -72,9 +74,13 @@ def _value_spec(x):
 
 @registry.op("SymbolicGradient", infer=_grad_specs, lists=("xs", "grad_ys", "side"),
              types={"xs": ANY, "grad_ys": ANY, "side": ANY}, context=True, multi=True)
-def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan, jacobian=False):
-    """Every gradient of `plan` in one `jax.vjp` per group of xs (jacobian: `jax.jacrev`)."""
+def _symbolic_gradient(ctx, xs, grad_ys, side, *, plan=None, jacobian=False, f=None):
+    """Every gradient of `plan` in one `jax.vjp` per group of xs (jacobian: `jax.jacrev`);
+    without a plan, the gradient of a call of traced function `f` (ops/function_call.py)."""
     from scopeflow.lowering.context import VarRef
+    if plan is None:
+        from scopeflow.ops.function_call import function_vjp
+        return function_vjp(ctx, f, xs, grad_ys)
     me = ctx.op
     n_checks = len(ctx.checks)
     # a resource handle x stands for its variable's value (TF's ReadVariableOp gradient)
@@ -325,7 +331,7 @@ def _build(g, scope, ys, xs, grad_ys, stops, how):
     p = plan(ys, xs, stop_ops, how.gate)
     if p is None:
         return [None] * len(xs)
-    if any(op._type == "SymbolicGradient" and _through_loop(op._attrs["plan"])
+    if any(op._type == "SymbolicGradient" and _through_loop(op._attrs.get("plan"))
            for op in p.active):  # TF's first gradient is a backward loop: it refuses as here
         raise TypeError("Second-order gradient for while loops not supported.")
     for op in sorted(p.active, key=lambda o: o._id, reverse=True):
@@ -415,7 +421,7 @@ def _custom_gradient_of(op):
     """The Python gradient function `gradient_override_map` gave `op`, or None."""
     mapped = op._graph._gradient_op_types.get(op)
     if mapped is None or mapped == op._type:
-        return None
+        return _defun_gradient(op)
     found = _registry.GRADIENTS.get(mapped)
     if found is not None and found.fn is not None:
         return found.fn
@@ -424,6 +430,17 @@ def _custom_gradient_of(op):
     raise LookupError((_NO_GRADIENT % (op._name, op._type)) + (
         "\ngradient_override_map gave it '%s', which is no registered gradient function: "
         "register one with @tf.RegisterGradient('%s')." % (mapped, mapped)))
+
+
+def _defun_gradient(op):
+    """A Defun call's python_grad_func / grad_func (ops/defun.py registers it), or None."""
+    from scopeflow.ops.function_call import DEFINED, call_gradient
+    if op._type not in DEFINED:
+        return None
+    found = _registry.GRADIENTS.get(op._type)
+    if found is None or found.fn is call_gradient:
+        return None  # (no Python gradient: JAX's gradient of the body)
+    return found.fn
 
 
 def _qr_refuses(op):
@@ -500,8 +517,10 @@ def _through_custom(g, scope, ys, xs, grad_ys, stop_ops, how, op):
 def _through_loop(p):
     """Whether gradient plan `p` passes through a while loop (or a gradient that does)."""
     from scopeflow.gradients.loop_state import is_loop_exit
+    if p is None:  # (a function call's gradient: its loops are its own)
+        return False
     return any(is_loop_exit(op) or (op._type == "SymbolicGradient"
-                                    and _through_loop(op._attrs["plan"])) for op in p.active)
+                                    and _through_loop(op._attrs.get("plan"))) for op in p.active)
 
 
 def _ones_like(y):

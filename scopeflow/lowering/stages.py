@@ -305,7 +305,7 @@ def recomputed(ops):
     in an earlier step, they are carried to the gradient's step, whose re-run keeps their
     values (gradients/symbolic.py), not values rounded anew."""
     for op in ops:
-        if op._type == "SymbolicGradient":
+        if op._type == "SymbolicGradient" and op._attrs.get("plan") is not None:
             for group in op._attrs["plan"].groups:
                 for fwd in group.order:
                     for t in fwd._outputs:

@@ -40,6 +40,8 @@ def var_handle_op(ctx, *, dtype, shape, container="", shared_name="", debug_name
 def declared_shape(handle):
     """The shape the variable behind `handle` was declared with (unknown if not found)."""
     from scopeflow.lowering.slice import variable_of
+    while handle in getattr(handle._op._graph, "source_of", ()):  # a function's capture
+        handle = handle._op._graph.source_of[handle]
     var = variable_of(handle)
     shape = None if var is None else var._attrs.get("shape")
     return shape if shape is not None else unknown_shape()

@@ -51,6 +51,13 @@ class Library:
             self.lib.function.append(function_def(fn, name, self))
         return attr_value_pb2.AttrValue(func=attr_value_pb2.NameAttrList(name=name))
 
+    def add_called(self, op):
+        """Adds the function a Defun call `op` (typed by the function's name) runs."""
+        from scopeflow.ops.function_call import DEFINED
+        fn = DEFINED.get(op._type)
+        if fn is not None:
+            self.func_attr(fn, op._type)
+
 
 def output_ref(op, index, attrs):
     """`node:out_arg:k` of `op`'s output `index` (attrs: the op's exported AttrValues)."""
@@ -95,6 +102,7 @@ def function_def(fn, name, library):
     for op in fn.graph._ops:
         if op in arg_ops:
             continue
+        library.add_called(op)
         attrs = _attrs(op)
         for k, v in op._attrs.items():
             if is_function(v):
@@ -107,9 +115,14 @@ def function_def(fn, name, library):
             nd.device = op._device
         for k, v in attrs.items():
             nd.attr[k].CopyFrom(v)
+    names = getattr(fn, "out_names", None)
     for k, t in enumerate(fn.outputs):
-        out = "identity" if k == 0 else "identity_%d" % k
+        out = names[k] if names else "identity" if k == 0 else "identity_%d" % k
         fd.signature.output_arg.add(name=out, type=t.dtype.base_dtype.as_datatype_enum)
         fd.ret[out] = ref(t)
-    fd.attr["_tf_data_function"].b = True
+    extra = getattr(fn, "library_attrs", None)  # a called function's attrs (not tf.data's)
+    if extra is None:
+        fd.attr["_tf_data_function"].b = True
+    for k, v in (extra or {}).items():
+        fd.attr[k].CopyFrom(attr_value_pb2.AttrValue(b=v))
     return fd

@@ -21,6 +21,7 @@ from tensorboard.compat.proto import (
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
+from scopeflow.ops.function_call import DEFINED
 from scopeflow.summary import function_def
 
 __all__ = ["attr_value", "graph_def", "node_def", "tensor_proto"]
@@ -43,6 +44,9 @@ def graph_def(graph, from_version=None, add_shapes=False):
             continue
         nd = gd.node.add()
         _fill(nd, op)
+        if op._type in DEFINED:
+            library = library or function_def.Library(gd.library)
+            library.add_called(op)
         if op._attrs and any(function_def.is_function(v) for v in op._attrs.values()):
             library = library or function_def.Library(gd.library)
             for k, v in op._attrs.items():
@@ -156,6 +160,8 @@ def _attrs(op):
                     out[k] = av
         _derive(out, ins, _group(op._inputs, ins, op._arg_counts))
         _derive(out, outs, _group(op._outputs, outs, None))
+        for k in _CALL_LIST_ATTRS.intersection(op._attrs):  # (TF's private attrs of calls)
+            out[k] = attr_value(op._attrs[k], "list(int)")
         for name, typ, default, has_default in attrs:
             if name not in out and has_default:
                 av = attr_value(default, typ)
@@ -190,9 +196,12 @@ def node_attr(op, name):
     return True, _dt.as_dtype(value) if kind == "type" else value
 
 
+_CALL_LIST_ATTRS = frozenset(("_read_only_resource_inputs", "_collective_manager_ids"))
+
+
 def _derive_t(op, out):
-    """Unknown op types: TF's usual `T` from the first input."""
-    if "T" not in out and op._inputs:
+    """Unknown op types: TF's usual `T` from the first input (a Defun call has none)."""
+    if "T" not in out and op._inputs and op._type not in DEFINED:
         out["T"] = attr_value_pb2.AttrValue(type=op._inputs[0]._dtype.base_dtype
                                             .as_datatype_enum)
 

@@ -29,6 +29,8 @@ MODULES = {
     "python.framework.device_spec": ("tf",),
     "python.framework.indexed_slices": ("tf",),
     "python.framework.tensor": ("tf",),
+    "python.framework.function": ("scopeflow.ops.defun",),
+    "python.eager.def_function": ("tf",),
     # ---- tensorflow.python.ops
     "python.ops.array_ops": ("tf",),
     "python.ops.control_flow_util": (_UTIL,),
