@@ -62,7 +62,7 @@ class BaseResourceVariable(VariableV1):
     def read_value(self):
         """`Read/ReadVariableOp` and an Identity of it."""
         from scopeflow.ops.array import identity
-        with self._handle.graph.name_scope("Read"):
+        with self._home()[0].name_scope("Read"):
             value = self._read_variable_op()
         return identity(value)
 
@@ -75,18 +75,27 @@ class BaseResourceVariable(VariableV1):
     def is_initialized(self, name=None):
         return _ops.var_is_initialized_op(self._handle, name=name)
 
+    def _home(self):
+        """(graph, handle) where an op on the variable goes: its own graph, or a function
+        graph being traced (tf.function), which captures the handle."""
+        from scopeflow.core.frame import default_graph
+        g = default_graph()
+        if g is not self._handle.graph and getattr(g, "captures_outer", False):
+            return g, g.capture(self._handle)
+        return self._handle.graph, self._handle
+
     def sparse_read(self, indices, name=None):
         """Rows `indices` of the variable (`ResourceGather`, named `Gather`)."""
-        g = self._handle.graph
+        g, handle = self._home()
         with g.name_scope("Gather" if name is None else name) as scope:
-            return _build(g, _ops.resource_gather, scope, [self._handle, indices],
+            return _build(g, _ops.resource_gather, scope, [handle, indices],
                           {"dtype": self._dtype, "batch_dims": 0, "validate_indices": True})
 
     def gather_nd(self, indices, name=None):
         from scopeflow.ops.array import identity
-        g = self._handle.graph
+        g, handle = self._home()
         with g.name_scope("GatherNd" if name is None else name) as scope:
-            value = _build(g, _ops.resource_gather_nd, scope, [self._handle, indices],
+            value = _build(g, _ops.resource_gather_nd, scope, [handle, indices],
                            {"dtype": self._dtype})
         return identity(value)
 
@@ -96,7 +105,7 @@ class BaseResourceVariable(VariableV1):
         return convert_to_tensor(value, dtype=self._dtype)
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
-        g = self._handle.graph
+        g, _ = self._home()
         with g.as_default():
             value = self._value_tensor(value)
             if not self._shape.is_compatible_with(value.shape):
@@ -111,7 +120,7 @@ class BaseResourceVariable(VariableV1):
         return self._lazy_read(op) if read_value else op
 
     def _update(self, builder, default, delta, name, read_value):
-        with self._handle.graph.as_default():
+        with self._home()[0].as_default():
             op = builder(self._handle, self._value_tensor(delta), name=name or default,
                          dtype=self._dtype)
         return self._lazy_read(op) if read_value else op
@@ -125,7 +134,7 @@ class BaseResourceVariable(VariableV1):
                             read_value)
 
     def _lazy_read(self, op):
-        return _UnreadVariable(self._handle, self._dtype, self._shape, op)
+        return _UnreadVariable(self._home()[1], self._dtype, self._shape, op)
 
     def _scatter(self, kind, sparse_delta, use_locking, name):
         if not (hasattr(sparse_delta, "indices") and hasattr(sparse_delta, "values")):
@@ -137,7 +146,7 @@ class BaseResourceVariable(VariableV1):
     def _scatter_op(self, kind, indices, updates, name):
         op_type = "ResourceScatter" + kind.capitalize()
         builder = _ops.RESOURCE_SCATTER[op_type]
-        with self._handle.graph.as_default():
+        with self._home()[0].as_default():
             return builder(self._handle, indices, self._value_tensor(updates),
                            name=name or op_type, dtype=self._dtype)
 

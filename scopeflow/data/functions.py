@@ -38,6 +38,22 @@ class FuncGraph(Graph):
         self.captures = []  # (tensor of `outer`, its placeholder here), in capture order
         self._by_source = {}
         self.source_of = {}  # placeholder here -> the tensor of `outer` it stands for
+        self.control_captures = []  # ops of enclosing graphs a call must wait for
+
+    def control_dependencies(self, control_inputs):
+        """Ops of enclosing graphs are no control inputs here: the call waits for them
+        (`control_captures`), as TF's FuncGraph does."""
+        if control_inputs is None:
+            return super().control_dependencies(None)
+        mine = []
+        for c in control_inputs:
+            element = c.op if isinstance(c, Tensor) else c
+            if getattr(element, "graph", self) is not self:
+                if element not in self.control_captures:
+                    self.control_captures.append(element)
+            else:
+                mine.append(c)
+        return super().control_dependencies(mine)
 
     def capture(self, t):
         if t._op._graph is self:
@@ -47,7 +63,9 @@ class FuncGraph(Graph):
             src = t
             if t._op._graph is not self.outer and isinstance(self.outer, FuncGraph):
                 src = self.outer.capture(t)
-            with self.as_default():
+            from scopeflow.core.variables import InitScope
+            # (at the function's top: outside its conds and loops, its name scopes)
+            with self.as_default(), InitScope(self), self.name_scope(None):
                 shape = t.shape if t.dtype.name not in ("variant", "resource") else []
                 inner = placeholder(t.dtype.base_dtype, shape, name=t._op._name.split("/")[-1])
             self._by_source[t] = inner

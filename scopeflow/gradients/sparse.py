@@ -55,8 +55,13 @@ def handle_op(handle):
     """The VarHandleOp behind a handle's Identity/Enter/Switch hops (TF's handle data
     follows them), else None."""
     t = handle
-    while t.op._type in ("Identity", "Enter", "Switch") and t.op._inputs:
-        t = t.op._inputs[0]
+    while True:
+        while t.op._type in ("Identity", "Enter", "Switch") and t.op._inputs:
+            t = t.op._inputs[0]
+        source = getattr(t.op._graph, "source_of", {}).get(t)  # a function's capture
+        if source is None:
+            break
+        t = source
     return t.op if t.op._type == "VarHandleOp" else None
 
 

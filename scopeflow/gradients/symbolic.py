@@ -65,8 +65,10 @@ def _grad_specs(xs, grad_ys, side, *, plan=None, jacobian=False, f=None):
 
 def _value_spec(x):
     """The gradient's (shape, dtype) for x; a resource handle's are its variable's."""
-    if x._dtype._enum == 20:  # DT_RESOURCE
-        attrs = x._op._attrs
+    if x._dtype._enum == 20:  # DT_RESOURCE (through Enter ops, out of function graphs)
+        from scopeflow.ops.resource_ops import variable_behind
+        var = variable_behind(x)
+        attrs = var._attrs if var is not None else {}
         if "dtype" in attrs and "shape" in attrs:
             return attrs["shape"], attrs["dtype"]
     return x._shape, x._dtype.base_dtype
@@ -243,6 +245,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     stops = [] if stop_gradients is None else _as_list(stop_gradients)
     grad_ys = [None] * len(ys) if grad_ys is None else _as_list(grad_ys)
     unconnected = _unconnected(unconnected_gradients)
+    xs = _captured_xs(ys, xs)
     g = graph_from_inputs(ys + xs + stops + [v for v in grad_ys if v is not None])
     with g.as_default():
         with name_scope(name, "gradients", ys + xs + stops) as scope:
@@ -260,6 +263,23 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
                 out = _build(g, scope, ys, xs, grad_ys, stops, how)
         if unconnected is UnconnectedGradients.ZERO:
             out = [_zeros_like(x) if gx is None else gx for gx, x in zip(out, xs)]
+    return out
+
+
+def _captured_xs(ys, xs):
+    """Inside a function graph (tf.function), an x of an enclosing graph is captured, and a
+    resource variable stands for its handle, as TF's gradients do there."""
+    g = next((y.graph for y in ys if isinstance(y, Tensor)), None)
+    if not getattr(g, "captures_outer", False):
+        return xs
+    out = []
+    for x in xs:
+        handle = getattr(x, "handle", None)
+        if isinstance(handle, Tensor) and handle.dtype.base_dtype.name == "resource":
+            x = handle
+        if isinstance(x, Tensor) and x.graph is not g:
+            x = g.capture(x)
+        out.append(x)
     return out
 
 

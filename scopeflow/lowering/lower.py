@@ -418,12 +418,13 @@ def _typed(v, t):
     return np.asarray(v, dtype=want)
 
 
-def subgraph_function(outputs, inputs, skip=()):
+def subgraph_function(outputs, inputs, skip=(), also=()):
     """`f(ctx, *input_values) -> [output values]` evaluating `outputs` cut at `inputs`.
 
     Runs inside a kernel with that kernel's `ctx`. A ref-typed input (a variable's `w:0`)
     means: reads of that variable use the given value. Ops in `skip` never run (a loop's
-    Merge and Switch ops: the loop values come in through `inputs`).
+    Merge and Switch ops: the loop values come in through `inputs`); ops in `also` run too
+    (a function's stateful ops, which TF runs with every call).
 
     >>> import scopeflow as tf
     >>> x = tf.placeholder(tf.float32, []); y = x * 3.0
@@ -432,7 +433,7 @@ def subgraph_function(outputs, inputs, skip=()):
     """
     outputs = list(outputs)
     inputs = list(inputs)
-    order = backward_slice(outputs, frozenset(inputs), skip)
+    order = backward_slice(outputs + list(also), frozenset(inputs), skip)
     overrides = [(i, variable_of(t)) for i, t in enumerate(inputs) if is_handle(t)]
 
     def f(ctx, *values):

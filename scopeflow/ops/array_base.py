@@ -42,8 +42,18 @@ def _shape_value(op):
     return tuple(np.asarray(s.as_list(), out) for s in shapes)
 
 
+def _variable_shape_value(op):
+    """VariableShape's value where the handle's variable has a fully known shape (TF's shape
+    inference reads it from the handle's data)."""
+    from scopeflow.ops.resource_ops import declared_shape
+    shape = declared_shape(op._inputs[0])
+    if not shape.is_fully_defined():
+        return None
+    return (np.asarray(shape.as_list(), op._outputs[0].dtype.as_numpy_dtype),)
+
+
 _FROM_SHAPES = {"Shape": _shape_value, "ShapeN": _shape_value, "Size": _shape_value,
-                "Rank": _shape_value}
+                "Rank": _shape_value, "VariableShape": _variable_shape_value}
 
 
 def static_value(t):

@@ -24,8 +24,10 @@ import jax.numpy as jnp
 from scopeflow.core.frame import default_graph
 from scopeflow.core.tensor import Tensor
 from scopeflow.gradients import registry as _gradients
+from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops import nest, registry
 from scopeflow.ops.registry import ANY, REGISTRY, op
+from scopeflow.sparse_tensor import SparseTensor
 
 _UIDS = itertools.count(1)
 DEFINED = {}  # Defun'd functions by name, the type of their call ops (ops/defun.py)
@@ -36,9 +38,11 @@ def run_function(ctx, fn, args):
     run = fn.__dict__.get("_call_runner")
     if run is None:
         from scopeflow.lowering.lower import subgraph_function
-        run = subgraph_function(fn.outputs, list(fn.args) + fn._placeholders)
+        run = subgraph_function(fn.outputs, list(fn.args) + fn._placeholders,
+                                also=_stateful_ops(fn))
         fn._call_runner = run
-    outs = [jnp.asarray(v, t.dtype.base_dtype.as_numpy_dtype)
+    outs = [v if t.dtype.base_dtype.name == "string" else
+            jnp.asarray(v, t.dtype.base_dtype.as_numpy_dtype)
             for v, t in zip(run(ctx, *args), fn.outputs)]
     return outs[0] if len(outs) == 1 else outs  # (one output: the value itself)
 
@@ -135,6 +139,18 @@ def is_stateful(fn):
     return False
 
 
+def _stateful_ops(fn):
+    """The ops of `fn` that change state: TF runs them with every call (its automatic
+    control dependencies), whether or not an output needs them."""
+    return [o for o in fn.graph._ops if o._type in _WRITES]
+
+
+_WRITES = frozenset(("Assign", "AssignAdd", "AssignSub", "AssignVariableOp",
+                     "AssignAddVariableOp", "AssignSubVariableOp", "ScatterUpdate",
+                     "ScatterAdd", "ScatterSub", "ResourceScatterUpdate", "ResourceScatterAdd",
+                     "ResourceScatterSub", "Print", "PrintV2", "Assert"))
+
+
 def read_only_resources(fn):
     """Positions of the resource inputs that the function only reads (TF's attr)."""
     inputs = list(fn.args) + fn._placeholders
@@ -191,6 +207,9 @@ class Function:
         outs = call(inputs, f=traced, config="", config_proto=_CONFIG_PROTO, executor_type="",
                     _read_only_resource_inputs=read_only_resources(traced),
                     _collective_manager_ids=[])
+        call_op = outs[0].op if isinstance(outs, list) and outs else getattr(outs, "op", outs)
+        for c in traced.graph.control_captures:
+            call_op._add_control_input(c)
         outs = [] if not isinstance(outs, list) else outs
         return _pack(out_structure, outs)
 
@@ -210,7 +229,9 @@ class Function:
                                                  for x in leaves])
             ret = self._python_function(*args[0], **args[1])
             holder["structure"] = ret
-            return tuple(t for t in nest.flatten(ret) if isinstance(t, Tensor))
+            from scopeflow.ops.array import identity
+            # (TF's FuncGraph returns an Identity of each output)
+            return tuple(identity(t) for x in nest.flatten(ret) for t in _components(x))
 
         traced = trace(body, tuple(specs), names=names)
         traced._function_name = "__inference_%s_%d" % (self.__name__, next(_UIDS))
@@ -218,8 +239,28 @@ class Function:
         return traced, holder["structure"]
 
     def get_concrete_function(self, *args, **kwargs):
-        raise NotImplementedError("get_concrete_function: scopeflow's tf.function builds TF1 "
-                                  "graphs only (its calls are PartitionedCall ops)")
+        """The function traced for these arguments (traced now if it was not yet)."""
+        bound = _bind(self._python_function, args, kwargs)
+        leaves = nest.flatten(bound)
+        key = (default_graph(), _signature_key(leaves))
+        if key not in self._cache:
+            self._cache[key] = self._trace(bound, leaves)
+        return ConcreteFunction(self, *self._cache[key])
+
+
+class ConcreteFunction:
+    """One trace of a tf.function: its graph, inputs and outputs; calling it calls them."""
+
+    def __init__(self, function, traced, structure):
+        self._function, self._traced = function, traced
+        self.graph = traced.graph
+        self.inputs = list(traced.args) + traced._placeholders
+        self.outputs = list(traced.outputs)
+        self.structured_outputs = structure
+        self.name = traced._function_name
+
+    def __call__(self, *args, **kwargs):
+        return self._function(*args, **kwargs)
 
 
 # ConfigProto of TF's call ops in a TF1 graph (device_count {CPU: 1, GPU: 0}, ...)
@@ -267,10 +308,31 @@ def _signature_key(leaves):
     return tuple(key)
 
 
+def _components(x):
+    """The tensors that carry output `x` out of the function (a composite: its parts)."""
+    if isinstance(x, Tensor):
+        return [x]
+    if isinstance(x, IndexedSlices):
+        return [t for t in (x.values, x.indices, x.dense_shape) if t is not None]
+    if isinstance(x, SparseTensor):
+        return [x.indices, x.values, x.dense_shape]
+    return []
+
+
 def _pack(structure, outs):
+    """The call's outputs `outs` in the function's output structure (composites rebuilt)."""
     it = iter(outs)
-    flat = [next(it) if isinstance(x, Tensor) else (None if _is_op(x) else x)
-            for x in nest.flatten(structure)]
+    flat = []
+    for x in nest.flatten(structure):
+        n = len(_components(x))
+        parts = [next(it) for _ in range(n)]
+        if isinstance(x, IndexedSlices):
+            x = IndexedSlices(parts[0], parts[1], parts[2] if n == 3 else None)
+        elif isinstance(x, SparseTensor):
+            x = SparseTensor(*parts)
+        elif n:
+            x = parts[0]
+        flat.append(None if _is_op(x) else x)
     return nest.pack_sequence_as(structure, flat)
 
 

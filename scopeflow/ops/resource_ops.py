@@ -39,12 +39,29 @@ def var_handle_op(ctx, *, dtype, shape, container="", shared_name="", debug_name
 
 def declared_shape(handle):
     """The shape the variable behind `handle` was declared with (unknown if not found)."""
-    from scopeflow.lowering.slice import variable_of
-    while handle in getattr(handle._op._graph, "source_of", ()):  # a function's capture
-        handle = handle._op._graph.source_of[handle]
-    var = variable_of(handle)
+    var = variable_behind(handle)
     shape = None if var is None else var._attrs.get("shape")
     return shape if shape is not None else unknown_shape()
+
+
+def variable_behind(handle):
+    """The variable op of `handle`, followed out of function graphs (a captured handle is a
+    placeholder there standing for the caller's), or None."""
+    from scopeflow.lowering.slice import is_handle, variable_of
+    for _ in range(100):
+        var = variable_of(handle)
+        if var is not None:
+            return var
+        while True:  # the handle's root: through Enter / Identity / Switch ops
+            nxt = next((t for t in handle._op._inputs if is_handle(t)), None)
+            if nxt is None:
+                break
+            handle = nxt
+        sources = getattr(handle._op._graph, "source_of", None)
+        if not sources or handle not in sources:
+            return None
+        handle = sources[handle]
+    return None
 
 
 def _read_spec(resource, *, dtype):

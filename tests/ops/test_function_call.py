@@ -38,6 +38,30 @@ CASES = [
     "    return h(x) + 1.0\n"
     "y = outer(a); gy = tf.gradients(y, a)[0]\n"
     "result = [y.op.type, tf.Session().run([y, gy], {a: 2.0})]",
+    # a variable passed in; tf.gradients inside the function (to the variable: its handle);
+    # an IndexedSlices output
+    "w = tf.Variable([1., 2., 3., 4.], use_resource=True, name='w')\n"
+    "@tf.function\n"
+    "def inner(x, var):\n"
+    "    return x + tf.reduce_sum(var.sparse_read([1, 3]))\n"
+    "@tf.function\n"
+    "def bar(var):\n"
+    "    r = tf.while_loop(lambda i, _: i < 2, lambda i, x: (i + 1, inner(x, var)), [0, 0.0])\n"
+    "    return tf.gradients(r[1], var)[0]\n"
+    "g = bar(w); s = tf.Session(); s.run(w.initializer)\n"
+    "v = s.run(g)\n"
+    "dense = np.zeros(4, np.float32); np.add.at(dense, v.indices, v.values)\n"
+    "result = [type(g).__name__, dense.tolist()]",
+    # state changes inside run with every call; outer control inputs become the call's
+    "w = tf.Variable(1.0, use_resource=True, name='w'); t = tf.identity(1.0, name='t')\n"
+    "@tf.function\n"
+    "def bump():\n"
+    "    w.assign_add(10.0)\n"
+    "    with tf.control_dependencies([t]):\n"
+    "        return tf.identity(2.0)\n"
+    "y = bump(); s = tf.Session(); s.run(w.initializer)\n"
+    "result = [[c.name for c in y.op.control_inputs], s.run(y), s.run(w.read_value()), "
+    "[o.name for o in bump.get_concrete_function().outputs]]",
 ]
 
 
