@@ -11,8 +11,9 @@ where given, else JAX's gradient of the body (TF builds a SymbolicGradient op).
 >>> @Defun(tf.float32, tf.float32)
 ... def Foo(x, y):
 ...     return x * y + 1.0
->>> z = Foo(tf.constant(2.0), tf.constant(3.0))
->>> z.op.type == z.op.name == Foo.name, Foo.name.startswith("Foo_")
+>>> with tf.Graph().as_default():
+...     z = Foo(tf.constant(2.0), tf.constant(3.0))
+>>> z.op.type == z.op.name, z.op.type.startswith("Foo_")
 (True, True)
 """
 

@@ -10,7 +10,8 @@ library (summary/function_def.py).
 
 >>> import scopeflow as tf
 >>> f = tf.function(lambda x: x * 2.0)
->>> y = f(tf.constant(3.0))
+>>> with tf.Graph().as_default():
+...     y = f(tf.constant(3.0))
 >>> y.op.type, y.name
 ('PartitionedCall', 'PartitionedCall:0')
 """
