@@ -288,7 +288,8 @@ def _conv_list(rec, arg, want, values, preferred):
         if kind is None:
             raise
         out = None
-    if out is None or (kind != "list" and len({t.dtype.base_dtype for t in out}) > 1):
+    # (a list TF's signature does not name, such as SymbolicGradient's xs here, may mix)
+    if out is None or (kind in ("number", "fixed") and len({t.dtype.base_dtype for t in out}) > 1):
         raise TypeError(_list_error(rec, arg, want, values, kind)) from None
     return out
 
