@@ -70,7 +70,7 @@ class Operation:
             if self._colocation:
                 return [("loc:@" + o).encode() for o in self._colocation]
         elif name in self._attrs:
-            return self._attrs[name]
+            return _attr_out(self, self._attrs[name])
         elif name == "_gradient_op_type" and self in self._graph._gradient_op_types:
             return self._graph._gradient_op_types[self].encode()
         elif name in ("T", "dtype") and (self._inputs or self._outputs):
@@ -276,3 +276,12 @@ def is_tensor(x):
 
 
 __all__ = ["Operation", "SymbolicTensor", "Tensor", "TensorShape", "dtypes", "is_tensor"]
+
+
+def _attr_out(op, value):
+    """An attr as TF's get_attr gives it: a traced function is its NameAttrList."""
+    from scopeflow.summary import function_def
+    if not function_def.is_function(value):
+        return value
+    from tensorboard.compat.proto import attr_value_pb2
+    return attr_value_pb2.NameAttrList(name=function_def.function_name(value, op._type))

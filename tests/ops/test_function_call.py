@@ -20,7 +20,9 @@ CASES = [
     # op types and names: stateful when the body reads a variable
     "c = f(a); d = h(a); d2 = h(a); d3 = h(a, 5.0)\n"
     "result = [c.name, c.op.type, d.op.type, d2.name, d3.name, c.shape.as_list(), "
-    "[t.name for t in c.op.inputs], sorted(c.op.node_def.attr)]",
+    "[t.name for t in c.op.inputs], sorted(c.op.node_def.attr), "
+    "type(c.op.get_attr('f')).__name__, c.op.get_attr('f').name.rsplit('_', 1)[0], "
+    "c.op.get_attr('_read_only_resource_inputs')]",
     # values and gradients, to the input and to the variable
     "c = f(a); d = h(a, 5.0); gs = tf.gradients(c * d, [a, v])\n"
     "s = tf.Session(); s.run(v.initializer)\n"
