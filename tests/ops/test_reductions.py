@@ -1,10 +1,17 @@
-"""Reductions against TF, bit for bit where the sum's order cannot matter."""
+"""Reductions against TF, bit for bit: where the sum's order cannot matter (Mean's division),
+and float32 sums to a scalar in Eigen's packet order (four 8-float accumulators, lanes paired
+by halves, the n % 8 tail added last) for 7 to 8192 floats, keepdims too; sums over some axes
+and other dtypes are XLA's."""
+
+import json
+
+import numpy as np
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import run_here
+from oracle import run_here, run_tf_script
 
 # whole-number values sum exactly in any order, so only the division by the count can differ:
 # TF's Mean kernel divides the sum (XLA alone multiplies by the count's reciprocal)
@@ -29,3 +36,51 @@ def test_mean_bits_match_tf(oracle, shape, data, dtype, seed):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there
+
+
+SIZES = (7, 8, 16, 31, 32, 33, 40, 64, 100, 256, 1000, 4099, 8192)
+
+SUMS = r"""
+import json, os, sys
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+import numpy as np
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+data = np.load(os.path.join(sys.argv[1], "x.npz"))
+out = {}
+with tf.Session() as s:
+    for name in data.files:
+        x = data[name]
+        p = tf.placeholder(tf.float32, x.shape)
+        out[name] = [float(s.run(tf.reduce_sum(p), {p: x})),
+                     s.run(tf.reduce_sum(p, keepdims=True), {p: x}).shape]
+print(json.dumps(out))
+"""
+
+
+def _arrays():
+    rng = np.random.RandomState(0)
+    out = {"n%d" % n: (rng.standard_normal(n) ** 2).astype("float32") for n in SIZES}
+    out["mat"] = rng.standard_normal((4, 3, 10)).astype("float32")
+    return out
+
+
+@pytest.mark.oracle
+def test_float32_sums_equal_tfs_bit_for_bit(tf, tmp_path):
+    arrays = _arrays()
+    np.savez(tmp_path / "x.npz", **arrays)
+    want = json.loads(run_tf_script(SUMS, tmp_path).strip().splitlines()[-1])
+    with tf.Session() as s:
+        for name, x in arrays.items():
+            p = tf.placeholder(tf.float32, x.shape)
+            got = s.run(tf.reduce_sum(p), {p: x})
+            kept = s.run(tf.reduce_sum(p, keepdims=True), {p: x})
+            assert float(got) == want[name][0], name
+            assert list(kept.shape) == want[name][1] and got.dtype == np.float32
+
+
+def test_partial_and_integer_sums_are_exact(tf):
+    x = np.arange(60, dtype="float32").reshape(3, 20)
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(tf.reduce_sum(x, 1)), x.sum(1))
+        assert s.run(tf.reduce_sum(np.arange(100, dtype="int32"))) == 4950
