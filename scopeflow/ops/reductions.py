@@ -6,6 +6,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
+from scopeflow.ops import eigen_sum
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import (name_scope, named, raw, static_axes, static_value, tensor,
                                     typed_op)
@@ -58,55 +59,23 @@ def _mean(x, axis, keepdims):
         return (jnp.sign(s) * (jnp.abs(s) // max(1, n))).astype(x.dtype)  # C++ truncates
     # TF's kernel divides the sum by the count (half types summed in float32)
     wide = jnp.float32 if x.dtype in (jnp.float16, jnp.bfloat16) else x.dtype
-    s = jnp.sum(x, axis=axis, keepdims=keepdims, dtype=wide)
+    s = _sum(x, axis, keepdims) if x.dtype == jnp.float32 else \
+        jnp.sum(x, axis=axis, keepdims=keepdims, dtype=wide)
     return true_divide(s, np.asarray(n, wide)).astype(x.dtype)
 
 
-# TF's CPU Sum of float32 to a scalar is Eigen's InnerMostDimReducer with 8-float packets (AVX):
-# four packet accumulators over 32-float blocks (each in block order), added ((a0+a1)+a2)+a3,
-# then the remaining whole packets, then the packet's lanes pairwise by halves (8 -> 4 -> 2 -> 1)
-# added to the scalar sum of the last n % 8 floats. Up to 8 * 1024 floats it is one such pass
-# (above, Eigen splits in halves and threads): there it is emulated, so `reduce_sum` of a
-# batch of losses equals TF's to the bit (measured: 650 sums of 7..8192 floats, all equal;
-# XLA's own order differed in about half of them).
-_PACKET, _BLOCK, _EIGEN_LEAF = 8, 32, 8 * 1024
-
-
 def _sum(x, axis, keepdims):
-    if x.dtype != jnp.float32 or not _EIGEN_LEAF >= x.size >= _PACKET or \
-            len(axis) != x.ndim:
+    """TF's Sum: float32 sums in Eigen's order where it is reproduced (`ops/eigen_sum.py`)."""
+    out = eigen_sum.tf_sum(x, axis)
+    if out is None:
         return jnp.sum(x, axis=axis, keepdims=keepdims).astype(x.dtype)
-    out = _eigen_sum(x.reshape(-1))
-    return out.reshape((1,) * x.ndim) if keepdims else out
+    return out.reshape(_reduced_shape(x.shape, axis, keepdims))
 
 
-def _eigen_sum(v):
-    """The float32 sum of vector `v` in Eigen's packet order (see above)."""
-    n = v.shape[0]
-    whole, packets = n // _BLOCK * _BLOCK, n // _PACKET * _PACKET
-    acc = jnp.zeros((_BLOCK,), v.dtype)  # four packet accumulators, side by side
-    if whole:
-        acc = _in_order(v[:whole].reshape(-1, _BLOCK))
-    lanes = acc.reshape(4, _PACKET)
-    p = ((lanes[0] + lanes[1]) + lanes[2]) + lanes[3]
-    for j in range(whole, packets, _PACKET):
-        p = p + v[j:j + _PACKET]
-    tail = jnp.zeros((), v.dtype)
-    for j in range(packets, n):
-        tail = tail + v[j]
-    p = p[:4] + p[4:]
-    p = p[:2] + p[2:]
-    return tail + (p[0] + p[1])
-
-
-def _in_order(rows):
-    """rows[0] + rows[1] + ... added in that order (XLA's reduce may reassociate)."""
-    if rows.shape[0] <= 16:
-        acc = rows[0]
-        for r in rows[1:]:
-            acc = acc + r
-        return acc
-    return jax.lax.scan(lambda a, r: (a + r, None), rows[0], rows[1:])[0]
+def _reduced_shape(shape, axis, keepdims):
+    if keepdims:
+        return tuple(1 if i in axis else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axis)
 
 
 def _same_dtype(fn):

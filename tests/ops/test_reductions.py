@@ -1,7 +1,6 @@
 """Reductions against TF, bit for bit: where the sum's order cannot matter (Mean's division),
-and float32 sums to a scalar in Eigen's packet order (four 8-float accumulators, lanes paired
-by halves, the n % 8 tail added last) for 7 to 8192 floats, keepdims too; sums over some axes
-and other dtypes are XLA's."""
+and float32 Sum and Mean in Eigen's order (`ops/eigen_sum.py`): to a scalar (leaf, split tree,
+two threads) and over trailing axes, keepdims too; leading axes and other dtypes are XLA's."""
 
 import json
 
@@ -38,7 +37,12 @@ def test_mean_bits_match_tf(oracle, shape, data, dtype, seed):
     assert here == there
 
 
-SIZES = (7, 8, 16, 31, 32, 33, 40, 64, 100, 256, 1000, 4099, 8192)
+SIZES = (7, 8, 16, 31, 32, 33, 40, 64, 100, 256, 1000, 4099, 8192, 8193, 20001, 150001)
+
+# name -> (value's shape, axes); the result's bits and shape are compared, for Sum and Mean
+CASES = {"rows": ((33, 10), -1), "rows3": ((5, 3), 1), "rows1000": ((64, 1000), 1),
+         "trailing": ((4, 5, 6), [1, 2]), "ones": ((1, 40, 1, 9), [1, 3]),
+         "long_rows": ((3, 8200), 1), "cols": ((100, 10), 0)}
 
 SUMS = r"""
 import json, os, sys
@@ -47,13 +51,17 @@ import numpy as np
 import tensorflow.compat.v1 as tf
 tf.disable_v2_behavior()
 data = np.load(os.path.join(sys.argv[1], "x.npz"))
+axes = json.loads(sys.argv[2])
 out = {}
 with tf.Session() as s:
     for name in data.files:
         x = data[name]
         p = tf.placeholder(tf.float32, x.shape)
-        out[name] = [float(s.run(tf.reduce_sum(p), {p: x})),
-                     s.run(tf.reduce_sum(p, keepdims=True), {p: x}).shape]
+        ax = axes.get(name)
+        r = s.run([tf.reduce_sum(p, ax), tf.reduce_mean(p, ax),
+                   tf.reduce_sum(p, ax, keepdims=True)], {p: x})
+        out[name] = [np.ravel(r[0]).view(np.int32).tolist(),
+                     np.ravel(r[1]).view(np.int32).tolist(), r[2].shape]
 print(json.dumps(out))
 """
 
@@ -62,21 +70,26 @@ def _arrays():
     rng = np.random.RandomState(0)
     out = {"n%d" % n: (rng.standard_normal(n) ** 2).astype("float32") for n in SIZES}
     out["mat"] = rng.standard_normal((4, 3, 10)).astype("float32")
+    out.update((k, rng.standard_normal(v[0]).astype("float32")) for k, v in CASES.items())
     return out
 
 
 @pytest.mark.oracle
-def test_float32_sums_equal_tfs_bit_for_bit(tf, tmp_path):
-    arrays = _arrays()
+def test_float32_sums_and_means_equal_tfs_bit_for_bit(tf, tmp_path):
+    arrays, axes = _arrays(), {k: v[1] for k, v in CASES.items()}
     np.savez(tmp_path / "x.npz", **arrays)
-    want = json.loads(run_tf_script(SUMS, tmp_path).strip().splitlines()[-1])
+    script = SUMS.replace("sys.argv[2]", repr(json.dumps(axes)))
+    want = json.loads(run_tf_script(script, tmp_path).strip().splitlines()[-1])
     with tf.Session() as s:
         for name, x in arrays.items():
-            p = tf.placeholder(tf.float32, x.shape)
-            got = s.run(tf.reduce_sum(p), {p: x})
-            kept = s.run(tf.reduce_sum(p, keepdims=True), {p: x})
-            assert float(got) == want[name][0], name
-            assert list(kept.shape) == want[name][1] and got.dtype == np.float32
+            if name == "cols":  # Eigen's column reducer: not reproduced
+                continue
+            p, ax = tf.placeholder(tf.float32, x.shape), axes.get(name)
+            got = s.run([tf.reduce_sum(p, ax), tf.reduce_mean(p, ax),
+                         tf.reduce_sum(p, ax, keepdims=True)], {p: x})
+            assert np.ravel(got[0]).view(np.int32).tolist() == want[name][0], name
+            assert np.ravel(got[1]).view(np.int32).tolist() == want[name][1], name
+            assert list(got[2].shape) == want[name][2] and got[0].dtype == np.float32
 
 
 def test_partial_and_integer_sums_are_exact(tf):

@@ -1,0 +1,172 @@
+"""TF's CPU float32 Sum and Mean values, bit for bit: the order of Eigen's reducers.
+
+TF's reduction kernels first drop size-1 dims and merge neighbours; when the reduced dims are
+then the trailing ones, the input is a (rows, cols) matrix (one row for a sum of everything)
+and each row is added by Eigen's `InnerMostDimReducer` with 8-float AVX packets:
+
+- a leaf (at most 8 * 1024 floats): four packet accumulators over 32-float blocks, each in
+  block order, added ((a0 + a1) + a2) + a3; then the remaining whole packets in order; then
+  the packet's lanes paired by halves (8 -> 4 -> 2 -> 1), added to the sum of the last
+  cols % 8 floats (taken in order from 0);
+- more floats: split at the first packet boundary past the middle (counted from the tensor's
+  start, so rows of cols % 8 != 0 split apart from row to row: those keep XLA's order), each
+  part summed the same way, then left + right;
+- a sum of everything that Eigen's cost model (1.9375 cycles a float, 100000 a thread) gives
+  k > 1 threads, i.e. from 108388 floats on, is cut by `FullReducer` into blocks of
+  floor(n / k) floats, the leftover summed first, then the blocks in order. TF's pool has a
+  thread per CPU, so k = min(that, CPUs) and the values depend on the machine; k = 2 was
+  measured, and more threads keep XLA's order.
+
+Mean divides that sum by the count, as TF's Mean kernel does. Other dtypes and other axes
+(a leading axis: Eigen's column reducer, four row accumulators from 16 rows on) keep XLA's.
+
+>>> import numpy as np
+>>> float(row_sums(np.ones((1, 10), np.float32))[0])
+10.0
+"""
+
+import os
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+PACKET, BLOCK, LEAF = 8, 32, 8 * 1024
+_COST, _THREAD = 1.9375, 100000.0  # Eigen's cost model: a float of a sum, a thread's startup
+
+
+def rows_of(shape, axes):
+    """(rows, cols) of reducing `axes` of `shape` as TF's kernel sees it, or None."""
+    dims = [(i in axes, d) for i, d in enumerate(shape) if d != 1]
+    reduced = [r for r, _ in dims]
+    if reduced != sorted(reduced):  # a kept dim after a reduced one
+        return None
+    rows = int(np.prod([d for r, d in dims if not r]))
+    cols = int(np.prod([d for r, d in dims if r]))
+    return (rows, cols) if rows and cols > 1 else None
+
+
+def tf_sum(x, axes):
+    """TF's float32 Sum of `x` over `axes` as a flat vector of the kept values, or None."""
+    shape = rows_of(x.shape, axes) if x.dtype == jnp.float32 else None
+    plan = shape and _plan(*shape)
+    if not plan:
+        return None
+    return row_sums(x.reshape(shape), plan)
+
+
+def _plan(rows, cols):
+    """(leaves, order): each row's leaf segments (start, size) and how their sums combine."""
+    if rows == 1:
+        threads = min(_threads(cols), _cpus())
+        return _full_plan(cols, threads) if threads <= 2 else None
+    if cols > LEAF and cols % PACKET:
+        return None
+    leaves = []
+    return leaves, _tree(0, cols, leaves)
+
+
+def _threads(n):
+    return max(1, int((_COST * n - _THREAD) / _THREAD + 0.9))
+
+
+def _cpus():
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+def _tree(first, n, leaves):
+    """Eigen's split of n floats from index `first`: a leaf number or a (left, right) pair."""
+    if n <= LEAF:
+        leaves.append((first, n))
+        return len(leaves) - 1
+    split = PACKET * -(-(first + -(-n // 2)) // PACKET)
+    left = min(split - first, n)
+    return (_tree(first, left, leaves), _tree(split, n - left, leaves))
+
+
+def _full_plan(n, threads):
+    leaves = []
+    if threads == 1:
+        return leaves, _tree(0, n, leaves)
+    size = int(np.floor(np.float32(n) / np.float32(threads)))  # Eigen's float division
+    blocks = n // size
+    order = _tree(blocks * size, n - blocks * size, leaves) if blocks * size < n else None
+    for i in range(blocks):  # the leftover first, then the blocks in order
+        block = _tree(i * size, size, leaves)
+        order = block if order is None else (order, block)
+    return leaves, order
+
+
+def row_sums(m, plan=None):
+    """The float32 row sums of matrix `m` (rows, cols) in Eigen's order."""
+    leaves, order = plan or _plan(*m.shape)
+    if leaves == [(0, m.shape[1])]:
+        parts = _split(m)
+        return _leaf_sums(*(p[:, None] for p in parts))[:, 0]
+    return _combine(order, _leaf_sums(*_gather(m, leaves)))
+
+
+def _split(m):
+    """A single leaf's blocks (rows, b, 32), whole packets (rows, k, 8) and tail (rows, t)."""
+    rows, n = m.shape
+    whole, packets = n // BLOCK * BLOCK, n // PACKET * PACKET
+    return (m[:, :whole].reshape(rows, -1, BLOCK), m[:, whole:packets].reshape(rows, -1, PACKET),
+            m[:, packets:])
+
+
+def _gather(m, leaves):
+    """Every leaf's blocks, packets and tail, zero-padded to the largest (adding 0 is exact):
+    three windows a leaf, cut by one gather of contiguous slices each (a gather of single
+    elements, or a slice a run of leaves, is 3x slower)."""
+    most = max(size for _, size in leaves) // BLOCK * BLOCK
+    starts = np.array([s for s, _ in leaves])
+    sizes = np.array([n for _, n in leaves])
+    whole, packets = sizes // BLOCK * BLOCK, sizes // PACKET * PACKET
+    padded = jnp.pad(m, ((0, 0), (0, most)))  # no window runs past the end (JAX would clamp it)
+    cuts = [(starts, whole, most), (starts + whole, packets - whole, 3 * PACKET),
+            (starts + packets, sizes - packets, PACKET - 1)]
+    out = [_windows(padded, *cut) for cut in cuts]
+    lead = out[0].shape[:2]
+    return (out[0].reshape(lead + (-1, BLOCK)), out[1].reshape(lead + (-1, PACKET)), out[2])
+
+
+def _windows(m, starts, lengths, width):
+    """(rows, leaves, width): m[:, s:s + width] for each start, zero from each length on."""
+    cut = jax.vmap(lambda s: jax.lax.dynamic_slice_in_dim(m, s, width, axis=1), out_axes=1)
+    keep = np.arange(width) < lengths[:, None]
+    return jnp.where(keep, cut(jnp.asarray(starts, np.int32)), jnp.zeros((), m.dtype))
+
+
+def _leaf_sums(blocks, packets, tail):
+    """(..., b, 32), (..., k, 8), (..., t) -> (...,): each leaf's sum in Eigen's order."""
+    acc = _in_order(blocks)
+    lanes = acc.reshape(acc.shape[:-1] + (4, PACKET))
+    p = ((lanes[..., 0, :] + lanes[..., 1, :]) + lanes[..., 2, :]) + lanes[..., 3, :]
+    for j in range(packets.shape[-2]):
+        p = p + packets[..., j, :]
+    s = jnp.zeros(tail.shape[:-1], tail.dtype)
+    for j in range(tail.shape[-1]):
+        s = s + tail[..., j]
+    p = p[..., :4] + p[..., 4:]
+    p = p[..., :2] + p[..., 2:]
+    return s + (p[..., 0] + p[..., 1])
+
+
+def _in_order(blocks):
+    """blocks[..., 0, :] + blocks[..., 1, :] + ... in that order (XLA's reduce reassociates)."""
+    count = blocks.shape[-2]
+    if count == 0:
+        return jnp.zeros(blocks.shape[:-2] + (BLOCK,), blocks.dtype)
+    if count <= 16:
+        acc = blocks[..., 0, :]
+        for j in range(1, count):
+            acc = acc + blocks[..., j, :]
+        return acc
+    rows = jnp.moveaxis(blocks, -2, 0)
+    return jax.lax.scan(lambda a, r: (a + r, None), rows[0], rows[1:])[0]
+
+
+def _combine(order, sums):
+    if isinstance(order, int):
+        return sums[..., order]
+    return _combine(order[0], sums) + _combine(order[1], sums)

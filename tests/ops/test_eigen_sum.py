@@ -1,0 +1,49 @@
+"""The plan of TF's float32 sums (`ops/eigen_sum.py`): TF's view as rows, Eigen's splits,
+and the leaf order against a float32 NumPy transcription of Eigen's InnerMostDimReducer."""
+
+import numpy as np
+import pytest
+
+from scopeflow.ops import eigen_sum
+
+
+@pytest.mark.parametrize("shape, axes, want", [
+    ((4, 5, 6), (1, 2), (4, 30)), ((4, 5, 6), (0, 1, 2), (1, 120)),
+    ((1, 40, 1, 9), (1, 3), (1, 360)), ((7, 1), (0,), (1, 7)), ((3, 4), (0,), None),
+    ((4, 5, 6), (1,), None), ((3, 1), (1,), None), ((0, 4), (1,), None)])
+def test_rows_are_tfs_view(shape, axes, want):
+    assert eigen_sum.rows_of(shape, axes) == want
+
+
+def test_splits_follow_packets_from_the_tensors_start():
+    leaves = []
+    eigen_sum._tree(0, 20001, leaves)
+    assert leaves == [(0, 5008), (5008, 5000), (10008, 5000), (15008, 4993)]
+    leaves, order = eigen_sum._full_plan(150001, 2)  # two blocks of 75000, leftover first
+    assert leaves[0] == (150000, 1) and order[0][0] == 0
+    assert leaves[1][0] == 0 and leaves[17][0] == 75000 and len(leaves) == 33
+    assert eigen_sum._plan(3, 8193) is None  # rows then split apart from row to row
+
+
+def _eigen_leaf(v):
+    acc = np.zeros(32, np.float32)
+    whole, packets = len(v) // 32 * 32, len(v) // 8 * 8
+    for j in range(0, whole, 32):
+        acc = acc + v[j:j + 32]
+    p = ((acc[:8] + acc[8:16]) + acc[16:24]) + acc[24:]
+    for j in range(whole, packets, 8):
+        p = p + v[j:j + 8]
+    tail = np.float32(0)
+    for x in v[packets:]:
+        tail = np.float32(tail + x)
+    p = p[:4] + p[4:]
+    p = p[:2] + p[2:]
+    return np.float32(tail + np.float32(p[0] + p[1]))
+
+
+@pytest.mark.parametrize("cols", [2, 7, 8, 9, 31, 33, 100, 600, 8192])
+def test_leaf_sums_add_in_eigens_order(cols):
+    m = (np.random.RandomState(cols).standard_normal((3, cols)) ** 3).astype(np.float32)
+    got = np.asarray(eigen_sum.row_sums(m))
+    want = np.array([_eigen_leaf(r) for r in m], np.float32)
+    assert got.view(np.int32).tolist() == want.view(np.int32).tolist()
