@@ -27,6 +27,7 @@ from scopeflow.lowering import (
     grappler,
     init_host,
     liveness,
+    roll,
 )
 from scopeflow.lowering.context import (
     RNG_DTYPE,
@@ -810,7 +811,9 @@ def _on_device(fn, in_avals, program):
 
 
 def _as_fun(closed):
-    return lambda *args: jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)
+    # (a statically unrolled recurrence runs as a loop: XLA compiles one step of it; roll.py)
+    fun = roll.rolled(closed) if roll.enabled() else None
+    return fun or (lambda *args: jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args))
 
 
 def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval, use_rng):

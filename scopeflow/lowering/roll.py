@@ -1,0 +1,351 @@
+"""Rolling a statically unrolled recurrence back into a loop, under the same graph.
+
+`tf.nn.static_rnn` and `legacy_seq2seq.rnn_decoder` build T copies of a cell, and `tf.gradients`
+T copies of its gradient. Traced as they are, they give one flat program of T identical blocks
+of equations; XLA:CPU then fuses the cheap elementwise chain that runs through the blocks (the
+cell state's gradient) into every block's fusion, so its compile grows with T squared
+(README, "Where that time goes"). Here the traced program (a jaxpr) is searched for such
+repeated blocks by their structure alone (op after op: primitive, parameters, shapes, literal
+values; no names), and each run of blocks is evaluated as one `lax.scan` over the per-step
+values stacked:
+
+    block k: values from block k-1 (the carry), values made before the run of blocks, the
+             same for every k (closed over) or one per k (stacked xs); values used after the
+             run leave as stacked ys.
+
+The scan runs the same primitives on the same values, block after block. A jaxpr with no such
+run (or one that does not fit the pattern exactly) is evaluated as it is.
+"""
+
+import collections
+import os
+
+import jax
+from jax import lax
+from jax._src import source_info_util
+from jax.extend.core import DropVar, Literal
+
+import jax.numpy as jnp
+import numpy as np
+
+MIN_BLOCK = 8  # equations in one block: shorter repeats (a chain of adds) fuse well as they are
+MIN_COUNT = 3  # blocks in a run
+MIN_TOTAL = 256  # equations in a run: smaller programs compile fast enough unrolled
+_PERIODS = 8  # distinct block lengths tried, most frequent first
+_MULTIPLES = 4  # a block may hold up to this many copies of the most frequent distances
+
+
+class Region:
+    """`count` blocks of `length` equations from `start` and how they connect (see module)."""
+
+    __slots__ = ("carry_in", "carry_init", "carry_out", "consts", "count", "length", "start",
+                 "xs", "ys")
+
+    def __init__(self, start, length, count):
+        self.start, self.length, self.count = start, length, count
+        self.carry_in = []  # block 0's vars the template (block 1) reads as its carry
+        self.carry_out = []  # the template's vars that carry on, same order
+        self.carry_init = []  # what block 0 reads in their place
+        self.consts = []  # vars made before the run, read by every block
+        self.xs = []  # (template var, [var of block k for each k])
+        self.ys = []  # (offset, output index): values some block's copy of is used after
+
+    @property
+    def end(self):
+        return self.start + self.length * self.count
+
+
+def enabled():
+    """Whether runs are rolled (environment variable SCOPEFLOW_ROLL=0 turns it off; the
+    graph's compile key holds it, as every SCOPEFLOW_ switch)."""
+    return os.environ.get("SCOPEFLOW_ROLL", "1").strip().lower() not in ("0", "false", "off",
+                                                                         "no")
+
+
+def evaluate(closed, *args):
+    """`jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)`, runs of repeated blocks
+    evaluated as scans (`find_regions`)."""
+    jaxpr = closed.jaxpr
+    regions = {r.start: r for r in find_regions(jaxpr)}
+    env = dict(zip(jaxpr.constvars, closed.consts))
+    env.update(zip(jaxpr.invars, args))
+    eqns = jaxpr.eqns
+    i = 0
+    while i < len(eqns):
+        region = regions.get(i)
+        if region is None:
+            _eval_eqn(eqns[i], env)
+            i += 1
+        else:
+            _eval_region(eqns, region, env, _outside_uses(jaxpr, region))
+            i = region.end
+    return [_read(env, v) for v in jaxpr.outvars]
+
+
+def rolled(closed):
+    """`closed` as a function of its arguments (`evaluate`), or as it is when it has no run of
+    repeated blocks."""
+    if not find_regions(closed.jaxpr):
+        return None
+    return lambda *args: evaluate(closed, *args)
+
+
+# ---- finding runs of blocks -------------------------------------------------------------------
+_FOUND = {}  # id(jaxpr) -> (jaxpr, regions): tracing and compiling ask twice
+
+
+def find_regions(jaxpr):
+    """The non-overlapping runs of repeated blocks of `jaxpr`, in order."""
+    hit = _FOUND.get(id(jaxpr))
+    if hit is not None and hit[0] is jaxpr:
+        return hit[1]
+    eqns = jaxpr.eqns
+    found = []
+    if len(eqns) >= MIN_TOTAL:
+        sigs = _signatures(eqns)
+        pos = _positions(eqns)
+        candidates = []
+        for length in _periods(sigs):
+            for start, count in _runs(sigs, length):
+                region = _fit(jaxpr, pos, start, length, count)
+                if region is not None:
+                    candidates.append(region)
+        candidates.sort(key=lambda r: (-r.length * r.count, r.length))
+        for r in candidates:
+            if all(r.end <= o.start or o.end <= r.start for o in found):
+                found.append(r)
+        found.sort(key=lambda r: r.start)
+    _FOUND.clear()
+    _FOUND[id(jaxpr)] = (jaxpr, found)
+    return found
+
+
+def _signatures(eqns):
+    """One small int per equation: equal when primitive, parameters, operand and result types
+    and literal operands are equal."""
+    ids = {}
+    out = []
+    for e in eqns:
+        key = (e.primitive, _params_key(e.params),
+               tuple(("lit", _literal_key(v.val)) if isinstance(v, Literal) else v.aval
+                     for v in e.invars),
+               tuple(v.aval for v in e.outvars), bool(e.effects))
+        out.append(ids.setdefault(key, len(ids)))
+    return out
+
+
+def _params_key(params):
+    items = []
+    for k, v in sorted(params.items()):
+        try:
+            hash(v)
+        except TypeError:
+            v = ("repr", repr(v))
+        items.append((k, v))
+    return tuple(items)
+
+
+def _literal_key(val):
+    a = np.asarray(val)
+    return type(val).__name__, a.dtype.str, a.shape, a.tobytes()
+
+
+def _positions(eqns):
+    """var -> (index of the equation that makes it, which of its outputs)."""
+    pos = {}
+    for q, e in enumerate(eqns):
+        for r, v in enumerate(e.outvars):
+            if not isinstance(v, DropVar):
+                pos[v] = (q, r)
+    return pos
+
+
+def _periods(sigs):
+    """Block lengths to try: multiples of the most frequent distances between equal
+    equations."""
+    last, counts = {}, collections.Counter()
+    for i, s in enumerate(sigs):
+        j = last.get(s)
+        if j is not None and i - j >= 2:
+            counts[i - j] += 1
+        last[s] = i
+    units = [d for d, c in counts.most_common(_PERIODS) if c >= MIN_COUNT]
+    # a step may hold several units (the layers of a MultiRNNCell, whose gradients' ops
+    # come in a different order from one layer to the next)
+    return sorted({d * m for d in units for m in range(1, _MULTIPLES + 1)
+                   if d * m >= MIN_BLOCK})
+
+
+def _runs(sigs, length):
+    """(start, count) of each maximal run of blocks of `length` equal equations."""
+    n = len(sigs)
+    i = 0
+    while i + length < n:
+        if sigs[i] != sigs[i + length]:
+            i += 1
+            continue
+        j = i
+        while j + length < n and sigs[j] == sigs[j + length]:
+            j += 1
+        count = (j - i + length) // length
+        if count >= 2:
+            yield i, count
+        i = j + 1
+
+
+def _fit(jaxpr, pos, start, length, count):
+    """The region of a run of blocks, its first blocks dropped while they do not fit (the
+    recurrence starts later: block 0 reads values made before it where others carry)."""
+    while count >= MIN_COUNT and length * count >= MIN_TOTAL:
+        got = _connect(jaxpr, pos, start, length, count)
+        if got == "far":
+            return None  # a block reads one further back: a longer block may fit
+        if got is not None:
+            return got
+        start, count = start + length, count - 1
+    return None
+
+
+def _connect(jaxpr, pos, start, length, count):
+    """A Region when blocks connect as in the module's docstring; "far" when one reads a block
+    before the previous one; None when their connections differ."""
+    eqns = jaxpr.eqns
+    slots = {}  # (offset, operand) -> per block: ("in" | "carry", offset, output) | var
+    for k in range(count):
+        base = start + k * length
+        for p in range(length):
+            e = eqns[base + p]
+            if e.effects:
+                return None
+            for j, v in enumerate(e.invars):
+                if isinstance(v, Literal):
+                    continue
+                q, r = pos.get(v, (-1, 0))
+                if q >= base:
+                    ref = ("in", q - base, r)
+                elif q >= start and q >= base - length:
+                    ref = ("carry", q - base + length, r)
+                elif q < start:
+                    ref = v
+                else:
+                    return "far"
+                slots.setdefault((p, j), []).append(ref)
+    region = Region(start, length, count)
+    carries, outer = {}, {}
+    for refs in slots.values():
+        if not _classify(refs, carries, outer):
+            return None
+    if not _roles(eqns, region, carries, outer):
+        return None
+    region.ys = _ys(jaxpr, region, pos)
+    return region
+
+
+def _classify(refs, carries, outer):
+    """Adds one operand's per-block references to `carries` ((offset, output) -> what block 0
+    reads) or `outer` (template var -> per-block vars); False when blocks disagree."""
+    first, rest = refs[0], refs[1:]
+    if any(type(x) is not type(rest[0]) or (isinstance(x, tuple) and x != rest[0])
+           for x in rest):
+        return False
+    head = rest[0]
+    if isinstance(head, tuple) and head[0] == "in":
+        return first == head
+    if isinstance(head, tuple):  # carried: block 0 reads a value made before the run
+        if isinstance(first, tuple) or carries.setdefault(head[1:], first) is not first:
+            return False
+        return True
+    if isinstance(first, tuple):
+        return False
+    got = outer.setdefault(refs[1], refs)
+    return got is refs or got == refs
+
+
+def _roles(eqns, region, carries, outer):
+    """Fills `region`'s carries, consts and xs; False when it is no recurrence over shared
+    values (every block reads a value shared by all, or none carries on)."""
+    if not carries:
+        return False
+    block0, block1 = region.start, region.start + region.length
+    for (off, r), init in sorted(carries.items(), key=lambda c: c[0]):
+        region.carry_in.append(eqns[block0 + off].outvars[r])
+        region.carry_out.append(eqns[block1 + off].outvars[r])
+        region.carry_init.append(init)
+    shared = False
+    for var, refs in outer.items():
+        if all(v is var for v in refs):
+            region.consts.append(var)
+            shared = shared or int(np.prod(getattr(var.aval, "shape", ()))) > 1
+        else:
+            region.xs.append((var, refs))
+    return shared
+
+
+def _ys(jaxpr, region, pos):
+    """(offset, output) of the values some block's copy of is read after the region (the
+    template's positions: every block makes the same)."""
+    out = set()
+    lo, hi = region.start, region.end
+    read = [v for e in jaxpr.eqns[hi:] for v in e.invars] + list(jaxpr.outvars)
+    for v in read:
+        if not isinstance(v, Literal):
+            q, r = pos.get(v, (-1, 0))
+            if lo <= q < hi:
+                out.add(((q - lo) % region.length, r))
+    return sorted(out)
+
+
+# ---- evaluating -------------------------------------------------------------------------------
+def _outside_uses(jaxpr, region):
+    """Vars made in `region` that its equations' followers or the outputs read."""
+    lo, hi = region.start, region.end
+    made = {v for e in jaxpr.eqns[lo:hi] for v in e.outvars}
+    used = {v for e in jaxpr.eqns[hi:] for v in e.invars if not isinstance(v, Literal)}
+    used.update(v for v in jaxpr.outvars if not isinstance(v, Literal))
+    return made & used
+
+
+def _eval_region(eqns, region, env, used):
+    template = eqns[region.start + region.length:region.start + 2 * region.length]
+    xs_vars = [var for var, _ in region.xs]
+    ys_at = [template[off].outvars[r] for off, r in region.ys]
+    consts = {v: env[v] for v in region.consts}
+
+    def step(carry, xs):
+        inner = dict(consts)
+        inner.update(zip(region.carry_in, carry))
+        inner.update(zip(xs_vars, xs))
+        for e in template:
+            _eval_eqn(e, inner)
+        return [inner[v] for v in region.carry_out], [inner[v] for v in ys_at]
+
+    init = [_read(env, v) for v in region.carry_init]
+    xs = [jnp.stack([env[v] for v in refs]) for _, refs in region.xs]
+    carry, ys = lax.scan(step, init, xs, length=region.count)
+    del carry  # the last block's values reach later equations through ys
+    for (off, r), stacked in zip(region.ys, ys):
+        for k in range(region.count):
+            v = eqns[region.start + k * region.length + off].outvars[r]
+            if v in used:
+                env[v] = lax.index_in_dim(stacked, k, keepdims=False)
+
+
+def _read(env, v):
+    return v.val if isinstance(v, Literal) else env[v]
+
+
+def _eval_eqn(eqn, env):
+    """One equation, as `jax.core.eval_jaxpr` evaluates it."""
+    params = eqn.primitive.get_bind_params(eqn.params)
+    name_stack = source_info_util.current_name_stack() + eqn.source_info.name_stack
+    with source_info_util.user_context(eqn.source_info.traceback, name_stack=name_stack), \
+            eqn.ctx.manager:
+        out = eqn.primitive.bind(*[_read(env, v) for v in eqn.invars], **params)
+    if not eqn.primitive.multiple_results:
+        out = [out]
+    for v, x in zip(eqn.outvars, out):
+        if not isinstance(v, DropVar):
+            env[v] = x
+
+
+__all__ = ["Region", "enabled", "evaluate", "find_regions", "rolled"]
