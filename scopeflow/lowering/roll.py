@@ -20,13 +20,11 @@ run (or one that does not fit the pattern exactly) is evaluated as it is.
 import collections
 import os
 
-import jax
+import jax.numpy as jnp
+import numpy as np
 from jax import lax
 from jax._src import source_info_util
 from jax.extend.core import DropVar, Literal
-
-import jax.numpy as jnp
-import numpy as np
 
 MIN_BLOCK = 8  # equations in one block: shorter repeats (a chain of adds) fuse well as they are
 MIN_COUNT = 3  # blocks in a run
@@ -62,11 +60,20 @@ def enabled():
                                                                          "no")
 
 
-def evaluate(closed, *args):
-    """`jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)`, runs of repeated blocks
-    evaluated as scans (`find_regions`)."""
+def rolled(closed):
+    """`closed` as a function of its arguments, its runs of repeated blocks evaluated as
+    scans; None when it has none (`find_regions`)."""
+    regions = find_regions(closed.jaxpr)
+    if not regions:
+        return None
+    return lambda *args: evaluate(closed, regions, *args)
+
+
+def evaluate(closed, regions, *args):
+    """`jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)`, `regions` (Regions of it)
+    evaluated as scans."""
     jaxpr = closed.jaxpr
-    regions = {r.start: r for r in find_regions(jaxpr)}
+    regions = {r.start: r for r in regions}
     env = dict(zip(jaxpr.constvars, closed.consts))
     env.update(zip(jaxpr.invars, args))
     eqns = jaxpr.eqns
@@ -82,42 +89,27 @@ def evaluate(closed, *args):
     return [_read(env, v) for v in jaxpr.outvars]
 
 
-def rolled(closed):
-    """`closed` as a function of its arguments (`evaluate`), or as it is when it has no run of
-    repeated blocks."""
-    if not find_regions(closed.jaxpr):
-        return None
-    return lambda *args: evaluate(closed, *args)
-
-
 # ---- finding runs of blocks -------------------------------------------------------------------
-_FOUND = {}  # id(jaxpr) -> (jaxpr, regions): tracing and compiling ask twice
-
-
 def find_regions(jaxpr):
-    """The non-overlapping runs of repeated blocks of `jaxpr`, in order."""
-    hit = _FOUND.get(id(jaxpr))
-    if hit is not None and hit[0] is jaxpr:
-        return hit[1]
+    """The non-overlapping runs of repeated blocks of `jaxpr`, in order (the longest first
+    where they overlap)."""
     eqns = jaxpr.eqns
+    if len(eqns) < MIN_TOTAL:
+        return []
+    sigs = _signatures(eqns)
+    pos = _positions(eqns)
+    candidates = []
+    for length in _periods(sigs):
+        for start, count in _runs(sigs, length):
+            region = _fit(jaxpr, pos, start, length, count)
+            if region is not None:
+                candidates.append(region)
+    candidates.sort(key=lambda r: (-r.length * r.count, r.length))
     found = []
-    if len(eqns) >= MIN_TOTAL:
-        sigs = _signatures(eqns)
-        pos = _positions(eqns)
-        candidates = []
-        for length in _periods(sigs):
-            for start, count in _runs(sigs, length):
-                region = _fit(jaxpr, pos, start, length, count)
-                if region is not None:
-                    candidates.append(region)
-        candidates.sort(key=lambda r: (-r.length * r.count, r.length))
-        for r in candidates:
-            if all(r.end <= o.start or o.end <= r.start for o in found):
-                found.append(r)
-        found.sort(key=lambda r: r.start)
-    _FOUND.clear()
-    _FOUND[id(jaxpr)] = (jaxpr, found)
-    return found
+    for r in candidates:
+        if all(r.end <= o.start or o.end <= r.start for o in found):
+            found.append(r)
+    return sorted(found, key=lambda r: r.start)
 
 
 def _signatures(eqns):
