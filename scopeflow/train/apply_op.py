@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.core.shape import TensorShape
+from scopeflow.ops.rounding import products_rounded
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
 RULES = {}  # op type -> Rule, the ref op's and its Resource twin's
@@ -128,6 +129,8 @@ def _signed(fn, names, attrs):
 
 
 def _dense_kernel(names, refs, rule):
+    rule = products_rounded(rule)  # TF's kernels round each product (no fused multiply-add)
+
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
         for r in refs:
@@ -140,6 +143,8 @@ def _dense_kernel(names, refs, rule):
 
 
 def _sparse_kernel(names, refs, rule):
+    rule = products_rounded(rule)
+
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
         old = [ctx.read(vals[r]) for r in refs]
