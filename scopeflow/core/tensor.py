@@ -73,14 +73,14 @@ class Operation:
             return _attr_out(self, self._attrs[name])
         elif name == "_gradient_op_type" and self in self._graph._gradient_op_types:
             return self._graph._gradient_op_types[self].encode()
-        elif name in ("T", "dtype") and (self._inputs or self._outputs):
-            t = self._inputs[0] if self._inputs else self._outputs[0]
-            return t.dtype.base_dtype
         else:  # an attr TF derives (N, Tidx) or defaults: the one the NodeDef holds
             from scopeflow.summary.graph_def import node_attr
             found, value = node_attr(self, name)
             if found:
                 return value
+            if name in ("T", "dtype") and (self._inputs or self._outputs):
+                t = self._inputs[0] if self._inputs else self._outputs[0]
+                return t.dtype.base_dtype
         raise ValueError("Operation '%s' has no attr named '%s'." % (self._name, name))
 
     def _set_attr(self, name, value):

@@ -56,7 +56,8 @@ class OpDef:
     stateful: bool = False  # must run even when its value is unused; never deduplicated
     multi: bool = False  # builder returns all outputs as a list
     ref_args: frozenset = frozenset()  # inputs passed as variable references, not values
-    # per input, for the hot path of `apply`: bit 0 = shares "T", bit 1 = passed by reference
+    # per input, for the hot path of `apply`: bit 0 = shares "T", bit 1 = passed by reference,
+    # bit 2 = of a fixed dtype
     flags: tuple = ()
     fold: bool = True  # False: never run eagerly at trace time (its state rides in loops)
 
@@ -72,7 +73,9 @@ def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, s
         args = tuple(p.name for p in params
                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
         arg_types = tuple((types or {}).get(a, T) for a in args)
-        flags = tuple((kind == T) | (2 if a in refs else 0) for a, kind in zip(args, arg_types))
+        flags = tuple((kind == T) | (2 if a in refs else 0)
+                      | (4 if isinstance(kind, _dt.DType) else 0)
+                      for a, kind in zip(args, arg_types))
         rec = OpDef(op_type, kernel, infer or same_as_first, args, arg_types, frozenset(lists),
                     name or op_type, context, stateful, multi, frozenset(refs), flags, fold)
         REGISTRY[op_type] = rec
@@ -108,12 +111,14 @@ def apply(rec, inputs, attrs, name=None, graph=None):
         g = graph
         shared = None
         tensors = []
-        for flags, x in zip(rec.flags, inputs):
+        for flags, kind, x in zip(rec.flags, rec.arg_types, inputs):
             if type(x) is not SymbolicTensor:
                 snapshot = FAST_CONVERSIONS.get(type(x))
                 if snapshot is None or flags & 2:
                     break
                 x = snapshot(x)
+            if flags & 4 and x._dtype.base_dtype is not kind.base_dtype:
+                break  # (the general path raises TF's TypeError)
             xg = x._op._graph
             if g is None:
                 g = xg
@@ -241,6 +246,8 @@ def _convert_inputs(g, rec, inputs, scope):
         out = []
         for arg, kind, x in zip(rec.args, rec.arg_types, inputs):
             want = shared if kind == T else (kind if isinstance(kind, _dt.DType) else None)
+            if want is kind and isinstance(x, Tensor):
+                want = None  # (a tensor of another type: TF's TypeError, _check_shared)
             # TF: a NumPy value keeps its own integer type (an int64 array stays int64)
             pref = _dt.int32 if kind == INDEX and type(x).__module__ != "numpy" else None
             if pref is not None and type(x) in (list, tuple) and not x:
@@ -359,6 +366,11 @@ def _check_shared(rec, tensors):
     first = None
     first_arg = None
     for arg, kind, x in zip(rec.args, rec.arg_types, tensors):
+        if isinstance(kind, _dt.DType) and isinstance(x, Tensor) and \
+                x._dtype.base_dtype is not kind.base_dtype:
+            raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type "
+                            "of %s." % (arg, rec.type, x._dtype.base_dtype.name,
+                                        kind.base_dtype.name))
         if kind != T:
             continue
         if type(x) is SymbolicTensor:
