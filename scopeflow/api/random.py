@@ -5,6 +5,10 @@ from scopeflow.ops.random import random_normal as normal
 from scopeflow.ops.random import random_uniform as uniform
 from scopeflow.ops.random import truncated_normal
 from scopeflow.ops.sampling import categorical, multinomial
+from scopeflow.ops.stateless import stateless_categorical, stateless_multinomial
+from scopeflow.ops.stateless import stateless_random_normal as stateless_normal
+from scopeflow.ops.stateless import stateless_random_uniform as stateless_uniform
+from scopeflow.ops.stateless import stateless_truncated_normal
 from scopeflow.ops.sampling import random_gamma as gamma
 from scopeflow.ops.sampling import random_poisson as poisson
 from scopeflow.ops.sampling import random_shuffle as shuffle

@@ -117,6 +117,14 @@ class Stream:
         return pick(self.words(positions >> np.uint64(2)), (positions & np.uint64(3)))
 
 
+class KeyStream(Stream):
+    """A generator whose key and counter are (possibly traced) uint32 words: the key and
+    counter inputs of TF's stateless ops. `offset` is the counter's low 64 bits (uint64)."""
+
+    def __init__(self, key0, key1, hi0, hi1, offset):
+        self.key, self.hi, self.offset = (key0, key1), (hi0, hi1), offset
+
+
 def pick(words, k):
     """Elementwise words[k] for a tuple of four word arrays and an index array `k`."""
     k = jnp.asarray(k).astype(jnp.int32)
