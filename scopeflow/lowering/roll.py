@@ -20,11 +20,12 @@ run (or one that does not fit the pattern exactly) is evaluated as it is.
 import collections
 import os
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 from jax import lax
 from jax._src import source_info_util
-from jax.extend.core import DropVar, Literal
+from jax.extend.core import ClosedJaxpr, DropVar, Jaxpr, Literal
 
 MIN_BLOCK = 8  # equations in one block: shorter repeats (a chain of adds) fuse well as they are
 MIN_COUNT = 3  # blocks in a run
@@ -129,12 +130,23 @@ def _signatures(eqns):
 def _params_key(params):
     items = []
     for k, v in sorted(params.items()):
-        try:
-            hash(v)
-        except TypeError:
-            v = ("repr", repr(v))
+        if isinstance(v, (ClosedJaxpr, Jaxpr)):
+            v = _jaxpr_key(v)  # (each traced call makes its own: equal by text)
+        else:
+            try:
+                hash(v)
+            except TypeError:
+                v = ("repr", repr(v))
         items.append((k, v))
     return tuple(items)
+
+
+def _jaxpr_key(j):
+    if isinstance(j, Jaxpr):
+        return "jaxpr", str(j)
+    consts = tuple(id(c) if isinstance(c, jax.core.Tracer) else _literal_key(c)
+                   for c in j.consts)
+    return "closed", str(j.jaxpr), consts
 
 
 def _literal_key(val):

@@ -111,3 +111,20 @@ def test_repeats_without_shared_values_stay_unrolled(small, tf):
     with tf.Session() as s:
         s.run(y, {x: np.ones((2, 4), np.float32)})
     assert not any(small)
+
+
+def test_blocks_holding_their_own_loops_match():
+    # each traced lax.scan (float32 sums in Eigen's order are one) has its own jaxpr object
+    import jax
+    from jax import lax
+
+    def f(x):  # (a body made per call, as a kernel makes it)
+        a = lax.scan(lambda c, v: (c + v, c), 0.0, x)[0]
+        b = lax.scan(lambda c, v: (c + v, c), 0.0, x)[0]
+        return a, b
+
+    eqns = jax.make_jaxpr(f)(np.ones(4, np.float32)).jaxpr.eqns
+    sigs = roll._signatures(eqns)
+    assert [e.primitive.name for e in eqns] == ["scan", "scan"]
+    assert eqns[0].params["jaxpr"] is not eqns[1].params["jaxpr"]
+    assert sigs[0] == sigs[1]
