@@ -103,26 +103,29 @@ _CONTEXT_FREE = frozenset({
 
 
 def _slice_of_shape(op):
-    """TF folds `tf.shape(x)[i]` when the dims it selects are known, even if others are not."""
-    from scopeflow.ops.slicing import _index_tuple
-    shape_op = op._inputs[0]._op
-    dims = shape_op._inputs[0].shape._dims
-    bounds = [_folded.get(t._op) or _fold(t._op) for t in op._inputs[1:]]
-    if dims is None or any(b is None for b in bounds):
-        return None
-    b, e, st = (np.asarray(v[t._value_index]) for v, t in zip(bounds, op._inputs[1:]))
+    """`tf.shape(x)[i]` when dim i is known, even if others are not: TF's TryInferFromShapes
+    reads only this form (a constant scalar index, shrink mask 1, no other mask), so a slice
+    such as `tf.shape(x)[1:]` stays unknown until the whole shape is."""
+    dims = op._inputs[0]._op._inputs[0].shape._dims
+    begin = op._inputs[1]._op
     a = op._attrs
-    masks = (a["begin_mask"], a["end_mask"], a["ellipsis_mask"], a["new_axis_mask"],
-             a["shrink_axis_mask"])
-    try:
-        picked = np.asarray(dims, dtype=object)[_index_tuple(as_int_list(b), as_int_list(e),
-                                                              as_int_list(st), masks)]
-    except (IndexError, ValueError):
+    if dims is None or begin._type != "Const" or begin._attrs["value"].size != 1 or a[
+            "shrink_axis_mask"] != 1 or a["begin_mask"] or a["end_mask"] or a[
+            "ellipsis_mask"] or a["new_axis_mask"]:
         return None
-    if any(d is None for d in np.asarray(picked).reshape(-1)):
+    i = int(np.asarray(begin._attrs["value"]).reshape(-1)[0])
+    if not -len(dims) <= i < len(dims) or dims[i] is None:
         return None
-    return (np.asarray(picked.tolist() if hasattr(picked, "tolist") else picked,
-                       dtype=op._outputs[0].dtype.as_numpy_dtype),)
+    return (np.asarray(dims[i], dtype=op._outputs[0].dtype.as_numpy_dtype),)
+
+
+def _unstack_of_shape(op):
+    """`tf.unstack(tf.shape(x))`: its known dims (TF's TryInferFromShapes), None elsewhere."""
+    dims = op._inputs[0]._op._inputs[0].shape._dims
+    if dims is None:
+        return None
+    np_type = op._outputs[0].dtype.as_numpy_dtype
+    return tuple(None if d is None else np.asarray(d, np_type) for d in dims)
 
 
 def _foldable(op):
@@ -143,6 +146,8 @@ def _fold_one(op):
         got = _slice_of_shape(op)
         if got is not None:
             return got
+    if op._type == "Unpack" and op._inputs[0]._op._type == "Shape" and op._attrs["axis"] == 0:
+        return _unstack_of_shape(op)
     if not _foldable(op) or any(t._dtype._is_ref_dtype for t in op._inputs):
         return None
     args = [_folded[t._op] for t in op._inputs]

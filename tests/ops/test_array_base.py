@@ -12,6 +12,12 @@ def test_static_value_folds_constant_subgraphs(tf):
     assert static_value(tf.shape(x)) is None
     assert static_value(tf.shape(x)[1]).tolist() == 3  # TF folds the known dims of a shape
     assert static_value(tf.shape(x)[0]) is None
+    assert static_value(tf.shape(x)[-1]).tolist() == 3
+    # only `shape[i]` is read from known dims (TF's TryInferFromShapes): not a range of them
+    assert static_value(tf.shape(x)[1:]) is None
+    assert static_value(tf.reduce_prod(tf.shape(x)[1:])) is None
+    assert static_value(tf.shape(x)[1:2]) is None
+    assert [static_value(d) for d in tf.unstack(tf.shape(x))] == [None, 3]
     assert static_value(x + 1.) is None
     assert static_value(tf.size(tf.placeholder(tf.float32, [2, 0, None]))).item() == 0
 

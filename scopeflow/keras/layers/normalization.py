@@ -88,11 +88,46 @@ class LayerNormalization(Layer):
             config["axis"] = list(self.axis)
         return config
 
+    def _fused_can_be_used(self, ndims):
+        """tf_keras' test: the axes end the shape contiguously, epsilon is at least the fused
+        kernel's minimum (1.001e-5) and the variables are float32."""
+        axis = sorted(self.axis)
+        contiguous = axis[-1] == ndims - 1 and axis[-1] - axis[0] == len(axis) - 1
+        return contiguous and self.epsilon >= 1.001e-5 and self.dtype == "float32"
+
     def call(self, inputs):
         tf = tf_api()
-        mean, variance = tf.nn.moments(inputs, self.axis, keep_dims=True)
-        with tf.name_scope("norm"):  # the output is `<layer>/add`, as TF's fused path names it
-            out = (inputs - mean) * tf.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            out = out * self.gamma
-        return out + self.beta if self.beta is not None else out
+        inputs = tf.cast(inputs, self.dtype)
+        if self._fused_can_be_used(inputs.shape.ndims):
+            out = self._fused_norm(tf, inputs)
+        else:
+            mean, variance = tf.nn.moments(inputs, self.axis, keep_dims=True)
+            gamma = self._broadcast(self.gamma, inputs.shape)  # (TF reshapes gamma first)
+            beta = self._broadcast(self.beta, inputs.shape)
+            out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, self.epsilon)
+        out.set_shape(inputs.shape)
+        return out
+
+    def _broadcast(self, v, input_shape):
+        """`v` reshaped to broadcast against the input when the axes are not just the last."""
+        dims = input_shape.as_list()
+        if v is None or v.shape.ndims == len(dims) or self.axis == [len(dims) - 1]:
+            return v
+        return tf_api().reshape(v, [dims[a] if a in self.axis else 1 for a in range(len(dims))])
+
+    def _fused_norm(self, tf, inputs):
+        """FusedBatchNormV3 in training mode over inputs seen as NCHW [1, pre, in, 1]: one
+        "channel" per example, then gamma and beta applied outside the kernel."""
+        first = min(self.axis)
+        shape = tf.shape(inputs)
+        pre, inner = tf.reduce_prod(shape[:first]), tf.reduce_prod(shape[first:])
+        squeezed = tf.reshape(inputs, [1, pre, inner, 1])  # (1, pre, in, 1)
+        ones, zeros = tf.ones([pre], dtype=self.dtype), tf.zeros([pre], dtype=self.dtype)
+        out, _, _ = tf.nn.fused_batch_norm(squeezed, scale=ones, offset=zeros,
+                                           epsilon=self.epsilon, data_format="NCHW")
+        out = tf.reshape(out, shape)
+        gamma = self._broadcast(self.gamma, inputs.shape)
+        beta = self._broadcast(self.beta, inputs.shape)
+        if gamma is not None:
+            out = out * gamma
+        return out + beta if beta is not None else out
