@@ -1,5 +1,6 @@
-"""Gradients of SpaceToDepth and DepthToSpace, as TF's array_grad: each is the other op with
-the same block_size and data_format."""
+"""Gradients of SpaceToDepth / DepthToSpace and SpaceToBatchND / BatchToSpaceND, as TF's
+array_grad: each is the other op with the same block_size and data_format (block_shape and
+paddings / crops)."""
 
 from scopeflow.gradients.registry import apply_op, gradient
 
@@ -16,3 +17,13 @@ def _space_to_depth_grad(op, grad):
 @gradient("DepthToSpace")
 def _depth_to_space_grad(op, grad):
     return [apply_op("SpaceToDepth", grad, **_attrs(op))]
+
+
+@gradient("SpaceToBatchND")
+def _space_to_batch_nd_grad(op, grad):  # (dilated convolutions' outer ops)
+    return [apply_op("BatchToSpaceND", grad, op._inputs[1], op._inputs[2]), None, None]
+
+
+@gradient("BatchToSpaceND")
+def _batch_to_space_nd_grad(op, grad):
+    return [apply_op("SpaceToBatchND", grad, op._inputs[1], op._inputs[2]), None, None]
