@@ -11,7 +11,7 @@ import numpy as np
 from scopeflow.layers.core import smart_cond, tf_api
 
 __all__ = [
-    "abs", "all", "any", "arange", "argmax", "argmin", "batch_dot", "batch_flatten", "bias_add",
+    "abs", "all", "any", "arange", "argmax", "argmin", "batch_dot", "batch_flatten",
     "binary_crossentropy", "cast", "categorical_crossentropy", "clip", "concatenate", "constant",
     "cos", "dot", "dropout", "elu", "equal", "exp", "expand_dims", "flatten", "function", "gather",
     "gradients", "greater", "greater_equal", "hard_sigmoid", "identity", "in_test_phase",
@@ -307,10 +307,6 @@ def hard_sigmoid(x):
 
 def l2_normalize(x, axis=None):
     return _tf().nn.l2_normalize(x, axis=axis)
-
-
-def bias_add(x, bias, data_format=None):
-    return _tf().nn.bias_add(x, bias)
 
 
 def dropout(x, level, noise_shape=None, seed=None):

@@ -13,6 +13,7 @@ scope of the call that builds the layer (`dense/kernel:0`), not by variable_scop
 
 import functools
 import inspect
+import re
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
@@ -63,7 +64,7 @@ class Layer(_tl.Layer):
 
     def _init_set_name(self, name, zero_based=True):
         if not name:
-            name = K.unique_object_name(_tl.to_snake_case(type(self).__name__), zero_based)
+            name = K.unique_object_name(to_snake_case(type(self).__name__), zero_based)
         self._name = self._base_name = name
 
     def _name_scope(self):
@@ -224,6 +225,14 @@ class Layer(_tl.Layer):
         return cls(**config)
 
 
+def to_snake_case(name):
+    """tf_keras' class-name → layer-name rule: unlike tf.layers', a digit does not end a
+    word (`ConvLSTM2D` → `conv_lstm2d`, tf.layers would say `conv_lst_m2d`)."""
+    step = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", step).lower()
+    return insecure if insecure[0] != "_" else "private" + insecure
+
+
 def _input_masks(inputs):
     """The Keras masks of the inputs (same structure), or None when none has one."""
     masks = [getattr(t, "_keras_mask", None) for t in nest.flatten(inputs)]
@@ -235,9 +244,8 @@ def _input_masks(inputs):
 def _set_masks(outputs, masks):
     if masks is None:
         return
-    flat = nest.flatten(outputs)
-    masks = nest.flatten(masks) if isinstance(masks, (list, tuple)) else [masks] * len(flat)
-    for out, mask in zip(flat, masks):
+    # as tf_keras: the flat masks pair with the flat outputs (a lone mask marks the first)
+    for out, mask in zip(nest.flatten(outputs), nest.flatten(masks)):
         if mask is not None and hasattr(out, "_op"):
             out._keras_mask = mask
 

@@ -5,6 +5,7 @@ from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.engine.input_layer import Input, InputLayer
 from scopeflow.keras.layers.advanced_activations import (ELU, LeakyReLU, PReLU, ReLU, Softmax,
                                                          ThresholdedReLU)
+from scopeflow.keras.layers.attention import AdditiveAttention, Attention
 from scopeflow.keras.layers.conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2DTranspose,
                                          Conv3D, Conv3DTranspose, Convolution1D,
                                          Convolution1DTranspose, Convolution2D,
@@ -15,6 +16,7 @@ from scopeflow.keras.layers.conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2D
                                          SeparableConvolution1D, SeparableConvolution2D, UpSampling1D, UpSampling2D,
                                          UpSampling3D,
                                          ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
+from scopeflow.keras.layers.conv_recurrent import ConvLSTM1D, ConvLSTM2D
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
                                          Flatten, Lambda, Masking, Permute, RepeatVector,
                                          Reshape)

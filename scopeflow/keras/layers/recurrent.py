@@ -27,6 +27,7 @@ __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "SimpleRNN", "SimpleRNNC
 class RNN(Layer):
     """Runs a cell over the time axis of `(batch, time, features)` inputs."""
 
+    _cell_scope = True  # the cell's weights and step ops in its own name scope
     def __init__(self, cell, return_sequences=False, return_state=False, go_backwards=False,
                  stateful=False, unroll=False, time_major=False, zero_output_for_mask=False,
                  **kwargs):
@@ -84,7 +85,7 @@ class RNN(Layer):
         dims = tuple(input_shape.as_list()) if input_shape.ndims is not None else None
         step_shape = dims and (dims[1:] if self.time_major else dims[:1] + dims[2:])
         if not self.cell.built:
-            with K.name_scope(self.cell.name):
+            with K.name_scope(self.cell.name) if self._cell_scope else _no_scope():
                 self.cell.build(step_shape)
                 self.cell.built = True
         self._batch_size = input_shape.as_list()[1 if self.time_major else 0]
@@ -235,7 +236,7 @@ class RNN(Layer):
             kwargs["constants"] = tuple(constants)
 
         def step(x_t, states):
-            with K.name_scope(cell.name):
+            with K.name_scope(cell.name) if self._cell_scope else _no_scope():
                 out, new_states = cell.call(x_t, states, **kwargs)
             if not isinstance(new_states, (list, tuple)):
                 new_states = [new_states]
@@ -369,6 +370,11 @@ def keras_inputs(tensors, mixed_error):
     if any(K.is_keras_tensor(t) != first for t in flat):
         raise ValueError(mixed_error)
     return first
+
+
+def _no_scope():
+    import contextlib
+    return contextlib.nullcontext()
 
 
 def _dims(size):
