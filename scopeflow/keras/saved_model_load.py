@@ -51,22 +51,15 @@ def refuse(path):
 
 def _restore(model, prefix):
     """The model's variables set from the checkpoint at `prefix`."""
-    from tensorboard.compat.proto.trackable_object_graph_pb2 import TrackableObjectGraph
-
-    from scopeflow.checkpoint.bundle import BundleReader
-    from scopeflow.keras import backend as K
-    from scopeflow.keras.saved_model_graph import OBJECT_GRAPH_KEY, checkpoint_keys
-    reader = BundleReader(prefix)
-    if not reader.contains(OBJECT_GRAPH_KEY):
+    from scopeflow.keras import backend as K, checkpoint_weights
+    if not checkpoint_weights.has_object_graph(prefix):
         model.load_weights(prefix)
         return
-    graph = TrackableObjectGraph.FromString(reader.lookup(OBJECT_GRAPH_KEY).item())
-    keys = checkpoint_keys(model, graph)
-    missing = [v.name for v in model.weights if all(v is not w for w in keys.values())]
+    pairs, missing = checkpoint_weights.values(model, prefix)
     if missing:
         raise ValueError("The SavedModel's checkpoint at %s has no value for %s."
-                         % (prefix, ", ".join(missing)))
-    K.batch_set_value([(v, reader.lookup(key)) for key, v in keys.items()])
+                         % (prefix, ", ".join(v.name for v in missing)))
+    K.batch_set_value(pairs)
 
 
 def _metadata(filename):

@@ -246,6 +246,9 @@ class TrainingMixin(LoopsMixin):
         if _is_h5(filepath, save_format):
             from scopeflow.keras import hdf5
             return hdf5.save_weights(self, filepath)
+        if self._is_graph_network:  # tf_keras' object-based checkpoint
+            from scopeflow.keras import checkpoint_weights
+            return checkpoint_weights.save(self, filepath)
         tf = tf_api()
         tf.train.Saver(self._checkpoint_map()).save(K.get_session(), filepath,
                                                     write_meta_graph=False)
@@ -255,6 +258,10 @@ class TrainingMixin(LoopsMixin):
         if _is_h5(filepath, None):
             from scopeflow.keras import hdf5
             return hdf5.load_weights(self, filepath, by_name, skip_mismatch)
+        from scopeflow.keras import checkpoint_weights
+        if checkpoint_weights.has_object_graph(filepath):
+            K.batch_set_value(checkpoint_weights.values(self, filepath)[0])
+            return None
         tf = tf_api()
         tf.train.Saver(self._checkpoint_map()).restore(K.get_session(), filepath)
         return None
