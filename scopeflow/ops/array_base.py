@@ -97,7 +97,7 @@ _CONTEXT_FREE = frozenset({
     "ReverseSequence", "UnravelIndex", "InvertPermutation", "TensorScatterUpdate",
     "TensorScatterAdd", "TensorScatterSub", "TensorScatterMax", "TensorScatterMin",
     "UnsortedSegmentSum", "UnsortedSegmentMax", "UnsortedSegmentMin", "UnsortedSegmentProd",
-    "Pow", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
+    "Pow", "RealDiv", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
     "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul"})
 

@@ -20,6 +20,9 @@ def test_static_value_folds_constant_subgraphs(tf):
     assert [static_value(d) for d in tf.unstack(tf.shape(x))] == [None, 3]
     assert static_value(x + 1.) is None
     assert static_value(tf.size(tf.placeholder(tf.float32, [2, 0, None]))).item() == 0
+    # a division of constants folds exactly (TF's shape inference evaluates it, no grappler)
+    assert static_value(tf.constant(5.) / tf.constant(4.)).item() == 1.25
+    assert static_value(tf.round(tf.constant(6.) * (tf.constant(5.) / 6.))).item() == 5.
 
 
 def test_partial_shape_reads_shape_tensors(tf):
