@@ -97,13 +97,22 @@ def _one_dim(dim, shape, limit, flat, fmt, index, out):
 def _formatter(dtype, quoted=False):
     if dtype.kind == "f" or dtype.name == "bfloat16":
         if dtype == np.float64:
-            return lambda v: _shortest(float(v), 15, 17, float)
-        return lambda v: _shortest(float(v), 6, 9, lambda s: float(np.float32(s)))
+            return lambda v: _shortest(_daz(v, dtype), 15, 17, float)
+        return lambda v: _shortest(_daz(v, dtype), 6, 9, lambda s: float(np.float32(s)))
     if dtype.kind == "b":
         return lambda v: "1" if v else "0"
     if dtype.kind in "OSU":
         return _utf8_quoted if quoted else _c_escape
     return lambda v: str(int(v))
+
+
+def _daz(v, dtype):
+    """The element as TF's kernels read it: their threads run with denormals-are-zero, so a
+    subnormal float32 or float64 prints as 0 (float16 and bfloat16 widen by integer shifts)."""
+    v = float(v)
+    if dtype in (np.float32, np.float64) and 0 < abs(v) < np.finfo(dtype).tiny:
+        return 0.0
+    return v
 
 
 _ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"',

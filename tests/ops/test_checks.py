@@ -156,3 +156,7 @@ def test_summarize_examples():
     assert summarize_value(np.float32(1 / 3)) == "0.333333343"
     assert summarize_value(np.array([b"ab", b"c"])) == "ab c"
     assert summarize_value(np.zeros([2, 0])) == ""
+    # TF's kernel threads read subnormals as zero (float32 and float64, not float16)
+    assert summarize_value(np.array([1.4e-45, 1e-40, 1], np.float32)) == "0 0 1"
+    assert summarize_value(np.array([5e-324, 1e-40])) == "0 1e-40"
+    assert summarize_value(np.array([6e-8], np.float16)) == "5.96046448e-08"
