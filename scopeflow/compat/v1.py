@@ -9,7 +9,7 @@ from scopeflow.api._math import *  # noqa: F401,F403
 from scopeflow.api import bitwise, linalg, manip, math, nn  # noqa: F401
 from scopeflow import errors  # noqa: F401
 from scopeflow.api._variables import *  # noqa: F401,F403
-from scopeflow.api import initializers, random  # noqa: F401
+from scopeflow.api import distributions, initializers, random  # noqa: F401
 from scopeflow.api._raw_ops import raw_ops  # noqa: F401
 from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401

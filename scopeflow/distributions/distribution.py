@@ -1,0 +1,200 @@
+"""The `tf.distributions.Distribution` base: TF's name scopes and sample-shape handling.
+
+Each public method opens the distribution's own scope (`Normal/`, kept from construction)
+and then the method's (`sample`, `log_prob`, ...), as TF does, so op names match TF's.
+"""
+
+import contextlib
+
+import numpy as np
+
+from scopeflow.core.shape import TensorShape
+
+
+def tf_api():
+    """The public namespace, imported when first needed (it imports this package)."""
+    from scopeflow.compat import v1
+    return v1
+
+
+class ReparameterizationType:
+    """How samples depend on parameters: FULLY_REPARAMETERIZED or NOT_REPARAMETERIZED."""
+
+    def __init__(self, rep_type):
+        self._rep_type = rep_type
+
+    def __repr__(self):
+        return "<Reparameterization Type: %s>" % self._rep_type
+
+    def __eq__(self, other):
+        return self is other
+
+    __hash__ = object.__hash__
+
+
+FULLY_REPARAMETERIZED = ReparameterizationType("FULLY_REPARAMETERIZED")
+NOT_REPARAMETERIZED = ReparameterizationType("NOT_REPARAMETERIZED")
+
+
+def unique_scope(name):
+    """`name` made a unique absolute scope (`Normal/`, `Normal_1/`), as TF's constructors do."""
+    with tf_api().name_scope(name) as scope:
+        return scope
+
+
+class Distribution:
+    """Base of the distributions: subclasses give `_sample_n`, `_log_prob`, `_mean`, ..."""
+
+    def __init__(self, dtype, reparameterization_type, validate_args, allow_nan_stats,
+                 parameters=None, graph_parents=None, name=None):
+        tf = tf_api()
+        graph_parents = graph_parents or []
+        for i, t in enumerate(graph_parents):
+            if not isinstance(t, tf.Tensor):
+                raise ValueError("Graph parent item %d is not a Tensor; %s." % (i, t))
+        if not name or name[-1] != "/":
+            name = unique_scope(name or type(self).__name__)
+        self._dtype, self._reparameterization_type = dtype, reparameterization_type
+        self._allow_nan_stats, self._validate_args = allow_nan_stats, validate_args
+        self._parameters = dict(parameters or {})
+        self._parameters.pop("self", None)
+        self._parameters.pop("__class__", None)
+        self._graph_parents, self._name = graph_parents, name
+
+    name = property(lambda self: self._name)
+    dtype = property(lambda self: self._dtype)
+    parameters = property(lambda self: dict(self._parameters))
+    reparameterization_type = property(lambda self: self._reparameterization_type)
+    allow_nan_stats = property(lambda self: self._allow_nan_stats)
+    validate_args = property(lambda self: self._validate_args)
+
+    @contextlib.contextmanager
+    def _name_scope(self, name=None, values=None):
+        tf = tf_api()
+        with tf.name_scope(self.name):
+            with tf.name_scope(name, values=(values or []) + self._graph_parents) as scope:
+                yield scope
+
+    @property
+    def batch_shape(self):
+        return TensorShape(self._batch_shape())
+
+    @property
+    def event_shape(self):
+        return TensorShape(self._event_shape())
+
+    def batch_shape_tensor(self, name="batch_shape_tensor"):
+        return self._shape_tensor(name, self.batch_shape, self._batch_shape_tensor, "batch_shape")
+
+    def event_shape_tensor(self, name="event_shape_tensor"):
+        return self._shape_tensor(name, self.event_shape, self._event_shape_tensor, "event_shape")
+
+    def _shape_tensor(self, name, static, dynamic, const_name):
+        tf = tf_api()
+        with self._name_scope(name):
+            if static.is_fully_defined():
+                return tf.convert_to_tensor(static.as_list(), dtype=tf.int32, name=const_name)
+            return dynamic()
+
+    def is_scalar_batch(self, name="is_scalar_batch"):
+        with self._name_scope(name):
+            return self.batch_shape.ndims == 0
+
+    def is_scalar_event(self, name="is_scalar_event"):
+        with self._name_scope(name):
+            return self.event_shape.ndims == 0
+
+    def sample(self, sample_shape=(), seed=None, name="sample"):
+        """`sample_shape` draws, shaped sample_shape + batch_shape + event_shape."""
+        tf = tf_api()
+        with self._name_scope(name, values=[sample_shape]):
+            sample_shape = tf.convert_to_tensor(sample_shape, dtype=tf.int32,
+                                                name="sample_shape")
+            sample_shape, n = _sample_shape_vector(sample_shape, "sample_shape")
+            samples = self._sample_n(n, seed)
+            batch_event_shape = tf.shape(samples)[1:]
+            final_shape = tf.concat([sample_shape, batch_event_shape], 0)
+            samples = tf.reshape(samples, final_shape)
+            return self._set_sample_static_shape(samples, sample_shape)
+
+    def _set_sample_static_shape(self, x, sample_shape):
+        from scopeflow.ops.constant import constant_value
+        sample = TensorShape(constant_value(sample_shape))
+        if sample.ndims is not None and self.batch_shape.ndims is not None:
+            x.set_shape(x.shape.merge_with(
+                sample.concatenate(self.batch_shape).concatenate(self.event_shape)))
+        return x
+
+    def _call_value(self, name, value, fn):
+        tf = tf_api()
+        with self._name_scope(name, values=[value]):
+            value = tf.convert_to_tensor(value, name="value", preferred_dtype=self.dtype)
+            return fn(value)
+
+    def log_prob(self, value, name="log_prob"):
+        return self._call_value(name, value, self._log_prob)
+
+    def prob(self, value, name="prob"):
+        return self._call_value(name, value, self._prob)
+
+    def cdf(self, value, name="cdf"):
+        return self._call_value(name, value, self._cdf)
+
+    def _prob(self, value):
+        return tf_api().exp(self._log_prob(value))
+
+    def _log_prob(self, value):
+        return tf_api().log(self._prob(value))
+
+    def entropy(self, name="entropy"):
+        with self._name_scope(name):
+            return self._entropy()
+
+    def mean(self, name="mean"):
+        with self._name_scope(name):
+            return self._mean()
+
+    def mode(self, name="mode"):
+        with self._name_scope(name):
+            return self._mode()
+
+    def stddev(self, name="stddev"):
+        with self._name_scope(name):
+            return self._stddev()
+
+    def variance(self, name="variance"):
+        with self._name_scope(name):
+            return self._variance()
+
+    def _stddev(self):
+        return tf_api().sqrt(self._variance())
+
+    def _variance(self):
+        return tf_api().square(self._stddev())
+
+    def __str__(self):
+        return ("tfp.distributions.%s(\"%s\", batch_shape=%s, event_shape=%s, dtype=%s)"
+                % (type(self).__name__, self.name, _dims(self.batch_shape),
+                   _dims(self.event_shape), self.dtype.name))
+
+
+def _dims(shape):
+    return "?" if shape.ndims is None else "(" + ", ".join(
+        "?" if d is None else str(d) for d in shape.as_list()) + ")"
+
+
+def _sample_shape_vector(x, name):
+    """`x` (0-D or 1-D int32) as a vector, with the product of its entries (int when known)."""
+    tf = tf_api()
+    from scopeflow.ops.constant import constant_value
+    static = constant_value(x)
+    n = tf.reduce_prod(x) if static is None else np.prod(static, dtype=np.int32)
+    ndims = x.shape.ndims
+    if ndims is None:
+        raise ValueError("sample_shape of unknown rank is not supported")
+    if ndims == 0:
+        x = (tf.convert_to_tensor(np.array([static], np.int32), name=name)
+             if static is not None else tf.reshape(x, [1]))
+    elif ndims != 1:
+        raise ValueError("Input is neither scalar nor vector.")
+    return x, n

@@ -1,0 +1,36 @@
+"""`tf.distributions.kl_divergence`: a table of KL functions keyed by the two types."""
+
+from scopeflow.distributions.distribution import tf_api
+from scopeflow.distributions.normal import Normal, kl_normal_normal
+
+_KL = {(Normal, Normal): kl_normal_normal}
+
+
+def _registered_kl(type_a, type_b):
+    for a in type_a.__mro__:
+        for b in type_b.__mro__:
+            if (a, b) in _KL:
+                return _KL[(a, b)]
+    return None
+
+
+def kl_divergence(distribution_a, distribution_b, allow_nan_stats=True, name=None):
+    """KL(a || b) under the scope `KullbackLeibler`, checked for NaN unless allow_nan_stats."""
+    tf = tf_api()
+    kl_fn = _registered_kl(type(distribution_a), type(distribution_b))
+    if kl_fn is None:
+        raise NotImplementedError(
+            "No KL(distribution_a || distribution_b) registered for distribution_a "
+            "type %s and distribution_b type %s"
+            % (type(distribution_a).__name__, type(distribution_b).__name__))
+    with tf.name_scope("KullbackLeibler"):
+        kl_t = kl_fn(distribution_a, distribution_b, name=name)
+        if allow_nan_stats:
+            return kl_t
+        kl_t = tf.identity(kl_t, name="kl")
+        message = ("KL calculation between %s and %s returned NaN values "
+                   "(and was called with allow_nan_stats=False). Values:"
+                   % (distribution_a.name, distribution_b.name))
+        with tf.control_dependencies([tf.Assert(
+                tf.logical_not(tf.reduce_any(tf.is_nan(kl_t))), [message, kl_t])]):
+            return tf.identity(kl_t, name="checked_kl")
