@@ -66,22 +66,24 @@ class Operation:
         return tuple(self._outputs)
 
     def get_attr(self, name):
-        if name == "_class":
-            if self._colocation:
-                return [("loc:@" + o).encode() for o in self._colocation]
-        elif name in self._attrs:
+        """Attr `name` as TF gives it, read from the NodeDef: bytes for strings, DTypes,
+        TensorShapeProto for shapes, TensorProto for tensors, NameAttrList for functions."""
+        if name in self._attrs and _is_function(self._attrs[name]):
             return _attr_out(self, self._attrs[name])
-        elif name == "_gradient_op_type" and self in self._graph._gradient_op_types:
-            return self._graph._gradient_op_types[self].encode()
-        else:  # an attr TF derives (N, Tidx) or defaults: the one the NodeDef holds
-            from scopeflow.summary.graph_def import node_attr
-            found, value = node_attr(self, name)
-            if found:
-                return value
-            if name in ("T", "dtype") and (self._inputs or self._outputs):
-                t = self._inputs[0] if self._inputs else self._outputs[0]
-                return t.dtype.base_dtype
+        from scopeflow.summary.graph_def import node_attr
+        found, value = node_attr(self, name)
+        if found:
+            return value
+        if name in self._attrs:  # a private attr TF's signature of the op lacks
+            return self._attrs[name]
         raise ValueError("Operation '%s' has no attr named '%s'." % (self._name, name))
+
+    def _get_attr(self, name):
+        """Attr `name` in scopeflow's own Python form (str, ndarray, TensorShape): for callers
+        inside scopeflow; `get_attr` gives TF's protobuf-derived types."""
+        if name in self._attrs:
+            return _attr_out(self, self._attrs[name])
+        return self.get_attr(name)
 
     def _set_attr(self, name, value):
         self._attrs[name] = value
@@ -276,6 +278,11 @@ def is_tensor(x):
 
 
 __all__ = ["Operation", "SymbolicTensor", "Tensor", "TensorShape", "dtypes", "is_tensor"]
+
+
+def _is_function(value):
+    from scopeflow.summary import function_def
+    return function_def.is_function(value)
 
 
 def _attr_out(op, value):

@@ -111,9 +111,9 @@ def graph_entries(graph):
     covered = {n for names in shards.values() for n, _ in names}
     for op in graph.get_operations():  # a GraphDef without collections: its variable ops
         if op.type in VARIABLE_TYPES and op.name not in entries and op.name not in covered:
-            shape = op.get_attr("shape")
+            shape = op._get_attr("shape")
             entries[op.name] = (tuple(shape.as_list() if hasattr(shape, "as_list") else shape),
-                                op.get_attr("dtype").base_dtype.name)
+                                op._get_attr("dtype").base_dtype.name)
     return entries, objects, {k: sorted(v, key=lambda s: _part_index(s[0]))
                               for k, v in shards.items()}
 

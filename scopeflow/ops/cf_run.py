@@ -425,7 +425,7 @@ def first_unless_ran(ctx, t):
     None. Its value in the run is the maximum: ops that check against it check this too."""
     from scopeflow.ops.op_util import static_value
     op, pick = t._op, None
-    if op._type == "StridedSlice" and op.get_attr("shrink_axis_mask") == 1:
+    if op._type == "StridedSlice" and op._get_attr("shrink_axis_mask") == 1:
         begin = static_value(op.inputs[1])
         if begin is None or np.size(begin) != 1:
             return None

@@ -419,8 +419,8 @@ def _eye(num_rows, num_cols, dtype):
         lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT":
         jnp.eye(int(num_rows), int(num_cols), dtype=diagonal.dtype),
         lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT": (
-            TensorShape([num_rows.op.get_attr("value").item(),
-                         num_cols.op.get_attr("value").item()]), diagonal.dtype))
+            TensorShape([num_rows.op._get_attr("value").item(),
+                         num_cols.op._get_attr("value").item()]), diagonal.dtype))
     with _scope(None, "eye", []):
         ones = filled([min(num_rows, num_cols)], dtype, 1, "ones")
         with _scope(None, "diag", []) as scope:

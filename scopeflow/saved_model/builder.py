@@ -188,7 +188,7 @@ def _asset_path(tensor):
     if tensor.dtype.base_dtype.name != "string":
         raise TypeError("Asset path tensor %s` must be of dtype string.Has type %s instead."
                         % (tensor, tensor.dtype))
-    values = np.asarray(tensor.op.get_attr("value"), dtype=object).reshape(-1)
+    values = np.asarray(tensor.op._get_attr("value"), dtype=object).reshape(-1)
     if len(values) != 1:
         raise TypeError("Asset path tensor %s must be a scalar." % tensor)
     return values[0] if isinstance(values[0], bytes) else str(values[0]).encode()

@@ -37,7 +37,7 @@ def build_signature_def(inputs=None, outputs=None, method_name=None, defaults=No
         if getattr(getattr(default, "op", None), "type", None) != "Const":
             raise ValueError("Unable to convert object %s of type %s to TensorProto."
                              % (default, type(default)))
-        sig.defaults[arg].CopyFrom(tensor_proto(default.op.get_attr("value")))
+        sig.defaults[arg].CopyFrom(tensor_proto(default.op._get_attr("value")))
     return sig
 
 

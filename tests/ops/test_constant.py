@@ -46,7 +46,7 @@ def test_conversion_registered_after_first_use(tf):
             value.degrees + 273.0, name="kelvin"))
     t = tf.convert_to_tensor(Kelvin(1.0))
     assert t.op.name.startswith("kelvin")
-    assert t.op.get_attr("value") == np.float32(274.0)
+    assert tf.make_ndarray(t.op.get_attr("value")) == np.float32(274.0)
 
 
 @pytest.mark.oracle
