@@ -89,6 +89,10 @@ class Distribution:
     def event_shape_tensor(self, name="event_shape_tensor"):
         return self._shape_tensor(name, self.event_shape, self._event_shape_tensor, "event_shape")
 
+    def _n_by_batch_shape(self, n):
+        """The shape [n] + batch_shape that `_sample_n` draws."""
+        return tf_api().concat([[n], self.batch_shape_tensor()], 0)
+
     def _shape_tensor(self, name, static, dynamic, const_name):
         tf = tf_api()
         with self._name_scope(name):
@@ -159,23 +163,55 @@ class Distribution:
             return self._mode()
 
     def stddev(self, name="stddev"):
+        """`_stddev`, else the square root of `_variance`, as TF falls back."""
         with self._name_scope(name):
-            return self._stddev()
+            return _first_implemented(self._stddev, lambda: tf_api().sqrt(self._variance()))
 
     def variance(self, name="variance"):
+        """`_variance`, else the square of `_stddev`, as TF falls back."""
         with self._name_scope(name):
-            return self._variance()
+            return _first_implemented(self._variance, lambda: tf_api().square(self._stddev()))
+
+    def _entropy(self):
+        raise NotImplementedError("entropy is not implemented: %s" % type(self).__name__)
+
+    def _mean(self):
+        raise NotImplementedError("mean is not implemented: %s" % type(self).__name__)
+
+    def _mode(self):
+        raise NotImplementedError("mode is not implemented: %s" % type(self).__name__)
 
     def _stddev(self):
-        return tf_api().sqrt(self._variance())
+        raise NotImplementedError("stddev is not implemented: %s" % type(self).__name__)
 
     def _variance(self):
-        return tf_api().square(self._stddev())
+        raise NotImplementedError("variance is not implemented: %s" % type(self).__name__)
 
     def __str__(self):
         return ("tfp.distributions.%s(\"%s\", batch_shape=%s, event_shape=%s, dtype=%s)"
                 % (type(self).__name__, self.name, _dims(self.batch_shape),
                    _dims(self.event_shape), self.dtype.name))
+
+
+class ScalarEvent:
+    """Mixin for distributions over scalars: event shape []."""
+
+    def _event_shape_tensor(self):
+        tf = tf_api()
+        return tf.constant([], dtype=tf.int32)
+
+    def _event_shape(self):
+        return TensorShape([])
+
+
+def _first_implemented(method, fallback):
+    try:
+        return method()
+    except NotImplementedError as original:
+        try:
+            return fallback()
+        except NotImplementedError:
+            raise original from None
 
 
 def _dims(shape):

@@ -1,9 +1,11 @@
 """`tf.distributions.kl_divergence`: a table of KL functions keyed by the two types."""
 
+from scopeflow.distributions.categorical import Categorical, kl_categorical_categorical
 from scopeflow.distributions.distribution import tf_api
 from scopeflow.distributions.normal import Normal, kl_normal_normal
 
-_KL = {(Normal, Normal): kl_normal_normal}
+_KL = {(Normal, Normal): kl_normal_normal,
+       (Categorical, Categorical): kl_categorical_categorical}
 
 
 def _registered_kl(type_a, type_b):
@@ -12,6 +14,22 @@ def _registered_kl(type_a, type_b):
             if (a, b) in _KL:
                 return _KL[(a, b)]
     return None
+
+
+class RegisterKL:
+    """Decorator registering `fn(a, b, name=None)` as KL(a || b) for two distribution types."""
+
+    def __init__(self, dist_cls_a, dist_cls_b):
+        self._key = (dist_cls_a, dist_cls_b)
+
+    def __call__(self, kl_fn):
+        if not callable(kl_fn):
+            raise TypeError("kl_fn must be callable, received: %s" % kl_fn)
+        if self._key in _KL:
+            raise ValueError("KL(%s || %s) has already been registered to: %s"
+                             % (self._key[0].__name__, self._key[1].__name__, _KL[self._key]))
+        _KL[self._key] = kl_fn
+        return kl_fn
 
 
 def kl_divergence(distribution_a, distribution_b, allow_nan_stats=True, name=None):

@@ -5,10 +5,10 @@ import math
 import numpy as np
 
 from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution,
-                                                  tf_api)
+                                                  ScalarEvent, tf_api)
 
 
-class Normal(Distribution):
+class Normal(ScalarEvent, Distribution):
     """The normal distribution with mean `loc` and standard deviation `scale`.
 
     >>> import scopeflow as tf
@@ -39,16 +39,9 @@ class Normal(Distribution):
     def _batch_shape(self):
         return tf_api().broadcast_static_shape(self.loc.shape, self.scale.shape)
 
-    def _event_shape_tensor(self):
-        tf = tf_api()
-        return tf.constant([], dtype=tf.int32)
-
-    def _event_shape(self):
-        return []
-
     def _sample_n(self, n, seed=None):
         tf = tf_api()
-        shape = tf.concat([[n], self.batch_shape_tensor()], 0)
+        shape = self._n_by_batch_shape(n)
         sampled = tf.random_normal(shape=shape, mean=0., stddev=1., dtype=self.loc.dtype,
                                    seed=seed)
         return sampled * self.scale + self.loc
@@ -76,7 +69,8 @@ class Normal(Distribution):
     def _stddev(self):
         return self.scale * tf_api().ones_like(self.loc)
 
-    _mode = _mean
+    def _mode(self):
+        return self._mean()
 
     def _z(self, x):
         with tf_api().name_scope("standardize", values=[x]):

@@ -365,13 +365,27 @@ def assert_proper_iterable(values):
 
 def assert_same_float_dtype(tensors=None, dtype=None):
     """The one floating dtype of `tensors` (and `dtype`), else ValueError (float32 if none)."""
-    dtypes = [t.dtype.base_dtype for t in tensors or ()]
-    if dtype is not None:
-        dtypes.append(_dt.as_dtype(dtype).base_dtype)
-    for d in dtypes:
-        if d != dtypes[0]:
-            raise ValueError("Tensor conversion requested dtype %s for Tensor with dtype %s"
-                             % (dtypes[0].name, d.name))
-    if dtypes and not dtypes[0].is_floating:
-        raise ValueError("Expected floating point type, got %s." % dtypes[0])
-    return dtypes[0] if dtypes else _dt.float32
+    dtype = _dt.as_dtype(dtype).base_dtype if dtype is not None else None
+    if tensors:
+        dtype = _same_base_type(tensors, dtype)
+    if not dtype:
+        return _dt.float32
+    if not dtype.is_floating:
+        raise ValueError("Expected floating point type, got %s." % dtype)
+    return dtype
+
+
+def _same_base_type(items, expected):
+    """`expected` (or the first item's dtype); TF's error naming the first mismatching item."""
+    first = None
+    for item in items:
+        if item is None:
+            continue
+        item_type = item.dtype.base_dtype
+        if not expected:
+            expected, first = item_type, getattr(item, "name", str(item))
+        elif expected != item_type:
+            raise ValueError("%s, type=%s, must be of the same type (%s)%s." % (
+                getattr(item, "name", str(item)), item_type, expected,
+                " as %s" % first if first else ""))
+    return expected

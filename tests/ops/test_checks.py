@@ -100,6 +100,12 @@ STATIC = [
     "tf.debugging.assert_integer(tf.constant(1.0))",
     "tf.debugging.assert_scalar(tf.placeholder(tf.float32, [None]))",
     "tf.debugging.check_numerics(tf.constant([1, 2]), 'm')",
+    "tf.assert_same_float_dtype([tf.constant(1.), None, tf.constant(1, tf.float16)])",
+    "tf.assert_same_float_dtype([tf.constant(1.)], tf.float64)",
+    "tf.assert_same_float_dtype([tf.constant(1.)], tf.float32)",
+    "tf.assert_same_float_dtype([tf.constant(1)])",
+    "tf.assert_same_float_dtype(None, tf.int32)",
+    "tf.assert_same_float_dtype()",
 ]
 
 
