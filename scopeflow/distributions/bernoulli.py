@@ -3,7 +3,8 @@
 from scopeflow import dtypes
 from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent,
                                                   tf_api)
-from scopeflow.distributions.util import get_logits_and_probs
+from scopeflow.distributions.util import (embed_check_integer_casting_closed,
+                                          get_logits_and_probs)
 
 
 class Bernoulli(ScalarEvent, Distribution):
@@ -43,9 +44,7 @@ class Bernoulli(ScalarEvent, Distribution):
     def _log_prob(self, event):
         tf = tf_api()
         if self.validate_args:
-            raise NotImplementedError(
-                "Bernoulli.log_prob with validate_args=True (TF's integer-event check) is not "
-                "supported yet")
+            event = embed_check_integer_casting_closed(event, target_dtype=tf.bool)
         event = tf.cast(event, self.logits.dtype)
         logits = self.logits
         if not (event.shape.is_fully_defined() and logits.shape.is_fully_defined()

@@ -4,7 +4,9 @@ from scopeflow import dtypes
 from scopeflow.core.shape import TensorShape
 from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent,
                                                   tf_api)
-from scopeflow.distributions.util import get_logits_and_probs
+from scopeflow.distributions.util import (embed_check_categorical_event_shape,
+                                          embed_check_integer_casting_closed,
+                                          get_logits_and_probs)
 
 
 class Categorical(ScalarEvent, Distribution):
@@ -20,13 +22,12 @@ class Categorical(ScalarEvent, Distribution):
         tf = tf_api()
         parameters = dict(logits=logits, probs=probs, dtype=dtype, validate_args=validate_args,
                           allow_nan_stats=allow_nan_stats, name=name)
-        if validate_args:
-            raise NotImplementedError(
-                "Categorical with validate_args=True (TF's event-shape checks) is not "
-                "supported yet")
         with tf.name_scope(name, values=[logits, probs]) as name:
             self._logits, self._probs = get_logits_and_probs(
-                logits=logits, probs=probs, multidimensional=True, name=name)
+                logits=logits, probs=probs, multidimensional=True, validate_args=validate_args,
+                name=name)
+            if validate_args:
+                self._logits = embed_check_categorical_event_shape(self._logits)
             self._shape_tensors(self._logits.shape.with_rank_at_least(1))
         super().__init__(dtypes.as_dtype(dtype), NOT_REPARAMETERIZED, validate_args,
                          allow_nan_stats, parameters, [self._logits, self._probs], name)
@@ -76,6 +77,8 @@ class Categorical(ScalarEvent, Distribution):
     def _cdf(self, k):
         tf = tf_api()
         k = tf.convert_to_tensor(k, name="k")
+        if self.validate_args:
+            k = embed_check_integer_casting_closed(k, target_dtype=tf.int32)
         k, probs = _broadcast_event_and_params(k, self.probs, self.dtype)
         flat_probs = tf.reshape(probs, (-1, self._event_size))  # (batch, classes)
         flat_k = tf.reshape(k, [-1])
@@ -86,6 +89,8 @@ class Categorical(ScalarEvent, Distribution):
     def _log_prob(self, k):
         tf = tf_api()
         k = tf.convert_to_tensor(k, name="k")
+        if self.validate_args:
+            k = embed_check_integer_casting_closed(k, target_dtype=tf.int32)
         k, logits = _broadcast_event_and_params(k, self.logits, self.dtype)
         return -tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=logits)
 

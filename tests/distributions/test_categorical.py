@@ -33,3 +33,48 @@ result = [[[t.name, t.shape] for t in x], [a.tolist() for a in v],
 @pytest.mark.parametrize("code", PROGRAMS)
 def test_categorical_matches_tf(oracle, code):
     check(oracle, code)
+
+
+VALIDATED = [
+    # validate_args: TF's checks on the parameters and on the events, as ops and as errors
+    """lg = tf.placeholder(tf.float32, [None, None])
+d = tf.distributions.Categorical(logits=lg, validate_args=True)
+e = tf.distributions.Categorical(probs=[[0.25, 0.75], [0.5, 0.5]], validate_args=True)
+k = tf.placeholder(tf.float32, [2])
+x = [d.log_prob([1, 0]), e.log_prob(k), e.cdf(k), d.sample(1, seed=2)]
+ops = sorted([o.name, o.type] for o in tf.get_default_graph().get_operations()
+             if "AssertGuard" not in o.name)
+r = []
+with tf.Session() as s:
+    for fetch, feed in ((x[:3], {lg: [[0., 1.], [2., 3.]], k: [1., 0.]}),
+                        (x[0], {lg: [[0.], [1.]]}), (x[1], {k: [0.5, 1.]}),
+                        (x[1], {k: [-1., 1.]})):
+        try:
+            v = s.run(fetch, feed)
+            r.append([a.tolist() for a in v] if isinstance(v, list) else v.tolist())
+        except tf.errors.InvalidArgumentError as e:
+            r.append([l for l in e.message.split("\\n") if l.startswith("assertion")])
+result = [ops, r]""",
+    "tf.distributions.Categorical(logits=[1.], validate_args=True)",
+    "tf.distributions.Categorical(logits=1., validate_args=True)",
+    "tf.distributions.Categorical(probs=[1.5, -0.5], validate_args=True).probs.name",
+    """d = tf.distributions.Bernoulli(logits=[0., 1.], validate_args=True)
+k = tf.placeholder(tf.int32, [2])
+x = d.log_prob(k)
+ops = sorted([o.name, o.type] for o in tf.get_default_graph().get_operations()
+             if "AssertGuard" not in o.name)
+r = []
+with tf.Session() as s:
+    for v in ([1, 0], [2, 0], [-1, 0]):
+        try:
+            r.append(s.run(x, {k: v}).tolist())
+        except tf.errors.InvalidArgumentError as e:
+            r.append([l for l in e.message.split("\\n") if l.startswith("assertion")])
+result = [ops, r]""",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", VALIDATED)
+def test_validate_args_matches_tf(oracle, code):
+    check(oracle, code)
