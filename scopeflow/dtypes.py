@@ -46,7 +46,7 @@ class DType:
     is_bool = property(lambda self: self.base_dtype._name == "bool")
     is_unsigned = property(lambda self: self.base_dtype._name in ("uint8", "uint16", "uint32",
                                                                   "uint64"))
-    is_quantized = property(lambda self: False)
+    is_quantized = property(lambda self: self.base_dtype._name in _QUANTIZED)
 
     @property
     def size(self):
@@ -55,6 +55,9 @@ class DType:
     @property
     def min(self):
         b = self.base_dtype
+        if b.is_quantized:
+            raise TypeError("Cannot find minimum value of %s with quantized type %s."
+                            % (self, b))
         if b.is_floating:
             return float(np.finfo(_np_of(b)).min)
         return int(np.iinfo(_np_of(b)).min)
@@ -62,12 +65,17 @@ class DType:
     @property
     def max(self):
         b = self.base_dtype
+        if b.is_quantized:
+            raise TypeError("Cannot find maximum value of %s with quantized type %s."
+                            % (self, b))
         if b.is_floating:
             return float(np.finfo(_np_of(b)).max)
         return int(np.iinfo(_np_of(b)).max)
 
     @property
     def limits(self):
+        if self.is_quantized:
+            raise ValueError("%s does not have defined limits." % self)
         return self.min, self.max
 
     def is_compatible_with(self, other):
@@ -104,6 +112,7 @@ def _np_of(dtype):
 
 
 _FLOATS = ("float16", "bfloat16", "float32", "float64")
+_QUANTIZED = ("qint8", "quint8", "qint16", "quint16", "qint32")
 _INTS = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64")
 
 try:  # ml_dtypes ships with jax
@@ -113,6 +122,13 @@ try:  # ml_dtypes ships with jax
 except ImportError:  # pragma: no cover
     _BF16 = None
 
+
+
+def _quantized(name, np_type):
+    """TF's NumPy type for a quantized dtype: one named field, `[('qint8', 'i1')]`."""
+    return np.dtype([(name, np_type)])
+
+
 # (enum, name, numpy type) as in TF's types.proto
 _TABLE = [
     (1, "float32", np.float32), (2, "float64", np.float64), (3, "int32", np.int32),
@@ -121,6 +137,10 @@ _TABLE = [
     (10, "bool", np.bool_), (14, "bfloat16", _BF16), (17, "uint16", np.uint16),
     (18, "complex128", np.complex128), (19, "float16", np.float16), (20, "resource", None),
     (21, "variant", None), (22, "uint32", np.uint32), (23, "uint64", np.uint64),
+    (11, "qint8", _quantized("qint8", np.int8)), (12, "quint8", _quantized("quint8", np.uint8)),
+    (13, "qint32", _quantized("qint32", np.int32)),
+    (15, "qint16", _quantized("qint16", np.int16)),
+    (16, "quint16", _quantized("quint16", np.uint16)),
 ]
 _BY_ENUM = {}
 _BY_NAME = {}
@@ -144,7 +164,10 @@ variant = _BY_NAME["variant"]
 float16_ref, float32_ref, float64_ref = (_BY_NAME[n + "_ref"]
                                          for n in ("float16", "float32", "float64"))
 int32_ref, int64_ref, bool_ref = (_BY_NAME[n + "_ref"] for n in ("int32", "int64", "bool"))
-qint8 = quint8 = qint32 = None
+qint8, quint8, qint16, quint16, qint32 = (_BY_NAME[n] for n in _QUANTIZED)
+qint8_ref, quint8_ref, qint16_ref, quint16_ref, qint32_ref = (_BY_NAME[n + "_ref"]
+                                                              for n in _QUANTIZED)
+QUANTIZED_DTYPES = frozenset(_BY_NAME[n + r] for n in _QUANTIZED for r in ("", "_ref"))
 
 _NP_TO_DTYPE = {np.dtype(t): d for (e, n, t) in _TABLE for d in [_BY_NAME[n]]
                 if t is not None and t is not object}
@@ -208,6 +231,7 @@ def enum_name(dtype):
 _ALIASES = {"half": "float16", "float": "float32", "double": "float64"}
 # exact-type keys only: np.dtype objects and NumPy scalar classes (a str or int never hits)
 _NUMPY_TYPES = {k: v for k, v in _NP_TO_DTYPE.items() if k.kind not in "SU"}
-_NUMPY_TYPES.update({k.type: v for k, v in _NUMPY_TYPES.items() if k.kind != "O"})
+# (a quantized dtype's NumPy type is a structured np.void: its class names no dtype)
+_NUMPY_TYPES.update({k.type: v for k, v in _NUMPY_TYPES.items() if k.kind not in "OV"})
 
 DType.__module__ = "scopeflow.dtypes"

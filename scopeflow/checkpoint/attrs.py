@@ -20,7 +20,9 @@ _VAL_FIELD = {"float32": "float_val", "float64": "double_val", "int32": "int_val
               "int16": "int_val", "int8": "int_val", "uint8": "int_val", "uint16": "int_val",
               "int64": "int64_val", "uint32": "uint32_val", "uint64": "uint64_val",
               "bool": "bool_val", "complex64": "scomplex_val", "complex128": "dcomplex_val",
-              "float16": "half_val", "bfloat16": "half_val", "string": "string_val"}
+              "float16": "half_val", "bfloat16": "half_val", "string": "string_val",
+              "qint8": "int_val", "quint8": "int_val", "qint16": "int_val",
+              "quint16": "int_val", "qint32": "int_val"}
 
 
 def shape_value(proto):
@@ -57,7 +59,7 @@ def tensor_value(proto):
     else:
         flat = np.asarray(values, np_type)
     if flat.size <= 1 < size:  # one value fills it: a read-only view, nothing allocated
-        fill = flat[0] if flat.size else np_type.type(0)
+        fill = flat[0] if flat.size else np.zeros((), np_type)
         return np.broadcast_to(np.asarray(fill, np_type), shape)
     if flat.size == 0:
         return np.zeros(shape, np_type)

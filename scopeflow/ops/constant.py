@@ -83,6 +83,8 @@ def to_numpy(value, dtype):
     if isinstance(value, np.ndarray) or isinstance(value, np.generic):
         arr = np.asarray(value)
         inferred = _dt.as_dtype(arr.dtype) if arr.dtype.kind not in "SUO" else _dt.string
+    elif dtype is not None and dtype.is_quantized:
+        return _quantized(value, dtype.base_dtype)
     else:
         arr, inferred = _infer_python(value)
     if dtype is None:
@@ -99,6 +101,24 @@ def to_numpy(value, dtype):
     if not isinstance(value, (np.ndarray, np.generic)):
         _check_compatible(arr, inferred, dtype.base_dtype, value)
     return arr.astype(target, copy=isinstance(value, np.ndarray))
+
+
+def _quantized(value, dtype):
+    """A Python value of a quantized dtype as TF takes it: nested lists of 1-tuples, the
+    records of its structured NumPy type (`[(1,), (2,)]`); TF refuses a bare number."""
+    _check_records(value, dtype)
+    return np.array(value, dtype.as_numpy_dtype)  # OverflowError as TF's NumPy raises it
+
+
+def _check_records(value, dtype):
+    if isinstance(value, list):
+        for v in value:
+            _check_records(v, dtype)
+        return
+    bad = [v for v in value if not isinstance(v, int)] if isinstance(value, tuple) else [value]
+    if bad:
+        raise TypeError("Expected %s, but got %s of type '%s'." % (
+            dtype.name, bad[0], type(bad[0]).__name__))
 
 
 def _check_compatible(arr, inferred, dtype, value):

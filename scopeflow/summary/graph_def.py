@@ -325,7 +325,9 @@ _VAL_FIELD = {"float32": "float_val", "float64": "double_val", "int32": "int_val
               "int16": "int_val", "int8": "int_val", "uint8": "int_val", "uint16": "int_val",
               "int64": "int64_val", "uint32": "uint32_val", "uint64": "uint64_val",
               "bool": "bool_val", "complex64": "scomplex_val", "complex128": "dcomplex_val",
-              "float16": "half_val", "bfloat16": "half_val", "string": "string_val"}
+              "float16": "half_val", "bfloat16": "half_val", "string": "string_val",
+              "qint8": "int_val", "quint8": "int_val", "qint16": "int_val",
+              "quint16": "int_val", "qint32": "int_val"}
 _NO_CONTENT = ("bool", "complex64", "complex128", "string")
 
 
@@ -350,6 +352,8 @@ def tensor_proto(value):
 def write_values(tp, flat, name):
     """Append the 1-D array `flat` of dtype `name` to `tp`'s typed `*_val` field."""
     field = getattr(tp, _VAL_FIELD[name])
+    if flat.dtype.names:  # a quantized type's one field: [('qint8', 'i1')]
+        flat = flat[flat.dtype.names[0]]
     if name in ("float16", "bfloat16"):
         field.extend(flat.view(np.uint16).tolist())
     elif name in ("complex64", "complex128"):
