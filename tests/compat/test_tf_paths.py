@@ -17,6 +17,7 @@ PROGRAM = textwrap.dedent("""
     from tensorflow.python.platform import gfile, tf_logging
     from tensorflow.python.util import nest, compat
     from tensorflow.python.util.deprecation import deprecated_argument_lookup
+    from tensorflow.python.util import deprecation
     from tensorflow.python.client import session
     from tensorflow.python.lib.io import file_io
     from tensorflow.core.framework import graph_pb2, node_def_pb2, attr_value_pb2, summary_pb2
@@ -55,6 +56,10 @@ PROGRAM = textwrap.dedent("""
         path = os.path.join(tempfile.mkdtemp(), "f.txt")
         file_io.write_string_to_file(path, "abc")
         print(file_io.file_exists(path), file_io.read_file_to_string(path), gfile.Exists(path))
+    print(deprecation._PRINT_DEPRECATION_WARNINGS)
+    for _ in range(2):  # a fresh context each call (TensorBoard's reader enters it per file)
+        with deprecation.silence():
+            print("silenced")
 """)
 
 
@@ -197,3 +202,25 @@ def test_saved_model_paths_run_as_in_tf(tmp_path):
     code, there, err = _run([tf, str(script)])
     assert code == 0, err
     assert here == there
+
+
+def test_tensorboard_reads_event_files_under_the_aliases(tmp_path):
+    """TensorBoard's reader enters `deprecation.silence()` per file it opens when `tensorflow`
+    is importable (here: scopeflow's aliases); without it, its shared fallback context failed
+    on the second file."""
+    code = textwrap.dedent("""
+        import sys, scopeflow.compat.v1 as tf
+        from scopeflow.cli import install_aliases
+        install_aliases()
+        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+        for i in range(2):
+            w = tf.summary.FileWriter(sys.argv[1] + "/%d" % i)
+            w.add_summary(tf.Summary(value=[tf.Summary.Value(tag="t", simple_value=i)]), 1)
+            w.close()
+            acc = EventAccumulator(sys.argv[1] + "/%d" % i)
+            acc.Reload()
+            print(acc.Scalars("t")[0].value)
+    """)
+    code_rc, out, err = _run([sys.executable, "-c", code, str(tmp_path)])
+    assert code_rc == 0, err[-2000:]
+    assert out.split() == ["0.0", "1.0"]

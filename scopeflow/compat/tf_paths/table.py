@@ -166,6 +166,8 @@ PROTO_AREAS = {"core.framework": _PB, "core.protobuf": _PB, "core.util": _PB,
 
 # underscore names real code imports -> "module:attribute"
 PRIVATE = {
+    "python.util.deprecation": {
+        "_PRINT_DEPRECATION_WARNINGS": _UTIL + ":_PRINT_DEPRECATION_WARNINGS"},
     "python.framework.ops": {"_get_graph_from_inputs": "scopeflow.core.graph:graph_from_inputs"},
     "python.ops.array_ops": {"shape_internal": "scopeflow.compat.tf_paths.util:shape_internal"},
     "python.ops.control_flow_ops": {  # raw TF1 control flow (dead tensors: lowering/liveness.py)

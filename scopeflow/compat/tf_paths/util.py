@@ -7,6 +7,7 @@ for them.
 """
 
 import collections
+import contextlib
 import functools
 import inspect
 
@@ -15,8 +16,35 @@ from scopeflow.io import gfile as _gfile
 # ---- tensorflow.python.util.deprecation -----------------------------------------------------
 
 
+# TF1 scripts set this to False to quiet deprecation warnings; `silence()` does it for a block
+_PRINT_DEPRECATION_WARNINGS = True
+
+
+@contextlib.contextmanager
+def silence():
+    """TF's `deprecation.silence()`: no deprecation warnings inside the block (TensorBoard's
+    event reader enters it around every file it opens)."""
+    global _PRINT_DEPRECATION_WARNINGS
+    before, _PRINT_DEPRECATION_WARNINGS = _PRINT_DEPRECATION_WARNINGS, False
+    try:
+        yield
+    finally:
+        _PRINT_DEPRECATION_WARNINGS = before
+
+
+def _printing():
+    """False inside `silence()` or once a script set `_PRINT_DEPRECATION_WARNINGS = False` on
+    `tensorflow.python.util.deprecation` (under `scopeflow run`, a view of this module)."""
+    import sys
+    view = sys.modules.get("tensorflow.python.util.deprecation")
+    flag = True if view is None else vars(view).get("_PRINT_DEPRECATION_WARNINGS", True)
+    return _PRINT_DEPRECATION_WARNINGS and flag
+
+
 def _warn(what, date, instructions):
     import logging
+    if not _printing():
+        return
     when = "in a future version" if date is None else "after %s" % date
     logging.getLogger("scopeflow").warning("From %s: %s is deprecated and will be removed %s.\n"
                     "Instructions for updating:\n%s", what, what, when, instructions)
