@@ -2,6 +2,7 @@
 
 import jax
 import numpy as np
+import pytest
 
 from scopeflow.lowering.context import RunContext
 from scopeflow.lowering.lower import execute, subgraph_function
@@ -178,3 +179,15 @@ def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
                 values.append(s.run([w, b]))
     for x, y in zip(*values):
         np.testing.assert_array_equal(x, y)
+
+
+def test_quantized_values_are_carried_but_not_computed_on(tf):
+    """qint8 constants and feeds run; an op computing on them is TF's UnimplementedError class
+    with the node named, not a JAX error."""
+    c = tf.constant(np.array([1, 2], np.int8).astype(tf.qint8.as_numpy_dtype))
+    x = tf.placeholder(tf.float32, [2])
+    with tf.Session() as s:
+        assert s.run(c)["qint8"].tolist() == [1, 2]
+        with pytest.raises(tf.errors.UnimplementedError, match="Cast"):
+            s.run(tf.cast(x, tf.qint8), {x: [1.5, 2.0]})
+        assert s.run(x, {x: [1.0, 2.0]}).tolist() == [1.0, 2.0]  # the session still runs
