@@ -25,6 +25,7 @@ from scopeflow.ops.array_base import check_rank, static_value
 from scopeflow.ops.op_types import ALLOWED, FIXED
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
+from scopeflow.ops.rounding import round_each as _round_each  # each product as TF rounds it
 from scopeflow.ops.value_checks import check
 
 __all__ = ["ResizeMethod", "resize_bilinear", "resize_images", "resize_nearest_neighbor"]
@@ -137,21 +138,6 @@ def _bilinear(images, out_h, out_w, align_corners, half_pixel, rounded=None):
     t = top[:, :, x0] + _rounded((top[:, :, x1] - top[:, :, x0]) * lx)
     b = bottom[:, :, x0] + _rounded((bottom[:, :, x1] - bottom[:, :, x0]) * lx)
     return t + _rounded((b - t) * ly[:, None, None])
-
-
-@jax.custom_jvp
-def _round_each(p):
-    """`p` rounded on its own, as TF's kernel rounds each product: XLA:CPU would contract the
-    following add into a fused multiply-add; an opaque bit operation prevents it. Its
-    derivative is the identity's (through the bit operation JAX would find none: a
-    SymbolicGradient over this kernel lost the products' terms, silently)."""
-    bits = jax.lax.bitcast_convert_type(p, jnp.uint32) ^ jnp.isnan(p).astype(jnp.uint32)
-    return jax.lax.bitcast_convert_type(bits, jnp.float32)
-
-
-@_round_each.defjvp
-def _round_each_jvp(primals, tangents):
-    return _round_each(primals[0]), tangents[0]
 
 
 @typed_op("ResizeBilinear", infer=_resize_infer(True), context=True,

@@ -27,6 +27,7 @@ import numpy as np
 
 from scopeflow.ops import libm64
 from scopeflow.ops.philox_dists import _u64_to_double, box_muller_double
+from scopeflow.ops.rounding import round_each as rounded  # no fused multiply-add, as TF
 
 _SKIP = 256  # kReservedSamplesPerOutput: generator calls owned by one output
 _MAX_ATTEMPTS = 1 << 14  # TF loops forever on a NaN rate; this only bounds that case
@@ -35,13 +36,6 @@ _MAX_ATTEMPTS = 1 << 14  # TF loops forever on a NaN rate; this only bounds that
 def reserved_calls(n):
     """Generator calls one run reserves: ReserveRandomOutputs(n, 256)."""
     return n * _SKIP
-
-
-def rounded(p):
-    """`p` rounded on its own: XLA:CPU would contract a following add into a fused
-    multiply-add (one rounding where TF rounds twice); an opaque bit operation prevents it."""
-    bits = jax.lax.bitcast_convert_type(p, jnp.uint64) ^ (p != p).astype(jnp.uint64)
-    return jax.lax.bitcast_convert_type(bits, jnp.float64)
 
 
 def _uniforms(words):
