@@ -1,8 +1,8 @@
 """`tf.distributions.Bernoulli`: 0/1 outcomes from `logits` or `probs`, TF's graph."""
 
 from scopeflow import dtypes
-from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent,
-                                                  tf_api)
+from scopeflow.distributions._ops import tf
+from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent)
 from scopeflow.distributions.util import (embed_check_integer_casting_closed,
                                           get_logits_and_probs)
 
@@ -17,7 +17,6 @@ class Bernoulli(ScalarEvent, Distribution):
 
     def __init__(self, logits=None, probs=None, dtype=dtypes.int32, validate_args=False,
                  allow_nan_stats=True, name="Bernoulli"):
-        tf = tf_api()
         parameters = dict(logits=logits, probs=probs, dtype=dtype, validate_args=validate_args,
                           allow_nan_stats=allow_nan_stats, name=name)
         with tf.name_scope(name) as name:
@@ -30,19 +29,17 @@ class Bernoulli(ScalarEvent, Distribution):
     probs = property(lambda self: self._probs)
 
     def _batch_shape_tensor(self):
-        return tf_api().shape(self._logits)
+        return tf.shape(self._logits)
 
     def _batch_shape(self):
         return self._logits.shape
 
     def _sample_n(self, n, seed=None):
-        tf = tf_api()
         new_shape = self._n_by_batch_shape(n)
         uniform = tf.random_uniform(new_shape, seed=seed, dtype=self.probs.dtype)
         return tf.cast(tf.less(uniform, self.probs), self.dtype)
 
     def _log_prob(self, event):
-        tf = tf_api()
         if self.validate_args:
             event = embed_check_integer_casting_closed(event, target_dtype=tf.bool)
         event = tf.cast(event, self.logits.dtype)
@@ -53,14 +50,13 @@ class Bernoulli(ScalarEvent, Distribution):
         return -tf.nn.sigmoid_cross_entropy_with_logits(labels=event, logits=logits)
 
     def _entropy(self):
-        tf = tf_api()
         return -self.logits * (tf.sigmoid(self.logits) - 1) + tf.nn.softplus(-self.logits)
 
     def _mean(self):
-        return tf_api().identity(self.probs)
+        return tf.identity(self.probs)
 
     def _variance(self):
         return self._mean() * (1.0 - self.probs)
 
     def _mode(self):
-        return tf_api().cast(self.probs > 0.5, self.dtype)
+        return tf.cast(self.probs > 0.5, self.dtype)

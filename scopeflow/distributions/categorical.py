@@ -2,8 +2,8 @@
 
 from scopeflow import dtypes
 from scopeflow.core.shape import TensorShape
-from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent,
-                                                  tf_api)
+from scopeflow.distributions._ops import tf
+from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent)
 from scopeflow.distributions.util import (embed_check_categorical_event_shape,
                                           embed_check_integer_casting_closed,
                                           get_logits_and_probs)
@@ -19,7 +19,6 @@ class Categorical(ScalarEvent, Distribution):
 
     def __init__(self, logits=None, probs=None, dtype=dtypes.int32, validate_args=False,
                  allow_nan_stats=True, name="Categorical"):
-        tf = tf_api()
         parameters = dict(logits=logits, probs=probs, dtype=dtype, validate_args=validate_args,
                           allow_nan_stats=allow_nan_stats, name=name)
         with tf.name_scope(name, values=[logits, probs]) as name:
@@ -34,7 +33,6 @@ class Categorical(ScalarEvent, Distribution):
 
     def _shape_tensors(self, static):
         """batch_rank, event_size, batch_shape: constants where the logits' shape is known."""
-        tf = tf_api()
         if static.ndims is not None:
             self._batch_rank = tf.convert_to_tensor(static.ndims - 1, dtype=tf.int32,
                                                     name="batch_rank")
@@ -60,13 +58,12 @@ class Categorical(ScalarEvent, Distribution):
     probs = property(lambda self: self._probs)
 
     def _batch_shape_tensor(self):
-        return tf_api().identity(self._batch_shape_val)
+        return tf.identity(self._batch_shape_val)
 
     def _batch_shape(self):
         return self.logits.shape[:-1]
 
     def _sample_n(self, n, seed=None):
-        tf = tf_api()
         logits_2d = self.logits if self.logits.shape.ndims == 2 else tf.reshape(
             self.logits, [-1, self.event_size])
         sample_dtype = tf.int64 if self.dtype.size > 4 else tf.int32
@@ -75,7 +72,6 @@ class Categorical(ScalarEvent, Distribution):
         return tf.cast(draws, self.dtype)
 
     def _cdf(self, k):
-        tf = tf_api()
         k = tf.convert_to_tensor(k, name="k")
         if self.validate_args:
             k = embed_check_integer_casting_closed(k, target_dtype=tf.int32)
@@ -87,7 +83,6 @@ class Categorical(ScalarEvent, Distribution):
         return tf.reshape(tf.reduce_sum(to_sum, axis=-1), tf.shape(k))
 
     def _log_prob(self, k):
-        tf = tf_api()
         k = tf.convert_to_tensor(k, name="k")
         if self.validate_args:
             k = embed_check_integer_casting_closed(k, target_dtype=tf.int32)
@@ -95,11 +90,9 @@ class Categorical(ScalarEvent, Distribution):
         return -tf.nn.sparse_softmax_cross_entropy_with_logits(labels=k, logits=logits)
 
     def _entropy(self):
-        tf = tf_api()
         return -tf.reduce_sum(tf.nn.log_softmax(self.logits) * self.probs, axis=-1)
 
     def _mode(self):
-        tf = tf_api()
         ret = tf.cast(tf.argmax(self.logits, axis=self._batch_rank), self.dtype)
         ret.set_shape(self.batch_shape)
         return ret
@@ -107,7 +100,6 @@ class Categorical(ScalarEvent, Distribution):
 
 def _broadcast_event_and_params(event, params, base_dtype):
     """`event` as int ids and `params` (..., classes) broadcast to one batch shape."""
-    tf = tf_api()
     if event.dtype.is_floating:
         event = tf.cast(event, dtype=tf.int32)
     elif not event.dtype.is_integer:
@@ -125,7 +117,6 @@ def _broadcast_event_and_params(event, params, base_dtype):
 
 def kl_categorical_categorical(a, b, name=None):
     """KL(a || b) for two Categoricals, summed over the classes."""
-    tf = tf_api()
     with tf.name_scope(name, "kl_categorical_categorical", values=[a.logits, b.logits]):
         delta_log_probs = tf.nn.log_softmax(a.logits) - tf.nn.log_softmax(b.logits)
         return tf.reduce_sum(tf.nn.softmax(a.logits) * delta_log_probs, axis=-1)

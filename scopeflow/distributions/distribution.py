@@ -9,12 +9,7 @@ import contextlib
 import numpy as np
 
 from scopeflow.core.shape import TensorShape
-
-
-def tf_api():
-    """The public namespace, imported when first needed (it imports this package)."""
-    from scopeflow.compat import v1
-    return v1
+from scopeflow.distributions._ops import tf
 
 
 class ReparameterizationType:
@@ -38,7 +33,7 @@ NOT_REPARAMETERIZED = ReparameterizationType("NOT_REPARAMETERIZED")
 
 def unique_scope(name):
     """`name` made a unique absolute scope (`Normal/`, `Normal_1/`), as TF's constructors do."""
-    with tf_api().name_scope(name) as scope:
+    with tf.name_scope(name) as scope:
         return scope
 
 
@@ -47,7 +42,6 @@ class Distribution:
 
     def __init__(self, dtype, reparameterization_type, validate_args, allow_nan_stats,
                  parameters=None, graph_parents=None, name=None):
-        tf = tf_api()
         graph_parents = graph_parents or []
         for i, t in enumerate(graph_parents):
             if not isinstance(t, tf.Tensor):
@@ -70,7 +64,6 @@ class Distribution:
 
     @contextlib.contextmanager
     def _name_scope(self, name=None, values=None):
-        tf = tf_api()
         with tf.name_scope(self.name):
             with tf.name_scope(name, values=(values or []) + self._graph_parents) as scope:
                 yield scope
@@ -91,10 +84,9 @@ class Distribution:
 
     def _n_by_batch_shape(self, n):
         """The shape [n] + batch_shape that `_sample_n` draws."""
-        return tf_api().concat([[n], self.batch_shape_tensor()], 0)
+        return tf.concat([[n], self.batch_shape_tensor()], 0)
 
     def _shape_tensor(self, name, static, dynamic, const_name):
-        tf = tf_api()
         with self._name_scope(name):
             if static.is_fully_defined():
                 return tf.convert_to_tensor(static.as_list(), dtype=tf.int32, name=const_name)
@@ -110,7 +102,6 @@ class Distribution:
 
     def sample(self, sample_shape=(), seed=None, name="sample"):
         """`sample_shape` draws, shaped sample_shape + batch_shape + event_shape."""
-        tf = tf_api()
         with self._name_scope(name, values=[sample_shape]):
             sample_shape = tf.convert_to_tensor(sample_shape, dtype=tf.int32,
                                                 name="sample_shape")
@@ -130,7 +121,6 @@ class Distribution:
         return x
 
     def _call_value(self, name, value, fn):
-        tf = tf_api()
         with self._name_scope(name, values=[value]):
             value = tf.convert_to_tensor(value, name="value", preferred_dtype=self.dtype)
             return fn(value)
@@ -145,10 +135,10 @@ class Distribution:
         return self._call_value(name, value, self._cdf)
 
     def _prob(self, value):
-        return tf_api().exp(self._log_prob(value))
+        return tf.exp(self._log_prob(value))
 
     def _log_prob(self, value):
-        return tf_api().log(self._prob(value))
+        return tf.log(self._prob(value))
 
     def entropy(self, name="entropy"):
         with self._name_scope(name):
@@ -165,12 +155,12 @@ class Distribution:
     def stddev(self, name="stddev"):
         """`_stddev`, else the square root of `_variance`, as TF falls back."""
         with self._name_scope(name):
-            return _first_implemented(self._stddev, lambda: tf_api().sqrt(self._variance()))
+            return _first_implemented(self._stddev, lambda: tf.sqrt(self._variance()))
 
     def variance(self, name="variance"):
         """`_variance`, else the square of `_stddev`, as TF falls back."""
         with self._name_scope(name):
-            return _first_implemented(self._variance, lambda: tf_api().square(self._stddev()))
+            return _first_implemented(self._variance, lambda: tf.square(self._stddev()))
 
     def _entropy(self):
         raise NotImplementedError("entropy is not implemented: %s" % type(self).__name__)
@@ -197,7 +187,6 @@ class ScalarEvent:
     """Mixin for distributions over scalars: event shape []."""
 
     def _event_shape_tensor(self):
-        tf = tf_api()
         return tf.constant([], dtype=tf.int32)
 
     def _event_shape(self):
@@ -221,7 +210,6 @@ def _dims(shape):
 
 def _sample_shape_vector(x, name):
     """`x` (0-D or 1-D int32) as a vector, with the product of its entries (int when known)."""
-    tf = tf_api()
     from scopeflow.ops.constant import constant_value
     static = constant_value(x)
     n = tf.reduce_prod(x) if static is None else np.prod(static, dtype=np.int32)

@@ -1,7 +1,7 @@
 """`tf.distributions.kl_divergence`: a table of KL functions keyed by the two types."""
 
+from scopeflow.distributions._ops import tf
 from scopeflow.distributions.categorical import Categorical, kl_categorical_categorical
-from scopeflow.distributions.distribution import tf_api
 from scopeflow.distributions.normal import Normal, kl_normal_normal
 
 _KL = {(Normal, Normal): kl_normal_normal,
@@ -34,7 +34,6 @@ class RegisterKL:
 
 def kl_divergence(distribution_a, distribution_b, allow_nan_stats=True, name=None):
     """KL(a || b) under the scope `KullbackLeibler`, checked for NaN unless allow_nan_stats."""
-    tf = tf_api()
     kl_fn = _registered_kl(type(distribution_a), type(distribution_b))
     if kl_fn is None:
         raise NotImplementedError(

@@ -4,8 +4,9 @@ import math
 
 import numpy as np
 
+from scopeflow.distributions._ops import tf
 from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution,
-                                                  ScalarEvent, tf_api)
+                                                  ScalarEvent)
 
 
 class Normal(ScalarEvent, Distribution):
@@ -17,7 +18,6 @@ class Normal(ScalarEvent, Distribution):
     """
 
     def __init__(self, loc, scale, validate_args=False, allow_nan_stats=True, name="Normal"):
-        tf = tf_api()
         parameters = dict(loc=loc, scale=scale, validate_args=validate_args,
                           allow_nan_stats=allow_nan_stats, name=name)
         with tf.name_scope(name, values=[loc, scale]) as name:
@@ -33,14 +33,12 @@ class Normal(ScalarEvent, Distribution):
     scale = property(lambda self: self._scale)
 
     def _batch_shape_tensor(self):
-        tf = tf_api()
         return tf.broadcast_dynamic_shape(tf.shape(self.loc), tf.shape(self.scale))
 
     def _batch_shape(self):
-        return tf_api().broadcast_static_shape(self.loc.shape, self.scale.shape)
+        return tf.broadcast_static_shape(self.loc.shape, self.scale.shape)
 
     def _sample_n(self, n, seed=None):
-        tf = tf_api()
         shape = self._n_by_batch_shape(n)
         sampled = tf.random_normal(shape=shape, mean=0., stddev=1., dtype=self.loc.dtype,
                                    seed=seed)
@@ -53,33 +51,31 @@ class Normal(ScalarEvent, Distribution):
         return ndtr(self._z(x))
 
     def _log_unnormalized_prob(self, x):
-        return -0.5 * tf_api().square(self._z(x))
+        return -0.5 * tf.square(self._z(x))
 
     def _log_normalization(self):
-        return 0.5 * math.log(2. * math.pi) + tf_api().log(self.scale)
+        return 0.5 * math.log(2. * math.pi) + tf.log(self.scale)
 
     def _entropy(self):
-        tf = tf_api()
         scale = self.scale * tf.ones_like(self.loc)
         return 0.5 * math.log(2. * math.pi * math.e) + tf.log(scale)
 
     def _mean(self):
-        return self.loc * tf_api().ones_like(self.scale)
+        return self.loc * tf.ones_like(self.scale)
 
     def _stddev(self):
-        return self.scale * tf_api().ones_like(self.loc)
+        return self.scale * tf.ones_like(self.loc)
 
     def _mode(self):
         return self._mean()
 
     def _z(self, x):
-        with tf_api().name_scope("standardize", values=[x]):
+        with tf.name_scope("standardize", values=[x]):
             return (x - self.loc) / self.scale
 
 
 def ndtr(x, name="ndtr"):
     """The standard normal CDF, by TF's erf/erfc branches (accurate in both tails)."""
-    tf = tf_api()
     with tf.name_scope(name, values=[x]):
         x = tf.convert_to_tensor(x, name="x")
         if x.dtype.as_numpy_dtype not in (np.float32, np.float64):
@@ -95,7 +91,6 @@ def ndtr(x, name="ndtr"):
 
 def kl_normal_normal(n_a, n_b, name=None):
     """KL(n_a || n_b) for two Normals, TF's formula and names."""
-    tf = tf_api()
     with tf.name_scope(name, "kl_normal_normal", [n_a.loc, n_b.loc]):
         one = tf.constant(1, dtype=n_a.dtype)
         two = tf.constant(2, dtype=n_a.dtype)

@@ -2,8 +2,8 @@
 
 import math
 
-from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution, ScalarEvent,
-                                                  tf_api)
+from scopeflow.distributions._ops import tf
+from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution, ScalarEvent)
 
 
 class Uniform(ScalarEvent, Distribution):
@@ -16,7 +16,6 @@ class Uniform(ScalarEvent, Distribution):
 
     def __init__(self, low=0., high=1., validate_args=False, allow_nan_stats=True,
                  name="Uniform"):
-        tf = tf_api()
         parameters = dict(low=low, high=high, validate_args=validate_args,
                           allow_nan_stats=allow_nan_stats, name=name)
         with tf.name_scope(name, values=[low, high]) as name:
@@ -38,27 +37,23 @@ class Uniform(ScalarEvent, Distribution):
             return self.high - self.low
 
     def _batch_shape_tensor(self):
-        tf = tf_api()
         return tf.broadcast_dynamic_shape(tf.shape(self.low), tf.shape(self.high))
 
     def _batch_shape(self):
-        return tf_api().broadcast_static_shape(self.low.shape, self.high.shape)
+        return tf.broadcast_static_shape(self.low.shape, self.high.shape)
 
     def _sample_n(self, n, seed=None):
-        tf = tf_api()
         shape = self._n_by_batch_shape(n)
         samples = tf.random_uniform(shape=shape, dtype=self.dtype, seed=seed)
         return self.low + self.range() * samples
 
     def _prob(self, x):
-        tf = tf_api()
         x = x * tf.ones(self.batch_shape_tensor(), dtype=x.dtype)
         outside = tf.logical_or(x < self.low, x >= self.high)
         inside = tf.where_v2(outside, tf.zeros_like(x), tf.ones_like(x) / self.range())
         return tf.where_v2(tf.is_nan(x), x, inside)
 
     def _cdf(self, x):
-        tf = tf_api()
         shape = tf.broadcast_dynamic_shape(tf.shape(x), self.batch_shape_tensor())
         zeros = tf.zeros(shape, dtype=self.dtype)
         ones = tf.ones(shape, dtype=self.dtype)
@@ -66,13 +61,13 @@ class Uniform(ScalarEvent, Distribution):
         return tf.where_v2(x >= self.high, ones, below)
 
     def _entropy(self):
-        return tf_api().log(self.range())
+        return tf.log(self.range())
 
     def _mean(self):
         return (self.low + self.high) / 2.0
 
     def _variance(self):
-        return tf_api().square(self.range()) / 12.0
+        return tf.square(self.range()) / 12.0
 
     def _stddev(self):
         return self.range() / math.sqrt(12.0)

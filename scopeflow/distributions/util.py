@@ -1,12 +1,11 @@
 """Parameter helpers shared by Bernoulli and Categorical: logits and probs from either one."""
 
-from scopeflow.distributions.distribution import tf_api
+from scopeflow.distributions._ops import tf
 
 
 def get_logits_and_probs(logits=None, probs=None, multidimensional=False, validate_args=False,
                          name="get_logits_and_probs"):
     """(logits, probs) from whichever was given: sigmoid/softmax one way, log(-odds) the other."""
-    tf = tf_api()
     with tf.name_scope(name, values=[probs, logits]):
         if (probs is None) == (logits is None):
             raise ValueError("Must pass probs or logits, but not both.")
@@ -32,7 +31,6 @@ def get_logits_and_probs(logits=None, probs=None, multidimensional=False, valida
 
 def _checked_probs(probs, multidimensional):
     """`probs` after TF's checks: non-negative, and at most 1 or summing to 1."""
-    tf = tf_api()
     with tf.name_scope("validate_probs"):
         one = tf.constant(1.0, probs.dtype)
         dependencies = [tf.assert_non_negative(probs)]
@@ -79,7 +77,6 @@ def _integer_like(dt):
 
 def embed_check_categorical_event_shape(param, name="embed_check_categorical_event_shape"):
     """`param` (..., classes), checked to have at least 2 classes that its dtype can count."""
-    tf = tf_api()
     with tf.name_scope(name, values=[param]):
         x = tf.convert_to_tensor(param, name="categorical_param")
         max_event_size = _largest_integer(x.dtype) if x.dtype.is_floating else 0
@@ -104,7 +101,6 @@ def embed_check_categorical_event_shape(param, name="embed_check_categorical_eve
 
 
 def _checked_event_size(x, max_event_size):
-    tf = tf_api()
     from scopeflow.ops.state import with_dependencies
     event_size = tf.shape(x, name="x_shape")[-1]
     return with_dependencies([
@@ -119,7 +115,6 @@ def _checked_event_size(x, max_event_size):
 
 def embed_check_integer_casting_closed(x, target_dtype, name="embed_check_casting_closed"):
     """`x` checked to be non-negative integers that survive a cast to `target_dtype`."""
-    tf = tf_api()
     with tf.name_scope(name, values=[x]):
         x = tf.convert_to_tensor(x, name="x")
         if not _integer_like(x.dtype) and not x.dtype.is_floating:
@@ -140,7 +135,6 @@ def embed_check_integer_casting_closed(x, target_dtype, name="embed_check_castin
 
 
 def _assert_integer_form(x, int_dtype, message, name="assert_integer_form"):
-    tf = tf_api()
     with tf.name_scope(name, values=[x]):
         x = tf.convert_to_tensor(x, name="x")
         return tf.assert_equal(x, tf.cast(tf.cast(x, int_dtype), x.dtype), message=message,
