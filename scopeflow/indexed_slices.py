@@ -90,8 +90,8 @@ def to_dense(value, dtype=None, name=None, as_ref=False):
     if value.dense_shape is None:
         raise ValueError("Tensor conversion requested for IndexedSlices without dense_shape: %s"
                          % str(value))
-    import scopeflow.compat.v1 as tf
-    return tf.unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
+    from scopeflow.ops.segments import unsorted_segment_sum
+    return unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
 
 
 def is_indexed_slices(x):

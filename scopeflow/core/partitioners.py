@@ -143,24 +143,25 @@ class PartitionedVariable:
             return self._concat(g)
 
     def _concat(self, g):
-        import scopeflow.compat.v1 as tf
+        from scopeflow.ops.array import identity
+        from scopeflow.ops.joining import concat
         if len(self._variable_list) == 1:
             with g.name_scope(None):
-                return tf.identity(self._variable_list[0], name=self._name)
+                return identity(self._variable_list[0], name=self._name)
         axes = self._partition_axes()
         if len(axes) > 1:
             raise NotImplementedError("Cannot concatenate along more than one dimension: %s.  "
                                       "Multi-axis partition concat is not supported" % axes)
         with g.name_scope(self._name + "/ConcatPartitions/"):
-            joined = tf.concat(self._variable_list, axes[0])
+            joined = concat(self._variable_list, axes[0])
         with g.name_scope(None):
-            return tf.identity(joined, name=self._name)
+            return identity(joined, name=self._name)
 
     def _as_graph_tensor(self):
         return self.as_tensor()
 
     def _apply_assign(self, method, value, options):
-        import scopeflow.compat.v1 as tf
+        from scopeflow.ops.joining import split
         axes = self._partition_axes()
         if len(axes) > 1:
             raise NotImplementedError("Cannot do assign action along more than one dimension: "
@@ -172,7 +173,7 @@ class PartitionedVariable:
             values = list(value)
         else:
             sizes = [int(v.shape[axes[0]]) for v in self._variable_list]
-            values = tf.split(value, sizes, axis=axes[0])
+            values = split(value, sizes, axis=axes[0])
         return [getattr(v, method)(values[i], **options)
                 for i, v in enumerate(self._variable_list)]
 

@@ -171,7 +171,7 @@ def _reads_variables(t):
 def guard_initial_value(name, initial_value):
     """TF's `_try_guard_against_uninitialized_dependencies`: reads of other variables in an
     initial value go through their `initialized_value()`, copying the ops in between."""
-    if not initial_value.op._inputs or not _reads_variables(initial_value) or _cond() is None:
+    if not initial_value.op._inputs or not _reads_variables(initial_value):
         return initial_value  # a constant, or nothing that reads a variable
     return _safe_tensor(name, initial_value, {})
 
@@ -229,17 +229,10 @@ def _initialized_value_of(variable_op):
     return None
 
 
-def _cond():
-    import scopeflow.compat.v1 as tf
-    return getattr(tf, "cond", None)
-
-
 def initialized_value(v):
     """`cond(is_variable_initialized(v), v.read_value, lambda: v.initial_value)`."""
+    from scopeflow.ops.control_flow import cond
     from scopeflow.ops.state import is_variable_initialized
-    cond = _cond()
-    if cond is None:
-        raise NotImplementedError("initialized_value() needs tf.cond, which is not available.")
     with InitScope(v.graph):
         return cond(is_variable_initialized(v), v.read_value, lambda: v.initial_value)
 
@@ -386,7 +379,7 @@ def _all_variable_tensors(var_list):
 
 def assert_variables_initialized(var_list=None):
     """`tf.assert_variables_initialized`: the ranks of the variables (fail when uninitialized)."""
-    import scopeflow.compat.v1 as tf
+    from scopeflow.ops.joining import stack
     var_list = _all_variable_tensors(var_list)
     if not var_list:
         return None
@@ -395,7 +388,7 @@ def assert_variables_initialized(var_list=None):
     for var in var_list:
         with g.colocate_with(var.op):
             ranks.append(_rank(var))
-    return ranks[0] if len(ranks) == 1 else tf.stack(ranks)
+    return ranks[0] if len(ranks) == 1 else stack(ranks)
 
 
 def _rank(t):
@@ -415,7 +408,11 @@ def _int32():
 
 def report_uninitialized_variables(var_list=None, name="report_uninitialized_variables"):
     """`tf.report_uninitialized_variables`: names (strings) of the uninitialized variables."""
-    import scopeflow.compat.v1 as tf
+    from scopeflow import dtypes
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.gather import boolean_mask
+    from scopeflow.ops.joining import stack
+    from scopeflow.ops.math_unary import logical_not
     from scopeflow.ops.state import is_variable_initialized
     explicit = var_list is not None
     var_list = _all_variable_tensors(var_list) if not explicit else var_list
@@ -424,7 +421,7 @@ def report_uninitialized_variables(var_list=None, name="report_uninitialized_var
         inits = [is_variable_initialized(v) for v in var_list]
         with g.device("/cpu:0"):
             if not var_list:
-                return tf.constant([], dtype=tf.string)
-            mask = tf.logical_not(tf.stack(inits))
-            names = tf.constant([v.op.name for v in var_list])
-            return tf.boolean_mask(names, mask)
+                return constant([], dtype=dtypes.string)
+            mask = logical_not(stack(inits))
+            names = constant([v.op.name for v in var_list])
+            return boolean_mask(names, mask)

@@ -213,16 +213,17 @@ class VariableStore:
 
 def _shard_initializer(req, shape, dtype, offset, var_shape):
     """(initializer, shape to request, dtype) for one shard, as TF slices a value initializer."""
-    import scopeflow.compat.v1 as tf
+    from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.ops.slicing import slice as slice_
     init = req.initializer
     if init is None:
         return default_initializer(req.name, dtype), var_shape, dtype
     if callable(init):
         return init, var_shape, dtype
     if isinstance(init, Tensor):
-        return tf.slice(init, offset, var_shape), None, init.dtype.base_dtype
-    value = tf.convert_to_tensor(init, dtype=dtype)
-    return tf.slice(value, offset, var_shape), None, dtype
+        return slice_(init, offset, var_shape), None, init.dtype.base_dtype
+    value = convert_to_tensor(init, dtype=dtype)
+    return slice_(value, offset, var_shape), None, dtype
 
 
 # ---- helpers ---------------------------------------------------------------------------------

@@ -88,20 +88,24 @@ def known_variable_shape(handle, out_type=None):
 def _resource_slices(g, scope, op, rows):
     """TF's ResourceGather gradient: the variable's shape (a Const where the handle knows it,
     else VariableShape), rows reshaped to [size(indices)] + shape[1:]."""
-    import scopeflow.compat.v1 as tf
+    from scopeflow.ops.array import expand_dims, reshape
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.shape_ops import size as size_of
     handle, ids = op._inputs[0], op._inputs[1]
     with g.name_scope(scope), g.name_scope(op._name + "_grad"):
         params_shape = known_variable_shape(handle)
-        size = tf.expand_dims(tf.size(ids), 0)
-        values_shape = tf.concat([size, params_shape[1:]], 0)
-        values = tf.reshape(rows, values_shape)
-        indices = tf.reshape(ids, size)
+        size = expand_dims(size_of(ids), 0)
+        values_shape = concat([size, params_shape[1:]], 0)
+        values = reshape(rows, values_shape)
+        indices = reshape(ids, size)
     return IndexedSlices(values, indices, params_shape)
 
 
 def slices(g, scope, gathers, grads):
     """IndexedSlices over `gathers`, their rows' gradients being `grads[gather output]`."""
-    import scopeflow.compat.v1 as tf
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.shape_ops import shape as shape_of
     parts = []
     for op in gathers:
         params, ids = op._inputs[0], op._inputs[1]
@@ -109,18 +113,18 @@ def slices(g, scope, gathers, grads):
             parts.append(_resource_slices(g, scope, op, grads[op._outputs[0]]))
             continue
         with g.name_scope(scope), g.name_scope(op._name + "_grad"):
-            shape = tf.shape(params, name="Shape")
+            shape = shape_of(params, name="Shape")
             tail = params.shape[1:]
             dims = [-1] + (tail.as_list() if tail.is_fully_defined() else [])
             rows = grads[op._outputs[0]]
             if len(dims) > 1:
-                values = tf.reshape(rows, dims, name="Reshape")
+                values = reshape(rows, dims, name="Reshape")
             else:
-                values = tf.reshape(rows, tf.concat([[-1], shape[1:]], 0), name="Reshape")
-            indices = tf.reshape(ids, [-1], name="Reshape_1")
+                values = reshape(rows, concat([[-1], shape[1:]], 0), name="Reshape")
+            indices = reshape(ids, [-1], name="Reshape_1")
         parts.append(IndexedSlices(values, indices, shape))
     if len(parts) == 1:
         return parts[0]
     with g.name_scope(scope):
-        return IndexedSlices(tf.concat([s.values for s in parts], 0),
-                             tf.concat([s.indices for s in parts], 0), parts[0].dense_shape)
+        return IndexedSlices(concat([s.values for s in parts], 0),
+                             concat([s.indices for s in parts], 0), parts[0].dense_shape)

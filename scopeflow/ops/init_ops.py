@@ -13,11 +13,6 @@ from scopeflow.core.shape import TensorShape
 from scopeflow.ops import random as _random
 
 
-def _tf():
-    import scopeflow.compat.v1 as tf
-    return tf
-
-
 def _assert_float_dtype(dtype):
     if not dtype.is_floating:
         raise ValueError("Argument `dtype` is expected to be floating point. Received: %s."
@@ -244,11 +239,13 @@ class Orthogonal(Initializer):
         num_cols = int(shape[-1])
         flat = (num_cols, num_rows) if num_rows < num_cols else (num_rows, num_cols)
         a = _random.random_normal(flat, dtype=dtype, seed=self.seed)
+        from scopeflow.ops.array import reshape
+        from scopeflow.ops.math_unary import sign
         q, r = _qr(a)
-        q *= _tf().sign(_diag_part(r))
+        q *= sign(_diag_part(r))
         if num_rows < num_cols:
             q = _matrix_transpose(q)
-        return self.gain * _tf().reshape(q, shape)
+        return self.gain * reshape(q, shape)
 
     def get_config(self):
         return {"gain": self.gain, "seed": self.seed, "dtype": self.dtype.name}
@@ -262,7 +259,7 @@ class Identity(Initializer):
         self.dtype = _assert_float_dtype(_dt.as_dtype(dtype))
 
     def __call__(self, shape, dtype=None, partition_info=None):
-        tf = _tf()
+        from scopeflow.ops.slicing import slice as slice_
         full_shape = shape if partition_info is None else partition_info.full_shape
         if len(full_shape) != 2:
             raise ValueError("The tensor to initialize, specified by argument `shape` must be at "
@@ -271,7 +268,7 @@ class Identity(Initializer):
             full_shape = full_shape.as_list()
         init = _eye(full_shape[0], full_shape[1], self.dtype if dtype is None else dtype)
         if partition_info is not None:
-            init = tf.slice(init, partition_info.var_offset, shape)
+            init = slice_(init, partition_info.var_offset, shape)
         return self.gain * init
 
     def get_config(self):
@@ -309,122 +306,29 @@ def he_uniform(seed=None):
 
 
 # ---- zeros / ones with TF's names --------------------------------------------------------
-_ZERO = {_dt.bool: False, _dt.string: ""}
-
-
 def filled(shape, dtype, one, name):
     """TF's `array_ops.zeros` / `ones`: a Const when small (< 1000 elements), else Fill."""
-    tf = _tf()
-    fn = getattr(tf, name, None)
-    if fn is not None:
-        return fn(shape, dtype)
-    return _filled_fallback(shape, _dt.as_dtype(dtype), one, name)
+    from scopeflow.ops import shape_ops
+    return getattr(shape_ops, name)(shape, dtype)
 
 
-def _filled_fallback(shape, dtype, one, name):
-    from scopeflow.ops.constant import constant
-    from scopeflow.ops.random import _scope
-    value = _ZERO.get(dtype.base_dtype, 0) if one == 0 else (True if dtype == _dt.bool else 1)
-    with _scope(None, name, [shape]) as scope:
-        dims = [int(d) for d in TensorShape(shape).as_list()]
-        if int(np.prod(dims)) < 1000:
-            return constant(value, dtype=dtype, shape=dims, name=scope)
-        shape_t = constant(dims, dtype=_dt.int32, name="shape_as_tensor")
-        return _fill_op()(shape_t, constant(value, dtype=dtype), name=scope)
-
-
-def _fill_op():
-    from scopeflow.ops import registry
-    rec = registry.REGISTRY.get("Fill")
-    if rec is None:
-        import jax.numpy as jnp
-        rec = registry.op("Fill", types={"dims": registry.INDEX, "value": registry.ANY},
-                          infer=lambda dims, value: (_random._out_shape(dims),
-                                                     value.dtype.base_dtype))(
-            lambda dims, value: jnp.full(tuple(np.asarray(dims)), value)).op_def
-    return lambda *inputs, name: registry.apply(rec, inputs, {}, name)
-
-
-# ---- linear-algebra pieces, from the public namespace when another module provides them -----
-def _public(*paths):
-    tf = _tf()
-    for path in paths:
-        obj = tf
-        for part in path.split("."):
-            obj = getattr(obj, part, None)
-        if obj is not None:
-            return obj
-    return None
-
-
-def _private_op(op_type, kernel, infer, multi=False):
-    from scopeflow.ops import registry
-    rec = registry.REGISTRY.get(op_type)
-    if rec is None:
-        rec = registry.op(op_type, infer=infer, multi=multi)(kernel).op_def
-    return rec
-
-
+# ---- linear-algebra pieces of the orthogonal and identity initializers --------------------
 def _qr(a):
-    fn = _public("qr")
-    if fn is not None:
-        return fn(a, full_matrices=False)
-    import jax.numpy as jnp
-
-    from scopeflow.ops import registry
-    rec = _private_op("Qr", lambda input, *, full_matrices=False: tuple(jnp.linalg.qr(input)),
-                      _qr_shapes, multi=True)
-    return registry.apply(rec, [a], {"full_matrices": False}, "Qr")
-
-
-def _qr_shapes(input, *, full_matrices=False):  # noqa: A002 - TF's arg name
-    m, n = input.shape.as_list()
-    k = min(m, n)
-    return [(TensorShape([m, k]), input.dtype), (TensorShape([k, n]), input.dtype)]
+    from scopeflow.ops.linalg_ops import qr
+    return qr(a, full_matrices=False)
 
 
 def _diag_part(r):
-    fn = _public("diag_part")
-    if fn is not None:
-        return fn(r)
-    import jax.numpy as jnp
-
-    from scopeflow.ops import registry
-    rec = _private_op("DiagPart", lambda input: jnp.diagonal(input),
-                      lambda input: (TensorShape([min(input.shape.as_list())]), input.dtype))
-    return registry.apply(rec, [r], {}, "DiagPart")
+    from scopeflow.ops.diag_ops import diag_part
+    return diag_part(r)
 
 
 def _matrix_transpose(q):
-    fn = _public("matrix_transpose")
-    if fn is not None:
-        return fn(q)
-    from scopeflow.ops.random import _scope
-    with _scope(None, "matrix_transpose", [q]):
-        return _tf().transpose(q, perm=[1, 0])
+    from scopeflow.ops.linalg_ops import matrix_transpose
+    return matrix_transpose(q)
 
 
 def _eye(num_rows, num_cols, dtype):
     """TF's `eye(num_rows, num_cols)`: ones on a MatrixDiagV3 (`eye/ones`, `eye/diag`)."""
-    fn = _public("eye")
-    if fn is not None:
-        return fn(num_rows, num_cols, dtype=dtype)
-    import jax.numpy as jnp
-
-    from scopeflow.ops import registry
-    from scopeflow.ops.constant import constant
-    from scopeflow.ops.random import _scope
-    rec = _private_op(
-        "MatrixDiagV3",
-        lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT":
-        jnp.eye(int(num_rows), int(num_cols), dtype=diagonal.dtype),
-        lambda diagonal, k, num_rows, num_cols, padding_value, *, align="RIGHT_LEFT": (
-            TensorShape([num_rows.op._get_attr("value").item(),
-                         num_cols.op._get_attr("value").item()]), diagonal.dtype))
-    with _scope(None, "eye", []):
-        ones = filled([min(num_rows, num_cols)], dtype, 1, "ones")
-        with _scope(None, "diag", []) as scope:
-            inputs = [ones, constant(0, name="k"), constant(num_rows, name="num_rows"),
-                      constant(num_cols, name="num_cols"),
-                      constant(0, dtype=dtype, name="padding_value")]
-            return registry.finish(ones.graph, rec, scope[:-1], inputs, {"align": "RIGHT_LEFT"})
+    from scopeflow.ops.diag_ops import eye
+    return eye(num_rows, num_cols, dtype=dtype)

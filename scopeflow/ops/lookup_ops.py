@@ -170,8 +170,19 @@ def _size(ctx, op_, table):
 
 
 def _tf():
-    import scopeflow.compat.v1 as tf
-    return tf
+    """The TF1 functions the tables build their graphs from (imported late: they import this)."""
+    from types import SimpleNamespace
+
+    from scopeflow.core.contexts import name_scope
+    from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.ops.gather import where_v2
+    from scopeflow.ops.math import add, not_equal
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.shape_ops import range as range_, size
+    from scopeflow.ops.strings import as_string
+    return SimpleNamespace(add=add, as_string=as_string, cast=cast, name_scope=name_scope,
+                           convert_to_tensor=convert_to_tensor, not_equal=not_equal,
+                           range=range_, size=size, where_v2=where_v2)
 
 
 class KeyValueTensorInitializer:

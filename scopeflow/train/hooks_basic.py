@@ -19,9 +19,6 @@ _log = logging.getLogger("scopeflow")
 GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
 
 
-def _tf():
-    import scopeflow.compat.v1 as tf
-    return tf
 
 
 def get_or_create_global_step_read(graph=None):
@@ -34,11 +31,13 @@ def get_or_create_global_step_read(graph=None):
     step = get_global_step(graph)
     if step is None:
         return None
-    tf = _tf()
+    from scopeflow.core.variables import VariableV1
+    from scopeflow.ops.control_flow import cond
+    from scopeflow.ops.state import is_variable_initialized
     with graph.as_default() as g, g.name_scope(None), g.name_scope(step.op.name + "/"):
-        if isinstance(step, tf.Variable):
-            value = tf.cond(tf.is_variable_initialized(step), step.read_value,
-                            lambda: step.initial_value)
+        if isinstance(step, VariableV1):
+            value = cond(is_variable_initialized(step), step.read_value,
+                         lambda: step.initial_value)
         else:
             value = step
         read = value + 0

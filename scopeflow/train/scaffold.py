@@ -14,8 +14,21 @@ _log = logging.getLogger("scopeflow")
 
 
 def _tf():
-    import scopeflow.compat.v1 as tf
-    return tf
+    """The TF1 functions a Scaffold builds its ops from (imported late: they import this)."""
+    from types import SimpleNamespace
+
+    from scopeflow import dtypes
+    from scopeflow.core import contexts, var_ops
+    from scopeflow.ops import joining, state, summary_ops
+    from scopeflow.ops.constant import constant
+    return SimpleNamespace(
+        concat=joining.concat, constant=constant, device=contexts.device,
+        get_collection=contexts.get_collection, global_variables=var_ops.global_variables,
+        global_variables_initializer=var_ops.global_variables_initializer, group=state.group,
+        local_variables_initializer=var_ops.local_variables_initializer,
+        name_scope=contexts.name_scope, no_op=state.no_op,
+        report_uninitialized_variables=var_ops.report_uninitialized_variables,
+        string=dtypes.string, summary=SimpleNamespace(merge_all=summary_ops.merge_all))
 
 
 class Scaffold:
