@@ -59,6 +59,9 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         return xp(params).zeros(i[:batch_dims] + p[batch_dims:a] + i[batch_dims:] + p[a + 1:],
                                 params.dtype)
     check_indices(ctx, indices, np.shape(params)[a])
+    p, i = np.shape(params), np.shape(indices)
+    if p[a] == 0 and np.size(indices):  # (every index failed its check: nothing to take)
+        return xp(params).zeros(p[:a] + i[batch_dims:] + p[a + 1:], params.dtype)
     return _take(params, indices, a, batch_dims)
 
 

@@ -2,7 +2,7 @@
 
 TF routes partitioned lookups through DynamicPartition / ParallelDynamicStitch, whose output
 sizes depend on the ids; XLA needs static sizes, so each partition is gathered for all ids
-(clipped) and the partition each id belongs to is selected. Values and the output name
+(its own packed in front, then row 0) and the partition each id belongs to is selected. Values and the output name
 ('embedding_lookup/Reshape_1') are TF's.
 """
 
@@ -83,6 +83,24 @@ def _assignments(flat_ids, params, strategy):
     return assign, new_ids
 
 
+def _gather_part(part, mine, new_ids):
+    """Rows of `part` for every id (those of other partitions read row 0 and are dropped).
+
+    The partition's own ids are gathered packed in front, in order, as TF's DynamicPartition
+    hands them to its GatherV2: an id past the partition fails that gather with TF's message
+    and position ("indices[0] = 2 is not in [0, 2)"), where clipping gave a row silently.
+    """
+    from scopeflow.ops import math as m
+    from scopeflow.ops.reductions import cumsum
+    from scopeflow.ops.segments import unsorted_segment_sum
+    n = array.size(new_ids)
+    slot = cumsum(m.cast(mine, _dt.int32)) - 1  # (ids,) position among this partition's ids
+    packed = unsorted_segment_sum(new_ids, raw("Select", mine, slot, array.fill([n], n)), n + 1)
+    # (the second gather is ours, named apart so partition p's gather is TF's 'GatherV2_p')
+    return array.gather(array.gather(part, packed[:-1]),
+                        raw("Select", mine, slot, array.zeros_like(slot)), name="rows")
+
+
 def _partitioned(params, ids, strategy, scope, max_norm):
     from scopeflow.ops import math as m
     flat_ids = array.reshape(ids, [-1])
@@ -90,12 +108,11 @@ def _partitioned(params, ids, strategy, scope, max_norm):
     assign = m.cast(assign, _dt.int32)
     parts = []
     for p, part in enumerate(params):
+        mine = m.equal(assign, p)
         with part.graph.colocate_with(part.op):
-            rows = array.shape(part)[0]
-            safe = m.minimum(m.maximum(new_ids, 0), m.cast(rows - 1, new_ids.dtype))
-            got = array.gather(part, safe)
+            got = _gather_part(part, mine, new_ids)
         # Select with a vector condition picks whole rows: this partition's ids.
-        parts.append(raw("Select", m.equal(assign, p), got, array.zeros_like(got)))
+        parts.append(raw("Select", mine, got, array.zeros_like(got)))
     from scopeflow.ops.math_extra import add_n
     ret = add_n(parts, name=scope)
     element = params[0].shape[1:]

@@ -37,6 +37,14 @@ CASES = [
     (I32.format(shape=[None]) + "u = tf.gather(tf.constant([1, 2, 3]), p)", "[0, 2, 1]"),
     ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup(tf.ones([2, 2]), p)",
      "[1, 2]"),
+    # a partitioned lookup: the bad id's position among its partition's ids, as TF's gather
+    (I32.format(shape=[None]) + "u = tf.nn.embedding_lookup([tf.ones([2, 2]), tf.ones([2, 2])]"
+     ", p)", "[1, 0, 3, 4]"),
+    ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup([tf.ones([2, 2]), "
+     "tf.ones([1, 2]), tf.ones([1, 2])], p)", "[0, 4, 3, 2]"),
+    ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup([tf.ones([2, 2]), "
+     "tf.ones([1, 2]), tf.ones([1, 2])], p)", "[0, 2, 3, -1]"),
+    (I32.format(shape=[None]) + "u = tf.gather(tf.zeros([0, 2]), p)", "[0]"),
     (I32.format(shape=[None, 2]) + "u = tf.gather_nd(tf.constant([[1, 2], [3, 4]]), p)",
      "[[0, 0], [-1, 0]]"),
     (I32.format(shape=[None, None, 1]) + "u = tf.gather_nd(tf.constant([[1, 2], [3, 4]]), p)",
