@@ -2,8 +2,8 @@
 
 TF routes partitioned lookups through DynamicPartition / ParallelDynamicStitch, whose output
 sizes depend on the ids; XLA needs static sizes, so each partition is gathered for all ids
-(its own packed in front, then row 0) and the partition each id belongs to is selected. Values and the output name
-('embedding_lookup/Reshape_1') are TF's.
+(its own packed in front, then row 0) and the partition each id belongs to is selected.
+Values and the output name ('embedding_lookup/Reshape_1') are TF's.
 """
 
 import numpy as np

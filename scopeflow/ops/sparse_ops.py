@@ -20,6 +20,7 @@ from scopeflow.ops.array_base import dims_of, static_value
 from scopeflow.ops.dynamic_shape import host_op
 from scopeflow.ops.op_util import name_scope, tensor
 from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.ops.value_checks import check, first_bad
 from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
 
 _I64 = _dt.int64
@@ -171,16 +172,38 @@ def _matmul_shape(a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_b
     return spec((rows, cols), b.dtype.base_dtype)
 
 
-@op("SparseTensorDenseMatMul", infer=_matmul_shape,
+@op("SparseTensorDenseMatMul", infer=_matmul_shape, context=True,
     types={"a_indices": ANY, "a_values": ANY, "a_shape": ANY})
-def _sparse_matmul(a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_b=False):
+def _sparse_matmul(ctx, a_indices, a_values, a_shape, b, *, adjoint_a=False, adjoint_b=False):
     shape = _ints(a_shape)
     idx = jnp.asarray(a_indices)
-    r, c = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
     b = jnp.conj(b).T if adjoint_b else jnp.asarray(b)  # a NumPy b cannot be indexed by traced c
+    rows = shape[1] if adjoint_a else shape[0]
+    _check_matmul_indices(ctx, idx, int(adjoint_a), rows, b.shape[0])
+    r, c = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
     vals = jnp.conj(a_values) if adjoint_a else a_values
-    out = jnp.zeros((shape[1] if adjoint_a else shape[0], b.shape[1]), b.dtype)
+    out = jnp.zeros((rows, b.shape[1]), b.dtype)
     return out.at[r].add(vals[:, None].astype(b.dtype) * b[c])
+
+
+def _check_matmul_indices(ctx, idx, adjoint_a, m_bound, k_bound):
+    """TF's kernel checks each entry's k (column of b) then its m (output row) in order:
+    "k (5) from index[1,1] out of bounds (>=3)"; out-of-range entries were dropped silently."""
+    if idx.shape[0] == 0:
+        return
+    m_col, k_col = (1, 0) if adjoint_a else (0, 1)
+    k, m = idx[:, k_col], idx[:, m_col]
+    bad = jnp.stack([(k < 0) | (k >= k_bound), (m < 0) | (m >= m_bound)], axis=1)  # (nnz, 2)
+    ok, first = first_bad(bad)
+    value = idx[first // 2, jnp.where(first % 2, m_col, k_col)]
+    data = jnp.stack([jnp.asarray(first, jnp.int64), value.astype(jnp.int64)])
+    cols = {0: ("k", k_col, k_bound), 1: ("m", m_col, m_bound)}
+
+    def text(d):
+        what, col, bound = cols[int(d[0]) % 2]
+        return "%s (%d) from index[%d,%d] out of bounds (>=%d)" % (what, int(d[1]),
+                                                                   int(d[0]) // 2, col, bound)
+    check(ctx, ok, text, [data])
 
 
 def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None):

@@ -45,6 +45,13 @@ CASES = [
     ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup([tf.ones([2, 2]), "
      "tf.ones([1, 2]), tf.ones([1, 2])], p)", "[0, 2, 3, -1]"),
     (I32.format(shape=[None]) + "u = tf.gather(tf.zeros([0, 2]), p)", "[0]"),
+    # sparse_dense_matmul: an entry's k (column of b), then its m (output row)
+    ("p = tf.placeholder(tf.int64, [None, 2]); u = tf.sparse_tensor_dense_matmul("
+     "tf.SparseTensor(p, [1., 2.], [2, 3]), tf.ones([3, 2]))", "[[0, 1], [1, 5]]"),
+    ("p = tf.placeholder(tf.int64, [None, 2]); u = tf.sparse_tensor_dense_matmul("
+     "tf.SparseTensor(p, [1., 2.], [2, 3]), tf.ones([3, 2]))", "[[0, 1], [-2, 0]]"),
+    ("p = tf.placeholder(tf.int64, [None, 2]); u = tf.sparse_tensor_dense_matmul("
+     "tf.SparseTensor(p, [1., 2.], [2, 3]), tf.ones([2, 2]), adjoint_a=True)", "[[3, 3], [1, 0]]"),
     (I32.format(shape=[None, 2]) + "u = tf.gather_nd(tf.constant([[1, 2], [3, 4]]), p)",
      "[[0, 0], [-1, 0]]"),
     (I32.format(shape=[None, None, 1]) + "u = tf.gather_nd(tf.constant([[1, 2], [3, 4]]), p)",
