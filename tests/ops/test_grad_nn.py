@@ -26,3 +26,14 @@ def test_tiled_backprop_is_first_maximum(shape, ksize):
     got = jax.jit(lambda x, g: grad_nn._tiled_backprop(x, g, ksize))(x, grad)
     want = jax.jit(lambda x, g: _by_mask(x, g, ksize))(x, grad)
     assert np.array_equal(np.asarray(got).view(np.int32), np.asarray(want).view(np.int32))
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.int32, np.uint8])
+def test_tiled_backprop_keeps_dtype_and_first_maximum(dtype):
+    rng = np.random.RandomState(1)
+    x = rng.randint(0, 3, (2, 6, 4, 3)).astype(dtype)  # many ties
+    grad = rng.randint(1, 9, (2, 3, 2, 3)).astype(dtype)
+    got = jax.jit(lambda x, g: grad_nn._tiled_backprop(x, g, [1, 2, 2, 1]))(x, grad)
+    want = jax.jit(lambda x, g: _by_mask(x, g, [1, 2, 2, 1]))(x, grad)
+    assert got.dtype == want.dtype == dtype
+    assert np.asarray(got).tobytes() == np.asarray(want).tobytes()
