@@ -54,6 +54,8 @@ def rebuild_conds(ops):
     member = {}  # op -> the stack it belongs to (a cond Switch: its group's, branch None)
     groups = {}  # (outer stack, pred key) -> [cond Merge ops]
     for op in ops:
+        if _forward_loop_op(op):  # (its loop's record runs it, wherever the loop is)
+            continue
         deps = [ctx.get(t) or _built_stack(t) for t in op._inputs] + [
             member.get(c, ()) for c in op._control_inputs]
         inner = max(deps, key=len, default=())
@@ -84,6 +86,15 @@ def rebuild_conds(ops):
             else:
                 for m in exits:
                     _select(m, ctx)
+
+
+def _forward_loop_op(op):
+    """Whether `op` is one tf.gradients added to a forward while loop (its iteration counter,
+    its stack pushes): it belongs to that loop, not to a cond of the gradient."""
+    c = op._ctx
+    while c is not None and not c.is_loop:
+        c = c.outer
+    return c is not None and getattr(c, "grad_state", None) is None
 
 
 def _built_stack(t):

@@ -67,6 +67,12 @@ def _outer_while(ctx):
     return ctx
 
 
+def _outer_cond(forward):
+    """The cond branch around an outermost forward loop (None outside every cond)."""
+    ctx = forward.outer
+    return ctx if isinstance(ctx, CondContext) else None
+
+
 def is_loop_switch(op):
     ctx = op._ctx
     return op._type in _SWITCHES and ctx is not None and ctx.is_loop
@@ -167,8 +173,8 @@ class GradLoopState:
         self._forward_sync = self._grad_sync = None
         self.stacks = []  # the StackV2, StackPushV2, StackPopV2 (handle Switch) ops of its stacks
         count, self.forward_index = self._forward_counter(g)
-        if outer is None:
-            self.grad = GradWhileContext(g, self, forward)
+        if outer is None:  # TF builds it in the forward loop's outer context (a cond's branch)
+            self.grad = GradWhileContext(g, self, forward, _outer_cond(forward))
         else:  # a nested loop: its trip count of each outer iteration, pushed and popped
             with entered(None):
                 history = outer.forward_accumulator(count)
@@ -182,7 +188,8 @@ class GradLoopState:
         from scopeflow.ops.constant import constant
         from scopeflow.ops.math import add
         fwd = self.forward
-        with entered(fwd.outer):
+        # (TF: in the enclosing loop when nested, past any cond between the two)
+        with entered(self.outer.forward if self.outer is not None else fwd.outer):
             n = constant(0, name="f_count")
         if self.outer is not None:  # the pushes of one run of the inner loop come first
             add_control(n._op, self.outer.forward_index._op._inputs[0]._op)
@@ -540,6 +547,8 @@ class ControlFlowState:
         for state in self.states.values():
             for t in state.grad.loop_exits:  # (a gradient through them is refused, as TF)
                 _EXIT_OF[t._op] = state.grad
+        for fwd, state in self.states.items():
+            _rerecord_conds(fwd, state)
         for fwd in self.states:
             for t in fwd.loop_exits:
                 _EXIT_OF[t._op] = fwd
@@ -547,6 +556,41 @@ class ControlFlowState:
                 g = t._op._graph
         if g is not None:
             rebuild_loops(_topological(g._ops), contexts)
+
+
+def _rerecord_conds(fwd, state):
+    """The conds between a nested forward loop and its enclosing loop, recorded anew: the
+    loop reads its counter's start (`f_count`, built in the enclosing loop as TF does) and
+    the stack handles of its pushes from outside them now."""
+    if state.outer is None:
+        return
+    ctx = fwd.outer
+    while ctx is not None and ctx is not state.outer.forward:
+        if isinstance(ctx, CondContext) and ctx.exit_ops and ctx.exit_ops[0]._cf is not None:
+            _rerecord_cond(ctx.exit_ops[0]._cf[0])
+        ctx = ctx.outer
+
+
+def _rerecord_cond(spec):
+    import dataclasses
+
+    from scopeflow.ops.cf_context import Region, own_controls
+    from scopeflow.ops.cf_spec import Branch
+    ctx_t, ctx_f = spec.contexts
+    pivots = [ctx_t.pivot()._op, ctx_f.pivot()._op]
+    infra = [pivots[0]._inputs[0]._op] + pivots + [ctx_t.pred._op]
+    ops = [op for op in ctx_t.ops + ctx_f.ops  # (forward ops only: no backward loop's)
+           if not isinstance(while_context(op), GradWhileContext)]
+    region = Region(infra + ops, keep_controls=True)
+    inputs, edges = tuple(region.inputs), tuple(region.edges)
+    new = dataclasses.replace(
+        spec, inputs=inputs, then_branch=Branch(spec.then_branch.outputs, inputs, edges),
+        else_branch=Branch(spec.else_branch.outputs, inputs, edges),
+        controls=own_controls(region, ctx_t.outer), variables=tuple(region.variables),
+        exits=[], contexts=list(spec.contexts))
+    for k, m in enumerate(spec.exits):
+        m._cf = (new, k)
+        new.exits.append(m)
 
 
 def _topological(ops):
