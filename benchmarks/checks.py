@@ -115,9 +115,9 @@ def worker(model, data, steps, rounds):
     real_compile = disk_cache.compile_traced
     which = [None]
 
-    def keep(traced, *what):  # the training step's program of each variant, for its HLO
+    def keep(traced, *what, **named):  # the training step's program of each variant (HLO)
         lowered.setdefault(which[0], []).append(traced)
-        return real_compile(traced, *what)
+        return real_compile(traced, *what, **named)
 
     disk_cache.compile_traced = keep
     traced = collections.Counter()

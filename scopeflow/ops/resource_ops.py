@@ -100,8 +100,8 @@ def _assign_spec(resource, value, *, dtype=None, validate_shape=False):
 def assign_variable_op(ctx, resource, value, *, dtype=None, validate_shape=False):
     old = ctx.shape_of(resource)
     if validate_shape and old is not None and old != tuple(np.shape(value)):
-        ctx.check(False, InvalidArgumentError, "Trying to assign variable with wrong shape. "
-                  "Expected %s got %s" % (dims_text(old), dims_text(np.shape(value))))
+        ctx.check(False, InvalidArgumentError, "Trying to assign to variable with tensor with "
+                  "wrong shape. Expected %s got %s" % (dims_text(old), dims_text(np.shape(value))))
     ctx.write(resource, value)
 
 

@@ -53,16 +53,24 @@ def _assign(ctx, ref, value, *, validate_shape=True, use_locking=True):
     return ctx.write(ref, value)
 
 
+def _update(ctx, ref, value, step):
+    """AssignAdd / AssignSub: TF's kernel takes no broadcast (a fed scalar or a [3] value for a
+    [1, 3] variable fails, where adding them silently broadcast)."""
+    old = ctx.read(ref)
+    if np.shape(old) != np.shape(value):
+        ctx.check(False, InvalidArgumentError, "Parameters and update must be the same size")
+        return ctx.write(ref, old)
+    return ctx.write(ref, ctx.guarded(lambda: [step(old, value)], [old])[0], guarded=True)
+
+
 @op("AssignAdd", infer=_merged_spec, refs=("ref",), context=True, stateful=True)
 def _assign_add(ctx, ref, value, *, use_locking=False):
-    old = ctx.read(ref)
-    return ctx.write(ref, ctx.guarded(lambda: [old + value], [old])[0], guarded=True)
+    return _update(ctx, ref, value, lambda a, b: a + b)
 
 
 @op("AssignSub", infer=_merged_spec, refs=("ref",), context=True, stateful=True)
 def _assign_sub(ctx, ref, value, *, use_locking=False):
-    old = ctx.read(ref)
-    return ctx.write(ref, ctx.guarded(lambda: [old - value], [old])[0], guarded=True)
+    return _update(ctx, ref, value, lambda a, b: a - b)
 
 
 _SCATTER_KERNELS = {

@@ -166,6 +166,13 @@ VAR_CASES = [
     (V + "p = tf.placeholder(tf.float32, None); u = tf.assign(v, p)", "[[1., 2., 3.]]"),
     (V + "p = tf.placeholder(tf.float32, None); u = tf.assign(v, p, validate_shape=False)",
      "[1., 2.]"),
+    # AssignAdd / AssignSub take no broadcast: a scalar or a shorter value fails
+    (V + "p = tf.placeholder(tf.float32, None); u = tf.assign_add(v, p)", "1."),
+    (V + "p = tf.placeholder(tf.float32, [None]); u = tf.assign_sub(v, p)", "[1., 2.]"),
+    ("v = tf.Variable([[1., 2., 3.]]); p = tf.placeholder(tf.float32, None); "
+     "u = tf.assign_add(v, p)", "[1., 2., 3.]"),
+    ("v = tf.Variable([1., 2., 3.], use_resource=True); p = tf.placeholder(tf.float32, None); "
+     "u = tf.assign(v, p)", "[[1., 2., 3.]]"),
 ]
 CASTS = [
     ("float32", "int32", "[nan, inf, -inf, 3e9, -3e9, 2.7, -2.7]"),
