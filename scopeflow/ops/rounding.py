@@ -5,7 +5,10 @@ fused multiply-add, which rounds once where TF rounds twice: `var - lr * grad` t
 from TF's `ApplyGradientDescent` in the last bit of ~1 element in 10, and training drifts
 from TF's numbers step by step. There is no XLA flag against the contraction;
 `products_rounded(fn)` evaluates `fn` with each floating product passed through an opaque bit
-operation, which XLA cannot see through, so the product leaves the multiply rounded.
+operation, which XLA cannot see through, so the product leaves the multiply rounded. XLA's
+algebraic simplifier rewrites quotients too (`a / sqrt(b)` into `a * rsqrt(b)`, a quotient by a
+broadcast scalar into a product by its reciprocal), each a second rounding TF does not make:
+quotients, roots and powers are kept opaque the same way.
 """
 
 import jax
@@ -18,28 +21,50 @@ _BITS = {2: jnp.uint16, 4: jnp.uint32, 8: jnp.uint64}
 def round_each(x):
     """`x` (a floating array) as it is, but opaque to XLA's fused multiply-add contraction:
     its bits xor'd with the NaN flag (a no-op on every value; NaN stays NaN)."""
-    dtype = jnp.result_type(x)
-    if not jnp.issubdtype(dtype, jnp.floating) or dtype.itemsize not in _BITS:
+    if not _rounds(x):
         return x
-    return _opaque(x)
+    return _tied(x, x)
+
+
+def _divisor(b, a):
+    """`b` for the quotient `a / b`, but no longer a broadcast scalar to XLA, even a constant
+    one: `a / broadcast(b)` would become `a * broadcast(1 / b)`, which rounds twice. Its bits
+    are xor'd with the NaN flags of the numerator `a`, which leaves every quotient as it is
+    (a NaN numerator makes a NaN quotient whatever the divisor)."""
+    if not _rounds(b):
+        return b
+    shape = jnp.broadcast_shapes(jnp.shape(a), jnp.shape(b))
+    return _tied(jnp.broadcast_to(b, shape), jnp.broadcast_to(a, shape))
+
+
+def _rounds(x):
+    dtype = jnp.result_type(x)
+    return jnp.issubdtype(dtype, jnp.floating) and dtype.itemsize in _BITS
 
 
 @jax.custom_jvp
-def _opaque(x):
+def _tied(x, partner):
+    """`x`'s bits xor'd with `partner`'s NaN flags: an operation XLA cannot see through."""
     uint = _BITS[jnp.result_type(x).itemsize]
-    bits = jax.lax.bitcast_convert_type(x, uint) ^ jnp.isnan(x).astype(uint)
+    bits = jax.lax.bitcast_convert_type(x, uint) ^ jnp.isnan(partner).astype(uint)
     return jax.lax.bitcast_convert_type(bits, x.dtype)
 
 
-@_opaque.defjvp
-def _opaque_jvp(primals, tangents):
-    # the identity's derivative: through the bit operation JAX would find none
-    return _opaque(primals[0]), tangents[0]
+@_tied.defjvp
+def _tied_jvp(primals, tangents):
+    # the identity's derivative in `x`: through the bit operation JAX would find none
+    return _tied(*primals), tangents[0]
+
+
+# primitives whose result XLA would fuse into its user or rewrite with it: a product or square
+# into a fused multiply-add, a / sqrt(b) into a * rsqrt(b), (a / b) / c into a / (b * c)
+_ROUNDED = frozenset(("mul", "square", "integer_pow", "div", "sqrt", "rsqrt", "pow"))
 
 
 def products_rounded(fn):
     """`fn` (pure array math over keyword arrays, plus Python-valued attrs) evaluated with
-    each floating `mul` rounded before its result is used.
+    each floating product, square, quotient, root and power rounded before its result is
+    used, and each quotient's divisor kept from becoming a reciprocal.
 
     >>> f = jax.jit(products_rounded(lambda var, lr, grad: var - lr * grad))
     >>> float(f(var=jnp.float32(1.2890931), lr=jnp.float32(0.01), grad=jnp.float32(3.1735363)))
@@ -79,9 +104,11 @@ def _eval(jaxpr, consts, args):
         if eqn.primitive.name in ("pjit", "jit") and inner is not None:
             outs = _eval(inner.jaxpr, inner.consts, ins)
         else:
+            if eqn.primitive.name == "div":
+                ins = [round_each(ins[0]), _divisor(ins[1], ins[0])]
             outs = eqn.primitive.bind(*ins, **eqn.params)
             outs = outs if eqn.primitive.multiple_results else [outs]
-            if eqn.primitive.name == "mul":
+            if eqn.primitive.name in _ROUNDED:
                 outs = [round_each(o) for o in outs]
         for v, x in zip(eqn.outvars, outs):
             env[v] = x

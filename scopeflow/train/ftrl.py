@@ -16,12 +16,13 @@ def _power(x, lr_power):
 
 
 def _ftrl(var, accum, linear, grad, lr, l1, l2, lr_power, l2_shrinkage=None, **_):
+    # TF's order of operations: `linear += a - b` adds the difference
     shrunk = grad if l2_shrinkage is None else grad + 2 * l2_shrinkage * var
     new_acc = accum + jnp.square(grad)
-    lin = linear + shrunk - (_power(new_acc, lr_power) - _power(accum, lr_power)) / lr * var
-    x = jnp.clip(lin, -l1, l1) - lin
+    lin = linear + (shrunk - (_power(new_acc, lr_power) - _power(accum, lr_power)) / lr * var)
     y = _power(new_acc, lr_power) / lr + 2 * l2
-    return x / y, new_acc, lin
+    shrunk_var = (l1 * jnp.sign(lin) - lin) / y
+    return jnp.where(jnp.abs(lin) > l1, shrunk_var, jnp.zeros_like(var)), new_acc, lin
 
 
 _REFS = ("var", "accum", "linear")
