@@ -27,6 +27,7 @@ from scopeflow.core.tensor import Tensor
 from scopeflow.gradients import registry as _gradients
 from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops import nest, registry
+from scopeflow.ops.function_signature import bind_to_signature, call_shapes, check_signature
 from scopeflow.ops.registry import ANY, REGISTRY, op
 from scopeflow.sparse_tensor import SparseTensor
 
@@ -104,7 +105,7 @@ def call_gradient(op, *grads):
 
 
 def _call_specs(args, *, f, **attrs):
-    return [(t.shape, t.dtype.base_dtype) for t in f.outputs]
+    return [(shape, t.dtype.base_dtype) for shape, t in zip(call_shapes(f, args), f.outputs)]
 
 
 @op("PartitionedCall", infer=_call_specs, lists=("args",), types={"args": ANY}, context=True,
@@ -177,7 +178,7 @@ class Function:
 
     def __init__(self, python_function, input_signature=None, **options):
         self._python_function = python_function
-        self._input_signature = input_signature
+        self._input_signature = check_signature(input_signature)
         self._cache = {}
         self.__name__ = getattr(python_function, "__name__", "function")
         self.__doc__ = getattr(python_function, "__doc__", None)
@@ -194,10 +195,7 @@ class Function:
                         self._input_signature)
 
     def __call__(self, *args, **kwargs):
-        bound = _bind(self._python_function, args, kwargs)
-        leaves = nest.flatten(bound)
-        g = default_graph()
-        key = (g, _signature_key(leaves))
+        bound, leaves, key = self._bound(args, kwargs)
         entry = self._cache.get(key)
         if entry is None:
             entry = self._cache[key] = self._trace(bound, leaves)
@@ -214,13 +212,27 @@ class Function:
         outs = [] if not isinstance(outs, list) else outs
         return _pack(out_structure, outs)
 
+    def _bound(self, args, kwargs):
+        """(bound arguments, their leaves, cache key): one trace per graph for a signature,
+        else one per graph and argument signature."""
+        sig = self._input_signature
+        if sig is not None:
+            args, kwargs = bind_to_signature(self._python_function, sig, args, kwargs)
+        bound = _bind(self._python_function, args, kwargs)
+        leaves = nest.flatten(bound)
+        key = (default_graph(), "signature" if sig is not None else _signature_key(leaves))
+        return bound, leaves, key
+
     def _trace(self, bound, leaves):
         from scopeflow.data.functions import trace
         from scopeflow.data.structure import TensorSpec
         specs, names = [], []
+        fixed = iter(nest.flatten(self._input_signature or ()))
         for path, x in zip(_paths(self._python_function, bound), leaves):
             if isinstance(x, Tensor):
-                specs.append(TensorSpec(x.shape, x.dtype.base_dtype))
+                spec = next(fixed, None)  # (a signature's shapes and dtypes are traced)
+                specs.append(TensorSpec(x.shape, x.dtype.base_dtype) if spec is None else
+                             TensorSpec(spec.shape, spec.dtype.base_dtype))
                 names.append(path)
         holder = {}
 
@@ -241,9 +253,7 @@ class Function:
 
     def get_concrete_function(self, *args, **kwargs):
         """The function traced for these arguments (traced now if it was not yet)."""
-        bound = _bind(self._python_function, args, kwargs)
-        leaves = nest.flatten(bound)
-        key = (default_graph(), _signature_key(leaves))
+        bound, leaves, key = self._bound(args, kwargs)
         if key not in self._cache:
             self._cache[key] = self._trace(bound, leaves)
         return ConcreteFunction(self, *self._cache[key])
