@@ -1,7 +1,7 @@
 """MetaGraphDef export and import: GraphDef + SaverDef + collections, TF's `.meta` file.
 
 Collections are stored as TF stores them: variables (and the global step) as serialized
-VariableDefs, savers as SaverDefs, graph elements as names (`node_list`), strings, ints and
+VariableDefs, savers as SaverDefs, queue runners as QueueRunnerDefs, graph elements as names (`node_list`), strings, ints and
 floats as lists; what cannot be serialized is left out with a warning.
 
 >>> import scopeflow as tf
@@ -39,12 +39,20 @@ def _saver_from_proto(proto, import_scope=None):
     return Saver.from_proto(proto, import_scope)
 
 
+def _queue_runner_from_proto(proto, import_scope=None):
+    from scopeflow.train.queue_runner import QueueRunner
+    return QueueRunner.from_proto(proto, import_scope)
+
+
 def _proto_functions(key):
     """(proto class, to_proto(x, export_scope), from_proto(proto, import_scope)) or None."""
     if key in _VARIABLE_KEYS:
         return variable_pb2.VariableDef, lambda x, s: x.to_proto(s), _variable_from_proto
     if key == GraphKeys.SAVERS:
         return saver_pb2.SaverDef, lambda x, s: x.to_proto(s), _saver_from_proto
+    if key == GraphKeys.QUEUE_RUNNERS:
+        from scopeflow.checkpoint.queue_runner_def import QueueRunnerDef
+        return QueueRunnerDef, lambda x, s: x.to_proto(s), _queue_runner_from_proto
     return None
 
 

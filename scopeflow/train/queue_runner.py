@@ -141,8 +141,9 @@ class QueueRunner:
         return threads
 
     def to_proto(self, export_scope=None):
-        """Not provided: the QueueRunnerDef proto is not among the protos scopeflow ships."""
-        raise NotImplementedError("QueueRunner.to_proto: QueueRunnerDef export is not provided")
+        """TF's QueueRunnerDef of this runner (None when its queue is outside export_scope)."""
+        from scopeflow.checkpoint.queue_runner_def import queue_runner_def
+        return queue_runner_def(self, export_scope)
 
     @staticmethod
     def from_proto(queue_runner_def, import_scope=None):
