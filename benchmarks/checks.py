@@ -143,7 +143,9 @@ def worker(model, data, steps, rounds):
         sessions[on] = (sess, [step, loss], {x: arrays["x"], y: arrays["y"]})
         for _ in range(3):
             sess.run(*sessions[on][1:])
-    hlo = {on: hlo_summary(lowered[on][-1].lower().compile().as_text()) for on in lowered}
+    from scopeflow.lowering.lower import x64
+    with x64():  # (lowered as the Session traced them: 64-bit types on)
+        hlo = {on: hlo_summary(lowered[on][-1].lower().compile().as_text()) for on in lowered}
 
     def block(on):
         sess, fetches, feed = sessions[on]

@@ -103,26 +103,44 @@ def cast(x, dtype, name=None):
 
 
 def saturate_cast(value, dtype, name=None):
-    """`tf.saturate_cast`: clamps to `dtype`'s range (op 'saturate_cast/clamp'), then casts."""
+    """`tf.saturate_cast`: clamps to `dtype`'s range (op 'saturate_cast/clamp'), then casts.
+
+    TF 2.21 always clamps (inf becomes the largest finite value even where the ranges agree).
+    """
     dtype = _dt.as_dtype(dtype).base_dtype
     with name_scope(name, "saturate_cast", [value]) as scope:
         value = tensor(value, name="value")
         src = value.dtype.base_dtype
-        if (src.is_floating or src.is_integer) and (dtype.is_floating or dtype.is_integer):
-            lo, hi = _clamp_range(src, dtype)
-            if lo is not None:
-                from scopeflow.ops.clip import clip_by_value_op
-                from scopeflow.ops.constant import constant
-                value = clip_by_value_op(value, constant(lo, src), constant(hi, src),
-                                         name="clamp")
+        if src.is_complex and not dtype.is_complex:
+            from scopeflow.ops.math_unary import real
+            value = real(value)
+            src = src.real_dtype
+        if (src.is_floating or src.is_integer) and (dtype.is_floating or dtype.is_integer
+                                                    or dtype.is_complex):
+            from scopeflow.ops.clip import clip_by_value_op
+            from scopeflow.ops.constant import constant
+            lo, hi = _clamp_range(src, dtype.real_dtype)
+            value = clip_by_value_op(value, constant(lo, src), constant(hi, src), name="clamp")
         return cast(value, dtype, name=scope)
 
 
 def _clamp_range(src, dst):
-    lo, hi = max(src.min, dst.min), min(src.max, dst.max)
-    if lo == src.min and hi == src.max:
-        return None, None
-    return np.asarray(lo).astype(src.as_numpy_dtype), np.asarray(hi).astype(src.as_numpy_dtype)
+    """TF's limits, in `src`'s type: the overlap of the two ranges, each end moved one step
+    toward 0 where rounding to `src` carried it past `dst`'s range (float32(2**31 - 1) is
+    2**31, so the top is 2147483520), compared as the two types promote."""
+    np_src = src.as_numpy_dtype
+    try:
+        promoted = np.promote_types(np_src, dst.as_numpy_dtype)
+    except TypeError:  # bfloat16
+        promoted = float
+    with np.errstate(over="ignore", invalid="ignore"):
+        lo = np_src(np.maximum(src.min, dst.min))
+        if np.array([lo, dst.min], promoted)[0] < np.array([lo, dst.min], promoted)[1]:
+            lo = np.nextafter(lo, np_src(0), dtype=np_src)
+        hi = np_src(np.minimum(float(src.max), float(dst.max)))
+        if np.array([hi, dst.max], promoted)[0] > np.array([hi, dst.max], promoted)[1]:
+            hi = np.nextafter(hi, np_src(0), dtype=np_src)
+    return lo, hi
 
 
 def to_float(x, name="ToFloat"):

@@ -1,0 +1,40 @@
+"""tf.saturate_cast against real TF: the clamp's limits (nudged toward 0 where rounding to
+the source type leaves the target's range), its graph, and the values of nan / inf."""
+
+import pytest
+from oracle import explain, run_here
+
+PROGRAM = """
+nan, inf = float('nan'), float('inf')
+q = tf.placeholder(tf.{src}, [7]); p = tf.cast(q, tf.{mid}) if '{mid}' != '{src}' else q
+y = tf.saturate_cast(p, tf.{dst})
+with tf.Session() as s:
+    v = s.run(y, {{q: {values}}})
+result = [[o.name, o.type] for o in tf.get_default_graph().get_operations()], \
+    [str(x) for x in v.tolist()]
+"""
+FLOATS = "[nan, inf, -inf, 3e9, -3e9, 2.5, 1e20]"
+CASES = [  # (fed type, type cast to first, target type, values)
+    ("float32", "float32", "int32", FLOATS),  # inf -> 2147483520, nan -> INT_MIN
+    ("float64", "float64", "int32", FLOATS),
+    ("float32", "float32", "int64", FLOATS),  # float32(2**63) is not above the limit: INT_MIN
+    ("float32", "float32", "uint8", FLOATS),
+    ("float32", "float16", "int32", FLOATS),  # the ranges agree, still clamped: inf -> 65504
+    ("float32", "float32", "float16", FLOATS),
+    ("float32", "bfloat16", "int32", FLOATS),
+    ("float32", "float32", "uint32", FLOATS),
+    ("float64", "float64", "float32", FLOATS),
+    ("complex64", "complex64", "float32", FLOATS),  # the real part, clamped
+    ("int64", "int64", "int32", "[2**40, -2**40, 300, 0, 1, 2, -1]"),
+    ("int32", "int32", "uint8", "[2**31 - 1, -5, 300, 0, 1, 2, 7]"),
+    ("int32", "int32", "int64", "[2**31 - 1, -5, 300, 0, 1, 2, 7]"),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("src,mid,dst,values", CASES)
+def test_saturate_cast_matches_tf(oracle, src, mid, dst, values):
+    code = PROGRAM.format(src=src, mid=mid, dst=dst, values=values)
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there, explain(code, here, there)
