@@ -15,11 +15,11 @@ import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
+from scopeflow.core.tensor import Tensor
 from scopeflow.ops import nest
 from scopeflow.ops.array import identity
 from scopeflow.ops.array_base import scope
 from scopeflow.ops.cf_ops import merged_shape
-from scopeflow.ops.constant import convert_to_tensor
 from scopeflow.ops.registry import ANY, op
 
 
@@ -71,28 +71,34 @@ class _Branch:
         self.structure = traced.out_structure
 
 
-def _branch_fns(branch_fns, default):
-    if isinstance(branch_fns, dict):
-        pairs = sorted(branch_fns.items())
-    elif isinstance(branch_fns, (list, tuple)) and branch_fns and \
-            all(isinstance(p, tuple) and len(p) == 2 for p in branch_fns):
-        pairs = list(branch_fns)
-    elif isinstance(branch_fns, (list, tuple)):
-        pairs = list(enumerate(branch_fns))
-    else:
-        raise TypeError("branch_fns must be a list, tuple, or dict")
-    if not pairs:
-        raise ValueError("Must provide at least one item in branch_fns")
-    for key, fn in pairs:
+def _branch_fns(branch_fns, default, index):
+    """The branch functions, default last, after TF's checks of the index and the branches
+    (in TF's order, before any op is built)."""
+    if not isinstance(index, Tensor):
+        raise TypeError("'branch_index' must be a Tensor, got {}".format(type(index)))
+    if not index.dtype.is_integer:
+        raise TypeError("'branch_index' must be an integer Tensor, got {}".format(index.dtype))
+    if not branch_fns:
+        raise ValueError("Must provide at least one item in 'branch_fns'")
+    if not isinstance(branch_fns, (list, tuple, dict)):
+        raise TypeError("'branch_fns' must be a list, tuple, or dict")
+    pairs = list(branch_fns.items()) if isinstance(branch_fns, dict) else list(branch_fns)
+    if all(callable(fn) for fn in pairs):
+        pairs = list(enumerate(pairs))
+    for pair in pairs:
+        if not isinstance(pair, tuple) or len(pair) != 2:
+            raise TypeError("Each entry in 'branch_fns' must be a 2-tuple. Received %s."
+                            % (pair,))
+        key, fn = pair
         if not isinstance(key, int):
             raise TypeError("key must be a Python `int`, got {}".format(type(key)))
         if not callable(fn):
             raise TypeError("fn for key {} must be callable.".format(key))
     keys = [k for k, _ in pairs]
-    if keys != list(range(len(keys))):
+    if min(keys) < 0 or max(keys) >= len(keys) or len(set(keys)) != len(keys):
         raise ValueError("branch indices (keys) must form contiguous range of [0 to {}) but "
-                         "found {{{}}}".format(len(keys), ",".join(map(str, keys))))
-    fns = [fn for _, fn in pairs]
+                         "found {{{}}}".format(len(keys), ",".join(map(str, sorted(keys)))))
+    fns = [fn for _, fn in sorted(pairs, key=lambda p: p[0])]
     if default is not None:
         fns.append(default)
     return fns
@@ -101,11 +107,8 @@ def _branch_fns(branch_fns, default):
 def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     """Runs `branch_fns[branch_index]()` (or `default`, also for an index out of range)."""
     from scopeflow.data.functions import trace
-    fns = _branch_fns(branch_fns, default)
+    fns = _branch_fns(branch_fns, default, branch_index)
     with scope(name, "switch_case", [branch_index]) as s:
-        branch_index = convert_to_tensor(branch_index, name="branch_index")
-        if branch_index.dtype.base_dtype is not _dt.int32:
-            raise TypeError("branch_index must an int32 Tensor")
         traced = [trace(fn, ()) for fn in fns]
         sources = []
         for t in traced:
