@@ -448,6 +448,13 @@ def _unravel_shape(indices, dims):
 def _unravel_index(ctx, indices, dims):
     m = xp(indices, dims)
     d = _b.as_int_list(dims)
+    bad = next(((k, n) for k, n in enumerate(d) if n <= 0), None)  # (TF checks dims first)
+    if bad is not None:
+        check(ctx, False, "Input dims cannot contain a dim of zero, but dims contains zero at "
+              "index %d" % bad[0] if bad[1] == 0 else
+              "Input dims cannot be negative. Got dim = %d at index %d" % (bad[1], bad[0]))
+        return m.zeros((len(d),) + tuple(np.shape(indices)), np.asarray(dims).dtype
+                       if m is np else dims.dtype)
     total = int(np.prod(d))
     check(ctx, m.all(indices < total), "index is out of bound as with dims")
     # C++ integer division and remainder truncate: a negative index keeps its sign (TF's values)

@@ -45,6 +45,8 @@ CASES = [
     ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup([tf.ones([2, 2]), "
      "tf.ones([1, 2]), tf.ones([1, 2])], p)", "[0, 2, 3, -1]"),
     (I32.format(shape=[None]) + "u = tf.gather(tf.zeros([0, 2]), p)", "[0]"),
+    (I32.format(shape=[2]) + "u = tf.unravel_index([1], p)", "[3, 0]"),
+    (I32.format(shape=[2]) + "u = tf.unravel_index([1], p)", "[2, -3]"),
     # sparse_dense_matmul: an entry's k (column of b), then its m (output row)
     ("p = tf.placeholder(tf.int64, [None, 2]); u = tf.sparse_tensor_dense_matmul("
      "tf.SparseTensor(p, [1., 2.], [2, 3]), tf.ones([3, 2]))", "[[0, 1], [1, 5]]"),
