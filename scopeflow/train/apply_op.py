@@ -135,11 +135,33 @@ def _dense_kernel(names, refs, rule):
         vals = dict(zip(names, inputs))
         for r in refs:
             vals[r] = ctx.read(vals[r])
-        new = ctx.guarded(lambda: rule(**vals, **attrs), [vals[r] for r in refs])
+        flat, shape = _flat(vals, refs[0])
+        new = ctx.guarded(lambda: rule(**flat, **attrs), [flat[r] for r in refs])
+        if shape is not None:
+            new = [jnp.reshape(v, shape) for v in new]
         out = [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)]
         return out[0]
 
     return kernel
+
+
+def _flat(vals, var):
+    """(`vals` with the variable-shaped inputs viewed as 1-D, the variable's shape), or
+    (`vals`, None) where an input is neither that shape nor a scalar or the variable has under
+    two axes. The elementwise update then computes the same bits, and XLA:CPU compiles a 1-D
+    loop in a third of the time of one over a narrow last axis (Adam on [1024, 10]: 0.13 s of
+    CPU, on [10240]: 0.05 s). Viewed before the guard's cond: inside it the views made XLA copy
+    the variables."""
+    shape = np.shape(vals[var])
+    arrays = [v for v in vals.values() if _is_array(v)]
+    if len(shape) < 2 or any(np.ndim(v) and np.shape(v) != shape for v in arrays):
+        return vals, None
+    return {k: jnp.reshape(v, (-1,)) if _is_array(v) and np.ndim(v) else v
+            for k, v in vals.items()}, shape
+
+
+def _is_array(v):
+    return hasattr(v, "shape") and hasattr(v, "dtype")
 
 
 def _sparse_kernel(names, refs, rule):

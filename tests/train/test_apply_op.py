@@ -19,18 +19,21 @@ tf.set_random_seed(3)
 steps = []
 for i, make in enumerate([%s]):
     with tf.variable_scope("opt%%d" %% i):
-        w = tf.get_variable("w", initializer=tf.linspace(-1.3, 2.7, 64))
-        g = tf.random_normal([64], seed=7)
+        w = tf.get_variable("w", initializer=tf.reshape(tf.linspace(-1.3, 2.7, 64), %s))
+        g = tf.random_normal(%s, seed=7)
         steps.append(make().apply_gradients([(g, w)]))
 with tf.Session() as s:
     s.run(tf.global_variables_initializer())
     for _ in range(20):
         s.run(steps)
     result = s.run(tf.global_variables())
-''' % ", ".join("lambda: " + m for m in EXACT)
+'''
 
 
+# a vector, and variables of several axes, whose updates run on a 1-D view (apply_op._flat)
 @pytest.mark.oracle
-def test_updates_equal_tf_bit_for_bit(oracle):
-    here, there = run_here(RUN), oracle(RUN)
-    assert here == there, explain(RUN, here, there)
+@pytest.mark.parametrize("shape", [[64], [16, 4], [2, 4, 8], [32, 2]])
+def test_updates_equal_tf_bit_for_bit(oracle, shape):
+    src = RUN % (", ".join("lambda: " + m for m in EXACT), shape, shape)
+    here, there = run_here(src), oracle(src)
+    assert here == there, explain(src, here, there)
