@@ -26,6 +26,7 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
                                    strided_slice)
 from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_reduce_sum,
                                       sparse_tensor_dense_matmul)
+from scopeflow.ops.string_split import string_split
 from scopeflow.ops.strings import as_string, string_join, substr
 from scopeflow.ops.strings import to_hash_bucket_fast as string_to_hash_bucket_fast
 from scopeflow.ops.switch_case import switch_case
