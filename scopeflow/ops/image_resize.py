@@ -213,9 +213,14 @@ def resize_images(images, size, method=ResizeMethod.BILINEAR, align_corners=Fals
         from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic
         _METHODS.update({ResizeMethod.BICUBIC: resize_bicubic, "bicubic": resize_bicubic,
                          ResizeMethod.AREA: resize_area, "area": resize_area})
-    if method not in _METHODS:
-        raise ValueError("Resize method is not implemented: {}".format(method))
-    fn = functools.partial(_METHODS[method], align_corners=align_corners)
+
+    def fn(images, size):
+        # checked when the resize is built, as TF: after the size checks, and never for a
+        # resize to the images' own static size (skipped)
+        if method not in _METHODS:
+            raise ValueError("Resize method is not implemented: {}".format(method))
+        return _METHODS[method](images, size, align_corners=align_corners)
+
     return _resize_common(images, size, fn, preserve_aspect_ratio, name, skip_same=True)
 
 

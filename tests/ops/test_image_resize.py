@@ -71,6 +71,10 @@ ERRORS = [
     "r = tf.image.resize_images(tf.placeholder(tf.float32), [4, 4])",
     "r = tf.image.resize_images(tf.zeros([2, 3, 1]), [4, 4, 4])",
     "r = tf.image.resize_images(tf.zeros([2, 3, 1]), [4, 4], method=7)",
+    # TF 0.x's resize_images(images, new_height, new_width): the size error comes first
+    "r = tf.image.resize_images(tf.zeros([1, 4, 4, 1]), 8, 8)",
+    # a resize to the images' own size is skipped before the method is looked at
+    "r = tf.image.resize_images(tf.zeros([1, 4, 4, 1]), [4, 4], method=7)",
 ]
 
 RUN_ERRORS = """
