@@ -20,6 +20,7 @@ from scopeflow.ops.checks import (
                                   assert_rank_at_least,
                                   assert_same_float_dtype,
                                   assert_scalar,
+                                  add_check_numerics_ops,
                                   assert_type,
                                   check_numerics,
                                   is_numeric_tensor,
@@ -28,7 +29,8 @@ from scopeflow.ops.checks import (
 from scopeflow.ops.logging_ops import Print
 from scopeflow.ops.logging_ops import print_v2 as print
 
-__all__ = ["Assert", "Print", "assert_equal", "assert_greater", "assert_greater_equal",
+__all__ = ["Assert", "Print", "add_check_numerics_ops", "assert_equal", "assert_greater",
+           "assert_greater_equal",
            "assert_integer", "assert_less", "assert_less_equal", "assert_near", "assert_negative",
            "assert_non_negative", "assert_non_positive", "assert_none_equal", "assert_positive",
            "assert_proper_iterable", "assert_rank", "assert_rank_at_least",

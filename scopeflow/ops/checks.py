@@ -90,6 +90,25 @@ def check_numerics(tensor, message, name=None):
     return _check_numerics(t, name=name or "CheckNumerics", message=str(message))
 
 
+def add_check_numerics_ops():
+    """`tf.add_check_numerics_ops`: a CheckNumerics ('<op>:<i> : Tensor had NaN values') on
+    every float16/32/64 output of the graph so far, chained by control edges; their group."""
+    from scopeflow.ops.state import group
+    g = default_graph()
+    last = []
+    for o in list(g.get_operations()):
+        for out in o.outputs:
+            if out.dtype not in (_dt.float16, _dt.float32, _dt.float64):
+                continue
+            if o._ctx is not None:
+                raise ValueError("`tf.add_check_numerics_ops() is not compatible with "
+                                 "TensorFlow control flow operations such as `tf.cond()` or "
+                                 "`tf.while_loop()`.")
+            with g.control_dependencies(last):
+                last = [check_numerics(out, message="%s:%d" % (o.name, out.value_index))]
+    return group(*last)
+
+
 def verify_tensor_all_finite(t=None, msg=None, name=None, x=None, message=None):
     """`tf.verify_tensor_all_finite`: `t` behind a CheckNumerics control edge."""
     t = x if t is None else t

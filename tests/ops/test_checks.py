@@ -166,3 +166,36 @@ def test_summarize_examples():
     assert summarize_value(np.array([1.4e-45, 1e-40, 1], np.float32)) == "0 0 1"
     assert summarize_value(np.array([5e-324, 1e-40])) == "0 1e-40"
     assert summarize_value(np.array([6e-8], np.float16)) == "5.96046448e-08"
+
+
+ADD_CHECKS = """
+x = tf.placeholder(tf.float32, [2], name='x')
+y = tf.sqrt(x) * 2.0
+n = tf.cast(x, tf.int32)
+ops = tf.add_check_numerics_ops()
+made = [[o.name, o.type, [i.name for i in o.control_inputs]] for o in
+        tf.get_default_graph().get_operations() if o.type in ('CheckNumerics', 'NoOp')]
+with tf.Session() as s:
+    ok = s.run([y, ops], {x: [1.0, 4.0]})[0]
+    try:
+        s.run(ops, {x: [1.0, -4.0]})
+        bad = 'ran'
+    except tf.errors.InvalidArgumentError as e:
+        bad = [ln for ln in str(e).splitlines() if 'Tensor had' in ln]
+result = [made, ok, bad]
+"""
+
+
+@pytest.mark.oracle
+def test_add_check_numerics_ops_matches_tf(oracle):
+    here, there = run_here(ADD_CHECKS), oracle(ADD_CHECKS)
+    assert "ok" in there and here == there, explain(ADD_CHECKS, here, there)
+
+
+@pytest.mark.oracle
+def test_add_check_numerics_ops_refuses_control_flow(oracle):
+    code = ("x = tf.placeholder(tf.float32, []); y = tf.cond(x > 0, lambda: x * 2., lambda: x)\n"
+            "tf.add_check_numerics_ops()")
+    here, there = run_here(code), oracle(code)
+    assert there["raises"] == "ValueError" and same(here, there), explain(code, here, there)
+    assert here["msg"] == there["msg"]
