@@ -153,7 +153,7 @@ def execute(ctx, order, env):
             # take traced integers (strided_slice's fed bounds that set its size)
             if isinstance(e, BranchShapes) and isinstance(env.get(cf[0].pred), _Tracer):
                 raise _NeedStatic(op, [cf[0].pred]) from None  # only one branch is traced
-            fate = _branch_fate(op, env) if isinstance(e, InvalidArgumentError) else None
+            fate = _branch_fate(op, cf, env) if isinstance(e, InvalidArgumentError) else None
             if fate == "dead":  # TF does not run it: empty values, as a dead stack pop's
                 dead = empty_values(op)
                 _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
@@ -218,11 +218,13 @@ def _per_iteration(need, op):
     raise run_error(UnimplementedError, need.op, text)
 
 
-def _branch_fate(op, env):
+def _branch_fate(op, cf, env):
     """For an op reading a cond's Switch outputs in a graph whose conds run unconditionally (a
     gradient's cond in a loop body, its Merge a select): "dead" when a known predicate says
-    the branch it reads is not taken, the traced predicates that decide it, or None."""
-    traced, seen, todo = [], set(), list(op._inputs)
+    the branch it reads is not taken, the traced predicates that decide it, or None. A
+    construct (`cf`) reads its outside inputs (its Merge's own inputs are its branches: one is
+    always not taken, and an error of the taken one, an Assert's, is the run's)."""
+    traced, seen, todo = [], set(), list(op._inputs if cf is None else cf[0].inputs)
     while todo:
         t = todo.pop()
         if t in seen:

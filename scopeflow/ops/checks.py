@@ -132,12 +132,12 @@ def Assert(condition, data, summarize=None, name=None):
         if all(x.dtype.base_dtype in (_dt.string, _dt.int32) for x in xs):
             return _assert_op(condition, data, summarize)
         condition = convert_to_tensor(condition, name="Condition")
-        # TF guards the op with a cond (AssertGuard, returning its Merge); the run is the
-        # same, so the guard here is a NoOp of that name behind the Assert.
-        with _scope("AssertGuard", None, None):
-            guarded = _assert_op(condition, data, summarize)
-            with default_graph().control_dependencies([guarded]):
-                return no_op(name="Merge")
+        # as TF: a cond runs the Assert only when the condition is false (its Merge is the op
+        # returned); the Assert's own check stays compiled in (a flag raised after the run)
+        from scopeflow.ops.control_flow import cond
+        guarded = cond(condition, no_op, lambda: _assert_op(condition, data, summarize),
+                       name="AssertGuard")
+        return guarded.op
 
 
 def _assert_op(condition, data, summarize):

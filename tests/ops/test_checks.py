@@ -199,3 +199,34 @@ def test_add_check_numerics_ops_refuses_control_flow(oracle):
     here, there = run_here(code), oracle(code)
     assert there["raises"] == "ValueError" and same(here, there), explain(code, here, there)
     assert here["msg"] == there["msg"]
+
+
+GUARD = r"""
+x = tf.placeholder(tf.float32, [3], name="x")
+a = tf.Assert(tf.reduce_all(x > 0), [x, "msg"], name="A")
+k = tf.Assert(tf.constant(False), [tf.constant([1.5])])
+b = tf.debugging.assert_positive(x)
+d = tf.assert_less(x, 5.0, message="too big")
+e = tf.debugging.assert_equal(tf.constant([1.0, 2.0]),
+                              tf.placeholder_with_default([2.0, 4.0], [2]))
+ops = [[o.name, o.type, [i.name for i in o.inputs], [c.name for c in o.control_inputs]]
+       for o in tf.get_default_graph().get_operations()]
+runs = []
+with tf.Session() as s:
+    for target, feed in ((a, [1, 2, 3]), (a, [1, -2, 3]), (b, [0, 1, 2]), (d, [1, 9, 2]),
+                         (k, [1, 2, 3]), (e, [1, 2, 3])):
+        try:
+            runs.append(str(s.run(target, {x: feed})))
+        except tf.errors.OpError as err:
+            runs.append([type(err).__name__, err.message.splitlines()[0]])
+result = {"ops": ops, "types": [t.type for t in (a, b, d)], "runs": runs}
+"""
+
+
+@pytest.mark.oracle
+def test_assert_guard_is_tfs_cond(oracle):
+    """tf.Assert of non-string data builds TF's AssertGuard cond (Switch, switch_t/f,
+    pred_id, NoOp branch, the Assert behind Switches of its inputs, Merge returned); the run
+    fails as TF's does, also where the condition is known when the run is traced."""
+    here, there = run_here(GUARD), oracle(GUARD)
+    assert here == there, explain(GUARD, here, there)
