@@ -82,6 +82,11 @@ def products_rounded(fn):
     return run
 
 
+# calls whose body is evaluated in place (the kernels are not differentiated: a custom_jvp's
+# rule is not needed, and binding its primitive again would need its traced function)
+_ENTERED = ("pjit", "jit", "custom_jvp_call")
+
+
 def _is_array(v):
     return hasattr(v, "dtype") and hasattr(v, "shape")
 
@@ -100,8 +105,8 @@ def _eval(jaxpr, consts, args):
         env[v] = x
     for eqn in jaxpr.eqns:
         ins = [read(v) for v in eqn.invars]
-        inner = eqn.params.get("jaxpr")
-        if eqn.primitive.name in ("pjit", "jit") and inner is not None:
+        inner = eqn.params.get("jaxpr", eqn.params.get("call_jaxpr"))
+        if eqn.primitive.name in _ENTERED and inner is not None:
             outs = _eval(inner.jaxpr, inner.consts, ins)
         else:
             if eqn.primitive.name == "div":

@@ -2,13 +2,14 @@
 
 import jax.numpy as jnp
 
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
 def _adadelta(var, accum, accum_update, lr, rho, epsilon, grad, **_):
     acc = accum * rho + jnp.square(grad) * (1 - rho)
-    update = jnp.sqrt(accum_update + epsilon) / jnp.sqrt(acc + epsilon) * grad
+    update = jnp.sqrt(accum_update + epsilon) * eigen_rsqrt(acc + epsilon) * grad
     return var - update * lr, acc, accum_update * rho + jnp.square(update) * (1 - rho)
 
 

@@ -2,13 +2,14 @@
 
 import jax.numpy as jnp
 
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
 def _adagrad(var, accum, lr, grad, update_slots=True, **_):
     acc = accum + jnp.square(grad) if update_slots else accum
-    return var - lr * grad / jnp.sqrt(acc), acc
+    return var - grad * lr * eigen_rsqrt(acc), acc
 
 
 apply_adagrad, sparse_apply_adagrad = training_ops(

@@ -3,6 +3,7 @@ L1/L2 regularization) and their ops `ApplyProximalGradientDescent`, `ApplyProxim
 
 import jax.numpy as jnp
 
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op
 
@@ -19,7 +20,7 @@ def _proximal_gd(var, alpha, l1, l2, delta, **_):
 
 def _proximal_adagrad(var, accum, lr, l1, l2, grad, **_):
     acc = accum + jnp.square(grad)
-    rate = lr / jnp.sqrt(acc)
+    rate = lr * eigen_rsqrt(acc)
     return _shrink(var - grad * rate, rate, l1, l2), acc
 
 

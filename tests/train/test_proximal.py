@@ -7,3 +7,9 @@ test_gradient_descent_equals_tf_bit_for_bit = bit_exact_test(
     "tf.train.ProximalGradientDescentOptimizer(0.1)",
     "tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.001, "
     "l2_regularization_strength=0.01)")
+
+# before: lr / sqrt(accum); TF multiplies by Eigen's approximate rsqrt (eigen_rsqrt)
+test_adagrad_equals_tf_bit_for_bit = bit_exact_test(
+    "tf.train.ProximalAdagradOptimizer(0.1)",
+    "tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.001, "
+    "l2_regularization_strength=0.01)")

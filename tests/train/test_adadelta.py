@@ -1,0 +1,7 @@
+"""Adadelta's updates (ApplyAdadelta) equal TF's bit for bit."""
+
+from replay import bit_exact_test
+
+# before: sqrt(a) / sqrt(b) where TF multiplies by Eigen's approximate rsqrt (eigen_rsqrt)
+test_training_equals_tf_bit_for_bit = bit_exact_test(
+    "tf.train.AdadeltaOptimizer(1.0)", "tf.train.AdadeltaOptimizer(0.5, rho=0.9, epsilon=1e-6)")
