@@ -2,11 +2,15 @@
 compilation cache empty (first process) and filled (second process), against TF.
 
     python benchmarks/first_run.py [--model mlp|cnn]
+    python benchmarks/first_run.py --model mlp --phases   # where an empty-cache first step goes
 
 Each measurement is a new Python process that builds the model of benchmarks/train.py and
 times its first `sess.run([train, loss], feed)` (wall clock, and the process's CPU time, which
 a loaded machine disturbs less): for scopeflow that is tracing + XLA compilation (or a
-disk-cache read), for TF graph optimization.
+disk-cache read), for TF graph optimization. `--phases` splits scopeflow's empty-cache first
+step by JAX's own events (tracing to a jaxpr, with scopeflow's lowering of each op inside it;
+MLIR lowering; XLA's compile) and timers around the disk cache's keys and writes; "the run" is
+a second run of the same step, "rest" what is left (slicing, feeds, Session bookkeeping).
 """
 
 import argparse
@@ -45,6 +49,59 @@ print(json.dumps({"build": t1 - t0, "first": t2 - t1, "first_cpu": c2 - c1}))
 """
 
 
+_PHASES = r"""
+import collections, json, sys, time
+sys.path.insert(0, %(here)r)
+import jax.monitoring
+import scopeflow.compat.v1 as tf
+from scopeflow.lowering import disk_cache, graph_key
+import train
+spent = collections.defaultdict(float)
+jax.monitoring.register_event_duration_secs_listener(
+    lambda name, secs, **_: spent.__setitem__(name.split("/")[-1], spent[name.split("/")[-1]] + secs))
+def timed(mod, name):
+    fn = getattr(mod, name)
+    def wrapper(*a, **k):
+        t = time.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            spent["disk cache"] += time.perf_counter() - t
+    setattr(mod, name, wrapper)
+for mod, name in [(disk_cache, "_alias_path"), (disk_cache, "_store"), (graph_key, "key"),
+                  (graph_key, "store")]:
+    timed(mod, name)
+arrays = train.make_arrays(sys.argv[1])
+x, y, loss, step = train.build_tf1(tf, sys.argv[1], arrays)
+feed = {x: arrays["x"], y: arrays["y"]}
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    spent.clear()
+    t0, c0 = time.perf_counter(), time.process_time()
+    sess.run([step, loss], feed)
+    t1, c1 = time.perf_counter(), time.process_time()
+    sess.run([step, loss], feed)
+    t2 = time.perf_counter()
+out = {"first": t1 - t0, "first_cpu": c1 - c0, "trace": spent["jaxpr_trace_duration"],
+       "mlir": spent["jaxpr_to_mlir_module_duration"], "xla": spent["backend_compile_duration"],
+       "disk": spent["disk cache"], "run": t2 - t1}
+out["rest"] = out["first"] - sum(out[k] for k in ("trace", "mlir", "xla", "disk", "run"))
+print(json.dumps(out))
+"""
+
+
+def _phases(model, env):
+    out = subprocess.run([sys.executable, "-c", _PHASES % {"here": HERE}, model],
+                         capture_output=True, text=True, env=env, check=True)
+    r = json.loads(out.stdout.strip().splitlines()[-1])
+    print("load average: %.1f" % os.getloadavg()[0])
+    print("| model | first step s (CPU s) | tracing | MLIR | XLA compile | disk cache | the run "
+          "| rest |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    print("| %s | %.2f (%.2f) | %s |" % (model, r["first"], r["first_cpu"], " | ".join(
+        "%.3f" % r[k] for k in ("trace", "mlir", "xla", "disk", "run", "rest"))))
+
+
 def _one(python, framework, model, env):
     out = subprocess.run([python, "-c", _WORKER % {"here": HERE}, framework, model],
                          capture_output=True, text=True, env=env, check=True)
@@ -54,10 +111,13 @@ def _one(python, framework, model, env):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="mlp")
+    ap.add_argument("--phases", action="store_true", help="split scopeflow's first step")
     args = ap.parse_args()
     tf_python = os.environ.get("SCOPEFLOW_TF_PYTHON", os.path.join(ROOT, ".venv-tf/bin/python"))
     env = dict(os.environ, SCOPEFLOW_CACHE_DIR=tempfile.mkdtemp(), SCOPEFLOW_QUIET="1",
                PYTHONPATH=ROOT)
+    if args.phases:
+        return _phases(args.model, env)
     rows = [("scopeflow, empty cache", _one(sys.executable, "scopeflow", args.model, env)),
             ("scopeflow, filled cache", _one(sys.executable, "scopeflow", args.model, env))]
     if os.path.exists(tf_python):
