@@ -14,6 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.data import graph_ops as g
 from scopeflow.data import structure as st
+from scopeflow.ops.registry import REGISTRY
 
 _PLACEHOLDERS = ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault")
 
@@ -131,8 +132,9 @@ def _deserialize(variant, spec):
     return SparseTensor._of(indices, values, shape)
 
 
-def _check_no_placeholders(variant):
-    """TF captures a one-shot iterator's dataset by value: placeholders cannot be captured."""
+def _check_capturable(variant):
+    """TF captures a one-shot iterator's dataset by value: neither placeholders nor stateful
+    ops (random ops, variables) can be captured; the stateful case gets TF's advice."""
     seen, stack = set(), [variant.op]
     while stack:
         op = stack.pop()
@@ -142,6 +144,14 @@ def _check_no_placeholders(variant):
         if op._type in _PLACEHOLDERS:
             raise ValueError("Cannot capture a placeholder (name:%s, type:%s) by value."
                              % (op._name, op._type))
+        rec = REGISTRY.get(op._type)
+        if rec is not None and rec.stateful:
+            raise ValueError(
+                "Cannot capture a stateful node (name:%s, type:%s) by value.: A likely cause of "
+                "this error is that the dataset for which you are calling "
+                "`make_one_shot_iterator()` captures a stateful object, such as a `tf.Variable` "
+                "or `tf.lookup.StaticHashTable`, which is not supported. Use "
+                "`make_initializable_iterator()` instead." % (op._name, op._type))
         stack.extend(t._op for t in op._inputs)
         stack.extend(op._control_inputs)
 
@@ -155,9 +165,10 @@ def _same_graph(dataset):
 
 
 def make_one_shot_iterator(dataset):
-    """`tf.data.make_one_shot_iterator(ds)`: initialized when first run; no placeholders."""
+    """`tf.data.make_one_shot_iterator(ds)`: initialized when first run; no placeholders or
+    stateful ops in the dataset's inputs."""
     _same_graph(dataset)
-    _check_no_placeholders(dataset._variant_tensor)
+    _check_capturable(dataset._variant_tensor)
     res = g.one_shot_iterator(dataset_factory=dataset._variant_tensor, container="",
                               shared_name="", **_iter_attrs(dataset._structure))
     return Iterator._make(res, None, dataset._structure)

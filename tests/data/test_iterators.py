@@ -69,6 +69,17 @@ result = [v, tf.nest.map_structure(lambda t: t.name, nxt), str(it.output_shapes)
 p = tf.placeholder(tf.int64, [], name="scale")
 ds = tf.data.Dataset.range(3).map(lambda x: x * p)
 result = err(lambda: tf.data.make_one_shot_iterator(ds))""",
+    # captured by value: random ops and variables are stateful (a program feeding
+    # from_tensor_slices(tf.random_uniform(...)) got values instead of TF's error); random
+    # ops inside a map function are the dataset's own and allowed
+    "one_shot_stateful_captures": """
+v = tf.Variable(tf.zeros([3]), name="v")
+one_shot = tf.data.make_one_shot_iterator
+result = [err(lambda: one_shot(tf.data.Dataset.from_tensor_slices(tf.random_uniform([4, 2])))),
+          err(lambda: one_shot(tf.data.Dataset.from_tensors(v + 1.0))),
+          err(lambda: one_shot(tf.data.Dataset.range(3).map(lambda x: x + tf.to_int64(v[0])))),
+          err(lambda: one_shot(tf.data.Dataset.range(3).map(lambda x: tf.random_uniform([])))),
+          err(lambda: one_shot(tf.data.Dataset.range(3).shuffle(3, seed=1)))]""",
     "one_shot_restarts_per_session": """
 nxt = tf.data.make_one_shot_iterator(tf.data.Dataset.range(3)).get_next()
 with tf.Session() as s1:
