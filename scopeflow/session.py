@@ -12,6 +12,7 @@ import threading
 import time
 
 import numpy as np
+from jax.errors import JaxRuntimeError
 
 from scopeflow import dtypes as _dt
 from scopeflow import errors
@@ -54,6 +55,16 @@ _STRING = _dt.string
 _COMPOSITE_KEYS = (tuple, SparseTensor, IndexedSlices)  # feed keys standing for several tensors
 _LEAVES = (Tensor, Operation, str)
 _MASK64 = (1 << 64) - 1
+
+
+def _out_of_memory(e):
+    """TF's ResourceExhaustedError for a run that could not allocate (a host array or XLA's
+    buffer: an imported GraphDef's constant of absurd size); other runtime failures as they are."""
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if isinstance(e, MemoryError) or "RESOURCE_EXHAUSTED" in text:
+        return errors.ResourceExhaustedError(None, None, "OOM when allocating tensor: %s"
+                                             % text.replace("RESOURCE_EXHAUSTED: ", ""))
+    return e
 
 
 class _Plan:
@@ -213,10 +224,13 @@ class BaseSession:
 
     def _execute(self, plan, feeds):
         remote = self._remote_vars
-        if remote is not None:  # read the ps tasks' variables before, send updates after
-            return remote.run(plan, plan.tensors + plan.ops, [s.tensor for s in plan.feeds],
-                              lambda extra: self._execute_with(plan, feeds, extra))
-        return self._execute_here(plan, feeds)
+        try:
+            if remote is not None:  # read the ps tasks' variables before, send updates after
+                return remote.run(plan, plan.tensors + plan.ops, [s.tensor for s in plan.feeds],
+                                  lambda extra: self._execute_with(plan, feeds, extra))
+            return self._execute_here(plan, feeds)
+        except (MemoryError, JaxRuntimeError) as e:
+            raise _out_of_memory(e) from None
 
     def _execute_with(self, plan, feeds, extra):
         """(the run's result, [values of the `extra` tensors]): the run with `extra` fetched

@@ -478,3 +478,20 @@ def test_each_fed_string_value_compiles_once(tf):
         before = dict(cache.stats)
         assert [sess.run(n, {p: w}) for w in ["abc", "de", "abc", "de"]] == [3, 2, 3, 2]
         assert cache.stats["traces"] - before["traces"] == 1  # only "de" was new
+
+
+@pytest.mark.parametrize("fetch", ["a:0", "add:0"])
+def test_a_run_that_cannot_allocate_raises_an_op_error(tf, fetch):
+    # an imported constant filled to 2e12 elements: TF's run fails to parse it
+    # (InvalidArgumentError); here it fails to allocate (ResourceExhaustedError), never a
+    # MemoryError or JAX's runtime error
+    g = tf.Graph()
+    with g.as_default():
+        tf.identity(tf.zeros([2, 2], name="a") + 1.0, name="add")
+    gd = g.as_graph_def()
+    gd.node[0].attr["value"].tensor.tensor_shape.dim[0].size = 10 ** 12
+    with tf.Graph().as_default() as g2:
+        tf.import_graph_def(gd, name="")
+        with tf.Session() as s, pytest.raises(tf.errors.ResourceExhaustedError,
+                                              match="OOM when allocating tensor"):
+            s.run(g2.get_tensor_by_name(fetch))
