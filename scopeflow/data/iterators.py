@@ -132,6 +132,19 @@ def _deserialize(variant, spec):
     return SparseTensor._of(indices, values, shape)
 
 
+# stateful in scopeflow's registry (they change variables or order runs) but not in TF's op
+# defs, so TF captures them by value (ref updates, NoOp, ...)
+_CAPTURABLE = frozenset(["Assign", "AssignAdd", "AssignSub", "ControlTrigger", "CountUpTo",
+                         "IsVariableInitialized", "NoOp"])
+_CAPTURABLE_PREFIXES = ("Apply", "SparseApply", "Scatter")
+
+
+def _stateful(op):
+    rec = REGISTRY.get(op._type)
+    return rec is not None and rec.stateful and op._type not in _CAPTURABLE and \
+        not op._type.startswith(_CAPTURABLE_PREFIXES)
+
+
 def _check_capturable(variant):
     """TF captures a one-shot iterator's dataset by value: neither placeholders nor stateful
     ops (random ops, variables) can be captured; the stateful case gets TF's advice."""
@@ -144,8 +157,7 @@ def _check_capturable(variant):
         if op._type in _PLACEHOLDERS:
             raise ValueError("Cannot capture a placeholder (name:%s, type:%s) by value."
                              % (op._name, op._type))
-        rec = REGISTRY.get(op._type)
-        if rec is not None and rec.stateful:
+        if _stateful(op):
             raise ValueError(
                 "Cannot capture a stateful node (name:%s, type:%s) by value.: A likely cause of "
                 "this error is that the dataset for which you are calling "

@@ -75,11 +75,14 @@ result = err(lambda: tf.data.make_one_shot_iterator(ds))""",
     "one_shot_stateful_captures": """
 v = tf.Variable(tf.zeros([3]), name="v")
 one_shot = tf.data.make_one_shot_iterator
+def after_no_op():
+    with tf.control_dependencies([tf.no_op()]):
+        return err(lambda: one_shot(tf.data.Dataset.from_tensors(tf.constant(1.0))))
 result = [err(lambda: one_shot(tf.data.Dataset.from_tensor_slices(tf.random_uniform([4, 2])))),
           err(lambda: one_shot(tf.data.Dataset.from_tensors(v + 1.0))),
           err(lambda: one_shot(tf.data.Dataset.range(3).map(lambda x: x + tf.to_int64(v[0])))),
           err(lambda: one_shot(tf.data.Dataset.range(3).map(lambda x: tf.random_uniform([])))),
-          err(lambda: one_shot(tf.data.Dataset.range(3).shuffle(3, seed=1)))]""",
+          err(lambda: one_shot(tf.data.Dataset.range(3).shuffle(3, seed=1))), after_no_op()]""",
     "one_shot_restarts_per_session": """
 nxt = tf.data.make_one_shot_iterator(tf.data.Dataset.range(3)).get_next()
 with tf.Session() as s1:
