@@ -19,9 +19,10 @@ from scopeflow.ops.rounding import round_each
 PACKET = 8  # floats per AVX register: Eigen's vectorized stretch of a flat tensor
 
 
-def eigen_rsqrt(x):
-    """1 / sqrt(x) as TF's CPU kernel on a flat float32 tensor computes it (other dtypes:
-    1 / sqrt(x), the scalar path).
+def eigen_rsqrt(x, stretch=None):
+    """1 / sqrt(x) as TF's CPU kernel computes it on float32 (other dtypes: 1 / sqrt(x), the
+    scalar path), for a kernel evaluating contiguous runs of `stretch` elements (the whole
+    tensor by default; a row for TF's sparse kernels, which update row by row).
 
     >>> eigen_rsqrt(jnp.array([4.0, 0.0], jnp.float32)).tolist()
     [0.5, inf]
@@ -29,12 +30,18 @@ def eigen_rsqrt(x):
     x = jnp.asarray(x)
     if x.dtype != jnp.float32:
         return _scalar_path(x)
-    head = (x.size // PACKET) * PACKET
-    if head == x.size:
+    stretch = x.size if stretch is None else stretch
+    head = (stretch // PACKET) * PACKET
+    if head == stretch:
         return _packet_path(x)
-    flat = x.reshape(-1)
-    return jnp.concatenate([_packet_path(flat[:head]), _scalar_path(flat[head:])]).reshape(
-        x.shape)
+    runs = x.reshape(-1, stretch)  # (runs, stretch)
+    return jnp.concatenate([_packet_path(runs[:, :head]), _scalar_path(runs[:, head:])],
+                           axis=1).reshape(x.shape)
+
+
+def row_length(x):
+    """The contiguous run of a TF sparse kernel's row update: elements per row of `x`."""
+    return x.size // x.shape[0] if x.ndim and x.shape[0] else 1
 
 
 def _scalar_path(x):

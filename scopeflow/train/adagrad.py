@@ -2,7 +2,7 @@
 
 import jax.numpy as jnp
 
-from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt, row_length
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
@@ -12,9 +12,17 @@ def _adagrad(var, accum, lr, grad, update_slots=True, **_):
     return var - grad * lr * eigen_rsqrt(acc), acc
 
 
+def _sparse_adagrad(var, accum, lr, grad, update_slots=True, **_):
+    # TF's sparse kernel: Eigen's rsqrt row by row; rows of one element divide by sqrt
+    acc = accum + jnp.square(grad) if update_slots else accum
+    if row_length(var) == 1:
+        return var - lr * grad / jnp.sqrt(acc), acc
+    return var - lr * grad * eigen_rsqrt(acc, row_length(var)), acc
+
+
 apply_adagrad, sparse_apply_adagrad = training_ops(
     "ApplyAdagrad", ("var", "accum", "lr", "grad"), ("var", "accum"), _adagrad,
-    sparse="SparseApplyAdagrad", attrs={"update_slots": True})
+    sparse="SparseApplyAdagrad", attrs={"update_slots": True}, sparse_rule=_sparse_adagrad)
 
 
 def fill_like(v, value, dtype):

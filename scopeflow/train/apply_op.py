@@ -236,14 +236,16 @@ def _is_resource(x):
     return dt is not None and dt._enum == 20  # DT_RESOURCE
 
 
-def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only=False):
+def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only=False,
+                 sparse_rule=None):
     """Registers `dense` (and `sparse`) over `rule`, and their `Resource...` twins (handles in
     place of the refs, no output); returns builders that pick the twin for resource variables.
 
     `args` are the dense op's input names in TF's order; the sparse op takes `grad` (for a
     dense `delta` too) followed by `indices`. With `resource_only` (ops TF has only as
     `Resource...`, e.g. Keras' `ResourceApplyKerasMomentum`) no ref op is registered and the
-    builders make the resource op.
+    builders make the resource op. `sparse_rule` is the sparse op's rule where TF's sparse
+    kernel computes in another order than its dense one (the row by row kernels).
     """
     attrs = {"use_locking": False, **(attrs or {})}
     types = {"indices": INDEX}
@@ -255,11 +257,12 @@ def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only
         kinds.append((sparse, names, True))
     for op_type, names, is_sparse in kinds:
         make = _sparse_kernel if is_sparse else _dense_kernel
+        rule_of_kind = (sparse_rule or rule) if is_sparse else rule
         RULES[op_type] = RULES["Resource" + op_type] = Rule(
-            names, tuple(refs), _dense_rule(rule, args, names), is_sparse, attrs)
-        kernel = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
+            names, tuple(refs), _dense_rule(rule_of_kind, args, names), is_sparse, attrs)
+        kernel = _signed(make(names, refs, _dense_rule(rule_of_kind, args, names)), names, attrs)
         kernel.__name__ = op_type
-        twin = _signed(make(names, refs, _dense_rule(rule, args, names)), names, attrs)
+        twin = _signed(make(names, refs, _dense_rule(rule_of_kind, args, names)), names, attrs)
         twin.__name__ = "Resource" + op_type
         resource_builder = op("Resource" + op_type, infer=_resource_spec(names, refs, is_sparse),
                               types=dict(types, **{r: ANY for r in refs}), context=True,

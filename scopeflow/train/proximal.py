@@ -3,7 +3,7 @@ L1/L2 regularization) and their ops `ApplyProximalGradientDescent`, `ApplyProxim
 
 import jax.numpy as jnp
 
-from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt, row_length
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op
 
@@ -18,10 +18,15 @@ def _proximal_gd(var, alpha, l1, l2, delta, **_):
     return (_shrink(var - delta * alpha, alpha, l1, l2),)
 
 
-def _proximal_adagrad(var, accum, lr, l1, l2, grad, **_):
+def _proximal_adagrad(var, accum, lr, l1, l2, grad, stretch=None, **_):
     acc = accum + jnp.square(grad)
-    rate = lr * eigen_rsqrt(acc)
+    rate = lr * eigen_rsqrt(acc, stretch)
     return _shrink(var - grad * rate, rate, l1, l2), acc
+
+
+def _sparse_proximal_adagrad(var, accum, lr, l1, l2, grad, **_):
+    # TF's sparse kernel: the same formula row by row, Eigen's rsqrt per row
+    return _proximal_adagrad(var, accum, lr, l1, l2, grad, stretch=row_length(var))
 
 
 apply_proximal_gradient_descent, sparse_apply_proximal_gradient_descent = training_ops(
@@ -29,7 +34,7 @@ apply_proximal_gradient_descent, sparse_apply_proximal_gradient_descent = traini
     _proximal_gd, sparse="SparseApplyProximalGradientDescent")
 apply_proximal_adagrad, sparse_apply_proximal_adagrad = training_ops(
     "ApplyProximalAdagrad", ("var", "accum", "lr", "l1", "l2", "grad"), ("var", "accum"),
-    _proximal_adagrad, sparse="SparseApplyProximalAdagrad")
+    _proximal_adagrad, sparse="SparseApplyProximalAdagrad", sparse_rule=_sparse_proximal_adagrad)
 
 
 class _Proximal(Optimizer):

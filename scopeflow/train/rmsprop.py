@@ -3,6 +3,7 @@
 
 import jax.numpy as jnp
 
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt, row_length
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, as_op, cast_like
 
@@ -20,13 +21,29 @@ def _centered(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, **_):
     return var - mom1, mg1, ms1, mom1
 
 
+# TF's sparse kernels update row by row in another order, with Eigen's rsqrt per row
+def _sparse_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, **_):
+    ms1 = ms * rho + jnp.square(grad) * (1 - rho)
+    mom1 = mom * momentum + eigen_rsqrt(ms1 + epsilon, row_length(var)) * lr * grad
+    return var - mom1, ms1, mom1
+
+
+def _sparse_centered(var, mg, ms, mom, lr, rho, momentum, epsilon, grad, **_):
+    ms1 = ms * rho + jnp.square(grad) * (1 - rho)
+    mg1 = mg * rho + grad * (1 - rho)
+    denom = ms1 + epsilon - jnp.square(mg1)
+    mom1 = mom * momentum + eigen_rsqrt(denom, row_length(var)) * lr * grad
+    return var - mom1, mg1, ms1, mom1
+
+
 apply_rms_prop, sparse_apply_rms_prop = training_ops(
     "ApplyRMSProp", ("var", "ms", "mom", "lr", "rho", "momentum", "epsilon", "grad"),
-    ("var", "ms", "mom"), _rms_prop, sparse="SparseApplyRMSProp")
+    ("var", "ms", "mom"), _rms_prop, sparse="SparseApplyRMSProp", sparse_rule=_sparse_rms_prop)
 apply_centered_rms_prop, sparse_apply_centered_rms_prop = training_ops(
     "ApplyCenteredRMSProp", ("var", "mg", "ms", "mom", "lr", "rho", "momentum", "epsilon",
                              "grad"),
-    ("var", "mg", "ms", "mom"), _centered, sparse="SparseApplyCenteredRMSProp")
+    ("var", "mg", "ms", "mom"), _centered, sparse="SparseApplyCenteredRMSProp",
+    sparse_rule=_sparse_centered)
 
 
 class RMSPropOptimizer(Optimizer):

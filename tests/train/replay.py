@@ -66,6 +66,44 @@ with tf.Session() as s:
 """
 
 
+_SPARSE = r"""
+rs = np.random.RandomState(2)
+w = tf.get_variable("emb", initializer=rs.randn(50, 13).astype(np.float32))  # rows of 13
+vals, idx = tf.placeholder(tf.float32, [None, 13]), tf.placeholder(tf.int32, [None])
+opt = OPTIMIZER
+train = opt.apply_gradients([(tf.IndexedSlices(vals, idx, tf.constant([50, 13])), w)])
+result = {}
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for step in range(1, 21):
+        rows = rs.randint(0, 50, 16).astype(np.int32)
+        rows[:3] = rows[3]  # a row named 4 times: its gradients are summed first
+        s.run(train, {vals: rs.randn(16, 13).astype(np.float32), idx: rows})
+        if step in (1, 5, 20):
+            for v in tf.global_variables():
+                result["%d %s" % (step, v.op.name)] = np.asarray(
+                    s.run(v), np.float32).view(np.uint32).ravel().tolist()
+"""
+
+
+def _count(here, there):
+    assert "ok" in here and "ok" in there, (here, there)
+    assert sorted(here["ok"]) == sorted(there["ok"])
+    out = {}
+    for name, want in there["ok"].items():
+        n = sum(a != b for a, b in zip(here["ok"][name], want))
+        if n:
+            out[name] = n
+    return out
+
+
+def sparse_differing(oracle, optimizer):
+    """As `differing`, for 20 sparse updates (IndexedSlices, seeded rows with a duplicate) of
+    a [50, 13] variable: TF's sparse kernels update row by row."""
+    code = _SPARSE.replace("OPTIMIZER", optimizer)
+    return _count(run_here(code), oracle(code))
+
+
 def differing(oracle, optimizer):
     """{"<step> <variable>": number of elements whose bits differ from TF's} for the
     `optimizer` expression (only those that differ)."""
@@ -73,22 +111,17 @@ def differing(oracle, optimizer):
     assert "ok" in there, there
     tf_run = there["ok"]
     code = _REPLAY.replace("OPTIMIZER", optimizer).replace("GRADS", json.dumps(tf_run["grads"]))
-    here = run_here(code)
-    assert "ok" in here, here
-    assert sorted(here["ok"]) == sorted(tf_run["state"])
-    out = {}
-    for name, want in tf_run["state"].items():
-        n = sum(a != b for a, b in zip(here["ok"][name], want))
-        if n:
-            out[name] = n
-    return out
+    return _count(run_here(code), {"ok": tf_run["state"]})
 
 
-def bit_exact_test(*optimizers):
-    """A test (one case per optimizer expression) that training with it equals TF's bits."""
+def bit_exact_test(*optimizers, sparse=False):
+    """A test (one case per optimizer expression) that training with it equals TF's bits
+    (with `sparse`, its sparse updates)."""
+    count = sparse_differing if sparse else differing
+
     @pytest.mark.oracle
     @pytest.mark.parametrize("optimizer", optimizers)
     def test(oracle, optimizer):
-        assert differing(oracle, optimizer) == {}
+        assert count(oracle, optimizer) == {}
 
     return test

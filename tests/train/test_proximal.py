@@ -13,3 +13,8 @@ test_adagrad_equals_tf_bit_for_bit = bit_exact_test(
     "tf.train.ProximalAdagradOptimizer(0.1)",
     "tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.001, "
     "l2_regularization_strength=0.01)")
+
+test_sparse_updates_equal_tf_bit_for_bit = bit_exact_test(
+    "tf.train.ProximalAdagradOptimizer(0.1, l1_regularization_strength=0.001)",
+    "tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.001)",
+    sparse=True)

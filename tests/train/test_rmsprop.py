@@ -7,3 +7,8 @@ test_training_equals_tf_bit_for_bit = bit_exact_test(
     "tf.train.RMSPropOptimizer(0.01)",
     "tf.train.RMSPropOptimizer(0.01, decay=0.8, momentum=0.9, epsilon=1e-6)",
     "tf.train.RMSPropOptimizer(0.01, momentum=0.9, centered=True)")
+
+# TF's sparse kernels: another order, rsqrt row by row (ms * rho + g^2 * (1 - rho), ...)
+test_sparse_updates_equal_tf_bit_for_bit = bit_exact_test(
+    "tf.train.RMSPropOptimizer(0.01, momentum=0.9)",
+    "tf.train.RMSPropOptimizer(0.01, momentum=0.9, centered=True)", sparse=True)
