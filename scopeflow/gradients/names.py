@@ -27,6 +27,7 @@ _NAMES = {
     "BatchMatMulV2": ("MatMul", "MatMul_1"), "BatchMatMulV3": ("MatMul", "MatMul_1"),
     "Einsum": ("Einsum", "Einsum_1"), "BiasAdd": (PASS, "BiasAddGrad"),
     "BiasAddV1": (PASS, "BiasAddGrad"), "Conv2D": ("Conv2DBackpropInput", "Conv2DBackpropFilter"),
+    "Conv3D": ("Conv3DBackpropInputV2", "Conv3DBackpropFilterV2"),
     "Select": (None, "Select", "Select_1"), "SelectV2": (None, "SelectV2", "SelectV2_1"),
     "Identity": PASS, "AddN": PASS, "Snapshot": PASS, "PreventGradient": PASS,
     "Sum": "Tile", "Mean": "truediv", "Max": "mul", "Min": "mul", "Prod": "Reshape_4",

@@ -118,6 +118,15 @@ def _conv2d_grad(op, grad):
             apply_op("Conv2DBackpropFilter", op._inputs[0], s1, grad, **attrs)]
 
 
+@gradient("Conv3D")
+def _conv3d_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape_n
+    s0, s1 = shape_n([op._inputs[0], op._inputs[1]])
+    attrs = _attrs(op, "dilations", "strides", "padding", "data_format")
+    return [apply_op("Conv3DBackpropInputV2", s0, op._inputs[1], grad, **attrs),
+            apply_op("Conv3DBackpropFilterV2", op._inputs[0], s1, grad, **attrs)]
+
+
 @gradient("DepthwiseConv2dNative")
 def _depthwise_grad(op, grad):
     from scopeflow.ops.shape_ops import shape

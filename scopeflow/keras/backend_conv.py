@@ -1,4 +1,4 @@
-"""Keras backend convolutions (`K.conv1d`, `K.conv2d`) and `K.bias_add`, as tf_keras builds
+"""Keras backend convolutions (`K.conv1d`, `K.conv2d`, `K.conv3d`) and `K.bias_add`, as tf_keras builds
 them on a CPU: channels_first inputs are transposed to channels_last around the op (TF's CPU
 kernels take no NCHW), padding "causal" pads the time axis on the left.
 
@@ -52,6 +52,18 @@ def conv2d(x, kernel, strides=(1, 1), padding="valid", data_format=None,
     x = tf.nn.convolution(input=x, filter=kernel, dilation_rate=dilation_rate,
                           strides=strides, padding=_padding(padding), data_format="NHWC")
     return tf.transpose(x, (0, 3, 1, 2)) if data_format == "channels_first" else x
+
+
+def conv3d(x, kernel, strides=(1, 1, 1), padding="valid", data_format=None,
+           dilation_rate=(1, 1, 1)):
+    """3-D convolution of `(batch, d1, d2, d3, channels)` (or channels first) by `kernel`."""
+    tf = tf_api()
+    data_format = _data_format(data_format)
+    if data_format == "channels_first":
+        x = tf.transpose(x, (0, 2, 3, 4, 1))  # NCDHW -> NDHWC
+    x = tf.nn.convolution(input=x, filter=kernel, dilation_rate=dilation_rate,
+                          strides=strides, padding=_padding(padding), data_format="NDHWC")
+    return tf.transpose(x, (0, 4, 1, 2, 3)) if data_format == "channels_first" else x
 
 
 def bias_add(x, bias, data_format=None):

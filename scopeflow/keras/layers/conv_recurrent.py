@@ -1,6 +1,6 @@
-"""Keras convolutional LSTMs (ConvLSTM1D, ConvLSTM2D): an LSTM whose gates are convolutions
-over images (rank 2) or sequences (rank 1), as tf_keras builds them in TF1 graphs: weights
-`<layer>/kernel`, `recurrent_kernel`, `bias`, and the step's ops in the layer's own scope
+"""Keras convolutional LSTMs (ConvLSTM1D, 2D, 3D): an LSTM whose gates are convolutions
+over volumes (rank 3), images (rank 2) or sequences (rank 1), as tf_keras builds them in TF1
+graphs: weights `<layer>/kernel`, `recurrent_kernel`, `bias`, and the step's ops in the layer's own scope
 (tf_keras' ConvRNN calls the cell outside its name scope).
 
 >>> import scopeflow as tf
@@ -92,7 +92,7 @@ class ConvLSTMCell(_Cell):
         return out, [out, c]
 
     def _conv(self, x, w, strides, padding, dilation_rate):
-        conv = K.conv1d if self.rank == 1 else K.conv2d
+        conv = (K.conv1d, K.conv2d, K.conv3d)[self.rank - 1]
         return conv(x, w, strides=strides if self.rank > 1 else strides[0], padding=padding,
                     data_format=self.data_format,
                     dilation_rate=dilation_rate if self.rank > 1 else dilation_rate[0])
@@ -201,3 +201,10 @@ class ConvLSTM2D(ConvLSTM):
 
     def __init__(self, filters, kernel_size, **kwargs):
         super().__init__(2, filters, kernel_size, **kwargs)
+
+
+class ConvLSTM3D(ConvLSTM):
+    """`tf.keras.layers.ConvLSTM3D`: inputs `(batch, time, d1, d2, d3, channels)`."""
+
+    def __init__(self, filters, kernel_size, **kwargs):
+        super().__init__(3, filters, kernel_size, **kwargs)

@@ -1,4 +1,4 @@
-"""Keras ConvLSTM2D and ConvLSTM1D as tf_keras builds them in TF1 graphs: weights in the
+"""Keras ConvLSTM3D, ConvLSTM2D and ConvLSTM1D as tf_keras builds them in TF1 graphs: weights in the
 layer's scope, the first step outside the while loop, valid/same padding, strides,
 channels_first, return_sequences/return_state, go_backwards, dropout under the learning
 phase; graphs op for op (name, type, inputs), values, gradients, configs and output shapes."""
@@ -13,6 +13,8 @@ K = tf.keras; L = K.layers
 x = tf.placeholder(tf.float32, [None, 3, 5, 5, 2], name='x')
 xf = tf.placeholder(tf.float32, [None, 3, 2, 5, 4], name='xf')
 s = tf.placeholder(tf.float32, [None, 4, 6, 2], name='s')
+v = tf.placeholder(tf.float32, [None, 2, 4, 3, 5, 2], name='v')
+vf = tf.placeholder(tf.float32, [None, 2, 2, 4, 3, 5], name='vf')
 layers = [L.ConvLSTM2D(4, 3), L.ConvLSTM2D(3, (2, 3), padding='same', strides=(2, 1),
                                            return_sequences=True, return_state=True),
           L.ConvLSTM2D(2, 2, data_format='channels_first', go_backwards=True,
@@ -21,8 +23,11 @@ layers = [L.ConvLSTM2D(4, 3), L.ConvLSTM2D(3, (2, 3), padding='same', strides=(2
                        recurrent_activation='sigmoid'),
           L.ConvLSTM1D(3, 3, return_state=True),
           L.ConvLSTM1D(2, 2, padding='same', return_sequences=True, dropout=0.4,
-                       recurrent_dropout=0.3)]
-ins = [x, x, xf, x, s, s]
+                       recurrent_dropout=0.3),
+          L.ConvLSTM3D(2, 2, return_state=True),
+          L.ConvLSTM3D(3, (2, 1, 3), padding='same', strides=(2, 1, 1), return_sequences=True),
+          L.ConvLSTM3D(2, 2, data_format='channels_first', dilation_rate=(1, 2, 1))]
+ins = [x, x, xf, x, s, s, v, v, vf]
 outs = [layer(i) for layer, i in zip(layers, ins)]
 flat = tf.nest.flatten(outs)
 # (TF's first channels_first conv of a process asks Keras' session for its devices, which
@@ -30,10 +35,11 @@ flat = tf.nest.flatten(outs)
 g = [[o.name, o.type, [i.name for i in o.inputs]] for o in tf.get_default_graph().get_operations()
      if not re.search('/(VarIsInitializedOp(_[0-9]+)?|init)$', o.name)]
 weights = [w for layer in layers for w in layer.weights]
-grads = tf.gradients(sum(tf.reduce_sum(t * t) for t in flat), [x, xf, s] + weights)
+grads = tf.gradients(sum(tf.reduce_sum(t * t) for t in flat), [x, xf, s, v, vf] + weights)
 rng = np.random.RandomState(0)
 feed = {x: rng.standard_normal((2, 3, 5, 5, 2)), xf: rng.standard_normal((2, 3, 2, 5, 4)),
-        s: rng.standard_normal((2, 4, 6, 2))}
+        s: rng.standard_normal((2, 4, 6, 2)), v: rng.standard_normal((2, 2, 4, 3, 5, 2)),
+        vf: rng.standard_normal((2, 2, 2, 4, 3, 5))}
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     for w in weights:
