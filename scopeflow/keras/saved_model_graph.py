@@ -19,18 +19,44 @@ _VERSION = {"producer": 1, "min_consumer": 1}
 
 
 def children(obj):
-    """[(local name, child)] of a model, a layer, a list of cells, or [] for a variable."""
+    """[(local name, child)] of a model, a layer, a list, an optimizer; [] for a variable."""
     from scopeflow.keras.engine.base_layer import Layer
     from scopeflow.keras.engine.functional import Model
+    from scopeflow.keras.optimizer_base import Optimizer
     if isinstance(obj, list):
         return [(str(i), c) for i, c in enumerate(obj)]
+    if isinstance(obj, Optimizer):
+        return optimizer_children(obj)
     if not isinstance(obj, Layer):
         return []
     if isinstance(obj, Model) and obj._is_graph_network:
         return _model_children(obj)
-    out = [(name, getattr(obj, name)) for name in _sublayer_attributes(obj)]
     own = list(obj._trainable_weights) + list(obj._non_trainable_weights)
+    if not type(obj).__module__.startswith("scopeflow."):
+        return _subclass_children(obj, [(weight_name(v), v) for v in own])
+    out = [(name, getattr(obj, name)) for name in _sublayer_attributes(obj)]
     return out + [(weight_name(v), v) for v in own]
+
+
+def _subclass_children(obj, weights):
+    """A user's Layer or Model: the weights by their `add_weight` names, then the public
+    attributes holding layers, variables or lists of them, in assignment order (a name
+    already given is not given again; `self.s = self.add_weight("scale")` is both)."""
+    out = list(weights)
+    taken = {name for name, _ in out}
+    for name, value in vars(obj).items():
+        if name.startswith("_") or name in taken or not _trackable(value):
+            continue
+        out.append((name, list(value) if isinstance(value, (list, tuple)) else value))
+        taken.add(name)
+    return out
+
+
+def _trackable(value):
+    from scopeflow.keras.engine.base_layer import Layer
+    if isinstance(value, (list, tuple)):
+        return bool(value) and all(_trackable(v) for v in value)
+    return isinstance(value, Layer) or is_variable(value)
 
 
 def _model_children(model):
@@ -59,6 +85,14 @@ def _sublayer_attributes(layer):
     return ()
 
 
+def optimizer_children(optimizer):
+    """[(name, variable)] of a Keras optimizer: its step count, then its hyperparameters
+    (sorted by name, as tf_keras makes them), once made."""
+    if optimizer._iterations is None:
+        return []
+    return [("iter", optimizer._iterations)] + list(optimizer._vars.items())
+
+
 def weight_name(v):
     """The name a layer gave `add_weight` (`kernel` of `dense/kernel`)."""
     return v.op.name.rsplit("/", 1)[-1]
@@ -70,21 +104,43 @@ def is_variable(obj):
 
 class ObjectTree:
     """The objects reachable from `root`, numbered breadth-first, each with its children's
-    node ids and the path of its first reference (which names its checkpoint key)."""
+    node ids and the path of its first reference (which names its checkpoint key). With an
+    `optimizer` (a checkpoint's): the root's `optimizer` and `root` (itself; tf_keras checkpoints
+    through `Checkpoint(root=model)`), and the optimizer's slot variables numbered last."""
 
-    def __init__(self, root):
+    def __init__(self, root, optimizer=None):
         self.nodes, self.paths, self.edges = [root], [()], [[]]
+        self.slots = []  # (optimizer node, original variable node, slot name, slot node)
         ids = {id(root): 0}
         i = 0
         while i < len(self.nodes):
-            for name, child in children(self.nodes[i]):
+            extra = [("optimizer", optimizer), ("root", root)] if i == 0 and optimizer else []
+            for name, child in children(self.nodes[i]) + extra:
                 if id(child) not in ids:
                     ids[id(child)] = len(self.nodes)
-                    self.nodes.append(child)
-                    self.paths.append(self.paths[i] + (name,))
-                    self.edges.append([])
+                    self._append(child, self.paths[i] + (name,))
                 self.edges[i].append((name, ids[id(child)]))
             i += 1
+        if optimizer is not None:
+            self._add_slots(optimizer, ids)
+
+    def _append(self, obj, path):
+        self.nodes.append(obj)
+        self.paths.append(path)
+        self.edges.append([])
+
+    def _add_slots(self, optimizer, ids):
+        """Slot variables slot name by slot name, each over its variables in node order, with
+        keys `<variable's path>/.OPTIMIZER_SLOT/optimizer/<slot>` (tf_keras' checkpoints)."""
+        at = ids[id(optimizer)]
+        order = list(dict.fromkeys(name for _, name in optimizer._slots))
+        for slot_name in order:
+            found = sorted((ids[var_id], slot) for (var_id, name), slot in
+                           optimizer._slots.items() if name == slot_name and var_id in ids)
+            for original, slot in found:
+                self._append(slot, self.paths[original] + (".OPTIMIZER_SLOT",)
+                             + self.paths[at] + (slot_name,))
+                self.slots.append((at, original, slot_name, len(self.nodes) - 1))
 
     def checkpoint_keys(self):
         """{checkpoint key: variable} of every variable in the tree."""
@@ -100,7 +156,20 @@ class ObjectTree:
             if is_variable(obj):
                 node.attributes.add(name=_VALUE, full_name=obj.op.name,
                                      checkpoint_key=_key(path))
+        for at, original, slot_name, slot in self.slots:
+            graph.nodes[at].slot_variables.add(original_variable_node_id=original,
+                                               slot_name=slot_name, slot_variable_node_id=slot)
+        for node, value in zip(graph.nodes, self._has_values()):
+            node.has_checkpoint_values.value = value
         return graph
+
+    def _has_values(self):
+        """Per node: whether it or an object below it holds a value (TF records this)."""
+        out = [is_variable(obj) for obj in self.nodes]
+        for i in reversed(range(len(self.nodes))):  # children come after their first parent
+            out[i] = out[i] or any(out[c] for _, c in self.edges[i] if c > i) or \
+                any(s[0] == i for s in self.slots)
+        return out
 
     def saved_object_graph(self, identifier):
         """The SavedModel's `SavedObjectGraph`: user objects named by `identifier(obj)`,
@@ -131,9 +200,17 @@ def _variable_proto(proto, v):
     proto.name = v.op.name
 
 
-def checkpoint_keys(model, graph):
+def checkpoint_keys(model, graph, nodes=None):
     """{checkpoint key: variable} of `model`'s variables in a checkpoint's object graph
-    (`TrackableObjectGraph`), found by walking both from their roots by local names."""
+    (`TrackableObjectGraph`); `nodes`: `checkpoint_nodes(model, graph)` where known."""
+    nodes = checkpoint_nodes(model, graph) if nodes is None else nodes
+    return {attr.checkpoint_key: v for node_id, v in nodes.items()
+            for attr in graph.nodes[node_id].attributes if attr.name == _VALUE}
+
+
+def checkpoint_nodes(model, graph):
+    """{node id: variable} of `model`'s variables in a checkpoint's object graph, found by
+    walking both from their roots by local names."""
     out = {}
     stack = [(model, 0)]
     seen = set()
@@ -142,13 +219,10 @@ def checkpoint_keys(model, graph):
         if node_id in seen:
             continue
         seen.add(node_id)
-        node = graph.nodes[node_id]
         if is_variable(obj):
-            for attr in node.attributes:
-                if attr.name == _VALUE:
-                    out[attr.checkpoint_key] = obj
+            out[node_id] = obj
             continue
-        refs = {c.local_name: c.node_id for c in node.children}
+        refs = {c.local_name: c.node_id for c in graph.nodes[node_id].children}
         for name, child in children(obj):
             if name in refs:
                 stack.append((child, refs[name]))

@@ -60,6 +60,14 @@ class Model(TrainingMixin, Layer):
             self._tracked.extend(v for v in value if all(v is not t for t in self._tracked))
         object.__setattr__(self, name, value)
 
+    def _build_from_data(self, array):
+        """A subclassed model's deferred build at its first fit/predict (tf_keras' `_set_inputs`):
+        a placeholder `input_1` shaped like the data, its call's outputs named `output_N`."""
+        dtype = K.floatx() if array.dtype.kind == "f" else array.dtype.name
+        x = K.placeholder(shape=(None,) + tuple(array.shape[1:]), dtype=dtype, name="input_1")
+        self.inputs, self.outputs = [x], nest.flatten(self(x))
+        self._subclass_output_names = ["output_%d" % (i + 1) for i in range(len(self.outputs))]
+
     # ---- the graph of layers ---------------------------------------------------------------
     def _init_graph_network(self, inputs, outputs):
         self._nested_inputs, self._nested_outputs = inputs, outputs

@@ -42,11 +42,11 @@ class TrainingMixin(LoopsMixin):
                                "on a Keras Input or give its first layer an `input_shape`.")
         loss_fns = loss if isinstance(loss, (list, tuple)) else [loss] * len(outputs)
         if isinstance(loss, dict):
-            loss_fns = [loss[self._output_layer(o).name] for o in outputs]
+            loss_fns = [loss[self._output_name(o)] for o in outputs]
         self.loss, self._loss_fns = loss, [_losses.get(fn) for fn in loss_fns]
         self._loss_weights = loss_weights or [1.0] * len(outputs)
         if isinstance(loss_weights, dict):  # by output name; a missing one weighs 1 (Keras)
-            self._loss_weights = [loss_weights.get(self._output_layer(o).name, 1.0)
+            self._loss_weights = [loss_weights.get(self._output_name(o), 1.0)
                                   for o in outputs]
         self._loss_weights_spec = loss_weights
         self._metrics_spec, self._weighted_spec = metrics, weighted_metrics
@@ -56,7 +56,7 @@ class TrainingMixin(LoopsMixin):
             if fn is _losses.sparse_categorical_crossentropy:
                 shape[-1] = 1
             self.targets.append(tf.placeholder(_target_dtype(fn, out), shape,
-                                               name=self._output_layer(out).name + "_target"))
+                                               name=self._output_name(out) + "_target"))
         self._sample_weight_mode = sample_weight_mode
         self._build_loss_and_metrics()
         self._compiled = True
@@ -71,7 +71,7 @@ class TrainingMixin(LoopsMixin):
                                                                          self.sample_weights)]
             for i, out in enumerate(self.outputs):
                 fn, w, target = self._loss_fns[i], self._loss_weights[i], self.targets[i]
-                with tf.name_scope(self._output_layer(out).name + "_loss"):
+                with tf.name_scope(self._output_name(out) + "_loss"):
                     value = _weighted_mean(_per_sample_loss(fn, target, out), masked[i])
                 out_losses.append(value)
                 value = tf.multiply(tf.constant(float(w), name="mul/x"), value, name="mul")
@@ -84,13 +84,13 @@ class TrainingMixin(LoopsMixin):
         if multi:  # each output's loss, as a Mean over the batches
             from scopeflow.keras.metric_objects import Mean
             for out, value in zip(self.outputs, out_losses):
-                m = Mean(name=self._output_layer(out).name + "_loss")
+                m = Mean(name=self._output_name(out) + "_loss")
                 names.append(m.name)
                 tensors.append(m(value))
                 objects.append(m)
         for spec, weighted in ((self._metrics_spec, False), (self._weighted_spec, True)):
             for i, out in enumerate(self.outputs):
-                prefix = self._output_layer(out).name + "_" if multi else ""
+                prefix = self._output_name(out) + "_" if multi else ""
                 for m in _per_output(spec, i, self):
                     obj = _metric_object(m, self._loss_fns[i], out, weighted, prefix)
                     w = _masked_weights(out, self.sample_weights[i] if weighted else None)
@@ -106,7 +106,7 @@ class TrainingMixin(LoopsMixin):
         tf = tf_api()
         mode = self._sample_weight_mode
         if isinstance(mode, dict):
-            mode = mode.get(self._output_layer(out).name)
+            mode = mode.get(self._output_name(out))
         elif isinstance(mode, (list, tuple)):
             mode = mode[self.outputs.index(out)]
         if mode is None:
@@ -117,7 +117,7 @@ class TrainingMixin(LoopsMixin):
         default = [[1.0]] if mode == "temporal" else [1.0]
         shape = [None, None] if mode == "temporal" else [None]
         return tf.placeholder_with_default(tf.constant(default, K.floatx()), shape,
-                                           name=self._output_layer(out).name + "_sample_weights")
+                                           name=self._output_name(out) + "_sample_weights")
 
     def _use_sample_weights(self):
         """Weights given to a model compiled without a mode: samplewise, loss rebuilt."""
@@ -132,6 +132,14 @@ class TrainingMixin(LoopsMixin):
     def reset_metrics(self):
         for m in self._compile_metric_objects:
             m.reset_states()
+
+    def _output_name(self, t):
+        """Keras' name of output `t`: its layer's, `output_N` for a subclassed model's."""
+        names = getattr(self, "_subclass_output_names", None) or ()
+        for out, name in zip(self.outputs, names):
+            if out is t:
+                return name
+        return self._output_layer(t).name
 
     def _output_layer(self, t):
         from scopeflow.keras.engine.node import keras_history
@@ -163,6 +171,8 @@ class TrainingMixin(LoopsMixin):
             for v in tf.global_variables():  # a tf.train optimizer's slots, initialized by
                 if id(v) not in known:  # Keras' session like Keras' own variables
                     K.track_variable(v)
+            from scopeflow.keras import checkpoint_weights
+            checkpoint_weights.restore_deferred(self)  # slots load_weights read before
         return self._train_fn
 
     def _feed(self, x, y=None, training=False, weights=None):
@@ -187,12 +197,12 @@ class TrainingMixin(LoopsMixin):
         sws = sample_weight if isinstance(sample_weight, (list, tuple)) else \
             [sample_weight] * len(ys)
         if isinstance(sample_weight, dict):
-            sws = [sample_weight.get(self._output_layer(o).name) for o in self.outputs]
+            sws = [sample_weight.get(self._output_name(o)) for o in self.outputs]
         cws = class_weight if isinstance(class_weight, (list, tuple)) else \
             [class_weight] * len(ys)
         if isinstance(class_weight, dict) and class_weight and \
                 all(isinstance(k, str) for k in class_weight):
-            cws = [class_weight.get(self._output_layer(o).name) for o in self.outputs]
+            cws = [class_weight.get(self._output_name(o)) for o in self.outputs]
         return [_data.standardize_weights(_standardize(t, a), sw, cw)
                 for t, a, sw, cw in zip(self.targets, ys, sws, cws)]
 
@@ -246,13 +256,8 @@ class TrainingMixin(LoopsMixin):
         if _is_h5(filepath, save_format):
             from scopeflow.keras import hdf5
             return hdf5.save_weights(self, filepath)
-        if self._is_graph_network:  # tf_keras' object-based checkpoint
-            from scopeflow.keras import checkpoint_weights
-            return checkpoint_weights.save(self, filepath)
-        tf = tf_api()
-        tf.train.Saver(self._checkpoint_map()).save(K.get_session(), filepath,
-                                                    write_meta_graph=False)
-        return None
+        from scopeflow.keras import checkpoint_weights  # tf_keras' object-based checkpoint
+        return checkpoint_weights.save(self, filepath)
 
     def load_weights(self, filepath, by_name=False, skip_mismatch=False):
         if _is_h5(filepath, None):
@@ -260,7 +265,7 @@ class TrainingMixin(LoopsMixin):
             return hdf5.load_weights(self, filepath, by_name, skip_mismatch)
         from scopeflow.keras import checkpoint_weights
         if checkpoint_weights.has_object_graph(filepath):
-            K.batch_set_value(checkpoint_weights.values(self, filepath)[0])
+            checkpoint_weights.load(self, filepath)
             return None
         tf = tf_api()
         tf.train.Saver(self._checkpoint_map()).restore(K.get_session(), filepath)
