@@ -175,10 +175,11 @@ def einsum(equation, *inputs, **kwargs):
     if kwargs:
         raise TypeError("Invalid keyword arguments for this function: %s. Expected: name"
                         % ", ".join(sorted(kwargs)))
-    with name_scope(name, "einsum", inputs):
+    # a variable is read in the op's own scope: einsum/Einsum/ReadVariableOp
+    with name_scope(name, "einsum", inputs), name_scope(None, "Einsum", inputs) as scope:
         ts = [tensor(x) for x in inputs]
         eq = resolve_equation(equation, len(ts))
-        return _einsum_op(ts, equation=eq, N=len(ts))
+        return _einsum_op(ts, equation=eq, N=len(ts), name=scope)
 
 
 # ---- tensordot ------------------------------------------------------------------------------

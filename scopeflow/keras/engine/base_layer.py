@@ -144,6 +144,46 @@ class Layer(_tl.Layer):
         losses = list(losses) if isinstance(losses, (list, tuple)) else [losses]
         self._losses.extend(loss() if callable(loss) else loss for loss in losses)
 
+    # A layer held in an attribute (or a list of them) is part of its holder, as tf_keras
+    # tracks it: its weights and losses follow the holder's own (MultiHeadAttention's
+    # projections, a user's layer of layers).
+    def _sublayers(self):
+        out = []
+        for value in vars(self).values():
+            for v in value if isinstance(value, (list, tuple)) else (value,):
+                if isinstance(v, Layer) and v is not self and all(v is not o for o in out):
+                    out.append(v)
+        return out
+
+    @property
+    def trainable_weights(self):
+        if not self.trainable:
+            return []
+        return _dedup(list(self._trainable_weights) +
+                      [w for layer in self._sublayers() for w in layer.trainable_weights])
+
+    @property
+    def non_trainable_weights(self):
+        own = list(self._non_trainable_weights) if self.trainable else \
+            list(self._trainable_weights) + list(self._non_trainable_weights)
+        nested = [w for layer in self._sublayers() for w in (
+            layer.non_trainable_weights if self.trainable else layer.weights)]
+        return _dedup(own + nested)
+
+    trainable_variables = trainable_weights
+    non_trainable_variables = non_trainable_weights
+
+    @property
+    def weights(self):
+        return self.trainable_weights + self.non_trainable_weights
+
+    variables = weights
+
+    @property
+    def losses(self):
+        return _dedup(list(self._losses) + [x for layer in self._sublayers()
+                                             for x in layer.losses])
+
     def get_weights(self):
         return K.batch_get_value(self.weights)
 
@@ -263,3 +303,11 @@ def _batch_input_shape(extra):
     if "input_dim" in extra and extra["input_dim"] is not None:
         return (extra.get("batch_size"), extra["input_dim"])
     return None
+
+
+def _dedup(items):
+    out = []
+    for x in items:
+        if all(x is not o for o in out):
+            out.append(x)
+    return out

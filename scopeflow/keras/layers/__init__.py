@@ -16,14 +16,16 @@ from scopeflow.keras.layers.conv import (Conv1D, Conv1DTranspose, Conv2D, Conv2D
                                          SeparableConvolution1D, SeparableConvolution2D, UpSampling1D, UpSampling2D,
                                          UpSampling3D,
                                          ZeroPadding1D, ZeroPadding2D, ZeroPadding3D)
-from scopeflow.keras.layers.conv_recurrent import ConvLSTM1D, ConvLSTM2D
+from scopeflow.keras.layers.conv_recurrent import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Dense, Dropout,
                                          Flatten, Lambda, Masking, Permute, RepeatVector,
                                          Reshape)
+from scopeflow.keras.layers.einsum_dense import EinsumDense
 from scopeflow.keras.layers.embedding import Embedding
 from scopeflow.keras.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum,
                                           Multiply, Subtract, add, average, concatenate, dot,
                                           maximum, minimum, multiply, subtract)
+from scopeflow.keras.layers.multi_head_attention import MultiHeadAttention
 from scopeflow.keras.layers.normalization import BatchNormalization, LayerNormalization
 from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                             AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,

@@ -64,8 +64,18 @@ class Softmax(Layer):
         super().__init__(**kwargs)
         self.axis = axis
 
-    def call(self, inputs):
-        return tf_api().nn.softmax(inputs, axis=self.axis)
+    def call(self, inputs, mask=None):
+        """Masked positions (mask 0) get -1e9 added first (the float16 minimum in half)."""
+        tf = tf_api()
+        if mask is not None:
+            large = tf.float16.min if inputs.dtype.base_dtype == tf.float16 else -1e9
+            inputs += (1.0 - tf.cast(mask, inputs.dtype)) * large
+        if isinstance(self.axis, (tuple, list)):
+            if len(self.axis) > 1:
+                return tf.exp(inputs - tf.reduce_logsumexp(inputs, axis=self.axis,
+                                                           keepdims=True))
+            return tf.nn.softmax(inputs, axis=self.axis[0])
+        return tf.nn.softmax(inputs, axis=self.axis)
 
 
 class PReLU(Layer):

@@ -69,6 +69,8 @@ class Dropout(_tl.Dropout, Layer):
         super().__init__(rate=rate, noise_shape=noise_shape, seed=seed, **kwargs)
 
     def call(self, inputs, training=None):
+        if isinstance(self.rate, (int, float)) and self.rate == 0:
+            return tf_api().identity(inputs)  # tf_keras: no cond at rate 0
         if training is None:
             training = K.learning_phase()
         return super().call(inputs, training=training)
