@@ -16,6 +16,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     cond_grad,
     diag_grad,
+    einsum_grad,
     image_grad,
     loop_grad,
     math_grad,

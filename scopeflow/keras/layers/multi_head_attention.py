@@ -53,6 +53,8 @@ def _attention_equations(rank, attn_axes):
 class MultiHeadAttention(Layer):
     """`num_heads` attention heads of size `key_dim` over `query` and `value` (and `key`)."""
 
+    _masking = True  # the output keeps the query's Keras mask
+
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True,
                  output_shape=None, attention_axes=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
