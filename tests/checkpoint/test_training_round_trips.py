@@ -75,7 +75,8 @@ def _agree(d, who):
 
 
 def _built_here(tf, d, updates=GROUPED):
-    exec("outdir, who = %r, 'tf'\n" % d + BUILD.replace("UPDATES", updates), {"tf": tf})  # noqa: S102 - trained, exported
+    code = "outdir, who = %r, 'tf'\n" % d + BUILD.replace("UPDATES", updates)
+    exec(code, {"tf": tf})  # noqa: S102 - built, trained and exported here
     tf.reset_default_graph()
 
 
