@@ -39,6 +39,21 @@ def eigen_rsqrt(x, stretch=None):
                            axis=1).reshape(x.shape)
 
 
+@jax.custom_jvp
+def rsqrt_op(x):
+    """The kernel of TF's `Rsqrt` op: Eigen's float32 rsqrt on the flat tensor, XLA's
+    otherwise (complex, half and double: not TF's approximation)."""
+    x = jnp.asarray(x)
+    return eigen_rsqrt(x) if x.dtype == jnp.float32 else jax.lax.rsqrt(x)
+
+
+@rsqrt_op.defjvp
+def _rsqrt_op_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = rsqrt_op(x)
+    return y, t * (-0.5 * y / x)
+
+
 def row_length(x):
     """The contiguous run of a TF sparse kernel's row update: elements per row of `x`."""
     return x.size // x.shape[0] if x.ndim and x.shape[0] else 1
