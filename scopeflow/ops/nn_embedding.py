@@ -80,6 +80,13 @@ def _assignments(flat_ids, params, strategy):
     extras = num_total % n
     assign = m.maximum(flat_ids // (per + 1), (flat_ids - extras) // per)
     new_ids = raw("Select", assign < extras, flat_ids % (per + 1), (flat_ids - extras) % per)
+    # An id outside [0, total) has no partition (TF's DynamicPartition fails on it): it goes
+    # to the last (its rows start at total - per) or the first partition, past its end or
+    # negative, so that partition's gather fails instead of the id reading zeros silently.
+    # (TF says "partitions[1] = 2 is not in [0, 2)"; here the gather's "indices[0] = 2 ...")
+    new_ids = raw("Select", flat_ids >= num_total, flat_ids - (num_total - per),
+                  raw("Select", flat_ids < 0, flat_ids, new_ids))
+    assign = m.minimum(m.maximum(assign, 0), n - 1)
     return assign, new_ids
 
 

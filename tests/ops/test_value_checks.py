@@ -415,3 +415,15 @@ def test_static_index_errors_raise_at_run_and_not_in_untaken_branches(tf):
         assert s.run(r, {pred: False}) == -1.0
         with pytest.raises(tf.errors.InvalidArgumentError):
             s.run(r, {pred: True})
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("ids", ["[1, 4]", "[-1, 2]", "[0, 0, 7]", "[3, 0]"])
+def test_div_partitioned_lookup_of_a_missing_id_fails_as_tf(oracle, ids):
+    # an id outside the tables fails the run (TF: DynamicPartition's "partitions[1] = 2 is not
+    # in [0, 2)"; here the gather of the partition it is sent to) instead of reading zeros
+    build = ("p = tf.placeholder(tf.int64, [None]); u = tf.nn.embedding_lookup([tf.ones([2, 2]), "
+             "tf.ones([2, 2])], p, partition_strategy='div')")
+    code = _code(build, ids)
+    here, there = run_here(code), oracle(code)
+    assert here["ok"][0] == there["ok"][0], explain(code, here, there)
