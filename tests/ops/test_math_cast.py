@@ -38,3 +38,27 @@ def test_saturate_cast_matches_tf(oracle, src, mid, dst, values):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there, explain(code, here, there)
+
+
+# TF's Cast kernel converts runs of 8 to 32 elements with saturating packed instructions and
+# the rest one by one: NaN, +-inf and out-of-range values differ between the two (measured)
+CAST_RUNS = """
+vals = [np.nan, np.inf, -np.inf, 1e20, -1e20, 5e9, -5e9, 3e9, -3e9, 2.0 ** 31, -2.0 ** 31, -1.0,
+        -2.0 ** 31 - 256, 3.7, -3.7, 128.0, -129.0, 256.0, -300.5, 32768.0, -32769.0, 40000.0,
+        65536.0, -70000.2, 1e19, 2.0 ** 63]
+mixed = np.resize(np.array(vals), 75)  # 64 in runs (2 of 32, 4 of 16, 8 of 8), 11 one by one
+result = {}
+with tf.Session() as s:
+    for src in ["float32", "float64"]:
+        p = tf.placeholder(src, [None])
+        for dst in ["int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64"]:
+            c = tf.cast(p, dst)
+            got = [s.run(c, {p: np.full(n, v, src)})[0] for v in vals for n in (1, 64)]
+            got += list(s.run(c, {p: mixed.astype(src)}))
+            result[src + " " + dst] = [str(g) for g in got]
+"""
+
+
+@pytest.mark.oracle
+def test_float_to_int_of_nan_inf_and_out_of_range_as_tf(oracle):
+    assert run_here(CAST_RUNS) == oracle(CAST_RUNS)
