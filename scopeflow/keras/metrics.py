@@ -46,15 +46,29 @@ def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
 
 
 def get(identifier):
+    """A metric by name as tf_keras' `metrics.get` resolves it: a function (`"acc"` and
+    `"accuracy"` are `accuracy`, `"mse"` is `mean_squared_error`) or, by class name, a new
+    metric object (`"AUC"`); a callable as it is."""
     if callable(identifier):
         return identifier
-    table = {f.__name__: f for f in (binary_accuracy, categorical_accuracy,
-                                     sparse_categorical_accuracy, top_k_categorical_accuracy,
-                                     sparse_top_k_categorical_accuracy)}
-    if identifier in table:
-        return table[identifier]
-    from scopeflow.keras import losses
-    return losses.get(identifier)
+    if isinstance(identifier, str):
+        functions = {f.__name__: f for f in (
+            accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
+            top_k_categorical_accuracy, sparse_top_k_categorical_accuracy,
+            mean_squared_error, mean_absolute_error, binary_crossentropy,
+            categorical_crossentropy, sparse_categorical_crossentropy, hinge)}
+        functions.update(acc=accuracy, mse=mean_squared_error, MSE=mean_squared_error,
+                         mae=mean_absolute_error, MAE=mean_absolute_error)
+        if identifier in functions:
+            return functions[identifier]
+        cls = globals().get(identifier)
+        if isinstance(cls, type) and issubclass(cls, Metric) and cls not in _ABSTRACT:
+            return cls()
+    raise ValueError("Unknown metric function: '%s'. Please ensure you are using a "
+                     "`keras.utils.custom_object_scope` and that this object is included in "
+                     "the scope. See https://www.tensorflow.org/guide/keras/"
+                     "save_and_serialize#registering_the_custom_object for details."
+                     % (identifier,))
 
 
 def accuracy(y_true, y_pred):
@@ -70,3 +84,4 @@ from scopeflow.keras.metric_objects import (  # noqa: F401 - the classes, re-exp
     SparseCategoricalAccuracy, SparseCategoricalCrossentropy, SparseTopKCategoricalAccuracy, Sum,
     TopKCategoricalAccuracy, TrueNegatives, TruePositives,
 )
+_ABSTRACT = (Metric, MeanMetricWrapper)

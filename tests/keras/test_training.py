@@ -105,6 +105,23 @@ PROGRAMS = [
     "result = [h.history, h2.history, e, t, h3.history, m.metrics_names,\n"
     "          err(lambda: m.fit(xs, ys, verbose=0, class_weight={0: 1., 1: 3.})),\n"
     "          err(lambda: m.fit(xs, ys, verbose=0, sample_weight=sw[:3]))]",
+    # metrics by name: functions ("acc" is accuracy), classes by their names (a new object)
+    K + "M = K.metrics\n"
+    "def got(n):\n"
+    "    try:\n"
+    "        r = M.get(n)\n"
+    "    except ValueError as ex:\n"
+    "        return str(ex)\n"
+    "    return getattr(r, '__name__', None) or type(r).__name__\n"
+    "names = ['acc', 'accuracy', 'mse', 'MSE', 'mae', 'binary_accuracy', 'hinge', 'AUC',\n"
+    "         'Precision', 'Accuracy', 'bogus']\n"
+    "xs = np.array([[1., 2.], [-1., 0.], [.5, -2.], [2., 1.]], 'float32')\n"
+    "ys = np.array([[1.], [0.], [0.], [1.]], 'float32')\n"
+    "m = K.Sequential([L.Dense(1, activation='sigmoid', input_shape=(2,),\n"
+    "                          kernel_initializer='ones')])\n"
+    "m.compile('sgd', 'binary_crossentropy', metrics=['AUC', 'Precision', 'acc', 'mse'])\n"
+    "h = m.fit(xs, ys, epochs=2, verbose=0, shuffle=False)\n"
+    "result = [[got(n) for n in names], m.metrics_names, h.history]",
 ]
 
 

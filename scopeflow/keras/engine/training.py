@@ -321,6 +321,9 @@ def _per_output(spec, index, model):
 def _metric_object(m, loss_fn, out, weighted, prefix):
     """A compiled metric as a stateful object, named as Keras logs it."""
     from scopeflow.keras import metric_objects as mo
+    if isinstance(m, str) and m[:1].isupper():  # a class name: "AUC" is a new AUC()
+        from scopeflow.keras import metrics as _metrics
+        m = _metrics.get(m)
     if isinstance(m, mo.Metric):
         return m
     fn, name = _metric_fn(m, loss_fn, out), _metric_name(m)
