@@ -161,8 +161,8 @@ def _resource_scatter(op_type):
     def kernel(ctx, resource, indices, updates, *, dtype=None, Tindices=None):
         value = ctx.read(resource)
         updates = jnp.asarray(updates, value.dtype) if hasattr(value, "dtype") else updates
-        ctx.write(resource, _scatter_checked(ctx, value, indices, updates, update),
-                  guarded=True)
+        ctx.write(resource, _scatter_checked(ctx, value, indices, updates, update,
+                                             resource=True), guarded=True)
 
     kernel.__name__ = op_type
     return op(op_type, infer=_no_output, types={"resource": ANY, "indices": INDEX,

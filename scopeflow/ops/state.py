@@ -97,12 +97,16 @@ def _scatter_op(op_type):
               stateful=True)(kernel)
 
 
-def _scatter_checked(ctx, params, indices, updates, update):
+def _scatter_checked(ctx, params, indices, updates, update, resource=False):
     """TF's ScatterUpdateOp: updates' shape, then each index in [0, params.shape[0]) in order;
     updates before the first bad index are applied (TF's CPU loop stops there), and none when
-    a check before this op failed."""
+    a check before this op failed. The resource ops' kernel, after the rank, checks that
+    indices' shape leads updates' in its own words."""
     p, i, u = (tuple(np.shape(x)) for x in (params, indices, updates))
-    if u and u != i + p[1:]:
+    if resource and u and len(u) == len(i) + len(p) - 1 and u[:len(i)] != i:
+        ctx.check(False, InvalidArgumentError, "The shape of indices (%s) must be a prefix of "
+                  "the shape of updates (%s)" % (dims_text(i), dims_text(u)))
+    elif u and u != i + p[1:]:  # (TF's resource kernel writes such rows partly: its UB)
         ctx.check(False, InvalidArgumentError, "Must have updates.shape = indices.shape + "
                   "params.shape[1:] or updates.shape = [], got updates.shape %s, indices.shape "
                   "%s, params.shape %s" % (dims_text(u), dims_text(i), dims_text(p)))

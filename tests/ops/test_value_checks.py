@@ -175,6 +175,13 @@ VAR_CASES = [
      "u = tf.assign_add(v, p)", "[1., 2., 3.]"),
     ("v = tf.Variable([1., 2., 3.], use_resource=True); p = tf.placeholder(tf.float32, None); "
      "u = tf.assign(v, p)", "[[1., 2., 3.]]"),
+    # resource scatters: the rank, then indices' shape leading updates' (TF's own wording)
+    ("v = tf.Variable([1., 2., 3.], use_resource=True); p = tf.placeholder(tf.float32, None); "
+     "u = tf.scatter_update(v, [0, 1], p)", "[1.]"),
+    ("v = tf.Variable([[1., 2.]], use_resource=True); p = tf.placeholder(tf.float32, None); "
+     "u = tf.scatter_add(v, [0], p)", "[[1., 2.], [3., 4.]]"),
+    ("v = tf.Variable([1., 2., 3.], use_resource=True); p = tf.placeholder(tf.float32, None); "
+     "u = tf.scatter_sub(v, [[0, 1]], p)", "[1., 2., 3.]"),
 ]
 CASTS = [
     ("float32", "int32", "[nan, inf, -inf, 3e9, -3e9, 2.7, -2.7]"),
