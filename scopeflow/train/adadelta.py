@@ -2,20 +2,26 @@
 
 import jax.numpy as jnp
 
-from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt, row_length
 from scopeflow.train.apply_op import training_ops
 from scopeflow.train.optimizer import Optimizer, cast_like
 
 
-def _adadelta(var, accum, accum_update, lr, rho, epsilon, grad, **_):
+def _adadelta(var, accum, accum_update, lr, rho, epsilon, grad, stretch=None, **_):
     acc = accum * rho + jnp.square(grad) * (1 - rho)
-    update = jnp.sqrt(accum_update + epsilon) * eigen_rsqrt(acc + epsilon) * grad
+    update = jnp.sqrt(accum_update + epsilon) * eigen_rsqrt(acc + epsilon, stretch) * grad
     return var - update * lr, acc, accum_update * rho + jnp.square(update) * (1 - rho)
+
+
+def _sparse_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, **_):
+    # TF's sparse kernel: the same formula row by row, Eigen's rsqrt per row
+    return _adadelta(var, accum, accum_update, lr, rho, epsilon, grad, row_length(var))
 
 
 apply_adadelta, sparse_apply_adadelta = training_ops(
     "ApplyAdadelta", ("var", "accum", "accum_update", "lr", "rho", "epsilon", "grad"),
-    ("var", "accum", "accum_update"), _adadelta, sparse="SparseApplyAdadelta")
+    ("var", "accum", "accum_update"), _adadelta, sparse="SparseApplyAdadelta",
+    sparse_rule=_sparse_adadelta)
 
 
 class AdadeltaOptimizer(Optimizer):
