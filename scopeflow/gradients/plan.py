@@ -37,8 +37,13 @@ TruncateDiv TruncatedNormal VariableV2 ZerosLike
 
 # TF registers no gradient function for these: tf.gradients through them is a LookupError.
 # (TF 2.21 tells: tf.gradients through each raises LookupError "No gradient defined ...")
-NO_GRADIENT = frozenset({"Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
-                         "Lu", "SoftsignGrad"})
+# The ref-variable training ops (ApplyAdam, SparseApplyMomentum, ...) are among them: a value
+# read through `optimizer.apply_gradients`' output has no gradient in TF either.
+_TRAINING_OPS = [prefix + rule for prefix in ("Apply", "SparseApply") for rule in """
+Adadelta Adagrad AdagradDA AdagradV2 Adam AdaMax AddSign CenteredRMSProp Ftrl FtrlV2
+GradientDescent Momentum PowerSign ProximalAdagrad ProximalGradientDescent RMSProp""".split()]
+NO_GRADIENT = frozenset(["Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
+                         "Lu", "SoftsignGrad", *_TRAINING_OPS])
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 
@@ -61,6 +66,8 @@ def differentiable(op):
         return True  # gradient_override_map gave it a gradient function of its own
     if op._type in NOT_DIFFERENTIABLE:
         return False
+    if op._type in NO_GRADIENT:
+        return True  # on the path, so that tf.gradients refuses it as TF does
     from scopeflow.ops.registry import REGISTRY
     rec = REGISTRY.get(op._type)
     return rec is None or not rec.stateful or op._type in _STATEFUL_DIFFERENTIABLE
