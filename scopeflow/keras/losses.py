@@ -37,14 +37,89 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
     return _K.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
 
 
+def _labels_to_signs(tf, y_true):
+    """Labels all 0 or 1 become -1 / 1 (a cond on the values, as tf_keras' hinge losses)."""
+    binary = tf.reduce_all(tf.logical_or(tf.equal(y_true, 0), tf.equal(y_true, 1)))
+    return tf.cond(binary, lambda: 2.0 * y_true - 1.0, lambda: y_true)
+
+
 def hinge(y_true, y_pred):
     tf = tf_api()
-    y_true = tf.cast(y_true, y_pred.dtype)
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = _labels_to_signs(tf, tf.cast(y_true, y_pred.dtype))
     return tf.reduce_mean(tf.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
 
 
+def squared_hinge(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = _labels_to_signs(tf, tf.cast(y_true, y_pred.dtype))
+    return tf.reduce_mean(tf.square(tf.maximum(1.0 - y_true * y_pred, 0.0)), axis=-1)
+
+
+def categorical_hinge(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
+    pos = tf.reduce_sum(y_true * y_pred, axis=-1)
+    neg = tf.reduce_max((1.0 - y_true) * y_pred, axis=-1)
+    zero = tf.cast(0.0, y_pred.dtype)
+    return tf.maximum(neg - pos + 1.0, zero)
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
+    diff = tf.abs((y_true - y_pred) / tf.maximum(tf.abs(y_true), _EPSILON))
+    return 100.0 * tf.reduce_mean(diff, axis=-1)
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
+    first = tf.log(tf.maximum(y_pred, _EPSILON) + 1.0)
+    second = tf.log(tf.maximum(y_true, _EPSILON) + 1.0)
+    return tf.reduce_mean(tf.squared_difference(first, second), axis=-1)
+
+
+def kl_divergence(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.clip_by_value(tf.cast(y_true, y_pred.dtype), _EPSILON, 1)
+    y_pred = tf.clip_by_value(y_pred, _EPSILON, 1)
+    return tf.reduce_sum(y_true * tf.log(y_true / y_pred), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.cast(y_true, y_pred.dtype)
+    return tf.reduce_mean(y_pred - y_true * tf.log(y_pred + _EPSILON), axis=-1)
+
+
+def log_cosh(y_true, y_pred):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    x = y_pred - tf.cast(y_true, y_pred.dtype)
+    return tf.reduce_mean(x + tf.nn.softplus(-2.0 * x) - tf.cast(tf.log(2.0), x.dtype), axis=-1)
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    tf = tf_api()
+    y_pred = tf.convert_to_tensor(y_pred)
+    y_true = tf.nn.l2_normalize(tf.cast(y_true, y_pred.dtype), axis=axis)
+    return -tf.reduce_sum(y_true * tf.nn.l2_normalize(y_pred, axis=axis), axis=axis)
+
+
+_EPSILON = 1e-7  # Keras' backend.epsilon()
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
 
 
 class Loss:
@@ -86,12 +161,24 @@ CategoricalCrossentropy = _loss_class("CategoricalCrossentropy", categorical_cro
 SparseCategoricalCrossentropy = _loss_class("SparseCategoricalCrossentropy",
                                             sparse_categorical_crossentropy)
 Hinge = _loss_class("Hinge", hinge)
+SquaredHinge = _loss_class("SquaredHinge", squared_hinge)
+CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge)
+MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError",
+                                          mean_absolute_percentage_error)
+MeanSquaredLogarithmicError = _loss_class("MeanSquaredLogarithmicError",
+                                          mean_squared_logarithmic_error)
+KLDivergence = _loss_class("KLDivergence", kl_divergence)
+Poisson = _loss_class("Poisson", poisson)
+LogCosh = _loss_class("LogCosh", log_cosh)
+CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity)
 
-_BY_NAME = {"mean_squared_error": mean_squared_error, "mse": mean_squared_error,
-            "mean_absolute_error": mean_absolute_error, "mae": mean_absolute_error,
-            "binary_crossentropy": binary_crossentropy,
-            "categorical_crossentropy": categorical_crossentropy,
-            "sparse_categorical_crossentropy": sparse_categorical_crossentropy, "hinge": hinge}
+_BY_NAME = {f.__name__: f for f in (
+    mean_squared_error, mean_absolute_error, binary_crossentropy, categorical_crossentropy,
+    sparse_categorical_crossentropy, hinge, squared_hinge, categorical_hinge,
+    mean_absolute_percentage_error, mean_squared_logarithmic_error, kl_divergence, poisson,
+    log_cosh, cosine_similarity)}
+_BY_NAME.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle, MSLE=msle,
+                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh)
 
 
 def get(identifier):

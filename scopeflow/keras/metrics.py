@@ -59,6 +59,7 @@ def get(identifier):
             categorical_crossentropy, sparse_categorical_crossentropy, hinge)}
         functions.update(acc=accuracy, mse=mean_squared_error, MSE=mean_squared_error,
                          mae=mean_absolute_error, MAE=mean_absolute_error)
+        functions.update(_from_losses())
         if identifier in functions:
             return functions[identifier]
         cls = globals().get(identifier)
@@ -69,6 +70,17 @@ def get(identifier):
                      "the scope. See https://www.tensorflow.org/guide/keras/"
                      "save_and_serialize#registering_the_custom_object for details."
                      % (identifier,))
+
+
+def _from_losses():
+    """The loss functions tf_keras' `metrics.get` also gives by name (not "kld")."""
+    from scopeflow.keras import losses as L
+    return {"mape": L.mape, "MAPE": L.mape, "mean_absolute_percentage_error": L.mape,
+            "msle": L.msle, "MSLE": L.msle, "mean_squared_logarithmic_error": L.msle,
+            "kullback_leibler_divergence": L.kld, "poisson": L.poisson,
+            "squared_hinge": L.squared_hinge, "categorical_hinge": L.categorical_hinge,
+            "log_cosh": L.log_cosh, "logcosh": L.log_cosh,
+            "cosine_similarity": L.cosine_similarity, "cosine_proximity": L.cosine_similarity}
 
 
 def accuracy(y_true, y_pred):

@@ -1,4 +1,6 @@
-"""tf.keras loss objects with sample weights against real TF + tf_keras."""
+"""tf.keras loss objects with sample weights, and the loss functions by name (hinge losses
+turning 0/1 labels into -1/1, percentage, logarithmic, KL, Poisson, log-cosh, cosine) with
+their graphs and values, against real TF + tf_keras."""
 
 import pytest
 from approx import agree, explain
@@ -19,3 +21,31 @@ for loss in (L.MeanSquaredError(), L.MeanAbsoluteError()):
 def test_weighted_losses_match_tf(oracle):
     here, there = run_here(WEIGHTED), oracle(WEIGHTED)
     assert agree(here, there, 1e-6), explain(WEIGHTED, here, there)
+
+
+FUNCTIONS = """
+import re
+Lo = tf.keras.losses
+t = tf.placeholder(tf.float32, [None, 3], name='t'); p = tf.placeholder(tf.float32, [None, 3], name='p')
+names = ['hinge', 'squared_hinge', 'categorical_hinge', 'mape', 'msle', 'kld', 'poisson', 'logcosh', 'cosine_similarity', 'MAPE', 'KLD']
+ys = []
+for n in names:
+    with tf.name_scope(n):
+        ys.append(Lo.get(n)(t, p))
+objs = [Lo.SquaredHinge(), Lo.CategoricalHinge(), Lo.MeanAbsolutePercentageError(), Lo.MeanSquaredLogarithmicError(), Lo.KLDivergence(), Lo.Poisson(), Lo.LogCosh(), Lo.CosineSimilarity()]
+zs = [o(t, p) for o in objs]
+g = [[o.name, o.type, [i.name for i in o.inputs]] for o in tf.get_default_graph().get_operations() if o.name.split('/')[0] in names]
+rng = np.random.RandomState(0)
+feeds = [{t: rng.randint(0, 2, (4, 3)).astype('float32'), p: rng.uniform(0.05, 1, (4, 3))},
+         {t: rng.uniform(-1, 1, (4, 3)), p: rng.uniform(0.05, 1, (4, 3))}]
+with tf.Session() as s:
+    values = [s.run(ys + zs, f) for f in feeds]
+result = [[y.name for y in ys], [f.__name__ for f in map(Lo.get, names)], g, values]
+"""
+
+
+@pytest.mark.oracle
+def test_loss_functions_and_objects_match_tf(oracle):
+    here, there = run_here(FUNCTIONS), oracle(FUNCTIONS)
+    assert "ok" in there, there
+    assert agree(here, there), explain(FUNCTIONS, here, there)
