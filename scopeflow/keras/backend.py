@@ -279,3 +279,4 @@ def count_params(x):
 
 from scopeflow.keras.backend_ops import *  # noqa: E402,F401,F403 - the tensor functions
 from scopeflow.keras.backend_conv import bias_add, conv1d, conv2d, conv3d  # noqa: E402,F401
+from scopeflow.keras.backend_seq import *  # noqa: E402,F401,F403 - more tensor functions
