@@ -16,6 +16,13 @@ from scopeflow.ops.op_util import name_scope, raw, tensor
 __all__ = ["embedding_lookup"]
 
 
+def param_list(params):
+    """`params` as a list: one tensor or variable, a list of them, or a PartitionedVariable."""
+    if hasattr(params, "_get_variable_list"):
+        return list(params)
+    return list(params) if isinstance(params, (list, tuple)) else [params]
+
+
 def _clip(params, ids, max_norm):
     from scopeflow.ops.clip import clip_by_norm
     if max_norm is None:
@@ -40,11 +47,7 @@ def embedding_lookup(params, ids, partition_strategy="mod", name=None, validate_
         raise ValueError("params must be specified")
     if isinstance(params, (list, tuple)) and not params:
         raise ValueError("Length of params is currently 0. Need at least one param.")
-    if hasattr(params, "_get_variable_list"):
-        params = list(params)
-    if not isinstance(params, (list, tuple)):
-        params = [params]
-    params = list(params)
+    params = param_list(params)
     with name_scope(name, "embedding_lookup", params + [ids]) as scope:
         n = len(params)
         params = [p if hasattr(p, "sparse_read") else tensor(p, name="params")

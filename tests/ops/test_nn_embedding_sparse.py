@@ -1,0 +1,64 @@
+"""tf.nn.embedding_lookup_sparse: graphs, values, training and argument errors, vs TF."""
+
+import pytest
+from oracle import run_here
+
+_SETUP = r'''
+params = tf.get_variable("emb", [10, 3], initializer=tf.constant_initializer(
+    np.arange(30).reshape(10, 3) / 10.))
+idx = [[0, 0], [0, 1], [1, 0], [3, 2], [3, 3]]
+sp_ids = tf.SparseTensor(idx, tf.constant([1, 3, 1, 7, 1], tf.int64), [5, 4])
+sp_w = tf.SparseTensor(idx, [1., 2., 3., 0.5, -0.5], [5, 4]) if WEIGHTS else None
+'''
+
+_CASE = _SETUP + r'''
+out = tf.nn.embedding_lookup_sparse(params, sp_ids, sp_w, combiner=COMBINER)
+ops = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
+train = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(out * out))
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    before = np.round(s.run(out), 5).tolist()
+    s.run(train)
+    s.run(train)
+    after = np.round(s.run(params), 5).tolist()
+result = [out.shape.as_list(), out.dtype.name, ops, before, after]
+'''
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("combiner", ["sum", "mean", "sqrtn", None])
+@pytest.mark.parametrize("weights", [False, True])
+def test_graph_values_and_training_match_tf(oracle, combiner, weights):
+    code = "WEIGHTS = %s; COMBINER = %r\n" % (weights, combiner) + _CASE
+    assert run_here(code) == oracle(code)
+
+
+_PARTS = r'''
+parts = [tf.constant(np.arange(12.).reshape(4, 3), tf.float32) + 100. * i for i in range(3)]
+sp_ids = tf.SparseTensor([[0, 0], [0, 1], [2, 0]], tf.constant([1, 9, 4], tf.int64), [3, 2])
+sp_w = tf.SparseTensor([[0, 0], [0, 1], [2, 0]], [1., 2., 3.], [3, 2])
+a = tf.nn.embedding_lookup_sparse(parts, sp_ids, None, combiner="sum")
+b = tf.nn.embedding_lookup_sparse(parts, sp_ids, sp_w, partition_strategy="div", max_norm=5.)
+c = tf.nn.embedding_lookup_sparse(parts[0], sp_ids, sp_w, allow_fast_lookup=True,
+                                  combiner="sqrtn")
+with tf.Session() as s:
+    result = [np.round(v, 4).tolist() for v in s.run([a, b])] + [c.op.type]
+'''
+
+
+@pytest.mark.oracle
+def test_partitioned_params_and_max_norm_match_tf(oracle):
+    assert run_here(_PARTS) == oracle(_PARTS)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("call", [
+    "tf.nn.embedding_lookup_sparse(tf.ones([3, 2]), sp, None, combiner='max')",
+    "tf.nn.embedding_lookup_sparse(tf.ones([3, 2]), tf.constant([1]), None)",
+    "tf.nn.embedding_lookup_sparse(tf.ones([3, 2]), sp, tf.constant([1.]))",
+])
+def test_argument_errors_match_tf(oracle, call):
+    code = ("sp = tf.SparseTensor([[0, 0]], tf.constant([1], tf.int64), [1, 1])\n"
+            "try:\n    %s\n    result = 'ok'\nexcept (TypeError, ValueError) as e:\n"
+            "    result = [type(e).__name__, str(e).split(\"'\")[0]]" % call)
+    assert run_here(code) == oracle(code)
