@@ -120,6 +120,7 @@ mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
+cosine_proximity = cosine_similarity
 
 
 class Loss:
@@ -178,7 +179,8 @@ _BY_NAME = {f.__name__: f for f in (
     mean_absolute_percentage_error, mean_squared_logarithmic_error, kl_divergence, poisson,
     log_cosh, cosine_similarity)}
 _BY_NAME.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle, MSLE=msle,
-                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh)
+                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh,
+                cosine_proximity=cosine_similarity)
 
 
 def get(identifier):

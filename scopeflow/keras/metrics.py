@@ -6,9 +6,14 @@
 """
 
 from scopeflow.keras.losses import (  # noqa: F401 - re-exports
-    MAE, MSE, binary_crossentropy, categorical_crossentropy, hinge, mae, mean_absolute_error,
-    mean_squared_error, mse, sparse_categorical_crossentropy,
+    KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,
+    cosine_similarity, hinge, kl_divergence, kld,
+    kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error,
+    mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse,
+    msle, poisson, sparse_categorical_crossentropy, squared_hinge,
 )
+
+cosine = cosine_proximity = cosine_similarity
 from scopeflow.layers.core import tf_api
 
 
