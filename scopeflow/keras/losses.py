@@ -179,8 +179,7 @@ _BY_NAME = {f.__name__: f for f in (
     mean_absolute_percentage_error, mean_squared_logarithmic_error, kl_divergence, poisson,
     log_cosh, cosine_similarity)}
 _BY_NAME.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle, MSLE=msle,
-                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh,
-                cosine_proximity=cosine_similarity)
+                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh)
 
 
 def get(identifier):

@@ -54,7 +54,7 @@ def test_loss_functions_and_objects_match_tf(oracle):
 ALIASES = """
 M = tf.keras.metrics; Lo = tf.keras.losses
 names = ['mape', 'MAPE', 'msle', 'MSLE', 'kld', 'KLD', 'kl_divergence', 'kullback_leibler_divergence', 'log_cosh', 'logcosh', 'poisson', 'squared_hinge', 'cosine_proximity', 'mean_absolute_percentage_error', 'mean_squared_logarithmic_error']
-result = [[getattr(M, n).__name__ for n in names], [getattr(M, 'cosine').__name__], [getattr(Lo, n).__name__ for n in names], Lo.get('cosine_proximity').__name__]
+result = [[getattr(M, n).__name__ for n in names], [getattr(M, 'cosine').__name__], [getattr(Lo, n).__name__ for n in names]]
 """
 
 
