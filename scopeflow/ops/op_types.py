@@ -203,6 +203,7 @@ ALLOWED = {  # op type: ((input index, input name, allowed dtypes), ...)
     'SegmentMin': ((0, 'data', _T18), (1, 'segment_ids', _T5)),
     'SegmentProd': ((0, 'data', _T13), (1, 'segment_ids', _T5)),
     'SegmentSum': ((0, 'data', _T13), (1, 'segment_ids', _T5)),
+    'SparseSoftmax': ((1, 'sp_values', ('float16', 'float32', 'float64')),),
     'SelfAdjointEigV2': ((0, 'input', _T15),),
     'Selu': ((0, 'features', _T10),),
     'Sigmoid': ((0, 'x', _T1),),

@@ -38,7 +38,9 @@ KEEP = {
     "SaveV2", "RestoreV2", "MergeV2Checkpoints", "ShardedFilename", "StringJoin", "Snapshot",
     "RandomUniformInt", "RandomStandardNormal", "FakeQuantWithMinMaxArgs", "LoopCond",
     "TensorArrayV3", "TensorArrayReadV3", "TensorArrayWriteV3", "TensorArrayGatherV3",
-    "TensorArrayScatterV3", "TensorArraySizeV3", "TensorArrayGradV3"}
+    "TensorArrayScatterV3", "TensorArraySizeV3", "TensorArrayGradV3", "SparseSoftmax",
+    "SparseDenseCwiseAdd", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN",
+    "SparseSlice", "SparseSliceGrad", "SparseConcat"}
 
 
 def _arg(a, type_names):
