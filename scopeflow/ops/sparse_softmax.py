@@ -33,7 +33,7 @@ def _softmax_shape(sp_indices, sp_values, sp_shape):
 
 def _row_groups(idx):
     """(order, group of each sorted entry): row-major order, a group per leading index."""
-    n, rank = idx.shape
+    rank = idx.shape[1]
     order = jnp.lexsort(tuple(idx[:, k] for k in reversed(range(rank))))
     lead = idx[order][:, :-1]
     new = jnp.concatenate([jnp.ones((1,), bool), jnp.any(lead[1:] != lead[:-1], axis=1)])
