@@ -25,6 +25,7 @@ from scopeflow.ops.shape_ops import (fill, lin_space, linspace, meshgrid, one_ho
 from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v2, slice,
                                    strided_slice)
 from scopeflow.ops.sparse_manip import sparse_retain
+from scopeflow.ops.sparse_slice import sparse_slice
 from scopeflow.ops.sparse_softmax import sparse_softmax
 from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_reduce_sum,
                                       sparse_tensor_dense_matmul)

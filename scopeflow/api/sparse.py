@@ -11,10 +11,11 @@ from scopeflow.ops.sparse_ops import sparse_placeholder as placeholder
 from scopeflow.ops.sparse_ops import sparse_reduce_sum as reduce_sum
 from scopeflow.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from scopeflow.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
+from scopeflow.ops.sparse_slice import sparse_slice as slice
 from scopeflow.ops.sparse_softmax import sparse_softmax as softmax
 from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
 __all__ = ["SparseTensor", "add", "from_dense", "matmul", "placeholder", "reduce_sum", "reorder",
-           "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "softmax",
+           "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
            "sparse_dense_matmul", "to_dense"]
