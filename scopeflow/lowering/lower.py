@@ -39,6 +39,7 @@ from scopeflow.lowering.context import (
     run_error,
 )
 from scopeflow.lowering.host import HostValue, host_kind, remap
+from scopeflow.lowering.kernels import check_kernels
 from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets, trimmed
 from scopeflow.lowering.slice import (
     backward_slice,
@@ -288,21 +289,6 @@ def _record_hand_built_loops(order):
 _EXITS = frozenset(("Exit", "RefExit"))
 
 
-_CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity"})
-
-
-def _no_quantized_kernels(order):
-    """Quantized values (qint8, quint8, ...) are built and carried but not computed on: an op
-    that would is an UnimplementedError here, never a JAX error or a wrong value."""
-    for op in order:
-        if op._type in _CARRY_QUANTIZED:
-            continue
-        for t in list(op._inputs) + list(op._outputs):
-            if t._dtype.base_dtype.is_quantized:
-                raise run_error(UnimplementedError, op, "scopeflow has no kernel for %s on "
-                                "quantized values (%s)" % (op._type, t._dtype.base_dtype.name))
-
-
 def _no_host_values(op, values):
     for v in values:
         if isinstance(v, HostValue) or (
@@ -503,7 +489,7 @@ class Program:
             self.order = tuple(backward_slice(targets(self.tensors, self.loop_fetches)
                                               + list(self.ops), fed_set, done))
         _no_loose_loop(self.order)
-        _no_quantized_kernels(self.order)
+        check_kernels(self.order)
         # ops that run on the host (input pipelines, py_func): the Session stages the run
         self.host = any(runs_on_host(op) for op in self.order)
         self.variables = tuple(op for op in self.order if is_variable_op(op))

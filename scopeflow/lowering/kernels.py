@@ -1,0 +1,62 @@
+"""Which op and dtype pairs TF's CPU has a kernel for: a run that needs a missing one fails
+before compiling, with TF's error, never with a JAX error or a value TF would not give.
+
+`cpu_kernels.json` (made from TF's kernel registry by tests/lowering/gen_cpu_kernels.py) holds
+the op types whose op_def admits a type the CPU kernels lack (RealDiv and Reciprocal on
+integers, Round on int8, Cholesky on half, ...); quantized values have no kernels here at all.
+"""
+
+import functools
+import json
+import os
+
+from tensorboard.compat.proto import types_pb2
+
+from scopeflow.errors import InvalidArgumentError, UnimplementedError
+from scopeflow.lowering.context import run_error
+
+# Ops that only hold or pass quantized values along (no arithmetic on them).
+_CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity"})
+
+
+@functools.lru_cache(maxsize=1)
+def _cpu_kernels():
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cpu_kernels.json")
+    with open(path) as f:
+        return json.load(f)
+
+
+def check_kernels(order):
+    """Raises TF's error for the first op of `order` with no CPU kernel for its dtypes."""
+    table = _cpu_kernels()
+    for op in order:
+        _no_quantized_kernel(op)
+        entry = table.get(op._type)
+        if entry is not None:
+            _no_missing_kernel(op, entry)
+
+
+def _no_quantized_kernel(op):
+    """Quantized values (qint8, quint8, ...) are built and carried but not computed on."""
+    if op._type in _CARRY_QUANTIZED:
+        return
+    for t in list(op._inputs) + list(op._outputs):
+        if t._dtype.base_dtype.is_quantized:
+            raise run_error(UnimplementedError, op, "scopeflow has no kernel for %s on "
+                            "quantized values (%s)" % (op._type, t._dtype.base_dtype.name))
+
+
+def _no_missing_kernel(op, entry):
+    try:
+        dtype = op.get_attr(entry["attr"])  # derived from the inputs: read as TF's NodeDef has it
+    except ValueError:
+        return
+    if dtype.base_dtype.is_quantized:
+        return
+    name = types_pb2.DataType.Name(dtype.base_dtype.as_datatype_enum)
+    if name[3:] in entry["cpu"]:
+        return
+    raise run_error(InvalidArgumentError, op,
+                    "No OpKernel was registered to support Op '%s' used by {{node %s}} with "
+                    "these attrs: [%s=%s]\nRegistered devices: [CPU]\nRegistered kernels:\n%s\n"
+                    % (op._type, op._name, entry["attr"], name, "\n".join(entry["kernels"])))
