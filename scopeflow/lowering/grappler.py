@@ -111,7 +111,9 @@ def rsqrt_source(ctx, op, env):
 
 
 def times_rsqrt(x, y):
-    """`x * rsqrt(y)` rounded as two ops: behind barriers, XLA neither turns it back into a
-    division nor fuses the product into a following addition."""
-    x, r = lax.optimization_barrier((x, lax.rsqrt(y)))
+    """`x * rsqrt(y)` rounded as two ops, the rsqrt being TF's Rsqrt kernel (Eigen's float32
+    approximation): behind barriers, XLA neither turns it back into a division nor fuses the
+    product into a following addition."""
+    from scopeflow.ops.eigen_rsqrt import rsqrt_op
+    x, r = lax.optimization_barrier((x, rsqrt_op(y)))
     return lax.optimization_barrier(jnp.multiply(x, r))
