@@ -236,6 +236,11 @@ def same(here, there):
     return here == there
 
 
+def outcome(result):
+    """A result's value, or its error's class and message (its traceback left out)."""
+    return result["ok"] if "ok" in result else [result["raises"], result["msg"]]
+
+
 def explain(code, here, there):
     return "program:\n%s\nscopeflow: %s\ntensorflow: %s" % (
         code, json.dumps(here)[:3000], json.dumps(there)[:3000])

@@ -24,6 +24,7 @@ from scopeflow.ops.shape_ops import (fill, lin_space, linspace, meshgrid, one_ho
                                      zeros, zeros_like)
 from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v2, slice,
                                    strided_slice)
+from scopeflow.ops.sparse_concat import sparse_concat
 from scopeflow.ops.sparse_manip import sparse_retain
 from scopeflow.ops.sparse_slice import sparse_slice
 from scopeflow.ops.sparse_softmax import sparse_softmax

@@ -4,6 +4,7 @@ from scopeflow.io.sparse_feature import sparse_reorder as reorder
 from scopeflow.ops.segments import sparse_segment_mean as segment_mean
 from scopeflow.ops.segments import sparse_segment_sqrt_n as segment_sqrt_n
 from scopeflow.ops.segments import sparse_segment_sum as segment_sum
+from scopeflow.ops.sparse_concat import sparse_concat as concat
 from scopeflow.ops.sparse_manip import sparse_from_dense as from_dense
 from scopeflow.ops.sparse_manip import sparse_retain as retain
 from scopeflow.ops.sparse_ops import sparse_add as add
@@ -16,6 +17,6 @@ from scopeflow.ops.sparse_softmax import sparse_softmax as softmax
 from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
-__all__ = ["SparseTensor", "add", "from_dense", "matmul", "placeholder", "reduce_sum", "reorder",
+__all__ = ["SparseTensor", "add", "concat", "from_dense", "matmul", "placeholder", "reduce_sum", "reorder",
            "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
            "sparse_dense_matmul", "to_dense"]
