@@ -298,3 +298,5 @@ def _public_sparse(op_type):
 
 sparse_segment_sum, sparse_segment_mean, sparse_segment_sqrt_n = (
     _public_sparse(t) for t in SPARSE)
+
+from scopeflow.ops import segments_grad  # noqa: F401 - their gradients

@@ -40,7 +40,9 @@ KEEP = {
     "TensorArrayV3", "TensorArrayReadV3", "TensorArrayWriteV3", "TensorArrayGatherV3",
     "TensorArrayScatterV3", "TensorArraySizeV3", "TensorArrayGradV3", "SparseSoftmax",
     "SparseDenseCwiseAdd", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN",
-    "SparseSlice", "SparseSliceGrad", "SparseConcat"}
+    "SparseSlice", "SparseSliceGrad", "SparseConcat", "SparseSegmentSumGrad",
+    "SparseSegmentMeanGrad", "SparseSegmentSqrtNGrad", "SparseSegmentSumGradV2",
+    "SparseSegmentMeanGradV2", "SparseSegmentSqrtNGradV2"}
 
 
 def _arg(a, type_names):

@@ -1,0 +1,105 @@
+"""Gradients of SparseSegmentSum / Mean / SqrtN, as TF builds them.
+
+`sparse_gradient=False`: SparseSegment*Grad, a dense (rows of data, ...) gradient. With
+`sparse_gradient=True` (tf.nn.embedding_lookup_sparse's choice): SparseSegment*GradV2, whose
+rows are only the distinct indices (sorted), returned as `tf.IndexedSlices`; their number
+depends on the values, so it runs on the host (dynamic_shape.py).
+"""
+
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.gradients.registry import gradient
+from scopeflow.indexed_slices import IndexedSlices
+from scopeflow.ops.array_base import dims_of, static_value
+from scopeflow.ops.dynamic_shape import host_op
+from scopeflow.ops.op_util import typed_op
+from scopeflow.ops.registry import INDEX, spec
+
+_SCALE = {"Sum": None, "Mean": lambda c: c, "SqrtN": np.sqrt}
+
+
+def _weights(segment_ids, n_segments, scale, dtype, xp):
+    """Per entry, the factor of its segment: 1, 1 / count or 1 / sqrt(count)."""
+    if scale is None:
+        return None
+    count = xp.zeros((n_segments,), dtype)
+    if xp is np:
+        np.add.at(count, segment_ids, 1)
+    else:
+        count = count.at[segment_ids].add(1)
+    return (1 / scale(xp.maximum(count, 1)))[segment_ids]
+
+
+def _rows(grad, segment_ids, weights):
+    rows = grad[segment_ids]  # (entries, ...)
+    if weights is None:
+        return rows
+    return rows * weights.reshape((-1,) + (1,) * (rows.ndim - 1))
+
+
+def _dense_shape(grad, indices, segment_ids, output_dim0):
+    d = dims_of(grad)
+    n = static_value(output_dim0)
+    rows = None if n is None else int(n)
+    return spec(None if d is None else (rows,) + tuple(d[1:]), grad.dtype.base_dtype)
+
+
+def _dense_op(kind):
+    def kernel(grad, indices, segment_ids, output_dim0):
+        n = int(np.asarray(output_dim0))  # traced: compiled in (lower.py)
+        w = _weights(segment_ids, grad.shape[0], _SCALE[kind], grad.dtype, jnp)
+        out = jnp.zeros((n,) + tuple(grad.shape[1:]), grad.dtype)
+        return out.at[indices].add(_rows(jnp.asarray(grad), segment_ids, w))
+
+    return typed_op("SparseSegment%sGrad" % kind, infer=_dense_shape, context=False,
+                    types={"indices": INDEX, "segment_ids": INDEX,
+                           "output_dim0": _dt.int32})(kernel)
+
+
+def _v2_shape(grad, indices, segment_ids, dense_output_dim0):
+    d = dims_of(grad)
+    return [spec(None if d is None else (None,) + tuple(d[1:]), grad.dtype.base_dtype),
+            spec((None,), indices.dtype.base_dtype)]
+
+
+def _v2_op(kind):
+    def fn(grad, indices, segment_ids, dense_output_dim0):
+        """Summed rows for each distinct index (sorted), and those indices."""
+        unique, where = np.unique(indices, return_inverse=True)
+        w = _weights(segment_ids, grad.shape[0], _SCALE[kind], grad.dtype, np)
+        rows = _rows(grad, segment_ids, w)
+        out = np.zeros((unique.shape[0],) + grad.shape[1:], grad.dtype)
+        np.add.at(out, where.reshape(-1), rows)
+        return out, unique
+
+    fn.__name__ = "sparse_segment_%s_grad_v2" % kind.lower()
+    return host_op("SparseSegment%sGradV2" % kind, _v2_shape, multi=True,
+                   types={"indices": INDEX, "segment_ids": INDEX,
+                          "dense_output_dim0": _dt.int32})(fn)
+
+
+DENSE = {k: _dense_op(k) for k in _SCALE}
+SPARSE_V2 = {k: _v2_op(k) for k in _SCALE}
+
+
+def _grad_fn(kind):
+    def grad_fn(op, grad):
+        from scopeflow.ops.shape_ops import shape
+        data, indices, segment_ids = op._inputs[:3]
+        if op._attrs.get("sparse_gradient"):
+            data_shape = shape(data)
+            values, unique = SPARSE_V2[kind](grad, indices, segment_ids, data_shape[0],
+                                             name="SparseSegment%sGradV2" % kind)
+            return [IndexedSlices(values, unique, data_shape), None, None]
+        dim0 = shape(data)[0]
+        return [DENSE[kind](grad, indices, segment_ids, dim0,
+                            name="SparseSegment%sGrad" % kind), None, None]
+
+    return grad_fn
+
+
+for _kind in _SCALE:
+    gradient("SparseSegment" + _kind, needs=("SparseSegment%sGrad" % _kind,
+                                              "SparseSegment%sGradV2" % _kind))(_grad_fn(_kind))
