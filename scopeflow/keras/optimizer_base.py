@@ -165,11 +165,7 @@ class Optimizer:
                 self._create_all_weights(var_list)
             if not pairs:
                 return tf.no_op()
-            coefficients = {}
-            for v in var_list:
-                dtype = v.dtype.base_dtype
-                if dtype not in coefficients:
-                    coefficients[dtype] = self._prepare_local(dtype)
+            coefficients = self._prepare(var_list)
             grads = self._transform_gradients(_all_reduce([g for g, _ in pairs]))
             with tf.name_scope(name or self._name):
                 updates = []
@@ -190,6 +186,15 @@ class Optimizer:
                         updates.append(update)
                 with tf.control_dependencies([tf.group(*updates)]):
                     return self.iterations.assign_add(1, read_value=False)
+
+    def _prepare(self, var_list):
+        """The coefficients of each dtype among `var_list`, made in the variables' order."""
+        coefficients = {}
+        for v in var_list:
+            dtype = v.dtype.base_dtype
+            if dtype not in coefficients:
+                coefficients[dtype] = self._prepare_local(dtype)
+        return coefficients
 
     def _prepare_local(self, dtype):
         """The coefficients shared by every variable of `dtype` (`lr_t` first)."""

@@ -45,3 +45,15 @@ apply_adam_with_amsgrad = training_ops(
     "ApplyAdamWithAmsgrad", ("var", "m", "v", "vhat", "beta1_power", "beta2_power", "lr",
                              "beta1", "beta2", "epsilon", "grad"), ("var", "m", "v", "vhat"),
     _adam_amsgrad, resource_only=True)
+
+
+def _ada_max(var, m, v, beta1_power, lr, beta1, beta2, epsilon, grad, **_):
+    # TF's kernel: m += (g - m)(1 - b1); v = max(b2 v, |g|); var -= lr/(1 - b1^t) m/(v + eps)
+    m1 = m + (grad - m) * (1 - beta1)
+    v1 = jnp.maximum(beta2 * v, jnp.abs(grad))
+    return var - lr / (1 - beta1_power) * (m1 / (v1 + epsilon)), m1, v1
+
+
+apply_ada_max = training_ops(
+    "ApplyAdaMax", ("var", "m", "v", "beta1_power", "lr", "beta1", "beta2", "epsilon", "grad"),
+    ("var", "m", "v"), _ada_max)

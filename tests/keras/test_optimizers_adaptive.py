@@ -1,0 +1,44 @@
+"""tf.keras Adamax and Nadam (scopeflow/keras/optimizers_adaptive.py) against real TF +
+tf_keras in TF1 graph mode: the training graph op for op (slots, `momentum_cache`, the fused
+`ResourceApplyAdaMax`), the losses and weights after a few steps, `get_config`, and
+`optimizers.get` by name."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+from test_keras_optimizers import STEPS
+
+OPTIMIZERS = [
+    "K.optimizers.Adamax(0.05)", "K.optimizers.Adamax(0.05, beta_1=0.5, decay=0.1)",
+    "K.optimizers.Nadam(0.05)", "K.optimizers.Nadam(0.05, schedule_decay=0.1, clipnorm=0.5)",
+    "'adamax'", "'nadam'",
+]
+TRAINING = [STEPS.replace("OPT", opt) + "result.append(m.optimizer.get_config())\n"
+            for opt in OPTIMIZERS]
+
+
+CONFIGS = [
+    # config before any step (hyperparameters as given), a round trip, Nadam's decay ignored
+    ("K = tf.keras\n"
+     "a = K.optimizers.Adamax(0.01, beta_2=0.9, epsilon=None, clipvalue=1.0)\n"
+     "b = K.optimizers.Adamax.from_config(a.get_config())\n"
+     "n = K.optimizers.Nadam(decay=0.5, name='N')\n"
+     "result = [a.get_config(), b.get_config(), n.get_config(), "
+     "type(K.optimizers.get('Nadam')).__name__]"),
+    # Adamax's sparse update (an embedding's rows): only the rows seen move
+    ("K = tf.keras; L = K.layers\n"
+     "m = K.Sequential([L.Embedding(5, 2, input_length=3, embeddings_initializer="
+     "tf.constant_initializer(np.arange(10.) / 10)), L.Flatten(), L.Dense(1, "
+     "kernel_initializer='ones')])\n"
+     "m.compile(K.optimizers.Adamax(0.1), 'mse')\n"
+     "xs = np.array([[0, 1, 1], [3, 1, 0]]); ys = np.array([[1.], [-1.]], 'float32')\n"
+     "losses = [float(m.train_on_batch(xs, ys)) for _ in range(3)]\n"
+     "result = [losses, m.get_weights(), m.optimizer.get_weights()]"),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", TRAINING + CONFIGS)
+def test_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
+    assert agree(here, there), explain(code, here, there)
