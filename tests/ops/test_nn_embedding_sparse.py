@@ -61,3 +61,37 @@ def test_argument_errors_match_tf(oracle, call):
     code = "sp = tf.SparseTensor([[0, 0]], tf.constant([1], tf.int64), [1, 1])\n" + call
     here, there = outcome(run_here(code)), outcome(oracle(code))
     assert here[0] == there[0] and here[1].split("'")[0] == there[1].split("'")[0]
+
+
+_WIDE = r'''
+tf.set_random_seed(3)
+ids = tf.sparse_placeholder(tf.int64, [None, None])
+wts = tf.sparse_placeholder(tf.float32, [None, None])
+table = tf.get_variable("table", [20, 4], initializer=tf.truncated_normal_initializer(seed=1))
+parts = tf.get_variable("parts", [20, 4], partitioner=tf.fixed_size_partitioner(3),
+                        initializer=tf.truncated_normal_initializer(seed=2))
+x = tf.concat([tf.nn.embedding_lookup_sparse(table, ids, None, combiner="sqrtn"),
+               tf.nn.embedding_lookup_sparse(parts, ids, wts, combiner="mean")], 1)
+loss = tf.reduce_mean(tf.square(tf.layers.dense(x, 1, kernel_initializer=tf.ones_initializer())
+                                - 1.))
+train = tf.train.OPTIMIZER.minimize(loss)
+rows = [[0, 0], [0, 1], [1, 0], [2, 0], [2, 1], [2, 2]]
+batches = [([5, 7, 5, 19, 0, 7], [4, 3]), ([1, 2, 3, 4, 5, 6], [3, 5])]
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    losses = []
+    for step in range(4):
+        vals, shape = batches[step % 2]
+        feed = {ids: tf.SparseTensorValue(rows, vals, shape),
+                wts: tf.SparseTensorValue(rows, [1., 2., .5, 1., 1., 3.], shape)}
+        losses.append(round(float(s.run([train, loss], feed)[1]), 4))
+    result = [losses, np.round(s.run(table), 4).tolist()]
+'''
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("optimizer", ["AdamOptimizer(0.1)", "AdagradOptimizer(0.5)"])
+def test_wide_model_trains_as_tf(oracle, optimizer):
+    """A wide&deep-style input: fed sparse ids into a table and a partitioned table."""
+    code = _WIDE.replace("OPTIMIZER", optimizer)
+    assert run_here(code) == oracle(code)
