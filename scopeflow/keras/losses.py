@@ -113,6 +113,25 @@ def cosine_similarity(y_true, y_pred, axis=-1):
     return -tf.reduce_sum(y_true * tf.nn.l2_normalize(y_pred, axis=axis), axis=axis)
 
 
+def _huber(y_true, y_pred, delta=1.0):
+    """`x^2 / 2` where `|x| <= delta`, else `delta |x| - delta^2 / 2`, for `x = y_pred - y_true`
+    (in floatx, as Keras casts). TF1's `tf.keras.losses` has it by name only (`get('huber')`),
+    not as an attribute."""
+    tf = tf_api()
+    from scopeflow.keras.backend import floatx
+    y_pred = tf.cast(y_pred, dtype=floatx())
+    y_true = tf.cast(y_true, dtype=floatx())
+    delta = tf.cast(delta, dtype=floatx())
+    error = tf.subtract(y_pred, y_true)
+    abs_error = tf.abs(error)
+    half = tf.convert_to_tensor(0.5, dtype=abs_error.dtype)
+    return tf.reduce_mean(tf.where_v2(abs_error <= delta, half * tf.square(error),
+                                      delta * abs_error - half * tf.square(delta)), axis=-1)
+
+
+_huber.__name__ = _huber.__qualname__ = "huber"
+
+
 _EPSILON = 1e-7  # Keras' backend.epsilon()
 mse = MSE = mean_squared_error
 mae = MAE = mean_absolute_error
@@ -173,13 +192,22 @@ Poisson = _loss_class("Poisson", poisson)
 LogCosh = _loss_class("LogCosh", log_cosh)
 CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity)
 
+
+class Huber(_loss_class("Huber", _huber)):
+    """`tf.keras.losses.Huber`: `huber` with its `delta`, named `huber_loss`."""
+
+    def __init__(self, delta=1.0, reduction="auto", name="huber_loss"):
+        super().__init__(reduction, name, delta=delta)
+
+
 _BY_NAME = {f.__name__: f for f in (
     mean_squared_error, mean_absolute_error, binary_crossentropy, categorical_crossentropy,
     sparse_categorical_crossentropy, hinge, squared_hinge, categorical_hinge,
     mean_absolute_percentage_error, mean_squared_logarithmic_error, kl_divergence, poisson,
-    log_cosh, cosine_similarity)}
+    log_cosh, cosine_similarity, _huber)}
 _BY_NAME.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle, MSLE=msle,
-                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh)
+                kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh,
+                huber_loss=_huber)  # Keras' module alias
 
 
 def get(identifier):

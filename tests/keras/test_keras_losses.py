@@ -63,3 +63,35 @@ def test_loss_and_metric_aliases_match_tf(oracle):
     here, there = run_here(ALIASES), oracle(ALIASES)
     assert "ok" in there, there
     assert agree(here, there), explain(ALIASES, here, there)
+
+
+HUBER = """
+Lo = tf.keras.losses; K = tf.keras; L = K.layers
+t = tf.placeholder(tf.float32, [None, 3], name='t')
+p = tf.placeholder(tf.float32, [None, 3], name='p')
+with tf.name_scope('huber'):
+    ys = [Lo.get('huber')(t, p), Lo.get('huber')(t, p, delta=0.3)]
+ys += [Lo.Huber()(t, p), Lo.Huber(0.5)(t, p, sample_weight=[1., 0., 2., 1.])]
+g = [[o.name, o.type, [i.name for i in o.inputs]] for o in tf.get_default_graph().get_operations()
+     if o.name.startswith('huber/')]
+rng = np.random.RandomState(0)
+feed = {t: rng.uniform(-1, 1, (4, 3)), p: rng.uniform(-2, 2, (4, 3))}
+with tf.Session() as s:
+    values = s.run(ys, feed)
+xs = np.array([[1., 2.], [2., 1.], [0., 1.], [1., 0.]], 'float32')
+ts = np.array([[1.], [3.], [.5], [0.]], 'float32')
+fits = []
+for loss in ('huber', Lo.Huber(delta=0.5)):
+    m = K.Sequential([L.Dense(1, input_shape=(2,), kernel_initializer='ones')])
+    m.compile('sgd', loss)
+    fits.append([float(m.train_on_batch(xs, ts)) for _ in range(3)] + m.get_weights())
+result = [g, values, fits, Lo.Huber().name, Lo.Huber(name='h').name,
+          Lo.get('huber_loss').__name__, hasattr(Lo, 'huber_loss'), hasattr(Lo, 'huber')]
+"""
+
+
+@pytest.mark.oracle
+def test_huber_matches_tf(oracle):
+    here, there = run_here(HUBER), oracle(HUBER)
+    assert "ok" in there, there
+    assert agree(here, there), explain(HUBER, here, there)
