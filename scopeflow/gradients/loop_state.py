@@ -129,6 +129,7 @@ class GradWhileContext(WhileContext):
         self.pivot_t = None
         self.maximum_iterations = forward.maximum_iterations
         self.constant_enters = set()
+        self._outside_controls = {}
         self.grad_state = grad_state
         self.xla = self.xla or forward.xla  # TF builds it in the forward loop's outer context
         self.back_prop = getattr(forward, "back_prop", True)

@@ -63,14 +63,17 @@ class CFContext:
             c = c.outer
         if self._building:
             return
+        self.take_controls(op)
         if not op._inputs:
             self.no_inputs(op)
+            self.route_controls(op)
             return
         for i, t in enumerate(op._inputs):
             if not self.inside(t):
                 self._pending.append((op, i))
         if not any(o is op for o, _ in self._pending):
             self.after_inputs(op)
+            self.route_controls(op)
 
     def flush(self):
         pending, self._pending = self._pending, []
@@ -81,6 +84,7 @@ class CFContext:
                 done.append(op)
         for op in done:
             self.after_inputs(op)
+            self.route_controls(op)
 
     def _rewire(self, op, i, new):
         if new is not op._inputs[i]:
@@ -149,6 +153,12 @@ class CFContext:
     def after_inputs(self, op):
         pass
 
+    def take_controls(self, op):
+        pass
+
+    def route_controls(self, op):
+        pass
+
 
 class CondContext(CFContext):
     """One branch of tf.cond: outside values enter through `Switch(x, pred_id)[branch]`."""
@@ -191,9 +201,50 @@ class WhileContext(CFContext):
         self.pivot_t = None  # Merge output (while building cond), then Identity (body)
         self.maximum_iterations = None  # the limit tensor, when given
         self.constant_enters = set()
+        self._outside_controls = {}  # op -> (its control inputs from outside, its name scope)
 
     def pivot(self):
         return self.pivot_t
+
+    def make(self, op_type, inputs, attrs, name, scope=None):
+        """As TF builds a loop's ops under the active control_dependencies: they count as
+        seen by them (an op fed by one gets no control edge of its own)."""
+        controllers = self.graph._frame().controllers
+        out = super().make(op_type, inputs, attrs, name, scope)
+        op = (out[0] if isinstance(out, (list, tuple)) else out)._op
+        for c in controllers:
+            if c.control_inputs is not None:
+                c.seen.add(op)
+        return out
+
+    def take_controls(self, op):
+        """TF's _RemoveExternalControlEdges: control inputs from outside this loop leave the
+        op; `route_controls` brings them back in through the loop."""
+        outside = [c for c in op._control_inputs if _while_of(_output_context(c)) is not self]
+        if outside:
+            detach([(op, c) for c in outside])
+            self._outside_controls[op] = (outside, self.graph._frame().name_scope)
+
+    def route_controls(self, op):
+        """TF: each outside control input becomes an Identity of its first output inside the
+        loop (read through a constant Enter), and `op` waits for that Identity."""
+        outside, scope = self._outside_controls.pop(op, ((), None))
+        for c in outside:
+            if c._outputs:
+                add_control(op, self._identity(c._outputs[0], scope))
+
+    def _identity(self, t, scope):
+        g = self.graph
+        f = g._frame()
+        full = naming.unique_name(g._names_in_use, scope, "Identity")
+        saved = f.controllers, f.in_cf
+        f.controllers, f.in_cf = [], self
+        try:
+            op = registry.finish(g, registry.lookup("Identity"), full, [t], {})._op
+            flush_all(self)
+        finally:
+            f.controllers, f.in_cf = saved
+        return op
 
     def enter(self, t, is_constant, name=None, scope=None, input_shape=True):
         """TF's _Enter: the Enter keeps `t`'s shape unless `input_shape` is False (a loop
@@ -207,9 +258,24 @@ class WhileContext(CFContext):
         return out
 
     def capture(self, t, scope):
+        controllers = self.graph._frame().controllers
         out = self.enter(t, True, scope=scope)
         self.constant_enters.add(out)
+        self._outer_controls(out._op, t._op, controllers)
         return out
+
+    def _outer_controls(self, enter, source, controllers):
+        """TF's _FixControlInputsAndContext: a capture Enter waits for the active control
+        inputs built in the contexts around the loop, up to the enclosing loop."""
+        outer_loop = _while_of(self.outer)
+        for c in controllers:
+            if c.control_inputs is None:
+                continue
+            if source not in c.seen:
+                for x in c.control_inputs:
+                    if x is not source and _reaches(self.outer, _output_context(x), outer_loop):
+                        add_control(enter, x)
+            c.seen.add(enter)
 
     def no_inputs(self, op):
         if not self.inner_controls(op):
@@ -223,6 +289,29 @@ class WhileContext(CFContext):
     def inner_controls(self, op):
         """Control inputs from inside the loop (TF moves the others out of it)."""
         return [c for c in op._control_inputs if self.contains(c)]
+
+
+def _output_context(op):
+    """TF's GetOutputContext: a loop's Exit outputs belong to the context around the loop."""
+    ctx = getattr(op, "_ctx", None)
+    if ctx is not None and op._type in ("Exit", "RefExit"):
+        ctx = ctx.outer
+    return ctx
+
+
+def _while_of(ctx):
+    while ctx is not None and not ctx.is_loop:
+        ctx = ctx.outer
+    return ctx
+
+
+def _reaches(ctx, target, stop):
+    """Whether `target` is `ctx` or a context around it, short of the loop `stop`."""
+    while ctx is not target:
+        if ctx is None or ctx is stop:
+            return False
+        ctx = ctx.outer
+    return True
 
 
 def flush_all(ctx):
