@@ -24,6 +24,7 @@ import dataclasses
 
 import numpy as np
 
+from scopeflow.lowering.liveness import DEAD_EXITS
 from scopeflow.ops import stack_ops  # noqa: F401 - TF's gradient loops use stacks
 from scopeflow.ops.cf_context import Region
 from scopeflow.ops.cf_run import _sub, run_while
@@ -124,11 +125,14 @@ class ImportedLoop(LoopSpec):
 
     exit_cut: tuple = ()  # Switch:0 outputs: the loop values when the loop ends
     exit_outs: tuple = ()  # the Exit ops' inputs
+    exit_skip: tuple = ()  # body ops the Exit inputs wait for by control edges only
+    dead: tuple = ()  # indices of the Exit ops that are dead (their inputs wait for body ops)
 
     def subs(self):
         """The condition, the body, and the ops from the final values to the Exit inputs."""
         return super().subs() + [(self, "e", tuple(self.exit_outs),
-                                  tuple(self.exit_cut) + tuple(self.inputs), self.skip)]
+                                  tuple(self.exit_cut) + tuple(self.inputs),
+                                  self.skip + self.exit_skip)]
 
     def run(self, ctx, values):
         final = run_while(ctx, values, self)
@@ -143,6 +147,8 @@ def _record(loop, inside, frame, path, context=None):
     if any(t not in inputs for t in sources):
         return  # a loop variable that is a variable's ref: not a loop TF builds
     outer = path[:-1]
+    body = _body_ops(loop, set(inside))
+    body_only = _body_only(loop, set(inside), body)
     controls = tuple(c for c in region.controls if frame.get(c, ())[:len(outer)] == outer)
     merges = tuple(m._outputs[0] for m in loop.merges)
     # the body ends at the NextIteration ops: their control inputs (TF's stack pushes and
@@ -155,13 +161,50 @@ def _record(loop, inside, frame, path, context=None):
         limit_pos=_bound(loop, inputs), controls=controls, variables=tuple(region.variables),
         skip=tuple(loop.merges) + tuple(loop.switches), edges=tuple(region.edges),
         exit_cut=tuple(s._outputs[0] for s in loop.switches),
-        exit_outs=tuple(e._inputs[0] for e in loop.exits), rows=_row_accumulators(loop),
+        exit_outs=tuple(e._inputs[0] for e in loop.exits),
+        exit_skip=body_only, dead=_dead_exits(loop, set(inside), body), rows=_row_accumulators(loop),
         maxima=_fixed_maxima(loop), context=context)
     for k, e in enumerate(loop.exits):
         e._cf = (spec, k)
         spec.exits.append(e)
+        if k in spec.dead:
+            DEAD_EXITS.add(e)
     if len(path) == 1 and spec.exits and context is None:  # (a host loop's steps run inside)
         _note_inside(loop, [op for op in inside if frame[op] == path], spec)
+
+
+def _body_ops(loop, inside):
+    """The ops of the loop that run only in an iteration that goes on: fed, by data or control
+    edges, from a Switch's true output (on the last iteration TF's executor finds them dead)."""
+    body, todo = set(), [t for s in loop.switches for t in s._outputs[1:]]
+    todo = [op for op in inside for t in op._inputs if t in set(todo)]
+    while todo:
+        op = todo.pop()
+        if op in body or op not in inside or op._type in _NEXTS or op._type in _MERGES:
+            continue
+        body.add(op)
+        todo.extend(op._control_outputs)
+        todo.extend(c for t in op._outputs for c in op._graph._consumers_of(t))
+    return body
+
+
+def _body_only(loop, inside, body):
+    """The body ops that the Exit inputs do not read as data: TF's rewrite of outside control
+    edges (an Identity waiting for the pivot) puts such ops among the control inputs of the
+    Exit inputs; the ops from the final values to the Exit inputs do not run them."""
+    needed = _upstream([e._inputs[0] for e in loop.exits], set(loop.switches), inside,
+                       controls=False)
+    return tuple(op for op in inside if op in body and op not in needed)
+
+
+def _dead_exits(loop, inside, body):
+    """The Exit ops whose input waits (by data or control edges) for a body op: on the last
+    iteration, the one that reaches the Exit, that op is dead, so is the Exit (TF's executor:
+    what reads its value does not run; a tf.group under control_dependencies in a gradient
+    loop does this)."""
+    stop = set(loop.switches) | set(loop.merges)
+    return tuple(k for k, e in enumerate(loop.exits)
+                 if _upstream([e._inputs[0]], stop, inside) & body)
 
 
 def _note_inside(loop, own, spec):
@@ -177,8 +220,9 @@ def _note_inside(loop, own, spec):
         INSIDE[op] = (spec, "body")
 
 
-def _upstream(tensors, stop, own):
-    """The ops of `own` that `tensors` are computed from, not past the ops in `stop`."""
+def _upstream(tensors, stop, own, controls=True):
+    """The ops of `own` that `tensors` are computed from, not past the ops in `stop` (nor
+    control edges unless `controls`)."""
     seen, todo = set(), [t._op for t in tensors]
     while todo:
         op = todo.pop()
@@ -186,7 +230,8 @@ def _upstream(tensors, stop, own):
             continue
         seen.add(op)
         todo.extend(t._op for t in op._inputs)
-        todo.extend(op._control_inputs)
+        if controls:
+            todo.extend(op._control_inputs)
     return seen
 
 

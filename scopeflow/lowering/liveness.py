@@ -20,6 +20,8 @@ shapes under a traced predicate) it raises.
 True
 """
 
+import weakref
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -42,6 +44,9 @@ def both(a, b):
     """a and b, where None is 'always live'."""
     if a is None or b is None:
         return b if a is None else a
+    for f in (a, b):  # dead for sure: what else holds does not matter
+        if not _traced(f) and not np.all(f):
+            return np.bool_(False)
     if _traced(a) or _traced(b):
         return jnp.logical_and(a, b)
     return np.logical_and(a, b)
@@ -60,6 +65,8 @@ def visit(ctx, op, env, stateful):
     if op._cf is not None:  # a cond / loop run by its record: dead where its inputs are
         if ctx.live:
             _construct(ctx, op, env)
+        if op._cf[1] in getattr(op._cf[0], "dead", ()):  # (import_loops._dead_exits)
+            ctx.live[op] = np.bool_(False)
         return None
     if op._ctx is None and (ctx.frames or op._type in _FRAME_OPS and _loopless(op)):
         _frame(ctx, op)
@@ -73,15 +80,75 @@ def visit(ctx, op, env, stateful):
     base = both(_all(live_of(ctx, t) for t in op._inputs), control)
     if switch:
         pred = env[op._inputs[1]]
+        if _traced(pred):
+            _note_pred(ctx, op._inputs[1])
         ctx.live[op] = base
         ctx.live[op._outputs[0]] = both(base, _not(pred))
         ctx.live[op._outputs[1]] = both(base, pred)
     elif base is not None:
         ctx.live[op] = base
+        if stateful and not _traced(base) and not bool(base):
+            return DEAD  # TF's executor does not run it
         if stateful and op._type not in _HARMLESS and not (not _traced(base) and bool(base)):
-            raise run_error(UnimplementedError, op, _UNSUPPORTED % (
+            error = run_error(UnimplementedError, op, _UNSUPPORTED % (
                 op._name, op._type, "it is stateful"))
+            if ctx.live.get(_PREDS):  # known predicates may decide it: the build retries
+                raise TracedPredicates(ctx.live[_PREDS], error)
+            raise error
     return None
+
+
+DEAD = object()  # `visit`: the op is dead, it does not run
+_PREDS = "predicates"  # key in ctx.live: the traced predicates that flags depend on
+
+
+class TracedPredicates(Exception):
+    """A stateful op's liveness depends on `preds`, traced: with their values compiled in it
+    may be known (dead for sure, or live); else `error` is the one to raise."""
+
+    def __init__(self, preds, error):
+        super().__init__(error.message)
+        self.preds, self.error = list(preds), error
+
+
+def _note_pred(ctx, pred):
+    preds = ctx.live.setdefault(_PREDS, [])
+    if pred not in preds:
+        preds.append(pred)
+DEAD_EXITS = weakref.WeakSet()  # loop Exit ops that are always dead (import_loops._dead_exits)
+
+
+def fed_dead(ctx, fed):
+    """Marks the values an earlier step of a run made (`fed`) that are dead for sure: fed by
+    an always-dead loop Exit (a step of its own would otherwise run what reads them)."""
+    if not DEAD_EXITS:
+        return
+    memo = {}
+    for t in fed:
+        if _dead_for_sure(t._op, memo):
+            ctx.live[t] = np.bool_(False)
+
+
+def _dead_for_sure(root, memo):
+    todo = [root]
+    while todo:
+        op = todo[-1]
+        if op in memo:
+            todo.pop()
+            continue
+        if op in DEAD_EXITS:
+            memo[op] = True
+        elif op._cf is not None or op._type in _MERGES or op._type in _FRAME_OPS:
+            memo[op] = False  # (a construct, a Merge: live where one input is)
+        else:
+            deps = [t._op for t in op._inputs] + list(op._control_inputs)
+            new = [d for d in deps if d not in memo]
+            if new:
+                todo.extend(new)
+                continue
+            memo[op] = any(memo[d] for d in deps)
+        todo.pop()
+    return memo[root]
 
 
 def _construct(ctx, op, env):
@@ -98,6 +165,8 @@ def _construct(ctx, op, env):
         pred = spec.pred
         taken = [_all(live_of(ctx, t) for t in ts) for ts in reads()]
         flag = both(live_of(ctx, pred), _pick(env[pred], taken[1], taken[0]))
+        if _traced(flag) and _traced(env[pred]):
+            _note_pred(ctx, pred)
     flag = both(flag, control)
     if flag is not None:
         ctx.live[op] = flag
@@ -109,6 +178,8 @@ def _pick(pred, then, other):
         return None
     then = np.bool_(True) if then is None else then
     other = np.bool_(True) if other is None else other
+    if not _traced(then) and not _traced(other) and bool(then) == bool(other):
+        return then  # (the same either way)
     if _traced(pred) or _traced(then) or _traced(other):
         return jnp.where(pred, then, other)
     return then if bool(pred) else other

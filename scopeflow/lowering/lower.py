@@ -88,7 +88,14 @@ def execute(ctx, order, env):
     batched = _batched(ctx, order)
     for op in order:
         rec = REGISTRY.get(op._type)
-        picked = liveness.visit(ctx, op, env, rec is not None and rec.stateful)
+        try:
+            picked = liveness.visit(ctx, op, env, rec is not None and rec.stateful)
+        except liveness.TracedPredicates as e:
+            raise _NeedStatic(op, e.preds, e.error) from None
+        if picked is liveness.DEAD:  # a stateful op TF does not run
+            dead = empty_values(op)
+            _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
+            continue
         if picked is not None:  # a raw Merge's live input (lowering/liveness.py)
             _store(ctx, op, picked, env)
             continue
@@ -869,6 +876,8 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         else:
             env[t] = v
     ctx.program_env = env  # a gradient's re-run pins its values to these (gradients/symbolic.py)
+    if program.carry:
+        liveness.fed_dead(ctx, program.fed)
     execute(ctx, program.order, env)
     for k, t in enumerate(program.tensors):
         if t in program.loop_fetches:

@@ -281,7 +281,8 @@ class HostPlan:
         ran = _loops_run(pre)
         for t in later + self._fetched:  # boundary tensors: made now, used later
             if (t._op in pre_set or t._op in ran) and t not in seen and (
-                    not is_handle(t) or tensor_array_handle(t) or t._op._type == "StackV2"):
+                    not is_handle(t) or tensor_array_handle(t) or t._op._type == "StackV2"
+                    or _assigned_ref(t)):
                 seen.add(t)
                 need.append(t)
         self._compiled(need, ctrl)
@@ -315,6 +316,13 @@ def recomputed(ops):
 
 _NEXTS = frozenset(("NextIteration", "RefNextIteration"))
 _HANDLE_FORWARDS = frozenset(("Enter", "RefEnter", "Identity", "RefIdentity"))
+
+
+def _assigned_ref(t):
+    """A ref output of an assign op (TF's loops read one through a RefEnter when they route
+    an outside control edge): the op runs once, so a later step gets its value carried."""
+    return (t._dtype._is_ref_dtype and t._op._inputs
+            and t._op._type not in _HANDLE_FORWARDS and t._op._type not in _NEXTS)
 
 
 def _loops_run(pre):

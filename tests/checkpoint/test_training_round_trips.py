@@ -106,10 +106,6 @@ def test_scopeflow_to_tf_grouped(oracle, tf, tmp_path):
     _agree(d, "tf")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "TF's graph reads the batch-norm update ops inside the loops (Identity of a RefEnter of "
-    "bn/AssignMovingAvg:0, its rewrite of outside control edges): the staged run (the loop's "
-    "stack ops split it) does not carry that ref output into the loop's stage (KeyError)"))
 def test_tf_to_scopeflow(oracle, tf, tmp_path):
     d = str(tmp_path)
     there = oracle("outdir, who = %r, 'tf'\n" % d + BUILD.replace("UPDATES", UNDER_CONTROLS))
@@ -117,12 +113,6 @@ def test_tf_to_scopeflow(oracle, tf, tmp_path):
     _step_here(tf, d)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "minimize under control_dependencies(UPDATE_OPS) with a while loop: TF moves a loop op's "
-    "control inputs from outside the loop onto Identity ops of their outputs inside it "
-    "(WhileContext._RemoveExternalControlEdges: gradients/Add/Identity, RefEnter) and skips "
-    "ops an input of which was built under the same controller; scopeflow keeps the outside "
-    "edges, and TF refuses the imported graph ('... is in frame while/while_context')"))
 def test_scopeflow_to_tf(oracle, tf, tmp_path):
     d = str(tmp_path)
     _built_here(tf, d, UNDER_CONTROLS)

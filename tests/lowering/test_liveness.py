@@ -139,6 +139,19 @@ c = tf.cond(q, lambda: t * 2.0, lambda: tf.constant(0.0))
 with tf.Session() as sess:
     result = [_run(sess, c, {p: a, q: b}) for a in (True, False) for b in (True, False)]
 """,
+    # a stateful op on a fed predicate's Switch: compiled in, it runs or is dead as in TF
+    "assign_on_fed_switch": """
+v = tf.Variable(1.0)
+p = tf.placeholder(tf.bool, [])
+up = tf.assign(v, cfo.switch(tf.constant(3.0), p)[1])
+with tf.Session() as sess:
+    result = []
+    for b in (True, False):
+        sess.run(v.initializer)
+        result += [_run(sess, up, {p: b}), _run(sess, v)]
+        sess.run(up.op, {p: b})
+        result.append(_run(sess, v))
+""",
     "gen_control_flow_ops": """
 from tensorflow.python.ops import gen_control_flow_ops as gen
 p = tf.placeholder(tf.bool, [])
@@ -157,20 +170,6 @@ def test_raw_switch_merge_matches_tf(oracle, name):
     code = HEAD + CASES[name]
     here, there = run_here(code), oracle(code)
     assert same(here, there), explain(code, here, there)
-
-
-def test_stateful_op_on_a_maybe_dead_tensor_raises():
-    import scopeflow.compat.v1 as tf
-    from scopeflow.errors import UnimplementedError
-    from scopeflow.ops.cf_composite import switch
-    with tf.Graph().as_default():
-        v = tf.Variable(1.0)
-        p = tf.placeholder(tf.bool, [])
-        up = tf.assign(v, switch(tf.constant(3.0), p)[1])
-        with tf.Session() as sess:
-            sess.run(v.initializer)
-            with pytest.raises(UnimplementedError, match="dead tensor of a Switch"):
-                sess.run(up, {p: True})
 
 
 def test_merge_of_different_shapes_under_a_fed_pred_raises():

@@ -48,7 +48,10 @@ RUN = ("with tf.Session() as s:\n"
 @pytest.mark.oracle
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_reads_in_a_loop_see_its_assignments(oracle, name):
-    code = PROGRAMS[name] + RUN
+    _agrees(oracle, PROGRAMS[name] + RUN)
+
+
+def _agrees(oracle, code):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
@@ -80,3 +83,45 @@ def test_switches_colocate_with_their_data(oracle):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
+
+
+# a loop's gradient built under control_dependencies of an op outside it (TF1's usual
+# `with tf.control_dependencies(update_ops): minimize`): TF moves those control edges into the
+# loop (an Identity of the op's output read through a RefEnter); a tf.group in the backward
+# loop then waits for the pivot, so the gradient leaving through that Exit is dead in TF and
+# the updates it feeds do not run
+UNDER_CONTROLS = {
+    "gradients": (
+        "x = tf.placeholder(tf.float32, [], name='x')\n"
+        "v = tf.get_variable('v', initializer=1.0)\n"
+        "up = tf.assign_add(v, 1.0, name='up')\n"
+        "_, r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.tanh(a * x)), [0, x])\n"
+        "with tf.control_dependencies([up]):\n"
+        "    g = tf.gradients(r, x)\n"
+        "feed = {x: 0.5}\n"),
+    "minimize": (
+        "x = tf.placeholder(tf.float32, [2, 2], name='x')\n"
+        "u = tf.get_variable('u', initializer=[[1.0, 0.5], [0.0, 1.0]])\n"
+        "w = tf.get_variable('w', initializer=[[0.5, 0.1], [0.2, 0.6]])\n"
+        "v = tf.get_variable('v', initializer=1.0)\n"
+        "up = tf.assign_add(v, 1.0, name='up')\n"
+        "h = tf.matmul(x, u)\n"
+        "_, r = tf.while_loop(lambda i, a: i < 2,\n"
+        "                     lambda i, a: (i + 1, tf.tanh(tf.matmul(a, w) + h)), [0, h])\n"
+        "with tf.control_dependencies([up]):\n"
+        "    g = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(r))\n"
+        "feed = {x: [[1.0, 2.0], [0.5, -1.0]]}\n"),
+}
+GRAPH_AND_RUN = (
+    "result = sorted([op.name, op.type, [t.name for t in op.inputs],\n"
+    "                 ['^' + c.name for c in op.control_inputs]]\n"
+    "                for op in tf.get_default_graph().get_operations())\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.global_variables_initializer())\n"
+    "    result.append([s.run(g, feed), s.run(tf.global_variables())])\n")
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(UNDER_CONTROLS))
+def test_loop_gradient_under_outside_controls(oracle, name):
+    _agrees(oracle, UNDER_CONTROLS[name] + GRAPH_AND_RUN)
