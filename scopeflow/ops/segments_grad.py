@@ -1,4 +1,4 @@
-"""Gradients of SparseSegmentSum / Mean / SqrtN, as TF builds them.
+"""Gradients of SparseSegmentSum / Mean / SqrtN (and SegmentSum), as TF builds them.
 
 `sparse_gradient=False`: SparseSegment*Grad, a dense (rows of data, ...) gradient. With
 `sparse_gradient=True` (tf.nn.embedding_lookup_sparse's choice): SparseSegment*GradV2, whose
@@ -103,3 +103,10 @@ def _grad_fn(kind):
 for _kind in _SCALE:
     gradient("SparseSegment" + _kind, needs=("SparseSegment%sGrad" % _kind,
                                               "SparseSegment%sGradV2" % _kind))(_grad_fn(_kind))
+
+
+@gradient("SegmentSum")
+def _segment_sum_grad(op, grad):
+    """TF's: each row's gradient is its segment's."""
+    from scopeflow.ops.gather import gather
+    return [gather(grad, op._inputs[1]), None]

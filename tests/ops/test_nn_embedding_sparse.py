@@ -1,4 +1,5 @@
-"""tf.nn.embedding_lookup_sparse: graphs, values, training and argument errors, vs TF."""
+"""tf.nn.embedding_lookup_sparse: graphs (gradients too), values, training and argument errors,
+vs TF."""
 
 import pytest
 from oracle import outcome, run_here
@@ -13,6 +14,7 @@ sp_w = tf.SparseTensor(idx, [1., 2., 3., 0.5, -0.5], [5, 4]) if WEIGHTS else Non
 
 _CASE = _SETUP + r'''
 out = tf.nn.embedding_lookup_sparse(params, sp_ids, sp_w, combiner=COMBINER)
+grad = tf.gradients(tf.reduce_sum(out), params)[0]
 ops = [(op.name, op.type) for op in tf.get_default_graph().get_operations()]
 train = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(out * out))
 with tf.Session() as s:
@@ -21,7 +23,7 @@ with tf.Session() as s:
     s.run(train)
     s.run(train)
     after = np.round(s.run(params), 5).tolist()
-result = [out.shape.as_list(), out.dtype.name, ops, before, after]
+result = [out.shape.as_list(), out.dtype.name, ops, type(grad).__name__, before, after]
 '''
 
 
