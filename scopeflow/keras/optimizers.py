@@ -7,7 +7,7 @@ count are variables (`iter`, `learning_rate`, ...) made in the scope of the firs
 """
 
 from scopeflow.keras.optimizer_base import Optimizer
-from scopeflow.keras.optimizers_adaptive import Adamax, Nadam
+from scopeflow.keras.optimizers_adaptive import Adadelta, Adamax, Ftrl, Nadam
 from scopeflow.layers.core import tf_api
 
 
@@ -257,9 +257,9 @@ class TFOptimizer:
         return [self.optimizer.apply_gradients(grads, global_step=self.iterations)]
 
 
-sgd, adam, rmsprop, adagrad, adamax, nadam = SGD, Adam, RMSprop, Adagrad, Adamax, Nadam
+sgd, adam, rmsprop, adagrad = SGD, Adam, RMSprop, Adagrad
 _BY_NAME = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop, "adagrad": Adagrad, "adamax": Adamax,
-            "nadam": Nadam}
+            "nadam": Nadam, "adadelta": Adadelta, "ftrl": Ftrl}
 
 
 def get(identifier):

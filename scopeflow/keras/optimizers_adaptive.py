@@ -1,6 +1,7 @@
-"""`tf.keras.optimizers` Adamax and Nadam of TF1 graph mode (Keras' OptimizerV2): Adamax's
-fused `ResourceApplyAdaMax`, Nadam's update spelled out in ops with its `momentum_cache`
-weight (the running product of the momentum schedule).
+"""`tf.keras.optimizers` Adamax, Nadam, Adadelta and Ftrl of TF1 graph mode (Keras'
+OptimizerV2): Adamax's fused `ResourceApplyAdaMax`, Nadam's update spelled out in ops with its
+`momentum_cache` weight (the running product of the momentum schedule), Adadelta's and Ftrl's
+`tf.train` kernels (`ResourceApplyAdadelta`, `ResourceApplyFtrl(V2)` and their sparse twins).
 
 >>> from scopeflow.keras.optimizers_adaptive import Adamax
 >>> Adamax().get_config()["beta_2"]
@@ -127,6 +128,126 @@ class Nadam(Optimizer):
         m_t_bar = c["one_minus_m_t"] * g_prime + c["m_t_1"] * m_t_prime
         var_t = var - c["lr_t"] * m_t_bar / (tf.sqrt(v_t_prime) + c["epsilon"])
         return tf.assign(var, var_t).op
+
+
+class Adadelta(Optimizer):
+    """Zeiler's Adadelta (`ResourceApplyAdadelta`); slots `accum_grad`, `accum_var`."""
+
+    _CONFIG = ("learning_rate", "decay", "rho", "epsilon")
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
+        super().__init__(name, **kwargs)
+        self._set_hyper("learning_rate", kwargs.get("learning_rate", learning_rate))
+        self._set_hyper("decay", self._initial_decay)
+        self._set_hyper("rho", rho)
+        self.epsilon = epsilon or 1e-7
+
+    def _slot_names(self):
+        return ("accum_grad", "accum_var")
+
+    def _prepare_local(self, dtype):
+        c = super()._prepare_local(dtype)
+        c.update(epsilon=tf_api().convert_to_tensor(self.epsilon, dtype),
+                 rho=self._hyper_t("rho", dtype))
+        return c
+
+    def set_weights(self, weights):
+        """Weights saved without the step count (old Keras) get a zero one first."""
+        if len(self.weights) == len(weights) + 1:
+            weights = [0] + list(weights)
+        super().set_weights(weights)
+
+    def _args(self, var, c):
+        return (var, self._slot(var, "accum_grad"), self._slot(var, "accum_var"), c["lr_t"],
+                c["rho"], c["epsilon"])
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.train.adadelta import apply_adadelta
+        return apply_adadelta(*self._args(var, c), grad)
+
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        from scopeflow.train.adadelta import sparse_apply_adadelta
+        return sparse_apply_adadelta(*self._args(var, c), grad, indices)
+
+
+_FTRL_CHECKS = (
+    ("initial_accumulator_value", "positive or zero", lambda x: x < 0.0),
+    ("learning_rate_power", "negative or zero", lambda x: x > 0.0),
+    ("l1_regularization_strength", "positive or zero", lambda x: x < 0.0),
+    ("l2_regularization_strength", "positive or zero", lambda x: x < 0.0),
+    ("l2_shrinkage_regularization_strength", "positive or zero", lambda x: x < 0.0))
+
+
+class Ftrl(Optimizer):
+    """FTRL-Proximal (`ResourceApplyFtrl`, with L2 shrinkage `ResourceApplyFtrlV2`); `beta`
+    adds `beta / (2 lr)` to the L2 strength."""
+
+    _CONFIG = ("learning_rate", "decay", "initial_accumulator_value", "learning_rate_power",
+               "l1_regularization_strength", "l2_regularization_strength", "beta",
+               "l2_shrinkage_regularization_strength")
+
+    def __init__(self, learning_rate=0.001, learning_rate_power=-0.5,
+                 initial_accumulator_value=0.1, l1_regularization_strength=0.0,
+                 l2_regularization_strength=0.0, name="Ftrl",
+                 l2_shrinkage_regularization_strength=0.0, beta=0.0, **kwargs):
+        super().__init__(name, **kwargs)
+        given = locals()
+        for key, wanted, bad in _FTRL_CHECKS:
+            if bad(given[key]):
+                raise ValueError("`%s` needs to be %s. Received: %s=%s."
+                                 % (key, wanted, key, given[key]))
+        self._set_hyper("learning_rate", learning_rate)
+        self._set_hyper("decay", self._initial_decay)
+        self._set_hyper("learning_rate_power", learning_rate_power)
+        self._set_hyper("l1_regularization_strength", l1_regularization_strength)
+        self._set_hyper("l2_regularization_strength", l2_regularization_strength)
+        self._set_hyper("beta", beta)
+        self.initial_accumulator_value = initial_accumulator_value
+        self.l2_shrinkage_regularization_strength = l2_shrinkage_regularization_strength
+
+    def _create_slots(self, var_list):
+        """`accumulator` then `linear`, variable by variable (Keras' order for Ftrl)."""
+        for var in var_list:
+            for slot_name in ("accumulator", "linear"):
+                if (id(var), slot_name) not in self._slots:
+                    init = self._slot_initializer(slot_name, var.shape, var.dtype.base_dtype)
+                    self._slots[(id(var), slot_name)] = self._add_weight(
+                        "%s/%s" % (var.op.name, slot_name), init, var.dtype.base_dtype)
+
+    def _slot_initializer(self, slot_name, shape, dtype):
+        if slot_name == "linear":
+            return super()._slot_initializer(slot_name, shape, dtype)
+        value = float(self.initial_accumulator_value)
+        return lambda: tf_api().constant(value, dtype=dtype, shape=shape)
+
+    def _prepare_local(self, dtype):
+        tf = tf_api()
+        c = super()._prepare_local(dtype)
+        for key in ("learning_rate_power", "l1_regularization_strength",
+                    "l2_regularization_strength", "beta"):
+            c[key] = self._hyper_t(key, dtype)
+        c["l2_shrinkage"] = tf.cast(self.l2_shrinkage_regularization_strength, dtype)
+        return c
+
+    def _ftrl_args(self, grad, var, c, indices=None):
+        l2 = c["l2_regularization_strength"] + c["beta"] / (2.0 * c["lr_t"])
+        rows = () if indices is None else (indices,)
+        shrink = (c["l2_shrinkage"],) if self.l2_shrinkage_regularization_strength > 0 else ()
+        return (var, self._slot(var, "accumulator"), self._slot(var, "linear"), grad, *rows,
+                c["lr_t"], c["l1_regularization_strength"], l2, *shrink,
+                c["learning_rate_power"])
+
+    def _resource_apply_dense(self, grad, var, c):
+        from scopeflow.train import ftrl
+        op = ftrl.apply_ftrl_v2 if self.l2_shrinkage_regularization_strength > 0 else \
+            ftrl.apply_ftrl
+        return op(*self._ftrl_args(grad, var, c))
+
+    def _resource_apply_sparse(self, grad, var, indices, c):
+        from scopeflow.train import ftrl
+        op = ftrl.sparse_apply_ftrl_v2 if self.l2_shrinkage_regularization_strength > 0 else \
+            ftrl.sparse_apply_ftrl
+        return op(*self._ftrl_args(grad, var, c, indices))
 
 
 def _set_adam_hypers(opt, learning_rate, beta_1, beta_2, epsilon):

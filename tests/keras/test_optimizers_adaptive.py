@@ -11,7 +11,12 @@ from test_keras_optimizers import STEPS
 OPTIMIZERS = [
     "K.optimizers.Adamax(0.05)", "K.optimizers.Adamax(0.05, beta_1=0.5, decay=0.1)",
     "K.optimizers.Nadam(0.05)", "K.optimizers.Nadam(0.05, schedule_decay=0.1, clipnorm=0.5)",
-    "'adamax'", "'nadam'",
+    "'adamax'", "'nadam'", "K.optimizers.Adadelta(0.5)", "K.optimizers.Adadelta(1.0, rho=0.5)",
+    "'adadelta'", "K.optimizers.Ftrl(0.1)",
+    "K.optimizers.Ftrl(0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.1, "
+    "beta=0.5, learning_rate_power=-0.3)",
+    "K.optimizers.Ftrl(0.1, l2_shrinkage_regularization_strength=0.2, "
+    "initial_accumulator_value=0.5)", "'ftrl'",
 ]
 TRAINING = [STEPS.replace("OPT", opt) + "result.append(m.optimizer.get_config())\n"
             for opt in OPTIMIZERS]
@@ -25,6 +30,22 @@ CONFIGS = [
      "n = K.optimizers.Nadam(decay=0.5, name='N')\n"
      "result = [a.get_config(), b.get_config(), n.get_config(), "
      "type(K.optimizers.get('Nadam')).__name__]"),
+    # Ftrl's argument checks, Adadelta's weights without the step count
+    ("K = tf.keras\n"
+     "errors = []\n"
+     "for kw in ({'initial_accumulator_value': -1.}, {'learning_rate_power': 0.5}, "
+     "{'l1_regularization_strength': -1.}, {'l2_regularization_strength': -.1}, "
+     "{'l2_shrinkage_regularization_strength': -2.}):\n"
+     "    try:\n"
+     "        K.optimizers.Ftrl(**kw)\n"
+     "    except ValueError as e:\n"
+     "        errors.append(str(e))\n"
+     "m = K.Sequential([K.layers.Dense(1, input_shape=(2,), kernel_initializer='ones')])\n"
+     "m.compile(K.optimizers.Adadelta(1.0), 'mse')\n"
+     "m.train_on_batch(np.ones((2, 2), 'float32'), np.zeros((2, 1), 'float32'))\n"
+     "o = m.optimizer; o.set_weights([np.full((2, 1), 2., 'float32'), np.ones(1, 'float32'), "
+     "np.ones((2, 1), 'float32'), np.ones(1, 'float32')])\n"
+     "result = [errors, o.get_weights(), K.optimizers.Ftrl(0.2, beta=0.1).get_config()]"),
     # Adamax's sparse update (an embedding's rows): only the rows seen move
     ("K = tf.keras; L = K.layers\n"
      "m = K.Sequential([L.Embedding(5, 2, input_length=3, embeddings_initializer="
@@ -35,10 +56,14 @@ CONFIGS = [
      "losses = [float(m.train_on_batch(xs, ys)) for _ in range(3)]\n"
      "result = [losses, m.get_weights(), m.optimizer.get_weights()]"),
 ]
+CONFIGS += [CONFIGS[-1].replace("Adamax(0.1)", opt) for opt in (
+    "Adadelta(1.0)", "Ftrl(0.5, l1_regularization_strength=0.01)",
+    "Ftrl(0.5, l2_shrinkage_regularization_strength=0.1)")]
 
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("code", TRAINING + CONFIGS)
 def test_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
