@@ -67,3 +67,36 @@ def test_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
+
+
+ROUND_TRIP = """
+K = tf.keras; L = K.layers
+xs = np.array([[1., 2.], [2., 1.], [0., 1.]], 'float32')
+ys = np.array([[1.], [2.], [.5]], 'float32')
+out = []
+for i, opt in enumerate([K.optimizers.Nadam(0.05), K.optimizers.Adamax(0.05),
+                         K.optimizers.Adadelta(1.0), K.optimizers.Ftrl(0.1, beta=0.2)]):
+    m = K.Sequential([L.Dense(2, input_shape=(2,), kernel_initializer='ones'), L.Dense(1)])
+    m.layers[1].set_weights([np.array([[.5], [-.5]], 'float32'), np.zeros(1, 'float32')])
+    m.compile(opt, 'mse')
+    m.train_on_batch(xs, ys); m.train_on_batch(xs, ys)
+    path = DIR + '/m%d.h5' % i
+    m.save(path)
+    n = K.models.load_model(path)
+    out.append([type(n.optimizer).__name__, n.optimizer.get_config(),
+                [w.name for w in n.optimizer.weights], n.optimizer.get_weights(),
+                float(n.train_on_batch(xs, ys)), n.get_weights()])
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_hdf5_round_trip_matches_tf(oracle, tmp_path):
+    """A model saved with its optimizer loads it (class, config, slots and step count) and trains
+    on as TF's does."""
+    (tmp_path / "tf").mkdir()
+    (tmp_path / "here").mkdir()
+    there = oracle("DIR = %r\n" % str(tmp_path / "tf") + ROUND_TRIP)
+    here = run_here("DIR = %r\n" % str(tmp_path / "here") + ROUND_TRIP)
+    assert "ok" in there, there
+    assert agree(here, there), explain(ROUND_TRIP, here, there)
