@@ -17,7 +17,7 @@ from scopeflow.ops.dynamic_shape import host_op
 from scopeflow.ops.op_util import typed_op
 from scopeflow.ops.registry import INDEX, spec
 
-_SCALE = {"Sum": None, "Mean": lambda c: c, "SqrtN": np.sqrt}
+_SCALE = {"Sum": None, "Mean": lambda c, xp: c, "SqrtN": lambda c, xp: xp.sqrt(c)}
 
 
 def _weights(segment_ids, n_segments, scale, dtype, xp):
@@ -29,7 +29,7 @@ def _weights(segment_ids, n_segments, scale, dtype, xp):
         np.add.at(count, segment_ids, 1)
     else:
         count = count.at[segment_ids].add(1)
-    return (1 / scale(xp.maximum(count, 1)))[segment_ids]
+    return (1 / scale(xp.maximum(count, 1), xp))[segment_ids]
 
 
 def _rows(grad, segment_ids, weights):
