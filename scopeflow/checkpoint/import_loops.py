@@ -148,7 +148,7 @@ def _record(loop, inside, frame, path, context=None):
         return  # a loop variable that is a variable's ref: not a loop TF builds
     outer = path[:-1]
     body = _body_ops(loop, set(inside))
-    body_only = _body_only(loop, set(inside), body)
+    body_only = _body_only(loop, inside, body)
     controls = tuple(c for c in region.controls if frame.get(c, ())[:len(outer)] == outer)
     merges = tuple(m._outputs[0] for m in loop.merges)
     # the body ends at the NextIteration ops: their control inputs (TF's stack pushes and
@@ -192,7 +192,8 @@ def _body_only(loop, inside, body):
     """The body ops that the Exit inputs do not read as data: TF's rewrite of outside control
     edges (an Identity waiting for the pivot) puts such ops among the control inputs of the
     Exit inputs; the ops from the final values to the Exit inputs do not run them."""
-    needed = _upstream([e._inputs[0] for e in loop.exits], set(loop.switches), inside,
+    # (in creation order: the record keys the compiled program, lowering/graph_key.py)
+    needed = _upstream([e._inputs[0] for e in loop.exits], set(loop.switches), set(inside),
                        controls=False)
     return tuple(op for op in inside if op in body and op not in needed)
 
