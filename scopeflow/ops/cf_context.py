@@ -172,6 +172,15 @@ class CondContext(CFContext):
     def pivot(self):
         return self._pivot
 
+    def take_controls(self, op):
+        """TF's _RemoveExternalControlEdges for a cond inside a loop: control inputs from
+        outside the loop leave the op, and, unlike a loop's own ops, it gets no Identity of
+        them (the loop runs after them anyway)."""
+        loop = _while_of(self)
+        if loop is not None:
+            detach([(op, c) for c in op._control_inputs
+                    if _while_of(_output_context(c)) is not loop])
+
     def capture(self, t, scope):
         kind = "RefSwitch" if t.dtype._is_ref_dtype else "Switch"
         with self.graph.colocate_with(t, ignore_existing=True):  # TF's _SwitchRefOrTensor

@@ -35,7 +35,7 @@ def _sub(owner, key, outputs, inputs, skip=()):
     fns = _subs.setdefault(owner, {})
     if key not in fns:
         with _detached(owner):
-            fns[key] = subgraph_function(list(outputs), list(inputs), skip)
+            fns[key] = subgraph_function(list(outputs), list(inputs), _outside(owner, skip))
     return fns[key]
 
 
@@ -43,7 +43,13 @@ def sub_order(owner, outputs, inputs, skip=()):
     """The ops that sub-function `_sub(owner, key, outputs, inputs, skip)` runs, in order."""
     from scopeflow.lowering.slice import backward_slice
     with _detached(owner):
-        return backward_slice(list(outputs), frozenset(inputs), skip)
+        return backward_slice(list(outputs), frozenset(inputs), _outside(owner, skip))
+
+
+def _outside(owner, skip):
+    """`skip` and the outside ops the construct's ops wait for: they run once, before the
+    construct, never inside it (a loop nested in a cond branch also lists them)."""
+    return tuple(skip) + tuple(dict.fromkeys(c for _, c in getattr(owner, "edges", ())))
 
 
 @contextlib.contextmanager

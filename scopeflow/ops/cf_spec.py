@@ -100,7 +100,7 @@ class LoopSpec:
     skip: tuple = ()  # the loop's Merge and Switch ops: sub-functions never run them
     exits: list = dataclasses.field(default_factory=list)  # its Exit ops
     variables: tuple = ()  # variable ops the loop uses (their state enters the run)
-    edges: tuple = ()  # outside control edges kept in the graph (an imported loop's)
+    edges: tuple = ()  # outside control edges kept in the graph (its Enters')
     context: object = None  # its WhileContext (host ops inside make it run on the host)
     rows: tuple = ()  # loop values that grow by rows (TF's IndexedSlices accumulators)
     maxima: tuple = ()  # (k, v): loop value k is Maximum(v, itself), v static (their shape)

@@ -82,6 +82,9 @@ def _enter_vars(ctx, flat, invariants):
             src = e.op._inputs[0]
             if src._op._type == "Enter" and src._op._attrs.get("is_constant"):
                 add_control(e.op, pivot._op)
+    controllers = ctx.graph._frame().controllers
+    for e in enters:  # TF's _FixControlInputsAndContext, as for a captured value's Enter
+        ctx._outer_controls(e.op, e.op._inputs[0]._op, controllers)
     return enters
 
 
@@ -201,7 +204,9 @@ def _next_iteration(merge, value, original):
 
 
 def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
-    region = Region(ctx.ops)
+    # the Enters keep their outside control inputs in the graph, as TF's do; the cond and body
+    # sub-functions are sliced without them, and the loop runs after them (`controls`)
+    region = Region(ctx.ops, keep_controls=True)
     inputs = tuple(region.inputs)
     init_pos = tuple(inputs.index(e.op._inputs[0]) for e in enters)
     limit = limit_pos = None
@@ -217,7 +222,8 @@ def _loop_spec(ctx, enters, switches, loop_cond, nexts, merges, options):
                     init_pos=init_pos,
                     specs=tuple((m.shape, m.dtype.base_dtype) for m in merges),
                     max_iterations=limit, limit_pos=limit_pos,
-                    controls=own_controls(region, ctx.outer), back_prop=options.back_prop,
+                    controls=own_controls(region, ctx.outer), edges=tuple(region.edges),
+                    back_prop=options.back_prop,
                     variables=tuple(region.variables), context=ctx,
                     skip=tuple(m.op for m in merges) + tuple(s[0].op for s in switches))
 

@@ -111,6 +111,30 @@ UNDER_CONTROLS = {
         "with tf.control_dependencies([up]):\n"
         "    g = tf.train.GradientDescentOptimizer(0.5).minimize(tf.reduce_sum(r))\n"
         "feed = {x: [[1.0, 2.0], [0.5, -1.0]]}\n"),
+    # a cond in the loop drops the outside edges of its ops (no Identity: its Const waits
+    # for the branch pivot only); a loop in a cond keeps them on its Enters, and `up` runs
+    # once, before the cond, not again in the branch that runs the loop
+    "cond_in_loop": (
+        "x = tf.placeholder(tf.float32, [], name='x')\n"
+        "v = tf.get_variable('v', initializer=1.0)\n"
+        "up = tf.assign_add(v, 1.0, name='up')\n"
+        "with tf.control_dependencies([up]):\n"
+        "    _, r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.cond(\n"
+        "        a < 2., lambda: a * v, lambda: a + tf.constant(1.0))), [0, x])\n"
+        "    g = [r, tf.gradients(r, x)]\n"
+        "feed = {x: 0.5}\n"),
+    "loop_in_cond": (
+        "x = tf.placeholder(tf.float32, [], name='x')\n"
+        "p = tf.placeholder_with_default(True, [], name='p')\n"
+        "v = tf.get_variable('v', initializer=1.0)\n"
+        "up = tf.assign_add(v, 1.0, name='up')\n"
+        "def loop():\n"
+        "    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.cond(\n"
+        "        a < 2., lambda: a * v, lambda: tf.constant(7.0))), [0, x])[1]\n"
+        "with tf.control_dependencies([up]):\n"
+        "    r = tf.cond(p, loop, lambda: x + 1.0)\n"
+        "g = [r, tf.gradients(r, x)]\n"
+        "feed = {x: 0.5}\n"),
 }
 GRAPH_AND_RUN = (
     "result = sorted([op.name, op.type, [t.name for t in op.inputs],\n"

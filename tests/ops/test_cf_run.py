@@ -115,3 +115,40 @@ def test_loop_past_the_run_deadline(oracle):
     there = oracle(DEADLINE_PROGRAM)
     assert "ok" in there and there["ok"][0][0] == "DeadlineExceededError", there
     assert run_here(DEADLINE_PROGRAM) == there
+
+
+# a loop in a cond branch, both under control_dependencies of an assign: the loop's Enters
+# wait for it too (TF's graph), yet it runs once per run, before the cond, and never again
+# inside the branch; in a graph TF made, in one scopeflow made and TF imports, and back
+NESTED_UNDER_CONTROLS = """
+v = tf.Variable(1.0, name='v')
+up = tf.assign_add(v, 1.0, name='up')
+p = tf.placeholder_with_default(True, [], name='p')
+x = tf.placeholder_with_default(0.5, [], name='x')
+def loop():
+    return tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, tf.cond(
+        a < 2., lambda: a * v, lambda: a + 1.0)), [0, x])[1]
+with tf.control_dependencies([up]):
+    r = tf.cond(p, loop, lambda: x + 1.0)
+g = tf.gradients(r, x)[0]
+open(path, 'wb').write(tf.get_default_graph().as_graph_def().SerializeToString())
+"""
+IMPORT_AND_RUN = """
+gd = tf.GraphDef()
+gd.ParseFromString(open(path, 'rb').read())
+tf.import_graph_def(gd, name='')
+with tf.Session() as s:
+    s.run('v/Assign')
+    result = [s.run(['cond/Merge:0', 'gradients/AddN:0'], {'x:0': x}) + [s.run('v:0')]
+              for x in (0.5, 3.0, 0.25)]
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("maker", ["tf", "scopeflow"])
+def test_nested_constructs_under_controls_round_trip(oracle, tmp_path, maker):
+    path = "path = %r\n" % str(tmp_path / "g.pb")
+    build = oracle if maker == "tf" else run_here
+    assert "ok" in build(path + NESTED_UNDER_CONTROLS)
+    here, there = run_here(path + IMPORT_AND_RUN), oracle(path + IMPORT_AND_RUN)
+    assert "ok" in there and here == there, explain(IMPORT_AND_RUN, here, there)

@@ -90,3 +90,56 @@ def test_body_returns_a_tensor_for_indexed_slices(oracle):
     assert there["raises"] == "ValueError" and same(here, there), (here, there)
     tail = "is a sequence, while substructure"
     assert tail in here["msg"] and tail in there["msg"]
+
+
+# loops built under control_dependencies of outside ops: TF routes the edges (its
+# _RemoveExternalControlEdges / _FixControlInputsAndContext) and the ops run after them
+CONTROLLED = {
+    "assign": (
+        "with tf.control_dependencies([up]):\n"
+        "    r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * 2.0 + v), (0, x))\n"),
+    "no_op": (
+        "with tf.control_dependencies([tf.group(up)]):\n"
+        "    r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a + v), (0, x))\n"),
+    "nested": (
+        "def inner(a):\n"
+        "    return tf.while_loop(lambda j, b: j < 2, lambda j, b: (j + 1, b + v), (0, a))[1]\n"
+        "with tf.control_dependencies([up]):\n"
+        "    r = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, inner(a)), (0, x))\n"),
+    "in_cond": (
+        "p = tf.placeholder_with_default(True, [])\n"
+        "with tf.control_dependencies([up]):\n"
+        "    r = tf.cond(p, lambda: tf.while_loop(lambda a: a < 50.0, lambda a: a * v, [x]),\n"
+        "                lambda: x + 1.0)\n"),
+    "two_controls": (
+        "w = tf.Variable(3.0, name='w')\n"
+        "up2 = tf.assign(w, 5.0, name='up2')\n"
+        "with tf.control_dependencies([up]):\n"
+        "    with tf.control_dependencies([up2]):\n"
+        "        r = tf.while_loop(lambda a: a < 100.0, lambda a: a * v + w, [x])\n"),
+    "gradient": (
+        "y = tf.placeholder_with_default(3.0, [], name='y')\n"
+        "with tf.control_dependencies([up]):\n"
+        "    l = tf.while_loop(lambda i, a: i < 3, lambda i, a: (i + 1, a * y + v), (0, x))\n"
+        "    r = tf.gradients(l[1], [y, x])\n"),
+}
+CONTROLLED_PRELUDE = ("v = tf.Variable(1.0, name='v')\n"
+                      "up = tf.assign_add(v, 10.0, name='up')\n"
+                      "x = tf.constant(2.0, name='x')\n")
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(CONTROLLED))
+def test_loop_under_outside_control_dependencies(oracle, name):
+    """The graph node for node (control inputs included) and the values of two runs: the
+    outside op runs before the loop ops that wait for it."""
+    code = CONTROLLED_PRELUDE + CONTROLLED[name] + (
+        "with tf.Session() as s:\n"
+        "    s.run(tf.global_variables_initializer())\n"
+        "    values = [s.run(r), s.run(v), s.run(r), s.run(v)]\n"
+        "result = [values, sorted([op.name, op.type, [t.name for t in op.inputs],\n"
+        "                          sorted(c.name for c in op.control_inputs)]\n"
+        "                         for op in tf.get_default_graph().get_operations())]\n")
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there
