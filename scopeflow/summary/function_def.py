@@ -99,15 +99,16 @@ def function_def(fn, name, library):
             return arg_of[t]
         return output_ref(t._op, t._value_index, attrs_of[t._op])
 
-    for op in fn.graph._ops:
-        if op in arg_ops:
-            continue
+    body = [op for op in fn.graph._ops if op not in arg_ops]
+    for op in body:  # (first: a cond's capture Switch is made after the op that reads it)
         library.add_called(op)
         attrs = _attrs(op)
         for k, v in op._attrs.items():
             if is_function(v):
                 attrs[k] = library.func_attr(v, op._type)
         attrs_of[op] = attrs
+    for op in body:
+        attrs = attrs_of[op]
         nd = fd.node_def.add(name=op._name, op=op._type)
         nd.input.extend(ref(t) for t in op._inputs)
         nd.input.extend("^" + c._name for c in op._control_inputs)

@@ -91,3 +91,22 @@ def test_tf_runs_exported_function_graph(oracle):
             "s = tf.Session(); s.run('v/Assign')\n"
             "result = s.run(['c:0', 'd:0', 'g:0'], {'a:0': 2.0})" % env["gd"].hex())
     assert oracle(load) == {"ok": [7.0, 4.0, 5.0]}
+
+
+def test_tf_runs_exported_function_with_cond(oracle):
+    """A tf.cond in the function: its FunctionDef lists the cond's capture Switch, made after
+    the op that reads it (the export failed there), and TF runs the call on both branches."""
+    import scopeflow.compat.v1 as sf
+    sf.reset_default_graph()
+    env = {"tf": sf}
+    exec("a = tf.placeholder(tf.float32, [], name='a')\n"
+         "@tf.function\n"
+         "def f(x):\n"
+         "    return tf.cond(x > 1.0, lambda: x * x, lambda: x + 1.0)\n"
+         "c = tf.identity(f(a), name='c')\n"
+         "gd = tf.get_default_graph().as_graph_def().SerializeToString()\n", env)
+    load = ("gd = tf.GraphDef(); gd.ParseFromString(bytes.fromhex(%r))\n"
+            "tf.import_graph_def(gd, name='')\n"
+            "s = tf.Session()\n"
+            "result = [s.run('c:0', {'a:0': x}) for x in (3.0, 0.5)]" % env["gd"].hex())
+    assert oracle(load) == {"ok": [9.0, 1.5]}
