@@ -21,7 +21,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 from scopeflow.indexed_slices import IndexedSlices
-from scopeflow.lowering import ahead, cache, devices
+from scopeflow.lowering import ahead, cache, devices, padding
 from scopeflow.lowering.context import RNG_DTYPE, run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import x64
@@ -339,13 +339,44 @@ class BaseSession:
         if state_version != self._state_version or last_shapes != shapes or entry is None:
             state_version = self._state_version
             sig = prog.state_sig(self._state)
-            entry = cache.entry(prog, self._state, feeds, sig + ("deadline",) if timed else sig)
+            sig = sig + ("deadline",) if timed else sig
+            entry = self._entry(prog, feeds, sig)
+            if type(entry) is tuple:  # a smaller batch through a larger batch's program
+                return self._run_padded(prog, feeds, sig, entry)
             plan.entry = (shapes, state_version, entry)
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)
         with x64():
             return runner(self, feeds)
+
+    def _entry(self, prog, feeds, sig):
+        """The compiled Entry of `prog` for `feeds`, or padding.plan's tuple where a program
+        compiled for more rows runs them (noting what each compile of a batch took)."""
+        if not feeds or padding.mode() == "0" or cache.has(prog, feeds, sig):
+            return cache.entry(prog, self._state, feeds, sig)
+        how = padding.plan(prog, feeds, sig)
+        if how is not None:
+            return how
+        start = padding.timer()
+        entry = cache.entry(prog, self._state, feeds, sig)
+        if entry.var_out or entry.text_out:  # a run that writes variables is never padded
+            padding.never(prog)
+        else:
+            padding.compiled(prog, feeds, sig, padding.timer() - start)
+        return entry
+
+    def _run_padded(self, prog, feeds, sig, how):
+        """Runs the `b` rows of `feeds` in the program compiled for `B` (padding.plan)."""
+        entry = cache.entry(prog, self._state, how[2], sig)
+        runner = entry.runner
+        if runner is None:
+            runner = entry.runner = _runner(entry)
+        start = padding.timer()
+        with x64():
+            values = runner(self, how[2])
+        padding.charge(prog, how, padding.timer() - start)
+        return padding.cut(values, how[3], how[0])
 
     def _run_steps(self, steps, plan, feeds):
         """Runs a HostPlan: compiled programs and host kernels, values carried between them."""

@@ -1,0 +1,166 @@
+"""An evaluation loop whose last batch is smaller: scopeflow (padding off, `exact`, `rows`)
+against TensorFlow, each a fresh process with an empty disk cache.
+
+    python benchmarks/eval_batches.py                  # markdown table for README
+    python benchmarks/eval_batches.py --examples 1050 --batch 100 --rounds 3
+    python benchmarks/eval_batches.py --model resnet_v1_50 --examples 20 --batch 8
+
+The model is the CNN of benchmarks/train.py (two 5x5 convolutions with 2x2 max-pooling, fc
+1024, 10 logits; its weights from NumPy) or slim's resnet_v1_50 of benchmarks/resnet_infer.py
+(224x224, is_training=False, graph seed 7: TF's initial weights); the loop runs
+`sess.run([logits, tf.argmax(logits, 1)], {x: X[i:i + batch]})` over `examples` rows, so the
+last batch has `examples % batch` rows. Timed: the whole loop (wall clock, and the process's CPU
+time), its first batch (the compile), the median full batch, the last batch; counted: XLA
+compiles (scopeflow's `cache.stats`). Each worker also writes the loop's logits, so the table
+says whether the last batch's values are bit-identical to the unpadded run (`--pad 0`) and how
+far they are from TensorFlow's. Workers run one at a time, interleaved over `rounds`; the
+table gives medians and the load average before and after.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+from train import make_arrays, tf_python
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+KINDS = (("scopeflow", "0"), ("scopeflow", "exact"), ("scopeflow", "rows"), ("tensorflow", ""))
+
+
+def build(tf, arrays):
+    """(x, logits, predictions): train.py's CNN, forward only."""
+    x = tf.placeholder(tf.float32, [None, 784], name="x")
+    h = tf.reshape(x, [-1, 28, 28, 1])
+    for i in (1, 2):
+        w, b = tf.constant(arrays["w%d" % i]), tf.constant(arrays["b%d" % i])
+        h = tf.nn.relu(tf.nn.conv2d(h, tf.Variable(w), [1, 1, 1, 1], "SAME") + tf.Variable(b))
+        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    h = tf.reshape(h, [-1, 7 * 7 * 64])
+    h = tf.nn.relu(tf.matmul(h, tf.Variable(arrays["w3"])) + tf.Variable(arrays["b3"]))
+    logits = tf.matmul(h, tf.Variable(arrays["w4"])) + tf.Variable(arrays["b4"])
+    return x, logits, tf.argmax(logits, 1)
+
+
+def _resnet(tf, framework):
+    import resnet_infer
+    if framework == "tensorflow":
+        import tf_slim.nets as nets
+    else:
+        from scopeflow.slim import nets
+    x, logits = resnet_infer.build(tf, nets)
+    return x, logits, tf.argmax(logits, 1)
+
+
+def worker(framework, model, data, out, examples, batch):
+    arrays = dict(np.load(data))
+    if framework == "tensorflow":
+        import tensorflow.compat.v1 as tf
+        tf.disable_v2_behavior()
+        stats = None
+    else:
+        import scopeflow.compat.v1 as tf
+        from scopeflow.lowering import cache
+        stats = cache.stats
+    x, logits, preds = build(tf, arrays) if model == "cnn" else _resnet(tf, framework)
+    X = arrays["x"][:examples]
+    times, got = [], []
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = dict(stats) if stats is not None else None
+        t0, c0 = time.perf_counter(), time.process_time()
+        for i in range(0, examples, batch):
+            t = time.perf_counter()
+            got.append(sess.run([logits, preds], {x: X[i:i + batch]})[0])
+            times.append(time.perf_counter() - t)
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
+    np.save(out, np.concatenate(got))
+    return {"total": total, "cpu": cpu, "first": times[0], "full": float(np.median(times[1:-1])),
+            "last": times[-1],
+            "compiles": None if stats is None else stats["compiles"] - before["compiles"]}
+
+
+def _spawn(kind, data, out, args):
+    framework, pad = kind
+    py = tf_python() if framework == "tensorflow" else sys.executable
+    with tempfile.TemporaryDirectory() as cache_dir:  # a first process: nothing on disk
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT,
+                   SCOPEFLOW_CACHE_DIR=cache_dir, SCOPEFLOW_PAD_BATCHES=pad or "0")
+        cmd = [py, os.path.abspath(__file__), "--worker", framework, "--model", args.model,
+               "--data", data, "--out",
+               out, "--examples", str(args.examples), "--batch", str(args.batch)]
+        proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT,
+                              env=env)
+    if proc.returncode:
+        raise RuntimeError("%s worker failed:\n%s" % (framework, proc.stderr[-3000:]))
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def _table(runs, values, args, loads):
+    last = slice(args.examples - (args.examples % args.batch or args.batch), None)
+    plain, tf_vals = values.get(("scopeflow", "0")), values.get(("tensorflow", ""))
+    lines = ["%s: %d examples in batches of %d (last batch %d); load average %s" % (
+        args.model, args.examples, args.batch, args.examples - last.start, " -> ".join(
+            "%.1f" % v for v in loads)),
+        "", "| run | loop wall s | loop CPU s | first batch s | full batch s | last batch s "
+        "| compiles | last batch = unpadded | vs TF max abs |",
+        "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
+    for kind in KINDS:
+        rs = runs.get(kind)
+        if not rs:
+            continue
+        med = {k: float(np.median([r[k] for r in rs])) for k in ("total", "cpu", "first", "full",
+                                                                  "last")}
+        v = values[kind]
+        same = "-" if plain is None or kind[0] == "tensorflow" else (
+            "bit-identical" if np.array_equal(v[last], plain[last]) else "max abs %.2g" % (
+                np.abs(v[last] - plain[last]).max()))
+        diff = "-" if tf_vals is None else "%.2g" % np.abs(v - tf_vals).max()
+        name = kind[0] if kind[0] == "tensorflow" else "scopeflow, pad %s" % kind[1]
+        lines.append("| %s | %.2f | %.2f | %.3f | %.4f | %.3f | %s | %s | %s |" % (
+            name, med["total"], med["cpu"], med["first"], med["full"], med["last"],
+            "-" if rs[0]["compiles"] is None else rs[0]["compiles"], same, diff))
+    return "\n".join(lines)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", default="cnn", choices=["cnn", "resnet_v1_50"])
+    p.add_argument("--examples", type=int, default=1050)
+    p.add_argument("--batch", type=int, default=100)
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--worker")
+    p.add_argument("--data")
+    p.add_argument("--out")
+    args = p.parse_args()
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.model, args.data, args.out, args.examples,
+                                args.batch)))
+        return 0
+    kinds = [k for k in KINDS if k[0] == "scopeflow" or tf_python()]
+    runs, values = {k: [] for k in kinds}, {}
+    loads = [os.getloadavg()[0]]
+    with tempfile.TemporaryDirectory() as d:
+        arrays = make_arrays("cnn")
+        rng = np.random.RandomState(1)
+        shape = (784,) if args.model == "cnn" else (224, 224, 3)
+        arrays["x"] = (rng.rand(args.examples, *shape) - 0.5).astype(np.float32)
+        data = os.path.join(d, "cnn.npz")
+        np.savez(data, **arrays)
+        for _ in range(args.rounds):
+            for kind in kinds:
+                out = os.path.join(d, "%s-%s.npy" % kind)
+                runs[kind].append(_spawn(kind, data, out, args))
+                values[kind] = np.load(out)
+    loads.append(os.getloadavg()[0])
+    print(_table(runs, values, args, loads))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

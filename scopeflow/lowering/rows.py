@@ -1,0 +1,385 @@
+"""Which fetches of a run are computed row by row along its fed `None` batch dimension.
+
+A run fed a batch of `b` rows where an earlier run of the same signature compiled `B > b`
+rows can reuse that program (lowering/padding.py): the feeds padded to `B` rows, the fetched
+rows cut back to `b`. That is right only where no row of a fetch depends on another row, so
+this module follows the batch axis from the fed tensors whose static dimension 0 is `None`
+through the slice, op by op, with a rule per op type (`_RULES`): where the batch axis of each
+output lies, or no rule (the op mixes rows: a reduction over the batch, batch statistics, a
+`tf.shape` of the batch, a split of the batch into towers, control flow), which rules the run
+out. Each rule also says whether XLA:CPU computes a row with the same bits whatever the batch
+size ("exact": elementwise ops, moves, max, integer sums), or sums floats in an order it picks
+by the problem's size ("sized": matmuls, convolutions, float reductions along other axes,
+softmax), where a batch of 1-50 rows can round differently from the same rows in a batch of
+100 (measured in padding.py's notes).
+
+>>> import scopeflow as tf
+>>> x = tf.placeholder(tf.float32, [None, 3])
+>>> y = tf.nn.relu(x) * 2.0
+>>> from scopeflow.lowering.lower import Program
+>>> analyse(Program(tf.get_default_graph(), [y], [], [x])).axes
+(0,)
+"""
+
+import numpy as np
+
+from scopeflow.ops.constant import constant_value
+
+EXACT, SIZED = True, False
+
+
+class Rows:
+    """How a Program's run follows the batch: the fed positions holding the batch (dimension
+    0), the batch axis of each fetched tensor (None: computed without the batch) and whether
+    every op on the way is exact."""
+
+    __slots__ = ("axes", "exact", "feeds")
+
+    def __init__(self, feeds, axes, exact):
+        self.feeds, self.axes, self.exact = feeds, axes, exact
+
+
+class _Refuse(Exception):
+    pass
+
+
+def analyse(prog):
+    """The `Rows` of `prog`, or None where some fetch depends on more than its own rows."""
+    return analyse_why(prog)[0]
+
+
+def analyse_why(prog):
+    """(`Rows` or None, why not: the first op that rules the run out, or '')."""
+    fed = {t: i for i, t in enumerate(prog.fed)}
+    axes, seeds = {}, []
+    for i in prog.feed_pos:
+        dims = prog.fed[i].shape._dims
+        if dims and dims[0] is None:
+            axes[prog.fed[i]] = 0
+            seeds.append(i)
+    if not seeds or any(i in prog.static_pos for i in range(len(prog.fed))
+                        if axes.get(prog.fed[i]) is not None):
+        return None, "no fed None batch dimension"
+    exact = True
+    for op in prog.order:
+        ins = [axes.get(t) for t in op._inputs]
+        if all(a is None for a in ins):
+            continue
+        rule = _RULES.get(op._type)
+        try:
+            if rule is None:
+                raise _Refuse("no row rule")
+            outs, op_exact = rule(op, ins, fed)
+        except _Refuse as e:
+            return None, "%s (%s): %s" % (op._name, op._type, e)
+        exact = exact and op_exact
+        for t, a in zip(op._outputs, outs):
+            if a is not None and t not in fed:
+                axes[t] = a
+    return Rows(tuple(seeds), tuple(axes.get(t) for t in prog.tensors), exact), ""
+
+
+# ---- helpers for the rules ---------------------------------------------------------------------
+def _dims(t):
+    dims = t.shape._dims
+    if dims is None:
+        raise _Refuse("unknown rank")
+    return dims
+
+
+def _const(t, fed):
+    """The value of `t` where it is a constant of the graph (not fed), else a refusal."""
+    v = None if t in fed else constant_value(t)
+    if v is None:
+        raise _Refuse("%s is not a constant" % t.name)
+    return np.asarray(v)
+
+
+def _axis(v, rank):
+    v = int(v)
+    return v + rank if v < 0 else v
+
+
+def _only(ins, pos):
+    """The batch axis of input `pos`, refusing a batch in any other input."""
+    if any(a is not None for i, a in enumerate(ins) if i != pos) or ins[pos] is None:
+        raise _Refuse("the batch reaches an input other than %d" % pos)
+    return ins[pos]
+
+
+def _ints(op, name, default=0):
+    return op._attrs.get(name, default) or default
+
+
+# ---- the rules: (op, input axes, fed) -> (output axes, exact) ----------------------------------
+def _same(op, ins, fed):
+    """Elementwise over inputs of one shape (AddN: each element's inputs summed in order)."""
+    a = ins[0]
+    if a is None or any(x != a for x in ins):
+        raise _Refuse("inputs not batched alike")
+    return (a,) * len(op._outputs), EXACT
+
+
+def _identity_n(op, ins, fed):
+    return tuple(ins), EXACT
+
+
+def _bias_add(op, ins, fed):
+    return (_only(ins, 0),), EXACT
+
+
+def _broadcast(op, ins, fed):
+    """Elementwise with broadcasting: the batch axes line up from the right, and an unbatched
+    operand has no dimension there or a 1."""
+    rank = len(_dims(op._outputs[0]))
+    target = None
+    for t, a in zip(op._inputs, ins):
+        if a is not None:
+            pos = a + rank - len(_dims(t))
+            if target not in (None, pos):
+                raise _Refuse("inputs batched on different axes")
+            target = pos
+    for t, a in zip(op._inputs, ins):
+        k = target - (rank - len(_dims(t)))
+        if a is None and k >= 0 and _dims(t)[k] != 1:
+            raise _Refuse("an unbatched operand spans the batch axis")
+    return (target,), EXACT
+
+
+def _select(op, ins, fed):
+    cond, x = op._inputs[0], op._inputs[1]
+    if len(_dims(cond)) == len(_dims(x)):
+        return _broadcast(op, ins, fed)
+    if ins != [0, 0, 0]:  # a vector picks rows of x and y: all three carry the batch
+        raise _Refuse("a row selector without the batch")
+    return (0,), EXACT
+
+
+def _reshape(op, ins, fed):
+    if _only(ins, 0) != 0:
+        raise _Refuse("batch not on axis 0")
+    shape, rest = _const(op._inputs[1], fed).reshape(-1).tolist(), _dims(op._inputs[0])[1:]
+    if not shape or shape[0] != -1 or any(d is None or d < 1 for d in rest + tuple(shape[1:])):
+        raise _Refuse("the new shape does not keep the rows")
+    if int(np.prod(rest)) != int(np.prod(shape[1:])):
+        raise _Refuse("the new shape does not keep the rows")
+    return (0,), EXACT
+
+
+def _expand_dims(op, ins, fed):
+    a = _only(ins, 0)
+    d = _axis(_const(op._inputs[1], fed).reshape(-1)[0], len(_dims(op._inputs[0])) + 1)
+    return (a + (d <= a),), EXACT
+
+
+def _squeeze(op, ins, fed):
+    a = _only(ins, 0)
+    rank = len(_dims(op._inputs[0]))
+    dims = [_axis(d, rank) for d in _ints(op, "squeeze_dims", [])]
+    if not dims or a in dims:  # squeezing every 1: a batch of one row would go too
+        raise _Refuse("squeezes the batch axis")
+    return (a - sum(d < a for d in dims),), EXACT
+
+
+def _transpose(op, ins, fed):
+    a = _only(ins, 0)
+    return (_const(op._inputs[1], fed).reshape(-1).tolist().index(a),), EXACT
+
+
+def _concat(op, ins, fed):
+    values, axis_t = op._inputs[:-1], op._inputs[-1]
+    a = ins[0]
+    if a is None or ins[-1] is not None or any(x != a for x in ins[:-1]):
+        raise _Refuse("an input without the batch")
+    if _axis(_const(axis_t, fed), len(_dims(values[0]))) == a:
+        raise _Refuse("joins along the batch axis")
+    return (a,), EXACT
+
+
+def _pack(op, ins, fed):
+    a = ins[0]
+    if a is None or any(x != a for x in ins):
+        raise _Refuse("an input without the batch")
+    p = _axis(_ints(op, "axis"), len(_dims(op._inputs[0])) + 1)
+    return (a + (p <= a),), EXACT
+
+
+def _unpack(op, ins, fed):
+    a = _only(ins, 0)
+    p = _axis(_ints(op, "axis"), len(_dims(op._inputs[0])))
+    if p == a:
+        raise _Refuse("unstacks the batch")
+    return (a - (p < a),) * len(op._outputs), EXACT
+
+
+def _split_at(value, axis):
+    def rule(op, ins, fed):
+        a = _only(ins, value)
+        if _axis(_const(op._inputs[axis], fed).reshape(-1)[0], len(_dims(op._inputs[value]))) == a:
+            raise _Refuse("splits the batch")  # (TF1's towers: a row's tower depends on b)
+        return (a,) * len(op._outputs), EXACT
+    return rule
+
+
+def _gather(op, ins, fed):
+    """Gather, GatherV2, ResourceGather: rows of the indices, or rows of the params along
+    another axis."""
+    axis_t = op._inputs[2] if op._type == "GatherV2" else None
+    if _ints(op, "batch_dims"):
+        raise _Refuse("batch_dims")
+    params, indices = op._inputs[0], op._inputs[1]
+    g = 0 if axis_t is None else _axis(_const(axis_t, fed), len(_dims(params)))
+    if ins[0] is None and ins[1] is not None:
+        return (g + ins[1],), EXACT
+    if ins[0] is not None and ins[1] is None and ins[0] != g:
+        a = ins[0]
+        return (a if a < g else a + len(_dims(indices)) - 1,), EXACT
+    raise _Refuse("gathers across the batch")
+
+
+def _one_hot(op, ins, fed):
+    a = _only(ins, 0)
+    p = _ints(op, "axis", -1)
+    return (a if p == -1 else a + (_axis(p, len(_dims(op._inputs[0])) + 1) <= a),), EXACT
+
+
+def _strided_slice(op, ins, fed):
+    a = _only(ins, 0)
+    if _ints(op, "ellipsis_mask") or _ints(op, "new_axis_mask"):
+        raise _Refuse("ellipsis or new axes")
+    strides = _const(op._inputs[3], fed).reshape(-1).tolist()
+    shrink = _ints(op, "shrink_axis_mask")
+    if a < len(strides):
+        full = _ints(op, "begin_mask") & _ints(op, "end_mask") & (1 << a)
+        if not full or strides[a] != 1 or shrink & (1 << a):
+            raise _Refuse("slices the batch")
+    return (a - sum(1 for i in range(a) if shrink & (1 << i)),), EXACT
+
+
+def _slice(op, ins, fed):
+    a = _only(ins, 0)
+    begin, size = (_const(t, fed).reshape(-1).tolist() for t in op._inputs[1:3])
+    if begin[a] != 0 or size[a] != -1:
+        raise _Refuse("slices the batch")
+    return (a,), EXACT
+
+
+def _per_axis(pos, keep):
+    """Pad, MirrorPad (paddings [0, 0] on the batch axis), Tile (multiple 1)."""
+    def rule(op, ins, fed):
+        a = _only(ins, 0)
+        if _const(op._inputs[pos], fed).reshape(len(_dims(op._inputs[0])), -1)[a].tolist() \
+                != keep:
+            raise _Refuse("pads or tiles the batch")
+        return (a,), EXACT
+    return rule
+
+
+def _reduce(op, ins, fed):
+    """Sum, Mean, Prod, Max, Min, All, Any, ArgMax, ArgMin along axes other than the batch."""
+    a = _only(ins, 0)
+    rank = len(_dims(op._inputs[0]))
+    axes = {_axis(d, rank) for d in _const(op._inputs[1], fed).reshape(-1).tolist()}
+    if a in axes:
+        raise _Refuse("reduces over the batch")
+    keep = op._attrs.get("keep_dims", False) and not op._type.startswith("Arg")
+    dtype = op._inputs[0].dtype.base_dtype
+    exact = op._type not in ("Sum", "Mean", "Prod") or dtype.is_integer or dtype.is_bool
+    return (a if keep else a - sum(d < a for d in axes),), exact
+
+
+def _last_axis(op, ins, fed):
+    """Softmax, LogSoftmax: along the last axis, a float sum."""
+    a = _only(ins, 0)
+    if a == len(_dims(op._inputs[0])) - 1:
+        raise _Refuse("normalizes along the batch")
+    return (a,), SIZED
+
+
+def _matmul(op, ins, fed):
+    if ins[1] is not None or ins[0] != (1 if _ints(op, "transpose_a") else 0):
+        raise _Refuse("the batch is not the rows of `a`")
+    return (0,), SIZED
+
+
+def _batch_matmul(op, ins, fed):
+    a = _only(ins, 0)
+    if a >= len(_dims(op._inputs[0])) - 2 or len(_dims(op._inputs[1])) != 2:
+        raise _Refuse("the batch is in the matrices")
+    return (a,), SIZED
+
+
+def _conv(op, ins, fed):
+    """Convolutions and pools: NHWC and NCHW alike hold the batch on axis 0."""
+    if _only(ins, 0) != 0:
+        raise _Refuse("batch not on axis 0")
+    return (0,), op._type == "MaxPool"  # (a max needs no order; the rest sum floats)
+
+
+def _xent(op, ins, fed):
+    """(Sparse)SoftmaxCrossEntropyWithLogits: a loss and a gradient per row."""
+    if ins != [0, 0]:
+        raise _Refuse("logits and labels not batched alike")
+    return (0, 0), SIZED
+
+
+def _batch_norm(op, ins, fed):
+    if op._attrs.get("is_training", True):
+        raise _Refuse("batch statistics")
+    return (_only(ins, 0),) + (None,) * (len(op._outputs) - 1), SIZED
+
+
+_UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",
+          "Relu6", "Elu", "Selu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Expm1", "Log", "Log1p",
+          "Neg", "Abs", "Sqrt", "Rsqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
+          "Round", "Rint", "Sign", "Softplus", "Softsign", "LogicalNot", "IsNan", "IsInf",
+          "IsFinite", "Sin", "Cos", "Erf", "ZerosLike", "OnesLike", "PlaceholderWithDefault")
+_BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum",
+           "Pow", "SquaredDifference", "FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod",
+           "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
+           "LogicalOr", "SelectV2", "Atan2")
+
+_RULES = {
+    **{t: _same for t in _UNARY + ("AddN",)},
+    **{t: _broadcast for t in _BINARY},
+    "IdentityN": _identity_n,
+    "Select": _select,
+    "BiasAdd": _bias_add,
+    "MaxPool": _conv,
+    "AvgPool": _conv,
+    "Reshape": _reshape,
+    "ExpandDims": _expand_dims,
+    "Squeeze": _squeeze,
+    "Transpose": _transpose,
+    "ConcatV2": _concat,
+    "Pack": _pack,
+    "Unpack": _unpack,
+    "Split": _split_at(1, 0),
+    "SplitV": _split_at(0, 2),
+    "Gather": _gather,
+    "GatherV2": _gather,
+    "ResourceGather": _gather,
+    "OneHot": _one_hot,
+    "StridedSlice": _strided_slice,
+    "Slice": _slice,
+    "Pad": _per_axis(1, [0, 0]),
+    "PadV2": _per_axis(1, [0, 0]),
+    "MirrorPad": _per_axis(1, [0, 0]),
+    "Tile": _per_axis(1, [1]),
+    **{t: _reduce for t in ("Sum", "Mean", "Prod", "Max", "Min", "All", "Any", "ArgMax",
+                            "ArgMin")},
+    "Softmax": _last_axis,
+    "LogSoftmax": _last_axis,
+    "MatMul": _matmul,
+    "BatchMatMul": _batch_matmul,
+    "BatchMatMulV2": _batch_matmul,
+    "BatchMatMulV3": _batch_matmul,
+    "Conv2D": _conv,
+    "DepthwiseConv2dNative": _conv,
+    "Conv3D": _conv,
+    "SparseSoftmaxCrossEntropyWithLogits": _xent,
+    "SoftmaxCrossEntropyWithLogits": _xent,
+    "FusedBatchNorm": _batch_norm,
+    "FusedBatchNormV2": _batch_norm,
+    "FusedBatchNormV3": _batch_norm,
+}
