@@ -12,7 +12,9 @@ bfloat16, float32, float64, complex64 and complex128; tests/lowering/test_grappl
   exactly (`x * (1 / 0.7)`); a divisor computed from fed values is no constant;
 - the arithmetic optimizer turns `x / sqrt(y)` into `x * rsqrt(y)` when the Sqrt's only
   consumer in the run's pruned graph is that division (through Identity ops) and the Sqrt is
-  not fetched.
+  not fetched;
+- the arithmetic optimizer regroups chains of Mul whose factors differ in shape, smallest
+  first (grappler_mul.py).
 
 >>> import scopeflow as tf
 >>> x, y = tf.placeholder(tf.float32, [2]), tf.placeholder(tf.float32, [2])
@@ -26,6 +28,7 @@ import dataclasses
 import jax.numpy as jnp
 from jax import lax
 
+from scopeflow.lowering import grappler_mul
 from scopeflow.lowering.slice import data_inputs
 
 MIN_NODES = 4  # grappler's kDefaultMinGraphNodes
@@ -39,10 +42,13 @@ class Rewrites:
     on: bool = True  # the optimizer ran (the graph had MIN_NODES nodes)
     rsqrt: dict = dataclasses.field(default_factory=dict)  # division op -> the Sqrt's input
     fed: frozenset = frozenset()  # tensors computed from fed values (no constants to TF)
+    products: dict = dataclasses.field(default_factory=dict)  # Mul op -> its product tree
 
     def key(self):
         """The plan as data, for the compiled program's cache key."""
-        return self.on, sorted(op._name for op in self.rsqrt)
+        return (self.on, sorted(op._name for op in self.rsqrt),
+                sorted((op._name, grappler_mul.tree_key(tree))
+                       for op, tree in self.products.items()))
 
 
 # kernels run outside a Session's program (tf.data functions, scopeflow.jax): the constant rule
@@ -69,7 +75,8 @@ def plan(graph, order, fetched, targets, fed):
             source = _sqrt_input(op._inputs[1], consumers, kept)
             if source is not None:
                 rsqrt[op] = source
-    return Rewrites(True, rsqrt, frozenset(from_feeds))
+    products = grappler_mul.plan_products(order, fetched, targets, fed)
+    return Rewrites(True, rsqrt, frozenset(from_feeds), products)
 
 
 def _inexact(op):
@@ -108,6 +115,12 @@ def rsqrt_source(ctx, op, env):
     by a Sqrt) so and that value is at hand; else None."""
     t = of(ctx).rsqrt.get(op)
     return None if t is None else env.get(t)
+
+
+def regrouped(ctx, op, env):
+    """The value of `op` when TF regrouped the Mul chain it ends, else None."""
+    tree = of(ctx).products.get(op)
+    return None if tree is None else grappler_mul.product(tree, env)
 
 
 def times_rsqrt(x, y):

@@ -106,6 +106,10 @@ def execute(ctx, order, env):
             ctx.op = op
             _store(ctx, op, batched.pop(op), env)
             continue
+        regrouped = grappler.regrouped(ctx, op, env) if op._type == "Mul" else None
+        if regrouped is not None:  # TF's optimizer reordered the Mul chain `op` ends
+            _store(ctx, op, regrouped, env)
+            continue
         cf = op._cf
         if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
             # (folded only when every outside value is known: a loop over traced values
