@@ -6,6 +6,7 @@ Checkpoint names (Saver, latest_checkpoint, ...) join this module in the section
 
 from scopeflow.train.adadelta import AdadeltaOptimizer
 from scopeflow.train.adagrad import AdagradOptimizer
+from scopeflow.train.adagrad_da import AdagradDAOptimizer
 from scopeflow.train.adam import AdamOptimizer
 from scopeflow.train.device_setter import ClusterSpec, replica_device_setter
 from scopeflow.train.ftrl import FtrlOptimizer

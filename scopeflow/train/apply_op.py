@@ -21,7 +21,7 @@ from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
 RULES = {}  # op type -> Rule, the ref op's and its Resource twin's
 # the modules registering training ops, for a process that has not imported them (a ps)
-_RULE_MODULES = ("adadelta", "adagrad", "adam", "ftrl", "gradient_descent", "momentum",
+_RULE_MODULES = ("adadelta", "adagrad", "adagrad_da", "adam", "ftrl", "gradient_descent", "momentum",
                  "proximal", "rmsprop")
 
 
@@ -243,7 +243,7 @@ def _is_resource(x):
 
 
 def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only=False,
-                 sparse_rule=None):
+                 sparse_rule=None, types=None):
     """Registers `dense` (and `sparse`) over `rule`, and their `Resource...` twins (handles in
     place of the refs, no output); returns builders that pick the twin for resource variables.
 
@@ -251,10 +251,11 @@ def training_ops(dense, args, refs, rule, sparse=None, attrs=None, resource_only
     dense `delta` too) followed by `indices`. With `resource_only` (ops TF has only as
     `Resource...`, e.g. Keras' `ResourceApplyKerasMomentum`) no ref op is registered and the
     builders make the resource op. `sparse_rule` is the sparse op's rule where TF's sparse
-    kernel computes in another order than its dense one (the row by row kernels).
+    kernel computes in another order than its dense one (the row by row kernels). `types`
+    gives inputs of a fixed type (AdagradDA's int64 `global_step`).
     """
     attrs = {"use_locking": False, **(attrs or {})}
-    types = {"indices": INDEX}
+    types = {"indices": INDEX, **(types or {})}
     built = []
     kinds = [(dense, list(args), False)]
     if sparse:
