@@ -10,7 +10,8 @@ FusedBatchNorm / FusedBatchNormV2 (older graphs use them).
 
 Max pooling gradients route each window's gradient to its first maximum in row-major order,
 as TF's CPU kernels do (ties after a ReLU are common). Windows that tile the input compare
-strided slices position by position; others use XLA's select-and-scatter.
+strided slices position by position (VALID ones over the part they reach); others use XLA's
+select-and-scatter.
 """
 
 import functools
@@ -25,7 +26,7 @@ from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import partial_shape, static_value
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.nn_norm import _fbn_shape, _fused_batch_norm
-from scopeflow.ops.nn_pool import _pool_infer, _tiles, _window, avg_pool_kernel
+from scopeflow.ops.nn_pool import _pool_infer, _window, avg_pool_kernel, head, tiled_extent
 from scopeflow.ops.op_types import ALLOWED
 from scopeflow.ops.op_util import typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
@@ -131,8 +132,10 @@ def _window_places(shape, ksize, win):
 
 def max_pool_backprop(x, grad, ksize, strides, padding, explicit=()):
     """d(max_pool(x)) / dx applied to `grad`: each window's gradient to its first maximum."""
-    if _tiles(x, ksize, strides, padding):
-        return _tiled_backprop(x, grad, ksize)
+    extent = tiled_extent(x, ksize, strides, padding)
+    if extent is not None:  # (the rows and columns no window reaches get no gradient)
+        out = _tiled_backprop(head(x, extent), grad, ksize)
+        return jnp.pad(out, [(0, s - n) for s, n in zip(x.shape, extent)])
     pads = _window(x, ksize, strides, padding, explicit)
     xf = _as_float(x)
     _, vjp = jax.vjp(lambda v: _reduce_max(v, ksize, strides, pads), xf)
@@ -141,9 +144,10 @@ def max_pool_backprop(x, grad, ksize, strides, padding, explicit=()):
 
 def max_pool_forward_grad(x, grad, ksize, strides, padding):
     """Each window's `grad` value at the window's first maximum of `x` (MaxPoolGradGrad)."""
-    if _tiles(x, ksize, strides, padding):
-        first, view = _first_max(x, ksize)
-        picked = jnp.where(first, grad.reshape(view), jnp.zeros((), grad.dtype))
+    extent = tiled_extent(x, ksize, strides, padding)
+    if extent is not None:
+        first, view = _first_max(head(x, extent), ksize)
+        picked = jnp.where(first, head(grad, extent).reshape(view), jnp.zeros((), grad.dtype))
         return jnp.sum(picked, axis=tuple(range(1, len(view), 2)))
     pads = _window(x, ksize, strides, padding, ())
     xf = _as_float(x)

@@ -91,9 +91,14 @@ def test_pool_grads(oracle, tf, k, s, pad):
     _run(oracle, tf, _POOL % (k, s, pad, pad, pad, pad, pad), atol=1e-6, rtol=1e-6)
 
 
-def test_pool_grads_tiled(oracle, tf):
-    _run(oracle, tf, (_POOL % ([1, 2, 2, 1], [1, 2, 2, 1], "VALID", "VALID", "VALID", "VALID",
-                               "VALID")).replace("(2, 6, 7, 3)", "(2, 6, 8, 3)"), atol=1e-6, rtol=1e-6)
+@pytest.mark.parametrize("k,shape", [
+    ([1, 2, 2, 1], (2, 6, 8, 3)),  # tiles
+    ([1, 2, 2, 1], (2, 7, 9, 3)),  # tiles the 6x8 head; the last row and column get nothing
+    ([1, 3, 2, 1], (2, 8, 7, 3)),
+])
+def test_pool_grads_tiled(oracle, tf, k, shape):
+    _run(oracle, tf, (_POOL % (k, k, "VALID", "VALID", "VALID", "VALID", "VALID")).replace(
+        "(2, 6, 7, 3)", str(shape)), atol=1e-6, rtol=1e-6)
 
 
 @settings(max_examples=12, deadline=None,

@@ -405,14 +405,16 @@ def test_gradients_match_tf(oracle, code):
 # ---- properties without the oracle ----------------------------------------------------------
 @settings(max_examples=40, deadline=None)
 @given(st.integers(1, 3), st.integers(1, 4), st.integers(1, 4), st.integers(1, 3),
-       st.integers(1, 3))
-def test_tiled_max_pool_equals_window_max(n, h, w, k, c):
-    """The reshape path for non-overlapping windows gives reduce_window's values."""
+       st.integers(1, 3), st.integers(0, 2))
+def test_tiled_max_pool_equals_window_max(n, h, w, k, c, rest):
+    """The reshape path for non-overlapping windows gives reduce_window's values, also where
+    `rest` rows and columns are left over that no VALID window reaches."""
     import jax
 
     from scopeflow.ops.nn_pool import max_pool_kernel
     rs = np.random.RandomState(n * 100 + h * 10 + w)
-    x = jnp.asarray(rs.randn(n, h * k, w * k, c).astype(np.float32))
+    rest = rest % k
+    x = jnp.asarray(rs.randn(n, h * k + rest, w * k + rest, c).astype(np.float32))
     ksize = (1, k, k, 1)
     got = max_pool_kernel(x, ksize, ksize, "VALID")
     ref = jax.lax.reduce_window(x, -jnp.inf, jax.lax.max, ksize, ksize, "VALID")
