@@ -6,8 +6,10 @@ same script under `scopeflow run` and under TensorFlow (tf_keras, TF_USE_LEGACY_
 
 Each framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON or
 .venv-tf/bin/python). The script times each epoch with a callback; the table gives the first
-epoch (graph building and compilation included) and the steps per second of the later epochs,
-and the last epoch's loss (initializers are seeded, so the two must agree closely).
+epoch (graph building and compilation included; wall and process CPU time), the steps per
+second of the later epochs (wall) and their process CPU time per step (both cores, which a
+loaded machine disturbs less), and the last epoch's loss (initializers are seeded, so the two
+must agree closely).
 """
 
 import argparse
@@ -42,16 +44,19 @@ model = K.Sequential([
 ])
 model.compile(K.optimizers.SGD(0.05, momentum=0.9), "sparse_categorical_crossentropy",
               metrics=["accuracy"])
-times = [time.perf_counter()]
+times, cpu = [time.perf_counter()], [time.process_time()]
 class Clock(K.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         times.append(time.perf_counter())
+        cpu.append(time.process_time())
 h = model.fit(x, y, batch_size=batch, epochs=epochs, shuffle=False, verbose=0,
               callbacks=[Clock()])
 steps = -(-samples // batch)
 later = times[-1] - times[1]
-print(json.dumps({"first_epoch_s": times[1] - times[0],
+print(json.dumps({"first_epoch_s": times[1] - times[0], "first_epoch_cpu_s": cpu[1] - cpu[0],
                   "steps_per_s": steps * (epochs - 1) / later if later else None,
+                  "cpu_ms_per_step": 1e3 * (cpu[-1] - cpu[1]) / (steps * (epochs - 1))
+                  if epochs > 1 else None,
                   "loss": h.history["loss"][-1]}))
 '''
 
@@ -85,11 +90,13 @@ def main(argv=None):
         rows = [("scopeflow", run([sys.executable, "-m", "scopeflow", "run", "fit.py"], tmp))]
         if tf_python():
             rows.append(("tensorflow", run([tf_python(), "fit.py"], tmp)))
-    print("| engine | first epoch (s) | steps/s (later epochs) | last loss |")
-    print("|---|---:|---:|---:|")
+    print("load average: %.1f" % os.getloadavg()[0])
+    print("| engine | first epoch s (CPU s) | steps/s (later epochs) | CPU ms/step | last loss |")
+    print("|---|---:|---:|---:|---:|")
     for name, r in rows:
-        print("| %s | %.2f | %.1f | %.5f |" % (name, r["first_epoch_s"], r["steps_per_s"] or 0,
-                                              r["loss"]))
+        print("| %s | %.2f (%.2f) | %.1f | %.2f | %.5f |" % (
+            name, r["first_epoch_s"], r["first_epoch_cpu_s"], r["steps_per_s"] or 0,
+            r["cpu_ms_per_step"] or 0, r["loss"]))
 
 
 if __name__ == "__main__":
