@@ -11,6 +11,7 @@ from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops.array import expand_dims, reshape, transpose
 from scopeflow.ops.constant import constant_value
 from scopeflow.ops.joining import PADDED_SHAPES, concat, pad, stack, unstack
+from scopeflow.ops.padded_rows import gradient_indices
 from scopeflow.ops.reductions import reduce_sum
 from scopeflow.ops.shape_ops import rank, shape, size
 from scopeflow.ops.slicing import slice as slice_
@@ -62,7 +63,7 @@ def _resource_gather_grad(op, grad):
     indices_size = expand_dims(size(indices), 0)
     values_shape = concat([indices_size, params_shape[1:]], 0)
     values = reshape(grad, values_shape)
-    indices = reshape(indices, indices_size)
+    indices = gradient_indices(op, reshape(indices, indices_size))
     return IndexedSlices(values, indices, params_shape), None
 
 
@@ -240,7 +241,7 @@ def _gather_v2_grad(op, grad):
     if axis_static is not None and int(axis_static) == 0:
         values_shape = concat([indices_size, params_shape[1:]], 0)
         values = reshape(dense(grad), values_shape)
-        indices = reshape(indices, indices_size)
+        indices = gradient_indices(op, reshape(indices, indices_size))
         return [IndexedSlices(values, indices, params_shape), None, None]
     outer_shape = params_shape[:axis]
     inner_shape = params_shape[axis:][1:]

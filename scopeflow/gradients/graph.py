@@ -448,8 +448,10 @@ def _aggregate_slices(grads):
             grads = [to_dense(x, name="inputs_%d" % i) if isinstance(x, IndexedSlices) else x
                      for i, x in enumerate(grads)]
             return add_n(grads, name=scope)
+    from scopeflow.ops.padded_rows import mark_like
     if len({x.indices.dtype for x in grads}) > 1:
-        grads = [IndexedSlices(x.values, cast(x.indices, "int64"), x.dense_shape)
-                 for x in grads]
+        grads = [IndexedSlices(x.values, mark_like(cast(x.indices, "int64"), x.indices),
+                               x.dense_shape) for x in grads]
+    indices = [x.indices for x in grads]
     return IndexedSlices(concat([x.values for x in grads], axis=0),
-                         concat([x.indices for x in grads], axis=0), grads[0].dense_shape)
+                         mark_like(concat(indices, axis=0), *indices), grads[0].dense_shape)

@@ -8,6 +8,7 @@ named as TF names them (`gradients/embedding_lookup_grad/Reshape:0`, `Reshape_1`
 """
 
 from scopeflow.indexed_slices import IndexedSlices
+from scopeflow.ops.padded_rows import gradient_indices, mark_like
 
 _GATHERS = ("GatherV2", "Gather", "ResourceGather")
 
@@ -97,7 +98,7 @@ def _resource_slices(g, scope, op, rows):
         size = expand_dims(size_of(ids), 0)
         values_shape = concat([size, params_shape[1:]], 0)
         values = reshape(rows, values_shape)
-        indices = reshape(ids, size)
+        indices = gradient_indices(op, reshape(ids, size))
     return IndexedSlices(values, indices, params_shape)
 
 
@@ -121,10 +122,11 @@ def slices(g, scope, gathers, grads):
                 values = reshape(rows, dims, name="Reshape")
             else:
                 values = reshape(rows, concat([[-1], shape[1:]], 0), name="Reshape")
-            indices = reshape(ids, [-1], name="Reshape_1")
+            indices = gradient_indices(op, reshape(ids, [-1], name="Reshape_1"))
         parts.append(IndexedSlices(values, indices, shape))
     if len(parts) == 1:
         return parts[0]
     with g.name_scope(scope):
+        indices = [s.indices for s in parts]
         return IndexedSlices(concat([s.values for s in parts], 0),
-                             concat([s.indices for s in parts], 0), parts[0].dense_shape)
+                             mark_like(concat(indices, 0), *indices), parts[0].dense_shape)

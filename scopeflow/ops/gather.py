@@ -308,7 +308,9 @@ ListDiff = collections.namedtuple("ListDiff", ["out", "idx"])
 
 def unique(x, out_idx=_dt.int32, name=None):
     """`tf.unique`: the distinct values `y` (first-seen order) and `idx` with x = y[idx]."""
-    return Unique(*unique_op(x, name=name or "Unique", out_idx=_dt.as_dtype(out_idx)))
+    from scopeflow.ops.padded_rows import mark_like
+    y, idx = unique_op(x, name=name or "Unique", out_idx=_dt.as_dtype(out_idx))
+    return Unique(mark_like(y, y.op.inputs[0]), idx)  # padding (-1) stays one distinct row
 
 
 def unique_with_counts(x, out_idx=_dt.int32, name=None):

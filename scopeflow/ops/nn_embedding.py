@@ -3,7 +3,8 @@
 TF routes partitioned lookups through DynamicPartition / ParallelDynamicStitch, whose output
 sizes depend on the ids; XLA needs static sizes, so each partition is gathered for all ids
 (its own packed in front, then row 0) and the partition each id belongs to is selected.
-Values and the output name ('embedding_lookup/Reshape_1') are TF's.
+Values and the output name ('embedding_lookup/Reshape_1') are TF's; so is training: the
+gradient's IndexedSlices name the padding slots -1, rows no update touches (padded_rows.py).
 """
 
 import numpy as np
@@ -12,6 +13,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import Dimension
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, raw, tensor
+from scopeflow.ops.padded_rows import pad_gather
 
 __all__ = ["embedding_lookup"]
 
@@ -106,9 +108,19 @@ def _gather_part(part, mine, new_ids):
     n = array.size(new_ids)
     slot = cumsum(m.cast(mine, _dt.int32)) - 1  # (ids,) position among this partition's ids
     packed = unsorted_segment_sum(new_ids, raw("Select", mine, slot, array.fill([n], n)), n + 1)
+    rows = array.gather(part, packed[:-1])
+    # the slots past this partition's ids read row 0: its gradient names them -1 (padding)
+    pad_gather(_gather_of(rows), mine)
     # (the second gather is ours, named apart so partition p's gather is TF's 'GatherV2_p')
-    return array.gather(array.gather(part, packed[:-1]),
-                        raw("Select", mine, slot, array.zeros_like(slot)), name="rows")
+    return array.gather(rows, raw("Select", mine, slot, array.zeros_like(slot)), name="rows")
+
+
+def _gather_of(rows):
+    """The GatherV2 / ResourceGather op that produced `rows` (through Identity reads)."""
+    op = rows.op
+    while op.type == "Identity":
+        op = op.inputs[0].op
+    return op
 
 
 def _partitioned(params, ids, strategy, scope, max_norm):

@@ -14,6 +14,7 @@ from scopeflow.core.tensor import Operation, Tensor, is_tensor
 from scopeflow.errors import InvalidArgumentError, OutOfRangeError
 from scopeflow.ops import registry
 from scopeflow.ops.array_base import dims_text
+from scopeflow.ops.padded_rows import input_padded
 from scopeflow.ops.registry import INDEX, op
 from scopeflow.ops.value_checks import check_indices, first_bad
 
@@ -115,14 +116,17 @@ def _scatter_checked(ctx, params, indices, updates, update, resource=False):
     n, size = p[0], int(np.prod(i))
     before = ctx.checks_ok()
     flat = jnp.reshape(indices, (-1,))
+    # a partitioned lookup's gradient names its padding rows -1: no rows, skipped
+    padded = input_padded(ctx, 1)
+    pad = flat < 0 if padded else jnp.zeros(flat.shape, bool)
     if size:
-        ok, first = first_bad((flat < 0) | (flat >= n))
+        ok, first = first_bad(((flat < 0) | (flat >= n)) & ~pad)
         keep = jnp.arange(size) < jnp.where(ok, size, first)
         if before is not None:
             keep = keep & before
-        flat = jnp.where(keep, flat, n)  # n: out of bounds, dropped
+        flat = jnp.where(keep & ~pad, flat, n)  # n: out of bounds, dropped
     out = update(params.at[jnp.reshape(flat, i)], updates, mode="drop")
-    check_indices(ctx, indices, n)
+    check_indices(ctx, jnp.where(jnp.reshape(pad, i), 0, indices) if padded else indices, n)
     return out
 
 

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.core.shape import TensorShape
+from scopeflow.ops.padded_rows import input_padded, without_padding
 from scopeflow.ops.rounding import products_rounded
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
@@ -173,9 +174,13 @@ def _is_array(v):
 def _sparse_kernel(names, refs, rule):
     rule = products_rounded(rule)
 
+    at = names.index("indices")
+
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
         old = [ctx.read(vals[r]) for r in refs]
+        if input_padded(ctx, at):  # a partitioned lookup's padding rows (-1) are no rows
+            vals["indices"] = without_padding(vals["indices"], np.shape(old[0])[0])
         new = ctx.guarded(lambda: _sparse_update(vals, refs, old, rule, attrs), old)
         return [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)][0]
 

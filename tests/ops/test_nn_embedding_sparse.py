@@ -92,7 +92,8 @@ with tf.Session() as s:
 
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("optimizer", ["AdamOptimizer(0.1)", "AdagradOptimizer(0.5)"])
+@pytest.mark.parametrize("optimizer", ["AdamOptimizer(0.1)", "AdagradOptimizer(0.5)",
+                                       "FtrlOptimizer(0.3)", "MomentumOptimizer(0.1, 0.9)"])
 def test_wide_model_trains_as_tf(oracle, optimizer):
     """A wide&deep-style input: fed sparse ids into a table and a partitioned table."""
     code = _WIDE.replace("OPTIMIZER", optimizer)
