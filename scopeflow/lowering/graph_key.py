@@ -41,6 +41,7 @@ from scopeflow.ops.cf_context import CFContext
 from scopeflow.ops.cf_spec import COND_SWITCHES
 from scopeflow.ops.joining import PADDED_SHAPES
 from scopeflow.ops.math import ROUNDED_PRODUCTS
+from scopeflow.ops.padded_rows import marked_outputs
 from scopeflow.ops.registry import REGISTRY
 from scopeflow.ops.ta_state import Serials
 from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
@@ -221,12 +222,14 @@ def _marks(op):
     a Mul rounded before its Add (math.ROUNDED_PRODUCTS), a Pad's output shape
     (joining.PADDED_SHAPES), a TensorArray's element shapes (tensor_array_ops.ELEMENT_SHAPES),
     a host kernel's op run compiled or a compiled one run on the host (stages), a cond's
-    Switch (cf_spec.COND_SWITCHES: others follow TF's dead-tensor rules)."""
+    Switch (cf_spec.COND_SWITCHES: others follow TF's dead-tensor rules), outputs holding a
+    lookup gradient's padded row indices (padded_rows: their scatters skip -1)."""
     host = ON_HOST.get(op)
     shapes = ELEMENT_SHAPES.get(op)
     return (op in ROUNDED_PRODUCTS, PADDED_SHAPES.get(op),
             None if shapes is None else [s._dims for s in shapes], op in RUNS_COMPILED,
-            None if host is None else _function(host), op in COND_SWITCHES)
+            None if host is None else _function(host), op in COND_SWITCHES,
+            marked_outputs(op))
 
 
 def _function(fn):

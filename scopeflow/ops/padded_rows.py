@@ -66,6 +66,12 @@ def mark_like(out, *sources):
     return mark(out) if any(is_padded(s) for s in sources) else out
 
 
+def marked_outputs(op):
+    """The output indices of `op` marked as padded row indices, in order (a graph key part:
+    the kernels reading them compile otherwise)."""
+    return tuple(sorted(_MARKED.get(op, ())))
+
+
 def input_padded(ctx, position):
     """Whether the op a kernel computes (ctx.op) takes padded indices at input `position`."""
     op = getattr(ctx, "op", None) if ctx is not None else None
@@ -80,5 +86,5 @@ def without_padding(indices, rows):
     return jnp.where(idx < 0, jnp.asarray(rows, idx.dtype), idx)
 
 
-__all__ = ["gradient_indices", "input_padded", "is_padded", "mark", "mark_like", "pad_gather",
-           "padded_indices", "without_padding"]
+__all__ = ["gradient_indices", "input_padded", "is_padded", "mark", "mark_like",
+           "marked_outputs", "pad_gather", "padded_indices", "without_padding"]
