@@ -773,7 +773,7 @@ def _initializes(program):
     seen = set()
 
     def is_init(op):
-        if op in inits:
+        if op in inits or _initializer_of_its_input(op):
             return True
         if op._type != "NoOp" or op._inputs or not op._control_inputs or op in seen:
             return False
@@ -781,6 +781,15 @@ def _initializes(program):
         return all(is_init(c) for c in op._control_inputs)
 
     return all(is_init(op) for op in program.ops)
+
+
+def _initializer_of_its_input(op):
+    """Whether `op` is the initializer of the variable it assigns, also of one in no collection
+    (Keras' metric totals and counts): the first op named `<variable>/Assign`, made with it."""
+    if op._type not in ("Assign", "AssignVariableOp") or not op._inputs:
+        return False
+    var = op._inputs[0]._op
+    return var._type in ("VariableV2", "VarHandleOp") and op._name == var._name + "/Assign"
 
 
 def _describe(program):

@@ -167,3 +167,21 @@ def test_fed_or_fetched_runs_are_not_initializations(tf, monkeypatch):
         s.run([v.initializer, tf.constant(1.0)])
         assert s.run(v).tolist() == [0.0, 0.0]
     assert called == []
+
+
+def test_variables_in_no_collection_initialize_on_the_host(tf, monkeypatch):
+    """Keras' metric totals and counts belong to no collection: their initializers are still
+    an initialization run (a fill on the host, no compiled program), unlike other assigns."""
+    entries = []
+    real = init_host.entry
+    monkeypatch.setattr(init_host, "entry",
+                        lambda program, state: entries.append(real(program, state)) or entries[-1])
+    total = tf.Variable(tf.zeros([]), name="total", collections=[], use_resource=True)
+    count = tf.Variable(tf.random_uniform([2], seed=3), name="count", collections=[])
+    compiles = cache.stats["compiles"]
+    with tf.Session() as s:
+        s.run(tf.variables_initializer([total, count]))
+        assert entries[-1] is not None and cache.stats["compiles"] == compiles
+        s.run(tf.group(total.assign(2.0), count.assign([1.0, 2.0])))  # not initializers
+        assert len(entries) == 1
+        assert s.run(total) == 2.0 and s.run(count).tolist() == [1.0, 2.0]
