@@ -90,11 +90,17 @@ def function_vjp(ctx, fn, xs, grad_ys):
 
 
 def call_gradient(op, *grads):
-    """Gradient function of a call op: TF's `SymbolicGradient` of the called function."""
+    """Gradient function of a call op: as TF's, a call of the function's backward function
+    (ops/function_grad.py); a Defun's call, or a function whose gradient is not built op by
+    op here, gets TF's `SymbolicGradient` of the called function."""
     from scopeflow.gradients.plan import trainable
     from scopeflow.gradients.symbolic import _symbolic_gradient
     from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.ops.function_grad import forward_backward
     from scopeflow.ops.shape_ops import zeros_like
+    pair = None if op._type in DEFINED else forward_backward(op, op._attrs["f"], len(grads))
+    if pair is not None:
+        return _backward_call(op, pair, grads)
     fn = DEFINED.get(op._type) or op._attrs["f"]
     grads = [zeros_like(t) if gy is None else convert_to_tensor(gy)
              for t, gy in zip(op._outputs, grads)]
@@ -102,6 +108,27 @@ def call_gradient(op, *grads):
                           name="SymbolicGradient")
     outs = outs if isinstance(outs, list) else [outs]
     return [g if trainable(t) else None for t, g in zip(op._inputs, outs)]
+
+
+def _backward_call(op, pair, grads):
+    """The backward function called on the gradients and the forward values it reads."""
+    from scopeflow.gradients.plan import trainable
+    from scopeflow.ops.function_grad import backward_inputs
+    outs = call_traced(pair[1], backward_inputs(op, pair, grads))
+    got = [None] * len(op._inputs)
+    for k, g in zip(pair[2], outs):
+        got[k] = g if trainable(op._inputs[k]) else None
+    return got
+
+
+def call_traced(traced, inputs):
+    """The outputs (a list) of a new call op of `traced` on `inputs` (its arguments, then
+    its captures): stateful or not as TF chooses."""
+    call = stateful_partitioned_call if is_stateful(traced) else partitioned_call
+    outs = call(inputs, f=traced, config="", config_proto=_CONFIG_PROTO, executor_type="",
+                _read_only_resource_inputs=read_only_resources(traced),
+                _collective_manager_ids=[])
+    return outs if isinstance(outs, list) else [outs]
 
 
 def _call_specs(args, *, f, **attrs):
@@ -201,15 +228,11 @@ class Function:
             entry = self._cache[key] = self._trace(bound, leaves)
         traced, out_structure = entry
         tensors = [x for x in leaves if isinstance(x, Tensor)]
-        call = stateful_partitioned_call if is_stateful(traced) else partitioned_call
-        inputs = tensors + traced.captured
-        outs = call(inputs, f=traced, config="", config_proto=_CONFIG_PROTO, executor_type="",
-                    _read_only_resource_inputs=read_only_resources(traced),
-                    _collective_manager_ids=[])
-        call_op = outs[0].op if isinstance(outs, list) and outs else getattr(outs, "op", outs)
+        outs = call_traced(traced, tensors + traced.captured)
+        call_op = outs[0].op if outs and isinstance(outs[0], Tensor) else outs[0]
         for c in traced.graph.control_captures:
             call_op._add_control_input(c)
-        outs = [] if not isinstance(outs, list) else outs
+        outs = [t for t in outs if isinstance(t, Tensor)]
         return _pack(out_structure, outs)
 
     def _bound(self, args, kwargs):

@@ -55,6 +55,9 @@ def graph_def(graph, from_version=None, add_shapes=False):
         if add_shapes and op._outputs:
             nd.attr["_output_shapes"].list.shape.extend(
                 shape_proto(t._shape) for t in op._outputs)
+    for fn in graph.__dict__.get("replaced_functions", ()):  # (ops/function_grad.py)
+        library = library or function_def.Library(gd.library)
+        library.func_attr(fn, "PartitionedCall")
     gd.versions.CopyFrom(graph.graph_def_versions)
     return gd
 
