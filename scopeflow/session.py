@@ -24,7 +24,7 @@ from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.lowering import ahead, cache, devices, padding
 from scopeflow.lowering.context import RNG_DTYPE, run_error
 from scopeflow.lowering.host import packed_outputs
-from scopeflow.lowering.lower import x64
+from scopeflow.lowering.lower import Program, x64
 from scopeflow.lowering.stages import (
     HostContext,
     HostPlan,
@@ -214,6 +214,20 @@ class BaseSession:
                 record_run(run_metadata.step_stats, [x.name for x in plan.tensors + plan.ops],
                            start, time.time())
         return result
+
+    def _compile_ahead(self, fetches, feed_dict):
+        """Starts compiling the run of `fetches` for the shapes of `feed_dict` on a thread
+        (Keras' fit: the last, smaller batch, while the full ones run), where `run` has
+        already run `fetches` with these feed keys as one compiled program; runs nothing."""
+        keys = tuple([k if type(k) is str else id(k) for k in feed_dict])
+        plan = self._plans.get(
+            (fetches if type(fetches) in _LEAVES else structure_key(fetches), keys))
+        version, prog = plan.prog if plan is not None else (None, None)
+        if version != self._graph._version or type(prog) is not Program \
+                or prog.static_pos or self._remote_vars is not None:
+            return
+        feeds = [s.convert(v) for s, v in zip(plan.feeds, feed_dict.values())]
+        ahead.compile_for(self, prog, feeds)
 
     def _new_plan(self, key, fetches, feed_dict):
         plan = _Plan(self._graph, fetches, list(feed_dict) if feed_dict else [])

@@ -7,6 +7,8 @@ buffer, or came from `from_tensor_slices`), the iterator announces the shapes
 (`IteratorResource.ahead`) and the Session compiles the step for them here, on a thread,
 while the full batches run; the run that gets the last batch finds the program in the cache.
 The values are those of compiling at that run (the same program, the same compile).
+Keras' `fit` over arrays announces its last, smaller batch the same way (`Session.
+_compile_ahead`), after its first step.
 
 >>> import numpy as np
 >>> import scopeflow as tf
@@ -55,14 +57,19 @@ def compile_ahead(session, prog, vals, coming):
         if tuple(shape) != tuple(v.shape):
             fake[i] = np.zeros(shape, dtype)
             changed = True
-    if not changed:
-        return
+    if changed:
+        compile_for(session, prog, fake)
+
+
+def compile_for(session, prog, feeds):
+    """Starts compiling `prog` on a thread for the shapes of `feeds` and the Session's
+    variables as they are now, unless the cache has that signature."""
     state = dict(session._state)
     sig = prog.state_sig(state)
-    if cache.has(prog, fake, sig):
+    if cache.has(prog, feeds, sig):
         return
     threads = session._resources.setdefault(("compile ahead",), _Threads())
-    threads.start(prog, state, fake, sig)
+    threads.start(prog, state, feeds, sig)
 
 
 class _Threads:

@@ -122,7 +122,24 @@ class LoopsMixin:
                 agg.add(values, size)
                 return dict(zip(self.metrics_names, values))
             cbs.batch("train", step, size, run)
+            if step == 0:
+                self._compile_last_batch(source, bx, by, weights)
         return {k: float(v) for k, v in zip(self.metrics_names, agg.result())}
+
+    def _compile_last_batch(self, source, bx, by, weights):
+        """Has the train step compiled on a thread, while the full batches run, for the
+        epoch's last, smaller batch of arrays (else its compile stalls that step for
+        seconds); the first batch's rows give the shapes."""
+        rest = source.size % source._batch if hasattr(source, "size") else 0
+        if not rest or _size(bx) <= rest:
+            return
+
+        def head(arrays):
+            return None if arrays is None else [None if a is None else a[:rest] for a in arrays]
+
+        fetches, train_op = self._make_train_function()
+        K.get_session()._compile_ahead(fetches + [train_op],
+                                       self._feed(head(bx), head(by), True, head(weights)))
 
     def _test_loop(self, source, sess, callbacks=None):
         """The aggregated loss and metrics. As tf_keras, the batches' numpy float32 losses
