@@ -283,6 +283,7 @@ def _reduce(op, ins, fed):
     if a in axes:
         raise _Refuse("reduces over the batch")
     keep = op._attrs.get("keep_dims", False) and not op._type.startswith("Arg")
+    # max, min and arg-max need no order (ties keep the first index); integers sum exactly
     dtype = op._inputs[0].dtype.base_dtype
     exact = op._type not in ("Sum", "Mean", "Prod") or dtype.is_integer or dtype.is_bool
     return (a if keep else a - sum(d < a for d in axes),), exact
@@ -324,9 +325,11 @@ def _xent(op, ins, fed):
 
 
 def _batch_norm(op, ins, fed):
+    """FusedBatchNorm at inference: elementwise with the given statistics (passed through as
+    outputs 1-2); in training its statistics are over the batch."""
     if op._attrs.get("is_training", True):
         raise _Refuse("batch statistics")
-    return (_only(ins, 0),) + (None,) * (len(op._outputs) - 1), SIZED
+    return (_only(ins, 0),) + (None,) * (len(op._outputs) - 1), EXACT
 
 
 _UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",

@@ -88,3 +88,14 @@ def test_fetched_values_keep_the_batch_axis_where_it_moves():
     assert rows.axes == (2,)
     with tf.Session() as s:
         assert s.run(moved, {x: np.ones([5, 3])}).shape == (3, 2, 5)
+
+
+def test_batch_norm_at_inference_is_elementwise_and_in_training_mixes_rows():
+    x = tf.placeholder(tf.float32, [None, 2, 2, 3])
+    ones, zeros = tf.ones([3]), tf.zeros([3])
+    infer = tf.nn.fused_batch_norm(x, ones, zeros, zeros, ones, is_training=False)
+    rows = analyse(Program(tf.get_default_graph(), [infer[0], infer[1]], [], [x]))
+    assert rows.axes == (0, None) and rows.exact
+    train = tf.nn.fused_batch_norm(x, ones, zeros, is_training=True)
+    rows, why = _rows([train[0]], [x])
+    assert rows is None and "batch statistics" in why
