@@ -1,20 +1,25 @@
-"""An evaluation loop whose last batch is smaller: scopeflow (padding off, `exact`, `rows`)
-against TensorFlow, each a fresh process with an empty disk cache.
+"""A feed_dict loop whose last batch is smaller: scopeflow (as before, and with padding
+`exact` or `rows` and the last batch compiled ahead) against TensorFlow, each a fresh process
+with an empty disk cache.
 
     python benchmarks/eval_batches.py                  # markdown table for README
     python benchmarks/eval_batches.py --examples 1050 --batch 100 --rounds 3
+    python benchmarks/eval_batches.py --model cnn_train
     python benchmarks/eval_batches.py --model resnet_v1_50 --examples 20 --batch 8
 
-The model is the CNN of benchmarks/train.py (two 5x5 convolutions with 2x2 max-pooling, fc
-1024, 10 logits; its weights from NumPy) or slim's resnet_v1_50 of benchmarks/resnet_infer.py
-(224x224, is_training=False, graph seed 7: TF's initial weights); the loop runs
-`sess.run([logits, tf.argmax(logits, 1)], {x: X[i:i + batch]})` over `examples` rows, so the
-last batch has `examples % batch` rows. Timed: the whole loop (wall clock, and the process's CPU
-time), its first batch (the compile), the median full batch, the last batch; counted: XLA
-compiles (scopeflow's `cache.stats`). Each worker also writes the loop's logits, so the table
-says whether the last batch's values are bit-identical to the unpadded run (`--pad 0`) and how
-far they are from TensorFlow's. Workers run one at a time, interleaved over `rounds`; the
-table gives medians and the load average before and after.
+`cnn` is the CNN of benchmarks/train.py (two 5x5 convolutions with 2x2 max-pooling, fc 1024,
+10 logits; its weights from NumPy) evaluated, `cnn_train` the same net's training step
+(Momentum; a step is never padded) and `resnet_v1_50` slim's net of benchmarks/resnet_infer.py
+(224x224, is_training=False, graph seed 7: TF's initial weights) evaluated. The loop runs
+`sess.run(fetches, {x: X[i:i + batch], ...})` over `examples` rows, so the last batch has
+`examples % batch` rows (eval fetches: logits and their argmax; training: the step and its
+loss). Timed: the whole loop (wall clock, and the process's CPU time), its first batch (the
+compile), the median full batch, the last batch; counted: XLA compiles (scopeflow's
+`cache.stats`, the compile ahead included). Each worker writes the loop's values (logits or
+losses), so the table says whether the last batch's are bit-identical to the run before
+(`pad 0`: no padding and nothing compiled ahead) and how far they are from TensorFlow's.
+Workers run one at a time, interleaved over `rounds`; the table gives medians and the load
+average before and after.
 """
 
 import argparse
@@ -30,6 +35,7 @@ from train import make_arrays, tf_python
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+# (framework, SCOPEFLOW_PAD_BATCHES): "0" is the run before (no padding, nothing compiled ahead)
 KINDS = (("scopeflow", "0"), ("scopeflow", "exact"), ("scopeflow", "rows"), ("tensorflow", ""))
 
 
@@ -57,18 +63,29 @@ def _resnet(tf, framework):
     return x, logits, tf.argmax(logits, 1)
 
 
-def worker(framework, model, data, out, examples, batch):
-    arrays = dict(np.load(data))
+def _step(tf, framework, model, arrays):
+    """(feeds of rows i:j, fetches, which fetch is recorded) of the loop's `model`."""
+    if model == "cnn_train":  # train.py's CNN step: Momentum, sparse softmax cross-entropy
+        import train
+        x, y, loss, step = train.build_tf1(tf, "cnn", arrays)
+        return lambda i, j: {x: arrays["x"][i:j], y: arrays["y"][i:j]}, [step, loss], 1
+    x, logits, preds = build(tf, arrays) if model == "cnn" else _resnet(tf, framework)
+    return lambda i, j: {x: arrays["x"][i:j]}, [logits, preds], 0
+
+
+def worker(framework, model, data, out, examples, batch, plain):
+    arrays = {k: v[:examples] if k in ("x", "y") else v for k, v in np.load(data).items()}
     if framework == "tensorflow":
         import tensorflow.compat.v1 as tf
         tf.disable_v2_behavior()
         stats = None
     else:
         import scopeflow.compat.v1 as tf
-        from scopeflow.lowering import cache
+        from scopeflow.lowering import ahead, cache
         stats = cache.stats
-    x, logits, preds = build(tf, arrays) if model == "cnn" else _resnet(tf, framework)
-    X = arrays["x"][:examples]
+        if plain:  # before: nothing compiled ahead for a feed_dict loop's last batch
+            ahead.sliced = lambda *a: None
+    feed, fetches, kept = _step(tf, framework, model, arrays)
     times, got = [], []
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -76,7 +93,8 @@ def worker(framework, model, data, out, examples, batch):
         t0, c0 = time.perf_counter(), time.process_time()
         for i in range(0, examples, batch):
             t = time.perf_counter()
-            got.append(sess.run([logits, preds], {x: X[i:i + batch]})[0])
+            got.append(np.reshape(sess.run(fetches, feed(i, i + batch))[kept], (-1,) if kept
+                                  else (min(batch, examples - i), -1)))
             times.append(time.perf_counter() - t)
         total, cpu = time.perf_counter() - t0, time.process_time() - c0
     np.save(out, np.concatenate(got))
@@ -92,7 +110,7 @@ def _spawn(kind, data, out, args):
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT,
                    SCOPEFLOW_CACHE_DIR=cache_dir, SCOPEFLOW_PAD_BATCHES=pad or "0")
         cmd = [py, os.path.abspath(__file__), "--worker", framework, "--model", args.model,
-               "--data", data, "--out",
+               "--plain", str(int(pad == "0")), "--data", data, "--out",
                out, "--examples", str(args.examples), "--batch", str(args.batch)]
         proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT,
                               env=env)
@@ -102,10 +120,11 @@ def _spawn(kind, data, out, args):
 
 
 def _table(runs, values, args, loads):
-    last = slice(args.examples - (args.examples % args.batch or args.batch), None)
+    n_last = args.examples % args.batch or args.batch
+    last = slice(-1, None) if args.model == "cnn_train" else slice(args.examples - n_last, None)
     plain, tf_vals = values.get(("scopeflow", "0")), values.get(("tensorflow", ""))
     lines = ["%s: %d examples in batches of %d (last batch %d); load average %s" % (
-        args.model, args.examples, args.batch, args.examples - last.start, " -> ".join(
+        args.model, args.examples, args.batch, n_last, " -> ".join(
             "%.1f" % v for v in loads)),
         "", "| run | loop wall s | loop CPU s | first batch s | full batch s | last batch s "
         "| compiles | last batch = unpadded | vs TF max abs |",
@@ -130,7 +149,8 @@ def _table(runs, values, args, loads):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", default="cnn", choices=["cnn", "resnet_v1_50"])
+    p.add_argument("--model", default="cnn", choices=["cnn", "cnn_train", "resnet_v1_50"])
+    p.add_argument("--plain", type=int, default=0)
     p.add_argument("--examples", type=int, default=1050)
     p.add_argument("--batch", type=int, default=100)
     p.add_argument("--rounds", type=int, default=3)
@@ -140,7 +160,7 @@ def main():
     args = p.parse_args()
     if args.worker:
         print(json.dumps(worker(args.worker, args.model, args.data, args.out, args.examples,
-                                args.batch)))
+                                args.batch, args.plain)))
         return 0
     kinds = [k for k in KINDS if k[0] == "scopeflow" or tf_python()]
     runs, values = {k: [] for k in kinds}, {}
@@ -148,8 +168,9 @@ def main():
     with tempfile.TemporaryDirectory() as d:
         arrays = make_arrays("cnn")
         rng = np.random.RandomState(1)
-        shape = (784,) if args.model == "cnn" else (224, 224, 3)
+        shape = (224, 224, 3) if args.model == "resnet_v1_50" else (784,)
         arrays["x"] = (rng.rand(args.examples, *shape) - 0.5).astype(np.float32)
+        arrays["y"] = rng.randint(0, 10, args.examples).astype(np.int32)
         data = os.path.join(d, "cnn.npz")
         np.savez(data, **arrays)
         for _ in range(args.rounds):

@@ -79,6 +79,7 @@ class _Plan:
         "fetches",
         "ops",
         "prog",
+        "runs",
         "single",
         "sources",
         "tensors",
@@ -106,6 +107,7 @@ class _Plan:
         # read and replaced whole, so threads sharing the plan never mix two signatures
         self.prog = (-1, None)  # (graph version, Program)
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
+        self.runs = 0  # runs of that entry, counted to 2
         self.extended = None  # (extra tensors, this plan with them fetched too)
 
 
@@ -358,6 +360,13 @@ class BaseSession:
             if type(entry) is tuple:  # a smaller batch through a larger batch's program
                 return self._run_padded(prog, feeds, sig, entry)
             plan.entry = (shapes, state_version, entry)
+            plan.runs = 0
+        if plan.runs < 2:  # the second run of a signature: the loop's last batch comes?
+            plan.runs += 1
+            if plan.runs == 2 and feeds and not padding.pads(prog):
+                coming = ahead.sliced(prog, feeds)
+                if coming is not None:
+                    ahead.compile_ahead(self, prog, feeds, coming)
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)

@@ -39,9 +39,51 @@ def announced(op, known):
     return op._outputs, shapes
 
 
+def sliced(prog, feeds):
+    """(fed tensors, shapes) of a shorter last batch to come, where this run's batches are
+    consecutive row slices of larger arrays (a feed_dict loop's `X[i:i + B]`, seen at i = B or
+    later: from N rows, the last run gets N % B), else None. Its program is compiled on a
+    thread while the full batches run, as for an iterator's announced shapes."""
+    outs, shapes, tail = [], [], None
+    for i in prog.feed_pos:
+        t, a = prog.fed[i], feeds[i]
+        dims = t.shape._dims
+        if not dims or dims[0] is not None:
+            continue
+        where = _slice_of(a)
+        if where is None:
+            return None
+        start, total = where
+        n = a.shape[0]
+        left = (total - start) % n
+        if start % n or not left or tail not in (None, left):
+            return None
+        tail = left
+        outs.append(t)
+        shapes.append((left,) + a.shape[1:])
+    return (outs, shapes) if outs else None
+
+
+def _slice_of(a):
+    """(first row, rows of the whole) where `a` holds whole rows [first:first + len(a)] of a
+    larger C-contiguous array (of any shape: `X` may itself be a reshaped view), first > 0;
+    else None."""
+    base = a.base if type(a) is np.ndarray else None
+    if type(base) is not np.ndarray or not a.shape or not a.shape[0]:
+        return None
+    if not (a.flags.c_contiguous and base.flags.c_contiguous):
+        return None
+    row = a.strides[0]
+    off = a.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if row <= 0 or off <= 0 or off % row or base.nbytes % row:
+        return None
+    return off // row, base.nbytes // row
+
+
 def compile_ahead(session, prog, vals, coming):
-    """Starts compiling `prog` (a compiled step of a HostPlan, just run on `vals`) for the
-    announced shapes of the tensors it is fed, unless the cache has that signature."""
+    """Starts compiling `prog` (a compiled step of a HostPlan, or a Session's program, just
+    run on `vals`) for the announced shapes of the tensors it is fed, unless the cache has
+    that signature."""
     outs, shapes = coming
     where = dict(zip(outs, shapes))
     fake, changed = list(vals), False

@@ -97,6 +97,15 @@ def _pattern(prog, rs, feeds, sig):
     return n, (key, sig)
 
 
+def pads(prog):
+    """Whether a smaller batch of `prog` may run padded (then nothing is compiled ahead)."""
+    m = _mode[0]
+    if m == "0":
+        return False
+    rs = _batches(prog).rows
+    return rs is not None and (m == "rows" or rs.exact)
+
+
 def plan(prog, feeds, sig):
     """How to run `feeds` when their exact signature is not compiled: (b, B, padded feeds,
     fetch axes) to pad, else None (compile). `sig`: the state signature of the cache key."""

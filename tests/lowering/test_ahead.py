@@ -51,3 +51,60 @@ def test_values_are_those_of_compiling_at_the_run(monkeypatch):
     plain = run()
     assert plain[0] == early[0]
     np.testing.assert_array_equal(plain[1], early[1])
+
+
+def _loop(x, step, X, batch):
+    """A feed_dict loop over X in slices; the compiles each run made."""
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        out, made = [], []
+        for i in range(0, len(X), batch):
+            before = cache.stats["compiles"]
+            out.append(sess.run(step, {x: X[i:i + batch]}))
+            for t in sess._resources.get(("compile ahead",), ahead._Threads()).threads:
+                t.join()  # (a compile ahead counts with the run that started it)
+            made.append(cache.stats["compiles"] - before)
+    return out, made
+
+
+def _training(seed):
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.get_variable("w%d" % seed, [3, 2], initializer=tf.ones_initializer())
+    loss = tf.reduce_mean(tf.matmul(x, w) ** 2)
+    return x, [tf.train.GradientDescentOptimizer(0.1).minimize(loss), loss]
+
+
+def test_a_feed_dict_loop_over_slices_compiles_its_last_batch_ahead():
+    X = np.linspace(0, 1, 30, dtype=np.float32).reshape(10, 3)
+    x, step = _training(0)
+    out, made = _loop(x, step, X, 4)
+    assert made == [1, 1, 0]  # the 2-row step compiled beside the second run, for the third
+
+
+def test_a_loop_compiled_ahead_trains_as_one_compiled_at_its_last_batch(monkeypatch):
+    X = np.linspace(0, 1, 30, dtype=np.float32).reshape(10, 3)
+    early = _loop(*_training(1), X, 4)[0]
+    monkeypatch.setattr(ahead, "sliced", lambda *a: None)
+    plain, made = _loop(*_training(2), X, 4)
+    assert made == [1, 0, 1]
+    assert [v[1] for v in plain] == [v[1] for v in early]
+
+
+def test_slices_that_do_not_walk_the_array_compile_nothing_ahead():
+    X = np.linspace(0, 1, 30, dtype=np.float32).reshape(10, 3)
+    x, step = _training(3)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step, {x: X[:4]})
+        sess.run(step, {x: X[:4]})  # the same rows again: not a loop over X
+        sess.run(step, {x: X[4:8].copy()})  # a copy: no larger array behind it
+        sess.run(step, {x: X[4:8]})
+        assert ("compile ahead",) not in sess._resources
+    assert ahead.sliced(_FakeProg(), [X[2:5]]) is None  # row 2 is no step of 3 from row 0
+    assert ahead.sliced(_FakeProg(), [X[3:6]])[1] == [(1, 3)]  # 3, 6, then 9: one row left
+    assert ahead.sliced(_FakeProg(), [X[3:6, :2]]) is None  # columns cut: not whole rows
+
+
+class _FakeProg:
+    fed = (tf.placeholder(tf.float32, [None, 3]),)
+    feed_pos = (0,)
