@@ -1,12 +1,12 @@
 """Normalization: l2_normalize, moments, batch_normalization, FusedBatchNormV3, LRN."""
 
-import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
+from scopeflow.ops.rounding import products_rounded, round_each
 
 __all__ = ["batch_norm_with_global_normalization", "batch_normalization", "fused_batch_norm",
            "l2_normalize", "local_response_normalization", "lrn", "moments",
@@ -212,9 +212,22 @@ def _fused_batch_norm(x, scale, offset, mean, variance, *, epsilon=1e-4,
     else:
         bm, bv = mean, variance
         out_m, out_v = mean, variance
-    inv = jax.lax.rsqrt(bv + epsilon) * scale
-    y = (xf - bm.reshape(bshape)) * inv.reshape(bshape) + offset.reshape(bshape)
+    y = _normalized(xf, bm.reshape(bshape), bv, scale, epsilon, bshape) + offset.reshape(bshape)
     return y.astype(x.dtype), out_m, out_v, bm, bv, jnp.zeros((0,), scale.dtype)
+
+
+def _normalized(xf, bm, bv, scale, epsilon, bshape):
+    """(x - mean) * (scale / sqrt(variance + epsilon)), each operation rounded, as TF's x86
+    kernel (oneDNN's batch normalization) computes it before adding the offset; Eigen's
+    rsqrt times the scale, XLA's rsqrt, or a fused multiply-add each differ in about half the
+    elements' last bit."""
+    factor = _scale_over_deviation(scale=scale, variance=bv, epsilon=epsilon)
+    return round_each((xf - bm) * factor.reshape(bshape))
+
+
+@products_rounded
+def _scale_over_deviation(scale, variance, epsilon):
+    return scale / jnp.sqrt(variance + epsilon)
 
 
 def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
