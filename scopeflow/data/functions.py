@@ -39,6 +39,7 @@ class FuncGraph(Graph):
         self._by_source = {}
         self.source_of = {}  # placeholder here -> the tensor of `outer` it stands for
         self.control_captures = []  # ops of enclosing graphs a call must wait for
+        self.capture_scope = None  # the scope of the op whose inputs are being captured
 
     def control_dependencies(self, control_inputs):
         """Ops of enclosing graphs are no control inputs here: the call waits for them
@@ -64,21 +65,42 @@ class FuncGraph(Graph):
             if t._op._graph is not self.outer and isinstance(self.outer, FuncGraph):
                 src = self.outer.capture(t)
             from scopeflow.core.variables import InitScope
+            # TF's name: the reading op's scope (else the current one) and the captured op's
+            scope = self.capture_scope
+            if scope is None:
+                scope = self._frame().name_scope
+                scope = scope + "/" if scope else ""
             # (at the function's top: outside its conds and loops, its name scopes)
             with self.as_default(), InitScope(self), self.name_scope(None):
                 shape = t.shape if t.dtype.name not in ("variant", "resource") else []
-                inner = placeholder(t.dtype.base_dtype, shape, name=t._op._name.split("/")[-1])
+                inner = placeholder(t.dtype.base_dtype, shape, name=scope + t._op._name)
             self._by_source[t] = inner
             self.source_of[inner] = src
             self.captures.append((src, inner))
         return inner
 
 
-def _capture_inputs(inputs):
+def _capture_inputs(inputs, name):
+    """(inputs captured, the function graph, the op's full name) for an op `name` about to
+    be built; TF names the op first and its captures' placeholders inside its scope."""
     g = default_graph()
     if not isinstance(g, FuncGraph):
-        return inputs, None
-    return [_capture(g, x) for x in inputs], g
+        return inputs, None, None
+    full = g._op_scope(name)
+    saved, g.capture_scope = g.capture_scope, full + "/"
+    try:
+        return [_capture(g, x) for x in inputs], g, full
+    finally:
+        g.capture_scope = saved
+
+
+def captured(inputs):
+    """`inputs` captured into the function graph being built, their placeholders named in
+    the current scope: TF makes a call op by create_op, without a scope of its own."""
+    g = default_graph()
+    if not isinstance(g, FuncGraph):
+        return inputs
+    return [_capture(g, x) for x in inputs]
 
 
 def _capture(g, x):

@@ -124,8 +124,9 @@ def _backward_call(op, pair, grads):
 def call_traced(traced, inputs):
     """The outputs (a list) of a new call op of `traced` on `inputs` (its arguments, then
     its captures): stateful or not as TF chooses."""
+    from scopeflow.data.functions import captured
     call = stateful_partitioned_call if is_stateful(traced) else partitioned_call
-    outs = call(inputs, f=traced, config="", config_proto=_CONFIG_PROTO, executor_type="",
+    outs = call(captured(inputs), f=traced, config="", config_proto=_CONFIG_PROTO, executor_type="",
                 _read_only_resource_inputs=read_only_resources(traced),
                 _collective_manager_ids=[])
     return outs if isinstance(outs, list) else [outs]

@@ -103,8 +103,9 @@ def _builder(rec):
 
 def apply(rec, inputs, attrs, name=None, graph=None):
     """Adds one `rec` op over `inputs` (tensors or values) to the right graph; returns outputs."""
-    if CAPTURE_HOOKS and graph is None:
-        inputs, graph = CAPTURE_HOOKS[-1](inputs)
+    full = None
+    if CAPTURE_HOOKS and graph is None:  # (a function graph names the op first, as TF)
+        inputs, graph, full = CAPTURE_HOOKS[-1](inputs, name or rec.default_name)
     if not rec.list_args and len(inputs) <= len(rec.args):
         # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph,
         # and the "T" inputs agree; anything else takes the general path, which reports errors
@@ -134,9 +135,10 @@ def apply(rec, inputs, attrs, name=None, graph=None):
         else:
             if g is None:
                 g = default_graph()
-            return finish(g, rec, g._op_scope(name or rec.default_name), tensors, attrs)
+            return finish(g, rec, full or g._op_scope(name or rec.default_name), tensors,
+                          attrs)
     g = graph or _graph_of(inputs)
-    full = g._op_scope(name or rec.default_name)
+    full = full or g._op_scope(name or rec.default_name)
     tensors = _convert_inputs(g, rec, inputs, full)
     return finish(g, rec, full, tensors, attrs)
 

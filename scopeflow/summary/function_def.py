@@ -85,9 +85,12 @@ def function_def(fn, name, library):
     fd = function_pb2.FunctionDef()
     fd.signature.name = name
     inputs = list(fn.args) + [inner for _, inner in fn.graph.captures]
+    out_names = getattr(fn, "out_names", None) or [
+        "identity" if k == 0 else "identity_%d" % k for k in range(len(fn.outputs))]
+    used = set(out_names)  # (TF's: the outputs keep their names, an argument gets `a_0`)
     arg_of = {}
     for k, t in enumerate(inputs):
-        arg = fd.signature.input_arg.add(name=t._op._name,
+        arg = fd.signature.input_arg.add(name=_arg_name(t._op._name, used),
                                          type=t.dtype.base_dtype.as_datatype_enum)
         arg_of[t] = arg.name
         fd.arg_attr[k].attr["_output_shapes"].list.shape.append(shape_proto(t.shape))
@@ -116,9 +119,8 @@ def function_def(fn, name, library):
             nd.device = op._device
         for k, v in attrs.items():
             nd.attr[k].CopyFrom(v)
-    names = getattr(fn, "out_names", None)
     for k, t in enumerate(fn.outputs):
-        out = names[k] if names else "identity" if k == 0 else "identity_%d" % k
+        out = out_names[k]
         fd.signature.output_arg.add(name=out, type=t.dtype.base_dtype.as_datatype_enum)
         fd.ret[out] = ref(t)
     extra = getattr(fn, "library_attrs", None)  # a called function's attrs (not tf.data's)
@@ -127,3 +129,13 @@ def function_def(fn, name, library):
     for k, v in (extra or {}).items():
         fd.attr[k].CopyFrom(attr_value_pb2.AttrValue(b=v))
     return fd
+
+
+def _arg_name(name, used):
+    """TF's argument name for placeholder `name`: lowercase, other characters `_`, unique."""
+    base = re.sub(r"[^a-z0-9_]", "_", name.lower())
+    out, k = base, 0
+    while out in used:
+        out, k = "%s_%d" % (base, k), k + 1
+    used.add(out)
+    return out

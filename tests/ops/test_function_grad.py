@@ -83,17 +83,13 @@ with tf.Session() as s:
 """
 
 
-# TF names a capture's placeholder for the scope of the op that reads it and the captured op
-# (`gradients/PartitionedCall_grad/PartitionedCall` for an inner call's extra output, so the
-# backward call there is `..._grad/PartitionedCall_2`); scopeflow's for the captured op only
-NAMED_AS_CAPTURES = pytest.mark.xfail(strict=True, reason="capture placeholders' names")
-
-
 @pytest.mark.oracle
-@pytest.mark.parametrize("name", [pytest.param(n, marks=NAMED_AS_CAPTURES)
-                                  if n == "nested_calls" else n for n in sorted(PROGRAMS)])
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_call_gradient_graph_matches_tf(oracle, name):
-    """The caller's graph node for node, the backward functions' nodes, two runs' values."""
+    """The caller's graph node for node, the backward functions' nodes (a capture's
+    placeholder named for the scope of the op reading it and the captured op, as TF's: in
+    `nested_calls` an inner call's extra outputs take `..._grad/PartitionedCall` and
+    `..._1`, the backward call `..._2`), two runs' values."""
     code = PROGRAMS[name] + GRAPH_AND_VALUES
     here, there = run_here(code), oracle(code)
     assert "ok" in there and here == there, explain(code, here, there)
