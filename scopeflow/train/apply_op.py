@@ -181,24 +181,37 @@ def _sparse_kernel(names, refs, rule):
         old = [ctx.read(vals[r]) for r in refs]
         if input_padded(ctx, at):  # a partitioned lookup's padding rows (-1) are no rows
             vals["indices"] = without_padding(vals["indices"], np.shape(old[0])[0])
-        new = ctx.guarded(lambda: _sparse_update(vals, refs, old, rule, attrs), old)
+        # (the checks guard the rows written, not a cond over the whole table: XLA copied it)
+        new = _sparse_update(vals, refs, old, rule, attrs, ok=ctx.checks_ok())
         return [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)][0]
 
     return kernel
 
 
-def _sparse_update(vals, refs, old, rule, attrs):
-    """The sparse rule's new values: rows not named keep their old values."""
+def _sparse_update(vals, refs, old, rule, attrs, ok=None):
+    """The sparse rule's new values: the rule runs on the rows named only (duplicates summed,
+    as TF deduplicates first), the others keep their values. Its cost follows the number of
+    indices, not the table's rows: an embedding table's step reads and writes its batch's rows.
+    Where `ok` (a traced bool: the run's checks so far) is False, no row is written.
+    """
+    import jax
+
     vals = dict(vals)
     var = old[0]
-    idx = jnp.asarray(vals.pop("indices"))
-    rows = jnp.asarray(vals["grad"]).reshape((-1,) + var.shape[1:])
-    vals["grad"] = jnp.zeros_like(var).at[idx.reshape(-1)].add(rows.astype(var.dtype))
-    touched = jnp.zeros(var.shape[:1], bool).at[idx.reshape(-1)].set(True)
-    touched = touched.reshape(var.shape[:1] + (1,) * (var.ndim - 1))  # (rows, 1, ...)
-    vals.update(zip(refs, old))
+    rows_n = var.shape[0]
+    idx = jnp.reshape(jnp.asarray(vals.pop("indices")), (-1,))
+    idx = jnp.where(idx < 0, idx + rows_n, idx)  # (a negative index counts from the end)
+    k = idx.shape[0]
+    rows = jnp.asarray(vals["grad"]).reshape((k,) + var.shape[1:]).astype(var.dtype)
+    # the distinct rows named, sorted, padded to k with rows_n (out of bounds: read as zeros,
+    # written nowhere); an index out of bounds is not written either
+    named, slot = jnp.unique(idx, size=k, fill_value=rows_n, return_inverse=True)
+    if ok is not None:
+        named = jnp.where(ok, named, rows_n)
+    vals["grad"] = jax.ops.segment_sum(rows, jnp.reshape(slot, (-1,)), k)
+    vals.update((r, o.at[named].get(mode="fill", fill_value=0)) for r, o in zip(refs, old))
     new = rule(**vals, **attrs)
-    return [jnp.where(touched, v, o) for v, o in zip(new, old)]
+    return [o.at[named].set(jnp.asarray(v, o.dtype), mode="drop") for v, o in zip(new, old)]
 
 
 def _resource_spec(names, refs, sparse):
