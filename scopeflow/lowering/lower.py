@@ -925,6 +925,11 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
         written.update(masks_out(ctx.written))
     info["text_out"] = {v: x for v, x in written.items() if _is_text(x)}
     written = {v: x for v, x in written.items() if v not in info["text_out"]}
+    # in the variables' order, as they are passed in: jax.jit pairs each donated input with
+    # the first output of its shape left, so an update written out of that order (Adagrad's
+    # slot before its variable, partitions of one shape) made XLA copy the tables every step
+    order = {v: i for i, v in enumerate(var_in)}
+    written = dict(sorted(written.items(), key=lambda kv: order.get(kv[0], len(order))))
     if not ctx.ta_serials.count:
         info["ta_serials"] = None
     info.update(kinds=tuple(kinds), n_dyn=len(dyn), checks=ctx.checks, rng_ops=ctx.rng_ops,
