@@ -94,7 +94,12 @@ _strong = strong  # (a TensorArray's state keeps its own dtypes)
 # ---- cond -----------------------------------------------------------------------------------
 def run_cond(ctx, pred, inputs, spec):
     """The taken branch's outputs and the branch index (Merge's value_index) of cond `spec`."""
-    fns = [_sub(*s) for s in spec.subs()]
+    return run_branches(ctx, pred, inputs, [_sub(*s) for s in spec.subs()])
+
+
+def run_branches(ctx, pred, inputs, fns):
+    """`fns[pred](ctx, *inputs)` (else branch first) and the branch index, as a lax.cond
+    unless `pred` is known when the run is traced."""
     if _is_static(pred):
         taken = int(bool(np.asarray(pred)))
         return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
