@@ -13,6 +13,7 @@ from scopeflow.train.input import (
                                    maybe_batch,
                                    maybe_batch_join,
                                    maybe_shuffle_batch,
+                                   maybe_shuffle_batch_join,
                                    range_input_producer,
                                    shuffle_batch,
                                    shuffle_batch_join,
@@ -27,6 +28,7 @@ queue_runner = _types.SimpleNamespace(QueueRunner=QueueRunner, add_queue_runner=
 
 __all__ = ["Coordinator", "LooperThread", "QueueRunner", "add_queue_runner", "batch",
            "batch_join", "input_producer", "limit_epochs", "match_filenames_once",
-           "maybe_batch", "maybe_batch_join", "maybe_shuffle_batch", "queue_runner",
+           "maybe_batch", "maybe_batch_join", "maybe_shuffle_batch", "maybe_shuffle_batch_join",
+           "queue_runner",
            "range_input_producer", "shuffle_batch", "shuffle_batch_join",
            "slice_input_producer", "start_queue_runners", "string_input_producer"]

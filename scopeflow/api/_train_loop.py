@@ -4,6 +4,7 @@ from scopeflow.summary.writer import FileWriterCache as SummaryWriterCache
 from scopeflow.train.hooks_basic import (
                                          FeedFnHook,
                                          FinalOpsHook,
+                                         GlobalStepWaiterHook,
                                          LoggingTensorHook,
                                          NanLossDuringTrainingError,
                                          NanTensorHook,
@@ -35,12 +36,12 @@ from scopeflow.train.session_run_hook import (
                                          SessionRunHook,
                                          SessionRunValues,
 )
-from scopeflow.train.supervisor import Supervisor
+from scopeflow.train.supervisor import Supervisor, basic_train_loop
 
 __all__ = ["CheckpointSaverHook", "CheckpointSaverListener", "ChiefSessionCreator", "FeedFnHook",
-           "FinalOpsHook", "LoggingTensorHook", "MonitoredSession", "MonitoredTrainingSession",
+           "FinalOpsHook", "GlobalStepWaiterHook", "LoggingTensorHook", "MonitoredSession", "MonitoredTrainingSession",
            "NanLossDuringTrainingError", "NanTensorHook", "ProfilerHook", "Scaffold",
            "SecondOrStepTimer", "SessionCreator", "SessionManager", "SessionRunArgs",
            "SessionRunContext", "SessionRunHook", "SessionRunValues", "SingularMonitoredSession",
            "StepCounterHook", "StopAtStepHook", "SummarySaverHook", "SummaryWriterCache",
-           "Supervisor", "WorkerSessionCreator"]
+           "Supervisor", "WorkerSessionCreator", "basic_train_loop"]

@@ -54,3 +54,6 @@ from scopeflow.api._train_input import *
 
 # ---- training loops: MonitoredTrainingSession, Scaffold, SessionRunHooks ------------------------
 from scopeflow.api._train_loop import *
+
+# ---- the cluster's protos (tf.train.ClusterSpec(...).as_cluster_def() returns a ClusterDef) ---
+from tensorboard.compat.proto.cluster_pb2 import ClusterDef, JobDef  # noqa: E402

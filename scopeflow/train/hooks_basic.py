@@ -1,5 +1,5 @@
 """TF's basic SessionRunHooks: timers, StopAtStepHook, LoggingTensorHook, NanTensorHook,
-FinalOpsHook, FeedFnHook, and the global-step read the hooks fetch (`global_step/add:0`).
+GlobalStepWaiterHook, FinalOpsHook, FeedFnHook, and the global-step read the hooks fetch (`global_step/add:0`).
 
 >>> hook = StopAtStepHook(num_steps=10)
 >>> hook._num_steps
@@ -199,6 +199,39 @@ class StopAtStepHook(SessionRunHook):
         if run_values.results + 1 >= self._last_step:
             if run_context.session.run(self._global_step_tensor) >= self._last_step:
                 run_context.request_stop()
+
+
+class GlobalStepWaiterHook(SessionRunHook):
+    """Holds the first run until the global step reaches `wait_until_step` (workers started
+    gradually in distributed training), polling it every half second."""
+
+    def __init__(self, wait_until_step):
+        self._wait_until_step = wait_until_step
+
+    def begin(self):
+        self._worker_is_started = False
+        self._global_step_tensor = get_or_create_global_step_read()
+        if self._global_step_tensor is None:
+            raise RuntimeError("Global step should be created to use _GlobalStepWaiterHook.")
+
+    def before_run(self, run_context):
+        if self._worker_is_started:
+            return
+        if self._wait_until_step <= 0:
+            self._worker_is_started = True
+            return
+        _log.info("Waiting for global step %d before starting training.", self._wait_until_step)
+        last_logged = 0
+        while True:
+            current = run_context.session.run(self._global_step_tensor)
+            if current >= self._wait_until_step:
+                self._worker_is_started = True
+                return
+            if current - last_logged > 1000:
+                _log.info("Waiting for global step %d before starting training. Current step "
+                          "is %d.", self._wait_until_step, current)
+                last_logged = current
+            time.sleep(0.5)
 
 
 class NanLossDuringTrainingError(RuntimeError):

@@ -348,9 +348,19 @@ def shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, se
                        enqueue_many=False, shapes=None, allow_smaller_final_batch=False,
                        shared_name=None, name=None):
     """shuffle_batch over several tensor lists, one enqueue thread each."""
+    return maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, True,
+                                    seed, enqueue_many, shapes, allow_smaller_final_batch,
+                                    shared_name, name)
+
+
+def maybe_shuffle_batch_join(tensors_list, batch_size, capacity, min_after_dequeue, keep_input,
+                             seed=None, enqueue_many=False, shapes=None,
+                             allow_smaller_final_batch=False, shared_name=None, name=None):
+    """`shuffle_batch_join`, enqueueing only when `keep_input` holds."""
     spec = dict(  # noqa: C408 - keyword form reads as the signature
                 capacity=capacity, min_after_dequeue=min_after_dequeue, seed=seed,
                 enqueue_many=enqueue_many, shapes=shapes,
                 allow_smaller_final_batch=allow_smaller_final_batch,
                 shared_name=shared_name, name=name)
-    return _shuffle_join(tensors_list, batch_size, True, spec, "shuffle_batch_join", True)
+    return _shuffle_join(tensors_list, batch_size, keep_input, spec, "shuffle_batch_join",
+                         True)

@@ -350,3 +350,19 @@ class SVTimerCheckpointThread(LooperThread):
             self._sv.summary_writer.add_session_log(
                 SessionLog(status=SessionLog.CHECKPOINT, checkpoint_path=self._sv.save_path),
                 step)
+
+
+def basic_train_loop(supervisor, train_step_fn, args=None, kwargs=None, master=""):
+    """Calls `train_step_fn(session, *args, **kwargs)` in the supervisor's managed session
+    until it should stop; an AbortedError (a restarted server) starts a new session."""
+    from scopeflow import errors
+    args, kwargs = args or [], kwargs or {}
+    should_retry = True
+    while should_retry:
+        try:
+            should_retry = False
+            with supervisor.managed_session(master) as sess:
+                while not supervisor.should_stop():
+                    train_step_fn(sess, *args, **kwargs)
+        except errors.AbortedError:
+            should_retry = True
