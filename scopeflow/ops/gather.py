@@ -6,6 +6,8 @@ data: those ops run on the host between compiled steps (dynamic_shape.py).
 
 import collections
 
+import weakref
+
 import numpy as np
 
 from scopeflow import dtypes as _dt
@@ -46,6 +48,11 @@ def _gather_shape(params, indices, axis, *, batch_dims=0):
     return spec(batch + p[bd:a] + i[bd:] + p[a + 1:], dt)
 
 
+# GatherV2 op -> the word its range check names the indices by (a partitioned lookup's check
+# of the partition numbers words it as TF's DynamicPartition: 'partitions[1] = 2 ...')
+INDEX_WORDS = weakref.WeakKeyDictionary()
+
+
 def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
     if isinstance(params, np.ndarray) and params.dtype == object:
         # strings never enter XLA: traced indices (a host op's output, a fed value) raise
@@ -58,7 +65,9 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         p, i = np.shape(params), np.shape(indices)
         return xp(params).zeros(i[:batch_dims] + p[batch_dims:a] + i[batch_dims:] + p[a + 1:],
                                 params.dtype)
-    check_indices(ctx, indices, np.shape(params)[a])
+    op_ = getattr(ctx, "op", None)
+    check_indices(ctx, indices, np.shape(params)[a],
+                  what=INDEX_WORDS.get(op_, "indices") if op_ is not None else "indices")
     p, i = np.shape(params), np.shape(indices)
     if p[a] == 0 and np.size(indices):  # (every index failed its check: nothing to take)
         return xp(params).zeros(p[:a] + i[batch_dims:] + p[a + 1:], params.dtype)

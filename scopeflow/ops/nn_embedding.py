@@ -85,14 +85,19 @@ def _assignments(flat_ids, params, strategy):
     extras = num_total % n
     assign = m.maximum(flat_ids // (per + 1), (flat_ids - extras) // per)
     new_ids = raw("Select", assign < extras, flat_ids % (per + 1), (flat_ids - extras) % per)
-    # An id outside [0, total) has no partition (TF's DynamicPartition fails on it): it goes
-    # to the last (its rows start at total - per) or the first partition, past its end or
-    # negative, so that partition's gather fails instead of the id reading zeros silently.
-    # (TF says "partitions[1] = 2 is not in [0, 2)"; here the gather's "indices[0] = 2 ...")
-    new_ids = raw("Select", flat_ids >= num_total, flat_ids - (num_total - per),
-                  raw("Select", flat_ids < 0, flat_ids, new_ids))
-    assign = m.minimum(m.maximum(assign, 0), n - 1)
-    return assign, new_ids
+    return _partition_numbers(assign, n), new_ids
+
+
+def _partition_numbers(assign, n):
+    """`assign`, checked as TF's DynamicPartition checks it: an id outside the tables has no
+    partition and fails the run with its words and node ("partitions[1] = 2 is not in
+    [0, 2)", 'embedding_lookup/DynamicPartition'), by a gather of the partition numbers."""
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.gather import INDEX_WORDS
+    numbers = constant(np.arange(n), assign.dtype, name="partitions")
+    checked = array.gather(numbers, assign, name="DynamicPartition")
+    INDEX_WORDS[checked.op] = "partitions"
+    return checked
 
 
 def _gather_part(part, mine, new_ids):
