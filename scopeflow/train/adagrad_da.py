@@ -1,6 +1,8 @@
 """`tf.train.AdagradDAOptimizer` (Adagrad dual averaging) and its ops `ApplyAdagradDA`,
 `SparseApplyAdagradDA`; slots `gradient_accumulator` and `gradient_squared_accumulator`."""
 
+import math
+
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
@@ -28,7 +30,7 @@ def _sparse_adagrad_da(var, gradient_accumulator, gradient_squared_accumulator, 
                        l2, global_step, **_):
     """TF's sparse kernel, another formula: rows of several elements divide the accumulator
     by the step; a 1-D variable is updated element by element in double precision."""
-    if var.ndim < 2 or var.size // var.shape[0] == 1:
+    if var.ndim < 2 or math.prod(var.shape[1:]) == 1:  # (rows of one element; none named)
         return _elementwise_da(var, gradient_accumulator, gradient_squared_accumulator, grad,
                                lr, l1, l2, global_step)
     acc = gradient_accumulator + grad

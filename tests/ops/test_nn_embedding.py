@@ -36,6 +36,8 @@ _CASES = [
     ("MomentumOptimizer(0.1, 0.9)", "div", "int32", False, "fixed"),
     ("MomentumOptimizer(0.1, 0.9, use_nesterov=True)", "div", "int64", True, "list"),
     ("AdagradOptimizer(0.3)", "mod", "int32", True, "min_max"),
+    ("AdagradDAOptimizer(0.3, tf.train.get_or_create_global_step())", "div", "int64", False,
+     "fixed"),
     ("ProximalAdagradOptimizer(0.3, l1_regularization_strength=0.01, "
      "l2_regularization_strength=0.02)", "div", "int64", False, "fixed"),
     ("AdadeltaOptimizer(1.0)", "mod", "int64", True, "fixed"),
