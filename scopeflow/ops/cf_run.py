@@ -24,6 +24,7 @@ from scopeflow.lowering.context import DrawCount
 from scopeflow.lowering.stages import past_deadline, remaining
 from scopeflow.ops.cf_loop_vjp import while_loop_vjp
 from scopeflow.ops.cf_spec import LoopSpec, read_once
+from scopeflow.ops.optional_ops import OptState, align_optional
 from scopeflow.ops.ta_state import TAState, align, dtype_of, shape_of, strong
 
 _subs = weakref.WeakKeyDictionary()  # Branch / LoopSpec -> {key: sub-function}
@@ -104,11 +105,13 @@ def run_branches(ctx, pred, inputs, fns):
         taken = int(bool(np.asarray(pred)))
         return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
     trial = [_call(ctx, f, inputs) for f in fns]
-    # a TensorArray first written in one branch only gets its elements in the other too
-    refs = [b if isinstance(b, TAState) and b.data is not None else a
-            for a, b in zip(trial[0][0], trial[1][0])]
-    _same_shapes([align(x, r) for x, r in zip(trial[0][0], refs)],
-                 [align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond",
+    # a TensorArray first written in one branch only gets its elements in the other too (an
+    # Optional made empty in one: zeros like the other's components)
+    refs = [b if (isinstance(b, TAState) and b.data is not None) or (
+        isinstance(b, OptState) and b.values is not None) else a
+        for a, b in zip(trial[0][0], trial[1][0])]
+    _same_shapes([_align(x, r) for x, r in zip(trial[0][0], refs)],
+                 [_align(x, r) for x, r in zip(trial[1][0], refs)], "the branches of tf.cond",
                  BranchShapes)
     values = ctx.snapshot()[0]
     keys = _written_keys(ctx, [w for _, w, _ in trial], values, "one branch of tf.cond")
@@ -118,7 +121,7 @@ def run_branches(ctx, pred, inputs, fns):
     def branch(side):
         def run():
             outs, writes, checks = _call(ctx, fns[side], inputs)
-            return ([_strong(align(o, r), d) for o, r, d in zip(outs, refs, dtypes)],
+            return ([_strong(_align(o, r), d) for o, r, d in zip(outs, refs, dtypes)],
                     [_strong(writes.get(v, values.get(v)), values_dtype(v, writes, values))
                      for v in keys], _check_slots(slots, side, checks))
         return run
@@ -127,6 +130,10 @@ def run_branches(ctx, pred, inputs, fns):
         slots, lambda: jax.lax.cond(pred, branch(1), branch(0)))
     _apply(ctx, keys, written, slots, oks, data)
     return list(outs) + [jnp.where(pred, 1, 0).astype(jnp.int32)]
+
+
+def _align(x, ref):
+    return align_optional(align(x, ref), ref)
 
 
 def values_dtype(v, writes, values):

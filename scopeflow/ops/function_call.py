@@ -43,7 +43,7 @@ def run_function(ctx, fn, args):
         run = subgraph_function(fn.outputs, list(fn.args) + fn._placeholders,
                                 also=_stateful_ops(fn))
         fn._call_runner = run
-    outs = [v if t.dtype.base_dtype.name == "string" else
+    outs = [v if t.dtype.base_dtype.name in ("string", "variant") else
             jnp.asarray(v, t.dtype.base_dtype.as_numpy_dtype)
             for v, t in zip(run(ctx, *args), fn.outputs)]
     return outs[0] if len(outs) == 1 else outs  # (one output: the value itself)

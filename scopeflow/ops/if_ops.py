@@ -19,6 +19,7 @@ where the predicate is known when the run is traced (ops/cf_run.run_cond's rules
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops import optional_ops  # noqa: F401 - a gradient's intermediates travel in them
 from scopeflow.ops.registry import ANY, op
 
 

@@ -21,6 +21,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops.optional_ops import OptState
+
 
 @dataclasses.dataclass(frozen=True)
 class TAMeta:
@@ -185,6 +187,8 @@ def feed_leaves(state):
 
 def strong(x, dtype=None):
     """`x` as a strongly typed JAX value (`dtype` unless a TAState keeps its own)."""
+    if isinstance(x, OptState):
+        return x
     if isinstance(x, TAState):
         if x.data is None:
             return x
@@ -260,6 +264,6 @@ def shape_of(x):
 
 
 def dtype_of(x):
-    if isinstance(x, TAState):
+    if isinstance(x, (TAState, OptState)):
         return None
     return jnp.result_type(x)

@@ -1,7 +1,8 @@
 """If / StatelessIf (TF2's functional cond, what tf.cond builds in a tf.function) in graphs TF
-made: imported with their branch functions and run here, both branches, a gradient (TF's
-cond_grad StatelessIf over the branches' gradient functions; one that needs a branch's own
-intermediates holds them in Optional variants, not run here yet); against TF's own run."""
+made: imported with their branch functions and run here, both branches, gradients (TF's
+cond_grad If over the branches' gradient functions, a branch's intermediates held in
+Optional variants: OptionalFromValue where made, OptionalNone in the other branch); against
+TF's own run."""
 
 import pytest
 from oracle import explain, run_here
@@ -11,7 +12,7 @@ PROGRAMS = {
         "x = tf.placeholder_with_default(2.0, [], name='x')\n"
         "@tf.function\n"
         "def f(a):\n"
-        "    return tf.cond(a > 1.0, lambda: a * a, lambda: a + 1.0)\n"
+        "    return tf.cond(a > 1.0, lambda: tf.tanh(a * a), lambda: a + 1.0)\n"
         "y = f(x)\n"
         "fetch = [y, tf.gradients(y, x)[0]]\n"),
     # a branch reading a resource variable: If (stateful); two outputs
@@ -23,7 +24,7 @@ PROGRAMS = {
         "    return tf.cond(tf.reduce_sum(a) > 0.0, lambda: (a * w, tf.reduce_sum(w)),\n"
         "                   lambda: (a - 1.0, tf.constant(0.0)))\n"
         "y, z = f(x)\n"
-        "fetch = [y, z]\n"),
+        "fetch = [y, z, tf.gradients(y, [x, w])]\n"),
 }
 EXPORT = """
 %s
@@ -53,7 +54,7 @@ def test_tf_functional_cond_runs_here(oracle, tmp_path, name):
     made = oracle(path + EXPORT % PROGRAMS[name])
     assert "ok" in made, made
     types, fetched = made["ok"]
-    assert types == (["If"] if name == "stateful" else ["StatelessIf"])
+    assert types == (["If", "StatelessIf"] if name == "stateful" else ["StatelessIf"])
     code = path + "fetched = %r\n" % fetched + RUN.replace("FEED", FEEDS[name])
     here, there = run_here(code), oracle(code)
     assert "ok" in there and here == there, explain(code, here, there)
