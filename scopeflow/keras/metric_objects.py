@@ -2,8 +2,8 @@
 accumulate into the metric's variables, `result()` reads them, `reset_states()` zeroes them in
 the Keras session.
 
-The variables (`total`, `count`, `true_positives`, ...) are resource variables named at the graph
-root, in no collection (Keras initializes them with its own variables).
+The variables (`total`, `count`, `true_positives`, ...) are resource variables named in the name
+scope the metric is made in, in no collection (Keras initializes them with its own variables).
 
 >>> import scopeflow as tf
 >>> m = tf.keras.metrics.Mean()
@@ -34,7 +34,7 @@ class Metric:
         from scopeflow.core.variables import VariableV1
         tf = tf_api()
         dtype = dtype or self.dtype
-        with tf.init_scope(), tf.name_scope(None):
+        with tf.init_scope():
             v = VariableV1(lambda: tf.zeros(shape, dtype), name=name, trainable=False,
                            dtype=dtype, collections=[], use_resource=True)
         K.track_variable(v)
@@ -48,21 +48,22 @@ class Metric:
     weights = variables
 
     def __call__(self, *args, **kwargs):
-        """Updates the state; the result tensor runs after the update."""
+        """Updates the state; the result tensor runs after the update. No name scope of its
+        own, as in Keras (`compile` opens `metrics/<name>`)."""
         tf = tf_api()
-        with tf.name_scope(self.name):
-            update = self.update_state(*args, **kwargs)
-            with tf.control_dependencies([update]):
-                return tf.identity(self.result())
+        update = self.update_state(*args, **kwargs)
+        with tf.control_dependencies([update] if update is not None else []):
+            return tf.identity(self.result())
 
     def reset_states(self):
-        """Zeroes the variables in the Keras session (one cached op)."""
-        if self._reset_op is None:
+        """Zeroes the variables in the Keras session (one cached op, made again when a lazily
+        built metric has added variables since)."""
+        if self._reset_op is None or self._reset_op[0] != len(self._variables):
             tf = tf_api()
             with tf.name_scope(None):
-                self._reset_op = tf.group(*[tf.assign(v, tf.zeros_like(v))
-                                            for v in self._variables])
-        K.get_session().run(self._reset_op)
+                self._reset_op = (len(self._variables), tf.group(
+                    *[tf.assign(v, tf.zeros_like(v)) for v in self._variables]))
+        K.get_session().run(self._reset_op[1])
 
     reset_state = reset_states
 

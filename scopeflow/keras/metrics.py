@@ -102,3 +102,14 @@ from scopeflow.keras.metric_objects import (  # noqa: F401 - the classes, re-exp
     TopKCategoricalAccuracy, TrueNegatives, TruePositives,
 )
 _ABSTRACT = (Metric, MeanMetricWrapper)
+from scopeflow.keras.metric_iou import (  # noqa: F401 - the classes, re-exported
+    BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU,
+)
+from scopeflow.keras.metric_regression import (  # noqa: F401 - the classes, re-exported
+    CategoricalHinge, CosineSimilarity, KLDivergence, LogCoshError, MeanAbsolutePercentageError,
+    MeanRelativeError, MeanSquaredLogarithmicError, MeanTensor, Poisson, R2Score, SquaredHinge,
+)
+from scopeflow.keras.metric_thresholds import (  # noqa: F401 - the classes, re-exported
+    F1Score, FBetaScore, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
+    SpecificityAtSensitivity,
+)

@@ -86,17 +86,23 @@ class TrainingMixin(LoopsMixin):
             for out, value in zip(self.outputs, out_losses):
                 m = Mean(name=self._output_name(out) + "_loss")
                 names.append(m.name)
-                tensors.append(m(value))
+                with tf.name_scope(m.name):
+                    tensors.append(m(value))
                 objects.append(m)
+        made = []  # (metric object, output index, weighted): all made before any is called
         for spec, weighted in ((self._metrics_spec, False), (self._weighted_spec, True)):
             for i, out in enumerate(self.outputs):
                 prefix = self._output_name(out) + "_" if multi else ""
-                for m in _per_output(spec, i, self):
-                    obj = _metric_object(m, self._loss_fns[i], out, weighted, prefix)
-                    w = _masked_weights(out, self.sample_weights[i] if weighted else None)
-                    names.append(obj.name)
+                made += [(_metric_object(m, self._loss_fns[i], out, weighted, prefix), i, weighted)
+                         for m in _per_output(spec, i, self)]
+        with tf.name_scope("metrics"):  # Keras' scope: ops (and lazily built weights) under it
+            for obj, i, weighted in made:
+                out = self.outputs[i]
+                w = _masked_weights(out, self.sample_weights[i] if weighted else None)
+                with tf.name_scope(obj.name):
                     tensors.append(obj(self.targets[i], out, sample_weight=w))
-                    objects.append(obj)
+                names.append(obj.name)
+                objects.append(obj)
         self._metric_names, self._metric_tensors = names, tensors
         self._compile_metric_objects = objects
         self.metrics_names = ["loss"] + names
@@ -358,7 +364,8 @@ def _metric_fn(m, loss_fn, out):
 
 def _scalar_or_list(values):
     """*_on_batch results as tf_keras gives them: numpy scalars of the fetched dtype."""
-    values = [np.asarray(v).ravel()[0] if np.ndim(v) else np.asarray(v)[()] for v in values]
+    values = [np.asarray(v) if np.size(v) > 1 else
+              np.asarray(v).ravel()[0] if np.ndim(v) else np.asarray(v)[()] for v in values]
     return values[0] if len(values) == 1 else values
 
 

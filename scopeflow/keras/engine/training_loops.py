@@ -31,8 +31,17 @@ class _Aggregate:
 
 
 def _scalar(v):
-    """A fetched value as a numpy scalar of its dtype."""
-    return np.asarray(v).ravel()[0] if np.ndim(v) else np.asarray(v)[()]
+    """A fetched value as a numpy scalar of its dtype; a metric of several values (F1Score's
+    per class) stays an array, as tf_keras logs it."""
+    a = np.asarray(v)
+    if a.size > 1:
+        return a
+    return a.ravel()[0] if a.ndim else a[()]
+
+
+def _log(v):
+    """A value for the logs: a Python float, or an array kept whole."""
+    return v if isinstance(v, np.ndarray) and v.size > 1 else float(v)
 
 
 def _size(x):
@@ -95,10 +104,11 @@ class LoopsMixin:
             logs = self._train_epoch(source, class_weight, cbs)
             if val_source is not None and (epoch + 1) % validation_freq == 0:
                 val = self._test_loop(val_source, K.get_session(), callbacks=cbs)
-                logs.update(("val_" + k, float(v)) for k, v in zip(self.metrics_names, val))
+                logs.update(("val_" + k, _log(v)) for k, v in zip(self.metrics_names, val))
             if verbose:
                 print("Epoch %d/%d - " % (epoch + 1, epochs) +
-                      " - ".join("%s: %.4f" % kv for kv in logs.items()))
+                      " - ".join(("%s: %.4f" if np.ndim(kv[1]) == 0 else "%s: %s") % kv
+                                 for kv in logs.items()))
             cbs.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
@@ -118,13 +128,13 @@ class LoopsMixin:
 
             def run(bx=bx, by=by, weights=weights, size=size):
                 # fit's batch values are Python floats, so its epoch loss sums in float64 (TF)
-                values = [float(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
+                values = [_log(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
                 agg.add(values, size)
                 return dict(zip(self.metrics_names, values))
             cbs.batch("train", step, size, run)
             if step == 0:
                 self._compile_last_batch(source, bx, by, weights)
-        return {k: float(v) for k, v in zip(self.metrics_names, agg.result())}
+        return {k: _log(v) for k, v in zip(self.metrics_names, agg.result())}
 
     def _compile_last_batch(self, source, bx, by, weights):
         """Has the train step compiled on a thread, while the full batches run, for the
@@ -159,7 +169,7 @@ class LoopsMixin:
             def run(bx=bx, by=by, weights=weights):
                 values = self._run_test_batch(bx, by, weights)
                 agg.add(values, _size(bx))
-                return {k: float(_scalar(v)) for k, v in zip(self.metrics_names, values)}
+                return {k: _log(_scalar(v)) for k, v in zip(self.metrics_names, values)}
             cbs.batch("test", step, _size(bx), run)
         cbs.call("on_test_end", {})
         return agg.result()
