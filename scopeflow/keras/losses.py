@@ -6,6 +6,7 @@
 """
 
 from scopeflow.keras import backend_ops as _K
+from scopeflow.keras.losses_focal import binary_focal_crossentropy, categorical_focal_crossentropy
 from scopeflow.layers.core import tf_api
 
 
@@ -21,20 +22,35 @@ def mean_absolute_error(y_true, y_pred):
     return tf.reduce_mean(tf.abs(y_pred - y_true), axis=-1)
 
 
-def binary_crossentropy(y_true, y_pred, from_logits=False):
+def binary_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    from scopeflow.keras.losses_focal import _smoothed
     tf = tf_api()
-    y_true = tf.cast(y_true, y_pred.dtype)
-    return tf.reduce_mean(_K.binary_crossentropy(y_true, y_pred, from_logits), axis=-1)
+    y_true = _smoothed(tf.cast(y_true, y_pred.dtype), label_smoothing)
+    return tf.reduce_mean(_K.binary_crossentropy(y_true, y_pred, from_logits), axis=axis)
 
 
-def categorical_crossentropy(y_true, y_pred, from_logits=False):
+def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=0.0, axis=-1):
+    from scopeflow.keras.losses_focal import _check_axis, _smoothed
     tf = tf_api()
+    _check_axis(axis)
     y_true = tf.cast(y_true, y_pred.dtype)
-    return _K.categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
+    if not (isinstance(label_smoothing, (int, float)) and not label_smoothing):
+        y_true = _smoothed(y_true, label_smoothing, tf.cast(tf.shape(y_true)[axis], y_pred.dtype))
+    return _K.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False):
-    return _K.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
+def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1,
+                                    ignore_class=None):
+    """With `ignore_class`, entries of that label lose nothing (their loss is 0)."""
+    if ignore_class is None:
+        return _K.sparse_categorical_crossentropy(y_true, y_pred, from_logits=from_logits,
+                                                  axis=axis)
+    tf = tf_api()
+    keep = tf.not_equal(y_true, tf.cast(ignore_class, y_true.dtype))
+    labels = tf.where_v2(keep, y_true, tf.zeros_like(y_true))
+    losses = _K.sparse_categorical_crossentropy(labels, y_pred, from_logits=from_logits,
+                                                axis=axis)
+    return losses * tf.cast(tf.reshape(keep, tf.shape(losses)), losses.dtype)
 
 
 def _labels_to_signs(tf, y_true):
@@ -139,78 +155,157 @@ mape = MAPE = mean_absolute_percentage_error
 msle = MSLE = mean_squared_logarithmic_error
 kld = KLD = kullback_leibler_divergence = kl_divergence
 logcosh = log_cosh
-cosine_proximity = cosine_similarity
+cosine_proximity = cosine = cosine_similarity
+
+
+_REDUCTIONS = ("auto", "none", "sum", "sum_over_batch_size")
 
 
 class Loss:
-    """A loss object: `loss(y_true, y_pred)` is the mean of the per-sample losses."""
+    """A loss object: `loss(y_true, y_pred, sample_weight)` reduces the weighted per-sample
+    losses of `call` (by default their sum over their number), in a name scope of its name."""
 
-    fn = None
-
-    def __init__(self, reduction="auto", name=None, **kwargs):
-        self.reduction, self.name, self._kwargs = reduction, name, kwargs
+    def __init__(self, reduction="auto", name=None):
+        if reduction not in _REDUCTIONS:
+            raise ValueError('Invalid Reduction Key: %s. Expected keys are "%s"'
+                             % (reduction, _REDUCTIONS))
+        self.reduction, self.name = reduction, name
+        self._name_scope = type(self).__name__.strip("_") if name is None else \
+            "lambda" if name == "<lambda>" else name.strip("_")
 
     def call(self, y_true, y_pred):
-        return type(self).fn(y_true, y_pred, **self._kwargs)
+        raise NotImplementedError("Must be implemented in subclasses.")
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         tf = tf_api()
-        y_pred = tf.convert_to_tensor(y_pred)
-        losses = self.call(tf.cast(y_true, y_pred.dtype), y_pred)
-        if sample_weight is None:
-            return tf.reduce_mean(losses)
-        # Keras' SUM_OVER_BATCH_SIZE: the weighted sum over the number of per-sample losses; a
-        # weight of one more trailing dimension of size 1 than the losses is squeezed first
-        w = tf.cast(tf.convert_to_tensor(sample_weight), losses.dtype)
+        with tf.name_scope(self._name_scope):
+            y_pred = tf.convert_to_tensor(y_pred)
+            losses = self.call(tf.cast(y_true, y_pred.dtype), y_pred)
+            return _reduce_weighted(losses, sample_weight, self.reduction)
+
+    def get_config(self):
+        return {"reduction": self.reduction, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
+def _reduce_weighted(losses, sample_weight, reduction):
+    """Keras' compute_weighted_loss under `weighted_loss`: the losses times the weights (a
+    weight of one more trailing axis of size 1 squeezed first), then none, their sum, or
+    their sum over their number (`value`)."""
+    tf = tf_api()
+    with tf.name_scope("weighted_loss"):
+        w = tf.cast(tf.convert_to_tensor(1.0 if sample_weight is None else sample_weight),
+                    losses.dtype)
         lr, wr = losses.shape.ndims, w.shape.ndims
         if lr is not None and wr is not None and wr == lr + 1 and w.shape[-1] == 1:
             w = tf.squeeze(w, [-1])
-        weighted = losses * w
-        return tf.div_no_nan(tf.reduce_sum(weighted),
-                             tf.cast(tf.size(weighted), losses.dtype))
+        weighted = tf.multiply(losses, w)
+        if reduction == "none":
+            return weighted
+        total = tf.reduce_sum(weighted)
+        if reduction == "sum":
+            return total
+        count = tf.cast(tf.size(weighted, name="num_elements"), losses.dtype,
+                        name="num_elements/Cast")
+        return tf.div_no_nan(tf.reduce_sum(total), count, name="value")
 
 
-def _loss_class(name, fn):
-    return type(name, (Loss,), {"fn": staticmethod(fn), "__doc__": "`tf.keras.losses.%s`." % name})
+class LossFunctionWrapper(Loss):
+    """A loss object over a per-sample function and its keyword arguments."""
+
+    def __init__(self, fn, reduction="auto", name=None, **kwargs):
+        super().__init__(reduction=reduction, name=name)
+        self.fn, self._fn_kwargs = fn, kwargs
+
+    def call(self, y_true, y_pred):
+        from scopeflow.keras.metric_regression import _squeeze_last
+        y_pred, y_true = _squeeze_last(y_pred, y_true)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def get_config(self):
+        return dict(super().get_config(), **self._fn_kwargs, fn=self.fn.__name__)
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        fn = config.pop("fn", None)
+        if cls is LossFunctionWrapper and fn is not None:
+            config["fn"] = get(fn)
+        return cls(**config)
 
 
-MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error)
-MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error)
-BinaryCrossentropy = _loss_class("BinaryCrossentropy", binary_crossentropy)
-CategoricalCrossentropy = _loss_class("CategoricalCrossentropy", categorical_crossentropy)
-SparseCategoricalCrossentropy = _loss_class("SparseCategoricalCrossentropy",
-                                            sparse_categorical_crossentropy)
-Hinge = _loss_class("Hinge", hinge)
-SquaredHinge = _loss_class("SquaredHinge", squared_hinge)
-CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge)
+def _loss_class(cls_name, fn, name, **defaults):
+    """A LossFunctionWrapper class over `fn`: its keyword arguments (with their defaults)
+    first, then `reduction` and `name`, as tf_keras orders them."""
+    def __init__(self, *args, **kwargs):
+        keys = [*defaults, "reduction", "name"]
+        bound = dict(defaults, reduction="auto", name=name)
+        bound.update(zip(keys, args))
+        bound.update(kwargs)
+        reduction, loss_name = bound.pop("reduction"), bound.pop("name")
+        LossFunctionWrapper.__init__(self, fn, reduction=reduction, name=loss_name, **bound)
+        for k, v in bound.items():
+            setattr(self, k, v)
+
+    return type(cls_name, (LossFunctionWrapper,), {
+        "__init__": __init__, "__doc__": "`tf.keras.losses.%s`." % cls_name})
+
+
+_CE = {"from_logits": False, "label_smoothing": 0.0, "axis": -1}
+MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error, "mean_squared_error")
+MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
+BinaryCrossentropy = _loss_class("BinaryCrossentropy", binary_crossentropy,
+                                 "binary_crossentropy", **_CE)
+CategoricalCrossentropy = _loss_class("CategoricalCrossentropy", categorical_crossentropy,
+                                      "categorical_crossentropy", **_CE)
+SparseCategoricalCrossentropy = _loss_class(
+    "SparseCategoricalCrossentropy", sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy", from_logits=False, ignore_class=None)
+BinaryFocalCrossentropy = _loss_class(
+    "BinaryFocalCrossentropy", binary_focal_crossentropy, "binary_focal_crossentropy",
+    apply_class_balancing=False, alpha=0.25, gamma=2.0, **_CE)
+CategoricalFocalCrossentropy = _loss_class(
+    "CategoricalFocalCrossentropy", categorical_focal_crossentropy,
+    "categorical_focal_crossentropy", alpha=0.25, gamma=2.0, **_CE)
+Hinge = _loss_class("Hinge", hinge, "hinge")
+SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
+CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
 MeanAbsolutePercentageError = _loss_class("MeanAbsolutePercentageError",
-                                          mean_absolute_percentage_error)
+                                          mean_absolute_percentage_error,
+                                          "mean_absolute_percentage_error")
 MeanSquaredLogarithmicError = _loss_class("MeanSquaredLogarithmicError",
-                                          mean_squared_logarithmic_error)
-KLDivergence = _loss_class("KLDivergence", kl_divergence)
-Poisson = _loss_class("Poisson", poisson)
-LogCosh = _loss_class("LogCosh", log_cosh)
-CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity)
-
-
-class Huber(_loss_class("Huber", _huber)):
-    """`tf.keras.losses.Huber`: `huber` with its `delta`, named `huber_loss`."""
-
-    def __init__(self, delta=1.0, reduction="auto", name="huber_loss"):
-        super().__init__(reduction, name, delta=delta)
+                                          mean_squared_logarithmic_error,
+                                          "mean_squared_logarithmic_error")
+KLDivergence = _loss_class("KLDivergence", kl_divergence, "kl_divergence")
+Poisson = _loss_class("Poisson", poisson, "poisson")
+LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh")
+CosineSimilarity = _loss_class("CosineSimilarity", cosine_similarity, "cosine_similarity",
+                               axis=-1)
+Huber = _loss_class("Huber", _huber, "huber_loss", delta=1.0)
 
 
 _BY_NAME = {f.__name__: f for f in (
     mean_squared_error, mean_absolute_error, binary_crossentropy, categorical_crossentropy,
     sparse_categorical_crossentropy, hinge, squared_hinge, categorical_hinge,
     mean_absolute_percentage_error, mean_squared_logarithmic_error, kl_divergence, poisson,
-    log_cosh, cosine_similarity, _huber)}
+    log_cosh, cosine_similarity, _huber, binary_focal_crossentropy,
+    categorical_focal_crossentropy)}
 _BY_NAME.update(mse=mse, MSE=mse, mae=mae, MAE=mae, mape=mape, MAPE=mape, msle=msle, MSLE=msle,
                 kld=kld, KLD=kld, kullback_leibler_divergence=kld, logcosh=log_cosh,
                 huber_loss=_huber)  # Keras' module alias
 
 
 def get(identifier):
+    """A loss function by name, a new loss object by class name, a config dict's object, or a
+    callable as it is."""
+    if isinstance(identifier, str) and isinstance(globals().get(identifier), type) and \
+            issubclass(globals()[identifier], Loss) and identifier not in _ABSTRACT:
+        return globals()[identifier]()
+    if isinstance(identifier, dict):
+        return deserialize(identifier)
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
             raise ValueError("Unknown loss function: %s. Please ensure this object is passed to "
@@ -219,3 +314,18 @@ def get(identifier):
     if callable(identifier):
         return identifier
     raise ValueError("Could not interpret loss function identifier: %s" % (identifier,))
+
+
+_ABSTRACT = ("Loss", "LossFunctionWrapper")
+
+
+def serialize(loss):
+    from scopeflow.keras.object_registration import serialize_object
+    return serialize_object(loss)
+
+
+def deserialize(name, custom_objects=None):
+    """A loss object from its `serialize`d config, or a loss function by name."""
+    from scopeflow.keras.object_registration import deserialize_object
+    classes = {k: v for k, v in globals().items() if isinstance(v, type) and issubclass(v, Loss)}
+    return deserialize_object(name, classes, get, custom_objects, "loss function")

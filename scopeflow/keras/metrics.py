@@ -6,7 +6,8 @@
 """
 
 from scopeflow.keras.losses import (  # noqa: F401 - re-exports
-    KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, categorical_crossentropy,
+    KLD, MAE, MAPE, MSE, MSLE, binary_crossentropy, binary_focal_crossentropy,
+    categorical_crossentropy, categorical_focal_crossentropy,
     cosine_similarity, hinge, kl_divergence, kld,
     kullback_leibler_divergence, log_cosh, logcosh, mae, mape, mean_absolute_error,
     mean_absolute_percentage_error, mean_squared_error, mean_squared_logarithmic_error, mse,
@@ -113,3 +114,15 @@ from scopeflow.keras.metric_thresholds import (  # noqa: F401 - the classes, re-
     F1Score, FBetaScore, PrecisionAtRecall, RecallAtPrecision, SensitivityAtSpecificity,
     SpecificityAtSensitivity,
 )
+
+
+def serialize(metric):
+    from scopeflow.keras.object_registration import serialize_object
+    return serialize_object(metric)
+
+
+def deserialize(config, custom_objects=None):
+    """A metric object from its `serialize`d config, or a metric by name (`get`)."""
+    from scopeflow.keras.object_registration import deserialize_object
+    classes = {k: v for k, v in globals().items() if isinstance(v, type) and issubclass(v, Metric)}
+    return deserialize_object(config, classes, get, custom_objects, "metric function")

@@ -64,3 +64,33 @@ def register_keras_serializable(package="Custom", name=None):
 def with_custom_objects(custom_objects):
     """The objects loading knows: those given, then the scopes', then the registered ones."""
     return {**(custom_objects or {}), **_scopes.objects, **_GLOBAL}
+
+
+_UNKNOWN = ("Unknown %s: '%s'. Please ensure you are using a `keras.utils.custom_object_scope` "
+            "and that this object is included in the scope. See https://www.tensorflow.org/"
+            "guide/keras/save_and_serialize#registering_the_custom_object for details.")
+
+
+def serialize_object(obj):
+    """A module's `serialize`: `{"class_name", "config"}` of an object, a function's name."""
+    if obj is None:
+        return None
+    if hasattr(obj, "get_config"):
+        return {"class_name": type(obj).__name__, "config": obj.get_config()}
+    return getattr(obj, "__name__", obj)
+
+
+def deserialize_object(config, classes, by_name, custom_objects=None, kind="object"):
+    """A module's `deserialize`: a `{"class_name", "config"}` dict made through the class's
+    `from_config` (custom objects first, then `classes`); a name through `by_name`."""
+    objects = with_custom_objects(custom_objects)
+    if isinstance(config, dict):
+        name = config.get("class_name")
+        cls = objects.get(name) or classes.get(name)
+        if cls is None:
+            raise ValueError(_UNKNOWN % (kind, name))
+        return cls.from_config(config.get("config", {}))
+    if isinstance(config, str) and config in objects:
+        obj = objects[config]
+        return obj() if isinstance(obj, type) else obj
+    return by_name(config)
