@@ -61,8 +61,14 @@ def gelu(x, approximate=False):
     return tf_api().nn.gelu(x, approximate=approximate)
 
 
+def mish(x):
+    """x tanh(softplus(x)) (Misra, 2019)."""
+    tf = tf_api()
+    return x * tf.tanh(tf.nn.softplus(x))
+
+
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, elu, selu, softplus,
-                                    softsign, exponential, hard_sigmoid, swish, gelu)}
+                                    softsign, exponential, hard_sigmoid, swish, gelu, mish)}
 
 
 def get(identifier):
