@@ -339,3 +339,8 @@ class ReduceLROnPlateau(Callback):
                         print("\nEpoch %05d: ReduceLROnPlateau reducing learning rate to %s."
                               % (epoch + 1, new_lr))
                     self.cooldown_counter, self.wait = self.cooldown, 0
+
+
+from scopeflow.keras.callbacks_more import (  # noqa: E402,F401 - re-exported
+    BaseLogger, ProgbarLogger, RemoteMonitor, TerminateOnNaN,
+)

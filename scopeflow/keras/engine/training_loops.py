@@ -97,6 +97,9 @@ class LoopsMixin:
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
         # History last: it sees the others' logs
         cbs = CallbackList(list(callbacks or []) + [self.history], self, params)
+        for cb in cbs.callbacks:  # BaseLogger / ProgbarLogger keep the metrics' last values
+            if hasattr(cb, "stateful_metrics"):
+                cb.stateful_metrics = set((getattr(self, "metrics_names", None) or [])[1:])
         cbs.call("on_train_begin", {})
         self.stop_training = False
         for epoch in range(initial_epoch, epochs):
@@ -132,6 +135,8 @@ class LoopsMixin:
                 agg.add(values, size)
                 return dict(zip(self.metrics_names, values))
             cbs.batch("train", step, size, run)
+            if self.stop_training:  # (TerminateOnNaN): the epoch ends after this batch
+                break
             if step == 0:
                 self._compile_last_batch(source, bx, by, weights)
         return {k: _log(v) for k, v in zip(self.metrics_names, agg.result())}
