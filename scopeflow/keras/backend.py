@@ -284,3 +284,9 @@ from scopeflow.keras.losses_focal import (  # noqa: E402,F401 - the focal cross-
     backend_binary_focal_crossentropy as binary_focal_crossentropy,
     backend_categorical_focal_crossentropy as categorical_focal_crossentropy,
 )
+from scopeflow.keras.backend_nn import (  # noqa: E402,F401 - more tensor functions
+    backend, batch_normalization, conv2d_transpose, depthwise_conv2d, eye, is_sparse,
+    local_conv1d, local_conv2d, normalize_batch_in_training, pool2d, pool3d, random_bernoulli,
+    random_binomial, random_normal_variable, random_uniform_variable, rnn, separable_conv2d,
+    to_dense,
+)
