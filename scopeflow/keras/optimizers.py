@@ -273,3 +273,17 @@ def get(identifier):
     if hasattr(identifier, "minimize") and hasattr(identifier, "compute_gradients"):
         return TFOptimizer(identifier)
     raise ValueError("Could not interpret optimizer identifier: " + str(identifier))
+
+
+def serialize(optimizer):
+    from scopeflow.keras.object_registration import serialize_object
+    return serialize_object(optimizer)
+
+
+def deserialize(config, custom_objects=None):
+    """An optimizer from its `serialize`d config (its class name, or Keras' lower-case one)."""
+    from scopeflow.keras.object_registration import deserialize_object
+    if isinstance(config, str):  # tf_keras reads a name as a config dict: TypeError
+        raise TypeError("string indices must be integers, not 'str'")
+    classes = dict(_BY_NAME, **{c.__name__: c for c in _BY_NAME.values()})
+    return deserialize_object(config, classes, get, custom_objects, "optimizer")

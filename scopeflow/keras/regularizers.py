@@ -17,6 +17,10 @@ class Regularizer:
     def get_config(self):
         return {}
 
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
 
 class L1L2(Regularizer):
     """`l1 * sum(|x|) + l2 * sum(x^2)`, as tf_keras builds it (a 0.0 constant, then
@@ -89,3 +93,16 @@ def get(identifier):
         cls = _BY_CLASS.get(identifier.get("class_name"), L1L2)
         return cls(**identifier.get("config", {}))
     raise ValueError("Could not interpret regularizer identifier: " + str(identifier))
+
+
+def serialize(regularizer):
+    from scopeflow.keras.object_registration import serialize_object
+    return serialize_object(regularizer)
+
+
+def deserialize(config, custom_objects=None):
+    """A regularizer from its `serialize`d config, or by name ("l2", "L1L2", ...)."""
+    from scopeflow.keras.object_registration import deserialize_object
+    names = {**_BY_CLASS, "l1": L1, "l2": L2, "l1_l2": L1L2}
+    return deserialize_object(config, _BY_CLASS, lambda name: names[name](), custom_objects,
+                              "regularizer")
