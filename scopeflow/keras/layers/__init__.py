@@ -31,7 +31,8 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                             AveragePooling3D, AvgPool1D, AvgPool2D, AvgPool3D,
                                             GlobalAveragePooling1D, GlobalAveragePooling2D,
                                             GlobalAveragePooling3D, GlobalAvgPool1D,
-                                            GlobalAvgPool2D, GlobalMaxPool1D, GlobalMaxPool2D,
+                                            GlobalAvgPool2D, GlobalAvgPool3D, GlobalMaxPool1D,
+                                            GlobalMaxPool2D, GlobalMaxPool3D,
                                             GlobalMaxPooling1D, GlobalMaxPooling2D,
                                             GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
                                             MaxPooling1D, MaxPooling2D, MaxPooling3D)
@@ -41,3 +42,28 @@ from scopeflow.keras.layers.stacked_cells import StackedRNNCells
 from scopeflow.keras.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                           SpatialDropout2D, SpatialDropout3D)
 from scopeflow.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
+from scopeflow.keras.layers.simple import CenterCrop, Identity, Rescaling
+from scopeflow.layers.base import InputSpec
+
+
+def serialize(layer):
+    """`{"class_name", "config"}` of a layer, as Keras writes it."""
+    from scopeflow.keras.serialization import serialize as _serialize
+    return _serialize(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """A layer (or model) from its `serialize`d config."""
+    from scopeflow.keras.serialization import layer_from_config
+    return layer_from_config(config, custom_objects)
+
+
+_V2_DTYPE_BEHAVIOR = [False]  # TF1 graph mode: layers take their inputs' float dtype
+
+
+def enable_v2_dtype_behavior():
+    _V2_DTYPE_BEHAVIOR[0] = True
+
+
+def disable_v2_dtype_behavior():
+    _V2_DTYPE_BEHAVIOR[0] = False

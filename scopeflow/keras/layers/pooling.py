@@ -69,3 +69,4 @@ GlobalMaxPooling2D = _global_class("GlobalMaxPooling2D", 2, "reduce_max")
 GlobalMaxPooling3D = _global_class("GlobalMaxPooling3D", 3, "reduce_max")
 GlobalAvgPool1D, GlobalAvgPool2D = GlobalAveragePooling1D, GlobalAveragePooling2D
 GlobalMaxPool1D, GlobalMaxPool2D = GlobalMaxPooling1D, GlobalMaxPooling2D
+GlobalAvgPool3D, GlobalMaxPool3D = GlobalAveragePooling3D, GlobalMaxPooling3D
