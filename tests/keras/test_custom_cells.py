@@ -5,7 +5,8 @@ named as TF's, a cell without `output_size` or a `training` argument still runs,
 agree."""
 
 import pytest
-from oracle import explain, run_here
+from approx import agree
+from oracle import ORACLE_HELPERS, explain, run_here
 
 CELLS = """
 import numpy as np
@@ -72,3 +73,45 @@ result = [err(lambda: Cell(3).get_config()),
 def test_custom_cells_as_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert here == there, explain(code, here, there)
+
+
+# a cell subclassing tf.keras.layers.AbstractRNNCell (the docs' MinimalRNNCell) and its
+# get_initial_state from a batch size or from inputs
+ABSTRACT = ORACLE_HELPERS + """import numpy as np
+K = tf.keras; L = K.layers
+class MinimalRNNCell(L.AbstractRNNCell):
+    def __init__(self, units, **kwargs):
+        self.units = units
+        super().__init__(**kwargs)
+    @property
+    def state_size(self):
+        return self.units
+    @property
+    def output_size(self):
+        return self.units
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(input_shape[-1], self.units), initializer=tf.constant_initializer(0.3), name='kernel')
+        self.recurrent_kernel = self.add_weight(shape=(self.units, self.units), initializer=tf.constant_initializer(-0.2), name='recurrent_kernel')
+        self.built = True
+    def call(self, inputs, states):
+        prev_output = states[0]
+        h = K.backend.dot(inputs, self.kernel)
+        output = h + K.backend.dot(prev_output, self.recurrent_kernel)
+        return output, output
+x = tf.placeholder(tf.float32, [None, 4, 3])
+cell = MinimalRNNCell(2)
+layer = L.RNN(cell, return_sequences=True)
+y = layer(x)
+init = cell.get_initial_state(batch_size=3, dtype=tf.float32)
+init2 = cell.get_initial_state(inputs=tf.zeros((5, 3)))
+s = K.backend.get_session()
+result = [y.name, y.shape.as_list(), [w.name for w in layer.weights], s.run(y, {x: np.arange(24, dtype='float32').reshape(2, 4, 3) / 10}),
+          s.run(init).tolist(), s.run(init2).tolist(), isinstance(cell, L.Layer), err(lambda: L.AbstractRNNCell().state_size)]
+"""
+
+
+@pytest.mark.oracle
+def test_abstract_rnn_cell_as_tf(oracle):
+    here, there = run_here(ABSTRACT), oracle(ABSTRACT)
+    assert "ok" in there, there
+    assert agree(here, there), explain(ABSTRACT, here, there)

@@ -36,6 +36,7 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
                                             GlobalMaxPooling1D, GlobalMaxPooling2D,
                                             GlobalMaxPooling3D, MaxPool1D, MaxPool2D, MaxPool3D,
                                             MaxPooling1D, MaxPooling2D, MaxPooling3D)
+from scopeflow.keras.layers.recurrent_cells import AbstractRNNCell
 from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
                                               SimpleRNNCell)
 from scopeflow.keras.layers.stacked_cells import StackedRNNCells

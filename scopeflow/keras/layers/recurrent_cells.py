@@ -307,3 +307,30 @@ class LSTMCell(_Cell):
         c = f * c_tm1 + i * self.activation(x[2] + _dot(hs[2], rk[:, 2 * u:3 * u]))
         o = self.recurrent_activation(x[3] + _dot(hs[3], rk[:, 3 * u:]))
         return c, o
+
+
+class AbstractRNNCell(Layer):
+    """`tf.keras.layers.AbstractRNNCell`: the base of a custom cell, which gives `call(inputs,
+    states) -> (output, new_states)`, `state_size` and `output_size`."""
+
+    def call(self, inputs, states):
+        raise NotImplementedError
+
+    @property
+    def state_size(self):
+        raise NotImplementedError
+
+    @property
+    def output_size(self):
+        raise NotImplementedError
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """Zeros of (batch,) + size per state (one tensor for a single state size)."""
+        from scopeflow.ops import nest
+        tf = tf_api()
+        if inputs is not None:
+            batch_size, dtype = tf.shape(inputs)[0], inputs.dtype
+        sizes = self.state_size
+        zeros = [tf.zeros([batch_size, *(s if isinstance(s, (list, tuple)) else [int(s)])],
+                          dtype=dtype) for s in nest.flatten(sizes)]
+        return nest.pack_sequence_as(sizes, zeros) if nest.is_nested(sizes) else zeros[0]
