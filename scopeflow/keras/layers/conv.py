@@ -173,11 +173,11 @@ class SeparableConv1D(_Separable, _tl.SeparableConv1D, Layer):
 SeparableConvolution1D, SeparableConvolution2D = SeparableConv1D, SeparableConv2D
 
 
-class DepthwiseConv2D(Conv2D):
-    """One filter bank per input channel (`depth_multiplier` outputs each)."""
+class _Depthwise:
+    """A depthwise convolution's arguments, config and weights (over a Conv1D / Conv2D)."""
 
-    def __init__(self, kernel_size, strides=(1, 1), padding="valid", depth_multiplier=1,
-                 data_format=None, dilation_rate=(1, 1), activation=None, use_bias=True,
+    def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1,
+                 data_format=None, dilation_rate=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(1, kernel_size, strides=strides, padding=padding,
                          data_format=data_format, dilation_rate=dilation_rate,
@@ -207,6 +207,10 @@ class DepthwiseConv2D(Conv2D):
             regularizer=self.bias_regularizer,
             constraint=self.bias_constraint) if self.use_bias else None
         self.built = True
+
+
+class DepthwiseConv2D(_Depthwise, Conv2D):
+    """One filter bank per input channel (`depth_multiplier` outputs each)."""
 
     def _convolve(self, inputs):
         first = self.data_format == "channels_first"
