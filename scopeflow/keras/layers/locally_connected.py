@@ -8,9 +8,10 @@ positions' patches, `K.local_conv`).
 [None, 6, 4]
 """
 
-from scopeflow.keras import activations, constraints, initializers, regularizers
+from scopeflow.keras import regularizers
 from scopeflow.keras.backend_nn import _local_conv
 from scopeflow.keras.engine.base_layer import Layer
+from scopeflow.keras.layers.conv import _keras_args
 from scopeflow.layers.core import tf_api
 
 
@@ -39,14 +40,12 @@ class _LocallyConnected(Layer):
             raise NotImplementedError("LocallyConnected implementation %s: only 1 (the "
                                       "default) is supported" % (implementation,))
         self.data_format = data_format or image_data_format()
-        self.activation = activations.get(activation)
         self.use_bias, self.implementation = use_bias, implementation
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        args = dict(activation=activation, kernel_initializer=kernel_initializer,
+                    bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                    bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                    bias_constraint=bias_constraint)
+        self.__dict__.update(_keras_args(args, *args))
 
     def _spatial(self, input_shape):
         """(input channels, spatial sizes) of a (batch, ..., channels) or channels-first shape."""
