@@ -287,3 +287,5 @@ def deserialize(config, custom_objects=None):
         raise TypeError("string indices must be integers, not 'str'")
     classes = dict(_BY_NAME, **{c.__name__: c for c in _BY_NAME.values()})
     return deserialize_object(config, classes, get, custom_objects, "optimizer")
+
+from scopeflow.keras import optimizers_legacy as legacy  # noqa: E402,F401 - the same classes
