@@ -43,7 +43,7 @@ from scopeflow.keras.layers.stacked_cells import StackedRNNCells
 from scopeflow.keras.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                           SpatialDropout2D, SpatialDropout3D)
 from scopeflow.keras.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
-from scopeflow.keras.layers.simple import CenterCrop, Identity, Rescaling
+from scopeflow.keras.layers.simple import CenterCrop, Identity, Rescaling, Resizing
 from scopeflow.layers.base import InputSpec
 
 

@@ -1,4 +1,4 @@
-"""Small `tf.keras.layers`: Identity, Rescaling and CenterCrop.
+"""Small `tf.keras.layers`: Identity, Rescaling, CenterCrop and Resizing.
 
 >>> import scopeflow as tf
 >>> tf.keras.layers.Rescaling(1 / 255.0)(tf.placeholder(tf.float32, [None, 4])).name
@@ -70,8 +70,22 @@ class CenterCrop(Layer):
         return dict(super().get_config(), height=self.height, width=self.width)
 
 
-def _smart_resize(images, height, width):
-    """The largest centred window of the target's aspect ratio, resized bilinearly."""
+def _resize(images, height, width, method="bilinear"):
+    """TF 2's `tf.image.resize` without antialiasing: TF 1's kernels with half-pixel centres
+    (area without), under a `resize` name scope."""
+    tf = tf_api()
+    kernels = {"bilinear": tf.image.resize_bilinear, "nearest": tf.image.resize_nearest_neighbor,
+               "bicubic": tf.image.resize_bicubic}
+    with tf.name_scope("resize"):
+        if method == "area":
+            return tf.image.resize_area(images, [height, width])
+        if method not in kernels:
+            raise NotImplementedError("Resizing with interpolation %r" % (method,))
+        return kernels[method](images, [height, width], half_pixel_centers=True)
+
+
+def _smart_resize(images, height, width, method="bilinear"):
+    """The largest centred window of the target's aspect ratio, resized."""
     tf = tf_api()
     shape = tf.shape(images)
     h, w = tf.cast(shape[-3], "float32"), tf.cast(shape[-2], "float32")
@@ -80,5 +94,32 @@ def _smart_resize(images, height, width):
     top = tf.cast((h - tf.cast(crop_h, "float32")) / 2, "int32")
     left = tf.cast((w - tf.cast(crop_w, "float32")) / 2, "int32")
     window = tf.image.crop_to_bounding_box(images, top, left, crop_h, crop_w)
-    resized = tf.image.resize_bilinear(window, [height, width], half_pixel_centers=True)
-    return tf.cast(resized, images.dtype)
+    return tf.cast(_resize(window, height, width, method), images.dtype)
+
+
+class Resizing(Layer):
+    """Images resized to `height` x `width` (first cropped to that aspect ratio when
+    `crop_to_aspect_ratio`)."""
+
+    def __init__(self, height, width, interpolation="bilinear", crop_to_aspect_ratio=False,
+                 **kwargs):
+        super().__init__(**kwargs)
+        self.height, self.width = height, width
+        self.interpolation, self.crop_to_aspect_ratio = interpolation, crop_to_aspect_ratio
+
+    def call(self, inputs):
+        tf = tf_api()
+        dtype = self.dtype or "float32"
+        inputs = tf.cast(inputs, dtype if self.interpolation == "nearest" else "float32")
+        resize = _smart_resize if self.crop_to_aspect_ratio else _resize
+        return tf.cast(resize(inputs, self.height, self.width, self.interpolation), dtype)
+
+    def compute_output_shape(self, input_shape):
+        shape = list(input_shape)
+        shape[-3], shape[-2] = self.height, self.width
+        return tuple(shape)
+
+    def get_config(self):
+        return dict(super().get_config(), height=self.height, width=self.width,
+                    interpolation=self.interpolation,
+                    crop_to_aspect_ratio=self.crop_to_aspect_ratio)

@@ -1,4 +1,5 @@
-"""tf.keras.layers Identity, Rescaling and CenterCrop (cropping and, for a small image, resizing
+"""tf.keras.layers Identity, Rescaling, Resizing (each interpolation, cropped to the aspect
+ratio or not) and CenterCrop (cropping and, for a small image, resizing
 up in Keras' cond), GlobalAvgPool3D / GlobalMaxPool3D, InputSpec, and layers.serialize /
 deserialize, against real TF + tf_keras: output names, shapes, values, configs."""
 
@@ -21,9 +22,22 @@ result = [[y.name for y in ys], [y.shape.as_list() for y in ys], vals, sers, [ty
           [L.deserialize(s).get_config() for s in sers], L.InputSpec(ndim=3).ndim, L.InputSpec(min_ndim=2, axes={-1: 3}).axes]
 """
 
+RESIZING = ORACLE_HELPERS + """import numpy as np
+K = tf.keras; L = K.layers
+x = tf.placeholder(tf.float32, [None, 6, 5, 2], name='x')
+ls = [L.Resizing(3, 4), L.Resizing(9, 7, interpolation='nearest'), L.Resizing(4, 4, interpolation='bicubic'), L.Resizing(3, 2, interpolation='area'),
+      L.Resizing(4, 6, crop_to_aspect_ratio=True), L.Resizing(2, 2, crop_to_aspect_ratio=True, interpolation='nearest')]
+ys = [l(x) for l in ls]
+rng = np.random.RandomState(0)
+with tf.Session() as s:
+    vals = s.run(ys, {x: rng.uniform(0, 255, (2, 6, 5, 2)).astype('float32')})
+result = [[y.name for y in ys], [y.shape.as_list() for y in ys], vals, [l.get_config() for l in ls]]
+"""
+
 
 @pytest.mark.oracle
-def test_simple_layers_match_tf(oracle):
-    here, there = run_here(PROGRAM), oracle(PROGRAM)
+@pytest.mark.parametrize("code", [PROGRAM, RESIZING], ids=["layers", "resizing"])
+def test_simple_layers_match_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
     assert "ok" in there, there
-    assert agree(here, there), explain(PROGRAM, here, there)
+    assert agree(here, there), explain(code, here, there)
