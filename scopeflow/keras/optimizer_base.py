@@ -42,6 +42,8 @@ class Optimizer:
         hyper = self.__dict__.get("_hyper", {})
         if name in hyper or name == "lr" and "learning_rate" in hyper:
             name = "learning_rate" if name == "lr" else name
+            if _is_schedule(hyper[name]):
+                return hyper[name]
             self._create_hypers()
             return self._vars[name]
         raise AttributeError(name)
@@ -69,6 +71,8 @@ class Optimizer:
             return
         self.iterations  # noqa: B018 - made first, as Keras does
         for name in sorted(self._hyper):
+            if _is_schedule(self._hyper[name]):  # called on the step, no variable
+                continue
             value = np.float32(self._hyper[name])
             self._vars[name] = self._add_weight(name, lambda value=value: value)
 
@@ -208,7 +212,9 @@ class Optimizer:
 
     def _decayed_lr(self, dtype):
         tf = tf_api()
-        lr = self._vars["learning_rate"]
+        schedule = self._hyper.get("learning_rate")
+        lr = tf.cast(schedule(self.iterations), dtype) if _is_schedule(schedule) else \
+            self._vars["learning_rate"]
         if self._initial_decay > 0:
             step = tf.cast(self.iterations, dtype)
             decay = tf.cast(self._initial_decay, dtype)
@@ -245,7 +251,8 @@ class Optimizer:
             return var.value()
 
     def _serialize_hyperparameter(self, name):
-        """A hyperparameter's value: its variable's (float32) once made, else as given."""
+        """A hyperparameter's value: its variable's (float32) once made, else as given (a
+        schedule itself, as Keras; `optimizers.serialize` writes its config)."""
         if name in self._vars:
             from scopeflow.keras import backend as K
             return K.get_value(self._vars[name])
@@ -268,7 +275,15 @@ class Optimizer:
         config = dict(config)
         if "lr" in config:
             config["learning_rate"] = config.pop("lr")
+        if isinstance(config.get("learning_rate"), dict):
+            from scopeflow.keras.schedules import deserialize
+            config["learning_rate"] = deserialize(config["learning_rate"], custom_objects)
         return cls(**config)
+
+
+def _is_schedule(value):
+    from scopeflow.keras.schedules import LearningRateSchedule
+    return isinstance(value, LearningRateSchedule)
 
 
 def _filter_empty(grads_and_vars):

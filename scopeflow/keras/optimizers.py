@@ -276,8 +276,14 @@ def get(identifier):
 
 
 def serialize(optimizer):
+    """`{"class_name", "config"}`, a learning-rate schedule in it as its own config."""
     from scopeflow.keras.object_registration import serialize_object
-    return serialize_object(optimizer)
+    out = serialize_object(optimizer)
+    config = out.get("config", {}) if isinstance(out, dict) else {}
+    for key, value in config.items():
+        if isinstance(value, schedules.LearningRateSchedule):
+            config[key] = schedules.serialize(value)
+    return out
 
 
 def deserialize(config, custom_objects=None):
@@ -289,3 +295,4 @@ def deserialize(config, custom_objects=None):
     return deserialize_object(config, classes, get, custom_objects, "optimizer")
 
 from scopeflow.keras import optimizers_legacy as legacy  # noqa: E402,F401 - the same classes
+from scopeflow.keras import schedules  # noqa: E402,F401 - tf.keras.optimizers.schedules
