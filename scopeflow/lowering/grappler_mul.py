@@ -216,6 +216,8 @@ class _Run:
         self.folded = set()  # Mul ops constant folding made constants
         self.moved = set()  # Mul ops whose inputs the push-down changed
         self.symbols = None
+        self.of_constants = set()  # outputs of ops constant folding evaluates
+        self._fold_elementwise()
 
     def inputs_of(self, op):
         return self.inputs.get(op, op._inputs)
@@ -224,11 +226,15 @@ class _Run:
         """grappler's IsReallyConstant after folding: a Const, or an op of constants."""
         if t in self.fed:
             return False
-        op = t._op
-        if op._type == "Const" or op in self.folded:
-            return True
-        return (op._type in _FOLDABLE and bool(op._inputs) and not op._control_inputs
-                and all(self.constant(i) for i in op._inputs))
+        return t._op._type == "Const" or t._op in self.folded or t in self.of_constants
+
+    def _fold_elementwise(self):
+        """The outputs of foldable ops whose inputs are all constants, in the run's order (one
+        pass: an op's inputs come before it)."""
+        for op in self.order:
+            if (op._type in _FOLDABLE and op._inputs and not op._control_inputs
+                    and all(self.constant(i) for i in op._inputs)):
+                self.of_constants.update(op._outputs)
 
     def single_use(self, op):
         return op not in self.kept and self.uses.get(op._outputs[0], 0) <= 1
