@@ -5,7 +5,6 @@ data: those ops run on the host between compiled steps (dynamic_shape.py).
 """
 
 import collections
-
 import weakref
 
 import numpy as np
@@ -17,6 +16,7 @@ from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text,
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.dynamic_shape import list_diff_op, unique_counts_op, unique_op, where_op
 from scopeflow.ops.op_util import check_allowed
+from scopeflow.ops.padded_rows import split_padding, zero_rows
 from scopeflow.ops.registry import ANY, INDEX, broadcast_dims, op, spec
 from scopeflow.ops.value_checks import check, check_index_tuples, check_indices, first_bad
 
@@ -66,12 +66,15 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         return xp(params).zeros(i[:batch_dims] + p[batch_dims:a] + i[batch_dims:] + p[a + 1:],
                                 params.dtype)
     op_ = getattr(ctx, "op", None)
+    pad = None
+    if a == 0 and batch_dims == 0:  # padded rows (-1) of a lookup's gradient read zeros
+        indices, pad = split_padding(ctx, 1, indices)
     check_indices(ctx, indices, np.shape(params)[a],
                   what=INDEX_WORDS.get(op_, "indices") if op_ is not None else "indices")
     p, i = np.shape(params), np.shape(indices)
     if p[a] == 0 and np.size(indices):  # (every index failed its check: nothing to take)
         return xp(params).zeros(p[:a] + i[batch_dims:] + p[a + 1:], params.dtype)
-    return _take(params, indices, a, batch_dims)
+    return zero_rows(_take(params, indices, a, batch_dims), pad)
 
 
 def _same_batch(ctx, params, indices, batch_dims):

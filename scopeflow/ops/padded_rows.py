@@ -78,6 +78,27 @@ def input_padded(ctx, position):
     return op is not None and position < len(op._inputs) and is_padded(op._inputs[position])
 
 
+def split_padding(ctx, position, indices):
+    """(`indices` with their padding read as row 0, the padding's mask) for a gather by padded
+    indices at input `position` (a Keras optimizer's read of a slot's rows), else (indices,
+    None): its rows at the padding are zeros (`zero_rows`)."""
+    if not input_padded(ctx, position):
+        return indices, None
+    import jax.numpy as jnp
+    pad = jnp.asarray(indices) < 0
+    return jnp.where(pad, 0, indices), pad
+
+
+def zero_rows(rows, pad):
+    """`rows` (gathered along axis 0) with those at the padding (`pad`, the indices' shape)
+    zero."""
+    import jax.numpy as jnp
+    if pad is None:
+        return rows
+    mask = jnp.reshape(pad, pad.shape + (1,) * (rows.ndim - pad.ndim))
+    return jnp.where(mask, jnp.zeros((), rows.dtype), rows)
+
+
 def without_padding(indices, rows):
     """Traced `indices` with the padding (-1) moved past the `rows` rows, so that a scatter
     (which drops indices out of bounds) skips them."""
@@ -87,4 +108,5 @@ def without_padding(indices, rows):
 
 
 __all__ = ["gradient_indices", "input_padded", "is_padded", "mark", "mark_like",
-           "marked_outputs", "pad_gather", "padded_indices", "without_padding"]
+           "marked_outputs", "pad_gather", "padded_indices", "split_padding", "without_padding",
+           "zero_rows"]

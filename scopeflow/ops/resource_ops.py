@@ -18,6 +18,7 @@ from scopeflow.core.shape import TensorShape, as_shape, unknown_shape
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.gather import _gather_nd_kernel, _take
+from scopeflow.ops.padded_rows import split_padding, zero_rows
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, op, spec
 from scopeflow.ops.state import _SCATTER_KERNELS, _scatter_checked
 from scopeflow.ops.value_checks import check_indices
@@ -138,8 +139,11 @@ def _gather_spec(resource, indices, *, dtype, batch_dims=0, validate_indices=Tru
     context=True, stateful=True)
 def resource_gather(ctx, resource, indices, *, dtype, batch_dims=0, validate_indices=True):
     params = ctx.read(resource)
+    pad = None
+    if batch_dims == 0:  # padded rows (-1) of a lookup's gradient read zeros
+        indices, pad = split_padding(ctx, 1, indices)
     check_indices(ctx, indices, np.shape(params)[batch_dims])
-    return _take(params, indices, batch_dims, batch_dims)
+    return zero_rows(_take(params, indices, batch_dims, batch_dims), pad)
 
 
 def _gather_nd_spec(resource, indices, *, dtype):

@@ -105,3 +105,29 @@ with tf.Session() as s:
         result = [ln for ln in str(e).splitlines() if "is not in" in ln][0]
 '''
     assert run_here(code) == oracle(code)
+
+
+# Keras optimizers read slot rows by the gradient's indices (a gather): padding reads zeros
+_KERAS = r'''
+init = tf.truncated_normal_initializer(seed=2)
+parts = tf.get_variable("parts", [20, 4], partitioner=tf.fixed_size_partitioner(3),
+                        initializer=init, use_resource=True)
+ids = tf.placeholder(tf.int64, [None])
+e = tf.nn.embedding_lookup(parts, ids)
+loss = tf.reduce_sum(tf.square(tf.reduce_sum(e, 1) - 1.)) / 3.
+opt = tf.keras.optimizers.OPTIMIZER
+train = opt.apply_gradients(zip(tf.gradients(loss, list(parts)), list(parts)))
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    losses = [round(float(s.run([train, loss], {ids: b})[1]), 4)
+              for b in [[5, 7, 19], [1, 2, 3, 2, 2], [0, 3, 6, 9], [], [5, 7, 19, 19]]]
+    result = [losses, [np.round(v, 4).tolist() for v in s.run(list(parts))]]
+'''
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("optimizer", ["Ftrl(0.1)", "RMSprop(0.1, momentum=0.5)",
+                                       "SGD(0.1, momentum=0.9)"])
+def test_partitioned_table_trains_as_tf_under_keras_optimizers(oracle, optimizer):
+    code = _KERAS.replace("OPTIMIZER", optimizer)
+    assert run_here(code) == oracle(code)
