@@ -217,9 +217,12 @@ def in_top_k(predictions, targets, k, name=None):
 
 # ---- bincount, confusion matrix, zero fraction ----------------------------------------------
 def _bincount_shape(input, size, weights, *, binary_output=False):  # noqa: A002
+    # a rank-2 input counts per row: (rows, size)
     n = static_value(size)
-    dtype = weights.dtype.base_dtype if weights.shape._dims != (0,) else input.dtype.base_dtype
-    return spec((None if n is None else int(n),), dtype)
+    dtype = weights.dtype.base_dtype  # TF's T: the weights' type, empty or not
+    n = None if n is None else int(n)
+    dims = input.shape._dims
+    return spec((n,) if dims is None or len(dims) != 2 else (dims[0], n), dtype)
 
 
 @typed_op("DenseBincount", infer=_bincount_shape, types={"input": ANY, "size": ANY,
@@ -232,9 +235,14 @@ def _dense_bincount(ctx, input, size, weights, *, binary_output=False):  # noqa:
                          "which case it acts as all weights equal to 1. Received %s"
                          % dims_str(np.shape(weights)))
     check_elements(ctx, input, input < 0, lambda pos, v: "Input arr must be non-negative!")
-    x = input.reshape(-1)
-    w = jnp.ones_like(x) if weights.size == 0 else weights.reshape(-1)
-    out = jnp.zeros((n,), w.dtype).at[x].add(w, mode="drop")
+    if input.ndim == 2:  # per row: (rows, n)
+        w = jnp.ones(input.shape, weights.dtype) if weights.size == 0 else weights
+        rows = jnp.broadcast_to(jnp.arange(input.shape[0])[:, None], input.shape)
+        out = jnp.zeros((input.shape[0], n), w.dtype).at[rows, input].add(w, mode="drop")
+    else:
+        x = input.reshape(-1)
+        w = jnp.ones(x.shape, weights.dtype) if weights.size == 0 else weights.reshape(-1)
+        out = jnp.zeros((n,), w.dtype).at[x].add(w, mode="drop")
     return (out > 0).astype(w.dtype) if binary_output else out
 
 

@@ -70,4 +70,5 @@ def disable_v2_dtype_behavior():
     _V2_DTYPE_BEHAVIOR[0] = False
 from scopeflow.keras.layers.locally_connected import LocallyConnected1D, LocallyConnected2D
 from scopeflow.keras.layers.conv_depthwise import DepthwiseConv1D
-from scopeflow.keras.layers.preprocessing import Normalization
+from scopeflow.keras.layers.preprocessing import (CategoryEncoding, Discretization, Hashing,
+                                                 Normalization)

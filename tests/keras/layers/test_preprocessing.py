@@ -1,4 +1,5 @@
-"""tf.keras.layers.Normalization in TF1 graph mode against real TF + tf_keras: fixed mean and
+"""tf.keras.layers Discretization, Hashing (fast hash, mask value) and CategoryEncoding (one-hot,
+multi-hot, counts with weights, the range Assert) and Normalization in TF1 graph mode against real TF + tf_keras: fixed mean and
 variance (per axis, a scalar over no axis, inverted), the weights `adapt` would fill when none
 are given, output names, configs, and the errors (`adapt` needs TF 2; mean without variance)."""
 
@@ -20,9 +21,31 @@ s = K.backend.get_session()
 result = [err(lambda: L.Normalization().adapt(np.ones((2, 3), 'float32'))), err(lambda: L.Normalization(mean=1.)), [y.name for y in (y1, y2, y3)], [[w.name, w.shape.as_list(), w.dtype.name] for n in (n1, n2, n3, n4) for w in n.weights], y4.name, n4.get_config(), s.run([y1, y2, y3], {x: [[1., 2., 3.], [0., 0., 0.]]}), [n.get_config() for n in (n1, n2, n3)]]
 """
 
+CATEGORICAL = ORACLE_HELPERS + """import numpy as np
+
+def _run(sess, x, feed=None):
+    try:
+        v = sess.run(x, feed)
+    except tf.errors.OpError as e:
+        return [type(e).__name__, [s for s in e.message.splitlines() if s[:1] != "\t"][-1]]
+    return [getattr(a, "tolist", lambda: a)() for a in v] if isinstance(v, list) else v.tolist()
+K = tf.keras; L = K.layers
+d = L.Discretization(bin_boundaries=[0., 1., 2.5])
+xi = tf.constant([[-1., 0.5, 3.], [1., 2.4, 0.]])
+h = L.Hashing(num_bins=5); hm = L.Hashing(num_bins=3, mask_value='')
+xs = tf.constant([['a', 'b'], ['', 'hello']]); xn = tf.constant([[1, 2], [30, 4]], tf.int64)
+c1 = L.CategoryEncoding(num_tokens=4, output_mode='one_hot'); c2 = L.CategoryEncoding(num_tokens=5, output_mode='multi_hot'); c3 = L.CategoryEncoding(num_tokens=5, output_mode='count')
+ci = tf.constant([[0, 1, 1], [3, 2, 0]])
+ys = [d(xi), h(xs), hm(xs), h(xn), c1(tf.constant([0, 3, 2])), c2(ci), c3(ci), c3(ci, count_weights=tf.constant([[1., 2., 3.], [.5, .5, .5]]))]
+s = K.backend.get_session()
+bad = L.CategoryEncoding(num_tokens=3, output_mode='count')(tf.constant([[0, 5]]))
+result = [_run(s, bad), err(lambda: c1(tf.constant([0, 1]), count_weights=tf.constant([1., 2.]))), [y.name for y in ys], [y.dtype.name for y in ys], [y.shape.as_list() for y in ys], s.run(ys), [l.get_config() for l in (d, h, hm, c1, c2, c3)]]
+"""
+
 
 @pytest.mark.oracle
-def test_normalization_matches_tf(oracle):
-    here, there = run_here(PROGRAM), oracle(PROGRAM)
+@pytest.mark.parametrize("code", [PROGRAM, CATEGORICAL], ids=["normalization", "categorical"])
+def test_preprocessing_matches_tf(oracle, code):
+    here, there = run_here(code), oracle(code)
     assert "ok" in there, there
-    assert agree(here, there), explain(PROGRAM, here, there)
+    assert agree(here, there), explain(code, here, there)
