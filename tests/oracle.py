@@ -223,6 +223,42 @@ def _run(sess, x, feed=None):
 """
 
 
+# a graph TF made, run here: TF builds `program` (defining `fetch`, a list of tensors, and
+# `feed`, {tensor name: value}) and exports it; both import it, initialize the resource
+# variables under `w/` and run `fetch` with and without the feed
+_EXPORT = """
+%s
+types = sorted({n.op for f in tf.get_default_graph().as_graph_def().library.function
+                for n in f.node_def if n.op.endswith(%r)})
+fetched = [t.name for t in tf.nest.flatten(fetch)]
+open(path, 'wb').write(tf.get_default_graph().as_graph_def().SerializeToString())
+result = [types, fetched, feed]
+"""
+_IMPORT_AND_RUN = """
+gd = tf.GraphDef()
+gd.ParseFromString(open(path, 'rb').read())
+tf.import_graph_def(gd, name='')
+inits = [op for op in tf.get_default_graph().get_operations() if op.type == 'AssignVariableOp'
+         and op.name.startswith('w/')]
+with tf.Session() as s:
+    s.run(inits)
+    result = [s.run(fetched), s.run(fetched, feed)]
+"""
+
+
+def tf_graph_runs_here(oracle, path, program, suffix):
+    """The types of TF's function-library ops ending in `suffix`, and (here, TF's) results of
+    running `program`'s graph, made by TF and imported (see _IMPORT_AND_RUN)."""
+    head = "path = %r\n" % path
+    made = oracle(head + _EXPORT % (program, suffix))
+    assert "ok" in made, made
+    types, fetched, feed = made["ok"]
+    code = head + "fetched = %r\nfeed = %r\n" % (fetched, feed) + _IMPORT_AND_RUN
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    return types, here, there
+
+
 def run_here(code, module="scopeflow.compat.v1"):
     """Runs `code` under scopeflow in this process, same protocol as the oracle."""
     import importlib

@@ -31,7 +31,7 @@ from scopeflow.core import naming
 from scopeflow.core.device import canonical
 from scopeflow.core.frame import default_graph
 from scopeflow.core.tensor import Tensor
-from scopeflow.ops import if_ops  # noqa: F401 - TF2 conds in imported functions
+from scopeflow.ops import if_ops, while_ops  # noqa: F401 - TF2 conds, loops in functions
 from scopeflow.ops import registry
 
 _NOT_REGISTERED = ("Op type not registered '%s' in binary running on %s. Make sure the Op and "

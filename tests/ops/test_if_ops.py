@@ -5,7 +5,7 @@ Optional variants: OptionalFromValue where made, OptionalNone in the other branc
 TF's own run."""
 
 import pytest
-from oracle import explain, run_here
+from oracle import explain, tf_graph_runs_here
 
 PROGRAMS = {
     "stateless": (
@@ -14,7 +14,8 @@ PROGRAMS = {
         "def f(a):\n"
         "    return tf.cond(a > 1.0, lambda: tf.tanh(a * a), lambda: a + 1.0)\n"
         "y = f(x)\n"
-        "fetch = [y, tf.gradients(y, x)[0]]\n"),
+        "fetch = [y, tf.gradients(y, x)[0]]\n"
+        "feed = {'x:0': 0.5}\n"),
     # a branch reading a resource variable: If (stateful); two outputs
     "stateful": (
         "x = tf.placeholder_with_default([1.0, 2.0], [2], name='x')\n"
@@ -24,37 +25,15 @@ PROGRAMS = {
         "    return tf.cond(tf.reduce_sum(a) > 0.0, lambda: (a * w, tf.reduce_sum(w)),\n"
         "                   lambda: (a - 1.0, tf.constant(0.0)))\n"
         "y, z = f(x)\n"
-        "fetch = [y, z, tf.gradients(y, [x, w])]\n"),
+        "fetch = [y, z, tf.gradients(y, [x, w])]\n"
+        "feed = {'x:0': [-1.0, -2.0]}\n"),
 }
-EXPORT = """
-%s
-types = sorted({n.op for f in tf.get_default_graph().as_graph_def().library.function
-                for n in f.node_def if n.op.endswith('If')})
-fetched = [t.name for t in tf.nest.flatten(fetch)]
-open(path, 'wb').write(tf.get_default_graph().as_graph_def().SerializeToString())
-result = [types, fetched]
-"""
-RUN = """
-gd = tf.GraphDef()
-gd.ParseFromString(open(path, 'rb').read())
-tf.import_graph_def(gd, name='')
-inits = [op for op in tf.get_default_graph().get_operations() if op.type == 'AssignVariableOp'
-         and op.name.startswith('w/')]
-with tf.Session() as s:
-    s.run(inits)
-    result = [s.run(fetched), s.run(fetched, {'x:0': FEED})]
-"""
-FEEDS = {"stateless": "0.5", "stateful": "[-1.0, -2.0]"}
 
 
 @pytest.mark.oracle
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
 def test_tf_functional_cond_runs_here(oracle, tmp_path, name):
-    path = "path = %r\n" % str(tmp_path / "g.pb")
-    made = oracle(path + EXPORT % PROGRAMS[name])
-    assert "ok" in made, made
-    types, fetched = made["ok"]
+    types, here, there = tf_graph_runs_here(oracle, str(tmp_path / "g.pb"), PROGRAMS[name],
+                                            "If")
     assert types == (["If", "StatelessIf"] if name == "stateful" else ["StatelessIf"])
-    code = path + "fetched = %r\n" % fetched + RUN.replace("FEED", FEEDS[name])
-    here, there = run_here(code), oracle(code)
-    assert "ok" in there and here == there, explain(code, here, there)
+    assert here == there, explain(PROGRAMS[name], here, there)
