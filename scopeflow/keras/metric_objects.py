@@ -371,7 +371,11 @@ class AUC(_ConfusionMetric):
     _kinds = _KINDS
 
     def __init__(self, num_thresholds=200, curve="ROC", summation_method="interpolation",
-                 name=None, dtype=None, thresholds=None, multi_label=False, **kwargs):
+                 name=None, dtype=None, thresholds=None, multi_label=False, num_labels=None,
+                 label_weights=None, from_logits=False):
+        self._init_from_thresholds, self.multi_label = thresholds is not None, multi_label
+        self.num_labels, self.label_weights, self._from_logits = num_labels, label_weights, \
+            from_logits
         if num_thresholds <= 1:
             raise ValueError("Argument `num_thresholds` must be an integer > 1. "
                              "Received: num_thresholds=%s" % num_thresholds)
@@ -391,6 +395,20 @@ class AUC(_ConfusionMetric):
 
     def _maybe_scalar(self, t):
         return t
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        if self._from_logits:
+            y_pred = tf_api().sigmoid(y_pred)
+        return super().update_state(y_true, y_pred, sample_weight)
+
+    def get_config(self):
+        config = dict(Metric.get_config(self), num_thresholds=self.num_thresholds,
+                      curve=self.curve, summation_method=self.summation_method,
+                      multi_label=self.multi_label, num_labels=self.num_labels,
+                      label_weights=self.label_weights, from_logits=self._from_logits)
+        if self._init_from_thresholds:  # the given ones, without the ends Keras adds
+            config["thresholds"] = self.thresholds[1:-1]
+        return config
 
     def result(self):
         tf = tf_api()

@@ -49,9 +49,24 @@ result = [h.history, m.metrics_names, [x.name for x in m.metrics], a, b,
           m.evaluate(xs, ys, verbose=0, batch_size=3)]
 """
 
+# metrics named by class in compile (tf_keras makes each twice: the first one's variable names
+# and one more name are taken), AUC's config (from_logits, thresholds given) and from_config
+BY_CLASS_NAME = """K = tf.keras; L = K.layers
+m = K.Sequential([L.Dense(1, activation='sigmoid', input_shape=(2,))])
+m.compile('sgd', 'binary_crossentropy', metrics=['AUC', 'Precision', 'accuracy', 'MeanSquaredError'])
+result = [[v.name for mt in m.metrics for v in mt.variables], m.metrics_names, sorted(v.name for v in tf.global_variables() + tf.local_variables())]
+M = K.metrics
+aucs = [M.AUC(), M.AUC(num_thresholds=7, curve='PR', summation_method='minoring'), M.AUC(thresholds=[.25, .5, .75]), M.AUC(from_logits=True, name='la')]
+yt = np.array([[1.], [0.], [1.], [0.]], 'float32'); yl = np.array([[2.], [-1.], [-.3], [.4]], 'float32')
+ups = [a.update_state(yt, yl if a.name == 'la' else 1 / (1 + np.exp(-yl))) for a in aucs]
+s = K.backend.get_session()
+s.run([v.initializer for a in aucs for v in a.variables]); s.run(ups)
+result += [[a.get_config() for a in aucs], s.run([a.result() for a in aucs]), M.AUC.from_config(aucs[2].get_config()).get_config()]
+"""
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [CLASSES, COMPILED])
+@pytest.mark.parametrize("code", [CLASSES, COMPILED, BY_CLASS_NAME])
 def test_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)

@@ -326,10 +326,15 @@ def _per_output(spec, index, model):
 
 def _metric_object(m, loss_fn, out, weighted, prefix):
     """A compiled metric as a stateful object, named as Keras logs it."""
+    from scopeflow.layers.base import to_snake_case
     from scopeflow.keras import metric_objects as mo
     if isinstance(m, str) and m[:1].isupper():  # a class name: "AUC" is a new AUC()
         from scopeflow.keras import metrics as _metrics
-        m = _metrics.get(m)
+        # tf_keras' compile makes one (its variable names are taken), keeps one made from its
+        # config (same name) and names one more, whose name is taken too: auc, auc_1
+        first = _metrics.get(m)
+        m = type(first).from_config(first.get_config())
+        K.unique_object_name(to_snake_case(type(first).__name__))
     if isinstance(m, mo.Metric):
         return m
     fn, name = _metric_fn(m, loss_fn, out), _metric_name(m)
