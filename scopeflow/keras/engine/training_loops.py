@@ -90,7 +90,7 @@ class LoopsMixin:
                               training=True)
         val_source = None if validation_data is None else \
             _validation_source(self, validation_data, batch_size, validation_steps)
-        from scopeflow.keras.callbacks import CallbackList, History
+        from scopeflow.keras.callbacks import BaseLogger, CallbackList, History, ProgbarLogger
         self.history = History()
         if hasattr(source, "size"):  # arrays: a deferred model is built on them first, as tf_keras
             self._build_with(x)
@@ -98,7 +98,7 @@ class LoopsMixin:
         # History last: it sees the others' logs
         cbs = CallbackList(list(callbacks or []) + [self.history], self, params)
         for cb in cbs.callbacks:  # BaseLogger / ProgbarLogger keep the metrics' last values
-            if hasattr(cb, "stateful_metrics"):
+            if isinstance(cb, (BaseLogger, ProgbarLogger)):
                 cb.stateful_metrics = set((getattr(self, "metrics_names", None) or [])[1:])
         cbs.call("on_train_begin", {})
         self.stop_training = False
