@@ -17,6 +17,8 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import merge_dims, partial_shape
+from scopeflow.ops.eigen_tanh import sigmoid_grad_op
+from scopeflow.ops.rounding import round_each
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.op_types import ALLOWED
 from scopeflow.ops.op_util import typed_op
@@ -127,12 +129,13 @@ def _conj(y):
 
 @typed_op("TanhGrad", infer=_y_shape)
 def tanh_grad(y, dy):  # TF takes no conjugate here (it does for Rsqrt/Sqrt/Reciprocal)
-    return dy * (_c(y, 1) - y * y)
+    # (the square rounded before the difference, as TF's kernel: no fused multiply-add)
+    return dy * (_c(y, 1) - round_each(y * y))
 
 
 @typed_op("SigmoidGrad", infer=_y_shape)
 def sigmoid_grad(y, dy):
-    return dy * y * (_c(y, 1) - y)
+    return sigmoid_grad_op(y, dy)
 
 
 @typed_op("RsqrtGrad", infer=_y_shape)

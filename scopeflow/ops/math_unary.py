@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
+from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 
 _sp = jax.scipy.special
@@ -33,8 +34,8 @@ _UNARY = {
     "Neg": jnp.negative, "Abs": _abs, "Exp": jnp.exp, "Log": jnp.log, "Log1p": jnp.log1p,
     "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op, "Square": jnp.square,
     "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
-    "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": jnp.tanh,
-    "Sigmoid": jax.nn.sigmoid, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
+    "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": tanh_op,
+    "Sigmoid": sigmoid_op, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
     "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,
     "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh, "Atanh": jnp.arctanh,
     "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": _sp.erf,
