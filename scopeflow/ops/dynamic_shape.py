@@ -159,14 +159,22 @@ def _unique(x, out_idx):
 
 def _padded_unique(ctx, x, *, out_idx):
     """Unique on traced `x` for an op marked `run_compiled` (an optimizer's deduplication,
-    train/optimizer.py): the distinct values sorted and padded to len(x) with repeats of the
-    smallest, which no entry of `idx` points at."""
+    train/optimizer.py): the distinct values in first-seen order, padded to len(x) with
+    repeats of the smallest, which no entry of `idx` points at."""
     from scopeflow.lowering.stages import RUNS_COMPILED
     if ctx is None or ctx.op not in RUNS_COMPILED:
         return None
+    import jax
     import jax.numpy as jnp
-    y, idx = jnp.unique(x, size=x.shape[0], return_inverse=True)
-    return y, idx.reshape(x.shape).astype(out_idx.as_numpy_dtype)
+    n = x.shape[0]
+    y, idx = jnp.unique(x, size=n, return_inverse=True)
+    idx = idx.reshape(x.shape)
+    # in TF's order, first seen first (a sparse kernel's bad index is named by its offset);
+    # the padding, seen nowhere, last
+    first = jax.ops.segment_min(jnp.arange(n), idx, num_segments=n)
+    order = jnp.argsort(first, stable=True)
+    rank = jnp.argsort(order, stable=True)
+    return y[order], rank[idx].astype(out_idx.as_numpy_dtype)
 
 
 @host_op("Unique", _unique_shape, types={"x": ANY}, multi=True, traced=_padded_unique)

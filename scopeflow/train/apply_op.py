@@ -179,13 +179,48 @@ def _sparse_kernel(names, refs, rule):
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
         old = [ctx.read(vals[r]) for r in refs]
-        if input_padded(ctx, at):  # a partitioned lookup's padding rows (-1) are no rows
-            vals["indices"] = without_padding(vals["indices"], np.shape(old[0])[0])
+        rows_n = np.shape(old[0])[0]
+        padded = input_padded(ctx, at)
+        ok = ctx.checks_ok()  # (the earlier ops' checks)
+        stop = _check_indices(ctx, vals["indices"], rows_n, padded)
+        if padded:  # a partitioned lookup's padding rows (-1) are no rows
+            vals["indices"] = without_padding(vals["indices"], rows_n)
+        if stop is not None and ctx.op._type.replace("Resource", "", 1) in _UPDATES_IN_TURN:
+            idx = jnp.asarray(vals["indices"])
+            vals["indices"] = jnp.where(jnp.arange(idx.shape[0]) < stop, idx, rows_n)
+        else:
+            ok = ctx.checks_ok()
         # (the checks guard the rows written, not a cond over the whole table: XLA copied it)
-        new = _sparse_update(vals, refs, old, rule, attrs, ok=ctx.checks_ok())
+        new = _sparse_update(vals, refs, old, rule, attrs, ok=ok)
         return [ctx.write(ref, v, guarded=True) for ref, v in zip(inputs, new)][0]
 
     return kernel
+
+
+def _check_indices(ctx, indices, rows_n, padded):
+    """TF's sparse kernels refuse an index outside [0, rows) (a negative one too), the first
+    in order: 'Index 10 at offset 1 in indices is out of range'. Returns the offset of that
+    index (traced; the number of indices where all are good), or None where there are none."""
+    from scopeflow import errors
+
+    idx = jnp.reshape(jnp.asarray(indices), (-1,))
+    if idx.shape[0] == 0:
+        return None
+    bad = (idx < 0) | (idx >= rows_n)
+    if padded:  # (the padding slots of a partitioned lookup's gradient: marked -1)
+        bad = bad & (idx != -1)
+    first = jnp.argmax(bad)
+    ctx.check(~jnp.any(bad), errors.InvalidArgumentError,
+              lambda i, at: "Index %d at offset %d in indices is out of range" % (i, at),
+              (idx[first], first))
+    return jnp.where(jnp.any(bad), first, idx.shape[0])
+
+
+# sparse kernels of TF that update row by row, checking each index as they reach it: a bad
+# index stops them with the rows before it written (the others check every index first)
+_UPDATES_IN_TURN = frozenset((
+    "SparseApplyMomentum", "SparseApplyFtrl", "SparseApplyFtrlV2",
+    "SparseApplyProximalAdagrad", "SparseApplyProximalGradientDescent", "SparseApplyAdagradDA"))
 
 
 def _sparse_update(vals, refs, old, rule, attrs, ok=None):

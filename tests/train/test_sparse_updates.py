@@ -73,3 +73,42 @@ def test_distinct_counts_share_one_program():
     # Adagrad from accumulator 0.1: rows 0-3 once, row 5 summed to 3 once, row 9 in 2 steps
     assert got[[4, 6, 7, 8]].tolist() == [[1.0, 1.0]] * 4
     assert np.all(got[[0, 1, 2, 3, 5, 9]] < 1.0)
+
+
+BAD_INDEX = r"""
+v = tf.get_variable("v", initializer=np.ones((10, 2), np.float32), use_resource=RESOURCE)
+i = tf.placeholder(tf.int32, [None])
+train = OPT.apply_gradients([(tf.IndexedSlices(tf.ones([3, 2]), i, tf.constant([10, 2])), v)])
+out = []
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for bad in ([0, 10, -1], [0, -1, 10], [4, 4, 12]):
+        try:
+            s.run(train, {i: bad})
+            out.append("ran")
+        except tf.errors.InvalidArgumentError as e:
+            out.append([ln for ln in e.message.splitlines() if "indices" in ln][0].strip())
+    out.append(s.run(v).tolist())
+result = out
+"""
+
+
+BAD_INDEX_OPTIMIZERS = dict(
+    OPTIMIZERS,
+    proximal_gd="tf.train.ProximalGradientDescentOptimizer(0.1, l1_regularization_strength=0.01)",
+    adagrad_da="tf.train.AdagradDAOptimizer(0.1, tf.train.get_or_create_global_step())")
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("resource", [True, False], ids=["resource", "ref"])
+@pytest.mark.parametrize("name", sorted(BAD_INDEX_OPTIMIZERS))
+def test_index_out_of_range_raises_as_tf(oracle, name, resource):
+    """An IndexedSlices row outside the variable (negative too) fails the step with TF's
+    message, the first such index in order ('Index 10 at offset 1 in indices is out of
+    range', or the scatter's for GD and Adam; Unique hands the distinct indices on in the
+    order first seen, as TF's); the kernels that check each index as they reach it (Momentum,
+    Ftrl, the proximal ones, AdagradDA) keep the rows before it written, the others none."""
+    code = BAD_INDEX.replace("OPT", BAD_INDEX_OPTIMIZERS[name])
+    code = code.replace("RESOURCE", str(resource))
+    here, there = run_here(code), oracle(code)
+    assert here == there, explain(code, here, there)
