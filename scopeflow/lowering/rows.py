@@ -333,8 +333,8 @@ def _batch_norm(op, ins, fed):
 
 
 _UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",
-          "Relu6", "Elu", "Selu", "LeakyRelu", "Sigmoid", "Tanh", "Exp", "Expm1", "Log", "Log1p",
-          "Neg", "Abs", "Sqrt", "Rsqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
+          "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh", "Exp", "Expm1", "Log", "Log1p",
+          "Neg", "Abs", "Sqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
           "Round", "Rint", "Sign", "Softplus", "Softsign", "LogicalNot", "IsNan", "IsInf",
           "IsFinite", "Sin", "Cos", "Erf", "ZerosLike", "OnesLike", "PlaceholderWithDefault")
 _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum",
@@ -342,8 +342,18 @@ _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum"
            "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
            "LogicalOr", "SelectV2", "Atan2")
 
+# elementwise kernels whose element values depend on the tensor's size, as TF's: Eigen's
+# vectorized path, and another for the last size % 8 elements (ops/eigen_tanh.py, eigen_rsqrt.py)
+_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt")
+
+
+def _same_sized(op, ins, fed):
+    return _same(op, ins, fed)[0], SIZED
+
+
 _RULES = {
     **{t: _same for t in _UNARY + ("AddN",)},
+    **{t: _same_sized for t in _TAILED},
     **{t: _broadcast for t in _BINARY},
     "IdentityN": _identity_n,
     "Select": _select,
