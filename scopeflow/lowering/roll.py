@@ -127,11 +127,19 @@ def _signatures(eqns):
     return out
 
 
+_JVP_RULES = frozenset(("jvp_jaxpr_fun", "jvp_jaxpr_thunk"))
+
+
 def _params_key(params):
     items = []
     for k, v in sorted(params.items()):
         if isinstance(v, (ClosedJaxpr, Jaxpr)):
             v = _jaxpr_key(v)  # (each traced call makes its own: equal by text)
+        elif k in _JVP_RULES:
+            # a custom_jvp call's derivative rule (a kernel's, e.g. ops/eigen_tanh.py): a new
+            # wrapper per call; the run is evaluated, never differentiated, after rolling, so
+            # calls of equal jaxprs are alike
+            v = "jvp rule"
         else:
             try:
                 hash(v)
