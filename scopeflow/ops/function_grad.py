@@ -72,9 +72,9 @@ def _trace_backward(fn, outputs):
     from scopeflow.ops.array import identity
     ys = [t for t in outputs if trainable(t)]
     xs = list(fn.args) + list(fn._placeholders)
-    if not ys:
-        raise _NotHere()
-    holder = {}
+    if not ys or any(op.type == "Enter" for op in fn.graph.get_operations()):
+        raise _NotHere()  # (a TF1 loop's gradient reads its values through stacks pushed
+    holder = {}           # inside the loop, out of the backward function's reach)
 
     def body(*dys):
         g = dys[0].graph

@@ -129,3 +129,28 @@ def test_call_gradient_round_trip(oracle, tmp_path, maker, name):
     got = load(path + "fetched = %r\n" % fetched + IMPORT)
     flat = [v for x in want for v in (x if isinstance(x, list) else [x])]
     assert got == {"ok": flat}, explain(IMPORT, got, made)
+
+
+LOOP_IN_FUNCTION = """
+x = tf.placeholder_with_default(3.0, [], name='x')
+@tf.function
+def f(a):
+    b = tf.cond(a > 0, lambda: a * 2.0, lambda: a - 1.0)
+    _, c = tf.while_loop(lambda i, v: i < 3, lambda i, v: (i + 1, v * b), [0, b])
+    return c
+y = f(x)
+g = tf.gradients(y, x)
+nodes = len(tf.get_default_graph().as_graph_def().node) > 0  # (a FileWriter writes it)
+with tf.Session() as s:
+    result = [s.run([y, g]), s.run([y, g], {x: -2.0}), nodes]
+"""
+
+
+@pytest.mark.oracle
+def test_gradient_of_loop_in_function(oracle):
+    """A while loop inside a tf.function differentiates (its TF1 loop's gradient reads the
+    loop's values through stacks the backward function cannot reach, so the call keeps a
+    SymbolicGradient: TF's own graph has StatelessWhile there) with TF's values, and the
+    graph still serializes."""
+    here, there = run_here(LOOP_IN_FUNCTION), oracle(LOOP_IN_FUNCTION)
+    assert "ok" in there and here == there, explain(LOOP_IN_FUNCTION, here, there)
