@@ -24,13 +24,19 @@ $(TF_VENV)/.installed:
 	$(TF_VENV)/bin/python -m pip install -q tensorflow-cpu==2.21.0 tf_keras==2.21.0 tf-slim==1.1.0 scikit-learn
 	@touch $@
 
+# tf.estimator's oracle: TF 2.16+ no longer ships it; its last release (2.15, pure Python) runs
+# under TF 2.21 through tests/estimator/tf_estimator_shim.py (no deps: it would pull an old TF)
+$(TF_VENV)/.estimator: $(TF_VENV)/.installed
+	$(TF_VENV)/bin/python -m pip install -q --no-deps tensorflow-estimator==2.15.0
+	@touch $@
+
 demo: $(VENV)/.installed
 	$(PY) examples/seed.py
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q -n $(JOBS) --dist loadgroup $(PYTEST_ARGS) tests/
 
-tf-venv: $(TF_VENV)/.installed
+tf-venv: $(TF_VENV)/.installed $(TF_VENV)/.estimator
 
 # Each benchmark prints its own table (README "Benchmarks"); those not written yet are skipped.
 BENCHMARKS ?= build overhead train

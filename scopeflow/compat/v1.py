@@ -22,6 +22,7 @@ from scopeflow.api import debugging  # noqa: F401
 from scopeflow.api._checks import *  # noqa: F401,F403
 from scopeflow.api import losses  # noqa: F401
 from scopeflow.api import metrics  # noqa: F401
+from scopeflow.api import estimator  # noqa: F401
 from scopeflow.api import lookup  # noqa: F401
 from scopeflow.api import layers  # noqa: F401
 from scopeflow import contrib  # noqa: F401

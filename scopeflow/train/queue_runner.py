@@ -78,10 +78,14 @@ class QueueRunner:
     exceptions_raised = property(lambda self: self._exceptions_raised)
     name = property(lambda self: self._queue.name)
 
+    def _enqueue_fn(self, sess, enqueue_op):
+        """What one enqueue is (a feeding runner feeds each run)."""
+        return sess.make_callable(enqueue_op)
+
     def _run(self, sess, enqueue_op, coord=None):
         decremented = False
         try:
-            enqueue = sess.make_callable(enqueue_op)
+            enqueue = self._enqueue_fn(sess, enqueue_op)
             while True:
                 if coord and coord.should_stop():
                     break

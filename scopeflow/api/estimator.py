@@ -1,0 +1,22 @@
+"""`tf.estimator` (tf.compat.v1.estimator): the Estimator API and the session-run hooks it
+re-exports (tf.train's own)."""
+# ruff: noqa: F401 - a namespace of re-exports
+
+from scopeflow.api import _train_loop
+from scopeflow.api import estimator_export as export
+from scopeflow.api import estimator_inputs as inputs
+from scopeflow.estimator.estimator import Estimator
+from scopeflow.estimator.exporter import Exporter
+from scopeflow.estimator.mode_keys import ModeKeys
+from scopeflow.estimator.model_fn import EstimatorSpec
+from scopeflow.estimator.run_config import RunConfig
+from scopeflow.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
+from scopeflow.estimator.warm_starting import WarmStartSettings
+
+_HOOKS = ["CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook",
+          "GlobalStepWaiterHook", "LoggingTensorHook", "NanLossDuringTrainingError",
+          "NanTensorHook", "ProfilerHook", "SecondOrStepTimer", "SessionRunArgs",
+          "SessionRunContext", "SessionRunHook", "SessionRunValues", "StepCounterHook",
+          "StopAtStepHook", "SummarySaverHook"]
+globals().update({name: getattr(_train_loop, name) for name in _HOOKS})
+del _train_loop

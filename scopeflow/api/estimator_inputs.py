@@ -1,0 +1,4 @@
+"""`tf.estimator.inputs` (TF 1): input_fns over in-memory data."""
+# ruff: noqa: F401 - a namespace of re-exports
+
+from scopeflow.estimator.inputs.numpy_io import numpy_input_fn

@@ -1,0 +1,218 @@
+"""One TF 1 Estimator program (model_fn, numpy and tf.data input_fns, train / evaluate /
+predict / resume / train_and_evaluate / export), run under TF (tensorflow_estimator) and
+scopeflow by test_estimator_oracle.py; `program(tf, E, d)` returns a dict of JSON values."""
+
+PROGRAM = r'''
+import glob, json, os, re
+import numpy as np
+
+
+def _events(path):
+    out = []
+    for f in sorted(glob.glob(os.path.join(path, "events.out.tfevents.*"))):
+        for ev in tf.train.summary_iterator(f):
+            for v in ev.summary.value:
+                if v.tag == "global_step/sec" or "_full" in v.tag:  # timings
+                    out.append([int(ev.step), v.tag])
+                elif v.HasField("simple_value"):
+                    out.append([int(ev.step), v.tag, round(float(v.simple_value), 4)])
+                else:
+                    out.append([int(ev.step), v.tag, "tensor"])
+            if ev.HasField("session_log"):
+                out.append([int(ev.step), "session_log", int(ev.session_log.status)])
+            if ev.HasField("graph_def"):
+                out.append([int(ev.step), "graph_def"])
+            if ev.HasField("meta_graph_def"):
+                out.append([int(ev.step), "meta_graph_def"])
+    return out
+
+
+def _files(path):
+    names = sorted("events" if n.startswith("events.out.tfevents.") else n
+                   for n in os.listdir(path))
+    return names
+
+
+_D = [None]
+
+
+def _err(f):
+    try:
+        f()
+        return "ok"
+    except Exception as e:
+        msg = re.sub(r" at 0x[0-9a-f]+", "", str(e).split("\n")[0]).replace(_D[0], "D")
+        return [type(e).__name__, msg[:300]]
+
+
+def model_fn(features, labels, mode, params):
+    w = tf.get_variable("w", [2, 1], initializer=tf.constant_initializer([[0.1], [-0.2]]))
+    b = tf.get_variable("b", [1], initializer=tf.zeros_initializer())
+    pred = tf.matmul(features["x"], w) + b
+    if mode == E.ModeKeys.PREDICT:
+        return E.EstimatorSpec(mode, predictions={"y": pred, "double": 2 * pred})
+    loss = tf.losses.mean_squared_error(labels, pred)
+    step = tf.train.get_global_step()
+    train_op = tf.train.GradientDescentOptimizer(params["lr"]).minimize(loss, global_step=step)
+    metrics = {"mae": tf.metrics.mean_absolute_error(labels, pred),
+               "rmse": tf.metrics.root_mean_squared_error(labels, pred)}
+    return E.EstimatorSpec(mode, loss=loss, train_op=train_op, eval_metric_ops=metrics)
+
+
+class CountHook(tf.train.SessionRunHook):
+    def __init__(self):
+        self.calls = []
+
+    def begin(self):
+        self.calls.append("begin")
+
+    def after_create_session(self, session, coord):
+        self.calls.append("after_create_session")
+
+    def after_run(self, run_context, run_values):
+        self.calls.append("after_run")
+
+    def end(self, session):
+        self.calls.append("end")
+
+
+def program(tf_, E_, d):
+    global tf, E
+    tf, E = tf_, E_
+    _D[0] = d
+    r = {}
+    x = (np.arange(24, dtype=np.float32).reshape(12, 2) / 10.0)
+    y = (x.sum(1, keepdims=True) * 2 + 1).astype(np.float32)
+    md = os.path.join(d, "model")
+    config = E.RunConfig(save_checkpoints_steps=3, save_summary_steps=2,
+                         log_step_count_steps=2, keep_checkpoint_max=3, tf_random_seed=7)
+    r["config"] = [config.save_checkpoints_steps, config.save_checkpoints_secs,
+                   config.save_summary_steps, config.keep_checkpoint_max,
+                   config.log_step_count_steps, config.tf_random_seed, config.model_dir,
+                   config.is_chief, config.master, config.num_ps_replicas,
+                   config.num_worker_replicas, config.task_type, config.task_id]
+    r["default_config"] = [E.RunConfig().save_checkpoints_secs,
+                           E.RunConfig().save_checkpoints_steps,
+                           E.RunConfig().save_summary_steps,
+                           E.RunConfig().keep_checkpoint_every_n_hours]
+    est = E.Estimator(model_fn, model_dir=md, config=config, params={"lr": 0.05})
+    r["model_dir"] = os.path.relpath(est.model_dir, d)
+    r["session_config"] = str(est.config.session_config)
+    r["no_ckpt"] = _err(lambda: est.get_variable_names())
+    hook = CountHook()
+    train_in = E.inputs.numpy_input_fn({"x": x}, y, batch_size=5, num_epochs=None,
+                                       shuffle=False)
+    est.train(train_in, steps=7, hooks=[hook])
+    r["hook_calls"] = [hook.calls[:2], hook.calls.count("after_run"), hook.calls[-1]]
+    r["files_after_train"] = _files(md)
+    r["checkpoint_state"] = open(os.path.join(md, "checkpoint")).read()
+    r["latest"] = os.path.relpath(est.latest_checkpoint(), d)
+    r["names"] = est.get_variable_names()
+    r["w"] = est.get_variable_value("w").tolist()
+    r["step"] = int(est.get_variable_value("global_step"))
+    r["train_events"] = _events(md)
+    eval_in = E.inputs.numpy_input_fn({"x": x}, y, batch_size=5, num_epochs=1, shuffle=False)
+    r["eval"] = {k: float(v) for k, v in est.evaluate(eval_in).items()}
+    r["eval_types"] = sorted([k, type(v).__name__] for k, v in est.evaluate(eval_in).items())
+    ds_in = lambda: tf.data.Dataset.from_tensor_slices(({"x": x}, y)).batch(4)
+    r["eval_named"] = {k: float(v) for k, v in est.evaluate(ds_in, steps=2,
+                                                            name="hold").items()}
+    r["eval_files"] = [_files(est.eval_dir()), _files(est.eval_dir("hold"))]
+    r["eval_events"] = _events(est.eval_dir("hold"))
+    pred_in = E.inputs.numpy_input_fn({"x": x}, batch_size=5, num_epochs=1, shuffle=False)
+    preds = list(est.predict(pred_in))
+    r["predict"] = [len(preds), sorted(preds[0]), [p["y"].tolist() for p in preds]]
+    preds = list(est.predict(pred_in, predict_keys=["double"], yield_single_examples=False))
+    r["predict_batches"] = [[sorted(p), p["double"].shape[0]] for p in preds]
+    r["bad_keys"] = _err(lambda: list(est.predict(pred_in, predict_keys=["nope"])))
+    est.train(train_in, max_steps=11)
+    r["resumed_step"] = int(est.get_variable_value("global_step"))
+    r["files_after_resume"] = _files(md)
+    est.train(train_in, max_steps=11)
+    r["skipped_step"] = int(est.get_variable_value("global_step"))
+    r["w_resumed"] = est.get_variable_value("w").tolist()
+    epochs_in = E.inputs.numpy_input_fn({"x": x}, y, batch_size=5, num_epochs=2, shuffle=False)
+    est.train(epochs_in)
+    r["epochs_step"] = int(est.get_variable_value("global_step"))
+    md2 = os.path.join(d, "tae")
+    est2 = E.Estimator(model_fn, model_dir=md2, params={"lr": 0.05},
+                       config=E.RunConfig(save_checkpoints_steps=4, tf_random_seed=1))
+    res = E.train_and_evaluate(est2, E.TrainSpec(ds_in, max_steps=9),
+                               E.EvalSpec(ds_in, steps=2, throttle_secs=0))
+    r["tae"] = [{k: float(v) for k, v in res[0].items()}, res[1]]
+    r["tae_files"] = [_files(md2), _files(os.path.join(md2, "eval"))]
+    r["tae_eval_events"] = [e[:2] for e in _events(os.path.join(md2, "eval"))]
+    warm = E.Estimator(model_fn, model_dir=os.path.join(d, "warm"), params={"lr": 0.05},
+                       warm_start_from=md)
+    r["warm_eval"] = {k: float(v) for k, v in warm.evaluate(ds_in, steps=1).items()}
+    rec = E.export.build_raw_serving_input_receiver_fn(
+        {"x": tf.placeholder(tf.float32, [None, 2], name="xin")})
+    path = est.export_saved_model(os.path.join(d, "export"), rec)
+    r["export"] = [type(path).__name__, os.path.relpath(os.path.dirname(path),
+                                                        d.encode()).decode(),
+                   sorted(os.listdir(path)), sorted(os.listdir(os.path.join(path, b"variables")))]
+    with tf.Graph().as_default(), tf.Session() as s:
+        mg = tf.saved_model.loader.load(s, ["serve"], path)
+        sig = mg.signature_def["serving_default"]
+        r["export_sig"] = [sorted(mg.signature_def), sig.method_name,
+                           sorted((k, v.name) for k, v in sig.inputs.items()),
+                           sorted((k, v.name) for k, v in sig.outputs.items())]
+        r["export_run"] = s.run(sig.outputs["y"].name, {sig.inputs["x"].name: x[:3]}).tolist()
+    spec = {"x": tf.FixedLenFeature([2], tf.float32)}
+    path = est.export_savedmodel(os.path.join(d, "export2"),
+                                 E.export.build_parsing_serving_input_receiver_fn(spec))
+    with tf.Graph().as_default(), tf.Session() as s:
+        mg = tf.saved_model.loader.load(s, ["serve"], path)
+        r["parsing_sig"] = {k: [v.method_name, sorted(v.inputs), sorted(v.outputs)]
+                            for k, v in mg.signature_def.items()}
+    return r
+
+
+def errors(tf_, E_, d):
+    global tf, E
+    tf, E = tf_, E_
+    _D[0] = d
+    est = E.Estimator(model_fn, model_dir=d, params={"lr": 0.1})
+    inp = lambda: ({"x": tf.constant([[1.0, 2.0]])}, tf.constant([[1.0]]))
+    r = {}
+    r["steps0"] = _err(lambda: est.train(inp, steps=0))
+    r["both"] = _err(lambda: est.train(inp, steps=1, max_steps=2))
+    r["max0"] = _err(lambda: est.train(inp, max_steps=-1))
+    r["eval_steps0"] = _err(lambda: est.evaluate(inp, steps=0))
+    r["hooks"] = _err(lambda: est.train(inp, steps=1, hooks=[1]))
+    r["ckpt_both"] = _err(lambda: E.RunConfig(save_checkpoints_steps=1,
+                                              save_checkpoints_secs=1))
+    r["no_features"] = _err(lambda: E.Estimator(lambda labels, mode: None))
+    r["params"] = _err(lambda: E.Estimator(lambda features, labels: None, params={"a": 1}))
+    r["bad_arg"] = _err(lambda: E.Estimator(lambda features, foo: None))
+    r["no_model_fn"] = _err(lambda: E.Estimator(None))
+    r["replace"] = _err(lambda: E.RunConfig().replace(master="x"))
+    r["neg"] = _err(lambda: E.RunConfig(save_summary_steps=-1))
+    r["seed"] = _err(lambda: E.RunConfig(tf_random_seed=1.5))
+    r["model_dir_clash"] = _err(lambda: E.Estimator(model_fn, model_dir=d + "/a",
+                                                    config=E.RunConfig(model_dir=d + "/b"),
+                                                    params={}))
+    r["shuffle"] = _err(lambda: E.inputs.numpy_input_fn({"x": np.zeros(3)}))
+    r["lengths"] = _err(lambda: E.inputs.numpy_input_fn({"x": np.zeros(3)}, np.zeros(2),
+                                                        shuffle=False)())
+    r["train_spec"] = _err(lambda: E.TrainSpec(inp, max_steps=0))
+    r["eval_spec"] = _err(lambda: E.EvalSpec(inp, throttle_secs=-1))
+    r["tae_types"] = _err(lambda: E.train_and_evaluate(est, None, E.EvalSpec(inp)))
+    with tf.Graph().as_default():
+        c = tf.constant(1.0)
+        r["spec_loss"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.TRAIN, train_op=c.op))
+        r["spec_train_op"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.TRAIN, loss=c))
+        r["spec_pred"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.PREDICT))
+        r["spec_shape"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.EVAL, loss=tf.ones([2])))
+        r["spec_metrics"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.EVAL, loss=c,
+                                                         eval_metric_ops={"m": c}))
+        r["spec_hooks"] = _err(lambda: E.EstimatorSpec(E.ModeKeys.EVAL, loss=c,
+                                                       evaluation_hooks=[1]))
+        r["spec_fields"] = list(E.EstimatorSpec(E.ModeKeys.EVAL, loss=c)._fields)
+        r["spec_export"] = sorted(E.EstimatorSpec(E.ModeKeys.PREDICT,
+                                                  predictions={"p": c}).export_outputs)
+        r["receiver"] = _err(lambda: E.export.ServingInputReceiver(None, c))
+        r["receiver_key"] = _err(lambda: E.export.ServingInputReceiver({1.5: c}, c))
+    r["modes"] = [E.ModeKeys.TRAIN, E.ModeKeys.EVAL, E.ModeKeys.PREDICT]
+    return r
+'''

@@ -1,0 +1,106 @@
+"""tf.estimator against TF's (tensorflow_estimator 2.15 under TF 2.21, see tf_estimator_shim):
+one program (estimator_programs.py) trains, evaluates, predicts, resumes, runs
+train_and_evaluate, warm-starts and exports under both; its results are compared entry by
+entry (floats to 1e-5 relative). Skipped where TF or tensorflow_estimator is missing."""
+
+import json
+import math
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from estimator_programs import PROGRAM  # noqa: E402
+from oracle import run_tf_script, to_json  # noqa: E402
+
+pytestmark = pytest.mark.xdist_group("estimator_oracle")
+
+_TF_SCRIPT = r"""
+import json, os, sys, warnings
+os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+warnings.filterwarnings("ignore")
+import logging
+logging.disable(logging.WARNING)
+sys.path.insert(0, %(here)r)
+sys.path.insert(0, os.path.dirname(%(here)r))
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+tf.get_logger().setLevel("ERROR")
+try:
+    from tf_estimator_shim import E
+except ImportError as e:
+    print(json.dumps({"skip": str(e)}))
+    sys.exit(0)
+from oracle import to_json
+exec(%(program)r)
+d = sys.argv[1]
+os.makedirs(os.path.join(d, "p"))
+os.makedirs(os.path.join(d, "e"))
+print(json.dumps({"program": to_json(program(tf, E, os.path.join(d, "p"))),
+                  "errors": to_json(errors(tf, E, os.path.join(d, "e")))}))
+"""
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory):
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = run_tf_script(_TF_SCRIPT % {"here": here, "program": PROGRAM},
+                        tmp_path_factory.mktemp("tf"))
+    there = json.loads(out.strip().splitlines()[-1])
+    if "skip" in there:
+        pytest.skip("tensorflow_estimator is not installed: %s" % there["skip"])
+    import scopeflow.compat.v1 as tf
+    env = {"tf": tf, "E": tf.estimator}
+    exec(PROGRAM, env)
+    d = str(tmp_path_factory.mktemp("sf"))
+    os.makedirs(os.path.join(d, "p"))
+    os.makedirs(os.path.join(d, "e"))
+    here_results = {"program": to_json(env["program"](tf, tf.estimator, os.path.join(d, "p"))),
+                    "errors": to_json(env["errors"](tf, tf.estimator, os.path.join(d, "e")))}
+    return here_results, there
+
+
+def close(a, b):
+    if isinstance(a, float) or isinstance(b, float):
+        return (isinstance(a, (int, float)) and isinstance(b, (int, float))
+                and math.isclose(a, b, rel_tol=1e-5, abs_tol=1e-6))
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
+    return a == b
+
+
+PROGRAM_KEYS = [
+    "config", "default_config", "model_dir", "session_config", "no_ckpt", "hook_calls",
+    "files_after_train", "checkpoint_state", "latest", "names", "w", "step", "train_events",
+    "eval", "eval_types", "eval_named", "eval_files", "eval_events", "predict",
+    "predict_batches", "bad_keys", "resumed_step", "files_after_resume", "skipped_step",
+    "w_resumed", "epochs_step", "tae", "tae_files", "tae_eval_events", "warm_eval", "export",
+    "export_sig", "export_run", "parsing_sig"]
+
+
+@pytest.mark.parametrize("key", PROGRAM_KEYS)
+def test_program(results, key):
+    here, there = results
+    if os.environ.get("SHOW"):
+        print(json.dumps(here["program"][key]))
+        print(json.dumps(there["program"][key]))
+    assert close(here["program"][key], there["program"][key]), (
+        key, here["program"][key], there["program"][key])
+
+
+ERROR_KEYS = [
+    "steps0", "both", "max0", "eval_steps0", "hooks", "ckpt_both", "no_features", "params",
+    "bad_arg", "no_model_fn", "replace", "neg", "seed", "model_dir_clash", "shuffle",
+    "lengths", "train_spec", "eval_spec", "tae_types", "spec_loss", "spec_train_op",
+    "spec_pred", "spec_shape", "spec_metrics", "spec_hooks", "spec_fields", "spec_export",
+    "receiver", "receiver_key", "modes"]
+
+
+@pytest.mark.parametrize("key", ERROR_KEYS)
+def test_errors(results, key):
+    here, there = results
+    assert here["errors"][key] == there["errors"][key], (
+        key, here["errors"][key], there["errors"][key])
