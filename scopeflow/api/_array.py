@@ -33,6 +33,11 @@ from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_red
 from scopeflow.ops.string_split import string_split
 from scopeflow.ops.strings import as_string, string_join, substr
 from scopeflow.ops.strings import to_hash_bucket_fast as string_to_hash_bucket_fast
+from scopeflow.ops.strings_regex import reduce_join, regex_replace
+from scopeflow.ops.strings_text import decode_base64, encode_base64, string_to_number
+from scopeflow.ops.strings_text import strip as string_strip
+from scopeflow.ops.strings_text import to_hash_bucket as string_to_hash_bucket
+from scopeflow.ops.strings_text import to_hash_bucket_strong as string_to_hash_bucket_strong
 from scopeflow.ops.switch_case import switch_case
 from scopeflow.ops.tensor_array import TensorArray
 

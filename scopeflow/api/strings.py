@@ -3,5 +3,11 @@
 from scopeflow.ops.logging_ops import string_format as format
 from scopeflow.ops.string_split import strings_split as split
 from scopeflow.ops.strings import as_string, join, length, substr, to_hash_bucket_fast
+from scopeflow.ops.strings_regex import (reduce_join, regex_full_match, regex_replace,
+                                         unsorted_segment_join)
+from scopeflow.ops.strings_text import lower, strip, to_hash_bucket, to_hash_bucket_strong, upper
+from scopeflow.ops.strings_text import string_to_number as to_number
 
-__all__ = ["as_string", "format", "join", "length", "split", "substr", "to_hash_bucket_fast"]
+__all__ = ["as_string", "format", "join", "length", "lower", "reduce_join", "regex_full_match",
+           "regex_replace", "split", "strip", "substr", "to_hash_bucket", "to_hash_bucket_fast",
+           "to_hash_bucket_strong", "to_number", "unsorted_segment_join", "upper"]

@@ -1,5 +1,5 @@
-"""The string and file-name ops of a sharded Saver: StaticRegexFullMatch, ShardedFilename,
-ShardedFilespec (V1), MergeV2Checkpoints (StringJoin is `ops.strings`).
+"""The file-name ops of a sharded Saver: ShardedFilename, ShardedFilespec (V1),
+MergeV2Checkpoints (StringJoin is `ops.strings`, StaticRegexFullMatch `ops.strings_regex`).
 
 Strings stay host (NumPy object) values, so these kernels compute on constants; Saver.save
 does the file work of a sharded save itself (execute.py).
@@ -10,8 +10,6 @@ does the file work of a sharded save itself (execute.py).
 ShardedFilename
 """
 
-import re
-
 import numpy as np
 
 from scopeflow import dtypes as _dt
@@ -19,18 +17,11 @@ from scopeflow import errors
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.registry import op
 from scopeflow.ops.strings import string_join  # noqa: F401  (the sharded Saver's join)
+from scopeflow.ops.strings_regex import regex_full_match  # noqa: F401  (its s3:// test)
 
 
 def _text(x):
     return x.decode() if isinstance(x, bytes) else str(x)
-
-
-@op("StaticRegexFullMatch", infer=lambda input, *, pattern: (input.shape, _dt.bool),
-    types={"input": _dt.string})
-def _static_regex_full_match(input, *, pattern):
-    rx = re.compile(pattern)
-    flat = [rx.fullmatch(_text(s)) is not None for s in np.asarray(input).reshape(-1)]
-    return np.asarray(flat, dtype=bool).reshape(np.shape(input))
 
 
 @op("ShardedFilename", infer=lambda *a: (TensorShape._of(()), _dt.string),
@@ -53,10 +44,6 @@ def _merge_v2_checkpoints(checkpoint_prefixes, destination_prefix, *, delete_old
                           allow_missing_files=False):
     raise errors.UnimplementedError(None, None, "MergeV2Checkpoints runs as part of "
                                     "Saver.save; save a sharded checkpoint with Saver.save.")
-
-
-def regex_full_match(input, pattern, name=None):
-    return _static_regex_full_match(input, pattern=pattern, name=name)
 
 
 def sharded_filename(basename, shard, num_shards, name=None):

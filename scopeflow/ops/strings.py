@@ -163,7 +163,7 @@ def to_hash_bucket_fast(input, num_buckets, name=None):  # noqa: A002
     """`tf.strings.to_hash_bucket_fast`: FarmHash Fingerprint64 of each string mod
     `num_buckets` (int64), TF's bucket of a string."""
     if num_buckets < 1:
-        raise ValueError("Value for attr 'num_buckets' of %d must be at least minimum 1"
-                         % num_buckets)
+        raise ValueError("Attr 'num_buckets' of 'StringToHashBucketFast' Op passed %d less "
+                         "than minimum 1." % num_buckets)
     return _to_hash_bucket_fast(input, name=name or "StringToHashBucketFast",
                                 num_buckets=int(num_buckets))

@@ -120,16 +120,20 @@ class Discretization(Layer):
 
 
 class Hashing(Layer):
-    """Strings (or integers as strings) hashed into `num_bins` bins with TF's fast hash; with
-    `mask_value`, that value is bin 0 and the others hash into the rest."""
+    """Strings (or integers as strings) hashed into `num_bins` bins with TF's fast hash (with
+    `salt`, its keyed SipHash); with `mask_value`, that value is bin 0 and the others hash
+    into the rest."""
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False,
                  **kwargs):
         kwargs.setdefault("dtype", "int64" if output_mode == "int" else "float32")
         super().__init__(**kwargs)
-        if salt is not None:  # a keyed (SipHash) bucket op is not available here
-            raise NotImplementedError("Hashing with a `salt` (TF's strong hash) is not "
-                                      "supported.")
+        if salt is not None and not (isinstance(salt, int) or (
+                isinstance(salt, (tuple, list)) and len(salt) == 2)):
+            raise ValueError("The `salt` argument for `Hashing` can only be a tuple of size 2 "
+                             "integers, or a single integer. Received: salt=%s." % (salt,))
+        if isinstance(salt, int):  # (the config holds the key pair, as tf_keras')
+            salt = [salt, salt]
         self.num_bins, self.mask_value, self.salt = num_bins, mask_value, salt
         self.output_mode, self.sparse = output_mode, sparse
 
@@ -142,7 +146,10 @@ class Hashing(Layer):
             mask = tf.equal(values, self.mask_value)
         if values.dtype.is_integer:
             values = tf.as_string(values)
-        values = tf.strings.to_hash_bucket_fast(values, bins, name="hash")
+        if self.salt is None:
+            values = tf.strings.to_hash_bucket_fast(values, bins, name="hash")
+        else:  # keyed: SipHash under the two ints
+            values = tf.strings.to_hash_bucket_strong(values, bins, list(self.salt), name="hash")
         if mask is not None:
             values = tf.add(values, tf.ones_like(values))
             values = tf.where(mask, tf.zeros_like(values), values)

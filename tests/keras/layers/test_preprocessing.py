@@ -1,5 +1,6 @@
-"""tf.keras.layers Discretization, Hashing (fast hash, mask value) and CategoryEncoding (one-hot,
-multi-hot, counts with weights, the range Assert) and Normalization in TF1 graph mode against real TF + tf_keras: fixed mean and
+"""tf.keras.layers Discretization, Hashing (fast hash, mask value, salt) and
+CategoryEncoding (one-hot, multi-hot, counts with weights, the range Assert) and
+Normalization in TF1 graph mode against real TF + tf_keras: fixed mean and
 variance (per axis, a scalar over no axis, inverted), the weights `adapt` would fill when none
 are given, output names, configs, and the errors (`adapt` needs TF 2; mean without variance)."""
 
@@ -33,13 +34,14 @@ K = tf.keras; L = K.layers
 d = L.Discretization(bin_boundaries=[0., 1., 2.5])
 xi = tf.constant([[-1., 0.5, 3.], [1., 2.4, 0.]])
 h = L.Hashing(num_bins=5); hm = L.Hashing(num_bins=3, mask_value='')
+hs = L.Hashing(num_bins=7, salt=133); hs2 = L.Hashing(num_bins=4, salt=[5, 2 ** 40], mask_value='a')
 xs = tf.constant([['a', 'b'], ['', 'hello']]); xn = tf.constant([[1, 2], [30, 4]], tf.int64)
 c1 = L.CategoryEncoding(num_tokens=4, output_mode='one_hot'); c2 = L.CategoryEncoding(num_tokens=5, output_mode='multi_hot'); c3 = L.CategoryEncoding(num_tokens=5, output_mode='count')
 ci = tf.constant([[0, 1, 1], [3, 2, 0]])
-ys = [d(xi), h(xs), hm(xs), h(xn), c1(tf.constant([0, 3, 2])), c2(ci), c3(ci), c3(ci, count_weights=tf.constant([[1., 2., 3.], [.5, .5, .5]]))]
+ys = [d(xi), h(xs), hm(xs), h(xn), hs(xs), hs2(xs), hs(xn), c1(tf.constant([0, 3, 2])), c2(ci), c3(ci), c3(ci, count_weights=tf.constant([[1., 2., 3.], [.5, .5, .5]]))]
 s = K.backend.get_session()
 bad = L.CategoryEncoding(num_tokens=3, output_mode='count')(tf.constant([[0, 5]]))
-result = [_run(s, bad), err(lambda: c1(tf.constant([0, 1]), count_weights=tf.constant([1., 2.]))), [y.name for y in ys], [y.dtype.name for y in ys], [y.shape.as_list() for y in ys], s.run(ys), [l.get_config() for l in (d, h, hm, c1, c2, c3)]]
+result = [_run(s, bad), err(lambda: c1(tf.constant([0, 1]), count_weights=tf.constant([1., 2.]))), err(lambda: L.Hashing(3, salt=[1, 2, 3])), [y.name for y in ys], [y.dtype.name for y in ys], [y.shape.as_list() for y in ys], s.run(ys), [l.get_config() for l in (d, h, hm, hs, hs2, c1, c2, c3)]]
 """
 
 
