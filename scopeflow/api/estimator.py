@@ -6,7 +6,8 @@ from scopeflow.api import _train_loop
 from scopeflow.api import estimator_export as export
 from scopeflow.api import estimator_inputs as inputs
 from scopeflow.estimator.estimator import Estimator
-from scopeflow.estimator.exporter import Exporter
+from scopeflow.estimator.exporter import BestExporter, Exporter, FinalExporter, LatestExporter
+from scopeflow.estimator.extenders import add_metrics
 from scopeflow.estimator.mode_keys import ModeKeys
 from scopeflow.estimator.model_fn import EstimatorSpec
 from scopeflow.estimator.run_config import RunConfig

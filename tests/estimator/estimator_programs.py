@@ -27,6 +27,21 @@ def _events(path):
     return out
 
 
+def _graph_nodes(path):
+    from google.protobuf import text_format
+    g = tf.GraphDef()
+    text_format.Parse(open(path).read(), g)
+    return sorted([n.name, n.op] for n in g.node)
+
+
+def _meta_collections(path):
+    m = tf.MetaGraphDef()
+    m.ParseFromString(open(path, "rb").read())
+    # (a CondContextDef's external_values map is serialized in no fixed order: counted only)
+    return {k: len(str(v).split("\n")) if k == "cond_context" else
+            sorted(str(v).split("\n")[1:-1]) for k, v in m.collection_def.items()}
+
+
 def _files(path):
     names = sorted("events" if n.startswith("events.out.tfevents.") else n
                    for n in os.listdir(path))
@@ -106,6 +121,8 @@ def program(tf_, E_, d):
     r["hook_calls"] = [hook.calls[:2], hook.calls.count("after_run"), hook.calls[-1]]
     r["files_after_train"] = _files(md)
     r["checkpoint_state"] = open(os.path.join(md, "checkpoint")).read()
+    r["graph_nodes"] = _graph_nodes(os.path.join(md, "graph.pbtxt"))
+    r["meta_collections"] = _meta_collections(os.path.join(md, "model.ckpt-7.meta"))
     r["latest"] = os.path.relpath(est.latest_checkpoint(), d)
     r["names"] = est.get_variable_names()
     r["w"] = est.get_variable_value("w").tolist()
@@ -214,5 +231,79 @@ def errors(tf_, E_, d):
         r["receiver"] = _err(lambda: E.export.ServingInputReceiver(None, c))
         r["receiver_key"] = _err(lambda: E.export.ServingInputReceiver({1.5: c}, c))
     r["modes"] = [E.ModeKeys.TRAIN, E.ModeKeys.EVAL, E.ModeKeys.PREDICT]
+    return r
+
+
+class NameHook(tf.train.SessionRunHook):
+    def __init__(self, log, name):
+        self.log, self.name = log, name
+
+    def begin(self):
+        self.log.append(self.name + ".begin")
+
+    def end(self, session):
+        self.log.append(self.name + ".end")
+
+
+def program2(tf_, E_, d):
+    global tf, E
+    tf, E = tf_, E_
+    _D[0] = d
+    r, log = {}, []
+    x = (np.arange(16, dtype=np.float32).reshape(8, 2) / 10.0)
+    y = (x[:, :1] * 3 - x[:, 1:]).astype(np.float32)
+
+    def model_fn(features, labels, mode, params, config):
+        log.append("model_fn:%s:%s:%s" % (mode, params["units"], config.tf_random_seed))
+        h = tf.layers.dense(features, params["units"], activation=tf.nn.relu,
+                            kernel_initializer=tf.constant_initializer(0.3))
+        pred = tf.layers.dense(h, 1, kernel_initializer=tf.constant_initializer(-0.2))
+        if mode == E.ModeKeys.PREDICT:
+            return E.EstimatorSpec(mode, predictions=pred,
+                                   prediction_hooks=[NameHook(log, "predict")])
+        loss = tf.losses.absolute_difference(labels, pred)
+        opt = tf.train.AdamOptimizer(0.01)
+        train_op = opt.minimize(loss, global_step=tf.train.get_global_step())
+        return E.EstimatorSpec(mode, loss=loss, train_op=train_op,
+                               predictions={"p": pred},
+                               training_hooks=[NameHook(log, "train")],
+                               training_chief_hooks=[NameHook(log, "chief")],
+                               evaluation_hooks=[NameHook(log, "eval")])
+
+    def input_fn(params, mode, config):
+        log.append("input_fn:%s:%s" % (mode, params.get("units")))
+        ds = tf.data.Dataset.from_tensor_slices((x, y))
+        if mode == E.ModeKeys.TRAIN:
+            ds = ds.repeat()
+        elif mode == E.ModeKeys.PREDICT:
+            ds = ds.map(lambda a, b: a)
+        return ds.batch(3)
+
+    md = os.path.join(d, "m2")
+    est = E.Estimator(model_fn, model_dir=md, params={"units": 4},
+                      config=E.RunConfig(tf_random_seed=3, save_checkpoints_steps=3))
+    est.train(input_fn, steps=4)
+    r["eval"] = {k: float(v) for k, v in est.evaluate(input_fn).items()}
+    r["predict"] = [p.tolist() for p in est.predict(input_fn)]
+    r["names"] = est.get_variable_names()
+    plus = E.add_metrics(est, lambda labels, predictions: {
+        "mse": tf.metrics.mean_squared_error(labels, predictions["p"])})
+    r["plus"] = {k: float(v) for k, v in plus.evaluate(input_fn, name="plus").items()}
+    r["log"] = log
+    rec = E.export.build_raw_serving_input_receiver_fn(
+        {"x": tf.placeholder(tf.float32, [None, 2])})
+    est3 = E.Estimator(lambda features, labels, mode, params, config: model_fn(
+        features["x"] if isinstance(features, dict) else features, labels, mode, params,
+        config), model_dir=os.path.join(d, "m3"), params={"units": 2},
+        config=E.RunConfig(save_checkpoints_steps=3))
+    exporters = [E.LatestExporter("latest", rec, exports_to_keep=1),
+                 E.FinalExporter("final", rec), E.BestExporter("best", rec)]
+    metrics, exports = E.train_and_evaluate(
+        est3, E.TrainSpec(input_fn, max_steps=6),
+        E.EvalSpec(input_fn, steps=2, throttle_secs=0, exporters=exporters))
+    r["tae_metrics"] = {k: float(v) for k, v in metrics.items()}
+    r["tae_exports"] = [None if e is None else type(e).__name__ for e in exports]
+    r["tae_export_dirs"] = {n: len(os.listdir(os.path.join(d, "m3", "export", n)))
+                            for n in sorted(os.listdir(os.path.join(d, "m3", "export")))}
     return r
 '''

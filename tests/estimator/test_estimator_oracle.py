@@ -19,6 +19,7 @@ pytestmark = pytest.mark.xdist_group("estimator_oracle")
 _TF_SCRIPT = r"""
 import json, os, sys, warnings
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+os.environ["TF_USE_LEGACY_KERAS"] = "1"
 warnings.filterwarnings("ignore")
 import logging
 logging.disable(logging.WARNING)
@@ -37,7 +38,9 @@ exec(%(program)r)
 d = sys.argv[1]
 os.makedirs(os.path.join(d, "p"))
 os.makedirs(os.path.join(d, "e"))
+os.makedirs(os.path.join(d, "q"))
 print(json.dumps({"program": to_json(program(tf, E, os.path.join(d, "p"))),
+                  "program2": to_json(program2(tf, E, os.path.join(d, "q"))),
                   "errors": to_json(errors(tf, E, os.path.join(d, "e")))}))
 """
 
@@ -56,7 +59,10 @@ def results(tmp_path_factory):
     d = str(tmp_path_factory.mktemp("sf"))
     os.makedirs(os.path.join(d, "p"))
     os.makedirs(os.path.join(d, "e"))
+    os.makedirs(os.path.join(d, "q"))
     here_results = {"program": to_json(env["program"](tf, tf.estimator, os.path.join(d, "p"))),
+                    "program2": to_json(env["program2"](tf, tf.estimator,
+                                                        os.path.join(d, "q"))),
                     "errors": to_json(env["errors"](tf, tf.estimator, os.path.join(d, "e")))}
     return here_results, there
 
@@ -74,7 +80,8 @@ def close(a, b):
 
 PROGRAM_KEYS = [
     "config", "default_config", "model_dir", "session_config", "no_ckpt", "hook_calls",
-    "files_after_train", "checkpoint_state", "latest", "names", "w", "step", "train_events",
+    "files_after_train", "checkpoint_state", "graph_nodes", "meta_collections", "latest",
+    "names", "w", "step", "train_events",
     "eval", "eval_types", "eval_named", "eval_files", "eval_events", "predict",
     "predict_batches", "bad_keys", "resumed_step", "files_after_resume", "skipped_step",
     "w_resumed", "epochs_step", "tae", "tae_files", "tae_eval_events", "warm_eval", "export",
@@ -89,6 +96,17 @@ def test_program(results, key):
         print(json.dumps(there["program"][key]))
     assert close(here["program"][key], there["program"][key]), (
         key, here["program"][key], there["program"][key])
+
+
+PROGRAM2_KEYS = ["eval", "predict", "names", "plus", "log", "tae_metrics", "tae_exports",
+                 "tae_export_dirs"]
+
+
+@pytest.mark.parametrize("key", PROGRAM2_KEYS)
+def test_program2(results, key):
+    here, there = results
+    assert close(here["program2"][key], there["program2"][key]), (
+        key, here["program2"][key], there["program2"][key])
 
 
 ERROR_KEYS = [
