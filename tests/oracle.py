@@ -291,3 +291,24 @@ if __name__ == "__main__":  # pragma: no cover - manual use: python tests/oracle
         print("scopeflow:", run_here(src))
     except Exception:  # noqa: BLE001
         traceback.print_exc()
+
+
+def bit_mismatches(got, want):
+    """Indices where float32 arrays (or their uint32 bits) differ, NaNs of any payload alike."""
+    import numpy as np
+    got, want = (a if a.dtype == np.uint32 else a.astype(np.float32).view(np.uint32)
+                 for a in (np.asarray(got), np.asarray(want)))
+    nan = np.isnan(want.view(np.float32)) & np.isnan(got.view(np.float32))
+    return np.nonzero((got != want) & ~nan)[0]
+
+
+def bits_compared(oracle, code, x, names):
+    """Runs `code` (its result: per size n, per output, the float32 bits of its values on
+    x[:n] as uint32 lists) under TF and here, and asserts the bits are equal."""
+    import numpy as np
+    there, here = oracle(code), run_here(code)
+    assert "ok" in there and "ok" in here, (there, here)
+    for want_n, got_n in zip(there["ok"], here["ok"]):
+        for name, want, got in zip(names, want_n, got_n):
+            bad = bit_mismatches(np.array(got, np.uint32), np.array(want, np.uint32))
+            assert bad.size == 0, (name, len(want), x[bad[:5]])

@@ -333,7 +333,7 @@ def _batch_norm(op, ins, fed):
 
 
 _UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",
-          "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh", "Exp", "Expm1", "Log", "Log1p",
+          "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh", "Expm1", "Log1p",
           "Neg", "Abs", "Sqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
           "Round", "Rint", "Sign", "Softplus", "Softsign", "LogicalNot", "IsNan", "IsInf",
           "IsFinite", "Sin", "Cos", "Erf", "ZerosLike", "OnesLike", "PlaceholderWithDefault")
@@ -343,8 +343,9 @@ _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum"
            "LogicalOr", "SelectV2", "Atan2")
 
 # elementwise kernels whose element values depend on the tensor's size, as TF's: Eigen's
-# vectorized path, and another for the last size % 8 elements (ops/eigen_tanh.py, eigen_rsqrt.py)
-_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt")
+# vectorized path, and another for the last size % 8 elements (ops/eigen_tanh.py, eigen_rsqrt.py,
+# eigen_exp.py)
+_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt", "Exp", "Log")
 
 
 def _same_sized(op, ins, fed):

@@ -15,6 +15,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops import libm32
+from scopeflow.ops.eigen_exp import float32_kernel
 from scopeflow.ops.rounding import round_each
 
 _CLAMP = np.float32(7.90738964080810547)
@@ -44,18 +46,8 @@ def eigen_tanh(x):
     return p / _horner(x2, _DEN)
 
 
-@jax.custom_jvp
-def tanh_op(x):
-    """The kernel of TF's `Tanh` op: Eigen's float32 tanh, XLA's for other dtypes."""
-    x = jnp.asarray(x)
-    return eigen_tanh(x) if x.dtype == jnp.float32 else jnp.tanh(x)
-
-
-@tanh_op.defjvp
-def _tanh_op_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    y = tanh_op(x)
-    return y, t * (1 - y * y)
+tanh_op = float32_kernel(eigen_tanh, jnp.tanh, lambda x, y, t: t * (1 - y * y),
+                         "The kernel of TF's `Tanh` op: Eigen's float32 tanh, XLA's otherwise.")
 
 
 # ---- the logistic function -------------------------------------------------------------------
@@ -94,8 +86,8 @@ def _packet_logistic(x0):
 
 
 def _scalar_logistic(x):
-    # glibc's expf is correctly rounded but in rare cases: exp in double, rounded once
-    e = jnp.exp(jnp.minimum(x, _EXP_HI).astype(jnp.float64)).astype(jnp.float32)
+    # glibc's expf (in double: needs x64), in flush-to-zero mode
+    e = libm32.expf_ftz(jnp.minimum(x, _EXP_HI))
     return e / (e + np.float32(1))
 
 
@@ -111,18 +103,9 @@ def eigen_logistic(x):
                             _scalar_logistic(flat[head:])]).reshape(x.shape)
 
 
-@jax.custom_jvp
-def sigmoid_op(x):
-    """The kernel of TF's `Sigmoid` op: Eigen's float32 logistic, XLA's for other dtypes."""
-    x = jnp.asarray(x)
-    return eigen_logistic(x) if x.dtype == jnp.float32 else jax.nn.sigmoid(x)
-
-
-@sigmoid_op.defjvp
-def _sigmoid_op_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    y = sigmoid_op(x)
-    return y, t * (y * (1 - y))
+sigmoid_op = float32_kernel(
+    eigen_logistic, jax.nn.sigmoid, lambda x, y, t: t * (y * (1 - y)),
+    "The kernel of TF's `Sigmoid` op: Eigen's float32 logistic, XLA's otherwise.")
 
 
 def sigmoid_grad_op(y, dy):

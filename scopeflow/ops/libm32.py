@@ -1,10 +1,12 @@
-"""glibc's single-precision `logf` and `sincosf` (glibc >= 2.28, x86-64), in JAX.
+"""glibc's single-precision `logf`, `expf` and `sincosf` (glibc >= 2.28, x86-64), in JAX.
 
 TF's CPU Box-Muller transform calls the C library's `logf` and `sincosf`; XLA's float32 log
 and sin/cos round differently in a few percent of cases, so TF's normal samples are only
 reproduced bit for bit by evaluating glibc's own algorithms (table + polynomial in double
 precision, rounded once to float). Inputs are the ones Box-Muller produces: `logf` over
-normal positive floats, `sincosf` over [0, 2*pi).
+normal positive floats, `sincosf` over [0, 2*pi). TF's Exp, Log, Sigmoid, ... kernels call
+`expf` and `logf` for the scalar tail of a tensor (ops/eigen_exp.py): `expf_ftz` and `logf_ftz`
+take every float, in the flush-to-zero mode TF's threads run in.
 
 >>> import numpy as np
 >>> from scopeflow.lowering.lower import x64
@@ -54,7 +56,10 @@ _TOP_TINY = int(_abstop12(np.float32(2.0 ** -12).view(np.uint32)))
 
 def logf(x):
     """glibc's logf for normal positive float32 `x` (the Box-Muller range [1e-7, 1))."""
-    ix = jax.lax.bitcast_convert_type(x, jnp.uint32)
+    return _logf_bits(jax.lax.bitcast_convert_type(x, jnp.uint32))
+
+
+def _logf_bits(ix):
     tmp = ix - jnp.uint32(0x3F330000)
     i = ((tmp >> 19) % 16).astype(jnp.int32)
     k = jax.lax.bitcast_convert_type(tmp, jnp.int32) >> 23
@@ -99,3 +104,60 @@ def sincosf(v):
     cos_v = jnp.where(odd, sin_p, cos_p)
     tiny = top < _TOP_TINY
     return jnp.where(tiny, v, sin_v), jnp.where(tiny, jnp.float32(1), cos_v)
+
+
+# glibc's logf of a subnormal, with denormals read as zero (as TF's threads run): x * 2^23 is
+# then 0, and the bits it goes on with, 0 - (23 << 23), give log(2^-150) rounded ~ -103.97
+_DAZ_SUBNORMAL_BITS = np.uint32((1 << 32) - (23 << 23))
+
+
+def logf_ftz(x):
+    """glibc's logf of any float32 `x`, denormal inputs read as zero (TF's threads)."""
+    ix = jax.lax.bitcast_convert_type(x, jnp.uint32)
+    y = _logf_bits(jnp.where(ix >= 0x00800000, ix, jnp.uint32(0x3F800000)))
+    y = jnp.where(ix == 0x3F800000, jnp.float32(0), jnp.where(ix == 0x7F800000, x, y))
+    # XLA's CPU threads, too, read denormals as zero: a float comparison finds zeros and
+    # denormals alike (LLVM folds the bit tests that would tell them apart into that too)
+    y = jnp.where(x == 0, jnp.float32(-np.inf), y)
+    y = jnp.where(ix - np.uint32(1) < np.uint32(0x7FFFFF), _logf_bits(_DAZ_SUBNORMAL_BITS), y)
+    # (negative numbers, with the negative denormals, and NaN: NaN)
+    return jnp.where((ix > 0x7F800000) & (ix != 0x80000000), jnp.float32(np.nan), y)
+
+
+# sysdeps/ieee754/flt-32/e_exp2f_data.c: 2^(i/32) as bits less i << 47, the polynomial, x86-64's
+# build without fused multiply-adds (measured against this machine's libm.so.6)
+_EXP2F_TAB = np.array([
+    0x3ff0000000000000, 0x3fefd9b0d3158574, 0x3fefb5586cf9890f, 0x3fef9301d0125b51,
+    0x3fef72b83c7d517b, 0x3fef54873168b9aa, 0x3fef387a6e756238, 0x3fef1e9df51fdee1,
+    0x3fef06fe0a31b715, 0x3feef1a7373aa9cb, 0x3feedea64c123422, 0x3feece086061892d,
+    0x3feebfdad5362a27, 0x3feeb42b569d4f82, 0x3feeab07dd485429, 0x3feea47eb03a5585,
+    0x3feea09e667f3bcd, 0x3fee9f75e8ec5f74, 0x3feea11473eb0187, 0x3feea589994cce13,
+    0x3feeace5422aa0db, 0x3feeb737b0cdc5e5, 0x3feec49182a3f090, 0x3feed503b23e255d,
+    0x3feee89f995ad3ad, 0x3feeff76f2fb5e47, 0x3fef199bdd85529c, 0x3fef3720dcef9069,
+    0x3fef5818dcfba487, 0x3fef7c97337b9b5f, 0x3fefa4afa2a490da, 0x3fefd0765b6e4540],
+    np.uint64)
+_EXP_SHIFT = float.fromhex("0x1.8p+52")
+_INVLN2_32 = float.fromhex("0x1.71547652b82fep+0") * 32
+_E0, _E1, _E2 = (float.fromhex(h) / 32 ** k for h, k in (
+    ("0x1.c6af84b912394p-5", 3), ("0x1.ebfce50fac4f3p-3", 2), ("0x1.62e42ff0c52d6p-1", 1)))
+_EXPF_OVER = np.float32(float.fromhex("0x1.62e42ep6"))
+_EXPF_UNDER = np.float32(float.fromhex("-0x1.9fe368p6"))
+
+
+def expf_ftz(x):
+    """glibc's expf of any float32 `x` (computed in double: needs x64), in flush-to-zero mode:
+    results below the smallest normal float are 0. Each product is rounded on its own."""
+    from scopeflow.ops.rounding import round_each
+    z = round_each(x.astype(jnp.float64) * _INVLN2_32)
+    kd = round_each(z + _EXP_SHIFT)
+    ki = jax.lax.bitcast_convert_type(kd, jnp.uint64)
+    r = z - (kd - _EXP_SHIFT)
+    t = jnp.asarray(_EXP2F_TAB)[(ki % 32).astype(jnp.int32)] + (ki << 47)
+    s = jax.lax.bitcast_convert_type(t, jnp.float64)
+    p = round_each(_E0 * r) + _E1
+    q = round_each(_E2 * r) + 1.0
+    y = round_each(round_each(p * round_each(r * r)) + q)
+    y = (y * s).astype(jnp.float32)
+    y = jnp.where(jnp.abs(y) < np.finfo(np.float32).tiny, jnp.float32(0), y)
+    y = jnp.where(x > _EXPF_OVER, jnp.float32(np.inf), y)
+    return jnp.where(x < _EXPF_UNDER, jnp.float32(0), jnp.where(jnp.isnan(x), x, y))

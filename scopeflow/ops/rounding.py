@@ -27,6 +27,17 @@ def round_each(x, tie=None):
     return (tie or _tied)(x, x)
 
 
+def round_against(x, partner):
+    """`x` as it is, opaque to fused multiply-add contraction like `round_each`, for a product
+    LLVM can prove is never NaN (an integer converted to float times a constant): the NaN
+    test `round_each` ties it with would fold away, and the contraction follow. Its bits are
+    xor'd with the NaN flags of `partner` instead (a kernel's input: NaN there gives a NaN
+    result anyway, and its derivative is x's alone)."""
+    if not _rounds(x):
+        return x
+    return _tied(x, jnp.broadcast_to(partner, jnp.shape(x)))
+
+
 def _divisor(b, a, tie=None):
     """`b` for the quotient `a / b`, but no longer a broadcast scalar to XLA, even a constant
     one: `a / broadcast(b)` would become `a * broadcast(1 / b)`, which rounds twice. Its bits

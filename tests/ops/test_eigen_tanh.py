@@ -8,7 +8,7 @@ import pytest
 
 from scopeflow.lowering.lower import x64
 from scopeflow.ops.eigen_tanh import eigen_logistic, eigen_tanh
-from tests.oracle import run_here
+from tests.oracle import bits_compared
 
 SPECIALS = [0.0, -0.0, 1e-40, -1e-40, 1e-30, np.inf, -np.inf, np.nan, 7.9, 7.907, 8.0, -8.0,
             16.6, 16.7, -103.9, -104.0, -104.1, 3.4e38, -3.4e38, 0.0004, -9.0, 1.25]
@@ -33,24 +33,12 @@ def _inputs():
                            np.float32(SPECIALS)]).astype(np.float32)
 
 
-def _same_bits(got, want):
-    got, want = np.array(got, np.uint32), np.array(want, np.uint32)
-    nan = np.isnan(want.view(np.float32)) & np.isnan(got.view(np.float32))
-    return np.nonzero((got != want) & ~nan)[0]
-
-
 @pytest.mark.oracle
 def test_tanh_sigmoid_and_gradients_equal_tf_bit_for_bit(oracle):
     x = _inputs()
     text = repr(x.tolist()).replace("nan", "np.nan").replace("inf", "np.inf")
-    code = CODE % (text, SIZES)
-    there, here = oracle(code), run_here(code)
-    assert "ok" in there and "ok" in here, (there, here)
-    names = ["tanh", "sigmoid", "tanh grad", "sigmoid grad"]
-    for n, want_n, got_n in zip(SIZES, there["ok"], here["ok"]):
-        for name, want, got in zip(names, want_n, got_n):
-            bad = _same_bits(got, want)
-            assert bad.size == 0, (name, n, x[bad[:5]])
+    bits_compared(oracle, CODE % (text, SIZES), x,
+                  ["tanh", "sigmoid", "tanh grad", "sigmoid grad"])
 
 
 def test_not_xla_tanh_nor_exact_logistic():
