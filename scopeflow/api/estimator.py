@@ -3,6 +3,7 @@ re-exports (tf.train's own)."""
 # ruff: noqa: F401 - a namespace of re-exports
 
 from scopeflow.api import _train_loop
+from scopeflow.api import estimator_experimental as experimental
 from scopeflow.api import estimator_export as export
 from scopeflow.api import estimator_inputs as inputs
 from scopeflow.estimator.estimator import Estimator

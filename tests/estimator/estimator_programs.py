@@ -290,6 +290,24 @@ def program2(tf_, E_, d):
         "mse": tf.metrics.mean_squared_error(labels, predictions["p"])})
     r["plus"] = {k: float(v) for k, v in plus.evaluate(input_fn, name="plus").items()}
     r["log"] = log
+    X = E.experimental
+    never = X.stop_if_lower_hook(est, "loss", -1.0, run_every_secs=None, run_every_steps=1)
+    r["stop_missing"] = _err(lambda: est.train(input_fn, steps=2, hooks=[never]))[0]
+    est = E.Estimator(model_fn, model_dir=os.path.join(d, "stop"), params={"units": 4},
+                      config=E.RunConfig(tf_random_seed=3))
+    never = X.stop_if_lower_hook(est, "loss", -1.0, run_every_secs=None, run_every_steps=1)
+    est.train(input_fn, steps=2, hooks=[never])
+    r["never_step"] = int(est.get_variable_value("global_step"))
+    r["names_stop"] = est.get_variable_names()
+    r["stop_var"] = bool(est.get_variable_value("signal_early_stopping/STOP"))
+    est.evaluate(input_fn)
+    lower = X.stop_if_lower_hook(est, "loss", 1e9, run_every_secs=None, run_every_steps=1)
+    est.train(input_fn, steps=10, hooks=[lower])
+    r["lower_step"] = [int(est.get_variable_value("global_step")),
+                       bool(est.get_variable_value("signal_early_stopping/STOP"))]
+    r["no_decrease"] = _err(lambda: X.stop_if_no_decrease_hook(est, "loss", 5, run_every_secs=1,
+                                                               run_every_steps=1))
+    r["higher_type"] = _err(lambda: X.stop_if_higher_hook(None, "loss", 1.0))
     rec = E.export.build_raw_serving_input_receiver_fn(
         {"x": tf.placeholder(tf.float32, [None, 2])})
     est3 = E.Estimator(lambda features, labels, mode, params, config: model_fn(

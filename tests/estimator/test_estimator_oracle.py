@@ -98,8 +98,9 @@ def test_program(results, key):
         key, here["program"][key], there["program"][key])
 
 
-PROGRAM2_KEYS = ["eval", "predict", "names", "plus", "log", "tae_metrics", "tae_exports",
-                 "tae_export_dirs"]
+PROGRAM2_KEYS = ["eval", "predict", "names", "plus", "log", "stop_missing", "never_step",
+                 "names_stop", "stop_var", "lower_step", "no_decrease", "higher_type",
+                 "tae_metrics", "tae_exports", "tae_export_dirs"]
 
 
 @pytest.mark.parametrize("key", PROGRAM2_KEYS)

@@ -1,0 +1,10 @@
+"""`tf.estimator.experimental`: the early stopping hooks."""
+# ruff: noqa: F401 - a namespace of re-exports
+
+from scopeflow.estimator.early_stopping import (
+                                                make_early_stopping_hook,
+                                                stop_if_higher_hook,
+                                                stop_if_lower_hook,
+                                                stop_if_no_decrease_hook,
+                                                stop_if_no_increase_hook,
+)
