@@ -1,4 +1,4 @@
-"""`tf.estimator.experimental`: the early stopping hooks."""
+"""`tf.estimator.experimental`: the early stopping hooks, InMemoryEvaluatorHook."""
 # ruff: noqa: F401 - a namespace of re-exports
 
 from scopeflow.estimator.early_stopping import (
@@ -8,3 +8,4 @@ from scopeflow.estimator.early_stopping import (
                                                 stop_if_no_decrease_hook,
                                                 stop_if_no_increase_hook,
 )
+from scopeflow.estimator.hooks import InMemoryEvaluatorHook, make_stop_at_checkpoint_step_hook

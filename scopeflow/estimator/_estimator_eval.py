@@ -34,10 +34,7 @@ class EvalPredictMixin:
         batches or until the data ends; the metrics dict, `loss` and `global_step` included."""
         from scopeflow.estimator.estimator import _check_hooks_type
         hooks = _check_hooks_type(hooks)
-        if steps is not None:
-            if steps <= 0:
-                raise ValueError("Must specify steps > 0, given: {}".format(steps))
-            hooks.append(_evaluation().StopAfterNEvalsHook(num_evals=steps))
+        hooks.extend(self._convert_eval_steps_to_hooks(steps))
         t = tf()
         if not checkpoint_path:
             latest = t.train.latest_checkpoint(self._model_dir)
@@ -50,6 +47,13 @@ class EvalPredictMixin:
                 input_fn, hooks, checkpoint_path)
             return self._evaluate_run(checkpoint_path, scaffold, update_op, eval_dict,
                                       all_hooks, self.eval_dir(name))
+
+    def _convert_eval_steps_to_hooks(self, steps):
+        if steps is None:
+            return []
+        if steps <= 0:
+            raise ValueError("Must specify steps > 0, given: {}".format(steps))
+        return [_evaluation().StopAfterNEvalsHook(num_evals=steps)]
 
     def _evaluate_build_graph(self, input_fn, hooks=None, checkpoint_path=None):
         t = tf()

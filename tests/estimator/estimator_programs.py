@@ -305,6 +305,11 @@ def program2(tf_, E_, d):
     est.train(input_fn, steps=10, hooks=[lower])
     r["lower_step"] = [int(est.get_variable_value("global_step")),
                        bool(est.get_variable_value("signal_early_stopping/STOP"))]
+    inmem = X.InMemoryEvaluatorHook(est, input_fn, steps=2, name="mem", every_n_iter=2)
+    est.train(input_fn, steps=3, hooks=[inmem])
+    r["inmem_events"] = _events(est.eval_dir("mem"))
+    r["inmem_bad"] = _err(lambda: X.InMemoryEvaluatorHook(est, input_fn, every_n_iter=0))
+    r["stop_at"] = type(X.make_stop_at_checkpoint_step_hook(est, 5)).__name__
     r["no_decrease"] = _err(lambda: X.stop_if_no_decrease_hook(est, "loss", 5, run_every_secs=1,
                                                                run_every_steps=1))
     r["higher_type"] = _err(lambda: X.stop_if_higher_hook(None, "loss", 1.0))

@@ -99,8 +99,9 @@ def test_program(results, key):
 
 
 PROGRAM2_KEYS = ["eval", "predict", "names", "plus", "log", "stop_missing", "never_step",
-                 "names_stop", "stop_var", "lower_step", "no_decrease", "higher_type",
-                 "tae_metrics", "tae_exports", "tae_export_dirs"]
+                 "names_stop", "stop_var", "lower_step", "inmem_events", "inmem_bad",
+                 "stop_at", "no_decrease", "higher_type", "tae_metrics", "tae_exports",
+                 "tae_export_dirs"]
 
 
 @pytest.mark.parametrize("key", PROGRAM2_KEYS)
