@@ -1,6 +1,6 @@
 """`tf.image`: decoding and encoding image files (PNG, JPEG, GIF, BMP), resizing,
-non_max_suppression, crop_and_resize, cropping / padding, flips, brightness, contrast,
-standardization."""
+non_max_suppression, crop_and_resize, cropping / padding, flips, rotations, brightness,
+contrast, gamma, hue, saturation, colour spaces (HSV, YIQ, YUV), standardization."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
     decode_image,
@@ -27,9 +27,28 @@ from scopeflow.ops.image_adjust import (  # noqa: F401
     resize_image_with_crop_or_pad,
     rgb_to_grayscale,
 )
+from scopeflow.ops.image_color import (  # noqa: F401
+    adjust_hue,
+    adjust_saturation,
+    hsv_to_rgb,
+    random_hue,
+    random_saturation,
+    rgb_to_hsv,
+)
 from scopeflow.ops.image_crop import crop_and_resize  # noqa: F401
 from scopeflow.ops.image_glimpse import extract_glimpse  # noqa: F401
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
+from scopeflow.ops.image_transform import (  # noqa: F401
+    adjust_gamma,
+    grayscale_to_rgb,
+    rgb_to_yiq,
+    rgb_to_yuv,
+    rot90,
+    total_variation,
+    transpose,
+    yiq_to_rgb,
+    yuv_to_rgb,
+)
 from scopeflow.ops.image_resize import (  # noqa: F401
     ResizeMethod,
     resize_bilinear,
@@ -38,7 +57,9 @@ from scopeflow.ops.image_resize import (  # noqa: F401
 )
 from scopeflow.ops.image_resize_cubic import resize_area, resize_bicubic  # noqa: F401
 
-resize = resize_images  # TF1: tf.image.resize is resize_images
 from scopeflow.ops.sampling import random_crop  # noqa: F401
 
+resize = resize_images  # TF1: tf.image.resize is resize_images
+
 resize_with_crop_or_pad = resize_image_with_crop_or_pad
+transpose_image = transpose  # TF1's other name
