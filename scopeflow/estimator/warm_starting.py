@@ -73,9 +73,12 @@ def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*", var_name_to_voc
     from scopeflow.checkpoint.init_from import init_from_checkpoint
     mapping = {}
     for var in _variables(vars_to_warm_start):
-        name = var.op.name
-        mapping[prev.get(name, name)] = var
+        info = getattr(var, "_save_slice_info", None)
+        name = info.full_name if info is not None else var.op.name
+        mapping.setdefault(prev.get(name, name), []).append(var)
         _log.debug("Warm-starting variable: %s; prev_var_name: %s", name, prev.get(name))
+    mapping = {k: v[0] if len(v) == 1 and getattr(v[0], "_save_slice_info", None) is None
+               else v for k, v in mapping.items()}
     if mapping:
         init_from_checkpoint(ckpt_to_initialize_from, mapping)
     _log.info("Warm-started %d variables.", len(mapping))

@@ -329,4 +329,55 @@ def program2(tf_, E_, d):
     r["tae_export_dirs"] = {n: len(os.listdir(os.path.join(d, "m3", "export", n)))
                             for n in sorted(os.listdir(os.path.join(d, "m3", "export")))}
     return r
+
+
+def program3(tf_, E_, d):
+    global tf, E
+    tf, E = tf_, E_
+    _D[0] = d
+    r = {}
+    x = (np.arange(32, dtype=np.float32).reshape(8, 4) / 10.0)
+    y = (x.sum(1) > 1.5).astype(np.int32)
+
+    def model_fn(features, labels, mode):
+        training = mode == E.ModeKeys.TRAIN
+        emb = tf.get_variable("emb", [4, 3], partitioner=tf.fixed_size_partitioner(2),
+                              initializer=tf.constant_initializer(0.05))
+        bias = tf.get_variable("rbias", [3], use_resource=True,
+                               initializer=tf.constant_initializer(0.1))
+        h = tf.matmul(features, emb) + bias
+        h = tf.layers.batch_normalization(h, training=training)
+        logits = tf.keras.layers.Dense(
+            2, kernel_initializer=tf.keras.initializers.Constant(0.2), name="out")(h)
+        classes = tf.argmax(logits, 1)
+        if mode == E.ModeKeys.PREDICT:
+            return E.EstimatorSpec(mode, predictions={"classes": classes,
+                                                      "probs": tf.nn.softmax(logits)})
+        loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+        update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
+        with tf.control_dependencies(update_ops):
+            train_op = tf.train.MomentumOptimizer(0.1, 0.9).minimize(
+                loss, global_step=tf.train.get_global_step())
+        metrics = {"acc": tf.metrics.accuracy(labels, classes),
+                   "auc": tf.metrics.auc(labels, tf.nn.softmax(logits)[:, 1])}
+        return E.EstimatorSpec(mode, loss=loss, train_op=train_op, eval_metric_ops=metrics)
+
+    def input_fn():
+        return tf.data.Dataset.from_tensor_slices((x, y)).repeat(3).batch(4)
+
+    est = E.Estimator(model_fn, model_dir=os.path.join(d, "m"),
+                      config=E.RunConfig(tf_random_seed=5, save_checkpoints_steps=2))
+    est.train(input_fn)
+    r["names"] = est.get_variable_names()
+    r["moving_mean"] = est.get_variable_value("batch_normalization/moving_mean").tolist()
+    r["eval"] = {k: float(v) for k, v in est.evaluate(input_fn, steps=2).items()}
+    pred = lambda: tf.data.Dataset.from_tensor_slices(x).batch(5)
+    r["predict"] = [[int(p["classes"]), p["probs"].tolist()] for p in est.predict(pred)]
+    settings = E.WarmStartSettings(os.path.join(d, "m"), vars_to_warm_start=["emb", "out"])
+    warm = E.Estimator(model_fn, model_dir=os.path.join(d, "w"), warm_start_from=settings)
+    warm.train(input_fn, steps=1)
+    r["warm"] = [est.get_variable_value("emb").tolist(),
+                 warm.get_variable_value("emb").tolist(),
+                 warm.get_variable_value("rbias").tolist()]
+    return r
 '''

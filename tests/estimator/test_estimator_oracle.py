@@ -39,7 +39,9 @@ d = sys.argv[1]
 os.makedirs(os.path.join(d, "p"))
 os.makedirs(os.path.join(d, "e"))
 os.makedirs(os.path.join(d, "q"))
+os.makedirs(os.path.join(d, "r"))
 print(json.dumps({"program": to_json(program(tf, E, os.path.join(d, "p"))),
+                  "program3": to_json(program3(tf, E, os.path.join(d, "r"))),
                   "program2": to_json(program2(tf, E, os.path.join(d, "q"))),
                   "errors": to_json(errors(tf, E, os.path.join(d, "e")))}))
 """
@@ -60,7 +62,10 @@ def results(tmp_path_factory):
     os.makedirs(os.path.join(d, "p"))
     os.makedirs(os.path.join(d, "e"))
     os.makedirs(os.path.join(d, "q"))
-    here_results = {"program": to_json(env["program"](tf, tf.estimator, os.path.join(d, "p"))),
+    os.makedirs(os.path.join(d, "r"))
+    here_results = {"program3": to_json(env["program3"](tf, tf.estimator,
+                                                        os.path.join(d, "r"))),
+                    "program": to_json(env["program"](tf, tf.estimator, os.path.join(d, "p"))),
                     "program2": to_json(env["program2"](tf, tf.estimator,
                                                         os.path.join(d, "q"))),
                     "errors": to_json(env["errors"](tf, tf.estimator, os.path.join(d, "e")))}
@@ -109,6 +114,13 @@ def test_program2(results, key):
     here, there = results
     assert close(here["program2"][key], there["program2"][key]), (
         key, here["program2"][key], there["program2"][key])
+
+
+@pytest.mark.parametrize("key", ["names", "moving_mean", "eval", "predict", "warm"])
+def test_program3(results, key):
+    here, there = results
+    assert close(here["program3"][key], there["program3"][key]), (
+        key, here["program3"][key], there["program3"][key])
 
 
 ERROR_KEYS = [
