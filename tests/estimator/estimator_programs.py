@@ -51,6 +51,13 @@ def _files(path):
 _D = [None]
 
 
+def _begin(tf_, E_, d):
+    """Binds the program's tf and E (TF's or scopeflow's) and the directory errors hide."""
+    global tf, E
+    tf, E = tf_, E_
+    _D[0] = d
+
+
 def _err(f):
     try:
         f()
@@ -92,9 +99,7 @@ class CountHook(tf.train.SessionRunHook):
 
 
 def program(tf_, E_, d):
-    global tf, E
-    tf, E = tf_, E_
-    _D[0] = d
+    _begin(tf_, E_, d)
     r = {}
     x = (np.arange(24, dtype=np.float32).reshape(12, 2) / 10.0)
     y = (x.sum(1, keepdims=True) * 2 + 1).astype(np.float32)
@@ -186,9 +191,7 @@ def program(tf_, E_, d):
 
 
 def errors(tf_, E_, d):
-    global tf, E
-    tf, E = tf_, E_
-    _D[0] = d
+    _begin(tf_, E_, d)
     est = E.Estimator(model_fn, model_dir=d, params={"lr": 0.1})
     inp = lambda: ({"x": tf.constant([[1.0, 2.0]])}, tf.constant([[1.0]]))
     r = {}
@@ -246,9 +249,7 @@ class NameHook(tf.train.SessionRunHook):
 
 
 def program2(tf_, E_, d):
-    global tf, E
-    tf, E = tf_, E_
-    _D[0] = d
+    _begin(tf_, E_, d)
     r, log = {}, []
     x = (np.arange(16, dtype=np.float32).reshape(8, 2) / 10.0)
     y = (x[:, :1] * 3 - x[:, 1:]).astype(np.float32)
@@ -332,9 +333,7 @@ def program2(tf_, E_, d):
 
 
 def program3(tf_, E_, d):
-    global tf, E
-    tf, E = tf_, E_
-    _D[0] = d
+    _begin(tf_, E_, d)
     r = {}
     x = (np.arange(32, dtype=np.float32).reshape(8, 4) / 10.0)
     y = (x.sum(1) > 1.5).astype(np.int32)
