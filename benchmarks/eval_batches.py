@@ -6,11 +6,15 @@ with an empty disk cache.
     python benchmarks/eval_batches.py --examples 1050 --batch 100 --rounds 3
     python benchmarks/eval_batches.py --model cnn_train
     python benchmarks/eval_batches.py --model resnet_v1_50 --examples 20 --batch 8
+    python benchmarks/eval_batches.py --model cnn_towers --towers 2
 
 `cnn` is the CNN of benchmarks/train.py (two 5x5 convolutions with 2x2 max-pooling, fc 1024,
 10 logits; its weights from NumPy) evaluated, `cnn_train` the same net's training step
 (Momentum; a step is never padded) and `resnet_v1_50` slim's net of benchmarks/resnet_infer.py
-(224x224, is_training=False, graph seed 7: TF's initial weights) evaluated. The loop runs
+(224x224, is_training=False, graph seed 7: TF's initial weights) evaluated; `cnn_towers` is
+`cnn` in TF1's multi-tower recipe (benchmarks/towers.py): the batch `tf.split` over `towers`
+host devices (scopeflow: `XLA_FLAGS=--xla_force_host_platform_device_count`, TF:
+`ConfigProto(device_count)`), variables on /cpu:0, the towers' logits concatenated. The loop runs
 `sess.run(fetches, {x: X[i:i + batch], ...})` over `examples` rows, so the last batch has
 `examples % batch` rows (eval fetches: logits and their argmax; training: the step and its
 loss). Timed: the whole loop (wall clock, and the process's CPU time), its first batch (the
@@ -39,17 +43,38 @@ ROOT = os.path.dirname(HERE)
 KINDS = (("scopeflow", "0"), ("scopeflow", "exact"), ("scopeflow", "rows"), ("tensorflow", ""))
 
 
+NAMES = ("w1", "b1", "w2", "b2", "w3", "b3", "w4", "b4")
+
+
+def _forward(tf, x, v):
+    h = tf.reshape(x, [-1, 28, 28, 1])
+    for i in (1, 2):
+        h = tf.nn.relu(tf.nn.conv2d(h, v["w%d" % i], [1, 1, 1, 1], "SAME") + v["b%d" % i])
+        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    h = tf.reshape(h, [-1, 7 * 7 * 64])
+    h = tf.nn.relu(tf.matmul(h, v["w3"]) + v["b3"])
+    return tf.matmul(h, v["w4"]) + v["b4"]
+
+
 def build(tf, arrays):
     """(x, logits, predictions): train.py's CNN, forward only."""
     x = tf.placeholder(tf.float32, [None, 784], name="x")
-    h = tf.reshape(x, [-1, 28, 28, 1])
-    for i in (1, 2):
-        w, b = tf.constant(arrays["w%d" % i]), tf.constant(arrays["b%d" % i])
-        h = tf.nn.relu(tf.nn.conv2d(h, tf.Variable(w), [1, 1, 1, 1], "SAME") + tf.Variable(b))
-        h = tf.nn.max_pool(h, [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
-    h = tf.reshape(h, [-1, 7 * 7 * 64])
-    h = tf.nn.relu(tf.matmul(h, tf.Variable(arrays["w3"])) + tf.Variable(arrays["b3"]))
-    logits = tf.matmul(h, tf.Variable(arrays["w4"])) + tf.Variable(arrays["b4"])
+    logits = _forward(tf, x, {k: tf.Variable(arrays[k]) for k in NAMES})
+    return x, logits, tf.argmax(logits, 1)
+
+
+def build_towers(tf, arrays, towers):
+    """`build` in TF1's multi-tower recipe: the batch split over `towers` devices."""
+    with tf.device("/cpu:0"):
+        x = tf.placeholder(tf.float32, [None, 784], name="x")
+        v = {k: tf.Variable(arrays[k]) for k in NAMES}
+        parts = tf.split(x, towers)
+    outs = []
+    for i, part in enumerate(parts):
+        with tf.device("/cpu:%d" % i), tf.name_scope("tower_%d" % i):
+            outs.append(_forward(tf, part, v))
+    with tf.device("/cpu:0"):
+        logits = tf.concat(outs, 0)
     return x, logits, tf.argmax(logits, 1)
 
 
@@ -63,17 +88,20 @@ def _resnet(tf, framework):
     return x, logits, tf.argmax(logits, 1)
 
 
-def _step(tf, framework, model, arrays):
+def _step(tf, framework, model, arrays, towers=1):
     """(feeds of rows i:j, fetches, which fetch is recorded) of the loop's `model`."""
     if model == "cnn_train":  # train.py's CNN step: Momentum, sparse softmax cross-entropy
         import train
         x, y, loss, step = train.build_tf1(tf, "cnn", arrays)
         return lambda i, j: {x: arrays["x"][i:j], y: arrays["y"][i:j]}, [step, loss], 1
-    x, logits, preds = build(tf, arrays) if model == "cnn" else _resnet(tf, framework)
+    if model == "cnn_towers":
+        x, logits, preds = build_towers(tf, arrays, towers)
+    else:
+        x, logits, preds = build(tf, arrays) if model == "cnn" else _resnet(tf, framework)
     return lambda i, j: {x: arrays["x"][i:j]}, [logits, preds], 0
 
 
-def worker(framework, model, data, out, examples, batch, plain):
+def worker(framework, model, data, out, examples, batch, plain, towers=1):
     arrays = {k: v[:examples] if k in ("x", "y") else v for k, v in np.load(data).items()}
     if framework == "tensorflow":
         import tensorflow.compat.v1 as tf
@@ -85,9 +113,9 @@ def worker(framework, model, data, out, examples, batch, plain):
         stats = cache.stats
         if plain:  # before: nothing compiled ahead for a feed_dict loop's last batch
             ahead.sliced = lambda *a: None
-    feed, fetches, kept = _step(tf, framework, model, arrays)
+    feed, fetches, kept = _step(tf, framework, model, arrays, towers)
     times, got = [], []
-    with tf.Session() as sess:
+    with tf.Session(config=tf.ConfigProto(device_count={"CPU": towers})) as sess:
         sess.run(tf.global_variables_initializer())
         before = dict(stats) if stats is not None else None
         t0, c0 = time.perf_counter(), time.process_time()
@@ -109,9 +137,12 @@ def _spawn(kind, data, out, args):
     with tempfile.TemporaryDirectory() as cache_dir:  # a first process: nothing on disk
         env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONPATH=ROOT,
                    SCOPEFLOW_CACHE_DIR=cache_dir, SCOPEFLOW_PAD_BATCHES=pad or "0")
+        if args.towers > 1:
+            env["XLA_FLAGS"] = "--xla_force_host_platform_device_count=%d" % args.towers
         cmd = [py, os.path.abspath(__file__), "--worker", framework, "--model", args.model,
                "--plain", str(int(pad == "0")), "--data", data, "--out",
-               out, "--examples", str(args.examples), "--batch", str(args.batch)]
+               out, "--examples", str(args.examples), "--batch", str(args.batch),
+               "--towers", str(args.towers)]
         proc = subprocess.run(cmd, check=False, capture_output=True, text=True, cwd=ROOT,
                               env=env)
     if proc.returncode:
@@ -123,8 +154,9 @@ def _table(runs, values, args, loads):
     n_last = args.examples % args.batch or args.batch
     last = slice(-1, None) if args.model == "cnn_train" else slice(args.examples - n_last, None)
     plain, tf_vals = values.get(("scopeflow", "0")), values.get(("tensorflow", ""))
-    lines = ["%s: %d examples in batches of %d (last batch %d); load average %s" % (
-        args.model, args.examples, args.batch, n_last, " -> ".join(
+    lines = ["%s%s: %d examples in batches of %d (last batch %d); load average %s" % (
+        args.model, " (%d towers)" % args.towers if args.towers > 1 else "", args.examples,
+        args.batch, n_last, " -> ".join(
             "%.1f" % v for v in loads)),
         "", "| run | loop wall s | loop CPU s | first batch s | full batch s | last batch s "
         "| compiles | last batch = unpadded | vs TF max abs |",
@@ -149,7 +181,9 @@ def _table(runs, values, args, loads):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", default="cnn", choices=["cnn", "cnn_train", "resnet_v1_50"])
+    p.add_argument("--model", default="cnn",
+                   choices=["cnn", "cnn_train", "resnet_v1_50", "cnn_towers"])
+    p.add_argument("--towers", type=int, default=0, help="cnn_towers: devices (default 2)")
     p.add_argument("--plain", type=int, default=0)
     p.add_argument("--examples", type=int, default=1050)
     p.add_argument("--batch", type=int, default=100)
@@ -158,9 +192,10 @@ def main():
     p.add_argument("--data")
     p.add_argument("--out")
     args = p.parse_args()
+    args.towers = args.towers or (2 if args.model == "cnn_towers" else 1)
     if args.worker:
         print(json.dumps(worker(args.worker, args.model, args.data, args.out, args.examples,
-                                args.batch, args.plain)))
+                                args.batch, args.plain, args.towers)))
         return 0
     kinds = [k for k in KINDS if k[0] == "scopeflow" or tf_python()]
     runs, values = {k: [] for k in kinds}, {}

@@ -280,7 +280,7 @@ class BaseSession:
                     values = self._run_steps(prog, plan, feeds)
                 elif type(prog) is devices.DevicePlan:
                     with x64():
-                        values = devices.run(self, prog, feeds, _verify, _part)
+                        values = devices.run_batch(self, prog, feeds, _verify, _part)
                 else:
                     values = self._run_program(plan, prog, feeds)
                 break
@@ -357,8 +357,11 @@ class BaseSession:
             sig = prog.state_sig(self._state)
             sig = sig + ("deadline",) if timed else sig
             entry = self._entry(prog, feeds, sig)
-            if type(entry) is tuple:  # a smaller batch through a larger batch's program
-                return self._run_padded(prog, feeds, sig, entry)
+            if type(entry) is padding.Padded:  # a smaller batch in a larger batch's program
+                values = self._run_padded(prog, feeds, sig, entry)
+                if values is not None:
+                    return values
+                entry = cache.entry(prog, self._state, feeds, sig)
             plan.entry = (shapes, state_version, entry)
             plan.runs = 0
         if plan.runs < 2:  # the second run of a signature: the loop's last batch comes?
@@ -387,19 +390,25 @@ class BaseSession:
             padding.never(prog)
         else:
             padding.compiled(prog, feeds, sig, padding.timer() - start)
+            if entry.checks:
+                padding.checked(prog)
         return entry
 
     def _run_padded(self, prog, feeds, sig, how):
-        """Runs the `b` rows of `feeds` in the program compiled for `B` (padding.plan)."""
-        entry = cache.entry(prog, self._state, how[2], sig)
+        """Runs the `b` rows of `feeds` in the program compiled for `B` (padding.plan); None
+        where it has checks and towers (a failing row's position would move)."""
+        entry = cache.entry(prog, self._state, how.feeds, sig)
+        if entry.checks and how.k > 1:
+            padding.checked(prog)
+            return None
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)
         start = padding.timer()
         with x64():
-            values = runner(self, how[2])
+            values = runner(self, how.feeds)
         padding.charge(prog, how, padding.timer() - start)
-        return padding.cut(values, how[3], how[0])
+        return padding.cut(values, how)
 
     def _run_steps(self, steps, plan, feeds):
         """Runs a HostPlan: compiled programs and host kernels, values carried between them."""

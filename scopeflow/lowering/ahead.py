@@ -111,7 +111,42 @@ def compile_for(session, prog, feeds):
     if cache.has(prog, feeds, sig):
         return
     threads = session._resources.setdefault(("compile ahead",), _Threads())
-    threads.start(prog, state, feeds, sig)
+    threads.start(_compile, (prog, state, feeds, sig))
+
+
+def compile_pieces(session, dplan, feeds, coming):
+    """`compile_ahead` for a run over several devices (lowering/devices.py): its pieces in
+    launch order, on a thread, each for the shapes of the values the pieces before it hand
+    on (those of their compiled programs' outputs); then `dplan` notes the signature as
+    compiled. The programs are the ones the run would compile (the same values)."""
+    outs, shapes = coming
+    where = dict(zip(outs, shapes))
+    if any(p.static_pos for p in dplan.pieces):
+        return
+    fake = [_zeros(where[t], a.dtype) if t in where else a
+            for t, a in zip(dplan.pieces[0].fed, feeds)]
+    threads = session._resources.setdefault(("compile ahead",), _Threads())
+    threads.start(_compile_pieces, (dplan, dict(session._state), fake))
+
+
+def _zeros(shape, dtype):
+    """A stand-in value of `shape` and `dtype` for a compile (no memory per element)."""
+    return np.broadcast_to(np.zeros((), dtype), tuple(shape))
+
+
+def _compile_pieces(dplan, state, fake):
+    known = dict(zip(dplan.pieces[0].fed, fake))
+    for p in dplan.pieces:
+        vals = [known[t] for t in p.fed]
+        e = cache.entry(p, state, vals, p.state_sig(state))
+        for t, kind in zip(p.tensors, e.fetch_kinds):
+            if kind[0] == "dyn" and e.out_avals is not None:
+                known[t] = _zeros(*e.out_avals[kind[1]])
+            elif kind[0] == "static":
+                known[t] = kind[1]
+            else:  # a value made on the host: not known before the run
+                return
+    dplan.compiled_for(fake, state)
 
 
 class _Threads:
@@ -120,9 +155,9 @@ class _Threads:
     def __init__(self):
         self.threads = []
 
-    def start(self, prog, state, feeds, sig):
+    def start(self, target, args):
         self.threads = [t for t in self.threads if t.is_alive()]
-        t = threading.Thread(target=_compile, args=(prog, state, feeds, sig), daemon=True,
+        t = threading.Thread(target=_run, args=(target, args), daemon=True,
                              name="scopeflow compile ahead")
         self.threads.append(t)
         t.start()
@@ -136,14 +171,18 @@ class _Threads:
 _LIVE = set()  # compile threads running now, in all Sessions
 
 
-def _compile(prog, state, feeds, sig):
+def _run(target, args):
     _LIVE.add(threading.current_thread())
     try:
         # a failure is not reported here: the run that needs the program compiles and reports
         with contextlib.suppress(Exception):
-            cache.entry(prog, state, feeds, sig)
+            target(*args)
     finally:
         _LIVE.discard(threading.current_thread())
+
+
+def _compile(prog, state, feeds, sig):
+    cache.entry(prog, state, feeds, sig)
 
 
 @atexit.register

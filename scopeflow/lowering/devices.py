@@ -13,12 +13,17 @@ pieces on different devices run at the same time. Values move with `jax.device_p
 
 Runs holding host ops, tf.cond / tf.while_loop, or values that must cross devices by reference
 run as one program on one device, as before (`plan` returns None).
+
+A loop whose last batch is smaller (`run_batch`) is served as on one device: a run whose rows
+allow it (lowering/rows.py; TF1's towers split the batch, and each tower's part is padded on
+its own) runs padded in the pieces compiled for a larger batch (padding.py), else a feed_dict
+loop over row slices gets its last batch's pieces compiled ahead on a thread (ahead.py).
 """
 
 import jax
 import numpy as np
 
-from scopeflow.lowering import cache
+from scopeflow.lowering import ahead, cache, padding
 from scopeflow.lowering.lower import Program
 from scopeflow.lowering.slice import data_inputs, is_handle, is_variable_op
 
@@ -26,9 +31,21 @@ from scopeflow.lowering.slice import data_inputs, is_handle, is_variable_op
 class DevicePlan:
     """The per-device pieces of one run signature: [(Program, its JAX device)]."""
 
-    def __init__(self, pieces, tensors):
+    def __init__(self, pieces, tensors, whole):
         self.pieces = pieces
         self.tensors = tensors  # the run's fetched tensors, in order
+        self.whole = whole  # the run's Program (its rows, its feed positions)
+        self.compiled = set()  # (feed signature, state signature) its pieces ran or compiled
+        self.writes = self.checks = False  # some piece writes variables / checks values
+        self.last = (None, 0)  # the last run's feed signature, how many runs in a row had it
+
+    def key(self, feeds, state):
+        return (tuple([(np.shape(a), getattr(a, "dtype", None)) for a in feeds]),
+                self.whole.state_sig(state))
+
+    def compiled_for(self, feeds, state):
+        """Notes that every piece is compiled for `feeds` (ahead.py)."""
+        self.compiled.add(self.key(feeds, state))
 
 
 def plan(prog, placed, devices):
@@ -138,7 +155,40 @@ def _programs(prog, pieces):
         out.append(p)
         known = known + wanted[i]
         done.update(ops)
-    return DevicePlan(out, prog.tensors)
+    return DevicePlan(out, prog.tensors, prog)
+
+
+def run_batch(sess, dplan, feeds, verify, part):
+    """`run`, where a smaller batch may run padded in the pieces compiled for a larger one
+    (padding.py) and a feed_dict loop over row slices has its last batch compiled ahead
+    (ahead.py), as a run on one device does."""
+    whole, state = dplan.whole, sess._state
+    key = dplan.key(feeds, state)
+    new = bool(feeds) and key not in dplan.compiled
+    if new and not dplan.writes and padding.mode() != "0":
+        how = padding.plan(whole, feeds, key[1], lambda p: dplan.key(p, state) in dplan.compiled)
+        if how is not None:
+            start = padding.timer()
+            values = run(sess, dplan, how.feeds, verify, part)
+            padding.charge(whole, how, padding.timer() - start)
+            return padding.cut(values, how)
+    start = padding.timer()
+    values = run(sess, dplan, feeds, verify, part)
+    if new:
+        dplan.compiled.add(key)
+        if dplan.writes:
+            padding.never(whole)
+        else:
+            padding.compiled(whole, feeds, key[1], padding.timer() - start)
+    if dplan.checks:
+        padding.checked(whole)
+    last, n = dplan.last
+    dplan.last = (key[0], n + 1 if last == key[0] else 1)
+    if dplan.last[1] == 2 and feeds and not padding.pads(whole):
+        coming = ahead.sliced(whole, feeds)
+        if coming is not None:
+            ahead.compile_pieces(sess, dplan, feeds, coming)
+    return values
 
 
 def run(sess, dplan, feeds, verify, part):
@@ -158,6 +208,8 @@ def run(sess, dplan, feeds, verify, part):
             launched.append((entry, outs))
             for t, kind in zip(p.tensors, entry.fetch_kinds):
                 known[t] = _value(kind, outs, part)
+        dplan.writes = any(e.var_out or e.text_out for e, _ in launched)
+        dplan.checks = any(e.checks for e, _ in launched)
         for entry, outs in launched:
             if entry.checks:
                 verify(entry, outs)

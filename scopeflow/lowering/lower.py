@@ -596,6 +596,7 @@ class Entry:
     # only after the run (a cond or loop around it): then the next of `draws`, the last output
     draws: tuple = None
     ta_serials: object = None  # the TensorArrays a run makes (ops/ta_state.py Serials)
+    out_avals: tuple = None  # (shape, dtype) of each output, where traced here (ahead.py)
 
 
 def build(program, state, feeds):
@@ -704,7 +705,8 @@ def _build(program, state, feeds, n_rng, once=False, found=None):
     return Entry(call, var_in, tuple(written), feed_pos, info["kinds"], info["n_dyn"],
                  tuple(info["checks"]), tuple(info["rng_ops"]), new_state, grow=grow,
                  flat_feeds=flat_feeds, text_out=text_out, draws=info["draws"],
-                 ta_serials=info["ta_serials"])
+                 ta_serials=info["ta_serials"],
+                 out_avals=tuple((a.shape, a.dtype) for a in closed.out_avals))
 
 
 _TA_MAKERS = frozenset(("TensorArrayV3", "TensorArrayGradV3", "TensorArrayGradWithShape"))

@@ -5,7 +5,15 @@ new feed shapes, and compiling them costs as much as the first batch's compile. 
 run's fetches are computed row by row (lowering/rows.py) and a program of the same signature
 is compiled for `B > b` rows, the Session pads the fed batch to `B` rows with copies of its
 last row (so a value check that fails on a padded row fails on a real row first, with TF's
-message), runs that program and keeps the first `b` rows of each batched fetch.
+message), runs that program and keeps the first `b` rows of each batched fetch. A program
+that splits the batch into `k` towers (`tf.split(x, k)`, rows.py) has each tower's part padded
+on its own: the fed rows, as `k` segments of `b / k`, each padded to `B / k` with copies of its
+last row, so tower `i` gets its own rows first and the padded program's tower `i` computes them
+as the exact one's does, and each fetched segment keeps its first `b / k` rows (a `b` that `k`
+does not divide is compiled, and fails as in TF). Under `exact` its values are the unpadded
+run's bit for bit, as for one device: every op on a row's way computes it alike at any size.
+Where the program has value checks it is not padded (a failing row's position would be
+another's), nor where `k` does not divide `b`.
 
 Which programs: `SCOPEFLOW_PAD_BATCHES` = `exact` (the default) pads only runs whose batched
 ops all compute a row with the same bits whatever the batch size (rows.EXACT); `rows` also
@@ -106,9 +114,21 @@ def pads(prog):
     return rs is not None and (m == "rows" or rs.exact)
 
 
-def plan(prog, feeds, sig):
-    """How to run `feeds` when their exact signature is not compiled: (b, B, padded feeds,
-    fetch axes) to pad, else None (compile). `sig`: the state signature of the cache key."""
+class Padded:
+    """How a smaller batch runs in a larger one's program: `b` rows in `big`, as `k`
+    segments; the padded feeds; the Rows (fetch axes and segments); the signature's pattern."""
+
+    __slots__ = ("b", "big", "k", "feeds", "rows", "pattern")
+
+    def __init__(self, b, big, k, feeds, rows, pattern):
+        self.b, self.big, self.k, self.feeds = b, big, k, feeds
+        self.rows, self.pattern = rows, pattern
+
+
+def plan(prog, feeds, sig, has=None):
+    """How to run `feeds` when their exact signature is not compiled: a `Padded` to pad,
+    else None (compile). `sig`: the state signature of the cache key; `has(padded feeds)`:
+    whether the larger program is compiled (default: `prog`'s cache entry)."""
     if _mode[0] == "0":
         return None
     bs = _batches(prog)
@@ -123,16 +143,22 @@ def plan(prog, feeds, sig):
     bigger = [n for n in sizes if n > b] if sizes else ()
     if not bigger:
         return None
+    k = rs.k
+    bigger = [n for n in bigger if n % k == 0] if b % k == 0 else ()
+    if not bigger:
+        return None
     big = min(bigger)
     if bs.rent.get((pattern, b), 0.0) >= sizes[big]:
         return None
     padded = list(feeds)
-    for i in rs.feeds:  # copies of the last row: checks on them repeat a real row's
+    for i in rs.feeds:  # copies of each segment's last row: checks on them repeat a real row's
         a = feeds[i]
-        padded[i] = np.concatenate([a, np.repeat(a[-1:], big - b, axis=0)])
-    if not cache.has(prog, padded, sig):  # evicted meanwhile
+        parts = a.reshape((k, b // k) + a.shape[1:])
+        more = np.repeat(parts[:, -1:], (big - b) // k, axis=1)
+        padded[i] = np.concatenate([parts, more], axis=1).reshape((big,) + a.shape[1:])
+    if not (cache.has(prog, padded, sig) if has is None else has(padded)):  # evicted
         return None
-    return b, big, padded, rs.axes, pattern
+    return Padded(b, big, k, padded, rs, pattern)
 
 
 def compiled(prog, feeds, sig, seconds):
@@ -151,19 +177,36 @@ def never(prog):
     _batches(prog).rows = None
 
 
+def checked(prog):
+    """`prog` checks values: where it splits the batch into towers it is never padded (a
+    failing row's position in the padded batch would be another's)."""
+    rs = _batches(prog).rows
+    if rs is not None and rs.k > 1:
+        _batches(prog).rows = None
+
+
 def charge(prog, how, seconds):
     """Adds what the padded run `how` (from `plan`) spent on padding rows to its rent."""
-    b, big, _, _, pattern = how
+    b, big, pattern = how.b, how.big, how.pattern
     rent = _batches(prog).rent
     rent[pattern, b] = rent.get((pattern, b), 0.0) + seconds * (big - b) / big
 
 
-def cut(values, axes, b):
-    """The first `b` rows of each batched fetched value."""
+def cut(values, how):
+    """The rows of each batched fetched value that the unpadded run gives: of each of its
+    segments (a tower's part, or the batch's k-th), the first b / k rows."""
     out = list(values)
-    for j, a in enumerate(axes):
-        if a is not None:
-            out[j] = np.ascontiguousarray(out[j][(slice(None),) * a + (slice(0, b),)])
+    m, real = how.big // how.k, how.b // how.k
+    for j, (a, s) in enumerate(zip(how.rows.axes, how.rows.segments)):
+        if a is None:
+            continue
+        v = np.asarray(out[j])
+        if s == 1:
+            out[j] = np.ascontiguousarray(v[(slice(None),) * a + (slice(0, real),)])
+            continue
+        parts = v.reshape(v.shape[:a] + (s, m) + v.shape[a + 1:])
+        kept = parts[(slice(None),) * (a + 1) + (slice(0, real),)]
+        out[j] = np.ascontiguousarray(kept).reshape(v.shape[:a] + (s * real,) + v.shape[a + 1:])
     return out
 
 

@@ -7,7 +7,11 @@ this module follows the batch axis from the fed tensors whose static dimension 0
 through the slice, op by op, with a rule per op type (`_RULES`): where the batch axis of each
 output lies, or no rule (the op mixes rows: a reduction over the batch, batch statistics, a
 `tf.shape` of the batch, a split of the batch into towers, control flow), which rules the run
-out. Each rule also says whether XLA:CPU computes a row with the same bits whatever the batch
+out. A split of the batch into equal parts (TF1's towers: `tf.split(x, k)`) and a concat
+along the batch axis are followed too (`_TOWERS`): each batched tensor carries its size as a
+fraction of the fed batch, and only tensors of one size meet row by row; a padded run then pads
+each of the `k` parts on its own (`Rows.k`, padding.py), so every row keeps its tower. Each
+rule also says whether XLA:CPU computes a row with the same bits whatever the batch
 size ("exact": elementwise ops, moves, max, integer sums), or sums floats in an order it picks
 by the problem's size ("sized": matmuls, convolutions, float reductions along other axes,
 softmax), where a batch of 1-50 rows can round differently from the same rows in a batch of
@@ -21,6 +25,9 @@ softmax), where a batch of 1-50 rows can round differently from the same rows in
 (0,)
 """
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from scopeflow.ops.constant import constant_value
@@ -31,12 +38,17 @@ EXACT, SIZED = True, False
 class Rows:
     """How a Program's run follows the batch: the fed positions holding the batch (dimension
     0), the batch axis of each fetched tensor (None: computed without the batch) and whether
-    every op on the way is exact."""
+    every op on the way is exact. Splits and concats of the batch: the batch is `k` equal
+    segments (1 without a split), a fetch spans `segments` of them along its axis (None:
+    not batched), each a part of one tower or a fed batch's k-th."""
 
-    __slots__ = ("axes", "exact", "feeds")
+    __slots__ = ("axes", "exact", "feeds", "k", "segments")
 
-    def __init__(self, feeds, axes, exact):
+    def __init__(self, feeds, axes, exact, k=1, segments=None):
         self.feeds, self.axes, self.exact = feeds, axes, exact
+        self.k = k
+        self.segments = segments if segments is not None else tuple(
+            None if a is None else 1 for a in axes)
 
 
 class _Refuse(Exception):
@@ -60,23 +72,37 @@ def analyse_why(prog):
     if not seeds or any(i in prog.static_pos for i in range(len(prog.fed))
                         if axes.get(prog.fed[i]) is not None):
         return None, "no fed None batch dimension"
+    size = dict.fromkeys(axes, Fraction(1))  # a batched tensor's rows / the fed batch's
     exact = True
     for op in prog.order:
         ins = [axes.get(t) for t in op._inputs]
         if all(a is None for a in ins):
             continue
-        rule = _RULES.get(op._type)
+        sizes = [size[t] for t, a in zip(op._inputs, ins) if a is not None]
         try:
-            if rule is None:
-                raise _Refuse("no row rule")
-            outs, op_exact = rule(op, ins, fed)
+            got = _TOWERS[op._type](op, ins, fed, sizes) if op._type in _TOWERS else None
+            if got is None:
+                rule = _RULES.get(op._type)
+                if rule is None:
+                    raise _Refuse("no row rule")
+                if any(n != sizes[0] for n in sizes):
+                    raise _Refuse("inputs from batches of other sizes")
+                outs, op_exact = rule(op, ins, fed)
+                got = outs, op_exact, sizes[0]
         except _Refuse as e:
             return None, "%s (%s): %s" % (op._name, op._type, e)
+        outs, op_exact, n = got
         exact = exact and op_exact
         for t, a in zip(op._outputs, outs):
             if a is not None and t not in fed:
-                axes[t] = a
-    return Rows(tuple(seeds), tuple(axes.get(t) for t in prog.tensors), exact), ""
+                axes[t], size[t] = a, n
+    k = 1
+    for n in size.values():
+        k = k * n.denominator // math.gcd(k, n.denominator)
+    fetched = tuple(axes.get(t) for t in prog.tensors)
+    segments = tuple(None if a is None else int(size[t] * k)
+                     for t, a in zip(prog.tensors, fetched))
+    return Rows(tuple(seeds), fetched, exact, k, segments), ""
 
 
 # ---- helpers for the rules ---------------------------------------------------------------------
@@ -216,9 +242,35 @@ def _split_at(value, axis):
     def rule(op, ins, fed):
         a = _only(ins, value)
         if _axis(_const(op._inputs[axis], fed).reshape(-1)[0], len(_dims(op._inputs[value]))) == a:
-            raise _Refuse("splits the batch")  # (TF1's towers: a row's tower depends on b)
+            raise _Refuse("splits the batch")  # (SplitV: sizes that do not follow the batch)
         return (a,) * len(op._outputs), EXACT
     return rule
+
+
+# ---- towers: (op, input axes, fed, sizes of the batched inputs) -> (output axes, exact, size),
+# or None where the op does not cut or join the batch (its rule in _RULES then applies) ---------
+def _split_batch(op, ins, fed, sizes):
+    """Split into `k` equal parts along the batch: each output holds 1/k of its rows (a
+    batch that `k` does not divide fails in the run, as in TF)."""
+    a = _only(ins, 1)
+    if _axis(_const(op._inputs[0], fed).reshape(-1)[0], len(_dims(op._inputs[1]))) != a:
+        return None
+    k = len(op._outputs)
+    return (a,) * k, EXACT, sizes[0] / k
+
+
+def _concat_batch(op, ins, fed, sizes):
+    """ConcatV2 along the batch axis of inputs all batched there (the towers' outputs put
+    back together): their rows one after the other."""
+    a = ins[0]
+    if a is None or ins[-1] is not None or any(x != a for x in ins[:-1]):
+        return None
+    if _axis(_const(op._inputs[-1], fed), len(_dims(op._inputs[0]))) != a:
+        return None
+    return (a,), EXACT, sum(sizes)
+
+
+_TOWERS = {"Split": _split_batch, "ConcatV2": _concat_batch}
 
 
 def _gather(op, ins, fed):

@@ -43,13 +43,18 @@ print(json.dumps(out))
 """
 
 
-def _run(devices):
+def _python(code, devices):
+    """The JSON that `code` prints, run in a fresh process with `devices` host devices."""
     env = dict(os.environ, PYTHONPATH=ROOT,
                XLA_FLAGS="--xla_force_host_platform_device_count=%d" % devices)
-    out = subprocess.run([sys.executable, "-c", PROGRAM], check=False, capture_output=True, text=True,
-                         env=env, cwd=ROOT, timeout=900)
+    out = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True,
+                         text=True, env=env, cwd=ROOT, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     return json.loads(out.stdout.splitlines()[-1])
+
+
+def _run(devices):
+    return _python(PROGRAM, devices)
 
 
 def _close(a, b):
@@ -107,12 +112,7 @@ print(json.dumps(out))
 
 
 def _edges(devices):
-    env = dict(os.environ, PYTHONPATH=ROOT,
-               XLA_FLAGS="--xla_force_host_platform_device_count=%d" % devices)
-    out = subprocess.run([sys.executable, "-c", EDGES], check=False, capture_output=True,
-                         text=True, env=env, cwd=ROOT, timeout=900)
-    assert out.returncode == 0, out.stderr[-3000:]
-    return json.loads(out.stdout.splitlines()[-1])
+    return _python(EDGES, devices)
 
 
 def test_fetches_feeds_randomness_and_checks_across_devices_match_one_device():
@@ -123,3 +123,88 @@ def test_fetches_feeds_randomness_and_checks_across_devices_match_one_device():
             np.testing.assert_allclose(u, v, rtol=1e-6)
     assert two["fed_h"] == one["fed_h"] == 16.0
     assert two["error"] == one["error"] and "indices = 7 is not in [0, 3)" in two["error"]
+
+
+LAST_BATCH = r"""
+import json
+import numpy as np
+import scopeflow.compat.v1 as tf
+from scopeflow.lowering import ahead, cache, padding
+from scopeflow.lowering.devices import DevicePlan
+
+rng = np.random.RandomState(0)
+W = {"w1": rng.randn(3, 3, 1, 4).astype(np.float32) * 0.3,
+     "w2": rng.randn(64, 10).astype(np.float32) * 0.1, "e": rng.randn(64).astype(np.float32)}
+X = rng.randn(20, 64).astype(np.float32)
+
+
+def var(name):
+    with tf.device("/cpu:0"):  # the recipe's variables on /cpu:0
+        return tf.get_variable(name, initializer=W[name])
+
+
+def cnn(x):
+    h = tf.nn.conv2d(tf.reshape(x, [-1, 8, 8, 1]), var("w1"), [1, 1, 1, 1], "SAME")
+    h = tf.nn.max_pool(tf.nn.relu(h), [1, 2, 2, 1], [1, 2, 2, 1], "SAME")
+    return tf.matmul(tf.reshape(h, [-1, 64]), var("w2"))
+
+
+def elementwise(x):
+    return tf.tanh(x * var("e")) + 1.5
+
+
+def loop(net, mode, hint=True):
+    padding.set_mode(mode)
+    sliced = ahead.sliced
+    if not hint:  # the run before: nothing compiled ahead
+        ahead.sliced = lambda *a: None
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [None, 64])
+        with tf.device("/cpu:0"):
+            parts = tf.split(x, 2)
+        towers = []
+        for i in range(2):
+            with tf.device("/cpu:%d" % i), tf.variable_scope("m", reuse=i > 0):
+                towers.append(net(parts[i]))
+        with tf.device("/cpu:0"):
+            out = tf.concat(towers, 0)
+        init = tf.global_variables_initializer()
+    values, made = [], []
+    with tf.Session(graph=g, config=tf.ConfigProto(device_count={"CPU": 2})) as s:
+        s.run(init)
+        for i in range(0, 20, 8):  # 8, 8, then 4 rows
+            n = cache.stats["compiles"]
+            values.append(s.run(out, {x: X[i:i + 8]}).tolist())
+            for t in s._resources.get(("compile ahead",), ahead._Threads()).threads:
+                t.join()  # (a compile ahead counts with the run that started it)
+            made.append(cache.stats["compiles"] - n)
+        plans = sum(type(p.prog[1]) is DevicePlan for p in s._plans.values())
+    ahead.sliced = sliced
+    return {"values": values, "made": made, "plans": plans}
+
+
+print(json.dumps({"%s %s %d" % (net.__name__, mode, hint): loop(net, mode, hint)
+                  for net, mode, hint in ((cnn, "0", 0), (cnn, "exact", 1), (cnn, "rows", 1),
+                                          (elementwise, "0", 0), (elementwise, "exact", 1))}))
+"""
+
+
+def test_a_smaller_last_batch_over_devices_is_compiled_ahead_or_padded():
+    """Two towers on two devices, a feed_dict loop of 8, 8 and 4 rows. Before: the 4-row
+    pieces compile at the last run. Exact padding (the default) leaves a CNN alone (its
+    matmul and convolution round sizes differently): its 4-row pieces compile beside the
+    second run, the same programs, the same values; `rows` pads each tower's 2 rows to 4.
+    Towers of exact ops are padded by default, bit for bit the unpadded run's values."""
+    got = _python(LAST_BATCH, 2)
+    before = got["cnn 0 0"]
+    pieces = before["made"][0]
+    assert pieces > 1 and before["made"] == [pieces, 0, pieces] and before["plans"] == 1
+    ahead_ = got["cnn exact 1"]
+    assert ahead_["made"] == [pieces, pieces, 0] and ahead_["values"] == before["values"]
+    padded = got["cnn rows 1"]
+    assert padded["made"] == [pieces, 0, 0] and len(padded["values"][2]) == 4
+    _close(padded["values"], before["values"])
+    plain, exact = got["elementwise 0 0"], got["elementwise exact 1"]
+    assert exact["made"] == [exact["made"][0], 0, 0] and plain["made"][2] > 0
+    assert exact["values"] == plain["values"]  # bit for bit (JSON floats: every bit)

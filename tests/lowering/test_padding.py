@@ -193,3 +193,63 @@ def test_the_mode_is_checked(pad_mode, monkeypatch):
     monkeypatch.setenv("SCOPEFLOW_PAD_BATCHES", "always")
     with pytest.raises(ValueError, match="SCOPEFLOW_PAD_BATCHES must be one of"):
         padding._env_mode()
+
+
+TOWERS = """
+x = tf.placeholder(tf.float32, [None, 3], name="x")
+towers = []
+for i, part in enumerate(tf.split(x, 2)):  # TF1's towers: each gets half of the batch
+    with tf.name_scope("tower_%d" % i):
+        towers.append(tf.concat([tf.tanh(part) * 1.7 + float(i), tf.nn.softsign(part)], 1))
+both = tf.concat(towers, 0)
+out = [both, tf.argmax(both, 1), towers[1], tf.concat([towers[1], towers[0]], 0) - both]
+X = np.random.RandomState(3).randn(8, 3).astype(np.float32)
+with tf.Session() as s:
+    s.run(out, {x: X})
+    result = s.run(out, {x: X[:LAST]})
+"""
+
+
+@pytest.mark.parametrize("last", [6, 5])
+def test_towers_of_exact_ops_give_tfs_values_and_errors(oracle, last):
+    """6 rows: each tower's 3 padded to 4 (bit for bit the unpadded run's); 5 rows: the split
+    does not divide them, TF's error from the compiled 5-row run."""
+    code = TOWERS.replace("LAST", str(last))
+    here = run_here(code)
+    assert outcome(here) == outcome(oracle(code))
+    assert ("ok" in here) == (last == 6)
+
+
+def _towers(mode, pad_mode, last=6):
+    pad_mode(mode)
+    env = {"tf": tf, "np": np}
+    exec(TOWERS.replace("LAST", str(last)).replace(
+        "    result = ", "    n = _compiles()\n    result = "), dict(env, _compiles=_compiles), env)
+    return env
+
+
+def test_each_towers_part_is_padded_on_its_own_bit_for_bit(pad_mode):
+    padded = _towers("exact", pad_mode)
+    assert _compiles() == padded["n"]
+    plain = _towers("0", pad_mode)
+    assert _compiles() == plain["n"] + 1
+    for a, b in zip(padded["result"], plain["result"]):
+        assert a.shape == b.shape and a.dtype == b.dtype and np.array_equal(a, b)
+    assert padded["result"][2].shape == (3, 6)  # tower 1's rows: the batch's last 3
+
+
+def test_towers_with_value_checks_are_not_padded(pad_mode):
+    """A failing row's position in a batch padded per tower would be another row's (row 4 of
+    6 is row 5 of 8 when each tower's 3 rows are padded to 4): a program with checks (a
+    gather's index range) compiles the smaller batch instead, and says TF's row."""
+    pad_mode("exact")
+    ids = tf.placeholder(tf.int32, [None])
+    rows = tf.gather(tf.ones([5, 2]), ids)
+    out = tf.concat([tf.tanh(part) for part in tf.split(rows, 2)], 0)
+    with tf.Session() as s:
+        s.run(out, {ids: [0, 1, 2, 3, 4, 0, 1, 2]})
+        n = _compiles()
+        assert s.run(out, {ids: [4, 1, 0, 0, 1, 2]}).shape == (6, 2)
+        assert _compiles() == n + 1
+        with pytest.raises(errors.InvalidArgumentError, match=r"indices\[4\] = 9 is not"):
+            s.run(out, {ids: [0, 1, 2, 3, 9, 4]})

@@ -42,10 +42,12 @@ def test_a_cnn_follows_its_rows_through_sized_ops():
     (lambda x: tf.reduce_mean(x), "reduces over the batch"),
     (lambda x: tf.reduce_sum(x, 0), "reduces over the batch"),
     (lambda x: tf.shape(x), "no row rule"),
-    (lambda x: tf.split(x, 2)[0], "splits the batch"),
+    (lambda x: tf.split(x, [1, 3])[0], "splits the batch"),
+    (lambda x: tf.split(x, 2)[0] + tf.split(x, 4)[0], "inputs from batches of other sizes"),
+    (lambda x: x + tf.concat([x, x], 0), "inputs from batches of other sizes"),
     (lambda x: tf.reshape(x, [2, -1]), "does not keep the rows"),
     (lambda x: x[1:], "slices the batch"),
-    (lambda x: tf.concat([x, x], 0), "joins along the batch axis"),
+    (lambda x: tf.concat([x, tf.ones([2, 4])], 0), "an input without the batch"),
     (lambda x: tf.nn.softmax(tf.transpose(x)), "normalizes along the batch"),
     (lambda x: x + tf.ones([4, 4]), "an unbatched operand spans the batch axis"),
     (lambda x: tf.squeeze(x), "squeezes the batch axis"),
@@ -99,3 +101,20 @@ def test_batch_norm_at_inference_is_elementwise_and_in_training_mixes_rows():
     train = tf.nn.fused_batch_norm(x, ones, zeros, is_training=True)
     rows, why = _rows([train[0]], [x])
     assert rows is None and "batch statistics" in why
+
+
+def test_towers_split_the_batch_into_segments():
+    """TF1's towers: tf.split(x, k) gives each tower 1/k of the rows, tf.concat of the towers
+    along the batch puts them back; the batch is k segments and each fetch spans some."""
+    x = tf.placeholder(tf.float32, [None, 4])
+    parts = tf.split(x, 2)
+    towers = [tf.tanh(p) * 2.0 for p in parts]
+    quarters = tf.split(towers[1], 2)
+    both = tf.concat(towers, 0)
+    rows, why = _rows([both, towers[0], quarters[1], tf.concat([both, x], 0),
+                       tf.concat([towers[1], towers[0]], 0) - x], [x])
+    assert why == "" and rows.exact
+    assert rows.k == 4 and rows.axes == (0,) * 5
+    assert rows.segments == (4, 2, 1, 8, 4)
+    unsplit, _ = _rows([tf.tanh(x)], [x])
+    assert unsplit.k == 1 and unsplit.segments == (1,)
