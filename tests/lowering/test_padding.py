@@ -25,7 +25,7 @@ LOOKUP = """
 x = tf.placeholder(tf.float32, [None, 3], name="x")
 ids = tf.placeholder(tf.int32, [None], name="ids")
 emb = tf.gather(tf.constant(np.linspace(-2.0, 2.0, 15).reshape(5, 3), tf.float32), ids)
-h = tf.concat([tf.tanh(x) * 1.7 + tf.exp(emb), tf.nn.softsign(x - emb), tf.one_hot(ids, 2)], 1)
+h = tf.concat([tf.tanh(x) * 1.7 + tf.square(emb), tf.nn.softsign(x - emb), tf.one_hot(ids, 2)], 1)
 out = [h, tf.argmax(h, 1), tf.reduce_max(h, 1)]
 rng = np.random.RandomState(3)
 X, I = rng.randn(8, 3).astype(np.float32), rng.randint(0, 5, 8)
