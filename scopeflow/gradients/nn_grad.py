@@ -244,3 +244,14 @@ def _top_k_grad(op, grad, _):
     ind = reshape(ind_2d + cast(expand_dims(offsets, -1), _dt.int32), [-1])
     flat = scatter_nd(expand_dims(ind, -1), reshape(grad, [-1]), [reduce_prod(in_shape)])
     return [reshape(flat, in_shape), zeros([], dtype=_dt.int32)]
+
+
+@gradient("CTCLoss")
+def _ctc_loss_grad(op, grad_loss, _):
+    """TF's: the op's own gradient output (behind PreventGradient: no second derivative)
+    scaled by each batch row's incoming gradient."""
+    from scopeflow.ops.grad_kernels import prevent_gradient
+    fused = prevent_gradient(
+        op._outputs[1], message="Currently there is no way to take the second derivative of "
+        "ctc_loss due to the fused implementation's interaction  with tf.gradients()")
+    return [expand_dims(grad_loss, -1) * fused, None, None, None]
