@@ -26,6 +26,7 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
                                    strided_slice)
 from scopeflow.ops.sparse_concat import sparse_concat
 from scopeflow.ops.sparse_manip import sparse_retain
+from scopeflow.ops.sparse_reshape import sparse_fill_empty_rows, sparse_reshape
 from scopeflow.ops.sparse_slice import sparse_slice
 from scopeflow.ops.sparse_softmax import sparse_softmax
 from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_reduce_sum,

@@ -5,6 +5,7 @@ from scopeflow.ops.segments import sparse_segment_mean as segment_mean
 from scopeflow.ops.segments import sparse_segment_sqrt_n as segment_sqrt_n
 from scopeflow.ops.segments import sparse_segment_sum as segment_sum
 from scopeflow.ops.sparse_concat import sparse_concat as concat
+from scopeflow.ops.sparse_cross import sparse_cross_hashed as cross_hashed
 from scopeflow.ops.sparse_manip import sparse_from_dense as from_dense
 from scopeflow.ops.sparse_manip import sparse_retain as retain
 from scopeflow.ops.sparse_ops import sparse_add as add
@@ -12,11 +13,13 @@ from scopeflow.ops.sparse_ops import sparse_placeholder as placeholder
 from scopeflow.ops.sparse_ops import sparse_reduce_sum as reduce_sum
 from scopeflow.ops.sparse_ops import sparse_tensor_dense_matmul as matmul
 from scopeflow.ops.sparse_ops import sparse_tensor_dense_matmul as sparse_dense_matmul
+from scopeflow.ops.sparse_reshape import sparse_fill_empty_rows as fill_empty_rows
+from scopeflow.ops.sparse_reshape import sparse_reshape as reshape
 from scopeflow.ops.sparse_slice import sparse_slice as slice
 from scopeflow.ops.sparse_softmax import sparse_softmax as softmax
 from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
-__all__ = ["SparseTensor", "add", "concat", "from_dense", "matmul", "placeholder", "reduce_sum", "reorder",
-           "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
+__all__ = ["SparseTensor", "add", "concat", "cross_hashed", "fill_empty_rows", "from_dense",
+           "matmul", "placeholder", "reduce_sum", "reorder", "reshape", "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
            "sparse_dense_matmul", "to_dense"]
