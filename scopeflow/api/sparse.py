@@ -21,5 +21,6 @@ from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
 __all__ = ["SparseTensor", "add", "concat", "cross_hashed", "fill_empty_rows", "from_dense",
-           "matmul", "placeholder", "reduce_sum", "reorder", "reshape", "retain", "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
+           "matmul", "placeholder", "reduce_sum", "reorder", "reshape", "retain",
+           "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
            "sparse_dense_matmul", "to_dense"]
