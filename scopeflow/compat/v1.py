@@ -24,6 +24,7 @@ from scopeflow.api import losses  # noqa: F401
 from scopeflow.api import metrics  # noqa: F401
 from scopeflow.api import estimator  # noqa: F401
 from scopeflow.api import lookup  # noqa: F401
+from scopeflow.api import feature_column  # noqa: F401
 from scopeflow.api import layers  # noqa: F401
 from scopeflow import contrib  # noqa: F401
 from scopeflow import compat  # noqa: F401,E402  (tf.compat.v1.compat.as_bytes, ...)
