@@ -76,17 +76,51 @@ def sparse_reshape_op(input_indices, input_shape, new_shape):
     return rows, np.asarray(out, np.int64)
 
 
+def _tf_value(t):
+    """TF's tensor_util.constant_value on the op types it folds that a shape list uses."""
+    kind = t.op.type
+    if kind == "Const":
+        return np.asarray(t.op._attrs["value"])
+    if kind in ("Identity", "StopGradient"):
+        return _tf_value(t.op.inputs[0])
+    if kind == "Cast":
+        v = _tf_value(t.op.inputs[0])
+        return None if v is None else v.astype(t.dtype.as_numpy_dtype)
+    if kind == "Shape" and t.op.inputs[0].shape.is_fully_defined():
+        return np.asarray(t.op.inputs[0].shape.as_list())
+    if kind == "Pack":
+        vals = [_tf_value(x) for x in t.op.inputs]
+        return None if any(v is None for v in vals) else np.stack(vals)
+    return None
+
+
+def _tf_as_shape(t):
+    """TF's constant_value_as_shape for Cast / Shape / Pack / constants: dims or Nones."""
+    kind = t.op.type
+    if kind == "Cast":
+        return _tf_as_shape(t.op.inputs[0])
+    if kind == "Shape":
+        return t.op.inputs[0].shape.as_list() if t.op.inputs[0].shape.ndims is not None else None
+    if kind == "Pack":
+        vals = [_tf_value(x) for x in t.op.inputs]
+        return [None if v is None or v < 0 else int(v) for v in vals]
+    v = _tf_value(t)
+    if v is not None:
+        return [None if d == -1 else int(d) for d in np.ravel(v)]
+    d = dims_of(t)
+    return None if d is None or d[0] is None else [None] * d[0]
+
+
 def _static_target(sp_input, shape):
     """TF's graph-time rule: the new shape as a constant when the input's shape is static."""
-    value = static_value(shape)
-    if value is None or not sp_input.shape.is_fully_defined():
+    dims = _tf_as_shape(shape)
+    if dims is None or not sp_input.shape.is_fully_defined():
         return None
-    value = [int(d) for d in np.ravel(value)]
-    if sum(d == -1 for d in value) > 1:
-        raise ValueError("At most one dimension can be inferred (-1). Found: %s"
-                         % np.asarray(value))
+    value = _tf_value(shape)
+    if value is not None and sum(int(d) == -1 for d in np.ravel(value)) > 1:
+        raise ValueError("At most one dimension can be inferred (-1). Found: %s" % value)
     size = int(np.prod(sp_input.shape.as_list()))
-    dims = [None if d == -1 else d for d in value]
+    original = list(dims)
     implied = dims.count(None)
     if implied == 1 and 0 not in dims:
         rest = [d for d in dims if d is not None]
@@ -94,8 +128,7 @@ def _static_target(sp_input, shape):
     if implied == 0 or (implied == 1 and 0 not in dims):
         if int(np.prod(dims)) != size:
             raise ValueError("Cannot reshape a tensor with %d elements to shape %s (%d "
-                             "elements)." % (size, [None if d == -1 else d for d in value],
-                                              int(np.prod(dims))))
+                             "elements)." % (size, original, int(np.prod(dims))))
         return dims
     return None
 
@@ -125,8 +158,10 @@ def sparse_reshape(sp_input, shape, name=None):
 def _fill_shape(indices, values, dense_shape, default_value):
     d = dims_of(indices)
     rank = None if d is None else d[1]
+    known = static_value(dense_shape)  # TF's shape function reads dense_shape[0]
+    rows = None if known is None or not np.size(known) else int(np.ravel(known)[0])
     return [spec((None, rank), _I64), spec((None,), values.dtype.base_dtype),
-            spec((None,), _dt.bool), spec((None if d is None else d[0],), _I64)]
+            spec((rows,), _dt.bool), spec((None if d is None else d[0],), _I64)]
 
 
 @host_op("SparseFillEmptyRows", _fill_shape, multi=True, types={"indices": _I64,
