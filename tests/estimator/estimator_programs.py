@@ -353,13 +353,17 @@ def program3(tf_, E_, d):
             return E.EstimatorSpec(mode, predictions={"classes": classes,
                                                       "probs": tf.nn.softmax(logits)})
         loss = tf.losses.sparse_softmax_cross_entropy(labels, logits)
+        tf.summary.scalar("mean_logit", tf.reduce_mean(logits))
+        tf.summary.histogram("logits", logits)
         update_ops = tf.get_collection(tf.GraphKeys.UPDATE_OPS)
         with tf.control_dependencies(update_ops):
             train_op = tf.train.MomentumOptimizer(0.1, 0.9).minimize(
                 loss, global_step=tf.train.get_global_step())
         metrics = {"acc": tf.metrics.accuracy(labels, classes),
                    "auc": tf.metrics.auc(labels, tf.nn.softmax(logits)[:, 1])}
-        return E.EstimatorSpec(mode, loss=loss, train_op=train_op, eval_metric_ops=metrics)
+        scaffold = tf.train.Scaffold(saver=tf.train.Saver(max_to_keep=1))
+        return E.EstimatorSpec(mode, loss=loss, train_op=train_op, eval_metric_ops=metrics,
+                               scaffold=scaffold)
 
     def input_fn():
         return tf.data.Dataset.from_tensor_slices((x, y)).repeat(3).batch(4)
@@ -368,6 +372,8 @@ def program3(tf_, E_, d):
                       config=E.RunConfig(tf_random_seed=5, save_checkpoints_steps=2))
     est.train(input_fn)
     r["names"] = est.get_variable_names()
+    r["files"] = _files(os.path.join(d, "m"))
+    r["events"] = _events(os.path.join(d, "m"))
     r["moving_mean"] = est.get_variable_value("batch_normalization/moving_mean").tolist()
     r["eval"] = {k: float(v) for k, v in est.evaluate(input_fn, steps=2).items()}
     pred = lambda: tf.data.Dataset.from_tensor_slices(x).batch(5)

@@ -116,7 +116,8 @@ def test_program2(results, key):
         key, here["program2"][key], there["program2"][key])
 
 
-@pytest.mark.parametrize("key", ["names", "moving_mean", "eval", "predict", "warm"])
+@pytest.mark.parametrize("key", ["names", "files", "events", "moving_mean", "eval", "predict",
+                                 "warm"])
 def test_program3(results, key):
     here, there = results
     assert close(here["program3"][key], there["program3"][key]), (
