@@ -32,3 +32,5 @@ from scopeflow.api import data, nest  # noqa: F401
 from scopeflow.api import graph_util, saved_model, test  # noqa: F401
 from scopeflow.api._script import *  # noqa: F401,F403
 from scopeflow import keras  # noqa: F401,E402  (tf.keras: TF1 graph-mode Keras)
+from scopeflow.api import sets, signal, spectral  # noqa: F401,E402
+from scopeflow.api.spectral import fft, fft2d, fft3d, ifft, ifft2d, ifft3d  # noqa: F401,E402

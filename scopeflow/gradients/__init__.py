@@ -14,6 +14,7 @@ import types
 
 from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
+    complex_grad,
     cond_grad,
     diag_grad,
     einsum_grad,
@@ -24,6 +25,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     prod_grad,
     space_grad,
     special_grad,
+    spectral_grad,
     tensor_array_grad,
     unary_grad,
 )

@@ -28,7 +28,7 @@ def _abs_jvp(primals, tangents):
 
 
 def _reciprocal(x):
-    return (1 / x).astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.floating) else 1 // x
+    return (1 / x).astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.inexact) else 1 // x
 
 
 _UNARY = {
