@@ -34,6 +34,7 @@ from scopeflow.ops.sparse_ops import (sparse_add, sparse_placeholder, sparse_red
 from scopeflow.ops.string_split import string_split
 from scopeflow.ops.strings import as_string, string_join, substr
 from scopeflow.ops.strings import to_hash_bucket_fast as string_to_hash_bucket_fast
+from scopeflow.io.file_ops import matching_files, read_file, write_file
 from scopeflow.ops.strings_regex import reduce_join, regex_replace
 from scopeflow.ops.strings_text import decode_base64, encode_base64, string_to_number
 from scopeflow.ops.strings_text import strip as string_strip

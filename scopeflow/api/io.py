@@ -10,6 +10,7 @@ from scopeflow.api.image import (  # noqa: F401
     decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png, is_jpeg,
 )
 from scopeflow.api.python_io import *  # noqa: F401,F403
+from scopeflow.io.file_ops import matching_files, read_file, write_file  # noqa: F401
 from scopeflow.ops.strings_text import decode_base64, encode_base64  # noqa: F401
 from scopeflow.api.python_io import __all__ as _records
 
@@ -18,7 +19,8 @@ __all__ = list(_records) + [
     "decode_base64", "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw",
     "encode_base64", "encode_jpeg",
     "encode_png", "is_jpeg",
-    "gfile", "parse_example", "parse_single_example", "parse_single_sequence_example",
+    "gfile", "matching_files", "read_file", "write_file", "parse_example",
+    "parse_single_example", "parse_single_sequence_example",
     "parse_tensor", "serialize_tensor", "write_graph"]
 
 from scopeflow.checkpoint.meta_graph import write_graph  # noqa: E402,F401
