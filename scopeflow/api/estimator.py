@@ -13,7 +13,7 @@ from scopeflow.estimator.mode_keys import ModeKeys
 from scopeflow.estimator.model_fn import EstimatorSpec
 from scopeflow.estimator.run_config import RunConfig
 from scopeflow.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
-from scopeflow.estimator.warm_starting import WarmStartSettings
+from scopeflow.estimator.warm_starting import VocabInfo, WarmStartSettings
 
 _HOOKS = ["CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook",
           "GlobalStepWaiterHook", "LoggingTensorHook", "NanLossDuringTrainingError",

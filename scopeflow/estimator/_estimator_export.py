@@ -138,6 +138,15 @@ class ExportMixin:
             assets_extra=assets_extra, as_text=as_text, checkpoint_path=checkpoint_path,
             strip_default_attrs=strip_default_attrs)
 
+    def experimental_export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
+                                             assets_extra=None, as_text=False,
+                                             checkpoint_path=None):
+        """Exports the modes of `input_receiver_fn_map` (scopeflow: PREDICT only)."""
+        return self._export_all_saved_models(export_dir_base, input_receiver_fn_map,
+                                             assets_extra=assets_extra, as_text=as_text,
+                                             checkpoint_path=checkpoint_path,
+                                             strip_default_attrs=True)
+
     def _export_all_saved_models(self, export_dir_base, input_receiver_fn_map,
                                  assets_extra=None, as_text=False, checkpoint_path=None,
                                  strip_default_attrs=True):

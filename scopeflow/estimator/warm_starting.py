@@ -28,6 +28,21 @@ class WarmStartSettings(collections.namedtuple("WarmStartSettings", [
                                var_name_to_vocab_info or {}, var_name_to_prev_var_name or {})
 
 
+class VocabInfo(collections.namedtuple("VocabInfo", [
+        "new_vocab", "new_vocab_size", "num_oov_buckets", "old_vocab", "old_vocab_size",
+        "backup_initializer", "axis"])):
+    """How a vocabulary-indexed variable maps onto an old vocabulary when warm-starting
+    (accepted; warm_start with it is not supported)."""
+
+    def __new__(cls, new_vocab, new_vocab_size, num_oov_buckets, old_vocab, old_vocab_size=-1,
+                backup_initializer=None, axis=0):
+        if axis != 0 and axis != 1:
+            raise ValueError("The only supported values for the axis argument are 0 and 1.  "
+                             "Provided axis: {}".format(axis))
+        return super().__new__(cls, new_vocab, new_vocab_size, num_oov_buckets, old_vocab,
+                               old_vocab_size, backup_initializer, axis)
+
+
 def default_warm_start_settings(warm_start_from):
     """WarmStartSettings of an Estimator's `warm_start_from` (a path or settings), or None."""
     if warm_start_from is None:
@@ -84,4 +99,4 @@ def warm_start(ckpt_to_initialize_from, vars_to_warm_start=".*", var_name_to_voc
     _log.info("Warm-started %d variables.", len(mapping))
 
 
-__all__ = ["WarmStartSettings", "warm_start"]
+__all__ = ["VocabInfo", "WarmStartSettings", "warm_start"]

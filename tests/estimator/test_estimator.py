@@ -85,6 +85,13 @@ def test_evaluate_steps_and_predict_non_dict(tf, tmp_path):
     w = est.get_variable_value("w")
     np.testing.assert_allclose(preds, [w, 2 * w], rtol=1e-6)
     assert os.path.isdir(est.eval_dir()) and est.eval_dir("x").endswith("eval_x")
+    def receiver():
+        x = tf.placeholder(tf.float32, [None])
+        return tf.estimator.export.TensorServingInputReceiver(x, {"x": x})
+
+    path = est.experimental_export_all_saved_models(
+        str(tmp_path / "export"), {tf.estimator.ModeKeys.PREDICT: receiver})
+    assert sorted(os.listdir(path)) == [b"saved_model.pb", b"variables"]
 
 
 def test_temporary_model_dir_and_overridden_member(tf):
