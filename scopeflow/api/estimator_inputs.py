@@ -2,3 +2,4 @@
 # ruff: noqa: F401 - a namespace of re-exports
 
 from scopeflow.estimator.inputs.numpy_io import numpy_input_fn
+from scopeflow.estimator.inputs.pandas_io import pandas_input_fn

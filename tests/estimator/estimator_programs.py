@@ -234,6 +234,7 @@ def errors(tf_, E_, d):
         r["receiver"] = _err(lambda: E.export.ServingInputReceiver(None, c))
         r["receiver_key"] = _err(lambda: E.export.ServingInputReceiver({1.5: c}, c))
     r["modes"] = [E.ModeKeys.TRAIN, E.ModeKeys.EVAL, E.ModeKeys.PREDICT]
+    r["pandas"] = _err(lambda: E.inputs.pandas_input_fn(None, shuffle=False))
     r["vocab_axis"] = _err(lambda: E.VocabInfo("a", 3, 1, "b", axis=2))
     return r
 

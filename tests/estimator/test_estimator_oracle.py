@@ -129,7 +129,7 @@ ERROR_KEYS = [
     "bad_arg", "no_model_fn", "replace", "neg", "seed", "model_dir_clash", "shuffle",
     "lengths", "train_spec", "eval_spec", "tae_types", "spec_loss", "spec_train_op",
     "spec_pred", "spec_shape", "spec_metrics", "spec_hooks", "spec_fields", "spec_export",
-    "receiver", "receiver_key", "modes", "vocab_axis"]
+    "receiver", "receiver_key", "modes", "vocab_axis", "pandas"]
 
 
 @pytest.mark.parametrize("key", ERROR_KEYS)

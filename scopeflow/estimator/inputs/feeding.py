@@ -33,7 +33,7 @@ class _DictFeedFn:
     """Feed dicts of the next batch of rows: the index placeholder, then one per column."""
 
     def __init__(self, placeholders, columns, batch_size, random_start=False, seed=None,
-                 num_epochs=None):
+                 num_epochs=None, index=None):
         if len(placeholders) != len(columns) + 1:
             raise ValueError("Expected {} placeholders; got {}.".format(len(columns),
                                                                        len(placeholders)))
@@ -44,6 +44,7 @@ class _DictFeedFn:
             if len(c) != self._max:
                 raise ValueError("Array lengths must match.")
         self._batch_size, self._num_epochs, self._epoch = batch_size, num_epochs, 0
+        self._index_values = index
         random.seed(seed)
         self._trav = random.randrange(self._max) if random_start else 0
         self._epoch_end = (self._trav - 1) % self._max
@@ -53,7 +54,8 @@ class _DictFeedFn:
                                                    self._epoch_end, self._max, self._epoch,
                                                    self._num_epochs)
         self._trav = (indices[-1] + 1) % self._max
-        feed = {self._index: indices}
+        feed = {self._index: indices if self._index_values is None
+                else self._index_values[indices]}
         feed.update({p: c[indices] for p, c in zip(self._cols, self._columns)})
         return feed
 
@@ -80,12 +82,14 @@ class _FeedingQueueRunner(QueueRunner):
 
 
 def enqueue_data(data, capacity, shuffle=False, min_after_dequeue=None, num_threads=1,
-                 seed=None, name="enqueue_input", enqueue_size=1, num_epochs=None):
+                 seed=None, name="enqueue_input", enqueue_size=1, num_epochs=None, index=None):
     """A queue of (row index, column...) filled from `data`, an OrderedDict of numpy arrays
-    (one row per first-dimension entry), by a queue runner in QUEUE_RUNNERS."""
+    (one row per first-dimension entry), by a queue runner in QUEUE_RUNNERS; `index` (a
+    DataFrame's index values) replaces the row numbers as the first component."""
     t = tf()
     with t.name_scope(name):
-        types = [t.int64] + [t.as_dtype(col.dtype) for col in data.values()]
+        types = [t.int64 if index is None else t.as_dtype(index.dtype)] + [
+            t.as_dtype(col.dtype) for col in data.values()]
         shapes = [()] + [col.shape[1:] for col in data.values()]
         if num_threads > 1 and num_epochs is not None:
             _log.warning("enqueue_data was called with num_epochs and num_threads > 1. "
@@ -106,7 +110,7 @@ def enqueue_data(data, capacity, shuffle=False, min_after_dequeue=None, num_thre
             enqueue_ops.append(queue.enqueue_many(placeholders))
             feed_fns.append(_DictFeedFn(placeholders, data, enqueue_size, random_start=shuffle,
                                         seed=None if seed is None else (i + 1) * seed,
-                                        num_epochs=num_epochs))
+                                        num_epochs=num_epochs, index=index))
         add_queue_runner(_FeedingQueueRunner(queue=queue, enqueue_ops=enqueue_ops,
                                              feed_fns=feed_fns))
         full = t.cast(t.maximum(0, queue.size() - min_after_dequeue), t.float32) * (
