@@ -8,9 +8,9 @@ high-level training loop, as tensorflow_estimator runs it).
 ...     loss = tf.reduce_mean(tf.square(features - labels - w))
 ...     step = tf.train.get_global_step()
 ...     train = tf.train.GradientDescentOptimizer(0.5).minimize(loss, step)
-...     return EstimatorSpec(mode, loss=loss, train_op=train, predictions=features + w)
+...     return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train)
 >>> import tempfile
->>> est = Estimator(model_fn, model_dir=tempfile.mkdtemp())
+>>> est = tf.estimator.Estimator(model_fn, model_dir=tempfile.mkdtemp())
 >>> est = est.train(lambda: (tf.constant([1.0]), tf.constant([0.0])), steps=2)
 >>> est.get_variable_names()
 ['global_step', 'w']
