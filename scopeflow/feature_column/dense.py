@@ -15,6 +15,7 @@ import math
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.feature_column.base import CategoricalColumn, DenseColumn
+from scopeflow.ops.op_util import array_ops as array
 
 __all__ = ["EmbeddingColumn", "IndicatorColumn", "embedding_column", "indicator_column"]
 
@@ -88,16 +89,34 @@ class IndicatorColumn(DenseColumn, collections.namedtuple("IndicatorColumn",
         return inputs.get(self)
 
 
+def _sparse_merge(ids, weights, size):
+    """TF's sparse_merge: entries [row..., id] = weight, reordered (name scope SparseMerge)."""
+    from scopeflow.io.sparse_feature import sparse_reorder
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.op_util import name_scope
+    from scopeflow.sparse_tensor import SparseTensor
+    with name_scope(None, "SparseMerge", [ids, weights]):
+        values = ids.values
+        if ids.dtype.base_dtype != _dt.int64:
+            values = cast(values, _dt.int64)
+        columns = [array.expand_dims(values, axis=1)]
+        size_value, size = size, cast(size, _dt.int64)
+        indices = array.concat([ids.indices[:, :-1]] + columns, 1)
+        shape = array.concat([ids.dense_shape[:-1], [size]], 0)
+        lead = ids.shape.as_list()[:-1] if ids.shape.ndims else None
+        static = None if lead is None or None in lead else lead + [int(size_value)]
+        ordered = sparse_reorder(SparseTensor(indices, weights.values, shape),
+                                 static_shape=static)
+        return SparseTensor(ordered.indices, ordered.values, shape)
+
+
 def _weighted_counts(pair, size):
     """Per example, the sum of the weights of each id (TF: sparse_merge + scatter_nd)."""
     from scopeflow.ops.gather import scatter_nd
-    from scopeflow.ops.op_util import array_ops as array
-    ids, weights = pair.id_tensor, pair.weight_tensor
-    lead = array.slice(ids.indices, [0, 0], [-1, array.shape(ids.indices)[1] - 1])
-    indices = array.concat([lead, array.expand_dims(ids.values, 1)], 1)
-    shape = array.concat([array.slice(ids.dense_shape, [0], array.expand_dims(
-        array.size(ids.dense_shape) - 1, 0)), [size]], 0)
-    return scatter_nd(indices, weights.values, shape)
+    from scopeflow.ops.sparse_slice import sparse_slice
+    merged = _sparse_merge(pair.id_tensor, pair.weight_tensor, size)
+    merged = sparse_slice(merged, [0, 0], merged.dense_shape)
+    return scatter_nd(merged.indices, merged.values, merged.dense_shape)
 
 
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None,

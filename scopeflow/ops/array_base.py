@@ -100,7 +100,8 @@ _CONTEXT_FREE = frozenset({
     "Pow", "RealDiv", "TruncateMod", "TruncateDiv", "FloorDiv", "FloorMod", "Cast", "MatrixInverse",
     "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul",
-    "SparseReshape", "SparseFillEmptyRows", "SparseCross"})
+    "SparseReshape", "SparseFillEmptyRows", "SparseCross", "SparseReorder", "SparseSlice",
+    "Bucketize"})
 
 
 def _slice_of_shape(op):

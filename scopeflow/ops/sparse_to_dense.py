@@ -21,11 +21,10 @@ from scopeflow.ops.registry import INDEX, op, spec
 
 
 def _shape(sparse_indices, output_shape, sparse_values, default_value, *, validate_indices):
-    from scopeflow.ops.constant import constant_value
-    value = constant_value(output_shape)
-    if value is not None:
-        from scopeflow.ops.array_base import dims_of_shape_value
-        return spec(dims_of_shape_value(np.ravel(value)), sparse_values.dtype.base_dtype)
+    from scopeflow.ops.array_base import partial_shape
+    dims = partial_shape(output_shape)  # TF's MakeShapeFromShapeTensor: folded or partial
+    if dims is not None:
+        return spec(dims, sparse_values.dtype.base_dtype)
     n = output_shape.shape._dims
     rank = None if n is None or not n or n[0] is None else n[0]
     return spec(None if rank is None else [None] * rank, sparse_values.dtype.base_dtype)
