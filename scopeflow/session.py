@@ -187,7 +187,9 @@ class BaseSession:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before "
                                "calling run().")
         if feed_dict:
-            if type(feed_dict) is not dict or any(type(k) in _COMPOSITE_KEYS for k in feed_dict):
+            # a namedtuple key (an LSTMStateTuple) is a tuple too
+            if type(feed_dict) is not dict or any(isinstance(k, _COMPOSITE_KEYS)
+                                                  for k in feed_dict):
                 feed_dict = flatten_feeds(feed_dict)
             keys = tuple([k if type(k) is str else id(k) for k in feed_dict])
             values = list(feed_dict.values())

@@ -32,3 +32,29 @@ def test_indexed_slices_fetch_and_feed_as_tf(oracle):
     here, there = run_here(_INDEXED_SLICES), oracle(_INDEXED_SLICES)
     assert same(here, there), explain(_INDEXED_SLICES, here, there)
     assert here["ok"][0][0] == "IndexedSlicesValue"
+
+
+_STATE_TUPLE_FEED = """
+import numpy as np
+x = tf.placeholder(tf.float32, [1, 3, 2])
+cell = tf.nn.rnn_cell.LSTMCell(4, initializer=tf.constant_initializer(0.1))
+init = cell.zero_state(1, tf.float32)
+out, final = tf.nn.dynamic_rnn(cell, x, initial_state=init)
+xs = np.linspace(-1, 1, 6, dtype=np.float32).reshape(1, 3, 2)
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    s1 = sess.run(final, {x: xs})
+    o2, s2 = sess.run([out, final], {x: xs, init: s1})
+    pair = sess.run(final.h, {(init.c, init.h): (s1.c, s1.h), x: xs})
+result = [type(s1).__name__, s2.c.tolist(), o2.tolist(), pair.tolist()]
+"""
+
+
+@pytest.mark.oracle
+def test_state_tuple_feed_key_as_tf(oracle):
+    # MorvanZhou's 403_RNN_regression feeds {initial_state: final_state_value}: a namedtuple
+    # key is flattened with its value like a plain tuple (it raised "Cannot interpret
+    # feed_dict key as Tensor: Can not convert a LSTMStateTuple into a Tensor.")
+    here, there = run_here(_STATE_TUPLE_FEED), oracle(_STATE_TUPLE_FEED)
+    assert same(here, there), explain(_STATE_TUPLE_FEED, here, there)
+    assert here["ok"][0] == "LSTMStateTuple"
