@@ -55,6 +55,15 @@ def tf_sum(x, axes):
     return row_sums(x.reshape(shape), plan)
 
 
+def kernel_row_sums(m):
+    """The row sums of float32 matrix `m` (rows, cols) as a kernel's own Eigen reduction along
+    its last dim adds them (softmax's, cross-entropy's): row by row in Eigen's order, also for
+    one row (TF's Sum would reduce that as a whole); XLA's order where Eigen's is not modelled
+    (rows of more than 8192 floats, not a multiple of 8)."""
+    plan = _plan(2, m.shape[1])
+    return row_sums(m, plan) if plan and m.shape[1] > 1 else jnp.sum(m, axis=1)
+
+
 def _plan(rows, cols):
     """(leaves, order): each row's leaf segments (start, size) and how their sums combine."""
     if rows == 1:

@@ -13,7 +13,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.ops import nn_jax
+from scopeflow.ops import eigen_softmax, nn_jax
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
@@ -167,14 +167,26 @@ def _softmax_shape(logits):
     return logits.shape, logits.dtype.base_dtype
 
 
+# (Softmax keeps XLA's exp and division: TF's reciprocals of the row sums are the processor's
+# vrcpps approximation with a Newton step, see ops/eigen_softmax.py, not reproduced)
 @typed_op("Softmax", infer=_softmax_shape)
 def _softmax_op(logits):
     return nn_jax.softmax(logits)
 
 
+# TF's float32 kernel on the (rows, last dim) matrix; the derivatives are log_softmax's
+_log_softmax_f32 = eigen_softmax.valued_as(
+    lambda x: eigen_softmax.log_softmax(x.reshape(-1, x.shape[-1])).reshape(x.shape))(
+        nn_jax.log_softmax)
+
+
+def _LOG_SOFTMAX(x):
+    return _log_softmax_f32(x) if x.dtype == jnp.float32 and x.size else nn_jax.log_softmax(x)
+
+
 @typed_op("LogSoftmax", infer=_softmax_shape)
 def _log_softmax_op(logits):
-    return nn_jax.log_softmax(logits)
+    return _LOG_SOFTMAX(logits)
 
 
 def _swap_axis(x, dim_index, last_index, name=None):

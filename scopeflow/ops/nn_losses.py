@@ -5,7 +5,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.ops import nn_jax
+from scopeflow.ops import eigen_softmax, nn_jax
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, raw, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
@@ -51,31 +51,31 @@ def _neg_log_softmax(features):
     return jnp.log(jnp.sum(jnp.exp(shifted), axis=-1, keepdims=True)) - shifted
 
 
-@jax.custom_vjp
-def _xent_loss(features, labels):
-    return jnp.sum(labels * _neg_log_softmax(features), axis=-1)
+def _xent_smooth(features, labels):
+    return jnp.sum(labels * _neg_log_softmax(features), axis=-1), nn_jax.softmax(features) - labels
 
 
-def _xent_fwd(features, labels):
-    neg_log_p = _neg_log_softmax(features)
-    return jnp.sum(labels * neg_log_p, axis=-1), (-neg_log_p, labels)
+@jax.custom_jvp
+def _xent(features, labels):
+    if features.dtype == jnp.float32 and features.size:
+        return eigen_softmax.xent(features, labels)
+    return _xent_smooth(features, labels)
 
 
-def _xent_bwd(res, g):
-    # TF's gradient is the op's backprop output, softmax - labels, even when a row of labels
-    # does not sum to 1 (the exact derivative would scale softmax by that sum).
-    log_p, labels = res
-    return (jnp.exp(log_p) - labels) * g[..., None], -log_p * g[..., None]
-
-
-_xent_loss.defvjp(_xent_fwd, _xent_bwd)
+@_xent.defjvp
+def _xent_jvp(primals, tangents):
+    # TF's gradient of the loss is the op's backprop output, softmax - labels, even when a row
+    # of labels does not sum to 1 (the exact derivative would scale softmax by that sum)
+    (features, labels), (t_f, t_l) = primals, tangents
+    log_p = -_neg_log_softmax(features)
+    p, back_t = jax.jvp(lambda f, lab: nn_jax.softmax(f) - lab, primals, tangents)
+    loss_t = jnp.sum(p * t_f, axis=-1) - jnp.sum(log_p * t_l, axis=-1)
+    return _xent(features, labels), (loss_t, back_t)
 
 
 @typed_op("SoftmaxCrossEntropyWithLogits", infer=_xent_shape, multi=True)
 def _softmax_xent(features, labels):
-    features, labels = jnp.broadcast_arrays(features, labels)
-    loss = _xent_loss(features, labels)
-    return loss, nn_jax.softmax(features) - labels
+    return _xent(*jnp.broadcast_arrays(features, labels))
 
 
 def _sparse_xent_shape(features, labels):
@@ -95,11 +95,23 @@ def _sparse_xent(ctx, features, labels):
     n = features.shape[-1]
     ok = jnp.all((labels >= 0) & (labels < n))
     ctx.check(ok, InvalidArgumentError, lambda v: _label_text(v, n), [labels])
-    neg_log_p = _neg_log_softmax(features)
     safe = jnp.clip(labels, 0, n - 1).astype(jnp.int32)
-    loss = jnp.take_along_axis(neg_log_p, safe[:, None], axis=-1)[:, 0]
-    loss = jnp.where((labels >= 0) & (labels < n), loss, jnp.nan)
-    return loss, jnp.exp(-neg_log_p) - nn_jax.one_hot(safe, n, features.dtype)
+    loss, backprop = _sparse_values(features, safe)
+    return jnp.where((labels >= 0) & (labels < n), loss, jnp.nan), backprop
+
+
+def _sparse_smooth(features, labels):
+    neg_log_p = _neg_log_softmax(features)
+    loss = jnp.take_along_axis(neg_log_p, labels[:, None], axis=-1)[:, 0]
+    return loss, jnp.exp(-neg_log_p) - nn_jax.one_hot(labels, features.shape[-1], features.dtype)
+
+
+@eigen_softmax.valued_as(lambda features, labels: (
+    eigen_softmax.sparse_xent(features, labels, nn_jax.one_hot(labels, features.shape[-1],
+                                                               features.dtype))
+    if features.dtype == jnp.float32 and features.size else _sparse_smooth(features, labels)))
+def _sparse_values(features, labels):
+    return _sparse_smooth(features, labels)
 
 
 def _label_text(labels, n):

@@ -38,6 +38,11 @@ def round_against(x, partner):
     return _tied(x, jnp.broadcast_to(partner, jnp.shape(x)))
 
 
+def quotient(a, b):
+    """a / b rounded once, also where `b` is a broadcast (XLA would multiply by 1 / b)."""
+    return a / _divisor(b, a)
+
+
 def _divisor(b, a, tie=None):
     """`b` for the quotient `a / b`, but no longer a broadcast scalar to XLA, even a constant
     one: `a / broadcast(b)` would become `a * broadcast(1 / b)`, which rounds twice. Its bits
