@@ -10,6 +10,7 @@ from scopeflow.ops.diag_ops import (diag, diag_part, eye, matrix_band_part, matr
 from scopeflow.ops.functional_ops import foldl, foldr, map_fn, scan
 from scopeflow.ops.function_call import function
 from scopeflow.ops.dynamic_shape import dynamic_partition, dynamic_stitch
+from scopeflow.ops.edit_distance import edit_distance
 from scopeflow.ops.batch_gather import batch_gather
 from scopeflow.ops.gather import (boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,

@@ -15,6 +15,8 @@ from scopeflow.ops.nn_conv_api import (atrous_conv2d, atrous_conv2d_transpose, c
                                        depthwise_conv2d_native_backprop_filter,
                                        depthwise_conv2d_native_backprop_input,
                                        separable_conv2d)
+from scopeflow.ops.ctc_decode import (collapse_repeated, ctc_beam_search_decoder,
+                                      ctc_beam_search_decoder_v2, ctc_greedy_decoder)
 from scopeflow.ops.nn_ctc import ctc_loss
 from scopeflow.ops.nn_embedding import embedding_lookup
 from scopeflow.ops.nn_embedding_safe import safe_embedding_lookup_sparse

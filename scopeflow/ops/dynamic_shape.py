@@ -30,7 +30,12 @@ _P = inspect.Parameter
 
 
 class BadValue(ValueError):
-    """Raised by a NumPy function on inputs TF's kernel rejects (InvalidArgumentError)."""
+    """Raised by a NumPy function on inputs TF's kernel rejects (InvalidArgumentError, or the
+    class given as `error`)."""
+
+    def __init__(self, message, error=InvalidArgumentError):
+        super().__init__(message)
+        self.error = error
 
 
 def known_outputs(ctx, op_):
@@ -101,7 +106,7 @@ def host_op(op_type, infer, *, types=None, lists=(), multi=False, traced=None):
                 except BadValue as e:
                     if ctx is None:
                         raise
-                    raise run_error(InvalidArgumentError, ctx.op, str(e)) from None
+                    raise run_error(e.error, ctx.op, str(e)) from None
             out = traced(ctx, *args, **attrs) if traced is not None else None
             if out is None:
                 o = ctx.op
@@ -123,7 +128,7 @@ def host_op(op_type, infer, *, types=None, lists=(), multi=False, traced=None):
             try:
                 out = fn(*_regroup(values, op_._arg_counts), **op_._attrs)
             except BadValue as e:
-                raise run_error(InvalidArgumentError, op_, str(e)) from None
+                raise run_error(e.error, op_, str(e)) from None
             return _typed(op_, out, multi)
 
         return build
