@@ -67,16 +67,14 @@ class SparseTensor:
     def shape(self):
         """The dense shape, as far as it is known statically."""
         from scopeflow.core.shape import TensorShape
-        from scopeflow.ops.constant import constant_value
-        value = constant_value(self._dense_shape)
-        if value is not None:
-            return TensorShape([int(d) for d in value])
+        from scopeflow.ops.shape_value import constant_value_as_shape
+        try:  # (TF's: constant_value_as_shape of dense_shape, then what set_shape gave)
+            known = constant_value_as_shape(self._dense_shape)
+        except ValueError:
+            known = TensorShape(None)
         if self._static_shape is not None:
-            return TensorShape(self._static_shape)
-        rank = self._dense_shape.shape.as_list() if self._dense_shape.shape.ndims else None
-        if rank and rank[0] is not None:
-            return TensorShape([None] * rank[0])
-        return TensorShape(None)
+            return known.merge_with(TensorShape(self._static_shape))
+        return known
 
     def get_shape(self):
         return self.shape

@@ -25,6 +25,8 @@ from scopeflow.ops.shape_ops import (fill, lin_space, linspace, meshgrid, one_ho
                                      zeros, zeros_like)
 from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v2, slice,
                                    strided_slice)
+from scopeflow.ops.sparse_compose import (sparse_mask, sparse_merge, sparse_reset_shape,
+                                          sparse_to_indicator, sparse_transpose)
 from scopeflow.ops.sparse_concat import sparse_concat
 from scopeflow.ops.sparse_manip import sparse_retain
 from scopeflow.ops.sparse_reshape import sparse_fill_empty_rows, sparse_reshape

@@ -1,6 +1,13 @@
 """`tf.sparse`: SparseTensor and the basic sparse ops (to_dense, reduce_sum, reorder, add, ...)."""
 
 from scopeflow.io.sparse_feature import sparse_reorder as reorder
+from scopeflow.ops.sparse_compose import sparse_expand_dims as expand_dims
+from scopeflow.ops.sparse_compose import sparse_eye as eye
+from scopeflow.ops.sparse_compose import sparse_mask as mask
+from scopeflow.ops.sparse_compose import sparse_merge as merge
+from scopeflow.ops.sparse_compose import sparse_reset_shape as reset_shape
+from scopeflow.ops.sparse_compose import sparse_to_indicator as to_indicator
+from scopeflow.ops.sparse_compose import sparse_transpose as transpose
 from scopeflow.ops.segments import sparse_segment_mean as segment_mean
 from scopeflow.ops.segments import sparse_segment_sqrt_n as segment_sqrt_n
 from scopeflow.ops.segments import sparse_segment_sum as segment_sum
@@ -20,7 +27,8 @@ from scopeflow.ops.sparse_softmax import sparse_softmax as softmax
 from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
-__all__ = ["SparseTensor", "add", "concat", "cross_hashed", "fill_empty_rows", "from_dense",
+__all__ = ["SparseTensor", "add", "expand_dims", "eye", "mask", "merge", "reset_shape",
+           "to_indicator", "transpose", "concat", "cross_hashed", "fill_empty_rows", "from_dense",
            "matmul", "placeholder", "reduce_sum", "reorder", "reshape", "retain",
            "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
            "sparse_dense_matmul", "to_dense"]

@@ -272,6 +272,9 @@ def constant_value(t):
                               dtype=t.dtype.as_numpy_dtype)
         if o._type in ("Identity", "StopGradient"):
             return constant_value(o._inputs[0])
+        if o._type == "Cast":  # (TF's constant_value sees through casts too)
+            pre = constant_value(o._inputs[0])
+            return None if pre is None else np.asarray(pre).astype(t.dtype.as_numpy_dtype)
         if o._type == "Pack":
             vals = [constant_value(x) for x in o._inputs]
             if all(v is not None for v in vals):

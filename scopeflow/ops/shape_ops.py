@@ -64,8 +64,20 @@ def shape_as_tensor(s, name=None):
     return constant(dims, dtype=dt, name=name or "shape_as_tensor")
 
 
+def _sparse_shape(x):
+    """A SparseTensor's dense_shape (TF's shape ops read it), or None for other inputs."""
+    from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
+    if isinstance(x, SparseTensorValue):
+        x = SparseTensor.from_value(x)
+    return x.dense_shape if isinstance(x, SparseTensor) else None
+
+
 def shape_internal(input, name=None, optimize=True, out_type=None):  # noqa: A002
     with _b.scope(name, "Shape", [input]) as scope:
+        dense = _sparse_shape(input)
+        if dense is not None:  # (TF's gen cast: a Cast op even to the same type)
+            from scopeflow.ops.math_cast import _cast_op
+            return _cast_op(dense, name="Cast", DstT=_dt.as_dtype(out_type or _dt.int32))
         input = convert_to_tensor(input)
         s = input.shape
         if optimize and s.is_fully_defined():
@@ -89,6 +101,12 @@ def size(input, name=None, out_type=None):  # noqa: A002
     """`tf.size`: number of elements (a Const when the shape is fully known)."""
     out_type = _dt.as_dtype(out_type or _dt.int32)
     with _b.scope(name, "Size", [input]) as scope:
+        dense = _sparse_shape(input)
+        if dense is not None:
+            from scopeflow.ops.math_cast import _cast_op
+            from scopeflow.ops.reductions import REDUCERS
+            return REDUCERS["Prod"](_cast_op(dense, name="Cast", DstT=out_type), 0,
+                                    name=scope, keep_dims=False)
         input = convert_to_tensor(input)
         s = input.shape
         if s.is_fully_defined():
@@ -106,6 +124,9 @@ def rank(input, name=None):  # noqa: A002
     'Const'
     """
     with _b.scope(name, "Rank", [input]) as scope:
+        dense = _sparse_shape(input)
+        if dense is not None:
+            return _size_op(dense, name=scope, out_type=_dt.int32)
         input = convert_to_tensor(input)
         if input.shape.ndims is not None:
             return constant(input.shape.ndims, _dt.int32, name=scope)
