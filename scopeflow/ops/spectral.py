@@ -272,3 +272,30 @@ def _real_wrapper(rank, forward):
 
 rfft, rfft2d, rfft3d = (_real_wrapper(r, True) for r in (1, 2, 3))
 irfft, irfft2d, irfft3d = (_real_wrapper(r, False) for r in (1, 2, 3))
+
+
+def _shift(x, axes, name, default, inverse):
+    from scopeflow.ops import math as math_ops
+    from scopeflow.ops.op_util import array_ops
+    with name_scope(name, default) as scope:
+        x = tensor(x)
+        if axes is None:
+            axes = tuple(range(x.shape.ndims))
+            shift = array_ops.shape(x) // 2
+        elif isinstance(axes, int):
+            shift = array_ops.shape(x)[axes] // 2
+        else:
+            rank = array_ops.rank(x)
+            axes = array_ops.where(math_ops.less(axes, 0), axes + rank, axes)
+            shift = array_ops.gather(array_ops.shape(x), axes) // 2
+        return array_ops.roll(x, -shift if inverse else shift, axes, scope)
+
+
+def fftshift(x, axes=None, name=None):
+    """`tf.signal.fftshift`: the zero frequency moved to the center (a Roll by half)."""
+    return _shift(x, axes, name, "fftshift", False)
+
+
+def ifftshift(x, axes=None, name=None):
+    """`tf.signal.ifftshift`: the inverse of fftshift."""
+    return _shift(x, axes, name, "ifftshift", True)

@@ -38,6 +38,8 @@ GRAPHS = [
     "tf.raw_ops.RFFT(input=tf.zeros([4]), fft_length=[[2]])",
     "a = tf.raw_ops.IRFFT2D(input=tf.zeros([4, 3], tf.complex64), fft_length=[3, 7])",
     "a = tf.raw_ops.RFFT(input=tf.zeros([4, 3]), fft_length=tf.placeholder(tf.int32, [1]))",
+    "x = tf.placeholder(tf.float32, [4, 5]); a = [tf.signal.fftshift(x), tf.signal.ifftshift(x, "
+    "axes=1), tf.signal.fftshift(x, axes=[0, -1], name='s'), tf.signal.ifftshift(x, axes=(-2,))]",
 ]
 
 
@@ -84,7 +86,8 @@ def test_values_match_tf(oracle, real, cplx):
         "tf.signal.irfft(x, [20]), tf.signal.rfft2d(r), tf.signal.rfft2d(r, [2, 9]), "
         "tf.signal.irfft2d(x), tf.signal.irfft2d(x, [2, 6]), "
         "tf.signal.rfft3d(tf.reshape(r, [3, 2, 4])), "
-        "tf.signal.irfft3d(x3, [3, 2, 6])]") % (cplx, real, cplx, real)
+        "tf.signal.irfft3d(x3, [3, 2, 6]), tf.signal.fftshift(r), tf.signal.ifftshift(x, 1), "
+        "tf.signal.fftshift(x3, axes=[0, -1])]") % (cplx, real, cplx, real)
     _check_values(oracle, code, rtol=1e-6 if real == "np.float32" else 1e-12)
 
 
