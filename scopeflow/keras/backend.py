@@ -280,6 +280,7 @@ def count_params(x):
 from scopeflow.keras.backend_ops import *  # noqa: E402,F401,F403 - the tensor functions
 from scopeflow.keras.backend_conv import bias_add, conv1d, conv2d, conv3d  # noqa: E402,F401
 from scopeflow.keras.backend_seq import *  # noqa: E402,F401,F403 - more tensor functions
+from scopeflow.keras.backend_ctc import *  # noqa: E402,F401,F403 - CTC cost and decoding
 from scopeflow.keras.losses_focal import (  # noqa: E402,F401 - the focal cross-entropies
     backend_binary_focal_crossentropy as binary_focal_crossentropy,
     backend_categorical_focal_crossentropy as categorical_focal_crossentropy,

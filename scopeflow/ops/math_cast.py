@@ -130,6 +130,9 @@ def cast(x, dtype, name=None):
             if t.dtype.base_dtype is dtype:
                 return t
     with name_scope(name, "Cast", [x]) as scope:
+        from scopeflow.sparse_tensor import SparseTensor
+        if isinstance(x, SparseTensor):  # (TF: the values cast, under the same name)
+            return SparseTensor(x.indices, cast(x.values, dtype, name=scope), x.dense_shape)
         x = tensor(x, name="x")
         if x.dtype.base_dtype is dtype:
             return x
