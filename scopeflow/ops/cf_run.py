@@ -6,9 +6,11 @@ back what it did: variables written and run-time checks made. Those become extra
 the `lax.cond` / extra loop carry, and are applied to the context afterwards. A first call of
 each sub-function outside the XLA construct finds them (its ops are dead code XLA drops).
 
-With a static `maximum_iterations` and back_prop, the loop is a masked `lax.scan` of that
-length, so reverse-mode gradients flow through it (design decision 5); without one, a
-`lax.while_loop` with a custom reverse-mode rule (cf_loop_vjp.py).
+A loop that JAX differentiates (a SymbolicGradient's jax.vjp) is, with a static
+`maximum_iterations`, a masked `lax.scan` of that length, so reverse-mode gradients flow
+through it (design decision 5); without one, a `lax.while_loop` with a custom reverse-mode rule
+(cf_loop_vjp.py). Any other loop is a `lax.while_loop`, bounded by `maximum_iterations` where
+it has one: TF's gradient loops read the forward loop's values through stacks.
 """
 
 import contextlib
@@ -311,9 +313,10 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
 
     def run():
         carry = (jnp.asarray(0, jnp.int32), init, state, _check_slots(slots, 1, []))
+        differentiated = _differentiated(ctx, carry, ext)
         if length is not None:
-            return _scan(step, carry, length)
-        if spec.back_prop and _differentiated(ctx, carry, ext):  # cf_loop_vjp.py
+            return (_scan if differentiated else _bounded)(step, carry, length)
+        if spec.back_prop and differentiated:  # cf_loop_vjp.py
             return while_loop_vjp(step.cond, step.body, carry)
         if remaining() is not None:  # the run has a deadline: the loop ends there
             return _until_deadline(ctx, step, carry)
@@ -494,6 +497,17 @@ class _Step:
         written = [_strong(writes.get(v, w), dtype_of(w)) for v, w in zip(self.keys, written)]
         return (it + 1, [_strong(o, d) for o, d in zip(outs, self.dtypes)], written,
                 (keep, data))
+
+
+def _bounded(step, carry, length):
+    """At most `length` iterations as a lax.while_loop: the masked scan's values, for a loop
+    that JAX does not differentiate (TF's gradient loop reads its values through stacks).
+    The scan runs a lax.cond in each iteration, and XLA keeps every loop value that passes
+    through that conditional, read later or not (a stack of static shapes, say)."""
+    def go(carry):
+        return jnp.logical_and(carry[0] < length, step.cond(carry))
+
+    return jax.lax.while_loop(go, step.body, carry)
 
 
 def _scan(step, carry, length):
