@@ -2,10 +2,16 @@
 
 TF's gradient of a while loop saves each forward iteration's values on stacks (pushed in the
 forward loop, popped in reverse by the backward loop); graphs TF exported carry these ops.
-Lowered, a stack's contents are run state, as a variable's value is: a TAState (ta_state.py)
-of `capacity` slots, the `written` mask marking the filled ones, kept in the run context under
-its StackV2 op. A loop that pushes carries it (cf_run.run_while threads written state through
-its iterations), so the pushes of the forward loop reach the pops of the backward loop.
+Lowered, a stack's contents are run state, as a variable's value is: a StackState of
+`capacity` slots and the number of them filled, kept in the run context under its StackV2 op.
+A loop that pushes carries it (cf_run.run_while threads written state through its
+iterations), so the pushes of the forward loop reach the pops of the backward loop. A stack
+is filled from its bottom, so one counter says which slots hold elements: a push writes one
+slot and adds one, a pop reads one and takes one away (a mask of the filled slots, as a
+TensorArray keeps, cost a sum over every slot in each push and pop: a reduction, a conversion
+and a bounds test per stack in each iteration of both loops). A step of a run in steps hands
+a stack on to the next as a TensorArray's state, the mask of its filled slots (`handed_on`,
+`taken_up`).
 
 XLA needs the capacity when the run is traced. When every loop around the first push has a
 trip bound known then (dynamic_rnn's loops, loops with `maximum_iterations`), the capacity is
@@ -39,6 +45,26 @@ class StackFull(ResourceExhaustedError):
     where nothing retraces, e.g. a run staged around host ops, does a user see it)."""
 
 
+@jax.tree_util.register_pytree_node_class
+class StackState(TAState):
+    """A stack's contents in a run: `data` (slots, *element) and, in place of a mask,
+    `written`: how many elements it holds (int32 scalar); both None before the first push."""
+
+    __slots__ = ()
+    _written_dtype = np.int32
+
+    @classmethod
+    def empty(cls, meta, element_shape=None, size=None):
+        s = TAState.empty(meta, element_shape, size)
+        return cls(s.data, None if s.data is None else np.int32(0), meta)
+
+    def _like(self, data, written):
+        return StackState(data, written, self.meta)
+
+    def _empty_like(self, meta, element_shape, size):
+        return StackState.empty(meta, element_shape, size)
+
+
 @dataclasses.dataclass(frozen=True)
 class StackHandle:
     """StackV2's value inside a run: which stack (its op), static."""
@@ -54,7 +80,7 @@ def _handle_shape(max_size, *, elem_type, stack_name=""):
     stateful=True, fold=False, name="Stack")
 def _stack(ctx, max_size, *, elem_type, stack_name=""):
     meta = TAMeta(ctx.op._name, elem_type.as_numpy_dtype, 0, False, None)
-    ctx.put_state(ctx.op, TAState(None, None, meta))  # empty until the first push
+    ctx.put_state(ctx.op, StackState(None, None, meta))  # empty until the first push
     return StackHandle(ctx.op)
 
 
@@ -75,17 +101,18 @@ def _push(ctx, handle, elem, *, swap_memory=False):
     if state.data is None:
         cap = _capacity(ctx, handle.op, grow)
         meta = dataclasses.replace(state.meta, size=cap)
-        state = TAState.empty(meta, tuple(np.shape(value)), cap)
-    data, written = jnp.asarray(state.data), jnp.asarray(state.written)
-    k = jnp.sum(written.astype(jnp.int32))
+        state = StackState.empty(meta, tuple(np.shape(value)), cap)
+    data, k = jnp.asarray(state.data), jnp.asarray(state.written)
+    value = jnp.asarray(value, state.meta.dtype)
     if grow:
         cap = state.size  # (the data's: a loop's carry keeps the meta it started with)
         ctx.check(k < cap, StackFull, (
             "%s (StackPushV2): stack %s is full (%d slots); the Session compiles the run "
             "again with more" % (ctx.op._name, handle.op._name, cap)))
-    data = data.at[k].set(jnp.asarray(value, state.meta.dtype), mode="drop")
-    written = written.at[k].set(True, mode="drop")
-    ctx.put_state(handle.op, TAState(data, written, state.meta))
+        data = data.at[k].set(value, mode="drop")
+    else:  # slots for every iteration of the loops around the push: it cannot overflow
+        data = jax.lax.dynamic_update_index_in_dim(data, value, k, 0)
+    ctx.put_state(handle.op, StackState(data, k + 1, state.meta))
     return elem
 
 
@@ -126,10 +153,9 @@ def _pop(ctx, handle, *, elem_type):
             % (_type_name(state.meta.dtype), elem_type.name, ctx.op._name)))
     if state.data is None:  # nothing pushed in this run: TF's stack is new and empty
         raise run_error(InvalidArgumentError, ctx.op, _empty(handle.op)())
-    data, written = jnp.asarray(state.data), jnp.asarray(state.written)
-    k = jnp.sum(written.astype(jnp.int32)) - 1
+    data, k = jnp.asarray(state.data), jnp.asarray(state.written) - 1
     ctx.check(k >= 0, InvalidArgumentError, _empty(handle.op))
-    ctx.put_state(handle.op, TAState(data, written.at[k].set(False), state.meta))
+    ctx.put_state(handle.op, StackState(data, k, state.meta))
     return data[k] if static is None or static is _MIXED else static
 
 
@@ -151,15 +177,17 @@ _MIXED = object()  # a stack whose pushes were not all one static value
 
 
 def handed_on(ctx, stack):
-    """The TAState of `stack` as a step of a run hands it to the next: with the value its
-    pushes pushed when known (the next step's pops give it known again, `taken_up`)."""
+    """The TAState of `stack` as a step of a run hands it to the next (its filled slots as a
+    mask), with the value its pushes pushed when known (the next step's pops give it known
+    again, `taken_up`)."""
     state = ctx.state(stack)
-    static = ctx.stack_statics.get(stack)
+    meta, static = state.meta, ctx.stack_statics.get(stack)
     if isinstance(static, np.ndarray):
-        meta = dataclasses.replace(state.meta, static=(
+        meta = dataclasses.replace(meta, static=(
             static.dtype.str, static.shape, tuple(static.ravel().tolist())))
-        state = TAState(state.data, state.written, meta)
-    return state
+    if state.data is None:
+        return TAState(None, None, meta)
+    return TAState(state.data, jnp.arange(state.size) < state.written, meta)
 
 
 def taken_up(ctx, stack, state):
@@ -167,7 +195,8 @@ def taken_up(ctx, stack, state):
     if state.meta.static is not None:
         dtype, shape, values = state.meta.static
         ctx.stack_statics[stack] = np.asarray(values, dtype).reshape(shape)
-    ctx.put_state(stack, state)
+    count = None if state.data is None else jnp.sum(jnp.asarray(state.written), dtype=np.int32)
+    ctx.put_state(stack, StackState(state.data, count, state.meta))
 
 
 def _note_static(statics, stack, elem):

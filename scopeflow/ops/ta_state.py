@@ -85,6 +85,7 @@ class TAState:
     """Elements `data` (size, *element) and `written` (size,) bool; both None until known."""
 
     __slots__ = ("data", "meta", "written")
+    _written_dtype = np.bool_  # (a stack's state counts its elements instead: stack_ops.py)
 
     def __init__(self, data, written, meta):
         self.data, self.written, self.meta = data, written, meta
@@ -97,6 +98,13 @@ class TAState:
         n = meta.size if size is None else size
         # NumPy: made at trace time (no XLA compile); a loop carries it as a JAX value
         return cls(np.zeros((n,) + tuple(shape), meta.dtype), np.zeros((n,), bool), meta)
+
+    def _like(self, data, written):
+        """A state of this kind (a TensorArray's or a stack's) with other arrays."""
+        return TAState(data, written, self.meta)
+
+    def _empty_like(self, meta, element_shape, size):
+        return TAState.empty(meta, element_shape, size)
 
     @property
     def size(self):
@@ -195,7 +203,7 @@ def strong(x, dtype=None):
         if type(x.data) is tuple:
             return TAState(tuple(jnp.asarray(d, x.meta.dtype) for d in x.data),
                            jnp.asarray(x.written, bool), x.meta)
-        return TAState(jnp.asarray(x.data, x.meta.dtype), jnp.asarray(x.written, bool), x.meta)
+        return x._like(jnp.asarray(x.data, x.meta.dtype), jnp.asarray(x.written, x._written_dtype))
     return jax.lax.convert_element_type(jnp.asarray(x), dtype)
 
 
@@ -205,7 +213,7 @@ def align(a, b):
     zero flow a gradient loop's accumulator starts from)."""
     if isinstance(b, TAState) and b.data is not None and (
             (isinstance(a, TAState) and a.data is None) or not isinstance(a, TAState)):
-        return TAState.empty(getattr(a, "meta", b.meta), np.shape(b.data)[1:],
+        return b._empty_like(getattr(a, "meta", b.meta), np.shape(b.data)[1:],
                              np.shape(b.data)[0])
     return a
 
