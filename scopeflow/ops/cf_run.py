@@ -10,7 +10,8 @@ A loop that JAX differentiates (a SymbolicGradient's jax.vjp) is, with a static
 `maximum_iterations`, a masked `lax.scan` of that length, so reverse-mode gradients flow
 through it (design decision 5); without one, a `lax.while_loop` with a custom reverse-mode rule
 (cf_loop_vjp.py). Any other loop is a `lax.while_loop`, bounded by `maximum_iterations` where
-it has one: TF's gradient loops read the forward loop's values through stacks.
+it has one: TF's gradient loops read the forward loop's values through stacks. Its run-time
+checks' flags travel as one vector (anded once per iteration).
 """
 
 import contextlib
@@ -312,7 +313,8 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
     state = [_strong(x, dtype_of(x)) for x in state]
 
     def run():
-        carry = (jnp.asarray(0, jnp.int32), init, state, _check_slots(slots, 1, []))
+        oks, data = _check_slots(slots, 1, [])
+        carry = (jnp.asarray(0, jnp.int32), init, state, (_flags(oks), data))
         differentiated = _differentiated(ctx, carry, ext)
         if length is not None:
             return (_scan if differentiated else _bounded)(step, carry, length)
@@ -324,7 +326,7 @@ def _run_while(ctx, ext, spec, cond_fn, body_fn, length):
 
     carry = _with_all_checks(slots, run)
     trips, vals, written, (oks, data) = carry
-    _apply(ctx, keys, written, slots, oks, data)
+    _apply(ctx, keys, written, slots, list(oks), data)
     fixes = {}  # loop value -> fn(value, trips): its value as TF fetches it (loop_fetch.py)
     for k, (step, pad) in ctx.loop_rows.get(spec, {}).items() if spec.rows else ():
         fixes[k] = functools.partial(_appended_rows, step, pad)
@@ -474,6 +476,12 @@ def _differentiated(ctx, *trees):
 _JaxprTracer = jax._src.interpreters.partial_eval.DynamicJaxprTracer  # noqa: SLF001 - jit's
 
 
+def _flags(oks):
+    """A loop's check flags as one vector: the iteration ands them in one operation (one
+    scalar each made XLA run a kernel per check in every iteration)."""
+    return jnp.stack(oks) if oks else jnp.zeros((0,), bool)
+
+
 class _Step:
     """The loop's cond and body over the carry (iteration, values, variables, checks)."""
 
@@ -491,9 +499,9 @@ class _Step:
         outs, writes, checks = _call(self.ctx, self.body_fn, list(vals) + self.ext,
                                      dict(zip(self.keys, written)))
         new_oks, new_data = _check_slots(self.slots, 0, checks)
-        keep = [jnp.logical_and(o, n) for o, n in zip(oks, new_oks)]
-        data = [[nd if nd is None else jnp.where(o, nd, od) for nd, od in zip(nds, ods)]
-                for o, nds, ods in zip(oks, new_data, data)]
+        data = [[nd if nd is None else jnp.where(oks[k], nd, od) for nd, od in zip(nds, ods)]
+                for k, (nds, ods) in enumerate(zip(new_data, data))]
+        keep = jnp.logical_and(oks, _flags(new_oks))
         written = [_strong(writes.get(v, w), dtype_of(w)) for v, w in zip(self.keys, written)]
         return (it + 1, [_strong(o, d) for o, d in zip(outs, self.dtypes)], written,
                 (keep, data))
