@@ -294,6 +294,28 @@ def trace(fn, in_structure, unpack=True, datasets=False, names=None):
     return traced
 
 
+def trace_window(fn, element_structure, kind="reduce_func"):
+    """Traces `fn(key, window)` (group_by_window's reduce function): `args_0` an int64 scalar
+    key, `args_1` the window, a dataset of `element_structure`; `fn` returns a dataset."""
+    from scopeflow.data.dataset import DatasetV1, DatasetV2
+    fg = FuncGraph(default_graph())
+    with fg.as_default():
+        registry.CAPTURE_HOOKS.append(_capture_inputs)
+        try:
+            key = placeholder(_dt.int64, [], name="args_0")
+            window = placeholder(_dt.variant, [], name="args_1")
+            ret = fn(key, DatasetV1(window, element_structure, "_VariantDataset"))
+            if not isinstance(ret, DatasetV2):
+                raise TypeError("Invalid `%s`. `%s` must return a single `tf.data.Dataset` "
+                                "object but its return type is %s." % (
+                                    kind, kind, st.spec_text(st.map_structure(
+                                        lambda x: st.spec_of(_to_value(fg, x)), ret))))
+            out = [_capture(fg, ret._variant_tensor)]
+        finally:
+            registry.CAPTURE_HOOKS.remove(_capture_inputs)
+    return Traced(fg, [key, window], out, ret, (False, False), (False,))
+
+
 def _to_value(fg, x):
     """A function output as a Tensor or SparseTensor of the function graph."""
     if hasattr(x, "dense_shape") and hasattr(x, "indices"):

@@ -96,6 +96,10 @@ cache_dataset = _register("CacheDataset", [_D, "filename"])
 unbatch_dataset = _register("UnbatchDataset", [_D])
 reduce_dataset = _register("ReduceDataset", [_D, "initial_state", _ARGS],
                            lists=["initial_state", _ARGS], infer=_components, multi=True)
+_KEY, _RED, _WIN = ("key_func_other_arguments", "reduce_func_other_arguments",
+                    "window_size_func_other_arguments")
+group_by_window_dataset = _register("GroupByWindowDataset", [_D, _KEY, _RED, _WIN],
+                                    lists=[_KEY, _RED, _WIN])
 text_line_dataset = _register("TextLineDataset", ["filenames", "compression_type",
                                                   "buffer_size"])
 tf_record_dataset = _register("TFRecordDataset", ["filenames", "compression_type",
