@@ -45,6 +45,12 @@ class EmbeddingColumn(DenseColumn, collections.namedtuple("EmbeddingColumn", (
             dtype=_dt.float32, initializer=self.initializer,
             trainable=self.trainable and (True if trainable is None else trainable),
             collections=weight_collections)
+        return self._dense_with_weights(inputs, weights, pair)
+
+    def _dense_with_weights(self, inputs, weights, pair=None):
+        """The lookup over an embedding table made elsewhere (DenseFeatures' build)."""
+        if pair is None:
+            pair = self.categorical_column._get_sparse_tensors(inputs)
         if self.ckpt_to_load_from is not None:
             from scopeflow.checkpoint.init_from import init_from_checkpoint
             init_from_checkpoint(self.ckpt_to_load_from, {self.tensor_name_in_ckpt: weights})

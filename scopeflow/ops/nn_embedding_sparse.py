@@ -68,7 +68,10 @@ def _lookup(params, segment_ids, ids, sp_weights, combiner, how):
     from scopeflow.ops.nn_embedding import embedding_lookup
     max_norm, fast, strategy, scope = how
     ignore_weights = sp_weights is None
-    if len(params) == 1 and max_norm is None and (fast or ignore_weights):
+    # a resource variable (a CompositeTensor in TF) takes the Unique + gather path, as TF
+    direct = len(params) == 1 and max_norm is None and (fast or ignore_weights) and not hasattr(
+        params[0], "sparse_read")
+    if direct:
         idx, embeddings = ids, params[0]
     else:
         ids, idx = unique(ids)
@@ -84,7 +87,7 @@ def _lookup(params, segment_ids, ids, sp_weights, combiner, how):
     if not _is_tensorlike(embeddings) or hasattr(embeddings, "sparse_read"):
         embeddings = tensor(embeddings)
     return SPARSE[_SEGMENT_OP[combiner]](embeddings, idx, segment_ids, name=scope,
-                                         sparse_gradient=not fast)
+                                         sparse_gradient=direct and not fast)
 
 
 def _weighted(embeddings, idx, segment_ids, weights, combiner, scope):

@@ -22,6 +22,7 @@ from scopeflow.keras.layers.core import (Activation, ActivityRegularization, Den
                                          Reshape)
 from scopeflow.keras.layers.einsum_dense import EinsumDense
 from scopeflow.keras.layers.embedding import Embedding
+from scopeflow.feature_column.dense_features import DenseFeatures
 from scopeflow.keras.layers.merge import (Add, Average, Concatenate, Dot, Maximum, Minimum,
                                           Multiply, Subtract, add, average, concatenate, dot,
                                           maximum, minimum, multiply, subtract)
