@@ -28,6 +28,9 @@ from scopeflow.ops.slicing import (newaxis, reverse, reverse_sequence, reverse_v
 from scopeflow.ops.sparse_compose import (sparse_mask, sparse_merge, sparse_reset_shape,
                                           sparse_to_indicator, sparse_transpose)
 from scopeflow.ops.sparse_concat import sparse_concat
+from scopeflow.ops.sparse_reduce import (sparse_maximum, sparse_minimum, sparse_reduce_max,
+                                         sparse_reduce_max_sparse, sparse_reduce_sum_sparse,
+                                         sparse_split)
 from scopeflow.ops.sparse_manip import sparse_retain
 from scopeflow.ops.sparse_reshape import sparse_fill_empty_rows, sparse_reshape
 from scopeflow.ops.sparse_slice import sparse_slice

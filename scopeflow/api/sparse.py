@@ -12,6 +12,12 @@ from scopeflow.ops.segments import sparse_segment_mean as segment_mean
 from scopeflow.ops.segments import sparse_segment_sqrt_n as segment_sqrt_n
 from scopeflow.ops.segments import sparse_segment_sum as segment_sum
 from scopeflow.ops.sparse_concat import sparse_concat as concat
+from scopeflow.ops.sparse_reduce import sparse_maximum as maximum
+from scopeflow.ops.sparse_reduce import sparse_minimum as minimum
+from scopeflow.ops.sparse_reduce import sparse_reduce_max as reduce_max
+from scopeflow.ops.sparse_reduce import sparse_reduce_max_sparse as reduce_max_sparse
+from scopeflow.ops.sparse_reduce import sparse_reduce_sum_sparse as reduce_sum_sparse
+from scopeflow.ops.sparse_reduce import sparse_split as split
 from scopeflow.ops.sparse_cross import sparse_cross_hashed as cross_hashed
 from scopeflow.ops.sparse_manip import sparse_from_dense as from_dense
 from scopeflow.ops.sparse_manip import sparse_retain as retain
@@ -27,7 +33,8 @@ from scopeflow.ops.sparse_softmax import sparse_softmax as softmax
 from scopeflow.ops.sparse_to_dense import sparse_tensor_to_dense as to_dense
 from scopeflow.sparse_tensor import SparseTensor
 
-__all__ = ["SparseTensor", "add", "expand_dims", "eye", "mask", "merge", "reset_shape",
+__all__ = ["SparseTensor", "add", "expand_dims", "eye", "mask", "maximum", "merge", "minimum",
+           "reduce_max", "reduce_max_sparse", "reduce_sum_sparse", "reset_shape", "split",
            "to_indicator", "transpose", "concat", "cross_hashed", "fill_empty_rows", "from_dense",
            "matmul", "placeholder", "reduce_sum", "reorder", "reshape", "retain",
            "segment_mean", "segment_sqrt_n", "segment_sum", "slice", "softmax",
