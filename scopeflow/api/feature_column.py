@@ -7,4 +7,4 @@ from scopeflow.feature_column import (bucketized_column, categorical_column_with
                                       categorical_column_with_vocabulary_list, crossed_column,
                                       embedding_column, indicator_column, input_layer,
                                       linear_model, make_parse_example_spec, numeric_column,
-                                      weighted_categorical_column)
+                                      shared_embedding_columns, weighted_categorical_column)

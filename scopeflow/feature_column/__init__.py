@@ -15,9 +15,10 @@ from scopeflow.feature_column.crossed import crossed_column
 from scopeflow.feature_column.dense import embedding_column, indicator_column
 from scopeflow.feature_column.layers import input_layer, linear_model, make_parse_example_spec
 from scopeflow.feature_column.numeric import bucketized_column, numeric_column
+from scopeflow.feature_column.shared import shared_embedding_columns
 
 __all__ = ["bucketized_column", "categorical_column_with_hash_bucket",
            "categorical_column_with_identity", "categorical_column_with_vocabulary_file",
            "categorical_column_with_vocabulary_list", "crossed_column", "embedding_column",
            "indicator_column", "input_layer", "linear_model", "make_parse_example_spec",
-           "numeric_column", "weighted_categorical_column"]
+           "numeric_column", "shared_embedding_columns", "weighted_categorical_column"]
