@@ -39,6 +39,7 @@ from scopeflow.ops.image_crop import crop_and_resize  # noqa: F401
 from scopeflow.ops.image_draw import draw_bounding_boxes  # noqa: F401
 from scopeflow.ops.image_glimpse import extract_glimpse  # noqa: F401
 from scopeflow.ops.image_quality import image_gradients, psnr, sobel_edges, ssim  # noqa: F401
+from scopeflow.ops.image_pad_resize import resize_image_with_pad  # noqa: F401
 from scopeflow.ops.image_patches import extract_image_patches, extract_patches  # noqa: F401
 from scopeflow.ops.image_nms import non_max_suppression  # noqa: F401
 from scopeflow.ops.image_sample_box import sample_distorted_bounding_box  # noqa: F401

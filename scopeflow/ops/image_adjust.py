@@ -158,18 +158,25 @@ def _either(op, fold):
     return lambda x, y: op(x, y) if _is_tensor(x) or _is_tensor(y) else fold(x, y)
 
 
+def checked_target(image, target_height, target_width):
+    """(image as a batch after TF's checks of it and of the positive target size, whether it
+    was a batch, the checks): the common start of TF's resize-to-target functions."""
+    from scopeflow.ops.state import with_dependencies
+    image = tensor(image, name="image")
+    image, is_batch = _as_batch(image)
+    checks = _check_3d(image, require_static=False)
+    checks += _assert(target_width > 0, ValueError, "target_width must be > 0.")
+    checks += _assert(target_height > 0, ValueError, "target_height must be > 0.")
+    return with_dependencies(checks, image), is_batch, checks
+
+
 def resize_image_with_crop_or_pad(image, target_height, target_width):
     """`tf.image.resize_image_with_crop_or_pad`: a centred crop or zero padding to the size."""
     from scopeflow.ops.state import with_dependencies
     max_, min_ = _either(_m.maximum, max), _either(_m.minimum, min)
     equal_ = _either(_m.equal, lambda a, b: a == b)
     with name_scope(None, "resize_image_with_crop_or_pad", [image]):
-        image = tensor(image, name="image")
-        image, is_batch = _as_batch(image)
-        checks = _check_3d(image, require_static=False)
-        checks += _assert(target_width > 0, ValueError, "target_width must be > 0.")
-        checks += _assert(target_height > 0, ValueError, "target_height must be > 0.")
-        image = with_dependencies(checks, image)
+        image, is_batch, checks = checked_target(image, target_height, target_width)
         if _is_tensor(target_height):
             target_height = with_dependencies(checks, target_height)
         if _is_tensor(target_width):
