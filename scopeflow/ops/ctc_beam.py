@@ -2,9 +2,10 @@
 
 TF keeps the beam in a `gtl::TopN` of entry pointers ordered by each entry's current total
 log probability, read when compared, also after TF resets a dropped entry in place. Which
-of equal beams survive and in which order they come out follows that container: a vector
-that becomes a libstdc++ heap once it overflows, `std::sort` (introsort, then insertion
-sort) or `sort_heap` on extraction. Those algorithms are written out here as the C++ library
+of equal beams survive and in which order they come out follows that container (TF 2.21's
+tensorflow/core/lib/gtl/top_n.h, as its wheel's headers ship it): a vector that becomes a
+libstdc++ heap once it overflows, `std::sort` (introsort, then insertion sort) or
+`sort_heap` on extraction. Those algorithms are written out here as the C++ library
 performs them, so ties come out in TF's order. Probabilities are kept in the input's type
 (NumPy scalars): each step's inputs shifted by TF's softmax normalizer (max plus the log
 of the sum of exponentials), TF's two-term log-sum-exp through float `expf` / `log1pf`.
@@ -13,7 +14,7 @@ of the sum of exponentials), TF's two-term log-sum-exp through float `expf` / `l
 >>> x = np.log(np.array([[[.3, .7]], [[.4, .6]]], np.float32))
 >>> paths, probs = beam_search(x, [2], beam_width=2, top_paths=2, merge_repeated=True)
 >>> paths[0], [round(float(p), 3) for p in probs[0]]
-([[], [0]], [-0.868, -0.545])
+([[0], []], [-0.545, -0.868])
 """
 
 import math
@@ -181,13 +182,14 @@ def std_sort(v):
 
 
 class TopN:
-    """gtl::TopN<BeamEntry*, greater total>: the n best entries pushed."""
+    """gtl::TopN<BeamEntry*, greater total> as TF 2.21 ships it: the n best entries pushed,
+    a plain vector (its lowest first once asked for) until it overflows, then a heap of n."""
 
     def __init__(self, limit):
         self.limit, self.items, self.heap, self.bottom_known = limit, [], False, False
 
     def size(self):
-        return min(len(self.items), self.limit)
+        return len(self.items)
 
     def push(self, e):
         v = self.items
@@ -195,16 +197,17 @@ class TopN:
             return
         if not self.heap:
             v.append(e)
-            if self.bottom_known and not _gt(v[-1], v[0]):
-                v[0], v[-1] = v[-1], v[0]
             if len(v) == self.limit + 1:
                 _make_heap(v, 0, len(v))
                 _pop_heap(v, 0, len(v))
+                v.pop()
                 self.heap = True
+            elif self.bottom_known and not _gt(v[-1], v[0]):
+                v[0], v[-1] = v[-1], v[0]
         elif _gt(e, v[0]):
+            _pop_heap(v, 0, len(v))
             v[-1] = e
             _push_heap(v, 0, len(v) - 1, 0, v[-1])
-            _pop_heap(v, 0, len(v))
 
     def peek_bottom(self):
         v = self.items
@@ -222,13 +225,12 @@ class TopN:
         if not self.heap:
             std_sort(v)
         else:
-            v.pop()
             _sort_heap(v, 0, len(v))
         self.heap = self.bottom_known = False
         return v
 
     def unsorted(self):
-        return self.items[:self.size()]
+        return list(self.items)
 
 
 class BeamError(ValueError):
