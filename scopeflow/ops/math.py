@@ -23,6 +23,7 @@ from scopeflow.ops.true_div import host_reciprocal, true_divide
 from scopeflow.ops.value_checks import check
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
+from scopeflow.ops.math_unary import rounded_if_summed
 
 _sp = jax.scipy.special
 
@@ -231,8 +232,10 @@ ROUNDED_PRODUCTS = weakref.WeakSet()
 
 @typed_op("Mul", infer=broadcast, context=True)
 def _mul(ctx, x, y):
-    if ctx is None or ctx.op not in ROUNDED_PRODUCTS:
+    if ctx is None:
         return jnp.multiply(x, y)
+    if ctx.op not in ROUNDED_PRODUCTS:
+        return rounded_if_summed(ctx, jnp.multiply(x, y))
     # a conditional is a fusion boundary: the product leaves it rounded (both branches agree)
     pred = jnp.sum(jnp.reshape(jnp.asarray(x), [-1])[:1]) == 0
     return jax.lax.cond(pred, jnp.multiply, jnp.multiply, x, y)

@@ -10,6 +10,7 @@ from scopeflow.ops.eigen_exp import exp_op, log_op
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
 from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
+from scopeflow.ops.rounding import round_each
 
 _sp = jax.scipy.special
 
@@ -33,7 +34,7 @@ def _reciprocal(x):
 
 _UNARY = {
     "Neg": jnp.negative, "Abs": _abs, "Exp": exp_op, "Log": log_op, "Log1p": jnp.log1p,
-    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op, "Square": jnp.square,
+    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op,
     "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
     "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": tanh_op,
     "Sigmoid": sigmoid_op, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
@@ -61,6 +62,30 @@ def _unary_infer(op_type):
 
 UNARY = {t: typed_op(t, infer=_unary_infer(t))((lambda f: lambda x: f(x))(fn))
          for t, fn in _UNARY.items()}
+
+# ops that add a product into a sum, which XLA's CPU backend would contract into fused
+# multiply-adds (one rounding where TF rounds twice): a Mul or Square feeding one is rounded
+# on its own first (hunkim's `W - learning_rate * gradient`, `reduce_mean(tf.square(h - y))`)
+_SUMMING = frozenset(("Add", "AddV2", "Sub", "AddN", "BiasAdd", "Sum", "Mean", "Neg",
+                      "SquaredDifference", "AssignAdd", "AssignSub", "AssignAddVariableOp",
+                      "AssignSubVariableOp", "Cumsum"))
+
+
+def rounded_if_summed(ctx, product):
+    """`product` (op ctx.op's output), opaque to contraction where a consumer sums it."""
+    op = ctx.op
+    if any(c.type in _SUMMING for c in op._graph._consumers_of(op._outputs[0])):
+        return round_each(product)
+    return product
+
+
+@typed_op("Square", context=True)
+def _square(ctx, x):
+    y = jnp.square(x)
+    return y if ctx is None else rounded_if_summed(ctx, y)
+
+
+UNARY["Square"] = _square
 
 
 def _public_unary(op_type, default=None, scoped=None):

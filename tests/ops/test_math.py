@@ -263,3 +263,34 @@ def test_division_bits_match_tf(oracle, rows, cols, yshape, seed, const):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there
+
+
+_SUMMED_PRODUCT_BITS = """
+rng = np.random.default_rng(%(seed)d)
+av = rng.standard_normal((%(rows)d, %(cols)d)).astype(np.float32)
+bv = rng.standard_normal((%(rows)d, %(cols)d)).astype(np.float32)
+a = tf.placeholder(tf.float32, av.shape); b = tf.placeholder(tf.float32, bv.shape)
+w = tf.Variable(np.float32(5.0))
+grad = tf.reduce_mean((w * a - b) * a)
+update = w.assign(w - 0.1 * grad)
+r = [a * b + 1.5, 0.3 - a * b, tf.add_n([a * b, a]), tf.reduce_sum(a * b, 1),
+     tf.reduce_mean(a * b), tf.nn.bias_add(a * b, bv[0]), -(a * b) + b,
+     tf.squared_difference(a * b, b), tf.reduce_mean(tf.square(a - b)), tf.square(a) + b]
+with tf.Session() as s:
+    s.run(w.initializer)
+    ws = [s.run(update, {a: av, b: bv}) for _ in range(4)]
+    result = [v.view(np.int32).tolist() for v in s.run(r, {a: av, b: bv}) + [np.array(ws)]]
+"""
+
+
+@pytest.mark.oracle
+@settings(max_examples=6, deadline=None)
+@given(st.integers(1, 40), st.integers(1, 40), st.integers(0, 2**31))
+def test_products_added_into_sums_have_tf_bits(oracle, rows, cols, seed):
+    # hunkim's lab-03-2 (`W - learning_rate * gradient`): XLA contracted the Mul and its Sub
+    # into one fused multiply-add, so W left TF's bits after the first step
+    from oracle import run_here
+    code = _SUMMED_PRODUCT_BITS % dict(rows=rows, cols=cols, seed=seed)
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert here == there
