@@ -74,7 +74,8 @@ _SUMMING = frozenset(("Add", "AddV2", "Sub", "AddN", "BiasAdd", "Sum", "Mean", "
 def rounded_if_summed(ctx, product):
     """`product` (op ctx.op's output), opaque to contraction where a consumer sums it."""
     op = ctx.op
-    if any(c.type in _SUMMING for c in op._graph._consumers_of(op._outputs[0])):
+    consumers = getattr(getattr(op, "_graph", None), "_consumers_of", None)
+    if consumers is not None and any(c.type in _SUMMING for c in consumers(op._outputs[0])):
         return round_each(product)
     return product
 
