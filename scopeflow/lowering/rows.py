@@ -385,9 +385,9 @@ def _batch_norm(op, ins, fed):
 
 
 _UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",
-          "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh", "Expm1", "Log1p",
+          "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh",
           "Neg", "Abs", "Sqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
-          "Round", "Rint", "Sign", "Softplus", "Softsign", "LogicalNot", "IsNan", "IsInf",
+          "Round", "Rint", "Sign", "Softsign", "LogicalNot", "IsNan", "IsInf",
           "IsFinite", "Sin", "Cos", "Erf", "ZerosLike", "OnesLike", "PlaceholderWithDefault")
 _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum",
            "Pow", "SquaredDifference", "FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod",
@@ -397,7 +397,7 @@ _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum"
 # elementwise kernels whose element values depend on the tensor's size, as TF's: Eigen's
 # vectorized path, and another for the last size % 8 elements (ops/eigen_tanh.py, eigen_rsqrt.py,
 # eigen_exp.py)
-_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt", "Exp", "Log")
+_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt", "Exp", "Log", "Expm1", "Log1p", "Softplus")
 
 
 def _same_sized(op, ins, fed):

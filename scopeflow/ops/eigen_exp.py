@@ -149,3 +149,52 @@ exp_op = float32_kernel(eigen_exp, jnp.exp, lambda x, y, t: t * y,
                         "The kernel of TF's `Exp` op: Eigen's float32 exp, XLA's otherwise.")
 log_op = float32_kernel(eigen_log, jnp.log, lambda x, y, t: t / x,
                         "The kernel of TF's `Log` op: Eigen's float32 log, XLA's otherwise.")
+
+
+# ---- expm1, log1p and softplus, built on them --------------------------------------------------
+# Eigen's packets evaluate W. Kahan's forms over pexp / plog; the scalar tail calls glibc's expm1f
+# and log1pf, which are not modelled: XLA's expm1 and log1p stand in there (a few tail elements
+# of a tensor may differ from TF's by an ulp or two).
+def _packet_expm1(x):
+    # (x itself where exp(x) rounds to 1: a denormal stays as it is)
+    u = _packet_exp(x)
+    um1 = u - np.float32(1)
+    log_u = _packet_log(u)
+    # (the quotient opaque: XLA would make um1 * (x / log_u) one quotient, (um1 * x) / log_u)
+    y = jnp.where(log_u == u, u, um1 * round_against(x / log_u, x))  # (exp(x) = inf: inf)
+    return jnp.where(u == 1, x, jnp.where(um1 == -1, np.float32(-1), y))
+
+
+def _packet_log1p(x):
+    x = _flush(x)  # (measured: TF's log1p of a denormal is +-0, its expm1 the denormal)
+    # (opaque: XLA would fold (x + 1) - 1 into x)
+    xp1 = round_against(x + np.float32(1), x)
+    log1 = _packet_log(xp1)
+    return jnp.where((xp1 == 1) | (log1 == xp1), x, x * (log1 / (xp1 - np.float32(1))))
+
+
+# log(float32 epsilon) + 2: below it softplus(x) is exp(x), above its negation x
+_SOFTPLUS_LOW = np.float32(np.log(np.float32(np.finfo(np.float32).eps))) + np.float32(2)
+
+
+def _softplus_of(exp, log1p):
+    def softplus(x):
+        x = _flush(x)
+        e = exp(x)
+        return jnp.where(x > -_SOFTPLUS_LOW, x,
+                         jnp.where(x < _SOFTPLUS_LOW, e, log1p(e)))
+    return softplus
+
+
+expm1_op = float32_kernel(
+    lambda x: _tailed(_packet_expm1, jnp.expm1, x, None), jnp.expm1,
+    lambda x, y, t: t * (y + 1), "TF's `Expm1` kernel (Eigen's packets on float32).")
+log1p_op = float32_kernel(
+    lambda x: _tailed(_packet_log1p, jnp.log1p, x, None), jnp.log1p,
+    lambda x, y, t: t / (x + 1), "TF's `Log1p` kernel (Eigen's packets on float32).")
+softplus_op = float32_kernel(
+    lambda x: _tailed(_softplus_of(_packet_exp, _packet_log1p),
+                      _softplus_of(libm32.expf_ftz, jnp.log1p), x, None),
+    jax.nn.softplus, lambda x, y, t: t * jax.nn.sigmoid(x),
+    "TF's `Softplus` kernel: x above -log(eps) - 2, exp(x) below log(eps) + 2, log1p(exp(x)) "
+    "between (Eigen's packets on float32).")

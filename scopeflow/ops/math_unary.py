@@ -6,7 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
-from scopeflow.ops.eigen_exp import exp_op, log_op
+from scopeflow.ops.eigen_exp import exp_op, expm1_op, log1p_op, log_op
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
 from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
@@ -33,8 +33,8 @@ def _reciprocal(x):
 
 
 _UNARY = {
-    "Neg": jnp.negative, "Abs": _abs, "Exp": exp_op, "Log": log_op, "Log1p": jnp.log1p,
-    "Expm1": jnp.expm1, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op,
+    "Neg": jnp.negative, "Abs": _abs, "Exp": exp_op, "Log": log_op, "Log1p": log1p_op,
+    "Expm1": expm1_op, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op,
     "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
     "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": tanh_op,
     "Sigmoid": sigmoid_op, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,

@@ -14,6 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops import eigen_softmax, nn_jax
+from scopeflow.ops.eigen_exp import softplus_op
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
@@ -33,7 +34,7 @@ def _relu(features):
 
 
 _ACTIVATIONS = {"Relu": _relu, "Relu6": jax.nn.relu6, "Elu": jax.nn.elu, "Selu": jax.nn.selu,
-                "Softplus": jax.nn.softplus, "Softsign": _softsign}
+                "Softplus": softplus_op, "Softsign": _softsign}
 ACT = {t: typed_op(t)((lambda f: lambda features: f(features))(fn))
        for t, fn in _ACTIVATIONS.items()}
 _leaky = typed_op("LeakyRelu")(_leaky_relu)
