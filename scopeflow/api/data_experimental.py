@@ -11,13 +11,15 @@ from scopeflow.data.experimental import (
     unbatch,
 )
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
+from scopeflow.data.transforms import Counter, enumerate_dataset, scan, take_while, unique
 from scopeflow.data.iterators import (
     get_structure,
     make_initializable_iterator,
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Options", "bucket_by_sequence_length", "get_single_element",
-           "get_structure", "group_by_window", "ignore_errors", "make_initializable_iterator",
-           "make_one_shot_iterator", "map_and_batch", "parallel_interleave", "shuffle_and_repeat",
-           "unbatch"]
+__all__ = ["AUTOTUNE", "Counter", "Options", "bucket_by_sequence_length", "enumerate_dataset",
+           "get_single_element", "get_structure", "group_by_window", "ignore_errors",
+           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
+           "parallel_interleave", "scan", "shuffle_and_repeat", "take_while", "unbatch",
+           "unique"]

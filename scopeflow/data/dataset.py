@@ -187,7 +187,8 @@ class DatasetV2:
                           dataset._variant_tensor)
 
     def reduce(self, initial_state, reduce_func, name=None):
-        state_structure, state = st.normalize(initial_state)
+        with default_graph().name_scope("initial_state"):
+            state_structure, state = st.normalize(initial_state)
         for _ in range(8):  # TF relaxes the state's shapes until they stop changing
             fn = trace(reduce_func, (state_structure, self._structure))
             new = fn.out_structure

@@ -130,12 +130,9 @@ def normalize(element, name="normalize_element", sliced=False):
     from scopeflow.ops.constant import convert_to_tensor
     leaves = flatten(element)
     sparse = [hasattr(x, "dense_shape") for x in leaves]
-    if all(isinstance(x, Tensor) or sp for x, sp in zip(leaves, sparse)):
-        tensors = list(leaves)
-    else:
-        with default_graph().name_scope(name):
-            tensors = [x if isinstance(x, Tensor) or sp else convert_to_tensor(
-                x, name="component_%d" % i) for i, (x, sp) in enumerate(zip(leaves, sparse))]
+    with default_graph().name_scope(name):  # (TF opens it even when every leaf is a tensor)
+        tensors = [x if isinstance(x, Tensor) or sp else convert_to_tensor(
+            x, name="component_%d" % i) for i, (x, sp) in enumerate(zip(leaves, sparse))]
     specs = []
     for i, sp in enumerate(sparse):
         if sp:

@@ -187,6 +187,14 @@ f = tf.data.Dataset.from_tensor_slices([[1, 2], [3, 4]]).flat_map(
 i = tf.data.Dataset.range(3).apply(tf.data.experimental.parallel_interleave(
     lambda x: tf.data.Dataset.range(x * 10, x * 10 + 2), cycle_length=2))
 result = [drain(p), meta(p), drain(g), drain(f), drain(i)]""",
+    "normalize_element_scopes": """
+tf.data.Dataset.from_tensors(tf.constant(1))
+tf.data.Dataset.range(3).reduce(tf.constant(0, tf.int64), lambda s, x: s + x)
+tf.data.Dataset.range(3).reduce((tf.constant(0, tf.int64), np.int64(0)),
+                                lambda s, x: (s[0] + x, s[1]))
+tf.data.Dataset.from_tensor_slices(tf.constant([1]))
+tf.data.Dataset.from_tensors(2)
+result = ops()""",
     "dict_key_order": """
 ds = tf.data.Dataset.range(2).map(lambda x: {"z": x, "a": x * 2})
 z = tf.data.Dataset.zip({"z": tf.data.Dataset.range(2), "a": tf.data.Dataset.range(2)})

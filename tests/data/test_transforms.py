@@ -1,0 +1,78 @@
+"""scan, take_while, unique, enumerate_dataset and Counter against real TF: elements, dtypes,
+shapes, the graph's ops and errors."""
+
+import pytest
+from oracle import explain, run_here, same
+
+PRELUDE = """
+E = tf.data.experimental
+def drain(ds, limit=30, initializable=False):
+    it = (tf.data.make_initializable_iterator(ds) if initializable else
+          tf.data.make_one_shot_iterator(ds))
+    nxt = it.get_next()
+    out = []
+    with tf.Session() as sess:
+        if initializable:
+            sess.run(it.initializer)
+        for _ in range(limit):
+            try:
+                out.append(sess.run(nxt))
+            except tf.errors.OutOfRangeError:
+                out.append("end")
+                break
+    return out
+def meta(ds):
+    m = lambda f, x: tf.nest.map_structure(f, x)
+    return [m(lambda t: t.name, ds.output_types),
+            m(lambda s: None if s.ndims is None else s.as_list(), ds.output_shapes)]
+def ops():
+    return [(o.name, o.type, [i.name for i in o.inputs])
+            for o in tf.get_default_graph().get_operations()]
+"""
+
+SNIPPETS = {
+    "scan_relaxes_state_shapes": """
+a = tf.data.Dataset.range(5).apply(E.scan(
+    (tf.constant(0, tf.int64), tf.constant([1.0])),
+    lambda s, x: ((s[0] + x, tf.concat([s[1], [2.0]], 0)), (s[0], tf.size(s[1]), s[1]))))
+c = tf.constant(3, tf.int64, name="cap")
+b = tf.data.Dataset.range(4).map(lambda x: {"v": x}).apply(
+    E.scan(0, lambda s, d: (s + 1, d["v"] * c + tf.cast(s, tf.int64))))
+result = [drain(a), meta(a), drain(b, initializable=True), meta(b), ops()]""",
+    "counter": """
+a = E.Counter(3, -2, tf.int32).take(4)
+b = E.Counter().take(3)
+result = [drain(a), meta(a), drain(b), meta(b), ops()]""",
+    "take_while": """
+c = tf.constant(4, tf.int64, name="limit")
+a = tf.data.Dataset.range(10).apply(E.take_while(lambda x: x < c))
+b = tf.data.Dataset.range(3).apply(E.take_while(lambda x: tf.constant(False)))
+result = [drain(a), meta(a), drain(b), ops()]""",
+    "unique": """
+a = tf.data.Dataset.from_tensor_slices([3, 1, 3, 2, 1, 5]).apply(E.unique())
+b = tf.data.Dataset.from_tensor_slices(["a", "b", "a"]).apply(E.unique())
+c = tf.data.Dataset.from_tensor_slices([[1, 2], [1, 2], [2, 1]]).apply(E.unique())
+result = [drain(a), drain(b), drain(c), meta(c), ops()]""",
+    "enumerate_dataset": """
+a = tf.data.Dataset.range(3, 6).apply(E.enumerate_dataset(4))
+result = [drain(a), meta(a)]""",
+    "unique_two_components": """
+result = drain(tf.data.Dataset.zip((tf.data.Dataset.range(3),
+                                    tf.data.Dataset.range(3))).apply(E.unique()))""",
+    "unique_float": """
+tf.data.Dataset.range(3).map(lambda x: tf.cast(x, tf.float32)).apply(E.unique())""",
+    "take_while_not_bool": """
+tf.data.Dataset.range(3).apply(E.take_while(lambda x: x))""",
+    "scan_not_a_pair": """
+tf.data.Dataset.range(3).apply(E.scan(tf.constant(0), lambda s, x: s))""",
+    "scan_state_type_changes": """
+tf.data.Dataset.range(3).apply(E.scan(tf.constant(0), lambda s, x: (x, x)))""",
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(SNIPPETS))
+def test_matches_tf(oracle, name):
+    code = PRELUDE + SNIPPETS[name]
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
