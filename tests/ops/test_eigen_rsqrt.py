@@ -48,3 +48,22 @@ def test_differs_from_correctly_rounded_rsqrt():
     got = np.asarray(jax.jit(eigen_rsqrt)(x))
     assert 0.2 < np.mean(got != exact) < 0.5
     np.testing.assert_allclose(got, exact, rtol=3e-7)
+
+
+def test_amd_table_scales_by_the_exponent():
+    """AMD's approximation for x * 4**k is the table's for x in [1, 4) with its exponent
+    lowered by k (exact power-of-two scaling), for every k a normal float allows."""
+    import jax.numpy as jnp
+    import numpy as np
+
+    from scopeflow.ops.eigen_rsqrt import _amd_approximation, _amd_table
+    rng = np.random.RandomState(0)
+    base = np.float32(rng.uniform(1, 4, 64))
+    table = _amd_table()
+    want_bits = table[((base >= 2).astype(np.uint32) << 12)
+                      | ((base.view(np.uint32) >> 11) & 0xFFF)]
+    want = want_bits.view(np.float32)
+    for k in range(-63, 64):
+        x = base * np.float32(4.0) ** k
+        got = np.asarray(_amd_approximation(jnp.asarray(x, jnp.float32)))
+        np.testing.assert_array_equal(got, want * np.float32(2.0) ** -k)
