@@ -15,7 +15,6 @@ import math
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.feature_column.base import CategoricalColumn, DenseColumn
-from scopeflow.ops.op_util import array_ops as array
 
 __all__ = ["EmbeddingColumn", "IndicatorColumn", "embedding_column", "indicator_column"]
 
@@ -97,23 +96,8 @@ class IndicatorColumn(DenseColumn, collections.namedtuple("IndicatorColumn",
 
 def _sparse_merge(ids, weights, size):
     """TF's sparse_merge: entries [row..., id] = weight, reordered (name scope SparseMerge)."""
-    from scopeflow.io.sparse_feature import sparse_reorder
-    from scopeflow.ops.math_cast import cast
-    from scopeflow.ops.op_util import name_scope
-    from scopeflow.sparse_tensor import SparseTensor
-    with name_scope(None, "SparseMerge", [ids, weights]):
-        values = ids.values
-        if ids.dtype.base_dtype != _dt.int64:
-            values = cast(values, _dt.int64)
-        columns = [array.expand_dims(values, axis=1)]
-        size_value, size = size, cast(size, _dt.int64)
-        indices = array.concat([ids.indices[:, :-1]] + columns, 1)
-        shape = array.concat([ids.dense_shape[:-1], [size]], 0)
-        lead = ids.shape.as_list()[:-1] if ids.shape.ndims else None
-        static = None if lead is None or None in lead else lead + [int(size_value)]
-        ordered = sparse_reorder(SparseTensor(indices, weights.values, shape),
-                                 static_shape=static)
-        return SparseTensor(ordered.indices, ordered.values, shape)
+    from scopeflow.ops.sparse_compose import sparse_merge
+    return sparse_merge(ids, weights, size)
 
 
 def _weighted_counts(pair, size):
