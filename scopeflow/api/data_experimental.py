@@ -11,14 +11,22 @@ from scopeflow.data.experimental import (
     unbatch,
 )
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
-from scopeflow.data.transforms import Counter, enumerate_dataset, scan, take_while, unique
+from scopeflow.data.transforms import (
+    Counter,
+    choose_from_datasets,
+    enumerate_dataset,
+    scan,
+    take_while,
+    unique,
+)
 from scopeflow.data.iterators import (
     get_structure,
     make_initializable_iterator,
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "Options", "bucket_by_sequence_length", "enumerate_dataset",
+__all__ = ["AUTOTUNE", "Counter", "Options", "bucket_by_sequence_length", "choose_from_datasets",
+           "enumerate_dataset",
            "get_single_element", "get_structure", "group_by_window", "ignore_errors",
            "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
            "parallel_interleave", "scan", "shuffle_and_repeat", "take_while", "unbatch",

@@ -25,6 +25,10 @@ scan_dataset = g._register("ScanDataset", [_D, "initial_state", _ARGS],
                            lists=["initial_state", _ARGS])
 take_while_dataset = g._register("TakeWhileDataset", [_D, _ARGS], lists=[_ARGS])
 unique_dataset = g._register("UniqueDataset", [_D])
+rewrite_dataset = g._register("RewriteDataset", [_D, "rewrite_name"])
+directed_interleave_dataset = g._register(
+    "DirectedInterleaveDataset", ["selector_input_dataset", "data_input_datasets"],
+    lists=["data_input_datasets"])
 
 
 def _legacy(structure, what):
@@ -116,6 +120,43 @@ def Counter(start=0, step=1, dtype=_dt.int64):  # noqa: N802 (TF's name)
             scan(start, lambda state, _: (state + step, state)))
 
 
+def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
+    """Elements of `datasets[i]` for each `i` of `choice_dataset` (TF1's default: an empty
+    input is skipped; `stop_on_empty_dataset`: the first one reached ends the dataset)."""
+    from scopeflow.data.dataset import DatasetV2
+    if not datasets:
+        raise ValueError("Invalid `datasets`. `datasets` should not be empty.")
+    if not isinstance(choice_dataset, DatasetV2):
+        raise TypeError("Invalid `choice_dataset`. `choice_dataset` should be a "
+                        "`tf.data.Dataset` but is %s." % type(choice_dataset))
+    choice = choice_dataset._structure
+    if st.is_nested(choice) or choice.sparse or choice.dtype != _dt.int64 or not \
+            choice.shape.is_compatible_with(TensorShape([])):
+        raise TypeError("Invalid `choice_dataset`. Elements of `choice_dataset` must be scalar "
+                        "`tf.int64` tensors but are %s." % st.spec_text(choice))
+    graph = default_graph()
+    with graph.name_scope("RewriteDataset") as scope:
+        rewrite = convert_to_tensor("replicate_on_split", name="rewrite_name")
+        selector = rewrite_dataset(choice_dataset._variant_tensor, rewrite, name=scope,
+                                   **_attrs(choice))
+    structure = datasets[0]._structure
+    for i, ds in enumerate(datasets[1:]):
+        merged = None
+        if st.same_structure(structure, ds._structure):
+            merged = [a.most_specific_common_supertype([b]) for a, b in zip(
+                st.flatten(structure), st.flatten(ds._structure))]
+        if merged is None or None in merged:
+            raise TypeError("Invalid `datasets`. `datasets` must have compatible element "
+                            "specs.\n Dataset 0 element_spec=%s.\nDataset %d element_spec=%s."
+                            % (st.spec_text(datasets[0]._structure), i + 1,
+                               st.spec_text(ds._structure)))
+        structure = st.pack(structure, merged)
+    variant = directed_interleave_dataset(
+        selector, [ds._variant_tensor for ds in datasets],
+        stop_on_empty_dataset=bool(stop_on_empty_dataset), **_attrs(structure))
+    return type(datasets[0])(variant, structure, "_DirectedInterleaveDataset")
+
+
 # ---- host kernels ---------------------------------------------------------------------------
 class Scan(host.HostDataset):
     def __init__(self, source, state, fn):
@@ -152,6 +193,36 @@ class Unique(host.HostDataset):
             if key not in seen:
                 seen.add(key)
                 yield el
+
+
+class DirectedInterleave(host.HostDataset):
+    def __init__(self, selector, inputs, stop_on_empty):
+        self.selector, self.inputs, self.stop = selector, inputs, stop_on_empty
+
+    def __iter__(self):
+        its = [iter(ds) for ds in self.inputs]
+        active = len(its)
+        for choice in self.selector:
+            i = int(np.asarray(choice[0]))
+            if not 0 <= i < len(its):
+                raise host._invalid("Selector index out of range: %d >= %d" % (i, len(its)))
+            if its[i] is None:
+                continue
+            el = next(its[i], None)
+            if el is not None:
+                yield el
+                continue
+            if self.stop:
+                return
+            its[i] = None
+            active -= 1
+            if not active:
+                return
+
+
+host_kernel("RewriteDataset")(lambda ctx, op, ds, name: [ds])
+host_kernel("DirectedInterleaveDataset")(lambda ctx, op, sel, *ds: [DirectedInterleave(
+    sel, ds, op._attrs["stop_on_empty_dataset"])])
 
 
 @host_kernel("ScanDataset")

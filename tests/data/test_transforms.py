@@ -56,6 +56,24 @@ result = [drain(a), drain(b), drain(c), meta(c), ops()]""",
     "enumerate_dataset": """
 a = tf.data.Dataset.range(3, 6).apply(E.enumerate_dataset(4))
 result = [drain(a), meta(a)]""",
+    "choose_from_datasets": """
+ds = [tf.data.Dataset.range(3), tf.data.Dataset.range(10, 12), tf.data.Dataset.range(20, 25)]
+ch = tf.data.Dataset.from_tensor_slices(tf.constant([0, 1, 1, 1, 2, 0, 0, 0, 2, 2], tf.int64))
+a = E.choose_from_datasets(ds, ch)
+b = E.choose_from_datasets(ds, ch, stop_on_empty_dataset=True)
+v = [tf.data.Dataset.from_tensors([1, 2]), tf.data.Dataset.from_tensors([3, 4, 5])]
+c = E.choose_from_datasets(v, tf.data.Dataset.range(2))
+result = [drain(a), meta(a), drain(b), drain(c), meta(c), ops()]""",
+    "choose_selector_out_of_range": """
+ds = [tf.data.Dataset.range(3)]
+result = drain(E.choose_from_datasets(ds, tf.data.Dataset.from_tensor_slices(
+    tf.constant([0, 5], tf.int64))))""",
+    "choose_int32_choices": """
+E.choose_from_datasets([tf.data.Dataset.range(3)], tf.data.Dataset.range(3).map(
+    lambda x: tf.cast(x, tf.int32)))""",
+    "choose_incompatible": """
+E.choose_from_datasets([tf.data.Dataset.range(3), tf.data.Dataset.from_tensors("a")],
+                       tf.data.Dataset.range(2))""",
     "unique_two_components": """
 result = drain(tf.data.Dataset.zip((tf.data.Dataset.range(3),
                                     tf.data.Dataset.range(3))).apply(E.unique()))""",
