@@ -212,6 +212,43 @@ class DatasetV2:
                                 use_inter_op_parallelism=True, metadata="")
         return st.pack(state_structure, outs)
 
+    # ---- grouping and stateful transformations (grouping.py, transforms.py) ---------------
+    def group_by_window(self, key_func, reduce_func, window_size=None, window_size_func=None,
+                        name=None):
+        from scopeflow.data.grouping import group_by_window
+        return self.apply(group_by_window(key_func, reduce_func, window_size, window_size_func))
+
+    def bucket_by_sequence_length(self, element_length_func, bucket_boundaries,
+                                  bucket_batch_sizes, padded_shapes=None, padding_values=None,
+                                  pad_to_bucket_boundary=False, no_padding=False,
+                                  drop_remainder=False, name=None):
+        from scopeflow.data.grouping import bucket_by_sequence_length
+        return self.apply(bucket_by_sequence_length(
+            element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+            padding_values, pad_to_bucket_boundary, no_padding, drop_remainder))
+
+    def scan(self, initial_state, scan_func, name=None):
+        from scopeflow.data.transforms import scan
+        return self.apply(scan(initial_state, scan_func))
+
+    def take_while(self, predicate, name=None):
+        from scopeflow.data.transforms import take_while
+        return self.apply(take_while(predicate))
+
+    def unique(self, name=None):
+        from scopeflow.data.transforms import unique
+        return self.apply(unique())
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True):
+        from scopeflow.data.transforms import choose_from_datasets
+        return choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=_dt.int64, name=None):
+        from scopeflow.data.transforms import Counter
+        return Counter(start, step, dtype)
+
     def apply(self, transformation_func):
         out = transformation_func(self)
         if not isinstance(out, DatasetV2):

@@ -74,6 +74,17 @@ E.choose_from_datasets([tf.data.Dataset.range(3)], tf.data.Dataset.range(3).map(
     "choose_incompatible": """
 E.choose_from_datasets([tf.data.Dataset.range(3), tf.data.Dataset.from_tensors("a")],
                        tf.data.Dataset.range(2))""",
+    "dataset_methods": """
+ds = tf.data.Dataset.range(1, 9)
+a = ds.scan(tf.constant(0, tf.int64), lambda s, x: (s + x, s)).take_while(lambda x: x < 20)
+b = ds.map(lambda x: x % 3).unique()
+c = ds.group_by_window(lambda x: x % 2, lambda k, w: w.batch(3), window_size=3)
+d = ds.map(lambda x: tf.fill([x % 3], x)).bucket_by_sequence_length(
+    lambda x: tf.shape(x)[0], [2], [2, 3])
+e = tf.data.Dataset.choose_from_datasets([ds, ds.skip(5)], tf.data.Dataset.from_tensor_slices(
+    tf.constant([1, 1, 1, 1, 0], tf.int64)))
+f = tf.data.Dataset.counter(2, 3).take(3)
+result = [drain(x) for x in (a, b, c, d, e, f)] + [ops()]""",
     "unique_two_components": """
 result = drain(tf.data.Dataset.zip((tf.data.Dataset.range(3),
                                     tf.data.Dataset.range(3))).apply(E.unique()))""",
