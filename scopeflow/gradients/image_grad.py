@@ -53,3 +53,7 @@ def _crop_and_resize_grad(op, grad):
 
 
 not_differentiable("ExtractGlimpse")
+# (TF registers these as having no gradient)
+not_differentiable("HSVToRGB")
+not_differentiable("DrawBoundingBoxes")
+not_differentiable("SampleDistortedBoundingBoxV2")

@@ -43,7 +43,10 @@ _TRAINING_OPS = [prefix + rule for prefix in ("Apply", "SparseApply") for rule i
 Adadelta Adagrad AdagradDA AdagradV2 Adam AdaMax AddSign CenteredRMSProp Ftrl FtrlV2
 GradientDescent Momentum PowerSign ProximalAdagrad ProximalGradientDescent RMSProp""".split()]
 NO_GRADIENT = frozenset(["Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
-                         "Lu", "SoftsignGrad", *_TRAINING_OPS])
+                         "Lu", "SoftsignGrad", "AdjustHue", "AdjustSaturation",
+                         "AdjustContrastv2", "DrawBoundingBoxesV2",
+                         "RGBToHSV",  # (TF's has one: its formula is not rebuilt yet)
+                         *_TRAINING_OPS])
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
 

@@ -75,6 +75,19 @@ with tf.Session() as s:
                err(lambda: s.run(hsv, {hsv.op.inputs[0]: np.zeros([2, 4])})),
                s.run(hue, {p: np.zeros([0, 2, 3])}).shape]
 """,
+    "gradients": """
+x4 = img[None]
+fns = [lambda v: tf.raw_ops.AdjustHue(images=v, delta=0.1),
+       lambda v: tf.raw_ops.AdjustSaturation(images=v, scale=0.5), tf.image.hsv_to_rgb,
+       lambda v: tf.image.draw_bounding_boxes(v, [[[0., 0., 1., 1.]]]),
+       lambda v: tf.image.draw_bounding_boxes(v, [[[0., 0., 1., 1.]]], colors=[[1., 0, 0]])]
+def grads(f):
+    try:
+        return [g is None for g in tf.gradients(tf.reduce_sum(f(x4)), x4)]
+    except LookupError as e:
+        return str(e)
+result = [grads(f) for f in fns]
+""",
 }
 
 
