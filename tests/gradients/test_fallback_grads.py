@@ -260,6 +260,11 @@ CASES = [
 ]
 
 
+# float32 sums over the batch whose order TF's kernel picks by CPU (oneDNN's batch norm takes
+# other vector paths on AVX2 and AVX-512 machines): within a float32 rounding of the scale
+ATOL = {"FusedBatchNormGrad": 2.4e-7}
+
+
 def _program(body):
     return DRIVER + body
 
@@ -289,4 +294,4 @@ def test_fallback_gradient_matches_tf(tf_table, case):
         mine = np.array([float.fromhex(v) for v in mine])
         theirs = np.array([float.fromhex(v) for v in theirs])
         scale = np.abs(theirs).max() if theirs.size else 0.0
-        np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=1e-9 * scale)
+        np.testing.assert_allclose(mine, theirs, rtol=1e-6, atol=ATOL.get(case[0], 1e-9) * scale)
