@@ -20,8 +20,11 @@ Before both, TF sorts each Mul's inputs by name (a fed tensor is then the Sessio
 shapes: an unknown dimension is a symbol, shared by the tensors that TF's shape functions give
 the same dimension (elementwise ops pass theirs on), else its own; a fed value has an unknown
 rank (an _Arg node), so only chains of variables and constants are regrouped.
-Left as XLA computes them: the push-down through Add, Sub and Div, the Add chains that the
-arithmetic optimizer turns into AddN, and the meta optimizer's second round.
+A division by a constant joins the chains as the product TF's constant folding makes of it,
+`x * (1 / c)` (so linspace's `(stop - start) / (n - 1) * range` runs as `(stop - start) *
+(range * (1 / (n - 1)))`). Left as XLA computes them: the push-down through Add, Sub and Div,
+the Add chains that the arithmetic optimizer turns into AddN, and the meta optimizer's second
+round.
 
 >>> import scopeflow as tf
 >>> g = tf.placeholder(tf.float32, [None, 3], name="g")
@@ -33,9 +36,11 @@ arithmetic optimizer turns into AddN, and the meta optimizer's second round.
 import itertools
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from scopeflow.lowering.slice import data_inputs
+from scopeflow.ops.registry import REGISTRY
 
 # ops whose TF shape function passes input 0's shape on (its dimensions' symbols with it)
 _SAME_SHAPE = frozenset((
@@ -198,6 +203,16 @@ def _regroup(inputs, less):
     return root if leftover is None else (root, leftover[0])
 
 
+class Reciprocal:
+    """The constant TF's constant folding makes of a division's constant divisor `c`,
+    1 / c (ReduceDivToReciprocalMul: `x / c` runs as `x * (1 / c)`), as a factor of a chain."""
+
+    def __init__(self, c):
+        self.c = c
+        self._op, self._shape, self._dtype = c._op, c._shape, c._dtype
+        self._value_index, self.name = c._value_index, c.name + "/reciprocal"
+
+
 class _Run:
     """A run's pruned graph as grappler sees it, with the Mul ops' inputs as rewritten."""
 
@@ -213,17 +228,24 @@ class _Run:
                 self.uses[t] = self.uses.get(t, 0) + 1
             self.drives.update(op._control_inputs)
         self.kept = {t._op for t in fetched} | set(targets) | {t._op for t in fed}
-        self.folded = set()  # Mul ops constant folding made constants
         self.moved = set()  # Mul ops whose inputs the push-down changed
         self.symbols = None
+        self.folded = set()  # Mul ops constant folding made constants
         self.of_constants = set()  # outputs of ops constant folding evaluates
         self._fold_elementwise()
+        for op in order:  # constant folding's first rewrite of x / c: x * (1 / c), a Mul
+            if (op._type in ("RealDiv", "Div") and len(op._inputs) == 2
+                    and op._outputs[0]._dtype.base_dtype.is_floating
+                    and not self.constant(op._inputs[0]) and self.constant(op._inputs[1])):
+                self.inputs[op] = [op._inputs[0], Reciprocal(op._inputs[1])]
 
     def inputs_of(self, op):
         return self.inputs.get(op, op._inputs)
 
     def constant(self, t):
         """grappler's IsReallyConstant after folding: a Const, or an op of constants."""
+        if isinstance(t, Reciprocal):
+            return True
         if t in self.fed:
             return False
         return t._op._type == "Const" or t._op in self.folded or t in self.of_constants
@@ -232,8 +254,12 @@ class _Run:
         """The outputs of foldable ops whose inputs are all constants, in the run's order (one
         pass: an op's inputs come before it)."""
         for op in self.order:
-            if (op._type in _FOLDABLE and op._inputs and not op._control_inputs
-                    and all(self.constant(i) for i in op._inputs)):
+            if op._control_inputs or op in self.kept:
+                continue
+            if op._type in _SHAPES and op._inputs and op._inputs[0]._shape.is_fully_defined():
+                self.of_constants.update(op._outputs)  # (TF materializes known shapes)
+            elif (_foldable(op) and op._inputs and all(self.constant(i) for i in op._inputs)
+                  and all(_small(t) for t in op._outputs)):
                 self.of_constants.update(op._outputs)
 
     def single_use(self, op):
@@ -252,9 +278,31 @@ def _name(t):
     return t._op._name if t._value_index == 0 else t.name
 
 
-_FOLDABLE = (_BROADCAST | _SAME_SHAPE | {"Reshape", "ExpandDims", "Squeeze"}) - {
-    "Assign", "AssignAdd", "AssignSub", "ScatterAdd", "ScatterSub", "ScatterMul", "ScatterDiv",
-    "ScatterUpdate", "ScatterMin", "ScatterMax", "CheckNumerics"}
+_SHAPES = frozenset(("Shape", "Size", "Rank"))
+# TF's constant folding evaluates any stateless op of constants but these (control flow,
+# feeds, checks)
+_NOT_FOLDED = frozenset((
+    "Placeholder", "PlaceholderWithDefault", "Switch", "Merge", "Enter", "Exit",
+    "NextIteration", "LoopCond", "RefSwitch", "RefMerge", "RefEnter", "RefExit", "Assert",
+    "CheckNumerics"))
+_MAX_CONSTANT_BYTES = 10 * 1024 * 1024  # TF's kMaxConstantSize
+
+
+def _foldable(op):
+    if op._type in _NOT_FOLDED:
+        return False
+    rec = REGISTRY.get(op._type)
+    return rec is not None and not rec.stateful
+
+
+def _small(t):
+    dims = t._shape._dims
+    if dims is None or None in dims:
+        return False
+    n = 1
+    for d in dims:
+        n *= d
+    return n * max(1, t._dtype.base_dtype.size) <= _MAX_CONSTANT_BYTES
 
 
 def _push_down(run, parent):
@@ -400,6 +448,10 @@ def product(tree, env, inner=False):
     if isinstance(tree, tuple):
         out = jnp.multiply(product(tree[0], env, True), product(tree[1], env, True))
         return lax.optimization_barrier(out) if inner else out
+    if isinstance(tree, Reciprocal):  # (folded by TF with one division)
+        c = product(tree.c, env)
+        return (np.divide if isinstance(c, (np.ndarray, np.generic)) else jnp.divide)(
+            np.asarray(1, c.dtype), c)
     if tree not in env and tree._op._type == "Const":
         return tree._op._attrs["value"]
     return env[tree]
@@ -409,4 +461,4 @@ def tree_key(tree):
     """A product tree as names, for the compiled program's cache key."""
     if isinstance(tree, tuple):
         return tuple(tree_key(t) for t in tree)
-    return tree.name
+    return tree.name  # (a Reciprocal's name says so)

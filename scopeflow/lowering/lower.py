@@ -63,6 +63,8 @@ from scopeflow.ops.stack_ops import StackFull, StackHandle, handed_on, taken_up
 from scopeflow.ops.ta_masks import masks_in, masks_out
 from scopeflow.ops.ta_state import Serials, TAState
 
+_CHAINED = frozenset(("Mul", "RealDiv", "Div"))  # ops grappler's Mul chains may regroup
+
 # TF computes in int64 / float64 where asked; so must the kernels.
 # TF's 64-bit dtypes need JAX's x64 mode: it is switched on only while scopeflow traces,
 # compiles and calls its programs (`x64()`, a fresh context each time: they nest), never for
@@ -106,7 +108,7 @@ def execute(ctx, order, env):
             ctx.op = op
             _store(ctx, op, batched.pop(op), env)
             continue
-        regrouped = grappler.regrouped(ctx, op, env) if op._type == "Mul" else None
+        regrouped = grappler.regrouped(ctx, op, env) if op._type in _CHAINED else None
         if regrouped is not None:  # TF's optimizer reordered the Mul chain `op` ends
             _store(ctx, op, regrouped, env)
             continue

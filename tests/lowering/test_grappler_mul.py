@@ -83,3 +83,24 @@ def test_std_stable_sort_of_a_partial_order():
     assert _std_stable_sort([5, "x", 3, "y", 1], less) == [3, 5, "x", "y", 1]
     ints = [9, 4, 7, 1, 8, 2, 6, 3, 5, 0, 11, 10, 15, 13, 12, 14, 16]
     assert _std_stable_sort(ints, less) == sorted(ints)
+
+
+DIVIDED = """
+import numpy as np
+x = tf.placeholder(tf.float32, [None, 3], name="x")
+k = tf.constant(np.arange(1, 9, dtype=np.float32).reshape(1, 1, 8))
+d = tf.expand_dims(x * 3.0 - x, -1) / tf.cast(tf.constant(7) - 2, tf.float32)
+fetch = [tf.reshape(d * k, [-1]), tf.reshape(k * (x[..., None] / 3.0), [-1])]
+rng = np.random.RandomState(4)
+with tf.Session() as s:
+    out = s.run(fetch, {x: rng.uniform(-3, 3, (64, 3)).astype(np.float32)})
+result = [v.view(np.uint32).tolist() for v in out]
+"""
+
+
+@pytest.mark.oracle
+def test_division_by_a_constant_joins_the_chain(oracle):
+    """`x / c * k` with `c` and `k` folded constants runs as TF's constant folding leaves it,
+    `x * (k * (1 / c))`, bit for bit."""
+    here, there = run_here(DIVIDED), oracle(DIVIDED)
+    assert "ok" in there and here == there, explain(DIVIDED, here, there)
