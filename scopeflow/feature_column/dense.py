@@ -109,6 +109,23 @@ def _weighted_counts(pair, size):
     return scatter_nd(merged.indices, merged.values, merged.dense_shape)
 
 
+def embedding_initializer(dimension, ckpt_to_load_from, tensor_name_in_ckpt, initializer,
+                          which=""):
+    """TF's checks of an embedding column's arguments; the initializer, by default a truncated
+    normal of stddev 1 / sqrt(dimension). `which` ends the not-callable message."""
+    if dimension is None or dimension < 1:
+        raise ValueError("Invalid dimension {}.".format(dimension))
+    if (ckpt_to_load_from is None) != (tensor_name_in_ckpt is None):
+        raise ValueError("Must specify both `ckpt_to_load_from` and `tensor_name_in_ckpt` or "
+                         "none of them.")
+    if initializer is not None and not callable(initializer):
+        raise ValueError("initializer must be callable if specified." + which)
+    if initializer is None:
+        from scopeflow.ops.init_ops import truncated_normal_initializer
+        initializer = truncated_normal_initializer(mean=0.0, stddev=1 / math.sqrt(dimension))
+    return initializer
+
+
 def embedding_column(categorical_column, dimension, combiner="mean", initializer=None,
                      ckpt_to_load_from=None, tensor_name_in_ckpt=None, max_norm=None,
                      trainable=True, use_safe_embedding_lookup=True):
@@ -119,17 +136,9 @@ def embedding_column(categorical_column, dimension, combiner="mean", initializer
     >>> tf.feature_column.embedding_column(ids, 4, combiner="sum").dimension
     4
     """
-    if dimension is None or dimension < 1:
-        raise ValueError("Invalid dimension {}.".format(dimension))
-    if (ckpt_to_load_from is None) != (tensor_name_in_ckpt is None):
-        raise ValueError("Must specify both `ckpt_to_load_from` and `tensor_name_in_ckpt` or "
-                         "none of them.")
-    if initializer is not None and not callable(initializer):
-        raise ValueError("initializer must be callable if specified. Embedding of column_name: "
-                         "{}".format(categorical_column.name))
-    if initializer is None:
-        from scopeflow.ops.init_ops import truncated_normal_initializer
-        initializer = truncated_normal_initializer(mean=0.0, stddev=1 / math.sqrt(dimension))
+    initializer = embedding_initializer(
+        dimension, ckpt_to_load_from, tensor_name_in_ckpt, initializer,
+        " Embedding of column_name: {}".format(categorical_column.name))
     return EmbeddingColumn(categorical_column, dimension, combiner, initializer,
                            ckpt_to_load_from, tensor_name_in_ckpt, max_norm, trainable,
                            use_safe_embedding_lookup)

@@ -12,13 +12,12 @@ input_layer visits and found by the others in the graph collection of that name 
 """
 
 import collections
-import math
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.feature_column.base import CategoricalColumn, DenseColumn
 from scopeflow.feature_column.categorical import WeightedCategoricalColumn
-from scopeflow.feature_column.dense import lookup
+from scopeflow.feature_column.dense import embedding_initializer, lookup
 
 __all__ = ["shared_embedding_columns"]
 
@@ -127,16 +126,8 @@ def shared_embedding_columns(categorical_columns, dimension, combiner="mean", in
     >>> fc.shared_embedding_columns([a, b], 2)[0].shared_embedding_collection_name
     'a_b_shared_embedding'
     """
-    if dimension is None or dimension < 1:
-        raise ValueError("Invalid dimension {}.".format(dimension))
-    if (ckpt_to_load_from is None) != (tensor_name_in_ckpt is None):
-        raise ValueError("Must specify both `ckpt_to_load_from` and `tensor_name_in_ckpt` or "
-                         "none of them.")
-    if initializer is not None and not callable(initializer):
-        raise ValueError("initializer must be callable if specified.")
-    if initializer is None:
-        from scopeflow.ops.init_ops import truncated_normal_initializer
-        initializer = truncated_normal_initializer(mean=0.0, stddev=1.0 / math.sqrt(dimension))
+    initializer = embedding_initializer(dimension, ckpt_to_load_from, tensor_name_in_ckpt,
+                                        initializer)
     columns = _check_columns(categorical_columns)
     if not shared_embedding_collection_name:
         shared_embedding_collection_name = "_".join(c.name for c in columns)

@@ -16,15 +16,8 @@ from scopeflow.core.tensor import Tensor
 from scopeflow.indexed_slices import IndexedSlices
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.op_util import name_scope
+from scopeflow.ops.sparse_ops import _sparse
 from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
-
-
-def _sparse(x):
-    if isinstance(x, SparseTensorValue):
-        return SparseTensor.from_value(x)
-    if not isinstance(x, SparseTensor):
-        raise TypeError("Input must be a SparseTensor.")
-    return x
 
 
 def sparse_expand_dims(sp_input, axis=None, name=None):

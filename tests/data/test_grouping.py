@@ -2,33 +2,10 @@
 shapes, the graph's ops and errors."""
 
 import pytest
+from data_oracle import DATA_PRELUDE
 from oracle import explain, run_here, same
 
-PRELUDE = """
-def drain(ds, limit=100, initializable=False):
-    if initializable:
-        it = tf.data.make_initializable_iterator(ds)
-    else:
-        it = tf.data.make_one_shot_iterator(ds)
-    nxt = it.get_next()
-    out = []
-    with tf.Session() as sess:
-        if initializable:
-            sess.run(it.initializer)
-        for _ in range(limit):
-            try:
-                out.append(sess.run(nxt))
-            except tf.errors.OutOfRangeError:
-                out.append("end")
-                break
-    return out
-def meta(ds):
-    m = lambda f, x: tf.nest.map_structure(f, x)
-    return [m(lambda t: t.name, ds.output_types),
-            m(lambda s: None if s.ndims is None else s.as_list(), ds.output_shapes)]
-def ops():
-    return [(o.name, o.type, [i.name for i in o.inputs])
-            for o in tf.get_default_graph().get_operations()]
+PRELUDE = DATA_PRELUDE + """
 gbw = tf.data.experimental.group_by_window
 bucket = tf.data.experimental.bucket_by_sequence_length
 """
