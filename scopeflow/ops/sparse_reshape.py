@@ -14,6 +14,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import dims_of, static_value
+from scopeflow.ops.constant import constant_value
 from scopeflow.ops.dynamic_shape import BadValue, host_op
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, tensor
@@ -76,39 +77,11 @@ def sparse_reshape_op(input_indices, input_shape, new_shape):
     return rows, np.asarray(out, np.int64)
 
 
-def _tf_value(t):
-    """TF's tensor_util.constant_value on the op types it folds that a shape list uses."""
-    kind = t.op.type
-    if kind == "Const":
-        return np.asarray(t.op._attrs["value"])
-    if kind in ("Identity", "StopGradient"):
-        return _tf_value(t.op.inputs[0])
-    if kind == "Cast":
-        v = _tf_value(t.op.inputs[0])
-        return None if v is None else v.astype(t.dtype.as_numpy_dtype)
-    if kind == "Shape" and t.op.inputs[0].shape.is_fully_defined():
-        return np.asarray(t.op.inputs[0].shape.as_list())
-    if kind == "Pack":
-        vals = [_tf_value(x) for x in t.op.inputs]
-        return None if any(v is None for v in vals) else np.stack(vals)
-    return None
-
-
 def _tf_as_shape(t):
-    """TF's constant_value_as_shape for Cast / Shape / Pack / constants: dims or Nones."""
-    kind = t.op.type
-    if kind == "Cast":
-        return _tf_as_shape(t.op.inputs[0])
-    if kind == "Shape":
-        return t.op.inputs[0].shape.as_list() if t.op.inputs[0].shape.ndims is not None else None
-    if kind == "Pack":
-        vals = [_tf_value(x) for x in t.op.inputs]
-        return [None if v is None or v < 0 else int(v) for v in vals]
-    v = _tf_value(t)
-    if v is not None:
-        return [None if d == -1 else int(d) for d in np.ravel(v)]
-    d = dims_of(t)
-    return None if d is None or d[0] is None else [None] * d[0]
+    """TF's constant_value_as_shape of the new shape: dims (None where unknown) or None."""
+    from scopeflow.ops.shape_value import constant_value_as_shape
+    dims = constant_value_as_shape(t)._dims
+    return None if dims is None else list(dims)
 
 
 def _static_target(sp_input, shape):
@@ -116,7 +89,7 @@ def _static_target(sp_input, shape):
     dims = _tf_as_shape(shape)
     if dims is None or not sp_input.shape.is_fully_defined():
         return None
-    value = _tf_value(shape)
+    value = constant_value(shape)
     if value is not None and sum(int(d) == -1 for d in np.ravel(value)) > 1:
         raise ValueError("At most one dimension can be inferred (-1). Found: %s" % value)
     size = int(np.prod(sp_input.shape.as_list()))
