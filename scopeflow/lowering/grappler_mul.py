@@ -446,15 +446,22 @@ def product(tree, env, inner=False):
     pushed down from a later op is read from its op). Inner products pass a barrier: XLA's
     simplifier would move a constant factor back out (`a * (c * b)` -> `(a * c) * b`)."""
     if isinstance(tree, tuple):
-        out = jnp.multiply(product(tree[0], env, True), product(tree[1], env, True))
+        left, right = product(tree[0], env, True), product(tree[1], env, True)
+        if _host(left) and _host(right):  # known at trace time: stays a host value (a size
+            return np.multiply(left, right)  # or an offset that sets a shape needs it)
+        out = jnp.multiply(left, right)
         return lax.optimization_barrier(out) if inner else out
     if isinstance(tree, Reciprocal):  # (folded by TF with one division)
         c = product(tree.c, env)
-        return (np.divide if isinstance(c, (np.ndarray, np.generic)) else jnp.divide)(
+        return (np.divide if _host(c) else jnp.divide)(
             np.asarray(1, c.dtype), c)
     if tree not in env and tree._op._type == "Const":
         return tree._op._attrs["value"]
     return env[tree]
+
+
+def _host(value):
+    return isinstance(value, (np.ndarray, np.generic))
 
 
 def tree_key(tree):

@@ -104,3 +104,23 @@ def test_division_by_a_constant_joins_the_chain(oracle):
     `x * (k * (1 / c))`, bit for bit."""
     here, there = run_here(DIVIDED), oracle(DIVIDED)
     assert "ok" in there and here == there, explain(DIVIDED, here, there)
+
+
+SIZED = """
+import numpy as np
+x = tf.placeholder(tf.float32, [None, 6, 5], name="x")
+h = tf.cast(tf.shape(x)[1], tf.float32)
+n = tf.cast(h * 4.0 / 3.0 * 0.5, tf.int32)
+y = tf.slice(x, tf.stack([0, 1, 0]), tf.stack([tf.shape(x)[0], n, 3]))
+with tf.Session() as s:
+    out = s.run(y, {x: np.arange(60, dtype=np.float32).reshape(2, 6, 5)})
+result = [y.shape.as_list(), out.tolist()]
+"""
+
+
+@pytest.mark.oracle
+def test_a_regrouped_chain_of_known_values_still_sets_a_size(oracle):
+    """A Mul chain over values known when the program is traced (static dimensions) stays a
+    host value when regrouped, so a Slice whose size it gives still compiles."""
+    here, there = run_here(SIZED), oracle(SIZED)
+    assert "ok" in there and here == there, explain(SIZED, here, there)
