@@ -308,6 +308,10 @@ class BaseSession:
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
                                 early)
                 plan.prog = (graph._version, prog)
+        else:
+            raise errors.InternalError(None, None, "the run did not settle on a program after "
+                                       "16 attempts (stack slots, loop shapes, values that "
+                                       "set shapes)")
         if plan.single:
             return values[0]
         if plan.direct:

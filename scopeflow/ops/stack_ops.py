@@ -125,7 +125,12 @@ def grow(caps, push):
     stack = push._inputs[0]._op
     while stack._type != "StackV2" and stack._inputs:  # Enter ops into the loops around it
         stack = stack._inputs[0]._op
-    caps[stack] = 2 * caps.get(stack, GROW_START)
+    cap = 2 * caps.get(stack, GROW_START)
+    # the other stacks of a gradient loop take as many pushes: they grow with it, so a loop of
+    # T steps and S stacks retries log2(T) times, not S * log2(T)
+    for other in stack._graph.get_operations():
+        if other._type == "StackV2":
+            caps[other] = max(caps.get(other, GROW_START), cap)
 
 
 def _capacity(ctx, stack, grow):
