@@ -28,11 +28,13 @@ from scopeflow.lowering.lower import Program, x64
 from scopeflow.lowering.stages import (
     HostContext,
     HostPlan,
+    HostVariable,
     NeedValues,
     grow_on_host,
     kernel_of,
     remaining,
     set_deadline,
+    variable_handle,
 )
 from scopeflow.lowering.together import run_together
 from scopeflow.ops.cf_run import LoopShapes
@@ -599,7 +601,8 @@ class InteractiveSession(BaseSession):
 def _run_host(ctx, op, known):
     """Runs host op `op` on the `known` values of its inputs: its outputs' (tensor, value)."""
     outs = kernel_of(op)(ctx, op, *[
-        _host_string(known[t]) if t._dtype.base_dtype is _STRING else known[t]
+        _host_string(known[t]) if t._dtype.base_dtype is _STRING else
+        known[t] if t in known else HostVariable(ctx.session, variable_handle(t))
         for t in op._inputs])
     if len(outs) != len(op._outputs):
         raise AssertionError("host kernel of %s returned %d values for %d outputs"

@@ -611,7 +611,11 @@ def reset_default_graph():
 
 
 def graph_from_inputs(values, default=None):
-    """The one graph that `values` live in (TF's `_get_graph_from_inputs`)."""
+    """The one graph that `values` live in (TF's `_get_graph_from_inputs`); inside a function
+    being traced, that function's graph (it captures tensors of enclosing graphs)."""
+    current = _frame.default_graph()
+    if current._building_function:
+        return current
     g = None
     first = None
     for v in values:

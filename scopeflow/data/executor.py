@@ -17,7 +17,7 @@ dataset of a one-shot iterator.
 import numpy as np
 
 from scopeflow.core.tensor import Operation
-from scopeflow.lowering.slice import backward_slice
+from scopeflow.lowering.slice import backward_slice, is_variable_capture
 from scopeflow.lowering.stages import HOST_KERNELS, HostContext
 from scopeflow.ops.registry import REGISTRY
 
@@ -196,7 +196,8 @@ def _feeds_of(targets, known):
             continue
         seen.add(op)
         for t in op._inputs:
-            if t in known:
+            # (a captured resource variable is no fed value: the stage holds it as state)
+            if t in known and not is_variable_capture(t._op):
                 if t not in feeds:
                     feeds.append(t)
             else:

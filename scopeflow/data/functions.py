@@ -16,6 +16,8 @@ dataset op receives as an input (`other_arguments`) when the pipeline is built i
 
 import threading
 
+import numpy as np
+
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
@@ -39,6 +41,9 @@ class FuncGraph(Graph):
         self._by_source = {}
         self.source_of = {}  # placeholder here -> the tensor of `outer` it stands for
         self.control_captures = []  # ops of enclosing graphs a call must wait for
+        # placeholders standing for resource variables of the caller: when the function runs
+        # on the host, its Session holds the caller's variable under them (Traced.bind)
+        self.variable_captures = frozenset()
         self.capture_scope = None  # the scope of the op whose inputs are being captured
 
     def control_dependencies(self, control_inputs):
@@ -166,16 +171,25 @@ class Traced:
             with self._lock:
                 if self._program is None:
                     from scopeflow.data.executor import Program
+                    from scopeflow.ops.resource_ops import variable_behind
                     from scopeflow.session import Session
+                    self.graph.variable_captures = frozenset(
+                        p._op for p in self._placeholders
+                        if p.dtype.name == "resource" and variable_behind(p) is not None)
                     self._program = Program(Session(graph=self.graph), self.outputs,
                                             self.args + self._placeholders)
                 prog = self._program
         return prog
 
     def bind(self, captured_values):
-        """`fn(element tuple) -> tuple of components`, the captures fixed to their values."""
+        """`fn(element tuple) -> tuple of components`, the captures fixed to their values (a
+        captured resource variable: its HostVariable, read and updated at every call)."""
         prog = self.program()
         extra = list(captured_values)
+        cells = [(p._op, v) for p, v in zip(self._placeholders, extra)
+                 if p._op in self.graph.variable_captures]
+        if cells:
+            prog = _with_variables(prog, cells, self._lock)
         if not any(self.in_sparse) and not any(self.out_sparse):
             return lambda element: tuple(prog(list(element) + extra))
         ins, outs = self.in_sparse, self.out_sparse
@@ -199,6 +213,39 @@ class Traced:
             return tuple(out)
 
         return call
+
+
+def _with_variables(prog, cells, lock):
+    """`prog` run with the caller's variables `cells` ((placeholder op, HostVariable)) in its
+    Session's state under their placeholders, and what it wrote put back (one call at a
+    time: the state is the function's Session's)."""
+    session = prog.session
+
+    def call(values):
+        with lock:
+            state, before = session._state, []
+            for ph, cell in cells:
+                value = cell.session._state.get(cell.op)
+                old = state.get(ph)
+                if value is None:
+                    state.pop(ph, None)
+                else:
+                    state[ph] = value
+                if old is None or value is None or np.shape(old) != np.shape(value):
+                    session._state_version += 1
+                before.append(value)
+            try:
+                return prog(values)
+            finally:
+                for (ph, cell), value in zip(cells, before):
+                    new = state.get(ph)
+                    if new is not value and new is not None:
+                        outer = cell.session
+                        if value is None or np.shape(new) != np.shape(value):
+                            outer._state_version += 1
+                        outer._state[cell.op] = new
+
+    return call
 
 
 _UNARY = frozenset(("Cast", "Identity", "Neg", "Abs", "Exp", "Log", "Sqrt", "Rsqrt", "Square",

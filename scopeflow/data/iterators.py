@@ -16,7 +16,7 @@ from scopeflow.data import graph_ops as g
 from scopeflow.data import structure as st
 from scopeflow.ops.registry import REGISTRY
 
-_PLACEHOLDERS = ("Placeholder", "PlaceholderV2", "PlaceholderWithDefault")
+_PLACEHOLDERS = ("Placeholder", "PlaceholderV2")  # (a PlaceholderWithDefault is copied)
 
 
 def _iter_attrs(structure, **extra):

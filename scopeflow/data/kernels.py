@@ -31,7 +31,13 @@ def _np_dtype(op):
 
 
 def _simple(op_type, make):
-    host_kernel(op_type)(lambda ctx, op, *xs: [make(op, *xs)])
+    def kernel(ctx, op, *xs):
+        try:
+            return [make(op, *xs)]
+        except errors.OpError as e:  # (a check of the op's inputs: TF names the op)
+            raise _at(e, op) from None
+
+    host_kernel(op_type)(kernel)
 
 
 _simple("TensorDataset", lambda op, *c: host.Tensors(c))

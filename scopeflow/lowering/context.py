@@ -136,6 +136,10 @@ class RunContext:
         if val is None:
             if v._type == "VarHandleOp":
                 raise self._missing_resource(v)
+            if v._type == "Placeholder":  # a tf.data function's captured resource variable
+                from scopeflow.ops.resource_ops import variable_behind
+                self.container = True  # (the iterator's resource made TF's container)
+                raise self._missing_resource(variable_behind(v._outputs[0]) or v)
             raise run_error(errors.FailedPreconditionError, self.op,
                             "Attempting to use uninitialized value %s" % v._name)
         if v not in self.written:
@@ -304,7 +308,7 @@ class RunContext:
         shape = op._attrs.get("shape")
         text = "You must feed a value for placeholder tensor '%s' with dtype %s" % (
             op._name, type_name(dtype))
-        if shape is not None and shape._dims is not None:
+        if shape is not None and shape._dims:  # (TF's kernel: a known rank above 0)
             text += " and shape [%s]" % ",".join("?" if d is None else str(d)
                                                  for d in shape._dims)
         raise run_error(errors.InvalidArgumentError, op, text)

@@ -89,10 +89,19 @@ def variables_in(order):
 
 
 def is_variable_op(op):
-    """A VariableV2-like op (ref output, no inputs) or a resource variable's VarHandleOp."""
+    """A VariableV2-like op (ref output, no inputs), a resource variable's VarHandleOp, or a
+    tf.data function's placeholder standing for a captured resource variable (its Session
+    holds the caller's variable under it: data/functions.py)."""
     outs = op._outputs
     return (not op._inputs and len(outs) == 1
-            and (outs[0]._dtype._is_ref_dtype or op._type == "VarHandleOp"))
+            and (outs[0]._dtype._is_ref_dtype or op._type == "VarHandleOp"
+                 or is_variable_capture(op)))
+
+
+def is_variable_capture(op):
+    """A placeholder of a tf.data function that stands for a resource variable of the
+    caller (`FuncGraph.variable_captures`, set when the function's program is made)."""
+    return op._type == "Placeholder" and op in getattr(op._graph, "variable_captures", ())
 
 
 def is_handle(t):

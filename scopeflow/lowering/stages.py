@@ -170,6 +170,26 @@ class HostContext:
         return self.session._resources
 
 
+class HostVariable:
+    """A resource variable of `session` (its VarHandleOp `op`) handed to a host op: what a
+    tf.data function that captured the variable reads and updates as it runs (TF passes the
+    handle, so each element sees the variable's value at that time)."""
+
+    __slots__ = ("op", "session")
+
+    def __init__(self, session, op):
+        self.session, self.op = session, op
+
+
+def variable_handle(t):
+    """The VarHandleOp behind resource tensor `t` (a host op's input), or None."""
+    if t._dtype._enum != 20:  # DT_RESOURCE
+        return None
+    from scopeflow.lowering.slice import variable_of
+    var = variable_of(t)
+    return var if var is not None and var._type == "VarHandleOp" else None
+
+
 class NeedValues(Exception):
     """A compiled step needs `tensors`' values when it is traced (they set a shape) and they
     depend on more than fed values: the Session computes them in an earlier step."""
@@ -235,10 +255,11 @@ class HostPlan:
                 elif len(ready) > 1:
                     self._together(ready, order)
                     continue
-            pre = backward_slice(list(host._inputs) + list(host._control_inputs),
-                                 known_set, done)
+            # (a resource variable's handle is no value: the host op gets a HostVariable)
+            inputs = [t for t in host._inputs if variable_handle(t) is None]
+            pre = backward_slice(inputs + list(host._control_inputs), known_set, done)
             if pre:
-                self._stage([t for t in host._inputs if t not in known_set],
+                self._stage([t for t in inputs if t not in known_set],
                             [c for c in host._control_inputs if c not in done], pre, order)
             self.steps.append(("host", host))
             self._known.extend(host._outputs)

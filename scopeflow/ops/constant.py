@@ -292,6 +292,9 @@ def _placeholder_shape(*, dtype, shape):
 
 @op("Placeholder", infer=_placeholder_shape, context=True, stateful=True)
 def _placeholder(ctx, *, dtype, shape):
+    from scopeflow.lowering.slice import is_variable_capture
+    if is_variable_capture(ctx.op):  # the caller's resource variable (data/functions.py)
+        return ctx.var_ref()
     return ctx.missing_feed()
 
 

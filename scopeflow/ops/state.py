@@ -170,6 +170,12 @@ def _ref_op(builder, ref, inputs, attrs, name, check=None):
     g = registry._graph_of([ref_t, *inputs])
     full = g._op_scope(name)
     tensors = registry._convert_inputs(g, rec, [ref_t, *inputs], full)
+    if ref_t._op._graph is not g and getattr(g, "captures_outer", False):
+        # a function captures the variable's value, never its ref (TF's op_def_library)
+        types = [t.dtype for t in tensors]
+        raise TypeError("In op '%s', input types (%s) are not compatible with expected types "
+                        "(%s)" % (rec.type, _types_text([types[0].base_dtype] + types[1:]),
+                                  _types_text(types)))
     if "Tindices" in attrs:
         attrs["Tindices"] = tensors[1].dtype.base_dtype
     if check is not None:
@@ -177,6 +183,10 @@ def _ref_op(builder, ref, inputs, attrs, name, check=None):
         if msg:
             raise ValueError(registry.shape_error_text(g, msg, full, rec.type, tensors, attrs))
     return colocated(g, ref_t.op, registry.finish, g, rec, full, tensors, attrs)
+
+
+def _types_text(types):
+    return "[%s]" % ", ".join("tf." + t.name for t in types)
 
 
 def colocated(g, op, build, *args, **kwargs):

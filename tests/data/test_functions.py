@@ -91,3 +91,152 @@ def fn_np(fn, v):
     with tf.Graph().as_default(), tf.Session() as sess:
         out = fn(tf.constant(v))
         return sess.run(out) if not isinstance(out, int) else out
+
+
+# ---- captures of the outer graph against real TF: values, the graph's ops, run-time errors
+CAPTURES = {
+    "indexed_constant": """
+table = tf.constant([10, 20, 30], tf.int64)
+a = tf.data.Dataset.range(3).map(lambda i: table[i])
+b = tf.data.Dataset.range(2).map(lambda i: (table[1], tf.nn.embedding_lookup(table, i),
+                                            tf.one_hot(table[0] // 10, 3)))
+c = tf.data.Dataset.range(3).filter(lambda i: table[i] > 15)
+result = [drain(a), drain(b), drain(c, initializable=True), ops()]""",
+    "function_body": """
+table = tf.constant([10, 20, 30], tf.int64)
+ds = tf.data.Dataset.range(2).map(lambda i: (table[1] + table[i], tf.gather(table, 2)))
+fd = tf.get_default_graph().as_graph_def().library.function
+result = [[[a.name for a in f.signature.input_arg],
+           sorted((n.name, n.op, list(n.input)) for n in f.node_def if n.op != "Identity")]
+          for f in fd]""",
+    "outer_values_name_scopes": """
+c = tf.constant(3.0, name="c")
+def f(i):
+    with tf.name_scope("blk", values=[c]):
+        x = tf.cast(i, tf.float32) * c
+    with tf.variable_scope("vs", values=[c]):
+        return x + c
+ds = tf.data.Dataset.range(3).map(f)
+result = [drain(ds), ops()]""",
+    "fed_placeholder": """
+p = tf.placeholder(tf.int64, [], name="p")
+q = tf.placeholder(tf.int64, [None], name="q")
+ds = tf.data.Dataset.range(4).map(lambda i: i * p + q[i % 2]).filter(lambda x: x > p)
+s, n = started(ds, {p: 2, q: [1, 5]})
+result = [s.run(n), s.run(n), ops()]""",
+    "placeholder_not_fed": """
+p = tf.placeholder(tf.int64, [], name="p")
+it = tf.data.make_initializable_iterator(tf.data.Dataset.range(3).map(lambda i: i * p))
+with tf.Session() as s:
+    s.run(it.initializer)""",
+    "placeholder_in_one_shot": """
+p = tf.placeholder(tf.int64, [], name="p")
+tf.data.make_one_shot_iterator(tf.data.Dataset.range(3).map(lambda i: i * p))""",
+    "sliced_placeholders": """
+x = tf.placeholder(tf.float32, [None, 2], name="x")
+y = tf.placeholder(tf.int32, [None], name="y")
+m = tf.reduce_mean(x)
+ds = tf.data.Dataset.from_tensor_slices({"x": x, "y": y}).map(
+    lambda d: (d["x"] - m, d["y"])).batch(2)
+s, n = started(ds, {x: [[1, 2], [3, 4], [5, 6]], y: [1, 2, 3]})
+result = [s.run(n), s.run(n), meta(ds)]""",
+    "sliced_placeholder_not_fed": """
+x = tf.placeholder(tf.float32, [None], name="x")
+y = tf.placeholder(tf.int32, [None], name="y")
+it = tf.data.make_initializable_iterator(tf.data.Dataset.from_tensor_slices((x, y)))
+with tf.Session() as s:
+    s.run(it.initializer, {x: [1, 2]})""",
+    "variables": """
+v = tf.get_variable("v", initializer=tf.constant([1., 2., 3.]))
+r = tf.get_variable("r", initializer=tf.constant([4., 5., 6.]), use_resource=True)
+ds = tf.data.Dataset.range(3).map(lambda i: v[i] * 2 + tf.nn.embedding_lookup(r, i))
+s, n = started(ds)
+result = [s.run(n), s.run(n)]""",
+    "resource_variables_read_per_element": """
+v = tf.get_variable("v", initializer=tf.constant([1., 2., 3.]), use_resource=True)
+ds = tf.data.Dataset.range(3).map(
+    lambda i: tf.gather(v, i) * 2 + v[i] + tf.nn.embedding_lookup(v, i) + v.read_value()[0])
+s, n = started(ds)
+r = [s.run(n)]
+s.run(v.assign([10., 20., 30.]))
+result = r + [s.run(n)]""",
+    "resource_variable_updated_in_map": """
+v = tf.get_variable("cnt", initializer=tf.constant(0, tf.int64), use_resource=True)
+ds = tf.data.Dataset.range(4).map(lambda i: v.assign_add(i)).filter(lambda x: x % v >= 0)
+s, n = started(ds)
+result = [s.run(n) for _ in range(3)] + [s.run(v)]""",
+    "resource_variable_nested_and_reduced": """
+v = tf.get_variable("v", initializer=tf.constant([1, 2, 3], tf.int64), use_resource=True)
+a = tf.data.Dataset.range(2).flat_map(
+    lambda i: tf.data.Dataset.range(2).map(lambda j: tf.gather(v, i + j)))
+r = tf.data.Dataset.range(6).reduce(tf.constant(0, tf.int64), lambda s, x: s + x * v[0])
+s, n = started(a)
+result = [s.run(n) for _ in range(4)] + [s.run(r)]""",
+    "uninitialized_resource_variable": """
+v = tf.get_variable("v", initializer=tf.constant([1., 2., 3.]), use_resource=True)
+it = tf.data.make_initializable_iterator(tf.data.Dataset.range(3).map(lambda i: v[i]))
+n = it.get_next()
+with tf.Session() as s:
+    s.run(it.initializer)
+    s.run(n)""",
+    "ref_updates_need_the_ref": """
+v = tf.get_variable("cnt", initializer=tf.constant(0, tf.int64))
+w = tf.get_variable("w", [2, 3])
+fs = [lambda i: tf.assign_add(v, i), lambda i: tf.assign(v, 3),
+      lambda i: tf.scatter_add(w, [0], tf.ones([1, 3])), lambda i: tf.count_up_to(v, 3)]
+result = [err(lambda: tf.data.Dataset.range(3).map(f)) for f in fs]""",
+    "placeholder_with_default_by_value": """
+p = tf.placeholder_with_default(tf.constant(2, tf.int64), [], name="p")
+result = drain(tf.data.Dataset.range(3).map(lambda i: i * p))""",
+    "fed_slices_disagree": """
+x = tf.placeholder(tf.float32, [None], name="x")
+y = tf.placeholder(tf.int32, [None], name="y")
+it = tf.data.make_initializable_iterator(tf.data.Dataset.from_tensor_slices((x, y)))
+with tf.Session() as s:
+    s.run(it.initializer, {x: [1, 2], y: [1, 2, 3]})""",
+    "uninitialized_variable": """
+v = tf.get_variable("v", initializer=tf.constant([1., 2., 3.]))
+it = tf.data.make_initializable_iterator(tf.data.Dataset.range(3).map(lambda i: v[i]))
+with tf.Session() as s:
+    s.run(it.initializer)""",
+    "lookup_table": """
+t = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(
+    tf.constant(["a", "b", "c"]), tf.constant([1, 2, 3], tf.int64)), -1)
+ds = tf.data.Dataset.from_tensor_slices(["a", "c", "z"]).map(lambda s: t.lookup(s))
+it = tf.data.make_one_shot_iterator(ds)
+n = it.get_next()
+with tf.Session() as s:
+    s.run(tf.tables_initializer())
+    result = [s.run(n), s.run(n), s.run(n)]""",
+    "nested_functions": """
+p = tf.placeholder(tf.int64, [], name="p")
+c = tf.constant([5, 6], tf.int64)
+ds = tf.data.Dataset.range(3).interleave(
+    lambda i: tf.data.Dataset.from_tensor_slices(c * i + p).map(lambda x: x + c[0]),
+    cycle_length=2)
+s, n = started(ds, {p: 1})
+result = [s.run(n) for _ in range(6)]""",
+}
+
+
+STARTED = """
+def started(ds, feed=None):
+    it = tf.data.make_initializable_iterator(ds)
+    s = tf.Session()
+    s.run(tf.global_variables_initializer())
+    s.run(it.initializer, feed)
+    return s, it.get_next()
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(CAPTURES))
+def test_captures_match_tf(oracle, name):
+    from data_oracle import DATA_PRELUDE
+    from oracle import ORACLE_HELPERS, explain, run_here, same
+    code = DATA_PRELUDE + ORACLE_HELPERS + STARTED + CAPTURES[name]
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
+    if "raises" in there and "user-defined function" not in there["msg"]:
+        # (TF's wording of a failure inside a function names a process-wide dataset counter)
+        assert here["msg"] == there["msg"], explain(code, here, there)
