@@ -11,6 +11,7 @@ from scopeflow.data.experimental import (
     unbatch,
 )
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
+from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.transforms import (
     Counter,
     choose_from_datasets,
@@ -25,8 +26,8 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "Options", "bucket_by_sequence_length", "choose_from_datasets",
-           "enumerate_dataset",
+__all__ = ["AUTOTUNE", "Counter", "Options", "RandomDataset", "bucket_by_sequence_length",
+           "choose_from_datasets", "enumerate_dataset", "sample_from_datasets",
            "get_single_element", "get_structure", "group_by_window", "ignore_errors",
            "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
            "parallel_interleave", "scan", "shuffle_and_repeat", "take_while", "unbatch",

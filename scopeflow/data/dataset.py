@@ -245,6 +245,17 @@ class DatasetV2:
         return choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)
 
     @staticmethod
+    def sample_from_datasets(datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+                             rerandomize_each_iteration=None):
+        from scopeflow.data.sampling import sample_from_datasets
+        return sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None):
+        from scopeflow.data.sampling import random
+        return random(seed)
+
+    @staticmethod
     def counter(start=0, step=1, dtype=_dt.int64, name=None):
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)

@@ -139,6 +139,12 @@ def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=False):
         rewrite = convert_to_tensor("replicate_on_split", name="rewrite_name")
         selector = rewrite_dataset(choice_dataset._variant_tensor, rewrite, name=scope,
                                    **_attrs(choice))
+    return directed_interleave(selector, datasets, stop_on_empty_dataset)
+
+
+def directed_interleave(selector, datasets, stop_on_empty_dataset):
+    """The DirectedInterleaveDataset drawing from `datasets` as the int64 scalars of the
+    `selector` variant say; its element spec the inputs' most specific common supertype."""
     structure = datasets[0]._structure
     for i, ds in enumerate(datasets[1:]):
         merged = None

@@ -26,3 +26,14 @@ def ops():
     return [(o.name, o.type, [i.name for i in o.inputs])
             for o in tf.get_default_graph().get_operations()]
 """
+
+
+def matches_tf(oracle, code, wording=True):
+    """Runs `code` here and under TF: the same values, or the same error class (and, with
+    `wording`, message; TF's wording of a failure inside a dataset function names a
+    process-wide dataset counter, so such messages are left out)."""
+    from oracle import explain, run_here, same
+    here, there = run_here(code), oracle(code)
+    assert same(here, there), explain(code, here, there)
+    if wording and "raises" in there and "user-defined function" not in there["msg"]:
+        assert here["msg"] == there["msg"], explain(code, here, there)
