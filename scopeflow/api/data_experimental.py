@@ -10,6 +10,7 @@ from scopeflow.data.experimental import (
     shuffle_and_repeat,
     unbatch,
 )
+from scopeflow.data.cardinality import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, cardinality
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.transforms import (
@@ -26,9 +27,10 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "Options", "RandomDataset", "bucket_by_sequence_length",
-           "choose_from_datasets", "enumerate_dataset", "sample_from_datasets",
-           "get_single_element", "get_structure", "group_by_window", "ignore_errors",
-           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
-           "parallel_interleave", "scan", "shuffle_and_repeat", "take_while", "unbatch",
+__all__ = ["AUTOTUNE", "Counter", "INFINITE_CARDINALITY", "Options", "RandomDataset",
+           "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
+           "choose_from_datasets", "enumerate_dataset", "get_single_element", "get_structure",
+           "group_by_window", "ignore_errors", "make_initializable_iterator",
+           "make_one_shot_iterator", "map_and_batch", "parallel_interleave",
+           "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
            "unique"]

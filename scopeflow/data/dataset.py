@@ -65,8 +65,9 @@ class DatasetV2:
     # ---- transformations -------------------------------------------------------------------
     def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None):
         fn = trace(map_func, self._structure)
-        attrs = dict(f=fn, use_inter_op_parallelism=True, preserve_cardinality=True,
-                     **_fn_attrs(fn))
+        # (TF1's map keeps no cardinality: its count is unknown, TF2's keeps its input's)
+        attrs = dict(f=fn, use_inter_op_parallelism=True,
+                     preserve_cardinality=not isinstance(self, DatasetV1), **_fn_attrs(fn))
         if num_parallel_calls is None:
             variant = g.map_dataset(self._variant_tensor, fn.captured,
                                     **_attrs(fn.out_structure, **attrs))
@@ -259,6 +260,10 @@ class DatasetV2:
     def counter(start=0, step=1, dtype=_dt.int64, name=None):
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)
+
+    def cardinality(self):
+        from scopeflow.data.cardinality import cardinality
+        return cardinality(self)
 
     def apply(self, transformation_func):
         out = transformation_func(self)

@@ -45,9 +45,11 @@ _simple("TensorSliceDataset", lambda op, *c: host.TensorSlices(c))
 _simple("RangeDataset", lambda op, a, b, c: host.Range(a, b, c, _np_dtype(op)))
 _simple("ZipDataset", lambda op, *ds: host.Zip(ds))
 _simple("ConcatenateDataset", lambda op, a, b: host.Concatenate(a, b))
-def _map(ds, fn, captured):
+def _map(op, ds, captured):
+    fn = op._attrs["f"]
     m = host.Map(ds, fn.bind(captured), fn.chunked())
     m.traced = fn
+    m.counted = op._attrs.get("preserve_cardinality", True)  # (cardinality.py)
     return m
 
 
@@ -55,12 +57,14 @@ def _batch(ds, n, drop):
     """A map whose function is elementwise runs once per batch: same values, one call."""
     traced = getattr(ds, "traced", None) if isinstance(ds, host.Map) else None
     if traced is not None and traced.elementwise():
-        return host.Map(host.Batch(ds.source, n, drop), traced.batched().bind(()))
+        batches = host.Batch(ds.source, n, drop)
+        batches.counted = ds.counted
+        return host.Map(batches, traced.batched().bind(()))
     return host.Batch(ds, n, drop)
 
 
-_simple("MapDataset", lambda op, ds, *cap: _map(ds, op._attrs["f"], cap))
-_simple("ParallelMapDatasetV2", lambda op, ds, *rest: _map(ds, op._attrs["f"], rest[:-1]))
+_simple("MapDataset", lambda op, ds, *cap: _map(op, ds, cap))
+_simple("ParallelMapDatasetV2", lambda op, ds, *rest: _map(op, ds, rest[:-1]))
 _simple("FilterDataset",
         lambda op, ds, *cap: host.Filter(ds, op._attrs["predicate"].bind(cap)))
 _simple("FlatMapDataset", lambda op, ds, *cap: host.FlatMap(ds, op._attrs["f"].bind(cap)))
@@ -70,7 +74,7 @@ _simple("ParallelInterleaveDatasetV4", lambda op, ds, *rest: host.Interleave(
     ds, op._attrs["f"].bind(rest[:-5]), _cycle(rest[-5]), rest[-4]))
 _simple("BatchDatasetV2", lambda op, ds, n, drop: _batch(ds, n, drop))
 _simple("MapAndBatchDataset", lambda op, ds, *rest: _batch(
-    _map(ds, op._attrs["f"], rest[:-3]), rest[-3], rest[-1]))
+    _map(op, ds, rest[:-3]), rest[-3], rest[-1]))
 _simple("ShuffleDataset", lambda op, ds, size, s1, s2: shuffle.Shuffle(
     ds, size, s1, s2, op._attrs.get("reshuffle_each_iteration", True)))
 _simple("ShuffleAndRepeatDataset", lambda op, ds, size, s1, s2, count: shuffle.Shuffle(

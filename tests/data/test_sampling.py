@@ -6,10 +6,10 @@ from data_oracle import DATA_PRELUDE, matches_tf
 
 PRELUDE = DATA_PRELUDE + """
 E = tf.data.experimental
-def bodies():
-    return [[[x.name for x in f.signature.input_arg],
-             sorted((n.name, n.op, list(n.input)) for n in f.node_def if n.op != "Identity")]
-            for f in tf.get_default_graph().as_graph_def().library.function]
+def bodies():  # (in no particular order: TF's library order is its own)
+    return sorted([[x.name for x in f.signature.input_arg],
+                   sorted((n.name, n.op, list(n.input)) for n in f.node_def if n.op != "Identity")]
+                  for f in tf.get_default_graph().as_graph_def().library.function)
 """
 
 SNIPPETS = {
