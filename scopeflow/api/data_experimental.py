@@ -11,6 +11,7 @@ from scopeflow.data.experimental import (
     unbatch,
 )
 from scopeflow.data.cardinality import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, cardinality
+from scopeflow.data.csv import CsvDataset
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.transforms import (
@@ -27,7 +28,7 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "INFINITE_CARDINALITY", "Options", "RandomDataset",
+__all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options", "RandomDataset",
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "get_structure",
            "group_by_window", "ignore_errors", "make_initializable_iterator",

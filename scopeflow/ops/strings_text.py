@@ -112,6 +112,17 @@ def _parse(b, kind):
     return float(s) if _FLOAT.fullmatch(s) else None
 
 
+def parse_number(b, dtype):
+    """`b` (bytes) as a number of numpy `dtype` by TF's safe_strto* rules, or None (not a
+    number, or out of the integer type's range)."""
+    x = _parse(b, dtype.kind)
+    if x is not None and dtype.kind in "iu":
+        info = np.iinfo(dtype)
+        if not info.min <= x <= info.max:
+            return None
+    return x
+
+
 def _string_to_number_shape(string_tensor, *, out_type=_dt.float32):
     return string_tensor.shape, out_type
 
@@ -121,11 +132,10 @@ def _string_to_number(ctx, string_tensor, *, out_type=_dt.float32):
     dtype = np.dtype(out_type.as_numpy_dtype)
     a = np.asarray(string_tensor)
     out = np.empty(a.shape, dtype)
-    info = np.iinfo(dtype) if dtype.kind in "iu" else None
     with np.errstate(over="ignore"):
         for i, v in enumerate(a.reshape(-1)):
-            x = _parse(_as_bytes(v), dtype.kind)
-            if x is None or (info is not None and not info.min <= x <= info.max):
+            x = parse_number(_as_bytes(v), dtype)
+            if x is None:
                 fail(ctx, "StringToNumberOp could not correctly convert string: %s"
                      % _as_bytes(v).decode("utf-8", "replace"))
             out.reshape(-1)[i] = x
