@@ -11,7 +11,8 @@ from scopeflow.data.experimental import (
     unbatch,
 )
 from scopeflow.data.cardinality import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, cardinality
-from scopeflow.data.csv import CsvDataset
+from scopeflow.data.csv_dataset import CsvDataset
+from scopeflow.data.csv_files import make_csv_dataset
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.transforms import (
@@ -32,6 +33,6 @@ __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "get_structure",
            "group_by_window", "ignore_errors", "make_initializable_iterator",
-           "make_one_shot_iterator", "map_and_batch", "parallel_interleave",
+           "make_csv_dataset", "make_one_shot_iterator", "map_and_batch", "parallel_interleave",
            "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
            "unique"]

@@ -5,7 +5,7 @@
 tf.float32
 """
 
-from scopeflow.data import cardinality, csv, grouping, kernels, sampling, transforms  # noqa: F401
+from scopeflow.data import cardinality, csv_dataset, grouping, kernels, sampling, transforms  # noqa: F401
 from scopeflow.data.dataset import AUTOTUNE, Dataset, DatasetV1, DatasetV2
 from scopeflow.data.iterators import (
     Iterator,

@@ -332,6 +332,16 @@ class DatasetV1(DatasetV2):
 Dataset = DatasetV1
 
 
+def map_dataset(ds, fn, use_inter_op_parallelism=True, preserve_cardinality=True):
+    """TF's internal `_MapDataset(ds, fn, ...)` (what its own pipelines build), the flags
+    given rather than those of the v1 `Dataset.map`."""
+    traced = trace(fn, ds._structure)
+    variant = g.map_dataset(ds._variant_tensor, traced.captured, **_attrs(
+        traced.out_structure, f=traced, use_inter_op_parallelism=use_inter_op_parallelism,
+        preserve_cardinality=preserve_cardinality, **_fn_attrs(traced)))
+    return type(ds)(variant, traced.out_structure, "_MapDataset")
+
+
 def _static_batch(n, drop):
     d, b = constant_value(drop), constant_value(n)
     if d is not None and bool(d) and b is not None:

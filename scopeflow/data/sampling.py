@@ -15,8 +15,7 @@ from scopeflow.core.tensor import Tensor
 from scopeflow.data import graph_ops as g
 from scopeflow.data import host
 from scopeflow.data import structure as st
-from scopeflow.data.dataset import DatasetV1, DatasetV2, _attrs, _fn_attrs, dataset_seeds
-from scopeflow.data.functions import trace
+from scopeflow.data.dataset import DatasetV1, DatasetV2, _attrs, dataset_seeds, map_dataset
 from scopeflow.data.shuffle import _Philox, _Single
 from scopeflow.data.transforms import directed_interleave
 from scopeflow.lowering.stages import host_kernel
@@ -110,8 +109,4 @@ def _draw(logits, seeds):
 def _select(ds, fn, name):
     """TF's `_MapDataset(ds, fn, use_inter_op_parallelism=False)`: the selector's map."""
     fn.__name__ = name
-    traced = trace(fn, ds._structure)
-    variant = g.map_dataset(ds._variant_tensor, traced.captured, **_attrs(
-        traced.out_structure, f=traced, use_inter_op_parallelism=False,
-        preserve_cardinality=True, **_fn_attrs(traced)))
-    return variant
+    return map_dataset(ds, fn, use_inter_op_parallelism=False)._variant_tensor
