@@ -17,7 +17,7 @@ import numpy as np
 
 from scopeflow.ops import libm32
 from scopeflow.ops.eigen_exp import float32_kernel
-from scopeflow.ops.rounding import round_each
+from scopeflow.ops.rounding import round_against, round_each
 
 _CLAMP = np.float32(7.90738964080810547)
 # the numerator's (odd) and denominator's (even) coefficients in x^2, highest first
@@ -27,10 +27,15 @@ _DEN = tuple(np.float32(c) for c in (8.015776984e-7, 3.326951409e-4, 2.597254514
                                      4.673548340e-1, 1.0))
 
 
-def _horner(t, coefficients):
+# Each product that feeds a sum is kept from fusing into it (round_against): tied to the
+# kernel's input, whose NaN test XLA computes once per element for all of them (a NaN input
+# makes every such product NaN); tied each to itself (round_each), each product cost a test,
+# a conversion and a xor, half of an LSTM step's Tanh and Sigmoid. Products that feed only
+# products and quotients need no tie: only a sum takes a product into a fused multiply-add.
+def _horner(t, coefficients, x):
     acc = jnp.full(t.shape, coefficients[0], t.dtype)
     for c in coefficients[1:]:
-        acc = round_each(acc * t) + c
+        acc = round_against(acc * t, x) + c
     return acc
 
 
@@ -40,10 +45,9 @@ def eigen_tanh(x):
     x = jnp.where(jnp.abs(x) < np.finfo(np.float32).tiny, x * np.float32(0), x)
     c = jnp.clip(x, -_CLAMP, _CLAMP)
     c = jnp.where(jnp.isnan(x), x, c)
-    x2 = round_each(c * c)
-    x3 = round_each(x2 * c)
-    p = round_each(x3 * _horner(x2, _NUM)) + c
-    return p / _horner(x2, _DEN)
+    x2 = c * c
+    p = round_against(x2 * c * _horner(x2, _NUM, x), x) + c
+    return p / _horner(x2, _DEN, x)
 
 
 tanh_op = float32_kernel(eigen_tanh, jnp.tanh, lambda x, y, t: t * (1 - y * y),
@@ -64,24 +68,23 @@ _EXP_HI, _EXP_LO = np.float32(16.6355324), np.float32(-104.0)
 PACKET = 8  # floats per AVX register: Eigen's vectorized stretch of a flat tensor
 
 
-def _madd(a, b, c):
-    return round_each(a * b) + c
-
-
 def _packet_logistic(x0):
+    def madd(a, b, c):  # (tied to the input: see _horner)
+        return round_against(a * b, x0) + c
+
     x = jnp.minimum(x0, _EXP_HI) * np.float32(0.5)
     x = jnp.where(jnp.isnan(x0), x0, x)
-    m = jnp.floor(_madd(x, _LOG2E, np.float32(0.5)))
-    r = _madd(m, _LN2_LO, _madd(m, _LN2_HI, x))
-    r2 = round_each(r * r)
+    m = jnp.floor(madd(x, _LOG2E, np.float32(0.5)))
+    r = madd(m, _LN2_LO, madd(m, _LN2_HI, x))
+    r2 = r * r
     p2, p3, p4, p5 = _EXP_P
-    p = _madd(r, _madd(r2, p5, p3), _madd(r2, p4, p2))
-    p = _madd(r2, p, r + np.float32(1))
+    p = madd(r, madd(r2, p5, p3), madd(r2, p4, p2))
+    p = madd(r2, p, r + np.float32(1))
     # 2^m from its exponent bits (m is in [-75, 12] here: a normal number)
     scale = jax.lax.bitcast_convert_type(
         (jnp.where(jnp.isnan(m), 0, m).astype(jnp.int32) + 127) << 23, jnp.float32)
-    e = round_each(p * scale)
-    e = round_each(e * e)
+    e = p * scale
+    e = round_against(e * e, x0)
     return jnp.where(x0 < _EXP_LO, np.float32(0), e / (e + np.float32(1)))
 
 
