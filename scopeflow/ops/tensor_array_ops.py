@@ -425,6 +425,7 @@ def _take(ctx, flow, data, index):
     if type(data) is tuple:
         return _ragged_take(ctx, flow, data, index)
     n = data.shape[0]
+    every = _every_in_order(index, n)
     xp = np if _concrete(data, index) else jnp
     index = xp.asarray(index, np.int32).reshape(-1)
     bad = (index < 0) | (index >= n)
@@ -433,7 +434,18 @@ def _take(ctx, flow, data, index):
         data=[_first_bad(xp, index, bad)])
     if n == 0:  # an empty array read in a loop body traced but never run (its check fails)
         return xp.zeros(index.shape + tuple(data.shape[1:]), data.dtype)
+    if xp is jnp and every:
+        # (stack(): every element in order is the array itself; XLA's gather with the
+        # constant indices copied it element by element, 1.4 ms of an LSTM step of 35 ms)
+        return data
     return xp.asarray(data)[xp.clip(index, 0, n - 1)]
+
+
+def _every_in_order(index, n):
+    """Whether `index` is known when traced to be 0, 1, ..., n - 1."""
+    static = _static_int(index)
+    return static is not None and static.reshape(-1).shape == (n,) and bool(
+        (static.reshape(-1) == np.arange(n)).all())
 
 
 _READ_RANGE = "Tried to read from index %d but array size is: %d"
