@@ -12,7 +12,11 @@ from scopeflow.data.experimental import (
 )
 from scopeflow.data.cardinality import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, cardinality
 from scopeflow.data.csv_dataset import CsvDataset
-from scopeflow.data.csv_files import make_csv_dataset
+from scopeflow.data.file_pipelines import (
+    make_batched_features_dataset,
+    make_csv_dataset,
+    parse_example_dataset,
+)
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.transforms import (
@@ -33,6 +37,7 @@ __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options
            "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "enumerate_dataset", "get_single_element", "get_structure",
            "group_by_window", "ignore_errors", "make_initializable_iterator",
-           "make_csv_dataset", "make_one_shot_iterator", "map_and_batch", "parallel_interleave",
+           "make_batched_features_dataset", "make_csv_dataset", "make_one_shot_iterator",
+           "map_and_batch", "parallel_interleave", "parse_example_dataset",
            "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
            "unique"]

@@ -1,6 +1,6 @@
-"""tf.data.experimental.make_csv_dataset against real TF: inferred column names and types,
-given defaults, selected columns, labels, epochs, seeded shuffles, two files read in turn, and
-TF's ValueErrors for bad arguments."""
+"""tf.data.experimental.make_csv_dataset and make_batched_features_dataset against real TF:
+inferred column names and types, given defaults, selected columns, labels, epochs, seeded
+shuffles, two files read in turn, parsed Examples (dense and sparse), TF's ValueErrors."""
 
 import pytest
 from data_oracle import DATA_PRELUDE, matches_tf
@@ -37,6 +37,34 @@ result = [run(a), meta(a), run(b), meta(b), run(c), run(e)]""",
 a = E.make_csv_dataset(os.path.join(d, "*.csv"), 2, num_epochs=1, shuffle=False,
                        num_parallel_reads=2)
 result = [run(a)]""",
+    "batched_features": """
+def ex(i):
+    f = tf.train.Features(feature={
+        "a": tf.train.Feature(int64_list=tf.train.Int64List(value=[i])),
+        "b": tf.train.Feature(float_list=tf.train.FloatList(value=[i * 0.5] * (i % 3))),
+        "s": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"x%d" % i]))})
+    return tf.train.Example(features=f).SerializeToString()
+for k in range(2):
+    with tf.io.TFRecordWriter(os.path.join(d, "r%d.tfrecord" % k)) as w:
+        for i in range(5):
+            w.write(ex(10 * k + i))
+feats = {"a": tf.io.FixedLenFeature([], tf.int64), "b": tf.io.VarLenFeature(tf.float32),
+         "s": tf.io.FixedLenFeature([], tf.string, default_value="")}
+pattern = os.path.join(d, "*.tfrecord")
+a = E.make_batched_features_dataset(pattern, 3, feats, num_epochs=1, shuffle=False)
+b = E.make_batched_features_dataset(pattern, 4, feats, label_key="a", num_epochs=2,
+                                    shuffle=False, reader_num_threads=2)
+c = E.make_batched_features_dataset(pattern, 4, feats, shuffle=True, shuffle_seed=5,
+                                    num_epochs=1)
+def show(xs):
+    out = []
+    for x in xs:
+        if x == "end": out.append(x); continue
+        f, l = (x if isinstance(x, tuple) else (x, None))
+        out.append([{k: (v.values.tolist(), v.indices.tolist(), v.dense_shape.tolist())
+                     if hasattr(v, "indices") else v for k, v in sorted(f.items())}, l])
+    return out
+result = [show(run(a)), show(run(b)), show(run(c)), meta(b)[0]]""",
     "bad_arguments": """
 p = csvfile("a.csv", "x,y,x\\n1,2,3\\n")
 q = csvfile("b.csv", "x,y\\n1,2\\n3\\n")

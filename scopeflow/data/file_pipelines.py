@@ -1,8 +1,9 @@
-"""`tf.data.experimental.make_csv_dataset`: CSV files as batches of feature dicts (and labels),
-as TF 2.21 builds them: file names globbed and sorted when called, column names read from the
-header, column types inferred from the first rows (int32, int64, float32, float64, else string)
-when not given, then CsvDataset per file, interleaved, shuffled, repeated, batched, mapped to
-dicts and prefetched.
+"""Ready-made file pipelines of `tf.data.experimental`, as TF 2.21 builds them:
+`make_csv_dataset` (CSV files as batches of feature dicts and labels: file names globbed and
+sorted when called, column names read from the header, column types inferred from the first
+rows when not given, then CsvDataset per file, interleaved, shuffled, repeated, batched, mapped
+to dicts, prefetched) and `make_batched_features_dataset` (TFRecord files of `tf.train.Example`
+batches, parsed).
 
 >>> import os, tempfile, scopeflow as tf
 >>> p = os.path.join(tempfile.mkdtemp(), "a.csv")
@@ -250,3 +251,41 @@ def _rows(filenames, num_cols, opts):
                                      "fields. Expected: %d." % (number, len(row), num_cols))
                 number += 1
                 yield row
+
+
+def parse_example_dataset(features, num_parallel_calls=1, deterministic=None):
+    """A transformation: batches of serialized `tf.train.Example`s parsed into `features`
+    (the values of TF's ParseExampleDatasetV2, built here as a map of `parse_example`)."""
+    if features is None:
+        raise ValueError("Argument `features` is required, but not specified.")
+    from scopeflow.io.parse_example import parse_example
+    return lambda ds: ds.map(lambda serialized: parse_example(serialized, features))
+
+
+def make_batched_features_dataset(file_pattern, batch_size, features, reader=None,
+                                  label_key=None, reader_args=None, num_epochs=None,
+                                  shuffle=True, shuffle_buffer_size=10000, shuffle_seed=None,
+                                  prefetch_buffer_size=None, reader_num_threads=None,
+                                  parser_num_threads=None, sloppy_ordering=False,
+                                  drop_final_batch=False):
+    """Batches of parsed `tf.train.Example` features (and labels) from record files."""
+    from scopeflow.data.sources import TFRecordDataset
+    reader = TFRecordDataset if reader is None else reader
+    threads = 1 if reader_num_threads is None else reader_num_threads
+    prefetch = AUTOTUNE if prefetch_buffer_size is None else prefetch_buffer_size
+    args = list(reader_args or [])
+    dataset = DatasetV1.list_files(file_pattern, shuffle=shuffle, seed=shuffle_seed)
+    dataset = dataset.apply(parallel_interleave(lambda f: reader(f, *args), cycle_length=threads,
+                                                block_length=1, sloppy=sloppy_ordering))
+    if shuffle:
+        dataset = dataset.shuffle(shuffle_buffer_size, shuffle_seed)
+    if num_epochs != 1:
+        dataset = dataset.repeat(num_epochs)
+    dataset = dataset.batch(batch_size, drop_remainder=drop_final_batch or num_epochs is None)
+    dataset = dataset.apply(parse_example_dataset(features, parser_num_threads or 2))
+    if label_key:
+        if label_key not in features:
+            raise ValueError("The `label_key` provided (%s) must be one of the `features` "
+                             "keys: %s." % (label_key, features.keys()))
+        dataset = dataset.map(lambda x: (x, x.pop(label_key)))
+    return dataset.prefetch(prefetch)
