@@ -19,6 +19,7 @@ from scopeflow.data.file_pipelines import (
 )
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
+from scopeflow.data.writers import TFRecordWriter
 from scopeflow.data.transforms import (
     Counter,
     choose_from_datasets,
@@ -33,11 +34,11 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options", "RandomDataset",
-           "UNKNOWN_CARDINALITY", "bucket_by_sequence_length", "cardinality",
-           "choose_from_datasets", "enumerate_dataset", "get_single_element", "get_structure",
-           "group_by_window", "ignore_errors", "make_initializable_iterator",
-           "make_batched_features_dataset", "make_csv_dataset", "make_one_shot_iterator",
+__all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options",
+           "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length",
+           "cardinality", "choose_from_datasets", "enumerate_dataset", "get_single_element",
+           "get_structure", "group_by_window", "ignore_errors", "make_batched_features_dataset",
+           "make_csv_dataset", "make_initializable_iterator", "make_one_shot_iterator",
            "map_and_batch", "parallel_interleave", "parse_example_dataset",
            "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
            "unique"]

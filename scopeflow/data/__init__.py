@@ -5,7 +5,15 @@
 tf.float32
 """
 
-from scopeflow.data import cardinality, csv_dataset, grouping, kernels, sampling, transforms  # noqa: F401
+from scopeflow.data import (  # noqa: F401  (host kernels)
+    cardinality,
+    csv_dataset,
+    grouping,
+    kernels,
+    sampling,
+    transforms,
+    writers,
+)
 from scopeflow.data.dataset import AUTOTUNE, Dataset, DatasetV1, DatasetV2
 from scopeflow.data.iterators import (
     Iterator,
