@@ -10,7 +10,12 @@ from scopeflow.data.experimental import (
     shuffle_and_repeat,
     unbatch,
 )
-from scopeflow.data.cardinality import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, cardinality
+from scopeflow.data.cardinality import (
+    INFINITE_CARDINALITY,
+    UNKNOWN_CARDINALITY,
+    assert_cardinality,
+    cardinality,
+)
 from scopeflow.data.csv_dataset import CsvDataset
 from scopeflow.data.file_pipelines import (
     make_batched_features_dataset,
@@ -35,10 +40,10 @@ from scopeflow.data.iterators import (
 )
 
 __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options",
-           "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "bucket_by_sequence_length",
-           "cardinality", "choose_from_datasets", "enumerate_dataset", "get_single_element",
-           "get_structure", "group_by_window", "ignore_errors", "make_batched_features_dataset",
-           "make_csv_dataset", "make_initializable_iterator", "make_one_shot_iterator",
-           "map_and_batch", "parallel_interleave", "parse_example_dataset",
-           "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "unbatch",
-           "unique"]
+           "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "assert_cardinality",
+           "bucket_by_sequence_length", "cardinality", "choose_from_datasets",
+           "enumerate_dataset", "get_single_element", "get_structure", "group_by_window",
+           "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
+           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
+           "parallel_interleave", "parse_example_dataset", "sample_from_datasets", "scan",
+           "shuffle_and_repeat", "take_while", "unbatch", "unique"]

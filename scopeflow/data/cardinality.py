@@ -27,6 +27,68 @@ dataset_cardinality = g._register(
     infer=lambda *inputs, **attrs: (TensorShape([]), _dt.int64))
 
 
+assert_cardinality_dataset = g._register("AssertCardinalityDataset",
+                                         ["input_dataset", "cardinality"])
+
+
+def assert_cardinality(expected_cardinality):
+    """A transformation: the dataset as it is, failing at run time when it does not have
+    `expected_cardinality` elements (which `cardinality` then reports)."""
+    from scopeflow.data.dataset import _attrs, _int64
+
+    def apply(ds):
+        n = _int64(expected_cardinality, "expected_cardinality")
+        variant = assert_cardinality_dataset(ds._variant_tensor, n, **_attrs(ds._structure))
+        return type(ds)(variant, ds._structure, "_AssertCardinalityDataset")
+
+    return apply
+
+
+class AssertCount(host.HostDataset):
+    """AssertCardinalityDataset's kernel: TF's FailedPrecondition when the count is off (an
+    ended input fails again at every later call, as TF's iterator does)."""
+
+    def __init__(self, source, expected):
+        self.source, self.expected = source, int(expected)
+
+    def __iter__(self):
+        return _Counting(iter(self.source), self.expected)
+
+
+class _Counting:
+    def __init__(self, source, expected):
+        self.source, self.expected, self.seen = source, expected, 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        el = next(self.source, None)
+        if el is None:
+            if self.seen != self.expected:
+                raise self._error("only %s" % _elements(self.seen))
+            raise StopIteration
+        self.seen += 1
+        if self.expected != _INF and self.seen > self.expected:
+            raise self._error("at least %s" % _elements(self.seen))
+        return el
+
+    def _error(self, found):
+        from scopeflow import errors
+        return errors.FailedPreconditionError(
+            None, None, "Input dataset was expected to contain %s but contained %s."
+            % (_elements(self.expected), found))
+
+
+def _elements(n):
+    if n == _INF:
+        return "an infinite number of elements"
+    return "%d element%s" % (n, "" if n == 1 else "s")
+
+
+host_kernel("AssertCardinalityDataset")(lambda ctx, op, ds, n: [AssertCount(ds, n)])
+
+
 def cardinality(dataset):
     """The number of elements of `dataset` (an int64 scalar tensor), or TF's constants."""
     return dataset_cardinality(dataset._variant_tensor)
@@ -137,6 +199,7 @@ _RULES = {
     sampling.RandomValues: lambda ds: _INF,
     transforms.DirectedInterleave: _interleave_directed,
     transforms.Scan: _same,
+    AssertCount: lambda ds: ds.expected,
 }
 
 host_kernel("DatasetCardinality")(lambda ctx, op, ds: [np.int64(count(ds))])

@@ -261,6 +261,21 @@ class DatasetV2:
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)
 
+    def ignore_errors(self, log_warning=False, name=None):
+        from scopeflow.data.experimental import ignore_errors
+        return self.apply(ignore_errors(log_warning))
+
+    def get_single_element(self, name=None):
+        from scopeflow.data.experimental import get_single_element
+        return get_single_element(self)
+
+    def map_with_legacy_function(self, map_func, num_parallel_calls=None,
+                                 deterministic=None):
+        return self.map(map_func, num_parallel_calls, deterministic)
+
+    def filter_with_legacy_function(self, predicate):
+        return self.filter(predicate)
+
     def cardinality(self):
         from scopeflow.data.cardinality import cardinality
         return cardinality(self)

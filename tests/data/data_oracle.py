@@ -1,6 +1,7 @@
 """The helpers oracle programs of tf.data.experimental share (tests/data): `drain` runs a
-dataset to its end (or `limit` elements) through a one-shot or initializable iterator, `meta`
-gives its output types and shapes, `ops` the graph's ops."""
+dataset to its end (or `limit` elements) through a one-shot or initializable iterator, `rows`
+too but records failing elements and goes on, `meta` gives its output types and shapes, `ops`
+the graph's ops."""
 
 DATA_PRELUDE = """
 def drain(ds, limit=100, initializable=False):
@@ -17,6 +18,25 @@ def drain(ds, limit=100, initializable=False):
             except tf.errors.OutOfRangeError:
                 out.append("end")
                 break
+    return out
+def first_line(e):
+    return [type(e).__name__, [l for l in e.message.splitlines() if l[:1] != "\\t"][-1]]
+def rows(ds, n=20, feed=None):
+    # (an initializable iterator; a failing element is recorded and the next one asked for)
+    it = tf.data.make_initializable_iterator(ds)
+    nxt, out = it.get_next(), []
+    with tf.Session() as s:
+        try:
+            s.run(it.initializer, feed)
+        except tf.errors.OpError as e:
+            return first_line(e)
+        for _ in range(n):
+            try:
+                out.append(s.run(nxt))
+            except tf.errors.OutOfRangeError:
+                return out + ["end"]
+            except tf.errors.OpError as e:
+                out.append(first_line(e))
     return out
 def meta(ds):
     m = lambda f, x: tf.nest.map_structure(f, x)

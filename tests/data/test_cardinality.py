@@ -1,5 +1,6 @@
-"""tf.data.experimental.cardinality against real TF: TF's count, INFINITE_CARDINALITY or
-UNKNOWN_CARDINALITY for each kind of pipeline (TF1's map keeps no count, map_and_batch does)."""
+"""tf.data.experimental.cardinality and assert_cardinality against real TF: TF's count,
+INFINITE_CARDINALITY or UNKNOWN_CARDINALITY for each kind of pipeline (TF1's map keeps no count,
+map_and_batch does), and the asserted count's run-time errors."""
 
 import pytest
 from data_oracle import DATA_PRELUDE, matches_tf
@@ -42,6 +43,26 @@ with tf.Session() as s:
     result = [s.run(c, {p: 9}), [x.name for x in c[:3]], r(3).cardinality().op.type,
               E.INFINITE_CARDINALITY, E.UNKNOWN_CARDINALITY]
 """
+
+
+ASSERTED = DATA_PRELUDE + """
+E = tf.data.experimental
+r = tf.data.Dataset.range
+a = r(3).apply(E.assert_cardinality(5))
+b = r(3).filter(lambda x: True).apply(E.assert_cardinality(2))
+c = r(3).apply(E.assert_cardinality(E.INFINITE_CARDINALITY))
+d = r(2).apply(E.assert_cardinality(1))
+e = r(0).apply(E.assert_cardinality(1))
+f = r(3).apply(E.assert_cardinality(3))
+with tf.Session() as s:
+    cs = s.run([E.cardinality(x) for x in (a, b, c, f)])
+result = [rows(x, 6) for x in (a, b, c, d, e, f)] + [cs, ops()[-12:]]
+"""
+
+
+@pytest.mark.oracle
+def test_assert_cardinality_matches_tf(oracle):
+    matches_tf(oracle, ASSERTED)
 
 
 @pytest.mark.oracle

@@ -13,24 +13,6 @@ def csvfile(text):
     p = os.path.join(tempfile.mkdtemp(), "f.csv")
     open(p, "wb").write(text.encode())
     return p
-def first_line(e):
-    return [type(e).__name__, [l for l in e.message.splitlines() if l[:1] != "\\t"][-1]]
-def rows(ds, n=20, feed=None):
-    it = tf.data.make_initializable_iterator(ds)
-    nxt, out = it.get_next(), []
-    with tf.Session() as s:
-        try:
-            s.run(it.initializer, feed)
-        except tf.errors.OpError as e:
-            return first_line(e)
-        for _ in range(n):
-            try:
-                out.append(s.run(nxt))
-            except tf.errors.OutOfRangeError:
-                return out + ["end"]
-            except tf.errors.OpError as e:
-                out.append(first_line(e))
-    return out
 """
 
 SNIPPETS = {

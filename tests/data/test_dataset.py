@@ -206,6 +206,14 @@ result = [[list(tf.data.get_output_types(ds)), list(tf.data.get_output_classes(d
            list(z.batch(2).unbatch().element_spec), list(it.get_next()), list(g.element_spec),
            list(tf.data.Dataset.from_tensor_slices({"z": [1], "a": [2]}).element_spec)],
           drain(ds)]""",
+    "tf1_method_aliases": """
+bad = tf.data.Dataset.range(3).map(
+    lambda x: tf.strings.to_number(tf.strings.as_string(x) + "q")).ignore_errors()
+legacy = tf.data.Dataset.range(3).map_with_legacy_function(lambda x: x * 2)
+one = tf.data.Dataset.range(5, 6).get_single_element()
+with tf.Session() as s:
+    result = [drain(bad), drain(legacy.filter_with_legacy_function(lambda x: x > 0)),
+              s.run(one)]""",
 }
 
 
