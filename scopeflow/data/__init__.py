@@ -12,6 +12,7 @@ from scopeflow.data import (  # noqa: F401  (host kernels)
     kernels,
     sampling,
     transforms,
+    windows,
     writers,
 )
 from scopeflow.data.dataset import AUTOTUNE, Dataset, DatasetV1, DatasetV2

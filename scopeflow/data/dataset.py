@@ -261,6 +261,10 @@ class DatasetV2:
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)
 
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
+        from scopeflow.data.windows import window
+        return window(self, size, shift, stride, drop_remainder)
+
     def ignore_errors(self, log_warning=False, name=None):
         from scopeflow.data.experimental import ignore_errors
         return self.apply(ignore_errors(log_warning))

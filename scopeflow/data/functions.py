@@ -299,6 +299,11 @@ def _arguments(in_structure, names=None):
                      placeholder(_dt.int64, [rank], name="args_%d" % (len(flat) + 2))]
             flat.extend(parts)
             values.append(SparseTensor._of(*parts))
+        elif isinstance(s, st.DatasetSpec):  # a window: its dataset, on the host value
+            from scopeflow.data.dataset import DatasetV1
+            t = placeholder(_dt.variant, [], name="args_%d" % len(flat))
+            flat.append(t)
+            values.append(DatasetV1(t, s.element_spec, "_VariantDataset"))
         else:
             name = names[len(flat)] if names else "args_%d" % len(flat)
             t = placeholder(s.dtype, s.shape, name=name)

@@ -56,6 +56,45 @@ class SparseTensorSpec(TypeSpec):
         return "SparseTensorSpec(%r, %r)" % (self._shape, self._dtype)
 
 
+class DatasetSpec(TypeSpec):
+    """`tf.data.DatasetSpec`: a dataset as an element's component (window's); one variant."""
+
+    __slots__ = ("element_spec",)
+    sparse = False
+    dtype = property(lambda self: _dt.variant)
+    shape = property(lambda self: TensorShape([]))
+    flat_dtype = dtype
+    flat_shape = shape
+
+    def __init__(self, element_spec):
+        self.element_spec = element_spec
+
+    @property
+    def value_type(self):
+        from scopeflow.data.dataset import DatasetV2
+        return DatasetV2
+
+    def is_compatible_with(self, other):
+        return self == other
+
+    def most_specific_compatible_type(self, other):
+        return self
+
+    def __eq__(self, other):
+        return isinstance(other, DatasetSpec) and self.element_spec == other.element_spec
+
+    def __hash__(self):
+        return hash(("dataset", spec_text(self.element_spec)))
+
+    def __repr__(self):
+        return "DatasetSpec(%s, TensorShape([]))" % spec_text(self.element_spec)
+
+
+def _legacy(what):
+    """TF1's output_types / shapes / classes of a leaf (a DatasetSpec stands for itself)."""
+    return lambda s: s if isinstance(s, DatasetSpec) else getattr(s, what)
+
+
 def spec_of(value):
     """The spec of a graph value: TensorSpec for a Tensor, SparseTensorSpec for a SparseTensor."""
     if isinstance(value, Tensor):
@@ -160,15 +199,15 @@ def _serialize(sp, many):
 
 
 def types_of(structure):
-    return map_structure(lambda s: s.dtype, structure)
+    return map_structure(_legacy("dtype"), structure)
 
 
 def shapes_of(structure):
-    return map_structure(lambda s: s.shape, structure)
+    return map_structure(_legacy("shape"), structure)
 
 
 def classes_of(structure):
-    return map_structure(lambda s: s.value_type, structure)
+    return map_structure(_legacy("value_type"), structure)
 
 
 def from_legacy(types, shapes=None, classes=None):
