@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops import libm32
-from scopeflow.ops.rounding import round_against, round_each
+from scopeflow.ops.rounding import round_against
 
 PACKET = 8  # floats per AVX register: Eigen's vectorized stretch of a flat tensor
 _TINY = np.float32(np.finfo(np.float32).tiny)
@@ -46,9 +46,11 @@ _SQRT_HALF = np.float32(0.707106781186547524)
 _LN2 = np.float32(0.693147180559945309417)
 
 
-def _madd(a, b, c):
-    """a * b + c as two roundings (no fused multiply-add)."""
-    return round_each(a * b) + c
+def _madd(a, b, c, x0):
+    """a * b + c as two roundings (no fused multiply-add): the product tied to the kernel's
+    input `x0`, whose NaN test XLA computes once for all of a kernel's products (each product
+    tied to itself costs a test, a conversion and a xor; a NaN input makes them all NaN)."""
+    return round_against(a * b, x0) + c
 
 
 def _flush(x):
@@ -64,16 +66,16 @@ def _pow2(k):
 def _packet_exp(x0):
     x0 = _flush(x0)
     x = jnp.minimum(x0, _EXP_HI)
-    m = jnp.floor(_madd(x, _LOG2E, np.float32(0.5)))
-    r = _madd(m, _LN2_LO, _madd(m, _LN2_HI, x))
-    r2 = round_each(r * r)
-    even = _madd(r2, _madd(r2, _P6, _P4), _P2)
-    odd = _madd(r2, _P5, _P3)
-    y = _madd(r2, _madd(r, odd, even), r + np.float32(1))
+    m = jnp.floor(_madd(x, _LOG2E, np.float32(0.5), x0))
+    r = _madd(m, _LN2_LO, _madd(m, _LN2_HI, x, x0), x0)
+    r2 = r * r  # (a product that feeds only products needs no tie)
+    even = _madd(r2, _madd(r2, _P6, _P4, x0), _P2, x0)
+    odd = _madd(r2, _P5, _P3, x0)
+    y = _madd(r2, _madd(r, odd, even, x0), r + np.float32(1), x0)
     # y * 2^m, m in [-151, 128]: 2^(m/2) first (exact, normal), then a single rounding
     k = jnp.where(jnp.isnan(m), 0, m).astype(jnp.int32)
     half = k >> 1
-    out = round_each(round_each(y * _pow2(half)) * _pow2(k - half))
+    out = y * _pow2(half) * _pow2(k - half)
     out = jnp.maximum(_flush(out), x0)  # (+inf stays, NaN stays)
     return jnp.where(x0 < _EXP_LO, np.float32(0), out)
 
