@@ -77,8 +77,6 @@ def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_bat
                              "but `len(bucket_batch_sizes)=%d` and "
                              "`len(bucket_boundaries)=%d`."
                              % (len(bucket_batch_sizes), len(bucket_boundaries)))
-        if pad_to_bucket_boundary:  # (its padded shapes hold a tensor: not built yet)
-            raise NotImplementedError("bucket_by_sequence_length(pad_to_bucket_boundary=True)")
         sizes = constant(bucket_batch_sizes, dtype=_dt.int64)
 
         def bucket_id(*args):
@@ -95,9 +93,23 @@ def bucket_by_sequence_length(element_length_func, bucket_boundaries, bucket_bat
             n = size_of(key)
             if no_padding:
                 return window.batch(n, drop_remainder=drop_remainder)
+            filler = _bucket_boundary(key) if pad_to_bucket_boundary else None
             shapes = padded_shapes or window.output_shapes
-            shapes = st.map_structure(lambda s: TensorShape(s).as_list(), shapes)
+            shapes = st.map_structure(lambda s: [filler if d is None else d
+                                                 for d in TensorShape(s).as_list()], shapes)
             return window.padded_batch(n, shapes, padding_values, drop_remainder=drop_remainder)
+
+        def _bucket_boundary(key):
+            """The bucket's boundary - 1, what unknown dimensions pad to (TF checks first that
+            the element is below the last boundary)."""
+            from scopeflow.core.frame import default_graph
+            from scopeflow.ops.checks import assert_less
+            check = assert_less(key, constant(len(bucket_batch_sizes) - 1, dtype=_dt.int64),
+                                message="When pad_to_bucket_boundary=True, elements must have "
+                                        "length < max(bucket_boundaries).")
+            with default_graph().control_dependencies([check]):
+                boundaries = constant(bucket_boundaries, dtype=_dt.int64)
+                return boundaries[key] - 1
 
         return ds.apply(group_by_window(bucket_id, batching, window_size_func=size_of))
 

@@ -14,7 +14,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Tensor
 from scopeflow.data import structure as st
-from scopeflow.ops.constant import constant_value, convert_to_tensor
+from scopeflow.ops.constant import convert_to_tensor
 
 
 def padded_inputs(structure, padded_shapes, padding_values):
@@ -49,11 +49,11 @@ def _flat_like(structure, values):
 
 
 def _shape_tensor(shape, input_shape):
-    if isinstance(shape, Tensor):
-        known = constant_value(shape)
-        static = TensorShape(None if known is None else [
-            None if d == -1 else int(d) for d in np.asarray(known).tolist()])
-        return convert_to_tensor(shape, dtype=_dt.int64), static
+    if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
+        shape = convert_to_tensor(shape, dtype=_dt.int64)  # (a Pack, as TF converts it)
+    if isinstance(shape, Tensor):  # (its static shape: TF's constant_value_as_shape)
+        from scopeflow.ops.shape_value import constant_value_as_shape
+        return convert_to_tensor(shape, dtype=_dt.int64), constant_value_as_shape(shape)
     static = TensorShape(shape)
     if not static.is_compatible_with(input_shape) and static.ndims != input_shape.ndims:
         raise ValueError("The padded shape %s is not compatible with the shape %s of the "

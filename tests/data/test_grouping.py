@@ -11,6 +11,16 @@ bucket = tf.data.experimental.bucket_by_sequence_length
 """
 
 SNIPPETS = {
+    "pad_to_bucket_boundary": """
+ds = tf.data.Dataset.range(1, 6).map(lambda x: tf.fill([x], x))
+a = ds.apply(bucket(lambda x: tf.shape(x)[0], [3, 6], [2, 2, 2],
+                        pad_to_bucket_boundary=True))
+b = tf.data.Dataset.range(1, 6).map(lambda x: (tf.fill([x], x), tf.fill([2, x], 1.0))).apply(
+    bucket(lambda x, y: tf.shape(x)[0], [3, 9], [2, 3, 4],
+                                pad_to_bucket_boundary=True))
+c = tf.data.Dataset.range(1, 5).map(lambda x: tf.fill([x], x)).padded_batch(
+    2, [tf.constant(6, tf.int64)])
+result = [rows(a), meta(a), rows(b), meta(b), rows(c), meta(c)]""",
     "group_by_window_order": """
 ds = tf.data.Dataset.from_tensor_slices([5, -3, 2, 7, -1, 4, 0, 9, 11, -8, 3]).map(
     lambda x: tf.cast(x, tf.int64))
