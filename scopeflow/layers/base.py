@@ -18,6 +18,10 @@ from scopeflow.ops import nest
 from scopeflow.ops.constant import convert_to_tensor
 
 _NAME_UIDS = weakref.WeakKeyDictionary()  # graph -> {base_name: count}
+# the keyword arguments TF's v1 Layer takes beyond its own (tf_keras base_layer_v1); any other
+# raises TF's TypeError ('Keyword argument not understood:', name)
+_ALLOWED_KWARGS = frozenset({"input_dim", "input_shape", "batch_input_shape", "batch_size",
+                             "weights", "activity_regularizer", "autocast", "implementation"})
 
 
 def to_snake_case(name):
@@ -64,6 +68,9 @@ class Layer:
     def __init__(self, trainable=True, name=None, dtype=None, **kwargs):
         scope = kwargs.pop("_scope", None)
         self._reuse = kwargs.pop("_reuse", None)
+        for key in kwargs:
+            if key not in _ALLOWED_KWARGS:
+                raise TypeError("Keyword argument not understood:", key)
         kwargs.pop("activity_regularizer", None)
         self.trainable = trainable
         self.built = False
