@@ -4,6 +4,7 @@ The constructor's graph is written as a GraphDef event (with output shapes, as T
 MetaGraphDef event, so TensorBoard draws the graph with its name scopes as groups.
 """
 
+import atexit
 import threading
 import time
 import warnings
@@ -16,6 +17,19 @@ from scopeflow.core.graph import Graph, get_default_graph
 __all__ = ["FileWriter", "FileWriterCache"]
 
 _VERSION = "2.21.0"
+
+# The event writers of FileWriters not yet closed, held as TF's writer thread holds its C++
+# EventsWriter until `close` (a FileWriter dropped unclosed, or a script's namespace cleared, still
+# writes). TF's events reach the file as they are added, and the C++ buffer is written out when
+# the process ends, so a program that never closes its FileWriter finds every event on disk;
+# tensorboard's writer keeps them in a Python buffer, flushed here at exit.
+_OPEN = set()
+
+
+@atexit.register
+def _flush_open_writers():
+    for events in list(_OPEN):
+        events.flush()
 
 
 class FileWriter:
@@ -32,6 +46,7 @@ class FileWriter:
         self._opts = (max_queue, flush_secs, filename_suffix or "")
         self._writer = self._open()
         self._closed = False
+        _OPEN.add(self._writer)
         self._lock = threading.Lock()
         self._session_run_tags = {}
         self._seen_summary_tags = set()
@@ -140,6 +155,7 @@ class FileWriter:
         with self._lock:
             if not self._closed:
                 self._writer.close()
+                _OPEN.discard(self._writer)
                 self._closed = True
 
     def reopen(self):
@@ -148,6 +164,7 @@ class FileWriter:
             if self._closed:
                 self._writer = self._open()
                 self._closed = False
+                _OPEN.add(self._writer)
 
 
 def _meta_graph(gd):

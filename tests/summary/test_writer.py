@@ -87,3 +87,43 @@ def test_file_writer_cache_shares_one_writer(tf, tmp_path):
     tf.summary.FileWriterCache.clear()
     assert tf.summary.FileWriterCache.get(str(tmp_path)) is not a
     tf.summary.FileWriterCache.clear()
+
+
+UNCLOSED = r"""
+import sys
+import tensorflow.compat.v1 as tf
+tf.disable_v2_behavior()
+x = tf.placeholder(tf.float32, [])
+merged = tf.summary.merge([tf.summary.scalar("loss", x), tf.summary.histogram("h", x * 2)])
+sess = tf.Session()
+writer = tf.summary.FileWriter(sys.argv[1] + "/logs", sess.graph)
+for step in range(5):
+    writer.add_summary(sess.run(merged, {x: step / 4}), global_step=step)
+"""
+
+
+def test_a_writer_left_open_has_all_its_events_on_disk_at_exit(tmp_path):
+    """A program that ends without closing its FileWriter (golbin's TensorBoard2 tutorial) finds
+    its summaries in its events file, as under TF, whose writer thread hands each event to the
+    C++ writer flushed at exit (only those still queued when the process ends are lost there:
+    under load TF's file may stop a few steps short; scopeflow's has them all)."""
+    import subprocess
+    import sys
+
+    from oracle import ROOT, run_tf_script
+    script = tmp_path / "prog.py"
+    script.write_text(UNCLOSED)
+    (tmp_path / "sf").mkdir()
+    proc = subprocess.run([sys.executable, "-m", "scopeflow", "run", str(script),
+                           str(tmp_path / "sf")], capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=ROOT))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_tf_script(UNCLOSED, tmp_path / "tf")
+
+    def steps(run):
+        return [(e.step, [v.tag for v in e.summary.value])  # not the loader's "__run_graph__"
+                for e in _events(tmp_path / run / "logs")
+                if e.HasField("summary") and e.summary.value[0].tag in ("loss", "h")]
+    mine, theirs = steps("sf"), steps("tf")
+    assert mine == [(s, ["loss", "h"]) for s in range(5)]
+    assert theirs == mine[:len(theirs)], theirs
