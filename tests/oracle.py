@@ -186,11 +186,12 @@ _FRAME_LINE = re.compile(r'^ +File "[^\n]*", line \d+, in [^\n]*\n', re.M)
 class Oracle:
     """A long-lived TF worker: `oracle(code)` returns what `evaluate` returns under TF."""
 
-    def __init__(self, python):
+    def __init__(self, python, onednn=None):
         # TF's oneDNN kernels (its default on AVX-512 CPUs) are the reference on every CPU:
-        # without them some messages and float sums differ and NCHW kernels are missing
-        env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=os.environ.get("TF_ENABLE_ONEDNN_OPTS",
-                                                                    "1"))
+        # without them some messages and float sums differ and NCHW kernels are missing.
+        # `onednn="0"`: TF's Eigen kernels, its default on CPUs without AVX-512
+        env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=onednn or os.environ.get(
+            "TF_ENABLE_ONEDNN_OPTS", "1"))
         self._proc = subprocess.Popen([python, "-c", _WORKER % {"here": HERE}], env=env,
                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                       text=True, bufsize=1)

@@ -40,7 +40,9 @@ import numpy as np
 from jax import lax
 
 from scopeflow.lowering.slice import data_inputs
+from scopeflow.ops.math_unary import reciprocal_kernel
 from scopeflow.ops.registry import REGISTRY
+from scopeflow.ops.true_div import host_reciprocal
 
 # ops whose TF shape function passes input 0's shape on (its dimensions' symbols with it)
 _SAME_SHAPE = frozenset((
@@ -453,8 +455,8 @@ def product(tree, env, inner=False):
         return lax.optimization_barrier(out) if inner else out
     if isinstance(tree, Reciprocal):  # (folded by TF with one division)
         c = product(tree.c, env)
-        return (np.divide if _host(c) else jnp.divide)(
-            np.asarray(1, c.dtype), c)
+        # TF folds the Reciprocal op with its CPU kernel (Eigen's approximation on float32)
+        return host_reciprocal(c) if _host(c) else reciprocal_kernel(c)
     if tree not in env and tree._op._type == "Const":
         return tree._op._attrs["value"]
     return env[tree]

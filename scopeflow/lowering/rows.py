@@ -386,18 +386,23 @@ def _batch_norm(op, ins, fed):
 
 _UNARY = ("Identity", "StopGradient", "PreventGradient", "Snapshot", "CheckNumerics", "Relu",
           "Relu6", "Elu", "Selu", "LeakyRelu", "Tanh",
-          "Neg", "Abs", "Sqrt", "Square", "Reciprocal", "Inv", "Cast", "Floor", "Ceil",
+          "Neg", "Abs", "Sqrt", "Square", "Cast", "Floor", "Ceil",
           "Round", "Rint", "Sign", "Softsign", "LogicalNot", "IsNan", "IsInf",
           "IsFinite", "Sin", "Cos", "Erf", "ZerosLike", "OnesLike", "PlaceholderWithDefault")
 _BINARY = ("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "DivNoNan", "Maximum", "Minimum",
-           "Pow", "SquaredDifference", "FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod",
+           "SquaredDifference", "FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod",
            "Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual", "LogicalAnd",
            "LogicalOr", "SelectV2", "Atan2")
 
 # elementwise kernels whose element values depend on the tensor's size, as TF's: Eigen's
 # vectorized path, and another for the last size % 8 elements (ops/eigen_tanh.py, eigen_rsqrt.py,
-# eigen_exp.py)
-_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt", "Exp", "Log", "Expm1", "Log1p", "Softplus")
+# eigen_exp.py, eigen_reciprocal.py; Pow by a constant -1 or -0.5 is a Reciprocal or an Rsqrt)
+_TAILED = ("Sigmoid", "SigmoidGrad", "Rsqrt", "Exp", "Log", "Expm1", "Log1p", "Softplus",
+           "Reciprocal", "Inv")
+
+
+def _broadcast_sized(op, ins, fed):
+    return _broadcast(op, ins, fed)[0], SIZED
 
 
 def _same_sized(op, ins, fed):
@@ -408,6 +413,7 @@ _RULES = {
     **{t: _same for t in _UNARY + ("AddN",)},
     **{t: _same_sized for t in _TAILED},
     **{t: _broadcast for t in _BINARY},
+    "Pow": _broadcast_sized,
     "IdentityN": _identity_n,
     "Select": _select,
     "BiasAdd": _bias_add,

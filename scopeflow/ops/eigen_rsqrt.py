@@ -93,7 +93,7 @@ def _packet_path(x):
 
 
 @functools.lru_cache(maxsize=1)
-def _host_is_amd():
+def host_is_amd():
     try:
         with open("/proc/cpuinfo") as f:
             return any(line.startswith("vendor_id") and "AuthenticAMD" in line for line in f)
@@ -111,7 +111,7 @@ def _amd_table():
 def _approximation(x):
     """`vrsqrtps` of a positive normal `x`: 12 significant bits from a table over [1, 4),
     Intel's as its closed form, AMD's as measured."""
-    if _host_is_amd():
+    if host_is_amd():
         return _amd_approximation(x)
     bits = jax.lax.bitcast_convert_type(x, jnp.uint32)
     odd = (bits >> 23) & 1 ^ 1  # the unbiased exponent is odd: x / 2**(e - 1) lies in [2, 4)

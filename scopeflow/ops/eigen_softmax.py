@@ -13,10 +13,10 @@ Each kernel shifts a row by its max, b = x - max, then:
 - SoftmaxCrossEntropyWithLogits: loss the row sum of labels * (log(sum) - b), backprop
   exp(b) / sum - labels.
 
-Softmax (exp(b) over the flat tensor, times the reciprocal of its row sum) is not modelled: TF
-takes those reciprocals with the AVX `vrcpps` approximation and a Newton step (Eigen's
-preciprocal), whose bits differ between Intel and AMD processors, and a model of the exp with
-exact reciprocals still differed from TF on most values of some small batches.
+Softmax: exp(b) over the flat tensor, times the reciprocal of its row sum, which TF takes with
+Eigen's vectorized inverse (the AVX `vrcpps` approximation and a Newton step,
+ops/eigen_reciprocal.py): modelled where this host's `vrcpps` was measured (AMD), as TF's Eigen
+kernel computes it (TF's default without AVX-512; its oneDNN softmax rounds otherwise).
 
 Measured against TF (tests/ops/test_eigen_softmax.py), of a (128, 10) batch: before, 243 of
 1280 LogSoftmax values, 18 of 128 sparse losses and 852 of 1280 of their backprop, 67 of 128
@@ -30,6 +30,7 @@ import jax.numpy as jnp
 
 from scopeflow.ops import libm32
 from scopeflow.ops.eigen_exp import eigen_exp, eigen_log
+from scopeflow.ops.eigen_reciprocal import eigen_reciprocal
 from scopeflow.ops.eigen_sum import kernel_row_sums
 from scopeflow.ops.rounding import quotient, round_each
 
@@ -60,6 +61,13 @@ def log_softmax(x):
     """TF's float32 LogSoftmax of a (rows, classes) matrix."""
     b = _shifted(x)
     return b - eigen_log(_sum_exp(b))[:, None]
+
+
+def softmax(x):
+    """TF's float32 Softmax of a (rows, classes) matrix: exp(b) over the flat tensor, times
+    the reciprocal of its row sum (Eigen's vectorized inverse, ops/eigen_reciprocal.py)."""
+    e = eigen_exp(_shifted(x))
+    return round_each(e * eigen_reciprocal(kernel_row_sums(e))[:, None])
 
 
 def sparse_xent(features, labels, onehot):

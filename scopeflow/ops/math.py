@@ -23,7 +23,7 @@ from scopeflow.ops.true_div import host_reciprocal, true_divide
 from scopeflow.ops.value_checks import check
 from scopeflow.ops.math_unary import *  # noqa: E402,F401,F403 - unary ops re-exported
 from scopeflow.ops.math_unary import UNARY, logical_not  # noqa: F401 - used by callers
-from scopeflow.ops.math_unary import rounded_if_summed
+from scopeflow.ops.math_unary import reciprocal_kernel, rounded_if_summed, rsqrt_op
 
 _sp = jax.scipy.special
 
@@ -204,7 +204,25 @@ def _truncate_mod_op(ctx, x, y):
 def _pow_op(ctx, x, y):
     if jnp.issubdtype(jnp.result_type(y), jnp.integer):
         check(ctx, jnp.all(y >= 0), "Integers to negative integer powers are not allowed")
-    return _pow(x, y)
+    converted = _converted_pow(ctx, x, y)
+    return _pow(x, y) if converted is None else converted
+
+
+def _converted_pow(ctx, x, y):
+    """TF's arithmetic optimizer (ConvertPow) makes x ** -1 a Reciprocal and x ** -0.5 an
+    Rsqrt when the exponent is a known constant, one value throughout, that does not broadcast
+    x: on float32 those kernels are Eigen's approximations (the other rewrites, Square, Sqrt,
+    x * x * x, Identity and ones, compute what pow does)."""
+    if (isinstance(y, jax.core.Tracer) or jnp.result_type(x) != jnp.float32
+            or not folds_divisor(ctx)):
+        return None
+    y = np.asarray(y)
+    if not y.size or np.broadcast_shapes(np.shape(x), y.shape) != np.shape(x):
+        return None
+    first = y.reshape(-1)[0]
+    if first not in (-1, -0.5) or not (y == first).all():
+        return None
+    return (reciprocal_kernel if first == -1 else rsqrt_op)(jnp.asarray(x))
 
 
 _REAL_DIV = _binary_kernel(_real_div, "xy")

@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
+from scopeflow.ops import eigen_reciprocal
 from scopeflow.ops.eigen_exp import exp_op, expm1_op, log1p_op, log_op
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
 from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
@@ -28,14 +29,28 @@ def _abs_jvp(primals, tangents):
     return jnp.abs(x), jnp.sign(x) * t
 
 
-def _reciprocal(x):
+def reciprocal_kernel(x):
+    if x.dtype == jnp.float32 and eigen_reciprocal.modelled():
+        return _reciprocal_f32(x)  # TF's Eigen kernel: vrcpps and a Newton step
     return (1 / x).astype(x.dtype) if jnp.issubdtype(x.dtype, jnp.inexact) else 1 // x
+
+
+@jax.custom_jvp
+def _reciprocal_f32(x):
+    return eigen_reciprocal.eigen_reciprocal(x)
+
+
+@_reciprocal_f32.defjvp
+def _reciprocal_f32_jvp(primals, tangents):
+    (x,), (t,) = primals, tangents
+    y = _reciprocal_f32(x)
+    return y, -t * y * y
 
 
 _UNARY = {
     "Neg": jnp.negative, "Abs": _abs, "Exp": exp_op, "Log": log_op, "Log1p": log1p_op,
     "Expm1": expm1_op, "Sqrt": jnp.sqrt, "Rsqrt": rsqrt_op,
-    "Reciprocal": _reciprocal, "Inv": _reciprocal, "Sign": jnp.sign, "Floor": jnp.floor,
+    "Reciprocal": reciprocal_kernel, "Inv": reciprocal_kernel, "Sign": jnp.sign, "Floor": jnp.floor,
     "Ceil": jnp.ceil, "Round": jnp.round, "Rint": jnp.rint, "Tanh": tanh_op,
     "Sigmoid": sigmoid_op, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
     "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,

@@ -13,7 +13,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.ops import eigen_softmax, nn_jax
+from scopeflow.ops import eigen_reciprocal, eigen_softmax, nn_jax
 from scopeflow.ops.eigen_exp import softplus_op
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
@@ -168,10 +168,17 @@ def _softmax_shape(logits):
     return logits.shape, logits.dtype.base_dtype
 
 
-# (Softmax keeps XLA's exp and division: TF's reciprocals of the row sums are the processor's
-# vrcpps approximation with a Newton step, see ops/eigen_softmax.py, not reproduced)
+# TF's float32 kernel where this host's vrcpps is modelled (ops/eigen_reciprocal.py), else
+# XLA's exp and division; the derivatives are softmax's
+_softmax_f32 = eigen_softmax.valued_as(
+    lambda x: eigen_softmax.softmax(x.reshape(-1, x.shape[-1])).reshape(x.shape))(
+        nn_jax.softmax)
+
+
 @typed_op("Softmax", infer=_softmax_shape)
 def _softmax_op(logits):
+    if logits.dtype == jnp.float32 and logits.size and eigen_reciprocal.modelled():
+        return _softmax_f32(logits)
     return nn_jax.softmax(logits)
 
 

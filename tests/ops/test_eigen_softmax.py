@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from scopeflow.lowering.lower import x64
-from scopeflow.ops import nn_jax
+from scopeflow.ops import eigen_reciprocal, nn_jax
 from scopeflow.ops.eigen_softmax import log_softmax
-from tests.oracle import bit_mismatches, run_here
+from tests.oracle import Oracle, bit_mismatches, run_here, tf_python
 
 SHAPES = [(64, 10), (7, 13), (3, 8), (1, 1), (5, 3), (33, 100), (1, 17), (9, 1000)]
 
@@ -45,12 +45,52 @@ def test_softmax_kernels_equal_tf_bit_for_bit(oracle):
             assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, (name, shape)
 
 
+@pytest.fixture
+def eigen_oracle():
+    """TF with its Eigen kernels (oneDNN off: TF's default on CPUs without AVX-512)."""
+    py = tf_python()
+    if py is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    o = Oracle(py, onednn="0")
+    yield o
+    o.close()
+
+
+SOFTMAX = """
+rs = np.random.RandomState(1)
+p = tf.placeholder(tf.float32, [None, None])
+q = tf.placeholder(tf.float32, [None, None, None])
+result = []
+with tf.Session() as s:
+    for shape in %r:
+        x = (rs.randn(*shape) * 3).astype(np.float32)
+        x[0, 0] = 30.0
+        result.append(s.run(tf.nn.softmax(p), {p: x}).view(np.uint32).tolist())
+    x = rs.randn(4, 3, 6).astype(np.float32)
+    result.append(s.run(tf.nn.softmax(q), {q: x}).view(np.uint32).tolist())
+    result.append(s.run(tf.nn.softmax(q, axis=1), {q: x}).view(np.uint32).tolist())
+"""
+
+
+@pytest.mark.skipif(not eigen_reciprocal.modelled(),
+                    reason="Softmax's reciprocals are this host's vrcpps, not measured here")
+@pytest.mark.oracle
+def test_softmax_equals_tfs_eigen_kernel_bit_for_bit(eigen_oracle):
+    """Softmax as TF computes it with its Eigen kernel (its default without AVX-512; TF's
+    oneDNN softmax rounds otherwise, and differs from XLA's as much)."""
+    code = SOFTMAX % SHAPES
+    there, here = eigen_oracle(code), run_here(code)
+    assert "ok" in there and "ok" in here, (there, here)
+    for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
+        assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i
+
+
 def test_derivatives_are_the_smooth_formulas():
     x = np.float32([[1.0, 2.0, 3.5], [0.5, -1.0, 2.0]])
     t = np.float32([[0.1, -0.2, 0.3], [1.0, 0.0, -1.0]])
-    from scopeflow.ops.nn import _LOG_SOFTMAX
+    from scopeflow.ops.nn import _LOG_SOFTMAX, _softmax_f32
     with x64():
-        for ours, smooth in [(_LOG_SOFTMAX, nn_jax.log_softmax)]:
+        for ours, smooth in [(_LOG_SOFTMAX, nn_jax.log_softmax), (_softmax_f32, nn_jax.softmax)]:
             _, got = jax.jvp(ours, (x,), (t,))
             _, want = jax.jvp(smooth, (x,), (t,))
             np.testing.assert_allclose(got, want, rtol=1e-6)
