@@ -17,8 +17,11 @@ and each row is added by Eigen's `InnerMostDimReducer` with 8-float AVX packets:
   thread per CPU, so k = min(that, CPUs) and the values depend on the machine; k = 2 was
   measured, and more threads keep XLA's order.
 
-Mean divides that sum by the count, as TF's Mean kernel does. Other dtypes and other axes
-(a leading axis: Eigen's column reducer, four row accumulators from 16 rows on) keep XLA's.
+A sum over leading dims, or over the middle dims between kept ones, is Eigen's
+`InnerMostDimPreserver` (`column_sums`): rows added in order, or from 16 rows on in four
+accumulators, for each packet of 8 outputs (up to MAX_COLUMN rows: XLA's order beyond, as a
+loop in order costs a multiple of XLA's reduce there). Mean divides that sum by the count, as TF's Mean
+kernel does. Other dtypes and other axes keep XLA's.
 
 >>> import numpy as np
 >>> float(row_sums(np.ones((1, 10), np.float32))[0])
@@ -32,6 +35,7 @@ import jax.numpy as jnp
 import numpy as np
 
 PACKET, BLOCK, LEAF = 8, 32, 8 * 1024
+MAX_COLUMN = 1024  # longer column sums keep XLA's order: in order, a row a step, they cost 2-5x
 _COST, _THREAD = 1.9375, 100000.0  # Eigen's cost model: a float of a sum, a thread's startup
 
 
@@ -46,13 +50,82 @@ def rows_of(shape, axes):
     return (rows, cols) if rows and cols > 1 else None
 
 
+def columns_of(shape, axes):
+    """(outer, reduced, inner) when TF's kernel sees reducing `axes` of `shape` as a sum over
+    the middle dim of a 3-D tensor (outer 1: the leading dims of a matrix), or None."""
+    runs = []
+    for i, d in enumerate(shape):
+        if d == 1:
+            continue
+        if runs and runs[-1][0] == (i in axes):
+            runs[-1][1] *= d
+        else:
+            runs.append([i in axes, d])
+    pattern = [r for r, _ in runs]
+    if pattern == [True, False]:
+        runs.insert(0, [False, 1])
+    elif pattern != [False, True, False]:
+        return None
+    outer, reduced, inner = (d for _, d in runs)
+    return (outer, reduced, inner) if 1 < reduced <= MAX_COLUMN else None
+
+
 def tf_sum(x, axes):
     """TF's float32 Sum of `x` over `axes` as a flat vector of the kept values, or None."""
-    shape = rows_of(x.shape, axes) if x.dtype == jnp.float32 else None
+    if x.dtype != jnp.float32:
+        return None
+    columns = columns_of(x.shape, axes)
+    if columns:
+        return column_sums(x.reshape(columns))
+    shape = rows_of(x.shape, axes)
     plan = shape and _plan(*shape)
     if not plan:
         return None
     return row_sums(x.reshape(shape), plan)
+
+
+def column_sums(x):
+    """The sums over the middle dim of float32 `x` (outer, reduced, inner), flat, in the order
+    of Eigen's `InnerMostDimPreserver`: an output packet of 8 inner values within one row adds
+    the reduced rows in order, or, from 16 rows on, in four accumulators (row j into j % 4 up
+    to the last multiple of 4) added ((a0 + a1) + a2) + a3, then the remaining rows; values in
+    a packet that would cross the inner dim's end, or in the output's last size % 8, are added
+    one at a time, in order."""
+    outer, reduced, inner = x.shape
+    n = outer * inner
+    first = np.arange(n) // PACKET * PACKET  # each output's packet
+    packet = (first + PACKET <= n // PACKET * PACKET) & (first % inner + PACKET <= inner)
+    if reduced < 16 or not packet.any():
+        return _rows_in_order(x).reshape(-1)
+    whole = reduced // 4 * 4
+    quads = x[:, :whole].reshape(outer, whole // 4, 4 * inner)
+    acc = _rows_in_order(quads).reshape(outer, 4, inner)
+    four = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
+    for j in range(whole, reduced):
+        four = four + x[:, j]
+    if packet.all():
+        return four.reshape(-1)
+    return jnp.where(packet, four.reshape(-1), _rows_in_order(x).reshape(-1))
+
+
+def _rows_in_order(x):
+    """x[:, 0] + x[:, 1] + ... in that order for x (outer, rows, inner): a loop unrolled 32
+    rows a step (a step a row costs its loop overhead on each of thousands of rows)."""
+    rows = x.shape[1]
+    if rows <= 32:
+        return _in_order(x)
+    steps, unroll = rows // 32, 32
+    body = x[:, :steps * 32].reshape(x.shape[0], steps, unroll, x.shape[2]).transpose(1, 2, 0, 3)
+
+    def step(acc, block):
+        for j in range(unroll):
+            acc = acc + block[j]
+        return acc, None
+
+    acc = jax.lax.scan(step, jnp.zeros((x.shape[0], x.shape[2]), x.dtype), body)[0]
+    for j in range(steps * 32, rows):
+        acc = acc + x[:, j]
+    return acc
 
 
 def kernel_row_sums(m):
@@ -165,7 +238,7 @@ def _in_order(blocks):
     """blocks[..., 0, :] + blocks[..., 1, :] + ... in that order (XLA's reduce reassociates)."""
     count = blocks.shape[-2]
     if count == 0:
-        return jnp.zeros(blocks.shape[:-2] + (BLOCK,), blocks.dtype)
+        return jnp.zeros(blocks.shape[:-2] + blocks.shape[-1:], blocks.dtype)
     if count <= 16:
         acc = blocks[..., 0, :]
         for j in range(1, count):

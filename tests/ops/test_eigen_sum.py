@@ -47,3 +47,39 @@ def test_leaf_sums_add_in_eigens_order(cols):
     got = np.asarray(eigen_sum.row_sums(m))
     want = np.array([_eigen_leaf(r) for r in m], np.float32)
     assert got.view(np.int32).tolist() == want.view(np.int32).tolist()
+
+
+@pytest.mark.parametrize("shape, axes, want", [
+    ((50, 37), (0,), (1, 50, 37)), ((4, 5, 6, 7), (0, 1, 2), (1, 120, 7)),
+    ((4, 5, 6), (1,), (4, 5, 6)), ((4, 5, 6), (0, 2), None), ((1, 5, 1, 6), (1,), (1, 5, 6)),
+    ((3, 1), (0,), None), ((4, 5, 6), (2,), None)])
+def test_columns_are_tfs_view(shape, axes, want):
+    assert eigen_sum.columns_of(shape, axes) == want
+
+
+COLUMNS = """
+rs = np.random.RandomState(7)
+p = tf.placeholder(tf.float32, [None, None, None])
+q = tf.placeholder(tf.float32, [None, None, None, None])
+result = []
+with tf.Session() as s:
+    for shape in [(1, 3, 37), (1, 15, 37), (1, 16, 37), (1, 50, 37), (3, 17, 9), (2, 40, 20),
+                  (5, 33, 3), (1, 257, 8), (1, 1000, 1000)]:
+        x = (rs.randn(*shape) * np.exp(rs.uniform(-3, 3, shape))).astype(np.float32)
+        result.append(s.run(tf.reduce_sum(p, 1), {p: x}).view(np.uint32).tolist())
+        result.append(s.run(tf.reduce_mean(p, 1), {p: x}).view(np.uint32).tolist())
+    x = rs.randn(8, 6, 6, 12).astype(np.float32)
+    m, v = tf.nn.moments(q, [0, 1, 2])
+    result.append(s.run(m, {q: x}).view(np.uint32).tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_column_sums_equal_tf_bit_for_bit(oracle):
+    """Sums and means over leading or middle dims (and tf.nn.moments' mean over NHW) add in
+    the order of Eigen's InnerMostDimPreserver, as TF's CPU kernels do."""
+    from tests.oracle import bit_mismatches, run_here
+    there, here = oracle(COLUMNS), run_here(COLUMNS)
+    assert "ok" in there and "ok" in here, (there, here)
+    for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
+        assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i
