@@ -262,6 +262,16 @@ def _mul(ctx, x, y):
 BINARY["Mul"] = _mul
 
 
+@typed_op("SquaredDifference", infer=broadcast, context=True)
+def _squared_difference(ctx, x, y):
+    # (x - y) ** 2 rounded before a sum reads it (tf.nn.moments' variance), as Mul's product
+    d = jnp.square(jnp.subtract(x, y))
+    return d if ctx is None else rounded_if_summed(ctx, d)
+
+
+BINARY["SquaredDifference"] = _squared_difference
+
+
 # ---- public binary functions with TF's default names ----------------------------------------
 _SNAKE = {"FloorMod": "floor_mod", "FloorDiv": "floor_div", "TruncateDiv": "truncate_div",
           "TruncateMod": "truncate_mod", "RealDiv": "real_div", "SquaredDifference":

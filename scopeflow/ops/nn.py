@@ -14,10 +14,11 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops import eigen_reciprocal, eigen_softmax, nn_jax
-from scopeflow.ops.eigen_exp import softplus_op
+from scopeflow.ops.eigen_exp import eigen_exp, float32_kernel, softplus_op
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
+from scopeflow.ops.rounding import round_each
 
 
 # ---- activations: op type -> kernel over `features` -----------------------------------------
@@ -33,7 +34,19 @@ def _relu(features):
     return nn_jax.relu(features).astype(features.dtype)
 
 
-_ACTIVATIONS = {"Relu": _relu, "Relu6": jax.nn.relu6, "Elu": jax.nn.elu, "Selu": jax.nn.selu,
+# TF's Elu and Selu kernels: exp(x) - 1 where x < 0 (Eigen's exp over the flat tensor, not
+# expm1), the Selu one times scale * alpha rounded (a following sum must not fuse it)
+_SELU_SCALE, _SELU_SCALE_ALPHA = np.float32(1.0507009873554805), np.float32(1.7580993408473769)
+_elu = float32_kernel(lambda x: jnp.where(x < 0, eigen_exp(x) - 1, x), jax.nn.elu,
+                      lambda x, y, t: t * jnp.where(x < 0, y + 1, 1).astype(x.dtype),
+                      "TF's Elu kernel")
+_selu = float32_kernel(
+    lambda x: jnp.where(x < 0, round_each(_SELU_SCALE_ALPHA * (eigen_exp(x) - 1)),
+                        round_each(_SELU_SCALE * x)), jax.nn.selu,
+    lambda x, y, t: t * jnp.where(x < 0, y + _SELU_SCALE_ALPHA, _SELU_SCALE).astype(x.dtype),
+    "TF's Selu kernel")
+
+_ACTIVATIONS = {"Relu": _relu, "Relu6": jax.nn.relu6, "Elu": _elu, "Selu": _selu,
                 "Softplus": softplus_op, "Softsign": _softsign}
 ACT = {t: typed_op(t)((lambda f: lambda features: f(features))(fn))
        for t, fn in _ACTIVATIONS.items()}

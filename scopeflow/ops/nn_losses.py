@@ -5,15 +5,19 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
-from scopeflow.ops import eigen_softmax, nn_jax
+from scopeflow.ops import eigen_softmax, eigen_sum, nn_jax
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, raw, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
+from scopeflow.ops.rounding import round_each
 
 
 @typed_op("L2Loss", infer=lambda t: spec((), t.dtype.base_dtype))
 def _l2_loss(t):
-    return jnp.sum(jnp.square(t)) / 2
+    squares = round_each(jnp.square(t))
+    # TF's kernel: the flat tensor's squares summed as Eigen's full reduction, halved
+    summed = eigen_sum.tf_sum(squares.reshape(-1), (0,)) if t.ndim else None
+    return (jnp.sum(squares) if summed is None else summed.reshape(())) / 2
 
 
 def l2_loss(t, name=None):

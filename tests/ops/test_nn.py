@@ -489,3 +489,30 @@ def test_dropout_with_rate_zero_takes_an_op_seed_as_tf(oracle):
     here, there = run_here(code), oracle(code)
     assert here == there
     assert there["ok"][:4] == [True, True, True, 2]
+
+
+BITS = """
+rs = np.random.RandomState(5)
+p = tf.placeholder(tf.float32, [None, None])
+x = (rs.randn(50, 37) * 3).astype(np.float32)
+m, v = tf.nn.moments(p, [0])
+ys = [tf.nn.elu(p), tf.nn.selu(p), tf.nn.l2_loss(p), tf.nn.l2_loss(p[:3, :2]), m, v,
+      tf.nn.batch_normalization(p, m, v, 0.1, 1.2, 1e-3),
+      tf.gradients(tf.reduce_sum(tf.nn.elu(p) * p), p)[0]]
+with tf.Session() as s:
+    result = [np.asarray(o).view(np.uint32).ravel().tolist() for o in s.run(ys, {p: x})]
+"""
+
+
+@pytest.mark.oracle
+def test_elu_selu_l2_loss_and_moments_are_tfs_bits(oracle):
+    """Elu and Selu as TF's kernels compute them (exp(x) - 1, not expm1), L2Loss's squares
+    summed in Eigen's order, moments' variance from squared differences rounded before the
+    column mean: bit for bit."""
+    from tests.oracle import bit_mismatches, run_here
+    there, here = oracle(BITS), run_here(BITS)
+    assert "ok" in there and "ok" in here, (there, here)
+    names = ["elu", "selu", "l2_loss", "small l2_loss", "mean", "variance", "batch norm",
+             "elu grad"]
+    for name, want, got in zip(names, there["ok"], here["ok"]):
+        assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, name
