@@ -6,6 +6,7 @@ from scopeflow.ops.lookup_ops import (
     TextFileIndex,
     TextFileInitializer,
 )
+from scopeflow.ops.lookup_vocab import StaticVocabularyTable
 
-__all__ = ["KeyValueTensorInitializer", "StaticHashTable", "TextFileIndex",
-           "TextFileInitializer"]
+__all__ = ["KeyValueTensorInitializer", "StaticHashTable", "StaticVocabularyTable",
+           "TextFileIndex", "TextFileInitializer"]

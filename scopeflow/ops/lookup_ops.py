@@ -252,6 +252,7 @@ class StaticHashTable:
         self._handle = _hash_table_v2(
             name=self._name, key_dtype=self.key_dtype, value_dtype=self.value_dtype,
             shared_name="%s_%s" % (self._name, uuid.uuid4()))
+        self._name = self._handle.op.name.split("/")[-1]  # (TF's: the op's own, made unique)
         self._init_op = initializer.initialize(self)
 
     name = property(lambda self: self._name)
