@@ -3,10 +3,12 @@
 from scopeflow.data.experimental import (
     AUTOTUNE,
     Options,
+    copy_to_device,
     get_single_element,
     ignore_errors,
     map_and_batch,
     parallel_interleave,
+    prefetch_to_device,
     shuffle_and_repeat,
     unbatch,
 )
@@ -41,9 +43,10 @@ from scopeflow.data.iterators import (
 
 __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options",
            "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "assert_cardinality",
-           "bucket_by_sequence_length", "cardinality", "choose_from_datasets",
+           "bucket_by_sequence_length", "cardinality", "choose_from_datasets", "copy_to_device",
            "enumerate_dataset", "get_single_element", "get_structure", "group_by_window",
            "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
            "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
-           "parallel_interleave", "parse_example_dataset", "sample_from_datasets", "scan",
+           "parallel_interleave", "parse_example_dataset", "prefetch_to_device",
+           "sample_from_datasets", "scan",
            "shuffle_and_repeat", "take_while", "unbatch", "unique"]

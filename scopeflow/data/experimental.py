@@ -14,8 +14,9 @@ from scopeflow.data.dataset import AUTOTUNE, _attrs, _fn_attrs, _int64, _static_
 from scopeflow.data.functions import trace
 from scopeflow.ops.constant import convert_to_tensor
 
-__all__ = ["AUTOTUNE", "Options", "get_single_element", "ignore_errors", "map_and_batch",
-           "parallel_interleave", "shuffle_and_repeat", "unbatch"]
+__all__ = ["AUTOTUNE", "Options", "copy_to_device", "get_single_element", "ignore_errors",
+           "map_and_batch", "parallel_interleave", "prefetch_to_device", "shuffle_and_repeat",
+           "unbatch"]
 
 
 def shuffle_and_repeat(buffer_size, count=None, seed=None):
@@ -80,6 +81,18 @@ def ignore_errors(log_warning=False):
         return type(ds)(variant, ds._structure, "_IgnoreErrorsDataset")
 
     return apply
+
+
+def copy_to_device(target_device, source_device="/cpu:0"):
+    """A transformation: the elements on `target_device`. The pipeline runs on the host and
+    feeds the step wherever it runs, so the elements stay as they are (TF builds a
+    GeneratorDataset over a remote iterator here: the same elements)."""
+    return lambda ds: ds
+
+
+def prefetch_to_device(device, buffer_size=None):
+    """A transformation: `copy_to_device(device)`, then `prefetch(buffer_size)`."""
+    return lambda ds: ds.prefetch(AUTOTUNE if buffer_size is None else buffer_size)
 
 
 def get_single_element(dataset):

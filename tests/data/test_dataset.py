@@ -206,6 +206,12 @@ result = [[list(tf.data.get_output_types(ds)), list(tf.data.get_output_classes(d
            list(z.batch(2).unbatch().element_spec), list(it.get_next()), list(g.element_spec),
            list(tf.data.Dataset.from_tensor_slices({"z": [1], "a": [2]}).element_spec)],
           drain(ds)]""",
+    "to_device": """
+E = tf.data.experimental
+a = tf.data.Dataset.range(4).map(lambda x: x * 2).apply(E.prefetch_to_device("/cpu:0"))
+b = tf.data.Dataset.range(3).apply(E.copy_to_device("/cpu:0")).apply(
+    E.prefetch_to_device("/cpu:0", 2))
+result = [drain(a), drain(b), meta(a), repr(b.element_spec)]""",
     "tf1_method_aliases": """
 bad = tf.data.Dataset.range(3).map(
     lambda x: tf.strings.to_number(tf.strings.as_string(x) + "q")).ignore_errors()
