@@ -7,7 +7,8 @@ from scopeflow.rnn.rnn import (
                                static_bidirectional_rnn,
                                static_rnn,
 )
+from scopeflow.rnn.raw import raw_rnn
 from scopeflow.rnn.state_saving import static_state_saving_rnn
 
-__all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn", "rnn_cell", "static_bidirectional_rnn",
-           "static_rnn", "static_state_saving_rnn"]
+__all__ = ["bidirectional_dynamic_rnn", "dynamic_rnn", "raw_rnn", "rnn_cell",
+           "static_bidirectional_rnn", "static_rnn", "static_state_saving_rnn"]
