@@ -10,13 +10,20 @@ today's ops with the same elements.
 ...     [sess.run(nxt).tolist() for _ in range(2)]
 [[0, 1, 2], [2, 3, 4]]
 """
-# ruff: noqa: F401, F403 - re-exports
+# ruff: noqa: F401 - re-exports
 
-# TF 1.13+ made tf.contrib.data an alias of tf.data.experimental: the same public names
-from scopeflow.api.data_experimental import *
 from scopeflow.data import structure as _st
 from scopeflow.data.dataset import DatasetV1 as Dataset
 from scopeflow.data.sources import TFRecordDataset, TextLineDataset
+
+
+def __getattr__(name):
+    """The other names: TF 1.13+ made tf.contrib.data an alias of tf.data.experimental."""
+    import scopeflow.compat.v1 as tf
+    value = getattr(tf.data.experimental, name, None)
+    if value is None:
+        raise AttributeError("module 'tensorflow.contrib.data' has no attribute '%s'" % name)
+    return value
 
 
 def batch_and_drop_remainder(batch_size):
