@@ -58,7 +58,8 @@ from scopeflow.lowering.stages import (
 )
 from scopeflow.ops.cf_run import BranchShapes
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
-from scopeflow.ops.registry import REGISTRY, lookup
+from scopeflow.ops.constant import constant_value
+from scopeflow.ops.registry import INDEX, REGISTRY, lookup
 from scopeflow.ops.stack_ops import StackFull, StackHandle, handed_on, taken_up
 from scopeflow.ops.ta_masks import masks_in, masks_out
 from scopeflow.ops.ta_state import Serials, TAState
@@ -159,7 +160,7 @@ def execute(ctx, order, env):
                            or op._type in _FLOATS_SET_SIZE)]
             if not traced:
                 raise
-            raise _NeedStatic(op, traced) from None
+            raise _NeedStatic(op, _sizing(op, traced)) from None
         except (InvalidArgumentError, NotImplementedError) as e:
             # strings cannot enter XLA: an op making strings from traced values (a gather of
             # variable names at indices a host op found, tf.as_string of a value a host loop
@@ -182,8 +183,23 @@ def execute(ctx, order, env):
                 raise
             if not traced:
                 raise
-            raise _NeedStatic(op, traced) from None
+            raise _NeedStatic(op, _sizing(op, traced)) from None
         _store(ctx, op, out, env)
+
+
+def _sizing(op, traced):
+    """Of an op's `traced` inputs that may set a size, those to compile in first: its index
+    operands (a strided_slice's bounds, not the uint8 bytes it slices), and of those the ones
+    the graph fixes (a Slice's constant size, not the random offset tf.random_crop feeds it),
+    so a value that changes every run (an input pipeline's record) does not become part of
+    the compiled signature, which compiled the step anew for each record. A retrace that
+    still lacks values asks again for the rest."""
+    rec = REGISTRY.get(op._type)
+    if rec is not None and len(rec.arg_types) == len(op._inputs):
+        index = {t for t, kind in zip(op._inputs, rec.arg_types) if kind == INDEX}
+        traced = [t for t in traced if t in index] or traced
+    fixed = [t for t in traced if constant_value(t) is not None]
+    return fixed or traced
 
 
 def _construct_output(ctx, op, cf, env):

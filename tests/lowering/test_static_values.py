@@ -93,3 +93,39 @@ def test_fed_shapes_give_numpy_results(dims):
     with tf.Session() as s:
         got = s.run(x, {p: dims})
     np.testing.assert_array_equal(got, np.arange(int(np.prod(dims))).reshape(dims))
+
+
+RECORDS = """
+import os, tempfile
+import numpy as np
+tf.set_random_seed(5)
+path = os.path.join(tempfile.mkdtemp(), "records.bin")
+rng = np.random.RandomState(0)
+open(path, "wb").write(rng.randint(0, 256, (6, 1 + 4 * 4 * 3)).astype(np.uint8).tobytes())
+reader = tf.FixedLengthRecordReader(record_bytes=1 + 4 * 4 * 3)
+_, value = reader.read(tf.train.string_input_producer([path], shuffle=False))
+data = tf.decode_raw(value, tf.uint8)
+label = tf.cast(tf.strided_slice(data, [0], [1]), tf.int32)
+image = tf.reshape(tf.strided_slice(data, [1], [1 + 4 * 4 * 3]), [4, 4, 3])
+crop = tf.random_crop(tf.cast(image, tf.float32), [2, 3, 3])
+sess = tf.Session()
+coord = tf.train.Coordinator()
+threads = tf.train.start_queue_runners(sess=sess, coord=coord)
+RUNS
+coord.request_stop(); coord.join(threads); sess.close()
+"""
+
+
+def test_a_reader_pipelines_records_are_not_compiled_in(oracle, tf):
+    """cifar10_input's preprocessing: the record's bytes (uint8, an integer type) and
+    random_crop's offset reach the compiled step from the host step; only the bounds and sizes
+    the graph fixes are compiled in, so each record runs in the same program (each compiled
+    anew before), with TF's values."""
+    code = RECORDS.replace("RUNS", "result = [sess.run([crop, label]) for _ in range(4)]")
+    here, there = run_here(code), oracle(code)
+    assert here == there
+    exec(RECORDS.replace("RUNS", "sess.run([crop, label]); sess.run([crop, label])\n"
+                         "n = cache.stats['traces']\n"
+                         "[sess.run([crop, label]) for _ in range(3)]\n"
+                         "assert cache.stats['traces'] == n, cache.stats['traces'] - n"),
+         {"tf": tf, "cache": cache})
