@@ -17,6 +17,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import merge_dims, partial_shape
+from scopeflow.ops.eigen_sum import outer_dim_sums
 from scopeflow.ops.eigen_tanh import sigmoid_grad_op
 from scopeflow.ops.rounding import round_each
 from scopeflow.ops.nn_conv import check_attr
@@ -176,6 +177,11 @@ def _bias_add_grad_shape(out_backprop, *, data_format="NHWC"):
 def bias_add_grad(out_backprop, *, data_format="NHWC"):
     # (N, C, ...) sums all but axis 1; (..., C) all but the last axis
     axis = 1 if data_format == "NCHW" and out_backprop.ndim >= 3 else out_backprop.ndim - 1
+    if axis == out_backprop.ndim - 1 and out_backprop.dtype == jnp.float32:
+        # TF's kernel: the (rows, channels) matrix's column sums in its order
+        summed = outer_dim_sums(out_backprop.reshape(-1, out_backprop.shape[-1]))
+        if summed is not None:
+            return summed
     return jnp.sum(out_backprop, axis=tuple(i for i in range(out_backprop.ndim) if i != axis))
 
 

@@ -1,6 +1,7 @@
 """The op types TF's gradient functions emit: TF builds each graph, scopeflow imports the
 GraphDef and must give TF's values (within a few float32 ulps), shapes and errors."""
 
+import numpy as np
 import pytest
 from grad_oracle import check
 from hypothesis import HealthCheck, given, settings
@@ -368,3 +369,34 @@ with tf.Session() as s:
     for n, h, v in zip(names, there["ok"], here):
         want = np.frombuffer(bytes.fromhex(h), dtype=v.dtype).reshape(v.shape)
         np.testing.assert_allclose(v, want, rtol=1e-6, atol=3e-6, err_msg=n)  # TF sums in its order
+
+
+BIAS_GRAD = """
+rs = np.random.RandomState(2)
+result = []
+for shape in [(50, 37), (4, 5, 5, 16), (64, 10), (200, 9), (3, 20), (1000, 33), (7700, 16),
+              (7800, 16)]:
+    g = tf.placeholder(tf.float32, [None] * len(shape))
+    b = tf.Variable(tf.zeros([shape[-1]]))
+    grad = tf.gradients(tf.nn.bias_add(g, b), b, grad_ys=g)[0]
+    x = (rs.randn(*shape) * np.exp(rs.uniform(-3, 3, shape))).astype(np.float32)
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        result.append(s.run(grad, {g: x}).view(np.uint32).tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_bias_add_grad_adds_as_tfs_kernel(oracle, monkeypatch):
+    """BiasAddGrad (NHWC) sums its rows as TF's ReduceOuterDimensions: in order per thread's
+    block, one block where Eigen's cost model gives one thread (7700 rows of 16) and two from
+    7800 rows of 16 (this 2-CPU machine; the row limit lifted to reach them)."""
+    from scopeflow.ops import eigen_sum
+    from tests.oracle import bit_mismatches, run_here
+    if eigen_sum._cpus() != 2:
+        pytest.skip("TF's blocks depend on its thread count: measured with 2 CPUs")
+    monkeypatch.setattr(eigen_sum, "MAX_COLUMN", 10000)
+    there, here = oracle(BIAS_GRAD), run_here(BIAS_GRAD)
+    assert "ok" in there and "ok" in here, (there, here)
+    for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
+        assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i
