@@ -131,7 +131,11 @@ def eigen_log(x, stretch=None):
 
 def float32_kernel(eigen, other, tangent, doc):
     """A TF op's kernel: `eigen` on float32 (TF's Eigen approximation), `other` (XLA's) on
-    other dtypes, differentiated by `tangent(x, y, t)` (never through the bit operations)."""
+    other dtypes, differentiated by `tangent(x, y, t)` (never through the bit operations).
+    `eigen` is traced once per shape (jax.jit's cache): an unrolled RNN calls it per step and
+    op, and each trace of its bit operations costs about 30 ms."""
+    eigen = jax.jit(eigen)
+
     @jax.custom_jvp
     def kernel(x):
         x = jnp.asarray(x)
