@@ -446,6 +446,11 @@ class BaseSession:
                 for got in run_together(x, lambda op: _run_host(ctx, op, known)):
                     known.update(got)
             else:
+                split = getattr(x, "split", None)
+                if split is not None:  # see NeedValues below
+                    known.update(zip(x.tensors, self._run_known(
+                        split, {t: known[t] for t in x.fed}, x.tensors)))
+                    continue
                 # (a host step may hand on one string as bare bytes: an array from here on)
                 vals = [np.asarray(known[t], dtype=object) if isinstance(known[t], bytes)
                         else known[t] for t in x.fed]
@@ -468,6 +473,14 @@ class BaseSession:
                     sub = HostPlan(self._graph, x.tensors, x.ops, x.fed, inside=x.inside,
                                    skip=x.done)
                     known.update(zip(x.tensors, self._run_known(sub, dict(zip(x.fed, vals)),
+                                                                x.tensors)))
+                    continue
+                except NeedValues as e:  # shapes set by values this step computes: the host
+                    if set(e.tensors) <= set(x.fed):  # steps before it ran (a dequeue must
+                        raise  # not run twice): it becomes steps of its own, values first
+                    x.split = HostPlan(self._graph, x.tensors, x.ops, x.fed, e.tensors,
+                                       inside=x.inside, skip=x.done)
+                    known.update(zip(x.tensors, self._run_known(x.split, dict(zip(x.fed, vals)),
                                                                 x.tensors)))
                     continue
                 known.update(zip(x.tensors, outs))

@@ -21,6 +21,7 @@ def _tf():
     from scopeflow.core import contexts, var_ops
     from scopeflow.ops import joining, state, summary_ops
     from scopeflow.ops.constant import constant
+    from scopeflow.ops.lookup_ops import tables_initializer
     return SimpleNamespace(
         concat=joining.concat, constant=constant, device=contexts.device,
         get_collection=contexts.get_collection, global_variables=var_ops.global_variables,
@@ -28,7 +29,8 @@ def _tf():
         local_variables_initializer=var_ops.local_variables_initializer,
         name_scope=contexts.name_scope, no_op=state.no_op,
         report_uninitialized_variables=var_ops.report_uninitialized_variables,
-        string=dtypes.string, summary=SimpleNamespace(merge_all=summary_ops.merge_all))
+        string=dtypes.string, summary=SimpleNamespace(merge_all=summary_ops.merge_all),
+        tables_initializer=tables_initializer)
 
 
 class Scaffold:
@@ -120,9 +122,7 @@ class Scaffold:
     @staticmethod
     def default_local_init_op():
         tf = _tf()
-        tables = getattr(tf, "tables_initializer", None)
-        return tf.group(tf.local_variables_initializer(),
-                        tables() if tables is not None else tf.no_op(name="init_all_tables"),
+        return tf.group(tf.local_variables_initializer(), tf.tables_initializer(),
                         _initialize_resources())
 
 

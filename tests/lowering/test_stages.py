@@ -70,6 +70,23 @@ def test_stateful_ops_run_once_per_run(tf):
         assert len(CALLS) == 2
 
 
+def test_a_dequeue_before_values_that_set_shapes_runs_once(tf):
+    # the first run learns that the sparse lookup's shapes need the dequeued values: the
+    # stage after the dequeue is split then, without dequeuing a second batch
+    f, labels = tf.estimator.inputs.numpy_input_fn(
+        {"i": np.arange(16) % 3}, np.arange(16), batch_size=4, num_epochs=1, shuffle=False)()
+    col = tf.feature_column.categorical_column_with_identity("i", 3)
+    out = tf.feature_column.linear_model(f, [col])
+    with tf.Session() as s:
+        s.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        coord = tf.train.Coordinator()
+        threads = tf.train.start_queue_runners(s, coord)
+        assert s.run([labels, out])[0].tolist() == [0, 1, 2, 3]
+        assert s.run([labels, out])[0].tolist() == [4, 5, 6, 7]
+        coord.request_stop()
+        coord.join(threads)
+
+
 def test_fetching_a_host_op_alone_compiles_nothing(tf):
     y = host_twice(tf.placeholder(tf.int32, [2]))
     with tf.Session() as s:
