@@ -6,6 +6,13 @@ from scopeflow.api import _train_loop
 from scopeflow.api import estimator_experimental as experimental
 from scopeflow.api import estimator_export as export
 from scopeflow.api import estimator_inputs as inputs
+from scopeflow.estimator.canned.dnn import DNNClassifier, DNNEstimator, DNNRegressor
+from scopeflow.estimator.canned.dnn_linear_combined import (DNNLinearCombinedClassifier,
+                                                            DNNLinearCombinedEstimator,
+                                                            DNNLinearCombinedRegressor)
+from scopeflow.estimator.canned.linear import LinearClassifier, LinearEstimator, LinearRegressor
+from scopeflow.estimator.canned.parsing_utils import (classifier_parse_example_spec,
+                                                      regressor_parse_example_spec)
 from scopeflow.estimator.estimator import Estimator
 from scopeflow.estimator.exporter import BestExporter, Exporter, FinalExporter, LatestExporter
 from scopeflow.estimator.extenders import add_metrics

@@ -12,29 +12,12 @@ import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from estimator_programs import PROGRAM  # noqa: E402
-from oracle import run_tf_script, to_json  # noqa: E402
+from estimator_script import TF_SCRIPT_HEAD, tf_results  # noqa: E402
+from oracle import to_json  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("estimator_oracle")
 
-_TF_SCRIPT = r"""
-import json, os, sys, warnings
-os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
-os.environ["TF_USE_LEGACY_KERAS"] = "1"
-warnings.filterwarnings("ignore")
-import logging
-logging.disable(logging.WARNING)
-sys.path.insert(0, %(here)r)
-sys.path.insert(0, os.path.dirname(%(here)r))
-import tensorflow.compat.v1 as tf
-tf.disable_v2_behavior()
-tf.get_logger().setLevel("ERROR")
-try:
-    from tf_estimator_shim import E
-except ImportError as e:
-    print(json.dumps({"skip": str(e)}))
-    sys.exit(0)
-from oracle import to_json
-exec(%(program)r)
+_TF_SCRIPT = TF_SCRIPT_HEAD + r"""
 d = sys.argv[1]
 os.makedirs(os.path.join(d, "p"))
 os.makedirs(os.path.join(d, "e"))
@@ -50,12 +33,7 @@ print(json.dumps({"program": to_json(program(tf, E, os.path.join(d, "p"))),
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     here = os.path.dirname(os.path.abspath(__file__))
-    out = run_tf_script(_TF_SCRIPT % {"here": here, "program": PROGRAM},
-                        tmp_path_factory.mktemp("tf"))
-    there = json.loads(out.strip().splitlines()[-1])
-    if "skip" in there:
-        pytest.skip("tensorflow_estimator is not installed: %s" % there["skip"])
-    import scopeflow.compat.v1 as tf
+    there, tf = tf_results(_TF_SCRIPT, {"here": here, "program": PROGRAM}, tmp_path_factory)
     env = {"tf": tf, "E": tf.estimator}
     exec(PROGRAM, env)
     d = str(tmp_path_factory.mktemp("sf"))
