@@ -44,16 +44,48 @@ def _parts(variable):
     return list(variable) if isinstance(variable, PartitionedVariable) else [variable]
 
 
-def linear_logits(features, units, feature_columns, sparse_combiner="sum"):
-    """TF's linear logit_fn: the `linear_model` layer plus its bias and zero-fraction
-    summaries (called inside the `linear` variable scope)."""
+def _linear_model(features, columns, units, sparse_combiner):
+    """TF's estimator LinearModel (a Keras model): (logits, [weights], bias) with variables
+    `linear_model/<col>/weights` and `linear_model/bias_weights` in the caller's variable
+    scope, ops under the model's, its layer's and the call's name scopes
+    (`linear_model/linear_model/linear_model/<col>/`)."""
     t = tf()
-    from scopeflow.feature_column.layers import linear_model
-    cols_to_vars = {}
-    logits = linear_model(features, feature_columns, units=units,
-                          sparse_combiner=sparse_combiner, cols_to_vars=cols_to_vars)
-    bias = [p for v in cols_to_vars.pop("bias") for p in _parts(v)]
-    variables = [p for vs in cols_to_vars.values() for v in vs for p in _parts(v)]
+    from scopeflow.core.graph import GraphKeys
+    from scopeflow.feature_column import base
+    from scopeflow.feature_column.layers import _weighted_sum, _weights
+    if not isinstance(features, dict):
+        raise ValueError("We expected a dictionary here. Instead we got: {}".format(features))
+    columns = sorted(base.normalize_columns(columns), key=lambda c: c.name)
+    for column in columns:
+        if not isinstance(column, (base.DenseColumn, base.CategoricalColumn)):
+            raise ValueError("Items of feature_columns must be either a DenseColumn or "
+                             "CategoricalColumn. Given: {}".format(column))
+    with t.name_scope("linear_model"), t.name_scope("linear_model"):
+        with t.variable_scope("linear_model", auxiliary_name_scope=False):
+            weights = []
+            for column in columns:
+                with t.variable_scope(column._var_scope_name, auxiliary_name_scope=False):
+                    weights.append(_weights(column, units, True, [GraphKeys.GLOBAL_VARIABLES]))
+            bias = t.get_variable("bias_weights", shape=[units], dtype=t.float32,
+                                  initializer=t.zeros_initializer())
+        with t.name_scope("linear_model"):
+            builder = base.Builder(features)
+            sums = []
+            for column, weight in zip(columns, weights):
+                with t.name_scope(column._var_scope_name):
+                    sums.append(_weighted_sum(column, builder, weight, sparse_combiner))
+            base.verify_batch_sizes(sums, columns)
+            no_bias = t.add_n(sums, name="weighted_sum_no_bias")
+            return t.nn.bias_add(no_bias, bias, name="weighted_sum"), weights, bias
+
+
+def linear_logits(features, units, feature_columns, sparse_combiner="sum"):
+    """TF's linear logit_fn: the linear model plus its bias and zero-fraction summaries
+    (called inside the `linear` variable scope)."""
+    t = tf()
+    logits, weights, bias = _linear_model(features, feature_columns, units, sparse_combiner)
+    bias = _parts(bias)
+    variables = [p for v in weights for p in _parts(v)]
     if units > 1:
         t.summary.histogram("bias", bias)
     else:
