@@ -100,4 +100,8 @@ def close(a, b, rel=1e-4, abs_tol=2e-5):
 def check(results, name, key):
     here, there = results
     a, b = here[name][key], there[name][key]
+    if key == "events":  # TF reads linear/bias for its summary in the training step,
+        # unordered with the update (resource variables): before or after it, run to run
+        a, b = ([e[:2] + ["either"] if e[1] == "linear/bias" else e for e in x]
+                for x in (a, b))
     assert close(a, b), (name, key, json.dumps(a)[:3000], json.dumps(b)[:3000])
