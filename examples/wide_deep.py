@@ -58,10 +58,10 @@ def build_columns():
     return wide, deep
 
 
-def main(steps, out):
+def main(steps, out, eval_rows=500):
     shutil.rmtree(out, ignore_errors=True)
     x, y = make_data(2000, 0)
-    x_test, y_test = make_data(500, 1)
+    x_test, y_test = make_data(eval_rows, 1)
     wide, deep = build_columns()
     est = tf.estimator.DNNLinearCombinedClassifier(
         model_dir=os.path.join(out, "model"), linear_feature_columns=wide,
@@ -97,5 +97,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--out", default="/tmp/wide_deep")
+    parser.add_argument("--eval_rows", type=int, default=500)
     args = parser.parse_args()
-    print(json.dumps(main(args.steps, args.out), default=_json))
+    print(json.dumps(main(args.steps, args.out, args.eval_rows), default=_json))

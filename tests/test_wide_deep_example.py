@@ -17,7 +17,8 @@ TF_RUNNER = os.path.join(ROOT, "tests", "estimator", "canned", "tf_run_program.p
 
 
 def _run(cmd, tmp_path):
-    proc = subprocess.run(cmd + [PROGRAM, "--steps", "8", "--out", str(tmp_path)],
+    args = [PROGRAM, "--steps", "3", "--eval_rows", "200", "--out", str(tmp_path)]
+    proc = subprocess.run(cmd + args,
                           capture_output=True, text=True, timeout=1200,
                           env=dict(os.environ, PYTHONPATH=ROOT))
     assert proc.returncode == 0, proc.stderr[-3000:]
