@@ -105,3 +105,11 @@ def check(results, name, key):
         a, b = ([e[:2] + ["either"] if e[1] == "linear/bias" else e for e in x]
                 for x in (a, b))
     assert close(a, b), (name, key, json.dumps(a)[:3000], json.dumps(b)[:3000])
+
+
+def check_errors(results):
+    """Each error case of the program's "errors" result: TF's class and message here too."""
+    here, there = results
+    for key in there["errors"]:
+        assert here["errors"][key] == there["errors"][key], (
+            key, here["errors"][key], there["errors"][key])
