@@ -119,15 +119,14 @@ def outer_dim_sums(m):
     threads = _cpus()
     if rows > MAX_COLUMN or threads > 2:
         return None
-    if cols > threads * 16:
-        return _rows_in_order(m[None])[0] + 0  # (+ 0: the zeroed buffer's sign of a zero sum)
-    blocks = min(rows, -(-rows * cols // -(-2000 // cols)), threads)
+    blocks = 1 if cols > threads * 16 else min(rows, -(-rows * cols // -(-2000 // cols)), threads)
     per = -(-rows // blocks)
-    spread = int((blocks * per * cols * 1.6875 - _THREAD) / _THREAD + 0.9) > 1
-    parts = [m[i * per:(i + 1) * per] for i in range(blocks)] if spread else [m]
-    out = _rows_in_order(parts[0][None])[0] + 0
-    for part in parts[1:] if spread else [None] * (blocks - 1):
-        out = out + (0 if part is None else _rows_in_order(part[None])[0])
+    if blocks == 1 or int((blocks * per * cols * 1.6875 - _THREAD) / _THREAD + 0.9) <= 1:
+        # one block (column blocks add rows alike): in order, then the zeroed buffers' + 0
+        return _rows_in_order(m[None])[0] + 0
+    out = _rows_in_order(m[None, :per])[0] + 0
+    for i in range(1, blocks):
+        out = out + _rows_in_order(m[None, i * per:(i + 1) * per])[0]
     return out
 
 
