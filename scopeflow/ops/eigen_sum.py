@@ -117,7 +117,7 @@ def outer_dim_sums(m):
     float, 100000 a thread) gives them one thread."""
     rows, cols = m.shape
     threads = _cpus()
-    if rows > MAX_COLUMN or threads > 2:
+    if not rows or rows > MAX_COLUMN or threads > 2:  # (no rows: XLA's zeros)
         return None
     blocks = 1 if cols > threads * 16 else min(rows, -(-rows * cols // -(-2000 // cols)), threads)
     per = -(-rows // blocks)
@@ -134,8 +134,11 @@ def _rows_in_order(x):
     """x[:, 0] + x[:, 1] + ... in that order for x (outer, rows, inner): a loop unrolled 32
     rows a step (a step a row costs its loop overhead on each of thousands of rows)."""
     rows = x.shape[1]
-    if rows <= 32:
-        return _in_order(x)
+    if 0 < rows <= 128:  # unrolled: a shorter compile than the loop's (0.15 s vs 0.3 s for 100)
+        acc = x[:, 0]
+        for j in range(1, rows):
+            acc = acc + x[:, j]
+        return acc
     steps, unroll = rows // 32, 32
     body = x[:, :steps * 32].reshape(x.shape[0], steps, unroll, x.shape[2]).transpose(1, 2, 0, 3)
 

@@ -83,3 +83,9 @@ def test_column_sums_equal_tf_bit_for_bit(oracle):
     assert "ok" in there and "ok" in here, (there, here)
     for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
         assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i
+
+
+def test_an_empty_bias_gradient_keeps_xlas_zeros():
+    import jax.numpy as jnp
+    assert eigen_sum.outer_dim_sums(jnp.zeros((0, 10), jnp.float32)) is None
+    assert eigen_sum.outer_dim_sums(jnp.zeros((0, 40), jnp.float32)) is None
