@@ -19,6 +19,19 @@ def oracle():
     o.close()
 
 
+@pytest.fixture(scope="module")
+def pool_oracle():
+    """The oracle in a TF process of the module's own, for values that depend on TF's intra-op
+    pool (Eigen's blocks): a process fixes its pool at its first session, and the shared
+    oracle's may come from a snippet that set other thread counts."""
+    py = _oracle.tf_python()
+    if py is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    o = _oracle.Oracle(py)
+    yield o
+    o.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_graph():
     import scopeflow.compat.v1 as tf

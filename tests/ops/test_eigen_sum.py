@@ -75,11 +75,11 @@ with tf.Session() as s:
 
 
 @pytest.mark.oracle
-def test_column_sums_equal_tf_bit_for_bit(oracle):
+def test_column_sums_equal_tf_bit_for_bit(pool_oracle):
     """Sums and means over leading or middle dims (and tf.nn.moments' mean over NHW) add in
     the order of Eigen's InnerMostDimPreserver, as TF's CPU kernels do."""
     from tests.oracle import bit_mismatches, run_here
-    there, here = oracle(COLUMNS), run_here(COLUMNS)
+    there, here = pool_oracle(COLUMNS), run_here(COLUMNS)
     assert "ok" in there and "ok" in here, (there, here)
     for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
         assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i

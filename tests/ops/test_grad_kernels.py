@@ -387,7 +387,7 @@ for shape in [(50, 37), (4, 5, 5, 16), (64, 10), (200, 9), (3, 20), (1000, 33), 
 
 
 @pytest.mark.oracle
-def test_bias_add_grad_adds_as_tfs_kernel(oracle, monkeypatch):
+def test_bias_add_grad_adds_as_tfs_kernel(pool_oracle, monkeypatch):
     """BiasAddGrad (NHWC) sums its rows as TF's ReduceOuterDimensions: in order per thread's
     block, one block where Eigen's cost model gives one thread (7700 rows of 16) and two from
     7800 rows of 16 (this 2-CPU machine; the row limit lifted to reach them)."""
@@ -396,7 +396,7 @@ def test_bias_add_grad_adds_as_tfs_kernel(oracle, monkeypatch):
     if eigen_sum._cpus() != 2:
         pytest.skip("TF's blocks depend on its thread count: measured with 2 CPUs")
     monkeypatch.setattr(eigen_sum, "MAX_COLUMN", 10000)
-    there, here = oracle(BIAS_GRAD), run_here(BIAS_GRAD)
+    there, here = pool_oracle(BIAS_GRAD), run_here(BIAS_GRAD)
     assert "ok" in there and "ok" in here, (there, here)
     for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
         assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i

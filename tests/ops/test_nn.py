@@ -505,12 +505,12 @@ with tf.Session() as s:
 
 
 @pytest.mark.oracle
-def test_elu_selu_l2_loss_and_moments_are_tfs_bits(oracle):
+def test_elu_selu_l2_loss_and_moments_are_tfs_bits(pool_oracle):
     """Elu and Selu as TF's kernels compute them (exp(x) - 1, not expm1), L2Loss's squares
     summed in Eigen's order, moments' variance from squared differences rounded before the
     column mean: bit for bit."""
     from tests.oracle import bit_mismatches, run_here
-    there, here = oracle(BITS), run_here(BITS)
+    there, here = pool_oracle(BITS), run_here(BITS)
     assert "ok" in there and "ok" in here, (there, here)
     names = ["elu", "selu", "l2_loss", "small l2_loss", "mean", "variance", "batch norm",
              "elu grad"]
