@@ -362,6 +362,13 @@ def _reverse_v2_grad(op, grad):
     return reverse(grad, op._inputs[1]), None
 
 
+@gradient("ReverseSequence")
+def _reverse_sequence_grad(op, grad):
+    from scopeflow.ops.slicing import reverse_sequence
+    return reverse_sequence(grad, op._inputs[1], seq_axis=op._attrs["seq_dim"],
+                            batch_axis=op._attrs["batch_dim"]), None
+
+
 @gradient("Roll")
 def _roll_grad(op, grad):
     from scopeflow.ops.array import roll

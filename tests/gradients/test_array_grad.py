@@ -31,3 +31,27 @@ def test_slice_at_a_loop_index_has_tfs_gradient(oracle):
     here, there = run_here(SLICE_IN_LOOP), oracle(SLICE_IN_LOOP)
     assert "ok" in there, there
     assert agree(here, there), explain(SLICE_IN_LOOP, here, there)
+
+
+# tf.reverse_sequence (bidirectional_dynamic_rnn's backward half) and its gradient, TF's
+# ReverseSequence of the incoming gradient: values and the gradient graph's op names
+REVERSE_SEQUENCE = (
+    "x = tf.placeholder(tf.float32, [4, 3, 2])\n"
+    "n = tf.placeholder(tf.int64, [3])\n"
+    "y = tf.reverse_sequence(x, n, seq_axis=0, batch_axis=1)\n"
+    "z = tf.reverse_sequence(tf.transpose(x, [1, 0, 2]), n, seq_axis=1, batch_axis=0)\n"
+    "w = tf.constant(np.arange(24, dtype=np.float32).reshape(4, 3, 2) - 7.)\n"
+    "loss = tf.reduce_sum(tf.tanh(y) * w) + tf.reduce_sum(z * z)\n"
+    "g = tf.gradients(loss, x)\n"
+    "names = sorted(op.name for op in tf.get_default_graph().get_operations()\n"
+    "               if '_grad/ReverseSequence' in op.name)\n"
+    "with tf.Session() as s:\n"
+    "    result = [names, s.run([y, g], {x: np.arange(24, dtype=np.float32).reshape(4, 3, 2)\n"
+    "                                 / 10., n: [2, 4, 0]})]\n")
+
+
+@pytest.mark.oracle
+def test_reverse_sequence_has_tfs_gradient(oracle):
+    here, there = run_here(REVERSE_SEQUENCE), oracle(REVERSE_SEQUENCE)
+    assert "ok" in there, there
+    assert agree(here, there, 1e-6), explain(REVERSE_SEQUENCE, here, there)
