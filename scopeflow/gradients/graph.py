@@ -22,6 +22,7 @@ from scopeflow.gradients import loop_state as loops
 from scopeflow.gradients import registry
 from scopeflow.gradients.cond_grad import cond_context, cond_only, zeros_like_v1
 from scopeflow.gradients.loop_grad import supported
+from scopeflow.gradients.op_vjp import host_loop_between, vjp_gradient, vjp_ok
 from scopeflow.gradients.plan import _reached as plan_reached
 from scopeflow.indexed_slices import IndexedSlices
 
@@ -39,8 +40,10 @@ def trainable(t):
     return dt.is_floating or dt.is_complex or dt.name in ("resource", "variant")
 
 
-def buildable(g, ys, xs, stop_ops):
-    """Whether every op the gradient passes through has a graph gradient function here.
+def buildable(g, ys, xs, stop_ops, per_op=False):
+    """Whether every op the gradient passes through has a graph gradient function here
+    (`per_op`: or takes a per-op jax.vjp one, op_vjp.py, where the path leaves a loop run on
+    the host).
 
     Raises TF's TypeError when the gradient would pass through a gradient loop's Exit (TF's
     _ExitGrad refuses there; an Exit the gradient does not reach, e.g. behind a
@@ -51,6 +54,8 @@ def buildable(g, ys, xs, stop_ops):
     reached = _reached(from_ops)
     between = _between([y._op for y in ys], reached)
     between |= _between([t._op for t in _loop_exits(between)], reached)
+    if per_op and not host_loop_between(between):
+        return False
     stops = {op for op in from_ops if not any(t._op in between for t in op._inputs)}
     stops.update(stop_ops)
     live = set(ys)
@@ -61,7 +66,7 @@ def buildable(g, ys, xs, stop_ops):
         for op in ordered:
             if op in done or op in stops or not any(t in live for t in op._outputs):
                 continue
-            if not _has_graph_gradient(op):
+            if not _has_graph_gradient(op) and not (per_op and vjp_ok(op)):
                 return False
             done.add(op)
             if loops.is_loop_exit(op):  # a loop's gradient passes through all its exits
@@ -118,8 +123,9 @@ def _between(to_ops, reached):
 class Options:
     """gate_gradients, aggregation_method and colocate_gradients_with_ops of one call."""
 
-    def __init__(self, gate, method, colocate):
+    def __init__(self, gate, method, colocate, per_op=False):
         self.gate, self.method, self.colocate = gate, method, colocate
+        self.per_op = per_op  # ops without a graph gradient take op_vjp's
 
 
 def build(g, ys, xs, grad_ys, stop_ops, opts):
@@ -154,10 +160,7 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
             has = any(x is not None for x in out_grads)
             fn = None
             if has and op not in stops:
-                try:
-                    fn = registry.lookup(op)
-                except LookupError:
-                    raise LookupError(NO_GRADIENT % (op._name, op._type)) from None
+                fn = _gradient_function(op, opts.per_op)
             with _in_grad_loop(loop_state, op, False):
                 if fn is not None:
                     in_grads = _call(g, op, fn, out_grads, opts.gate, loop_state)
@@ -186,6 +189,15 @@ def build(g, ys, xs, grad_ys, stop_ops, opts):
         loop_state.record()
     _stitch_compiled(made)
     return [_get_grad(grads, x) for x in xs]
+
+
+def _gradient_function(op, per_op):
+    if per_op and not _has_graph_gradient(op) and vjp_ok(op):
+        return vjp_gradient
+    try:
+        return registry.lookup(op)
+    except LookupError:
+        raise LookupError(NO_GRADIENT % (op._name, op._type)) from None
 
 
 def _stitch_compiled(made):

@@ -252,11 +252,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             ys, xs = _convert(ys, xs, grad_ys)
             stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
             how = _Naming(bool(gate_gradients), aggregation_method)
-            if graph.buildable(g, ys, xs, stop_ops):  # TF's graph, op by op
+            by_graph = graph.buildable(g, ys, xs, stop_ops)
+            per_op = not by_graph and graph.buildable(g, ys, xs, stop_ops, per_op=True)
+            if by_graph or per_op:  # TF's graph, op by op
                 how.check()
                 grad_ys = [_grad_y_checked(y, gy) for y, gy in zip(ys, grad_ys)]
                 opts = graph.Options(bool(gate_gradients), aggregation_method,
-                                     colocate_gradients_with_ops)
+                                     colocate_gradients_with_ops, per_op)
                 out = graph.build(g, ys, xs, grad_ys, stop_ops, opts)
             else:
                 grad_ys = [_grad_y(i, y, gy) for i, (y, gy) in enumerate(zip(ys, grad_ys))]
