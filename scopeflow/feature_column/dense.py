@@ -59,14 +59,15 @@ class EmbeddingColumn(DenseColumn, collections.namedtuple("EmbeddingColumn", (
 def lookup(column, weights, pair):
     """The combined embeddings of `pair`'s ids (TF's `_get_dense_tensor_internal_helper`)."""
     from scopeflow.ops.nn_embedding_safe import safe_embedding_lookup_sparse
-    from scopeflow.ops.nn_embedding_sparse import embedding_lookup_sparse
+    from scopeflow.ops.nn_embedding_sparse import embedding_lookup_sparse, padded_ids
     ids = pair.id_tensor
     rank = ids.dense_shape.shape.dims[0].value if ids.dense_shape.shape.dims else None
     fn = safe_embedding_lookup_sparse
     if not column.use_safe_embedding_lookup and rank is not None and rank <= 2:
         fn = embedding_lookup_sparse
-    return fn(weights, ids, pair.weight_tensor, combiner=column.combiner,
-              name="%s_weights" % column.name, max_norm=column.max_norm)
+    with padded_ids():
+        return fn(weights, ids, pair.weight_tensor, combiner=column.combiner,
+                  name="%s_weights" % column.name, max_norm=column.max_norm)
 
 
 class IndicatorColumn(DenseColumn, collections.namedtuple("IndicatorColumn",

@@ -100,6 +100,7 @@ def _weighted_sum(column, builder, weight, sparse_combiner):
     """One column's contribution: ids through the weights (safe lookup), or a matmul."""
     from scopeflow.ops.linalg import matmul
     from scopeflow.ops.nn_embedding_safe import safe_embedding_lookup_sparse
+    from scopeflow.ops.nn_embedding_sparse import padded_ids
     from scopeflow.ops.sparse_reshape import sparse_reshape
     if not isinstance(column, CategoricalColumn):
         return matmul(_flat(column, column._get_dense_tensor(builder)), weight,
@@ -109,8 +110,9 @@ def _weighted_sum(column, builder, weight, sparse_combiner):
     weights = pair.weight_tensor
     if weights is not None:
         weights = sparse_reshape(weights, [sparse_shape(weights)[0], -1])
-    return safe_embedding_lookup_sparse(weight, ids, sparse_weights=weights,
-                                        combiner=sparse_combiner, name="weighted_sum")
+    with padded_ids():
+        return safe_embedding_lookup_sparse(weight, ids, sparse_weights=weights,
+                                            combiner=sparse_combiner, name="weighted_sum")
 
 
 def linear_model(features, feature_columns, units=1, sparse_combiner="sum",

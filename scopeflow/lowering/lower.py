@@ -559,8 +559,8 @@ class Program:
             op = t._op
             if t in fed:
                 found.add(fed[t])
-            elif op._type == "Const":
-                continue
+            elif op._type == "Const" or op._type in _SHAPE_OF:
+                continue  # (a shape is known when traced: not its input's values)
             elif _cond_merge(op):  # a cond's value: its predicate's and its inputs' values
                 stack.extend(op._cf[0].inputs)
             elif op._type in _UNFOLDABLE:
@@ -745,6 +745,7 @@ def tensor_array_handle(t):
     return False
 
 
+_SHAPE_OF = frozenset(("Shape", "ShapeN", "Size", "Rank"))
 # ops whose value is never known before the run (state, randomness, loops)
 _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "LoopCond"))
 

@@ -22,6 +22,8 @@ import weakref
 
 import numpy as np
 
+from scopeflow.lowering import host_eval
+
 HOST_KERNELS = {}  # op type -> fn(ctx, op, *input values) -> sequence of output values
 _RUN = threading.local()  # .deadline: time.monotonic() by which this thread's run must end
 # thread id -> deadline of each run in flight that has one: compiled loops poll them from
@@ -142,15 +144,21 @@ def run_on_host(op, kernel):
 
 
 def is_host_op(op):
-    """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`, or
-    an op marked by `run_on_host`."""
-    return (op._type in HOST_KERNELS and op not in RUNS_COMPILED) or op in ON_HOST
+    """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`, an
+    op marked by `run_on_host`, or one whose inputs change per run (lowering/host_eval.py)."""
+    if op._type in HOST_KERNELS:
+        return op not in RUNS_COMPILED or op in ON_HOST
+    return op in ON_HOST or host_eval.on_host(op, is_host_op)
 
 
 def kernel_of(op):
     """The host kernel host op `op` runs with."""
     kernel = ON_HOST.get(op)
-    return kernel if kernel is not None else HOST_KERNELS[op._type]
+    if kernel is not None:
+        return kernel
+    if op._type in HOST_KERNELS:
+        return HOST_KERNELS[op._type]
+    return host_eval.evaluate  # (lowering/host_eval.py)
 
 
 class HostContext:

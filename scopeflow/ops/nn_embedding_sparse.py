@@ -10,6 +10,9 @@ SqrtN over `params` with `sparse_gradient=True`; with weights, Unique ids gather
     [None, 4]
 """
 
+import contextlib
+import threading
+
 from scopeflow import dtypes as _dt
 from scopeflow.ops.nn_embedding import param_list
 from scopeflow.ops.op_util import array_ops as array
@@ -58,6 +61,28 @@ def embedding_lookup_sparse(params, sp_ids, sp_weights, partition_strategy="mod"
                        (max_norm, allow_fast_lookup, partition_strategy, scope))
 
 
+class _Pad(threading.local):
+    on = False
+
+
+_PAD = _Pad()
+
+
+@contextlib.contextmanager
+def padded_ids():
+    """Within it, the lookups built run their `Unique` compiled, its distinct ids padded to
+    the count of ids with repeats of the smallest (ops/dynamic_shape.py), as an optimizer's
+    deduplication does: a feature column's rows then keep one shape per batch size, where
+    the count of distinct ids set the training step's signature and compiled it anew for
+    nearly every batch. The padded rows are gathered but no segment reads them, so their
+    gradient is zero and an optimizer's deduplication adds it to the smallest id's row."""
+    before, _PAD.on = _PAD.on, True
+    try:
+        yield
+    finally:
+        _PAD.on = before
+
+
 def _is_tensorlike(p):
     return hasattr(p, "op") and hasattr(p, "dtype")
 
@@ -75,6 +100,9 @@ def _lookup(params, segment_ids, ids, sp_weights, combiner, how):
         idx, embeddings = ids, params[0]
     else:
         ids, idx = unique(ids)
+        if _PAD.on:
+            from scopeflow.lowering.stages import run_compiled
+            run_compiled(ids.op)
         embeddings = embedding_lookup(params, ids, partition_strategy=strategy,
                                       max_norm=max_norm)
     if not ignore_weights:
