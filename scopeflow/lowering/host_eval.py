@@ -12,7 +12,7 @@ it would when they are known while tracing (the same checks, failing with TF's e
 its integer and float outputs are fed to the next compiled step as ordinary arguments, so the
 step compiles once per shape signature.
 
-Which ops: outside tf.cond / tf.while_loop and tf.data functions, an op with a string input
+Which ops: stateless ones outside tf.cond / tf.while_loop and tf.data functions with a string input
 that a Placeholder, a host op or such an op made (not a constant or a string variable, which
 stay compiled in), and a SparseSegmentSum / Mean / SqrtN whose segment ids are not constant.
 """
@@ -23,7 +23,9 @@ import numpy as np
 
 _PLACEHOLDERS = frozenset(("Placeholder", "PlaceholderV2", "PlaceholderWithDefault"))
 _SEGMENTS = frozenset(("SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN"))
-_NEVER = frozenset(("Const", "VariableV2", "Variable", "VarHandleOp", "Assign", "NoOp"))
+_NEVER = frozenset(("Const", "VariableV2", "Variable", "VarHandleOp", "Assign", "NoOp", "Switch",
+                    "RefSwitch", "Merge", "RefMerge", "Enter", "RefEnter", "Exit", "RefExit",
+                    "NextIteration", "RefNextIteration", "LoopCond"))
 _memo = weakref.WeakKeyDictionary()  # op -> whether it runs here (the graph only grows)
 
 
@@ -37,8 +39,9 @@ def on_host(op, is_host_op):
 
 def _decide(op, is_host_op):
     from scopeflow.ops.registry import REGISTRY
-    if (op._type in _NEVER or op._type in _PLACEHOLDERS or op._type not in REGISTRY
-            or op._ctx is not None or op._cf is not None
+    rec = REGISTRY.get(op._type)
+    if (op._type in _NEVER or op._type in _PLACEHOLDERS or rec is None
+            or getattr(rec, "stateful", True) or op._ctx is not None or op._cf is not None
             or getattr(op._graph, "_building_function", False)):
         return False
     if any(t._dtype._is_ref_dtype or t._dtype.base_dtype.name in ("resource", "variant")
