@@ -124,6 +124,27 @@ def eigen_exp(x, stretch=None):
     return _tailed(_packet_exp, libm32.expf_ftz, jnp.asarray(x), stretch)
 
 
+def eigen_exp_pair(x):
+    """(eigen_exp(x, cols), eigen_exp(x)) of a (rows, cols) matrix, as a row reduction reads
+    exp and as a kernel over the flat tensor computes it (softmax cross-entropy needs both):
+    the packet path is elementwise, so both take its values from one evaluation, and only
+    their scalar tails differ (half the operations to trace, lower and compile)."""
+    x = jnp.asarray(x)
+    packets = _packet_exp(x)
+
+    def tailed(stretch):
+        head = (stretch // PACKET) * PACKET
+        if head == stretch or x.size == 0:
+            return packets
+        if head == 0:
+            return libm32.expf_ftz(x)
+        runs, done = x.reshape(-1, stretch), packets.reshape(-1, stretch)
+        return jnp.concatenate([done[:, :head], libm32.expf_ftz(runs[:, head:])],
+                               axis=1).reshape(x.shape)
+
+    return tailed(x.shape[1]), tailed(x.size)
+
+
 def eigen_log(x, stretch=None):
     """log(x) as TF's CPU kernels compute it on float32 (see `eigen_exp`)."""
     return _tailed(_packet_log, libm32.logf_ftz, jnp.asarray(x), stretch)

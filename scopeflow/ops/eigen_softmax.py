@@ -29,7 +29,7 @@ import jax
 import jax.numpy as jnp
 
 from scopeflow.ops import libm32
-from scopeflow.ops.eigen_exp import eigen_exp, eigen_log
+from scopeflow.ops.eigen_exp import eigen_exp, eigen_exp_pair, eigen_log
 from scopeflow.ops.eigen_reciprocal import eigen_reciprocal
 from scopeflow.ops.eigen_sum import kernel_row_sums
 from scopeflow.ops.rounding import quotient, round_each
@@ -70,17 +70,24 @@ def softmax(x):
     return round_each(e * eigen_reciprocal(kernel_row_sums(e))[:, None])
 
 
+def _sums_and_exp(b):
+    """Each row's sum of exp(b) as the reduction reads exp, and exp(b) over the flat tensor
+    (the backprop's), from one evaluation of exp's packet path."""
+    in_rows, flat = eigen_exp_pair(b)
+    return kernel_row_sums(in_rows), flat
+
+
 def sparse_xent(features, labels, onehot):
     """(loss, backprop) of TF's float32 SparseSoftmaxCrossEntropyWithLogits (labels in range)."""
     b = _shifted(features)
-    sums = _sum_exp(b)
+    sums, e = _sums_and_exp(b)
     loss = libm32.logf_ftz(sums) - jnp.take_along_axis(b, labels[:, None], axis=1)[:, 0]
-    return loss, quotient(eigen_exp(b), sums[:, None]) - onehot
+    return loss, quotient(e, sums[:, None]) - onehot
 
 
 def xent(features, labels):
     """(loss, backprop) of TF's float32 SoftmaxCrossEntropyWithLogits."""
     b = _shifted(features)
-    sums = _sum_exp(b)
+    sums, e = _sums_and_exp(b)
     loss = kernel_row_sums(round_each(labels * (eigen_log(sums)[:, None] - b)))
-    return loss, quotient(eigen_exp(b), sums[:, None]) - labels
+    return loss, quotient(e, sums[:, None]) - labels
