@@ -20,8 +20,8 @@ and each row is added by Eigen's `InnerMostDimReducer` with 8-float AVX packets:
 A sum over leading dims, or over the middle dims between kept ones, is Eigen's
 `InnerMostDimPreserver` (`column_sums`): rows added in order, or from 16 rows on in four
 accumulators, for each packet of 8 outputs (up to MAX_COLUMN rows: XLA's order beyond, as a
-loop in order costs a multiple of XLA's reduce there). Mean divides that sum by the count, as TF's Mean
-kernel does. Other dtypes and other axes keep XLA's.
+loop in order costs a multiple of XLA's reduce there). Mean divides that sum by the count, as
+TF's Mean kernel does. Other dtypes and other axes keep XLA's.
 
 >>> import numpy as np
 >>> float(row_sums(np.ones((1, 10), np.float32))[0])
