@@ -43,7 +43,7 @@ with tf.Session() as sess:
 
 
 def _run(cmd, cwd, env):
-    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=300, env=env,
+    proc = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=900, env=env,
                           check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return proc.stdout.splitlines()
