@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.gradients.registry import gradient
 from scopeflow.ops.array_base import dims_of, static_value
 from scopeflow.ops.dynamic_shape import host_op
 from scopeflow.ops.op_util import name_scope, tensor
@@ -238,3 +239,37 @@ def sparse_placeholder(dtype, shape=None, name=None):
         out._static_shape = list(shape)
     return out
 
+
+
+@gradient("SparseTensorDenseMatMul")
+def _sparse_matmul_grad(op, grad):
+    """TF's graph: b's gradient a SparseTensorDenseMatMul of `grad` by a's adjoint; the values'
+    gradient a batch of 1x1 matmuls of the rows of `grad` and `b` each entry reads."""
+    from scopeflow.ops.array import expand_dims, squeeze, transpose
+    from scopeflow.ops.gather import gather
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import matrix_transpose
+    a_indices, a_values, a_shape, b = op._inputs
+    adj_a, adj_b = op._attrs.get("adjoint_a", False), op._attrs.get("adjoint_b", False)
+    a_type, b_type = a_values.dtype.base_dtype, b.dtype.base_dtype
+    if a_type != b_type:
+        raise TypeError("SparseTensorDenseMatMul op received operands with different types: "
+                        "`%s` and `%s`." % (a_type.name, b_type.name))
+    b_grad = _sparse_matmul(a_indices, a_values, a_shape, grad, adjoint_a=not adj_a)
+    if adj_b:
+        b_grad = matrix_transpose(b_grad, conjugate=True)
+    rows, cols = a_indices[:, 0], a_indices[:, 1]
+    parts_a = gather(grad, cols if adj_a else rows)
+    parts_b = gather(transpose(b) if adj_b else b, rows if adj_a else cols)
+    if not adj_a and not adj_b:
+        a_values_grad = matmul(expand_dims(parts_a, -2), expand_dims(parts_b, -2),
+                               adjoint_b=True)
+    elif adj_a and not adj_b:
+        a_values_grad = matmul(expand_dims(parts_a, -1), expand_dims(parts_b, -1),
+                               adjoint_a=True)
+    elif not adj_a and adj_b:
+        a_values_grad = matmul(expand_dims(parts_a, -2), expand_dims(parts_b, -1))
+    else:
+        a_values_grad = matmul(expand_dims(parts_a, -1), expand_dims(parts_b, -2),
+                               adjoint_a=True, adjoint_b=True)
+    return None, squeeze(a_values_grad, axis=[-2, -1]), None, b_grad

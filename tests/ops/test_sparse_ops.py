@@ -22,6 +22,12 @@ GRAPHS = [
     _BUILD + "result = [str(t) for t in (sp, ro, add, ph2)] + [t.shape.as_list() "
              "for t in (sp, ro, add, ph2, d, d2, dense_add)] + [sp.dtype.name, sp.op.name]",
     "tf.sparse_add(tf.ones([2]), tf.ones([2]))",
+    # TF's gradient graph of SparseTensorDenseMatMul, each adjoint combination
+    "v = tf.placeholder(tf.float32, [None]); sp = tf.SparseTensor([[0, 1], [2, 0]], v, [3, 3]);"
+    " w = tf.constant([[1., 2., 0.], [3., 4., 1.], [5., 6., 2.]]); "
+    "gs = [tf.gradients(tf.reduce_sum(tf.sparse_tensor_dense_matmul(sp, w, adjoint_a=a, "
+    "adjoint_b=b) ** 2), [w, v]) for a in (False, True) for b in (False, True)]; "
+    "result = [[t.shape.as_list() for t in g] for g in gs]",
 ]
 
 
@@ -48,6 +54,15 @@ VALUES = [
     "d = tf.sparse.to_dense(sp); loss = tf.reduce_sum(y * y) + tf.reduce_sum(d * d * 3.); "
     "fetch = tf.gradients(loss, [w, v]); "
     "feed = {i: [[0, 1], [1, 1], [2, 0]], v: [1., 2., 3.], s: [3, 3]}",
+    # both gradients for each adjoint combination (TF's graph: a SparseTensorDenseMatMul of the
+    # gradient by a's adjoint, and gathers of rows as 1x1 batch matmuls)
+    "i = tf.placeholder(tf.int64, [None, 2]); v = tf.placeholder(tf.float32, [None]); "
+    "sp = tf.SparseTensor(i, v, [3, 3]); w = tf.constant([[1., 2.], [3., 4.], [5., 6.]]); "
+    "wt = tf.constant([[1., 2., 3.], [4., 5., 6.]]); "
+    "fetch = [tf.gradients(tf.reduce_sum(tf.sin(tf.sparse_tensor_dense_matmul("
+    "sp, m, adjoint_a=a, adjoint_b=b))), [m, v]) for a in (False, True) "
+    "for b, m in ((False, w), (True, wt))]; "
+    "feed = {i: [[0, 1], [1, 1], [2, 0], [2, 2]], v: [1., 2., 3., -1.5]}",
     # a computed (reordered) sparse operand times a constant dense one, in the program
     "sp = tf.sparse_reorder(tf.SparseTensor([[1, 0], [0, 1]], [1., 2.], [2, 2])); "
     "fetch = [tf.sparse_tensor_dense_matmul(sp, tf.constant([[1.], [3.]])), "
