@@ -8,15 +8,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle as _oracle  # noqa: E402
 
 
-@pytest.fixture(scope="session")
-def oracle():
-    """Callable running a snippet under real TF (skips where TF is not installed)."""
+def _tf_oracle():
     py = _oracle.tf_python()
     if py is None:
         pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
     o = _oracle.Oracle(py)
     yield o
     o.close()
+
+
+@pytest.fixture(scope="session")
+def oracle():
+    """Callable running a snippet under real TF (skips where TF is not installed)."""
+    yield from _tf_oracle()
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +28,7 @@ def pool_oracle():
     """The oracle in a TF process of the module's own, for values that depend on TF's intra-op
     pool (Eigen's blocks): a process fixes its pool at its first session, and the shared
     oracle's may come from a snippet that set other thread counts."""
-    py = _oracle.tf_python()
-    if py is None:
-        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
-    o = _oracle.Oracle(py)
-    yield o
-    o.close()
+    yield from _tf_oracle()
 
 
 @pytest.fixture(autouse=True)
