@@ -24,6 +24,7 @@ from scopeflow.data.file_pipelines import (
     make_csv_dataset,
     parse_example_dataset,
 )
+from scopeflow.data.optional import Optional, OptionalSpec, get_next_as_optional
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.writers import TFRecordWriter
@@ -44,9 +45,12 @@ from scopeflow.data.iterators import (
 __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options",
            "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "assert_cardinality",
            "bucket_by_sequence_length", "cardinality", "choose_from_datasets", "copy_to_device",
-           "enumerate_dataset", "get_single_element", "get_structure", "group_by_window",
-           "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
-           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch",
+           "enumerate_dataset", "get_next_as_optional", "get_single_element", "get_structure",
+           "group_by_window", "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
+           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch", "Optional",
+           "OptionalStructure",
            "parallel_interleave", "parse_example_dataset", "prefetch_to_device",
            "sample_from_datasets", "scan",
            "shuffle_and_repeat", "take_while", "unbatch", "unique"]
+
+OptionalStructure = OptionalSpec

@@ -3,6 +3,8 @@ that have no counterpart here (one XLA computation per run), accepted and ignore
 
 import contextlib
 
+from scopeflow.data.optional import Optional  # noqa: F401
+
 
 def output_all_intermediates(state):
     """Whether TF2 control flow keeps intermediates: a no-op (scopeflow's loops are TF1's)."""

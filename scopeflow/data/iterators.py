@@ -103,6 +103,14 @@ class Iterator:
             outs = [_deserialize(t, s) if s.sparse else t for t, s in zip(outs, specs)]
         return st.pack(self._structure, outs)
 
+    def get_next_as_optional(self):
+        """The next element as a `tf.experimental.Optional`, empty at the end of the data."""
+        from scopeflow.data.optional import _OptionalImpl, iterator_get_next_as_optional
+        with default_graph().colocate_with(self._iterator_resource.op):
+            variant = iterator_get_next_as_optional(self._iterator_resource,
+                                                    **_iter_attrs(self._structure))
+        return _OptionalImpl(variant, self._structure)
+
     def string_handle(self, name=None):
         if name is None:
             return self._string_handle

@@ -185,7 +185,9 @@ class IteratorResource:
         with self.lock:
             self._close()
 
-    def get_next(self, op):
+    def get_next(self, op, at_end=False):
+        """The next element (a list of components); at the end, OutOfRangeError, or `at_end`
+        when it is not False (get_next_as_optional's empty optional)."""
         with self.lock:
             if self.it is None:
                 raise run_error(errors.FailedPreconditionError, op, (
@@ -195,6 +197,8 @@ class IteratorResource:
             try:
                 return list(next(self.it))
             except StopIteration:
+                if at_end is not False:
+                    return at_end
                 raise run_error(errors.OutOfRangeError, op, "End of sequence") from None
             except errors.DeadlineExceededError:
                 self._close()  # TF cancels the iterator: its end from now on

@@ -143,6 +143,16 @@ def run_on_host(op, kernel):
     ON_HOST[op] = kernel
 
 
+HOLDS_COND = weakref.WeakSet()  # ops run on the host whose cond runs there too (a CondStep)
+
+
+def run_on_host_with_cond(op, kernel):
+    """`run_on_host(op, kernel)`, and a tf.cond holding `op` runs as a host step: its values
+    (an Optional's) cannot enter a compiled program, so neither may the cond's Switch ops."""
+    run_on_host(op, kernel)
+    HOLDS_COND.add(op)
+
+
 def is_host_op(op):
     """Whether `op` runs on the host: a host kernel's op type not marked by `run_compiled`, an
     op marked by `run_on_host`, or one whose inputs change per run (lowering/host_eval.py)."""
@@ -451,7 +461,8 @@ def host_cond(op):
         if hasattr(spec, "then_branch"):
             ctxs = getattr(spec, "contexts", ())
             if (ctxs and not _in_compiled_loop(ctxs[0]) and any(
-                    o._type in HOST_KERNELS for c in ctxs for o in c.ops)) or (
+                    o._type in HOST_KERNELS or o in HOLDS_COND
+                    for c in ctxs for o in c.ops)) or (
                     not ctxs and _rebuilt_on_host(spec)):
                 step = CondStep(spec)
         elif getattr(spec, "context", None) is not None and not _in_compiled_loop(
