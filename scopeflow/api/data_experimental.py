@@ -25,6 +25,7 @@ from scopeflow.data.file_pipelines import (
     parse_example_dataset,
 )
 from scopeflow.data.optional import Optional, OptionalSpec, get_next_as_optional
+from scopeflow.data.group_reducer import Reducer, group_by_reducer
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.writers import TFRecordWriter
@@ -48,7 +49,7 @@ __all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options
            "enumerate_dataset", "get_next_as_optional", "get_single_element", "get_structure",
            "group_by_window", "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
            "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch", "Optional",
-           "OptionalStructure",
+           "OptionalStructure", "Reducer", "group_by_reducer",
            "parallel_interleave", "parse_example_dataset", "prefetch_to_device",
            "sample_from_datasets", "scan",
            "shuffle_and_repeat", "take_while", "unbatch", "unique"]

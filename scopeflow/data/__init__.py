@@ -8,6 +8,7 @@ tf.float32
 from scopeflow.data import (  # noqa: F401  (host kernels)
     cardinality,
     csv_dataset,
+    group_reducer,
     grouping,
     kernels,
     sampling,

@@ -3,17 +3,10 @@ of the data, names, element specs, run-time errors and reads inside tf.cond."""
 
 import pytest
 from data_oracle import DATA_PRELUDE, matches_tf
+from oracle import ORACLE_HELPERS
 
-PRELUDE = DATA_PRELUDE + """
+PRELUDE = DATA_PRELUDE + ORACLE_HELPERS + """
 O = tf.experimental.Optional
-def err(f):
-    try:
-        f()
-        return "ok"
-    except tf.errors.OpError as e:
-        return first_line(e)
-    except Exception as e:
-        return [type(e).__name__, str(e)]
 """
 
 SNIPPETS = {
