@@ -26,6 +26,7 @@ from scopeflow.data.file_pipelines import (
 )
 from scopeflow.data.optional import Optional, OptionalSpec, get_next_as_optional
 from scopeflow.data.group_reducer import Reducer, group_by_reducer
+from scopeflow.data.sparse_data import dense_to_sparse_batch
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
 from scopeflow.data.writers import TFRecordWriter
@@ -43,15 +44,15 @@ from scopeflow.data.iterators import (
     make_one_shot_iterator,
 )
 
-__all__ = ["AUTOTUNE", "Counter", "CsvDataset", "INFINITE_CARDINALITY", "Options",
-           "RandomDataset", "TFRecordWriter", "UNKNOWN_CARDINALITY", "assert_cardinality",
-           "bucket_by_sequence_length", "cardinality", "choose_from_datasets", "copy_to_device",
-           "enumerate_dataset", "get_next_as_optional", "get_single_element", "get_structure",
-           "group_by_window", "ignore_errors", "make_batched_features_dataset", "make_csv_dataset",
-           "make_initializable_iterator", "make_one_shot_iterator", "map_and_batch", "Optional",
-           "OptionalStructure", "Reducer", "group_by_reducer",
-           "parallel_interleave", "parse_example_dataset", "prefetch_to_device",
-           "sample_from_datasets", "scan",
-           "shuffle_and_repeat", "take_while", "unbatch", "unique"]
+__all__ = ["assert_cardinality", "AUTOTUNE", "bucket_by_sequence_length", "cardinality",
+           "choose_from_datasets", "copy_to_device", "Counter", "CsvDataset",
+           "dense_to_sparse_batch", "enumerate_dataset", "get_next_as_optional",
+           "get_single_element", "get_structure", "group_by_reducer", "group_by_window",
+           "ignore_errors", "INFINITE_CARDINALITY", "make_batched_features_dataset",
+           "make_csv_dataset", "make_initializable_iterator", "make_one_shot_iterator",
+           "map_and_batch", "Optional", "OptionalStructure", "Options", "parallel_interleave",
+           "parse_example_dataset", "prefetch_to_device", "RandomDataset", "Reducer",
+           "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "TFRecordWriter",
+           "unbatch", "unique", "UNKNOWN_CARDINALITY"]
 
 OptionalStructure = OptionalSpec

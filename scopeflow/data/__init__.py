@@ -12,6 +12,7 @@ from scopeflow.data import (  # noqa: F401  (host kernels)
     grouping,
     kernels,
     sampling,
+    sparse_data,
     transforms,
     windows,
     writers,
