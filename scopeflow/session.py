@@ -161,6 +161,13 @@ class BaseSession:
         """Context manager making this the default session of the thread (does not close)."""
         return default_session_stack.get_controller(self)
 
+    def _restart_random_ops(self):
+        """Random ops draw from their first values again (TF makes a tf.data function's
+        kernels anew for each iterator, so each initialization repeats a seeded draw)."""
+        self._rng_counts.clear()
+        self._rng_pending.clear()
+        self._rng_start.clear()
+
     def close(self):
         """Frees the variable state; later runs raise RuntimeError."""
         if not self._closed:

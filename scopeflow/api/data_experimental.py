@@ -26,6 +26,7 @@ from scopeflow.data.file_pipelines import (
 )
 from scopeflow.data.optional import Optional, OptionalSpec, get_next_as_optional
 from scopeflow.data.group_reducer import Reducer, group_by_reducer
+from scopeflow.data.resampling import rejection_resample
 from scopeflow.data.sparse_data import dense_to_sparse_batch
 from scopeflow.data.grouping import bucket_by_sequence_length, group_by_window
 from scopeflow.data.sampling import RandomDataset, sample_from_datasets
@@ -52,7 +53,7 @@ __all__ = ["assert_cardinality", "AUTOTUNE", "bucket_by_sequence_length", "cardi
            "make_csv_dataset", "make_initializable_iterator", "make_one_shot_iterator",
            "map_and_batch", "Optional", "OptionalStructure", "Options", "parallel_interleave",
            "parse_example_dataset", "prefetch_to_device", "RandomDataset", "Reducer",
-           "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while", "TFRecordWriter",
-           "unbatch", "unique", "UNKNOWN_CARDINALITY"]
+           "rejection_resample", "sample_from_datasets", "scan", "shuffle_and_repeat", "take_while",
+           "TFRecordWriter", "unbatch", "unique", "UNKNOWN_CARDINALITY"]
 
 OptionalStructure = OptionalSpec

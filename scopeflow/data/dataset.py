@@ -261,6 +261,11 @@ class DatasetV2:
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)
 
+    def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
+                           name=None):
+        from scopeflow.data.resampling import rejection_resample
+        return self.apply(rejection_resample(class_func, target_dist, initial_dist, seed))
+
     def window(self, size, shift=None, stride=1, drop_remainder=False, name=None):
         from scopeflow.data.windows import window
         return window(self, size, shift, stride, drop_remainder)

@@ -133,6 +133,9 @@ def _plan(fetches, fed):
     host_at = {}  # level -> host ops
     needed_at = {}  # level -> compiled tensors needed by host ops at that level
 
+    def on_host(op):  # (one inside a tf.cond or loop: the Session's plan runs it with its
+        return op._type in HOST_KERNELS and op._ctx is None  # construct, a host step there)
+
     def visit(op):
         if op in level:
             return level[op]
@@ -144,9 +147,9 @@ def _plan(fetches, fed):
             lv = max(lv, visit(t._op))
         for c in op._control_inputs:
             lv = max(lv, visit(c))
-        if op._type in HOST_KERNELS:
+        if on_host(op):
             for t in op._inputs:
-                if t not in fed and t._op._type not in HOST_KERNELS:
+                if t not in fed and not on_host(t._op):
                     needed_at.setdefault(lv, []).append(t)
             lv += 1
             host_at.setdefault(lv, []).append(op)
@@ -157,7 +160,7 @@ def _plan(fetches, fed):
     for f in fetches:
         op = f if isinstance(f, Operation) else f._op
         lv = visit(op)
-        if op._type not in HOST_KERNELS and not (not isinstance(f, Operation) and f in fed):
+        if not on_host(op) and not (not isinstance(f, Operation) and f in fed):
             final.append(f)
         level.setdefault(op, lv)
     steps = []

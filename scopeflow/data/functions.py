@@ -183,8 +183,10 @@ class Traced:
 
     def bind(self, captured_values):
         """`fn(element tuple) -> tuple of components`, the captures fixed to their values (a
-        captured resource variable: its HostVariable, read and updated at every call)."""
+        captured resource variable: its HostVariable, read and updated at every call). Its
+        random ops start over, as a new TF iterator's instance of the function does."""
         prog = self.program()
+        prog.session._restart_random_ops()
         extra = list(captured_values)
         cells = [(p._op, v) for p, v in zip(self._placeholders, extra)
                  if p._op in self.graph.variable_captures]

@@ -217,6 +217,24 @@ ds = tf.data.Dataset.range(3).interleave(
     cycle_length=2)
 s, n = started(ds, {p: 1})
 result = [s.run(n) for _ in range(6)]""",
+    # TF makes a function's kernels anew per iterator: a seeded draw repeats on each
+    # initialization and in each session
+    "random_ops_restart_per_iterator": """
+ds = tf.data.Dataset.range(4).map(lambda x: tf.random_uniform([], seed=3) + tf.cast(x, tf.float32))
+it = tf.data.make_initializable_iterator(ds)
+n = it.get_next()
+out = []
+for _ in range(2):
+    with tf.Session() as s:
+        for _ in range(2):
+            s.run(it.initializer)
+            out.append([float(s.run(n)) for _ in range(4)])
+result = out""",
+    # a host op (Print) in a tf.cond inside a function: the function's Session runs the cond
+    "cond_with_a_host_op": """
+ds = tf.data.Dataset.range(4).map(lambda x: tf.cond(
+    x < 2, lambda: x, lambda: tf.Print(x * 10, [x], message="big: ", first_n=1)))
+result = drain(ds)""",
 }
 
 
