@@ -344,6 +344,11 @@ class DatasetV1(DatasetV2):
     output_shapes = property(lambda self: st.shapes_of(self._structure))
     output_classes = property(lambda self: st.classes_of(self._structure))
 
+    @staticmethod
+    def from_sparse_tensor_slices(sparse_tensor):
+        from scopeflow.data.sparse_data import from_sparse_tensor_slices
+        return from_sparse_tensor_slices(sparse_tensor)
+
     def make_one_shot_iterator(self):
         from scopeflow.data.iterators import make_one_shot_iterator
         return make_one_shot_iterator(self)

@@ -1,6 +1,7 @@
 """tf.data's sparse pieces: `tf.data.experimental.dense_to_sparse_batch` (ragged dense elements
 batched into one SparseTensor) and TF1's `Dataset.from_sparse_tensor_slices` (a SparseTensor's
-rows, each as its (indices, values, dense_shape) tensors).
+rows, each as its (indices, values, dense_shape) tensors; rows past its dense shape's first
+dimension are left out, as TF leaves them).
 
 >>> import scopeflow as tf
 >>> ds = tf.data.Dataset.range(3).apply(dense_to_sparse_batch(2, []))
@@ -22,6 +23,8 @@ from scopeflow.ops.constant import convert_to_tensor
 
 dense_to_sparse_batch_dataset = g._register("DenseToSparseBatchDataset",
                                             [g._D, "batch_size", "row_shape"])
+sparse_tensor_slice_dataset = g._register("SparseTensorSliceDataset",
+                                          ["indices", "values", "dense_shape"])
 
 
 def dense_to_sparse_batch(batch_size, row_shape):
@@ -48,6 +51,48 @@ def dense_to_sparse_batch(batch_size, row_shape):
         return type(ds)(variant, structure, "_DenseToSparseBatchDataset")
 
     return apply
+
+
+def from_sparse_tensor_slices(sparse_tensor):
+    """TF1's `Dataset.from_sparse_tensor_slices`: the rows of `sparse_tensor` (in its first
+    dimension, its indices ordered by row), each as (indices, values, dense_shape) tensors."""
+    from scopeflow.data.dataset import DatasetV1
+    from scopeflow.sparse_tensor import SparseTensor
+    if not isinstance(sparse_tensor, SparseTensor):
+        raise TypeError("Invalid `sparse_tensor`. `sparse_tensor` must be a "
+                        "`tf.sparse.SparseTensor`. Got %s." % type(sparse_tensor))
+    cols = sparse_tensor.indices.shape.as_list()
+    dims = sparse_tensor.dense_shape.shape.as_list()
+    known = [d - 1 for d in (cols[1] if len(cols or ()) == 2 else None,
+                             dims[0] if len(dims or ()) == 1 else None) if d is not None]
+    rank = known[0] if known else None
+    structure = (st.TensorSpec([None, rank], _dt.int64),
+                 st.TensorSpec([None], sparse_tensor.dtype.base_dtype),
+                 st.TensorSpec([rank], _dt.int64))
+    variant = sparse_tensor_slice_dataset(sparse_tensor.indices, sparse_tensor.values,
+                                          sparse_tensor.dense_shape,
+                                          Tvalues=sparse_tensor.dtype.base_dtype)
+    return DatasetV1(variant, structure, "_SparseTensorSliceDataset")
+
+
+class SparseSlices(host.HostDataset):
+    def __init__(self, indices, values, dense_shape):
+        self.shape = np.asarray(dense_shape, np.int64).reshape(-1)
+        self.indices = np.asarray(indices, np.int64).reshape(-1, len(self.shape))
+        self.values = np.asarray(values)
+        rows = self.indices[:, 0] if len(self.shape) else np.zeros([0], np.int64)
+        if np.any(np.diff(rows) < 0):
+            raise errors.UnimplementedError(None, None, (
+                "The SparseTensor must be ordered in the batch dimension; handling arbitrarily "
+                "ordered input is not currently supported."))
+        self.rows = rows
+
+    def __iter__(self):
+        starts = np.searchsorted(self.rows, np.arange(self.shape[0] + 1 if len(self.shape)
+                                                      else 1))
+        for i in range(len(starts) - 1):
+            a, b = starts[i], starts[i + 1]
+            yield (self.indices[a:b, 1:], self.values[a:b], self.shape[1:])
 
 
 class DenseToSparseBatch(host.HostDataset):
@@ -111,3 +156,4 @@ def _batched(batch, row):
 
 
 _simple("DenseToSparseBatchDataset", lambda op, ds, n, row: DenseToSparseBatch(ds, n, row))
+_simple("SparseTensorSliceDataset", lambda op, i, v, s: SparseSlices(i, v, s))
