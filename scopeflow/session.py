@@ -21,7 +21,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 from scopeflow.indexed_slices import IndexedSlices
-from scopeflow.lowering import ahead, cache, devices, padding
+from scopeflow.lowering import ahead, cache, devices, entries, padding
 from scopeflow.lowering.context import RNG_DTYPE, run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import Program, x64
@@ -360,6 +360,13 @@ class BaseSession:
         return placed
 
     def _run_program(self, plan, prog, feeds):
+        padded = entries.plan(prog, feeds) if feeds else None
+        if padded is None:
+            return self._run_signature(plan, prog, feeds)
+        # fed SparseTensors' entries in a program per bucket of counts (lowering/entries.py)
+        return entries.cut(prog, self._run_signature(plan, prog, padded[0]), padded[1])
+
+    def _run_signature(self, plan, prog, feeds):
         shapes = tuple([a.shape for a in feeds]) if feeds else ()
         if prog.static_pos:  # their values are compiled in (lowering/lower.py)
             shapes += tuple([cache.static_key(feeds[i]) for i in prog.static_pos])
@@ -381,7 +388,8 @@ class BaseSession:
             plan.runs = 0
         if plan.runs < 2:  # the second run of a signature: the loop's last batch comes?
             plan.runs += 1
-            if plan.runs == 2 and feeds and not padding.pads(prog):
+            if plan.runs == 2 and feeds and not padding.pads(prog) and not (
+                    prog.__dict__.get("_entries")):
                 coming = ahead.sliced(prog, feeds)
                 if coming is not None:
                     ahead.compile_ahead(self, prog, feeds, coming)
@@ -752,6 +760,8 @@ def flat_feeds(entry, feeds):
         v = feeds[i]
         if type(v) is TAState:  # (elements of different shapes: one array each)
             out.extend(feed_leaves(v))
+        elif type(v) is entries.Counted:  # a SparseTensor's padded entries and their count
+            out.extend((v.array, v.count))
         else:
             out.append(v)
     return out

@@ -38,6 +38,7 @@ from scopeflow.lowering.context import (
     rng_words,
     run_error,
 )
+from scopeflow.lowering.entries import Counted, counts_in
 from scopeflow.lowering.host import HostValue, host_kind, remap
 from scopeflow.lowering.kernels import check_kernels
 from scopeflow.lowering.loop_fetch import fetch_value, loop_fetches, targets, trimmed
@@ -192,12 +193,17 @@ def _sizing(op, traced):
     operands (a strided_slice's bounds, not the uint8 bytes it slices), and of those the ones
     the graph fixes (a Slice's constant size, not the random offset tf.random_crop feeds it),
     so a value that changes every run (an input pipeline's record) does not become part of
-    the compiled signature, which compiled the step anew for each record. A retrace that
+    the compiled signature, which compiled the step anew for each record; likewise integer
+    scalars and vectors before other operands (a sparse op's dense shape, not the indices of
+    its entries, which change with each batch). A retrace that
     still lacks values asks again for the rest."""
     rec = REGISTRY.get(op._type)
     if rec is not None and len(rec.arg_types) == len(op._inputs):
         index = {t for t, kind in zip(op._inputs, rec.arg_types) if kind == INDEX}
         traced = [t for t in traced if t in index] or traced
+    # integer scalars and vectors first (a SparseTensor's dense_shape, not its indices)
+    traced = [t for t in traced if t._dtype.base_dtype.is_integer
+              and t.shape._dims is not None and len(t.shape._dims) <= 1] or traced
     fixed = [t for t in traced if constant_value(t) is not None]
     return fixed or traced
 
@@ -672,7 +678,8 @@ def _build(program, state, feeds, n_rng, once=False, found=None):
     feed_pos = program.feed_pos
     var_avals = [jax.ShapeDtypeStruct(state[v].shape, state[v].dtype) for v in var_all]
     feed_avals = [_aval(feeds[i]) for i in feed_pos]
-    flat_feeds = any(type(feeds[i]) is TAState for i in feed_pos)  # elements: several arrays
+    # a TensorArray's elements, padded entries and their count: several arrays
+    flat_feeds = any(type(feeds[i]) in (TAState, Counted) for i in feed_pos)
     rng_aval = jax.ShapeDtypeStruct((rng_words(n_rng),), RNG_DTYPE)
     info = {"text": text}
 
@@ -882,7 +889,7 @@ def _narrowed(fn, var_all, var_avals, read, n_feeds, rng_aval, use_rng):
 
 
 def _aval(a):
-    if type(a) is TAState:
+    if type(a) is TAState or type(a) is Counted:
         return a.aval()
     return jax.ShapeDtypeStruct(np.shape(a), a.dtype)
 
@@ -898,8 +905,11 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     if program.carry:  # a step of a run in steps: arrays' read masks from earlier steps
         masks_in(ctx)
     env = dict(static)
+    counts_in(ctx, program, feed_vals)
     for i, v in zip(program.feed_pos, feed_vals):
         t = program.fed[i]
+        if type(v) is Counted:  # a SparseTensor's entries padded (their count: the sinks')
+            v = v.array
         var = variable_of(t) if is_handle(t) else None
         if type(v) is TAState and t._op._type == "StackV2":  # a stack an earlier step pushed
             taken_up(ctx, t._op, v)

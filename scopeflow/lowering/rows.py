@@ -60,19 +60,34 @@ def analyse(prog):
     return analyse_why(prog)[0]
 
 
-def analyse_why(prog):
-    """(`Rows` or None, why not: the first op that rules the run out, or '')."""
+def analyse_why(prog, seeds=None, sinks=None, groups=None):
+    """(`Rows` or None, why not: the first op that rules the run out, or '').
+
+    `seeds`: {fed position: size} to follow instead of the fed `None` batch dimensions, each
+    on axis 0 (lowering/entries.py: a fed SparseTensor's entries, one size per tensor so that
+    two tensors' entries never meet); then splits and concats of the axis are refused, and
+    `sinks` ({op type: rule}) adds ops that take the axis in and give it out no more (their
+    kernels mask what was padded); an op whose rule is not exact then makes the run inexact
+    only where its values reach a fetch or a sink (a gradient no fetch reads, grouped in only
+    for its control edge, is computed but never seen). `groups`: a dict filled with each
+    followed tensor's size."""
     fed = {t: i for i, t in enumerate(prog.fed)}
-    axes, seeds = {}, []
-    for i in prog.feed_pos:
-        dims = prog.fed[i].shape._dims
-        if dims and dims[0] is None:
-            axes[prog.fed[i]] = 0
-            seeds.append(i)
-    if not seeds or any(i in prog.static_pos for i in range(len(prog.fed))
-                        if axes.get(prog.fed[i]) is not None):
+    axes = {}
+    if seeds is None:
+        seeds = {}
+        for i in prog.feed_pos:
+            dims = prog.fed[i].shape._dims
+            if dims and dims[0] is None:
+                seeds[i] = Fraction(1)
+        towers, sinks = _TOWERS, {}
+    else:
+        towers = {}
+    rough = set()  # (seeds given) tensors that a sized op computed: they must not be fetched
+    for i in seeds:
+        axes[prog.fed[i]] = 0
+    if not seeds or any(i in prog.static_pos for i in seeds):
         return None, "no fed None batch dimension"
-    size = dict.fromkeys(axes, Fraction(1))  # a batched tensor's rows / the fed batch's
+    size = {prog.fed[i]: n for i, n in seeds.items()}  # a batched tensor's rows / the fed batch's
     exact = True
     for op in prog.order:
         ins = [axes.get(t) for t in op._inputs]
@@ -80,9 +95,9 @@ def analyse_why(prog):
             continue
         sizes = [size[t] for t, a in zip(op._inputs, ins) if a is not None]
         try:
-            got = _TOWERS[op._type](op, ins, fed, sizes) if op._type in _TOWERS else None
+            got = towers[op._type](op, ins, fed, sizes) if op._type in towers else None
             if got is None:
-                rule = _RULES.get(op._type)
+                rule = sinks.get(op._type) or _RULES.get(op._type)
                 if rule is None:
                     raise _Refuse("no row rule")
                 if any(n != sizes[0] for n in sizes):
@@ -92,10 +107,20 @@ def analyse_why(prog):
         except _Refuse as e:
             return None, "%s (%s): %s" % (op._name, op._type, e)
         outs, op_exact, n = got
-        exact = exact and op_exact
+        if towers:
+            exact = exact and op_exact
+        elif not op_exact or any(t in rough for t in op._inputs):
+            if any(a is None for a in outs):  # (values no longer followed: they count)
+                exact = False
+            rough.update(op._outputs)
         for t, a in zip(op._outputs, outs):
             if a is not None and t not in fed:
                 axes[t], size[t] = a, n
+    if groups is not None:
+        groups.update(size)
+    if any(t in rough for t in prog.tensors):
+        exact = False
+    seeds = sorted(seeds)
     k = 1
     for n in size.values():
         k = k * n.denominator // math.gcd(k, n.denominator)

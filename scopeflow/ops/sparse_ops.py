@@ -17,6 +17,8 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.gradients.registry import gradient
+from scopeflow.lowering import entries
+from scopeflow.lowering.entries import count_of
 from scopeflow.ops.array_base import dims_of, static_value
 from scopeflow.ops.dynamic_shape import host_op
 from scopeflow.ops.op_util import name_scope, tensor
@@ -180,21 +182,30 @@ def _sparse_matmul(ctx, a_indices, a_values, a_shape, b, *, adjoint_a=False, adj
     idx = jnp.asarray(a_indices)
     b = jnp.conj(b).T if adjoint_b else jnp.asarray(b)  # a NumPy b cannot be indexed by traced c
     rows = shape[1] if adjoint_a else shape[0]
-    _check_matmul_indices(ctx, idx, int(adjoint_a), rows, b.shape[0])
+    # entries padded to a bucket (lowering/entries.py): the padded ones are dropped
+    n = count_of(ctx, ctx.op._inputs[0])
+    real = None if n is None else jnp.arange(idx.shape[0]) < n
+    _check_matmul_indices(ctx, idx, int(adjoint_a), rows, b.shape[0], real)
     r, c = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
     vals = jnp.conj(a_values) if adjoint_a else a_values
     out = jnp.zeros((rows, b.shape[1]), b.dtype)
+    if real is not None:
+        r = jnp.where(real, r, rows)
+        return out.at[r].add(vals[:, None].astype(b.dtype) * b[c], mode="drop")
     return out.at[r].add(vals[:, None].astype(b.dtype) * b[c])
 
 
-def _check_matmul_indices(ctx, idx, adjoint_a, m_bound, k_bound):
+def _check_matmul_indices(ctx, idx, adjoint_a, m_bound, k_bound, real=None):
     """TF's kernel checks each entry's k (column of b) then its m (output row) in order:
-    "k (5) from index[1,1] out of bounds (>=3)"; out-of-range entries were dropped silently."""
+    "k (5) from index[1,1] out of bounds (>=3)"; out-of-range entries were dropped silently.
+    `real`: which entries are real (padded ones are not checked)."""
     if idx.shape[0] == 0:
         return
     m_col, k_col = (1, 0) if adjoint_a else (0, 1)
     k, m = idx[:, k_col], idx[:, m_col]
     bad = jnp.stack([(k < 0) | (k >= k_bound), (m < 0) | (m >= m_bound)], axis=1)  # (nnz, 2)
+    if real is not None:
+        bad = bad & real[:, None]
     ok, first = first_bad(bad)
     value = idx[first // 2, jnp.where(first % 2, m_col, k_col)]
     data = jnp.stack([jnp.asarray(first, jnp.int64), value.astype(jnp.int64)])
@@ -234,6 +245,7 @@ def sparse_placeholder(dtype, shape=None, name=None):
             dense_shape = constant(list(shape), _I64, name=sub("shape"))
     values = placeholder(dtype, [None], name=sub("values"))
     indices = placeholder(_I64, [None, rank], name=sub("indices"))
+    entries.mark(values.op, indices.op)  # (a count of entries per run: lowering/entries.py)
     out = SparseTensor(indices, values, dense_shape)
     if shape is not None:
         out._static_shape = list(shape)

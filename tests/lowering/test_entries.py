@@ -1,0 +1,149 @@
+"""Fed SparseTensors whose count of entries changes run in one program per bucket of counts
+(lowering/entries.py): the unpadded runs' values bit for bit, TF's values and errors, and no
+compile per batch."""
+
+import numpy as np
+import pytest
+
+import scopeflow.compat.v1 as tf
+from scopeflow.lowering import cache, entries, padding
+from tests.oracle import outcome, run_here
+
+# a sparse logistic regression: the count of entries differs in every batch
+LOGREG = """
+rs = np.random.RandomState(SEED)
+D = 50
+def batch():
+    idx, val = [], []
+    for r in range(8):
+        cols = np.sort(rs.choice(D, rs.randint(1, 9), replace=False))
+        idx += [[r, c] for c in cols]
+        val += list(rs.randn(len(cols)))
+    return (tf.SparseTensorValue(np.array(idx, np.int64), np.array(val, np.float32), [8, D]),
+            rs.randint(0, 2, 8).astype(np.float32))
+x = tf.sparse_placeholder(tf.float32)
+y = tf.placeholder(tf.float32, [None])
+w = tf.get_variable("w", [D, 3], initializer=tf.random_normal_initializer(seed=1))
+h = tf.sparse_tensor_dense_matmul(x, w)
+logit = tf.reduce_sum(h * tf.constant([1.0, -0.5, 0.25]), 1)
+loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logit))
+train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+losses = []
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for i in range(STEPS):
+        b, l = batch()
+        losses.append(s.run([loss, train], {x: b, y: l})[0])
+    result = [np.array(losses).view(np.uint32).tolist(), s.run(w).view(np.uint32).tolist()]
+"""
+
+
+def _logreg(seed, steps):
+    return LOGREG.replace("SEED", str(seed)).replace("STEPS", str(steps))
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_training_on_fed_sparse_batches_gives_tfs_values(oracle, seed):
+    code = _logreg(seed, 12)
+    here, there = run_here(code)["ok"], oracle(code)["ok"]
+    for a, b in zip(here, there):  # (bit for bit: the next test, against the unpadded runs)
+        a, b = (np.array(v, np.uint32).view(np.float32) for v in (a, b))
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_batches_of_other_counts_share_a_program():
+    before = cache.stats["compiles"]
+    run_here(_logreg(1, 30))  # counts of 8-64 entries: buckets 16, 32 and 64
+    assert cache.stats["compiles"] - before <= 6  # (init, the first count, <= 3 buckets + 1)
+
+
+def test_padded_runs_equal_the_runs_compiled_per_count():
+    code = _logreg(2, 10)
+    padded = run_here(code)
+    old = padding.set_mode("0")  # no padding of any kind: each count compiled
+    try:
+        plain = run_here(code)
+    finally:
+        padding.set_mode(old)
+    assert padded == plain
+
+
+FETCH = """
+sp = tf.sparse_placeholder(tf.float32, [3, 4])
+twice = sp.values * 2.0 + 1.0
+col = tf.cast(sp.indices[:, 1], tf.float32)
+out = tf.sparse_tensor_dense_matmul(sp, tf.reshape(tf.range(8.0), [4, 2]))
+result = []
+with tf.Session() as s:
+    for n in (2, 3, 5, 1):
+        idx = [[i % 3, i % 4] for i in range(n)]
+        v = tf.SparseTensorValue(idx, np.arange(1, n + 1, dtype=np.float32), [3, 4])
+        result.append([a.tolist() for a in s.run([twice, col, out], {sp: v})])
+"""
+
+
+def test_fetched_entries_are_cut_to_the_real_count(oracle):
+    here = run_here(FETCH)
+    assert [len(r[0]) for r in here["ok"]] == [2, 3, 5, 1]
+    assert outcome(here) == outcome(oracle(FETCH))
+
+
+BAD = """
+sp = tf.sparse_placeholder(tf.float32, [4, 3])
+out = tf.sparse_tensor_dense_matmul(sp, tf.ones([3, 2]))
+with tf.Session() as s:
+    for n in (3, 4):
+        s.run(out, {sp: tf.SparseTensorValue([[0, 0]] * n, [1.0] * n, [4, 3])})
+    idx = [[0, 0], [1, 1], [2, 7], [3, 9], [1, 2]]
+    result = s.run(out, {sp: tf.SparseTensorValue(idx, [1.0] * 5, [4, 3])})
+"""
+
+
+def test_an_index_out_of_range_fails_as_tf_in_a_padded_run(oracle):
+    here, there = run_here(BAD), oracle(BAD)
+    assert "raises" in there
+    assert outcome(here) == outcome(there)
+
+
+def test_padded_entries_add_nothing():
+    # 5 real entries padded to 16 with copies of the last, [1, 2]: row 1 gets only its two
+    code = BAD.replace("[3, 9], [1, 2]", "[3, 2], [1, 2]").replace("[2, 7]", "[2, 1]")
+    before = cache.stats["compiles"]
+    assert run_here(code)["ok"] == [[1.0, 1.0], [2.0, 2.0], [1.0, 1.0], [1.0, 1.0]]
+    assert cache.stats["compiles"] - before == 2  # the count 3, then the bucket of 16
+
+
+SUM = """
+sp = tf.sparse_placeholder(tf.float32)
+total = tf.reduce_sum(sp.values) + tf.reduce_sum(tf.sparse_tensor_dense_matmul(sp, tf.ones([4, 1])))
+with tf.Session() as s:
+    result = [s.run(total, {sp: tf.SparseTensorValue([[0, i] for i in range(n)],
+                                                     np.ones(n, np.float32), [1, 4])})
+              for n in (1, 2, 3, 4)]
+"""
+
+
+def test_a_sum_over_the_entries_is_compiled_per_count(oracle):
+    before = cache.stats["compiles"]
+    here = run_here(SUM)
+    assert here == oracle(SUM)
+    assert here["ok"] == [2.0, 4.0, 6.0, 8.0]
+    assert cache.stats["compiles"] - before == 4  # (not padded: the sum would see copies)
+
+
+def test_the_gradient_of_the_values_is_exact_only_for_single_products():
+    from scopeflow.lowering.lower import Program
+    with tf.Graph().as_default() as graph:
+        x = tf.sparse_placeholder(tf.float32, [3, 5])
+        w = tf.get_variable("w", [5, 2])
+        g = tf.gradients(tf.reduce_sum(tf.sparse_tensor_dense_matmul(x, w)), [x.values, w])
+        fed = [x.indices, x.values]
+        assert entries._analyse(Program(graph, [g[1]], [], fed)) is not None
+        # values' gradient: a [nnz, 1, 2] x [nnz, 2, 1] product per entry, in XLA's order
+        assert entries._analyse(Program(graph, [g[0]], [], fed)) is None
+
+
+def test_bucket_sizes():
+    assert [entries._bucket(n) for n in (1, 16, 17, 300, 512, 513)] == [16, 16, 32, 512, 512,
+                                                                         1024]
+
