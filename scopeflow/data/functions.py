@@ -181,10 +181,11 @@ class Traced:
                 prog = self._program
         return prog
 
-    def bind(self, captured_values):
+    def bind(self, captured_values, op=None):
         """`fn(element tuple) -> tuple of components`, the captures fixed to their values (a
         captured resource variable: its HostVariable, read and updated at every call). Its
-        random ops start over, as a new TF iterator's instance of the function does."""
+        random ops start over, as a new TF iterator's instance of the function does; with
+        `op` (the dataset op calling it), its errors take TF's wording (data/udf_errors.py)."""
         prog = self.program()
         prog.session._restart_random_ops()
         extra = list(captured_values)
@@ -192,6 +193,13 @@ class Traced:
                  if p._op in self.graph.variable_captures]
         if cells:
             prog = _with_variables(prog, cells, self._lock)
+        call = self._call(prog, extra)
+        if op is None:
+            return call
+        from scopeflow.data.udf_errors import guard
+        return guard(call, op)
+
+    def _call(self, prog, extra):
         if not any(self.in_sparse) and not any(self.out_sparse):
             return lambda element: tuple(prog(list(element) + extra))
         ins, outs = self.in_sparse, self.out_sparse

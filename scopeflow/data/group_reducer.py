@@ -115,6 +115,8 @@ def _group_by_reducer_kernel(ctx, op, ds, *captured):
     fns, i = [], 0
     for part in _PARTS:
         n = len(op._attrs["T%s_func_other_arguments" % part])
-        fns.append(op._attrs["%s_func" % part].bind(captured[i:i + n]))
+        fns.append(op._attrs["%s_func" % part].bind(captured[i:i + n], op))
         i += n
-    return [GroupByReducer(ds, *fns)]
+    out = GroupByReducer(ds, *fns)
+    out._op = op
+    return [out]

@@ -150,9 +150,11 @@ def _group_by_window_kernel(ctx, op, ds, *captured):
     fns, i = [], 0
     for part in ("key", "reduce", "window_size"):
         n = len(op._attrs["T%s_func_other_arguments" % part])
-        fns.append(op._attrs["%s_func" % part].bind(captured[i:i + n]))
+        fns.append(op._attrs["%s_func" % part].bind(captured[i:i + n], op))
         i += n
-    return [GroupByWindow(ds, *fns)]
+    out = GroupByWindow(ds, *fns)
+    out._op = op
+    return [out]
 
 
 class _Window(host.HostDataset):

@@ -176,8 +176,9 @@ class FlatMap(HostDataset):
         self.source, self.fn = source, fn
 
     def __iter__(self):
-        for el in self.source:
-            yield from self.fn(el)[0]
+        for i, el in enumerate(self.source):
+            self.inner = (i, self.fn(el)[0])  # (TF's iterator path names it: udf_errors.py)
+            yield from self.inner[1]
 
 
 class Interleave(HostDataset):
@@ -340,8 +341,9 @@ class Repeat(HostDataset):
         self.source, self.count = source, int(count)
 
     def __iter__(self):
-        n = 0
+        n = self.epoch = 0
         while self.count < 0 or n < self.count:
+            self.epoch = n  # (TF's iterator path names the pass: udf_errors.py)
             empty = True
             for el in self.source:
                 empty = False

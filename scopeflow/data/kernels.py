@@ -33,7 +33,9 @@ def _np_dtype(op):
 def _simple(op_type, make):
     def kernel(ctx, op, *xs):
         try:
-            return [make(op, *xs)]
+            ds = make(op, *xs)
+            ds._op = op  # (TF's iterator path names it: udf_errors.py)
+            return [ds]
         except errors.OpError as e:  # (a check of the op's inputs: TF names the op)
             raise _at(e, op) from None
 
@@ -47,7 +49,7 @@ _simple("ZipDataset", lambda op, *ds: host.Zip(ds))
 _simple("ConcatenateDataset", lambda op, a, b: host.Concatenate(a, b))
 def _map(op, ds, captured):
     fn = op._attrs["f"]
-    m = host.Map(ds, fn.bind(captured), fn.chunked())
+    m = host.Map(ds, fn.bind(captured, op), fn.chunked())
     m.traced = fn
     m.counted = op._attrs.get("preserve_cardinality", True)  # (cardinality.py)
     return m
@@ -66,12 +68,12 @@ def _batch(ds, n, drop):
 _simple("MapDataset", lambda op, ds, *cap: _map(op, ds, cap))
 _simple("ParallelMapDatasetV2", lambda op, ds, *rest: _map(op, ds, rest[:-1]))
 _simple("FilterDataset",
-        lambda op, ds, *cap: host.Filter(ds, op._attrs["predicate"].bind(cap)))
-_simple("FlatMapDataset", lambda op, ds, *cap: host.FlatMap(ds, op._attrs["f"].bind(cap)))
+        lambda op, ds, *cap: host.Filter(ds, op._attrs["predicate"].bind(cap, op)))
+_simple("FlatMapDataset", lambda op, ds, *cap: host.FlatMap(ds, op._attrs["f"].bind(cap, op)))
 _simple("InterleaveDataset", lambda op, ds, *rest: host.Interleave(
-    ds, op._attrs["f"].bind(rest[:-2]), _cycle(rest[-2]), rest[-1]))
+    ds, op._attrs["f"].bind(rest[:-2], op), _cycle(rest[-2]), rest[-1]))
 _simple("ParallelInterleaveDatasetV4", lambda op, ds, *rest: host.Interleave(
-    ds, op._attrs["f"].bind(rest[:-5]), _cycle(rest[-5]), rest[-4]))
+    ds, op._attrs["f"].bind(rest[:-5], op), _cycle(rest[-5]), rest[-4]))
 _simple("BatchDatasetV2", lambda op, ds, n, drop: _batch(ds, n, drop))
 _simple("MapAndBatchDataset", lambda op, ds, *rest: _batch(
     _map(op, ds, rest[:-3]), rest[-3], rest[-1]))
@@ -107,13 +109,15 @@ _simple("GeneratorDataset", lambda op, *args: producers.Generator(
 @host_kernel("PaddedBatchDatasetV2")
 def _padded_batch(ctx, op, ds, n, *rest):
     k = (len(rest) - 1) // 2
-    return [host.PaddedBatch(ds, n, rest[:k], rest[k:2 * k], rest[-1])]
+    out = host.PaddedBatch(ds, n, rest[:k], rest[k:2 * k], rest[-1])
+    out._op = op
+    return [out]
 
 
 @host_kernel("ReduceDataset")
 def _reduce(ctx, op, ds, *rest):
     k = len(op._attrs["Tstate"])
-    state, fn = tuple(rest[:k]), op._attrs["f"].bind(rest[k:])
+    state, fn = tuple(rest[:k]), op._attrs["f"].bind(rest[k:], op)
     try:
         for el in ds:
             state = tuple(fn(state + tuple(el)))
@@ -161,10 +165,12 @@ class IteratorResource:
         self.it = None
         self.lock = threading.Lock()
         self.ahead = None  # shapes of an element to come (a last, partial batch), once
+        self.root = None  # the host dataset it iterates
 
     def reset(self, dataset):
         with self.lock:
             self._close()
+            self.root = dataset
             batch = _final_batch(dataset)
             if batch is not None:
                 batch.on_final = self._tell
@@ -205,6 +211,9 @@ class IteratorResource:
                 self.it = iter(())
                 raise
             except errors.OpError as e:
+                if getattr(e, "udf", None) is not None:  # raised in a dataset's function
+                    from scopeflow.data.udf_errors import at_iterator
+                    raise at_iterator(e, self.root, op) from None
                 raise _at(e, op) from None
 
 
@@ -233,6 +242,9 @@ def _at(e, op):
     """A host dataset's error reported at `op` (TF names the iterator's node)."""
     if e.op is not None:
         return e
+    if getattr(e, "udf", None) is not None:
+        from scopeflow.data.udf_errors import at_op
+        return at_op(e, op)
     return run_error(type(e), op, e.message)
 
 

@@ -234,11 +234,11 @@ host_kernel("DirectedInterleaveDataset")(lambda ctx, op, sel, *ds: [DirectedInte
 @host_kernel("ScanDataset")
 def _scan_kernel(ctx, op, ds, *rest):
     k = len(op._attrs["Tstate"])
-    return [Scan(ds, rest[:k], op._attrs["f"].bind(rest[k:]))]
+    return [Scan(ds, rest[:k], op._attrs["f"].bind(rest[k:], op))]
 
 
 host_kernel("TakeWhileDataset")(
-    lambda ctx, op, ds, *cap: [TakeWhile(ds, op._attrs["predicate"].bind(cap))])
+    lambda ctx, op, ds, *cap: [TakeWhile(ds, op._attrs["predicate"].bind(cap, op))])
 @host_kernel("UniqueDataset")
 def _unique_kernel(ctx, op, ds):
     if len(op._attrs["output_types"]) != 1:
