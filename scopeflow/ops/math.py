@@ -16,6 +16,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.lowering.grappler import folds_divisor
+from scopeflow.ops.eigen_pow import eigen_pow
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
 from scopeflow.ops.ta_state import TAState, add_flows
@@ -80,7 +81,25 @@ def _polygamma(a, x):
 
 
 def _pow(x, y):
+    if jnp.result_type(x) == jnp.float32:
+        return pow_f32(x, y)  # TF's kernel: Eigen's packet pow, glibc's powf on the tail
     return jnp.power(x, y).astype(jnp.result_type(x))
+
+
+@jax.custom_jvp
+def pow_f32(x, y):
+    """TF's float32 Pow kernel (ops/eigen_pow.py), differentiable."""
+    return eigen_pow(x, y)
+
+
+@pow_f32.defjvp
+def _pow_f32_jvp(primals, tangents):
+    (x, y), (tx, ty) = primals, tangents
+    out = pow_f32(x, y)
+    safe_x = jnp.where(x > 0, x, jnp.ones_like(x))
+    dx = tx * y * jnp.power(x, y - 1)
+    dy = ty * out * jnp.where(x > 0, jnp.log(safe_x), jnp.zeros_like(x))
+    return out, (dx + dy).astype(out.dtype)
 
 
 # ---- elementwise binary: op type -> (kernel, input names, bool output) -----------------------
@@ -209,20 +228,29 @@ def _pow_op(ctx, x, y):
 
 
 def _converted_pow(ctx, x, y):
-    """TF's arithmetic optimizer (ConvertPow) makes x ** -1 a Reciprocal and x ** -0.5 an
-    Rsqrt when the exponent is a known constant, one value throughout, that does not broadcast
-    x: on float32 those kernels are Eigen's approximations (the other rewrites, Square, Sqrt,
-    x * x * x, Identity and ones, compute what pow does)."""
-    if (isinstance(y, jax.core.Tracer) or jnp.result_type(x) != jnp.float32
-            or not folds_divisor(ctx)):
+    """TF's arithmetic optimizer (ConvertPow) rewrites x ** c for a known constant c, one
+    value throughout, that does not broadcast x (float32 here): -1 a Reciprocal and -0.5 an
+    Rsqrt (Eigen's approximations), 2 a Square, 3 x * Square(x), 0.5 a Sqrt (each rounded
+    once, where the Pow kernel's would differ in the last bit), 1 an Identity and 0 ones
+    (what the kernel gives too)."""
+    # (a known x: TF's constant folding computes the Pow with its kernel first)
+    if (isinstance(y, jax.core.Tracer) or not isinstance(x, jax.core.Tracer)
+            or jnp.result_type(x) != jnp.float32 or not folds_divisor(ctx)):
         return None
     y = np.asarray(y)
     if not y.size or np.broadcast_shapes(np.shape(x), y.shape) != np.shape(x):
         return None
     first = y.reshape(-1)[0]
-    if first not in (-1, -0.5) or not (y == first).all():
+    rewrite = _POW_REWRITES.get(float(first))
+    if rewrite is None or not (y == first).all():
         return None
-    return (reciprocal_kernel if first == -1 else rsqrt_op)(jnp.asarray(x))
+    out = rewrite(jnp.asarray(x))
+    return out if ctx is None else rounded_if_summed(ctx, out)
+
+
+_POW_REWRITES = {
+    -1.0: reciprocal_kernel, -0.5: rsqrt_op, 2.0: jnp.square, 0.5: jnp.sqrt,
+    3.0: lambda x: x * jnp.square(x), 1.0: lambda x: x, 0.0: jnp.ones_like}
 
 
 _REAL_DIV = _binary_kernel(_real_div, "xy")

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops import eigen_reciprocal
+from scopeflow.ops.eigen_erf import erf_op, erfc_op
 from scopeflow.ops.eigen_exp import exp_op, expm1_op, log1p_op, log_op
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
 from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
@@ -55,8 +56,8 @@ _UNARY = {
     "Sigmoid": sigmoid_op, "Sin": jnp.sin, "Cos": jnp.cos, "Tan": jnp.tan,
     "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,
     "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh, "Atanh": jnp.arctanh,
-    "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": _sp.erf,
-    "Erfc": _sp.erfc, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": _sp.gammaln,
+    "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": erf_op,
+    "Erfc": erfc_op, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": _sp.gammaln,
     "Digamma": _sp.digamma, "BesselI0": _sp.i0, "BesselI0e": _sp.i0e, "BesselI1": _sp.i1,
     "BesselI1e": _sp.i1e, "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj,
     "ComplexAbs": jnp.abs, "Angle": jnp.angle, "Invert": jnp.invert,
