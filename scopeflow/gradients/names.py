@@ -36,6 +36,7 @@ _NAMES = {
     "Softplus": "mul", "Tanh": "TanhGrad", "Sigmoid": "SigmoidGrad", "Sqrt": "SqrtGrad",
     "Rsqrt": "RsqrtGrad", "Reciprocal": "ReciprocalGrad", "Exp": "mul", "Log": "mul",
     "Log1p": "mul", "Expm1": "mul", "Sin": "mul", "Cos": "mul", "Abs": "mul", "Erf": "mul_1",
+    "Erfc": "mul_1",
     "Neg": "Neg", "Reshape": "Reshape", "ExpandDims": "Reshape", "Squeeze": "Reshape",
     "Transpose": "transpose", "Softmax": "mul_1", "LogSoftmax": "sub", "Cast": "Cast",
     "L2Loss": "mul", "Slice": "Pad", "StridedSlice": "StridedSliceGrad", "Tile": "Sum",

@@ -114,6 +114,14 @@ def _erf_grad(op, grad):
         return grad * k * UNARY["Exp"](-UNARY["Square"](x))
 
 
+@gradient("Erfc")
+def _erfc_grad(op, grad):
+    k = constant(-2 / np.sqrt(np.pi), dtype=grad.dtype.base_dtype)
+    with _control(grad):
+        x = conj(op._inputs[0])
+        return grad * k * UNARY["Exp"](-UNARY["Square"](x))
+
+
 @gradient("Floor", "Ceil", "Round", "Rint")
 def _no_grad_1(op, _):
     return [None]

@@ -24,6 +24,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import partial_shape, static_value
+from scopeflow.ops.eigen_lrn import eigen_lrn_grad
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.nn_norm import _fbn_shape, _fused_batch_norm
 from scopeflow.ops.nn_pool import _pool_infer, _window, avg_pool_kernel, head, tiled_extent
@@ -376,6 +377,8 @@ def lrn_grad(input_grads, input_image, output_image, *, depth_radius=5, bias=1.0
     # around j, d_k = g_k * norm_k^-beta + in_k * sum_j(-2 alpha beta out_j g_j / norm_j)
     r = int(depth_radius)
     dt = input_grads.dtype
+    if dt == jnp.float32:  # TF's kernel's arithmetic (ops/eigen_lrn.py)
+        return eigen_lrn_grad(input_grads, input_image, output_image, r, bias, alpha, beta)
     norm = jnp.asarray(bias, dt) + jnp.asarray(alpha, dt) * _depth_window_sum(
         jnp.square(input_image), r)
     a = jnp.asarray(-2 * alpha * beta, dt) * output_image * input_grads / norm

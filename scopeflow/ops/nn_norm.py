@@ -1,8 +1,12 @@
 """Normalization: l2_normalize, moments, batch_normalization, FusedBatchNormV3, LRN."""
 
+import functools
+
+import jax
 import jax.numpy as jnp
 
 from scopeflow import dtypes as _dt
+from scopeflow.ops.eigen_lrn import eigen_lrn
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
@@ -262,12 +266,30 @@ def _lrn_shape(input, **attrs):  # noqa: A002 - TF's arg name
 
 @typed_op("LRN", infer=_lrn_shape)
 def _lrn(input, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):  # noqa: A002
-    sq = jnp.square(input)
-    r = int(depth_radius)
-    padded = jnp.pad(sq, [(0, 0)] * 3 + [(r, r)])
-    c = input.shape[-1]
+    params = (int(depth_radius), float(bias), float(alpha), float(beta))
+    if jnp.result_type(input) == jnp.float32:
+        return _lrn_f32(input, params)  # TF's kernel's arithmetic (ops/eigen_lrn.py)
+    return _lrn_smooth(input, params)
+
+
+def _lrn_smooth(x, params):
+    r, bias, alpha, beta = params
+    padded = jnp.pad(jnp.square(x), [(0, 0)] * 3 + [(r, r)])
+    c = x.shape[-1]
     window = sum(padded[..., i:i + c] for i in range(2 * r + 1))
-    return input / jnp.power(bias + alpha * window, beta)
+    return x / jnp.power(bias + alpha * window, beta)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1,))
+def _lrn_f32(x, params):
+    return eigen_lrn(x, *params)
+
+
+@_lrn_f32.defjvp
+def _lrn_f32_jvp(params, primals, tangents):
+    # (TF differentiates LRN by its LRNGrad op; this serves JAX's own derivatives)
+    y, dy = jax.jvp(lambda v: _lrn_smooth(v, params), primals, tangents)
+    return _lrn_f32(primals[0], params), dy
 
 
 def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5, name=None):  # noqa: A002

@@ -1,0 +1,121 @@
+"""TF's float32 CPU `LRN` and `LRNGrad` kernels (lrn_op.cc), reproduced in their arithmetic.
+
+LRN: for each depth j, s_j = the sum of x_k^2 over k in [j - r, j + r]; n = s * alpha + bias
+(two roundings); out = x * n^-beta, taken as Eigen's packet reciprocal of n for beta 1
+(ops/eigen_reciprocal.py), its packet rsqrt for beta 0.5 (ops/eigen_rsqrt.py) and
+exp(log(n) * -beta) otherwise (ops/eigen_exp.py), with the scalar tail of the flat tensor.
+TF sums the window as a contraction with a band matrix of ones (its GEMM kernel's order, in
+ascending k: `_window_sums`); for depth > 384 and beta 0.5 or 1 it runs a sliding sum
+instead, (x^2 alpha) added at the window's front and subtracted at its back
+(`_sliding_scales`). The GEMM kernel's order is not always ascending: measured on TF 2.21
+(AMD Zen 2, 2 threads, tests/ops/test_eigen_lrn.py), rows (batch x height x width) of 3
+sum even and odd k apart, and some row counts and depths not multiples of 16 (200, 300,
+385) or above 256 take still other orders: a few values in a thousand differ there.
+
+LRNGrad is a scalar loop in TF: per (row, j) with a nonzero incoming gradient g_j, the window
+norm n_j = alpha * (sum of x_k^2) + bias, glibc's powf(n_j, -beta), and for each k in the
+window ((x_k * (-2 alpha beta) y_j) / n_j [+ powf(n_j, -beta) where k = j]) * g_j added to
+the result at k in ascending j. Each product is rounded before the sum it feeds (no fused
+multiply-adds in TF's x86 build); glibc's powf computes in double: call under x64.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow.ops.eigen_exp import eigen_exp, eigen_log
+from scopeflow.ops.eigen_pow import _scalar_powf
+from scopeflow.ops.eigen_reciprocal import eigen_reciprocal
+from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
+from scopeflow.ops.rounding import round_against
+
+SLIDING_DEPTH = 384  # TF's kSingleThreadedLRNDepthCutoff
+
+
+def _shifted(v, s, fill):
+    """v[..., j + s] at each depth j, `fill` beyond the edges."""
+    c = v.shape[-1]
+    pad = jnp.full(v.shape[:-1] + (abs(s),), fill, v.dtype)
+    if s >= 0:
+        return jnp.concatenate([v[..., s:], pad], axis=-1)[..., :c]
+    return jnp.concatenate([pad, v[..., :c + s]], axis=-1)[..., -c:] if c + s > 0 else (
+        jnp.full(v.shape, fill, v.dtype))
+
+
+def _window_sums(sq, r):
+    """Per depth j, sq[j - r] + ... + sq[j + r] added in ascending order (the zeros beyond the
+    edges change nothing: sq >= 0)."""
+    acc = jnp.zeros_like(sq)
+    for s in range(-r, r + 1):
+        acc = acc + _shifted(sq, s, np.float32(0))
+    return acc
+
+
+def _scaled_window(x, r, alpha):
+    """alpha times the window sums of x^2, each product rounded (the two ties on different
+    partners: XLA cancels two xors with one flag where r = 0 and alpha = 1 leave no sum)."""
+    sums = _window_sums(round_against(x * x, x), r)
+    return round_against(sums * alpha, sums)
+
+
+def _sliding_scales(x, r, bias, alpha):
+    """TF's single-threaded LRN scales: a running sum over depth of (x^2 alpha), the front
+    added and the back subtracted, bias + the sum at each depth."""
+    c = x.shape[-1]
+    flat = x.reshape(-1, c).T  # (depth, rows)
+    scaled = round_against((flat * flat) * alpha, flat)
+    zeros = jnp.zeros((r,) + scaled.shape[1:], scaled.dtype)
+    padded = jnp.concatenate([zeros, scaled, zeros])  # (depth + 2r, rows)
+    acc = jnp.zeros(scaled.shape[1:], scaled.dtype)
+    for i in range(min(2 * r, c + 2 * r)):
+        acc = acc + padded[i]
+
+    def step(acc, pair):
+        front, back = pair
+        acc = acc + front
+        return acc - back, bias + acc
+
+    _, out = jax.lax.scan(step, acc, (padded[2 * r:], padded[:c]))
+    return out.T.reshape(x.shape)
+
+
+def eigen_lrn(x, r, bias, alpha, beta):
+    """TF's CPU LRN of a float32 (batch, height, width, depth) array."""
+    bias, alpha, beta = np.float32(bias), np.float32(alpha), np.float32(beta)
+    if x.shape[-1] > SLIDING_DEPTH and beta in (0.5, 1):
+        norm = _sliding_scales(x, r, bias, alpha)
+    else:
+        norm = _scaled_window(x, r, alpha) + bias
+    if beta == 1:
+        scale = eigen_reciprocal(norm)
+    elif beta == 0.5:
+        scale = eigen_rsqrt(norm)
+    else:
+        scale = eigen_exp(eigen_log(norm) * -beta)
+    return round_against(x * scale, x)  # (rounded: a consumer's sum would fuse it)
+
+
+def eigen_lrn_grad(g, x, y, r, bias, alpha, beta):
+    """TF's CPU LRNGrad of float32 (batch, height, width, depth) arrays: the incoming
+    gradient g, the LRN's input x and its output y."""
+    bias, alpha, beta = np.float32(bias), np.float32(alpha), np.float32(beta)
+    c = x.shape[-1]
+    norm = _scaled_window(x, r, alpha) + bias
+    pre = _scalar_powf(norm.reshape(-1), jnp.full(norm.size, -beta, jnp.float32))
+    pre = pre.reshape(norm.shape)
+    ab2 = (np.float32(-2) * alpha * beta) * y
+    pad = [(0, 0)] * (x.ndim - 1) + [(r, r)]
+    # depth j = k + s of each term, read from padded buffers in a loop: unrolled, XLA fuses
+    # the forward LRN producing y and the window sums into each of the 2r + 1 shifted reads
+    # (measured: 9x the step's time at r = 5)
+    norms, ab2s = jnp.pad(norm, pad, constant_values=1), jnp.pad(ab2, pad)
+    gs = jnp.pad(g, pad)
+
+    def add(i, acc):  # j = k + i - r, ascending
+        def at(v):
+            return jax.lax.dynamic_slice_in_dim(v, i, c, axis=x.ndim - 1)
+        g_j = at(gs)
+        term = x * at(ab2s) / at(norms) + jnp.where(i == r, pre, np.float32(0))
+        return jnp.where(g_j == 0, acc, acc + round_against(term * g_j, x))
+
+    return jax.lax.fori_loop(0, 2 * r + 1, add, jnp.zeros_like(x))
