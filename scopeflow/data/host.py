@@ -85,15 +85,7 @@ class Zip(HostDataset):
         self.datasets = list(datasets)
 
     def __iter__(self):
-        its = [iter(d) for d in self.datasets]
-        while True:
-            out = ()
-            for it in its:
-                el = next(it, None)
-                if el is None:
-                    return
-                out += el
-            yield out
+        return resumable.Zipped(self.datasets)
 
 
 class Concatenate(HostDataset):
@@ -101,8 +93,7 @@ class Concatenate(HostDataset):
         self.parts = (first, second)
 
     def __iter__(self):
-        for p in self.parts:
-            yield from p
+        return resumable.Concatenated(self.parts)
 
 
 class Map(HostDataset):
@@ -176,9 +167,7 @@ class FlatMap(HostDataset):
         self.source, self.fn = source, fn
 
     def __iter__(self):
-        for i, el in enumerate(self.source):
-            self.inner = (i, self.fn(el)[0])  # (TF's iterator path names it: udf_errors.py)
-            yield from self.inner[1]
+        return resumable.FlatMapped(self)
 
 
 class Interleave(HostDataset):
@@ -189,6 +178,9 @@ class Interleave(HostDataset):
         self.cycle, self.block = max(int(cycle_length), 1), max(int(block_length), 1)
 
     def __iter__(self):
+        return resumable.Raising(self._pass())
+
+    def _pass(self):
         src = iter(self.source)
         slots = [None] * self.cycle
         i = block = n_open = 0
@@ -196,7 +188,11 @@ class Interleave(HostDataset):
         while not done or n_open:
             it = slots[i]
             if it is not None:
-                el = next(it, None)
+                try:
+                    el = next(it, None)
+                except errors.OpError as e:  # TF: the same slot is asked again next
+                    yield resumable.Failed(e)
+                    continue
                 if el is not None:
                     block += 1
                     if block == self.block:
@@ -207,12 +203,15 @@ class Interleave(HostDataset):
                 n_open -= 1
                 i, block = (i + 1) % self.cycle, 0
             elif not done:
-                arg = next(src, None)
-                if arg is None:
-                    done = True
-                else:
-                    slots[i] = iter(self.fn(arg)[0])
-                    n_open += 1
+                try:
+                    arg = next(src, None)
+                    if arg is not None:
+                        slots[i] = iter(self.fn(arg)[0])
+                        n_open += 1
+                except errors.OpError as e:
+                    yield resumable.Failed(e)
+                    continue
+                done = arg is None
             else:
                 i, block = (i + 1) % self.cycle, 0
 
@@ -268,19 +267,7 @@ class Batch(HostDataset):
         self.source, self.n, self.drop = source, int(batch_size), bool(drop_remainder)
 
     def __iter__(self):
-        buf = []
-        it = iter(self.source)
-        told = self.drop or type(self) is not Batch
-        for el in it:
-            buf.append(el)
-            if len(buf) == self.n:
-                batch = self._make(buf)
-                buf = []
-                if not told and self.on_final is not None:
-                    told = self._tell(batch, left_of(it))
-                yield batch
-        if buf and not self.drop:
-            yield self._make(buf)
+        return resumable.Batches(self)
 
     def _tell(self, batch, left):
         """Once the source knows how many elements it has left, the shapes of the last batch
@@ -322,18 +309,20 @@ class Unbatch(HostDataset):
         self.source = source
 
     def __iter__(self):
-        for el in self.source:
-            if any(hasattr(c, "dense_shape") for c in el):
-                yield from zip(*[unbatch_sparse(c) if hasattr(c, "dense_shape") else
-                                 (c[i, ...] for i in range(len(c))) for c in el])
-                continue
-            n = {len(c) for c in el}
-            if len(n) > 1:
-                raise _invalid("Input element must have the same batch size in each component."
-                               " Component 0 had size %d but component 1 had size %d."
-                               % (len(el[0]), len(el[1])))
-            for i in range(n.pop() if n else 0):
-                yield tuple(c[i, ...] for c in el)
+        return resumable.Unbatched(self.source)
+
+
+def rows_of(el):
+    """The rows of batched element `el`, one element each."""
+    if any(hasattr(c, "dense_shape") for c in el):
+        return zip(*[unbatch_sparse(c) if hasattr(c, "dense_shape") else
+                     (c[i, ...] for i in range(len(c))) for c in el])
+    n = {len(c) for c in el}
+    if len(n) > 1:
+        raise _invalid("Input element must have the same batch size in each component."
+                       " Component 0 had size %d but component 1 had size %d."
+                       % (len(el[0]), len(el[1])))
+    return (tuple(c[i, ...] for c in el) for i in range(n.pop() if n else 0))
 
 
 class Repeat(HostDataset):
@@ -341,16 +330,7 @@ class Repeat(HostDataset):
         self.source, self.count = source, int(count)
 
     def __iter__(self):
-        n = self.epoch = 0
-        while self.count < 0 or n < self.count:
-            self.epoch = n  # (TF's iterator path names the pass: udf_errors.py)
-            empty = True
-            for el in self.source:
-                empty = False
-                yield el
-            n += 1
-            if empty:  # TF: an empty pass ends an endless repeat
-                return
+        return resumable.Repeated(self)  # (its pass: `epoch`, named by udf_errors.py)
 
 
 class Take(HostDataset):
@@ -358,15 +338,7 @@ class Take(HostDataset):
         self.source, self.count = source, int(count)
 
     def __iter__(self):
-        if self.count < 0:
-            yield from self.source
-            return
-        if self.count == 0:
-            return
-        for n, el in enumerate(self.source, 1):
-            yield el
-            if n >= self.count:
-                return
+        return resumable.Taken(self)
 
 
 class Skip(HostDataset):
@@ -374,15 +346,7 @@ class Skip(HostDataset):
         self.source, self.count = source, int(count)
 
     def __iter__(self):
-        it = iter(self.source)
-        if self.count < 0:
-            for _ in it:
-                pass
-            return
-        for _ in range(self.count):
-            if next(it, None) is None:
-                return
-        yield from it
+        return resumable.Skipped(self)
 
 
 class IgnoreErrors(HostDataset):
@@ -413,9 +377,7 @@ class Shard(HostDataset):
                            % (self.n - 1, self.index))
 
     def __iter__(self):
-        for i, el in enumerate(self.source):
-            if i % self.n == self.index:
-                yield el
+        return resumable.Sharded(self)
 
 
 class Cache(HostDataset):
@@ -426,10 +388,8 @@ class Cache(HostDataset):
 
     def __iter__(self):
         if self.cached is not None:
-            yield from self.cached
-            return
-        seen = []
-        for el in self.source:
-            seen.append(el)
-            yield el
-        self.cached = seen
+            return iter(self.cached)
+        return resumable.Caching(self)
+
+
+from scopeflow.data import resumable  # noqa: E402 (it reads this module's names)

@@ -174,7 +174,8 @@ class IteratorResource:
             batch = _final_batch(dataset)
             if batch is not None:
                 batch.on_final = self._tell
-            self.it = iter(dataset)
+            from scopeflow.data.udf_errors import Tracing
+            self.it = Tracing(iter(dataset), dataset)
             if not isinstance(dataset, producers.Prefetch) and not _caches_to_file(dataset):
                 self.it = producers.Background(self.it)
 

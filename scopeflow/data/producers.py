@@ -13,6 +13,7 @@ import numpy as np
 
 from scopeflow import errors
 from scopeflow.data.host import HostDataset, _invalid
+from scopeflow.data.resumable import Failed, Raising
 from scopeflow.lowering.stages import remaining, timed_out
 
 
@@ -25,17 +26,27 @@ class Prefetch(HostDataset):
         self.size = int(buffer_size) if int(buffer_size) > 0 else 2
 
     def __iter__(self):
+        return Raising(self._pass())
+
+    def _pass(self):
         q, stop = queue.Queue(self.size), threading.Event()
         done = object()
 
         def produce():
-            try:
-                for el in self.source:
-                    if not _put(q, stop, el):
-                        return
-                _put(q, stop, done)
-            except BaseException as e:  # noqa: BLE001 - handed to the consumer
-                _put(q, stop, _Raise(e))
+            it = iter(self.source)
+            while True:
+                try:
+                    el = next(it)
+                except StopIteration:
+                    break
+                except errors.OpError as e:  # an element failed: the pass goes on
+                    el = Failed(e)
+                except BaseException as e:  # noqa: BLE001 - handed to the consumer
+                    _put(q, stop, _Raise(e))
+                    return
+                if not _put(q, stop, el):
+                    return
+            _put(q, stop, done)
 
         threading.Thread(target=produce, daemon=True, name="tf.data prefetch").start()
         try:

@@ -8,7 +8,9 @@ shuffle gives TF's own order.
 
 import numpy as np
 
+from scopeflow import errors
 from scopeflow.data.host import HostDataset, _invalid
+from scopeflow.data.resumable import Failed
 from scopeflow.ops.philox import philox_block
 
 
@@ -62,7 +64,11 @@ class Shuffle(HostDataset):
                     it = iter(self.source)
                     epoch_start = slices[-1][1] if slices else 0
                     slices.append([epoch_start, epoch_start])
-                el = next(it, None)
+                try:
+                    el = next(it, None)
+                except errors.OpError as e:  # TF: the error now, the buffer filled after
+                    yield Failed(e)
+                    continue
                 if el is None:
                     it = None
                     epoch += 1
@@ -111,6 +117,9 @@ class Shuffle(HostDataset):
                         if 0 <= count <= epoch:
                             out.total = out.given + n
                         break
+                    except errors.OpError as e:  # the slot refills in the fill above
+                        yield Failed(e)
+                        break
                     buf[first] = el
                     front[1] += 1
                     n += 1
@@ -139,6 +148,8 @@ class _Counted:
 
     def __next__(self):
         el = next(self.gen)
+        if type(el) is Failed:
+            raise el.error
         self.given += 1
         return el
 

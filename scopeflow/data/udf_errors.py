@@ -76,17 +76,51 @@ def _body(e):
     return msg[len(_HEAD):] if msg.startswith(_HEAD) else msg
 
 
+class Tracing:
+    """The iterator `it` of host dataset `root`, naming where in `root` a tagged error came
+    from as it comes out (a producer thread may run ahead: a Repeat's pass moves on)."""
+
+    __slots__ = ("it", "root")
+
+    def __init__(self, it, root):
+        self.it, self.root = it, root
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return next(self.it)
+        except errors.OpError as e:
+            if getattr(e, "udf", None) is not None and not hasattr(e, "udf_path"):
+                e.udf_path = _names(self.root, e.udf[0])
+            raise
+
+    def close(self):
+        close = getattr(self.it, "close", None)
+        if close is not None:
+            close()
+
+
 def at_iterator(e, root, get_next):
     """Tagged error `e` as TF's iterator op `get_next` reports it, over host dataset `root`."""
     op, number, body = e.udf
-    path = _path(root, op)
-    if op._type in _PREFIXED and path is not None and not _fused(path):
-        names = [_name(node, label) for node, label in path]
-        if names[0] not in _ASYNC_ROOTS:
-            names.insert(0, "Prefetch")
+    names = e.udf_path if hasattr(e, "udf_path") else _names(root, op)
+    if names is not None:
         body = ("Error in user-defined function passed to %s:%d transformation with iterator: "
                 "Iterator::Root::%s: %s" % (op._type, number, "::".join(names), body))
     return type(e)(None, None, "%s%s\n\t [[%s]]" % (_HEAD, body, get_next._name))
+
+
+def _names(root, op):
+    """TF's iterator path from `root` to the dataset of `op`; None for a bare message."""
+    path = _path(root, op)
+    if op._type not in _PREFIXED or path is None or _fused(path):
+        return None
+    names = [_name(node, label) for node, label in path]
+    if names[0] not in _ASYNC_ROOTS:
+        names.insert(0, "Prefetch")
+    return names
 
 
 def at_op(e, op):

@@ -167,6 +167,7 @@ def test_prefetch_keeps_order_passes_errors_and_stops_its_producer():
     assert [next(it)[0], next(it)[0]] == [0, 1]
     with pytest.raises(errors.InvalidArgumentError, match="bad element"):
         next(it)
+    assert [e[0] for e in it] == [3, 4]  # as TF's, the pass goes on after an element's error
     endless = iter(producers.Prefetch(host.Repeat(host.Range(0, 3, 1), -1), 2))
     next(endless)
     endless.close()  # what a re-initialized iterator or a closed Session does

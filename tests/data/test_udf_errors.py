@@ -8,22 +8,24 @@ from data_oracle import matches_tf
 
 PRELUDE = """
 import re
-def first_errors(ds, n=8, stop=True):
-    # each element's value or error (class, message, op, node_def) up to the first error
+def first_errors(ds, n=8, stop=True, brief=False):
+    # each element's value or error (class, message, op, node_def) up to the first error;
+    # `brief`: the values and error classes of `n` elements
     it = tf.data.make_initializable_iterator(ds)
     nxt, out = it.get_next(), []
     with tf.Session() as s:
         s.run(it.initializer)
         for _ in range(n):
             try:
-                s.run(nxt)
-                out.append("v")
+                v = s.run(nxt)
+                out.append(str(v) if brief else "v")
             except tf.errors.OutOfRangeError:
                 out.append("end")
                 break
             except tf.errors.OpError as e:
-                msg = re.sub(r"(Dataset[A-Z0-9]*):[0-9]+ ", r"\1:N ", e.message)
-                out.append([type(e).__name__, msg, e.op, e.node_def])
+                msg = re.sub(r"(Dataset[A-Z0-9]*):[0-9]+ ", r"\\1:N ", e.message)
+                out.append(type(e).__name__ if brief else
+                           [type(e).__name__, msg, e.op, e.node_def])
                 if stop:
                     break
     return out
@@ -67,6 +69,24 @@ result = [first_errors(R(5).map(bad).batch(1)),
           first_errors(R(5).apply(E.scan(tf.constant(0, tf.int64), lambda s, x: (s, bad(x))))),
           first_errors(R(5).apply(E.take_while(lambda x: bad(x) > 0))),
           first_errors(R(5).apply(E.group_by_window(bad, lambda k, w: w, 2)))]""",
+    # TF's iterators go on after an element failed: what each does with it
+    "pipelines_go_on_after_an_error": """
+show = lambda ds: first_errors(ds, 14, stop=False, brief=True)
+b = lambda x: bad(x) * 0 + x
+E = tf.data.experimental
+result = [show(R(8).filter(lambda x: b(x) >= 0).batch(2)),
+          show(R(8).filter(lambda x: b(x) >= 0).padded_batch(3, [])),
+          show(R(5).map(b).repeat(2)), show(R(8).map(b).take(6)), show(R(8).map(b).skip(2)),
+          show(tf.data.Dataset.zip((R(6), R(6).map(b)))),
+          show(tf.data.Dataset.zip((R(6).map(b), R(6)))),
+          show(R(5).map(b).concatenate(R(100, 102))),
+          show(R(3).flat_map(lambda x: R(5).map(lambda y: b(y + x)))),
+          show(R(10).map(b).shard(2, 1)), show(R(6).map(b).shuffle(3, seed=1)),
+          show(R(3).interleave(lambda x: R(4).map(lambda y: b(y + x)), cycle_length=2)),
+          show(R(6).map(lambda x: tf.reshape(b(x), [1])).unbatch()),
+          show(R(6).map(b).prefetch(2)), show(R(6).map(b).cache().repeat(2)),
+          show(R(6).map(b).enumerate()),
+          show(R(8).map(b).batch(2).apply(E.ignore_errors()))]""",
 }
 
 
