@@ -216,15 +216,22 @@ class Interleave(HostDataset):
                 i, block = (i + 1) % self.cycle, 0
 
 
-def _stack(items, k):
+def _stack(items, k, fused=False):
+    """Component `k` of a batch's elements stacked; `fused`: the batch is of a map's elements
+    (TF fuses the two into MapAndBatch, whose message for elements of two shapes differs)."""
     first = items[0]
     if hasattr(first, "dense_shape"):
         return _batch_sparse(items)
     shape = first.shape
-    for x in items:
+    for i, x in enumerate(items):
         if x.shape != shape:
-            raise _invalid("Cannot add tensor to the batch: number of elements does not match. "
-                           "Shapes are: [tensor]: %s, [batch]: %s" % (list(x.shape), list(shape)))
+            if fused:
+                raise _invalid("Cannot add tensor to the batch: number of elements does not "
+                               "match. Shapes are: [tensor]: %s, [batch]: %s"
+                               % (_dims(x.shape), _dims(shape)))
+            raise _invalid("Cannot batch tensors with different shapes in component %d. First "
+                           "element had shape %s and element %d had shape %s."
+                           % (k, _dims(shape), i, _dims(x.shape)))
     if first.dtype.hasobject:  # np.array would nest 0-d object arrays
         return np.stack(items)
     return np.array(items, dtype=first.dtype)  # one C loop: np.stack costs ~5 µs per row
@@ -243,6 +250,11 @@ def _batch_sparse(items):
     shape = np.max(np.stack([np.asarray(x.dense_shape, np.int64) for x in items]), 0)
     return SparseTensorValue(np.concatenate(idx), np.concatenate([x.values for x in items]),
                              np.concatenate([[len(items)], shape]).astype(np.int64))
+
+
+def _dims(shape):
+    """A shape as TF's messages print it: [2,3]."""
+    return "[%s]" % ",".join(str(d) for d in shape)
 
 
 class SparseRows(list):
@@ -280,7 +292,8 @@ class Batch(HostDataset):
         return True
 
     def _make(self, buf):
-        return tuple(_stack([el[k] for el in buf], k) for k in range(len(buf[0])))
+        fused = isinstance(self.source, Map)
+        return tuple(_stack([el[k] for el in buf], k, fused) for k in range(len(buf[0])))
 
 
 class PaddedBatch(Batch):
@@ -298,7 +311,8 @@ class PaddedBatch(Batch):
             arr = np.full([len(items)] + dims, pad, dtype=items[0].dtype)
             for i, x in enumerate(items):
                 if any(s > d for s, d in zip(x.shape, dims)):
-                    raise _invalid("Attempted to pad to a smaller size than the input element.")
+                    raise errors.DataLossError(  # (TF's class for it)
+                        None, None, "Attempted to pad to a smaller size than the input element.")
                 arr[(i,) + tuple(slice(0, s) for s in x.shape)] = x
             out.append(arr)
         return tuple(out)

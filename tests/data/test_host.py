@@ -175,3 +175,23 @@ def test_prefetch_keeps_order_passes_errors_and_stops_its_producer():
     for t in mine:
         t.join(timeout=60)
     assert not any(t.is_alive() for t in mine)
+
+
+BATCH_ERRORS = """
+R = tf.data.Dataset.range
+f = lambda x: tf.fill([x % 3, 2], x)
+flip = lambda x: tf.reshape(tf.range(6), tf.cond(x > 1, lambda: [3, 2], lambda: [2, 3]))
+result = [rows(R(5).map(f).filter(lambda x: True).batch(2)),
+          rows(R(4).map(flip).prefetch(1).batch(4)),
+          rows(R(5).map(lambda x: (x, f(x))).filter(lambda a, b: True).batch(3)),
+          rows(R(5).map(f).filter(lambda x: True).padded_batch(2, [1, 2]))]
+"""
+
+
+@pytest.mark.oracle
+def test_batch_errors_match_tf(oracle):
+    """Elements of two shapes: TF's message (a batch not fused with a map: "Cannot batch
+    tensors with different shapes in component k ..."), padding too small: DataLossError; the
+    iterator goes on with the next batch."""
+    from data_oracle import DATA_PRELUDE, matches_tf
+    matches_tf(oracle, DATA_PRELUDE + BATCH_ERRORS)
