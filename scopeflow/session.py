@@ -499,7 +499,7 @@ class BaseSession:
                                                                 x.tensors)))
                     continue
                 known.update(zip(x.tensors, outs))
-                if coming is not None:
+                if coming is not None and not x.__dict__.get("_entries"):
                     ahead.compile_ahead(self, x, vals, coming)
                     coming = None
         return [known[t] for t in tensors]
@@ -508,6 +508,12 @@ class BaseSession:
         """Runs compiled stage `x` of a HostPlan on `vals`; a stack that overflowed in it
         (nothing committed) gets twice the slots and the stage runs again, as a whole run
         does (the host steps before it are not repeated)."""
+        padded = entries.plan(x, vals)
+        if padded is not None:  # a SparseTensor's entries made by a host step, padded
+            return entries.cut(x, self._run_stage_as(x, padded[0]), padded[1])
+        return self._run_stage_as(x, vals)
+
+    def _run_stage_as(self, x, vals):
         for _ in range(16):
             entry = cache.entry(x, self._state, vals, x.state_sig(self._state))
             runner = entry.runner

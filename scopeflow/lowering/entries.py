@@ -37,31 +37,66 @@ import jax
 import numpy as np
 
 from scopeflow.lowering import padding, rows
+from scopeflow.ops.constant import constant_value
 
 _MIN_BUCKET = 16
-_groups = weakref.WeakKeyDictionary()  # a sparse placeholder's indices/values op -> its token
+_groups = weakref.WeakKeyDictionary()  # a SparseTensor's fed or host-made indices/values -> token
+# host ops whose output has an entry per entry of input k (a vocabulary lookup of the tokens)
+_PER_ENTRY = {"LookupTableFindV2": 1, "LookupTableFind": 1, "StringToHashBucketFast": 0,
+              "StringToHashBucketStrong": 0, "StringToHashBucket": 0, "Identity": 0}
 
 
-def mark(*ops):
-    """Marks placeholders holding one SparseTensor's entries (its indices and values): their
-    leading dimension is its count of entries, which may change from run to run."""
+def mark(*tensors):
+    """Marks tensors holding one SparseTensor's entries (its indices and values: a
+    sparse_placeholder's, tf.string_split's outputs): their leading dimension is its count of
+    entries, which may change from run to run."""
     token = object()
-    for op in ops:
-        _groups[op] = token
+    for t in tensors:
+        _groups[t] = token
+
+
+def token_of(t, depth=0):
+    """The SparseTensor whose entries `t` holds, one per entry (marked, or a per-entry result
+    of such: `table.lookup(sp.values)`, its out-of-vocabulary buckets added), as its token;
+    else None."""
+    token = _groups.get(t)
+    if token is not None or depth > 12 or not _vector(t):
+        return token
+    op = t._op
+    k = _PER_ENTRY.get(op._type)
+    if k is not None:
+        return token_of(op._inputs[k], depth + 1)
+    if op._type in _ELEMENTWISE:
+        for x in op._inputs:
+            if _vector(x):
+                token = token_of(x, depth + 1)
+                if token is not None:
+                    return token
+    return None
+
+
+def _vector(t):
+    dims = t.shape._dims
+    return dims is not None and len(dims) == 1
+
+
+_ELEMENTWISE = frozenset(rows._UNARY + rows._BINARY + ("Select",))
 
 
 @jax.tree_util.register_pytree_node_class
 class Counted:
-    """Fed entries padded to a bucket (`array`), with the real count of them (`count`)."""
+    """Fed entries padded to a bucket (`array`), with the real count of them (`count`); for
+    indices whose first column a segment reduction's output rows follow, `rows`: the last
+    real entry's row + 1 (static, part of the signature)."""
 
-    __slots__ = ("array", "count")
+    __slots__ = ("array", "count", "rows")
 
-    def __init__(self, array, count):
-        self.array, self.count = array, count
+    def __init__(self, array, count, rows=None):
+        self.array, self.count, self.rows = array, count, rows
 
     @property
     def shape(self):  # (never a plain array's: the signature of a padded program)
-        return ("entries",) + tuple(self.array.shape)
+        return ("entries", self.rows) + tuple(self.array.shape)
 
     @property
     def dtype(self):
@@ -69,14 +104,39 @@ class Counted:
 
     def aval(self):
         return Counted(jax.ShapeDtypeStruct(np.shape(self.array), self.array.dtype),
-                       jax.ShapeDtypeStruct((), np.int32))
+                       jax.ShapeDtypeStruct((), np.int32), self.rows)
 
     def tree_flatten(self):
-        return (self.array, self.count), None
+        return (self.array, self.count), self.rows
 
     @classmethod
     def tree_unflatten(cls, aux, children):
-        return cls(*children)
+        return cls(*children, rows=aux)
+
+
+def row_column(t):
+    """The indices placeholder of a sparse_placeholder whose first column `t` is
+    (`sp.indices[:, 0]`, cast or not: embedding_lookup_sparse's segment ids), else None."""
+    while t._op._type in ("Cast", "Identity"):
+        t = t._op._inputs[0]
+    op = t._op
+    if op._type != "StridedSlice" or token_of(op._inputs[0]) is None:
+        return None
+    vals = [constant_value(x) for x in op._inputs[1:4]]
+    if any(v is None for v in vals):
+        return None
+    begin, end, strides = (np.asarray(v).reshape(-1).tolist() for v in vals)
+    a = op._attrs
+    if (len(begin) != 2 or strides != [1, 1] or a.get("ellipsis_mask", 0)
+            or a.get("new_axis_mask", 0) or a.get("shrink_axis_mask", 0) != 2 or begin[1] != 0
+            or not a.get("begin_mask", 0) & a.get("end_mask", 0) & 1):
+        return None
+    return op._inputs[0]
+
+
+def is_entries(t):
+    """Whether `t` holds a fed or host-made SparseTensor's entries (token_of)."""
+    return token_of(t) is not None
 
 
 def _sparse_matmul(op, ins, fed):
@@ -97,8 +157,30 @@ def _batch_matmul(op, ins, fed):
     return (0,), k == 1
 
 
+def _segments(op, ins, fed):
+    """SparseSegmentSum/Mean/SqrtN(data, ids, segment_ids): sums over the entries into the
+    rows `segment_ids` names, which must be the entries' rows (their count: the last + 1)."""
+    if ins[0] is not None or ins[1] != 0 or ins[2] != 0 or row_column(op._inputs[2]) is None:
+        raise rows._Refuse("segments other than the entries' rows")
+    return (None,), rows.EXACT
+
+
+def _segments_grad(op, ins, fed):
+    """SparseSegment*Grad(grad, ids, segment_ids, rows) and the V2 kernels run compiled
+    (ops/segments_grad.py): sums of gradient rows over the entries."""
+    from scopeflow.lowering.stages import RUNS_COMPILED
+    if ins[0] is not None or ins[1] != 0 or ins[2] != 0 or ins[3] is not None or (
+            op._type.endswith("V2") and op not in RUNS_COMPILED):
+        raise rows._Refuse("not a gradient over the entries")
+    return (None,) * len(op._outputs), rows.EXACT
+
+
 # beside rows.py's rules: sinks (their kernels mask the padded entries) and per-entry products
-SINKS = {"SparseTensorDenseMatMul": _sparse_matmul}
+_SEGMENT_SINKS = ("SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN")
+SINKS = {"SparseTensorDenseMatMul": _sparse_matmul,
+         **{t: _segments for t in _SEGMENT_SINKS},
+         **{"SparseSegment%sGrad%s" % (k, v): _segments_grad for k in ("Sum", "Mean", "SqrtN")
+            for v in ("", "V2")}}
 RULES = {**SINKS, "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
          "BatchMatMulV3": _batch_matmul}
 
@@ -108,11 +190,15 @@ class _Entries:
     fetches (the group of a per-entry fetch: `segments`, 1-based), the count of each input of a
     sink, the first run's counts and whether others came since."""
 
-    __slots__ = ("groups", "rows", "sink_inputs", "first", "many")
+    __slots__ = ("groups", "rows", "sink_inputs", "row_inputs", "row_feeds", "first", "many")
 
-    def __init__(self, groups, rows_, sink_inputs):
+    def __init__(self, groups, rows_, sink_inputs, row_inputs, row_feeds):
         self.groups, self.rows, self.sink_inputs = groups, rows_, sink_inputs
-        self.first, self.many = None, False
+        self.row_inputs = row_inputs  # segment ids -> the fed position of their indices
+        self.row_feeds = row_feeds  # those positions
+        # a segment reduction's rows compile the indices in when a run is not padded (and for
+        # good: Program.learn_static), so such programs pad from their first run
+        self.first, self.many = None, bool(row_feeds)
 
 
 def _analyse(prog):
@@ -120,11 +206,11 @@ def _analyse(prog):
     if found is not False:
         return found
     prog._entries = None
-    if prog.host or prog.device is not None or prog.carry or prog.loop_fetches:
+    if prog.host or prog.device is not None or prog.loop_fetches:
         return None
     tokens = {}
     for i in prog.feed_pos:
-        token = _groups.get(prog.fed[i]._op)
+        token = token_of(prog.fed[i])
         if token is not None:
             tokens.setdefault(token, []).append(i)
     if not tokens:
@@ -139,7 +225,13 @@ def _analyse(prog):
                    for t in op._inputs if t in size}
     if not sink_inputs:
         return None
-    prog._entries = _Entries(groups, found, sink_inputs)
+    pos = {t: i for i, t in enumerate(prog.fed)}
+    row_inputs = {op._inputs[2]: pos.get(row_column(op._inputs[2])) for op in prog.order
+                  if op._type in _SEGMENT_SINKS}
+    if None in row_inputs.values():
+        return None
+    prog._entries = _Entries(groups, found, sink_inputs, row_inputs,
+                             frozenset(row_inputs.values()))
     return prog._entries
 
 
@@ -179,8 +271,13 @@ def plan(prog, feeds):
         big, count = _bucket(n), np.int32(n)
         for i in pos:
             a = feeds[i]
+            rows_ = None
+            if i in an.row_feeds:
+                if a.ndim != 2 or not a.shape[1]:
+                    return None
+                rows_ = int(a[-1, 0]) + 1
             more = np.repeat(a[-1:], big - n, axis=0)
-            padded[i] = Counted(np.concatenate([a, more]), count)
+            padded[i] = Counted(np.concatenate([a, more]), count, rows_)
     return padded, counts
 
 
@@ -195,6 +292,8 @@ def counts_in(ctx, prog, feed_vals):
                 if type(v) is Counted}
     if by_group:
         ctx.entry_counts = {t: by_group[g] for t, g in an.sink_inputs.items() if g in by_group}
+        rows_ = {i: v.rows for i, v in zip(prog.feed_pos, feed_vals) if type(v) is Counted}
+        ctx.entry_rows = {t: rows_[i] for t, i in an.row_inputs.items() if i in rows_}
 
 
 def cut(prog, values, counts):
@@ -202,7 +301,7 @@ def cut(prog, values, counts):
     rs = prog._entries.rows
     out = list(values)
     for j, (a, g) in enumerate(zip(rs.axes, rs.segments)):
-        if a is not None:
+        if a is not None and isinstance(out[j], np.ndarray):
             v = np.asarray(out[j])
             out[j] = np.ascontiguousarray(v[(slice(None),) * a + (slice(0, counts[g - 1]),)])
     return out
@@ -212,3 +311,8 @@ def count_of(ctx, t):
     """The traced count of real entries of sink input `t` in a padded run, else None."""
     got = getattr(ctx, "entry_counts", None)
     return None if got is None else got.get(t)
+
+
+def rows_of(ctx, t):
+    """A padded run's output rows of a segment reduction by segment ids `t` (static)."""
+    return ctx.entry_rows[t]

@@ -48,8 +48,10 @@ def _decide(op, is_host_op):
            for t in op._inputs):
         return False
     if op._type in _SEGMENTS:
+        from scopeflow.lowering.entries import row_column
         from scopeflow.ops.constant import constant_value
-        return constant_value(op._inputs[2]) is None
+        # (the rows of a sparse_placeholder's entries: compiled, padded: lowering/entries.py)
+        return constant_value(op._inputs[2]) is None and row_column(op._inputs[2]) is None
     return any(t._dtype.base_dtype.name == "string" and _varies(t, is_host_op)
                for t in op._inputs)
 

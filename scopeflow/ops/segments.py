@@ -11,6 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops import segments_padded as padded
 from scopeflow.ops.array_base import dims_text, scalar_dim
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import name_scope, named, static_value, tensor, typed_op
@@ -264,6 +265,10 @@ def _sparse_shape(data, indices, segment_ids, **attrs):
 
 def _sparse_op(op_type, scale):
     def kernel(ctx, data, indices, segment_ids, *, sparse_gradient=False):
+        n_real, real = (None, None) if ctx is None else padded.real_of(
+            ctx, ctx.op._inputs[1], np.shape(indices)[0])
+        if real is not None:  # a fed SparseTensor's entries, padded (lowering/entries.py)
+            return padded.segments(ctx, data, indices, segment_ids, n_real, real, scale)
         _check_sparse_ids(segment_ids)
         n = _n_segments(segment_ids)
         limit = np.shape(data)[0]

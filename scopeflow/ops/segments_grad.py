@@ -3,7 +3,9 @@
 `sparse_gradient=False`: SparseSegment*Grad, a dense (rows of data, ...) gradient. With
 `sparse_gradient=True` (tf.nn.embedding_lookup_sparse's choice): SparseSegment*GradV2, whose
 rows are only the distinct indices (sorted), returned as `tf.IndexedSlices`; their number
-depends on the values, so it runs on the host (dynamic_shape.py).
+depends on the values, so it runs on the host (dynamic_shape.py), except for the ids of a
+`tf.sparse_placeholder`, where it runs compiled with as many rows as entries
+(segments_padded.py), so a step keeps one signature per bucket of entries.
 """
 
 import jax.numpy as jnp
@@ -12,6 +14,8 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.gradients.registry import gradient
 from scopeflow.indexed_slices import IndexedSlices
+from scopeflow.lowering.entries import is_entries
+from scopeflow.ops import segments_padded as padded
 from scopeflow.ops.array_base import dims_of, static_value
 from scopeflow.ops.dynamic_shape import host_op
 from scopeflow.ops.op_util import typed_op
@@ -47,13 +51,18 @@ def _dense_shape(grad, indices, segment_ids, output_dim0):
 
 
 def _dense_op(kind):
-    def kernel(grad, indices, segment_ids, output_dim0):
+    def kernel(ctx, grad, indices, segment_ids, output_dim0):
         n = int(np.asarray(output_dim0))  # traced: compiled in (lower.py)
-        w = _weights(segment_ids, grad.shape[0], _SCALE[kind], grad.dtype, jnp)
         out = jnp.zeros((n,) + tuple(grad.shape[1:]), grad.dtype)
+        _, real = (None, None) if ctx is None else padded.real_of(
+            ctx, ctx.op._inputs[1], np.shape(indices)[0])
+        if real is not None:  # a fed SparseTensor's entries, padded (lowering/entries.py)
+            rows = padded.grad_rows(jnp.asarray(grad), segment_ids, real, _SCALE[kind])
+            return out.at[jnp.where(real, indices, n)].add(rows, mode="drop")
+        w = _weights(segment_ids, grad.shape[0], _SCALE[kind], grad.dtype, jnp)
         return out.at[indices].add(_rows(jnp.asarray(grad), segment_ids, w))
 
-    return typed_op("SparseSegment%sGrad" % kind, infer=_dense_shape, context=False,
+    return typed_op("SparseSegment%sGrad" % kind, infer=_dense_shape, context=True,
                     types={"indices": INDEX, "segment_ids": INDEX,
                            "output_dim0": _dt.int32})(kernel)
 
@@ -74,10 +83,20 @@ def _v2_op(kind):
         np.add.at(out, where.reshape(-1), rows)
         return out, unique
 
+    def traced(ctx, grad, indices, segment_ids, dense_output_dim0):
+        """Compiled, for the gradient of a fed SparseTensor's lookup (marked run_compiled):
+        rows as many as the entries (segments_padded.py)."""
+        from scopeflow.lowering.stages import RUNS_COMPILED
+        if ctx is None or ctx.op not in RUNS_COMPILED:
+            return None
+        _, real = padded.real_of(ctx, ctx.op._inputs[1], np.shape(indices)[0])
+        return padded.grad_v2(jnp.asarray(grad), jnp.asarray(indices),
+                              jnp.asarray(segment_ids), real, _SCALE[kind])
+
     fn.__name__ = "sparse_segment_%s_grad_v2" % kind.lower()
     return host_op("SparseSegment%sGradV2" % kind, _v2_shape, multi=True,
                    types={"indices": INDEX, "segment_ids": INDEX,
-                          "dense_output_dim0": _dt.int32})(fn)
+                          "dense_output_dim0": _dt.int32}, traced=traced)(fn)
 
 
 DENSE = {k: _dense_op(k) for k in _SCALE}
@@ -92,6 +111,9 @@ def _grad_fn(kind):
             data_shape = shape(data)
             values, unique = SPARSE_V2[kind](grad, indices, segment_ids, data_shape[0],
                                              name="SparseSegment%sGradV2" % kind)
+            if is_entries(indices):  # a sparse_placeholder's ids: compiled, rows padded
+                from scopeflow.lowering.stages import run_compiled
+                run_compiled(values.op)
             return [IndexedSlices(values, unique, data_shape), None, None]
         dim0 = shape(data)[0]
         return [DENSE[kind](grad, indices, segment_ids, dim0,

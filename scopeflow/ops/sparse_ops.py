@@ -245,7 +245,7 @@ def sparse_placeholder(dtype, shape=None, name=None):
             dense_shape = constant(list(shape), _I64, name=sub("shape"))
     values = placeholder(dtype, [None], name=sub("values"))
     indices = placeholder(_I64, [None, rank], name=sub("indices"))
-    entries.mark(values.op, indices.op)  # (a count of entries per run: lowering/entries.py)
+    entries.mark(values, indices)  # (a count of entries per run: lowering/entries.py)
     out = SparseTensor(indices, values, dense_shape)
     if shape is not None:
         out._static_shape = list(shape)

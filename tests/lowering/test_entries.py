@@ -6,8 +6,9 @@ import numpy as np
 import pytest
 
 import scopeflow.compat.v1 as tf
-from scopeflow.lowering import cache, entries, padding
+from scopeflow.lowering import cache, entries
 from tests.oracle import outcome, run_here
+from tests.unpadded import run_unpadded
 
 # a sparse logistic regression: the count of entries differs in every batch
 LOGREG = """
@@ -60,12 +61,7 @@ def test_batches_of_other_counts_share_a_program():
 def test_padded_runs_equal_the_runs_compiled_per_count():
     code = _logreg(2, 10)
     padded = run_here(code)
-    old = padding.set_mode("0")  # no padding of any kind: each count compiled
-    try:
-        plain = run_here(code)
-    finally:
-        padding.set_mode(old)
-    assert padded == plain
+    assert padded == run_unpadded(code)  # (each count compiled)
 
 
 FETCH = """
@@ -147,3 +143,41 @@ def test_bucket_sizes():
     assert [entries._bucket(n) for n in (1, 16, 17, 300, 512, 513)] == [16, 16, 32, 512, 512,
                                                                          1024]
 
+
+
+TEXT = """
+words = ["w%d" % i for i in range(30)]
+rs = np.random.RandomState(SEED)
+def batch():
+    return ([" ".join(rs.choice(words, rs.randint(1, 6))) for _ in range(6)],
+            rs.randint(0, 2, 6))
+s = tf.placeholder(tf.string, [None])
+y = tf.placeholder(tf.int64, [None])
+table = tf.lookup.StaticVocabularyTable(tf.lookup.KeyValueTensorInitializer(
+    tf.constant(words[:25]), tf.range(25, dtype=tf.int64)), 2)
+sp = tf.string_split(s)
+ids = tf.SparseTensor(sp.indices, table.lookup(sp.values), sp.dense_shape)
+emb = tf.get_variable("emb", [27, 4], initializer=tf.random_normal_initializer(seed=2))
+h = tf.nn.embedding_lookup_sparse(emb, ids, None, combiner="mean")
+logits = tf.matmul(h, tf.constant(np.linspace(-1, 1, 8).reshape(4, 2), tf.float32))
+loss = tf.losses.sparse_softmax_cross_entropy(y, logits)
+train = tf.train.AdamOptimizer(0.05).minimize(loss)
+losses = []
+with tf.Session() as sess:
+    sess.run([tf.global_variables_initializer(), tf.tables_initializer()])
+    for i in range(STEPS):
+        b, l = batch()
+        losses.append(sess.run([loss, train], {s: b, y: l})[0])
+    result = [np.array(losses).view(np.uint32).tolist(), sess.run(emb).view(np.uint32).tolist()]
+"""
+
+
+def test_tokens_of_fed_sentences_train_as_tf_in_few_compiles(oracle):
+    code = TEXT.replace("SEED", "0").replace("STEPS", "10")
+    before = cache.stats["compiles"]
+    here = run_here(code)
+    assert cache.stats["compiles"] - before <= 5  # (not one per batch's count of tokens)
+    for a, b in zip(here["ok"], oracle(code)["ok"]):
+        a, b = (np.array(v, np.uint32).view(np.float32) for v in (a, b))
+        np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-7)
+    assert run_unpadded(code) == here  # the unpadded runs' bits
