@@ -138,6 +138,7 @@ class Traced:
         self._elementwise = None
         self._batched = None
         self._chunked = None
+        self._effects = None
         self._source = None  # (fn, in_structure, unpack): to trace it again
         self._lock = threading.Lock()
 
@@ -146,14 +147,15 @@ class Traced:
         per-element results: only elementwise ops, over the arguments and scalar constants,
         every argument and output dense with a fully known shape."""
         if self._elementwise is None:  # an imported function has no Python to trace again
-            self._elementwise = self._source is not None and _is_elementwise(self)
+            self._elementwise = self._source is not None and not self.effects() and \
+                _is_elementwise(self)
         return self._elementwise
 
     def chunked(self):
         """`run(elements) -> rows` when the function can run over chunks (data/chunked.py)."""
         if self._chunked is None:
             from scopeflow.data import chunked
-            self._chunked = chunked.plan(self) or False
+            self._chunked = not self.effects() and chunked.plan(self) or False
         return self._chunked or None
 
     def batched(self):
@@ -176,10 +178,27 @@ class Traced:
                     self.graph.variable_captures = frozenset(
                         p._op for p in self._placeholders
                         if p.dtype.name == "resource" and variable_behind(p) is not None)
-                    self._program = Program(Session(graph=self.graph), self.outputs,
+                    self._program = Program(Session(graph=self.graph),
+                                            self.outputs + self.effects(),
                                             self.args + self._placeholders)
                 prog = self._program
         return prog
+
+    def effects(self):
+        """Ops with effects (asserts, prints, variable updates) that no output needs: TF runs
+        every stateful op of a tf.data function (its automatic control dependencies), so each
+        call runs them too."""
+        if self._effects is None:
+            from scopeflow.lowering.slice import backward_slice
+            ops = self.graph.get_operations()
+            self._effects = []
+            if any(o._type in _EFFECTS for o in ops):
+                needed = set(backward_slice(self.outputs)) if self.outputs else set()
+                # the unused ends (an assert's guarding cond: its output) that hold one
+                sinks = [o for o in ops if o not in needed and o._ctx is None and
+                         not any(t.consumers() for t in o._outputs)]
+                self._effects = [o for o in sinks if _reaches_effect(o)]
+        return self._effects
 
     def bind(self, captured_values, op=None):
         """`fn(element tuple) -> tuple of components`, the captures fixed to their values (a
@@ -200,6 +219,9 @@ class Traced:
         return guard(call, op)
 
     def _call(self, prog, extra):
+        if self.effects():  # (their fetches' Nones follow the outputs)
+            n, whole = len(self.outputs), prog
+            prog = lambda values: whole(values)[:n]  # noqa: E731
         if not any(self.in_sparse) and not any(self.out_sparse):
             return lambda element: tuple(prog(list(element) + extra))
         ins, outs = self.in_sparse, self.out_sparse
@@ -258,6 +280,26 @@ def _with_variables(prog, cells, lock):
     return call
 
 
+def upstream(op):
+    """`op` and every op it depends on, by data or control (into conds too), each once."""
+    seen, todo = set(), [op]
+    while todo:
+        o = todo.pop()
+        if o in seen:
+            continue
+        seen.add(o)
+        yield o
+        todo.extend(t._op for t in o._inputs)
+        todo.extend(o._control_inputs)
+
+
+def _reaches_effect(op):
+    """Whether `op` depends on an op with effects."""
+    return any(o._type in _EFFECTS for o in upstream(op))
+
+
+_EFFECTS = frozenset(("Assert", "Print", "PrintV2", "AssignVariableOp", "AssignAddVariableOp",
+                      "AssignSubVariableOp"))
 _UNARY = frozenset(("Cast", "Identity", "Neg", "Abs", "Exp", "Log", "Sqrt", "Rsqrt", "Square",
                     "Floor", "Ceil", "Round", "Sigmoid", "Tanh", "Relu", "Sign", "LogicalNot"))
 _BINARY = frozenset(("Add", "AddV2", "Sub", "Mul", "RealDiv", "Div", "FloorDiv", "FloorMod",

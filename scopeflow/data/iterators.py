@@ -156,12 +156,8 @@ def _stateful(op):
 def _check_capturable(variant):
     """TF captures a one-shot iterator's dataset by value: neither placeholders nor stateful
     ops (random ops, variables) can be captured; the stateful case gets TF's advice."""
-    seen, stack = set(), [variant.op]
-    while stack:
-        op = stack.pop()
-        if op in seen:
-            continue
-        seen.add(op)
+    from scopeflow.data.functions import upstream
+    for op in upstream(variant.op):
         if op._type in _PLACEHOLDERS:
             raise ValueError("Cannot capture a placeholder (name:%s, type:%s) by value."
                              % (op._name, op._type))
@@ -172,8 +168,6 @@ def _check_capturable(variant):
                 "`make_one_shot_iterator()` captures a stateful object, such as a `tf.Variable` "
                 "or `tf.lookup.StaticHashTable`, which is not supported. Use "
                 "`make_initializable_iterator()` instead." % (op._name, op._type))
-        stack.extend(t._op for t in op._inputs)
-        stack.extend(op._control_inputs)
 
 
 def _same_graph(dataset):

@@ -235,6 +235,24 @@ result = out""",
 ds = tf.data.Dataset.range(4).map(lambda x: tf.cond(
     x < 2, lambda: x, lambda: tf.Print(x * 10, [x], message="big: ", first_n=1)))
 result = drain(ds)""",
+    # TF runs every stateful op of a function (automatic control dependencies): an assert,
+    # a print or a variable update that no output needs runs at each call all the same
+    "unused_effects_run": """
+def f(x):
+    tf.debugging.assert_less(x, tf.constant(2, tf.int64), message="too big")
+    return x * 2
+v = tf.Variable(tf.constant(0, tf.int64), use_resource=True, name="v")
+g = lambda x: (v.assign_add(x), x + 1)[1]
+import re
+def fix(rs):  # (TF's :N counts datasets in the process: left out)
+    return [[r[0], re.sub("Dataset:[0-9]+ ", "Dataset:N ", r[1])] if isinstance(r, list) else r
+            for r in rs]
+s, n = started(tf.data.Dataset.range(3).map(g))
+vals = [s.run(n) for _ in range(3)]
+result = [fix(rows(tf.data.Dataset.range(4).map(f))),
+          fix(rows(tf.data.Dataset.range(4).filter(
+              lambda x: (tf.debugging.assert_less(x, tf.constant(3, tf.int64)), x >= 0)[1]))),
+          vals, s.run(v)]""",
 }
 
 
