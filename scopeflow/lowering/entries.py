@@ -140,7 +140,8 @@ def is_entries(t):
 
 
 def _sparse_matmul(op, ins, fed):
-    """SparseTensorDenseMatMul(a_indices, a_values, a_shape, b): sums over the entries."""
+    """SparseTensorDenseMatMul(a_indices, a_values, a_shape, b), SparseReduceSum(indices,
+    values, shape, axes): sums over the entries."""
     if ins[0] != 0 or ins[1] != 0 or ins[2] is not None or ins[3] is not None:
         raise rows._Refuse("the entries reach the shape or the dense operand")
     return (None,), rows.EXACT
@@ -175,13 +176,23 @@ def _segments_grad(op, ins, fed):
     return (None,) * len(op._outputs), rows.EXACT
 
 
+def _unique(op, ins, fed):
+    """Unique of the entries, run compiled (ops/dynamic_shape.py: the distinct values padded
+    with the smallest, as long as the input): the padded entries repeat a real one, so the
+    distinct values are the same; `idx` has a row per entry."""
+    from scopeflow.lowering.stages import RUNS_COMPILED
+    if ins != [0] or op not in RUNS_COMPILED:
+        raise rows._Refuse("a Unique run on the host")
+    return (None, 0), rows.EXACT
+
+
 # beside rows.py's rules: sinks (their kernels mask the padded entries) and per-entry products
 _SEGMENT_SINKS = ("SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN")
-SINKS = {"SparseTensorDenseMatMul": _sparse_matmul,
+SINKS = {"SparseTensorDenseMatMul": _sparse_matmul, "SparseReduceSum": _sparse_matmul,
          **{t: _segments for t in _SEGMENT_SINKS},
          **{"SparseSegment%sGrad%s" % (k, v): _segments_grad for k in ("Sum", "Mean", "SqrtN")
             for v in ("", "V2")}}
-RULES = {**SINKS, "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
+RULES = {**SINKS, "Unique": _unique, "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
          "BatchMatMulV3": _batch_matmul}
 
 

@@ -89,6 +89,7 @@ def _is_tensorlike(p):
 
 def _lookup(params, segment_ids, ids, sp_weights, combiner, how):
     from scopeflow.ops import math as m
+    from scopeflow.lowering.entries import is_entries
     from scopeflow.ops.gather import unique
     from scopeflow.ops.nn_embedding import embedding_lookup
     max_norm, fast, strategy, scope = how
@@ -99,8 +100,9 @@ def _lookup(params, segment_ids, ids, sp_weights, combiner, how):
     if direct:
         idx, embeddings = ids, params[0]
     else:
+        entries = is_entries(ids)  # a fed SparseTensor's ids: padded (lowering/entries.py)
         ids, idx = unique(ids)
-        if _PAD.on:
+        if _PAD.on or entries:
             from scopeflow.lowering.stages import run_compiled
             run_compiled(ids.op)
         embeddings = embedding_lookup(params, ids, partition_strategy=strategy,

@@ -62,14 +62,19 @@ def _reduce_shape(input_indices, input_values, input_shape, reduction_axes, *, k
     return spec(out, dt)
 
 
-@op("SparseReduceSum", infer=_reduce_shape, types={"input_indices": ANY, "input_values": ANY,
-                                                   "input_shape": ANY, "reduction_axes": ANY})
-def _sparse_reduce_sum(input_indices, input_values, input_shape, reduction_axes, *,
+@op("SparseReduceSum", infer=_reduce_shape, context=True,
+    types={"input_indices": ANY, "input_values": ANY, "input_shape": ANY,
+           "reduction_axes": ANY})
+def _sparse_reduce_sum(ctx, input_indices, input_values, input_shape, reduction_axes, *,
                        keep_dims=False):
     shape = _ints(input_shape)
     axes = tuple(sorted({a % len(shape) for a in _ints(reduction_axes)})) if shape else ()
     key = jnp.ravel_multi_index(tuple(jnp.asarray(input_indices).T), shape, mode="clip")
-    dense = jnp.zeros((int(np.prod(shape)),), input_values.dtype).at[key].add(input_values)
+    size = int(np.prod(shape))
+    n = None if ctx is None else count_of(ctx, ctx.op._inputs[0])
+    if n is not None:  # entries padded to a bucket (lowering/entries.py): dropped
+        key = jnp.where(jnp.arange(key.shape[0]) < n, key, size)
+    dense = jnp.zeros((size,), input_values.dtype).at[key].add(input_values, mode="drop")
     return jnp.sum(jnp.reshape(dense, shape), axis=axes, keepdims=keep_dims).astype(
         input_values.dtype)
 

@@ -91,3 +91,37 @@ def test_lookups_give_tfs_rows_and_errors(oracle):
     here = run_here(code)
     assert [len(r) for r in here["ok"][:2]] == [3, 5]
     assert outcome(here) == outcome(oracle(code))
+
+
+OTHER_PATHS = """
+ids = tf.sparse_placeholder(tf.int64, [4, 5])
+emb = tf.get_variable("emb", [30, 3], initializer=tf.random_normal_initializer(seed=1),
+                      use_resource=True)
+emb2 = tf.get_variable("emb2", [30, 3], initializer=tf.random_normal_initializer(seed=2))
+out = tf.nn.embedding_lookup_sparse(emb, ids, None, combiner="sqrtn")  # Unique + gather
+out2 = tf.nn.embedding_lookup_sparse(emb2, ids, None, combiner="mean", max_norm=1.0)
+r = tf.sparse_reduce_sum(tf.SparseTensor(ids.indices, tf.cast(ids.values, tf.float32),
+                                         ids.dense_shape), 1)
+loss = tf.reduce_sum(out * out) + tf.reduce_sum(out2) + tf.reduce_sum(r) * 0.001
+train = tf.train.AdamOptimizer(0.1).minimize(loss)
+rs = np.random.RandomState(2)
+result = []
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    for k in (3, 9, 5, 14, 2, 20, 7, 11, 4):
+        idx = sorted(set((int(rs.randint(4)), int(rs.randint(5))) for _ in range(k)))
+        f = {ids: tf.SparseTensorValue(idx, rs.randint(0, 30, len(idx)), [4, 5])}
+        result.append(float(s.run([loss, train], f)[0]))
+    result += [s.run(emb).tolist(), s.run(emb2).tolist()]
+"""
+
+
+def test_unique_lookups_and_sparse_sums_train_as_tf_padded(oracle):
+    before = cache.stats["compiles"]
+    here = run_here(OTHER_PATHS)
+    padded = cache.stats["compiles"] - before
+    for a, b in zip(here["ok"], oracle(OTHER_PATHS)["ok"]):
+        np.testing.assert_allclose(np.array(a), np.array(b), rtol=2e-6, atol=1e-7)
+    before = cache.stats["compiles"]
+    assert run_unpadded(OTHER_PATHS) == here
+    assert padded < cache.stats["compiles"] - before  # (9 counts of entries, fewer buckets)
