@@ -14,7 +14,10 @@ bfloat16, float32, float64, complex64 and complex128; tests/lowering/test_grappl
   consumer in the run's pruned graph is that division (through Identity ops) and the Sqrt is
   not fetched;
 - the arithmetic optimizer regroups chains of Mul whose factors differ in shape, smallest
-  first (grappler_mul.py).
+  first (grappler_mul.py);
+- its canonicalization sorts the inputs of commutative ops by name (`x`, `x:1`, control inputs
+  apart): for AddN, which sums its inputs in order, that changes the rounding (the gradient
+  sums of `tf.gradients` are AddN ops).
 
 >>> import scopeflow as tf
 >>> x, y = tf.placeholder(tf.float32, [2]), tf.placeholder(tf.float32, [2])
@@ -121,6 +124,17 @@ def regrouped(ctx, op, env):
     """The value of `op` when TF regrouped the Mul chain it ends, else None."""
     tree = of(ctx).products.get(op)
     return None if tree is None else grappler_mul.product(tree, env)
+
+
+def canonical_inputs(ctx, op, args):
+    """The arguments of `op` (an AddN: one list) in the order TF's optimizer sorts its inputs
+    into (by input name, `name` for output 0 and `name:k` otherwise), when it ran."""
+    if not of(ctx).on:
+        return args
+    names = [t._op._name if t._value_index == 0 else "%s:%d" % (t._op._name, t._value_index)
+             for t in op._inputs]
+    order = sorted(range(len(names)), key=names.__getitem__)
+    return [[args[0][i] for i in order]]
 
 
 def times_rsqrt(x, y):

@@ -129,6 +129,8 @@ def execute(ctx, order, env):
             rec = REGISTRY.get(op._type) or lookup(op._type)
             ctx.op = op
             args = _gather(ctx, op, rec, env)
+            if op._type == "AddN":  # summed in the order TF's optimizer sorts them into
+                args = grappler.canonical_inputs(ctx, op, args)
             source = grappler.rsqrt_source(ctx, op, env)
             if source is not None:  # TF's optimizer made it x * rsqrt(y)
                 rec = dataclasses.replace(rec, kernel=grappler.times_rsqrt, context=False)

@@ -36,9 +36,20 @@ def _add_n_shape(inputs):
 def _add_n(inputs):
     from scopeflow.ops.ta_state import TAState, add_flows
     add = add_flows if any(isinstance(x, TAState) for x in inputs) else (lambda a, b: a + b)
-    out = inputs[0]
-    for x in inputs[1:]:
-        out = add(out, x)  # (TensorArray flows: TF sums a gradient array's flows too)
+
+    def fold(xs):
+        out = xs[0]
+        for x in xs[1:]:
+            out = add(out, x)  # (TensorArray flows: TF sums a gradient array's flows too)
+        return out
+
+    # TF's kernel: the first n % 8 inputs (8 or 9 where that leaves 0 or 1) in one sum, then
+    # each further 8 summed on their own and added to it
+    first = len(inputs) % 8
+    first = first + 8 if first < 2 else first
+    out = fold(inputs[:first])
+    for k in range(first, len(inputs), 8):
+        out = add(out, fold(inputs[k:k + 8]))
     return out
 
 

@@ -95,9 +95,41 @@ with tf.Session() as s:
 result = res
 """
 
+# AddN sums its inputs sorted by name (the optimizer's canonical order) in TF's groups (the
+# first n % 8, then 8 at a time); tf.gradients' sums (sigmoid_cross_entropy_with_logits of fed
+# logits) included, at sizes with and without a tail of 8-wide packets; bit for bit
+ADD_N = """
+rng = np.random.default_rng(2)
+
+def bits(a):
+    return a.view(np.int32).tolist()
+
+def add_n(names, n=37):
+    tf.reset_default_graph()
+    ps = [tf.placeholder(tf.float32, [None], name=k) for k in names]
+    vs = [(rng.standard_normal(n) * np.exp(rng.uniform(-8, 8, n))).astype(np.float32)
+          for _ in names]
+    with tf.Session() as s:
+        return bits(s.run(tf.add_n(ps), dict(zip(ps, vs))))
+
+def sigmoid_grad(n):
+    tf.reset_default_graph()
+    x, y = tf.placeholder(tf.float32, [None]), tf.placeholder(tf.float32, [None])
+    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=x * 1.5))
+    xv = np.random.RandomState(n).randn(n).astype(np.float32) * 3
+    yv = (np.random.RandomState(n + 1).rand(n) > 0.5).astype(np.float32)
+    with tf.Session() as s:
+        return [bits(v) for v in s.run(tf.gradients(loss, x) + [loss], {x: xv, y: yv})]
+
+result = [add_n("dcba"), add_n(["p%d" % i for i in range(12)])]
+result += [add_n(["a%02d" % i for i in range(n)]) for n in (9, 10, 16, 17, 25)]
+result += [sigmoid_grad(n) for n in (5, 8, 13, 16, 29, 64)]
+"""
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [FORMS, SIZES], ids=["sqrt_forms", "graph_sizes"])
+@pytest.mark.parametrize("code", [FORMS, SIZES, ADD_N], ids=["sqrt_forms", "graph_sizes",
+                                                             "add_n_order"])
 def test_rewrites_are_tfs(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
