@@ -22,6 +22,7 @@ from scopeflow.core.graph import Graph, GraphKeys, get_default_graph, reset_defa
 from scopeflow.core.shape import Dimension, TensorShape, dimension_value
 from scopeflow.core.tensor import Operation, Tensor, is_tensor
 from scopeflow.core.type_spec import TensorSpec, TypeSpec
+from scopeflow.data.optional import OptionalSpec
 from scopeflow.data.structure import SparseTensorSpec
 from scopeflow.dtypes import (
                                      DType,
@@ -60,6 +61,7 @@ __all__ = [
                                      "Graph",
                                      "GraphKeys",
                                      "Operation",
+                                     "OptionalSpec",
                                      "Tensor",
                                      "SparseTensorSpec",
                                      "TensorShape",

@@ -261,6 +261,12 @@ class DatasetV2:
         from scopeflow.data.transforms import Counter
         return Counter(start, step, dtype)
 
+    def sparse_batch(self, batch_size, row_shape, name=None):
+        """TF2's name of dense_to_sparse_batch; a TF2 dataset even from a TF1 one, as TF's."""
+        from scopeflow.data.sparse_data import dense_to_sparse_batch
+        out = dense_to_sparse_batch(batch_size, row_shape)(self)
+        return DatasetV2(out._variant_tensor, out._structure, out._kind)
+
     def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
                            name=None):
         from scopeflow.data.resampling import rejection_resample

@@ -45,7 +45,7 @@ NAMES = {
                  "irfft3d", "rfft", "rfft2d", "rfft3d"],
     "": ["GRAPH_DEF_VERSION", "GRAPH_DEF_VERSION_MIN_CONSUMER", "GRAPH_DEF_VERSION_MIN_PRODUCER",
          "CXX11_ABI_FLAG", "MONOLITHIC_BUILD", "fft", "ifft", "fft2d", "ifft2d", "fft3d",
-         "ifft3d"],
+         "ifft3d", "OptionalSpec"],
 }
 
 

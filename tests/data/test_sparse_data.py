@@ -28,7 +28,9 @@ m = tf.data.Dataset.range(3).map(lambda x: tf.reshape(tf.range(x * 4), [x, 4])).
 s = tf.data.Dataset.range(3).apply(E.dense_to_sparse_batch(tf.constant(2, tf.int64), []))
 t = tf.data.Dataset.range(1, 3).map(lambda x: tf.fill([x], tf.as_string(x))).apply(
     E.dense_to_sparse_batch(2, [3]))
-result = [[sparse_rows(d), spec(d)] for d in (a, b, m, s, t)] + [ops()]""",
+v2 = tf.data.Dataset.range(1, 3).map(lambda x: tf.fill([x], x)).sparse_batch(2, [3])
+result = [[sparse_rows(d), spec(d)] for d in (a, b, m, s, t)] + [ops()] + [
+    sparse_rows(v2), str(v2.element_spec), hasattr(v2, "output_classes")]""",
     "dense_to_sparse_batch_errors": """
 ds = tf.data.Dataset.range(1, 6).map(lambda x: tf.fill([x], x))
 two = tf.data.Dataset.range(3).map(lambda x: tf.fill([2], x))
