@@ -263,6 +263,16 @@ def _sparse_shape(data, indices, segment_ids, **attrs):
     return spec(None if d is None else (None,) + tuple(d[1:]), data.dtype.base_dtype)
 
 
+def _scaled_sums(rows, ids, n, scale):
+    """Sums of `rows` into `n` segments, divided by scale(rows in the segment) unless None."""
+    s = jax.ops.segment_sum(rows, ids, n)
+    if scale is None:
+        return s
+    count = jax.ops.segment_sum(jnp.ones_like(ids), ids, n)
+    div = scale(jnp.maximum(count, 1).astype(rows.dtype))
+    return s / div.reshape((n,) + (1,) * (s.ndim - 1))
+
+
 def _sparse_op(op_type, scale):
     def kernel(ctx, data, indices, segment_ids, *, sparse_gradient=False):
         n_real, real = (None, None) if ctx is None else padded.real_of(
@@ -274,13 +284,7 @@ def _sparse_op(op_type, scale):
         limit = np.shape(data)[0]
         check_elements(ctx, indices, (indices < 0) | (indices >= limit), lambda pos, v: "Bad: "
                        "indices%s == %d out of range [0, %d)" % (pos, v, limit))
-        rows = jnp.take(data, indices, axis=0)
-        s = jax.ops.segment_sum(rows, segment_ids, n)
-        if scale is None:
-            return s
-        count = jax.ops.segment_sum(jnp.ones_like(segment_ids), segment_ids, n)
-        div = scale(jnp.maximum(count, 1).astype(data.dtype))
-        return s / div.reshape((n,) + (1,) * (s.ndim - 1))
+        return _scaled_sums(jnp.take(data, indices, axis=0), segment_ids, n, scale)
 
     return typed_op(op_type, infer=_sparse_shape, context=True,
                     types={"indices": INDEX, "segment_ids": INDEX})(kernel)
@@ -291,13 +295,67 @@ SPARSE = {"SparseSegmentSum": _sparse_op("SparseSegmentSum", None),
           "SparseSegmentSqrtN": _sparse_op("SparseSegmentSqrtN", jnp.sqrt)}
 
 
+def _num_segments_shape(data, indices, segment_ids, num_segments, **attrs):
+    d = data.shape._dims
+    if d is not None and not d:
+        raise ShapeError("Shape must be at least rank 1 but is rank 0")
+    for t, rank in ((indices, 1), (segment_ids, 1), (num_segments, 0)):
+        if t.shape._dims is not None and len(t.shape._dims) != rank:
+            raise ShapeError("Shape must be rank %d but is rank %d" % (rank, len(t.shape._dims)))
+    a, b = indices.shape._dims, segment_ids.shape._dims
+    if a is not None and b is not None and None not in (a[0], b[0]) and a[0] != b[0]:
+        raise ShapeError("Dimension 0 in both shapes must be equal, but are %d and %d. Shapes "
+                         "are %s and %s." % (a[0], b[0], dims_text(a), dims_text(b)))
+    v = static_value(num_segments)
+    if v is not None and int(v) < 0:
+        raise ShapeError("Cannot specify a negative value for num_segments")
+    rows = None if v is None else int(v)
+    return spec(None if d is None else (rows,) + tuple(d[1:]), data.dtype.base_dtype)
+
+
+def _num_segments_op(op_type, scale):
+    """SparseSegment*WithNumSegments: `num_segments` output rows, empty ones zero. Segment ids
+    may be traced (the output length does not depend on them): their checks run with the
+    step."""
+    def kernel(ctx, data, indices, segment_ids, num_segments, *, sparse_gradient=False):
+        if np.ndim(num_segments):
+            raise ValueError("num_segments should be a scalar, not shape %s"
+                             % dims_text(np.shape(num_segments)))
+        if np.shape(indices) != np.shape(segment_ids):
+            raise ValueError("segment_ids and indices should have same size.")
+        n = int(np.asarray(num_segments))  # XLA needs the output length while compiling
+        if n < 0:
+            raise ValueError("segment ids must be >= 0")
+        ids = jnp.asarray(segment_ids)
+        if ids.shape[0]:
+            check(ctx, ids[-1] < n, "segment ids must be < num_segments")
+            padded.check_segment_ids(ctx, ids, jnp.ones(ids.shape, bool), n)
+        limit = np.shape(data)[0]
+        check_elements(ctx, indices, (indices < 0) | (indices >= limit), lambda pos, v: "Bad: "
+                       "indices%s == %d out of range [0, %d)" % (pos, v, limit))
+        return _scaled_sums(jnp.take(data, indices, axis=0, mode="clip"), ids, n, scale)
+
+    return typed_op(op_type, infer=_num_segments_shape, context=True,
+                    types={"indices": INDEX, "segment_ids": INDEX, "num_segments": INDEX})(kernel)
+
+
+WITH_NUM_SEGMENTS = {t: _num_segments_op(t + "WithNumSegments", s) for t, s in (
+    ("SparseSegmentSum", None), ("SparseSegmentMean", lambda c: c),
+    ("SparseSegmentSqrtN", jnp.sqrt))}
+
+
 def _public_sparse(op_type):
     def f(data, indices, segment_ids, name=None, num_segments=None, sparse_gradient=False):
         if num_segments is not None:
-            raise NotImplementedError("num_segments for %s is not supported" % op_type)
-        return SPARSE[op_type](data, indices, segment_ids, name=name or op_type)
+            return WITH_NUM_SEGMENTS[op_type](data, indices, segment_ids, num_segments,
+                                              sparse_gradient=sparse_gradient,
+                                              name=name or op_type + "WithNumSegments")
+        return SPARSE[op_type](data, indices, segment_ids, sparse_gradient=sparse_gradient,
+                               name=name or op_type)
 
     f.__name__ = "sparse_segment_" + op_type[len("SparseSegment"):].lower()
+    f.__doc__ = ("`tf.sparse.segment_%s`: %s (%sWithNumSegments given `num_segments`)."
+                 % (f.__name__[len("sparse_segment_"):], op_type, op_type))
     return f
 
 

@@ -28,6 +28,8 @@ def _weights(segment_ids, n_segments, scale, dtype, xp):
     """Per entry, the factor of its segment: 1, 1 / count or 1 / sqrt(count)."""
     if scale is None:
         return None
+    if not n_segments:  # (num_segments=0: the forward op's check fails)
+        return xp.zeros((len(segment_ids),), dtype)
     count = xp.zeros((n_segments,), dtype)
     if xp is np:
         np.add.at(count, segment_ids, 1)
@@ -37,6 +39,8 @@ def _weights(segment_ids, n_segments, scale, dtype, xp):
 
 
 def _rows(grad, segment_ids, weights):
+    if not grad.shape[0]:  # no segments (num_segments=0): the forward op's check fails
+        return grad.sum(axis=0, keepdims=True).repeat(len(segment_ids), axis=0)  # (zeros)
     rows = grad[segment_ids]  # (entries, ...)
     if weights is None:
         return rows
@@ -107,6 +111,7 @@ def _grad_fn(kind):
     def grad_fn(op, grad):
         from scopeflow.ops.shape_ops import shape
         data, indices, segment_ids = op._inputs[:3]
+        nones = [None] * (len(op._inputs) - 1)  # (and num_segments: WithNumSegments)
         if op._attrs.get("sparse_gradient"):
             data_shape = shape(data)
             values, unique = SPARSE_V2[kind](grad, indices, segment_ids, data_shape[0],
@@ -114,17 +119,18 @@ def _grad_fn(kind):
             if is_entries(indices):  # a sparse_placeholder's ids: compiled, rows padded
                 from scopeflow.lowering.stages import run_compiled
                 run_compiled(values.op)
-            return [IndexedSlices(values, unique, data_shape), None, None]
+            return [IndexedSlices(values, unique, data_shape)] + nones
         dim0 = shape(data)[0]
         return [DENSE[kind](grad, indices, segment_ids, dim0,
-                            name="SparseSegment%sGrad" % kind), None, None]
+                            name="SparseSegment%sGrad" % kind)] + nones
 
     return grad_fn
 
 
 for _kind in _SCALE:
-    gradient("SparseSegment" + _kind, needs=("SparseSegment%sGrad" % _kind,
-                                              "SparseSegment%sGradV2" % _kind))(_grad_fn(_kind))
+    for _suffix in ("", "WithNumSegments"):
+        gradient("SparseSegment" + _kind + _suffix, needs=(
+            "SparseSegment%sGrad" % _kind, "SparseSegment%sGradV2" % _kind))(_grad_fn(_kind))
 
 
 @gradient("SegmentSum")
