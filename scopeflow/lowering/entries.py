@@ -55,14 +55,35 @@ def mark(*tensors):
         _groups[t] = token
 
 
+_made = weakref.WeakKeyDictionary()  # a host op making entries of its own -> their token
+
+
+def _made_token(op):
+    token = _made.get(op)
+    if token is None:
+        token = _made[op] = object()
+    return token
+
+
 def token_of(t, depth=0):
     """The SparseTensor whose entries `t` holds, one per entry (marked, or a per-entry result
     of such: `table.lookup(sp.values)`, its out-of-vocabulary buckets added), as its token;
-    else None."""
+    else None. Host ops whose outputs have a count of their own start new ones: the entries
+    `tf.sparse.fill_empty_rows` gives, the positions `tf.where` finds among entries (which
+    entries `tf.sparse.retain` keeps); `tf.sparse.reshape` keeps its input's."""
     token = _groups.get(t)
-    if token is not None or depth > 12 or not _vector(t):
+    if token is not None or depth > 12:
         return token
     op = t._op
+    if op._type == "SparseFillEmptyRows" and t._value_index < 2:
+        return _made_token(op)
+    if op._type == "SparseReshape" and t._value_index == 0:
+        return token_of(op._inputs[0], depth + 1)
+    if op._type == "Where" and len(op._inputs) == 1 and _vector(op._inputs[0]) and (
+            token_of(op._inputs[0], depth + 1) is not None):
+        return _made_token(op)
+    if not _vector(t):
+        return None
     k = _PER_ENTRY.get(op._type)
     if k is not None:
         return token_of(op._inputs[k], depth + 1)
@@ -147,6 +168,21 @@ def _sparse_matmul(op, ins, fed):
     return (None,), rows.EXACT
 
 
+def _gather_entries(op, ins, fed):
+    """GatherV2 / Gather of entries (along axis 0) at positions that are entries of another
+    count (`tf.sparse.retain`'s `tf.where`): the kept entries, as many as the positions; a
+    padded position repeats a real one, which points at a real entry."""
+    if op._type == "GatherV2" and int(rows._const(op._inputs[2], fed)) != 0:
+        raise rows._Refuse("gathers along another axis")
+    if ins[0] != 0 or ins[1] != 0 or op._attrs.get("batch_dims", 0) or len(
+            rows._dims(op._inputs[1])) != 1:
+        return rows._gather(op, ins, fed)
+    return (0,), rows.EXACT
+
+
+_gather_entries.size_of = 1  # (the output has the positions' count, not the entries')
+
+
 def _batch_matmul(op, ins, fed):
     """Matrices per entry (SparseTensorDenseMatMul's gradient for its values): a product per
     entry, exact where each is a single product."""
@@ -192,7 +228,8 @@ SINKS = {"SparseTensorDenseMatMul": _sparse_matmul, "SparseReduceSum": _sparse_m
          **{t: _segments for t in _SEGMENT_SINKS},
          **{"SparseSegment%sGrad%s" % (k, v): _segments_grad for k in ("Sum", "Mean", "SqrtN")
             for v in ("", "V2")}}
-RULES = {**SINKS, "Unique": _unique, "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
+RULES = {**SINKS, "Unique": _unique, "GatherV2": _gather_entries, "Gather": _gather_entries,
+         "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
          "BatchMatMulV3": _batch_matmul}
 
 
@@ -234,8 +271,6 @@ def _analyse(prog):
         return None
     sink_inputs = {t: int(size[t]) - 1 for op in prog.order if op._type in SINKS
                    for t in op._inputs if t in size}
-    if not sink_inputs:
-        return None
     pos = {t: i for i, t in enumerate(prog.fed)}
     row_inputs = {op._inputs[2]: pos.get(row_column(op._inputs[2])) for op in prog.order
                   if op._type in _SEGMENT_SINKS}

@@ -100,10 +100,15 @@ def analyse_why(prog, seeds=None, sinks=None, groups=None):
                 rule = sinks.get(op._type) or _RULES.get(op._type)
                 if rule is None:
                     raise _Refuse("no row rule")
-                if any(n != sizes[0] for n in sizes):
+                k = getattr(rule, "size_of", None)  # (an input whose size the output has)
+                if k is not None and ins[k] is not None:
+                    n = size[op._inputs[k]]
+                elif any(n != sizes[0] for n in sizes):
                     raise _Refuse("inputs from batches of other sizes")
+                else:
+                    n = sizes[0]
                 outs, op_exact = rule(op, ins, fed)
-                got = outs, op_exact, sizes[0]
+                got = outs, op_exact, n
         except _Refuse as e:
             return None, "%s (%s): %s" % (op._name, op._type, e)
         outs, op_exact, n = got

@@ -181,3 +181,47 @@ def test_tokens_of_fed_sentences_train_as_tf_in_few_compiles(oracle):
         a, b = (np.array(v, np.uint32).view(np.float32) for v in (a, b))
         np.testing.assert_allclose(a, b, rtol=2e-6, atol=1e-7)
     assert run_unpadded(code) == here  # the unpadded runs' bits
+
+
+COLUMNS = """
+rs = np.random.RandomState(0)
+def batch():
+    idx, val = [], []
+    for r in range(8):
+        n = rs.randint(0, 5)  # (empty rows too: SparseFillEmptyRows adds entries)
+        idx += [[r, c] for c in range(n)]
+        val += list(rs.randint(-1, 40, n))  # (-1: an invalid id that tf.sparse.retain drops)
+    return (tf.SparseTensorValue(np.array(idx, np.int64).reshape(-1, 2),
+                                 np.array(val, np.int64), [8, 5]),
+            rs.randint(0, 2, 8).astype(np.float32))
+x = tf.sparse_placeholder(tf.int64)
+y = tf.placeholder(tf.float32, [None])
+col = tf.feature_column.categorical_column_with_identity("x", 40)
+h = tf.feature_column.input_layer({"x": x}, [tf.feature_column.embedding_column(
+    col, 3, initializer=tf.random_normal_initializer(seed=4))])
+lin = tf.feature_column.linear_model({"x": x}, [col])
+logit = tf.reshape(tf.matmul(h, tf.constant([[0.5], [-1.0], [2.0]])) + lin, [-1])
+loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logit))
+train = tf.train.AdamOptimizer(0.05).minimize(loss)
+losses = []
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    for i in range(8):
+        b, l = batch()
+        losses.append(sess.run([loss, train], {x: b, y: l})[0])
+    result = [np.array(losses).tolist()] + [v.tolist() for v in sess.run(
+        tf.global_variables())]
+"""
+
+
+def test_feature_columns_of_a_fed_sparse_tensor_pad_their_retained_and_filled_entries(oracle):
+    # the ids kept by tf.sparse.retain (tf.where) and the entries fill_empty_rows gives are
+    # counts of their own, made by host steps: each padded in the steps after them
+    before = cache.stats["compiles"]
+    here = run_here(COLUMNS)
+    padded = cache.stats["compiles"] - before
+    for a, b in zip(here["ok"], oracle(COLUMNS)["ok"]):
+        np.testing.assert_allclose(np.array(a), np.array(b), rtol=2e-6, atol=1e-7)
+    before = cache.stats["compiles"]
+    assert run_unpadded(COLUMNS) == here
+    assert padded < cache.stats["compiles"] - before
