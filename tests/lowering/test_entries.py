@@ -8,7 +8,7 @@ import pytest
 import scopeflow.compat.v1 as tf
 from scopeflow.lowering import cache, entries
 from tests.oracle import outcome, run_here
-from tests.unpadded import run_unpadded
+from tests.unpadded import padded_like_tf, run_unpadded
 
 # a sparse logistic regression: the count of entries differs in every batch
 LOGREG = """
@@ -217,11 +217,4 @@ with tf.Session() as sess:
 def test_feature_columns_of_a_fed_sparse_tensor_pad_their_retained_and_filled_entries(oracle):
     # the ids kept by tf.sparse.retain (tf.where) and the entries fill_empty_rows gives are
     # counts of their own, made by host steps: each padded in the steps after them
-    before = cache.stats["compiles"]
-    here = run_here(COLUMNS)
-    padded = cache.stats["compiles"] - before
-    for a, b in zip(here["ok"], oracle(COLUMNS)["ok"]):
-        np.testing.assert_allclose(np.array(a), np.array(b), rtol=2e-6, atol=1e-7)
-    before = cache.stats["compiles"]
-    assert run_unpadded(COLUMNS) == here
-    assert padded < cache.stats["compiles"] - before
+    padded_like_tf(COLUMNS, oracle)
