@@ -57,8 +57,13 @@ def swish(x):
     return tf_api().nn.swish(x)
 
 
-def gelu(x, approximate=False):
-    return tf_api().nn.gelu(x, approximate=approximate)
+def _gelu(x, approximate=False):
+    # (by name only: tf_keras' v1 activations module has no `gelu`; TF2's tf.nn.gelu builds it)
+    from scopeflow.ops.nn import gelu
+    return gelu(x, approximate)
+
+
+_gelu.__name__ = "gelu"
 
 
 def mish(x):
@@ -68,7 +73,7 @@ def mish(x):
 
 
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, elu, selu, softplus,
-                                    softsign, exponential, hard_sigmoid, swish, gelu, mish)}
+                                    softsign, exponential, hard_sigmoid, swish, _gelu, mish)}
 
 
 def get(identifier):

@@ -110,6 +110,28 @@ def swish(features, beta=1.0):
 silu = swish
 
 
+def gelu(features, approximate=False, name=None):
+    """TF2's `tf.nn.gelu` (not in tf.compat.v1.nn; Keras' 'gelu' activation builds it):
+    0.5 x erfc(-x / sqrt(2)), or 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))).
+
+    >>> import scopeflow as tf
+    >>> from scopeflow.ops.nn import gelu
+    >>> gelu(tf.ones([2])).name
+    'Gelu/mul_2:0'
+    """
+    from scopeflow.ops import math as m
+    with name_scope(name, "Gelu", [features]):
+        features = tensor(features, name="features")
+        if not features.dtype.is_floating:
+            raise ValueError("`features.dtype` must be a floating point tensor.Received:"
+                             "features.dtype=<dtype: '%s'>" % features.dtype.name)
+        if approximate:
+            coeff = m.cast(0.044715, features.dtype)
+            return 0.5 * features * (1.0 + m.tanh(0.7978845608028654 * (
+                features + coeff * m.pow(features, 3))))
+        return 0.5 * features * m.erfc(-features * m.cast(0.7071067811865476, features.dtype))
+
+
 def bias_add(value, bias, data_format=None, name=None):
     """`tf.nn.bias_add`: adds a 1-D bias along the channel dimension.
 
