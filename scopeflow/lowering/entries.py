@@ -177,6 +177,13 @@ def _gather_entries(op, ins, fed):
     if ins[0] != 0 or ins[1] != 0 or op._attrs.get("batch_dims", 0) or len(
             rows._dims(op._inputs[1])) != 1:
         return rows._gather(op, ins, fed)
+    # only positions tf.where found among these very entries: they are real ones (any other
+    # position past the real count would read a padded entry where TF fails)
+    t = op._inputs[1]
+    while t._op._type in ("Reshape", "Squeeze", "Cast", "Identity"):
+        t = t._op._inputs[0]
+    if t._op._type != "Where" or token_of(t._op._inputs[0]) is not token_of(op._inputs[0]):
+        raise rows._Refuse("gathers entries at positions other than tf.where's")
     return (0,), rows.EXACT
 
 

@@ -218,3 +218,25 @@ def test_feature_columns_of_a_fed_sparse_tensor_pad_their_retained_and_filled_en
     # the ids kept by tf.sparse.retain (tf.where) and the entries fill_empty_rows gives are
     # counts of their own, made by host steps: each padded in the steps after them
     padded_like_tf(COLUMNS, oracle)
+
+
+GATHERED = """
+sp = tf.sparse_placeholder(tf.float32, [3, 6])
+got = tf.sparse_tensor_dense_matmul(sp, tf.ones([6, 1]))
+picked = tf.gather(sp.values, tf.cast(sp.indices[:, 1], tf.int32))  # positions from data
+result = []
+with tf.Session() as s:
+    for n in (5, 3, 4):
+        idx = [[i % 3, 4] for i in range(n)]
+        v = tf.SparseTensorValue(idx, np.arange(n, dtype=np.float32), [3, 6])
+        try:
+            result.append([a.tolist() for a in s.run([got, picked], {sp: v})])
+        except tf.errors.InvalidArgumentError as e:
+            result.append(e.message.split("Node: ")[-1])
+"""
+
+
+def test_a_gather_of_entries_at_other_positions_is_not_padded(oracle):
+    # position 4 of 5 entries is real; of 4 entries it is past them (TF fails), though a
+    # padded run of 4 would still find a (padded) entry there
+    assert outcome(run_here(GATHERED)) == outcome(oracle(GATHERED))
