@@ -100,8 +100,23 @@ def _step(s, i, state, mul, last):
     return z, y, x, v, w  # x and z trade places
 
 
+_memo = {}  # short strings seen (tokens repeat from batch to batch) -> their fingerprint
+_MEMO_LIMIT = 1 << 16  # entries, of at most 64 bytes each: cleared when full
+
+
 def fingerprint64(s):
     """FarmHash Fingerprint64 of bytes `s`, an unsigned 64-bit int."""
+    h = _memo.get(s)
+    if h is None:
+        h = _fingerprint64(s)
+        if len(s) <= 64:
+            if len(_memo) >= _MEMO_LIMIT:
+                _memo.clear()
+            _memo[s] = h
+    return h
+
+
+def _fingerprint64(s):
     n = len(s)
     if n <= 16:
         return _upto16(s, n)
