@@ -5,6 +5,8 @@ dtype, one fused `ResourceApply*` op per variable under `<name>/update_<var>`, t
 count's increment after them).
 """
 
+import warnings
+
 import numpy as np
 
 from scopeflow.indexed_slices import is_indexed_slices
@@ -23,9 +25,13 @@ class Optimizer:
         self._slots = {}
         self._iterations = None
         self.clipnorm, self.clipvalue = clipnorm, clipvalue
-        self._initial_decay = float(kwargs.pop("lr_decay", decay) or 0.0)
-        if "lr" in kwargs:
-            kwargs["learning_rate"] = kwargs.pop("lr")
+        self._initial_decay = float(decay or 0.0)
+        _check_kwargs(dict(kwargs, clipnorm=clipnorm, clipvalue=clipvalue, decay=decay))
+        self.global_clipnorm = kwargs.get("global_clipnorm")
+        if clipnorm is not None and self.global_clipnorm is not None:
+            raise ValueError("Cannot accept both `clipnorm` and `global_clipnorm`. Received: "
+                             "`clipnorm`=%s, `global_clipnorm`=%s." % (clipnorm,
+                                                                       self.global_clipnorm))
 
     def _set_hyper(self, name, value):
         if name in self._vars:
@@ -227,6 +233,8 @@ class Optimizer:
             grads = [tf.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
         if self.clipnorm is not None:
             grads = [tf.clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm is not None:
+            grads = tf.clip_by_global_norm(grads, self.global_clipnorm)[0]
         return grads
 
     def _resource_apply_dense(self, grad, var, coefficients):
@@ -264,6 +272,8 @@ class Optimizer:
             config["clipnorm"] = self.clipnorm
         if self.clipvalue is not None:
             config["clipvalue"] = self.clipvalue
+        if self.global_clipnorm is not None:
+            config["global_clipnorm"] = self.global_clipnorm
         for key in self._CONFIG:
             config[key] = self._initial_decay if key == "decay" else \
                 self._serialize_hyperparameter(key) if key in self._hyper else \
@@ -307,3 +317,20 @@ def _all_reduce(grads):
         tf.identity(g)
     from scopeflow.ops.array import identity_n
     return list(identity_n(grads + grads))[:len(grads)]
+
+
+_ALLOWED_KWARGS = ("global_clipnorm", "decay", "clipvalue", "clipnorm", "lr")
+
+
+def _check_kwargs(kwargs):
+    """Keras' checks of an optimizer's extra keyword arguments: known names only, none
+    negative, and `lr` (read by each optimizer in place of `learning_rate`) deprecated."""
+    for k, v in kwargs.items():
+        if k not in _ALLOWED_KWARGS:
+            raise TypeError("Unexpected keyword argument passed to optimizer: %s. Allowed kwargs "
+                            "are {%s}." % (k, ", ".join(repr(a) for a in _ALLOWED_KWARGS)))
+        if v is not None and not callable(v) and v < 0:
+            raise ValueError("Expected %s >= 0, received: %s" % (k, v))
+        if k == "lr":
+            warnings.warn("The `lr` argument is deprecated, use `learning_rate` instead.",
+                          stacklevel=3)

@@ -20,7 +20,7 @@ class Adamax(Optimizer):
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                  name="Adamax", **kwargs):
         super().__init__(name, **kwargs)
-        _set_adam_hypers(self, kwargs.get("learning_rate", learning_rate), beta_1, beta_2,
+        _set_adam_hypers(self, kwargs.get("lr", learning_rate), beta_1, beta_2,
                          epsilon)
 
     def _slot_names(self):
@@ -71,7 +71,7 @@ class Nadam(Optimizer):
                  name="Nadam", **kwargs):
         kwargs["decay"] = kwargs.pop("schedule_decay", 0.004)  # Keras ignores a given decay
         super().__init__(name, **kwargs)
-        _set_adam_hypers(self, kwargs.get("learning_rate", learning_rate), beta_1, beta_2,
+        _set_adam_hypers(self, kwargs.get("lr", learning_rate), beta_1, beta_2,
                          epsilon)
         self._m_cache = self._m_cache_read = None
 
@@ -137,7 +137,7 @@ class Adadelta(Optimizer):
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, name="Adadelta", **kwargs):
         super().__init__(name, **kwargs)
-        self._set_hyper("learning_rate", kwargs.get("learning_rate", learning_rate))
+        self._set_hyper("learning_rate", kwargs.get("lr", learning_rate))
         self._set_hyper("decay", self._initial_decay)
         self._set_hyper("rho", rho)
         self.epsilon = epsilon or 1e-7
