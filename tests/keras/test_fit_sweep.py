@@ -1,5 +1,6 @@
 """Keras-in-TF1 training loops against TF + tf_keras: `fit` with validation_split,
-class_weight, sample_weight, initial_epoch, the callbacks ReduceLROnPlateau, CSVLogger (its
+class_weight (which weighs validation_split's samples too), sample_weight,
+initial_epoch, the callbacks ReduceLROnPlateau, CSVLogger (its
 val_ columns and float64 losses), LearningRateScheduler and LambdaCallback (History last, so
 it records their `lr`), the History's epochs, values and params; `evaluate`/`predict` with
 `steps` (each step all of the arrays, as tf_keras); fit/evaluate/predict_generator over a
@@ -33,6 +34,14 @@ m = model()
 r["vsplit"] = err(lambda: hist(m.fit(x, y, batch_size=3, epochs=2, validation_split=0.3, verbose=0, shuffle=False)))
 m = model("sparse_categorical_crossentropy", ("accuracy",))
 r["cw"] = err(lambda: hist(m.fit(x, yc, batch_size=4, epochs=2, class_weight={0: 1.0, 1: 3.0}, verbose=0, shuffle=False)))
+m = model("sparse_categorical_crossentropy", ("accuracy",))
+r["cw_split"] = err(lambda: hist(m.fit(x, yc, batch_size=4, epochs=2, class_weight={0: 1.0, 1: 3.0},
+                                        validation_split=0.4, verbose=0, shuffle=False)))
+m = model("sparse_categorical_crossentropy", ("accuracy",))
+r["cw_sw_split"] = err(lambda: hist(m.fit(x, yc, batch_size=4, epochs=1,
+                                           class_weight={0: 2.0, 1: 0.5},
+                                           sample_weight=np.linspace(0.1, 1, 10),
+                                           validation_split=0.3, verbose=0, shuffle=False)))
 m = model()
 r["sw"] = err(lambda: hist(m.fit(x, y, batch_size=4, epochs=2, sample_weight=np.linspace(0.1, 1, 10), verbose=0, shuffle=False)))
 m = model()

@@ -94,6 +94,12 @@ class LoopsMixin:
         self.history = History()
         if hasattr(source, "size"):  # arrays: a deferred model is built on them first, as tf_keras
             self._build_with(x)
+        if validation_split and class_weight and val_source is not None:
+            # tf_keras' graph-mode fit weighs by class before it splits: validation too
+            vx, vy, vsw = validation_data
+            val_source = _validation_source(
+                self, (vx, vy, self._batch_weights(vy, vsw, class_weight)), batch_size,
+                validation_steps)
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
         # History last: it sees the others' logs
         cbs = CallbackList(list(callbacks or []) + [self.history], self, params)
