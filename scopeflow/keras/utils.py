@@ -48,3 +48,10 @@ class Sequence:
     def __iter__(self):
         for i in range(len(self)):
             yield self[i]
+
+
+def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre",
+                  value=0.0):
+    """`tf.keras.utils.pad_sequences`: `tf.keras.preprocessing.sequence.pad_sequences`."""
+    from scopeflow.keras.preprocessing.sequence import pad_sequences as pad
+    return pad(sequences, maxlen, dtype, padding, truncating, value)
