@@ -80,7 +80,7 @@ def _app_run(main=None, argv=None):
 
 app.run = _app_run
 try:
-    from absl import flags  # ships with tensorboard's dependencies when present
+    from scopeflow.api import flags  # absl's, as TF wraps them (absl ships with tensorboard)
 except ImportError:  # pragma: no cover
     flags = _types.ModuleType("scopeflow.flags")
 app.flags = flags
