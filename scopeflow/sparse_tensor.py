@@ -79,6 +79,14 @@ class SparseTensor:
     def get_shape(self):
         return self.shape
 
+    def __mul__(self, y):  # (TF's operators on a SparseTensor: the dense side broadcasts)
+        from scopeflow.ops.sparse_dense_cwise import sparse_dense_mul
+        return sparse_dense_mul(self, y)
+
+    def __truediv__(self, y):
+        from scopeflow.ops.sparse_dense_cwise import sparse_dense_truediv
+        return sparse_dense_truediv(self, y)
+
     def eval(self, feed_dict=None, session=None):
         from scopeflow.session_config import get_default_session
         return (session or get_default_session()).run(self, feed_dict)

@@ -445,13 +445,19 @@ def _truediv(x, y, scope_name, op_type="RealDiv"):
     with name_scope(scope_name, None, [x, y]) as scope:
         x = tensor(x, name="x")
         y = tensor(y, dtype=None if isinstance(y, Tensor) else x.dtype.base_dtype, name="y")
-        if x.dtype.base_dtype is not y.dtype.base_dtype:
-            raise TypeError("`x` and `y` must have the same dtype, got %r != %r."
-                            % (x.dtype.base_dtype, y.dtype.base_dtype))
-        to = _INT_TO_FLOAT.get(x.dtype.base_dtype.name)
-        if to is not None:
-            x, y = cast(x, to), cast(y, to)
+        x, y = true_div_operands(x, y)
         return BINARY[op_type](x, y, name=scope)
+
+
+def true_div_operands(x, y):
+    """Python 3 division's operands: the same dtype, integers cast to float (TF's table)."""
+    if x.dtype.base_dtype is not y.dtype.base_dtype:
+        raise TypeError("`x` and `y` must have the same dtype, got %r != %r."
+                        % (x.dtype.base_dtype, y.dtype.base_dtype))
+    to = _INT_TO_FLOAT.get(x.dtype.base_dtype.name)
+    if to is not None:
+        x, y = cast(x, to), cast(y, to)
+    return x, y
 
 
 divide = truediv

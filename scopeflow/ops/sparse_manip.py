@@ -50,8 +50,10 @@ def sparse_retain(sp_input, to_retain):
     retain_shape = to_retain.shape
     retain_shape.assert_has_rank(1)
     values_dims = sp_input.values.shape.dims
-    if values_dims is not None:
-        values_dims[0].assert_is_compatible_with(Dimension(retain_shape.dims[0].value))
+    if values_dims is not None:  # (a flag vector of unknown rank passes, as in TF)
+        retain_dims = retain_shape.dims
+        values_dims[0].assert_is_compatible_with(
+            Dimension(None if retain_dims is None else retain_dims[0].value))
     where_true = array.reshape(where(to_retain), [-1])
     new_indices = array.gather(sp_input.indices, where_true)
     new_values = array.gather(sp_input.values, where_true)

@@ -233,27 +233,35 @@ def sparse_tensor_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=N
 
 
 def sparse_placeholder(dtype, shape=None, name=None):
-    """`tf.sparse.placeholder`: a SparseTensor whose three parts every run must feed."""
-    from scopeflow.ops.constant import constant, placeholder
+    """`tf.sparse.placeholder`: a SparseTensor whose three parts every run must feed.
+
+    As TF builds it: a given `shape` (a list with `None`s, or a 1-D int64 tensor) is the
+    default of a feedable `PlaceholderWithDefault` dense shape, and the static shape."""
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.core.tensor import Tensor
+    from scopeflow.ops.constant import constant, placeholder, placeholder_with_default
+    from scopeflow.ops.shape_value import constant_value_as_shape
     sub = (lambda part: name + "/" + part) if name is not None else (lambda part: None)
+    static = None
     if shape is None:
         rank = None
         dense_shape = placeholder(_I64, [rank], name=sub("shape"))
     else:
-        rank = len(shape)
-        if any(d is None for d in shape):
-            from scopeflow.ops.constant import placeholder_with_default
-            default = constant([-1 if d is None else d for d in shape], _I64,
-                               name=sub("shape_default"))
-            dense_shape = placeholder_with_default(default, [rank], name=sub("shape"))
+        if isinstance(shape, Tensor):
+            rank = shape.shape[0]
+            static = constant_value_as_shape(shape)
         else:
-            dense_shape = constant(list(shape), _I64, name=sub("shape"))
+            rank = len(shape)
+            static = TensorShape([None if d == -1 else d for d in shape])
+            shape = constant([-1 if d is None else d for d in static.as_list()], _I64,
+                             name=sub("shape_default"))
+        dense_shape = placeholder_with_default(shape, shape.shape, name=sub("shape"))
     values = placeholder(dtype, [None], name=sub("values"))
     indices = placeholder(_I64, [None, rank], name=sub("indices"))
     entries.mark(values, indices)  # (a count of entries per run: lowering/entries.py)
     out = SparseTensor(indices, values, dense_shape)
-    if shape is not None:
-        out._static_shape = list(shape)
+    if static is not None:
+        out._static_shape = static.as_list() if static.rank is not None else None
     return out
 
 

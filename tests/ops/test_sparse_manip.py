@@ -1,7 +1,7 @@
 """tf.sparse.from_dense and tf.sparse.retain: graphs, values, gradients and errors, vs TF."""
 
 import pytest
-from oracle import outcome, run_here
+from oracle import RUN_OR_ERROR, outcome, run_here
 
 _PROGRAM = r'''
 g = tf.get_default_graph()
@@ -33,3 +33,20 @@ def test_from_dense_and_retain_match_tf(oracle):
 def test_retain_errors_match_tf(oracle, call):
     code = "sp = tf.SparseTensor([[0, 0], [1, 1]], [1., 2.], [3, 4])\nresult = " + call
     assert outcome(run_here(code)) == outcome(oracle(code))
+
+
+_UNKNOWN_RANK_MASK = RUN_OR_ERROR + r'''
+sp = tf.sparse_placeholder(tf.float32)
+n = tf.placeholder(tf.int32)
+keep = tf.cast(tf.floor(0.5 + tf.random_uniform(n, seed=1)), tf.bool)  # gcn's sparse dropout
+r = tf.sparse_retain(sp, keep)
+feed = {sp: tf.SparseTensorValue([[0, 0], [1, 1], [2, 3]], [1., 2., 3.], [3, 4])}
+with tf.Session() as s:
+    result = [keep.shape.dims, r.values.shape.as_list(), _run(s, r.values, {**feed, n: [3]}),
+              _run(s, r.values, {**feed, n: 3})]
+'''
+
+
+@pytest.mark.oracle
+def test_retain_by_a_mask_of_unknown_rank_matches_tf(oracle):
+    assert run_here(_UNKNOWN_RANK_MASK) == oracle(_UNKNOWN_RANK_MASK)

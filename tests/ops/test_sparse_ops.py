@@ -105,3 +105,25 @@ def test_fetching_a_sparse_tensor_gives_a_sparse_tensor_value(tf):
         got = s.run(ph, {parts: ([[0, 1]], [3.0], [1, 2])})
     assert isinstance(got, tf.SparseTensorValue)
     assert got.indices.tolist() == [[0, 1]] and got.dense_shape.tolist() == [1, 2]
+
+
+_PLACEHOLDERS = r'''
+a = tf.sparse_placeholder(tf.float32, shape=[3, 4])
+b = tf.sparse_placeholder(tf.float32, shape=[None, 4], name="b")
+c = tf.sparse_placeholder(tf.float32, shape=tf.constant([5, 6], dtype=tf.int64))
+d = tf.sparse_placeholder(tf.float32, shape=tf.constant([5, 6], dtype=tf.int64), name="d")
+result = [[(o.name, o.type) for o in tf.get_default_graph().get_operations()],
+          [[s.shape.as_list(), s.indices.shape.as_list(), s.dense_shape.op.type]
+           for s in (a, b, c, d)]]
+with tf.Session() as sess:
+    v = tf.SparseTensorValue([[0, 1]], [2.], [2, 3])
+    result += [sess.run(c.dense_shape).tolist(), sess.run(tf.shape(tf.sparse.to_dense(c)),
+                                                          {c: v}).tolist()]
+'''
+
+
+@pytest.mark.oracle
+def test_sparse_placeholder_of_a_shape_tensor_or_list_builds_tfs_graph(oracle):
+    """tkipf/gcn's `sparse_placeholder(tf.float32, shape=tf.constant(shape, tf.int64))`: TF
+    makes the shape a feedable PlaceholderWithDefault (also for a list of known dims)."""
+    assert run_here(_PLACEHOLDERS) == oracle(_PLACEHOLDERS)
