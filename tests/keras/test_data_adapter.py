@@ -58,3 +58,38 @@ def test_batch_shuffle_draws_tf_keras_order(oracle):
     # the mae of a zero model over a batch is the mean of its targets: which rows it held
     here, there = run_here(SHUFFLE), oracle(SHUFFLE)
     assert agree(here, there), explain(SHUFFLE, here, there)
+
+
+SEQUENCE_ORDER = """
+import random
+K = tf.keras
+xs = np.zeros((8, 1), 'float32'); ys = np.repeat(np.arange(1., 5.), 2)[:, None].astype('float32')
+class Batches(K.utils.Sequence):
+    def __len__(self):
+        return 4
+    def __getitem__(self, i):
+        return xs[2 * i:2 * i + 2], ys[2 * i:2 * i + 2]
+m = K.Sequential([K.layers.Dense(1, input_shape=(1,), kernel_initializer='zeros')])
+m.compile(K.optimizers.SGD(0.0), 'mae')
+losses = []
+cb = K.callbacks.LambdaCallback(on_batch_end=lambda b, logs: losses.append(float(logs['loss'])))
+out = []
+for call in [lambda: m.fit_generator(Batches(), epochs=3, verbose=0, callbacks=[cb]),
+             lambda: m.fit_generator(Batches(), steps_per_epoch=3, epochs=3, verbose=0,
+                                     callbacks=[cb]),
+             lambda: m.fit(Batches(), epochs=2, verbose=0, callbacks=[cb]),
+             lambda: m.fit(Batches(), epochs=2, verbose=0, callbacks=[cb], shuffle=False)]:
+    random.seed(5)
+    del losses[:]
+    call()
+    out.append(list(losses))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_sequence_batches_in_tf_keras_order(oracle):
+    # a zero model's mae over a batch is its target: which batch each step trained on; each
+    # pass over a Sequence reshuffled in place by Python's random, passes run on across epochs
+    here, there = run_here(SEQUENCE_ORDER), oracle(SEQUENCE_ORDER)
+    assert agree(here, there), explain(SEQUENCE_ORDER, here, there)

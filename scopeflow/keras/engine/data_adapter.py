@@ -8,6 +8,7 @@ from `sample_weight` and `class_weight` as Keras computes them.
 """
 
 import inspect
+import random
 
 import numpy as np
 
@@ -158,7 +159,8 @@ class Source:
                 raise ValueError("Please specify the number of steps via the `steps_per_epoch` "
                                  "argument.")
             # fit averages a generator's losses over samples, evaluate over steps (as Keras)
-            self._gen, self.by_steps = iter(x) if not is_sequence(x) else x, not training
+            self._gen, self.by_steps = iter(x) if not is_sequence(x) else \
+                _sequence_stream(x, shuffle), not training
             self.epoch = self._generator_epoch
         else:
             self._xs, self._ys = as_list(x), as_list(y)
@@ -198,11 +200,21 @@ class Source:
             step += 1
 
     def _generator_epoch(self, sess):
-        for step in range(self.steps):
-            if is_sequence(self._gen):
-                yield unpack(self._gen[step])
-            else:
-                yield unpack(next(self._gen))
+        for _ in range(self.steps):
+            yield unpack(next(self._gen))
+
+
+def _sequence_stream(sequence, shuffle):
+    """A Sequence's batches pass after pass, as tf_keras' OrderedEnqueuer feeds them to its
+    loops: an epoch takes the next `steps` of them, each pass in an order reshuffled in place
+    by Python's `random` when `shuffle`, `on_epoch_end()` called after each pass."""
+    order = list(range(len(sequence)))
+    while True:
+        if shuffle:
+            random.shuffle(order)
+        for i in order:
+            yield sequence[i]
+        sequence.on_epoch_end()
 
 
 def _take(sample_weight, idx):
