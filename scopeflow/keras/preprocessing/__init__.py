@@ -2,4 +2,4 @@
 `image`), as tf_keras has it under `tf.compat.v1.keras.preprocessing`."""
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.keras.preprocessing import sequence, text
+from scopeflow.keras.preprocessing import image, sequence, text
