@@ -15,6 +15,7 @@ moved (`draw_counts`).
 """
 
 import os
+import re
 
 import jax
 import jax.numpy as jnp
@@ -377,9 +378,29 @@ def type_name(dtype):
     return _TYPE_NAMES.get(name, name)
 
 
+# JAX's words for fed shapes that do not broadcast ("mul got incompatible shapes for
+# broadcasting: (4, 2), (2, 1)."), where TF's binary kernels say "Incompatible shapes: [4,2]
+# vs. [2,1]"
+_JAX_BROADCAST = re.compile(r"^\w+ got incompatible shapes for broadcasting: \(([\d, ]*)\), "
+                            r"\(([\d, ]*)\)\.?$")
+
+
+_NUMPY_BROADCAST = re.compile(r"^Incompatible shapes for broadcasting: shapes=\[\(([\d, ]*)\), "
+                              r"\(([\d, ]*)\)\]$")
+
+
+def _tf_wording(message):
+    m = _JAX_BROADCAST.match(message) or _NUMPY_BROADCAST.match(message)
+    if m is None:
+        return message
+    a, b = ("[%s]" % ",".join(d.strip() for d in g.split(",") if d.strip()) for g in m.groups())
+    return "Incompatible shapes: %s vs. %s" % (a, b)
+
+
 def run_error(exc_class, op, message):
     """An OpError with TF's graph-execution wording for a failure at node `op`; its `str()`
     adds the op's whole defining stack (errors.OpError)."""
+    message = _tf_wording(message)
     name = op._name
     if name is None:  # TF's message names no node ("Retval[0] does not have value")
         return exc_class(None, None, "Graph execution error:\n\n%s" % message)

@@ -96,3 +96,24 @@ def test_run_error_says_where_the_op_was_defined(tf):
     # str() adds the whole defining stack, as TF's OpError.__str__ does
     assert str(e).startswith(e.message + "\n\nOriginal stack trace for 'chk':\n")
     assert "  " + here in str(e)
+
+
+MISMATCH = """
+a = tf.placeholder(tf.float32)
+b = tf.placeholder(tf.float32)
+result = []
+with tf.Session() as s:
+    for out in (a * b, tf.squared_difference(a, b), tf.pow(a, b), a / b, a - b):
+        try:
+            s.run(out, {a: np.ones([4, 2], np.float32), b: np.ones([2, 1], np.float32)})
+        except tf.errors.InvalidArgumentError as e:
+            result.append(str(e).split("Node: ")[1].split("\\n")[1])
+"""
+
+
+@pytest.mark.parametrize("code", [MISMATCH])
+def test_fed_shapes_that_do_not_broadcast_get_tfs_words(oracle, code):
+    from tests.oracle import run_here
+    here = run_here(code)
+    assert here == oracle(code)
+    assert here["ok"][0] == "Incompatible shapes: [4,2] vs. [2,1]"
