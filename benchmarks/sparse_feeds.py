@@ -10,6 +10,8 @@ Models, batches of 32 rows with 1-19 entries each, so nearly every batch has ano
   `tf.sparse_tensor_dense_matmul`, GradientDescent;
 - `lookup`: `tf.nn.embedding_lookup_sparse` (mean) of a fed `tf.sparse_placeholder` of ids
   into a 5000 x 16 table, a dense layer, Adam;
+- `weighted`: the same lookup with weights per id (`sp_weights`, a second fed
+  `tf.sparse_placeholder` with the same indices), sqrtn combiner, Adam;
 - `text`: fed sentences, `tf.string_split`, a vocabulary table with out-of-vocabulary
   buckets, `embedding_lookup_sparse`, a dense layer, Adam.
 Each framework runs in its own process (TensorFlow from $SCOPEFLOW_TF_PYTHON or
@@ -42,9 +44,11 @@ def batches(model, n):
             out.append(([" ".join(rs.choice(WORDS, rs.randint(1, 20))) for _ in range(ROWS)],
                         rs.randint(0, 2, ROWS)))
             continue
-        idx, val = [], []
+        idx, val, wts = [], [], []
         for r in range(ROWS):
             k = rs.randint(1, 20)
+            if model == "weighted":
+                wts += list(rs.rand(k).astype(np.float32) + 0.1)
             if model == "logreg":
                 idx += [[r, c] for c in np.sort(rs.choice(D, k, replace=False))]
                 val += list(rs.rand(k))
@@ -53,7 +57,7 @@ def batches(model, n):
                 val += list(rs.randint(0, VOCAB, k))
         out.append((np.array(idx, np.int64),
                     np.array(val, np.float32 if model == "logreg" else np.int64),
-                    rs.randint(0, 2, ROWS).astype(np.float32)))
+                    rs.randint(0, 2, ROWS).astype(np.float32), np.array(wts, np.float32)))
     return out
 
 
@@ -83,13 +87,20 @@ def _graph(tf, model):
         shape = [ROWS, D]
     else:
         emb = tf.get_variable("emb", [VOCAB, 16])
-        h = tf.nn.embedding_lookup_sparse(emb, x, None, combiner="mean")
+        wx = tf.sparse_placeholder(tf.float32) if model == "weighted" else None
+        h = tf.nn.embedding_lookup_sparse(emb, x, wx, combiner="mean" if wx is None
+                                          else "sqrtn")
         logit = tf.reshape(tf.layers.dense(h, 1), [-1])
         opt = tf.train.AdamOptimizer(0.01)
         shape = [ROWS, 20]
     loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logit))
-    return ((lambda b: {x: tf.SparseTensorValue(b[0], b[1], shape), y: b[2]}), loss,
-            opt.minimize(loss))
+
+    def feed(b):
+        got = {x: tf.SparseTensorValue(b[0], b[1], shape), y: b[2]}
+        if model == "weighted":
+            got[wx] = tf.SparseTensorValue(b[0], b[3], shape)
+        return got
+    return feed, loss, opt.minimize(loss)
 
 
 def _tf1(tf, model, data, warmup):
@@ -125,7 +136,7 @@ def _jax(data, warmup):
 
     w = jnp.zeros((D, 1), jnp.float32)
     losses, marks = [], []
-    for i, (idx, val, lab) in enumerate(data):
+    for i, (idx, val, lab, _) in enumerate(data):
         if i in (0, warmup):
             marks.append((time.perf_counter(), time.process_time()))
         n = len(val)
@@ -181,7 +192,7 @@ def _run(framework, model, warmup, steps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--worker")
-    ap.add_argument("--models", default="logreg,lookup,text")
+    ap.add_argument("--models", default="logreg,lookup,weighted,text")
     ap.add_argument("--warmup", type=int, default=10)
     ap.add_argument("--steps", type=int, default=50)
     ap.add_argument("--rounds", type=int, default=3)

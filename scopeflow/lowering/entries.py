@@ -36,7 +36,7 @@ from fractions import Fraction
 import jax
 import numpy as np
 
-from scopeflow.lowering import padding, rows
+from scopeflow.lowering import entry_shapes, padding, rows
 from scopeflow.ops.constant import constant_value
 
 _MIN_BUCKET = 16
@@ -209,6 +209,22 @@ def _segments(op, ins, fed):
     return (None,), rows.EXACT
 
 
+def _sorted_segments(op, ins, fed):
+    """SegmentSum/Mean/Max/Min/Prod(data, segment_ids) of per-entry rows into the entries'
+    rows (`embedding_lookup_sparse` with weights)."""
+    if ins != [0, 0] or row_column(op._inputs[1]) is None or len(rows._dims(op._inputs[1])) != 1:
+        raise rows._Refuse("segments other than the entries' rows")
+    return (None,), rows.EXACT
+
+
+def _unsorted_segments(op, ins, fed):
+    """UnsortedSegmentSum/Max/Min/Prod(data, ids, num_segments) of per-entry rows (a gather's
+    gradient: GatherV2 of rows at the entries' ids)."""
+    if ins[0] != 0 or ins[1] != 0 or ins[2] is not None or len(rows._dims(op._inputs[1])) != 1:
+        raise rows._Refuse("segments other than one per entry")
+    return (None,), rows.EXACT
+
+
 def _segments_grad(op, ins, fed):
     """SparseSegment*Grad(grad, ids, segment_ids, rows) and the V2 kernels run compiled
     (ops/segments_grad.py): sums of gradient rows over the entries."""
@@ -229,15 +245,35 @@ def _unique(op, ins, fed):
     return (None, 0), rows.EXACT
 
 
+def _pow(op, ins, fed):
+    """Pow by a constant 2, 3, 0.5, 1 or 0 of float32 entries (the sqrtn combiner's weights
+    squared): TF's grappler makes it a Square, a product, a Sqrt... (ops/math.py), each
+    element rounded alone, where the Pow kernel's values depend on the tensor's size."""
+    outs, _ = rows._broadcast(op, ins, fed)
+    x, y = op._inputs
+    rewrites = getattr(fed.prog, "grappler", None)
+    v = None if ins[1] is not None or y in fed else constant_value(y)
+    exact = (v is not None and rewrites is not None and rewrites.on
+             and x.dtype.base_dtype.name == "float32" and np.size(v) > 0
+             and float(np.ravel(v)[0]) in (2.0, 3.0, 0.5, 1.0, 0.0)
+             and (np.asarray(v) == np.ravel(v)[0]).all())
+    return outs, exact
+
+
 # beside rows.py's rules: sinks (their kernels mask the padded entries) and per-entry products
-_SEGMENT_SINKS = ("SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN")
+_KINDS = ("Sum", "Mean", "Max", "Min", "Prod")
+# sinks whose output rows are the entries' rows: the position of their segment ids
+_ROW_IDS = {**{"SparseSegment" + k: 2 for k in ("Sum", "Mean", "SqrtN")},
+            **{"Segment" + k: 1 for k in _KINDS}}
 SINKS = {"SparseTensorDenseMatMul": _sparse_matmul, "SparseReduceSum": _sparse_matmul,
-         **{t: _segments for t in _SEGMENT_SINKS},
+         **{"SparseSegment" + k: _segments for k in ("Sum", "Mean", "SqrtN")},
          **{"SparseSegment%sGrad%s" % (k, v): _segments_grad for k in ("Sum", "Mean", "SqrtN")
-            for v in ("", "V2")}}
-RULES = {**SINKS, "Unique": _unique, "GatherV2": _gather_entries, "Gather": _gather_entries,
-         "BatchMatMul": _batch_matmul, "BatchMatMulV2": _batch_matmul,
-         "BatchMatMulV3": _batch_matmul}
+            for v in ("", "V2")},
+         **{"Segment" + k: _sorted_segments for k in _KINDS},
+         **{"UnsortedSegment" + k: _unsorted_segments for k in _KINDS if k != "Mean"}}
+RULES = {**entry_shapes.RULES, **SINKS, "Unique": _unique, "GatherV2": _gather_entries,
+         "Gather": _gather_entries, "Pow": _pow, "BatchMatMul": _batch_matmul,
+         "BatchMatMulV2": _batch_matmul, "BatchMatMulV3": _batch_matmul}
 
 
 class _Entries:
@@ -245,10 +281,12 @@ class _Entries:
     fetches (the group of a per-entry fetch: `segments`, 1-based), the count of each input of a
     sink, the first run's counts and whether others came since."""
 
-    __slots__ = ("groups", "rows", "sink_inputs", "row_inputs", "row_feeds", "first", "many")
+    __slots__ = ("groups", "rows", "sink_inputs", "row_inputs", "row_feeds", "first", "many",
+                 "same")
 
-    def __init__(self, groups, rows_, sink_inputs, row_inputs, row_feeds):
+    def __init__(self, groups, rows_, sink_inputs, row_inputs, row_feeds, same):
         self.groups, self.rows, self.sink_inputs = groups, rows_, sink_inputs
+        self.same = same  # groups that meet in an op: their counts must be equal to pad
         self.row_inputs = row_inputs  # segment ids -> the fed position of their indices
         self.row_feeds = row_feeds  # those positions
         # a segment reduction's rows compile the indices in when a run is not padded (and for
@@ -279,12 +317,16 @@ def _analyse(prog):
     sink_inputs = {t: int(size[t]) - 1 for op in prog.order if op._type in SINKS
                    for t in op._inputs if t in size}
     pos = {t: i for i, t in enumerate(prog.fed)}
-    row_inputs = {op._inputs[2]: pos.get(row_column(op._inputs[2])) for op in prog.order
-                  if op._type in _SEGMENT_SINKS}
+    row_ids = [op._inputs[_ROW_IDS[op._type]] for op in prog.order if op._type in _ROW_IDS]
+    row_inputs = {t: pos.get(row_column(t)) for t in row_ids}
     if None in row_inputs.values():
         return None
+    met = {}
+    for g, p in enumerate(groups):
+        met.setdefault(size[prog.fed[p[0]]], []).append(g)
     prog._entries = _Entries(groups, found, sink_inputs, row_inputs,
-                             frozenset(row_inputs.values()))
+                             frozenset(row_inputs.values()),
+                             [gs for gs in met.values() if len(gs) > 1])
     return prog._entries
 
 
@@ -313,6 +355,8 @@ def plan(prog, feeds):
         if not n:
             return None
         counts.append(n)
+    if any(len({counts[g] for g in gs}) > 1 for gs in an.same):
+        return None  # (entries of other counts meet: the op fails, compiled as it is)
     if not an.many:  # the same counts every run so far: compiled as they are
         key = tuple(counts)
         if an.first is None or an.first == key:
@@ -329,6 +373,8 @@ def plan(prog, feeds):
                 if a.ndim != 2 or not a.shape[1]:
                     return None
                 rows_ = int(a[-1, 0]) + 1
+                if rows_ < 1:  # (TF's errors, from the run compiled as it is)
+                    return None
             more = np.repeat(a[-1:], big - n, axis=0)
             padded[i] = Counted(np.concatenate([a, more]), count, rows_)
     return padded, counts

@@ -60,19 +60,46 @@ def analyse(prog):
     return analyse_why(prog)[0]
 
 
-def analyse_why(prog, seeds=None, sinks=None, groups=None):
+class _Fed(dict):
+    """The fed tensors' positions, for the rules; in entries' analyses also `known`: values
+    the analysis found for tensors computed from shapes (`_const` reads them), `size`: each
+    followed tensor's size, and `find`: a size's representative (sizes found equal)."""
+
+    known = {}
+    size = {}
+
+    @staticmethod
+    def find(n):
+        return n
+
+
+# a tensor's "axis" where it holds a value computed from the count of entries (its shape), not
+# entries: only rules marked `values` take it in (lowering/entries.py), and it is not fetched
+VALUE = "value"
+
+
+def analyse_why(prog, seeds=None, extra_rules=None, groups=None):
     """(`Rows` or None, why not: the first op that rules the run out, or '').
 
     `seeds`: {fed position: size} to follow instead of the fed `None` batch dimensions, each
-    on axis 0 (lowering/entries.py: a fed SparseTensor's entries, one size per tensor so that
-    two tensors' entries never meet); then splits and concats of the axis are refused, and
-    `sinks` ({op type: rule}) adds ops that take the axis in and give it out no more (their
-    kernels mask what was padded); an op whose rule is not exact then makes the run inexact
-    only where its values reach a fetch or a sink (a gradient no fetch reads, grouped in only
-    for its control edge, is computed but never seen). `groups`: a dict filled with each
-    followed tensor's size."""
-    fed = {t: i for i, t in enumerate(prog.fed)}
+    on axis 0 (lowering/entries.py: a fed SparseTensor's entries, one size per SparseTensor);
+    then splits and concats of the axis are refused, two sizes that meet in an op are taken
+    to be equal (the caller checks that they are, run by run: `groups` maps the fed tensors to
+    their representatives' sizes), and `extra_rules` ({op type: rule}) adds sinks (ops that
+    take the axis in and give it out no more: their kernels mask what was padded) and rules
+    for VALUEs; an op whose rule is not exact then makes the run inexact only where its values
+    reach a fetch or a sink (a gradient no fetch reads, grouped in only for its control edge,
+    is computed but never seen). `groups`: a dict filled with each followed tensor's size."""
+    fed = _Fed((t, i) for i, t in enumerate(prog.fed))
     axes = {}
+    sinks = extra_rules
+    same = {}  # (entries) a size -> one found equal to it
+
+    def find(n):
+        while n in same:
+            n = same[n]
+        return n
+
     if seeds is None:
         seeds = {}
         for i in prog.feed_pos:
@@ -88,23 +115,32 @@ def analyse_why(prog, seeds=None, sinks=None, groups=None):
     if not seeds or any(i in prog.static_pos for i in seeds):
         return None, "no fed None batch dimension"
     size = {prog.fed[i]: n for i, n in seeds.items()}  # a batched tensor's rows / the fed batch's
+    if not towers:
+        fed.known, fed.size, fed.find, fed.prog = {}, size, find, prog
     exact = True
     for op in prog.order:
         ins = [axes.get(t) for t in op._inputs]
         if all(a is None for a in ins):
             continue
-        sizes = [size[t] for t, a in zip(op._inputs, ins) if a is not None]
+        sizes = [find(size[t]) for t, a in zip(op._inputs, ins) if a is not None]
         try:
             got = towers[op._type](op, ins, fed, sizes) if op._type in towers else None
             if got is None:
                 rule = sinks.get(op._type) or _RULES.get(op._type)
                 if rule is None:
                     raise _Refuse("no row rule")
+                if VALUE in ins and not getattr(rule, "values", False):
+                    raise _Refuse("reads the count of entries")
                 k = getattr(rule, "size_of", None)  # (an input whose size the output has)
                 if k is not None and ins[k] is not None:
-                    n = size[op._inputs[k]]
+                    n = find(size[op._inputs[k]])
                 elif any(n != sizes[0] for n in sizes):
-                    raise _Refuse("inputs from batches of other sizes")
+                    if towers:
+                        raise _Refuse("inputs from batches of other sizes")
+                    for m in sizes[1:]:  # (entries: equal counts, or the run is not padded)
+                        if find(m) != find(sizes[0]):
+                            same[find(m)] = find(sizes[0])
+                    n = find(sizes[0])
                 else:
                     n = sizes[0]
                 outs, op_exact = rule(op, ins, fed)
@@ -122,15 +158,17 @@ def analyse_why(prog, seeds=None, sinks=None, groups=None):
             if a is not None and t not in fed:
                 axes[t], size[t] = a, n
     if groups is not None:
-        groups.update(size)
+        groups.update((t, find(n)) for t, n in size.items())
     if any(t in rough for t in prog.tensors):
         exact = False
+    if any(axes.get(t) == VALUE for t in prog.tensors):
+        return None, "fetches a value computed from the count of entries"
     seeds = sorted(seeds)
     k = 1
     for n in size.values():
         k = k * n.denominator // math.gcd(k, n.denominator)
     fetched = tuple(axes.get(t) for t in prog.tensors)
-    segments = tuple(None if a is None else int(size[t] * k)
+    segments = tuple(None if a is None else int(find(size[t]) * k)
                      for t, a in zip(prog.tensors, fetched))
     return Rows(tuple(seeds), fetched, exact, k, segments), ""
 
@@ -145,7 +183,7 @@ def _dims(t):
 
 def _const(t, fed):
     """The value of `t` where it is a constant of the graph (not fed), else a refusal."""
-    v = None if t in fed else constant_value(t)
+    v = fed.known.get(t) if t in fed.known else None if t in fed else constant_value(t)
     if v is None:
         raise _Refuse("%s is not a constant" % t.name)
     return np.asarray(v)
@@ -365,9 +403,13 @@ def _reduce(op, ins, fed):
     if a in axes:
         raise _Refuse("reduces over the batch")
     keep = op._attrs.get("keep_dims", False) and not op._type.startswith("Arg")
-    # max, min and arg-max need no order (ties keep the first index); integers sum exactly
+    # max, min and arg-max need no order (ties keep the first index); integers sum exactly,
+    # and so does a sum over no axis or over axes of one element (a gradient's Sum along the
+    # axes BroadcastGradientArgs found: often none)
     dtype = op._inputs[0].dtype.base_dtype
-    exact = op._type not in ("Sum", "Mean", "Prod") or dtype.is_integer or dtype.is_bool
+    dims = _dims(op._inputs[0])
+    exact = (op._type not in ("Sum", "Mean", "Prod") or dtype.is_integer or dtype.is_bool
+             or all(dims[d] == 1 for d in axes))
     return (a if keep else a - sum(d < a for d in axes),), exact
 
 

@@ -17,6 +17,12 @@ def _bga_shape(s0, s1):
 @_ops.op("BroadcastGradientArgs", infer=_bga_shape, multi=True)
 def broadcast_gradient_args(s0, s1):
     """(r0, r1): the axes along which inputs of shapes s0 and s1 were broadcast."""
+    return reduction_axes(s0, s1)
+
+
+def reduction_axes(s0, s1):
+    """BroadcastGradientArgs' value for shapes s0 and s1 (ValueError where they do not
+    broadcast)."""
     a, b = [int(d) for d in np.asarray(s0)], [int(d) for d in np.asarray(s1)]
     dt = np.asarray(s0).dtype
     if a == b:  # TF's BCast: equal shapes reduce nowhere

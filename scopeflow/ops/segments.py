@@ -113,6 +113,12 @@ _SORTED_EMPTY = {"max": lambda dt: 0, "min": lambda dt: 0}
 
 def _sorted_op(op_type, kind):
     def kernel(ctx, data, segment_ids):
+        real = None if ctx is None else padded.real_of(ctx, ctx.op._inputs[0],
+                                                       np.shape(data)[0])[1]
+        if real is not None:  # a SparseTensor's entries padded (lowering/entries.py)
+            return padded.sorted_segments(ctx, kind, data, segment_ids, real,
+                                          lambda ids, n: _segment_reduce(
+                                              kind, data, ids, n, _SORTED_EMPTY.get(kind)))
         _check_sorted(ctx, np.shape(data), np.asarray(segment_ids))
         n = _n_segments(segment_ids)
         return _segment_reduce(kind, data, segment_ids, n, _SORTED_EMPTY.get(kind))
@@ -177,6 +183,10 @@ def _unsorted_op(op_type, kind):
     def kernel(ctx, data, segment_ids, num_segments):
         n = int(np.asarray(num_segments))  # XLA needs the output length while compiling
         _check_unsorted(ctx, data, segment_ids, n)
+        real = None if ctx is None else padded.real_of(ctx, ctx.op._inputs[0],
+                                                       np.shape(data)[0])[1]
+        if real is not None:  # padded entries (lowering/entries.py): dropped
+            segment_ids = jnp.where(real, segment_ids, n)
         return _segment_reduce(kind, data, segment_ids, n, _UNSORTED_EMPTY.get(kind))
 
     return typed_op(op_type, infer=_unsorted_shape, context=True,

@@ -71,6 +71,15 @@ def segments(ctx, data, indices, segment_ids, n_real, real, scale):
     return s / div.reshape((rows,) + (1,) * (s.ndim - 1))
 
 
+def sorted_segments(ctx, kind, data, segment_ids, real, reduce):
+    """Segment* (sorted) of padded entries: TF's checks on the real ids, then `reduce(ids,
+    rows)` with the padded entries' ids out of range (dropped)."""
+    from scopeflow.lowering.entries import rows_of
+    rows = rows_of(ctx, ctx.op._inputs[1])
+    check_segment_ids(ctx, segment_ids, real, rows)
+    return reduce(jnp.where(real, segment_ids, rows), rows)
+
+
 def grad_rows(grad, segment_ids, real, scale):
     """Per entry, its segment's gradient row times 1, 1 / count or 1 / sqrt(count) (padded
     entries counted in no segment)."""
