@@ -380,3 +380,16 @@ def _cast_grad(op, grad):
     if src.name in _FLOATS and grad.dtype.base_dtype.name in _FLOATS:
         return cast(grad, src)
     return None
+
+
+@gradient("Cumprod")
+def _cumprod_grad(op, grad):
+    """TF's _CumprodGrad: the reversed running sum of cumprod(x) * grad, divided by x with
+    DivNoNan (0 where x is 0, where the exact derivative is not)."""
+    from scopeflow.ops.math import div_no_nan
+    from scopeflow.ops.reductions import cumprod, cumsum
+    x, axis = op._inputs
+    exclusive, reverse = op._attrs.get("exclusive", False), op._attrs.get("reverse", False)
+    prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
+    out = cumsum(prod * grad, axis, exclusive=exclusive, reverse=not reverse)
+    return [div_no_nan(out, x), None]

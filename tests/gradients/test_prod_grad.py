@@ -1,5 +1,6 @@
-"""Prod's and Roll's gradients: TF's graph (names, types, inputs, devices) and values, with
-zeros in the product's input (one zero, two zeros in a reduced group, all zeros)."""
+"""Prod's, Cumprod's and Roll's gradients: TF's graph (names, types, inputs, devices) and
+values, with zeros in the product's input (one zero, two zeros in a reduced group, all zeros;
+Cumprod's DivNoNan gives 0 at a zero where the exact derivative is not)."""
 
 import pytest
 from approx import agree, explain
@@ -21,6 +22,8 @@ CASES = [
     "x = tf.placeholder(tf.float32, [None, 3]); y = tf.reduce_prod(x, axis=-2)",
     "x = tf.placeholder(tf.float32); y = tf.reduce_prod(tf.reshape(x, [2, 2, 3]), "
     "axis=tf.constant([2, 0], tf.int64), keepdims=True)",
+    "x = tf.constant(%s); y = tf.cumprod(x * 0.5 + x, axis=1)" % X,
+    "x = tf.placeholder(tf.float32, [None, 3]); y = tf.cumprod(x, exclusive=True, reverse=True)",
     "x = tf.constant(%s); y = tf.roll(x * x, shift=[1, -2], axis=[0, 1])" % X,
     "x = tf.placeholder(tf.float32, [None, 3]); y = tf.roll(x, tf.constant(5), tf.constant(-1))",
 ]
