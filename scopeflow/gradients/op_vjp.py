@@ -9,9 +9,12 @@ step per iteration; its TensorArray ops are host-marked, lowering/stages.on_host
 met them inside the compiled loop and failed (UnimplementedError at `rnn/while/Identity_3`).
 
 Where the path crosses such a loop, TF's graph is built instead and each op without a graph
-gradient function (outside conds and loops) gets a `SymbolicGradient` op of its own under
-`<op>_grad/`: `jax.vjp` of that op's kernel alone, given the op's output gradients. The loop
-gets TF's backward loop and stacks, which run on the host as its forward loop does.
+gradient function gets a `SymbolicGradient` op of its own under `<op>_grad/`: `jax.vjp` of that
+op's kernel alone, given the op's output gradients. The loop gets TF's backward loop and
+stacks, which run on the host as its forward loop does. An op inside the loop's body or a
+cond there (or in another loop on the path) gets its SymbolicGradient in the backward loop or
+the gradient's cond, like any gradient function there: the op's inputs it reads come from
+TF's stacks, pushed by the forward iterations, so nothing re-runs the host loop.
 
     >>> import scopeflow as tf
     >>> x = tf.constant([1.0, 2.0])
@@ -30,13 +33,13 @@ from scopeflow.gradients import registry
 
 def vjp_ok(op):
     """Whether `op`, without a usable graph gradient function, can take a per-op `jax.vjp`
-    gradient: a differentiable compiled op with a kernel, outside conds and loops, whose
-    gradient no gradient_override_map replaced."""
+    gradient: a differentiable compiled op with a kernel (in or outside conds and loops),
+    whose gradient no gradient_override_map replaced."""
     from scopeflow.gradients.plan import NO_GRADIENT
     from scopeflow.lowering.stages import HOST_KERNELS
     from scopeflow.ops.registry import REGISTRY
     rec = REGISTRY.get(op._type)
-    return (op._ctx is None and rec is not None and not rec.stateful
+    return (rec is not None and not rec.stateful
             and registry.gradient_type(op) == op._type
             and op._type not in registry.NOT_DIFFERENTIABLE and op._type not in NO_GRADIENT
             and op._type not in HOST_KERNELS and op._type not in _NOT_PER_OP)

@@ -39,6 +39,10 @@ DECODER = (
     "        s.run(train, fd)\n"
     "    result = [r, s.run([loss] + tf.trainable_variables(), fd)]\n")
 
+NEXT = "    nxt = lambda: tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1))\n"
+COND = "    inp = tf.cond(tf.reduce_all(fin), lambda: pad, nxt)\n"
+assert NEXT in DECODER and COND in DECODER
+
 PROGRAMS = {
     # Atan2 (no graph gradient here) before the loop: the first input of the decoder
     "atan2_into_raw_rnn": DECODER.replace("START", "tf.atan2(x, tf.ones_like(x) * 2.)"),
@@ -54,7 +58,39 @@ PROGRAMS = {
         "g = tf.gradients(y, x)\n"
         "with tf.Session() as s:\n"
         "    result = s.run([y, g], {x: [0.3, -1.2]})\n"),
+    # inside the host-run loop: Asinh in the body, Cumprod in the cond's taken branch (their
+    # SymbolicGradients run in the backward loop and its cond, their inputs from TF's stacks)
+    "asinh_in_body_cumprod_in_cond": DECODER.replace("START", "x").replace(
+        NEXT, "    nxt = lambda: tf.cumprod(tf.nn.embedding_lookup(\n"
+              "        emb, tf.argmax(out, axis=1)) * out[:, 1:], axis=1)\n").replace(
+        COND, COND + "    inp = tf.asinh(inp * (1. + out[:, :3]))\n"),
+    # a host op (boolean_mask's Where) beside Xlogy and Atan2 in the cond's branch
+    "host_op_and_xlogy_in_cond": DECODER.replace("START", "x").replace(
+        NEXT, "    nxt = lambda: tf.reshape(tf.boolean_mask(tf.math.xlogy(tf.atan2(\n"
+              "        tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1)), 2. + out[:, :3]),\n"
+              "        1.5 + out[:, 1:]), out[:, :3] < 9.), [2, 3])\n"),
+    # Asinh in a compiled while loop whose value starts the host-run decoder
+    "asinh_in_compiled_loop_before_host_loop": DECODER.replace("START", "h0").replace(
+        "cell = tf.nn.rnn_cell.LSTMCell(4)\n",
+        "cell = tf.nn.rnn_cell.LSTMCell(4)\n"
+        "_, h0 = tf.while_loop(lambda i, h: i < 3,\n"
+        "                      lambda i, h: (i + 1, tf.asinh(h * 1.5 + x)), (0, x))\n"),
 }
+
+# a while loop run on the host (a dynamic_size TensorArray) with Atan2 in a cond of its body
+# and Asinh after the cond
+BODY_LOOP = (
+    "x = tf.placeholder(tf.float32, [2])\n"
+    "ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)\n"
+    "def body(i, h, ta):\n"
+    "    h = tf.cond(i > 0, lambda: tf.atan2(h, 2. + x), lambda: h * 1.5)\n"
+    "    h = tf.asinh(h * x)\n"
+    "    return i + 1, h, ta.write(i, h)\n"
+    "_, h, ta = tf.while_loop(lambda i, h, ta: i < 3, body, (0, x, ta))\n"
+    "g = tf.gradients(tf.reduce_sum(ta.stack()) + tf.reduce_sum(h), x)[0]\n")
+PROGRAMS["atan2_in_cond_asinh_in_body"] = BODY_LOOP + (
+    "with tf.Session() as s:\n"
+    "    result = [s.run(g, {x: [0.3, -1.2]}), s.run(g, {x: [-2., 0.7]})]\n")
 
 # ematvey's 2-seq2seq-advanced model, small: a bidirectional dynamic_rnn encoder
 # (ReverseSequence) into the raw_rnn decoder, softmax cross entropy, Adam; losses per step
@@ -137,6 +173,21 @@ def test_gradient_graph_is_tfs_backward_loop_and_one_vjp_op():
     assert any(op.type == "StackPopV2" for op in ops)
     v = tf.Session().run(g, {x: [0.3, -1.2]})
     assert np.all(np.isfinite(v))
+
+
+def test_ops_in_the_body_and_its_cond_take_their_inputs_from_stacks():
+    """Atan2 in the body's cond and Asinh in the body get SymbolicGradients of their own in
+    the backward loop and its cond; the forward values they read are popped from TF's stacks
+    (the host loop is not re-run inside jax.vjp)."""
+    import scopeflow.compat.v1 as tf
+    exec(BODY_LOOP, {"tf": tf})
+    ops = tf.get_default_graph().get_operations()
+    vjps = {op.name: [t.op.type for t in op.inputs] for op in ops
+            if op.type == "SymbolicGradient"}
+    assert vjps == {
+        "gradients/while/Asinh_grad/SymbolicGradient": ["StackPopV2", "AddN"],
+        "gradients/while/cond/Atan2_grad/SymbolicGradient": [
+            "StackPopV2", "StackPopV2", "Switch"]}
 
 
 def test_without_a_host_loop_the_whole_path_fallback_stays():
