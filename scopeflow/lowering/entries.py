@@ -79,8 +79,9 @@ def token_of(t, depth=0):
         return _made_token(op)
     if op._type == "SparseReshape" and t._value_index == 0:
         return token_of(op._inputs[0], depth + 1)
-    if op._type == "Where" and len(op._inputs) == 1 and _vector(op._inputs[0]) and (
-            token_of(op._inputs[0], depth + 1) is not None):
+    if op._type == "Where" and len(op._inputs) == 1 and _vector(op._inputs[0], True):
+        # of entries, or of any flag vector (gcn's dropout mask, of a fed shape: plan() checks
+        # a mask of unknown rank was a vector)
         return _made_token(op)
     if not _vector(t):
         return None
@@ -96,9 +97,9 @@ def token_of(t, depth=0):
     return None
 
 
-def _vector(t):
+def _vector(t, unknown=False):
     dims = t.shape._dims
-    return dims is not None and len(dims) == 1
+    return unknown if dims is None else len(dims) == 1
 
 
 _ELEMENTWISE = frozenset(rows._UNARY + rows._BINARY + ("Select",))
@@ -177,14 +178,64 @@ def _gather_entries(op, ins, fed):
     if ins[0] != 0 or ins[1] != 0 or op._attrs.get("batch_dims", 0) or len(
             rows._dims(op._inputs[1])) != 1:
         return rows._gather(op, ins, fed)
-    # only positions tf.where found among these very entries: they are real ones (any other
-    # position past the real count would read a padded entry where TF fails)
-    t = op._inputs[1]
-    while t._op._type in ("Reshape", "Squeeze", "Cast", "Identity"):
-        t = t._op._inputs[0]
-    if t._op._type != "Where" or token_of(t._op._inputs[0]) is not token_of(op._inputs[0]):
+    # only positions tf.where found: among these very entries they are real ones; in another
+    # flag vector (a dropout mask) plan() checks them below the real count before padding
+    # (any position past it would read a padded entry where TF fails)
+    where = _where_of(op._inputs[1])
+    if where is None or token_of(where._op._inputs[0]) not in (None, token_of(op._inputs[0])):
         raise rows._Refuse("gathers entries at positions other than tf.where's")
     return (0,), rows.EXACT
+
+
+def _reshape(op, ins, fed):
+    """Reshape: rows.py's rule; and `tf.where` positions of a flag tensor of unknown rank (a
+    mask of a fed shape, statically [?, ?]) reshaped to [-1], which keeps the rows: plan()
+    checks the flags were a vector ([m, 1] positions) before padding."""
+    x = op._inputs[0]
+    if (ins[0] == 0 and x._op._type == "Where" and x._op._inputs[0].shape._dims is None
+            and rows._const(op._inputs[1], fed).reshape(-1).tolist() == [-1]):
+        return (0,), rows.EXACT
+    return entry_shapes.RULES["Reshape"](op, ins, fed)
+
+
+_reshape.values = entry_shapes.RULES["Reshape"].values  # (it reads shapes of the count)
+
+
+def _sparse_dense_cwise(op, ins, fed):
+    """SparseDenseCwiseMul/Div(indices, values, shape, dense): each entry by the dense value
+    at its own index (the broadcast check reads only the shapes)."""
+    if ins[0] != 0 or ins[1] != 0 or ins[2] is not None or ins[3] is not None:
+        raise rows._Refuse("the entries reach the shape or the dense operand")
+    return (0,), rows.EXACT
+
+
+def _where_of(t):
+    """The tf.where output whose positions `t` is (reshaped, cast), else None."""
+    while t._op._type in ("Reshape", "Squeeze", "Cast", "Identity"):
+        t = t._op._inputs[0]
+    return t if t._op._type == "Where" else None
+
+
+def _bounds(prog, groups):
+    """(fed positions, group of the entries they index) for each gather of entries at tf.where
+    positions found in a flag vector that is not entries (plan() checks them before padding),
+    and (fed positions, None) for tf.where positions in flags of unknown rank (plan() checks
+    they were a vector's); None where those positions or entries are not fed to `prog`."""
+    group = {token_of(prog.fed[pos[0]]): g for g, pos in enumerate(groups)}
+    fed = {t: i for i, t in enumerate(prog.fed)}
+    out = [(i, None) for pos in groups for i in pos
+           if prog.fed[i]._op._type == "Where" and prog.fed[i]._op._inputs[0].shape._dims is None]
+    for op in prog.order:
+        if op._type not in ("GatherV2", "Gather"):
+            continue
+        params, where = op._inputs[0], _where_of(op._inputs[1])
+        if where is None or token_of(params) is None or token_of(where._op._inputs[0]):
+            continue
+        g = group.get(token_of(params))
+        if g is None or fed.get(where) not in prog.feed_pos:
+            return None
+        out.append((fed[where], g))
+    return tuple(out)
 
 
 _gather_entries.size_of = 1  # (the output has the positions' count, not the entries')
@@ -271,7 +322,9 @@ SINKS = {"SparseTensorDenseMatMul": _sparse_matmul, "SparseReduceSum": _sparse_m
             for v in ("", "V2")},
          **{"Segment" + k: _sorted_segments for k in _KINDS},
          **{"UnsortedSegment" + k: _unsorted_segments for k in _KINDS if k != "Mean"}}
-RULES = {**entry_shapes.RULES, **SINKS, "Unique": _unique, "GatherV2": _gather_entries,
+RULES = {**entry_shapes.RULES, **SINKS, "Unique": _unique, "Reshape": _reshape,
+         "SparseDenseCwiseMul": _sparse_dense_cwise, "SparseDenseCwiseDiv": _sparse_dense_cwise,
+         "GatherV2": _gather_entries,
          "Gather": _gather_entries, "Pow": _pow, "BatchMatMul": _batch_matmul,
          "BatchMatMulV2": _batch_matmul, "BatchMatMulV3": _batch_matmul}
 
@@ -282,11 +335,12 @@ class _Entries:
     sink, the first run's counts and whether others came since."""
 
     __slots__ = ("groups", "rows", "sink_inputs", "row_inputs", "row_feeds", "first", "many",
-                 "same")
+                 "same", "bounds")
 
-    def __init__(self, groups, rows_, sink_inputs, row_inputs, row_feeds, same):
+    def __init__(self, groups, rows_, sink_inputs, row_inputs, row_feeds, same, bounds=()):
         self.groups, self.rows, self.sink_inputs = groups, rows_, sink_inputs
         self.same = same  # groups that meet in an op: their counts must be equal to pad
+        self.bounds = bounds  # (fed positions, the group they index): _bounds
         self.row_inputs = row_inputs  # segment ids -> the fed position of their indices
         self.row_feeds = row_feeds  # those positions
         # a segment reduction's rows compile the indices in when a run is not padded (and for
@@ -319,14 +373,15 @@ def _analyse(prog):
     pos = {t: i for i, t in enumerate(prog.fed)}
     row_ids = [op._inputs[_ROW_IDS[op._type]] for op in prog.order if op._type in _ROW_IDS]
     row_inputs = {t: pos.get(row_column(t)) for t in row_ids}
-    if None in row_inputs.values():
+    bounds = _bounds(prog, groups)
+    if None in row_inputs.values() or bounds is None:
         return None
     met = {}
     for g, p in enumerate(groups):
         met.setdefault(size[prog.fed[p[0]]], []).append(g)
     prog._entries = _Entries(groups, found, sink_inputs, row_inputs,
                              frozenset(row_inputs.values()),
-                             [gs for gs in met.values() if len(gs) > 1])
+                             [gs for gs in met.values() if len(gs) > 1], bounds)
     return prog._entries
 
 
@@ -357,6 +412,11 @@ def plan(prog, feeds):
         counts.append(n)
     if any(len({counts[g] for g in gs}) > 1 for gs in an.same):
         return None  # (entries of other counts meet: the op fails, compiled as it is)
+    for i, g in an.bounds:  # positions from another flag vector: real entries only
+        a = feeds[i]
+        if a.ndim != 2 or a.shape[1] != 1 if g is None else (
+                a.size and int(a.max()) >= counts[g]):
+            return None
     if not an.many:  # the same counts every run so far: compiled as they are
         key = tuple(counts)
         if an.first is None or an.first == key:

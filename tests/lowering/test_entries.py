@@ -2,6 +2,8 @@
 (lowering/entries.py): the unpadded runs' values bit for bit, TF's values and errors, and no
 compile per batch."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -240,3 +242,47 @@ def test_a_gather_of_entries_at_other_positions_is_not_padded(oracle):
     # position 4 of 5 entries is real; of 4 entries it is past them (TF fails), though a
     # padded run of 4 would still find a (padded) entry there
     assert outcome(run_here(GATHERED)) == outcome(oracle(GATHERED))
+
+
+# tkipf/gcn's sparse dropout: tf.sparse_retain of the fed features by a random mask of a fed
+# shape (statically of unknown rank), scaled by 1 / keep_prob, into a sparse matmul; the count
+# kept changes at every step
+DROPOUT = """
+tf.set_random_seed(1)
+rng = np.random.RandomState(0)
+flat = np.sort(rng.choice(40 * 30, 100, replace=False))
+feat = tf.SparseTensorValue(np.stack([flat // 30, flat % 30], 1).astype(np.int64),
+                            rng.rand(100).astype(np.float32), [40, 30])
+x = tf.sparse_placeholder(tf.float32, shape=tf.constant([40, 30], dtype=tf.int64))
+nz = tf.placeholder(tf.int32)
+drop = tf.placeholder_with_default(0., shape=())
+mask = tf.cast(tf.floor(1 - drop + tf.random_uniform(nz)), dtype=tf.bool)
+xd = tf.sparse_retain(x, mask) * (1. / (1 - drop))
+w = tf.Variable(tf.random_uniform([30, 3], -0.3, 0.3))
+logits = tf.sparse_tensor_dense_matmul(xd, w)
+y = tf.constant(np.eye(3)[rng.randint(0, 3, 40)].astype(np.float32))
+loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(logits=logits, labels=y))
+opt = tf.train.AdamOptimizer(0.01).minimize(loss)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    losses = [s.run([opt, loss], {x: feat, nz: [100], drop: 0.5})[1] for i in range(10)]
+    result = [losses, [s.run(loss, {x: feat, nz: [100]})], s.run(w).ravel().tolist()]
+"""
+
+
+def test_gcn_sparse_dropout_trains_as_tf_in_a_program_per_bucket(oracle):
+    padded_like_tf(DROPOUT, oracle)
+    before = cache.stats["compiles"]
+    run_here(DROPOUT)
+    assert cache.stats["compiles"] - before <= 6  # (init, mask, 2 counts/buckets, eval)
+
+
+def test_a_dropout_mask_longer_than_the_entries_fails_as_tf(oracle):
+    # positions past the 100 real entries: TF's gather fails; a padded run must not read the
+    # padded copies there (either gather of the two, indices' or values', may report it)
+    code = DROPOUT.replace("nz: [100], drop: 0.5})[1] for i in range(10)]",
+                           "nz: [100 + 20 * (i > 4)], drop: 0.5})[1] for i in range(10)]")
+    here, there = outcome(run_here(code)), outcome(oracle(code))
+    assert here[0] == there[0] == "InvalidArgumentError"
+    assert re.findall(r"indices\[\d+\] = \d+ is not in \[0, 100\)", here[1]) == re.findall(
+        r"indices\[\d+\] = \d+ is not in \[0, 100\)", there[1]) != []
