@@ -8,7 +8,6 @@ True
 
 import json
 import logging
-import sys
 
 import numpy as np
 
@@ -57,8 +56,8 @@ class BaseLogger(Callback):
 
 
 class ProgbarLogger(Callback):
-    """Prints each epoch's progress (samples or steps seen) and its values to stdout when fit
-    runs with `verbose`."""
+    """`fit`'s progress bar (a `Progbar` per epoch, counted in samples or steps), added by
+    fit when `verbose` is set, after the History."""
 
     def __init__(self, count_mode="samples", stateful_metrics=None):
         super().__init__()
@@ -67,31 +66,48 @@ class ProgbarLogger(Callback):
                              '"steps"]' % (count_mode,))
         self.use_steps = count_mode == "steps"
         self.stateful_metrics = set(stateful_metrics or [])
-        self.seen, self.target, self.epochs = 0, None, 1
+        self.seen, self.progbar, self.target = 0, None, None
+        self.verbose, self.epochs = 1, 1
+        self._called_in_fit = False
 
-    def _verbose(self):
-        return self.params.get("verbose", 1)
+    def set_params(self, params):
+        super().set_params(params)
+        self.verbose, self.epochs = params.get("verbose", 1), params.get("epochs", 1)
+        self.target = params.get("steps" if self.use_steps else "samples")
 
     def on_train_begin(self, logs=None):
-        self.epochs = self.params.get("epochs", 1)
+        self._called_in_fit = True
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.seen = 0
-        self.target = self.params.get("steps" if self.use_steps else "samples")
-        if self._verbose() and self.epochs > 1:
+        self.seen, self.progbar = 0, None
+        self._progbar()
+        if self.verbose and self.epochs > 1:
             print("Epoch %d/%d" % (epoch + 1, self.epochs))
 
-    def on_batch_end(self, batch, logs=None):
-        self.seen += 1 if self.use_steps else (logs or {}).get("size", 0)
+    def _progbar(self):
+        if self.progbar is None:
+            from scopeflow.keras.progbar import Progbar
+            self.progbar = Progbar(target=self.target, verbose=self.verbose,
+                                   stateful_metrics=self.stateful_metrics,
+                                   unit_name="step" if self.use_steps else "sample")
+        self.progbar._update_stateful_metrics(self.stateful_metrics)
+        return self.progbar
+
+    def on_train_batch_end(self, batch, logs=None):
+        logs = dict(logs or {})
+        if self.use_steps:  # (Keras shows the batch and size among the values then)
+            self.seen = batch + 1
+        else:
+            self.seen += logs.pop("num_steps", 1) * logs.pop("size", 0)
+            logs.pop("batch", None)
+        if self.verbose == 1:
+            self._progbar().update(self.seen, list(logs.items()), finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
-        if not self._verbose():
-            return
-        values = " - ".join("%s: %.4f" % (k, v) if np.ndim(v) == 0 else "%s: %s" % (k, v)
-                            for k, v in (logs or {}).items())
-        target = self.target or self.seen
-        sys.stdout.write("%d/%d [%s] - %s\n" % (self.seen, target, "=" * 30, values))
-        sys.stdout.flush()
+        bar = self._progbar()
+        if self.target is None:
+            self.target = bar.target = self.seen
+        bar.update(self.target, list((logs or {}).items()), finalize=True)
 
 
 class RemoteMonitor(Callback):

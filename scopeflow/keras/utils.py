@@ -7,6 +7,7 @@
 
 import numpy as np
 
+from scopeflow.keras.progbar import Progbar  # noqa: F401 - re-export
 from scopeflow.keras.object_registration import (  # noqa: F401 - re-exports
     CustomObjectScope,
     custom_object_scope,

@@ -63,6 +63,15 @@ def _validation_source(model, validation_data, batch_size, steps):
     return _data.Source(model, x, y, sw, batch_size=batch_size, shuffle=True)
 
 
+def _print_train_info(source, val_source, steps, val_steps, arrays):
+    """tf_keras' first line of a verbose fit over arrays or a dataset."""
+    if arrays:
+        count, val, unit = source.size, getattr(val_source, "size", None), "samples"
+    else:
+        count, val, unit = steps, val_steps, "steps"
+    print("Train on %s %s" % (count, unit) + (", validate on %s %s" % (val, unit) if val else ""))
+
+
 def _fit_params(model, source, batch_size, epochs, verbose, do_validation):
     """The callbacks' `params`, as tf_keras' graph-mode fit sets them: arrays counted in
     samples (`steps` None), generators and datasets in steps."""
@@ -101,8 +110,12 @@ class LoopsMixin:
                 self, (vx, vy, self._batch_weights(vy, vsw, class_weight)), batch_size,
                 validation_steps)
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
-        # History last: it sees the others' logs
-        cbs = CallbackList(list(callbacks or []) + [self.history], self, params)
+        arrays = hasattr(source, "size")
+        if verbose and (arrays or _data.is_dataset(x)):  # (not for generators, as tf_keras)
+            _print_train_info(source, val_source, steps_per_epoch, validation_steps, arrays)
+        # History after the user's callbacks: it sees their logs; the progress bar last
+        bar = [ProgbarLogger("samples" if arrays else "steps")] if verbose else []
+        cbs = CallbackList(list(callbacks or []) + [self.history] + bar, self, params)
         for cb in cbs.callbacks:  # BaseLogger / ProgbarLogger keep the metrics' last values
             if isinstance(cb, (BaseLogger, ProgbarLogger)):
                 cb.stateful_metrics = set((getattr(self, "metrics_names", None) or [])[1:])
@@ -114,10 +127,6 @@ class LoopsMixin:
             if val_source is not None and (epoch + 1) % validation_freq == 0:
                 val = self._test_loop(val_source, K.get_session(), callbacks=cbs)
                 logs.update(("val_" + k, _log(v)) for k, v in zip(self.metrics_names, val))
-            if verbose:
-                print("Epoch %d/%d - " % (epoch + 1, epochs) +
-                      " - ".join(("%s: %.4f" if np.ndim(kv[1]) == 0 else "%s: %s") % kv
-                                 for kv in logs.items()))
             cbs.call("on_epoch_end", epoch, logs)
             if self.stop_training:
                 break
@@ -140,7 +149,8 @@ class LoopsMixin:
                 values = [_log(_scalar(v)) for v in self._run_train_batch(bx, by, weights)]
                 agg.add(values, size)
                 return dict(zip(self.metrics_names, values))
-            cbs.batch("train", step, size, run)
+            # a dataset's steps are logged as size 1 (tf_keras' steps mode)
+            cbs.batch("train", step, 1 if source.by_steps else size, run)
             if self.stop_training:  # (TerminateOnNaN): the epoch ends after this batch
                 break
             if step == 0:
