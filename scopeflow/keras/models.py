@@ -1,10 +1,12 @@
-"""`tf.keras.models`: Model, Sequential, load_model / save_model (HDF5), model_from_json."""
+"""`tf.keras.models`: Model, Sequential, load_model / save_model (HDF5), model_from_json,
+clone_model."""
 # ruff: noqa: F401 - re-exports
 
 import json
 
 from scopeflow.keras.engine.functional import Model, Sequential
 from scopeflow.keras.hdf5 import load_model
+from scopeflow.keras.models_clone import clone_model
 
 
 def save_model(model, filepath, overwrite=True, include_optimizer=True, save_format=None,

@@ -278,9 +278,10 @@ def model_class_name(model):
     return "Functional"
 
 
-def model_from_config(config, custom_objects=None, created=None):
+def model_from_config(config, custom_objects=None, created=None, inputs=None):
     """A Sequential or functional model from its `{"class_name", "config"}`; a functional
-    model's layers named in `created` (a revived model's) are those, not new ones."""
+    model's layers named in `created` (a revived model's, a clone's) are those, not new
+    ones, and its input layers named in `inputs` are those tensors (`clone_model`)."""
     from scopeflow.keras.engine.functional import Model, Sequential
     from scopeflow.keras.engine.input_layer import Input
     cfg = config["config"]
@@ -297,6 +298,9 @@ def model_from_config(config, custom_objects=None, created=None):
     layers, outputs = {}, {}
     pending = []
     for conf in cfg["layers"]:
+        if conf["name"] in (inputs or {}):
+            outputs[(conf["name"], 0)] = [inputs[conf["name"]]]
+            continue
         layer = (created or {}).get(conf["name"]) or layer_from_config(conf, custom_objects)
         layers[conf["name"]] = layer
         if conf["class_name"] == "InputLayer":
