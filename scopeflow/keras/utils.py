@@ -56,3 +56,12 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
     """`tf.keras.utils.pad_sequences`: `tf.keras.preprocessing.sequence.pad_sequences`."""
     from scopeflow.keras.preprocessing.sequence import pad_sequences as pad
     return pad(sequences, maxlen, dtype, padding, truncating, value)
+
+
+def __getattr__(name):
+    """The image conversions tf_keras also has here (`keras.utils.load_img`, ...), loaded
+    with `tf.keras.preprocessing.image`'s functions on first use."""
+    if name in ("array_to_img", "img_to_array", "load_img", "save_img"):
+        from scopeflow.keras.preprocessing import image_ops
+        return getattr(image_ops, name)
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))

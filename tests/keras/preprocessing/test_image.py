@@ -76,7 +76,9 @@ CASES = [
     " err(lambda: I.random_zoom(a, (1,))), I.img_to_array(x[0, :, :, 0]).shape,"
     " I.img_to_array(x[0], data_format='channels_first').shape,"
     " I.img_to_array(x[0, :, :, 0], dtype='int32', data_format='channels_first').dtype.name,"
-    " err(lambda: I.img_to_array(x)), err(lambda: I.img_to_array(x[0], data_format='x'))]",
+    " err(lambda: I.img_to_array(x)), err(lambda: I.img_to_array(x[0], data_format='x')),"
+    " tf.keras.utils.img_to_array(x[0, :, :, 0]).shape,"
+    " [hasattr(tf.keras.utils, n) for n in ['array_to_img', 'load_img', 'save_img']]]",
 ]
 PROGRAMS = [HEAD + c for c in CASES]
 
