@@ -272,7 +272,7 @@ class LearningRateScheduler(Callback):
             raise ValueError('The output of the "schedule" function should be float.')
         K.set_value(self.model.optimizer.lr, K.get_value(lr) if hasattr(lr, "op") else lr)
         if self.verbose > 0:
-            print("\nEpoch %05d: LearningRateScheduler setting learning rate to %s."
+            print("\nEpoch %d: LearningRateScheduler setting learning rate to %s."
                   % (epoch + 1, lr))
 
     def on_epoch_end(self, epoch, logs=None):
@@ -336,8 +336,9 @@ class ReduceLROnPlateau(Callback):
                     new_lr = max(old_lr * self.factor, self.min_lr)
                     K.set_value(self.model.optimizer.lr, new_lr)
                     if self.verbose > 0:
-                        print("\nEpoch %05d: ReduceLROnPlateau reducing learning rate to %s."
-                              % (epoch + 1, new_lr))
+                        # (the float32 rate printed as a Python float, as tf_keras shows it)
+                        print("\nEpoch %d: ReduceLROnPlateau reducing learning rate to %s."
+                              % (epoch + 1, float(new_lr)))
                     self.cooldown_counter, self.wait = self.cooldown, 0
 
 

@@ -3,7 +3,8 @@ validate on M samples" line (arrays and datasets, not generators), "Epoch i/n" l
 progress bar of each epoch counted in samples or steps (`verbose=1`: its last state, values
 averaged over the samples seen with the epoch's logs last, metrics as they stand, a
 generator's `batch` and `size` shown as Keras shows them; `verbose=2`: one line), and
-`tf.keras.utils.Progbar` itself. Times differ from run to run: each printed line is compared
+`tf.keras.utils.Progbar` itself; the messages of ReduceLROnPlateau and
+LearningRateScheduler. Times differ from run to run: each printed line is compared
 at its last redraw, with its times replaced."""
 
 import pytest
@@ -51,7 +52,11 @@ result = [shown(lambda: model().fit(x, y, batch_size=16, epochs=2, verbose=1, sh
           shown(lambda: model().fit_generator(gen(), steps_per_epoch=3, epochs=2, verbose=1)),
           shown(lambda: model().fit_generator(gen(), steps_per_epoch=3, epochs=1, verbose=2)),
           shown(lambda: model().fit(ds, steps_per_epoch=2, epochs=1, verbose=1)),
-          shown(lambda: model().fit(x, y, epochs=1, verbose=0)), shown(bars)]
+          shown(lambda: model().fit(x, y, epochs=1, verbose=0)), shown(bars),
+          shown(lambda: model().fit(x, y, epochs=3, verbose=0, callbacks=[
+              K.callbacks.ReduceLROnPlateau(monitor='loss', factor=0.5, patience=0,
+                                            min_delta=10, verbose=1),
+              K.callbacks.LearningRateScheduler(lambda e, lr: lr * 0.9, verbose=1)]))]
 """
 
 
