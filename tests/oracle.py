@@ -266,6 +266,34 @@ def run_here(code, module="scopeflow.compat.v1"):
     return evaluate(importlib.import_module(module), code)
 
 
+_FED = """
+%s
+with tf.Session() as s:
+    if "init" in dir():
+        s.run(init)
+    try:
+        result = ["ok", np.asarray(s.run(out, {p: %r})).tolist()]
+    except Exception as e:
+        m = str(e)
+        result = [type(e).__name__, m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
+                  else m.split("\\n")[0][:300]]
+"""
+
+
+class Expr(str):
+    """A fed value written as an expression (`Expr("np.ones([1, 3, 3, 4])")`)."""
+
+    def __repr__(self):
+        return str(self)
+
+
+def fed_case(code, value):
+    """A snippet running `out` of `code` (a graph with a placeholder `p`; `init` if it has
+    variables) fed `value` (a literal, or an Expr): its result is ["ok", value] or [error
+    class, TF's message line]."""
+    return _FED % (code, value)
+
+
 def same(here, there):
     """Compare two results: values/names equal, or errors of the same class (TF's MRO)."""
     if "raises" in there:

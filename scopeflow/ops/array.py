@@ -354,7 +354,16 @@ def _roll_shape(input, shift, axis):  # noqa: A002
 
 @op("Roll", infer=_roll_shape, types={"shift": INDEX, "axis": INDEX})
 def _roll(input, shift, axis):  # noqa: A002
-    return xp(input).roll(input, tuple(_b.as_int_list(shift)), tuple(_b.as_int_list(axis)))
+    if np.shape(shift) != np.shape(axis):  # (TF's run-time checks of fed values)
+        raise ValueError("shift and axis must have the same size")
+    rank = np.ndim(input)
+    axes = []
+    for a in _b.as_int_list(axis):
+        a = a + rank if a < 0 else a
+        if not 0 <= a < rank:
+            raise ValueError("axis %d is out of range" % a)
+        axes.append(a)
+    return xp(input).roll(input, tuple(_b.as_int_list(shift)), tuple(axes))
 
 
 def roll(input, shift, axis, name=None):  # noqa: A002

@@ -28,6 +28,26 @@ def band_k(v):
     return lo, hi
 
 
+def run_band(v, rows, cols):
+    """(lo, hi) of a k value in MatrixDiagPartV3's kernel, with TF's run-time checks in its
+    order: the bounds of each index against the matrix, then their order."""
+    v = np.asarray(v).reshape(-1)
+    if v.size not in (1, 2):
+        raise ShapeError("diag_index must have only one or two elements, received %d elements."
+                         % v.size)
+    lo, hi = int(v[0]), int(v[-1])
+    if not (-rows < lo < cols or lo == 0):
+        raise ValueError("lower_diag_index is out of bound: %d. It must be between %d and %d"
+                         % (lo, -rows, cols))
+    if not (-rows < hi < cols or hi == 0):  # (TF's text has no period here)
+        raise ValueError("upper_diag_index is out of bound: %d It must be between %d and %d"
+                         % (hi, -rows, cols))
+    if lo > hi:
+        raise ValueError("lower_diag_index must not be larger than upper_diag_index: %d > %d"
+                         % (lo, hi))
+    return lo, hi
+
+
 def check_align(op_type, align):
     if align not in ALIGNS:
         raise ValueError("Attr 'align' of '%s' Op passed string '%s' not in: %s." % (

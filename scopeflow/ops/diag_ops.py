@@ -13,7 +13,7 @@ from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import (ShapeError, check_rank, check_rank_at_least,
                                       check_rank_at_most, dims_of, rank_of, static_value)
 from scopeflow.ops.diag_band import (band_k, check_align, check_bounds, diag_matrix_size,
-                                     matrix_index, max_diag_len, part_index)
+                                     matrix_index, max_diag_len, part_index, run_band)
 from scopeflow.ops.registry import ANY, INDEX, op, spec
 from scopeflow.ops.value_checks import check, failed
 
@@ -128,7 +128,7 @@ def _matrix_diag_part_v3(ctx, input, k, padding_value, *, align="RIGHT_LEFT"):  
         check(ctx, False, "input must be at least 2-dim, received shape: %s"
               % dims_str(np.shape(input)))
         return m.zeros([1], input.dtype)
-    lo, hi = band_k(k)
+    lo, hi = run_band(k, input.shape[-2], input.shape[-1])
     r, c, valid = part_index(input.shape[-2], input.shape[-1], lo, hi, align)
     out = m.where(valid, input[..., r, c], m.asarray(padding_value, input.dtype))
     return _from_band(out, lo, hi)
@@ -263,6 +263,15 @@ def _diag_part_shape(input):  # noqa: A002
 @op("DiagPart", infer=_diag_part_shape, types={"input": ANY})
 def _diag_part(input):  # noqa: A002
     m = _b.xp(input)
+    full = np.shape(input)
+    if not full or len(full) % 2:  # (TF's text, spaces and all)
+        raise ValueError("The rank of the tensor should be %s even and positive, got shape %s"
+                         % (" " * 40, dims_str(full)))
+    half = len(full) // 2
+    for i in range(half):
+        if full[i] != full[i + half]:
+            raise ValueError("Invalid shape %s: dimensions %d and %d do not match."
+                             % (dims_str(full), i, i + half))
     shape = np.shape(input)[: np.ndim(input) // 2]
     n = int(np.prod(shape))
     return m.reshape(m.diagonal(m.reshape(input, (n, n))), shape)

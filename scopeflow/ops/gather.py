@@ -11,6 +11,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
+from scopeflow.core.shape import dims_str
 from scopeflow.ops import array_base as _b
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of, dims_text, static_value, xp
 from scopeflow.ops.constant import constant_value, convert_to_tensor
@@ -232,8 +233,31 @@ def _select_shape(condition, t, e):
     return spec(_b.merge_dims(a, c, ""), dt)
 
 
-@op("Select", infer=_select_shape, types={"condition": _dt.bool})
-def _select(condition, t, e):
+def _check_select(ctx, condition, t, e):
+    """TF's run-time checks of Select's fed shapes (SelectOp), in its order."""
+    c, a, b = (tuple(np.shape(x)) for x in (condition, t, e))
+    if len(c) == 1 and len(a) != 1:  # a vector picking rows
+        if not a:
+            raise ValueError("'then' must be at least a vector, but saw shape: %s" % dims_str(a))
+        if a[0] != c[0]:
+            raise ValueError("Number of batches of 'then' must match size of 'cond', but saw: "
+                             "%d vs. %d" % (a[0], c[0]))
+    if not c or (len(c) == 1 and len(a) != 1):
+        if a != b:
+            raise ValueError("'then' and 'else' must have the same size.  but received: %s vs. "
+                             "%s" % (dims_str(a), dims_str(b)))
+        return
+    for i, d in ((1, a), (2, b)):
+        if d != c:
+            name = "Select" if ctx is None else ctx.op._name
+            raise ValueError("Inputs to operation %s of type Select must have the same size and "
+                             "shape.  Input 0: %s != input %d: %s" % (name, dims_str(c), i,
+                                                                      dims_str(d)))
+
+
+@op("Select", infer=_select_shape, types={"condition": _dt.bool}, context=True)
+def _select(ctx, condition, t, e):
+    _check_select(ctx, condition, t, e)
     m = xp(condition, t, e)
     if np.ndim(condition) == 1 and np.ndim(t) > 1:
         condition = m.reshape(condition, (-1,) + (1,) * (np.ndim(t) - 1))

@@ -209,8 +209,24 @@ def _solve_shape(matrix, rhs, **attrs):
     return spec(broadcast_dims(m[0], r[0]) + (n or r[1], r[2]), dt)
 
 
+def _check_solve_shapes(m, r):
+    """TF's run-time checks of fed shapes (LinearAlgebraOp, MatrixSolveOp): equal batch
+    dimensions (no broadcasting), a square matrix, as many rows in the right-hand side."""
+    if len(m) < 2:
+        raise ValueError("Input tensor 0 must have rank >= 2, got %d" % len(m))
+    if len(r) != len(m):
+        raise ValueError("All input tensors must have the same rank.")
+    if m[:-2] != r[:-2]:
+        raise ValueError("All input tensors must have the same outer dimensions.")
+    if m[-1] != m[-2]:
+        raise ValueError("First input (lhs) must be a square matrix.")
+    if r[-2] != m[-2]:
+        raise ValueError("Input matrix and rhs are incompatible.")
+
+
 @typed_op("MatrixSolve", infer=_solve_shape, context=True)
 def _matrix_solve(ctx, matrix, rhs, *, adjoint=False):
+    _check_solve_shapes(np.shape(matrix), np.shape(rhs))
     a = _adj(matrix) if adjoint else matrix
     lu, piv = _lu_checked(ctx, a, "Input matrix is not invertible.")
     shape = jnp.broadcast_shapes(lu.shape[:-2], jnp.shape(rhs)[:-2])

@@ -217,20 +217,43 @@ def _fold_last_axis(x, w):
     return x, w.reshape(ws[:-3] + (1, ws[-3] * ws[-2], ws[-1]))
 
 
+def _no_empty_filter(filter):
+    if not np.size(filter):  # (TF's oneDNN kernels, its reference here)
+        raise ValueError("filter must not have zero elements (i.e. all dimensions must be "
+                         "non-zero)")
+
+
+def _groups(c, filter):
+    """Input channels `c` over the filter's: TF's run-time checks of fed channels (the
+    filter's channels a divisor of the input's, its outputs a multiple of the groups)."""
+    _no_empty_filter(filter)
+    depth, out = filter.shape[-2], filter.shape[-1]
+    if c % depth:
+        raise ValueError("input depth must be evenly divisible by filter depth: %d vs %d"
+                         % (c, depth))
+    groups = c // depth
+    if out % groups or out < groups:
+        raise ValueError("output depth must be evenly divisible by number of groups: %d vs %d"
+                         % (out, groups))
+    return groups
+
+
 @typed_op("Conv2D", infer=_conv_infer("Conv2D"))
 def _conv2d(input, filter, *, strides, padding, use_cudnn_on_gpu=True, explicit_paddings=(),  # noqa: A002
             data_format="NHWC", dilations=(1, 1, 1, 1)):
     c = input.shape[_layout(data_format, 4)[1]]
     return conv_nd(input, filter, strides, padding, explicit_paddings, data_format, dilations,
-                   groups=c // filter.shape[-2])
+                   groups=_groups(c, filter))
 
 
 @typed_op("Conv3D", infer=_conv_infer("Conv3D"))
 def _conv3d(input, filter, *, strides, padding, data_format="NDHWC",  # noqa: A002
             dilations=(1, 1, 1, 1, 1)):
-    c = input.shape[_layout(data_format, 5)[1]]
-    return conv_nd(input, filter, strides, padding, (), data_format, dilations,
-                   groups=c // filter.shape[-2])
+    c, depth = input.shape[_layout(data_format, 5)[1]], filter.shape[-2]
+    _no_empty_filter(filter)  # (TF's run-time checks of fed channels: no groups in 3-D)
+    if c != depth:
+        raise ValueError("input and filter must have the same depth: %d vs %d" % (c, depth))
+    return conv_nd(input, filter, strides, padding, (), data_format, dilations)
 
 
 @typed_op("DepthwiseConv2dNative", infer=_conv_infer("DepthwiseConv2dNative"))

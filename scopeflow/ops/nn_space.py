@@ -3,7 +3,7 @@
 
 import numpy as np
 
-from scopeflow.ops.array_base import check_rank_at_least
+from scopeflow.ops.array_base import check_rank_at_least, merge_dims
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import array_ops, attr, name_scope, static_value, tensor, typed_op
 from scopeflow.ops.registry import INDEX, ShapeError, spec
@@ -22,6 +22,9 @@ def _block_shape_infer(to_batch):
         d = input.shape._dims
         if m is not None:
             check_rank_at_least(input, m + 1)
+        pd = pads.shape._dims
+        if pd is not None and len(pd) == 2:  # (paddings / crops: [M, 2])
+            merge_dims(pd, (m, 2), "")
         block, p = static_value(block_shape), static_value(pads)
         out = None if d is None else list(d)
         if block is not None:

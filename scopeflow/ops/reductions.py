@@ -273,6 +273,9 @@ def _arg_kernel(fn):
         if input.ndim == 0:
             return jnp.zeros((), output_type.as_numpy_dtype)
         axis = int(np.asarray(dimension))
+        if not -input.ndim <= axis < input.ndim:
+            raise ValueError("Expected dimension in the range [%d, %d), but got %d"
+                             % (-input.ndim, input.ndim, axis))
         if input.shape[axis] == 0:
             raise ValueError("Reduction axis %d is empty in shape [%s]" % (
                 axis % input.ndim, ",".join(str(d) for d in input.shape)))

@@ -239,6 +239,10 @@ def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt
           context=True, stateful=True, fold=False)
 def _multinomial(ctx, logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
     n = int(np.asarray(num_samples))  # the output width must be static
+    if n < 0:  # (TF's run-time checks of fed values)
+        raise ValueError("num_samples should be non-negative, got %d" % n)
+    if np.ndim(logits) == 2 and not logits.shape[1]:
+        raise ValueError("num_classes should be positive, got 0")
     if seed or seed2:
         return _tf_multinomial(ctx, logits, n, seed, seed2).astype(output_dtype.as_numpy_dtype)
     key = ctx.rng(seed, seed2)

@@ -458,7 +458,15 @@ def _reverse_shape(tensor, axis):
 
 @op("ReverseV2", infer=_reverse_shape, types={"axis": INDEX})
 def _reverse_v2(tensor, axis):
-    return xp(tensor).flip(tensor, tuple(_b.as_int_list(axis)))
+    rank, seen = np.ndim(tensor), set()
+    for i, v in enumerate(_b.as_int_list(axis)):  # (TF's run-time checks, in its order)
+        k = v + rank if v < 0 else v
+        if not 0 <= k < rank:
+            raise ValueError("'axis'[%d] = %d is out of valid range [0, %d" % (i, v, rank - 1))
+        if k in seen:
+            raise ValueError("axis %d specified more than once." % k)
+        seen.add(k)
+    return xp(tensor).flip(tensor, tuple(seen))
 
 
 def reverse(tensor, axis, name=None):

@@ -5,6 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
+from oracle import fed_case, outcome, run_here
 
 GRAPHS = [
     # reshape: -1 inference, unknown dims, partial shape tensors, errors
@@ -182,3 +183,22 @@ def test_list_attrs_and_dtype_errors_match_tf(oracle):
         " lambda: tf.strings.join([tf.constant('a'), f]), lambda: tf.identity_n([f, i]),"
         " lambda: tf.where(tf.constant([True, False, True]), f, i))])\n")
     assert run_here(code) == oracle(code)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.int32, []); out = tf.roll([1, 2, 3], 1, p)',
+     1),
+    ('p = tf.placeholder(tf.int32, [None]); out = tf.roll([1, 2, 3], [1, 1], p)',
+     [0]),
+    ('p = tf.placeholder(tf.int32, []); out = tf.roll([1, 2, 3], 1, p)',
+     -2),
+    ('p = tf.placeholder(tf.int32, []); out = tf.roll([[1, 2, 3]], 1, p)',
+     -1),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

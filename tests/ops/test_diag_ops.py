@@ -3,7 +3,7 @@
 import pytest
 
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_case, outcome, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.matrix_diag(x); "
@@ -144,3 +144,37 @@ def test_band_gradients_and_kernel_errors_match_tf(oracle):
         "    result = [ops, [v.tolist() for v in s.run(tf.nest.flatten(g),"
         " {xp: np.ones((2, 3, 4))})], [err(lambda: s.run(b)) for b in bad]]\n")
     assert run_here(code) == oracle(code)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.float32, [None, None]); out = tf.diag_part(p)',
+     [[1.0, 2.0]]),
+    ('p = tf.placeholder(tf.float32); out = tf.diag_part(p)',
+     [1.0, 2.0, 3.0]),
+    ('p = tf.placeholder(tf.float32); out = tf.diag_part(p)',
+     [[[[1.0, 2.0]]], [[[3.0, 4.0]]]]),
+    ('p = tf.placeholder(tf.int32, []); '
+     'out = tf.linalg.diag_part(tf.ones([2, 2]), k=p)',
+     3),
+    ('p = tf.placeholder(tf.int32, [2]); '
+     'out = tf.linalg.diag_part(tf.ones([2, 2]), k=p)',
+     [0, 3]),
+    ('p = tf.placeholder(tf.int32, [2]); '
+     'out = tf.linalg.diag_part(tf.ones([2, 2]), k=p)',
+     [1, 0]),
+    ('p = tf.placeholder(tf.int32, []); '
+     'out = tf.linalg.diag_part(tf.ones([2, 3]), k=p)',
+     -2),
+    ('p = tf.placeholder(tf.int32, [2]); '
+     'out = tf.linalg.diag_part(tf.reshape(tf.range(6.0), [2, 3]), k=p)',
+     [-1, 2]),
+    ('p = tf.placeholder(tf.float32); out = tf.diag_part(p)',
+     [[[[1.0, 2.0]], [[3.0, 4.0]]]]),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

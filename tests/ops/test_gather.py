@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
+from oracle import fed_case, outcome, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 3]); a = tf.gather(x, [0, 2]); "
@@ -86,3 +87,33 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.bool, [None]); out = tf.where(p, [1, 2, 3], [4, 5, 6])',
+     [True, False]),
+    ('p = tf.placeholder(tf.bool, [None]); '
+     'out = tf.where(p, tf.ones([3, 2]), tf.zeros([3, 2]))',
+     [True, False]),
+    ('p = tf.placeholder(tf.float32, [None]); '
+     'out = tf.where([True, False], [1.0, 2.0], p)',
+     [1.0, 2.0, 3.0]),
+    ('p = tf.placeholder(tf.bool, [None, None]); '
+     'out = tf.where(p, tf.ones([3]), tf.zeros([3]))',
+     [[True]]),
+    ('p = tf.placeholder(tf.bool, []); out = tf.where(p, tf.ones([3]), tf.zeros([2]))',
+     True),
+    ('p = tf.placeholder(tf.float32, [None, None]); '
+     'out = tf.where([True, False], tf.ones([2, 3]), p)',
+     [[1.0, 2.0]]),
+    ("p = tf.placeholder(tf.bool, [None])\nwith tf.name_scope('sc'):\n"
+     "    out = tf.where(p, [1, 2, 3], [4, 5, 6])",
+     [True]),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

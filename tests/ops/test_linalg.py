@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from math_oracle import check_all_ops, check_outputs, check_values
 
 import scopeflow.compat.v1 as tf
+from oracle import fed_case, outcome, run_here
 
 GRAPHS = [
     "a = tf.placeholder(tf.float32, [5, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
@@ -148,3 +149,25 @@ def test_cholesky_reads_the_lower_triangle_as_tf(oracle):
     # an input that is not symmetric: TF's kernel reads its lower triangle only (scopeflow
     # averaged it with its transpose: other values, silently)
     check_values(oracle, CHOLESKY_LOWER, rtol=1e-10, atol=1e-10)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.float32, [None, None]); '
+     'out = tf.matrix_solve(tf.eye(2), p)',
+     [[1.0], [2.0], [3.0]]),
+    ('p = tf.placeholder(tf.float32, [None, None]); '
+     'out = tf.matrix_solve(p, tf.ones([2, 1]))',
+     [[1.0, 2.0, 3.0], [1.0, 2.0, 3.0]]),
+    ('p = tf.placeholder(tf.float32, [None, None, None]); '
+     'out = tf.matrix_solve(tf.eye(2, batch_shape=[2]), p)',
+     [[[1.0], [2.0]]]),
+    ('p = tf.placeholder(tf.float32); out = tf.matrix_solve(p, tf.ones([2, 1]))',
+     [1.0, 2.0]),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

@@ -1,7 +1,7 @@
 """Static shapes of the convolution input-gradient ops, against TF 2.21."""
 
 import pytest
-from oracle import run_here
+from oracle import Expr, fed_case, outcome, run_here
 
 # DCGAN's deconv2d: conv2d_transpose to [batch_size, h, w, c] of a `reshape(z, [-1, ...])`;
 # Conv2DBackpropInput takes out_backprop's batch dim (Conv3D's and depthwise's do not), and
@@ -116,3 +116,41 @@ def test_conv1d_transpose_graph_and_values_as_tf(oracle):
     here, there = run_here(CONV1D_T), oracle(CONV1D_T)
     assert "ok" in there, there
     assert agree(here, there), explain(CONV1D_T, here, there)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([2, 2, 1, 1]), [1, 1, 1, 1], 'VALID')",
+     Expr('np.ones([1, 3, 3, 2], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([2, 2, 2, 2]), [1, 1, 1, 1], 'VALID')",
+     Expr('np.ones([1, 3, 3, 3], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, 3, None]); '
+     "out = tf.nn.conv3d(p, tf.ones([1, 1, 1, 2, 2]), [1] * 5, 'VALID')",
+     Expr('np.ones([1, 3, 3, 3, 4], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, 3, None]); '
+     "out = tf.nn.conv3d(p, tf.ones([1, 1, 1, 2, 2]), [1] * 5, 'VALID')",
+     Expr('np.ones([1, 3, 3, 3, 3], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, 3, None]); '
+     "out = tf.nn.conv3d(p, tf.ones([1, 1, 1, 0, 2]), [1] * 5, 'VALID')",
+     Expr('np.ones([1, 3, 3, 3, 3], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([1, 1, 0, 2]), [1] * 4, 'VALID')",
+     Expr('np.ones([1, 3, 3, 2], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([1, 1, 2, 2]), [1] * 4, 'VALID')",
+     Expr('np.ones([1, 3, 3, 3], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([1, 1, 2, 2]), [1] * 4, 'VALID')",
+     Expr('np.ones([1, 3, 3, 4], np.float32)')),
+    ('p = tf.placeholder(tf.float32, [1, 3, 3, None]); '
+     "out = tf.nn.conv2d(p, tf.ones([1, 1, 1, 1]), [1] * 4, 'VALID')",
+     Expr('np.ones([1, 3, 3, 2], np.float32)')),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

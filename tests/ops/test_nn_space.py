@@ -4,7 +4,7 @@ every op of the graph, values and gradients."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_case, outcome, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, None, None, 3]); w = tf.ones([3, 3, 3, 4])\n"
@@ -155,3 +155,17 @@ def test_bad_blocks_raise_tf_errors(oracle):
                                     there):
         assert mine == theirs, case
     assert len(here) == len(there)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.int32, [1, 2]); '
+     'out = tf.batch_to_space(tf.ones([4, 1, 1, 1]), p, 2)',
+     [[0, 3]]),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

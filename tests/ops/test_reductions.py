@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import run_here, run_tf_script
+from oracle import fed_case, outcome, run_here, run_tf_script
 
 # whole-number values sum exactly in any order, so only the division by the count can differ:
 # TF's Mean kernel divides the sum (XLA alone multiplies by the count's reciprocal)
@@ -97,3 +97,20 @@ def test_partial_and_integer_sums_are_exact(tf):
     with tf.Session() as s:
         np.testing.assert_array_equal(s.run(tf.reduce_sum(x, 1)), x.sum(1))
         assert s.run(tf.reduce_sum(np.arange(100, dtype="int32"))) == 4950
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.int32, []); out = tf.argmax(tf.ones([2, 2]), p)',
+     3),
+    ('p = tf.placeholder(tf.int32, []); out = tf.argmin(tf.ones([2, 2]), p)',
+     -3),
+    ('p = tf.placeholder(tf.int32, []); out = tf.argmax([[1, 2], [4, 3]], p)',
+     -1),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

@@ -7,6 +7,7 @@ import pytest
 from math_oracle import check_outputs
 
 import scopeflow.compat.v1 as tf
+from oracle import fed_case, outcome, run_here
 
 GRAPHS = [
     "w = tf.placeholder(tf.float32, [10, 4]); b = tf.placeholder(tf.float32, [10]); l = "
@@ -173,3 +174,20 @@ with tf.Session() as sess:
 def test_true_class_out_of_range_is_tfs_error(oracle):
     from oracle import run_here
     assert run_here(BAD_TRUE_CLASS) == oracle(BAD_TRUE_CLASS)
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.float32, [1, None]); out = tf.multinomial(p, 2, seed=1)',
+     [[]]),
+    ('p = tf.placeholder(tf.int32, []); out = tf.multinomial([[1.0, 2.0]], p, seed=1)',
+     -1),
+    ('p = tf.placeholder(tf.int32, []); out = tf.multinomial([[1.0, 2.0]], p, seed=1)',
+     3),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))

@@ -2,6 +2,7 @@
 
 import pytest
 from array_oracle import check_graph, check_values
+from oracle import fed_case, outcome, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 6]); i = tf.placeholder(tf.int32, []); a = x[i]; "
@@ -101,3 +102,22 @@ def test_run_time_slice_past_an_end_raises_instead_of_another_value():
                                    r"0 \(size 5\) has %d elements, not the 2" % (
                                        lo, hi, max(hi - lo, 0))):
                     sess.run(y, {**feed, i: bad})
+
+
+# fed values TF's kernels refuse: TF's error class and message (values where fine)
+FED_CASES = [
+    ('p = tf.placeholder(tf.int32, [2]); out = tf.reverse(tf.ones([2, 2]), p)',
+     [0, 0]),
+    ('p = tf.placeholder(tf.int32, [1]); out = tf.reverse(tf.ones([2, 2]), p)',
+     [2]),
+    ('p = tf.placeholder(tf.int32, [1]); out = tf.reverse(tf.ones([2, 2]), p)',
+     [-3]),
+    ('p = tf.placeholder(tf.int32, [2]); out = tf.reverse([[1, 2], [3, 4]], p)',
+     [-1, 0]),
+]
+
+
+@pytest.mark.parametrize("code,value", FED_CASES)
+def test_fed_values_fail_as_tf(oracle, code, value):
+    snippet = fed_case(code, value)
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
