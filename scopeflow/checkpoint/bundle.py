@@ -311,8 +311,7 @@ class BundleReader:
         shape = tuple(d.size for d in e.shape.dim)
         buf = memoryview(self._read(e))
         if len(buf) != e.size:
-            raise errors.DataLossError(None, None, "Requested %d bytes but read %d bytes."
-                                       % (e.size, len(buf)))
+            raise errors.OutOfRangeError(None, None, "Read less bytes than requested")
         if dtype is _dt.string:
             value, crc = decode_strings(buf, int(np.prod(shape, dtype=np.int64)))
             value = value.reshape(shape)

@@ -109,15 +109,17 @@ def _make_parent(prefix):
 def restore(sess, restore_op, save_path, filename=None):
     """Runs `restore_op` with the RestoreV2 outputs behind it read from `save_path` (and the
     `filename` tensor fed it, which a TF 2 restore function also passes on)."""
-    reader = open_reader(save_path)
+    from scopeflow.lowering.context import run_error
     feeds = {} if filename is None else {filename: save_path}
+    reader = None
     for op in _ops_behind(restore_op, "RestoreV2"):
         names, specs = _strings(op.inputs[1]), _strings(op.inputs[2])
         for out, name, spec, dtype in zip(op.outputs, names, specs, op.get_attr("dtypes")):
-            try:
+            try:  # (TF's errors at the RestoreV2 node, a corrupt index's too)
+                reader = reader or open_reader(save_path)
                 value = io_ops.read_tensor(reader, name, spec, dtype)
             except errors.OpError as e:
-                raise type(e)(None, op, "%s\n\t [[{{node %s}}]]" % (e.message, op.name)) from None
+                raise run_error(type(e), op, e.message) from None
             _check_assign_shapes(out, value)
             feeds[out] = value
     sess.run(restore_op, feeds)

@@ -82,7 +82,14 @@ def NewCheckpointReader(filepattern):
     if not os.path.exists(index_filename(filepattern)) and not glob.glob(filepattern):
         raise errors.NotFoundError(None, None, "Unsuccessful TensorSliceReader constructor: "
                                    "Failed to find any matching files for %s" % filepattern)
-    return CheckpointReader(filepattern)
+    try:
+        return CheckpointReader(filepattern)
+    except errors.DataLossError as e:
+        # TF's reader translates what its C++ reader says by its words: a corrupt table
+        # (not "Unable to open table file") is an OpError of code UNKNOWN
+        if "Unable to open table file" in e.message:
+            raise
+        raise errors.OpError(None, None, e.message, errors.UNKNOWN) from None
 
 
 def checkpoint_filename(ckpt_dir_or_file):

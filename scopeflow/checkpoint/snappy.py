@@ -10,9 +10,8 @@ b'abc'
 from scopeflow import errors
 
 
-def _fail(detail):
-    return errors.DataLossError(None, None, "Corruption: corrupted compressed block contents ("
-                                + detail + ")")
+def _fail(detail):  # (`detail`: what was wrong, for a reader of this code; TF says no more)
+    return errors.DataLossError(None, None, "corrupted compressed block contents")
 
 
 def _literal(src, pos, tag):

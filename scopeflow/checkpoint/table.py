@@ -66,7 +66,7 @@ def get_varint(buf, pos):
 
 
 def _corrupt(detail):
-    return errors.DataLossError(None, None, "Corruption: " + detail)
+    return errors.DataLossError(None, None, detail)  # (TF's table code: errors::DataLoss)
 
 
 # ---- writing --------------------------------------------------------------------------------
