@@ -129,8 +129,10 @@ def flatten_feeds(feed_dict):
     for k, v in feed_dict.items():
         expand = getattr(k, "_session_fetches", None)  # a SparseTensor: its three parts
         if expand is not None:
-            k = tuple(expand()[0])
-            v = _parts(v) if len(k) == 3 else tuple(v)[:len(k)]  # an IndexedSlices: zipped
+            # a SparseTensor's or an IndexedSlices' parts zipped with the value, as TF's
+            # feed_fn does (a shorter value feeds the first parts only)
+            pairs = list(zip(expand()[0], v))
+            k, v = tuple(p[0] for p in pairs), tuple(p[1] for p in pairs)
         if isinstance(k, (list, tuple)):
             ks, vs = _flat(k), _flat_like(k, v)
             for kk, vv in zip(ks, vs):
@@ -142,14 +144,6 @@ def flatten_feeds(feed_dict):
                 raise ValueError("Could not flatten dictionary: key %s is not unique." % k)
             out[k] = v
     return out
-
-
-def _parts(v):
-    """A fed SparseTensorValue (or a 3-tuple) as (indices, values, dense_shape)."""
-    if isinstance(v, (list, tuple)) and len(v) == 3:
-        return tuple(v)
-    raise TypeError("The value of a SparseTensor feed must be a SparseTensorValue or a tuple of "
-                    "(indices, values, dense_shape), not %s." % type(v).__name__)
 
 
 def _flat(x):
@@ -218,8 +212,10 @@ class FeedSpec:
 
     def _check_int(self, value):
         dt = self.np_dtype
-        if dt is object:
-            return
+        if dt is object:  # (TF's np.asarray(5, dtype=object) is refused for a string)
+            raise TypeError("Type of feed value %s with type %s is not compatible with Tensor "
+                            "type %s. Try explicitly setting the type of the feed tensor to a "
+                            "larger type (e.g. int64)." % (value, type(value), dt))
         if dt(np.array(value).astype(dt)) != value:
             raise TypeError("Type of feed value %s with type %s is not compatible with Tensor "
                             "type %s. Try explicitly setting the type of the feed tensor to a "

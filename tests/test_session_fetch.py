@@ -1,7 +1,7 @@
 """Session.run fetches and feeds of composite values (session_fetch.py) against TF."""
 
 import pytest
-from oracle import explain, run_here, same
+from oracle import explain, outcome, run_here, same
 
 _INDEXED_SLICES = """
 import numpy as np
@@ -58,3 +58,109 @@ def test_state_tuple_feed_key_as_tf(oracle):
     here, there = run_here(_STATE_TUPLE_FEED), oracle(_STATE_TUPLE_FEED)
     assert same(here, there), explain(_STATE_TUPLE_FEED, here, there)
     assert here["ok"][0] == "LSTMStateTuple"
+
+
+# Session.run's feeds and fetches of bad kinds: TF's errors (and values where fine)
+RUN_SETUP = '''
+def first_line(e):
+    m = str(e)
+    return [type(e).__name__, m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
+            else m.split("\\n")[0][:300]]
+def attempt(f):
+    try:
+        r = f()
+        return ["ok", np.asarray(r).tolist() if not isinstance(r, (list, tuple, dict)) else str(r)]
+    except Exception as e:
+        return first_line(e)
+'''
+RUN_CASES = [
+    'p = tf.placeholder(tf.float32, [2])\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [1.0, 2.0, 3.0]}))',
+    'p = tf.placeholder(tf.float32, [None, 2])\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [1.0, 2.0]}))',
+    'p = tf.placeholder(tf.float32)\n'
+     "with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 'abc'}))",
+    'p = tf.placeholder(tf.int32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 1.7}))',
+    'p = tf.placeholder(tf.int32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 2**40}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [[1.0], [1.0, 2.0]]}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: None}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'c = tf.constant(1.0)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: c}))',
+    'g = tf.Graph()\n'
+     'with g.as_default(): q = tf.placeholder(tf.float32)\n'
+     'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 1.0, q: 2.0}))',
+    'g = tf.Graph()\n'
+     'with g.as_default(): q = tf.constant(1.0)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(q))',
+    'with tf.Session() as s: result = attempt(lambda: s.run(None))',
+    'with tf.Session() as s: result = attempt(lambda: s.run(3))',
+    "with tf.Session() as s: result = attempt(lambda: s.run('nope:0'))",
+    "c = tf.constant(1.0, name='c')\n"
+     "with tf.Session() as s: result = attempt(lambda: s.run('c'))",
+    "c = tf.constant(1.0, name='c')\n"
+     "with tf.Session() as s: result = attempt(lambda: s.run('c:1'))",
+    'c = tf.constant(1.0)\n'
+     's = tf.Session(); s.close()\n'
+     'result = attempt(lambda: s.run(c))',
+    "p = tf.placeholder(tf.float32, name='pp')\n"
+     'with tf.Session() as s: result = attempt(lambda: s.run(p + 1))',
+    'c = tf.constant(1.0)\n'
+     'd = c * 2\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(d, {c: 5.0}))',
+    'c = tf.constant(1.0)\n'
+     'd = c * 2\n'
+     'tf.get_default_graph().prevent_feeding(c)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(d, {c: 5.0}))',
+    'p = tf.placeholder(tf.float32)\n'
+     "with tf.Session() as s: result = attempt(lambda: s.run(p, {'nope:0': 1.0}))",
+    "p = tf.placeholder(tf.float32, name='pp')\n"
+     "with tf.Session() as s: result = attempt(lambda: s.run(p, {'pp:0': 1.0}))",
+    "v = tf.Variable(1.0, name='vv')\n"
+     'with tf.Session() as s: result = attempt(lambda: s.run(v))',
+    'c = tf.constant(1.0)\n'
+     "with tf.Session() as s: result = attempt(lambda: s.run({'a': c, 'b': [c, c]}))",
+    'c = tf.constant(1.0)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run((c, [c, (c,)])))',
+    'p = tf.sparse_placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [1.0]}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: True}))',
+    'p = tf.placeholder(tf.uint8)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: -1}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: np.array([1,'
+     " 'a'], dtype=object)}))",
+    'p = tf.placeholder(tf.string)\n'
+     "with tf.Session() as s: result = attempt(lambda: s.run(p, {p: ['a', b'b']}))",
+    'p = tf.placeholder(tf.string)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 5}))',
+    'c = tf.constant(1.0)\n'
+     'op = tf.no_op()\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run([op, c]))',
+    'c = tf.constant(1.0)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run([c, c]))',
+    'p = tf.placeholder_with_default([1.0, 2.0], [2])\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [1.0]}))',
+    'p = tf.placeholder(tf.float32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: 1e40}))',
+    'p = tf.placeholder(tf.int32)\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(p, {p:'
+     ' np.array([2**40], np.int64)}))',
+    'p = tf.placeholder(tf.int32)\n'
+     "with tf.Session() as s: result = attempt(lambda: s.run(p, {p: float('nan')}))",
+    'g = tf.Graph()\n'
+     'with g.as_default(): op = tf.no_op()\n'
+     'with tf.Session() as s: result = attempt(lambda: s.run(op))',
+]
+
+
+@pytest.mark.parametrize("code", RUN_CASES)
+def test_feeds_and_fetches_of_bad_kinds_fail_as_tf(oracle, code):
+    snippet = RUN_SETUP + code
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
