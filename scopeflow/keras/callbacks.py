@@ -174,33 +174,6 @@ class EarlyStopping(Callback):
             self.model.set_weights(self.best_weights)
 
 
-class ModelCheckpoint(Callback):
-    """Saves the model after each epoch, or only the best ones: the whole model (`model.save`:
-    HDF5 in TF1 graph mode) or, with `save_weights_only`, its weights (`save_weights`: a TF
-    checkpoint, or HDF5 for a `.h5` path)."""
-
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False,
-                 save_weights_only=False, mode="auto", save_freq="epoch", **kwargs):
-        super().__init__()
-        self.filepath, self.monitor, self.save_best_only = filepath, monitor, save_best_only
-        self.save_weights_only = save_weights_only
-        self.sign = -1 if mode == "max" or mode == "auto" and "acc" in monitor else 1
-        self.best = None
-
-    def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        if self.save_best_only:
-            value = logs.get(self.monitor)
-            if value is None or self.best is not None and self.sign * value >= self.best:
-                return
-            self.best = self.sign * value
-        path = self.filepath.format(epoch=epoch + 1, **logs)
-        if self.save_weights_only:
-            self.model.save_weights(path)
-        else:
-            self.model.save(path)
-
-
 class TensorBoard(Callback):
     """Writes each epoch's logs as scalar summaries (and the graph) to `log_dir`."""
 
@@ -342,6 +315,7 @@ class ReduceLROnPlateau(Callback):
                     self.cooldown_counter, self.wait = self.cooldown, 0
 
 
+from scopeflow.keras.callbacks_checkpoint import ModelCheckpoint  # noqa: E402,F401
 from scopeflow.keras.callbacks_more import (  # noqa: E402,F401 - re-exported
     BaseLogger, ProgbarLogger, RemoteMonitor, TerminateOnNaN,
 )

@@ -9,18 +9,11 @@ at its last redraw, with its times replaced."""
 
 import pytest
 from approx import agree, explain
+from dense_prelude import dense_prelude
 from oracle import run_here
 
-PROGRAM = r"""
+PROGRAM = dense_prelude(50) + r"""
 import contextlib, io, re
-K = tf.keras
-C = K.initializers.Constant
-x = np.cos(np.arange(150, dtype='float32')).reshape(50, 3)
-y = np.sin(np.arange(50, dtype='float32')).reshape(50, 1)
-def model():
-    m = K.Sequential([K.layers.Dense(1, input_shape=(3,), kernel_initializer=C(0.1))])
-    m.compile(K.optimizers.SGD(0.1), 'mse', metrics=['mae'])
-    return m
 def gen():
     while True:
         yield x[:10], y[:10]
