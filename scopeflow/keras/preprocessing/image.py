@@ -1,14 +1,16 @@
 """`tf.keras.preprocessing.image`: `ImageDataGenerator` (random affine, flip, channel and
 brightness augmentation, rescaling, sample- and feature-wise standardization, ZCA
-whitening) and its `flow` over NumPy arrays, its random draws from NumPy's global generator
-in tf_keras' order (so seeded runs give TF's batches). The iterators are in
-`image_iterators`, the per-image functions in `image_ops`."""
+whitening), its `flow` over NumPy arrays and `flow_from_directory` over image files, its
+random draws from NumPy's global generator in tf_keras' order (so seeded runs give TF's
+batches). The iterators are in `image_iterators` and `image_directory`, the per-image
+functions in `image_ops`."""
 # ruff: noqa: F401 - re-exports
 
 import warnings
 
 import numpy as np
 
+from scopeflow.keras.preprocessing.image_directory import DirectoryIterator
 from scopeflow.keras.preprocessing.image_iterators import (Iterator, NumpyArrayIterator,
                                                            channels_warning)
 from scopeflow.keras.preprocessing.image_ops import (
@@ -111,6 +113,20 @@ class ImageDataGenerator:
                                   save_prefix=save_prefix, save_format=save_format,
                                   ignore_class_split=ignore_class_split, subset=subset,
                                   dtype=self.dtype)
+
+    def flow_from_directory(self, directory, target_size=(256, 256), color_mode="rgb",
+                            classes=None, class_mode="categorical", batch_size=32,
+                            shuffle=True, seed=None, save_to_dir=None, save_prefix="",
+                            save_format="png", follow_links=False, subset=None,
+                            interpolation="nearest", keep_aspect_ratio=False):
+        return DirectoryIterator(directory, self, target_size=target_size,
+                                 color_mode=color_mode, keep_aspect_ratio=keep_aspect_ratio,
+                                 classes=classes, class_mode=class_mode,
+                                 data_format=self.data_format, batch_size=batch_size,
+                                 shuffle=shuffle, seed=seed, save_to_dir=save_to_dir,
+                                 save_prefix=save_prefix, save_format=save_format,
+                                 follow_links=follow_links, subset=subset,
+                                 interpolation=interpolation, dtype=self.dtype)
 
     def standardize(self, x):
         """`preprocessing_function`, `rescale`, then the sample-wise, feature-wise and ZCA
