@@ -1,6 +1,7 @@
 """Custom objects that Keras configs name: `tf.keras.utils.custom_object_scope`,
-`get_custom_objects` and `register_keras_serializable`, merged into the `custom_objects` that
-loading (`load_model`, `model_from_config`, `Layer.from_config`) is given.
+`get_custom_objects` and `register_keras_serializable` (looked up by `get_registered_name`
+/ `get_registered_object`), merged into the `custom_objects` that loading (`load_model`,
+`model_from_config`, `Layer.from_config`) is given.
 
 >>> from scopeflow.keras import object_registration as reg
 >>> with reg.custom_object_scope({"sq": abs}):
@@ -11,6 +12,7 @@ loading (`load_model`, `model_from_config`, `Layer.from_config`) is given.
 import threading
 
 _GLOBAL = {}  # registered for the process: get_custom_objects() / register_keras_serializable
+_NAMES = {}  # the name each registered object was registered under
 
 
 class _Scopes(threading.local):
@@ -56,9 +58,24 @@ def register_keras_serializable(package="Custom", name=None):
         if key in _GLOBAL:
             raise ValueError("%s has already been registered to %s" % (key, _GLOBAL[key]))
         _GLOBAL[key] = arg
+        _NAMES[arg] = key
         return arg
 
     return decorator
+
+
+def get_registered_name(obj):
+    """The name `obj` was registered under (`package>name`), else its `__name__`."""
+    return _NAMES.get(obj, obj.__name__)
+
+
+def get_registered_object(name, custom_objects=None, module_objects=None):
+    """The object `name` stands for: in a custom_object_scope, registered, in
+    `custom_objects`, in `module_objects`, in that order; else None."""
+    for table in (_scopes.objects, _GLOBAL, custom_objects, module_objects):
+        if table and name in table:
+            return table[name]
+    return None
 
 
 def with_custom_objects(custom_objects):

@@ -12,6 +12,8 @@ from scopeflow.keras.object_registration import (  # noqa: F401 - re-exports
     CustomObjectScope,
     custom_object_scope,
     get_custom_objects,
+    get_registered_name,
+    get_registered_object,
     register_keras_serializable,
 )
 

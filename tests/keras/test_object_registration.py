@@ -23,3 +23,27 @@ def test_serialize_deserialize_match_tf(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "ok" in there, there
     assert agree(here, there), explain(PROGRAM, here, there)
+
+
+REGISTERED = """
+U = tf.keras.utils
+@U.register_keras_serializable(package='Pk')
+def squash(x):
+    return x
+def plain(x):
+    return x
+out = [U.get_registered_name(squash), U.get_registered_name(plain),
+       U.get_registered_object('Pk>squash') is squash, U.get_registered_object('nope'),
+       U.get_registered_object('a', custom_objects={'a': 1}, module_objects={'a': 2}),
+       U.get_registered_object('b', module_objects={'b': 2})]
+with U.custom_object_scope({'Pk>squash': plain, 'c': 3}):
+    out += [U.get_registered_object('Pk>squash') is plain, U.get_registered_object('c')]
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_registered_names_and_objects_as_tf(oracle):
+    here, there = run_here(REGISTERED), oracle(REGISTERED)
+    assert "ok" in there, there
+    assert agree(here, there), explain(REGISTERED, here, there)
