@@ -525,7 +525,8 @@ def _branch_value(op, inside):
 def _live_when(op):
     """((pred, branch), ...): the Switch outputs whose values reach `op` inside its conds, as
     TF's executor decides whether it runs (a dead-branch push of a gradient's zeros shape sits
-    in one branch's context yet runs on the other's Switch output)."""
+    in one branch's context yet runs on the other's Switch output). A Switch's own data counts
+    too: a cond nested in another's branch runs only where the outer branch was taken."""
     found, seen, todo = [], set(), list(op._inputs)
     while todo:
         t = todo.pop()
@@ -535,6 +536,7 @@ def _live_when(op):
         if t._op._type in ("Switch", "RefSwitch"):
             if t._op._inputs[1]._op._type != "LoopCond":  # (a loop's own Switch: live inside)
                 found.append((t._op._inputs[1], t._value_index))
+                todo.append(t._op._inputs[0])  # (a cond nested in a branch: the outer Switch)
         elif hasattr(t._op._ctx, "branch"):  # (a value from outside the conds: always live)
             todo.extend(t._op._inputs)
     return list(dict.fromkeys(found))

@@ -45,10 +45,15 @@ class _Stack:
 DEAD = None  # a Switch's output on the branch not taken: the stack op behind it does not run
 
 
+class _DeadPop(np.ndarray):
+    """What a pop in a branch not taken gives (zeros): a Switch whose predicate it is, the
+    gradient of a cond nested in that branch, is dead on both sides, as in TF's executor."""
+
+
 def _empty_output(op):
     t = op._outputs[0]
     return np.zeros([0 if d is None else d for d in t._shape._dims or ()],
-                    t._dtype.base_dtype.as_numpy_dtype)
+                    t._dtype.base_dtype.as_numpy_dtype).view(_DeadPop)
 
 
 def _stack(ctx, op, max_size):
@@ -70,6 +75,8 @@ def _pop(ctx, op, handle):
 def _switch(ctx, op, handle, pred):
     """A stack's handle through a Switch (a value of a cond branch is popped only in the
     backward iterations that took it): (false output, true output)."""
+    if isinstance(pred, _DeadPop):  # (the cond it belongs to is in a branch not taken)
+        return [DEAD, DEAD]
     return [DEAD, handle] if bool(np.asarray(pred)) else [handle, DEAD]
 
 

@@ -69,6 +69,13 @@ PROGRAMS = {
         NEXT, "    nxt = lambda: tf.reshape(tf.boolean_mask(tf.math.xlogy(tf.atan2(\n"
               "        tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1)), 2. + out[:, :3]),\n"
               "        1.5 + out[:, 1:]), out[:, :3] < 9.), [2, 3])\n"),
+    # a cond nested in the branch, Atan2 and Cumprod in its branches (the outer branch is not
+    # taken in the decoder's last iteration)
+    "nested_conds_with_atan2_and_cumprod": DECODER.replace("START", "x").replace(
+        NEXT, "    def nxt():\n"
+              "        e = tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1))\n"
+              "        return tf.cond(tf.reduce_any(fin), lambda: tf.atan2(e, 2. + out[:, :3]),\n"
+              "                       lambda: tf.cumprod(e * out[:, 1:], axis=1))\n"),
     # Asinh in a compiled while loop whose value starts the host-run decoder
     "asinh_in_compiled_loop_before_host_loop": DECODER.replace("START", "h0").replace(
         "cell = tf.nn.rnn_cell.LSTMCell(4)\n",

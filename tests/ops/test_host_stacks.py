@@ -1,0 +1,46 @@
+"""Gradients through a while loop run on the host (a dynamic_size TensorArray) whose body holds
+a tf.cond nested in another cond's branch: TF's stack pushes and pops there run only in the
+iterations where every cond around them took their branch (ops/host_stacks.py,
+lowering/stages._live_when). An inner push ran on its own predicate alone, so in an iteration
+where the outer branch was not taken it pushed an extra value (wrong gradients); a pop under
+an inner predicate popped as a dead, untaken branch (an empty stack: InvalidArgumentError)."""
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+LOOP = (
+    "x = tf.placeholder(tf.float32, [2])\n"
+    "V = tf.Variable([0.5, -0.25])\n"
+    "ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)\n"
+    "def body(i, h, ta):\n"
+    "    def outer():\n"
+    "        e = tf.sin(h) * 2. + V\n"
+    "        return tf.cond(INNER, lambda: tf.tanh(e / (2. + V * V)), lambda: tf.sin(e * V))\n"
+    "    h = tf.cond(OUTER, outer, lambda: h * 1.5)\n"
+    "    return i + 1, h, ta.write(i, h)\n"
+    "_, h, ta = tf.while_loop(lambda i, h, ta: i < 4, body, (0, x, ta))\n"
+    "y = ta.stack()\n"
+    "g = tf.gradients(tf.reduce_sum(y * y), [x, V])\n"
+    "with tf.Session() as s:\n"
+    "    s.run(tf.global_variables_initializer())\n"
+    "    result = [s.run([y] + g, {x: [0.3, -1.2]}), s.run(g, {x: [-0.7, 0.4]})]\n")
+
+CASES = {
+    # the outer branch not taken in the last iterations (the first of the backward loop)
+    "outer_untaken_last": ("i < 2", "i > 0"),
+    # ... in the middle, the inner predicate from the values
+    "outer_untaken_middle": ("tf.not_equal(i, 2)", "tf.reduce_any(h > 0.4)"),
+    # the inner cond always takes one branch
+    "inner_always_true": ("i < 2", "i >= 0"),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_nested_cond_in_host_loop_gradient_matches_tf(oracle, name):
+    outer, inner = CASES[name]
+    code = LOOP.replace("OUTER", outer).replace("INNER", inner)
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert agree(here, there, 1e-5), explain(code, here, there)
