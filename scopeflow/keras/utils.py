@@ -67,3 +67,29 @@ def __getattr__(name):
         from scopeflow.keras.preprocessing import image_ops
         return getattr(image_ops, name)
     raise AttributeError("module %r has no attribute %r" % (__name__, name))
+
+
+def get_source_inputs(tensor, layer=None, node_index=None):
+    """The Input tensors a Keras tensor was computed from (in the order its layer calls
+    reach them, each once); `tensor` itself when no Keras layer made it."""
+    from scopeflow.keras.engine.input_layer import InputLayer
+    from scopeflow.keras.engine.node import keras_history
+    history = keras_history(tensor)
+    if history is None:
+        return tensor
+    if layer is None or node_index:
+        layer, node_index = history[0], history[1]
+    if not layer._inbound_nodes:
+        return [tensor]
+    node = layer._inbound_nodes[node_index]
+    if isinstance(layer, InputLayer):
+        return list(node.output_tensors)
+    sources = []
+    for t in node.input_tensors:
+        made = keras_history(t)
+        if made is None:
+            continue
+        for x in get_source_inputs(t, made[0], made[1]):
+            if all(x is not s for s in sources):
+                sources.append(x)
+    return sources
