@@ -2,6 +2,7 @@
 
 from scopeflow.layers.base import Layer
 from scopeflow.layers.core import tf_api
+from scopeflow.layers.utils import normalize_padding
 
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 
@@ -41,7 +42,7 @@ class Conv(Layer):
         self.filters = int(filters)
         self.kernel_size = normalize_tuple(kernel_size, n, "kernel_size")
         self.strides = normalize_tuple(strides, n, "strides")
-        self.padding = padding.lower()
+        self.padding = normalize_padding(padding)
         self.data_format = data_format or "channels_last"
         self.dilation_rate = normalize_tuple(dilation_rate, n, "dilation_rate")
         self.activation, self.use_bias = activation, use_bias

@@ -50,8 +50,9 @@ class Dense(Layer):
         last = input_shape[-1] if input_shape.ndims else None
         last = getattr(last, "value", last)
         if last is None:
-            raise ValueError("The last dimension of the inputs to `Dense` should be defined. "
-                             "Found `None`.")
+            raise ValueError("The last dimension of the inputs to a Dense layer should be "
+                             "defined. Found None. Full input shape received: %s"
+                             % (input_shape,))
         self.kernel = self.add_weight("kernel", shape=[last, self.units],
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,

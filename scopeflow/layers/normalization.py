@@ -52,10 +52,18 @@ class BatchNormalization(Layer):
 
     def build(self, input_shape):
         ndims = input_shape.ndims
-        if ndims is None:
-            raise ValueError("Input has undefined rank.")
-        axes = [self.axis] if isinstance(self.axis, int) else self.axis
-        self._axes = sorted(a % ndims for a in axes)
+        if not ndims:  # (tf_keras' validate_axis, its words)
+            raise ValueError("Input has undefined rank. Received: input_shape=%s" % input_shape)
+        axes = [self.axis] if isinstance(self.axis, int) else list(self.axis)
+        axes = [a + ndims if a < 0 else a for a in axes]
+        for a in axes:
+            if not 0 <= a < ndims:
+                raise ValueError("Invalid value for `axis` argument. Expected 0 <= axis < "
+                                 "inputs.rank (with inputs.rank=%d). Received: axis=%s"
+                                 % (ndims, tuple(axes)))
+        if len(axes) != len(set(axes)):
+            raise ValueError("Duplicate axis: %s" % (tuple(axes),))
+        self._axes = sorted(axes)
         # TF1's layer fuses where it can, whatever `fused` says (None or True): one channel
         # axis, first or last, of a 4-D or 5-D input
         if self.fused is None or self.fused:

@@ -3,6 +3,7 @@
 from scopeflow.layers.base import Layer
 from scopeflow.layers.conv import normalize_tuple
 from scopeflow.layers.core import tf_api
+from scopeflow.layers.utils import normalize_padding
 
 # (rank, kind) -> tf.nn function name
 _POOL_FN = {(2, "max"): "max_pool", (2, "avg"): "avg_pool",
@@ -21,7 +22,7 @@ class Pooling(Layer):
         self.pool_size = normalize_tuple(pool_size, self.rank, "pool_size")
         self.strides = normalize_tuple(strides if strides is not None else pool_size,
                                        self.rank, "strides")
-        self.padding = padding.lower()
+        self.padding = normalize_padding(padding)
         self.data_format = data_format or "channels_last"
 
     def call(self, inputs):

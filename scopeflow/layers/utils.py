@@ -52,16 +52,17 @@ def normalize_data_format(value):
     data_format = value.lower()
     if data_format not in _FORMATS:
         raise ValueError('The `data_format` argument must be one of "channels_first", '
-                         '"channels_last". Received: %s.' % (value,))
+                         '"channels_last". Received: %s' % (value,))  # (tf_keras' words)
     return data_format
 
 
 def normalize_padding(value):
-    """`value` lower-cased; only valid / same are accepted."""
+    """`value` lower-cased; only valid / same are accepted (tf_keras' words: it also takes
+    "causal" for Conv1D and lists, which these layers do not)."""
     padding = value.lower()
     if padding not in ("valid", "same"):
-        raise ValueError('The `padding` argument must be one of "valid", "same". Received: %s.'
-                         % (padding,))
+        raise ValueError('The `padding` argument must be a list/tuple or one of "valid", "same" '
+                         '(or "causal", only for `Conv1D). Received: %s' % (padding,))
     return padding
 
 

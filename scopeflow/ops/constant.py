@@ -156,12 +156,11 @@ def _infer_python(value):
         flat = _flatten(value)
         if any(isinstance(v, Tensor) for v in flat):
             raise _PackNeeded()
-        try:
-            arr = np.asarray(value)
-        except ValueError:
-            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
-        if arr.dtype == object and not all(isinstance(v, (str, bytes)) for v in flat):
-            raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+        arr = np.asarray(value)  # (a ragged list: NumPy's ValueError, as TF's)
+        if arr.dtype.kind in "SUO" and not all(isinstance(v, (str, bytes)) for v in flat):
+            raise TypeError("Failed to convert elements of %s to Tensor. Consider casting "
+                            "elements to a supported type. See https://www.tensorflow.org/"
+                            "api_docs/python/tf/dtypes for supported TF dtypes." % (value,))
         if arr.dtype.kind in "SUO":
             return np.asarray(value, dtype=object), _dt.string
         if arr.dtype.kind == "f":

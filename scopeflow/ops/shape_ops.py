@@ -428,6 +428,8 @@ lin_space = linspace
 
 # ---- one_hot / sequence_mask / meshgrid -----------------------------------------------------
 def _one_hot_shape(indices, depth, on_value, off_value, *, axis=-1):
+    from scopeflow.ops.op_util import check_allowed
+    check_allowed(indices, "indices", ("uint8", "int8", "int32", "int64"))  # (TF's TI)
     if axis < -1:
         raise ShapeError("axis must be >= -1")
     depth_dim = _b.scalar_dim(depth, 1)

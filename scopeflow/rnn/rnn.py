@@ -77,7 +77,8 @@ def dynamic_rnn(cell, inputs, sequence_length=None, initial_state=None, dtype=No
             sequence_length = tf.identity(sequence_length, name="sequence_length")
         batch = _batch_size(flat)
         state = _initial_state(cell, batch, initial_state, dtype,
-                               "If there is no initial_state, you must give a dtype.")
+                               "If no initial_state is provided, argument `dtype` must be "
+                               "specified")
         if sequence_length is not None:
             with tf.control_dependencies([_assert_has_shape(sequence_length, [batch])]):
                 sequence_length = tf.identity(sequence_length, name="CheckSeqLen")
@@ -238,7 +239,8 @@ def static_rnn(cell, inputs, initial_state=None, dtype=None, sequence_length=Non
         dims = first.shape.with_rank_at_least(1).as_list()
         batch = dims[0] if dims[0] is not None else tf.shape(first)[0]
         state = _initial_state(cell, batch, initial_state, dtype,
-                               "If no initial_state is provided, dtype must be specified")
+                               "If no initial_state is provided, argument `dtype` must be "
+                               "specified")
         if sequence_length is not None:
             sequence_length = tf.convert_to_tensor(sequence_length, name="sequence_length")
 

@@ -67,6 +67,6 @@ def test_dynamic_rnn_needs_dtype_or_initial_state(tf):
     try:
         tf.nn.dynamic_rnn(tf.nn.rnn_cell.GRUCell(3), x)
     except ValueError as e:
-        assert str(e) == "If there is no initial_state, you must give a dtype."
+        assert str(e) == "If no initial_state is provided, argument `dtype` must be specified"
     else:
         raise AssertionError("no error")
