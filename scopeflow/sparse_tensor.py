@@ -41,6 +41,8 @@ class SparseTensor:
             self._values = convert_to_tensor(values, name="values")
             self._dense_shape = convert_to_tensor(dense_shape, name="dense_shape",
                                                   dtype=_dt.int64)
+        from scopeflow.lowering.entries import mark_fed
+        mark_fed(self._indices, self._values)  # (fed entries: a program per bucket of counts)
 
     @classmethod
     def from_value(cls, value):

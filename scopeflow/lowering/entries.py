@@ -55,6 +55,19 @@ def mark(*tensors):
         _groups[t] = token
 
 
+def mark_fed(indices, values):
+    """`tf.SparseTensor(indices, values, shape)` of two plain placeholders with a `None`
+    leading dimension (`[None, rank]` int64 and `[None]`, as tffm and other TF1 programs feed
+    a batch's entries): marked as a sparse_placeholder's; a placeholder marked already (indices
+    shared by ids and weights) lends its token to the other."""
+    for t in (indices, values):
+        dims = t.shape._dims
+        if t._op._type != "Placeholder" or not dims or dims[0] is not None:
+            return
+    token = _groups.get(indices) or _groups.get(values) or object()
+    _groups[indices] = _groups[values] = token
+
+
 _made = weakref.WeakKeyDictionary()  # a host op making entries of its own -> their token
 
 

@@ -10,7 +10,8 @@ each entry's values, and which axes a product was broadcast along does not depen
 (a count of 1 meeting a 1 sums a single entry: the same value). So these values are followed
 as symbols (`Count`: the count of a group of entries), through the ops that build shapes
 (StridedSlice, ConcatV2, ExpandDims, Pack, Cast, Identity), into the ops that take them:
-Reshape of those very entries, BroadcastGradientArgs (whose axes then become constants of the
+Reshape of those very entries, Fill of `[count, ...]` (`tf.ones_like(values)`: a row per
+entry, each the same), BroadcastGradientArgs (whose axes then become constants of the
 analysis, for the Sum that reads them). Anything else reading them, or a fetch of one, keeps
 the run compiled per count.
 """
@@ -200,6 +201,19 @@ def _reshape(op, ins, fed):
     return (0,), rows.EXACT
 
 
+def _fill_entries(op, ins, fed):
+    """Fill of a shape `[count, ...]` made of the entries' own count (`tf.ones_like(values)`:
+    tffm's count of features per column) with a value not of the entries: a tensor with a row
+    per entry, the same in every row."""
+    if ins[0] != rows.VALUE or ins[1] is not None:
+        raise rows._Refuse("a fill of the entries' values")
+    dims = value_of(op._inputs[0], fed)
+    if type(dims) is not tuple or not dims or type(dims[0]) is not Count or not _known(
+            dims[1:]):
+        raise rows._Refuse("a fill not of the count of entries")
+    return (0,), rows.EXACT
+
+
 _BIG = 1 << 20
 
 
@@ -230,10 +244,11 @@ def _reduction_axes(op, ins, fed):
     return (None, None), rows.EXACT
 
 
-for _rule in (_shape_of, _building, _reshape, _reduction_axes):
+for _rule in (_shape_of, _building, _reshape, _reduction_axes, _fill_entries):
     _rule.values = True
 
 RULES = {"Shape": _shape_of, "Size": _shape_of, "Rank": _shape_of, "Reshape": _reshape,
+         "Fill": _fill_entries,
          "BroadcastGradientArgs": _reduction_axes,
          **{t: _building for t in ("StridedSlice", "ConcatV2", "ExpandDims", "Pack", "Cast",
                                    "Identity")}}

@@ -286,3 +286,45 @@ def test_a_dropout_mask_longer_than_the_entries_fails_as_tf(oracle):
     assert here[0] == there[0] == "InvalidArgumentError"
     assert re.findall(r"indices\[\d+\] = \d+ is not in \[0, 100\)", here[1]) == re.findall(
         r"indices\[\d+\] = \d+ is not in \[0, 100\)", there[1]) != []
+
+
+# geffy/tffm's sparse input: tf.SparseTensor of three plain placeholders, a factorization
+# machine of order 2 (x and x ** 2 by the weights) and its regularizer reweighted by the count
+# of entries per column (a sparse_reduce_sum of tf.ones_like(values): a Fill of their count)
+FED_PARTS = """
+rs = np.random.RandomState(0)
+ind = tf.placeholder(tf.int64, shape=[None, 2])
+val = tf.placeholder(tf.float32, shape=[None])
+shp = tf.placeholder(tf.int64, shape=[2])
+x = tf.SparseTensor(ind, val, shp)
+w1 = tf.Variable(tf.random_uniform([30, 1], -0.1, 0.1, seed=1))
+w2 = tf.Variable(tf.random_uniform([30, 4], -0.1, 0.1, seed=2))
+y = tf.placeholder(tf.float32, shape=[None])
+x2 = tf.SparseTensor(x.indices, tf.pow(x.values, 2), x.dense_shape)
+out = tf.sparse_tensor_dense_matmul(x, w1) + 0.5 * tf.reduce_sum(
+    tf.pow(tf.sparse_tensor_dense_matmul(x, w2), 2)
+    - tf.sparse_tensor_dense_matmul(x2, tf.pow(w2, 2)), [1], keepdims=True)
+counts = tf.sparse_reduce_sum(tf.SparseTensor(x.indices, tf.ones_like(x.values), x.dense_shape),
+                              axis=0, keep_dims=True)
+reweights = tf.transpose(tf.sqrt(counts)) / tf.reduce_sum(tf.sqrt(counts))
+loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
+    labels=y, logits=tf.reshape(out, [-1]))) + 0.01 * tf.reduce_mean(tf.pow(w1 * reweights, 2))
+opt = tf.train.AdamOptimizer(0.05).minimize(loss)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    losses = []
+    for i in range(10):
+        d = (rs.rand(16, 30) < 0.1 + 0.02 * (i % 4)) * rs.randn(16, 30)
+        r, c = np.nonzero(d)
+        fd = {ind: np.stack([r, c], 1), val: d[r, c].astype(np.float32), shp: [16, 30],
+              y: (rs.rand(16) > 0.5).astype(np.float32)}
+        losses.append(s.run([opt, loss], fd)[1])
+    result = [losses, s.run(w1).ravel().tolist(), s.run(w2).ravel().tolist()]
+"""
+
+
+def test_a_sparse_tensor_of_fed_placeholders_pads_its_entries(oracle):
+    padded_like_tf(FED_PARTS, oracle)
+    before = cache.stats["compiles"]
+    run_here(FED_PARTS)
+    assert cache.stats["compiles"] - before <= 5  # (init, the first count, buckets 64, 128)

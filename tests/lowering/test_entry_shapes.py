@@ -137,8 +137,8 @@ def test_values_read_from_the_count_keep_the_run_compiled_per_count():
 
     assert _analysed(reshaped) is not None
     assert _analysed(lambda sp: tf.shape(sp.values)) is None  # (the bucket would show)
-    assert _analysed(lambda sp: tf.math.segment_sum(  # (ones of the bucket's count)
-        tf.fill(tf.shape(sp.values), 1.0), sp.indices[:, 0])) is None
+    assert _analysed(lambda sp: tf.math.segment_sum(  # (a one per entry: the sink drops the
+        tf.fill(tf.shape(sp.values), 1.0), sp.indices[:, 0])) is not None  # padded ones)
     assert _analysed(lambda sp: tf.math.segment_sum(  # (a sum of the count)
         sp.values * tf.cast(tf.size(sp.values), tf.float32), sp.indices[:, 0])) is None
 
@@ -156,3 +156,23 @@ def test_ones_of_the_count_are_counted_as_tf(oracle):
     here = run_here(FILLED)
     assert here["ok"] == [[1.0], [2.0], [3.0]]
     assert here == oracle(FILLED)
+
+
+FILLED_COLUMNS = """
+sp = tf.sparse_placeholder(tf.float32, [3, 5])
+out = tf.math.segment_sum(tf.fill(tf.shape(sp.values), 1.0), sp.indices[:, 0])
+per_column = tf.sparse_reduce_sum(
+    tf.SparseTensor(sp.indices, tf.ones_like(sp.values), sp.dense_shape), axis=0)
+result = []
+with tf.Session() as s:
+    for n in (2, 3, 5, 7, 4, 9):
+        idx = sorted([[i % 3, i % 5] for i in range(n)])
+        v = tf.SparseTensorValue(idx, [1.0] * n, [3, 5])
+        result.append([a.tolist() for a in s.run([out, per_column], {sp: v})])
+"""
+
+
+def test_ones_per_entry_count_the_real_entries_in_padded_runs(oracle):
+    before = cache.stats["compiles"]
+    assert run_here(FILLED_COLUMNS) == oracle(FILLED_COLUMNS)
+    assert cache.stats["compiles"] - before <= 3  # (the first count, then buckets of 16)
