@@ -27,6 +27,7 @@ from scopeflow.io.parsing_config import (
     SparseFeature,
     VarLenFeature,
     default_name,
+    feature_dims,
 )
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
@@ -88,7 +89,7 @@ def _default_tensor(key, feat, dtype):
     if isinstance(feat.default_value, Tensor):
         return feat.default_value
     value = convert_to_tensor(feat.default_value, dtype=dtype, name=default_name("key_", key))
-    return reshape(value, [int(d) for d in feat.shape])
+    return reshape(value, feature_dims(feat))
 
 
 def _reshape_to_scalar(value):

@@ -33,6 +33,7 @@ from scopeflow.io.parsing_config import (
     FixedLenFeature,
     FixedLenSequenceFeature,
     VarLenFeature,
+    feature_dims,
 )
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
@@ -61,7 +62,7 @@ class _Params:
             else:
                 raise ValueError("Unsupported %s %s for key '%s'"
                                  % (type(feat).__name__, feat, key))
-        self.dense_shapes = [TensorShape([int(d) for d in f.shape])
+        self.dense_shapes = [TensorShape(feature_dims(f))
                              for f in self.dense_features]
 
 

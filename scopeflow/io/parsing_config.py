@@ -99,9 +99,16 @@ def _check_dtype(dtype):
                         "of allowed values: float32, int64, string" % dtype.name)
 
 
+def feature_dims(feat):
+    """A feature's shape as TF reads it (`tensor_shape.as_shape`: `FixedLenFeature((23), ...)`,
+    an int, is one dimension)."""
+    from scopeflow.core.shape import TensorShape
+    return [int(d) for d in TensorShape(feat.shape).as_list()]
+
+
 def _dense_shape(feat):
     """Dims of a dense output per example (None leads a sequence feature's shape)."""
-    dims = [int(d) for d in feat.shape]
+    dims = feature_dims(feat)
     return ([None] + dims) if isinstance(feat, FixedLenSequenceFeature) else dims
 
 

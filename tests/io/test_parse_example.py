@@ -146,3 +146,26 @@ def test_var_len_values_round_trip(rows):
     assert got.indices.tolist() == [[b, j] for b, r in enumerate(rows) for j in range(len(r))]
     assert got.dense_shape.tolist() == [len(rows), max(len(r) for r in rows)]
     assert got.values.dtype == np.int64
+
+
+_INT_SHAPES = r'''
+ex = tf.train.Example(features=tf.train.Features(feature={
+    "f": tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 2, 3])),
+    "y": tf.train.Feature(int64_list=tf.train.Int64List(value=[4]))})).SerializeToString()
+one = tf.parse_single_example(ex, {"f": tf.FixedLenFeature((3), tf.int64),
+                                   "y": tf.FixedLenFeature((1), tf.int64),
+                                   "d": tf.FixedLenFeature(2, tf.float32, default_value=[.5, 1.])})
+many = tf.parse_example([ex, ex], {"f": tf.FixedLenFeature(3, tf.int64)})
+ctx, seq = tf.parse_single_sequence_example(ex, context_features={
+    "y": tf.FixedLenFeature(1, tf.int64)})
+with tf.Session() as s:
+    result = [[(k, v.shape.as_list()) for k, v in sorted(one.items())],
+              {k: v.tolist() for k, v in s.run(one).items()}, s.run(many)["f"].tolist(),
+              s.run(ctx)["y"].tolist()]
+'''
+
+
+@pytest.mark.oracle
+def test_an_int_feature_shape_is_one_dimension_as_in_tf(oracle):
+    # wangruichens/examples' avazu reader: FixedLenFeature((23), tf.int64), (23) an int
+    assert run_here(_INT_SHAPES) == oracle(_INT_SHAPES)
