@@ -341,3 +341,11 @@ def bits_compared(oracle, code, x, names):
         for name, want, got in zip(names, want_n, got_n):
             bad = bit_mismatches(np.array(got, np.uint32), np.array(want, np.uint32))
             assert bad.size == 0, (name, len(want), x[bad[:5]])
+
+
+def fed_cases_match(oracle, code, values):
+    """`fed_case(code, v)` gives TF's value or error here, for each of `values`."""
+    for value in values:
+        snippet = fed_case(code, value)
+        here, there = outcome(run_here(snippet)), outcome(oracle(snippet))
+        assert here == there, (value, here, there)

@@ -61,6 +61,12 @@ def _batch_matmul_shape(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=
 
 @typed_op("BatchMatMulV2", infer=_batch_matmul_shape)
 def _batch_mat_mul(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):
+    sx, sy = np.shape(x), np.shape(y)
+    try:
+        np.broadcast_shapes(sx[:-2], sy[:-2])
+    except ValueError:
+        raise ValueError("In[0] and In[1] must have compatible batch dimensions: [%s] vs. [%s]"
+                         % (",".join(map(str, sx)), ",".join(map(str, sy)))) from None
     _check_inner(x, y, adj_x, adj_y, " %d %d" % (bool(adj_x), bool(adj_y)))
     return jnp.matmul(_adj(x) if adj_x else x, _adj(y) if adj_y else y)
 

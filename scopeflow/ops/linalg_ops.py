@@ -9,11 +9,13 @@ import jax.scipy.linalg as jsl
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.errors import FailedPreconditionError
 from scopeflow.ops import eigen_qr
 from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
+from scopeflow.ops.array_base import dims_text
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
-from scopeflow.ops.value_checks import check
+from scopeflow.ops.value_checks import check, failed
 
 __all__ = ["adjoint", "cholesky", "cholesky_solve", "cross", "det", "eigh", "eigvalsh", "inv",
            "logdet", "lstsq", "lu", "matrix_determinant", "matrix_inverse", "matrix_solve",
@@ -45,6 +47,22 @@ def _scalar_per_matrix(input, **attrs):  # noqa: A002
     return spec(None if m is None else m[0], input.dtype.base_dtype)
 
 
+def _bad_matrices(ctx, x, square=True):
+    """TF's LinearAlgebraOp checks of a fed input: rank >= 2 and, for `square`, square
+    matrices; True (the error recorded for the run) when they fail."""
+    shape = np.shape(x)
+    if len(shape) < 2:
+        return failed(ctx, "Input tensor 0 must have rank >= 2, got %d" % len(shape))
+    return failed(ctx, "Input matrix must be square." if square and shape[-1] != shape[-2]
+                  else "")
+
+
+def _stand_in(x, *tails):
+    """Zeros for the outputs of a failed check: `x`'s batch dims + each tail."""
+    batch = np.shape(x)[:-2]
+    return tuple(jnp.zeros(batch + t, jnp.result_type(x)) for t in tails)
+
+
 def _adj(x):
     return jnp.conj(jnp.swapaxes(x, -1, -2))
 
@@ -63,20 +81,26 @@ def _lu_solve(lu, piv, rhs):
 
 @typed_op("MatrixInverse", infer=_square_shape, context=True)
 def _matrix_inverse(ctx, input, *, adjoint=False):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, (0, 0))[0]
     a = _adj(input) if adjoint else input
     lu, piv = _lu_checked(ctx, a, "Input is not invertible.")
     eye = jnp.broadcast_to(jnp.eye(a.shape[-1], dtype=lu.dtype), lu.shape)
     return _lu_solve(lu, piv, eye)
 
 
-@typed_op("MatrixDeterminant", infer=_scalar_per_matrix)
-def _matrix_determinant(input):  # noqa: A002
+@typed_op("MatrixDeterminant", infer=_scalar_per_matrix, context=True)
+def _matrix_determinant(ctx, input):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, ())[0]
     return jnp.linalg.det(input)
 
 
 @typed_op("LogMatrixDeterminant", infer=lambda input: [_scalar_per_matrix(input)] * 2,
-          multi=True)
-def _log_matrix_determinant(input):  # noqa: A002
+          multi=True, context=True)
+def _log_matrix_determinant(ctx, input):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, (), ())
     return tuple(jnp.linalg.slogdet(input))
 
 
@@ -97,8 +121,10 @@ def _cholesky_lower_jvp(primals, tangents):
     return jax.jvp(jnp.linalg.cholesky, (_lower_hermitian(primals[0]),), tangents)
 
 
-@typed_op("Cholesky", infer=_square_shape)
-def _cholesky(input):  # noqa: A002
+@typed_op("Cholesky", infer=_square_shape, context=True)
+def _cholesky(ctx, input):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, (0, 0))[0]
     # TF's kernel (Eigen's LLT) reads the lower triangle only; jnp averages the matrix with
     # its adjoint, which gave other values for an input that is not symmetric
     return _cholesky_lower(input)
@@ -113,8 +139,10 @@ def _eig_shape(input, *, compute_v=True):  # noqa: A002
     return [spec(m[0] + (n,), dt), spec(m[0] + ((n, n) if compute_v else (0,)), dt)]
 
 
-@typed_op("SelfAdjointEigV2", infer=_eig_shape, multi=True)
-def _self_adjoint_eig(input, *, compute_v=True):  # noqa: A002
+@typed_op("SelfAdjointEigV2", infer=_eig_shape, multi=True, context=True)
+def _self_adjoint_eig(ctx, input, *, compute_v=True):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, (0,), (0, 0))
     # TF's kernel reads the lower triangle only: its gradient is lower triangular (jnp's
     # default averages a with its transpose, which spread the gradient over both triangles)
     lower = jnp.tril(input)
@@ -135,8 +163,10 @@ def _qr_shape(input, *, full_matrices=False):  # noqa: A002
     return [spec(b + (rows, p), dt), spec(b + (p, cols), dt)]
 
 
-@typed_op("Qr", infer=_qr_shape, multi=True)
-def _qr(input, *, full_matrices=False):  # noqa: A002
+@typed_op("Qr", infer=_qr_shape, multi=True, context=True)
+def _qr(ctx, input, *, full_matrices=False):  # noqa: A002
+    if _bad_matrices(ctx, input, square=False):
+        return _stand_in(input, (0, 0), (0, 0))
     if eigen_qr.on_host(np.shape(input), jnp.result_type(input)):
         # TF's own values (Eigen's order), e.g. for orthogonal inits
         return _tf_qr(input, bool(full_matrices))
@@ -188,8 +218,10 @@ def _svd_shape(input, *, compute_uv=True, full_matrices=False):  # noqa: A002
     return [spec(b + (p,), dt), spec(b + (rows, p), dt), spec(b + (cols, p), dt)]
 
 
-@typed_op("Svd", infer=_svd_shape, multi=True)
-def _svd(input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+@typed_op("Svd", infer=_svd_shape, multi=True, context=True)
+def _svd(ctx, input, *, compute_uv=True, full_matrices=False):  # noqa: A002
+    if _bad_matrices(ctx, input, square=False):
+        return _stand_in(input, (0,), (0, 0), (0, 0))
     if not compute_uv:
         empty = jnp.zeros((0,), input.dtype)
         return jnp.linalg.svd(input, compute_uv=False), empty, empty
@@ -235,8 +267,27 @@ def _matrix_solve(ctx, matrix, rhs, *, adjoint=False):
     return _lu_solve(lu, piv, jnp.broadcast_to(rhs, shape + jnp.shape(rhs)[-2:]))
 
 
-@typed_op("MatrixTriangularSolve", infer=_solve_shape)
-def _triangular_solve(matrix, rhs, *, lower=True, adjoint=False):
+def _triangular_solve_error(m, r, lower, adjoint):
+    """TF's MatrixTriangularSolve checks of fed shapes ('' when they pass)."""
+    if m[-1] != m[-2]:
+        return "In[0] matrices in the last dimensions must be square (%d =/= %d)" % (m[-1],
+                                                                                    m[-2])
+    try:
+        np.broadcast_shapes(m[:-2], r[:-2])
+    except ValueError:
+        return "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (
+            dims_text(m), dims_text(r))
+    if m[-2] != r[-2]:
+        return "In[0] mismatch In[1] shape: %d vs. %d: %s %s %d %d" % (
+            m[-2], r[-2], dims_text(m), dims_text(r), lower, adjoint)
+    return ""
+
+
+@typed_op("MatrixTriangularSolve", infer=_solve_shape, context=True)
+def _triangular_solve(ctx, matrix, rhs, *, lower=True, adjoint=False):
+    m, r = np.shape(matrix), np.shape(rhs)
+    if failed(ctx, _triangular_solve_error(m, r, lower, adjoint)):
+        return jnp.zeros(r, jnp.result_type(rhs))
     return jsl.solve_triangular(matrix, rhs, lower=lower, trans="C" if adjoint else 0)
 
 
@@ -248,8 +299,16 @@ def _cross_shape(a, b):
     return spec(d, a.dtype.base_dtype)
 
 
-@typed_op("Cross", infer=_cross_shape)
-def _cross(a, b):
+@typed_op("Cross", infer=_cross_shape, context=True)
+def _cross(ctx, a, b):
+    if np.shape(a) != np.shape(b):
+        check(ctx, False, "Both inputs must be of same shape: %s vs. %s"
+              % (dims_text(np.shape(a)), dims_text(np.shape(b))))
+        return jnp.zeros(np.shape(a), jnp.result_type(a))
+    if not np.shape(a) or np.shape(a)[-1] != 3:
+        check(ctx, False, "Cross-products are only defined for 3-element vectors.",
+              exc=FailedPreconditionError)
+        return jnp.zeros(np.shape(a), jnp.result_type(a))
     return jnp.cross(a, b)
 
 

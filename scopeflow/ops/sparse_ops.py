@@ -20,7 +20,7 @@ from scopeflow.gradients.registry import gradient
 from scopeflow.lowering import entries
 from scopeflow.lowering.entries import count_of
 from scopeflow.ops.array_base import dims_of, static_value
-from scopeflow.ops.dynamic_shape import host_op
+from scopeflow.ops.dynamic_shape import BadValue, host_op
 from scopeflow.ops.op_util import name_scope, tensor
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.value_checks import check, first_bad
@@ -68,6 +68,11 @@ def _reduce_shape(input_indices, input_values, input_shape, reduction_axes, *, k
 def _sparse_reduce_sum(ctx, input_indices, input_values, input_shape, reduction_axes, *,
                        keep_dims=False):
     shape = _ints(input_shape)
+    for a in _ints(reduction_axes):
+        if not -len(shape) <= a < len(shape):
+            check(ctx, False, "Invalid reduction dimension %d, for input with %d dimensions."
+                  % (a, len(shape)))
+            return jnp.zeros((), input_values.dtype)
     axes = tuple(sorted({a % len(shape) for a in _ints(reduction_axes)})) if shape else ()
     key = jnp.ravel_multi_index(tuple(jnp.asarray(input_indices).T), shape, mode="clip")
     size = int(np.prod(shape))
@@ -106,6 +111,19 @@ def _add_shape(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thres
             (a_shape.shape, _I64)]
 
 
+def same_dense_shapes(a_shape, b_shape, text="[%s]", sep=","):
+    """TF's check that two SparseTensors' dense shapes are equal (BadValue otherwise); the
+    ranks' message shows each shape as `text` % its dims joined by `sep`."""
+    sa, sb = np.asarray(a_shape).tolist(), np.asarray(b_shape).tolist()
+    if len(sa) != len(sb):
+        raise BadValue("Operands do not have the same ranks; got shapes: %s and %s"
+                       % (text % sep.join(map(str, sa)), text % sep.join(map(str, sb))))
+    for i, (x, y) in enumerate(zip(sa, sb)):
+        if x != y:
+            raise BadValue("Operands' shapes do not match: got %d and %d for dimension %d"
+                           % (x, y, i))
+
+
 def _cmp(a, b):
     return (a > b) - (a < b)
 
@@ -114,6 +132,7 @@ def _cmp(a, b):
     ("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape", "thresh"), ANY))
 def sparse_add_op(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
     """TF's merge of two sorted entry lists; a sum below `thresh` in magnitude is dropped."""
+    same_dense_shapes(a_shape, b_shape, "%s", " ")
     a, b = a_indices.tolist(), b_indices.tolist()
     rows, vals = [], []
     i = j = 0
@@ -142,9 +161,19 @@ def _dense_add_shape(a_indices, a_values, a_shape, b):
     return b.shape, b.dtype.base_dtype
 
 
-@op("SparseTensorDenseAdd", infer=_dense_add_shape,
+@op("SparseTensorDenseAdd", infer=_dense_add_shape, context=True,
     types={"a_indices": ANY, "a_values": ANY, "a_shape": ANY})
-def _sparse_dense_add(a_indices, a_values, a_shape, b):
+def _sparse_dense_add(ctx, a_indices, a_values, a_shape, b):
+    shape, dense = _ints(a_shape), tuple(np.shape(b))
+    if len(shape) != len(dense):
+        check(ctx, False, "Two operands have different ranks; received: %d and %d"
+              % (len(shape), len(dense)))
+        return jnp.asarray(b)
+    for i, (x, y) in enumerate(zip(shape, dense)):
+        if x != y:
+            check(ctx, False, "Dimension %d does not equal (no broadcasting is supported): "
+                  "sparse side %d vs dense side %d" % (i, x, y))
+            return jnp.asarray(b)
     return jnp.asarray(b).at[tuple(jnp.asarray(a_indices).T)].add(a_values)
 
 
@@ -187,6 +216,13 @@ def _sparse_matmul(ctx, a_indices, a_values, a_shape, b, *, adjoint_a=False, adj
     idx = jnp.asarray(a_indices)
     b = jnp.conj(b).T if adjoint_b else jnp.asarray(b)  # a NumPy b cannot be indexed by traced c
     rows = shape[1] if adjoint_a else shape[0]
+    inner = shape[0] if adjoint_a else shape[1]
+    if inner != b.shape[0]:
+        b_dims = "[%s]" % ",".join(str(d) for d in np.shape(b)[::-1 if adjoint_b else 1])
+        check(ctx, False, "Cannot multiply A and B because inner dimension does not match: "
+              "%d vs. %d.  Did you forget a transpose?  Dimensions of A: [%d, %d).  Dimensions "
+              "of B: %s" % (inner, b.shape[0], shape[0], shape[1], b_dims))
+        return jnp.zeros((rows, b.shape[1]), b.dtype)
     # entries padded to a bucket (lowering/entries.py): the padded ones are dropped
     n = count_of(ctx, ctx.op._inputs[0])
     real = None if n is None else jnp.arange(idx.shape[0]) < n

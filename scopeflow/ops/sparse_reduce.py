@@ -19,7 +19,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.ops.dynamic_shape import BadValue, host_op
 from scopeflow.ops.op_util import name_scope
 from scopeflow.ops.registry import ANY, spec
-from scopeflow.ops.sparse_ops import _reduce_shape, _sparse
+from scopeflow.ops.sparse_ops import _reduce_shape, _sparse, same_dense_shapes
 from scopeflow.sparse_tensor import SparseTensor
 
 _I64 = _dt.int64
@@ -143,14 +143,8 @@ def _pair_shape(a_indices, a_values, a_shape, b_indices, b_values, b_shape):
 
 def _union(fn):
     def kernel(a_indices, a_values, a_shape, b_indices, b_values, b_shape):
-        sa, sb = np.asarray(a_shape).tolist(), np.asarray(b_shape).tolist()
-        if len(sa) != len(sb):
-            raise BadValue("Operands do not have the same ranks; got shapes: [%s] and [%s]"
-                           % (",".join(map(str, sa)), ",".join(map(str, sb))))
-        for i, (x, y) in enumerate(zip(sa, sb)):
-            if x != y:
-                raise BadValue("Operands' shapes do not match: got %d and %d for dimension %d"
-                               % (x, y, i))
+        same_dense_shapes(a_shape, b_shape)
+        sa = np.asarray(a_shape).tolist()
         rank = len(sa)
         a = dict(zip(map(tuple, np.asarray(a_indices).reshape(-1, rank).tolist()), a_values))
         b = dict(zip(map(tuple, np.asarray(b_indices).reshape(-1, rank).tolist()), b_values))
@@ -207,6 +201,9 @@ def _sparse_split(split_dim, indices, values, shape, *, num_split):
         raise BadValue("Input axis should be in range [-%d, %d), got %d" % (rank, rank, axis))
     axis %= rank
     size = int(shape[axis])
+    if not 1 <= num_split <= size:
+        raise BadValue("Input num_split should be between 1 and the splitting dimension size "
+                       "(%d), got %d" % (size, num_split))
     sizes = [size // num_split + (1 if k < size % num_split else 0) for k in range(num_split)]
     starts = np.cumsum([0] + sizes)
     idx = np.asarray(indices, np.int64).reshape(-1, rank)

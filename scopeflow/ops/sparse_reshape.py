@@ -35,7 +35,12 @@ def _reshape_shape(input_indices, input_shape, new_shape):
                  _I64), spec((rank,), _I64)]
 
 
-def _target(dense_size, new_shape):
+def _shapes_text(in_shape, out):
+    return ". input_shape=[%s] output_shape=[%s]" % (",".join(map(str, in_shape)),
+                                                    ",".join(map(str, out)))
+
+
+def _target(dense_size, new_shape, in_shape):
     """`new_shape` with its -1 filled in, checked as TF's reshape_util does."""
     out, unknown, product = list(int(d) for d in new_shape), -1, 1
     for i, d in enumerate(out):
@@ -49,13 +54,17 @@ def _target(dense_size, new_shape):
         else:
             product *= d
     if unknown != -1:
-        if product == 0 or dense_size % product:
+        if product == 0:
+            raise BadValue("reshape cannot infer the missing input size for an empty tensor "
+                           "unless all specified input sizes are non-zero")
+        out[unknown] = dense_size // product  # TF's message shows the -1 filled in
+        if dense_size % product:
             raise BadValue("Input to reshape is a SparseTensor with %d dense values, but the "
-                           "requested shape requires a multiple of %d" % (dense_size, product))
-        out[unknown] = dense_size // product
+                           "requested shape requires a multiple of %d%s"
+                           % (dense_size, product, _shapes_text(in_shape, out)))
     elif product != dense_size:
         raise BadValue("Input to reshape is a tensor with %d dense values, but the requested "
-                       "shape has %d" % (dense_size, product))
+                       "shape has %d%s" % (dense_size, product, _shapes_text(in_shape, out)))
     return out
 
 
@@ -64,7 +73,7 @@ def sparse_reshape_op(input_indices, input_shape, new_shape):
     """Entries moved to their row-major place in `new_shape` (one -1 is inferred)."""
     shape = [int(d) for d in input_shape]
     dense_size = int(np.prod(shape, dtype=np.int64))
-    out = _target(dense_size, new_shape)
+    out = _target(dense_size, new_shape, shape)
     idx = np.asarray(input_indices, np.int64).reshape(-1, len(shape))
     flat = np.zeros(len(idx), np.int64)
     for k, d in enumerate(shape):

@@ -5,11 +5,14 @@ lowering keeps on the host (string constants never enter XLA). Their inputs must
 when the run is traced (constants, or values computed from constants).
 """
 
+import builtins
+
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.ops.array_base import ShapeError, dims_of, merge_dims
+from scopeflow.ops.array_base import ShapeError, dims_of, dims_text, merge_dims
 from scopeflow.ops.registry import ANY, op, spec
+from scopeflow.ops.value_checks import check
 
 
 def _host(x, op_type):
@@ -43,10 +46,33 @@ def _format(precision, scientific, shortest, width, fill, kind):
     return head + prec + ("g" if shortest else "e" if scientific else "f")
 
 
-@op("AsString", infer=_as_string_shape, types={"input": ANY})
-def _as_string(input, *, precision=-1, scientific=False, shortest=False, width=-1,  # noqa: A002
-               fill=""):
+def _format_error(kind, dtype_name, precision, scientific, shortest, fill):
+    """TF's AsString attribute checks, in its order ('' when the attributes are fine)."""
+    if builtins.len(fill) > 1:
+        return "Fill string must be one or fewer characters"
+    if kind == "O":
+        return ""
+    if kind in "iub" and (scientific or shortest):
+        return "scientific and shortest format not supported for datatype %s" % dtype_name
+    if kind in "iub" and precision > -1:
+        return "precision not supported for datatype %s" % dtype_name
+    if scientific and shortest:
+        return "Cannot select both scientific and shortest notation"
+    if fill and fill not in " +-0#":
+        return 'Fill argument not supported: "%s"' % fill
+    return ""
+
+
+@op("AsString", infer=_as_string_shape, types={"input": ANY}, context=True)
+def _as_string(ctx, input, *, precision=-1, scientific=False, shortest=False,  # noqa: A002
+               width=-1, fill=""):
     a = _host(input, "AsString")
+    fill = fill.decode() if isinstance(fill, bytes) else fill
+    name = _dt.as_dtype(a.dtype).name if a.dtype != object else "string"
+    message = _format_error(a.dtype.kind, name, precision, scientific, shortest, fill)
+    if message:
+        check(ctx, False, message)
+        return _bytes_array([b""] * a.size, a.shape)
     if a.dtype == object:  # strings pass through
         return a
     fmt = _format(precision, scientific, shortest, width, fill, a.dtype.kind)
@@ -86,10 +112,17 @@ def _join_shape(inputs, *, separator=""):
     return spec(out, _dt.string)
 
 
-@op("StringJoin", infer=_join_shape, lists=("inputs",), types={"inputs": _dt.string})
-def _string_join(inputs, *, separator=""):
+@op("StringJoin", infer=_join_shape, lists=("inputs",), types={"inputs": _dt.string},
+    context=True)
+def _string_join(ctx, inputs, *, separator=""):
     arrays = [_host(x, "StringJoin") for x in inputs]
-    shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    shapes = [a.shape for a in arrays if a.shape]  # scalars repeat, the rest must agree
+    for other in shapes[1:]:
+        if other != shapes[0]:
+            check(ctx, False, "Input shapes do not match: %s vs. %s"
+                  % (dims_text(shapes[0]), dims_text(other)))
+            return _bytes_array([b""] * int(np.prod(shapes[0])), shapes[0])
+    shape = shapes[0] if shapes else ()
     flat = [np.broadcast_to(a, shape).reshape(-1) for a in arrays]
     sep = separator.encode() if isinstance(separator, str) else separator
     joined = [sep.join(_as_bytes(v) for v in parts) for parts in zip(*flat)] if flat else []
@@ -127,20 +160,50 @@ def length(input, name=None, unit="BYTE"):  # noqa: A002
 
 
 # ---- Substr ---------------------------------------------------------------------------------
-@op("Substr", infer=lambda input, pos, len, **attrs: (input.shape, _dt.string),  # noqa: A006
-    types={"input": _dt.string})
-def _substr(input, pos, len, *, unit="BYTE"):  # noqa: A002
+def _substr_shape(input, pos, len, **attrs):  # noqa: A002
+    p, n = dims_of(pos), dims_of(len)
+    if p is not None and n is not None and builtins.len(p) != builtins.len(n):
+        raise ShapeError("Shape must be rank %d but is rank %d" % (builtins.len(n),
+                                                                   builtins.len(p)))
+    if p is not None and n is not None and p != n:  # TF compares the dims, unknown ones too
+        raise ShapeError("pos and len shapes must match: %s vs. %s" % (dims_text(p),
+                                                                     dims_text(n)))
+    return input.shape, _dt.string
+
+
+@op("Substr", infer=_substr_shape, types={"input": _dt.string}, context=True)
+def _substr(ctx, input, pos, len, *, unit="BYTE"):  # noqa: A002
     a = _host(input, "Substr")
-    p, n = np.broadcast_to(_host(pos, "Substr"), a.shape), np.broadcast_to(_host(len, "Substr"),
-                                                                          a.shape)
+    p, n = _host(pos, "Substr"), _host(len, "Substr")
+    same = p.shape == a.shape or not p.shape
+    shape = np.broadcast_shapes(a.shape, p.shape, n.shape)
+    a, p, n = (np.broadcast_to(x, shape).reshape(-1) for x in (a, p, n))
     out = []
-    for s, i, k in zip(a.reshape(-1), p.reshape(-1), n.reshape(-1)):
+    for i, (s, start, k) in enumerate(zip(a, p, n)):
         b = _as_bytes(s)
-        if unit == "UTF8_CHAR":
-            out.append(b.decode("utf-8", "replace")[i:i + k].encode())
-        else:
-            out.append(b[i:i + k])
-    return _bytes_array(out, a.shape)
+        text = b.decode("utf-8", "replace") if unit == "UTF8_CHAR" else b
+        size = builtins.len(text)
+        if not -size <= start <= size:  # TF: pos in [-size, size], negative from the end
+            where = str(i) if same else "(%s)" % ", ".join(
+                str(int(j)) for j in np.unravel_index(i, shape))
+            shown = "" if unit == "UTF8_CHAR" else "b'%s' " % _shown(b)
+            check(ctx, False, "pos %d out of range for string %sat index %s"
+                  % (start, shown, where))
+            return _bytes_array([b""] * a.size, shape)
+        start = start + size if start < 0 else start
+        if k < 0:  # a negative length: to the end for bytes, nothing for characters
+            k = 0 if unit == "UTF8_CHAR" else size
+        piece = text[start:start + k]
+        out.append(piece.encode() if unit == "UTF8_CHAR" else piece)
+    return _bytes_array(out, shape)
+
+
+def _shown(b):
+    """A string's bytes as TF's message prints them (UTF-8 text, else one char a byte)."""
+    try:
+        return b.decode("utf-8")
+    except UnicodeDecodeError:
+        return b.decode("latin-1")
 
 
 def substr(input, pos, len, name=None, unit="BYTE"):  # noqa: A002

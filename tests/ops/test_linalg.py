@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from math_oracle import check_all_ops, check_outputs, check_values
 
 import scopeflow.compat.v1 as tf
-from oracle import fed_case, outcome, run_here
+from oracle import fed_case, fed_cases_match, outcome, run_here
 
 GRAPHS = [
     "a = tf.placeholder(tf.float32, [5, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
@@ -171,3 +171,37 @@ FED_CASES = [
 def test_fed_values_fail_as_tf(oracle, code, value):
     snippet = fed_case(code, value)
     assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+
+
+MATS = [[1.0, 2.0], [[1.0, 2.0]], [[2.0, 1.0], [1.0, 3.0]], [[[1.0]]]]
+FED = [  # fed matrices TF refuses (rank, square, matching rows): its errors, not a value
+    ("p = tf.placeholder(tf.float32, None); out = tf.matrix_inverse(p)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.matrix_determinant(p)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.linalg.slogdet(p)[1]", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.linalg.logdet(p)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.cholesky(p)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.self_adjoint_eigvals(p)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.svd(p, compute_uv=False)", MATS),
+    ("p = tf.placeholder(tf.float32, None); out = tf.abs(tf.qr(p)[1])", MATS),
+    ("p = tf.placeholder(tf.float32, [None, None]); "
+     "out = tf.matrix_triangular_solve(tf.eye(2), p)", [[[1.0]] * 3, [[1.0]] * 2]),
+    ("p = tf.placeholder(tf.float32, [None, None]); "
+     "out = tf.matrix_triangular_solve(tf.eye(2), p, lower=False, adjoint=True)", [[[1.0]] * 3]),
+    ("p = tf.placeholder(tf.float32, [None, None]); "
+     "out = tf.matrix_triangular_solve(p, tf.ones([2, 1]))", [[[1.0, 0.0, 0.0]] * 2, [[1.0]] * 3]),
+    ("p = tf.placeholder(tf.float32, [None, 2, 1]); "
+     "out = tf.matrix_triangular_solve(tf.ones([2, 2, 2]), p)", [[[[1.0]] * 2] * 3]),
+    ("p = tf.placeholder(tf.float32, [None, None]); out = tf.cholesky_solve(tf.eye(2), p)",
+     [[[1.0]] * 3]),
+    ("p = tf.placeholder(tf.float32, [None, 2, 2]); out = tf.matmul(tf.ones([3, 2, 2]), p)",
+     [[[[1.0, 1.0]] * 2] * 2, [[[1.0, 1.0]] * 2]]),
+    ("p = tf.placeholder(tf.float32, [None]); out = tf.cross([1.0, 2.0, 3.0], p)",
+     [[1.0, 2.0], [0.0, 1.0, 0.0]]),
+    ("p = tf.placeholder(tf.float32, [None]); out = tf.cross(p, p)", [[1.0, 2.0]]),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", FED)
+def test_fed_matrices_match_tf(oracle, code, values):
+    fed_cases_match(oracle, code, values)

@@ -2,7 +2,7 @@
 
 import pytest
 from array_oracle import check_graph, check_values
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 _BUILD = (
     "sp = tf.SparseTensor(indices=[[0, 1], [2, 0]], values=[5, 7], dense_shape=[3, 2]); "
@@ -127,3 +127,26 @@ def test_sparse_placeholder_of_a_shape_tensor_or_list_builds_tfs_graph(oracle):
     """tkipf/gcn's `sparse_placeholder(tf.float32, shape=tf.constant(shape, tf.int64))`: TF
     makes the shape a feedable PlaceholderWithDefault (also for a list of known dims)."""
     assert run_here(_PLACEHOLDERS) == oracle(_PLACEHOLDERS)
+
+
+SP = "tf.SparseTensor([[0, 0], [1, 2]], [1.0, 2.0], [2, 3])"
+FED = [  # fed shapes TF refuses: its errors, where a value came back
+    ("p = tf.placeholder(tf.int64, [None]); "
+     "out = tf.sparse_add(%s, tf.SparseTensor([[0, 0]], [1.0], p)).values" % SP,
+     [[2, 3], [3, 3], [2, 3, 1]]),
+    ("p = tf.placeholder(tf.float32, None); out = tf.sparse_add(p, %s)" % SP,
+     [[[1.0, 2.0, 3.0]], [[1.0, 2.0, 3.0]] * 2, [1.0, 2.0, 3.0], [[1.0, 2.0]] * 2]),
+    ("p = tf.placeholder(tf.float32, [None, None]); "
+     "out = tf.sparse_tensor_dense_matmul(%s, p)" % SP, [[[1.0, 2.0]] * 2, [[1.0]] * 3]),
+    ("p = tf.placeholder(tf.float32, [None, None]); "
+     "out = tf.sparse_tensor_dense_matmul(%s, p, adjoint_a=True, adjoint_b=True)" % SP,
+     [[[1.0, 2.0, 3.0]], [[1.0, 2.0]]]),
+    ("p = tf.placeholder(tf.int32, []); out = tf.sparse_reduce_sum(%s, p)" % SP,
+     [2, -3, -2, 1]),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", FED)
+def test_fed_values_match_tf(oracle, code, values):
+    fed_cases_match(oracle, code, values)

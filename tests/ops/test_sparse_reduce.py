@@ -3,7 +3,7 @@ vs TF (ops/sparse_reduce.py): graphs, values (present entries only; a missing si
 errors, and a fed SparseTensor."""
 
 import pytest
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 PROGRAM = """
 a = tf.SparseTensor([[0, 1], [1, 0], [1, 3], [2, 2]], [-3., 1., -5., 2.], [3, 4])
@@ -50,3 +50,14 @@ result = [graph, values, errors]
 def test_sparse_reductions_match_tf(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "ok" in there and here == there
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", [
+    ("p = tf.placeholder(tf.int64, [2]); out = tf.sparse_split(sp_input=tf.SparseTensor("
+     "[[0, 0]], [1.0], p), num_split=2, axis=1)[0].values", [[2, 1], [2, 3], [2, 2]]),
+    ("p = tf.placeholder(tf.int64, [None]); out = tf.sparse_maximum(tf.SparseTensor([[0, 0]], "
+     "[1.0], [2, 2]), tf.SparseTensor([[0, 0]], [3.0], p)).values", [[2, 3], [3, 2], [2, 2]]),
+])
+def test_fed_shapes_match_tf(oracle, code, values):
+    fed_cases_match(oracle, code, values)

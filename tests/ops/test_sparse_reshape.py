@@ -2,7 +2,7 @@
 vs TF."""
 
 import pytest
-from oracle import outcome, run_here
+from oracle import fed_cases_match, outcome, run_here
 
 _VALUES = r'''
 sp = tf.sparse.placeholder(tf.int64)
@@ -48,3 +48,10 @@ with tf.Session() as s:
 def test_graph_time_errors_match_tf(oracle, shape):
     code = "result = tf.sparse.reshape(tf.SparseTensor([[0, 0]], [1], [2, 3]), %s)" % shape
     assert outcome(run_here(code)) == outcome(oracle(code))
+
+
+@pytest.mark.oracle
+def test_fed_shape_errors_show_both_shapes(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.int64, [2]); out = tf.sparse_reshape("
+                    "tf.SparseTensor([[0, 0]], [1.0], [2, 3]), p).indices",
+                    [[4, 2], [4, -1], [-1, -1], [0, -1], [3, 2], [-1, 2]])
