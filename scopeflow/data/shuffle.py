@@ -28,7 +28,7 @@ class Shuffle(HostDataset):
 
     def __init__(self, source, buffer_size, seed, seed2, reshuffle=True, count=1):
         if int(buffer_size) <= 0 and int(buffer_size) != -2:
-            raise _invalid("buffer_size must be greater than zero.")
+            raise _invalid("buffer_size must be greater than zero or UNKNOWN_CARDINALITY")
         self.source, self.size, self.count = source, int(buffer_size), int(count)
         self.seeds = (int(seed), int(seed2))
         if self.seeds == (0, 0):  # TF: random seeds for this dataset

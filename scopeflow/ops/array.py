@@ -421,6 +421,11 @@ def _bitcast_shape(input, *, type):  # noqa: A002
 @op("Bitcast", infer=_bitcast_shape, types={"input": ANY})
 def _bitcast(input, *, type):  # noqa: A002
     import jax
+    src = _dt.as_dtype(np.asarray(input).dtype if not hasattr(input, "dtype") else input.dtype)
+    ratio = type.size // max(src.size, 1)
+    if type.size > src.size and (np.ndim(input) == 0 or np.shape(input)[-1] != ratio):
+        raise ValueError("Cannot bitcast from %d to %d" % (src.as_datatype_enum,
+                                                          type.as_datatype_enum))
     return jax.lax.bitcast_convert_type(input, type.as_numpy_dtype)
 
 

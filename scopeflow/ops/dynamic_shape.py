@@ -154,6 +154,8 @@ def _unique_shape(x, *, out_idx):
 
 
 def _unique(x, out_idx):
+    if np.ndim(x) != 1:  # a fed rank
+        raise BadValue("unique expects a 1D vector.")
     # TF: first-seen order, and every NaN is a value of its own
     y, first, inv = np.unique(x, return_index=True, return_inverse=True, equal_nan=False)
     order = np.argsort(first, kind="stable")
@@ -208,6 +210,9 @@ def _list_diff_shape(x, y, *, out_idx):
 @host_op("ListDiff", _list_diff_shape, multi=True)
 def list_diff_op(x, y, *, out_idx):
     """Entries of `x` not in `y` (order and repeats kept) and their positions in `x`."""
+    for name, v in (("x", x), ("y", y)):
+        if np.ndim(v) != 1:  # a fed rank
+            raise BadValue("%s should be a 1D vector." % name)
     keep = ~np.isin(x, y)
     return x[keep], np.nonzero(keep)[0].astype(out_idx.as_numpy_dtype)
 

@@ -59,7 +59,11 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         # strings never enter XLA: traced indices (a host op's output, a fed value) raise
         # JAX's concretization error, and the lowering compiles their values in
         indices = np.asarray(indices)
-    a = int(np.asarray(axis)) % np.ndim(params)
+    a, rank = int(np.asarray(axis)), np.ndim(params)
+    # a fed axis out of range: TF's words are its shape function's
+    check(ctx, -rank <= a < rank, "Shape must be at least rank %d but is rank %d"
+          % (a + 1 if a >= 0 else -a, rank))
+    a %= max(rank, 1)
     if batch_dims < 0:  # (TF: counted from the indices' rank)
         batch_dims += np.ndim(indices)
     if not _same_batch(ctx, params, indices, batch_dims):
@@ -371,6 +375,8 @@ def _bound(side):
     def kernel(sorted_inputs, values, *, out_type):
         import jax
         import jax.numpy as jnp
+        if np.shape(sorted_inputs)[0] != np.shape(values)[0]:  # fed shapes
+            raise ValueError("Leading dim_size of both tensors must match.")
         fn = jax.vmap(lambda s, v: jnp.searchsorted(s, v, side=side))
         return fn(sorted_inputs, values).astype(out_type.as_numpy_dtype)
     return kernel

@@ -14,12 +14,14 @@ TF's own gradient graph, a SparseTensor product, is not rebuilt).
 """
 
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow.errors import OutOfRangeError, UnimplementedError
 from scopeflow.ops.array_base import check_rank
 from scopeflow.ops.op_types import ALLOWED
 from scopeflow.ops.op_util import typed_op
 from scopeflow.ops.registry import ShapeError, spec
+from scopeflow.ops.value_checks import failed
 
 __all__ = ["extract_image_patches", "extract_patches", "extract_volume_patches"]
 
@@ -129,6 +131,9 @@ def _patches(ctx, x, ksizes, strides, rates, padding):
 
 @typed_op("ExtractImagePatches", infer=_image_shape, context=True)
 def _extract_image_patches(ctx, images, *, ksizes, strides, rates, padding):
+    if failed(ctx, "" if np.ndim(images) == 4 else "input must be 4-dimensional[%s]"
+              % ",".join(map(str, np.shape(images)))):
+        return images
     return _patches(ctx, images, list(ksizes), list(strides), list(rates), padding)
 
 

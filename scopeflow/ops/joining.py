@@ -163,6 +163,10 @@ def _unpack_shape(value, *, num, axis):
 @op("Unpack", infer=_unpack_shape, name="unstack", multi=True)
 def _unpack(value, *, num, axis=0):
     m = xp(value)
+    shape = np.shape(value)
+    if shape[axis] != num:  # a fed shape (a static one fails when the graph is built)
+        raise ValueError("Input shape axis %d must equal %d, got shape [%s]"
+                         % (axis % len(shape), num, ",".join(map(str, shape))))
     return _b.outputs(m.take(value, i, axis=axis) for i in range(num))
 
 

@@ -109,6 +109,14 @@ def _add(x, y):
     return jnp.add(x, y)
 
 
+def _shift(fn):
+    """LeftShift / RightShift: TF clamps the shift to [0, bits - 1] (x << -1 is x)."""
+    def shift(x, y):
+        bits = np.iinfo(jnp.result_type(x)).bits
+        return fn(x, jnp.clip(y, 0, bits - 1).astype(jnp.result_type(y)))
+    return shift
+
+
 _BINARY = {
     "AddV2": (_add, "xy"), "Add": (jnp.add, "xy"), "Sub": (jnp.subtract, "xy"),
     "Mul": (jnp.multiply, "xy"), "DivNoNan": (_div_no_nan, "xy"),
@@ -121,8 +129,8 @@ _BINARY = {
     "Zeta": (_sp.zeta, "xq"), "Polygamma": (_polygamma, "ax"),
     "NextAfter": (jnp.nextafter, ("x1", "x2")),
     "BitwiseAnd": (jnp.bitwise_and, "xy"), "BitwiseOr": (jnp.bitwise_or, "xy"),
-    "BitwiseXor": (jnp.bitwise_xor, "xy"), "LeftShift": (jnp.left_shift, "xy"),
-    "RightShift": (jnp.right_shift, "xy"),
+    "BitwiseXor": (jnp.bitwise_xor, "xy"), "LeftShift": (_shift(jnp.left_shift), "xy"),
+    "RightShift": (_shift(jnp.right_shift), "xy"),
 }
 
 

@@ -33,6 +33,12 @@ def complex(real, imag, name=None):  # noqa: A001 - TF's name
 
 @typed_op("Betainc")
 def _betainc_op(a, b, x):
+    for (n1, v1), (n2, v2) in (((("a", a), ("b", b))), (("a", a), ("x", x)),
+                               (("b", b), ("x", x))):
+        s1, s2 = np.shape(v1), np.shape(v2)
+        if s1 and s2 and s1 != s2:  # fed shapes; scalars repeat
+            raise ValueError("Shapes of %s and %s are inconsistent: [%s] vs. [%s]"
+                             % (n1, n2, ",".join(map(str, s1)), ",".join(map(str, s2))))
     return _sp.betainc(a, b, x)
 
 

@@ -9,8 +9,9 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape, dims_str
 from scopeflow.ops.constant import constant
-from scopeflow.ops.op_util import name_scope, raw, tensor, typed_op, static_value
+from scopeflow.ops.op_util import _host_eval, name_scope, raw, static_value, tensor, typed_op
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
+from scopeflow.ops.value_checks import check
 
 
 # ---- AddN -----------------------------------------------------------------------------------
@@ -32,8 +33,21 @@ def _add_n_shape(inputs):
     return s, inputs[0].dtype.base_dtype
 
 
-@typed_op("AddN", infer=_add_n_shape, lists=("inputs",))
-def _add_n(inputs):
+@typed_op("AddN", infer=_add_n_shape, lists=("inputs",), context=True)
+def _add_n(ctx, inputs):
+    shapes = [np.shape(x) for x in inputs if isinstance(x, (np.ndarray, jax.Array))]
+    for i, shape in enumerate(shapes[1:], 1):
+        if shape != shapes[0]:  # fed shapes
+            check(ctx, False, "Inputs to operation %s of type AddN must have the same size and "
+                  "shape.  Input 0: [%s] != input %d: [%s]"
+                  % (ctx.op._name if ctx is not None else "AddN",
+                     ",".join(map(str, shapes[0])), i, ",".join(map(str, shape))))
+            return jnp.zeros(shapes[0], jnp.result_type(inputs[0]))
+    return _add_n_sum(inputs)
+
+
+@_host_eval
+def _add_n_sum(inputs):
     from scopeflow.ops.ta_state import TAState, add_flows
     add = add_flows if any(isinstance(x, TAState) for x in inputs) else (lambda a, b: a + b)
 

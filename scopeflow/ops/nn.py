@@ -12,13 +12,14 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
-from scopeflow.errors import InvalidArgumentError
+from scopeflow.errors import AbortedError, InvalidArgumentError
 from scopeflow.ops import eigen_reciprocal, eigen_softmax, nn_jax
 from scopeflow.ops.eigen_exp import eigen_exp, float32_kernel, softplus_op
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 from scopeflow.ops.rounding import round_each
+from scopeflow.ops.value_checks import check
 
 
 # ---- activations: op type -> kernel over `features` -----------------------------------------
@@ -172,6 +173,15 @@ def _bias_add_shape(value, bias, *, data_format="NHWC"):
 
 @typed_op("BiasAdd", infer=_bias_add_shape)
 def _bias_add(value, bias, *, data_format="NHWC"):
+    shape = np.shape(value)
+    if len(shape) < 2:  # fed shapes
+        raise ValueError("Input tensor must be at least 2D: %s" % _dims(shape))
+    if np.ndim(bias) != 1:
+        raise ValueError("Biases must be 1D: %s" % _dims(np.shape(bias)))
+    channels = shape[1] if data_format == "NCHW" and len(shape) >= 3 else shape[-1]
+    if np.shape(bias) != (channels,):
+        raise ValueError("Must provide as many biases as the last dimension of the input "
+                         "tensor: %s vs. %s" % (_dims(np.shape(bias)), _dims(shape)))
     if data_format == "NCHW" and value.ndim >= 3:
         return value + bias.reshape((-1,) + (1,) * (value.ndim - 2))
     return value + bias
@@ -210,8 +220,24 @@ _softmax_f32 = eigen_softmax.valued_as(
         nn_jax.softmax)
 
 
-@typed_op("Softmax", infer=_softmax_shape)
-def _softmax_op(logits):
+def _dims(shape):
+    return "[%s]" % ",".join(map(str, shape))
+
+
+def _softmax_fed(logits):
+    """TF's checks of fed logits: rank >= 1; empty logits are returned as they are."""
+    if np.ndim(logits) < 1:
+        raise ValueError("logits must have >= 1 dimension, got %s" % _dims(np.shape(logits)))
+    return np.size(logits) == 0
+
+
+@typed_op("Softmax", infer=_softmax_shape, context=True)
+def _softmax_op(ctx, logits):
+    if np.ndim(logits) < 1:  # TF's oneDNN kernel's words (the reference, tests/oracle.py)
+        check(ctx, False, "Input dims must be <= 5 and >=1", exc=AbortedError)
+        return logits
+    if _softmax_fed(logits):
+        return logits
     if logits.dtype == jnp.float32 and logits.size and eigen_reciprocal.modelled():
         return _softmax_f32(logits)
     return nn_jax.softmax(logits)
@@ -229,6 +255,8 @@ def _LOG_SOFTMAX(x):
 
 @typed_op("LogSoftmax", infer=_softmax_shape)
 def _log_softmax_op(logits):
+    if _softmax_fed(logits):
+        return logits
     return _LOG_SOFTMAX(logits)
 
 

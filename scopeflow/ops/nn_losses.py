@@ -2,6 +2,7 @@
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
@@ -79,6 +80,12 @@ def _xent_jvp(primals, tangents):
 
 @typed_op("SoftmaxCrossEntropyWithLogits", infer=_xent_shape, multi=True)
 def _softmax_xent(features, labels):
+    try:
+        np.broadcast_shapes(np.shape(features), np.shape(labels))
+    except ValueError:
+        raise ValueError("logits and labels must be broadcastable: logits_size=[%s] "
+                         "labels_size=[%s]" % (",".join(map(str, np.shape(features))),
+                                               ",".join(map(str, np.shape(labels))))) from None
     return _xent(*jnp.broadcast_arrays(features, labels))
 
 

@@ -4,6 +4,7 @@ import functools
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops.eigen_lrn import eigen_lrn
@@ -199,6 +200,14 @@ def _fbn_shape(x, scale, offset, mean, variance, *, epsilon=1e-4, exponential_av
 def _fused_batch_norm(x, scale, offset, mean, variance, *, epsilon=1e-4,
                       exponential_avg_factor=1.0, data_format="NHWC", is_training=True, U=None):  # noqa: N803
     axis = 1 if data_format.startswith("NC") else x.ndim - 1
+    channels = x.shape[axis]
+    named = [("scale", scale), ("offset", offset)]
+    named += [] if is_training else [("mean", mean), ("variance", variance)]
+    for what, v in named:  # fed sizes; TF's kernel checks them in this order
+        if np.size(v) != channels and (what in ("scale", "offset") or np.size(v)):
+            raise ValueError("%s%s must have the same number of elements as the channels of x, "
+                             "got %d and %d" % ("" if is_training else "When is_training=false, ",
+                                                what, np.size(v), channels))
     red = tuple(i for i in range(x.ndim) if i != axis)
     bshape = [1] * x.ndim
     bshape[axis] = -1
@@ -266,6 +275,8 @@ def _lrn_shape(input, **attrs):  # noqa: A002 - TF's arg name
 
 @typed_op("LRN", infer=_lrn_shape)
 def _lrn(input, *, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):  # noqa: A002
+    if np.ndim(input) != 4:  # a fed rank
+        raise ValueError("in must be 4-dimensional")
     params = (int(depth_radius), float(bias), float(alpha), float(beta))
     if jnp.result_type(input) == jnp.float32:
         return _lrn_f32(input, params)  # TF's kernel's arithmetic (ops/eigen_lrn.py)

@@ -147,8 +147,8 @@ class QueueState:
 
     def dequeue_many(self, op, n, up_to=False):
         if n < 0:
-            raise run_error(errors.InvalidArgumentError, op, "Requested %d, but expected n >= "
-                            "0" % n)
+            raise run_error(errors.InvalidArgumentError, op, "%s requested %d < 0 elements"
+                            % ("DequeueUpToOp" if up_to else "DequeueManyOp", n))
         self._check_batchable(op)
         with self.cond:
             n = self._wait_ready(op, n, up_to)
@@ -174,9 +174,13 @@ class QueueState:
                     return min(n, have)
                 if have >= n:
                     return n
+                # TF's PaddingFIFOQueue dequeues one element as its FIFOQueue base class
+                kind = "FIFOQueue" if self.kind == "PaddingFIFOQueue" and op._type.startswith(
+                    "QueueDequeue") and "Many" not in op._type and "UpTo" not in op._type \
+                    else self.kind
                 raise run_error(errors.OutOfRangeError, op, "%s '%s' is closed and has "
                                 "insufficient elements (requested %d, current size %d)"
-                                % (self.kind, self.name, n, have))
+                                % (kind, self.name, n, have))
             wait(self.cond)
 
     def _batch(self, elements):

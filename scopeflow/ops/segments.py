@@ -182,6 +182,8 @@ _UNSORTED_EMPTY = {"max": _lowest, "min": _highest}
 def _unsorted_op(op_type, kind):
     def kernel(ctx, data, segment_ids, num_segments):
         n = int(np.asarray(num_segments))  # XLA needs the output length while compiling
+        check(ctx, n >= 0, "Input num_segments == %d must not be negative." % n)
+        n = max(n, 0)
         _check_unsorted(ctx, data, segment_ids, n)
         real = None if ctx is None else padded.real_of(ctx, ctx.op._inputs[0],
                                                        np.shape(data)[0])[1]

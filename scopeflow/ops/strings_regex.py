@@ -18,6 +18,7 @@ import re
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.errors import OutOfRangeError
 from scopeflow.ops.array_base import ShapeError, dims_of, static_value
 from scopeflow.ops.op_util import name_scope
 from scopeflow.ops.registry import ANY, op, spec
@@ -216,10 +217,11 @@ def _reduce_join_shape(inputs, reduction_indices, *, keep_dims=False, separator=
     context=True)
 def _reduce_join(ctx, inputs, reduction_indices, *, keep_dims=False, separator=""):
     a = np.asarray(inputs)
-    try:
-        axes = _axes(reduction_indices, a.ndim)
-    except ShapeError as e:
-        fail(ctx, str(e))
+    for x in np.ravel(reduction_indices).tolist():
+        if not -a.ndim <= x < a.ndim:  # a fed axis or input (a static one fails in the graph)
+            fail(ctx, "Invalid reduction dimension %d for input with %d dimension(s)"
+                 % (x, a.ndim), OutOfRangeError)
+    axes = _axes(reduction_indices, a.ndim)
     if len(set(axes)) != len(axes):
         fail(ctx, "Duplicate reduction dimension %d" % next(x for x in axes if axes.count(x) > 1))
     kept = [i for i in range(a.ndim) if i not in axes]

@@ -26,11 +26,11 @@ from scopeflow.ops.strings import _as_bytes, _bytes_array
 _STRING = {"input": _dt.string, "string_tensor": _dt.string}
 
 
-def fail(ctx, message):
-    """TF's run-time InvalidArgumentError at the op being run."""
+def fail(ctx, message, exc=InvalidArgumentError):
+    """TF's run-time InvalidArgumentError (or `exc`) at the op being run."""
     if ctx is None:
         raise ValueError(message)
-    raise run_error(InvalidArgumentError, ctx.op, message)
+    raise run_error(exc, ctx.op, message)
 
 
 def _each(a, fn, dtype=None):

@@ -85,3 +85,11 @@ def test_shuffle_and_repeat_with_a_buffer_smaller_than_an_epoch_matches_tf(oracl
     assert "ok" in there, there
     assert here == there
     assert [len(g) for g in here["ok"]] == [15, 15, 17, 10, 15, 10]
+
+
+@pytest.mark.oracle
+def test_fed_buffer_size_of_zero_fails_as_tf(oracle):
+    from oracle import fed_cases_match
+    fed_cases_match(oracle, "p = tf.placeholder(tf.int64, []); ds = tf.data.Dataset.range(3)"
+                    ".shuffle(p); it = tf.data.make_initializable_iterator(ds); "
+                    "out = [it.initializer]", [0, -1])

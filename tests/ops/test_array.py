@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import fed_case, outcome, run_here
+from oracle import fed_case, fed_cases_match, outcome, run_here
 
 GRAPHS = [
     # reshape: -1 inference, unknown dims, partial shape tensors, errors
@@ -202,3 +202,9 @@ FED_CASES = [
 def test_fed_values_fail_as_tf(oracle, code, value):
     snippet = fed_case(code, value)
     assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+
+
+@pytest.mark.oracle
+def test_bitcast_of_fed_shapes_fails_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); "
+                    "out = tf.bitcast(p, tf.float64)", [[1.0, 2.0, 3.0], 1.0, [[1.0, 2.0]]])

@@ -7,7 +7,7 @@ import pytest
 from array_oracle import check_graph, check_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); p = tf.placeholder(tf.int32, [None]); "
@@ -225,3 +225,15 @@ def test_top_k_with_a_fed_or_computed_k_matches_tf(oracle, k):
         "v2, i2 = tf.nn.top_k(x[0], n); "
         "fetch = [v, i, v2, i2, tf.gradients(tf.reduce_sum(v * v) + tf.reduce_sum(v2), x)]; "
         "feed = {x: [[3., 1., 4., 1.5], [2., 7., 1., 8.]], k: %d}" % k))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "p = tf.placeholder(tf.int32, None); out = tf.unique(p)[0]",
+    "p = tf.placeholder(tf.int32, None); out = tf.unique_with_counts(p)[2]",
+    "p = tf.placeholder(tf.int32, None); out = tf.setdiff1d(p, [1])[0]",
+    "p = tf.placeholder(tf.int32, None); out = tf.setdiff1d([1, 2], p)[0]",
+])
+def test_fed_rank_other_than_1_fails_as_tf(oracle, code):
+    # TF refused them, scopeflow flattened the input
+    fed_cases_match(oracle, code, [[[1, 2]], 1, [2, 1, 2]])

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import fed_case, outcome, run_here
+from oracle import fed_case, fed_cases_match, outcome, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 3]); a = tf.gather(x, [0, 2]); "
@@ -117,3 +117,19 @@ FED_CASES = [
 def test_fed_values_fail_as_tf(oracle, code, value):
     snippet = fed_case(code, value)
     assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+
+
+@pytest.mark.oracle
+def test_fed_axis_out_of_range_fails_as_tf(oracle):
+    # TF refused the axis, scopeflow took it modulo the rank
+    fed_cases_match(oracle, "p = tf.placeholder(tf.int32, []); "
+                    "out = tf.gather(tf.reshape(tf.range(4.0), [2, 2]), [1], axis=p)",
+                    [2, -3, 5, -1, 1])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("side", ["left", "right"])
+def test_searchsorted_of_fed_leading_dims_that_differ_fails_as_tf(oracle, side):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, [None, None]); out = "
+                    "tf.searchsorted(tf.ones([2, 3]), p, side=%r)" % side,
+                    [[[1.0]] * 3, [[1.0]] * 2])

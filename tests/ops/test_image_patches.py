@@ -4,7 +4,7 @@ gradients' values, and TF's graph-time and run-time errors."""
 
 import pytest
 from approx import agree, explain
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_cases_match, run_here
 
 PRELUDE = ORACLE_HELPERS + r"""
 import numpy as np
@@ -64,3 +64,10 @@ def test_extract_patches_matches_tf(oracle, name):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there, tol=0), explain(code, here, there)
+
+
+@pytest.mark.oracle
+def test_fed_rank_other_than_4_fails_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); out = "
+                    "tf.extract_image_patches(p, [1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "
+                    "'VALID')", [[[1.0]], [[[1.0, 2.0]]], [[[[1.0], [2.0]], [[3.0], [4.0]]]]])

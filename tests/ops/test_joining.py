@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_cases_match, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); f = tf.concat([x], 0); g = tf.concat([x, x], -1); "
@@ -130,3 +130,13 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "p = tf.placeholder(tf.float32, [None, 2]); out = tf.unstack(p, num=2)[0]",
+    "p = tf.placeholder(tf.float32, [2, None]); out = tf.unstack(p, num=3, axis=-1)[2]",
+])
+def test_fed_dimension_of_another_size_fails_as_tf(oracle, code):
+    # TF refused it, scopeflow returned the first `num` slices
+    fed_cases_match(oracle, code, [[[1.0, 2.0]] * 3, [[1.0, 2.0, 3.0]] * 2, [[1.0, 2.0]]])

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from math_oracle import check_all_ops, check_outputs, check_values
+from oracle import fed_cases_match
 
 import scopeflow.compat.v1 as tf
 
@@ -294,3 +295,14 @@ def test_products_added_into_sums_have_tf_bits(oracle, rows, cols, seed):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert here == there
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("dtype, x", [("int32", [1, 1, 5, -8, 8]), ("uint8", [1, 1, 3, 8, 200])])
+def test_shifts_clamp_as_tf(oracle, dtype, x):
+    # TF shifts by y clamped to [0, bits - 1]: 1 << -1 is 1, not 0
+    code = ("p = tf.placeholder(tf.%s, [None]); x = tf.constant(%r, tf.%s); "
+            "out = tf.stack([tf.bitwise.left_shift(x, p), tf.bitwise.right_shift(x, p)])"
+            % (dtype, x, dtype))
+    fed_cases_match(oracle, code, [[0, 40, 31, 7, 3]] if dtype == "uint8" else
+                    [[-1, 32, 31, -5, 40]])

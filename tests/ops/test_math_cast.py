@@ -2,7 +2,7 @@
 the source type leaves the target's range), its graph, and the values of nan / inf."""
 
 import pytest
-from oracle import explain, run_here
+from oracle import explain, fed_cases_match, run_here
 
 PROGRAM = """
 nan, inf = float('nan'), float('inf')
@@ -62,3 +62,11 @@ with tf.Session() as s:
 @pytest.mark.oracle
 def test_float_to_int_of_nan_inf_and_out_of_range_as_tf(oracle):
     assert run_here(CAST_RUNS) == oracle(CAST_RUNS)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("args", ["p, [1.0, 1.0], [0.5, 0.5]", "[1.0, 1.0], p, [0.5, 0.5]",
+                                  "[1.0, 1.0], [1.0, 1.0], p", "1.0, [1.0, 1.0], p"])
+def test_betainc_fed_shapes_fail_as_tf(oracle, args):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); out = tf.betainc(%s)" % args,
+                    [[1.0, 1.0, 1.0], [1.0, 1.0], 1.0])

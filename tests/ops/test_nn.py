@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from math_oracle import check_all_ops, check_outputs, check_values
+from oracle import fed_cases_match
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [2, None]); r = [tf.nn.relu(x), tf.nn.relu6(x), "
@@ -516,3 +517,21 @@ def test_elu_selu_l2_loss_and_moments_are_tfs_bits(pool_oracle):
              "elu grad"]
     for name, want, got in zip(names, there["ok"], here["ok"]):
         assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, name
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", [
+    ("p = tf.placeholder(tf.float32, None); out = tf.nn.softmax(p)", [1.0, [], [[]], [1.0, 2.0]]),
+    ("p = tf.placeholder(tf.float32, None); out = tf.nn.log_softmax(p)", [2.0, [[], []]]),
+    ("p = tf.placeholder(tf.float32, None); out = tf.nn.bias_add(tf.ones([2, 3]), p)",
+     [[1.0, 2.0], [[1.0, 2.0, 3.0]], [1.0, 2.0, 3.0]]),
+    ("p = tf.placeholder(tf.float32, None); out = tf.nn.bias_add(p, [1.0, 2.0])",
+     [1.0, [1.0, 2.0], [[1.0, 2.0, 3.0]]]),
+    ("p = tf.placeholder(tf.float32, None); "
+     "out = tf.nn.bias_add(p, [1.0, 2.0], data_format='NCHW')",
+     [[[[1.0, 2.0]]], [[[1.0]], [[2.0]]]]),
+])
+def test_fed_shapes_fail_as_tf(oracle, code, values):
+    # TF's words, not JAX's ("Incompatible shapes", "tuple index out of range"); empty logits
+    # give empty probabilities (NumPy's reduction of nothing failed)
+    fed_cases_match(oracle, code, values)

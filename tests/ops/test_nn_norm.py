@@ -2,7 +2,7 @@
 statistics are given (inference), and y from the batch statistics in training."""
 
 import pytest
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 # variables (not constants: TF's optimizer folds constant statistics into a Mul and an Add)
 INFERENCE = """
@@ -51,3 +51,18 @@ def test_normalization_rounds_each_operation():
     assert (got == (x - mean) * factor).all()
     # (XLA's rsqrt times the scale, the former kernel, differs in some factors' last bit)
     assert (np.float32(1) / np.sqrt(var + np.float32(0.001)) * scale != factor).any()
+
+
+@pytest.mark.oracle
+def test_lrn_of_a_fed_rank_other_than_4_fails_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); out = tf.nn.lrn(p)",
+                    [[[1.0]], [1.0, 2.0], [[[[1.0, 2.0]]]]])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("args", ["p, tf.zeros([3])", "tf.ones([3]), p",
+                                  "tf.ones([3]), tf.zeros([3]), p, p, is_training=False"])
+def test_fused_batch_norm_fed_sizes_fail_as_tf(oracle, args):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, [None]); "
+                    "out = tf.nn.fused_batch_norm(tf.ones([1, 2, 2, 3]), %s)[0]" % args,
+                    [[1.0, 2.0], [1.0, 2.0, 3.0]])

@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pytest
 from array_oracle import check_graph
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 GRAPHS = [
     "q = tf.FIFOQueue(3, tf.float32, shapes=[[]])\n"
@@ -302,3 +302,22 @@ result = [a, b, c]
 @pytest.mark.oracle
 def test_seeded_random_shuffle_queue_order_is_tfs(oracle):
     assert run_here(SEEDED) == oracle(SEEDED)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", [
+    ("p = tf.placeholder(tf.int32, []); q = tf.FIFOQueue(3, tf.float32, shapes=[[]]); "
+     "out = q.dequeue_many(p)", [-1]),
+    ("p = tf.placeholder(tf.int32, []); q = tf.RandomShuffleQueue(3, 0, tf.float32, "
+     "shapes=[[]]); out = q.dequeue_up_to(p)", [-2]),
+    ("p = tf.placeholder(tf.float32, []); q = tf.PaddingFIFOQueue(3, tf.float32, "
+     "shapes=[[None]]); c = q.close()\nwith tf.control_dependencies([c]): out = q.dequeue() + p",
+     [1.0]),
+    ("p = tf.placeholder(tf.int32, []); q = tf.PaddingFIFOQueue(3, tf.float32, "
+     "shapes=[[None]]); c = q.close()\nwith tf.control_dependencies([c]): "
+     "out = q.dequeue_many(p)", [2]),
+])
+def test_dequeue_errors_are_tfs(oracle, code, values):
+    # TF's words: DequeueManyOp's count, and a PaddingFIFOQueue's one-element dequeue named as
+    # its FIFOQueue base
+    fed_cases_match(oracle, code, values)

@@ -3,7 +3,7 @@ checks of sorted ids, vs TF."""
 
 import pytest
 from array_oracle import check_values
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 _CHECKS = r'''
 out = []
@@ -43,3 +43,10 @@ def test_values_and_gradients_with_run_time_ids_match_tf(oracle, feed):
         "m = tf.math.segment_max(x, tf.cumsum(tf.cast(x > 1., tf.int32))); "
         "fetch = [s, us, m, tf.gradients(tf.reduce_sum(s * 3.) + tf.reduce_sum(us * us), x)]; "
         "feed = {%s}" % feed))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("kind", ["sum", "prod", "max"])
+def test_negative_fed_num_segments_fails_as_tf(oracle, kind):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.int32, []); "
+                    "out = tf.unsorted_segment_%s([1.0, 2.0], [0, 0], p)" % kind, [-1, 0, 1])

@@ -5,7 +5,7 @@ import random
 
 import pytest
 from array_oracle import check_graph, check_values
-from oracle import run_here
+from oracle import fed_cases_match, run_here
 
 GRAPHS = [
     "s = tf.constant([['a', 'b'], ['c', 'd']]); a = tf.strings.reduce_join(s); "
@@ -109,3 +109,14 @@ def test_replacements_of_random_text_match_tf(oracle):
     code = "TEXTS = %r\nRULES = %r\n" % (texts, rules) + REPLACE
     here, there = run_here(code), oracle(code)
     assert "ok" in there and here == there
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", [
+    ("p = tf.placeholder(tf.int32, None); out = tf.reduce_join([['a', 'b']], p)",
+     [2, -3, [0, 0], [1, 0], -1]),
+    ("p = tf.placeholder(tf.string, None); out = tf.reduce_join(p, 1)", [["a", "b"], [["a"]]]),
+])
+def test_reduce_join_fed_axes_fail_as_tf(oracle, code, values):
+    # an axis out of range: TF's OutOfRangeError, not an InvalidArgumentError
+    fed_cases_match(oracle, code, values)
