@@ -32,6 +32,9 @@ ALLOWED["AdjustContrastv2"] = ((0, "images", ("half", "float32")),)
 
 @typed_op("AdjustContrastv2")
 def _adjust_contrastv2(images, contrast_factor):
+    if jnp.ndim(images) < 3:  # a fed rank
+        raise ValueError("input must be at least 3-D, got shape[%s]"
+                         % ",".join(map(str, jnp.shape(images))))
     # (..., height, width, channels): each channel moves away from its mean over the image
     x = images.astype(jnp.float32)
     mean = jnp.mean(x, axis=(-3, -2), keepdims=True)

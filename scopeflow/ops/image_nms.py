@@ -47,14 +47,19 @@ def _iou(a, b):
     ("boxes", "scores", "max_output_size", "iou_threshold", "score_threshold"), ANY))
 def nms_v3_op(boxes, scores, max_output_size, iou_threshold, score_threshold):
     """Indices of the boxes kept, best score first."""
+    if scores.ndim != 1:
+        raise BadValue("scores must be 1-D[%s] (Shape must be rank 1 but is rank %d)"
+                       % (",".join(map(str, scores.shape)), scores.ndim))
     if boxes.shape[0] != scores.shape[0]:
-        raise BadValue("scores has incompatible shape")
+        raise BadValue("scores has incompatible shape (Dimensions must be equal, but are %d "
+                       "and %d)" % (boxes.shape[0], scores.shape[0]))
     if boxes.shape[1:] != (4,):
-        raise BadValue("boxes must have 4 columns")
+        raise BadValue("boxes must have 4 columns (Dimension must be 4 but is %d)"
+                       % boxes.shape[-1])
     if not 0 <= iou_threshold <= 1:
         raise BadValue("iou_threshold must be in [0, 1]")
     if max_output_size < 0:
-        raise BadValue("max_output_size must be non-negative")
+        raise BadValue("output size must be non-negative")
     boxes = boxes.astype(np.float64)
     order = [i for i in np.lexsort((np.arange(len(scores)), -scores.astype(np.float64)))
              if scores[i] > score_threshold]

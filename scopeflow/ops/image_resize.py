@@ -26,7 +26,7 @@ from scopeflow.ops.op_types import ALLOWED, FIXED
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, spec
 from scopeflow.ops.rounding import round_each as _round_each  # each product as TF rounds it
-from scopeflow.ops.value_checks import check
+from scopeflow.ops.value_checks import check, failed
 
 __all__ = ["ResizeMethod", "resize_bilinear", "resize_images", "resize_nearest_neighbor"]
 
@@ -118,6 +118,12 @@ def _nearest_index(out_size, in_size, align_corners, half_pixel):
     return np.maximum(idx, 0) if half_pixel else idx
 
 
+def bad_images(ctx, images):
+    """TF's check of a fed image batch's rank; True (recorded for the run) when it fails."""
+    return failed(ctx, "" if np.ndim(images) == 4 else "input must be 4-dimensional[%s]"
+                  % ",".join(map(str, np.shape(images))))
+
+
 def _checked_size(ctx, size, align_corners, half_pixel):
     out_h, out_w = (int(v) for v in np.asarray(size).reshape(-1))
     check(ctx, not (align_corners and half_pixel),
@@ -143,6 +149,8 @@ def _bilinear(images, out_h, out_w, align_corners, half_pixel, rounded=None):
 @typed_op("ResizeBilinear", infer=_resize_infer(True), context=True,
           types={"size": _dt.int32})
 def _resize_bilinear(ctx, images, size, *, align_corners=False, half_pixel_centers=False):
+    if bad_images(ctx, images):
+        return images.astype(jnp.float32)
     out_h, out_w = _checked_size(ctx, size, align_corners, half_pixel_centers)
     return _bilinear(images, out_h, out_w, align_corners, half_pixel_centers)
 
@@ -150,6 +158,8 @@ def _resize_bilinear(ctx, images, size, *, align_corners=False, half_pixel_cente
 @typed_op("ResizeNearestNeighbor", infer=_resize_infer(False), context=True,
           types={"size": _dt.int32})
 def _resize_nearest(ctx, images, size, *, align_corners=False, half_pixel_centers=False):
+    if bad_images(ctx, images):
+        return images
     out_h, out_w = _checked_size(ctx, size, align_corners, half_pixel_centers)
     ys = _nearest_index(out_h, images.shape[1], align_corners, half_pixel_centers)
     xs = _nearest_index(out_w, images.shape[2], align_corners, half_pixel_centers)

@@ -16,6 +16,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.ops.image_resize import (
     _bilinear_grad_infer,
+    bad_images,
     _checked_size,
     _resize_infer,
     _round_each,
@@ -89,6 +90,8 @@ def _bicubic(images, out_h, out_w, align_corners, half_pixel, rounded=_round_eac
 
 @typed_op("ResizeBicubic", infer=_resize_infer(True), context=True, types={"size": _dt.int32})
 def _resize_bicubic(ctx, images, size, *, align_corners=False, half_pixel_centers=False):
+    if bad_images(ctx, images):
+        return images.astype(jnp.float32)
     out_h, out_w = _checked_size(ctx, size, align_corners, half_pixel_centers)
     return _bicubic(images, out_h, out_w, align_corners, half_pixel_centers)
 
@@ -140,6 +143,8 @@ def _ordered_sum(values, weights, present):
 
 @typed_op("ResizeArea", infer=_resize_infer(True), context=True, types={"size": _dt.int32})
 def _resize_area(ctx, images, size, *, align_corners=False):
+    if bad_images(ctx, images):
+        return images.astype(jnp.float32)
     out_h, out_w = _checked_size(ctx, size, align_corners, False)
     x = images.astype(jnp.float32)  # (batch, h, w, c)
     yi, yw, yp, ys = _area_terms(out_h, x.shape[1], align_corners)

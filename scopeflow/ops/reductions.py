@@ -121,6 +121,9 @@ def _reducer(op_type, fn):
                 raise ValueError("Invalid reduction dimension (%d for input with %d dimension(s)"
                                  % (a, input.ndim))
         ax = tuple(a % max(input.ndim, 1) for a in axes)
+        if len(set(ax)) != len(ax):  # fed axes
+            raise ValueError("Invalid reduction arguments: Axes contains duplicate dimension: %d"
+                             % next(a for a in ax if ax.count(a) > 1))
         return fn(input, ax, keep_dims)
 
     types = {"reduction_indices": INDEX, "input": ANY if bool_op else "T"}

@@ -4,7 +4,7 @@ random draws and values, graph-time and run-time errors."""
 
 import pytest
 from approx import agree, explain
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_cases_match, run_here
 
 PRELUDE = ORACLE_HELPERS + r"""
 import numpy as np
@@ -87,3 +87,9 @@ def test_image_adjust_matches_tf(oracle, name):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
+
+
+@pytest.mark.oracle
+def test_adjust_contrast_of_a_fed_rank_below_3_fails_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); "
+                    "out = tf.image.adjust_contrast(p, 2.0)", [[1.0, 2.0], [[[1.0], [3.0]]]])

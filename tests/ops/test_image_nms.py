@@ -2,6 +2,7 @@
 
 import pytest
 from array_oracle import check_graph, check_values
+from oracle import fed_cases_match
 
 
 @pytest.mark.oracle
@@ -29,3 +30,16 @@ def test_values_match_tf(oracle, seed):
         "tf.image.non_max_suppression(b, s, 5, iou_threshold=0.9), "
         "tf.image.non_max_suppression(b[:0], s[:0], 5)]; "
         "feed = {b: boxes, s: scores, k: 10}" % seed))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code, values", [
+    ("p = tf.placeholder(tf.int32, []); "
+     "out = tf.image.non_max_suppression([[0.0, 0.0, 1.0, 1.0]], [1.0], p)", [-1, 0, 1]),
+    ("p = tf.placeholder(tf.float32, None); "
+     "out = tf.image.non_max_suppression([[0.0, 0.0, 1.0, 1.0]], p, 1)", [[1.0, 2.0], [[1.0]]]),
+    ("p = tf.placeholder(tf.float32, None); out = tf.image.non_max_suppression(p, [1.0], 1)",
+     [[[0.0, 0.0, 1.0, 1.0]] * 2, [[0.0, 0.0, 1.0]]]),
+])
+def test_fed_values_fail_as_tf(oracle, code, values):
+    fed_cases_match(oracle, code, values)

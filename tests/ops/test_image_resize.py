@@ -5,7 +5,7 @@ shapes and errors."""
 import numpy as np
 import pytest
 from math_oracle import check_all_ops, check_outputs
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, fed_cases_match, run_here
 
 MODES = "[(False, False), (True, False), (False, True)]"
 
@@ -176,3 +176,11 @@ def test_negative_constant_sizes_match_tf(oracle):
         " err(lambda: str(tf.image.resize_bilinear(x, [-3, 2]).shape)),"
         " err(lambda: str(tf.image.resize_nearest_neighbor(x, [2, -2]).shape))]\n")
     assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("fn", ["resize_bilinear", "resize_nearest_neighbor", "resize_bicubic",
+                                "resize_area"])
+def test_fed_rank_other_than_4_fails_as_tf(oracle, fn):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); out = tf.image.%s(p, [2, 2])"
+                    % fn, [[[1.0, 2.0]], [[[[1.0]]]]])

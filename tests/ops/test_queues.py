@@ -311,10 +311,10 @@ def test_seeded_random_shuffle_queue_order_is_tfs(oracle):
     ("p = tf.placeholder(tf.int32, []); q = tf.RandomShuffleQueue(3, 0, tf.float32, "
      "shapes=[[]]); out = q.dequeue_up_to(p)", [-2]),
     ("p = tf.placeholder(tf.float32, []); q = tf.PaddingFIFOQueue(3, tf.float32, "
-     "shapes=[[None]]); c = q.close()\nwith tf.control_dependencies([c]): out = q.dequeue() + p",
+     "shapes=[[None]], shared_name='pq1'); c = q.close()\nwith tf.control_dependencies([c]): out = q.dequeue() + p",
      [1.0]),
     ("p = tf.placeholder(tf.int32, []); q = tf.PaddingFIFOQueue(3, tf.float32, "
-     "shapes=[[None]]); c = q.close()\nwith tf.control_dependencies([c]): "
+     "shapes=[[None]], shared_name='pq2'); c = q.close()\nwith tf.control_dependencies([c]): "
      "out = q.dequeue_many(p)", [2]),
 ])
 def test_dequeue_errors_are_tfs(oracle, code, values):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import fed_case, outcome, run_here, run_tf_script
+from oracle import fed_case, fed_cases_match, outcome, run_here, run_tf_script
 
 # whole-number values sum exactly in any order, so only the division by the count can differ:
 # TF's Mean kernel divides the sum (XLA alone multiplies by the count's reciprocal)
@@ -114,3 +114,10 @@ FED_CASES = [
 def test_fed_values_fail_as_tf(oracle, code, value):
     snippet = fed_case(code, value)
     assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("fn", ["reduce_prod", "reduce_sum", "reduce_max"])
+def test_fed_duplicate_axes_fail_as_tf(oracle, fn):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.int32, [None]); "
+                    "out = tf.%s(tf.ones([2, 2]), p)" % fn, [[0, 0], [1, -1], [0, 1]])
