@@ -139,20 +139,54 @@ def sigmoid_grad(y, dy):
     return sigmoid_grad_op(y, dy)
 
 
+# TF's Sqrt/Rsqrt/Reciprocal gradient kernels give 0 where the incoming gradient is 0, even at
+# an infinite derivative (`tf.where(x > 0, tf.sqrt(x), 0)` trains with 0, not NaN, at x = 0):
+# the scalar path tests dy == 0, the packet path multiplies with mul_no_nan
+def _no_nan(dy, out):
+    return jnp.where(dy == 0, jnp.zeros_like(out), out)
+
+
+_PACKETS = {"float32": 8, "float64": 4}  # (AVX2 packets of the CPU kernels)
+
+
+def _packets_and_tail(packet, scalar, y, dy):
+    """`packet(y, dy)` on the flat tensors but their last size % packet elements, where
+    Eigen's scalar path computes `scalar(y, dy)`."""
+    width = _PACKETS.get(jnp.result_type(y).name)
+    n = int(np.size(y))
+    if width is None or n % width == 0:
+        return (packet if width else scalar)(y, dy)
+    head = n - n % width
+    fy, fdy = jnp.reshape(y, (-1,)), jnp.reshape(dy, (-1,))
+    parts = [scalar(fy[head:], fdy[head:])]
+    if head:
+        parts.insert(0, packet(fy[:head], fdy[:head]))
+    return jnp.reshape(jnp.concatenate(parts), jnp.shape(y))
+
+
+def _rsqrt_packet(y, dy):
+    t = _no_nan(dy, y * dy)  # (mul_no_nan twice: a zero y * dy gives +0 too)
+    return _no_nan(t, (_c(y, -0.5) * (y * y)) * t)
+
+
 @typed_op("RsqrtGrad", infer=_y_shape)
 def rsqrt_grad(y, dy):
     y = _conj(y)
-    return _c(y, -0.5) * (dy * y) * (y * y)
+    return _no_nan(dy, _packets_and_tail(_rsqrt_packet,
+                                         lambda a, b: _c(a, -0.5) * (b * a) * (a * a), y, dy))
 
 
 @typed_op("SqrtGrad", infer=_y_shape)
 def sqrt_grad(y, dy):
-    return _c(y, 0.5) * dy / _conj(y)
+    # packets: (0.5 / y) * dy; Eigen's scalar tail: (0.5 * dy) / y (other roundings)
+    y = _conj(y)
+    return _no_nan(dy, _packets_and_tail(lambda a, b: (_c(a, 0.5) / a) * b,
+                                         lambda a, b: (_c(a, 0.5) * b) / a, y, dy))
 
 
 def _reciprocal(y, dy):
     y = _conj(y)
-    return -y * y * dy
+    return _no_nan(dy, -y * y * dy)
 
 
 reciprocal_grad = typed_op("ReciprocalGrad", infer=_y_shape)(_reciprocal)

@@ -400,3 +400,28 @@ def test_bias_add_grad_adds_as_tfs_kernel(pool_oracle, monkeypatch):
     assert "ok" in there and "ok" in here, (there, here)
     for i, (want, got) in enumerate(zip(there["ok"], here["ok"])):
         assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, i
+
+
+ROOT_GRADS = """
+rs = np.random.RandomState(SEED)
+out = []
+for n in (1003, 16, 5, 1000):
+    y = rs.rand(n).astype(np.float32) * 3 + 0.1
+    dy = rs.randn(n).astype(np.float32)
+    y[:4], dy[:4] = [0.0, 0.0, 1.0, -1.0], [0.0, 1.0, 0.0, -0.0]
+    py, pdy = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
+    ops = [tf.raw_ops.SqrtGrad(y=py, dy=pdy), tf.raw_ops.RsqrtGrad(y=py, dy=pdy),
+           tf.raw_ops.ReciprocalGrad(y=py, dy=pdy)]
+    with tf.Session() as s:
+        out += [r.view(np.uint32).tolist() for r in s.run(ops, {py: y, pdy: dy})]
+result = out
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_root_and_reciprocal_gradients_are_tfs_bits(oracle, seed):
+    # TF's packets compute SqrtGrad as (0.5 / y) * dy and its scalar tail (size % 8) as
+    # (0.5 * dy) / y; all three give 0 where dy is 0 (mul_no_nan), also at y = 0
+    from oracle import run_here
+    code = ROOT_GRADS.replace("SEED", str(seed))
+    assert run_here(code) == oracle(code)
