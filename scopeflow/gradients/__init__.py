@@ -19,6 +19,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     diag_grad,
     einsum_grad,
     image_grad,
+    linalg_grad,
     loop_grad,
     math_grad,
     nn_grad,
