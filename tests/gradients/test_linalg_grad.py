@@ -1,4 +1,5 @@
-"""Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant and MatrixSolve:
+"""Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky
+and MatrixTriangularSolve:
 TF's graph (names, types, inputs, devices) and values, batched and adjoint, and TF's error
 for a singular matrix (the gradient inverts it again)."""
 
@@ -26,6 +27,12 @@ CASES = [
     "x = tf.constant(%s); y = tf.matrix_solve(x, tf.constant(%s))" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_solve(x, tf.constant(%s), adjoint=True)" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_solve(x[1], tf.constant(%s)[0])" % (A, B),
+    "x = tf.constant(%s); y = tf.cholesky(tf.matmul(x, x, transpose_b=True))" % A,
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.cholesky(x + tf.eye(3) * 9.0)",
+    "x = tf.constant(%s); y = tf.matrix_triangular_solve(x, tf.constant(%s))" % (A, B),
+    "x = tf.constant(%s); y = tf.matrix_triangular_solve(x, tf.constant(%s), lower=False, "
+    "adjoint=True)" % (A, B),
+    "x = tf.constant(%s); y = tf.matrix_triangular_solve(x[0], tf.constant(%s))" % (A, B),
 ]
 
 
