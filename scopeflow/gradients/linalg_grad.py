@@ -1,7 +1,8 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
-MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky and MatrixTriangularSolve, out of
-other graph ops (the inverse and the solve run again, so a singular matrix fails in the gradient as in TF, with TF's
-"Input is not invertible." where the jax.vjp fallback returned the adjugate)."""
+MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky and MatrixTriangularSolve, out
+of other graph ops (the inverse and the solve run again, so a singular matrix fails in the
+gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp fallback returned
+the adjugate)."""
 
 from scopeflow.gradients.registry import gradient
 
