@@ -165,8 +165,27 @@ def _einsum_shape(inputs, *, equation, N=None):  # noqa: N803 - TF attr name
     return spec(shape, inputs[0].dtype.base_dtype)
 
 
+def _check_einsum_dims(equation, inputs):
+    """TF's run-time checks of fed operands: each rank, then each label's size as first seen."""
+    terms = equation.replace(" ", "").split("->")[0].split(",")
+    if any("." in t for t in terms):
+        return
+    sizes = {}
+    for i, (term, x) in enumerate(zip(terms, inputs)):
+        shape = np.shape(x)
+        if len(shape) != len(term):
+            raise ValueError("Expected input %d to have rank %d but got: %d"
+                             % (i, len(term), len(shape)))
+        for axis, (label, d) in enumerate(zip(term, shape)):
+            if sizes.setdefault(label, d) != d:
+                raise ValueError("Expected dimension %d at axis %d of the input shaped [%s] but "
+                                 "got dimension %d" % (sizes[label], axis,
+                                                       ",".join(map(str, shape)), d))
+
+
 @typed_op("Einsum", infer=_einsum_shape, lists=("inputs",))
 def _einsum_op(inputs, *, equation, N=None):  # noqa: N803
+    _check_einsum_dims(equation, inputs)
     return jnp.einsum(equation, *inputs)
 
 

@@ -261,6 +261,9 @@ def _depthwise(input, filter, *, strides, padding, explicit_paddings=(),  # noqa
                data_format="NHWC", dilations=(1, 1, 1, 1)):
     kh, kw, c, mult = filter.shape
     w = filter.reshape(kh, kw, 1, c * mult)  # group g uses filter[:, :, g, :]
+    # fed channels: TF's oneDNN kernel (the reference) checks them as a grouped Conv2D's
+    # (filter [h, w, c, multiplier] read as [h, w, in, out])
+    _groups(input.shape[_layout(data_format, 4)[1]], filter)
     return conv_nd(input, w, strides, padding, explicit_paddings, data_format, dilations,
                    groups=c)
 

@@ -116,13 +116,20 @@ def _window_counts(shape, ksize, strides, pads):
     return count
 
 
+def _check_pool_rank(x):
+    if np.ndim(x) not in (4, 5):  # a fed rank (TF's oneDNN kernel's words, the reference)
+        raise ValueError("Input must be 4 or 5-dimensional")
+
+
 @typed_op("MaxPool", infer=_pool_infer("MaxPool"))
 def _max_pool(input, *, ksize, strides, padding, explicit_paddings=(), data_format="NHWC"):  # noqa: A002
+    _check_pool_rank(input)
     return max_pool_kernel(input, ksize, strides, padding, explicit_paddings)
 
 
 @typed_op("AvgPool", infer=_pool_infer("AvgPool"))
 def _avg_pool(value, *, ksize, strides, padding, data_format="NHWC"):
+    _check_pool_rank(value)
     return avg_pool_kernel(value, ksize, strides, padding)
 
 

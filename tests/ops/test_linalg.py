@@ -205,3 +205,12 @@ FED = [  # fed matrices TF refuses (rank, square, matching rows): its errors, no
 @pytest.mark.parametrize("code, values", FED)
 def test_fed_matrices_match_tf(oracle, code, values):
     fed_cases_match(oracle, code, values)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "p = tf.placeholder(tf.float32, None); out = tf.einsum('ij,jk->ik', tf.ones([2, 3]), p)",
+    "p = tf.placeholder(tf.float32, None); out = tf.einsum('ij,jk->ik', p, tf.ones([3, 1]))",
+])
+def test_einsum_of_fed_dims_that_differ_fails_as_tf(oracle, code):
+    fed_cases_match(oracle, code, [[[1.0]] * 2, [1.0, 2.0], [[1.0, 2.0]] * 3, [[1.0]] * 3])

@@ -1,7 +1,7 @@
 """Static shapes of the convolution input-gradient ops, against TF 2.21."""
 
 import pytest
-from oracle import Expr, fed_case, outcome, run_here
+from oracle import Expr, fed_case, fed_cases_match, outcome, run_here
 
 # DCGAN's deconv2d: conv2d_transpose to [batch_size, h, w, c] of a `reshape(z, [-1, ...])`;
 # Conv2DBackpropInput takes out_backprop's batch dim (Conv3D's and depthwise's do not), and
@@ -154,3 +154,13 @@ FED_CASES = [
 def test_fed_values_fail_as_tf(oracle, code, value):
     snippet = fed_case(code, value)
     assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("filt", ["tf.ones([1, 1, 1, 1])", "tf.ones([1, 1, 2, 1])",
+                                  "tf.ones([1, 1, 1, 2])"])
+def test_depthwise_of_fed_channels_fails_as_tf(oracle, filt):
+    # TF's oneDNN kernel checks the channels as a grouped Conv2D's (XLA's words before)
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, [1, 2, 2, None]); out = "
+                    "tf.nn.depthwise_conv2d(p, %s, [1, 1, 1, 1], 'VALID')" % filt,
+                    [[[[1.0, 2.0]] * 2] * 2, [[[[1.0]] * 2] * 2]])

@@ -1,0 +1,13 @@
+"""MaxPool / AvgPool (nn_pool.py) against TF where a fed rank is refused."""
+
+import pytest
+from oracle import fed_cases_match
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("fn", ["max_pool", "avg_pool"])
+def test_fed_rank_other_than_4_fails_as_tf(oracle, fn):
+    # TF's oneDNN kernel's words (XLA's reduce_window message before)
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); "
+                    "out = tf.nn.%s(p, [1, 1, 1, 1], [1, 1, 1, 1], 'VALID')" % fn,
+                    [[[1.0]], [1.0], [[[[2.0]]]]])
