@@ -42,7 +42,14 @@ class _Stack:
         return self.items.pop()
 
 
-DEAD = None  # a Switch's output on the branch not taken: the stack op behind it does not run
+class _Untaken:
+    """A stack's handle on a Switch output not taken: the stack ops behind it do not run (its
+    `stack`, or None, only shapes the zeros a pop there gives)."""
+
+    __slots__ = ("stack",)
+
+    def __init__(self, stack):
+        self.stack = stack
 
 
 class _DeadPop(np.ndarray):
@@ -50,10 +57,22 @@ class _DeadPop(np.ndarray):
     gradient of a cond nested in that branch, is dead on both sides, as in TF's executor."""
 
 
-def _empty_output(op):
+def _empty_output(op, stack):
+    """What a pop that does not run gives: a copy of the stack's top where it fits the output's
+    known dims (the dead values of a gradient cond nested in an untaken branch are computed
+    beside live ones, not used: they need only consistent shapes, and a stack of shapes its
+    values), else zeros with unknown dims 0."""
     t = op._outputs[0]
-    return np.zeros([0 if d is None else d for d in t._shape._dims or ()],
-                    t._dtype.base_dtype.as_numpy_dtype).view(_DeadPop)
+    dims = t._shape._dims
+    top = stack.items[-1] if isinstance(stack, _Stack) and stack.items else None
+    if not hasattr(top, "dtype") or not hasattr(top, "shape"):  # (a variable's handle...)
+        top = None
+    shape = None if top is None else np.shape(top)
+    if shape is None or (dims is not None and (len(dims) != len(shape) or any(
+            d is not None and d != n for d, n in zip(dims, shape)))):
+        return np.zeros([0 if d is None else d for d in dims or ()],
+                        t._dtype.base_dtype.as_numpy_dtype).view(_DeadPop)
+    return np.array(top, t._dtype.base_dtype.as_numpy_dtype).view(_DeadPop)
 
 
 def _stack(ctx, op, max_size):
@@ -61,23 +80,25 @@ def _stack(ctx, op, max_size):
 
 
 def _push(ctx, op, handle, elem):
-    if handle is DEAD:
+    if isinstance(handle, _Untaken):
         return [elem]
     return [handle.push(np.copy(elem) if isinstance(elem, np.ndarray) else elem)]
 
 
 def _pop(ctx, op, handle):
-    if handle is DEAD:  # (a value of a cond branch this iteration did not take)
-        return [_empty_output(op)]
+    if isinstance(handle, _Untaken):  # (a value of a cond branch this iteration did not take)
+        return [_empty_output(op, handle.stack)]
     return [handle.pop(op)]
 
 
 def _switch(ctx, op, handle, pred):
     """A stack's handle through a Switch (a value of a cond branch is popped only in the
     backward iterations that took it): (false output, true output)."""
+    if isinstance(handle, _Untaken):
+        return [handle, handle]
     if isinstance(pred, _DeadPop):  # (the cond it belongs to is in a branch not taken)
-        return [DEAD, DEAD]
-    return [DEAD, handle] if bool(np.asarray(pred)) else [handle, DEAD]
+        return [_Untaken(handle), _Untaken(handle)]
+    return [_Untaken(handle), handle] if bool(np.asarray(pred)) else [handle, _Untaken(handle)]
 
 
 _KERNELS = {"StackV2": _stack, "StackPushV2": _push, "StackPopV2": _pop, "Switch": _switch}
