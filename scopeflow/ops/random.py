@@ -20,7 +20,7 @@ from scopeflow.lowering.stages import batch_kernel
 from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.constant import constant_value, convert_to_tensor
 from scopeflow.ops.philox import Stream
-from scopeflow.ops.registry import ANY, INDEX, op
+from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2 ** 31 - 1
@@ -62,6 +62,8 @@ def set_random_seed(seed):
 # ---- registered ops ------------------------------------------------------------------------
 def _out_shape(shape):
     """Static output shape from a shape tensor: its value, else its length, else unknown."""
+    if shape.shape.ndims is not None and shape.shape.ndims != 1:  # (TF's shape function)
+        raise ShapeError("Shape must be rank 1 but is rank %d" % shape.shape.ndims)
     value = constant_value(shape)
     if value is not None:
         from scopeflow.ops.array_base import dims_of_shape_value

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from oracle import fed_cases_match
 from scope_programs import check_tf
 
 PROGRAMS = [
@@ -119,3 +120,16 @@ def test_negative_constant_shapes_match_tf(oracle):
         "result = [a.shape.as_list(), b.shape.as_list(), err(lambda: tf.random_uniform([2, -3])),"
         " err(lambda: tf.truncated_normal([-2]))]\n")
     assert run_here(code) == oracle(code)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "p = tf.placeholder(tf.int32, []); out = tf.random_uniform(p)",
+    "p = tf.placeholder(tf.int32, [2, 1]); out = tf.random_normal(p)",
+    "p = tf.placeholder(tf.int32, [2, 1]); out = tf.random_uniform(p, maxval=3, dtype=tf.int32)",
+    "p = tf.placeholder(tf.int32, []); out = tf.truncated_normal(3) + tf.cast(p, tf.float32)",
+    "p = tf.placeholder(tf.int32, [2, 1]); out = tf.random.stateless_uniform(p, [1, 2])",
+])
+def test_shape_of_rank_other_than_1_fails_as_tf(oracle, code):
+    # TF's shape function refuses it (a scalar too), where scopeflow drew a sample
+    fed_cases_match(oracle, code, [3])
