@@ -1,7 +1,7 @@
 """Operation.get_attr: TF's Python types (bytes, DType, TensorShapeProto, TensorProto)."""
 
 import pytest
-from oracle import explain, run_here, same
+from oracle import explain, outcome, run_here, same
 
 # each attr as [type name, text]: the protobuf classes' text forms match across the two packages
 SHOW = "def show(v):\n    return [type(v).__name__, str(v) if hasattr(v, 'ListFields') else repr(v)]\n"
@@ -37,3 +37,13 @@ def test_get_attr_matches_tf(oracle, code):
     assert same(here, there), explain(code, here, there)
     if "raises" in there:
         assert here["msg"] == there["msg"]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "t = tf.placeholder(tf.float32, [None])\nif t:\n    pass",
+    "t = tf.placeholder(tf.float32, [None])\nfor x in t:\n    pass",
+    "tf.while_loop(lambda i: i < 3, lambda i: (i > 0) and i + 1 or i + 1, [0.0])",
+])
+def test_python_control_flow_on_a_tensor_fails_with_tfs_words(oracle, code):
+    assert outcome(run_here(code)) == outcome(oracle(code))
