@@ -182,6 +182,10 @@ def make_one_shot_iterator(dataset):
     """`tf.data.make_one_shot_iterator(ds)`: initialized when first run; no placeholders or
     stateful ops in the dataset's inputs."""
     _same_graph(dataset)
+    # TF draws an op seed here (to seed its dataset function's graph): the implicit op seeds
+    # of random ops made after the iterator (a Keras layer's initializer) count it
+    from scopeflow.ops.random import get_seed
+    get_seed(None)
     _check_capturable(dataset._variant_tensor)
     res = g.one_shot_iterator(dataset_factory=dataset._variant_tensor, container="",
                               shared_name="", **_iter_attrs(dataset._structure))

@@ -32,6 +32,14 @@ def is_generator(x):
         (hasattr(x, "__next__") and not isinstance(x, (np.ndarray, list, tuple, dict)))
 
 
+def has_tensors(x):
+    """Whether `x` (an array, tensor, or a list / tuple / dict of them) holds a graph tensor."""
+    from scopeflow.core.tensor import is_tensor
+    if isinstance(x, dict):
+        x = list(x.values())
+    return any(is_tensor(a) for a in x) if isinstance(x, (list, tuple)) else is_tensor(x)
+
+
 def is_sequence(x):
     from scopeflow.keras.utils import Sequence
     return isinstance(x, Sequence)
@@ -138,8 +146,24 @@ class Source:
 
     def __init__(self, model, x, y=None, sample_weight=None, batch_size=None, steps=None,
                  shuffle=False, training=False):
-        self.steps, self.by_steps = steps, False
-        if is_dataset(x):
+        self.steps, self.by_steps, self.symbolic = steps, False, False
+        from scopeflow.data.iterators import Iterator
+        if isinstance(x, Iterator):
+            raise ValueError("For performance reasons TF-Keras `fit`, `evaluate` and`predict` "
+                             "accept tf.data `Datasets` as input but not iterators that have "
+                             "been manually generated from Datasets by users. Please directly "
+                             "pass in the original `Dataset` object instead of passing in "
+                             "`iter(dataset)`.")
+        if has_tensors(x) or has_tensors(y):
+            if steps is None:
+                raise ValueError("When using data tensors as input to a model, you should "
+                                 "specify the `%s` argument."
+                                 % ("steps_per_epoch" if training else "steps"))
+            # tf_keras' v1 loop: each step evaluates the tensors (an iterator's get_next)
+            # in the session; the loss averaged over the steps
+            self._parts, self.by_steps, self.symbolic = (x, y, sample_weight), True, True
+            self.epoch = self._tensor_epoch
+        elif is_dataset(x):
             if y is not None:
                 raise ValueError("You passed a dataset or dataset iterator (%s) as input `x` "
                                  "to your model. In that case, you should not specify a "
@@ -198,6 +222,14 @@ class Source:
                 return
             yield unpack(batch)
             step += 1
+
+    def _tensor_epoch(self, sess):
+        fetch = [i for i, part in enumerate(self._parts) if has_tensors(part)]
+        for _ in range(self.steps):
+            batch = list(self._parts)
+            for i, value in zip(fetch, sess.run([self._parts[i] for i in fetch])):
+                batch[i] = value
+            yield tuple(batch)
 
     def _generator_epoch(self, sess):
         for _ in range(self.steps):

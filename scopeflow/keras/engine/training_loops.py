@@ -58,14 +58,19 @@ def _validation_source(model, validation_data, batch_size, steps):
                          "items" % len(validation_data))
     x, y = validation_data[0], validation_data[1]
     sw = validation_data[2] if len(validation_data) == 3 else None
+    if _data.has_tensors(x) or _data.has_tensors(y):
+        return _data.Source(model, x, y, sw, steps=steps)
     # tf_keras' graph-mode fit validates on arrays with its loop's default shuffle=True:
     # the validation batches are drawn in a fresh np.random order each time
     return _data.Source(model, x, y, sw, batch_size=batch_size, shuffle=True)
 
 
 def _print_train_info(source, val_source, steps, val_steps, arrays):
-    """tf_keras' first line of a verbose fit over arrays or a dataset."""
-    if arrays:
+    """tf_keras' first line of a verbose fit over arrays, tensors or a dataset (tensors'
+    steps are called samples there)."""
+    if source.symbolic:
+        count, val, unit = steps, val_steps, "samples"
+    elif arrays:
         count, val, unit = source.size, getattr(val_source, "size", None), "samples"
     else:
         count, val, unit = steps, val_steps, "steps"
@@ -111,7 +116,8 @@ class LoopsMixin:
                 validation_steps)
         params = _fit_params(self, source, batch_size, epochs, verbose, val_source is not None)
         arrays = hasattr(source, "size")
-        if verbose and (arrays or _data.is_dataset(x)):  # (not for generators, as tf_keras)
+        # (not for generators, as tf_keras)
+        if verbose and (arrays or source.symbolic or _data.is_dataset(x)):
             _print_train_info(source, val_source, steps_per_epoch, validation_steps, arrays)
         # History after the user's callbacks: it sees their logs; the progress bar last
         bar = [ProgbarLogger("samples" if arrays else "steps")] if verbose else []
@@ -218,7 +224,7 @@ class LoopsMixin:
                  steps=None, callbacks=None, **kwargs):
         from scopeflow.keras.callbacks import CallbackList
         source = _data.Source(self, x, y, sample_weight, batch_size, steps)
-        if not self.outputs:
+        if not self.outputs and not source.symbolic:
             self._build_with(x)
         params = _fit_params(self, source, batch_size, 1, verbose, False)
         values = self._test_loop(source, K.get_session(),
