@@ -96,6 +96,13 @@ x, y = it.get_next(), it.get_next(name="second")
 with tf.Session() as sess:
     r = [sess.run(x), sess.run(y)]
 result = [r, x.name, y.name, x.shape.as_list()]""",
+    "one_shot_draws_an_op_seed": """
+with tf.Graph().as_default():
+    tf.set_random_seed(1)
+    a = tf.random.uniform([1])
+    it = tf.data.make_one_shot_iterator(tf.data.Dataset.range(3))
+    b = tf.random.uniform([1])
+    result = [t.op.get_attr("seed2") for t in (a, b)]""",
 }
 
 
