@@ -342,6 +342,10 @@ RULES = {**entry_shapes.RULES, **SINKS, "Unique": _unique, "Reshape": _reshape,
          "BatchMatMulV2": _batch_matmul, "BatchMatMulV3": _batch_matmul}
 
 
+_CONSTRUCTS = frozenset(("Switch", "Merge", "Enter", "Exit", "NextIteration", "LoopCond", "If",
+                         "StatelessIf", "While", "StatelessWhile"))
+
+
 class _Entries:
     """A Program's padding: the fed positions of each SparseTensor's entries, the Rows of its
     fetches (the group of a per-entry fetch: `segments`, 1-based), the count of each input of a
@@ -368,6 +372,8 @@ def _analyse(prog):
     prog._entries = None
     if prog.host or prog.device is not None or prog.loop_fetches:
         return None
+    if any(op._type in _CONSTRUCTS for op in prog.order):
+        return None  # (a cond's or loop's branch ops run inside its construct, unfollowed)
     tokens = {}
     for i in prog.feed_pos:
         token = token_of(prog.fed[i])

@@ -328,3 +328,23 @@ def test_a_sparse_tensor_of_fed_placeholders_pads_its_entries(oracle):
     before = cache.stats["compiles"]
     run_here(FED_PARTS)
     assert cache.stats["compiles"] - before <= 5  # (init, the first count, buckets 64, 128)
+
+
+COND = """
+x = tf.placeholder(tf.float32, [None])
+p = tf.placeholder(tf.bool, [])
+y = tf.cond(p, lambda: tf.reduce_sum(tf.gather(x, tf.where(x > 0)[:, 0]) ** 2),
+            lambda: tf.reduce_sum(x * 3.))
+g = tf.gradients(y, [x])
+with tf.Session() as s:
+    result = [s.run(g, {p: True, x: [1., -1., 2.]}), s.run(g, {p: False, x: [1., 2.]}),
+              s.run(g, {p: True, x: [-1., 5.]})]
+"""
+
+
+def test_positions_inside_a_cond_are_not_padded(oracle):
+    # the cond's branch ops run inside its construct, where no rule follows the entries: a
+    # padded run summed the padding's copies into the gather's gradient (160 for TF's 10)
+    here = run_here(COND)
+    assert here == oracle(COND)
+    assert here["ok"][2] == [[0.0, 10.0]]
