@@ -101,7 +101,7 @@ _CONTEXT_FREE = frozenset({
     "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul",
     "SparseReshape", "SparseFillEmptyRows", "SparseCross", "SparseReorder", "SparseSlice",
-    "Bucketize"})
+    "Bucketize", "Select"})
 
 
 def _slice_of_shape(op):
