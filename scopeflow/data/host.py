@@ -175,7 +175,9 @@ class Interleave(HostDataset):
 
     def __init__(self, source, fn, cycle_length, block_length):
         self.source, self.fn = source, fn
-        self.cycle, self.block = max(int(cycle_length), 1), max(int(block_length), 1)
+        if int(block_length) <= 0:  # (TF's kernel check)
+            raise _invalid("block_length must be greater than zero.")
+        self.cycle, self.block = max(int(cycle_length), 1), int(block_length)
 
     def __iter__(self):
         return resumable.Raising(self._pass())

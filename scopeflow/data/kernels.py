@@ -21,8 +21,15 @@ from scopeflow.lowering.stages import HOST_KERNELS, host_kernel
 
 
 def _cycle(n):
+    """An interleave's cycle length: AUTOTUNE (-1) is TF's MaxParallelism (the schedulable
+    CPUs); 0 or another negative fails as TF's kernel."""
     n = int(n)
-    return (os.cpu_count() or 1) if n <= 0 else n
+    if n == -1:
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+            os.cpu_count() or 1)
+    if n <= 0:
+        raise host._invalid("cycle_length must be greater than zero.")
+    return n
 
 
 def _np_dtype(op):

@@ -48,16 +48,28 @@ def _flat_like(structure, values):
     return [x for s, v in zip(structure, values) for x in _flat_like(s, v)]
 
 
+def _check_padded_shape(static, input_shape):
+    """TF's check: the same rank, and no known padded dimension below the element's."""
+    a, b = static.dims, input_shape.dims
+    if a is None or b is None:
+        return
+    if len(a) != len(b) or any(
+            x.value is not None and y.value is not None and x.value < y.value
+            for x, y in zip(a, b)):
+        raise ValueError("The padded shape %s is not compatible with the shape %s of the "
+                         "corresponding input component." % (static, input_shape))
+
+
 def _shape_tensor(shape, input_shape):
     if isinstance(shape, (list, tuple)) and any(isinstance(d, Tensor) for d in shape):
         shape = convert_to_tensor(shape, dtype=_dt.int64)  # (a Pack, as TF converts it)
     if isinstance(shape, Tensor):  # (its static shape: TF's constant_value_as_shape)
         from scopeflow.ops.shape_value import constant_value_as_shape
-        return convert_to_tensor(shape, dtype=_dt.int64), constant_value_as_shape(shape)
+        static = constant_value_as_shape(shape)
+        _check_padded_shape(static, input_shape)
+        return convert_to_tensor(shape, dtype=_dt.int64), static
     static = TensorShape(shape)
-    if not static.is_compatible_with(input_shape) and static.ndims != input_shape.ndims:
-        raise ValueError("The padded shape %s is not compatible with the shape %s of the "
-                         "corresponding input component." % (static, input_shape))
+    _check_padded_shape(static, input_shape)
     dims = [-1 if d is None else d for d in static.as_list()]
     return convert_to_tensor(np.asarray(dims, dtype=np.int64)), static
 

@@ -23,6 +23,10 @@ class Prefetch(HostDataset):
 
     def __init__(self, source, buffer_size):
         self.source = source
+        if int(buffer_size) < -1:  # (TF's kernel check; -1 is AUTOTUNE)
+            from scopeflow.data.host import _invalid
+            raise _invalid("buffer_size must be >= 0 or set buffer_size to be -1 for "
+                           "auto-tuning")
         self.size = int(buffer_size) if int(buffer_size) > 0 else 2
 
     def __iter__(self):

@@ -1,7 +1,7 @@
 """tf.data transformations against real TF: values, element types/shapes, op names, errors."""
 
 import pytest
-from oracle import explain, run_here, same
+from oracle import explain, outcome, run_here, same
 
 PRELUDE = """
 def drain(ds, limit=200, feed=None):
@@ -252,3 +252,72 @@ def test_seeded_shuffle_is_reproducible_and_reshuffles(tf):
         again = [int(sess.run(nxt)) for _ in range(20)]
     assert first == again
     assert sorted(first[:10]) == list(range(10)) and first[:10] != first[10:]
+
+
+# datasets built or run with bad arguments: TF's errors (values where TF gives them)
+MISTAKES_SETUP = '''
+def run_all(it, n=6):
+    out = []
+    with tf.Session() as s:
+        nxt = it.get_next()
+        for _ in range(n):
+            try:
+                v = s.run(nxt)
+                out.append(np.asarray(v).tolist() if not isinstance(v, (tuple, dict)) else str(v))
+            except tf.errors.OutOfRangeError:
+                out.append("end"); break
+            except Exception as e:
+                m = str(e)
+                line = (m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
+                        else m.split("\\n")[0][:200])
+                out.append([type(e).__name__, line])
+    return out
+def attempt(f):
+    try: return ["ok", str(f())]
+    except Exception as e: return [type(e).__name__, str(e).split("\\n")[0][:250]]
+'''
+MISTAKES = [
+    'result = run_all(tf.data.Dataset.from_tensor_slices([[1], [2]])'
+     '.map(lambda x: tf.reshape(x, [2])).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(5).map(lambda x: tf.debugging'
+     ".check_numerics(1.0 / tf.cast(x, tf.float32), 'bad')).make_one_shot_iterator())",
+    'result = run_all(tf.data.Dataset.range(5).map(lambda x: tf.debugging'
+     ".check_numerics(1.0 / tf.cast(x, tf.float32), 'bad')).apply(tf.data"
+     '.experimental.ignore_errors()).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(3)'
+     '.padded_batch(2, padded_shapes=[2]).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.from_tensor_slices([[1, 2, 3]])'
+     '.padded_batch(2, padded_shapes=[2]).make_one_shot_iterator())',
+    'result = attempt(lambda: tf.data.Dataset.range(3).shuffle(0))',
+    'result = run_all(tf.data.Dataset.range(3).shuffle(0).make_one_shot_iterator())',
+    'result = attempt(lambda: tf.data.Dataset.range(3)'
+     '.map(lambda x: x, num_parallel_calls=-5))',
+    'result = run_all(tf.data.Dataset.range(3).take(-1).skip(-1).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(10).batch(3, drop_remainder=True)'
+     '.make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(4).window(3).flat_map(lambda w: w'
+     '.batch(3)).make_one_shot_iterator())',
+    'result = attempt(lambda: tf.data.Dataset.zip((tf.data.Dataset.range(2), [1, 2])))',
+    'result = run_all(tf.data.Dataset.range(3).repeat(-1).take(5).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(6).shard(2, 3).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(6).shard(0, 0).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(3).interleave(lambda x: tf.data'
+     '.Dataset.range(x), cycle_length=0).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(3).prefetch(-5).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(5).filter(lambda x: tf'
+     '.constant([True, False])).make_one_shot_iterator())',
+    'result = attempt(lambda: tf.data.Dataset.range(5).filter(lambda x: x))',
+    'result = run_all(tf.data.Dataset.range(5).unbatch().make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.from_tensors([1, 2]).map(lambda x: x[5])'
+     '.make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(5).map(lambda x: tf'
+     '.py_func(lambda v: v * 2, [x], tf.int64)).make_one_shot_iterator())',
+    'result = run_all(tf.data.Dataset.range(5).map(lambda x: tf'
+     '.py_func(lambda v: 1 / 0, [x], tf.int64)).make_one_shot_iterator())',
+]
+
+
+@pytest.mark.parametrize("code", MISTAKES)
+def test_dataset_mistakes_fail_as_tf(oracle, code):
+    snippet = MISTAKES_SETUP + code
+    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
