@@ -412,8 +412,11 @@ def compile_from(model, training, custom_objects=None):
     if opt:
         # TF 2's Keras registers its optimizers as `Custom>SGD`
         cls = optimizers._BY_NAME.get(opt["class_name"].split(">")[-1].lower())
-        config = {k: v for k, v in opt["config"].items() if k not in ("is_legacy_optimizer",
-                                                                       "jit_compile")}
+        # (the fields only TF 2's optimizers have: tf_keras' convert_to_legacy_optimizer
+        # drops them)
+        config = {k: v for k, v in opt["config"].items() if k not in (
+            "weight_decay", "use_ema", "ema_momentum", "ema_overwrite_frequency", "jit_compile",
+            "is_legacy_optimizer")}
         optimizer = cls.from_config(config) if cls is not None else opt["class_name"]
 
     custom_objects = with_custom_objects(custom_objects)

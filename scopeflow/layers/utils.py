@@ -57,10 +57,10 @@ def normalize_data_format(value):
 
 
 def normalize_padding(value):
-    """`value` lower-cased; only valid / same are accepted (tf_keras' words: it also takes
-    "causal" for Conv1D and lists, which these layers do not)."""
+    """`value` lower-cased; valid, same and causal (Conv1D's) are accepted, as tf_keras'
+    normalize_padding does (it also takes lists, which these layers do not)."""
     padding = value.lower()
-    if padding not in ("valid", "same"):
+    if padding not in ("valid", "same", "causal"):
         raise ValueError('The `padding` argument must be a list/tuple or one of "valid", "same" '
                          '(or "causal", only for `Conv1D). Received: %s' % (padding,))
     return padding
