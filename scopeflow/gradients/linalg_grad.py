@@ -1,8 +1,9 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
-MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky and MatrixTriangularSolve, out
-of other graph ops (the inverse and the solve run again, so a singular matrix fails in the
-gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp fallback returned
-the adjugate)."""
+MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky, MatrixTriangularSolve,
+SelfAdjointEigV2, Svd and Qr, out of other graph ops (the inverse and the solve run again, so
+a singular matrix fails in the gradient as in TF, with TF's "Input is not invertible.", where
+the jax.vjp fallback returned the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe
+reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
 
 from scopeflow.gradients.registry import gradient
 
@@ -93,3 +94,178 @@ def _matrix_triangular_solve_grad(op, grad):
     ra, rb = broadcast_gradient_args(a_shape[:-2], b_shape[:-2])
     return (reshape(reduce_sum(grad_a, axis=ra), a_shape),
             reshape(reduce_sum(grad_b, axis=rb), b_shape))
+
+
+def _safe_reciprocal(x, epsilon=1e-20):
+    """x / (x^2 + epsilon): 0 where x is 0 (TF's _SafeReciprocal)."""
+    from scopeflow.ops.math_unary import reciprocal
+    return x * reciprocal(x * x + epsilon)
+
+
+def _pairwise_reciprocals(e, zeros_of):
+    """f[..., i, j] = 1 / (e_j - e_i) off the diagonal, 0 on it: (..., n, n)."""
+    from scopeflow.ops.array import expand_dims
+    from scopeflow.ops.diag_ops import matrix_set_diag
+    from scopeflow.ops.shape_ops import zeros_like
+    return matrix_set_diag(_safe_reciprocal(expand_dims(e, -2) - expand_dims(e, -1)),
+                           zeros_like(zeros_of))
+
+
+@gradient("SelfAdjointEigV2")
+def _self_adjoint_eig_grad(op, grad_e, grad_v):
+    from scopeflow.core.frame import default_graph
+    from scopeflow.ops.diag_ops import (matrix_band_part, matrix_diag, matrix_diag_part,
+                                        matrix_set_diag)
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import adjoint, self_adjoint_eig
+    e = op._outputs[0]
+    with default_graph().control_dependencies([grad_e, grad_v]):
+        if op._attrs.get("compute_v", True):
+            v = op._outputs[1]
+            f = _pairwise_reciprocals(e, e)
+            inner = matrix_diag(grad_e) + f * matmul(v, grad_v, adjoint_a=True)
+            grad_a = matmul(v, matmul(inner, v, adjoint_b=True))
+        else:
+            _, v = self_adjoint_eig(op._inputs[0])
+            grad_a = matmul(v, matmul(matrix_diag(grad_e), v, adjoint_b=True))
+        # the kernel reads the lower triangle only: symmetrized, then its lower band
+        grad_a = matrix_band_part(grad_a + adjoint(grad_a), -1, 0)
+        return matrix_set_diag(grad_a, 0.5 * matrix_diag_part(grad_a))
+
+
+@gradient("Svd")
+def _svd_grad(op, grad_s, grad_u, grad_v):
+    from scopeflow.core.frame import default_graph
+    from scopeflow.ops.diag_ops import matrix_diag
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import matrix_transpose, svd
+    from scopeflow.ops.math_cast import cast
+    a = op._inputs[0]
+    a_shape = a.shape.with_rank_at_least(2)
+    grad_s_mat = matrix_diag(cast(grad_s, a.dtype))
+    if not op._attrs.get("compute_uv", True):
+        _, u, v = svd(a, compute_uv=True)
+        grad_a = matmul(u, matmul(grad_s_mat, v, adjoint_b=True))
+        grad_a.set_shape(a_shape)
+        return grad_a
+    full = op._attrs.get("full_matrices", False)
+    gu_shape = grad_u.shape.with_rank_at_least(2)
+    gv_shape = grad_v.shape.with_rank_at_least(2)
+    m = a_shape.dims[-2].merge_with(gu_shape[-2])
+    n = a_shape.dims[-1].merge_with(gv_shape[-2])
+    batch = a_shape[:-2].merge_with(gu_shape[:-2]).merge_with(gv_shape[:-2])
+    a_shape = batch.concatenate([m, n])
+    m, n = a_shape.dims[-2].value, a_shape.dims[-1].value
+    if m is None or n is None:
+        raise NotImplementedError("SVD gradient has not been implemented for input with "
+                                  "unknown inner matrix shape.")
+    s, u, v = op._outputs
+    # a deep matrix: the gradient of a^H = v s^T u^H, adjointed at the end
+    deep = m > n
+    if deep:
+        m, n, u, v, grad_u, grad_v = n, m, v, u, grad_v, grad_u
+    s = cast(s, a.dtype)
+    with default_graph().control_dependencies([grad_s, grad_u, grad_v]):
+        if full and abs(m - n) > 1:
+            raise NotImplementedError(
+                "svd gradient is not implemented for abs(m - n) > 1 when full_matrices is "
+                "True. Received: m=%d and n=%d from op input=%s with shape=%s."
+                % (m, n, a, a_shape))
+        grad_a = _svd_grad_wide((s, u, v), grad_s_mat, (grad_u, grad_v), (m, n, full))
+        grad_a = matrix_transpose(grad_a, conjugate=True) if deep else grad_a
+        grad_a.set_shape(a_shape)
+        return grad_a
+
+
+def _svd_grad_wide(suv, grad_s_mat, grads_uv, sizes):
+    """The gradient of a (..., m, n) = u diag(s) v1^H for m <= n (v1: v's first m columns)."""
+    from scopeflow.ops.diag_ops import eye, matrix_diag
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import adjoint, matrix_transpose
+    from scopeflow.ops.math_unary import square
+    from scopeflow.ops.shape_ops import shape
+    (s, u, v), (grad_u, grad_v), (m, n, full) = suv, grads_uv, sizes
+    s_mat = matrix_diag(s)
+    s2 = square(s)
+    s_shape = shape(s)
+    f = _pairwise_reciprocals(s2, s)
+    s_inv_mat = matrix_diag(_safe_reciprocal(s))
+    v1, grad_v1 = v[..., :, :m], grad_v[..., :, :m]
+    u_gu = matmul(u, grad_u, adjoint_a=True)
+    v_gv = matmul(v1, grad_v1, adjoint_a=True)
+    f_u, f_v = f * u_gu, f * v_gv
+    term1_nouv = (grad_s_mat + matmul(f_u + adjoint(f_u), s_mat)
+                  + matmul(s_mat, f_v + adjoint(f_v)))
+    grad_a = matmul(u, matmul(term1_nouv, v1, adjoint_b=True))
+    if m != n:
+        gv1t = matrix_transpose(grad_v1, conjugate=True)
+        term2_nous = gv1t - matmul(matmul(gv1t, v1), v1, adjoint_b=True)
+        if full:
+            v2, grad_v2 = v[..., :, m:n], grad_v[..., :, m:n]
+            term2_nous -= matmul(matmul(v1, grad_v2, adjoint_a=True), v2, adjoint_b=True)
+        grad_a = grad_a + matmul(matmul(u, s_inv_mat), term2_nous)
+    if u.dtype.is_complex:
+        # the phases of u's and v's columns: 1/2 u s^-1 (l^H - l) v1^H, l = diag(v1^H grad_v1)
+        l_ = eye(s_shape[-1], batch_shape=s_shape[:-1], dtype=u.dtype) * v_gv
+        term3_nouv = matmul(s_inv_mat, adjoint(l_) - l_)
+        grad_a += 1 / 2. * matmul(u, matmul(term3_nouv, v1, adjoint_b=True))
+    return grad_a
+
+
+@gradient("Qr")
+def _qr_grad(op, dq, dr):
+    # arXiv:2009.10071: the square/deep formula; a wide a = [x, y] (r = [u, v]) reduces to it
+    from scopeflow.ops.joining import concat
+    from scopeflow.ops.linalg import matmul
+    q, r = op._outputs
+    dims = r.shape.as_list() if r.shape.ndims is not None else None
+    if dims is None or dims[-2] is None or dims[-1] is None:
+        raise NotImplementedError("QrGrad not implemented with dynamic shapes. Received "
+                                  "r.shape: %s" % (r.shape,))
+    if dims[-2] > dims[-1] and q.shape.dims[-2].value == q.shape.dims[-1].value:
+        raise NotImplementedError("QrGrad not implemented when nrows > ncols and "
+                                  "full_matrices is true. Received r.shape=%s with nrows=%s"
+                                  "and ncols=%s." % (r.shape, r.shape.dims[-2],
+                                                     r.shape.dims[-1]))
+    num_rows, num_cols = q.shape.dims[-2].value, r.shape.dims[-1]
+    if num_rows >= num_cols:
+        return _qr_grad_deep(q, r, dq, dr)
+    a = op._inputs[0]
+    y = a[..., :, num_rows:]
+    u = r[..., :, :num_rows]
+    dv = dr[..., :, num_rows:]
+    du = dr[..., :, :num_rows]
+    dy = matmul(q, dv)
+    dx = _qr_grad_deep(q, u, dq + matmul(y, dv, adjoint_b=True), du)
+    return concat([dx, dy], axis=-1)
+
+
+def _times_r_inverse_adjoint(x, r):
+    """x r^{-H} for an upper triangular r, by a triangular solve."""
+    from scopeflow.ops.linalg_ops import adjoint, matrix_triangular_solve
+    return adjoint(matrix_triangular_solve(r, adjoint(x), lower=False, adjoint=False))
+
+
+def _qr_grad_deep(q, r, dq, dr):
+    """The gradient for num_rows >= num_cols (full_matrices false)."""
+    from scopeflow.ops.diag_ops import matrix_band_part, matrix_diag_part, matrix_set_diag
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import adjoint
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.math_unary import real
+    from scopeflow.ops.shape_ops import zeros_like
+    qdq = matmul(q, dq, adjoint_a=True)
+    qdq_ = qdq - adjoint(qdq)
+    rdr = matmul(r, dr, adjoint_b=True)
+    rdr_ = rdr - adjoint(rdr)
+    tril = matrix_band_part(qdq_ + rdr_, -1, 0)
+    grad_a = matmul(q, dr + _times_r_inverse_adjoint(tril, r))
+    grad_b = _times_r_inverse_adjoint(dq - matmul(q, qdq), r)
+    ret = grad_a + grad_b
+    if q.dtype.is_complex:
+        # the complex case's correction: the imaginary part of diag(r dr^H - (q^H dq)^H)
+        m = rdr - adjoint(qdq)
+        eyem = matrix_set_diag(zeros_like(m), matrix_diag_part(m))
+        correction = eyem - cast(real(eyem), q.dtype)
+        ret = ret + _times_r_inverse_adjoint(matmul(q, adjoint(correction)), r)
+    return ret

@@ -1,7 +1,8 @@
-"""Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky
-and MatrixTriangularSolve:
-TF's graph (names, types, inputs, devices) and values, batched and adjoint, and TF's error
-for a singular matrix (the gradient inverts it again)."""
+"""Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky,
+MatrixTriangularSolve, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs, devices)
+and values in float32 and float64, batched and adjoint, square, deep and wide; TF's error for a
+singular matrix (the gradient inverts it again), TF's NotImplementedErrors, and TF's finite
+values at repeated eigenvalues and zero singular values."""
 
 import pytest
 from approx import agree, explain
@@ -28,20 +29,50 @@ CASES = [
     "x = tf.constant(%s); y = tf.matrix_solve(x, tf.constant(%s), adjoint=True)" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_solve(x[1], tf.constant(%s)[0])" % (A, B),
     "x = tf.constant(%s); y = tf.cholesky(tf.matmul(x, x, transpose_b=True))" % A,
-    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.cholesky(x + tf.eye(3) * 9.0)",
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); "
+    "y = tf.cholesky(x + tf.eye(3, dtype=x.dtype) * 9.0)",
     "x = tf.constant(%s); y = tf.matrix_triangular_solve(x, tf.constant(%s))" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_triangular_solve(x, tf.constant(%s), lower=False, "
     "adjoint=True)" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_triangular_solve(x[0], tf.constant(%s))" % (A, B),
 ]
 
+# the decompositions' outputs enter the loss squared (or as values): signs of vectors are free
+DECOMPOSITIONS = [
+    "x = tf.constant(%s); e, v = tf.linalg.eigh(x + tf.matrix_transpose(x)); "
+    "y = e[..., None] * tf.square(v)" % A,
+    "x = tf.constant(%s); e, v = tf.linalg.eigh(x); y = e[..., None] + tf.square(v)" % A,
+    "x = tf.constant(%s); y = tf.linalg.eigh(x)[0]" % A,
+    "x = tf.constant(%s); y = tf.linalg.eigvalsh(x)" % A,
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); e, v = tf.linalg.eigh(x); "
+    "y = e[..., None] * tf.square(v)",
+    "x = tf.constant(%s); s, u, v = tf.linalg.svd(x); "
+    "y = tf.square(u) * s[..., None, :] + tf.square(v)" % A,
+    "x = tf.constant(%s); s, u, v = tf.linalg.svd(x); y = tf.square(u)" % B,
+    "x = tf.constant(%s); s, u, v = tf.linalg.svd(tf.matrix_transpose(x)); "
+    "y = tf.square(v) * s[..., None, :]" % B,
+    "x = tf.constant(%s); s, u, v = tf.linalg.svd(x, full_matrices=True); "
+    "y = tf.reduce_sum(tf.square(u)) + s "
+    "+ tf.reduce_sum(tf.square(v) * tf.cast(tf.range(2), x.dtype))" % B,
+    "x = tf.constant(%s); y = tf.linalg.svd(x, compute_uv=False)" % A,
+    "x = tf.constant(%s); y = tf.linalg.svd(x)[0]" % B,
+    "x = tf.constant(%s); q, r = tf.linalg.qr(x); y = q + r" % A,
+    "x = tf.constant(%s); q, r = tf.linalg.qr(x); y = tf.reduce_sum(q) + r" % B,
+    "x = tf.constant(%s); q, r = tf.linalg.qr(tf.matrix_transpose(x)); "
+    "y = tf.reduce_sum(r) + q" % B,
+    "x = tf.constant(%s); y = tf.linalg.qr(x, full_matrices=True)[1]" % A,
+    "x = tf.constant(%s); y = tf.linalg.qr(x)[0]" % B,
+]
+
 
 @pytest.mark.oracle
-@pytest.mark.parametrize("case", CASES)
-def test_linalg_gradients_match_tf(oracle, case):
-    code = RECORD + case + (
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", CASES + DECOMPOSITIONS)
+def test_linalg_gradients_match_tf(oracle, case, dtype):
+    code = (RECORD + case + (
         "\ng = tf.gradients(tf.sin(y), x)\n"
         "result = record(g, {x: %s} if x.op.type == 'Placeholder' else None)\n" % A)
+    ).replace("float32", dtype)
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
@@ -62,3 +93,36 @@ def test_the_gradient_of_a_singular_determinant_fails_as_tf(oracle):
     here, there = run_here(SINGULAR), oracle(SINGULAR)
     assert there["ok"][1] == "Input is not invertible."
     assert outcome(here) == outcome(there)
+
+
+UNSUPPORTED = [
+    "x = tf.constant(%s); y = tf.linalg.qr(x, full_matrices=True)[1]" % B,
+    "x = tf.placeholder(tf.float32, [2, None, 3]); y = tf.linalg.qr(x)[1]",
+    "x = tf.constant(np.ones([4, 2], np.float32)); y = tf.linalg.svd(x, full_matrices=True)[1]",
+    "x = tf.placeholder(tf.float32, [2, 3, None]); y = tf.linalg.svd(x)[1]",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", UNSUPPORTED)
+def test_gradients_tf_does_not_implement_raise_as_tf(oracle, case):
+    code = case + "\nresult = tf.gradients(y, x)[0].name\n"
+    here, there = run_here(code), oracle(code)
+    assert there["raises"] == "NotImplementedError", there
+    assert agree(here, there), explain(code, here, there)
+
+
+DEGENERATE = """
+x = tf.constant([[2.0, 0.0, 0.0], [0.0, 2.0, 0.0], [0.0, 0.0, 1.0]])
+e, v = tf.linalg.eigh(x)
+s = tf.linalg.svd(x - tf.eye(3) * 2.0, compute_uv=False)
+g = tf.gradients([tf.sin(e), tf.square(v), tf.sin(s)], x)
+with tf.Session() as sess:
+    result = sess.run(g)[0].tolist()
+"""
+
+
+def test_gradients_at_repeated_eigen_and_zero_singular_values_as_tf(oracle):
+    # 1 / (e_i - e_j) is TF's safe reciprocal: 0 for equal values, no inf or nan
+    here, there = run_here(DEGENERATE), oracle(DEGENERATE)
+    assert agree(here, there), explain(DEGENERATE, here, there)
