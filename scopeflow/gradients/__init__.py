@@ -24,6 +24,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     math_grad,
     nn_grad,
     prod_grad,
+    quant_grad,
     space_grad,
     special_grad,
     spectral_grad,
