@@ -266,17 +266,30 @@ def run_here(code, module="scopeflow.compat.v1"):
     return evaluate(importlib.import_module(module), code)
 
 
-_FED = """
+# Snippet helpers: `attempt(f)` is ["ok", shown(value)] or [error class, TF's message line
+# (the node's line of a run-time error)]; a snippet may define its own `shown` after them.
+ATTEMPT = """
+def first_line(e):
+    m = str(e)
+    return [type(e).__name__, m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
+            else m.split("\\n")[0][:400]]
+def shown(r):
+    return np.asarray(r).tolist() if not isinstance(r, (list, tuple, dict)) else str(r)
+def attempt(f):
+    try:
+        return ["ok", shown(f())]
+    except Exception as e:
+        return first_line(e)
+"""
+
+_FED = ATTEMPT + """
+def shown(r):
+    return np.asarray(r).tolist()
 %s
 with tf.Session() as s:
     if "init" in dir():
         s.run(init)
-    try:
-        result = ["ok", np.asarray(s.run(out, {p: %r})).tolist()]
-    except Exception as e:
-        m = str(e)
-        result = [type(e).__name__, m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
-                  else m.split("\\n")[0][:300]]
+    result = attempt(lambda: s.run(out, {p: %r}))
 """
 
 
@@ -346,6 +359,10 @@ def bits_compared(oracle, code, x, names):
 def fed_cases_match(oracle, code, values):
     """`fed_case(code, v)` gives TF's value or error here, for each of `values`."""
     for value in values:
-        snippet = fed_case(code, value)
-        here, there = outcome(run_here(snippet)), outcome(oracle(snippet))
-        assert here == there, (value, here, there)
+        snippet_matches(oracle, fed_case(code, value))
+
+
+def snippet_matches(oracle, snippet):
+    """`snippet` gives TF's value or TF's error (class and message line) here."""
+    here, there = outcome(run_here(snippet)), outcome(oracle(snippet))
+    assert here == there, explain(snippet, here, there)

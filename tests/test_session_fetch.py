@@ -1,7 +1,7 @@
 """Session.run fetches and feeds of composite values (session_fetch.py) against TF."""
 
 import pytest
-from oracle import explain, outcome, run_here, same
+from oracle import ATTEMPT, explain, run_here, same, snippet_matches
 
 _INDEXED_SLICES = """
 import numpy as np
@@ -61,18 +61,7 @@ def test_state_tuple_feed_key_as_tf(oracle):
 
 
 # Session.run's feeds and fetches of bad kinds: TF's errors (and values where fine)
-RUN_SETUP = '''
-def first_line(e):
-    m = str(e)
-    return [type(e).__name__, m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
-            else m.split("\\n")[0][:300]]
-def attempt(f):
-    try:
-        r = f()
-        return ["ok", np.asarray(r).tolist() if not isinstance(r, (list, tuple, dict)) else str(r)]
-    except Exception as e:
-        return first_line(e)
-'''
+RUN_SETUP = ATTEMPT
 RUN_CASES = [
     'p = tf.placeholder(tf.float32, [2])\n'
      'with tf.Session() as s: result = attempt(lambda: s.run(p, {p: [1.0, 2.0, 3.0]}))',
@@ -162,5 +151,4 @@ RUN_CASES = [
 
 @pytest.mark.parametrize("code", RUN_CASES)
 def test_feeds_and_fetches_of_bad_kinds_fail_as_tf(oracle, code):
-    snippet = RUN_SETUP + code
-    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+    snippet_matches(oracle, RUN_SETUP + code)

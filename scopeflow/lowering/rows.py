@@ -65,8 +65,9 @@ class _Fed(dict):
     the analysis found for tensors computed from shapes (`_const` reads them), `size`: each
     followed tensor's size, and `find`: a size's representative (sizes found equal)."""
 
-    known = {}
-    size = {}
+    def __init__(self, positions):
+        super().__init__(positions)
+        self.known, self.size, self.prog = {}, {}, None
 
     @staticmethod
     def find(n):

@@ -1,7 +1,7 @@
 """tf.data transformations against real TF: values, element types/shapes, op names, errors."""
 
 import pytest
-from oracle import explain, outcome, run_here, same
+from oracle import ATTEMPT, explain, run_here, same, snippet_matches
 
 PRELUDE = """
 def drain(ds, limit=200, feed=None):
@@ -255,7 +255,7 @@ def test_seeded_shuffle_is_reproducible_and_reshuffles(tf):
 
 
 # datasets built or run with bad arguments: TF's errors (values where TF gives them)
-MISTAKES_SETUP = '''
+MISTAKES_SETUP = ATTEMPT + '''
 def run_all(it, n=6):
     out = []
     with tf.Session() as s:
@@ -267,14 +267,9 @@ def run_all(it, n=6):
             except tf.errors.OutOfRangeError:
                 out.append("end"); break
             except Exception as e:
-                m = str(e)
-                line = (m.split("Node: ")[1].split("\\n")[1] if "Node: " in m
-                        else m.split("\\n")[0][:200])
-                out.append([type(e).__name__, line])
+                out.append(first_line(e))
     return out
-def attempt(f):
-    try: return ["ok", str(f())]
-    except Exception as e: return [type(e).__name__, str(e).split("\\n")[0][:250]]
+shown = str
 '''
 MISTAKES = [
     'result = run_all(tf.data.Dataset.from_tensor_slices([[1], [2]])'
@@ -319,5 +314,4 @@ MISTAKES = [
 
 @pytest.mark.parametrize("code", MISTAKES)
 def test_dataset_mistakes_fail_as_tf(oracle, code):
-    snippet = MISTAKES_SETUP + code
-    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+    snippet_matches(oracle, MISTAKES_SETUP + code)

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import fed_case, fed_cases_match, outcome, run_here
+from oracle import fed_cases_match, run_here
 
 GRAPHS = [
     # reshape: -1 inference, unknown dims, partial shape tensors, errors
@@ -129,7 +129,7 @@ def test_values_match_tf(oracle, code):
 
 @pytest.mark.oracle
 def test_broadcast_to_fed_shapes_raise_tf_errors(oracle):
-    from oracle import ORACLE_HELPERS, run_here
+    from oracle import ORACLE_HELPERS
     code = ORACLE_HELPERS + (
         "p = tf.placeholder(tf.int32)\n"
         "a = tf.broadcast_to(tf.zeros([2, 1]), p); b = tf.broadcast_to(tf.zeros([2]), p)\n"
@@ -143,7 +143,7 @@ def test_broadcast_to_fed_shapes_raise_tf_errors(oracle):
 def test_reshape_fed_shapes_raise_tf_errors_and_infer_around_zeros(oracle):
     """Two -1s, a 0 beside -1, zero-sized inputs: TF's kernel errors and its -1 inference
     (the product of the nonzero dims: a [0, 3] input reshaped to [0, -1] is [0, 3])."""
-    from oracle import ORACLE_HELPERS, RUN_OR_ERROR, run_here
+    from oracle import ORACLE_HELPERS, RUN_OR_ERROR
     code = ORACLE_HELPERS + RUN_OR_ERROR + (
         "x = tf.placeholder(tf.float32); p = tf.placeholder(tf.int32, [None])\n"
         "y = tf.reshape(x, p)\n"
@@ -159,7 +159,7 @@ def test_reshape_fed_shapes_raise_tf_errors_and_infer_around_zeros(oracle):
 def test_list_attrs_and_dtype_errors_match_tf(oracle):
     """get_attr of attrs TF derives (N, Tidx) and defaults; TF's TypeErrors for inputs of
     another dtype: binary ops, MatMul, N * T lists (ConcatV2, Pack, AddN), fixed-type lists."""
-    from oracle import ORACLE_HELPERS, run_here
+    from oracle import ORACLE_HELPERS
     code = ORACLE_HELPERS + (
         "x = tf.zeros([2, 3]); i = tf.constant([1, 2, 3]); f = tf.constant([1., 2., 3.])\n"
         "ops = [tf.add_n([x, x]).op, tf.concat([x, x, x], 0).op, tf.stack([x, x]).op,"
@@ -200,8 +200,7 @@ FED_CASES = [
 
 @pytest.mark.parametrize("code,value", FED_CASES)
 def test_fed_values_fail_as_tf(oracle, code, value):
-    snippet = fed_case(code, value)
-    assert outcome(run_here(snippet)) == outcome(oracle(snippet))
+    fed_cases_match(oracle, code, [value])
 
 
 @pytest.mark.oracle
