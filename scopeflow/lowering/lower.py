@@ -571,6 +571,8 @@ class Program:
                 continue  # (a shape is known when traced: not its input's values)
             elif _cond_merge(op):  # a cond's value: its predicate's and its inputs' values
                 stack.extend(op._cf[0].inputs)
+            elif _cond_switch(op):  # a value entering a cond's branch (a nested cond's)
+                stack.extend(op._inputs)
             elif op._type in _UNFOLDABLE:
                 if need.error is not None:  # (a loop's value decides the branch: it ran)
                     raise need.error
@@ -764,6 +766,12 @@ def _cond_merge(op):
     construct's inputs, the predicate among them."""
     return op._type in ("Merge", "RefMerge") and op._cf is not None and getattr(
         op._cf[0], "pred", None) is not None
+
+
+def _cond_switch(op):
+    """Whether `op` is a tf.cond's Switch (not a loop's, whose predicate is a LoopCond): its
+    taken output is its input's value."""
+    return op._type in ("Switch", "RefSwitch") and op._inputs[1]._op._type != "LoopCond"
 
 
 # XLA options for a program that runs once: without LLVM's optimization it compiles in about

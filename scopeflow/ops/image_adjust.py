@@ -203,28 +203,47 @@ def resize_image_with_crop_or_pad(image, target_height, target_width):
 
 
 def central_crop(image, central_fraction):
-    """`tf.image.central_crop` of an image with a known shape: the central fraction."""
+    """`tf.image.central_crop`: the central fraction of each image; dimensions (or a fraction)
+    known only at run time are computed in the graph, as TF's."""
+    from scopeflow.ops.constant import constant_value
+    from scopeflow.ops.state import with_dependencies
     with name_scope(None, "central_crop", [image]):
         image = tensor(image, name="image")
-        if central_fraction <= 0.0 or central_fraction > 1.0:
-            raise ValueError("central_fraction must be within (0, 1]")
-        if central_fraction == 1.0:
-            return image
-        _check_3d(image, require_static=True)
+        fraction = constant_value(central_fraction) if _is_tensor(central_fraction) \
+            else central_fraction
+        if fraction is not None:
+            if fraction <= 0.0 or fraction > 1.0:
+                raise ValueError("central_fraction must be within (0, 1]")
+            if fraction == 1.0:
+                return image
+        else:
+            checks = _assert(_m.logical_or(central_fraction > 0.0, central_fraction <= 1.0),
+                             ValueError, "central_fraction must be within (0, 1]")
+            image = with_dependencies(checks, image)
         _at_least_3d(image)  # TF builds its checked identity and leaves it unused
         rank = image.shape.ndims
         if rank not in (3, 4):
             raise ValueError("`image` should either be a Tensor with rank = 3 or rank = 4. "
-                             "Had rank = %d." % rank)
-        h, w, d = image.shape.as_list()[-3:]
-        off_h = int((h - h * central_fraction) / 2)
-        off_w = int((w - w * central_fraction) / 2)
-        begin = [off_h, off_w, 0]
-        size = [h - off_h * 2, w - off_w * 2, -1]
+                             "Had rank = %s." % rank)
+        first = rank - 3
+        dims = [image.shape.dims[first].value, image.shape.dims[first + 1].value]
+        dynamic = [d is None or fraction is None for d in dims]
+        dims = [array.shape(image)[first + k] if d is None else d for k, d in enumerate(dims)]
+        begin = []
+        for dim, dyn in zip(dims, dynamic):
+            if dyn:
+                dim_d = _c.cast(dim, _dt.float64)
+                begin.append(_c.cast(
+                    (dim_d - dim_d * _c.cast(central_fraction, _dt.float64)) / 2, _dt.int32))
+            else:
+                begin.append(int((float(dim) - float(dim) * fraction) / 2))
+        size = [dim - start * 2 for dim, start in zip(dims, begin)]
+        static = [None if dyn else n for dyn, n in zip(dynamic, size)]
+        begin, size = [*begin, 0], [*size, -1]
         if rank == 4:
             begin, size = [0, *begin], [-1, *size]
         out = array.slice(image, array.stack(begin), array.stack(size))
-        out.set_shape(image.shape.as_list()[:-3] + [size[-3], size[-2], d])
+        out.set_shape(image.shape.as_list()[:first] + static + [image.shape.dims[-1].value])
         return out
 
 

@@ -191,3 +191,16 @@ def test_quantized_values_are_carried_but_not_computed_on(tf):
         with pytest.raises(tf.errors.UnimplementedError, match="Cast"):
             s.run(tf.cast(x, tf.qint8), {x: [1.5, 2.0]})
         assert s.run(x, {x: [1.0, 2.0]}).tolist() == [1.0, 2.0]  # the session still runs
+
+
+def test_nested_cond_of_a_fed_predicate_with_branch_shapes_that_differ(tf):
+    """The inner cond's predicate enters through the outer cond's Switch: its fed value is
+    compiled in (as the outer one's), so each branch's own shape comes out (as TF's)."""
+    k = tf.placeholder(tf.int32, [])
+    x = tf.reshape(tf.range(6.0), [2, 3])
+    out = tf.cond(k > 0, lambda: tf.cond(k > 1, lambda: tf.reshape(x, [6]),
+                                         lambda: tf.transpose(x)), lambda: x)
+    with tf.Session() as s:
+        got = [s.run(out, {k: v}) for v in (0, 1, 2, 1)]
+    assert [g.shape for g in got] == [(2, 3), (3, 2), (6,), (3, 2)]
+    np.testing.assert_array_equal(got[1], np.arange(6.0).reshape(2, 3).T)

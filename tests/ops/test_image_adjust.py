@@ -77,6 +77,21 @@ with tf.Session() as s:
                err(lambda: s.run(r, {ph: np.zeros([5, 5, 3])})),
                s.run(tf.shape(c), {ph: np.zeros([8, 8, 3])}).tolist()]
 """,
+    # dimensions known only when fed (and a fraction given as a tensor): TF computes the box
+    # in the graph; an unknown rank is refused
+    "central_crop_dynamic": """
+result = []
+for shape, fed, frac in [([None, None, 2], (5, 7, 2), 0.5), ([None, None, None, 3], (2, 4, 6, 3),
+                         0.3), ([4, None, 1], (4, 9, 1), 0.7), ([3, 5, 2], (3, 5, 2), None)]:
+    tf.reset_default_graph()
+    q = tf.placeholder(tf.float32, shape)
+    out = tf.image.central_crop(q, tf.placeholder_with_default(0.6, []) if frac is None else frac)
+    ops = sorted((o.name, o.type) for o in tf.get_default_graph().get_operations())
+    with tf.Session() as s:
+        v = s.run(out, {q: np.arange(np.prod(fed), dtype=np.float32).reshape(fed)})
+    result.append([out.shape.as_list(), v.tolist(), ops])
+result.append(err(lambda: tf.image.central_crop(tf.placeholder(tf.float32), 0.5)))
+""",
 }
 
 

@@ -58,6 +58,16 @@ with tf.Session() as s:
     result.append(err(lambda: s.run(g, {any_: np.zeros([2, 2, 3])})))
     result.append(s.run(g, {any_: np.ones([2, 2, 1])}).tolist())
 """,
+    # a fed k: each turn's shape differs, so the value is compiled in (nested tf.case conds)
+    "rot90_fed_k": """
+k = tf.placeholder(tf.int32, [])
+one, batch = tf.image.rot90(img, k), tf.image.rot90(tf.stack([img, img]), k)
+result = [one.shape.as_list(), batch.shape.as_list()]
+with tf.Session() as s:
+    for v in (0, 1, 2, 3, 5, -1):
+        result.append([s.run(one, {k: v, img: feed[img]}).tolist(),
+                       list(s.run(batch, {k: v, img: feed[img]}).shape)])
+""",
 }
 
 
