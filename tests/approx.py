@@ -39,3 +39,11 @@ def assert_agree_in_dirs(oracle, tmp_path, program):
         runs[side] = run("DIR = %r\n" % str(tmp_path / side) + program)
     assert "ok" in runs["tf"], runs["tf"]
     assert agree(runs["here"], runs["tf"]), explain(program, runs["here"], runs["tf"])
+
+
+def assert_matches_tf(oracle, code):
+    """Runs `code` under TF (which must succeed) and scopeflow; asserts that they agree."""
+    from oracle import run_here
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert agree(here, there), explain(code, here, there)

@@ -45,7 +45,8 @@ def exit_context(op):
     return ctx if ctx is not None else _EXIT_OF.get(op)
 
 
-_EXIT_OF = weakref.WeakKeyDictionary()  # Exit op -> its loop's WhileContext, for loops re-recorded from structure
+# Exit op -> its loop's WhileContext, for loops re-recorded from structure
+_EXIT_OF = weakref.WeakKeyDictionary()
 
 
 def while_context(op):
@@ -540,6 +541,9 @@ class ControlFlowState:
         for fwd in self.states:  # values that change shape: the loop runs on the host (its
             if may_grow(fwd):  # gradient too: it pops values of each iteration's own shape)
                 grows(fwd)
+        for fwd in self.states:  # a loop nested in one run on the host runs there too
+            if _in_host_loop(fwd, on_host):
+                grows(fwd)
         for fwd, state in self.states.items():  # a loop run on the host: so is its gradient's
             if on_host(fwd):
                 host_stacks(state.stacks)
@@ -557,6 +561,18 @@ class ControlFlowState:
                 g = t._op._graph
         if g is not None:
             rebuild_loops(_topological(g._ops), contexts)
+
+
+def _in_host_loop(fwd, on_host):
+    """Whether forward loop `fwd` is nested in a loop that runs on the host: its stacks are
+    then host stacks too (a compiled loop's pushes would stay in the step of the host loop's
+    iteration that ran it, where the gradient loop's pops, in other steps, cannot reach them)."""
+    ctx = fwd.outer
+    while ctx is not None:
+        if ctx.is_loop and on_host(ctx):
+            return True
+        ctx = ctx.outer
+    return False
 
 
 def _rerecord_conds(fwd, state):

@@ -32,7 +32,8 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
-from scopeflow.errors import InternalError, InvalidArgumentError, ResourceExhaustedError
+from scopeflow.errors import (InternalError, InvalidArgumentError, ResourceExhaustedError,
+                              UnimplementedError)
 from scopeflow.lowering.context import run_error
 from scopeflow.ops.registry import ANY, op, spec
 from scopeflow.ops.ta_state import TAMeta, TAState
@@ -94,6 +95,7 @@ def _push(ctx, handle, elem, *, swap_memory=False):
     if isinstance(elem, TAMeta):  # a TensorArray's handle (made in the loop): static
         ctx.stack_statics[handle.op] = elem
         return elem
+    _handle(ctx, handle)
     _note_static(ctx.stack_statics, handle.op, elem)
     state = ctx.state(handle.op)
     value = np.float32(0) if isinstance(elem, TAState) else elem  # a flow: only its order
@@ -148,6 +150,7 @@ def _pop_shape(handle, *, elem_type):
 @op("StackPopV2", infer=_pop_shape, types={"handle": ANY}, context=True, stateful=True,
     fold=False)
 def _pop(ctx, handle, *, elem_type):
+    _handle(ctx, handle)
     static = ctx.stack_statics.get(handle.op)
     if isinstance(static, TAMeta):
         return static
@@ -162,6 +165,15 @@ def _pop(ctx, handle, *, elem_type):
     ctx.check(k >= 0, InvalidArgumentError, _empty(handle.op))
     ctx.put_state(handle.op, StackState(data, k, state.meta))
     return data[k] if static is None or static is _MIXED else static
+
+
+def _handle(ctx, handle):
+    """Refuses a stack handle that is no StackHandle: a compiled stack handed into a step of
+    a loop run on the host (its pushes there would not reach the pops of other steps)."""
+    if not isinstance(handle, StackHandle):
+        raise run_error(UnimplementedError, ctx.op, (
+            "%s: a stack of a compiled loop nested in a loop run on the host is not "
+            "supported by scopeflow" % ctx.op._name))
 
 
 _STACKS = itertools.count()  # TF numbers its stacks in the process: `Stack[name_N]`
