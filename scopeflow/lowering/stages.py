@@ -316,6 +316,9 @@ class HostPlan:
         need = list(need)
         seen = set(need)
         later = [t for op in order if op not in pre_set for t in data_inputs(op)]
+        # (a stack's push or pop in a cond branch reads the values its Switch ops pass on)
+        later += [_switched(t) for op in order if op in ON_HOST and op not in pre_set
+                  for t in op._inputs]
         later += recomputed(op for op in order if op not in pre_set)
         ran = _loops_run(pre)
         for t in later + self._fetched:  # boundary tensors: made now, used later
