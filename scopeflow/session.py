@@ -469,10 +469,11 @@ class BaseSession:
                 # (a host step may hand on one string as bare bytes: an array from here on)
                 vals = [np.asarray(known[t], dtype=object) if isinstance(known[t], bytes)
                         else known[t] for t in x.fed]
-                strings = {i for i in x.feed_pos if type(vals[i]) is TAState
-                           and vals[i].signature()[-1] == object}
-                if strings:  # a TensorArray of strings: its elements are compiled in
-                    x.compile_in(strings)
+                static = {i for i in x.feed_pos if type(vals[i]) is TAMeta or (
+                    type(vals[i]) is TAState and vals[i].signature()[-1] == np.dtype(object))}
+                if static:  # a TensorArray of strings: its elements are compiled in (an
+                    # array's handle a host stack gave back: static as any array's handle)
+                    x.compile_in(static)
                 for i in x.feed_pos + x.static_pos:
                     if not hasattr(vals[i], "shape") and type(vals[i]) not in _CARRIED:
                         # a queue, an iterator: host-only
