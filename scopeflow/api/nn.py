@@ -21,6 +21,7 @@ from scopeflow.ops.nn_ctc import ctc_loss
 from scopeflow.ops.nn_embedding import embedding_lookup
 from scopeflow.ops.nn_embedding_safe import safe_embedding_lookup_sparse
 from scopeflow.ops.nn_embedding_sparse import embedding_lookup_sparse
+from scopeflow.ops.nn_morphology import dilation2d, erosion2d
 from scopeflow.ops.nn_losses import (compute_average_loss, l2_loss, log_poisson_loss,
                                      scale_regularization_loss,
                                      sigmoid_cross_entropy_with_logits,

@@ -22,6 +22,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     linalg_grad,
     loop_grad,
     math_grad,
+    morph_grad,
     nn_grad,
     prod_grad,
     quant_grad,
