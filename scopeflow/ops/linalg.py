@@ -86,7 +86,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                              "`transpose_%s`=True, `adjoint_%s`=True." % (s, s, s, s))
     if name is None:  # hot path (same names): matrices, or Variables of matrices
         fa, fb = _plain_tensor(a), _plain_tensor(b)
-        if fa is not None and fb is not None and fa.graph is fb.graph:
+        if fa is not None and fb is not None and fa.graph is fb.graph and not (
+                (adjoint_a or adjoint_b or transpose_a or transpose_b)
+                and fa.dtype.base_dtype.is_complex):
             da, db = fa._shape._dims, fb._shape._dims
             if da is not None and len(da) <= 2 and db is not None and len(db) <= 2:
                 return _mat_mul(fa, fb, name="MatMul",
@@ -96,7 +98,16 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
     with name_scope(name, "MatMul", [a, b]) as scope:
         a, b = tensor(a, name="a"), tensor(b, name="b")
         ra, rb = a.shape.ndims, b.shape.ndims
-        if ra is None or ra > 2 or rb is None or rb > 2:
+        batch = ra is None or ra > 2 or rb is None or rb > 2
+        if a.dtype.base_dtype.is_complex:
+            # TF's kernels: MatMul has no adjoint (conj, then transpose), BatchMatMulV2 no
+            # transpose (conj, then adjoint); Conj ops only for complex inputs
+            from scopeflow.ops.math_unary import conj
+            if batch and transpose_a or not batch and adjoint_a:
+                a = conj(a)
+            if batch and transpose_b or not batch and adjoint_b:
+                b = conj(b)
+        if batch:
             return _batch_mat_mul(a, b, name=scope, adj_x=bool(adjoint_a or transpose_a),
                                   adj_y=bool(adjoint_b or transpose_b), grad_x=grad_a,
                                   grad_y=grad_b)

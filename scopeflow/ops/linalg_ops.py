@@ -11,6 +11,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.errors import FailedPreconditionError
 from scopeflow.ops import eigen_qr
+from scopeflow.ops.math_unary import real
 from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
 from scopeflow.ops.array_base import dims_text
@@ -371,6 +372,7 @@ def svd(tensor, full_matrices=False, compute_uv=True, name=None):
     """`tf.linalg.svd`: (s, u, v) with `v` not adjointed, or only `s`."""
     s, u, v = _svd(tensor, name=name or "Svd", compute_uv=attr("bool", compute_uv, "compute_uv"),
                    full_matrices=attr("bool", full_matrices, "full_matrices"))
+    s = real(s)  # (the op's s has the input's type: a Real op for complex inputs)
     return (s, u, v) if compute_uv else s
 
 

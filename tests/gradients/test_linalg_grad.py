@@ -126,3 +126,31 @@ def test_gradients_at_repeated_eigen_and_zero_singular_values_as_tf(oracle):
     # 1 / (e_i - e_j) is TF's safe reciprocal: 0 for equal values, no inf or nan
     here, there = run_here(DEGENERATE), oracle(DEGENERATE)
     assert agree(here, there), explain(DEGENERATE, here, there)
+
+
+X = "tf.complex(tf.constant(%s), tf.constant(%s[..., ::-1, :] * 0.5))"
+COMPLEX = [  # losses of |v|^2 and |u|^2: the vectors' phases are free
+    "x = %s; e, v = tf.linalg.eigh(x); y = v * tf.conj(v) * tf.cast(tf.range(3.0), v.dtype) "
+    "+ e[..., None]" % (X % (A, A)),
+    "x = %s; s, u, v = tf.linalg.svd(x); y = v * tf.conj(v) * tf.cast(tf.range(3.0), v.dtype) "
+    "+ u * tf.conj(u) + tf.cast(s, v.dtype)[..., None, :]" % (X % (A, A)),
+    "x = %s; s, u, v = tf.linalg.svd(x); y = u * tf.conj(u) + tf.cast(s, u.dtype)[..., None, :] "
+    "+ tf.reduce_sum(v * tf.conj(v) * tf.cast(tf.range(2.0), v.dtype))" % (X % (B, B)),
+    "x = %s; q, r = tf.linalg.qr(x); y = q + tf.reduce_sum(r)" % (X % (A, A)),
+    "x = %s; q, r = tf.linalg.qr(x); y = tf.reduce_sum(q) + r" % (X % (B, B)),
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("case", COMPLEX)
+def test_complex_decomposition_gradients_match_tf(oracle, case):
+    code = case + """
+g = tf.gradients(tf.reduce_sum(tf.abs(y)), x)
+ops = sorted([o.name, o.type] for o in tf.get_default_graph().get_operations() if '_grad' in o.name)
+with tf.Session() as s:
+    v = s.run(g)[0]
+result = [ops, v.real.tolist(), v.imag.tolist()]
+"""
+    here, there = run_here(code), oracle(code)
+    assert "ok" in there, there
+    assert agree(here, there), explain(code, here, there)

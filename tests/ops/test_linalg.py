@@ -76,6 +76,11 @@ FULL_GRAPHS = [
     "tf.einsum('ij,j->i', a, b)]",
     # matrix_rank
     "a = tf.placeholder(tf.float32, [3, 3]); r = [tf.linalg.matrix_rank(a)]",
+    # complex: Conj before MatMul's transpose or BatchMatMulV2's adjoint, Real of Svd's s
+    "a = tf.complex(tf.placeholder(tf.float32, [3, 3]), tf.placeholder(tf.float32, [3, 3])); "
+    "r = [tf.matmul(a, a, adjoint_a=True), tf.matmul(a, a, transpose_b=True), "
+    "tf.matmul(a[None], a[None], transpose_a=True), tf.matmul(a[None], a[None], adjoint_b=True), "
+    "tf.linalg.svd(a), tf.linalg.svd(a, compute_uv=False)]",
 ]
 
 VALUES = [
@@ -213,3 +218,21 @@ def test_fed_matrices_match_tf(oracle, code, values):
 ])
 def test_einsum_of_fed_dims_that_differ_fails_as_tf(oracle, code):
     fed_cases_match(oracle, code, [[[1.0]] * 2, [1.0, 2.0], [[1.0, 2.0]] * 3, [[1.0]] * 3])
+
+
+COMPLEX_MATMUL = """
+a = tf.complex(tf.constant([[1., 2.], [3., 4.]]), tf.constant([[0.5, 1.], [-1., 2.]]))
+r = [tf.matmul(a, a * 2.0, adjoint_a=True), tf.matmul(a, a, transpose_b=True),
+     tf.matmul(a[None], a[None], transpose_a=True), tf.matmul(a[None], a[None], adjoint_b=True),
+     tf.linalg.svd(a, compute_uv=False)]
+result = [[v.real.tolist(), v.imag.tolist()] for v in tf.Session().run(r)]
+"""
+
+
+@pytest.mark.oracle
+def test_complex_adjoint_and_transpose_products_match_tf(oracle):
+    # adjoint conjugates, transpose does not (MatMul's adjoint transposed without Conj)
+    from approx import agree, explain
+    here, there = run_here(COMPLEX_MATMUL), oracle(COMPLEX_MATMUL)
+    assert "ok" in there, there
+    assert agree(here, there), explain(COMPLEX_MATMUL, here, there)
