@@ -233,6 +233,7 @@ result = [[v.real.tolist(), v.imag.tolist()] for v in tf.Session().run(r)]
 def test_complex_adjoint_and_transpose_products_match_tf(oracle):
     # adjoint conjugates, transpose does not (MatMul's adjoint transposed without Conj)
     from approx import agree, explain
+    from oracle import run_here
     here, there = run_here(COMPLEX_MATMUL), oracle(COMPLEX_MATMUL)
     assert "ok" in there, there
     assert agree(here, there), explain(COMPLEX_MATMUL, here, there)
