@@ -3,6 +3,8 @@ non_max_suppression, crop_and_resize, cropping / padding, flips, rotations, brig
 contrast, gamma, hue, saturation, colour spaces (HSV, YIQ, YUV), standardization."""
 
 from scopeflow.io.image_ops import (  # noqa: F401
+    decode_bmp,
+    decode_gif,
     decode_image,
     decode_jpeg,
     decode_png,

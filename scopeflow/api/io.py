@@ -7,7 +7,8 @@ from scopeflow.api._parsing import (  # noqa: F401
     parse_tensor, serialize_tensor,
 )
 from scopeflow.api.image import (  # noqa: F401
-    decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png, is_jpeg,
+    decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_jpeg, encode_png,
+    is_jpeg,
 )
 from scopeflow.api.python_io import *  # noqa: F401,F403
 from scopeflow.io.file_ops import matching_files, read_file, write_file  # noqa: F401
@@ -16,7 +17,8 @@ from scopeflow.api.python_io import __all__ as _records
 
 __all__ = list(_records) + [
     "FixedLenFeature", "FixedLenSequenceFeature", "SparseFeature", "VarLenFeature",
-    "decode_base64", "decode_csv", "decode_image", "decode_jpeg", "decode_png", "decode_raw",
+    "decode_base64", "decode_bmp", "decode_csv", "decode_gif", "decode_image", "decode_jpeg",
+    "decode_png", "decode_raw",
     "encode_base64", "encode_jpeg",
     "encode_png", "is_jpeg",
     "gfile", "matching_files", "read_file", "write_file", "parse_example",

@@ -10,26 +10,27 @@ decodes); `channels` 0 keeps the file's own, 1 / 3 / 4 convert to gray / RGB / R
 
 import io
 import struct
-import zlib
 
 import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InternalError, InvalidArgumentError
+from scopeflow.io.image_decode import _MODES, decode
 from scopeflow.io.parse_example import host_only
 from scopeflow.lowering.context import run_error
 from scopeflow.lowering.stages import host_kernel
+from scopeflow.ops.array_base import check_rank
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.registry import ShapeError, op, spec
 
-_UNKNOWN = ("Unknown image file format. One of JPEG, JPEG XL, PNG, GIF, BMP, WebP required.")
-_MODES = {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}
-_NATIVE = {"1": 1, "L": 1, "I;16": 1, "I": 1, "LA": 2, "RGB": 3, "RGBA": 4, "CMYK": 3,
-           "YCbCr": 3}
-
-
 def _image_shape(contents, *, channels, dtype=None, **attrs):
+    check_rank(contents, 0)
     return spec((None, None, channels or None), dtype or _dt.uint8)
+
+
+def _gif_shape(contents):
+    check_rank(contents, 0)
+    return spec((None, None, None, 3), _dt.uint8)
 
 
 def _decode_image_shape(contents, *, channels, dtype, expand_animations):
@@ -43,6 +44,10 @@ _decode_png = op("DecodePng", infer=_image_shape, types={"contents": _dt.string}
 _decode_jpeg = op("DecodeJpeg", infer=_image_shape, types={"contents": _dt.string})(
     lambda contents, *, channels, ratio, fancy_upscaling, try_recover_truncated,
     acceptable_fraction, dct_method: host_only("DecodeJpeg")())
+_decode_gif = op("DecodeGif", infer=_gif_shape, types={"contents": _dt.string})(
+    lambda contents: host_only("DecodeGif")())
+_decode_bmp = op("DecodeBmp", infer=_image_shape, types={"contents": _dt.string})(
+    lambda contents, *, channels: host_only("DecodeBmp")())
 _decode_image = op("DecodeImage", infer=_decode_image_shape, types={"contents": _dt.string})(
     lambda contents, *, channels, dtype, expand_animations: host_only("DecodeImage")())
 
@@ -121,6 +126,26 @@ def decode_jpeg(contents, channels=0, ratio=1, fancy_upscaling=True,
                         acceptable_fraction=float(acceptable_fraction), dct_method=dct_method)
 
 
+def decode_gif(contents, name=None):
+    """A GIF (or a JPEG / PNG, as one frame) as (frames, height, width, 3) uint8.
+
+    >>> import scopeflow as tf
+    >>> tf.image.decode_gif(tf.placeholder(tf.string, [])).shape.as_list()
+    [None, None, None, 3]
+    """
+    return _decode_gif(contents, name=name)
+
+
+def decode_bmp(contents, channels=0, name=None):
+    """A BMP (8, 24 or 32 bits a pixel, uncompressed) as (height, width, channels) uint8.
+
+    >>> import scopeflow as tf
+    >>> tf.image.decode_bmp(tf.placeholder(tf.string, []), channels=3).op.type
+    'DecodeBmp'
+    """
+    return _decode_bmp(contents, name=name, channels=int(channels))
+
+
 def decode_image(contents, channels=None, dtype=_dt.uint8, name=None, expand_animations=True):
     """Any known image format; animated GIFs as (frames, height, width, 3) when expanded.
 
@@ -149,119 +174,30 @@ def encode_png(image, compression=-1, name=None):
 
 
 # ---- host kernels ---------------------------------------------------------------------------
-_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-_JPEG_FAILED = "jpeg::Uncompress failed. Invalid JPEG data or crop window."
-
-
-def _png_problem(data):
-    """TF's message for a damaged PNG, or None: libpng reads the chunks up to the first IDAT
-    when it starts (a short or corrupt chunk there fails the decoder's start), then the image
-    data up to IEND (any damage there is invalid data)."""
-    pos, started = 8, False
-    while True:
-        if pos + 8 > len(data):
-            break
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"IDAT":
-            started = True
-        end = pos + 12 + length
-        if not kind.isalpha() or end > len(data) or \
-                zlib.crc32(data[pos + 4:end - 4]) != struct.unpack(">I", data[end - 4:end])[0]:
-            break
-        if kind == b"IEND":
-            return None
-        pos = end
-    if started:
-        return "Invalid PNG data, size %d" % len(data)
-    return "Invalid PNG. Failed to initialize decoder."
-
-
-def _open(op_, data):
-    from PIL import Image
-    if data.startswith(_PNG_SIGNATURE):  # TF's decoders go by the file's first bytes
-        problem = _png_problem(data)
-        if problem:
-            raise run_error(InvalidArgumentError, op_, problem)
-    try:
-        img = Image.open(io.BytesIO(data))
-        img.load()
-        return img
-    except Exception:  # noqa: BLE001 - an unreadable file is TF's one error for its kind
-        jpeg = data.startswith(b"\xff\xd8\xff")
-        raise run_error(InvalidArgumentError, op_, _JPEG_FAILED if jpeg else _UNKNOWN) from None
-
-
-def _frame(img, channels, dtype):
-    """One frame as a (h, w, c) array of `dtype` (uint8 values scaled x257 for uint16)."""
-    png = img.format == "PNG"
-    mode = img.mode
-    if mode == "P":
-        img = img.convert("RGBA" if "transparency" in img.info else "RGB")
-        mode = img.mode
-    sixteen = mode in ("I;16", "I;16B", "I")
-    if channels:
-        if png and channels == 1 and mode in ("RGB", "RGBA"):
-            a = _png_gray(np.asarray(img))
-        elif sixteen and channels == 1:
-            a = np.asarray(img, dtype=np.uint16)
-        else:
-            a = np.asarray(img.convert(_MODES[channels]))
-    elif sixteen:
-        a = np.asarray(img, dtype=np.uint16)
-    else:
-        a = np.asarray(img if mode in _MODES.values() else img.convert("RGB"))
-    if a.ndim == 2:
-        a = a[:, :, None]
-    if dtype is _dt.float32:  # TF: through uint16, times float32(1 / 65535)
-        wide = a.astype(np.float32) * (257 if a.dtype == np.uint8 else 1)
-        return wide * np.float32(1 / 65535.)
-    if dtype is _dt.uint16 and a.dtype == np.uint8:
-        return a.astype(np.uint16) * 257
-    if dtype is _dt.uint8 and a.dtype == np.uint16:
-        return (a // 257).astype(np.uint8)
-    return a.astype(dtype.as_numpy_dtype)
-
-
-def _png_gray(rgb):
-    """libpng's RGB to gray as TF's PNG decoder asks for it: ITU-R 601 weights in 15-bit fixed
-    point, truncated; grey pixels kept as they are."""
-    r, g, b = (rgb[..., i].astype(np.int32) for i in range(3))
-    gray = np.where((r == g) & (r == b), r, (9797 * r + 19234 * g + 3737 * b) >> 15)
-    return gray.astype(np.uint8)[..., None]
-
-
-def _decode(op_, contents, channels, dtype, animations=False):
-    if channels not in (0, 1, 3, 4):  # TF's kernels check the attribute before the bytes
-        raise run_error(InvalidArgumentError, op_,
-                        "`channels` must be 0, 1, 3 or 4 but got %d" % channels)
-    data = np.asarray(contents, dtype=object).item()
-    data = data if isinstance(data, bytes) else str(data).encode()
-    img = _open(op_, data)
-    if animations and img.format == "GIF":
-        frames = []
-        for i in range(getattr(img, "n_frames", 1)):
-            img.seek(i)
-            frames.append(_frame(img.convert("RGB"), 3, dtype))
-        return np.stack(frames)
-    if img.format == "GIF":
-        img = img.convert("RGB")
-    return _frame(img, channels, dtype)
-
-
 @host_kernel("DecodePng")
 def _decode_png_host(ctx, op_, contents):
-    return [_decode(op_, contents, op_._attrs["channels"], op_._attrs["dtype"])]
+    return [decode(op_, contents, op_._attrs["channels"], op_._attrs["dtype"])]
 
 
 @host_kernel("DecodeJpeg")
 def _decode_jpeg_host(ctx, op_, contents):
-    return [_decode(op_, contents, op_._attrs["channels"], _dt.uint8)]
+    return [decode(op_, contents, op_._attrs["channels"], _dt.uint8)]
+
+
+@host_kernel("DecodeGif")
+def _decode_gif_host(ctx, op_, contents):
+    return [decode(op_, contents, 3, _dt.uint8, animations=True)]
+
+
+@host_kernel("DecodeBmp")
+def _decode_bmp_host(ctx, op_, contents):
+    return [decode(op_, contents, op_._attrs["channels"], _dt.uint8)]
 
 
 @host_kernel("DecodeImage")
 def _decode_image_host(ctx, op_, contents):
     a = op_._attrs
-    return [_decode(op_, contents, a["channels"], a["dtype"], a["expand_animations"])]
+    return [decode(op_, contents, a["channels"], a["dtype"], a["expand_animations"])]
 
 
 @host_kernel("EncodePng")
