@@ -536,7 +536,7 @@ class ControlFlowState:
         and stack pushes are part of them now)."""
         from scopeflow.checkpoint.import_loops import rebuild_loops
         from scopeflow.lowering.stages import grows, may_grow, on_host
-        from scopeflow.ops.host_stacks import host_stacks
+        from scopeflow.ops.host_stacks import host_accumulators, host_stacks
         g, contexts = None, {}
         for fwd in self.states:  # values that change shape: the loop runs on the host (its
             if may_grow(fwd):  # gradient too: it pops values of each iteration's own shape)
@@ -547,6 +547,7 @@ class ControlFlowState:
         for fwd, state in self.states.items():  # a loop run on the host: so is its gradient's
             if on_host(fwd):
                 host_stacks(state.stacks)
+                host_accumulators(state.grad)
                 contexts.update((t._op, fwd) for t in fwd.loop_exits)
                 contexts.update((t._op, state.grad) for t in state.grad.loop_exits)
         for state in self.states.values():

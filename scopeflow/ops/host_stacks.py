@@ -6,6 +6,9 @@ gradient loop needs (TF's `f_acc` stacks, ops/stack_ops.py) have other shapes in
 iteration and cross those steps. Their StackV2, StackPushV2 and StackPopV2 ops then run on
 the host too (`host_stacks`): a stack is a Python list that lives as long as the run that
 made it, pushed by the forward loop and popped, last in first out, by the gradient loop.
+So that each gradient iteration's compiled step has one signature (one XLA compile for the
+whole loop), a pushed TensorArray flow keeps no elements (`_flow_of`) and the concats that
+grow an IndexedSlices accumulator run on the host (`host_accumulators`).
 
 >>> s = _Stack("f_acc")
 >>> _ = s.push(1.0); _ = s.push(2.0)
@@ -17,7 +20,8 @@ import numpy as np
 
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.lowering.context import run_error
-from scopeflow.lowering.stages import run_on_host
+from scopeflow.lowering.stages import ON_HOST, run_on_host
+from scopeflow.ops.ta_state import TAState
 
 _STACK_TYPES = frozenset(("StackV2", "StackPushV2", "StackPopV2", "Switch"))
 
@@ -82,7 +86,24 @@ def _stack(ctx, op, max_size):
 def _push(ctx, op, handle, elem):
     if isinstance(handle, _Untaken):
         return [elem]
+    if type(elem) is TAState:
+        return [handle.push(_flow_of(elem))]
     return [handle.push(np.copy(elem) if isinstance(elem, np.ndarray) else elem)]
+
+
+def _flow_of(state):
+    """What a stack keeps of a TensorArray's flow pushed per iteration: the array without its
+    elements (none of their element shape). TF's gradient of a write, read or scatter pushes
+    the forward array's flow for its TensorArrayGradV3 alone, which takes the array's name,
+    dtype and element shape from it, not its elements (the gradient array it names is the
+    one the gradient loop carries in its own flow). Fed the whole array, i elements at
+    iteration i, the gradient loop's compiled step had another signature, and compiled
+    again, in every iteration."""
+    data = state.data
+    if not isinstance(data, np.ndarray) or data.ndim < 1:
+        return state
+    return TAState(np.zeros((0,) + data.shape[1:], data.dtype), np.zeros((0,), bool),
+                   state.meta)
 
 
 def _pop(ctx, op, handle):
@@ -111,4 +132,30 @@ def host_stacks(ops):
             run_on_host(op, _KERNELS[op._type])
 
 
-__all__ = ["host_stacks"]
+def _concat(ctx, op, *inputs):
+    return [np.concatenate([np.asarray(x) for x in inputs[:-1]], int(np.asarray(inputs[-1])))]
+
+
+def host_accumulators(loop):
+    """Makes the concats that grow a value of host-run loop `loop` by each iteration's rows
+    (the IndexedSlices accumulators of a gradient loop, gradients/loop_grad.py) run on the
+    host: each iteration's compiled step then neither reads nor writes the growing value, so
+    it has one signature and compiles once, not once per iteration (a NumPy concatenation
+    gives the same values). Only a concat along dim 0 whose output goes to NextIteration
+    alone, of a growing value the loop's Switch passes to it alone (and to the Exit)."""
+    from scopeflow.lowering.stages import _NEXTS, _grows
+    for nxt in loop.ops:
+        if nxt._type not in _NEXTS or nxt._ctx is not loop:
+            continue
+        t = nxt._inputs[0]
+        op = t._op
+        if op._type != "ConcatV2" or op._ctx is not loop or not _grows(t) or \
+                t.consumers() != [nxt] or op in ON_HOST:
+            continue
+        switch = op._inputs[0]._op
+        if switch._type != "Switch" or op._inputs[0].consumers() != [op]:
+            continue
+        run_on_host(op, _concat)
+
+
+__all__ = ["host_accumulators", "host_stacks"]
