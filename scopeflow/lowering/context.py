@@ -302,6 +302,14 @@ class RunContext:
         return data[i]
 
     # ---- feeds and checks -------------------------------------------------------------------
+    def node_name(self, t):
+        """The name TF's run gives the node computing `t`: a fed tensor is the run's argument
+        `_arg_<node>_<output>_<i>`, i its place among the fed names sorted (TF's call frame)."""
+        if t not in self._feeds:
+            return t._op._name
+        names = sorted(f.name for f in self._feeds)
+        return "_arg_%s_%d_%d" % (t._op._name, t._value_index, names.index(t.name))
+
     def missing_feed(self):
         """Raises TF's error for an unfed placeholder (the executing op)."""
         op = self.op

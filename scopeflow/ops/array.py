@@ -307,7 +307,8 @@ def _broadcast_args_shape(s0, s1):
     return spec((n,), s0.dtype.base_dtype)
 
 
-@op("BroadcastArgs", infer=_broadcast_args_shape, types={"s0": INDEX, "s1": INDEX})
+@op("BroadcastArgs", infer=_broadcast_args_shape, types={"s0": INDEX, "s1": INDEX},
+    same_index=("s0", "s1"))
 def _broadcast_args(s0, s1):
     out = np.broadcast_shapes(tuple(_b.as_int_list(s0)), tuple(_b.as_int_list(s1)))
     return np.asarray(out, dtype=np.asarray(s0).dtype)
@@ -385,7 +386,7 @@ def _ensure_shape(ctx, input, *, shape):  # noqa: A002
     if not TensorShape(np.shape(input)).is_compatible_with(shape):
         from scopeflow.errors import InvalidArgumentError
         ctx.check(False, InvalidArgumentError, "Shape of tensor %s %s is not compatible with "
-                  "expected shape %s." % (ctx.op._inputs[0]._op._name,
+                  "expected shape %s." % (ctx.node_name(ctx.op._inputs[0]),
                                           dims_text(np.shape(input)), dims_text(shape._dims)))
     return input
 

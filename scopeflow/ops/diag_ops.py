@@ -203,7 +203,7 @@ def _band_shape(input, num_lower, num_upper):  # noqa: A002
 
 
 @op("MatrixBandPart", infer=_band_shape, types={"num_lower": INDEX, "num_upper": INDEX},
-    context=True)
+    context=True, same_index=("num_lower", "num_upper"))
 def _matrix_band_part(ctx, input, num_lower, num_upper):  # noqa: A002
     m = _b.xp(input, num_lower, num_upper)
     if np.ndim(input) < 2:

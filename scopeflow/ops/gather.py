@@ -202,7 +202,7 @@ def _scatter_nd_shape(indices, updates, shape):
 
 
 @op("ScatterNd", infer=_scatter_nd_shape, context=True,
-    types={"indices": INDEX, "updates": ANY, "shape": INDEX})
+    types={"indices": INDEX, "updates": ANY, "shape": INDEX}, same_index=("indices", "shape"))
 def _scatter_nd(ctx, indices, updates, shape):
     import jax.numpy as jnp
     dims = _b.as_int_list(shape)
@@ -488,7 +488,7 @@ def _unravel_shape(indices, dims):
 
 
 @op("UnravelIndex", infer=_unravel_shape, types={"indices": INDEX, "dims": INDEX},
-    context=True)
+    context=True, same_index=("indices", "dims"))
 def _unravel_index(ctx, indices, dims):
     m = xp(indices, dims)
     d = _b.as_int_list(dims)

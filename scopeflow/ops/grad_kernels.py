@@ -260,7 +260,8 @@ def _ssg_shape(shape, begin, end, strides, dy, **attrs):
 
 
 @typed_op("StridedSliceGrad", infer=_ssg_shape, context=True,
-          types={"shape": INDEX, "begin": INDEX, "end": INDEX, "strides": INDEX, "dy": ANY})
+          types={"shape": INDEX, "begin": INDEX, "end": INDEX, "strides": INDEX, "dy": ANY},
+          same_index=("shape", "begin", "end", "strides"))
 def strided_slice_grad(ctx, shape, begin, end, strides, dy, *, begin_mask=0, end_mask=0,
                         ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
     from scopeflow.ops.array_base import is_numpy

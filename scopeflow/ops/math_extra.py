@@ -224,7 +224,8 @@ def _in_top_k_shape(predictions, targets, k):
 
 
 @typed_op("InTopKV2", infer=_in_top_k_shape, types={"predictions": ANY, "targets": INDEX,
-                                                     "k": INDEX})
+                                                     "k": INDEX},
+          same_index=("targets", "k"))
 def _in_top_k(predictions, targets, k):
     # TF: true when the target's score is among the k largest (ties count as inside).
     target = jnp.take_along_axis(predictions, targets[:, None].astype(jnp.int32), axis=1)

@@ -57,13 +57,14 @@ class OpDef:
     multi: bool = False  # builder returns all outputs as a list
     ref_args: frozenset = frozenset()  # inputs passed as variable references, not values
     # per input, for the hot path of `apply`: bit 0 = shares "T", bit 1 = passed by reference,
-    # bit 2 = of a fixed dtype
+    # bit 2 = of a fixed dtype, bit 3 = an index input sharing its type attr with the others
+    # of bit 3 (`same_index`: Slice's begin and size, TF's "Index")
     flags: tuple = ()
     fold: bool = True  # False: never run eagerly at trace time (its state rides in loops)
 
 
 def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, stateful=False,
-       multi=False, refs=(), fold=True):
+       multi=False, refs=(), fold=True, same_index=()):
     """Registers `op_type` with the decorated JAX kernel and returns the graph builder."""
 
     def deco(kernel):
@@ -75,6 +76,7 @@ def op(op_type, *, infer=None, name=None, types=None, lists=(), context=False, s
         arg_types = tuple((types or {}).get(a, T) for a in args)
         flags = tuple((kind == T) | (2 if a in refs else 0)
                       | (4 if isinstance(kind, _dt.DType) else 0)
+                      | (8 if a in same_index else 0)
                       for a, kind in zip(args, arg_types))
         rec = OpDef(op_type, kernel, infer or same_as_first, args, arg_types, frozenset(lists),
                     name or op_type, context, stateful, multi, frozenset(refs), flags, fold)
@@ -110,7 +112,7 @@ def apply(rec, inputs, attrs, name=None, graph=None):
         # hot path: every input is already a Tensor (or a Variable's snapshot) of one graph,
         # and the "T" inputs agree; anything else takes the general path, which reports errors
         g = graph
-        shared = None
+        shared = index = None
         tensors = []
         for flags, kind, x in zip(rec.flags, rec.arg_types, inputs):
             if type(x) is not SymbolicTensor:
@@ -130,6 +132,12 @@ def apply(rec, inputs, attrs, name=None, graph=None):
                 if shared is None:
                     shared = b
                 elif b is not shared:
+                    break
+            elif flags & 8:
+                b = x._dtype.base_dtype
+                if index is None:
+                    index = b
+                elif b is not index:
                     break
             tensors.append(x)
         else:
@@ -245,11 +253,14 @@ def _convert_inputs(g, rec, inputs, scope):
     f.name_scope = scope
     try:
         shared = _shared_dtype(rec, inputs)
+        index = None  # (the `same_index` inputs' type, once the first is converted)
         out = []
-        for arg, kind, x in zip(rec.args, rec.arg_types, inputs):
+        for arg, flags, kind, x in zip(rec.args, rec.flags, rec.arg_types, inputs):
             want = shared if kind == T else (kind if isinstance(kind, _dt.DType) else None)
             if want is kind and isinstance(x, Tensor):
                 want = None  # (a tensor of another type: TF's TypeError, _check_shared)
+            if flags & 8 and index is not None and not isinstance(x, Tensor):
+                want = index
             # TF: a NumPy value keeps its own integer type (an int64 array stays int64)
             pref = _dt.int32 if kind == INDEX and type(x).__module__ != "numpy" else None
             if pref is not None and type(x) in (list, tuple) and not x:
@@ -267,6 +278,8 @@ def _convert_inputs(g, rec, inputs, scope):
             if kind == T and shared is None:  # TF: the first converted input fixes T
                 first = out[-1][0] if isinstance(out[-1], list) and out[-1] else out[-1]
                 shared = getattr(first, "dtype", None) and first.dtype.base_dtype
+            if flags & 8 and index is None:
+                index = getattr(out[-1], "dtype", None) and out[-1].dtype.base_dtype
     finally:
         f.name_scope = old
     _check_shared(rec, out)
@@ -365,9 +378,14 @@ def _shared_dtype(rec, inputs):
 
 
 def _check_shared(rec, tensors):
-    first = None
+    first = index = None
     first_arg = None
-    for arg, kind, x in zip(rec.args, rec.arg_types, tensors):
+    for arg, flags, kind, x in zip(rec.args, rec.flags, rec.arg_types, tensors):
+        if flags & 8 and isinstance(x, Tensor):
+            if index is None:
+                index, index_arg = x._dtype.base_dtype, arg
+            elif x._dtype.base_dtype is not index:
+                _mismatch(rec, arg, x._dtype.base_dtype, index, index_arg)
         if isinstance(kind, _dt.DType) and isinstance(x, Tensor) and \
                 x._dtype.base_dtype is not kind.base_dtype:
             raise TypeError("Input '%s' of '%s' Op has type %s that does not match expected type "

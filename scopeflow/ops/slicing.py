@@ -48,7 +48,8 @@ def _slice_shape(input, begin, size):  # noqa: A002
     return spec(out, dt)
 
 
-@op("Slice", infer=_slice_shape, types={"begin": INDEX, "size": INDEX}, context=True)
+@op("Slice", infer=_slice_shape, types={"begin": INDEX, "size": INDEX}, context=True,
+    same_index=("begin", "size"))
 def _slice_op(ctx, input, begin, size):  # noqa: A002
     sizes = _b.as_int_list(size)
     _check_slice(ctx, np.shape(input), begin, sizes)
@@ -192,7 +193,7 @@ def _strided_slice_shape(input, begin, end, strides, *, begin_mask=0, end_mask=0
 
 
 @op("StridedSlice", infer=_strided_slice_shape, name="strided_slice", context=True,
-    types={"begin": INDEX, "end": INDEX, "strides": INDEX})
+    types={"begin": INDEX, "end": INDEX, "strides": INDEX}, same_index=("begin", "end", "strides"))
 def _strided_slice_op(ctx, input, begin, end, strides, *, begin_mask=0, end_mask=0,  # noqa: A002
                       ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
     st = _b.as_int_list(strides)

@@ -31,7 +31,8 @@ def _shape(sparse_indices, output_shape, sparse_values, default_value, *, valida
 
 
 @op("SparseToDense", infer=_shape, context=True,
-    types={"sparse_indices": INDEX, "output_shape": INDEX})
+    types={"sparse_indices": INDEX, "output_shape": INDEX},
+    same_index=("sparse_indices", "output_shape"))
 def _sparse_to_dense(ctx, sparse_indices, output_shape, sparse_values, default_value, *,
                      validate_indices=True):
     """The compiled kernel (inside tf.while_loop / tf.cond, and the forward pass tf.gradients

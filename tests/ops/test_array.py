@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import fed_cases_match, run_here
+from oracle import ATTEMPT, fed_cases_match, run_here, snippet_matches
 
 GRAPHS = [
     # reshape: -1 inference, unknown dims, partial shape tensors, errors
@@ -207,3 +207,26 @@ def test_fed_values_fail_as_tf(oracle, code, value):
 def test_bitcast_of_fed_shapes_fails_as_tf(oracle):
     fed_cases_match(oracle, "p = tf.placeholder(tf.float32, None); "
                     "out = tf.bitcast(p, tf.float64)", [[1.0, 2.0, 3.0], 1.0, [[1.0, 2.0]]])
+
+
+ENSURE_FED = """
+a = tf.placeholder(tf.float32, None, name="aa")
+b = tf.placeholder(tf.float32, None, name="ab")
+with tf.name_scope("sc"):
+    p = tf.placeholder(tf.float32, None, name="inp")
+out = tf.ensure_shape(p, [2])
+sp = tf.split(tf.placeholder(tf.float32, [None], name="v"), 2)
+o2, o3 = tf.ensure_shape(sp[1], [2]), tf.ensure_shape(p * 2, [2])
+result = []
+with tf.Session() as s:
+    for f, fd in [(out, {p: [1., 2., 3.], b: 1.0}), (out, {p: [1., 2., 3.], a: 1.0, b: 2.0}),
+                  (out, {p: [1., 2., 3.]}), (o2, {sp[1]: [1., 2., 3.]}), (o3, {p: [1., 2., 3.]})]:
+        result.append(attempt(lambda: s.run(f, fd)))
+"""
+
+
+@pytest.mark.oracle
+def test_ensure_shape_names_a_fed_tensor_as_tf(oracle):
+    # TF's message names the run's argument node of a fed tensor: _arg_<node>_<output>_<i>,
+    # i its place among all fed names, sorted
+    snippet_matches(oracle, ATTEMPT + ENSURE_FED)
