@@ -27,8 +27,8 @@ def padded_inputs(structure, padded_shapes, padding_values):
                 raise ValueError("You must provide `padded_shapes` argument because component "
                                  "has unknown rank.")
     else:
-        flat_shapes = _flat_like(structure, padded_shapes)
-    values = [None] * len(specs) if padding_values is None else _flat_like(
+        flat_shapes = st.flatten_up_to(structure, padded_shapes)
+    values = [None] * len(specs) if padding_values is None else st.flatten_up_to(
         structure, padding_values)
     shape_ts, value_ts, out = [], [], []
     for spec, shape, value in zip(specs, flat_shapes, values):
@@ -37,15 +37,6 @@ def padded_inputs(structure, padded_shapes, padding_values):
         out.append(static)
         value_ts.append(_value_tensor(value, spec.dtype))
     return shape_ts, value_ts, out
-
-
-def _flat_like(structure, values):
-    """Flattens `values` along `structure` (a list is one value there, as a shape)."""
-    if not st.is_nested(structure):
-        return [values]
-    if isinstance(structure, dict):
-        return [x for k in sorted(structure) for x in _flat_like(structure[k], values[k])]
-    return [x for s, v in zip(structure, values) for x in _flat_like(s, v)]
 
 
 def _check_padded_shape(static, input_shape):

@@ -123,6 +123,23 @@ def flatten(structure):
     return out
 
 
+def flatten_up_to(shallow, value):
+    """`value`'s parts at `shallow`'s leaves (a part may be nested itself: `()` or `[None]` as a
+    shape), with the errors of TF's nest.map_structure_up_to."""
+    if not is_nested(shallow):
+        return [value]
+    if not is_nested(value):
+        raise TypeError("If shallow structure is a sequence, input must also be a sequence. "
+                        "Input has type: '%s'." % type(value).__name__)
+    if len(value) != len(shallow):
+        raise ValueError("The two structures don't have the same sequence length. Input "
+                         "structure has length %d, while shallow structure has length %d."
+                         % (len(value), len(shallow)))
+    if isinstance(shallow, dict):
+        return [x for k in sorted(shallow) for x in flatten_up_to(shallow[k], value[k])]
+    return [x for s, v in zip(shallow, value) for x in flatten_up_to(s, v)]
+
+
 def pack(structure, flat):
     """`structure` with its leaves replaced, in order, by the items of `flat`."""
     it = iter(flat)
@@ -214,8 +231,8 @@ def from_legacy(types, shapes=None, classes=None):
     """A structure of specs from TF1's (output_types, output_shapes, output_classes)."""
     if shapes is None:
         shapes = map_structure(lambda _: TensorShape(None), types)
-    flat_t, flat_s = flatten(types), flatten(shapes)
-    flat_c = flatten(classes) if classes is not None else [Tensor] * len(flat_t)
+    flat_t, flat_s = flatten(types), flatten_up_to(types, shapes)
+    flat_c = flatten_up_to(types, classes) if classes is not None else [Tensor] * len(flat_t)
     if not len(flat_t) == len(flat_s) == len(flat_c):
         raise ValueError("The two structures don't have the same number of elements.")
     return pack(types, [SparseTensorSpec(s, t) if getattr(c, "__name__", "") == "SparseTensor"

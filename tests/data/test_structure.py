@@ -3,6 +3,7 @@
 import collections
 
 import pytest
+from oracle import ORACLE_HELPERS, run_here
 
 from scopeflow.data import structure as st
 
@@ -42,3 +43,29 @@ def test_normalize_names_components(tf):
     assert [t.op.name for t in flat] == ["normalize_element/component_0",
                                          "normalize_element/component_1"]
     assert structure[0]["a"].shape.as_list() == [2]
+
+
+# TF's legacy (output_types, output_shapes) are matched up to the types' structure: `()` and
+# `[None]` are shapes there (Kyubyong/transformer's from_generator), with nest's errors.
+_UP_TO = ORACLE_HELPERS + r"""
+import numpy as np
+def gen():
+    yield ([1, 2], 3, b"s"), 4
+types = ((tf.int32, tf.int32, tf.string), tf.int32)
+result = []
+for shapes in [(([None], (), ()), ()), (([None],), ()), ([None], ()), (([None], (), (), ()), ())]:
+    def build():
+        d = tf.data.Dataset.from_generator(gen, types, shapes)
+        result.append(str(tf.data.get_output_shapes(d)))
+        it = tf.data.Iterator.from_structure(types, shapes)
+        batch = d.padded_batch(2, shapes, ((0, 0, b""), 0)).make_one_shot_iterator()
+        with tf.Session() as s:
+            s.run(it.make_initializer(d))
+            result.append(np.asarray(s.run(it.get_next()[0][0])).tolist())
+            result.append(np.asarray(s.run(batch.get_next()[0][0])).tolist())
+    result.append(err(build))
+"""
+
+
+def test_legacy_shapes_match_up_to_the_types(oracle):
+    assert run_here(_UP_TO) == oracle(_UP_TO)
