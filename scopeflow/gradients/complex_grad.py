@@ -46,3 +46,10 @@ def _complex_abs_grad(op, grad):
     y = op._outputs[0]
     return div_no_nan(complex_(grad, zeros_like(grad)) * op._inputs[0],
                       complex_(y, zeros_like(y)))
+
+
+@gradient("ConjugateTranspose")
+def _conjugate_transpose_grad(op, grad):
+    from scopeflow.ops.array import transpose
+    from scopeflow.ops.gather import invert_permutation
+    return [transpose(grad, invert_permutation(op._inputs[1]), conjugate=True), None]

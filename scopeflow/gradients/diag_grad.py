@@ -1,5 +1,6 @@
-"""Gradients of the diagonal V3 ops, as TF's array_grad builds them: each is another diagonal
-op on the same `k` and `align`.
+"""Gradients of the diagonal ops, as TF's array_grad builds them: each V3 op's is another
+diagonal op on the same `k` and `align`; Diag's is DiagPart and back; MatrixBandPart's is the
+same band of the gradient.
 
 MatrixSetDiagV3's gradient needs the diagonal's full static shape (TF builds a cond over k
 otherwise); such graphs keep the SymbolicGradient fallback.
@@ -33,3 +34,21 @@ def _matrix_set_diag_grad(op, grad):
     diag_shape = op._inputs[1].shape.as_list()
     grad_input = matrix_set_diag(grad, zeros(diag_shape, dtype=grad.dtype), k=k, align=align)
     return grad_input, matrix_diag_part(grad, k=k, align=align), None
+
+
+@gradient("Diag")
+def _diag_grad(_, grad):
+    from scopeflow.ops.diag_ops import diag_part
+    return diag_part(grad)
+
+
+@gradient("DiagPart")
+def _diag_part_grad(_, grad):
+    from scopeflow.ops.diag_ops import diag
+    return diag(grad)
+
+
+@gradient("MatrixBandPart")
+def _matrix_band_part_grad(op, grad):
+    from scopeflow.ops.diag_ops import matrix_band_part
+    return matrix_band_part(grad, op._inputs[1], op._inputs[2]), None, None

@@ -269,3 +269,10 @@ def _qr_grad_deep(q, r, dq, dr):
         correction = eyem - cast(real(eyem), q.dtype)
         ret = ret + _times_r_inverse_adjoint(matmul(q, adjoint(correction)), r)
     return ret
+
+
+@gradient("Cross")
+def _cross_grad(op, grad):
+    from scopeflow.ops.linalg_ops import cross
+    u, v = op._inputs
+    return cross(v, grad), cross(grad, u)

@@ -1,5 +1,6 @@
-"""Gradients of Complex, Real, Imag, Conj, ComplexAbs and Angle: TF's graph and values (a real
-loss of a complex input gets dL/dRe + i dL/dIm, TF's convention), broadcasting in Complex."""
+"""Gradients of Complex, Real, Imag, Conj, ComplexAbs, Angle and ConjugateTranspose: TF's graph
+and values (a real loss of a complex input gets dL/dRe + i dL/dIm, TF's convention),
+broadcasting in Complex."""
 
 import pytest
 from approx import agree, explain
@@ -12,6 +13,8 @@ CASES = [
     "y = tf.math.angle(z)",
     "y = tf.abs(tf.complex(a, b))",
     "y = tf.math.real(tf.complex(a, b[:1]) * z)",
+    "y = tf.abs(tf.transpose(z, conjugate=True) * tf.constant([1.0, 2.0, 3.0], z.dtype) "
+    "+ tf.linalg.adjoint(z))",
 ]
 
 

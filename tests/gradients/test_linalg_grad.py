@@ -1,8 +1,8 @@
 """Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky,
-MatrixTriangularSolve, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs, devices)
-and values in float32 and float64, batched and adjoint, square, deep and wide; TF's error for a
-singular matrix (the gradient inverts it again), TF's NotImplementedErrors, and TF's finite
-values at repeated eigenvalues and zero singular values."""
+MatrixTriangularSolve, Cross, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs,
+devices) and values in float32 and float64 (and complex for the decompositions), batched and
+adjoint, square, deep and wide; TF's error for a singular matrix (the gradient inverts it
+again), TF's NotImplementedErrors, and TF's finite values at repeated eigenvalues."""
 
 import pytest
 from approx import agree, explain
@@ -35,6 +35,7 @@ CASES = [
     "x = tf.constant(%s); y = tf.matrix_triangular_solve(x, tf.constant(%s), lower=False, "
     "adjoint=True)" % (A, B),
     "x = tf.constant(%s); y = tf.matrix_triangular_solve(x[0], tf.constant(%s))" % (A, B),
+    "x = tf.constant(%s); y = tf.linalg.cross(x, x[..., ::-1] * x)" % A,
 ]
 
 # the decompositions' outputs enter the loss squared (or as values): signs of vectors are free
