@@ -69,10 +69,8 @@ def features_of(b, wanted):
                 return None
             seen.add(key)
             slot = wanted.get(key)
-            if i == e_end:  # no value: an empty Feature
-                if slot is not None:
-                    return None
-                continue
+            if i == e_end:  # no value: TF's parser refuses the record (the slow path says so)
+                return None
             if b[i] != 0x12:
                 return None
             size, i = _varint(b, i + 1)
@@ -94,6 +92,52 @@ def features_of(b, wanted):
     except IndexError:
         return None
     return found
+
+
+def tf_entries(b):
+    """[(key, Feature bytes)] of record `b` as TF's fast parser reads it, or None where it
+    refuses the record ("Could not parse example input"): fields other than `features` are
+    skipped (groups refused), a Features holds only map entries, and an entry is exactly a key
+    and a value, in either order (the missing one empty where one came twice)."""
+    n, i, out = len(b), 0, []
+    try:
+        while i < n:
+            tag, i = _varint(b, i)
+            if tag == 0x0A:
+                size, i = _varint(b, i)
+                end = i + size
+                while i != end:
+                    if i > n or b[i] != 0x0A:
+                        return None
+                    size, i = _varint(b, i + 1)
+                    e_end, got = min(i + size, end), {1: b"", 2: b""}  # (limits only shrink)
+                    for _ in range(2):
+                        if i >= e_end:
+                            return None
+                        field, i = _varint(b, i)
+                        if field not in (0x0A, 0x12):
+                            return None
+                        size, i = _varint(b, i)
+                        if i + size > min(e_end, n):
+                            return None
+                        got[field >> 3], i = b[i:i + size], i + size
+                    if i != e_end:
+                        return None
+                    out.append((got[1], got[2]))
+            elif tag & 7 == 0:
+                _, i = _varint(b, i)
+            elif tag & 7 in (1, 5):
+                i += 8 if tag & 7 == 1 else 4
+                if i > n:
+                    return None
+            elif tag & 7 == 2:
+                size, i = _varint(b, i)
+                i = min(i + size, n)  # (TF's stream skips to the end of a short record)
+            else:
+                return None
+    except IndexError:
+        return None
+    return out
 
 
 def packed(b, start, end, kind):

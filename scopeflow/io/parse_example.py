@@ -20,7 +20,10 @@ from google.protobuf.message import DecodeError
 from scopeflow import dtypes as _dt
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.io.example_protos import Example as _Example
+from scopeflow.io.example_protos import Feature as _Feature
 from scopeflow.io.example_wire import fast_parse as _fast
+from scopeflow.io.example_wire import _varint
+from scopeflow.io.example_wire import tf_entries as _tf_entries
 from scopeflow.io.parsing_config import (
     FixedLenSequenceFeature,
     ParseSpec,
@@ -180,12 +183,42 @@ class _Where:
             "" if self.single else "Name: %s, " % self.name, key, _TYPE_TEXT[dtype.name])
 
 
-def _record(data):
-    try:
-        return _Example.FromString(data)
-    except (DecodeError, RuntimeError, TypeError):
+def _record(data, wanted, where):
+    """The Example in `data` as TF's fast parser reads it (example_wire.tf_entries): TF's
+    errors for a record it refuses, or for a wanted Feature it cannot read; a wanted Feature
+    is its first list only (TF's kind is the first field's)."""
+    entries = _tf_entries(data)
+    if entries is None:
         raise _ParseError("Could not parse example input, value: '%s'"
-                          % data.decode("utf-8", "replace")) from None
+                          % data.decode("utf-8", "replace"))
+    last = {}
+    for key, value in entries:
+        key = _text(key)
+        if key in wanted:
+            if value and value[0] not in (0x0A, 0x12, 0x1A):
+                raise _ParseError("Unsupported datatype.")
+            last[key] = value
+    try:
+        example, whole = _Example.FromString(data), True
+    except (DecodeError, RuntimeError, TypeError):  # (bytes after a Feature's list, say)
+        example, whole = _Example(), False
+    features = example.features.feature
+    for key, value in last.items():
+        if value:
+            try:
+                size, i = _varint(value, 1)
+            except IndexError:
+                size = i = len(value)
+            if whole and i + size >= len(value):
+                continue  # (protobuf read the same)
+            value = value[:i + size]  # (TF reads the first list and nothing after it)
+        elif whole:
+            continue
+        try:
+            features[key].CopyFrom(_Feature.FromString(value))
+        except (DecodeError, RuntimeError, TypeError, IndexError):
+            raise _ParseError("%sCan't parse serialized Example." % where.key(key)) from None
+    return example
 
 
 def _values(features, key, dtype, where, dense):
@@ -300,7 +333,9 @@ def _parse_example_host(ctx, op_, serialized, names, sparse_keys, dense_keys, ra
     try:
         wheres = [_Where(names[i] if i < len(names) else "<unknown>", i, scalar)
                   for i in range(len(records))]
-        examples = [_record(_bytes(r)) for r in records]
+        wanted = {_text(k) for k in np.ravel(sparse_keys)} | {_text(k) for k in
+                                                              np.ravel(dense_keys)}
+        examples = [_record(_bytes(r), wanted, w) for r, w in zip(records, wheres)]
         sparse = [_sparse(examples, _text(k), t, wheres, scalar)
                   for k, t in zip(np.ravel(sparse_keys), attrs["sparse_types"])]
         dense = []

@@ -410,6 +410,9 @@ def run_error(exc_class, op, message):
     adds the op's whole defining stack (errors.OpError)."""
     message = _tf_wording(message)
     name = op._name
+    if "\x00" in message:  # TF's status text ends at a NUL (a record's bytes in the message),
+        name = None         # and with it the node tag its Python side reads the node from
+        message = message[:message.index("\x00")]
     if name is None:  # TF's message names no node ("Retval[0] does not have value")
         return exc_class(None, None, "Graph execution error:\n\n%s" % message)
     if getattr(op, "_graph", None) is None:  # a node TF adds at run time (`_retval_w_0_0`)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ATTEMPT, ORACLE_HELPERS, run_here, snippet_matches
 
 PRELUDE = ORACLE_HELPERS + r"""
 def ex(**kw):
@@ -169,3 +169,38 @@ with tf.Session() as s:
 def test_an_int_feature_shape_is_one_dimension_as_in_tf(oracle):
     # wangruichens/examples' avazu reader: FixedLenFeature((23), tf.int64), (23) an int
     assert run_here(_INT_SHAPES) == oracle(_INT_SHAPES)
+
+
+# records that are not plain Examples, as TF's fast parser reads them: other fields skipped,
+# map entries of exactly a key and a value (either order), a wanted Feature's first list only,
+# TF's errors otherwise (a message with a NUL byte ends there, node tag and all)
+NOT_EXAMPLES = ATTEMPT + r'''
+p = tf.placeholder(tf.string, [None])
+out = tf.io.parse_example(p, {"a": tf.io.FixedLenFeature([], tf.int64, default_value=7),
+                              "b": tf.io.VarLenFeature(tf.float32)})
+ex = tf.train.Example(features=tf.train.Features(feature={"a": tf.train.Feature(
+    int64_list=tf.train.Int64List(value=[3]))})).SerializeToString()
+def shown(r):
+    return [r["a"].tolist(), r["b"].values.tolist(), r["b"].indices.tolist()]
+result = []
+with tf.Session() as s:
+    for v in RECORDS:
+        result.append(attempt(lambda: s.run(out, {p: [v, ex]})))
+'''
+RECORDS = [
+    b"", b"garbage", b"\x0a\x00", b"\x12\x03abc", b"\x08\x01", b"\x1b\x1c", b"\x09\x01\x02\x03",
+    b"\x12\x09ab", b"\x0d\x01\x02\x03\x04\x0a\x07\x0a\x05\x0a\x01a\x12\x00",
+    b"\x0a\x05\x0a\x03\x0a\x01a", b"\x0a\x05\x0a\x03\x0a\x01z", b"\x0a\x07\x0a\x05\x0a\x01a\x12\x00",
+    b"\x0a\x07\x0a\x05\x0a\x01z\x12\x00", b"\x0a\x07\x0a\x05\x0a\x01a\x1a\x00",
+    b"\x0a\x09\x0a\x07\x0a\x01a\x12\x02\x1a\x00", b"\x0a\x0a\x0a\x08\x12\x03\x1a\x01\x05\x0a\x01a",
+    b"\x0a\x0a\x0a\x08\x12\x03\x1a\x01\x05\x0a\x01z", b"\x0a\x08\x0a\x06\x0a\x01a\x12\x01\x22",
+    b"\x0a\x08\x0a\x06\x0a\x01z\x12\x01\x22", b"\x0a\x03\x12\x01\x00",
+    b"\x0a\x0b\x0a\x09\x0a\x01a\x12\x04\x1a\x02\x08\x05",
+    b"\x0a\x0d\x0a\x0b\x0a\x01a\x12\x06\x1a\x02\x08\x05\x12\x00",
+    b"\x0a\x0b\x0a\x09\x0a\x01a\x0a\x01b\x12\x02\x1a\x00",
+]
+
+
+@pytest.mark.oracle
+def test_records_that_are_not_plain_examples_parse_as_tf(oracle):
+    snippet_matches(oracle, "RECORDS = %r\n" % RECORDS + NOT_EXAMPLES)
