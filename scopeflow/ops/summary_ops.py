@@ -88,20 +88,27 @@ def _default_limits():
 
 
 _LIMITS = _default_limits()
+_ZERO_BUCKET = int(np.searchsorted(_LIMITS, 0.0, side="right"))
 
 
 def histogram_proto(values):
     """TF's HistogramProto of `values` (as doubles): its bucket limits, sums added in order,
     runs of empty buckets collapsed into one."""
-    x = np.asarray(values, dtype=np.float64).reshape(-1)
+    v = np.asarray(values).reshape(-1)
+    if v.dtype.kind not in "biuf":
+        v = v.astype(np.float64)
+    # Zeros (most of a dense embedding gradient) all fall in one bucket and add nothing to the
+    # sums, so only the other values are searched and summed (the same sums, bit for bit).
+    x = v[v != 0].astype(np.float64)
     # (DBL_MAX itself would fall past the last bucket: TF leaves that undefined; it is kept)
     index = np.minimum(np.searchsorted(_LIMITS, x, side="right"), _LIMITS.size - 1)
     counts = np.bincount(index, minlength=_LIMITS.size)
+    counts[_ZERO_BUCKET] += v.size - x.size
     with np.errstate(over="ignore"):  # sums of huge values overflow to inf, as in TF
         sums = (float(np.cumsum(x)[-1]), float(np.cumsum(x * x)[-1])) if x.size else (0.0, 0.0)
     h = summary_pb2.HistogramProto(
-        min=float(x.min()) if x.size else _DBL_MAX, max=float(x.max()) if x.size else -_DBL_MAX,
-        num=float(x.size), sum=sums[0], sum_squares=sums[1])
+        min=float(v.min()) if v.size else _DBL_MAX, max=float(v.max()) if v.size else -_DBL_MAX,
+        num=float(v.size), sum=sums[0], sum_squares=sums[1])
     i, n = 0, _LIMITS.size
     while i < n:
         end, count = _LIMITS[i], counts[i]
@@ -116,7 +123,9 @@ def histogram_proto(values):
 
 
 def _histogram_proto(op, tag, values):
-    x = np.asarray(values, dtype=np.float64)
+    x = np.asarray(values)
+    if x.dtype.kind not in "biuf":
+        x = x.astype(np.float64)
     if np.isnan(x).any():
         raise run_error(errors.InvalidArgumentError, op,
                         "Nan in summary histogram for: %s" % op._name)

@@ -80,6 +80,7 @@ s = [tf.summary.scalar("f", x), tf.summary.scalar("i", tf.constant(7, tf.int64))
      tf.summary.scalar("h", tf.constant(0.1, tf.float16)),
      tf.summary.histogram("hist", v), tf.summary.histogram("empty", tf.zeros([0])),
      tf.summary.histogram("ints", tf.range(-50, 300)),
+     tf.summary.histogram("zeros", tf.constant([[-0.0, 0.0, 0.1, 0.0], [0.0, -7e-13, -0.0, 3.0]])),
      tf.summary.histogram("fed", y),
      tf.summary.text("note", tf.constant([["a", "b"]])),
      tf.summary.tensor_summary("tsum", y * 2), tf.summary.tensor_summary("b", [True, False])]
