@@ -18,6 +18,7 @@ from scopeflow.ops.sparse_reduce import sparse_reduce_max as reduce_max
 from scopeflow.ops.sparse_reduce import sparse_reduce_max_sparse as reduce_max_sparse
 from scopeflow.ops.sparse_reduce import sparse_reduce_sum_sparse as reduce_sum_sparse
 from scopeflow.ops.sparse_reduce import sparse_split as split
+from scopeflow.ops.sparse_cross import sparse_cross as cross  # noqa: F401
 from scopeflow.ops.sparse_cross import sparse_cross_hashed as cross_hashed
 from scopeflow.ops.sparse_manip import sparse_from_dense as from_dense
 from scopeflow.ops.sparse_manip import sparse_retain as retain

@@ -87,67 +87,101 @@ def _batch_size(shapes, dense_inputs):
 def sparse_cross_op(indices, values, shapes, dense_inputs, *, hashed_output, num_buckets,
                     hash_key, out_type, internal_type, **attrs):
     """Crosses of one feature per input, per batch row; strings or FingerprintCat64 hashes."""
+    if hashed_output:
+        def join(combo):
+            h = hash_key
+            for v in combo:
+                h = fingerprint_cat64(h, _feature_hash(v))
+            return h % num_buckets if num_buckets > 0 else h % _I64_MAX
+        return _crossed(indices, values, shapes, dense_inputs, join)
+    return _crossed(indices, values, shapes, dense_inputs,
+                    lambda combo: b"_X_".join(_text(v) for v in combo))
+
+
+def _cross_v2_shape(indices, values, shapes, dense_inputs, sep, **attrs):
+    return [spec((None, 2), _dt.int64), spec((None,), _dt.string), spec((2,), _dt.int64)]
+
+
+@host_op("SparseCrossV2", _cross_v2_shape, multi=True,
+         lists=("indices", "values", "shapes", "dense_inputs"),
+         types={**dict.fromkeys(("indices", "values", "shapes", "dense_inputs"), ANY),
+                "sep": _dt.string})
+def sparse_cross_v2_op(indices, values, shapes, dense_inputs, sep, **attrs):
+    """String crosses joined by the scalar string `sep` (tf.sparse.cross)."""
+    sep = _as_bytes(np.asarray(sep, dtype=object).item())
+    return _crossed(indices, values, shapes, dense_inputs,
+                    lambda combo: sep.join(_text(v) for v in combo))
+
+
+def _crossed(indices, values, shapes, dense_inputs, join):
+    """(indices, values, dense shape) of `join` over every combination of one feature per
+    input, per batch row (the last input varying fastest)."""
     cols = _columns(indices, values, shapes, dense_inputs)
     out_idx, out_val, width = [], [], 0
-    for b in range(_batch_size(shapes, dense_inputs)):
-        feats = [c(b) for c in cols]
+    n = _batch_size(shapes, dense_inputs)
+    for b in range(n):
         k = 0
-        for combo in itertools.product(*feats):
-            if hashed_output:
-                h = hash_key
-                for v in combo:
-                    h = fingerprint_cat64(h, _feature_hash(v))
-                out_val.append(h % num_buckets if num_buckets > 0 else h % _I64_MAX)
-            else:
-                out_val.append(b"_X_".join(_text(v) for v in combo))
+        for combo in itertools.product(*[c(b) for c in cols]):
+            out_val.append(join(combo))
             out_idx.append((b, k))
             k += 1
         width = max(width, k)
-    n = _batch_size(shapes, dense_inputs)
-    vals = (np.asarray(out_val, np.int64) if hashed_output
-            else np.asarray(out_val, dtype=object))
+    hashed = bool(out_val) and not isinstance(out_val[0], bytes)
+    vals = np.asarray(out_val, np.int64) if hashed else np.asarray(out_val, dtype=object)
     return (np.asarray(out_idx, np.int64).reshape(-1, 2), vals, np.asarray([n, width], np.int64))
 
 
-def _cross(inputs, hashed_output, num_buckets, hash_key, name):
+def _cross_inputs(inputs, message):
+    """TF's checks and casts: (sparse inputs, their values, dense inputs, internal type)."""
+    from scopeflow.core.tensor import Tensor
     from scopeflow.ops.math_cast import cast
     if not isinstance(inputs, (tuple, list)):
         raise TypeError("Inputs must be a list")
-    from scopeflow.core.tensor import Tensor
     if not all(isinstance(i, (SparseTensor, Tensor)) for i in inputs):
-        raise TypeError("All inputs must be SparseTensors")
+        raise TypeError(message)
     sparse = [i for i in inputs if isinstance(i, SparseTensor)]
-    dense = [i for i in inputs if not isinstance(i, SparseTensor)]
     internal = _dt.string
-    values = []
-    for v in [s.values for s in sparse]:
-        if v.dtype.base_dtype != _dt.string:
-            v, internal = cast(v, _dt.int64), _dt.int64
-        values.append(v)
-    dense_in = []
-    for d in dense:
-        if d.dtype.base_dtype != _dt.string:
-            d, internal = cast(d, _dt.int64), _dt.int64
-        dense_in.append(d)
+    values, dense_in = [], []
+    for out, items in ((values, [s.values for s in sparse]),
+                       (dense_in, [i for i in inputs if not isinstance(i, SparseTensor)])):
+        for v in items:
+            if v.dtype.base_dtype != _dt.string:
+                v, internal = cast(v, _dt.int64), _dt.int64
+            out.append(v)
+    return sparse, values, dense_in, internal
+
+
+def _types(values, dense_in):
+    return dict(sparse_types=[v.dtype.base_dtype for v in values],
+                dense_types=[d.dtype.base_dtype for d in dense_in], N=len(values))
+
+
+def _cross(inputs, hashed_output, num_buckets, hash_key, name):
+    sparse, values, dense_in, internal = _cross_inputs(inputs, "All inputs must be SparseTensors")
     out_type = _dt.int64 if hashed_output else _dt.string
     ind, val, shape = sparse_cross_op(
         [s.indices for s in sparse], values, [s.dense_shape for s in sparse], dense_in,
         hashed_output=hashed_output, num_buckets=num_buckets,
         hash_key=hash_key or _DEFAULT_HASH_KEY, out_type=out_type, internal_type=internal,
-        sparse_types=[v.dtype.base_dtype for v in values],
-        dense_types=[d.dtype.base_dtype for d in dense_in], N=len(sparse),
-        name=name or "SparseCross")
+        **_types(values, dense_in), name=name or "SparseCross")
     return SparseTensor(ind, val, shape)
 
 
 def sparse_cross(inputs, name=None, separator=None):
-    """`tf.sparse.cross`: string crosses "a_X_b" (TF1's SparseCross op; `separator` unused).
+    """`tf.sparse.cross`: string crosses "a_X_b", joined by `separator` (TF's SparseCrossV2).
 
     >>> import scopeflow as tf
-    >>> tf.sparse.cross([tf.constant([["a"]]), tf.constant([["b"]])]).values.dtype.name
-    'string'
+    >>> tf.sparse.cross([tf.constant([["a"]]), tf.constant([["b"]])]).values.op.type
+    'SparseCrossV2'
     """
-    return _cross(inputs, False, 0, None, name)
+    from scopeflow.ops.constant import constant
+    sep = constant("_X_" if separator is None else separator, _dt.string)
+    sparse, values, dense_in, _ = _cross_inputs(inputs,
+                                                "All inputs must be Tensor or SparseTensor.")
+    ind, val, shape = sparse_cross_v2_op(
+        [s.indices for s in sparse], values, [s.dense_shape for s in sparse], dense_in, sep,
+        **_types(values, dense_in), name=name or "SparseCrossV2")
+    return SparseTensor(ind, val, shape)
 
 
 def sparse_cross_hashed(inputs, num_buckets=0, hash_key=None, name=None):
