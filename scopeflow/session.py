@@ -74,6 +74,7 @@ class _Plan:
 
     __slots__ = (
         "build",
+        "connect",
         "direct",
         "entry",
         "extended",
@@ -111,6 +112,7 @@ class _Plan:
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
         self.runs = 0  # runs of that entry, counted to 2
         self.extended = None  # (extra tensors, this plan with them fetched too)
+        self.connect = ()  # (placeholder, tensor) pairs: Session._run_connected
 
 
 class BaseSession:
@@ -242,6 +244,25 @@ class BaseSession:
         feeds = [s.convert(v) for s, v in zip(plan.feeds, feed_dict.values())]
         ahead.compile_for(self, prog, feeds)
 
+    def _run_connected(self, fetches, feed_dict, connect):
+        """`run` with each placeholder of the `connect` pairs (placeholder, tensor) taking its
+        tensor's value: one run (tf_keras' callables with tensor connections, for Keras' fit
+        on an iterator's `get_next()`); no graph op is added."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        pairs = tuple(connect)
+        if self._remote_vars is not None:  # (ps variables: the values fetched, then fed)
+            feed = dict(zip([p for p, _ in pairs], self.run([t for _, t in pairs], feed_dict)))
+            return self.run(fetches, {**feed_dict, **feed})
+        keys = tuple([k if type(k) is str else id(k) for k in feed_dict])
+        key = ("connected", structure_key(fetches), keys,
+               tuple([(id(p), id(t)) for p, t in pairs]))
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._new_plan(key, fetches, feed_dict)
+            plan.connect = pairs
+        return self._execute(plan, [s.convert(v) for s, v in zip(plan.feeds, feed_dict.values())])
+
     def _new_plan(self, key, fetches, feed_dict):
         plan = _Plan(self._graph, fetches, list(feed_dict) if feed_dict else [])
         if len(self._plans) >= _MAX_PLANS:
@@ -278,8 +299,13 @@ class BaseSession:
             # placement: once per graph version (TF's error on a missing device)
             placed = self._placement()
             fed = [s.tensor for s in plan.feeds]
-            prog = cache.program(graph, plan.tensors, plan.ops, fed)
-            if prog.host:  # input pipelines, py_func: compiled stages and host steps
+            if plan.connect:  # connected placeholders: their tensors first (_run_connected)
+                prog = HostPlan(graph, plan.tensors, plan.ops, fed, connect=plan.connect)
+            else:
+                prog = cache.program(graph, plan.tensors, plan.ops, fed)
+            if type(prog) is HostPlan:
+                pass
+            elif prog.host:  # input pipelines, py_func: compiled stages and host steps
                 prog = HostPlan(graph, plan.tensors, plan.ops, fed)
             elif placed is not None:  # ops on several devices: a program per device
                 prog = devices.plan(prog, *placed) or prog
@@ -315,7 +341,7 @@ class BaseSession:
                         % e.tensors[0].name)) from None
                 early = before + e.tensors
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
-                                early)
+                                early, connect=plan.connect)
                 plan.prog = (graph._version, prog)
         else:
             raise errors.InternalError(None, None, "the run did not settle on a program after "
@@ -453,7 +479,9 @@ class BaseSession:
         ctx = HostContext(self)
         coming = None  # shapes an iterator announced for a later element (lowering/ahead.py)
         for kind, x in steps.steps:
-            if kind == "host":
+            if kind == "alias":  # connected placeholders take their tensors' values
+                known.update((p, known[t]) for p, t in x)
+            elif kind == "host":
                 known.update(_run_host(ctx, x, known))
                 if x._type == "IteratorGetNext":
                     coming = ahead.announced(x, known) or coming

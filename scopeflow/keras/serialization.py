@@ -339,7 +339,8 @@ def model_config(model):
         layers = []
         if model.inputs:
             hist_layer = _history(model.inputs[0])
-            if isinstance(hist_layer, InputLayer):
+            # (not when built on a fit's tensor: tf_keras' `_set_inputs` makes no InputLayer)
+            if isinstance(hist_layer, InputLayer) and not getattr(model, "_on_tensor", False):
                 layers.append({"class_name": "InputLayer", "config": hist_layer.get_config()})
         layers += [{"class_name": type(la).__name__, "config": la.get_config()}
                    for la in model.layers]

@@ -225,22 +225,41 @@ class HostPlan:
     inputs, unless they are known; tensors that step computes and later steps use (boundary
     tensors) are fetched with them and fed onwards, and its ops count as done. `early`
     tensors (values that set shapes, see NeedValues) get a compiled step of their own first.
+    `connect`: (placeholder, tensor) pairs, each placeholder taking its tensor's value in the
+    run without a feed (tf_keras' tensor connections: Keras' fit on an iterator's
+    `get_next()`); the tensors are made first, an ("alias", pairs) step hands their values
+    on, and the rest of the run reads them.
     """
 
-    def __init__(self, graph, tensors, ops, fed, early=(), inside=None, skip=()):
+    def __init__(self, graph, tensors, ops, fed, early=(), inside=None, skip=(), connect=()):
         from scopeflow.lowering import cache
-        from scopeflow.lowering.slice import backward_slice, data_inputs
 
         self._cache, self._graph, self.early = cache, graph, tuple(early)
         self.inside = inside  # the cond branch or loop (context) these steps run, if any
+        self.connect = tuple(connect)
         self.steps = []
         self._known = list(fed)
         self._known_set = set(fed)
         self._done = set(skip)  # a loop's Merge and Switch ops: its cut values are fed
-        known_set, done = self._known_set, self._done
-        targets = [t for t in tensors if t not in known_set] + list(ops)
+        if self.connect:
+            made = list(dict.fromkeys(t for _, t in self.connect if t not in self._known_set))
+            self._fetched = made
+            self._walk(made, made, (), [], final=False)
+            self.steps.append(("alias", self.connect))
+            places = [p for p, _ in self.connect]
+            self._known.extend(places)
+            self._known_set.update(places)
+        targets = [t for t in tensors if t not in self._known_set] + list(ops)
         self._fetched = targets[:len(targets) - len(ops)]
-        early = [t for t in early if t not in known_set]
+        self._walk(targets, tensors, ops, [t for t in early if t not in self._known_set])
+
+    def _walk(self, targets, tensors, ops, early, final=True):
+        """Steps for `targets` (the fetched `tensors`, then target `ops`): host steps and
+        compiled steps until all is computed; with `final` False the last compiled step's
+        values are known afterwards and its ops done, for the steps that follow."""
+        from scopeflow.lowering.slice import backward_slice, data_inputs
+
+        known_set, done, inside = self._known_set, self._done, self.inside
         while True:
             order = backward_slice(targets, known_set, done)
             host = first_host(order)
@@ -254,9 +273,11 @@ class HostPlan:
             if host is not None and getattr(host, "_ctx", None) not in (None, inside):
                 host = _branch_value(host, inside)
             if host is None:
-                if order:
-                    self._compiled([t for t in tensors if t not in known_set],
-                                   [op for op in ops if op not in done])
+                rest = [t for t in tensors if t not in known_set]
+                if order and final:
+                    self._compiled(rest, [op for op in ops if op not in done])
+                elif order:
+                    self._stage(rest, [], order, [])
                 return
             if host._type in BLOCKING:
                 free, ready = _unblocked(order, known_set)

@@ -16,11 +16,14 @@ from scopeflow import errors
 
 
 def as_list(x):
+    """The arrays of `x` (one, a list or a dict of them); graph tensors stay tensors."""
+    from scopeflow.core.tensor import is_tensor
     if x is None:
         return []
     if isinstance(x, dict):
         return list(x.values())
-    return [np.asarray(a) for a in x] if isinstance(x, (list, tuple)) else [np.asarray(x)]
+    return [a if is_tensor(a) else np.asarray(a) for a in x] if isinstance(x, (list, tuple)) \
+        else [x if is_tensor(x) else np.asarray(x)]
 
 
 def is_dataset(x):
@@ -159,9 +162,11 @@ class Source:
                 raise ValueError("When using data tensors as input to a model, you should "
                                  "specify the `%s` argument."
                                  % ("steps_per_epoch" if training else "steps"))
-            # tf_keras' v1 loop: each step evaluates the tensors (an iterator's get_next)
-            # in the session; the loss averaged over the steps
+            # tf_keras' v1 loop: each step runs the train function with the tensors (an
+            # iterator's get_next) wired to the placeholders they feed (training.py: _run);
+            # sample weights are evaluated first. The loss averaged over the steps.
             self._parts, self.by_steps, self.symbolic = (x, y, sample_weight), True, True
+            self.wired = sample_weight is None
             self.epoch = self._tensor_epoch
         elif is_dataset(x):
             if y is not None:
@@ -187,6 +192,12 @@ class Source:
                 _sequence_stream(x, shuffle), not training
             self.epoch = self._generator_epoch
         else:
+            ins = getattr(model, "inputs", None) or []
+            if ins and x is not None and not any(t.op.type == "Placeholder" for t in ins):
+                # tf_keras: a model on tensors only (Input(tensor=...), built on a fit's
+                # tensors) takes no arrays
+                raise ValueError("Error when checking model input: expected no data, but got:",
+                                 x)
             self._xs, self._ys = as_list(x), as_list(y)
             self._sw = sample_weight
             if sample_weight is not None and not isinstance(sample_weight, (dict, list, tuple)):
@@ -224,6 +235,10 @@ class Source:
             step += 1
 
     def _tensor_epoch(self, sess):
+        if self.wired:
+            for _ in range(self.steps):
+                yield self._parts
+            return
         fetch = [i for i, part in enumerate(self._parts) if has_tensors(part)]
         for _ in range(self.steps):
             batch = list(self._parts)

@@ -11,6 +11,7 @@ it on new tensors calls those layers again inside the model's name scope.
 ('model', ['a', 'dense'])
 """
 
+from scopeflow.core.tensor import is_tensor
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.keras.engine.input_layer import Input, InputLayer
@@ -63,8 +64,12 @@ class Model(TrainingMixin, Layer):
     def _build_from_data(self, array):
         """A subclassed model's deferred build at its first fit/predict (tf_keras' `_set_inputs`):
         a placeholder `input_1` shaped like the data, its call's outputs named `output_N`."""
-        dtype = K.floatx() if array.dtype.kind == "f" else array.dtype.name
-        x = K.placeholder(shape=(None,) + tuple(array.shape[1:]), dtype=dtype, name="input_1")
+        if is_tensor(array):  # (fit on an iterator's get_next(): built on the tensor)
+            x = array
+        else:
+            dtype = K.floatx() if array.dtype.kind == "f" else array.dtype.name
+            x = K.placeholder(shape=(None,) + tuple(array.shape[1:]), dtype=dtype,
+                              name="input_1")
         self.inputs, self.outputs = [x], nest.flatten(self(x))
         self._subclass_output_names = ["output_%d" % (i + 1) for i in range(len(self.outputs))]
 
@@ -303,8 +308,11 @@ class Sequential(Model):
     def _build_from_data(self, array):
         """Deferred build at the first fit/predict: an Input shaped like the data."""
         first = self.layers[0]
-        shape = (None,) + tuple(array.shape[1:])
-        x = Input(batch_shape=shape, dtype=first.dtype or array.dtype.name)
+        if is_tensor(array):  # (fit on an iterator's get_next(): built on the tensor)
+            x, self._on_tensor = Input(tensor=array), True
+        else:
+            x = Input(batch_shape=(None,) + tuple(array.shape[1:]),
+                      dtype=first.dtype or array.dtype.name)
         self.inputs, self.outputs = [x], [self(x)]
         self._nodes = _topological_nodes(self.outputs)
         self._is_graph_network = self.built = True

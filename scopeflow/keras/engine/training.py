@@ -9,6 +9,7 @@ Keras recompiles) the first time weights are given.
 
 import numpy as np
 
+from scopeflow.core.tensor import is_tensor
 from scopeflow.keras import backend as K
 from scopeflow.keras import losses as _losses
 from scopeflow.keras import optimizers as _optimizers
@@ -35,7 +36,8 @@ class TrainingMixin(LoopsMixin):
             self._pending_compile = {"optimizer": self.optimizer, "loss": loss,
                                      "metrics": metrics, "loss_weights": loss_weights,
                                      "sample_weight_mode": sample_weight_mode,
-                                     "weighted_metrics": weighted_metrics}
+                                     "weighted_metrics": weighted_metrics,
+                                     "target_tensors": target_tensors}
             return
         if not outputs:
             raise RuntimeError("You must compile a model that has inputs and outputs: call it "
@@ -51,7 +53,11 @@ class TrainingMixin(LoopsMixin):
         self._loss_weights_spec = loss_weights
         self._metrics_spec, self._weighted_spec = metrics, weighted_metrics
         self.targets = []
-        for out, fn in zip(outputs, self._loss_fns):
+        given = _data.as_list(target_tensors) if target_tensors is not None else None
+        for i, (out, fn) in enumerate(zip(outputs, self._loss_fns)):
+            if given is not None and i < len(given) and given[i] is not None:
+                self.targets.append(given[i])  # (Keras' target_tensors: no placeholder)
+                continue
             shape = [None] * out.shape.ndims
             if fn is _losses.sparse_categorical_crossentropy:
                 shape[-1] = 1
@@ -153,14 +159,18 @@ class TrainingMixin(LoopsMixin):
         return hist[0] if hist else self
 
     # ---- compiled functions ----------------------------------------------------------------
-    def _build_with(self, x):
-        """A deferred model is built on its first data, then compiled as was asked."""
+    def _build_with(self, x, y=None):
+        """A deferred model is built on its first data, then compiled as was asked; on graph
+        tensors (fit on an iterator's `get_next()`) it is built on them, and a target tensor
+        is its target (tf_keras' `_set_inputs` and `target_tensors`): nothing to feed."""
         if self.outputs or not hasattr(self, "_build_from_data"):
             return
         self._build_from_data(_data.as_list(x)[0])
         pending = getattr(self, "_pending_compile", None)
         if pending is not None:
             self._pending_compile = None
+            if _data.has_tensors(x) and _data.has_tensors(y):
+                pending = dict(pending, target_tensors=y)
             self.compile(**pending)
 
     def _make_train_function(self):
@@ -214,7 +224,7 @@ class TrainingMixin(LoopsMixin):
 
     def _run_train_batch(self, x, y, weights):
         fetches, train_op = self._make_train_function()
-        return K.get_session().run(fetches + [train_op], self._feed(x, y, True, weights))[:-1]
+        return _run(fetches + [train_op], self._feed(x, y, True, weights))[:-1]
 
     def _run_test_batch(self, x, y, weights):
         if self._test_fn is None:
@@ -222,7 +232,7 @@ class TrainingMixin(LoopsMixin):
             with tf_api().name_scope("evaluation"):
                 self._test_fn = (fetches, _group_after(fetches[0], self.state_updates))
         fetches, done = self._test_fn
-        return K.get_session().run(fetches + [done], self._feed(x, y, False, weights))[:-1]
+        return _run(fetches + [done], self._feed(x, y, False, weights))[:-1]
 
     def _run_predict_batch(self, x):
         if getattr(self, "_predict_fn", None) is None:
@@ -230,7 +240,7 @@ class TrainingMixin(LoopsMixin):
                 self._predict_fn = (list(self.outputs),
                                     _group_after(self.outputs[0], self.state_updates))
         fetches, done = self._predict_fn
-        return K.get_session().run(fetches + [done], self._feed(x))[:-1]
+        return _run(fetches + [done], self._feed(x))[:-1]
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True):
@@ -418,8 +428,36 @@ def _weighted_mean(per_sample, sample_weight=None):
     return tf.div_no_nan(total, count, name="value")
 
 
+def _run(fetches, feed):
+    """One Session.run of `fetches`. Graph tensors among the fed values (fit on an iterator's
+    `get_next()`) are wired to the placeholders they feed, as tf_keras' tensor connections: no
+    feed, and their ops run in the same run; a model's own input (`Input(tensor=...)`) or
+    target tensor is not fed. A tensor of another dtype or rank is evaluated, then fed."""
+    sess = K.get_session()
+    wired = [(k, v) for k, v in feed.items() if is_tensor(v)]
+    if not wired:
+        return sess.run(fetches, feed)
+    feed = {k: v for k, v in feed.items() if not is_tensor(v)}
+    wired = [(k, v) for k, v in wired if v is not k]
+    connect = getattr(sess, "_run_connected", None)
+    odd = [(k, v) for k, v in wired if connect is None or not _wires(k, v)]
+    if odd:
+        feed.update((k, _standardize(k, a)) for (k, _), a in
+                    zip(odd, sess.run([v for _, v in odd])))
+        wired = [(k, v) for k, v in wired if (k, v) not in odd]
+    return connect(fetches, feed, wired) if wired else sess.run(fetches, feed)
+
+
+def _wires(placeholder, tensor):
+    """Whether `tensor` can take `placeholder`'s place as it is (dtype, rank)."""
+    return placeholder.dtype.base_dtype == tensor.dtype.base_dtype and \
+        placeholder.shape.ndims in (None, tensor.shape.ndims)
+
+
 def _standardize(tensor, array):
     """A 1-D array for a rank-2 input or target gets its trailing axis, as Keras does."""
+    if is_tensor(array):
+        return array
     array = np.asarray(array)
     if array.ndim == 1 and tensor.shape.ndims == 2:
         return array.reshape(-1, 1)

@@ -6,6 +6,7 @@ metric's value after the last batch).
 
 import numpy as np
 
+from scopeflow.core.tensor import is_tensor
 from scopeflow.keras import backend as K
 from scopeflow.keras.engine import data_adapter as _data
 
@@ -45,8 +46,11 @@ def _log(v):
 
 
 def _size(x):
+    """A batch's rows; 1 for graph tensors (wired, not evaluated: tf_keras' steps mode)."""
     first = _data.as_list(x)[0] if x is not None else None
-    return 0 if first is None else len(first)
+    if first is None:
+        return 0
+    return 1 if is_tensor(first) else len(first)
 
 
 def _validation_source(model, validation_data, batch_size, steps):
@@ -102,6 +106,8 @@ class LoopsMixin:
                 x, y, sample_weight, validation_split)
         source = _data.Source(self, x, y, sample_weight, batch_size, steps_per_epoch, shuffle,
                               training=True)
+        if class_weight and source.symbolic:  # (weights from the targets' values)
+            source.wired = False
         val_source = None if validation_data is None else \
             _validation_source(self, validation_data, batch_size, validation_steps)
         from scopeflow.keras.callbacks import BaseLogger, CallbackList, History, ProgbarLogger
@@ -143,7 +149,7 @@ class LoopsMixin:
         agg, started = _Aggregate(source.by_steps), False
         sess = K.get_session() if self.outputs else None
         for step, (bx, by, bsw) in enumerate(source.epoch(sess or K.get_session())):
-            self._build_with(bx)
+            self._build_with(bx, by)
             if not started:
                 self.reset_metrics()
                 started = True
@@ -187,7 +193,7 @@ class LoopsMixin:
         agg, started = _Aggregate(source.by_steps), False
         cbs.call("on_test_begin", {})
         for step, (bx, by, bsw) in enumerate(source.epoch(sess)):
-            self._build_with(bx)
+            self._build_with(bx, by)
             if not started:
                 self.reset_metrics()
                 started = True

@@ -48,3 +48,95 @@ def test_fit_evaluate_predict_on_iterator_tensors_as_tf(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "fit" in there["ok"], there
     assert agree(here, there), explain(PROGRAM, here, there)
+
+
+WIRED = r"""
+import contextlib, io
+import numpy as np
+K = tf.keras
+def err(f):
+    try:
+        return ["ok", f()]
+    except Exception as e:
+        return [type(e).__name__, str(e)[:200]]
+r = {}
+for kind in ("input", "tensor", "deferred"):
+    with tf.Graph().as_default():
+        tf.set_random_seed(1)
+        xs = np.arange(24, dtype=np.float32).reshape(8, 3) / 10.
+        ys = xs.sum(1, keepdims=True)
+        ds = tf.data.Dataset.from_tensor_slices((xs, ys)).batch(4).repeat()
+        x, y = tf.data.make_one_shot_iterator(ds).get_next()
+        g = K.initializers.glorot_uniform
+        layers = [K.layers.Dense(4, kernel_initializer=g(seed=1)),
+                  K.layers.Dense(1, kernel_initializer=g(seed=2))]
+        if kind == "deferred":  # no input shape: built on the tensor, as tf_keras
+            m = K.Sequential(layers)
+        else:
+            inp = K.Input(shape=(3,)) if kind == "input" else K.Input(tensor=x)
+            m = K.Model(inp, layers[1](layers[0](inp)))
+        m.compile(tf.train.GradientDescentOptimizer(0.05), "mse", metrics=["mae"])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            h = m.fit(x, y, epochs=3, steps_per_epoch=3, verbose=2)
+        r[kind] = {
+            "printed": [[p for p in line.split(" - ") if ":" in p] if "loss" in line else line
+                        for line in out.getvalue().splitlines()],
+            "history": h.history,
+            "inputs": [t.name for t in m.inputs], "outputs": [t.name for t in m.outputs],
+            "weights": [(w.name, w.shape.as_list()) for w in m.weights],
+            "values": [v.tolist() for v in m.get_weights()],
+            "evaluate": [float(v) for v in m.evaluate(x, y, steps=2, verbose=0)],
+            "predict": m.predict(x, steps=2).tolist(),
+            "arrays": err(lambda: float(m.evaluate(xs, ys, verbose=0)[0])),
+        }
+        if kind == "deferred":
+            r[kind]["layers"] = [c["class_name"] for c in m.get_config()["layers"]]
+            r[kind]["n_inputs"] = len(m.inputs)
+result = r
+"""
+
+
+@pytest.mark.oracle
+def test_fit_wires_iterator_tensors_for_each_kind_of_model_as_tf(oracle):
+    """A Keras Input model (tensors wired to its placeholders), an `Input(tensor=x)` model and
+    a Sequential without an input shape (built on the tensor): TF's printed losses, history,
+    input and weight names, values after training, evaluate and predict."""
+    here, there = run_here(WIRED), oracle(WIRED)
+    assert "deferred" in there["ok"], there
+    assert agree(here, there), explain(WIRED, here, there)
+
+
+def test_each_fit_step_is_one_session_run():
+    """The tensors are wired into the train step: one Session run per step (the iterator's
+    host steps, then one compiled program), nothing fetched and fed back."""
+    import numpy as np
+
+    import scopeflow as tf
+    from scopeflow.session import BaseSession
+
+    K, calls = tf.keras, []
+    run, connected = BaseSession.run, BaseSession._run_connected
+
+    def count(fn, name):
+        def wrapped(self, *a, **k):
+            calls.append(name)
+            return fn(self, *a, **k)
+        return wrapped
+
+    with tf.Graph().as_default(), pytest.MonkeyPatch.context() as mp:
+        mp.setattr(BaseSession, "run", count(run, "run"))
+        mp.setattr(BaseSession, "_run_connected", count(connected, "connected"))
+        xs = np.arange(24, dtype=np.float32).reshape(8, 3)
+        ds = tf.data.Dataset.from_tensor_slices((xs, xs[:, :1])).batch(4).repeat()
+        x, y = tf.data.make_one_shot_iterator(ds).get_next()
+        inp = K.Input(shape=(3,))
+        m = K.Model(inp, K.layers.Dense(1)(inp))
+        m.compile(tf.train.GradientDescentOptimizer(0.01), "mse")
+        m.fit(x, y, epochs=1, steps_per_epoch=2, verbose=0)
+        del calls[:]
+        m.fit(x, y, epochs=1, steps_per_epoch=4, verbose=0)
+        assert calls == ["connected"] * 4
+        plans = [p for p in K.backend.get_session()._plans.values() if p.connect]
+        kinds = [k for k, _ in plans[0].prog[1].steps]
+        assert kinds.count("compiled") == 1 and kinds[-2:] == ["alias", "compiled"]
