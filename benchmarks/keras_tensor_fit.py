@@ -13,14 +13,11 @@ step (both cores). The last loss of each is printed to the digits Keras prints.
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 import tempfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+from keras_fit import run, tf_python
 
 SCRIPT = '''
 import json, time
@@ -54,23 +51,6 @@ t1, c1 = time.perf_counter(), time.process_time()
 print(json.dumps({"steps_per_s": steps / (t1 - t0), "cpu_ms_per_step": 1e3 * (c1 - c0) / steps,
                   "loss": "%%.4f" %% h.history["loss"][-1]}))
 '''
-
-
-def tf_python():
-    for cand in (os.environ.get("SCOPEFLOW_TF_PYTHON"), os.path.join(ROOT, ".venv-tf/bin/python")):
-        if cand and os.path.exists(cand):
-            return cand
-    return None
-
-
-def run(cmd, script_dir):
-    env = dict(os.environ, TF_USE_LEGACY_KERAS="1", TF_CPP_MIN_LOG_LEVEL="3",
-               PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    proc = subprocess.run(cmd, cwd=script_dir, capture_output=True, text=True, env=env,
-                          check=False)
-    if proc.returncode:
-        raise RuntimeError(proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main(argv=None):

@@ -7,7 +7,16 @@
 
 import numpy as np
 
+from scopeflow.keras.data_utils import (  # noqa: F401 - re-exports
+    GeneratorEnqueuer,
+    OrderedEnqueuer,
+    SequenceEnqueuer,
+)
 from scopeflow.keras.progbar import Progbar  # noqa: F401 - re-export
+from scopeflow.keras.serialization_lib import (  # noqa: F401 - re-exports
+    deserialize_keras_object,
+    serialize_keras_object,
+)
 from scopeflow.keras.object_registration import (  # noqa: F401 - re-exports
     CustomObjectScope,
     custom_object_scope,

@@ -73,3 +73,4 @@ from scopeflow.keras.layers.locally_connected import LocallyConnected1D, Locally
 from scopeflow.keras.layers.conv_depthwise import DepthwiseConv1D
 from scopeflow.keras.layers.preprocessing import (CategoryEncoding, Discretization, Hashing,
                                                  Normalization)
+from scopeflow.keras.layers import experimental  # noqa: E402,F401

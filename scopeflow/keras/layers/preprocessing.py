@@ -14,7 +14,30 @@ from scopeflow.keras.engine.base_layer import Layer
 from scopeflow.layers.core import tf_api
 
 
-class Normalization(Layer):
+class PreprocessingLayer(Layer):
+    """`tf.keras.layers.experimental.preprocessing.PreprocessingLayer`: the base of the layers
+    that `adapt` fills (Normalization, Discretization); in TF1 graph mode `adapt` raises."""
+
+    _is_adapted = False
+
+    @property
+    def is_adapted(self):
+        return self._is_adapted
+
+    def update_state(self, data):
+        raise NotImplementedError
+
+    def reset_state(self):
+        raise NotImplementedError
+
+    def finalize_state(self):
+        pass
+
+    def adapt(self, data, batch_size=None, steps=None):
+        raise RuntimeError("`adapt` is only supported in tensorflow v2.")
+
+
+class Normalization(PreprocessingLayer):
     """`(x - mean) / max(sqrt(variance), epsilon)` per kept axis (the inverse with `invert`)."""
 
     def __init__(self, axis=-1, mean=None, variance=None, invert=False, **kwargs):
@@ -49,9 +72,6 @@ class Normalization(Layer):
         self.mean = tf.cast(tf.reshape(mean, broadcast), "float32")
         self.variance = tf.cast(tf.reshape(variance, broadcast), "float32")
         self.built = True
-
-    def adapt(self, data, batch_size=None, steps=None):
-        raise RuntimeError("`adapt` is only supported in tensorflow v2.")
 
     def call(self, inputs):
         from scopeflow.keras.backend import epsilon
@@ -94,7 +114,7 @@ def _encode(inputs, output_mode, depth, dtype, count_weights=None):
     return out
 
 
-class Discretization(Layer):
+class Discretization(PreprocessingLayer):
     """The bucket of each value among `bin_boundaries` (TF1 has no `adapt` for it)."""
 
     def __init__(self, bin_boundaries=None, num_bins=None, epsilon=0.01, output_mode="int",
@@ -104,9 +124,6 @@ class Discretization(Layer):
         self.bin_boundaries = None if bin_boundaries is None else list(bin_boundaries)
         self.num_bins, self.epsilon = num_bins, epsilon
         self.output_mode, self.sparse = output_mode, sparse
-
-    def adapt(self, data, batch_size=None, steps=None):
-        raise RuntimeError("`adapt` is only supported in tensorflow v2.")
 
     def call(self, inputs):
         tf = tf_api()

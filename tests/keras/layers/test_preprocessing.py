@@ -45,8 +45,34 @@ result = [_run(s, bad), err(lambda: c1(tf.constant([0, 1]), count_weights=tf.con
 """
 
 
+# tf.keras.layers.experimental.preprocessing (what 2019-2020 programs use): its names, the
+# same classes, which are PreprocessingLayers, adapt's error, and an image model built from
+# them (variable names and values, output names and values)
+EXPERIMENTAL = ORACLE_HELPERS + """import numpy as np
+K = tf.keras; P = K.layers.experimental.preprocessing
+names = sorted(n for n in dir(P) if not n.startswith("_"))
+same = [getattr(P, n) is getattr(K.layers, n, None) for n in names]
+kinds = [issubclass(getattr(P, n), P.PreprocessingLayer) for n in names]
+n = P.Normalization(axis=-1)
+flags = [n.is_adapted, err(lambda: n.adapt(np.ones((4, 3), np.float32))),
+         err(lambda: P.Discretization(bin_boundaries=[0.]).adapt([1.]))]
+x = tf.placeholder(tf.float32, [None, 8, 8, 3])
+y = P.Normalization(mean=[1., 2., 3.], variance=[4., 4., 1.])(
+    P.CenterCrop(4, 6)(P.Resizing(6, 10)(P.Rescaling(1 / 255.)(x))))
+z = n(tf.placeholder(tf.float32, [None, 3]))
+img = (np.arange(2 * 8 * 8 * 3) % 255).reshape(2, 8, 8, 3).astype(np.float32)
+s = K.backend.get_session()
+s.run(tf.global_variables_initializer())
+result = [names, same, kinds, flags, [y.name, y.shape.as_list(), z.name],
+          [[v.name, v.shape.as_list()] for v in n.weights], s.run(n.weights),
+          s.run(y, {x: img}), sorted(n for n in dir(K.layers.experimental) if n in
+                                     ("EinsumDense", "preprocessing"))]
+"""
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("code", [PROGRAM, CATEGORICAL], ids=["normalization", "categorical"])
+@pytest.mark.parametrize("code", [PROGRAM, CATEGORICAL, EXPERIMENTAL],
+                         ids=["normalization", "categorical", "experimental"])
 def test_preprocessing_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
