@@ -90,6 +90,13 @@ for kind in ("input", "tensor", "deferred"):
             "predict": m.predict(x, steps=2).tolist(),
             "arrays": err(lambda: float(m.evaluate(xs, ys, verbose=0)[0])),
         }
+        sizes = []  # (steps mode: each batch logged with size 1, as tf_keras)
+        grab = K.callbacks.Callback()
+        grab.on_test_batch_end = lambda b, logs=None: sizes.append(["test", logs["size"]])
+        grab.on_predict_batch_end = lambda b, logs=None: sizes.append(["predict", logs["size"]])
+        m.evaluate(x, y, steps=2, verbose=0, callbacks=[grab])
+        m.predict(x, steps=1, callbacks=[grab])
+        r[kind]["sizes"] = sizes
         if kind == "deferred":
             r[kind]["layers"] = [c["class_name"] for c in m.get_config()["layers"]]
             r[kind]["n_inputs"] = len(m.inputs)
