@@ -22,7 +22,7 @@ def shown(f):
     with contextlib.redirect_stdout(out):
         f()
     lines = [l.split('\r')[-1].replace('\b', '') for l in out.getvalue().split('\n')]
-    lines = [re.sub(r' - \d+s( \d+[mu]?s/\w+)?', ' - T', l) for l in lines]
+    lines = [re.sub(r' - \d+s(?!/)( \d+[mu]?s/\w+)?', ' - T', l) for l in lines]
     return [re.sub(r' - \d+[mu]?s/\w+', ' - T', l).rstrip() for l in lines]
 def bars():
     p = K.utils.Progbar(3)
