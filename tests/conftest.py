@@ -8,11 +8,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle as _oracle  # noqa: E402
 
 
-def _tf_oracle():
+def _tf_oracle(onednn=None):
     py = _oracle.tf_python()
     if py is None:
         pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
-    o = _oracle.Oracle(py)
+    o = _oracle.Oracle(py, onednn)
     yield o
     o.close()
 
@@ -29,6 +29,13 @@ def pool_oracle():
     pool (Eigen's blocks): a process fixes its pool at its first session, and the shared
     oracle's may come from a snippet that set other thread counts."""
     yield from _tf_oracle()
+
+
+@pytest.fixture(scope="module")
+def eigen_oracle():
+    """TF with its Eigen kernels (oneDNN off: TF's default on CPUs without AVX-512), for the
+    checks and bits of kernels that oneDNN replaces."""
+    yield from _tf_oracle("0")
 
 
 @pytest.fixture(autouse=True)

@@ -323,8 +323,45 @@ def _conv2d_backprop_input(input_sizes, filter, out_backprop, *, strides, paddin
                            dilations=(1, 1, 1, 1)):
     attrs = dict(strides=strides, padding=padding, explicit_paddings=explicit_paddings,
                  data_format=data_format, dilations=dilations)
-    c = int(np.asarray(input_sizes)[_layout(data_format, 4)[1]])
+    sizes = [int(s) for s in np.asarray(input_sizes)]
+    _check_backprop_dims("Conv2DCustomBackpropInput", sizes, filter.shape, out_backprop.shape,
+                         attrs)
+    c = sizes[_layout(data_format, 4)[1]]
     return _transpose_conv(input_sizes, filter, out_backprop, attrs, c // filter.shape[-2])
+
+
+def _check_backprop_dims(label, sizes, filt, grad, attrs):
+    """TF's ConvBackpropComputeDimensionsV2 (its Eigen kernels' checks) of the fed shapes:
+    batch, depths, and each spatial size of `grad` against the convolution of `sizes`."""
+    n, (b, c, spatial) = len(sizes), _layout(attrs["data_format"], len(sizes))
+    for what, dims in (("input", sizes), ("filter", filt), ("out_backprop", grad)):
+        if len(dims) != n:
+            raise ValueError("%s: %s must be %d-dimensional" % (label, what, n))
+    if sizes[b] != grad[b]:
+        raise ValueError("%s: input and out_backprop must have the same batch size. Input "
+                         "batch: %d, outbackprop batch: %d, batch_dim: %d"
+                         % (label, sizes[b], grad[b], b))
+    if filt[-2] <= 0:
+        raise ValueError("%s: filter depth must be strictly greated than zero" % label)
+    if sizes[c] % filt[-2]:
+        raise ValueError("%s: input depth must be evenly divisible by filter depth" % label)
+    if filt[-1] != grad[c]:
+        raise ValueError("%s: filter and out_backprop must have the same out_depth" % label)
+    strides, dilations = attrs["strides"], attrs.get("dilations") or [1] * n
+    pads = attrs.get("explicit_paddings") or [0] * (2 * n)
+    for i, axis in enumerate(spatial):
+        size, k, stride, rate = sizes[axis], filt[i], strides[axis], dilations[axis]
+        eff = (k - 1) * rate + 1
+        if attrs["padding"] == "SAME":
+            want = (size + stride - 1) // stride
+        else:
+            size_p = size + pads[2 * axis] + pads[2 * axis + 1]
+            want = (size_p - eff + stride) // stride
+        if want != grad[axis]:
+            raise ValueError("%s: Size of out_backprop doesn't match computed: actual = %d, "
+                             "computed = %d spatial_dim: %d input: %d filter: %d output: %d "
+                             "stride: %d dilation: %d" % (label, grad[axis], want, axis, size, k,
+                                                          grad[axis], stride, rate))
 
 
 @typed_op("Conv3DBackpropInputV2", infer=_backprop_input_infer("Conv3DBackpropInputV2"),

@@ -10,7 +10,7 @@ import pytest
 from scopeflow.lowering.lower import x64
 from scopeflow.ops import eigen_reciprocal, nn_jax
 from scopeflow.ops.eigen_softmax import log_softmax
-from tests.oracle import Oracle, bit_mismatches, run_here, tf_python
+from tests.oracle import bit_mismatches, run_here
 
 SHAPES = [(64, 10), (7, 13), (3, 8), (1, 1), (5, 3), (33, 100), (1, 17), (9, 1000)]
 
@@ -43,17 +43,6 @@ def test_softmax_kernels_equal_tf_bit_for_bit(oracle):
     for shape, want_n, got_n in zip(SHAPES, there["ok"], here["ok"]):
         for name, want, got in zip(names, want_n, got_n):
             assert bit_mismatches(np.uint32(got), np.uint32(want)).size == 0, (name, shape)
-
-
-@pytest.fixture
-def eigen_oracle():
-    """TF with its Eigen kernels (oneDNN off: TF's default on CPUs without AVX-512)."""
-    py = tf_python()
-    if py is None:
-        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
-    o = Oracle(py, onednn="0")
-    yield o
-    o.close()
 
 
 SOFTMAX = """

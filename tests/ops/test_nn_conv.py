@@ -1,7 +1,7 @@
 """Static shapes of the convolution input-gradient ops, against TF 2.21."""
 
 import pytest
-from oracle import Expr, fed_cases_match, run_here
+from oracle import ATTEMPT, Expr, fed_cases_match, run_here, snippet_matches
 
 # DCGAN's deconv2d: conv2d_transpose to [batch_size, h, w, c] of a `reshape(z, [-1, ...])`;
 # Conv2DBackpropInput takes out_backprop's batch dim (Conv3D's and depthwise's do not), and
@@ -163,3 +163,30 @@ def test_depthwise_of_fed_channels_fails_as_tf(oracle, filt):
     fed_cases_match(oracle, "p = tf.placeholder(tf.float32, [1, 2, 2, None]); out = "
                     "tf.nn.depthwise_conv2d(p, %s, [1, 1, 1, 1], 'VALID')" % filt,
                     [[[[1.0, 2.0]] * 2] * 2, [[[[1.0]] * 2] * 2]])
+
+
+TRANSPOSE_FED = ATTEMPT + """
+x = tf.placeholder(tf.float32, None)
+size = tf.placeholder(tf.int32, [4])
+w = tf.ones([3, 3, 2, 4])
+outs = [tf.nn.conv2d_transpose(x, w, size, [1, 2, 2, 1], "SAME"),
+        tf.nn.conv2d_transpose(x, w, size, [1, 2, 2, 1], "VALID")]
+result = []
+with tf.Session() as s:
+    for out in outs:
+        for xs, o in [((1, 4, 4, 4), (1, 8, 8, 2)), ((1, 4, 4, 4), (1, 9, 9, 2)),
+                      ((1, 4, 4, 4), (1, 7, 7, 2)), ((1, 4, 4, 4), (1, 10, 10, 2)),
+                      ((1, 4, 4, 3), (1, 8, 8, 2)), ((1, 4, 4, 4), (1, 8, 8, 3)),
+                      ((2, 4, 4, 4), (1, 8, 8, 2)), ((1, 4, 4, 4), (1, 6, 6, 2)),
+                      ((1, 4, 4, 4), (1, 9, 8, 2)), ((1, 2, 2, 4), (1, 6, 6, 2))]:
+            result.append(attempt(lambda: s.run(out, {x: np.ones(xs), size: o}).sum()))
+"""
+
+
+@pytest.mark.oracle
+def test_conv2d_transpose_of_fed_shapes_that_do_not_fit_fails_as_tf(eigen_oracle):
+    # TF's Eigen kernel's checks (its default here, without AVX-512; oneDNN's kernel gives an
+    # AbortedError "could not create a primitive descriptor" instead): batch, depths and each
+    # spatial size of the gradient against the convolution of the output size (dilations
+    # left out: that kernel has none, oneDNN's has)
+    snippet_matches(eigen_oracle, TRANSPOSE_FED)
