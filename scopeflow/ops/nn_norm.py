@@ -234,12 +234,28 @@ def _normalized(xf, bm, bv, scale, epsilon, bshape):
     kernel (oneDNN's batch normalization) computes it before adding the offset; Eigen's
     rsqrt times the scale, XLA's rsqrt, or a fused multiply-add each differ in about half the
     elements' last bit."""
-    factor = _scale_over_deviation(scale=scale, variance=bv, epsilon=epsilon)
+    factor = _scale_over_deviation(scale, bv, epsilon)
     return round_each((xf - bm) * factor.reshape(bshape))
 
 
-@products_rounded
+@functools.partial(jax.custom_jvp, nondiff_argnums=(2,))
 def _scale_over_deviation(scale, variance, epsilon):
+    return _rounded_scale_over_deviation(scale=scale, variance=variance, epsilon=epsilon)
+
+
+@_scale_over_deviation.defjvp
+def _scale_over_deviation_jvp(epsilon, primals, tangents):
+    # products_rounded's opaque bit operations have no derivative: where jax.vjp differentiates
+    # the kernel (the SymbolicGradient fallback), scale and variance would get none through it
+    scale, variance = primals
+    d_scale, d_variance = tangents
+    out = _scale_over_deviation(scale, variance, epsilon)
+    d_out = d_scale / jnp.sqrt(variance + epsilon) - 0.5 * out / (variance + epsilon) * d_variance
+    return out, d_out
+
+
+@products_rounded
+def _rounded_scale_over_deviation(scale, variance, epsilon):
     return scale / jnp.sqrt(variance + epsilon)
 
 

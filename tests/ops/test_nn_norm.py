@@ -66,3 +66,52 @@ def test_fused_batch_norm_fed_sizes_fail_as_tf(oracle, args):
     fed_cases_match(oracle, "p = tf.placeholder(tf.float32, [None]); "
                     "out = tf.nn.fused_batch_norm(tf.ones([1, 2, 2, 3]), %s)[0]" % args,
                     [[1.0, 2.0], [1.0, 2.0, 3.0]])
+
+
+# conv2d_transpose (Conv2DBackpropInput) has no gradient function here: tf.gradients takes the
+# SymbolicGradient path (jax.vjp over the forward kernels), through FusedBatchNormV3's kernel
+TRAINING_GRADIENT = """
+rng = np.random.default_rng(2)
+x = tf.constant(rng.standard_normal((4, 3, 3, 5)).astype(np.float32))
+w = tf.Variable(rng.standard_normal((3, 3, 6, 5)).astype(np.float32))
+h = tf.nn.conv2d_transpose(x, w, output_shape=[4, 6, 6, 6], strides=[1, 2, 2, 1])
+scale = tf.Variable(rng.uniform(0.5, 2, 6).astype(np.float32))
+offset = tf.Variable(rng.standard_normal(6).astype(np.float32))
+y, _, _ = tf.nn.fused_batch_norm(h, scale, offset, epsilon=1e-5, is_training=True)
+loss = tf.reduce_sum(tf.sin(y) * tf.constant(rng.standard_normal((4, 6, 6, 6)).astype(np.float32)))
+grads = tf.gradients(loss, [scale, offset, w, x])
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [g.ravel().tolist() for g in s.run(grads)]
+"""
+
+
+@pytest.mark.oracle
+def test_training_gradient_through_the_kernel_is_tfs(oracle):
+    import numpy as np
+    there = oracle(TRAINING_GRADIENT)
+    assert "ok" in there, there
+    here = run_here(TRAINING_GRADIENT)["ok"]
+    for h, t in zip(here, there["ok"]):  # scale's gradient was 0, x's missed its term
+        np.testing.assert_allclose(h, t, rtol=2e-4, atol=2e-5)
+
+
+def test_normalization_is_differentiable_in_scale_and_variance():
+    import jax
+    import jax.numpy as jnp
+    import numpy as np
+
+    from scopeflow.ops.nn_norm import _normalized
+    rng = np.random.default_rng(3)
+    x = jnp.asarray(rng.standard_normal((6, 4)).astype(np.float32))
+    mean = jnp.asarray(rng.standard_normal(4).astype(np.float32))
+    var, scale = jnp.asarray(rng.uniform(0.5, 2, (2, 4)).astype(np.float32))
+
+    def f(s, v):
+        return jnp.sum(_normalized(x, mean, v, s, 1e-3, [1, -1]) ** 2)
+
+    def plain(s, v):
+        return jnp.sum(((x - mean) * (s / jnp.sqrt(v + 1e-3))) ** 2)
+
+    for got, want in zip(jax.grad(f, (0, 1))(scale, var), jax.grad(plain, (0, 1))(scale, var)):
+        np.testing.assert_allclose(got, want, rtol=1e-5)
