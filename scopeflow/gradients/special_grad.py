@@ -1,7 +1,10 @@
 """Gradients of special functions whose order or parameter inputs TF leaves without one
-(Polygamma's n, Zeta's x, Betainc's a and b) and of NextAfter, as TF's math_grad builds them.
+(Polygamma's n, Zeta's x, Betainc's a and b), of NextAfter, and of Digamma, Erfinv and Ndtri,
+as TF's math_grad builds them.
 Through jax.vjp (the SymbolicGradient fallback) those inputs got values TF never gives (Zeta's
 x) or the run failed (Betainc's a and b; NextAfter, which JAX does not differentiate)."""
+
+import numpy as np
 
 from scopeflow.core.frame import default_graph
 from scopeflow.gradients.registry import gradient
@@ -106,3 +109,31 @@ def _i0(x, _):
 for _type, _fn in (("BesselI0", _i0), ("BesselI0e", _i0e), ("BesselI1", _i1),
                    ("BesselI1e", _i1e)):
     gradient(_type)(_bessel(_fn))
+
+
+@gradient("Digamma")
+def _digamma_grad(op, grad):
+    from scopeflow.ops.constant import constant
+    x = op._inputs[0]
+    with default_graph().control_dependencies([grad]):
+        x = conj(x)
+        return grad * polygamma(constant(1, dtype=x.dtype.base_dtype), x)
+
+
+def _times_exp_of_square(scale, halve):
+    """grad * scale * exp(y^2) (exp(y^2 / 2) with `halve`), y the op's output."""
+
+    def fn(op, grad):
+        from scopeflow.ops.constant import constant
+        from scopeflow.ops.math_unary import square
+        c = constant(scale, dtype=grad.dtype.base_dtype)
+        with default_graph().control_dependencies([grad]):
+            scaled = grad * c
+            y2 = square(op._outputs[0])
+            return scaled * exp(y2 / 2. if halve else y2)
+
+    return fn
+
+
+gradient("Erfinv")(_times_exp_of_square(np.sqrt(np.pi) / 2, False))
+gradient("Ndtri")(_times_exp_of_square(np.sqrt(2 * np.pi), True))
