@@ -46,6 +46,9 @@ def evaluate_args(fn, args):
     inputs are traced as abstract values and bound to the jaxpr's inputs here."""
     try:
         leaves, tree = jax.tree_util.tree_flatten(args)
+        if any(isinstance(x, jax.core.Tracer) for x in leaves):
+            return None  # (np.asarray fails on a tracer, and JAX's message for it walks the
+            # whole trace: 60 ms each in a transformer's step, half its first run)
         leaves = [np.asarray(x) for x in leaves]
         if any(x.dtype.kind not in "biuf" for x in leaves):
             return None
@@ -87,6 +90,8 @@ def _as(x, aval):
     dtype = getattr(aval, "dtype", None)
     if not isinstance(dtype, np.dtype) or dtype.kind not in "biuf":
         raise _NoRule("dtype")  # tokens, keys, bfloat16 and float8 (kind V), complex
+    if isinstance(x, jax.core.Tracer):
+        raise _NoRule("tracer")  # (as above: np.asarray's error would walk the trace)
     a = np.asarray(x)
     return _checked(a if a.dtype == dtype else a.astype(dtype), aval)
 

@@ -142,3 +142,21 @@ def test_training_step_folds_without_eager_compiles(model, want):
             compiler.backend_compile_and_load = orig
     assert got == pytest.approx(want)
     assert len(names) <= 1, names  # the step (none when JAX's or scopeflow's cache had it)
+
+
+def test_traced_inputs_are_not_converted(monkeypatch):
+    """A tracer among the inputs returns None before np.asarray: JAX's error for converting
+    one walks the whole trace (60 ms a call in a transformer's step)."""
+    converted = []
+    monkeypatch.setattr(jax.core.Tracer, "__array__",
+                        lambda self, *a, **k: converted.append(self) or np.zeros(()))
+    seen = []
+
+    def step(x):
+        seen.append(fold_numpy.evaluate_args(lambda a: a[0] + 1, [x]))
+        seen.append(fold_numpy.evaluate(lambda: x + 1))
+        return x
+
+    jax.jit(step)(jnp.int32(3))
+    assert seen == [None, None] and not converted
+    assert fold_numpy.evaluate_args(lambda a: a[0] + 1, [np.int32(3)]) == 4
