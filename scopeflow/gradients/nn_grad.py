@@ -118,6 +118,25 @@ def _conv2d_grad(op, grad):
             apply_op("Conv2DBackpropFilter", op._inputs[0], s1, grad, **attrs)]
 
 
+@gradient("Conv2DBackpropInput")
+def _conv2d_backprop_input_grad(op, grad):
+    """TF's _Conv2DBackpropInputGrad (conv2d_transpose): no gradient for the sizes."""
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, *_CONV)
+    return [None,
+            apply_op("Conv2DBackpropFilter", grad, shape(op._inputs[1]), op._inputs[2], **attrs),
+            apply_op("Conv2D", grad, op._inputs[1], **attrs)]
+
+
+@gradient("Conv2DBackpropFilter")
+def _conv2d_backprop_filter_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, *_CONV)
+    return [apply_op("Conv2DBackpropInput", shape(op._inputs[0]), grad, op._inputs[2], **attrs),
+            None,
+            apply_op("Conv2D", op._inputs[0], grad, **attrs)]
+
+
 @gradient("Conv3D")
 def _conv3d_grad(op, grad):
     from scopeflow.ops.shape_ops import shape_n

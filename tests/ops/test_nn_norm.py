@@ -68,17 +68,17 @@ def test_fused_batch_norm_fed_sizes_fail_as_tf(oracle, args):
                     [[1.0, 2.0], [1.0, 2.0, 3.0]])
 
 
-# conv2d_transpose (Conv2DBackpropInput) has no gradient function here: tf.gradients takes the
+# Conv3DBackpropInputV2 (conv3d_transpose) has no gradient function here: tf.gradients takes the
 # SymbolicGradient path (jax.vjp over the forward kernels), through FusedBatchNormV3's kernel
 TRAINING_GRADIENT = """
 rng = np.random.default_rng(2)
-x = tf.constant(rng.standard_normal((4, 3, 3, 5)).astype(np.float32))
-w = tf.Variable(rng.standard_normal((3, 3, 6, 5)).astype(np.float32))
-h = tf.nn.conv2d_transpose(x, w, output_shape=[4, 6, 6, 6], strides=[1, 2, 2, 1])
+x = tf.constant(rng.standard_normal((2, 3, 3, 3, 5)).astype(np.float32))
+w = tf.Variable(rng.standard_normal((2, 2, 2, 6, 5)).astype(np.float32))
+h = tf.reshape(tf.nn.conv3d_transpose(x, w, [2, 6, 6, 6, 6], [1, 2, 2, 2, 1]), [12, 6, 6, 6])
 scale = tf.Variable(rng.uniform(0.5, 2, 6).astype(np.float32))
 offset = tf.Variable(rng.standard_normal(6).astype(np.float32))
 y, _, _ = tf.nn.fused_batch_norm(h, scale, offset, epsilon=1e-5, is_training=True)
-loss = tf.reduce_sum(tf.sin(y) * tf.constant(rng.standard_normal((4, 6, 6, 6)).astype(np.float32)))
+loss = tf.reduce_sum(tf.sin(y) * tf.constant(rng.standard_normal((12, 6, 6, 6)).astype(np.float32)))
 grads = tf.gradients(loss, [scale, offset, w, x])
 with tf.Session() as s:
     s.run(tf.global_variables_initializer())

@@ -1,0 +1,38 @@
+"""Graph gradients of nn ops against TF: the ops TF's gradient functions add (names, types,
+inputs) and their values."""
+
+import numpy as np
+import pytest
+from oracle import run_here
+
+# conv2d_transpose (Conv2DBackpropInput) and conv2d_backprop_filter, SAME and VALID, NHWC
+CONV_BACKPROPS = """
+rng = np.random.default_rng(0)
+x = tf.constant(rng.standard_normal((2, 4, 4, 3)))
+w = tf.constant(rng.standard_normal((3, 3, 5, 3)))
+t_same = tf.nn.conv2d_transpose(x, w, [2, 8, 8, 5], [1, 2, 2, 1], "SAME")
+t_valid = tf.nn.conv2d_transpose(x, w, [2, 9, 9, 5], [1, 2, 2, 1], "VALID")
+img = tf.constant(rng.standard_normal((2, 6, 6, 3)))
+dy = tf.constant(rng.standard_normal((2, 3, 3, 4)))
+f = tf.nn.conv2d_backprop_filter(img, [2, 2, 3, 4], dy, [1, 2, 2, 1], "SAME")
+loss = (tf.reduce_sum(tf.sin(t_same)) + tf.reduce_sum(tf.cos(t_valid))
+        + tf.reduce_sum(tf.sin(f)))
+grads = tf.gradients(loss, [x, w, img, dy])
+ops = sorted([o.name, o.type, [i.name for i in o.inputs]]
+             for o in tf.get_default_graph().get_operations()
+             if o.name.startswith("gradients/conv2d_") and "Backprop" in o.name or
+             o.type in ("Conv2D", "Conv2DBackpropFilter", "Conv2DBackpropInput"))
+with tf.Session() as s:
+    values = [g.ravel().tolist() for g in s.run(grads)]
+result = [ops, values]
+"""
+
+
+@pytest.mark.oracle
+def test_conv_backprop_gradients_are_tfs(oracle):
+    there = oracle(CONV_BACKPROPS)
+    assert "ok" in there, there
+    here = run_here(CONV_BACKPROPS)["ok"]
+    assert here[0] == there["ok"][0]
+    for h, t in zip(here[1], there["ok"][1]):
+        np.testing.assert_allclose(h, t, rtol=1e-10, atol=1e-12)
