@@ -12,6 +12,7 @@ from scopeflow.keras.data_utils import (  # noqa: F401 - re-exports
     OrderedEnqueuer,
     SequenceEnqueuer,
 )
+from scopeflow.keras.get_file import get_file  # noqa: F401 - re-export
 from scopeflow.keras.progbar import Progbar  # noqa: F401 - re-export
 from scopeflow.keras.serialization_lib import (  # noqa: F401 - re-exports
     deserialize_keras_object,
