@@ -111,6 +111,13 @@ for _type, _fn in (("BesselI0", _i0), ("BesselI0e", _i0e), ("BesselI1", _i1),
     gradient(_type)(_bessel(_fn))
 
 
+@gradient("Lgamma")
+def _lgamma_grad(op, grad):
+    from scopeflow.ops.math_unary import digamma
+    with default_graph().control_dependencies([grad]):
+        return grad * digamma(conj(op._inputs[0]))
+
+
 @gradient("Digamma")
 def _digamma_grad(op, grad):
     from scopeflow.ops.constant import constant

@@ -182,6 +182,27 @@ def _cosh_grad(op, grad):
         return grad * UNARY["Sinh"](conj(op._inputs[0]))
 
 
+
+@gradient("Asinh")
+def _asinh_grad(op, grad):
+    with _control(grad):
+        return grad / UNARY["Cosh"](conj(op._outputs[0]))
+
+
+@gradient("Acosh")
+def _acosh_grad(op, grad):
+    with _control(grad):
+        return grad / UNARY["Sinh"](conj(op._outputs[0]))
+
+
+@gradient("Atanh")
+def _atanh_grad(op, grad):
+    """grad * 1 / (1 - x^2), the one a Const of grad's type (TF's _AtanhGrad)."""
+    with _control(grad):
+        x2 = UNARY["Square"](conj(op._inputs[0]))
+        one = constant(1, dtype=grad.dtype.base_dtype)
+        return grad * UNARY["Reciprocal"](BINARY["Sub"](one, x2))
+
 # ---- second order ---------------------------------------------------------------------------
 @gradient("TanhGrad", needs=("TanhGrad",))
 def _tanh_grad_grad(op, grad):
