@@ -20,7 +20,7 @@ for dt in (tf.float32, tf.float64):
               tf.math.floormod(x, y + 0.7), tf.math.floormod(x, p),
               tf.math.atan2(x, y + 0.2), tf.math.atan2(p, x + 1.),
               tf.math.asinh(x), tf.math.acosh(x * x + 1.2), tf.math.atanh(p),
-              tf.math.lgamma(x + 2.5)]
+              tf.math.lgamma(x + 2.5), tf.math.lgamma(x - 0.3)]
         g = tf.gradients([tf.reduce_sum(tf.sin(v)) for v in ys], [x, y, p])
         ops = [[o.name, o.type, [i.name for i in o.inputs]]
                for o in tf.get_default_graph().get_operations() if '_grad' in o.name]

@@ -70,21 +70,13 @@ def _second(fn, shape, lo=-1.0, hi=1.0):
 
 CASES = [
     # unary special functions
-    ("Acosh", [((3, 4), 1.2, 3.0)], "tf.math.acosh(x0)"),
-    ("Asinh", [M34], "tf.math.asinh(x0)"),
-    ("Atanh", [((3, 4), -0.9, 0.9)], "tf.math.atanh(x0)"),
     ("BesselI0e", [M34], "tf.math.bessel_i0e(x0)"),
     ("BesselI1e", [M34], "tf.math.bessel_i1e(x0)"),
     ("Digamma", [POS34], "tf.math.digamma(x0)"),
-    ("Lgamma", [POS34], "tf.math.lgamma(x0)"),
-    ("Lgamma_negative", [((3, 4), -0.9, -0.1)], "tf.math.lgamma(x0)"),
     ("Erfc", [M34], "tf.math.erfc(x0)"),
     ("Erfinv", [((3, 4), -0.9, 0.9)], "tf.math.erfinv(x0)"),
     ("Ndtri", [((3, 4), 0.05, 0.95)], "tf.math.ndtri(x0)"),
     # binary
-    ("Atan2", [M34, M34], "tf.math.atan2(x0, x1)"),
-    ("Atan2_broadcast", [M34, ((4,), -2.0, 2.0)], "tf.math.atan2(x0, x1)"),
-    ("FloorMod", [((3, 4), -5.0, 5.0), ((3, 4), 0.5, 2.0)], "tf.math.floormod(x0, x1)"),
     ("TruncateMod", [((3, 4), -5.0, 5.0), ((3, 4), 0.5, 2.0)], "tf.truncatemod(x0, x1)"),
     ("Igamma", [POS34, POS34], "tf.math.igamma(x0, x1)"),
     ("Igammac", [POS34, POS34], "tf.math.igammac(x0, x1)"),
@@ -92,15 +84,6 @@ CASES = [
     ("Polygamma", [[[0.0, 1.0, 2.0], [1.0, 3.0, 0.0]], ((2, 3), 0.5, 3.0)],
      "tf.math.polygamma(x0, x1)"),
     ("Zeta", [((2, 3), 1.5, 4.0), ((2, 3), 0.5, 3.0)], "tf.math.zeta(x0, x1)"),
-    ("Xdivy", [M34, POS34], "tf.math.xdivy(x0, x1)"),
-    ("Xlogy", [M34, POS34], "tf.math.xlogy(x0, x1)"),
-    ("Xlog1py", [M34, POS34], "tf.math.xlog1py(x0, x1)"),
-    ("Xlogy_zero_x", [[0.0, 1.5, 0.0, -2.0], [0.5, 2.0, 3.0, 0.7]], "tf.math.xlogy(x0, x1)"),
-    ("Xdivy_zero_x", [[0.0, 1.5, 0.0, -2.0], [0.5, 2.0, 3.0, 0.7]], "tf.math.xdivy(x0, x1)"),
-    ("Xlog1py_zero_x", [[0.0, 1.5, 0.0, -2.0], [0.5, 2.0, 3.0, 0.7]],
-     "tf.math.xlog1py(x0, x1)"),
-    ("MulNoNan", [M34, M34], "tf.math.multiply_no_nan(x0, x1)"),
-    ("MulNoNan_zero_y", [[1.0, -2.0, 3.0], [0.0, 1.5, 0.0]], "tf.math.multiply_no_nan(x0, x1)"),
     ("NextAfter", [M34, M34], "tf.math.nextafter(x0, x1)"),
     # reductions and scans
     ("Prod", [((3, 4), 0.5, 1.5)], "tf.reduce_prod(x0, axis=1)"),

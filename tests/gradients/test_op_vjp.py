@@ -1,10 +1,10 @@
 """Gradients through a while loop run on the host (a dynamic_size TensorArray written per
 iteration: raw_rnn, seq2seq decoders) when the path also holds an op without a graph gradient
-function here (Atan2): TF's backward loop, and a per-op jax.vjp for that op (op_vjp.py). The
-whole-path SymbolicGradient re-ran the host loop inside jax.vjp and failed at the loop's
-host-marked ops (UnimplementedError at `rnn/while/Identity_3`). Values, gradients and Adam
-steps against TF; ematvey's seq2seq tutorial model (bidirectional encoder, raw_rnn decoder
-feeding back argmax embeddings) trained a few steps."""
+function here (Igammac, CumulativeLogsumexp): TF's backward loop, and a per-op jax.vjp for that
+op (op_vjp.py). The whole-path SymbolicGradient re-ran the host loop inside jax.vjp and failed
+at the loop's host-marked ops (UnimplementedError at `rnn/while/Identity_3`). Values, gradients
+and Adam steps against TF; ematvey's seq2seq tutorial model (bidirectional encoder, raw_rnn
+decoder feeding back argmax embeddings) trained a few steps."""
 
 import pytest
 from approx import agree, explain
@@ -44,58 +44,65 @@ COND = "    inp = tf.cond(tf.reduce_all(fin), lambda: pad, nxt)\n"
 assert NEXT in DECODER and COND in DECODER
 
 PROGRAMS = {
-    # Atan2 (no graph gradient here) before the loop: the first input of the decoder
-    "atan2_into_raw_rnn": DECODER.replace("START", "tf.atan2(x, tf.ones_like(x) * 2.)"),
+    # Igammac (no graph gradient here) before the loop: the first input of the decoder
+    "igammac_into_raw_rnn": DECODER.replace(
+        "START", "tf.math.igammac(2. + x, tf.ones_like(x) * 2.)"),
     # an op reading one tensor twice: its whole gradient goes to the first input
-    "atan2_same_input_twice": DECODER.replace("START", "tf.atan2(x, x + 3.)"),
-    # after the loop: Atan2 of the stacked dynamic_size array
-    "atan2_of_stacked_array": (
+    "igammac_same_input_twice": DECODER.replace("START", "tf.math.igammac(x + 2., x + 3.)"),
+    # after the loop: Igammac of the stacked dynamic_size array
+    "igammac_of_stacked_array": (
         "x = tf.placeholder(tf.float32, [2])\n"
         "ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)\n"
         "_, ta = tf.while_loop(lambda i, ta: i < 3, lambda i, ta: (\n"
         "    i + 1, ta.write(i, tf.sin(x * tf.cast(i + 1, tf.float32)))), (0, ta))\n"
-        "y = tf.reduce_sum(tf.atan2(ta.stack(), 0.5 + x * x))\n"
+        "y = tf.reduce_sum(tf.math.igammac(ta.stack() + 1.5, 0.5 + x * x))\n"
         "g = tf.gradients(y, x)\n"
         "with tf.Session() as s:\n"
         "    result = s.run([y, g], {x: [0.3, -1.2]})\n"),
-    # inside the host-run loop: Asinh in the body, Cumprod in the cond's taken branch (their
-    # SymbolicGradients run in the backward loop and its cond, their inputs from TF's stacks)
-    "asinh_in_body_cumprod_in_cond": DECODER.replace("START", "x").replace(
+    # inside the host-run loop: CumulativeLogsumexp in the body, Cumprod in the cond's taken
+    # branch (their SymbolicGradients run in the backward loop and its cond, their inputs from
+    # TF's stacks)
+    "cumlogsumexp_in_body_cumprod_in_cond": DECODER.replace("START", "x").replace(
         NEXT, "    nxt = lambda: tf.cumprod(tf.nn.embedding_lookup(\n"
               "        emb, tf.argmax(out, axis=1)) * out[:, 1:], axis=1)\n").replace(
-        COND, COND + "    inp = tf.asinh(inp * (1. + out[:, :3]))\n"),
-    # a host op (boolean_mask's Where) beside Xlogy and Atan2 in the cond's branch
+        COND, COND + "    inp = tf.math.cumulative_logsumexp(\n"
+              "        inp * (1. + out[:, :3]), axis=-1)\n"),
+    # a host op (boolean_mask's Where) beside Xlogy (a graph gradient) and CumulativeLogsumexp
+    # in the cond's branch
     "host_op_and_xlogy_in_cond": DECODER.replace("START", "x").replace(
-        NEXT, "    nxt = lambda: tf.reshape(tf.boolean_mask(tf.math.xlogy(tf.atan2(\n"
-              "        tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1)), 2. + out[:, :3]),\n"
+        NEXT, "    nxt = lambda: tf.reshape(tf.boolean_mask(tf.math.xlogy(\n"
+              "        tf.math.cumulative_logsumexp(tf.nn.embedding_lookup(\n"
+              "            emb, tf.argmax(out, axis=1)) * (2. + out[:, :3]), axis=-1),\n"
               "        1.5 + out[:, 1:]), out[:, :3] < 9.), [2, 3])\n"),
-    # a cond nested in the branch, Atan2 and Cumprod in its branches (the outer branch is not
+    # a cond nested in the branch, Igammac and Cumprod in its branches (the outer branch is not
     # taken in the decoder's last iteration)
-    "nested_conds_with_atan2_and_cumprod": DECODER.replace("START", "x").replace(
+    "nested_conds_with_igammac_and_cumprod": DECODER.replace("START", "x").replace(
         NEXT, "    def nxt():\n"
               "        e = tf.nn.embedding_lookup(emb, tf.argmax(out, axis=1))\n"
-              "        return tf.cond(tf.reduce_any(fin), lambda: tf.atan2(e, 2. + out[:, :3]),\n"
+              "        return tf.cond(tf.reduce_any(fin), lambda: tf.math.igammac(\n"
+              "            1. + e, 2. + out[:, :3]),\n"
               "                       lambda: tf.cumprod(e * out[:, 1:], axis=1))\n"),
-    # Asinh in a compiled while loop whose value starts the host-run decoder
-    "asinh_in_compiled_loop_before_host_loop": DECODER.replace("START", "h0").replace(
+    # CumulativeLogsumexp in a compiled while loop whose value starts the host-run decoder
+    "cumlogsumexp_in_compiled_loop_before_host_loop": DECODER.replace("START", "h0").replace(
         "cell = tf.nn.rnn_cell.LSTMCell(4)\n",
         "cell = tf.nn.rnn_cell.LSTMCell(4)\n"
         "_, h0 = tf.while_loop(lambda i, h: i < 3,\n"
-        "                      lambda i, h: (i + 1, tf.asinh(h * 1.5 + x)), (0, x))\n"),
+        "                      lambda i, h: (i + 1, tf.math.cumulative_logsumexp(\n"
+        "                          h * 1.5 + x, axis=-1)), (0, x))\n"),
 }
 
-# a while loop run on the host (a dynamic_size TensorArray) with Atan2 in a cond of its body
-# and Asinh after the cond
+# a while loop run on the host (a dynamic_size TensorArray) with Igammac in a cond of its body
+# and CumulativeLogsumexp after the cond
 BODY_LOOP = (
     "x = tf.placeholder(tf.float32, [2])\n"
     "ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)\n"
     "def body(i, h, ta):\n"
-    "    h = tf.cond(i > 0, lambda: tf.atan2(h, 2. + x), lambda: h * 1.5)\n"
-    "    h = tf.asinh(h * x)\n"
+    "    h = tf.cond(i > 0, lambda: tf.math.igammac(3. + x, h * h), lambda: h * 1.5)\n"
+    "    h = tf.math.cumulative_logsumexp(h * x, axis=-1)\n"
     "    return i + 1, h, ta.write(i, h)\n"
     "_, h, ta = tf.while_loop(lambda i, h, ta: i < 3, body, (0, x, ta))\n"
     "g = tf.gradients(tf.reduce_sum(ta.stack()) + tf.reduce_sum(h), x)[0]\n")
-PROGRAMS["atan2_in_cond_asinh_in_body"] = BODY_LOOP + (
+PROGRAMS["igammac_in_cond_cumlogsumexp_in_body"] = BODY_LOOP + (
     "with tf.Session() as s:\n"
     "    result = [s.run(g, {x: [0.3, -1.2]}), s.run(g, {x: [-2., 0.7]})]\n")
 
@@ -155,7 +162,8 @@ def test_host_loop_gradient_with_a_per_op_vjp_matches_tf(oracle, name):
     assert agree(here, there, 1e-5), explain(code, here, there)
 
 
-# the same with a cond nested in the decoder's branch, Cumprod and Asinh in its branches: the
+# the same with a cond nested in the decoder's branch, Cumprod and CumulativeLogsumexp in its
+# branches: the
 # batch size is unknown, and the pops of the inner gradient cond in the last iteration's untaken
 # branch (popped, not used) must keep the shapes of the live values beside them
 NEXT_IN = "        return tf.nn.embedding_lookup(emb, tf.argmax(tf.matmul(out, W) + b, axis=1))\n"
@@ -163,7 +171,7 @@ assert NEXT_IN in SEQ2SEQ
 SEQ2SEQ_NESTED = SEQ2SEQ.replace(NEXT_IN, (
     "        e = tf.nn.embedding_lookup(emb, tf.argmax(tf.matmul(out, W) + b, axis=1))\n"
     "        return tf.cond(tf.reduce_any(time >= dec_len), lambda: tf.cumprod(e, axis=1),\n"
-    "                       lambda: tf.asinh(e * 2.))\n"))
+    "                       lambda: tf.math.cumulative_logsumexp(e * 2., axis=-1))\n"))
 
 
 @pytest.mark.oracle
@@ -175,7 +183,7 @@ def test_seq2seq_tutorial_model_trains_as_tf(oracle, code):
 
 
 def test_gradient_graph_is_tfs_backward_loop_and_one_vjp_op():
-    """The Atan2 gets a SymbolicGradient of its own under `Atan2_grad/`; the loop gets TF's
+    """The Igammac gets a SymbolicGradient of its own under `Igammac_grad/`; the loop gets TF's
     backward loop (stacks), not the whole-path SymbolicGradient."""
     import numpy as np
 
@@ -184,28 +192,29 @@ def test_gradient_graph_is_tfs_backward_loop_and_one_vjp_op():
     ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)
     _, ta = tf.while_loop(lambda i, ta: i < 3, lambda i, ta: (
         i + 1, ta.write(i, tf.sin(x * tf.cast(i + 1, tf.float32)))), (0, ta))
-    y = tf.reduce_sum(tf.atan2(ta.stack(), 2.))
+    y = tf.reduce_sum(tf.math.igammac(ta.stack() + 1.5, 2.))
     g = tf.gradients(y, x)[0]
     ops = tf.get_default_graph().get_operations()
     vjps = [op.name for op in ops if op.type == "SymbolicGradient"]
-    assert vjps == ["gradients/Atan2_grad/SymbolicGradient"]
+    assert vjps == ["gradients/Igammac_grad/SymbolicGradient"]
     assert any(op.type == "StackPopV2" for op in ops)
     v = tf.Session().run(g, {x: [0.3, -1.2]})
     assert np.all(np.isfinite(v))
 
 
 def test_ops_in_the_body_and_its_cond_take_their_inputs_from_stacks():
-    """Atan2 in the body's cond and Asinh in the body get SymbolicGradients of their own in
-    the backward loop and its cond; the forward values they read are popped from TF's stacks
-    (the host loop is not re-run inside jax.vjp)."""
+    """Igammac in the body's cond and CumulativeLogsumexp in the body get SymbolicGradients of
+    their own in the backward loop and its cond; the forward values they read are popped from
+    TF's stacks (the host loop is not re-run inside jax.vjp; the axis stays a Const)."""
     import scopeflow.compat.v1 as tf
     exec(BODY_LOOP, {"tf": tf})
     ops = tf.get_default_graph().get_operations()
     vjps = {op.name: [t.op.type for t in op.inputs] for op in ops
             if op.type == "SymbolicGradient"}
     assert vjps == {
-        "gradients/while/Asinh_grad/SymbolicGradient": ["StackPopV2", "AddN"],
-        "gradients/while/cond/Atan2_grad/SymbolicGradient": [
+        "gradients/while/CumulativeLogsumexp_grad/SymbolicGradient": [
+            "StackPopV2", "AddN", "Const"],
+        "gradients/while/cond/Igammac_grad/SymbolicGradient": [
             "StackPopV2", "StackPopV2", "Switch"]}
 
 
@@ -213,7 +222,7 @@ def test_without_a_host_loop_the_whole_path_fallback_stays():
     """A path without a loop run on the host keeps the one SymbolicGradient op."""
     import scopeflow.compat.v1 as tf
     x = tf.placeholder(tf.float32, [2])
-    tf.gradients(tf.reduce_sum(tf.atan2(tf.sin(x), 2.)), x)
+    tf.gradients(tf.reduce_sum(tf.math.igammac(2. + tf.sin(x), 2.)), x)
     ops = tf.get_default_graph().get_operations()
     assert [op.name for op in ops if op.type == "SymbolicGradient"] == [
         "gradients/SymbolicGradient"]

@@ -129,7 +129,7 @@ def test_resize_run_time_errors_match_tf(oracle):
     _same("import numpy as np\n" + RUN_ERRORS, oracle)
 
 
-# A gradient through ResizeBilinear and an op with no graph gradient here (Atan2): tf.gradients
+# A gradient through ResizeBilinear and an op with no graph gradient here (Igammac): tf.gradients
 # falls back to one SymbolicGradient op, which differentiates the forward kernel with jax.vjp.
 # The kernel's per-product rounding (a bit operation) once had no derivative there: the
 # products' terms were dropped and the values differed from TF's (2.3 off), silently.
@@ -139,7 +139,7 @@ x = tf.placeholder(tf.float32, [2, 5, 7, 3])
 gs = []
 for size, ac, hp in (([9, 4], False, False), ([3, 11], True, False), ([10, 14], False, True)):
     y = tf.image.resize_bilinear(x, size, align_corners=ac, half_pixel_centers=hp)
-    loss = tf.reduce_sum(tf.atan2(tf.square(y), 1.5 + tf.sin(y)) * tf.cos(y))
+    loss = tf.reduce_sum(tf.math.igammac(1. + tf.square(y), 1.5 + tf.sin(y)) * tf.cos(y))
     gs.append(tf.gradients(loss, x)[0])
 with tf.Session() as s:
     vals = s.run(gs, {x: np.cos(np.arange(210.)).reshape(2, 5, 7, 3)})
