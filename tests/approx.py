@@ -47,3 +47,32 @@ def assert_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there), explain(code, here, there)
+
+
+# A program prelude for gradient-graph oracle tests: grad_graph(build) builds
+# `ys, xs = build(dtype)` in a fresh graph per dtype and gives, per dtype, the ops of the
+# gradient subgraph (name, type, input names) and the values of tf.gradients(ys, xs).
+GRAD_GRAPH = r'''
+def grad_graph(build, dtypes=(tf.float32, tf.float64)):
+    out = []
+    for dt in dtypes:
+        with tf.Graph().as_default():
+            ys, xs = build(dt)
+            g = tf.gradients(ys, xs)
+            ops = [[o.name, o.type, [i.name for i in o.inputs]]
+                   for o in tf.get_default_graph().get_operations() if '_grad' in o.name]
+            with tf.Session() as s:
+                out.append([ops, [v.tolist() for v in s.run(g)]])
+    return out
+'''
+
+
+def check_grad_graph(oracle, program):
+    """Runs GRAD_GRAPH + `program` under TF and here; the results must agree (a TF error
+    is the program's fault)."""
+    from oracle import run_here
+    code = GRAD_GRAPH + program
+    there = oracle(code)
+    assert "ok" in there, there
+    here = run_here(code)
+    assert "ok" in here and agree(here, there), explain(code, here, there)

@@ -15,6 +15,7 @@ import types
 from scopeflow.gradients import (  # noqa: F401 - registrations
     array_grad,
     binary_grad,
+    color_grad,
     complex_grad,
     cond_grad,
     diag_grad,

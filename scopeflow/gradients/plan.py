@@ -45,7 +45,6 @@ GradientDescent Momentum PowerSign ProximalAdagrad ProximalGradientDescent RMSPr
 NO_GRADIENT = frozenset(["Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
                          "Lu", "SoftsignGrad", "AdjustHue", "AdjustSaturation",
                          "AdjustContrastv2", "DrawBoundingBoxesV2",
-                         "RGBToHSV",  # (TF's has one: its formula is not rebuilt yet)
                          *_TRAINING_OPS])
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))
