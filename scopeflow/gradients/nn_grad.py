@@ -163,6 +163,12 @@ def _max_pool_grad(op, grad):
                              "data_format"))
 
 
+@gradient("MaxPoolWithArgmax", needs=("MaxPoolGradWithArgmax",))
+def _max_pool_with_argmax_grad(op, grad, unused_argmax_grad):
+    return apply_op("MaxPoolGradWithArgmax", op._inputs[0], grad, op._outputs[1],
+                    **_attrs(op, "ksize", "strides", "padding", "include_batch_in_index"))
+
+
 @gradient("AvgPool", needs=("AvgPoolGrad",))
 def _avg_pool_grad(op, grad):
     from scopeflow import dtypes as _dt

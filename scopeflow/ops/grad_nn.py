@@ -23,6 +23,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
+from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.array_base import partial_shape, static_value
 from scopeflow.ops.eigen_lrn import eigen_lrn_grad
 from scopeflow.ops.nn_conv import check_attr
@@ -185,6 +186,27 @@ def _pool_grad_infer(op_type, rank=4, formats=_FORMATS_2D):
 def max_pool_grad(orig_input, orig_output, grad, *, ksize, strides, padding,
                   explicit_paddings=(), data_format="NHWC"):
     return max_pool_backprop(orig_input, grad, ksize, strides, padding, explicit_paddings)
+
+
+def _grad_with_argmax_infer(input, grad, argmax, **attrs):  # noqa: A002
+    return spec(_rank_of(input, 4), grad.dtype.base_dtype)
+
+
+@typed_op("MaxPoolGradWithArgmax", infer=_grad_with_argmax_infer,
+          types={"argmax": ANY}, context=True)
+def max_pool_grad_with_argmax(ctx, input, grad, argmax, *, ksize, strides, padding,  # noqa: A002
+                              include_batch_in_index=False, Targmax=None):  # noqa: N803
+    """Each output's gradient added to the input position its argmax names (flat in the
+    image, or in the batch with `include_batch_in_index`), in output order as TF's kernel."""
+    n, per = input.shape[0], int(np.prod(input.shape[1:]))
+    where = argmax.reshape(n, -1).astype(jnp.int64)
+    if not include_batch_in_index:
+        where = where + (jnp.arange(n, dtype=jnp.int64) * per)[:, None]
+    where = where.reshape(-1)
+    ctx.check(jnp.all((where >= 0) & (where < n * per)), InvalidArgumentError,
+              "Invalid output gradient index: argmax out of the input's range")
+    flat = jnp.zeros((n * per,), grad.dtype).at[where].add(grad.reshape(-1), mode="drop")
+    return flat.reshape(input.shape)
 
 
 @typed_op("MaxPoolGradV2", infer=_pool_grad_infer("MaxPoolGradV2"),

@@ -36,3 +36,34 @@ def test_conv_backprop_gradients_are_tfs(oracle):
     assert here[0] == there["ok"][0]
     for h, t in zip(here[1], there["ok"][1]):
         np.testing.assert_allclose(h, t, rtol=1e-10, atol=1e-12)
+
+
+# max_pool_with_argmax's gradient: MaxPoolGradWithArgmax, the output's gradient added where
+# its argmax points (overlapping windows, ties, the batch in the index or not)
+ARGMAX_POOL = """
+rng = np.random.default_rng(1)
+x = tf.constant(np.round(rng.standard_normal((2, 5, 5, 3)), 1).astype(np.float32))
+result = []
+for ksize, strides, padding, batch in [(2, 2, "VALID", False), (3, 1, "SAME", False),
+                                       (3, 2, "SAME", True), (2, 1, "VALID", True)]:
+    tf_ = tf.nn.max_pool_with_argmax(x, [1, ksize, ksize, 1], [1, strides, strides, 1],
+                                     padding, include_batch_in_index=batch)
+    g = tf.gradients(tf.reduce_sum(tf_[0] * tf_[0]) + tf.reduce_sum(tf.sin(tf_[0])), x)[0]
+    with tf.Session() as s:
+        result.append([g.op.type, g.name, s.run(g).ravel().tolist()])
+ops = sorted([o.name, o.type, [i.name for i in o.inputs]]
+             for o in tf.get_default_graph().get_operations()
+             if o.type == "MaxPoolGradWithArgmax")
+result.append(ops)
+"""
+
+
+@pytest.mark.oracle
+def test_max_pool_with_argmax_gradient_is_tfs(oracle):
+    there = oracle(ARGMAX_POOL)
+    assert "ok" in there, there
+    here = run_here(ARGMAX_POOL)["ok"]
+    assert here[-1] == there["ok"][-1] and len(here[-1]) == 4
+    for h, t in zip(here[:-1], there["ok"][:-1]):
+        assert h[:2] == t[:2]
+        np.testing.assert_allclose(h[2], t[2], rtol=1e-6, atol=1e-6)
