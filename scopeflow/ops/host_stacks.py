@@ -98,9 +98,11 @@ def _flow_of(state):
     dtype and element shape from it, not its elements (the gradient array it names is the
     one the gradient loop carries in its own flow). Fed the whole array, i elements at
     iteration i, the gradient loop's compiled step had another signature, and compiled
-    again, in every iteration."""
+    again, in every iteration. Only a dynamic_size array's: a fixed one keeps its shape from
+    one iteration to the next, and its gradient array takes its size from the flow (a
+    gradient scatter into one of size 0 failed)."""
     data = state.data
-    if not isinstance(data, np.ndarray) or data.ndim < 1:
+    if not isinstance(data, np.ndarray) or data.ndim < 1 or not state.meta.dynamic_size:
         return state
     return TAState(np.zeros((0,) + data.shape[1:], data.dtype), np.zeros((0,), bool),
                    state.meta)
