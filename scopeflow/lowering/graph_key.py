@@ -35,7 +35,6 @@ from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.dtypes import DType
 from scopeflow.lowering import context, disk_cache
-from scopeflow.lowering.entries import Counted
 from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED, remaining
 from scopeflow.ops import cf_run
 from scopeflow.ops.cf_context import CFContext
@@ -272,15 +271,10 @@ def _source_digest():
 
 
 # ---- the Entry without its executable ----------------------------------------------------------
-def store(path, program, entry, compiled, feeds=()):
-    """Writes `path` for `entry` (traced from `program` for `feeds`); `compiled`: (file name
-    of the compiled program, its setup names, its argument and result types) or None. Fed
-    entries padded to a bucket (entries.Counted: a fed SparseTensor's) pass as their two
-    arrays, as the Entry read back says (`flat_feeds`); a fed TensorArray is not stored."""
-    if entry.text_out or entry.grow:
-        return
-    if entry.flat_feeds and any(type(feeds[i]) is not Counted and not hasattr(feeds[i], "ndim")
-                                for i in entry.feed_pos):
+def store(path, program, entry, compiled):
+    """Writes `path` for `entry` (traced from `program`); `compiled`: (file name of the
+    compiled program, its setup names, its argument and result types) or None."""
+    if entry.text_out or entry.grow or entry.flat_feeds:
         return
     if entry.call is not None and compiled is None:
         return
@@ -296,7 +290,6 @@ def store(path, program, entry, compiled, feeds=()):
                 "n_dyn": entry.n_dyn, "checks": checks,
                 "rng_ops": [_where(index, op) for op in entry.rng_ops],
                 "new_state": entry.new_state, "draws": entry.draws,
-                "flat_feeds": entry.flat_feeds,
                 "ta_count": None if entry.ta_serials is None else entry.ta_serials.count}
         _plain(meta)
         disk_cache.write_file(path, pickle.dumps(meta))
@@ -400,8 +393,7 @@ def load(path, program, state, feeds):
                       tuple(variables[i] for i in meta["var_out"]), tuple(meta["feed_pos"]),
                       tuple(_kind_in(program, k) for k in meta["kinds"]), meta["n_dyn"], checks,
                       tuple(_op_at(program, i) for i in meta["rng_ops"]), meta["new_state"],
-                      draws=meta["draws"], ta_serials=serials,
-                      flat_feeds=meta.get("flat_feeds", False))
+                      draws=meta["draws"], ta_serials=serials)
     except Exception:  # noqa: BLE001 - damaged or foreign: trace instead
         return None
     program.n_rng = len(entry.rng_ops)

@@ -649,7 +649,7 @@ def build(program, state, feeds):
     found = []
     e = build_traced(program, state, feeds, found)
     if path is not None and program.static_pos == static:
-        graph_key.store(path, program, e, found[-1] if found else None, feeds)
+        graph_key.store(path, program, e, found[-1] if found else None)
     return e
 
 

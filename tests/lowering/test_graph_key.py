@@ -61,41 +61,6 @@ def test_a_second_process_runs_a_training_step_without_tracing_it(tf, folder, tr
     assert [p for p in traces if p.tensors] == []  # the step was read back, not traced
 
 
-def test_a_step_fed_sparse_tensors_is_read_back_without_tracing_it(tf, folder, traces):
-    """Fed SparseTensors' entries pass padded to a bucket with their count (entries.Counted,
-    two arguments each): such a step is stored by its graph too (`flat_feeds`), so a second
-    process does not trace it (the weighted embedding_lookup_sparse of
-    benchmarks/sparse_feeds.py: first 10 steps 3.3-4.7 s -> 0.36 s with a filled cache)."""
-    ids, wts = tf.sparse_placeholder(tf.int64), tf.sparse_placeholder(tf.float32)
-    y = tf.placeholder(tf.float32, [None])
-    emb = tf.get_variable("emb", initializer=np.linspace(-1, 1, 40, dtype=np.float32)
-                          .reshape(10, 4))
-    h = tf.nn.embedding_lookup_sparse(emb, ids, wts, combiner="sqrtn")
-    logit = tf.reduce_sum(h, 1)
-    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(labels=y, logits=logit))
-    train = tf.train.AdamOptimizer(0.1).minimize(loss)
-
-    def feed(k):
-        index = np.array([[r, c] for r in range(3) for c in range(1 + (r + k) % 3)], np.int64)
-        n = len(index)
-        return {ids: tf.SparseTensorValue(index, np.arange(n) % 10, [3, 4]),
-                wts: tf.SparseTensorValue(index, np.linspace(0.5, 1.5, n, dtype=np.float32),
-                                          [3, 4]), y: np.array([0, 1, 1], np.float32)}
-
-    def steps():
-        with tf.Session() as s:
-            s.run(tf.global_variables_initializer())
-            return [s.run([train, loss], feed(k))[1] for k in range(4)]
-
-    want = steps()
-    cache.clear()
-    del traces[:]
-    hits = disk_cache.stats["graph_hits"]
-    assert steps() == want
-    assert disk_cache.stats["graph_hits"] > hits
-    assert [p for p in traces if p.tensors] == []  # the step was read back, not traced
-
-
 def test_a_failing_check_read_back_by_its_graph_says_what_the_traced_one_says(tf, folder):
     x, y, loss, _ = _net(tf)
     with tf.Session() as s:
