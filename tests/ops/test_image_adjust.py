@@ -73,7 +73,10 @@ result = [err(lambda: tf.image.crop_to_bounding_box(f, 4, 0, 3, 2)),
 c = tf.image.crop_to_bounding_box(ph, 3, 3, 4, 4)
 r = tf.random_crop(ph, [7, 2, 3], seed=1)
 with tf.Session() as s:
-    result += [err(lambda: s.run(c, {ph: np.zeros([5, 5, 3])})),
+    # one failing assert each: where several fail, TF reports whichever of its concurrently
+    # run Assert ops fails first (seen both ways under load)
+    result += [err(lambda: s.run(c, {ph: np.zeros([5, 8, 3])})),
+               err(lambda: s.run(c, {ph: np.zeros([8, 5, 3])})),
                err(lambda: s.run(r, {ph: np.zeros([5, 5, 3])})),
                s.run(tf.shape(c), {ph: np.zeros([8, 8, 3])}).tolist()]
 """,
