@@ -8,7 +8,7 @@ import pytest
 from approx import agree, explain
 from oracle import run_here
 
-PROGRAM = r"""
+PRELUDE = r"""
 import contextlib, io
 import numpy as np
 K = tf.keras
@@ -18,6 +18,9 @@ def err(f):
     except Exception as e:
         return [type(e).__name__, str(e)[:200]]
 r = {}
+"""
+
+PROGRAM = PRELUDE + r"""
 with tf.Graph().as_default():
     tf.set_random_seed(1)
     xs = np.arange(24, dtype=np.float32).reshape(8, 3) / 10.
@@ -50,16 +53,7 @@ def test_fit_evaluate_predict_on_iterator_tensors_as_tf(oracle):
     assert agree(here, there), explain(PROGRAM, here, there)
 
 
-WIRED = r"""
-import contextlib, io
-import numpy as np
-K = tf.keras
-def err(f):
-    try:
-        return ["ok", f()]
-    except Exception as e:
-        return [type(e).__name__, str(e)[:200]]
-r = {}
+WIRED = PRELUDE + r"""
 for kind in ("input", "tensor", "deferred"):
     with tf.Graph().as_default():
         tf.set_random_seed(1)
