@@ -22,7 +22,9 @@ from scopeflow.errors import InvalidArgumentError
 from scopeflow.io.example_protos import Example as _Example
 from scopeflow.io.example_protos import Feature as _Feature
 from scopeflow.io.example_wire import fast_parse as _fast
+from scopeflow.io.example_wire import FLOAT as _FLOAT
 from scopeflow.io.example_wire import _varint
+from scopeflow.io.example_wire import packed as _packed
 from scopeflow.io.example_wire import tf_entries as _tf_entries
 from scopeflow.io.parsing_config import (
     FixedLenSequenceFeature,
@@ -217,8 +219,25 @@ def _record(data, wanted, where):
         try:
             features[key].CopyFrom(_Feature.FromString(value))
         except (DecodeError, RuntimeError, TypeError, IndexError):
-            raise _ParseError("%sCan't parse serialized Example." % where.key(key)) from None
+            floats = _cut_floats(value)
+            if floats is None:
+                raise _ParseError("%sCan't parse serialized Example." % where.key(key)) from None
+            features[key].float_list.value[:] = floats
     return example
+
+
+def _cut_floats(value):
+    """The floats of a Feature that is one packed FloatList whose byte length is no multiple
+    of 4 (protobuf refuses it; TF's fast parser keeps the whole floats), else None."""
+    if value[:1] != b"\x12":
+        return None
+    try:
+        size, i = _varint(value, 1)
+    except IndexError:
+        return None
+    if i + size != len(value):
+        return None
+    return _packed(value, i, i + size, _FLOAT)
 
 
 def _values(features, key, dtype, where, dense):

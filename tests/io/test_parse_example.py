@@ -205,3 +205,42 @@ RECORDS = [
 @pytest.mark.oracle
 def test_records_that_are_not_plain_examples_parse_as_tf(oracle):
     snippet_matches(oracle, "RECORDS = %r\n" % RECORDS + NOT_EXAMPLES)
+
+
+# a packed FloatList whose byte length is no multiple of 4: TF's fast parser keeps the whole
+# floats in it (VarLen, FixedLen and sequence features, one record or a batch), and a dense
+# feature of the wrong count then fails as any other would
+CUT_FLOATS = ATTEMPT + r'''
+import struct
+def rec(body, key=b"a"):
+    fl = b"\x0a" + bytes([len(body)]) + body
+    feature = b"\x12" + bytes([len(fl)]) + fl
+    entry = b"\x0a\x01" + key + b"\x12" + bytes([len(feature)]) + feature
+    feats = b"\x0a" + bytes([len(entry)]) + entry
+    return b"\x0a" + bytes([len(feats)]) + feats
+f = struct.pack("<3f", 1.5, -2., 3.25)
+def shown(r):
+    v = r["a"]
+    return v.values.tolist() if hasattr(v, "values") else v.tolist()
+result = []
+for body in [f[:10], f[:3], f[:11], f + b"\x01", b"\x00"]:
+    for feat in [tf.io.VarLenFeature(tf.float32), tf.io.FixedLenFeature([2], tf.float32),
+                 tf.io.FixedLenSequenceFeature([], tf.float32, allow_missing=True),
+                 tf.io.FixedLenFeature([], tf.float32), tf.io.FixedLenFeature([0], tf.float32)]:
+        tf.reset_default_graph()
+        one = tf.io.parse_single_example(tf.constant(rec(body)), {"a": feat})
+        batch = tf.io.parse_example(tf.constant([rec(body), rec(f)]), {"a": feat})
+        with tf.Session() as s:
+            result.append([attempt(lambda: shown(s.run(one))),
+                           attempt(lambda: shown(s.run(batch)))])
+tf.reset_default_graph()  # the cut list in a feature not asked for
+two = tf.io.parse_single_example(tf.constant(rec(f[:6], b"z")),
+                                 {"a": tf.io.FixedLenFeature([], tf.float32, default_value=9.)})
+with tf.Session() as s:
+    result.append(attempt(lambda: s.run(two)["a"].tolist()))
+'''
+
+
+@pytest.mark.oracle
+def test_a_cut_float_list_keeps_its_whole_floats_as_in_tf(oracle):
+    snippet_matches(oracle, CUT_FLOATS)
