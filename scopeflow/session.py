@@ -47,6 +47,7 @@ from scopeflow.session_config import (
     get_default_session,
 )
 from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
+from scopeflow.ragged.ragged_tensor import RaggedTensor
 from scopeflow.sparse_tensor import SparseTensor
 
 __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"]
@@ -54,7 +55,8 @@ __all__ = ["BaseSession", "InteractiveSession", "Session", "get_default_session"
 _MAX_PLANS = 4096
 _CARRIED = (TAState, TAMeta)  # TensorArray values that compiled steps take
 _STRING = _dt.string
-_COMPOSITE_KEYS = (tuple, SparseTensor, IndexedSlices)  # feed keys standing for several tensors
+# feed keys standing for several tensors
+_COMPOSITE_KEYS = (tuple, SparseTensor, IndexedSlices, RaggedTensor)
 _LEAVES = (Tensor, Operation, str)
 _MASK64 = (1 << 64) - 1
 

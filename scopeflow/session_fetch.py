@@ -127,8 +127,11 @@ def flatten_feeds(feed_dict):
                         "type object, instead of '%s'." % type(feed_dict).__name__)
     out = {}
     for k, v in feed_dict.items():
+        parts = getattr(k, "_session_feed_parts", None)  # a RaggedTensor: splits, values
         expand = getattr(k, "_session_fetches", None)  # a SparseTensor: its three parts
-        if expand is not None:
+        if parts is not None:
+            k, v = parts(v)
+        elif expand is not None:
             # a SparseTensor's or an IndexedSlices' parts zipped with the value, as TF's
             # feed_fn does (a shorter value feeds the first parts only)
             pairs = list(zip(expand()[0], v))

@@ -101,7 +101,7 @@ _CONTEXT_FREE = frozenset({
     "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul",
     "SparseReshape", "SparseFillEmptyRows", "SparseCross", "SparseReorder", "SparseSlice",
-    "Bucketize", "Select"})
+    "Bucketize", "Select", "BroadcastTo"})
 
 
 def _slice_of_shape(op):
