@@ -54,6 +54,19 @@ def _variable_shape_value(op):
 
 _FROM_SHAPES = {"Shape": _shape_value, "ShapeN": _shape_value, "Size": _shape_value,
                 "Rank": _shape_value, "VariableShape": _variable_shape_value}
+_SHAPE_OF_VALUE = frozenset({"Shape", "Size"})
+
+
+def _shape_of_folded(op):
+    """Shape / Size of an input whose value folds (a host op's output on constants)."""
+    got = _folded.get(op._inputs[0]._op)
+    value = None if got is None else got[op._inputs[0]._value_index]
+    if value is None:
+        return None
+    out = op._outputs[0].dtype.as_numpy_dtype
+    if op._type == "Size":
+        return (np.asarray(np.size(value), out),)
+    return (np.asarray(np.shape(value), out),)
 
 
 def static_value(t):
@@ -80,7 +93,8 @@ def _fold(root):
             stack.pop()
             continue
         missing = [t._op for t in op._inputs if t._op not in _folded]
-        if missing and _foldable(op) and op._type not in _FROM_SHAPES:
+        if missing and _foldable(op) and (op._type not in _FROM_SHAPES or (
+                op._type in _SHAPE_OF_VALUE and _FROM_SHAPES[op._type](op) is None)):
             stack.extend(missing)
             continue
         stack.pop()
@@ -101,7 +115,8 @@ _CONTEXT_FREE = frozenset({
     "MatrixSolve", "SegmentSum", "SegmentMean", "SegmentMax", "SegmentMin", "SegmentProd",
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul",
     "SparseReshape", "SparseFillEmptyRows", "SparseCross", "SparseReorder", "SparseSlice",
-    "Bucketize", "Select", "BroadcastTo"})
+    "Bucketize", "Select", "BroadcastTo", "UnicodeDecode", "UnicodeDecodeWithOffsets",
+    "UnicodeEncode", "RaggedRange", "RaggedTensorToTensor", "RaggedTensorToSparse"})
 
 
 def _slice_of_shape(op):
@@ -143,7 +158,10 @@ def _fold_one(op):
     if op._type == "Const":
         return (op._attrs["value"],)
     if op._type in _FROM_SHAPES:
-        return _FROM_SHAPES[op._type](op)
+        got = _FROM_SHAPES[op._type](op)
+        if got is None and op._type in _SHAPE_OF_VALUE:  # (TF's shape inference evaluates
+            got = _shape_of_folded(op)  # the constant subgraph below a Shape it reads)
+        return got
     if op._type == "StridedSlice" and op._inputs[0]._op._type == "Shape":
         got = _slice_of_shape(op)
         if got is not None:

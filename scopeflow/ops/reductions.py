@@ -171,6 +171,9 @@ def _public_reduce(op_type):
                keep_dims=None):
         axis = pick_axis(axis, reduction_indices)
         keep = pick_keep(keepdims, keep_dims)
+        if getattr(input_tensor, "_ragged_dispatch", False):  # (TF's dispatch to tf.ragged)
+            from scopeflow.ragged.ragged_math import reduce_ragged
+            return reduce_ragged(op_type, input_tensor, axis, keep, name)
         out = REDUCERS[op_type](input_tensor, reduction_dims(input_tensor, axis),
                                 name=name or op_type, keep_dims=keep)
         return may_reduce_to_scalar(keep, axis, out)

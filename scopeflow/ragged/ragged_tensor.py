@@ -30,6 +30,8 @@ def _check_validate(validate):
 class RaggedTensor:
     """A ragged tensor: `values` (a Tensor or RaggedTensor) split into rows."""
 
+    _ragged_dispatch = True  # (tf.reduce_sum & co. hand a RaggedTensor to ragged_math.py)
+
     def __init__(self, values, row_partition, internal=False):
         if not internal:
             raise ValueError("RaggedTensor constructor is private; please use one of the "

@@ -1,5 +1,6 @@
-"""tf.ragged.range vs TF (ragged/ragged_math.py, ops/ragged_ops.py RaggedRange): graphs,
-shapes, dtypes, values (negative deltas, floats, fed limits) and errors."""
+"""tf.ragged.range, tf.reduce_* of RaggedTensors and tf.ragged.map_flat_values vs TF
+(ragged/ragged_math.py, ops/ragged_ops.py RaggedRange): graphs, shapes, dtypes, values
+(negative deltas, floats, fed limits; reductions over each axis, nested, keepdims) and errors."""
 
 import pytest
 from ragged_oracle import same_as_tf
@@ -18,6 +19,32 @@ with tf.Session() as s:
             attempt(lambda: s.run(tf.ragged.range([1, 2], 3, 0))),
             attempt(lambda: tf.ragged.range([[1]]))]
 result = [info, vals, errs]"""
+
+
+REDUCTIONS = """
+a = tf.RaggedTensor.from_row_splits([1., 2., 3., 4.], [0, 2, 2, 4], validate=False)
+n = tf.ragged.constant([[[1, 2], [3]], [[4, 5, 6]]])
+outs = [tf.reduce_sum(a, axis=1), tf.reduce_mean(a, axis=1), tf.reduce_max(a, axis=0),
+        tf.reduce_min(a, 1, keepdims=True), tf.reduce_prod(a, axis=[0, 1]), tf.reduce_sum(a),
+        tf.reduce_sum(n, axis=2), tf.reduce_max(n, axis=1), tf.reduce_mean(n, axis=0),
+        tf.reduce_sum(a, axis=-1),
+        tf.reduce_all(tf.ragged.map_flat_values(tf.greater, a, 1.5), axis=1),
+        tf.reduce_any(tf.ragged.map_flat_values(tf.greater, a, 3.5), axis=1),
+        tf.ragged.map_flat_values(tf.exp, a), tf.ragged.map_flat_values(tf.add, n, 1),
+        tf.reduce_sum(a, axis=1, name="s")]
+def shp(o):
+    return [str(o.shape), o.dtype.name, type(o).__name__]
+info = [shp(o) for o in outs]
+with tf.Session() as s:
+    vals = [shown(v) for v in s.run(outs)]
+errs = [attempt(lambda: tf.reduce_sum(a, axis=2)),
+        attempt(lambda: tf.reduce_sum(a, axis=tf.placeholder(tf.int32)))]
+result = [info, vals, errs]"""
+
+
+@pytest.mark.oracle
+def test_reductions_and_map_flat_values_match_tf(oracle):
+    same_as_tf(oracle, REDUCTIONS)
 
 
 @pytest.mark.oracle
