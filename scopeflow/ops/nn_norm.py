@@ -272,7 +272,6 @@ def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
     scale, offset = tensor(scale, name="scale"), tensor(offset, name="offset")
     mean = constant([]) if mean is None else mean
     variance = constant([]) if variance is None else variance
-    epsilon = epsilon if epsilon > 1.001e-5 else 1.001e-5  # cuDNN's minimum, kept by TF
     outs = _fused_batch_norm(x, scale, offset, mean, variance, name=name or "FusedBatchNormV3",
                              epsilon=float(epsilon),
                              exponential_avg_factor=float(exponential_avg_factor),

@@ -115,3 +115,31 @@ def test_normalization_is_differentiable_in_scale_and_variance():
 
     for got, want in zip(jax.grad(f, (0, 1))(scale, var), jax.grad(plain, (0, 1))(scale, var)):
         np.testing.assert_allclose(got, want, rtol=1e-5)
+
+
+# channels whose variance is close to epsilon: TF 2.21 passes epsilon through as given (old TF
+# raised it to cuDNN's 1.001e-5, which moves y by 1e-4 relative here; seen in a GAN's losses)
+SMALL_EPSILON = """
+rng = np.random.default_rng(4)
+X = (rng.standard_normal((16, 5, 5, 8)) * 0.008 + 0.03).astype(np.float32)
+x = tf.placeholder(tf.float32, X.shape)
+ys = [tf.nn.fused_batch_norm(x, tf.ones([8]), tf.zeros([8]), epsilon=e, is_training=True)[0]
+      for e in (1e-5, 1e-6, 1e-3)]
+ys.append(tf.layers.batch_normalization(x, epsilon=1e-5, fused=True, training=True))
+eps = [o.get_attr("epsilon") for o in tf.get_default_graph().get_operations()
+       if o.type == "FusedBatchNormV3"]
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result = [eps, [y.ravel().tolist() for y in s.run(ys, {x: X})]]
+"""
+
+
+@pytest.mark.oracle
+def test_a_small_epsilon_is_used_as_given(oracle):
+    import numpy as np
+    there = oracle(SMALL_EPSILON)
+    assert "ok" in there, there
+    here = run_here(SMALL_EPSILON)["ok"]
+    assert here[0] == there["ok"][0]
+    for h, t in zip(here[1], there["ok"][1]):
+        np.testing.assert_allclose(h, t, rtol=1e-5, atol=2e-5)
