@@ -316,6 +316,21 @@ def _pad_grad(op, grad):
     return (x_grad, None, None) if len(op._inputs) == 3 else (x_grad, None)
 
 
+@gradient("MirrorPad")
+def _mirror_pad_grad(op, grad):
+    """MirrorPadGrad folds the padded areas back (TF's _MirrorPadGrad)."""
+    from scopeflow.ops.joining import mirror_pad_grad
+    return [mirror_pad_grad(grad, op._inputs[1], mode=op._attrs["mode"], name="MirrorPadGrad"),
+            None]
+
+
+@gradient("MirrorPadGrad")
+def _mirror_pad_grad_grad(op, grad):
+    """MirrorPad again, with the fold's paddings (TF's _MirrorPadGradGrad)."""
+    from scopeflow.ops.joining import _mirror_pad
+    return [_mirror_pad(grad, op._inputs[1], mode=op._attrs["mode"], name="MirrorPad"), None]
+
+
 @gradient("BroadcastTo")
 def _broadcast_to_grad(op, grad):
     from scopeflow.gradients.math_grad import broadcast_gradient_args

@@ -351,6 +351,12 @@ def tile(input, multiples, name=None):  # noqa: A002
 
 
 def _pad_shape(input, paddings, constant_values=None, *, mode=None):  # noqa: A002
+    return _shape_padded(input, paddings, 1)
+
+
+def _shape_padded(input, paddings, sign):  # noqa: A002
+    """Each dim plus (`sign` 1: Pad, MirrorPad) or less (-1: MirrorPadGrad, TF's
+    MirrorPadKnown) its two paddings."""
     dims = dims_of(input)
     pd = dims_of(paddings)
     check_rank(paddings, 2)
@@ -368,8 +374,8 @@ def _pad_shape(input, paddings, constant_values=None, *, mode=None):  # noqa: A0
         return spec((None,) * n, input.dtype.base_dtype)
     if (p < 0).any():
         raise ShapeError("Paddings must be non-negative")
-    return spec(tuple(None if d is None else d + int(a) + int(b) for d, (a, b) in zip(dims, p)),
-                input.dtype.base_dtype)
+    return spec(tuple(None if d is None else d + sign * (int(a) + int(b))
+                      for d, (a, b) in zip(dims, p)), input.dtype.base_dtype)
 
 
 def _paddings(paddings):
@@ -406,6 +412,22 @@ def _mirror_pad(ctx, input, paddings, *, mode):  # noqa: A002
     if failed(ctx, _mirror_error(np.shape(input), rows, mode == "REFLECT")):
         return xp(input).pad(input, [(max(0, a), max(0, b)) for a, b in rows])
     return xp(input).pad(input, rows, mode=mode.lower())
+
+
+def _fold_shape(input, paddings, *, mode=None):  # noqa: A002
+    return _shape_padded(input, paddings, -1)
+
+
+@op("MirrorPadGrad", infer=_fold_shape, types={"paddings": INDEX})
+def mirror_pad_grad(input, paddings, *, mode):  # noqa: A002
+    """MirrorPad's gradient: the padded areas folded back onto the values they mirror (the
+    transpose of MirrorPad with the same paddings and mode)."""
+    rows = [(int(a), int(b)) for a, b in np.asarray(paddings).tolist()]
+    shape = tuple(n - a - b for n, (a, b) in zip(np.shape(input), rows))
+    value = jnp.asarray(input)
+    fold = jax.linear_transpose(lambda x: jnp.pad(x, rows, mode=mode.lower()),
+                                jax.ShapeDtypeStruct(shape, value.dtype))
+    return fold(value)[0]
 
 
 def _mirror_error(shape, rows, reflect):

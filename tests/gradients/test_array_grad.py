@@ -3,7 +3,7 @@ tf.slice at a loop-dependent begin inside tf.while_loop (its gradient, a Pad who
 are popped from a stack each iteration), values and gradients against TF."""
 
 import pytest
-from approx import agree, explain
+from approx import agree, check_grad_graph, explain
 from oracle import run_here
 
 SLICE_IN_LOOP = (
@@ -55,3 +55,27 @@ def test_reverse_sequence_has_tfs_gradient(oracle):
     here, there = run_here(REVERSE_SEQUENCE), oracle(REVERSE_SEQUENCE)
     assert "ok" in there, there
     assert agree(here, there, 1e-6), explain(REVERSE_SEQUENCE, here, there)
+
+
+# tf.pad's REFLECT and SYMMETRIC modes: MirrorPadGrad folds the gradient back (int32 and int64
+# paddings, a zero padding, paddings up to the dimension's size); the gradient of that gradient
+# is MirrorPad again
+MIRROR_PAD = """
+def build(dt):
+    x = tf.constant(np.arange(24.).reshape(2, 3, 4) / 7. - 1., dt)
+    y1 = tf.pad(x, [[1, 1], [2, 0], [3, 2]], mode="REFLECT")
+    y2 = tf.pad(x, tf.constant([[0, 2], [3, 1], [0, 4]], tf.int64), mode="SYMMETRIC")
+    w = tf.constant(np.cos(np.arange(4 * 7 * 8.)).reshape(4, 7, 8), dt)
+    return [tf.reduce_sum(tf.sin(y1)), tf.reduce_sum(tf.cos(y2) * w)], [x]
+def second(dt):
+    x = tf.constant(np.arange(24.).reshape(2, 3, 4) / 7. - 1., dt)
+    y = tf.pad(x, [[1, 1], [2, 0], [3, 2]], mode="REFLECT")
+    g = tf.gradients(tf.reduce_sum(y ** 3), x)[0]
+    return [tf.reduce_sum(tf.sin(g))], [x]
+result = [grad_graph(build), grad_graph(second)]
+"""
+
+
+@pytest.mark.oracle
+def test_mirror_pad_has_tfs_gradient_graph(oracle):
+    check_grad_graph(oracle, MIRROR_PAD)

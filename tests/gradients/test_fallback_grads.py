@@ -152,8 +152,6 @@ CASES = [
      "tf.space_to_batch_nd(x0, [2, 2], [[0, 0], [0, 1]])"),
     ("DepthToSpace", [((1, 2, 2, 4), -1.0, 1.0)], "tf.nn.depth_to_space(x0, 2)"),
     ("SpaceToDepth", [((1, 4, 4, 2), -1.0, 1.0)], "tf.nn.space_to_depth(x0, 2)"),
-    ("MirrorPad_reflect", [M34], "tf.pad(x0, [[1, 2], [2, 1]], mode='REFLECT')"),
-    ("MirrorPad_symmetric", [M34], "tf.pad(x0, [[2, 1], [0, 3]], mode='SYMMETRIC')"),
     ("ReverseSequence", [M34], "tf.reverse_sequence(x0, [1, 3, 2], seq_axis=1, batch_axis=0)"),
     ("Roll", [M34], "tf.roll(x0, [1, -2], axis=[0, 1])"),
     ("EnsureShape", [M34], "tf.ensure_shape(x0, [3, 4])"),
