@@ -411,6 +411,78 @@ def _scatter_nd_grad(op, grad):
     return [None, gather_nd(grad, op._inputs[0]), None]
 
 
+@gradient("TensorScatterUpdate")
+def _tensor_scatter_update_grad(op, grad):
+    """The updates get the gradient at their indices, the tensor the rest (TF's)."""
+    from scopeflow.ops.array import identity
+    from scopeflow.ops.gather import gather_nd
+    from scopeflow.ops.scatter import tensor_scatter_update
+    from scopeflow.ops.shape_ops import zeros_like
+    indices = op._inputs[1]
+    updates_grad = gather_nd(grad, indices)
+    tensor_grad = tensor_scatter_update(identity(grad), indices,
+                                        zeros_like(op._inputs[2], dtype=grad.dtype))
+    return [tensor_grad, None, updates_grad]
+
+
+@gradient("TensorScatterAdd", "TensorScatterSub")
+def _tensor_scatter_add_grad(op, grad):
+    from scopeflow.ops.array import identity
+    from scopeflow.ops.gather import gather_nd
+    updates_grad = gather_nd(grad, op._inputs[1])
+    tensor_grad = identity(grad)
+    return [tensor_grad, None,
+            updates_grad if op._type == "TensorScatterAdd" else -updates_grad]
+
+
+@gradient("TensorScatterMax", "TensorScatterMin")
+def _tensor_scatter_min_or_max_grad(op, grad):
+    """Shared among the tensor's entry and the updates equal to the result (TF's
+    _TensorScatterMinOrMaxGrad)."""
+    from scopeflow.ops.gather import gather_nd, scatter_nd
+    from scopeflow.ops.math import equal
+    from scopeflow.ops.math_cast import cast
+    x, indices, y = op._inputs
+    output = op._outputs[0]
+    x_indicators = cast(equal(x, output), grad.dtype)
+    y_indicators = cast(equal(y, gather_nd(output, indices)), grad.dtype)
+    ys_indicators = scatter_nd(indices, y_indicators, shape(x, out_type=indices.dtype))
+    indicators = x_indicators + ys_indicators
+    x_grad = grad * x_indicators / indicators
+    y_grad = gather_nd(grad / indicators, indices) * y_indicators
+    return [x_grad, None, y_grad]
+
+
+@gradient("ExtractImagePatches")
+def _extract_image_patches_grad(op, grad):
+    """TF's: ExtractImagePatches of the input's 1-based positions (0 where padded) names, for
+    each patch entry, the input element it came from; the gradient's entries are summed there
+    (UnsortedSegmentSum, padding's -1 dropped)."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.image_patches import extract_image_patches
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.segments import unsorted_segment_sum
+    from scopeflow.ops.shape_ops import range as range_
+    batch_size, rows_in, cols_in, channels = unstack(shape(op._inputs[0], out_type=_dt.int64))
+    rows_out, cols_out = unstack(shape(op._outputs[0], out_type=_dt.int64)[1:3])
+    _, ksize_r, ksize_c, _ = op._attrs["ksizes"]
+    input_indices_num = rows_in * cols_in
+    input_idx = reshape(range_(1, input_indices_num + 1, dtype=_dt.float32),
+                        (1, rows_in, cols_in, 1))
+    input_idx_patched = extract_image_patches(
+        input_idx, op._attrs["ksizes"], op._attrs["strides"], op._attrs["rates"],
+        op._attrs["padding"])
+    input_idx_patched = cast(input_idx_patched, _dt.int64)
+    grad_expanded = transpose(
+        reshape(dense(grad), (batch_size, rows_out, cols_out, ksize_r, ksize_c, channels)),
+        (1, 2, 3, 4, 0, 5))
+    grad_flat = reshape(grad_expanded, (-1, batch_size * channels))
+    segment_ids = reshape(input_idx_patched, [-1]) - 1
+    grad_out = unsorted_segment_sum(grad_flat, segment_ids, num_segments=input_indices_num)
+    grad_out = reshape(grad_out, (rows_in, cols_in, batch_size, channels))
+    return [transpose(grad_out, (2, 0, 1, 3))]
+
+
 @gradient("DynamicPartition")
 def _dynamic_partition_grad(op, *grads):
     """Each row's position, partitioned as the data was, stitches the partitions' gradients

@@ -79,3 +79,23 @@ result = [grad_graph(build), grad_graph(second)]
 @pytest.mark.oracle
 def test_mirror_pad_has_tfs_gradient_graph(oracle):
     check_grad_graph(oracle, MIRROR_PAD)
+
+
+# tf.image.extract_patches: TF's gradient patches the input's positions the same way and sums
+# the gradient's entries at them (UnsortedSegmentSum); VALID and SAME (padding dropped), rates,
+# a batch known only when run
+EXTRACT_PATCHES = """
+def build(dt):
+    img = tf.constant(np.cos(np.arange(2 * 5 * 6 * 3.)).reshape(2, 5, 6, 3), dt)
+    fed = tf.placeholder_with_default(img, [None, 5, 6, 3])
+    ys = [tf.image.extract_patches(img, [1, 2, 3, 1], [1, 2, 1, 1], [1, 1, 1, 1], 'VALID'),
+          tf.image.extract_patches(img, [1, 3, 2, 1], [1, 2, 2, 1], [1, 2, 1, 1], 'SAME'),
+          tf.image.extract_patches(fed, [1, 2, 2, 1], [1, 1, 3, 1], [1, 1, 1, 1], 'SAME')]
+    return [tf.reduce_sum(tf.sin(y)) for y in ys], [img]
+result = grad_graph(build)
+"""
+
+
+@pytest.mark.oracle
+def test_extract_image_patches_has_tfs_gradient_graph(oracle):
+    check_grad_graph(oracle, EXTRACT_PATCHES)
