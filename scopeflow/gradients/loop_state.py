@@ -579,14 +579,32 @@ def _in_host_loop(fwd, on_host):
 def _rerecord_conds(fwd, state):
     """The conds between a nested forward loop and its enclosing loop, recorded anew: the
     loop reads its counter's start (`f_count`, built in the enclosing loop as TF does) and
-    the stack handles of its pushes from outside them now."""
+    the stack handles of its pushes from outside them now. The nested loop itself leaves the
+    conds' records (`_HOISTED`): its counter's Exit is pushed outside their outputs (TF's
+    `f_count` push in the branch), so the enclosing body runs the loop for that push anyway;
+    inside the cond's record it ran a second time, and pushed each value twice."""
     if state.outer is None:
         return
     ctx = fwd.outer
     while ctx is not None and ctx is not state.outer.forward:
         if isinstance(ctx, CondContext) and ctx.exit_ops and ctx.exit_ops[0]._cf is not None:
+            _HOISTED.setdefault(ctx.exit_ops[0]._cf[0].contexts[0], set()).add(fwd)
             _rerecord_cond(ctx.exit_ops[0]._cf[0])
         ctx = ctx.outer
+
+
+# true branch's CondContext -> forward loops in the cond that its record reads from outside
+_HOISTED = weakref.WeakKeyDictionary()
+
+
+def _in_loops(op, loops):
+    """Whether `op` is inside one of the while contexts `loops` (its Exit ops count)."""
+    ctx = while_context(op)
+    while ctx is not None:
+        if ctx in loops:
+            return True
+        ctx = _outer_while(ctx)
+    return False
 
 
 def _rerecord_cond(spec):
@@ -595,12 +613,20 @@ def _rerecord_cond(spec):
     from scopeflow.ops.cf_context import Region, own_controls
     from scopeflow.ops.cf_spec import Branch
     ctx_t, ctx_f = spec.contexts
+    hoisted = _HOISTED.get(ctx_t, ())
     pivots = [ctx_t.pivot()._op, ctx_f.pivot()._op]
     infra = [pivots[0]._inputs[0]._op] + pivots + [ctx_t.pred._op]
     ops = [op for op in ctx_t.ops + ctx_f.ops  # (forward ops only: no backward loop's)
-           if not isinstance(while_context(op), GradWhileContext)]
+           if not isinstance(while_context(op), GradWhileContext)
+           and not _in_loops(op, hoisted)]
     region = Region(infra + ops, keep_controls=True)
-    inputs, edges = tuple(region.inputs), tuple(region.edges)
+    members = set(region.ops)
+    inputs = list(region.inputs)  # (a branch output that a hoisted loop gives: read as is)
+    inputs += [t for b in (spec.then_branch, spec.else_branch) for t in b.outputs
+               if t._op not in members and t not in inputs and _in_loops(t._op, hoisted)]
+    if hoisted:  # only what the branches read: not the stack handles of pushes outside
+        inputs = _read_by_branches(spec, inputs)
+    inputs, edges = tuple(inputs), tuple(region.edges)
     new = dataclasses.replace(
         spec, inputs=inputs, then_branch=Branch(spec.then_branch.outputs, inputs, edges),
         else_branch=Branch(spec.else_branch.outputs, inputs, edges),
@@ -609,6 +635,17 @@ def _rerecord_cond(spec):
     for k, m in enumerate(spec.exits):
         m._cf = (new, k)
         new.exits.append(m)
+
+
+def _read_by_branches(spec, inputs):
+    """Of a cond's outside `inputs`, its predicate and those its branches' outputs are
+    computed from (a push in the branch reads a stack handle that a host step cannot feed to
+    a compiled cond; the push runs outside the cond's record)."""
+    from scopeflow.lowering.slice import backward_slice, data_inputs
+    outs = list(spec.then_branch.outputs) + list(spec.else_branch.outputs)
+    cut = frozenset(inputs)
+    read = {t for op in backward_slice(outs, cut) for t in data_inputs(op)}
+    return [t for t in inputs if t is spec.pred or t in read or t in outs]
 
 
 def _topological(ops):

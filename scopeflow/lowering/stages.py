@@ -308,6 +308,8 @@ class HostPlan:
                 done.update(host.spec.exits)
             elif isinstance(host, BranchValue):
                 done.add(host.op)
+                if isinstance(host.op, LoopStep):
+                    done.update(host.op.spec.exits)
             early = [t for t in early if t not in known_set]
 
     def _together(self, ops, order):
@@ -513,8 +515,10 @@ class BranchValue:
     def __init__(self, op, branches):
         self.op, self.branches = op, branches  # ((pred tensor, branch), ...) outermost last
         ins = op._inputs
-        if op in ON_HOST:  # a stack's push or pop runs only in its taken branch: the values
-            ins = [_switched(t) for t in ins]  # its Switch ops pass on (a handle: host only)
+        # a stack's push or pop, or a loop run on the host, runs only in its taken branch: on
+        # the values its Switch ops pass on (a stack's handle: host only)
+        if op in ON_HOST or isinstance(op, LoopStep):
+            ins = [_switched(t) for t in ins]
         self._inputs = tuple(ins) + tuple(p for p, _ in branches)
         self._control_inputs = tuple(op._control_inputs)
         self._outputs = tuple(op._outputs)
@@ -537,7 +541,8 @@ def _branch_value(op, inside):
     while ctx is not inside and ctx is not None and hasattr(ctx, "branch"):
         branches.append((ctx.pred, ctx.branch))
         ctx = ctx.outer
-    if ctx is not inside or (op._type not in SIZED_HOST_OPS and op not in ON_HOST):
+    if ctx is not inside or (op._type not in SIZED_HOST_OPS and op not in ON_HOST
+                             and not isinstance(op, LoopStep)):
         from scopeflow.errors import UnimplementedError
         from scopeflow.lowering.lower import _HOST_IN_CF
         raise UnimplementedError(None, op, _HOST_IN_CF % (op._name, op._type))
@@ -572,7 +577,8 @@ def _run_branch_value(ctx, step, *values):
     op = step.op
     n = len(op._inputs)
     taken = all(bool(np.asarray(p)) == bool(b) for p, (_, b) in zip(values[n:], step.branches))
-    if taken or op not in ON_HOST:  # (a stack's push or pop in a branch not taken: not run)
+    # (a stack's push or pop, or a loop that pushes, in a branch not taken: not run)
+    if taken or (op not in ON_HOST and not isinstance(op, LoopStep)):
         try:
             return kernel_of(op)(ctx, op, *values[:n])
         except Exception:

@@ -1,7 +1,8 @@
 """Gradients of while loops nested in a loop that runs on the host (one whose body writes a
 dynamic_size TensorArray): the nested loops run on the host too, their stacks host stacks
-(gradients/loop_state.py's record); values and training steps against TF. A tf.cond around
-the nested loop is refused (UnimplementedError; TF differentiates it)."""
+(gradients/loop_state.py's record); values and training steps against TF. A nested loop in a
+tf.cond of the outer body runs once per iteration whose branch takes it, outside the cond's
+record (TF pushes its counter in the branch), in host-run and compiled outer loops."""
 
 import pytest
 from approx import assert_matches_tf
@@ -79,12 +80,71 @@ def test_nested_in_host_loop_matches_tf(oracle, name):
     assert_matches_tf(oracle, PROGRAMS[name])
 
 
-def test_nested_loop_in_a_cond_of_a_host_loop_is_refused():
-    """Not supported yet: a TF error class with scopeflow's message, not a raw exception."""
-    from oracle import run_here
-    got = run_here(HEAD % (
-        '    h = tf.cond(i > 0, lambda: tf.while_loop(\n'
-        '        lambda j, v: j < 2, lambda j, v: (j + 1, tf.tanh(v + V)), (0, h))[1],\n'
-        '        lambda: h * V)\n') + GRAD_X_V)
-    assert got["raises"] == "UnimplementedError", got
-    assert "cannot differentiate through such a construct" in got["msg"]
+# an outer loop of `n` (fed) iterations, its body a tf.cond `COND` around nested loops
+# (`inner(h, f, k)`: k iterations of h = f(h)); with `TA` a dynamic_size TensorArray written per
+# iteration (the loop runs on the host), else compiled; the gradients for several `n`, so both
+# branches are taken
+COND_HEAD = (
+    'x = tf.placeholder(tf.float32, [2])\n'
+    'n = tf.placeholder(tf.int32, [])\n'
+    'V = tf.Variable([0.5, -0.25])\n'
+    'def even(i):\n'
+    '    return tf.equal(i %% 2, 0)\n'
+    'def inner(h, f, k, **kw):\n'
+    '    return tf.while_loop(lambda j, v: j < k, lambda j, v: (j + 1, f(v)), (0, h), **kw)[1]\n'
+    'ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True)\n'
+    'def body(i, h, ta):\n'
+    '    h = tf.cond(%s)\n'
+    '    return i + 1, h, %s\n'
+    '_, h, ta = tf.while_loop(lambda i, h, ta: i < n, body, (0, x, ta))\n'
+    'loss = tf.reduce_sum(h ** 2)%s\n')
+COND_RUN = ('g = tf.gradients(loss, [x, V])\n' + INIT +
+            '    result = [s.run([h] + g, {x: [0.3, -1.2], n: k}) for k in (1, 2, 4)]\n')
+TANH = 'lambda v: tf.tanh(v * x + V)'
+
+
+def _cond(cond, host=True, run=COND_RUN):
+    return COND_HEAD % ((cond, 'ta.write(i, h)', ' + tf.reduce_sum(ta.stack())') if host
+                        else (cond, 'ta', '')) + run
+
+
+COND_PROGRAMS = {
+    # the issue's shape: the loop in the true branch from the second iteration on
+    "true_branch": _cond('i > 0, lambda: inner(h, lambda v: tf.tanh(v + V), 2), '
+                         'lambda: h * V'),
+    "false_branch": _cond('even(i), lambda: h * 0.5, lambda: inner(h, %s, 2)'
+                          % TANH),
+    "maximum_iterations": _cond('even(i), lambda: inner(h, %s, 10, '
+                                'maximum_iterations=2), lambda: h * 0.5' % TANH),
+    "both_branches": _cond('even(i), lambda: inner(h, %s, 2), '
+                           'lambda: inner(h, lambda v: tf.sin(v) * V, 3)' % TANH),
+    # the trip count is the outer index; two loops in a row
+    "count_outer_index": _cond('~even(i), lambda: inner(h, %s, i), '
+                               'lambda: h * 0.5' % TANH),
+    "two_loops": _cond('~even(i), lambda: inner(inner(h, %s, 2), '
+                       'lambda v: v * V, 2), lambda: h * 0.5' % TANH),
+    # the cond in another cond's branch; a loop in the nested loop
+    "nested_cond": _cond('i > 0, lambda: tf.cond(even(i), lambda: inner(h, %s, 2), '
+                         'lambda: h * V), lambda: h * 0.5' % TANH),
+    "loop_in_loop": _cond('~even(i), lambda: inner(h, lambda v: inner(v, %s, 2), 2), '
+                          'lambda: h * 0.5' % TANH),
+    # three GradientDescent steps, the loss and the variable after each
+    "train_three_steps": _cond(
+        'even(i), lambda: inner(h, %s, 2), lambda: h * 0.5' % TANH,
+        run='train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)\n' + INIT +
+        '    result = [s.run([loss, train], {x: [0.3, -1.2], n: 3})[0] for _ in range(3)]'
+        ' + [s.run(V)]\n'),
+    # the outer loop compiled (no TensorArray): the nested loop ran a second time inside
+    # the cond's lax.cond and pushed its values twice (wrong gradients)
+    "compiled_true_branch": _cond('even(i), lambda: inner(h, %s, 2), '
+                                  'lambda: h * 0.5' % TANH, host=False),
+    "compiled_both_branches": _cond('even(i), lambda: inner(h, %s, 2), '
+                                    'lambda: inner(h, lambda v: tf.sin(v) * V, 3)' % TANH,
+                                    host=False),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(COND_PROGRAMS))
+def test_nested_in_a_cond_of_a_loop_matches_tf(oracle, name):
+    assert_matches_tf(oracle, COND_PROGRAMS[name])
