@@ -321,6 +321,9 @@ def _public_binary(op_type, default):
     b = BINARY[op_type]
 
     def f(x, y, name=None):
+        if getattr(x, "_ragged_dispatch", False) or getattr(y, "_ragged_dispatch", False):
+            from scopeflow.ragged.ragged_math import ragged_binary  # (TF's ragged dispatch)
+            return ragged_binary(f, x, y, name)
         return b(x, y, name=name or default)
 
     f.__doc__ = "`tf.math.%s`: elementwise %s with broadcasting." % (default.lower(), op_type)
@@ -391,6 +394,9 @@ def add(x, y, name=None):
     >>> tf.add(tf.constant(1.0), 2.0).name
     'Add:0'
     """
+    if getattr(x, "_ragged_dispatch", False) or getattr(y, "_ragged_dispatch", False):
+        from scopeflow.ragged.ragged_math import ragged_binary  # (TF's ragged dispatch)
+        return ragged_binary(add, x, y, name)
     if _is_string(x) or _is_string(y):
         return BINARY["Add"](x, y, name=name or "Add")
     return add_v2(x, y, name=name or "Add")
@@ -446,6 +452,9 @@ def truediv(x, y, name=None):
     >>> tf.truediv(tf.constant(1), 2).dtype
     tf.float64
     """
+    if getattr(x, "_ragged_dispatch", False) or getattr(y, "_ragged_dispatch", False):
+        from scopeflow.ragged.ragged_math import ragged_binary  # (TF's ragged dispatch)
+        return ragged_binary(truediv, x, y, name)
     return _truediv(x, y, name or "truediv")
 
 

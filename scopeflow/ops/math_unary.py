@@ -110,6 +110,9 @@ def _public_unary(op_type, default=None, scoped=None):
     b = UNARY[op_type]
 
     def f(x, name=None):
+        if getattr(x, "_ragged_dispatch", False):  # (TF's ragged dispatch: op of the values)
+            from scopeflow.ragged.ragged_math import ragged_unary
+            return ragged_unary(f, x, name)
         if scoped:
             with name_scope(name, scoped, [x]):
                 return b(x)
@@ -157,6 +160,9 @@ def sign(x, name=None):
 
 def abs(x, name=None):  # noqa: A001 - TF's name
     """`tf.abs`: Abs, or ComplexAbs (real output) for complex inputs, named 'Abs'."""
+    if getattr(x, "_ragged_dispatch", False):  # (TF's ragged dispatch: op of the values)
+        from scopeflow.ragged.ragged_math import ragged_unary
+        return ragged_unary(abs, x, name)
     with name_scope(name, "Abs", [x]) as scope:
         x = tensor(x, name="x")
         op_type = "ComplexAbs" if x.dtype.base_dtype.is_complex else "Abs"

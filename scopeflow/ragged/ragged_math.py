@@ -199,3 +199,35 @@ def _flat(value, partitions, nrows):
     if isinstance(value, dict):
         return {k: _flat(v, partitions, nrows) for k, v in value.items()}
     return value
+
+
+# ---- elementwise ops (TF's ragged_unary / ragged_binary_elementwise_op) ---------------------
+def ragged_unary(op, x, name=None):
+    """`op` of a RaggedTensor's values (a given `name` is the scope of TF's dispatch)."""
+    if name:
+        with name_scope(name, None, [x]):
+            return ragged_unary(op, x)
+    x = convert_to_tensor_or_ragged_tensor(x)
+    return x.with_values(op(x.values))
+
+
+def ragged_binary(op, x, y, name=None):
+    """`op(x, y)` with a RaggedTensor operand: the op of the flat values where the dense side
+    broadcasts inside them; TF's ragged broadcasting of two ragged shapes is not built here."""
+    if name:
+        with name_scope(name, None, [x, y]):
+            return ragged_binary(op, x, y)
+    x_ragged, y_ragged = is_ragged(x), is_ragged(y)
+    x = convert_to_tensor_or_ragged_tensor(x, preferred_dtype=y.dtype if y_ragged else None)
+    y = convert_to_tensor_or_ragged_tensor(y, preferred_dtype=x.dtype)
+    if (x_ragged and y_ragged) or (x_ragged and x.flat_values.shape.ndims <= y.shape.ndims) \
+            or (y_ragged and y.flat_values.shape.ndims <= x.shape.ndims):
+        raise NotImplementedError(
+            "%s of a RaggedTensor and a ragged or higher-rank operand needs TF's ragged "
+            "broadcasting (RaggedTensorDynamicShape), which scopeflow does not build yet; "
+            "use tf.ragged.map_flat_values on tensors of the same row partitions"
+            % getattr(op, "__name__", "op"))
+    x_values = x.flat_values if is_ragged(x) else x
+    y_values = y.flat_values if is_ragged(y) else y
+    out = op(x_values, y_values)
+    return x.with_flat_values(out) if is_ragged(x) else y.with_flat_values(out)

@@ -369,6 +369,68 @@ class RaggedTensor:
         from scopeflow.ragged.conversion import merge_dims_checked
         return merge_dims_checked(self, outer_axis, inner_axis)
 
+    def __getitem__(self, key):
+        """`rt[key]`: rows, row slices and column slices, as TF's ragged indexing."""
+        from scopeflow.ragged.getitem import ragged_getitem
+        return ragged_getitem(self, key)
+
+    # TF's operators: the tf.math functions, dispatched to the flat values
+    def __add__(self, y):
+        return _math().add(self, y)
+
+    def __radd__(self, x):
+        return _math().add(x, self)
+
+    def __sub__(self, y):
+        return _math().subtract(self, y)
+
+    def __rsub__(self, x):
+        return _math().subtract(x, self)
+
+    def __mul__(self, y):
+        return _math().multiply(self, y)
+
+    def __rmul__(self, x):
+        return _math().multiply(x, self)
+
+    def __truediv__(self, y):
+        return _math().truediv(self, y)
+
+    def __rtruediv__(self, x):
+        return _math().truediv(x, self)
+
+    def __pow__(self, y):
+        return _math().pow(self, y)
+
+    def __mod__(self, y):
+        return _math().floormod(self, y)
+
+    def __neg__(self):
+        return _math().negative(self)
+
+    def __abs__(self):
+        return _math().abs(self)
+
+    def __gt__(self, y):
+        return _math().greater(self, y)
+
+    def __ge__(self, y):
+        return _math().greater_equal(self, y)
+
+    def __lt__(self, y):
+        return _math().less(self, y)
+
+    def __le__(self, y):
+        return _math().less_equal(self, y)
+
+    def __and__(self, y):
+        return _math().logical_and(self, y)
+
+    def __or__(self, y):
+        return _math().logical_or(self, y)
+
+    __hash__ = object.__hash__
+
     def to_list(self):
         raise ValueError("to_list can only be used in eager mode.")
 
@@ -423,6 +485,11 @@ def _as_values(value):
     if isinstance(value, (Tensor, RaggedTensor)):
         return value
     return convert_to_tensor_or_ragged_tensor(value, name="values")
+
+
+def _math():
+    from scopeflow.ops import math
+    return math
 
 
 def _make(fn, convert_first=False):
