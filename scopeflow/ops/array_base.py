@@ -116,7 +116,8 @@ _CONTEXT_FREE = frozenset({
     "MatrixBandPart", "SparseSegmentSum", "SparseSegmentMean", "SparseSegmentSqrtN", "Mul",
     "SparseReshape", "SparseFillEmptyRows", "SparseCross", "SparseReorder", "SparseSlice",
     "Bucketize", "Select", "BroadcastTo", "UnicodeDecode", "UnicodeDecodeWithOffsets",
-    "UnicodeEncode", "RaggedRange", "RaggedTensorToTensor", "RaggedTensorToSparse"})
+    "UnicodeEncode", "RaggedRange", "RaggedTensorToTensor", "RaggedTensorToSparse",
+    "StringSplit", "StringSplitV2"})
 
 
 def _slice_of_shape(op):

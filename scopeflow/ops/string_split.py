@@ -85,12 +85,41 @@ def string_split(source, sep=None, skip_empty=True, delimiter=None,
         raise ValueError("Cannot specify both 'delimiter' and 'sep'.")
     delimiter = " " if sep is None and delimiter is None else \
         (sep if sep is not None else delimiter)
-    _check_result_type(result_type)
     with name_scope(name, "StringSplit", [source]):
         delimiter = convert_to_tensor(delimiter, dtype=_dt.string)
         source = convert_to_tensor(source, dtype=_dt.string)
-        return _sparse(_string_split(source, delimiter, skip_empty=bool(skip_empty),
-                                     name="StringSplit"))
+        sparse = _sparse(_string_split(source, delimiter, skip_empty=bool(skip_empty),
+                                       name="StringSplit"))
+        _check_result_type(result_type)
+        return sparse if result_type == "SparseTensor" else _rows_of(sparse)
+
+
+def _rows_of(sparse):
+    """TF's RaggedTensor of a split's SparseTensor: one row per input string."""
+    from scopeflow.ragged.ragged_tensor import RaggedTensor
+    return RaggedTensor.from_value_rowids(values=sparse.values,
+                                          value_rowids=sparse.indices[:, 0],
+                                          nrows=sparse.dense_shape[0], validate=False)
+
+
+def _ragged_split(input, sep, maxsplit):  # noqa: A002
+    """TF's ragged string_split_v2: tokens of each string as rows, any input rank."""
+    from scopeflow.ops.joining import stack
+    from scopeflow.ragged.ragged_tensor import RaggedTensor, convert_to_tensor_or_ragged_tensor
+    with name_scope(None, "StringSplit", [input]):
+        input = convert_to_tensor_or_ragged_tensor(input, dtype=_dt.string,  # noqa: A001
+                                                   name="input")
+        if isinstance(input, RaggedTensor):
+            return input.with_flat_values(_ragged_split(input.flat_values, sep, maxsplit))
+        rank = input.shape.ndims
+        if rank == 0:
+            return _ragged_split(stack([input]), sep, maxsplit)[0]
+        if rank == 1 or rank is None:
+            sep = convert_to_tensor("" if sep is None else sep, dtype=_dt.string)
+            source = convert_to_tensor(input, dtype=_dt.string)
+            return _rows_of(_sparse(_string_split_v2(source, sep, maxsplit=int(maxsplit),
+                                                     name="StringSplitV2")))
+        return _ragged_split(RaggedTensor.from_tensor(input), sep, maxsplit)
 
 
 def strings_split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor",  # noqa: A002
@@ -100,7 +129,16 @@ def strings_split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor",
     if input is not None and source is not None:
         raise ValueError("Cannot specify both 'source' and 'input'.")
     input = source if input is None else input  # noqa: A001
-    _check_result_type(result_type)
+    if result_type != "SparseTensor":
+        from scopeflow.ops.array import expand_dims
+        from scopeflow.ragged.ragged_tensor import convert_to_tensor_or_ragged_tensor
+        with name_scope(name, "StringSplit", [input]):
+            input = convert_to_tensor_or_ragged_tensor(input, dtype=_dt.string,  # noqa: A001
+                                                       name="input")
+            if input.shape.rank == 0:
+                input = expand_dims(input, 0)  # noqa: A001
+            _check_result_type(result_type)
+            return _ragged_split(input, sep, maxsplit)
     with name_scope(name, "StringSplit", [input]):
         sep = convert_to_tensor("" if sep is None else sep, dtype=_dt.string)
         input = convert_to_tensor(input, dtype=_dt.string)  # noqa: A001
@@ -109,8 +147,5 @@ def strings_split(input=None, sep=None, maxsplit=-1, result_type="SparseTensor",
 
 
 def _check_result_type(result_type):
-    if result_type == "RaggedTensor":
-        raise NotImplementedError("result_type='RaggedTensor': scopeflow has no RaggedTensor; "
-                                  "use the default SparseTensor")
-    if result_type != "SparseTensor":
+    if result_type not in ("RaggedTensor", "SparseTensor"):
         raise ValueError("result_type must be 'RaggedTensor' or 'SparseTensor'.")

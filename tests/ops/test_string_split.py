@@ -1,9 +1,10 @@
-"""tf.string_split and tf.strings.split (TF1, SparseTensor results) against TF: graph ops,
-token values on fed strings (spaces, delimiters, empty strings and tokens), a Dataset.map
-over them (text pipelines), and the rank error."""
+"""tf.string_split and tf.strings.split (TF1, SparseTensor and RaggedTensor results) against
+TF: graph ops, token values on fed strings (spaces, delimiters, empty strings and tokens), a
+Dataset.map over them (text pipelines), ragged results of every input rank (static row counts
+of constant inputs, as TF's shape inference folds the split), and the errors."""
 
 import pytest
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ATTEMPT, ORACLE_HELPERS, run_here
 
 _PROGRAM = """
 s = tf.placeholder(tf.string, [None])
@@ -39,5 +40,34 @@ result = [err(lambda: tf.string_split(tf.constant([["a"]]))),
 @pytest.mark.parametrize("program", [_PROGRAM, _ERRORS])
 def test_string_split_as_tf(oracle, program):
     here, there = run_here(program), oracle(program)
+    assert "ok" in there, there
+    assert here == there
+
+
+_RAGGED = ATTEMPT + """
+def shown(v):
+    return v.to_list() if hasattr(v, "to_list") else str(v)
+outs = [tf.string_split(["a b", "c", ""], result_type="RaggedTensor"),
+        tf.strings.split(["a b", "c  d", ""], result_type="RaggedTensor"),
+        tf.strings.split(["a,b", "c"], sep=",", result_type="RaggedTensor"),
+        tf.strings.split("x y", result_type="RaggedTensor"),
+        tf.strings.split([["a b", "c"], ["d", "e f g"]], result_type="RaggedTensor"),
+        tf.strings.split(tf.ragged.constant([["a b"], [], ["c"]]), result_type="RaggedTensor"),
+        tf.strings.split(["a b c"], maxsplit=1, result_type="RaggedTensor")]
+p = tf.placeholder(tf.string, [None])
+outs.append(tf.strings.split(p, result_type="RaggedTensor"))
+info = [[str(o.shape), o.ragged_rank, o.flat_values.name] for o in outs]
+with tf.Session() as s:
+    vals = [shown(v) for v in s.run(outs, {p: ["q r", "s"]})]
+errs = [attempt(lambda: tf.strings.split(["a"], result_type="Dense")),
+        attempt(lambda: tf.string_split(["a"], result_type="Dense"))]
+result = [info, vals, errs]
+result = [result, sorted([op.name, op.type] for op in tf.get_default_graph().get_operations())]
+"""
+
+
+@pytest.mark.oracle
+def test_ragged_results_as_tf(oracle):
+    here, there = run_here(_RAGGED), oracle(_RAGGED)
     assert "ok" in there, there
     assert here == there
