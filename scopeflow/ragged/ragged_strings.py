@@ -4,7 +4,7 @@ RaggedTensors of code points or characters, one row per input string.
 
     >>> import scopeflow as tf
     >>> tf.strings.unicode_split(["ab"], "UTF-8").ragged_rank
-    2
+    1
 """
 
 from scopeflow import dtypes as _dt
