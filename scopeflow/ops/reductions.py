@@ -248,9 +248,12 @@ def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=_dt.int64, 
     from scopeflow.ops import math as m
     with name_scope(name, "count_nonzero", [x]):
         x = tensor(x, name="input")
-        zero = constant(np.zeros((), x.dtype.as_numpy_dtype) if x.dtype is not _dt.string
-                        else b"", x.dtype, name="zeros")
-        nz = m.cast(m.not_equal(x, zero, name="NotEqual"), _dt.int64)
+        if x.dtype.base_dtype is _dt.bool:  # (TF: a bool input is its own predicate)
+            nz = m.cast(x, _dt.int64)
+        else:
+            zero = constant(np.zeros((), x.dtype.as_numpy_dtype) if x.dtype is not _dt.string
+                            else b"", x.dtype, name="zeros")
+            nz = m.cast(m.not_equal(x, zero, name="NotEqual"), _dt.int64)
         return m.cast(reduce_sum(nz, axis=axis, keepdims=keep), dtype)
 
 
