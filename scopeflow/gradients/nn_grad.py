@@ -146,6 +146,37 @@ def _conv3d_grad(op, grad):
             apply_op("Conv3DBackpropFilterV2", op._inputs[0], s1, grad, **attrs)]
 
 
+@gradient("Conv3DBackpropInputV2")
+def _conv3d_backprop_input_grad(op, grad):
+    """TF's _Conv3DBackpropInputGrad (conv3d_transpose): no gradient for the sizes."""
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, "dilations", "strides", "padding", "data_format")
+    return [None,
+            apply_op("Conv3DBackpropFilterV2", grad, shape(op._inputs[1]), op._inputs[2],
+                     **attrs),
+            apply_op("Conv3D", grad, op._inputs[1], **attrs)]
+
+
+@gradient("Conv3DBackpropFilterV2")
+def _conv3d_backprop_filter_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, "dilations", "strides", "padding", "data_format")
+    return [apply_op("Conv3DBackpropInputV2", shape(op._inputs[0]), grad, op._inputs[2],
+                     **attrs), None,
+            apply_op("Conv3D", op._inputs[0], grad, **attrs)]
+
+
+@gradient("DepthwiseConv2dNativeBackpropInput")
+def _depthwise_backprop_input_grad(op, grad):
+    """TF's _DepthwiseConv2dNativeBackpropInputGrad: no gradient for the sizes."""
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, "dilations", "strides", "padding", "explicit_paddings", "data_format")
+    return [None,
+            apply_op("DepthwiseConv2dNativeBackpropFilter", grad, shape(op._inputs[1]),
+                     op._inputs[2], **attrs),
+            apply_op("DepthwiseConv2dNative", grad, op._inputs[1], **attrs)]
+
+
 @gradient("DepthwiseConv2dNative")
 def _depthwise_grad(op, grad):
     from scopeflow.ops.shape_ops import shape
@@ -175,6 +206,46 @@ def _avg_pool_grad(op, grad):
     from scopeflow.ops.shape_ops import shape
     return apply_op("AvgPoolGrad", shape(op._inputs[0], out_type=_dt.int32), grad,
                     **_attrs(op, "ksize", "strides", "padding", "data_format"))
+
+
+_POOL3D = ("ksize", "strides", "padding", "data_format")
+
+
+@gradient("MaxPool3D", needs=("MaxPool3DGrad",))
+def _max_pool3d_grad(op, grad):
+    return apply_op("MaxPool3DGrad", op._inputs[0], op._outputs[0], grad,
+                    **_attrs(op, *_POOL3D))
+
+
+@gradient("MaxPool3DGrad", needs=("MaxPool3DGradGrad",))
+def _max_pool3d_grad_grad(op, grad):
+    """Zeros for the pooled input and output, MaxPool3DGradGrad for the gradient (TF's)."""
+    from scopeflow.ops.shape_ops import zeros_like
+    return (zeros_like(op._inputs[0]), zeros_like(op._inputs[1]),
+            apply_op("MaxPool3DGradGrad", op._inputs[0], op._inputs[1], grad,
+                     **_attrs(op, *_POOL3D)))
+
+
+@gradient("MaxPool3DGradGrad", needs=("MaxPool3DGrad",))
+def _max_pool3d_grad_grad_grad(op, grad):
+    from scopeflow.ops.shape_ops import zeros_like
+    return (zeros_like(op._inputs[0]), zeros_like(op._inputs[1]),
+            apply_op("MaxPool3DGrad", op._inputs[0], op._inputs[1], grad,
+                     **_attrs(op, *_POOL3D)))
+
+
+@gradient("AvgPool3D", needs=("AvgPool3DGrad",))
+def _avg_pool3d_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape
+    return apply_op("AvgPool3DGrad", shape(op._inputs[0]), grad, **_attrs(op, *_POOL3D))
+
+
+@gradient("AvgPool3DGrad", needs=("AvgPool3D",))
+def _avg_pool3d_grad_grad(op, grad):
+    """The pooled gradient; TF gives the shape input its own StopGradient."""
+    from scopeflow.ops.array import stop_gradient
+    return (stop_gradient(op._inputs[0]),
+            apply_op("AvgPool3D", grad, **_attrs(op, *_POOL3D)))
 
 
 _FBN_GRAD = {"FusedBatchNorm": "FusedBatchNormGrad", "FusedBatchNormV2": "FusedBatchNormGradV2",

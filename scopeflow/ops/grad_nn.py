@@ -43,6 +43,7 @@ ALLOWED.update({
                                                 "MaxPoolGradGrad", "MaxPoolGradGradV2")},
     "AvgPoolGrad": ((1, "grad", _FLOATS),), "AvgPool3DGrad": ((1, "grad", _FLOATS),),
     "MaxPool3DGrad": ((0, "orig_input", _HALF_FLOAT), (2, "grad", _HALF_FLOAT)),
+    "MaxPool3DGradGrad": ((0, "orig_input", _POOL),),
     "FusedBatchNormGrad": ((0, "y_backprop", ("float32",)),),
     "FusedBatchNormGradV2": ((0, "y_backprop", _HALF_FLOAT), (3, "reserve_space_1",
                                                                ("float32",))),
@@ -220,7 +221,7 @@ def _ints(v):
     return [int(a) for a in np.asarray(v).reshape(-1)]
 
 
-def _grad_grad_infer(op_type, rank=4, formats=_FORMATS_2D):
+def _grad_grad_infer(op_type, rank=4, formats=_FORMATS_2D, forward="MaxPool"):
     def infer(orig_input, orig_output, grad, *rest, padding, data_format=formats[0], **attrs):
         _pool_attrs(op_type, padding, data_format, formats)
         dt = grad.dtype.base_dtype
@@ -230,7 +231,7 @@ def _grad_grad_infer(op_type, rank=4, formats=_FORMATS_2D):
         _rank_of(orig_input, rank)
         if ksize is None or strides is None or orig_input.shape._dims is None:
             return spec((None,) * rank, dt)
-        s = _pool_infer("MaxPool")(orig_input, ksize=list(ksize), strides=list(strides),
+        s = _pool_infer(forward)(orig_input, ksize=list(ksize), strides=list(strides),
                                    padding=padding, data_format=data_format)
         return s[0], dt
 
@@ -255,6 +256,14 @@ def max_pool_grad_grad_v2(orig_input, orig_output, grad, ksize, strides, *, padd
 def max_pool3d_grad(orig_input, orig_output, grad, *, ksize, strides, padding,
                     data_format="NDHWC", TInput=None):  # noqa: N803 - TF's attr name
     return max_pool_backprop(orig_input, grad, ksize, strides, padding)
+
+
+@typed_op("MaxPool3DGradGrad", infer=_grad_grad_infer("MaxPool3DGradGrad", 5, ("NDHWC", "NCDHW"),
+                                                      "MaxPool3D"))
+def max_pool3d_grad_grad(orig_input, orig_output, grad, *, ksize, strides, padding,
+                         data_format="NDHWC"):
+    """MaxPool3DGrad's gradient: each window's `grad` at its first maximum."""
+    return max_pool_forward_grad(orig_input, grad, ksize, strides, padding)
 
 
 # ---- average pooling ------------------------------------------------------------------------

@@ -67,3 +67,43 @@ def test_max_pool_with_argmax_gradient_is_tfs(oracle):
     for h, t in zip(here[:-1], there["ok"][:-1]):
         assert h[:2] == t[:2]
         np.testing.assert_allclose(h[2], t[2], rtol=1e-6, atol=1e-6)
+
+
+# MaxPool3D / AvgPool3D (MaxPool3DGrad, AvgPool3DGrad with the input's Shape), AvgPool3DGrad's
+# own gradient (AvgPool3D of the incoming gradient, a StopGradient of the shape), MaxPool3DGrad's
+# (MaxPool3DGradGrad) and MaxPool3DGradGrad's (MaxPool3DGrad again), the gradients
+# of conv3d_transpose (Conv3DBackpropInputV2), of Conv3DBackpropFilterV2 and of
+# DepthwiseConv2dNativeBackpropInput. (float32: TF's float64 AvgPool3DGrad kernel fails)
+POOL3D_AND_BACKPROPS = """
+def build(dt):
+    v = tf.constant(np.cos(np.arange(1 * 4 * 4 * 4 * 2.)).reshape(1, 4, 4, 4, 2), dt)
+    img = tf.constant(np.cos(np.arange(1 * 5 * 5 * 2.)).reshape(1, 5, 5, 2), dt)
+    f = tf.constant(np.sin(np.arange(2 * 2 * 2 * 3.)).reshape(2, 2, 2, 3), dt)
+    f3 = tf.constant(np.sin(np.arange(2 * 2 * 2 * 2 * 3.)).reshape(2, 2, 2, 2, 3), dt)
+    d = tf.constant(np.cos(np.arange(1 * 4 * 4 * 4 * 3.)).reshape(1, 4, 4, 4, 3), dt)
+    ys = [tf.nn.max_pool3d(v, [1, 2, 2, 2, 1], [1, 1, 1, 1, 1], 'VALID'),
+          tf.nn.avg_pool3d(v, [1, 2, 2, 2, 1], [1, 2, 2, 2, 1], 'SAME'),
+          tf.nn.avg_pool3d(v, [1, 3, 2, 2, 1], [1, 1, 2, 1, 1], 'VALID'),
+          tf.nn.depthwise_conv2d_backprop_input(
+              [1, 5, 5, 2], f, tf.constant(np.ones((1, 5, 5, 6)), dt) * img[..., :1],
+              [1, 1, 1, 1], 'SAME'),
+          tf.nn.conv3d_transpose(d, f3, [1, 8, 8, 8, 2], [1, 2, 2, 2, 1], 'SAME'),
+          tf.nn.conv3d_transpose(d, f3, [1, 5, 5, 5, 2], [1, 1, 1, 1, 1], 'VALID'),
+          tf.nn.conv3d_backprop_filter_v2(v, [2, 2, 2, 2, 3], d[:, :3, :3, :3] * 1., [1] * 5,
+                                          'VALID')]
+    return [tf.reduce_sum(tf.sin(y)) for y in ys], [v, f, f3, d, img]
+def second(dt):
+    v = tf.constant(np.cos(np.arange(1 * 4 * 5 * 4 * 2.)).reshape(1, 4, 5, 4, 2), dt)
+    g = tf.gradients(tf.reduce_sum(tf.nn.avg_pool3d(v, 2, 2, 'VALID') ** 2), v)[0]
+    m = tf.gradients(tf.reduce_sum(tf.nn.max_pool3d(v, [1, 2, 2, 2, 1], [1, 1, 2, 1, 1],
+                                                    'SAME') ** 2), v)[0]
+    h = tf.gradients(tf.reduce_sum(tf.sin(m)), v)[0]
+    return [tf.reduce_sum(tf.sin(g)), tf.reduce_sum(tf.sin(m)), tf.reduce_sum(h * h)], [v]
+result = [grad_graph(build, (tf.float32,)), grad_graph(second, (tf.float32,))]
+"""
+
+
+@pytest.mark.oracle
+def test_pool3d_and_transposed_conv_gradients_are_tfs(oracle):
+    from approx import check_grad_graph
+    check_grad_graph(oracle, POOL3D_AND_BACKPROPS)
