@@ -393,3 +393,35 @@ def _cumprod_grad(op, grad):
     prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
     out = cumsum(prod * grad, axis, exclusive=exclusive, reverse=not reverse)
     return [div_no_nan(out, x), None]
+
+
+@gradient("EuclideanNorm")
+def _euclidean_norm_grad(op, grad):
+    """x / (norm / grad), norm and grad with the reduced axes kept (TF's)."""
+    output = op._outputs[0]
+    if not op._attrs.get("keep_dims"):
+        kept = reduced_shape(shape(op._inputs[0]), op._inputs[1])
+        output = reshape(output, kept)
+        grad = reshape(grad, kept)
+    return truediv(op._inputs[0], output / grad), None
+
+
+@gradient("CumulativeLogsumexp")
+def _cumulative_logsumexp_grad(op, grad):
+    """The incoming gradient split into its positive and negative parts, each through a
+    reversed cumulative logsumexp in log space (TF's, for stable results)."""
+    from scopeflow.ops.gather import where_v2
+    from scopeflow.ops.math import greater, less
+    from scopeflow.ops.math_unary import exp, log
+    from scopeflow.ops.reductions import cumulative_logsumexp
+    x, axis = op._inputs
+    out = op._outputs[0]
+    exclusive, reverse = op._attrs.get("exclusive", False), op._attrs.get("reverse", False)
+    lowest = grad.dtype.base_dtype.min
+    log_grad_positive = where_v2(greater(grad, 0), log(grad), lowest)
+    log_grad_negative = where_v2(less(grad, 0), log(-grad), lowest)
+    output_pos = exp(cumulative_logsumexp(log_grad_positive - out, axis=axis,
+                                          reverse=not reverse, exclusive=exclusive) + x)
+    output_neg = exp(cumulative_logsumexp(log_grad_negative - out, axis=axis,
+                                          reverse=not reverse, exclusive=exclusive) + x)
+    return [output_pos - output_neg, None]

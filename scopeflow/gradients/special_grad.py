@@ -144,3 +144,24 @@ def _times_exp_of_square(scale, halve):
 
 gradient("Erfinv")(_times_exp_of_square(np.sqrt(np.pi) / 2, False))
 gradient("Ndtri")(_times_exp_of_square(np.sqrt(2 * np.pi), True))
+
+
+@gradient("Igamma", needs=("IgammaGradA",))
+def _igamma_grad(op, grad):
+    """d/da by IgammaGradA; d/dx = exp(-x + (a - 1) log x - lgamma(a)), in log space (TF's)."""
+    from scopeflow.ops.math import BINARY
+    from scopeflow.ops.math_unary import log
+    a, x = op._inputs
+    sa, sx = shape(a), shape(x)
+    ra, rx = broadcast_gradient_args(sa, sx)
+    with default_graph().control_dependencies([grad]):
+        partial_a = BINARY["IgammaGradA"](a, x)
+        partial_x = exp(-x + (a - 1) * log(x) - lgamma(a))
+        return _summed(partial_a * grad, ra, sa), _summed(partial_x * grad, rx, sx)
+
+
+@gradient("Igammac", needs=("IgammaGradA",))
+def _igammac_grad(op, grad):
+    """Igamma's, negated: igammac = 1 - igamma."""
+    grad_a, grad_x = _igamma_grad(op, grad)
+    return -grad_a, -grad_x

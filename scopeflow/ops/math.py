@@ -126,6 +126,7 @@ _BINARY = {
     "Atan2": (jnp.arctan2, "yx"), "Xlogy": (_xlogy, "xy"), "Xlog1py": (_xlog1py, "xy"),
     "Xdivy": (_xdivy, "xy"),
     "Igamma": (_sp.gammainc, "ax"), "Igammac": (_sp.gammaincc, "ax"),
+    "IgammaGradA": (lambda a, x: jax.lax.igamma_grad_a(*jnp.broadcast_arrays(a, x)), "ax"),
     "Zeta": (_sp.zeta, "xq"), "Polygamma": (_polygamma, "ax"),
     "NextAfter": (jnp.nextafter, ("x1", "x2")),
     "BitwiseAnd": (jnp.bitwise_and, "xy"), "BitwiseOr": (jnp.bitwise_or, "xy"),

@@ -1,10 +1,13 @@
 """Gradients through while loops vs TF: the compiled forms (a masked scan with
 maximum_iterations, the custom reverse rule without), loops inside loops, conds and map_fn
-under the SymbolicGradient fallback (igammac has no graph gradient here), and second-order
-gradients, which TF refuses with its own errors (no JAX message reaches a user)."""
+under the SymbolicGradient fallback (igammac, its graph gradient taken out by the vjp_examples
+fixture), and second-order gradients, which TF refuses with its own errors (no JAX message
+reaches a user)."""
 
 import pytest
 from oracle import ORACLE_HELPERS, explain, run_here
+
+pytestmark = pytest.mark.usefixtures("vjp_examples")
 
 PRELUDE = ORACLE_HELPERS + '''
 import numpy as np

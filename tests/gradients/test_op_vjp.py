@@ -1,14 +1,17 @@
 """Gradients through a while loop run on the host (a dynamic_size TensorArray written per
 iteration: raw_rnn, seq2seq decoders) when the path also holds an op without a graph gradient
-function here (Igammac, CumulativeLogsumexp): TF's backward loop, and a per-op jax.vjp for that
-op (op_vjp.py). The whole-path SymbolicGradient re-ran the host loop inside jax.vjp and failed
-at the loop's host-marked ops (UnimplementedError at `rnn/while/Identity_3`). Values, gradients
-and Adam steps against TF; ematvey's seq2seq tutorial model (bidirectional encoder, raw_rnn
-decoder feeding back argmax embeddings) trained a few steps."""
+function here (Igammac, CumulativeLogsumexp, their graph gradients taken out by the
+vjp_examples fixture): TF's backward loop, and a per-op jax.vjp for that op (op_vjp.py). The
+whole-path SymbolicGradient re-ran the host loop inside jax.vjp and failed at the loop's
+host-marked ops (UnimplementedError at `rnn/while/Identity_3`). Values, gradients and Adam
+steps against TF; ematvey's seq2seq tutorial model (bidirectional encoder, raw_rnn decoder
+feeding back argmax embeddings) trained a few steps."""
 
 import pytest
 from approx import agree, explain
 from oracle import run_here
+
+pytestmark = pytest.mark.usefixtures("vjp_examples")
 
 # raw_rnn decoder as in ematvey/tensorflow-seq2seq-tutorials 2-seq2seq-advanced: the next
 # input is the embedding of the argmax of the previous output, PAD once all are finished

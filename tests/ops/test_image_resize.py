@@ -129,7 +129,8 @@ def test_resize_run_time_errors_match_tf(oracle):
     _same("import numpy as np\n" + RUN_ERRORS, oracle)
 
 
-# A gradient through ResizeBilinear and an op with no graph gradient here (Igammac): tf.gradients
+# A gradient through ResizeBilinear and an op with no graph gradient here (Igammac, its graph
+# gradient taken out by the vjp_examples fixture): tf.gradients
 # falls back to one SymbolicGradient op, which differentiates the forward kernel with jax.vjp.
 # The kernel's per-product rounding (a bit operation) once had no derivative there: the
 # products' terms were dropped and the values differed from TF's (2.3 off), silently.
@@ -148,6 +149,7 @@ result = [g.op.type for g in gs], [v.round(4).tolist() for v in vals]
 
 
 @pytest.mark.oracle
+@pytest.mark.usefixtures("vjp_examples")
 def test_resize_bilinear_gradient_through_its_kernel_matches_tf(oracle):
     here, there = run_here(THROUGH_KERNEL), oracle(THROUGH_KERNEL)
     assert "ok" in here and "ok" in there, (str(here)[:500], str(there)[:500])
