@@ -50,29 +50,34 @@ def assert_matches_tf(oracle, code):
 
 
 # A program prelude for gradient-graph oracle tests: grad_graph(build) builds
-# `ys, xs = build(dtype)` in a fresh graph per dtype and gives, per dtype, the ops of the
-# gradient subgraph (name, type, input names) and the values of tf.gradients(ys, xs).
+# `ys, xs = build(dtype)` (or `ys, xs, feed`) in a fresh graph per dtype and gives, per dtype,
+# the ops of the gradient subgraph (name, type, input names, device) and the values of
+# tf.gradients(ys, xs) (those not None; complex ones as [real, imag]).
 GRAD_GRAPH = r'''
 def grad_graph(build, dtypes=(tf.float32, tf.float64)):
+    import numpy as np
     out = []
     for dt in dtypes:
         with tf.Graph().as_default():
-            ys, xs = build(dt)
-            g = tf.gradients(ys, xs)
-            ops = [[o.name, o.type, [i.name for i in o.inputs]]
+            built = build(dt)
+            ys, xs, feed = built if len(built) == 3 else tuple(built) + (None,)
+            g = [t for t in tf.gradients(ys, xs) if t is not None]
+            ops = [[o.name, o.type, [i.name for i in o.inputs], o.device]
                    for o in tf.get_default_graph().get_operations() if '_grad' in o.name]
             with tf.Session() as s:
-                out.append([ops, [v.tolist() for v in s.run(g)]])
+                values = s.run(g, feed)
+            out.append([ops, [[v.real.tolist(), v.imag.tolist()] if np.iscomplexobj(v)
+                              else v.tolist() for v in values]])
     return out
 '''
 
 
-def check_grad_graph(oracle, program):
-    """Runs GRAD_GRAPH + `program` under TF and here; the results must agree (a TF error
-    is the program's fault)."""
+def check_grad_graph(oracle, program, tol=1e-4):
+    """Runs GRAD_GRAPH + `program` under TF and here; the results must agree (to `tol`; a TF
+    error is the program's fault)."""
     from oracle import run_here
     code = GRAD_GRAPH + program
     there = oracle(code)
     assert "ok" in there, there
     here = run_here(code)
-    assert "ok" in here and agree(here, there), explain(code, here, there)
+    assert "ok" in here and agree(here, there, tol), explain(code, here, there)

@@ -5,15 +5,8 @@ adjoint, square, deep and wide; TF's error for a singular matrix (the gradient i
 again), TF's NotImplementedErrors, and TF's finite values at repeated eigenvalues."""
 
 import pytest
-from approx import agree, explain
+from approx import agree, check_grad_graph, explain
 from oracle import outcome, run_here
-
-RECORD = (
-    "def record(grads, feed):\n"
-    "    ops = [[o.name, o.type, [i.name for i in o.inputs], o.device]\n"
-    "           for o in tf.get_default_graph().get_operations() if '_grad' in o.name]\n"
-    "    with tf.Session() as s:\n"
-    "        return [ops, [v.tolist() for v in s.run(grads, feed)]]\n")
 
 A = "np.array([[[2., 1., 0.], [1., 3., 1.], [0., 1., 4.]], [[1., 2., 0.], [0., 1., 5.], " \
     "[3., 0., 1.]]], np.float32)"
@@ -66,17 +59,19 @@ DECOMPOSITIONS = [
 ]
 
 
+def _built(case, ys, feed="None"):
+    """A grad_graph `build` of `case` (which sets x and y) differentiating `ys`."""
+    return ("def build(dt):\n    %s\n    return %s, x, %s\n"
+            % (case.replace("; ", "\n    "), ys, feed))
+
+
 @pytest.mark.oracle
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("case", CASES + DECOMPOSITIONS)
 def test_linalg_gradients_match_tf(oracle, case, dtype):
-    code = (RECORD + case + (
-        "\ng = tf.gradients(tf.sin(y), x)\n"
-        "result = record(g, {x: %s} if x.op.type == 'Placeholder' else None)\n" % A)
-    ).replace("float32", dtype)
-    here, there = run_here(code), oracle(code)
-    assert "ok" in there, there
-    assert agree(here, there), explain(code, here, there)
+    check_grad_graph(oracle, (
+        _built(case, "tf.sin(y)", "{x: %s} if x.op.type == 'Placeholder' else None" % A)
+        + "result = grad_graph(build, (tf.float32,))\n").replace("float32", dtype))
 
 
 SINGULAR = """
@@ -145,13 +140,5 @@ COMPLEX = [  # losses of |v|^2 and |u|^2: the vectors' phases are free
 @pytest.mark.oracle
 @pytest.mark.parametrize("case", COMPLEX)
 def test_complex_decomposition_gradients_match_tf(oracle, case):
-    code = case + """
-g = tf.gradients(tf.reduce_sum(tf.abs(y)), x)
-ops = sorted([o.name, o.type] for o in tf.get_default_graph().get_operations() if '_grad' in o.name)
-with tf.Session() as s:
-    v = s.run(g)[0]
-result = [ops, v.real.tolist(), v.imag.tolist()]
-"""
-    here, there = run_here(code), oracle(code)
-    assert "ok" in there, there
-    assert agree(here, there), explain(code, here, there)
+    check_grad_graph(oracle, _built(case, "tf.reduce_sum(tf.abs(y))")
+                     + "result = grad_graph(build, (None,))\n")
