@@ -28,13 +28,15 @@ import os
 import pickle
 import sys
 
+import jax
 import numpy as np
 
 from scopeflow import errors
 from scopeflow.core.shape import TensorShape
 from scopeflow.core.tensor import Operation, Tensor
 from scopeflow.dtypes import DType
-from scopeflow.lowering import context, disk_cache
+from scopeflow.lowering import context, disk_cache, liveness
+from scopeflow.lowering.entries import Counted
 from scopeflow.lowering.stages import ON_HOST, RUNS_COMPILED, remaining
 from scopeflow.ops import cf_run
 from scopeflow.ops.cf_context import CFContext
@@ -43,7 +45,7 @@ from scopeflow.ops.joining import PADDED_SHAPES
 from scopeflow.ops.math import ROUNDED_PRODUCTS
 from scopeflow.ops.padded_rows import marked_outputs
 from scopeflow.ops.registry import REGISTRY
-from scopeflow.ops.ta_state import Serials
+from scopeflow.ops.ta_state import Serials, TAMeta, TAState
 from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
 
 _FORMAT = b"scopeflow-graph-2"
@@ -63,8 +65,7 @@ class _Uncacheable(Exception):
 def key(program, state, feeds, n_rng, options):
     """The `.graph` file of this run signature, or None where it cannot be keyed."""
     folder = disk_cache.cache_dir()
-    if (folder is None or program.device is not None or program.carry
-            or getattr(program, "inside", None) is not None):  # (a step of a host-run loop)
+    if folder is None or program.device is not None:
         return None
     if program.loop_fetches:  # (values inside an imported loop: lowering/loop_fetch.py)
         return None
@@ -82,18 +83,22 @@ def key(program, state, feeds, n_rng, options):
 
 
 def _parts(program, state, feeds, n_rng, options):
-    from scopeflow.lowering.lower import _aval, x64
+    from scopeflow.lowering.lower import x64
     h = _Hasher()
     for op in program.order:
         h.op(op)
     for i in program.feed_pos:
-        a = _aval(feeds[i])  # (a TensorArray's elements fed: no key)
-        h.add(("feed", i, tuple(a.shape), np.dtype(a.dtype).str))
+        h.add(("feed", i, _fed(feeds[i])))
     for i in program.static_pos:
-        h.add(("static", i, _static(feeds[i])))
+        a = feeds[i]  # (a TensorArray's handle an earlier step of the run made: its TAMeta)
+        h.add(("static", i, a if type(a) is TAMeta else _static(a)))
+    inside = getattr(program, "inside", None)
+    if program.carry:  # a step of a run in steps: the loop or branch it runs, dead values
+        h.add(("carry", None if inside is None else _context(inside),
+               [t.name for t in liveness.dead_fed(program.fed)]))
     h.add(("sig", [t.name for t in program.tensors], [op._name for op in program.ops],
            [t.name for t in program.fed], program.feed_pos, program.static_pos,
-           n_rng, program.n_rng, sorted((op._name, n) for op, n in program.stack_caps.items()),
+           n_rng, sorted((op._name, n) for op, n in program.stack_caps.items()),
            sorted((options or {}).items()), context._CHECKS_OFF,
            any(getattr(v, "_type", None) == "VarHandleOp" for v in state)))
     h.add(("grappler", program.grappler.key()))
@@ -184,9 +189,28 @@ class _Hasher:
             return ("D", v.name)
         if isinstance(v, TensorShape):
             return ("S", v._dims)
+        if t is np.dtype or isinstance(v, np.dtype):
+            return ("d", v.str)
+        if t is TAMeta:  # (as the in-memory cache compares it: its place among arrays not)
+            return ("TA", [(f.name, np.dtype(v.dtype).str if f.name == "dtype"
+                            else self.canon(getattr(v, f.name)))
+                           for f in dataclasses.fields(v) if f.compare])
         if isinstance(v, dict):
             return ("M", sorted((repr(k), self.canon(x)) for k, x in v.items()))
         raise _Uncacheable(type(v).__name__)
+
+
+def _fed(a):
+    """A fed value's part of the key: what the in-memory cache tells signatures apart by
+    (lowering/cache.py: its shape and dtype, a TensorArray's signature)."""
+    if type(a) is Counted:  # entries padded to a bucket, the rows they fill
+        return ("entries", a.rows, tuple(np.shape(a.array)), np.dtype(a.array.dtype).str)
+    if isinstance(a, TAState):  # a TensorArray's or a stack's elements, carried between steps
+        return (type(a).__name__, a.signature())
+    try:
+        return tuple(a.shape), np.dtype(a.dtype).str
+    except (AttributeError, TypeError):
+        raise _Uncacheable(type(a).__name__) from None
 
 
 def _tensor(t):
@@ -270,11 +294,43 @@ def _source_digest():
     return _source[0]
 
 
+# ---- fed values compiled in ----------------------------------------------------------------
+def _note_path(path):
+    return path[:-len(".graph")] + ".static"
+
+
+def note_static(path, positions):
+    """Notes beside `path` (the key a run had when its trace began) the fed positions its
+    trace compiled in: a second process compiles them in before it looks the run up, and
+    finds it under the key that holds their values (else it traced such a run again each
+    time: a step of a host-run loop whose fed values set a gradient's shape)."""
+    try:
+        disk_cache.write_file(_note_path(path), pickle.dumps(tuple(int(i) for i in positions)))
+    except OSError:
+        pass
+
+
+def learnt(path, program):
+    """The fed positions noted for `path` (note_static) not compiled in yet, or None."""
+    try:
+        with open(_note_path(path), "rb") as f:
+            positions = pickle.loads(f.read())
+    except Exception:  # noqa: BLE001 - none, damaged or foreign: trace and learn again
+        return None
+    if (type(positions) is not tuple or not all(type(i) is int for i in positions)
+            or not set(positions) <= set(program.feed_pos) | set(program.static_pos)):
+        return None
+    new = set(positions) - set(program.static_pos)
+    return sorted(new) or None
+
+
 # ---- the Entry without its executable ----------------------------------------------------------
 def store(path, program, entry, compiled):
     """Writes `path` for `entry` (traced from `program`); `compiled`: (file name of the
-    compiled program, its setup names, its argument and result types) or None."""
-    if entry.text_out or entry.grow or entry.flat_feeds:
+    compiled program, its setup names, its argument and result types) or None. Fed entries
+    padded to a bucket (entries.Counted: a fed SparseTensor's) and a TensorArray's elements
+    carried between steps pass as several arrays, as the Entry read back says (`flat_feeds`)."""
+    if entry.text_out or entry.grow:
         return
     if entry.call is not None and compiled is None:
         return
@@ -290,6 +346,7 @@ def store(path, program, entry, compiled):
                 "n_dyn": entry.n_dyn, "checks": checks,
                 "rng_ops": [_where(index, op) for op in entry.rng_ops],
                 "new_state": entry.new_state, "draws": entry.draws,
+                "flat_feeds": entry.flat_feeds,
                 "ta_count": None if entry.ta_serials is None else entry.ta_serials.count}
         _plain(meta)
         disk_cache.write_file(path, pickle.dumps(meta))
@@ -393,7 +450,8 @@ def load(path, program, state, feeds):
                       tuple(variables[i] for i in meta["var_out"]), tuple(meta["feed_pos"]),
                       tuple(_kind_in(program, k) for k in meta["kinds"]), meta["n_dyn"], checks,
                       tuple(_op_at(program, i) for i in meta["rng_ops"]), meta["new_state"],
-                      draws=meta["draws"], ta_serials=serials)
+                      draws=meta["draws"], ta_serials=serials,
+                      flat_feeds=meta.get("flat_feeds", False))
     except Exception:  # noqa: BLE001 - damaged or foreign: trace instead
         return None
     program.n_rng = len(entry.rng_ops)
@@ -423,7 +481,7 @@ class _LazyCheck(context.Check):
         program, state, feeds, k, self._serials = again
         # shapes only (the trace reads no values but the compiled-in feeds)
         light = {v: _light(a) for v, a in state.items()}
-        fed = [feeds[i] if i in program.static_pos else _Shape(feeds[i])
+        fed = [feeds[i] if i in program.static_pos else _light_feed(feeds[i])
                if i in program.feed_pos else None for i in range(len(feeds))]
         self._again = (program, light, fed, k)
 
@@ -436,6 +494,19 @@ class _LazyCheck(context.Check):
         if entry.ta_serials is not None and self._serials is not None:
             entry.ta_serials.base = self._serials.base  # (this run's numbers)
         return entry.checks[k].text(data_values)
+
+
+def _light_feed(a):
+    """A fed value as the trace again takes it: its shape and dtype, padded entries kept as
+    Counted and a TensorArray's elements as a TAState of its kind (their program takes
+    several arrays: a plain shape in their place traced another program, and JAX's TypeError
+    reached the user instead of the check's message)."""
+    if type(a) is Counted:
+        return Counted(_Shape(a.array), None, a.rows)
+    if isinstance(a, TAState):  # (a ragged array's written mask: known when traced, kept)
+        data = None if a.data is None else jax.tree_util.tree_map(_Shape, a.data)
+        return type(a)(data, a.written, a.meta)
+    return _Shape(a)
 
 
 def _light(a):

@@ -121,12 +121,16 @@ DEAD_EXITS = weakref.WeakSet()  # loop Exit ops that are always dead (import_loo
 def fed_dead(ctx, fed):
     """Marks the values an earlier step of a run made (`fed`) that are dead for sure: fed by
     an always-dead loop Exit (a step of its own would otherwise run what reads them)."""
+    for t in dead_fed(fed):
+        ctx.live[t] = np.bool_(False)
+
+
+def dead_fed(fed):
+    """The tensors of `fed` that an always-dead loop Exit makes dead for sure."""
     if not DEAD_EXITS:
-        return
+        return []
     memo = {}
-    for t in fed:
-        if _dead_for_sure(t._op, memo):
-            ctx.live[t] = np.bool_(False)
+    return [t for t in fed if _dead_for_sure(t._op, memo)]
 
 
 def _dead_for_sure(root, memo):
