@@ -177,6 +177,15 @@ def _depthwise_backprop_input_grad(op, grad):
             apply_op("DepthwiseConv2dNative", grad, op._inputs[1], **attrs)]
 
 
+@gradient("DepthwiseConv2dNativeBackpropFilter")
+def _depthwise_backprop_filter_grad(op, grad):
+    from scopeflow.ops.shape_ops import shape
+    attrs = _attrs(op, "dilations", "strides", "padding", "explicit_paddings", "data_format")
+    return [apply_op("DepthwiseConv2dNativeBackpropInput", shape(op._inputs[0]), grad,
+                     op._inputs[2], **attrs), None,
+            apply_op("DepthwiseConv2dNative", op._inputs[0], grad, **attrs)]
+
+
 @gradient("DepthwiseConv2dNative")
 def _depthwise_grad(op, grad):
     from scopeflow.ops.shape_ops import shape

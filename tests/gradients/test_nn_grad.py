@@ -73,7 +73,7 @@ def test_max_pool_with_argmax_gradient_is_tfs(oracle):
 # own gradient (AvgPool3D of the incoming gradient, a StopGradient of the shape), MaxPool3DGrad's
 # (MaxPool3DGradGrad) and MaxPool3DGradGrad's (MaxPool3DGrad again), the gradients
 # of conv3d_transpose (Conv3DBackpropInputV2), of Conv3DBackpropFilterV2 and of
-# DepthwiseConv2dNativeBackpropInput. (float32: TF's float64 AvgPool3DGrad kernel fails)
+# DepthwiseConv2dNativeBackpropInput / Filter. (float32: TF's float64 AvgPool3DGrad kernel fails)
 POOL3D_AND_BACKPROPS = """
 def build(dt):
     v = tf.constant(np.cos(np.arange(1 * 4 * 4 * 4 * 2.)).reshape(1, 4, 4, 4, 2), dt)
@@ -90,7 +90,10 @@ def build(dt):
           tf.nn.conv3d_transpose(d, f3, [1, 8, 8, 8, 2], [1, 2, 2, 2, 1], 'SAME'),
           tf.nn.conv3d_transpose(d, f3, [1, 5, 5, 5, 2], [1, 1, 1, 1, 1], 'VALID'),
           tf.nn.conv3d_backprop_filter_v2(v, [2, 2, 2, 2, 3], d[:, :3, :3, :3] * 1., [1] * 5,
-                                          'VALID')]
+                                          'VALID'),
+          tf.nn.depthwise_conv2d_native_backprop_filter(
+              img, [2, 2, 2, 3], tf.constant(np.ones((1, 5, 5, 6)), dt) * img[..., :1],
+              [1, 1, 1, 1], 'SAME')]
     return [tf.reduce_sum(tf.sin(y)) for y in ys], [v, f, f3, d, img]
 def second(dt):
     v = tf.constant(np.cos(np.arange(1 * 4 * 5 * 4 * 2.)).reshape(1, 4, 5, 4, 2), dt)
