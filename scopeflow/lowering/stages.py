@@ -803,6 +803,9 @@ def _run_cond(ctx, step, *values):
         source = capture._op._inputs[0]
         if source in vals:  # (not a gradient's stack handle captured later: run elsewhere)
             feeds[capture] = vals[source]
+    for t in spec.inputs:  # a loop of the branch run before (gradients/loop_state._HOISTED)
+        if bctx.contains(t._op):
+            feeds[t] = vals[t]
     outputs = (spec.then_branch if taken else spec.else_branch).outputs
     got = ctx.session._run_branch(step, branch, bctx, list(outputs), feeds)
     return [x for v in got for x in (v, index)]

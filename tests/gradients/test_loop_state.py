@@ -128,6 +128,9 @@ COND_PROGRAMS = {
                          'lambda: h * V), lambda: h * 0.5' % TANH),
     "loop_in_loop": _cond('~even(i), lambda: inner(h, lambda v: inner(v, %s, 2), 2), '
                           'lambda: h * 0.5' % TANH),
+    # a host op beside it (the cond runs on the host, its taken branch step by step)
+    "with_host_op": _cond('even(i), lambda: inner(h, %s, 2) + tf.reduce_sum(tf.boolean_mask('
+                          'h, h > 0)), lambda: h * 0.5' % TANH),
     # three GradientDescent steps, the loss and the variable after each
     "train_three_steps": _cond(
         'even(i), lambda: inner(h, %s, 2), lambda: h * 0.5' % TANH,
