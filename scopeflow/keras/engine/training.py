@@ -222,9 +222,16 @@ class TrainingMixin(LoopsMixin):
         return [_data.standardize_weights(_standardize(t, a), sw, cw)
                 for t, a, sw, cw in zip(self.targets, ys, sws, cws)]
 
+    def _casts(self, kind):
+        """The Cast ops a train / test / predict function wires between a fed tensor of another
+        dtype and its placeholder, made once per function as tf_keras' callable makes them."""
+        casts = self.__dict__.setdefault("_wire_casts", {})
+        return casts.setdefault(kind, {})
+
     def _run_train_batch(self, x, y, weights):
         fetches, train_op = self._make_train_function()
-        return _run(fetches + [train_op], self._feed(x, y, True, weights))[:-1]
+        feed = self._feed(x, y, True, weights)
+        return _run(fetches + [train_op], feed, self._casts("train"))[:-1]
 
     def _run_test_batch(self, x, y, weights):
         if self._test_fn is None:
@@ -232,7 +239,7 @@ class TrainingMixin(LoopsMixin):
             with tf_api().name_scope("evaluation"):
                 self._test_fn = (fetches, _group_after(fetches[0], self.state_updates))
         fetches, done = self._test_fn
-        return _run(fetches + [done], self._feed(x, y, False, weights))[:-1]
+        return _run(fetches + [done], self._feed(x, y, False, weights), self._casts("test"))[:-1]
 
     def _run_predict_batch(self, x):
         if getattr(self, "_predict_fn", None) is None:
@@ -240,7 +247,7 @@ class TrainingMixin(LoopsMixin):
                 self._predict_fn = (list(self.outputs),
                                     _group_after(self.outputs[0], self.state_updates))
         fetches, done = self._predict_fn
-        return _run(fetches + [done], self._feed(x))[:-1]
+        return _run(fetches + [done], self._feed(x), self._casts("predict"))[:-1]
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None,
                        reset_metrics=True):
@@ -428,17 +435,21 @@ def _weighted_mean(per_sample, sample_weight=None):
     return tf.div_no_nan(total, count, name="value")
 
 
-def _run(fetches, feed):
+def _run(fetches, feed, casts=None):
     """One Session.run of `fetches`. Graph tensors among the fed values (fit on an iterator's
     `get_next()`) are wired to the placeholders they feed, as tf_keras' tensor connections: no
     feed, and their ops run in the same run; a model's own input (`Input(tensor=...)`) or
-    target tensor is not fed. A tensor of another dtype or rank is evaluated, then fed."""
+    target tensor is not fed. A tensor of another dtype is wired through a Cast to the
+    placeholder's dtype, made once and kept in `casts` (tf_keras' callable casts it); one of
+    another rank is evaluated, then fed."""
     sess = K.get_session()
     wired = [(k, v) for k, v in feed.items() if is_tensor(v)]
     if not wired:
         return sess.run(fetches, feed)
     feed = {k: v for k, v in feed.items() if not is_tensor(v)}
     wired = [(k, v) for k, v in wired if v is not k]
+    if casts is not None:
+        wired = [(k, _cast_to(k, v, casts)) for k, v in wired]
     connect = getattr(sess, "_run_connected", None)
     odd = [(k, v) for k, v in wired if connect is None or not _wires(k, v)]
     if odd:
@@ -448,9 +459,21 @@ def _run(fetches, feed):
     return connect(fetches, feed, wired) if wired else sess.run(fetches, feed)
 
 
-def _wires(placeholder, tensor):
+def _cast_to(placeholder, tensor, casts):
+    if placeholder.dtype.base_dtype == tensor.dtype.base_dtype or not _wires(
+            placeholder, tensor, dtype=False):
+        return tensor
+    key = (placeholder, tensor)
+    if key not in casts:
+        tf = tf_api()
+        with tensor.graph.as_default(), tf.name_scope(None):
+            casts[key] = tf.cast(tensor, placeholder.dtype.base_dtype)
+    return casts[key]
+
+
+def _wires(placeholder, tensor, dtype=True):
     """Whether `tensor` can take `placeholder`'s place as it is (dtype, rank)."""
-    return placeholder.dtype.base_dtype == tensor.dtype.base_dtype and \
+    return (not dtype or placeholder.dtype.base_dtype == tensor.dtype.base_dtype) and \
         placeholder.shape.ndims in (None, tensor.shape.ndims)
 
 
