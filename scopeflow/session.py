@@ -46,7 +46,8 @@ from scopeflow.session_config import (
     default_session_stack,
     get_default_session,
 )
-from scopeflow.session_fetch import FeedSpec, feed_tensor, fetch_plan, flatten_feeds, structure_key
+from scopeflow.session_fetch import (FeedSpec, feed_tensor, fetch_plan, flatten_feeds,
+                                     quantized_results, structure_key)
 from scopeflow.ragged.ragged_tensor import RaggedTensor
 from scopeflow.sparse_tensor import SparseTensor
 
@@ -84,6 +85,7 @@ class _Plan:
         "fetches",
         "ops",
         "prog",
+        "quantized",
         "runs",
         "single",
         "sources",
@@ -105,6 +107,9 @@ class _Plan:
             else:
                 self.sources.append(("t", len(self.tensors)))
                 self.tensors.append(el)
+        # whether a fed tensor is quantized: fetched back, it is TF's records again (a
+        # computed quantized value comes back as its integers, as in TF)
+        self.quantized = any(s.tensor._dtype.base_dtype.is_quantized for s in self.feeds)
         self.single = type(fetches) is SymbolicTensor and self.sources[0][0] == "t"
         # the fetched tensors' values are the unique elements' values, in order
         self.direct = all(src is not None and src[0] == "t" and src[1] == i
@@ -360,7 +365,9 @@ class BaseSession:
             elif src[0] == "t":
                 out.append(values[src[1]])
             else:
-                out.append(feeds[src[1]])
+                fed = plan.feeds[src[1]]
+                out.append(quantized_results([feeds[src[1]]], [fed.tensor])[0]
+                           if plan.quantized else feeds[src[1]])
         return plan.build(out)
 
     def _placement(self):

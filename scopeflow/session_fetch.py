@@ -208,6 +208,8 @@ class FeedSpec:
                 a = a.astype(dt)
         else:
             a = np.asarray(value, dtype=dt)
+            if a.dtype.names:  # a quantized type: runs carry its integers
+                a = a.view(a.dtype[0])
         shape = a.shape
         if shape not in self.ok_shapes:
             self._check_shape(shape)
@@ -231,6 +233,19 @@ class FeedSpec:
             raise ValueError("Cannot feed value of shape %s for Tensor %s, which has shape %s"
                              % (shape, self.tensor.name, _v1_shape(dims)))
         self.ok_shapes.add(shape)
+
+
+def quantized_results(values, tensors):
+    """`values` of `tensors` with each quantized one as TF's NumPy type, `[('qint8', 'i1')]`
+    records (runs carry its integers): what TF gives back for a fed quantized tensor."""
+    out = list(values)
+    for i, t in enumerate(tensors):
+        want = t._dtype.base_dtype.as_numpy_dtype
+        if isinstance(want, np.dtype) and want.names and out[i] is not None:
+            v = np.asarray(out[i])
+            v = v if v.dtype.names else v.astype(want[0]).view(want)
+            out[i] = v[()] if v.ndim == 0 else v
+    return out
 
 
 def _v1_shape(dims):

@@ -28,6 +28,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     nn_grad,
     prod_grad,
     quant_grad,
+    quantize_grad,
     segment_grad,
     space_grad,
     special_grad,

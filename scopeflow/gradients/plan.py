@@ -44,7 +44,7 @@ Adadelta Adagrad AdagradDA AdagradV2 Adam AdaMax AddSign CenteredRMSProp Ftrl Ft
 GradientDescent Momentum PowerSign ProximalAdagrad ProximalGradientDescent RMSProp""".split()]
 NO_GRADIENT = frozenset(["Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
                          "Lu", "SoftsignGrad", "AdjustHue", "AdjustSaturation",
-                         "AdjustContrastv2", "DrawBoundingBoxesV2",
+                         "AdjustContrastv2", "DrawBoundingBoxesV2", "QuantizeV2", "Dequantize",
                          *_TRAINING_OPS])
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))

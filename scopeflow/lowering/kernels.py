@@ -15,8 +15,9 @@ from tensorboard.compat.proto import types_pb2
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering.context import run_error
 
-# Ops that only hold or pass quantized values along (no arithmetic on them).
-_CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity"})
+# Ops that hold or pass quantized values along, or have kernels for them (ops/quantize.py).
+_CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity",
+                              "QuantizeV2", "Dequantize"})
 
 
 @functools.lru_cache(maxsize=1)
@@ -37,7 +38,7 @@ def check_kernels(order):
 
 
 def _no_quantized_kernel(op):
-    """Quantized values (qint8, quint8, ...) are built and carried but not computed on."""
+    """Quantized values (qint8, quint8, ...) are computed on only by the quantization ops."""
     if op._type in _CARRY_QUANTIZED:
         return
     for t in list(op._inputs) + list(op._outputs):

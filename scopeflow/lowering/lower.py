@@ -452,6 +452,10 @@ def _typed(v, t):
     want = t._dtype.base_dtype.as_numpy_dtype
     if want is None or want is object:
         return v
+    if isinstance(want, np.dtype) and want.names:  # a quantized type: its integers
+        want = want[0]
+        if isinstance(v, np.ndarray) and v.dtype.names:
+            v = v.view(want)
     if isinstance(v, (_Tracer, jax.Array)):
         return v if v.dtype == want else v.astype(want)
     if isinstance(v, np.ndarray):
@@ -1038,6 +1042,9 @@ def _static(v, t):
     """A value known at trace time (constants, strings), as the numpy array to return."""
     dt = t._dtype.base_dtype.as_numpy_dtype
     a = np.asarray(v)
+    if isinstance(dt, np.dtype) and dt.names:  # a quantized type: its integers, as TF's fetch
+        dt = dt[0]
+        a = a.view(dt) if a.dtype.names else a
     if dt is object:
         return a.astype(object) if a.dtype != object else a
     return a.astype(dt) if dt is not None and a.dtype != dt else a

@@ -18,13 +18,19 @@ from tensorflow.python.framework import kernels, op_def_registry  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "..", "..", "scopeflow", "lowering", "cpu_kernels.json")
 QUANTIZED = ("DT_QINT", "DT_QUINT")
+# ops with other attrs besides their type `T` (signatures in op_defs_<area>.json)
+TYPED = ("QuantizeAndDequantizeV2", "QuantizeAndDequantizeV3", "QuantizeAndDequantizeV4",
+         "QuantizeAndDequantizeV4Grad")
 
 
 def _entry(name):
     od = op_def_registry.get(name)
-    if od is None or len(od.attr) != 1 or od.attr[0].type != "type":
+    if name in TYPED:
+        attr = [a for a in od.attr if a.name == "T"][0]
+    elif od is None or len(od.attr) != 1 or od.attr[0].type != "type":
         return None
-    attr = od.attr[0]
+    else:
+        attr = od.attr[0]
     allowed = {types_pb2.DataType.Name(t) for t in attr.allowed_values.list.type}
     lines, cpu = [], set()
     for k in kernels.get_registered_kernels_for_op(name).kernel:
@@ -43,7 +49,8 @@ def _entry(name):
 
 def main():
     ours = json.load(open(os.path.join(HERE, "..", "..", "scopeflow", "summary", "op_defs.json")))
-    table = {name: e for name in sorted(ours) if (e := _entry(name)) is not None}
+    table = {name: e for name in sorted(set(ours) | set(TYPED))
+             if (e := _entry(name)) is not None}
     with open(OUT, "w") as f:
         json.dump(table, f, indent=1, sort_keys=True)
         f.write("\n")

@@ -182,12 +182,18 @@ def test_initialization_runs_compile_without_llvm_optimization(monkeypatch):
 
 
 def test_quantized_values_are_carried_but_not_computed_on(tf):
-    """qint8 constants and feeds run; an op computing on them is TF's UnimplementedError class
-    with the node named, not a JAX error."""
+    """qint8 constants and feeds run (fetched as TF gives them: a computed value as its
+    integers, a fed one as the fed records); an op without a kernel for them is TF's
+    UnimplementedError class with the node named, not a JAX error."""
     c = tf.constant(np.array([1, 2], np.int8).astype(tf.qint8.as_numpy_dtype))
     x = tf.placeholder(tf.float32, [2])
+    p = tf.placeholder(tf.quint8, [2])
     with tf.Session() as s:
-        assert s.run(c)["qint8"].tolist() == [1, 2]
+        got = s.run(c)
+        assert got.dtype == np.int8 and got.tolist() == [1, 2]
+        fed, ident = s.run([p, tf.identity(p)], {p: np.array([3, 250], np.uint8)})
+        assert fed["quint8"].tolist() == [3, 250]
+        assert ident.dtype == np.uint8 and ident.tolist() == [3, 250]
         with pytest.raises(tf.errors.UnimplementedError, match="Cast"):
             s.run(tf.cast(x, tf.qint8), {x: [1.5, 2.0]})
         assert s.run(x, {x: [1.0, 2.0]}).tolist() == [1.0, 2.0]  # the session still runs
