@@ -278,11 +278,19 @@ def relu(x, alpha=0.0, max_value=None, threshold=0):
         return tf.nn.leaky_relu(x, alpha=alpha)
     if alpha != 0:
         negative = tf.nn.relu(-x + threshold) if threshold else tf.nn.relu(-x)
-    x = tf.nn.relu(x) if threshold == 0 else x * tf.cast(tf.greater(x, threshold), x.dtype)
-    if max_value is not None:
-        x = tf.clip_by_value(x, 0.0, max_value)
+    clip = max_value is not None
+    if threshold != 0:
+        x = x * tf.cast(tf.greater(x, threshold), x.dtype)
+    elif max_value == 6:  # tf_keras' one Relu6 op
+        x, clip = tf.nn.relu6(x), False
+    else:
+        x = tf.nn.relu(x)
+    if clip:  # the bounds as constants first ('Const' the top, 'Const_1' zero), as tf_keras
+        dtype = x.dtype.base_dtype
+        top, zero = tf.constant(max_value, dtype=dtype), tf.constant(0, dtype=dtype)
+        x = tf.clip_by_value(x, zero, top)
     if alpha != 0:
-        x -= alpha * negative
+        x -= tf.constant(alpha, dtype=x.dtype.base_dtype) * negative
     return x
 
 

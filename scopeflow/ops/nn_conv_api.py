@@ -234,8 +234,8 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None, name=N
     from scopeflow.ops.nn_space import with_space_to_batch
     filter = nc.pick(filters, "filters", filter, "filter")
     dilation_rate = nc.pick(dilations, "dilations", dilation_rate, "dilation_rate")
-    filter = tensor(filter, name="filters")
-    input = tensor(input, name="input")
+    filter = _internal(filter, "filters")
+    input = _internal(input, "input")
     n = _spatial_dims(input, filter)
     channel_last = data_format is None or not data_format.startswith("NC")
     ci = n + 1 if channel_last else 1
@@ -265,6 +265,16 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None, name=N
             channels = filter.shape._dims[-1] if filter.shape._dims else None
             out.set_shape([dims[0], channels, *dims[2:]])
         return out
+
+
+def _internal(value, name):
+    """A tensor or variable as it is (a variable is read where the op uses it, in its scope);
+    anything else a constant made in a scope 'convolution_internal' of its own, as TF does."""
+    from scopeflow.core.variables import VariableV1
+    if isinstance(value, (SymbolicTensor, VariableV1)):
+        return value
+    with name_scope("convolution_internal", values=[value]):
+        return tensor(value, name=name)
 
 
 def _spatial_dims(input, filter):  # noqa: A002

@@ -190,3 +190,20 @@ def test_conv2d_transpose_of_fed_shapes_that_do_not_fit_fails_as_tf(eigen_oracle
     # spatial size of the gradient against the convolution of the output size (dilations
     # left out: that kernel has none, oneDNN's has)
     snippet_matches(eigen_oracle, TRANSPOSE_FED)
+
+
+CONVOLUTION_READS = """
+x = tf.placeholder(tf.float32, [1, 6, 6, 3])
+v = tf.Variable(tf.ones([3, 3, 3, 2]), use_resource=True)
+a = tf.nn.convolution(x, v, 'VALID', dilation_rate=[2, 2], name='C')
+b = tf.nn.convolution(x, np.ones([3, 3, 3, 2], np.float32), 'VALID', name='E')
+c = tf.nn.convolution(np.ones([1, 6, 6, 3], np.float32), v, 'VALID')
+d = tf.keras.layers.Conv2D(2, 3)(x)
+result = [[op.name, op.type] for op in tf.get_default_graph().get_operations()]
+"""
+
+
+def test_convolution_reads_a_variable_in_its_scope_as_tf(oracle):
+    # a resource filter is read where the op uses it ('C/ReadVariableOp', Keras'
+    # 'conv2d/Conv2D/ReadVariableOp'); arrays become constants in 'convolution_internal'
+    snippet_matches(oracle, "import numpy as np\n" + CONVOLUTION_READS)
