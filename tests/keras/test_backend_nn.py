@@ -60,3 +60,22 @@ def test_backend_functions_match_tf(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "ok" in there, there
     assert agree(here, there), explain(PROGRAM, here, there)
+
+
+RELU = """import numpy as np
+x = tf.placeholder(tf.float32, [1, 6])
+ys = [tf.keras.layers.ReLU(3.0)(x), tf.keras.layers.ReLU(6.0)(x),
+      tf.keras.layers.ReLU(6.0, threshold=1.0)(x), tf.keras.layers.ReLU(4.0, negative_slope=0.1)(x),
+      tf.keras.backend.relu(x, max_value=2, alpha=0.2, threshold=0.5),
+      tf.keras.activations.relu(x, max_value=6.)]
+with tf.Session() as s:
+    v = s.run(ys, {x: [[-3., -0.5, 0.7, 2., 5., 8.]]})
+result = [[[op.name, op.type] for op in tf.get_default_graph().get_operations()],
+          [a.tolist() for a in v]]
+"""
+
+
+def test_relu_graph_as_tf_keras(oracle):
+    # max_value 6 (no threshold) is one Relu6 op; other bounds are constants before the clip
+    here, there = run_here(RELU), oracle(RELU)
+    assert here == there, explain(RELU, here, there)
