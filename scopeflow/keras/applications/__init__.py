@@ -4,7 +4,7 @@ variable names of tf_keras', their preprocessing, and their imagenet weights fet
 
 >>> import scopeflow as tf
 >>> tf.keras.applications.MobileNetV2(weights=None, input_shape=(32, 32, 3)).name
-'mobilenetv2_1.00_224'
+'mobilenetv2_1.00_32'
 """
 # ruff: noqa: F401 - re-exports
 

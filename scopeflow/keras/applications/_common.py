@@ -4,7 +4,7 @@ classifier or pooling top, the Model over the input's sources and the weights it
 import os
 from dataclasses import dataclass
 
-from scopeflow.keras.applications import imagenet_utils
+from scopeflow.keras.applications import _inputs
 
 BASE_URL = "https://storage.googleapis.com/tensorflow/keras-applications/"
 
@@ -68,7 +68,7 @@ def pooled(x, pooling, avg_name=None, max_name=None):
 def classifier(x, top):
     """The `predictions` Dense layer of `top.classes` with its checked activation."""
     from scopeflow.keras import layers
-    imagenet_utils.validate_activation(top.activation, top.weights)
+    _inputs.validate_activation(top.activation, top.weights)
     return layers.Dense(top.classes, activation=top.activation, name="predictions")(x)
 
 

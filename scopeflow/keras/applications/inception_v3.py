@@ -7,7 +7,7 @@ branches concatenated; every convolution is unbiased, batch-normalized without s
 [None, None, None, 2048]
 """
 
-from scopeflow.keras.applications import _common, imagenet_utils
+from scopeflow.keras.applications import _common, _inputs, imagenet_utils
 
 _FILES = _common.kernel_files("inception_v3/", "inception_v3",
                               ("9a0d58056eeedaa3f26cb7ebd46da564",
@@ -108,7 +108,7 @@ def InceptionV3(include_top=True, weights="imagenet", input_tensor=None,  # noqa
     """`tf.keras.applications.InceptionV3` (299x299 images by default, at least 75x75)."""
     from scopeflow.keras import backend, layers
     _common.check_weights(weights, include_top, classes, "inception_v3")
-    input_shape = imagenet_utils.obtain_input_shape(
+    input_shape = _inputs.obtain_input_shape(
         input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _common.image_input(input_tensor, input_shape)

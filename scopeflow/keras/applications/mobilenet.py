@@ -4,12 +4,12 @@ widths; the classifier is a 1x1 convolution over the pooled features.
 
 >>> import scopeflow as tf
 >>> tf.keras.applications.MobileNet(weights=None, input_shape=(32, 32, 3)).name
-'mobilenet_1.00_224'
+'mobilenet_1.00_32'
 """
 
 import logging
 
-from scopeflow.keras.applications import _common, imagenet_utils
+from scopeflow.keras.applications import _common, _inputs, imagenet_utils
 
 BASE_WEIGHT_PATH = _common.BASE_URL + "mobilenet/"
 _SIZES = (128, 160, 192, 224)
@@ -83,7 +83,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3,  # 
     if kwargs:
         raise ValueError("Unknown argument(s): %s" % (kwargs,))
     _common.check_weights(weights, include_top, classes, "mobilenet")
-    input_shape = imagenet_utils.obtain_input_shape(
+    input_shape = _inputs.obtain_input_shape(
         input_shape, default_size=default_size(input_shape, _SIZES), min_size=32,
         data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
     rows, cols = _rows_cols(input_shape)
@@ -105,7 +105,7 @@ def MobileNet(input_shape=None, alpha=1.0, depth_multiplier=1, dropout=1e-3,  # 
         x = layers.Dropout(dropout, name="dropout")(x)
         x = layers.Conv2D(classes, (1, 1), padding="same", name="conv_preds")(x)
         x = layers.Reshape((classes,), name="reshape_2")(x)
-        imagenet_utils.validate_activation(classifier_activation, weights)
+        _inputs.validate_activation(classifier_activation, weights)
         x = layers.Activation(activation=classifier_activation, name="predictions")(x)
     else:
         x = _common.pooled(x, pooling)

@@ -7,7 +7,7 @@ and a 1x1 convolution to 1280 channels, `alpha` scaling the widths.
 'mobilenetv2_1.00_96'
 """
 
-from scopeflow.keras.applications import _common, imagenet_utils
+from scopeflow.keras.applications import _common, _inputs, imagenet_utils
 from scopeflow.keras.applications.mobilenet import _rows_cols, default_size, imagenet_rows
 
 BASE_WEIGHT_PATH = _common.BASE_URL + "mobilenet_v2/"
@@ -43,7 +43,7 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id):
                           activation=None, name=prefix + "expand")(x)
         x = layers.ReLU(6.0, name=prefix + "expand_relu")(_bn(x, prefix + "expand_BN"))
     if stride == 2:
-        x = layers.ZeroPadding2D(padding=imagenet_utils.correct_pad(x, 3),
+        x = layers.ZeroPadding2D(padding=_inputs.correct_pad(x, 3),
                                  name=prefix + "pad")(x)
     x = layers.DepthwiseConv2D(kernel_size=3, strides=stride, activation=None, use_bias=False,
                                padding="same" if stride == 1 else "valid",
@@ -98,7 +98,7 @@ def MobileNetV2(input_shape=None, alpha=1.0, include_top=True, weights="imagenet
     _common.check_weights(weights, include_top, classes, "mobilenet_v2")
     if input_shape is not None and input_tensor is not None:
         _check_input_tensor(input_tensor, input_shape)
-    input_shape = imagenet_utils.obtain_input_shape(
+    input_shape = _inputs.obtain_input_shape(
         input_shape, default_size=_default_size(input_shape, input_tensor), min_size=32,
         data_format=backend.image_data_format(), require_flatten=include_top, weights=weights)
     rows, cols = _rows_cols(input_shape)

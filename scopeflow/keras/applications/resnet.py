@@ -8,7 +8,7 @@ global-average-pooled classifier.
 ([None, 10], 23608202)
 """
 
-from scopeflow.keras.applications import _common, imagenet_utils
+from scopeflow.keras.applications import _common, _inputs, imagenet_utils
 
 _HASHES = {
     "resnet50": ("2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
@@ -117,7 +117,7 @@ def ResNet(stack_fn, preact, use_bias, model_name="resnet", include_top=True,  #
     if kwargs:
         raise ValueError("Unknown argument(s): %s" % (kwargs,))
     _common.check_weights(weights, include_top, classes)
-    input_shape = imagenet_utils.obtain_input_shape(
+    input_shape = _inputs.obtain_input_shape(
         input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _common.image_input(input_tensor, input_shape)

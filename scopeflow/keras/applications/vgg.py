@@ -6,7 +6,7 @@ each closed by a 2x2 max pool, then two 4096-unit ReLU Dense layers and the clas
 [None, None, None, 512]
 """
 
-from scopeflow.keras.applications import _common, imagenet_utils
+from scopeflow.keras.applications import _common, _inputs, imagenet_utils
 
 _FILTERS = (64, 128, 256, 512, 512)
 _HASHES = {"vgg16": ("64373286793e3c8b2b4e3219cbf3544b", "6d6bbae143d832006294945121d1f1fc"),
@@ -19,7 +19,7 @@ def _vgg(name, convs, args):
     (include_top, weights, input_tensor, input_shape, pooling, classes,
      classifier_activation) = args
     _common.check_weights(weights, include_top, classes, name)
-    input_shape = imagenet_utils.obtain_input_shape(
+    input_shape = _inputs.obtain_input_shape(
         input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
         require_flatten=include_top, weights=weights)
     img_input = _common.image_input(input_tensor, input_shape)
