@@ -72,8 +72,24 @@ def mish(x):
     return x * tf.tanh(tf.nn.softplus(x))
 
 
+def _nn(name):
+    """tf.nn's function `name`, looked up when called (tf_keras names four of them)."""
+    def call(*args, **kwargs):
+        return getattr(tf_api().nn, name)(*args, **kwargs)
+    call.__name__ = name
+    return call
+
+
+# tf_keras' module also holds tf.nn's relu6, leaky_relu, log_softmax and silu (tf.nn.swish),
+# so `get` finds them by name (serialized as tf.nn's function names)
+# (by name only: tf.keras.activations has no such attributes)
+_log_softmax = _nn("log_softmax")
+_log_softmax.__name__ = "log_softmax_v2"
+
 _BY_NAME = {f.__name__: f for f in (linear, relu, sigmoid, tanh, softmax, elu, selu, softplus,
                                     softsign, exponential, hard_sigmoid, swish, _gelu, mish)}
+_BY_NAME.update(relu6=_nn("relu6"), leaky_relu=_nn("leaky_relu"), log_softmax=_log_softmax,
+                silu=_nn("swish"))
 
 
 def get(identifier):
@@ -81,10 +97,11 @@ def get(identifier):
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        if identifier not in _BY_NAME:
-            raise ValueError("Unknown activation function: %s. Please ensure this object is "
-                             "passed to the `custom_objects` argument." % identifier)
-        return _BY_NAME[identifier]
+        from scopeflow.keras.object_registration import get_registered_object, unknown
+        found = get_registered_object(identifier, module_objects=_BY_NAME)
+        if found is None:
+            raise unknown("activation function", identifier)
+        return found
     if callable(identifier):
         return identifier
     raise TypeError("Could not interpret activation function identifier: %s" % (identifier,))

@@ -117,8 +117,10 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         cls = _BY_NAME.get(identifier.lower()) or _BY_CLASS.get(identifier)
-        if cls is not None:
-            return cls()
+        if cls is None:
+            from scopeflow.keras.object_registration import unknown
+            raise unknown("constraint", identifier)
+        return cls()
     if isinstance(identifier, dict) and identifier.get("class_name") in _BY_CLASS:
         return deserialize(identifier)
     raise ValueError("Could not interpret constraint identifier: " + str(identifier))

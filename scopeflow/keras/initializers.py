@@ -83,8 +83,8 @@ def get(identifier):
     if isinstance(identifier, str):
         key = identifier.lower()
         if key not in _BY_NAME:
-            raise ValueError("Unknown initializer: %s. Please ensure this object is passed to "
-                             "the `custom_objects` argument." % identifier)
+            from scopeflow.keras.object_registration import unknown
+            raise unknown("initializer", identifier)
         return _BY_NAME[key]()
     if isinstance(identifier, type):
         return identifier()

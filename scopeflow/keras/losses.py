@@ -308,8 +308,8 @@ def get(identifier):
         return deserialize(identifier)
     if isinstance(identifier, str):
         if identifier not in _BY_NAME:
-            raise ValueError("Unknown loss function: %s. Please ensure this object is passed to "
-                             "the `custom_objects` argument." % identifier)
+            from scopeflow.keras.object_registration import unknown
+            raise unknown("loss function", identifier)
         return _BY_NAME[identifier]
     if callable(identifier):
         return identifier

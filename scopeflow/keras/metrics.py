@@ -71,11 +71,8 @@ def get(identifier):
         cls = globals().get(identifier)
         if isinstance(cls, type) and issubclass(cls, Metric) and cls not in _ABSTRACT:
             return cls()
-    raise ValueError("Unknown metric function: '%s'. Please ensure you are using a "
-                     "`keras.utils.custom_object_scope` and that this object is included in "
-                     "the scope. See https://www.tensorflow.org/guide/keras/"
-                     "save_and_serialize#registering_the_custom_object for details."
-                     % (identifier,))
+    from scopeflow.keras.object_registration import unknown
+    raise unknown("metric function", identifier)
 
 
 def _from_losses():

@@ -88,6 +88,11 @@ _UNKNOWN = ("Unknown %s: '%s'. Please ensure you are using a `keras.utils.custom
             "guide/keras/save_and_serialize#registering_the_custom_object for details.")
 
 
+def unknown(kind, name):
+    """tf_keras' error for a name that no table (nor a custom object scope) knows."""
+    return ValueError(_UNKNOWN % (kind, name))
+
+
 def serialize_object(obj):
     """A module's `serialize`: `{"class_name", "config"}` of an object, a function's name."""
     if obj is None:

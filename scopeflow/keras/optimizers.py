@@ -268,7 +268,8 @@ def get(identifier):
         return identifier
     if isinstance(identifier, str):
         if identifier.lower() not in _BY_NAME:
-            raise ValueError("Unknown optimizer: %s" % identifier)
+            from scopeflow.keras.object_registration import unknown
+            raise unknown("optimizer", identifier)
         return _BY_NAME[identifier.lower()]()
     if hasattr(identifier, "minimize") and hasattr(identifier, "compute_gradients"):
         return TFOptimizer(identifier)

@@ -88,7 +88,11 @@ def get(identifier):
     if identifier is None or callable(identifier):
         return identifier
     if isinstance(identifier, str):
-        return {"l1": l1, "l2": l2, "l1_l2": l1_l2}[identifier.lower()]()
+        make = {"l1": l1, "l2": l2, "l1_l2": l1_l2}.get(identifier.lower())
+        if make is None:
+            from scopeflow.keras.object_registration import unknown
+            raise unknown("regularizer", identifier)
+        return make()
     if isinstance(identifier, dict):
         cls = _BY_CLASS.get(identifier.get("class_name"), L1L2)
         return cls(**identifier.get("config", {}))

@@ -6,7 +6,7 @@ gradient graph (1-ulp differences, more where 1 + tanh cancels) and fuses MatMul
 Gelu into one oneDNN kernel."""
 
 import pytest
-from approx import close
+from approx import agree, close
 from oracle import ORACLE_HELPERS, explain, run_here
 
 PROGRAM = ORACLE_HELPERS + r"""
@@ -45,3 +45,39 @@ def test_gelu_matches_tf(oracle):
     assert "ok" in there, there
     assert here["ok"][0] == there["ok"][0], explain(PROGRAM, here, there)
     assert close(here["ok"][1], there["ok"][1]), explain(PROGRAM, here, there)
+
+
+# an unknown name in each of tf_keras' `get`s (one message, naming the custom object scope);
+# tf.nn's relu6 / leaky_relu / log_softmax / silu by name; a name from a custom object scope
+BY_NAME = """
+import numpy as np
+K = tf.keras
+r = {}
+for mod in ("activations", "initializers", "losses", "regularizers", "constraints", "metrics",
+            "optimizers"):
+    try:
+        r[mod] = repr(getattr(K, mod).get("zzz"))
+    except Exception as e:
+        r[mod] = [type(e).__name__, str(e)]
+x = tf.placeholder(tf.float32, [2, 3])
+outs = []
+for n in ("relu6", "leaky_relu", "log_softmax", "silu"):
+    f = K.activations.get(n)
+    layer = K.layers.Activation(n)
+    outs.append(layer(x))
+    r[n] = [f.__name__, K.activations.serialize(f), layer.get_config()["activation"]]
+with K.utils.custom_object_scope({"sq": lambda t: t * t}):
+    outs.append(K.layers.Dense(2, activation="sq", kernel_initializer="ones")(x))
+r["ops"] = sorted((o.name, o.type) for o in tf.get_default_graph().get_operations())
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    r["values"] = [v.tolist() for v in s.run(outs, {x: [[-2., 0.5, 7.], [1., -0.1, 3.]]})]
+result = r
+"""
+
+
+@pytest.mark.oracle
+def test_names_and_unknown_names_as_tf(oracle):
+    here, there = run_here(BY_NAME), oracle(BY_NAME)
+    assert "values" in there["ok"], there
+    assert agree(here, there), explain(BY_NAME, here, there)
