@@ -57,8 +57,44 @@ _FROM_SHAPES = {"Shape": _shape_value, "ShapeN": _shape_value, "Size": _shape_va
 _SHAPE_OF_VALUE = frozenset({"Shape", "Size"})
 
 
+# host ops whose output sizes follow their values: a Shape / Size reading (through other ops) an
+# output of one of them on constants folds, as TF's shape inference gives their sizes there
+# (unicode_split / strings.split of constant strings); a Shape of other unknown shapes stays
+# unknown, as TF's does (the gradient of a segment reduction of a constant: TF's ZerosLike)
+_VALUE_SIZED = frozenset({"UnicodeDecode", "UnicodeDecodeWithOffsets", "UnicodeEncode",
+                          "RaggedRange", "RaggedTensorToTensor", "RaggedTensorToSparse",
+                          "StringSplit", "StringSplitV2"})
+
+
+_SIZED = weakref.WeakKeyDictionary()  # Operation -> whether _sized_by_value
+
+
+def _sized_by_value(op):
+    """Whether a value-sized host op is among the ops `op`'s value is computed from (kept per
+    op: each op's inputs are walked once)."""
+    if op in _SIZED:
+        return _SIZED[op]
+    stack, open_ = [op], set()
+    while stack:
+        o = stack[-1]
+        if o in _SIZED:
+            stack.pop()
+            continue
+        todo = [t._op for t in o._inputs if t._op not in _SIZED and t._op not in open_]
+        if todo and o not in open_:
+            open_.add(o)
+            stack.extend(todo)
+            continue
+        stack.pop()
+        open_.discard(o)
+        _SIZED[o] = o._type in _VALUE_SIZED or any(_SIZED.get(t._op, False) for t in o._inputs)
+    return _SIZED[op]
+
+
 def _shape_of_folded(op):
     """Shape / Size of an input whose value folds (a host op's output on constants)."""
+    if not _sized_by_value(op._inputs[0]._op):
+        return None
     got = _folded.get(op._inputs[0]._op)
     value = None if got is None else got[op._inputs[0]._value_index]
     if value is None:
@@ -94,7 +130,8 @@ def _fold(root):
             continue
         missing = [t._op for t in op._inputs if t._op not in _folded]
         if missing and _foldable(op) and (op._type not in _FROM_SHAPES or (
-                op._type in _SHAPE_OF_VALUE and _FROM_SHAPES[op._type](op) is None)):
+                op._type in _SHAPE_OF_VALUE and _FROM_SHAPES[op._type](op) is None
+                and _sized_by_value(op._inputs[0]._op))):
             stack.extend(missing)
             continue
         stack.pop()
