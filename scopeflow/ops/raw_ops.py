@@ -15,7 +15,6 @@ import functools
 import inspect
 import json
 import os
-import re
 import types
 
 from scopeflow import dtypes as _dt
@@ -29,9 +28,16 @@ def _overrides():
 
 
 def snake_name(op_type):
-    """TF's Python name of an op type: AddV2 -> add_v2, MatMul -> mat_mul."""
-    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", op_type)
-    return re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", s).lower()
+    """TF's Python name of an op type: AddV2 -> add_v2, MatMul -> mat_mul, LRNGrad ->
+    lrn_grad, MaxPool3DGradGrad -> max_pool3d_grad_grad (an upper-case letter starts a word
+    after a lower-case one, or where a lower-case one follows it)."""
+    out = []
+    for i, c in enumerate(op_type):
+        if c.isupper() and i > 0 and op_type[i - 1] != "_" and (
+                op_type[i - 1].islower() or op_type[i + 1:i + 2].islower()):
+            out.append("_")
+        out.append(c.lower())
+    return "".join(out)
 
 
 def signature(op_type):
