@@ -49,6 +49,10 @@ def _xor(x, y, name):
 def _forward(fn, op_name):
     def f(x, y):
         with name_scope(None, op_name, [x, y]) as scope:
+            if getattr(y, "_ragged_dispatch", False) and hasattr(type(y), "__r%s__" % op_name):
+                # (TF's binary_op_wrapper: the dense op refuses y; y's reverse op runs instead,
+                # inside this scope)
+                return getattr(type(y), "__r%s__" % op_name)(y, x)
             return fn(x, y, scope)
 
     return f

@@ -212,21 +212,20 @@ def ragged_unary(op, x, name=None):
 
 
 def ragged_binary(op, x, y, name=None):
-    """`op(x, y)` with a RaggedTensor operand: the op of the flat values where the dense side
-    broadcasts inside them; TF's ragged broadcasting of two ragged shapes is not built here."""
+    """`op(x, y)` with a RaggedTensor operand, as TF's ragged_binary_elementwise_op_impl: the op
+    of the flat values where the dense side broadcasts inside them, else both broadcast to one
+    ragged shape first (ragged/ragged_broadcast.py)."""
     if name:
         with name_scope(name, None, [x, y]):
             return ragged_binary(op, x, y)
+    from scopeflow.ragged.ragged_broadcast import broadcast_binary, needs_broadcast
     x_ragged, y_ragged = is_ragged(x), is_ragged(y)
     x = convert_to_tensor_or_ragged_tensor(x, preferred_dtype=y.dtype if y_ragged else None)
     y = convert_to_tensor_or_ragged_tensor(y, preferred_dtype=x.dtype)
-    if (x_ragged and y_ragged) or (x_ragged and x.flat_values.shape.ndims <= y.shape.ndims) \
-            or (y_ragged and y.flat_values.shape.ndims <= x.shape.ndims):
-        raise NotImplementedError(
-            "%s of a RaggedTensor and a ragged or higher-rank operand needs TF's ragged "
-            "broadcasting (RaggedTensorDynamicShape), which scopeflow does not build yet; "
-            "use tf.ragged.map_flat_values on tensors of the same row partitions"
-            % getattr(op, "__name__", "op"))
+    if x_ragged and y_ragged:
+        x, y = match_row_splits_dtypes(x, y)
+    if needs_broadcast(x, y):
+        return broadcast_binary(op, x, y)
     x_values = x.flat_values if is_ragged(x) else x
     y_values = y.flat_values if is_ragged(y) else y
     out = op(x_values, y_values)

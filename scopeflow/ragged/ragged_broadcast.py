@@ -1,0 +1,154 @@
+"""Elementwise ops between RaggedTensors (or a RaggedTensor and a dense tensor of equal or
+higher rank): TF's DynamicRaggedShape broadcasting rules, with values, shapes and errors as TF's.
+
+TF aligns the two shapes from the right; a dimension of size 1 that is uniform (the outer
+dimension, a dense dimension, a uniform row partition) broadcasts, a ragged dimension must equal
+the other's (row splits compared at run time: TF's InvalidArgumentError "assertion failed:
+[Condition x == y did not hold element-wise:] ...").  Operands whose row partitions are the same
+objects (`rt + rt`, `rt * rt.with_values(..)`) build TF's graph exactly (the op of the flat
+values); other operands build a graph of our own (gather indices per ragged level, as TF's
+_Broadcaster computes them) with TF's values and errors but not TF's op names.
+
+    >>> import scopeflow as tf
+    >>> a = tf.ragged.constant([[1, 2], [3]])
+    >>> (a + tf.constant([[10], [20]])).shape.as_list()
+    [2, None]
+"""
+
+from scopeflow.core.shape import dimension_value
+from scopeflow.ops import checks
+from scopeflow.ops.array import reshape
+from scopeflow.ops.gather import gather, where_v2
+from scopeflow.ops.joining import concat
+from scopeflow.ops.math import equal, logical_or, maximum, minimum
+from scopeflow.ops.math_cast import cast
+from scopeflow.ops.reductions import cumsum, reduce_all
+from scopeflow.ops.shape_ops import range as _range
+from scopeflow.ops.shape_ops import shape as _shape
+from scopeflow.ops.shape_ops import zeros
+from scopeflow.ops.state import with_dependencies
+from scopeflow.ragged.ragged_tensor import RaggedTensor, is_ragged
+from scopeflow.ragged.segment_ids import row_splits_to_segment_ids
+
+
+def needs_broadcast(x, y):
+    """TF's test for the DynamicRaggedShape path of ragged_binary_elementwise_op_impl."""
+    x_ragged, y_ragged = is_ragged(x), is_ragged(y)
+    return (x_ragged and y_ragged) or \
+        (x_ragged and x.flat_values.shape.ndims <= y.shape.ndims) or \
+        (y_ragged and y.flat_values.shape.ndims <= x.shape.ndims)
+
+
+def broadcast_binary(op, x, y):
+    """`op(x, y)` after broadcasting x and y to one ragged shape (see the module doc)."""
+    dtype = (x if is_ragged(x) else y).row_splits.dtype
+    shape_x, shape_y = _shape_parts(x, dtype), _shape_parts(y, dtype)
+    if is_ragged(x) and is_ragged(y) and len(x._nested_row_partitions) == \
+            len(y._nested_row_partitions) and all(
+                a is b for a, b in zip(x._nested_row_partitions, y._nested_row_partitions)):
+        return x.with_flat_values(op(x.flat_values, y.flat_values))
+    del shape_x, shape_y
+    rank_x, rank_y = x.shape.ndims, y.shape.ndims
+    if rank_x is None or rank_y is None:
+        raise ValueError("Unable to broadcast: unknown rank")
+    rank = max(rank_x, rank_y)
+    operands = [_Operand(x, rank, dtype), _Operand(y, rank, dtype)]
+    depth = max(o.depth for o in operands)
+    for o in operands:
+        o.deepen(depth)
+    checks_, splits = [], []
+    # level 0: the number of rows (uniform: 1 broadcasts)
+    nx, ny = [o.rt.nrows(out_type=dtype) for o in operands]
+    ok = logical_or(logical_or(equal(nx, ny), equal(nx, 1)), equal(ny, 1))
+    checks_.append(checks.assert_equal(ok, True))
+    target = maximum(nx, ny)
+    gathers = [minimum(_range(target, dtype=dtype), n - 1) for n in (nx, ny)]
+    parts = [o.rt for o in operands]
+    for level in range(depth):
+        lengths = [gather(p.row_splits[1:] - p.row_splits[:-1], g)
+                   for p, g in zip(parts, gathers)]
+        ragged = [i for i, o in enumerate(operands) if not o.uniform[level]]
+        if ragged:
+            first = ragged[0]
+            new_lengths = lengths[first]
+            first_splits = _splits(lengths[first])
+            for i in ragged[1:]:
+                checks_.append(checks.assert_equal(first_splits, _splits(lengths[i])))
+            for i in range(len(operands)):
+                if i not in ragged:  # (a uniform dimension: its splits, 1 read as broadcast)
+                    fitted = where_v2(equal(lengths[i], 1), new_lengths, lengths[i])
+                    checks_.append(checks.assert_equal(_splits(fitted), first_splits))
+        else:
+            lx, ly = lengths
+            ok = logical_or(logical_or(equal(lx, ly), equal(lx, 1)), equal(ly, 1))
+            checks_.append(checks.assert_equal(reduce_all(ok), True))
+            new_lengths = maximum(lx, ly)
+        new_lengths = with_dependencies(checks_, new_lengths)
+        new_splits = _splits(new_lengths)
+        splits.append(new_splits)
+        row = row_splits_to_segment_ids(new_splits)
+        position = _range(_shape(row, out_type=dtype)[0], dtype=dtype) - gather(new_splits, row)
+        gathers = [gather(gather(p.row_splits, g), row) +
+                   minimum(position, gather(n, row) - 1)
+                   for p, g, n in zip(parts, gathers, lengths)]
+        parts = [p.values for p in parts]
+    flat = [gather(p, with_dependencies(checks_, g)) for p, g in zip(parts, gathers)]
+    out = with_dependencies(checks_, op(flat[0], flat[1]))  # (TF: 'control_dependency')
+    static = _static_nrows(x, y)
+    if static is not None:
+        splits[0].set_shape([static + 1])
+    return RaggedTensor.from_nested_row_splits(out, splits, validate=False)
+
+
+def _splits(lengths):
+    return concat([zeros([1], lengths.dtype), cumsum(lengths)], axis=0)
+
+
+def _shape_parts(t, dtype):
+    """TF's DynamicRaggedShape.from_tensor: the (cast) shape of the flat values."""
+    return cast(_shape(t.flat_values if is_ragged(t) else t), dtype)
+
+
+def _static_nrows(x, y):
+    if is_ragged(x) and is_ragged(y) and x.shape.ndims != y.shape.ndims:
+        return None
+    dims = [dimension_value(t.shape[0]) if t.shape.ndims == max(x.shape.ndims, y.shape.ndims)
+            else 1 for t in (x, y)]
+    if None in dims:
+        return None
+    a, b = dims
+    return a if a == b or b == 1 else b if a == 1 else None
+
+
+class _Operand:
+    """An operand as a RaggedTensor of `rank` dimensions, with whether each ragged level is
+    uniform (broadcasts from 1) or ragged (must match)."""
+
+    def __init__(self, t, rank, dtype):
+        pad = rank - t.shape.ndims
+        if is_ragged(t):
+            uniform = [p.static_uniform_row_length is not None
+                       for p in t._nested_row_partitions]
+            for _ in range(pad):
+                t = RaggedTensor.from_uniform_row_length(t, t.nrows(out_type=dtype), nrows=1,
+                                                         validate=False)
+                uniform = [True] + uniform
+            self.rt, self.uniform = t, uniform
+        else:
+            if pad:
+                t = reshape(t, concat([[1] * pad, _shape(t)], axis=0))
+            self.dense, self.rt, self.uniform, self.dtype = t, None, [], dtype
+        self.depth = len(self.uniform)
+
+    def deepen(self, depth):
+        """Dense inner dimensions as uniform ragged levels, to `depth` levels in all."""
+        more = depth - self.depth
+        if self.rt is None:
+            self.rt = RaggedTensor.from_tensor(self.dense, ragged_rank=more,
+                                               row_splits_dtype=self.dtype)
+        elif more:
+            flat = RaggedTensor.from_tensor(self.rt.flat_values, ragged_rank=more,
+                                            row_splits_dtype=self.rt.row_splits.dtype)
+            self.rt = self.rt.with_flat_values(flat)
+        self.uniform = self.uniform + [True] * more
+        self.depth = depth
