@@ -115,6 +115,9 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     >>> tf.gather(tf.zeros([4, 3]), [0, 2]).name
     'GatherV2:0'
     """
+    if getattr(params, "_ragged_dispatch", False) or getattr(indices, "_ragged_dispatch", False):
+        from scopeflow.ragged.ragged_gather import gather as ragged_gather  # (TF's dispatch)
+        return ragged_gather(params, indices, validate_indices, axis, batch_dims, name)
     if axis is None:
         axis = batch_dims
     if hasattr(params, "sparse_read") and constant_value(axis) == 0 and batch_dims == 0:

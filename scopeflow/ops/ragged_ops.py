@@ -13,6 +13,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.ops.array_base import dims_of, partial_shape
 from scopeflow.ops.dynamic_shape import BadValue, host_op
+from scopeflow.ops.op_util import check_allowed
 from scopeflow.ops.registry import ANY, ShapeError, spec
 
 
@@ -220,3 +221,50 @@ def _range_size(start, limit, delta):
     if np.issubdtype(np.asarray(delta).dtype, np.integer):
         return (abs(int(limit) - int(start)) + abs(int(delta)) - 1) // abs(int(delta))
     return int(np.ceil(abs((limit - start) / delta)))
+
+
+# ---- RaggedGather ---------------------------------------------------------------------------
+def _gather_shape(params_nested_splits, params_dense_values, indices, *,
+                  OUTPUT_RAGGED_RANK, **attrs):  # noqa: N803
+    check_allowed(indices, "indices", ("int32", "int64"))
+    vdims = dims_of(params_dense_values)
+    splits_dtype = params_nested_splits[0].dtype.base_dtype
+    values = spec(None if vdims is None else (None,) + tuple(vdims[1:]),
+                  params_dense_values.dtype.base_dtype)
+    return [spec((None,), splits_dtype)] * OUTPUT_RAGGED_RANK + [values]
+
+
+@host_op("RaggedGather", _gather_shape,
+         types={"params_nested_splits": ANY, "params_dense_values": ANY, "indices": ANY},
+         lists=("params_nested_splits",), multi=True)
+def _ragged_gather(params_nested_splits, params_dense_values, indices, *,
+                   OUTPUT_RAGGED_RANK, **attrs):  # noqa: N803
+    """The rows of a ragged tensor at `indices` (any rank): outer dims of `indices` become
+    uniform ragged levels, as TF's RaggedGather."""
+    splits = [np.asarray(s) for s in params_nested_splits]
+    dtype = splits[0].dtype
+    indices = np.asarray(indices)
+    flat = indices.reshape(-1).astype(np.int64)
+    nrows = len(splits[0]) - 1
+    for i, v in enumerate(flat):
+        if not 0 <= v < nrows:
+            raise BadValue("indices[%d] = %d is not in [0, %d)" % (i, v, nrows))
+    out_splits = []
+    for j in range(indices.ndim - 1):  # (uniform levels from the shape of `indices`)
+        n, width = int(np.prod(indices.shape[:j + 1])), indices.shape[j + 1]
+        out_splits.append(np.arange(n + 1, dtype=dtype) * width)
+    starts, limits = splits[0][flat], splits[0][flat + 1]
+    levels = []
+    for level in splits[1:] + [None]:
+        lengths = limits - starts
+        levels.append(np.concatenate([[0], np.cumsum(lengths)]).astype(dtype))
+        elements = np.concatenate([np.arange(a, b) for a, b in zip(starts, limits)]) \
+            if len(starts) else np.zeros(0, np.int64)
+        elements = elements.astype(np.int64)
+        if level is None:
+            break
+        starts, limits = level[elements], level[elements + 1]
+    if indices.ndim == 0:
+        levels = levels[1:]
+    values = np.asarray(params_dense_values)[elements]
+    return tuple(out_splits + levels) + (values,)

@@ -162,8 +162,8 @@ def _from_value_ranges(starts, limits, step, values):
     step = cast(step, starts.dtype)
     indices = ragged_range(starts, limits, step, row_splits_dtype=starts.dtype)
     if isinstance(values, RaggedTensor):
-        raise NotImplementedError("slicing the rows of a RaggedTensor whose values are ragged "
-                                  "(tf.gather of a RaggedTensor) is not implemented yet")
+        from scopeflow.ragged.ragged_gather import gather as ragged_gather
+        return indices.with_values(ragged_gather(params=values, indices=indices.values))
     return indices.with_values(gather(params=values, indices=indices.values))
 
 

@@ -26,3 +26,16 @@ result = [info, vals, errs, static]"""
 @pytest.mark.oracle
 def test_getitem_matches_tf(oracle):
     same_as_tf(oracle, GETITEM)
+
+
+NESTED_SLICES = """
+n = tf.ragged.constant([[[1, 2], [3], [4, 5, 6]], [], [[7]], [[8, 9], []]])
+outs = [n[:, 1:], n[::2], n[:, ::-1], n[1::2, :1], n[:, -2:, 1:]]
+info = [[str(o.shape), o.ragged_rank] for o in outs]
+with tf.Session() as s:
+    result = [info, [shown(v) for v in s.run(outs)]]"""
+
+
+@pytest.mark.oracle
+def test_slices_of_rows_with_ragged_values_match_tf(oracle):
+    same_as_tf(oracle, NESTED_SLICES)
