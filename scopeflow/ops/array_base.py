@@ -57,44 +57,9 @@ _FROM_SHAPES = {"Shape": _shape_value, "ShapeN": _shape_value, "Size": _shape_va
 _SHAPE_OF_VALUE = frozenset({"Shape", "Size"})
 
 
-# host ops whose output sizes follow their values: a Shape / Size reading (through other ops) an
-# output of one of them on constants folds, as TF's shape inference gives their sizes there
-# (unicode_split / strings.split of constant strings); a Shape of other unknown shapes stays
-# unknown, as TF's does (the gradient of a segment reduction of a constant: TF's ZerosLike)
-_VALUE_SIZED = frozenset({"UnicodeDecode", "UnicodeDecodeWithOffsets", "UnicodeEncode",
-                          "RaggedRange", "RaggedTensorToTensor", "RaggedTensorToSparse",
-                          "StringSplit", "StringSplitV2"})
-
-
-_SIZED = weakref.WeakKeyDictionary()  # Operation -> whether _sized_by_value
-
-
-def _sized_by_value(op):
-    """Whether a value-sized host op is among the ops `op`'s value is computed from (kept per
-    op: each op's inputs are walked once)."""
-    if op in _SIZED:
-        return _SIZED[op]
-    stack, open_ = [op], set()
-    while stack:
-        o = stack[-1]
-        if o in _SIZED:
-            stack.pop()
-            continue
-        todo = [t._op for t in o._inputs if t._op not in _SIZED and t._op not in open_]
-        if todo and o not in open_:
-            open_.add(o)
-            stack.extend(todo)
-            continue
-        stack.pop()
-        open_.discard(o)
-        _SIZED[o] = o._type in _VALUE_SIZED or any(_SIZED.get(t._op, False) for t in o._inputs)
-    return _SIZED[op]
-
-
 def _shape_of_folded(op):
-    """Shape / Size of an input whose value folds (a host op's output on constants)."""
-    if not _sized_by_value(op._inputs[0]._op):
-        return None
+    """Shape / Size of an input of unknown shape whose value folds (TF's shape inference
+    evaluates the constant subgraph below a Shape whose value an op's shape rule reads)."""
     got = _folded.get(op._inputs[0]._op)
     value = None if got is None else got[op._inputs[0]._value_index]
     if value is None:
@@ -130,8 +95,7 @@ def _fold(root):
             continue
         missing = [t._op for t in op._inputs if t._op not in _folded]
         if missing and _foldable(op) and (op._type not in _FROM_SHAPES or (
-                op._type in _SHAPE_OF_VALUE and _FROM_SHAPES[op._type](op) is None
-                and _sized_by_value(op._inputs[0]._op))):
+                op._type in _SHAPE_OF_VALUE and _FROM_SHAPES[op._type](op) is None)):
             stack.extend(missing)
             continue
         stack.pop()
@@ -259,7 +223,7 @@ def partial_shape(t):
 
 
 def _partial_shape(t):
-    v = static_value(t)
+    v = None if t._op._type in _PARTIAL_FIRST else static_value(t)
     if v is not None:
         if v.ndim == 0:
             return None if v == -1 else _bad_shape_rank(t)
@@ -329,6 +293,11 @@ def _partial_of_strided_slice(t):
     return tuple(dims[slice(b, e, int(s[0]))])
 
 
+# shape tensors read as shapes, never evaluated whole: TF's ConstantPartialShape takes a Shape's
+# input shape as it is (unknown dims and all, where a value read evaluates the constant subgraph
+# below it), a concat's and a 1-D slice's parts as partial shapes, a Pack's scalars one by one
+# (a negative one is an unknown dim); a Cast or any other op is evaluated first
+_PARTIAL_FIRST = frozenset({"Shape", "ShapeN", "ConcatV2", "StridedSlice", "Pack"})
 _PARTIAL = {"Shape": _partial_of_shape, "ShapeN": _partial_of_shape, "Pack": _partial_of_pack,
             "ConcatV2": _partial_of_concat, "Cast": _partial_of_cast,
             "StridedSlice": _partial_of_strided_slice}

@@ -24,6 +24,7 @@ from scopeflow.ops.math import equal, logical_or, maximum, minimum
 from scopeflow.ops.math_cast import cast
 from scopeflow.ops.reductions import cumsum, reduce_all
 from scopeflow.ops.shape_ops import range as _range
+from scopeflow.ops.shape_ops import ones_like
 from scopeflow.ops.shape_ops import shape as _shape
 from scopeflow.ops.shape_ops import zeros
 from scopeflow.ops.state import with_dependencies
@@ -87,7 +88,9 @@ def broadcast_binary(op, x, y):
         new_splits = _splits(new_lengths)
         splits.append(new_splits)
         row = row_splits_to_segment_ids(new_splits)
-        position = _range(_shape(row, out_type=dtype)[0], dtype=dtype) - gather(new_splits, row)
+        # (0, 1, ... per element: a cumsum keeps the count unknown where TF's graph does; a
+        # range of it reads the count as a value, which graph building folds)
+        position = cumsum(ones_like(row), exclusive=True) - gather(new_splits, row)
         gathers = [gather(gather(p.row_splits, g), row) +
                    minimum(position, gather(n, row) - 1)
                    for p, g, n in zip(parts, gathers, lengths)]

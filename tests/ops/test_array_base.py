@@ -43,3 +43,46 @@ def test_reshape_uses_partial_shapes(tf):
     big = tf.zeros([5000])  # folding stops at large values: no host copy of big tensors
     assert static_value(big + 1.) is None
     assert np.asarray(static_value(tf.range(3))).tolist() == [0, 1, 2]
+
+
+# static shapes where a Shape / Size reads a tensor of unknown shape computed from constants:
+# an op's shape rule that reads the value evaluates the constant subgraph below it (Range,
+# a shape through Cast or Mul, Pack's scalars), one that reads a shape tensor takes a Shape's
+# (or a concat's or a slice's) dims as they are (TF's EvaluateConstantTensor and
+# ConstantPartialShape)
+FOLDS = """
+c = tf.constant
+xs = {"seg": lambda: tf.math.segment_sum(c([1., 2, 3]), c([0, 0, 1])),
+      "split": lambda: tf.string_split(c(["a b", "c"])).values,
+      "where": lambda: tf.where(c([[True, False], [True, True]])),
+      "unique": lambda: tf.unique(c([1, 1, 2]))[0]}
+forms = {
+ "fill": lambda x: tf.fill(tf.shape(x), 0.),
+ "zeros_size": lambda x: tf.zeros(tf.size(x)),
+ "zeros_like": lambda x: tf.zeros_like(tf.zeros(tf.shape(x))).op.type,
+ "cast": lambda x: tf.fill(tf.cast(tf.shape(x), tf.int64), 0.),
+ "concat": lambda x: tf.fill(tf.concat([tf.shape(x), [2]], 0), 0.),
+ "pack": lambda x: tf.fill(tf.stack([tf.shape(x)[0], 2]), 0.),
+ "slice": lambda x: tf.fill(tf.shape(x)[:1], 0.),
+ "mul": lambda x: tf.fill(tf.shape(x) * 1, 0.),
+ "reshape": lambda x: tf.reshape(tf.zeros([6]), tf.shape(x)),
+ "tile": lambda x: tf.tile([1.], tf.shape(x)[:1]),
+ "range": lambda x: tf.range(tf.size(x)),
+ "onehot": lambda x: tf.one_hot([0], tf.size(x)),
+ "shape_n": lambda x: tf.fill(tf.shape_n([x])[0], 0.),
+ "rank": lambda x: tf.zeros(tf.rank(x)),
+}
+result = []
+for xk, xf in sorted(xs.items()):
+    for k, f in sorted(forms.items()):
+        tf.reset_default_graph()
+        out = f(xf())
+        result.append([xk, k, out if isinstance(out, str) else str(out.shape)])
+"""
+
+
+def test_shapes_read_through_a_shape_of_unknown_shape_as_tf(oracle):
+    from oracle import run_here
+    here, there = run_here(FOLDS), oracle(FOLDS)
+    assert "ok" in there, there
+    assert here == there
