@@ -289,6 +289,9 @@ def _where_indices(condition, name):
 
 def where(condition, x=None, y=None, name=None):
     """TF1 `tf.where`: coordinates of true entries (Where) or an elementwise pick (Select)."""
+    if any(getattr(t, "_ragged_dispatch", False) for t in (condition, x, y)):
+        from scopeflow.ragged.ragged_where import where as ragged_where  # (TF's dispatch)
+        return ragged_where(condition, x, y, name)
     if x is None and y is None:
         return _where_indices(condition, name)
     if x is not None and y is not None:

@@ -83,6 +83,10 @@ def concat(values, axis, name="concat"):
     >>> tf.concat([tf.zeros([2]), tf.zeros([3])], 0).shape.as_list()
     [5]
     """
+    if isinstance(values, (list, tuple)) and any(
+            getattr(v, "_ragged_dispatch", False) for v in values):
+        from scopeflow.ragged.ragged_concat import concat as ragged_concat  # (TF's dispatch)
+        return ragged_concat(values, axis, None if name == "concat" else name)
     if not isinstance(values, (list, tuple)):
         values = [values]
     if len(values) == 1:
@@ -134,6 +138,10 @@ def stack(values, axis=0, name="stack"):
     >>> tf.stack([tf.zeros([3]), tf.ones([3])]).shape.as_list()
     [2, 3]
     """
+    if isinstance(values, (list, tuple)) and any(
+            getattr(v, "_ragged_dispatch", False) for v in values):
+        from scopeflow.ragged.ragged_concat import stack as ragged_stack  # (TF's dispatch)
+        return ragged_stack(values, axis, None if name == "stack" else name)
     if axis == 0:
         try:
             return convert_to_tensor(values, name=name)

@@ -178,9 +178,19 @@ def map_flat_values(op, *args, **kwargs):
                          "(output shape: %s; expected outer dimension size: %s)"
                          % (out.shape, size))
     result = out
-    for part in reversed(partitions[0]):  # (TF merges equal partition lists; the first's)
+    for part in reversed(_merge_partition_lists(partitions)):
         result = RaggedTensor._from_row_partition(result, part, validate=False)
     return result
+
+
+def _merge_partition_lists(partition_lists):
+    """TF's: one partition list, with run-time checks that the others equal it."""
+    dst = list(partition_lists[0])
+    for src in partition_lists[1:]:
+        if len(src) != len(dst):
+            raise ValueError("All ragged inputs must have the same ragged_rank.")
+        dst = [d._merge_precomputed_encodings(p) for d, p in zip(dst, src)]
+    return dst
 
 
 def _flat(value, partitions, nrows):

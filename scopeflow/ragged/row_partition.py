@@ -264,6 +264,35 @@ class RowPartition:
             return None if v is None else int(v)
         return None
 
+    def _merge_precomputed_encodings(self, other, validate=True):
+        """One partition of two that must be equal (TF's: run-time checks of one encoding)."""
+        names = ("_row_splits", "_row_lengths", "_value_rowids", "_nrows", "_nvals",
+                 "_uniform_row_length")
+        if self is other or all(getattr(self, n) is getattr(other, n) for n in names):
+            return self
+        nrows, nrows_validated = _merge_tensors(self._nrows, other._nrows, "nrows", validate)
+        nvals, _ = _merge_tensors(self._nvals, other._nvals, "nvals", validate)
+        uniform_row_length, uniform_validated = _merge_tensors(
+            self._uniform_row_length, other._uniform_row_length, "uniform_row_length", validate)
+        if uniform_validated and nrows_validated:
+            validate = False
+        row_splits, validated = _merge_tensors(self._row_splits, other._row_splits,
+                                               "row_splits", validate)
+        if validated:
+            validate = False
+        row_lengths, validated = _merge_tensors(self._row_lengths, other._row_lengths,
+                                                "row_lengths", validate)
+        if validated:
+            validate = False
+        value_rowids, _ = _merge_tensors(self._value_rowids, other._value_rowids,
+                                         "value_rowids", validate)
+        merged = (row_splits, row_lengths, value_rowids, nrows, uniform_row_length)
+        for part in (self, other):
+            if all(a is getattr(part, n) for a, n in zip(merged, names[:4] + names[5:])):
+                return part
+        return RowPartition(row_splits, row_lengths, value_rowids, nrows, uniform_row_length,
+                            nvals, internal=_KEY)
+
     def with_dependencies(self, dependencies):
         return self._replace(row_splits=with_dependencies(dependencies, self._row_splits),
                              nvals=None)
@@ -282,6 +311,21 @@ class RowPartition:
 
     def __repr__(self):
         return "tf.RowPartition(row_splits=%s)" % self._row_splits
+
+
+def _merge_tensors(t1, t2, name, validate):
+    if t1 is None:
+        return t2, False
+    if t2 is None:
+        return t1, False
+    if t1 is t2:
+        return t1, True
+    msg = "RowPartition._merge_precomputed_encodings: partitions have incompatible %s" % name
+    if not t1.shape.is_compatible_with(t2.shape):
+        raise ValueError(msg)
+    if validate:
+        return with_dependencies([checks.assert_equal(t1, t2, message=msg)], t1), True
+    return t1, False
 
 
 def _check_nrows(const_nrows, const_rowids):
