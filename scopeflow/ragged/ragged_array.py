@@ -27,7 +27,8 @@ def _lengths_to_splits(lengths):
     return concat([[0], cumsum(lengths)], axis=-1)
 
 
-def _splits_match(lists):
+def assert_splits_match(lists):
+    """TF's ragged_util.assert_splits_match: run-time checks that the splits lists agree."""
     msg = "Inputs must have identical ragged splits"
     for splits in lists:
         if len(splits) != len(lists[0]):
@@ -66,7 +67,7 @@ def _ragged_mask(data, mask, splits_dtype):
         data = RaggedTensor.from_tensor(data, ragged_rank=mask.ragged_rank,
                                         row_splits_dtype=mask.row_splits.dtype)
     lists = [mask.nested_row_splits, data.nested_row_splits[:mask.ragged_rank]]
-    with control_dependencies(_splits_match(lists)):
+    with control_dependencies(assert_splits_match(lists)):
         splits = []
         while is_ragged(mask):
             if mask.shape.ndims > 2:

@@ -17,6 +17,7 @@ from scopeflow.ops.reductions import cumsum
 from scopeflow.ops.repeat import get_positive_axis
 from scopeflow.ops.shape_ops import range as _range
 from scopeflow.ops.shape_ops import shape as _shape
+from scopeflow.ragged.ragged_array import assert_splits_match
 from scopeflow.ragged.ragged_gather import gather
 from scopeflow.ragged.ragged_tensor import (RaggedTensor, convert_to_tensor_or_ragged_tensor,
                                             is_ragged, match_row_splits_dtypes)
@@ -76,19 +77,9 @@ def _helper(rt_inputs, axis, stack_values):
         return _axis_1(rt_inputs, stack_values)
     values = [rt.values for rt in rt_inputs]
     splits = [[rt.row_splits] for rt in rt_inputs]
-    with control_dependencies(_assert_splits_match(splits)):
+    with control_dependencies(assert_splits_match(splits)):
         return RaggedTensor.from_row_splits(_helper(values, axis - 1, stack_values),
                                             splits[0][0], validate=False)
-
-
-def _assert_splits_match(nested_splits_lists):
-    msg = "Inputs must have identical ragged splits"
-    for splits_list in nested_splits_lists:
-        if len(splits_list) != len(nested_splits_lists[0]):
-            raise ValueError(msg)
-    return [checks.assert_equal(s1, s2, message=msg)
-            for splits_list in nested_splits_lists[1:]
-            for s1, s2 in zip(nested_splits_lists[0], splits_list)]
 
 
 def _axis_0(rt_inputs, stack_values):
