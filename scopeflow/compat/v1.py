@@ -15,6 +15,7 @@ from scopeflow.api._session import *  # noqa: F401,F403
 from scopeflow.api import summary  # noqa: F401
 from scopeflow.api import gfile, image, io, python_io, ragged, sparse  # noqa: F401
 from scopeflow.ragged.ragged_tensor import RaggedTensor  # noqa: F401
+from scopeflow.ragged.ragged_spec import RaggedTensorSpec  # noqa: F401
 from scopeflow.api._parsing import *  # noqa: F401,F403
 from scopeflow.api._protos import *  # noqa: F401,F403
 from scopeflow.api._checkpoint import *  # noqa: F401,F403
