@@ -483,6 +483,49 @@ def _extract_image_patches_grad(op, grad):
     return [transpose(grad_out, (2, 0, 1, 3))]
 
 
+@gradient("ExtractVolumePatches")
+def _extract_volume_patches_grad(op, grad):
+    """TF's: ExtractVolumePatches of the input's 1-based positions (0 where padded) beside each
+    patch entry's position makes a sparse (input position, patch entry) matrix of ones; padding's
+    row 0 is sliced off and its product with the gradient (batch and channels as columns) is the
+    input's gradient. The input's planes, rows and columns must be known when built."""
+    from scopeflow import dtypes as _dt
+    from scopeflow.ops.image_patches import extract_volume_patches
+    from scopeflow.ops.shape_ops import ones
+    from scopeflow.ops.shape_ops import range as range_
+    from scopeflow.ops.sparse_ops import sparse_tensor_dense_matmul
+    from scopeflow.ops.sparse_slice import sparse_slice
+    from scopeflow.sparse_tensor import SparseTensor
+    _, planes_in, rows_in, cols_in, _ = op._inputs[0].shape.as_list()
+    input_bphwc = shape(op._inputs[0])
+    batch_size = input_bphwc[0]
+    channels = input_bphwc[4]
+    input_indices_num = 1 + planes_in * rows_in * cols_in
+    input_idx = reshape(range_(1, input_indices_num, dtype=_dt.int64),
+                        (1, planes_in, rows_in, cols_in, 1))
+    input_idx_patched = extract_volume_patches(input_idx, op._attrs["ksizes"],
+                                               op._attrs["strides"], op._attrs["padding"])
+    _, planes_out, rows_out, cols_out, _ = op._outputs[0].shape.as_list()
+    _, ksize_p, ksize_r, ksize_c, _ = op._attrs["ksizes"]
+    output_indices_num = planes_out * rows_out * cols_out * ksize_p * ksize_r * ksize_c
+    output_idx = reshape(range_(output_indices_num, dtype=_dt.int64),
+                         (1, planes_out, rows_out, cols_out, ksize_p * ksize_r * ksize_c))
+    idx_matrix = concat([expand_dims(input_idx_patched, axis=-1),
+                         expand_dims(output_idx, axis=-1)], axis=-1)
+    idx_map = reshape(idx_matrix, (-1, 2))
+    sp_shape = (input_indices_num, output_indices_num)
+    sp_mat_full = SparseTensor(idx_map, ones([output_indices_num], dtype=grad.dtype), sp_shape)
+    sp_mat = sparse_slice(sp_mat_full, (1, 0), (input_indices_num - 1, output_indices_num))
+    grad_expanded = transpose(
+        reshape(dense(grad), (batch_size, planes_out, rows_out, cols_out, ksize_p, ksize_r,
+                              ksize_c, channels)),
+        (1, 2, 3, 4, 5, 6, 0, 7))
+    grad_flat = reshape(grad_expanded, (-1, batch_size * channels))
+    jac = sparse_tensor_dense_matmul(sp_mat, grad_flat)
+    grad_out = reshape(jac, (planes_in, rows_in, cols_in, batch_size, channels))
+    return [transpose(grad_out, (3, 0, 1, 2, 4))]
+
+
 @gradient("DynamicPartition")
 def _dynamic_partition_grad(op, *grads):
     """Each row's position, partitioned as the data was, stitches the partitions' gradients

@@ -99,3 +99,24 @@ result = grad_graph(build)
 @pytest.mark.oracle
 def test_extract_image_patches_has_tfs_gradient_graph(oracle):
     check_grad_graph(oracle, EXTRACT_PATCHES)
+
+
+# tf.extract_volume_patches: TF's gradient pairs the input's positions (patched the same way)
+# with the patch entries' in a SparseTensor of ones, slices off padding's row and multiplies
+# it with the gradient (SparseTensorDenseMatMul); VALID and SAME, strides, a batch known only
+# when run
+EXTRACT_VOLUME_PATCHES = """
+def build(dt):
+    vol = tf.constant(np.cos(np.arange(2 * 3 * 4 * 5 * 2.)).reshape(2, 3, 4, 5, 2), dt)
+    fed = tf.placeholder_with_default(vol, [None, 3, 4, 5, 2])
+    ys = [tf.extract_volume_patches(vol, [1, 2, 2, 3, 1], [1, 1, 2, 1, 1], 'VALID'),
+          tf.extract_volume_patches(vol, [1, 2, 3, 2, 1], [1, 2, 2, 2, 1], 'SAME'),
+          tf.extract_volume_patches(fed, [1, 1, 2, 2, 1], [1, 1, 1, 3, 1], 'SAME')]
+    return [tf.reduce_sum(tf.sin(y)) for y in ys], [vol]
+result = grad_graph(build)
+"""
+
+
+@pytest.mark.oracle
+def test_extract_volume_patches_has_tfs_gradient_graph(oracle):
+    check_grad_graph(oracle, EXTRACT_VOLUME_PATCHES)
