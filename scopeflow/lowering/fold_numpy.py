@@ -225,11 +225,17 @@ def _iota(args, dtype, shape, dimension, **_):
 
 
 def _reduction(fn):
-    """Integer and boolean reductions (float sums round by their order, XLA's own)."""
+    """Integer and boolean reductions; float ones only over at most one element each (float
+    sums round by their order, XLA's own). A reduction over size-1 axes or none is its input
+    as it is (XLA keeps a -0.0 there too): a gradient's Sum over the axes BroadcastGradientArgs
+    finds, often none, of a known upstream gradient (reduce_mean's, a loss's constant labels)."""
     def rule(args, axes, **_):
         (x,) = args
         if x.dtype.kind not in "iub":
-            raise _NoRule("float reduction")
+            if any(x.shape[a] > 1 for a in axes):
+                raise _NoRule("float reduction")
+            if x.size:
+                return x.reshape([d for i, d in enumerate(x.shape) if i not in axes])
         with np.errstate(all="ignore"):
             return fn(x, axis=tuple(axes)).astype(x.dtype)
     return rule
@@ -242,6 +248,15 @@ def _arg(fn):
             raise _NoRule("float argmax")
         return fn(x, axis=axes[0]).astype(index_dtype)
     return rule
+
+
+def _bitcast(args, new_dtype, **_):
+    """Same-width bitcasts (round_each's opaque tie of a product to its NaN flags)."""
+    (x,) = args
+    new = np.dtype(new_dtype)
+    if new.itemsize != x.dtype.itemsize or new.kind not in "biuf":
+        raise _NoRule("bitcast of another width")
+    return x.view(new)
 
 
 def _call(args, jaxpr=None, call_jaxpr=None, **_):
@@ -297,7 +312,7 @@ _RULES = {
     "xor": _int_only(operator.xor), "not": _int_only(np.invert),
     "shift_left": _shift(np.left_shift), "shift_right_arithmetic": _shift(np.right_shift),
     "shift_right_logical": _shift(_logical_right),
-    "select_n": _select_n, "convert_element_type": _convert,
+    "select_n": _select_n, "convert_element_type": _convert, "bitcast_convert_type": _bitcast,
     "broadcast_in_dim": _broadcast_in_dim, "reshape": _reshape,
     "squeeze": lambda args, dimensions, **_: np.squeeze(args[0], tuple(dimensions)),
     "expand_dims": lambda args, dimensions, **_: np.expand_dims(args[0], tuple(dimensions)),

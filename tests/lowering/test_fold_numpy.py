@@ -7,12 +7,14 @@ import pytest
 
 from scopeflow.lowering import fold_numpy
 from scopeflow.lowering.lower import x64
+from scopeflow.ops.rounding import round_each
 from scopeflow.ops.true_div import true_divide
 
 I32 = np.array([7, -7, 0, 2147483647, -2147483648, 5], np.int32)
 D32 = np.array([2, 2, -3, -1, 3, 7], np.int32)
 F32 = np.array([1.5, -2.25, 3.0e38, -0.5, 7.0, 1e-3], np.float32)
 G32 = np.array([0.75, 4.0, 2.0, 3.0, -7.0, 3.0], np.float32)
+Z32 = np.array([-0.0, 0.0, np.nan, -np.inf, 2.5, -1.0], np.float32)
 
 
 def i():  # each case's inputs enter JAX first: NumPy operators would compute outside JAX
@@ -49,6 +51,14 @@ CASES = {
                          jnp.asarray(f(), np.float64) + 0, d().astype(np.int64) * 3,
                          (d() > 0).astype(np.int32), f().astype(np.float16)),
     "true_divide_barrier": lambda: true_divide(f(), g()[1]),  # optimization_barrier
+    # a product rounded on its own (a known gradient's Mul feeding a sum): the tie's bitcasts
+    "rounded_product": lambda: (round_each(f() * g()), round_each(jnp.asarray(Z32) * g()),
+                                jax.lax.bitcast_convert_type(f(), jnp.int32)),
+    # float sums over one element or none (BroadcastGradientArgs' axes of equal shapes)
+    "trivial_float_sums": lambda: (jnp.sum(jnp.asarray(Z32), axis=()),
+                                   jnp.sum(jnp.asarray(Z32).reshape(6, 1), axis=1),
+                                   jnp.sum(jnp.asarray(Z32).reshape(1, 2, 3), axis=(0,)),
+                                   jnp.max(jnp.asarray(Z32).reshape(6, 1), axis=1)),
     "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
                             jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
 }
@@ -75,6 +85,8 @@ def test_numpy_fold_is_eager_jax_bit_for_bit(name):
 @pytest.mark.parametrize("fn", [
     lambda: jnp.exp(f()),  # transcendental: XLA's own rounding
     lambda: jnp.sum(f()),  # float sum: XLA's order
+    lambda: jnp.sum(f().reshape(3, 2), axis=1),  # (two elements each)
+    lambda: jax.lax.bitcast_convert_type(f(), jnp.uint16),  # another width
     lambda: jax.lax.div(i(), jnp.zeros(6, np.int32)),  # XLA's division by zero
     lambda: f() * np.float32(1e-38),  # subnormal results XLA may flush
     lambda: jnp.maximum(f(), jnp.zeros(6, np.float32)),  # signed zeros
@@ -113,11 +125,24 @@ def _scaled_step(tf):
     return x, loss * 1.5
 
 
+def _logistic_step(tf):
+    """A GAN discriminator's loss: sigmoid cross-entropy against constant labels. Its gradient
+    multiplies reduce_mean's known gradient by the labels (a rounded Mul: bitcasts) and sums
+    that over no axes (a float Sum)."""
+    x, loss = _mlp_step(tf)
+    logits = tf.matmul(x, tf.get_variable("w2", initializer=np.ones((3, 1), np.float32)))
+    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(
+        logits=logits, labels=tf.ones_like(logits)))
+    return x, loss
+
+
 @pytest.mark.parametrize("model,want", [(_mlp_step, 9.0), (_concat_step, 9.0),
-                                        (_scaled_step, 13.5)])
+                                        (_scaled_step, 13.5),
+                                        (_logistic_step, float(np.log1p(np.exp(-3.0))))])
 def test_training_step_folds_without_eager_compiles(model, want):
     """The shape arithmetic of a gradient graph (BroadcastGradientArgs, Prod of a Shape,
-    FloorMod, ConcatOffset, a product of known scalars) folds in NumPy: the first run compiles the step and nothing
+    FloorMod, ConcatOffset, a product of known scalars, a rounded product and a Sum over no
+    axes of known gradients) folds in NumPy: the first run compiles the step and nothing
     else."""
     from jax._src import compiler
 
