@@ -1,7 +1,7 @@
 """First-run time of a TF1 training script in a fresh process, with scopeflow's on-disk
 compilation cache empty (first process) and filled (second process), against TF.
 
-    python benchmarks/first_run.py [--model mlp|cnn]
+    python benchmarks/first_run.py [--model mlp|cnn|cnn_bn|lstm|gan]
     python benchmarks/first_run.py --model mlp --phases   # where an empty-cache first step goes
 
 Each measurement is a new Python process that builds the model of benchmarks/train.py and
@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+import numpy as np
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
@@ -35,15 +37,14 @@ if framework == "tensorflow":
     tf.disable_v2_behavior()
 else:
     import scopeflow.compat.v1 as tf
-import train
-arrays = train.make_arrays(model)
+import first_run
 t0, c0 = time.perf_counter(), time.process_time()
-x, y, loss, step = train.build_tf1(tf, model, arrays)
-feed = {x: arrays["x"], y: arrays["y"]}
+runs = first_run.build_runs(tf, model)
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     t1, c1 = time.perf_counter(), time.process_time()
-    sess.run([step, loss], feed)
+    for fetches, feed in runs:
+        sess.run(fetches, feed)
     t2, c2 = time.perf_counter(), time.process_time()
 print(json.dumps({"build": t1 - t0, "first": t2 - t1, "first_cpu": c2 - c1}))
 """
@@ -55,7 +56,7 @@ sys.path.insert(0, %(here)r)
 import jax.monitoring
 import scopeflow.compat.v1 as tf
 from scopeflow.lowering import disk_cache, graph_key
-import train
+import first_run
 spent = collections.defaultdict(float)
 jax.monitoring.register_event_duration_secs_listener(
     lambda name, secs, **_: spent.__setitem__(name.split("/")[-1], spent[name.split("/")[-1]] + secs))
@@ -71,16 +72,16 @@ def timed(mod, name):
 for mod, name in [(disk_cache, "_alias_path"), (disk_cache, "_store"), (graph_key, "key"),
                   (graph_key, "store")]:
     timed(mod, name)
-arrays = train.make_arrays(sys.argv[1])
-x, y, loss, step = train.build_tf1(tf, sys.argv[1], arrays)
-feed = {x: arrays["x"], y: arrays["y"]}
+runs = first_run.build_runs(tf, sys.argv[1])
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
     spent.clear()
     t0, c0 = time.perf_counter(), time.process_time()
-    sess.run([step, loss], feed)
+    for fetches, feed in runs:
+        sess.run(fetches, feed)
     t1, c1 = time.perf_counter(), time.process_time()
-    sess.run([step, loss], feed)
+    for fetches, feed in runs:
+        sess.run(fetches, feed)
     t2 = time.perf_counter()
 out = {"first": t1 - t0, "first_cpu": c1 - c0, "trace": spent["jaxpr_trace_duration"],
        "mlir": spent["jaxpr_to_mlir_module_duration"], "xla": spent["backend_compile_duration"],
@@ -88,6 +89,43 @@ out = {"first": t1 - t0, "first_cpu": c1 - c0, "trace": spent["jaxpr_trace_durat
 out["rest"] = out["first"] - sum(out[k] for k in ("trace", "mlir", "xla", "disk", "run"))
 print(json.dumps(out))
 """
+
+
+def build_runs(tf, model):
+    """The runs of `model`'s training step as [(fetches, feed)]: benchmarks/train.py's model,
+    or `gan` (the discriminator's step, then the generator's)."""
+    import train
+    if model != "gan":
+        arrays = train.make_arrays(model)
+        x, y, loss, step = train.build_tf1(tf, model, arrays)
+        return [([step, loss], {x: arrays["x"], y: arrays["y"]})]
+    rng = np.random.RandomState(0)
+
+    def var(name, shape):
+        a, b = shape if len(shape) == 2 else (shape[0], shape[0])
+        return tf.Variable(train._glorot(rng, shape, a, b) if len(shape) == 2
+                           else np.zeros(shape, np.float32), name=name)
+
+    d = [var("d_w1", (784, 128)), var("d_b1", (128,)), var("d_w2", (128, 1)), var("d_b2", (1,))]
+    g = [var("g_w1", (100, 128)), var("g_b1", (128,)), var("g_w2", (128, 784)),
+         var("g_b2", (784,))]
+    x = tf.placeholder(tf.float32, [None, 784])
+    z = tf.placeholder(tf.float32, [None, 100])
+
+    def discriminator(v):
+        return tf.matmul(tf.nn.relu(tf.matmul(v, d[0]) + d[1]), d[2]) + d[3]
+
+    fake = tf.nn.sigmoid(tf.matmul(tf.nn.relu(tf.matmul(z, g[0]) + g[1]), g[2]) + g[3])
+    real_logits, fake_logits = discriminator(x), discriminator(fake)
+    xent = tf.nn.sigmoid_cross_entropy_with_logits
+    d_loss = tf.reduce_mean(xent(logits=real_logits, labels=tf.ones_like(real_logits))) + \
+        tf.reduce_mean(xent(logits=fake_logits, labels=tf.zeros_like(fake_logits)))
+    g_loss = tf.reduce_mean(xent(logits=fake_logits, labels=tf.ones_like(fake_logits)))
+    d_step = tf.train.AdamOptimizer().minimize(d_loss, var_list=d)
+    g_step = tf.train.AdamOptimizer().minimize(g_loss, var_list=g)
+    xs = rng.rand(64, 784).astype(np.float32)
+    zs = rng.uniform(-1, 1, (64, 100)).astype(np.float32)
+    return [([d_step, d_loss], {x: xs, z: zs}), ([g_step, g_loss], {z: zs})]
 
 
 def _phases(model, env):
