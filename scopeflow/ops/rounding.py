@@ -9,10 +9,18 @@ operation, which XLA cannot see through, so the product leaves the multiply roun
 algebraic simplifier rewrites quotients too (`a / sqrt(b)` into `a * rsqrt(b)`, a quotient by a
 broadcast scalar into a product by its reciprocal), each a second rounding TF does not make:
 quotients, roots and powers are kept opaque the same way.
+
+`products_rounded` ties the results of quotients, roots and powers with a NaN test on their
+bits (`(bits & ~sign) > bits of inf`, the same flags as `x != x`): XLA does not fuse an
+expensive op into a consumer that uses its value twice, and the float test made the tie such
+a consumer (the value compared with itself, and bitcast), so Adam's quotient was a fusion of
+its own, 1 of 5 per variable; through its bits the value has one user, the bitcast. Products
+keep the float test (fewer operations: XLA fuses a cheap op used twice).
 """
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.extend import core as jex_core
 
 _BITS = {2: jnp.uint16, 4: jnp.uint32, 8: jnp.uint64}
@@ -21,7 +29,7 @@ _BITS = {2: jnp.uint16, 4: jnp.uint32, 8: jnp.uint64}
 def round_each(x, tie=None):
     """`x` (a floating array) as it is, but opaque to XLA's fused multiply-add contraction:
     its bits xor'd with the NaN flag (a no-op on every value; NaN stays NaN). `tie`: the
-    operation itself, `_tied` (differentiable, the default) or `_tie_bits`."""
+    operation itself, `_tied` (differentiable, the default), `_tie_bits` or `_tie_int`."""
     if not _rounds(x):
         return x
     return (tie or _tied)(x, x)
@@ -66,6 +74,18 @@ def _tie_bits(x, partner):
     return jax.lax.bitcast_convert_type(bits, x.dtype)
 
 
+def _tie_int(x, partner):
+    """`_tie_bits` with the NaN test made on `partner`'s bits (the magnitude above inf's), so
+    that `round_each` uses `x` once (see the module's doc): for the results of expensive ops."""
+    uint = _BITS[jnp.result_type(x).itemsize]
+    bits = jax.lax.bitcast_convert_type(x, uint)
+    wide = _BITS[jnp.result_type(partner).itemsize]
+    theirs = bits if partner is x else jax.lax.bitcast_convert_type(partner, wide)
+    inf = np.asarray(np.inf, partner.dtype).view(np.dtype(wide))
+    nan = (theirs & np.asarray(np.iinfo(wide).max >> 1, wide)) > inf
+    return jax.lax.bitcast_convert_type(bits ^ nan.astype(uint), x.dtype)
+
+
 _tied = jax.custom_jvp(_tie_bits)
 
 
@@ -78,6 +98,7 @@ def _tied_jvp(primals, tangents):
 # primitives whose result XLA would fuse into its user or rewrite with it: a product or square
 # into a fused multiply-add, a / sqrt(b) into a * rsqrt(b), (a / b) / c into a / (b * c)
 _ROUNDED = frozenset(("mul", "square", "integer_pow", "div", "sqrt", "rsqrt", "pow"))
+_PRODUCTS = frozenset(("mul", "square", "integer_pow"))
 
 
 def products_rounded(fn):
@@ -135,7 +156,8 @@ def _eval(jaxpr, consts, args):
             outs = eqn.primitive.bind(*ins, **eqn.params)
             outs = outs if eqn.primitive.multiple_results else [outs]
             if eqn.primitive.name in _ROUNDED:
-                outs = [round_each(o, _tie_bits) for o in outs]
+                tie = _tie_bits if eqn.primitive.name in _PRODUCTS else _tie_int
+                outs = [round_each(o, tie) for o in outs]
         for v, x in zip(eqn.outvars, outs):
             env[v] = x
     return [read(v) for v in jaxpr.outvars]
