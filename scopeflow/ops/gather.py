@@ -117,7 +117,8 @@ def gather(params, indices, validate_indices=None, name=None, axis=None, batch_d
     """
     if getattr(params, "_ragged_dispatch", False) or getattr(indices, "_ragged_dispatch", False):
         from scopeflow.ragged.ragged_gather import gather as ragged_gather  # (TF's dispatch)
-        return ragged_gather(params, indices, validate_indices, axis, batch_dims, name)
+        return ragged_gather(params, indices, validate_indices, 0 if axis is None else axis,
+                             batch_dims, name)  # (TF1's ragged dispatch: axis 0 by default)
     if axis is None:
         axis = batch_dims
     if hasattr(params, "sparse_read") and constant_value(axis) == 0 and batch_dims == 0:

@@ -18,6 +18,7 @@ _Broadcaster computes them) with TF's values and errors but not TF's op names.
 from scopeflow.core.shape import dimension_value
 from scopeflow.ops import checks
 from scopeflow.ops.array import reshape
+from scopeflow.ops.constant import constant
 from scopeflow.ops.gather import gather, where_v2
 from scopeflow.ops.joining import concat
 from scopeflow.ops.math import equal, logical_or, maximum, minimum
@@ -29,6 +30,7 @@ from scopeflow.ops.shape_ops import shape as _shape
 from scopeflow.ops.shape_ops import zeros
 from scopeflow.ops.state import with_dependencies
 from scopeflow.ragged.ragged_tensor import RaggedTensor, is_ragged
+from scopeflow.ragged.row_partition import RowPartition
 from scopeflow.ragged.segment_ids import row_splits_to_segment_ids
 
 
@@ -57,7 +59,7 @@ def broadcast_binary(op, x, y):
     depth = max(o.depth for o in operands)
     for o in operands:
         o.deepen(depth)
-    checks_, splits = [], []
+    checks_, splits, uniform = [], [], []
     # level 0: the number of rows (uniform: 1 broadcasts)
     nx, ny = [o.rt.nrows(out_type=dtype) for o in operands]
     ok = logical_or(logical_or(equal(nx, ny), equal(nx, 1)), equal(ny, 1))
@@ -79,8 +81,12 @@ def broadcast_binary(op, x, y):
                 if i not in ragged:  # (a uniform dimension: its splits, 1 read as broadcast)
                     fitted = where_v2(equal(lengths[i], 1), new_lengths, lengths[i])
                     checks_.append(checks.assert_equal(_splits(fitted), first_splits))
+            uniform.append(None)
         else:
             lx, ly = lengths
+            uniform.append(_static_length(
+                [o.rt._nested_row_partitions[level].static_uniform_row_length
+                 for o in operands]))
             ok = logical_or(logical_or(equal(lx, ly), equal(lx, 1)), equal(ly, 1))
             checks_.append(checks.assert_equal(reduce_all(ok), True))
             new_lengths = maximum(lx, ly)
@@ -100,7 +106,20 @@ def broadcast_binary(op, x, y):
     static = _static_nrows(x, y)
     if static is not None:
         splits[0].set_shape([static + 1])
-    return RaggedTensor.from_nested_row_splits(out, splits, validate=False)
+    result = out
+    for level in reversed(range(depth)):  # (a uniform level keeps its static row length)
+        part = RowPartition.from_row_splits(splits[level], validate=False)
+        if uniform[level] is not None:
+            part = part._replace(uniform_row_length=constant(uniform[level], dtype))
+        result = RaggedTensor._from_row_partition(result, part, validate=False)
+    return result
+
+
+def _static_length(lengths):
+    a, b = lengths
+    if a is None or b is None:
+        return None
+    return a if a == b or b == 1 else b if a == 1 else None
 
 
 def _splits(lengths):

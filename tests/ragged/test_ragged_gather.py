@@ -3,7 +3,8 @@ ragged params with vector, scalar, matrix and ragged indices, nested and int32 s
 indices; the graph, shapes, values; out-of-range indices and argument errors."""
 
 import pytest
-from ragged_oracle import same_as_tf
+from oracle import run_here
+from ragged_oracle import SHOWN, same_as_tf
 
 GATHER = """
 rt = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
@@ -29,3 +30,47 @@ result = [info, vals, errs]"""
 @pytest.mark.oracle
 def test_gather_of_ragged_tensors_matches_tf(oracle):
     same_as_tf(oracle, GATHER)
+
+
+
+AXIS_AND_BATCH = """
+rt = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
+n = tf.ragged.constant([[[1, 2], [3]], [[4, 5, 6]]])
+d = tf.constant([[1, 2, 3], [4, 5, 6]])
+outs = [tf.gather(rt, [0], axis=1), tf.gather(rt, [[0], [0], [1]], axis=1, batch_dims=1),
+        tf.gather(n, [0], axis=2), tf.gather(n, [[0], [1]], axis=2, batch_dims=1)]
+info = [[str(o.shape), type(o).__name__] for o in outs]
+with tf.Session() as s:
+    vals = [shown(v) for v in s.run(outs)]
+errs = [attempt(lambda: tf.gather(rt, [[0]], batch_dims=1)),
+        attempt(lambda: tf.gather(rt, [[0], [1]], axis=1, batch_dims=1)),
+        attempt(lambda: tf.gather(d, tf.ragged.constant([[[0]], [[1]]]), axis=2, batch_dims=2))]
+result = [info, vals, errs]"""
+
+
+@pytest.mark.oracle
+def test_gather_along_inner_axes_and_batches_matches_tf(oracle):
+    same_as_tf(oracle, AXIS_AND_BATCH)
+
+
+# ragged indices plus row offsets: a ragged + dense sum, whose broadcasting graph is ours
+# (ragged/ragged_broadcast.py), so values and shapes only
+RAGGED_INDICES = """
+rt = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
+n = tf.ragged.constant([[[1, 2], [3]], [[4, 5, 6]]])
+d = tf.constant([[1, 2, 3], [4, 5, 6]])
+outs = [tf.gather(rt, tf.ragged.constant([[1, 0], [], [2]]), axis=1, batch_dims=1),
+        tf.gather(d, tf.ragged.constant([[2, 0], [1]]), axis=1, batch_dims=1),
+        tf.gather(n, tf.ragged.constant([[[0], [0]], [[2, 1]]]), axis=2, batch_dims=2),
+        tf.gather(d, tf.ragged.constant([[0, 1], [1]]), axis=1)]
+info = [[str(o.shape), type(o).__name__] for o in outs]
+with tf.Session() as s:
+    result = [info, [shown(v) for v in s.run(outs)]]"""
+
+
+@pytest.mark.oracle
+def test_gather_with_ragged_indices_along_inner_axes_matches_tf(oracle):
+    program = SHOWN + RAGGED_INDICES
+    here, there = run_here(program), oracle(program)
+    assert "ok" in there, there
+    assert here == there
