@@ -27,3 +27,13 @@ def same_as_tf(oracle, code):
     assert "ok" in here, here
     assert here["ok"][1] == there["ok"][1]  # the graph
     assert here["ok"][0] == there["ok"][0]  # the values
+
+
+def values_as_tf(oracle, code, normalized=repr):
+    """Runs SHOWN + `code` here and under TF; asserts the `result`s agree (not the graphs),
+    each seen through `normalized`."""
+    program = SHOWN + code
+    here, there = run_here(program), oracle(program)
+    assert "ok" in there, there
+    assert "ok" in here, here
+    assert normalized(here["ok"]) == normalized(there["ok"])
