@@ -341,11 +341,7 @@ class BaseSession:
             except NeedValues as e:  # values that set shapes, made by an earlier step
                 before = prog.early if type(prog) is HostPlan else ()
                 if set(e.tensors) <= set(before):  # an earlier step did not help: in a loop
-                    raise errors.UnimplementedError(None, e.tensors[0].op, (
-                        "%s needs a value computed in a tf.while_loop when the loop body is "
-                        "compiled: scopeflow compiles shapes, sizes and paddings statically, "
-                        "and that value changes from one iteration to the next."
-                        % e.tensors[0].name)) from None
+                    raise _in_loop_error(e) from None
                 early = before + e.tensors
                 prog = HostPlan(graph, plan.tensors, plan.ops, [s.tensor for s in plan.feeds],
                                 early, connect=plan.connect)
@@ -531,6 +527,8 @@ class BaseSession:
                 except NeedValues as e:  # shapes set by values this step computes: the host
                     if set(e.tensors) <= set(x.fed):  # steps before it ran (a dequeue must
                         raise  # not run twice): it becomes steps of its own, values first
+                    if set(e.tensors) <= set(steps.early):  # (these steps were made for
+                        raise _in_loop_error(e) from None  # them: an earlier one did not help)
                     x.split = HostPlan(self._graph, x.tensors, x.ops, x.fed, e.tensors,
                                        inside=x.inside, skip=x.done)
                     known.update(zip(x.tensors, self._run_known(x.split, dict(zip(x.fed, vals)),
@@ -588,6 +586,15 @@ class BaseSession:
 
     def partial_run(self, handle, fetches, feed_dict=None):
         raise NotImplementedError("partial_run is not supported by scopeflow Sessions.")
+
+
+def _in_loop_error(e):
+    """TF's error class for NeedValues `e` that a step of their own did not settle: values
+    computed in a compiled loop (a new split would ask for them again)."""
+    return errors.UnimplementedError(None, e.tensors[0].op, (
+        "%s needs a value computed in a tf.while_loop when the loop body is compiled: "
+        "scopeflow compiles shapes, sizes and paddings statically, and that value changes "
+        "from one iteration to the next." % e.tensors[0].name))
 
 
 _RUN_HEAD = re.compile(r"Graph execution error:\n\n(?:Detected at node '[^']*' defined at "

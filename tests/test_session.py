@@ -498,3 +498,29 @@ def test_a_run_that_cannot_allocate_raises_an_op_error(tf, fetch):
         with tf.Session() as s, pytest.raises(tf.errors.ResourceExhaustedError,
                                               match="OOM when allocating tensor"):
             s.run(g2.get_tensor_by_name(fetch))
+
+
+def test_values_a_compiled_loop_computes_raise_an_op_error(tf, monkeypatch):
+    # a step of their own cannot compute values that change per iteration of a compiled
+    # loop (here the predicate of a gradient's cond whose branches give different rows, were
+    # the loop not run on the host): TF's error class once, not one split of the run after
+    # another (a RecursionError)
+    from scopeflow.gradients import loop_state
+
+    class Never(set):
+        def add(self, loop):
+            pass
+    monkeypatch.setattr(loop_state, "RAGGED", Never())
+    with tf.Graph().as_default():
+        x = tf.placeholder(tf.float32, [2])
+
+        def body(i, y):
+            def inner():
+                return tf.while_loop(lambda j, z: j < 2,
+                                     lambda j, z: (j + 1, z * tf.gather(x, i)), [0, y])[1]
+            return i + 1, tf.cond(i < 1, inner, lambda: y * 0.5)
+        _, y = tf.while_loop(lambda i, y: i < 2, body, [0, tf.reduce_sum(x)])
+        g = tf.gradients(y, x)[0]
+        with tf.Session() as s, pytest.raises(tf.errors.UnimplementedError,
+                                              match="needs a value computed in a tf.while"):
+            s.run(g, {x: [0.7, 1.3]})

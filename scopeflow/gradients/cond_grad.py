@@ -70,7 +70,28 @@ def _switch_grad(op, *grads):
     ctx = op._ctx  # a cond's capture Switch (in a loop body too)
     if grads[1 - ctx.branch] is None:
         return None, None
-    return _merge(list(grads), name="cond_grad")[0], None
+    merged = _merge(list(grads), name="cond_grad")[0]
+    _rows_may_differ(merged)
+    return merged, None
+
+
+def _rows_may_differ(merged):
+    """An IndexedSlices gradient merged in a loop's gradient whose branches may give different
+    numbers of rows (a gather's rows and the other branch's zeros): its value changes shape
+    from one iteration to the next, so the forward loop and its gradient run on the host
+    (gradients/loop_state.py `ControlFlowState.record`), as TF's executor runs them."""
+    values = getattr(merged, "values", None)
+    if values is None:  # (a Tensor)
+        return
+    from scopeflow.gradients.loop_grad import grad_state
+    from scopeflow.gradients.loop_state import RAGGED
+    state = grad_state()
+    if state is None:
+        return
+    shapes = [t.shape for t in values._op._inputs]
+    if not all(s.is_fully_defined() for s in shapes) or len({tuple(s.as_list())
+                                                              for s in shapes}) > 1:
+        RAGGED.add(state.forward)
 
 
 @gradient("Merge", "RefMerge", check=_covered)

@@ -539,8 +539,8 @@ class ControlFlowState:
         from scopeflow.ops.host_stacks import host_accumulators, host_stacks
         g, contexts = None, {}
         for fwd in self.states:  # values that change shape: the loop runs on the host (its
-            if may_grow(fwd):  # gradient too: it pops values of each iteration's own shape)
-                grows(fwd)
+            if may_grow(fwd) or fwd in RAGGED:  # gradient too: it pops values of each
+                grows(fwd)  # iteration's own shape)
         for fwd in self.states:  # a loop nested in one run on the host runs there too
             if _in_host_loop(fwd, on_host):
                 grows(fwd)
@@ -564,6 +564,11 @@ class ControlFlowState:
             rebuild_loops(_topological(g._ops), contexts)
 
 
+# forward loops whose gradient merges IndexedSlices of rows that may differ per branch (the
+# rows change from one iteration to the next: gradients/cond_grad.py `_rows_may_differ`)
+RAGGED = weakref.WeakSet()
+
+
 def _in_host_loop(fwd, on_host):
     """Whether forward loop `fwd` is nested in a loop that runs on the host: its stacks are
     then host stacks too (a compiled loop's pushes would stay in the step of the host loop's
@@ -582,7 +587,10 @@ def _rerecord_conds(fwd, state):
     the stack handles of its pushes from outside them now. The nested loop itself leaves the
     conds' records (`_HOISTED`): its counter's Exit is pushed outside their outputs (TF's
     `f_count` push in the branch), so the enclosing body runs the loop for that push anyway;
-    inside the cond's record it ran a second time, and pushed each value twice."""
+    inside the cond's record it ran a second time, and pushed each value twice. Run there, it
+    iterates only where its branches are taken (a host-run body: a BranchValue step; a
+    compiled one: under their predicates, lowering/lower.py `_run_in_branch`), so an untaken
+    branch's loop neither pushes nor checks, and its counter's push pushes 0."""
     if state.outer is None:
         return
     ctx = fwd.outer

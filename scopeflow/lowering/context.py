@@ -102,6 +102,9 @@ class RunContext:
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
+        # whether the cond branches around a loop run outside its cond's lax.cond are taken
+        # (a traced bool, lowering/lower.py `_run_in_branch`): the loop iterates only there
+        self.guard = None
         self.inside = None  # the cond branch or loop body (context) a host-run step runs
         self.loop_lengths = []  # trip bounds of the loops being traced (None: unknown)
         self.stack_caps = {}  # StackV2 op -> slots a growable stack has (ops/stack_ops.py)

@@ -57,7 +57,9 @@ from scopeflow.lowering.stages import (
     recomputed,
     runs_on_host,
 )
+from scopeflow.ops.cf_context import CondContext
 from scopeflow.ops.cf_run import BranchShapes
+from scopeflow.ops.cf_spec import COND_SWITCHES, LoopSpec
 from scopeflow.ops.dynamic_shape import SIZED_HOST_OPS
 from scopeflow.ops.constant import constant_value
 from scopeflow.ops.registry import INDEX, REGISTRY, lookup
@@ -114,81 +116,160 @@ def execute(ctx, order, env):
         if regrouped is not None:  # TF's optimizer reordered the Mul chain `op` ends
             _store(ctx, op, regrouped, env)
             continue
-        cf = op._cf
-        if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
-            # (folded only when every outside value is known: a loop over traced values
-            # run eagerly would compile each op of its trial runs on its own)
-            run = functools.partial(_construct_output, ctx, op, cf, env)
-            fold = _small(op) and env.get(cf[0]) is None and not any(
-                isinstance(env.get(t), _Tracer) for t in cf[0].inputs)
-        else:
-            # (staged by the Session unless inside cond/while; there a data-dependent op
-            # still runs when its output sizes are known, e.g. a gradient's DynamicStitch)
-            if is_host_op(op) and op._type not in SIZED_HOST_OPS:
-                raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
-            rec = REGISTRY.get(op._type) or lookup(op._type)
-            ctx.op = op
-            args = _gather(ctx, op, rec, env)
-            if op._type == "AddN":  # summed in the order TF's optimizer sorts them into
-                args = grappler.canonical_inputs(ctx, op, args)
-            source = grappler.rsqrt_source(ctx, op, env)
-            if source is not None:  # TF's optimizer made it x * rsqrt(y)
-                rec = dataclasses.replace(rec, kernel=grappler.times_rsqrt, context=False)
-                args = [args[0], source]
-            if op._type not in _TAKES_HOST_VALUES:
-                _no_host_values(op, args)
-            run = functools.partial(_call, ctx, rec, op, args)
-            # (a stateful kernel without the run context has effects of its own, e.g.
-            # printing: those belong to every run, so it stays in the program)
-            fold = (rec.fold and _small(op) and (rec.context or not rec.stateful)
-                    and _foldable(op, args))
-        try:
-            if fold:
-                # NumPy where exact (no XLA compile), else eagerly: a context kernel may
-                # record checks, so it runs as it did
-                out = None if cf is not None or (rec.context and op._type not in
-                                                 _NUMPY_CONTEXT | _ARGS_CONTEXT) else _in_numpy(
-                        ctx, rec, op, args, run)
-                if out is None:
-                    with jax.ensure_compile_time_eval():
-                        out = run()
-                out = _to_numpy(out)
-            else:
-                out = run()
-        except _JAX_LIMITS:
-            # a value that sets a shape, a size or an axis is traced: if it comes from fed
-            # values, the build retries with them compiled in (see `build`)
-            traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)
-                      and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool
-                           or op._type in _FLOATS_SET_SIZE)]
-            if not traced:
-                raise
-            raise _NeedStatic(op, _sizing(op, traced)) from None
-        except (InvalidArgumentError, NotImplementedError) as e:
-            # strings cannot enter XLA: an op making strings from traced values (a gather of
-            # variable names at indices a host op found, tf.as_string of a value a host loop
-            # feeds its body) needs those values compiled in; so does a kernel that cannot
-            # take traced integers (strided_slice's fed bounds that set its size)
-            if isinstance(e, BranchShapes) and isinstance(env.get(cf[0].pred), _Tracer):
-                raise _NeedStatic(op, [cf[0].pred]) from None  # only one branch is traced
-            fate = _branch_fate(op, cf, env) if isinstance(e, InvalidArgumentError) else None
-            if fate == "dead":  # TF does not run it: empty values, as a dead stack pop's
-                dead = empty_values(op)
-                _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
-                continue
-            if fate:
-                raise _NeedStatic(op, fate, e) from None
-            traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
-            outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
-            if isinstance(e, NotImplementedError) and cf is None:
-                traced = [t for t in traced if t._dtype.base_dtype.is_integer] or traced
-            elif not any(t._dtype.base_dtype is _dt.string for t in outs):
-                raise
-            if not traced:
-                raise
-            raise _NeedStatic(op, _sizing(op, traced)) from None
-        _store(ctx, op, out, env)
+        if op._ctx is None:
+            _run_op(ctx, op, env, rec)
+        else:  # (in a cond branch, a loop: see `_run_in_branch`)
+            _run_in_branch(ctx, op, env, rec)
 
+
+def _run_op(ctx, op, env, rec):
+    """Runs one op (a construct's Merge / Exit: its construct) on `env`."""
+    cf = op._cf
+    if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
+        # (folded only when every outside value is known: a loop over traced values
+        # run eagerly would compile each op of its trial runs on its own)
+        run = functools.partial(_construct_output, ctx, op, cf, env)
+        fold = _small(op) and env.get(cf[0]) is None and not any(
+            isinstance(env.get(t), _Tracer) for t in cf[0].inputs)
+    else:
+        # (staged by the Session unless inside cond/while; there a data-dependent op
+        # still runs when its output sizes are known, e.g. a gradient's DynamicStitch)
+        if is_host_op(op) and op._type not in SIZED_HOST_OPS:
+            raise run_error(UnimplementedError, op, _HOST_IN_CF % (op._name, op._type))
+        rec = REGISTRY.get(op._type) or lookup(op._type)
+        ctx.op = op
+        args = _gather(ctx, op, rec, env)
+        if op._type == "AddN":  # summed in the order TF's optimizer sorts them into
+            args = grappler.canonical_inputs(ctx, op, args)
+        source = grappler.rsqrt_source(ctx, op, env)
+        if source is not None:  # TF's optimizer made it x * rsqrt(y)
+            rec = dataclasses.replace(rec, kernel=grappler.times_rsqrt, context=False)
+            args = [args[0], source]
+        if op._type not in _TAKES_HOST_VALUES:
+            _no_host_values(op, args)
+        run = functools.partial(_call, ctx, rec, op, args)
+        # (a stateful kernel without the run context has effects of its own, e.g.
+        # printing: those belong to every run, so it stays in the program)
+        fold = (rec.fold and _small(op) and (rec.context or not rec.stateful)
+                and _foldable(op, args))
+    try:
+        if fold:
+            # NumPy where exact (no XLA compile), else eagerly: a context kernel may
+            # record checks, so it runs as it did
+            out = None if cf is not None or (rec.context and op._type not in
+                                             _NUMPY_CONTEXT | _ARGS_CONTEXT) else _in_numpy(
+                    ctx, rec, op, args, run)
+            if out is None:
+                with jax.ensure_compile_time_eval():
+                    out = run()
+            out = _to_numpy(out)
+        else:
+            out = run()
+    except _JAX_LIMITS:
+        # a value that sets a shape, a size or an axis is traced: if it comes from fed
+        # values, the build retries with them compiled in (see `build`)
+        traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)
+                  and (t._dtype.base_dtype.is_integer or t._dtype.base_dtype.is_bool
+                       or op._type in _FLOATS_SET_SIZE)]
+        if not traced:
+            raise
+        raise _NeedStatic(op, _sizing(op, traced)) from None
+    except (InvalidArgumentError, NotImplementedError) as e:
+        # strings cannot enter XLA: an op making strings from traced values (a gather of
+        # variable names at indices a host op found, tf.as_string of a value a host loop
+        # feeds its body) needs those values compiled in; so does a kernel that cannot
+        # take traced integers (strided_slice's fed bounds that set its size)
+        if isinstance(e, BranchShapes) and isinstance(env.get(cf[0].pred), _Tracer):
+            raise _NeedStatic(op, [cf[0].pred]) from None  # only one branch is traced
+        fate = _branch_fate(op, cf, env) if isinstance(e, InvalidArgumentError) else None
+        if fate == "dead":  # TF does not run it: empty values, as a dead stack pop's
+            dead = empty_values(op)
+            _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
+            return
+        if fate:
+            raise _NeedStatic(op, fate, e) from None
+        traced = [t for t in data_inputs(op) if isinstance(env.get(t), _Tracer)]
+        outs = op._outputs if cf is None else [t for o in cf[0].exits for t in o._outputs]
+        if isinstance(e, NotImplementedError) and cf is None:
+            traced = [t for t in traced if t._dtype.base_dtype.is_integer] or traced
+        elif not any(t._dtype.base_dtype is _dt.string for t in outs):
+            raise
+        if not traced:
+            raise
+        raise _NeedStatic(op, _sizing(op, traced)) from None
+    _store(ctx, op, out, env)
+
+
+def _branch_live(op, env):
+    """Whether the cond branches around `op` (inside its loop) are taken, from their
+    predicates' values in `env`: None where all are known to be (or none is at hand), else
+    a bool (traced, or False when a known one is not). An op of a branch runs outside its
+    cond's lax.cond where something outside the cond's outputs reads it (tf.gradients' stack
+    pushes in a loop body, a loop hoisted out of the cond's record: gradients/loop_state.py):
+    its run-time checks, and a loop's iterations, then count only where the branch is taken,
+    as TF's executor runs the op only there."""
+    live, ctx = None, op._ctx
+    while ctx is not None and not ctx.is_loop:
+        pred = env.get(ctx.pred) if hasattr(ctx, "branch") else None
+        if pred is not None:
+            if not isinstance(pred, _Tracer):
+                if bool(np.asarray(pred)) != bool(ctx.branch):
+                    return np.bool_(False)
+            else:
+                taken = pred if ctx.branch else jnp.logical_not(pred)
+                live = taken if live is None else jnp.logical_and(live, taken)
+        ctx = ctx.outer
+    return live if ctx is not None else None  # (outside loops a cond runs all its ops)
+
+
+def _run_in_branch(ctx, op, env, rec):
+    """`_run_op` for an op in a cond branch or a loop: a loop it ends runs no iteration where
+    the branches around it are not taken, and its checks hold there (see `_branch_live`;
+    for a gradient's op, the cond Switch ops it reads say which branch it is in)."""
+    live = _branch_live(op, env) if isinstance(op._ctx, CondContext) else None
+    n = len(ctx.checks)
+    saved = ctx.guard
+    if live is not None and op._cf is not None and isinstance(op._cf[0], LoopSpec):
+        ctx.guard = live  # (cf_run.run_while takes it)
+    try:
+        _run_op(ctx, op, env, rec)
+    finally:
+        ctx.guard = saved
+    if len(ctx.checks) == n:
+        return
+    live = _both(live, _switch_live(op, env))
+    if live is None:
+        return
+    dead = jnp.logical_not(live)
+    for c in ctx.checks[n:]:
+        c.ok = jnp.logical_or(c.ok, dead)
+
+
+def _both(a, b):
+    return b if a is None else a if b is None else jnp.logical_and(a, b)
+
+
+def _switch_live(op, env):
+    """Whether the cond Switch outputs (cf_spec.COND_SWITCHES: a gradient's cond in a loop
+    body runs all its ops, its Merge a select) that `op` reads from are live, where their
+    predicates are traced (None: no such Switch)."""
+    live, seen, todo = None, set(), list(op._inputs)
+    while todo:
+        t = todo.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        src = t._op
+        kind = src._type
+        if kind in ("Switch", "RefSwitch"):
+            pred = src._inputs[1]
+            v = env.get(pred)
+            if src in COND_SWITCHES and isinstance(v, _Tracer):
+                taken = v if t._value_index else jnp.logical_not(v)
+                live = _both(live, taken)
+        elif kind not in ("Merge", "RefMerge", "Enter", "RefEnter") and src._cf is None:
+            todo.extend(src._inputs)
+    return live
 
 def _sizing(op, traced):
     """Of an op's `traced` inputs that may set a size, those to compile in first: its index

@@ -278,6 +278,9 @@ def _apply(ctx, keys, written, slots, oks, data):
 def run_while(ctx, inputs, spec):
     """The loop values after the last iteration (the Exit values)."""
     cond_fn, body_fn = [_sub(*s) for s in LoopSpec.subs(spec)]
+    guard, ctx.guard = ctx.guard, None  # (lowering/lower.py `_run_in_branch`)
+    if guard is not None:
+        cond_fn = _guarded(cond_fn, guard)
     ext = list(inputs)
     length = spec.max_iterations
     if length is None and spec.limit_pos is not None and _is_static(inputs[spec.limit_pos]):
@@ -288,6 +291,17 @@ def run_while(ctx, inputs, spec):
     finally:
         ctx.loop_lengths.pop()
     return carry
+
+
+def _guarded(cond_fn, guard):
+    """The condition of a loop that runs outside the lax.cond of the cond branch it is in
+    (a loop that tf.gradients' record hoisted out of it): no iteration where `guard` (its
+    branch is taken) does not hold, so it neither pushes nor checks there, and its values
+    stay the initial ones (its iteration counter's 0)."""
+    def cond(ctx, *args):
+        out = list(cond_fn(ctx, *args))
+        return [jnp.logical_and(guard, out[0])] + out[1:]
+    return cond
 
 
 def _run_while(ctx, ext, spec, cond_fn, body_fn, length):

@@ -2,7 +2,9 @@
 dynamic_size TensorArray): the nested loops run on the host too, their stacks host stacks
 (gradients/loop_state.py's record); values and training steps against TF. A nested loop in a
 tf.cond of the outer body runs once per iteration whose branch takes it, outside the cond's
-record (TF pushes its counter in the branch), in host-run and compiled outer loops."""
+record (TF pushes its counter in the branch), in host-run and compiled outer loops; in a
+compiled one, neither it nor the branch's ops that tf.gradients' pushes read raise or run
+long in an iteration that does not take the branch."""
 
 import pytest
 from approx import assert_matches_tf
@@ -151,3 +153,44 @@ COND_PROGRAMS = {
 @pytest.mark.parametrize("name", sorted(COND_PROGRAMS))
 def test_nested_in_a_cond_of_a_loop_matches_tf(oracle, name):
     assert_matches_tf(oracle, COND_PROGRAMS[name])
+
+
+# a compiled outer loop of `n` (fed 1, 2, 4) iterations whose body is `BODY`, a tf.cond
+# around nested loops (`inner(z, f, k)`: k iterations of z = f(z)) or around ops of its own;
+# the loop's value and its gradient. In a branch not taken, an index out of range (x[i] of a
+# two-element x) must not raise and a nested loop must not run: tf.gradients' pushes read
+# the branch's values outside the cond's lax.cond (lowering/lower.py `_run_in_branch`).
+# tf.gather's gradient (IndexedSlices whose rows differ per branch) runs the loop on the host
+COMPILED_HEAD = (
+    'x = tf.placeholder(tf.float32, [2])\n'
+    'n = tf.placeholder(tf.int32, [])\n'
+    'def inner(z, f, k=2):\n'
+    '    return tf.while_loop(lambda j, z: j < k, lambda j, z: (j + 1, f(z)), (0, z))[1]\n'
+    'def body(i, y):\n'
+    '    return i + 1, tf.cond(%s)\n'
+    '_, y = tf.while_loop(lambda i, y: i < n, body, (0, tf.reduce_sum(x)))\n'
+    'g = tf.gradients(y, x)[0]\n'
+    'with tf.Session() as s:\n'
+    '    result = [s.run([y, g], {x: [0.7, 1.3], n: k}) for k in (1, 2, 4)]\n')
+GATHER = 'lambda z: z * tf.gather(x, i)'
+
+UNTAKEN_PROGRAMS = {
+    # the issue's program; the loop in the false branch; loops in both
+    "gather_true_branch": 'i < 1, lambda: inner(y, %s), lambda: y * 0.5' % GATHER,
+    "gather_false_branch": 'i >= 1, lambda: y * 0.5, lambda: inner(y, %s)' % GATHER,
+    "gather_both_branches": ('i < 2, lambda: inner(y, %s), lambda: inner(y, lambda z: '
+                             'tf.sin(z) * tf.gather(x, i - 2))' % GATHER),
+    "gather_no_inner_loop": 'i < 1, lambda: y * tf.gather(x, i), lambda: y * 0.5',
+    # dense gradients: the outer loop stays compiled
+    "slice_true_branch": 'i < 2, lambda: inner(y, lambda z: z * x[i]), lambda: y * 0.5',
+    "slice_no_inner_loop": 'i < 2, lambda: y * x[i], lambda: y * 0.5',
+    # in the branch not taken (i == 0) the nested loop would run 10**9 iterations
+    "long_loop_not_taken": ('i > 0, lambda: inner(y, lambda z: tf.tanh(z * x[0]), 2 + '
+                            '10 ** 9 * tf.cast(tf.equal(i, 0), tf.int32)), lambda: y * 0.5'),
+}
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("name", sorted(UNTAKEN_PROGRAMS))
+def test_branch_not_taken_in_a_compiled_loop_matches_tf(oracle, name):
+    assert_matches_tf(oracle, COMPILED_HEAD % UNTAKEN_PROGRAMS[name])
