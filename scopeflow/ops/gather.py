@@ -302,6 +302,9 @@ def where(condition, x=None, y=None, name=None):
 
 def where_v2(condition, x=None, y=None, name=None):
     """`tf.where_v2`: like `where`, but the pick broadcasts (SelectV2)."""
+    if any(getattr(t, "_ragged_dispatch", False) for t in (condition, x, y)):
+        from scopeflow.ragged.ragged_where import where_v2 as ragged_where_v2  # (TF's dispatch)
+        return ragged_where_v2(condition, x, y, name)
     if x is None and y is None:
         return _where_indices(condition, name)
     if x is not None and y is not None:

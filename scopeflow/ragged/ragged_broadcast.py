@@ -21,7 +21,7 @@ from scopeflow.ops.array import reshape
 from scopeflow.ops.constant import constant
 from scopeflow.ops.gather import gather, where_v2
 from scopeflow.ops.joining import concat
-from scopeflow.ops.math import equal, logical_or, maximum, minimum
+from scopeflow.ops.math import equal, logical_and, logical_or, maximum, minimum
 from scopeflow.ops.math_cast import cast
 from scopeflow.ops.reductions import cumsum, reduce_all
 from scopeflow.ops.shape_ops import range as _range
@@ -51,21 +51,25 @@ def broadcast_binary(op, x, y):
                 a is b for a, b in zip(x._nested_row_partitions, y._nested_row_partitions)):
         return x.with_flat_values(op(x.flat_values, y.flat_values))
     del shape_x, shape_y
-    rank_x, rank_y = x.shape.ndims, y.shape.ndims
-    if rank_x is None or rank_y is None:
+    return broadcast_apply(op, [x, y], dtype)
+
+
+def broadcast_apply(op, tensors, dtype):
+    """`op(*flat values)` of `tensors` broadcast to one ragged shape, as a RaggedTensor."""
+    ranks = [t.shape.ndims for t in tensors]
+    if None in ranks:
         raise ValueError("Unable to broadcast: unknown rank")
-    rank = max(rank_x, rank_y)
-    operands = [_Operand(x, rank, dtype), _Operand(y, rank, dtype)]
+    rank = max(ranks)
+    operands = [_Operand(t, rank, dtype) for t in tensors]
     depth = max(o.depth for o in operands)
     for o in operands:
         o.deepen(depth)
     checks_, splits, uniform = [], [], []
     # level 0: the number of rows (uniform: 1 broadcasts)
-    nx, ny = [o.rt.nrows(out_type=dtype) for o in operands]
-    ok = logical_or(logical_or(equal(nx, ny), equal(nx, 1)), equal(ny, 1))
-    checks_.append(checks.assert_equal(ok, True))
-    target = maximum(nx, ny)
-    gathers = [minimum(_range(target, dtype=dtype), n - 1) for n in (nx, ny)]
+    nrows = [o.rt.nrows(out_type=dtype) for o in operands]
+    checks_.append(checks.assert_equal(_fits(nrows), True))
+    target = _largest(nrows)
+    gathers = [minimum(_range(target, dtype=dtype), n - 1) for n in nrows]
     parts = [o.rt for o in operands]
     for level in range(depth):
         lengths = [gather(p.row_splits[1:] - p.row_splits[:-1], g)
@@ -83,13 +87,11 @@ def broadcast_binary(op, x, y):
                     checks_.append(checks.assert_equal(_splits(fitted), first_splits))
             uniform.append(None)
         else:
-            lx, ly = lengths
             uniform.append(_static_length(
                 [o.rt._nested_row_partitions[level].static_uniform_row_length
                  for o in operands]))
-            ok = logical_or(logical_or(equal(lx, ly), equal(lx, 1)), equal(ly, 1))
-            checks_.append(checks.assert_equal(reduce_all(ok), True))
-            new_lengths = maximum(lx, ly)
+            checks_.append(checks.assert_equal(reduce_all(_fits(lengths)), True))
+            new_lengths = _largest(lengths)
         new_lengths = with_dependencies(checks_, new_lengths)
         new_splits = _splits(new_lengths)
         splits.append(new_splits)
@@ -102,8 +104,8 @@ def broadcast_binary(op, x, y):
                    for p, g, n in zip(parts, gathers, lengths)]
         parts = [p.values for p in parts]
     flat = [gather(p, with_dependencies(checks_, g)) for p, g in zip(parts, gathers)]
-    out = with_dependencies(checks_, op(flat[0], flat[1]))  # (TF: 'control_dependency')
-    static = _static_nrows(x, y)
+    out = with_dependencies(checks_, op(*flat))  # (TF: 'control_dependency')
+    static = _static_nrows(tensors)
     if static is not None:
         splits[0].set_shape([static + 1])
     result = out
@@ -115,11 +117,34 @@ def broadcast_binary(op, x, y):
     return result
 
 
+def _fits(sizes):
+    """Whether the sizes broadcast: each equals the largest or is 1."""
+    if len(sizes) == 2:
+        a, b = sizes
+        return logical_or(logical_or(equal(a, b), equal(a, 1)), equal(b, 1))
+    top = _largest(sizes)
+    ok = [logical_or(equal(n, top), equal(n, 1)) for n in sizes]
+    out = ok[0]
+    for o in ok[1:]:
+        out = logical_and(out, o)
+    return out
+
+
+def _largest(sizes):
+    out = sizes[0]
+    for n in sizes[1:]:
+        out = maximum(out, n)
+    return out
+
+
 def _static_length(lengths):
-    a, b = lengths
-    if a is None or b is None:
-        return None
-    return a if a == b or b == 1 else b if a == 1 else None
+    out = lengths[0]
+    for b in lengths[1:]:
+        a = out
+        if a is None or b is None:
+            return None
+        out = a if a == b or b == 1 else b if a == 1 else None
+    return out
 
 
 def _splits(lengths):
@@ -131,15 +156,13 @@ def _shape_parts(t, dtype):
     return cast(_shape(t.flat_values if is_ragged(t) else t), dtype)
 
 
-def _static_nrows(x, y):
-    if is_ragged(x) and is_ragged(y) and x.shape.ndims != y.shape.ndims:
+def _static_nrows(tensors):
+    ranks = [t.shape.ndims for t in tensors]
+    ragged_ranks = {r for t, r in zip(tensors, ranks) if is_ragged(t)}
+    if len(ragged_ranks) > 1:
         return None
-    dims = [dimension_value(t.shape[0]) if t.shape.ndims == max(x.shape.ndims, y.shape.ndims)
-            else 1 for t in (x, y)]
-    if None in dims:
-        return None
-    a, b = dims
-    return a if a == b or b == 1 else b if a == 1 else None
+    return _static_length([dimension_value(t.shape[0]) if r == max(ranks) else 1
+                           for t, r in zip(tensors, ranks)])
 
 
 class _Operand:

@@ -1,5 +1,5 @@
-"""TF1 `tf.where` with a RaggedTensor (TF's ragged_where_op.where): coordinates of the true
-values of a ragged condition, or an elementwise pick between ragged (or row-wise) operands.
+"""`tf.where` and `tf.where_v2` with a RaggedTensor (TF's ragged_where_op): coordinates of the
+true values of a ragged condition, or an elementwise pick between ragged (or row-wise) operands.
 
     >>> import scopeflow as tf
     >>> c = tf.ragged.constant([[True, False], [True]])
@@ -10,10 +10,12 @@ values of a ragged condition, or an elementwise pick between ragged (or row-wise
 from scopeflow.ops.array import expand_dims
 from scopeflow.ops.gather import gather as _dense_gather
 from scopeflow.ops.gather import where as _dense_where
+from scopeflow.ops.gather import where_v2 as _dense_where_v2
 from scopeflow.ops.joining import concat
 from scopeflow.ops.op_util import name_scope
 from scopeflow.ops.shape_ops import range as _range
 from scopeflow.ops.shape_ops import shape as _shape
+from scopeflow.ragged.ragged_broadcast import broadcast_apply
 from scopeflow.ragged.ragged_concat import concat as ragged_concat
 from scopeflow.ragged.ragged_gather import gather as ragged_gather
 from scopeflow.ragged.ragged_math import map_flat_values
@@ -23,6 +25,16 @@ from scopeflow.ragged.ragged_tensor import (RaggedTensor, convert_to_tensor_or_r
 
 def where(condition, x=None, y=None, name=None):
     """TF1 `tf.where` of a ragged condition, x or y."""
+    return _where(condition, x, y, name, _elementwise_where)
+
+
+def where_v2(condition, x=None, y=None, name=None):
+    """`tf.where_v2` of a ragged condition, x or y: the three broadcast to one ragged shape
+    (values, shapes and error classes as TF's; the broadcasting graph is ours)."""
+    return _where(condition, x, y, name, _elementwise_where_v2)
+
+
+def _where(condition, x, y, name, elementwise):
     if (x is None) != (y is None):
         raise ValueError("x and y must be either both None or both non-None")
     with name_scope("RaggedWhere", name, [condition, x, y]):
@@ -32,7 +44,14 @@ def where(condition, x=None, y=None, name=None):
         x = convert_to_tensor_or_ragged_tensor(x, name="x")
         y = convert_to_tensor_or_ragged_tensor(y, name="y")
         condition, x, y = match_row_splits_dtypes(condition, x, y)
-        return _elementwise_where(condition, x, y)
+        return elementwise(condition, x, y)
+
+
+def _elementwise_where_v2(condition, x, y):
+    ragged = [t for t in (condition, x, y) if isinstance(t, RaggedTensor)]
+    if not ragged:
+        return _dense_where_v2(condition, x, y)
+    return broadcast_apply(_dense_where_v2, [condition, x, y], ragged[0].row_splits.dtype)
 
 
 def _elementwise_where(condition, x, y):
