@@ -33,6 +33,7 @@ from scopeflow.ops.nn_norm import (batch_norm_with_global_normalization, batch_n
                                    fused_batch_norm, l2_normalize, local_response_normalization,
                                    lrn, moments, normalize_moments, sufficient_statistics,
                                    weighted_moments)
+from scopeflow.ops.nn_fractional_pool import fractional_avg_pool, fractional_max_pool
 from scopeflow.ops.nn_pool import (avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, avg_pool_v2,
                                    max_pool, max_pool1d, max_pool2d, max_pool3d, max_pool_v2,
                                    max_pool_with_argmax, pool)

@@ -360,3 +360,23 @@ def _ctc_loss_grad(op, grad_loss, _):
         op._outputs[1], message="Currently there is no way to take the second derivative of "
         "ctc_loss due to the fused implementation's interaction  with tf.gradients()")
     return [expand_dims(grad_loss, -1) * fused, None, None, None]
+
+
+@gradient("FractionalMaxPool", needs=("FractionalMaxPoolGrad",))
+def _fractional_max_pool_grad(op, grad_0, unused_grad_1, unused_grad_2):
+    """TF's: FractionalMaxPoolGrad of the input, output, gradient and the two sequences."""
+    return apply_op("FractionalMaxPoolGrad", op._inputs[0], op._outputs[0], grad_0,
+                    op._outputs[1], op._outputs[2], overlapping=op._attrs["overlapping"])
+
+
+@gradient("FractionalAvgPool", needs=("FractionalAvgPoolGrad",))
+def _fractional_avg_pool_grad(op, grad_0, unused_grad_1, unused_grad_2):
+    """TF's: FractionalAvgPoolGrad of the input's static shape (a constant), the gradient and
+    the two sequences."""
+    s = op._inputs[0].shape
+    if not s.is_fully_defined():
+        raise ValueError("Tried to convert 'orig_input_tensor_shape' to a tensor and failed. "
+                         "Error: Cannot convert a partially known TensorShape %s to a Tensor."
+                         % s)
+    return apply_op("FractionalAvgPoolGrad", s.as_list(), grad_0,
+                    op._outputs[1], op._outputs[2], overlapping=op._attrs["overlapping"])

@@ -45,6 +45,7 @@ GradientDescent Momentum PowerSign ProximalAdagrad ProximalGradientDescent RMSPr
 NO_GRADIENT = frozenset(["Unique", "UniqueWithCounts", "ListDiff", "TruncateMod", "GuaranteeConst",
                          "Lu", "SoftsignGrad", "AdjustHue", "AdjustSaturation",
                          "AdjustContrastv2", "DrawBoundingBoxesV2", "QuantizeV2", "Dequantize",
+                         "FractionalMaxPoolGrad", "FractionalAvgPoolGrad",
                          *_TRAINING_OPS])
 
 _CAPTURES = frozenset(("Switch", "RefSwitch", "Enter", "RefEnter"))

@@ -8,9 +8,9 @@ tf.extract_image_patches, tf.extract_volume_patches).
     >>> tf.image.extract_patches(x, [1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1], "VALID").shape
     TensorShape([Dimension(2), Dimension(4), Dimension(3), Dimension(18)])
 
-Values are copies, so they are TF's bit for bit; the kernel is plain JAX (strided slices),
-so its gradient is JAX's (tf.gradients computes it through the SymbolicGradient fallback:
-TF's own gradient graph, a SparseTensor product, is not rebuilt).
+Values are copies, so they are TF's bit for bit; the kernel is plain JAX (strided slices).
+tf.gradients builds TF's own gradient graphs (gradients/array_grad.py: an UnsortedSegmentSum
+for image patches, a SparseTensor product for volume patches).
 """
 
 import jax.numpy as jnp
