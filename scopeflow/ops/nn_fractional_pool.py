@@ -320,7 +320,10 @@ _avg_op = typed_op("FractionalAvgPool", infer=_pool_infer("FractionalAvgPool"), 
 
 
 def _max_grad_infer(orig_input, orig_output, out_backprop, row_seq, col_seq, **_):
-    return spec(orig_input.shape._dims, orig_input.dtype.base_dtype)
+    d = orig_input.shape._dims
+    if d is not None and len(d) != 4:
+        raise ShapeError("Shape must be rank 4 but is rank %d" % len(d))
+    return spec(d if d is not None else (None,) * 4, orig_input.dtype.base_dtype)
 
 
 @typed_op("FractionalMaxPoolGrad", infer=_max_grad_infer, context=True,

@@ -112,7 +112,22 @@ with tf.Session() as s:
         result.append(err(lambda: s.run(f())))
     o = fmp(tf.constant(data([1, 6, 6, 1], np.float32)), [1., 1.5, 1.5, 1.], seed=1,
             deterministic=True)
-    g = tf.gradients(o[0], [])
+    R = tf.raw_ops
+    seqs = dict(row_pooling_sequence=o[1], col_pooling_sequence=o[2])
+    for f in (lambda: R.FractionalMaxPoolGrad(orig_input=o[0].op.inputs[0][0],
+                                              orig_output=o[0], out_backprop=o[0], **seqs),
+              lambda: R.FractionalMaxPoolGrad(orig_input=tf.placeholder(tf.float32),
+                                              orig_output=o[0], out_backprop=o[0], **seqs),
+              lambda: R.FractionalMaxPoolGrad(orig_input=o[0].op.inputs[0], orig_output=o[0],
+                                              out_backprop=o[0], overlapping=True, **seqs),
+              lambda: R.FractionalAvgPoolGrad(orig_input_tensor_shape=[1, 6, 6],
+                                              out_backprop=o[0], **seqs),
+              lambda: R.FractionalAvgPoolGrad(
+                  orig_input_tensor_shape=tf.placeholder_with_default(
+                      tf.constant([1, 6, 6, 1], tf.int64), [4]),
+                  out_backprop=o[0], overlapping=True, **seqs)):
+        result.append(err(lambda: f().shape.as_list()))
+        result.append(err(lambda: s.run(f()).tolist()))
     result.append(err(lambda: tf.gradients(tf.gradients(tf.reduce_sum(o[0] ** 2),
                                                         o[0].op.inputs[0])[0], o[0])))
 """,
