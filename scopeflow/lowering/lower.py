@@ -84,42 +84,85 @@ _JAX_LIMITS = tuple(c for c in (getattr(jax.errors, "JAXTypeError", None),
 
 
 # ---- executing ops at trace time ------------------------------------------------------------
-def execute(ctx, order, env):
+def execute(ctx, order, env, top=False):
     """Runs `order` (ops) on `env` (Tensor -> value) with run context `ctx`.
 
     Whatever can be computed from known values (constants, shapes, axes, which variables are
     initialized) is computed now, to NumPy, as TF's constant folding would: kernels downstream
     then see static values. Results above `_FOLD_LIMIT` elements stay in the compiled program.
+
+    `top` (a run's own ops): an op outside conds and loops that needs fed values compiled in
+    (`_NeedStatic`) does not end the trace at once; the ops that read its outputs are skipped
+    and the others run, so one retrace learns every such need the trace meets (`_NeedStatics`),
+    not one per retrace (an Estimator's sparse feature columns met dozens one by one).
     """
     batched = _batched(ctx, order)
+    needs, skipped = ([], set()) if top else (None, None)
     for op in order:
-        rec = REGISTRY.get(op._type)
+        if needs and _reads_skipped(op, env, skipped):
+            _skip(op, env, skipped)
+            continue
         try:
-            picked = liveness.visit(ctx, op, env, rec is not None and rec.stateful)
-        except liveness.TracedPredicates as e:
-            raise _NeedStatic(op, e.preds, e.error) from None
-        if picked is liveness.DEAD:  # a stateful op TF does not run
-            dead = empty_values(op)
-            _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
-            continue
-        if picked is not None:  # a raw Merge's live input (lowering/liveness.py)
-            _store(ctx, op, picked, env)
-            continue
-        if op._type == "Const":
-            env[op._outputs[0]] = op._attrs["value"]
-            continue
-        if op in batched:
-            ctx.op = op
-            _store(ctx, op, batched.pop(op), env)
-            continue
-        regrouped = grappler.regrouped(ctx, op, env) if op._type in _CHAINED else None
-        if regrouped is not None:  # TF's optimizer reordered the Mul chain `op` ends
-            _store(ctx, op, regrouped, env)
-            continue
-        if op._ctx is None:
-            _run_op(ctx, op, env, rec)
-        else:  # (in a cond branch, a loop: see `_run_in_branch`)
-            _run_in_branch(ctx, op, env, rec)
+            _execute_one(ctx, op, env, rec=REGISTRY.get(op._type), batched=batched)
+        except _NeedStatic as e:
+            if needs is None or op._ctx is not None:
+                raise
+            needs.append(e)
+            _skip(op, env, skipped)
+        except Exception:
+            if needs:  # (it may follow from what was skipped: the retrace tells)
+                raise _needs(needs) from None
+            raise
+    if needs:
+        raise _needs(needs)
+
+
+_SKIPPED = object()  # the value of an op's output that a trace skipped (see `execute`)
+
+
+def _needs(needs):
+    return needs[0] if len(needs) == 1 else _NeedStatics(needs)
+
+
+def _reads_skipped(op, env, skipped):
+    ins = op._inputs if op._cf is None else list(op._inputs) + list(op._cf[0].inputs)
+    return any(env.get(t) is _SKIPPED for t in ins) or any(
+        c in skipped for c in op._control_inputs)
+
+
+def _skip(op, env, skipped):
+    skipped.add(op)
+    for t in op._outputs:
+        env[t] = _SKIPPED
+
+
+def _execute_one(ctx, op, env, rec, batched):
+    try:
+        picked = liveness.visit(ctx, op, env, rec is not None and rec.stateful)
+    except liveness.TracedPredicates as e:
+        raise _NeedStatic(op, e.preds, e.error) from None
+    if picked is liveness.DEAD:  # a stateful op TF does not run
+        dead = empty_values(op)
+        _store(ctx, op, dead[0] if len(dead) == 1 else dead, env)
+        return
+    if picked is not None:  # a raw Merge's live input (lowering/liveness.py)
+        _store(ctx, op, picked, env)
+        return
+    if op._type == "Const":
+        env[op._outputs[0]] = op._attrs["value"]
+        return
+    if op in batched:
+        ctx.op = op
+        _store(ctx, op, batched.pop(op), env)
+        return
+    regrouped = grappler.regrouped(ctx, op, env) if op._type in _CHAINED else None
+    if regrouped is not None:  # TF's optimizer reordered the Mul chain `op` ends
+        _store(ctx, op, regrouped, env)
+        return
+    if op._ctx is None:
+        _run_op(ctx, op, env, rec)
+    else:  # (in a cond branch, a loop: see `_run_in_branch`)
+        _run_in_branch(ctx, op, env, rec)
 
 
 def _run_op(ctx, op, env, rec):
@@ -369,6 +412,14 @@ class _NeedStatic(Exception):
         super().__init__(op._name)
         self.op, self.tensors = op, tensors
         self.error = error  # what to raise when they cannot be compiled in (None: TF's)
+
+
+class _NeedStatics(Exception):
+    """Several ops of one trace need fed values compiled in (`execute`), in run order."""
+
+    def __init__(self, needs):
+        super().__init__(needs[0].op._name)
+        self.needs = needs
 
 
 _HOST_IN_CF = ("%s (%s) runs on the host (input pipelines, py_func, string and data-dependent "
@@ -624,11 +675,26 @@ class Program:
         self._set_static({i for i in self._used
                           if self.fed[i]._dtype.base_dtype is _dt.string
                           or tensor_array_handle(self.fed[i])})
+        self._compile_in_learnt()
         self.key = (self.order, self.tensors, tuple(self.fed[i] for i in self._used))
         # (TF optimizes a signature's graph once, as it is then: the Program is kept likewise)
         self.grappler = grappler.plan(graph, self.order, self.tensors, self.ops, fed_set)
         self.n_rng = None  # random ops seen when traced (sizes rng_data up front next time)
         self.stack_caps = {}  # StackV2 op -> slots, learnt from runs that overflowed
+
+    def _compile_in_learnt(self):
+        """Fed values an earlier signature of the graph had to compile in for an op this one
+        runs too (another fetch set: a training step with and without its summaries) are
+        compiled in from the first trace, not found again one retrace at a time."""
+        learnt = getattr(self.graph, "_learnt_static", None)
+        if not learnt:
+            return
+        fed = {self.fed[i]: i for i in self._used}
+        extra = set()
+        for op in self.order:
+            extra.update(fed[t] for t in learnt.get(op, ()) if t in fed)
+        if extra - set(self.static_pos):
+            self._set_static(set(self.static_pos) | extra)
 
     def compile_in(self, positions):
         """Compiles in the values fed at `positions` too (a TensorArray's string elements:
@@ -639,7 +705,7 @@ class Program:
         self.static_pos = tuple(sorted(positions))
         self.feed_pos = tuple(i for i in self._used if i not in positions)
 
-    def learn_static(self, need):
+    def learn_static(self, need, more=False):
         """Compiles in the fed values that `need.tensors` are computed from (a retrace);
         TF's error when one of them depends on something else (a variable, a random op)."""
         fed = {t: i for i, t in enumerate(self.fed)}
@@ -670,10 +736,16 @@ class Program:
         if dynamic:
             raise NeedValues(need.tensors)
         if found == set(self.static_pos):
+            if more:  # (an earlier need of the trace compiled them in: the retrace sees)
+                return
             if need.error is not None:
                 raise need.error
             raise run_error(UnimplementedError, need.op, "%s (%s) needs static input values"
                             % (need.op._name, need.op._type))
+        if getattr(self.graph, "_learnt_static", None) is None:
+            self.graph._learnt_static = {}  # (freed with the graph: no global table)
+        learnt = self.graph._learnt_static.setdefault(need.op, set())
+        learnt.update(self.fed[i] for i in found - set(self.static_pos))
         self._set_static(found)
 
     def state_sig(self, state):
@@ -762,6 +834,38 @@ def build_traced(program, state, feeds, found=None):
             n_rng = program.n_rng = max(e.count, n_rng + 1, 2 * n_rng)
         except _NeedStatic as e:
             program.learn_static(e)
+        except _NeedStatics as e:
+            _learn_all(program, e.needs)
+
+
+def _learn_all(program, needs):
+    """The needs of one trace learnt as the retraces one by one would learn them: the first as
+    it is; a later one only where no fed value an earlier one compiled in reaches its op (it
+    would then meet the same traced inputs again; otherwise the retrace tells)."""
+    before = set(program.static_pos)
+    program.learn_static(needs[0])
+    for need in needs[1:]:
+        changed = {program.fed[i] for i in set(program.static_pos) - before}
+        if not _reaches(need.op, changed):
+            program.learn_static(need, more=True)
+
+
+def _reaches(op, tensors):
+    """Whether any of `tensors` is among the values `op` is computed from."""
+    stack = list(op._inputs) + (list(op._cf[0].inputs) if op._cf is not None else [])
+    seen = set()
+    while stack:
+        t = stack.pop()
+        if t in tensors:
+            return True
+        if t in seen:
+            continue
+        seen.add(t)
+        src = t._op
+        stack.extend(src._inputs)
+        if src._cf is not None:
+            stack.extend(src._cf[0].inputs)
+    return False
 
 
 def _is_text(a):
@@ -1027,7 +1131,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx.program_env = env  # a gradient's re-run pins its values to these (gradients/symbolic.py)
     if program.carry:
         liveness.fed_dead(ctx, program.fed)
-    execute(ctx, program.order, env)
+    execute(ctx, program.order, env, top=True)
     for k, t in enumerate(program.tensors):
         if t in program.loop_fetches:
             env[t] = fetch_value(ctx, env, t, program.loop_fetches[t], k)

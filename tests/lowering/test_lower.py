@@ -210,3 +210,29 @@ def test_nested_cond_of_a_fed_predicate_with_branch_shapes_that_differ(tf):
         got = [s.run(out, {k: v}) for v in (0, 1, 2, 1)]
     assert [g.shape for g in got] == [(2, 3), (3, 2), (6,), (3, 2)]
     np.testing.assert_array_equal(got[1], np.arange(6.0).reshape(2, 3).T)
+
+
+def test_one_retrace_learns_every_independent_need_of_a_trace(tf, monkeypatch, tmp_path):
+    # three fed values set sizes through unrelated ops: the first trace meets all three needs
+    # and compiles them in together (was a retrace per need); a need that reads a value an
+    # earlier need compiles in waits for the retrace, which may no longer meet it
+    import scopeflow.lowering.lower as lower
+    monkeypatch.setenv("SCOPEFLOW_CACHE_DIR", str(tmp_path))  # (traced here, not read back)
+    calls = []
+    build = lower._build
+    monkeypatch.setattr(lower, "_build", lambda *a, **k: calls.append(1) or build(*a, **k))
+    n1, n2, n3 = (tf.placeholder(tf.int32, [], name=k) for k in ("n1", "n2", "n3"))
+    x = tf.placeholder(tf.float32, [None])
+    outs = [tf.reduce_sum(tf.zeros([n1]) + 1.), tf.reduce_sum(tf.ones(tf.stack([n2, 2]))),
+            tf.reduce_sum(tf.reshape(x, [n3, -1]), 0), tf.range(n1 + 1)]
+    with tf.Session() as s:
+        got = s.run(outs, {n1: 3, n2: 4, n3: 2, x: np.arange(6.)})
+        assert len(calls) == 2  # (the trace that met the needs, the one that compiled)
+        assert [g.tolist() for g in got] == [3., 8., [3., 5., 7.], [0, 1, 2, 3]]
+        calls.clear()
+        got = s.run(outs, {n1: 1, n2: 1, n3: 3, x: np.arange(6.)})
+        assert [g.tolist() for g in got] == [1., 2., [6., 9.], [0, 1]]
+        assert len(calls) == 1  # (a new signature of known static positions: one trace)
+        calls.clear()  # another fetch set of the graph starts with what the first learnt
+        assert s.run(outs[:2] + [tf.shape(x)], {n1: 2, n2: 2, x: [1.]})[1] == 4.
+        assert len(calls) == 1
