@@ -186,7 +186,9 @@ def _run_kernel(op, args):
     if op._arg_counts:
         args = _regroup(args, op._arg_counts)
     try:
-        out = rec.kernel(*([None] if rec.context else []), *args, **op._attrs)
+        import jax  # (64-bit dtypes as the kernels compute them when run: x64 while folding)
+        with jax.enable_x64(True):
+            out = rec.kernel(*([None] if rec.context else []), *args, **op._attrs)
     except Exception:  # noqa: BLE001 - a value that cannot be folded is simply unknown
         return None
     outs = out if isinstance(out, (tuple, list)) else (out,)

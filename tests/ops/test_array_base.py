@@ -25,6 +25,15 @@ def test_static_value_folds_constant_subgraphs(tf):
     assert static_value(tf.round(tf.constant(6.) * (tf.constant(5.) / 6.))).item() == 5.
 
 
+def test_folding_keeps_64_bit_values(tf):
+    # kernels fold under JAX's x64 mode as they run: int64 sums past int32 stayed 32-bit
+    c = tf.constant([3000000000, 5], tf.int64)
+    assert static_value(tf.cumsum(c)).tolist() == [3000000000, 3000000005]
+    assert static_value(c * 2).tolist() == [6000000000, 10]
+    assert static_value(tf.reduce_sum(c)).item() == 3000000005
+    assert tf.zeros(tf.stack([tf.reduce_sum(c) - 3000000000])).shape.as_list() == [5]
+
+
 def test_partial_shape_reads_shape_tensors(tf):
     x = tf.placeholder(tf.float32, [None, 3])
     n = tf.placeholder(tf.int32, [])
