@@ -94,11 +94,20 @@ def _packet_path(x):
 
 @functools.lru_cache(maxsize=1)
 def host_is_amd():
+    return host_vendor() == "AuthenticAMD"
+
+
+@functools.lru_cache(maxsize=1)
+def host_vendor():
+    """The x86 vendor_id of this host ("AuthenticAMD", "GenuineIntel"), or None."""
     try:
         with open("/proc/cpuinfo") as f:
-            return any(line.startswith("vendor_id") and "AuthenticAMD" in line for line in f)
+            for line in f:
+                if line.startswith("vendor_id"):
+                    return line.split(":", 1)[1].strip()
     except OSError:
-        return False
+        pass
+    return None
 
 
 @functools.lru_cache(maxsize=1)

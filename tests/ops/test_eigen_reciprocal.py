@@ -63,3 +63,24 @@ def test_packets_approximate_and_the_tail_divides():
     assert (got[:8] == got[0]).all()
     assert abs(float(got[0]) - 1 / 3) < 2e-7  # one Newton step: near float32's precision
     assert reciprocal(np.float32([0.0] * 8))[0] == np.inf
+
+
+@pytest.mark.parametrize("vendor", ["AuthenticAMD", "GenuineIntel"])
+def test_each_vendors_vrcpps_reads_its_table_scaled_by_the_exponent(vendor):
+    from scopeflow.ops.eigen_reciprocal import _approximation, _table
+    table = _table(vendor)
+    idx = np.arange(0, 4096, 7, dtype=np.uint32)
+    ones = (np.uint32(0x3F800000) | (idx << 11) | np.uint32(0x5A5)).view(np.float32)
+    for scale, shift in ((1.0, 0), (8.0, 3), (2.0 ** -20, -20)):
+        got = _approximation(np, (ones * np.float32(scale)).astype(np.float32), vendor)
+        want = (table[idx].view(np.float32) * np.float32(2.0 ** -shift)).astype(np.float32)
+        assert got.view(np.uint32).tolist() == want.view(np.uint32).tolist()
+    got = _approximation(np, np.float32([0.0, -0.0, np.inf, 1e-39]), vendor)
+    assert got.view(np.uint32).tolist() == [0x7F800000, 0xFF800000, 0, 0x7F800000]
+
+
+def test_intel_and_amd_tables_differ():
+    from scopeflow.ops.eigen_reciprocal import _table
+    amd, intel = _table("AuthenticAMD"), _table("GenuineIntel")
+    assert (amd != intel).sum() == 2115
+    assert (intel[0::2] == intel[1::2]).all()  # (Intel's reads 11 mantissa bits)
