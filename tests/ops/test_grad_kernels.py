@@ -412,6 +412,8 @@ for n in (1003, 16, 5, 1000):
     py, pdy = tf.placeholder(tf.float32), tf.placeholder(tf.float32)
     ops = [tf.raw_ops.SqrtGrad(y=py, dy=pdy), tf.raw_ops.RsqrtGrad(y=py, dy=pdy),
            tf.raw_ops.ReciprocalGrad(y=py, dy=pdy)]
+    # the gradients of roots computed in the same run (XLA would fold 0.5 / sqrt(x))
+    ops += tf.gradients(tf.reduce_sum(tf.sqrt(py) * pdy), [py])
     with tf.Session() as s:
         out += [r.view(np.uint32).tolist() for r in s.run(ops, {py: y, pdy: dy})]
 result = out
