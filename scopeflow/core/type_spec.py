@@ -13,9 +13,16 @@ from scopeflow.core.tensor import Tensor
 
 
 class TypeSpec:
-    """`tf.TypeSpec`: the base of value specs (TensorSpec, SparseTensorSpec)."""
+    """`tf.TypeSpec`: the base of value specs (TensorSpec, SparseTensorSpec, RaggedTensorSpec)."""
 
     __slots__ = ()
+
+    def most_specific_compatible_type(self, other):
+        """`most_specific_common_supertype([other])`, TF's ValueError where there is none."""
+        merged = self.most_specific_common_supertype([other])
+        if merged is None:
+            raise ValueError("No TypeSpec is compatible with both %s and %s" % (self, other))
+        return merged
 
 
 class TensorSpec(TypeSpec):
@@ -74,12 +81,6 @@ class TensorSpec(TypeSpec):
                 return None
             shape = shape.most_specific_compatible_shape(o.shape)
         return type(self)(shape, self._dtype, self._name)
-
-    def most_specific_compatible_type(self, other):
-        merged = self.most_specific_common_supertype([other])
-        if merged is None:
-            raise ValueError("No TypeSpec is compatible with both %s and %s" % (self, other))
-        return merged
 
     def __eq__(self, other):
         return (type(other) is type(self) and self._dtype == other._dtype

@@ -96,12 +96,6 @@ class RaggedTensorSpec(TypeSpec):
         return RaggedTensorSpec(shape, self._dtype, self._ragged_rank, self._row_splits_dtype,
                                 self._flat_values_spec)
 
-    def most_specific_compatible_type(self, other):
-        merged = self.most_specific_common_supertype([other])
-        if merged is None:
-            raise ValueError("No TypeSpec is compatible with both %s and %s" % (self, other))
-        return merged
-
     def __eq__(self, other):
         return type(other) is type(self) and _same(self._serialize(), other._serialize())
 
