@@ -265,6 +265,21 @@ def dtype(x):
 
 
 def is_keras_tensor(x):
+    """Whether `x` is a Keras layer's output (or an Input); anything but a tensor, a variable,
+    a SparseTensor or a RaggedTensor is tf_keras' ValueError."""
+    from scopeflow.core.tensor import Tensor
+    from scopeflow.core.variables import VariableV1
+    from scopeflow.keras.engine.node import keras_history
+    from scopeflow.ragged.ragged_tensor import RaggedTensor
+    from scopeflow.sparse_tensor import SparseTensor
+    if not isinstance(x, (Tensor, VariableV1, SparseTensor, RaggedTensor)):
+        raise ValueError("Unexpectedly found an instance of type `%s`. Expected a symbolic "
+                         "tensor instance." % type(x))
+    return keras_history(x) is not None
+
+
+def _keras_made(x):
+    """`is_keras_tensor` without its type check: False for anything Keras did not make."""
     from scopeflow.keras.engine.node import keras_history
     return keras_history(x) is not None
 

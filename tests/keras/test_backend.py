@@ -38,6 +38,12 @@ PROGRAMS = [
     " ('c', init.TruncatedNormal(seed=3)), ('d', init.glorot_normal(seed=4)),"
     " ('e', init.lecun_uniform(seed=5)), ('f', init.Constant(2.0))]]\n"
     "with tf.Session() as s:\n  s.run(tf.global_variables_initializer()); result = s.run(vs)",
+    # is_keras_tensor: a layer's output or an Input; tf_keras' ValueError for a non-tensor
+    B + "vals = [np.array(1.), 3, 'a', None, tf.constant(1.), tf.keras.Input([2]), "
+    "tf.placeholder(tf.float32), tf.Variable(1.), tf.keras.layers.Dense(2)(tf.keras.Input([3])),"
+    " tf.SparseTensor([[0]], [1.], [2])]\n"
+    "result = [err(lambda: K.is_keras_tensor(v)) if not hasattr(v, 'dtype') or "
+    "isinstance(v, np.ndarray) else K.is_keras_tensor(v) for v in vals]",
 ]
 
 

@@ -50,7 +50,7 @@ def image_input(input_tensor, input_shape):
     from scopeflow.keras.engine.input_layer import Input
     if input_tensor is None:
         return Input(shape=input_shape)
-    if not backend.is_keras_tensor(input_tensor):
+    if not backend._keras_made(input_tensor):
         return Input(tensor=input_tensor, shape=input_shape)
     return input_tensor
 

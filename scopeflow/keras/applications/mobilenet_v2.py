@@ -60,7 +60,7 @@ def _inverted_res_block(inputs, expansion, stride, alpha, filters, block_id):
 def _check_input_tensor(input_tensor, input_shape):
     """MobileNetV2's own check that `input_tensor` agrees with `input_shape`."""
     from scopeflow.keras import backend
-    if not backend.is_keras_tensor(input_tensor):
+    if not backend._keras_made(input_tensor):
         raise ValueError("input_tensor is not a TF-Keras tensor; Received `input_tensor=%s`"
                          % (input_tensor,))
     if backend.image_data_format() == "channels_first":
@@ -78,7 +78,7 @@ def _check_input_tensor(input_tensor, input_shape):
 def _default_size(input_shape, input_tensor):
     from scopeflow.keras import backend
     if input_shape is None and input_tensor is not None:
-        if not backend.is_keras_tensor(input_tensor):
+        if not backend._keras_made(input_tensor):
             return 224
         shape = backend.int_shape(input_tensor)
         first = backend.image_data_format() == "channels_first"

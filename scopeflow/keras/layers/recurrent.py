@@ -189,8 +189,8 @@ class RNN(Layer):
                              "use the `input_length` argument.\n- If using the functional API, "
                              "specify the time dimension by passing a `shape` or `batch_shape` "
                              "argument to your Input layer.")
-        loop = rnn_loop.Loop(self._step_fn(training, constants), self.go_backwards, mask, self.unroll,
-                             self.time_major, self.zero_output_for_mask)
+        loop = rnn_loop.Loop(self._step_fn(training, constants), self.go_backwards, mask,
+                             self.unroll, self.time_major, self.zero_output_for_mask)
         last, outputs, states = rnn_loop.run(loop, inputs, nest.flatten(initial_state))
         if self.stateful:  # the last states carry to the next run (Keras: layer updates)
             tf = tf_api()
@@ -366,8 +366,8 @@ def keras_inputs(tensors, mixed_error):
     flat = nest.flatten(tensors)
     if not flat:
         return True
-    first = K.is_keras_tensor(flat[0])
-    if any(K.is_keras_tensor(t) != first for t in flat):
+    first = K._keras_made(flat[0])
+    if any(K._keras_made(t) != first for t in flat):
         raise ValueError(mixed_error)
     return first
 
