@@ -57,6 +57,39 @@ class InputSpec:
         self.max_ndim, self.min_ndim, self.axes = max_ndim, min_ndim, axes or {}
 
 
+def assert_input_compatibility(input_spec, inputs, layer_name):
+    """tf_keras' check of a layer's inputs against its `input_spec`, before the layer builds
+    (its ValueErrors and words; shapes shown as TF1's TensorShape tuples of Dimensions)."""
+    if not input_spec:
+        return
+    specs, inputs = nest.flatten(input_spec), nest.flatten(inputs)
+    if len(inputs) != len(specs):
+        raise ValueError('Layer "%s" expects %d input(s), but it received %d input tensors. '
+                         "Inputs received: %s" % (layer_name, len(specs), len(inputs), inputs))
+    for i, (x, spec) in enumerate(zip(inputs, specs)):
+        if spec is None:
+            continue
+        shape = x.shape
+        ndim = shape.ndims
+        if ndim is None:
+            return
+        head = 'Input %d of layer "%s" is incompatible with the layer: ' % (i, layer_name)
+        full = "Full shape received: %s" % (tuple(shape),)
+        if spec.ndim is not None and ndim != spec.ndim:
+            raise ValueError(head + "expected ndim=%d, found ndim=%d. %s" % (spec.ndim, ndim, full))
+        if spec.max_ndim is not None and ndim > spec.max_ndim:
+            raise ValueError(head + "expected max_ndim=%d, found ndim=%d"
+                             % (spec.max_ndim, ndim))
+        if spec.min_ndim is not None and ndim < spec.min_ndim:
+            raise ValueError(head + "expected min_ndim=%d, found ndim=%d. %s"
+                             % (spec.min_ndim, ndim, full))
+        dims = shape.as_list()
+        for axis, value in spec.axes.items():
+            if value is not None and dims[int(axis)] not in (value, None):
+                raise ValueError(head + "expected axis %s of input shape to have value %s, but "
+                                 "received input with shape %s" % (axis, value, tuple(dims)))
+
+
 class Layer:
     """Base class of the TF1 layers: scoped variables, build on first call, reuse after.
 
@@ -203,6 +236,7 @@ class Layer:
         with manager as vs:
             self._current_scope = vs
             inputs = nest.map_structure(_as_tensor, inputs)
+            assert_input_compatibility(self.input_spec, inputs, self.name)
             with default_graph().name_scope(self._name_scope()):
                 self._maybe_build(inputs)
                 inputs = nest.map_structure(self._autocast, inputs)

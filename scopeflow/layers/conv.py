@@ -1,6 +1,6 @@
 """`tf.layers` convolutions: Conv1D/2D/3D and Conv2DTranspose, classes and functions."""
 
-from scopeflow.layers.base import Layer
+from scopeflow.layers.base import InputSpec, Layer
 from scopeflow.layers.core import tf_api
 from scopeflow.layers.utils import normalize_padding
 
@@ -50,6 +50,15 @@ class Conv(Layer):
         self.bias_initializer = bias_initializer or tf_api().zeros_initializer()
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
         self.kernel_constraint, self.bias_constraint = kernel_constraint, bias_constraint
+        self.input_spec = InputSpec(min_ndim=self.rank + 2)
+
+    # the spec build leaves (Keras': a transposed or separable convolution also fixes the rank)
+    _BUILT_NDIM = False
+
+    def _built_spec(self, channels):
+        axes = {-1 - self.rank if self.data_format == "channels_first" else -1: channels}
+        self.input_spec = (InputSpec(ndim=self.rank + 2, axes=axes) if self._BUILT_NDIM
+                           else InputSpec(min_ndim=self.rank + 2, axes=axes))
 
     def _channel_axis(self):
         return 1 if self.data_format == "channels_first" else -1
@@ -72,6 +81,7 @@ class Conv(Layer):
                                         initializer=self.bias_initializer,
                                         regularizer=self.bias_regularizer,
                                         constraint=self.bias_constraint, dtype=self._dtype)
+        self._built_spec(channels)
         self.built = True
 
     def _fmt(self):
@@ -131,6 +141,7 @@ class Conv2DTranspose(Conv):
     """
 
     rank = 2
+    _BUILT_NDIM = True
 
     def _kernel_shape(self, in_channels):
         return self.kernel_size + (self.filters, in_channels)
@@ -244,6 +255,7 @@ class SeparableConv2D(Conv):
     """`tf.layers.SeparableConv2D`: a depthwise then a 1x1 pointwise convolution."""
 
     rank = 2
+    _BUILT_NDIM = True
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,
@@ -276,6 +288,7 @@ class SeparableConv2D(Conv):
             "pointwise_kernel", shape=(1,) * self.rank + (channels * self.depth_multiplier,
                                                           self.filters),
             initializer=init, regularizer=reg, constraint=con, dtype=self._dtype)
+        self._built_spec(channels)
         self.bias = None
         if self.use_bias:
             self.bias = self.add_weight("bias", shape=(self.filters,),

@@ -53,6 +53,7 @@ class Dense(Layer):
             raise ValueError("The last dimension of the inputs to a Dense layer should be "
                              "defined. Found None. Full input shape received: %s"
                              % (input_shape,))
+        self.input_spec = InputSpec(min_ndim=2, axes={-1: last})
         self.kernel = self.add_weight("kernel", shape=[last, self.units],
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
@@ -154,6 +155,7 @@ class Flatten(Layer):
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
         self.data_format = data_format or "channels_last"
+        self.input_spec = InputSpec(min_ndim=1)
 
     def call(self, inputs):
         tf = tf_api()

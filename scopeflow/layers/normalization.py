@@ -6,7 +6,7 @@ TF; the others take Keras' unfused graph (tf.keras and tf.layers share it in TF)
 Batch renormalization (`renorm=True`, Ioffe 2017) lives in normalization_renorm.py.
 """
 
-from scopeflow.layers.base import Layer
+from scopeflow.layers.base import InputSpec, Layer
 from scopeflow.layers.core import smart_cond, tf_api
 from scopeflow.layers.normalization_renorm import (
     add_renorm_variables,
@@ -64,6 +64,8 @@ class BatchNormalization(Layer):
         if len(axes) != len(set(axes)):
             raise ValueError("Duplicate axis: %s" % (tuple(axes),))
         self._axes = sorted(axes)
+        dims = input_shape.as_list()
+        self.input_spec = InputSpec(ndim=ndims, axes={a: dims[a] for a in axes})
         # TF1's layer fuses where it can, whatever `fused` says (None or True): one channel
         # axis, first or last, of a 4-D or 5-D input
         if self.fused is None or self.fused:

@@ -1,6 +1,6 @@
 """`tf.layers` pooling: max and average over 1, 2 or 3 spatial dimensions."""
 
-from scopeflow.layers.base import Layer
+from scopeflow.layers.base import InputSpec, Layer
 from scopeflow.layers.conv import normalize_tuple
 from scopeflow.layers.core import tf_api
 from scopeflow.layers.utils import normalize_padding
@@ -24,6 +24,7 @@ class Pooling(Layer):
                                        self.rank, "strides")
         self.padding = normalize_padding(padding)
         self.data_format = data_format or "channels_last"
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
         tf = tf_api()
