@@ -44,6 +44,18 @@ def check_weights(weights, include_top, classes, wording="plain"):
         raise ValueError(bad_classes.format(classes))
 
 
+def checked_input(top, input_tensor, input_shape, default_size, min_size, wording="plain"):
+    """The image input of a model of `top` after the checks of its arguments (see
+    check_weights and _inputs.obtain_input_shape)."""
+    from scopeflow.keras import backend
+    check_weights(top.weights, top.include_top, top.classes, wording)
+    input_shape = _inputs.obtain_input_shape(
+        input_shape, default_size=default_size, min_size=min_size,
+        data_format=backend.image_data_format(), require_flatten=top.include_top,
+        weights=top.weights)
+    return image_input(input_tensor, input_shape)
+
+
 def image_input(input_tensor, input_shape):
     """The model's image input: a new Input, or `input_tensor` (wrapped unless Keras made it)."""
     from scopeflow.keras import backend
@@ -70,6 +82,15 @@ def classifier(x, top):
     from scopeflow.keras import layers
     _inputs.validate_activation(top.activation, top.weights)
     return layers.Dense(top.classes, activation=top.activation, name="predictions")(x)
+
+
+def average_top(x, top, pool_names=(None, None)):
+    """The classifier of `top` on `x` global-average-pooled (as "avg_pool"), or without a top
+    `x` pooled as `top.pooling` asks (by pools named `pool_names`: average, max)."""
+    from scopeflow.keras import layers
+    if top.include_top:
+        return classifier(layers.GlobalAveragePooling2D(name="avg_pool")(x), top)
+    return pooled(x, top.pooling, *pool_names)
 
 
 def model(input_tensor, img_input, x, name):

@@ -7,7 +7,7 @@ branches concatenated; every convolution is unbiased, batch-normalized without s
 [None, None, None, 2048]
 """
 
-from scopeflow.keras.applications import _common, _inputs, imagenet_utils
+from scopeflow.keras.applications import _common, imagenet_utils
 
 _FILES = _common.kernel_files("inception_v3/", "inception_v3",
                               ("9a0d58056eeedaa3f26cb7ebd46da564",
@@ -106,19 +106,10 @@ def _features(x):
 def InceptionV3(include_top=True, weights="imagenet", input_tensor=None,  # noqa: N802
                 input_shape=None, pooling=None, classes=1000, classifier_activation="softmax"):
     """`tf.keras.applications.InceptionV3` (299x299 images by default, at least 75x75)."""
-    from scopeflow.keras import backend, layers
-    _common.check_weights(weights, include_top, classes, "inception_v3")
-    input_shape = _inputs.obtain_input_shape(
-        input_shape, default_size=299, min_size=75, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input = _common.image_input(input_tensor, input_shape)
+    top = _common.Top(include_top, pooling, classes, classifier_activation, weights)
+    img_input = _common.checked_input(top, input_tensor, input_shape, 299, 75, "inception_v3")
     x = _features(img_input)
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _common.classifier(x, _common.Top(classes=classes, activation=classifier_activation,
-                                              weights=weights))
-    else:
-        x = _common.pooled(x, pooling)
+    x = _common.average_top(x, top)
     net = _common.model(input_tensor, img_input, x, "inception_v3")
     return _common.load_weights(net, weights, include_top, _FILES)
 

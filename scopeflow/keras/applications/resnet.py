@@ -8,7 +8,7 @@ global-average-pooled classifier.
 ([None, 10], 23608202)
 """
 
-from scopeflow.keras.applications import _common, _inputs, imagenet_utils
+from scopeflow.keras.applications import _common, imagenet_utils
 
 _HASHES = {
     "resnet50": ("2cb95161c43110f7111970584f804107", "4d473c1dd8becc155b73f8504c6f6626"),
@@ -112,15 +112,12 @@ def ResNet(stack_fn, preact, use_bias, model_name="resnet", include_top=True,  #
            weights="imagenet", input_tensor=None, input_shape=None, pooling=None, classes=1000,
            classifier_activation="softmax", **kwargs):
     """A ResNet whose stages `stack_fn` builds on the stem; `preact` for the V2 form."""
-    from scopeflow.keras import backend, layers
+    from scopeflow.keras import layers
     kwargs.pop("layers", None)
     if kwargs:
         raise ValueError("Unknown argument(s): %s" % (kwargs,))
-    _common.check_weights(weights, include_top, classes)
-    input_shape = _inputs.obtain_input_shape(
-        input_shape, default_size=224, min_size=32, data_format=backend.image_data_format(),
-        require_flatten=include_top, weights=weights)
-    img_input = _common.image_input(input_tensor, input_shape)
+    top = _common.Top(include_top, pooling, classes, classifier_activation, weights)
+    img_input = _common.checked_input(top, input_tensor, input_shape, 224, 32)
     x = layers.ZeroPadding2D(padding=((3, 3), (3, 3)), name="conv1_pad")(img_input)
     x = layers.Conv2D(64, 7, strides=2, use_bias=use_bias, name="conv1_conv")(x)
     if not preact:
@@ -130,12 +127,7 @@ def ResNet(stack_fn, preact, use_bias, model_name="resnet", include_top=True,  #
     x = stack_fn(x)
     if preact:
         x = _relu(_bn(x, "post_bn"), "post_relu")
-    if include_top:
-        x = layers.GlobalAveragePooling2D(name="avg_pool")(x)
-        x = _common.classifier(x, _common.Top(classes=classes, activation=classifier_activation,
-                                              weights=weights))
-    else:
-        x = _common.pooled(x, pooling, "avg_pool", "max_pool")
+    x = _common.average_top(x, top, ("avg_pool", "max_pool"))
     net = _common.model(input_tensor, img_input, x, model_name)
     if weights == "imagenet" and model_name not in _HASHES:
         weights = "imagenet"  # no such file: load_weights says so, as TF's does
