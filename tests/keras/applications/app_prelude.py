@@ -34,6 +34,22 @@ result = {"name": m.name, "layers": [[l.name, type(l).__name__] for l in m.layer
           "out": np.asarray(out, np.float64).ravel().tolist()}
 '''
 
+PREPROCESSING = r'''
+rgb = np.arange(24, dtype=np.float32).reshape(2, 2, 2, 3) * 10.0
+p = tf.placeholder(tf.float32, [None, 2, 2, 3], name="p")
+y = tf.keras.applications.MODULE.preprocess_input(p)
+result.append(np.asarray(tf.keras.applications.MODULE.preprocess_input(rgb.copy()),
+                         np.float64).round(4).tolist())
+result.append(tf.Session().run(y, {p: rgb}).round(4).tolist())
+result.append(tf.keras.applications.MODULE.decode_predictions.__module__.split(".")[-1])
+'''
+
+
+def preprocessing(module):
+    """Snippet lines adding to `result` what tf.keras.applications.`module`.preprocess_input
+    makes of an array and of a placeholder, and the module of its decode_predictions."""
+    return PREPROCESSING.replace("MODULE", module)
+
 
 def called(build):
     """An expression of (the model of `build`, its output on `images`)."""
