@@ -252,6 +252,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
             ys, xs = _convert(ys, xs, grad_ys)
             stop_ops = [t.op if isinstance(t, Tensor) else t for t in stops]
             how = _Naming(bool(gate_gradients), aggregation_method)
+            _check_untrainable_ys(ys, xs, stop_ops)
             by_graph = graph.buildable(g, ys, xs, stop_ops)
             per_op = not by_graph and graph.buildable(g, ys, xs, stop_ops, per_op=True)
             if by_graph or per_op:  # TF's graph, op by op
@@ -266,6 +267,21 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         if unconnected is UnconnectedGradients.ZERO:
             out = [_zeros_like(x) if gx is None else gx for gx, x in zip(out, xs)]
     return out
+
+
+def _check_untrainable_ys(ys, xs, stop_ops):
+    """TF starts every y with a gradient of ones, whatever its dtype: a y of an integer or
+    quantized dtype that an x reaches, made by an op TF has no gradient for (QuantizeV2's
+    quint8 output), is TF's LookupError (other paths give such a y no gradient here)."""
+    reached = None
+    for y in ys:
+        op = y._op
+        if graph.trainable(y) or op._type not in NO_GRADIENT or op in stop_ops:
+            continue
+        if reached is None:
+            reached = graph._reached([x._op for x in xs])
+        if op in reached:
+            raise LookupError(graph.NO_GRADIENT % (op._name, op._type))
 
 
 def _captured_xs(ys, xs):
@@ -311,7 +327,9 @@ def _grad_y_checked(y, grad_y):
     if isinstance(grad_y, IndexedSlices):
         return grad_y
     grad_y = convert_to_tensor(grad_y, name="grad_y")
-    real = lambda dt: dt.is_floating or dt.is_integer
+    def real(dt):
+        return dt.is_floating or dt.is_integer
+
     if real(y.dtype) and not real(grad_y.dtype):
         raise TypeError("Gradient type %s generated for real or integer-valued tensor %s with "
                         "type %s must be real or integer" % (

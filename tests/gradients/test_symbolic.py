@@ -85,3 +85,23 @@ def test_gradient_inside_a_loop_through_its_initial_value_is_tfs_error(oracle):
     code = ORACLE_HELPERS + INITIAL_VALUE
     here, there = run_here(code), oracle(code)
     assert there["ok"][0] == "ValueError" and here == there, (here, there)
+
+
+# a y of an integer or quantized dtype still starts with ones, as in TF: made by an op TF has
+# no gradient for, it is TF's LookupError (QuantizeV2's quint8 output gave [None]); made by one
+# with a gradient (Cast) or none by design (ArgMax), no gradient flows
+UNTRAINABLE_YS = ORACLE_HELPERS + """
+x = tf.placeholder(tf.float32, [4])
+q = tf.quantization.quantize(x, -1., 1., tf.quint8)
+result = [err(lambda: tf.gradients(q.output, x)), err(lambda: tf.gradients(q.output_min, x)),
+          err(lambda: tf.gradients(tf.unique(x)[1], x)),
+          err(lambda: tf.gradients(tf.setdiff1d(x, [1.])[1], x)),
+          str(tf.gradients(tf.argmax(x), x)), str(tf.gradients(tf.cast(x, tf.int32), x)),
+          err(lambda: tf.gradients(q.output, x, stop_gradients=[x]))]
+"""
+
+
+def test_gradients_of_untrainable_ys_as_tf(oracle):
+    here, there = run_here(UNTRAINABLE_YS), oracle(UNTRAINABLE_YS)
+    assert "ok" in there, there
+    assert here == there
