@@ -19,7 +19,6 @@ import os
 import subprocess
 import sys
 import tempfile
-import time
 
 import numpy as np
 
@@ -59,7 +58,8 @@ from scopeflow.lowering import disk_cache, graph_key
 import first_run
 spent = collections.defaultdict(float)
 jax.monitoring.register_event_duration_secs_listener(
-    lambda name, secs, **_: spent.__setitem__(name.split("/")[-1], spent[name.split("/")[-1]] + secs))
+    lambda name, secs, **_: spent.__setitem__(name.split("/")[-1],
+                                              spent[name.split("/")[-1]] + secs))
 def timed(mod, name):
     fn = getattr(mod, name)
     def wrapper(*a, **k):

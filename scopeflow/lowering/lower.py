@@ -870,7 +870,7 @@ def _reaches(op, tensors):
 
 def _is_text(a):
     """Whether a variable's value is an array of strings (NumPy objects: XLA holds none)."""
-    return getattr(a, "dtype", None) == object
+    return getattr(getattr(a, "dtype", None), "kind", None) == "O"
 
 
 def _build(program, state, feeds, n_rng, once=False, found=None):

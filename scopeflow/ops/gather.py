@@ -191,7 +191,7 @@ def gather_nd(params, indices, name=None, batch_dims=0):
     """`tf.gather_nd`: slices of `params` at the index tuples in the last axis of `indices`."""
     known = constant_value(batch_dims) if isinstance(batch_dims, Tensor) else None
     batch_dims = int(known) if known is not None else batch_dims
-    if isinstance(batch_dims, Tensor) or batch_dims != 0:  # TF's composite (its errors come from its ops)
+    if isinstance(batch_dims, Tensor) or batch_dims != 0:  # TF's composite (errors: its ops')
         from scopeflow.ops.batch_gather_nd import batch_gather_nd
         return batch_gather_nd(params, indices, batch_dims, name, lambda p, i: _gather_nd(
             p, i, name="GatherNd"))
