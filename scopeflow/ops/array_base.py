@@ -9,6 +9,7 @@ those two rules; they run registered kernels on NumPy inputs, so no rule is writ
 import contextlib
 import weakref
 
+import jax
 import numpy as np
 
 from scopeflow import dtypes as _dt
@@ -186,8 +187,7 @@ def _run_kernel(op, args):
     if op._arg_counts:
         args = _regroup(args, op._arg_counts)
     try:
-        import jax  # (64-bit dtypes as the kernels compute them when run: x64 while folding)
-        with jax.enable_x64(True):
+        with jax.enable_x64(True):  # (64-bit dtypes as the kernels compute them when run)
             out = rec.kernel(*([None] if rec.context else []), *args, **op._attrs)
     except Exception:  # noqa: BLE001 - a value that cannot be folded is simply unknown
         return None
