@@ -125,6 +125,8 @@ def _dense_spec(rank, n, masks):
             gather.append(_NEW)
         else:
             if len(dense) == rank:
+                if not rank:
+                    raise ShapeError("Attempting to slice scalar input.")
                 raise ShapeError("Index out of range using input dim %d; input has only %d dims"
                                  % (len(dense), rank))
             shrink = bool(shrink_mask >> i & 1)
@@ -180,16 +182,23 @@ def _strided_slice_shape(input, begin, end, strides, *, begin_mask=0, end_mask=0
     st = static_value(strides)
     if dims is None or n is None or st is None:
         return spec(None, dt)
-    b, e = static_value(begin), static_value(end)
     masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
     dense, gather = _dense_spec(len(dims), n, masks)
+    # As TF's shape refiner: a first pass knows only the strides (its errors name no begin or
+    # end value), then begin and end are read and the sizes computed with them.
+    _dense_sizes(dense, dims, st, None, None)
+    sizes = _dense_sizes(dense, dims, st, static_value(begin), static_value(end))
+    return spec([1 if g == _NEW else sizes[g] for g in gather if g != _SHRINK], dt)
+
+
+def _dense_sizes(dense, dims, st, b, e):
     sizes = []
     for k, (i, mb, me, shrink) in enumerate(dense):
         s = 1 if i is None else int(st[i])
         bb = 0 if i is None else (None if b is None else int(b[i]))
         ee = 0 if i is None else (None if e is None else int(e[i]))
         sizes.append(_dim_size(k, dims[k], bb, ee, s, (mb, me, shrink)))
-    return spec([1 if g == _NEW else sizes[g] for g in gather if g != _SHRINK], dt)
+    return sizes
 
 
 @op("StridedSlice", infer=_strided_slice_shape, name="strided_slice", context=True,

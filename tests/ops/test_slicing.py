@@ -2,7 +2,7 @@
 
 import pytest
 from array_oracle import check_graph, check_values
-from oracle import fed_cases_match
+from oracle import fed_cases_match, snippet_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 6]); i = tf.placeholder(tf.int32, []); a = x[i]; "
@@ -120,3 +120,33 @@ FED_CASES = [
 @pytest.mark.parametrize("code,value", FED_CASES)
 def test_fed_values_fail_as_tf(oracle, code, value):
     fed_cases_match(oracle, code, [value])
+
+
+# A StridedSlice shape error names the input values TF's shape refiner had computed: a
+# first pass knows only the strides (a zero stride, an index past the input's rank, a
+# scalar input), a second also begin and end (an index out of bounds).
+STRIDED_ERRORS = """
+def tail(f):
+    try:
+        return ["ok", f().shape.as_list()]
+    except ValueError as e:
+        return [str(e).split("'")[0], str(e).split("with input shapes: ")[-1]]
+c = tf.constant(3)
+x = tf.constant([[1, 2, 3], [4, 5, 6]])
+q = tf.placeholder(tf.int32, [None])
+result = [tail(f) for f in [
+    lambda: c[...], lambda: c[tf.newaxis], lambda: c[:], lambda: c[tf.newaxis, 0],
+    lambda: c[..., 0], lambda: x[::0], lambda: x[5], lambda: x[:, 7], lambda: x[1, 2, 3],
+    lambda: q[5, 0], lambda: q[q[0]:0:0], lambda: x[0:1:-1, 2], lambda: x[..., 0, 4],
+    lambda: tf.strided_slice(x, [0, 0], [1, 1], [1, 0]),
+    lambda: tf.strided_slice(q, [0], [1], [0], shrink_axis_mask=1),
+    lambda: tf.strided_slice(x, [0, 0], [1, 1], [1, 1], ellipsis_mask=3),
+    lambda: tf.strided_slice(x, [3], [q[0]], [1], shrink_axis_mask=1),
+    lambda: tf.strided_slice(x, [q[0]], [1], [-1], shrink_axis_mask=1),
+    lambda: tf.strided_slice(x, [3], [4], [1], shrink_axis_mask=1)]]
+"""
+
+
+@pytest.mark.oracle
+def test_strided_slice_shape_errors_name_tfs_computed_inputs(oracle):
+    snippet_matches(oracle, STRIDED_ERRORS)
