@@ -1,9 +1,10 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
-MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, Cholesky, MatrixTriangularSolve,
-SelfAdjointEigV2, Svd and Qr, out of other graph ops (the inverse and the solve run again, so
-a singular matrix fails in the gradient as in TF, with TF's "Input is not invertible.", where
-the jax.vjp fallback returned the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe
-reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
+MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, MatrixSolveLs, Cholesky,
+MatrixTriangularSolve, SelfAdjointEigV2, Svd and Qr, out of other graph ops (the inverse and
+the solve run again, so a singular matrix fails in the gradient as in TF, with TF's "Input is
+not invertible.", where the jax.vjp fallback returned the adjugate; 1 / (e_i - e_j) of
+repeated eigenvalues is TF's safe reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is
+finite, where jax.vjp gave nan)."""
 
 from scopeflow.gradients.registry import gradient
 
@@ -94,6 +95,45 @@ def _matrix_triangular_solve_grad(op, grad):
     ra, rb = broadcast_gradient_args(a_shape[:-2], b_shape[:-2])
     return (reshape(reduce_sum(grad_a, axis=ra), a_shape),
             reshape(reduce_sum(grad_b, axis=rb), b_shape))
+
+
+@gradient("MatrixSolveLs")
+def _matrix_solve_ls_grad(op, grad):
+    """TF's: the normal equations of the first kind (rows >= cols) or of the second, again."""
+    from scopeflow.ops.control_flow import cond
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import (_regularized_gramian_cholesky, cholesky_solve,
+                                          matrix_transpose)
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.shape_ops import shape
+
+    def overdetermined():
+        a, b, x = op._inputs[0], op._inputs[1], op._outputs[0]
+        l2 = cast(op._inputs[2], a.dtype.base_dtype)
+        chol = _regularized_gramian_cholesky(a, l2, first_kind=True)
+        z = cholesky_solve(chol, grad)
+        xzt = matmul(x, z, adjoint_b=True)
+        zx_sym = xzt + matrix_transpose(xzt)
+        grad_a = -matmul(a, zx_sym) + matmul(b, z, adjoint_b=True)
+        return grad_a, matmul(a, z), None
+
+    def underdetermined():
+        a, b = op._inputs[0], op._inputs[1]
+        l2 = cast(op._inputs[2], a.dtype.base_dtype)
+        chol = _regularized_gramian_cholesky(a, l2, first_kind=False)
+        grad_b = cholesky_solve(chol, matmul(a, grad))
+        tmp = cholesky_solve(chol, b)
+        a1 = -matmul(grad_b, matmul(tmp, a, adjoint_a=True))
+        a2 = matmul(tmp, grad - matmul(a, grad_b, adjoint_a=True), adjoint_b=True)
+        return a1 + a2, grad_b, None
+
+    if op._attrs.get("fast", True) is False:
+        raise ValueError("Gradient not defined for fast=False")
+    matrix_shape = op._inputs[0].shape[-2:]
+    if matrix_shape.is_fully_defined():
+        return overdetermined() if matrix_shape[-2] >= matrix_shape[-1] else underdetermined()
+    dyn = shape(op._inputs[0])[-2:]
+    return cond(dyn[-2] >= dyn[-1], overdetermined, underdetermined)
 
 
 def _safe_reciprocal(x, epsilon=1e-20):

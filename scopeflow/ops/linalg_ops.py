@@ -403,18 +403,132 @@ def cholesky_solve(chol, rhs, name=None):
         return _triangular_solve(chol, y, adjoint=True, lower=True)
 
 
-def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
-    """`tf.linalg.lstsq` by the normal equations (TF's fast path)."""
-    from scopeflow.ops.op_util import array_ops as array
+def _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind):
+    """Cholesky factor of A^H A + l2 I (`first_kind`) or A A^H + l2 I, as TF builds it."""
+    from scopeflow.core.tensor import Tensor
+    from scopeflow.ops.diag_ops import eye
     from scopeflow.ops.linalg import matmul
-    with name_scope(name, "matrix_solve_ls", [matrix, rhs, l2_regularizer]):
-        matrix, rhs = _to_tensor(matrix, name="matrix"), _to_tensor(rhs, name="rhs")
-        gram = matmul(matrix, matrix, adjoint_a=True)
-        if l2_regularizer:
-            n = matrix.shape.as_list()[-1]
-            gram = gram + l2_regularizer * array.eye(n, dtype=matrix.dtype)
-        chol = cholesky(gram)
+    from scopeflow.ops.shape_ops import shape
+    gramian = matmul(matrix, matrix, adjoint_a=first_kind, adjoint_b=not first_kind)
+    if isinstance(l2_regularizer, Tensor) or l2_regularizer != 0:
+        matrix_shape = shape(matrix)
+        batch_shape = matrix_shape[:-2]
+        small_dim = matrix_shape[-1] if first_kind else matrix_shape[-2]
+        identity = eye(small_dim, batch_shape=batch_shape, dtype=matrix.dtype)
+        small = matrix.shape[-1 if first_kind else -2]
+        identity.set_shape(matrix.shape[:-2].concatenate([small, small]))
+        gramian += l2_regularizer * identity
+    return _cholesky(gramian, name="Cholesky")
+
+
+def _solve_ls_shape(matrix, rhs, l2_regularizer, *, fast=True):
+    from scopeflow.ops.array_base import merge_dims
+    d = l2_regularizer.shape._dims
+    if d is not None and len(d) != 0:
+        raise ShapeError("Shape must be rank 0 but is rank %d" % len(d))
+    m, r = matrix.shape._dims, rhs.shape._dims
+    for x in (m, r):
+        if x is not None and len(x) < 2:
+            raise ShapeError("Shape must be at least rank 2 but is rank %d" % len(x))
+    dt = matrix.dtype.base_dtype
+    if m is None or r is None:
+        return spec(None, dt)
+    if len(m) != len(r):
+        raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(m) - 2,
+                                                                           len(r) - 2))
+    batch = merge_dims(m[:-2], r[:-2], "")
+    if m[-2] is not None and r[-2] is not None and m[-2] != r[-2]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (m[-2], r[-2]))
+    return spec(batch + (m[-1], r[-1]), dt)
+
+
+def _check_solve_ls_shapes(m, r, l2):
+    """TF's run-time checks of MatrixSolveLs's fed shapes ('' when they pass)."""
+    if np.ndim(l2) != 0:
+        return "l2_regularizer must be scalar, got shape %s" % dims_text(np.shape(l2))
+    if len(m) < 2:
+        return "Input tensor 0 must have rank >= 2, got %d" % len(m)
+    if len(r) != len(m):
+        return "All input tensors must have the same rank."
+    if m[:-2] != r[:-2]:
+        return "All input tensors must have the same outer dimensions."
+    if r[-2] != m[-2]:
+        return "Input matrix and rhs are incompatible."
+    return ""
+
+
+@typed_op("MatrixSolveLs", infer=_solve_ls_shape, context=True,
+          types={"l2_regularizer": _dt.float64})
+def _matrix_solve_ls_op(ctx, matrix, rhs, l2_regularizer, *, fast=True):
+    m, r = np.shape(matrix), np.shape(rhs)
+    if failed(ctx, _check_solve_ls_shapes(m, r, l2_regularizer)):
+        return jnp.zeros(m[:-2] + m[-1:] + r[-1:] if len(m) >= 2 and len(r) >= 2 else (0,),
+                         jnp.result_type(matrix))
+    a, b = jnp.asarray(matrix), jnp.asarray(rhs)
+    dt = a.dtype
+    rows, cols = m[-2], m[-1]
+    if rows == 0 or cols == 0 or r[-1] == 0:
+        return jnp.zeros(m[:-2] + (cols, r[-1]), dt)
+    if not fast:  # TF: a complete orthogonal decomposition, the minimum-norm solution
+        hi = jnp.complex128 if jnp.iscomplexobj(a) else jnp.float64
+        def solve(x, y):
+            return jnp.linalg.lstsq(x, y)[0]
+        for _ in m[:-2]:
+            solve = jax.vmap(solve)
+        return solve(a.astype(hi), b.astype(hi)).astype(dt)
+    l2 = jnp.asarray(l2_regularizer).astype(dt)
+    over = rows >= cols
+    gram = jnp.matmul(_adj(a), a) if over else jnp.matmul(a, _adj(a))
+    k = gram.shape[-1]
+    gram = gram + jnp.where(l2 > 0, l2, 0) * jnp.eye(k, dtype=dt)
+    chol = jnp.linalg.cholesky(_lower_hermitian(gram))
+    check(ctx, jnp.all(jnp.isfinite(chol)),
+          "Input matrix was rank deficient or ill-conditioned. Try setting fast=False or "
+          "provide a larger l2_regularizer > 0.")
+    rhs_ = jnp.matmul(_adj(a), b) if over else b
+    y = jsl.solve_triangular(chol, rhs_, lower=True)
+    x = jsl.solve_triangular(chol, y, lower=True, trans="C")
+    return x if over else jnp.matmul(_adj(a), x)
+
+
+def matrix_solve_ls(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
+    """`tf.linalg.lstsq`: by the normal equations and Cholesky (TF's composite, `fast`), or
+    the MatrixSolveLs op (`fast=False`, or a large batch of small matrices)."""
+    from scopeflow.ops.control_flow import cond
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.shape_ops import shape
+
+    def overdetermined(matrix, rhs, l2):
+        chol = _regularized_gramian_cholesky(matrix, l2, first_kind=True)
         return cholesky_solve(chol, matmul(matrix, rhs, adjoint_a=True))
+
+    def underdetermined(matrix, rhs, l2):
+        chol = _regularized_gramian_cholesky(matrix, l2, first_kind=False)
+        return matmul(matrix, cholesky_solve(chol, rhs), adjoint_a=True)
+
+    matrix = _to_tensor(matrix, name="matrix")
+    if matrix.dtype == _dt.complex128 and l2_regularizer != 0:
+        raise NotImplementedError("matrix_solve_ls is currently disabled for complex128 and "
+                                  "l2_regularizer != 0 due to poor accuracy.")
+    tensor_shape = matrix.shape
+    composite = fast is not False
+    if composite and tensor_shape.is_fully_defined():
+        dims = tensor_shape.as_list()
+        size = int(np.prod(dims)) * matrix.dtype.size
+        io_bound = int(np.prod(dims[:-2])) > min(dims[-2:])
+        composite = not (size > 256000 and io_bound)
+    if not composite:
+        return _matrix_solve_ls_op(matrix, rhs, l2_regularizer, name=name or "MatrixSolveLs",
+                                   fast=attr("bool", fast, "fast"))
+    with name_scope(name, "matrix_solve_ls", [matrix, rhs, l2_regularizer]):
+        matrix_shape = matrix.shape[-2:]
+        if matrix_shape.is_fully_defined():
+            if matrix_shape[-2] >= matrix_shape[-1]:
+                return overdetermined(matrix, rhs, l2_regularizer)
+            return underdetermined(matrix, rhs, l2_regularizer)
+        dyn = shape(matrix)[-2:]
+        return cond(dyn[-2] >= dyn[-1], lambda: overdetermined(matrix, rhs, l2_regularizer),
+                    lambda: underdetermined(matrix, rhs, l2_regularizer))
 
 
 def lu(input, output_idx_type=_dt.int32, name=None):  # noqa: A002

@@ -156,6 +156,7 @@ ALLOWED = {  # op type: ((input index, input name, allowed dtypes), ...)
     'MatrixDeterminant': ((0, 'input', _T26),),
     'MatrixInverse': ((0, 'input', _T15),),
     'MatrixSolve': ((0, 'matrix', _T15),),
+    'MatrixSolveLs': ((0, 'matrix', _T15),),
     'MatrixTriangularSolve': ((0, 'matrix', _T28),),
     'Max': ((0, 'input', _T29), (1, 'reduction_indices', _T5)),
     'MaxPool': ((0, 'input', _T30),),

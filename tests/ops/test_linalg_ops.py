@@ -1,0 +1,75 @@
+"""tf.linalg ops of linalg_ops.py against TF: lstsq / matrix_solve_ls (TF's Cholesky
+composite, its cond for unknown shapes, the MatrixSolveLs op for fast=False or a large batch),
+its graph-time errors, values and the op's run-time errors."""
+
+import pytest
+from math_oracle import check_all_ops, check_outputs, check_values
+
+from oracle import fed_cases_match
+
+LSTSQ_GRAPHS = [
+    "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [2, 1]); r = "
+    "[tf.linalg.lstsq(a, b, l2_regularizer=0.5), tf.matrix_solve_ls(tf.matrix_transpose(a), "
+    "tf.ones([3, 2])), tf.linalg.lstsq(a, b, fast=False)]",
+    "a = tf.placeholder(tf.float32, [None, None]); r = tf.linalg.lstsq(a, "
+    "tf.placeholder(tf.float32, [None, 1]))",
+    "a = tf.placeholder(tf.float64, [4, 3, 2]); r = tf.linalg.lstsq(a, a, "
+    "l2_regularizer=tf.constant(0.1, tf.float64))",
+    "a = tf.placeholder(tf.float32, [20000, 2, 2]); r = tf.linalg.lstsq(a, a[..., :1])",
+]
+
+LSTSQ_ERRORS = [
+    "r = tf.linalg.lstsq(tf.zeros([3, 2]), tf.zeros([4, 1]), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([3]), tf.zeros([3, 1]), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([3, 2]), tf.zeros([3]), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([5, 3, 2]), tf.zeros([4, 3, 1]), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([5, 3, 2]), tf.zeros([3, 1]), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([3, 2], tf.int32), tf.zeros([3, 1], tf.int32), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([3, 2], tf.complex128), tf.zeros([3, 1], tf.complex128), "
+    "l2_regularizer=1.0)",
+    "r = tf.linalg.lstsq(tf.zeros([3, 2], tf.float16), tf.zeros([3, 1], tf.float16), fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([3, 2]), tf.zeros([3, 1]), l2_regularizer=[1.0], fast=False)",
+    "r = tf.linalg.lstsq(tf.zeros([5, 3, 2]), tf.zeros([5, 3, 4]), fast=False)",
+]
+
+LSTSQ_VALUES = (
+    "rs = np.random.RandomState(5); av = rs.randn(2, 4, 3); bv = rs.randn(2, 4, 2)\n"
+    "a = tf.placeholder(tf.float64, [2, 4, 3]); b = tf.placeholder(tf.float64, [2, 4, 2])\n"
+    "p = tf.placeholder(tf.float64); q = tf.placeholder(tf.float64)\n"
+    "l2 = tf.constant(0.25, tf.float64)\n"
+    "fetch = [tf.linalg.lstsq(a, b), tf.linalg.lstsq(a, b, l2_regularizer=0.5), "
+    "tf.linalg.lstsq(a, b, fast=False), tf.linalg.lstsq(a, b, l2_regularizer=3.0, fast=False), "
+    "tf.linalg.lstsq(tf.matrix_transpose(a), a[:, :3, :1]), "
+    "tf.linalg.lstsq(tf.matrix_transpose(a), a[:, :3, :1], fast=False), "
+    "tf.raw_ops.MatrixSolveLs(matrix=a, rhs=b, l2_regularizer=l2), "
+    "tf.raw_ops.MatrixSolveLs(matrix=tf.matrix_transpose(a), rhs=a[:, :3], l2_regularizer=l2), "
+    "tf.linalg.lstsq(p, q)]\n"
+    "feed = {a: av, b: bv, p: av[0, :2], q: bv[0, :2]}")
+
+# fed shapes and values the MatrixSolveLs kernel refuses
+LS = ("p = tf.placeholder(tf.float32); out = tf.raw_ops.MatrixSolveLs(matrix=p, "
+      "rhs=tf.ones([3, 1]), l2_regularizer=tf.constant(0.0, tf.float64), fast=%s)")
+LS_FED = [[1.0, 2.0, 3.0], [[1.0, 2.0]] * 2, [[[1.0, 2.0]] * 3], [[0.0, 0.0]] * 3]
+
+
+@pytest.mark.oracle
+def test_lstsq_graphs_match_tf(oracle):
+    check_all_ops(oracle, LSTSQ_GRAPHS)
+    check_outputs(oracle, LSTSQ_ERRORS)
+
+
+@pytest.mark.oracle
+def test_lstsq_values_match_tf(oracle):
+    check_values(oracle, LSTSQ_VALUES, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("fast", [True, False])
+def test_fed_lstsq_fails_as_tf(oracle, fast):
+    fed_cases_match(oracle, LS % fast, LS_FED)
+
+
+@pytest.mark.oracle
+def test_fed_regularizer_must_be_a_scalar_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float64); out = tf.raw_ops.MatrixSolveLs("
+                    "matrix=tf.ones([3, 2]), rhs=tf.ones([3, 1]), l2_regularizer=p)", [[1.0]])
