@@ -8,10 +8,11 @@ variable names of tf_keras', their preprocessing, and their imagenet weights fet
 """
 # ruff: noqa: F401 - re-exports
 
-from scopeflow.keras.applications import (densenet, imagenet_utils, inception_v3, mobilenet,
-                                          mobilenet_v2, resnet, resnet50, resnet_v2, vgg16,
-                                          vgg19, xception)
+from scopeflow.keras.applications import (densenet, imagenet_utils, inception_resnet_v2,
+                                          inception_v3, mobilenet, mobilenet_v2, resnet,
+                                          resnet50, resnet_v2, vgg16, vgg19, xception)
 from scopeflow.keras.applications.densenet import DenseNet121, DenseNet169, DenseNet201
+from scopeflow.keras.applications.inception_resnet_v2 import InceptionResNetV2
 from scopeflow.keras.applications.inception_v3 import InceptionV3
 from scopeflow.keras.applications.mobilenet import MobileNet
 from scopeflow.keras.applications.mobilenet_v2 import MobileNetV2
