@@ -245,6 +245,13 @@ class RunContext:
         count = jnp.asarray(word, jnp.uint32) + jnp.asarray(done, jnp.uint32)
         return jax.random.fold_in(key, count)
 
+    def session_rng(self):
+        """A PRNG key for the executing op, drawn once per session: the same in every run (a
+        kernel that draws its own seeds once, as TF's FractionalMaxPool with seeds (0, 0))."""
+        self._executions(0)  # (a random op of the run: its words carry the Session's nonce)
+        key = jax.random.PRNGKey(_stable_hash(self.op._name))
+        return jax.random.fold_in(key, jnp.asarray(self._word(0), jnp.uint32))
+
     def philox_offset(self, reserved):
         """The executing op's Philox counter offset for this execution (traced uint64), which
         then reserves `reserved` generator calls (a static int), as TF's GuardedPhiloxRandom

@@ -8,7 +8,9 @@ GuardedPhiloxRandom from (seed, seed2) on every run, so with seeds set the seque
 only on the seeds and sizes: they are drawn here on the host, word for word as TF's
 fractional_pool_common.cc does (the rows' draw first, the columns' after the calls it
 reserved). With both seeds 0 TF draws fresh random seeds; here the run's PRNG key draws them
-(same distribution, not TF's numbers). The pooling itself is compiled: every window is read
+(same distribution, not TF's numbers) once per session: TF's kernel draws its seeds once,
+when the session creates it, so every run of a session pools alike (deterministic or not).
+The pooling itself is compiled: every window is read
 at a bounded number of offsets (k + 2 for k = input // output), masked past its end, and
 combined in TF's row-major order, so sums and maxima are TF's bit for bit.
 
@@ -288,7 +290,9 @@ def _sequences(ctx, op_type, x, ratio, pseudo, overlapping, deterministic, seed,
         cseq = pooling_sequence(n_in[1], n_out[1], seed, seed2,
                                 _reserved(n_out[0], pseudo), pseudo)
     else:
-        k1, k2 = jax.random.split(ctx.rng(0, 0))
+        # (TF 2.21's kernel draws its seeds once, when made: every run of a session pools
+        # alike, deterministic or not)
+        k1, k2 = jax.random.split(ctx.session_rng())
         rseq = _random_sequence(k1, n_in[0], n_out[0], pseudo)
         cseq = _random_sequence(k2, n_in[1], n_out[1], pseudo)
     rows = _windows(rseq, n_in[0], n_out[0], overlapping)

@@ -1,8 +1,8 @@
 """FractionalMaxPool / FractionalAvgPool against real TF: with seeds set, the row and column
 pooling sequences (TF's Philox draws, pseudo-random and random) and the pooled values bit for
 bit over dtypes, shapes, ratios and overlapping windows; their gradients (TF's
-FractionalMaxPoolGrad / FractionalAvgPoolGrad ops and values); with both seeds 0 the shapes
-and the sequences' properties; graph-time and run-time errors."""
+FractionalMaxPoolGrad / FractionalAvgPoolGrad ops and values); with both seeds 0 the shapes,
+the sequences' properties and their draw once per session; graph-time and run-time errors."""
 
 import pytest
 from approx import agree, explain
@@ -130,6 +130,22 @@ with tf.Session() as s:
         result.append(err(lambda: s.run(f()).tolist()))
     result.append(err(lambda: tf.gradients(tf.gradients(tf.reduce_sum(o[0] ** 2),
                                                         o[0].op.inputs[0])[0], o[0])))
+""",
+    # both seeds 0: TF 2.21's kernel draws its seeds once, so a session pools alike in every
+    # run (deterministic or not); another session draws others
+    "session_seeds": """
+x = tf.constant(data([1, 40, 50, 2], np.float32))
+ops = [tf.nn.fractional_max_pool(x, [1., 1.44, 1.33, 1.], deterministic=d)[1:]
+       for d in (False, True)] + [tf.nn.fractional_avg_pool(x, [1., 1.6, 1.5, 1.], True)[1:]]
+seqs, result = [], []
+for _ in range(2):
+    with tf.Session() as s:
+        runs = [s.run(ops) for _ in range(3)]
+    seqs.append(runs[0])
+    result.append([all(np.array_equal(a, b) for r in runs for a, b in zip(
+        np.concatenate(r[k]), np.concatenate(runs[0][k]))) for k in range(3)])
+result.append([not np.array_equal(np.concatenate(seqs[0][k]), np.concatenate(seqs[1][k]))
+               for k in range(3)])
 """,
 }
 
