@@ -1,12 +1,15 @@
 """tf.strings.unicode_transcode against real TF: UTF-8 / UTF-16-BE / UTF-32-BE in and out,
 each errors policy on ill-formed input (maximal subparts replaced, dropped, or TF's error),
-replacement characters, control characters, other input encodings, attr and type errors."""
+replacement characters, control characters, other input encodings, attr and type errors.
+tf.strings.unicode_script: the script code of every code point, dense and ragged, names,
+shapes and type errors."""
 
 import pytest
 from approx import agree, explain
 from oracle import ORACLE_HELPERS, run_here
 
 PRELUDE = ORACLE_HELPERS + r"""
+import numpy as np
 x = tf.placeholder(tf.string, [None], name="x")
 data = [b"abc", "h\u00e9llo \u20ac\U0001F600".encode(), b"bad\xff\xfeok", b"\x00\x01ctl\x7f",
         b"", b"\xc3", b"\xed\xa0\x80z", b"\xf0\x9f\x98", b"\t\n\x1f \x80"]
@@ -45,6 +48,25 @@ result = [t.name, t.shape.as_list(), [t.op.type, sorted(t.op.node_def.attr)],
           err(lambda: tf.strings.unicode_transcode(x, "UTF-8", "latin1")),
           err(lambda: tf.strings.unicode_transcode(x, "UTF-8", "UTF-8", errors="foo")),
           err(lambda: tf.strings.unicode_transcode(tf.constant(1), "UTF-8", "UTF-8"))]
+""",
+    # every code point's script: the ranges of equal codes (start, code), as TF's ICU gives
+    "script": """
+p = tf.placeholder(tf.int32, [None])
+every = np.arange(-3, 0x110003, dtype=np.int32)
+with tf.Session() as s:
+    v = s.run(tf.strings.unicode_script(p), {p: every})
+starts = [0] + (np.nonzero(np.diff(v))[0] + 1).tolist()
+r = tf.ragged.constant([[65, 0x3042], [0x0410]])
+a, b = tf.strings.unicode_script(r), tf.strings.unicode_script(r, name="us")
+c = tf.strings.unicode_script([[65, 1575, -3], [0x110000, 0x1F600, 0xE0001]], name="x")
+d = tf.strings.unicode_script(tf.strings.unicode_decode(["h\u00e9llo", "\u041f\u0440"], "UTF-8"))
+with tf.Session() as s:
+    values = [s.run(a).to_list(), s.run(c).tolist(), s.run(d).to_list()]
+result = [[[int(every[i]), int(v[i])] for i in starts], values,
+          [a.flat_values.name, b.flat_values.name, c.name, c.shape.as_list(), d.flat_values.name,
+           tf.strings.unicode_script(7).shape.as_list()],
+          err(lambda: tf.strings.unicode_script(tf.constant([1.0]))),
+          err(lambda: tf.strings.unicode_script(tf.constant([1], tf.int64)))]
 """,
 }
 
