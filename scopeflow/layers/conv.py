@@ -3,6 +3,7 @@
 from scopeflow.layers.base import InputSpec, Layer
 from scopeflow.layers.core import tf_api
 from scopeflow.layers.utils import normalize_padding
+from scopeflow.ops.nn_conv_api import squeeze_batch_dims
 
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 
@@ -19,11 +20,12 @@ def normalize_tuple(value, n, name):
 
 
 def conv_output_length(length, size, padding, stride, dilation=1):
-    """One spatial output size of a convolution (None stays None)."""
+    """One spatial output size of a convolution (None stays None; Keras' conv_utils rule)."""
     if length is None:
         return None
     size = size + (size - 1) * (dilation - 1)
-    out = length if padding == "same" else length - size + 1
+    out = {"same": length, "causal": length, "valid": length - size + 1,
+           "full": length + size - 1}[padding]
     return (out + stride - 1) // stride
 
 
@@ -61,7 +63,31 @@ class Conv(Layer):
                            else InputSpec(min_ndim=self.rank + 2, axes=axes))
 
     def _channel_axis(self):
-        return 1 if self.data_format == "channels_first" else -1
+        return -1 - self.rank if self.data_format == "channels_first" else -1
+
+    # Keras' plain convolutions (not transposed, separable or depthwise ones) check their
+    # output shape before making weights, add the bias over extra batch dimensions through
+    # squeeze_batch_dims and set the output's static shape
+    _KERAS_CONV = True
+
+    def compute_output_shape(self, input_shape):
+        """Keras' Conv.compute_output_shape: batch dims, spatial sizes, filters (its error
+        where a size would be negative)."""
+        from scopeflow.core.shape import TensorShape
+        dims = TensorShape(input_shape).as_list()
+        batch_rank = len(dims) - self.rank - 1
+        first = self.data_format == "channels_first"
+        spatial = dims[batch_rank + 1:] if first else dims[batch_rank:-1]
+        sizes = [conv_output_length(n, k, self.padding, s, d) for n, k, s, d
+                 in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)]
+        if any(n is not None and n < 0 for n in sizes):
+            raise ValueError(
+                "One of the dimensions in the output is <= 0 due to downsampling in %s. "
+                "Consider increasing the input size. Received input shape %s which would "
+                "produce output shape with a zero or negative value in a dimension."
+                % (self.name, dims))
+        return TensorShape(dims[:batch_rank] + ([self.filters] + sizes if first
+                                                else sizes + [self.filters]))
 
     def _kernel_shape(self, in_channels):
         return self.kernel_size + (in_channels, self.filters)
@@ -71,6 +97,8 @@ class Conv(Layer):
         if channels is None:
             raise ValueError("The channel dimension of the inputs should be defined. "
                              "Found `None`.")
+        if self._KERAS_CONV:
+            self.compute_output_shape(input_shape)  # Keras' check, before any weight
         self.kernel = self.add_weight("kernel", shape=self._kernel_shape(channels),
                                       initializer=self.kernel_initializer,
                                       regularizer=self.kernel_regularizer,
@@ -100,10 +128,23 @@ class Conv(Layer):
 
     def call(self, inputs):
         tf = tf_api()
+        input_shape = inputs.shape
         outputs = self._convolve(inputs)
         if self.use_bias:
             fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
-            outputs = tf.nn.bias_add(outputs, self.bias, data_format=fmt)
+            rank = outputs.shape.ndims
+            if not self._KERAS_CONV:
+                outputs = tf.nn.bias_add(outputs, self.bias, data_format=fmt)
+            elif self.rank == 1 and fmt == "NCHW":  # (BiasAdd takes no 1-D NCW input)
+                outputs += tf.reshape(self.bias, (1, self.filters, 1))
+            elif rank is not None and rank > 2 + self.rank:
+                outputs = squeeze_batch_dims(
+                    outputs, lambda o: tf.nn.bias_add(o, self.bias, data_format=fmt),
+                    self.rank + 1)
+            else:
+                outputs = tf.nn.bias_add(outputs, self.bias, data_format=fmt)
+        if self._KERAS_CONV and input_shape.ndims:
+            outputs.set_shape(self.compute_output_shape(input_shape))
         if self.activation is not None:
             return self.activation(outputs)
         return outputs
@@ -142,9 +183,16 @@ class Conv2DTranspose(Conv):
 
     rank = 2
     _BUILT_NDIM = True
+    _KERAS_CONV = False
 
     def _kernel_shape(self, in_channels):
         return self.kernel_size + (self.filters, in_channels)
+
+    def build(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError("Inputs should have rank %d. Received input_shape=%s."
+                             % (self.rank + 2, input_shape))
+        super().build(input_shape)
 
     def _convolve(self, inputs):
         tf = tf_api()
@@ -256,6 +304,7 @@ class SeparableConv2D(Conv):
 
     rank = 2
     _BUILT_NDIM = True
+    _KERAS_CONV = False
 
     def __init__(self, filters, kernel_size, strides=(1, 1), padding="valid",
                  data_format="channels_last", dilation_rate=(1, 1), depth_multiplier=1,

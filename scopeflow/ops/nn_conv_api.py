@@ -30,8 +30,47 @@ def conv2d(input, filter=None, strides=None, padding=None, use_cudnn_on_gpu=True
     nc = _nc()
     filter = nc.pick(filters, "filters", filter, "filter")
     attrs = nc.conv_attrs(strides, padding, data_format, dilations)
+    if _expanded(input, 4):  # batch dims beyond the first: TF's squeeze_batch_dims
+        return squeeze_batch_dims(input, lambda x: nc._conv2d(
+            x, filter, name="Conv2D", use_cudnn_on_gpu=use_cudnn_on_gpu, **attrs), 3, name)
     return nc._conv2d(input, filter, name=name or "Conv2D", use_cudnn_on_gpu=use_cudnn_on_gpu,
                       **attrs)
+
+
+def _expanded(input, rank):  # noqa: A002
+    """Whether `input` (a tensor or array) has more dimensions than the op's `rank`."""
+    ndims = getattr(getattr(input, "shape", None), "ndims", -1)
+    if ndims == -1:
+        ndims = np.ndim(input)
+    return ndims is not None and ndims > rank
+
+
+def squeeze_batch_dims(inp, op, inner_rank, name=None):
+    """TF's nn_ops.squeeze_batch_dims: `op` of `inp` reshaped to one batch dimension, its
+    result reshaped back (static shapes where known, `tf.shape` slices where not)."""
+    from scopeflow.core.shape import TensorShape
+    with name_scope(name, "squeeze_batch_dims", [inp]):
+        inp = tensor(inp, name="input")
+        shape = inp.shape
+        inner = shape[-inner_rank:]
+        if not inner.is_fully_defined():
+            inner = array.shape(inp)[-inner_rank:]
+        batch = shape[:-inner_rank]
+        if not batch.is_fully_defined():
+            batch = array.shape(inp)[:-inner_rank]
+        if isinstance(inner, TensorShape):
+            reshaped = array.reshape(inp, [-1] + inner.as_list())
+        else:
+            reshaped = array.reshape(inp, array.concat(([-1], inner), axis=-1))
+        out = op(reshaped)
+        out_inner = out.shape[-inner_rank:]
+        out_inner = (out_inner.as_list() if out_inner.is_fully_defined()
+                     else array.shape(out)[-inner_rank:])
+        if isinstance(batch, TensorShape):
+            batch = batch.as_list()
+        result = array.reshape(out, array.concat((batch, out_inner), axis=-1))
+        result.set_shape(inp.shape[:-inner_rank] + result.shape[-inner_rank:])
+        return result
 
 
 def conv3d(input, filter=None, strides=None, padding=None, data_format="NDHWC",  # noqa: A002
@@ -60,10 +99,14 @@ def conv1d(value=None, filters=None, stride=None, padding=None, use_cudnn_on_gpu
         dilations = [1] + nc.get_sequence(dilations, 1, channel_index, "dilations")
         value = array.expand_dims(value, spatial_start)
         filters = array.expand_dims(filters, 0)
-        result = nc._conv2d(value, filters, name=scope, strides=strides, padding=padding,
-                            use_cudnn_on_gpu=True if use_cudnn_on_gpu is None
-                            else use_cudnn_on_gpu, explicit_paddings=[],
-                            data_format=data_format, dilations=dilations)
+        attrs = dict(strides=strides, padding=padding, explicit_paddings=[],
+                     use_cudnn_on_gpu=True if use_cudnn_on_gpu is None else use_cudnn_on_gpu,
+                     data_format=data_format, dilations=dilations)
+        if _expanded(value, 4):
+            result = squeeze_batch_dims(
+                value, lambda x: nc._conv2d(x, filters, name="Conv2D", **attrs), 3, scope)
+        else:
+            result = nc._conv2d(value, filters, name=scope, **attrs)
         return array.squeeze(result, [spatial_start])
 
 
@@ -257,7 +300,11 @@ def convolution(input, filter, padding, strides=None, dilation_rate=None, name=N
 
         fshape = (np.asarray(filter.shape.as_list(), np.int32)
                   if filter.shape.is_fully_defined() else array.shape(filter))
+        # TF's Convolution: the spatial dims follow every batch dim (and the channels of NC*)
+        batch_dims = 1 if input.shape.ndims is None else input.shape.ndims - n - 1
+        start = batch_dims + (0 if channel_last else 1)
         out = with_space_to_batch(input, dil, padding, op, filter_shape=fshape,
+                                  spatial_dims=range(start, start + n),
                                   data_format=data_format)
         dims = out.shape._dims
         if not channel_last and dims is not None and dims[1] is None:
@@ -298,6 +345,10 @@ def _plain_conv(n, x, w, strides, padding, data_format, dilations, scope):
         return conv2d(x, w, strides, padding, data_format=data_format or "NHWC",
                       dilations=dilations or (1, 1, 1, 1), name=scope)
     if n == 3:
+        if _expanded(x, 5):  # TF's _conv3d_expanded_batch
+            return squeeze_batch_dims(x, lambda v: conv3d(
+                v, w, strides, padding, data_format=data_format or "NDHWC",
+                dilations=dilations or (1, 1, 1, 1, 1)), 4, scope)
         return conv3d(x, w, strides, padding, data_format=data_format or "NDHWC",
                       dilations=dilations or (1, 1, 1, 1, 1), name=scope)
     fmt = None if data_format is None else ("NCW" if data_format.startswith("NC") else "NWC")

@@ -62,8 +62,9 @@ def _causal_pad(layer, inputs):
     if layer.padding != "causal":
         return inputs
     left = layer.dilation_rate[0] * (layer.kernel_size[0] - 1)
-    pads = [[0, 0], [0, 0], [left, 0]] if layer.data_format == "channels_first" else \
-        [[0, 0], [left, 0], [0, 0]]
+    batch_rank = 1 if inputs.shape.ndims is None else inputs.shape.ndims - 2
+    pads = [[0, 0]] * batch_rank + ([[0, 0], [left, 0]] if layer.data_format == "channels_first"
+                                    else [[left, 0], [0, 0]])
     return tf_api().pad(inputs, pads)
 
 
@@ -195,7 +196,12 @@ class _Depthwise:
     def get_config(self):
         return _conv_config(self, _DEPTHWISE_CONFIG)
 
+    _KERAS_CONV = False
+
     def build(self, input_shape):
+        if len(input_shape) != self.rank + 2:
+            raise ValueError("Inputs to `DepthwiseConv` should have rank %d. Received "
+                             "input_shape=%s." % (self.rank + 2, input_shape))
         channels = input_shape.as_list()[self._channel_axis()]
         self.filters = channels * self.depth_multiplier
         self.depthwise_kernel = self.add_weight(
