@@ -92,11 +92,25 @@ class Conv(Layer):
     def _kernel_shape(self, in_channels):
         return self.kernel_size + (in_channels, self.filters)
 
-    def build(self, input_shape):
-        channels = input_shape.as_list()[self._channel_axis()]
+    # the layer Keras' error for undefined channels names ("" for a plain or separable one)
+    _CHANNELS_OWNER = ""
+
+    def _input_channels(self, input_shape):
+        """The inputs' channels (Keras' errors where the rank or the channels are unknown)."""
+        if input_shape.ndims is None:
+            raise TypeError("'NoneType' object is not subscriptable")  # Keras' dims[axis]
+        axis = self._channel_axis()
+        channels = input_shape.as_list()[axis]
         if channels is None:
-            raise ValueError("The channel dimension of the inputs should be defined. "
-                             "Found `None`.")
+            owner = " to `%s`" % self._CHANNELS_OWNER if self._CHANNELS_OWNER else ""
+            raise ValueError("The channel dimension of the inputs%s should be defined. The "
+                             "input_shape received is %s, where axis %d (0-based) is the "
+                             "channel dimension, which found to be `None`."
+                             % (owner, input_shape, axis))
+        return channels
+
+    def build(self, input_shape):
+        channels = self._input_channels(input_shape)
         if self._KERAS_CONV:
             self.compute_output_shape(input_shape)  # Keras' check, before any weight
         self.kernel = self.add_weight("kernel", shape=self._kernel_shape(channels),
@@ -193,6 +207,8 @@ class Conv2DTranspose(Conv):
             raise ValueError("Inputs should have rank %d. Received input_shape=%s."
                              % (self.rank + 2, input_shape))
         super().build(input_shape)
+
+    _CHANNELS_OWNER = property(lambda self: "Conv%dDTranspose" % self.rank)
 
     def _convolve(self, inputs):
         tf = tf_api()
@@ -324,10 +340,7 @@ class SeparableConv2D(Conv):
         self.pointwise = (pointwise_initializer, pointwise_regularizer, pointwise_constraint)
 
     def build(self, input_shape):
-        channels = input_shape.as_list()[self._channel_axis()]
-        if channels is None:
-            raise ValueError("The channel dimension of the inputs should be defined. "
-                             "Found `None`.")
+        channels = self._input_channels(input_shape)
         init, reg, con = self.depthwise
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),

@@ -2,7 +2,7 @@
 tf_keras runs them: the convolution through TF's squeeze_batch_dims (Reshape to one batch dim,
 the op, Reshape back), the bias likewise in a scope 'squeeze_batch_dims'; Keras' error for an
 output size below zero, raised before any weight is made; the rank errors of the layers that
-take no extra batch dims."""
+take no extra batch dims, and each layer's error for unknown channels or rank."""
 
 import pytest
 from oracle import explain, run_here
@@ -67,14 +67,23 @@ CALLS = [
     "tf.keras.layers.DepthwiseConv2D(3)(P(tf.float32, [2, 3, 5, 5, 2]))",
     "tf.keras.layers.DepthwiseConv1D(3)(P(tf.float32, [2, 3, 7, 2]))",
     "tf.layers.separable_conv2d(P(tf.float32, [2, 3, 5, 5, 2]), 4, 3)",
+    # unknown rank / channels: Keras' errors, each layer's own
+    "tf.layers.conv2d(P(tf.float32), 4, 3)",
+    "tf.keras.layers.SeparableConv1D(4, 3)(P(tf.float32))",
+    "tf.layers.conv2d_transpose(P(tf.float32), 4, 3)",
+    "tf.keras.layers.DepthwiseConv2D(3)(P(tf.float32))",
+    "tf.keras.layers.Conv1D(4, 3, data_format='channels_first')(P(tf.float32, [2, 3, None, 7]))",
+    "tf.layers.separable_conv2d(P(tf.float32, [None, None, None, None]), 4, 3)",
+    "tf.keras.layers.Conv3DTranspose(4, 3)(P(tf.float32, [2, 5, 5, 5, None]))",
+    "tf.keras.layers.DepthwiseConv1D(3, data_format='channels_first')(P(tf.float32, [2, None, 4]))",
 ]
 out = []
 for call in CALLS:
     try:
         eval(call)
         out.append("no error")
-    except ValueError as e:
-        out.append(str(e))
+    except (TypeError, ValueError) as e:
+        out.append([type(e).__name__, str(e)])
     out.append(sorted(v.name for v in tf.global_variables()))
 # a failed call uses its scope; the next layer is conv2d_N, as TF names it
 out.append(tf.layers.conv2d(P(tf.float32, [1, 5, 5, 2]), 4, 3).name)

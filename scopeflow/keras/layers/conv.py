@@ -197,12 +197,13 @@ class _Depthwise:
         return _conv_config(self, _DEPTHWISE_CONFIG)
 
     _KERAS_CONV = False
+    _CHANNELS_OWNER = "DepthwiseConv"
 
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:
             raise ValueError("Inputs to `DepthwiseConv` should have rank %d. Received "
                              "input_shape=%s." % (self.rank + 2, input_shape))
-        channels = input_shape.as_list()[self._channel_axis()]
+        channels = self._input_channels(input_shape)
         self.filters = channels * self.depth_multiplier
         self.depthwise_kernel = self.add_weight(
             "depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
