@@ -146,6 +146,8 @@ def _accumulate_slices(ctx, op, grad):
     from scopeflow.ops.math import maximum
     from scopeflow.ops.shape_ops import zeros, zeros_like
     g = default_graph()
+    if ctx.grad_state.outer is not None:  # (a nested loop: it runs on the host)
+        loop_state.NESTED_ROWS.add(ctx.grad_state.forward)
     values, indices, dense_shape = grad.values, grad.indices, grad.dense_shape
     with loop_state.entered(ctx.outer):
         if values.shape.is_fully_defined():

@@ -539,8 +539,8 @@ class ControlFlowState:
         from scopeflow.ops.host_stacks import host_accumulators, host_stacks
         g, contexts = None, {}
         for fwd in self.states:  # values that change shape: the loop runs on the host (its
-            if may_grow(fwd) or fwd in RAGGED:  # gradient too: it pops values of each
-                grows(fwd)  # iteration's own shape)
+            if may_grow(fwd) or fwd in RAGGED or fwd in NESTED_ROWS:  # gradient too: it
+                grows(fwd)  # pops values of each iteration's own shape)
         for fwd in self.states:  # a loop nested in one run on the host runs there too
             if _in_host_loop(fwd, on_host):
                 grows(fwd)
@@ -567,6 +567,11 @@ class ControlFlowState:
 # forward loops whose gradient merges IndexedSlices of rows that may differ per branch (the
 # rows change from one iteration to the next: gradients/cond_grad.py `_rows_may_differ`)
 RAGGED = weakref.WeakSet()
+# forward loops nested in loops whose gradient accumulates IndexedSlices rows (a gather's in
+# the body, gradients/loop_grad.py `_accumulate_slices`): the rows the gradient loop gives
+# each iteration of the enclosing one are as many as its iterations there, which a compiled
+# enclosing loop cannot hold (it padded them to a fixed capacity); on the host they are TF's
+NESTED_ROWS = weakref.WeakSet()
 
 
 def _in_host_loop(fwd, on_host):

@@ -592,3 +592,61 @@ def test_row_block_axes_in_loop_gradient_match_tf(oracle):
     here, there = run_here(ROW_BLOCK_AXES), oracle(ROW_BLOCK_AXES)
     assert "ok" in there, there
     assert agree(here, there), explain(ROW_BLOCK_AXES, here, there)
+
+
+# a gather of a loop constant in a nested loop: TF's accumulators give one zero row at index 0
+# per loop level, then each inner iteration's rows (the loops run on the host: a compiled
+# enclosing loop padded the inner rows to a fixed capacity); in the inner loop, three levels
+# deep (embedding_lookup), the outer loop only; the dense gradient fetched alone; Adam and
+# plain SGD updates
+NESTED_GATHER = """
+import numpy as np
+def build(kind, x, lookup):
+    if kind == "nested":
+        def outer(i, acc):
+            def inner(j, a):
+                return j + 1, a + tf.reduce_sum(lookup(x, j) * tf.cast(i + 1, tf.float64))
+            return i + 1, tf.while_loop(lambda j, a: j < 3, inner, [0, acc])[1]
+        return tf.while_loop(lambda i, a: i < 2, outer, [0, tf.constant(0., tf.float64)])[1]
+    if kind == "outer":
+        def outer(i, acc):
+            b = tf.while_loop(lambda j, a: j < 3, lambda j, a: (j + 1, a + 1.), [0, acc])[1]
+            return i + 1, b + tf.reduce_sum(lookup(x, i) ** 2)
+        return tf.while_loop(lambda i, a: i < 3, outer, [0, tf.constant(0., tf.float64)])[1]
+    def l1(i, acc):
+        def l2(j, a):
+            def l3(k, b):
+                row = lookup(x, (i + j + k) % 4)
+                return k + 1, b + tf.reduce_sum(row * tf.cast(k + 1, tf.float64))
+            return j + 1, tf.while_loop(lambda k, b: k < 2, l3, [0, a])[1]
+        return i + 1, tf.while_loop(lambda j, a: j < 2, l2, [0, acc])[1]
+    return tf.while_loop(lambda i, a: i < 2, l1, [0, tf.constant(0., tf.float64)])[1]
+result = []
+for kind, lookup, opt in [("nested", tf.gather, tf.train.GradientDescentOptimizer),
+                          ("three", tf.nn.embedding_lookup, tf.train.AdamOptimizer),
+                          ("outer", tf.gather, None), ("dense", tf.gather, None)]:
+    with tf.Graph().as_default():
+        x = tf.Variable(np.arange(12.).reshape(4, 3), dtype=tf.float64)
+        y = build("nested" if kind == "dense" else kind, x, lookup)
+        g = tf.gradients(y, x)[0]
+        fetch = tf.convert_to_tensor(g) if kind == "dense" else [y, g]
+        step = opt(0.1).minimize(y) if opt else None
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            got = s.run(fetch)
+            if kind == "dense":
+                result.append(got.tolist())
+            else:
+                result.append([type(got[1]).__name__, got[0].tolist(), got[1].values.tolist(),
+                               got[1].indices.tolist(), got[1].dense_shape.tolist()])
+            if step is not None:
+                s.run(step)
+                s.run(step)
+                result.append(s.run(x).round(6).tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_gather_in_nested_loops_gradient_matches_tf(oracle):
+    here, there = run_here(NESTED_GATHER), oracle(NESTED_GATHER)
+    assert agree(here, there), explain(NESTED_GATHER, here, there)
