@@ -210,6 +210,19 @@ class Conv2DTranspose(Conv):
 
     _CHANNELS_OWNER = property(lambda self: "Conv%dDTranspose" % self.rank)
 
+    def compute_output_shape(self, input_shape):
+        """Keras' rule: the channels and spatial sizes at the axes of a rank + 2 input."""
+        from scopeflow.core.shape import TensorShape
+        shape = TensorShape(input_shape).as_list()
+        first = self.data_format == "channels_first"
+        axes = range(2, 2 + self.rank) if first else range(1, 1 + self.rank)
+        pads = getattr(self, "output_padding", None) or (None,) * self.rank
+        dilations = self.dilation_rate if self.rank != 3 else (1,) * self.rank
+        shape[1 if first else self.rank + 1] = self.filters
+        for a, k, s, d, p in zip(axes, self.kernel_size, self.strides, dilations, pads):
+            shape[a] = deconv_output_length(shape[a], k, self.padding, s, d, p)
+        return TensorShape(shape)
+
     def _convolve(self, inputs):
         tf = tf_api()
         first = self.data_format == "channels_first"

@@ -92,8 +92,43 @@ result = out
 """
 
 
+SHAPES = r"""
+K = tf.keras.layers
+CASES = [
+    ("K.Conv2D(4, 3)", [None, 3, 5, 6, 2]),
+    ("K.Conv1D(4, 3, padding='causal', strides=2)", [None, 5, 2]),
+    ("K.Conv3D(2, 2, data_format='channels_first')", [4, 2, 3, 5, 5, 6]),
+    ("tf.layers.Conv2D(4, 3, dilation_rate=2)", [None, 3, 5, 6, 2]),
+    ("K.Conv2D(4, 3)", [None, 1, 6, 2]),
+    ("K.Conv2DTranspose(4, 3, strides=2)", [None, 5, 6, 2]),
+    ("K.Conv2DTranspose(4, 3, strides=2, output_padding=1, padding='same')", [None, 5, 6, 2]),
+    ("K.Conv2DTranspose(4, 3)", [None, 3, 5, 6, 2]),
+    ("K.Conv1DTranspose(4, 3, dilation_rate=2, data_format='channels_first')", [None, 2, 5]),
+    ("K.Conv3DTranspose(4, 3, strides=(1, 2, 1))", [None, 5, 5, 5, 2]),
+    ("tf.layers.Conv2DTranspose(4, 3)", [None, 5, 6, 2]),
+    ("K.SeparableConv2D(4, 3)", [None, 5, 6, 2]),
+    ("K.SeparableConv2D(4, 3)", [None, 1, 6, 2]),
+    ("K.SeparableConv1D(4, 3, padding='causal')", [None, 5, 2]),
+    ("K.DepthwiseConv2D(3, depth_multiplier=2, data_format='channels_first')", [1, 2, 5, 6]),
+    ("K.DepthwiseConv1D(3, strides=2)", [None, 7, 2]),
+]
+out = []
+for make, shape in CASES:
+    try:
+        out.append(str(eval(make).compute_output_shape(shape)))
+    except ValueError as e:
+        out.append(str(e))
+x = tf.placeholder(tf.float32, [2, 3, 6, 6, 2])
+for layer in [K.Conv2D(4, 3), K.Conv2DTranspose(4, 3, strides=2), K.DepthwiseConv2D(3)]:
+    out.append(str(K.TimeDistributed(layer)(x).shape))
+result = out
+"""
+
+
 @pytest.mark.oracle
-def test_errors_and_no_weights_left_as_tf(oracle):
-    here, there = run_here(ERRORS), oracle(ERRORS)
+@pytest.mark.parametrize("program", [ERRORS, SHAPES], ids=["errors_no_weights_left",
+                                                          "compute_output_shape"])
+def test_errors_and_output_shapes_as_tf(oracle, program):
+    here, there = run_here(program), oracle(program)
     assert "ok" in there, there
-    assert here == there, explain(ERRORS, here, there)
+    assert here == there, explain(program, here, there)

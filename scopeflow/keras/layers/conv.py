@@ -199,6 +199,19 @@ class _Depthwise:
     _KERAS_CONV = False
     _CHANNELS_OWNER = "DepthwiseConv"
 
+    def compute_output_shape(self, input_shape):
+        """Keras' rule: the spatial sizes and channels * depth_multiplier of a rank + 2
+        input."""
+        from scopeflow.core.shape import TensorShape
+        shape = list(TensorShape(input_shape).as_list())
+        first = self.data_format == "channels_first"
+        filters = shape[1 if first else self.rank + 1] * self.depth_multiplier
+        spatial = [_tl.conv_output_length(shape[a], k, self.padding, s, d) for a, k, s, d in
+                   zip(range(2 if first else 1, self.rank + (2 if first else 1)),
+                       self.kernel_size, self.strides, self.dilation_rate)]
+        return TensorShape([shape[0]] + ([filters] + spatial if first
+                                         else spatial + [filters]))
+
     def build(self, input_shape):
         if len(input_shape) != self.rank + 2:
             raise ValueError("Inputs to `DepthwiseConv` should have rank %d. Received "
