@@ -10,6 +10,7 @@ from scopeflow.ops.linalg_ops import (adjoint, cholesky, cholesky_solve, cross, 
                                       matrix_transpose, norm,
                                       normalize, pinv, qr, slogdet, solve, svd, trace,
                                       triangular_solve)
+from scopeflow.ops.linalg_tridiag import tridiagonal_matmul, tridiagonal_solve
 from scopeflow.ops.nn_norm import l2_normalize
 
 transpose = matrix_transpose

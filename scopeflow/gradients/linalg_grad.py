@@ -1,10 +1,10 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
 MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, MatrixSolveLs, Cholesky,
-MatrixTriangularSolve, SelfAdjointEigV2, Svd and Qr, out of other graph ops (the inverse and
-the solve run again, so a singular matrix fails in the gradient as in TF, with TF's "Input is
-not invertible.", where the jax.vjp fallback returned the adjugate; 1 / (e_i - e_j) of
-repeated eigenvalues is TF's safe reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is
-finite, where jax.vjp gave nan)."""
+MatrixTriangularSolve, SelfAdjointEigV2, Svd, Qr, TridiagonalMatMul and TridiagonalSolve, out
+of other graph ops (the inverse and the solve run again, so a singular matrix fails in the
+gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp fallback returned
+the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe reciprocal,
+x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
 
 from scopeflow.gradients.registry import gradient
 
@@ -134,6 +134,87 @@ def _matrix_solve_ls_grad(op, grad):
         return overdetermined() if matrix_shape[-2] >= matrix_shape[-1] else underdetermined()
     dyn = shape(op._inputs[0])[-2:]
     return cond(dyn[-2] >= dyn[-1], overdetermined, underdetermined)
+
+
+def _shifted(x, up):
+    """`x` [..., m, n] with its rows moved up one (a zero row last) or down one (a zero row
+    first): TF's _LeftShift / _RightShift, a Pad of a slice."""
+    from scopeflow import dtypes
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.joining import concat, pad
+    from scopeflow.ops.shape_ops import rank, zeros
+    zeros_ = zeros((rank(x) - 2, 2), dtype=dtypes.int32)
+    paddings = concat([zeros_, constant([[0, 1], [0, 0]] if up else [[1, 0], [0, 0]])], axis=0)
+    return pad(x[..., 1:, :] if up else x[..., :-1, :], paddings)
+
+
+@gradient("TridiagonalMatMul")
+def _tridiagonal_mat_mul_grad(op, grad):
+    from scopeflow.ops.array import expand_dims
+    from scopeflow.ops.linalg_ops import matrix_transpose
+    from scopeflow.ops.math_unary import conj
+    from scopeflow.ops.reductions import reduce_sum
+    superdiag_conj, maindiag_conj, subdiag_conj = (
+        matrix_transpose(t, conjugate=True) for t in op._inputs[:3])
+    rhs_conj = conj(op._inputs[3])
+    superdiag_grad = reduce_sum(_shifted(rhs_conj, True) * grad, axis=-1)
+    maindiag_grad = reduce_sum(rhs_conj * grad, axis=-1)
+    subdiag_grad = reduce_sum(_shifted(rhs_conj, False) * grad, axis=-1)
+    rhs_grad = (_shifted(superdiag_conj * grad, False) + maindiag_conj * grad
+                + _shifted(subdiag_conj * grad, True))
+    return (expand_dims(superdiag_grad, -2), expand_dims(maindiag_grad, -2),
+            expand_dims(subdiag_grad, -2), rhs_grad)
+
+
+def _transposed_tridiagonal(diags):
+    """The compact diagonals of the transposed matrices (TF's _TransposeTridiagonalMatrix)."""
+    from scopeflow import dtypes
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.joining import concat, pad, stack
+    from scopeflow.ops.shape_ops import rank, zeros
+    diag = diags[..., 1, :]
+    if diags.shape.is_fully_defined():
+        zeros_ = zeros(list(diags.shape[:-2]) + [1], dtype=diags.dtype)
+        superdiag = concat((diags[..., 2, 1:], zeros_), axis=-1)
+        subdiag = concat((zeros_, diags[..., 0, :-1]), axis=-1)
+    else:
+        zeros_ = zeros((rank(diags) - 2, 2), dtype=dtypes.int32)
+        superdiag_pad = concat((zeros_, constant([[0, 1]])), axis=0)
+        superdiag = pad(diags[..., 2, 1:], superdiag_pad)
+        subdiag_pad = concat((zeros_, constant([[1, 0]])), axis=0)
+        subdiag = pad(diags[..., 0, :-1], subdiag_pad)
+    return stack([superdiag, diag, subdiag], axis=-2)
+
+
+def _matmul_three_diagonals(x, y_tr):
+    """The three diagonals of x @ y_tr^T, compact (TF's _MatmulExtractingThreeDiagonals)."""
+    from scopeflow import dtypes
+    from scopeflow.ops.constant import constant
+    from scopeflow.ops.joining import concat, pad, stack
+    from scopeflow.ops.reductions import reduce_sum
+    from scopeflow.ops.shape_ops import rank, zeros
+    diag = reduce_sum(x * y_tr, axis=-1)
+    if y_tr.shape.is_fully_defined():
+        zeros_ = zeros(list(x.shape[:-2]) + [1, x.shape[-1]], dtype=x.dtype)
+        superdiag = reduce_sum(x * concat((y_tr[..., 1:, :], zeros_), axis=-2), axis=-1)
+        subdiag = reduce_sum(x * concat((zeros_, y_tr[..., :-1, :]), axis=-2), axis=-1)
+    else:
+        zeros_ = zeros((rank(y_tr) - 2, 2), dtype=dtypes.int32)
+        superdiag_pad = concat((zeros_, constant([[0, 1], [0, 0]])), axis=0)
+        superdiag = reduce_sum(x * pad(y_tr[..., 1:, :], superdiag_pad), axis=-1)
+        subdiag_pad = concat((zeros_, constant([[1, 0], [0, 0]])), axis=0)
+        subdiag = reduce_sum(x * pad(y_tr[..., :-1, :], subdiag_pad), axis=-1)
+    return stack([superdiag, diag, subdiag], axis=-2)
+
+
+@gradient("TridiagonalSolve")
+def _tridiagonal_solve_grad(op, grad):
+    from scopeflow.ops.linalg_tridiag import tridiagonal_solve
+    diags, x = op._inputs[0], op._outputs[0]
+    grad_rhs = tridiagonal_solve(_transposed_tridiagonal(diags), grad,
+                                 partial_pivoting=op._attrs.get("partial_pivoting", True),
+                                 perturb_singular=op._attrs.get("perturb_singular", False))
+    return -_matmul_three_diagonals(grad_rhs, x), grad_rhs
 
 
 def _safe_reciprocal(x, epsilon=1e-20):

@@ -1,5 +1,5 @@
 """Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve,
-MatrixSolveLs, Cholesky,
+MatrixSolveLs, TridiagonalSolve, TridiagonalMatMul, Cholesky,
 MatrixTriangularSolve, Cross, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs,
 devices) and values in float32 and float64 (and complex for the decompositions), batched and
 adjoint, square, deep and wide; TF's error for a singular matrix (the gradient inverts it
@@ -35,6 +35,16 @@ CASES = [
     "l2_regularizer=tf.constant(0.5, tf.float64))" % (A, B),
     "x = tf.constant(%s); y = tf.raw_ops.MatrixSolveLs(matrix=tf.matrix_transpose(x), "
     "rhs=x[:, :2], l2_regularizer=tf.constant(0.0, tf.float64))" % B,
+    # tridiagonal: A's matrices as compact diagonals (super, main, sub) of 3 x 3 systems
+    "x = tf.constant(%s); y = tf.linalg.tridiagonal_solve(x + [[0.], [3.], [0.]], "
+    "x[..., :2] * x[..., 1:])" % A,
+    "x = tf.constant(%s); y = tf.linalg.tridiagonal_solve(x + 4.0, tf.constant(%s), "
+    "partial_pivoting=False)" % (A, B),
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.linalg.tridiagonal_solve(x + 4.0, "
+    "x[..., :1])",
+    "x = tf.constant(%s); y = tf.linalg.tridiagonal_matmul(x, x[..., :2] * x[..., 1:])" % A,
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.linalg.tridiagonal_matmul([x[:, 0], "
+    "x[:, 1], x[:, 2]], x, diagonals_format='sequence')",
 ]
 
 # the decompositions' outputs enter the loss squared (or as values): signs of vectors are free
