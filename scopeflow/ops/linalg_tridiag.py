@@ -176,6 +176,89 @@ def _thomas(sup, diag, sub, rhs):
     return _nan_where(bad[..., 0], x)
 
 
+def _perturbed(perturb, pivot, row):
+    """TF's MaybePerturbPivot (after LAPACK's xLAGTS): a pivot below 1 in magnitude moves
+    away from zero (or the pivot and its row scale up) so that row / pivot cannot overflow."""
+    real = jnp.finfo(jnp.real(pivot).dtype)
+    safemin = jnp.asarray(real.tiny, real.dtype)
+    bignum = 1 / safemin
+    perturb = jnp.copysign(jnp.maximum(jnp.abs(perturb), safemin), jnp.real(pivot))
+    max_factor = jnp.max(jnp.abs(row))
+
+    def more(state):
+        pivot, _, _, stop = state
+        return (jnp.abs(pivot) < 1) & ~stop
+
+    def step(state):
+        pivot, perturb, row, _ = state
+        a = jnp.abs(pivot)
+        tiny = a < safemin
+        scale = tiny & ~((a == 0) | (max_factor * safemin > a))
+        nudge = jnp.where(tiny, ~scale, max_factor > a * bignum)
+        pivot = jnp.where(scale, pivot * bignum, jnp.where(nudge, pivot + perturb, pivot))
+        row = jnp.where(scale, row * bignum, row)
+        return pivot, jnp.where(nudge, perturb * 2, perturb), row, ~nudge
+
+    pivot, _, row, _ = jax.lax.while_loop(more, step, (pivot, perturb, row, jnp.asarray(False)))
+    return pivot, row
+
+
+def _perturb_singular_one(sup, diag, sub, rhs):
+    """One system by TF's row-pivoted LU with near-zero pivots perturbed (xLAGTF + xLAGTS)."""
+    n = diag.shape[0]
+    eps = jnp.finfo(jnp.real(diag).dtype).eps
+    one = jnp.ones((), diag.dtype)
+    if n == 1:
+        denom, row = _perturbed(eps * jnp.abs(diag[0]), diag[0], rhs[0])
+        return (row * (one / denom))[None]
+    zero = jnp.zeros((), diag.dtype)
+
+    def step(carry, inp):
+        u0, u1, x, scale1, max_u = carry
+        s, d, p, r, k = inp
+        inner = k < n - 2
+        scale2 = jnp.abs(s) + jnp.abs(d) + jnp.where(inner, jnp.abs(p), 0)
+        piv1 = jnp.where(u0 == 0, 0, jnp.abs(u0) / jnp.where(u0 == 0, 1, scale1))
+        piv2 = jnp.abs(s) / scale2
+        plain = s == 0
+        keep = ~plain & (piv2 <= piv1)
+        swap = ~plain & ~keep
+        f_keep = s / jnp.where(keep, u0, 1)
+        f_swap = u0 / jnp.where(swap, s, 1)
+        row = (jnp.where(swap, s, u0), jnp.where(swap, d, u1), jnp.where(swap & inner, p, zero))
+        row_x = jnp.where(swap, r, x)
+        nu0 = jnp.where(plain, d, jnp.where(keep, d - f_keep * u1, u1 - f_swap * d))
+        nu1 = jnp.where(swap, jnp.where(inner, -f_swap * p, zero), p)
+        nx = jnp.where(plain, r, jnp.where(keep, r - f_keep * x, x - f_swap * r))
+        scale1 = jnp.where(swap, scale1, scale2)
+        max_u = jnp.where(inner, jnp.maximum(max_u, jnp.max(jnp.abs(jnp.stack(row)))), max_u)
+        return (nu0, nu1, nx, scale1, max_u), row + (row_x,)
+
+    init = (diag[0], sup[0], rhs[0], jnp.abs(diag[0]) + jnp.abs(sup[0]),
+            jnp.maximum(jnp.abs(diag[0]), jnp.abs(sup[0])))
+    (un, _, xn, _, max_u), (u0s, u1s, u2s, xs) = jax.lax.scan(
+        step, init, (sub[1:], diag[1:], sup[1:], rhs[1:], jnp.arange(n - 1)))
+    tol = eps * jnp.maximum(max_u, jnp.abs(un))
+    denom, row = _perturbed(tol, un, xn)
+    xn = row * (one / denom)
+
+    def back(carry, inp):
+        x1, x2 = carry
+        u0, u1, u2, x = inp
+        denom, row = _perturbed(jnp.copysign(tol, jnp.real(u0)), u0, x - u1 * x1 - u2 * x2)
+        xi = row * (one / denom)
+        return (xi, x1), xi
+
+    _, out = jax.lax.scan(back, (xn, jnp.zeros_like(xn)), (u0s, u1s, u2s, xs), reverse=True)
+    return jnp.concatenate([out, xn[None]], 0)
+
+
+def _perturb_singular(sup, diag, sub, rhs):
+    batch = diag.shape[:-1]
+    flat = [t.reshape((-1,) + t.shape[len(batch):]) for t in (sup, diag, sub, rhs)]
+    return jax.vmap(_perturb_singular_one)(*flat).reshape(rhs.shape)
+
+
 @typed_op("TridiagonalSolve", infer=_solve_shape, context=True)
 def _tridiagonal_solve(ctx, diagonals, rhs, *, partial_pivoting=True, perturb_singular=False):
     d, r = np.shape(diagonals), np.shape(rhs)
@@ -189,8 +272,7 @@ def _tridiagonal_solve(ctx, diagonals, rhs, *, partial_pivoting=True, perturb_si
         return jnp.zeros(r, b.dtype)
     sup, diag, sub = a[..., 0, :], a[..., 1, :], a[..., 2, :]
     if perturb_singular:
-        failed(ctx, "TridiagonalSolve with perturb_singular=True is not supported here.")
-        return jnp.zeros(r, b.dtype)
+        return _perturb_singular(sup, diag, sub, b)
     if n == 1:
         d0 = diag[..., :1, None]
         return _nan_where(d0[..., 0, 0] == 0, b / jnp.where(d0 == 0, 1, d0))

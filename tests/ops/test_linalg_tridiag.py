@@ -1,7 +1,7 @@
 """tf.linalg.tridiagonal_solve / tridiagonal_matmul against TF: the wrappers' graphs (compact,
 sequence and matrix formats, vector and transposed right-hand sides), their errors and the
-ops' shape errors, values (pivoting, Thomas's algorithm, NaNs of singular systems) and the
-kernels' run-time errors."""
+ops' shape errors, values (pivoting, Thomas's algorithm, NaNs of singular systems, perturbed
+pivots) and the kernels' run-time errors."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
@@ -77,6 +77,9 @@ VALUES = (
     "tf.linalg.tridiagonal_solve(c, cr, partial_pivoting=False), "
     "tf.linalg.tridiagonal_solve(d[:, :, :1], r[:, :1]), "
     "tf.linalg.tridiagonal_solve(d[:, :, :1], r[:, :1], partial_pivoting=False), "
+    "tf.linalg.tridiagonal_solve(d, r, perturb_singular=True), "
+    "tf.linalg.tridiagonal_solve(c, cr, perturb_singular=True), "
+    "tf.linalg.tridiagonal_solve(d[:, :, :1], r[:, :1], perturb_singular=True), "
     "tf.linalg.tridiagonal_matmul(d, r), tf.linalg.tridiagonal_matmul(c, cr), "
     "tf.linalg.tridiagonal_matmul(tf.linalg.diag(d[:, 1]), r, diagonals_format='matrix'), "
     "tf.linalg.tridiagonal_solve([d[:, 0, :3], d[:, 1], d[:, 2, 1:]], r, "
