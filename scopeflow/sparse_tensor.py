@@ -81,6 +81,11 @@ class SparseTensor:
     def get_shape(self):
         return self.shape
 
+    @property
+    def _type_spec(self):
+        from scopeflow.data.structure import SparseTensorSpec
+        return SparseTensorSpec(self.shape, self.dtype.base_dtype)
+
     def __mul__(self, y):  # (TF's operators on a SparseTensor: the dense side broadcasts)
         from scopeflow.ops.sparse_dense_cwise import sparse_dense_mul
         return sparse_dense_mul(self, y)

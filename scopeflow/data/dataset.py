@@ -123,6 +123,11 @@ class DatasetV2:
     def padded_batch(self, batch_size, padded_shapes=None, padding_values=None,
                      drop_remainder=False, name=None):
         from scopeflow.data.padding import padded_inputs
+        for spec in st.flatten(self._structure):
+            if not isinstance(spec, st.TensorSpec):
+                raise TypeError("`padded_batch` is only supported for datasets that produce "
+                                "tensor elements but type spec of elements in the input "
+                                "dataset is not a subclass of TensorSpec: `%s`." % (spec,))
         n = _int64(batch_size, "batch_size")
         shapes, values, out_shapes = padded_inputs(self._structure, padded_shapes,
                                                    padding_values)

@@ -27,6 +27,11 @@ from scopeflow.ops import registry
 from scopeflow.ops.constant import convert_to_tensor, placeholder
 
 
+def is_ragged(x):
+    from scopeflow.ragged.ragged_tensor import is_ragged as _is
+    return _is(x)
+
+
 class FuncGraph(Graph):
     """The graph of one traced function; reads of enclosing graphs' tensors become captures."""
 
@@ -227,16 +232,27 @@ class Traced:
         ins, outs = self.in_sparse, self.out_sparse
         from scopeflow.sparse_tensor import SparseTensorValue
 
+        from scopeflow.data.host import RaggedItem
+
         def call(element):
             flat = []
             for c, sparse in zip(element, ins):
-                if sparse:
+                if sparse is True:
                     flat.extend((c.indices, c.values, c.dense_shape))
+                elif sparse:  # a ragged component: its spec
+                    flat.extend(sparse._to_components(c.value) if sparse.ragged_rank else
+                                [c.value])
                 else:
                     flat.append(c)
             vals, out, i = prog(flat + extra), [], 0
             for sparse in outs:
-                if sparse:
+                if sparse not in (True, False):
+                    k = 1 + sparse.ragged_rank
+                    out.append(RaggedItem(sparse._from_components(
+                        [np.asarray(v) for v in vals[i:i + k]]),
+                        sparse.row_splits_dtype.as_numpy_dtype))
+                    i += k
+                elif sparse:
                     out.append(SparseTensorValue(vals[i], vals[i + 1], vals[i + 2]))
                     i += 3
                 else:
@@ -344,7 +360,17 @@ def _arguments(in_structure, names=None):
     from scopeflow.sparse_tensor import SparseTensor
     flat, values = [], []
     for s in st.flatten(in_structure):
-        if s.sparse:
+        if getattr(s, "ragged", False):
+            k = max(s.ragged_rank, 0)
+            dims = s.shape.as_list() if s.shape.ndims is not None else None
+            vshape = None if dims is None else dims if k == 0 else [None] + dims[k + 1:]
+            parts = [placeholder(s.dtype, vshape, name="args_%d" % len(flat))]
+            parts += [placeholder(s.row_splits_dtype, [dims[0] + 1 if j == 1 and dims and
+                                                       dims[0] is not None else None],
+                                  name="args_%d" % (len(flat) + j)) for j in range(1, k + 1)]
+            flat.extend(parts)
+            values.append(s._from_components(parts))
+        elif s.sparse:
             rank = s.shape.ndims
             parts = [placeholder(_dt.int64, [None, rank], name="args_%d" % len(flat)),
                      placeholder(s.dtype, [None], name="args_%d" % (len(flat) + 1)),
@@ -370,7 +396,8 @@ def trace(fn, in_structure, unpack=True, datasets=False, names=None):
     the argument placeholders' names (default `args_0, args_1, ...`)."""
     from scopeflow.data.dataset import DatasetV2
     fg = FuncGraph(default_graph())
-    in_sparse = [s.sparse for s in st.flatten(in_structure)]
+    in_sparse = [s if getattr(s, "ragged", False) else s.sparse
+                 for s in st.flatten(in_structure)]
     with fg.as_default():
         registry.CAPTURE_HOOKS.append(_capture_inputs)
         try:
@@ -389,6 +416,10 @@ def trace(fn, in_structure, unpack=True, datasets=False, names=None):
             registry.CAPTURE_HOOKS.remove(_capture_inputs)
     outputs, out_sparse = [], []
     for leaf in leaves:
+        if is_ragged(leaf):
+            out_sparse.append(leaf._type_spec)
+            outputs.extend([leaf.flat_values] + list(leaf.nested_row_splits))
+            continue
         sparse = not isinstance(leaf, Tensor)
         out_sparse.append(sparse)
         outputs.extend([leaf.indices, leaf.values, leaf.dense_shape] if sparse else [leaf])
@@ -421,7 +452,12 @@ def trace_window(fn, element_structure, kind="reduce_func"):
 
 
 def _to_value(fg, x):
-    """A function output as a Tensor or SparseTensor of the function graph."""
+    """A function output as a Tensor, SparseTensor or RaggedTensor of the function graph."""
+    if is_ragged(x):
+        from scopeflow.ragged.ragged_tensor import convert_to_tensor_or_ragged_tensor
+        x = convert_to_tensor_or_ragged_tensor(x)
+        spec = x._type_spec
+        return spec._from_components([_capture(fg, t) for t in spec._to_components(x)])
     if hasattr(x, "dense_shape") and hasattr(x, "indices"):
         from scopeflow.sparse_tensor import SparseTensor
         x = SparseTensor.from_value(x)

@@ -128,6 +128,18 @@ serialize_many_sparse = _register("SerializeManySparse", ["sparse_indices", "spa
 deserialize_sparse = _register("DeserializeSparse", ["serialized_sparse"], infer=_sparse_parts,
                                multi=True)
 
+
+
+def _ragged_parts(encoded, *, Tvalues, Tsplits, output_ragged_rank, **attrs):
+    return [(TensorShape([None]), Tsplits)] * output_ragged_rank + [(TensorShape(None), Tvalues)]
+
+
+ragged_tensor_to_variant = _register("RaggedTensorToVariant",
+                                     ["rt_nested_splits", "rt_dense_values"],
+                                     lists=["rt_nested_splits"], infer=_variant)
+ragged_tensor_from_variant = _register("RaggedTensorFromVariant", ["encoded_ragged"],
+                                       infer=_ragged_parts, multi=True)
+
 # iterators: resources of the Session (kernels.py keeps their state in ctx.resources)
 iterator_v2 = _register("IteratorV2", [], infer=_resource, stateful=True)
 one_shot_iterator = _register("OneShotIterator", [], infer=_resource, stateful=True)

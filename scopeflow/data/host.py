@@ -33,7 +33,7 @@ class Tensors(HostDataset):
 
 class TensorSlices(HostDataset):
     def __init__(self, components):
-        self.components = tuple(c if isinstance(c, SparseRows) else np.asarray(c)
+        self.components = tuple(c if isinstance(c, (SparseRows, RaggedRows)) else np.asarray(c)
                                 for c in components)
         n = {len(c) for c in self.components}
         if len(n) > 1:
@@ -49,7 +49,7 @@ class _SlicesIterator:
 
     def __init__(self, comps, n):
         self.comps, self.n, self.i = comps, n, 0
-        self.pick = [(lambda c, i: c[i]) if isinstance(c, SparseRows) else
+        self.pick = [(lambda c, i: c[i]) if isinstance(c, (SparseRows, RaggedRows)) else
                      (lambda c, i: c[i, ...]) for c in comps]  # 0-d arrays: strings stay objects
 
     def __iter__(self):
@@ -224,6 +224,8 @@ def _stack(items, k, fused=False):
     first = items[0]
     if hasattr(first, "dense_shape"):
         return _batch_sparse(items)
+    if isinstance(first, RaggedItem):
+        return _batch_ragged(items, k)
     shape = first.shape
     for i, x in enumerate(items):
         if x.shape != shape:
@@ -257,6 +259,70 @@ def _batch_sparse(items):
 def _dims(shape):
     """A shape as TF's messages print it: [2,3]."""
     return "[%s]" % ",".join(str(d) for d in shape)
+
+
+class RaggedItem:
+    """A ragged component's host value: `value` a RaggedTensorValue, or an array (ragged rank
+    0: a row of a ragged rank 1 value), and the row splits' dtype."""
+
+    __slots__ = ("value", "splits_dtype")
+
+    def __init__(self, value, splits_dtype):
+        self.value, self.splits_dtype = value, splits_dtype
+
+    def nrows(self):
+        v = self.value
+        return len(v.row_splits) - 1 if hasattr(v, "row_splits") else len(v)
+
+    def rows(self):
+        return [RaggedItem(_ragged_slice(self.value, i, i + 1, True), self.splits_dtype)
+                for i in range(self.nrows())]
+
+
+class RaggedRows(list):
+    """The rows of a RaggedTensor (RaggedItems), sliced as one dataset component."""
+
+
+def _ragged_slice(v, a, b, one=False):
+    """Rows a..b of ragged value `v` (row a alone, one dimension less, when `one`)."""
+    from scopeflow.ragged.value import RaggedTensorValue
+    if not hasattr(v, "row_splits"):
+        return v[a] if one else v[a:b]
+    s = v.row_splits
+    inner = _ragged_slice(v.values, int(s[a]), int(s[b]))
+    if one:
+        return inner
+    return RaggedTensorValue(inner, (s[a:b + 1] - s[a]).astype(s.dtype))
+
+
+def _ragged_concat(values, splits_dtype):
+    """Ragged values (or arrays) of one ragged rank joined along their rows."""
+    from scopeflow.ragged.value import RaggedTensorValue
+    if not hasattr(values[0], "row_splits"):
+        return np.concatenate([np.asarray(v) for v in values])
+    splits, off = [np.zeros(1, splits_dtype)], 0
+    for v in values:
+        splits.append((v.row_splits[1:] + off).astype(splits_dtype))
+        off += v.row_splits[-1]
+    return RaggedTensorValue(_ragged_concat([v.values for v in values], splits_dtype),
+                             np.concatenate(splits))
+
+
+def _batch_ragged(items, k):
+    """RaggedItems stacked: a ragged value of one more ragged dimension. TF batches the
+    variants of ragged values (not rows) as of shape [nrows]: their row counts must agree."""
+    from scopeflow.ragged.value import RaggedTensorValue
+    dt = items[0].splits_dtype
+    vals = [x.value if hasattr(x.value, "row_splits") else np.asarray(x.value) for x in items]
+    lens = [len(v.row_splits) - 1 if hasattr(v, "row_splits") else len(v) for v in vals]
+    if hasattr(vals[0], "row_splits"):
+        for i, n in enumerate(lens):
+            if n != lens[0]:
+                raise _invalid("Cannot batch tensors with different shapes in component %d. "
+                               "First element had shape [%d] and element %d had shape [%d]."
+                               % (k, lens[0], i, n))
+    splits = np.concatenate([[0], np.cumsum(lens)]).astype(dt)
+    return RaggedItem(RaggedTensorValue(_ragged_concat(vals, dt), splits), dt)
 
 
 class SparseRows(list):
@@ -330,8 +396,9 @@ class Unbatch(HostDataset):
 
 def rows_of(el):
     """The rows of batched element `el`, one element each."""
-    if any(hasattr(c, "dense_shape") for c in el):
-        return zip(*[unbatch_sparse(c) if hasattr(c, "dense_shape") else
+    if any(hasattr(c, "dense_shape") or isinstance(c, RaggedItem) for c in el):
+        return zip(*[unbatch_sparse(c) if hasattr(c, "dense_shape") else c.rows()
+                     if isinstance(c, RaggedItem) else
                      (c[i, ...] for i in range(len(c))) for c in el])
     n = {len(c) for c in el}
     if len(n) > 1:

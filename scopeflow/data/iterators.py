@@ -99,8 +99,9 @@ class Iterator:
         outs = g.iterator_get_next(self._iterator_resource, name=name,
                                    **_iter_attrs(self._structure))
         specs = st.flatten(self._structure)
-        if any(s.sparse for s in specs):
-            outs = [_deserialize(t, s) if s.sparse else t for t, s in zip(outs, specs)]
+        if any(s.sparse or getattr(s, "ragged", False) for s in specs):
+            outs = [_deserialize(t, s) if s.sparse else from_variant(t, s)
+                    if getattr(s, "ragged", False) else t for t, s in zip(outs, specs)]
         return st.pack(self._structure, outs)
 
     def get_next_as_optional(self):
@@ -115,6 +116,27 @@ class Iterator:
         if name is None:
             return self._string_handle
         return g.iterator_to_string_handle(self._iterator_resource, name=name)
+
+
+def from_variant(variant, spec):
+    """A ragged component as a RaggedTensor (a Tensor for ragged rank 0): TF's
+    RaggedTensorFromVariant, with the spec's static shape on its parts."""
+    from scopeflow.core.shape import TensorShape
+    rank = spec.ragged_rank
+    parts = g.ragged_tensor_from_variant(variant, input_ragged_rank=rank,
+                                         output_ragged_rank=rank, Tvalues=spec.dtype,
+                                         Tsplits=spec.row_splits_dtype)
+    dims = spec.shape.as_list() if spec.shape.ndims is not None else None
+    values = parts[-1]
+    if dims is None:
+        values._shape = TensorShape(None)
+    elif rank == 0:
+        values._shape = TensorShape(dims)
+    else:
+        values._shape = TensorShape([None] + dims[rank + 1:])
+        if dims[0] is not None:
+            parts[0]._shape = TensorShape([dims[0] + 1])
+    return spec._from_components([values] + list(parts[:-1]))
 
 
 def _deserialize(variant, spec):

@@ -154,6 +154,23 @@ def _serialize_many_sparse(ctx, op, indices, values, shape):
     return [host.SparseRows(host.unbatch_sparse(whole))]
 
 
+@host_kernel("RaggedTensorToVariant")
+def _ragged_to_variant(ctx, op, *parts):
+    from scopeflow.ragged.value import from_components
+    splits_dtype = op._attrs["Tsplits"].as_numpy_dtype
+    item = host.RaggedItem(from_components([np.asarray(p) for p in parts]), splits_dtype)
+    return [host.RaggedRows(item.rows()) if op._attrs["batched_input"] else item]
+
+
+@host_kernel("RaggedTensorFromVariant")
+def _ragged_from_variant(ctx, op, item):
+    v, out = item.value, []
+    while hasattr(v, "row_splits"):
+        out.append(v.row_splits)
+        v = v.values
+    return out + [np.asarray(v)]
+
+
 if "MatchingFiles" not in HOST_KERNELS:
     @host_kernel("MatchingFiles")
     def _matching_files(ctx, op, pattern):

@@ -55,6 +55,18 @@ class SparseTensorSpec(TypeSpec):
     def __repr__(self):
         return "SparseTensorSpec(%r, %r)" % (self._shape, self._dtype)
 
+    def _to_components(self, value):
+        return [value.indices, value.values, value.dense_shape]
+
+    def _from_components(self, parts):
+        """A SparseTensor (a SparseTensorValue of NumPy parts, as TF1's) of `parts`."""
+        import numpy as np
+        from scopeflow.sparse_tensor import SparseTensor, SparseTensorValue
+        if all(isinstance(p, np.ndarray) for p in parts):
+            return SparseTensorValue(*parts)
+        from scopeflow.ops.constant import convert_to_tensor
+        return SparseTensor._of(*[convert_to_tensor(p) for p in parts])
+
 
 class DatasetSpec(TypeSpec):
     """`tf.data.DatasetSpec`: a dataset as an element's component (window's); one variant."""
@@ -91,14 +103,18 @@ class DatasetSpec(TypeSpec):
 
 
 def _legacy(what):
-    """TF1's output_types / shapes / classes of a leaf (a DatasetSpec stands for itself)."""
-    return lambda s: s if isinstance(s, DatasetSpec) else getattr(s, what)
+    """TF1's output_types / shapes / classes of a leaf (a DatasetSpec stands for itself, and a
+    RaggedTensorSpec is its own output class, as TF's)."""
+    return lambda s: s if isinstance(s, DatasetSpec) or (
+        what == "value_type" and getattr(s, "ragged", False)) else getattr(s, what)
 
 
 def spec_of(value):
     """The spec of a graph value: TensorSpec for a Tensor, SparseTensorSpec for a SparseTensor."""
     if isinstance(value, Tensor):
         return TensorSpec(value.shape, value.dtype.base_dtype)  # (unnamed, as tf.data's)
+    if _is_ragged(value):
+        return value._type_spec
     return SparseTensorSpec(value.shape, value.dtype.base_dtype)
 
 
@@ -186,17 +202,41 @@ def normalize(element, name="normalize_element", sliced=False):
     from scopeflow.ops.constant import convert_to_tensor
     leaves = flatten(element)
     sparse = [hasattr(x, "dense_shape") for x in leaves]
+    ragged = [_is_ragged(x) for x in leaves]
     with default_graph().name_scope(name):  # (TF opens it even when every leaf is a tensor)
-        tensors = [x if isinstance(x, Tensor) or sp else convert_to_tensor(
-            x, name="component_%d" % i) for i, (x, sp) in enumerate(zip(leaves, sparse))]
+        tensors = [x if isinstance(x, Tensor) or sp or rg else convert_to_tensor(
+            x, name="component_%d" % i)
+            for i, (x, sp, rg) in enumerate(zip(leaves, sparse, ragged))]
     specs = []
     for i, sp in enumerate(sparse):
-        if sp:
+        if ragged[i]:
+            specs.append(tensors[i]._type_spec)
+            tensors[i] = _ragged_variant(tensors[i], sliced)
+        elif sp:
             specs.append(spec_of(_sparse(tensors[i])))
             tensors[i] = _serialize(_sparse(tensors[i]), sliced)
         else:
             specs.append(TensorSpec(tensors[i].shape, tensors[i].dtype.base_dtype))
     return pack(element, specs), tensors
+
+
+def _is_ragged(x):
+    from scopeflow.ragged.ragged_tensor import is_ragged
+    return is_ragged(x)
+
+
+def _ragged_variant(rt, many):
+    """The variant carrying RaggedTensor `rt` (a RaggedTensorValue is made one) through dataset
+    ops: TF's RaggedTensorToVariant, a row per slice if `many`."""
+    from scopeflow.data import graph_ops as g
+    from scopeflow.ragged.ragged_tensor import convert_to_tensor_or_ragged_tensor
+    rt = convert_to_tensor_or_ragged_tensor(rt)
+    t = g.ragged_tensor_to_variant(list(rt.nested_row_splits), rt.flat_values,
+                                   batched_input=bool(many), RAGGED_RANK=rt.ragged_rank,
+                                   Tvalues=rt.dtype.base_dtype,
+                                   Tsplits=rt.row_splits.dtype.base_dtype)
+    t._shape = TensorShape([rt.shape.as_list()[0] if many else None] if many else [])
+    return t
 
 
 def _sparse(x):
@@ -235,7 +275,8 @@ def from_legacy(types, shapes=None, classes=None):
     flat_c = flatten_up_to(types, classes) if classes is not None else [Tensor] * len(flat_t)
     if not len(flat_t) == len(flat_s) == len(flat_c):
         raise ValueError("The two structures don't have the same number of elements.")
-    return pack(types, [SparseTensorSpec(s, t) if getattr(c, "__name__", "") == "SparseTensor"
+    return pack(types, [c if getattr(c, "ragged", False) and isinstance(c, TypeSpec) else
+                        SparseTensorSpec(s, t) if getattr(c, "__name__", "") == "SparseTensor"
                         else TensorSpec(s, t) for t, s, c in zip(flat_t, flat_s, flat_c)])
 
 
@@ -251,12 +292,14 @@ def spec_text(structure):
 
 def batched(structure, n):
     """Specs with a leading batch dimension `n` (None when unknown)."""
-    return map_structure(lambda s: type(s)(TensorShape([n]).concatenate(s.shape), s.dtype),
-                         structure)
+    return map_structure(lambda s: s._batch(n) if hasattr(s, "_batch") else type(s)(
+        TensorShape([n]).concatenate(s.shape), s.dtype), structure)
 
 
 def unbatched(structure):
     def one(s):
+        if hasattr(s, "_unbatch"):
+            return s._unbatch()
         if s.shape.ndims is None:
             return type(s)(None, s.dtype)
         if s.shape.ndims == 0:

@@ -22,13 +22,44 @@ def _children(x):
     return list(x)
 
 
-def flatten(structure):
-    if not is_nested(structure):
+def _composite_spec(x):
+    """The TypeSpec of a composite value (RaggedTensor, SparseTensor) or a composite spec
+    itself, or None: what `expand_composites=True` opens into its component tensors."""
+    if hasattr(x, "_to_components") and hasattr(x, "_from_components"):
+        return x
+    spec = getattr(type(x), "_type_spec", None)
+    if isinstance(spec, property):
+        spec = x._type_spec
+        if hasattr(spec, "_to_components"):
+            return spec
+    return None
+
+
+def _expand(x, expand):
+    """x's children when it is a structure (a composite's components when `expand`)."""
+    if is_nested(x):
+        return _children(x)
+    if expand:
+        spec = _composite_spec(x)
+        if spec is not None and spec is not x:
+            return spec._to_components(x)
+    return None
+
+
+def flatten(structure, expand_composites=False):
+    kids = _expand(structure, expand_composites)
+    if kids is None:
         return [structure]
     out = []
-    for c in _children(structure):
-        out.extend(flatten(c))
+    for c in kids:
+        out.extend(flatten(c, expand_composites))
     return out
+
+
+def _n_components(spec):
+    if hasattr(spec, "ragged_rank"):
+        return 1 + max(spec.ragged_rank, 0)
+    return 3
 
 
 def _rebuild(like, items):
@@ -40,28 +71,50 @@ def _rebuild(like, items):
     return type(like)(items)
 
 
-def pack_sequence_as(structure, flat_sequence):
+def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     flat = list(flat_sequence)
     pos = [0]
 
     def build(s):
+        spec = _composite_spec(s) if expand_composites and not is_nested(s) else None
+        if spec is not None:
+            n = _n_components(spec)
+            pos[0] += n
+            return spec._from_components(flat[pos[0] - n:pos[0]])
         if not is_nested(s):
             pos[0] += 1
             return flat[pos[0] - 1]
         return _rebuild(s, [build(c) for c in _children(s)])
 
-    out = build(structure)
+    try:
+        out = build(structure)
+    except IndexError:  # (too few items: counted below)
+        out, pos[0] = None, len(flatten(structure, expand_composites))
     if pos[0] != len(flat):
         raise ValueError("Could not pack sequence. Structure had %d atoms, but flat_sequence "
-                         "had %d items." % (pos[0], len(flat)))
+                         "had %d items.  Structure: %s, flat_sequence: %s."
+                         % (pos[0], len(flat), structure, flat))
     return out
 
 
-def map_structure(fn, *structures):
+def map_structure(fn, *structures, **kwargs):
+    expand = kwargs.pop("expand_composites", False)
+    check_types = kwargs.pop("check_types", True)
+    if kwargs:
+        raise ValueError("Only valid keyword arguments are `check_types` and "
+                         "`expand_composites`, not: `%s`" % "`, `".join(kwargs))
     for s in structures[1:]:
-        assert_same_structure(structures[0], s)
-    flats = [flatten(s) for s in structures]
-    return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)])
+        assert_same_structure(structures[0], s, check_types, expand)
+    flats = [flatten(s, expand) for s in structures]
+    return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)], expand)
+
+
+def _opened(x):
+    """x with each composite as a list of its components (for structure comparison)."""
+    if is_nested(x):
+        return _rebuild(x, [_opened(c) for c in _children(x)])
+    kids = _expand(x, True)
+    return x if kids is None else list(kids)
 
 
 def _desc(x):
@@ -110,9 +163,9 @@ def _mismatch(a, b):
     return None
 
 
-def assert_same_structure(a, b):
+def assert_same_structure(a, b, check_types=True, expand_composites=False):
     """Raises TF's ValueError / TypeError when `a` and `b` nest differently."""
-    found = _mismatch(a, b)
+    found = _mismatch(_opened(a), _opened(b)) if expand_composites else _mismatch(a, b)
     if found is None:
         return
     exc, detail = found

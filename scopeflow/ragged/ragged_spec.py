@@ -47,6 +47,48 @@ class RaggedTensorSpec(TypeSpec):
     ragged_rank = property(lambda self: self._ragged_rank)
     row_splits_dtype = property(lambda self: self._row_splits_dtype)
     flat_values_spec = property(lambda self: self._flat_values_spec)
+    # tf.data carries a ragged component as one variant (TF's RaggedTensorToVariant), even
+    # one of ragged rank 0 (a slice's row: a Tensor to the user)
+    ragged = True
+    flat_dtype = property(lambda self: _dt.variant)
+    flat_shape = property(lambda self: TensorShape(None))
+
+    def _to_components(self, value):
+        """TF's components: [flat_values, *nested_row_splits] (a rank 0 spec's: [value])."""
+        if _is_ragged(value):
+            return [value.flat_values] + list(value.nested_row_splits)
+        return [value]
+
+    def _from_components(self, parts):
+        """A RaggedTensor (a RaggedTensorValue of NumPy parts, as TF1's) of `parts`, with no
+        ops: its row partitions are the splits as they are (TF's validate=False)."""
+        import numpy as np
+        from scopeflow.ragged.value import RaggedTensorValue
+        parts = list(parts)
+        result = parts[0]
+        if all(isinstance(p, np.ndarray) for p in parts):
+            for splits in reversed(parts[1:]):
+                result = RaggedTensorValue(result, splits)
+            return result
+        from scopeflow.ragged.ragged_tensor import RaggedTensor
+        from scopeflow.ragged.row_partition import _KEY, RowPartition
+        from scopeflow.ops.constant import convert_to_tensor
+        parts = [convert_to_tensor(p) for p in parts]
+        result = parts[0]
+        for splits in reversed(parts[1:]):
+            result = RaggedTensor(result, RowPartition(splits, internal=_KEY), internal=True)
+        return result
+
+    def _batch(self, n):
+        """The spec of `n` (None: unknown) such values stacked: one more ragged dimension."""
+        return RaggedTensorSpec(TensorShape([n]).concatenate(self._shape), self._dtype,
+                                self._ragged_rank + 1, self._row_splits_dtype)
+
+    def _unbatch(self):
+        if self._shape.ndims == 0:
+            raise ValueError("Unbatching a tensor is only supported for rank >= 1")
+        return RaggedTensorSpec(self._shape[1:], self._dtype, self._ragged_rank - 1,
+                                self._row_splits_dtype)
 
     @property
     def value_type(self):

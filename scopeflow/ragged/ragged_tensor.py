@@ -229,6 +229,11 @@ class RaggedTensor:
 
     graph = property(lambda self: self.flat_values.graph)
 
+    @property
+    def _type_spec(self):
+        from scopeflow.ragged.ragged_spec import RaggedTensorSpec
+        return RaggedTensorSpec.from_value(self)
+
     # ---- row encodings ---------------------------------------------------------------------
     def value_rowids(self, name=None):
         with name_scope(name, "RaggedValueRowIds", [self]):

@@ -69,3 +69,49 @@ for shapes in [(([None], (), ()), ()), (([None],), ()), ([None], ()), (([None], 
 
 def test_legacy_shapes_match_up_to_the_types(oracle):
     assert run_here(_UP_TO) == oracle(_UP_TO)
+
+
+RAGGED = """
+def vals(ds, n=10):
+    out = []
+    for v in rows(ds, n):
+        out.append(v.to_list() if hasattr(v, "to_list") else v.tolist()
+                   if hasattr(v, "tolist") else v)
+    return out
+def spec(ds):
+    cls = tf.data.get_output_classes(ds)
+    return [str(ds.element_spec), str(tf.data.get_output_types(ds)),
+            str(tf.data.get_output_shapes(ds)), str(cls) if isinstance(cls, tf.TypeSpec) else
+            cls.__name__]
+def err(f):
+    try:
+        f()
+    except (TypeError, ValueError) as e:
+        return [type(e).__name__, str(e)]
+r = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
+ds = tf.data.Dataset.from_tensor_slices(r)
+b = ds.batch(2)
+ft = tf.data.Dataset.from_tensors(r)
+m = tf.data.Dataset.from_tensor_slices([[1, 2, 0], [3, 0, 0]]).map(
+    lambda x: tf.RaggedTensor.from_tensor(x[None], padding=0))
+m3 = ft.map(lambda x: (x + 1, x.row_lengths()))
+z = tf.data.Dataset.zip((ds, tf.data.Dataset.range(3)))
+nxt = tf.data.make_initializable_iterator(b).get_next()
+result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.batch(2),
+                                       ds.map(lambda x: x * 2), m3.map(lambda a, c: a))] + [
+    spec(ds.batch(2, drop_remainder=True)), str(m3.element_spec), str(z.element_spec),
+    [str(c) for c in tf.data.get_output_classes(z)][:1], vals(z.map(lambda a, c: a + 1)),
+    type(nxt).__name__, nxt.shape.as_list(), nxt.ragged_rank,
+    [t.shape.as_list() for t in tf.nest.flatten(nxt, expand_composites=True)],
+    err(lambda: ds.padded_batch(2, [None])),
+    err(lambda: tf.data.Dataset.zip((tf.data.Dataset.range(2), ds)).padded_batch(2))]
+"""
+
+
+@pytest.mark.oracle
+def test_ragged_elements_match_tf(oracle):
+    """A RaggedTensor as a dataset component (one variant, as TF's): sliced, as one element,
+    returned by map, batched (one more ragged rank; ragged elements need equal row counts),
+    unbatched, through an iterator (a Tensor for ragged rank 0); padded_batch refuses it."""
+    from data_oracle import DATA_PRELUDE, matches_tf
+    matches_tf(oracle, DATA_PRELUDE + ORACLE_HELPERS + RAGGED)

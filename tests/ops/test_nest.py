@@ -59,3 +59,44 @@ def test_flatten_and_pack_round_trip():
     assert nest.pack_sequence_as(s, flat) == s
     assert nest.flatten(None) == [None] and nest.flatten("ab") == ["ab"]
     assert nest.map_structure(lambda x, y: x + y, [1, (2,)], [10, (20,)]) == [11, (22,)]
+
+
+@pytest.mark.oracle
+def test_expand_composites_matches_tf(oracle):
+    """flatten / pack_sequence_as / map_structure / assert_same_structure opening a
+    RaggedTensor into [flat_values, *row_splits] and a SparseTensor into its three tensors
+    (NumPy parts pack into a RaggedTensorValue / SparseTensorValue, as TF1's)."""
+    code = """
+import numpy as np
+def err(f):
+    try:
+        f()
+    except (TypeError, ValueError) as e:
+        return [type(e).__name__, str(e).splitlines()[0]]
+r = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
+r2 = tf.ragged.constant([[[1], [2]], [[3]]])
+sp = tf.SparseTensor([[0, 1]], [2.0], [3, 4])
+desc = lambda xs: [[x.name, x.shape.as_list()] if hasattr(x, "name") else x for x in xs]
+flat = tf.nest.flatten({"a": r2, "b": (sp, 1), "c": r}, expand_composites=True)
+m = tf.nest.map_structure(lambda x: x * 2, r, expand_composites=True)
+p = tf.nest.pack_sequence_as((r, sp), [np.array([1, 2, 3]), np.array([0, 1, 3], np.int64),
+    np.array([[0]], np.int64), np.array([1.]), np.array([2], np.int64)], expand_composites=True)
+q = tf.nest.pack_sequence_as(r2._type_spec, tf.nest.flatten(r2, expand_composites=True),
+                             expand_composites=True)
+with tf.Session() as s:
+    mv = s.run(m).to_list()
+result = [repr(r._type_spec), repr(r2._type_spec), repr(sp._type_spec), desc(flat),
+          tf.nest.flatten(r)[0] is r, type(m).__name__, m.shape.as_list(), mv,
+          type(p[0]).__name__, p[0].to_list(), type(p[1]).__name__, p[1].dense_shape.tolist(),
+          type(q).__name__, q.ragged_rank, q.shape.as_list(),
+          err(lambda: tf.nest.assert_same_structure(r, r2, expand_composites=True)),
+          err(lambda: tf.nest.assert_same_structure(r, sp, expand_composites=True)),
+          tf.nest.assert_same_structure(r, r * 2, expand_composites=True),
+          err(lambda: tf.nest.map_structure(lambda x: x, r, sp, expand_composites=True)),
+          err(lambda: tf.nest.pack_sequence_as(r, [1], expand_composites=True)),
+          err(lambda: tf.nest.map_structure(lambda x: x, r, foo=1))]
+"""
+    here, there = run_here(code), oracle(code)
+    for i, (a, b) in enumerate(zip(here["ok"], there["ok"])):
+        assert a == b, (i, a, b)
+    assert here == there
