@@ -89,8 +89,10 @@ class Conv(Layer):
         return TensorShape(dims[:batch_rank] + ([self.filters] + sizes if first
                                                 else sizes + [self.filters]))
 
+    groups = 1  # Keras' grouped convolution: the kernel reads in_channels / groups channels
+
     def _kernel_shape(self, in_channels):
-        return self.kernel_size + (in_channels, self.filters)
+        return self.kernel_size + (in_channels // self.groups, self.filters)
 
     # the layer Keras' error for undefined channels names ("" for a plain or separable one)
     _CHANNELS_OWNER = ""
@@ -112,6 +114,11 @@ class Conv(Layer):
     def build(self, input_shape):
         channels = self._input_channels(input_shape)
         if self._KERAS_CONV:
+            if channels % self.groups:
+                raise ValueError("The number of input channels must be evenly divisible by "
+                                 "the number of groups. Received groups=%d, but the input "
+                                 "has %d channels (full input shape is %s)."
+                                 % (self.groups, channels, input_shape))
             self.compute_output_shape(input_shape)  # Keras' check, before any weight
         self.kernel = self.add_weight("kernel", shape=self._kernel_shape(channels),
                                       initializer=self.kernel_initializer,
@@ -133,9 +140,24 @@ class Conv(Layer):
         """The convolution op's padding: Keras' "causal" pads the input first, then VALID."""
         return "VALID" if self.padding == "causal" else self.padding.upper()
 
-    def _convolve(self, inputs):
+    @property
+    def _jit_compiled_convolution_op(self):
+        fn = self.__dict__.get("_jit_conv")
+        if fn is None:
+            def _jit_compiled_convolution_op(inputs, kernel):
+                return Conv._convolve(self, inputs, kernel)
+            fn = self._jit_conv = tf_api().function(_jit_compiled_convolution_op,
+                                                    jit_compile=True)
+        return fn
+
+    def _padded(self, inputs):
+        """The inputs as the convolution op takes them (Keras' causal padding)."""
+        return inputs
+
+    def _convolve(self, inputs, kernel=None):
         tf = tf_api()
-        return tf.nn.convolution(inputs, self.kernel, padding=self._op_padding(),
+        kernel = self.kernel if kernel is None else kernel
+        return tf.nn.convolution(inputs, kernel, padding=self._op_padding(),
                                  strides=list(self.strides),
                                  dilation_rate=list(self.dilation_rate),
                                  data_format=self._fmt(), name=type(self).__name__)
@@ -143,7 +165,13 @@ class Conv(Layer):
     def call(self, inputs):
         tf = tf_api()
         input_shape = inputs.shape
-        outputs = self._convolve(inputs)
+        if self._KERAS_CONV and self.groups > 1:
+            # Keras runs a grouped convolution as a jit-compiled tf.function of the inputs and
+            # the kernel's value (a PartitionedCall of __inference__jit_compiled_convolution_op)
+            outputs = self._jit_compiled_convolution_op(self._padded(inputs),
+                                                        tf.convert_to_tensor(self.kernel))
+        else:
+            outputs = self._convolve(inputs)
         if self.use_bias:
             fmt = "NCHW" if self.data_format == "channels_first" else "NHWC"
             rank = outputs.shape.ndims

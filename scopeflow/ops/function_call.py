@@ -204,9 +204,10 @@ class Function:
     """`tf.function` in a TF1 graph: each call adds a (Stateful)PartitionedCall of the function
     traced for the call's argument signature (traced once per graph and signature)."""
 
-    def __init__(self, python_function, input_signature=None, **options):
+    def __init__(self, python_function, input_signature=None, jit_compile=None, **options):
         self._python_function = python_function
         self._input_signature = check_signature(input_signature)
+        self._jit_compile = jit_compile
         self._cache = {}
         self.__name__ = getattr(python_function, "__name__", "function")
         self.__doc__ = getattr(python_function, "__doc__", None)
@@ -219,8 +220,18 @@ class Function:
         if instance is None:
             return self
         import functools
-        return Function(functools.partial(self._python_function, instance),
-                        self._input_signature)
+        # one Function per instance, as TF's, its traces kept (held by the instance itself,
+        # so both are freed together)
+        slots = getattr(instance, "__dict__", None)
+        key = "_scopeflow_function_%d" % id(self)
+        bound = slots.get(key) if slots is not None else None
+        if bound is None:
+            bound = Function(functools.partial(self._python_function, instance),
+                             self._input_signature, self._jit_compile)
+            bound.__name__ = self.__name__
+            if slots is not None:
+                slots[key] = bound
+        return bound
 
     def __call__(self, *args, **kwargs):
         bound, leaves, key = self._bound(args, kwargs)
@@ -272,7 +283,12 @@ class Function:
 
         traced = trace(body, tuple(specs), names=names)
         traced._function_name = "__inference_%s_%d" % (self.__name__, next(_UIDS))
-        traced.library_attrs = {}
+        # TF's attrs of a tf.function's FunctionDef (jit_compile=True: XLA, never inlined)
+        traced.library_attrs = {"_construction_context": "kEagerRuntime"}
+        if self._jit_compile is not None:
+            traced.library_attrs["_XlaMustCompile"] = bool(self._jit_compile)
+        if self._jit_compile:
+            traced.library_attrs["_noinline"] = True
         return traced, holder["structure"]
 
     def get_concrete_function(self, *args, **kwargs):
@@ -382,5 +398,5 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None,
              experimental_follow_type_hints=None):
     """`tf.function`: in a TF1 graph each call adds a call op of the traced function."""
     if func is None:
-        return lambda f: Function(f, input_signature)
-    return Function(func, input_signature)
+        return lambda f: Function(f, input_signature, jit_compile)
+    return Function(func, input_signature, jit_compile)

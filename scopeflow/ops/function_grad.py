@@ -92,7 +92,7 @@ def _trace_backward(fn, outputs):
                          names=["placeholder"] * len(ys))
     base = _base_name(fn)
     backward._function_name = "__inference___backward_%s_%d" % (base, next(_UIDS))
-    backward.library_attrs = {}
+    backward.library_attrs = dict(getattr(fn, "library_attrs", None) or {})
     return backward, holder["keep"]
 
 

@@ -127,7 +127,8 @@ def function_def(fn, name, library):
     if extra is None:
         fd.attr["_tf_data_function"].b = True
     for k, v in (extra or {}).items():
-        fd.attr[k].CopyFrom(attr_value_pb2.AttrValue(b=v))
+        fd.attr[k].CopyFrom(attr_value_pb2.AttrValue(s=v.encode()) if isinstance(v, str)
+                            else attr_value_pb2.AttrValue(b=v))
     return fd
 
 

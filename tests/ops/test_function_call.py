@@ -64,6 +64,16 @@ CASES = [
     "y = bump(); s = tf.Session(); s.run(w.initializer)\n"
     "result = [[c.name for c in y.op.control_inputs], s.run(y), s.run(w.read_value()), "
     "[o.name for o in bump.get_concrete_function().outputs]]",
+    # a method: one trace per instance and signature; jit_compile's FunctionDef attrs
+    "class M:\n"
+    "    @tf.function(jit_compile=True)\n"
+    "    def go(self, x):\n"
+    "        return x * 2.0\n"
+    "m, m2 = M(), M(); y = m.go(a) + m.go(a * 3.0) + m2.go(a)\n"
+    "z = tf.function(lambda x: x + 1.0, jit_compile=False)(a) + h(a)\n"
+    "lib = tf.get_default_graph().as_graph_def().library.function\n"
+    "result = [len(lib), sorted(sorted((k, str(v).strip()) for k, v in fd.attr.items()) "
+    "for fd in lib), tf.Session().run([y, z], {a: 2.0})]",
 ]
 
 

@@ -34,8 +34,7 @@ def _conv_class(name, base, rank):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None,
                  dilation_rate=1, activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
-        if kwargs.pop("groups", 1) != 1:
-            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
+        groups = kwargs.pop("groups", 1) or 1
         output_padding = None
         if "Transpose" in name or kwargs.get("output_padding", 0) is None:
             output_padding = kwargs.pop("output_padding", None)  # None: as in a config
@@ -45,15 +44,29 @@ def _conv_class(name, base, rank):
         base.__init__(self, filters, kernel_size, strides=strides, padding=padding,
                       data_format=data_format or K.image_data_format(),
                       dilation_rate=dilation_rate, use_bias=use_bias, **kwargs)
+        _set_groups(self, groups)
         if "Transpose" in name:
             self.output_padding = _output_padding(output_padding, self.strides)
+
+    def _padded(self, inputs):
+        return _causal_pad(self, inputs)
 
     def _convolve(self, inputs):
         return base._convolve(self, _causal_pad(self, inputs))
 
     return type(name, (base, Layer), {"__init__": __init__, "rank": rank,
                                       "get_config": _conv_config, "_convolve": _convolve,
+                                      "_padded": _padded,
                                       "__doc__": "`tf.keras.layers.%s`." % name})
+
+
+def _set_groups(layer, groups):
+    """Keras' `groups` (0 or None: 1), checked against `filters` (a depthwise convolution has
+    none); only a plain convolution groups its kernel, the others keep it in their config."""
+    if getattr(layer, "_CHANNELS_OWNER", "") != "DepthwiseConv" and layer.filters % groups:
+        raise ValueError("The number of filters must be evenly divisible by the number of "
+                         "groups. Received: groups=%d, filters=%d" % (groups, layer.filters))
+    layer.__dict__["groups"] = groups
 
 
 def _causal_pad(layer, inputs):
@@ -130,8 +143,7 @@ class _Separable:
                  dilation_rate=1, depth_multiplier=1, activation=None, use_bias=True,
                  depthwise_initializer="glorot_uniform", pointwise_initializer="glorot_uniform",
                  bias_initializer="zeros", **kwargs):
-        if kwargs.pop("groups", 1) != 1:
-            raise NotImplementedError("Grouped convolutions (groups > 1) are not supported.")
+        groups = kwargs.pop("groups", 1) or 1
         if kwargs.get("output_padding", 0) is None:
             kwargs.pop("output_padding")  # as in a config: the default
         kwargs = _keras_args(dict(kwargs, activation=activation,
@@ -144,6 +156,7 @@ class _Separable:
                          data_format=data_format or K.image_data_format(),
                          dilation_rate=dilation_rate, depth_multiplier=depth_multiplier,
                          use_bias=use_bias, **kwargs)
+        _set_groups(self, groups)
 
     depthwise_initializer = property(lambda self: self.depthwise[0])
     depthwise_regularizer = property(lambda self: self.depthwise[1])

@@ -79,3 +79,61 @@ def test_unknown_interpolation_raises_as_tf(oracle):
     code = "result = tf.keras.layers.UpSampling2D(interpolation='cubic')"
     here, there = run_here(code), oracle(code)
     assert agree(here, there), explain(code, here, there)
+
+
+# grouped convolutions: Keras runs them as a jit-compiled tf.function (a PartitionedCall of
+# the inputs and the kernel's value); kernels of in_channels / groups; its errors; the other
+# convolutions keep `groups` in their config only
+GROUPED = """
+K = tf.keras; L = K.layers
+def attempt(f):
+    try:
+        return f()
+    except ValueError as e:
+        return str(e)
+x = tf.placeholder(tf.float32, [None, 6, 6, 4])
+x1 = tf.placeholder(tf.float32, [None, 5, 4])
+made = [(lambda: L.Conv2D(6, 3, groups=2, kernel_initializer=tf.constant_initializer(
+            np.linspace(-1, 1, 108).reshape(3, 3, 2, 6)), bias_initializer="ones"), x),
+        (lambda: L.Conv2D(5, 3, groups=2), x), (lambda: L.Conv2D(6, 3, groups=3), x),
+        (lambda: L.Conv1D(6, 3, groups=4), x1),
+        (lambda: L.Conv3D(2, 3, groups=2), tf.placeholder(tf.float32, [None, 5, 5, 5, 4])),
+        (lambda: L.Conv2DTranspose(6, 3, groups=2), x),
+        (lambda: L.SeparableConv2D(6, 3, groups=2), x),
+        (lambda: L.Conv2D(6, 3, groups=2, data_format="channels_first"),
+         tf.placeholder(tf.float32, [None, 4, 5, 5])),
+        (lambda: L.Conv2D(6, 3, groups=0), x),
+        (lambda: L.Conv1D(4, 3, groups=2, padding="causal", dilation_rate=2), x1)]
+result, layers, outs = [], [], []
+for make, inp in made:
+    l = attempt(make)
+    if isinstance(l, str):
+        result.append(l)
+        continue
+    y = attempt(lambda: l(inp))
+    result.append([y if isinstance(y, str) else [y.name, y.shape.as_list()],
+                   [w.shape.as_list() for w in l.weights], l.get_config()["groups"]])
+    layers.append(l); outs.append(y)
+first = layers[0]
+y2 = first(x * 2.0)
+loss = tf.reduce_sum(tf.square(outs[0])) + tf.reduce_sum(y2)
+g = tf.gradients(loss, [x] + first.weights)
+step = tf.train.GradientDescentOptimizer(0.01).minimize(loss)
+graph = tf.get_default_graph()
+result.append(sorted([o.name, o.type, [i.name for i in o.inputs]]
+                     for o in graph.get_operations() if o.name.startswith("conv2d/")))
+result.append(len(graph.as_graph_def().library.function))
+v = np.cos(np.arange(2 * 6 * 6 * 4)).reshape(2, 6, 6, 4).astype(np.float32)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    result.append(s.run([outs[0]] + g, {x: v}))
+    s.run(step, {x: v})
+    result.append(s.run(loss, {x: v}))
+"""
+
+
+@pytest.mark.oracle
+def test_grouped_convolutions_as_tf(oracle):
+    here, there = run_here(GROUPED), oracle(GROUPED)
+    assert "ok" in there, there
+    assert agree(here, there), explain(GROUPED, here, there)
