@@ -272,6 +272,13 @@ class DatasetV2:
         out = dense_to_sparse_batch(batch_size, row_shape)(self)
         return DatasetV2(out._variant_tensor, out._structure, out._kind)
 
+    def ragged_batch(self, batch_size, drop_remainder=False, row_splits_dtype=_dt.int64,
+                     name=None):
+        """TF2's name of dense_to_ragged_batch; a TF2 dataset even from a TF1 one, as TF's."""
+        from scopeflow.data.ragged_data import dense_to_ragged_batch
+        out = dense_to_ragged_batch(batch_size, drop_remainder, row_splits_dtype)(self)
+        return DatasetV2(out._variant_tensor, out._structure, out._kind)
+
     def rejection_resample(self, class_func, target_dist, initial_dist=None, seed=None,
                            name=None):
         from scopeflow.data.resampling import rejection_resample
