@@ -48,7 +48,8 @@ from scopeflow.data.iterators import (
 
 __all__ = ["assert_cardinality", "AUTOTUNE", "bucket_by_sequence_length", "cardinality",
            "choose_from_datasets", "copy_to_device", "Counter", "CsvDataset",
-           "dense_to_ragged_batch", "dense_to_sparse_batch", "enumerate_dataset", "get_next_as_optional",
+           "dense_to_ragged_batch", "dense_to_sparse_batch", "enumerate_dataset",
+           "get_next_as_optional",
            "get_single_element", "get_structure", "group_by_reducer", "group_by_window",
            "ignore_errors", "INFINITE_CARDINALITY", "make_batched_features_dataset",
            "make_csv_dataset", "make_initializable_iterator", "make_one_shot_iterator",
