@@ -15,9 +15,12 @@ from tensorboard.compat.proto import types_pb2
 from scopeflow.errors import InvalidArgumentError, UnimplementedError
 from scopeflow.lowering.context import run_error
 
-# Ops that hold or pass quantized values along, or have kernels for them (ops/quantize.py).
+# Ops that hold or pass quantized values along, or have kernels for them (ops/quantize.py,
+# ops/quantized_math.py).
 _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity",
-                              "QuantizeV2", "Dequantize"})
+                              "QuantizeV2", "Dequantize", "Requantize", "RequantizationRange",
+                              "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
+                              "QuantizedReluX"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -1,0 +1,326 @@
+"""TF's ops on quantized values with their float ranges: Requantize, RequantizationRange,
+QuantizeDownAndShrinkRange, QuantizedRelu and QuantizedRelu6, with the bits of TF's reference
+CPU kernels (quantization_utils.h).
+
+A qint32 value read as float takes TF's DEQUANTIZE_WITH_EIGEN expression (its range's float
+steps, min rounded onto the grid), written back with QUANTIZE_WITH_EIGEN; qint32 to quint8
+goes TF's fixed-point way (16 fraction bits, int64 products shifted right by 32). Scalar
+conversions (a range's ends, Relu's zero) follow QuantizedToFloat / FloatToQuantized's
+double arithmetic.
+
+    >>> import scopeflow as tf
+    >>> tf.raw_ops.RequantizationRange(input=tf.constant([(5,)], tf.qint32), input_min=-1.0,
+    ...                                input_max=1.0).output_min.shape
+    TensorShape([])
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops.array_base import check_rank
+from scopeflow.ops.op_types import FIXED
+from scopeflow.ops.op_util import check_allowed, typed_op
+from scopeflow.ops.quantize import (_QTYPES, _Arith, _integers, _limits, _min_first,
+                                    _min_first_back, _Typed)
+from scopeflow.ops.registry import ANY, spec
+from scopeflow.ops.rounding import _tie_int, round_each
+from scopeflow.ops.value_checks import check
+
+__all__ = []
+
+_F = np.float32
+_D = np.float64
+_I = np.int64
+_F32 = "float32"
+FIXED.update({
+    "Requantize": ((1, "input_min", _F32), (2, "input_max", _F32),
+                   (3, "requested_output_min", _F32), (4, "requested_output_max", _F32)),
+    "RequantizationRange": ((1, "input_min", _F32), (2, "input_max", _F32)),
+    "QuantizeDownAndShrinkRange": ((1, "input_min", _F32), (2, "input_max", _F32)),
+    "QuantizedRelu": ((1, "min_features", _F32), (2, "max_features", _F32)),
+    "QuantizedRelu6": ((1, "min_features", _F32), (2, "max_features", _F32)),
+    "QuantizedReluX": ((1, "max_value", _F32), (2, "min_features", _F32),
+                       (3, "max_features", _F32)),
+})
+_SCALAR = spec((), _dt.float32)
+_RANGE = {"input_min": _dt.float32, "input_max": _dt.float32}
+
+# TF's CPU kernels: (input type, output type) pairs per op
+_KERNELS = {
+    "Requantize": (("qint32", "qint8"), ("qint32", "quint8")),
+    "QuantizeDownAndShrinkRange": (("qint32", "quint8"),),
+    "RequantizationRange": (("qint32", None),),
+    "QuantizedRelu": (("quint8", "quint8"), ("qint32", "qint32")),
+    "QuantizedRelu6": (("quint8", "quint8"), ("qint32", "qint32")),
+    "QuantizedReluX": (),
+}
+
+
+def _enum(name):
+    return "DT_" + name.upper()
+
+
+def _no_kernel(ctx, op_type, tin, tout):
+    """TF's run-time error where its CPU has no kernel for the types; True then."""
+    kernels = _KERNELS[op_type]
+    if (tin, tout) in kernels:
+        return False
+    attrs = "Tinput=%s" % _enum(tin) + ("" if tout is None else ", out_type=%s" % _enum(tout))
+    lines = "".join("  device='CPU'; Tinput in [%s]%s\n" % (
+        _enum(a), "" if b is None else "; out_type in [%s]" % _enum(b)) for a, b in kernels)
+    node = ctx.op._name if ctx is not None else op_type
+    check(ctx, False, "No OpKernel was registered to support Op '%s' used by {{node %s}} with "
+          "these attrs: [%s]\nRegistered devices: [CPU]\nRegistered kernels:\n%s"
+          % (op_type, node, attrs, lines or "  <no registered kernels>\n"))
+    return True
+
+
+def _type_name(ctx, i):
+    return ctx.op._inputs[i].dtype.base_dtype.name
+
+
+def _float_text(v):
+    """A float32 as TF's StrCat writes it (shortest digits, no trailing '.0')."""
+    t = repr(float(np.float32(v)))
+    short = np.format_float_positional(np.float32(v), trim="-") if abs(float(v)) < 1e16 else t
+    return short if len(short) <= len(t) + 2 else t
+
+
+# ---- shape rules ----------------------------------------------------------------------------
+def _scalars(*ranges):
+    for r in ranges:
+        check_rank(r, 0)
+
+
+def _requantize_shape(input, input_min, input_max, lo, hi, *, out_type, **attrs):  # noqa: A002
+    check_allowed(input, "input", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    _scalars(input_min, input_max, lo, hi)
+    return [(input.shape, out_type), _SCALAR, _SCALAR]
+
+
+def _range_shape(input, input_min, input_max, **attrs):  # noqa: A002
+    check_allowed(input, "input", _QTYPES)
+    _scalars(input_min, input_max)
+    return [_SCALAR, _SCALAR]
+
+
+def _shrink_shape(input, input_min, input_max, *, out_type, **attrs):  # noqa: A002
+    check_allowed(input, "input", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    _scalars(input_min, input_max)
+    return [(input.shape, out_type), _SCALAR, _SCALAR]
+
+
+def _relu_shape(features, lo, hi, *, out_type=_dt.quint8, **attrs):
+    check_allowed(features, "features", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    _scalars(lo, hi)
+    return [(features.shape, out_type), _SCALAR, _SCALAR]
+
+
+def _relux_shape(features, max_value, lo, hi, *, out_type=_dt.quint8, **attrs):
+    check_allowed(features, "features", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    _scalars(max_value, lo, hi)
+    return [(features.shape, out_type), _SCALAR, _SCALAR]
+
+
+# ---- quantization_utils' arithmetic ---------------------------------------------------------
+def _first(k, v):
+    """A range input's first element (the kernels read `flat<float>()(0)`; 0 for none)."""
+    flat = k.m.asarray(v, _F).reshape(-1)
+    return flat[0] if flat.shape[0] else _F(0)
+
+
+def _round_away(x, m):
+    """C's round (half away from zero), exact in the type of `x`."""
+    t = m.trunc(x)
+    return t + m.where(m.abs(x - t) >= 0.5, m.sign(x), 0).astype(t.dtype)
+
+
+def _scalar_to_float(q, lo, hi, dtype):
+    """QuantizedToFloat<T>: one quantized integer as float32 (double arithmetic); the range's
+    constants on the host where it is known."""
+    k = _Arith(lo, hi)
+    m = k.m
+    low, _ = _limits(dtype)
+    steps = float(1 << (8 * np.dtype(dtype.as_numpy_dtype[0]).itemsize))
+    rng = (hi - lo).astype(_D) * (steps / (steps - 1.0))
+    scale = rng / steps
+    scale32 = scale.astype(_F)
+    safe = m.where(scale32 == 0, _F(1), scale32)
+    rounded = k.rnd(_round_away(k.rnd(k.div(lo, safe)), m) * scale32).astype(_D)
+    traced = m is jnp or isinstance(q, jax.core.Tracer)
+    qm = jnp if traced else np
+    # (a qint32 reaches double through float: TF's qint32 converts by its float operator)
+    prod = (qm.asarray(q).astype(_F).astype(_D) - float(low)) * scale
+    if traced:  # (no fused multiply-add with the sum: TF rounds the product first)
+        prod = round_each(prod, tie=_tie_int)
+    out = (rounded + prod).astype(_F)
+    return qm.where(lo == hi, lo, out)
+
+
+def _float_to_scalar(k, x, lo, hi, dtype):
+    """FloatToQuantized<T>: one float32 as a quantized integer (int64 after double rounding),
+    clamped to the type."""
+    m = k.m
+    low, high = _limits(dtype)
+    steps = float(1 << (8 * np.dtype(dtype.as_numpy_dtype[0]).itemsize))
+    rng = (hi - lo).astype(_D) * (steps / (steps - 1.0))
+    scale = k.div(steps, m.where(rng == 0, 1.0, rng))
+    q = (_round_away(k.rnd(m.asarray(x, _D) * scale), m)
+         - _round_away(k.rnd(lo.astype(_D) * scale), m))
+    q = m.where(lo == hi, float(low), q + float(low))
+    return m.clip(q, float(low), float(high)).astype(_I)
+
+
+def _fixed_point_8bit(k, x, lo, hi, out_lo, out_hi):
+    """RequantizeManyInNewRangeUsingEigen<qint32, quint8>: TF's fixed-point path."""
+    m = k.m
+    in_range = (hi - lo).astype(_F)
+    out_range = (out_hi - out_lo).astype(_F)
+    zero = out_range == 0
+    safe = m.where(zero, _F(1), out_range).astype(_D)
+    recip = m.where(zero, 0.0, k.div(255.0, safe)).astype(_F)
+    rezero = k.div((lo + hi).astype(_F).astype(_D), 2.0).astype(_F)
+    scale_fp = m.where(zero, 0.0, m.trunc(k.div(255.0 * 65536.0 * in_range.astype(_D), safe)))
+    in_off = m.trunc(k.rnd(rezero * recip) * _F(65536)).astype(_I)
+    out_off = m.where(zero, 0.0, m.trunc(k.div(65536.0 * (out_lo.astype(_D) * 255.0), safe)))
+    delta = in_off - out_off.astype(_I) + _I(1 << 15)
+    # (Eigen's cast of qint32 to int64 goes through float, as TF's qint32 converts)
+    wide = jnp.asarray(x).astype(_F).astype(_I)
+    fp = ((wide * scale_fp.astype(_I)) >> 32) + delta
+    return jnp.clip(fp >> 16, 0, 255).astype(np.uint8)
+
+
+def _requantized(k, x, lo, hi, out_lo, out_hi, tin, tout):
+    if (tin.name, tout.name) == ("qint32", "quint8"):
+        return _fixed_point_8bit(k, x, lo, hi, out_lo, out_hi)
+    xf = jnp.asarray(x).astype(_F)
+    return _min_first(k, _min_first_back(k, xf, lo, hi, tin).astype(_F), out_lo, out_hi, tout)
+
+
+def _actual_range(k, x, lo, hi, dtype):
+    """The float range of the values present (min at most 0), as RequantizationRange."""
+    low, high = _limits(dtype)
+    xm = np if isinstance(x, np.ndarray) else jnp
+    qmin = xm.min(x) if np.size(x) else np.asarray(high, x.dtype)
+    qmax = xm.max(x) if np.size(x) else np.asarray(low, x.dtype)
+    a = _scalar_to_float(qmin, lo, hi, dtype)
+    b = _scalar_to_float(qmax, lo, hi, dtype)
+    return (jnp if isinstance(a, jax.Array) else np).minimum(_F(0), a), b
+
+
+def _rank_error(ctx, names_values):
+    """TF 2.21's check that the range inputs are scalars; True where one is not."""
+    for name, v in names_values:
+        if np.ndim(v) != 0:
+            check(ctx, False, "`%s` must be rank 0 but is rank %d" % (name, np.ndim(v)))
+            return True
+    return False
+
+
+# ---- kernels --------------------------------------------------------------------------------
+@typed_op("Requantize", infer=_requantize_shape, context=True, multi=True,
+          types=dict(_RANGE, input=ANY, requested_output_min=_dt.float32,
+                     requested_output_max=_dt.float32))
+def _requantize(ctx, input, input_min, input_max, requested_output_min,  # noqa: A002
+                requested_output_max, *, out_type, Tinput=None):  # noqa: N803
+    tin = ctx.op._inputs[0].dtype.base_dtype
+    shape = np.shape(input)
+    stand_in = [jnp.zeros(shape, out_type.as_numpy_dtype[0]), jnp.zeros((), _F),
+                jnp.zeros((), _F)]
+    if _no_kernel(ctx, "Requantize", tin.name, out_type.name) or _rank_error(ctx, (
+            ("input_min", input_min), ("input_max", input_max),
+            ("requested_output_min", requested_output_min),
+            ("requested_output_max", requested_output_max))):
+        return stand_in
+    k = _Arith(input_min, input_max, requested_output_min, requested_output_max)
+    m = k.m
+    lo, hi = m.asarray(input_min, _F), m.asarray(input_max, _F)
+    out_lo, out_hi = m.asarray(requested_output_min, _F), m.asarray(requested_output_max, _F)
+    check(ctx, out_lo <= 0, lambda v: "requested_output_min must be <= 0, but got %s"
+          % _float_text(v), data=(out_lo,))
+    check(ctx, ~((out_lo <= 0) & (out_hi < out_lo)),
+          lambda a, b: "requested_output_max must be >= requested_output_min, but got %s and %s"
+          % (_float_text(a), _float_text(b)), data=(out_hi, out_lo))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out = _requantized(k, _integers(input), lo, hi, out_lo, out_hi, tin, out_type)
+    return [out, jnp.asarray(out_lo), jnp.asarray(out_hi)]
+
+
+@typed_op("RequantizationRange", infer=_range_shape, context=True, multi=True,
+          types=dict(_RANGE, input=ANY))
+def _requantization_range(ctx, input, input_min, input_max, *, Tinput=None):  # noqa: A002,N803
+    tin = ctx.op._inputs[0].dtype.base_dtype
+    if _no_kernel(ctx, "RequantizationRange", tin.name, None):
+        return [jnp.zeros((), _F), jnp.zeros((), _F)]
+    k = _Arith(input_min, input_max)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        lo, hi = _actual_range(k, _integers(input), _first(k, input_min), _first(k, input_max),
+                               tin)
+    return [jnp.asarray(lo), jnp.asarray(hi)]
+
+
+@typed_op("QuantizeDownAndShrinkRange", infer=_shrink_shape, context=True, multi=True,
+          types=dict(_RANGE, input=ANY))
+def _quantize_down_and_shrink_range(ctx, input, input_min, input_max, *,  # noqa: A002
+                                    out_type, Tinput=None):  # noqa: N803
+    tin = ctx.op._inputs[0].dtype.base_dtype
+    if _no_kernel(ctx, "QuantizeDownAndShrinkRange", tin.name, out_type.name) or _rank_error(
+            ctx, (("input_min", input_min), ("input_max", input_max))):
+        return [jnp.zeros(np.shape(input), out_type.as_numpy_dtype[0]), jnp.zeros((), _F),
+                jnp.zeros((), _F)]
+    k = _Arith(input_min, input_max)
+    lo, hi = k.m.asarray(input_min, _F), k.m.asarray(input_max, _F)
+    x = _integers(input)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out_lo, out_hi = _actual_range(k, x, lo, hi, tin)
+        out = _requantized(_Arith(out_lo, out_hi, lo, hi), x, lo, hi, out_lo, out_hi, tin,
+                           out_type)
+    return [out, jnp.asarray(out_lo), jnp.asarray(out_hi)]
+
+
+def _relu(ctx, op_type, features, lo, hi, out_type, top=None):
+    tin = ctx.op._inputs[0].dtype.base_dtype
+    x = _integers(features)
+    if _no_kernel(ctx, op_type, tin.name, out_type.name):
+        return [jnp.zeros(np.shape(x), out_type.as_numpy_dtype[0]), jnp.zeros((), _F),
+                jnp.zeros((), _F)]
+    k = _Arith(lo, hi, top)
+    lo, hi = _first(k, lo), _first(k, hi)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        floor = _float_to_scalar(k, _F(0), lo, hi, tin)
+        x = jnp.asarray(x)
+        out = jnp.maximum(x, jnp.asarray(floor).astype(x.dtype))
+        if top is not None:
+            ceil = _float_to_scalar(k, _first(k, top), lo, hi, tin)
+            out = jnp.minimum(out, jnp.asarray(ceil).astype(out.dtype))
+    return [out, jnp.asarray(lo), jnp.asarray(hi)]
+
+
+@typed_op("QuantizedRelu", infer=_relu_shape, context=True, multi=True,
+          types={"features": ANY, "min_features": _dt.float32, "max_features": _dt.float32})
+def _quantized_relu(ctx, features, min_features, max_features, *, out_type=_dt.quint8,
+                    Tinput=None):  # noqa: N803
+    return _relu(ctx, "QuantizedRelu", features, min_features, max_features, out_type)
+
+
+@typed_op("QuantizedRelu6", infer=_relu_shape, context=True, multi=True,
+          types={"features": ANY, "min_features": _dt.float32, "max_features": _dt.float32})
+def _quantized_relu6(ctx, features, min_features, max_features, *, out_type=_dt.quint8,
+                     Tinput=None):  # noqa: N803
+    return _relu(ctx, "QuantizedRelu6", features, min_features, max_features, out_type,
+                 top=_F(6))
+
+
+@typed_op("QuantizedReluX", infer=_relux_shape, context=True, multi=True,
+          types={"features": ANY, "max_value": _dt.float32, "min_features": _dt.float32,
+                 "max_features": _dt.float32})
+def _quantized_relu_x(ctx, features, max_value, min_features, max_features, *,
+                      out_type=_dt.quint8, Tinput=None):  # noqa: N803
+    return _relu(ctx, "QuantizedReluX", features, min_features, max_features, out_type,
+                 top=max_value)
