@@ -43,6 +43,8 @@ FIXED.update({
     "QuantizedRelu6": ((1, "min_features", _F32), (2, "max_features", _F32)),
     "QuantizedReluX": ((1, "max_value", _F32), (2, "min_features", _F32),
                        (3, "max_features", _F32)),
+    "QuantizedMatMul": ((2, "min_a", _F32), (3, "max_a", _F32), (4, "min_b", _F32),
+                        (5, "max_b", _F32)),
 })
 _SCALAR = spec((), _dt.float32)
 _RANGE = {"input_min": _dt.float32, "input_max": _dt.float32}
@@ -55,6 +57,7 @@ _KERNELS = {
     "QuantizedRelu": (("quint8", "quint8"), ("qint32", "qint32")),
     "QuantizedRelu6": (("quint8", "quint8"), ("qint32", "qint32")),
     "QuantizedReluX": (),
+    "QuantizedMatMul": (("quint8", "quint8", "qint32"),),
 }
 
 
@@ -62,14 +65,16 @@ def _enum(name):
     return "DT_" + name.upper()
 
 
-def _no_kernel(ctx, op_type, tin, tout):
+def _no_kernel(ctx, op_type, tin, tout, names=("Tinput", "out_type")):
     """TF's run-time error where its CPU has no kernel for the types; True then."""
     kernels = _KERNELS[op_type]
-    if (tin, tout) in kernels:
+    got = (tin, tout) if isinstance(tin, str) else tuple(tin) + (tout,)
+    if got in kernels:
         return False
-    attrs = "Tinput=%s" % _enum(tin) + ("" if tout is None else ", out_type=%s" % _enum(tout))
-    lines = "".join("  device='CPU'; Tinput in [%s]%s\n" % (
-        _enum(a), "" if b is None else "; out_type in [%s]" % _enum(b)) for a, b in kernels)
+    attrs = ", ".join("%s=%s" % (n, _enum(t)) for n, t in zip(names, got) if t is not None)
+    lines = "".join("  device='CPU'; %s\n" % "; ".join(
+        "%s in [%s]" % (n, _enum(t)) for n, t in zip(names, k) if t is not None)
+        for k in kernels)
     node = ctx.op._name if ctx is not None else op_type
     check(ctx, False, "No OpKernel was registered to support Op '%s' used by {{node %s}} with "
           "these attrs: [%s]\nRegistered devices: [CPU]\nRegistered kernels:\n%s"
@@ -324,3 +329,86 @@ def _quantized_relu_x(ctx, features, max_value, min_features, max_features, *,
                       out_type=_dt.quint8, Tinput=None):  # noqa: N803
     return _relu(ctx, "QuantizedReluX", features, min_features, max_features, out_type,
                  top=max_value)
+
+
+# ---- QuantizedMatMul ------------------------------------------------------------------------
+def _matmul_shape(a, b, min_a, max_a, min_b, max_b, *, Toutput=_dt.qint32,  # noqa: N803
+                  transpose_a=False, transpose_b=False, **attrs):
+    from scopeflow.ops.linalg import _matmul_shape as matmul
+    check_allowed(a, "a", _QTYPES)
+    check_allowed(b, "b", _QTYPES)
+    check_allowed(_Typed(Toutput), "Toutput", _QTYPES)
+    shape = matmul(a, b, transpose_a=transpose_a, transpose_b=transpose_b)[0]
+    _scalars(min_a, max_a, min_b, max_b)
+    return [(shape, Toutput), _SCALAR, _SCALAR]
+
+
+def _zero_point(k, lo, hi, dtype):
+    """FloatToQuantizedUnclamped<T>(0.0f, lo, hi): the integer standing for 0.0."""
+    m = k.m
+    low, _ = _limits(dtype)
+    steps = float(1 << (8 * np.dtype(dtype.as_numpy_dtype[0]).itemsize))
+    rng = (hi - lo).astype(_D) * (steps / (steps - 1.0))
+    scale = k.div(steps, m.where(rng == 0, 1.0, rng))
+    q = -_round_away(k.rnd(lo.astype(_D) * scale), m) + float(low)
+    return m.where(lo == hi, float(low), q).astype(_I).astype(np.int32)
+
+
+def _product_range(k, min_a, max_a, min_b, max_b, ta, tb, tout):
+    """QuantizationRangeForMultiplication: one step of a times one of b, over `tout`."""
+    def level(lo, hi, t):
+        low, high = _limits(t)
+        return k.div((hi - lo).astype(_F), _F(high - low))
+    step = k.rnd(level(min_a, max_a, ta) * level(min_b, max_b, tb))
+    low, high = _limits(tout)
+    return k.rnd(step * _F(low)), k.rnd(step * _F(high))
+
+
+def _shape_text(v):
+    return "[%s]" % ",".join(str(d) for d in np.shape(v))
+
+
+@typed_op("QuantizedMatMul", infer=_matmul_shape, context=True, multi=True,
+          types={"a": ANY, "b": ANY, "min_a": _dt.float32, "max_a": _dt.float32,
+                 "min_b": _dt.float32, "max_b": _dt.float32})
+def _quantized_mat_mul(ctx, a, b, min_a, max_a, min_b, max_b, *, Toutput=_dt.qint32,  # noqa: N803
+                       transpose_a=False, transpose_b=False, Tactivation=None, T1=None, T2=None):
+    ta, tb = (ctx.op._inputs[i].dtype.base_dtype for i in (0, 1))
+    sa, sb = np.shape(a), np.shape(b)
+    ok_shapes = len(sa) == 2 and len(sb) == 2
+    m_ = sa[1 if transpose_a else 0] if ok_shapes else 0
+    n_ = sb[0 if transpose_b else 1] if ok_shapes else 0
+    stand_in = [jnp.zeros((m_, n_), Toutput.as_numpy_dtype[0]), jnp.zeros((), _F),
+                jnp.zeros((), _F)]
+    if _no_kernel(ctx, "QuantizedMatMul", (ta.name, tb.name), Toutput.name,
+                  ("T1", "T2", "Toutput")):
+        return stand_in
+    if np.ndim(min_a) != 0:
+        check(ctx, False, "min_a must be a scalar, but got shape" + _shape_text(min_a))
+        return stand_in
+    for name, v in (("max_a", max_a), ("min_b", min_b), ("max_b", max_b)):
+        if np.size(v) != 1:
+            check(ctx, False, "%s must be a scalar, but got shape%s" % (name, _shape_text(v)))
+            return stand_in
+    k = _Arith(min_a, max_a, min_b, max_b)
+    lo_a, hi_a, lo_b, hi_b = (_first(k, v) for v in (min_a, max_a, min_b, max_b))
+    check(ctx, hi_a > lo_a, "max_a must be larger than min_a.")
+    check(ctx, hi_b > lo_b, "max_b must be larger than min_b.")
+    for i, s in enumerate((sa, sb)):
+        if len(s) != 2:
+            check(ctx, False, "In[%d] is not a matrix" % i)
+            return stand_in
+    inner_a, inner_b = sa[0 if transpose_a else 1], sb[1 if transpose_b else 0]
+    if inner_a != inner_b:
+        check(ctx, False, "Matrix size-incompatible: In[0]: %s, In[1]: %s"
+              % (_shape_text(a), _shape_text(b)))
+        return stand_in
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        za, zb = _zero_point(k, lo_a, hi_a, ta), _zero_point(k, lo_b, hi_b, tb)
+        lo_c, hi_c = _product_range(k, lo_a, hi_a, lo_b, hi_b, ta, tb, Toutput)
+    x = jnp.asarray(_integers(a)).astype(np.int32) - jnp.asarray(za)
+    y = jnp.asarray(_integers(b)).astype(np.int32) - jnp.asarray(zb)
+    x = x.T if transpose_a else x
+    y = y.T if transpose_b else y
+    out = jax.lax.dot(x, y, preferred_element_type=np.int32)
+    return [out, jnp.asarray(lo_c, _F), jnp.asarray(hi_c, _F)]

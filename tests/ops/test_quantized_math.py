@@ -1,6 +1,7 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
-ReluX against real TF: TF's bits over a spread of qint32 values and ranges (known and fed),
-the output ranges, the graph, and TF's errors at graph building and at run time."""
+ReluX and QuantizedMatMul against real TF: TF's bits over a spread of values and ranges
+(known and fed), the output ranges, the graph, and TF's errors at graph building and at run
+time."""
 
 import pytest
 from approx import agree, explain
@@ -145,6 +146,49 @@ for g in runs:
     for feed in ([2.], 2., -2., 0.5, -1.):
         with tf.Session() as s:
             result.append(err(lambda: s.run(g(), {a: feed, x: X[:3]})))
+""",
+    "matmul": """
+A = rng.randint(0, 256, (5, 7)).astype(np.uint8)
+B = rng.randint(0, 256, (7, 3)).astype(np.uint8)
+a = tf.placeholder(tf.quint8, [None, None]); b = tf.placeholder(tf.quint8, [None, None])
+p = [tf.placeholder(tf.float32, []) for _ in range(4)]
+outs = []
+for ra, rb in (((-1., 1.), (-1., 1.)), ((0., 6.), (-3.7, 2.1)), ((-100., 50.), (0.5, 3.)),
+               ((-1e-3, 2e-3), (-5e4, 7e4)), ((-5., -1.), (2., 3.))):
+    outs.append(list(tf.raw_ops.QuantizedMatMul(a=a, b=b, min_a=ra[0], max_a=ra[1],
+                                                min_b=rb[0], max_b=rb[1])))
+outs.append(list(tf.raw_ops.QuantizedMatMul(a=tf.transpose(a) if False else a, b=b,
+                                            min_a=p[0], max_a=p[1], min_b=p[2], max_b=p[3])))
+t = tf.raw_ops.QuantizedMatMul(a=a, b=b, min_a=-2., max_a=3., min_b=-1., max_b=4.,
+                               transpose_a=True, transpose_b=True, name="mm")
+result = [repr(t), str(t.out.op.node_def), graph()]
+with tf.Session() as s:
+    result += [[bits(v) for v in o] for o in s.run(outs, {a: A, b: B, p[0]: -2.5, p[1]: 7.,
+                                                           p[2]: 0., p[3]: 1e-3})]
+    result.append([bits(v) for v in s.run(t, {a: A.T, b: B.T})])
+    big = rng.randint(0, 256, (40, 300)).astype(np.uint8)
+    result.append([bits(v) for v in s.run(outs[1], {a: big, b: big.T})])
+M = tf.raw_ops.QuantizedMatMul
+result += [
+    err(lambda: M(a=tf.placeholder(tf.quint8, [2, 3]), b=tf.placeholder(tf.quint8, [4, 2]),
+                  min_a=0., max_a=1., min_b=0., max_b=1.)),
+    err(lambda: M(a=tf.placeholder(tf.quint8, [2]), b=b, min_a=0., max_a=1., min_b=0.,
+                  max_b=1.)),
+    err(lambda: M(a=a, b=b, min_a=[0.], max_a=1., min_b=0., max_b=1.)),
+    err(lambda: M(a=a, b=tf.zeros([2, 2]), min_a=0., max_a=1., min_b=0., max_b=1.)),
+    err(lambda: M(a=a, b=b, min_a=0., max_a=1., min_b=0., max_b=1., Toutput=tf.float32)),
+]
+f = tf.placeholder(tf.float32)
+runs = [(dict(min_a=f), [0.]), (dict(max_a=f), [1.]), (dict(min_b=f), [[0.]]),
+        (dict(max_b=f), []), (dict(max_a=f), 0.), (dict(max_b=f), -1.),
+        (dict(max_a=f), [1., 2.])]
+for kw, feed in runs:
+    args = dict(a=a, b=b, min_a=0., max_a=1., min_b=0., max_b=1.)
+    args.update(kw)
+    with tf.Session() as s:
+        result.append(err(lambda: s.run(M(**args), {a: A, b: B, f: feed})))
+with tf.Session() as s:
+    result.append(err(lambda: s.run(outs[0], {a: A, b: A})))
 """,
 }
 
