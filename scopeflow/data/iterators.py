@@ -81,6 +81,11 @@ class Iterator:
         if not st.same_structure(mine, theirs):
             raise TypeError("Expected output types %r but got dataset with output types %r."
                             % (st.types_of(mine), st.types_of(theirs)))
+        classes = [st.classes_of(mine), st.classes_of(theirs)]
+        if any(a is not b for a, b in zip(*map(st.flatten, classes))):
+            # (a RaggedTensorSpec is its own output class: TF compares them by identity)
+            raise TypeError("Expected output classes %r but got dataset with output classes "
+                            "%r." % tuple(classes))
         for a, b in zip(st.flatten(mine), st.flatten(theirs)):
             if a.dtype != b.dtype:
                 raise TypeError("Expected output types %r but got dataset with output types %r."

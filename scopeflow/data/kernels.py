@@ -110,7 +110,7 @@ _simple("FixedLengthRecordDatasetV2", lambda op, f, h, r, t, buf, comp: readers.
     f, h, r, t, comp))
 _simple("GeneratorDataset", lambda op, *args: producers.Generator(
     op._attrs["generator"], [np.asarray(a)[()] for a in args], op._attrs["specs"],
-    op._attrs["flatten"]))
+    op._attrs["flatten"], op._attrs.get("spec_text")))
 
 
 @host_kernel("PaddedBatchDatasetV2")

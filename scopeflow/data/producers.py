@@ -85,10 +85,14 @@ def _put(q, stop, item, poll=0.1):
 class Generator(HostDataset):
     """`from_generator`: a fresh call of `fn(*args)` per pass, values cast to the specs."""
 
-    def __init__(self, fn, args, specs, flatten):
+    def __init__(self, fn, args, specs, flatten, spec_text=None):
         self.fn, self.args, self.specs, self.flatten = fn, args, specs, flatten
+        self.spec_text = spec_text
 
     def __iter__(self):
+        return Raising(self._pass())
+
+    def _pass(self):
         it = iter(self.fn(*self.args))
         while True:
             try:
@@ -105,10 +109,21 @@ class Generator(HostDataset):
             if len(flat) != len(self.specs):
                 raise _invalid("`generator` yielded an element that did not match the expected "
                                "structure.")
-            yield tuple(_cast(v, s) for v, s in zip(flat, self.specs))
+            try:
+                yield tuple(_cast(v, s) for v, s in zip(flat, self.specs))
+            except _Mismatch:  # (TF's message names the whole element; the pass goes on)
+                got = [_value_spec(v, s) for v, s in zip(flat, self.specs)]
+                yield Failed(_invalid(
+                    "TypeError: `generator` yielded an element of %s where an element of %s "
+                    "was expected." % (self.text(got), self.text(self.specs))))
+
+    def text(self, specs):
+        return self.spec_text(specs) if self.spec_text else repr(specs[0])
 
 
 def _cast(v, spec):
+    if getattr(spec, "ragged", False):
+        return _cast_ragged(v, spec)
     dt = spec.dtype
     if dt.name == "string":
         arr = np.asarray(v, dtype=object)
@@ -127,6 +142,37 @@ def _cast(v, spec):
         raise _invalid("`generator` yielded an element of shape %s where an element of shape "
                        "%s was expected." % (tuple(out.shape), spec.shape))
     return out
+
+
+def _cast_ragged(v, spec):
+    """A yielded RaggedTensorValue (an array for ragged rank 0) as a ragged component."""
+    from scopeflow.core.type_spec import TensorSpec
+    from scopeflow.data.host import RaggedItem
+    splits = spec.row_splits_dtype.as_numpy_dtype
+    if spec.ragged_rank <= 0 and not hasattr(v, "row_splits"):
+        return RaggedItem(_cast(v, TensorSpec(spec.shape, spec.dtype)), splits)
+    if not hasattr(v, "row_splits"):
+        raise _invalid("TypeError: `generator` yielded an element that did not match the "
+                       "expected structure. The expected structure was %r, but the yielded "
+                       "element was %r." % (spec, v))
+    if not spec.is_compatible_with(_value_spec(v, spec)):
+        raise _Mismatch()
+    return RaggedItem(v, splits)
+
+
+class _Mismatch(Exception):
+    """A yielded ragged value not of its spec (Generator reports the whole element)."""
+
+
+def _value_spec(v, spec):
+    """The spec of yielded value `v` of a component of `spec` (a dense one: `spec`)."""
+    if not getattr(spec, "ragged", False) or not hasattr(v, "row_splits"):
+        return spec
+    from scopeflow import dtypes as _dt
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.ragged.ragged_spec import RaggedTensorSpec
+    return RaggedTensorSpec(TensorShape(list(v.shape)), _dt.as_dtype(v.flat_values.dtype),
+                            v.ragged_rank, _dt.as_dtype(v.row_splits.dtype))
 
 
 def _shape(arr):

@@ -86,6 +86,8 @@ def from_generator(generator, output_types, output_shapes, args, output_signatur
     def body(_):
         variant = g.generator_dataset(arg_tensors, generator=generator, specs=specs,
                                       flatten=lambda v: _flatten_value(structure, v),
+                                      spec_text=lambda flat: st.spec_text(
+                                          st.pack(structure, flat)),
                                       **_attrs(structure))
         return DatasetV1(variant, structure, "_GeneratorDataset")
 

@@ -210,6 +210,8 @@ def normalize(element, name="normalize_element", sliced=False):
     specs = []
     for i, sp in enumerate(sparse):
         if ragged[i]:
+            from scopeflow.ragged.ragged_tensor import convert_to_tensor_or_ragged_tensor
+            tensors[i] = convert_to_tensor_or_ragged_tensor(tensors[i])
             specs.append(tensors[i]._type_spec)
             tensors[i] = _ragged_variant(tensors[i], sliced)
         elif sp:

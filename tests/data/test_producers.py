@@ -45,3 +45,46 @@ def test_order_and_errors_are_the_pipelines():
     with pytest.raises(StopIteration):  # a generator that raised has ended
         next(bg)
     bg.close()
+
+
+GENERATOR = """
+def gen():
+    yield tf.ragged.constant_value([[1, 2], [3]])
+    yield tf.ragged.constant_value([[4]], dtype=np.int32)
+    yield tf.ragged.constant_value([[[4]]])
+    yield tf.ragged.constant_value([[5], []])
+out = []
+for sig in [tf.RaggedTensorSpec([None, None], tf.int64, 1),
+            (tf.RaggedTensorSpec([None, None], tf.int64, 1), tf.TensorSpec([], tf.int64))]:
+    g = tf.data.Dataset.from_generator(
+        gen if not isinstance(sig, tuple) else lambda: ((x, 1) for x in gen()),
+        output_signature=sig)
+    it = tf.data.make_initializable_iterator(g)
+    x = it.get_next()
+    out.append([str(g.element_spec), type(tf.nest.flatten(x)[0]).__name__])
+    with tf.Session() as s:
+        s.run(it.initializer)
+        for i in range(5):
+            try:
+                v = s.run(x)
+                out.append(tf.nest.map_structure(
+                    lambda v: v.to_list() if hasattr(v, "to_list") else int(v), v))
+            except tf.errors.OutOfRangeError:
+                out.append("end")
+                break
+            except tf.errors.OpError as e:
+                out.append([type(e).__name__, [l for l in e.message.splitlines()
+                                               if l.startswith("TypeError")][:1]])
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_generator_of_ragged_values_matches_tf(oracle):
+    """from_generator with a RaggedTensorSpec output_signature: RaggedTensorValues yielded,
+    one not of its spec an InvalidArgumentError naming the whole element's spec (the pass
+    goes on to the next one)."""
+    from oracle import run_here
+    code = "import numpy as np\n" + GENERATOR
+    here, there = run_here(code), oracle(code)
+    assert here == there, (here, there)

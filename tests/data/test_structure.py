@@ -97,6 +97,11 @@ m = tf.data.Dataset.from_tensor_slices([[1, 2, 0], [3, 0, 0]]).map(
 m3 = ft.map(lambda x: (x + 1, x.row_lengths()))
 z = tf.data.Dataset.zip((ds, tf.data.Dataset.range(3)))
 nxt = tf.data.make_initializable_iterator(b).get_next()
+rv = tf.data.Dataset.from_tensor_slices(tf.ragged.constant_value([[1, 2], [3]]))
+legacy = lambda d: dict(output_types=tf.data.get_output_types(d), output_shapes=
+                        tf.data.get_output_shapes(d), output_classes=tf.data.get_output_classes(d))
+it = tf.data.Iterator.from_structure(**legacy(ds.batch(2)))
+it0 = tf.data.Iterator.from_structure(**legacy(ds))
 result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.batch(2),
                                        ds.map(lambda x: x * 2), m3.map(lambda a, c: a))] + [
     spec(ds.batch(2, drop_remainder=True)), str(m3.element_spec), str(z.element_spec),
@@ -104,6 +109,9 @@ result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.
     type(nxt).__name__, nxt.shape.as_list(), nxt.ragged_rank,
     [t.shape.as_list() for t in tf.nest.flatten(nxt, expand_composites=True)],
     err(lambda: ds.padded_batch(2, [None])),
+    [str(rv.element_spec), vals(rv)], err(lambda: it.make_initializer(ds.batch(2))),
+    it0.make_initializer(ds).type, err(lambda: it0.make_initializer(
+        tf.data.Dataset.range(3)))[0],
     err(lambda: tf.data.Dataset.zip((tf.data.Dataset.range(2), ds)).padded_batch(2))]
 """
 
@@ -112,6 +120,7 @@ result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.
 def test_ragged_elements_match_tf(oracle):
     """A RaggedTensor as a dataset component (one variant, as TF's): sliced, as one element,
     returned by map, batched (one more ragged rank; ragged elements need equal row counts),
-    unbatched, through an iterator (a Tensor for ragged rank 0); padded_batch refuses it."""
+    unbatched, through an iterator (a Tensor for ragged rank 0; its RaggedTensorSpec output
+    class compared by identity, as TF's); padded_batch refuses it."""
     from data_oracle import DATA_PRELUDE, matches_tf
     matches_tf(oracle, DATA_PRELUDE + ORACLE_HELPERS + RAGGED)
