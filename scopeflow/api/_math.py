@@ -6,6 +6,7 @@ from scopeflow.ops.clip import (clip_by_average_norm, clip_by_global_norm, clip_
 from scopeflow.ops.linalg import einsum, matmul, tensordot
 from scopeflow.ops.linalg_ops import (cholesky, cholesky_solve, cross, matrix_determinant,
                                       matrix_inverse, matrix_solve, matrix_solve_ls,
+                                      matrix_square_root,
                                       matrix_transpose, matrix_triangular_solve, norm, qr,
                                       self_adjoint_eig, self_adjoint_eigvals, svd, trace)
 from scopeflow.ops.math import (abs, acos, acosh, add, angle, asin, asinh, atan, atan2, atanh,

@@ -11,6 +11,7 @@ from scopeflow.ops.linalg_ops import (adjoint, cholesky, cholesky_solve, cross, 
                                       normalize, pinv, qr, slogdet, solve, svd, trace,
                                       triangular_solve)
 from scopeflow.ops.linalg_tridiag import tridiagonal_matmul, tridiagonal_solve
+from scopeflow.ops.linalg_ops import matrix_square_root as sqrtm
 from scopeflow.ops.nn_norm import l2_normalize
 
 transpose = matrix_transpose

@@ -1,10 +1,10 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
 MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, MatrixSolveLs, Cholesky,
-MatrixTriangularSolve, SelfAdjointEigV2, Svd, Qr, TridiagonalMatMul and TridiagonalSolve, out
-of other graph ops (the inverse and the solve run again, so a singular matrix fails in the
-gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp fallback returned
-the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe reciprocal,
-x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
+MatrixTriangularSolve, SelfAdjointEigV2, Svd, Qr, TridiagonalMatMul, TridiagonalSolve and
+MatrixSquareRoot, out of other graph ops (the inverse and the solve run again, so a singular
+matrix fails in the gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp
+fallback returned the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe
+reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
 
 from scopeflow.gradients.registry import gradient
 
@@ -215,6 +215,46 @@ def _tridiagonal_solve_grad(op, grad):
                                  partial_pivoting=op._attrs.get("partial_pivoting", True),
                                  perturb_singular=op._attrs.get("perturb_singular", False))
     return -_matmul_three_diagonals(grad_rhs, x), grad_rhs
+
+
+@gradient("MatrixSquareRoot")
+def _matrix_square_root_grad(op, grad):
+    """TF's: solves the Sylvester equation R dA + dA R = grad through Kronecker products."""
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.diag_ops import eye
+    from scopeflow.ops.joining import concat, tile
+    from scopeflow.ops.linalg_ops import matrix_solve, matrix_transpose
+    from scopeflow.ops.math import add, subtract
+    from scopeflow.ops.reductions import reduce_prod
+    from scopeflow.ops.shape_ops import shape as shape_of, size
+    from scopeflow.ops.slicing import slice as slice_
+
+    def kronecker(b1, b2):
+        b1_shape, b2_shape = shape_of(b1), shape_of(b2)
+        b1_order, b2_order = b1_shape[-1], b2_shape[-1]
+        shape_slice = slice_(b1_shape, [0], [subtract(size(b1_shape), 2)])
+        b1_reshape_shape = concat([shape_slice, [b1_order], [1], [b1_order], [1]], 0)
+        b2_reshape_shape = concat([shape_slice, [1], [b2_order], [1], [b2_order]], 0)
+        b1_reshape = reshape(b1, b1_reshape_shape)
+        b2_reshape = reshape(b2, b2_reshape_shape)
+        order_prod = b1_order * b2_order
+        kprod_shape = concat([shape_slice, [order_prod], [order_prod]], 0)
+        return reshape(b1_reshape * b2_reshape, kprod_shape)
+
+    sqrtm = op._outputs[0]
+    shape = shape_of(sqrtm)
+    order = shape[-1]
+    matrix_count = reduce_prod(shape[0:-2])
+    eye_batch = reshape(tile(reshape(eye(order, dtype=sqrtm.dtype), [-1]), [matrix_count]),
+                        shape)
+    k1 = kronecker(eye_batch, matrix_transpose(sqrtm))
+    k2 = kronecker(sqrtm, eye_batch)
+    ksum = add(k1, k2)
+    shape_slice = slice_(shape, [0], [subtract(size(shape), 2)])
+    shape_vec_da = concat([shape_slice, [order * order], [1]], 0)
+    vec_da = reshape(matrix_transpose(grad), shape_vec_da)
+    vec_dsqrtm = matrix_solve(ksum, vec_da)
+    return matrix_transpose(reshape(vec_dsqrtm, shape))
 
 
 def _safe_reciprocal(x, epsilon=1e-20):

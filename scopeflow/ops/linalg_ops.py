@@ -20,8 +20,8 @@ from scopeflow.ops.value_checks import check, failed
 
 __all__ = ["adjoint", "cholesky", "cholesky_solve", "cross", "det", "eigh", "eigvalsh", "inv",
            "logdet", "lstsq", "lu", "matrix_determinant", "matrix_inverse", "matrix_solve",
-           "matrix_solve_ls", "matrix_triangular_solve", "norm", "pinv", "qr",
-           "self_adjoint_eig", "self_adjoint_eigvals", "slogdet", "solve", "svd", "trace",
+           "matrix_solve_ls", "matrix_square_root", "matrix_triangular_solve", "norm", "pinv",
+           "qr", "self_adjoint_eig", "self_adjoint_eigvals", "slogdet", "solve", "svd", "trace",
            "triangular_solve", "normalize", "matrix_transpose", "matrix_rank"]
 
 
@@ -88,6 +88,56 @@ def _matrix_inverse(ctx, input, *, adjoint=False):  # noqa: A002
     lu, piv = _lu_checked(ctx, a, "Input is not invertible.")
     eye = jnp.broadcast_to(jnp.eye(a.shape[-1], dtype=lu.dtype), lu.shape)
     return _lu_solve(lu, piv, eye)
+
+
+def _sqrt_triangular(t):
+    """The upper triangular square root of upper triangular `t` [..., n, n], column by
+    column: (R[:j, :j] + R[j, j]) R[:j, j] = T[:j, j] (0 / 0 is NaN, as Eigen's)."""
+    n = t.shape[-1]
+    r = jnp.zeros_like(t)
+    d = jnp.sqrt(jnp.diagonal(t, axis1=-2, axis2=-1))
+    r = r.at[..., jnp.arange(n), jnp.arange(n)].set(d)
+    for j in range(1, n):
+        lhs = r[..., :j, :j] + d[..., j, None, None] * jnp.eye(j, dtype=t.dtype)
+        col = jsl.solve_triangular(lhs, t[..., :j, j:j + 1], lower=False)
+        r = r.at[..., :j, j].set(col[..., 0])
+    return r
+
+
+def _schur(a, output):
+    if a.ndim == 2:
+        return jsl.schur(a, output=output)
+    return jax.vmap(lambda m: _schur(m, output))(a)
+
+
+def _negative_real_eigenvalue(a):
+    """Whether a real matrix has a negative real eigenvalue (a 1 x 1 block of its real Schur
+    form below zero): Eigen's real square root is NaN there."""
+    t, _ = _schur(a, "real")
+    n = t.shape[-1]
+    diag = jnp.diagonal(t, axis1=-2, axis2=-1)
+    sub = jnp.diagonal(t, offset=-1, axis1=-2, axis2=-1)
+    zeros = jnp.zeros(sub.shape[:-1] + (1,), sub.dtype)
+    alone = (jnp.concatenate([sub, zeros], -1) == 0) & (jnp.concatenate([zeros, sub], -1) == 0)
+    return jnp.any(alone & (diag < 0), axis=-1) if n else jnp.zeros(t.shape[:-2], bool)
+
+
+@typed_op("MatrixSquareRoot", infer=_square_shape, context=True)
+def _matrix_square_root(ctx, input):  # noqa: A002
+    if _bad_matrices(ctx, input):
+        return _stand_in(input, (0, 0))[0]
+    a = jnp.asarray(input)
+    if a.shape[-1] == 0 or 0 in a.shape:
+        return a
+    real = not jnp.iscomplexobj(a)
+    c = a.astype(jnp.complex64 if a.dtype in (jnp.float32, jnp.float16) else jnp.complex128) \
+        if real else a
+    t, z = _schur(c, "complex")
+    root = jnp.matmul(jnp.matmul(z, _sqrt_triangular(t)), _adj(z))
+    if not real:
+        return root
+    root = jnp.where(_negative_real_eigenvalue(a)[..., None, None], jnp.nan, jnp.real(root))
+    return root.astype(a.dtype)
 
 
 @typed_op("MatrixDeterminant", infer=_scalar_per_matrix, context=True)
@@ -337,6 +387,11 @@ def matrix_inverse(input, adjoint=False, name=None):  # noqa: A002
     """
     return _matrix_inverse(input, name=name or "MatrixInverse",
                            adjoint=attr("bool", adjoint, "adjoint"))
+
+
+def matrix_square_root(input, name=None):  # noqa: A002
+    """`tf.linalg.sqrtm`: the MatrixSquareRoot op."""
+    return _matrix_square_root(input, name=name or "MatrixSquareRoot")
 
 
 def matrix_determinant(input, name=None):  # noqa: A002

@@ -1,5 +1,5 @@
 """Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve,
-MatrixSolveLs, TridiagonalSolve, TridiagonalMatMul, Cholesky,
+MatrixSolveLs, TridiagonalSolve, TridiagonalMatMul, MatrixSquareRoot, Cholesky,
 MatrixTriangularSolve, Cross, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs,
 devices) and values in float32 and float64 (and complex for the decompositions), batched and
 adjoint, square, deep and wide; TF's error for a singular matrix (the gradient inverts it
@@ -45,6 +45,8 @@ CASES = [
     "x = tf.constant(%s); y = tf.linalg.tridiagonal_matmul(x, x[..., :2] * x[..., 1:])" % A,
     "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.linalg.tridiagonal_matmul([x[:, 0], "
     "x[:, 1], x[:, 2]], x, diagonals_format='sequence')",
+    "x = tf.constant(%s); y = tf.linalg.sqrtm(tf.matmul(x, x, transpose_b=True) + 1.0)" % A,
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.linalg.sqrtm(x + 4.0)",
 ]
 
 # the decompositions' outputs enter the loss squared (or as values): signs of vectors are free

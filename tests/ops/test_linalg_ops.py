@@ -1,6 +1,7 @@
 """tf.linalg ops of linalg_ops.py against TF: lstsq / matrix_solve_ls (TF's Cholesky
-composite, its cond for unknown shapes, the MatrixSolveLs op for fast=False or a large batch),
-its graph-time errors, values and the op's run-time errors."""
+composite, its cond for unknown shapes, the MatrixSolveLs op for fast=False or a large batch)
+and sqrtm (MatrixSquareRoot: NaN for a real matrix with a negative real eigenvalue, as Eigen's
+real Schur method): graph-time errors, values and the ops' run-time errors."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
@@ -73,3 +74,40 @@ def test_fed_lstsq_fails_as_tf(oracle, fast):
 def test_fed_regularizer_must_be_a_scalar_as_tf(oracle):
     fed_cases_match(oracle, "p = tf.placeholder(tf.float64); out = tf.raw_ops.MatrixSolveLs("
                     "matrix=tf.ones([3, 2]), rhs=tf.ones([3, 1]), l2_regularizer=p)", [[1.0]])
+
+
+SQRTM_GRAPHS = [
+    "r = [tf.linalg.sqrtm(tf.placeholder(tf.float32, [2, 3, 3])), tf.linalg.sqrtm("
+    "tf.placeholder(tf.float32, [2, 3, 3]), name='sq'), tf.matrix_square_root("
+    "tf.placeholder(tf.float32)), tf.linalg.sqrtm(tf.placeholder(tf.complex64, [None, None]))]",
+    "r = tf.linalg.sqrtm(tf.zeros([3]))",
+    "r = tf.linalg.sqrtm(tf.zeros([3, 2]))",
+    "r = tf.linalg.sqrtm(tf.zeros([3, 3], tf.int32))",
+]
+
+SQRTM_VALUES = (
+    "p = tf.placeholder(tf.float64, [None, 3, 3]); c = tf.placeholder(tf.complex128, [2, 2])\n"
+    "f = tf.placeholder(tf.float32, [3, 3])\n"
+    "fetch = [tf.linalg.sqrtm(p), tf.linalg.sqrtm(c), tf.linalg.sqrtm(f), "
+    "tf.linalg.sqrtm(p[:, :0, :0]), tf.linalg.sqrtm(tf.complex(p, p[:, ::-1]))]\n"
+    "feed = {p: [[[2., 1, 0], [1, 3, 1], [0, 1, 4]], [[0., -1, 0], [1, 0, 0], [0, 0, 1]], "
+    "[[1., 2, 0], [3, 4, 0], [0, 0, 1]], [[-1., 0, 0], [0, 4, 0], [0, 0, 9]], "
+    "[[0., 0, 0], [0, 0, 0], [0, 0, 0]]], c: [[1. + 1j, 2], [0, 3j]], "
+    "f: [[4., 1, 0], [1, 3, 1], [0, 1, 5]]}")
+
+
+@pytest.mark.oracle
+def test_sqrtm_graphs_match_tf(oracle):
+    check_all_ops(oracle, SQRTM_GRAPHS[:1])
+    check_outputs(oracle, SQRTM_GRAPHS[1:])
+
+
+@pytest.mark.oracle
+def test_sqrtm_values_match_tf(oracle):
+    check_values(oracle, SQRTM_VALUES, rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.oracle
+def test_fed_sqrtm_fails_as_tf(oracle):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32); out = tf.linalg.sqrtm(p)",
+                    [[1.0, 2.0], [[1.0, 2.0]]])
