@@ -1,10 +1,11 @@
 """Gradients of the linear-algebra ops, as TF's linalg_grad builds them: MatrixInverse,
 MatrixDeterminant, LogMatrixDeterminant, MatrixSolve, MatrixSolveLs, Cholesky,
-MatrixTriangularSolve, SelfAdjointEigV2, Svd, Qr, TridiagonalMatMul, TridiagonalSolve and
-MatrixSquareRoot, out of other graph ops (the inverse and the solve run again, so a singular
-matrix fails in the gradient as in TF, with TF's "Input is not invertible.", where the jax.vjp
-fallback returned the adjugate; 1 / (e_i - e_j) of repeated eigenvalues is TF's safe
-reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is finite, where jax.vjp gave nan)."""
+MatrixTriangularSolve, BandedTriangularSolve, SelfAdjointEigV2, Svd, Qr, TridiagonalMatMul,
+TridiagonalSolve and MatrixSquareRoot, out of other graph ops (the inverse and the solve run
+again, so a singular matrix fails in the gradient as in TF, with TF's "Input is not
+invertible.", where the jax.vjp fallback returned the adjugate; 1 / (e_i - e_j) of repeated
+eigenvalues is TF's safe reciprocal, x / (x^2 + 1e-20), so eigh's gradient there is finite,
+where jax.vjp gave nan)."""
 
 from scopeflow.gradients.registry import gradient
 
@@ -84,6 +85,12 @@ def _matrix_triangular_solve_grad(op, grad):
     grad_a = -(matmul(c, grad_b, adjoint_b=True) if adj
                else matmul(grad_b, c, adjoint_b=True))
     grad_a = matrix_band_part(grad_a, -1, 0) if lower else matrix_band_part(grad_a, 0, -1)
+    return _unbroadcast(a, b, grad_a, grad_b)
+
+
+def _unbroadcast(a, b, grad_a, grad_b):
+    """The gradients of a solve over broadcast batch dims, summed back to `a`'s and `b`'s
+    shapes (nothing added when their static batch shapes are equal)."""
     if (a.shape.is_fully_defined() and b.shape.is_fully_defined()
             and a.shape[:-2] == b.shape[:-2]):
         return grad_a, grad_b
@@ -255,6 +262,23 @@ def _matrix_square_root_grad(op, grad):
     vec_da = reshape(matrix_transpose(grad), shape_vec_da)
     vec_dsqrtm = matrix_solve(ksum, vec_da)
     return matrix_transpose(reshape(vec_dsqrtm, shape))
+
+
+@gradient("BandedTriangularSolve")
+def _banded_triangular_solve_grad(op, grad):
+    from scopeflow.ops.diag_ops import matrix_diag_part
+    from scopeflow.ops.linalg import matmul
+    from scopeflow.ops.linalg_ops import _banded_triangular_solve
+    from scopeflow.ops.shape_ops import shape
+    a, b, c = op._inputs[0], op._inputs[1], op._outputs[0]
+    num_bands = shape(a)[-2]
+    adj, lower = op._attrs.get("adjoint", False), op._attrs.get("lower", True)
+    grad_b = _banded_triangular_solve(a, grad, lower=lower, adjoint=not adj)
+    grad_a = -(matmul(c, grad_b, adjoint_b=True) if adj
+               else matmul(grad_b, c, adjoint_b=True))
+    k = (-(num_bands - 1), 0) if lower else (0, num_bands - 1)
+    grad_a = matrix_diag_part(grad_a, k=k, align="LEFT_RIGHT")
+    return _unbroadcast(a, b, grad_a, grad_b)
 
 
 def _safe_reciprocal(x, epsilon=1e-20):

@@ -342,6 +342,80 @@ def _triangular_solve(ctx, matrix, rhs, *, lower=True, adjoint=False):
     return jsl.solve_triangular(matrix, rhs, lower=lower, trans="C" if adjoint else 0)
 
 
+def _banded_solve_shape(matrix, rhs, *, lower=True, adjoint=False):
+    m, r = matrix.shape._dims, rhs.shape._dims
+    for d in (m, r):
+        if d is not None and len(d) < 2:
+            raise ShapeError("Shape must be at least rank 2 but is rank %d" % len(d))
+    dt = matrix.dtype.base_dtype
+    if m is None or r is None:
+        return spec(None, dt)
+    batch = broadcast_dims(m[:-2], r[:-2])
+    n = m[-1]
+    if n is not None and r[-2] is not None and n != r[-2]:
+        raise ShapeError("Dimensions must be equal, but are %d and %d" % (n, r[-2]))
+    n = n if n is not None else r[-2]
+    if m[-2] is not None and n is not None and m[-2] > n:
+        raise ShapeError("Number of bands %d cannot exceed the size of the matrix %d"
+                         % (m[-2], n))
+    return spec(batch + (n, r[-1]), dt)
+
+
+def _banded_solve_error(m, r, lower, adjoint):
+    """TF's BandedTriangularSolve checks of fed shapes ('' when they pass)."""
+    for i, s in enumerate((m, r)):
+        if len(s) < 2:
+            return "In[%d] ndims must be >= 2: %d" % (i, len(s))
+    try:
+        np.broadcast_shapes(m[:-2], r[:-2])
+    except ValueError:
+        return "In[0] and In[1] must have compatible batch dimensions: %s vs. %s" % (
+            dims_text(m), dims_text(r))
+    if m[-1] != r[-2]:
+        return "In[0] mismatch In[1] shape: %d vs. %d: %s %s %d %d" % (
+            m[-1], r[-2], dims_text(m), dims_text(r), lower, adjoint)
+    return ""
+
+
+def _band_to_dense(bands, lower):
+    """The [..., n, n] triangular matrices of TF's banded storage: for `lower`, row k holds
+    the k-th subdiagonal right-aligned; otherwise row nb-1-k the k-th superdiagonal,
+    left-aligned (the main diagonal last)."""
+    nb, n = bands.shape[-2:]
+    out = jnp.zeros(bands.shape[:-2] + (n, n), bands.dtype)
+    for k in range(min(nb, n)):
+        if lower:  # A[j, j - k] = bands[k, j]
+            rows = np.arange(k, n)
+            out = out.at[..., rows, rows - k].set(bands[..., k, k:])
+        else:  # A[i, i + k] = bands[nb - 1 - k, i]
+            rows = np.arange(0, n - k)
+            out = out.at[..., rows, rows + k].set(bands[..., nb - 1 - k, :n - k])
+    return out
+
+
+@typed_op("BandedTriangularSolve", infer=_banded_solve_shape, context=True)
+def _banded_triangular_solve(ctx, matrix, rhs, *, lower=True, adjoint=False):
+    m, r = np.shape(matrix), np.shape(rhs)
+    if failed(ctx, _banded_solve_error(m, r, lower, adjoint)):
+        return jnp.zeros(r, jnp.result_type(rhs))
+    bands, b = jnp.asarray(matrix), jnp.asarray(rhs)
+    shape = np.broadcast_shapes(m[:-2], r[:-2])
+    if m[-2] == 0 or m[-1] == 0 or r[-1] == 0:
+        return jnp.zeros(shape + r[-2:], b.dtype)
+    diag = bands[..., 0, :] if lower else bands[..., -1, :]
+    check(ctx, jnp.all(diag != 0), "Input matrix is not invertible.")
+    a = jnp.broadcast_to(_band_to_dense(bands, lower), shape + (m[-1], m[-1]))
+    b = jnp.broadcast_to(b, shape + r[-2:])
+    return jsl.solve_triangular(a, b, lower=lower, trans="C" if adjoint else 0)
+
+
+def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
+    """`tf.linalg.banded_triangular_solve` (TF 2's name; tf.raw_ops.BandedTriangularSolve)."""
+    return _banded_triangular_solve(bands, rhs, name=name or "BandedTriangularSolve",
+                                    lower=attr("bool", lower, "lower"),
+                                    adjoint=attr("bool", adjoint, "adjoint"))
+
+
 def _cross_shape(a, b):
     d = broadcast_dims(a.shape._dims, b.shape._dims) if a.shape._dims != b.shape._dims \
         else a.shape._dims

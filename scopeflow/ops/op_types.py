@@ -157,6 +157,7 @@ ALLOWED = {  # op type: ((input index, input name, allowed dtypes), ...)
     'MatrixInverse': ((0, 'input', _T15),),
     'MatrixSolve': ((0, 'matrix', _T15),),
     'MatrixSolveLs': ((0, 'matrix', _T15),),
+    'BandedTriangularSolve': ((0, 'matrix', _T15),),
     'MatrixSquareRoot': ((0, 'input', _T15),),
     'TridiagonalMatMul': ((0, 'superdiag', ('float64', 'float32', 'complex64', 'complex128')),),
     'TridiagonalSolve': ((0, 'diagonals', ('float64', 'float32', 'complex64', 'complex128')),),

@@ -1,5 +1,6 @@
 """Gradients of MatrixInverse, MatrixDeterminant, LogMatrixDeterminant, MatrixSolve,
 MatrixSolveLs, TridiagonalSolve, TridiagonalMatMul, MatrixSquareRoot, Cholesky,
+BandedTriangularSolve,
 MatrixTriangularSolve, Cross, SelfAdjointEigV2, Svd and Qr: TF's graph (names, types, inputs,
 devices) and values in float32 and float64 (and complex for the decompositions), batched and
 adjoint, square, deep and wide; TF's error for a singular matrix (the gradient inverts it
@@ -47,6 +48,13 @@ CASES = [
     "x[:, 1], x[:, 2]], x, diagonals_format='sequence')",
     "x = tf.constant(%s); y = tf.linalg.sqrtm(tf.matmul(x, x, transpose_b=True) + 1.0)" % A,
     "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.linalg.sqrtm(x + 4.0)",
+    # BandedTriangularSolve: A's rows as bands (main diagonal first when lower, last if upper)
+    "x = tf.constant(%s); y = tf.raw_ops.BandedTriangularSolve(matrix=x[:, :2] + 2.0, "
+    "rhs=tf.constant(%s))" % (A, B),
+    "x = tf.constant(%s); y = tf.raw_ops.BandedTriangularSolve(matrix=x[0] + 2.0, "
+    "rhs=tf.constant(%s), lower=False, adjoint=True)" % (A, B),
+    "x = tf.placeholder(tf.float32, [None, 3, 3]); y = tf.raw_ops.BandedTriangularSolve("
+    "matrix=x + 3.0, rhs=x[..., :2])",
 ]
 
 # the decompositions' outputs enter the loss squared (or as values): signs of vectors are free

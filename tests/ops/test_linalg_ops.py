@@ -1,7 +1,8 @@
 """tf.linalg ops of linalg_ops.py against TF: lstsq / matrix_solve_ls (TF's Cholesky
 composite, its cond for unknown shapes, the MatrixSolveLs op for fast=False or a large batch)
 and sqrtm (MatrixSquareRoot: NaN for a real matrix with a negative real eigenvalue, as Eigen's
-real Schur method): graph-time errors, values and the ops' run-time errors."""
+real Schur method) and BandedTriangularSolve: graph-time errors, values and the ops' run-time
+errors."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
@@ -111,3 +112,45 @@ def test_sqrtm_values_match_tf(oracle):
 def test_fed_sqrtm_fails_as_tf(oracle):
     fed_cases_match(oracle, "p = tf.placeholder(tf.float32); out = tf.linalg.sqrtm(p)",
                     [[1.0, 2.0], [[1.0, 2.0]]])
+
+
+BANDED = "tf.raw_ops.BandedTriangularSolve"
+BANDED_GRAPHS = ["r = " + c for c in [
+    "[%s(matrix=tf.placeholder(tf.float32, [2, 2, 3]), rhs=tf.placeholder(tf.float32, "
+    "[2, 3, 4])), %s(matrix=tf.placeholder(tf.float32, [1, 2, 3]), rhs=tf.placeholder("
+    "tf.float32, [4, 3, 1]), lower=False, adjoint=True, name='bb'), %s(matrix="
+    "tf.placeholder(tf.float32), rhs=tf.placeholder(tf.float32, [3, 1]))]" % ((BANDED,) * 3),
+    "%s(matrix=tf.zeros([2, 3]), rhs=tf.zeros([4, 1]))" % BANDED,
+    "%s(matrix=tf.zeros([3]), rhs=tf.zeros([3, 1]))" % BANDED,
+    "%s(matrix=tf.zeros([4, 3]), rhs=tf.zeros([3, 1]))" % BANDED,
+    "%s(matrix=tf.zeros([2, 2, 3]), rhs=tf.zeros([3, 3, 1]))" % BANDED,
+    "%s(matrix=tf.zeros([2, 3], tf.int32), rhs=tf.zeros([3, 1], tf.int32))" % BANDED,
+]]
+
+BANDED_VALUES = (
+    "m = tf.placeholder(tf.float64, [None, None, 3]); r = tf.placeholder(tf.float64, [3, 2])\n"
+    "fetch = [%s(matrix=m, rhs=r, lower=lo, adjoint=adj) for lo in (True, False) "
+    "for adj in (False, True)] + [%s(matrix=m[:, :1], rhs=r), %s(matrix=tf.complex(m, m), "
+    "rhs=tf.complex(r, r), adjoint=True)]\n"
+    "feed = {m: [[[2., 3, 4], [1, 5, 6], [1, 1, 1]], [[2., 3, 4], [1, 5, 6], [-1, 2, 3]]], "
+    "r: np.arange(6.).reshape(3, 2)}" % ((BANDED,) * 3))
+
+BANDED_FED = ("p = tf.placeholder(tf.float32); out = tf.raw_ops.BandedTriangularSolve(matrix=p, "
+              "rhs=tf.ones([3, 2]))")
+
+
+@pytest.mark.oracle
+def test_banded_triangular_solve_graphs_match_tf(oracle):
+    check_all_ops(oracle, BANDED_GRAPHS[:1])
+    check_outputs(oracle, BANDED_GRAPHS[1:])
+
+
+@pytest.mark.oracle
+def test_banded_triangular_solve_values_match_tf(oracle):
+    check_values(oracle, BANDED_VALUES, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.oracle
+def test_fed_banded_triangular_solve_fails_as_tf(oracle):
+    fed_cases_match(oracle, BANDED_FED, [[[2.0, 0.0, 1.0]], [[[1.0] * 2] * 2], [1.0] * 3,
+                                         [[[1.0] * 3]] * 2])
