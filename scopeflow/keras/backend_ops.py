@@ -427,11 +427,13 @@ class GraphFunction:
     """`K.function(inputs, outputs, updates)`: one Session.run per call."""
 
     def __init__(self, inputs, outputs, updates=None, name=None):
+        from scopeflow.ops import nest
         tf = _tf()
-        self.inputs, self.outputs = list(inputs), list(outputs)
+        self.inputs = nest.flatten(inputs)
+        self._structure, self.outputs = outputs, nest.flatten(outputs)
         ops = [u if not isinstance(u, tuple) else tf.assign(*u) for u in (updates or [])]
-        with tf.control_dependencies(self.outputs):
-            self.updates_op = tf.group(*ops) if ops else tf.no_op()
+        with tf.control_dependencies(self.outputs[:1]):
+            self.updates_op = tf.group(*ops)  # TF's: a NoOp group_deps without updates
 
     def __call__(self, inputs):
         from scopeflow.keras.backend import get_session, learning_phase_feed
@@ -439,7 +441,9 @@ class GraphFunction:
         lp = learning_phase_feed()
         if lp != {} and lp not in feed:
             feed[lp] = False
-        return get_session().run(self.outputs + [self.updates_op], feed)[:len(self.outputs)]
+        from scopeflow.ops import nest
+        values = get_session().run(self.outputs + [self.updates_op], feed)[:len(self.outputs)]
+        return nest.pack_sequence_as(self._structure, values)
 
 
 def function(inputs, outputs, updates=None, name=None, **kwargs):

@@ -416,7 +416,8 @@ def _mismatch(rec, arg, b, first, first_arg):
 def create_registered(graph, op_type, full_name, inputs, attrs):
     """`Graph.create_op` for a registered op over existing tensors."""
     rec = lookup(op_type)
-    return finish(graph, rec, full_name, inputs, attrs) and graph._ops_by_name[full_name]
+    finish(graph, rec, full_name, inputs, attrs)  # its outputs (a tensor has no truth value)
+    return graph._ops_by_name[full_name]
 
 
 # ---- common shape rules -------------------------------------------------------------------

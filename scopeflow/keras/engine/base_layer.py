@@ -14,6 +14,7 @@ scope of the call that builds the layer (`dense/kernel:0`), not by variable_scop
 import functools
 import inspect
 import re
+import threading
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
@@ -25,6 +26,24 @@ from scopeflow.ops import nest
 
 _KERAS_KWARGS = ("input_shape", "batch_input_shape", "batch_size", "weights", "autocast",
                  "input_dim", "dynamic")
+
+
+def _copy_inputs(outputs, inputs, name):
+    """`outputs` with each that is one of `inputs` replaced by its identity (in scope `name`),
+    as TF's Keras keeps the inputs' history: Activation(None)(x) is name/name/Identity."""
+    from scopeflow.ops.array import identity
+    given = {id(t) for t in nest.flatten(inputs) if hasattr(t, "op")}
+    if not any(id(t) in given for t in nest.flatten(outputs)):
+        return outputs
+    with default_graph().name_scope(name):
+        return nest.map_structure(lambda t: identity(t) if id(t) in given else t, outputs)
+
+
+class _CallContext(threading.local):
+    depth = 0  # how many layer calls are running (raw ops inside one are not wrapped)
+
+
+_CALLS = _CallContext()
 
 
 class Layer(_tl.Layer):
@@ -201,6 +220,17 @@ class Layer(_tl.Layer):
     # ---- calling -----------------------------------------------------------------------------
     def __call__(self, inputs, *args, **kwargs):
         inputs = nest.map_structure(_tl._as_tensor, inputs)
+        if not _CALLS.depth:
+            from scopeflow.keras.engine import op_layer
+            if op_layer.needs_keras_history(inputs):  # raw ops on Keras tensors: op layers
+                op_layer.create_keras_history(inputs)
+        _CALLS.depth += 1
+        try:
+            return self._call_in_context(inputs, *args, **kwargs)
+        finally:
+            _CALLS.depth -= 1
+
+    def _call_in_context(self, inputs, *args, **kwargs):
         call_kwargs = dict(kwargs)  # the caller's, recorded in the node (not a mask made here)
         g = default_graph()
         masks = kwargs.get("mask", _input_masks(inputs))
@@ -218,6 +248,7 @@ class Layer(_tl.Layer):
                     for out in nest.flatten(outputs):
                         self._losses.append(self._activity_regularizer(out))
             _set_masks(outputs, self.compute_mask(inputs, masks))
+            outputs = _copy_inputs(outputs, (inputs, args, call_kwargs), self.name)
         Node(self, inputs, outputs, args, call_kwargs)
         return outputs
 
