@@ -20,7 +20,7 @@ from scopeflow.lowering.context import run_error
 _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity",
                               "QuantizeV2", "Dequantize", "Requantize", "RequantizationRange",
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
-                              "QuantizedReluX", "QuantizedMatMul"})
+                              "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from scopeflow.ops.op_types import FIXED
 from scopeflow.ops.op_util import check_allowed, typed_op
 from scopeflow.ops.quantize import (_QTYPES, _Arith, _integers, _limits, _min_first,
                                     _min_first_back, _Typed)
-from scopeflow.ops.registry import ANY, spec
+from scopeflow.ops.registry import ANY, ShapeError, spec
 from scopeflow.ops.rounding import _tie_int, round_each
 from scopeflow.ops.value_checks import check
 
@@ -45,6 +45,8 @@ FIXED.update({
                        (3, "max_features", _F32)),
     "QuantizedMatMul": ((2, "min_a", _F32), (3, "max_a", _F32), (4, "min_b", _F32),
                         (5, "max_b", _F32)),
+    "QuantizedBiasAdd": ((2, "min_input", _F32), (3, "max_input", _F32),
+                         (4, "min_bias", _F32), (5, "max_bias", _F32)),
 })
 _SCALAR = spec((), _dt.float32)
 _RANGE = {"input_min": _dt.float32, "input_max": _dt.float32}
@@ -58,6 +60,7 @@ _KERNELS = {
     "QuantizedRelu6": (("quint8", "quint8"), ("qint32", "qint32")),
     "QuantizedReluX": (),
     "QuantizedMatMul": (("quint8", "quint8", "qint32"),),
+    "QuantizedBiasAdd": (("quint8", "quint8", "qint32"), ("qint8", "qint8", "qint32")),
 }
 
 
@@ -412,3 +415,71 @@ def _quantized_mat_mul(ctx, a, b, min_a, max_a, min_b, max_b, *, Toutput=_dt.qin
     y = y.T if transpose_b else y
     out = jax.lax.dot(x, y, preferred_element_type=np.int32)
     return [out, jnp.asarray(lo_c, _F), jnp.asarray(hi_c, _F)]
+
+
+# ---- QuantizedBiasAdd -----------------------------------------------------------------------
+def _bias_add_shape(input, bias, min_input, max_input, min_bias, max_bias, *,  # noqa: A002
+                    out_type, **attrs):
+    from scopeflow.ops.array_base import check_rank_at_least
+    check_allowed(input, "input", _QTYPES)
+    check_allowed(bias, "bias", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    check_rank_at_least(input, 2)
+    check_rank(bias, 1)
+    dims = input.shape._dims
+    if dims is not None and bias.shape._dims is not None:
+        last, n = dims[-1], bias.shape._dims[0]
+        if last is not None and n is not None and last != n:
+            raise ShapeError("Dimensions must be equal, but are %d and %d" % (last, n))
+        if last is None and n is not None:
+            dims = dims[:-1] + (n,)
+    _scalars(min_input, max_input, min_bias, max_bias)
+    return [spec(dims, out_type), _SCALAR, _SCALAR]
+
+
+def _add_range(k, lo_a, hi_a, lo_b, hi_b):
+    """GetOutputMinAndMaxForQuantizedAdd: symmetric, 2**17 times the widest input end."""
+    m = k.m
+    top = m.maximum(hi_a, m.maximum(-lo_a, m.maximum(hi_b, -lo_b))) * _F(1 << 17)
+    return -top, top
+
+
+def _in_total_space(k, x, lo, hi, dtype, out_lo, out_hi, out_type):
+    """QUANTIZE_WITH_EIGEN(DEQUANTIZE_WITH_EIGEN(x)) into the sum's range."""
+    xf = jnp.asarray(x).astype(_F)
+    return _min_first(k, _min_first_back(k, xf, lo, hi, dtype).astype(_F), out_lo, out_hi,
+                      out_type)
+
+
+@typed_op("QuantizedBiasAdd", infer=_bias_add_shape, context=True, multi=True,
+          types={"input": ANY, "bias": ANY, "min_input": _dt.float32,
+                 "max_input": _dt.float32, "min_bias": _dt.float32, "max_bias": _dt.float32})
+def _quantized_bias_add(ctx, input, bias, min_input, max_input, min_bias,  # noqa: A002
+                        max_bias, *, out_type, T1=None, T2=None):  # noqa: N803
+    ta, tb = (ctx.op._inputs[i].dtype.base_dtype for i in (0, 1))
+    stand_in = [jnp.zeros(np.shape(input), out_type.as_numpy_dtype[0]), jnp.zeros((), _F),
+                jnp.zeros((), _F)]
+    if _no_kernel(ctx, "QuantizedBiasAdd", (ta.name, tb.name), out_type.name,
+                  ("T1", "T2", "out_type")):
+        return stand_in
+    si, sb = np.shape(input), np.shape(bias)
+    if len(si) < 2:
+        check(ctx, False, "Input tensor must be at least 2D: " + _shape_text(input))
+        return stand_in
+    if len(sb) != 1:
+        check(ctx, False, "Biases must be 1D: " + _shape_text(bias))
+        return stand_in
+    if sb[0] != si[-1]:
+        check(ctx, False, "Must provide as many biases as the last dimension of the input "
+              "tensor: %s vs. %s" % (_shape_text(bias), _shape_text(input)))
+        return stand_in
+    k = _Arith(min_input, max_input, min_bias, max_bias)
+    lo_a, hi_a, lo_b, hi_b = (_first(k, v) for v in (min_input, max_input, min_bias,
+                                                     max_bias))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out_lo, out_hi = _add_range(k, lo_a, hi_a, lo_b, hi_b)
+        zero = _float_to_scalar(k, _F(0), out_lo, out_hi, out_type).astype(np.int32)
+        x = _in_total_space(k, _integers(input), lo_a, hi_a, ta, out_lo, out_hi, out_type)
+        b = _in_total_space(k, _integers(bias), lo_b, hi_b, tb, out_lo, out_hi, out_type)
+    out = x + (b + jnp.asarray(zero))
+    return [out, jnp.asarray(out_lo, _F), jnp.asarray(out_hi, _F)]

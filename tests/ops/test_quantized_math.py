@@ -1,7 +1,7 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
-ReluX and QuantizedMatMul against real TF: TF's bits over a spread of values and ranges
-(known and fed), the output ranges, the graph, and TF's errors at graph building and at run
-time."""
+ReluX, QuantizedMatMul and QuantizedBiasAdd against real TF: TF's bits over a spread of
+values and ranges (known and fed), the output ranges, the graph, and TF's errors at graph
+building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -189,6 +189,50 @@ for kw, feed in runs:
         result.append(err(lambda: s.run(M(**args), {a: A, b: B, f: feed})))
 with tf.Session() as s:
     result.append(err(lambda: s.run(outs[0], {a: A, b: A})))
+""",
+    "bias_add": """
+A = rng.randint(0, 256, (6, 5)).astype(np.uint8)
+Bq = rng.randint(0, 256, (5,)).astype(np.uint8)
+S = rng.randint(-128, 128, (2, 3, 5)).astype(np.int8)
+Sb = rng.randint(-128, 128, (5,)).astype(np.int8)
+a = tf.placeholder(tf.quint8, [None, 5]); b = tf.placeholder(tf.quint8, [None])
+c = tf.placeholder(tf.qint8, [None, None, None]); d = tf.placeholder(tf.qint8, [5])
+p = [tf.placeholder(tf.float32, []) for _ in range(4)]
+outs = []
+for ra, rb in (((-1., 1.), (-1., 1.)), ((0., 6.), (-3.7, 2.1)), ((-100., 50.), (0.5, 3.)),
+               ((-1e-3, 2e-3), (-5e4, 7e4)), ((-5., -1.), (2., 3.)), ((0., 0.), (-1., 1.))):
+    outs.append(list(tf.raw_ops.QuantizedBiasAdd(input=a, bias=b, min_input=ra[0],
+                                                 max_input=ra[1], min_bias=rb[0],
+                                                 max_bias=rb[1], out_type=tf.qint32)))
+    outs.append(list(tf.raw_ops.QuantizedBiasAdd(input=c, bias=d, min_input=ra[0],
+                                                 max_input=ra[1], min_bias=rb[0],
+                                                 max_bias=rb[1], out_type=tf.qint32)))
+outs.append(list(tf.raw_ops.QuantizedBiasAdd(input=a, bias=b, min_input=p[0], max_input=p[1],
+                                             min_bias=p[2], max_bias=p[3],
+                                             out_type=tf.qint32, name="ba")))
+result = [repr(outs[-1]), str(outs[-1][0].op.node_def), graph()]
+with tf.Session() as s:
+    for feed in ((-2.5, 7., 0., 1e-3), (-0.3, 0.2, -40., 10.)):
+        result += [[bits(v) for v in o] for o in s.run(outs, {
+            a: A, b: Bq, c: S, d: Sb, p[0]: feed[0], p[1]: feed[1], p[2]: feed[2],
+            p[3]: feed[3]})]
+BA = tf.raw_ops.QuantizedBiasAdd
+kw = dict(min_input=0., max_input=1., min_bias=0., max_bias=1., out_type=tf.qint32)
+# (run first: TF then fails any run on a graph holding an op without a kernel)
+u1 = tf.placeholder(tf.quint8); u2 = tf.placeholder(tf.quint8)
+for x1, x2 in ((A[0], Bq), (A, Bq[None]), (A, Bq[:4])):
+    with tf.Session() as s:
+        result.append(err(lambda: s.run(BA(input=u1, bias=u2, **kw), {u1: x1, u2: x2})))
+result += [
+    err(lambda: BA(input=tf.placeholder(tf.quint8, [3]), bias=b, **kw)),
+    err(lambda: BA(input=a, bias=tf.placeholder(tf.quint8, [2, 5]), **kw)),
+    err(lambda: BA(input=a, bias=tf.placeholder(tf.quint8, [4]), **kw)),
+    err(lambda: BA(input=a, bias=b, min_input=[0.], max_input=1., min_bias=0., max_bias=1.,
+                   out_type=tf.qint32)),
+    err(lambda: BA(input=a, bias=d, **kw)),
+    err(lambda: BA(input=a, bias=tf.zeros([5]), **kw)),
+    BA(input=a, bias=b, **kw)[0].shape.as_list(),
+]
 """,
 }
 
