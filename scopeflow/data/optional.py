@@ -75,7 +75,7 @@ class _OptionalImpl(Optional):
 
     def get_value(self, name=None):
         """The value (InvalidArgumentError at run time when there is none)."""
-        from scopeflow.data.iterators import _deserialize
+        from scopeflow.data.iterators import _deserialize, from_variant
         graph = default_graph()
         flat = st.flatten(self._element_spec)
         with graph.name_scope(name or "OptionalGetValue") as scope:
@@ -85,7 +85,8 @@ class _OptionalImpl(Optional):
                     output_shapes=[s.flat_shape for s in flat], name=scope)
             outs = outs if isinstance(outs, (list, tuple)) else [outs]
             _on_host(outs[0])
-            outs = [_deserialize(t, s) if s.sparse else t for t, s in zip(outs, flat)]
+            outs = [_deserialize(t, s) if s.sparse else from_variant(t, s)
+                    if getattr(s, "ragged", False) else t for t, s in zip(outs, flat)]
         return st.pack(self._element_spec, outs)
 
 
@@ -113,6 +114,8 @@ def _encoded(value):
     from scopeflow.ops.constant import convert_to_tensor
     from scopeflow.sparse_tensor import SparseTensor
     leaves = st.flatten(value)
+    if any(st._is_ragged(x) for x in leaves):
+        return st.normalize(value)  # (TF: a RaggedTensor's variant, RaggedTensorToVariant)
     sparse = [hasattr(x, "dense_shape") for x in leaves]
     specs = [st.spec_of(SparseTensor.from_value(x) if sp else
                         x if isinstance(x, Tensor) else convert_to_tensor(x))

@@ -69,3 +69,25 @@ with tf.Session() as s:
 @pytest.mark.parametrize("name", sorted(SNIPPETS))
 def test_matches_tf(oracle, name):
     matches_tf(oracle, PRELUDE + SNIPPETS[name])
+
+
+@pytest.mark.oracle
+def test_ragged_optional_matches_tf(oracle):
+    """An optional of ragged values: get_next_as_optional of a ragged dataset and
+    Optional.from_value of a RaggedTensor (its variant, as TF's) give a RaggedTensor back."""
+    from oracle import run_here
+    code = """
+show = lambda v: tf.nest.map_structure(
+    lambda v: v.to_list() if hasattr(v, "to_list") else int(v), v)
+r = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
+it = tf.data.make_initializable_iterator(tf.data.Dataset.from_tensor_slices(r).batch(2))
+o = tf.data.experimental.get_next_as_optional(it)
+ov = tf.data.experimental.Optional.from_value((r, 1))
+with tf.Session() as s:
+    s.run(it.initializer)
+    result = [str(o.element_spec), show(s.run(o.get_value())), str(ov.element_spec),
+              show(s.run(ov.get_value())), bool(s.run(ov.has_value())),
+              type(o.get_value()).__name__]
+"""
+    here, there = run_here(code), oracle(code)
+    assert here == there, (here, there)
