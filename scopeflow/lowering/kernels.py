@@ -20,7 +20,8 @@ from scopeflow.lowering.context import run_error
 _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", "Identity",
                               "QuantizeV2", "Dequantize", "Requantize", "RequantizationRange",
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
-                              "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd"})
+                              "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
+                              "QuantizedAdd", "QuantizedMul"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from scopeflow.ops.quantize import (_QTYPES, _Arith, _integers, _limits, _min_fi
                                     _min_first_back, _Typed)
 from scopeflow.ops.registry import ANY, ShapeError, spec
 from scopeflow.ops.rounding import _tie_int, round_each
+from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
 
 __all__ = []
@@ -47,6 +48,10 @@ FIXED.update({
                         (5, "max_b", _F32)),
     "QuantizedBiasAdd": ((2, "min_input", _F32), (3, "max_input", _F32),
                          (4, "min_bias", _F32), (5, "max_bias", _F32)),
+    "QuantizedAdd": ((2, "min_x", _F32), (3, "max_x", _F32), (4, "min_y", _F32),
+                     (5, "max_y", _F32)),
+    "QuantizedMul": ((2, "min_x", _F32), (3, "max_x", _F32), (4, "min_y", _F32),
+                     (5, "max_y", _F32)),
 })
 _SCALAR = spec((), _dt.float32)
 _RANGE = {"input_min": _dt.float32, "input_max": _dt.float32}
@@ -61,6 +66,8 @@ _KERNELS = {
     "QuantizedReluX": (),
     "QuantizedMatMul": (("quint8", "quint8", "qint32"),),
     "QuantizedBiasAdd": (("quint8", "quint8", "qint32"), ("qint8", "qint8", "qint32")),
+    "QuantizedAdd": (("quint8", "quint8", "qint32"),),
+    "QuantizedMul": (("quint8", "quint8", "qint32"),),
 }
 
 
@@ -171,9 +178,11 @@ def _scalar_to_float(q, lo, hi, dtype):
     return qm.where(lo == hi, lo, out)
 
 
-def _float_to_scalar(k, x, lo, hi, dtype):
+def _float_to_scalar(k, x, lo, hi, dtype, clamp=True):
     """FloatToQuantized<T>: one float32 as a quantized integer (int64 after double rounding),
-    clamped to the type."""
+    clamped to the type (FloatToQuantizedUnclamped without `clamp`)."""
+    if isinstance(x, jax.core.Tracer) and k.m is np:
+        k = _Arith(x)
     m = k.m
     low, high = _limits(dtype)
     steps = float(1 << (8 * np.dtype(dtype.as_numpy_dtype[0]).itemsize))
@@ -182,7 +191,7 @@ def _float_to_scalar(k, x, lo, hi, dtype):
     q = (_round_away(k.rnd(m.asarray(x, _D) * scale), m)
          - _round_away(k.rnd(lo.astype(_D) * scale), m))
     q = m.where(lo == hi, float(low), q + float(low))
-    return m.clip(q, float(low), float(high)).astype(_I)
+    return (m.clip(q, float(low), float(high)) if clamp else q).astype(_I)
 
 
 def _fixed_point_8bit(k, x, lo, hi, out_lo, out_hi):
@@ -483,3 +492,171 @@ def _quantized_bias_add(ctx, input, bias, min_input, max_input, min_bias,  # noq
         b = _in_total_space(k, _integers(bias), lo_b, hi_b, tb, out_lo, out_hi, out_type)
     out = x + (b + jnp.asarray(zero))
     return [out, jnp.asarray(out_lo, _F), jnp.asarray(out_hi, _F)]
+
+
+# ---- QuantizedAdd / QuantizedMul ------------------------------------------------------------
+def _binary_shape(x, y, min_x, max_x, min_y, max_y, *, Toutput=_dt.qint32,  # noqa: N803
+                  ranks=True, **attrs):
+    from scopeflow.ops.registry import broadcast_dims
+    check_allowed(x, "x", _QTYPES)
+    check_allowed(y, "y", _QTYPES)
+    check_allowed(_Typed(Toutput), "Toutput", _QTYPES)
+    dims = broadcast_dims(x.shape._dims, y.shape._dims)
+    if ranks:  # (QuantizedMul's shape rule leaves the ranges' ranks to its kernel)
+        _scalars(min_x, max_x, min_y, max_y)
+    return [spec(dims, Toutput), _SCALAR, _SCALAR]
+
+
+def _mul_shape(*args, **attrs):
+    return _binary_shape(*args, ranks=False, **attrs)
+
+
+def _bcast(sx, sy):
+    """TF's BCast of two shapes: (valid, output shape, number of grouped dimensions)."""
+    n = max(len(sx), len(sy))
+    x = (1,) * (n - len(sx)) + tuple(sx)
+    y = (1,) * (n - len(sy)) + tuple(sy)
+    groups, prev, out = 0, None, []
+    for a, b in zip(x, y):
+        if a != b and a != 1 and b != 1:
+            return False, None, 0
+        out.append(b if a == 1 else a)
+        if a == 1 and b == 1:
+            continue
+        state = "same" if a == b else ("x" if a == 1 else "y")
+        if state != prev:
+            groups, prev = groups + 1, state
+    return True, tuple(out), groups
+
+
+def _pattern(x, y, shape):
+    """TF's three broadcast kernels in one: a vector repeated along a tensor's flat elements
+    (`i % size`), as TF's VectorTensor kernels index it. (vector, tensor, x is the vector)."""
+    nx, ny = int(np.size(x)), int(np.size(y))
+    x_small = nx < ny
+    vec, ten = (x, y) if x_small else (y, x)
+    total = int(np.prod(shape, dtype=np.int64))
+    idx = np.arange(total) % max(1, np.size(vec))
+    tidx = np.arange(total) % max(1, np.size(ten))
+    return (jnp.asarray(vec).reshape(-1)[idx], jnp.asarray(ten).reshape(-1)[tidx], x_small)
+
+
+def _binary_checks(ctx, op_type, x, y, ranges, rank_text):
+    """The checks QuantizedAdd / QuantizedMul make before computing; the output shape and
+    grouped rank, or None where one failed."""
+    for name, v in ranges:
+        if np.ndim(v) != 0:
+            check(ctx, False, rank_text(name, np.ndim(v)))
+            return None
+    ok, shape, groups = _bcast(np.shape(x), np.shape(y))
+    if not ok:
+        check(ctx, False, "Incompatible shapes: %s vs. %s" % (_shape_text(x), _shape_text(y)))
+        return None
+    return shape, groups
+
+
+def _ranges_ok(ctx, k, ranges, messages):
+    lo_x, hi_x, lo_y, hi_y = (_first(k, v) for _, v in ranges)
+    check(ctx, hi_x > lo_x, messages[0])
+    check(ctx, hi_y > lo_y, messages[1])
+    return lo_x, hi_x, lo_y, hi_y
+
+
+def _binary_kernel(ctx, op_type, x, y, ranges, Toutput, compute):  # noqa: N803
+    ta, tb = (ctx.op._inputs[i].dtype.base_dtype for i in (0, 1))
+    ok, shape, _ = _bcast(np.shape(x), np.shape(y))
+    stand_in = [jnp.zeros(shape if ok else (0,), Toutput.as_numpy_dtype[0]),
+                jnp.zeros((), _F), jnp.zeros((), _F)]
+    if _no_kernel(ctx, op_type, (ta.name, tb.name), Toutput.name, ("T1", "T2", "Toutput")):
+        return stand_in
+    if op_type == "QuantizedAdd":
+        checked = _binary_checks(ctx, op_type, x, y, ranges,
+                                 lambda n, r: "`%s` must be rank 0 but is rank %d" % (n, r))
+    else:
+        checked = _binary_checks(ctx, op_type, x, y, ranges,
+                                 lambda n, r: "%s must be a scalar" % n)
+    if checked is None:
+        return stand_in
+    shape, groups = checked
+    k = _Arith(*(v for _, v in ranges))
+    messages = (("max_x must be larger than min_x.", "max_y must be larger than min_y.")
+                if op_type == "QuantizedAdd" else
+                ("max_x must be larger than min_a.", "max_x must be larger than min_b."))
+    lo_x, hi_x, lo_y, hi_y = _ranges_ok(ctx, k, ranges, messages)
+    if groups > 2:
+        check(ctx, False, "Broadcast between %s and %s is not supported yet."
+              % (_shape_text(x), _shape_text(y)), exc=UnimplementedError)
+        return stand_in
+    if groups == 2 and min(np.size(x), np.size(y)) == 0:
+        check(ctx, False, "Must have some elements to add" if op_type == "QuantizedAdd"
+              else "vector must have at least 1 element")
+        return stand_in
+    xi, yi = jnp.asarray(_integers(x)), jnp.asarray(_integers(y))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        out, lo_z, hi_z = compute(k, xi, yi, (lo_x, hi_x, ta), (lo_y, hi_y, tb), shape,
+                                  groups, Toutput)
+    return [out, jnp.asarray(lo_z, _F), jnp.asarray(hi_z, _F)]
+
+
+def _affine_8_to_32(k, lo, hi, dtype, out_lo, out_hi, out_type):
+    """TF's quint8 -> qint32 requantization as its add kernels make it: the codes of 0 and 1
+    in the new range, `code0 + v * (code1 - code0)`, clamped."""
+    c0 = _float_to_scalar(k, _scalar_to_float(np.int32(0), lo, hi, dtype), out_lo, out_hi,
+                          out_type, clamp=False)
+    c1 = _float_to_scalar(k, _scalar_to_float(np.int32(1), lo, hi, dtype), out_lo, out_hi,
+                          out_type, clamp=False)
+    mult = (c1 - c0).astype(np.int32).astype(_I)
+    low, high = _limits(out_type)
+    return lambda v: jnp.clip(jnp.asarray(c0, _I) + v.astype(_I) * mult, low,
+                              high).astype(np.int32)
+
+
+def _add(k, x, y, rx, ry, shape, groups, out_type):
+    m = k.m
+    small = m.minimum(rx[0], ry[0])
+    large = m.maximum(rx[1], ry[1])
+    top = k.rnd(m.maximum(m.abs(small), m.abs(large)) * _F(1 << 14))
+    lo_z, hi_z = -top, top
+    if groups <= 1 and (np.size(x) == 1 or np.size(y) == 1):
+        (full, rf), (one, rs) = ((y, ry), (x, rx)) if np.size(x) == 1 else ((x, rx), (y, ry))
+        scalar = _float_to_scalar(k, _scalar_to_float(one.reshape(-1)[0], rs[0], rs[1], rs[2]),
+                                  lo_z, hi_z, out_type).astype(np.int32)
+        out = _affine_8_to_32(k, *rf, lo_z, hi_z, out_type)(full) + jnp.asarray(scalar)
+        return out.reshape(shape), lo_z, hi_z
+    vec, ten, x_small = _pattern(x, y, shape)
+    rv, rt = (rx, ry) if x_small else (ry, rx)
+    out = (_affine_8_to_32(k, *rv, lo_z, hi_z, out_type)(vec)
+           + _affine_8_to_32(k, *rt, lo_z, hi_z, out_type)(ten))
+    return out.reshape(shape), lo_z, hi_z
+
+
+def _mul(k, x, y, rx, ry, shape, groups, out_type):
+    zx = jnp.asarray(_zero_point(k, rx[0], rx[1], rx[2]))
+    zy = jnp.asarray(_zero_point(k, ry[0], ry[1], ry[2]))
+    if groups <= 1 and (np.size(x) == 1 or np.size(y) == 1):
+        a, b = x.astype(np.int32) - zx, y.astype(np.int32) - zy
+        out = jnp.broadcast_to(a * b if np.size(a) else a.reshape(shape), shape)
+    else:
+        vec, ten, x_small = _pattern(x, y, shape)
+        zv, zt = (zx, zy) if x_small else (zy, zx)
+        out = ((vec.astype(np.int32) - zv) * (ten.astype(np.int32) - zt)).reshape(shape)
+    lo_z, hi_z = _product_range(k, rx[0], rx[1], ry[0], ry[1], rx[2], ry[2], out_type)
+    return out, lo_z, hi_z
+
+
+_BINARY_TYPES = {"x": ANY, "y": ANY, "min_x": _dt.float32, "max_x": _dt.float32,
+                 "min_y": _dt.float32, "max_y": _dt.float32}
+
+
+@typed_op("QuantizedAdd", infer=_binary_shape, context=True, multi=True, types=_BINARY_TYPES)
+def _quantized_add(ctx, x, y, min_x, max_x, min_y, max_y, *, Toutput=_dt.qint32,  # noqa: N803
+                   T1=None, T2=None):  # noqa: N803
+    ranges = (("min_x", min_x), ("max_x", max_x), ("min_y", min_y), ("max_y", max_y))
+    return _binary_kernel(ctx, "QuantizedAdd", x, y, ranges, Toutput, _add)
+
+
+@typed_op("QuantizedMul", infer=_mul_shape, context=True, multi=True, types=_BINARY_TYPES)
+def _quantized_mul(ctx, x, y, min_x, max_x, min_y, max_y, *, Toutput=_dt.qint32,  # noqa: N803
+                   T1=None, T2=None):  # noqa: N803
+    ranges = (("min_x", min_x), ("max_x", max_x), ("min_y", min_y), ("max_y", max_y))
+    return _binary_kernel(ctx, "QuantizedMul", x, y, ranges, Toutput, _mul)

@@ -1,7 +1,7 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
-ReluX, QuantizedMatMul and QuantizedBiasAdd against real TF: TF's bits over a spread of
-values and ranges (known and fed), the output ranges, the graph, and TF's errors at graph
-building and at run time."""
+ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd and QuantizedMul against real TF:
+TF's bits over a spread of values and ranges (known and fed), the output ranges, the graph,
+and TF's errors at graph building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -233,6 +233,55 @@ result += [
     err(lambda: BA(input=a, bias=tf.zeros([5]), **kw)),
     BA(input=a, bias=b, **kw)[0].shape.as_list(),
 ]
+""",
+    "add_mul": """
+def q8(*shape):
+    return rng.randint(0, 256, shape).astype(np.uint8)
+V = {"m": q8(4, 6), "r": q8(6), "s": np.array(200, np.uint8), "s1": np.array([37], np.uint8),
+     "c": q8(4, 1), "t": q8(2, 4, 6), "e": np.zeros((0, 6), np.uint8)}
+P = {k: tf.placeholder(tf.quint8) for k in V}
+p = [tf.placeholder(tf.float32, []) for _ in range(4)]
+pairs = [("m", "m"), ("m", "r"), ("r", "m"), ("m", "s"), ("s", "m"), ("s1", "r"), ("s", "s"),
+         ("t", "r"), ("m", "c"), ("c", "r"), ("e", "r"), ("t", "m")]
+result = []
+for op in (tf.raw_ops.QuantizedAdd, tf.raw_ops.QuantizedMul):
+    outs = []
+    for ra, rb in (((-1., 1.), (-1., 1.)), ((0., 6.), (-3.7, 2.1)), ((-100., 50.), (0.5, 3.)),
+                   ((-1e-3, 2e-3), (-5e4, 7e4))):
+        outs.append(list(op(x=P["m"], y=P["r"], min_x=ra[0], max_x=ra[1], min_y=rb[0],
+                            max_y=rb[1])))
+        outs.append(list(op(x=P["s"], y=P["m"], min_x=ra[0], max_x=ra[1], min_y=rb[0],
+                            max_y=rb[1])))
+    for a, b in pairs:
+        outs.append(list(op(x=P[a], y=P[b], min_x=p[0], max_x=p[1], min_y=p[2], max_y=p[3])))
+    feed = {P[k]: v for k, v in V.items()}
+    with tf.Session() as s:
+        for i, o in enumerate(outs):
+            for lo, hi in ((-2.5, 7.), (0., 1.)):
+                feed.update({p[0]: lo, p[1]: hi, p[2]: -0.3, p[3]: 0.2})
+                result.append(err(lambda: [bits(v) for v in s.run(o, feed)]) if i >= 8 else
+                              [bits(v) for v in s.run(o, feed)])
+        for bad in ((1., 1., 0., 1.), (0., 1., 2., -1.)):
+            feed.update(dict(zip(p, bad)))
+            result.append(err(lambda: s.run(outs[8], feed)))
+    f = tf.placeholder(tf.float32)
+    with tf.Session() as s:
+        result.append(err(lambda: s.run(op(x=P["m"], y=P["r"], min_x=f, max_x=1., min_y=0.,
+                                           max_y=1.), {P["m"]: V["m"], P["r"]: V["r"], f: [0.]})))
+        result.append(err(lambda: s.run(op(x=P["m"], y=P["r"], min_x=0., max_x=1., min_y=0.,
+                                           max_y=f), {P["m"]: V["m"], P["r"]: V["r"], f: [[1.]]})))
+        result.append(err(lambda: s.run(op(x=P["m"], y=P["t"], min_x=0., max_x=1., min_y=0.,
+                                           max_y=1.), {P["m"]: V["r"][:4], P["t"]: V["t"]})))
+    z = op(x=P["m"], y=tf.placeholder(tf.quint8, [None, 6]), min_x=0., max_x=1., min_y=0.,
+           max_y=1., name="bin")
+    result += [repr(z), str(z.z.op.node_def), [str(t.shape) for t in z],
+               err(lambda: op(x=tf.placeholder(tf.quint8, [2, 3]),
+                              y=tf.placeholder(tf.quint8, [4]), min_x=0., max_x=1., min_y=0.,
+                              max_y=1.)),
+               err(lambda: op(x=P["m"], y=P["m"], min_x=[0.], max_x=1., min_y=0., max_y=1.)),
+               err(lambda: op(x=P["m"], y=tf.zeros([2]), min_x=0., max_x=1., min_y=0., max_y=1.)),
+               err(lambda: op(x=P["m"], y=P["m"], min_x=0., max_x=1., min_y=0., max_y=1.,
+                              Toutput=tf.int32))]
 """,
 }
 
