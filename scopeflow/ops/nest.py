@@ -109,14 +109,6 @@ def map_structure(fn, *structures, **kwargs):
     return pack_sequence_as(structures[0], [fn(*xs) for xs in zip(*flats)], expand)
 
 
-def _opened(x):
-    """x with each composite as a list of its components (for structure comparison)."""
-    if is_nested(x):
-        return _rebuild(x, [_opened(c) for c in _children(x)])
-    kids = _expand(x, True)
-    return x if kids is None else list(kids)
-
-
 def _desc(x):
     return "type=%s str=%s" % (type(x).__name__, x)
 
@@ -136,8 +128,34 @@ def _dots(x):
     return "[%s]" % inner
 
 
-def _mismatch(a, b):
-    """(exception class, 'More specifically' text) for the first difference, or None."""
+def _composite(x):
+    return not is_nested(x) and _expand(x, True) is not None
+
+
+def _spec_key(spec):
+    """What TF's nest compares of two composites' specs (ranks, not dimensions)."""
+    shape = spec.shape
+    return (type(spec), shape.ndims, spec.dtype, getattr(spec, "ragged_rank", None),
+            getattr(spec, "row_splits_dtype", None))
+
+
+def _mismatch(a, b, expand=False):
+    """(exception class, 'More specifically' text) for the first difference, or None; with
+    `expand`, a composite is a sequence (of its components) whose spec must match."""
+    if expand and (_composite(a) or _composite(b)):
+        if _composite(a) and _composite(b):
+            sa, sb = a._type_spec, b._type_spec
+            if _spec_key(sa) != _spec_key(sb):
+                return ValueError, "Incompatible CompositeTensor TypeSpecs: %s vs. %s" % (
+                    _desc(sa), _desc(sb))
+            return None
+        if is_nested(a) or is_nested(b):
+            return TypeError, ("The two namedtuples don't have the same sequence type. First "
+                               "structure %s has type %s, while second structure %s has type %s"
+                               % (_desc(a), type(a).__name__, _desc(b), type(b).__name__))
+        seq, atom = (a, b) if _composite(a) else (b, a)
+        return ValueError, 'Substructure "%s" is a sequence, while substructure "%s" is not' % (
+            _desc(seq), _desc(atom))
     if is_nested(a) != is_nested(b):
         seq, atom = (a, b) if is_nested(a) else (b, a)
         return ValueError, 'Substructure "%s" is a sequence, while substructure "%s" is not' % (
@@ -157,7 +175,7 @@ def _mismatch(a, b):
         return ValueError, ("The two structures don't have the same number of elements. First "
                             "structure: %s. Second structure: %s" % (_desc(a), _desc(b)))
     for x, y in zip(_children(a), _children(b)):
-        found = _mismatch(x, y)
+        found = _mismatch(x, y, expand)
         if found:
             return found
     return None
@@ -165,7 +183,7 @@ def _mismatch(a, b):
 
 def assert_same_structure(a, b, check_types=True, expand_composites=False):
     """Raises TF's ValueError / TypeError when `a` and `b` nest differently."""
-    found = _mismatch(_opened(a), _opened(b)) if expand_composites else _mismatch(a, b)
+    found = _mismatch(a, b, expand_composites)
     if found is None:
         return
     exc, detail = found

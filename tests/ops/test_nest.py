@@ -72,7 +72,7 @@ def err(f):
     try:
         f()
     except (TypeError, ValueError) as e:
-        return [type(e).__name__, str(e).splitlines()[0]]
+        return [type(e).__name__, str(e)]
 r = tf.ragged.constant([[1, 2], [3], [4, 5, 6]])
 r2 = tf.ragged.constant([[[1], [2]], [[3]]])
 sp = tf.SparseTensor([[0, 1]], [2.0], [3, 4])
@@ -92,6 +92,10 @@ result = [repr(r._type_spec), repr(r2._type_spec), repr(sp._type_spec), desc(fla
           err(lambda: tf.nest.assert_same_structure(r, r2, expand_composites=True)),
           err(lambda: tf.nest.assert_same_structure(r, sp, expand_composites=True)),
           tf.nest.assert_same_structure(r, r * 2, expand_composites=True),
+          err(lambda: tf.nest.assert_same_structure(r, [1, 2], expand_composites=True)),
+          err(lambda: tf.nest.assert_same_structure([r], [1], expand_composites=True)),
+          err(lambda: tf.nest.assert_same_structure({"a": (sp, r)}, {"a": (sp, r2)},
+                                                    expand_composites=True)),
           err(lambda: tf.nest.map_structure(lambda x: x, r, sp, expand_composites=True)),
           err(lambda: tf.nest.pack_sequence_as(r, [1], expand_composites=True)),
           err(lambda: tf.nest.map_structure(lambda x: x, r, foo=1))]
