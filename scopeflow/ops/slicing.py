@@ -147,8 +147,9 @@ def _dim_size(k, d, b, e, s, masks):
         raise ShapeError("only stride 1 allowed on non-range indexing.")
     if b is not None and e is not None:
         if shrink:
-            if not 0 <= (b + d if b < 0 else b) < d:
-                raise ShapeError("slice index %d of dimension %d out of bounds." % (b, k))
+            fwd = b + d if b < 0 else b  # (TF's message shows the index made positive)
+            if not 0 <= fwd < d:
+                raise ShapeError("slice index %d of dimension %d out of bounds." % (fwd, k))
             return 1
         length = _canon(e, 1, masked_e, d, s) - _canon(b, 0, masked_b, d, s)
     elif shrink:
@@ -207,7 +208,13 @@ def _strided_slice_op(ctx, input, begin, end, strides, *, begin_mask=0, end_mask
                       ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0):
     st = _b.as_int_list(strides)
     masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
-    if is_numpy(begin, end):
+    # TF's kernel validates the slice against the input's shape as run (an input fed with a
+    # shape the graph did not know): its errors, never a clamped index
+    dense = _dense_spec(np.ndim(input), len(st), masks)[0]
+    known = is_numpy(begin, end)
+    _dense_sizes(dense, np.shape(input), st, _b.as_int_list(begin) if known else None,
+                 _b.as_int_list(end) if known else None)
+    if known:
         return input[_index_tuple(_b.as_int_list(begin), _b.as_int_list(end), st, masks)]
     return _dynamic_strided_slice(ctx, input, (begin, end), st, masks)
 

@@ -114,6 +114,10 @@ FED_CASES = [
      [-3]),
     ('p = tf.placeholder(tf.int32, [2]); out = tf.reverse([[1, 2], [3, 4]], p)',
      [-1, 0]),
+] + [  # slices of a tensor of unknown shape, checked against the shape it is fed with
+    ('p = tf.placeholder(tf.float32); out = %s' % s, v)
+    for s in ("p[..., 0:1, :]", "p[1, 2]", "p[::0]", "p[5]", "p[:, 7]", "p[-4]", "p[1:2, 0]")
+    for v in ([0.0, 1.0, 2.0], 1.0, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
 ]
 
 
