@@ -40,6 +40,7 @@ from scopeflow.keras.layers.pooling import (AveragePooling1D, AveragePooling2D,
 from scopeflow.keras.layers.recurrent_cells import AbstractRNNCell
 from scopeflow.keras.layers.recurrent import (GRU, LSTM, RNN, GRUCell, LSTMCell, SimpleRNN,
                                               SimpleRNNCell)
+from scopeflow.keras.layers.recurrent_cudnn import CuDNNGRU, CuDNNLSTM
 from scopeflow.keras.layers.stacked_cells import StackedRNNCells
 from scopeflow.keras.layers.noise import (AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D,
                                           SpatialDropout2D, SpatialDropout3D)
