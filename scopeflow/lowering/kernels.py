@@ -21,7 +21,7 @@ _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", 
                               "QuantizeV2", "Dequantize", "Requantize", "RequantizationRange",
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
                               "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
-                              "QuantizedAdd", "QuantizedMul"})
+                              "QuantizedAdd", "QuantizedMul", "QuantizedReshape"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ from scopeflow.ops.op_types import FIXED
 from scopeflow.ops.op_util import check_allowed, typed_op
 from scopeflow.ops.quantize import (_QTYPES, _Arith, _integers, _limits, _min_first,
                                     _min_first_back, _Typed)
-from scopeflow.ops.registry import ANY, ShapeError, spec
+from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
 from scopeflow.ops.rounding import _tie_int, round_each
 from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
@@ -68,6 +68,7 @@ _KERNELS = {
     "QuantizedBiasAdd": (("quint8", "quint8", "qint32"), ("qint8", "qint8", "qint32")),
     "QuantizedAdd": (("quint8", "quint8", "qint32"),),
     "QuantizedMul": (("quint8", "quint8", "qint32"),),
+    "QuantizedReshape": (("quint8", None), ("qint32", None)),
 }
 
 
@@ -660,3 +661,30 @@ def _quantized_mul(ctx, x, y, min_x, max_x, min_y, max_y, *, Toutput=_dt.qint32,
                    T1=None, T2=None):  # noqa: N803
     ranges = (("min_x", min_x), ("max_x", max_x), ("min_y", min_y), ("max_y", max_y))
     return _binary_kernel(ctx, "QuantizedMul", x, y, ranges, Toutput, _mul)
+
+
+# ---- QuantizedReshape -----------------------------------------------------------------------
+def _reshape_shape(tensor, shape, input_min, input_max, **attrs):
+    from scopeflow.ops.array import _reshape_shape as reshape
+    _scalars(input_min, input_max)  # (TF checks the ranges first)
+    return [reshape(tensor, shape), _SCALAR, _SCALAR]
+
+
+@typed_op("QuantizedReshape", infer=_reshape_shape, context=True, multi=True,
+          types={"tensor": ANY, "shape": INDEX, "input_min": _dt.float32,
+                 "input_max": _dt.float32})
+def _quantized_reshape(ctx, tensor, shape, input_min, input_max, *, T=None,  # noqa: N803
+                       Tshape=None):  # noqa: N803
+    from scopeflow.ops import array_base as _b
+    t = ctx.op._inputs[0].dtype.base_dtype
+    x = jnp.asarray(_integers(tensor))
+    stand_in = [x, jnp.zeros((), _F), jnp.zeros((), _F)]
+    if _no_kernel(ctx, "QuantizedReshape", t.name, None, ("T",)):
+        return stand_in
+    out = x.reshape(_b.reshape_dims(tuple(np.shape(x)), shape))
+    for name, v in (("input_min", input_min), ("input_max", input_max)):
+        if not (np.ndim(v) == 0 or np.shape(v) == (1,)):
+            check(ctx, False, "%s must be a scalar or a vector of 1 element" % name)
+            return [out, jnp.zeros((), _F), jnp.zeros((), _F)]
+    k = _Arith(input_min, input_max)
+    return [out, jnp.asarray(_first(k, input_min)), jnp.asarray(_first(k, input_max))]

@@ -1,7 +1,7 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
-ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd and QuantizedMul against real TF:
-TF's bits over a spread of values and ranges (known and fed), the output ranges, the graph,
-and TF's errors at graph building and at run time."""
+ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd, QuantizedMul and QuantizedReshape
+against real TF: TF's bits over a spread of values and ranges (known and fed), the output
+ranges, the graph, and TF's errors at graph building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -282,6 +282,25 @@ for op in (tf.raw_ops.QuantizedAdd, tf.raw_ops.QuantizedMul):
                err(lambda: op(x=P["m"], y=tf.zeros([2]), min_x=0., max_x=1., min_y=0., max_y=1.)),
                err(lambda: op(x=P["m"], y=P["m"], min_x=0., max_x=1., min_y=0., max_y=1.,
                               Toutput=tf.int32))]
+""",
+    "reshape": """
+R = tf.raw_ops.QuantizedReshape
+sh = tf.placeholder(tf.int32, [None]); lo = tf.placeholder(tf.float32)
+outs = [R(tensor=u, shape=[4, -1], input_min=-1., input_max=2.),
+        R(tensor=x, shape=tf.constant([-1, 2], tf.int64), input_min=-3., input_max=0.5),
+        R(tensor=u, shape=sh, input_min=lo, input_max=1., name="rs")]
+result = [repr(outs[2]), str(outs[2].output.op.node_def), [str(t.shape) for o in outs for t in o],
+          err(lambda: R(tensor=u, shape=[[4]], input_min=0., input_max=1.)),
+          err(lambda: R(tensor=u, shape=[4], input_min=[0.], input_max=1.)),
+          err(lambda: R(tensor=tf.placeholder(tf.quint8, [6]), shape=[4], input_min=0.,
+                        input_max=1.)),
+          R(tensor=tf.placeholder(tf.quint8, [6, None]), shape=[-1, 3], input_min=0.,
+            input_max=1.)[0].shape.as_list()]
+with tf.Session() as s:
+    result += [[bits(v) for v in o] for o in s.run(outs[:2], {u: U, x: X})]
+    for shape, low in (([16, 16], -1.), ([-1], [2.]), ([3, -1], 0.), ([-1, -1], 0.),
+                       ([256], [[1.]]), ([256], [1., 2.]), ([256], []), ([2, 128], 5.)):
+        result.append(err(lambda: [bits(v) for v in s.run(outs[2], {u: U, sh: shape, lo: low})]))
 """,
 }
 
