@@ -263,12 +263,14 @@ def _dims(shape):
 
 class RaggedItem:
     """A ragged component's host value: `value` a RaggedTensorValue, or an array (ragged rank
-    0: a row of a ragged rank 1 value), and the row splits' dtype."""
+    0: a row of a ragged rank 1 value), and the row splits' dtype. `stacked`: made by a batch,
+    where TF's variant is a vector of its rows' (a batch of such items needs equal row counts;
+    one encoded whole, as a map or a generator gives it, is a scalar and batches freely)."""
 
-    __slots__ = ("value", "splits_dtype")
+    __slots__ = ("value", "splits_dtype", "stacked")
 
-    def __init__(self, value, splits_dtype):
-        self.value, self.splits_dtype = value, splits_dtype
+    def __init__(self, value, splits_dtype, stacked=False):
+        self.value, self.splits_dtype, self.stacked = value, splits_dtype, stacked
 
     def nrows(self):
         v = self.value
@@ -309,20 +311,20 @@ def _ragged_concat(values, splits_dtype):
 
 
 def _batch_ragged(items, k):
-    """RaggedItems stacked: a ragged value of one more ragged dimension. TF batches the
-    variants of ragged values (not rows) as of shape [nrows]: their row counts must agree."""
+    """RaggedItems stacked: a ragged value of one more ragged dimension. Stacked items are
+    TF's variant vectors of shape [nrows]: their row counts must agree."""
     from scopeflow.ragged.value import RaggedTensorValue
     dt = items[0].splits_dtype
     vals = [x.value if hasattr(x.value, "row_splits") else np.asarray(x.value) for x in items]
     lens = [len(v.row_splits) - 1 if hasattr(v, "row_splits") else len(v) for v in vals]
-    if hasattr(vals[0], "row_splits"):
+    if items[0].stacked:
         for i, n in enumerate(lens):
             if n != lens[0]:
                 raise _invalid("Cannot batch tensors with different shapes in component %d. "
                                "First element had shape [%d] and element %d had shape [%d]."
                                % (k, lens[0], i, n))
     splits = np.concatenate([[0], np.cumsum(lens)]).astype(dt)
-    return RaggedItem(RaggedTensorValue(_ragged_concat(vals, dt), splits), dt)
+    return RaggedItem(RaggedTensorValue(_ragged_concat(vals, dt), splits), dt, True)
 
 
 class SparseRows(list):

@@ -102,8 +102,11 @@ legacy = lambda d: dict(output_types=tf.data.get_output_types(d), output_shapes=
                         tf.data.get_output_shapes(d), output_classes=tf.data.get_output_classes(d))
 it = tf.data.Iterator.from_structure(**legacy(ds.batch(2)))
 it0 = tf.data.Iterator.from_structure(**legacy(ds))
+r2 = tf.ragged.constant([[[1], [2, 3]], [[4]]])
 result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.batch(2),
-                                       ds.map(lambda x: x * 2), m3.map(lambda a, c: a))] + [
+                                       ds.map(lambda x: x * 2), m3.map(lambda a, c: a),
+                                       tf.data.Dataset.from_tensors(r2).unbatch().batch(2),
+                                       tf.data.Dataset.from_tensor_slices(r2).batch(2))] + [
     spec(ds.batch(2, drop_remainder=True)), str(m3.element_spec), str(z.element_spec),
     [str(c) for c in tf.data.get_output_classes(z)][:1], vals(z.map(lambda a, c: a + 1)),
     type(nxt).__name__, nxt.shape.as_list(), nxt.ragged_rank,
@@ -119,7 +122,8 @@ result = [[spec(d), vals(d)] for d in (ds, b, b.batch(2), b.unbatch(), ft, m, m.
 @pytest.mark.oracle
 def test_ragged_elements_match_tf(oracle):
     """A RaggedTensor as a dataset component (one variant, as TF's): sliced, as one element,
-    returned by map, batched (one more ragged rank; ragged elements need equal row counts),
+    returned by map, batched (one more ragged rank; batched ragged elements need equal row
+    counts, others do not),
     unbatched, through an iterator (a Tensor for ragged rank 0; its RaggedTensorSpec output
     class compared by identity, as TF's); padded_batch refuses it."""
     from data_oracle import DATA_PRELUDE, matches_tf
