@@ -21,7 +21,8 @@ _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", 
                               "QuantizeV2", "Dequantize", "Requantize", "RequantizationRange",
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
                               "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
-                              "QuantizedAdd", "QuantizedMul", "QuantizedReshape"})
+                              "QuantizedAdd", "QuantizedMul", "QuantizedReshape",
+                              "QuantizedConcat"})
 
 
 @functools.lru_cache(maxsize=1)

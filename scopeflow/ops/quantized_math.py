@@ -29,7 +29,7 @@ from scopeflow.ops.rounding import _tie_int, round_each
 from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
 
-__all__ = []
+__all__ = ["quantized_concat", "quantized_relu_x"]
 
 _F = np.float32
 _D = np.float64
@@ -69,6 +69,7 @@ _KERNELS = {
     "QuantizedAdd": (("quint8", "quint8", "qint32"),),
     "QuantizedMul": (("quint8", "quint8", "qint32"),),
     "QuantizedReshape": (("quint8", None), ("qint32", None)),
+    "QuantizedConcat": (("qint32", None), ("quint8", None)),
 }
 
 
@@ -688,3 +689,99 @@ def _quantized_reshape(ctx, tensor, shape, input_min, input_max, *, T=None,  # n
             return [out, jnp.zeros((), _F), jnp.zeros((), _F)]
     k = _Arith(input_min, input_max)
     return [out, jnp.asarray(_first(k, input_min)), jnp.asarray(_first(k, input_max))]
+
+
+# ---- QuantizedConcat ------------------------------------------------------------------------
+def _concat_shape(concat_dim, values, input_mins, input_maxes, **attrs):
+    from scopeflow.ops.joining import _concat_shape as concat
+    _scalars(*input_mins, *input_maxes)  # (TF checks the ranges first)
+    return [concat(values, concat_dim), _SCALAR, _SCALAR]
+
+
+def _concat_error(dim, shapes):
+    first = shapes[0]
+    if not 0 <= dim < len(first):
+        return ("ConcatOp : Expected concatenating dimensions in the range [0, %d), but got %d"
+                % (len(first), dim))
+    for i, s in enumerate(shapes):
+        text = "shape[0] = [%s] vs. shape[%d] = [%s]" % (
+            ",".join(map(str, first)), i, ",".join(map(str, s)))
+        if len(s) != len(first):
+            return "ConcatOp : Ranks of all input tensors should match: " + text
+        if any(a != b for j, (a, b) in enumerate(zip(s, first)) if j != dim):
+            return "ConcatOp : Dimensions of inputs should match: " + text
+    return ""
+
+
+@typed_op("QuantizedConcat", infer=_concat_shape, context=True, multi=True,
+          lists=("values", "input_mins", "input_maxes"),
+          types={"concat_dim": _dt.int32, "values": ANY, "input_mins": _dt.float32,
+                 "input_maxes": _dt.float32})
+def _quantized_concat(ctx, concat_dim, values, input_mins, input_maxes, *, N=None,  # noqa: N803
+                      T=None):  # noqa: N803
+    t = ctx.op._inputs[1].dtype.base_dtype
+    xs = [jnp.asarray(_integers(v)) for v in values]
+    shapes = [tuple(np.shape(v)) for v in xs]
+    stand_in = [jnp.zeros((0,), xs[0].dtype), jnp.zeros((), _F), jnp.zeros((), _F)]
+    if _no_kernel(ctx, "QuantizedConcat", t.name, None, ("T",)):
+        return stand_in
+    if np.ndim(concat_dim) != 0:
+        check(ctx, False, "Concat dim tensor should be a scalar integer, but got shape "
+              + _shape_text(concat_dim))
+        return stand_in
+    dim = int(np.asarray(concat_dim))
+    message = _concat_error(dim, shapes)
+    if message:
+        check(ctx, False, message)
+        return stand_in
+    k = _Arith(*input_mins, *input_maxes)
+    m = k.m
+    los = [_first(k, v) for v in input_mins]
+    his = [_first(k, v) for v in input_maxes]
+    lo, hi = los[0], his[0]
+    for a, b in zip(los[1:], his[1:]):
+        lo, hi = m.minimum(lo, a), m.maximum(hi, b)
+    if _limits(t)[0] < 0:  # (signed: a range symmetric about 0)
+        top = m.maximum(m.abs(lo), m.abs(hi))
+        lo, hi = -top, top
+    parts = []
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        for x, a, b in zip(xs, los, his):
+            moved = _in_total_space(k, x, a, b, t, lo, hi, t).astype(x.dtype)
+            parts.append(jnp.where((a == lo) & (b == hi), x, moved))
+    return [jnp.concatenate(parts, dim), jnp.asarray(lo, _F), jnp.asarray(hi, _F)]
+
+
+def quantized_concat(concat_dim, values, input_mins, input_maxes, name=None):
+    """`tf.quantization.quantized_concat`: quantized tensors joined along `concat_dim`, each
+    requantized into the range of them all (symmetric for signed types)."""
+    from scopeflow.ops.raw_ops import _tuple_type
+    from scopeflow.ops.op_util import name_scope
+    values, input_mins, input_maxes = list(values), list(input_mins), list(input_maxes)
+    message = ""
+    for arg, v in (("input_mins", input_mins), ("input_maxes", input_maxes)):
+        if len(v) != len(values) and not message:
+            message = ("List argument '%s' to 'quantized_concat' Op with length %d must match "
+                       "length %d of argument 'values'." % (arg, len(v), len(values)))
+    if len(values) < 2 and not message:
+        message = ("List argument 'values' to 'QuantizedConcat' Op with length %d shorter "
+                   "than minimum length 2." % len(values))
+    if message:
+        if len(values) < 2:  # (TF's op helper had taken the name and made concat_dim)
+            from scopeflow.ops.constant import convert_to_tensor
+            with name_scope(name, "QuantizedConcat"):
+                convert_to_tensor(concat_dim, _dt.int32, name="concat_dim")
+        raise ValueError(message)
+    out = _quantized_concat(concat_dim, values, input_mins, input_maxes,
+                            name=name or "QuantizedConcat")
+    return _tuple_type("QuantizedConcat", ("output", "output_min", "output_max"))(*out)
+
+
+def quantized_relu_x(features, max_value, min_features, max_features, out_type=_dt.quint8,
+                     name=None):
+    """`tf.nn.quantized_relu_x`: a QuantizedReluX op (TF's CPU has no kernel for it)."""
+    from scopeflow.ops.raw_ops import _tuple_type
+    out = _quantized_relu_x(features, max_value, min_features, max_features,
+                            out_type=_dt.as_dtype(out_type), name=name or "QuantizedReluX")
+    return _tuple_type("QuantizedReluX", ("activations", "min_activations",
+                                          "max_activations"))(*out)

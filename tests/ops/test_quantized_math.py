@@ -1,7 +1,7 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
-ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd, QuantizedMul and QuantizedReshape
-against real TF: TF's bits over a spread of values and ranges (known and fed), the output
-ranges, the graph, and TF's errors at graph building and at run time."""
+ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd, QuantizedMul, QuantizedReshape,
+QuantizedConcat against real TF: TF's bits over a spread of values and ranges (known and
+fed), the output ranges, the graph, and TF's errors at graph building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -97,7 +97,8 @@ y = tf.raw_ops.QuantizedRelu(features=s.output, min_features=s.output_min,
 z = tf.raw_ops.QuantizedRelu6(features=x, min_features=-1., max_features=1.,
                               out_type=tf.qint32)
 w = tf.raw_ops.QuantizedReluX(features=u, max_value=3., min_features=-1., max_features=1.)
-result = [repr(r), repr(q), repr(y), repr(w), str(r.output.op.node_def),
+w2 = tf.nn.quantized_relu_x(u, 3., -1., 1., out_type=tf.quint8, name="rx")
+result = [repr(r), repr(q), repr(y), repr(w), repr(w2), str(r.output.op.node_def),
           str(y.activations.op.node_def), str(w.activations.op.node_def), graph(),
           err(lambda: tf.gradients(r.output_min, x))]
 """,
@@ -301,6 +302,32 @@ with tf.Session() as s:
     for shape, low in (([16, 16], -1.), ([-1], [2.]), ([3, -1], 0.), ([-1, -1], 0.),
                        ([256], [[1.]]), ([256], [1., 2.]), ([256], []), ([2, 128], 5.)):
         result.append(err(lambda: [bits(v) for v in s.run(outs[2], {u: U, sh: shape, lo: low})]))
+""",
+    "concat": """
+Q = tf.quantization.quantized_concat
+a = tf.placeholder(tf.quint8, [None, 3]); b = tf.placeholder(tf.quint8, [None, 3])
+c = tf.placeholder(tf.qint32, [2, None]); d = tf.placeholder(tf.qint32, [2, None])
+A, B = U[:12].reshape(4, 3), U[100:106].reshape(2, 3)
+C, D = X[:6].reshape(2, 3), X[100:104].reshape(2, 2)
+lo = tf.placeholder(tf.float32, [])
+outs = [Q(0, [a, b], [-1., 0.], [1., 6.]), Q(1, [a, a], [0., 0.], [2., 2.]),
+        Q(0, [a, b, a], [-3.7, -0.5, -1e-3], [2.1, 0.5, 2e-3]),
+        Q(1, [c, d], [-1., -100.], [1., 50.]), Q(1, [c, d], [0., -2.], [3., 1.]),
+        Q(0, [a, b], [lo, -1.], [2., 1.], name="qc"),
+        tf.quantized_concat(0, [a, a], [-1.] * 2, [1.] * 2)]
+len1 = err(lambda: Q(0, [a], [-1.], [1.]))
+result = [repr(outs[5]), str(outs[5].output.op.node_def), graph(), len1]
+with tf.Session() as s:
+    result += [[bits(v) for v in o] for o in s.run(outs, {a: A, b: B, c: C, d: D, lo: -0.3})]
+    cd, pb = tf.placeholder(tf.int32), tf.placeholder(tf.quint8)
+    q = Q(cd, [a, pb], [0., 0.], [1., 1.])
+    for dim, bb in ((0, B), (2, B), (-1, B), (0, B[:, :2]), (0, B[0]), ([0], B)):
+        result.append(err(lambda: s.run(q, {a: A, pb: bb, cd: dim})))
+result += [err(lambda: Q(0, [a, b], [0.], [1., 1.])),
+           err(lambda: Q(0, [a, b], [[0.], 0.], [1., 1.])),
+           err(lambda: Q(0, [a, tf.placeholder(tf.quint8, [2, 4])], [0., 0.], [1., 1.])),
+           err(lambda: Q(3, [a, b], [0., 0.], [1., 1.])),
+           err(lambda: Q(0, [a, c], [0., 0.], [1., 1.]))]
 """,
 }
 
