@@ -14,6 +14,7 @@ import os
 import numpy as np
 
 from scopeflow.keras import backend as K
+from scopeflow.keras.hdf5_rnn import preprocess_weights
 
 KERAS_VERSION = "2.21.0"
 
@@ -79,6 +80,7 @@ def read_weights(group, model, by_name=False, skip_mismatch=False):
     for i, (layer, name) in enumerate(pairs):
         g = group[name]
         values = [np.asarray(g[w]) for w in _names(g.attrs["weight_names"])]
+        values = preprocess_weights(layer, values)  # (CuDNN layers' weights <-> plain)
         weights = _layer_weights(layer)
         if len(values) != len(weights):
             if skip_mismatch:

@@ -123,3 +123,78 @@ result = h.history['loss']
 """)
     losses = here["ok"]
     assert losses[-1] < 0.5 * losses[0], losses
+
+
+
+# (TF runs no session on a graph holding a CudnnRNNV3 on a CPU: the cuDNN-layout file is
+# written with h5py as tf_keras writes one)
+LOAD = """
+import os, tempfile, h5py
+L = tf.keras.layers
+rng = np.random.RandomState(2)
+path = os.path.join(tempfile.mkdtemp(), 'w.h5')
+saved = [('cu_dnnlstm', [(3, 16), (4, 16), (32,)]),
+         ('bidirectional', [(4, 6), (2, 6), (12,)] * 2), ('cu_dnngru', [(4, 9), (3, 9), (18,)])]
+values = [[rng.uniform(-1, 1, s).astype('float32') for s in shapes] for _, shapes in saved]
+with h5py.File(path, 'w') as f:
+    f.attrs['layer_names'] = [name.encode() for name, _ in saved]
+    f.attrs['backend'], f.attrs['keras_version'] = b'tensorflow', b'2.21.0'
+    for (name, _), ws in zip(saved, values):
+        g = f.create_group(name)
+        names = [('%s/w%d:0' % (name, i)).encode() for i in range(len(ws))]
+        g.attrs['weight_names'] = names
+        for n, w in zip(names, ws):
+            g.create_dataset(n, data=w)
+plain = tf.keras.Sequential([L.LSTM(4, input_shape=(5, 3), return_sequences=True),
+                             L.Bidirectional(L.GRU(2, return_sequences=True, reset_after=True)),
+                             L.GRU(3, reset_after=True)])
+plain.load_weights(path)
+result = plain.get_weights()
+"""
+
+LOAD_BAD = """
+import os, tempfile, h5py
+path = os.path.join(tempfile.mkdtemp(), 'w.h5')
+with h5py.File(path, 'w') as f:
+    f.attrs['layer_names'] = [b'cu_dnngru']
+    f.attrs['backend'], f.attrs['keras_version'] = b'tensorflow', b'2.21.0'
+    g = f.create_group('cu_dnngru')
+    g.attrs['weight_names'] = [b'k:0', b'r:0', b'b:0']
+    for n, s in zip(('k:0', 'r:0', 'b:0'), ((3, 6), (2, 6), (12,))):
+        g.create_dataset(n, data=np.zeros(s, 'float32'))
+tf.keras.Sequential([tf.keras.layers.GRU(2, input_shape=(5, 3))]).load_weights(path)
+"""
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("program", [LOAD, LOAD_BAD])
+def test_cudnn_weights_load_into_lstm_gru(oracle, program):
+    here, there = run_here(program), oracle(program)
+    assert agree(here, there), explain(program, here, there)
+
+
+def test_lstm_gru_weights_load_into_cudnn_layers():
+    """The other way (TF cannot run a CuDNN layer's session on a CPU): the round trip."""
+    here = run_here("""
+import os, tempfile
+L = tf.keras.layers
+path = os.path.join(tempfile.mkdtemp(), 'w.h5')
+def model(lstm, gru, kw={}, gkw={}):
+    return tf.keras.Sequential([lstm(4, input_shape=(5, 3), return_sequences=True, **kw),
+                                L.Bidirectional(gru(2, return_sequences=True, **kw, **gkw)),
+                                gru(3, **kw, **gkw)])
+cudnn = model(L.CuDNNLSTM, L.CuDNNGRU)
+rng = np.random.RandomState(3)
+start = [rng.uniform(-1, 1, w.shape) for w in cudnn.get_weights()]
+cudnn.set_weights(start)
+cudnn.save_weights(path)
+plain = model(L.LSTM, L.GRU, {'recurrent_activation': 'sigmoid'}, {'reset_after': True})
+plain.load_weights(path)
+plain.save_weights(path)
+x = rng.standard_normal((2, 5, 3))
+a = cudnn.predict(x)
+cudnn.load_weights(path)  # (LSTM biases come back split in halves: the same sums)
+result = [[w.shape for w in plain.get_weights()], float(np.abs(a - cudnn.predict(x)).max()),
+          float(np.abs(a - plain.predict(x)).max())]
+""")["ok"]
+    assert here[0][1] == [4, 16] and here[1] < 1e-5 and here[2] < 1e-4, here
