@@ -22,7 +22,7 @@ _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", 
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
                               "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
                               "QuantizedAdd", "QuantizedMul", "QuantizedReshape",
-                              "QuantizedConcat"})
+                              "QuantizedConcat", "QuantizedAvgPool", "QuantizedMaxPool"})
 
 
 @functools.lru_cache(maxsize=1)

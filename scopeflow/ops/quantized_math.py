@@ -29,7 +29,8 @@ from scopeflow.ops.rounding import _tie_int, round_each
 from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
 
-__all__ = ["quantized_concat", "quantized_relu_x"]
+__all__ = ["quantized_avg_pool", "quantized_concat", "quantized_max_pool",
+           "quantized_relu_x"]
 
 _F = np.float32
 _D = np.float64
@@ -70,6 +71,8 @@ _KERNELS = {
     "QuantizedMul": (("quint8", "quint8", "qint32"),),
     "QuantizedReshape": (("quint8", None), ("qint32", None)),
     "QuantizedConcat": (("qint32", None), ("quint8", None)),
+    "QuantizedAvgPool": (("quint8", None),),
+    "QuantizedMaxPool": (("quint8", None),),
 }
 
 
@@ -785,3 +788,84 @@ def quantized_relu_x(features, max_value, min_features, max_features, out_type=_
                             out_type=_dt.as_dtype(out_type), name=name or "QuantizedReluX")
     return _tuple_type("QuantizedReluX", ("activations", "min_activations",
                                           "max_activations"))(*out)
+
+
+# ---- QuantizedAvgPool / QuantizedMaxPool ----------------------------------------------------
+def _pool_shape(op_type):
+    def infer(input, min_input, max_input, *, ksize, strides, padding, **attrs):  # noqa: A002
+        from scopeflow.ops.nn_pool import _pool_infer
+        from scopeflow.ops.quantize import check_choice
+        check_choice("Quantized" + op_type, "padding", padding, ("SAME", "VALID"))
+        # (the batch and channel windows are the kernel's to refuse, at run time)
+        ks, st = [1] + list(ksize[1:3]) + [1], [1] + list(strides[1:3]) + [1]
+        out = _pool_infer(op_type)(input, ksize=ks, strides=st, padding=padding)
+        _scalars(min_input, max_input)
+        return [out, _SCALAR, _SCALAR]
+    return infer
+
+
+def _pool(ctx, op_type, input, min_input, max_input, ksize, strides, padding):  # noqa: A002
+    from scopeflow.ops import nn_pool
+    t = ctx.op._inputs[0].dtype.base_dtype
+    x = jnp.asarray(_integers(input))
+    if _no_kernel(ctx, op_type, t.name, None, ("T",)) or np.ndim(x) != 4:
+        if np.ndim(x) != 4:
+            check(ctx, False, "tensor_in must be 4-dimensional" if op_type == "QuantizedAvgPool"
+                  else "Input must be 4 or 5-dimensional")
+        return [x, jnp.zeros((), _F), jnp.zeros((), _F)]
+    if ksize[0] != 1 or strides[0] != 1 or ksize[3] != 1 or strides[3] != 1:
+        check(ctx, False, "Pooling is not yet supported on the batch dimension."
+              if ksize[0] != 1 or strides[0] != 1 else
+              "Non-spatial pooling is not yet supported. Volunteers? :)"
+              if op_type == "QuantizedAvgPool" else
+              "MaxPooling supports exactly one of pooling across depth or pooling across "
+              "width/height.", exc=UnimplementedError)
+        return [x, jnp.zeros((), _F), jnp.zeros((), _F)]
+    k = _Arith(min_input, max_input)
+    if op_type == "QuantizedMaxPool":
+        out = nn_pool.max_pool_kernel(x, ksize, strides, padding)
+    else:  # (TF reference kernel: int32 window sums over the in-bounds counts, truncated)
+        wide = x.astype(np.int32)
+        pads = nn_pool._window(wide, ksize, strides, padding, ())
+        total = jax.lax.reduce_window(wide, np.int32(0), jax.lax.add, tuple(ksize),
+                                      tuple(strides), pads)
+        counts = nn_pool._window_counts(x.shape, ksize, strides, pads).astype(np.int32)
+        low, high = _limits(t)
+        counts = jnp.asarray(counts)
+        out = jnp.clip(total // counts, low, high).astype(x.dtype)
+    return [out, jnp.asarray(_first(k, min_input)), jnp.asarray(_first(k, max_input))]
+
+
+_POOL_TYPES = {"input": ANY, "min_input": _dt.float32, "max_input": _dt.float32}
+
+
+@typed_op("QuantizedAvgPool", infer=_pool_shape("AvgPool"), context=True, multi=True,
+          types=_POOL_TYPES)
+def _quantized_avg_pool(ctx, input, min_input, max_input, *, ksize, strides,  # noqa: A002
+                        padding, T=None):  # noqa: N803
+    return _pool(ctx, "QuantizedAvgPool", input, min_input, max_input, ksize, strides, padding)
+
+
+@typed_op("QuantizedMaxPool", infer=_pool_shape("MaxPool"), context=True, multi=True,
+          types=_POOL_TYPES)
+def _quantized_max_pool(ctx, input, min_input, max_input, *, ksize, strides,  # noqa: A002
+                        padding, T=None):  # noqa: N803
+    return _pool(ctx, "QuantizedMaxPool", input, min_input, max_input, ksize, strides, padding)
+
+
+def _pool_wrapper(kernel, op_type, doc):
+    def wrapper(input, min_input, max_input, ksize, strides, padding, name=None):  # noqa: A002
+        from scopeflow.ops.raw_ops import _tuple_type
+        out = kernel(input, min_input, max_input, ksize=list(ksize), strides=list(strides),
+                     padding=padding, name=name or op_type)
+        return _tuple_type(op_type, ("output", "min_output", "max_output"))(*out)
+    wrapper.__doc__ = doc
+    return wrapper
+
+
+quantized_avg_pool = _pool_wrapper(_quantized_avg_pool, "QuantizedAvgPool",
+                                   "`tf.nn.quantized_avg_pool`: TF's QuantizedAvgPool (quint8).")
+quantized_avg_pool.__name__ = "quantized_avg_pool"
+quantized_max_pool = _pool_wrapper(_quantized_max_pool, "QuantizedMaxPool",
+                                   "`tf.nn.quantized_max_pool`: TF's QuantizedMaxPool (quint8).")
+quantized_max_pool.__name__ = "quantized_max_pool"

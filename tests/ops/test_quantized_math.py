@@ -1,7 +1,8 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
 ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd, QuantizedMul, QuantizedReshape,
-QuantizedConcat against real TF: TF's bits over a spread of values and ranges (known and
-fed), the output ranges, the graph, and TF's errors at graph building and at run time."""
+QuantizedConcat, QuantizedAvgPool / MaxPool against real TF: TF's bits over a spread of
+values and ranges (known and fed), the output ranges, the graph, and TF's errors at graph
+building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -328,6 +329,28 @@ result += [err(lambda: Q(0, [a, b], [0.], [1., 1.])),
            err(lambda: Q(0, [a, tf.placeholder(tf.quint8, [2, 4])], [0., 0.], [1., 1.])),
            err(lambda: Q(3, [a, b], [0., 0.], [1., 1.])),
            err(lambda: Q(0, [a, c], [0., 0.], [1., 1.]))]
+""",
+    "pool": """
+I = rng.randint(0, 256, (2, 7, 6, 3)).astype(np.uint8)
+pi = tf.placeholder(tf.quint8, [None, None, None, 3])
+outs = []
+for f in (tf.nn.quantized_avg_pool, tf.nn.quantized_max_pool):
+    for ks, st, pad in (([1, 2, 2, 1], [1, 2, 2, 1], "VALID"),
+                        ([1, 3, 3, 1], [1, 2, 1, 1], "SAME"),
+                        ([1, 3, 2, 1], [1, 1, 3, 1], "SAME"),
+                        ([1, 7, 6, 1], [1, 1, 1, 1], "VALID")):
+        outs.append(list(f(pi, -1., 2., ks, st, pad)))
+result = [repr(outs[0]), str(outs[0][0].op.node_def), [str(t.shape) for o in outs for t in o]]
+with tf.Session() as s:
+    # (avg pool's values are left out: the oracle's oneDNN build rewrites QuantizedAvgPool to
+    # a kernel that rounds; TF's reference kernel, which scopeflow follows, truncates, as TF
+    # with TF_ENABLE_ONEDNN_OPTS=0 gives)
+    result += [[bits(v) for v in o[int(i < 4):]] for i, o in enumerate(s.run(outs, {pi: I}))]
+result += [err(lambda: tf.nn.quantized_avg_pool(pi, [0.], 1., [1, 2, 2, 1], [1, 1, 1, 1], "SAME")),
+           err(lambda: tf.nn.quantized_max_pool(pi, 0., 1., [2, 2, 2, 1], [1, 1, 1, 1], "SAME")),
+           err(lambda: tf.nn.quantized_max_pool(pi, 0., 1., [1, 2, 2, 1], [1, 1, 1, 1], "FOO")),
+           err(lambda: tf.nn.quantized_avg_pool(tf.placeholder(tf.quint8, [2, 3]), 0., 1.,
+                                                [1, 2, 2, 1], [1, 1, 1, 1], "SAME"))]
 """,
 }
 
