@@ -362,6 +362,16 @@ def fed_cases_match(oracle, code, values):
         snippet_matches(oracle, fed_case(code, value))
 
 
+# values of ranks 1, 0, 2 and 3 for a placeholder of unknown shape (`p`)
+RANKS = ([0.0, 1.0, 2.0], 1.0, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], [[[1.0, 2.0]]])
+
+
+def unknown_rank_matches(oracle, expr):
+    """`out = expr` of a float32 placeholder `p` of unknown shape, fed each of RANKS: TF's
+    value or TF's error (a kernel's check of a rank the graph did not know)."""
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32); out = " + expr, RANKS)
+
+
 def snippet_matches(oracle, snippet):
     """`snippet` gives TF's value or TF's error (class and message line) here."""
     here, there = outcome(run_here(snippet)), outcome(oracle(snippet))

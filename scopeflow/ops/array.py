@@ -179,7 +179,17 @@ def _squeeze_shape(input, *, squeeze_dims):  # noqa: A002
 
 @op("Squeeze", infer=_squeeze_shape)
 def _squeeze(input, *, squeeze_dims):  # noqa: A002
-    return xp(input).squeeze(input, tuple(squeeze_dims) or None)
+    shape = np.shape(input)  # TF's run-time checks (an input fed with a shape not known)
+    for a in reversed(squeeze_dims):  # (TF names the last bad one)
+        if not -len(shape) <= a < len(shape):
+            raise ValueError("Tried to squeeze dim index %d for tensor with %d dimensions."
+                             % (a, len(shape)))
+    dims = tuple(sorted({a % len(shape) for a in squeeze_dims}))  # (an axis twice: once)
+    for a in dims:
+        if shape[a] != 1:
+            raise ValueError("Can not squeeze dim[%d], expected a dimension of 1, got %d"
+                             % (a, shape[a]))
+    return xp(input).squeeze(input, dims or None)
 
 
 def squeeze(input, axis=None, name=None, squeeze_dims=None):  # noqa: A002
@@ -215,6 +225,11 @@ def _transpose_shape(x, perm):
 def _transpose_kernel(x, perm):
     n = np.ndim(x)
     perm = _b.as_int_list(perm)
+    if not perm:  # TF's kernel: no permutation leaves any input as it is
+        return x
+    if len(perm) != n:  # (an input fed with a rank the graph did not know)
+        raise ValueError("transpose expects a vector of size %d. But input(1) is a vector of "
+                         "size %d" % (n, len(perm)))
     for i in perm:
         if not -n <= i < n:
             raise ValueError("%d is out of range [0 .. %d)" % (i, n))

@@ -60,6 +60,9 @@ def _gather_kernel(ctx, params, indices, axis, *, batch_dims=0):
         # JAX's concretization error, and the lowering compiles their values in
         indices = np.asarray(indices)
     a, rank = int(np.asarray(axis)), np.ndim(params)
+    if rank == 0:  # (params fed with a rank the graph did not know)
+        check(ctx, False, "params must be at least 1 dimensional")
+        return xp(params).zeros(np.shape(indices), params.dtype)
     # a fed axis out of range: TF's words are its shape function's
     check(ctx, -rank <= a < rank, "Shape must be at least rank %d but is rank %d"
           % (a + 1 if a >= 0 else -a, rank))

@@ -58,6 +58,8 @@ def _concat_v2(values, axis):
 def _check_concat(shapes, axis):
     """TF's ConcatOp checks on the run's shapes (fed values may disagree)."""
     first, r = shapes[0], len(shapes[0])
+    if r == 0 and axis == 0:  # (TF's kernel lets a scalar through its range check to here)
+        raise ValueError("ConcatOp : Can't concatenate scalars (use tf.stack instead)")
     if not -r <= axis < r:
         raise ValueError("ConcatOp : Expected concatenating dimensions in the range [%d, %d), "
                          "but got %d" % (-r, r, axis))
@@ -172,6 +174,8 @@ def _unpack_shape(value, *, num, axis):
 def _unpack(value, *, num, axis=0):
     m = xp(value)
     shape = np.shape(value)
+    if not -len(shape) <= axis < len(shape):  # (a fed rank)
+        raise ValueError("axis = %d not in [%d, %d)" % (axis, -len(shape), len(shape)))
     if shape[axis] != num:  # a fed shape (a static one fails when the graph is built)
         raise ValueError("Input shape axis %d must equal %d, got shape [%s]"
                          % (axis % len(shape), num, ",".join(map(str, shape))))
@@ -386,8 +390,18 @@ def _shape_padded(input, paddings, sign):  # noqa: A002
                       for d, (a, b) in zip(dims, p)), input.dtype.base_dtype)
 
 
-def _paddings(paddings):
-    """A run's paddings as lists, with TF's error for a negative one."""
+def _pad_rank(input, paddings, sep=" "):  # (MirrorPad's text: ", ")  # noqa: A002
+    """TF's check that paddings has a row per dimension of `input` (fed with a rank the graph
+    did not know)."""
+    ps, s = np.shape(paddings), np.shape(input)
+    if len(ps) == 2 and ps[0] != len(s):
+        raise ValueError("The first dimension of paddings must be the rank of inputs[%s]%s[%s]"
+                         % (",".join(map(str, ps)), sep, ",".join(map(str, s))))
+
+
+def _paddings(paddings, input):  # noqa: A002
+    """A run's paddings as lists, with TF's errors for a wrong rank, a negative padding."""
+    _pad_rank(input, paddings)
     rows = np.asarray(paddings).tolist()
     for before, after in rows:
         if before < 0 or after < 0:
@@ -406,16 +420,17 @@ def _pad(ctx, input, paddings):  # noqa: A002
     if shape is not None:  # paddings known when the run runs: `input` placed into zeros
         out = jnp.zeros(shape, jnp.result_type(input))
         return jax.lax.dynamic_update_slice(out, input, jnp.asarray(paddings)[:, 0])
-    return xp(input).pad(input, _paddings(paddings))
+    return xp(input).pad(input, _paddings(paddings, input))
 
 
 @op("PadV2", infer=_pad_shape, types={"paddings": INDEX})
 def _pad_v2(input, paddings, constant_values):  # noqa: A002
-    return xp(input).pad(input, _paddings(paddings), constant_values=constant_values)
+    return xp(input).pad(input, _paddings(paddings, input), constant_values=constant_values)
 
 
 @op("MirrorPad", infer=_pad_shape, types={"paddings": INDEX}, context=True)
 def _mirror_pad(ctx, input, paddings, *, mode):  # noqa: A002
+    _pad_rank(input, paddings, ", ")
     rows = np.asarray(paddings).tolist()
     if failed(ctx, _mirror_error(np.shape(input), rows, mode == "REFLECT")):
         return xp(input).pad(input, [(max(0, a), max(0, b)) for a, b in rows])

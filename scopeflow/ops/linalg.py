@@ -62,6 +62,9 @@ def _batch_matmul_shape(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=
 @typed_op("BatchMatMulV2", infer=_batch_matmul_shape)
 def _batch_mat_mul(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):
     sx, sy = np.shape(x), np.shape(y)
+    for i, s in enumerate((sx, sy)):  # (a tensor fed with a rank the graph did not know)
+        if len(s) < 2:
+            raise ValueError("In[%d] ndims must be >= 2: %d" % (i, len(s)))
     try:
         np.broadcast_shapes(sx[:-2], sy[:-2])
     except ValueError:

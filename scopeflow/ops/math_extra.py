@@ -183,6 +183,8 @@ def _top_k(input, k, *, sorted=True, index_type=_dt.int32):  # noqa: A002
     k = int(np.asarray(k))
     if k < 0:
         raise ValueError("Need k >= 0, got %d" % k)
+    if input.ndim < 1:  # (an input fed with a rank the graph did not know)
+        raise ValueError("input must be >= 1-D, got shape []")
     if input.shape[-1] < k:
         raise ValueError("input must have at least k columns. Had %d, needed %d"
                          % (input.shape[-1], k))

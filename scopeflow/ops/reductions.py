@@ -117,7 +117,7 @@ def _reducer(op_type, fn):
     def kernel(input, reduction_indices, *, keep_dims=False):  # noqa: A002
         axes = static_axes(reduction_indices)
         for a in axes:
-            if input.ndim and not -input.ndim <= a < input.ndim:
+            if not -input.ndim <= a < input.ndim:
                 raise ValueError("Invalid reduction dimension (%d for input with %d dimension(s)"
                                  % (a, input.ndim))
         ax = tuple(a % max(input.ndim, 1) for a in axes)
@@ -279,9 +279,7 @@ def _arg_shape(input, dimension, *, output_type=_dt.int64):  # noqa: A002
 
 def _arg_kernel(fn):
     def kernel(input, dimension, *, output_type=_dt.int64):  # noqa: A002
-        if input.ndim == 0:
-            return jnp.zeros((), output_type.as_numpy_dtype)
-        axis = int(np.asarray(dimension))
+        axis = int(np.asarray(dimension))  # (a scalar has no dimension: TF's error)
         if not -input.ndim <= axis < input.ndim:
             raise ValueError("Expected dimension in the range [%d, %d), but got %d"
                              % (-input.ndim, input.ndim, axis))

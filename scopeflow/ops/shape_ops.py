@@ -447,6 +447,10 @@ def _one_hot_op(indices, depth, on_value, off_value, *, axis=-1):
     n = int(np.asarray(depth))
     if n < 0:
         raise ValueError("depth must be non-negative, got: %d" % n)
+    r = np.ndim(indices) + 1  # (indices fed with a rank the graph did not know)
+    if not -1 <= axis < r:
+        raise ValueError("Expected axis to be -1 or between [0, %d).  But received: %d"
+                         % (r, axis))
     hot = jnp.arange(n) == jnp.expand_dims(jnp.asarray(indices), -1)
     out = jnp.where(hot, on_value, off_value)
     return jnp.moveaxis(out, -1, axis) if axis != -1 else out

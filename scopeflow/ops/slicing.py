@@ -52,6 +52,9 @@ def _slice_shape(input, begin, size):  # noqa: A002
     same_index=("begin", "size"))
 def _slice_op(ctx, input, begin, size):  # noqa: A002
     sizes = _b.as_int_list(size)
+    if len(sizes) != np.ndim(input):  # (an input fed with a rank the graph did not know)
+        raise ValueError("Expected begin and size arguments to be 1-D tensors of size %d, but got "
+                         "shapes [%d] and [%d] instead." % (np.ndim(input), len(sizes), len(sizes)))
     _check_slice(ctx, np.shape(input), begin, sizes)
     if is_numpy(begin):
         b = _b.as_int_list(begin)
@@ -476,6 +479,8 @@ def _reverse_shape(tensor, axis):
 @op("ReverseV2", infer=_reverse_shape, types={"axis": INDEX})
 def _reverse_v2(tensor, axis):
     rank, seen = np.ndim(tensor), set()
+    if rank == 0:  # TF's kernel passes a scalar through, whatever the axes
+        return tensor
     for i, v in enumerate(_b.as_int_list(axis)):  # (TF's run-time checks, in its order)
         k = v + rank if v < 0 else v
         if not 0 <= k < rank:

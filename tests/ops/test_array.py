@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import ATTEMPT, fed_cases_match, run_here, snippet_matches
+from oracle import ATTEMPT, RANKS, fed_cases_match, run_here, snippet_matches
 
 GRAPHS = [
     # reshape: -1 inference, unknown dims, partial shape tensors, errors
@@ -195,6 +195,16 @@ FED_CASES = [
      -2),
     ('p = tf.placeholder(tf.int32, []); out = tf.roll([[1, 2, 3]], 1, p)',
      -1),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.squeeze(p, axis=[1])',
+        'tf.squeeze(p, [0, -3])',
+        'tf.squeeze(p, [-1, 1])',
+        'tf.transpose(p, [1, 0])',
+        'tf.transpose(p, [])',
+        'tf.transpose(p)',
+        'tf.expand_dims(p, 3)',
+    )
 ]
 
 

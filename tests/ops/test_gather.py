@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import fed_cases_match
+from oracle import RANKS, fed_cases_match
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 3]); a = tf.gather(x, [0, 2]); "
@@ -110,6 +110,11 @@ FED_CASES = [
     ("p = tf.placeholder(tf.bool, [None])\nwith tf.name_scope('sc'):\n"
      "    out = tf.where(p, [1, 2, 3], [4, 5, 6])",
      [True]),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.gather(p, [0], axis=1)',
+        'tf.gather(p, 0)',
+    )
 ]
 
 

@@ -5,7 +5,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, fed_cases_match, run_here
+from oracle import ORACLE_HELPERS, fed_cases_match, run_here, unknown_rank_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); f = tf.concat([x], 0); g = tf.concat([x, x], -1); "
@@ -140,3 +140,19 @@ def test_values_match_tf(oracle, code):
 def test_fed_dimension_of_another_size_fails_as_tf(oracle, code):
     # TF refused it, scopeflow returned the first `num` slices
     fed_cases_match(oracle, code, [[[1.0, 2.0]] * 3, [[1.0, 2.0, 3.0]] * 2, [[1.0, 2.0]]])
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.unstack(p, num=2)[1]',
+    'tf.unstack(p, num=1, axis=-2)[0]',
+    'tf.pad(p, [[1, 1], [0, 0]])',
+    "tf.pad(p, [[1, 1], [0, 0]], 'REFLECT')",
+    'tf.pad(p, [[1, 1], [0, 0]], constant_values=2.0)',
+    'tf.concat([p, tf.ones([2, 3])], 0)',
+    'tf.concat([p, tf.ones([2, 3])], 1)',
+])
+def test_unknown_rank_fed_joining_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 from math_oracle import check_all_ops, check_outputs, check_values
 
 import scopeflow.compat.v1 as tf
-from oracle import fed_cases_match
+from oracle import RANKS, fed_cases_match
 
 GRAPHS = [
     "a = tf.placeholder(tf.float32, [5, 2, 3]); b = tf.placeholder(tf.float32, [5, 3, 4]); r = "
@@ -169,6 +169,12 @@ FED_CASES = [
      [[[1.0], [2.0]]]),
     ('p = tf.placeholder(tf.float32); out = tf.matrix_solve(p, tf.ones([2, 1]))',
      [1.0, 2.0]),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.matmul(p, tf.ones([2, 3]))',
+        'tf.matmul(p, tf.ones([2, 3]), transpose_b=True)',
+        'tf.matmul(tf.ones([2, 2]), p)',
+    )
 ]
 
 

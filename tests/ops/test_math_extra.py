@@ -1,7 +1,7 @@
 """AddN (math_extra.py) against TF where fed shapes differ."""
 
 import pytest
-from oracle import fed_cases_match
+from oracle import fed_cases_match, unknown_rank_matches
 
 
 @pytest.mark.oracle
@@ -14,3 +14,14 @@ from oracle import fed_cases_match
 ])
 def test_add_n_of_other_shapes_fails_as_tf(oracle, code):
     fed_cases_match(oracle, code, [[1.0, 2.0, 3.0], [1.0, 2.0]])
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.nn.top_k(p, 3).values',
+    'tf.nn.top_k(p, 0).values',
+])
+def test_unknown_rank_fed_top_k_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

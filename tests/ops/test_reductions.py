@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from oracle import fed_cases_match, run_here, run_tf_script
+from oracle import RANKS, fed_cases_match, run_here, run_tf_script
 
 # whole-number values sum exactly in any order, so only the division by the count can differ:
 # TF's Mean kernel divides the sum (XLA alone multiplies by the count's reciprocal)
@@ -107,6 +107,14 @@ FED_CASES = [
      -3),
     ('p = tf.placeholder(tf.int32, []); out = tf.argmax([[1, 2], [4, 3]], p)',
      -1),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.reduce_sum(p, axis=2)',
+        'tf.reduce_mean(p, [0, 1])',
+        'tf.reduce_max(p, -1)',
+        'tf.argmax(p, 1)',
+        'tf.argmin(p, 0)',
+    )
 ]
 
 

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, run_here, unknown_rank_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); y = tf.zeros(tf.shape(x)); z = tf.zeros([2, 3]); "
@@ -130,3 +130,14 @@ VALUES = [
 @pytest.mark.parametrize("code", VALUES)
 def test_values_match_tf(oracle, code):
     check_values(oracle, code)
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.one_hot(tf.cast(p, tf.int32), 3)',
+    'tf.one_hot(tf.cast(p, tf.int32), 3, axis=3)',
+])
+def test_unknown_rank_fed_one_hot_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

@@ -2,7 +2,7 @@
 
 import pytest
 from array_oracle import check_graph, check_values
-from oracle import fed_cases_match, snippet_matches
+from oracle import RANKS, fed_cases_match, snippet_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 6]); i = tf.placeholder(tf.int32, []); a = x[i]; "
@@ -118,6 +118,12 @@ FED_CASES = [
     ('p = tf.placeholder(tf.float32); out = %s' % s, v)
     for s in ("p[..., 0:1, :]", "p[1, 2]", "p[::0]", "p[5]", "p[:, 7]", "p[-4]", "p[1:2, 0]")
     for v in ([0.0, 1.0, 2.0], 1.0, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.slice(p, [1, 0], [2, -1])',
+        'tf.reverse(p, [1])',
+        'tf.reverse(p, [0, 0])',
+    )
 ]
 
 
