@@ -18,7 +18,8 @@ from scopeflow.ops.nn_conv_api import (atrous_conv2d, atrous_conv2d_transpose, c
 from scopeflow.ops.ctc_decode import (collapse_repeated, ctc_beam_search_decoder,
                                       ctc_beam_search_decoder_v2, ctc_greedy_decoder)
 from scopeflow.ops.nn_ctc import ctc_loss
-from scopeflow.ops.quantized_math import quantized_avg_pool, quantized_max_pool, quantized_relu_x
+from scopeflow.ops.quantized_math import (quantized_avg_pool, quantized_conv2d,
+                                          quantized_max_pool, quantized_relu_x)
 from scopeflow.ops.nn_embedding import embedding_lookup
 from scopeflow.ops.nn_embedding_safe import safe_embedding_lookup_sparse
 from scopeflow.ops.nn_embedding_sparse import embedding_lookup_sparse

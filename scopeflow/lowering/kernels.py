@@ -22,7 +22,8 @@ _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", 
                               "QuantizeDownAndShrinkRange", "QuantizedRelu", "QuantizedRelu6",
                               "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
                               "QuantizedAdd", "QuantizedMul", "QuantizedReshape",
-                              "QuantizedConcat", "QuantizedAvgPool", "QuantizedMaxPool"})
+                              "QuantizedConcat", "QuantizedAvgPool", "QuantizedMaxPool",
+                              "QuantizedConv2D"})
 
 
 @functools.lru_cache(maxsize=1)

@@ -29,8 +29,8 @@ from scopeflow.ops.rounding import _tie_int, round_each
 from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
 
-__all__ = ["quantized_avg_pool", "quantized_concat", "quantized_max_pool",
-           "quantized_relu_x"]
+__all__ = ["quantized_avg_pool", "quantized_concat", "quantized_conv2d",
+           "quantized_max_pool", "quantized_relu_x"]
 
 _F = np.float32
 _D = np.float64
@@ -73,6 +73,7 @@ _KERNELS = {
     "QuantizedConcat": (("qint32", None), ("quint8", None)),
     "QuantizedAvgPool": (("quint8", None),),
     "QuantizedMaxPool": (("quint8", None),),
+    "QuantizedConv2D": (("quint8", "quint8", "qint32"), ("quint8", "qint8", "qint32")),
 }
 
 
@@ -869,3 +870,99 @@ quantized_avg_pool.__name__ = "quantized_avg_pool"
 quantized_max_pool = _pool_wrapper(_quantized_max_pool, "QuantizedMaxPool",
                                    "`tf.nn.quantized_max_pool`: TF's QuantizedMaxPool (quint8).")
 quantized_max_pool.__name__ = "quantized_max_pool"
+
+
+# ---- QuantizedConv2D ------------------------------------------------------------------------
+def _conv_shape(input, filter, min_input, max_input, min_filter, max_filter, *,  # noqa: A002
+                strides, padding, out_type=_dt.qint32, dilations=(1, 1, 1, 1), **attrs):
+    from scopeflow.ops.nn_conv import out_dim
+    from scopeflow.ops.quantize import check_choice
+    check_allowed(input, "input", _QTYPES)
+    check_allowed(filter, "filter", _QTYPES)
+    check_allowed(_Typed(out_type), "out_type", _QTYPES)
+    check_choice("QuantizedConv2D", "padding", padding, ("SAME", "VALID"))
+    check_rank(input, 4)
+    check_rank(filter, 4)
+    _scalars(min_input, max_input, min_filter, max_filter)
+    x, f = input.shape._dims, filter.shape._dims
+    if x is None or f is None:
+        return [spec((None,) * 4 if x is None else (x[0], None, None, None), out_type)
+                if f is None else spec((None, None, None, f[3]), out_type), _SCALAR, _SCALAR]
+    if x[3] is not None and f[2] is not None and x[3] != f[2]:
+        raise ShapeError("Depth of input (%d) is not a multiple of input depth of filter (%d)"
+                         % (x[3], f[2]))
+    rows = out_dim(x[1], f[0], strides[1], 1, padding)
+    cols = out_dim(x[2], f[1], strides[2], 1, padding)
+    return [spec((x[0], rows, cols, f[3]), out_type), _SCALAR, _SCALAR]
+
+
+@typed_op("QuantizedConv2D", infer=_conv_shape, context=True, multi=True,
+          types={"input": ANY, "filter": ANY, "min_input": _dt.float32,
+                 "max_input": _dt.float32, "min_filter": _dt.float32,
+                 "max_filter": _dt.float32})
+def _quantized_conv2d(ctx, input, filter, min_input, max_input, min_filter,  # noqa: A002
+                      max_filter, *, strides, padding, out_type=_dt.qint32,
+                      dilations=(1, 1, 1, 1), Tinput=None, Tfilter=None):  # noqa: N803
+    ta, tb = (ctx.op._inputs[i].dtype.base_dtype for i in (0, 1))
+    x, f = jnp.asarray(_integers(input)), jnp.asarray(_integers(filter))
+    stand_in = [jnp.zeros((0,), np.int32), jnp.zeros((), _F), jnp.zeros((), _F)]
+    if _no_kernel(ctx, "QuantizedConv2D", (ta.name, tb.name), out_type.name,
+                  ("Tinput", "Tfilter", "out_type")):
+        return stand_in
+    message = ""
+    if len(strides) != 4:
+        message = "Sliding window strides field must specify 4 dimensions"
+    elif strides[1] != strides[2]:
+        message = ("Current implementation only supports equal length strides in the row and "
+                   "column dimensions.")
+    elif strides[0] != 1 or strides[3] != 1:
+        message = ("Current implementation does not yet support strides in the batch and "
+                   "depth dimensions.")
+    elif x.ndim != 4:  # (TF's run-time shape check speaks first)
+        message = "input must be rank 4 but is rank %d" % x.ndim
+    elif f.ndim != 4:
+        message = "filter must be rank 4 but is rank %d" % f.ndim
+    elif x.shape[3] != f.shape[2]:
+        message = "input and filter must have the same depth: %d vs %d" % (x.shape[3],
+                                                                           f.shape[2])
+    if message:
+        check(ctx, False, message)
+        return stand_in
+    k = _Arith(min_input, max_input, min_filter, max_filter)
+    lo_a, hi_a, lo_b, hi_b = (_first(k, v) for v in (min_input, max_input, min_filter,
+                                                     max_filter))
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        zx, zf = _zero_point(k, lo_a, hi_a, ta), _zero_point(k, lo_b, hi_b, tb)
+        lo_c, hi_c = _product_range(k, lo_a, hi_a, lo_b, hi_b, ta, tb, out_type)
+    s = strides[1]
+    n, h, w, _ = x.shape
+    kh, kw, _, _ = f.shape
+    if padding == "SAME":
+        rows, cols = -(-h // s), -(-w // s)
+    else:
+        rows, cols = (h - kh) // s + 1, (w - kw) // s + 1
+    pad_h = max((rows - 1) * s + kh - h, 0)
+    pad_w = max((cols - 1) * s + kw - w, 0)
+    # (padding holds the input's zero point: 0 once it is taken off)
+    xs = jnp.pad(x.astype(np.int32) - jnp.asarray(zx),
+                 ((0, 0), (pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2),
+                  (0, 0)))
+    fs = f.astype(np.int32) - jnp.asarray(zf)
+    out = jnp.zeros((n, max(rows, 0), max(cols, 0), f.shape[3]), np.int32)
+    for i in range(kh):
+        for j in range(kw):
+            patch = xs[:, i:i + (rows - 1) * s + 1:s, j:j + (cols - 1) * s + 1:s, :]
+            out = out + jnp.einsum("nhwc,co->nhwo", patch, fs[i, j],
+                                   preferred_element_type=np.int32)
+    return [out, jnp.asarray(lo_c, _F), jnp.asarray(hi_c, _F)]
+
+
+def quantized_conv2d(input, filter, min_input, max_input, min_filter, max_filter,  # noqa: A002
+                     strides, padding, out_type=_dt.qint32, dilations=(1, 1, 1, 1), name=None):
+    """`tf.nn.quantized_conv2d`: TF's QuantizedConv2D (quint8 input and filter, qint32 out)."""
+    from scopeflow.ops.raw_ops import _tuple_type
+    out = _quantized_conv2d(input, filter, min_input, max_input, min_filter, max_filter,
+                            strides=list(strides), padding=padding,
+                            out_type=_dt.as_dtype(out_type), dilations=list(dilations),
+                            name=name or "QuantizedConv2D")
+    return _tuple_type("QuantizedConv2D", ("output", "min_output", "max_output"))(*out)

@@ -1,8 +1,8 @@
 """Requantize, RequantizationRange, QuantizeDownAndShrinkRange, QuantizedRelu / Relu6 /
 ReluX, QuantizedMatMul, QuantizedBiasAdd, QuantizedAdd, QuantizedMul, QuantizedReshape,
-QuantizedConcat, QuantizedAvgPool / MaxPool against real TF: TF's bits over a spread of
-values and ranges (known and fed), the output ranges, the graph, and TF's errors at graph
-building and at run time."""
+QuantizedConcat, QuantizedAvgPool / MaxPool and QuantizedConv2D against real TF: TF's bits
+over a spread of values and ranges (known and fed), the output ranges, the graph, and TF's
+errors at graph building and at run time."""
 
 import pytest
 from approx import agree, explain
@@ -351,6 +351,33 @@ result += [err(lambda: tf.nn.quantized_avg_pool(pi, [0.], 1., [1, 2, 2, 1], [1, 
            err(lambda: tf.nn.quantized_max_pool(pi, 0., 1., [1, 2, 2, 1], [1, 1, 1, 1], "FOO")),
            err(lambda: tf.nn.quantized_avg_pool(tf.placeholder(tf.quint8, [2, 3]), 0., 1.,
                                                 [1, 2, 2, 1], [1, 1, 1, 1], "SAME"))]
+""",
+    "conv": """
+I = rng.randint(0, 256, (2, 7, 6, 3)).astype(np.uint8)
+W = rng.randint(0, 256, (3, 2, 3, 4)).astype(np.uint8)
+pi = tf.placeholder(tf.quint8, [None, None, None, 3]); pw = tf.placeholder(tf.quint8)
+lo = tf.placeholder(tf.float32, [])
+C = tf.nn.quantized_conv2d
+outs = [list(C(pi, pw, -1., 2., -0.5, 0.7, [1, 1, 1, 1], "SAME")),
+        list(C(pi, pw, 0., 6., -3.7, 2.1, [1, 2, 2, 1], "VALID")),
+        list(C(pi, pw, lo, 1., -1e-3, 2e-3, [1, 3, 3, 1], "SAME")),
+        list(tf.raw_ops.QuantizedConv2D(input=pi, filter=pw, min_input=-1., max_input=1.,
+                                        min_filter=-1., max_filter=1., strides=[1, 2, 2, 1],
+                                        padding="SAME", name="qc"))]
+result = [str(outs[3][0].op.node_def), [str(t.shape) for o in outs for t in o]]
+with tf.Session() as s:
+    result += [[bits(v) for v in o] for o in s.run(outs, {pi: I, pw: W, lo: -0.3})]
+    for w, st in ((W[:, :, :2], [1, 1, 1, 1]), (W[0], [1, 1, 1, 1]), (W, [1, 1, 2, 1]),
+                  (W, [2, 1, 1, 1])):
+        result.append(err(lambda: s.run(C(pi, pw, 0., 1., 0., 1., st, "SAME"), {pi: I, pw: w})))
+result += [err(lambda: C(pi, tf.placeholder(tf.quint8, [2, 2, 4, 1]), 0., 1., 0., 1.,
+                         [1, 1, 1, 1], "SAME")),
+           err(lambda: C(pi, pw, [0.], 1., 0., 1., [1, 1, 1, 1], "SAME")),
+           err(lambda: C(pi, pw, 0., 1., 0., 1., [1, 1, 1, 1], "FOO")),
+           err(lambda: C(tf.placeholder(tf.quint8, [2, 3]), pw, 0., 1., 0., 1., [1, 1, 1, 1],
+                         "SAME")),
+           C(tf.placeholder(tf.quint8, [2, 7, 6, 3]), tf.placeholder(tf.quint8, [3, 2, 3, 4]),
+             0., 1., 0., 1., [1, 2, 2, 1], "VALID")[0].shape.as_list()]
 """,
 }
 
