@@ -75,3 +75,16 @@ from scopeflow.keras.layers.conv_depthwise import DepthwiseConv1D
 from scopeflow.keras.layers.preprocessing import (CategoryEncoding, Discretization, Hashing,
                                                  Normalization)
 from scopeflow.keras.layers import experimental  # noqa: E402,F401
+
+
+def _hide_modules():
+    """tf.keras.layers holds TF's names only: this package's own modules (conv, recurrent,
+    ...) stay importable (sys.modules) but are not attributes, as in TF."""
+    import types
+    for name, value in list(globals().items()):
+        if isinstance(value, types.ModuleType) and not name.startswith("_") and \
+                name != "experimental" and value.__name__.startswith(__name__ + "."):
+            del globals()[name]
+
+
+_hide_modules()
