@@ -373,6 +373,8 @@ def _roll(input, shift, axis):  # noqa: A002
     if np.shape(shift) != np.shape(axis):  # (TF's run-time checks of fed values)
         raise ValueError("shift and axis must have the same size")
     rank = np.ndim(input)
+    if rank == 0:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("input must be 1-D or higher")
     axes = []
     for a in _b.as_int_list(axis):
         a = a + rank if a < 0 else a

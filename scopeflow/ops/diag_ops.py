@@ -237,6 +237,8 @@ def _diag_shape(diagonal):
 def _diag(diagonal):
     m = _b.xp(diagonal)
     shape = np.shape(diagonal)
+    if not shape:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("Input must be at least rank 1, got 0")
     return m.reshape(m.diag(m.reshape(diagonal, (-1,))), shape + shape)
 
 

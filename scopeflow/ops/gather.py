@@ -147,6 +147,11 @@ def _gather_nd_shape(params, indices, *, batch_dims=0):
 def _gather_nd_kernel(ctx, params, indices, *, batch_dims=0):
     name = ctx.op._name if ctx is not None else ""
     shape = tuple(np.shape(params))
+    if not shape:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("params must be at least a vector")
+    if np.shape(indices)[-1] + batch_dims > len(shape):
+        raise ValueError("index innermost dimension length must be <= params rank; saw: %d vs. %d"
+                         % (np.shape(indices)[-1] + batch_dims, len(shape)))
     if not _same_batch(ctx, params, indices, batch_dims):
         i = np.shape(indices)
         return xp(params).zeros(i[:-1] + shape[batch_dims + i[-1]:], params.dtype)

@@ -696,10 +696,16 @@ def matrix_transpose(a, name="matrix_transpose", conjugate=False):
     with name_scope(name, "transpose", [a]):
         a = _to_tensor(a, name="a")
         r = a.shape.ndims
-        if r is None:
+        if r is not None and r < 2:
             raise ValueError("Argument `a` should be a (batch) matrix with rank >= 2.  "
-                             "Received `a` = %s with shape: <unknown>" % (a,))
-        perm = list(range(r - 2)) + [r - 1, r - 2]
+                             "Received `a` = %s with shape: %s" % (a, a.shape))
+        if r is None:  # TF's perm from the rank the run has
+            from scopeflow.ops.shape_ops import range_op, rank_op
+            from scopeflow.ops.joining import concat
+            a_rank = rank_op(a, name="Rank")
+            perm = concat((range_op(0, a_rank - 2, 1, name="Range"), [a_rank - 1, a_rank - 2]), 0)
+        else:
+            perm = list(range(r - 2)) + [r - 1, r - 2]
         return array.transpose(a, perm, conjugate=conjugate)
 
 

@@ -229,6 +229,8 @@ def _in_top_k_shape(predictions, targets, k):
                                                      "k": INDEX},
           same_index=("targets", "k"))
 def _in_top_k(predictions, targets, k):
+    if predictions.ndim != 2:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("predictions must be 2-dimensional")
     # TF: true when the target's score is among the k largest (ties count as inside).
     target = jnp.take_along_axis(predictions, targets[:, None].astype(jnp.int32), axis=1)
     above = jnp.sum(predictions > target, axis=1)

@@ -104,6 +104,10 @@ def _sparse_xent_shape(features, labels):
           context=True, types={"labels": ANY})
 def _sparse_xent(ctx, features, labels):
     n = features.shape[-1]
+    if features.shape[0] != labels.shape[0]:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("logits and labels must have the same first dimension, got logits shape "
+                         "[%s] and labels shape [%s]" % (",".join(map(str, features.shape)),
+                                                         ",".join(map(str, labels.shape))))
     ok = jnp.all((labels >= 0) & (labels < n))
     ctx.check(ok, InvalidArgumentError, lambda v: _label_text(v, n), [labels])
     safe = jnp.clip(labels, 0, n - 1).astype(jnp.int32)
@@ -222,9 +226,15 @@ def sparse_softmax_cross_entropy_with_logits(labels=None, logits=None, name=None
         if logits.shape.ndims == 2:
             cost = _sparse_xent(precise, labels, name=name)[0]
             return m.cast(cost, _dt.float16) if half else cost
-        num_classes = array.shape(logits)[array.rank(logits) - 1]
-        precise = array.reshape(precise, [-1, num_classes])
-        flat_labels = array.reshape(labels, [-1])
+        from scopeflow.core.contexts import control_dependencies
+        from scopeflow.ops.checks import assert_equal
+        checks = []  # (TF's: labels shaped as the logits less their last dimension)
+        if not (labels.shape.is_fully_defined() and logits.shape[:-1].is_fully_defined()):
+            checks.append(assert_equal(array.shape(labels), array.shape(logits)[:-1]))
+        with control_dependencies(checks):
+            num_classes = array.shape(logits)[array.rank(logits) - 1]
+            precise = array.reshape(precise, [-1, num_classes])
+            flat_labels = array.reshape(labels, [-1])
         cost = _sparse_xent(precise, flat_labels, name=name)[0]
         cost = array.reshape(cost, labels_shape)
         cost.set_shape(labels.shape)

@@ -135,11 +135,13 @@ def _avg_pool(value, *, ksize, strides, padding, data_format="NHWC"):
 
 @typed_op("MaxPool3D", infer=_pool_infer("MaxPool3D"))
 def _max_pool3d(input, *, ksize, strides, padding, data_format="NDHWC"):  # noqa: A002
+    _check_pool_rank(input)
     return max_pool_kernel(input, ksize, strides, padding)
 
 
 @typed_op("AvgPool3D", infer=_pool_infer("AvgPool3D"))
 def _avg_pool3d(input, *, ksize, strides, padding, data_format="NDHWC"):  # noqa: A002
+    _check_pool_rank(input)
     return avg_pool_kernel(input, ksize, strides, padding)
 
 

@@ -233,6 +233,8 @@ def _no_nchw_kernel(ctx, op_type, block_size, dtype):
 
 @typed_op("SpaceToDepth", infer=_depth_infer(True), context=True)
 def _space_to_depth(ctx, input, *, block_size, data_format="NHWC"):  # noqa: A002
+    if input.ndim != 4:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("Input rank should be 4 instead of %d" % input.ndim)
     n, h, w, c = input.shape
     b = block_size
     if data_format == "NCHW":
@@ -246,6 +248,8 @@ def _space_to_depth(ctx, input, *, block_size, data_format="NHWC"):  # noqa: A00
 
 @typed_op("DepthToSpace", infer=_depth_infer(False), context=True)
 def _depth_to_space(ctx, input, *, block_size, data_format="NHWC"):  # noqa: A002
+    if input.ndim != 4:  # (a tensor fed with a rank the graph did not know)
+        raise ValueError("Input rank should be: 4 instead of: %d" % input.ndim)
     n, h, w, c = input.shape
     b = block_size
     if data_format == "NCHW":

@@ -113,6 +113,8 @@ _SORTED_EMPTY = {"max": lambda dt: 0, "min": lambda dt: 0}
 
 def _sorted_op(op_type, kind):
     def kernel(ctx, data, segment_ids):
+        if np.ndim(data) == 0:  # (a tensor fed with a rank the graph did not know)
+            raise ValueError("input must be at least rank 1")
         real = None if ctx is None else padded.real_of(ctx, ctx.op._inputs[0],
                                                        np.shape(data)[0])[1]
         if real is not None:  # a SparseTensor's entries padded (lowering/entries.py)

@@ -81,12 +81,15 @@ def _check_slice(ctx, dims, begin, sizes):
     s = np.asarray(sizes, np.int64)
     b = m.asarray(begin).astype(np.int64)
     s = m.where(s == -1, d - b, s)
-    bad = (b < 0) | (b > d) | (s < 0) | (b + s > d)
+    bad = m.where(d == 0, (b != 0) | (s != 0), (b < 0) | (b > d) | (s < 0) | (b + s > d))
     ok, first = first_bad(bad)
     data = m.stack([m.asarray(first).astype(np.int64), b[first], s[first]])
 
     def text(v):
         i, bb, ss = (int(x) for x in v)
+        if dims[i] == 0:
+            return ("Expected begin[%d] == 0 (got %d) and size[%d] == 0 (got %d) when "
+                    "input.dim_size(%d) == 0" % (i, bb, i, ss, i))
         if not 0 <= bb <= dims[i]:
             return "Expected begin[%d] in [0, %d], but got %d" % (i, dims[i], bb)
         return "Expected size[%d] in [0, %d], but got %d" % (i, dims[i] - bb, ss)
@@ -523,6 +526,10 @@ def _reverse_sequence_shape(input, seq_lengths, *, seq_dim, batch_dim=0):  # noq
     context=True)
 def _reverse_sequence_op(ctx, input, seq_lengths, *, seq_dim, batch_dim=0):  # noqa: A002
     import jax.numpy as jnp
+    # (an input fed with a rank the graph did not know)
+    for what, d in (("seq_dim", seq_dim), ("batch_dim", batch_dim)):
+        if d >= input.ndim:
+            raise ValueError("%s must be < input rank ( %d vs. %d)" % (what, d, input.ndim))
     n, dim = np.shape(seq_lengths)[0], input.shape[seq_dim]
     if n != input.shape[batch_dim]:
         check(ctx, False, "Length of seq_lengths != input.dims(%d), (%d vs. %d)"

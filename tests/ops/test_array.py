@@ -204,6 +204,7 @@ FED_CASES = [
         'tf.transpose(p, [])',
         'tf.transpose(p)',
         'tf.expand_dims(p, 3)',
+        'tf.roll(p, 1, 1)',
     )
 ]
 

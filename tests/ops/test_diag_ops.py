@@ -3,7 +3,7 @@
 import pytest
 
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, fed_cases_match, run_here
+from oracle import ORACLE_HELPERS, RANKS, fed_cases_match, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); a = tf.matrix_diag(x); "
@@ -171,6 +171,10 @@ FED_CASES = [
      [-1, 2]),
     ('p = tf.placeholder(tf.float32); out = tf.diag_part(p)',
      [[[[1.0, 2.0]], [[3.0, 4.0]]]]),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.diag(p)',
+    )
 ]
 
 

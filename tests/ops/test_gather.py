@@ -114,6 +114,8 @@ FED_CASES = [
     ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
         'tf.gather(p, [0], axis=1)',
         'tf.gather(p, 0)',
+        'tf.gather_nd(p, [[0, 1]])',
+        'tf.gather_nd(p, [[0]])',
     )
 ]
 

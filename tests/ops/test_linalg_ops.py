@@ -7,7 +7,7 @@ errors."""
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
 
-from oracle import fed_cases_match
+from oracle import fed_cases_match, unknown_rank_matches
 
 LSTSQ_GRAPHS = [
     "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [2, 1]); r = "
@@ -154,3 +154,12 @@ def test_banded_triangular_solve_values_match_tf(oracle):
 def test_fed_banded_triangular_solve_fails_as_tf(oracle):
     fed_cases_match(oracle, BANDED_FED, [[[2.0, 0.0, 1.0]], [[[1.0] * 2] * 2], [1.0] * 3,
                                          [[[1.0] * 3]] * 2])
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.linalg.matrix_transpose(p)',
+])
+def test_unknown_rank_fed_matrix_transpose_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

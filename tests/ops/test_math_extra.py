@@ -22,6 +22,7 @@ def test_add_n_of_other_shapes_fails_as_tf(oracle, code):
 @pytest.mark.parametrize("expr", [
     'tf.nn.top_k(p, 3).values',
     'tf.nn.top_k(p, 0).values',
+    'tf.nn.in_top_k(p, [0, 1], 1)',
 ])
 def test_unknown_rank_fed_top_k_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)

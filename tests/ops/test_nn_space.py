@@ -4,7 +4,7 @@ every op of the graph, values and gradients."""
 
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
-from oracle import ORACLE_HELPERS, fed_cases_match, run_here
+from oracle import ORACLE_HELPERS, RANKS, fed_cases_match, run_here
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, None, None, 3]); w = tf.ones([3, 3, 3, 4])\n"
@@ -162,6 +162,11 @@ FED_CASES = [
     ('p = tf.placeholder(tf.int32, [1, 2]); '
      'out = tf.batch_to_space(tf.ones([4, 1, 1, 1]), p, 2)',
      [[0, 3]]),
+] + [  # a placeholder of unknown shape fed with ranks the op may not take
+    ('p = tf.placeholder(tf.float32); out = ' + e, v) for v in RANKS for e in (
+        'tf.nn.depth_to_space(p, 2)',
+        'tf.space_to_depth(p, 2)',
+    )
 ]
 
 

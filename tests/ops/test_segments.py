@@ -3,7 +3,7 @@ checks of sorted ids, vs TF."""
 
 import pytest
 from array_oracle import check_values
-from oracle import fed_cases_match, run_here
+from oracle import fed_cases_match, run_here, unknown_rank_matches
 
 _CHECKS = r'''
 out = []
@@ -50,3 +50,12 @@ def test_values_and_gradients_with_run_time_ids_match_tf(oracle, feed):
 def test_negative_fed_num_segments_fails_as_tf(oracle, kind):
     fed_cases_match(oracle, "p = tf.placeholder(tf.int32, []); "
                     "out = tf.unsorted_segment_%s([1.0, 2.0], [0, 0], p)" % kind, [-1, 0, 1])
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.segment_sum(p, [0, 0])',
+])
+def test_unknown_rank_fed_segment_sum_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

@@ -123,6 +123,8 @@ FED_CASES = [
         'tf.slice(p, [1, 0], [2, -1])',
         'tf.reverse(p, [1])',
         'tf.reverse(p, [0, 0])',
+        'tf.reverse_sequence(p, [1, 1], 1, 0)',
+        'tf.reverse_sequence(p, [1, 1], 0, 1)',
     )
 ]
 
