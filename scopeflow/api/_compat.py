@@ -11,7 +11,8 @@ from scopeflow.core.variables import (
 
 __all__ = ["disable_v2_behavior", "disable_eager_execution", "enable_eager_execution",
            "executing_eagerly", "enable_v2_behavior", "disable_resource_variables",
-           "enable_resource_variables", "logging", "AUTO_REUSE_DOC", "VERSION", "__version__",
+           "enable_resource_variables", "logging", "get_logger", "AUTO_REUSE_DOC", "VERSION",
+           "__version__",
            "GIT_VERSION", "COMPILER_VERSION", "app", "flags", "disable_control_flow_v2",
            "enable_control_flow_v2", "disable_tensor_equality", "enable_tensor_equality",
            "disable_v2_tensorshape", "enable_v2_tensorshape", "resource_variables_enabled"]
@@ -65,6 +66,12 @@ logging.log_first_n = logging.log_every_n
 logging.vlog = lambda level, msg, *args: _log.debug(msg, *args)
 logging.TaskLevelStatusMessage = lambda msg: msg
 logging.flush = _noop
+
+
+def get_logger():
+    """The Python logger `tf.logging` writes to (scopeflow's, where TF's is "tensorflow")."""
+    return _log
+
 
 app = _types.ModuleType("scopeflow.app", "`tf.app`: run a main function with parsed flags.")
 

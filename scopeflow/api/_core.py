@@ -18,6 +18,7 @@ from scopeflow.core.contexts import (
                                      op_scope,
 )
 from scopeflow.core.device import DeviceSpec
+from scopeflow.errors import OpError
 from scopeflow.core.graph import Graph, GraphKeys, get_default_graph, reset_default_graph
 from scopeflow.core.shape import Dimension, TensorShape, dimension_value
 from scopeflow.core.tensor import Operation, Tensor, is_tensor
@@ -60,6 +61,7 @@ __all__ = [
                                      "Dimension",
                                      "Graph",
                                      "GraphKeys",
+                                     "OpError",
                                      "Operation",
                                      "OptionalSpec",
                                      "Tensor",

@@ -24,7 +24,7 @@ from scopeflow.ops.init_ops import (constant_initializer, glorot_normal_initiali
                                     random_uniform_initializer, truncated_normal_initializer,
                                     uniform_unit_scaling_initializer, variance_scaling_initializer,
                                     zeros_initializer)
-from scopeflow.ops.lookup_ops import tables_initializer
+from scopeflow.ops.lookup_ops import initialize_all_tables, tables_initializer
 from scopeflow.ops.random import (get_seed, random_normal, random_uniform, set_random_seed,
                                   truncated_normal)
 from scopeflow.ops.state import (assign, assign_add, assign_sub, count_up_to, group,

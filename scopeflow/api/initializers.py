@@ -15,6 +15,7 @@ from scopeflow.ops.init_ops import TruncatedNormal as truncated_normal
 from scopeflow.ops.init_ops import UniformUnitScaling as uniform_unit_scaling
 from scopeflow.ops.init_ops import VarianceScaling as variance_scaling
 from scopeflow.ops.init_ops import Zeros as zeros
+from scopeflow.ops.lookup_ops import tables_initializer
 from scopeflow.ops.init_ops import he_normal, he_uniform, lecun_normal, lecun_uniform
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -23,9 +23,10 @@ __all__ = list(_records) + [
     "encode_png", "is_jpeg",
     "gfile", "matching_files", "read_file", "write_file", "parse_example",
     "parse_single_example", "parse_single_sequence_example",
-    "parse_tensor", "serialize_tensor", "write_graph"]
+    "parse_tensor", "serialize_tensor", "write_graph", "match_filenames_once"]
 
 from scopeflow.checkpoint.meta_graph import write_graph  # noqa: E402,F401
+from scopeflow.train.input import match_filenames_once  # noqa: E402,F401
 
 # ---- TF1's tf.io queue aliases ---------------------------------------------------------------
 from scopeflow.ops.queues import PaddingFIFOQueue, PriorityQueue, QueueBase, RandomShuffleQueue  # noqa: E402,F401,I001

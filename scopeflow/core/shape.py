@@ -119,6 +119,15 @@ def dimension_value(d):
     return d.value if isinstance(d, Dimension) else d
 
 
+
+def dimension_at_index(shape, index):
+    """`tf.compat.dimension_at_index`: dimension `index` of `shape` (unknown if its rank is)."""
+    assert isinstance(shape, TensorShape)
+    if shape.rank is None:
+        return Dimension(None)
+    return shape.dims[index]
+
+
 _SHARED = {}  # dims -> TensorShape (see TensorShape._of)
 _SHARED_MAX = 4096
 

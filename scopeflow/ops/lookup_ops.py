@@ -381,6 +381,11 @@ def tables_initializer(name="init_all_tables"):
     return init(name)
 
 
+def initialize_all_tables(name="init_all_tables"):
+    """TF's deprecated alias of `tables_initializer`."""
+    return tables_initializer(name)
+
+
 def index_table_from_file(vocabulary_file=None, num_oov_buckets=0, vocab_size=None,
                           default_value=-1, hasher_spec=None, key_dtype=_dt.string,
                           name=None, key_column_index=TextFileIndex.WHOLE_LINE,
