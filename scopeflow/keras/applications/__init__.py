@@ -23,3 +23,5 @@ from scopeflow.keras.applications.resnet import ResNet50, ResNet101, ResNet152
 from scopeflow.keras.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from scopeflow.keras.applications.vgg import VGG16, VGG19
 from scopeflow.keras.applications.xception import Xception
+
+del vgg  # noqa: F821 - the shared VGG module is no name of TF's (vgg16 / vgg19 are)
