@@ -1,6 +1,6 @@
 """Top-level names: graphs, tensors, dtypes, shapes, collections and graph-level contexts."""
 
-from scopeflow import dtypes as _dtypes_mod
+from scopeflow.api import dtypes as _dtypes_mod
 from scopeflow.core.contexts import (
                                      add_to_collection,
                                      add_to_collections,

@@ -1,7 +1,8 @@
 """TF 2.21 compat.v1 names that are aliases of (or small wrappers around) what scopeflow
 already has: tf.OpError, tf.get_logger, tf.initialize_all_tables,
 tf.initializers.tables_initializer, tf.compat.dimension_value / dimension_at_index,
-tf.debugging.is_non_decreasing / is_strictly_increasing, tf.random.*_candidate_sampler,
+tf.debugging.is_non_decreasing / is_strictly_increasing, tf.dtypes.cast / saturate_cast /
+complex / as_string, tf.random.*_candidate_sampler,
 tf.io.match_filenames_once; same identities, graphs, values and errors as TF's."""
 
 import pytest
@@ -36,6 +37,11 @@ out["mono_same"] = [tf.debugging.is_non_decreasing is tf.is_non_decreasing,
 a = tf.debugging.is_non_decreasing([1, 2, 2])
 b = tf.debugging.is_strictly_increasing([1, 2, 2])
 out["io_same"] = tf.io.match_filenames_once is tf.train.match_filenames_once
+x = tf.constant([1.5, -2.0, 300.0])
+dt = [tf.dtypes.cast(x, tf.int32), tf.dtypes.saturate_cast(x, tf.uint8),
+      tf.dtypes.complex(x, x), tf.dtypes.as_string(x, precision=1)]
+out["dtypes_fns"] = [[t.name, t.dtype.name, str(t.shape)] for t in dt] + [
+    tf.dtypes.cast is tf.cast, tf.dtypes.as_string is tf.as_string]
 d = tempfile.mkdtemp()
 for n in ["b.txt", "a.txt", "c.csv"]:
     open(os.path.join(d, n), "w").close()
@@ -50,6 +56,8 @@ with tf.Session() as sess:
     out["run"] = [bool(sess.run(a)), bool(sess.run(b)),
                   sorted(os.path.basename(f.decode()) for f in sess.run(m))]
     sess.run([init, init2])
+    out["dtypes_run"] = [v.tolist() for v in sess.run(dt)[:2]] + [
+        [str(c) for c in sess.run(dt[2])], sess.run(dt[3]).tolist()]
 result = out
 """
 
