@@ -85,10 +85,11 @@ class IndexedSlices:
 def to_dense(value, dtype=None, name=None, as_ref=False):
     """The dense tensor an IndexedSlices stands for (rows summed)."""
     if dtype is not None and not dtype.is_compatible_with(value.dtype):
-        raise ValueError("Tensor conversion requested dtype %s for IndexedSlices with dtype %s"
-                         % (dtype.name, value.dtype.name))
+        raise ValueError("Incompatible tensor conversion requested to `dtype` %s for "
+                         "IndexedSlices (%s) with dtype %s" % (dtype.name, value, value.dtype.name))
     if value.dense_shape is None:
-        raise ValueError("Tensor conversion requested for IndexedSlices without dense_shape: %s"
+        raise ValueError("Tensor conversion requested for IndexedSlices for argument `value` "
+                         "without dense_shape: %s"
                          % str(value))
     from scopeflow.ops.segments import unsorted_segment_sum
     return unsorted_segment_sum(value.values, value.indices, value.dense_shape[0], name=name)
@@ -105,3 +106,20 @@ def _register():
 
 _register()
 __all__ = ["IndexedSlices", "Tensor", "to_dense"]
+
+
+def convert_to_tensor_or_indexed_slices(value, dtype=None, name=None):
+    """`tf.convert_to_tensor_or_indexed_slices`: a Tensor, IndexedSlices, SparseTensor or
+    RaggedTensor as it is (its dtype checked against `dtype`), anything else converted."""
+    from scopeflow import dtypes as _dtypes
+    from scopeflow.core.tensor import Tensor
+    from scopeflow.ops.constant import convert_to_tensor
+    from scopeflow.ragged.ragged_tensor import RaggedTensor
+    from scopeflow.sparse_tensor import SparseTensor
+    if isinstance(value, (Tensor, IndexedSlices, SparseTensor, RaggedTensor)):
+        if dtype and not _dtypes.as_dtype(dtype).is_compatible_with(value.dtype):
+            raise ValueError("Incompatible tensor conversion requested to `dtype` %s for "
+                             "`value` (%s) with dtype %s." % (_dtypes.as_dtype(dtype).name,
+                                                              value, value.dtype.name))
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)

@@ -113,3 +113,19 @@ def is_sparse(x):
     return isinstance(x, (SparseTensor, SparseTensorValue))
 
 
+
+
+def convert_to_tensor_or_sparse_tensor(value, dtype=None, name=None):
+    """`tf.convert_to_tensor_or_sparse_tensor`: a SparseTensor (or SparseTensorValue, made one)
+    as it is, its dtype checked against `dtype`; anything else converted to a Tensor."""
+    from scopeflow.ops.constant import convert_to_tensor
+    if dtype is not None:
+        dtype = _dt.as_dtype(dtype)
+    if isinstance(value, SparseTensorValue):
+        value = SparseTensor.from_value(value)
+    if isinstance(value, SparseTensor):
+        if dtype and not dtype.is_compatible_with(value.dtype):
+            raise RuntimeError("Sparse dtype mismatch. Requested: %s,  Actual: %s"
+                               % (dtype.name, value.dtype.name))
+        return value
+    return convert_to_tensor(value, dtype=dtype, name=name)

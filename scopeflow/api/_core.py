@@ -21,7 +21,7 @@ from scopeflow.core.device import DeviceSpec
 from scopeflow.errors import OpError
 from scopeflow.core.graph import Graph, GraphKeys, get_default_graph, reset_default_graph
 from scopeflow.core.shape import Dimension, TensorShape, dimension_value
-from scopeflow.core.tensor import Operation, Tensor, is_tensor
+from scopeflow.core.tensor import Operation, Tensor, is_symbolic_tensor, is_tensor
 from scopeflow.core.type_spec import TensorSpec, TypeSpec
 from scopeflow.data.optional import OptionalSpec
 from scopeflow.data.structure import SparseTensorSpec
@@ -98,6 +98,7 @@ __all__ = [
                                      "int16",
                                      "int32",
                                      "int64",
+                                     "is_symbolic_tensor",
                                      "is_tensor",
                                      "qint8",
                                      "qint16",

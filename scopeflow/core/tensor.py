@@ -281,7 +281,13 @@ def is_tensor(x):
     return isinstance(x, Tensor) or hasattr(x, "_as_graph_tensor")
 
 
-__all__ = ["Operation", "SymbolicTensor", "Tensor", "TensorShape", "dtypes", "is_tensor"]
+def is_symbolic_tensor(tensor):
+    """`tf.is_symbolic_tensor`: whether `tensor` is a graph Tensor (a Variable is not)."""
+    return isinstance(tensor, SymbolicTensor)
+
+
+__all__ = ["Operation", "SymbolicTensor", "Tensor", "TensorShape", "dtypes", "is_symbolic_tensor",
+           "is_tensor"]
 
 
 def _is_function(value):

@@ -3,7 +3,9 @@ already has: tf.OpError, tf.get_logger, tf.initialize_all_tables,
 tf.initializers.tables_initializer, tf.compat.dimension_value / dimension_at_index,
 tf.debugging.is_non_decreasing / is_strictly_increasing, tf.dtypes.cast / saturate_cast /
 complex / as_string, tf.random.*_candidate_sampler,
-tf.io.match_filenames_once; same identities, graphs, values and errors as TF's."""
+tf.io.match_filenames_once, tf.is_symbolic_tensor,
+tf.convert_to_tensor_or_sparse_tensor / convert_to_tensor_or_indexed_slices; same identities,
+graphs, values and errors as TF's."""
 
 import pytest
 
@@ -42,6 +44,29 @@ dt = [tf.dtypes.cast(x, tf.int32), tf.dtypes.saturate_cast(x, tf.uint8),
       tf.dtypes.complex(x, x), tf.dtypes.as_string(x, precision=1)]
 out["dtypes_fns"] = [[t.name, t.dtype.name, str(t.shape)] for t in dt] + [
     tf.dtypes.cast is tf.cast, tf.dtypes.as_string is tf.as_string]
+v = tf.Variable(1.0, name="v")
+sp = tf.SparseTensor([[0]], [1.0], [2])
+isl = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]))
+out["symbolic"] = [tf.is_symbolic_tensor(v), tf.is_symbolic_tensor(v.value()),
+                   tf.is_symbolic_tensor(1), tf.is_symbolic_tensor(sp), tf.is_symbolic_tensor(x)]
+conv = []
+for val, kw in [(sp, {}), (isl, {}), (x, {}), ([1, 2], {}), ([1, 2], {"dtype": tf.float32}),
+                (3, {"name": "three"}), (tf.SparseTensorValue([[0]], [2], [3]), {}),
+                (x, {"dtype": tf.float64})]:
+    for f in [tf.convert_to_tensor_or_sparse_tensor, tf.convert_to_tensor_or_indexed_slices]:
+        try:
+            r = f(val, **kw)
+            conv.append([type(r).__name__, r is val, r.dtype.name,
+                         getattr(r, "name", None) if isinstance(r, tf.Tensor) else None])
+        except Exception as e:
+            conv.append([type(e).__name__, str(e)])
+for f, kw in [(tf.convert_to_tensor_or_sparse_tensor, {"dtype": tf.int32}),
+              (tf.convert_to_tensor_or_indexed_slices, {"dtype": tf.int32})]:
+    try:
+        f(sp, **kw)
+    except Exception as e:
+        conv.append([type(e).__name__, str(e)])
+out["convert"] = conv
 d = tempfile.mkdtemp()
 for n in ["b.txt", "a.txt", "c.csv"]:
     open(os.path.join(d, n), "w").close()
