@@ -34,7 +34,7 @@ from scopeflow.ops.nn_space import (batch_to_space, batch_to_space_nd, depth_to_
                                     space_to_batch_nd, space_to_depth)
 from scopeflow.ops.sampling import multinomial, random_crop, random_gamma, random_poisson
 from scopeflow.ops.sampling import random_shuffle
-from scopeflow.ops.histogram import histogram_fixed_width
+from scopeflow.ops.histogram import histogram_fixed_width, histogram_fixed_width_bins
 from scopeflow.ops.image_patches import extract_image_patches, extract_volume_patches
 from scopeflow.ops.sort_ops import argsort, sort
 from scopeflow.ops.segments import (segment_max, segment_mean, segment_min, segment_prod,

@@ -90,3 +90,29 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype=_dt.int32, name=
         value_range = tensor(value_range, name="value_range", preferred_dtype=values.dtype)
         nbins = tensor(nbins, name="nbins", dtype=_dt.int32)
         return _histogram(values, value_range, nbins, name=scope, dtype=dtype)
+
+
+def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=_dt.int32, name=None):
+    """`tf.histogram_fixed_width_bins`: the bin index (0 .. nbins - 1) of each of `values`,
+    built from ops as TF builds it (values outside `value_range` go to the end bins)."""
+    from scopeflow.ops.array import reshape
+    from scopeflow.ops.checks import Assert
+    from scopeflow.ops.clip import clip_by_value
+    from scopeflow.ops.math import floor, greater, truediv
+    from scopeflow.ops.math_cast import cast
+    from scopeflow.ops.shape_ops import shape as shape_of
+    from scopeflow.ops.state import with_dependencies
+    with name_scope(name, "histogram_fixed_width_bins", [values, value_range, nbins]):
+        values = tensor(values, name="values")
+        shape = shape_of(values)
+        values = reshape(values, [-1])
+        value_range = tensor(value_range, name="value_range")
+        nbins = tensor(nbins, dtype=_dt.int32, name="nbins")
+        check = Assert(greater(nbins, 0), ["nbins %s must > 0" % nbins])
+        nbins = with_dependencies([check], nbins)
+        nbins_float = cast(nbins, values.dtype)
+        scaled_values = truediv(values - value_range[0], value_range[1] - value_range[0],
+                                name="scaled_values")
+        indices = floor(nbins_float * scaled_values, name="indices")
+        indices = cast(clip_by_value(indices, 0, nbins_float - 1), _dt.int32)
+        return reshape(indices, shape)

@@ -4,8 +4,8 @@ tf.initializers.tables_initializer, tf.compat.dimension_value / dimension_at_ind
 tf.debugging.is_non_decreasing / is_strictly_increasing, tf.dtypes.cast / saturate_cast /
 complex / as_string, tf.random.*_candidate_sampler,
 tf.io.match_filenames_once, tf.is_symbolic_tensor,
-tf.convert_to_tensor_or_sparse_tensor / convert_to_tensor_or_indexed_slices; same identities,
-graphs, values and errors as TF's."""
+tf.convert_to_tensor_or_sparse_tensor / convert_to_tensor_or_indexed_slices,
+tf.histogram_fixed_width_bins; same identities, graphs, values and errors as TF's."""
 
 import pytest
 
@@ -67,6 +67,14 @@ for f, kw in [(tf.convert_to_tensor_or_sparse_tensor, {"dtype": tf.int32}),
     except Exception as e:
         conv.append([type(e).__name__, str(e)])
 out["convert"] = conv
+hb = tf.histogram_fixed_width_bins(
+    [[-1.0, 0.0, 1.5], [2.0, 5.0, 15.0]], [0.0, 5.0], nbins=5)
+hb2 = tf.histogram_fixed_width_bins([1.0, 7.0, 3.0], [0.0, 10.0], nbins=3, name="hb2")
+try:
+    tf.histogram_fixed_width_bins([1, 7, 3], [0, 10], nbins=3)
+except Exception as e:
+    out["hist_int"] = [type(e).__name__, str(e)]
+hb3 = tf.histogram_fixed_width_bins([1.0], [0.0, 1.0], nbins=0)
 d = tempfile.mkdtemp()
 for n in ["b.txt", "a.txt", "c.csv"]:
     open(os.path.join(d, n), "w").close()
@@ -81,6 +89,12 @@ with tf.Session() as sess:
     out["run"] = [bool(sess.run(a)), bool(sess.run(b)),
                   sorted(os.path.basename(f.decode()) for f in sess.run(m))]
     sess.run([init, init2])
+    out["hist"] = [[t.name, t.dtype.name, str(t.shape)] for t in [hb, hb2]] + [
+        sess.run(hb).tolist(), sess.run(hb2).tolist()]
+    try:
+        sess.run(hb3)
+    except Exception as e:
+        out["hist_err"] = [type(e).__name__, str(e).splitlines()[0]]
     out["dtypes_run"] = [v.tolist() for v in sess.run(dt)[:2]] + [
         [str(c) for c in sess.run(dt[2])], sess.run(dt[3]).tolist()]
 result = out
