@@ -104,6 +104,8 @@ def _divide(n, by):
 
 @op("Reshape", infer=_reshape_shape, types={"shape": INDEX})
 def _reshape(tensor, shape):
+    if np.ndim(shape) > 1:  # (a value fed with a rank the graph did not know)
+        raise ValueError("sizes input must be 1-D, not [%s]" % ",".join(map(str, np.shape(shape))))
     return xp(tensor).reshape(tensor, _b.reshape_dims(tuple(np.shape(tensor)), shape))
 
 

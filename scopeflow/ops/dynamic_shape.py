@@ -145,6 +145,8 @@ def _where_shape(input):  # noqa: A002
 @host_op("Where", _where_shape, types={"input": ANY})
 def where_op(input):  # noqa: A002
     """Coordinates of the nonzero entries of `input`, one row each, in row-major order."""
+    if np.ndim(input) == 0:  # (a value fed with a rank the graph did not know)
+        raise BadValue("WhereOp : Unhandled input dimensions: 0")
     return np.argwhere(input).astype(np.int64)
 
 

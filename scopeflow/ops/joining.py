@@ -341,6 +341,9 @@ def _tile_shape(input, multiples):  # noqa: A002
 
 @op("Tile", infer=_tile_shape, types={"multiples": INDEX}, context=True)
 def _tile(ctx, input, multiples):  # noqa: A002
+    if np.ndim(multiples) != 1:  # (a value fed with a rank the graph did not know)
+        raise ValueError("Expected multiples to be 1-D, but got shape [%s]"
+                         % ",".join(map(str, np.shape(multiples))))
     mult = _b.as_int_list(multiples)
     if failed(ctx, _tile_error(np.ndim(input), mult)):
         return xp(input).zeros([max(0, k) for k in mult][:np.ndim(input)]

@@ -447,6 +447,10 @@ def _lu_shape(input, *, output_idx_type=_dt.int32):  # noqa: A002
 
 @typed_op("Lu", infer=_lu_shape, multi=True)
 def _lu(input, *, output_idx_type=_dt.int32):  # noqa: A002
+    if input.ndim < 2:  # (a value fed with a rank the graph did not know)
+        raise ValueError("Input tensor must have rank >= 2, got %d" % input.ndim)
+    if input.shape[-1] != input.shape[-2]:
+        raise ValueError("Input matrix must be square.")
     lu_, _, perm = jax.lax.linalg.lu(input)
     return lu_, perm.astype(output_idx_type.as_numpy_dtype)
 

@@ -75,7 +75,7 @@ def _backprop_shape(which):
 # ---- the max-plus windows -------------------------------------------------------------------
 def _run_error(x, f, strides, rates):
     if np.ndim(x) != 4:
-        return "input must be 4-dimensional%s" % list(np.shape(x))
+        return "input must be 4-dimensional[%s]" % ",".join(map(str, np.shape(x)))
     if np.ndim(f) != 3:
         return "filter must be 3-dimensional: %s" % list(np.shape(f))
     if strides[0] != 1 or strides[3] != 1:

@@ -151,6 +151,9 @@ def _fill_shape(dims, value):
 
 @op("Fill", infer=_fill_shape, types={"dims": INDEX, "value": ANY})
 def _fill(dims, value):
+    if np.ndim(dims) > 1:  # (a value fed with a rank the graph did not know)
+        raise ValueError("dims must represent a vector, got shape [%s]"
+                         % ",".join(map(str, np.shape(dims))))
     return _full(_b.shape_dims(dims), value, np.asarray(value).dtype if _b.is_numpy(value)
                  else value.dtype)
 
@@ -298,6 +301,11 @@ def _range_shape(start, limit, delta):
 @op("Range", infer=_range_shape, name="Range")
 def range_op(start, limit, delta):
     dtype = np.asarray(start).dtype if _b.is_numpy(start) else start.dtype
+    # (a value fed with a rank the graph did not know)
+    for what, v in (("start", start), ("limit", limit), ("delta", delta)):
+        if np.ndim(v):
+            raise ValueError("%s must be a scalar, not shape [%s]"
+                             % (what, ",".join(map(str, np.shape(v)))))
     s, lim, d = (np.asarray(v).item() for v in (start, limit, delta))
     n = _range_size(s, lim, d, kernel=True)
     if n <= _HOST_LIMIT:

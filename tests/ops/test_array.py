@@ -205,6 +205,7 @@ FED_CASES = [
         'tf.transpose(p)',
         'tf.expand_dims(p, 3)',
         'tf.roll(p, 1, 1)',
+        'tf.reshape(p, tf.cast(p, tf.int32))',
     )
 ]
 

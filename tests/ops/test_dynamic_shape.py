@@ -7,7 +7,7 @@ import pytest
 from array_oracle import check_graph, check_values
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from oracle import fed_cases_match, run_here
+from oracle import fed_cases_match, run_here, unknown_rank_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [None, 3]); p = tf.placeholder(tf.int32, [None]); "
@@ -237,3 +237,12 @@ def test_top_k_with_a_fed_or_computed_k_matches_tf(oracle, k):
 def test_fed_rank_other_than_1_fails_as_tf(oracle, code):
     # TF refused them, scopeflow flattened the input
     fed_cases_match(oracle, code, [[[1, 2]], 1, [2, 1, 2]])
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.where(p > 0)',
+])
+def test_unknown_rank_fed_where_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

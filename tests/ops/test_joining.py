@@ -153,6 +153,7 @@ def test_fed_dimension_of_another_size_fails_as_tf(oracle, code):
     'tf.pad(p, [[1, 1], [0, 0]], constant_values=2.0)',
     'tf.concat([p, tf.ones([2, 3])], 0)',
     'tf.concat([p, tf.ones([2, 3])], 1)',
+    'tf.tile(p, tf.cast(p, tf.int32))',
 ])
 def test_unknown_rank_fed_joining_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)

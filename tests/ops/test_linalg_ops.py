@@ -160,6 +160,7 @@ def test_fed_banded_triangular_solve_fails_as_tf(oracle):
 @pytest.mark.oracle
 @pytest.mark.parametrize("expr", [
     'tf.linalg.matrix_transpose(p)',
+    'tf.linalg.lu(p)[0]',
 ])
 def test_unknown_rank_fed_matrix_transpose_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)

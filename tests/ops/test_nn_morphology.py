@@ -4,7 +4,7 @@ gradients bit for bit (ties included: TF's first maximum), graph-time and run-ti
 
 import pytest
 from approx import agree, explain
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, run_here, unknown_rank_matches
 
 PRELUDE = ORACLE_HELPERS + r"""
 import numpy as np
@@ -65,3 +65,12 @@ def test_nn_morphology_matches_tf(oracle, name):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert agree(here, there, tol=0), explain(code, here, there)
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.nn.dilation2d(p, tf.ones([1, 1, 1]), [1, 1, 1, 1], [1, 1, 1, 1], "VALID")',
+])
+def test_unknown_rank_fed_dilation2d_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

@@ -138,6 +138,8 @@ def test_values_match_tf(oracle, code):
 @pytest.mark.parametrize("expr", [
     'tf.one_hot(tf.cast(p, tf.int32), 3)',
     'tf.one_hot(tf.cast(p, tf.int32), 3, axis=3)',
+    'tf.fill(tf.cast(p, tf.int32), 1.0)',
+    'tf.range(p)',
 ])
 def test_unknown_rank_fed_one_hot_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)
