@@ -6,6 +6,7 @@ from scopeflow.ops.constant import (constant, convert_to_tensor, convert_n_to_te
                                     register_tensor_conversion_function)
 from scopeflow.indexed_slices import convert_to_tensor_or_indexed_slices
 from scopeflow.sparse_tensor import convert_to_tensor_or_sparse_tensor
+from scopeflow.ops.logging_ops import timestamp
 from scopeflow.ops.math import (abs, acos, acosh, add, add_n, accumulate_n, asin, asinh, atan,
                                 atan2, atanh, cast, ceil, conj, cos, cosh, digamma, div,
                                 div_no_nan, divide, equal, erf, erfc, exp, expm1, floor,

@@ -18,6 +18,7 @@ import pprint
 import random
 import sys
 import threading
+import time
 
 import numpy as np
 
@@ -118,6 +119,21 @@ def _string_format(ctx, op_, *inputs):
     for value, piece in zip(inputs, pieces[1:]):
         out += [summarize_value_v2(value, a.get("summarize", 3)).encode("latin-1"), piece]
     return [np.array(b"".join(out), dtype=object)]
+
+
+@op("Timestamp", infer=lambda **attrs: spec((), _dt.float64), stateful=True)
+def _timestamp_op():
+    _host_only()
+
+
+@host_kernel("Timestamp")
+def _timestamp(ctx, op_):
+    return [np.asarray(time.time(), np.float64)]
+
+
+def timestamp(name=None):
+    """`tf.timestamp`: the Timestamp op, the seconds since the epoch (float64) when it runs."""
+    return _timestamp_op(name=name or "Timestamp")
 
 
 _STREAMS = {"stdout": lambda: sys.stdout, "stderr": lambda: sys.stderr}

@@ -5,7 +5,7 @@ tf.debugging.is_non_decreasing / is_strictly_increasing, tf.dtypes.cast / satura
 complex / as_string, tf.random.*_candidate_sampler,
 tf.io.match_filenames_once, tf.is_symbolic_tensor,
 tf.convert_to_tensor_or_sparse_tensor / convert_to_tensor_or_indexed_slices,
-tf.histogram_fixed_width_bins; same identities, graphs, values and errors as TF's."""
+tf.histogram_fixed_width_bins, tf.timestamp; same identities, graphs, values and errors as TF's."""
 
 import pytest
 
@@ -75,6 +75,8 @@ try:
 except Exception as e:
     out["hist_int"] = [type(e).__name__, str(e)]
 hb3 = tf.histogram_fixed_width_bins([1.0], [0.0, 1.0], nbins=0)
+ts = [tf.timestamp(), tf.timestamp(name="ts")]
+out["timestamp"] = [[t.name, t.op.type, t.dtype.name, str(t.shape)] for t in ts]
 d = tempfile.mkdtemp()
 for n in ["b.txt", "a.txt", "c.csv"]:
     open(os.path.join(d, n), "w").close()
@@ -89,6 +91,10 @@ with tf.Session() as sess:
     out["run"] = [bool(sess.run(a)), bool(sess.run(b)),
                   sorted(os.path.basename(f.decode()) for f in sess.run(m))]
     sess.run([init, init2])
+    import time
+    t0 = time.time()
+    t1, t2 = sess.run(ts[0]), sess.run(ts[1])
+    out["timestamp_run"] = [type(t1).__name__, t0 - 1 <= t1 <= t2 <= time.time() + 1]
     out["hist"] = [[t.name, t.dtype.name, str(t.shape)] for t in [hb, hb2]] + [
         sess.run(hb).tolist(), sess.run(hb2).tolist()]
     try:
