@@ -199,6 +199,8 @@ def _fbn_shape(x, scale, offset, mean, variance, *, epsilon=1e-4, exponential_av
           types={"scale": ANY, "offset": ANY, "mean": ANY, "variance": ANY})  # TF's "U"
 def _fused_batch_norm(x, scale, offset, mean, variance, *, epsilon=1e-4,
                       exponential_avg_factor=1.0, data_format="NHWC", is_training=True, U=None):  # noqa: N803
+    if x.ndim not in (4, 5):  # (x fed with a rank the graph did not know)
+        raise ValueError("input must be 4-dimensional[%s]" % ",".join(map(str, x.shape)))
     axis = 1 if data_format.startswith("NC") else x.ndim - 1
     channels = x.shape[axis]
     named = [("scale", scale), ("offset", offset)]

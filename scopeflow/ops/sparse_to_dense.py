@@ -40,6 +40,8 @@ def _sparse_to_dense(ctx, sparse_indices, output_shape, sparse_values, default_v
     import jax.numpy as jnp
     # a traced output_shape raises JAX's concretization error: the lowering compiles it in
     from scopeflow.ops.array_base import shape_dims
+    if _values_error(sparse_indices, sparse_values):
+        raise ValueError(_values_error(sparse_indices, sparse_values))
     shape = tuple(shape_dims(np.asarray(output_shape)))
     idx = jnp.reshape(sparse_indices, (np.shape(sparse_indices)[0] if np.ndim(sparse_indices)
                                        else 1, -1))
@@ -99,9 +101,21 @@ def _index_error(indices, shape, validate):
     return None
 
 
+def _values_error(indices, values):
+    """TF's check of sparse_values (fed with a shape the graph did not know): a scalar, or one
+    value per index; '' when fine."""
+    n = np.shape(indices)[0] if np.ndim(indices) else 1
+    if np.ndim(values) == 0 or (np.ndim(values) == 1 and np.size(values) == n):
+        return ""
+    return "sparse_values has incorrect shape [%s], should be [] or [%d]" % (
+        ",".join(map(str, np.shape(values))), n)
+
+
 @host_kernel("SparseToDense")
 def _sparse_to_dense_host(ctx, op_, indices, shape, values, default):
     shape = [int(d) for d in np.ravel(shape)]
+    if _values_error(indices, values):
+        raise run_error(InvalidArgumentError, op_, _values_error(indices, values))
     if any(d < 0 for d in shape):
         raise run_error(InvalidArgumentError, op_, "Dimension %d must be >= 0"
                         % next(d for d in shape if d < 0))

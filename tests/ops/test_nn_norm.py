@@ -2,7 +2,7 @@
 statistics are given (inference), and y from the batch statistics in training."""
 
 import pytest
-from oracle import fed_cases_match, run_here
+from oracle import fed_cases_match, run_here, unknown_rank_matches
 
 # variables (not constants: TF's optimizer folds constant statistics into a Mul and an Add)
 INFERENCE = """
@@ -143,3 +143,12 @@ def test_a_small_epsilon_is_used_as_given(oracle):
     assert here[0] == there["ok"][0]
     for h, t in zip(here[1], there["ok"][1]):
         np.testing.assert_allclose(h, t, rtol=1e-5, atol=2e-5)
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.nn.fused_batch_norm(p, [1.0, 1.0], [0.0, 0.0])[0]',
+])
+def test_unknown_rank_fed_fused_batch_norm_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)

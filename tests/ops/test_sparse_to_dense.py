@@ -1,6 +1,7 @@
 """tf.sparse_tensor_to_dense / tf.sparse.to_dense / tf.sparse_to_dense against real TF."""
 
-from oracle import ORACLE_HELPERS, run_here
+import pytest
+from oracle import ORACLE_HELPERS, run_here, unknown_rank_matches
 
 CODE = ORACLE_HELPERS + r"""
 ser = tf.placeholder(tf.string, [None])
@@ -29,3 +30,12 @@ with tf.Session() as sess:
 
 def test_sparse_to_dense_matches_tf(oracle):
     assert run_here(CODE) == oracle(CODE)
+
+
+# a placeholder of unknown shape fed with ranks the op cannot take (TF's kernel checks)
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    'tf.sparse_to_dense([[0, 0]], [2, 2], p)',
+])
+def test_unknown_rank_fed_sparse_to_dense_as_tf(oracle, expr):
+    unknown_rank_matches(oracle, expr)
