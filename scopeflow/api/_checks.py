@@ -18,6 +18,7 @@ from scopeflow.ops.checks import (
                                   assert_proper_iterable,
                                   assert_rank,
                                   assert_rank_at_least,
+                                  assert_rank_in,
                                   assert_same_float_dtype,
                                   assert_scalar,
                                   add_check_numerics_ops,
@@ -34,5 +35,6 @@ __all__ = ["Assert", "Print", "add_check_numerics_ops", "assert_equal", "assert_
            "assert_integer", "assert_less", "assert_less_equal", "assert_near", "assert_negative",
            "assert_non_negative", "assert_non_positive", "assert_none_equal", "assert_positive",
            "assert_proper_iterable", "assert_rank", "assert_rank_at_least",
+           "assert_rank_in",
            "assert_same_float_dtype", "assert_scalar", "assert_type", "check_numerics",
            "is_numeric_tensor", "print", "verify_tensor_all_finite"]

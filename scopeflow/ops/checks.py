@@ -334,6 +334,49 @@ def assert_rank_at_least(x, rank, data=None, summarize=None, message=None, name=
     return _rank_assert("assert_rank_at_least", x, rank, data, summarize, message, name)
 
 
+def assert_rank_in(x, ranks, data=None, summarize=None, message=None, name=None):
+    """`tf.debugging.assert_rank_in`: a NoOp when the static rank answers, else an Assert that
+    the rank of `x` is one of `ranks`."""
+    from scopeflow.ops.shape_ops import rank as rank_of
+    from scopeflow.ops.shape_ops import shape
+    from scopeflow.sparse_tensor import SparseTensor
+    with _scope(name, "assert_rank_in", (x,) + tuple(ranks) + tuple(data or [])):
+        if not isinstance(x, SparseTensor):
+            x = convert_to_tensor(x, name="x")
+        ranks = tuple(convert_to_tensor(r, name="rank") for r in ranks)
+        message = _message_prefix(message)
+        x_name = "" if isinstance(x, SparseTensor) else x.name
+        if data is None:
+            data = ([message, "Tensor %s must have rank in" % x_name] + list(ranks)
+                    + ["Received shape: ", shape(x)])
+        for r in ranks:
+            assert_type(r, _dt.int32)
+        statics = tuple(constant_value(r) for r in ranks)
+        if not any(r is None for r in statics):
+            for r in statics:
+                if np.ndim(r) != 0:
+                    raise ValueError("Rank must be a scalar.")
+            actual = x.shape.ndims
+            if actual is not None:
+                if actual not in statics:
+                    raise ValueError("%sTensor %s must have rank in %s.  Received rank %d, "
+                                     "shape %s" % (message, x_name,
+                                                   tuple(int(r) for r in statics), actual,
+                                                   _shape_text(x.shape)))
+                return no_op(name="static_checks_determined_all_ok")
+        x_rank = rank_of(x)
+        if not ranks:
+            condition = convert_to_tensor(False)
+        else:
+            condition = _m.equal(ranks[0], x_rank)
+            for r in ranks[1:]:
+                condition = _m.logical_or(condition, _m.equal(r, x_rank))
+        for r, r_static in zip(ranks, statics):
+            if r_static is None:
+                check = assert_rank(r, 0, data=["Rank must be a scalar. Received rank: ", r])
+                condition = with_dependencies([check], condition)
+        return Assert(condition, data, summarize=summarize)
+
 def assert_type(tensor, tf_type, message=None, name=None):
     """`tf.debugging.assert_type`: TypeError now if the dtype differs, else a NoOp."""
     tf_type = _dt.as_dtype(tf_type)

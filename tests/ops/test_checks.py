@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from oracle import explain, run_here, same
+from oracle import ORACLE_HELPERS, explain, run_here, same
 
 from scopeflow.ops.checks import summarize_value
 
@@ -230,3 +230,33 @@ def test_assert_guard_is_tfs_cond(oracle):
     fails as TF's does, also where the condition is known when the run is traced."""
     here, there = run_here(GUARD), oracle(GUARD)
     assert here == there, explain(GUARD, here, there)
+
+
+
+ASSERT_RANK_IN = r"""
+x = tf.constant([[1.0, 2.0]])
+a0 = tf.assert_rank_in(x, [1, 2])
+out = [[a0.name, a0.type]] + [err(f) for f in [
+    lambda: tf.debugging.assert_rank_in(x, (3,)),
+    lambda: tf.assert_rank_in(x, [0, 1], message="msg"), lambda: tf.assert_rank_in(x, [[1, 2]]),
+    lambda: tf.assert_rank_in(x, [1.0]), lambda: tf.assert_rank_in(x, [])]]
+p = tf.placeholder(tf.float32, name="p")
+r = tf.placeholder(tf.int32, name="r")
+a1 = tf.assert_rank_in(p, [1, 3], name="dyn")
+a2 = tf.debugging.assert_rank_in(p, [r, 2])
+out.append([[op.name, op.type] for op in tf.get_default_graph().get_operations()
+             if op.name.startswith(("dyn", "assert_rank_in"))])
+with tf.Session() as sess:
+    for op, feed in [(a1, {p: [1.0]}), (a1, {p: 1.0}), (a2, {p: [[1.0]], r: 5}),
+                     (a2, {p: [1.0], r: 1}), (a2, {p: [1.0], r: [1]})]:
+        out.append(err(lambda: sess.run(op, feed)))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_assert_rank_in_matches_tf(oracle):
+    code = ORACLE_HELPERS + ASSERT_RANK_IN
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there
