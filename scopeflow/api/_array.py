@@ -15,7 +15,7 @@ from scopeflow.ops.batch_gather import batch_gather
 from scopeflow.ops.gather import (boolean_mask, gather, gather_nd,
                                   invert_permutation, scatter_nd, searchsorted, setdiff1d,
                                   unique, unique_with_counts, unravel_index, where, where_v2)
-from scopeflow.ops.joining import concat, pad, split, stack, tile, unstack
+from scopeflow.ops.joining import concat, pad, parallel_stack, split, stack, tile, unstack
 from scopeflow.ops.repeat import repeat
 from scopeflow.ops.scatter import (tensor_scatter_add, tensor_scatter_nd_add,
                                    tensor_scatter_nd_max, tensor_scatter_nd_min,

@@ -133,6 +133,28 @@ def _pack(values, *, axis=0):
     return xp(*values).stack(values, axis)
 
 
+def _parallel_concat_shape(values, *, shape):
+    if not shape.is_fully_defined():
+        raise ShapeError("shape attr must be fully defined.")
+    return shape, values[0].dtype.base_dtype
+
+
+@op("ParallelConcat", infer=_parallel_concat_shape, lists=("values",))
+def _parallel_concat(values, *, shape):
+    return xp(*values).concatenate(values, 0)
+
+
+def parallel_stack(values, name="parallel_stack"):
+    """`tf.parallel_stack`: TF's ParallelConcat of the values each expanded at axis 0 (the
+    output shape comes from the first value's static shape)."""
+    from scopeflow.core.shape import TensorShape
+    from scopeflow.ops.array import expand_dims
+    from scopeflow.ops.op_util import name_scope
+    with name_scope(name):
+        value_t = convert_to_tensor(values[0])
+        output_shape = TensorShape([len(values)]).concatenate(value_t.shape)
+        return _parallel_concat([expand_dims(v, 0) for v in values], shape=output_shape)
+
 def stack(values, axis=0, name="stack"):
     """`tf.stack`: packs tensors along a new `axis` (Pack named 'stack').
 

@@ -157,3 +157,26 @@ def test_fed_dimension_of_another_size_fails_as_tf(oracle, code):
 ])
 def test_unknown_rank_fed_joining_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)
+
+
+PARALLEL_STACK = r"""
+a = tf.parallel_stack([tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0]), [5.0, 6.0]])
+b = tf.parallel_stack([[1, 2]], name="ps")
+p = tf.placeholder(tf.float32, [None])
+out = [[t.name, t.dtype.name, str(t.shape)] for t in [a, b]]
+out.append(err(lambda: tf.parallel_stack([p, p])))
+out.append([[op.name, op.type] for op in tf.get_default_graph().get_operations()])
+with tf.Session() as sess:
+    out.append([sess.run(a).tolist(), sess.run(b).tolist()])
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_parallel_stack_matches_tf(oracle):
+    """tf.parallel_stack: ExpandDims of each value into ParallelConcat, its shape attr from the
+    first value (TF's error when that is not fully defined)."""
+    code = ORACLE_HELPERS + PARALLEL_STACK
+    there = oracle(code)
+    assert "ok" in there, there
+    assert run_here(code) == there

@@ -24,6 +24,7 @@ SKIP = re.compile(
     r"Take|Text|TFRecord|Unbatch|Unique(Dataset)|Window|Write|Summary|Audio|Image|Decode|Encode|"
     r"Sparse|.*Grad$)")
 KEEP = {
+    "ParallelConcat",
     "Assign", "AssignAdd", "AssignSub", "ScatterUpdate", "ScatterAdd", "ScatterSub", "RefSwitch",
     "RefMerge", "RefIdentity", "RefEnter", "RefExit", "RefNextIteration", "SparseToDense",
     "SparseSoftmaxCrossEntropyWithLogits", "ScalarSummary", "HistogramSummary", "MergeSummary",
