@@ -353,9 +353,12 @@ def merge_dims(a, b, what):
 
 
 def scatter_nd_check(out, indices, updates):
-    """TF's ScatterNd shape check: updates = indices[:-1] + out[indices[-1]:]."""
+    """TF's ScatterNd shape check: an empty `out` takes no updates; updates = indices[:-1] +
+    out[indices[-1]:]."""
     if out is None:
         return
+    if _elements(out) == 0 and (_elements(indices) > 0 or _elements(updates) > 0):
+        raise ShapeError("Indices and updates specified for empty input")
     scatter_nd_prefix_check(indices, updates)
     if indices is None or updates is None or not indices or indices[-1] is None:
         return
@@ -364,6 +367,13 @@ def scatter_nd_check(out, indices, updates):
                     "match dimensions [%d,%d) of updates[shape=%s] = %s" % (
                         k, len(out), dims_text(out), dims_text(out[k:]), n, len(updates),
                         dims_text(updates), dims_text(updates[n:])))
+
+
+def _elements(dims):
+    """The number of elements of dims, -1 when unknown (as TF's shape inference)."""
+    if dims is None or None in dims:
+        return -1
+    return int(np.prod(dims, dtype=np.int64))
 
 
 def scalar_dim(t, index):

@@ -207,10 +207,39 @@ def gather_nd(params, indices, name=None, batch_dims=0):
 
 
 def _scatter_nd_shape(indices, updates, shape):
-    _b.scatter_nd_prefix_check(dims_of(indices), dims_of(updates))  # (before reading `shape`:
-    out = _b.partial_shape(shape)  # TF's error then names no computed input)
+    # before reading `shape` (TF's errors then name no computed input): the prefix, then the
+    # ranks against an output of the shape vector's length
+    _b.scatter_nd_prefix_check(dims_of(indices), dims_of(updates))
+    rank = dims_of(shape)
+    if rank is not None and len(rank) == 1 and rank[0] is not None:
+        _b.scatter_nd_check((None,) * rank[0], dims_of(indices), dims_of(updates))
+    out = _b.partial_shape(shape)
     _b.scatter_nd_check(out, dims_of(indices), dims_of(updates))
     return spec(out, updates.dtype.base_dtype)
+
+
+def _scatter_nd_kernel_check(out, idx, upd):
+    """ScatterNdOp's checks of the shapes it is run with (inputs of shapes the graph did not
+    know): TF's messages (ValueError: InvalidArgumentError at the node)."""
+    if len(idx) < 1:
+        raise ValueError("Indices shape must have rank at least one. Found:%s" % dims_text(idx))
+    if len(upd) < 1:
+        raise ValueError("Updates shape must have rank at least one. Found:%s" % dims_text(upd))
+    if (np.prod(out) == 0 or not out) and (np.prod(idx) != 0 or np.prod(upd) != 0):
+        raise ValueError("Indices and updates specified for empty output shape")
+    outer = len(idx) - 1
+    for i in range(outer):
+        if i >= len(upd) or idx[i] != upd[i]:
+            raise ValueError("Dimensions [0,%d) of indices[shape=%s] must match dimensions [0,%d) "
+                             "of updates[shape=%s]" % (outer, dims_text(idx), outer,
+                                                       dims_text(upd)))
+    ix = idx[outer]
+    bad = len(upd) - outer != len(out) - ix or any(
+        upd[i + outer] != out[ix + i] for i in range(len(upd) - outer))
+    if bad:
+        raise ValueError("Dimensions [%d,%d) of input[shape=%s] must match dimensions [%d,%d) of "
+                         "updates[shape=%s]" % (ix, len(out), dims_text(out), outer, len(upd),
+                                                dims_text(upd)))
 
 
 @op("ScatterNd", infer=_scatter_nd_shape, context=True,
@@ -218,6 +247,7 @@ def _scatter_nd_shape(indices, updates, shape):
 def _scatter_nd(ctx, indices, updates, shape):
     import jax.numpy as jnp
     dims = _b.as_int_list(shape)
+    _scatter_nd_kernel_check(dims, np.shape(indices), np.shape(updates))
     check_index_tuples(ctx, indices, dims, lambda pos, t: "indices%s = %s does not index into "
                        "shape %s" % (pos, t, dims_text(dims)))
     out = jnp.zeros(dims, dtype=jnp.result_type(updates))

@@ -12,11 +12,40 @@ def _scatter_shape(tensor, indices, updates):
     return tensor.shape, tensor.dtype.base_dtype
 
 
+def _kernel_shape_check(shape, idx, upd):
+    """TensorScatterOp's checks of the shapes it is run with (an input of a shape the graph
+    did not know): TF's messages (ValueError: InvalidArgumentError at the node)."""
+    if len(idx) < 1:
+        raise ValueError("Indices shape must have rank at least one. Found:%s" % dims_text(idx))
+    if len(upd) < 1:
+        raise ValueError("Updates shape must have rank at least one. Found:%s" % dims_text(upd))
+    if not ((np.prod(idx) == 0 and np.prod(upd) == 0) or np.prod(shape) != 0):
+        raise ValueError("Indices and updates specified for empty output shape")
+    outer = len(idx) - 1
+    for i in range(outer):
+        if i >= len(upd) or idx[i] != upd[i]:
+            raise ValueError("Outer dimensions of indices and update must match. Indices shape: "
+                             "%s, updates shape:%s" % (dims_text(idx), dims_text(upd)))
+    ix = idx[outer]
+    if len(upd) - outer != len(shape) - ix:
+        raise ValueError("Inner dimensions of output shape must match inner dimensions of "
+                         "updates shape. Output: %s updates: %s" % (dims_text(shape),
+                                                                   dims_text(upd)))
+    for i in range(len(upd) - outer):
+        if upd[i + outer] != shape[ix + i]:
+            raise ValueError("The inner %d dimensions of output.shape=%s must match the inner %d "
+                             "dimensions of updates.shape=%s" % (len(shape) - ix,
+                                                                 dims_text(shape),
+                                                                 len(upd) - outer,
+                                                                 dims_text(upd)))
+
+
 def _scatter(method):
     def kernel(ctx, tensor, indices, updates):
         import jax.numpy as jnp
-        k = np.shape(indices)[-1]
         shape = tuple(np.shape(tensor))
+        _kernel_shape_check(shape, tuple(np.shape(indices)), tuple(np.shape(updates)))
+        k = np.shape(indices)[-1]
         check_index_tuples(ctx, indices, shape, lambda pos, t: "indices%s = %s does not index "
                            "into shape %s" % (pos, t, dims_text(shape)))
         at = jnp.asarray(tensor).at[tuple(indices[..., j] for j in range(k))]

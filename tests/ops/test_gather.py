@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from array_oracle import check_graph, check_values
-from oracle import RANKS, fed_cases_match
+from oracle import RANKS, fed_cases_match, snippet_matches
 
 GRAPHS = [
     "x = tf.placeholder(tf.float32, [4, 3]); a = tf.gather(x, [0, 2]); "
@@ -116,6 +116,12 @@ FED_CASES = [
         'tf.gather(p, 0)',
         'tf.gather_nd(p, [[0, 1]])',
         'tf.gather_nd(p, [[0]])',
+        'tf.scatter_nd([[0]], p, [3])',  # (a scalar: TF refused, scopeflow gave a value)
+        'tf.scatter_nd([[0], [1]], p, [3, 3])',
+        'tf.scatter_nd([[0]], p, [2, 3])',
+        'tf.scatter_nd([[[0]], [[1]]], p, [3])',
+        'tf.scatter_nd(tf.zeros([0, 1], tf.int32), p, [0])',  # into an empty output
+        'tf.scatter_nd([[0]], p, tf.zeros([0], tf.int32))',
     )
 ]
 
@@ -123,6 +129,14 @@ FED_CASES = [
 @pytest.mark.parametrize("code,value", FED_CASES)
 def test_fed_values_fail_as_tf(oracle, code, value):
     fed_cases_match(oracle, code, [value])
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("shape", ["[0]", "[3]", "[0, 2]", "[3, 3]"])
+def test_scatter_nd_of_a_wrong_rank_or_empty_output_fails_as_tf(oracle, shape):
+    # TF checks the ranks before it reads the shape's values (its message then has [?])
+    for updates in ("[[1.]]", "[[1., 2.]]"):
+        snippet_matches(oracle, "out = tf.scatter_nd([[0]], %s, %s)" % (updates, shape))
 
 
 @pytest.mark.oracle

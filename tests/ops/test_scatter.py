@@ -3,7 +3,8 @@ variable (updates before a bad index applied, then TF's error), vs TF."""
 
 import pytest
 from array_oracle import check_graph, check_values
-from oracle import ORACLE_HELPERS, run_here
+from oracle import ORACLE_HELPERS, RANKS, fed_cases_match, run_here, snippet_matches, \
+    unknown_rank_matches
 
 GRAPHS = [
     "a = tf.tensor_scatter_nd_update(tf.zeros([4]), [[1]], [5.]); "
@@ -19,6 +20,36 @@ GRAPHS = [
 @pytest.mark.parametrize("code", GRAPHS)
 def test_graph_matches_tf(oracle, code):
     check_graph(oracle, code)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("fn", ["update", "add", "sub", "min", "max"])
+def test_tensor_fed_of_a_rank_the_graph_did_not_know_fails_as_tf(oracle, fn):
+    # TF's kernel checks the shapes it is run with: scopeflow gave values (ranks 2, 3) or
+    # JAX's messages
+    unknown_rank_matches(oracle, "tf.tensor_scatter_nd_%s(p, [[0]], [1.])" % fn)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("expr", [
+    "tf.tensor_scatter_nd_update([[1., 2.], [3., 4.]], [[0]], p)",  # updates of any rank
+    "tf.tensor_scatter_nd_update(p, [[0, 1]], [1.])",
+    "tf.tensor_scatter_nd_update(p, [[0]], [[1., 2., 3.]])",
+    "tf.tensor_scatter_nd_add(p, [0], 1.)",  # scalar updates
+    "tf.tensor_scatter_nd_update(p, tf.zeros([0, 1], tf.int32), tf.zeros([0]))",
+    "tf.tensor_scatter_nd_update(tf.zeros([0, 3]), tf.zeros([0, 1], tf.int32), p)",  # empty
+    "tf.tensor_scatter_nd_update(p, [[[0]], [[1]]], [[1.], [2.]])",
+    "tf.tensor_scatter_nd_sub(p, [[0]], [[1., 2.]])",
+])
+def test_tensor_fed_shapes_fail_as_tf(oracle, expr):
+    fed_cases_match(oracle, "p = tf.placeholder(tf.float32); out = " + expr, RANKS)
+
+
+@pytest.mark.oracle
+def test_updates_into_an_empty_tensor_fail_as_tf(oracle):
+    snippet_matches(oracle, "out = [tf.tensor_scatter_nd_update(tf.zeros([0, 3]), "
+                    "tf.zeros([0, 1], tf.int32), tf.zeros([0, 3])).shape.as_list()]\n"
+                    "tf.tensor_scatter_nd_update(tf.zeros([0]), [[0]], [[1.]])")
 
 
 VALUES = [
