@@ -5,6 +5,7 @@ from tensorboard.compat.proto.saver_pb2 import SaverDef
 from scopeflow.checkpoint.init_from import init_from_checkpoint
 from scopeflow.checkpoint.meta_graph import export_meta_graph, write_graph
 from scopeflow.checkpoint.meta_import import import_meta_graph
+from scopeflow.checkpoint.object_checkpoint import Checkpoint, CheckpointManager
 from scopeflow.checkpoint.reader import (
                                          NewCheckpointReader,
                                          list_variables,
@@ -23,7 +24,8 @@ from scopeflow.checkpoint.state import (
 )
 from scopeflow.checkpoint.waiting import checkpoints_iterator
 
-__all__ = ["NewCheckpointReader", "Saver", "SaverDef", "checkpoint_exists",
+__all__ = ["Checkpoint", "CheckpointManager", "NewCheckpointReader", "Saver", "SaverDef",
+           "checkpoint_exists",
            "checkpoints_iterator", "export_meta_graph", "generate_checkpoint_state_proto",
            "get_checkpoint_mtimes", "get_checkpoint_state", "import_meta_graph",
            "init_from_checkpoint", "latest_checkpoint", "list_variables", "load_checkpoint",

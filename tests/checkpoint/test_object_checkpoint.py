@@ -1,0 +1,171 @@
+"""`tf.train.Checkpoint` / `tf.train.CheckpointManager` in TF 1's graph mode: the files, keys,
+object graph and `checkpoint` state file TF writes (`ckpt-1.index`, `step/.ATTRIBUTES/...`,
+`save_counter`, the v1 optimizer's `beta1_power` and slots), checkpoints read both ways (TF
+restores what scopeflow wrote and the reverse) and the restore status objects."""
+
+import shutil
+
+import pytest
+from approx import agree, explain
+from oracle import run_here
+
+BUILD = """
+import os
+try:
+    from tensorflow.core.protobuf.trackable_object_graph_pb2 import TrackableObjectGraph
+except ImportError:
+    from tensorboard.compat.proto.trackable_object_graph_pb2 import TrackableObjectGraph
+step = tf.Variable(0, name='step', dtype=tf.int64)
+w = tf.get_variable('w', [2, 3], initializer=tf.ones_initializer())
+b = tf.Variable([0.5, -1.0], name='b', use_resource=True)
+loss = tf.reduce_sum(w * w) + tf.reduce_sum(b * b)
+opt = tf.train.AdamOptimizer(0.1)
+train = opt.minimize(loss)
+inner = tf.train.Checkpoint(b=b)
+ckpt = tf.train.Checkpoint(step=step, optimizer=opt, w=w, inner=inner)
+def contents(path):
+    r = tf.train.load_checkpoint(path)
+    keys = sorted(r.get_variable_to_shape_map())
+    graph = TrackableObjectGraph.FromString(r.get_tensor('_CHECKPOINTABLE_OBJECT_GRAPH'))
+    return [[k, r.get_tensor(k).tolist()] for k in keys if k != '_CHECKPOINTABLE_OBJECT_GRAPH'
+            ] + [str(graph)]
+def state():
+    s = tf.train.get_checkpoint_state(DIR)
+    return [os.path.basename(s.model_checkpoint_path),
+            [os.path.basename(p) for p in s.all_model_checkpoint_paths],
+            len(s.all_model_checkpoint_timestamps)]
+names = lambda paths: [os.path.basename(p) for p in paths]
+"""
+
+SAVE = BUILD + """
+manager = tf.train.CheckpointManager(ckpt, DIR, max_to_keep=2)
+out = [manager.latest_checkpoint, manager.checkpoints]
+with tf.Session() as sess:
+    status = ckpt.restore(manager.latest_checkpoint)
+    out.append(type(status).__name__)
+    try:
+        status.assert_consumed()
+    except AssertionError as e:
+        out.append(str(e))
+    status.initialize_or_restore(sess)
+    for i in range(3):
+        sess.run(train); sess.run(step.assign_add(1))
+        out.append(os.path.basename(manager.save()))
+        out.append(names(manager.checkpoints))
+    out.append(os.path.basename(ckpt.save(os.path.join(DIR, 'other'), session=sess)))
+    out.append(state())
+    out.append(os.path.basename(ckpt.write(os.path.join(DIR, 'written'), session=sess)))
+    out.append(os.path.basename(manager.save(checkpoint_number=10)))
+    out.append([names(manager.checkpoints), os.path.basename(manager.latest_checkpoint)])
+    out.append(sess.run([w, b, step, ckpt.save_counter]))
+out += [sorted(os.listdir(DIR)), state(), contents(os.path.join(DIR, 'ckpt-10')),
+        contents(os.path.join(DIR, 'written'))]
+result = out
+"""
+
+LOAD = BUILD + """
+manager = tf.train.CheckpointManager(ckpt, DIR, max_to_keep=2)
+out = [names(manager.checkpoints), os.path.basename(manager.latest_checkpoint)]
+with tf.Session() as sess:
+    status = ckpt.restore(manager.latest_checkpoint)
+    out.append(type(status).__name__)
+    status.assert_consumed().assert_existing_objects_matched().assert_nontrivial_match()
+    status.run_restore_ops(sess)
+    out.append(sess.run([w, b, step, ckpt.save_counter, opt.get_slot(w, 'm'),
+                         opt.get_slot(b, 'v')] + opt.variables()))
+    ckpt.restore(os.path.join(DIR, 'ckpt-3')).initialize_or_restore(sess)
+    out.append(sess.run([w, step, ckpt.save_counter]))
+    out.append(os.path.basename(manager.save()))
+    out.append(names(manager.checkpoints))
+    out.append(sorted(os.listdir(DIR)))
+result = out
+"""
+
+# a checkpoint of part of the objects: assert_consumed / assert_existing_objects_matched fail,
+# initialize_or_restore initializes what it does not restore
+PARTIAL = BUILD + """
+part = tf.train.Checkpoint(w=w)
+out = []
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    sess.run(w.assign(w * 3.0))
+    path = part.save(os.path.join(DIR, 'part', 'p'), session=sess)
+    out.append(names([path]))
+    status = ckpt.restore(path)
+    for check in ('assert_consumed', 'assert_existing_objects_matched'):
+        try:
+            getattr(status, check)()
+            out.append('ok')
+        except AssertionError:
+            out.append('AssertionError')
+    status.assert_nontrivial_match()
+    sess.run(w.assign(tf.zeros([2, 3])))
+    status.initialize_or_restore(sess)
+    out.append(sess.run([w, b, step]))
+result = out
+"""
+
+# a Keras model in a Checkpoint: its variables under tf_keras' paths (`model/layer_with_weights-0
+# /kernel/...`), read both ways
+MODEL_BUILD = """
+import os
+K = tf.keras; L = K.layers
+model = K.Sequential([L.Dense(3, input_shape=(4,)), L.Dense(2, use_bias=False)])
+step = tf.Variable(7, name='step', dtype=tf.int64)
+ckpt = tf.train.Checkpoint(model=model, step=step)
+sess = K.backend.get_session()
+"""
+
+MODEL_SAVE = MODEL_BUILD + """
+rng = np.random.RandomState(0)
+model.set_weights([rng.uniform(-1, 1, w.shape.as_list()) for w in model.weights])
+sess.run(step.initializer)
+path = ckpt.save(os.path.join(DIR, 'm'), session=sess)
+r = tf.train.load_checkpoint(path)
+result = [os.path.basename(path), sorted(r.get_variable_to_shape_map())]
+"""
+
+MODEL_LOAD = MODEL_BUILD + """
+ckpt.restore(tf.train.latest_checkpoint(DIR)).assert_consumed().run_restore_ops(sess)
+result = sess.run(model.weights + [step])
+"""
+
+
+@pytest.mark.oracle
+def test_a_keras_model_checkpoints_both_ways(oracle, tmp_path):
+    _save_and_load_both_ways(oracle, tmp_path, MODEL_SAVE, MODEL_LOAD)
+
+
+def _save_and_load_both_ways(oracle, tmp_path, save, load):
+    """`save` run by TF and here alike (same results), then `load` run by both, each on its
+    own copy of each side's files (a load saves and deletes too)."""
+    saved = {}
+    for side, run in (("tf", oracle), ("here", run_here)):
+        (tmp_path / side).mkdir()
+        saved[side] = run("DIR = %r\n" % str(tmp_path / side) + save)
+    assert "ok" in saved["tf"], saved["tf"]
+    assert agree(saved["here"], saved["tf"]), explain(save, saved["here"], saved["tf"])
+    for written in ("tf", "here"):
+        got = {}
+        for side, run in (("tf", oracle), ("here", run_here)):
+            copy = tmp_path / ("%s-read-by-%s" % (written, side))
+            shutil.copytree(tmp_path / written, copy)
+            got[side] = run("DIR = %r\n" % str(copy) + load)
+        assert "ok" in got["tf"], (written, got["tf"])
+        assert agree(got["here"], got["tf"]), explain(load, got["here"], got["tf"])
+
+
+@pytest.mark.oracle
+def test_checkpoints_save_and_restore_both_ways(oracle, tmp_path):
+    _save_and_load_both_ways(oracle, tmp_path, SAVE, LOAD)
+
+
+@pytest.mark.oracle
+def test_a_partial_checkpoint_restores_as_tf(oracle, tmp_path):
+    for side, run in (("tf", oracle), ("here", run_here)):
+        (tmp_path / side).mkdir()
+    code = "DIR = %r\n" + PARTIAL
+    there = oracle(code % str(tmp_path / "tf"))
+    here = run_here(code % str(tmp_path / "here"))
+    assert "ok" in there, there
+    assert agree(here, there), explain(code, here, there)
