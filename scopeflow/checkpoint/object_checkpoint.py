@@ -46,6 +46,8 @@ def _children(obj):
                       if graph is g)
     if isinstance(obj, dict):
         return sorted((str(k), v) for k, v in obj.items())
+    if isinstance(obj, (list, tuple)):
+        return [(str(i), v) for i, v in enumerate(obj)]
     if _is_variable(obj):
         return []
     from scopeflow.keras.saved_model_graph import children
@@ -152,11 +154,18 @@ class Checkpoint:
         self._save_assign_op = None
         self._savers = {}
         for k, v in sorted(kwargs.items()):
+            if not (_is_variable(v) or _trackable(v)):
+                raise ValueError("`Checkpoint` was expecting a trackable object (an object "
+                                 "derived from `Trackable`), got %s. If you believe this "
+                                 "object should be trackable (i.e. it is part of the TensorFlow "
+                                 "Python API and manages state), please open an issue." % (v,))
             setattr(self, k, v)
 
     def __setattr__(self, name, value):
         if not name.startswith("_") and (_is_variable(value) or _trackable(value)):
             self._deps[name] = value
+        elif not name.startswith("_") and name in self._deps:
+            del self._deps[name]
         object.__setattr__(self, name, value)
 
     # ---- the save counter -----------------------------------------------------------------
@@ -231,11 +240,16 @@ class Checkpoint:
         self._maybe_create_save_counter()
         if save_path is None:
             return InitializationOnlyStatus(self)
+        from scopeflow.checkpoint.reader import NewCheckpointReader
+        save_path = save_path.decode() if isinstance(save_path, bytes) else \
+            os.fspath(save_path)
+        if not NewCheckpointReader(save_path).has_tensor(OBJECT_GRAPH_KEY):
+            return NameBasedSaverStatus(self, save_path)
         return CheckpointLoadStatus(self, save_path)
 
 
 def _trackable(value):
-    if isinstance(value, (Checkpoint, dict)) or _is_optimizer(value):
+    if isinstance(value, (Checkpoint, dict, list, tuple)) or _is_optimizer(value):
         return True
     from scopeflow.keras.engine.base_layer import Layer
     return isinstance(value, Layer)
@@ -275,8 +289,6 @@ class CheckpointLoadStatus:
 
         from scopeflow.checkpoint.bundle import BundleReader
         from scopeflow.checkpoint.saver import Saver
-        save_path = save_path.decode() if isinstance(save_path, bytes) else \
-            os.fspath(save_path)
         self._root = root
         self._path = save_path
         reader = BundleReader(save_path)
@@ -294,19 +306,24 @@ class CheckpointLoadStatus:
 
     def assert_consumed(self):
         """Raises AssertionError unless every checkpoint value and object was matched."""
+        self.assert_existing_objects_matched()
         for node_id, node in enumerate(self._graph.nodes):
             if node.attributes and node_id not in self._matched:
                 raise AssertionError("Unresolved object in checkpoint %s: %s" % (
                     _ckpt_path(self._graph, node_id), node))
-        self.assert_existing_objects_matched()
         return self
 
     def assert_existing_objects_matched(self):
         """Raises AssertionError unless every variable of the root's objects was matched."""
         matched = set(self._matched.values())
-        for at, obj in enumerate(self._tree.nodes):
-            if _is_variable(obj) and at not in matched:
-                raise AssertionError("Object not assigned a value from checkpoint: %s" % obj)
+        unused = [obj for at, obj in enumerate(self._tree.nodes)
+                  if _is_variable(obj) and at not in matched]
+        if unused:
+            shown = min(10, len(unused))
+            raise AssertionError(
+                "Found %d Python objects that were not bound to checkpointed values, likely "
+                "due to changes in the Python program. Showing %d of %d unmatched objects: %s"
+                % (len(unused), shown, len(unused), unused[:shown]))
         return self
 
     def assert_nontrivial_match(self):
@@ -334,6 +351,47 @@ class CheckpointLoadStatus:
         if others:
             session.run(variables_initializer(others))
         self.run_restore_ops(session)
+
+
+class NameBasedSaverStatus:
+    """`restore` of a name-based (`tf.train.Saver`) checkpoint: the variables restored by
+    their global names."""
+
+    def __init__(self, root, save_path):
+        _log_name_based()
+        self._root = root
+        self._path = save_path
+
+    def assert_consumed(self):
+        raise AssertionError("Object not restored: %s" % (self._root,))
+
+    def assert_existing_objects_matched(self):
+        return self.assert_consumed()
+
+    def assert_nontrivial_match(self):
+        return self
+
+    def expect_partial(self):
+        return self
+
+    def run_restore_ops(self, session=None):
+        from scopeflow.checkpoint.saver import Saver
+        variables = {v.op.name: v for v in _Tree(self._root).nodes if _is_variable(v)}
+        Saver(variables).restore(_session(session), self._path)
+
+    def initialize_or_restore(self, session=None):
+        self.run_restore_ops(session)
+
+
+def _log_name_based():
+    import logging
+    logging.getLogger("scopeflow").warning(
+        "Restoring a name-based tf.train.Saver checkpoint using the object-based restore API. "
+        "This mode uses global names to match variables, and so is somewhat fragile. It also "
+        "adds new restore ops to the graph each time it is called when graph building. Prefer "
+        "re-encoding training checkpoints in the object-based format: run save() on the "
+        "object-based saver (the same one this message is coming from) and use that checkpoint "
+        "in the future.")
 
 
 def _ckpt_path(graph, node_id):
@@ -469,7 +527,7 @@ class CheckpointManager:
                     step < self._last_checkpoint_step + self._checkpoint_interval:
                 return None
             self._last_checkpoint_step = step
-        session = get_default_session() or _session(None)
+        session = get_default_session()  # (none: TF's AttributeError on its `run`)
         ckpt = self._checkpoint
         if ckpt._save_counter is None:
             ckpt._maybe_create_save_counter()
@@ -490,6 +548,9 @@ class CheckpointManager:
         self._sweep()
         self._record_state()
         return path
+
+    def sync(self):
+        """Waits for asynchronous checkpoints: none in graph mode."""
 
     def restore_or_initialize(self):
         """Restores the newest checkpoint (its path), else runs `init_fn` (None)."""

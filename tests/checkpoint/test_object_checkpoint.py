@@ -130,29 +130,82 @@ ckpt.restore(tf.train.latest_checkpoint(DIR)).assert_consumed().run_restore_ops(
 result = sess.run(model.weights + [step])
 """
 
+# TF's errors and edge cases: untrackable values, a missing checkpoint, a name-based one,
+# unmatched objects either side, a manager without a default session, lists and dicts
+EDGES = """
+import os
+def attempt(f):
+    try:
+        return ['ok', f()]
+    except Exception as e:
+        return [type(e).__name__, str(e).split('\\n')[0].replace(DIR, 'DIR')]
+public = lambda o: [a for a in dir(o) if not a.startswith('_')]
+w = tf.Variable([1., 2.], name='w')
+b = tf.Variable(3., name='b')
+out = [attempt(lambda: tf.train.Checkpoint(x=3)),
+       attempt(lambda: tf.train.Checkpoint(x=tf.constant(1.))),
+       attempt(lambda: tf.train.Checkpoint(w=w).restore(os.path.join(DIR, 'nope'))),
+       attempt(lambda: tf.train.CheckpointManager(tf.train.Checkpoint(), DIR, max_to_keep=0))]
+m0 = tf.train.CheckpointManager(tf.train.Checkpoint(w=w), os.path.join(DIR, 'm0'), 2)
+out.append(attempt(lambda: m0.save()))
+ck = tf.train.Checkpoint(w=w, group=[b, {'z': w, 'a': b}])
+saver = tf.train.Saver([w, b])
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    named = saver.save(s, os.path.join(DIR, 'named'))
+    status = ck.restore(named)
+    out.append(type(status).__name__)
+    out.append(attempt(lambda: status.run_restore_ops(s)))
+    s.run(ck.save_counter.initializer)
+    path = ck.save(os.path.join(DIR, 'x'), session=s)
+    r = tf.train.load_checkpoint(path)
+    out.append(sorted(r.get_variable_to_shape_map()))
+    status = ck.restore(path)
+    out.append([public(ck), public(status), public(m0)])
+    out.append(attempt(lambda: status.assert_consumed() is status))
+    bigger = tf.train.Checkpoint(w=w, v=tf.Variable(3.0, name='v'))
+    status = bigger.restore(path)
+    out += [attempt(status.assert_consumed), attempt(status.assert_existing_objects_matched),
+            attempt(lambda: status.assert_nontrivial_match() is status)]
+    status = tf.train.Checkpoint().restore(path)
+    out += [attempt(status.assert_consumed), attempt(lambda: status.assert_nontrivial_match()
+                                                    is status)]
+    m = tf.train.CheckpointManager(ck, os.path.join(DIR, 'm'), max_to_keep=None)
+    out.append([os.path.basename(m.save()) for i in range(3)])
+    out.append([os.path.basename(p) for p in m.checkpoints])
+result = out
+"""
+
+
+def _run_both(oracle, dirs, code):
+    """`code` run by TF and here, each in its own directory of `dirs` {"tf": .., "here": ..}
+    (made unless there), with the same results."""
+    got = {}
+    for side, run in (("tf", oracle), ("here", run_here)):
+        dirs[side].mkdir(exist_ok=True)
+        got[side] = run("DIR = %r\n" % str(dirs[side]) + code)
+    assert "ok" in got["tf"], got["tf"]
+    assert agree(got["here"], got["tf"]), explain(code, got["here"], got["tf"])
+
+
+def _sides(base, name="%s"):
+    return {side: base / (name % side) for side in ("tf", "here")}
+
 
 @pytest.mark.oracle
-def test_a_keras_model_checkpoints_both_ways(oracle, tmp_path):
-    _save_and_load_both_ways(oracle, tmp_path, MODEL_SAVE, MODEL_LOAD)
+def test_errors_and_edge_cases_are_tfs(oracle, tmp_path):
+    _run_both(oracle, _sides(tmp_path), EDGES)
 
 
 def _save_and_load_both_ways(oracle, tmp_path, save, load):
     """`save` run by TF and here alike (same results), then `load` run by both, each on its
     own copy of each side's files (a load saves and deletes too)."""
-    saved = {}
-    for side, run in (("tf", oracle), ("here", run_here)):
-        (tmp_path / side).mkdir()
-        saved[side] = run("DIR = %r\n" % str(tmp_path / side) + save)
-    assert "ok" in saved["tf"], saved["tf"]
-    assert agree(saved["here"], saved["tf"]), explain(save, saved["here"], saved["tf"])
+    _run_both(oracle, _sides(tmp_path), save)
     for written in ("tf", "here"):
-        got = {}
-        for side, run in (("tf", oracle), ("here", run_here)):
-            copy = tmp_path / ("%s-read-by-%s" % (written, side))
+        copies = _sides(tmp_path, written + "-read-by-%s")
+        for copy in copies.values():
             shutil.copytree(tmp_path / written, copy)
-            got[side] = run("DIR = %r\n" % str(copy) + load)
-        assert "ok" in got["tf"], (written, got["tf"])
-        assert agree(got["here"], got["tf"]), explain(load, got["here"], got["tf"])
+        _run_both(oracle, copies, load)
 
 
 @pytest.mark.oracle
@@ -162,10 +215,9 @@ def test_checkpoints_save_and_restore_both_ways(oracle, tmp_path):
 
 @pytest.mark.oracle
 def test_a_partial_checkpoint_restores_as_tf(oracle, tmp_path):
-    for side, run in (("tf", oracle), ("here", run_here)):
-        (tmp_path / side).mkdir()
-    code = "DIR = %r\n" + PARTIAL
-    there = oracle(code % str(tmp_path / "tf"))
-    here = run_here(code % str(tmp_path / "here"))
-    assert "ok" in there, there
-    assert agree(here, there), explain(code, here, there)
+    _run_both(oracle, _sides(tmp_path), PARTIAL)
+
+
+@pytest.mark.oracle
+def test_a_keras_model_checkpoints_both_ways(oracle, tmp_path):
+    _save_and_load_both_ways(oracle, tmp_path, MODEL_SAVE, MODEL_LOAD)
