@@ -4,8 +4,8 @@ non-slot variables `optimizer/beta1_power/...` and slots `w/.OPTIMIZER_SLOT/opti
 Keras models and layers and nested Checkpoints, each variable under the key of its path from
 the root (`step/.ATTRIBUTES/VARIABLE_VALUE`) with the checkpoint's `_CHECKPOINTABLE_OBJECT_GRAPH`,
 so that TF reads what scopeflow writes and the reverse. Restoring matches the checkpoint's
-object graph to the objects by their local names; variables must exist when `restore` is
-called (no deferred restoration).
+object graph to the objects by their local names, when `restore` is called and again when the
+status is used (variables made in between, an optimizer's slots, are restored too).
 
 >>> # ckpt = tf.train.Checkpoint(step=step, optimizer=opt)
 >>> # manager = tf.train.CheckpointManager(ckpt, "/tmp/ck", max_to_keep=3)
@@ -282,27 +282,39 @@ class InitializationOnlyStatus:
 
 class CheckpointLoadStatus:
     """The objects of a checkpoint matched to the root's objects; restore ops for the
-    matched variables."""
+    matched variables, those matched later (made after `restore`) included."""
 
     def __init__(self, root, save_path):
         from tensorboard.compat.proto.trackable_object_graph_pb2 import TrackableObjectGraph
 
         from scopeflow.checkpoint.bundle import BundleReader
-        from scopeflow.checkpoint.saver import Saver
         self._root = root
         self._path = save_path
         reader = BundleReader(save_path)
         self._graph = TrackableObjectGraph.FromString(reader.lookup(OBJECT_GRAPH_KEY).item())
-        self._tree = _Tree(root)
+        self._savers = []  # (keys, Saver): restore ops made as the variables matched
+        self._restore_ops()
+
+    def _refresh(self):
+        """Matches the checkpoint to the root's objects as they are now (variables made
+        after `restore`, an optimizer's slots, are restored too)."""
+        self._tree = _Tree(self._root)
         self._matched = _match(self._graph, self._tree)  # {checkpoint node: tree node}
+
+    def _restore_ops(self):
+        """Savers restoring every matched variable (one more for those matched since)."""
+        from scopeflow.checkpoint.saver import Saver
+        self._refresh()
+        done = {k for keys, _ in self._savers for k in keys}
         keys = {}
         for node_id, at in self._matched.items():
             obj = self._tree.nodes[at]
             for attr in self._graph.nodes[node_id].attributes:
-                if attr.name == _VALUE and _is_variable(obj):
+                if attr.name == _VALUE and _is_variable(obj) and attr.checkpoint_key not in done:
                     keys[attr.checkpoint_key] = obj
-        self._keys = keys
-        self._saver = Saver(keys, allow_empty=True) if keys else None
+        if keys:
+            self._savers.append((keys, Saver(keys, allow_empty=True)))
+        return [saver for _, saver in self._savers]
 
     def assert_consumed(self):
         """Raises AssertionError unless every checkpoint value and object was matched."""
@@ -315,6 +327,7 @@ class CheckpointLoadStatus:
 
     def assert_existing_objects_matched(self):
         """Raises AssertionError unless every variable of the root's objects was matched."""
+        self._refresh()
         matched = set(self._matched.values())
         unused = [obj for at, obj in enumerate(self._tree.nodes)
                   if _is_variable(obj) and at not in matched]
@@ -327,6 +340,7 @@ class CheckpointLoadStatus:
         return self
 
     def assert_nontrivial_match(self):
+        self._refresh()
         if len(self._matched) <= 1:
             raise AssertionError("Nothing except the root object matched a checkpointed value. "
                                  "Typically this means that the checkpoint does not match the "
@@ -338,13 +352,15 @@ class CheckpointLoadStatus:
 
     def run_restore_ops(self, session=None):
         """Restores the matched variables in `session`."""
-        if self._saver is not None:
-            self._saver.restore(_session(session), self._path)
+        session = _session(session)
+        for saver in self._restore_ops():
+            saver.restore(session, self._path)
 
     def initialize_or_restore(self, session=None):
         """Restores the matched variables and initializes the root's others."""
         from scopeflow.core.var_ops import variables_initializer
         session = _session(session)
+        self._refresh()
         matched = set(self._matched.values())
         others = [obj for at, obj in enumerate(self._tree.nodes)
                   if _is_variable(obj) and at not in matched]
