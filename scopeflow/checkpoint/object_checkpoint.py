@@ -50,8 +50,12 @@ def _children(obj):
         return [(str(i), v) for i, v in enumerate(obj)]
     if _is_variable(obj):
         return []
+    from scopeflow.keras.engine.functional import Model
     from scopeflow.keras.saved_model_graph import children
-    return children(obj)
+    out = children(obj)
+    if isinstance(obj, Model) and _is_optimizer(getattr(obj, "optimizer", None)):
+        out.append(("optimizer", obj.optimizer))  # (a compiled model tracks its optimizer)
+    return out
 
 
 def _slots(optimizer, variables):

@@ -203,6 +203,37 @@ with tf.Graph().as_default():
 result = out
 """
 
+# a fitted Keras model and its Keras optimizer (`optimizer/iter`, its hyperparameters, the
+# slots under the model's variables), saved by a manager every 2 steps of its step counter
+KERAS_FIT = """
+import os
+K = tf.keras; L = K.layers
+model = K.Sequential([L.Dense(3, input_shape=(4,)), L.Dense(2)])
+model.compile(K.optimizers.Adam(0.01), 'mse')
+model.fit(np.ones((8, 4)), np.ones((8, 2)), epochs=1, verbose=0)
+step = tf.Variable(0, name='gs', dtype=tf.int64)
+ckpt = tf.train.Checkpoint(model=model, optimizer=model.optimizer, step=step)
+sess = K.backend.get_session()
+sess.run(step.initializer)
+out = []
+with sess.as_default():
+    m = tf.train.CheckpointManager(ckpt, DIR, max_to_keep=3, step_counter=step,
+                                   checkpoint_interval=2)
+    for i in range(5):
+        p = m.save()
+        out.append(None if p is None else os.path.basename(p))
+        sess.run(step.assign_add(1))
+    out.append(m.checkpoint_interval)
+r = tf.train.load_checkpoint(m.latest_checkpoint)
+out.append(sorted(r.get_variable_to_shape_map()))
+try:
+    from tensorflow.core.protobuf.trackable_object_graph_pb2 import TrackableObjectGraph
+except ImportError:
+    from tensorboard.compat.proto.trackable_object_graph_pb2 import TrackableObjectGraph
+out.append(str(TrackableObjectGraph.FromString(r.get_tensor('_CHECKPOINTABLE_OBJECT_GRAPH'))))
+result = out
+"""
+
 
 def _run_both(oracle, dirs, code):
     """`code` run by TF and here, each in its own directory of `dirs` {"tf": .., "here": ..}
@@ -248,6 +279,11 @@ def test_a_partial_checkpoint_restores_as_tf(oracle, tmp_path):
 @pytest.mark.oracle
 def test_variables_made_after_restore_are_restored(oracle, tmp_path):
     _run_both(oracle, _sides(tmp_path), DEFERRED)
+
+
+@pytest.mark.oracle
+def test_a_fitted_keras_model_and_a_checkpoint_interval_are_tfs(oracle, tmp_path):
+    _run_both(oracle, _sides(tmp_path), KERAS_FIT)
 
 
 @pytest.mark.oracle
