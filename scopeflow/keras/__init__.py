@@ -8,7 +8,7 @@ the backend session, losses, optimizers and the training loop, on scopeflow grap
 # ruff: noqa: F401 - re-exports
 
 from scopeflow.keras import (activations, applications, backend, callbacks, constraints,
-                             datasets, initializers, layers, losses, metrics, models,
+                             datasets, estimator, initializers, layers, losses, metrics, models,
                              optimizers, preprocessing, regularizers, utils)
 from scopeflow.keras.engine.functional import Model, Sequential
 from scopeflow.keras.engine.input_layer import Input
