@@ -206,6 +206,7 @@ class Checkpoint:
         saver = self._savers.get(sig)
         if saver is None:
             saver = self._savers[sig] = Saver(keys, allow_empty=True)
+        os.makedirs(os.path.dirname(file_prefix) or ".", exist_ok=True)  # (as TF's SaveV2)
         saver.save(session, file_prefix, write_meta_graph=False, write_state=False)
         reader = BundleReader(file_prefix) if keys else None
         tensors = {n: reader.lookup(n) for n in reader.names()} if reader else {}
@@ -356,9 +357,13 @@ class CheckpointLoadStatus:
 
     def run_restore_ops(self, session=None):
         """Restores the matched variables in `session`."""
+        from scopeflow.checkpoint import execute
         session = _session(session)
-        for saver in self._restore_ops():
-            saver.restore(session, self._path)
+        for saver in self._restore_ops():  # (TF's errors at the restore ops, unwrapped)
+            graph = session.graph
+            op = graph.get_operation_by_name(saver.saver_def.restore_op_name)
+            execute.restore(session, op, self._path,
+                            graph.get_tensor_by_name(saver.saver_def.filename_tensor_name))
 
     def initialize_or_restore(self, session=None):
         """Restores the matched variables and initializes the root's others."""

@@ -82,6 +82,11 @@ def NewCheckpointReader(filepattern):
     if not os.path.exists(index_filename(filepattern)) and not glob.glob(filepattern):
         raise errors.NotFoundError(None, None, "Unsuccessful TensorSliceReader constructor: "
                                    "Failed to find any matching files for %s" % filepattern)
+    if not os.path.exists(index_filename(filepattern)) and os.path.isdir(filepattern):
+        raise errors.DataLossError(None, None, "Unable to open table file %s: FAILED_PRECONDITION"
+                                   ": %s; Is a directory: perhaps your file is in a different "
+                                   "file format and you need to use a different restore "
+                                   "operator?" % (filepattern, filepattern))
     try:
         return CheckpointReader(filepattern)
     except errors.DataLossError as e:

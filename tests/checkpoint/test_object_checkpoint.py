@@ -140,6 +140,12 @@ def attempt(f):
     except Exception as e:
         return [type(e).__name__, str(e).split('\\n')[0].replace(DIR, 'DIR')]
 public = lambda o: [a for a in dir(o) if not a.startswith('_')]
+def attempt_run(f):  # a run-time error: the line of TF's message that names the cause
+    try:
+        return ['ok', f()]
+    except tf.errors.OpError as e:
+        lines = [s for s in e.message.splitlines() if s[:1] != '\\t']
+        return [type(e).__name__, lines[-1]]
 w = tf.Variable([1., 2.], name='w')
 b = tf.Variable(3., name='b')
 out = [attempt(lambda: tf.train.Checkpoint(x=3)),
@@ -170,6 +176,9 @@ with tf.Session() as s:
     status = tf.train.Checkpoint().restore(path)
     out += [attempt(status.assert_consumed), attempt(lambda: status.assert_nontrivial_match()
                                                     is status)]
+    out.append(attempt(lambda: ck.restore(DIR)))  # a directory
+    out.append(attempt_run(lambda: tf.train.Checkpoint(w=b).restore(path).run_restore_ops(s)))
+    out.append(os.path.basename(ck.save(os.path.join(DIR, 'new', 'dirs', 'c'), session=s)))
     m = tf.train.CheckpointManager(ck, os.path.join(DIR, 'm'), max_to_keep=None)
     out.append([os.path.basename(m.save()) for i in range(3)])
     out.append([os.path.basename(p) for p in m.checkpoints])
