@@ -1,9 +1,10 @@
 """tf.keras.estimator.model_to_estimator (scopeflow/estimator/keras_lib.py) against
 tf_keras + tensorflow_estimator 2.15 (under TF 2.21 via tf_estimator_shim): one program
 converts compiled Keras models (functional, Sequential, two inputs / two outputs; SGD, Adam,
-RMSprop; sample weights; metric_names_map; an HDF5 keras_model_path; export_outputs), trains,
-evaluates and predicts under both; the checkpoints' variable names and values, the eval
-metrics (keys and values), the predictions and the errors are compared."""
+RMSprop, a tf.train optimizer; batch normalization's updates; sample weights;
+metric_names_map; an HDF5 keras_model_path; export_outputs), trains, evaluates and
+predicts under both; the checkpoints' variable names and values, the eval metrics (keys
+and values), the predictions and the errors are compared."""
 
 import json
 import os
@@ -92,6 +93,30 @@ def program2(tf, md):
     return out
 
 
+def program4(tf, md):
+    import numpy as np, os
+    out = {}
+    X = np.array([[1., 2.], [3., 4.], [0.5, -1.], [2., 0.]], np.float32)
+    Y = np.array([[1.], [2.], [0.], [1.]], np.float32)
+    inp = tf.keras.Input((2,), name="i")
+    h = tf.keras.layers.Dense(3, name="h", kernel_initializer="ones")(inp)
+    h = tf.keras.layers.BatchNormalization(name="bn")(h)
+    h = tf.keras.layers.Dropout(0.0)(h)
+    o = tf.keras.layers.Dense(1, name="o", kernel_initializer="ones")(h)
+    m = tf.keras.Model(inp, o)
+    m.compile(tf.train.GradientDescentOptimizer(0.01), "mse")
+    est = tf.keras.estimator.model_to_estimator(keras_model=m, model_dir=os.path.join(md, "a"))
+    out["first"] = tf.train.list_variables(os.path.join(md, "a", "keras", "keras_model.ckpt"))
+    est.train(lambda: tf.data.Dataset.from_tensor_slices((X, Y)).batch(2), steps=2)
+    out["ckpt"] = tf.train.list_variables(os.path.join(md, "a"))
+    out["mm"] = tf.train.load_variable(os.path.join(md, "a"), "bn/moving_mean").tolist()
+    out["eval"] = {k: float(v) for k, v in est.evaluate(
+        lambda: tf.data.Dataset.from_tensor_slices((X, Y)).batch(2)).items()}
+    out["pred"] = [{k: v.tolist() for k, v in d.items()} for d in est.predict(
+        lambda: tf.data.Dataset.from_tensor_slices(X).batch(4))]
+    return out
+
+
 def errors(tf, md):
     out = {}
     m = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])
@@ -150,13 +175,13 @@ def program3(tf, md):
     return out
 '''
 
-_NAMES = ("program", "program2", "program3", "errors")
+_NAMES = ("program", "program2", "program3", "program4", "errors")
 
 _TF_SCRIPT = TF_SCRIPT_HEAD + r"""
 tf.estimator = E
 d = sys.argv[1]
 print(json.dumps({n: to_json(globals()[n](tf, os.path.join(d, n)))
-                  for n in ("program", "program2", "program3", "errors")}))
+                  for n in ("program", "program2", "program3", "program4", "errors")}))
 """
 
 
