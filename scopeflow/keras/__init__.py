@@ -8,8 +8,9 @@ the backend session, losses, optimizers and the training loop, on scopeflow grap
 # ruff: noqa: F401 - re-exports
 
 from scopeflow.keras import (activations, applications, backend, callbacks, constraints,
-                             datasets, estimator, initializers, layers, losses, metrics, models,
-                             optimizers, preprocessing, regularizers, utils)
+                             datasets, estimator, experimental, initializers, layers, losses,
+                             metrics, models, optimizers, preprocessing, regularizers, saving,
+                             utils)
 from scopeflow.keras.engine.functional import Model, Sequential
 from scopeflow.keras.engine.input_layer import Input
 
