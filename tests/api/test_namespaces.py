@@ -123,18 +123,24 @@ DEVICES = (
 @pytest.mark.oracle
 def test_devices_and_settings_match_tf(oracle):
     """On a CPU-only machine: TF's device names and reprs, its errors, and its runtime
-    settings refused once list_logical_devices has started the runtime. (In a fresh worker:
-    the settings are process-wide.)"""
+    settings refused once list_logical_devices has started the runtime. (In fresh workers on
+    both sides: the settings are process-wide, and the shared oracle's runtime may have been
+    started by an earlier snippet.)"""
     import subprocess
     import sys
-    from oracle import HERE
+    from oracle import HERE, Oracle, tf_python
     code = ("import sys, json; sys.path.insert(0, %r); from oracle import run_here\n"
             "print(json.dumps(run_here(%r)))" % (HERE, DEVICES))
     env = dict(os.environ, JAX_PLATFORMS="cpu")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          env=env, check=True).stdout.strip().splitlines()[-1]
     import json
-    here, there = json.loads(out), oracle(DEVICES)
+    fresh = Oracle(tf_python())
+    try:
+        there = fresh(DEVICES)
+    finally:
+        fresh.close()
+    here = json.loads(out)
     assert "ok" in there, there
     for i, (a, b) in enumerate(zip(here["ok"], there["ok"])):
         assert a == b, (i, a, b)
