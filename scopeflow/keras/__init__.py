@@ -22,27 +22,7 @@ _PUBLIC_MODULES = frozenset((
     "optimizers", "preprocessing", "regularizers", "saving", "utils"))
 
 
-def _hide_modules():
-    """tf.keras holds TF's names only: this package's own modules (hdf5, backend_ops,
-    engine, ...) stay importable (sys.modules) but are not attributes, as in TF; also those
-    imported later (the import system's setattr on this package is dropped for them)."""
-    import sys
-    import types
+from scopeflow.keras._namespace import hide_modules  # noqa: E402
 
-    def private(name, value):
-        return isinstance(value, types.ModuleType) and name not in _PUBLIC_MODULES and \
-            value.__name__.startswith(__name__ + ".")
-
-    for name, value in list(globals().items()):
-        if private(name, value):
-            del globals()[name]
-
-    class _Keras(types.ModuleType):
-        def __setattr__(self, name, value):
-            if not private(name, value):
-                super().__setattr__(name, value)
-
-    sys.modules[__name__].__class__ = _Keras
-
-
-_hide_modules()
+hide_modules(__name__, _PUBLIC_MODULES)
+del hide_modules

@@ -77,14 +77,7 @@ from scopeflow.keras.layers.preprocessing import (CategoryEncoding, Discretizati
 from scopeflow.keras.layers import experimental  # noqa: E402,F401
 
 
-def _hide_modules():
-    """tf.keras.layers holds TF's names only: this package's own modules (conv, recurrent,
-    ...) stay importable (sys.modules) but are not attributes, as in TF."""
-    import types
-    for name, value in list(globals().items()):
-        if isinstance(value, types.ModuleType) and not name.startswith("_") and \
-                name != "experimental" and value.__name__.startswith(__name__ + "."):
-            del globals()[name]
+from scopeflow.keras._namespace import hide_modules  # noqa: E402
 
-
-_hide_modules()
+hide_modules(__name__, {"experimental"})  # (TF's own submodule of tf.keras.layers)
+del hide_modules
