@@ -192,7 +192,8 @@ def results(tmp_path_factory):
     env = {}
     exec(PROGRAM, env)
     d = str(tmp_path_factory.mktemp("sf"))
-    return {n: to_json(env[n](tf, os.path.join(d, n))) for n in _NAMES}, there
+    with tf.Graph().as_default():  # as TF's fresh process: Keras' layer names start anew
+        return {n: to_json(env[n](tf, os.path.join(d, n))) for n in _NAMES}, there
 
 
 @pytest.mark.parametrize("name", _NAMES)
