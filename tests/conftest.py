@@ -17,6 +17,30 @@ def _tf_oracle(onednn=None):
     o.close()
 
 
+def pytest_configure(config):
+    # pytest 9.2 keeps node ids where pytest-xdist 3.8 cannot tag them with their group
+    if (config.getoption("dist", "no") == "loadgroup"
+            and tuple(int(p) for p in pytest.__version__.split(".")[:2]) >= (9, 2)):
+        raise pytest.UsageError(
+            "--dist loadgroup does not group tests under pytest %s (pyproject.toml pins "
+            "pytest<9.2: reinstall with `make .venv/.installed`)" % pytest.__version__)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Under `--dist loadgroup` a worker's xdist tags each grouped test's node id with its
+    group (the tests of one expensive module fixture then share a worker); a pytest whose node
+    ids xdist cannot tag would run such fixtures once per worker, silently."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    for item in items:
+        if item.get_closest_marker("xdist_group") and "@" not in item.nodeid:
+            raise pytest.UsageError(
+                "pytest-xdist did not tag %s with its xdist_group under pytest %s: "
+                "--dist loadgroup would not group tests (pyproject.toml pins a pytest "
+                "where it does)" % (item.nodeid, pytest.__version__))
+
+
 @pytest.fixture(scope="session")
 def oracle():
     """Callable running a snippet under real TF (skips where TF is not installed)."""
