@@ -8,7 +8,8 @@ TF_VENV := .venv-tf
 # CI clones the repository with shared/ beside it; a checkout in /work/main has it there too.
 SHARED ?= ../shared
 # Two pytest workers for a two-core machine; tests that share one expensive subprocess carry
-# an xdist_group mark, which --dist loadgroup keeps on one worker.
+# an xdist_group mark, which --dist loadgroup keeps on one worker. The 20 slowest tests are
+# listed before the summary (CI's log shows where its time went).
 JOBS ?= 2
 PYTEST_ARGS ?=
 
@@ -34,7 +35,7 @@ demo: $(VENV)/.installed
 	$(PY) examples/seed.py
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -q -n $(JOBS) --dist loadgroup $(PYTEST_ARGS) tests/
+	$(PY) -m pytest -q -n $(JOBS) --dist loadgroup --durations=20 $(PYTEST_ARGS) tests/
 
 tf-venv: $(TF_VENV)/.installed $(TF_VENV)/.estimator
 
