@@ -221,7 +221,10 @@ class TensorShape:
             return Dimension(None)
         if isinstance(key, slice):
             return TensorShape._of(self._dims[key])
-        return Dimension(self._dims[key])
+        try:
+            return Dimension(self._dims[key])
+        except IndexError:  # TF keeps its dims in a list: the message is a list's
+            raise IndexError("list index out of range") from None
 
     def as_list(self):
         if self._dims is None:

@@ -222,10 +222,13 @@ def einsum(equation, *inputs, **kwargs):
 
 
 # ---- tensordot ------------------------------------------------------------------------------
-def _tensordot_axes(rank, axes):
+def _tensordot_axes(rank, axes, a=None):
     if isinstance(axes, (int, np.integer)):
         if axes < 0:
             raise ValueError("`axes` must be at least 0. Received: %s." % axes)
+        if axes > rank:
+            raise ValueError("`axes` must not be larger than the number of dimensions of tensor "
+                             "%s.  Received %d, vs tensor dimensions %d." % (a, axes, rank))
         return list(range(rank - axes, rank)), list(range(axes))
     axes = list(axes)
     if len(axes) != 2:
@@ -304,7 +307,7 @@ def tensordot(a, b, axes, name=None):
         if isinstance(axes, (int, np.integer)) and a.shape.ndims is None:
             a_axes, b_axes = _rank_axes(a, axes)
         else:
-            a_axes, b_axes = _tensordot_axes(a.shape.ndims, axes)
+            a_axes, b_axes = _tensordot_axes(a.shape.ndims, axes, a)
         a2, a_free, a_static = _tensordot_reshape(a, a_axes)
         b2, b_free, b_static = _tensordot_reshape(b, b_axes, True)
         ab = matmul(a2, b2)

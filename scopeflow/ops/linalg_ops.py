@@ -14,7 +14,7 @@ from scopeflow.ops import eigen_qr
 from scopeflow.ops.math_unary import real
 from scopeflow.ops.op_util import attr, name_scope, typed_op
 from scopeflow.ops.op_util import tensor as _to_tensor
-from scopeflow.ops.array_base import dims_text
+from scopeflow.ops.array_base import dims_text, merge_dims
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 from scopeflow.ops.value_checks import check, failed
 
@@ -417,9 +417,19 @@ def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
 
 
 def _cross_shape(a, b):
-    d = broadcast_dims(a.shape._dims, b.shape._dims) if a.shape._dims != b.shape._dims \
-        else a.shape._dims
-    if d is not None and d and d[-1] not in (None, 3):
+    """TF's Cross shape function: both inputs of rank >= 1, merged (no broadcasting), the last
+    dimension 3."""
+    da, db = a.shape._dims, b.shape._dims
+    for d in (da, db):
+        if d is not None and len(d) < 1:
+            raise ShapeError("Shape must be at least rank 1 but is rank 0")
+    if da is None or db is None:
+        d = db if da is None else da
+    elif len(da) != len(db):
+        raise ShapeError("Shapes must be equal rank, but are %d and %d" % (len(da), len(db)))
+    else:
+        d = merge_dims(da, db, "")
+    if d is not None and d[-1] not in (None, 3):
         raise ShapeError("Dimension must be 3 but is %d" % d[-1])
     return spec(d, a.dtype.base_dtype)
 
@@ -555,7 +565,6 @@ def _regularized_gramian_cholesky(matrix, l2_regularizer, first_kind):
 
 
 def _solve_ls_shape(matrix, rhs, l2_regularizer, *, fast=True):
-    from scopeflow.ops.array_base import merge_dims
     d = l2_regularizer.shape._dims
     if d is not None and len(d) != 0:
         raise ShapeError("Shape must be rank 0 but is rank %d" % len(d))

@@ -14,6 +14,8 @@ PROGRAMS = [
     "tf.TensorShape([-1])",
     "tf.TensorShape([2, -3])",
     "tf.TensorShape([2.0])",
+    "tf.TensorShape([3])[4]",  # IndexError: TF's dims are a list
+    "tf.zeros([3]).shape[-2]",
 ]
 
 

@@ -7,7 +7,7 @@ errors."""
 import pytest
 from math_oracle import check_all_ops, check_outputs, check_values
 
-from oracle import fed_cases_match, unknown_rank_matches
+from oracle import fed_cases_match, snippet_matches, unknown_rank_matches
 
 LSTSQ_GRAPHS = [
     "a = tf.placeholder(tf.float32, [2, 3]); b = tf.placeholder(tf.float32, [2, 1]); r = "
@@ -164,3 +164,15 @@ def test_fed_banded_triangular_solve_fails_as_tf(oracle):
 ])
 def test_unknown_rank_fed_matrix_transpose_as_tf(oracle, expr):
     unknown_rank_matches(oracle, expr)
+
+
+# tf.linalg.cross: TF's Cross shape function merges the two shapes (no broadcasting)
+@pytest.mark.oracle
+@pytest.mark.parametrize("shapes", [
+    ([2, 3], [3, 3]), ([2, 3], [3]), ([], [3]), ([3], []), ([2, 4], [2, 3]), ([None, 3], [2, None]),
+    ([None, 4], [2, 3]), (None, [2, 3]), ([1, 3], [2, 3]), ([2, None], [2, None]),
+])
+def test_cross_shapes_as_tf(oracle, shapes):
+    a, b = shapes
+    snippet_matches(oracle, "x = tf.linalg.cross(tf.placeholder(tf.float32, %r), "
+                            "tf.placeholder(tf.float32, %r)); result = x.shape" % (a, b))

@@ -3,7 +3,7 @@ which calls it) builds TF's subgraph op for op: Shape, GatherV2, Prod, transpose
 MatMul, the final Reshape (ListDiff when even the rank is unknown); graphs and values vs TF."""
 
 import pytest
-from oracle import ORACLE_HELPERS, explain, run_here
+from oracle import ORACLE_HELPERS, explain, run_here, snippet_matches
 
 PROGRAM = ORACLE_HELPERS + """
 tf.set_random_seed(1)
@@ -34,3 +34,14 @@ def test_dynamic_tensordot_and_dense_are_tfs(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "ok" in there, there
     assert here == there, explain(PROGRAM, here, there)
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", [
+    "r = tf.tensordot(tf.constant(2.), tf.zeros([3]), 1)",
+    "r = tf.tensordot(tf.zeros([2, 3]), tf.zeros([3, 2, 3]), 3)",
+    "r = tf.tensordot(tf.zeros([2, 3]), tf.zeros([3]), -1)",
+    "result = tf.tensordot(tf.constant(2.), tf.ones([3]), 0).shape",
+])
+def test_integer_axes_past_the_rank_fail_as_tf(oracle, code):
+    snippet_matches(oracle, code)
