@@ -211,7 +211,9 @@ def _fixed_point_8bit(k, x, lo, hi, out_lo, out_hi):
     rezero = k.div((lo + hi).astype(_F).astype(_D), 2.0).astype(_F)
     scale_fp = m.where(zero, 0.0, m.trunc(k.div(255.0 * 65536.0 * in_range.astype(_D), safe)))
     in_off = m.trunc(k.rnd(rezero * recip) * _F(65536)).astype(_I)
-    out_off = m.where(zero, 0.0, m.trunc(k.div(65536.0 * (out_lo.astype(_D) * 255.0), safe)))
+    # (output_offset_fp is std::lround of the double quotient in TF 2.21, not a truncation)
+    out_off = m.where(zero, 0.0,
+                      _round_away(k.div(65536.0 * (out_lo.astype(_D) * 255.0), safe), m))
     delta = in_off - out_off.astype(_I) + _I(1 << 15)
     # (Eigen's cast of qint32 to int64 goes through float, as TF's qint32 converts)
     wide = jnp.asarray(x).astype(_F).astype(_I)
