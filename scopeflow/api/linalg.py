@@ -3,6 +3,7 @@
 
 from scopeflow.ops.clip import global_norm
 from scopeflow.ops.linalg import einsum, matmul, matvec, tensordot
+from scopeflow.ops.linalg_eig import eig, eigvals
 from scopeflow.ops.linalg_expm import matrix_exponential as expm
 from scopeflow.ops.linear_operator import LinearOperatorLowerTriangular
 from scopeflow.ops.linalg_ops import (adjoint, cholesky, cholesky_solve, cross, det, eigh,

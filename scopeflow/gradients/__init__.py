@@ -19,6 +19,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     complex_grad,
     cond_grad,
     diag_grad,
+    eig_grad,
     einsum_grad,
     image_grad,
     linalg_grad,

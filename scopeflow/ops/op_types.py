@@ -151,6 +151,7 @@ ALLOWED = {  # op type: ((input index, input name, allowed dtypes), ...)
     'Log1p': ((0, 'x', _T1),),
     'LogMatrixDeterminant': ((0, 'input', _T26),),
     'LogSoftmax': ((0, 'logits', _T10),),
+    'Eig': ((0, 'input', ('float32', 'float64', 'complex64', 'complex128')),),
     'Lu': ((0, 'input', _T15),),
     'MatMul': ((0, 'a', _T27),),
     'MatrixDeterminant': ((0, 'input', _T26),),

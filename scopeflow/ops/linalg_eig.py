@@ -1,0 +1,160 @@
+"""`Eig` (tf.linalg.eig / eigvals): eigenvalues and right eigenvectors of general matrices.
+
+The op: input T (float32, float64, complex64, complex128), outputs e and v of type Tout
+(complex64 / complex128; the wrappers pick float32, complex64 -> complex64 and float64,
+complex128 -> complex128), v of shape [..., 0] without compute_v. Values come from the host:
+complex inputs by Eigen's ComplexEigenSolver as TF's kernel runs it (eigen_eig.py: TF's
+order, by modulus, and TF's eigenvector phases), real inputs by LAPACK's geev (the same
+eigenvalues and eigenvectors up to order and a phase per column: TF's real kernel follows
+Eigen's real Schur order, which LAPACK's matches for about two thirds of random matrices).
+A matrix whose QR iteration does not converge (NaN, Inf) fails the run with TF's
+"Eigen decomposition was not successful. The input might not be valid."
+"""
+
+import collections
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from scopeflow import dtypes as _dt
+from scopeflow.ops import eigen_eig
+from scopeflow.ops.linalg_ops import _bad_matrices, _matrix_dims
+from scopeflow.ops.op_util import attr, typed_op
+from scopeflow.ops.registry import spec
+from scopeflow.ops.value_checks import check
+
+__all__ = ["eig", "eigvals"]
+
+_NOT_CONVERGED = "Eigen decomposition was not successful. The input might not be valid."
+_OUT = {"float32": _dt.complex64, "complex64": _dt.complex64,
+        "float64": _dt.complex128, "complex128": _dt.complex128}
+
+
+def _eig_shape(input, *, Tout, compute_v=True):  # noqa: A002,N803 - TF's names
+    out = _dt.as_dtype(Tout)
+    if out.name not in ("complex64", "complex128"):
+        raise TypeError("Value passed to parameter 'Tout' has DataType %s not in list of "
+                        "allowed values: complex64, complex128" % out.name)
+    m = _matrix_dims(input)
+    if m is None:
+        return [spec(None, out), spec(None if compute_v else (0,), out)]
+    n = m[1] or m[2]
+    # (without vectors TF's shape function says [0]; its kernel returns a scalar)
+    return [spec(m[0] + (n,), out), spec(m[0] + (n, n) if compute_v else (0,), out)]
+
+
+def host_eig(a, compute_v):
+    """(e, v, ok) of the matrices `a` (NumPy, [..., n, n]) as TF's CPU kernel."""
+    cdt = np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
+    if np.iscomplexobj(a):
+        return eigen_eig.batched(a.astype(cdt), compute_v)
+    e = np.zeros(a.shape[:-1], cdt)
+    v = np.zeros(a.shape if compute_v else (0,), cdt)
+    if not np.all(np.isfinite(a)):
+        return e, v, False
+    for idx in np.ndindex(a.shape[:-2]):
+        try:
+            w, vr = np.linalg.eig(a[idx])
+        except np.linalg.LinAlgError:
+            return e, v, False
+        e[idx] = w
+        if compute_v:
+            v[idx] = vr
+    return e, v, True
+
+
+def _pack(y, real):
+    """Complex `y` as uint32 words: (..., 2) parts, each 1 or 2 words."""
+    parts = np.ascontiguousarray(np.stack([y.real, y.imag], -1).astype(real))
+    w = real.itemsize // 4
+    return parts.view(np.uint32).reshape(y.shape + (2,) + ((w,) if w > 1 else ()))
+
+
+def _on_device(a, compute_v, out):
+    """`host_eig` through a host callback: values cross as uint32 words (a run is outside
+    JAX's x64 scope, where a float64 would reach the callback as float32)."""
+    real = np.finfo(out).dtype
+    w = real.itemsize // 4
+    shape = a.shape
+    n = shape[-1]
+    vshape = shape if compute_v else (0,)
+
+    def words(s):
+        return jax.ShapeDtypeStruct(s + (2,) + ((w,) if w > 1 else ()), np.uint32)
+
+    in_dt = np.dtype(a.dtype)
+    parts = jnp.stack([jnp.real(a), jnp.imag(a)], -1) if jnp.iscomplexobj(a) else a[..., None]
+
+    def host(bits):
+        x = np.ascontiguousarray(bits).view(np.finfo(in_dt).dtype)
+        x = x.reshape(shape + (-1,))
+        x = x[..., 0] + 1j * x[..., 1] if x.shape[-1] == 2 else x[..., 0]
+        e, v, ok = host_eig(x.astype(in_dt), compute_v)
+        return _pack(e, real), _pack(v, real), np.asarray(ok)
+
+    shapes = (words(shape[:-2] + (n,)), words(vshape), jax.ShapeDtypeStruct((), np.bool_))
+    e, v, ok = jax.pure_callback(host, shapes, jax.lax.bitcast_convert_type(parts, jnp.uint32))
+
+    def unpack(y):  # (..., 2[, w]) words -> complex
+        parts = jax.lax.bitcast_convert_type(y, real)
+        return jax.lax.complex(parts[..., 0], parts[..., 1]).astype(out)
+
+    return unpack(e), unpack(v), ok
+
+
+@typed_op("Eig", infer=_eig_shape, multi=True, context=True)
+def _eig(ctx, input, *, Tout, compute_v=True):  # noqa: A002,N803
+    out = _dt.as_dtype(Tout).as_numpy_dtype
+    shape = np.shape(input)
+    if _bad_matrices(ctx, input):
+        return (jnp.zeros(shape[:-2] + (0,), out), jnp.zeros(shape[:-2] + (0, 0), out))
+    n = shape[-1]
+    if n == 0 or int(np.prod(shape[:-2])) == 0:
+        return (jnp.zeros(shape[:-1], out), jnp.zeros(shape if compute_v else (), out))
+    if not isinstance(input, jax.core.Tracer):
+        e, v, ok = host_eig(np.asarray(input), compute_v)
+        check(ctx, ok, _NOT_CONVERGED)
+        return e.astype(out), (v.astype(out) if compute_v else np.zeros((), out))
+    e, v, ok = _on_device(input, compute_v, out)
+    check(ctx, ok, _NOT_CONVERGED)
+    return e, (v if compute_v else jnp.zeros((), out))
+
+
+Eig = collections.namedtuple("Eig", ["e", "v"])
+
+
+def _out_dtype(tensor):
+    from scopeflow.ops.op_util import tensor as _to_tensor
+    t = _to_tensor(tensor)
+    out = _OUT.get(t.dtype.base_dtype.name)
+    if out is None:  # (TF's wrapper leaves out_dtype unset)
+        raise UnboundLocalError("cannot access local variable 'out_dtype' where it is not "
+                                "associated with a value")
+    return t, out
+
+
+def eig(tensor, name=None):
+    """`tf.linalg.eig`: (e, v), eigenvalues and unit-norm right eigenvectors (complex).
+
+    >>> import scopeflow.compat.v1 as tf
+    >>> e, v = eig(tf.constant([[2., 0.], [0., 1.]]))
+    >>> e.dtype.name, e.op.type
+    ('complex64', 'Eig')
+    """
+    t, out = _out_dtype(tensor)
+    e, v = _eig(t, name=name or "Eig", Tout=out, compute_v=True)
+    return e, v
+
+
+def eigvals(tensor, name=None):
+    """`tf.linalg.eigvals`: the eigenvalues (complex) of one or more matrices."""
+    t, out = _out_dtype(tensor)
+    e, _ = _eig(t, name=name or "Eig", Tout=out, compute_v=False)
+    return e
+
+
+def raw_eig(input, Tout, compute_v=True, name=None):  # noqa: A002,N803
+    """gen_linalg_ops.eig: the op itself."""
+    return Eig(*_eig(input, name=name or "Eig", Tout=_dt.as_dtype(Tout),
+                     compute_v=attr("bool", compute_v, "compute_v")))
