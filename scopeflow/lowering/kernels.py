@@ -23,7 +23,7 @@ _CARRY_QUANTIZED = frozenset({"Const", "Placeholder", "PlaceholderWithDefault", 
                               "QuantizedReluX", "QuantizedMatMul", "QuantizedBiasAdd",
                               "QuantizedAdd", "QuantizedMul", "QuantizedReshape",
                               "QuantizedConcat", "QuantizedAvgPool", "QuantizedMaxPool",
-                              "QuantizedConv2D"})
+                              "QuantizedConv2D", "QuantizedInstanceNorm"})
 
 
 @functools.lru_cache(maxsize=1)

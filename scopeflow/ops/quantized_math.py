@@ -25,7 +25,7 @@ from scopeflow.ops.op_util import check_allowed, typed_op
 from scopeflow.ops.quantize import (_QTYPES, _Arith, _integers, _limits, _min_first,
                                     _min_first_back, _Typed)
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, spec
-from scopeflow.ops.rounding import _tie_int, round_each
+from scopeflow.ops.rounding import _tie_int, quotient, round_each
 from scopeflow.errors import UnimplementedError
 from scopeflow.ops.value_checks import check
 
@@ -53,6 +53,7 @@ FIXED.update({
                      (5, "max_y", _F32)),
     "QuantizedMul": ((2, "min_x", _F32), (3, "max_x", _F32), (4, "min_y", _F32),
                      (5, "max_y", _F32)),
+    "QuantizedInstanceNorm": ((1, "x_min", _F32), (2, "x_max", _F32)),
 })
 _SCALAR = spec((), _dt.float32)
 _RANGE = {"input_min": _dt.float32, "input_max": _dt.float32}
@@ -74,6 +75,7 @@ _KERNELS = {
     "QuantizedAvgPool": (("quint8", None),),
     "QuantizedMaxPool": (("quint8", None),),
     "QuantizedConv2D": (("quint8", "quint8", "qint32"), ("quint8", "qint8", "qint32")),
+    "QuantizedInstanceNorm": (("quint8", None),),
 }
 
 
@@ -968,3 +970,80 @@ def quantized_conv2d(input, filter, min_input, max_input, min_filter, max_filter
                             out_type=_dt.as_dtype(out_type), dilations=list(dilations),
                             name=name or "QuantizedConv2D")
     return _tuple_type("QuantizedConv2D", ("output", "min_output", "max_output"))(*out)
+
+
+# ---- QuantizedInstanceNorm ------------------------------------------------------------------
+def _instance_norm_shape(x, x_min, x_max, **attrs):
+    check_allowed(x, "x", _QTYPES)
+    check_rank(x, 4)
+    _scalars(x_min, x_max)
+    return [(x.shape, x.dtype), _SCALAR, _SCALAR]
+
+
+def _instance_norm_attrs(t, given, lo, hi, eps, sep):
+    """The attrs as TF's no-kernel message lists them (TF's order, from its attr map, varies
+    from run to run: one it gives)."""
+    def text(v):
+        out = str(np.float32(v))
+        return out[:-2] if out.endswith(".0") else out
+    return ("T=%s, given_y_max=%s, given_y_min=%s, variance_epsilon=%s, output_range_given=%s, "
+            "min_separation=%s" % (_enum(t), text(hi), text(lo), text(eps),
+                                   str(bool(given)).lower(), text(sep)))
+
+
+@typed_op("QuantizedInstanceNorm", infer=_instance_norm_shape, context=True, multi=True,
+          types={"x": ANY, "x_min": _dt.float32, "x_max": _dt.float32})
+def _quantized_instance_norm(ctx, x, x_min, x_max, *, output_range_given=False,
+                             given_y_min=0.0, given_y_max=0.0, variance_epsilon=1e-5,
+                             min_separation=1e-3, T=None):  # noqa: N803
+    """TF's reference (non-NEON) kernel: per image and channel the mean and variance of
+    `x_scale * (x - mean)` over height and width, the normalised values quantized to quint8 in
+    their own range (or the given one), at least `min_separation` wide."""
+    t = ctx.op._inputs[0].dtype.base_dtype
+    shape = np.shape(x)
+    stand_in = [jnp.zeros(shape, np.uint8), jnp.zeros((), _F), jnp.zeros((), _F)]
+    if t.name != "quint8":
+        node = ctx.op._name
+        check(ctx, False, "No OpKernel was registered to support Op 'QuantizedInstanceNorm' "
+              "used by {{node %s}} with these attrs: [%s]\nRegistered devices: [CPU]\n"
+              "Registered kernels:\n  device='CPU'; T in [DT_QUINT8]\n" % (
+                  node, _instance_norm_attrs(t.name, output_range_given, given_y_min,
+                                             given_y_max, variance_epsilon, min_separation)))
+        return stand_in
+    y_lo, y_hi = _F(given_y_min), _F(given_y_max)
+    if output_range_given and not y_lo < y_hi:
+        check(ctx, False, "given_y_min must be less than given_y_max : %s >= %s"
+              % (_float_text(y_lo), _float_text(y_hi)))
+        return stand_in
+    if _rank_error(ctx, (("x_min", x_min), ("x_max", x_max))):
+        return stand_in
+    lo, hi = jnp.asarray(x_min, _F), jnp.asarray(x_max, _F)
+    check(ctx, lo < hi, lambda a, b: "input_min must be less than input_max : %s >= %s"
+          % (_float_text(a), _float_text(b)), data=(lo, hi))
+    if np.ndim(x) != 4:  # (TF's kernel reads x as a 4-d tensor and aborts the process)
+        check(ctx, False, "QuantizedInstanceNorm needs a 4-d x (batch, height, width, "
+              "channels), got shape %s" % (list(shape),))
+        return stand_in
+    sep = _F(min_separation)
+    if 0 in shape:  # (an empty min is +inf and max -inf, as Eigen's reducers start)
+        y_min, y_max = (y_lo, y_hi) if output_range_given else (_F(np.inf), _F(-np.inf))
+        y_max = y_min + sep if y_max - y_min < sep else y_max
+        return [stand_in[0], jnp.asarray(y_min), jnp.asarray(y_max)]
+    n, h, w, c = shape
+    q = jnp.asarray(_integers(x))
+    scale = quotient(hi - lo, _F(255))
+    count = _F(h * w)
+    # (the sums of the integers are exact in float32 below 2**24 / 255 pixels)
+    mean = quotient(q.astype(np.int32).sum(axis=(1, 2)).astype(_F), count)
+    centred = round_each(scale * (q.astype(_F) - mean[:, None, None, :]))
+    variance = quotient(round_each(centred * centred).sum(axis=(1, 2)), count)
+    inv_std = quotient(_F(1), jnp.sqrt(variance + _F(variance_epsilon)))
+    normed = round_each(centred * inv_std[:, None, None, :])
+    if output_range_given:
+        y_min, y_max = jnp.asarray(y_lo), jnp.asarray(y_hi)
+    else:
+        y_min, y_max = normed.min(), normed.max()
+    y_max = jnp.where(y_max - y_min < sep, y_min + sep, y_max)
+    k = _Arith(y_min, y_max)
+    out = _min_first(k, normed, y_min, y_max, _dt.quint8)
+    return [out, y_min, y_max]
