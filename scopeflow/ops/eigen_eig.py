@@ -16,11 +16,10 @@ TF's kernel casts each matrix to complex (float32 -> complex64, float64 -> compl
 - `sortEigenvalues`: a selection sort by |lambda|, the first smallest winning ties, columns
   of V swapped along.
 
-So TF's order and phases come out: the same comparisons on values equal to TF's up to rounding
-(Eigen's vectorized sums round differently). They can differ only where rounding decides:
-two eigenvalues of equal modulus (conjugate pairs of a real matrix, whose computed moduli
-differ in the last bits) may come in the other order, and a deflation test on the edge may
-take another sweep.
+Sums run in Eigen's order (in order down a strided column of TF's row-major matrix; the
+row-major GEMV of eigen_qr.py for real dtypes), so TF's order and phases come out, the values
+within a few ulps. They can differ only where rounding decides: two eigenvalues of equal
+modulus may come in the other order, a deflation test on the edge may take another sweep.
 
 >>> import numpy as np
 >>> e, v, ok = eig(np.array([[2., 0.], [0., 1.]], np.complex128), True)
@@ -29,6 +28,8 @@ take another sweep.
 """
 
 import numpy as np
+
+from scopeflow.ops.eigen_qr import _PACKET, _ordered_sum, _rowmajor_gemv
 
 MAX_ITERATIONS_PER_ROW = 30  # ComplexSchur::m_maxIterationsPerRow
 
@@ -61,7 +62,9 @@ def _house(x):
     real = np.finfo(dt).dtype.type
     c0 = x[0]
     tail = x[1:]
-    tail_sq = real(np.sum((tail.real * tail.real + tail.imag * tail.imag))) if len(tail) else 0
+    # (a column of TF's row-major matrix: strided, so Eigen sums it in order)
+    tail_sq = _ordered_sum(tail.real * tail.real + tail.imag * tail.imag, real) if len(
+        tail) else 0
     tiny = np.finfo(real).tiny
     if tail_sq <= tiny and c0.imag * c0.imag <= tiny:
         return np.zeros_like(tail), dt.type(0), real(c0.real)
@@ -73,22 +76,35 @@ def _house(x):
     return essential.astype(dt), dt.type(tau), beta
 
 
+def _dot_rows(w, rows):
+    """sum_k w[k] rows[k], added in order, each product rounded (no BLAS: its fused
+    multiply-adds round otherwise than TF's Eigen, and a nearly converged Francis step
+    amplifies the difference)."""
+    out = np.zeros(rows.shape[1:], np.result_type(w, rows))
+    for k in range(len(w)):
+        out += w[k] * rows[k]
+    return out
+
+
 def _left(m, ess, tau):
     """applyHouseholderOnTheLeft: m = (I - tau [1; ess] [1; ess]^H) m."""
     if tau == 0:
         return
-    tmp = np.conj(ess) @ m[1:] + m[0]
+    tmp = _dot_rows(np.conj(ess), m[1:]) + m[0]
     m[0] -= tau * tmp
-    m[1:] -= np.outer(tau * ess, tmp)
+    m[1:] -= (tau * ess)[:, None] * tmp[None, :]
 
 
 def _right(m, ess, tau):
     """applyHouseholderOnTheRight: m = m (I - tau [1; ess] [1; ess]^H)."""
     if tau == 0:
         return
-    tmp = m[:, 1:] @ ess + m[:, 0]
+    if m.dtype in _PACKET:  # TF's row-major matrix: Eigen's row-major GEMV (AVX packets)
+        tmp = _rowmajor_gemv(ess, m[:, 1:].T) + m[:, 0]
+    else:
+        tmp = _dot_rows(ess, m[:, 1:].T) + m[:, 0]
     m[:, 0] -= tau * tmp
-    m[:, 1:] -= np.outer(tau * tmp, np.conj(ess))
+    m[:, 1:] -= (tau * tmp)[:, None] * np.conj(ess)[None, :]
 
 
 def _hessenberg(a):
@@ -249,21 +265,3 @@ def _sort(e, v):
             e[[i, k]] = e[[k, i]]
             if v is not None:
                 v[:, [i, k]] = v[:, [k, i]]
-
-
-def batched(a, compute_v=True):
-    """(e, v, ok) over the leading dims of `a` (complex, [..., n, n]); v is [0] when not
-    computed; ok False when any matrix did not converge."""
-    n = a.shape[-1]
-    e = np.zeros(a.shape[:-1], a.dtype)
-    v = np.zeros(a.shape if compute_v else (0,), a.dtype)
-    ok = True
-    for idx in np.ndindex(a.shape[:-2]):
-        ei, vi, good = eig(a[idx], compute_v)
-        ok = ok and good
-        if not good:
-            continue
-        e[idx] = ei
-        if compute_v and n:
-            v[idx] = vi
-    return e, v, ok

@@ -2,11 +2,13 @@
 
 The op: input T (float32, float64, complex64, complex128), outputs e and v of type Tout
 (complex64 / complex128; the wrappers pick float32, complex64 -> complex64 and float64,
-complex128 -> complex128), v of shape [..., 0] without compute_v. Values come from the host:
-complex inputs by Eigen's ComplexEigenSolver as TF's kernel runs it (eigen_eig.py: TF's
-order, by modulus, and TF's eigenvector phases), real inputs by LAPACK's geev (the same
-eigenvalues and eigenvectors up to order and a phase per column: TF's real kernel follows
-Eigen's real Schur order, which LAPACK's matches for about two thirds of random matrices).
+complex128 -> complex128), v of shape [0] without compute_v. Values come from the host, by
+Eigen's own algorithms as TF's CPU kernel runs them, ported step by step with Eigen's
+summation orders: complex inputs by ComplexEigenSolver (eigen_eig.py: eigenvalues sorted by
+modulus), real inputs by EigenSolver (eigen_real_eig.py: real Schur order, conjugate pairs
+adjacent). Order and eigenvector phases are TF's; values agree to a few ulps (bit for bit
+for some matrices), save where rounding decides a tie (equal moduli) or a deflation.
+Matrices larger than EIGEN_MAX use LAPACK (the same eigenpairs, not TF's phases).
 A matrix whose QR iteration does not converge (NaN, Inf) fails the run with TF's
 "Eigen decomposition was not successful. The input might not be valid."
 """
@@ -18,7 +20,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.ops import eigen_eig
+from scopeflow.ops import eigen_eig, eigen_real_eig
 from scopeflow.ops.linalg_ops import _bad_matrices, _matrix_dims
 from scopeflow.ops.op_util import attr, typed_op
 from scopeflow.ops.registry import spec
@@ -26,6 +28,7 @@ from scopeflow.ops.value_checks import check
 
 __all__ = ["eig", "eigvals"]
 
+EIGEN_MAX = 128  # larger matrices: LAPACK (the host port of Eigen's loops is O(n^3) Python)
 _NOT_CONVERGED = "Eigen decomposition was not successful. The input might not be valid."
 _OUT = {"float32": _dt.complex64, "complex64": _dt.complex64,
         "float64": _dt.complex128, "complex128": _dt.complex128}
@@ -47,21 +50,39 @@ def _eig_shape(input, *, Tout, compute_v=True):  # noqa: A002,N803 - TF's names
 def host_eig(a, compute_v):
     """(e, v, ok) of the matrices `a` (NumPy, [..., n, n]) as TF's CPU kernel."""
     cdt = np.complex64 if a.dtype in (np.float32, np.complex64) else np.complex128
-    if np.iscomplexobj(a):
-        return eigen_eig.batched(a.astype(cdt), compute_v)
+    n = a.shape[-1]
     e = np.zeros(a.shape[:-1], cdt)
     v = np.zeros(a.shape if compute_v else (0,), cdt)
-    if not np.all(np.isfinite(a)):
-        return e, v, False
+    if np.iscomplexobj(a):
+        a = a.astype(cdt)
+    solve = _eigen_solver(a.dtype) if n <= EIGEN_MAX else _lapack
     for idx in np.ndindex(a.shape[:-2]):
-        try:
-            w, vr = np.linalg.eig(a[idx])
-        except np.linalg.LinAlgError:
+        ei, vi, ok = solve(a[idx], compute_v)
+        if not ok:
             return e, v, False
-        e[idx] = w
+        e[idx] = ei
         if compute_v:
-            v[idx] = vr
+            v[idx] = vi
     return e, v, True
+
+
+def _eigen_solver(dtype):
+    return eigen_eig.eig if np.issubdtype(dtype, np.complexfloating) else eigen_real_eig.eig
+
+
+def _lapack(a, compute_v):
+    """LAPACK's geev for matrices past EIGEN_MAX: TF's eigenvalues and eigenvectors up to
+    order and a phase per column (complex ones ordered by modulus, as Eigen sorts them)."""
+    if not np.all(np.isfinite(a)):
+        return None, None, False
+    try:
+        w, vr = np.linalg.eig(a)
+    except np.linalg.LinAlgError:
+        return None, None, False
+    if np.iscomplexobj(a):
+        order = np.argsort(np.abs(w), kind="stable")
+        w, vr = w[order], vr[:, order]
+    return w, vr, True
 
 
 def _pack(y, real):

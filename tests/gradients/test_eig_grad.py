@@ -1,7 +1,7 @@
 """The gradient of Eig (tf.linalg.eig / eigvals) against real TF 2.21: TF's _EigGrad graph op
 by op (names, types, control inputs, the second Eig of eigvals' gradient) and its values,
-for complex inputs through any loss (TF's eigenvector phases are reproduced) and for real
-inputs through losses blind to each vector's phase and to the order (|e|, |v|)."""
+through losses of |e|, |v| and of the vectors' phases (TF's eigenvector phases are
+reproduced), for real and complex inputs."""
 
 import pytest
 from eig_oracle import check
@@ -13,9 +13,11 @@ e, v = linalg.eig(a)
 ev = linalg.eigvals(a)
 g = tf.gradients([tf.reduce_sum(tf.abs(e)), tf.reduce_sum(tf.abs(v))], a)
 g2 = tf.gradients(tf.reduce_sum(tf.abs(ev)), a)
+w = tf.constant((rng.randn(3, 3, 3) + 1j * rng.randn(3, 3, 3)).astype(np.complex64))
+g3 = tf.gradients(tf.reduce_sum(tf.real(v * w)) + tf.reduce_sum(tf.imag(e)), a)
 x = rng.randn(3, 3, 3).astype(np.float32)
 with tf.Session() as s:
-    vals = s.run([g, g2], {a: x})
+    vals = s.run([g, g2, g3], {a: x})
 ops = tf.get_default_graph().get_operations()
 result = [np.round(vals, 3).tolist(), graph(),
           [[o.name, sorted(c.name for c in o.control_inputs)] for o in ops]]
