@@ -42,8 +42,8 @@ feed = {x: rng.standard_normal((2, 3, 5, 5, 2)), xf: rng.standard_normal((2, 3, 
         vf: rng.standard_normal((2, 2, 2, 4, 3, 5))}
 with tf.Session() as sess:
     sess.run(tf.global_variables_initializer())
-    for w in weights:
-        sess.run(w.assign(rng.uniform(-0.5, 0.5, w.shape.as_list())))
+    # one run of all the assigns (a run per assign makes and runs a program each)
+    sess.run([w.assign(rng.uniform(-0.5, 0.5, w.shape.as_list())) for w in weights])
     values = sess.run(flat + grads, feed)
 result = [[t.name for t in flat], [t.shape.as_list() for t in flat], [w.name for w in weights],
           [layer.get_config() for layer in layers],
