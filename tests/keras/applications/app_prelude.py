@@ -22,10 +22,16 @@ def pattern(i, v):
     return (wave / np.sqrt(fan_in)).astype(np.float32)
 out = []
 if VALUES:
-    m.set_weights([pattern(i, v) for i, v in enumerate(m.weights)])
+    # a plain session, every weight assigned from a placeholder in one run (Keras' session
+    # would first check and run every variable's initializer: many seconds under TF)
+    sess = tf.Session()
+    values = {tf.placeholder(v.dtype.base_dtype, v.shape): pattern(i, v)
+              for i, v in enumerate(m.weights)}
+    sess.run([v.assign(p) for v, p in zip(m.weights, values)], values)
     feed = {images: np.cos(np.arange(2 * SIZE * SIZE * 3) * 0.11).reshape(
         2, SIZE, SIZE, 3) * 100.0 + 100.0}
-    out = K.backend.get_session().run(y, feed)
+    out = sess.run(y, feed)
+    sess.close()
 result = {"name": m.name, "layers": [[l.name, type(l).__name__] for l in m.layers],
           "weights": [[w.name, w.shape.as_list()] for w in m.weights],
           "trainable": len(m.trainable_weights), "params": int(m.count_params()),
