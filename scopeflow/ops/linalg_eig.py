@@ -128,6 +128,11 @@ def _on_device(a, compute_v, out):
 def _eig(ctx, input, *, Tout, compute_v=True):  # noqa: A002,N803
     out = _dt.as_dtype(Tout).as_numpy_dtype
     shape = np.shape(input)
+    want = _OUT[_dt.as_dtype(jnp.result_type(input)).name]
+    if want.as_numpy_dtype != out:  # (TF's kernel checks Tout against its input's type)
+        check(ctx, False, "Invalid output dtype %d vs %d"
+              % (_dt.as_dtype(Tout).as_datatype_enum, want.as_datatype_enum))
+        return jnp.zeros(shape[:-1], out), jnp.zeros(shape if compute_v else (), out)
     if _bad_matrices(ctx, input):
         return (jnp.zeros(shape[:-2] + (0,), out), jnp.zeros(shape[:-2] + (0, 0), out))
     n = shape[-1]
@@ -146,13 +151,14 @@ Eig = collections.namedtuple("Eig", ["e", "v"])
 
 
 def _out_dtype(tensor):
-    from scopeflow.ops.op_util import tensor as _to_tensor
-    t = _to_tensor(tensor)
-    out = _OUT.get(t.dtype.base_dtype.name)
+    """TF's wrappers' choice of Tout, from `tensor.dtype` (the op converts `tensor`)."""
+    if not hasattr(tensor, "dtype"):  # (TF's wrapper reads tensor.dtype first)
+        raise AttributeError("'%s' object has no attribute 'dtype'" % type(tensor).__name__)
+    out = _OUT.get(_dt.as_dtype(tensor.dtype).base_dtype.name)
     if out is None:  # (TF's wrapper leaves out_dtype unset)
         raise UnboundLocalError("cannot access local variable 'out_dtype' where it is not "
                                 "associated with a value")
-    return t, out
+    return tensor, out
 
 
 def eig(tensor, name=None):

@@ -27,7 +27,9 @@ errs = [err(lambda: linalg.eig(tf.placeholder(tf.float32, [3, 4]))),
         err(lambda: linalg.eigvals(tf.placeholder(tf.float16, [2, 2]))),
         err(lambda: tf.raw_ops.Eig(input=tf.placeholder(tf.float16, [2, 2]),
                                    Tout=tf.complex64)),
-        err(lambda: tf.raw_ops.Eig(input=a, Tout=tf.float32))]
+        err(lambda: tf.raw_ops.Eig(input=a, Tout=tf.float32)),
+        err(lambda: linalg.eig([[1., 2.], [3., 4.]])),
+        [t.dtype.name for t in linalg.eig(np.eye(2, dtype=np.float32))]]
 p = tf.placeholder(tf.float32)
 pe, pv = linalg.eig(p)
 def fed(x):
@@ -37,6 +39,8 @@ runs = [fed(x) for x in (np.ones(3), np.ones((2, 3)), np.full((2, 2), np.nan),
                          [[3.]], np.zeros((0, 2, 2)))]
 novec = tf.raw_ops.Eig(input=p, Tout=tf.complex64, compute_v=False)
 runs.append([list(np.shape(r)) for r in run(novec, {p: np.ones((2, 3, 3))})])
+wide = tf.raw_ops.Eig(input=p, Tout=tf.complex128)
+runs.append(err(lambda: run(wide, {p: np.eye(2)})))
 result = [info, attrs, errs, runs, graph()]
 """,
     "complex_values_exact": """
