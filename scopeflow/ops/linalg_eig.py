@@ -9,6 +9,15 @@ modulus), real inputs by EigenSolver (eigen_real_eig.py: real Schur order, conju
 adjacent). Order and eigenvector phases are TF's; values agree to a few ulps (bit for bit
 for some matrices), save where rounding decides a tie (equal moduli) or a deflation.
 Matrices larger than EIGEN_MAX use LAPACK (the same eigenpairs, not TF's phases).
+
+Measured against TF 2.21 (seeded randn matrices 2..48 square and small-integer ones, 1024 in
+all over the four dtypes): eigenvalue order agrees within 1e3 ulps for 99.4%, order and
+eigenvectors within 1e4 ulps for 98%; real matrices are bit for bit for 3-8% of randn ones
+and 25-50% of integer ones, complex ones never (std::complex division and AVX complex sums
+round otherwise). The misses: eigenvalues of equal modulus (ties in Eigen's sort, e.g.
+1 +- 2.6i), and larger matrices where a nearly converged QR step amplifies a last-bit
+difference into a phase.
+
 A matrix whose QR iteration does not converge (NaN, Inf) fails the run with TF's
 "Eigen decomposition was not successful. The input might not be valid."
 """
