@@ -40,6 +40,7 @@ from scopeflow.api.quantization import *  # noqa: F401,F403,E402
 from scopeflow.ops.quantize import quantize_v2  # noqa: F401,E402
 from scopeflow.api.spectral import fft, fft2d, fft3d, ifft, ifft2d, ifft3d  # noqa: F401,E402
 from scopeflow.api import autograph, config, experimental, sysconfig, version  # noqa: F401,E402
+from scopeflow.api import profiler  # noqa: F401,E402
 from scopeflow.api.sysconfig import CXX11_ABI_FLAG, MONOLITHIC_BUILD  # noqa: F401,E402
 from scopeflow.api.version import (GRAPH_DEF_VERSION, GRAPH_DEF_VERSION_MIN_CONSUMER,  # noqa: F401,E402,E501
                                    GRAPH_DEF_VERSION_MIN_PRODUCER)
