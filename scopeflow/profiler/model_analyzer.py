@@ -3,8 +3,8 @@
 `profile` merges tfprof's default op log into the caller's (flops of every op whose type has
 a registered flops statistic and fully known shapes, type `_trainable_variables` on the
 trainable variables' ops), reads the graph as a GraphDef with shapes and shows the asked
-view: 'scope' (GraphNodeProto), 'op' (MultiGraphNodeProto). Run metadata is not read (times
-and memory stay 0); 'graph' and 'code' views are not built yet (NotImplementedError).
+view: 'scope' and 'graph' (GraphNodeProto), 'op' (MultiGraphNodeProto). Run metadata is not
+read (times and memory stay 0); the 'code' view is not built (NotImplementedError).
 """
 
 import os
@@ -88,10 +88,10 @@ def merge_default_with_oplog(graph, op_log=None, run_meta=None, add_trace=True,
 def _check_cmd(cmd):
     if cmd not in ("scope", "graph", "op", "code"):
         raise errors.InvalidArgumentError(None, None, "unknown cmd: %s\n" % cmd)
-    if cmd in ("graph", "code"):
+    if cmd == "code":
         raise NotImplementedError(
-            "scopeflow: tf.profiler's '%s' view is not implemented; use cmd='scope' or "
-            "cmd='op'" % cmd)
+            "scopeflow: tf.profiler's 'code' view is not implemented; use cmd='scope', "
+            "'graph' or 'op'")
 
 
 def profile(graph=None, run_meta=None, op_log=None, cmd="scope",
@@ -160,7 +160,7 @@ class Profiler(object):
         return self._stats().show("scope", Options(options))
 
     def profile_graph(self, options):
-        _check_cmd("graph")
+        return self._stats().show("graph", Options(options))
 
     def advise(self, options):
         return advise(self._graph, None, options)

@@ -19,6 +19,7 @@ from scopeflow.profiler.protos import GraphNodeProto, MultiGraphNodeProto
 
 ROOT = "_TFProfRoot"
 SCOPE_PARENT = "_kTFScopeParent"
+GRAPH_PARENT = "_TFGraphParent"
 _ORDER_KEYS = {"bytes": "total_requested_bytes", "peak_bytes": "total_peak_bytes",
                "residual_bytes": "total_residual_bytes", "output_bytes": "total_output_bytes",
                "micros": "total_exec_micros", "accelerator_micros":
@@ -132,9 +133,10 @@ class GraphNode(object):
         return out
 
 
-def _parent_node(name):
+def _parent_node(name, op=None):
+    op = op or SCOPE_PARENT
     node = GraphNode.__new__(GraphNode)
-    node.name, node.op, node.op_types = name, SCOPE_PARENT, {SCOPE_PARENT}
+    node.name, node.op, node.op_types = name, op, {op}
     node.float_ops, node.shape, node.output_shapes, node.inputs = 0, [], {}, {}
     return node
 
@@ -156,8 +158,10 @@ class Stats(object):
                     node.float_ops = entry.float_ops
 
     def show(self, cmd, opts):
-        if cmd in ("scope", "graph"):
+        if cmd == "scope":
             root, text = _ScopeView(self).show(opts)
+        elif cmd == "graph":
+            root, text = _GraphView(self).show(opts)
         else:
             root, text = _OpView(self).show(opts)
         _emit(cmd, opts, text)
@@ -337,13 +341,21 @@ class _ScopeView(object):
             return True
         return any(_full_match(r, t) for r in regexes for t in node.node.op_types)
 
-    def _account(self, roots, opts):
+    # an unaccounted node with accounted descendants: kept (a scope) or passed over (graph)
+    PASS_UP = False
+
+    def _account(self, roots, opts, visits=None):
+        """The accounted nodes among `roots` (depth first), their totals and children set."""
+        visits = set() if visits is None else visits
         out = []
         for node in roots:
+            if node.name in visits:
+                continue
+            visits.add(node.name)
             node.reset_totals()
-            kids = self._account(node.children, opts)
+            kids = self._account(node.children, opts, visits)
             node.account = self._reaccount(node, opts)
-            if node.account or kids:
+            if node.account or (kids and not self.PASS_UP):
                 node.show_children = []
                 node.reset_totals()
                 node.add_self()
@@ -351,15 +363,21 @@ class _ScopeView(object):
                     node.aggregate(c)
                     node.show_children.append(c)
                 out.append(node)
+            else:
+                out += kids
         return out
 
-    def _search_root(self, roots, regexes):
+    def _search_root(self, roots, regexes, visits=None):
+        visits = set() if visits is None else visits
         out = []
         for node in roots:
+            if node.name in visits:  # a node reached again (graph view) is skipped
+                continue
+            visits.add(node.name)
             if any(_full_match(r, node.name) for r in regexes):
                 out.append(node)
                 continue
-            out += self._search_root(node.show_children, regexes)
+            out += self._search_root(node.show_children, regexes, visits)
         return out
 
     def _should_show(self, node, opts, depth):
@@ -377,9 +395,13 @@ class _ScopeView(object):
             return False
         return not any(_full_match(r, node.name) for r in opts.hide_name_regexes)
 
-    def _print(self, roots, opts, depth, last_ident):
+    def _print(self, roots, opts, depth, last_ident, visits=None):
+        visits = set() if visits is None else visits
         shown = []
         for node in roots:
+            if node.name in visits:
+                continue
+            visits.add(node.name)
             ident = last_ident
             show = self._should_show(node, opts, depth)
             if show:
@@ -387,21 +409,26 @@ class _ScopeView(object):
             kids = []
             trimmed = any(_full_match(r, node.name) for r in opts.trim_name_regexes)
             if not trimmed and depth <= opts.max_depth:
-                kids = self._print(node.show_children, opts, depth + 1, ident)
+                kids = self._print(node.show_children, opts, depth + 1, ident, visits)
             if show:
-                node.show_children = []
-                if opts.account_displayed_op_only:
-                    node.reset_totals()
-                    node.add_self()
-                for c in _sort(kids, opts):
-                    node.show_children.append(c)
-                    if opts.account_displayed_op_only:
-                        node.aggregate(c)
-                node.formatted = "%s%s\n" % (" " * last_ident, _format_node(node, opts))
+                self._adopt(node, kids, opts, last_ident)
                 shown.append(node)
             else:
                 shown += kids
         return shown
+
+    @staticmethod
+    def _adopt(node, kids, opts, last_ident):
+        """A shown node takes its shown descendants `kids` as children, in order."""
+        node.show_children = []
+        if opts.account_displayed_op_only:
+            node.reset_totals()
+            node.add_self()
+        for c in _sort(kids, opts):
+            node.show_children.append(c)
+            if opts.account_displayed_op_only:
+                node.aggregate(c)
+        node.formatted = "%s%s\n" % (" " * last_ident, _format_node(node, opts))
 
     def show(self, opts):
         root = self.root
@@ -425,6 +452,28 @@ class _ScopeView(object):
                 walk(n.show_children, child)
         walk(root.show_children, proto)
         return proto, "".join(lines)
+
+
+class _GraphView(_ScopeView):
+    """tfprof's graph view: each node's children are its inputs (data and control, in input
+    order); the roots are the nodes no other node reads, and a node shows once, where the
+    depth-first walk first reaches it."""
+
+    PASS_UP = True
+
+    def __init__(self, stats):
+        nodes = stats.nodes
+        self.nodes = {name: _ShowNode(nodes[name], nodes) for name in nodes}
+        read = set()
+        for name in sorted(self.nodes, key=lambda s: s.encode()):
+            node = self.nodes[name]
+            for _, (src, _) in sorted(node.node.inputs.items()):
+                read.add(src)
+                if src in self.nodes:
+                    node.children.append(self.nodes[src])
+        self.root = _ShowNode(_parent_node(ROOT, GRAPH_PARENT), nodes)
+        self.root.children = [self.nodes[n] for n in sorted(self.nodes, key=lambda s: s.encode())
+                              if n not in read]
 
 
 class _MultiNode(object):

@@ -1,6 +1,6 @@
 """tf.profiler against TF: total_float_ops (TF's registered flops statistics) and
 total_parameters of an MLP, a CNN and RNNs with their gradients and optimizer ops, the
-scope and op views' protos (names, per-node and total values, input shapes), the report
+scope, graph and op views' protos (names, per-node and total values, input shapes), the report
 TF prints (stdout and file output), the option builders and the namespace."""
 
 from oracle import run_here
@@ -82,7 +82,13 @@ for name, build in [("mlp", mlp), ("cnn", cnn), ("rnn", rnn), ("unknown", unknow
     r["params"] = [params.total_parameters, str(params), text]
     ops, text = prof(g, cmd="op", options=B.float_operation())
     r["op"] = [type(ops).__name__, ops.total_float_ops, str(ops), text]
+    r["graph"] = [str(x) for x in prof(g, cmd="graph", options=B.float_operation())]
+    r["graph_params"] = [str(x) for x in prof(g, cmd="graph", options=B(
+        B.trainable_variables_parameter()).with_max_depth(6).build())]
     if name in ("mlp", "unknown"):
+        r["graph_all"] = [str(x) for x in prof(g, cmd="graph", options=B().with_node_names(
+            start_name_regexes=["gradients/.*"], trim_name_regexes=[".*Initializer"])
+            .select(["params", "float_ops", "op_types"]).order_by("float_ops").build())]
         r["op_params"] = [str(x) for x in prof(g, cmd="op",
                                                options=B.trainable_variables_parameter())]
         all_ = B(B.float_operation()).select(["params", "float_ops", "occurrence",
