@@ -14,10 +14,10 @@ pytestmark = pytest.mark.xdist_group("canned_dnn")
 
 PROGRAM = r'''
 rng = np.random.RandomState(3)
-IRIS_X = {"f%d" % i: rng.uniform(0, 5, size=30).astype(np.float32) for i in range(4)}
+IRIS_X = {"f%d" % i: rng.uniform(0, 5, size=20).astype(np.float32) for i in range(4)}
 IRIS_Y = (IRIS_X["f0"] + IRIS_X["f2"] > 5).astype(np.int64) + (IRIS_X["f1"] > 3)
-WORDS = rng.choice(["red", "green", "blue", "gray"], size=(24, 1))
-NUM = rng.randn(24, 2).astype(np.float32)
+WORDS = rng.choice(["red", "green", "blue", "gray"], size=(16, 1))
+NUM = rng.randn(16, 2).astype(np.float32)
 ANSWER = np.where(NUM[:, 0] > 0, "yes", "no")
 
 
@@ -27,7 +27,7 @@ def iris(tf, E, d):
     est = E.DNNClassifier(hidden_units=[8, 6], feature_columns=cols, n_classes=3,
                           optimizer="Adam", model_dir=d,
                           config=E.RunConfig(tf_random_seed=7, save_summary_steps=1))
-    return train_eval_predict(est, d, *numpy_fns(IRIS_X, IRIS_Y, 10), steps=5)
+    return train_eval_predict(est, d, *numpy_fns(IRIS_X, IRIS_Y, 10), steps=2)
 
 
 def vocabulary(tf, E, d):
@@ -40,8 +40,8 @@ def vocabulary(tf, E, d):
                           dropout=0.25, model_dir=d,
                           optimizer=lambda: tf.train.GradientDescentOptimizer(0.2),
                           config=E.RunConfig(tf_random_seed=11, save_summary_steps=2))
-    x = {"color": WORDS, "num": NUM, "w": np.linspace(0.5, 2, 24).astype(np.float32)}
-    return train_eval_predict(est, d, *numpy_fns(x, ANSWER, 6), steps=4)
+    x = {"color": WORDS, "num": NUM, "w": np.linspace(0.5, 2, 16).astype(np.float32)}
+    return train_eval_predict(est, d, *numpy_fns(x, ANSWER, 8), steps=3)
 
 
 def regressor(tf, E, d):
@@ -51,7 +51,7 @@ def regressor(tf, E, d):
                          optimizer=tf.train.AdagradOptimizer(0.3), model_dir=d,
                          config=E.RunConfig(tf_random_seed=5, save_summary_steps=1))
     y = np.stack([NUM[:, 0] * 2 + 1, NUM[:, 1] - NUM[:, 0]], 1)
-    return train_eval_predict(est, d, *numpy_fns({"num": NUM}, y, 8), steps=3)
+    return train_eval_predict(est, d, *numpy_fns({"num": NUM}, y, 8), steps=2)
 
 
 def errors(tf, E, d):
@@ -78,7 +78,7 @@ def errors(tf, E, d):
             E.DNNClassifier([2], cols, n_classes=3, model_dir=d + "/c"),
             IRIS_Y.astype(np.float32))),
         "label_dim": err(lambda: train(
-            E.DNNRegressor([2], cols, model_dir=d + "/e"), np.ones((30, 2), np.float32))),
+            E.DNNRegressor([2], cols, model_dir=d + "/e"), np.ones((20, 2), np.float32))),
     }
 '''
 

@@ -14,9 +14,9 @@ pytestmark = pytest.mark.xdist_group("canned_combined")
 
 PROGRAM = r'''
 rng = np.random.RandomState(9)
-SHAPE = rng.choice(["circle", "square", "star"], size=(36, 1))
-SIZE = rng.uniform(0, 3, size=(36, 1)).astype(np.float32)
-COUNT = rng.randint(0, 5, size=(36, 1))
+SHAPE = rng.choice(["circle", "square", "star"], size=(24, 1))
+SIZE = rng.uniform(0, 3, size=(24, 1)).astype(np.float32)
+COUNT = rng.randint(0, 5, size=(24, 1))
 CLASS = ((SIZE[:, 0] > 1.5).astype(np.int64) + (SHAPE[:, 0] == "star") * 2) % 4
 
 
@@ -40,7 +40,7 @@ def classifier(tf, E, d):
         dnn_hidden_units=[6, 4], dnn_optimizer="Adam", n_classes=4,
         config=E.RunConfig(tf_random_seed=4, save_summary_steps=1))
     x = {"shape": SHAPE, "size": SIZE, "count": COUNT}
-    return train_eval_predict(est, d, *numpy_fns(x, CLASS, 12), steps=4)
+    return train_eval_predict(est, d, *numpy_fns(x, CLASS, 12), steps=2)
 
 
 def regressor(tf, E, d):
@@ -51,9 +51,9 @@ def regressor(tf, E, d):
         dnn_hidden_units=[5], weight_column="w", linear_sparse_combiner="sqrtn",
         linear_optimizer=tf.train.GradientDescentOptimizer(0.05),
         config=E.RunConfig(tf_random_seed=6, save_summary_steps=1))
-    x = {"shape": SHAPE, "size": SIZE, "count": COUNT, "w": np.linspace(1, 3, 36)}
+    x = {"shape": SHAPE, "size": SIZE, "count": COUNT, "w": np.linspace(1, 3, 24)}
     y = SIZE[:, 0] * 2 + (SHAPE[:, 0] == "star")
-    return train_eval_predict(est, d, *numpy_fns(x, y, 9), steps=3)
+    return train_eval_predict(est, d, *numpy_fns(x, y, 8), steps=2)
 
 
 def wide_only(tf, E, d):

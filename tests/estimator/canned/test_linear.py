@@ -15,13 +15,13 @@ pytestmark = pytest.mark.xdist_group("canned_linear")
 
 PROGRAM = r'''
 rng = np.random.RandomState(5)
-ROOMS = rng.uniform(3, 9, size=40).astype(np.float32)
-AGE = rng.uniform(0, 100, size=40).astype(np.float32)
-TAX = rng.uniform(100, 700, size=40).astype(np.float32)
-PRICE = (ROOMS * 5 - AGE * 0.1 - TAX * 0.01 + rng.randn(40)).astype(np.float32)
-JOB = rng.choice(["tech", "sales", "farm", "none"], size=(30, 1))
-CITY = rng.choice(["a", "b", "c", "d", "e"], size=(30, 1))
-HOURS = rng.uniform(10, 60, size=(30, 1)).astype(np.float32)
+ROOMS = rng.uniform(3, 9, size=20).astype(np.float32)
+AGE = rng.uniform(0, 100, size=20).astype(np.float32)
+TAX = rng.uniform(100, 700, size=20).astype(np.float32)
+PRICE = (ROOMS * 5 - AGE * 0.1 - TAX * 0.01 + rng.randn(20)).astype(np.float32)
+JOB = rng.choice(["tech", "sales", "farm", "none"], size=(20, 1))
+CITY = rng.choice(["a", "b", "c", "d", "e"], size=(20, 1))
+HOURS = rng.uniform(10, 60, size=(20, 1)).astype(np.float32)
 KIND = np.array(["low", "mid", "high"])[(HOURS[:, 0] > 30).astype(int) + (JOB[:, 0] == "tech")]
 
 
@@ -30,8 +30,8 @@ def boston(tf, E, d):
     cols = [tf.feature_column.numeric_column(k) for k in ("rooms", "age", "tax")]
     est = E.LinearRegressor(cols, weight_column="w", model_dir=d,
                             config=E.RunConfig(tf_random_seed=1, save_summary_steps=1))
-    x = {"rooms": ROOMS, "age": AGE, "tax": TAX, "w": np.linspace(1, 2, 40)}
-    return train_eval_predict(est, d, *numpy_fns(x, PRICE, 10), steps=6)
+    x = {"rooms": ROOMS, "age": AGE, "tax": TAX, "w": np.linspace(1, 2, 20)}
+    return train_eval_predict(est, d, *numpy_fns(x, PRICE, 10), steps=2)
 
 
 def _census_columns(tf):
@@ -51,7 +51,7 @@ def census(tf, E, d):
                              sparse_combiner="mean", model_dir=d,
                              config=E.RunConfig(tf_random_seed=2, save_summary_steps=1))
     x = {"job": JOB, "city": CITY, "hours": HOURS}
-    return train_eval_predict(est, d, *numpy_fns(x, KIND, 10), steps=4)
+    return train_eval_predict(est, d, *numpy_fns(x, KIND, 10), steps=2)
 
 
 def export(tf, E, d):
@@ -60,7 +60,7 @@ def export(tf, E, d):
     est = E.LinearClassifier(cols, model_dir=d + "/m",
                              config=E.RunConfig(tf_random_seed=3))
     x = {"job": JOB, "city": CITY, "hours": HOURS}
-    est.train(numpy_fns(x, (HOURS[:, 0] > 30).astype(np.int64), 10)[0], steps=3)
+    est.train(numpy_fns(x, (HOURS[:, 0] > 30).astype(np.int64), 10)[0], steps=1)
     spec = tf.feature_column.make_parse_example_spec(cols)
     parsed = est.export_saved_model(d + "/parsing",
                                     E.export.build_parsing_serving_input_receiver_fn(spec))
@@ -102,7 +102,7 @@ def errors(tf, E, d):
         "vocab_type": err(lambda: E.LinearClassifier(cols, n_classes=3,
                                                      label_vocabulary={"a": 1})),
         "string_labels": err(lambda: E.LinearClassifier(cols, n_classes=3, model_dir=d).train(
-            fn({"rooms": ROOMS}, np.array(["x"] * 40), batch_size=5, shuffle=False),
+            fn({"rooms": ROOMS}, np.array(["x"] * 20), batch_size=5, shuffle=False),
             steps=1)),
         "no_labels": err(lambda: E.LinearRegressor(cols, model_dir=d + "/r").train(
             fn({"rooms": ROOMS}, batch_size=5, shuffle=False), steps=1)),
