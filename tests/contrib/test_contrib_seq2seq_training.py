@@ -81,17 +81,17 @@ with tf.Session() as s:
         for i, v in enumerate(tf.trainable_variables()):
             n = int(np.prod(v.shape.as_list()))
             v.load(np.sin(np.arange(n) * 0.37 + i).reshape(v.shape.as_list()) * 0.5, s)
-    for step in range(20):
+    for step in range(STEPS_N):
         losses.append(s.run([loss, train], feeds[step % 2])[0])
 result = {"vars": sorted(v.name for v in tf.trainable_variables()) if not LOAD else None,
           "vals": losses}
 """
 
 
-def _code(decoder, attend, load):
+def _code(decoder, attend, load, steps=4):
     model = MODEL.replace("    DECODER\n", decoder.replace("ATTEND", attend))
     return ("import numpy as np\n" + ORACLE_HELPERS + DECODERS + ATTENTION + HELPERS + model +
-            STEPS.replace("LOAD", load))
+            STEPS.replace("LOAD", load).replace("STEPS_N", str(steps)))
 
 
 @pytest.mark.oracle
@@ -103,9 +103,9 @@ def test_nmt_trains_like_tf(oracle, attend):
 
 @pytest.mark.oracle
 def test_nmt_trains_with_scheduled_sampling_like_tf(oracle):
-    # four Adam steps over batches of two sizes and lengths: the decoder's loop runs on the
-    # host, and its seeded draws move by each run's own sizes
-    code = _code(SCHEDULED, "False", "False").replace("range(20)", "range(4)")
+    # three Adam steps over batches of two sizes and lengths (the first size again last): the
+    # decoder's loop runs on the host, and its seeded draws move by each run's own sizes
+    code = _code(SCHEDULED, "False", "False", steps=3)
     compare(oracle, code, ("vars",), rtol=2e-4, atol=2e-5)
 
 
