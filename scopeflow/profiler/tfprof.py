@@ -30,6 +30,11 @@ _ZERO_TOTALS = ("total_run_count", "total_exec_micros", "total_accelerator_exec_
                 "total_residual_bytes", "total_output_bytes")
 
 
+# output types and the options each requires
+_OUTPUTS = {"timeline": ("outfile",), "stdout": (), "file": ("outfile",), "pprof": ("outfile",),
+            "none": ()}
+
+
 class Options(object):
     """tfprof's options from a `ProfileOptionBuilder` dict, with TF's defaults for keys left
     out (model_analyzer's _build_options)."""
@@ -54,6 +59,22 @@ class Options(object):
         kind, _, rest = output.partition(":")
         self.output_type = kind
         self.output_options = dict(kv.split("=", 1) for kv in rest.split(",") if "=" in kv)
+        self.error = self._output_error()
+
+    def _output_error(self):
+        """TF's INVALID_ARGUMENT message for a bad `output` option, or None."""
+        kind = self.output_type
+        if kind not in _OUTPUTS:
+            return ("E.g. Unknown output type: %s, Valid types: %s\n"
+                    % (kind, ",".join(sorted(_OUTPUTS))))
+        for key in self.output_options:
+            if key not in _OUTPUTS[kind]:
+                return "Unrecognized options %s for output_type: %s\n" % (key, kind)
+        for key in _OUTPUTS[kind]:
+            if key not in self.output_options:
+                return ("Missing required output_options for %s\nE.g. -output %s:%s=...\n"
+                        % (kind, kind, key))
+        return None
 
     def to_string(self):
         """TF's `-option value` listing printed before a report."""
@@ -158,6 +179,9 @@ class Stats(object):
                     node.float_ops = entry.float_ops
 
     def show(self, cmd, opts):
+        if opts.error:
+            sys.stderr.write("INVALID_ARGUMENT: %s\n" % opts.error)
+            return MultiGraphNodeProto() if cmd in ("op", "code") else GraphNodeProto()
         if cmd == "scope":
             root, text = _ScopeView(self).show(opts)
         elif cmd == "graph":

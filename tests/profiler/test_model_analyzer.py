@@ -8,18 +8,19 @@ from oracle import run_here
 # fd 1 captured around f(): TF's C++ tfprof prints there, scopeflow through sys.stdout
 CAPTURE = r"""
 import os, sys, tempfile
-def capture(f):
-    sys.stdout.flush()
-    old, saved, tmp = sys.stdout, os.dup(1), tempfile.TemporaryFile()
-    os.dup2(tmp.fileno(), 1)
-    sys.stdout = os.fdopen(os.dup(1), "w")
+def capture(f, fd=1):
+    attr = "stdout" if fd == 1 else "stderr"
+    getattr(sys, attr).flush()
+    old, saved, tmp = getattr(sys, attr), os.dup(fd), tempfile.TemporaryFile()
+    os.dup2(tmp.fileno(), fd)
+    setattr(sys, attr, os.fdopen(os.dup(fd), "w"))
     try:
         r = f()
     finally:
-        sys.stdout.flush()
-        sys.stdout.close()
-        sys.stdout = old
-        os.dup2(saved, 1)
+        getattr(sys, attr).flush()
+        getattr(sys, attr).close()
+        setattr(sys, attr, old)
+        os.dup2(saved, fd)
         os.close(saved)
     tmp.seek(0)
     return r, tmp.read().decode()
@@ -145,6 +146,13 @@ result = {
     "profiler": [x.total_parameters if i == 0 else x for i, x in enumerate(capture(
         lambda: P.Profiler().profile_name_scope(B.trainable_variables_parameter())))],
 }
+result["bad_output"] = []
+for o in ["bogus", "file", "file:out=3", "timeline", "pprof", "stdout:a=b", "none:a=b",
+          "file:outfile=x,y=z"]:
+    for cmd in ["scope", "op"]:
+        (r, out), err = capture(lambda: prof(None, cmd=cmd, options=dict(B.float_operation(),
+                                                                         output=o)), 2)
+        result["bad_output"].append([o, type(r).__name__, str(r), out, err])
 try:
     P.profile(cmd="bogus")
 except Exception as e:
