@@ -71,8 +71,20 @@ def unknown():
     y = tf.matmul(x, w) * s
     tf.gradients(tf.reduce_sum(y), [w, s])
 
+def keras():
+    model = tf.keras.Sequential([
+        tf.keras.layers.Conv2D(4, 3, activation="relu", input_shape=(10, 10, 2)),
+        tf.keras.layers.MaxPooling2D(), tf.keras.layers.BatchNormalization(),
+        tf.keras.layers.Flatten(), tf.keras.layers.Dense(3, activation="softmax")])
+    x = tf.placeholder(tf.float32, [5, 10, 10, 2])
+    y = model(x)
+    with tf.variable_scope("res", use_resource=True):
+        w = tf.get_variable("w", [3, 3])
+    tf.gradients(tf.reduce_sum(tf.matmul(y, w)), model.trainable_weights + [w])
+
 result = {}
-for name, build in [("mlp", mlp), ("cnn", cnn), ("rnn", rnn), ("unknown", unknown)]:
+for name, build in [("mlp", mlp), ("cnn", cnn), ("rnn", rnn), ("unknown", unknown),
+                    ("keras", keras)]:
     g = tf.Graph()
     with g.as_default():
         build()
