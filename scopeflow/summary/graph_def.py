@@ -76,7 +76,8 @@ def _fill(nd, op):
     nd.name = op._name
     nd.op = op._type
     nd.input.extend(_input_name(t) for t in op._inputs)
-    nd.input.extend("^" + c._name for c in op._control_inputs)
+    # TF's GraphDef lists control inputs sorted by name (graph.cc), not in the order added
+    nd.input.extend(sorted("^" + c._name for c in op._control_inputs))
     if op._device:
         nd.device = op._device
     for name, value in _attrs(op).items():

@@ -45,6 +45,13 @@ m = tf.reduce_max(g)
 e = tf.equal(x, 1)
 w = tf.where(e)
 t = tf.transpose(tf.ones([2, 3]))""",
+    """
+b = tf.constant(1., name='b'); a = tf.constant(2., name='a'); z = tf.constant(3., name='z')
+with tf.control_dependencies([z, b, a]):  # control inputs: TF's NodeDef sorts them by name
+    d = tf.identity(b, name='d')
+with tf.control_dependencies([b]):
+    with tf.control_dependencies([a]):
+        e = tf.identity(z, name='e')""",
 ]
 
 
