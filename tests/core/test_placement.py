@@ -14,6 +14,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 from oracle import ROOT, tf_python
 
+# the 4-device parts share one process per framework (the `placed` fixture): one worker
+pytestmark = pytest.mark.xdist_group("placement")
+
 _PRELUDE = {
     "tensorflow": "import tensorflow.compat.v1 as tf\ntf.disable_v2_behavior()\n",
     "scopeflow": "import scopeflow.compat.v1 as tf\n",
@@ -138,38 +141,93 @@ def main():
 """
 
 
+# the five 4-device programs run in one process per framework (a fresh graph each, a marker
+# line before each one's log): one TF and one scopeflow start instead of five of each
+PARTS = {"towers": TOWERS, "tower_cnn": TOWER_CNN, "soft": SOFT, "errors": ERRORS,
+         "setter": SETTER}
+
+
+def _joined():
+    """One program running every part's `main` in turn, printing "PART name" before its log
+    and "RESULT name json" after it."""
+    code = ""
+    for name, part in PARTS.items():
+        code += part.replace("def main():", "def main_%s():" % name).replace(
+            "one(", "one_%s(" % name)
+    code += "\ndef main():\n    for name in %r:\n" % list(PARTS)
+    code += ("        tf.reset_default_graph()\n"
+             "        print('PART ' + name, flush=True)\n"
+             "        try:\n"
+             "            r = globals()['main_' + name]()\n"
+             "        except Exception as e:\n"
+             "            r = _err(e)\n"
+             "        print('PART_RESULT ' + json.dumps(r, default=lambda v: v.tolist()),"
+             " flush=True)\n")
+    return code
+
+
+def _split(lines):
+    out, name = {}, None
+    for line in lines:
+        if line.startswith("PART "):
+            name, out[line[5:]] = line[5:], [[], None]
+        elif line.startswith("PART_RESULT "):
+            out[name][1] = json.loads(line[len("PART_RESULT "):])
+        else:
+            out[name][0].append(line)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@pytest.fixture(scope="module")
+def placed():
+    """{part: ((lines, result) here, (lines, result) under TF)} for the 4-device parts."""
+    if tf_python() is None:
+        pytest.skip("TensorFlow is not installed (set SCOPEFLOW_TF_PYTHON)")
+    code = _joined()
+    here = _split(run_program("scopeflow", code)[0])
+    there = _split(run_program("tensorflow", code)[0])
+    assert sorted(here) == sorted(there) == sorted(PARTS), (here, there)
+    return {k: (here[k], there[k]) for k in PARTS}
+
+
+def compare_part(placed, name):
+    here, there = placed[name]
+    assert here == there, (PARTS[name], here, there)
+    return here
+
+
 @pytest.mark.oracle
-def test_towers_log_their_devices_and_values_as_tf():
-    lines, result = compare(TOWERS)
+def test_towers_log_their_devices_and_values_as_tf(placed):
+    lines, result = compare_part(placed, "towers")
     assert "tower_3/Sum: (Sum): /job:localhost/replica:0/task:0/device:CPU:3" in lines
     assert result[1] == 60.0
 
 
 @pytest.mark.oracle
-def test_the_multi_tower_cnn_is_placed_as_tf_places_it():
+def test_the_multi_tower_cnn_is_placed_as_tf_places_it(placed):
     # TF1's recipe (benchmarks/towers.py): the whole graph, gradients and Momentum included
-    lines, _ = compare(TOWER_CNN)
+    lines, _ = compare_part(placed, "tower_cnn")
     assert len(lines) > 300
     assert "tower_1/model/Conv2D: (Conv2D): /job:localhost/replica:0/task:0/device:CPU:1" in lines
 
 
 @pytest.mark.oracle
-def test_soft_placement_and_colocation_place_as_tf():
-    lines, _ = compare(SOFT)
+def test_soft_placement_and_colocation_place_as_tf(placed):
+    lines, _ = compare_part(placed, "soft")
     assert "b0: (AddV2): /job:localhost/replica:0/task:0/device:CPU:0" in lines
     assert lines.count("late: (Identity): /job:localhost/replica:0/task:0/device:CPU:0") == 1
 
 
 @pytest.mark.oracle
-def test_missing_devices_fail_as_tf():
-    _, result = compare(ERRORS)
+def test_missing_devices_fail_as_tf(placed):
+    _, result = compare_part(placed, "errors")
     assert [r[0] for r in result[:7]] == ["InvalidArgumentError"] * 7
     assert result[7:] == [1.0, 1.0]
 
 
 @pytest.mark.oracle
-def test_replica_device_setter_needs_a_cluster_as_in_tf():
-    _, result = compare(SETTER)
+def test_replica_device_setter_needs_a_cluster_as_in_tf(placed):
+    _, result = compare_part(placed, "setter")
     assert result[0] == "InvalidArgumentError" and "/job:ps/task:0" in result[1]
 
 
