@@ -34,6 +34,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from scopeflow.ops import column_sum
+
 PACKET, BLOCK, LEAF = 8, 32, 8 * 1024
 MAX_COLUMN = 1024  # longer column sums keep XLA's order: in order, a row a step, they cost 2-5x
 _COST, _THREAD = 1.9375, 100000.0  # Eigen's cost model: a float of a sum, a thread's startup
@@ -53,21 +55,8 @@ def rows_of(shape, axes):
 def columns_of(shape, axes):
     """(outer, reduced, inner) when TF's kernel sees reducing `axes` of `shape` as a sum over
     the middle dim of a 3-D tensor (outer 1: the leading dims of a matrix), or None."""
-    runs = []
-    for i, d in enumerate(shape):
-        if d == 1:
-            continue
-        if runs and runs[-1][0] == (i in axes):
-            runs[-1][1] *= d
-        else:
-            runs.append([i in axes, d])
-    pattern = [r for r, _ in runs]
-    if pattern == [True, False]:
-        runs.insert(0, [False, 1])
-    elif pattern != [False, True, False]:
-        return None
-    outer, reduced, inner = (d for _, d in runs)
-    return (outer, reduced, inner) if 1 < reduced <= MAX_COLUMN else None
+    cols = column_sum.columns(shape, axes)
+    return cols if cols and 1 < cols[1] <= MAX_COLUMN else None
 
 
 def tf_sum(x, axes):

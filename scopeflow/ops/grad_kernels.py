@@ -17,6 +17,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.ops.array_base import merge_dims, partial_shape
+from scopeflow.ops.column_sum import column_sum
 from scopeflow.ops.eigen_sum import outer_dim_sums
 from scopeflow.ops.eigen_tanh import sigmoid_grad_op
 from scopeflow.ops.rounding import _divisor, quotient, round_each
@@ -218,7 +219,7 @@ def bias_add_grad(out_backprop, *, data_format="NHWC"):
         summed = outer_dim_sums(out_backprop.reshape(-1, out_backprop.shape[-1]))
         if summed is not None:
             return summed
-    return jnp.sum(out_backprop, axis=tuple(i for i in range(out_backprop.ndim) if i != axis))
+    return column_sum(out_backprop, tuple(i for i in range(out_backprop.ndim) if i != axis))
 
 
 # ---- ConcatOffset ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.shape import TensorShape
 from scopeflow.errors import InvalidArgumentError
 from scopeflow.ops.array_base import partial_shape, static_value
+from scopeflow.ops.column_sum import column_sum
 from scopeflow.ops.eigen_lrn import eigen_lrn_grad
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.nn_norm import _fbn_shape, _fused_batch_norm
@@ -352,8 +353,8 @@ def _fbn_grad(y_backprop, x, scale, reserve_space_1, reserve_space_2, *rest, eps
     dy, xf = y_backprop.astype(u), x.astype(u)
     inv = jax.lax.rsqrt(reserve_space_2 + jnp.asarray(epsilon, u))
     x_scaled = (xf - reserve_space_1.reshape(bshape)) * inv.reshape(bshape)
-    scale_bp = jnp.sum(dy * x_scaled, axis=red)
-    offset_bp = jnp.sum(dy, axis=red)
+    scale_bp = column_sum(dy * x_scaled, red)
+    offset_bp = column_sum(dy, red)
     coef = (scale.astype(u) * inv).reshape(bshape)
     if is_training:
         n = jnp.asarray(x.size // x.shape[axis], u)

@@ -7,6 +7,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow import dtypes as _dt
+from scopeflow.ops.column_sum import column_sum
 from scopeflow.ops.eigen_lrn import eigen_lrn
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import attr, name_scope, tensor, typed_op
@@ -215,9 +216,9 @@ def _fused_batch_norm(x, scale, offset, mean, variance, *, epsilon=1e-4,
     bshape[axis] = -1
     xf = x.astype(scale.dtype)
     if is_training:
-        bm = jnp.mean(xf, axis=red)
-        bv = jnp.mean(jnp.square(xf - bm.reshape(bshape)), axis=red)
         n = xf.size // xf.shape[axis]
+        bm = column_sum(xf, red) / n
+        bv = column_sum(jnp.square(xf - bm.reshape(bshape)), red) / n
         corrected = bv * (n / max(n - 1, 1))  # running statistics use Bessel's correction
         out_m, out_v = bm, corrected
         if exponential_avg_factor != 1.0:

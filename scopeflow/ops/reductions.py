@@ -7,6 +7,7 @@ import numpy as np
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
 from scopeflow.ops import eigen_sum
+from scopeflow.ops.column_sum import column_sum
 from scopeflow.ops.constant import constant
 from scopeflow.ops.op_util import (name_scope, named, raw, static_axes, static_value, tensor,
                                     typed_op)
@@ -68,7 +69,7 @@ def _sum(x, axis, keepdims):
     """TF's Sum: float32 sums in Eigen's order where it is reproduced (`ops/eigen_sum.py`)."""
     out = eigen_sum.tf_sum(x, axis)
     if out is None:
-        return jnp.sum(x, axis=axis, keepdims=keepdims).astype(x.dtype)
+        return column_sum(x, axis, keepdims).astype(x.dtype)
     return out.reshape(_reduced_shape(x.shape, axis, keepdims))
 
 
