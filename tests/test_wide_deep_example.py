@@ -14,6 +14,8 @@ from oracle import tf_python
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PROGRAM = os.path.join(ROOT, "examples", "wide_deep.py")
 TF_RUNNER = os.path.join(ROOT, "tests", "estimator", "canned", "tf_run_program.py")
+# one worker runs the module fixture (two 75 s program pairs under xdist otherwise)
+pytestmark = pytest.mark.xdist_group("wide_deep_example")
 
 
 def _run(cmd, tmp_path):
