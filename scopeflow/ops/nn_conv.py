@@ -7,8 +7,8 @@ filter gradient; process CPU ms, both cores, 2026-12-03, XLA's dots in YNNPACK):
   128x14x14x32 -> 64 (5x5):   XLA 39 / 43 / 47     taps 234 / 242 / 191   im2col 205 / 342 / 218
   32x56x56x64 -> 64 (3x3):    XLA 116 / 104 / 201  taps 449 / 403 / 522   im2col 680 / 554 / 611
   32x56x56x256 -> 64 (1x1):   XLA 62 / 128 / 301   matmul 60 / 126 / 131
-XLA wins everywhere but the filter gradient of 1x1 convolutions, which is one matmul instead
-(ops/conv_fast.py).
+XLA wins everywhere but the filter gradient of 1x1 convolutions, which is one matmul instead,
+and the forward pass of one-channel convolutions, a sum of shifted slices (ops/conv_fast.py).
 """
 
 import jax
@@ -191,6 +191,10 @@ def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
     if conv_fast.eligible(x, w, [strides[a] for a in sp], [dilations[a] for a in sp],
                           data_format, groups, pads):
         return conv_fast.conv2d_1x1(x, w, tuple(strides[a] for a in sp))
+    if data_format == "NHWC" and conv_fast.taps_eligible(x, w, groups, pads):
+        return conv_fast.conv2d_taps(x, w, tuple(strides[a] for a in sp),
+                                     tuple(tuple(p) for p in pads),
+                                     tuple(dilations[a] for a in sp))
     return jax.lax.conv_general_dilated(
         x, w, window_strides=[strides[a] for a in sp], padding=pads,
         rhs_dilation=[dilations[a] for a in sp], dimension_numbers=(lhs, rhs, lhs),

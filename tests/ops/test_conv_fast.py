@@ -1,9 +1,12 @@
-"""The 1x1 convolution's matmul filter gradient equals XLA's own convolution gradient."""
+"""The faster convolution paths equal XLA's own: the 1x1 filter gradient as a matmul, the
+one-channel forward pass as a sum of shifted slices."""
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from jax import lax
 
 from scopeflow.ops import conv_fast
@@ -41,3 +44,61 @@ def test_only_unpadded_1x1_nhwc_takes_the_path():
                                   [(1, 1), (0, 0)])
     assert not conv_fast.eligible(x, jnp.zeros((1, 1, 8, 2)), [1, 1], [1, 1], "NCHW", 1, none)
     assert not conv_fast.eligible(x, jnp.zeros((1, 1, 4, 2)), [1, 1], [1, 1], "NHWC", 2, none)
+
+
+def _xla(x, w, strides, pads, dilations):
+    return lax.conv_general_dilated(x, w, strides, pads, rhs_dilation=dilations,
+                                    dimension_numbers=("NHWC", "HWIO", "NHWC"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 3), h=st.integers(1, 9), wd=st.integers(1, 9), kh=st.integers(1, 4),
+       kw=st.integers(1, 4), co=st.integers(1, 9), sh=st.integers(1, 3), sw=st.integers(1, 3),
+       dh=st.integers(1, 2), dw=st.integers(1, 2),
+       pads=st.tuples(*[st.integers(0, 3)] * 4), seed=st.integers(0, 2 ** 16))
+def test_taps_equal_xla_convolution(n, h, wd, kh, kw, co, sh, sw, dh, dw, pads, seed):
+    rng = np.random.RandomState(seed)
+    x = rng.randn(n, h, wd, 1).astype(np.float32)
+    w = rng.randn(kh, kw, 1, co).astype(np.float32)
+    p = ((pads[0], pads[1]), (pads[2], pads[3]))
+    oh = (h + pads[0] + pads[1] - (kh - 1) * dh - 1) // sh + 1
+    ow = (wd + pads[2] + pads[3] - (kw - 1) * dw - 1) // sw + 1
+    assume(oh > 0 and ow > 0)
+    args = ((sh, sw), p, (dh, dw))
+    want = _xla(x, w, *args)
+    got = conv_fast.conv2d_taps(x, w, *args)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * kh * kw)
+
+    def loss(f):
+        return lambda x, w: jnp.sum(jnp.sin(f(x, w, *args)))
+
+    got_g = jax.grad(loss(conv_fast.conv2d_taps), (0, 1))(x, w)
+    want_g = jax.grad(loss(_xla), (0, 1))(x, w)
+    for a, b in zip(got_g, want_g):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-4 * kh * kw)
+
+
+def test_taps_under_jit_and_nan_filters():
+    x = np.random.RandomState(1).randn(2, 6, 6, 1).astype(np.float32)
+    w = np.random.RandomState(2).randn(3, 3, 1, 4).astype(np.float32)
+    args = ((1, 1), ((1, 1), (1, 1)), (1, 1))
+    f = jax.jit(lambda x, w: conv_fast.conv2d_taps(x, w, *args))
+    np.testing.assert_allclose(f(x, w), _xla(x, w, *args), rtol=1e-5, atol=1e-5)
+    w[0, 0, 0, 0] = np.nan  # (the conditional's other branch: the same sum)
+    np.testing.assert_array_equal(np.isnan(f(x, w)), np.isnan(_xla(x, w, *args)))
+
+
+def test_only_one_channel_float32_convolutions_take_taps():
+    x1 = jnp.zeros((2, 8, 8, 1), jnp.float32)
+    none = [(0, 0), (0, 0)]
+    assert conv_fast.taps_eligible(x1, jnp.zeros((5, 5, 1, 32)), 1, none)
+    assert conv_fast.taps_eligible(x1, jnp.zeros((5, 5, 1, 64)), 1, none)  # 1600 a pixel
+    assert not conv_fast.taps_eligible(x1, jnp.zeros((5, 5, 1, 65)), 1, none)
+    assert not conv_fast.taps_eligible(x1, jnp.zeros((11, 11, 1, 32)), 1, none)
+    assert not conv_fast.taps_eligible(jnp.zeros((2, 8, 8, 2)), jnp.zeros((3, 3, 2, 8)), 1,
+                                       none)
+    assert not conv_fast.taps_eligible(jnp.zeros((2, 8, 8, 2)), jnp.zeros((3, 3, 1, 8)), 2,
+                                       none)  # depthwise: one channel a group
+    assert not conv_fast.taps_eligible(x1.astype(jnp.float16), jnp.zeros((3, 3, 1, 8)), 1,
+                                       none)

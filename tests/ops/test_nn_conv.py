@@ -69,6 +69,44 @@ for xs, ws, strides, padding, fmt in [
 """
 
 
+# one input channel (conv_fast.conv2d_taps: a sum of shifted slices): values and gradients as
+# TF's for SAME / VALID / explicit padding, strides, dilations, 1-D convolutions, a filter past
+# the taps' limit (XLA's convolution) and second-order gradients through the forward pass
+ONE_CHANNEL = r"""
+rng = np.random.RandomState(5)
+result = []
+for xs, ws, strides, padding, dil in [
+        ((3, 9, 8, 1), (5, 5, 1, 6), [1, 1, 1, 1], "SAME", [1, 1, 1, 1]),
+        ((2, 9, 8, 1), (3, 2, 1, 4), [1, 2, 3, 1], "VALID", [1, 1, 1, 1]),
+        ((2, 9, 8, 1), (3, 3, 1, 4), [1, 1, 1, 1], "SAME", [1, 2, 2, 1]),
+        ((2, 9, 8, 1), (2, 3, 1, 5), [1, 2, 1, 1], [[0, 0], [1, 2], [0, 3], [0, 0]], [1, 1, 1, 1]),
+        ((2, 6, 6, 1), (5, 5, 1, 80), [1, 1, 1, 1], "SAME", [1, 1, 1, 1])]:
+    x = tf.constant(rng.rand(*xs).astype(np.float32))
+    w = tf.constant(rng.rand(*ws).astype(np.float32))
+    y = tf.nn.conv2d(x, w, strides, padding, dilations=dil)
+    dy = tf.constant(rng.rand(*y.shape.as_list()).astype(np.float32))
+    gx, gw = tf.gradients(y, [x, w], dy)
+    gg = tf.gradients(tf.reduce_sum(tf.square(gx)), [w])[0]
+    with tf.Session() as sess:
+        result.append([v.tolist() for v in sess.run([y, gx, gw, gg])])
+s = tf.constant(rng.rand(2, 20, 1).astype(np.float32))
+k = tf.constant(rng.rand(3, 1, 8).astype(np.float32))
+with tf.Session() as sess:
+    result.append([sess.run(tf.nn.conv1d(s, k, 2, "SAME")).tolist()])
+"""
+
+
+@pytest.mark.oracle
+def test_one_channel_convolutions_as_tf(oracle):
+    import numpy as np
+    here, there = run_here(ONE_CHANNEL), oracle(ONE_CHANNEL)
+    assert "ok" in here, here
+    assert len(here["ok"]) == len(there["ok"]) == 6
+    for got, want in zip(here["ok"], there["ok"]):
+        for a, b in zip(got, want):
+            assert np.shape(a) == np.shape(b)
+            assert np.allclose(a, b, rtol=1e-5, atol=1e-4)
+
 # conv1d_transpose's output shape as TF builds it: a ConcatV2 of the shape's ends and [1] (a
 # list's as Consts, a tensor's by StridedSlice), the sizes known from a Pack kept in the
 # static shape; a float array where an int32 input belongs is converted twice, as TF
