@@ -168,6 +168,11 @@ def _execute_one(ctx, op, env, rec, batched):
 def _run_op(ctx, op, env, rec):
     """Runs one op (a construct's Merge / Exit: its construct) on `env`."""
     cf = op._cf
+    if cf is not None and _cond_merge(op) and isinstance(env.get(cf[0].pred), _Tracer) and (
+            _fed_flags_only(op, cf[0].pred, ctx._feeds, env)):
+        # a predicate of fed booleans only (an `is_training` placeholder): compiled in, so
+        # the run's program holds the taken branch alone (at most two programs a flag)
+        raise _NeedStatic(op, [cf[0].pred])
     if cf is not None:  # a cond's Merge / a loop's Exit: runs its construct (cf_spec.py)
         # (folded only when every outside value is known: a loop over traced values
         # run eagerly would compile each op of its trial runs on its own)
@@ -958,6 +963,47 @@ def tensor_array_handle(t):
 _SHAPE_OF = frozenset(("Shape", "ShapeN", "Size", "Rank"))
 # ops whose value is never known before the run (state, randomness, loops)
 _UNFOLDABLE = frozenset(("Enter", "Merge", "Switch", "NextIteration", "Exit", "LoopCond"))
+
+
+def _fed_flags_only(merge, pred, feeds, env, limit=256):
+    """Whether the predicate `pred` of the cond of `merge` (outside loops) is computed from
+    fed boolean scalars and constants only, through at most `limit` tensors of pure ops:
+    then its value is best compiled in, as a flag takes two values at most
+    (`tf.layers.batch_normalization(training=is_training)`, dropout's `training`): the run's
+    program has no conditional, and only the taken branch to compile. A fed number, a
+    variable, a random or a loop value keeps the lax.cond."""
+    for ctx in (merge._ctx, pred._op._ctx):
+        while ctx is not None:  # (a loop body's values are traced whatever is compiled in)
+            if ctx.is_loop:
+                return False
+            ctx = ctx.outer
+    stack, seen, flags = [pred], set(), 0
+    while stack:
+        t = stack.pop()
+        if t in seen:
+            continue
+        seen.add(t)
+        if len(seen) > limit:
+            return False
+        op = t._op
+        if t in feeds:
+            v = env.get(t)
+            if (t._dtype.base_dtype is not _dt.bool or getattr(v, "shape", None) != ()
+                    or not isinstance(v, _Tracer)):  # (compiled in, yet the pred is traced)
+                return False
+            flags += 1
+        elif op._type == "Const" or op._type in _SHAPE_OF:
+            continue
+        elif _cond_merge(op):
+            stack.extend(op._cf[0].inputs)
+        elif _cond_switch(op):
+            stack.extend(op._inputs)
+        elif (op._type in _UNFOLDABLE or not op._inputs or t._dtype._is_ref_dtype
+              or getattr(REGISTRY.get(op._type), "stateful", True)):
+            return False
+        else:
+            stack.extend(op._inputs)
+    return flags > 0
 
 
 def _cond_merge(op):

@@ -106,7 +106,14 @@ def run_branches(ctx, pred, inputs, fns):
     unless `pred` is known when the run is traced."""
     if _is_static(pred):
         taken = int(bool(np.asarray(pred)))
-        return list(fns[taken](ctx, *inputs)) + [np.int32(taken)]
+        # the taken branch runs as a branch (its random ops draw, as in a lax.cond), not as
+        # a value recomputed outside it (RunContext._executions)
+        ctx.conditional += 1
+        try:
+            outs = list(fns[taken](ctx, *inputs))
+        finally:
+            ctx.conditional -= 1
+        return outs + [np.int32(taken)]
     trial = [_call(ctx, f, inputs) for f in fns]
     # a TensorArray first written in one branch only gets its elements in the other too (an
     # Optional made empty in one: zeros like the other's components)

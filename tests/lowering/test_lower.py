@@ -236,3 +236,55 @@ def test_one_retrace_learns_every_independent_need_of_a_trace(tf, monkeypatch, t
         calls.clear()  # another fetch set of the graph starts with what the first learnt
         assert s.run(outs[:2] + [tf.shape(x)], {n1: 2, n2: 2, x: [1.]})[1] == 4.
         assert len(calls) == 1
+
+
+def _flag_graph(make_pred):
+    import scopeflow.compat.v1 as tf
+    g = tf.Graph()
+    with g.as_default():
+        flag = tf.placeholder(tf.bool, [])
+        x = tf.placeholder(tf.float32, [4])
+        v = tf.get_variable("v", initializer=np.arange(4.0, dtype=np.float32))
+        y = tf.layers.batch_normalization(tf.reshape(x * v, [2, 2]), training=make_pred(flag, x))
+        out = tf.cond(make_pred(flag, x), lambda: tf.reduce_sum(y) * 2.0, lambda: tf.reduce_max(y))
+        with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+            out = tf.identity(out)
+    return g, flag, x, out
+
+
+def _flag_runs(make_pred):
+    import scopeflow.compat.v1 as tf
+    from scopeflow.lowering import cache
+    g, flag, x, out = _flag_graph(make_pred)
+    xv = np.array([1.0, -2.0, 3.0, 0.5], np.float32)
+    with tf.Session(graph=g) as s:
+        s.run(tf.variables_initializer(g.get_collection("variables")))
+        before = cache.stats["compiles"]
+        values = [s.run(out, {flag: b, x: xv}) for b in (True, False, True, False, True)]
+        return values, cache.stats["compiles"] - before
+
+
+def test_a_fed_flag_picks_the_branch_when_compiled():
+    """A cond whose predicate is a fed bool is compiled per value (no lax.cond, only the taken
+    branch); the values are the lax.cond's, whose predicate comes from a fed float here."""
+    flagged, compiles = _flag_runs(lambda flag, x: flag)
+    traced, traced_compiles = _flag_runs(_flag_and_fed_float)
+    assert compiles == 2 and traced_compiles == 1
+    np.testing.assert_allclose(flagged, traced, rtol=1e-6)
+    assert flagged[0] != flagged[1]  # (the branches differ, and so do the moving averages)
+
+
+def _flag_and_fed_float(flag, x):
+    import scopeflow.compat.v1 as tf
+    return tf.logical_and(flag, tf.reduce_sum(x) > -100.0)  # (a fed float: stays traced)
+
+
+def test_a_fed_flag_inside_a_loop_keeps_its_cond():
+    import scopeflow.compat.v1 as tf
+    g = tf.Graph()
+    with g.as_default():
+        flag = tf.placeholder(tf.bool, [])
+        _, acc = tf.while_loop(lambda i, a: i < 3, lambda i, a: (
+            i + 1, tf.cond(flag, lambda: a + 1.0, lambda: a - 1.0)), (0, 0.0))
+    with tf.Session(graph=g) as s:
+        assert [s.run(acc, {flag: b}) for b in (True, False)] == [3.0, -3.0]
