@@ -182,7 +182,7 @@ def _run(target, args):
 
 
 def _compile(prog, state, feeds, sig):
-    cache.entry(prog, state, feeds, sig)
+    cache.entry(prog, state, feeds, sig, background=True)
 
 
 @atexit.register

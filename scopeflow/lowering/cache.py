@@ -118,8 +118,12 @@ def program(graph, tensors, ops, fed, done=frozenset(), carry=False):
     return prog
 
 
-def entry(prog, state, feeds, state_sig):
-    """The compiled Entry of `prog` for these feed arrays and variable state."""
+def entry(prog, state, feeds, state_sig, background=False):
+    """The compiled Entry of `prog` for these feed arrays and variable state. `background`:
+    a compile ahead (ahead.py), which lets the graph's lock go while XLA compiles, so the
+    graph's other runs do not wait for a program they may never need; it gives up (raises
+    disk_cache.Abandoned) if one of them changed what `prog` learnt meanwhile."""
+    from scopeflow.lowering import disk_cache
     from scopeflow.lowering.lower import build
     gc = _of(prog.graph)
     # the Program itself stands for its slice: `program` hands out one object per slice
@@ -133,7 +137,14 @@ def entry(prog, state, feeds, state_sig):
         hit = gc.entries.get(key)
         if hit is not None:
             return hit[1]
-        e = build(prog, state, feeds)
+        if background:
+            disk_cache.yielding(gc.lock, lambda: (prog.static_pos, prog.n_rng,
+                                                  tuple(prog.stack_caps.items())))
+        try:
+            e = build(prog, state, feeds)
+        finally:
+            if background:
+                disk_cache.yielding(None, None)
         _insert(gc, key, e)
         if prog.static_pos != static_before:  # the build learnt values to compile in
             _insert(gc, _key(prog, feeds, state_sig), e)

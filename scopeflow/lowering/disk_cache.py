@@ -253,9 +253,36 @@ def _lookup(key, device=None):
         return None, None
 
 
+class Abandoned(Exception):
+    """A compile in the background whose program changed while its lock was let go."""
+
+
+# a background compile (lowering/ahead.py) lets its graph's build lock go while XLA compiles:
+# (lock, state of the program) for this thread, else unset
+_yielding = threading.local()
+
+
+def yielding(lock, state):
+    """While set (None: unset), this thread's XLA compiles release `lock` (an RLock it holds)
+    and raise Abandoned if `state()` differs after it is taken back."""
+    _yielding.how = None if lock is None else (lock, state)
+
+
 def _compile(lowered, what, options, path):
+    how = getattr(_yielding, "how", None)
     t0 = time.perf_counter()
-    compiled = lowered.compile(compiler_options=options) if options else lowered.compile()
+    if how is None:
+        compiled = lowered.compile(compiler_options=options) if options else lowered.compile()
+    else:  # other runs of the graph build meanwhile (what they learn voids this compile)
+        lock, state = how
+        before, saved = state(), lock._release_save()
+        try:
+            compiled = (lowered.compile(compiler_options=options) if options
+                        else lowered.compile())
+        finally:
+            lock._acquire_restore(saved)
+        if state() != before:
+            raise Abandoned(what)
     seconds = time.perf_counter() - t0
     if seconds > 2.0 and not _quiet():
         print("scopeflow: compiling %s took %.1f s (cached for later runs%s)"

@@ -108,3 +108,43 @@ def test_slices_that_do_not_walk_the_array_compile_nothing_ahead():
 class _FakeProg:
     fed = (tf.placeholder(tf.float32, [None, 3]),)
     feed_pos = (0,)
+
+
+def test_the_graph_runs_other_programs_while_one_compiles_ahead(monkeypatch):
+    """A compile ahead lets the graph's build lock go while XLA compiles: another fetch of the
+    graph compiles and runs meanwhile (it waited for the whole compile before)."""
+    import threading
+
+    import jax
+
+    X = np.linspace(0, 1, 30, dtype=np.float32).reshape(10, 3)
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.get_variable("w_other", [3, 2], initializer=tf.ones_initializer())
+    loss = tf.reduce_mean(tf.matmul(x, w) ** 2) * 1.2345  # (a program no other test compiles)
+    step = [tf.train.GradientDescentOptimizer(0.1).minimize(loss), loss]
+    other = tf.reduce_max(x) * 7.0
+    release, order = threading.Event(), []
+    real = jax.stages.Lowered.compile
+
+    def compile_(self, *a, **k):
+        if threading.current_thread().name == "scopeflow compile ahead":
+            release.wait(120)  # held until the main thread's run of `other` is done
+            order.append("ahead")
+        return real(self, *a, **k)
+
+    monkeypatch.setattr(jax.stages.Lowered, "compile", compile_)
+    monkeypatch.setenv("SCOPEFLOW_COMPILE_CACHE", "0")  # (a program read from disk: no compile)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step, {x: X[0:4]})
+        sess.run(step, {x: X[4:8]})  # starts the 2-row step's compile ahead
+        got = sess.run(other, {x: X[:5]})  # a new program: built while that one waits
+        order.append("other")
+        release.set()
+        for t in sess._resources[("compile ahead",)].threads:
+            t.join()
+        assert order == ["other", "ahead"]
+        assert got == np.float32(X[:5].max() * 7.0)
+        before = cache.stats["compiles"]
+        sess.run(step, {x: X[8:10]})  # the compile ahead was kept
+        assert cache.stats["compiles"] == before

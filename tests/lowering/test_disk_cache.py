@@ -307,3 +307,36 @@ def test_constants_of_a_closed_jaxpr_nested_in_an_equation_key_the_alias():
         consts = disk_cache._consts(core.ClosedJaxpr(jaxpr, []))
         keys.append([c.tolist() for c in consts])
     assert keys == [[[1.0] * 3], [[2.0] * 3]]
+
+
+def test_a_yielding_compile_lets_its_lock_go_and_gives_up_when_the_program_changed():
+    """A compile ahead (disk_cache.yielding) releases its graph's lock while XLA compiles;
+    what another thread learnt meanwhile (the state changed) voids it."""
+    import threading
+
+    lock, state = threading.RLock(), [0]
+
+    class Lowered:
+        def __init__(self, change):
+            self.change = change
+
+        def compile(self, compiler_options=None):
+            def other():
+                with lock:  # free now, though the compiling thread took it (twice)
+                    state[0] += self.change
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(30)
+            assert not t.is_alive()
+            return "compiled"
+
+    with lock, lock:
+        disk_cache.yielding(lock, lambda: state[0])
+        try:
+            assert disk_cache._compile(Lowered(0), "a step", None, None) == "compiled"
+            with pytest.raises(disk_cache.Abandoned):
+                disk_cache._compile(Lowered(1), "a step", None, None)
+        finally:
+            disk_cache.yielding(None, None)
+        assert lock._is_owned()
+    assert disk_cache._compile(Lowered(0), "a step", None, None) == "compiled"  # not yielding
