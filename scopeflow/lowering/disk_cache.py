@@ -11,7 +11,7 @@ to StableHLO (40-65 ms of a training step's first run). Files live in `$SCOPEFLO
 turns the cache off. Only programs that took at least `_MIN_SECONDS` to compile are stored;
 the folder is pruned to `_MAX_BYTES` (oldest first). A file that cannot be read back is
 recompiled and rewritten. A compile over 2 s prints one line to stderr (what, how long);
-`SCOPEFLOW_QUIET=1` or TF_CPP_MIN_LOG_LEVEL >= 1 silences it.
+`SCOPEFLOW_QUIET=1` or TF_CPP_MIN_LOG_LEVEL >= 2 (TF's level that hides warnings) silences it.
 
 >>> import jax, numpy as np
 >>> low = jax.jit(lambda x: x + 1).lower(jax.ShapeDtypeStruct((2,), np.float32))
@@ -284,7 +284,7 @@ def _compile(lowered, what, options, path):
         if state() != before:
             raise Abandoned(what)
     seconds = time.perf_counter() - t0
-    if seconds > 2.0 and not _quiet():
+    if seconds > _NOTE_SECONDS and not _quiet():
         print("scopeflow: compiling %s took %.1f s (cached for later runs%s)"
               % (what, seconds, "" if path else ": off"), file=sys.stderr)
     if path is not None and seconds >= _MIN_SECONDS:
@@ -295,11 +295,14 @@ def _compile(lowered, what, options, path):
     return compiled
 
 
+_NOTE_SECONDS = 2.0  # a compile longer than this says so on stderr
+
+
 def _quiet():
     if os.environ.get("SCOPEFLOW_QUIET", "") not in ("", "0"):
         return True
-    try:
-        return int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")) >= 1
+    try:  # (JAX sets level 1 when imported: the line is a warning's, hidden from 2 on)
+        return int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0")) >= 2
     except ValueError:
         return False
 

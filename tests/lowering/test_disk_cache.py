@@ -340,3 +340,23 @@ def test_a_yielding_compile_lets_its_lock_go_and_gives_up_when_the_program_chang
             disk_cache.yielding(None, None)
         assert lock._is_owned()
     assert disk_cache._compile(Lowered(0), "a step", None, None) == "compiled"  # not yielding
+
+
+@pytest.mark.parametrize("env,says", [({}, True), ({"TF_CPP_MIN_LOG_LEVEL": "1"}, True),
+                                      ({"TF_CPP_MIN_LOG_LEVEL": "2"}, False),
+                                      ({"SCOPEFLOW_QUIET": "1"}, False)])
+def test_a_long_compile_says_so_unless_quieted(monkeypatch, capsys, env, says):
+    """Level 1 is what JAX sets when imported, so it does not hide the line (it did: the line
+    never printed)."""
+    import jax
+    import scopeflow  # noqa: F401 - (imports JAX: its TF_CPP_MIN_LOG_LEVEL default is set)
+
+    for k in ("TF_CPP_MIN_LOG_LEVEL", "SCOPEFLOW_QUIET"):
+        monkeypatch.delenv(k, raising=False)
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setattr(disk_cache, "_NOTE_SECONDS", -1.0)  # every compile is "long"
+    low = jax.jit(lambda x: x * 3.0 + 0.25).lower(jax.ShapeDtypeStruct((3,), np.float32))
+    disk_cache._compile(low, "the run of y:0", None, None)
+    err = capsys.readouterr().err
+    assert ("scopeflow: compiling the run of y:0 took" in err) == says
