@@ -138,3 +138,19 @@ def test_docstring_examples_run_as_written(tf):
     import doctest
     result = doctest.testmod(sj, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_cond_of_a_fed_flag_stays_a_cond_under_jit(tf):
+    """A Session compiles a fed bool flag in (lowering/lower.py); a JAX function of the graph
+    is traced by JAX, so its flag stays a traced predicate (it raised an internal error)."""
+    import jax
+
+    with tf.Graph().as_default():
+        flag = tf.placeholder(tf.bool, [])
+        x = tf.placeholder(tf.float32, [3])
+        y = tf.cond(flag, lambda: x * 2.0, lambda: x - 1.0)
+        f = sj.function(y, [flag, x])
+        ones = np.ones(3, np.float32)
+        step = jax.jit(lambda a, b: f({}, a, b))
+        np.testing.assert_array_equal(step(True, ones), [2.0, 2.0, 2.0])
+        np.testing.assert_array_equal(step(False, ones), [0.0, 0.0, 0.0])

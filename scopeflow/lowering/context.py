@@ -88,6 +88,9 @@ class RunContext:
         self.op = None  # the Operation being executed
         self._values = values  # variable op -> current value (initialized ones only)
         self._feeds = feeds  # fed tensors (so missing_feed can tell the two apart)
+        # whether a cond of fed flags asks for them compiled in (lower.py _fed_flags_only):
+        # only a Session's build, which retraces with them; other traces keep a lax.cond
+        self.flags_static = False
         self._rng_data = rng_data  # traced uint64 [nonce, (counter, counter at run start) per op]
         self._nonce = nonce
         self._refs = {}

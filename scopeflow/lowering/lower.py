@@ -168,8 +168,8 @@ def _execute_one(ctx, op, env, rec, batched):
 def _run_op(ctx, op, env, rec):
     """Runs one op (a construct's Merge / Exit: its construct) on `env`."""
     cf = op._cf
-    if cf is not None and _cond_merge(op) and isinstance(env.get(cf[0].pred), _Tracer) and (
-            _fed_flags_only(op, cf[0].pred, ctx._feeds, env)):
+    if ctx.flags_static and cf is not None and _cond_merge(op) and isinstance(
+            env.get(cf[0].pred), _Tracer) and _fed_flags_only(op, cf[0].pred, ctx._feeds, env):
         # a predicate of fed booleans only (an `is_training` placeholder): compiled in, so
         # the run's program holds the taken branch alone (at most two programs a flag)
         raise _NeedStatic(op, [cf[0].pred])
@@ -1153,6 +1153,7 @@ def _body(program, var_in, var_vals, feed_vals, rng_data, info, static):
     ctx = RunContext({**dict(zip(var_in, var_vals)), **info["text"]}, frozenset(program.fed),
                      rng_data)
     ctx.container = info["container"]
+    ctx.flags_static = True  # (build_traced retraces with what _NeedStatic asks)
     ctx.grappler = getattr(program, "grappler", None)
     ctx.ta_serials = info["ta_serials"] = Serials()  # (the TensorArrays the run makes)
     ctx.stack_caps = program.stack_caps
