@@ -105,6 +105,7 @@ class RunContext:
         # > 0 while tracing a cond branch or loop body: a check failing on known values is
         # then recorded, not raised (the branch may not be taken, the body may not run)
         self.conditional = 0
+        self.taken_branch = 0  # in a cond branch known to be taken when traced (cf_run.py)
         # whether the cond branches around a loop run outside its cond's lax.cond are taken
         # (a traced bool, lowering/lower.py `_run_in_branch`): the loop iterates only there
         self.guard = None
@@ -275,7 +276,8 @@ class RunContext:
         step = np.uint64(step)
         if not self.loop_lengths:  # outside loops an op runs at most once a Session.run
             if self.replay or key in self.written or (
-                    op._ctx not in (None, self.inside) and not self.conditional):
+                    op._ctx not in (None, self.inside) and not self.conditional
+                    and not self.taken_branch):
                 # a cond branch's value that the lowering recomputes elsewhere (a gradient
                 # reads it, maybe in a later program of the run) is the same draw, and only
                 # the branch's own run counts

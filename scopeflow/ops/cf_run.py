@@ -108,11 +108,11 @@ def run_branches(ctx, pred, inputs, fns):
         taken = int(bool(np.asarray(pred)))
         # the taken branch runs as a branch (its random ops draw, as in a lax.cond), not as
         # a value recomputed outside it (RunContext._executions)
-        ctx.conditional += 1
+        ctx.taken_branch += 1
         try:
             outs = list(fns[taken](ctx, *inputs))
         finally:
-            ctx.conditional -= 1
+            ctx.taken_branch -= 1
         return outs + [np.int32(taken)]
     trial = [_call(ctx, f, inputs) for f in fns]
     # a TensorArray first written in one branch only gets its elements in the other too (an
