@@ -62,8 +62,9 @@ class _Uncacheable(Exception):
     pass
 
 
-def key(program, state, feeds, n_rng, options):
-    """The `.graph` file of this run signature, or None where it cannot be keyed."""
+def key(program, state, feeds, n_rng, options, memo=None):
+    """The `.graph` file of this run signature, or None where it cannot be keyed; `memo`: a
+    dict kept between the keys of one build (its ops are hashed once)."""
     folder = disk_cache.cache_dir()
     if folder is None or program.device is not None:
         return None
@@ -72,7 +73,7 @@ def key(program, state, feeds, n_rng, options):
     if remaining() is not None:  # a run with a deadline: its loops poll the host (cf_run)
         return None
     try:
-        parts = _parts(program, state, feeds, n_rng, options)
+        parts = _parts(program, state, feeds, n_rng, options, memo)
     except _Uncacheable:
         return None
     h = hashlib.sha256()
@@ -82,11 +83,10 @@ def key(program, state, feeds, n_rng, options):
     return os.path.join(folder, disk_cache.key_of([_FORMAT, h.digest()]) + ".graph")
 
 
-def _parts(program, state, feeds, n_rng, options):
+def _parts(program, state, feeds, n_rng, options, memo=None):
     from scopeflow.lowering.lower import x64
     h = _Hasher()
-    for op in program.order:
-        h.op(op)
+    h.h.update(_ops_digest(program, memo))
     for i in program.feed_pos:
         h.add(("feed", i, _fed(feeds[i])))
     for i in program.static_pos:
@@ -114,6 +114,27 @@ def _parts(program, state, feeds, n_rng, options):
     # (kernels fold constants with NumPy when traced)
     versions = repr((sys.version, np.__version__)).encode()
     return [h.digest(), repr(env).encode(), config, versions, _source_digest()]
+
+
+def _ops_digest(program, memo):
+    """The digest of `program`'s ops (its slice, constructs' sub-functions included), once per
+    `memo` (a dict: one build's, which makes the key again once its trace has compiled fed
+    values in; a BN net's step takes 0.2 s to hash)."""
+    if memo is not None and "ops" in memo:
+        if memo["ops"] is None:
+            raise _Uncacheable(memo["why"])
+        return memo["ops"]
+    h = _Hasher()
+    try:
+        for op in program.order:
+            h.op(op)
+    except _Uncacheable as e:
+        if memo is not None:
+            memo.update(ops=None, why=str(e))
+        raise
+    if memo is not None:
+        memo["ops"] = h.digest()
+    return h.digest()
 
 
 def _ours(rec):
@@ -177,6 +198,8 @@ class _Hasher:
         if t in _PLAIN_TYPES:
             return v
         if t is tuple or t is list:
+            if set(map(type, v)) <= _PLAIN_TYPES:  # (names: a construct's edges)
+                return (t.__name__, list(v))
             return (t.__name__, [self.canon(x) for x in v])
         if isinstance(v, np.ndarray):
             if v.dtype == object:
@@ -225,10 +248,10 @@ def _context(ctx):
 
 def _ref(v):
     """A construct record's field as plain values (tensors, ops and contexts by name)."""
-    if isinstance(v, Tensor):
-        return ("T",) + _tensor(v)
+    if isinstance(v, Tensor):  # (as text: a cond's edges list hundreds)
+        return "T:%s:%d" % _tensor(v)
     if isinstance(v, Operation):
-        return ("O", v._name)
+        return "O:" + v._name
     if isinstance(v, CFContext):
         return ("C",) + _context(v)
     if isinstance(v, (tuple, list)):

@@ -801,11 +801,12 @@ def build(program, state, feeds):
             return Entry(call, (), var_out, (), (), 0, (), rng_ops, new_state, draws=draws)
     options = ONCE_OPTIONS if once else run_options()
     n_rng = program.n_rng
-    path = graph_key.key(program, state, feeds, n_rng, options)
+    memo = {}  # (the ops' digest: the key is made again below)
+    path = graph_key.key(program, state, feeds, n_rng, options, memo)
     learnt = None if path is None else graph_key.learnt(path, program)
     if learnt:  # an earlier trace compiled these fed values in: kept under their values
         program.compile_in(learnt)
-        path = graph_key.key(program, state, feeds, n_rng, options)
+        path = graph_key.key(program, state, feeds, n_rng, options, memo)
     if path is not None:
         e = graph_key.load(path, program, state, feeds)
         if e is not None:
@@ -819,7 +820,7 @@ def build(program, state, feeds):
         # the trace compiled fed values in (a shape a fed value sets): a note says which, and
         # the run is kept under the key that holds their values
         graph_key.note_static(path, program.static_pos)
-        path = graph_key.key(program, state, feeds, n_rng, options)
+        path = graph_key.key(program, state, feeds, n_rng, options, memo)
     if path is not None:
         graph_key.store(path, program, e, found[-1] if found else None)
     return e

@@ -44,10 +44,11 @@ def _sub(owner, key, outputs, inputs, skip=()):
 
 
 def sub_order(owner, outputs, inputs, skip=()):
-    """The ops that sub-function `_sub(owner, key, outputs, inputs, skip)` runs, in order."""
+    """The ops that sub-function `_sub(owner, key, outputs, inputs, skip)` runs, in order.
+    (The construct's outside control edges stay: their ops are among those the slice stops
+    at, so it is the slice `_sub` makes with them detached, without editing the graph.)"""
     from scopeflow.lowering.slice import backward_slice
-    with _detached(owner):
-        return backward_slice(list(outputs), frozenset(inputs), _outside(owner, skip))
+    return backward_slice(list(outputs), frozenset(inputs), _outside(owner, skip))
 
 
 def _outside(owner, skip):
@@ -59,12 +60,18 @@ def _outside(owner, skip):
 @contextlib.contextmanager
 def _detached(owner):
     """The construct's outside control edges (`owner.edges`) out of the graph meanwhile."""
-    from scopeflow.ops.cf_context import attach, detach
-    edges = detach(getattr(owner, "edges", ()))
+    from scopeflow.ops.cf_context import detach
+    edges = getattr(owner, "edges", ())
+    # the lists as they were, restored in their order (a GraphDef lists control inputs so)
+    lists = {id(lst): lst for op, c in edges
+             for lst in (op._control_inputs, c._control_outputs) if type(lst) is list}
+    saved = [(lst, list(lst)) for lst in lists.values()]
+    detach(edges)
     try:
         yield
     finally:
-        attach(edges)
+        for now, was in saved:
+            now[:] = was
 
 
 def _call(ctx, fn, args, var_values=None):

@@ -309,3 +309,42 @@ def test_a_run_with_a_deadline_gets_no_key(tf, folder):
         assert graph_key.key(prog, {}, feeds, None, None) is None
     finally:
         stages.set_deadline(old)
+
+
+def test_a_build_that_compiles_a_fed_flag_in_hashes_its_ops_once(tf, folder, monkeypatch,
+                                                                   traces):
+    # the trace compiles the fed bool in (a tf.cond on it): the build makes its key again
+    # with the flag's value, from the ops' digest of its first key
+    x = tf.placeholder(tf.float32, [None, 3])
+    flag = tf.placeholder(tf.bool, [])
+    with tf.control_dependencies([tf.no_op(name="outside")]):
+        y = tf.cond(flag, lambda: x * 2.0, lambda: x - 1.0)
+    hashed = []
+    real = graph_key._Hasher.op
+    monkeypatch.setattr(graph_key._Hasher, "op", lambda h, op: hashed.append(op) or real(h, op))
+    feed = {x: np.ones((2, 3), np.float32), flag: True}
+    with tf.Session() as s:
+        want = s.run(y, feed)
+    assert traces and [op for op in hashed if op is y.op] == [y.op]
+    # kept under the key made again for the flag's value: a second process finds it
+    cache.clear()
+    del traces[:]
+    with tf.Session() as s:
+        np.testing.assert_array_equal(s.run(y, feed), want)
+        assert traces == []
+        np.testing.assert_array_equal(s.run(y, {**feed, flag: False}),
+                                      np.zeros((2, 3), np.float32))
+    assert len(traces) == 1  # (the other value: another key, traced once)
+
+
+def test_a_memo_keys_as_a_fresh_hash(tf, folder):
+    x = tf.placeholder(tf.float32, [None, 2])
+    with tf.control_dependencies([tf.no_op()]):
+        y = tf.cond(x[0, 0] > 0, lambda: x * 2.0, lambda: x)
+    prog = cache.program(tf.get_default_graph(), [y], [], [x])
+    memo = {}
+    for rows in (1, 4):
+        feeds = [np.ones((rows, 2), np.float32)]
+        got = graph_key.key(prog, {}, feeds, None, None, memo)
+        assert got == graph_key.key(prog, {}, feeds, None, None) is not None
+    assert graph_key.key(prog, {}, [np.ones((1, 2), np.float32)], None, None, memo) != got

@@ -4,6 +4,7 @@ bad value raises TF's error (class, node, message) instead of returning a number
 
 import textwrap
 
+import numpy as np
 import pytest
 from oracle import explain, run_here
 
@@ -152,3 +153,37 @@ def test_nested_constructs_under_controls_round_trip(oracle, tmp_path, maker):
     assert "ok" in build(path + NESTED_UNDER_CONTROLS)
     here, there = run_here(path + IMPORT_AND_RUN), oracle(path + IMPORT_AND_RUN)
     assert "ok" in there and here == there, explain(IMPORT_AND_RUN, here, there)
+
+
+def test_sub_order_is_the_detached_slice_and_leaves_the_graph_alone(tf):
+    # a gradient under control_dependencies: the branches' ops wait for outside updates
+    from scopeflow.lowering.slice import backward_slice
+    from scopeflow.ops import cf_run
+    x = tf.placeholder(tf.float32, [3])
+    flag = tf.placeholder(tf.bool, [])
+    v = tf.Variable(tf.ones([3]))
+    bump = tf.assign_add(v, tf.ones([3]))
+    y = tf.cond(flag, lambda: tf.sin(x * v), lambda: tf.square(x) + v)
+    with tf.control_dependencies([bump]):
+        g, = tf.gradients(tf.reduce_sum(y), [x])
+    graph = tf.get_default_graph()
+    specs = {op._cf[0] for op in graph.get_operations() if op._cf is not None}
+    branches = [b for s in specs if hasattr(s, "then_branch")
+                for b in (s.then_branch, s.else_branch)]
+    assert any(b.edges for b in branches)  # (the gradient cond's branches)
+    before = [(op, list(op._control_inputs), list(op._control_outputs))
+              for op in graph.get_operations()]
+    version = graph._version
+    for b in branches:
+        got = cf_run.sub_order(b, b.outputs, b.inputs)
+        with cf_run._detached(b):
+            want = backward_slice(list(b.outputs), frozenset(b.inputs), cf_run._outside(b, ()))
+        assert got == want and got
+        # neither edits the graph, not even the order of control inputs (a GraphDef's)
+        assert [(op, list(op._control_inputs), list(op._control_outputs))
+                for op, _, _ in before] == before
+    assert graph._version == version
+    with tf.Session() as s:
+        s.run(tf.global_variables_initializer())
+        np.testing.assert_allclose(s.run(g, {x: [1., 2., 3.], flag: True}),
+                                   2 * np.cos([2., 4., 6.]), rtol=1e-6)
