@@ -714,30 +714,16 @@ class Program:
         """Compiles in the fed values that `need.tensors` are computed from (a retrace);
         TF's error when one of them depends on something else (a variable, a random op)."""
         fed = {t: i for i, t in enumerate(self.fed)}
-        found, stack, seen, dynamic = set(self.static_pos), list(need.tensors), set(), False
-        while stack:
-            t = stack.pop()
-            if t in seen:
-                continue
-            seen.add(t)
-            op = t._op
-            if t in fed:
+        found, dynamic = set(self.static_pos), False
+        for t, kind in _value_sources(need.tensors, fed):
+            if kind == "fed":
                 found.add(fed[t])
-            elif op._type == "Const" or op._type in _SHAPE_OF:
-                continue  # (a shape is known when traced: not its input's values)
-            elif _cond_merge(op):  # a cond's value: its predicate's and its inputs' values
-                stack.extend(op._cf[0].inputs)
-            elif _cond_switch(op):  # a value entering a cond's branch (a nested cond's)
-                stack.extend(op._inputs)
-            elif op._type in _UNFOLDABLE:
+            elif kind == "loop":
                 if need.error is not None:  # (a loop's value decides the branch: it ran)
                     raise need.error
-                _per_iteration(need, op)
-            elif (not op._inputs or t._dtype._is_ref_dtype
-                  or getattr(REGISTRY.get(op._type), "stateful", True)):
-                dynamic = True  # a variable, a random or a host value: an earlier step
+                _per_iteration(need, t._op)
             else:
-                stack.extend(op._inputs)
+                dynamic = True  # a variable, a random or a host value: an earlier step
         if dynamic:
             raise NeedValues(need.tensors)
         if found == set(self.static_pos):
@@ -978,33 +964,49 @@ def _fed_flags_only(merge, pred, feeds, env, limit=256):
             if ctx.is_loop:
                 return False
             ctx = ctx.outer
-    stack, seen, flags = [pred], set(), 0
+    flags = 0
+    for t, kind in _value_sources([pred], feeds, limit):
+        v = env.get(t)
+        if (kind != "fed" or t._dtype.base_dtype is not _dt.bool
+                or getattr(v, "shape", None) != ()
+                or not isinstance(v, _Tracer)):  # (compiled in, yet the pred is traced)
+            return False
+        flags += 1
+    return flags > 0
+
+
+def _value_sources(tensors, fed, limit=None):
+    """Yields (tensor, kind) for each value that `tensors` are computed from, as far as a
+    value is known before the run: "fed" (in `fed`), "loop" (a loop op's: it changes per
+    iteration) or "state" (a variable, a random op, a host value: known only when run);
+    through pure ops, a tf.cond's Merge (its construct's inputs, the predicate among them)
+    and Switch (its input), ending at constants and shapes (known when traced). After more
+    than `limit` tensors it yields (None, "far") and stops. Each tensor once."""
+    stack, seen = list(tensors), set()
     while stack:
         t = stack.pop()
         if t in seen:
             continue
         seen.add(t)
-        if len(seen) > limit:
-            return False
+        if limit is not None and len(seen) > limit:
+            yield None, "far"
+            return
         op = t._op
-        if t in feeds:
-            v = env.get(t)
-            if (t._dtype.base_dtype is not _dt.bool or getattr(v, "shape", None) != ()
-                    or not isinstance(v, _Tracer)):  # (compiled in, yet the pred is traced)
-                return False
-            flags += 1
+        if t in fed:
+            yield t, "fed"
         elif op._type == "Const" or op._type in _SHAPE_OF:
-            continue
+            continue  # (a shape is known when traced: not its input's values)
         elif _cond_merge(op):
             stack.extend(op._cf[0].inputs)
-        elif _cond_switch(op):
+        elif _cond_switch(op):  # a value entering a cond's branch (a nested cond's)
             stack.extend(op._inputs)
-        elif (op._type in _UNFOLDABLE or not op._inputs or t._dtype._is_ref_dtype
+        elif op._type in _UNFOLDABLE:
+            yield t, "loop"
+        elif (not op._inputs or t._dtype._is_ref_dtype
               or getattr(REGISTRY.get(op._type), "stateful", True)):
-            return False
+            yield t, "state"
         else:
             stack.extend(op._inputs)
-    return flags > 0
 
 
 def _cond_merge(op):
