@@ -1,13 +1,16 @@
 """First-run time of a TF1 training script in a fresh process, with scopeflow's on-disk
 compilation cache empty (first process) and filled (second process), against TF.
 
-    python benchmarks/first_run.py [--model mlp|cnn|cnn_bn|lstm|gan]
+    python benchmarks/first_run.py [--model mlp|cnn|cnn_bn|lstm|gan|bn20|inception_v3]
     python benchmarks/first_run.py --model mlp --phases   # where an empty-cache first step goes
 
 Each measurement is a new Python process that builds the model of benchmarks/train.py and
 times its first `sess.run([train, loss], feed)` (wall clock, and the process's CPU time, which
 a loaded machine disturbs less): for scopeflow that is tracing + XLA compilation (or a
-disk-cache read), for TF graph optimization. `--phases` splits scopeflow's empty-cache first
+disk-cache read), for TF graph optimization. `bn20` is the 20-layer batch-norm CNN of
+udacity/deep-learning's batch-norm tutorial (tf.layers, `training=is_training` fed True, Adam),
+`inception_v3` slim's forward pass at batch 1 (is_training=False; "build" then holds its
+initializer's run). `--phases` splits scopeflow's empty-cache first
 step by JAX's own events (tracing to a jaxpr, with scopeflow's lowering of each op inside it;
 MLIR lowering; XLA's compile) and timers around the disk cache's keys and writes; "the run" is
 a second run of the same step, "rest" what is left (slicing, feeds, Session bookkeeping).
@@ -95,6 +98,10 @@ def build_runs(tf, model):
     """The runs of `model`'s training step as [(fetches, feed)]: benchmarks/train.py's model,
     or `gan` (the discriminator's step, then the generator's)."""
     import train
+    if model == "inception_v3":
+        return _inception_v3(tf)
+    if model == "bn20":
+        return _bn20(tf)
     if model != "gan":
         arrays = train.make_arrays(model)
         x, y, loss, step = train.build_tf1(tf, model, arrays)
@@ -128,6 +135,44 @@ def build_runs(tf, model):
     return [([d_step, d_loss], {x: xs, z: zs}), ([g_step, g_loss], {z: zs})]
 
 
+def _inception_v3(tf):
+    if tf.__name__.startswith("tensorflow"):
+        from tf_slim.nets import inception_v3
+    else:
+        from scopeflow.slim.nets import inception_v3
+    tf.set_random_seed(7)
+    x = tf.placeholder(tf.float32, [None, 299, 299, 3])
+    logits, _ = inception_v3.inception_v3(x, num_classes=1001, is_training=False)
+    return [(logits, {x: np.full((1, 299, 299, 3), 0.5, np.float32)})]
+
+
+def _bn20(tf):
+    """udacity/deep-learning batch-norm/Batch_Normalization_Solutions, its tf.layers version:
+    19 conv layers (3x3, 4-76 channels, stride 2 every third) with batch norm, a dense layer of
+    100 with batch norm, 10 logits, sigmoid cross-entropy, Adam under UPDATE_OPS."""
+    tf.set_random_seed(1)
+    rng = np.random.RandomState(0)
+    x = tf.placeholder(tf.float32, [None, 28, 28, 1])
+    y = tf.placeholder(tf.float32, [None, 10])
+    training = tf.placeholder(tf.bool)
+    layer = x
+    for depth in range(1, 20):
+        layer = tf.layers.conv2d(layer, depth * 4, 3, 2 if depth % 3 == 0 else 1, "same",
+                                 use_bias=False)
+        layer = tf.nn.relu(tf.layers.batch_normalization(layer, training=training))
+    shape = layer.get_shape().as_list()
+    layer = tf.reshape(layer, [-1, shape[1] * shape[2] * shape[3]])
+    layer = tf.layers.dense(layer, 100, use_bias=False)
+    layer = tf.nn.relu(tf.layers.batch_normalization(layer, training=training))
+    logits = tf.layers.dense(layer, 10)
+    loss = tf.reduce_mean(tf.nn.sigmoid_cross_entropy_with_logits(logits=logits, labels=y))
+    with tf.control_dependencies(tf.get_collection(tf.GraphKeys.UPDATE_OPS)):
+        step = tf.train.AdamOptimizer(0.002).minimize(loss)
+    xs = rng.rand(64, 28, 28, 1).astype(np.float32)
+    ys = np.eye(10, dtype=np.float32)[rng.randint(0, 10, 64)]
+    return [([step, loss], {x: xs, y: ys, training: True})]
+
+
 def _phases(model, env):
     out = subprocess.run([sys.executable, "-c", _PHASES % {"here": HERE}, model],
                          capture_output=True, text=True, env=env, check=True)
@@ -153,7 +198,7 @@ def main():
     args = ap.parse_args()
     tf_python = os.environ.get("SCOPEFLOW_TF_PYTHON", os.path.join(ROOT, ".venv-tf/bin/python"))
     env = dict(os.environ, SCOPEFLOW_CACHE_DIR=tempfile.mkdtemp(), SCOPEFLOW_QUIET="1",
-               PYTHONPATH=ROOT)
+               PYTHONPATH=ROOT, TF_USE_LEGACY_KERAS="1")  # (TF's tf.layers in graphs)
     if args.phases:
         return _phases(args.model, env)
     rows = [("scopeflow, empty cache", _one(sys.executable, "scopeflow", args.model, env)),
