@@ -32,7 +32,7 @@ stats = {"disk_hits": 0, "disk_writes": 0, "alias_hits": 0, "graph_hits": 0}
 
 _MIN_SECONDS = 0.05
 _MAX_BYTES = 1 << 30
-_FORMAT = b"scopeflow-xla-1"
+_FORMAT = b"scopeflow-xla-2"  # 2: keys hold the arguments a program reads (_kept)
 _lock = threading.Lock()
 _pruned = [False]
 
@@ -312,10 +312,20 @@ def _key(lowered, options=None, extra=b"", text=None):
     # included in full
     body = (text if text is not None else lowered.as_text(debug_info=False)).encode()
     # the argument types too: jit drops unused arguments from the text, but the executable
-    # still checks them (a fed value whose shape the program never reads)
-    args = repr(getattr(lowered, "in_avals", None)).encode()
+    # still checks them (a fed value whose shape the program never reads); and which ones it
+    # kept: two programs alike but for which of three [3] variables they read (one whose
+    # batch norm folded to a constant but its beta) have the same text and types, and the
+    # second one ran the first's executable on another variable
+    args = repr((getattr(lowered, "in_avals", None), _kept(lowered))).encode()
     return key_of([repr(sorted((options or {}).items())).encode(), args, body]
                    + ([extra] if extra else []))
+
+
+def _kept(lowered):
+    """The indices of the arguments that `lowered` reads (jit's kept_var_idx); raises where
+    JAX no longer tells them (then the program is not cached: _lookup)."""
+    kept = lowered._lowering.compile_args["kept_var_idx"]
+    return sorted(kept)
 
 
 def key_of(parts):

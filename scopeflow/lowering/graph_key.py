@@ -48,7 +48,7 @@ from scopeflow.ops.registry import REGISTRY
 from scopeflow.ops.ta_state import Serials, TAMeta, TAState
 from scopeflow.ops.tensor_array_ops import ELEMENT_SHAPES
 
-_FORMAT = b"scopeflow-graph-2"
+_FORMAT = b"scopeflow-graph-3"  # 3: programs of scopeflow-xla-2
 # environment switches that cannot change a traced program
 _HARMLESS_ENV = frozenset(("SCOPEFLOW_CACHE_DIR", "SCOPEFLOW_QUIET", "SCOPEFLOW_COMPILE_CACHE",
                            "SCOPEFLOW_COMPILE_CACHE_SIZE", "SCOPEFLOW_TF_PYTHON",

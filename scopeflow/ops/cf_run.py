@@ -62,7 +62,7 @@ def _detached(owner):
     """The construct's outside control edges (`owner.edges`) out of the graph meanwhile."""
     from scopeflow.ops.cf_context import detach
     edges = getattr(owner, "edges", ())
-    # the lists as they were, restored in their order (a GraphDef lists control inputs so)
+    # the lists as they were, restored in their order (`op.control_inputs` keeps TF's order)
     lists = {id(lst): lst for op, c in edges
              for lst in (op._control_inputs, c._control_outputs) if type(lst) is list}
     saved = [(lst, list(lst)) for lst in lists.values()]

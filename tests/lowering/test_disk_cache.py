@@ -360,3 +360,30 @@ def test_a_long_compile_says_so_unless_quieted(monkeypatch, capsys, env, says):
     disk_cache._compile(low, "the run of y:0", None, None)
     err = capsys.readouterr().err
     assert ("scopeflow: compiling the run of y:0 took" in err) == says
+
+
+def test_programs_alike_but_for_which_argument_they_read_keep_their_own(tf, folder):
+    # jit drops the arguments a program does not read from its text: `v0 + 1` over three
+    # [3] variables, the other two read only by a fetched group, lowers to one text and one
+    # set of argument types, whether v0 is the first argument or the last (tf-slim's
+    # batch_norm folded to its beta once read another variable through an earlier graph's
+    # program)
+    def run(controlled):
+        with tf.Graph().as_default():
+            vs = [tf.Variable(np.full(3, 10.0 * i, np.float32), name="v%d" % i)
+                  for i in range(3)]
+            reads = tf.group(*[tf.identity(v) for v in vs[1:]])
+            with tf.control_dependencies([reads] if controlled else []):
+                y = tf.identity(1.0 + vs[0])  # (v0 is read last when controlled)
+            with tf.Session() as s:
+                s.run(tf.global_variables_initializer())
+                return s.run(y) if controlled else s.run([y, reads])[0]
+
+    texts = []
+    real = disk_cache._key
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(disk_cache, "_key", lambda low, *a, **k: texts.append(
+            (low.as_text(debug_info=False), repr(low.in_avals))) or real(low, *a, **k))
+        got = [run(False).tolist(), run(True).tolist()]
+    assert got == [[1.0] * 3] * 2
+    assert len(texts) == 2 and texts[0] == texts[1]  # (the case: texts and types alike)
