@@ -248,18 +248,15 @@ def _context(ctx):
 
 def _ref(v):
     """A construct record's field as plain values (tensors, ops and contexts by name)."""
-    t = type(v)
-    if t is Operation:
+    if isinstance(v, Operation):  # (as text: a cond's edges list hundreds)
         return "O:" + v._name
-    if t is tuple or t is list or isinstance(v, (tuple, list)):
+    if isinstance(v, (tuple, list)):
         refs = [_ref(x) for x in v]
         if set(map(type, refs)) <= {str}:  # one text (names hold no \x1f): hashed at once
-            return "%s(%s)" % (t.__name__, "\x1f".join(refs))
-        return (t.__name__, refs)
-    if isinstance(v, Tensor):  # (as text: a cond's edges list hundreds)
+            return "%s(%s)" % (type(v).__name__, "\x1f".join(refs))
+        return (type(v).__name__, refs)
+    if isinstance(v, Tensor):
         return "T:%s:%d" % _tensor(v)
-    if isinstance(v, Operation):
-        return "O:" + v._name
     if isinstance(v, CFContext):
         return ("C",) + _context(v)
     if dataclasses.is_dataclass(v) and not isinstance(v, type):  # a cond's Branch

@@ -435,6 +435,3 @@ def detach(edges):
     return removed
 
 
-def attach(edges):
-    for op, c in edges:
-        add_control(op, c)
