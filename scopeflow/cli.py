@@ -396,4 +396,8 @@ _COMMANDS = {"run": _run, "graph": _graph, "explain": _explain, "ckpt": _ckpt, "
 def main(argv=None):
     """Entry point of the `scopeflow` command; returns the exit status."""
     args = _parser().parse_args(argv)
+    # the process is scopeflow's: XLA:CPU's run buffers are kept for the next run instead of
+    # being unmapped and faulted in again (lowering/host_memory.py; SCOPEFLOW_KEEP_MEMORY=0)
+    from scopeflow.lowering import host_memory
+    host_memory.from_environment(default=True)
     return _COMMANDS[args.command](args)

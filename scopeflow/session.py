@@ -21,7 +21,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import Graph
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
 from scopeflow.indexed_slices import IndexedSlices
-from scopeflow.lowering import ahead, cache, devices, entries, padding
+from scopeflow.lowering import ahead, cache, devices, entries, host_memory, padding
 from scopeflow.lowering.context import RNG_DTYPE, run_error
 from scopeflow.lowering.host import packed_outputs
 from scopeflow.lowering.lower import Program, x64
@@ -140,6 +140,7 @@ class BaseSession:
                             % type(config).__name__)
         self._config = config
         self._timeout_ms = config.operation_timeout_in_ms
+        host_memory.from_environment(default=False)  # SCOPEFLOW_KEEP_MEMORY=1 opts in
         self._closed = False
         self._lock = threading.Lock()
         self._state = {}  # VariableV2 op -> device array

@@ -230,3 +230,21 @@ def test_ckpt_lists_a_tf_checkpoint(oracle, tmp_path):
     assert code == 0, err
     assert [line.split(None, 1) for line in out.splitlines()] == [
         [name, str(shape)] for name, shape in there["ok"]]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's mallopt")
+def test_run_keeps_freed_memory_for_the_next_run_unless_switched_off(tmp_path, monkeypatch):
+    from scopeflow.lowering import host_memory
+    if host_memory._glibc() is None:
+        pytest.skip("not glibc")
+    from retained_memory import SCRIPT, retained
+    script = tmp_path / "alloc.py"
+    script.write_text(SCRIPT.format(setup=""))
+    monkeypatch.delenv(host_memory.ENV, raising=False)
+    code, out, err = _scopeflow("run", str(script))
+    assert code == 0, err
+    assert retained(out) >= 60  # (the freed 64 MiB stays for the next run)
+    monkeypatch.setenv(host_memory.ENV, "0")
+    code, out, err = _scopeflow("run", str(script))
+    assert code == 0, err
+    assert retained(out) < 16  # (glibc's default: the block is unmapped)

@@ -52,6 +52,7 @@ _FORMAT = b"scopeflow-graph-3"  # 3: programs of scopeflow-xla-2
 # environment switches that cannot change a traced program
 _HARMLESS_ENV = frozenset(("SCOPEFLOW_CACHE_DIR", "SCOPEFLOW_QUIET", "SCOPEFLOW_COMPILE_CACHE",
                            "SCOPEFLOW_COMPILE_CACHE_SIZE", "SCOPEFLOW_TF_PYTHON",
+                           "SCOPEFLOW_KEEP_MEMORY",
                            "TF_CPP_MIN_LOG_LEVEL"))
 _PLAIN = (type(None), bool, int, float, str, bytes)
 _PLAIN_TYPES = frozenset(_PLAIN)
