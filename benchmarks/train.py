@@ -14,11 +14,13 @@ all with sparse softmax cross-entropy. Weights and data are drawn with NumPy and
 worker in one .npz file; each framework runs in its own process (TensorFlow from
 $SCOPEFLOW_TF_PYTHON, .venv-tf/bin/python or /tmp/tf/bin/python). A training step is
 `sess.run([train, loss], feed)` with the batch fed from NumPy (the JAX step gets the same
-arrays). The first step is timed apart as compile time; then `repeats` timings of `steps` steps
-each, in `rounds` passes over the workers (interleaved, so load on the machine hits every
-framework alike); the table gives the median. The loss of step 10 must agree with TensorFlow's
-to 1e-4 (`cnn_bn`: 1e-3, and its JAX step draws its own dropout masks with `jax.random`, so only
-scopeflow's loss is checked).
+arrays). scopeflow runs twice: imported into a Python process (`scopeflow`) and through the
+command `scopeflow run` (`scopeflow run`), whose process keeps freed memory for the next step
+(scopeflow/lowering/host_memory.py). The first step is timed apart as compile time; then
+`repeats` timings of `steps` steps each, in `rounds` passes over the workers (interleaved, so
+load on the machine hits every framework alike); the table gives the median. The loss of
+step 10 must agree with TensorFlow's to 1e-4 (`cnn_bn`: 1e-3, and its JAX step draws its own
+dropout masks with `jax.random`, so only scopeflow's losses are checked).
 
 `--pin` runs every worker on one core (`taskset -c 0`, one intra-op thread in TF, single-threaded
 Eigen in XLA) and times steps by process CPU time: the work per step, robust to other load on a
@@ -356,8 +358,11 @@ def tf_python():
 
 def _spawn(framework, model, data, args):
     py = tf_python() if framework == "tensorflow" else sys.executable
-    cmd = [py, os.path.abspath(__file__), "--worker", framework, "--model", model, "--data", data,
-           "--steps", str(args.steps), "--repeats", str(args.repeats)]
+    # `scopeflow run`: the scopeflow worker as the command runs a script (its process keeps
+    # freed memory for the next run: scopeflow/lowering/host_memory.py)
+    launch = [py, "-m", "scopeflow", "run"] if framework == "scopeflow run" else [py]
+    cmd = launch + [os.path.abspath(__file__), "--worker", framework.split()[0], "--model", model,
+                    "--data", data, "--steps", str(args.steps), "--repeats", str(args.repeats)]
     env = dict(os.environ)
     if args.pin:
         cmd = ["taskset", "-c", "0"] + cmd + ["--pin"]
@@ -370,7 +375,7 @@ def _spawn(framework, model, data, args):
 
 def measure(model, args):
     """{framework: merged result} over `rounds` interleaved passes."""
-    frameworks = ["scopeflow", "jax"] + (["tensorflow"] if tf_python() else [])
+    frameworks = ["scopeflow", "scopeflow run", "jax"] + (["tensorflow"] if tf_python() else [])
     with tempfile.TemporaryDirectory() as d:
         data = os.path.join(d, "%s.npz" % model)
         np.savez(data, **make_arrays(model))
