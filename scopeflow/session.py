@@ -77,16 +77,17 @@ class _Plan:
 
     __slots__ = (
         "build",
+        "compile_s",
         "connect",
         "direct",
         "entry",
         "extended",
         "feeds",
         "fetches",
+        "guess",
         "ops",
         "prog",
         "quantized",
-        "runs",
         "single",
         "sources",
         "tensors",
@@ -117,7 +118,8 @@ class _Plan:
         # read and replaced whole, so threads sharing the plan never mix two signatures
         self.prog = (-1, None)  # (graph version, Program)
         self.entry = (None, -1, None)  # (feed shapes, state version, Entry)
-        self.runs = 0  # runs of that entry, counted to 2
+        self.guess = None  # ahead.LastBatch of that entry, while it may tell one
+        self.compile_s = 0.0  # the longest its entries took to compile (or read back)
         self.extended = None  # (extra tensors, this plan with them fetched too)
         self.connect = ()  # (placeholder, tensor) pairs: Session._run_connected
 
@@ -410,26 +412,32 @@ class BaseSession:
             state_version = self._state_version
             sig = prog.state_sig(self._state)
             sig = sig + ("deadline",) if timed else sig
+            start = ahead._clock()
             entry = self._entry(prog, feeds, sig)
             if type(entry) is padding.Padded:  # a smaller batch in a larger batch's program
                 values = self._run_padded(prog, feeds, sig, entry)
                 if values is not None:
                     return values
                 entry = cache.entry(prog, self._state, feeds, sig)
+            plan.compile_s = max(plan.compile_s, ahead._clock() - start)
             plan.entry = (shapes, state_version, entry)
-            plan.runs = 0
-        if plan.runs < 2:  # the second run of a signature: the loop's last batch comes?
-            plan.runs += 1
-            if plan.runs == 2 and feeds and not padding.pads(prog) and not (
-                    prog.__dict__.get("_entries")):
-                coming = ahead.sliced(prog, feeds)
-                if coming is not None:
-                    ahead.compile_ahead(self, prog, feeds, coming)
+            # a feed_dict loop over row slices: its shorter last batch to come (ahead.py)
+            plan.guess = ahead.LastBatch() if feeds and not prog.__dict__.get(
+                "_entries") else None
         runner = entry.runner
         if runner is None:
             runner = entry.runner = _runner(entry)
         with x64():
-            return runner(self, feeds)
+            values = runner(self, feeds)
+        guess = plan.guess
+        if guess is not None:
+            pads = padding.pads(prog)  # (then its last batch runs padded)
+            coming = None if pads else guess.ended(prog, feeds, plan.compile_s)
+            if coming is not None:
+                ahead.compile_ahead(self, prog, feeds, coming)
+            if pads or guess.done:
+                plan.guess = None
+        return values
 
     def _entry(self, prog, feeds, sig):
         """The compiled Entry of `prog` for `feeds`, or padding.plan's tuple where a program

@@ -10,6 +10,12 @@ The values are those of compiling at that run (the same program, the same compil
 Keras' `fit` over arrays announces its last, smaller batch the same way (`Session.
 _compile_ahead`), after its first step.
 
+A feed_dict loop over row slices of one array (`X[i:i + B]`) only hints at its last batch: it
+may stop before it, or never come to it (TF's MNIST `next_batch` returns whole batches, joining
+an epoch's end to the next one's start). So `LastBatch` waits until the loop is near that batch
+by its pace (two runs apart) and the step's own compile time: a short loop compiles at once, a
+loop of hundreds of batches that stops early compiles nothing it does not need.
+
 >>> import numpy as np
 >>> import scopeflow as tf
 >>> ds = tf.data.Dataset.from_tensor_slices(np.arange(5.0)).batch(2)
@@ -21,7 +27,9 @@ _compile_ahead`), after its first step.
 
 import atexit
 import contextlib
+import math
 import threading
+import time
 
 import numpy as np
 
@@ -40,11 +48,11 @@ def announced(op, known):
 
 
 def sliced(prog, feeds):
-    """(fed tensors, shapes) of a shorter last batch to come, where this run's batches are
-    consecutive row slices of larger arrays (a feed_dict loop's `X[i:i + B]`, seen at i = B or
-    later: from N rows, the last run gets N % B), else None. Its program is compiled on a
-    thread while the full batches run, as for an iterator's announced shapes."""
-    outs, shapes, tail = [], [], None
+    """(fed tensors, shapes, whole batches between) of a shorter last batch to come, where this
+    run's batches are consecutive row slices of larger arrays (a feed_dict loop's `X[i:i + B]`,
+    seen at i = B or later: from N rows, the last run gets N % B), else None. Its program is
+    compiled on a thread while the full batches run, as for an iterator's announced shapes."""
+    outs, shapes, tail, after = [], [], None, None
     for i in prog.feed_pos:
         t, a = prog.fed[i], feeds[i]
         dims = t.shape._dims
@@ -61,7 +69,65 @@ def sliced(prog, feeds):
         tail = left
         outs.append(t)
         shapes.append((left,) + a.shape[1:])
-    return (outs, shapes) if outs else None
+        whole = (total - start - left) // n - 1
+        after = whole if after is None else min(after, whole)
+    return (outs, shapes, after) if outs else None
+
+
+_clock = time.perf_counter
+_FLOOR = 1.0  # s: the least compile assumed (the step read back from the disk cache is quick,
+#               but its last batch's program may not be there)
+_MARGIN = 2.0  # the compile shares the cores with the loop's runs meanwhile
+
+
+def wait(after, pace, compile_s):
+    """Runs to wait before compiling a last batch that comes after `after` whole batches, at
+    `pace` seconds a run, for a step whose compile took `compile_s` seconds: 0 when the loop
+    is that near its end already.
+
+    >>> wait(8, 0.125, 0.2), wait(400, 0.125, 3.0), wait(400, 0.0, 3.0)
+    (0, 352, 0)
+    """
+    lead = _MARGIN * max(compile_s, _FLOOR)
+    if pace <= 0 or after * pace <= lead:
+        return 0
+    return after - math.floor(lead / pace)
+
+
+class LastBatch:
+    """When a feed_dict loop over row slices gets its shorter last batch compiled ahead: told
+    the end of each run of one signature (`ended`), it decides at the second run, from the
+    whole batches still to come and the time between the first two runs' ends, to compile
+    now or after so many runs; it gives up where that run is no slice of such a loop."""
+
+    __slots__ = ("runs", "t", "at", "done")
+
+    def __init__(self):
+        self.runs = 0
+        self.t = 0.0  # when the first run ended
+        self.at = None  # the run after which to compile, once decided
+        self.done = False
+
+    def ended(self, prog, feeds, compile_s):
+        """At the end of a run of the signature: `sliced`'s (tensors, shapes) to compile for
+        now, else None."""
+        self.runs += 1
+        if self.runs == 1:
+            self.t = _clock()
+            return None
+        if self.at is not None and self.runs < self.at:
+            return None
+        found = sliced(prog, feeds)
+        if found is None:
+            self.done = True
+            return None
+        if self.at is None:
+            n = wait(found[2], _clock() - self.t, compile_s)
+            if n:
+                self.at = self.runs + n
+                return None
+        self.done = True
+        return found[:2]
 
 
 def _slice_of(a):

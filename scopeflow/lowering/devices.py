@@ -37,7 +37,9 @@ class DevicePlan:
         self.whole = whole  # the run's Program (its rows, its feed positions)
         self.compiled = set()  # (feed signature, state signature) its pieces ran or compiled
         self.writes = self.checks = False  # some piece writes variables / checks values
-        self.last = (None, 0)  # the last run's feed signature, how many runs in a row had it
+        # the last run's feed signature, its runs in a row's ahead.LastBatch
+        self.last = (None, None)
+        self.compile_s = 0.0  # the longest a run that compiled took
 
     def key(self, feeds, state):
         return (tuple([(np.shape(a), getattr(a, "dtype", None)) for a in feeds]),
@@ -175,6 +177,7 @@ def run_batch(sess, dplan, feeds, verify, part):
     start = padding.timer()
     values = run(sess, dplan, feeds, verify, part)
     if new:
+        dplan.compile_s = max(dplan.compile_s, padding.timer() - start)
         dplan.compiled.add(key)
         if dplan.writes:
             padding.never(whole)
@@ -182,12 +185,17 @@ def run_batch(sess, dplan, feeds, verify, part):
             padding.compiled(whole, feeds, key[1], padding.timer() - start)
     if dplan.checks:
         padding.checked(whole)
-    last, n = dplan.last
-    dplan.last = (key[0], n + 1 if last == key[0] else 1)
-    if dplan.last[1] == 2 and feeds and not padding.pads(whole):
-        coming = ahead.sliced(whole, feeds)
-        if coming is not None:
-            ahead.compile_pieces(sess, dplan, feeds, coming)
+    last, guess = dplan.last
+    if last != key[0]:
+        guess = ahead.LastBatch() if feeds else None
+        dplan.last = (key[0], guess)
+    if guess is not None and not guess.done:
+        if padding.pads(whole):  # (its last batch runs padded)
+            guess.done = True
+        else:
+            coming = guess.ended(whole, feeds, dplan.compile_s)
+            if coming is not None:
+                ahead.compile_pieces(sess, dplan, feeds, coming)
     return values
 
 

@@ -1,6 +1,8 @@
 """A step fed by an iterator is compiled ahead for the iterator's last, partial batch."""
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 import scopeflow.compat.v1 as tf
 from scopeflow.lowering import ahead, cache
@@ -101,8 +103,63 @@ def test_slices_that_do_not_walk_the_array_compile_nothing_ahead():
         sess.run(step, {x: X[4:8]})
         assert ("compile ahead",) not in sess._resources
     assert ahead.sliced(_FakeProg(), [X[2:5]]) is None  # row 2 is no step of 3 from row 0
-    assert ahead.sliced(_FakeProg(), [X[3:6]])[1] == [(1, 3)]  # 3, 6, then 9: one row left
+    assert ahead.sliced(_FakeProg(), [X[3:6]])[1:] == ([(1, 3)], 1)  # 3, 6, then 9: one row
+    assert ahead.sliced(_FakeProg(), [X[:9][3:6]])[1:] == ([(1, 3)], 1)  # of a view: the same
     assert ahead.sliced(_FakeProg(), [X[3:6, :2]]) is None  # columns cut: not whole rows
+
+
+def _paced(monkeypatch, seconds):
+    """A clock that moves `seconds` at each reading: the loop's pace and the step's compile
+    time are then those seconds (the Session reads the clock before and after the compile, and
+    at the ends of the first two runs)."""
+    now = [0.0]
+
+    def clock():
+        now[0] += seconds
+        return now[0]
+
+    monkeypatch.setattr(ahead, "_clock", clock)
+
+
+def test_a_long_loop_compiles_its_last_batch_when_it_is_near(monkeypatch):
+    """41 rows in 4s: ten whole batches, then one row. At a second a run and a second's
+    compile, the compile starts 2 runs (the margin: it shares the cores) before the short one,
+    after the eighth run, and is ready for the eleventh; the values are the same."""
+    X = np.linspace(0, 1, 123, dtype=np.float32).reshape(41, 3)
+    plain, _ = _loop(*_training(4), X, 4)
+    _paced(monkeypatch, 1.0)
+    out, made = _loop(*_training(5), X, 4)
+    assert made == [1] + [0] * 6 + [1, 0, 0, 0]
+    assert [v[1] for v in out] == [v[1] for v in plain]
+
+
+def test_a_next_batch_loop_that_stops_early_compiles_nothing_ahead(monkeypatch):
+    """TF's MNIST `next_batch` hands out slices of a shuffled copy of its arrays and never a
+    short batch. A loop of 20 batches of 8 from 1001 rows stops 105 batches before the row
+    that would be one: nothing is compiled for it, at 0.1 s a run."""
+    X = np.linspace(0, 1, 3003, dtype=np.float32).reshape(1001, 3)
+    x, step = _training(6)
+    _paced(monkeypatch, 0.1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        before = cache.stats["compiles"]
+        for i in range(0, 160, 8):
+            sess.run(step, {x: X[i:i + 8]})
+        assert cache.stats["compiles"] - before == 1
+        assert ("compile ahead",) not in sess._resources
+
+
+@given(after=st.integers(0, 10 ** 5), pace=st.floats(0.0, 100.0),
+       compile_s=st.floats(0.0, 100.0))
+def test_the_wait_leaves_the_margin_of_the_compile_before_the_short_batch(after, pace,
+                                                                           compile_s):
+    n = ahead.wait(after, pace, compile_s)
+    lead = ahead._MARGIN * max(compile_s, ahead._FLOOR)
+    assert 0 <= n <= after
+    if n:  # the runs left after the wait take the compile's time, and one run fewer would not
+        assert (after - n) * pace <= lead < (after - n + 1) * pace
+    else:
+        assert pace == 0 or after * pace <= lead
 
 
 class _FakeProg:
