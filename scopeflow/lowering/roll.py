@@ -13,12 +13,20 @@ values stacked:
              same for every k (closed over) or one per k (stacked xs); values used after the
              run leave as stacked ys.
 
+Blocks may differ in integer scalar literals: `static_rnn(..., sequence_length=...)` compares
+each step's own time index with the lengths (`time >= max_len`, in its `tf.cond`s' predicates and
+branches). Such a literal that changes from block to block is one more stacked xs (a value per
+block), also inside the branches of a `cond` (evaluated with the per-block values in place of
+the template's); anywhere else blocks must have equal literals.
+
 The scan runs the same primitives on the same values, block after block. A jaxpr with no such
 run (or one that does not fit the pattern exactly) is evaluated as it is.
 """
 
 import collections
+import functools
 import os
+import re
 
 import jax
 import jax.numpy as jnp
@@ -37,8 +45,8 @@ _MULTIPLES = 4  # a block may hold up to this many copies of the most frequent d
 class Region:
     """`count` blocks of `length` equations from `start` and how they connect (see module)."""
 
-    __slots__ = ("carry_in", "carry_init", "carry_out", "consts", "count", "length", "start",
-                 "xs", "ys")
+    __slots__ = ("carry_in", "carry_init", "carry_out", "consts", "count", "length", "lits",
+                 "start", "xs", "ys")
 
     def __init__(self, start, length, count):
         self.start, self.length, self.count = start, length, count
@@ -48,6 +56,7 @@ class Region:
         self.consts = []  # vars made before the run, read by every block
         self.xs = []  # (template var, [var of block k for each k])
         self.ys = []  # (offset, output index): values some block's copy of is used after
+        self.lits = {}  # offset -> [per block: its equation's literals (`_literals`)]
 
     @property
     def end(self):
@@ -120,7 +129,7 @@ def _signatures(eqns):
     out = []
     for e in eqns:
         key = (e.primitive, _params_key(e.params),
-               tuple(("lit", _literal_key(v.val)) if isinstance(v, Literal) else v.aval
+               tuple(("lit", _literal_sig(v.val)) if isinstance(v, Literal) else v.aval
                      for v in e.invars),
                tuple(v.aval for v in e.outvars), bool(e.effects))
         out.append(ids.setdefault(key, len(ids)))
@@ -135,6 +144,9 @@ def _params_key(params):
     for k, v in sorted(params.items()):
         if isinstance(v, (ClosedJaxpr, Jaxpr)):
             v = _jaxpr_key(v)  # (each traced call makes its own: equal by text)
+        elif isinstance(v, tuple) and v and all(isinstance(j, (ClosedJaxpr, Jaxpr))
+                                                for j in v):
+            v = tuple(_jaxpr_key(j) for j in v)  # a cond's branches
         elif k in _JVP_RULES:
             # a custom_jvp call's derivative rule (a kernel's, e.g. ops/eigen_tanh.py): a new
             # wrapper per call; the run is evaluated, never differentiated, after rolling, so
@@ -149,17 +161,59 @@ def _params_key(params):
     return tuple(items)
 
 
+# an integer scalar literal as a jaxpr prints it ("5:i32[]"), its value masked in keys
+_INT_LITERAL = re.compile(r"(?<![\w.-])-?\d+(:[iu]\d+\[\])")
+
+
 def _jaxpr_key(j):
     if isinstance(j, Jaxpr):
-        return "jaxpr", str(j)
+        return "jaxpr", _INT_LITERAL.sub(r"#\1", str(j))
     consts = tuple(id(c) if isinstance(c, jax.core.Tracer) else _literal_key(c)
                    for c in j.consts)
-    return "closed", str(j.jaxpr), consts
+    return "closed", _INT_LITERAL.sub(r"#\1", str(j.jaxpr)), consts
 
 
 def _literal_key(val):
     a = np.asarray(val)
     return type(val).__name__, a.dtype.str, a.shape, a.tobytes()
+
+
+def _int_literal(v):
+    """Whether `v` is an integer scalar literal (a block's own one may differ: the module)."""
+    if not isinstance(v, Literal):
+        return False
+    a = np.asarray(v.val)
+    return a.ndim == 0 and a.dtype.kind in "iu"
+
+
+def _literal_sig(val):
+    a = np.asarray(val)
+    if a.ndim == 0 and a.dtype.kind in "iu":
+        return "int", a.dtype.str
+    return _literal_key(val)
+
+
+def _nested(params):
+    """The jaxprs in an equation's parameters, in order."""
+    out = []
+    for k in sorted(params):
+        v = params[k]
+        for j in (v if isinstance(v, tuple) else (v,)):
+            if isinstance(j, (ClosedJaxpr, Jaxpr)):
+                out.append(j.jaxpr if isinstance(j, ClosedJaxpr) else j)
+    return out
+
+
+def _literals(eqn, inside_cond=True):
+    """The integer scalar literals of `eqn`, its operands' then those of the jaxprs in its
+    parameters (recursively): [(value, whether a block's own value can be put in its place)]:
+    operands, and literals inside the branches of conds (of conds...)."""
+    out = [(np.asarray(v.val), inside_cond) for v in eqn.invars if _int_literal(v)]
+    into = inside_cond and eqn.primitive is lax.cond_p
+    for j in _nested(eqn.params):
+        for e in j.eqns:
+            out += _literals(e, into)
+    return out
 
 
 def _positions(eqns):
@@ -249,8 +303,30 @@ def _connect(jaxpr, pos, start, length, count):
             return None
     if not _roles(eqns, region, carries, outer):
         return None
+    for p in range(length):
+        if not _block_literals(eqns, region, p):
+            return None
     region.ys = _ys(jaxpr, region, pos)
     return region
+
+
+def _block_literals(eqns, region, p):
+    """Notes in `region.lits` the literals of the equation at offset `p` where blocks differ in
+    them; False where they differ in one no block's value can replace."""
+    blocks = [_literals(eqns[region.start + k * region.length + p])
+              for k in range(region.count)]
+    if not blocks[0]:
+        return True
+    differ = False
+    for i, (value, free) in enumerate(blocks[0]):
+        if any(b[i][0].dtype != value.dtype or not np.array_equal(b[i][0], value)
+               for b in blocks[1:]):
+            if not free:
+                return False
+            differ = True
+    if differ:
+        region.lits[p] = [[v for v, _ in b] for b in blocks]
+    return True
 
 
 def _classify(refs, carries, outer):
@@ -323,17 +399,26 @@ def _eval_region(eqns, region, env, used):
     ys_at = [template[off].outvars[r] for off, r in region.ys]
     consts = {v: env[v] for v in region.consts}
 
+    lit_at = sorted(region.lits)
+    # per literal position of each such equation: its values, one per block, in its dtype
+    lit_xs = [[np.stack([b[i] for b in region.lits[p]]) for i in range(len(region.lits[p][0]))]
+              for p in lit_at]
+
     def step(carry, xs):
         inner = dict(consts)
         inner.update(zip(region.carry_in, carry))
-        inner.update(zip(xs_vars, xs))
-        for e in template:
-            _eval_eqn(e, inner)
+        inner.update(zip(xs_vars, xs[0]))
+        lits = dict(zip(lit_at, xs[1]))
+        for p, e in enumerate(template):
+            if p in lits:  # this block's own literals
+                _eval_with_literals(e, inner, lits[p])
+            else:
+                _eval_eqn(e, inner)
         return [inner[v] for v in region.carry_out], [inner[v] for v in ys_at]
 
     init = [_read(env, v) for v in region.carry_init]
     xs = [jnp.stack([env[v] for v in refs]) for _, refs in region.xs]
-    carry, ys = lax.scan(step, init, xs, length=region.count)
+    carry, ys = lax.scan(step, init, (xs, lit_xs), length=region.count)
     del carry  # the last block's values reach later equations through ys
     for (off, r), stacked in zip(region.ys, ys):
         for k in range(region.count):
@@ -346,13 +431,47 @@ def _read(env, v):
     return v.val if isinstance(v, Literal) else env[v]
 
 
-def _eval_eqn(eqn, env):
-    """One equation, as `jax.core.eval_jaxpr` evaluates it."""
+def _eval_with_literals(eqn, env, values):
+    """`_eval_eqn` with `values` in place of the equation's literals (`_literals`' order): its
+    operands', and in a cond's branches those of each branch's equations."""
+    values = iter(values)
+    args = [next(values) if _int_literal(v) else _read(env, v) for v in eqn.invars]
+    if eqn.primitive is not lax.cond_p:  # (literals inside other jaxprs are the template's)
+        _eval_eqn(eqn, env, args)
+        return
+    branches = []
+    for b in eqn.params["branches"]:
+        own = [next(values) for e in b.jaxpr.eqns for _ in _literals(e)]
+        branches.append(functools.partial(_eval_branch, b, own))
+    out = lax.switch(args[0], branches, *args[1:])
+    for v, x in zip(eqn.outvars, out):
+        if not isinstance(v, DropVar):
+            env[v] = x
+
+
+def _eval_branch(closed, values, *args):
+    env = dict(zip(closed.jaxpr.constvars, closed.consts))
+    env.update(zip(closed.jaxpr.invars, args))
+    at = 0
+    for e in closed.jaxpr.eqns:
+        n = len(_literals(e))
+        if n:
+            _eval_with_literals(e, env, values[at:at + n])
+            at += n
+        else:
+            _eval_eqn(e, env)
+    return [_read(env, v) for v in closed.jaxpr.outvars]
+
+
+def _eval_eqn(eqn, env, args=None):
+    """One equation, as `jax.core.eval_jaxpr` evaluates it (`args`: its operands' values)."""
     params = eqn.primitive.get_bind_params(eqn.params)
     name_stack = source_info_util.current_name_stack() + eqn.source_info.name_stack
+    if args is None:
+        args = [_read(env, v) for v in eqn.invars]
     with source_info_util.user_context(eqn.source_info.traceback, name_stack=name_stack), \
             eqn.ctx.manager:
-        out = eqn.primitive.bind(*[_read(env, v) for v in eqn.invars], **params)
+        out = eqn.primitive.bind(*args, **params)
     if not eqn.primitive.multiple_results:
         out = [out]
     for v, x in zip(eqn.outvars, out):

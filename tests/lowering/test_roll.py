@@ -128,3 +128,105 @@ def test_blocks_holding_their_own_loops_match():
     assert [e.primitive.name for e in eqns] == ["scan", "scan"]
     assert eqns[0].params["jaxpr"] is not eqns[1].params["jaxpr"]
     assert sigs[0] == sigs[1]
+
+
+# static_rnn with sequence_length: each step compares its own time index with the lengths
+# (`time >= max_len` in tf.cond predicates and branches), a literal per step
+STATIC_RNN_LENGTHS = """
+import numpy as np
+T, B = 12, 3
+xs = [tf.placeholder(tf.float32, [B, 2], name='x%d' % i) for i in range(T)]
+n = tf.placeholder(tf.int32, [B], name='n')
+with tf.variable_scope('v', initializer=tf.random_uniform_initializer(-0.5, 0.5, seed=5)):
+  cell = tf.nn.rnn_cell.BasicLSTMCell(4)
+  outs, st = tf.nn.static_rnn(cell, xs, dtype=tf.float32, sequence_length=n)
+loss = tf.reduce_sum(tf.square(tf.stack(outs))) + tf.reduce_sum(st.h)
+grads = tf.gradients(loss, xs[:2] + tf.trainable_variables())
+train = tf.train.GradientDescentOptimizer(0.1).minimize(loss)
+feed = {t: np.sin(np.arange(6) * 0.3 + i).reshape(B, 2).astype(np.float32)
+        for i, t in enumerate(xs)}
+feed[n] = np.array([12, 5, 9], np.int32)
+with tf.Session() as s:
+  s.run(tf.global_variables_initializer())
+  first = s.run([loss] + grads, feed)
+  steps = [s.run([loss, train], feed)[0] for _ in range(2)]
+  result = first + steps + s.run(outs + [st.c] + tf.trainable_variables(), feed)
+"""
+
+
+def _run_lengths(tf):
+    tf.reset_default_graph()
+    scope = {"tf": tf}
+    exec(STATIC_RNN_LENGTHS, scope)
+    return [np.asarray(a) for a in scope["result"]]
+
+
+def test_static_rnn_with_lengths_rolls_with_its_step_index(small, monkeypatch, tf):
+    rolled = _run_lengths(tf)
+    biggest = max(small, key=lambda regions: sum(r.length * r.count for r in regions))
+    assert len(biggest) == 2  # forward steps and their gradients
+    assert all(r.count >= 9 and r.lits for r in biggest)  # each block its own time index
+    monkeypatch.setenv("SCOPEFLOW_ROLL", "0")
+    del small[:]
+    unrolled = _run_lengths(tf)
+    assert not any(small)
+    for a, b in zip(rolled, unrolled):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-6)
+    # steps past a row's length: zero outputs, as unrolled (and in TF)
+    outs = rolled[-(12 + 1 + 2):-(1 + 2)]  # (then st.c and the two variables)
+    assert all(not o[1].any() for o in outs[5:]) and outs[4][1].any()
+
+
+@pytest.mark.oracle
+def test_rolled_static_rnn_with_lengths_matches_tf(small, oracle):
+    here, there = run_here(STATIC_RNN_LENGTHS), oracle(STATIC_RNN_LENGTHS)
+    assert any(small)
+    assert "ok" in here and "ok" in there, explain(STATIC_RNN_LENGTHS, here, there)
+    for a, b in zip(here["ok"], there["ok"]):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=2e-5)
+
+
+def _stepped(inner_scan=False):
+    """A jaxpr of 12 blocks that differ in their step index t: `n > t` picks a cond's
+    branch, and a branch compares with t again (or, `inner_scan`, a loop adds t)."""
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    def f(h, w, n):
+        for t in range(12):
+            h = jnp.tanh(h @ w)
+            if inner_scan:
+                h = h + lax.scan(lambda c, _: (c + t, None), 0, None, length=2)[0]
+            else:
+                h = lax.cond(n > t, lambda h: jnp.where(n >= t + 3, h, h * 0.5),
+                             lambda h: h - 0.25, h)
+            h = h * 1.01
+        return h
+
+    args = (np.full((2, 3), 0.3, np.float32), np.eye(3, dtype=np.float32) * 0.9,
+            np.int32(7))
+    return jax.make_jaxpr(f)(*args), args
+
+
+def test_blocks_that_differ_in_their_step_index_roll_with_it(monkeypatch):
+    import jax
+
+    monkeypatch.setattr(roll, "MIN_TOTAL", 16)
+    monkeypatch.setattr(roll, "MIN_BLOCK", 4)
+    closed, args = _stepped()
+    regions = roll.find_regions(closed.jaxpr)
+    assert len(regions) == 1 and regions[0].count >= 10 and regions[0].lits
+    want = jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)[0]
+    got = jax.jit(lambda *a: roll.evaluate(closed, regions, *a))(*args)[0]
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+    # (n = 7: the steps from 7 on took the other branch, those from 4 on halved h)
+    every = jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args[:2], np.int32(99))[0]
+    assert not np.allclose(np.asarray(want), np.asarray(every))
+
+
+def test_a_step_index_inside_another_loop_is_not_rolled(monkeypatch):
+    monkeypatch.setattr(roll, "MIN_TOTAL", 16)
+    monkeypatch.setattr(roll, "MIN_BLOCK", 4)
+    closed, _ = _stepped(inner_scan=True)
+    assert roll.find_regions(closed.jaxpr) == []
