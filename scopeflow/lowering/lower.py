@@ -300,8 +300,11 @@ def _both(a, b):
 def _switch_live(op, env):
     """Whether the cond Switch outputs (cf_spec.COND_SWITCHES: a gradient's cond in a loop
     body runs all its ops, its Merge a select) that `op` reads from are live, where their
-    predicates are traced (None: no such Switch)."""
-    live, seen, todo = None, set(), list(op._inputs)
+    predicates are traced (None: no such Switch). A construct's Merge / Exit reads what its
+    construct reads (its own branches' Switch ops say nothing of where it is: a tf.Assert's
+    AssertGuard inside a branch would count as taken nowhere, its check dropped)."""
+    live, seen = None, set()
+    todo = list(op._cf[0].inputs if op._cf is not None else op._inputs)
     while todo:
         t = todo.pop()
         if t in seen:

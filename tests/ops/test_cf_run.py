@@ -27,6 +27,9 @@ ASSIGN = ("v = tf.Variable(0.)\n_, u = tf.while_loop(lambda i, a: i < 3, lambda 
           "(i + 1, tf.assign_add(v, x[i])), [0, 0.])")
 RNN = ("cell = tf.nn.rnn_cell.BasicRNNCell(2, name='c')\nu, _ = tf.nn.dynamic_rnn(cell, "
        "tf.ones([2, 3, 1]), sequence_length=[p, 1], dtype=tf.float32)")
+GUARDED = ("def f():\n    ok = tf.Assert(tf.reduce_all(x < 1.5 + tf.cast(p, tf.float32)), [x, p])\n"
+           "    with tf.control_dependencies([ok]):\n        return tf.identity(x) * 2.\n"
+           "u = tf.cond({taken}, f, lambda: x)")
 # (program defining `u` from the constant x = [1, 2] and int32 placeholder p, fed value); a
 # bad value fails in one iteration only: TF runs iterations in parallel, so which of several
 # failures it reports first is not fixed
@@ -76,6 +79,11 @@ CASES = [
     ("u = tf.scan(lambda a, e: a + tf.gather(x, e), tf.constant([0, 1, 2]), 0.)", 0),
     ("u = tf.foldl(lambda a, e: a + x[e], tf.constant([0, 1, 2]), 0.)", 0),
     (ASSIGN, 0),
+    # a tf.Assert with tensor data is a cond of its own (AssertGuard): inside a branch its
+    # check holds where that branch runs (lowering/lower.py `_switch_live`)
+    (GUARDED.format(taken="p > -5"), 0),
+    (GUARDED.format(taken="p > -5"), 1),
+    (GUARDED.format(taken="p < -5"), 0),
     (RNN, 5),
     (RNN, -1),
     (RNN, 2),
@@ -187,3 +195,4 @@ def test_sub_order_is_the_detached_slice_and_leaves_the_graph_alone(tf):
         s.run(tf.global_variables_initializer())
         np.testing.assert_allclose(s.run(g, {x: [1., 2., 3.], flag: True}),
                                    2 * np.cos([2., 4., 6.]), rtol=1e-6)
+
