@@ -121,7 +121,8 @@ def run_branches(ctx, pred, inputs, fns):
         finally:
             ctx.taken_branch -= 1
         return outs + [np.int32(taken)]
-    trial = [_call(ctx, f, inputs) for f in fns]
+    traced = [_traced_call(ctx, f, inputs) for f in fns]
+    trial = [t[:3] for t in traced]
     # a TensorArray first written in one branch only gets its elements in the other too (an
     # Optional made empty in one: zeros like the other's components)
     refs = [b if (isinstance(b, TAState) and b.data is not None) or (
@@ -137,7 +138,7 @@ def run_branches(ctx, pred, inputs, fns):
 
     def branch(side):
         def run():
-            outs, writes, checks = _call(ctx, fns[side], inputs)
+            outs, writes, checks = traced[side][3]()
             return ([_strong(_align(o, r), d) for o, r, d in zip(outs, refs, dtypes)],
                     [_strong(writes.get(v, values.get(v)), values_dtype(v, writes, values))
                      for v in keys], _check_slots(slots, side, checks))
@@ -147,6 +148,37 @@ def run_branches(ctx, pred, inputs, fns):
         slots, lambda: jax.lax.cond(pred, branch(1), branch(0)))
     _apply(ctx, keys, written, slots, oks, data)
     return list(outs) + [jnp.where(pred, 1, 0).astype(jnp.int32)]
+
+
+def _traced_call(ctx, fn, inputs):
+    """`_call(ctx, fn, inputs)` traced once, apart, into a jaxpr: (outputs, writes, checks) as
+    that trace made them (dead values: only their shapes and types are used) and `replay()`,
+    which makes them again in the current trace by evaluating the jaxpr, without running the
+    graph's ops a second time (a nested cond is then traced once, not twice per level)."""
+    from scopeflow.lowering.context import Check
+    made = []
+
+    def run():
+        outs, writes, checks = _call(ctx, fn, inputs)
+        keys = list(writes)
+        leaves, tree = jax.tree_util.tree_flatten(
+            (outs, [writes[k] for k in keys], [(c.ok, c.data) for c in checks]))
+        where = [i for i, x in enumerate(leaves) if isinstance(x, jax.core.Tracer)]
+        made.append((outs, writes, checks, keys, leaves, tree, where))
+        return [leaves[i] for i in where]
+
+    closed = jax.make_jaxpr(run)()
+    outs, writes, checks, keys, leaves, tree, where = made[0]
+
+    def replay():
+        new = list(leaves)
+        for i, x in zip(where, jax.core.eval_jaxpr(closed.jaxpr, closed.consts)):
+            new[i] = x
+        o, w, c = jax.tree_util.tree_unflatten(tree, new)
+        return (o, dict(zip(keys, w)),
+                [Check(ok, k.exc, k.op, k.message, d) for (ok, d), k in zip(c, checks)])
+
+    return outs, writes, checks, replay
 
 
 def _align(x, ref):
@@ -213,7 +245,7 @@ def _datum_kind(d):
     if _text(d):
         return ("text", np.asarray(d).tobytes() if np.asarray(d).dtype.kind != "O" else
                 repr(np.asarray(d).tolist()))
-    return (np.shape(d), jnp.asarray(d).dtype)
+    return (np.shape(d), _dtype(d))
 
 
 def _check_kind(c):
@@ -222,11 +254,16 @@ def _check_kind(c):
     return (c.op, c.exc, text, tuple(_datum_kind(d) for d in c.data))
 
 
+def _dtype(d):
+    """A datum's dtype (a traced one's, read without an op: it may be a dead trace's)."""
+    return d.dtype if isinstance(d, jax.core.Tracer) else jnp.asarray(d).dtype
+
+
 def _carried(d, zero=False):
     """A check's datum as the construct carries it: None for text (the slot keeps it)."""
     if _text(d):
         return None
-    return jnp.zeros(np.shape(d), jnp.asarray(d).dtype) if zero else jnp.asarray(d)
+    return jnp.zeros(np.shape(d), _dtype(d)) if zero else jnp.asarray(d)
 
 
 class _NewChecks(Exception):

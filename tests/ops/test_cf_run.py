@@ -196,3 +196,46 @@ def test_sub_order_is_the_detached_slice_and_leaves_the_graph_alone(tf):
         np.testing.assert_allclose(s.run(g, {x: [1., 2., 3.], flag: True}),
                                    2 * np.cos([2., 4., 6.]), rtol=1e-6)
 
+
+# conds nested three deep, each branch with an Assert, a random draw and a TensorArray
+# written in one branch only: each branch's ops run once per level when the step is traced
+# (cf_run._traced_call: the jaxpr of that one trace makes the lax.cond), not twice per level
+NESTED_CONDS = """
+p = tf.placeholder(tf.int32, [], name='p')
+x = tf.placeholder(tf.float32, [3], name='x')
+def level(k, a):
+    if k == 0:
+        return a * 2.0
+    def deeper():
+        ok = tf.Assert(tf.reduce_all(a < 100.0), [a], name='small%d' % k)
+        with tf.control_dependencies([ok]):
+            ta = tf.TensorArray(tf.float32, 1).write(0, a)
+            return level(k - 1, ta.read(0) + 1.0)
+    return tf.cond(p > k, deeper, lambda: a - tf.random_uniform([3], seed=k) * 0.0)
+y = level(3, x)
+g = tf.gradients(tf.reduce_sum(y * y), x)[0]
+def attempt(s, feed):
+    try:
+        return [v.tolist() for v in s.run([y, g], feed)]
+    except tf.errors.OpError as e:
+        return [type(e).__name__, e.op.name]
+with tf.Session() as s:
+    result = [attempt(s, {p: q, x: [1., 2., 3.]}) for q in (0, 1, 2, 3, 4)]
+    result.append(attempt(s, {p: 4, x: [1., 2., 300.]}))
+"""
+
+
+@pytest.mark.oracle
+def test_nested_conds_trace_each_branch_once_and_match_tf(oracle, monkeypatch):
+    from scopeflow.ops import cf_run
+    calls = []
+    call = cf_run._call
+    monkeypatch.setattr(cf_run, "_call", lambda *a, **k: calls.append(1) or call(*a, **k))
+    here = run_here(NESTED_CONDS)
+    there = oracle(NESTED_CONDS)
+    assert "ok" in here and here == there, explain(NESTED_CONDS, here, there)
+    assert there["ok"][-1] == ["InvalidArgumentError", "cond/small3/AssertGuard/Assert"]
+    # 9 tf.conds (3 levels, their tf.Asserts' AssertGuards, 3 gradient conds), 2 branches
+    # each, one signature (its build traces a step twice at most); with a trial trace before
+    # each lax.cond every level doubled the calls of the one below it (124 here)
+    assert 0 < len(calls) <= 2 * 2 * 9, len(calls)
