@@ -25,8 +25,8 @@ run (or one that does not fit the pattern exactly) is evaluated as it is.
 
 import collections
 import functools
+import itertools
 import os
-import re
 
 import jax
 import jax.numpy as jnp
@@ -35,6 +35,8 @@ from jax import lax
 from jax._src import source_info_util
 from jax.extend.core import ClosedJaxpr, DropVar, Jaxpr, Literal
 
+# sizes count equations with those of the jaxprs in their parameters (a cond's branches): a
+# static_rnn step with `sequence_length` is a few equations around a cond that holds the cell
 MIN_BLOCK = 8  # equations in one block: shorter repeats (a chain of adds) fuse well as they are
 MIN_COUNT = 3  # blocks in a run
 MIN_TOTAL = 256  # equations in a run: smaller programs compile fast enough unrolled
@@ -104,17 +106,18 @@ def find_regions(jaxpr):
     """The non-overlapping runs of repeated blocks of `jaxpr`, in order (the longest first
     where they overlap)."""
     eqns = jaxpr.eqns
-    if len(eqns) < MIN_TOTAL:
+    cum = _sizes(eqns)
+    if cum[-1] < MIN_TOTAL:
         return []
     sigs = _signatures(eqns)
     pos = _positions(eqns)
     candidates = []
     for length in _periods(sigs):
         for start, count in _runs(sigs, length):
-            region = _fit(jaxpr, pos, start, length, count)
+            region = _fit(jaxpr, pos, cum, start, length, count)
             if region is not None:
                 candidates.append(region)
-    candidates.sort(key=lambda r: (-r.length * r.count, r.length))
+    candidates.sort(key=lambda r: (cum[r.start] - cum[r.end], r.length))
     found = []
     for r in candidates:
         if all(r.end <= o.start or o.end <= r.start for o in found):
@@ -122,13 +125,30 @@ def find_regions(jaxpr):
     return sorted(found, key=lambda r: r.start)
 
 
+def _sizes(eqns):
+    """Running totals of the equations' sizes (one, plus the equations of the jaxprs in its
+    parameters, recursively): `cum[b] - cum[a]` is the size of equations a..b-1."""
+    seen = {}
+
+    def size(e):
+        n = 1
+        for j in _nested(e.params):
+            if id(j) not in seen:
+                seen[id(j)] = (j, sum(size(q) for q in j.eqns))
+            n += seen[id(j)][1]
+        return n
+
+    return list(itertools.accumulate((size(e) for e in eqns), initial=0))
+
+
 def _signatures(eqns):
     """One small int per equation: equal when primitive, parameters, operand and result types
     and literal operands are equal."""
+    keys = _Keys()
     ids = {}
     out = []
     for e in eqns:
-        key = (e.primitive, _params_key(e.params),
+        key = (e.primitive, keys.params(e.params),
                tuple(("lit", _literal_sig(v.val)) if isinstance(v, Literal) else v.aval
                      for v in e.invars),
                tuple(v.aval for v in e.outvars), bool(e.effects))
@@ -139,38 +159,64 @@ def _signatures(eqns):
 _JVP_RULES = frozenset(("jvp_jaxpr_fun", "jvp_jaxpr_thunk"))
 
 
-def _params_key(params):
-    items = []
-    for k, v in sorted(params.items()):
-        if isinstance(v, (ClosedJaxpr, Jaxpr)):
-            v = _jaxpr_key(v)  # (each traced call makes its own: equal by text)
-        elif isinstance(v, tuple) and v and all(isinstance(j, (ClosedJaxpr, Jaxpr))
-                                                for j in v):
-            v = tuple(_jaxpr_key(j) for j in v)  # a cond's branches
-        elif k in _JVP_RULES:
-            # a custom_jvp call's derivative rule (a kernel's, e.g. ops/eigen_tanh.py): a new
-            # wrapper per call; the run is evaluated, never differentiated, after rolling, so
-            # calls of equal jaxprs are alike
-            v = "jvp rule"
-        else:
-            try:
-                hash(v)
-            except TypeError:
-                v = ("repr", repr(v))
-        items.append((k, v))
-    return tuple(items)
+class _Keys:
+    """Keys of equations' parameters. A jaxpr in them (each traced call makes its own object)
+    is keyed by its structure: equations in order, with primitive, parameters, which earlier
+    value each operand is, types and literals, integer scalar literals by type alone (a block's
+    own one may differ: `_block_literals`). Each jaxpr object is keyed once, as a small int."""
 
+    def __init__(self):
+        self._by_id = {}  # id(jaxpr) -> (jaxpr, key)
+        self._ids = {}  # structure -> small int
 
-# an integer scalar literal as a jaxpr prints it ("5:i32[]"), its value masked in keys
-_INT_LITERAL = re.compile(r"(?<![\w.-])-?\d+(:[iu]\d+\[\])")
+    def params(self, params):
+        items = []
+        for k, v in sorted(params.items()):
+            if isinstance(v, (ClosedJaxpr, Jaxpr)):
+                v = self.jaxpr(v)
+            elif isinstance(v, tuple) and v and all(isinstance(j, (ClosedJaxpr, Jaxpr))
+                                                    for j in v):
+                v = tuple(self.jaxpr(j) for j in v)  # a cond's branches
+            elif k in _JVP_RULES:
+                # a custom_jvp call's derivative rule (a kernel's, e.g. ops/eigen_tanh.py): a
+                # new wrapper per call; the run is evaluated, never differentiated, after
+                # rolling, so calls of equal jaxprs are alike
+                v = "jvp rule"
+            else:
+                try:
+                    hash(v)
+                except TypeError:
+                    v = ("repr", repr(v))
+            items.append((k, v))
+        return tuple(items)
 
+    def jaxpr(self, j):
+        got = self._by_id.get(id(j))
+        if got is None:
+            got = self._by_id[id(j)] = (j, self._key(j))
+        return got[1]
 
-def _jaxpr_key(j):
-    if isinstance(j, Jaxpr):
-        return "jaxpr", _INT_LITERAL.sub(r"#\1", str(j))
-    consts = tuple(id(c) if isinstance(c, jax.core.Tracer) else _literal_key(c)
-                   for c in j.consts)
-    return "closed", _INT_LITERAL.sub(r"#\1", str(j.jaxpr)), consts
+    def _key(self, j):
+        if isinstance(j, ClosedJaxpr):
+            consts = tuple(id(c) if isinstance(c, jax.core.Tracer) else _literal_key(c)
+                           for c in j.consts)
+            return "closed", self.jaxpr(j.jaxpr), consts
+        names = {v: n for n, v in enumerate(itertools.chain(j.constvars, j.invars))}
+
+        def ref(v):
+            if isinstance(v, Literal):
+                return "lit", _literal_sig(v.val)
+            return names.get(v, ("free", id(v)))
+
+        eqns = []
+        for e in j.eqns:
+            eqns.append((e.primitive, self.params(e.params), tuple(ref(v) for v in e.invars),
+                         tuple(v.aval for v in e.outvars), bool(e.effects)))
+            for v in e.outvars:
+                names[v] = len(names)
+        struct = (tuple(v.aval for v in j.constvars), tuple(v.aval for v in j.invars),
+                  tuple(eqns), tuple(ref(v) for v in j.outvars))
+        return "jaxpr", self._ids.setdefault(struct, len(self._ids))
 
 
 def _literal_key(val):
@@ -238,8 +284,7 @@ def _periods(sigs):
     units = [d for d, c in counts.most_common(_PERIODS) if c >= MIN_COUNT]
     # a step may hold several units (the layers of a MultiRNNCell, whose gradients' ops
     # come in a different order from one layer to the next)
-    return sorted({d * m for d in units for m in range(1, _MULTIPLES + 1)
-                   if d * m >= MIN_BLOCK})
+    return sorted({d * m for d in units for m in range(1, _MULTIPLES + 1)})
 
 
 def _runs(sigs, length):
@@ -259,10 +304,12 @@ def _runs(sigs, length):
         i = j + 1
 
 
-def _fit(jaxpr, pos, start, length, count):
+def _fit(jaxpr, pos, cum, start, length, count):
     """The region of a run of blocks, its first blocks dropped while they do not fit (the
     recurrence starts later: block 0 reads values made before it where others carry)."""
-    while count >= MIN_COUNT and length * count >= MIN_TOTAL:
+    if cum[start + length] - cum[start] < MIN_BLOCK:
+        return None
+    while count >= MIN_COUNT and cum[start + length * count] - cum[start] >= MIN_TOTAL:
         got = _connect(jaxpr, pos, start, length, count)
         if got == "far":
             return None  # a block reads one further back: a longer block may fit

@@ -230,3 +230,51 @@ def test_a_step_index_inside_another_loop_is_not_rolled(monkeypatch):
     monkeypatch.setattr(roll, "MIN_BLOCK", 4)
     closed, _ = _stepped(inner_scan=True)
     assert roll.find_regions(closed.jaxpr) == []
+
+
+def test_blocks_whose_work_is_inside_a_cond_roll_by_their_size():
+    # each step is `lt`, `convert`, `cond`: 3 top-level equations a block, the step's work
+    # in the cond's branches; sizes count the branches' equations too
+    import jax
+    import jax.numpy as jnp
+    from jax import lax
+
+    def f(h, w, n):
+        for t in range(30):
+            h = lax.cond(n > t, lambda h: jnp.tanh(jnp.tanh(jnp.tanh(h @ w) @ w + 1.0) @ w
+                                                   - 0.5) * 0.5, lambda h: h, h)
+        return h
+
+    args = (np.full((2, 3), 0.3, np.float32), np.eye(3, dtype=np.float32) * 0.9, np.int32(19))
+    closed = jax.make_jaxpr(f)(*args)
+    eqns = closed.jaxpr.eqns
+    cum = roll._sizes(eqns)
+    assert len(eqns) < roll.MIN_TOTAL <= cum[-1]
+    regions = roll.find_regions(closed.jaxpr)
+    assert len(regions) == 1 and regions[0].count >= 27 and regions[0].length < roll.MIN_BLOCK
+    want = jax.core.eval_jaxpr(closed.jaxpr, closed.consts, *args)[0]
+    got = jax.jit(lambda *a: roll.evaluate(closed, regions, *a))(*args)[0]
+    np.testing.assert_array_equal(np.asarray(got), np.asarray(want))
+
+
+@pytest.mark.parametrize("g,dtype,equal", [
+    (lambda a, b: a - b + 3, np.int32, True),
+    (lambda a, b: a - b + 5, np.int32, True),  # (an integer literal: a block's own may differ)
+    (lambda a, b: b - a + 3, np.int32, False),  # the same text but for which value each is
+    (lambda a, b: a - b * 2 + 3, np.int32, False),
+    (lambda a, b: a - b + 3, np.float32, True),
+    (lambda a, b: a - b + 5, np.float32, False),  # other literals by value
+])
+def test_nested_jaxprs_are_keyed_by_structure(g, dtype, equal):
+    import jax
+    from jax import lax
+
+    def f(x, y):  # two calls of their own body each
+        return (lax.scan(lambda c, v: (c - v + 3, c), x, y)[0],
+                lax.scan(lambda c, v: (g(c, v), c), x, y)[0])
+
+    jaxpr = jax.make_jaxpr(f)(dtype(0), np.ones(4, dtype)).jaxpr
+    keys = roll._Keys()
+    a, b = (keys.params(e.params) for e in jaxpr.eqns)
+    assert (a == b) is equal
+    assert keys.params(jaxpr.eqns[0].params) == a  # (each jaxpr object keyed once)
