@@ -368,8 +368,11 @@ class RunContext:
                 values = [np.asarray(d) for d in data]
                 raise run_error(exc_class, self.op, message(*values) if callable(message)
                                 else message)
-            ok = False
-        elif _CHECKS_OFF:
+            # (a NumPy False, not a JAX value: a kernel folded at trace time runs inside a
+            # trace of its own, fold_numpy's, whose values must not leak into the run's)
+            self.checks.append(Check(np.bool_(False), exc_class, self.op, message, data))
+            return
+        if _CHECKS_OFF:
             return
         self.checks.append(Check(jnp.all(jnp.asarray(ok)), exc_class, self.op, message, data))
 

@@ -320,6 +320,7 @@ _RULES = {
     "transpose": lambda args, permutation, **_: np.transpose(args[0], permutation),
     "rev": lambda args, dimensions, **_: np.flip(args[0], tuple(dimensions)),
     "slice": _slice, "iota": _iota, "pad": _pad, "integer_pow": _integer_pow,
+    "split": lambda args, sizes, axis, **_: np.split(args[0], np.cumsum(sizes)[:-1], axis),
     "copy": lambda args, **_: args[0].copy(), "copy_p": lambda args, **_: args[0].copy(),
     "optimization_barrier": lambda args, **_: list(args),
     "reduce_sum": _reduction(np.sum), "reduce_prod": _reduction(np.prod),

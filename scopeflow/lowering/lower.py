@@ -22,6 +22,7 @@ from scopeflow.errors import InvalidArgumentError, OpError, UnimplementedError
 from scopeflow.lowering import (
     cache,
     disk_cache,
+    fold_memo,
     fold_numpy,
     graph_key,
     grappler,
@@ -202,15 +203,24 @@ def _run_op(ctx, op, env, rec):
                 and _foldable(op, args))
     try:
         if fold:
-            # NumPy where exact (no XLA compile), else eagerly: a context kernel may
-            # record checks, so it runs as it did
-            out = None if cf is not None or (rec.context and op._type not in
-                                             _NUMPY_CONTEXT | _ARGS_CONTEXT) else _in_numpy(
-                    ctx, rec, op, args, run)
+            # a pure kernel's fold met before: its value again (lowering/fold_memo.py)
+            key = None if cf is not None or (
+                rec.context and op._type not in _NUMPY_CONTEXT) else fold_memo.FOLDED.key(
+                op._type, rec.kernel, op._attrs, args, op._type in _STATIC_FACTS)
+            out = None if key is None else fold_memo.FOLDED.get(key)
             if out is None:
-                with jax.ensure_compile_time_eval():
-                    out = run()
-            out = _to_numpy(out)
+                n = len(ctx.checks)
+                # NumPy where exact (no XLA compile), else eagerly: a context kernel may
+                # record checks, so it runs as it did
+                out = None if cf is not None or (rec.context and op._type not in
+                                                 _NUMPY_CONTEXT | _ARGS_CONTEXT) else _in_numpy(
+                        ctx, rec, op, args, run)
+                if out is None:
+                    with jax.ensure_compile_time_eval():
+                        out = run()
+                out = _to_numpy(out)
+                if key is not None and len(ctx.checks) == n:  # (a check made: not kept)
+                    fold_memo.FOLDED.put(key, out)
         else:
             out = run()
     except _JAX_LIMITS:

@@ -111,10 +111,11 @@ def find_regions(jaxpr):
         return []
     sigs = _signatures(eqns)
     pos = _positions(eqns)
+    memo = {}  # (id(nested jaxpr), inside a cond) -> (it, its literals): `_literals`
     candidates = []
     for length in _periods(sigs):
         for start, count in _runs(sigs, length):
-            region = _fit(jaxpr, pos, cum, start, length, count)
+            region = _fit(jaxpr, pos, cum, start, length, count, memo)
             if region is not None:
                 candidates.append(region)
     candidates.sort(key=lambda r: (cum[r.start] - cum[r.end], r.length))
@@ -250,15 +251,20 @@ def _nested(params):
     return out
 
 
-def _literals(eqn, inside_cond=True):
+def _literals(eqn, inside_cond=True, memo=None):
     """The integer scalar literals of `eqn`, its operands' then those of the jaxprs in its
     parameters (recursively): [(value, whether a block's own value can be put in its place)]:
-    operands, and literals inside the branches of conds (of conds...)."""
+    operands, and literals inside the branches of conds (of conds...). `memo` keeps a nested
+    jaxpr's (the block search asks for the same ones many times)."""
     out = [(np.asarray(v.val), inside_cond) for v in eqn.invars if _int_literal(v)]
     into = inside_cond and eqn.primitive is lax.cond_p
     for j in _nested(eqn.params):
-        for e in j.eqns:
-            out += _literals(e, into)
+        got = None if memo is None else memo.get((id(j), into))
+        if got is None:
+            got = (j, [x for e in j.eqns for x in _literals(e, into, memo)])
+            if memo is not None:
+                memo[(id(j), into)] = got
+        out += got[1]
     return out
 
 
@@ -304,13 +310,13 @@ def _runs(sigs, length):
         i = j + 1
 
 
-def _fit(jaxpr, pos, cum, start, length, count):
+def _fit(jaxpr, pos, cum, start, length, count, memo=None):
     """The region of a run of blocks, its first blocks dropped while they do not fit (the
     recurrence starts later: block 0 reads values made before it where others carry)."""
     if cum[start + length] - cum[start] < MIN_BLOCK:
         return None
     while count >= MIN_COUNT and cum[start + length * count] - cum[start] >= MIN_TOTAL:
-        got = _connect(jaxpr, pos, start, length, count)
+        got = _connect(jaxpr, pos, start, length, count, memo)
         if got == "far":
             return None  # a block reads one further back: a longer block may fit
         if got is not None:
@@ -319,7 +325,7 @@ def _fit(jaxpr, pos, cum, start, length, count):
     return None
 
 
-def _connect(jaxpr, pos, start, length, count):
+def _connect(jaxpr, pos, start, length, count, memo=None):
     """A Region when blocks connect as in the module's docstring; "far" when one reads a block
     before the previous one; None when their connections differ."""
     eqns = jaxpr.eqns
@@ -351,16 +357,16 @@ def _connect(jaxpr, pos, start, length, count):
     if not _roles(eqns, region, carries, outer):
         return None
     for p in range(length):
-        if not _block_literals(eqns, region, p):
+        if not _block_literals(eqns, region, p, memo):
             return None
     region.ys = _ys(jaxpr, region, pos)
     return region
 
 
-def _block_literals(eqns, region, p):
+def _block_literals(eqns, region, p, memo=None):
     """Notes in `region.lits` the literals of the equation at offset `p` where blocks differ in
     them; False where they differ in one no block's value can replace."""
-    blocks = [_literals(eqns[region.start + k * region.length + p])
+    blocks = [_literals(eqns[region.start + k * region.length + p], memo=memo)
               for k in range(region.count)]
     if not blocks[0]:
         return True

@@ -124,10 +124,12 @@ def _rows_in_order(x):
     rows a step (a step a row costs its loop overhead on each of thousands of rows)."""
     rows = x.shape[1]
     if 0 < rows <= 128:  # unrolled: a shorter compile than the loop's (0.15 s vs 0.3 s for 100)
-        acc = x[:, 0]
-        for j in range(1, rows):
-            acc = acc + x[:, j]
-        return acc
+        # (one split and lax's adds: NumPy-style indexing traces 3x slower, a bias a call)
+        parts = jax.lax.split(x, [1] * rows, axis=1)
+        acc = parts[0]
+        for part in parts[1:]:
+            acc = jax.lax.add(acc, part)
+        return jax.lax.squeeze(acc, (1,))
     steps, unroll = rows // 32, 32
     body = x[:, :steps * 32].reshape(x.shape[0], steps, unroll, x.shape[2]).transpose(1, 2, 0, 3)
 

@@ -59,6 +59,7 @@ CASES = {
                                    jnp.sum(jnp.asarray(Z32).reshape(6, 1), axis=1),
                                    jnp.sum(jnp.asarray(Z32).reshape(1, 2, 3), axis=(0,)),
                                    jnp.max(jnp.asarray(Z32).reshape(6, 1), axis=1)),
+    "split": lambda: jax.lax.split(i(), [1, 2, 3]),
     "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
                             jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
 }

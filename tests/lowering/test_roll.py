@@ -225,6 +225,21 @@ def test_blocks_that_differ_in_their_step_index_roll_with_it(monkeypatch):
     assert not np.allclose(np.asarray(want), np.asarray(every))
 
 
+def test_literals_kept_for_nested_jaxprs_are_those_found_again():
+    """The block search keeps each nested jaxpr's literals (`memo`): the same lists as
+    found equation by equation, a step's index in its cond's branch included."""
+    closed, _ = _stepped()
+    memo = {}
+    for _ in range(2):  # (the second pass reads the kept ones)
+        for e in closed.jaxpr.eqns:
+            got = roll._literals(e, memo=memo)
+            want = roll._literals(e)
+            assert [(int(v), f) for v, f in got] == [(int(v), f) for v, f in want]
+    conds = [e for e in closed.jaxpr.eqns if e.primitive.name == "cond"]
+    assert len(conds) == 12 and len(memo) >= 12
+    assert [int(v) for v, _ in roll._literals(conds[5], memo=memo)] == [8]  # n >= t + 3
+
+
 def test_a_step_index_inside_another_loop_is_not_rolled(monkeypatch):
     monkeypatch.setattr(roll, "MIN_TOTAL", 16)
     monkeypatch.setattr(roll, "MIN_BLOCK", 4)

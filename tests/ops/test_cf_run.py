@@ -30,6 +30,8 @@ RNN = ("cell = tf.nn.rnn_cell.BasicRNNCell(2, name='c')\nu, _ = tf.nn.dynamic_rn
 GUARDED = ("def f():\n    ok = tf.Assert(tf.reduce_all(x < 1.5 + tf.cast(p, tf.float32)), [x, p])\n"
            "    with tf.control_dependencies([ok]):\n        return tf.identity(x) * 2.\n"
            "u = tf.cond({taken}, f, lambda: x)")
+FOLDED = ("u = tf.cast(tf.cond({taken}, lambda: tf.floormod(tf.constant([5, 7]), "
+          "tf.constant([3, 0])), lambda: tf.constant([1, 1])), tf.float32) + x")
 # (program defining `u` from the constant x = [1, 2] and int32 placeholder p, fed value); a
 # bad value fails in one iteration only: TF runs iterations in parallel, so which of several
 # failures it reports first is not fixed
@@ -84,6 +86,10 @@ CASES = [
     (GUARDED.format(taken="p > -5"), 0),
     (GUARDED.format(taken="p > -5"), 1),
     (GUARDED.format(taken="p < -5"), 0),
+    # a known division by zero in a branch: the check of a kernel folded at trace time
+    # (lowering/context.py `check`) holds where the branch runs
+    (FOLDED.format(taken="p > 0"), 1),
+    (FOLDED.format(taken="p > 0"), 0),
     (RNN, 5),
     (RNN, -1),
     (RNN, 2),
