@@ -6,7 +6,8 @@ A training graph repeats its shape arithmetic: every gradient of a broadcast ask
 `Shape` of the same state. Each of those folds traced its kernel to a jaxpr and ran it in NumPy
 (fold_numpy, 0.2-1.5 ms), or eagerly. Here the key is the kernel, the op's attributes and its
 inputs: their bytes where known, and where an op reads only static facts of a traced input
-(`Shape`, `Size`, `ZerosLike`, ...) that input's shape and dtype. Only pure kernels (without
+(`Shape`, `Size`, `ZerosLike`, ...) that input's shape and dtype; and whether JAX's 64-bit
+types are on. Only pure kernels (without
 the run context, so without checks or state) are remembered, and only values of known numeric
 or text dtypes; a hit hands out copies. The store is bounded (entries and bytes, least
 recently used out first) and shared by the process's graphs, under a lock (ahead-of-time
@@ -109,8 +110,11 @@ class Memo:
         """The key of a fold, or None when some attribute or input cannot be keyed; `facts`:
         the op reads only the shapes and dtypes of traced inputs."""
         try:
+            # (with JAX's 64-bit types on or off: scopeflow traces with them on, scopeflow.jax's
+            # functions as the caller's JAX has them)
             return (op_type, kernel, tuple(sorted((k, _attr(v)) for k, v in attrs.items())),
-                    tuple(_arg(a, facts) for a in args))
+                    tuple(_arg(a, facts) for a in args),
+                    jax.dtypes.canonicalize_dtype(np.int64).itemsize)
         except (_Unkeyed, TypeError):
             return None
 

@@ -34,6 +34,15 @@ def test_attributes_of_other_types_or_signs_get_other_keys(x, y):
     assert m.key("Op", len, {"a": x}, []) == m.key("Op", len, {"a": x}, [])
 
 
+def test_keys_differ_with_64_bit_types_on_and_off():
+    from scopeflow.lowering.lower import x64
+    m = Memo()
+    args = [np.array([2, 3], np.int32)]
+    with x64():
+        on = m.key("Shape", len, {"out_type": 1}, args)
+    assert m.key("Shape", len, {"out_type": 1}, args) != on
+
+
 def test_what_cannot_be_keyed_is_not():
     import jax
     m = Memo()
