@@ -34,13 +34,34 @@ def _cpu_kernels():
 
 
 def check_kernels(order):
-    """Raises TF's error for the first op of `order` with no CPU kernel for its dtypes."""
+    """Raises TF's error for the first op of `order` with no CPU kernel for its dtypes, the
+    ops inside its conds' branches and loops' bodies included (TF places them all before it
+    runs any: a branch not taken fails the run too)."""
     table = _cpu_kernels()
-    for op in order:
+    for op in _with_constructs(order):
         _no_quantized_kernel(op)
         entry = table.get(op._type)
         if entry is not None:
             _no_missing_kernel(op, entry)
+
+
+def _with_constructs(order):
+    """The ops of `order`, then those its conds and loops run (cf_spec `subs`), nested ones
+    too, each construct once."""
+    from scopeflow.ops.cf_run import sub_order
+    yield from order
+    seen = set()
+    todo = [op._cf[0] for op in order if op._cf is not None]
+    while todo:
+        spec = todo.pop()
+        if id(spec) in seen or not hasattr(spec, "subs"):
+            continue
+        seen.add(id(spec))
+        for owner, _, outputs, inputs, skip in spec.subs():
+            for op in sub_order(owner, outputs, inputs, skip):
+                yield op
+                if op._cf is not None:
+                    todo.append(op._cf[0])
 
 
 def _no_quantized_kernel(op):
