@@ -9,8 +9,8 @@ inputs: their bytes where known, and where an op reads only static facts of a tr
 (`Shape`, `Size`, `ZerosLike`, ...) that input's shape and dtype; and whether JAX's 64-bit
 types are on. Only pure kernels (without
 the run context, so without checks or state) are remembered, and only values of known numeric
-or text dtypes; a hit hands out copies. The store is bounded (entries and bytes, least
-recently used out first) and shared by the process's graphs, under a lock (ahead-of-time
+or text dtypes; a hit hands out copies. The store is bounded (entries, and bytes of values and
+keys, least recently used out first) and shared by the process's graphs, under a lock (ahead-of-time
 compiles trace on a thread).
 
 >>> import numpy as np
@@ -89,6 +89,15 @@ def _size(out):
     return None
 
 
+def _key_bytes(key):
+    """The bytes a key holds in its inputs' and attributes' values."""
+    if isinstance(key, bytes):
+        return len(key)
+    if isinstance(key, tuple):
+        return sum(_key_bytes(k) for k in key)
+    return 0
+
+
 def _copy(out):
     if isinstance(out, np.ndarray):
         return out.copy()
@@ -128,7 +137,10 @@ class Memo:
 
     def put(self, key, out):
         size = _size(out)
-        if size is None or size > self.nbytes:
+        if size is None:
+            return
+        size += _key_bytes(key)  # (a key holds its inputs' bytes: counted too)
+        if size > self.nbytes:
             return
         out = _copy(out)
         with self._lock:

@@ -64,7 +64,7 @@ def test_what_cannot_be_keyed_is_not():
 
 
 def test_hits_are_copies_and_the_store_is_bounded():
-    m = Memo(entries=3, nbytes=64)
+    m = Memo(entries=3, nbytes=80)
     keys = [m.key("Fill", len, {}, [np.int32(i)]) for i in range(5)]
     m.put(keys[0], np.arange(4, dtype=np.int32))
     got = m.get(keys[0])
@@ -73,12 +73,20 @@ def test_hits_are_copies_and_the_store_is_bounded():
     for k in keys[1:4]:
         m.put(k, [np.int32(1), np.zeros(2, np.int64)])
     assert len(m) == 3 and m.get(keys[0]) is None  # the least recently used went first
-    m.put(keys[4], np.zeros(8, np.float32))  # 32 bytes: the others make room
-    assert m.get(keys[4]).tolist() == [0.0] * 8 and m._bytes <= 64
+    m.put(keys[4], np.zeros(8, np.float32))  # 32 bytes and its key: the others make room
+    assert m.get(keys[4]).tolist() == [0.0] * 8 and m._bytes <= 80
     m.put(keys[0], np.zeros(100, np.float32))  # larger than the store: not kept
-    assert m.get(keys[0]) is None and m._bytes <= 64
+    assert m.get(keys[0]) is None and m._bytes <= 80
     m.put(keys[0], "text")  # not an array: not kept
     assert m.get(keys[0]) is None
+
+
+def test_the_bytes_of_keys_count_against_the_bound():
+    m = Memo(entries=100, nbytes=4096)
+    keys = [m.key("Mul", len, {}, [np.full(256, i, np.float32)] * 2) for i in range(8)]
+    for k in keys:
+        m.put(k, np.int32(1))  # a 4-byte value under a 2048-byte key
+    assert len(m) == 1 and m._bytes <= 4096 and m.get(keys[-1]) == 1
 
 
 def _count_folds(monkeypatch):
