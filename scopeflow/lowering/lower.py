@@ -533,7 +533,7 @@ def _in_numpy(ctx, rec, op, args, run):
     if not rec.context or op._type in _ARGS_CONTEXT:
         # (the kernel itself, not `_call`: a kernel that cannot take an abstract input, an
         # axis, a shape, fails here, and `_call` would make TF's error of that failure,
-        # formatting the op's defining stack: 40-100 ms for nothing)
+        # formatting the op's defining stack, for nothing)
         kernel, attrs = rec.kernel, op._attrs
         out = fold_numpy.evaluate_args(
             (lambda a: kernel(ctx, *a, **attrs)) if rec.context else
