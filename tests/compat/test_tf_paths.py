@@ -11,7 +11,7 @@ PROGRAM = textwrap.dedent("""
     from tensorflow.python.framework import ops, dtypes, tensor_shape, constant_op, errors
     from tensorflow.python.ops import (array_ops, math_ops, nn, nn_ops, init_ops, variable_scope,
         variables, state_ops, control_flow_ops, rnn, rnn_cell, rnn_cell_impl, random_ops,
-        clip_ops, embedding_ops, standard_ops, check_ops)
+        clip_ops, embedding_ops, standard_ops, check_ops, tensor_array_ops, while_loop, cond)
     from tensorflow.python.training import (training_util, moving_averages, saver, optimizer,
         training, gradient_descent)
     from tensorflow.python.platform import gfile, tf_logging
@@ -39,6 +39,11 @@ PROGRAM = textwrap.dedent("""
         train = gradient_descent.GradientDescentOptimizer(0.1).minimize(loss, global_step=step)
         ema = moving_averages.ExponentialMovingAverage(0.9)
         clipped, norm = clip_ops.clip_by_global_norm([x], 1.0)
+        ta = tensor_array_ops.TensorArray(dtypes.float32, size=3)  # SeqGAN's generator loop
+        _, ta = while_loop.while_loop(
+            lambda i, ta: i < 3, lambda i, ta: (i + 1, ta.write(i, math_ops.cast(i, "float32"))),
+            (constant_op.constant(0), ta))
+        picked = cond.cond(x[0, 0] > 0, lambda: ta.stack(), lambda: -ta.stack())
         print(isinstance(g, ops.Graph), x.name, w.name, h.name, train.name, step.name)
         print(tensor_shape.TensorShape([2, None]).as_list(), dtypes.as_dtype("int64").name)
         print(nest.flatten({"b": 1, "a": [2, 3]}), compat.as_bytes("hi"))
@@ -53,6 +58,7 @@ PROGRAM = textwrap.dedent("""
             for _ in range(2):
                 s.run(train)
             print(s.run(w).round(5).tolist(), s.run(step), s.run(norm).round(5))
+            print(s.run(picked).tolist(), picked.name)
         path = os.path.join(tempfile.mkdtemp(), "f.txt")
         file_io.write_string_to_file(path, "abc")
         print(file_io.file_exists(path), file_io.read_file_to_string(path), gfile.Exists(path))
