@@ -105,7 +105,7 @@ def outer_dim_sums(m):
     (at least 2000 floats each), run as one block when Eigen's cost model (1.6875 cycles a
     float, 100000 a thread) gives them one thread."""
     rows, cols = m.shape
-    threads = _cpus()
+    threads = cpus()
     if not rows or rows > MAX_COLUMN or threads > 2:  # (no rows: XLA's zeros)
         return None
     blocks = 1 if cols > threads * 16 else min(rows, -(-rows * cols // -(-2000 // cols)), threads)
@@ -156,7 +156,7 @@ def kernel_row_sums(m):
 def _plan(rows, cols):
     """(leaves, order): each row's leaf segments (start, size) and how their sums combine."""
     if rows == 1:
-        threads = min(_threads(cols), _cpus())
+        threads = min(_threads(cols), cpus())
         return _full_plan(cols, threads) if threads <= 2 else None
     if cols > LEAF and cols % PACKET:
         return None
@@ -168,7 +168,9 @@ def _threads(n):
     return max(1, int((_COST * n - _THREAD) / _THREAD + 0.9))
 
 
-def _cpus():
+def cpus():
+    """The threads of TF's intra-op pool on this machine (its schedulable CPUs), which set
+    how its CPU kernels split their work."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
 
 

@@ -15,6 +15,8 @@ Every group is computed from its own counter, so a whole output is one vectorize
 [0.3883, 0.6637]
 """
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -230,12 +232,20 @@ def _truncated_groups(stream, base, per, skip, calls, double):
     return out
 
 
-def multinomial(stream, logits, num_samples):
-    """Multinomial's CPU kernel in one shard: row b, sample j draws RandDouble from words
-    2(bS + j) and 2(bS + j) + 1 of the single-sample stream; returns int64 (batch, S)."""
-    batch = logits.shape[0]
-    total = batch * num_samples
-    draw = jnp.arange(total, dtype=jnp.uint64).reshape(batch, num_samples)
+def multinomial(stream, logits, num_samples, threads=1):
+    """Multinomial's CPU kernel on `threads` threads (TF's intra-op pool: this machine's
+    CPUs): rows run in Eigen's blocks (`row_blocks`), each block from a copy of the generator
+    that skipped start (S + 3) / 4 Philox calls (TF's `Skip(start_row * (num_samples + 3) /
+    4)`, C's integer division), its rows in order after it: row b, sample j of the block at
+    `start` draws RandDouble from that copy's double (b - start) S + j (2 doubles a call).
+    Returns int64 (batch, S)."""
+    batch, classes = logits.shape
+    block = row_blocks(batch, multinomial_cost(num_samples, classes), threads)
+    rows = np.arange(batch, dtype=np.uint64)
+    start = rows // np.uint64(block) * np.uint64(block)
+    skipped = start * np.uint64(num_samples + 3) // np.uint64(4)  # Philox calls (C's order)
+    first = skipped * np.uint64(2) + (rows - start) * np.uint64(num_samples)  # row's 1st double
+    draw = jnp.asarray(first[:, None] + np.arange(num_samples, dtype=np.uint64)[None, :])
     u = _u64_to_double(*_pair(stream.words(draw >> np.uint64(1)), draw % np.uint64(2) == 0))
     finite = jnp.isfinite(logits)
     lowest = jnp.finfo(logits.dtype).min
@@ -245,6 +255,47 @@ def multinomial(stream, logits, num_samples):
     to_find = u * cdf[:, -1:]
     idx = jax.vmap(lambda c, t: jnp.searchsorted(c, t, side="right"))(cdf, to_find)
     return idx.astype(jnp.int64)
+
+
+def multinomial_cost(num_samples, classes):
+    """TF's cycle estimate of one row of Multinomial's CPU kernel (an int64, truncated)."""
+    return int(50 * (num_samples * math.log(classes) / math.log(2) + classes))
+
+
+# Eigen's cost model (TensorCostModel): cycles to start a thread, per thread, per task
+_STARTUP, _PER_THREAD, _TASK = 100000, 100000, 40000
+
+
+def row_blocks(n, cost, threads):
+    """The block size of Eigen's `ThreadPoolDevice::parallelFor` over `n` units of `cost`
+    cycles each on `threads` threads, as TF's `Shard` runs it: blocks [k size, (k + 1) size)
+    (the last one shorter); `n` where it runs all of them inline, in one block.
+
+    >>> row_blocks(64, 250614, 2), row_blocks(64, 250614, 1), row_blocks(3, 666, 2)
+    (8, 64, 3)
+    >>> row_blocks(10, 10 ** 6, 4), row_blocks(6, 10 ** 6, 4)
+    (3, 2)
+    """
+    if n <= 1 or threads <= 1:
+        return n
+    want = (float(n) * cost - _STARTUP) / _PER_THREAD + 0.9
+    if min(threads, max(1, int(min(want, 2 ** 31 - 1)))) == 1:
+        return n
+    size = min(n, max(-(-n // (4 * threads)), int(1.0 / (cost / _TASK)) if cost else n))
+    biggest = min(n, 2 * size)
+    count = -(-n // size)
+    best = count / (-(-count // threads) * threads)  # the share of the threads' time used
+    prev = count
+    while best < 1.0 and prev > 1:
+        coarser = -(-n // (prev - 1))
+        if coarser > biggest:
+            break
+        prev = -(-n // coarser)
+        eff = prev / (-(-prev // threads) * threads)
+        if eff + 0.01 >= best:
+            size, count = coarser, prev
+            best = max(best, eff)
+    return size
 
 
 def shuffle_permutation(stream, size):

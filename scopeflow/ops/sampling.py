@@ -17,6 +17,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.ops import philox_rejection as _rej
+from scopeflow.ops.eigen_sum import cpus
 from scopeflow.ops.op_util import array_ops as array
 from scopeflow.ops.op_util import name_scope, static_value, tensor, typed_op
 from scopeflow.ops.philox_dists import _pair, _u64_to_double
@@ -257,7 +258,7 @@ def _tf_multinomial(ctx, logits, n, seed, seed2):
     if batch * n == 0:  # TF's kernel draws nothing for an empty output
         return jnp.zeros((batch, n), jnp.int64)
     stream = tf_stream(ctx, seed, seed2, philox_dists.reserved_calls("multinomial", batch, n))
-    return philox_dists.multinomial(stream, logits, n)
+    return philox_dists.multinomial(stream, logits, n, cpus())
 
 
 def multinomial(logits, num_samples, seed=None, name=None, output_dtype=None):

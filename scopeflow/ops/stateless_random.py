@@ -20,6 +20,7 @@ from scopeflow import dtypes as _dt
 from scopeflow import errors
 from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.array_base import ShapeError, check_rank, dims_of
+from scopeflow.ops.eigen_sum import cpus
 from scopeflow.ops.op_util import check_allowed, typed_op
 from scopeflow.ops.philox import KeyStream, philox_rounds
 from scopeflow.ops.random import _out_shape, _run_error, _shape_text, run_shape
@@ -280,7 +281,7 @@ def _multinomial(ctx, logits, num_samples, seed, *, output_dtype=_dt.int64):
     batch = logits.shape[0]
     if batch * n == 0:
         return jnp.zeros((batch, n), output_dtype.as_numpy_dtype)
-    return _tfr.multinomial(stream, logits, n).astype(output_dtype.as_numpy_dtype)
+    return _tfr.multinomial(stream, logits, n, cpus()).astype(output_dtype.as_numpy_dtype)
 
 
 def check_seed_dtype(seed):

@@ -393,7 +393,7 @@ def test_bias_add_grad_adds_as_tfs_kernel(pool_oracle, monkeypatch):
     7800 rows of 16 (this 2-CPU machine; the row limit lifted to reach them)."""
     from scopeflow.ops import eigen_sum
     from tests.oracle import bit_mismatches, run_here
-    if eigen_sum._cpus() != 2:
+    if eigen_sum.cpus() != 2:
         pytest.skip("TF's blocks depend on its thread count: measured with 2 CPUs")
     monkeypatch.setattr(eigen_sum, "MAX_COLUMN", 10000)
     there, here = pool_oracle(BIAS_GRAD), run_here(BIAS_GRAD)

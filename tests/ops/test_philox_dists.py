@@ -125,6 +125,36 @@ def test_shuffle_multinomial_dropout_bit_exact(oracle, graph_seed):
     _check(oracle, BITS + SAMPLING.format(g=graph_seed))
 
 
+# rows of many classes: TF's CPU kernel runs them in Eigen's blocks on its thread pool (one
+# per CPU), each block from its own skip of the generator (row_blocks' doctests: 8 rows a block
+# for 64 rows of 5000 classes on 2 CPUs); sampled as a tutorial's generator samples its tokens
+BLOCKS = """
+tf.set_random_seed(88)
+rng = np.random.RandomState(0)
+logits = tf.constant(rng.randn(64, 5000).astype(np.float32) * 3)
+few = tf.constant(rng.randn(7, 3000).astype(np.float32))
+ops = [tf.multinomial(logits, 1), tf.multinomial(logits, 3, seed=5),
+       tf.multinomial(few, 6, output_dtype=tf.int32), tf.random.categorical(few[:2], 2),
+       tf.random.stateless_categorical(logits, 2, seed=[4, 9]),
+       tf.random.stateless_categorical(few, 5, seed=[1, 2])]
+result = runs(ops)
+"""
+
+
+@pytest.mark.oracle
+def test_multinomial_rows_in_tfs_thread_blocks(oracle):
+    _check(oracle, BITS + BLOCKS)
+
+
+@pytest.mark.parametrize("n,cost,threads,size", [
+    (64, 250614, 2, 8), (64, 250614, 1, 64), (3, 666, 2, 3), (1, 10 ** 9, 8, 1),
+    (7, 10 ** 6, 2, 2), (10, 10 ** 6, 4, 1), (6, 10 ** 6, 4, 2), (100, 100, 2, 100),
+    (1000, 500, 2, 125), (5, 39999, 2, 5), (5, 60000, 2, 1)])
+def test_row_blocks_follow_eigens_cost_model(n, cost, threads, size):
+    from scopeflow.ops.philox_dists import row_blocks
+    assert row_blocks(n, cost, threads) == size
+
+
 @pytest.mark.oracle
 def test_uniform_int_bounds_are_checked(oracle):
     code = """lo = tf.placeholder(tf.int32, None)
