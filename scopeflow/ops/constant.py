@@ -163,15 +163,13 @@ def _infer_python(value):
                             "api_docs/python/tf/dtypes for supported TF dtypes." % (value,))
         if arr.dtype.kind in "SUO":
             return np.asarray(value, dtype=object), _dt.string
-        if arr.dtype.kind == "f":
+        # TF takes NumPy's dtype of the list (`np.array(values)`), float64 as float32 and
+        # int64 as int32 where every value fits: a list of uint8 or float16 scalars stays so
+        if arr.dtype == np.float64:
             return arr, _dt.float32
-        if arr.dtype.kind in "iu":
+        if arr.dtype == np.int64:
             fits = not arr.size or (arr.min() >= -2**31 and arr.max() < 2**31)
             return arr, (_dt.int32 if fits else _dt.int64)
-        if arr.dtype.kind == "b":
-            return arr, _dt.bool
-        if arr.dtype.kind == "c":
-            return arr, _dt.complex128
         return arr, _dt.as_dtype(arr.dtype)
     if hasattr(value, "__array__"):
         arr = np.asarray(value)

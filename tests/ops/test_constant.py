@@ -21,6 +21,20 @@ ts = [tf.constant(a), tf.constant(a, dtype=tf.int64), tf.constant(b), tf.constan
       tf.convert_to_tensor(b, dtype=tf.float16), tf.constant(np.array(["x", "y"]))]
 result = [[t.name, t.dtype.name, t.shape.as_list()] for t in ts]""",
     "tf.convert_to_tensor(np.ones(2, np.float32), dtype=tf.int32)",
+    # lists of NumPy scalars take NumPy's dtype of the list (an MNIST tutorial's uint8 label
+    # count), float64 as float32 and int64 as int32 where the values fit
+    """lists = [[np.uint8(10)], [np.int16(3), np.int16(-4)], [np.int64(3)], [np.int64(2 ** 40)],
+         [np.float64(1.5)], [np.float16(1.5)], [[np.int8(1)], [np.int8(2)]], [np.uint8(1), 2],
+         [np.uint32(7)], [np.uint64(2 ** 63)], [2 ** 63], [np.complex64(1j)], [1j], [True],
+         [np.float16(1), 2.0], [np.int8(1), np.uint8(2)], [np.float32(2), np.int16(1)]]
+result = [[tf.constant(v).dtype.name, tf.convert_to_tensor(v).dtype.name] for v in lists]
+result.append(tf.constant([np.uint8(3)], dtype=tf.int32).dtype.name)
+result.append([tf.fill([np.uint8(2)], 1.0).shape.as_list(),
+               tf.reshape(tf.zeros([4]), [np.int16(2), 2]).shape.as_list()])""",
+    # random ops refuse such a shape: their shape attr takes int32 or int64
+    "tf.random_normal([np.uint8(10)])",
+    "tf.random_uniform([np.int16(3)], dtype=tf.float64)",
+    "tf.truncated_normal(tf.constant([np.uint8(3)]))",
 ]
 
 
