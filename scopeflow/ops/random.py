@@ -19,7 +19,6 @@ from scopeflow.core.shape import TensorShape, dimension_value
 from scopeflow.lowering.stages import batch_kernel
 from scopeflow.ops import philox_dists as _tfr
 from scopeflow.ops.constant import constant_value, convert_to_tensor
-from scopeflow.ops.op_util import check_allowed
 from scopeflow.ops.philox import Stream
 from scopeflow.ops.registry import ANY, INDEX, ShapeError, op
 
@@ -234,10 +233,7 @@ def shape_tensor(shape):
             dtype, shape = _dt.int32, np.zeros([0], np.int32)
         else:
             shape = tuple(map(dimension_value, shape))
-    t = convert_to_tensor(shape, dtype=dtype, name="shape")
-    # (the random ops' shape attr T: a list of uint8 scalars converts as uint8, refused there)
-    check_allowed(t, "shape", ("int32", "int64"))
-    return t
+    return convert_to_tensor(shape, dtype=dtype, name="shape")
 
 
 def _normal_like(kind, shape, mean, stddev, dtype, seed, name):

@@ -23,6 +23,7 @@ from scopeflow import dtypes as _dt
 from scopeflow.core.frame import default_graph
 from scopeflow.core.shape import TensorShape, dims_str
 from scopeflow.core.tensor import Operation, SymbolicTensor, Tensor
+from scopeflow.ops.op_types import INDEX_TYPES
 from scopeflow.ops.shape_requests import requesting, suffix
 
 REGISTRY = {}
@@ -153,6 +154,9 @@ def apply(rec, inputs, attrs, name=None, graph=None):
 
 def finish(g, rec, full, tensors, attrs):
     """Shape inference + graph insertion for converted inputs `tensors` (lists for list args)."""
+    index = INDEX_TYPES.get(rec.type)
+    if index is not None:
+        _check_index_types(index, tensors)
     try:
         with requesting(_flat(tensors)) as asked:  # (input values the rule reads)
             specs = rec.infer(*tensors, **attrs)
@@ -378,6 +382,9 @@ def _shared_dtype(rec, inputs):
 
 
 def _check_shared(rec, tensors):
+    types = INDEX_TYPES.get(rec.type)
+    if types is not None:  # (TF checks an input's type as it infers its attr: before the rest)
+        _check_index_types(types, tensors)
     first = index = None
     first_arg = None
     for arg, flags, kind, x in zip(rec.args, rec.flags, rec.arg_types, tensors):
@@ -406,6 +413,18 @@ def _check_shared(rec, tensors):
                 first, first_arg = b, arg
             elif b is not first:
                 _mismatch(rec, arg, b, first, first_arg)
+
+
+def _check_index_types(index, tensors):
+    """TF's TypeError for an integer input (a shape, axis or index) of a type its op does not
+    take: `tf.fill(tf.constant([np.uint8(2)]), 1.0)`'s uint8 dims, say."""
+    for i, arg, names in index:
+        x = tensors[i] if i < len(tensors) else None
+        x = x[0] if isinstance(x, list) and x else x  # (TF names a list's first element's type)
+        name = getattr(getattr(x, "_dtype", None), "base_dtype", None)
+        if name is not None and name.name not in names:
+            raise TypeError("Value passed to parameter '%s' has DataType %s not in list of "
+                            "allowed values: %s" % (arg, name.name, ", ".join(names)))
 
 
 def _mismatch(rec, arg, b, first, first_arg):

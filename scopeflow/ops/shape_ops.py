@@ -332,6 +332,8 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         for v, n in ((start, "start"), (limit, "limit"), (delta, "delta")):
             args.append(v if isinstance(v, Tensor) else convert_to_tensor(v, dtype=dtype, name=n))
         if dtype is None:
+            # TF asserts the inferred dtypes are in its order (a bare AssertionError)
+            assert all(a.dtype.base_dtype.name in _RANGE_ORDER for a in args)  # noqa: S101
             dtype = max((a.dtype.base_dtype for a in args),
                         key=lambda d: _RANGE_ORDER.index(d.name))
         args = [cast(a, dtype) for a in args]

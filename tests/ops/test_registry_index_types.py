@@ -53,3 +53,40 @@ def test_inputs_sharing_an_index_type_convert_and_fail_as_tf(oracle):
     here, there = run_here(PROGRAM), oracle(PROGRAM)
     assert "ok" in there, there
     assert here == there, explain(PROGRAM, here, there)
+
+
+# integer inputs of a type their op does not take (op_types.INDEX_TYPES): a uint8 count from
+# MNIST's labels passed on as a shape, int16 or int8 tensors as axes and indices
+DISALLOWED = r"""
+import numpy as np
+x = tf.ones([3, 3])
+u8, i16, i8 = (lambda v, d=d: tf.constant(v, d) for d in (tf.uint8, tf.int16, tf.int8))
+cases = [
+    lambda: tf.fill(u8([2]), 1.0), lambda: tf.zeros(u8([2, 1])), lambda: tf.tile(x, i16([1, 2])),
+    lambda: tf.reshape(x, u8([9])), lambda: tf.reshape(x, [np.uint8(9)]),
+    lambda: tf.expand_dims(x, i8(0)), lambda: tf.transpose(x, i16([1, 0])),
+    lambda: tf.one_hot(i16([0, 2]), 3), lambda: tf.one_hot(u8([0, 2]), 3),
+    lambda: tf.gather(x, u8([0, 2])), lambda: tf.gather(x, i16([0, 2])),
+    lambda: tf.pad(x, i8([[1, 0], [0, 1]])), lambda: tf.concat([x, x], u8(1)),
+    lambda: tf.reverse(x, i16([0])), lambda: tf.slice(x, u8([0, 0]), u8([1, 1])),
+    lambda: tf.random_normal(u8([2])), lambda: tf.random_uniform([np.int16(2)]),
+    lambda: tf.reduce_sum(x, u8(0)), lambda: tf.range(u8(3)),
+    lambda: tf.scatter_nd(i8([[0]]), [1.0], [3]),
+]
+result = []
+for f in cases:
+    try:
+        out = f()
+    except Exception as e:
+        result.append([type(e).__name__, str(e)])
+        continue
+    with tf.Session() as s:
+        result.append([out.dtype.name, s.run(out).tolist()])
+"""
+
+
+@pytest.mark.oracle
+def test_integer_inputs_of_types_their_op_does_not_take_fail_as_in_tf(oracle):
+    here, there = run_here(DISALLOWED), oracle(DISALLOWED)
+    assert "ok" in there, there
+    assert here == there, explain(DISALLOWED, here, there)
