@@ -106,8 +106,23 @@ def _run(args):
     install_aliases()
     sys.argv = [args.script] + args.args
     sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
-    runpy.run_path(args.script, run_name="__main__")
+    try:
+        runpy.run_path(args.script, run_name="__main__")
+    except Exception as e:  # noqa: BLE001 - reported as `python script.py` reports it
+        tb = _from_script(e.__traceback__, args.script)
+        sys.excepthook(type(e), e.with_traceback(tb), tb)  # (it prints the error's own)
+        return 1
     return 0
+
+
+def _from_script(tb, script):
+    """`tb` from the script's first frame on (without this module's and runpy's above it), as
+    `python script.py` shows an uncaught error; all of it where the script has no frame."""
+    path = os.path.abspath(script)
+    at = tb
+    while at is not None and os.path.abspath(at.tb_frame.f_code.co_filename) != path:
+        at = at.tb_next
+    return at or tb
 
 
 def _lint(args):

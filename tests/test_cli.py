@@ -79,6 +79,19 @@ def test_run_unknown_tensorflow_module_names_itself(tmp_path):
     assert "scopeflow does not provide the module tensorflow.python.ops.gen_nn_ops" in err
 
 
+def test_run_reports_an_uncaught_error_from_the_scripts_frame_as_python(tmp_path):
+    script = tmp_path / "fails.py"
+    script.write_text("import tensorflow as tf\n\ndef build():\n"
+                      "    return tf.reshape(tf.zeros([4]), [3])\n\nbuild()\n")
+    code, out, err = _scopeflow("run", str(script))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[:2] == ["Traceback (most recent call last):",
+                         '  File "%s", line 6, in <module>' % script], err
+    assert "runpy" not in err and "cli.py" not in err
+    assert lines[-1].startswith("ValueError: Cannot reshape a tensor with 4 elements")
+
+
 def test_run_slim_resolves_to_scopeflow(tmp_path):
     script = tmp_path / "slim.py"
     script.write_text("import tensorflow.contrib.slim as slim\nimport tf_slim\n"
