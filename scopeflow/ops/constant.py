@@ -86,6 +86,8 @@ def to_numpy(value, dtype):
     elif dtype is not None and dtype.is_quantized:
         return _quantized(value, dtype.base_dtype)
     else:
+        if dtype is not None and dtype.base_dtype is _dt.string:
+            _check_strings(value)  # (TF checks the elements before making an array of them)
         arr, inferred = _infer_python(value)
     if dtype is None:
         dtype = inferred
@@ -119,6 +121,19 @@ def _check_records(value, dtype):
     if bad:
         raise TypeError("Expected %s, but got %s of type '%s'." % (
             dtype.name, bad[0], type(bad[0]).__name__))
+
+
+def _check_strings(value):
+    """TF's TypeError for a Python value asked to be a string that holds something else (its
+    first such element, in order): `tf.ones([2], tf.string)`'s 1."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(reversed(v))
+        elif not isinstance(v, (str, bytes)) and not (
+                isinstance(v, np.ndarray) and issubclass(v.dtype.type, (str, bytes))):
+            raise TypeError("Expected string, but got %s of type '%s'." % (v, type(v).__name__))
 
 
 def _check_compatible(arr, inferred, dtype, value):
@@ -196,8 +211,17 @@ def _flatten(v):
 
 def _to_bytes(arr):
     a = np.asarray(arr, dtype=object)
-    return np.vectorize(lambda s: s.encode() if isinstance(s, str) else bytes(s),
-                        otypes=[object])(a) if a.size else a
+    return np.vectorize(_as_bytes, otypes=[object])(a) if a.size else a
+
+
+def _as_bytes(s):
+    """TF's compat.as_bytes: text is UTF-8 encoded; anything but text or bytes (a number of an
+    array converted to strings) is its TypeError, not the bytes `bytes(1)` would make."""
+    if isinstance(s, str):
+        return s.encode()
+    if isinstance(s, (bytes, bytearray)):
+        return bytes(s)
+    raise TypeError("Expected binary or unicode string, got %r" % (s,))
 
 
 def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):

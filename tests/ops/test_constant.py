@@ -31,6 +31,22 @@ result = [[tf.constant(v).dtype.name, tf.convert_to_tensor(v).dtype.name] for v 
 result.append(tf.constant([np.uint8(3)], dtype=tf.int32).dtype.name)
 result.append([tf.fill([np.uint8(2)], 1.0).shape.as_list(),
                tf.reshape(tf.zeros([4]), [np.int16(2), 2]).shape.as_list()])""",
+    # strings asked of other values: TF's TypeError naming the first, never bytes(1) = b"\\x00"
+    """result = []
+for f in [lambda: tf.ones([2], tf.string), lambda: tf.ones_like(tf.constant(["a"])),
+          lambda: tf.constant(["a", 1], tf.string), lambda: tf.constant([["a"], [2.5]], tf.string),
+          lambda: tf.constant(["a", None], tf.string),
+          lambda: tf.constant(("a", ("b", 3)), tf.string),
+          lambda: tf.constant(True, tf.string), lambda: tf.constant(np.array([1, 2]), tf.string),
+          lambda: tf.convert_to_tensor([1], dtype=tf.string),
+          lambda: tf.constant([np.bytes_(b"a"), np.str_("b"), np.array([b"c"])[0]], tf.string),
+          lambda: tf.zeros([2], tf.string), lambda: tf.fill([2], "a")]:
+    try:
+        t = f()
+        with tf.Session() as s:
+            result.append(s.run(t).tolist())
+    except TypeError as e:
+        result.append(str(e))""",
     # random ops refuse such a shape: their shape attr takes int32 or int64
     "tf.random_normal([np.uint8(10)])",
     "tf.random_uniform([np.int16(3)], dtype=tf.float64)",
