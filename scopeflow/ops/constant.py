@@ -1,11 +1,14 @@
 """Constants, placeholders and `convert_to_tensor`: how Python values enter a graph."""
 
+import numbers
+
 import numpy as np
 
 from scopeflow import dtypes as _dt
-from scopeflow.core.shape import TensorShape, as_shape
+from scopeflow.core.shape import Dimension, TensorShape, as_shape
 from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.core.frame import default_graph
+from scopeflow.ops import nest
 from scopeflow.ops.registry import ANY, finish, op
 
 _conversion_registry = []  # [(priority, type or tuple of types, fn(value, dtype, name, as_ref))]
@@ -86,8 +89,9 @@ def to_numpy(value, dtype):
     elif dtype is not None and dtype.is_quantized:
         return _quantized(value, dtype.base_dtype)
     else:
-        if dtype is not None and dtype.base_dtype is _dt.string:
-            _check_strings(value)  # (TF checks the elements before making an array of them)
+        if dtype is not None and not isinstance(value, TensorShape):
+            if check_compatible(value, dtype.base_dtype):  # (before making an array of them)
+                value = _dimensions_as_ints(value)
         arr, inferred = _infer_python(value)
     if dtype is None:
         dtype = inferred
@@ -100,8 +104,7 @@ def to_numpy(value, dtype):
         bad = bad.item() if isinstance(bad, np.generic) else bad
         raise TypeError("Expected %s, but got %s of type '%s'." % (
             dtype.base_dtype.name, bad, type(bad).__name__))
-    if not isinstance(value, (np.ndarray, np.generic)):
-        _check_compatible(arr, inferred, dtype.base_dtype, value)
+    # (a Python int out of the dtype's range wraps, as NumPy's cast of TF's int64 array does)
     return arr.astype(target, copy=isinstance(value, np.ndarray))
 
 
@@ -123,32 +126,45 @@ def _check_records(value, dtype):
             dtype.name, bad[0], type(bad[0]).__name__))
 
 
-def _check_strings(value):
-    """TF's TypeError for a Python value asked to be a string that holds something else (its
-    first such element, in order): `tf.ones([2], tf.string)`'s 1."""
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(reversed(v))
-        elif not isinstance(v, (str, bytes)) and not (
-                isinstance(v, np.ndarray) and issubclass(v.dtype.type, (str, bytes))):
-            raise TypeError("Expected string, but got %s of type '%s'." % (v, type(v).__name__))
+def check_compatible(values, dtype):
+    """TF's `_AssertCompatible`: every element of a Python `values` (in `nest.flatten`'s order)
+    suits `dtype`, else TF's TypeError naming the first that does not: a bool asks for Python
+    bools, a string for text or bytes, an integer type for integral numbers (a float's 2.0
+    fails), a floating one for real numbers, a complex one for numbers; an array among them
+    passes by its element type."""
+    if dtype is None:
+        for v in nest.flatten(values):
+            if isinstance(v, Tensor):
+                raise TypeError("Expected any non-tensor type, but got a tensor instead.")
+        return
+    if dtype is _dt.bool:
+        ok = (bool,)
+    elif dtype is _dt.string:
+        ok = (str, bytes)
+    elif dtype.is_integer:
+        ok = (numbers.Integral, np.integer, Dimension)
+    elif dtype.is_floating:
+        ok = (numbers.Real, np.integer, np.floating)
+    elif dtype.is_complex:
+        ok = (numbers.Complex, np.number)
+    else:
+        return
+    dims = False
+    for v in nest.flatten(values):
+        if not (isinstance(v, ok) or isinstance(v, np.ndarray) and issubclass(v.dtype.type, ok)):
+            raise TypeError("Expected %s, but got %s of type '%s'."
+                            % (dtype.name, v, type(v).__name__))
+        dims = dims or type(v) is Dimension
+    return dims  # (whether it holds a Dimension: `_dimensions_as_ints`)
 
 
-def _check_compatible(arr, inferred, dtype, value):
-    if inferred.is_floating and (dtype.is_integer or dtype.is_bool) and arr.size:
-        raise TypeError("Expected %s, but got %r of type '%s'." % (
-            dtype.name, value, type(value).__name__))
-    if inferred.is_complex and not dtype.is_complex:
-        raise TypeError("Expected %s, but got %r of type '%s'." % (
-            dtype.name, value, type(value).__name__))
-    if dtype.is_integer and inferred.is_integer and arr.size:
-        lo, hi = dtype.min, dtype.max
-        if arr.min() < lo or arr.max() > hi:
-            raise TypeError("Value out of range for %s" % dtype.name) if False else \
-                ValueError("Can't convert Python int %s to %s: out of range" % (
-                    int(arr.max() if arr.max() > hi else arr.min()), dtype.name))
+def _dimensions_as_ints(value):
+    """`value` with each Dimension as its int, as NumPy reads one into an integer array (TF1's
+    `tf.reshape(x, [-1, x.get_shape()[1] * 4])`); an unknown one fails there as in TF."""
+    if isinstance(value, (list, tuple)):
+        return type(value)(_dimensions_as_ints(v) for v in value) if type(value) in (
+            list, tuple) else [_dimensions_as_ints(v) for v in value]
+    return int(value) if type(value) is Dimension else value
 
 
 def _infer_python(value):

@@ -6,11 +6,11 @@ from tensorboard.compat.proto import tensor_pb2
 
 from scopeflow import dtypes as _dt
 from scopeflow.checkpoint.attrs import _VAL_FIELD
-from scopeflow.core.shape import Dimension
 from scopeflow.core.tensor import Tensor
 from scopeflow.core.variables import VariableV1
 from scopeflow.ops import nest
 from scopeflow.ops.constant import _infer_python, _PackNeeded
+from scopeflow.ops.constant import check_compatible as _check_compatible
 from scopeflow.summary.graph_def import shape_proto, write_values
 
 
@@ -140,30 +140,6 @@ def _is_variable(value):
 
 _CONTENT_TYPES = ("float16", "float32", "float64", "int32", "uint8", "int16", "int8", "int64",
                   "uint32", "uint64", "bfloat16")
-
-
-def _check_compatible(values, dtype):
-    """TF's check that every element of a Python `values` suits `dtype`."""
-    kinds = {"bool": (bool, np.bool_), "string": (str, bytes)}
-    if dtype is None or dtype.name in kinds:
-        ok = kinds.get(getattr(dtype, "name", None))
-    elif dtype.is_integer:
-        ok = (int, np.integer)
-    elif dtype.is_floating:
-        ok = (int, float, np.integer, np.floating)
-    elif dtype.is_complex:
-        ok = (int, float, complex, np.number)
-    else:
-        ok = None
-    for v in nest.flatten(values):
-        if isinstance(v, Tensor) and dtype is None:
-            raise TypeError("Expected any non-tensor type, but got a tensor instead.")
-        good = (not isinstance(v, Tensor)) if ok is None else (
-            isinstance(v, ok) or isinstance(v, np.ndarray) and issubclass(v.dtype.type, ok)
-            or dtype.is_integer and isinstance(v, Dimension))
-        if not good:
-            raise TypeError("Expected %s, but got %s of type '%s'."
-                            % (dtype.name, v, type(v).__name__))
 
 
 def _to_array(values, dtype, shape):

@@ -47,6 +47,32 @@ for f in [lambda: tf.ones([2], tf.string), lambda: tf.ones_like(tf.constant(["a"
             result.append(s.run(t).tolist())
     except TypeError as e:
         result.append(str(e))""",
+    # Python values asked to be of a dtype: TF's check of every element, the first misfit
+    # named (not the list), a bool only from Python bools, ints out of range wrapping as TF's
+    """result = []
+for v, d in [([np.float16(1.5)], tf.int32), ([1.5, 2], tf.int32), ([[1], [2.5]], tf.int64),
+             ([1j], tf.float32), ([np.float32(2.0)], tf.int32), ([True], tf.int32), ([1], tf.bool),
+             (1, tf.bool), ([np.True_], tf.bool), ([np.int32(1)], tf.float32), ((1, 2.5), tf.int32),
+             ([None], tf.int32), ([np.array([1.0])], tf.int32), ([2 ** 31], tf.int32),
+             ([[2 ** 31, 1]], tf.int32), (-1, tf.uint8), ([300], tf.uint8), (2 ** 63, tf.int64),
+             ([np.uint8(3)], tf.float16), ([1.5], tf.complex64), ([tf.Dimension(3)], tf.int32)]:
+    try:
+        with tf.Session() as s:
+            result.append(s.run(tf.constant(v, d)).tolist())
+    except TypeError as e:
+        result.append(str(e))""",
+    # TF1's shape arithmetic: a list holding Dimensions converts for an integer input
+    """x = tf.zeros([2, 3, 4])
+d = x.get_shape()[1]
+p = tf.placeholder(tf.float32, [2, None])
+result = [tf.reshape(x, [-1, d * 4]).shape.as_list(), tf.fill([d], 1.0).shape.as_list(),
+          tf.constant([d], tf.int64).dtype.name]
+for f in [lambda: tf.constant([d]), lambda: tf.reshape(x, [-1, p.get_shape()[1]]),
+          lambda: tf.constant((d, 3), tf.float32)]:
+    try:
+        f()
+    except TypeError as e:
+        result.append(str(e))""",
     # random ops refuse such a shape: their shape attr takes int32 or int64
     "tf.random_normal([np.uint8(10)])",
     "tf.random_uniform([np.int16(3)], dtype=tf.float64)",
