@@ -162,8 +162,8 @@ def _dimensions_as_ints(value):
     """`value` with each Dimension as its int, as NumPy reads one into an integer array (TF1's
     `tf.reshape(x, [-1, x.get_shape()[1] * 4])`); an unknown one fails there as in TF."""
     if isinstance(value, (list, tuple)):
-        return type(value)(_dimensions_as_ints(v) for v in value) if type(value) in (
-            list, tuple) else [_dimensions_as_ints(v) for v in value]
+        items = [_dimensions_as_ints(v) for v in value]
+        return tuple(items) if isinstance(value, tuple) else items
     return int(value) if type(value) is Dimension else value
 
 

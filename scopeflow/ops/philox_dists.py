@@ -274,7 +274,7 @@ def row_blocks(n, cost, threads):
     >>> row_blocks(64, 250614, 2), row_blocks(64, 250614, 1), row_blocks(3, 666, 2)
     (8, 64, 3)
     >>> row_blocks(10, 10 ** 6, 4), row_blocks(6, 10 ** 6, 4)
-    (3, 2)
+    (1, 2)
     """
     if n <= 1 or threads <= 1:
         return n

@@ -144,6 +144,9 @@ def apply(rec, inputs, attrs, name=None, graph=None):
         else:
             if g is None:
                 g = default_graph()
+            index = INDEX_TYPES.get(rec.type)  # (the general path checks in _check_shared)
+            if index is not None:
+                _check_index_types(index, tensors)
             return finish(g, rec, full or g._op_scope(name or rec.default_name), tensors,
                           attrs)
     g = graph or _graph_of(inputs)
@@ -154,9 +157,6 @@ def apply(rec, inputs, attrs, name=None, graph=None):
 
 def finish(g, rec, full, tensors, attrs):
     """Shape inference + graph insertion for converted inputs `tensors` (lists for list args)."""
-    index = INDEX_TYPES.get(rec.type)
-    if index is not None:
-        _check_index_types(index, tensors)
     try:
         with requesting(_flat(tensors)) as asked:  # (input values the rule reads)
             specs = rec.infer(*tensors, **attrs)
@@ -435,6 +435,9 @@ def _mismatch(rec, arg, b, first, first_arg):
 def create_registered(graph, op_type, full_name, inputs, attrs):
     """`Graph.create_op` for a registered op over existing tensors."""
     rec = lookup(op_type)
+    index = INDEX_TYPES.get(op_type)
+    if index is not None:
+        _check_index_types(index, inputs)
     finish(graph, rec, full_name, inputs, attrs)  # its outputs (a tensor has no truth value)
     return graph._ops_by_name[full_name]
 
