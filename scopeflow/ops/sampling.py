@@ -230,7 +230,9 @@ def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None
 
 # ---- Multinomial ----------------------------------------------------------------------------
 def _multinomial_shape(logits, num_samples, *, seed=0, seed2=0, output_dtype=_dt.int64):
-    from scopeflow.ops.array_base import scalar_dim
+    from scopeflow.ops.array_base import check_rank, scalar_dim
+    check_rank(logits, 2)
+    check_rank(num_samples, 0)
     d = logits.shape._dims
     n = scalar_dim(num_samples, 1)  # (TF's MakeDimForScalarInput: a negative count fails)
     return spec(((d[0] if d else None), n), output_dtype)

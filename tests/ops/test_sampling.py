@@ -34,6 +34,26 @@ def test_graphs_match_tf(oracle):
     check_outputs(oracle, GRAPHS)
 
 
+MULTINOMIAL_RANKS = [
+    "tf.multinomial([[1., 2.]], [2])",
+    "tf.multinomial([1., 2.], 2)",
+    "tf.multinomial(tf.placeholder(tf.float32), tf.placeholder(tf.int32, [3]))",
+    "tf.random.categorical(tf.placeholder(tf.float32, [None, 3, 1]), 4)",
+    "tf.random.stateless_categorical([[1., 2.]], [2], [1, 2])",
+    "tf.random.stateless_categorical([1., 2.], 2, [1, 2])",
+    "tf.multinomial(tf.placeholder(tf.float32), tf.placeholder(tf.int32)).shape",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", MULTINOMIAL_RANKS)
+def test_multinomial_ranks_checked_as_in_tf(oracle, code):
+    """Logits must be a matrix and the sample count a scalar (TF's shape function)."""
+    here, there = run_here("result = str(%s)" % code), oracle("result = str(%s)" % code)
+    assert here == there or ("raises" in there and "raises" in here
+                             and here["msg"] == there["msg"]), (here, there)
+
+
 @pytest.fixture
 def session():
     pytest.importorskip("scopeflow.session")
