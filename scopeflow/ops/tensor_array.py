@@ -76,9 +76,16 @@ class TensorArray:
             self._element_shape[0] = self.element_shape.merge_with(shape)
 
     def _check_dtype(self, value):
+        """TF's graph-mode TensorArray logs a write of another dtype, and its kernel fails
+        when the write runs (tensor_array_ops._write)."""
         if value.dtype.base_dtype is not self._dtype:
-            raise ValueError("TensorArray dtype is %s but Op is trying to write dtype %s "
-                             % (self._dtype.name, value.dtype.base_dtype.name))
+            import logging
+            import traceback
+            logging.getLogger("tensorflow").error(
+                "Error: Input value %s has dtype <dtype: '%s'>, but expected dtype "
+                "<dtype: '%s'>.  This leads to undefined behavior and will be an error in "
+                "future versions of TensorFlow.  Traceback:\n%s", value, value.dtype.name,
+                self._dtype.name, "".join(traceback.format_stack()))
 
     def _value(self, value):
         return convert_to_tensor(value, preferred_dtype=self._dtype, name="value")

@@ -209,6 +209,12 @@ def _concrete(*values):
 
 def _write(ctx, flow, index, value):
     """Writes `value` (k, *element) at `index` (k,): TF's checks, then the scatter."""
+    if np.dtype(value.dtype) != np.dtype(flow.meta.dtype):  # (TF only logs it when building)
+        ctx.check(False, InvalidArgumentError,
+                  "TensorArray dtype is %s but Op is trying to write dtype %s."
+                  % (_context.type_name(_dt.as_dtype(flow.meta.dtype)),
+                     _context.type_name(_dt.as_dtype(value.dtype))))
+        return flow
     if _other_shape(flow, np.shape(value)[1:]):  # (the write fails: nothing is written)
         _shape_mismatch(ctx, flow, _first_of(index), np.shape(value)[1:])
         return flow

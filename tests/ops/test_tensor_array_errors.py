@@ -34,6 +34,12 @@ case("split_sum", tf.TensorArray(tf.float32, 2).split(tf.zeros([5]), [2, p]).sta
 case("split_count", tf.TensorArray(tf.float32, 2).split(tf.zeros([6]), [2, 2, p]).stack(), 2)
 case("stack_nothing", tf.TensorArray(tf.float32, 3).stack() + tf.cast(p, tf.float32), 1)
 case("write_neg", tf.TensorArray(tf.float32, 0, dynamic_size=True).write(p, 1.).stack(), -2)
+# another dtype: TF only logs it when building; the write fails when it runs
+case("write_dtype", tf.TensorArray(tf.float64, 2).write(0, tf.zeros([2])).write(
+    p, tf.zeros([2], tf.float64)).stack(), 1)
+case("unstack_dtype", tf.TensorArray(tf.int32, 2).unstack(tf.zeros([p])).stack(), 2)
+case("scatter_dtype", tf.TensorArray(tf.float32, 2).scatter([0, p], [1, 2]).stack(), 1)
+case("map_fn_dtype", tf.map_fn(lambda r: tf.one_hot(r, 3), tf.range(p), dtype=tf.float64), 2)
 base = None
 result = []
 with tf.Session() as sess:
