@@ -9,8 +9,9 @@ import types
 from scopeflow import dtypes
 from scopeflow.core import contexts
 from scopeflow.core.tensor import Tensor
-from scopeflow.ops import (array, checks, constant, gather, joining, math, math_cast, math_unary,
-                           nn, nn_losses, random, reductions, sampling, shape_ops)
+from scopeflow.ops import (array, checks, constant, diag_ops, functional_ops, gather, joining,
+                           math, math_cast, math_extra, math_unary, nn, nn_losses, random,
+                           reductions, sampling, shape_ops, state)
 
 
 def _namespace(module_names):
@@ -25,18 +26,24 @@ def _namespace(module_names):
 tf = _namespace([
     (array, "broadcast_dynamic_shape broadcast_static_shape identity reshape transpose"),
     (checks, "Assert assert_equal assert_greater_equal assert_less assert_less_equal assert_near "
-             "assert_non_negative assert_positive assert_rank_at_least assert_same_float_dtype"),
+             "assert_non_negative assert_positive assert_rank_at_least assert_same_float_dtype "
+             "no_op"),
+    (diag_ops, "matrix_set_diag"),
+    (functional_ops, "map_fn"),
     (constant, "constant convert_to_tensor"),
     (contexts, "control_dependencies name_scope"),
     (gather, "where where_v2"),
     (joining, "concat"),
-    (math, "greater less logical_or squared_difference"),
+    (math, "betainc greater igamma less logical_and logical_or matmul squared_difference xlogy"),
+    (math_extra, "lbeta"),
     (math_cast, "cast"),
-    (math_unary, "abs erf erfc exp is_nan log log1p logical_not sigmoid sqrt square"),
+    (math_unary, "abs digamma erf erfc exp is_nan lgamma log log1p logical_not rsqrt sigmoid sign "
+                 "sqrt square"),
     (random, "random_normal random_uniform"),
-    (reductions, "argmax reduce_any reduce_prod reduce_sum"),
-    (sampling, "multinomial"),
-    (shape_ops, "ones ones_like rank sequence_mask shape zeros zeros_like"),
+    (reductions, "argmax reduce_all reduce_any reduce_prod reduce_sum"),
+    (sampling, "multinomial random_gamma"),
+    (shape_ops, "fill one_hot ones ones_like rank sequence_mask shape zeros zeros_like"),
+    (state, "with_dependencies"),
 ])
 tf.nn = _namespace([(nn, "log_softmax softmax softplus"),
                     (nn_losses, "sigmoid_cross_entropy_with_logits "
@@ -44,3 +51,5 @@ tf.nn = _namespace([(nn, "log_softmax softmax softplus"),
 tf.Tensor = Tensor
 tf.newaxis = None
 tf.bool, tf.int32, tf.int64 = dtypes.bool, dtypes.int32, dtypes.int64
+tf.float16, tf.float32, tf.float64, tf.int16 = (dtypes.float16, dtypes.float32, dtypes.float64,
+                                                dtypes.int16)

@@ -2,7 +2,8 @@
 
 from scopeflow import dtypes
 from scopeflow.distributions._ops import tf
-from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution, ScalarEvent)
+from scopeflow.distributions.distribution import (NOT_REPARAMETERIZED, Distribution,
+                                                  ScalarEvent, same_shapes)
 from scopeflow.distributions.util import (embed_check_integer_casting_closed,
                                           get_logits_and_probs)
 
@@ -27,6 +28,10 @@ class Bernoulli(ScalarEvent, Distribution):
 
     logits = property(lambda self: self._logits)
     probs = property(lambda self: self._probs)
+
+    @staticmethod
+    def _param_shapes(sample_shape):
+        return same_shapes(("logits",), sample_shape)
 
     def _batch_shape_tensor(self):
         return tf.shape(self._logits)

@@ -37,6 +37,13 @@ def unique_scope(name):
         return scope
 
 
+def _missing(method):
+    """A subclass's missing `_<method>`: TF's NotImplementedError naming the method."""
+    def missing(self, *args):
+        raise NotImplementedError("%s is not implemented: %s" % (method, type(self).__name__))
+    return missing
+
+
 class Distribution:
     """Base of the distributions: subclasses give `_sample_n`, `_log_prob`, `_mean`, ..."""
 
@@ -120,25 +127,37 @@ class Distribution:
                 sample.concatenate(self.batch_shape).concatenate(self.event_shape)))
         return x
 
-    def _call_value(self, name, value, fn):
+    def _call_value(self, name, value, method, fallback):
+        """`method(value)` in the method's scope, else `fallback(value)` where the subclass
+        does not implement it (TF's order: the original NotImplementedError if neither)."""
         with self._name_scope(name, values=[value]):
             value = tf.convert_to_tensor(value, name="value", preferred_dtype=self.dtype)
-            return fn(value)
+            return _first_implemented(lambda: method(value), lambda: fallback(value))
 
     def log_prob(self, value, name="log_prob"):
-        return self._call_value(name, value, self._log_prob)
+        return self._call_value(name, value, self._log_prob, lambda v: tf.log(self._prob(v)))
 
     def prob(self, value, name="prob"):
-        return self._call_value(name, value, self._prob)
+        return self._call_value(name, value, self._prob, lambda v: tf.exp(self._log_prob(v)))
+
+    def log_cdf(self, value, name="log_cdf"):
+        return self._call_value(name, value, self._log_cdf, lambda v: tf.log(self._cdf(v)))
 
     def cdf(self, value, name="cdf"):
-        return self._call_value(name, value, self._cdf)
+        return self._call_value(name, value, self._cdf, lambda v: tf.exp(self._log_cdf(v)))
 
-    def _prob(self, value):
-        return tf.exp(self._log_prob(value))
+    def log_survival_function(self, value, name="log_survival_function"):
+        return self._call_value(name, value, self._log_survival_function,
+                                lambda v: tf.log1p(-self.cdf(v)))
 
-    def _log_prob(self, value):
-        return tf.log(self._prob(value))
+    def survival_function(self, value, name="survival_function"):
+        return self._call_value(name, value, self._survival_function,
+                                lambda v: 1. - self.cdf(v))
+
+    def quantile(self, value, name="quantile"):
+        with self._name_scope(name, values=[value]):
+            value = tf.convert_to_tensor(value, name="value", preferred_dtype=self.dtype)
+            return self._quantile(value)
 
     def entropy(self, name="entropy"):
         with self._name_scope(name):
@@ -152,6 +171,10 @@ class Distribution:
         with self._name_scope(name):
             return self._mode()
 
+    def covariance(self, name="covariance"):
+        with self._name_scope(name):
+            return self._covariance()
+
     def stddev(self, name="stddev"):
         """`_stddev`, else the square root of `_variance`, as TF falls back."""
         with self._name_scope(name):
@@ -162,25 +185,82 @@ class Distribution:
         with self._name_scope(name):
             return _first_implemented(self._variance, lambda: tf.square(self._stddev()))
 
-    def _entropy(self):
-        raise NotImplementedError("entropy is not implemented: %s" % type(self).__name__)
+    def cross_entropy(self, other, name="cross_entropy"):
+        """H(self, other) = entropy + KL(self || other), TF's graph."""
+        from scopeflow.distributions import kullback_leibler
+        with self._name_scope(name):
+            return kullback_leibler.cross_entropy(self, other,
+                                                  allow_nan_stats=self.allow_nan_stats)
 
-    def _mean(self):
-        raise NotImplementedError("mean is not implemented: %s" % type(self).__name__)
+    def kl_divergence(self, other, name="kl_divergence"):
+        from scopeflow.distributions import kullback_leibler
+        with self._name_scope(name):
+            return kullback_leibler.kl_divergence(self, other,
+                                                  allow_nan_stats=self.allow_nan_stats)
 
-    def _mode(self):
-        raise NotImplementedError("mode is not implemented: %s" % type(self).__name__)
+    def copy(self, **override_parameters_kwargs):
+        """A new distribution of this type from this one's parameters, some overridden."""
+        return type(self)(**dict(self.parameters, **override_parameters_kwargs))
 
-    def _stddev(self):
-        raise NotImplementedError("stddev is not implemented: %s" % type(self).__name__)
+    @classmethod
+    def param_shapes(cls, sample_shape, name="DistributionParamShapes"):
+        """The parameters' shapes (int32 tensors) for samples of `sample_shape`."""
+        with tf.name_scope(name, values=[sample_shape]):
+            return cls._param_shapes(sample_shape)
 
-    def _variance(self):
-        raise NotImplementedError("variance is not implemented: %s" % type(self).__name__)
+    @classmethod
+    def param_static_shapes(cls, sample_shape):
+        """`param_shapes` as TensorShapes; `sample_shape` must be known."""
+        from scopeflow.ops.constant import constant_value
+        if isinstance(sample_shape, TensorShape):
+            if not sample_shape.is_fully_defined():
+                raise ValueError("TensorShape sample_shape must be fully defined")
+            sample_shape = sample_shape.as_list()
+        static = {}
+        for key, shape in cls.param_shapes(sample_shape).items():
+            value = constant_value(shape)
+            if value is None:
+                raise ValueError("sample_shape must be a fully-defined TensorShape or "
+                                 "list/tuple")
+            static[key] = TensorShape(value)
+        return static
+
+    @staticmethod
+    def _param_shapes(sample_shape):
+        raise NotImplementedError("_param_shapes not implemented")
+
+    def _batch_shape(self):
+        return TensorShape(None)
+
+    def _event_shape(self):
+        return TensorShape(None)
+
+    _prob = _missing("prob")
+    _log_prob = _missing("log_prob")
+    _log_cdf = _missing("log_cdf")
+    _cdf = _missing("cdf")
+    _log_survival_function = _missing("log_survival_function")
+    _survival_function = _missing("survival_function")
+    _quantile = _missing("quantile")
+    _entropy = _missing("entropy")
+    _mean = _missing("mean")
+    _mode = _missing("mode")
+    _stddev = _missing("stddev")
+    _variance = _missing("variance")
+    _covariance = _missing("covariance")
+
+    def __repr__(self):
+        return ("<tfp.distributions.%s '%s' batch_shape=%s event_shape=%s dtype=%s>"
+                % (type(self).__name__, self.name, self.batch_shape, self.event_shape,
+                   self.dtype.name))
 
     def __str__(self):
-        return ("tfp.distributions.%s(\"%s\", batch_shape=%s, event_shape=%s, dtype=%s)"
-                % (type(self).__name__, self.name, _dims(self.batch_shape),
-                   _dims(self.event_shape), self.dtype.name))
+        shapes = "".join(", %s_shape=%s" % (kind, shape)
+                         for kind, shape in (("batch", self.batch_shape),
+                                             ("event", self.event_shape))
+                         if shape.ndims is not None)
+        return "tfp.distributions.%s(\"%s\"%s, dtype=%s)" % (
+            type(self).__name__, self.name, shapes, self.dtype.name)
 
 
 class ScalarEvent:
@@ -193,6 +273,12 @@ class ScalarEvent:
         return TensorShape([])
 
 
+def same_shapes(names, sample_shape):
+    """`_param_shapes` of parameters all shaped like the samples: one int32 constant."""
+    shape = tf.convert_to_tensor(sample_shape, dtype=tf.int32)
+    return {name: shape for name in names}
+
+
 def _first_implemented(method, fallback):
     try:
         return method()
@@ -201,11 +287,6 @@ def _first_implemented(method, fallback):
             return fallback()
         except NotImplementedError:
             raise original from None
-
-
-def _dims(shape):
-    return "?" if shape.ndims is None else "(" + ", ".join(
-        "?" if d is None else str(d) for d in shape.as_list()) + ")"
 
 
 def _sample_shape_vector(x, name):

@@ -1,11 +1,28 @@
 """`tf.distributions.kl_divergence`: a table of KL functions keyed by the two types."""
 
 from scopeflow.distributions._ops import tf
+from scopeflow.distributions.bernoulli import Bernoulli
+from scopeflow.distributions.beta import Beta, Dirichlet, kl_beta_beta, kl_dirichlet_dirichlet
 from scopeflow.distributions.categorical import Categorical, kl_categorical_categorical
+from scopeflow.distributions.gamma import Gamma, kl_gamma_gamma
 from scopeflow.distributions.normal import Normal, kl_normal_normal
 
 _KL = {(Normal, Normal): kl_normal_normal,
-       (Categorical, Categorical): kl_categorical_categorical}
+       (Categorical, Categorical): kl_categorical_categorical,
+       (Beta, Beta): kl_beta_beta,
+       (Dirichlet, Dirichlet): kl_dirichlet_dirichlet,
+       (Gamma, Gamma): kl_gamma_gamma}
+
+
+def kl_bernoulli_bernoulli(a, b, name=None):
+    """KL(a || b) for two Bernoullis, from their logits (TF's formula and names)."""
+    with tf.name_scope(name, "kl_bernoulli_bernoulli", values=[a.logits, b.logits]):
+        delta_probs0 = tf.nn.softplus(-b.logits) - tf.nn.softplus(-a.logits)
+        delta_probs1 = tf.nn.softplus(b.logits) - tf.nn.softplus(a.logits)
+        return tf.sigmoid(a.logits) * delta_probs0 + tf.sigmoid(-a.logits) * delta_probs1
+
+
+_KL[(Bernoulli, Bernoulli)] = kl_bernoulli_bernoulli
 
 
 def _registered_kl(type_a, type_b):
@@ -51,3 +68,9 @@ def kl_divergence(distribution_a, distribution_b, allow_nan_stats=True, name=Non
         with tf.control_dependencies([tf.Assert(
                 tf.logical_not(tf.reduce_any(tf.is_nan(kl_t))), [message, kl_t])]):
             return tf.identity(kl_t, name="checked_kl")
+
+
+def cross_entropy(ref, other, allow_nan_stats=True, name=None):
+    """H(ref, other): ref's entropy plus KL(ref || other), under `cross_entropy`."""
+    with tf.name_scope(name, "cross_entropy"):
+        return ref.entropy() + kl_divergence(ref, other, allow_nan_stats=allow_nan_stats)

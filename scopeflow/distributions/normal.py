@@ -6,7 +6,7 @@ import numpy as np
 
 from scopeflow.distributions._ops import tf
 from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution,
-                                                  ScalarEvent)
+                                                  ScalarEvent, same_shapes)
 
 
 class Normal(ScalarEvent, Distribution):
@@ -31,6 +31,10 @@ class Normal(ScalarEvent, Distribution):
 
     loc = property(lambda self: self._loc)
     scale = property(lambda self: self._scale)
+
+    @staticmethod
+    def _param_shapes(sample_shape):
+        return same_shapes(("loc", "scale"), sample_shape)
 
     def _batch_shape_tensor(self):
         return tf.broadcast_dynamic_shape(tf.shape(self.loc), tf.shape(self.scale))

@@ -3,7 +3,8 @@
 import math
 
 from scopeflow.distributions._ops import tf
-from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution, ScalarEvent)
+from scopeflow.distributions.distribution import (FULLY_REPARAMETERIZED, Distribution,
+                                                  ScalarEvent, same_shapes)
 
 
 class Uniform(ScalarEvent, Distribution):
@@ -35,6 +36,10 @@ class Uniform(ScalarEvent, Distribution):
         """`high - low`."""
         with self._name_scope(name):
             return self.high - self.low
+
+    @staticmethod
+    def _param_shapes(sample_shape):
+        return same_shapes(("low", "high"), sample_shape)
 
     def _batch_shape_tensor(self):
         return tf.broadcast_dynamic_shape(tf.shape(self.low), tf.shape(self.high))

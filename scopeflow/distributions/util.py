@@ -1,4 +1,7 @@
-"""Parameter helpers shared by Bernoulli and Categorical: logits and probs from either one."""
+"""Helpers of the distributions: logits and probs from either one, TF's argument checks,
+log-combinations, and the salted seeds of samplers that draw twice."""
+
+import hashlib
 
 from scopeflow.distributions._ops import tf
 
@@ -124,8 +127,9 @@ def embed_check_integer_casting_closed(x, target_dtype, name="embed_check_castin
                             "integer-type.".format(x, x.dtype.name, target_dtype.name))
         checks = [tf.assert_non_negative(x, message="Elements must be non-negative.")]
         if x.dtype.is_floating:
-            checks.append(_assert_integer_form(x, target_dtype, "Elements must be "
-                                               "{}-equivalent.".format(target_dtype.name)))
+            checks.append(assert_integer_form(
+                x, message="Elements must be {}-equivalent.".format(target_dtype.name),
+                int_dtype=target_dtype))
         elif _largest_integer(x.dtype) > _largest_integer(target_dtype):
             checks.append(tf.assert_less_equal(
                 x, _largest_integer(target_dtype),
@@ -134,8 +138,48 @@ def embed_check_integer_casting_closed(x, target_dtype, name="embed_check_castin
         return with_dependencies(checks, x)
 
 
-def _assert_integer_form(x, int_dtype, message, name="assert_integer_form"):
+def assert_integer_form(x, data=None, summarize=None, message=None, int_dtype=None,
+                        name="assert_integer_form"):
+    """An assert that `x` equals itself cast to `int_dtype` and back (a no_op for integers)."""
+    with tf.name_scope(name, values=[x, data]):
+        x = tf.convert_to_tensor(x, name="x")
+        if x.dtype.is_integer:
+            return tf.no_op()
+        message = message or "{} has non-integer components".format(x)
+        if int_dtype is None:
+            ints = {"float16": tf.int16, "float32": tf.int32, "float64": tf.int64}
+            if x.dtype.base_dtype.name not in ints:
+                raise TypeError("Unrecognized type {}".format(x.dtype.name))
+            int_dtype = ints[x.dtype.base_dtype.name]
+        return tf.assert_equal(x, tf.cast(tf.cast(x, int_dtype), x.dtype), data=data,
+                               summarize=summarize, message=message, name=name)
+
+
+def embed_check_nonnegative_integer_form(x, name="embed_check_nonnegative_integer_form"):
+    """`x` checked to be non-negative and, for floats, whole."""
     with tf.name_scope(name, values=[x]):
         x = tf.convert_to_tensor(x, name="x")
-        return tf.assert_equal(x, tf.cast(tf.cast(x, int_dtype), x.dtype), message=message,
-                               name=name)
+        checks = [tf.assert_non_negative(x, message="'{}' must be non-negative.".format(x))]
+        if not x.dtype.is_integer:
+            checks.append(assert_integer_form(
+                x, message="'{}' cannot contain fractional components.".format(x)))
+        return tf.with_dependencies(checks, x)
+
+
+def log_combinations(n, counts, name="log_combinations"):
+    """log(n! / prod(counts!)) over the last axis of `counts`, by lgamma."""
+    with tf.name_scope(name, values=[n, counts]):
+        n = tf.convert_to_tensor(n, name="n")
+        counts = tf.convert_to_tensor(counts, name="counts")
+        total_permutations = tf.lgamma(n + 1)
+        counts_factorial = tf.lgamma(counts + 1)
+        return total_permutations - tf.reduce_sum(counts_factorial, axis=[-1])
+
+
+def gen_new_seed(seed, salt):
+    """The op seed TF derives for a sampler's second draw: None for None, else the first 32
+    bits of md5(str(seed) + salt) as an int, its sign bit cleared."""
+    if seed is None:
+        return None
+    digest = hashlib.md5((str(seed) + salt).encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) & 0x7FFFFFFF
