@@ -11,6 +11,7 @@ from scopeflow.ops.eigen_erf import erf_op, erfc_op
 from scopeflow.ops.eigen_exp import exp_op, expm1_op, log1p_op, log_op
 from scopeflow.ops.eigen_rsqrt import rsqrt_op
 from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
+from scopeflow.ops.libm_gamma import digamma_op, lgamma_op
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.rounding import round_each
 
@@ -57,8 +58,8 @@ _UNARY = {
     "Asin": jnp.arcsin, "Acos": jnp.arccos, "Atan": jnp.arctan, "Sinh": jnp.sinh,
     "Cosh": jnp.cosh, "Asinh": jnp.arcsinh, "Acosh": jnp.arccosh, "Atanh": jnp.arctanh,
     "IsNan": jnp.isnan, "IsInf": jnp.isinf, "IsFinite": jnp.isfinite, "Erf": erf_op,
-    "Erfc": erfc_op, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": _sp.gammaln,
-    "Digamma": _sp.digamma, "BesselI0": _sp.i0, "BesselI0e": _sp.i0e, "BesselI1": _sp.i1,
+    "Erfc": erfc_op, "Erfinv": _sp.erfinv, "Ndtri": _sp.ndtri, "Lgamma": lgamma_op,
+    "Digamma": digamma_op, "BesselI0": _sp.i0, "BesselI0e": _sp.i0e, "BesselI1": _sp.i1,
     "BesselI1e": _sp.i1e, "Real": jnp.real, "Imag": jnp.imag, "Conj": jnp.conj,
     "ComplexAbs": jnp.abs, "Angle": jnp.angle, "Invert": jnp.invert,
     "LogicalNot": jnp.logical_not,

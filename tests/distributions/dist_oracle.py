@@ -19,9 +19,10 @@ def check(oracle, code):
         assert here["msg"] == there["msg"], explain(code, here, there)
 
 
-# a program's tail for distributions whose values pass through lgamma, digamma, igamma or
-# betainc (XLA's, within a few float32 ulps of TF's Eigen / C library ones): names, shapes,
-# op types and the seeded samples `exact` compared exactly, the values of `x` within 2e-5
+# a program's tail for distributions whose values pass through igamma or betainc (XLA's,
+# within a few float32 ulps of TF's Eigen ones), or lgamma / digamma of float64 or of negative
+# numbers: names, shapes, op types and the seeded samples `exact` compared exactly, the values
+# of `x` within 2e-5
 CLOSE = """
 with tf.Session() as s:
     v, w = s.run([x, exact])
