@@ -163,7 +163,9 @@ class _NumpyCall:
         self.func = func
 
     def __call__(self, args):
-        ret = self.func(*args)
+        # (TF's kernel hands 0-d arrays over as NumPy scalars, PyArray_Return: np.int32(1),
+        # a string's bytes)
+        ret = self.func(*[a[()] if a.ndim == 0 else a for a in args])
         if isinstance(ret, bytes):
             ret = [ret]
         if isinstance(ret, (tuple, list)):

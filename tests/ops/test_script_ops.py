@@ -47,6 +47,14 @@ RUNS = [
     "with tf.Session() as s:\n    result = s.run(y)",
     "y = tf.py_function(lambda v: 2, [tf.constant(1)], tf.float32)\n"
     "with tf.Session() as s:\n    result = s.run(y)",
+    # scalars reach py_func / numpy_function as NumPy scalars (a string's as bytes), arrays
+    # as arrays; py_function gets tensors
+    "seen = []\n"
+    "def f(*args):\n    seen.extend(repr(a) for a in args)\n    return np.float32(len(args[2].decode()))\n"
+    "xs = [tf.constant(1), tf.constant([1, 2]), tf.constant('abc'), tf.constant(2.5),\n"
+    "      tf.constant(True), tf.constant(['a'])]\n"
+    "y = [tf.py_func(f, xs, tf.float32), tf.numpy_function(f, xs, tf.float32)]\n"
+    "with tf.Session() as s:\n    result = [s.run(y), seen]",
     # wrong results: TF's InvalidArgumentError with its wording
     "y = tf.py_func(lambda v: 1.5, [tf.constant(1)], tf.float32)\n"
     "with tf.Session() as s:\n    s.run(y)",
