@@ -18,13 +18,14 @@ from scopeflow.ops.value_checks import failed
 
 # ---- concat / stack / unstack ---------------------------------------------------------------
 def _concat_shape(values, axis):
-    ax = static_value(axis)
     ranks = [len(d) for d in (dims_of(v) for v in values) if d is not None]
     dt = values[0].dtype.base_dtype
+    # (TF's first pass, before the axis is computed: its rank errors name no input values)
+    for r in ranks[1:]:
+        if r != ranks[0]:
+            raise ShapeError("Shape must be rank %d but is rank %d" % (ranks[0], r))
+    ax = static_value(axis)
     if ax is None:
-        for r in ranks[1:]:
-            if r != ranks[0]:
-                raise ShapeError("Shape must be rank %d but is rank %d" % (ranks[0], r))
         return spec(None if not ranks else (None,) * ranks[0], dt)
     if not ranks:
         return spec(None, dt)
@@ -40,8 +41,6 @@ def _concat_shape(values, axis):
         if d is None:
             mid = None
             continue
-        if len(d) != r0:
-            raise ShapeError("Shape must be rank %d but is rank %d" % (r0, len(d)))
         pre = _b.merge_dims(pre, d[:a_pos], "")
         post = _b.merge_dims(post, d[a_pos + 1:], "")
         mid = None if mid is None or d[a_pos] is None else mid + d[a_pos]

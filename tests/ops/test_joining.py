@@ -46,6 +46,11 @@ GRAPHS = [
     "x = tf.zeros([2]); a = tf.pad(x, [[0, -1]], mode='REFLECT')",
     "x = tf.zeros([2]); a = tf.pad(x, [[2, 0]], mode='REFLECT'); "
     "b = tf.pad(x, [[0, 3]], mode='SYMMETRIC')",
+    # ranks that differ fail before the axis is read (no input values in the message); an
+    # axis out of range names it
+    "tf.concat([tf.ones([2, 3]), tf.ones([3])], axis=0)",
+    "tf.concat([tf.ones([2, 3]), tf.ones([2, 3])], axis=2)",
+    "tf.concat([tf.ones([2, 3]), tf.ones([2, 4])], axis=0)",
     "x = tf.zeros([2, 3]); tf.unstack(x, axis=2)",
     "x = tf.zeros([2, 3]); tf.unstack(x, num=3)",
     "x = tf.placeholder(tf.float32); a = tf.concat([x, tf.zeros([2, 3])], 0); "
@@ -180,3 +185,21 @@ def test_parallel_stack_matches_tf(oracle):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
+
+
+CONCAT_MESSAGES = [
+    "tf.concat([tf.ones([2, 3]), tf.ones([3])], axis=0)",
+    "tf.concat([tf.ones([2, 3]), tf.ones([2, 3])], axis=2)",
+    "tf.concat([tf.ones([2, 3]), tf.ones([2, 4])], axis=0)",
+    "tf.concat([tf.ones([2]), tf.ones([2, 3])], tf.placeholder(tf.int32, []))",
+]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("code", CONCAT_MESSAGES)
+def test_concat_errors_name_the_axis_value_as_tf(oracle, code):
+    """The whole message: TF names the computed axis only where a check after reading it
+    failed (its first pass, without values, checks the ranks)."""
+    here, there = run_here("r = %s" % code), oracle("r = %s" % code)
+    assert "raises" in here and "raises" in there, (here, there)
+    assert here["msg"] == there["msg"], (here["msg"], there["msg"])
