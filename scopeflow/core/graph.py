@@ -140,6 +140,16 @@ class Graph:
         naming.check_scope_name(name, bool(scope))
         return naming.unique_name(self._names_in_use, scope, name)
 
+    def _op_name(self, name):
+        """The unique full name of an op made without a name_scope of its own (TF's
+        `_create_op_internal`: the full name checked as a node name)."""
+        if name and name[-1] == "/":
+            return name[:-1]
+        full = naming.unique_name(self._names_in_use, (self._local.frame or self._frame())
+                                  .name_scope, name)
+        naming.check_op_name(full)
+        return full
+
     # ---- ops --------------------------------------------------------------------------------
     def _add_op(self, op_type, full_name, inputs, attrs, out_specs, arg_counts=None):
         """Creates an Operation named `full_name` (already unique) with outputs `out_specs`.
@@ -295,11 +305,10 @@ class Graph:
         if ":" in name and not allow_tensor:
             raise ValueError("Name %r appears to refer to a Tensor, not a %s." % (name, types_str))
         if not allow_operation:
-            if name in self._ops_by_name:
-                raise ValueError("The name %r refers to an Operation, not a %s. Tensor names must "
-                                 "be of the form \"<op_name>:<output_index>\"." % (name, types_str))
-            raise ValueError("The name %r looks like an (invalid) Operation name, not a %s."
-                             % (name, types_str))
+            what = ("refers to an Operation" if name in self._ops_by_name
+                    else "looks like an (invalid) Operation name")
+            raise ValueError("The name %r %s, not a %s. Tensor names must be of the form "
+                             "\"<op_name>:<output_index>\"." % (name, what, types_str))
         op = self._ops_by_name.get(name)
         if op is None:
             raise KeyError("The name %r refers to an Operation not in the graph." % name)

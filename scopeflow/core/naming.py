@@ -60,8 +60,10 @@ def _check_scope_name(name, nested):
 
 
 def check_op_name(name):
+    """TF's check of an op's full name where no name_scope was opened for it (tf.constant)."""
     if not VALID_OP_NAME.match(name):
-        raise ValueError("'%s' is not a valid node name" % name)
+        raise ValueError("`%s` is not a valid node name. Accepted names conform to Regex /%s/"
+                         % (name, VALID_OP_NAME))
 
 
 def name_from_scope_name(name):

@@ -295,7 +295,7 @@ def _const(arr, name):
     """The Const op holding `arr` (the builder's steps, without its input handling: it has none)."""
     attrs = {"value": arr, "dtype": _dt.as_dtype(arr.dtype)}
     g = default_graph()
-    return finish(g, _const_op.op_def, g._op_scope(name or "Const"), (), attrs)
+    return finish(g, _const_op.op_def, g._op_name(name or "Const"), (), attrs)
 
 
 def constant_value(t):

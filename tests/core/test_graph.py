@@ -35,6 +35,11 @@ with tf.Session() as s:
     """r = tf.while_loop(lambda i: i < 3, lambda i: i + 1, [0])
 with tf.Session() as s:
     s.run(r, {"while/add:0": 1})""",
+    # names that are no tensor's: an op's, and one no op has
+    """tf.constant(1, name="c")
+tf.get_default_graph().get_tensor_by_name("c")""",
+    "tf.get_default_graph().get_tensor_by_name('nope')",
+    "tf.get_default_graph().as_graph_element('nope', allow_operation=False)",
 ]
 
 
