@@ -665,8 +665,21 @@ class InteractiveSession(BaseSession):
     >>> sess.close()
     """
 
+    _active = 0  # InteractiveSessions made and not yet closed (TF logs a second one)
+    _active_lock = threading.Lock()
+
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
+        with InteractiveSession._active_lock:
+            if InteractiveSession._active > 0:
+                import logging
+                logging.getLogger("scopeflow").error(
+                    "An interactive session is already active. This can cause out-of-memory "
+                    "errors or some other unexpected errors (due to the unpredictable timing "
+                    "of garbage collection) in some cases. You must explicitly call "
+                    "`InteractiveSession.close()` to release resources held by the other "
+                    "session(s). Please use `tf.Session()` if you intend to productionize.")
+            InteractiveSession._active += 1
         self._session_cm = default_session_stack.get_controller(self, nested=False)
         self._session_cm.__enter__()
         self._graph_cm = None
@@ -677,9 +690,11 @@ class InteractiveSession(BaseSession):
 
     def close(self):
         super().close()
-        if self._explicitly_closed:
-            return
-        self._explicitly_closed = True
+        with InteractiveSession._active_lock:
+            if self._explicitly_closed:
+                return
+            self._explicitly_closed = True
+            InteractiveSession._active -= 1
         if self._graph_cm is not None:
             self._graph_cm.__exit__(None, None, None)
             self._graph_cm = None

@@ -280,6 +280,23 @@ def test_interactive_session_installs_itself(tf):
     assert tf.get_default_session() is None
 
 
+def test_a_second_interactive_session_is_logged_as_in_tf(tf, caplog):
+    first = tf.InteractiveSession()
+    try:
+        with caplog.at_level("ERROR", logger="scopeflow"):
+            second = tf.InteractiveSession()
+            second.close()
+            second.close()  # (closed once: the count stays right)
+        assert [r.getMessage().split(".")[0] for r in caplog.records] == [
+            "An interactive session is already active"]
+    finally:
+        first.close()
+    caplog.clear()
+    with caplog.at_level("ERROR", logger="scopeflow"):
+        tf.InteractiveSession().close()
+    assert not caplog.records
+
+
 def test_config_protos_are_accepted(tf):
     cfg = tf.ConfigProto(allow_soft_placement=True, gpu_options=tf.GPUOptions(allow_growth=True),
                          graph_options=tf.GraphOptions(optimizer_options=tf.OptimizerOptions()))

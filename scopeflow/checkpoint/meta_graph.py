@@ -258,7 +258,7 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
 def read_meta_graph_file(filename):
     """The MetaGraphDef in `filename` (binary, or text as a fallback)."""
     if not os.path.exists(filename):
-        raise OSError("File %s does not exist." % filename)
+        raise OSError("File does not exist. Received: %s." % filename)
     with open(filename, "rb") as f:
         data = f.read()
     meta = meta_graph_pb2.MetaGraphDef()

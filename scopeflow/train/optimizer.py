@@ -324,8 +324,9 @@ class Optimizer:
         for t in tensors:
             dtype = t.dtype.base_dtype
             if dtype not in valid:
+                # (a set's order, as TF prints it: DTypes hash to their enum values)
                 raise ValueError("Invalid type %r for %s, expected: %s."
-                                 % (dtype, t.name, [v for v in sorted(valid, key=str)]))
+                                 % (dtype, t.name, [v for v in valid]))
 
     def _create_slots(self, var_list):
         pass

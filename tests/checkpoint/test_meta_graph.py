@@ -50,3 +50,10 @@ PROGRAMS = [
 def test_meta_graph_matches_tf(oracle, code):
     here, there = run_here(code), oracle(code)
     assert same(here, there), explain(code, here, there)
+
+
+@pytest.mark.oracle
+def test_missing_meta_file_message_is_tfs(oracle):
+    code = "tf.train.import_meta_graph('/no/such/file.meta')"
+    here, there = run_here(code), oracle(code)
+    assert [here["raises"], here["msg"]] == [there["raises"], there["msg"]], (here, there)

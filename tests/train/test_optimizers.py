@@ -223,3 +223,13 @@ with tf.Session() as s:
     assert agree(here, there), explain(code, here, there)
     if "raises" in there:
         assert here["msg"] == there["msg"]
+
+
+@pytest.mark.oracle
+@pytest.mark.parametrize("make", ["tf.train.GradientDescentOptimizer(0.1)",
+                                  "tf.train.AdamOptimizer(0.1)"])
+def test_a_loss_of_another_dtype_is_refused_with_tfs_message(oracle, make):
+    """TF lists the valid dtypes in its set's order (float32, float64, float16, bfloat16)."""
+    code = "v = tf.Variable([1, 2])\n%s.minimize(tf.reduce_sum(v))" % make
+    here, there = run_here(code), oracle(code)
+    assert [here.get("raises"), here.get("msg")] == [there["raises"], there["msg"]], (here, there)
