@@ -18,6 +18,7 @@ import re
 import runpy
 import sys
 import types
+import zipfile
 
 # `import <prefix>...` -> scopeflow modules to try, first found wins (longest prefix first).
 _ALIASES = (
@@ -105,14 +106,37 @@ def install_aliases():
 def _run(args):
     install_aliases()
     sys.argv = [args.script] + args.args
-    sys.path.insert(0, os.path.dirname(os.path.abspath(args.script)))
+    path = os.path.abspath(args.script)  # (Python makes a script's __file__ absolute)
+    sys.path.insert(0, os.path.dirname(path))
+    from scopeflow.core import stack
+    stack.launched(path)
     try:
-        runpy.run_path(args.script, run_name="__main__")
+        _run_script(path)
     except Exception as e:  # noqa: BLE001 - reported as `python script.py` reports it
         tb = _from_script(e.__traceback__, args.script)
         sys.excepthook(type(e), e.with_traceback(tb), tb)  # (it prints the error's own)
         return 1
     return 0
+
+
+def _run_script(path):
+    """Runs the file at `path` as `__main__` as `python script.py` does: its `__file__` and
+    code's file name absolute, `sys.argv[0]` left as typed (runpy.run_path would set it to
+    `path`). Directories and zip files with a `__main__.py` go through runpy."""
+    if not os.path.isfile(path) or zipfile.is_zipfile(path):
+        runpy.run_path(path, run_name="__main__")
+        return
+    import builtins
+    import importlib.machinery
+    import io
+    with io.open_code(path) as f:
+        code = compile(f.read(), path, "exec", dont_inherit=True)
+    main = types.ModuleType("__main__")
+    main.__dict__.update(__file__=path, __cached__=None, __package__=None, __spec__=None,
+                         __builtins__=builtins,
+                         __loader__=importlib.machinery.SourceFileLoader("__main__", path))
+    sys.modules["__main__"] = main
+    exec(code, main.__dict__)
 
 
 def _from_script(tb, script):

@@ -92,6 +92,29 @@ def test_run_reports_an_uncaught_error_from_the_scripts_frame_as_python(tmp_path
     assert lines[-1].startswith("ValueError: Cannot reshape a tensor with 4 elements")
 
 
+def test_run_gives_the_script_pythons_paths_and_stacks(tmp_path):
+    """Run by a relative path: `__file__` absolute and argv[0] as typed (Python 3.9+), and
+    an op's stack and a variable's "Originally defined at" start at the script, without
+    runpy's or the CLI's frames."""
+    (tmp_path / "paths.py").write_text(
+        "import sys\nimport tensorflow as tf\nprint(__file__)\nprint(sys.argv[0])\n"
+        "x = tf.reshape(tf.placeholder(tf.float32, name='p'), [2])\n"
+        "print(x.op.traceback[0][0], len(x.op.traceback) > 1)\n"
+        "with tf.Session() as s:\n"
+        "    try:\n        s.run(x, {'p:0': [1., 2., 3.]})\n"
+        "    except tf.errors.InvalidArgumentError as e:\n"
+        "        print(str(e).split('Original stack trace')[1].splitlines()[1])\n"
+        "tf.get_variable('w', [1])\n"
+        "try:\n    tf.get_variable('w', [1])\nexcept ValueError as e:\n"
+        "    print([l for l in str(e).splitlines() if l.startswith('  File')])\n")
+    code, out, err = _scopeflow("run", "paths.py", cwd=str(tmp_path))
+    assert code == 0, err
+    path = str(tmp_path / "paths.py")
+    assert out.splitlines() == [
+        path, "paths.py", "%s True" % path, '  File "%s", line 5, in <module>' % path,
+        "['  File \"%s\", line 12, in <module>']" % path], out
+
+
 def test_run_slim_resolves_to_scopeflow(tmp_path):
     script = tmp_path / "slim.py"
     script.write_text("import tensorflow.contrib.slim as slim\nimport tf_slim\n"

@@ -44,16 +44,32 @@ except (ImportError, AttributeError):  # pragma: no cover - a JAX without it: pl
 
 capture = _get  # () -> an opaque record of the calling stack (innermost first)
 
+_script = [None]  # the script `scopeflow run` runs (absolute path), once it runs one
+
+
+def launched(path):
+    """Marks `path` as the script `scopeflow run` runs: tracebacks start at its first frame,
+    as under `python script.py` (runpy's and scopeflow's CLI frames above it left out)."""
+    _script[0] = path
+
 
 def frames(tb):
     """TF's `Operation.traceback`: FrameSummary objects, most recent call last."""
     if tb is None:
         return []
-    out = []
-    for code, offset in reversed(_raw(tb)):
-        out.append(_traceback.FrameSummary(code.co_filename, _line(code, offset), code.co_name,
-                                           lookup_line=False, line=""))
-    return out
+    raw = _raw(tb)[::-1]
+    script = _script[0]
+    if script is not None:
+        first = next((i for i, (code, _) in enumerate(raw) if code.co_filename == script), 0)
+        raw = raw[first:]
+    return [_traceback.FrameSummary(code.co_filename, _line(code, offset), code.co_name,
+                                    lookup_line=False, line="") for code, offset in raw]
+
+
+def is_script_module(code):
+    """Whether `code` is the module code of the script `scopeflow run` runs (the outermost
+    frame a user sees)."""
+    return code.co_filename == _script[0] and code.co_name == "<module>"
 
 
 def is_user_frame(frame):

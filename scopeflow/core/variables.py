@@ -12,6 +12,7 @@ from typing import NamedTuple
 from scopeflow.core.frame import default_graph
 from scopeflow.core.partitioners import SaveSliceInfo
 from scopeflow.core.shape import as_shape, unknown_shape
+from scopeflow.core.stack import is_script_module
 from scopeflow.core.tensor import Tensor, _Reference
 
 
@@ -84,6 +85,8 @@ def user_frames(limit=5):
             mine = own[name] = name.startswith(_PACKAGE_DIR)
         if not mine:
             out.append((name, f.f_lineno, code.co_name))
+            if is_script_module(code):  # (nothing of the user's above it: runpy, the CLI)
+                break
         f = f.f_back
     return out
 
