@@ -109,16 +109,12 @@ def histogram_proto(values):
     h = summary_pb2.HistogramProto(
         min=float(v.min()) if v.size else _DBL_MAX, max=float(v.max()) if v.size else -_DBL_MAX,
         num=float(v.size), sum=sums[0], sum_squares=sums[1])
-    i, n = 0, _LIMITS.size
-    while i < n:
-        end, count = _LIMITS[i], counts[i]
-        i += 1
-        if count <= 0:
-            while i < n and counts[i] <= 0:
-                end, count = _LIMITS[i], counts[i]
-                i += 1
-        h.bucket_limit.append(float(end))
-        h.bucket.append(float(count))
+    # a bucket is kept if it holds values, or if it ends a run of empty ones (its limit then
+    # stands for the run, with a count of 0), as TF's EncodeToProto collapses them
+    full = counts > 0
+    keep = full | np.append(full[1:], True)
+    h.bucket_limit.extend(_LIMITS[keep].tolist())
+    h.bucket.extend(counts[keep].astype(np.float64).tolist())
     return h
 
 
