@@ -1,4 +1,4 @@
-"""`tf.summary.FileWriter`: TF event files (tensorboard's record writer) that TensorBoard reads.
+"""`tf.summary.FileWriter`: TF event files that TensorBoard reads (summary/event_file.py).
 
 The constructor's graph is written as a GraphDef event (with output shapes, as TF does) and a
 MetaGraphDef event, so TensorBoard draws the graph with its name scopes as groups.
@@ -10,9 +10,8 @@ import time
 import warnings
 
 from tensorboard.compat.proto import event_pb2, graph_pb2, meta_graph_pb2, summary_pb2
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
-
 from scopeflow.core.graph import Graph, get_default_graph
+from scopeflow.summary.event_file import EventsFile
 
 __all__ = ["FileWriter", "FileWriterCache"]
 
@@ -22,7 +21,7 @@ _VERSION = "2.21.0"
 # EventsWriter until `close` (a FileWriter dropped unclosed, or a script's namespace cleared, still
 # writes). TF's events reach the file as they are added, and the C++ buffer is written out when
 # the process ends, so a program that never closes its FileWriter finds every event on disk;
-# tensorboard's writer keeps them in a Python buffer, flushed here at exit.
+# an EventsFile keeps them in a Python buffer, flushed here at exit.
 _OPEN = set()
 
 
@@ -59,7 +58,7 @@ class FileWriter:
 
     def _open(self):
         max_queue, flush_secs, suffix = self._opts
-        return EventFileWriter(self._logdir, max_queue, flush_secs, suffix)
+        return EventsFile(self._logdir, max_queue, flush_secs, suffix)
 
     def __enter__(self):
         return self

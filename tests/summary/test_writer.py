@@ -59,6 +59,7 @@ def test_summaries_session_logs_and_run_metadata(tf, tmp_path):
 
 def test_close_warns_and_reopen_starts_a_new_file(tf, tmp_path):
     w = tf.summary.FileWriter(str(tmp_path), filename_suffix=".v1")
+    w.add_summary(tf.Summary(value=[tf.Summary.Value(tag="a", simple_value=1.)]), 1)
     w.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -70,6 +71,31 @@ def test_close_warns_and_reopen_starts_a_new_file(tf, tmp_path):
     files = glob.glob(os.path.join(str(tmp_path), "events.out.tfevents.*"))
     assert len(files) == 2 and all(f.endswith(".v1") for f in files)
     assert w.get_logdir() == str(tmp_path)
+
+
+def test_events_file_as_tfs(tf, tmp_path):
+    """Made at the first event (none for a writer that gets none), named
+    events.out.tfevents.<10-digit seconds>.<host><suffix>, opened by an Event with the file
+    version and TF's writer name at whole seconds; a second writer within the same second
+    keeps the first one's file (TF would truncate it): its file is named for a later second."""
+    import re
+    import socket
+    tf.summary.FileWriter(str(tmp_path / "empty")).close()
+    assert not os.path.exists(str(tmp_path / "empty")) or not os.listdir(str(tmp_path / "empty"))
+    for _ in range(2):
+        with tf.summary.FileWriter(str(tmp_path), filename_suffix=".s") as w:
+            w.add_summary(tf.Summary(value=[tf.Summary.Value(tag="a", simple_value=2.)]), 7)
+    names = sorted(os.listdir(str(tmp_path / "")))
+    names = [n for n in names if n != "empty"]
+    host = re.escape(socket.gethostname())
+    assert re.fullmatch(r"events\.out\.tfevents\.\d{10}\.%s\.s" % host, names[0]), names
+    assert len(names) == 2 and re.fullmatch(r"events\.out\.tfevents\.\d{10}\.%s\.s" % host,
+                                            names[1]), names
+    first, second = list(tf.train.summary_iterator(str(tmp_path / names[0])))
+    assert int(names[0].split(".")[3]) == first.wall_time
+    assert first.file_version == "brain.Event:2" and first.wall_time == int(first.wall_time)
+    assert first.source_metadata.writer == "tensorflow.core.util.events_writer"
+    assert (second.step, second.summary.value[0].simple_value) == (7, 2.)
 
 
 def test_add_graph_argument_errors(tf, tmp_path):
