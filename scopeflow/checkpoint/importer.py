@@ -292,6 +292,9 @@ class _Import:
         if "_class" in node.attr:
             op._colocation = [self._renamed(s.decode()[5:]) for s in node.attr["_class"].list.s
                               if s.startswith(b"loc:@")]
+        if node.attr["_has_manual_control_dependencies"].b if \
+                "_has_manual_control_dependencies" in node.attr else False:
+            self.graph._manual_control.add(op)
         self.names[node.name] = op
         return op
 

@@ -3,6 +3,7 @@
 import itertools
 import re
 import threading
+import weakref
 
 from scopeflow.core import frame as _frame
 from scopeflow.core import naming
@@ -77,6 +78,9 @@ class Graph:
         self._consumer_index = {}
         self._indexed = 0  # how many of self._ops the index covers
         self._gradient_op_types = {}  # op -> gradient_override_map's name for its gradient
+        # ops named in tf.control_dependencies: TF marks them `_has_manual_control_dependencies`
+        # (whether or not an op built in the block takes them as control inputs)
+        self._manual_control = weakref.WeakSet()
         self._edits = 0  # control inputs added to existing ops (they change the graph too)
         self._collections = {}
         self._finalized = False
@@ -371,6 +375,7 @@ class Graph:
             if c not in current:
                 ops.append(c)
                 current.add(c)
+                self._manual_control.add(c)
         return _ControlDeps(self, ops)
 
     def device(self, device_name_or_function):

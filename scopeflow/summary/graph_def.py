@@ -171,7 +171,7 @@ def _attrs(op):
                 av = attr_value(default, typ)
                 if av is not None:
                     out[name] = av
-    if op._control_outputs:  # TF marks ops named in tf.control_dependencies
+    if op._control_outputs or op in op._graph._manual_control:  # (see Graph._manual_control)
         out["_has_manual_control_dependencies"] = attr_value_pb2.AttrValue(b=True)
     mapped = op._graph._gradient_op_types.get(op)
     if mapped is not None:

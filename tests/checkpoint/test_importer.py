@@ -253,3 +253,21 @@ def test_a_while_loops_back_edge_is_no_cycle(tf):
     tf.import_graph_def(text_format.Parse(text, graph_pb2.GraphDef()), name="imp")
     merge = tf.get_default_graph().get_operation_by_name("imp/m")
     assert [t.op.name for t in merge.inputs] == ["imp/e", "imp/n"]
+
+
+def test_import_keeps_the_manual_control_dependency_mark(tf):
+    """An op TF marked `_has_manual_control_dependencies` (named in tf.control_dependencies,
+    taken by no op) keeps the mark through import_graph_def."""
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2], name="x")
+        y = tf.identity(x, name="y")
+        with tf.control_dependencies([y]):
+            pass
+    gd = g.as_graph_def()
+    assert gd.node[1].attr["_has_manual_control_dependencies"].b
+    h = tf.Graph()
+    with h.as_default():
+        tf.import_graph_def(gd, name="")
+    marked = [n.name for n in h.as_graph_def().node if "_has_manual_control_dependencies" in n.attr]
+    assert marked == ["y"]

@@ -52,6 +52,19 @@ with tf.control_dependencies([z, b, a]):  # control inputs: TF's NodeDef sorts t
 with tf.control_dependencies([b]):
     with tf.control_dependencies([a]):
         e = tf.identity(z, name='e')""",
+    # TF marks every op named in tf.control_dependencies (_has_manual_control_dependencies),
+    # also where no op built in the block takes it: Sigmoid's gradient names its incoming
+    # gradient, which SigmoidGrad already has as an input; an empty block; a nested repeat
+    """
+x = tf.placeholder(tf.float32, [3], name='x')
+z = tf.sigmoid(x) * 2.0
+g = tf.gradients(z, x)
+with tf.control_dependencies([z]):
+    pass
+u = tf.identity(x, name='u')
+with tf.control_dependencies([u]):
+    with tf.control_dependencies([u, g[0]]):
+        c = tf.add(x, 1.0, name='c')""",
 ]
 
 
