@@ -300,11 +300,37 @@ def _min_max(fn):
     return rule
 
 
+def _gather(args, dimension_numbers, slice_sizes, **_):
+    """Only a table lookup: a 1-D operand read at in-bounds indices (`table[idx]`, as
+    ops/libm32.py's glibc tables are read); other gathers fold eagerly."""
+    table, indices = args
+    dn = dimension_numbers
+    if (table.ndim != 1 or tuple(dn.offset_dims) or tuple(dn.collapsed_slice_dims) != (0,)
+            or tuple(dn.start_index_map) != (0,) or tuple(slice_sizes) != (1,)
+            or tuple(dn.operand_batching_dims) or indices.shape[-1:] != (1,)
+            or indices.dtype.kind not in "iu"):
+        raise _NoRule("gather")
+    idx = indices[..., 0]
+    if np.any(idx < 0) or np.any(idx >= table.shape[0]):
+        raise _NoRule("gather out of bounds")
+    return table[idx]
+
+
+def _dynamic_slice(args, slice_sizes, **_):
+    """A slice at known starts, each clamped into the operand as XLA clamps it."""
+    x, *starts = args
+    if len(starts) != x.ndim:
+        raise _NoRule("dynamic_slice")
+    at = [min(max(int(s), 0), d - n) for s, d, n in zip(starts, x.shape, slice_sizes)]
+    return x[tuple(slice(a, a + n) for a, n in zip(at, slice_sizes))].copy()
+
+
 _RULES = {
     "add": _exact(operator.add), "sub": _exact(operator.sub), "mul": _exact(operator.mul),
     "div": _division(_int_div), "rem": _division(_rem), "neg": _exact(operator.neg),
     "max": _min_max(np.maximum), "min": _min_max(np.minimum),
-    "abs": _int_only(np.abs), "sign": _int_only(np.sign),
+    "abs": _exact(np.abs), "sign": _int_only(np.sign), "gather": _gather,
+    "dynamic_slice": _dynamic_slice,
     "floor": _float_exact(np.floor), "ceil": _float_exact(np.ceil),
     "eq": _exact(operator.eq), "ne": _exact(operator.ne), "lt": _exact(operator.lt),
     "le": _exact(operator.le), "gt": _exact(operator.gt), "ge": _exact(operator.ge),

@@ -62,6 +62,11 @@ CASES = {
     "split": lambda: jax.lax.split(i(), [1, 2, 3]),
     "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
                             jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
+    # float abs (the sign bit cleared, NaN too), a table lookup, a clamped dynamic slice
+    "abs_and_tables": lambda: (jnp.abs(jnp.asarray(Z32)), jnp.abs(i()),
+                               jnp.asarray(np.arange(16.0) / 3)[jnp.abs(d()) % 16],
+                               jax.lax.dynamic_slice(g(), (np.int32(4),), (3,)),
+                               jax.lax.dynamic_slice(g(), (np.int32(-2),), (2,))),
 }
 
 
@@ -97,6 +102,23 @@ def test_numpy_fold_is_eager_jax_bit_for_bit(name):
 def test_numpy_fold_declines_what_it_cannot_match(fn):
     with x64():
         assert fold_numpy.evaluate(fn) is None
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 13, 40])
+def test_tfs_float32_exp_log_tanh_sigmoid_fold_as_compiled(n):
+    """TF's Eigen float32 kernels (with glibc's expf / logf on a tensor's tail, their tables
+    read by gathers) fold in NumPy: the values the compiled kernel gives, with no eager
+    compile (a constant's Exp took ~0.5 s to fold on a first run)."""
+    from scopeflow.ops.eigen_exp import exp_op, log_op
+    from scopeflow.ops.eigen_tanh import sigmoid_op, tanh_op
+    rng = np.random.default_rng(n)
+    x = (rng.standard_normal(n) * 6).astype(np.float32)
+    with x64():
+        for fn, v in [(exp_op, x), (log_op, np.abs(x) + np.float32(1e-3)), (tanh_op, x),
+                      (sigmoid_op, x)]:
+            got = fold_numpy.evaluate_args(lambda a: fn(a[0]), [v])
+            assert got is not None, fn
+            assert got.tobytes() == np.asarray(jax.jit(fn)(v)).tobytes(), (fn, v)
 
 
 def test_kernel_errors_are_left_to_the_eager_path():
