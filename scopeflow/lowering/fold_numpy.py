@@ -224,14 +224,17 @@ def _iota(args, dtype, shape, dimension, **_):
     return np.broadcast_to(idx.reshape(view), shape).copy()
 
 
-def _reduction(fn):
+def _reduction(fn, any_order=False):
     """Integer and boolean reductions; float ones only over at most one element each (float
-    sums round by their order, XLA's own). A reduction over size-1 axes or none is its input
-    as it is (XLA keeps a -0.0 there too): a gradient's Sum over the axes BroadcastGradientArgs
-    finds, often none, of a known upstream gradient (reduce_mean's, a loss's constant labels)."""
+    sums round by their order, XLA's own), or for a max / min (`any_order`) of nonzero
+    numbers. A reduction over size-1 axes or none is its input as it is (XLA keeps a -0.0
+    there too): a gradient's Sum over the axes BroadcastGradientArgs finds, often none, of a
+    known upstream gradient (reduce_mean's, a loss's constant labels)."""
     def rule(args, axes, **_):
         (x,) = args
         if x.dtype.kind not in "iub":
+            if any_order and x.size and not np.any((x == 0) | np.isnan(x)):
+                return fn(x, axis=tuple(axes))  # (which zero or NaN XLA keeps is its own)
             if any(x.shape[a] > 1 for a in axes):
                 raise _NoRule("float reduction")
             if x.size:
@@ -294,7 +297,8 @@ def _float_exact(fn):
 def _min_max(fn):
     def rule(args, **_):
         a, b = args
-        if a.dtype.kind == "f" and not (np.all(a != 0) and np.all(b != 0)):
+        if a.dtype.kind == "f" and (np.any((a == 0) & (b == 0)) or np.any(np.isnan(a))
+                                    or np.any(np.isnan(b))):
             raise _NoRule("zeros or NaN")  # which zero (or NaN) XLA keeps is its own
         return fn(a, b)
     return rule
@@ -350,7 +354,7 @@ _RULES = {
     "copy": lambda args, **_: args[0].copy(), "copy_p": lambda args, **_: args[0].copy(),
     "optimization_barrier": lambda args, **_: list(args),
     "reduce_sum": _reduction(np.sum), "reduce_prod": _reduction(np.prod),
-    "reduce_max": _reduction(np.max), "reduce_min": _reduction(np.min),
+    "reduce_max": _reduction(np.max, True), "reduce_min": _reduction(np.min, True),
     "reduce_and": _reduction(np.all), "reduce_or": _reduction(np.any),
     "argmax": _arg(np.argmax), "argmin": _arg(np.argmin),
     "jit": _call, "pjit": _call, "closed_call": _call, "core_call": _call,

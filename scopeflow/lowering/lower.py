@@ -521,8 +521,9 @@ def _foldable(op, args):
 _NUMPY_CONTEXT = frozenset(("FloorDiv", "FloorMod", "TruncateDiv", "TruncateMod"))
 # context kernels that only read the run context (Mul: whether its product must stay rounded,
 # a lax.cond that has no NumPy rule; RealDiv: whether TF's optimizer multiplies by a known
-# divisor's reciprocal): on known values they fold as kernels without it
-_ARGS_CONTEXT = frozenset(("Mul", "RealDiv"))
+# divisor's reciprocal; Softmax: a check of a scalar's rank, known when building): on known
+# values they fold as kernels without it
+_ARGS_CONTEXT = frozenset(("Mul", "RealDiv", "Softmax"))
 _STATIC_FACTS = frozenset(("Shape", "ShapeN", "Size", "Rank", "ZerosLike", "OnesLike"))
 
 

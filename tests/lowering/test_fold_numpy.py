@@ -62,6 +62,12 @@ CASES = {
     "split": lambda: jax.lax.split(i(), [1, 2, 3]),
     "shifts_bits": lambda: (jnp.left_shift(d(), 3), jnp.right_shift(i(), 2),
                             jax.lax.shift_right_logical(i(), np.int32(4)), i() & d(), ~i()),
+    # a float max / min of nonzero numbers (any order gives it; infinities too)
+    "float_max_min": lambda: (jnp.max(f()), jnp.min(f().reshape(2, 3), axis=1),
+                              jnp.max(jnp.asarray([-np.inf, 2.5, np.inf], np.float32)),
+                              # one side zero: the other side decides
+                              jnp.maximum(jnp.asarray(Z32[:2]), jnp.asarray([1.0, -1.0],
+                                                                            np.float32))),
     # float abs (the sign bit cleared, NaN too), a table lookup, a clamped dynamic slice
     "abs_and_tables": lambda: (jnp.abs(jnp.asarray(Z32)), jnp.abs(i()),
                                jnp.asarray(np.arange(16.0) / 3)[jnp.abs(d()) % 16],
@@ -95,13 +101,26 @@ def test_numpy_fold_is_eager_jax_bit_for_bit(name):
     lambda: jax.lax.bitcast_convert_type(f(), jnp.uint16),  # another width
     lambda: jax.lax.div(i(), jnp.zeros(6, np.int32)),  # XLA's division by zero
     lambda: f() * np.float32(1e-38),  # subnormal results XLA may flush
-    lambda: jnp.maximum(f(), jnp.zeros(6, np.float32)),  # signed zeros
+    lambda: jnp.maximum(jnp.asarray(Z32[:2]), jnp.asarray(Z32[1::-1])),  # two zeros
+    lambda: jnp.max(jnp.asarray(Z32)),  # a zero or a NaN among a max's: XLA's choice
+    lambda: jnp.min(jnp.asarray(Z32[:2])),
     lambda: jnp.asarray(F32, jnp.bfloat16) + 0,
     lambda: f().astype(np.int32),  # 3e38 to int32: XLA's own answer
 ])
 def test_numpy_fold_declines_what_it_cannot_match(fn):
     with x64():
         assert fold_numpy.evaluate(fn) is None
+
+
+@pytest.mark.parametrize("n", [1, 7, 8, 13, 40])
+def test_tfs_float32_softmax_folds_as_compiled(n):
+    from scopeflow.ops import eigen_softmax
+    x = (np.random.default_rng(n).standard_normal((3, n)) * 4).astype(np.float32)
+    with x64():
+        for fn in [eigen_softmax.softmax, eigen_softmax.log_softmax]:
+            got = fold_numpy.evaluate_args(lambda a: fn(a[0]), [x])
+            assert got is not None, fn
+            assert got.tobytes() == np.asarray(jax.jit(fn)(x)).tobytes(), fn
 
 
 @pytest.mark.parametrize("n", [1, 7, 8, 13, 40])
@@ -208,3 +227,22 @@ def test_traced_inputs_are_not_converted(monkeypatch):
     jax.jit(step)(jnp.int32(3))
     assert seen == [None, None] and not converted
     assert fold_numpy.evaluate_args(lambda a: a[0] + 1, [np.int32(3)]) == 4
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (3, 8), (4, 13), (1, 40)])
+def test_known_values_fold_to_the_compiled_runs_bits(shape):
+    """Through a Session: TF's float32 kernels of a constant (folded in NumPy) give the bits
+    of the same ops over a fed placeholder (compiled)."""
+    import scopeflow.compat.v1 as tf
+    x = (np.random.default_rng(shape[1]).standard_normal(shape) * 5).astype(np.float32)
+    with tf.Graph().as_default():
+        p = tf.placeholder(tf.float32, shape)
+        ops = [tf.nn.softmax, tf.nn.log_softmax, tf.exp, tf.tanh, tf.sigmoid,
+               lambda v: tf.log(tf.abs(v) + 1e-3), lambda v: tf.reduce_logsumexp(v, 1),
+               lambda v: tf.nn.softmax(v, axis=0)]
+        folded = [f(tf.constant(x)) for f in ops]
+        fed = [f(p) for f in ops]
+        with tf.Session() as sess:
+            a, b = sess.run(folded), sess.run(fed, {p: x})
+    for u, v in zip(a, b):
+        assert u.tobytes() == v.tobytes()
