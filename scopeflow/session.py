@@ -673,7 +673,7 @@ class InteractiveSession(BaseSession):
         with InteractiveSession._active_lock:
             if InteractiveSession._active > 0:
                 import logging
-                logging.getLogger("scopeflow").error(
+                logging.getLogger("tensorflow").error(
                     "An interactive session is already active. This can cause out-of-memory "
                     "errors or some other unexpected errors (due to the unpredictable timing "
                     "of garbage collection) in some cases. You must explicitly call "

@@ -283,7 +283,7 @@ def test_interactive_session_installs_itself(tf):
 def test_a_second_interactive_session_is_logged_as_in_tf(tf, caplog):
     first = tf.InteractiveSession()
     try:
-        with caplog.at_level("ERROR", logger="scopeflow"):
+        with caplog.at_level("ERROR", logger="tensorflow"):
             second = tf.InteractiveSession()
             second.close()
             second.close()  # (closed once: the count stays right)
@@ -292,7 +292,7 @@ def test_a_second_interactive_session_is_logged_as_in_tf(tf, caplog):
     finally:
         first.close()
     caplog.clear()
-    with caplog.at_level("ERROR", logger="scopeflow"):
+    with caplog.at_level("ERROR", logger="tensorflow"):
         tf.InteractiveSession().close()
     assert not caplog.records
 

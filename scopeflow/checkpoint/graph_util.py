@@ -23,7 +23,7 @@ from scopeflow.summary.graph_def import tensor_proto
 __all__ = ["convert_variables_to_constants", "extract_sub_graph", "import_graph_def",
            "must_run_on_cpu", "remove_training_nodes", "tensor_shape_from_node_def_name"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _VARIABLE_OPS = frozenset(("Assign", "AssignAdd", "AssignSub", "Queue", "ScatterAdd",
                            "ScatterSub", "ScatterUpdate", "TruncatedNormal", "Variable",
                            "VariableV2"))

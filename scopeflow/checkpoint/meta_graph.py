@@ -24,7 +24,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.core.tensor import Operation, Tensor
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _VERSION = "2.21.0"  # the TF release whose formats scopeflow writes
 _VARIABLE_KEYS = frozenset(GraphKeys._VARIABLE_COLLECTIONS + [GraphKeys.GLOBAL_STEP])
 

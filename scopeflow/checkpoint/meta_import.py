@@ -19,7 +19,7 @@ from scopeflow.checkpoint.saveables import all_saveable_objects
 from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _clear_devices(graph_def):

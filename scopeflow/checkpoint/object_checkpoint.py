@@ -410,7 +410,7 @@ class NameBasedSaverStatus:
 
 def _log_name_based():
     import logging
-    logging.getLogger("scopeflow").warning(
+    logging.getLogger("tensorflow").warning(
         "Restoring a name-based tf.train.Saver checkpoint using the object-based restore API. "
         "This mode uses global names to match variables, and so is somewhat fragile. It also "
         "adds new restore ops to the graph each time it is called when graph building. Prefer "

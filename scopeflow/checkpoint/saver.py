@@ -30,7 +30,7 @@ from scopeflow.checkpoint.saveables import all_saveable_objects
 from scopeflow.core import stack
 from scopeflow.core.frame import default_graph
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _wrap_restore_error(err, what):

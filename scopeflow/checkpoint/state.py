@@ -18,7 +18,7 @@ from google.protobuf import text_format
 from scopeflow.checkpoint.bundle import atomic_write
 from scopeflow.checkpoint.protos import CheckpointState
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _state_filename(save_dir, latest_filename):

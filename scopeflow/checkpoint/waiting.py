@@ -10,7 +10,7 @@ import time
 
 from scopeflow.checkpoint.state import latest_checkpoint
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def wait_for_new_checkpoint(checkpoint_dir, last_checkpoint=None, seconds_to_sleep=1,

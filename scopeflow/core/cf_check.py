@@ -9,7 +9,7 @@ loop (execution fails if the branch is not taken). Contexts are `ops/cf_context.
 
 import logging
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _EXITS = frozenset(("Exit", "RefExit"))
 _FREE_IN = frozenset(("Enter", "RefEnter", "Switch", "RefSwitch"))  # they take outside values
 

@@ -14,7 +14,7 @@ from scopeflow.estimator._tf import tf
 from scopeflow.estimator.mode_keys import ModeKeys
 from scopeflow.estimator.util import parse_input_fn_result
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _evaluation():

@@ -17,7 +17,7 @@ from scopeflow.estimator.mode_keys import ModeKeys
 from scopeflow.saved_model import signature_def_utils as _sig
 from scopeflow.saved_model.constants import DEFAULT_SERVING_SIGNATURE_DEF_KEY
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _METHOD_NAMES = {"tensorflow/serving/classify": "Classify",
                  "tensorflow/serving/regress": "Regress",
                  "tensorflow/serving/predict": "Predict",

@@ -17,7 +17,7 @@ import os
 from scopeflow.estimator._tf import tf
 from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunHook
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def make_early_stopping_hook(estimator, should_stop_fn, run_every_secs=60,

@@ -29,7 +29,7 @@ from scopeflow.estimator.mode_keys import ModeKeys
 from scopeflow.estimator.util import parse_input_fn_result
 from scopeflow.estimator.warm_starting import default_warm_start_settings, warm_start
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class Estimator(EvalPredictMixin, ExportMixin):

@@ -13,7 +13,7 @@ import numpy as np
 from scopeflow.estimator._tf import tf
 from scopeflow.estimator.model_fn import LOSS_METRIC_KEY
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def verify_and_create_loss_metric(eval_metric_ops, loss):

@@ -14,7 +14,7 @@ import shutil
 
 from scopeflow.estimator._tf import fn_args, tf
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class Exporter:

@@ -11,7 +11,7 @@ import logging
 from scopeflow.estimator._tf import check_instances, fn_args, tf
 from scopeflow.estimator.mode_keys import ModeKeys
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 LOSS_METRIC_KEY = "loss"
 AVERAGE_LOSS_METRIC_KEY = "average_loss"

@@ -13,7 +13,7 @@ import os
 
 from scopeflow.estimator._tf import fn_args, tf
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _USE_DEFAULT = object()
 _REPLACEABLE = [
     "model_dir", "tf_random_seed", "save_summary_steps", "save_checkpoints_steps",

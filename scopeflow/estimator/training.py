@@ -15,7 +15,7 @@ from scopeflow.estimator.exporter import Exporter
 from scopeflow.train.hooks_basic import SecondOrStepTimer
 from scopeflow.train.hooks_saving import CheckpointSaverListener
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _validate_input_fn(input_fn):

@@ -12,7 +12,7 @@ import re
 
 from scopeflow.estimator._tf import tf
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class WarmStartSettings(collections.namedtuple("WarmStartSettings", [

@@ -149,7 +149,7 @@ def _read_optimizer_weights(f, model):
     try:
         model.optimizer.set_weights(values)
     except ValueError:
-        logging.getLogger("scopeflow").warning("Error in loading the saved optimizer state. As a result, your "
+        logging.getLogger("tensorflow").warning("Error in loading the saved optimizer state. As a result, your "
                            "model is starting with a freshly initialized optimizer.")
 
 

@@ -81,7 +81,7 @@ class TensorArray:
         if value.dtype.base_dtype is not self._dtype:
             import logging
             import traceback
-            logging.getLogger("scopeflow").error(
+            logging.getLogger("tensorflow").error(
                 "Error: Input value %s has dtype <dtype: '%s'>, but expected dtype "
                 "<dtype: '%s'>.  This leads to undefined behavior and will be an error in "
                 "future versions of TensorFlow.  Traceback:\n%s", value, value.dtype.name,

@@ -27,7 +27,7 @@ from scopeflow.saved_model.signature_def_utils import predict_signature_def
 
 __all__ = ["SavedModelBuilder", "simple_save"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 # TF's loader unpacks assets by the message's TF name; tensorboard's copy is `tensorboard.*`
 ASSET_TYPE_URL = "type.googleapis.com/tensorflow.AssetFileDef"
 

@@ -21,7 +21,7 @@ from scopeflow.saved_model.signature_def_utils import load_op_from_signature_def
 __all__ = ["SavedModelLoader", "contains_saved_model", "load", "maybe_saved_model_directory",
            "parse_saved_model"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _as_str(x):

@@ -7,7 +7,7 @@ import re
 from scopeflow.core.graph import GraphKeys
 from scopeflow.slim.variables import get_variable_full_name
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _tf():

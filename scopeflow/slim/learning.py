@@ -35,7 +35,7 @@ __all__ = [
     "train_step",
 ]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _USE_GLOBAL_STEP = 0
 _USE_DEFAULT = 0
 

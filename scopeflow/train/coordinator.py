@@ -17,7 +17,7 @@ from scopeflow import errors
 
 __all__ = ["Coordinator", "LooperThread"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class Coordinator:

@@ -28,7 +28,7 @@ def get_global_step(graph=None):
             return None
     else:
         import logging
-        logging.getLogger("scopeflow").error("Multiple tensors in global_step collection.")
+        logging.getLogger("tensorflow").error("Multiple tensors in global_step collection.")
         return None
     assert_global_step(step)
     return step

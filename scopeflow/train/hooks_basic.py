@@ -15,7 +15,7 @@ from scopeflow import errors
 from scopeflow.core.frame import default_graph
 from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunHook
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 GLOBAL_STEP_READ_KEY = "global_step_read_op_cache"
 
 

@@ -22,7 +22,7 @@ from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunHook
 
 __all__ = ["ProfilerHook"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class ProfilerHook(SessionRunHook):

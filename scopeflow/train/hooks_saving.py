@@ -13,7 +13,7 @@ from scopeflow.core.graph import GraphKeys
 from scopeflow.train.hooks_basic import SecondOrStepTimer, get_or_create_global_step_read
 from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunHook
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _writer(logdir):

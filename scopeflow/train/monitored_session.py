@@ -22,7 +22,7 @@ from scopeflow.train import hooks_saving as _saving
 from scopeflow.train.scaffold import ChiefSessionCreator, Scaffold, WorkerSessionCreator
 from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunContext, SessionRunValues
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _PREEMPTION_ERRORS = (errors.AbortedError, errors.UnavailableError)
 USE_DEFAULT = object()
 

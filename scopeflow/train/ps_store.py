@@ -47,7 +47,7 @@ from jax.errors import JaxRuntimeError
 _HEAD = struct.Struct("!I")
 _KEPT_STEPS = 1000  # steps an accumulator keeps the mean of, for workers running behind
 _WAIT_MS = 10_000  # one wait on a key; waits log and go on
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 # ---- encoding -----------------------------------------------------------------------------------

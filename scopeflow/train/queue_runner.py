@@ -18,7 +18,7 @@ from scopeflow.core.frame import default_graph
 __all__ = ["QueueRunner", "add_queue_runner", "start_queue_runners"]
 
 QUEUE_RUNNERS = "queue_runners"  # GraphKeys.QUEUE_RUNNERS
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 class QueueRunner:

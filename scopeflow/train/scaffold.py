@@ -10,7 +10,7 @@ from scopeflow.core.frame import default_graph
 from scopeflow.core.graph import GraphKeys
 from scopeflow.train.session_manager import SessionManager
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _tf():

@@ -37,7 +37,7 @@ _PS_JOBS = ("ps",)
 _ACTIVE = []  # the distributed Server of this process, once one is built
 _handoffs = itertools.count()  # the k-th chief session pairs with every worker's k-th wait
 _CHUNK = 1 << 21  # bytes per key-value entry of a hand-off (under gRPC's message limit)
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _CLIENTS_LOCK = threading.Lock()
 
 

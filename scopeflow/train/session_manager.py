@@ -12,7 +12,7 @@ import numpy as np
 from scopeflow import errors
 from scopeflow.train import server
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def _maybe_name(obj):

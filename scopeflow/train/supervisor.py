@@ -34,7 +34,7 @@ from scopeflow.train.session_manager import SessionManager
 
 __all__ = ["Supervisor"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 USE_DEFAULT = 0
 
 

@@ -46,7 +46,7 @@ def _warn(what, date, instructions):
     if not _printing():
         return
     when = "in a future version" if date is None else "after %s" % date
-    logging.getLogger("scopeflow").warning("From %s: %s is deprecated and will be removed %s.\n"
+    logging.getLogger("tensorflow").warning("From %s: %s is deprecated and will be removed %s.\n"
                     "Instructions for updating:\n%s", what, what, when, instructions)
 
 

@@ -13,7 +13,7 @@ from scopeflow import errors
 from scopeflow.estimator._tf import tf
 from scopeflow.train.queue_runner import QueueRunner, add_queue_runner
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 def _next_batch_indices(start, batch_size, epoch_end, length, epoch, total_epochs):
     """(the next batch's row indices, the epochs done after it); the last batch of the last

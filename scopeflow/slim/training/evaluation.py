@@ -19,7 +19,7 @@ from scopeflow.train.session_run_hook import SessionRunArgs, SessionRunHook
 __all__ = ["StopAfterNEvalsHook", "SummaryAtEndHook", "checkpoints_iterator", "evaluate_once",
            "evaluate_repeatedly", "get_or_create_eval_step", "wait_for_new_checkpoint"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 
 
 def get_or_create_eval_step():

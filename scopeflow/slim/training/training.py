@@ -16,7 +16,7 @@ from scopeflow.ops.state import with_dependencies
 __all__ = ["add_gradients_summaries", "clip_gradient_norms", "clip_gradient_norms_fn",
            "create_train_op", "multiply_gradients", "train"]
 
-_log = logging.getLogger("scopeflow")
+_log = logging.getLogger("tensorflow")
 _USE_GLOBAL_STEP = 0
 
 
