@@ -30,6 +30,7 @@ from scopeflow.gradients import (  # noqa: F401 - registrations
     prod_grad,
     quant_grad,
     quantize_grad,
+    random_grad,
     segment_grad,
     space_grad,
     special_grad,

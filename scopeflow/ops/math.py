@@ -17,6 +17,8 @@ from scopeflow.core.tensor import SymbolicTensor, Tensor
 from scopeflow.errors import InternalError, InvalidArgumentError
 from scopeflow.lowering.grappler import folds_divisor
 from scopeflow.ops.eigen_pow import eigen_pow
+from scopeflow.ops.libm_igamma import (igamma_grad_a_op, igamma_op, igammac_op,
+                                       random_gamma_grad_op)
 from scopeflow.ops.op_util import name_scope, named, tensor, typed_op
 from scopeflow.ops.registry import broadcast, broadcast_bool
 from scopeflow.ops.ta_state import TAState, add_flows
@@ -125,8 +127,9 @@ _BINARY = {
     "SquaredDifference": (lambda x, y: jnp.square(x - y), "xy"),
     "Atan2": (jnp.arctan2, "yx"), "Xlogy": (_xlogy, "xy"), "Xlog1py": (_xlog1py, "xy"),
     "Xdivy": (_xdivy, "xy"),
-    "Igamma": (_sp.gammainc, "ax"), "Igammac": (_sp.gammaincc, "ax"),
-    "IgammaGradA": (lambda a, x: jax.lax.igamma_grad_a(*jnp.broadcast_arrays(a, x)), "ax"),
+    "Igamma": (igamma_op, "ax"), "Igammac": (igammac_op, "ax"),
+    "IgammaGradA": (igamma_grad_a_op, "ax"),
+    "RandomGammaGrad": (random_gamma_grad_op, ("alpha", "sample")),
     "Zeta": (_sp.zeta, "xq"), "Polygamma": (_polygamma, "ax"),
     "NextAfter": (jnp.nextafter, ("x1", "x2")),
     "BitwiseAnd": (jnp.bitwise_and, "xy"), "BitwiseOr": (jnp.bitwise_or, "xy"),
