@@ -376,3 +376,14 @@ def snippet_matches(oracle, snippet):
     """`snippet` gives TF's value or TF's error (class and message line) here."""
     here, there = outcome(run_here(snippet)), outcome(oracle(snippet))
     assert here == there, explain(snippet, here, there)
+
+
+def assert_float32_bits_equal(names, here, there):
+    """Each of `here` and `there` (run_here / oracle results whose "ok" is a list of float32
+    arrays as int32 bit lists): the same bits per list, NaN matching any NaN."""
+    import numpy as np
+    for name, mine, theirs in zip(names, here["ok"], there["ok"]):
+        mine, theirs = np.array(mine, np.int32), np.array(theirs, np.int32)
+        nan = np.isnan(mine.view(np.float32)) & np.isnan(theirs.view(np.float32))
+        bad = np.nonzero((mine != theirs) & ~nan)[0]
+        assert not len(bad), (name, len(bad), bad[:5])

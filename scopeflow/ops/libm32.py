@@ -161,3 +161,64 @@ def expf_ftz(x):
     y = jnp.where(jnp.abs(y) < np.finfo(np.float32).tiny, jnp.float32(0), y)
     y = jnp.where(x > _EXPF_OVER, jnp.float32(np.inf), y)
     return jnp.where(x < _EXPF_UNDER, jnp.float32(0), jnp.where(jnp.isnan(x), x, y))
+
+
+# sysdeps/ieee754/flt-32/s_log1pf.c (glibc up to 2.40: Sun's fdlibm in float arithmetic)
+_LN2_HI, _LN2_LO, _TWO25 = (np.float32(v) for v in (6.9313812256e-01, 9.0580006145e-06,
+                                                     3.355443200e+07))
+_LP = tuple(np.float32(v) for v in (6.6666668653e-01, 4.0000000596e-01, 2.8571429849e-01,
+                                    2.2222198546e-01, 1.8183572590e-01, 1.5313838422e-01,
+                                    1.4798198640e-01))
+
+
+def log1pf_ftz(x):
+    """glibc's log1pf of float32 `x` (fdlibm's, each product rounded on its own), as TF's
+    threads get it: a denormal argument is returned as it is (|x| < 2^-54)."""
+    from scopeflow.ops.rounding import quotient, round_each
+    f32 = np.float32
+    one, half = f32(1), f32(0.5)
+    hx = jax.lax.bitcast_convert_type(x, jnp.int32)
+    ax = hx & 0x7FFFFFFF
+    # k == 0: 1 + x within [sqrt(2)/2, sqrt(2)), f = x itself, no correction term
+    small = (hx < 0x3ED413D7) & ((hx > 0) | (hx <= np.int32(-0x416A09E1)))  # 0xbe95f61f
+    u = one + x
+    big = hx >= 0x5A000000
+    u = jnp.where(big, x, u)
+    hu = jax.lax.bitcast_convert_type(u, jnp.int32)
+    k = (hu >> 23) - 127
+    c = jnp.where(k > 0, one - (u - x), x - (u - one))
+    c = jnp.where(big, f32(0), quotient(c, u))
+    hu = hu & 0x007FFFFF
+    up = hu >= 0x3504F7
+    k = jnp.where(up, k + 1, k)
+    u = jax.lax.bitcast_convert_type(jnp.where(up, hu | 0x3F000000, hu | 0x3F800000),
+                                     jnp.float32)
+    hu = jnp.where(up, (0x00800000 - hu) >> 2, hu)
+    f = u - one
+    k = jnp.where(small, 0, k)
+    f = jnp.where(small, x, f)
+    hu = jnp.where(small, 1, hu)
+    c = jnp.where(small, f32(0), c)
+    kf = k.astype(jnp.float32)
+    hfsq = round_each(round_each(half * f) * f)
+    k_hi = round_each(kf * _LN2_HI)
+    k_lo_c = round_each(kf * _LN2_LO) + c
+    # |f| < 2^-20
+    r0 = round_each(hfsq * (one - round_each(f32(0.6666666666666666) * f)))
+    tiny_f = jnp.where(k == 0, f - r0, k_hi - ((r0 - k_lo_c) - f))
+    tiny_f = jnp.where(f == 0, jnp.where(k == 0, f32(0), k_hi + k_lo_c), tiny_f)
+    s = quotient(f, f32(2) + f)
+    z = round_each(s * s)
+    poly = _LP[6]
+    for coefficient in _LP[5::-1]:
+        poly = coefficient + round_each(z * poly)
+    r = round_each(z * poly)
+    sr = round_each(s * (hfsq + r))
+    out = jnp.where(k == 0, f - (hfsq - sr), k_hi - ((hfsq - (sr + k_lo_c)) - f))
+    out = jnp.where(hu == 0, tiny_f, out)
+    # |x| < 2^-29: x - x^2 / 2, or x itself below 2^-54
+    out = jnp.where(ax < 0x31000000, jnp.where(ax < 0x24800000, x,
+                                               x - round_each(round_each(x * x) * half)), out)
+    out = jnp.where(hx >= 0x7F800000, x + x, out)
+    out = jnp.where(x == f32(-1), f32(-np.inf), out)
+    return jnp.where((ax >= 0x3F800000) & (hx < 0) & (x != f32(-1)), f32(np.nan), out)

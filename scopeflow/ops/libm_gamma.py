@@ -26,7 +26,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from scopeflow.ops import libm32
-from scopeflow.ops.rounding import round_against
+from scopeflow.ops.rounding import round_against, round_each
 
 _F = np.float32
 
@@ -120,7 +120,8 @@ def _stirling(x, x0):
 def lgammaf(x):
     """glibc's lgammaf(x) of float32 `x` > 0 (and of zeros, infinities, NaN), as TF's Lgamma
     gets it (denormals read as zero); other negative inputs give XLA's lgamma. Needs x64."""
-    x = jnp.asarray(x, jnp.float32)
+    # (opaque: XLA would fold an input's own arithmetic into glibc's, `(a + 1) - 1` into `a`)
+    x = round_each(jnp.asarray(x, jnp.float32))
     x0 = x
     hx = jax.lax.bitcast_convert_type(x, jnp.int32)
     ix = hx & 0x7FFFFFFF
@@ -144,7 +145,7 @@ _PSI = _consts(-4.16666666666666666667E-3, 3.96825396825396825397E-3,
 def digammaf(x):
     """Eigen's float digamma(x) for float32 `x` > 0 (zero gives NaN, as Eigen's), as TF's
     Digamma computes it; negative inputs give XLA's digamma. Needs x64 (glibc's logf)."""
-    x = jnp.asarray(x, jnp.float32)
+    x = round_each(jnp.asarray(x, jnp.float32))  # (opaque, as lgammaf's)
     x0 = x
     # (denormals read as zero: Eigen's x <= 0 branch, whose floor(0) == 0 returns NaN)
     pos = x >= np.finfo(np.float32).tiny

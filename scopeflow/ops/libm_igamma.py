@@ -54,7 +54,7 @@ def _main_term(a, x):
     return jnp.where(small, _ZERO, libm32.expf_ftz(jnp.where(small, _ZERO, logax)))
 
 
-def _loop(n, state, step, done):
+def loop(n, state, step, done):
     """Runs `step(state) -> (state, stop)` on every element not yet `done`, at most n times."""
     def cond(carry):
         i, done, _ = carry
@@ -92,7 +92,7 @@ def _series(a, x, ax, mode, done):
 
     ones = jnp.ones_like(a)
     zeros = jnp.zeros_like(a)
-    r, c, ans, dc_da, dans_da = _loop(_iterations(mode), (a, ones, ones, zeros, zeros), step,
+    r, c, ans, dc_da, dans_da = loop(_iterations(mode), (a, ones, ones, zeros, zeros), step,
                                       done | zero)
     if mode == VALUE:
         out = _mul(ans, ax)
@@ -157,7 +157,7 @@ def _continued_fraction(a, x, ax, mode, done):
 
     state = (c, y, z, pkm2, pkm1, qkm2, qkm1, ans, dpkm2_da, dpkm1_da, dqkm2_da, dqkm1_da,
              dans_da)
-    state = _loop(_iterations(mode), state, step, done | zero)
+    state = loop(_iterations(mode), state, step, done | zero)
     ans, dans_da = state[7], state[12]
     if mode == VALUE:
         out = _mul(ans, ax)
@@ -171,7 +171,9 @@ def _continued_fraction(a, x, ax, mode, done):
 
 
 def _operands(a, x):
-    a, x = jnp.broadcast_arrays(jnp.asarray(a, jnp.float32), jnp.asarray(x, jnp.float32))
+    # (opaque: XLA would fold the inputs' own arithmetic into the loops')
+    a, x = (round_each(v) for v in jnp.broadcast_arrays(jnp.asarray(a, jnp.float32),
+                                                          jnp.asarray(x, jnp.float32)))
     nan = (x < _ZERO) | (a <= _ZERO) | jnp.isnan(a) | jnp.isnan(x)
     return a, x, nan
 

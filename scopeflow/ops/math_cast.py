@@ -6,6 +6,7 @@ import numpy as np
 
 from scopeflow import dtypes as _dt
 from scopeflow.core.tensor import Tensor
+from scopeflow.ops.libm_betainc import betainc_op
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import broadcast
 
@@ -39,7 +40,7 @@ def _betainc_op(a, b, x):
         if s1 and s2 and s1 != s2:  # fed shapes; scalars repeat
             raise ValueError("Shapes of %s and %s are inconsistent: [%s] vs. [%s]"
                              % (n1, n2, ",".join(map(str, s1)), ",".join(map(str, s2))))
-    return _sp.betainc(a, b, x)
+    return betainc_op(a, b, x)
 
 
 def betainc(a, b, x, name=None):
