@@ -564,20 +564,46 @@ def _gather(ctx, op, rec, env):
     ins = op._inputs
     counts = op._arg_counts
     names = rec.args
+    lazy = op._ctx is None and not ctx.replay and ctx.written
     if counts is None:
-        return [_value(ctx, env[t], t, i < len(names) and names[i] in rec.ref_args)
+        return [_value(ctx, _current(ctx, env, t) if lazy else env[t], t,
+                       i < len(names) and names[i] in rec.ref_args)
                 for i, t in enumerate(ins)]
     out = []
     pos = 0
     for arg, n in zip(names, counts):
         ref = arg in rec.ref_args
         if n < 0:
-            out.append(_value(ctx, env[ins[pos]], ins[pos], ref))
+            t = ins[pos]
+            out.append(_value(ctx, _current(ctx, env, t) if lazy else env[t], t, ref))
             pos += 1
         else:
-            out.append([_value(ctx, env[t], t, ref) for t in ins[pos:pos + n]])
+            out.append([_value(ctx, _current(ctx, env, t) if lazy else env[t], t, ref)
+                        for t in ins[pos:pos + n]])
             pos += n
     return out
+
+
+def _current(ctx, env, t):
+    """The value of input `t` when its consumer runs. A read of a ref variable (`v/read`,
+    an Identity of its ref, and Identities of that) forwards the variable's buffer in TF, so
+    the consumer sees the variable as it is when the consumer runs: after an assign ordered
+    before the consumer but not before the read (`with tf.control_dependencies([assign]):
+    v * 10.` puts the edge on the constant). A fed read keeps its fed value."""
+    v = env[t]
+    if t._dtype._is_ref_dtype or t._op._type != "Identity" or t in ctx._feeds:
+        return v
+    src = t
+    while src._op._type == "Identity" and src._op._ctx is None:
+        src = src._op._inputs[0]
+        if src._dtype._is_ref_dtype:
+            var = variable_of(src)
+            if var is not None and var in ctx.written and var not in ctx.overrides:
+                return ctx.read(ctx.ref_for(var))
+            return v
+        if src in ctx._feeds:
+            return v
+    return v
 
 
 def _value(ctx, v, t, as_ref):

@@ -6,6 +6,7 @@ import pytest
 
 from scopeflow.lowering.context import RunContext
 from scopeflow.lowering.lower import execute, subgraph_function
+from oracle import run_here
 
 
 def test_subgraph_function_evaluates_the_cut_slice(tf):
@@ -288,3 +289,41 @@ def test_a_fed_flag_inside_a_loop_keeps_its_cond():
             i + 1, tf.cond(flag, lambda: a + 1.0, lambda: a - 1.0)), (0, 0.0))
     with tf.Session(graph=g) as s:
         assert [s.run(acc, {flag: b}) for b in (True, False)] == [3.0, -3.0]
+
+
+# A ref variable's read forwards its buffer in TF: the consumer sees the variable as it is
+# when the consumer runs. Under tf.control_dependencies([assign]), `v * 10.` carries the edge on
+# its constant only, so the assign runs after the read op but before the Mul (it read the old
+# value here before, and an ExponentialMovingAverage applied after a train op lagged a step).
+FORWARDED_READS = """
+v = tf.Variable(1.0, name='v')
+k = tf.placeholder_with_default(10., [])
+upd = tf.assign_add(v, 1.0)
+with tf.control_dependencies([upd]):
+    direct = v * k
+    through_const = [v * 10., v / 2., tf.add(v, 0.), 10. * v, tf.square(v),
+                     tf.identity(tf.identity(v)) * 3.]
+w = tf.Variable(1.0, name='w')
+step = tf.train.GradientDescentOptimizer(0.25).minimize(tf.square(w))
+ema = tf.train.ExponentialMovingAverage(0.5)
+with tf.control_dependencies([step]):
+    train = ema.apply([w])
+fed_read = v.value() * 2.
+out = []
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    out.append(sess.run(direct))
+    for t in through_const:
+        out.append(sess.run(t))
+    for _ in range(3):
+        sess.run(train)
+        out.append(sess.run([w, ema.average(w)]))
+    out.append(sess.run(fed_read, {v.value(): 7.}))
+    out.append(sess.run([fed_read, upd]))
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_a_ref_reads_value_is_taken_when_its_consumer_runs(oracle):
+    assert run_here(FORWARDED_READS) == oracle(FORWARDED_READS)
