@@ -42,6 +42,10 @@ MIN_COUNT = 3  # blocks in a run
 MIN_TOTAL = 256  # equations in a run: smaller programs compile fast enough unrolled
 _PERIODS = 8  # distinct block lengths tried, most frequent first
 _MULTIPLES = 4  # a block may hold up to this many copies of the most frequent distances
+# first blocks dropped at most from a run that does not fit: a recurrence starts within a
+# block or two (its first step reads an initial state); trying each later start made a run of
+# n blocks that never fits (a stack of dense layers: no value every block shares) cost n^2
+_DROPS = 3
 
 
 class Region:
@@ -315,7 +319,9 @@ def _fit(jaxpr, pos, cum, start, length, count, memo=None):
     recurrence starts later: block 0 reads values made before it where others carry)."""
     if cum[start + length] - cum[start] < MIN_BLOCK:
         return None
-    while count >= MIN_COUNT and cum[start + length * count] - cum[start] >= MIN_TOTAL:
+    for _ in range(_DROPS + 1):
+        if count < MIN_COUNT or cum[start + length * count] - cum[start] < MIN_TOTAL:
+            return None
         got = _connect(jaxpr, pos, start, length, count, memo)
         if got == "far":
             return None  # a block reads one further back: a longer block may fit

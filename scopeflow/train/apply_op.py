@@ -10,8 +10,10 @@ variable's new value (TF's output is the variable ref). `RULES` keeps each op ty
 a parameter server can run the update on its own current values (`update`, ps_store.py).
 """
 
+import functools
 import inspect
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -129,8 +131,29 @@ def _signed(fn, names, attrs):
     return fn
 
 
+def _traced_once(rule):
+    """`rule` (over keyword arrays and Python attrs) as a jitted function per attrs: its
+    equations are traced once per shape, not once per variable (a 150-layer net's Adam step
+    traced its 300 updates at 12 ms each)."""
+    cache = {}
+
+    def call(**kwargs):
+        arrays = {k: v for k, v in kwargs.items() if _is_array(v)}
+        attrs = tuple(sorted((k, v) for k, v in kwargs.items() if k not in arrays))
+        try:
+            fn = cache.get(attrs)
+        except TypeError:  # (an unhashable attr)
+            return rule(**kwargs)
+        if fn is None:
+            fn = cache[attrs] = jax.jit(functools.partial(rule, **dict(attrs)))
+        return fn(**arrays)
+
+    return call
+
+
 def _dense_kernel(names, refs, rule):
-    rule = products_rounded(rule)  # TF's kernels round each product (no fused multiply-add)
+    # TF's kernels round each product (no fused multiply-add)
+    rule = _traced_once(products_rounded(rule))
 
     def kernel(ctx, *inputs, **attrs):
         vals = dict(zip(names, inputs))
