@@ -207,6 +207,9 @@ class BaseSession:
         if self._graph._version == 0:
             raise RuntimeError("The Session graph is empty. Add operations to the graph before "
                                "calling run().")
+        if self._graph._invalid is not None:
+            exc, message = self._graph._invalid
+            raise exc(None, None, "Graph execution error:\n\n" + message)
         if feed_dict:
             # a namedtuple key (an LSTMStateTuple) is a tuple too
             if type(feed_dict) is not dict or any(isinstance(k, _COMPOSITE_KEYS)

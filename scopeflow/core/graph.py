@@ -81,6 +81,9 @@ class Graph:
         # ops named in tf.control_dependencies: TF marks them `_has_manual_control_dependencies`
         # (whether or not an op built in the block takes them as control inputs)
         self._manual_control = weakref.WeakSet()
+        # (error class, message) of a graph TF's runtime refuses as a whole (a while loop's
+        # Merge fed another dtype by its NextIteration): every run of every session fails
+        self._invalid = None
         self._edits = 0  # control inputs added to existing ops (they change the graph too)
         self._collections = {}
         self._finalized = False

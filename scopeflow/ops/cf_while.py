@@ -194,6 +194,14 @@ def _regroup(like, ts, dense):
 
 def _next_iteration(merge, value, original):
     nxt = _cf._next_iteration(value, name="NextIteration")
+    if nxt.dtype.base_dtype != merge.dtype.base_dtype and merge.graph._invalid is None:
+        # TF builds the loop, and its runtime then refuses the whole graph, run after run
+        from scopeflow.errors import InvalidArgumentError
+        from scopeflow.lowering.context import type_name
+        merge.graph._invalid = (InvalidArgumentError, "Input 1 of node %s was passed %s from %s "
+                                "incompatible with expected %s." % (
+                                    merge.op.name, type_name(nxt.dtype), nxt.name,
+                                    type_name(merge.dtype)))
     if not _shape_le(nxt.shape, merge.shape):
         raise ValueError("Input tensor '%s' enters the loop with shape %s, but has shape %s after "
                          "one iteration. To allow the shape to vary across iterations, use the "

@@ -143,3 +143,27 @@ def test_loop_under_outside_control_dependencies(oracle, name):
     there = oracle(code)
     assert "ok" in there, there
     assert run_here(code) == there
+
+
+# A body that changes a loop value's dtype: TF builds the loop, and its runtime then refuses
+# the whole graph (the Merge's input types), every run of every session, even of a constant;
+# scopeflow ran the loop and returned 3.
+DTYPE_CHANGED = """
+r = tf.while_loop(lambda i: i < 3, lambda i: tf.cast(i, tf.float32) + 1, [tf.constant(0)])
+c = tf.constant(5.0) * 2
+out = [str(r)]
+for sess in (tf.Session(), tf.Session()):
+    for t in (r, c):
+        try:
+            out.append(sess.run(t).tolist())
+        except tf.errors.InvalidArgumentError as e:
+            out.append([type(e).__name__, str(e), e.op is None, e.node_def is None])
+result = out
+"""
+
+
+@pytest.mark.oracle
+def test_a_body_changing_a_dtype_makes_every_run_fail_as_tf(oracle):
+    here = run_here(DTYPE_CHANGED)
+    assert here == oracle(DTYPE_CHANGED)
+    assert "incompatible with expected int32" in str(here)
