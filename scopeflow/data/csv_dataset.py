@@ -75,7 +75,7 @@ def CsvDataset(filenames, record_defaults, compression_type=None, buffer_size=No
     variant = csv_dataset_v2(names, compression, size, *flags, select, defaults, exclude,
                              output_types=[s.dtype for s in structure],
                              output_shapes=[s.shape for s in structure])
-    return DatasetV1(variant, structure, "CsvDatasetV1")
+    return DatasetV1(variant, structure, "CsvDatasetV2")
 
 
 def _dt_or_none(x):

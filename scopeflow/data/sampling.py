@@ -34,7 +34,7 @@ def random(seed=None, rerandomize_each_iteration=None, name=None):
 def RandomDataset(seed=None):  # noqa: N802 (TF1's class name)
     """`tf.data.experimental.RandomDataset(seed)`."""
     ds = random(seed)
-    ds._kind = "RandomDatasetV1"
+    ds._kind = "RandomDatasetV2"
     return ds
 
 

@@ -151,7 +151,7 @@ def TextLineDataset(filenames, compression_type=None, buffer_size=None, num_para
                                              "buffer_size"), metadata="")
         return DatasetV1(variant, _LINE, "_TextLineDataset")
 
-    return _reader(filenames, "TextLineDatasetV1", make)
+    return _reader(filenames, "TextLineDatasetV2", make)
 
 
 def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_parallel_reads=None,
@@ -164,7 +164,7 @@ def TFRecordDataset(filenames, compression_type=None, buffer_size=None, num_para
                                              "buffer_size"), metadata="")
         return DatasetV1(variant, _LINE, "_TFRecordDataset")
 
-    return _reader(filenames, "TFRecordDatasetV1", make)
+    return _reader(filenames, "TFRecordDatasetV2", make)
 
 
 def FixedLengthRecordDataset(filenames, record_bytes, header_bytes=None, footer_bytes=None,
@@ -180,5 +180,5 @@ def FixedLengthRecordDataset(filenames, record_bytes, header_bytes=None, footer_
             _string_arg(compression_type, "compression_type"), metadata="")
         return DatasetV1(variant, _LINE, "_FixedLengthRecordDataset")
 
-    return _reader(filenames, "FixedLengthRecordDatasetV1", make)
+    return _reader(filenames, "FixedLengthRecordDatasetV2", make)
 

@@ -282,9 +282,25 @@ def from_legacy(types, shapes=None, classes=None):
                         else TensorSpec(s, t) for t, s, c in zip(flat_t, flat_s, flat_c)])
 
 
+class _Text:
+    """A value whose repr is `text`."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
 def spec_text(structure):
     """TF's repr of an element spec: a TensorSpec, or tuples/dicts of them."""
     if isinstance(structure, dict):
+        if type(structure) is not dict:  # (an OrderedDict: Python's repr of its type)
+            try:
+                return repr(type(structure)((k, _Text(spec_text(v)))
+                                            for k, v in structure.items()))
+            except TypeError:
+                pass
         return "{%s}" % ", ".join("%r: %s" % (k, spec_text(structure[k])) for k in structure)
     if isinstance(structure, tuple):
         inner = ", ".join(spec_text(c) for c in structure)

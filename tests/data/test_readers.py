@@ -137,3 +137,26 @@ def test_damaged_tfrecords_in_datasets_and_readers_match_tf(oracle):
     here, there = run_here(code), oracle(code)
     assert "ok" in there, there
     assert same(here, there), explain(code, here, there)
+
+
+REPRS = """
+import collections
+open(os.path.join(tmp, 'x.csv'), 'w').write('a,b\\n1,2\\n')
+result = [repr(d) for d in (
+    tf.data.TFRecordDataset(os.path.join(tmp, 'x.tfrecord')),
+    tf.data.TFRecordDataset([os.path.join(tmp, 'x'), os.path.join(tmp, 'y')], num_parallel_reads=2),
+    tf.data.TextLineDataset(os.path.join(tmp, 'x.txt')),
+    tf.data.FixedLengthRecordDataset(os.path.join(tmp, 'x.bin'), 4),
+    tf.data.experimental.CsvDataset(os.path.join(tmp, 'x.csv'), [tf.int32, tf.int32], header=True),
+    tf.data.experimental.make_csv_dataset(os.path.join(tmp, 'x.csv'), 1, num_epochs=1),
+    tf.data.Dataset.from_tensors(collections.OrderedDict([('b', 1), ('a', 2)])),
+    tf.data.Dataset.from_tensors({'b': 1, 'a': 2}))]
+"""
+
+
+@pytest.mark.oracle
+def test_reader_reprs_as_tf(oracle, tmp_path):
+    code = "import os\ntmp = %r\n" % str(tmp_path) + REPRS
+    here = run_here(code)
+    assert here == oracle(code)
+    assert "TFRecordDatasetV2" in str(here) and "OrderedDict([('a'" in str(here)
