@@ -146,10 +146,10 @@ def compute_gradient_error(x, x_shape, y, y_shape, x_init_value=None, delta=1e-3
     """
     pairs = compute_gradient(x, x_shape, y, y_shape, x_init_value, delta, init_targets,
                              extra_feed_dict)
-    error = 0.0
+    error = 0  # (a NumPy scalar of the Jacobians' dtype once one is compared, as TF's)
     for symbolic, numeric in pairs if isinstance(pairs, list) else [pairs]:
         if symbolic.size or numeric.size:
-            error = max(error, float(np.abs(symbolic - numeric).max()))
+            error = np.maximum(error, np.fabs(symbolic - numeric).max())
     return error
 
 

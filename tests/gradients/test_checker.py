@@ -23,6 +23,11 @@ PROGRAMS = [
      "  err = tf.test.compute_gradient_error(w, [3], y, [2], "
      "x_init_value=np.array([1., 2., 3.], np.float32), extra_feed_dict={p: [1., 1., 2.]})\n"
      "result = bool(err < 1e-2)"),
+    ("x = tf.constant([1., 2., 3.]); y = tf.reduce_sum(x * x)\n"
+     "with tf.Session():\n"
+     "  err = tf.test.compute_gradient_error(x, [3], y, [], "
+     "x_init_value=np.array([1., 2., 3.], np.float32))\n"
+     "result = [type(err).__name__, '%.3g' % err]"),  # a float32 scalar, as TF's
     ("x = tf.constant([1.0, 2.0]); y = tf.constant([3.0])\n"
      "with tf.Session():\n  jt, jn = tf.test.compute_gradient(x, [2], y, [1])\n"
      "result = [r(jt), r(jn)]"),  # y independent of x: TF's "dx = None"
