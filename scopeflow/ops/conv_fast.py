@@ -133,3 +133,54 @@ def _taps_bwd(strides, pads, dilations, res, dy):
 
 
 conv2d_taps.defvjp(_taps_fwd, _taps_bwd)
+
+
+# ---- the input gradient of a strided convolution --------------------------------------------
+# JAX transposes a strided convolution into one over the output gradient dilated by the
+# strides (zeros between its pixels), which XLA:CPU runs 10-20x slower than the convolution
+# itself (CapsNet's 9x9 stride-2 layer: 0.88 s against TF's 0.05). Split by the input pixel's
+# position modulo the stride instead: the pixels of one phase take the filter taps of one
+# phase only, a stride-1 convolution of the undilated gradient with that sub-filter (flipped,
+# its in and out channels swapped); the phases' results interleave into the input's grid.
+def strided_input_grad_eligible(shape, w, strides, dilations, data_format, groups):
+    """Whether `strided_input_grad` applies: 2-D NHWC, one group, undilated, strided."""
+    return (len(shape) == 4 and data_format == "NHWC" and groups == 1
+            and tuple(dilations[1:3]) == (1, 1) and max(strides[1:3]) > 1
+            and w.shape[2] == shape[3])
+
+
+def strided_input_grad(dy, w, shape, strides, pads):
+    """The gradient with respect to the (N, H, W, C) input `shape` of the NHWC convolution of
+    filter `w` (kh, kw, C, O) with `strides` (sh, sw) and `pads` ((top, bottom), (left, right)),
+    given its output gradient `dy`."""
+    n, h, wd, c = shape
+    (sh, sw), (kh, kw) = strides, w.shape[:2]
+    big_h, big_w = -(-h // sh), -(-wd // sw)  # input rows, columns per phase
+    rows = []
+    for bh in range(sh):
+        cols = []
+        for bw in range(sw):
+            cols.append(_phase(dy, w, (bh, bw), (sh, sw), (kh, kw), pads, (big_h, big_w), c))
+        rows.append(jnp.stack(cols, axis=3))  # (n, A_h, A_w, sw, c)
+    out = jnp.stack(rows, axis=2)  # (n, A_h, sh, A_w, sw, c)
+    out = jnp.reshape(out, (n, big_h * sh, big_w * sw, c))
+    return out[:, :h, :wd, :]
+
+
+def _phase(dy, w, b, s, k, pads, big, c):
+    """The input pixels at (a_h * sh + bh, a_w * sw + bw): (n, A_h, A_w, c)."""
+    taps, conv_pads = [], []
+    for axis in range(2):
+        p = pads[axis][0]
+        r = (b[axis] + p) % s[axis]  # the first tap of this phase
+        if r >= k[axis]:
+            return jnp.zeros((dy.shape[0], big[0], big[1], c), dy.dtype)
+        count = -(-(k[axis] - r) // s[axis])
+        shift = (b[axis] + p) // s[axis]
+        low = count - 1 - shift
+        high = big[axis] - dy.shape[1 + axis] - low + count - 1
+        taps.append(slice(r, None, s[axis]))
+        conv_pads.append((low, high))
+    sub = w[taps[0], taps[1]][::-1, ::-1]  # (J_h, J_w, c, o), flipped
+    sub = jnp.swapaxes(sub, 2, 3)
+    return lax.conv_general_dilated(dy, sub, (1, 1), conv_pads, dimension_numbers=_DN)

@@ -307,6 +307,14 @@ def _check_equal(dim, dims, axis):
 
 def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwise=False):
     shape = tuple(int(s) for s in np.asarray(input_sizes))  # the output size must be static
+    dilations = attrs.get("dilations") or [1] * len(shape)
+    if not depthwise and conv_fast.strided_input_grad_eligible(
+            shape, filter, attrs["strides"], dilations, attrs["data_format"], groups):
+        pads = lax_padding(attrs["padding"], attrs.get("explicit_paddings", ()), shape,
+                           filter.shape[:-2], attrs["strides"], dilations, (1, 2))
+        return conv_fast.strided_input_grad(out_backprop, filter, shape,
+                                            tuple(attrs["strides"][1:3]),
+                                            tuple(tuple(p) for p in pads))
 
     def forward(x):
         if depthwise:

@@ -102,3 +102,39 @@ def test_only_one_channel_float32_convolutions_take_taps():
                                        none)  # depthwise: one channel a group
     assert not conv_fast.taps_eligible(x1.astype(jnp.float16), jnp.zeros((3, 3, 1, 8)), 1,
                                        none)
+
+
+def _input_grad_by_taps(dy, w, shape, strides, pads):
+    """The input gradient summed tap by tap in float64 (each tap's output gradient times its
+    filter slice, added at the pixels it read)."""
+    n, h, wd, c = shape
+    kh, kw = w.shape[:2]
+    oh, ow = dy.shape[1:3]
+    padded = np.zeros((n, h + sum(pads[0]) + kh, wd + sum(pads[1]) + kw, c))
+    for i in range(kh):
+        for j in range(kw):
+            padded[:, i:i + oh * strides[0]:strides[0], j:j + ow * strides[1]:strides[1]] += \
+                np.einsum("nhwo,co->nhwc", dy.astype(np.float64), w[i, j].astype(np.float64))
+    return padded[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + wd]
+
+
+@settings(max_examples=60, deadline=None)
+@given(n=st.integers(1, 2), h=st.integers(1, 11), wd=st.integers(1, 11), kh=st.integers(1, 6),
+       kw=st.integers(1, 6), c=st.integers(1, 4), co=st.integers(1, 4), sh=st.integers(1, 4),
+       sw=st.integers(1, 4), pads=st.tuples(*[st.integers(0, 3)] * 4),
+       seed=st.integers(0, 2 ** 16))
+def test_strided_input_gradient_is_the_transposed_convolution(n, h, wd, kh, kw, c, co, sh, sw,
+                                                              pads, seed):
+    # (strides above the kernel give phases that no tap reaches: zeros there)
+    p = ((pads[0], pads[1]), (pads[2], pads[3]))
+    oh = (h + pads[0] + pads[1] - kh) // sh + 1
+    ow = (wd + pads[2] + pads[3] - kw) // sw + 1
+    assume(oh > 0 and ow > 0 and max(sh, sw) > 1)
+    rng = np.random.RandomState(seed)
+    w = rng.randn(kh, kw, c, co).astype(np.float32)
+    dy = rng.randn(n, oh, ow, co).astype(np.float32)
+    got = conv_fast.strided_input_grad(jnp.asarray(dy), jnp.asarray(w), (n, h, wd, c),
+                                       (sh, sw), p)
+    want = _input_grad_by_taps(dy, w, (n, h, wd, c), (sh, sw), p)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * kh * kw * co)
