@@ -215,6 +215,13 @@ class Layer(_tl.Layer):
         K.batch_set_value(list(zip(params, weights)))
 
     def count_params(self):
+        if not self.built:
+            if getattr(self, "_is_graph_network", False):
+                self.build(None)
+            else:
+                raise ValueError("You tried to call `count_params` on %s, but the layer isn't "
+                                 "built. You can build it manually via: `%s.build("
+                                 "batch_input_shape)`." % (self.name, self.name))
         return sum(K.count_params(w) for w in self.weights)
 
     # ---- calling -----------------------------------------------------------------------------

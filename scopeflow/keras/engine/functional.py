@@ -175,9 +175,19 @@ class Model(TrainingMixin, Layer):
     def _all_layers(self):
         return [layer for layer in self.layers if layer is not self]
 
+    def _assert_weights_created(self):
+        """tf_keras' check: a model whose class defines `build` (a Sequential, a subclass
+        with its own) has no weights to show before it is built."""
+        cls = type(self)
+        if "build" in cls.__dict__ and cls is not Model and not self.built:
+            raise ValueError("Weights for model '%s' have not yet been created. Weights are "
+                             "created when the model is first called on inputs or `build()` "
+                             "is called with an `input_shape`." % self.name)
+
     @property
     def trainable_weights(self):
         """The layers' (in order), then the model's own (Keras' order)."""
+        self._assert_weights_created()
         if not self.trainable:
             return []
         return _dedup([w for layer in self._all_layers() for w in layer.trainable_weights] +
@@ -186,6 +196,7 @@ class Model(TrainingMixin, Layer):
     @property
     def non_trainable_weights(self):
         """Frozen: every trainable weight first, then the non-trainable ones (Keras)."""
+        self._assert_weights_created()
         layers = self._all_layers()
         frozen = [w for layer in layers for w in layer.non_trainable_weights]
         if not self.trainable:
@@ -200,6 +211,7 @@ class Model(TrainingMixin, Layer):
     def weights(self):
         """Layer by layer (each layer's trainable, then non-trainable weights), then the
         model's own, as Keras orders `get_weights()`."""
+        self._assert_weights_created()
         return _dedup([w for layer in self._all_layers() for w in layer.weights] +
                       list(self._trainable_weights) + list(self._non_trainable_weights))
 
@@ -250,6 +262,9 @@ class Model(TrainingMixin, Layer):
                           **kwargs)
 
     def summary(self, line_length=None, positions=None, print_fn=None):
+        if not self.built:
+            raise ValueError("This model has not yet been built. Build the model first by "
+                             "calling `build()` or by calling the model on a batch of data.")
         from scopeflow.keras.engine.summary import print_summary
         print_summary(self, line_length=line_length, print_fn=print_fn)
 
