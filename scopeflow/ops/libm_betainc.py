@@ -23,7 +23,8 @@ import numpy as np
 
 from scopeflow.ops import libm32
 from scopeflow.ops.libm_gamma import lgammaf
-from scopeflow.ops.libm_igamma import _BIG, _BIGINV, _MACHEP, _ONE, _TWO, _ZERO, _F, _mul, loop
+from scopeflow.ops.libm_igamma import (_BIG, _BIGINV, _F, _MACHEP, _ONE, _TWO, _ZERO, _mul,
+                                       float32_port, loop)
 from scopeflow.ops.rounding import quotient, round_each
 
 
@@ -122,26 +123,5 @@ def betaincf(a, b, x):
     return jnp.where(nan, _F(np.nan), out)
 
 
-def _kernel():
-    port = jax.jit(betaincf)
-
-    @jax.custom_jvp
-    def float32_kernel(a, b, x):
-        return port(a, b, x)
-
-    @float32_kernel.defjvp
-    def _jvp(primals, tangents):
-        return float32_kernel(*primals), jax.jvp(jax.scipy.special.betainc, primals,
-                                                 tangents)[1]
-
-    def kernel(a, b, x):
-        a, b, x = jnp.broadcast_arrays(*(jnp.asarray(v) for v in (a, b, x)))
-        if a.dtype == jnp.float32:
-            return float32_kernel(a, b, x)
-        return jax.scipy.special.betainc(a, b, x)
-
-    kernel.__doc__ = "TF's `Betainc`: Eigen's betainc on float32, XLA's on float64."
-    return kernel
-
-
-betainc_op = _kernel()
+betainc_op = float32_port(betaincf, jax.scipy.special.betainc,
+                          "TF's `Betainc`: Eigen's betainc on float32, XLA's on float64.")

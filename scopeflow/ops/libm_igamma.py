@@ -219,23 +219,23 @@ def igammacf(a, x):
     return jnp.where(nan, _F(np.nan), jnp.where(series_side, series, frac))
 
 
-def _kernel(port, other, doc):
-    """A TF op's kernel over (a, x): `port` on float32 (TF's Eigen code), `other` (XLA's)
-    on float64. `port` is traced once per shape (jax.jit's cache); its derivatives (for the
-    jax.vjp fallback of tf.gradients) are `other`'s."""
+def float32_port(port, other, doc):
+    """A TF op's kernel over broadcast operands: `port` on float32 (TF's Eigen code), `other`
+    (XLA's) on float64. `port` is traced once per shape (jax.jit's cache); its derivatives
+    (for the jax.vjp fallback of tf.gradients) are `other`'s."""
     port = jax.jit(port)
 
     @jax.custom_jvp
-    def float32_kernel(a, x):
-        return port(a, x)
+    def float32_kernel(*args):
+        return port(*args)
 
     @float32_kernel.defjvp
     def _jvp(primals, tangents):
         return float32_kernel(*primals), jax.jvp(other, primals, tangents)[1]
 
-    def kernel(a, x):
-        a, x = jnp.broadcast_arrays(jnp.asarray(a), jnp.asarray(x))
-        return float32_kernel(a, x) if a.dtype == jnp.float32 else other(a, x)
+    def kernel(*args):
+        args = jnp.broadcast_arrays(*(jnp.asarray(v) for v in args))
+        return float32_kernel(*args) if args[0].dtype == jnp.float32 else other(*args)
 
     kernel.__doc__ = doc
     return kernel
@@ -243,11 +243,13 @@ def _kernel(port, other, doc):
 
 def _kernels():
     from jax.scipy import special
-    return (_kernel(igammaf, special.gammainc, "TF's `Igamma`: Eigen's igamma on float32."),
-            _kernel(igammacf, special.gammaincc, "TF's `Igammac`: Eigen's igammac on float32."),
-            _kernel(igammaf_der_a, jax.lax.igamma_grad_a,
+    return (float32_port(igammaf, special.gammainc,
+                         "TF's `Igamma`: Eigen's igamma on float32."),
+            float32_port(igammacf, special.gammaincc,
+                         "TF's `Igammac`: Eigen's igammac on float32."),
+            float32_port(igammaf_der_a, jax.lax.igamma_grad_a,
                     "TF's `IgammaGradA`: Eigen's igamma_der_a on float32."),
-            _kernel(gamma_sample_der_alphaf, jax.lax.random_gamma_grad,
+            float32_port(gamma_sample_der_alphaf, jax.lax.random_gamma_grad,
                     "TF's `RandomGammaGrad`: Eigen's gamma_sample_der_alpha on float32."))
 
 
