@@ -319,7 +319,7 @@ with tf.Session() as sess:
         sess.run(train)
         out.append(sess.run([w, ema.average(w)]))
     out.append(sess.run(fed_read, {v.value(): 7.}))
-    out.append(sess.run([fed_read, upd]))
+    # (not [fed_read, upd] together: nothing orders them, and TF's value is a race, 16 or 18)
 result = out
 """
 
