@@ -1,6 +1,7 @@
 """Queues (FIFO, RandomShuffle, PaddingFIFO, Priority): graphs, values, errors and blocking,
 against TF."""
 
+import gc
 import re
 import sys
 import threading
@@ -149,8 +150,19 @@ def test_runs_match_tf(oracle, code):
 
 
 def _waiting_in_queue(thread):
-    """Whether `thread` is inside a queue's wait for room or elements."""
-    frame = sys._current_frames().get(thread.ident)
+    """Whether `thread` is inside a queue's wait for room or elements.
+
+    No garbage collection may run inside `sys._current_frames()`: on CPython 3.11 it holds the
+    runtime's thread-list lock while it allocates, and a collection there (a finalizer that
+    waits on a thread) can deadlock with a thread that holds the GIL (cpython gh-106883, fixed
+    in 3.12 only). CI hung here for good once."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        frame = sys._current_frames().get(thread.ident)
+    finally:
+        if enabled:
+            gc.enable()
     while frame is not None:
         if frame.f_code.co_name in ("_wait_room", "_wait_ready"):
             return True
