@@ -243,3 +243,32 @@ def test_complex_adjoint_and_transpose_products_match_tf(oracle):
     here, there = run_here(COMPLEX_MATMUL), oracle(COMPLEX_MATMUL)
     assert "ok" in there, there
     assert agree(here, there), explain(COMPLEX_MATMUL, here, there)
+
+
+OUTER_PRODUCTS = """
+import numpy as np
+rs = np.random.RandomState(3)
+def fed(*shape):
+    v = rs.randn(*shape).astype(np.float32)
+    v[v < -0.5] = 0.0
+    return np.where(rs.rand(*shape) < 0.2, -v, v)  # zeros of both signs, negative values
+x2, y2 = fed(5, 1), fed(1, 4)
+x3, y3 = fed(3, 2, 5, 1), fed(3, 2, 1, 4)
+px2, py2 = tf.placeholder(tf.float32, [None, 1]), tf.placeholder(tf.float32, [1, None])
+px3, py3 = tf.placeholder(tf.float32, [3, 2, 5, 1]), tf.placeholder(tf.float32, None)
+r = [tf.matmul(px2, py2), tf.matmul(py2, px2, transpose_a=True, transpose_b=True),
+     tf.matmul(px3, py3), tf.matmul(tf.transpose(px3, [0, 1, 3, 2]), py3, adjoint_a=True),
+     tf.matmul(px3 * px3, tf.exp(py3))]
+out = tf.Session().run(r, {px2: x2, py2: y2, px3: x3, py3: y3})
+result = [[np.signbit(v).astype(int).tolist(), v.view(np.int32).tolist()] for v in out]
+"""
+
+
+@pytest.mark.oracle
+def test_outer_products_have_tf_bits_and_zero_signs(oracle):
+    # a product with a contracted dim of 1 is a matmul in TF (0 + x * y: -1 * 0 is +0, where
+    # XLA's broadcast multiply gave -0); here it is a dot too (ops/linalg.py _dot)
+    from oracle import explain, run_here
+    here, there = run_here(OUTER_PRODUCTS), oracle(OUTER_PRODUCTS)
+    assert "ok" in there, there
+    assert here == there, explain(OUTER_PRODUCTS, here, there)
