@@ -89,3 +89,32 @@ def test_an_empty_bias_gradient_keeps_xlas_zeros():
     import jax.numpy as jnp
     assert eigen_sum.outer_dim_sums(jnp.zeros((0, 10), jnp.float32)) is None
     assert eigen_sum.outer_dim_sums(jnp.zeros((0, 40), jnp.float32)) is None
+
+
+NEGATIVE_ZEROS = """
+p = tf.placeholder(tf.float32, None)
+b = tf.placeholder(tf.float32, [None, 24])
+result = []
+with tf.Session() as s:
+    for shape, axis in [((2,), None), ((40,), None), ((3, 20), 1), ((20, 3), 0), ((20, 3, 8), 1),
+                        ((4, 20, 16), 1), ((1, 300), 1), ((5000,), None)]:
+        v = -np.zeros(shape, np.float32)
+        v.reshape(-1)[::3] = -1e-45  # sums of -0s and of values that cancel to 0
+        v.reshape(-1)[1::3] = 1e-45
+        for op in (tf.reduce_sum, tf.reduce_mean):
+            result.append(np.signbit(s.run(op(p, axis), {p: -np.zeros(shape, np.float32)}))
+                          .astype(int).tolist())
+            result.append(s.run(op(p, axis), {p: v}).view(np.uint32).tolist())
+    bias = tf.Variable(tf.zeros([24]))
+    gb = tf.gradients(tf.nn.bias_add(b, bias), bias, grad_ys=b)[0]
+    result.append(np.signbit(s.run(gb, {b: -np.zeros((30, 24), np.float32)})).astype(int).tolist())
+"""
+
+
+@pytest.mark.oracle
+def test_sums_of_negative_zeros_are_positive_as_tfs(pool_oracle):
+    """Eigen adds into zeroed accumulators: a Sum, Mean or bias gradient of -0s is +0."""
+    from tests.oracle import run_here
+    there, here = pool_oracle(NEGATIVE_ZEROS), run_here(NEGATIVE_ZEROS)
+    assert "ok" in there, there
+    assert here == there
