@@ -75,12 +75,23 @@ def tf_sum(x, axes):
 
 def from_zero(s):
     """0 + s: Eigen's reducers add into zeroed accumulators, so a sum of -0s is +0 (XLA drops
-    a literal `+ 0`). From 2 values on this is a reduce, which XLA computes once: the sums
-    here are chains of adds, which XLA otherwise computes again inside every consumer (the
-    m, v and variable updates of Adam each added CapsNet's 50 tiled W gradients: 3 x 0.1 s)."""
+    a literal `+ 0`). The sums here are chains of adds, which XLA would compute again inside
+    every consumer (the m, v and variable updates of Adam each added CapsNet's 50 tiled W
+    gradients: 3 x 0.1 s); through `computed_once` they are computed once."""
     if s.size < 2:
         return jnp.where(s == 0, jnp.zeros((), s.dtype), s)
-    return jax.lax.reduce(jnp.stack([s, jnp.zeros_like(s)]), np.zeros((), s.dtype),
+    return computed_once(s)
+
+
+def computed_once(x):
+    """x + 0 as a reduce over [x, 0] (so -0 becomes +0). XLA:CPU fuses cheap elementwise
+    producers into each of their consumers, computing them again for every consumer and, through
+    a broadcast, for every value they are broadcast to; a reduce it computes once, as TF
+    computes each op once. (An optimization barrier is gone before XLA:CPU fuses.) Arrays of
+    fewer than 2 values are returned as they are (XLA turns their reduce into an add)."""
+    if np.size(x) < 2:
+        return x
+    return jax.lax.reduce(jnp.stack([x, jnp.zeros_like(x)]), np.zeros((), x.dtype),
                           jax.lax.add, (0,))
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from scopeflow.core.tensor import SymbolicTensor
 from scopeflow.ops import registry
+from scopeflow.ops.eigen_sum import computed_once
 from scopeflow.ops.op_util import name_scope, tensor, typed_op
 from scopeflow.ops.registry import ShapeError, broadcast_dims, spec
 
@@ -46,20 +47,20 @@ def _mat_mul(a, b, *, transpose_a=False, transpose_b=False, grad_a=False, grad_b
 
 
 def _dot(x, y):
-    """jnp.matmul(x, y); a product contracting a dim of 1 (an outer product) is computed as
-    a dot over 2, the second term 0 * 0.
+    """jnp.matmul(x, y); a product contracting a dim of 1 (an outer product) is a multiply of
+    operands computed once, its zeros +0.
 
     XLA rewrites a dot over 1 into a broadcast multiply and fuses the operands' producers
-    into it, so each operand value is computed again for every product it enters (no barrier
+    into it, so each operand value was computed again for every product it enters (no barrier
     survives to XLA:CPU's fusion). In CapsNet's train step (issue 14) the gradient of the
     tiled routing weight, a batch of 16x1 @ 1x8 products summed over the batch, recomputed
-    the routing softmax and squash 128 times per value: 4.0 s of a 4.7 s step. A dot over 2
-    stays a dot, whose operands are computed once, as TF's matmul does. It is also TF's
-    value: TF's kernel adds x * y to 0, so -1 * 0 is +0, where a multiply gave -0."""
+    the routing softmax and squash 128 times per value: 4.0 s of a 4.7 s step. Here each
+    operand is a reduce (`computed_once`), which XLA does not copy into its consumers. TF's
+    kernel adds x * y to 0, so -1 * 0 is +0, where a multiply gives -0."""
     sx, sy = np.shape(x), np.shape(y)
     if len(sx) >= 2 and len(sy) >= 2 and sx[-1] == 1:
-        x = jnp.concatenate([x, jnp.zeros_like(x)], -1)
-        y = jnp.concatenate([y, jnp.zeros_like(y)], -2)
+        p = computed_once(x) * computed_once(y)
+        return jnp.where(p == 0, jnp.zeros((), p.dtype), p)
     return jnp.matmul(x, y)
 
 
