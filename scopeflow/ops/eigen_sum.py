@@ -109,9 +109,15 @@ def column_sums(x):
     if reduced < 16 or not packet.any():
         return _rows_in_order(x).reshape(-1)
     whole = reduced // 4 * 4
-    quads = x[:, :whole].reshape(outer, whole // 4, 4 * inner)
-    acc = _rows_in_order(quads).reshape(outer, 4, inner)
-    four = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
+    if whole <= 128:  # each row a slice of x: XLA fuses x's producer into the sum
+        acc = [x[:, j] for j in range(4)]
+        for j in range(4, whole):
+            acc[j % 4] = acc[j % 4] + x[:, j]
+        four = ((acc[0] + acc[1]) + acc[2]) + acc[3]
+    else:  # (rows of 4 as one: a reshape XLA copies first, but a shorter program)
+        quads = x[:, :whole].reshape(outer, whole // 4, 4 * inner)
+        acc = _rows_in_order(quads).reshape(outer, 4, inner)
+        four = ((acc[:, 0] + acc[:, 1]) + acc[:, 2]) + acc[:, 3]
     for j in range(whole, reduced):
         four = four + x[:, j]
     if packet.all():

@@ -1,5 +1,6 @@
 """Matrix products (MatMul, BatchMatMulV2, Einsum, tensordot) and tf.linalg decompositions."""
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -61,7 +62,36 @@ def _dot(x, y):
     if len(sx) >= 2 and len(sy) >= 2 and sx[-1] == 1:
         p = computed_once(x) * computed_once(y)
         return jnp.where(p == 0, jnp.zeros((), p.dtype), p)
+    if len(sy) >= 3 and sy[-1] == 1 and len(sx) >= 2:
+        out = _broadcast_matvecs(x, y)
+        if out is not None:
+            return out
     return jnp.matmul(x, y)
+
+
+def _broadcast_matvecs(x, y):
+    """Matrices x (..., M, K) broadcast over batch dims where vectors y (..., K, 1) are not
+    (CapsNet's routing weight times each example's capsules), or None for other shapes.
+
+    jnp.matmul makes those dims the vectors' free dims, between M and the 1, so the product
+    comes out with M strided and its transpose into place reads one float a cache line
+    (CapsNet: 0.2 s for 9.2M floats). Taking the vectors as the left operand puts M last."""
+    sx, sy = np.shape(x), np.shape(y)
+    if not (jnp.issubdtype(x.dtype, jnp.inexact) and x.dtype == y.dtype):
+        return None
+    n = max(len(sx), len(sy)) - 2
+    bx, by = (1,) * (n + 2 - len(sx)) + sx[:-2], (1,) * (n + 2 - len(sy)) + sy[:-2]
+    only_y = [d for d in range(n) if bx[d] == 1 and by[d] != 1]
+    if not only_y or any(by[d] == 1 and bx[d] != 1 for d in range(n)):
+        return None
+    common = [d for d in range(n) if d not in only_y]
+    m = jnp.reshape(x, tuple(bx[d] for d in common) + sx[-2:])  # (C..., M, K)
+    v = jnp.transpose(jnp.reshape(y, by + sy[-2:-1]), common + only_y + [n])  # (C..., D..., K)
+    nc = len(common)
+    o = jax.lax.dot_general(v, m, (((v.ndim - 1,), (m.ndim - 1,)),
+                                   (tuple(range(nc)), tuple(range(nc)))))  # (C..., D..., M)
+    at = [common.index(d) if d in common else nc + only_y.index(d) for d in range(n)]
+    return jnp.transpose(o, at + [o.ndim - 1])[..., None]
 
 
 def _batch_matmul_shape(x, y, *, adj_x=False, adj_y=False, grad_x=False, grad_y=False):

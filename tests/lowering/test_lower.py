@@ -327,3 +327,59 @@ result = out
 @pytest.mark.oracle
 def test_a_ref_reads_value_is_taken_when_its_consumer_runs(oracle):
     assert run_here(FORWARDED_READS) == oracle(FORWARDED_READS)
+
+
+TILED_PRODUCTS = """
+import numpy as np
+rs = np.random.RandomState(5)
+w = tf.Variable(rs.randn(1, 6, 3, 4, 2).astype(np.float32))
+x = tf.placeholder(tf.float32, [None, 6, 3, 2, 1])
+n = tf.shape(x)[0]
+wt = tf.tile(w, [n, 1, 1, 1, 1])
+both = tf.tile(tf.ones([1, 6, 3, 1, 2]), [4, 1, 1, 1, 1])
+fed = tf.tile(w, [4, 1, 1, 1, 1])
+loss = tf.reduce_sum(tf.square(tf.matmul(wt, x)))
+r = [tf.matmul(wt, x), tf.matmul(wt, tf.matmul(wt, x), adjoint_a=True),
+     tf.matmul(both, tf.tile(tf.ones([1, 6, 3, 2, 2]), [4, 1, 1, 1, 1])),
+     tf.matmul(tf.tile(w[:, :1], [1, 6, 1, 1, 1]), x), tf.matmul(fed, x)]
+r += tf.gradients(loss, [w, x])
+xv = rs.randn(4, 6, 3, 2, 1).astype(np.float32)
+with tf.Session() as s:
+    s.run(tf.global_variables_initializer())
+    out = s.run(r, {x: xv})
+    out.append(s.run(tf.matmul(fed, x), {x: xv, fed: np.ones((4, 6, 3, 4, 2), np.float32)}))
+result = [[list(v.shape), np.round(v.astype(np.float64), 4).tolist()] for v in out]
+"""
+
+
+@pytest.mark.oracle
+def test_a_product_of_a_tile_takes_its_broadcast_input(oracle):
+    # (lower.py _untiled: the Tile's input broadcast by the product; a fed Tile keeps its value)
+    from approx import agree, explain
+    here, there = run_here(TILED_PRODUCTS), oracle(TILED_PRODUCTS)
+    assert "ok" in there, there
+    assert agree(here, there), explain(TILED_PRODUCTS, here, there)
+
+
+def test_a_tiled_operand_is_not_built(tf):
+    import scopeflow.lowering.lower as lower
+    w = tf.Variable(np.ones((1, 5, 4, 3), np.float32))
+    x = tf.placeholder(tf.float32, [7, 5, 3, 2])
+    y = tf.matmul(tf.tile(w, [7, 1, 1, 1]), x)
+    seen = []
+    real = lower._untiled
+
+    def spy(ctx, op, args, env):
+        out = real(ctx, op, args, env)
+        seen.append([np.shape(a) for a in out])
+        return out
+
+    lower._untiled = spy
+    try:
+        with tf.Session() as s:
+            s.run(tf.global_variables_initializer())
+            got = s.run(y, {x: np.ones((7, 5, 3, 2), np.float32)})
+    finally:
+        lower._untiled = real
+    assert seen == [[(1, 5, 4, 3), (7, 5, 3, 2)]]
+    np.testing.assert_array_equal(got, np.full((7, 5, 4, 2), 3.0, np.float32))

@@ -142,6 +142,32 @@ def test_batch_matmul_broadcasts_like_numpy(m, k, n, batch):
     assert tf.matmul(a, b).shape.as_list() == list(ref)
 
 
+_batch_dims = st.lists(st.sampled_from([1, 2, 3]), min_size=0, max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_batch_dims, _batch_dims, st.integers(1, 4), st.integers(1, 3), st.integers(1, 2),
+       st.data())
+def test_broadcast_products_have_numpys_values(bx, by, m, k, n, data):
+    """Batch products whose batch dims broadcast (matrices over a batch of vectors: ops/linalg
+    _broadcast_matvecs; outer products: a multiply) give numpy's values and shapes."""
+    import jax.numpy as jnp
+
+    from scopeflow.ops.linalg import _dot
+    size = max(len(bx), len(by))
+    bx = [1] * (size - len(bx)) + bx
+    by = [1] * (size - len(by)) + by
+    bx = [a if a == b or 1 in (a, b) else 1 for a, b in zip(bx, by)]  # broadcastable
+    drop = data.draw(st.integers(0, len(bx)))  # x of lower rank
+    rs = np.random.RandomState(len(bx) * 7 + m)
+    x = rs.randn(*bx[drop:], m, k).astype(np.float32)
+    y = rs.randn(*by, k, n).astype(np.float32)
+    got = np.asarray(_dot(jnp.asarray(x), jnp.asarray(y)))
+    want = np.matmul(x.astype(np.float64), y.astype(np.float64))
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
 CHOLESKY_LOWER = (
     "a = np.array([[4., 12., -16.], [1., 37., -43.], [2., 5., 98.]])\n"
     "x = tf.placeholder(tf.float64, [3, 3]); c = tf.linalg.cholesky(x)\n"
