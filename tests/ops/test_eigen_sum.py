@@ -3,6 +3,8 @@ and the leaf order against a float32 NumPy transcription of Eigen's InnerMostDim
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scopeflow.ops import eigen_sum
 
@@ -46,6 +48,30 @@ def test_leaf_sums_add_in_eigens_order(cols):
     m = (np.random.RandomState(cols).standard_normal((3, cols)) ** 3).astype(np.float32)
     got = np.asarray(eigen_sum.row_sums(m))
     want = np.array([_eigen_leaf(r) for r in m], np.float32)
+    assert got.view(np.int32).tolist() == want.view(np.int32).tolist()
+
+
+def _eigen_rows(m, plan):
+    leaves, order = plan
+
+    def combine(node, row):
+        if isinstance(node, int):
+            start, size = leaves[node]
+            return _eigen_leaf(row[start:start + size])
+        return np.float32(combine(node[0], row) + combine(node[1], row))
+    return np.array([combine(order, r) for r in m], np.float32)
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.sampled_from([(1, 150001), (1, 200000), (1, 262144), (1, 3920000), (1, 131072 + 24),
+                        (3, 8200), (2, 16384), (4, 40000), (2, 8192 * 3 + 8)]), st.integers(0, 99))
+def test_split_sums_add_in_eigens_order(shape, seed):
+    """Leaves of one size end to end (a reshape) and leaves of several sizes (cut in a loop)
+    both add as the tree of Eigen's leaves does, against a float32 NumPy transcription."""
+    m = (np.random.RandomState(seed).standard_normal(shape) ** 3).astype(np.float32)
+    plan = eigen_sum._plan(*shape)
+    got = np.asarray(eigen_sum.row_sums(m, plan))
+    want = _eigen_rows(m, plan)
     assert got.view(np.int32).tolist() == want.view(np.int32).tolist()
 
 
