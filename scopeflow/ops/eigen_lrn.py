@@ -26,6 +26,7 @@ import numpy as np
 from scopeflow.ops.eigen_exp import eigen_exp, eigen_log
 from scopeflow.ops.eigen_pow import _scalar_powf
 from scopeflow.ops.eigen_reciprocal import eigen_reciprocal
+from scopeflow.ops.eigen_sum import materialized
 from scopeflow.ops.eigen_rsqrt import eigen_rsqrt
 from scopeflow.ops.rounding import round_against
 
@@ -89,7 +90,10 @@ def eigen_lrn(x, r, bias, alpha, beta):
         scale = eigen_rsqrt(norm)
     else:
         scale = eigen_exp(eigen_log(norm) * -beta)
-    return round_against(x * scale, x)  # (rounded: a consumer's sum would fuse it)
+    # (rounded: a consumer's sum would fuse it; computed once: XLA fused the whole LRN into the
+    # transposed copy of a following convolution's input for its filter gradient, and into
+    # LRNGrad, recomputing it there: the cifar10 tutorial's step 43 ms)
+    return materialized(round_against(x * scale, x))
 
 
 def eigen_lrn_grad(g, x, y, r, bias, alpha, beta):

@@ -95,6 +95,16 @@ def computed_once(x):
                           jax.lax.add, (0,))
 
 
+def materialized(x):
+    """`x` bit for bit (-0, NaNs and subnormals too), computed once: a product reduce over
+    [x, 1], which XLA does not copy into each consumer as it does an elementwise producer (see
+    `computed_once`; a sum over [x, -0] lost the sign of -0 in XLA)."""
+    if np.size(x) < 2:
+        return x
+    one = np.ones((), x.dtype)
+    return jax.lax.reduce(jnp.stack([x, jnp.full_like(x, one)]), one, jax.lax.mul, (0,))
+
+
 def column_sums(x):
     """The sums over the middle dim of float32 `x` (outer, reduced, inner), flat, in the order
     of Eigen's `InnerMostDimPreserver`: an output packet of 8 inner values within one row adds

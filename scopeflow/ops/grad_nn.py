@@ -8,10 +8,13 @@ FusedBatchNorm / FusedBatchNormV2 (older graphs use them).
     ...               strides=[1, 2, 2, 1], padding="VALID").shape.as_list()
     [1, 4, 4, 1]
 
-Max pooling gradients route each window's gradient to its first maximum in row-major order,
-as TF's CPU kernels do (ties after a ReLU are common). Windows that tile the input compare
-strided slices position by position (VALID ones over the part they reach); others use XLA's
-select-and-scatter.
+Max pooling gradients route each window's gradient to the element TF's CPU kernels pick
+(`_max_positions`: the first maximum in row-major order, NaNs never winning for float32; ties
+after a ReLU are common). Windows that tile the input compare strided slices position by
+position (VALID ones over the part they reach); overlapping or padded windows (3x3 stride 2)
+add, for each window position, the gradients of the windows whose maximum is there, placed by
+an interior-padded `lax.pad`, in the order of the windows (XLA's select-and-scatter, used
+before, cost 10x and gave NaN windows' gradients elsewhere).
 """
 
 import functools
@@ -29,7 +32,9 @@ from scopeflow.ops.column_sum import column_sum
 from scopeflow.ops.eigen_lrn import eigen_lrn_grad
 from scopeflow.ops.nn_conv import check_attr
 from scopeflow.ops.nn_norm import _fbn_shape, _fused_batch_norm
-from scopeflow.ops.nn_pool import _pool_infer, _window, avg_pool_kernel, head, tiled_extent
+from scopeflow.ops.eigen_sum import computed_once
+from scopeflow.ops.nn_pool import (_pool_infer, _window, avg_pool_kernel, head, pool_floor,
+                                   pool_keys, tiled_extent, window_axes, window_parts)
 from scopeflow.ops.op_types import ALLOWED
 from scopeflow.ops.op_util import typed_op
 from scopeflow.ops.registry import ANY, ShapeError, spec
@@ -86,32 +91,73 @@ def _as_float(x):
 
 
 def _tiled_backprop(x, grad, ksize):
-    """`max_pool_backprop` for windows that tile `x`: the window positions in row-major order
-    (strided slices of `x`) give each window the position of its first maximum, and every
-    element of `x` takes its window's gradient where it is at that position: one compare per
-    element, where the cumulative-sum mask of `_first_max` cost 3-5x the CPU. The result is
-    made in the window view of `x` (each window axis split in (windows, k)) by broadcasting
-    and reshaped back, which XLA compiles as one plain loop; stacking the per-position
-    results and transposing them into place (as before) made a fusion that took LLVM about
-    a third of a CNN training step's compile. (A maximum reduced over the window view instead
-    of the slices lost some windows' gradients inside a whole training step's XLA program.)"""
+    """`max_pool_backprop` for windows that tile `x`: every element of `x` takes its window's
+    gradient where it is at the window's maximum (`_max_positions`): one compare per element.
+    The result is made in the window view of `x` (each window axis split in (windows, k)) by
+    broadcasting and reshaped back, which XLA compiles as one plain loop; stacking the
+    per-position results and transposing them into place (as before) made a fusion that took
+    LLVM about a third of a CNN training step's compile."""
     win = [a for a, k in enumerate(ksize) if k > 1]
-
-    def at(pos):  # the elements at window position `pos`, shaped like grad
-        index = [slice(None)] * x.ndim
-        for a, i in zip(win, pos):
-            index[a] = slice(i, None, ksize[a])
-        return x[tuple(index)]
-
-    parts = [at(pos) for pos in itertools.product(*(range(ksize[a]) for a in win))]
-    top = functools.reduce(jnp.maximum, parts)  # NaN-propagating, as the forward max
-    first = jnp.full(top.shape, -1, jnp.int32)  # none where the maximum is NaN
-    for i in reversed(range(len(parts))):
-        first = jnp.where(parts[i] == top, np.int32(i), first)
+    first = _max_positions(x, ksize, ksize, [(0, 0)] * x.ndim)
     outer, place = _window_places(x.shape, ksize, win)
     hit = first.reshape(outer) == place  # (windows, k) per window axis, broadcast
     out = jnp.where(hit, grad.reshape(outer), jnp.zeros((), grad.dtype))
-    return out.reshape(x.shape)
+    return _no_negative_zeros(out.reshape(x.shape))
+
+
+def _no_negative_zeros(g):
+    """TF's gradients add into zeros: a -0 arriving alone is +0 there."""
+    if not jnp.issubdtype(g.dtype, jnp.floating):
+        return g
+    return jnp.where(g == 0, jnp.zeros((), g.dtype), g)
+
+
+def _max_positions(x, ksize, strides, pads):
+    """For each window of `x` (the pooled shape, int32), the row-major position in the window
+    (padding counted) of the element TF's MaxPoolGrad gives the window's gradient.
+
+    Its float32 and bfloat16 kernels (oneDNN) take a value only when it is greater than the
+    maximum so far, which starts at `pool_floor` at the window's first position: the first
+    maximum of `pool_keys`, or the window's first position (padding too: the gradient is then
+    lost) when nothing is above the floor. Its other kernels (Eigen's) start from the first
+    element inside the input, whatever it is (a NaN there stays), then take greater ones: the
+    first maximum among the elements in the input that are not NaN."""
+    win = window_axes(ksize, strides, pads)
+    outs = [(x.shape[a] + pads[a][0] + pads[a][1] - ksize[a]) // strides[a] + 1 for a in win]
+    floor = pool_floor(x.dtype)
+
+    def inside(pos):  # whether position `pos` of each window is in `x` (NumPy, broadcasting)
+        mask = np.ones([1] * x.ndim, bool)
+        for a, i, n in zip(win, pos, outs):
+            at = np.arange(n) * strides[a] + i - pads[a][0]
+            shape = [1] * x.ndim
+            shape[a] = n
+            mask = mask & ((at >= 0) & (at < x.shape[a])).reshape(shape)
+        return mask
+
+    positions = list(itertools.product(*(range(ksize[a]) for a in win)))
+    floating = jnp.issubdtype(x.dtype, jnp.floating)
+    if np.dtype(x.dtype) in (np.dtype(np.float32), np.dtype(jnp.bfloat16)):
+        # (the forward pass's own parts: XLA computes the padded keys once for both)
+        keys = parts = window_parts(pool_keys(x), ksize, strides, pads)
+        valid = [True] * len(parts)
+    else:
+        parts = window_parts(x, ksize, strides, pads)
+        low = np.asarray(-np.inf if floating else floor, x.dtype)
+        valid = [inside(pos) for pos in positions]
+        keys = [jnp.where(v & ~jnp.isnan(p), p, low) if floating else jnp.where(v, p, low)
+                for p, v in zip(parts, valid)]
+    top = functools.reduce(jnp.maximum, keys)
+    first = jnp.full(top.shape, -1, jnp.int32)
+    for i in reversed(range(len(parts))):
+        first = jnp.where((keys[i] == top) & valid[i], np.int32(i), first)
+    if floating and valid[0] is not True:  # Eigen's: a NaN first inside the input stays
+        lead, lead_at = jnp.full(top.shape, np.nan, x.dtype), np.full(valid[0].shape, -1)
+        for i in reversed(range(len(parts))):
+            lead = jnp.where(valid[i], parts[i], lead)
+            lead_at = np.where(valid[i], i, lead_at)
+        first = jnp.where(jnp.isnan(lead), lead_at.astype(np.int32), first)
+    return first
 
 
 def _window_places(shape, ksize, win):
@@ -135,15 +181,30 @@ def _window_places(shape, ksize, win):
 
 
 def max_pool_backprop(x, grad, ksize, strides, padding, explicit=()):
-    """d(max_pool(x)) / dx applied to `grad`: each window's gradient to its first maximum."""
+    """d(max_pool(x)) / dx applied to `grad`, as TF's CPU kernels: each window's gradient to
+    its maximum (`_max_positions`), added into zeros in the windows' row-major order."""
     extent = tiled_extent(x, ksize, strides, padding)
     if extent is not None:  # (the rows and columns no window reaches get no gradient)
         out = _tiled_backprop(head(x, extent), grad, ksize)
         return jnp.pad(out, [(0, s - n) for s, n in zip(x.shape, extent)])
-    pads = _window(x, ksize, strides, padding, explicit)
-    xf = _as_float(x)
-    _, vjp = jax.vjp(lambda v: _reduce_max(v, ksize, strides, pads), xf)
-    return vjp(grad.astype(xf.dtype))[0].astype(grad.dtype)
+    pads = [tuple(p) for p in _window(x, ksize, strides, padding, explicit)]
+    first = computed_once(_max_positions(x, ksize, strides, pads))  # (read by every term)
+    win = window_axes(ksize, strides, pads)
+    positions = list(itertools.product(*(range(ksize[a]) for a in win)))
+    zero = jnp.zeros((), grad.dtype)
+    grad = computed_once(grad)  # (read by every term: XLA would fuse its producer into each)
+    total = None
+    # An element's windows in row-major order hold it at decreasing positions: the terms in
+    # reverse position order add each element's gradients in the order TF's kernel does.
+    for i in reversed(range(len(positions))):
+        config = [(0, 0, 0)] * x.ndim
+        for a, at in zip(win, positions[i]):
+            n = grad.shape[a]
+            lo = at - pads[a][0]
+            config[a] = (lo, x.shape[a] - lo - (n - 1) * strides[a] - 1, strides[a] - 1)
+        term = jax.lax.pad(jnp.where(first == i, grad, zero), zero, config)
+        total = term if total is None else total + term
+    return _no_negative_zeros(total)
 
 
 def max_pool_forward_grad(x, grad, ksize, strides, padding):
