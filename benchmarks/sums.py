@@ -21,6 +21,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+import train  # noqa: E402 - tf_python(): the TensorFlow the other benchmarks use
 
 CASES = ["fed_sum", "fed_rows", "fed_cols", "decay", "l2_loss", "mean_abs"]
 
@@ -80,9 +82,9 @@ print(json.dumps(out))
 
 
 def run(engine, runs, repeats):
-    python = sys.executable
-    if engine == "tensorflow":
-        python = os.environ.get("SCOPEFLOW_TF_PYTHON", os.path.join(ROOT, ".venv-tf/bin/python"))
+    python = train.tf_python() if engine == "tensorflow" else sys.executable
+    if python is None:
+        raise SystemExit("no TensorFlow: set SCOPEFLOW_TF_PYTHON or run make tf-venv")
     env = dict(os.environ, PYTHONPATH=ROOT)
     done = subprocess.run([python, "-c", CHILD, engine, str(runs), str(repeats)], env=env,
                           capture_output=True, text=True, check=False)
