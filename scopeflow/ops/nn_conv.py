@@ -9,13 +9,15 @@ filter gradient; process CPU ms, both cores, 2026-12-03, XLA's dots in YNNPACK):
   32x56x56x256 -> 64 (1x1):   XLA 62 / 128 / 301   matmul 60 / 126 / 131
 XLA wins everywhere but the filter gradient of 1x1 convolutions, which is one matmul instead,
 and the forward pass of one-channel convolutions, a sum of shifted slices (ops/conv_fast.py).
+Depthwise convolutions on CPU are tap sums in TF's order (ops/depthwise_taps.py): XLA:CPU runs
+a convolution of one group a channel with a block-diagonal filter, channels times the work.
 """
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.ops import conv_fast
+from scopeflow.ops import conv_fast, depthwise_taps
 from scopeflow.ops.array_base import partial_shape
 from scopeflow.ops.op_util import static_value, typed_op
 from scopeflow.ops.registry import ShapeError, spec
@@ -268,8 +270,19 @@ def _depthwise(input, filter, *, strides, padding, explicit_paddings=(),  # noqa
     # fed channels: TF's oneDNN kernel (the reference) checks them as a grouped Conv2D's
     # (filter [h, w, c, multiplier] read as [h, w, in, out])
     _groups(input.shape[_layout(data_format, 4)[1]], filter)
+    if depthwise_taps.eligible(input, filter, data_format, dilations):
+        return depthwise_taps.forward(input, filter, tuple(strides[1:3]),
+                                      _depthwise_pads(input.shape, filter, strides, padding,
+                                                      explicit_paddings, dilations),
+                                      tuple((dilations or (1, 1, 1, 1))[1:3]))
     return conv_nd(input, w, strides, padding, explicit_paddings, data_format, dilations,
                    groups=c)
+
+
+def _depthwise_pads(shape, filter, strides, padding, explicit, dilations):
+    """((top, bottom), (left, right)) of an NHWC depthwise convolution (TF's padding rule)."""
+    return tuple(tuple(p) for p in lax_padding(padding, explicit, shape, filter.shape[:2],
+                                               strides, dilations or [1] * 4, (1, 2)))
 
 
 # ---- input backprop (transposed convolution) -------------------------------------------------
@@ -308,6 +321,13 @@ def _check_equal(dim, dims, axis):
 def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwise=False):
     shape = tuple(int(s) for s in np.asarray(input_sizes))  # the output size must be static
     dilations = attrs.get("dilations") or [1] * len(shape)
+    if depthwise and depthwise_taps.eligible(jax.ShapeDtypeStruct(shape, out_backprop.dtype),
+                                             filter, attrs["data_format"], dilations):
+        return depthwise_taps.input_grad(
+            out_backprop, filter, shape, tuple(attrs["strides"][1:3]),
+            _depthwise_pads(shape, filter, attrs["strides"], attrs["padding"],
+                            attrs.get("explicit_paddings", ()), dilations),
+            tuple(dilations[1:3]))
     if not depthwise and conv_fast.strided_input_grad_eligible(
             shape, filter, attrs["strides"], dilations, attrs["data_format"], groups):
         pads = lax_padding(attrs["padding"], attrs.get("explicit_paddings", ()), shape,
@@ -438,6 +458,13 @@ def _depthwise_backprop_filter(input, filter_sizes, out_backprop, *, strides, pa
     attrs = dict(strides=strides, padding=padding, explicit_paddings=explicit_paddings,
                  data_format=data_format, dilations=dilations)
     shape = tuple(int(s) for s in np.asarray(filter_sizes))
+    like = jax.ShapeDtypeStruct(shape, input.dtype)
+    if depthwise_taps.eligible(input, like, data_format, dilations):
+        dil = dilations or (1, 1, 1, 1)
+        return depthwise_taps.filter_grad(
+            input, out_backprop, shape, tuple(strides[1:3]),
+            _depthwise_pads(input.shape, like, strides, padding, explicit_paddings, dil),
+            tuple(dil[1:3]))
     return _filter_backprop(input, shape, out_backprop, attrs, 1, depthwise=True)
 
 
