@@ -14,13 +14,10 @@ $SCOPEFLOW_TF_PYTHON or .venv-tf/bin/python.
 """
 
 import argparse
-import json
 import os
-import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 import train  # noqa: E402 - tf_python(): the TensorFlow the other benchmarks use
 
@@ -82,15 +79,7 @@ print(json.dumps(out))
 
 
 def run(engine, runs, repeats):
-    python = train.tf_python() if engine == "tensorflow" else sys.executable
-    if python is None:
-        raise SystemExit("no TensorFlow: set SCOPEFLOW_TF_PYTHON or run make tf-venv")
-    env = dict(os.environ, PYTHONPATH=ROOT)
-    done = subprocess.run([python, "-c", CHILD, engine, str(runs), str(repeats)], env=env,
-                          capture_output=True, text=True, check=False)
-    if done.returncode:
-        raise SystemExit("%s failed:\n%s" % (engine, done.stderr[-3000:]))
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return train.child_json(engine, CHILD, [engine, runs, repeats])
 
 
 def main(argv=None):

@@ -356,6 +356,20 @@ def tf_python():
     return None
 
 
+def child_json(engine, code, argv):
+    """Runs `code` (`python -c`) with `argv` in TF's Python for engine "tensorflow", else this
+    one, the repository on PYTHONPATH; returns its last line of output as JSON."""
+    python = tf_python() if engine == "tensorflow" else sys.executable
+    if python is None:
+        raise SystemExit("no TensorFlow: set SCOPEFLOW_TF_PYTHON or run make tf-venv")
+    env = dict(os.environ, PYTHONPATH=ROOT)
+    done = subprocess.run([python, "-c", code] + [str(a) for a in argv], env=env,
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit("%s failed:\n%s" % (engine, done.stderr[-3000:]))
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def _spawn(framework, model, data, args):
     py = tf_python() if framework == "tensorflow" else sys.executable
     # `scopeflow run`: the scopeflow worker as the command runs a script (its process keeps
