@@ -184,27 +184,40 @@ _FRAME_LINE = re.compile(r'^ +File "[^\n]*", line \d+, in [^\n]*\n', re.M)
 
 
 class Oracle:
-    """A long-lived TF worker: `oracle(code)` returns what `evaluate` returns under TF."""
+    """A long-lived TF worker: `oracle(code)` returns what `evaluate` returns under TF. A worker
+    that dies (TF crashed) fails the snippet it was running and is started again for the next
+    one: one crash once failed every later oracle test of its pytest worker (863 in a CI run,
+    2026-12-07; all passed again in a fresh worker)."""
 
     def __init__(self, python, onednn=None):
         # TF's oneDNN kernels (its default on AVX-512 CPUs) are the reference on every CPU:
         # without them some messages and float sums differ and NCHW kernels are missing.
         # `onednn="0"`: TF's Eigen kernels, its default on CPUs without AVX-512
-        env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=onednn or os.environ.get(
+        self._cmd = [python, "-c", _WORKER % {"here": HERE}]
+        self._env = dict(os.environ, TF_ENABLE_ONEDNN_OPTS=onednn or os.environ.get(
             "TF_ENABLE_ONEDNN_OPTS", "1"))
-        self._proc = subprocess.Popen([python, "-c", _WORKER % {"here": HERE}], env=env,
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                      text=True, bufsize=1)
+        self._start()
+
+    def _start(self):
+        self._proc = subprocess.Popen(self._cmd, env=self._env, stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, text=True, bufsize=1)
         line = self._proc.stdout.readline()
         if line.strip() != "ready":
             raise RuntimeError("TF oracle failed to start")
 
     def __call__(self, code):
-        self._proc.stdin.write(json.dumps(code) + "\n")
-        self._proc.stdin.flush()
-        line = self._proc.stdout.readline()
+        if self._proc.poll() is not None:  # died after answering the last snippet
+            self._start()
+        try:
+            self._proc.stdin.write(json.dumps(code) + "\n")
+            self._proc.stdin.flush()
+            line = self._proc.stdout.readline()
+        except BrokenPipeError:
+            line = ""
         if not line:
-            raise RuntimeError("TF oracle died")
+            returncode = self._proc.wait(timeout=30)
+            self._start()
+            raise RuntimeError("TF oracle died (exit status %s); started again" % returncode)
         return json.loads(line)
 
     def close(self):
