@@ -135,7 +135,7 @@ def _once(fn, operands):
                     operands)
 
 
-def _forward(x, w, strides, pads, rates, skip_padding=False):
+def _forward(x, w, strides, pads, rates):
     kh, kw, c, m = w.shape
     oh = _out_size(x.shape[1] + sum(pads[0]), kh, strides[0], rates[0])
     ow = _out_size(x.shape[2] + sum(pads[1]), kw, strides[1], rates[1])
@@ -143,7 +143,7 @@ def _forward(x, w, strides, pads, rates, skip_padding=False):
         return jnp.zeros((x.shape[0], oh, ow, c * m), x.dtype)
     cfg = ((0, 0), tuple(pads[0]), tuple(pads[1]), (0, 0))
     xp, fused = jnp.pad(x, cfg), _fused(x.dtype)
-    ones = jnp.pad(jnp.ones((1,) + x.shape[1:3] + (1,), x.dtype), cfg) if skip_padding else None
+    ones = jnp.pad(jnp.ones((1,) + x.shape[1:3] + (1,), x.dtype), cfg) if fused else None
 
     def terms():
         for i in range(kh):
@@ -169,9 +169,7 @@ def _forward(x, w, strides, pads, rates, skip_padding=False):
 
 def forward(x, w, strides, pads, rates):
     """The depthwise convolution of NHWC `x` with `w` (kh, kw, c, m): (n, oh, ow, c * m)."""
-    fn = functools.partial(_forward, strides=strides, pads=pads, rates=rates,
-                           skip_padding=_fused(x.dtype))
-    return _once(fn, (x, w))
+    return _once(functools.partial(_forward, strides=strides, pads=pads, rates=rates), (x, w))
 
 
 def _input_grad(dy, w, shape, strides, pads, rates):
@@ -226,7 +224,7 @@ def _phase_taps(a, pad, stride, k):
     return [(i, (a + pad - i) // stride) for i in range(first, k, stride)]
 
 
-def _input_grad_phases(dy, w, shape, strides, pads, skip_padding=False):
+def _input_grad_phases(dy, w, shape, strides, pads):
     """`_input_grad` for float32 (TF's oneDNN kernel: each input pixel adds the products that
     reach it, taps in row-major order, fused multiply-adds, nothing for padding), split by the
     input pixel's position modulo the strides: the pixels of one phase take the taps of one
@@ -246,7 +244,7 @@ def _input_grad_phases(dy, w, shape, strides, pads, skip_padding=False):
         cfg.append((lo, max(0, big[axis] - 1 + max(shifts) + lo - (lo + size - 1))))
     cfg.append((0, 0))
     dyp = jnp.pad(dy, cfg)
-    ones = jnp.pad(jnp.ones((1, oh, ow, 1), dy.dtype), cfg) if skip_padding else None
+    ones = jnp.pad(jnp.ones((1, oh, ow, 1), dy.dtype), cfg)
     lo_h, lo_w = cfg[1][0], cfg[2][0]
 
     def cut(src, qh, qw):
@@ -259,13 +257,13 @@ def _input_grad_phases(dy, w, shape, strides, pads, skip_padding=False):
                 if not (_hits(qh, 1, big[0], oh) and _hits(qw, 1, big[1], ow)):
                     continue  # only padding under this tap (see `_forward`)
                 piece = cut(dyp, qh, qw)
-                live = () if ones is None else (cut(ones, qh, qw),)
+                live = cut(ones, qh, qw)
                 if m == 1:
-                    yield (piece, w[i, j, :, 0]) + live
+                    yield piece, w[i, j, :, 0], live
                     continue
                 split = piece.reshape(piece.shape[:3] + (c, m))
                 for k in range(m):  # (TF adds the multiplier's terms one by one)
-                    yield (split[..., k], w[i, j, :, k]) + live
+                    yield split[..., k], w[i, j, :, k], live
 
     rows = []
     for phase_h in taps[0]:
@@ -282,11 +280,11 @@ def _input_grad_phases(dy, w, shape, strides, pads, skip_padding=False):
 def input_grad(dy, w, shape, strides, pads, rates):
     """The gradient with respect to the NHWC input of `shape` of `forward`, given its output's
     gradient `dy`."""
-    if _fused(dy.dtype) and tuple(rates) == (1, 1):
-        fn = functools.partial(_input_grad_phases, shape=shape, strides=strides, pads=pads,
-                               skip_padding=True)
-        return _once(fn, (dy, w))
-    fn = functools.partial(_input_grad, shape=shape, strides=strides, pads=pads, rates=rates)
+    if _fused(dy.dtype):  # (`eligible` takes undilated ops only)
+        fn = functools.partial(_input_grad_phases, shape=shape, strides=strides, pads=pads)
+    else:
+        fn = functools.partial(_input_grad, shape=shape, strides=strides, pads=pads,
+                               rates=rates)
     return _once(fn, (dy, w))
 
 
