@@ -25,6 +25,7 @@ sum is the branch of a conditional so that XLA computes it once (`_materialized_
 """
 
 import functools
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -143,44 +144,62 @@ conv2d_taps.defvjp(_taps_fwd, _taps_bwd)
 # phase only, a stride-1 convolution of the undilated gradient with that sub-filter (flipped,
 # its in and out channels swapped); the phases' results interleave into the input's grid.
 def strided_input_grad_eligible(shape, w, strides, dilations, data_format, groups):
-    """Whether `strided_input_grad` applies: 2-D NHWC, one group, undilated, strided."""
-    return (len(shape) == 4 and data_format == "NHWC" and groups == 1
-            and tuple(dilations[1:3]) == (1, 1) and max(strides[1:3]) > 1
-            and w.shape[2] == shape[3])
+    """Whether `strided_input_grad` applies: 2-D NHWC or 3-D NDHWC, one group, undilated,
+    strided."""
+    nd = len(shape) - 2
+    return (data_format == ("NHWC", "NDHWC")[nd - 2] if nd in (2, 3) else False) and (
+        groups == 1 and all(r == 1 for r in dilations[1:1 + nd])
+        and max(strides[1:1 + nd]) > 1 and w.shape[nd] == shape[-1])
 
 
-def strided_input_grad(dy, w, shape, strides, pads):
-    """The gradient with respect to the (N, H, W, C) input `shape` of the NHWC convolution of
-    filter `w` (kh, kw, C, O) with `strides` (sh, sw) and `pads` ((top, bottom), (left, right)),
-    given its output gradient `dy`."""
-    n, h, wd, c = shape
-    (sh, sw), (kh, kw) = strides, w.shape[:2]
-    big_h, big_w = -(-h // sh), -(-wd // sw)  # input rows, columns per phase
-    rows = []
-    for bh in range(sh):
-        cols = []
-        for bw in range(sw):
-            cols.append(_phase(dy, w, (bh, bw), (sh, sw), (kh, kw), pads, (big_h, big_w), c))
-        rows.append(jnp.stack(cols, axis=3))  # (n, A_h, A_w, sw, c)
-    out = jnp.stack(rows, axis=2)  # (n, A_h, sh, A_w, sw, c)
-    out = jnp.reshape(out, (n, big_h * sh, big_w * sw, c))
-    return out[:, :h, :wd, :]
+def strided_input_grad(dy, w, shape, strides, pads, conv=None):
+    """The gradient with respect to the channels-last input `shape` ((N, H, W, C) or
+    (N, D, H, W, C)) of the convolution of filter `w` ((kh, kw, C, O) or (kd, kh, kw, C, O))
+    with `strides` (one a spatial dim) and `pads` ((low, high) a spatial dim), given its output
+    gradient `dy`. The phases' stride-1 convolutions are `conv(x, w, strides, pads,
+    dilations)` (channels last), XLA's by default."""
+    n, spatial, c = shape[0], tuple(shape[1:-1]), shape[-1]
+    nd = len(spatial)
+    big = tuple(-(-size // st) for size, st in zip(spatial, strides))  # input pixels a phase
+    # phase (b_0, ..., b_nd-1) is the input pixels (a_0 * s_0 + b_0, ...): (n, *big, c) each;
+    # interleaved one axis at a time from the last, phase index k after axis k's pixel index
+    parts = {b: _phase(dy, w, b, strides, pads, big, c, conv or _lax_conv)
+             for b in itertools.product(*(range(st) for st in strides))}
+    for k in reversed(range(nd)):
+        parts = {b: jnp.stack([parts[b + (j,)] for j in range(strides[k])], axis=2 + k)
+                 for b in itertools.product(*(range(st) for st in strides[:k]))}
+    out = parts[()].reshape((n,) + tuple(a * st for a, st in zip(big, strides)) + (c,))
+    return out[(slice(None),) + tuple(slice(0, size) for size in spatial)]
 
 
-def _phase(dy, w, b, s, k, pads, big, c):
-    """The input pixels at (a_h * sh + bh, a_w * sw + bw): (n, A_h, A_w, c)."""
+def _lax_conv(x, w, strides, pads, dilations):
+    dn = _DN if x.ndim == 4 else ("NDHWC", "DHWIO", "NDHWC")
+    return lax.conv_general_dilated(x, w, strides, pads, rhs_dilation=dilations,
+                                    dimension_numbers=dn)
+
+
+def _phase(dy, w, b, s, pads, big, c, conv):
+    """The input pixels at (a_0 * s_0 + b_0, ...): (n, *big, c)."""
+    nd = len(s)
     taps, conv_pads = [], []
-    for axis in range(2):
-        p = pads[axis][0]
+    for axis in range(nd):
+        p, k = pads[axis][0], w.shape[axis]
         r = (b[axis] + p) % s[axis]  # the first tap of this phase
-        if r >= k[axis]:
-            return jnp.zeros((dy.shape[0], big[0], big[1], c), dy.dtype)
-        count = -(-(k[axis] - r) // s[axis])
+        if r >= k:
+            return jnp.zeros((dy.shape[0],) + big + (c,), dy.dtype)
+        count = -(-(k - r) // s[axis])
         shift = (b[axis] + p) // s[axis]
         low = count - 1 - shift
         high = big[axis] - dy.shape[1 + axis] - low + count - 1
         taps.append(slice(r, None, s[axis]))
         conv_pads.append((low, high))
-    sub = w[taps[0], taps[1]][::-1, ::-1]  # (J_h, J_w, c, o), flipped
-    sub = jnp.swapaxes(sub, 2, 3)
-    return lax.conv_general_dilated(dy, sub, (1, 1), conv_pads, dimension_numbers=_DN)
+    flip = (slice(None, None, -1),) * nd
+    sub = jnp.swapaxes(w[tuple(taps)][flip], nd, nd + 1)  # (J_0, ..., o, c), flipped
+    # a negative pad (explicit paddings above the kernel's size) is a crop of the gradient:
+    # XLA:CPU's convolution read memory outside its input for a negative low pad with a
+    # positive high one (garbage values, 2026-12-08)
+    crop = tuple(slice(-min(lo, 0), dy.shape[1 + a] + min(hi, 0))
+                 for a, (lo, hi) in enumerate(conv_pads))
+    dy = dy[(slice(None),) + crop]
+    conv_pads = tuple((max(lo, 0), max(hi, 0)) for lo, hi in conv_pads)
+    return conv(dy, sub, (1,) * nd, conv_pads, (1,) * nd)

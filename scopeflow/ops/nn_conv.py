@@ -11,13 +11,15 @@ XLA wins everywhere but the filter gradient of 1x1 convolutions, which is one ma
 and the forward pass of one-channel convolutions, a sum of shifted slices (ops/conv_fast.py).
 Depthwise convolutions on CPU are tap sums in TF's order (ops/depthwise_taps.py): XLA:CPU runs
 a convolution of one group a channel with a block-diagonal filter, channels times the work.
+3-D convolutions are 2-D ones over the depth taps' slices (ops/conv3d_split.py): XLA:CPU's own
+3-D convolution is 4-6x slower.
 """
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from scopeflow.ops import conv_fast, depthwise_taps
+from scopeflow.ops import conv3d_split, conv_fast, depthwise_taps
 from scopeflow.ops.array_base import partial_shape
 from scopeflow.ops.op_util import static_value, typed_op
 from scopeflow.ops.registry import ShapeError, spec
@@ -186,6 +188,7 @@ def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
     lhs = data_format
     rhs = spatial_fmt + "IO"
     pads = lax_padding(padding, explicit, x.shape, w.shape[:-2], strides, dilations, sp)
+    x, pads = _pad_beyond_filter(x, w, pads, dilations, sp)
     if _spans_last_axis(x, w, pads, dilations, data_format, groups):
         x, w = _fold_last_axis(x, w)
         strides, dilations = list(strides), list(dilations)
@@ -197,10 +200,38 @@ def conv_nd(x, w, strides, padding, explicit, data_format, dilations, groups=1):
         return conv_fast.conv2d_taps(x, w, tuple(strides[a] for a in sp),
                                      tuple(tuple(p) for p in pads),
                                      tuple(dilations[a] for a in sp))
+    if conv3d_split.eligible(x, w, [strides[a] for a in sp], [dilations[a] for a in sp],
+                             data_format, groups):
+        return conv3d_split.conv3d(x, w, tuple(strides[a] for a in sp),
+                                   tuple(tuple(p) for p in pads),
+                                   tuple(dilations[a] for a in sp), conv_explicit)
     return jax.lax.conv_general_dilated(
         x, w, window_strides=[strides[a] for a in sp], padding=pads,
         rhs_dilation=[dilations[a] for a in sp], dimension_numbers=(lhs, rhs, lhs),
         feature_group_count=groups)
+
+
+def _pad_beyond_filter(x, w, pads, dilations, spatial):
+    """(x, pads) with the padding beyond the filter's reach (explicit paddings over kh - 1)
+    taken out of the convolution onto `x`: JAX transposes such a convolution into one with a
+    negative low pad and a positive high one, which XLA:CPU computed from memory outside its
+    input (garbage input gradients, 2026-12-08)."""
+    reach = [(w.shape[i] - 1) * dilations[a] for i, a in enumerate(spatial)]
+    if all(lo <= r and hi <= r for (lo, hi), r in zip(pads, reach)):
+        return x, pads
+    cfg = [(0, 0)] * x.ndim
+    for (lo, hi), r, a in zip(pads, reach, spatial):
+        cfg[a] = (max(lo - r, 0), max(hi - r, 0))
+    return jnp.pad(x, cfg), [(min(lo, r), min(hi, r)) for (lo, hi), r in zip(pads, reach)]
+
+
+def conv_explicit(x, w, strides, pads, dilations):
+    """`conv_nd` of channels-last `x` (NHWC / NDHWC) with `w`, its spatial `strides` and
+    `dilations`, explicit `pads` ((lo, hi) a spatial dim)."""
+    fmt = "NHWC" if x.ndim == 4 else "NDHWC"
+    return conv_nd(x, w, [1, *strides, 1], "EXPLICIT",
+                   [0, 0] + [p for pair in pads for p in pair] + [0, 0], fmt,
+                   [1, *dilations, 1])
 
 
 def _spans_last_axis(x, w, pads, dilations, data_format, groups):
@@ -330,11 +361,12 @@ def _transpose_conv(input_sizes, filter, out_backprop, attrs, groups=1, depthwis
             tuple(dilations[1:3]))
     if not depthwise and conv_fast.strided_input_grad_eligible(
             shape, filter, attrs["strides"], dilations, attrs["data_format"], groups):
+        spatial = tuple(range(1, len(shape) - 1))
         pads = lax_padding(attrs["padding"], attrs.get("explicit_paddings", ()), shape,
-                           filter.shape[:-2], attrs["strides"], dilations, (1, 2))
+                           filter.shape[:-2], attrs["strides"], dilations, spatial)
         return conv_fast.strided_input_grad(out_backprop, filter, shape,
-                                            tuple(attrs["strides"][1:3]),
-                                            tuple(tuple(p) for p in pads))
+                                            tuple(attrs["strides"][a] for a in spatial),
+                                            tuple(tuple(p) for p in pads), conv_explicit)
 
     def forward(x):
         if depthwise:

@@ -1,5 +1,8 @@
 """The faster convolution paths equal XLA's own: the 1x1 filter gradient as a matmul, the
-one-channel forward pass as a sum of shifted slices."""
+one-channel forward pass as a sum of shifted slices, strided input gradients by phases (2-D
+and 3-D)."""
+
+import itertools
 
 import jax
 import jax.numpy as jnp
@@ -106,16 +109,15 @@ def test_only_one_channel_float32_convolutions_take_taps():
 
 def _input_grad_by_taps(dy, w, shape, strides, pads):
     """The input gradient summed tap by tap in float64 (each tap's output gradient times its
-    filter slice, added at the pixels it read)."""
-    n, h, wd, c = shape
-    kh, kw = w.shape[:2]
-    oh, ow = dy.shape[1:3]
-    padded = np.zeros((n, h + sum(pads[0]) + kh, wd + sum(pads[1]) + kw, c))
-    for i in range(kh):
-        for j in range(kw):
-            padded[:, i:i + oh * strides[0]:strides[0], j:j + ow * strides[1]:strides[1]] += \
-                np.einsum("nhwo,co->nhwc", dy.astype(np.float64), w[i, j].astype(np.float64))
-    return padded[:, pads[0][0]:pads[0][0] + h, pads[1][0]:pads[1][0] + wd]
+    filter slice, added at the pixels it read); 2-D or 3-D, channels last."""
+    n, spatial, c = shape[0], shape[1:-1], shape[-1]
+    ks, outs = w.shape[:len(spatial)], dy.shape[1:-1]
+    padded = np.zeros((n,) + tuple(a + sum(p) + k for a, p, k in zip(spatial, pads, ks)) + (c,))
+    for tap in itertools.product(*(range(k) for k in ks)):
+        at = tuple(slice(t, t + o * s, s) for t, o, s in zip(tap, outs, strides))
+        padded[(slice(None),) + at] += np.einsum(
+            "n...o,co->n...c", dy.astype(np.float64), w[tap].astype(np.float64))
+    return padded[(slice(None),) + tuple(slice(p[0], p[0] + a) for p, a in zip(pads, spatial))]
 
 
 @settings(max_examples=60, deadline=None)
@@ -138,3 +140,33 @@ def test_strided_input_gradient_is_the_transposed_convolution(n, h, wd, kh, kw, 
     want = _input_grad_by_taps(dy, w, (n, h, wd, c), (sh, sw), p)
     assert got.shape == want.shape
     np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * kh * kw * co)
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 2), size=st.tuples(*[st.integers(1, 7)] * 3),
+       k=st.tuples(*[st.integers(1, 4)] * 3), c=st.integers(1, 3), co=st.integers(1, 3),
+       s=st.tuples(*[st.integers(1, 3)] * 3), pads=st.tuples(*[st.integers(0, 2)] * 6),
+       seed=st.integers(0, 2 ** 16))
+def test_strided_input_gradient_in_3d_is_the_transposed_convolution(n, size, k, c, co, s, pads,
+                                                                    seed):
+    p = tuple((pads[2 * a], pads[2 * a + 1]) for a in range(3))
+    out = tuple((size[a] + sum(p[a]) - k[a]) // s[a] + 1 for a in range(3))
+    assume(min(out) > 0 and max(s) > 1)
+    rng = np.random.RandomState(seed)
+    w = rng.randn(*(k + (c, co))).astype(np.float32)
+    dy = rng.randn(*((n,) + out + (co,))).astype(np.float32)
+    got = conv_fast.strided_input_grad(jnp.asarray(dy), jnp.asarray(w), (n,) + size + (c,), s, p)
+    want = _input_grad_by_taps(dy, w, (n,) + size + (c,), s, p)
+    assert got.shape == want.shape
+    np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5 * np.prod(k) * co)
+
+
+def test_strided_input_gradients_are_taken_for_2d_and_3d_channels_last_only():
+    w2, w3 = jnp.zeros((3, 3, 4, 8)), jnp.zeros((3, 3, 3, 4, 8))
+    ok = conv_fast.strided_input_grad_eligible
+    assert ok((2, 8, 8, 4), w2, (1, 2, 2, 1), (1, 1, 1, 1), "NHWC", 1)
+    assert ok((2, 8, 8, 8, 4), w3, (1, 1, 2, 2, 1), (1,) * 5, "NDHWC", 1)
+    assert not ok((2, 8, 8, 8, 4), w3, (1,) * 5, (1,) * 5, "NDHWC", 1)  # stride 1: XLA's
+    assert not ok((2, 8, 8, 8, 4), w3, (1, 2, 2, 2, 1), (1, 2, 1, 1, 1), "NDHWC", 1)
+    assert not ok((2, 4, 8, 8, 8), w3, (1, 1, 1, 2, 2), (1,) * 5, "NCDHW", 1)
+    assert not ok((2, 8, 8, 8), w2, (1, 2, 2, 1), (1, 1, 1, 1), "NHWC", 2)  # grouped

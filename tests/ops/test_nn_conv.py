@@ -245,3 +245,74 @@ def test_convolution_reads_a_variable_in_its_scope_as_tf(oracle):
     # a resource filter is read where the op uses it ('C/ReadVariableOp', Keras'
     # 'conv2d/Conv2D/ReadVariableOp'); arrays become constants in 'convolution_internal'
     snippet_matches(oracle, "import numpy as np\n" + CONVOLUTION_READS)
+
+
+# Strided Conv3D's input gradients (Conv3DBackpropInputV2, conv_fast.strided_input_grad's
+# phases), fed through placeholders: SAME / VALID, uneven strides, a kernel smaller than its
+# stride (phases no tap reaches), conv3d_transpose with an odd output size
+STRIDED_3D = r"""
+cases = [((2, 5, 7, 6, 3), (3, 3, 3, 3, 4), (1, 2, 2, 2, 1), "SAME"),
+         ((1, 6, 6, 5, 2), (2, 3, 1, 2, 3), (1, 1, 2, 3, 1), "VALID"),
+         ((1, 7, 5, 5, 2), (1, 2, 2, 2, 2), (1, 3, 2, 3, 1), "SAME"),
+         ((2, 4, 4, 4, 1), (3, 3, 3, 1, 2), (1, 2, 1, 1, 1), "VALID")]
+outs, feed = [], {}
+for k, (shape, fshape, strides, padding) in enumerate(cases):
+    x = tf.placeholder(tf.float32, shape)
+    w = tf.placeholder(tf.float32, fshape)
+    y = tf.nn.conv3d(x, w, strides, padding)
+    outs += [y, tf.gradients(tf.reduce_sum(tf.sin(y)), x)[0]]
+    feed[x] = np.cos(np.arange(np.prod(shape)) * (0.3 + k)).reshape(shape)
+    feed[w] = np.sin(np.arange(np.prod(fshape)) * 0.7).reshape(fshape)
+d = tf.placeholder(tf.float32, [1, 3, 4, 3, 4])
+feed[d] = np.cos(np.arange(144.)).reshape(1, 3, 4, 3, 4)
+outs.append(tf.nn.conv3d_transpose(d, tf.constant(np.sin(np.arange(2 * 3 * 3 * 2 * 4.))
+                                                  .reshape(2, 3, 3, 2, 4), tf.float32),
+                                   [1, 5, 8, 5, 2], [1, 2, 2, 2, 1], "SAME"))
+with tf.Session() as s:
+    result = [v.tolist() for v in s.run(outs, feed)]
+"""
+
+
+def _values_match_tf(oracle, snippet, count, runs=1):
+    """`snippet`'s `count` values (lists) here equal TF's within 1e-5, each of `runs` runs."""
+    import numpy as np
+    there = oracle(snippet)
+    assert "ok" in there, there
+    for _ in range(runs):
+        here = run_here(snippet)
+        assert "ok" in here, here
+        assert len(here["ok"]) == len(there["ok"]) == count
+        for got, want in zip(here["ok"], there["ok"]):
+            assert np.shape(got) == np.shape(want)
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.oracle
+def test_strided_conv3d_input_gradients_as_tf(oracle):
+    _values_match_tf(oracle, STRIDED_3D, 9)
+
+
+# Explicit paddings beyond the filter's reach (over kh - 1): the input and filter gradients
+# (Conv2DBackpropInput at strides 1 and 2, Conv2DBackpropFilter) and conv2d_transpose, fed.
+# JAX transposes such a convolution into one with a negative low pad, which XLA:CPU computed
+# from memory outside its input (garbage values)
+WIDE_PADS = r"""
+outs, feed = [], {}
+for k, (shape, fshape, strides, pads) in enumerate([
+        ((1, 6, 5, 3), (2, 2, 3, 2), [1, 1, 1, 1], [[0, 0], [4, 0], [3, 1], [0, 0]]),
+        ((2, 7, 7, 3), (2, 3, 3, 2), [1, 2, 1, 1], [[0, 0], [5, 4], [5, 0], [0, 0]]),
+        ((1, 5, 6, 2), (3, 2, 2, 4), [1, 2, 3, 1], [[0, 0], [3, 6], [0, 4], [0, 0]])]):
+    x = tf.placeholder(tf.float32, shape)
+    w = tf.placeholder(tf.float32, fshape)
+    y = tf.nn.conv2d(x, w, strides, pads)
+    outs += [y] + tf.gradients(tf.reduce_sum(tf.sin(y)), [x, w])
+    feed[x] = np.cos(np.arange(np.prod(shape)) * (0.3 + k)).reshape(shape)
+    feed[w] = np.sin(np.arange(np.prod(fshape)) * 0.7).reshape(fshape)
+with tf.Session() as s:
+    result = [v.tolist() for v in s.run(outs, feed)]
+"""
+
+
+@pytest.mark.oracle
+def test_gradients_of_paddings_beyond_the_filter_as_tf(oracle):
+    _values_match_tf(oracle, WIDE_PADS, 9, runs=2)  # (the garbage differed run to run)
