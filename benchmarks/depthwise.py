@@ -17,7 +17,6 @@ $SCOPEFLOW_TF_PYTHON or .venv-tf/bin/python. The forward passes and input gradie
 compared with TF's bits (scopeflow's are TF's order, ops/depthwise_taps.py).
 """
 
-import argparse
 import json
 import os
 import sys
@@ -31,6 +30,7 @@ STEP = [(32, 64, 1), (64, 128, 2), (128, 128, 1), (128, 256, 2)]  # (in, out, st
 
 CHILD = r"""
 import json, os, sys, time
+from train import best_ms
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 engine, runs, repeats, batch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -38,14 +38,7 @@ LAYERS, STEP = json.loads(sys.argv[5]), json.loads(sys.argv[6])
 
 
 def timed(fn):
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(runs):
-            out = fn()
-        best = min(best, (time.perf_counter() - t) / runs)
-    return best * 1e3, np.asarray(out)
+    return best_ms(fn, runs, repeats)
 
 
 def arrays(size, c, s):
@@ -158,29 +151,11 @@ def run(engine, args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=16)
-    args = parser.parse_args(argv)
-    engines = ["tensorflow", "scopeflow", "jax"]
-    best, digests = {e: {} for e in engines}, {}
-    load = os.getloadavg()[0]
-    for _ in range(args.rounds):
-        for engine in engines:
-            for case, (ms, digest) in run(engine, args).items():
-                best[engine][case] = min(best[engine].get(case, float("inf")), ms)
-                digests[engine, case] = digest
-    print("batch %d; load average %.1f before, %.1f after; ms a run, best of %d rounds" % (
-        args.batch, load, os.getloadavg()[0], args.rounds))
-    print()
-    print("| case | scopeflow | tensorflow | jax | scopeflow vs TF | same bits as TF |")
-    print("|---|---:|---:|---:|---:|---|")
+    _, best, digests = train.taking_turns(__doc__.splitlines()[0], run, 16, argv, "same bits as TF")
     for case in best["tensorflow"]:
         sf, tf, jx = (best[e][case] for e in ("scopeflow", "tensorflow", "jax"))
-        theirs = digests["tensorflow", case]
-        same = "-" if theirs is None else ("yes" if digests["scopeflow", case] == theirs
+        theirs = digests["tensorflow", case][0]
+        same = "-" if theirs is None else ("yes" if digests["scopeflow", case][0] == theirs
                                            else "NO")
         print("| %s | %.2f | %.2f | %.2f | %.2fx | %s |" % (case, sf, tf, jx, tf / sf, same))
 

@@ -25,6 +25,7 @@ CASES = ["fed_sum", "fed_rows", "fed_cols", "decay", "l2_loss", "mean_abs"]
 
 CHILD = r"""
 import json, os, sys, time
+from train import best_ms
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 import numpy as np
 engine, runs, repeats = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
@@ -34,14 +35,7 @@ weight = (rs.randn(3136, 1024) * 0.05).astype(np.float32)
 
 
 def timed(fn):
-    fn()
-    best = float("inf")
-    for _ in range(repeats):
-        t = time.perf_counter()
-        for _ in range(runs):
-            out = fn()
-        best = min(best, (time.perf_counter() - t) / runs)
-    return best * 1e3, np.asarray(out)
+    return best_ms(fn, runs, repeats)
 
 
 out = {}

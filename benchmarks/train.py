@@ -356,13 +356,56 @@ def tf_python():
     return None
 
 
+def best_ms(fn, runs, repeats):
+    """(ms a call of `fn`, best of `repeats` loops of `runs` calls after one warm-up call; the
+    last call's result as an array): the benchmarks' child processes time with it."""
+    fn()
+    best = float("inf")
+    for _ in range(repeats):
+        t = time.perf_counter()
+        for _ in range(runs):
+            out = fn()
+        best = min(best, (time.perf_counter() - t) / runs)
+    return best * 1e3, np.asarray(out)
+
+
+def taking_turns(description, run, batch, argv=None, last="comparison"):
+    """The layer benchmarks' driver (depthwise.py, conv3d.py): parses --rounds, --runs,
+    --repeats and --batch (default `batch`), calls `run(engine, args)` ({case: [ms, extra...]})
+    for TensorFlow, scopeflow and JAX in turn, `rounds` times, and prints the table's head
+    with `last` its last column's title. Returns (args, {engine: {case: best ms}},
+    {(engine, case): the last round's extras})."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=batch)
+    args = parser.parse_args(argv)
+    engines = ["tensorflow", "scopeflow", "jax"]
+    best, extras = {e: {} for e in engines}, {}
+    load = os.getloadavg()[0]
+    for _ in range(args.rounds):
+        for engine in engines:
+            for case, result in run(engine, args).items():
+                best[engine][case] = min(best[engine].get(case, float("inf")), result[0])
+                extras[engine, case] = result[1:]
+    print("batch %d; load average %.1f before, %.1f after; ms a run, best of %d rounds" % (
+        args.batch, load, os.getloadavg()[0], args.rounds))
+    print()
+    print("| case | scopeflow | tensorflow | jax | scopeflow vs TF | %s |" % last)
+    print("|---|---:|---:|---:|---:|---|")
+    return args, best, extras
+
+
 def child_json(engine, code, argv):
     """Runs `code` (`python -c`) with `argv` in TF's Python for engine "tensorflow", else this
-    one, the repository on PYTHONPATH; returns its last line of output as JSON."""
+    one, the repository on PYTHONPATH and `benchmarks/` on the path (`from train import
+    best_ms`); returns its last line of output as JSON."""
     python = tf_python() if engine == "tensorflow" else sys.executable
     if python is None:
         raise SystemExit("no TensorFlow: set SCOPEFLOW_TF_PYTHON or run make tf-venv")
     env = dict(os.environ, PYTHONPATH=ROOT)
+    code = "import sys; sys.path.insert(0, %r)\n%s" % (HERE, code)
     done = subprocess.run([python, "-c", code] + [str(a) for a in argv], env=env,
                           capture_output=True, text=True, check=False)
     if done.returncode:
@@ -380,7 +423,8 @@ def _spawn(framework, model, data, args):
     env = dict(os.environ)
     if args.pin:
         cmd = ["taskset", "-c", "0"] + cmd + ["--pin"]
-        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false").strip()
+        env["XLA_FLAGS"] = (env.get("XLA_FLAGS", "")
+                            + " --xla_cpu_multi_thread_eigen=false").strip()
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, env=env)
     if out.returncode:
         raise RuntimeError("%s worker failed:\n%s" % (framework, out.stderr[-3000:]))
